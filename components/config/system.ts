@@ -1,0 +1,83 @@
+import * as openstack from "@pulumi/openstack";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ClusterContext } from "../shared/cluster";
+import { ConfigProblem } from "./problems";
+
+/** A secret that a system reads from stack config (never from the stack file itself). */
+export interface SecretSpec {
+    /** Config key without the project namespace, kebab-case: `thoth-kebechet-github-oauth-token`. */
+    key: string;
+    /** What the value is. */
+    description: string;
+    /** Where the value lives before migration: the gopass path, vault variable or secrets-repo file. */
+    today: string;
+    /** Example shown in the fix command; for file contents, the file name read from stdin. */
+    example: string;
+    /** The value is a whole file (certificate, keytab, config file): the fix reads it from stdin. */
+    fromFile?: boolean;
+    /** The program works without it (for example it generates a value with @pulumi/random instead). */
+    optional?: boolean;
+}
+
+/** The tier of a stack: production protects every stateful resource from deletion. */
+export const stackTier = z.enum(["production", "staging", "local"]).meta({ example: "staging" });
+export type StackTier = z.infer<typeof stackTier>;
+
+/** Reads secrets that validation has already proven present. */
+export interface SecretStore {
+    /** A secret that validation required; a programming error if it was not declared. */
+    require(key: string): pulumi.Output<string>;
+    /** An optional secret, undefined when it is not set. */
+    get(key: string): pulumi.Output<string> | undefined;
+}
+
+/** What a system's deploy function receives besides its own section. */
+export interface DeployContext {
+    tier: StackTier;
+    /** True in production: stateful resources get `protect` and `retainOnDelete`. */
+    protectStateful: boolean;
+    /** The cluster a Kubernetes-side system deploys to (undefined for OpenStack systems). */
+    cluster?: ClusterContext;
+    /** The OpenStack provider, for OpenStack-side systems. */
+    openstack?: openstack.Provider;
+    secrets: SecretStore;
+}
+
+export interface NamespaceClaim {
+    namespace: string;
+    /** Config key (without project) that sets it, e.g. `packit.namespace`. */
+    key: string;
+}
+
+/** The parts of a system's section that the program itself reads. */
+export interface SectionBase {
+    enabled: boolean;
+    /** Kubernetes-side systems only: the key of the cluster in `clusters`. */
+    cluster?: string;
+}
+
+/**
+ * Everything the program needs to know about one system: its config schema, what it claims (namespaces,
+ * secrets) for cross-checks, and how to deploy it. Each system folder exports one of these.
+ */
+export interface SystemDefinition<C extends SectionBase = SectionBase> {
+    /** Config section key, e.g. `thoth` for `runbooks:thoth`. */
+    section: string;
+    title: string;
+    target: "kubernetes" | "openstack";
+    schema: z.ZodType<C>;
+    /** Namespaces this system creates or deploys into, with the config key that sets each (checked for clashes). */
+    namespaces(config: C): NamespaceClaim[];
+    /** Secrets this configuration needs. */
+    secrets(config: C): SecretSpec[];
+    /** Checks that need more than the schema (for example references to other sections). */
+    check?(config: C, program: { clusters: Record<string, unknown> }): ConfigProblem[];
+    /** Creates the system's components; returns the stack outputs for this system. */
+    deploy(config: C, context: DeployContext): Record<string, pulumi.Input<unknown>>;
+}
+
+/** Erases a definition's section type so systems of different shapes can share one registry. */
+export function defineSystem<C extends SectionBase>(definition: SystemDefinition<C>): SystemDefinition {
+    return definition as unknown as SystemDefinition;
+}

@@ -1,0 +1,34 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../config/fields";
+
+/** A Kubernetes cluster a system deploys to: the provider every child must use, and its platform. */
+export interface ClusterContext {
+    /** The cluster's key in the `clusters` config section. */
+    name: string;
+    /** `openshift` gets Routes and ImageStreams, `kubernetes` gets Ingresses and plain image references. */
+    platform: Platform;
+    provider: k8s.Provider;
+}
+
+export interface ClusterProviderArgs {
+    name: string;
+    platform: Platform;
+    kubeconfig: pulumi.Input<string>;
+    /** kubeconfig context to use; the file's current context when unset. */
+    context?: string;
+}
+
+/** Creates the one explicit provider of a cluster. Never rely on the ambient kubeconfig: a deploy must not hit the wrong cluster. */
+export function clusterContext(args: ClusterProviderArgs, opts?: pulumi.CustomResourceOptions): ClusterContext {
+    const provider = new k8s.Provider(
+        `cluster-${args.name}`,
+        {
+            kubeconfig: pulumi.secret(args.kubeconfig),
+            context: args.context,
+            enableServerSideApply: true,
+        },
+        opts,
+    );
+    return { name: args.name, platform: args.platform, provider };
+}

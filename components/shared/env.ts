@@ -1,0 +1,60 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * One environment variable's value. Plain values are `string` only (never `pulumi.Input`), so a secret Output
+ * cannot end up as a plain env value by accident: secrets must come through `secretKeyRef`.
+ */
+export type EnvValue =
+    | string
+    /** A non-secret value computed from another resource (e.g. a Route's host); never pass a secret here. */
+    | { computed: pulumi.Input<string> }
+    | { secretKeyRef: { name: string; key: string; optional?: boolean } }
+    | { configMapKeyRef: { name: string; key: string; optional?: boolean } }
+    | { fieldRef: { fieldPath: string } };
+
+export type EnvMap = Record<string, EnvValue | undefined>;
+
+/** Merges env layers; later layers win and `undefined` removes a variable set by an earlier layer. */
+export function mergeEnv(...layers: (EnvMap | undefined)[]): EnvMap {
+    const out: EnvMap = {};
+    for (const layer of layers) {
+        for (const [name, value] of Object.entries(layer ?? {})) {
+            if (value === undefined) {
+                delete out[name];
+            } else {
+                out[name] = value;
+            }
+        }
+    }
+    return out;
+}
+
+/** Converts an env map to the container's env list, sorted by name so the rendered spec is stable. */
+export function toEnvVars(env: EnvMap): k8s.types.input.core.v1.EnvVar[] {
+    return Object.keys(env)
+        .sort()
+        .flatMap((name): k8s.types.input.core.v1.EnvVar[] => {
+            const value = env[name];
+            if (value === undefined) {
+                return [];
+            }
+            if (typeof value === "string") {
+                return [{ name, value }];
+            }
+            if ("computed" in value) {
+                return [{ name, value: value.computed }];
+            }
+            return [{ name, valueFrom: value }];
+        });
+}
+
+/** A reference to a key of a Secret, for env values. */
+export function fromSecret(name: string, key: string): EnvValue {
+    return { secretKeyRef: { name, key } };
+}
+
+/** A reference to a key of a ConfigMap, for env values. */
+export function fromConfigMap(name: string, key: string): EnvValue {
+    return { configMapKeyRef: { name, key } };
+}

@@ -1,0 +1,136 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "./cluster";
+import { AppIdentity, standardLabels } from "./labels";
+
+/** How TLS ends for a public endpoint. */
+export interface ExposureTls {
+    /** `edge`: the router terminates; `passthrough`: the pod terminates; `reencrypt`: both. */
+    termination: "edge" | "passthrough" | "reencrypt";
+    /** Plain HTTP is redirected to HTTPS by default. */
+    insecure?: "Redirect" | "None";
+    /** PEM certificate/key from secret config; without them the router's default (wildcard) certificate is used. */
+    certificate?: pulumi.Input<string>;
+    key?: pulumi.Input<string>;
+    caCertificate?: pulumi.Input<string>;
+    /** Ingress only: an existing TLS Secret (e.g. issued by cert-manager) instead of certificate/key. */
+    secretName?: string;
+}
+
+/** A public endpoint: a Route on OpenShift, an Ingress on Kubernetes. */
+export interface ExposureSpec {
+    /** metadata.name of the Route/Ingress; defaults to the service name. */
+    name?: string;
+    host: string;
+    path?: string;
+    /** Target port of the Service (name or number). */
+    servicePort: string | number;
+    tls: ExposureTls;
+    annotations?: Record<string, string>;
+    /** Ingress only. */
+    ingressClassName?: string;
+}
+
+export interface ExposureArgs extends ExposureSpec {
+    cluster: ClusterContext;
+    namespace: pulumi.Input<string>;
+    serviceName: string;
+    app: AppIdentity;
+}
+
+/** The URL an exposure serves, for stack outputs and for wiring (e.g. ultrahook destinations). */
+export function exposureUrl(spec: Pick<ExposureSpec, "host" | "path">): string {
+    return `https://${spec.host}${spec.path ?? ""}`;
+}
+
+/** Creates the Route or Ingress for the cluster's platform. */
+export function expose(name: string, args: ExposureArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {
+    const metaName = args.name ?? args.serviceName;
+    const labels = standardLabels(args.app);
+    const copts = { ...opts, provider: args.cluster.provider };
+    if (args.cluster.platform === "openshift") {
+        const tls: Record<string, pulumi.Input<string>> = {
+            termination: args.tls.termination,
+            insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
+        };
+        if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
+        if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
+        if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
+        return [
+            new k8s.apiextensions.CustomResource(
+                name,
+                {
+                    apiVersion: "route.openshift.io/v1",
+                    kind: "Route",
+                    metadata: { name: metaName, namespace: args.namespace, labels, annotations: args.annotations },
+                    spec: {
+                        host: args.host,
+                        ...(args.path ? { path: args.path } : {}),
+                        to: { kind: "Service", name: args.serviceName, weight: 100 },
+                        port: { targetPort: args.servicePort },
+                        tls,
+                    },
+                },
+                copts,
+            ),
+        ];
+    }
+    const created: pulumi.CustomResource[] = [];
+    let secretName = args.tls.secretName;
+    if (!secretName && args.tls.certificate && args.tls.key) {
+        secretName = `${metaName}-tls`;
+        created.push(
+            new k8s.core.v1.Secret(
+                `${name}-tls`,
+                {
+                    metadata: { name: secretName, namespace: args.namespace, labels },
+                    type: "kubernetes.io/tls",
+                    stringData: {
+                        "tls.crt": pulumi.secret(args.tls.certificate),
+                        "tls.key": pulumi.secret(args.tls.key),
+                    },
+                },
+                copts,
+            ),
+        );
+    }
+    const annotations: Record<string, string> = { ...(args.annotations ?? {}) };
+    if (args.tls.termination === "passthrough") {
+        annotations["nginx.ingress.kubernetes.io/ssl-passthrough"] = "true";
+        annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
+    } else if (args.tls.termination === "reencrypt") {
+        annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
+    }
+    if ((args.tls.insecure ?? "Redirect") === "Redirect") {
+        annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] = "true";
+    }
+    const port = typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
+    created.push(
+        new k8s.networking.v1.Ingress(
+            name,
+            {
+                metadata: { name: metaName, namespace: args.namespace, labels, annotations },
+                spec: {
+                    ingressClassName: args.ingressClassName,
+                    tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
+                    rules: [
+                        {
+                            host: args.host,
+                            http: {
+                                paths: [
+                                    {
+                                        path: args.path ?? "/",
+                                        pathType: "Prefix",
+                                        backend: { service: { name: args.serviceName, port } },
+                                    },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            },
+            copts,
+        ),
+    );
+    return created;
+}

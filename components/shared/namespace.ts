@@ -1,0 +1,90 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "./cluster";
+import { AppIdentity, standardLabels } from "./labels";
+
+export interface Subject {
+    kind: "ServiceAccount" | "User" | "Group";
+    name: string;
+    /** ServiceAccount subjects only. */
+    namespace?: string;
+}
+
+export interface RoleBindingSpec {
+    /** metadata.name of the RoleBinding. */
+    name: string;
+    role: { kind: "ClusterRole" | "Role"; name: string };
+    subjects: Subject[];
+}
+
+/** Arguments of a {@link Namespace}: the namespace and the access granted inside it. */
+export interface NamespaceArgs {
+    cluster: ClusterContext;
+    /** metadata.name of the namespace. */
+    name: string;
+    app: AppIdentity;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    /**
+     * False for namespaces owned by someone else (e.g. a cluster admin on a shared PaaS): nothing is created,
+     * but RBAC inside the namespace still is.
+     */
+    create?: boolean;
+    /** Service accounts created in the namespace. */
+    serviceAccounts?: string[];
+    roleBindings?: RoleBindingSpec[];
+}
+
+/** A namespace with its service accounts and role bindings. */
+export class Namespace extends pulumi.ComponentResource {
+    public readonly name: pulumi.Output<string>;
+    public readonly serviceAccounts: Record<string, k8s.core.v1.ServiceAccount> = {};
+    public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
+
+    constructor(name: string, args: NamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:shared:Namespace", name, {}, opts);
+        const copts = { parent: this, provider: args.cluster.provider };
+        const labels = { ...standardLabels(args.app), ...(args.labels ?? {}) };
+        let dependsOn: pulumi.Resource[] = [];
+        if (args.create ?? true) {
+            const ns = new k8s.core.v1.Namespace(
+                `${name}-namespace`,
+                { metadata: { name: args.name, labels, ...(args.annotations ? { annotations: args.annotations } : {}) } },
+                copts,
+            );
+            this.name = ns.metadata.name;
+            dependsOn = [ns];
+        } else {
+            this.name = pulumi.output(args.name);
+        }
+        for (const sa of args.serviceAccounts ?? []) {
+            this.serviceAccounts[sa] = new k8s.core.v1.ServiceAccount(
+                `${name}-sa-${sa}`,
+                { metadata: { name: sa, namespace: args.name, labels } },
+                { ...copts, dependsOn },
+            );
+        }
+        for (const rb of args.roleBindings ?? []) {
+            this.roleBindings.push(
+                new k8s.rbac.v1.RoleBinding(
+                    `${name}-rb-${rb.name}`,
+                    {
+                        metadata: { name: rb.name, namespace: args.name, labels },
+                        roleRef: {
+                            apiGroup: "rbac.authorization.k8s.io",
+                            kind: rb.role.kind,
+                            name: rb.role.name,
+                        },
+                        subjects: rb.subjects.map((s) => ({
+                            kind: s.kind,
+                            name: s.name,
+                            ...(s.kind === "ServiceAccount" ? { namespace: s.namespace ?? args.name } : { apiGroup: "rbac.authorization.k8s.io" }),
+                        })),
+                    },
+                    { ...copts, dependsOn },
+                ),
+            );
+        }
+        this.registerOutputs({ name: this.name });
+    }
+}

@@ -1,0 +1,55 @@
+import { createHash } from "crypto";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** True when `name` is a valid DNS-1123 label (namespaces, services, most object names that become DNS names). */
+export function isDnsLabel(name: string): boolean {
+    return name.length <= 63 && DNS_LABEL.test(name);
+}
+
+/** Name of a child resource: the parent's name plus the child's role, so two instances of a component never clash. */
+export function childName(parent: string, role: string): string {
+    return `${parent}-${role}`;
+}
+
+/** Applies an optional prefix to a Kubernetes object name (e.g. Prow's `staging-`). */
+export function prefixed(prefix: string | undefined, name: string): string {
+    return `${prefix ?? ""}${name}`;
+}
+
+/** A short stable hash of content, for annotations that roll pods when a ConfigMap or Secret changes. */
+export function contentHash(content: unknown): string {
+    return createHash("sha256").update(stableStringify(content)).digest("hex").slice(0, 16);
+}
+
+/** JSON with sorted keys: the same value always gives the same text, whatever order it was built in. */
+export function stableStringify(value: unknown): string {
+    return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(sortKeys);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(
+            Object.keys(value as Record<string, unknown>)
+                .sort()
+                .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+        );
+    }
+    return value;
+}
+
+/** Finds values that appear more than once, e.g. duplicate workspace or host names in config. */
+export function duplicates<T>(values: readonly T[]): T[] {
+    const seen = new Set<T>();
+    const dup = new Set<T>();
+    for (const v of values) {
+        if (seen.has(v)) {
+            dup.add(v);
+        }
+        seen.add(v);
+    }
+    return [...dup];
+}

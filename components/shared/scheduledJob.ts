@@ -1,0 +1,88 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "./cluster";
+import { ContainerSpec, toContainer } from "./container";
+import { AppIdentity, standardLabels } from "./labels";
+import { podSecurityContext } from "./security";
+
+/** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
+export interface ScheduledJobArgs {
+    cluster: ClusterContext;
+    namespace: pulumi.Input<string>;
+    /** `app.name` is the CronJob's object name. */
+    app: AppIdentity;
+    /** Five-field cron expression or macro (`@daily`). */
+    schedule: string;
+    /** IANA time zone for the schedule; the controller's (UTC) when unset. */
+    timeZone?: string;
+    /** `Forbid` by default: the bots must not run twice at once against the same repositories. */
+    concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+    successfulJobsHistoryLimit?: number;
+    failedJobsHistoryLimit?: number;
+    /** A run missed by more than this is skipped instead of started late. */
+    startingDeadlineSeconds?: number;
+    /** Kills a run that takes longer than this. */
+    activeDeadlineSeconds?: number;
+    backoffLimit?: number;
+    suspend?: boolean;
+    containers: ContainerSpec[];
+    volumes?: k8s.types.input.core.v1.Volume[];
+    serviceAccountName?: pulumi.Input<string>;
+    automountServiceAccountToken?: boolean;
+    restartPolicy?: "Never" | "OnFailure";
+    podAnnotations?: Record<string, pulumi.Input<string>>;
+}
+
+/** A CronJob with the standard labels, non-root security context and the cluster's provider. */
+export class ScheduledJob extends pulumi.ComponentResource {
+    public readonly cronJob: k8s.batch.v1.CronJob;
+    public readonly objectName: string;
+
+    constructor(name: string, args: ScheduledJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:shared:ScheduledJob", name, {}, opts);
+        this.objectName = args.app.name;
+        const labels = standardLabels(args.app);
+        const podSpec: k8s.types.input.core.v1.PodSpec = {
+            restartPolicy: args.restartPolicy ?? "Never",
+            containers: args.containers.map(toContainer),
+            securityContext: podSecurityContext(args.cluster.platform),
+        };
+        if (args.volumes?.length) podSpec.volumes = args.volumes;
+        if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
+        if (args.automountServiceAccountToken !== undefined) {
+            podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
+        }
+        this.cronJob = new k8s.batch.v1.CronJob(
+            `${name}-cronjob`,
+            {
+                metadata: { name: args.app.name, namespace: args.namespace, labels },
+                spec: {
+                    schedule: args.schedule,
+                    ...(args.timeZone ? { timeZone: args.timeZone } : {}),
+                    concurrencyPolicy: args.concurrencyPolicy ?? "Forbid",
+                    successfulJobsHistoryLimit: args.successfulJobsHistoryLimit ?? 3,
+                    failedJobsHistoryLimit: args.failedJobsHistoryLimit ?? 1,
+                    ...(args.startingDeadlineSeconds !== undefined
+                        ? { startingDeadlineSeconds: args.startingDeadlineSeconds }
+                        : {}),
+                    suspend: args.suspend ?? false,
+                    jobTemplate: {
+                        metadata: { labels },
+                        spec: {
+                            backoffLimit: args.backoffLimit ?? 0,
+                            ...(args.activeDeadlineSeconds !== undefined
+                                ? { activeDeadlineSeconds: args.activeDeadlineSeconds }
+                                : {}),
+                            template: {
+                                metadata: { labels, ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
+                                spec: podSpec,
+                            },
+                        },
+                    },
+                },
+            },
+            { parent: this, provider: args.cluster.provider },
+        );
+        this.registerOutputs({ objectName: this.objectName });
+    }
+}

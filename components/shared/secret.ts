@@ -1,0 +1,33 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "./cluster";
+import { AppIdentity, standardLabels } from "./labels";
+
+export interface ConfigSecretArgs {
+    cluster: ClusterContext;
+    namespace: pulumi.Input<string>;
+    /** metadata.name of the Secret, as the workloads reference it (e.g. `kebechet-secret`). */
+    secretName: string;
+    app: AppIdentity;
+    /** Secret type, e.g. `kubernetes.io/ssh-auth`; Opaque when unset. */
+    type?: string;
+    /** Key → value. Every value is wrapped as a Pulumi secret so it stays encrypted in state and hidden in diffs. */
+    data: Record<string, pulumi.Input<string>>;
+}
+
+/** A Kubernetes Secret whose values come from encrypted stack config (or @pulumi/random), never from the repository. */
+export function configSecret(name: string, args: ConfigSecretArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+    const stringData: Record<string, pulumi.Output<string>> = {};
+    for (const key of Object.keys(args.data).sort()) {
+        stringData[key] = pulumi.secret(pulumi.output(args.data[key]));
+    }
+    return new k8s.core.v1.Secret(
+        name,
+        {
+            metadata: { name: args.secretName, namespace: args.namespace, labels: standardLabels(args.app) },
+            type: args.type ?? "Opaque",
+            stringData,
+        },
+        { ...opts, provider: args.cluster.provider },
+    );
+}

@@ -1,0 +1,214 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "./cluster";
+import { ContainerSpec, toContainer } from "./container";
+import { ExposureSpec, expose, exposureUrl } from "./exposure";
+import { AppIdentity, selectorLabels, standardLabels } from "./labels";
+import { podSecurityContext } from "./security";
+
+export interface ServicePort {
+    name: string;
+    port: number;
+    /** Container port name or number; defaults to `port`. */
+    targetPort?: number | string;
+    protocol?: "TCP" | "UDP";
+}
+
+export interface ServiceSpec {
+    /** metadata.name of the Service; defaults to the workload name. */
+    name?: string;
+    ports: ServicePort[];
+    /** Headless (clusterIP: None), as StatefulSets need for stable pod DNS names. */
+    headless?: boolean;
+    /** Publish pods before they are ready (peer discovery in Dgraph zero/alpha). */
+    publishNotReadyAddresses?: boolean;
+}
+
+export interface VolumeClaimTemplateSpec {
+    name: string;
+    size: string;
+    storageClassName?: string;
+    accessModes?: string[];
+}
+
+/** Arguments of a {@link Workload}: one Deployment or StatefulSet, optionally with its Service and public endpoints. */
+export interface WorkloadArgs {
+    cluster: ClusterContext;
+    namespace: pulumi.Input<string>;
+    /** Identity; `app.name` is the object name (stable, so other objects and `pulumi up --target` can rely on it). */
+    app: AppIdentity;
+    kind?: "Deployment" | "StatefulSet";
+    /** Defaults to 1. */
+    replicas?: number;
+    /** Deployment strategy; `Recreate` for single-writer pods holding a RWO volume. */
+    strategy?: "Recreate" | "RollingUpdate";
+    /** RollingUpdate tuning, e.g. `{ maxSurge: 1, maxUnavailable: 0 }` so capacity never drops during a rollout. */
+    rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+    /** StatefulSet pod management; `Parallel` starts all pods at once. */
+    podManagementPolicy?: "OrderedReady" | "Parallel";
+    containers: ContainerSpec[];
+    initContainers?: ContainerSpec[];
+    volumes?: k8s.types.input.core.v1.Volume[];
+    /** StatefulSet only: per-pod PersistentVolumeClaims. */
+    volumeClaimTemplates?: VolumeClaimTemplateSpec[];
+    serviceAccountName?: pulumi.Input<string>;
+    /** Workloads that never call the Kubernetes API should not carry a token. */
+    automountServiceAccountToken?: boolean;
+    terminationGracePeriodSeconds?: number;
+    /** Annotations on the Deployment/StatefulSet itself (e.g. OpenShift image triggers). */
+    annotations?: Record<string, pulumi.Input<string>>;
+    /** Annotations on the pod template (e.g. config checksums that roll pods). */
+    podAnnotations?: Record<string, pulumi.Input<string>>;
+    podSecurityContext?: k8s.types.input.core.v1.PodSecurityContext;
+    service?: ServiceSpec;
+    /** Public endpoints to the service: Routes on OpenShift, Ingresses on Kubernetes. */
+    expose?: ExposureSpec[];
+    /**
+     * OpenShift image triggers own the container images: ignore them in diffs so Pulumi does not fight the
+     * trigger controller after an import.
+     */
+    imagesManagedByTriggers?: boolean;
+}
+
+/**
+ * A deployable unit: Deployment or StatefulSet, with its Service and Routes/Ingresses. Every child uses the
+ * cluster's explicit provider and is named from the component's name.
+ */
+export class Workload extends pulumi.ComponentResource {
+    public readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+    public readonly service?: k8s.core.v1.Service;
+    public readonly endpoints: pulumi.CustomResource[] = [];
+    /** Object name of the workload (and of its Service unless renamed). */
+    public readonly objectName: string;
+    /** In-cluster DNS name of the service, e.g. `sesheta-webhooks.aicoe-prod-bots.svc`, when there is one. */
+    public readonly serviceHost?: pulumi.Output<string>;
+    /** Public URLs, one per exposure. */
+    public readonly urls: string[];
+
+    constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:shared:Workload", name, {}, opts);
+        const kind = args.kind ?? "Deployment";
+        const { cluster } = args;
+        const copts = { parent: this, provider: cluster.provider };
+        this.objectName = args.app.name;
+        const labels = standardLabels(args.app);
+        const selector = selectorLabels(args.app);
+        const serviceName = args.service?.name ?? args.app.name;
+
+        const podSpec: k8s.types.input.core.v1.PodSpec = {
+            containers: args.containers.map(toContainer),
+            securityContext: podSecurityContext(cluster.platform, args.podSecurityContext),
+        };
+        if (args.initContainers?.length) podSpec.initContainers = args.initContainers.map(toContainer);
+        if (args.volumes?.length) podSpec.volumes = args.volumes;
+        if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
+        if (args.automountServiceAccountToken !== undefined) {
+            podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
+        }
+        if (args.terminationGracePeriodSeconds !== undefined) {
+            podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
+        }
+        const template = {
+            metadata: { labels, ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
+            spec: podSpec,
+        };
+        const metadata = {
+            name: args.app.name,
+            namespace: args.namespace,
+            labels,
+            ...(args.annotations ? { annotations: args.annotations } : {}),
+        };
+        const ignoreChanges = args.imagesManagedByTriggers
+            ? args.containers.map((_, i) => `spec.template.spec.containers[${i}].image`)
+            : undefined;
+        const wopts = { ...copts, ...(ignoreChanges ? { ignoreChanges } : {}) };
+
+        if (args.service) {
+            const svc = args.service;
+            this.service = new k8s.core.v1.Service(
+                `${name}-service`,
+                {
+                    metadata: { name: serviceName, namespace: args.namespace, labels },
+                    spec: {
+                        selector,
+                        ...(svc.headless ? { clusterIP: "None" } : {}),
+                        ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
+                        ports: svc.ports.map((p) => ({
+                            name: p.name,
+                            port: p.port,
+                            targetPort: p.targetPort ?? p.port,
+                            protocol: p.protocol ?? "TCP",
+                        })),
+                    },
+                },
+                copts,
+            );
+            this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
+        }
+
+        if (kind === "StatefulSet") {
+            this.workload = new k8s.apps.v1.StatefulSet(
+                `${name}-statefulset`,
+                {
+                    metadata,
+                    spec: {
+                        replicas: args.replicas ?? 1,
+                        serviceName,
+                        selector: { matchLabels: selector },
+                        podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
+                        updateStrategy: { type: "RollingUpdate" },
+                        template,
+                        volumeClaimTemplates: (args.volumeClaimTemplates ?? []).map((t) => ({
+                            metadata: { name: t.name, labels },
+                            spec: {
+                                accessModes: t.accessModes ?? ["ReadWriteOnce"],
+                                ...(t.storageClassName ? { storageClassName: t.storageClassName } : {}),
+                                resources: { requests: { storage: t.size } },
+                            },
+                        })),
+                    },
+                },
+                wopts,
+            );
+        } else {
+            if (args.volumeClaimTemplates?.length) {
+                throw new Error(`${name}: volumeClaimTemplates need kind StatefulSet`);
+            }
+            const strategy =
+                args.strategy === "Recreate"
+                    ? { type: "Recreate" }
+                    : { type: "RollingUpdate", ...(args.rollingUpdate ? { rollingUpdate: args.rollingUpdate } : {}) };
+            this.workload = new k8s.apps.v1.Deployment(
+                `${name}-deployment`,
+                {
+                    metadata,
+                    spec: {
+                        replicas: args.replicas ?? 1,
+                        selector: { matchLabels: selector },
+                        strategy,
+                        template,
+                    },
+                },
+                wopts,
+            );
+        }
+
+        const exposures = args.expose ?? [];
+        const service = this.service;
+        exposures.forEach((spec, i) => {
+            if (!service) {
+                throw new Error(`${name}: an exposure needs a service`);
+            }
+            const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
+            this.endpoints.push(
+                ...expose(
+                    `${name}-${role}`,
+                    { ...spec, cluster, namespace: args.namespace, serviceName, app: args.app },
+                    { parent: this, dependsOn: [service] },
+                ),
+            );
+        });
+        this.urls = exposures.map(exposureUrl);
+        this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
+    }
+}

@@ -1,0 +1,105 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { fromSecret } from "../shared/env";
+import { AppIdentity } from "../shared/labels";
+import { Namespace } from "../shared/namespace";
+import { fixedSize } from "../shared/resources";
+import { configSecret } from "../shared/secret";
+import { Workload } from "../shared/workload";
+
+export const THOTH_PART_OF = "thoth-station";
+
+export interface UltrahookTunnel {
+    /** ultrahook.com subdomain (`<subdomain>.<namespace>.ultrahook.com` on the ultrahook side). */
+    subdomain: string;
+    /** Name of the Secret with the tunnel's `api.key`. */
+    apiKeySecret: string;
+    /** Where requests are forwarded; an Output when it is another resource's address. */
+    destination: pulumi.Input<string>;
+}
+
+/** Arguments of {@link Ultrahooks}. */
+export interface UltrahooksArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    /** Create the namespace, or only deploy into it. */
+    createNamespace: boolean;
+    image: string;
+    tunnels: UltrahookTunnel[];
+    /** API key of each Secret named by the tunnels (secret Outputs from stack config). */
+    apiKeys: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * Tunnels public webhooks into the cluster: one ultrahook client Deployment per subdomain, each forwarding to
+ * its destination with the API key of its account (AICoE/ultrahook-openshift).
+ */
+export class Ultrahooks extends pulumi.ComponentResource {
+    /** Subdomain → Deployment object name. */
+    public readonly deployments: Record<string, string> = {};
+    /** Subdomain → resolved destination. */
+    public readonly destinations: Record<string, pulumi.Output<string>> = {};
+
+    constructor(name: string, args: UltrahooksArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:Ultrahooks", name, {}, opts);
+        const app = (sub?: string): AppIdentity => ({
+            name: sub ? `ultrahook-${sub}` : "ultrahook",
+            partOf: THOTH_PART_OF,
+            component: "webhook-tunnel",
+            version: args.image.split(/[:@]/).pop(),
+        });
+        const ns = new Namespace(
+            `${name}-ns`,
+            { cluster: args.cluster, name: args.namespace, app: app(), create: args.createNamespace },
+            { parent: this },
+        );
+        const secretNames = [...new Set(args.tunnels.map((t) => t.apiKeySecret))].sort();
+        const secrets = secretNames.map((secretName) => {
+            const apiKey = args.apiKeys[secretName];
+            if (apiKey === undefined) {
+                throw new Error(`ultrahook secret ${secretName} has no API key`);
+            }
+            return configSecret(
+                `${name}-${secretName}`,
+                {
+                    cluster: args.cluster,
+                    namespace: args.namespace,
+                    secretName,
+                    app: app(),
+                    data: { "api.key": apiKey },
+                },
+                { parent: this, dependsOn: [ns] },
+            );
+        });
+        for (const tunnel of args.tunnels) {
+            const id = app(tunnel.subdomain);
+            const workload = new Workload(
+                `${name}-${tunnel.subdomain}`,
+                {
+                    cluster: args.cluster,
+                    namespace: args.namespace,
+                    app: id,
+                    // One client per subdomain: two replicas would register the same tunnel twice.
+                    strategy: "Recreate",
+                    automountServiceAccountToken: false,
+                    containers: [
+                        {
+                            name: "ultrahook",
+                            image: args.image,
+                            env: {
+                                ULTRAHOOK_SUBDOMAIN: tunnel.subdomain,
+                                ULTRAHOOK_DESTINATION: { computed: tunnel.destination },
+                                ULTRAHOOK_API_KEY: fromSecret(tunnel.apiKeySecret, "api.key"),
+                            },
+                            resources: fixedSize(undefined, "50Mi"),
+                        },
+                    ],
+                },
+                { parent: this, dependsOn: [ns, ...secrets] },
+            );
+            this.deployments[tunnel.subdomain] = workload.objectName;
+            this.destinations[tunnel.subdomain] = pulumi.output(tunnel.destination);
+        }
+        this.registerOutputs({ deployments: this.deployments, destinations: this.destinations });
+    }
+}

@@ -1,0 +1,4 @@
+import { runProgram } from "./components/program";
+
+// Every enabled system's outputs become one stack output named after its config section.
+export = runProgram();

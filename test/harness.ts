@@ -1,0 +1,93 @@
+import * as pulumi from "@pulumi/pulumi";
+import { runProgram } from "../components/program";
+import { memoryConfigSource } from "../components/config/source";
+import { SystemDefinition } from "../components/config/system";
+import { SYSTEMS } from "../components/systems";
+import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mocks/recorder";
+import { readStackFile } from "../tools/plan/stackfile";
+
+/** The one recorder of the test process: Pulumi's mocks are global, so every test file shares it. */
+export const recorder: Recorder = installRecorder("test");
+
+/** Forgets what earlier tests registered. Call at the start of each test that inspects resources. */
+export function resetRecorder(): void {
+    recorder.reset();
+}
+
+/** Waits for every registration and apply, then fails if the engine would have rejected a duplicate URN. */
+export async function settled(): Promise<RecordedResource[]> {
+    await settle();
+    if (recorder.errors.length > 0) {
+        throw new Error(recorder.errors.join("\n"));
+    }
+    return recorder.resources;
+}
+
+/** Custom resources of a type token, e.g. `kubernetes:apps/v1:Deployment`. */
+export function ofType(type: string): RecordedResource[] {
+    return recorder.resources.filter((r) => r.type === type);
+}
+
+/** A Kubernetes object by kind token and metadata name (and namespace, when given). Throws when absent or ambiguous. */
+export function k8sObject(type: string, name: string, namespace?: string): RecordedResource {
+    const found = ofType(type).filter((r) => {
+        const meta = r.inputs.metadata as { name?: string; namespace?: string } | undefined;
+        return meta?.name === name && (namespace === undefined || meta?.namespace === namespace);
+    });
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} ${namespace ?? "*"}/${name}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** Kubernetes objects of a type in a namespace. */
+export function k8sObjects(type: string, namespace?: string): RecordedResource[] {
+    return ofType(type).filter(
+        (r) => namespace === undefined || (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace,
+    );
+}
+
+/** A resource by its Pulumi name. */
+export function byName(name: string, type?: string): RecordedResource {
+    const found = recorder.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
+    if (found.length !== 1) {
+        throw new Error(`expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** The value of an Output (or plain input) once resolved. */
+export function unwrap<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
+}
+
+/** Reads a nested field of recorded inputs by a dotted path with [i] indexes. */
+export function field(source: unknown, path: string): unknown {
+    return path
+        .replace(/\[(\d+)\]/g, ".$1")
+        .split(".")
+        .filter((p) => p !== "")
+        .reduce<unknown>((acc, key) => (acc === null || acc === undefined ? undefined : (acc as Record<string, unknown>)[key]), source);
+}
+
+/** Plain values of a committed stack file, for tests that start from the real stage/prod config. */
+export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
+    return structuredClone(readStackFile(stack).values);
+}
+
+export interface RunOptions {
+    values: Record<string, unknown>;
+    secrets?: Record<string, string>;
+    systems?: readonly SystemDefinition[];
+    /** Fill missing secrets with a placeholder, as the offline plan does. */
+    placeholderSecrets?: boolean;
+}
+
+/** Runs the whole program under the mocks with the given config and returns every registered resource. */
+export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
+    resetRecorder();
+    runProgram(memoryConfigSource(options.values, options.secrets ?? {}), options.systems ?? SYSTEMS, {
+        placeholderSecret: options.placeholderSecrets ? (spec) => `placeholder-${spec.key}` : undefined,
+    });
+    return settled();
+}
