@@ -84,11 +84,18 @@ check_lockfile() {
 # ---------------------------------------------------------------------------------------------------------------
 # helpers used inside builders (they run in a subshell with set -e, output to logs/<tool>.log)
 
-# mod_info MOD@VER FIELD -> prints Dir / Hash / Time / Version of a downloaded module
+# mod_info MOD@VER FIELD -> Dir, Version, Hash (source commit) or Time of a module version (downloading it if needed).
+# Hash/Time come from the proxy's .info record; Hash is empty when the proxy did not record the origin.
 mod_info() {
-  local json
+  local json info
   json=$(go mod download -json "$1") || { echo "$json" >&2; return 1; }
-  printf '%s\n' "$json" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p" | head -n1
+  case $2 in
+    Hash|Time)
+      info=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Info": "\(.*\)",\{0,1\}$/\1/p' | head -n1)
+      [[ -f $info ]] && grep -o "\"$2\":\"[^\"]*\"" "$info" | head -n1 | cut -d'"' -f4
+      return 0 ;;
+  esac
+  printf '%s\n' "$json" | sed -n "s/^[[:space:]]*\"$2\": \"\(.*\)\",\\{0,1\\}\$/\\1/p" | head -n1
 }
 
 # new_wrapper DIR MODULE_NAME : fresh wrapper module directory (keeps nothing from a previous attempt but the dir)
@@ -169,7 +176,7 @@ import (
 func main() { etcdmain.Main(os.Args) }
 EOF
   go mod tidy
-  go build -trimpath -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=${sha:0:12}" -o out/etcd .
+  go build -trimpath -ldflags "-s -w${sha:+ -X go.etcd.io/etcd/api/v3/version.GitSHA=${sha:0:12}}" -o out/etcd .
   ./out/etcd --version
   install_bins out "$BIN" etcd
 }

@@ -101,7 +101,10 @@ export function loadProgramConfig(
             fix: setCommand("tier", "staging"),
         });
     }
-    const clusters = (keys.has("clusters") ? parseSection("clusters", clustersSchema, source, problems) : {}) ?? {};
+    const parsedClusters = keys.has("clusters") ? parseSection("clusters", clustersSchema, source, problems) : {};
+    // When the clusters section itself is broken, its problems are reported; references to it are not.
+    const clustersBroken = parsedClusters === undefined;
+    const clusters = parsedClusters ?? {};
     const openstack = keys.has("openstack") ? parseSection("openstack", openstackSchema, source, problems) : undefined;
 
     const sections: Record<string, SectionBase> = {};
@@ -112,10 +115,14 @@ export function loadProgramConfig(
     const usedClusters = new Set<string>();
     let openstackNeeded = false;
 
+    const unparsed: string[] = [];
     for (const def of systems) {
         if (!keys.has(def.section)) continue;
         const cfg = parseSection(def.section, def.schema, source, problems);
-        if (!cfg) continue;
+        if (!cfg) {
+            unparsed.push(def.section);
+            continue;
+        }
         sections[def.section] = cfg;
         const specs = def.secrets(cfg);
         specs.forEach((s) => knownSecrets.set(s.key, s));
@@ -127,6 +134,7 @@ export function loadProgramConfig(
             openstackNeeded = true;
             continue;
         }
+        if (clustersBroken) continue;
         if (!cfg.cluster || !(cfg.cluster in clusters)) {
             const known = Object.keys(clusters);
             problems.push({
@@ -201,7 +209,9 @@ export function loadProgramConfig(
         }
         const isSection =
             key === "tier" || key === "clusters" || key === "openstack" || systems.some((s) => s.section === key);
-        if (!isSection) {
+        // Secrets of a section that failed to parse cannot be recognised; its own problems are reported instead.
+        const ofBrokenSection = unparsed.some((section) => key.startsWith(`${section}-`));
+        if (!isSection && !ofBrokenSection && !(clustersBroken && key.startsWith("kubeconfig-"))) {
             const knownSections = ["tier", "clusters", "openstack", ...systems.map((s) => s.section)];
             problems.push({
                 key: fullKey(key),

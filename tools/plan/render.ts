@@ -1,0 +1,174 @@
+import { stringify } from "yaml";
+import { RecordedResource, SECRET_MASK } from "../mocks/recorder";
+
+/** Apply order of Kubernetes kinds, so a rendered file can be read (and applied) top to bottom. */
+const KIND_ORDER = [
+    "CustomResourceDefinition",
+    "Namespace",
+    "ServiceAccount",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Role",
+    "RoleBinding",
+    "Secret",
+    "ConfigMap",
+    "PersistentVolumeClaim",
+    "Service",
+    "ImageStream",
+    "Deployment",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "Route",
+    "Ingress",
+];
+
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string;
+    provider: string;
+    system: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+    resources: PlanResource[];
+    /** Cluster name → Kubernetes objects as `kubectl apply` takes them, secrets masked. */
+    kubernetes: Record<string, Record<string, unknown>[]>;
+}
+
+function providerUrn(ref: string): string {
+    return ref ? ref.split("::").slice(0, -1).join("::") : "";
+}
+
+function lastName(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+/** The system a resource belongs to: the section its top-level ancestor is named after, else the type's module. */
+export function systemOf(resource: RecordedResource, byUrn: Map<string, RecordedResource>, sections: readonly string[]): string {
+    let top = resource;
+    for (let i = 0; i < 100 && top.parent && byUrn.has(top.parent); i++) {
+        top = byUrn.get(top.parent)!;
+    }
+    if (top.type.startsWith("pulumi:providers:")) return "program";
+    const bySection = [...sections]
+        .sort((a, b) => b.length - a.length)
+        .find((s) => top.name === s || top.name.startsWith(`${s}-`));
+    if (bySection) return bySection;
+    const module = /^runbooks:([^:]+):/.exec(top.type)?.[1];
+    return module && sections.includes(module) ? module : "program";
+}
+
+/** A Kubernetes object as a manifest: secrets masked, Secret keys still visible so reviewers see what changed. */
+export function manifestOf(resource: RecordedResource): Record<string, unknown> {
+    const obj = structuredClone(resource.masked);
+    if (obj.kind === "Secret") {
+        for (const field of ["stringData", "data"]) {
+            const plain = resource.inputs[field];
+            if (plain && typeof plain === "object") {
+                obj[field] = Object.fromEntries(Object.keys(plain as object).sort().map((k) => [k, SECRET_MASK]));
+            }
+        }
+    }
+    const { apiVersion, kind, metadata, ...rest } = obj;
+    return { apiVersion, kind, metadata, ...rest };
+}
+
+function kindRank(kind: unknown): number {
+    const i = KIND_ORDER.indexOf(String(kind));
+    return i === -1 ? KIND_ORDER.length : i;
+}
+
+function metaOf(obj: Record<string, unknown>): { name: string; namespace: string } {
+    const m = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+    return { name: m.name ?? "", namespace: m.namespace ?? "" };
+}
+
+/** Builds the plan from what the program registered. Sorting makes two plans of the same inputs identical. */
+export function buildPlan(recorded: readonly RecordedResource[], sections: readonly string[]): Plan {
+    const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+    const resources: PlanResource[] = recorded
+        .map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            provider: providerUrn(r.provider),
+            system: systemOf(r, byUrn, sections),
+            protect: r.protect,
+            retainOnDelete: r.retainOnDelete,
+            ignoreChanges: [...r.ignoreChanges].sort(),
+            inputs: r.masked,
+        }))
+        .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+
+    const kubernetes: Record<string, Record<string, unknown>[]> = {};
+    for (const r of recorded) {
+        if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("pulumi:providers:")) continue;
+        const providerName = lastName(providerUrn(r.provider));
+        const cluster = providerName.startsWith("cluster-") ? providerName.slice("cluster-".length) : "_default-provider";
+        (kubernetes[cluster] ??= []).push(manifestOf(r));
+    }
+    for (const objects of Object.values(kubernetes)) {
+        objects.sort((a, b) => {
+            const ma = metaOf(a);
+            const mb = metaOf(b);
+            return (
+                kindRank(a.kind) - kindRank(b.kind) ||
+                String(a.kind).localeCompare(String(b.kind)) ||
+                ma.namespace.localeCompare(mb.namespace) ||
+                ma.name.localeCompare(mb.name)
+            );
+        });
+    }
+    return { resources, kubernetes };
+}
+
+export function renderResourcesJson(plan: Plan): string {
+    return `${JSON.stringify(plan.resources, null, 2)}\n`;
+}
+
+export function renderManifests(objects: readonly Record<string, unknown>[]): string {
+    return objects.map((o) => `---\n${stringify(o, { sortMapEntries: false, lineWidth: 0 })}`).join("");
+}
+
+/** A short readable kind: `apps/v1:Deployment`, `provider:kubernetes`, `component:Workload`. */
+export function kindLabel(type: string): string {
+    const parts = type.split(":");
+    if (parts[0] === "pulumi" && parts[1] === "providers") return `provider:${parts[2]}`;
+    if (parts[0] === "runbooks") return `component:${parts[2]}`;
+    return parts.slice(1).join(":");
+}
+
+/** Counts of resources per system and kind. */
+export function summarize(plan: Plan): { system: string; kind: string; count: number }[] {
+    const counts = new Map<string, number>();
+    for (const r of plan.resources) {
+        const kind = kindLabel(r.type);
+        const key = `${r.system}\u0000${kind}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts.entries()]
+        .map(([key, count]) => {
+            const [system, kind] = key.split("\u0000");
+            return { system, kind, count };
+        })
+        .sort((a, b) => a.system.localeCompare(b.system) || a.kind.localeCompare(b.kind));
+}
+
+export function renderSummary(stack: string, plan: Plan): string {
+    const rows = summarize(plan);
+    const w1 = Math.max(6, ...rows.map((r) => r.system.length));
+    const w2 = Math.max(4, ...rows.map((r) => r.kind.length));
+    const lines = [`Plan of stack ${stack}: ${plan.resources.length} resources`, `${"system".padEnd(w1)}  ${"kind".padEnd(w2)}  count`];
+    for (const r of rows) {
+        lines.push(`${r.system.padEnd(w1)}  ${r.kind.padEnd(w2)}  ${String(r.count).padStart(5)}`);
+    }
+    return lines.join("\n");
+}
