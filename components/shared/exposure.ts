@@ -25,6 +25,8 @@ export interface ExposureSpec {
     path?: string;
     /** Target port of the Service (name or number). */
     servicePort: string | number;
+    /** Workload only: which of its Services (by name) the endpoint targets; the main one by default. */
+    service?: string;
     tls: ExposureTls;
     annotations?: Record<string, string>;
     /** Ingress only. */

@@ -17,6 +17,16 @@ export interface ImageStreamArgs {
      * deployment without anyone running `oc import-image`. Off for pinned production images.
      */
     scheduled: boolean;
+    /**
+     * `Local` makes pods pull through the integrated registry (see {@link internalRegistryImage}), so a pod only
+     * needs the in-cluster address and the registry fetches from the source; `Source` (default) pulls directly.
+     */
+    referencePolicy?: "Source" | "Local";
+}
+
+/** The integrated-registry address of an ImageStream tag, as pods pull it with reference policy `Local`. */
+export function internalRegistryImage(namespace: string, stream: string, tag: string): string {
+    return `image-registry.openshift-image-registry.svc:5000/${namespace}/${stream}:${tag}`;
 }
 
 /** An OpenShift ImageStream with one tag importing an external image. */
@@ -34,7 +44,7 @@ export function imageStream(name: string, args: ImageStreamArgs, opts: pulumi.Cu
                         name: args.tag,
                         from: { kind: "DockerImage", name: args.from },
                         importPolicy: { scheduled: args.scheduled, importMode: "Legacy" },
-                        referencePolicy: { type: "Source" },
+                        referencePolicy: { type: args.referencePolicy ?? "Source" },
                     },
                 ],
             },

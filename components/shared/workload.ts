@@ -68,6 +68,15 @@ export interface WorkloadArgs {
      * trigger controller after an import.
      */
     imagesManagedByTriggers?: boolean;
+    /** Pod affinity rules, e.g. spreading the replicas of a quorum (Dgraph zero/alpha) over nodes. */
+    affinity?: k8s.types.input.core.v1.Affinity;
+    /**
+     * Further Services over the same pods, beside `service` (e.g. Dgraph's public ClusterIP services next to the
+     * headless one its StatefulSet needs). An exposure picks one with `service`.
+     */
+    extraServices?: (ServiceSpec & { name: string })[];
+    /** Options for the Deployment/StatefulSet itself, e.g. `statefulOptions()` when its pods own data. */
+    workloadOptions?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete">;
 }
 
 /**
@@ -108,6 +117,7 @@ export class Workload extends pulumi.ComponentResource {
         if (args.terminationGracePeriodSeconds !== undefined) {
             podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
         }
+        if (args.affinity) podSpec.affinity = args.affinity;
         const template = {
             metadata: { labels, ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
             spec: podSpec,
@@ -121,14 +131,13 @@ export class Workload extends pulumi.ComponentResource {
         const ignoreChanges = args.imagesManagedByTriggers
             ? args.containers.map((_, i) => `spec.template.spec.containers[${i}].image`)
             : undefined;
-        const wopts = { ...copts, ...(ignoreChanges ? { ignoreChanges } : {}) };
+        const wopts = { ...copts, ...(args.workloadOptions ?? {}), ...(ignoreChanges ? { ignoreChanges } : {}) };
 
-        if (args.service) {
-            const svc = args.service;
-            this.service = new k8s.core.v1.Service(
-                `${name}-service`,
+        const makeService = (resourceName: string, objectName: string, svc: ServiceSpec) =>
+            new k8s.core.v1.Service(
+                resourceName,
                 {
-                    metadata: { name: serviceName, namespace: args.namespace, labels },
+                    metadata: { name: objectName, namespace: args.namespace, labels },
                     spec: {
                         selector,
                         ...(svc.headless ? { clusterIP: "None" } : {}),
@@ -143,7 +152,14 @@ export class Workload extends pulumi.ComponentResource {
                 },
                 copts,
             );
+        const services = new Map<string, k8s.core.v1.Service>();
+        if (args.service) {
+            this.service = makeService(`${name}-service`, serviceName, args.service);
+            services.set(serviceName, this.service);
             this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
+        }
+        for (const extra of args.extraServices ?? []) {
+            services.set(extra.name, makeService(`${name}-service-${extra.name}`, extra.name, extra));
         }
 
         if (kind === "StatefulSet") {
@@ -194,16 +210,17 @@ export class Workload extends pulumi.ComponentResource {
         }
 
         const exposures = args.expose ?? [];
-        const service = this.service;
         exposures.forEach((spec, i) => {
+            const target = spec.service ?? serviceName;
+            const service = services.get(target);
             if (!service) {
-                throw new Error(`${name}: an exposure needs a service`);
+                throw new Error(`${name}: an exposure needs a service (no service named ${target})`);
             }
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
             this.endpoints.push(
                 ...expose(
                     `${name}-${role}`,
-                    { ...spec, cluster, namespace: args.namespace, serviceName, app: args.app },
+                    { ...spec, cluster, namespace: args.namespace, serviceName: target, app: args.app },
                     { parent: this, dependsOn: [service] },
                 ),
             );

@@ -1,0 +1,314 @@
+import { z } from "zod";
+import { hostName, positiveInt } from "../config/fields";
+import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { duplicates } from "../shared/naming";
+
+/** Roles of the hosts in the list; the workstation (clavius) has a section of its own. */
+export const HOST_ROLES = ["hub", "sharder", "ssp", "stats"] as const;
+export const hostRole = z.enum(HOST_ROLES).meta({ example: "hub" });
+export type HostRole = z.infer<typeof hostRole>;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The host part of a name in the environment's domain: `hub-dev` becomes `hub-dev.callysto.space`. */
+const hostLabel = (example: string) =>
+    z
+        .string()
+        .max(63)
+        .regex(DNS_LABEL, "must be a DNS label such as hub-dev (the domain is appended)")
+        .meta({ example });
+
+const flavorName = (example: string) => z.string().min(1).meta({ example });
+const imageName = (example: string) => z.string().min(1).meta({ example });
+const networkName = z.string().min(1).meta({ example: "default" });
+const volumeId = z.uuid({ error: "must be a Cinder volume id (a UUID)" }).meta({
+    example: "ad112939-111b-4929-8bd4-b9e5662d0945",
+});
+/** An existing floating IP that stays when hosts come and go (production addresses live in DNS elsewhere too). */
+const floatingAddress = z.ipv4({ error: "must be an IPv4 address such as 162.246.156.219" }).meta({
+    example: "162.246.156.219",
+});
+const gigabytes = (example: number) => positiveInt(example);
+
+/** ZFS refquota as `zfs set` accepts it: a size with a unit, or `none` to lift the limit. */
+export const refquota = z
+    .string()
+    .regex(/^([0-9]+(\.[0-9]+)?[KMGTP]|none)$/, "must be a ZFS size such as 5G or 500M, or none")
+    .meta({ example: "5G" });
+
+/** A user's home dataset name under tank/home (the hash JupyterHub gives each user). */
+const userHash = z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a user hash (letters, digits, '-' and '_')")
+    .meta({ example: "3b4c9e0f1a2d" });
+
+/** Two ZFS volumes (the pool is a mirror): created with a size, or existing volumes passed by id. */
+export const zfsSchema = z
+    .object({
+        /** Size of each new volume `<host>-zfs-01/02` in GB; the role's default size when unset. */
+        size: gigabytes(25).optional(),
+        /** Existing volumes (production: created once by hand so data is never deleted with the host). */
+        existingVolumeIds: z.array(volumeId).length(2, "must list exactly two volumes (the ZFS mirror)").optional(),
+    })
+    .strict();
+
+export const hostSchema = z
+    .object({
+        /** DNS label; the host is `<name>.<domain>`. Hubs are `hub-<name>`, the sharder is `hub`. */
+        name: hostLabel("hub-dev"),
+        role: hostRole,
+        /** Nova flavor; the role's default flavor when unset. */
+        flavor: flavorName("m1.40g100g4c8g").optional(),
+        /** Glance image name (the newest image of that name is used); the role's default when unset. */
+        image: imageName("callysto-hub").optional(),
+        /** Network of the host's port; the environment's network when unset. */
+        network: networkName.optional(),
+        /** An existing floating IP to associate; a new one is allocated from the pool when unset. */
+        floatingIp: floatingAddress.optional(),
+        zfs: zfsSchema.optional(),
+        /** Hub only: user hash → ZFS refquota of `tank/home/<hash>`. */
+        quotas: z.record(userHash, refquota).optional(),
+    })
+    .strict();
+export type HostConfig = z.infer<typeof hostSchema>;
+
+export const roleDefaultsSchema = z
+    .object({
+        flavor: flavorName("m1.small").optional(),
+        image: imageName("Alma Linux 9").optional(),
+        /** Size in GB of each of the two ZFS volumes created for hosts of this role. */
+        zfsSize: gigabytes(25).optional(),
+    })
+    .strict();
+
+/** The team workstation "clavius": its own security group, home and docker volumes, a floating IP. */
+export const workstationSchema = z
+    .object({
+        name: hostLabel("clavius").default("clavius"),
+        flavor: flavorName("m1.small"),
+        image: imageName("Alma Linux 9"),
+        network: networkName.optional(),
+        floatingIp: floatingAddress.optional(),
+        /** Home directory volume in GB (LUKS-encrypted by hand after the first boot). */
+        homeSize: gigabytes(20).default(20),
+        /** Docker storage volume in GB. */
+        dockerSize: gigabytes(100).default(100),
+    })
+    .strict();
+export type WorkstationConfig = z.infer<typeof workstationSchema>;
+
+export const dnsSchema = z
+    .object({
+        /** Production: the id of the Designate zone managed elsewhere; records are added to it. */
+        zoneId: z.string().min(1).optional().meta({ example: "1cf42d24-a04e-431b-a715-1701f297100e" }),
+        /** Development: create and own the zone `<domain>.` with this SOA e-mail. */
+        createZone: z
+            .object({
+                email: z.email().meta({ example: "sysadmin@callysto.ca" }),
+                ttl: positiveInt(3600).default(3600),
+            })
+            .strict()
+            .optional(),
+        /** TTL of every host record. */
+        recordTtl: positiveInt(60).default(60),
+    })
+    .strict();
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const provisioningSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /** The Ansible repository (callysto/infrastructure) and the commit or tag to run. */
+        repo: z.url().meta({ example: "https://github.com/callysto/infrastructure.git" }),
+        version: z
+            .string()
+            .regex(/^[A-Za-z0-9._/-]+$/, "must be a git commit, tag or branch")
+            .meta({ example: "904146a" }),
+        initPlaybook: z.string().min(1).default("plays/init.yml").meta({ example: "plays/init.yml" }),
+        /** Environment playbook, run limited to one host at a time. */
+        playbook: z.string().min(1).meta({ example: "plays/hub-ssp-stats.yml" }),
+        workstationPlaybook: z.string().min(1).default("plays/clavius.yml").meta({ example: "plays/clavius.yml" }),
+        certificatesPlaybook: z
+            .string()
+            .min(1)
+            .default("plays/deploy-certs.yml")
+            .meta({ example: "plays/deploy-certs.yml" }),
+        /** Banner shown on every hub (`jupyterhub_announcement`); empty for none. */
+        announcement: z.string().default("").meta({ example: "Scheduled maintenance Friday 18:00 MT" }),
+        /** Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`. */
+        hubVars: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), scalar).default({}).meta({ example: "{}" }),
+        /** Variables for every host. */
+        vars: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), scalar).default({}).meta({ example: "{}" }),
+    })
+    .strict();
+export type ProvisioningConfig = z.infer<typeof provisioningSchema>;
+
+export const certificatesSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /** ACME account e-mail (expiry notices). */
+        email: z.email().meta({ example: "sysadmin@callysto.ca" }),
+        /** certbot's config dir on the machine running `pulumi up` (clavius); it must persist between runs. */
+        directory: z
+            .string()
+            .regex(/^\/[^\s]*$/, "must be an absolute path without spaces")
+            .meta({ example: "/home/ptty2u/work/letsencrypt/prod" }),
+        /** Renew when the certificate expires within this many days. */
+        renewBeforeDays: positiveInt(30).default(30),
+        /** How often (days) a `pulumi up` re-checks the expiry; at most renewBeforeDays so no window is missed. */
+        checkEveryDays: positiveInt(7).default(7),
+        acmeServer: z
+            .url()
+            .default("https://acme-v02.api.letsencrypt.org/directory")
+            .meta({ example: "https://acme-v02.api.letsencrypt.org/directory" }),
+        /** Seconds the hook waits for the TXT record to reach Designate's name servers. */
+        propagationSeconds: positiveInt(60).default(60),
+    })
+    .strict();
+export type CertificatesConfig = z.infer<typeof certificatesSchema>;
+
+export const callystoSchema = z
+    .object({
+        enabled: z.boolean().meta({ example: "true" }),
+        /** Inventory group of every host: `dev` or `prod`. */
+        environment: z.enum(["dev", "prod"]).meta({ example: "dev" }),
+        domain: hostName("callysto.space"),
+        dns: dnsSchema,
+        keypair: z
+            .object({
+                name: z.string().min(1).meta({ example: "callysto-dev" }),
+                /** Content of `keys/id_rsa.pub`. */
+                publicKey: z
+                    .string()
+                    .regex(/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, "must be an OpenSSH public key")
+                    .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA callysto" }),
+            })
+            .strict(),
+        /** Default user cloud-init creates on every instance; Ansible logs in as this user. */
+        defaultUser: z
+            .string()
+            .regex(/^[a-z_][a-z0-9_-]*$/, "must be a Linux user name")
+            .default("ptty2u")
+            .meta({ example: "ptty2u" }),
+        /** Network of every port unless a host names another. */
+        network: networkName,
+        floatingIpPool: z.string().min(1).default("public").meta({ example: "public" }),
+        roleDefaults: z.partialRecord(hostRole, roleDefaultsSchema).default({}).meta({ example: "{}" }),
+        hosts: z.array(hostSchema).default([]),
+        workstation: workstationSchema.optional(),
+        /** Create the `packer` security group used by image builds. */
+        packerSecurityGroup: z.boolean().default(false).meta({ example: "true" }),
+        provisioning: provisioningSchema.optional(),
+        certificates: certificatesSchema.optional(),
+    })
+    .strict();
+export type CallystoConfig = z.infer<typeof callystoSchema>;
+
+const SECTION = "callysto";
+
+function problem(path: string, message: string, fix: string): ConfigProblem {
+    return { key: fullKey(`${SECTION}.${path}`), message, fix };
+}
+
+/** Checks the schema cannot express: unique names, one source per value, defaults that must exist. */
+export function callystoProblems(config: CallystoConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const set = (path: string, example: string) => setCommand(`${SECTION}.${path}`, example, { path: true });
+
+    const dns = config.dns;
+    if ((dns.zoneId === undefined) === (dns.createZone === undefined)) {
+        problems.push(
+            problem(
+                "dns.zoneId",
+                "set exactly one of dns.zoneId (records in a zone managed elsewhere) or dns.createZone (a zone owned here)",
+                dns.zoneId === undefined
+                    ? set("dns.zoneId", "1cf42d24-a04e-431b-a715-1701f297100e")
+                    : removeCommand(`${SECTION}.dns.createZone`, { path: true }),
+            ),
+        );
+    }
+
+    const names = config.hosts.map((h) => h.name);
+    if (config.workstation) names.push(config.workstation.name);
+    for (const dup of duplicates(names)) {
+        const index = config.hosts.map((h) => h.name).lastIndexOf(dup);
+        const path = index >= 0 ? `hosts[${index}].name` : "workstation.name";
+        problems.push(
+            problem(path, `host name "${dup}" is used twice; each host is one DNS name and one instance`, set(path, `${dup}-2`)),
+        );
+    }
+
+    config.hosts.forEach((host, i) => {
+        const defaults = config.roleDefaults[host.role] ?? {};
+        if (!host.flavor && !defaults.flavor) {
+            problems.push(
+                problem(
+                    `hosts[${i}].flavor`,
+                    `is required: host "${host.name}" has no flavor and roleDefaults.${host.role}.flavor is not set`,
+                    set(`hosts[${i}].flavor`, "m1.small"),
+                ),
+            );
+        }
+        if (!host.image && !defaults.image) {
+            problems.push(
+                problem(
+                    `hosts[${i}].image`,
+                    `is required: host "${host.name}" has no image and roleDefaults.${host.role}.image is not set`,
+                    set(`hosts[${i}].image`, host.role === "hub" ? "callysto-hub" : "Alma Linux 9"),
+                ),
+            );
+        }
+        const zfs = host.zfs;
+        if (zfs?.size !== undefined && zfs.existingVolumeIds !== undefined) {
+            problems.push(
+                problem(
+                    `hosts[${i}].zfs.size`,
+                    `host "${host.name}" sets both a size for new volumes and existing volume ids; existing volumes keep their size`,
+                    removeCommand(`${SECTION}.hosts[${i}].zfs.size`, { path: true }),
+                ),
+            );
+        }
+        const hasZfs = zfs?.existingVolumeIds !== undefined || (zfs?.size ?? defaults.zfsSize) !== undefined;
+        if (host.role === "hub" && !hasZfs) {
+            problems.push(
+                problem(
+                    `hosts[${i}].zfs.size`,
+                    `is required: hub "${host.name}" keeps user homes on ZFS (set a size, existing volume ids or roleDefaults.hub.zfsSize)`,
+                    set(`hosts[${i}].zfs.size`, "25"),
+                ),
+            );
+        }
+        if (host.quotas && Object.keys(host.quotas).length > 0) {
+            if (host.role !== "hub") {
+                problems.push(
+                    problem(
+                        `hosts[${i}].quotas`,
+                        `quotas apply to hub home directories, but "${host.name}" is a ${host.role}`,
+                        removeCommand(`${SECTION}.hosts[${i}].quotas`, { path: true }),
+                    ),
+                );
+            } else if (!config.provisioning?.enabled) {
+                problems.push(
+                    problem(
+                        "provisioning.enabled",
+                        `hub "${host.name}" has user quotas, which are applied by Ansible: provisioning must be enabled`,
+                        set("provisioning.enabled", "true"),
+                    ),
+                );
+            }
+        }
+    });
+
+    const certs = config.certificates;
+    if (certs?.enabled && certs.checkEveryDays > certs.renewBeforeDays) {
+        problems.push(
+            problem(
+                "certificates.checkEveryDays",
+                `is ${certs.checkEveryDays} days, longer than renewBeforeDays (${certs.renewBeforeDays}): a renewal window could pass unchecked`,
+                set("certificates.checkEveryDays", String(Math.min(7, certs.renewBeforeDays))),
+            ),
+        );
+    }
+    return problems;
+}

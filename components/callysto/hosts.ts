@@ -1,0 +1,128 @@
+import { CallystoConfig, HostRole } from "./config";
+
+/** Every role a machine can have, including the team workstation. */
+export type MachineRole = HostRole | "workstation";
+
+/** A volume a host gets attached: created with a size, or an existing one by id. */
+export type VolumeSpec = { name: string; size: number } | { name: string; existingId: string };
+
+/** A host with every default applied: what the Host component builds. */
+export interface ResolvedHost {
+    /** Short name as in config (`hub-dev`); also the Pulumi name prefix of its resources. */
+    name: string;
+    /** `<name>.<domain>`: instance name and DNS record. */
+    fqdn: string;
+    role: MachineRole;
+    flavor: string;
+    image: string;
+    network: string;
+    /** An existing address to associate, or the pool a new one is allocated from. */
+    floatingIp: { address: string } | { pool: string };
+    /** In attach order; for ZFS hosts the two mirror disks. */
+    volumes: VolumeSpec[];
+    /** True when `volumes` are the ZFS mirror (host vars zfs_disk_1/2). */
+    zfs: boolean;
+    /** User hash → refquota (hubs). */
+    quotas: Record<string, string>;
+}
+
+export function fqdnOf(name: string, domain: string): string {
+    return `${name}.${domain}`;
+}
+
+/** Designate names are absolute: a trailing dot. */
+export function absolute(name: string): string {
+    return name.endsWith(".") ? name : `${name}.`;
+}
+
+/** Names of the two ZFS volumes, as Terraform named them (`%s-zfs-%02d`). */
+export function zfsVolumeNames(fqdn: string): [string, string] {
+    return [`${fqdn}-zfs-01`, `${fqdn}-zfs-02`];
+}
+
+/**
+ * Applies role defaults and the environment's network and pool to every host, and describes the workstation
+ * in the same terms, so one component builds both. Expects a configuration that passed `callystoProblems`.
+ */
+export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
+    const hosts: ResolvedHost[] = config.hosts.map((host) => {
+        const defaults = config.roleDefaults[host.role] ?? {};
+        const fqdn = fqdnOf(host.name, config.domain);
+        const zfsSize = host.zfs?.size ?? defaults.zfsSize;
+        const [first, second] = zfsVolumeNames(fqdn);
+        let volumes: VolumeSpec[] = [];
+        if (host.zfs?.existingVolumeIds) {
+            const [a, b] = host.zfs.existingVolumeIds;
+            volumes = [
+                { name: first, existingId: a },
+                { name: second, existingId: b },
+            ];
+        } else if (zfsSize !== undefined) {
+            volumes = [
+                { name: first, size: zfsSize },
+                { name: second, size: zfsSize },
+            ];
+        }
+        return {
+            name: host.name,
+            fqdn,
+            role: host.role,
+            flavor: (host.flavor ?? defaults.flavor)!,
+            image: (host.image ?? defaults.image)!,
+            network: host.network ?? config.network,
+            floatingIp: host.floatingIp ? { address: host.floatingIp } : { pool: config.floatingIpPool },
+            volumes,
+            zfs: volumes.length > 0,
+            quotas: host.quotas ?? {},
+        };
+    });
+    const ws = config.workstation;
+    if (ws) {
+        const fqdn = fqdnOf(ws.name, config.domain);
+        hosts.push({
+            name: ws.name,
+            fqdn,
+            role: "workstation",
+            flavor: ws.flavor,
+            image: ws.image,
+            network: ws.network ?? config.network,
+            floatingIp: ws.floatingIp ? { address: ws.floatingIp } : { pool: config.floatingIpPool },
+            volumes: [
+                { name: `${fqdn}-homedir`, size: ws.homeSize },
+                { name: `${fqdn}-docker`, size: ws.dockerSize },
+            ],
+            zfs: false,
+            quotas: {},
+        });
+    }
+    return hosts;
+}
+
+/**
+ * cloud-init user data: the default user Ansible logs in as. It must stay stable: Nova replaces an instance
+ * whose user data changes.
+ */
+export function cloudInit(host: Pick<ResolvedHost, "name" | "fqdn">, user: string): string {
+    return [
+        "#cloud-config",
+        `hostname: ${host.name}`,
+        `fqdn: ${host.fqdn}`,
+        "system_info:",
+        "  default_user:",
+        `    name: ${user}`,
+        "",
+    ].join("\n");
+}
+
+/** Strips the brackets OpenStack puts around IPv6 access addresses (`[2001:db8::1]`). */
+export function bareIpv6(address: string): string {
+    return address.replace(/[[\]]/g, "");
+}
+
+/**
+ * How a virtio disk shows up in the guest: by the first 20 characters of its Cinder volume id. Naming disks this
+ * way keeps the ZFS mirror right whatever order the volumes attach in.
+ */
+export function diskByVolumeId(volumeId: string): string {
+    return `/dev/disk/by-id/virtio-${volumeId.slice(0, 20)}`;
+}

@@ -1,0 +1,40 @@
+import * as openstack from "@pulumi/openstack";
+import * as pulumi from "@pulumi/pulumi";
+import { SecurityProfile, ingressRules, ruleSuffix, securityGroupName } from "./securityRules";
+
+/** Arguments of {@link SecurityGroups}. */
+export interface SecurityGroupsArgs {
+    /** `dev` or `prod`: part of each group's name, so both environments can share a project. */
+    environment: string;
+    /** Profiles to create a group for (the roles in use, `workstation`, `packer`). */
+    profiles: SecurityProfile[];
+    provider: openstack.Provider;
+}
+
+/** One Neutron security group per role, each with the ingress rules of its role (IPv4 and IPv6). */
+export class SecurityGroups extends pulumi.ComponentResource {
+    /** Profile → security group id. */
+    public readonly ids: Partial<Record<SecurityProfile, pulumi.Output<string>>> = {};
+
+    constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:callysto:SecurityGroups", name, {}, opts);
+        const options = { parent: this, provider: args.provider };
+        for (const profile of [...new Set(args.profiles)].sort()) {
+            const groupName = securityGroupName(args.environment, profile);
+            const group = new openstack.networking.SecGroup(
+                `${name}-${profile}`,
+                { name: groupName, description: `Callysto ${args.environment} ${profile} (managed by Pulumi)` },
+                options,
+            );
+            for (const rule of ingressRules(profile)) {
+                new openstack.networking.SecGroupRule(
+                    `${name}-${profile}-${ruleSuffix(rule)}`,
+                    { direction: "ingress", securityGroupId: group.id, ...rule },
+                    options,
+                );
+            }
+            this.ids[profile] = group.id;
+        }
+        this.registerOutputs({ ids: this.ids });
+    }
+}

@@ -1,0 +1,186 @@
+import { z } from "zod";
+import { hostName, httpsUrl, imageRef, imageTag, k8sName, positiveInt, quantity, replicas } from "../config/fields";
+import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { isDnsLabel } from "../shared/naming";
+import { WEB_OBJECT_NAMES, etlWorkers, workspaceObjectNames } from "./workers";
+
+/** One DIALS workspace: a database, a pair of Celery queues with their workers, and the e-group that may edit it. */
+export const workspaceSchema = z
+    .object({
+        /** Workspace (and database) name; its workers are `<name>-bulk` and `<name>-priority`. */
+        name: z.string().min(1, "must not be empty").meta({ example: "tracker" }),
+        /** CERN e-group whose members certify in this workspace (DJANGO_WORKSPACES value). */
+        egroup: z.string().min(1, "must not be empty").meta({ example: "cms-dqm-runregistry-offline-tracker-certifiers" }),
+        /** An own `<name>-indexer` worker besides `common-indexer` (the older layout). */
+        indexer: z.boolean().default(false).meta({ example: "false" }),
+    })
+    .strict();
+export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
+
+export const imagesSchema = z
+    .object({
+        /** Registry path of the DIALS images: `<registry>/dials-etl`, `dials-backend`, `dials-frontend`. */
+        registry: z
+            .string()
+            .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "must be a registry path such as registry.cern.ch/cms-dqmdc")
+            .meta({ example: "registry.cern.ch/cms-dqmdc" }),
+        /** The DIALS release: one tag for etl, backend and frontend, so a release is one config change. */
+        tag: imageTag("v1.8.0"),
+        /** The backend's nginx sidecar (ImageStream `nginx-unprivileged`). */
+        nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine"),
+        /** Redis for the ETL broker and the web cache (reads REDIS_PASSWORD, data in /var/lib/redis/data). */
+        redis: imageRef("quay.io/sclorg/redis-7-c9s:c9s"),
+    })
+    .strict();
+
+export const etlSchema = z
+    .object({
+        /** `ENV` of the ETL; the application knows `dev` and `prod`. */
+        env: z.enum(["dev", "prod"]).meta({ example: "prod" }),
+        /**
+         * Hard limit of one Celery task (`--time-limit`): the longest a task can run, so the grace period below
+         * can be proven long enough.
+         */
+        taskTimeLimitSeconds: positiveInt(7200),
+        /** How long a stopping worker may take to finish its task; must be longer than the task limit. */
+        terminationGracePeriodSeconds: positiveInt(7500),
+        /** Queues with a worker of their own that belong to no workspace, e.g. `private-bulk`. */
+        extraQueues: z.array(k8sName("private-bulk")).default([]).meta({ example: "private-bulk" }),
+        /** StorageClass of the EOS claim (the CERN PaaS EOS provisioner). */
+        eosStorageClass: k8sName("eos"),
+        /** Size of the broker's volume (`redis-etl-broker`): queued jobs survive a broker restart. */
+        brokerStorage: quantity("1Gi"),
+    })
+    .strict();
+
+export const keycloakSchema = z
+    .object({
+        serverUrl: httpsUrl("https://auth.cern.ch/auth/"),
+        realm: z.string().min(1).meta({ example: "cern" }),
+        /** The public (browser) application; the confidential client's id and secret are secrets. */
+        publicClientId: z.string().min(1).meta({ example: "cms-dials-public-app" }),
+    })
+    .strict();
+
+export const webSchema = z
+    .object({
+        /** `DJANGO_ENV`; anything but `dev` serves collected static files through the nginx sidecar. */
+        env: z.enum(["dev", "prod"]).meta({ example: "prod" }),
+        debug: z.boolean().default(false).meta({ example: "false" }),
+        /** Seconds the backend caches API answers in redis-web-cache. */
+        cacheTtlSeconds: z.number().int().min(0).meta({ example: "30" }),
+        /** Public host of the API (Route to backend-nginx). */
+        apiHost: hostName("cmsdials-api.web.cern.ch"),
+        /** Public host of the web application (Route to frontend). */
+        frontendHost: hostName("cmsdials.web.cern.ch"),
+        backendReplicas: replicas(5),
+        frontendReplicas: replicas(3),
+        gunicornWorkers: positiveInt(3),
+        gunicornTimeoutSeconds: positiveInt(30),
+        /** Router timeout (`haproxy.router.openshift.io/timeout`): slow API queries outlive the 30 s default. */
+        routeTimeout: z
+            .string()
+            .regex(/^[0-9]+(ms|s|m|h)$/, "must be a duration such as 180s")
+            .meta({ example: "180s" }),
+        keycloak: keycloakSchema,
+    })
+    .strict();
+
+/** `runbooks:dials`: CMS DIALS on the CERN OpenShift PaaS. */
+export const dialsSchema = z
+    .object({
+        enabled: z.boolean().meta({ example: "true" }),
+        cluster: k8sName("cern-paas"),
+        namespace: k8sName("cms-dials-prod"),
+        /** CERN PaaS projects are created in the web-services portal, not by this program. */
+        createNamespace: z.boolean().default(false).meta({ example: "false" }),
+        images: imagesSchema,
+        /** Every workspace: adding one is one entry here (database, workers and DJANGO_WORKSPACES follow). */
+        workspaces: z.array(workspaceSchema).min(1, "needs at least one workspace").meta({
+            example: "[]",
+        }),
+        /** `DJANGO_DEFAULT_WORKSPACE`: one of the workspaces. */
+        defaultWorkspace: z.string().min(1).meta({ example: "tracker" }),
+        etl: etlSchema,
+        web: webSchema,
+    })
+    .strict();
+export type DialsConfig = z.infer<typeof dialsSchema>;
+
+/** A name Kubernetes accepts for an object, suggested in a fix. */
+function suggestName(name: string): string {
+    const cleaned = name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+    return cleaned.slice(0, 40) || "workspace";
+}
+
+/**
+ * What the schema cannot see: duplicate workspaces, workspace names whose workers would get invalid Kubernetes
+ * names, workers that would collide with other objects, a default workspace that does not exist, and a grace
+ * period that would let a rollout kill a running task.
+ */
+export function dialsProblems(config: DialsConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const names = config.workspaces.map((w) => w.name);
+
+    config.workspaces.forEach((ws, i) => {
+        const key = `dials.workspaces[${i}].name`;
+        const first = names.indexOf(ws.name);
+        if (first !== i) {
+            problems.push({
+                key: fullKey(key),
+                message: `workspace "${ws.name}" is configured twice (workspaces[${first}] and [${i}]); each workspace has one database and one set of workers`,
+                fix: removeCommand(`dials.workspaces[${i}]`, { path: true }),
+            });
+            return;
+        }
+        const invalid = workspaceObjectNames(ws).filter((n) => !isDnsLabel(n));
+        if (invalid.length > 0) {
+            problems.push({
+                key: fullKey(key),
+                message: `workspace "${ws.name}" gives the invalid Kubernetes name${invalid.length > 1 ? "s" : ""} ${invalid
+                    .map((n) => `"${n}"`)
+                    .join(", ")} (object names must be DNS labels: lower-case letters, digits and '-', at most 63 characters)`,
+                fix: setCommand(key, suggestName(ws.name), { path: true }),
+            });
+        }
+    });
+
+    // Workers share the namespace with the rest of DIALS: a name used twice would make two objects fight.
+    const owners = new Map<string, string>();
+    WEB_OBJECT_NAMES.forEach((n) => owners.set(n, "the web tier"));
+    for (const worker of etlWorkers(config)) {
+        const other = owners.get(worker.name);
+        if (other !== undefined && !(worker.source === other)) {
+            const key = worker.source.startsWith("dials.") ? worker.source : "dials.etl.extraQueues";
+            problems.push({
+                key: fullKey(key),
+                message: `gives the Deployment "${worker.name}", which ${other === "the web tier" ? "the web tier" : `${other}`} already uses`,
+                fix: key.startsWith("dials.etl.extraQueues")
+                    ? removeCommand(key, { path: true })
+                    : setCommand(key, `${worker.name}-2`, { path: true }),
+            });
+        }
+        if (!owners.has(worker.name)) owners.set(worker.name, worker.source);
+    }
+
+    if (!names.includes(config.defaultWorkspace)) {
+        problems.push({
+            key: fullKey("dials.defaultWorkspace"),
+            message: `"${config.defaultWorkspace}" is not one of the workspaces (${names.join(", ")})`,
+            fix: setCommand("dials.defaultWorkspace", names[0] ?? "tracker", { path: true }),
+        });
+    }
+
+    const { taskTimeLimitSeconds: limit, terminationGracePeriodSeconds: grace } = config.etl;
+    if (grace <= limit) {
+        problems.push({
+            key: fullKey("dials.etl.terminationGracePeriodSeconds"),
+            message: `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s): a worker stopped by a rollout must be able to finish its longest task before it is killed`,
+            fix: setCommand("dials.etl.terminationGracePeriodSeconds", String(limit + 300), { path: true }),
+        });
+    }
+    return problems;
+}

@@ -1,0 +1,157 @@
+import { Sizing, sized } from "../shared/resources";
+
+// The Celery side of DIALS as pure data: which workers exist for a configuration, how they are started and how
+// they stop without losing a job. Component code only turns these into Deployments.
+
+/** The ETL's Celery application (`etl/python/celery`), as every `celery` command line names it. */
+export const CELERY_APP = "python";
+
+/** Memory as in cms-DQM/dials oc/prod (no CPU requests there: the PaaS quota is memory-bound). */
+export const SIZES = {
+    /** `<ws>-bulk`, `<ws>-priority` and extra queues: one DQMIO file in memory at a time. */
+    worker: sized(undefined, "1024Mi", undefined, "5120Mi"),
+    indexer: sized(undefined, "256Mi", undefined, "2048Mi"),
+    /** common-redbeat, its db-init and flower. */
+    scheduler: sized(undefined, "256Mi", undefined, "1024Mi"),
+    redis: sized(undefined, "512Mi", undefined, "1024Mi"),
+    backend: sized(undefined, "512Mi", undefined, "2048Mi"),
+    nginx: sized(undefined, "64Mi", undefined, "256Mi"),
+    frontend: sized(undefined, "64Mi", undefined, "256Mi"),
+} satisfies Record<string, Sizing>;
+
+/** Deployments of the web tier and the data stores, which no worker may be named like. */
+export const WEB_OBJECT_NAMES = ["backend", "frontend", "redis-etl-broker", "redis-web-cache"] as const;
+/** The ETL's non-worker Deployments. */
+export const BEAT_NAME = "common-redbeat";
+export const FLOWER_NAME = "flower";
+export const COMMON_INDEXER = "common-indexer";
+
+export type WorkerRole = "indexer" | "bulk" | "priority" | "extra";
+
+/** One Celery worker Deployment, consuming exactly one queue of the same name. */
+export interface EtlWorker {
+    /** Deployment name, Celery queue and node-name prefix (`<name>@<pod>`), as in the source. */
+    name: string;
+    role: WorkerRole;
+    /** The workspace it works for, when it belongs to one. */
+    workspace?: string;
+    /** The config key (without project) that makes this worker exist; undefined for `common-indexer`. */
+    configKey?: string;
+    sizing: Sizing;
+}
+
+interface WorkspaceLike {
+    name: string;
+    indexer?: boolean;
+}
+
+interface WorkersConfig {
+    workspaces: readonly WorkspaceLike[];
+    etl: { extraQueues: readonly string[] };
+}
+
+/** The Deployment names a workspace adds: `<ws>-bulk`, `<ws>-priority` and, if it has one, `<ws>-indexer`. */
+export function workspaceObjectNames(ws: WorkspaceLike): string[] {
+    return workspaceWorkers(ws, 0).map((w) => w.name);
+}
+
+function workspaceWorkers(ws: WorkspaceLike, index: number): EtlWorker[] {
+    const key = `dials.workspaces[${index}]`;
+    const workers: EtlWorker[] = [
+        { name: `${ws.name}-bulk`, role: "bulk", workspace: ws.name, configKey: `${key}.name`, sizing: SIZES.worker },
+        { name: `${ws.name}-priority`, role: "priority", workspace: ws.name, configKey: `${key}.name`, sizing: SIZES.worker },
+    ];
+    if (ws.indexer) {
+        workers.push({
+            name: `${ws.name}-indexer`,
+            role: "indexer",
+            workspace: ws.name,
+            configKey: `${key}.indexer`,
+            sizing: SIZES.indexer,
+        });
+    }
+    return workers;
+}
+
+/**
+ * Every worker of a configuration, in a stable order: `common-indexer`, then each workspace's workers in config
+ * order, then the extra queues.
+ */
+export function etlWorkers(config: WorkersConfig): EtlWorker[] {
+    return [
+        { name: COMMON_INDEXER, role: "indexer", sizing: SIZES.indexer },
+        ...config.workspaces.flatMap((ws, i) => workspaceWorkers(ws, i)),
+        ...config.etl.extraQueues.map(
+            (queue, i): EtlWorker => ({
+                name: queue,
+                role: "extra",
+                configKey: `dials.etl.extraQueues[${i}]`,
+                sizing: SIZES.worker,
+            }),
+        ),
+    ];
+}
+
+/** The Celery node name of a worker inside its pod, in shell syntax (Celery's `%h` is the pod's host name). */
+export function nodeName(worker: Pick<EtlWorker, "name">): string {
+    return `${worker.name}@$HOSTNAME`;
+}
+
+/**
+ * The worker's command line, as in the source but exec'd directly (no `bash -c`), so SIGTERM reaches Celery and
+ * starts its warm shutdown. `--time-limit` enforces the task limit the grace period is computed from.
+ */
+export function workerCommand(worker: Pick<EtlWorker, "name">, taskTimeLimitSeconds: number): string[] {
+    return [
+        "celery",
+        `--app=${CELERY_APP}`,
+        "worker",
+        "--loglevel=INFO",
+        "--concurrency=1",
+        "--autoscale=1,0",
+        "--max-tasks-per-child=1",
+        `--time-limit=${taskTimeLimitSeconds}`,
+        `--hostname=${worker.name}@%h`,
+        `--queues=${worker.name}`,
+    ];
+}
+
+export const BEAT_COMMAND = [
+    "celery",
+    `--app=${CELERY_APP}`,
+    "beat",
+    "--loglevel=INFO",
+    "--scheduler",
+    "redbeat.RedBeatScheduler",
+];
+export const FLOWER_COMMAND = ["celery", `--app=${CELERY_APP}`, "flower", "--purge_offline_workers=120"];
+/** The ETL database migration the scheduler runs before it starts (init container `db-init`). */
+export const MIGRATE_COMMAND = ["alembic", "upgrade", "head"];
+
+/** Seconds between checks of the pre-stop hook while the worker finishes its task. */
+export const DRAIN_POLL_SECONDS = 15;
+
+/**
+ * The pre-stop hook: cancel this pod's consumer of its queue (the pod stops taking jobs, which stay queued for
+ * the new pod), then wait while Celery reports an active task. If the worker stops answering the wait ends, and
+ * SIGTERM's warm shutdown still lets a running task finish within the grace period.
+ */
+export function preStopScript(worker: Pick<EtlWorker, "name">): string {
+    const node = `"${nodeName(worker)}"`;
+    return [
+        `celery --app=${CELERY_APP} control cancel_consumer ${worker.name} --destination=${node} --timeout=10`,
+        `while out="$(celery --app=${CELERY_APP} inspect active --destination=${node} --timeout=10)"; do`,
+        `case "$out" in *"- empty -"*) break ;; esac`,
+        `sleep ${DRAIN_POLL_SECONDS}`,
+        "done",
+    ].join("\n");
+}
+
+/** Startup check: the new pod counts as available (and the old one may stop) only once its worker answers. */
+export function startupCheckCommand(worker: Pick<EtlWorker, "name">): string[] {
+    return [
+        "/bin/sh",
+        "-c",
+        `celery --app=${CELERY_APP} inspect ping --destination="${nodeName(worker)}" --timeout=10`,
+    ];
+}

@@ -1,0 +1,114 @@
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** Runs the offline plan as a user would, in its own process (mocks are global to a process). */
+function plan(stack: string, out: string): string {
+    return execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan/cli.ts", "--stack", stack, "--out", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
+    });
+}
+
+function readTree(dir: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    const walk = (d: string): void => {
+        for (const entry of readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, entry.name);
+            if (entry.isDirectory()) walk(p);
+            else files[path.relative(dir, p)] = readFileSync(p, "utf8");
+        }
+    };
+    walk(dir);
+    return files;
+}
+
+for (const stack of ["stage", "prod"]) {
+    describe(`offline plan of ${stack}`, function () {
+        this.timeout(180000);
+        let first: Record<string, string>;
+        let summary: string;
+
+        before(() => {
+            const tmp = mkdtempSync(path.join(tmpdir(), `plan-${stack}-`));
+            summary = plan(stack, path.join(tmp, "a"));
+            plan(stack, path.join(tmp, "b"));
+            first = readTree(path.join(tmp, "a"));
+            const second = readTree(path.join(tmp, "b"));
+            assert.deepEqual(Object.keys(second).sort(), Object.keys(first).sort());
+            for (const file of Object.keys(first)) {
+                assert.equal(second[file], first[file], `${file} differs between two plans of the same inputs`);
+            }
+        });
+
+        it("writes resources.json and one manifest file per cluster, byte-identical across runs", () => {
+            assert.ok(first["resources.json"]);
+            assert.ok(Object.keys(first).some((f) => f.startsWith("kubernetes/")));
+            assert.match(summary, new RegExp(`Plan of stack ${stack}: \\d+ resources`));
+        });
+
+        it("gives every Kubernetes object an explicit cluster provider", () => {
+            assert.ok(!("kubernetes/_default-provider.yaml" in first), "objects without an explicit provider");
+        });
+
+        it("renders only objects the Kubernetes API would accept, none twice", () => {
+            const problems: string[] = [];
+            for (const [file, text] of Object.entries(first)) {
+                if (!file.startsWith("kubernetes/")) continue;
+                const objects = parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>);
+                assert.ok(objects.length > 0);
+                for (const o of objects) problems.push(...validateObject(o).map((p) => `${file}: ${p}`));
+                problems.push(...duplicateObjects(objects).map((d) => `${file}: duplicate ${d}`));
+            }
+            assert.deepEqual(problems, []);
+        });
+
+        it("shows no secret value: every Secret's values are masked", () => {
+            for (const [file, text] of Object.entries(first)) {
+                if (!file.startsWith("kubernetes/")) continue;
+                for (const doc of parseAllDocuments(text)) {
+                    const o = doc.toJS() as { kind: string; stringData?: Record<string, string>; data?: Record<string, string> };
+                    if (o.kind !== "Secret") continue;
+                    for (const v of [...Object.values(o.stringData ?? {}), ...Object.values(o.data ?? {})]) {
+                        assert.equal(v, "[secret]");
+                    }
+                }
+            }
+            assert.doesNotMatch(first["resources.json"], /placeholder-/);
+        });
+    });
+}
+
+describe("validateObject", () => {
+    it("rejects what the API server rejects", () => {
+        const bad = {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "Bad_Name", namespace: "ns", labels: { "app.kubernetes.io/version": "x".repeat(64) } },
+            spec: {
+                selector: { matchLabels: { app: "a" } },
+                template: {
+                    metadata: { labels: { app: "b" } },
+                    spec: { containers: [{ name: "c", image: "i:1", ports: [{ name: "much-too-long-port-name", containerPort: 1 }], volumeMounts: [{ name: "v", mountPath: "/v" }] }] },
+                },
+            },
+        };
+        const problems = validateObject(bad).join("\n");
+        assert.match(problems, /metadata.name is not a valid DNS subdomain/);
+        assert.match(problems, /bad value/);
+        assert.match(problems, /port name much-too-long-port-name/);
+        assert.match(problems, /mounts unknown volume v/);
+        assert.match(problems, /selector does not match/);
+        assert.deepEqual(validateObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ok", namespace: "ns" }, data: { a: "b" } }), []);
+        assert.match(validateObject({ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c", namespace: "n" }, spec: { schedule: "daily", jobTemplate: { spec: { template: { spec: { containers: [] } } } } } }).join(), /not a valid cron/);
+        assert.match(validateObject({ apiVersion: "route.openshift.io/v1", kind: "Route", metadata: { name: "r", namespace: "n" }, spec: { host: "x.example.org", to: { kind: "Service", name: "s" }, path: "/a", tls: { termination: "passthrough" } } }).join(), /cannot have a path/);
+        assert.deepEqual(duplicateObjects([bad, bad]).length, 1);
+    });
+});
