@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../components/program";
+import { loadProgramConfig, secretSpecsOf } from "../components/config/load";
 import { memoryConfigSource } from "../components/config/source";
 import { SystemDefinition } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
@@ -73,6 +74,15 @@ export function field(source: unknown, path: string): unknown {
 /** Plain values of a committed stack file, for tests that start from the real stage/prod config. */
 export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
     return structuredClone(readStackFile(stack).values);
+}
+
+/**
+ * A value for every secret the committed stack file needs (`test-<key>`), so a test can start from a
+ * complete, valid configuration and take away exactly what it wants to break.
+ */
+export function stackSecrets(stack: "stage" | "prod", values: Record<string, unknown> = stackValues(stack)): Record<string, string> {
+    const config = loadProgramConfig(memoryConfigSource(values, {}), SYSTEMS, { placeholderSecret: () => "x" });
+    return Object.fromEntries(secretSpecsOf(config, SYSTEMS).map((s) => [s.key, `test-${s.key}`]));
 }
 
 export interface RunOptions {

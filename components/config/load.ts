@@ -211,7 +211,9 @@ export function loadProgramConfig(
             key === "tier" || key === "clusters" || key === "openstack" || systems.some((s) => s.section === key);
         // Secrets of a section that failed to parse cannot be recognised; its own problems are reported instead.
         const ofBrokenSection = unparsed.some((section) => key.startsWith(`${section}-`));
-        if (!isSection && !ofBrokenSection && !(clustersBroken && key.startsWith("kubeconfig-"))) {
+        // A kubeconfig of a defined cluster is legitimate even while no enabled system uses that cluster.
+        const clusterKubeconfig = key.startsWith("kubeconfig-") && (clustersBroken || key.slice("kubeconfig-".length) in clusters);
+        if (!isSection && !ofBrokenSection && !clusterKubeconfig) {
             const knownSections = ["tier", "clusters", "openstack", ...systems.map((s) => s.section)];
             problems.push({
                 key: fullKey(key),

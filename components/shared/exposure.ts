@@ -31,6 +31,8 @@ export interface ExposureSpec {
     annotations?: Record<string, string>;
     /** Ingress only. */
     ingressClassName?: string;
+    /** Ingress only: `ImplementationSpecific` for regex paths (nginx rewrites); `Prefix` by default. */
+    pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
 }
 
 export interface ExposureArgs extends ExposureSpec {
@@ -122,7 +124,7 @@ export function expose(name: string, args: ExposureArgs, opts: pulumi.CustomReso
                                 paths: [
                                     {
                                         path: args.path ?? "/",
-                                        pathType: "Prefix",
+                                        pathType: args.pathType ?? "Prefix",
                                         backend: { service: { name: args.serviceName, port } },
                                     },
                                 ],

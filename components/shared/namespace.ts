@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
+import { childOptions } from "./component";
 import { AppIdentity, standardLabels } from "./labels";
 
 export interface Subject {
@@ -43,7 +44,7 @@ export class Namespace extends pulumi.ComponentResource {
 
     constructor(name: string, args: NamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:Namespace", name, {}, opts);
-        const copts = { parent: this, provider: args.cluster.provider };
+        const copts = childOptions(this, opts, { provider: args.cluster.provider });
         const labels = { ...standardLabels(args.app), ...(args.labels ?? {}) };
         let dependsOn: pulumi.Resource[] = [];
         if (args.create ?? true) {
@@ -61,7 +62,7 @@ export class Namespace extends pulumi.ComponentResource {
             this.serviceAccounts[sa] = new k8s.core.v1.ServiceAccount(
                 `${name}-sa-${sa}`,
                 { metadata: { name: sa, namespace: args.name, labels } },
-                { ...copts, dependsOn },
+                childOptions(this, opts, { provider: args.cluster.provider, dependsOn }),
             );
         }
         for (const rb of args.roleBindings ?? []) {
@@ -81,7 +82,7 @@ export class Namespace extends pulumi.ComponentResource {
                             ...(s.kind === "ServiceAccount" ? { namespace: s.namespace ?? args.name } : { apiGroup: "rbac.authorization.k8s.io" }),
                         })),
                     },
-                    { ...copts, dependsOn },
+                    childOptions(this, opts, { provider: args.cluster.provider, dependsOn }),
                 ),
             );
         }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
+import { childOptions } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { AppIdentity, standardLabels } from "./labels";
 import { podSecurityContext } from "./security";
@@ -81,7 +82,7 @@ export class ScheduledJob extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, provider: args.cluster.provider },
+            childOptions(this, opts, { provider: args.cluster.provider }),
         );
         this.registerOutputs({ objectName: this.objectName });
     }

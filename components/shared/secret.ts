@@ -13,10 +13,16 @@ export interface ConfigSecretArgs {
     type?: string;
     /** Key → value. Every value is wrapped as a Pulumi secret so it stays encrypted in state and hidden in diffs. */
     data: Record<string, pulumi.Input<string>>;
+    /** Key → base64-encoded value, for binary files such as keytabs (written to `data` as is, also secret). */
+    base64Data?: Record<string, pulumi.Input<string>>;
 }
 
 /** A Kubernetes Secret whose values come from encrypted stack config (or @pulumi/random), never from the repository. */
-export function configSecret(name: string, args: ConfigSecretArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+export function configSecret(
+    name: string,
+    args: ConfigSecretArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
     const stringData: Record<string, pulumi.Output<string>> = {};
     for (const key of Object.keys(args.data).sort()) {
         stringData[key] = pulumi.secret(pulumi.output(args.data[key]));
@@ -27,6 +33,23 @@ export function configSecret(name: string, args: ConfigSecretArgs, opts: pulumi.
             metadata: { name: args.secretName, namespace: args.namespace, labels: standardLabels(args.app) },
             type: args.type ?? "Opaque",
             stringData,
+            ...(args.base64Data && Object.keys(args.base64Data).length > 0
+                ? {
+                      data: Object.fromEntries(
+                          Object.keys(args.base64Data)
+                              .sort()
+                              // Re-encoding accepts line-wrapped `base64` output and always yields valid base64.
+                              .map((key) => [
+                                  key,
+                                  pulumi.secret(
+                                      pulumi
+                                          .output(args.base64Data![key])
+                                          .apply((v) => Buffer.from(v, "base64").toString("base64")),
+                                  ),
+                              ]),
+                      ),
+                  }
+                : {}),
         },
         { ...opts, provider: args.cluster.provider },
     );

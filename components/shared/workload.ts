@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
+import { childOptions } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { ExposureSpec, expose, exposureUrl } from "./exposure";
 import { AppIdentity, selectorLabels, standardLabels } from "./labels";
@@ -70,6 +71,10 @@ export interface WorkloadArgs {
     imagesManagedByTriggers?: boolean;
     /** Pod affinity rules, e.g. spreading the replicas of a quorum (Dgraph zero/alpha) over nodes. */
     affinity?: k8s.types.input.core.v1.Affinity;
+    /** Pins pods to labelled nodes, e.g. Prow's caches to the node with the big local disk. */
+    nodeSelector?: Record<string, string>;
+    /** Lets pods run on tainted (dedicated) nodes. */
+    tolerations?: k8s.types.input.core.v1.Toleration[];
     /**
      * Further Services over the same pods, beside `service` (e.g. Dgraph's public ClusterIP services next to the
      * headless one its StatefulSet needs). An exposure picks one with `service`.
@@ -98,7 +103,7 @@ export class Workload extends pulumi.ComponentResource {
         super("runbooks:shared:Workload", name, {}, opts);
         const kind = args.kind ?? "Deployment";
         const { cluster } = args;
-        const copts = { parent: this, provider: cluster.provider };
+        const copts = childOptions(this, opts, { provider: cluster.provider });
         this.objectName = args.app.name;
         const labels = standardLabels(args.app);
         const selector = selectorLabels(args.app);
@@ -118,6 +123,8 @@ export class Workload extends pulumi.ComponentResource {
             podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
         }
         if (args.affinity) podSpec.affinity = args.affinity;
+        if (Object.keys(args.nodeSelector ?? {}).length > 0) podSpec.nodeSelector = args.nodeSelector;
+        if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
         const template = {
             metadata: { labels, ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
             spec: podSpec,
@@ -221,7 +228,7 @@ export class Workload extends pulumi.ComponentResource {
                 ...expose(
                     `${name}-${role}`,
                     { ...spec, cluster, namespace: args.namespace, serviceName: target, app: args.app },
-                    { parent: this, dependsOn: [service] },
+                    childOptions(this, opts, { dependsOn: [service] }),
                 ),
             );
         });

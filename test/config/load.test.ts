@@ -6,7 +6,7 @@ import { memoryConfigSource } from "../../components/config/source";
 import { SystemDefinition, defineSystem } from "../../components/config/system";
 import { k8sName } from "../../components/config/fields";
 import { SYSTEMS } from "../../components/systems";
-import { recorder, runWith, stackValues } from "../harness";
+import { recorder, runWith, stackSecrets, stackValues } from "../harness";
 
 // A second, minimal system so namespace clashes between two systems can be provoked without depending on
 // any other system's schema.
@@ -30,11 +30,7 @@ const third = defineSystem<{ enabled: boolean; cluster?: string; replicas: numbe
 });
 const systems: SystemDefinition[] = [...SYSTEMS, other, third];
 
-const secrets = {
-    "kubeconfig-psi": "kubeconfig",
-    "thoth-ultrahook-aicoe-api-key": "a",
-    "thoth-ultrahook-thoth-api-key": "b",
-};
+const secrets = stackSecrets("prod");
 
 function problemsOf(fn: () => unknown): ConfigError {
     try {
@@ -49,7 +45,7 @@ function problemsOf(fn: () => unknown): ConfigError {
 describe("config validation", () => {
     it("accepts both committed stack files when their secrets are set", () => {
         for (const stack of ["stage", "prod"] as const) {
-            const cfg = loadProgramConfig(memoryConfigSource(stackValues(stack), secrets), SYSTEMS);
+            const cfg = loadProgramConfig(memoryConfigSource(stackValues(stack), stackSecrets(stack)), SYSTEMS);
             assert.ok(cfg.enabled.length > 0);
         }
     });

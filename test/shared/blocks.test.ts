@@ -153,6 +153,28 @@ describe("shared building blocks", () => {
         assert.ok(k8sObject("kubernetes:core/v1:Namespace", "sandbox"));
     });
 
+    it("children wait for what their component waits for (the engine does not pass dependsOn down)", async () => {
+        const c = cluster("openshift");
+        const ns = new Namespace("blocks-dep-ns", { cluster: c, name: "dep", app: { name: "dep", partOf: "test" } });
+        new Workload(
+            "blocks-dep",
+            {
+                cluster: c,
+                namespace: "dep",
+                app: { name: "dep", partOf: "test" },
+                containers: [{ name: "c", image: "quay.io/x/y:1", resources: fixedSize(undefined, "64Mi") }],
+                service: { ports: [{ name: "http", port: 8080 }] },
+            },
+            { dependsOn: [ns] },
+        );
+        await settled();
+        const nsUrn = k8sObject("kubernetes:core/v1:Namespace", "dep").urn;
+        for (const type of ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service"]) {
+            const obj = k8sObject(type, "dep", "dep");
+            assert.ok(obj.dependencies.includes(nsUrn), `${type} does not wait for the namespace`);
+        }
+    });
+
     it("protects stateful resources only in production", () => {
         assert.deepEqual(statefulOptions(true), { protect: true, retainOnDelete: true });
         assert.deepEqual(statefulOptions(false), {});

@@ -46,7 +46,7 @@ function main(): void {
         const resources = (JSON.parse(readFileSync(path.join(out, "resources.json"), "utf8")) as unknown[]).length;
         rows.push(`plan ${stack.padEnd(18)} ${fmt(m)}  ${String(resources).padStart(5)} resources`);
     }
-    const tests = measure([require.resolve("mocha/bin/mocha.js")]);
+    const tests = measure([require.resolve("mocha/bin/mocha.js"), "test/**/*.test.ts"]);
     const passing = /(\d+) passing/.exec(tests.stdout)?.[1] ?? "?";
     rows.push(`test suite (mocha)      ${fmt(tests)}  ${passing.padStart(5)} tests`);
     process.stdout.write(`what                       wall    peak RSS\n${rows.join("\n")}\n`);

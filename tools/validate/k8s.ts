@@ -100,8 +100,16 @@ function checkPod(where: string, pod: Obj | undefined, problems: string[]): void
     }
 }
 
+/** Secret `data` values masked in a plan are not base64; stand in a valid value, since the real one is unknown. */
+function unmaskSecretData(obj: Obj): Obj {
+    if (obj.kind !== "Secret" || !obj.data || typeof obj.data !== "object") return obj;
+    const data = Object.fromEntries(Object.entries(obj.data as Obj).map(([k, v]) => [k, v === "[secret]" ? "" : v]));
+    return { ...obj, data };
+}
+
 /** Every reason the API server would reject the object; empty when it would accept it. */
-export function validateObject(obj: Obj): string[] {
+export function validateObject(input: Obj): string[] {
+    const obj = unmaskSecretData(input);
     const meta = (obj.metadata ?? {}) as Obj;
     const kind = String(obj.kind);
     const name = String(meta.name ?? "");
