@@ -48,7 +48,10 @@ export const zfsSchema = z
         /** Size of each new volume `<host>-zfs-01/02` in GB; the role's default size when unset. */
         size: gigabytes(25).optional(),
         /** Existing volumes (production: created once by hand so data is never deleted with the host). */
-        existingVolumeIds: z.array(volumeId).length(2, "must list exactly two volumes (the ZFS mirror)").optional(),
+        existingVolumeIds: z
+            .array(volumeId)
+            .length(2, "must list exactly two volumes (the ZFS mirror)")
+            .optional(),
     })
     .strict();
 
@@ -114,7 +117,15 @@ export const dnsSchema = z
     })
     .strict();
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/** A playbook path inside the repository's ansible/ directory. */
+const playbookPath = (example: string) =>
+    z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+\.ya?ml$/, "must be a playbook path such as plays/hub.yml")
+        .meta({ example });
+
+/** An Ansible variable's value: any JSON (lists such as `ssh_public_keys` included). */
+const varValue = z.json();
 
 export const provisioningSchema = z
     .object({
@@ -125,21 +136,32 @@ export const provisioningSchema = z
             .string()
             .regex(/^[A-Za-z0-9._/-]+$/, "must be a git commit, tag or branch")
             .meta({ example: "904146a" }),
-        initPlaybook: z.string().min(1).default("plays/init.yml").meta({ example: "plays/init.yml" }),
-        /** Environment playbook, run limited to one host at a time. */
-        playbook: z.string().min(1).meta({ example: "plays/hub-ssp-stats.yml" }),
-        workstationPlaybook: z.string().min(1).default("plays/clavius.yml").meta({ example: "plays/clavius.yml" }),
-        certificatesPlaybook: z
-            .string()
-            .min(1)
-            .default("plays/deploy-certs.yml")
-            .meta({ example: "plays/deploy-certs.yml" }),
+        /** Run first on every host (`make hub/init/apply`, `clavius/init/apply`). */
+        initPlaybook: playbookPath("plays/init.yml").default("plays/init.yml"),
+        /** The playbook of each role, run limited to one host at a time. */
+        playbooks: z
+            .object({
+                hub: playbookPath("plays/hub.yml").default("plays/hub.yml"),
+                sharder: playbookPath("plays/sharder.yml").default("plays/sharder.yml"),
+                ssp: playbookPath("plays/imports/ssp.yml").default("plays/imports/ssp.yml"),
+                stats: playbookPath("plays/stats.yml").default("plays/stats.yml"),
+                workstation: playbookPath("plays/clavius.yml").default("plays/clavius.yml"),
+            })
+            .strict()
+            .prefault({}),
+        certificatesPlaybook: playbookPath("plays/deploy-certs.yml").default("plays/deploy-certs.yml"),
         /** Banner shown on every hub (`jupyterhub_announcement`); empty for none. */
         announcement: z.string().default("").meta({ example: "Scheduled maintenance Friday 18:00 MT" }),
         /** Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`. */
-        hubVars: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), scalar).default({}).meta({ example: "{}" }),
+        hubVars: z
+            .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
+            .default({})
+            .meta({ example: "{}" }),
         /** Variables for every host. */
-        vars: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), scalar).default({}).meta({ example: "{}" }),
+        vars: z
+            .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
+            .default({})
+            .meta({ example: "{}" }),
     })
     .strict();
 export type ProvisioningConfig = z.infer<typeof provisioningSchema>;
@@ -181,7 +203,10 @@ export const callystoSchema = z
                 /** Content of `keys/id_rsa.pub`. */
                 publicKey: z
                     .string()
-                    .regex(/^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/, "must be an OpenSSH public key")
+                    .regex(
+                        /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/,
+                        "must be an OpenSSH public key",
+                    )
                     .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA callysto" }),
             })
             .strict(),
@@ -235,7 +260,11 @@ export function callystoProblems(config: CallystoConfig): ConfigProblem[] {
         const index = config.hosts.map((h) => h.name).lastIndexOf(dup);
         const path = index >= 0 ? `hosts[${index}].name` : "workstation.name";
         problems.push(
-            problem(path, `host name "${dup}" is used twice; each host is one DNS name and one instance`, set(path, `${dup}-2`)),
+            problem(
+                path,
+                `host name "${dup}" is used twice; each host is one DNS name and one instance`,
+                set(path, `${dup}-2`),
+            ),
         );
     }
 

@@ -23,7 +23,10 @@ export class SecurityGroups extends pulumi.ComponentResource {
             const groupName = securityGroupName(args.environment, profile);
             const group = new openstack.networking.SecGroup(
                 `${name}-${profile}`,
-                { name: groupName, description: `Callysto ${args.environment} ${profile} (managed by Pulumi)` },
+                {
+                    name: groupName,
+                    description: `Callysto ${args.environment} ${profile} (managed by Pulumi)`,
+                },
                 options,
             );
             for (const rule of ingressRules(profile)) {

@@ -23,15 +23,13 @@ const FAMILIES = [
 
 function tcpPorts(ports: readonly number[]): IngressRule[] {
     return FAMILIES.flatMap((f) =>
-        ports.map(
-            (port): IngressRule => ({
-                ethertype: f.ethertype,
-                protocol: "tcp",
-                portRangeMin: port,
-                portRangeMax: port,
-                remoteIpPrefix: f.remoteIpPrefix,
-            }),
-        ),
+        ports.map((port): IngressRule => ({
+            ethertype: f.ethertype,
+            protocol: "tcp",
+            portRangeMin: port,
+            portRangeMax: port,
+            remoteIpPrefix: f.remoteIpPrefix,
+        })),
     );
 }
 
@@ -46,7 +44,11 @@ function allPorts(protocol: "tcp" | "udp"): IngressRule[] {
 }
 
 function icmp(): IngressRule[] {
-    return FAMILIES.map((f) => ({ ethertype: f.ethertype, protocol: f.icmp, remoteIpPrefix: f.remoteIpPrefix }));
+    return FAMILIES.map((f) => ({
+        ethertype: f.ethertype,
+        protocol: f.icmp,
+        remoteIpPrefix: f.remoteIpPrefix,
+    }));
 }
 
 /** The ingress rules of a profile, IPv4 and IPv6 alike (terraform/modules/*\/security_groups.tf, terraform/packer). */
@@ -70,7 +72,9 @@ export function ruleSuffix(rule: IngressRule): string {
     const protocol = rule.protocol === "ipv6-icmp" ? "icmp" : rule.protocol;
     if (rule.portRangeMin === undefined) return `${protocol}-${family}`;
     const ports =
-        rule.portRangeMin === rule.portRangeMax ? `${rule.portRangeMin}` : `${rule.portRangeMin}-${rule.portRangeMax}`;
+        rule.portRangeMin === rule.portRangeMax
+            ? `${rule.portRangeMin}`
+            : `${rule.portRangeMin}-${rule.portRangeMax}`;
     return `${protocol}-${ports}-${family}`;
 }
 

@@ -1,8 +1,24 @@
 import { z } from "zod";
-import { hostName, httpsUrl, imageRef, imageTag, k8sName, positiveInt, quantity, replicas } from "../config/fields";
+import {
+    hostName,
+    httpsUrl,
+    imageRef,
+    imageTag,
+    k8sName,
+    positiveInt,
+    quantity,
+    replicas,
+} from "../config/fields";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isDnsLabel } from "../shared/naming";
-import { WEB_OBJECT_NAMES, etlWorkers, workspaceObjectNames } from "./workers";
+import {
+    BEAT_NAME,
+    FLOWER_NAME,
+    PRE_STOP_BUDGET_SECONDS,
+    WEB_OBJECT_NAMES,
+    etlWorkers,
+    workspaceObjectNames,
+} from "./workers";
 
 /** One DIALS workspace: a database, a pair of Celery queues with their workers, and the e-group that may edit it. */
 export const workspaceSchema = z
@@ -10,7 +26,10 @@ export const workspaceSchema = z
         /** Workspace (and database) name; its workers are `<name>-bulk` and `<name>-priority`. */
         name: z.string().min(1, "must not be empty").meta({ example: "tracker" }),
         /** CERN e-group whose members certify in this workspace (DJANGO_WORKSPACES value). */
-        egroup: z.string().min(1, "must not be empty").meta({ example: "cms-dqm-runregistry-offline-tracker-certifiers" }),
+        egroup: z
+            .string()
+            .min(1, "must not be empty")
+            .meta({ example: "cms-dqm-runregistry-offline-tracker-certifiers" }),
         /** An own `<name>-indexer` worker besides `common-indexer` (the older layout). */
         indexer: z.boolean().default(false).meta({ example: "false" }),
     })
@@ -22,7 +41,10 @@ export const imagesSchema = z
         /** Registry path of the DIALS images: `<registry>/dials-etl`, `dials-backend`, `dials-frontend`. */
         registry: z
             .string()
-            .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "must be a registry path such as registry.cern.ch/cms-dqmdc")
+            .regex(
+                /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/,
+                "must be a registry path such as registry.cern.ch/cms-dqmdc",
+            )
             .meta({ example: "registry.cern.ch/cms-dqmdc" }),
         /** The DIALS release: one tag for etl, backend and frontend, so a release is one config change. */
         tag: imageTag("v1.8.0"),
@@ -42,7 +64,10 @@ export const etlSchema = z
          * can be proven long enough.
          */
         taskTimeLimitSeconds: positiveInt(7200),
-        /** How long a stopping worker may take to finish its task; must be longer than the task limit. */
+        /**
+         * How long a stopping worker may take to finish its task: longer than the task limit plus the pre-stop
+         * hook's budget (120 s).
+         */
         terminationGracePeriodSeconds: positiveInt(7500),
         /** Queues with a worker of their own that belong to no workspace, e.g. `private-bulk`. */
         extraQueues: z.array(k8sName("private-bulk")).default([]).meta({ example: "private-bulk" }),
@@ -138,11 +163,10 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
         }
         const invalid = workspaceObjectNames(ws).filter((n) => !isDnsLabel(n));
         if (invalid.length > 0) {
+            const listed = invalid.map((n) => `"${n}"`).join(", ");
             problems.push({
                 key: fullKey(key),
-                message: `workspace "${ws.name}" gives the invalid Kubernetes name${invalid.length > 1 ? "s" : ""} ${invalid
-                    .map((n) => `"${n}"`)
-                    .join(", ")} (object names must be DNS labels: lower-case letters, digits and '-', at most 63 characters)`,
+                message: `workspace "${ws.name}" gives the invalid Kubernetes name(s) ${listed} (object names must be DNS labels: lower-case letters, digits and '-', at most 63 characters)`,
                 fix: setCommand(key, suggestName(ws.name), { path: true }),
             });
         }
@@ -151,19 +175,27 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
     // Workers share the namespace with the rest of DIALS: a name used twice would make two objects fight.
     const owners = new Map<string, string>();
     WEB_OBJECT_NAMES.forEach((n) => owners.set(n, "the web tier"));
+    [BEAT_NAME, FLOWER_NAME].forEach((n) => owners.set(n, "the ETL scheduler and flower"));
+    const repeated = config.workspaces.map((w, i) => names.indexOf(w.name) !== i);
     for (const worker of etlWorkers(config)) {
-        const other = owners.get(worker.name);
-        if (other !== undefined && !(worker.source === other)) {
-            const key = worker.source.startsWith("dials.") ? worker.source : "dials.etl.extraQueues";
-            problems.push({
-                key: fullKey(key),
-                message: `gives the Deployment "${worker.name}", which ${other === "the web tier" ? "the web tier" : `${other}`} already uses`,
-                fix: key.startsWith("dials.etl.extraQueues")
-                    ? removeCommand(key, { path: true })
-                    : setCommand(key, `${worker.name}-2`, { path: true }),
-            });
+        const index = /^dials\.workspaces\[(\d+)\]/.exec(worker.configKey ?? "")?.[1];
+        if (index !== undefined && repeated[Number(index)]) continue;
+        const owner = owners.get(worker.name);
+        if (owner === undefined) {
+            owners.set(worker.name, worker.configKey ? fullKey(worker.configKey) : "DIALS");
+            continue;
         }
-        if (!owners.has(worker.name)) owners.set(worker.name, worker.source);
+        const key = worker.configKey ?? "dials.workspaces";
+        problems.push({
+            key: fullKey(key),
+            message: `gives the Deployment "${worker.name}", which ${owner} already uses; every Deployment in the namespace needs its own name`,
+            fix:
+                worker.role === "extra"
+                    ? removeCommand(key, { path: true })
+                    : worker.role === "indexer" && worker.workspace
+                      ? setCommand(key, "false", { path: true })
+                      : setCommand(key, `${worker.workspace ?? worker.name}-ws`, { path: true }),
+        });
     }
 
     if (!names.includes(config.defaultWorkspace)) {
@@ -175,11 +207,17 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
     }
 
     const { taskTimeLimitSeconds: limit, terminationGracePeriodSeconds: grace } = config.etl;
-    if (grace <= limit) {
+    if (grace <= limit + PRE_STOP_BUDGET_SECONDS) {
         problems.push({
             key: fullKey("dials.etl.terminationGracePeriodSeconds"),
-            message: `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s): a worker stopped by a rollout must be able to finish its longest task before it is killed`,
-            fix: setCommand("dials.etl.terminationGracePeriodSeconds", String(limit + 300), { path: true }),
+            message: `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s) plus ${PRE_STOP_BUDGET_SECONDS} s for the pre-stop hook: a worker stopped by a rollout must be able to finish its longest task before it is killed`,
+            fix: setCommand(
+                "dials.etl.terminationGracePeriodSeconds",
+                String(limit + 2 * PRE_STOP_BUDGET_SECONDS + 60),
+                {
+                    path: true,
+                },
+            ),
         });
     }
     return problems;

@@ -58,8 +58,20 @@ export function workspaceObjectNames(ws: WorkspaceLike): string[] {
 function workspaceWorkers(ws: WorkspaceLike, index: number): EtlWorker[] {
     const key = `dials.workspaces[${index}]`;
     const workers: EtlWorker[] = [
-        { name: `${ws.name}-bulk`, role: "bulk", workspace: ws.name, configKey: `${key}.name`, sizing: SIZES.worker },
-        { name: `${ws.name}-priority`, role: "priority", workspace: ws.name, configKey: `${key}.name`, sizing: SIZES.worker },
+        {
+            name: `${ws.name}-bulk`,
+            role: "bulk",
+            workspace: ws.name,
+            configKey: `${key}.name`,
+            sizing: SIZES.worker,
+        },
+        {
+            name: `${ws.name}-priority`,
+            role: "priority",
+            workspace: ws.name,
+            configKey: `${key}.name`,
+            sizing: SIZES.worker,
+        },
     ];
     if (ws.indexer) {
         workers.push({
@@ -81,14 +93,12 @@ export function etlWorkers(config: WorkersConfig): EtlWorker[] {
     return [
         { name: COMMON_INDEXER, role: "indexer", sizing: SIZES.indexer },
         ...config.workspaces.flatMap((ws, i) => workspaceWorkers(ws, i)),
-        ...config.etl.extraQueues.map(
-            (queue, i): EtlWorker => ({
-                name: queue,
-                role: "extra",
-                configKey: `dials.etl.extraQueues[${i}]`,
-                sizing: SIZES.worker,
-            }),
-        ),
+        ...config.etl.extraQueues.map((queue, i): EtlWorker => ({
+            name: queue,
+            role: "extra",
+            configKey: `dials.etl.extraQueues[${i}]`,
+            sizing: SIZES.worker,
+        })),
     ];
 }
 
@@ -128,21 +138,29 @@ export const FLOWER_COMMAND = ["celery", `--app=${CELERY_APP}`, "flower", "--pur
 /** The ETL database migration the scheduler runs before it starts (init container `db-init`). */
 export const MIGRATE_COMMAND = ["alembic", "upgrade", "head"];
 
-/** Seconds between checks of the pre-stop hook while the worker finishes its task. */
-export const DRAIN_POLL_SECONDS = 15;
+/** How often, and how far apart, the pre-stop hook checks that the worker left its queue. */
+export const CANCEL_CONFIRM_TRIES = 6;
+export const CANCEL_CONFIRM_INTERVAL_SECONDS = 5;
+/**
+ * Upper bound of the pre-stop hook's run time, which Kubernetes counts against the grace period: one cancel and
+ * up to six checks with a 10 s reply timeout each, plus the interval sleeps and Python start-up.
+ */
+export const PRE_STOP_BUDGET_SECONDS = 120;
 
 /**
- * The pre-stop hook: cancel this pod's consumer of its queue (the pod stops taking jobs, which stay queued for
- * the new pod), then wait while Celery reports an active task. If the worker stops answering the wait ends, and
- * SIGTERM's warm shutdown still lets a running task finish within the grace period.
+ * The pre-stop hook: cancel this pod's consumer of its queue, so the pod takes no new job and the queue's backlog
+ * goes to the new pod, then wait until the worker no longer lists the queue (bounded; it fails safe). The hook
+ * deliberately does not wait for the running task: a worker keeps executing the messages it already prefetched,
+ * so "wait until idle" could take several task lengths. SIGTERM after the hook starts Celery's warm shutdown, which
+ * finishes only the task in hand and hands prefetched messages back to Redis, within the grace period.
  */
 export function preStopScript(worker: Pick<EtlWorker, "name">): string {
     const node = `"${nodeName(worker)}"`;
     return [
         `celery --app=${CELERY_APP} control cancel_consumer ${worker.name} --destination=${node} --timeout=10`,
-        `while out="$(celery --app=${CELERY_APP} inspect active --destination=${node} --timeout=10)"; do`,
-        `case "$out" in *"- empty -"*) break ;; esac`,
-        `sleep ${DRAIN_POLL_SECONDS}`,
+        `for i in ${Array.from({ length: CANCEL_CONFIRM_TRIES }, (_, i) => i + 1).join(" ")}; do`,
+        `celery --app=${CELERY_APP} inspect active_queues --destination=${node} --timeout=10 | grep -q "'name': '${worker.name}'" || break`,
+        `sleep ${CANCEL_CONFIRM_INTERVAL_SECONDS}`,
         "done",
     ].join("\n");
 }

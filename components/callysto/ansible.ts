@@ -1,0 +1,123 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+
+// The scripts are constant: every value reaches them through the environment, so nothing from config is ever
+// parsed by the shell, and a command's inputs change only when those values do.
+
+/**
+ * Writes the SSH key and the inventory into a private temporary directory that is removed on exit. The key is
+ * never echoed (no `set -x`) and leaves the environment before Ansible starts.
+ */
+const PRELUDE = [
+    "set -euo pipefail",
+    "umask 077",
+    'work="$(mktemp -d)"',
+    "trap 'rm -rf \"$work\"' EXIT",
+    'printf \'%s\\n\' "$ANSIBLE_SSH_PRIVATE_KEY" > "$work/id_rsa"',
+    "unset ANSIBLE_SSH_PRIVATE_KEY",
+    'printf \'%s\' "$ANSIBLE_INVENTORY_YAML" > "$work/inventory.yml"',
+];
+
+/** Checks out the playbooks at the pinned version and runs each one limited to one host or group. */
+export const PLAYBOOK_SCRIPT = [
+    ...PRELUDE,
+    'printf \'%s\' "$ANSIBLE_EXTRA_VARS" > "$work/vars.json"',
+    'git clone --quiet "$PLAYBOOK_REPO" "$work/repo"',
+    'git -C "$work/repo" checkout --quiet "$PLAYBOOK_VERSION"',
+    'cd "$work/repo/ansible"',
+    // What `make setup` (scripts/role_update.sh) installs: external roles and collections.
+    "if [ -f requirements.yml ]; then",
+    "  ansible-galaxy role install -r requirements.yml --force --no-deps -p roles/external",
+    "  ansible-galaxy collection install -r requirements.yml --force --no-deps -p collections/external",
+    "fi",
+    "for playbook in $ANSIBLE_PLAYBOOKS; do",
+    '  ansible-playbook --private-key "$work/id_rsa" -i "$work/inventory.yml" --extra-vars "@$work/vars.json" \\',
+    '    --limit "$ANSIBLE_LIMIT" "$playbook"',
+    "done",
+    "",
+].join("\n");
+
+/** One ad-hoc command as root on the limited hosts (the Makefile's `ansible/exec`). */
+export const ADHOC_SCRIPT = [
+    ...PRELUDE,
+    'ansible "$ANSIBLE_LIMIT" --private-key "$work/id_rsa" -i "$work/inventory.yml" --become \\',
+    '  -m ansible.builtin.command -a "$ANSIBLE_MODULE_ARGS"',
+    "",
+].join("\n");
+
+interface CommonArgs {
+    /** Inventory YAML (see `renderInventory`). */
+    inventory: pulumi.Input<string>;
+    /** Host or group the run is limited to. */
+    limit: string;
+    /** Private key matching the instances' keypair; a secret Output from stack config. */
+    sshPrivateKey: pulumi.Input<string>;
+    /** The command re-runs (is replaced) when any of these change. */
+    triggers: pulumi.Input<unknown[]>;
+}
+
+/** A playbook run: the repository at a version, playbooks in order, extra variables. */
+export interface PlaybookRunArgs extends CommonArgs {
+    repo: string;
+    version: string;
+    playbooks: string[];
+    extraVars: pulumi.Input<Record<string, unknown>>;
+}
+
+/** An ad-hoc run of `ansible.builtin.command` with become. */
+export interface AdhocRunArgs extends CommonArgs {
+    moduleArgs: string;
+}
+
+function environment(args: CommonArgs, extra: Record<string, pulumi.Input<string>>) {
+    return {
+        // Marked secret here as well as in config, so the key is encrypted in state whatever its origin.
+        ANSIBLE_SSH_PRIVATE_KEY: pulumi.secret(args.sshPrivateKey),
+        ANSIBLE_INVENTORY_YAML: args.inventory,
+        ANSIBLE_LIMIT: args.limit,
+        ANSIBLE_HOST_KEY_CHECKING: "False",
+        ANSIBLE_FORCE_COLOR: "0",
+        ...extra,
+    };
+}
+
+/** A local command that runs Ansible playbooks against hosts created in this stack. */
+export function playbookCommand(
+    name: string,
+    args: PlaybookRunArgs,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
+    return new command.local.Command(
+        name,
+        {
+            create: PLAYBOOK_SCRIPT,
+            interpreter: ["/bin/bash", "-c"],
+            environment: environment(args, {
+                PLAYBOOK_REPO: args.repo,
+                PLAYBOOK_VERSION: args.version,
+                ANSIBLE_PLAYBOOKS: args.playbooks.join(" "),
+                ANSIBLE_EXTRA_VARS: pulumi.output(args.extraVars).apply((v) => JSON.stringify(v)),
+            }),
+            triggers: args.triggers,
+        },
+        opts,
+    );
+}
+
+/** A local command that runs one ad-hoc Ansible command on a host created in this stack. */
+export function adhocCommand(
+    name: string,
+    args: AdhocRunArgs,
+    opts: pulumi.CustomResourceOptions,
+): command.local.Command {
+    return new command.local.Command(
+        name,
+        {
+            create: ADHOC_SCRIPT,
+            interpreter: ["/bin/bash", "-c"],
+            environment: environment(args, { ANSIBLE_MODULE_ARGS: args.moduleArgs }),
+            triggers: args.triggers,
+        },
+        opts,
+    );
+}

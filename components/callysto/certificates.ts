@@ -1,0 +1,136 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** certbot's name for the wildcard certificate, as the Makefile named its directory: `star_callysto_ca`. */
+export function certificateName(domain: string): string {
+    return `star_${domain.replace(/\./g, "_")}`;
+}
+
+/** Where certbot keeps the current certificate: the directory handed to Ansible as `callysto_ssl_cert_dir`. */
+export function certificateDir(directory: string, domain: string): string {
+    return `${directory.replace(/\/+$/, "")}/live/${certificateName(domain)}`;
+}
+
+/**
+ * The renewal-check window `now` falls in: the first day of a run of `everyDays` days, counted from the Unix
+ * epoch. It is a trigger of the certificate command, so the first `pulumi up` of each window checks the expiry
+ * (and renews when it is close); later runs in the same window change nothing.
+ */
+export function renewalWindow(now: Date, everyDays: number): string {
+    const day = Math.floor(now.getTime() / DAY_MS);
+    const start = day - (day % everyDays);
+    return new Date(start * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * certbot's manual DNS-01 hook (what letsencrypt/<env>/hook.sh did by hand): replaces the TXT recordset
+ * `_acme-challenge.<domain>.` in the Designate zone, waits for it to propagate, and removes it afterwards.
+ */
+export const DNS_HOOK_SCRIPT = [
+    "#!/usr/bin/env bash",
+    "set -euo pipefail",
+    'source "$OPENRC"',
+    'record="_acme-challenge.${CERTBOT_DOMAIN}."',
+    'case "$1" in',
+    "  deploy)",
+    '    openstack recordset delete "$DNS_ZONE_ID" "$record" >/dev/null 2>&1 || true',
+    '    openstack recordset create "$DNS_ZONE_ID" "$record" --type TXT --ttl 60 --record "\\"${CERTBOT_VALIDATION}\\""',
+    '    sleep "$PROPAGATION_SECONDS"',
+    "    ;;",
+    "  clean)",
+    '    openstack recordset delete "$DNS_ZONE_ID" "$record" >/dev/null 2>&1 || true',
+    "    ;;",
+    "esac",
+    "",
+].join("\n");
+
+/**
+ * Issues the wildcard certificate, or renews it when it expires within RENEW_BEFORE_DAYS; otherwise does
+ * nothing. The Designate credentials go to a private temporary file that the hook sources.
+ */
+export const CERTIFICATE_SCRIPT = [
+    "set -euo pipefail",
+    "umask 077",
+    'live="$CERT_DIRECTORY/live/$CERT_NAME"',
+    'if [ -f "$live/cert.pem" ] && openssl x509 -checkend "$((RENEW_BEFORE_DAYS * 86400))" -noout -in "$live/cert.pem" >/dev/null; then',
+    '  echo "$CERT_NAME is valid for more than $RENEW_BEFORE_DAYS days: not renewed"',
+    "  exit 0",
+    "fi",
+    'work="$(mktemp -d)"',
+    "trap 'rm -rf \"$work\"' EXIT",
+    'printf \'%s\\n\' "$DESIGNATE_OPENRC" > "$work/openrc"',
+    "unset DESIGNATE_OPENRC",
+    'export OPENRC="$work/openrc"',
+    'printf \'%s\' "$DNS_HOOK_SCRIPT" > "$work/hook.sh"',
+    'chmod 700 "$work/hook.sh"',
+    'mkdir -p "$CERT_DIRECTORY"',
+    'certbot certonly --non-interactive --agree-tos --email "$ACME_EMAIL" --server "$ACME_SERVER" \\',
+    '  --config-dir "$CERT_DIRECTORY" --work-dir "$CERT_DIRECTORY/work" --logs-dir "$CERT_DIRECTORY/logs" \\',
+    "  --manual --preferred-challenges dns-01 \\",
+    '  --manual-auth-hook "$work/hook.sh deploy" --manual-cleanup-hook "$work/hook.sh clean" \\',
+    '  --cert-name "$CERT_NAME" --force-renewal -d "*.$CERT_DOMAIN"',
+    "",
+].join("\n");
+
+/** Arguments of {@link WildcardCertificate}. */
+export interface WildcardCertificateArgs {
+    /** The environment's domain; the certificate is for `*.<domain>`. */
+    domain: string;
+    /** Designate zone holding `<domain>.`, where the challenge records go. */
+    zoneId: pulumi.Input<string>;
+    /** ACME account e-mail. */
+    email: string;
+    /** certbot config dir; must persist between runs on the machine that runs `pulumi up`. */
+    directory: string;
+    renewBeforeDays: number;
+    /** The current renewal-check window (see `renewalWindow`). */
+    window: string;
+    acmeServer: string;
+    propagationSeconds: number;
+    /** An openrc (shell exports of OS_*) allowed to manage the zone's recordsets; a secret Output. */
+    designateOpenrc: pulumi.Input<string>;
+}
+
+/**
+ * The environment's wildcard Let's Encrypt certificate, obtained by DNS-01 through Designate with certbot, and
+ * checked for renewal once per window.
+ */
+export class WildcardCertificate extends pulumi.ComponentResource {
+    /** Directory with cert.pem, chain.pem, fullchain.pem and privkey.pem. */
+    public readonly directory: string;
+    /** The certbot run; provisioning depends on it. */
+    public readonly command: command.local.Command;
+    /** Changes whenever the certificate may have been renewed; certificate deployment re-runs on it. */
+    public readonly generation: string;
+
+    constructor(name: string, args: WildcardCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:callysto:WildcardCertificate", name, {}, opts);
+        this.directory = certificateDir(args.directory, args.domain);
+        const certName = certificateName(args.domain);
+        this.command = new command.local.Command(
+            `${name}-certbot`,
+            {
+                create: CERTIFICATE_SCRIPT,
+                interpreter: ["/bin/bash", "-c"],
+                environment: {
+                    CERT_DOMAIN: args.domain,
+                    CERT_NAME: certName,
+                    CERT_DIRECTORY: args.directory,
+                    RENEW_BEFORE_DAYS: String(args.renewBeforeDays),
+                    ACME_EMAIL: args.email,
+                    ACME_SERVER: args.acmeServer,
+                    DNS_ZONE_ID: args.zoneId,
+                    PROPAGATION_SECONDS: String(args.propagationSeconds),
+                    DNS_HOOK_SCRIPT,
+                    DESIGNATE_OPENRC: pulumi.secret(args.designateOpenrc),
+                },
+                triggers: [certName, args.zoneId, `window:${args.window}`],
+            },
+            { parent: this },
+        );
+        this.generation = `${certName}@${args.window}`;
+        this.registerOutputs({ directory: this.directory, generation: this.generation });
+    }
+}

@@ -1,0 +1,203 @@
+import * as openstack from "@pulumi/openstack";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulOptions } from "../shared/protect";
+import { WildcardCertificate } from "./certificates";
+import { CallystoConfig } from "./config";
+import { Host } from "./host";
+import { absolute, cloudInit, resolveHosts } from "./hosts";
+import { inventoryName } from "./inventory";
+import { ProvisionedHost, Provisioning, inventoryHost } from "./provisioning";
+import { UserQuotas } from "./quotas";
+import { SecurityProfile } from "./securityRules";
+import { SecurityGroups } from "./securityGroups";
+
+/** Arguments of {@link CallystoEnvironment}. */
+export interface CallystoEnvironmentArgs {
+    /** The validated `runbooks:callysto` section. */
+    config: CallystoConfig;
+    /** The stack's OpenStack provider; every OpenStack resource and lookup uses it. */
+    provider: openstack.Provider;
+    /** Production: the zone (when owned), new volumes and new floating IPs are protected and retained. */
+    protectStateful: boolean;
+    /** Private key of the keypair, for Ansible; required when provisioning is enabled. */
+    sshPrivateKey?: pulumi.Input<string>;
+    /** openrc for the certbot DNS hook; required when certificates are enabled. */
+    designateOpenrc?: pulumi.Input<string>;
+    /** Current renewal-check window of the certificate (see `renewalWindow`). */
+    renewalWindow: string;
+}
+
+/** What operators look up after a run: addresses per host, the zone, the inventory. */
+export interface HostAddresses {
+    address: pulumi.Output<string>;
+    ipv6: pulumi.Output<string>;
+}
+
+/**
+ * A Callysto environment on OpenStack (terraform/<env> + ansible + letsencrypt of callysto/infrastructure): keypair,
+ * security groups per role, the DNS zone or records in an external one, every host and the workstation, the
+ * wildcard certificate, Ansible provisioning and users' ZFS quotas.
+ */
+export class CallystoEnvironment extends pulumi.ComponentResource {
+    public readonly zoneId: pulumi.Output<string>;
+    /** FQDN → addresses. */
+    public readonly hosts: Record<string, HostAddresses> = {};
+    public readonly inventory?: pulumi.Output<string>;
+    public readonly certificateDir?: string;
+
+    constructor(name: string, args: CallystoEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:callysto:Environment", name, {}, opts);
+        const cfg = args.config;
+        const provider = args.provider;
+        const options = { parent: this, provider };
+
+        const keypair = new openstack.compute.Keypair(
+            `${name}-keypair`,
+            { name: cfg.keypair.name, publicKey: cfg.keypair.publicKey },
+            options,
+        );
+
+        const createZone = cfg.dns.createZone;
+        let zoneId: pulumi.Output<string>;
+        if (createZone) {
+            zoneId = new openstack.dns.Zone(
+                `${name}-zone`,
+                {
+                    name: absolute(cfg.domain),
+                    email: createZone.email,
+                    ttl: createZone.ttl,
+                    type: "PRIMARY",
+                    description: `Callysto ${cfg.environment} (managed by Pulumi)`,
+                },
+                { ...options, ...statefulOptions(args.protectStateful) },
+            ).id;
+        } else {
+            zoneId = pulumi.output(cfg.dns.zoneId!);
+        }
+        this.zoneId = zoneId;
+
+        const hosts = resolveHosts(cfg);
+        const profiles: SecurityProfile[] = hosts.map((h) => h.role);
+        if (cfg.packerSecurityGroup) profiles.push("packer");
+        const groups = new SecurityGroups(
+            `${name}-secgroups`,
+            { environment: cfg.environment, profiles, provider },
+            { parent: this },
+        );
+
+        // One lookup per name: hosts sharing an image boot from the same (newest at lookup) image.
+        const images = new Map<string, pulumi.Output<string>>();
+        const imageId = (image: string) => {
+            if (!images.has(image)) {
+                images.set(
+                    image,
+                    openstack.images.getImageOutput({ name: image, mostRecent: true }, options).id,
+                );
+            }
+            return images.get(image)!;
+        };
+        const networks = new Map<string, pulumi.Output<string>>();
+        const networkId = (network: string) => {
+            if (!networks.has(network)) {
+                networks.set(network, openstack.networking.getNetworkOutput({ name: network }, options).id);
+            }
+            return networks.get(network)!;
+        };
+
+        const created: ProvisionedHost[] = hosts.map((host) => {
+            const machine = new Host(
+                `${name}-${host.name}`,
+                {
+                    host,
+                    imageId: imageId(host.image),
+                    networkId: networkId(host.network),
+                    keyPair: keypair.name,
+                    securityGroupId: groups.ids[host.role]!,
+                    userData: cloudInit(host, cfg.defaultUser),
+                    zoneId,
+                    recordTtl: cfg.dns.recordTtl,
+                    environment: cfg.environment,
+                    protectStateful: args.protectStateful,
+                    provider,
+                },
+                { parent: this },
+            );
+            this.hosts[host.fqdn] = { address: machine.address, ipv6: machine.ipv6 };
+            return { host, address: machine.address, volumeIds: machine.volumeIds, dependsOn: [machine] };
+        });
+
+        let certificate: WildcardCertificate | undefined;
+        const certs = cfg.certificates;
+        if (certs?.enabled) {
+            certificate = new WildcardCertificate(
+                `${name}-certificate`,
+                {
+                    domain: cfg.domain,
+                    zoneId,
+                    email: certs.email,
+                    directory: certs.directory,
+                    renewBeforeDays: certs.renewBeforeDays,
+                    window: args.renewalWindow,
+                    acmeServer: certs.acmeServer,
+                    propagationSeconds: certs.propagationSeconds,
+                    designateOpenrc: required(args.designateOpenrc, "designateOpenrc"),
+                },
+                { parent: this },
+            );
+            this.certificateDir = certificate.directory;
+        }
+
+        const prov = cfg.provisioning;
+        if (prov?.enabled) {
+            const sshPrivateKey = required(args.sshPrivateKey, "sshPrivateKey");
+            const inventory = { environment: cfg.environment, user: cfg.defaultUser };
+            const provisioning = new Provisioning(
+                `${name}-provisioning`,
+                {
+                    hosts: created,
+                    inventory,
+                    config: prov,
+                    certificate: certificate && {
+                        directory: certificate.directory,
+                        generation: certificate.generation,
+                        resource: certificate.command,
+                    },
+                    sshPrivateKey,
+                },
+                { parent: this },
+            );
+            this.inventory = provisioning.inventory;
+            for (const h of created) {
+                if (Object.keys(h.host.quotas).length === 0) continue;
+                new UserQuotas(
+                    `${name}-${h.host.name}-quotas`,
+                    {
+                        hub: inventoryHost(h),
+                        hubName: inventoryName(h.host),
+                        inventory,
+                        quotas: h.host.quotas,
+                        sshPrivateKey,
+                        // The datasets exist once the hub's playbook has run.
+                        after: [provisioning.runs[h.host.name]],
+                    },
+                    { parent: this },
+                );
+            }
+        }
+
+        this.registerOutputs({
+            zoneId: this.zoneId,
+            hosts: this.hosts,
+            inventory: this.inventory,
+            certificateDir: this.certificateDir,
+        });
+    }
+}
+
+function required<T>(value: T | undefined, what: string): T {
+    if (value === undefined) {
+        // A programming error: the system definition declares the secret whenever this part is enabled.
+        throw new Error(`CallystoEnvironment: ${what} is required by the enabled configuration`);
+    }
+    return value;
+}

@@ -1,0 +1,148 @@
+import { stringify } from "yaml";
+import { contentHash } from "../shared/naming";
+import { MachineRole, diskByVolumeId } from "./hosts";
+
+/** ZFS pool every hub, sharder and stats server keeps its data in. */
+export const ZFS_POOL = "tank";
+
+/** A created host as Ansible needs it: plain values, resolved from the host's outputs. */
+export interface InventoryHost {
+    name: string;
+    fqdn: string;
+    role: MachineRole;
+    /** Public IPv4 address (the floating IP). */
+    address: string;
+    /** The two ZFS mirror volumes, empty for hosts without ZFS. */
+    zfsVolumeIds: string[];
+}
+
+export interface InventoryOptions {
+    /** `dev` or `prod`: a group holding every host. */
+    environment: string;
+    /** The cloud-init default user. */
+    user: string;
+}
+
+type Vars = Record<string, string | number | boolean>;
+
+/** The YAML inventory format: host vars under `all.hosts`, membership in child groups. */
+export interface AnsibleInventory {
+    all: {
+        vars: Vars;
+        hosts: Record<string, Vars>;
+        children: Record<string, { hosts: Record<string, null> }>;
+    };
+}
+
+/** Inventory name: the FQDN, except the workstation, which the playbooks and host_vars know as `clavius`. */
+export function inventoryName(host: Pick<InventoryHost, "name" | "fqdn" | "role">): string {
+    return host.role === "workstation" ? host.name : host.fqdn;
+}
+
+/** The group of a role; the workstation is in `infra` (group_vars/infra). */
+export function ansibleGroup(role: MachineRole): string {
+    return role === "workstation" ? "infra" : role;
+}
+
+function sorted<T>(entries: [string, T][]): Record<string, T> {
+    return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function hostVars(host: InventoryHost): Vars {
+    const vars: Vars = { ansible_host: host.address };
+    if (host.zfsVolumeIds.length === 2) {
+        vars.zfs_disk_1 = diskByVolumeId(host.zfsVolumeIds[0]);
+        vars.zfs_disk_2 = diskByVolumeId(host.zfsVolumeIds[1]);
+        vars.zfs_pool_name = ZFS_POOL;
+    }
+    return vars;
+}
+
+/**
+ * The inventory of an environment: groups by role and by environment, host vars for address and ZFS disks.
+ *
+ * With `focus`, only that host carries its details; every other host appears by name (reached through DNS), so
+ * group lookups in the playbooks still work while the focused host's inventory changes only when that host
+ * changes or hosts are added or removed. That is what lets each host's provisioning re-run on its own.
+ */
+export function buildInventory(
+    hosts: readonly InventoryHost[],
+    options: InventoryOptions,
+    focus?: string,
+): AnsibleInventory {
+    const groups = new Map<string, string[]>();
+    const add = (group: string, host: string) => groups.set(group, [...(groups.get(group) ?? []), host]);
+    const vars: [string, Vars][] = [];
+    for (const host of hosts) {
+        const name = inventoryName(host);
+        vars.push([
+            name,
+            focus === undefined || focus === name ? hostVars(host) : { ansible_host: host.fqdn },
+        ]);
+        add(ansibleGroup(host.role), name);
+        add(options.environment, name);
+    }
+    return {
+        all: {
+            vars: {
+                ansible_user: options.user,
+                // New instances have host keys nobody has seen yet; the Makefile's ansible runs did the same.
+                ansible_ssh_common_args: "-C -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no",
+            },
+            hosts: sorted(vars),
+            children: sorted(
+                [...groups].map(([group, members]): [string, { hosts: Record<string, null> }] => [
+                    group,
+                    { hosts: sorted(members.map((m): [string, null] => [m, null])) },
+                ]),
+            ),
+        },
+    };
+}
+
+/** The inventory as the YAML file ansible-playbook reads. */
+export function renderInventory(inventory: AnsibleInventory): string {
+    return stringify(inventory, { sortMapEntries: true });
+}
+
+/** Extra variables of a playbook run: any JSON value. */
+export type ExtraVars = Record<string, unknown>;
+
+export interface VarsOptions {
+    /** Variables for every host (config `provisioning.vars`). */
+    vars: ExtraVars;
+    /** Variables for hubs (config `provisioning.hubVars`). */
+    hubVars: ExtraVars;
+    /** `jupyterhub_announcement` of every hub. */
+    announcement: string;
+    /** Directory holding cert.pem, chain.pem, fullchain.pem and privkey.pem, when certificates are managed. */
+    certificateDir?: string;
+}
+
+/** Roles whose web servers serve the wildcard certificate (the hosts of plays/deploy-certs.yml). */
+export const CERTIFICATE_ROLES: readonly MachineRole[] = ["hub", "sharder", "ssp", "stats"];
+
+/** Extra variables of a host's playbook run; they win over the repository's group_vars. */
+export function provisioningVars(role: MachineRole, options: VarsOptions): ExtraVars {
+    const vars: ExtraVars = { ...options.vars };
+    if (options.certificateDir && CERTIFICATE_ROLES.includes(role)) {
+        vars.callysto_ssl_cert_dir = options.certificateDir;
+    }
+    if (role === "hub") {
+        Object.assign(vars, options.hubVars, { jupyterhub_announcement: options.announcement });
+    }
+    return Object.fromEntries(Object.entries(vars).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Triggers of a host's provisioning: its own inventory, its variables and the playbook version. Nothing else of
+ * the environment is in them, so changing one host (or another host's variables) re-runs only that host.
+ */
+export function provisioningTriggers(
+    inventory: AnsibleInventory,
+    host: string,
+    vars: ExtraVars,
+    version: string,
+): string[] {
+    return [host, `inventory:${contentHash(inventory)}`, `vars:${contentHash(vars)}`, `version:${version}`];
+}

@@ -1,0 +1,212 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { ContainerSpec } from "../shared/container";
+import { AppIdentity, standardLabels } from "../shared/labels";
+import { contentHash } from "../shared/naming";
+import { execProbe } from "../shared/probes";
+import { statefulOptions } from "../shared/protect";
+import { Sizing } from "../shared/resources";
+import { configSecret } from "../shared/secret";
+import { Workload, WorkloadArgs } from "../shared/workload";
+import { DIALS_PART_OF } from "./images";
+import {
+    BEAT_COMMAND,
+    BEAT_NAME,
+    EtlWorker,
+    FLOWER_COMMAND,
+    FLOWER_NAME,
+    MIGRATE_COMMAND,
+    SIZES,
+    preStopScript,
+    startupCheckCommand,
+    workerCommand,
+} from "./workers";
+
+export const ETL_CONFIGMAP = "dials-etl-configmap";
+export const ETL_SECRET = "dials-etl-secrets";
+export const EOS_SECRET = "eos-credentials";
+export const EOS_CLAIM = "eos-storage";
+export const EOS_MOUNT_PATH = "/eos";
+/** CERN PaaS: pods with this annotation get EOS mounted with the Kerberos credentials of the named Secret. */
+export const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
+/** Rolls the pods when the ConfigMap they read through envFrom changes (envFrom is read at start only). */
+export const CONFIG_HASH_ANNOTATION = "checksum/config";
+
+/** Arguments of {@link Etl}. */
+export interface EtlArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    /** The ETL image (dials-etl). */
+    image: string;
+    /** `dials-etl-configmap` data (ENV, DATABASES). */
+    configMapData: Record<string, string>;
+    /** `dials-etl-secrets` data, every value secret. */
+    secretData: Record<string, pulumi.Input<string>>;
+    /** `eos-credentials` data (KEYTAB_USER, KEYTAB_PWD). */
+    eosCredentials: Record<string, pulumi.Input<string>>;
+    /** StorageClass of the EOS claim. */
+    eosStorageClass: string;
+    /** Every Celery worker (from {@link etlWorkers}). */
+    workers: EtlWorker[];
+    /** Hard limit of one task, passed to every worker. */
+    taskTimeLimitSeconds: number;
+    /** Grace period of worker pods; longer than the task limit (checked in config). */
+    terminationGracePeriodSeconds: number;
+    /** Production: the EOS claim is protected from deletion. */
+    protect: boolean;
+    /** Resources the workloads must wait for (image streams, the broker). */
+    dependsOn?: pulumi.Resource[];
+}
+
+/**
+ * The DIALS ETL: its ConfigMap and Secrets, the EOS claim, the scheduler (`common-redbeat`, which migrates the
+ * database first), `flower`, and one Deployment per Celery queue. Every pod reads the same env and mounts EOS
+ * read-only; every worker drains before it stops (see {@link preStopScript}).
+ */
+export class Etl extends pulumi.ComponentResource {
+    /** Deployment names of the workers. */
+    public readonly workerNames: string[];
+    public readonly workloads: Record<string, Workload> = {};
+
+    constructor(name: string, args: EtlArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:dials:Etl", name, {}, opts);
+        const { cluster, namespace } = args;
+        const app = (appName: string, component: string): AppIdentity => ({
+            name: appName,
+            partOf: DIALS_PART_OF,
+            component,
+        });
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-configmap`,
+            {
+                metadata: { name: ETL_CONFIGMAP, namespace, labels: standardLabels(app("etl", "etl")) },
+                data: args.configMapData,
+            },
+            { parent: this, provider: cluster.provider },
+        );
+        const secret = configSecret(
+            `${name}-secret`,
+            { cluster, namespace, secretName: ETL_SECRET, app: app("etl", "etl"), data: args.secretData },
+            { parent: this },
+        );
+        const eosSecret = configSecret(
+            `${name}-eos-credentials`,
+            {
+                cluster,
+                namespace,
+                secretName: EOS_SECRET,
+                app: app("eos", "storage"),
+                data: args.eosCredentials,
+            },
+            { parent: this },
+        );
+        // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
+        const eosClaim = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-eos-pvc`,
+            {
+                metadata: { name: EOS_CLAIM, namespace, labels: standardLabels(app("eos", "storage")) },
+                spec: {
+                    accessModes: ["ReadWriteMany"],
+                    storageClassName: args.eosStorageClass,
+                    resources: { requests: { storage: "1" } },
+                },
+            },
+            { parent: this, provider: cluster.provider, ...statefulOptions(args.protect) },
+        );
+        const dependsOn = [configMap, secret, eosSecret, eosClaim, ...(args.dependsOn ?? [])];
+        const envFrom: ContainerSpec["envFrom"] = [
+            { configMap: ETL_CONFIGMAP },
+            { secret: ETL_SECRET },
+            { secret: EOS_SECRET },
+        ];
+        const podAnnotations = {
+            [EOS_ANNOTATION]: EOS_SECRET,
+            [CONFIG_HASH_ANNOTATION]: contentHash(args.configMapData),
+        };
+        const volumes = [
+            { name: "eos-storage", persistentVolumeClaim: { claimName: EOS_CLAIM, readOnly: true } },
+        ];
+        const volumeMounts = [{ name: "eos-storage", mountPath: EOS_MOUNT_PATH, readOnly: true }];
+        const container = (containerName: string, command: string[], resources: Sizing): ContainerSpec => ({
+            name: containerName,
+            image: args.image,
+            command,
+            envFrom,
+            resources,
+            volumeMounts,
+        });
+        const etlPod = (
+            appName: string,
+            component: string,
+            containers: ContainerSpec[],
+            extra: Partial<WorkloadArgs> = {},
+        ): Workload =>
+            new Workload(
+                `${name}-${appName}`,
+                {
+                    cluster,
+                    namespace,
+                    app: app(appName, component),
+                    automountServiceAccountToken: false,
+                    podAnnotations,
+                    volumes,
+                    containers,
+                    ...extra,
+                },
+                { parent: this, dependsOn },
+            );
+
+        this.workloads[BEAT_NAME] = etlPod(
+            BEAT_NAME,
+            "scheduler",
+            [container(BEAT_NAME, BEAT_COMMAND, SIZES.scheduler)],
+            {
+                initContainers: [
+                    {
+                        name: "db-init",
+                        image: args.image,
+                        command: MIGRATE_COMMAND,
+                        envFrom: [{ configMap: ETL_CONFIGMAP }, { secret: ETL_SECRET }],
+                        resources: SIZES.scheduler,
+                    },
+                ],
+            },
+        );
+        this.workloads[FLOWER_NAME] = etlPod(FLOWER_NAME, "monitoring", [
+            container(FLOWER_NAME, FLOWER_COMMAND, SIZES.scheduler),
+        ]);
+
+        for (const worker of args.workers) {
+            this.workloads[worker.name] = etlPod(
+                worker.name,
+                "worker",
+                [
+                    {
+                        ...container(
+                            worker.name,
+                            workerCommand(worker, args.taskTimeLimitSeconds),
+                            worker.sizing,
+                        ),
+                        lifecycle: {
+                            preStop: { exec: { command: ["/bin/sh", "-c", preStopScript(worker)] } },
+                        },
+                        startupProbe: execProbe(startupCheckCommand(worker), {
+                            periodSeconds: 30,
+                            timeoutSeconds: 30,
+                            failureThreshold: 20,
+                        }),
+                    },
+                ],
+                {
+                    terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+                    // The new pod must be up before the old one drains, so the queue always has a consumer.
+                    strategy: "RollingUpdate",
+                    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+                },
+            );
+        }
+        this.workerNames = args.workers.map((w) => w.name);
+        this.registerOutputs({ workerNames: this.workerNames });
+    }
+}

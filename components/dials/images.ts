@@ -1,0 +1,106 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../config/fields";
+import { ClusterContext } from "../shared/cluster";
+import { imageStream, internalRegistryImage } from "../shared/imagestream";
+import type { DialsConfig } from "./config";
+
+export const DIALS_PART_OF = "cms-dials";
+
+export type DialsImage = "etl" | "backend" | "frontend" | "nginx";
+
+/** One image: the ImageStream it is imported into on OpenShift and the external reference. */
+export interface ImageSource {
+    stream: string;
+    tag: string;
+    from: string;
+}
+
+/** Stream tag of an external reference: its tag, or `sha256-<digest>` for a digest (stream tags cannot hold ':'). */
+export function streamTag(ref: string): string {
+    const digest = /@sha256:([a-f0-9]{64})$/.exec(ref);
+    if (digest) return `sha256-${digest[1]}`;
+    return ref.slice(ref.lastIndexOf(":") + 1);
+}
+
+/** The four images of DIALS, named like the source's ImageStreams. */
+export function imageSources(images: DialsConfig["images"]): Record<DialsImage, ImageSource> {
+    const dials = (name: string, stream: string): ImageSource => ({
+        stream,
+        tag: images.tag,
+        from: `${images.registry}/${name}:${images.tag}`,
+    });
+    return {
+        etl: dials("dials-etl", "etl"),
+        backend: dials("dials-backend", "backend"),
+        frontend: dials("dials-frontend", "frontend"),
+        nginx: { stream: "nginx-unprivileged", tag: streamTag(images.nginx), from: images.nginx },
+    };
+}
+
+/**
+ * What a container's `image` is: on OpenShift the stream tag through the integrated registry (as the source
+ * pulled), so the release tag is part of the pod template and bumping it rolls the pods; elsewhere the external
+ * reference itself.
+ */
+export function imageRefs(
+    sources: Record<DialsImage, ImageSource>,
+    platform: Platform,
+    namespace: string,
+): Record<DialsImage, string> {
+    const out = {} as Record<DialsImage, string>;
+    for (const [key, src] of Object.entries(sources) as [DialsImage, ImageSource][]) {
+        out[key] =
+            platform === "openshift" ? internalRegistryImage(namespace, src.stream, src.tag) : src.from;
+    }
+    return out;
+}
+
+/** Arguments of {@link DialsImages}. */
+export interface DialsImagesArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    images: DialsConfig["images"];
+}
+
+/**
+ * The image streams `etl`, `backend`, `frontend` and `nginx-unprivileged` (OpenShift only), each importing the
+ * pinned tag once; `refs` is what containers use on either platform.
+ */
+export class DialsImages extends pulumi.ComponentResource {
+    public readonly refs: Record<DialsImage, string>;
+    /** The ImageStreams, for workloads to depend on (empty on plain Kubernetes). */
+    public readonly streams: pulumi.Resource[] = [];
+
+    constructor(name: string, args: DialsImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:dials:Images", name, {}, opts);
+        const sources = imageSources(args.images);
+        this.refs = imageRefs(sources, args.cluster.platform, args.namespace);
+        if (args.cluster.platform === "openshift") {
+            for (const src of Object.values(sources)) {
+                this.streams.push(
+                    imageStream(
+                        `${name}-${src.stream}`,
+                        {
+                            cluster: args.cluster,
+                            namespace: args.namespace,
+                            streamName: src.stream,
+                            app: {
+                                name: src.stream,
+                                partOf: DIALS_PART_OF,
+                                component: "image",
+                                version: src.tag,
+                            },
+                            tag: src.tag,
+                            from: src.from,
+                            // Pinned tags never move; a release is a new tag, imported when the stream changes.
+                            scheduled: false,
+                            referencePolicy: "Local",
+                        },
+                        { parent: this },
+                    ),
+                );
+            }
+        }
+        this.registerOutputs({ refs: this.refs });
+    }
+}

@@ -1,0 +1,29 @@
+import { defineSystem } from "../config/system";
+import { DialsConfig, dialsProblems, dialsSchema } from "./config";
+import { Dials } from "./dials";
+import { dialsSecretSpecs } from "./secrets";
+
+/** CMS DIALS: workspace-driven Celery ETL, Django backend and frontend on the CERN OpenShift PaaS. */
+export const dials = defineSystem<DialsConfig>({
+    section: "dials",
+    title: "CMS DIALS",
+    target: "kubernetes",
+    schema: dialsSchema,
+    namespaces: (config) => [{ namespace: config.namespace, key: "dials.namespace" }],
+    secrets: () => dialsSecretSpecs(),
+    check: (config) => dialsProblems(config),
+    deploy: (config, ctx) => {
+        const dials = new Dials("dials", {
+            cluster: ctx.cluster!,
+            config,
+            secrets: ctx.secrets,
+            protect: ctx.protectStateful,
+        });
+        return {
+            namespace: config.namespace,
+            apiUrl: dials.apiUrl,
+            frontendUrl: dials.frontendUrl,
+            workers: dials.etl.workerNames,
+        };
+    },
+});

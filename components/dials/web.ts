@@ -1,0 +1,174 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { ExposureSpec } from "../shared/exposure";
+import { AppIdentity, standardLabels } from "../shared/labels";
+import { contentHash } from "../shared/naming";
+import { httpProbe, tcpProbe } from "../shared/probes";
+import { configSecret } from "../shared/secret";
+import { Workload } from "../shared/workload";
+import { CONFIG_HASH_ANNOTATION } from "./etl";
+import { DIALS_PART_OF } from "./images";
+import { GUNICORN_PORT, HTTP_PORT } from "./settings";
+import { SIZES } from "./workers";
+
+export const BACKEND_CONFIGMAP = "dials-backend-configmap";
+export const BACKEND_SECRET = "dials-backend-secrets";
+export const NGINX_CONFIGMAP = "backend-nginx-conf";
+export const BACKEND_SERVICE = "backend-nginx";
+export const ROUTE_TIMEOUT_ANNOTATION = "haproxy.router.openshift.io/timeout";
+/** Shared by gunicorn (which copies the collected static files here) and nginx (which serves them). */
+const STATIC_DIR = "/var/www/api/";
+
+/** Arguments of {@link Web}. */
+export interface WebArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    images: { backend: string; frontend: string; nginx: string };
+    /** `dials-backend-configmap` data. */
+    configMapData: Record<string, string>;
+    /** `backend-nginx-conf` site file. */
+    nginxConf: string;
+    /** `dials-backend-secrets` data, every value secret. */
+    secretData: Record<string, pulumi.Input<string>>;
+    backendReplicas: number;
+    frontendReplicas: number;
+    apiHost: string;
+    frontendHost: string;
+    /** Router timeout of both Routes, e.g. `180s`. */
+    routeTimeout: string;
+    /** Resources the workloads must wait for (image streams, the web cache). */
+    dependsOn?: pulumi.Resource[];
+}
+
+/** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
+export class Web extends pulumi.ComponentResource {
+    public readonly backend: Workload;
+    public readonly frontend: Workload;
+    public readonly apiUrl: string;
+    public readonly frontendUrl: string;
+
+    constructor(name: string, args: WebArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:dials:Web", name, {}, opts);
+        const { cluster, namespace } = args;
+        const app = (appName: string, component: string): AppIdentity => ({
+            name: appName,
+            partOf: DIALS_PART_OF,
+            component,
+        });
+        const copts = { parent: this, provider: cluster.provider };
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-backend-configmap`,
+            {
+                metadata: {
+                    name: BACKEND_CONFIGMAP,
+                    namespace,
+                    labels: standardLabels(app("backend", "api")),
+                },
+                data: args.configMapData,
+            },
+            copts,
+        );
+        const nginxConf = new k8s.core.v1.ConfigMap(
+            `${name}-nginx-conf`,
+            {
+                metadata: { name: NGINX_CONFIGMAP, namespace, labels: standardLabels(app("backend", "api")) },
+                data: { "nginx.conf": args.nginxConf },
+            },
+            copts,
+        );
+        const secret = configSecret(
+            `${name}-backend-secret`,
+            {
+                cluster,
+                namespace,
+                secretName: BACKEND_SECRET,
+                app: app("backend", "api"),
+                data: args.secretData,
+            },
+            { parent: this },
+        );
+        const route = (host: string): ExposureSpec => ({
+            host,
+            servicePort: "http",
+            tls: { termination: "edge", insecure: "Redirect" },
+            annotations: { [ROUTE_TIMEOUT_ANNOTATION]: args.routeTimeout },
+        });
+        // Never fewer serving pods than asked for during a release.
+        const rollingUpdate = { maxSurge: "25%", maxUnavailable: 0 };
+
+        this.backend = new Workload(
+            `${name}-backend`,
+            {
+                cluster,
+                namespace,
+                app: app("backend", "api"),
+                replicas: args.backendReplicas,
+                rollingUpdate,
+                automountServiceAccountToken: false,
+                podAnnotations: {
+                    [CONFIG_HASH_ANNOTATION]: contentHash([args.configMapData, args.nginxConf]),
+                },
+                volumes: [
+                    { name: "nginx-conf", configMap: { name: NGINX_CONFIGMAP } },
+                    { name: "staticfiles", emptyDir: {} },
+                ],
+                containers: [
+                    {
+                        name: "backend",
+                        image: args.images.backend,
+                        ports: [{ name: "gunicorn", containerPort: GUNICORN_PORT }],
+                        envFrom: [{ configMap: BACKEND_CONFIGMAP }, { secret: BACKEND_SECRET }],
+                        resources: SIZES.backend,
+                        readinessProbe: tcpProbe(GUNICORN_PORT),
+                        volumeMounts: [{ name: "staticfiles", mountPath: STATIC_DIR }],
+                    },
+                    {
+                        name: "nginx",
+                        image: args.images.nginx,
+                        ports: [{ name: "http", containerPort: HTTP_PORT }],
+                        resources: SIZES.nginx,
+                        readinessProbe: httpProbe("/nghealth", HTTP_PORT),
+                        livenessProbe: httpProbe("/nghealth", HTTP_PORT, { initialDelaySeconds: 10 }),
+                        volumeMounts: [
+                            { name: "nginx-conf", mountPath: "/etc/nginx/conf.d", readOnly: true },
+                            { name: "staticfiles", mountPath: STATIC_DIR, readOnly: true },
+                        ],
+                    },
+                ],
+                service: {
+                    name: BACKEND_SERVICE,
+                    ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }],
+                },
+                expose: [route(args.apiHost)],
+            },
+            { parent: this, dependsOn: [configMap, nginxConf, secret, ...(args.dependsOn ?? [])] },
+        );
+        this.frontend = new Workload(
+            `${name}-frontend`,
+            {
+                cluster,
+                namespace,
+                app: app("frontend", "frontend"),
+                replicas: args.frontendReplicas,
+                rollingUpdate,
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "frontend",
+                        image: args.images.frontend,
+                        ports: [{ name: "http", containerPort: HTTP_PORT }],
+                        resources: SIZES.frontend,
+                        readinessProbe: tcpProbe(HTTP_PORT),
+                    },
+                ],
+                service: { ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }] },
+                expose: [route(args.frontendHost)],
+            },
+            { parent: this, dependsOn: args.dependsOn },
+        );
+        this.apiUrl = `https://${args.apiHost}`;
+        this.frontendUrl = `https://${args.frontendHost}`;
+        this.registerOutputs({ apiUrl: this.apiUrl, frontendUrl: this.frontendUrl });
+    }
+}

@@ -1,0 +1,278 @@
+import { z } from "zod";
+import {
+    cronSchedule,
+    hostName,
+    httpsUrl,
+    imageRef,
+    imageTag,
+    k8sName,
+    positiveInt,
+    quantity,
+} from "../config/fields";
+
+/** The two services deployed from packit/deployment; each is its own config section (`runbooks:packit`, `runbooks:stream`). */
+export const SERVICES = ["packit", "stream"] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** Images Packit builds, by the ImageStream name the workloads follow (`quay.io/packit/<repository>:<deployment>`). */
+export const PACKIT_IMAGES = [
+    "packit-service",
+    "packit-worker",
+    "packit-service-fedmsg",
+    "packit-service-centosmsg",
+    "packit-dashboard",
+    "tokman",
+] as const;
+export type PackitImage = (typeof PACKIT_IMAGES)[number];
+
+/**
+ * The parts of a deployment that can be switched off per stack: the runbook's ansible `TAGS`. Flower and
+ * redis-commander are debugging tools and stay off unless a stack turns them on.
+ */
+export const COMPONENTS = [
+    "service",
+    "workers",
+    "beat",
+    "fedmsg",
+    "centosmsg",
+    "dashboard",
+    "tokman",
+    "postgres",
+    "redis",
+    "pushgateway",
+    "redisCommander",
+    "flower",
+    "sandboxCleanup",
+] as const;
+export type Component = (typeof COMPONENTS)[number];
+const OFF_BY_DEFAULT: readonly Component[] = ["redisCommander", "flower"];
+
+const componentsSchema = z
+    .object(
+        Object.fromEntries(
+            COMPONENTS.map((c) => {
+                const on = !OFF_BY_DEFAULT.includes(c);
+                return [
+                    c,
+                    z
+                        .boolean()
+                        .default(on)
+                        .meta({ example: String(on) }),
+                ];
+            }),
+        ) as Record<Component, z.ZodDefault<z.ZodBoolean>>,
+    )
+    .strict()
+    .prefault({});
+
+/** Worker layouts of packit/deployment: one StatefulSet serving both Celery queues, or one per queue. */
+export const WORKER_SPLITS = ["all-queues", "short-long"] as const;
+export type WorkerSplit = (typeof WORKER_SPLITS)[number];
+
+const workersSchema = z
+    .object({
+        split: z.enum(WORKER_SPLITS).meta({
+            example: "short-long",
+            description:
+                "all-queues: StatefulSet packit-worker; short-long: packit-worker-short-running + -long-running",
+        }),
+        /** Replicas of `packit-worker` (split all-queues). */
+        allQueues: positiveInt(1).optional(),
+        /** Replicas of `packit-worker-short-running` (split short-long). */
+        shortRunning: positiveInt(1).optional(),
+        /** Replicas of `packit-worker-long-running` (split short-long). */
+        longRunning: positiveInt(1).optional(),
+        /**
+         * Size of the repository cache of every long-running worker and of its sandbox twin; unset = no cache
+         * (the stream service has none).
+         */
+        repositoryCache: quantity("10Gi").optional(),
+        /** `packit-worker-vol` mounted at /sandcastle in every worker pod. */
+        sandcastleVolume: quantity("3Gi").default("3Gi"),
+    })
+    .strict();
+export type WorkersConfig = z.infer<typeof workersSchema>;
+
+const postgresServerSchema = z
+    .object({
+        /** PostgreSQL major version; names the Deployment, Service and PVC `postgres-<version>`. */
+        version: z.number().int("must be a whole major version").min(10).max(99).meta({ example: "15" }),
+        image: imageRef("quay.io/sclorg/postgresql-15-c9s:c9s"),
+    })
+    .strict();
+
+const postgresSchema = postgresServerSchema
+    .extend({
+        storage: quantity("1Gi").default("1Gi"),
+        database: k8sName("packit").default("packit"),
+        user: k8sName("packit").default("packit"),
+        /**
+         * Set during a major upgrade: the old server keeps running beside the new one, the writers stop and a Job
+         * copies the data (dump and restore). Remove it afterwards; its volume is kept.
+         */
+        previous: postgresServerSchema.optional(),
+    })
+    .strict();
+export type PostgresConfig = z.infer<typeof postgresSchema>;
+
+const imageNames = (example: string) =>
+    z
+        .object(
+            Object.fromEntries(
+                PACKIT_IMAGES.map((i) => [
+                    i,
+                    z
+                        .string()
+                        .regex(/^[a-z0-9._-]+(\/[a-z0-9._-]+)*$/, "must be a repository name such as hardly")
+                        .optional(),
+                ]),
+            ) as Record<PackitImage, z.ZodOptional<z.ZodString>>,
+        )
+        .strict()
+        .prefault({})
+        .meta({ example });
+
+const imagesSchema = z
+    .object({
+        /** Registry and organisation of the Packit images. */
+        registry: z
+            .string()
+            .regex(
+                /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
+                "must be a registry path such as quay.io/packit",
+            )
+            .meta({ example: "quay.io/packit" }),
+        /** The tag the builds push for this deployment: `stg` from main, `prod` from stable. */
+        tag: imageTag("stg"),
+        /** Repository of an image when it is not the default (the stream service's worker is `hardly`). */
+        repositories: imageNames("hardly"),
+        /**
+         * Pinned tag or `sha256:` digest of an image. A pinned image moves only when this changes; a rollback is
+         * setting the previous digest here.
+         */
+        pins: z
+            .object(
+                Object.fromEntries(
+                    PACKIT_IMAGES.map((i) => [i, imageTag("sha256:" + "0".repeat(64)).optional()]),
+                ) as Record<PackitImage, z.ZodOptional<ReturnType<typeof imageTag>>>,
+            )
+            .strict()
+            .prefault({}),
+        /**
+         * How new images reach the cluster: `scheduled` ImageStream import (staging follows every push) or only
+         * in the `maintenance-window` (production).
+         */
+        updates: z.enum(["scheduled", "maintenance-window"]).meta({ example: "maintenance-window" }),
+        /** When the maintenance window's import runs (runbook: Tuesday 02:00). */
+        maintenanceWindow: cronSchedule("0 2 * * 2").default("0 2 * * 2"),
+        /** IANA zone of the window; the cluster's (UTC) when unset. */
+        maintenanceTimeZone: z.string().min(1).optional().meta({ example: "Europe/Prague" }),
+        /** `oc`/`kubectl` image of the import and clean-up jobs. */
+        cli: imageRef("quay.io/openshift/origin-cli:4.15"),
+        redis: imageRef("quay.io/sclorg/redis-7-c9s:c9s"),
+        pushgateway: imageRef("ghcr.io/zapier/prom-aggregation-gateway:v0.7.0"),
+        nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27"),
+        flower: imageRef("docker.io/mher/flower:2.0.1"),
+        redisCommander: imageRef("docker.io/rediscommander/redis-commander:redis-commander-210"),
+    })
+    .strict();
+export type ImagesConfig = z.infer<typeof imagesSchema>;
+
+/** A certificate subject name: a host or a one-level wildcard such as `*.packit.dev`. */
+const certificateName = z
+    .string()
+    .regex(
+        /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/,
+        "must be a DNS name or a wildcard such as *.packit.dev",
+    )
+    .meta({ example: "*.packit.dev" });
+
+/** Public host names; each defaults to the packit/deployment convention for the deployment. */
+const hostsSchema = z
+    .object({
+        service: hostName("stg.packit.dev").optional(),
+        dashboard: hostName("dashboard.stg.packit.dev").optional(),
+        metrics: hostName("workers.stg.packit.dev").optional(),
+        flower: hostName("flower.stg.packit.dev").optional(),
+        redisCommander: hostName("redis-commander.stg.packit.dev").optional(),
+    })
+    .strict()
+    .prefault({});
+
+/** `runbooks:packit` and `runbooks:stream`: one deployment of packit/deployment's layout. */
+export const packitSchema = z
+    .object({
+        enabled: z.boolean().meta({ example: "true" }),
+        cluster: k8sName("packit-auto"),
+        /** packit/deployment's `deployment`: image tags, host names and namespaces follow it. */
+        deployment: z.enum(["stg", "prod", "dev"]).meta({ example: "stg" }),
+        /** Main namespace; `<service>-<deployment>` when unset. */
+        namespace: k8sName("packit-stg").optional(),
+        /** Create the main and sandbox namespaces (false when a cluster admin owns them). */
+        createNamespaces: z.boolean().default(true).meta({ example: "true" }),
+        /** Base domain: the service answers on `<deployment>.<domain>`, other endpoints on `<name>[.stg].<domain>`. */
+        domain: hostName("packit.dev"),
+        hosts: hostsSchema,
+        tls: z
+            .object({
+                /**
+                 * Names the certificate in Secret packit-secrets (fullchain.pem/privkey.pem, from secret config)
+                 * covers. Every public host must match one: TLS is passed through to the pods, which serve it.
+                 */
+                certificateNames: z
+                    .array(certificateName)
+                    .min(1, "needs the names of at least one certificate"),
+            })
+            .strict(),
+        components: componentsSchema,
+        images: imagesSchema,
+        workers: workersSchema,
+        postgres: postgresSchema,
+        redis: z
+            .object({ storage: quantity("1Gi").default("1Gi") })
+            .strict()
+            .prefault({}),
+        tokman: z
+            .object({
+                /** GitHub App whose installation tokens tokman hands out (non-secret; the key is a secret). */
+                githubAppId: z
+                    .string()
+                    .regex(/^[0-9]+$/, "must be the numeric GitHub App id")
+                    .meta({ example: "29180" }),
+                storage: quantity("1Gi").default("1Gi"),
+            })
+            .strict()
+            .optional(),
+        /** Celery application the workers run (`hardly.tasks` for stream). */
+        celeryApp: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, "must be a Python module path")
+            .meta({ example: "packit_service.worker.tasks" }),
+        distgit: z
+            .object({
+                url: httpsUrl("https://src.stg.fedoraproject.org/"),
+                namespace: z.string().min(1).meta({ example: "rpms" }),
+            })
+            .strict(),
+        centosmsg: z
+            .object({
+                mqttHost: hostName("mqtt.stg.centos.org"),
+                topics: z.string().min(1).meta({ example: "git.stg.centos.org/#" }),
+            })
+            .strict()
+            .optional(),
+        sandbox: z
+            .object({
+                /** `<service>-<deployment>-sandbox` when unset. */
+                namespace: k8sName("packit-stg-sandbox").optional(),
+                cleanupSchedule: cronSchedule("0 * * * *").default("0 * * * *"),
+                /** Finished sandbox pods older than this are deleted. */
+                podMaxAgeHours: positiveInt(24).default(24),
+                /** Unmounted PVCs younger than this are kept: sandcastle creates the claim before its pod. */
+                pvcGraceMinutes: positiveInt(60).default(60),
+            })
+            .strict()
+            .prefault({}),
+    })
+    .strict();
+export type PackitConfig = z.infer<typeof packitSchema>;

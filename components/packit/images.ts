@@ -1,0 +1,164 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { imageStream, imageTriggerAnnotation } from "../shared/imagestream";
+import { AppIdentity } from "../shared/labels";
+import { ScheduledJob } from "../shared/scheduledJob";
+import type { PackitImage } from "./config";
+import { ImageSource, SIZES } from "./layout";
+import { serviceAccountWithRole } from "./rbac";
+import { IMPORT_IMAGES_SCRIPT } from "./scripts";
+
+/** Arguments of {@link PackitImages}. */
+export interface PackitImagesArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    /** `app.kubernetes.io/part-of` of every object: the service (`packit`, `stream`). */
+    partOf: string;
+    /** Images of the enabled components. */
+    sources: ImageSource[];
+    /**
+     * `scheduled`: OpenShift re-imports every tag periodically (staging follows each push of `:stg`).
+     * `maintenance-window`: tags move only when the `import-images` CronJob runs or config changes the pin.
+     */
+    updates: "scheduled" | "maintenance-window";
+    /** The maintenance window's schedule, zone and the `oc` image its job runs. */
+    window: { schedule: string; timeZone?: string; cliImage: string };
+}
+
+/** The image of one container and, on OpenShift, the ImageStream tag that owns it. */
+export interface ContainerImage {
+    image: string;
+    /** Deployment annotations that let OpenShift roll the pods when the tag moves. */
+    annotations?: Record<string, string>;
+    /** The trigger owns the image field: Pulumi must ignore it in diffs. */
+    managedByTrigger: boolean;
+}
+
+/**
+ * How Packit's own images reach the pods. On OpenShift: one ImageStream per image whose tag imports the
+ * configured reference, Deployments follow the tag through `image.openshift.io/triggers`, and in production a
+ * CronJob re-imports the tags only in the maintenance window. On plain Kubernetes: the references themselves.
+ */
+export class PackitImages extends pulumi.ComponentResource {
+    /** ImageStream name → external reference it imports. */
+    public readonly references: Record<string, string> = {};
+    public readonly importJob?: ScheduledJob;
+    private readonly sources = new Map<PackitImage, ImageSource>();
+    private readonly openshift: boolean;
+
+    constructor(name: string, args: PackitImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PackitImages", name, {}, opts);
+        this.openshift = args.cluster.platform === "openshift";
+        const app = (appName: string, component: string): AppIdentity => ({
+            name: appName,
+            partOf: args.partOf,
+            component,
+        });
+        const streams: k8s.apiextensions.CustomResource[] = [];
+        for (const source of args.sources) {
+            this.sources.set(source.stream, source);
+            this.references[source.stream] = source.from;
+            if (!this.openshift) continue;
+            streams.push(
+                imageStream(
+                    `${name}-${source.stream}`,
+                    {
+                        cluster: args.cluster,
+                        namespace: args.namespace,
+                        streamName: source.stream,
+                        app: app(source.stream, "image"),
+                        tag: source.tag,
+                        from: source.from,
+                        scheduled: args.updates === "scheduled",
+                    },
+                    { parent: this },
+                ),
+            );
+        }
+        if (this.openshift && args.updates === "maintenance-window" && args.sources.length > 0) {
+            const id = app("import-images", "image-update");
+            const access = serviceAccountWithRole(
+                `${name}-importer`,
+                {
+                    cluster: args.cluster,
+                    app: id,
+                    accountName: "importimager",
+                    accountNamespace: args.namespace,
+                    roleNamespace: args.namespace,
+                    rules: [
+                        {
+                            apiGroups: ["image.openshift.io"],
+                            resources: ["imagestreams"],
+                            verbs: ["get", "list"],
+                        },
+                        {
+                            apiGroups: ["image.openshift.io"],
+                            resources: ["imagestreamimports"],
+                            verbs: ["create"],
+                        },
+                    ],
+                },
+                { parent: this },
+            );
+            const tags = [...new Set(args.sources.map((s) => s.tag))];
+            if (tags.length !== 1) {
+                throw new Error(
+                    `${name}: image streams of one deployment share one tag, got ${tags.join(", ")}`,
+                );
+            }
+            this.importJob = new ScheduledJob(
+                `${name}-import`,
+                {
+                    cluster: args.cluster,
+                    namespace: args.namespace,
+                    app: id,
+                    schedule: args.window.schedule,
+                    timeZone: args.window.timeZone,
+                    // A window missed by more than an hour is skipped: images must not move outside it.
+                    startingDeadlineSeconds: 3600,
+                    activeDeadlineSeconds: 900,
+                    backoffLimit: 2,
+                    serviceAccountName: "importimager",
+                    containers: [
+                        {
+                            name: "import-images",
+                            image: args.window.cliImage,
+                            command: ["/bin/bash", "-c", IMPORT_IMAGES_SCRIPT],
+                            env: {
+                                // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
+                                HOME: "/tmp",
+                                IMAGE_STREAMS: args.sources.map((s) => s.stream).join(" "),
+                                IMAGE_TAG: tags[0],
+                                NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
+                            },
+                            resources: SIZES.cliJob,
+                        },
+                    ],
+                },
+                { parent: this, dependsOn: [access.binding, ...streams] },
+            );
+        }
+        this.registerOutputs({ references: this.references });
+    }
+
+    /** The image of a container running `stream`; on OpenShift also the trigger annotation for its workload. */
+    containerImage(stream: PackitImage, container: string): ContainerImage {
+        const source = this.sources.get(stream);
+        if (!source) {
+            throw new Error(`image ${stream} is not among the images of the enabled components`);
+        }
+        if (!this.openshift) {
+            return { image: source.from, managedByTrigger: false };
+        }
+        return {
+            image: source.from,
+            annotations: {
+                "image.openshift.io/triggers": imageTriggerAnnotation([
+                    { stream, tag: source.tag, container },
+                ]),
+            },
+            managedByTrigger: true,
+        };
+    }
+}

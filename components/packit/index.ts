@@ -1,0 +1,53 @@
+import { defineSystem, SystemDefinition } from "../config/system";
+import { packitProblems } from "./checks";
+import { PackitConfig, ServiceName, packitSchema } from "./config";
+import { mainNamespace, sandboxNamespace } from "./layout";
+import { packitSecretSpecs } from "./secrets";
+import { PackitService } from "./service";
+
+const TITLES: Record<ServiceName, string> = {
+    packit: "Packit service",
+    stream: "Stream service (CentOS Stream source-git, packit layout)",
+};
+
+/**
+ * The system of one service. Both services share schema, checks and component; only the section (and with it
+ * the config keys, secrets and resource names) differs.
+ */
+export function packitSystem(service: ServiceName): SystemDefinition {
+    return defineSystem<PackitConfig>({
+        section: service,
+        title: TITLES[service],
+        target: "kubernetes",
+        schema: packitSchema,
+        namespaces: (config) => [
+            { namespace: mainNamespace(service, config), key: `${service}.namespace` },
+            ...(config.components.workers
+                ? [{ namespace: sandboxNamespace(service, config), key: `${service}.sandbox.namespace` }]
+                : []),
+        ],
+        secrets: (config) => packitSecretSpecs(service, config),
+        check: (config) => packitProblems(service, config),
+        deploy: (config, ctx) => {
+            const deployment = new PackitService(service, {
+                cluster: ctx.cluster!,
+                service,
+                config,
+                secret: (key) => ctx.secrets.require(key),
+                protectStateful: ctx.protectStateful,
+            });
+            return {
+                namespace: deployment.namespace,
+                sandboxNamespace: deployment.sandboxNamespace,
+                urls: deployment.urls,
+                images: deployment.images,
+            };
+        },
+    });
+}
+
+/** `runbooks:packit`: packit-service (packit-stg in the stage stack, packit-prod in prod). */
+export const packit = packitSystem("packit");
+
+/** `runbooks:stream`: the stream service, deployed with the same layout (stream-stg, stream-prod). */
+export const stream = packitSystem("stream");

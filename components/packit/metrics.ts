@@ -1,0 +1,123 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { AppIdentity, standardLabels } from "../shared/labels";
+import { contentHash } from "../shared/naming";
+import { tcpProbe } from "../shared/probes";
+import { Workload } from "../shared/workload";
+import { secretVolumes } from "./env";
+import { SIZES } from "./layout";
+import { metricsProxyConfig } from "./nginx";
+
+/** Arguments of {@link MetricsGateway}. */
+export interface MetricsGatewayArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    partOf: string;
+    pushgatewayImage: string;
+    nginxImage: string;
+    /** Public host of the metrics endpoint (`workers[.stg].packit.dev`). */
+    host: string;
+}
+
+const PUSHGATEWAY_PORT = 9091;
+const NGINX_PORT = 8443;
+
+/**
+ * Celery metrics: the workers push to an aggregation gateway inside the cluster, and an nginx in front of it
+ * is the only public way in, serving `GET /metrics` and nothing else. TLS is passed through to nginx, which
+ * serves the wildcard certificate from `packit-secrets`.
+ */
+export class MetricsGateway extends pulumi.ComponentResource {
+    public readonly pushgateway: Workload;
+    public readonly proxy: Workload;
+    public readonly config: k8s.core.v1.ConfigMap;
+
+    constructor(name: string, args: MetricsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:MetricsGateway", name, {}, opts);
+        const { cluster } = args;
+        const app = (appName: string): AppIdentity => ({
+            name: appName,
+            partOf: args.partOf,
+            component: "metrics",
+        });
+        this.pushgateway = new Workload(
+            `${name}-pushgateway`,
+            {
+                cluster,
+                namespace: args.namespace,
+                app: app("pushgateway"),
+                strategy: "Recreate",
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "pushgateway",
+                        image: args.pushgatewayImage,
+                        args: [`--apiListen=:${PUSHGATEWAY_PORT}`],
+                        ports: [{ name: "push", containerPort: PUSHGATEWAY_PORT }],
+                        resources: SIZES.pushgateway,
+                        readinessProbe: tcpProbe(PUSHGATEWAY_PORT),
+                        livenessProbe: tcpProbe(PUSHGATEWAY_PORT, {
+                            initialDelaySeconds: 10,
+                            periodSeconds: 20,
+                        }),
+                    },
+                ],
+                // Port 80 so the workers' PUSHGATEWAY_ADDRESS is plain http://pushgateway.
+                service: { ports: [{ name: "push", port: 80, targetPort: PUSHGATEWAY_PORT }] },
+            },
+            { parent: this },
+        );
+
+        const nginxConf = metricsProxyConfig({
+            listenPort: NGINX_PORT,
+            upstream: "http://pushgateway:80/metrics",
+            certificate: "/secrets/fullchain.pem",
+            certificateKey: "/secrets/privkey.pem",
+        });
+        this.config = new k8s.core.v1.ConfigMap(
+            `${name}-nginx-config`,
+            {
+                metadata: {
+                    name: "nginx-config",
+                    namespace: args.namespace,
+                    labels: standardLabels(app("nginx")),
+                },
+                data: { "nginx.conf": nginxConf },
+            },
+            { parent: this, provider: cluster.provider },
+        );
+        const certs = secretVolumes(["packit-secrets"]);
+        this.proxy = new Workload(
+            `${name}-nginx`,
+            {
+                cluster,
+                namespace: args.namespace,
+                app: app("nginx"),
+                automountServiceAccountToken: false,
+                // A changed nginx.conf only takes effect in a new pod.
+                podAnnotations: { "runbooks/nginx-config-hash": contentHash(nginxConf) },
+                containers: [
+                    {
+                        name: "nginx",
+                        image: args.nginxImage,
+                        command: ["nginx", "-g", "daemon off;", "-c", "/etc/nginx/custom/nginx.conf"],
+                        ports: [{ name: "https", containerPort: NGINX_PORT }],
+                        resources: SIZES.nginx,
+                        readinessProbe: tcpProbe(NGINX_PORT),
+                        livenessProbe: tcpProbe(NGINX_PORT, { initialDelaySeconds: 10, periodSeconds: 20 }),
+                        volumeMounts: [
+                            { name: "nginx-config", mountPath: "/etc/nginx/custom", readOnly: true },
+                            ...certs.volumeMounts,
+                        ],
+                    },
+                ],
+                volumes: [{ name: "nginx-config", configMap: { name: "nginx-config" } }, ...certs.volumes],
+                service: { ports: [{ name: "https", port: 443, targetPort: NGINX_PORT }] },
+                expose: [{ host: args.host, servicePort: "https", tls: { termination: "passthrough" } }],
+            },
+            { parent: this, dependsOn: [this.config, this.pushgateway] },
+        );
+        this.registerOutputs({ url: `https://${args.host}/metrics` });
+    }
+}

@@ -1,0 +1,231 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ClusterContext } from "../shared/cluster";
+import { fromSecret } from "../shared/env";
+import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
+import { execProbe } from "../shared/probes";
+import { statefulOptions } from "../shared/protect";
+import { configSecret } from "../shared/secret";
+import { podSecurityContext } from "../shared/security";
+import { toContainer } from "../shared/container";
+import { Workload } from "../shared/workload";
+import { POSTGRES_ENV, POSTGRES_SECRET } from "./env";
+import { SIZES } from "./layout";
+import { POSTGRES_COPY_SCRIPT } from "./scripts";
+
+/** One PostgreSQL server: a major version and its image. */
+export interface PostgresServer {
+    version: number;
+    image: string;
+}
+
+/** Arguments of {@link PackitPostgres}. */
+export interface PackitPostgresArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    partOf: string;
+    /** The server the applications use (Service `postgres`). */
+    current: PostgresServer;
+    /** During a major upgrade: the old server, kept running for the copy; its volume is never deleted. */
+    previous?: PostgresServer;
+    /** Size of each server's volume. */
+    storage: string;
+    database: string;
+    user: string;
+    /** Production: protect the current volume and the password from deletion. */
+    protectStateful: boolean;
+}
+
+const PORT = 5432;
+
+/** Object names of one major version's server: Deployment, Service and PVC `postgres-<version>`. */
+export function serverName(version: number): string {
+    return `postgres-${version}`;
+}
+
+/**
+ * The Packit database: `postgres-secret` with a generated password, one Deployment + PVC + Service per major
+ * version (`postgres-<v>`, so an upgrade creates the new server beside the old one), and the stable Service
+ * `postgres` that the applications use, pointing at the current version.
+ */
+export class PackitPostgres extends pulumi.ComponentResource {
+    public readonly secret: k8s.core.v1.Secret;
+    public readonly servers: Workload[] = [];
+    public readonly service: k8s.core.v1.Service;
+    /** Host the applications connect to. */
+    public readonly host = "postgres";
+
+    constructor(name: string, args: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PackitPostgres", name, {}, opts);
+        const { cluster } = args;
+        const app = (appName: string): AppIdentity => ({
+            name: appName,
+            partOf: args.partOf,
+            component: "database",
+        });
+        const password = new random.RandomPassword(
+            `${name}-password`,
+            // Letters and digits only: the password ends up in connection URLs.
+            { length: 32, special: false },
+            { parent: this, ...statefulOptions(args.protectStateful) },
+        );
+        this.secret = configSecret(
+            `${name}-secret`,
+            {
+                cluster,
+                namespace: args.namespace,
+                secretName: POSTGRES_SECRET,
+                app: app("postgres"),
+                data: {
+                    "database-user": args.user,
+                    "database-password": password.result,
+                    "database-host": this.host,
+                    "database-name": args.database,
+                },
+            },
+            { parent: this },
+        );
+
+        const server = (s: PostgresServer, current: boolean): Workload => {
+            const objectName = serverName(s.version);
+            const pvc = new k8s.core.v1.PersistentVolumeClaim(
+                `${name}-${s.version}-pvc`,
+                {
+                    metadata: {
+                        name: objectName,
+                        namespace: args.namespace,
+                        labels: standardLabels(app(objectName)),
+                    },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        resources: { requests: { storage: args.storage } },
+                    },
+                },
+                {
+                    parent: this,
+                    provider: cluster.provider,
+                    // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
+                    ...(current ? statefulOptions(args.protectStateful) : { retainOnDelete: true }),
+                },
+            );
+            return new Workload(
+                `${name}-${s.version}`,
+                {
+                    cluster,
+                    namespace: args.namespace,
+                    app: { ...app(objectName), version: String(s.version) },
+                    strategy: "Recreate",
+                    automountServiceAccountToken: false,
+                    containers: [
+                        {
+                            name: "postgres",
+                            image: s.image,
+                            env: POSTGRES_ENV,
+                            ports: [{ name: "postgres", containerPort: PORT }],
+                            resources: SIZES.postgres,
+                            livenessProbe: execProbe(["/usr/libexec/check-container", "--live"], {
+                                initialDelaySeconds: 120,
+                                timeoutSeconds: 10,
+                            }),
+                            readinessProbe: execProbe(["/usr/libexec/check-container"], {
+                                initialDelaySeconds: 5,
+                                timeoutSeconds: 10,
+                            }),
+                            volumeMounts: [{ name: "postgres-data", mountPath: "/var/lib/pgsql/data" }],
+                        },
+                    ],
+                    volumes: [{ name: "postgres-data", persistentVolumeClaim: { claimName: objectName } }],
+                    service: { ports: [{ name: "postgres", port: PORT }] },
+                },
+                { parent: this, dependsOn: [this.secret, pvc] },
+            );
+        };
+        if (args.previous) this.servers.push(server(args.previous, false));
+        const currentServer = server(args.current, true);
+        this.servers.push(currentServer);
+
+        this.service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: {
+                    name: this.host,
+                    namespace: args.namespace,
+                    labels: standardLabels(app("postgres")),
+                },
+                spec: {
+                    selector: selectorLabels(app(serverName(args.current.version))),
+                    ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
+                },
+            },
+            { parent: this, provider: cluster.provider, dependsOn: [currentServer] },
+        );
+        this.registerOutputs({ host: this.host, version: args.current.version });
+    }
+}
+
+/** Arguments of {@link PostgresUpgrade}. */
+export interface PostgresUpgradeArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    partOf: string;
+    from: PostgresServer;
+    to: PostgresServer;
+}
+
+/**
+ * The data copy of a major upgrade: a Job that dumps the old server and restores into the new one. It runs
+ * with the new version's client tools (a newer pg_dump reads older servers) once the writers have stopped.
+ */
+export class PostgresUpgrade extends pulumi.ComponentResource {
+    public readonly job: k8s.batch.v1.Job;
+
+    constructor(name: string, args: PostgresUpgradeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PostgresUpgrade", name, {}, opts);
+        const jobName = `postgres-upgrade-${args.from.version}-to-${args.to.version}`;
+        const labels = standardLabels({ name: jobName, partOf: args.partOf, component: "database-upgrade" });
+        this.job = new k8s.batch.v1.Job(
+            `${name}-job`,
+            {
+                metadata: { name: jobName, namespace: args.namespace, labels },
+                spec: {
+                    // The restore is one transaction, so a retry starts from an empty database again.
+                    backoffLimit: 3,
+                    activeDeadlineSeconds: 4 * 3600,
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            restartPolicy: "Never",
+                            automountServiceAccountToken: false,
+                            securityContext: podSecurityContext(args.cluster.platform),
+                            containers: [
+                                toContainer({
+                                    name: "copy",
+                                    image: args.to.image,
+                                    command: ["/bin/bash", "-c", POSTGRES_COPY_SCRIPT],
+                                    env: {
+                                        OLD_HOST: serverName(args.from.version),
+                                        NEW_HOST: serverName(args.to.version),
+                                        PGUSER: fromSecret(POSTGRES_SECRET, "database-user"),
+                                        PGPASSWORD: fromSecret(POSTGRES_SECRET, "database-password"),
+                                        PGDATABASE: fromSecret(POSTGRES_SECRET, "database-name"),
+                                    },
+                                    resources: SIZES.postgresCopy,
+                                }),
+                            ],
+                        },
+                    },
+                },
+            },
+            // The Job's spec is immutable and it runs once: a finished copy must not be re-run by an update.
+            {
+                parent: this,
+                provider: args.cluster.provider,
+                ignoreChanges: ["spec"],
+                // `pulumi up` waits for the copy, and reports its failure, up to the Job's own deadline.
+                customTimeouts: { create: "240m" },
+            },
+        );
+        this.registerOutputs({ job: jobName });
+    }
+}

@@ -1,0 +1,144 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { AppIdentity, standardLabels } from "../shared/labels";
+import { Namespace } from "../shared/namespace";
+import { statefulOptions } from "../shared/protect";
+import { ScheduledJob } from "../shared/scheduledJob";
+import { SIZES } from "./layout";
+import { serviceAccountWithRole } from "./rbac";
+import { SANDBOX_CLEANUP_SCRIPT } from "./scripts";
+
+/** Arguments of {@link Sandbox}. */
+export interface SandboxArgs {
+    cluster: ClusterContext;
+    /** The sandbox namespace, `<service>-<deployment>-sandbox`. */
+    namespace: string;
+    /** The main namespace, whose `default` service account (the workers') runs sandcastle pods here. */
+    mainNamespace: string;
+    partOf: string;
+    create: boolean;
+    /** Sandbox twins of the workers' repository caches. */
+    repositoryCaches: { name: string; size: string }[];
+    /** The hourly clean-up; none when switched off. */
+    cleanup?: { schedule: string; image: string; podMaxAgeHours: number; pvcGraceMinutes: number };
+    protectStateful: boolean;
+}
+
+/** Name of the only grant the workers get: ClusterRole `edit`, inside the sandbox namespace only. */
+export const SANDBOX_EDIT_BINDING = "sandcastle-edit";
+
+/**
+ * Where sandcastle runs untrusted code (packit-service's `command_handler_k8s_namespace`). The workers' service
+ * account may do anything a project editor may, here and nowhere else; the clean-up job has its own account
+ * that can only list and delete pods and claims here.
+ */
+export class Sandbox extends pulumi.ComponentResource {
+    public readonly namespace: Namespace;
+    /** metadata.name of the sandbox namespace. */
+    public readonly name: string;
+    public readonly cleanupJob?: ScheduledJob;
+
+    constructor(name: string, args: SandboxArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:Sandbox", name, {}, opts);
+        const { cluster } = args;
+        this.name = args.namespace;
+        const app = (appName: string, component: string): AppIdentity => ({
+            name: appName,
+            partOf: args.partOf,
+            component,
+        });
+        this.namespace = new Namespace(
+            `${name}-ns`,
+            {
+                cluster,
+                name: args.namespace,
+                app: app(args.namespace, "sandbox"),
+                create: args.create,
+                roleBindings: [
+                    {
+                        name: SANDBOX_EDIT_BINDING,
+                        role: { kind: "ClusterRole", name: "edit" },
+                        subjects: [
+                            { kind: "ServiceAccount", name: "default", namespace: args.mainNamespace },
+                        ],
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        for (const claim of args.repositoryCaches) {
+            new k8s.core.v1.PersistentVolumeClaim(
+                `${name}-${claim.name}`,
+                {
+                    // The managed-by label keeps the clean-up job away from these claims.
+                    metadata: {
+                        name: claim.name,
+                        namespace: args.namespace,
+                        labels: standardLabels(app(claim.name, "repository-cache")),
+                    },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        resources: { requests: { storage: claim.size } },
+                    },
+                },
+                {
+                    parent: this,
+                    provider: cluster.provider,
+                    dependsOn: [this.namespace],
+                    ...statefulOptions(args.protectStateful),
+                },
+            );
+        }
+        if (args.cleanup) {
+            const id = app("sandbox-cleanup", "sandbox-cleanup");
+            const access = serviceAccountWithRole(
+                `${name}-cleaner`,
+                {
+                    cluster,
+                    app: id,
+                    accountName: "sandbox-cleaner",
+                    accountNamespace: args.mainNamespace,
+                    roleNamespace: args.namespace,
+                    rules: [
+                        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] },
+                        {
+                            apiGroups: [""],
+                            resources: ["persistentvolumeclaims"],
+                            verbs: ["get", "list", "delete"],
+                        },
+                    ],
+                },
+                { parent: this, dependsOn: [this.namespace] },
+            );
+            this.cleanupJob = new ScheduledJob(
+                `${name}-cleanup`,
+                {
+                    cluster,
+                    namespace: args.mainNamespace,
+                    app: id,
+                    schedule: args.cleanup.schedule,
+                    activeDeadlineSeconds: 1800,
+                    serviceAccountName: "sandbox-cleaner",
+                    containers: [
+                        {
+                            name: "sandbox-cleanup",
+                            image: args.cleanup.image,
+                            command: ["/bin/bash", "-c", SANDBOX_CLEANUP_SCRIPT],
+                            env: {
+                                // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
+                                HOME: "/tmp",
+                                SANDBOX_NAMESPACE: args.namespace,
+                                POD_MAX_AGE_HOURS: String(args.cleanup.podMaxAgeHours),
+                                PVC_GRACE_MINUTES: String(args.cleanup.pvcGraceMinutes),
+                            },
+                            resources: SIZES.cliJob,
+                        },
+                    ],
+                },
+                { parent: this, dependsOn: [access.binding] },
+            );
+        }
+        this.registerOutputs({ namespace: args.namespace });
+    }
+}

@@ -1,0 +1,231 @@
+import { SecretSpec } from "../config/system";
+import type { Component, PackitConfig } from "./config";
+
+/** One key of a source Secret whose value comes from secret config. */
+export interface SourceSecretKey {
+    /** Key inside the Kubernetes Secret, as the pods read it. */
+    key: string;
+    description: string;
+    example: string;
+    /** File in packit/deployment's `secrets/<service>/<deployment>/` directory, where the value lives today. */
+    today: string;
+    fromFile?: boolean;
+    /** Binary file (a keytab): stored base64-encoded in config and written to `data` as is. */
+    base64?: boolean;
+}
+
+/** A Secret of packit/deployment, filled from secret config. */
+export interface SourceSecret {
+    name: string;
+    /** Components that mount or read it; the Secret (and its config keys) exist only while one of them is on. */
+    usedBy: Component[];
+    keys: SourceSecretKey[];
+}
+
+const ALL_EXPOSED: Component[] = ["service", "dashboard", "pushgateway", "flower", "redisCommander"];
+
+/** Every Secret of the source, with its keys (systems.md §2). `postgres-secret` is generated, not listed. */
+export const SOURCE_SECRETS: readonly SourceSecret[] = [
+    {
+        name: "packit-ssh",
+        usedBy: ["workers", "beat"],
+        keys: [
+            {
+                key: "config",
+                description: "ssh client config of the workers (hosts such as pkgs.fedoraproject.org)",
+                example: "ssh_config",
+                today: "ssh_config",
+                fromFile: true,
+            },
+            {
+                key: "id_rsa",
+                description: "private ssh key the workers push to dist-git with",
+                example: "id_rsa",
+                today: "id_rsa",
+                fromFile: true,
+            },
+            {
+                key: "id_rsa.pub",
+                description: "public half of id_rsa",
+                example: "id_rsa.pub",
+                today: "id_rsa.pub",
+                fromFile: true,
+            },
+        ],
+    },
+    {
+        name: "packit-secrets",
+        // Also the TLS certificate every public endpoint serves (passed through to the pods).
+        usedBy: ["workers", "beat", ...ALL_EXPOSED],
+        keys: [
+            {
+                key: "fedora.keytab",
+                description:
+                    "Kerberos keytab of the packit FAS user, base64-encoded (base64 -w0 fedora.keytab)",
+                example: "fedora.keytab.b64",
+                today: "fedora.keytab",
+                fromFile: true,
+                base64: true,
+            },
+            {
+                key: "privkey.pem",
+                description: "private key of the wildcard certificate (tls.certificateNames)",
+                example: "privkey.pem",
+                today: "privkey.pem (certbot DNS-01 output)",
+                fromFile: true,
+            },
+            {
+                key: "fullchain.pem",
+                description: "wildcard certificate chain for the names in tls.certificateNames",
+                example: "fullchain.pem",
+                today: "fullchain.pem (certbot DNS-01 output)",
+                fromFile: true,
+            },
+        ],
+    },
+    {
+        name: "packit-config",
+        usedBy: ["service", "workers", "beat", "fedmsg"],
+        keys: [
+            {
+                key: "copr",
+                description: "Copr API client config (login, token)",
+                example: "copr",
+                today: "copr",
+                fromFile: true,
+            },
+            {
+                key: "packit-service.yaml",
+                description:
+                    "packit-service configuration (rendered from packit-service.yaml.j2 with the vault values)",
+                example: "packit-service.yaml",
+                today: "packit-service.yaml.j2 rendered by the playbook",
+                fromFile: true,
+            },
+            {
+                key: "fedora.toml",
+                description: "fedora-messaging consumer config (queue name, AMQP certificates)",
+                example: "fedora.toml",
+                today: "fedora.toml",
+                fromFile: true,
+            },
+        ],
+    },
+    {
+        name: "packit-sentry",
+        usedBy: ["service", "workers", "beat", "fedmsg", "centosmsg"],
+        keys: [
+            {
+                key: "sentry",
+                description: "Sentry DSN errors are reported to",
+                example: "https://0123456789abcdef@sentry.io/1234567",
+                today: "extra-vars.yml: sentry_dsn",
+            },
+        ],
+    },
+    {
+        name: "aws",
+        usedBy: ["service", "workers", "beat"],
+        keys: [
+            {
+                key: "access-key-id",
+                description: "AWS access key id (S3 storage of SRPM build logs)",
+                example: "AKIAIOSFODNN7EXAMPLE",
+                today: "extra-vars.yml: aws_access_key_id",
+            },
+            {
+                key: "secret-access-key",
+                description: "AWS secret access key",
+                example: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                today: "extra-vars.yml: aws_secret_access_key",
+            },
+        ],
+    },
+    {
+        name: "centos-secrets",
+        usedBy: ["centosmsg"],
+        keys: [
+            {
+                key: "centos-server-ca.cert",
+                description: "CA certificate of the CentOS MQTT broker",
+                example: "centos-server-ca.cert",
+                today: "centos-server-ca.cert",
+                fromFile: true,
+            },
+            {
+                key: "centos.cert",
+                description: "client certificate and key for the CentOS MQTT broker",
+                example: "centos.cert",
+                today: "centos.cert",
+                fromFile: true,
+            },
+        ],
+    },
+    {
+        name: "github-app-private-key",
+        usedBy: ["tokman"],
+        keys: [
+            {
+                key: "private-key.pem",
+                description: "private key of the GitHub App (tokman.githubAppId)",
+                example: "private-key.pem",
+                today: "private-key.pem",
+                fromFile: true,
+            },
+        ],
+    },
+    {
+        name: "flower-secret",
+        usedBy: ["flower"],
+        keys: [
+            {
+                key: "flower-basic-auth",
+                description: "basic-auth credentials of flower, `user:password`",
+                example: "admin:s3cr3t",
+                today: "extra-vars.yml: flower_basic_auth",
+            },
+        ],
+    },
+    {
+        name: "redis-commander-secret",
+        usedBy: ["redisCommander"],
+        keys: [
+            {
+                key: "user",
+                description: "redis-commander login",
+                example: "admin",
+                today: "extra-vars.yml: redis_commander_user",
+            },
+            {
+                key: "password",
+                description: "redis-commander password",
+                example: "s3cr3t",
+                today: "extra-vars.yml: redis_commander_password",
+            },
+        ],
+    },
+];
+
+/** Config key of one Secret key: `<section>-<secret>-<key>`, e.g. `packit-packit-config-packit-service-yaml`. */
+export function secretConfigKey(section: string, secretName: string, key: string): string {
+    return `${section}-${secretName}-${key.replace(/[._]/g, "-").toLowerCase()}`;
+}
+
+/** Source Secrets the enabled components need. */
+export function neededSecrets(config: PackitConfig): SourceSecret[] {
+    return SOURCE_SECRETS.filter((s) => s.usedBy.some((c) => config.components[c]));
+}
+
+/** The secret config keys of a section, documented with where each value lives today. */
+export function packitSecretSpecs(section: string, config: PackitConfig): SecretSpec[] {
+    const dir = `packit/deployment secrets repository, secrets/${section}/${config.deployment}/`;
+    return neededSecrets(config).flatMap((s) =>
+        s.keys.map((k) => ({
+            key: secretConfigKey(section, s.name, k.key),
+            description: `Secret ${s.name}, key ${k.key}: ${k.description}`,
+            today: `${dir}${k.today}`,
+            example: k.example,
+            ...(k.fromFile ? { fromFile: true } : {}),
+        })),
+    );
+}

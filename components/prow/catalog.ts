@@ -1,0 +1,613 @@
+import { httpProbe, tcpProbe } from "../shared/probes";
+import { Sizing, fixedSize, sized } from "../shared/resources";
+import type { ProwRefs } from "./refs";
+
+/** Every deployable Prow part, as named in the per-component config map `prow.components`. */
+export const COMPONENT_NAMES = [
+    "deck",
+    "hook",
+    "plank",
+    "crier",
+    "tide",
+    "horologium",
+    "sinker",
+    "statusreconciler",
+    "ghproxy",
+    "needs-rebase",
+    "cherrypicker",
+    "exporter",
+    "gcsweb",
+    "docker-mirror",
+    "greenhouse",
+    "rehearse",
+    "release-blocker",
+    "pushgateway",
+    "pushgateway-proxy",
+    "branch-protector",
+    "label-sync",
+] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
+
+/** ConfigMaps the program renders (`job-config` only seeded: config-updater owns it after creation). */
+export const CONFIG_MAP_NAMES = [
+    "config",
+    "plugins",
+    "label-config",
+    "mirror-config",
+    "job-config",
+    "pushgateway-proxy-config",
+    "docker-daemon-mirror-config",
+] as const;
+export type ConfigMapName = (typeof CONFIG_MAP_NAMES)[number];
+
+/** Secrets, by object base name (systems.md §3 file layout, plus the optional cat API key). */
+export type SecretName =
+    | "commenter-oauth-token"
+    | "cookie"
+    | "gcs"
+    | "github-oauth-config"
+    | "hmac-token"
+    | "kubeconfig"
+    | "kubevirtci-coveralls-token"
+    | "kubevirtci-docker-credential"
+    | "kubevirtci-quay-credential"
+    | "kubevirtci-installer-pull-token"
+    | "oauth-token"
+    | "slack-token"
+    | "unsplash-api-key"
+    | "cat-api-key";
+
+/** PersistentVolumeClaims, named after the component that owns them. */
+export const CLAIM_NAMES = ["ghproxy", "greenhouse"] as const;
+export type ClaimName = (typeof CLAIM_NAMES)[number];
+
+/** Components with a public Ingress route. */
+export const ROUTE_NAMES = ["deck", "hook", "gcsweb"] as const;
+export type RouteName = (typeof ROUTE_NAMES)[number];
+
+/** Images that are not built from the Prow release (`prow.images.<key>`). */
+export const IMAGE_KEYS = [
+    "gcsweb",
+    "dockerMirror",
+    "greenhouse",
+    "rehearse",
+    "releaseBlocker",
+    "pushgateway",
+    "pushgatewayProxy",
+] as const;
+export type ImageKey = (typeof IMAGE_KEYS)[number];
+
+/** Where a component's image comes from: the Prow release (`<registry>/<name>:<release>`) or `prow.images`. */
+export type ImageSource = { prow: string } | { image: ImageKey };
+
+/** A volume a container mounts; its object reference goes through the naming function when it is built. */
+export type Mount =
+    | { configMap: ConfigMapName; path: string }
+    | { secret: SecretName; path: string; optional?: boolean }
+    | { claim: ClaimName; path: string }
+    | { emptyDir: string; path: string; sizeLimit?: string };
+
+export interface PolicyRule {
+    apiGroups: string[];
+    resources: string[];
+    verbs: string[];
+    resourceNames?: string[];
+}
+
+export interface ServicePortSpec {
+    name: string;
+    port: number;
+    targetPort: number;
+}
+
+/** One Prow component as the source manifests define it, with its object references still symbolic. */
+export interface ComponentSpec {
+    name: ComponentName;
+    /** `app.kubernetes.io/component` label. */
+    role: string;
+    image: ImageSource;
+    /** Container name (the source's; defaults to the component name). */
+    container?: string;
+    schedule?: string;
+    /** Replicas unless the environment or config says otherwise. */
+    replicas: number;
+    /** Single-writer pods holding a RWO volume or not supporting HA. */
+    strategy?: "Recreate";
+    args(refs: ProwRefs): string[];
+    ports?: { name: string; containerPort: number }[];
+    service?: ServicePortSpec[];
+    mounts: Mount[];
+    liveness?: ReturnType<typeof httpProbe>;
+    readiness?: ReturnType<typeof httpProbe>;
+    resources: Sizing;
+    /** Rules of the component's Role in each namespace; a namespace without rules gets no Role. */
+    rbac?: { prow?: PolicyRule[]; jobs?: PolicyRule[] };
+    /** Runs on the environment's cache node (big local disk), when it has one. */
+    placement?: "cache";
+    /** The PersistentVolumeClaim this component owns. */
+    claim?: ClaimName;
+    terminationGracePeriodSeconds?: number;
+}
+
+const PROWJOBS = "prow.k8s.io";
+const CORE = "";
+
+const github = (r: ProwRefs): string[] => [
+    `--github-endpoint=${r.serviceUrl("ghproxy")}`,
+    "--github-endpoint=https://api.github.com",
+    "--github-token-path=/etc/github/oauth",
+];
+const CONFIG_ARGS = ["--config-path=/etc/config/config.yaml", "--job-config-path=/etc/job-config"];
+const CONFIG_MOUNTS: Mount[] = [
+    { configMap: "config", path: "/etc/config" },
+    { configMap: "job-config", path: "/etc/job-config" },
+];
+const OAUTH: Mount = { secret: "oauth-token", path: "/etc/github" };
+const HMAC: Mount = { secret: "hmac-token", path: "/etc/webhook" };
+const PLUGINS: Mount = { configMap: "plugins", path: "/etc/plugins" };
+const GCS: Mount = { secret: "gcs", path: "/etc/gcs" };
+const KUBECONFIG: Mount = { secret: "kubeconfig", path: "/etc/kubeconfig" };
+const SLACK: Mount = { secret: "slack-token", path: "/etc/slack" };
+const GCS_ARG = "--gcs-credentials-file=/etc/gcs/service-account.json";
+const KUBECONFIG_ARG = "--kubeconfig=/etc/kubeconfig/config";
+
+const HTTP_8888 = [{ name: "http", containerPort: 8888 }];
+const METRICS_9090 = [{ name: "metrics", containerPort: 9090 }];
+const SERVICE_HTTP_8888: ServicePortSpec[] = [{ name: "http", port: 80, targetPort: 8888 }];
+const SERVICE_METRICS: ServicePortSpec[] = [{ name: "metrics", port: 9090, targetPort: 9090 }];
+
+// Prow serves /healthz and /healthz/ready on 8081 (deck and hook manifests).
+const PROW_LIVENESS = httpProbe("/healthz", 8081, { initialDelaySeconds: 3, periodSeconds: 3 });
+const PROW_READINESS = httpProbe("/healthz/ready", 8081, { initialDelaySeconds: 10, periodSeconds: 3 });
+
+/** External plugins: webhook receivers that hook forwards events to. */
+const externalPlugin = (
+    name: ComponentName,
+    image: ImageSource,
+    port = 8888,
+    extra: Mount[] = [],
+): ComponentSpec => ({
+    name,
+    role: "external-plugin",
+    image,
+    replicas: 1,
+    args: (r) => [
+        "--dry-run=false",
+        ...github(r),
+        "--hmac-secret-file=/etc/webhook/hmac",
+        "--plugin-config=/etc/plugins/plugins.yaml",
+    ],
+    ports: [{ name: "http", containerPort: port }],
+    service: port === 8888 ? SERVICE_HTTP_8888 : [{ name: "http", port, targetPort: port }],
+    mounts: [HMAC, OAUTH, PLUGINS, ...extra],
+    resources: sized("50m", "64Mi", undefined, "256Mi"),
+    terminationGracePeriodSeconds: 180,
+});
+
+/**
+ * The components of KubeVirt's Prow (kubevirt/project-infra github/ci/prow-deploy/kustom/base, test-infra
+ * v20201020 manifests), in apply order. Sizes are not in the source manifests except where noted; the others are
+ * requests/limits that fit the upstream components' usage so that every container has a memory limit.
+ */
+export const COMPONENTS: readonly ComponentSpec[] = [
+    {
+        name: "deck",
+        role: "frontend",
+        image: { prow: "deck" },
+        replicas: 3,
+        args: (r) => [
+            ...CONFIG_ARGS,
+            `--tide-url=${r.serviceUrl("tide")}/`,
+            `--hook-url=${r.serviceUrl("hook")}/plugin-help`,
+            "--oauth-url=/github-login",
+            "--github-oauth-config-file=/etc/githuboauth/secret",
+            "--cookie-secret=/etc/cookie/secret",
+            "--plugin-config=/etc/plugins/plugins.yaml",
+            "--spyglass=true",
+            "--rerun-creates-job",
+            ...github(r),
+            GCS_ARG,
+            KUBECONFIG_ARG,
+        ],
+        ports: [{ name: "http", containerPort: 8080 }],
+        service: [{ name: "http", port: 80, targetPort: 8080 }],
+        mounts: [
+            ...CONFIG_MOUNTS,
+            { secret: "github-oauth-config", path: "/etc/githuboauth" },
+            { secret: "cookie", path: "/etc/cookie" },
+            OAUTH,
+            PLUGINS,
+            GCS,
+            KUBECONFIG,
+        ],
+        liveness: PROW_LIVENESS,
+        readiness: PROW_READINESS,
+        resources: sized("100m", "256Mi", undefined, "1Gi"),
+        rbac: {
+            jobs: [
+                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["get", "list", "watch", "create"] },
+                { apiGroups: [CORE], resources: ["pods/log"], verbs: ["get"] },
+            ],
+        },
+        terminationGracePeriodSeconds: 30,
+    },
+    {
+        name: "hook",
+        role: "webhook",
+        image: { prow: "hook" },
+        replicas: 4,
+        args: (r) => [
+            "--dry-run=false",
+            ...CONFIG_ARGS,
+            ...github(r),
+            "--hmac-secret-file=/etc/webhook/hmac",
+            "--plugin-config=/etc/plugins/plugins.yaml",
+            "--slack-token-file=/etc/slack/token",
+            KUBECONFIG_ARG,
+        ],
+        ports: HTTP_8888,
+        service: [{ name: "http", port: 8888, targetPort: 8888 }],
+        mounts: [
+            ...CONFIG_MOUNTS,
+            HMAC,
+            OAUTH,
+            PLUGINS,
+            SLACK,
+            { secret: "cat-api-key", path: "/etc/cat-api", optional: true },
+            { secret: "unsplash-api-key", path: "/etc/unsplash-api" },
+            KUBECONFIG,
+        ],
+        liveness: PROW_LIVENESS,
+        readiness: PROW_READINESS,
+        resources: sized("100m", "256Mi", undefined, "1Gi"),
+        rbac: {
+            jobs: [
+                {
+                    apiGroups: [PROWJOBS],
+                    resources: ["prowjobs"],
+                    verbs: ["create", "get", "list", "update"],
+                },
+            ],
+            // config-updater writes job-config in the prow namespace.
+            prow: [{ apiGroups: [CORE], resources: ["configmaps"], verbs: ["create", "get", "update"] }],
+        },
+        terminationGracePeriodSeconds: 180,
+    },
+    {
+        name: "plank",
+        role: "controller",
+        image: { prow: "plank" },
+        // Replaced by the controller manager upstream; KubeVirt keeps the Deployment at 0.
+        replicas: 0,
+        strategy: "Recreate",
+        args: (r) => [...CONFIG_ARGS, ...github(r), KUBECONFIG_ARG, "--skip-report=true"],
+        mounts: [...CONFIG_MOUNTS, OAUTH, KUBECONFIG],
+        resources: sized("100m", "128Mi", undefined, "512Mi"),
+        rbac: {
+            jobs: [
+                {
+                    apiGroups: [PROWJOBS],
+                    resources: ["prowjobs"],
+                    verbs: ["get", "create", "list", "watch", "update", "patch"],
+                },
+                {
+                    apiGroups: [CORE],
+                    resources: ["pods"],
+                    verbs: ["create", "delete", "list", "watch", "get", "patch"],
+                },
+            ],
+        },
+    },
+    {
+        name: "crier",
+        role: "reporter",
+        image: { prow: "crier" },
+        replicas: 1,
+        args: (r) => [
+            ...CONFIG_ARGS,
+            ...github(r),
+            "--github-workers=5",
+            "--slack-workers=1",
+            "--slack-token-file=/etc/slack/token",
+            "--gcs-workers=1",
+            "--kubernetes-gcs-workers=1",
+            GCS_ARG,
+            KUBECONFIG_ARG,
+        ],
+        ports: METRICS_9090,
+        service: SERVICE_METRICS,
+        mounts: [...CONFIG_MOUNTS, OAUTH, SLACK, GCS, KUBECONFIG],
+        resources: sized("100m", "128Mi", undefined, "512Mi"),
+        rbac: {
+            jobs: [
+                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["get", "watch", "list", "patch"] },
+                { apiGroups: [CORE], resources: ["pods", "events"], verbs: ["get", "list"] },
+                { apiGroups: [CORE], resources: ["pods"], verbs: ["patch"] },
+            ],
+        },
+        terminationGracePeriodSeconds: 30,
+    },
+    {
+        name: "tide",
+        role: "merge-controller",
+        image: { prow: "tide" },
+        replicas: 1,
+        args: (r) => [
+            "--dry-run=false",
+            ...CONFIG_ARGS,
+            ...github(r),
+            GCS_ARG,
+            `--history-uri=gs://${r.bucket}/tide-history.json`,
+            `--status-path=gs://${r.bucket}/tide-status-checkpoint.yaml`,
+        ],
+        ports: HTTP_8888,
+        service: SERVICE_HTTP_8888,
+        mounts: [...CONFIG_MOUNTS, OAUTH, GCS],
+        resources: sized("100m", "256Mi", undefined, "1Gi"),
+        rbac: {
+            jobs: [
+                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create", "list", "get", "watch"] },
+            ],
+        },
+    },
+    {
+        name: "horologium",
+        role: "scheduler",
+        image: { prow: "horologium" },
+        replicas: 1,
+        // Two horologiums would trigger every periodic twice.
+        strategy: "Recreate",
+        args: () => ["--dry-run=false", ...CONFIG_ARGS],
+        ports: METRICS_9090,
+        service: SERVICE_METRICS,
+        mounts: CONFIG_MOUNTS,
+        resources: sized("50m", "64Mi", undefined, "256Mi"),
+        rbac: {
+            jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create", "list", "watch"] }],
+        },
+    },
+    {
+        name: "sinker",
+        role: "garbage-collector",
+        image: { prow: "sinker" },
+        replicas: 1,
+        args: () => ["--dry-run=false", ...CONFIG_ARGS, KUBECONFIG_ARG],
+        ports: METRICS_9090,
+        service: SERVICE_METRICS,
+        mounts: [...CONFIG_MOUNTS, KUBECONFIG],
+        resources: sized("50m", "128Mi", undefined, "512Mi"),
+        rbac: {
+            jobs: [
+                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["delete", "list", "watch", "get"] },
+                {
+                    apiGroups: [CORE],
+                    resources: ["pods"],
+                    verbs: ["delete", "list", "watch", "get", "patch"],
+                },
+                // Leader election lock, kept in the prowjob namespace.
+                {
+                    apiGroups: ["coordination.k8s.io", CORE],
+                    resources: ["leases", "configmaps"],
+                    resourceNames: ["prow-sinker-leaderlock"],
+                    verbs: ["get", "update"],
+                },
+                {
+                    apiGroups: ["coordination.k8s.io", CORE],
+                    resources: ["leases", "configmaps", "events"],
+                    verbs: ["create"],
+                },
+            ],
+        },
+    },
+    {
+        name: "statusreconciler",
+        role: "controller",
+        image: { prow: "status-reconciler" },
+        replicas: 1,
+        args: (r) => [
+            "--dry-run=false",
+            "--continue-on-error=true",
+            ...CONFIG_ARGS,
+            "--plugin-config=/etc/plugins/plugins.yaml",
+            ...github(r),
+            GCS_ARG,
+            `--status-path=gs://${r.bucket}/status-reconciler-status`,
+        ],
+        ports: METRICS_9090,
+        service: SERVICE_METRICS,
+        mounts: [...CONFIG_MOUNTS, PLUGINS, OAUTH, GCS],
+        resources: sized("50m", "128Mi", undefined, "512Mi"),
+        rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create"] }] },
+        terminationGracePeriodSeconds: 180,
+    },
+    {
+        name: "ghproxy",
+        role: "github-cache",
+        image: { prow: "ghproxy" },
+        // GHProxy does not support HA, and its cache is a RWO volume.
+        replicas: 1,
+        strategy: "Recreate",
+        args: (r) => [
+            "--cache-dir=/cache",
+            "--cache-sizeGB=99",
+            `--push-gateway=${r.names.name("pushgateway")}`,
+            "--serve-metrics=true",
+        ],
+        ports: HTTP_8888,
+        service: SERVICE_HTTP_8888,
+        mounts: [{ claim: "ghproxy", path: "/cache" }],
+        resources: sized("100m", "256Mi", undefined, "1Gi"),
+        claim: "ghproxy",
+    },
+    externalPlugin("needs-rebase", { prow: "needs-rebase" }),
+    externalPlugin("cherrypicker", { prow: "cherrypicker" }),
+    {
+        name: "exporter",
+        role: "metrics",
+        image: { prow: "exporter" },
+        replicas: 1,
+        strategy: "Recreate",
+        args: () => ["--config-path=/etc/config/config.yaml"],
+        ports: HTTP_8888,
+        service: SERVICE_HTTP_8888,
+        mounts: [{ configMap: "config", path: "/etc/config" }],
+        resources: sized("50m", "64Mi", undefined, "256Mi"),
+        rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["get", "list", "watch"] }] },
+    },
+    {
+        name: "gcsweb",
+        role: "artifact-browser",
+        image: { image: "gcsweb" },
+        replicas: 2,
+        args: (r) => ["-upgrade-proxied-http-to-https", "-p=8080", `-b=${r.bucket}`],
+        ports: [{ name: "http", containerPort: 8080 }],
+        service: [{ name: "http", port: 80, targetPort: 8080 }],
+        mounts: [],
+        liveness: httpProbe("/healthz", 8080, {
+            initialDelaySeconds: 3,
+            timeoutSeconds: 2,
+            failureThreshold: 2,
+        }),
+        readiness: httpProbe("/healthz", 8080, {
+            initialDelaySeconds: 3,
+            timeoutSeconds: 2,
+            failureThreshold: 2,
+        }),
+        // Source: limits 100m / 128Mi.
+        resources: fixedSize("100m", "128Mi"),
+        terminationGracePeriodSeconds: 30,
+    },
+    {
+        name: "docker-mirror",
+        role: "registry-mirror",
+        image: { image: "dockerMirror" },
+        container: "mirror",
+        replicas: 1,
+        strategy: "Recreate",
+        args: () => [],
+        ports: [{ name: "http", containerPort: 5000 }],
+        service: [{ name: "http", port: 5000, targetPort: 5000 }],
+        mounts: [
+            { configMap: "mirror-config", path: "/etc/docker/registry" },
+            // A pull-through cache: losing it on a restart costs only re-pulls.
+            { emptyDir: "storage", path: "/var/lib/registry", sizeLimit: "100Gi" },
+        ],
+        liveness: tcpProbe(5000, { initialDelaySeconds: 5 }),
+        readiness: httpProbe("/", 5000, { initialDelaySeconds: 3 }),
+        // Source: 3Gi.
+        resources: fixedSize(undefined, "3Gi"),
+        placement: "cache",
+        terminationGracePeriodSeconds: 180,
+    },
+    {
+        name: "greenhouse",
+        role: "build-cache",
+        image: { image: "greenhouse" },
+        replicas: 1,
+        strategy: "Recreate",
+        args: () => ["--dir=/data", "--min-percent-blocks-free=3"],
+        ports: [
+            { name: "cache", containerPort: 8080 },
+            { name: "metrics", containerPort: 9090 },
+        ],
+        service: [
+            { name: "cache", port: 80, targetPort: 8080 },
+            { name: "metrics", port: 9090, targetPort: 9090 },
+        ],
+        mounts: [{ claim: "greenhouse", path: "/data" }],
+        // Source: 3Gi.
+        resources: fixedSize(undefined, "3Gi"),
+        placement: "cache",
+        claim: "greenhouse",
+    },
+    {
+        ...externalPlugin("rehearse", { image: "rehearse" }, 9900, [
+            { emptyDir: "cache", path: "/var/run/cache" },
+        ]),
+        role: "job-rehearsal",
+        args: (r) => [
+            "--dry-run=false",
+            `--jobs-namespace=${r.namespaces.jobs}`,
+            ...github(r),
+            "--hmac-secret-file=/etc/webhook/hmac",
+            "--cache-dir=/var/run/cache",
+            "--jobs-config-base=github/ci/prow/files/jobs",
+            "--prow-config-path=github/ci/prow/files/config.yaml",
+        ],
+        // Clones project-infra and renders every job config.
+        resources: sized("100m", "512Mi", undefined, "2Gi"),
+        // Rehearsals are ProwJobs created in the prowjob namespace (a ClusterRole in the source).
+        rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create"] }] },
+    },
+    externalPlugin("release-blocker", { image: "releaseBlocker" }),
+    {
+        name: "pushgateway",
+        role: "metrics",
+        image: { image: "pushgateway" },
+        replicas: 1,
+        args: () => [],
+        ports: [{ name: "http", containerPort: 9091 }],
+        service: [{ name: "http", port: 80, targetPort: 9091 }],
+        mounts: [],
+        resources: sized("50m", "64Mi", undefined, "256Mi"),
+    },
+    {
+        name: "pushgateway-proxy",
+        role: "metrics",
+        image: { image: "pushgatewayProxy" },
+        container: "nginx",
+        replicas: 1,
+        args: () => [],
+        ports: [{ name: "http", containerPort: 8081 }],
+        service: [{ name: "http", port: 80, targetPort: 8081 }],
+        mounts: [
+            { configMap: "pushgateway-proxy-config", path: "/etc/nginx/conf.d" },
+            // nginx-unprivileged writes its temp files and pid under /tmp.
+            { emptyDir: "tmp", path: "/tmp", sizeLimit: "64Mi" },
+        ],
+        liveness: httpProbe("/healthz", 8081),
+        readiness: httpProbe("/healthz", 8081),
+        resources: sized("10m", "16Mi", undefined, "64Mi"),
+    },
+    {
+        name: "branch-protector",
+        role: "github-admin",
+        image: { prow: "branchprotector" },
+        container: "branchprotector",
+        schedule: "54 * * * *",
+        replicas: 1,
+        args: (r) => [...CONFIG_ARGS, ...github(r), "--confirm"],
+        mounts: [...CONFIG_MOUNTS, OAUTH],
+        resources: sized("100m", "128Mi", undefined, "512Mi"),
+    },
+    {
+        name: "label-sync",
+        role: "github-admin",
+        image: { prow: "label_sync" },
+        schedule: "17 23 * * *",
+        replicas: 1,
+        args: () => [
+            "--config=/etc/config/labels.yaml",
+            "--confirm=true",
+            "--orgs=kubevirt",
+            "--token=/etc/github/oauth",
+        ],
+        mounts: [{ configMap: "label-config", path: "/etc/config" }, OAUTH],
+        resources: sized("50m", "64Mi", undefined, "256Mi"),
+    },
+];
+
+/** The spec of a component. */
+export function componentSpec(name: ComponentName): ComponentSpec {
+    const spec = COMPONENTS.find((c) => c.name === name);
+    if (!spec) throw new Error(`unknown Prow component ${name}`);
+    return spec;
+}
+
+/** Volume name of a mount inside the pod (pod-local, so not an object name and never prefixed). */
+export function volumeName(mount: Mount): string {
+    if ("configMap" in mount) return mount.configMap;
+    if ("secret" in mount) return mount.secret;
+    if ("claim" in mount) return mount.claim;
+    return mount.emptyDir;
+}

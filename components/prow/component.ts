@@ -1,0 +1,207 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { ContainerSpec } from "../shared/container";
+import { ExposureSpec } from "../shared/exposure";
+import { AppIdentity, standardLabels } from "../shared/labels";
+import { statefulOptions } from "../shared/protect";
+import { Sizing } from "../shared/resources";
+import { ScheduledJob } from "../shared/scheduledJob";
+import { Workload } from "../shared/workload";
+import { ComponentSpec, Mount, PolicyRule, volumeName } from "./catalog";
+import { CachePlacement, VolumeSpec } from "./environments";
+import { ObjectName } from "./naming";
+import { ProwRefs } from "./refs";
+
+/** The annotation that rolls a component's pods when a ConfigMap they read changes. */
+export const CONFIG_HASH_ANNOTATION = "runbooks.kubevirt.io/config-hash";
+
+export const PROW_PART_OF = "prow";
+
+/** Arguments of a {@link ProwComponent}. */
+export interface ProwComponentArgs {
+    cluster: ClusterContext;
+    spec: ComponentSpec;
+    refs: ProwRefs;
+    image: string;
+    replicas: number;
+    resources: Sizing;
+    /** Hash of the rendered ConfigMaps the component mounts; changes roll its pods. */
+    configHash?: string;
+    /** Size and class of the component's PersistentVolumeClaim, when it owns one. */
+    volume?: VolumeSpec;
+    /** Public endpoints (deck, hook, gcsweb). */
+    expose?: ExposureSpec[];
+    /** Where cache components run, when the environment has a cache node. */
+    cache?: CachePlacement;
+    /** Production: the PVC is protected and retained. */
+    protectStateful: boolean;
+}
+
+/** The pod volume of a mount; every object reference in it goes through the naming function. */
+export function toVolume(mount: Mount, refs: ProwRefs): k8s.types.input.core.v1.Volume {
+    const name = volumeName(mount);
+    if ("configMap" in mount) return { name, configMap: { name: refs.names.name(mount.configMap) } };
+    if ("secret" in mount) {
+        return {
+            name,
+            secret: {
+                secretName: refs.names.name(mount.secret),
+                ...(mount.optional ? { optional: true } : {}),
+            },
+        };
+    }
+    if ("claim" in mount) return { name, persistentVolumeClaim: { claimName: refs.names.name(mount.claim) } };
+    return { name, emptyDir: mount.sizeLimit ? { sizeLimit: mount.sizeLimit } : {} };
+}
+
+function toVolumeMount(mount: Mount): k8s.types.input.core.v1.VolumeMount {
+    const writable = "claim" in mount || "emptyDir" in mount;
+    return { name: volumeName(mount), mountPath: mount.path, ...(writable ? {} : { readOnly: true }) };
+}
+
+/**
+ * One Prow component: its ServiceAccount, a Role and RoleBinding in each namespace it needs rights in (bound to
+ * that same ServiceAccount object, so the subject cannot name another account or namespace), its PVC, and its
+ * Deployment with Service and Ingress, or its CronJob.
+ */
+export class ProwComponent extends pulumi.ComponentResource {
+    public readonly objectName: ObjectName;
+    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+    public readonly roles: k8s.rbac.v1.Role[] = [];
+    public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
+    public readonly claim?: k8s.core.v1.PersistentVolumeClaim;
+    public readonly workload: Workload | ScheduledJob;
+
+    constructor(name: string, args: ProwComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:prow:Component", name, {}, opts);
+        const { spec, refs, cluster } = args;
+        const copts = { parent: this, provider: cluster.provider };
+        this.objectName = refs.names.name(spec.name);
+        const app: AppIdentity = {
+            name: this.objectName,
+            partOf: PROW_PART_OF,
+            component: spec.role,
+            version: args.image.split(/[:@]/).pop(),
+        };
+        const labels = standardLabels(app);
+        const namespace = refs.namespaces.prow;
+        const usesApi =
+            Boolean(spec.rbac?.prow?.length || spec.rbac?.jobs?.length) ||
+            spec.mounts.some((m) => "secret" in m && m.secret === "kubeconfig");
+
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            {
+                metadata: { name: this.objectName, namespace, labels },
+                automountServiceAccountToken: usesApi,
+            },
+            copts,
+        );
+        for (const where of ["prow", "jobs"] as const) {
+            const rules: PolicyRule[] | undefined = spec.rbac?.[where];
+            if (!rules?.length) continue;
+            const role = new k8s.rbac.v1.Role(
+                `${name}-role-${where}`,
+                { metadata: { name: this.objectName, namespace: refs.namespaces[where], labels }, rules },
+                copts,
+            );
+            this.roles.push(role);
+            this.roleBindings.push(
+                new k8s.rbac.v1.RoleBinding(
+                    `${name}-rolebinding-${where}`,
+                    {
+                        metadata: { name: this.objectName, namespace: refs.namespaces[where], labels },
+                        roleRef: {
+                            apiGroup: "rbac.authorization.k8s.io",
+                            kind: "Role",
+                            name: role.metadata.name,
+                        },
+                        subjects: [
+                            {
+                                kind: "ServiceAccount",
+                                name: this.serviceAccount.metadata.name,
+                                namespace: this.serviceAccount.metadata.namespace,
+                            },
+                        ],
+                    },
+                    copts,
+                ),
+            );
+        }
+
+        const dependsOn: pulumi.Resource[] = [this.serviceAccount];
+        if (spec.claim) {
+            if (!args.volume)
+                throw new Error(`${name}: component ${spec.name} owns a volume but has no size`);
+            this.claim = new k8s.core.v1.PersistentVolumeClaim(
+                `${name}-pvc`,
+                {
+                    metadata: { name: refs.names.name(spec.claim), namespace, labels },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        storageClassName: args.volume.storageClass,
+                        resources: { requests: { storage: args.volume.size } },
+                    },
+                },
+                { ...copts, ...statefulOptions(args.protectStateful) },
+            );
+            dependsOn.push(this.claim);
+        }
+
+        const container: ContainerSpec = {
+            name: spec.container ?? spec.name,
+            image: args.image,
+            args: spec.args(refs),
+            ports: spec.ports,
+            resources: args.resources,
+            livenessProbe: spec.liveness,
+            readinessProbe: spec.readiness,
+            volumeMounts: spec.mounts.map(toVolumeMount),
+        };
+        const volumes = spec.mounts.map((m) => toVolume(m, refs));
+        const podAnnotations = args.configHash ? { [CONFIG_HASH_ANNOTATION]: args.configHash } : undefined;
+        const placement = spec.placement === "cache" && args.cache ? args.cache : undefined;
+
+        if (spec.schedule) {
+            this.workload = new ScheduledJob(
+                `${name}-schedule`,
+                {
+                    cluster,
+                    namespace,
+                    app,
+                    schedule: spec.schedule,
+                    containers: [container],
+                    volumes,
+                    serviceAccountName: this.objectName,
+                    automountServiceAccountToken: usesApi,
+                    podAnnotations,
+                },
+                { parent: this, dependsOn },
+            );
+        } else {
+            this.workload = new Workload(
+                `${name}-workload`,
+                {
+                    cluster,
+                    namespace,
+                    app,
+                    replicas: args.replicas,
+                    strategy: spec.strategy,
+                    containers: [container],
+                    volumes,
+                    serviceAccountName: this.objectName,
+                    automountServiceAccountToken: usesApi,
+                    terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+                    podAnnotations,
+                    nodeSelector: placement?.nodeSelector,
+                    tolerations: placement?.tolerations,
+                    service: spec.service ? { ports: spec.service } : undefined,
+                    expose: args.expose,
+                },
+                { parent: this, dependsOn },
+            );
+        }
+        this.registerOutputs({ objectName: this.objectName });
+    }
+}

@@ -1,0 +1,118 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { AppIdentity, standardLabels } from "../shared/labels";
+
+/** States a ProwJob moves through (prow/apis/prowjobs/v1 ProwJobState). */
+export const PROWJOB_STATES = [
+    "scheduling",
+    "triggered",
+    "pending",
+    "success",
+    "failure",
+    "aborted",
+    "error",
+];
+
+const preserve = { type: "object", "x-kubernetes-preserve-unknown-fields": true } as const;
+
+/**
+ * The `prowjobs.prow.k8s.io` CRD spec. The schema is structural: the fields Prow's controllers select and
+ * print on are typed; the large, release-dependent rest of spec and status (pod specs, decoration config) is
+ * kept with `x-kubernetes-preserve-unknown-fields` so a newer Prow release never loses data.
+ */
+export function prowJobCrdSpec(): k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec {
+    return {
+        group: "prow.k8s.io",
+        names: { kind: "ProwJob", singular: "prowjob", plural: "prowjobs", listKind: "ProwJobList" },
+        scope: "Namespaced",
+        versions: [
+            {
+                name: "v1",
+                served: true,
+                storage: true,
+                subresources: { status: {} },
+                schema: {
+                    openAPIV3Schema: {
+                        type: "object",
+                        description: "ProwJob contains the spec as well as runtime metadata.",
+                        properties: {
+                            apiVersion: { type: "string" },
+                            kind: { type: "string" },
+                            metadata: { type: "object" },
+                            spec: {
+                                ...preserve,
+                                properties: {
+                                    type: {
+                                        type: "string",
+                                        enum: ["presubmit", "postsubmit", "periodic", "batch"],
+                                    },
+                                    agent: { type: "string" },
+                                    cluster: { type: "string" },
+                                    namespace: { type: "string" },
+                                    job: { type: "string" },
+                                    report: { type: "boolean" },
+                                    context: { type: "string" },
+                                    rerun_command: { type: "string" },
+                                    max_concurrency: { type: "integer", minimum: 0 },
+                                    refs: preserve,
+                                    extra_refs: { type: "array", items: preserve },
+                                    pod_spec: preserve,
+                                    decoration_config: preserve,
+                                },
+                            },
+                            status: {
+                                ...preserve,
+                                properties: {
+                                    state: { type: "string", enum: PROWJOB_STATES },
+                                    startTime: { type: "string", format: "date-time" },
+                                    pendingTime: { type: "string", format: "date-time" },
+                                    completionTime: { type: "string", format: "date-time" },
+                                    description: { type: "string" },
+                                    url: { type: "string" },
+                                    pod_name: { type: "string" },
+                                    build_id: { type: "string" },
+                                },
+                            },
+                        },
+                    },
+                },
+                additionalPrinterColumns: [
+                    { name: "Job", type: "string", jsonPath: ".spec.job" },
+                    { name: "BuildId", type: "string", jsonPath: ".status.build_id" },
+                    { name: "Type", type: "string", jsonPath: ".spec.type" },
+                    { name: "Org", type: "string", jsonPath: ".spec.refs.org" },
+                    { name: "Repo", type: "string", jsonPath: ".spec.refs.repo" },
+                    { name: "Pulls", type: "string", jsonPath: ".spec.refs.pulls[*].number" },
+                    { name: "StartTime", type: "date", jsonPath: ".status.startTime" },
+                    { name: "CompletionTime", type: "date", jsonPath: ".status.completionTime" },
+                    { name: "State", type: "string", jsonPath: ".status.state" },
+                ],
+            },
+        ],
+    };
+}
+
+export interface ProwJobCrdArgs {
+    cluster: ClusterContext;
+    app: AppIdentity;
+}
+
+/**
+ * The ProwJob CRD. Its name is fixed by the API (`<plural>.<group>`) and it is cluster-scoped, so it carries
+ * no environment prefix; it is kept on deletion because deleting a CRD deletes every ProwJob with it.
+ */
+export function prowJobCrd(
+    name: string,
+    args: ProwJobCrdArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.v1.CustomResourceDefinition {
+    return new k8s.apiextensions.v1.CustomResourceDefinition(
+        name,
+        {
+            metadata: { name: "prowjobs.prow.k8s.io", labels: standardLabels(args.app) },
+            spec: prowJobCrdSpec(),
+        },
+        { ...opts, provider: args.cluster.provider, retainOnDelete: true },
+    );
+}

@@ -1,0 +1,524 @@
+import { stringify } from "yaml";
+import { ConfigMapName, SecretName } from "./catalog";
+import { Doc, deepMerge } from "./merge";
+import { ProwRefs } from "./refs";
+import { DocumentName, ResolvedEnvironment } from "./resolve";
+import { EXTERNAL_PLUGINS, MISSING_LABELS, ORG_PLUGINS, REPOS, STRICT_MISSING_LABELS } from "./repos";
+
+export type ProwDocuments = Record<DocumentName, Doc>;
+
+// Kept on one line so the rendered YAML holds exactly the template Prow evaluates (the source folded it with
+// `>-`, which put spaces into the URLs).
+const JOB_PATH_TEMPLATE =
+    '{{if eq .Spec.Type "presubmit"}}pr-logs/pull{{else if eq .Spec.Type "batch"}}pr-logs/pull{{else}}logs{{end}}' +
+    '{{if .Spec.Refs}}{{if ne .Spec.Refs.Org ""}}/{{.Spec.Refs.Org}}_{{.Spec.Refs.Repo}}{{end}}{{end}}' +
+    '{{if eq .Spec.Type "presubmit"}}/{{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' +
+    '{{else if eq .Spec.Type "batch"}}/batch{{end}}/{{.Spec.Job}}/{{.Status.BuildID}}/';
+
+function secretPreset(
+    label: string,
+    secret: SecretName,
+    mountPath: string,
+    r: ProwRefs,
+    env: Doc[] = [],
+): Doc {
+    return {
+        labels: { [label]: "true" },
+        ...(env.length ? { env } : {}),
+        volumes: [{ name: secret, secret: { defaultMode: 0o400, secretName: r.names.name(secret) } }],
+        volumeMounts: [{ name: secret, mountPath, readOnly: true }],
+    };
+}
+
+/** Prow's `config.yaml`; every name, namespace, bucket and URL comes from `r`. */
+function baseConfig(r: ProwRefs): Doc {
+    const strictRepos = REPOS.filter((p) => p.strict).map((p) => p.repo);
+    const otherRepos = REPOS.filter((p) => !p.strict && p.plugins.includes("lgtm")).map((p) => p.repo);
+    return {
+        plank: {
+            job_url_template: `${r.urls.deck}/view/gcs/${r.bucket}/${JOB_PATH_TEMPLATE}`,
+            job_url_prefix_config: { "*": `${r.urls.deck}/view/gcs/` },
+            pod_pending_timeout: "60m",
+            default_decoration_configs: {
+                "*": {
+                    timeout: "2h",
+                    grace_period: "15s",
+                    utility_images: Object.fromEntries(
+                        ["clonerefs", "initupload", "entrypoint", "sidecar"].map((u) => [
+                            u,
+                            `${r.release.registry}/${u}:${r.release.tag}`,
+                        ]),
+                    ),
+                    gcs_configuration: { bucket: r.bucket, path_strategy: "explicit" },
+                    gcs_credentials_secret: r.names.name("gcs"),
+                },
+            },
+        },
+        deck: {
+            spyglass: {
+                size_limit: 500000000,
+                gcs_browser_prefix: `${r.urls.gcsweb}/gcs/`,
+                lenses: [
+                    {
+                        lens: { name: "metadata" },
+                        required_files: ["started.json|finished.json"],
+                        optional_files: ["podinfo.json"],
+                    },
+                    { lens: { name: "buildlog" }, required_files: ["build-log.txt"] },
+                    { lens: { name: "junit" }, required_files: ["artifacts/junit.*\\.xml"] },
+                    {
+                        lens: { name: "coverage" },
+                        required_files: ["artifacts/filtered.cov"],
+                        optional_files: ["artifacts/filtered.html"],
+                    },
+                    { lens: { name: "podinfo" }, required_files: ["podinfo.json"] },
+                ],
+            },
+            tide_update_period: "1s",
+            rerun_auth_configs: { "*": { github_team_ids: [3701123] } },
+        },
+        sinker: { resync_period: "1m", max_prowjob_age: "48h", max_pod_age: "30m", terminated_pod_ttl: "2h" },
+        // KubeVirt keeps ProwJobs next to their pods, in the jobs namespace.
+        prowjob_namespace: r.namespaces.jobs,
+        pod_namespace: r.namespaces.jobs,
+        log_level: "debug",
+        tide: {
+            sync_period: "2m",
+            merge_method: Object.fromEntries(REPOS.map((p) => [p.repo, p.merge])),
+            queries: [
+                { repos: otherRepos, labels: ["lgtm", "approved"], missingLabels: MISSING_LABELS },
+                { repos: strictRepos, labels: ["lgtm", "approved"], missingLabels: STRICT_MISSING_LABELS },
+            ],
+            pr_status_base_urls: { "*": `${r.urls.deck}/pr` },
+            context_options: {
+                orgs: {
+                    kubevirt: {
+                        repos: {
+                            dashboard: { "skip-unknown-contexts": true, "from-branch-protection": true },
+                        },
+                    },
+                },
+            },
+        },
+        slack_reporter_configs: {
+            "*": {
+                job_types_to_report: ["postsubmit", "periodic", "batch"],
+                job_states_to_report: ["failure", "error"],
+                channel: "kubevirt-ci-monitoring",
+                report_template:
+                    "Job {{.Spec.Job}} of type {{.Spec.Type}} ended with state {{.Status.State}}. <{{.Status.URL}}|View logs>",
+            },
+        },
+        "branch-protection": {
+            required_status_checks: { contexts: ["dco"] },
+            orgs: {
+                kubevirt: {
+                    repos: Object.fromEntries(
+                        [
+                            "kubevirt",
+                            "project-infra",
+                            "kubevirtci",
+                            "containerized-data-importer",
+                            "ovs-cni",
+                            "macvtap-cni",
+                        ].map((repo) => [repo, { branches: { master: { protect: true } } }]),
+                    ),
+                },
+                nmstate: { repos: { "kubernetes-nmstate": { branches: { master: { protect: true } } } } },
+                k8snetworkplumbingwg: { repos: { kubemacpool: { branches: { master: { protect: true } } } } },
+            },
+        },
+        push_gateway: { endpoint: r.names.name("pushgateway") },
+        presets: [
+            {
+                labels: { "preset-dind-enabled": "true" },
+                env: [{ name: "DOCKER_IN_DOCKER_ENABLED", value: "true" }],
+                volumes: [{ name: "docker-graph", emptyDir: {} }],
+                volumeMounts: [{ name: "docker-graph", mountPath: "/docker-graph" }],
+            },
+            {
+                labels: { "preset-docker-mirror": "true" },
+                volumes: [
+                    {
+                        name: "docker-config",
+                        configMap: { name: r.names.name("docker-daemon-mirror-config") },
+                    },
+                ],
+                volumeMounts: [{ name: "docker-config", mountPath: "/etc/default", readOnly: true }],
+            },
+            {
+                labels: { "preset-shared-images": "true" },
+                volumes: [
+                    {
+                        name: "shared-iso",
+                        // Per environment, so staging jobs never share images with production's on a common node.
+                        hostPath: {
+                            path: `/var/lib/stdci/shared/kubevirt-images/${r.namespaces.prow}`,
+                            type: "DirectoryOrCreate",
+                        },
+                    },
+                ],
+                volumeMounts: [{ name: "shared-iso", mountPath: "/var/lib/stdci/shared/kubevirt-images/" }],
+            },
+            secretPreset(
+                "preset-kubevirtci-docker-credential",
+                "kubevirtci-docker-credential",
+                "/etc/kubevirtci-cred",
+                r,
+                [
+                    { name: "DOCKER_USER", value: "/etc/kubevirtci-cred/username" },
+                    { name: "DOCKER_PASSWORD", value: "/etc/kubevirtci-cred/password" },
+                ],
+            ),
+            secretPreset(
+                "preset-kubevirtci-quay-credential",
+                "kubevirtci-quay-credential",
+                "/etc/kubevirtci-quay-cred",
+                r,
+                [
+                    { name: "QUAY_USER", value: "/etc/kubevirtci-quay-cred/username" },
+                    { name: "QUAY_PASSWORD", value: "/etc/kubevirtci-quay-cred/password" },
+                ],
+            ),
+            secretPreset(
+                "preset-kubevirtci-installer-pull-token",
+                "kubevirtci-installer-pull-token",
+                "/etc/installer-pull-token",
+                r,
+                [{ name: "INSTALLER_PULL_TOKEN", value: "/etc/installer-pull-token/token" }],
+            ),
+            secretPreset(
+                "preset-kubevirtci-coveralls-token",
+                "kubevirtci-coveralls-token",
+                "/etc/coveralls-token",
+                r,
+                [{ name: "COVERALLS_TOKEN_FILE", value: "/etc/coveralls-token/token" }],
+            ),
+            secretPreset("preset-github-credentials", "commenter-oauth-token", "/etc/github", r, [
+                { name: "GITHUB_TOKEN_PATH", value: "/etc/github/oauth" },
+            ]),
+        ],
+    };
+}
+
+/** Prow's `plugins.yaml`: plugins per repository, external plugins at our own (prefixed) Services. */
+function basePlugins(r: ProwRefs): Doc {
+    const plugins: Doc = { ...ORG_PLUGINS } as unknown as Doc;
+    for (const p of REPOS) plugins[p.repo] = [...p.plugins];
+    const withPlugin = (name: string) => REPOS.filter((p) => p.plugins.includes(name)).map((p) => p.repo);
+    return {
+        config_updater: {
+            // Only job configs: config, plugins and label-config are rendered by this program, and letting
+            // config-updater write them too would make the two fight over their content.
+            maps: {
+                "github/ci/prow/files/jobs/**/*.yaml": {
+                    name: r.names.name("job-config"),
+                    clusters: { default: [r.namespaces.prow] },
+                },
+            },
+        },
+        plugins,
+        external_plugins: Object.fromEntries(
+            Object.entries(EXTERNAL_PLUGINS).map(([target, list]) => [
+                target,
+                list.map((e) => ({
+                    name: e.plugin,
+                    // Explicit: the default endpoint is http://<plugin name>, which misses the prefix.
+                    endpoint: r.serviceUrl(e.plugin),
+                    ...(e.events ? { events: e.events } : {}),
+                })),
+            ]),
+        ),
+        triggers: [{ repos: withPlugin("trigger") }],
+        approve: [
+            {
+                repos: withPlugin("approve"),
+                require_self_approval: true,
+                lgtm_acts_as_approve: false,
+                ignore_review_state: true,
+                commandHelpLink: "https://go.k8s.io/bot-commands",
+            },
+        ],
+        lgtm: [{ repos: withPlugin("lgtm"), review_acts_as_lgtm: true }],
+        override: { allow_top_level_owners: true },
+    };
+}
+
+const label = (
+    name: string,
+    color: string,
+    target: string,
+    prowPlugin: string,
+    addedBy: string,
+    description?: string,
+): Doc => ({
+    name,
+    color,
+    target,
+    prowPlugin,
+    addedBy,
+    ...(description ? { description } : {}),
+});
+
+/** label_sync's `labels.yaml`. */
+function baseLabels(): Doc {
+    return {
+        default: {
+            labels: [
+                label(
+                    "release-note",
+                    "c2e0c6",
+                    "prs",
+                    "release-note",
+                    "prow",
+                    "Denotes a PR that will be considered when it comes time to generate release notes.",
+                ),
+                label(
+                    "release-note-none",
+                    "c2e0c6",
+                    "prs",
+                    "release-note",
+                    "prow",
+                    "Denotes a PR that doesn't merit a release note.",
+                ),
+                label(
+                    "do-not-merge/hold",
+                    "e11d21",
+                    "prs",
+                    "hold",
+                    "anyone",
+                    "Indicates that a PR should not merge because someone has issued a /hold command.",
+                ),
+                label(
+                    "needs-rebase",
+                    "BDBDBD",
+                    "prs",
+                    "needs-rebase",
+                    "prow",
+                    "Indicates a PR cannot be merged because it has merge conflicts with HEAD.",
+                ),
+                label(
+                    "do-not-merge/release-note-label-needed",
+                    "e11d21",
+                    "prs",
+                    "release-note",
+                    "prow",
+                    "Indicates that a PR should not merge because it's missing one of the release note labels.",
+                ),
+                label("kind/bug", "ee0701", "both", "label", "anyone"),
+                label("kind/enhancement", "bfd4f2", "both", "label", "anyone"),
+                label(
+                    "kind/api-change",
+                    "e11d21",
+                    "both",
+                    "label",
+                    "anyone",
+                    "Categorizes issue or PR as related to adding, removing, or otherwise changing an API",
+                ),
+                label("size/XS", "009900", "both", "size", "prow"),
+                label("size/S", "77bb00", "both", "size", "prow"),
+                label("size/M", "eebb00", "both", "size", "prow"),
+                label("size/L", "ee9900", "both", "size", "prow"),
+                label("size/XL", "ee5500", "both", "size", "prow"),
+                label("size/XXL", "ee0000", "both", "size", "prow"),
+                label(
+                    "lifecycle/frozen",
+                    "d3e2f0",
+                    "both",
+                    "lifecycle",
+                    "prow",
+                    "Indicates that an issue or PR should not be auto-closed due to staleness.",
+                ),
+                label(
+                    "lifecycle/stale",
+                    "795548",
+                    "both",
+                    "lifecycle",
+                    "prow",
+                    "Denotes an issue or PR has remained open with no activity and has become stale.",
+                ),
+                label(
+                    "lifecycle/rotten",
+                    "604460",
+                    "both",
+                    "lifecycle",
+                    "prow",
+                    "Denotes an issue or PR that has aged beyond stale and will be auto-closed.",
+                ),
+                label(
+                    "lgtm",
+                    "15dd18",
+                    "prs",
+                    "lgtm",
+                    "reviewers or members",
+                    "Indicates that a PR is ready to be merged.",
+                ),
+                label(
+                    "approved",
+                    "0ffa16",
+                    "prs",
+                    "approve",
+                    "approvers",
+                    "Indicates a PR has been approved by an approver from all required OWNERS files.",
+                ),
+                label(
+                    "needs-ok-to-test",
+                    "b60205",
+                    "prs",
+                    "trigger",
+                    "prow",
+                    "Indicates a PR that requires an org member to verify it is safe to test.",
+                ),
+                label(
+                    "ok-to-test",
+                    "15dd18",
+                    "prs",
+                    "trigger",
+                    "prow",
+                    "Indicates a non-member PR verified by an org member that is safe to test.",
+                ),
+            ],
+        },
+        repos: {
+            "kubevirt/kubevirt": {
+                labels: [
+                    label(
+                        "release-blocker",
+                        "bf0004",
+                        "both",
+                        "release-blocker",
+                        "prow",
+                        "Indicates that a PR or issue is blocking a release from a specific branch.",
+                    ),
+                    label(
+                        "kind/build-change",
+                        "e11d21",
+                        "prs",
+                        "label",
+                        "anyone",
+                        "Categorizes PRs as related to changing build files of virt-* components",
+                    ),
+                ],
+            },
+        },
+    };
+}
+
+/** The docker-mirror's registry `config.yml`: a pull-through cache of Docker Hub. */
+function baseMirror(): Doc {
+    return {
+        version: 0.1,
+        log: { fields: { service: "registry" } },
+        storage: {
+            cache: { blobdescriptor: "inmemory" },
+            filesystem: { rootdirectory: "/var/lib/registry" },
+        },
+        http: { addr: ":5000", headers: { "X-Content-Type-Options": ["nosniff"] } },
+        health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
+        proxy: { remoteurl: "https://registry-1.docker.io" },
+    };
+}
+
+/** The base documents of an environment, before its overrides. */
+export function baseDocuments(r: ProwRefs): ProwDocuments {
+    return { config: baseConfig(r), plugins: basePlugins(r), labels: baseLabels(), mirror: baseMirror() };
+}
+
+/** Base documents deep-merged with the environment's and the stack config's overrides (the yq scripts' job). */
+export function prowDocuments(env: ResolvedEnvironment): ProwDocuments {
+    const base = baseDocuments(env.refs);
+    const merged = {} as ProwDocuments;
+    for (const name of Object.keys(base) as DocumentName[]) {
+        merged[name] = deepMerge(base[name], ...env.documentLayers.map((layer) => layer[name]));
+    }
+    return merged;
+}
+
+export function renderYaml(doc: Doc): string {
+    return stringify(doc, { lineWidth: 0 });
+}
+
+/** A ConfigMap the program creates, with its namespace role and content. */
+export interface RenderedConfigMap {
+    name: ConfigMapName;
+    namespace: "prow" | "jobs";
+    data: Record<string, string>;
+    /** Created once and then owned by someone else (config-updater): later content changes are not applied. */
+    seedOnly?: boolean;
+}
+
+/** nginx in front of the pushgateway: only GET reaches it from outside, so nobody can push fake metrics. */
+function pushgatewayProxyConf(r: ProwRefs): string {
+    return [
+        "server {",
+        "    listen 8081;",
+        "    location = /healthz {",
+        "        return 200 'ok';",
+        "    }",
+        "    location / {",
+        "        limit_except GET {",
+        "            deny all;",
+        "        }",
+        `        proxy_pass ${r.serviceUrl("pushgateway", { fqdn: true })};`,
+        "    }",
+        "}",
+        "",
+    ].join("\n");
+}
+
+/** Docker daemon options of dind job pods: pull through the docker-mirror (job pods run in the jobs namespace). */
+function dockerDaemonOptions(r: ProwRefs): string {
+    const mirror = r.serviceUrl("docker-mirror", { fqdn: true });
+    return [
+        'DOCKER_OPTS="${DOCKER_OPTS} --data-root=/docker-graph"',
+        `DOCKER_OPTS="\${DOCKER_OPTS} --registry-mirror=${mirror} --insecure-registry=${mirror}"`,
+        'DOCKER_OPTS="${DOCKER_OPTS} --mtu=1450"',
+        "",
+    ].join("\n");
+}
+
+/** A job config that lets a fresh environment start; config-updater replaces it on the first merged job change. */
+function seedJobConfig(): string {
+    return renderYaml({
+        presubmits: {
+            "testorg/testrepo": [
+                {
+                    name: "test-job",
+                    decorate: true,
+                    always_run: true,
+                    skip_report: false,
+                    spec: {
+                        containers: [{ image: "docker.io/library/busybox:1.32", command: ["/bin/true"] }],
+                    },
+                },
+            ],
+        },
+    });
+}
+
+/** Every ConfigMap of the environment, rendered. */
+export function renderConfigMaps(env: ResolvedEnvironment): RenderedConfigMap[] {
+    const docs = prowDocuments(env);
+    return [
+        { name: "config", namespace: "prow", data: { "config.yaml": renderYaml(docs.config) } },
+        { name: "plugins", namespace: "prow", data: { "plugins.yaml": renderYaml(docs.plugins) } },
+        { name: "label-config", namespace: "prow", data: { "labels.yaml": renderYaml(docs.labels) } },
+        { name: "mirror-config", namespace: "prow", data: { "config.yml": renderYaml(docs.mirror) } },
+        {
+            name: "pushgateway-proxy-config",
+            namespace: "prow",
+            data: { "default.conf": pushgatewayProxyConf(env.refs) },
+        },
+        {
+            name: "job-config",
+            namespace: "prow",
+            data: { "test_job_config.yaml": seedJobConfig() },
+            seedOnly: true,
+        },
+        {
+            name: "docker-daemon-mirror-config",
+            namespace: "jobs",
+            data: { docker: dockerDaemonOptions(env.refs) },
+        },
+    ];
+}

@@ -1,0 +1,46 @@
+/** A YAML/JSON document as Prow's config files hold them. */
+export type DocValue = string | number | boolean | null | DocValue[] | Doc;
+export interface Doc {
+    [key: string]: DocValue;
+}
+
+function isDoc(value: unknown): value is Doc {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function copy(value: DocValue): DocValue {
+    if (Array.isArray(value)) return value.map(copy);
+    if (isDoc(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
+    return value;
+}
+
+// Keys that would reach Object.prototype through a plain object and poison every object in the process.
+const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+
+function mergeInto(target: Doc, override: Doc, path: string): void {
+    for (const [key, value] of Object.entries(override)) {
+        if (FORBIDDEN.has(key)) {
+            throw new Error(`deepMerge: key "${key}" at ${path || "the top level"} is not allowed`);
+        }
+        if (value === null) {
+            delete target[key];
+        } else if (isDoc(value) && isDoc(target[key])) {
+            mergeInto(target[key] as Doc, value, path ? `${path}.${key}` : key);
+        } else {
+            target[key] = copy(value);
+        }
+    }
+}
+
+/**
+ * Deep-merges override documents over a base, the job the yq scripts did per environment. Objects merge key
+ * by key; arrays and scalars replace; `null` removes a key. Keys keep the base's order, new keys follow in the
+ * override's order. Nothing passed in is modified and the result shares no objects with the inputs.
+ */
+export function deepMerge(base: Doc, ...overrides: (Doc | undefined)[]): Doc {
+    const result = copy(base) as Doc;
+    for (const override of overrides) {
+        if (override !== undefined) mergeInto(result, override, "");
+    }
+    return result;
+}

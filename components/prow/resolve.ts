@@ -1,0 +1,135 @@
+import { Sizing } from "../shared/resources";
+import {
+    COMPONENTS,
+    ClaimName,
+    ComponentName,
+    ComponentSpec,
+    ImageKey,
+    ROUTE_NAMES,
+    RouteName,
+} from "./catalog";
+import type { ProwConfig } from "./config";
+import {
+    CachePlacement,
+    DEFAULT_IMAGES,
+    DEFAULT_PROW_REGISTRY,
+    ENVIRONMENTS,
+    EnvironmentName,
+    IngressTls,
+    VolumeSpec,
+} from "./environments";
+import { Doc } from "./merge";
+import { NamespaceName, ProwNaming, namespaceName, prowNaming } from "./naming";
+import { ProwRefs, prowRefs } from "./refs";
+
+export type DocumentName = "config" | "plugins" | "labels" | "mirror";
+export type DocumentLayer = Partial<Record<DocumentName, Doc>>;
+
+export interface ResolvedRoute {
+    host: string;
+    path: string;
+}
+
+/** An environment's defaults with the stack's config applied: the one record every object is built from. */
+export interface ResolvedEnvironment {
+    name: EnvironmentName;
+    names: ProwNaming;
+    namespaces: { prow: NamespaceName; jobs: NamespaceName };
+    bucket: string;
+    release: string;
+    registry: string;
+    /** Image of each component. */
+    images: Record<ComponentName, string>;
+    storage: Record<ClaimName, VolumeSpec>;
+    replicas: Record<ComponentName, number>;
+    resources: Record<ComponentName, Sizing>;
+    ingress: { className: string; routes: Record<RouteName, ResolvedRoute>; tls: IngressTls };
+    cache?: CachePlacement;
+    generateSecrets: boolean;
+    manageCrd: boolean;
+    /** Document overrides in merge order: the environment's, then the stack config's. */
+    documentLayers: DocumentLayer[];
+    refs: ProwRefs;
+}
+
+function imageOf(
+    spec: ComponentSpec,
+    registry: string,
+    release: string,
+    images: Record<ImageKey, string>,
+): string {
+    return "prow" in spec.image ? `${registry}/${spec.image.prow}:${release}` : images[spec.image.image];
+}
+
+function urlOf(route: ResolvedRoute): string {
+    return `https://${route.host}${route.path === "/" ? "" : route.path}`;
+}
+
+/** Pure: the environment's typed defaults overridden by the stack config. Namespaces are derived here, once. */
+export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
+    const env = ENVIRONMENTS[config.environment];
+    const names = prowNaming(config.prefix ?? env.prefix);
+    const prowNamespace = config.namespace ?? env.namespace;
+    const namespaces = {
+        prow: namespaceName(prowNamespace),
+        jobs: namespaceName(config.jobsNamespace ?? env.jobsNamespace ?? `${prowNamespace}-jobs`),
+    };
+    const bucket = config.bucket ?? env.bucket;
+    const registry = config.prowRegistry ?? DEFAULT_PROW_REGISTRY;
+    const images = { ...DEFAULT_IMAGES, ...(config.images ?? {}) } as Record<ImageKey, string>;
+
+    const replicas = {} as Record<ComponentName, number>;
+    const resources = {} as Record<ComponentName, Sizing>;
+    const componentImages = {} as Record<ComponentName, string>;
+    for (const spec of COMPONENTS) {
+        const override = config.components?.[spec.name];
+        replicas[spec.name] = override?.replicas ?? env.replicas[spec.name] ?? spec.replicas;
+        resources[spec.name] = {
+            requests: { ...spec.resources.requests, ...(override?.resources?.requests ?? {}) },
+            limits: { ...spec.resources.limits, ...(override?.resources?.limits ?? {}) },
+        };
+        componentImages[spec.name] = imageOf(spec, registry, config.release, images);
+    }
+
+    const storage = {} as Record<ClaimName, VolumeSpec>;
+    for (const claim of Object.keys(env.storage) as ClaimName[]) {
+        storage[claim] = { ...env.storage[claim], ...(config.storage?.[claim] ?? {}) };
+    }
+
+    const routes = {} as Record<RouteName, ResolvedRoute>;
+    for (const route of ROUTE_NAMES) {
+        const merged = { ...env.ingress.routes[route], ...(config.ingress?.routes?.[route] ?? {}) };
+        routes[route] = { host: merged.host, path: merged.path ?? `/${names.name(route)}` };
+    }
+
+    const refs = prowRefs({
+        names,
+        namespaces,
+        bucket,
+        urls: { deck: urlOf(routes.deck), hook: urlOf(routes.hook), gcsweb: urlOf(routes.gcsweb) },
+        release: { registry, tag: config.release },
+    });
+
+    return {
+        name: config.environment,
+        names,
+        namespaces,
+        bucket,
+        release: config.release,
+        registry,
+        images: componentImages,
+        storage,
+        replicas,
+        resources,
+        ingress: {
+            className: config.ingress?.className ?? env.ingress.className,
+            routes,
+            tls: config.ingress?.tls ?? env.ingress.tls,
+        },
+        cache: env.cache,
+        generateSecrets: env.generateSecrets,
+        manageCrd: config.manageCrd ?? env.manageCrd,
+        documentLayers: [env.documents, (config.documents ?? {}) as DocumentLayer],
+        refs,
+    };
+}

@@ -1,0 +1,242 @@
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { SecretSpec } from "../config/system";
+import { SecretName } from "./catalog";
+import { EnvironmentName } from "./environments";
+import { ProwRefs } from "./refs";
+
+/** How today's secret files become the keys of the Kubernetes Secret. */
+export type SecretLayout =
+    /** One file, stored under this key; one config secret holds it. */
+    | { file: string }
+    /**
+     * A kustomize `env:` file: each listed variable becomes a key, and has its own config secret
+     * (`prow-<secret>-<variable>`), so nothing parses secret text and a missing variable is a config error.
+     */
+    | { env: readonly string[] };
+
+/** A secret of systems.md §3: where it is mounted from, where it lives today, and its test stand-in. */
+export interface ProwSecretDef {
+    name: SecretName;
+    /** Namespaces that get a copy: the prow namespace's components or the jobs namespace's job pods. */
+    namespaces: readonly ("prow" | "jobs")[];
+    /** Path in the environment's `secrets/` directory today. */
+    file: string;
+    layout: SecretLayout;
+    description: string;
+    example: string;
+    /** Not needed in any environment (the component works without it). */
+    optional?: boolean;
+    /** A stand-in for one key on throw-away test clusters, built from generated random material. */
+    testValue?(random: () => pulumi.Output<string>, refs: ProwRefs, key: string): pulumi.Input<string>;
+}
+
+const token = (random: () => pulumi.Output<string>) => random();
+const account = (random: () => pulumi.Output<string>, _refs: ProwRefs, key: string) =>
+    key === "username" ? "kubevirtci-testing" : random();
+
+export const PROW_SECRETS: readonly ProwSecretDef[] = [
+    {
+        name: "hmac-token",
+        namespaces: ["prow"],
+        file: "hmac-token/hmac",
+        layout: { file: "hmac" },
+        description: "HMAC secret GitHub signs webhook deliveries with (hook, external plugins)",
+        example: "hmac",
+        testValue: token,
+    },
+    {
+        name: "oauth-token",
+        namespaces: ["prow"],
+        file: "oauth-token/oauth",
+        layout: { file: "oauth" },
+        description: "GitHub token of the Prow bot account (kubevirt-bot)",
+        example: "oauth",
+        testValue: token,
+    },
+    {
+        name: "github-oauth-config",
+        namespaces: ["prow"],
+        file: "github-oauth-config/secret",
+        layout: { file: "secret" },
+        description:
+            "deck's GitHub OAuth app (client_id, client_secret, redirect_url, final_redirect_url as YAML)",
+        example: "github-oauth-config.yaml",
+        testValue: (random, refs) =>
+            random().apply((secret) =>
+                stringify({
+                    client_id: "kubevirtci-testing",
+                    client_secret: secret,
+                    redirect_url: `${refs.urls.deck}/github-login/redirect`,
+                    final_redirect_url: `${refs.urls.deck}/pr`,
+                }),
+            ),
+    },
+    {
+        name: "cookie",
+        namespaces: ["prow"],
+        file: "cookie/secret",
+        layout: { file: "secret" },
+        description: "deck's session cookie key (base64 of at least 32 random bytes)",
+        example: "cookie-secret",
+        testValue: (random) => random().apply((r) => Buffer.from(r).toString("base64")),
+    },
+    {
+        name: "gcs",
+        namespaces: ["prow", "jobs"],
+        file: "gcs/service-account.json",
+        layout: { file: "service-account.json" },
+        description:
+            "Google service account key that uploads job artifacts and tide/status-reconciler state to the bucket",
+        example: "service-account.json",
+        testValue: (random) =>
+            random().apply((id) =>
+                JSON.stringify({
+                    type: "service_account",
+                    project_id: "kubevirtci-testing",
+                    private_key_id: id,
+                    client_email: "prow@kubevirtci-testing.iam.gserviceaccount.com",
+                }),
+            ),
+    },
+    {
+        name: "kubeconfig",
+        namespaces: ["prow"],
+        file: "kubeconfig/config",
+        layout: { file: "config" },
+        description: "kubeconfig of the build cluster(s) Prow starts job pods in (context `default`)",
+        example: "kubeconfig.yaml",
+        // The build cluster is the cluster itself: the pod's own service-account token, no secret material.
+        testValue: (_random, refs) =>
+            stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [
+                    {
+                        name: "default",
+                        cluster: {
+                            server: "https://kubernetes.default.svc",
+                            "certificate-authority": "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+                        },
+                    },
+                ],
+                users: [
+                    {
+                        name: "default",
+                        user: { tokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token" },
+                    },
+                ],
+                contexts: [
+                    {
+                        name: "default",
+                        context: { cluster: "default", user: "default", namespace: refs.namespaces.jobs },
+                    },
+                ],
+                "current-context": "default",
+            }),
+    },
+    {
+        name: "slack-token",
+        namespaces: ["prow"],
+        file: "slack-token/token",
+        layout: { file: "token" },
+        description: "Slack bot token hook and crier post with",
+        example: "slack-token",
+        testValue: (random) => random().apply((r) => `xoxb-${r}`),
+    },
+    {
+        name: "unsplash-api-key",
+        namespaces: ["prow"],
+        file: "unsplash-api/honk.txt",
+        layout: { file: "honk.txt" },
+        description: "Unsplash API key of hook's image plugins",
+        example: "honk.txt",
+        testValue: token,
+    },
+    {
+        name: "cat-api-key",
+        namespaces: ["prow"],
+        file: "configs/cat-api/api-key (a ConfigMap today)",
+        layout: { file: "api-key" },
+        description: "thecatapi.com key of hook's /meow plugin; hook works without it",
+        example: "api-key",
+        optional: true,
+    },
+    {
+        name: "commenter-oauth-token",
+        namespaces: ["jobs"],
+        file: "commenter-oauth-token/oauth",
+        layout: { file: "oauth" },
+        description: "GitHub token jobs comment on pull requests with (githubCommenterToken)",
+        example: "oauth",
+        testValue: token,
+    },
+    {
+        name: "kubevirtci-coveralls-token",
+        namespaces: ["jobs"],
+        file: "kubevirtci-coveralls-token/token",
+        layout: { file: "token" },
+        description: "Coveralls token of coverage jobs (coverallsToken)",
+        example: "token",
+        testValue: token,
+    },
+    {
+        name: "kubevirtci-docker-credential",
+        namespaces: ["jobs"],
+        file: "kubevirtci-docker-credential/env",
+        layout: { env: ["username", "password"] },
+        description: "Docker Hub account jobs push kubevirtci images with",
+        example: "kubevirtbot",
+        testValue: account,
+    },
+    {
+        name: "kubevirtci-quay-credential",
+        namespaces: ["jobs"],
+        file: "kubevirtci-quay-credential/env",
+        layout: { env: ["username", "password"] },
+        description: "quay.io robot account jobs push images with",
+        example: "kubevirt+bot",
+        testValue: account,
+    },
+    {
+        name: "kubevirtci-installer-pull-token",
+        namespaces: ["jobs"],
+        file: "kubevirtci-installer-pull-token/token",
+        layout: { file: "token" },
+        description: "OpenShift installer pull secret of the kubevirtci provider jobs (installerPullToken)",
+        example: "token",
+        testValue: token,
+    },
+];
+
+/** One key of a Prow Secret and the config secret that holds its value. */
+export interface SecretEntry {
+    key: string;
+    configKey: string;
+}
+
+/** The keys of a Prow Secret with their config secret keys: `prow-<secret>`, or `prow-<secret>-<variable>` for env files. */
+export function secretEntries(def: ProwSecretDef): SecretEntry[] {
+    const layout = def.layout;
+    if ("file" in layout) return [{ key: layout.file, configKey: `prow-${def.name}` }];
+    return layout.env.map((key) => ({ key, configKey: `prow-${def.name}-${key}` }));
+}
+
+/** The SecretSpecs of an environment; in a test environment every one is optional (generated when unset). */
+export function prowSecretSpecs(environment: EnvironmentName, generated: boolean): SecretSpec[] {
+    const today = (def: ProwSecretDef, key: string) =>
+        `kubevirt/project-infra github/ci/prow-deploy/kustom/environments/${environment}/secrets/${def.file}` +
+        ("env" in def.layout ? ` (its ${key}= line)` : "") +
+        ", copied in from the CI secrets store before `kustomize build`";
+    return PROW_SECRETS.flatMap((def) =>
+        secretEntries(def).map(({ key, configKey }) => ({
+            key: configKey,
+            description: "env" in def.layout ? `${def.description}: ${key}` : def.description,
+            today: today(def, key),
+            example:
+                "env" in def.layout ? (key === "username" ? def.example : "s3cr3t-password") : def.example,
+            ...("file" in def.layout ? { fromFile: true } : {}),
+            ...(def.optional || generated ? { optional: true } : {}),
+        })),
+    );
+}

@@ -1,0 +1,162 @@
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import { existsSync, mkdirSync, writeFileSync } from "fs";
+import * as path from "path";
+import {
+    CERTIFICATE_SCRIPT,
+    DNS_HOOK_SCRIPT,
+    certificateDir,
+    certificateName,
+    renewalWindow,
+} from "../../components/callysto/certificates";
+import { fakeId } from "../../tools/mocks/fakes";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { SECRETS, T, stackPlan } from "./helpers";
+import { Sandbox } from "./scripts";
+
+function env(c: RecordedResource): Record<string, string> {
+    return c.inputs.environment as Record<string, string>;
+}
+
+describe("callysto certificates", function () {
+    this.timeout(120_000);
+
+    it("names the certificate and its directory as the Makefile and deploy-certs.yml expect", () => {
+        assert.equal(certificateName("callysto.ca"), "star_callysto_ca");
+        assert.equal(
+            certificateDir("/home/ptty2u/work/letsencrypt/prod/", "callysto.ca"),
+            "/home/ptty2u/work/letsencrypt/prod/live/star_callysto_ca",
+        );
+    });
+
+    it("checks for renewal once per window: same window inside it, a new one after it", () => {
+        const monday = new Date("2026-11-19T00:00:00Z");
+        assert.equal(renewalWindow(monday, 7), "2026-11-19");
+        assert.equal(renewalWindow(new Date("2026-11-25T23:59:59Z"), 7), "2026-11-19");
+        assert.equal(renewalWindow(new Date("2026-11-26T00:00:00Z"), 7), "2026-11-26");
+        assert.equal(renewalWindow(new Date("2026-11-26T00:00:00Z"), 30), "2026-11-03");
+        assert.equal(renewalWindow(new Date("2026-12-02T23:59:59Z"), 30), "2026-11-03");
+        assert.equal(renewalWindow(new Date("2026-12-03T00:00:00Z"), 30), "2026-12-03");
+    });
+
+    it("runs certbot for *.<domain> against the environment's zone, and hands its directory to provisioning", async () => {
+        const plan = await stackPlan("stage");
+        const certbot = plan.byName("callysto-certificate-certbot", T.command);
+        const zoneId = fakeId(T.zone, plan.ofType(T.zone)[0].name);
+        const e = env(certbot);
+        assert.equal(e.CERT_DOMAIN, "callysto.space");
+        assert.equal(e.CERT_NAME, "star_callysto_space");
+        assert.equal(e.DNS_ZONE_ID, zoneId);
+        assert.equal(e.RENEW_BEFORE_DAYS, "30");
+        assert.equal(e.CERT_DIRECTORY, "/home/ptty2u/work/letsencrypt/dev");
+        assert.deepEqual(certbot.secretPaths, ["environment.DESIGNATE_OPENRC"]);
+        assert.equal(e.DESIGNATE_OPENRC, SECRETS["callysto-designate-openrc"]);
+        const triggers = certbot.inputs.triggers as string[];
+        assert.deepEqual(triggers.slice(0, 2), ["star_callysto_space", zoneId]);
+        assert.equal(triggers[2], `window:${renewalWindow(new Date(), 7)}`);
+
+        const dir = "/home/ptty2u/work/letsencrypt/dev/live/star_callysto_space";
+        const hubVars = JSON.parse(
+            env(plan.byName("callysto-provisioning-hub-dev", T.command)).ANSIBLE_EXTRA_VARS,
+        );
+        assert.equal(hubVars.callysto_ssl_cert_dir, dir);
+        const deploy = plan.byName("callysto-provisioning-certificates", T.command);
+        assert.equal(env(deploy).ANSIBLE_PLAYBOOKS, "plays/deploy-certs.yml");
+        assert.equal(env(deploy).ANSIBLE_LIMIT, "hub,sharder,ssp,stats");
+        assert.deepEqual(JSON.parse(env(deploy).ANSIBLE_EXTRA_VARS), { callysto_ssl_cert_dir: dir });
+        assert.equal(
+            (deploy.inputs.triggers as string[])[0],
+            `star_callysto_space@${renewalWindow(new Date(), 7)}`,
+        );
+        assert.ok(deploy.dependencies.includes(certbot.urn));
+    });
+
+    it("uses the external production zone for the challenge records", async () => {
+        const plan = await stackPlan("prod");
+        const certbot = plan.byName("callysto-certificate-certbot", T.command);
+        assert.equal(env(certbot).DNS_ZONE_ID, "1cf42d24-a04e-431b-a715-1701f297100e");
+        assert.equal(env(certbot).CERT_DOMAIN, "callysto.ca");
+    });
+
+    it("the DNS hook replaces the TXT recordset _acme-challenge.<domain>. in the zone, and removes it afterwards", () => {
+        const sandbox = new Sandbox({ openstack: 'printf \'%s\\n\' "$*" >> "$CALLS/openstack"' });
+        const openrc = path.join(sandbox.dir, "openrc");
+        writeFileSync(openrc, "export OS_CLOUD=designate\n");
+        const hookEnv = {
+            OPENRC: openrc,
+            CERTBOT_DOMAIN: "callysto.space",
+            CERTBOT_VALIDATION: "tok3n",
+            DNS_ZONE_ID: "zone-1",
+            PROPAGATION_SECONDS: "0",
+        };
+        sandbox.run(DNS_HOOK_SCRIPT, hookEnv, ["deploy"]);
+        assert.deepEqual(sandbox.calls("openstack"), [
+            "recordset delete zone-1 _acme-challenge.callysto.space.",
+            'recordset create zone-1 _acme-challenge.callysto.space. --type TXT --ttl 60 --record "tok3n"',
+        ]);
+        sandbox.run(DNS_HOOK_SCRIPT, hookEnv, ["clean"]);
+        assert.equal(
+            sandbox.calls("openstack")[2],
+            "recordset delete zone-1 _acme-challenge.callysto.space.",
+        );
+    });
+
+    it("renews only when the certificate expires within renewBeforeDays, with the hook and a private openrc", () => {
+        const sandbox = new Sandbox({
+            certbot: [
+                'printf \'%s\\n\' "$*" >> "$CALLS/certbot"',
+                'stat -c %a "$OPENRC" >> "$CALLS/openrc-mode"',
+                'printf \'%s\\n\' "$OPENRC" >> "$CALLS/openrc-path"',
+            ].join("\n"),
+        });
+        const live = path.join(sandbox.dir, "le", "live", "star_callysto_space");
+        mkdirSync(live, { recursive: true });
+        // A certificate valid for 60 more days.
+        execFileSync(
+            "openssl",
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "60",
+                "-subj",
+                "/CN=*.callysto.space",
+                "-keyout",
+                path.join(live, "privkey.pem"),
+                "-out",
+                path.join(live, "cert.pem"),
+            ],
+            { stdio: "ignore" },
+        );
+        const certEnv = (renewBeforeDays: number) => ({
+            CERT_DOMAIN: "callysto.space",
+            CERT_NAME: "star_callysto_space",
+            CERT_DIRECTORY: path.join(sandbox.dir, "le"),
+            RENEW_BEFORE_DAYS: String(renewBeforeDays),
+            ACME_EMAIL: "sysadmin@callysto.ca",
+            ACME_SERVER: "https://acme-v02.api.letsencrypt.org/directory",
+            DNS_ZONE_ID: "zone-1",
+            PROPAGATION_SECONDS: "0",
+            DNS_HOOK_SCRIPT,
+            DESIGNATE_OPENRC: "export OS_PASSWORD=designate-secret",
+        });
+
+        const out = sandbox.run(CERTIFICATE_SCRIPT, certEnv(30));
+        assert.match(out, /valid for more than 30 days: not renewed/);
+        assert.deepEqual(sandbox.calls("certbot"), [], "a certificate far from expiry is left alone");
+
+        sandbox.run(CERTIFICATE_SCRIPT, certEnv(90));
+        const [call] = sandbox.calls("certbot");
+        assert.match(call, /^certonly --non-interactive --agree-tos --email sysadmin@callysto\.ca /);
+        assert.match(
+            call,
+            /--manual --preferred-challenges dns-01 --manual-auth-hook \S+\/hook\.sh deploy --manual-cleanup-hook \S+\/hook\.sh clean/,
+        );
+        assert.ok(call.endsWith("--cert-name star_callysto_space --force-renewal -d *.callysto.space"));
+        assert.deepEqual(sandbox.calls("openrc-mode"), ["600"]);
+        assert.ok(!existsSync(sandbox.calls("openrc-path")[0]), "the credentials file is removed");
+    });
+});

@@ -1,0 +1,203 @@
+import { strict as assert } from "assert";
+import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { Plan, T, runCallysto, stackPlan } from "./helpers";
+
+// The module behind `openstack.images.getImageOutput`; its export is looked up on every call, so a test can wrap it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const getImageModule = require("@pulumi/openstack/images/getImage") as {
+    getImageOutput: (...args: unknown[]) => unknown;
+};
+
+function instanceOf(plan: Plan, fqdn: string): RecordedResource {
+    const found = plan.ofType(T.instance).filter((i) => i.inputs.name === fqdn);
+    assert.equal(found.length, 1, `one instance ${fqdn}`);
+    return found[0];
+}
+
+function attachmentsOf(plan: Plan, host: string): RecordedResource[] {
+    return plan.ofType(T.attach).filter((a) => a.name.startsWith(`callysto-${host}-`));
+}
+
+describe("callysto hosts", function () {
+    this.timeout(120_000);
+
+    it("boots every host from the newest image of its name and never replaces it for a newer one", async () => {
+        const lookups: unknown[] = [];
+        const original = getImageModule.getImageOutput;
+        getImageModule.getImageOutput = (...args: unknown[]) => {
+            lookups.push(args[0]);
+            return original(...args);
+        };
+        let plan: Plan;
+        try {
+            plan = new Plan([...(await runCallysto("stage"))]);
+        } finally {
+            getImageModule.getImageOutput = original;
+        }
+        assert.deepEqual(
+            lookups.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+            [
+                { name: "Alma Linux 9", mostRecent: true },
+                { name: "callysto-hub", mostRecent: true },
+            ],
+            "one lookup per image name, always the most recent image",
+        );
+        const hub = instanceOf(plan, "hub-dev.callysto.space");
+        assert.equal(hub.inputs.imageId, "image-callysto-hub");
+        assert.equal(hub.inputs.flavorName, "m1.40g100g4c8g");
+        assert.deepEqual(hub.ignoreChanges, ["imageId"]);
+        assert.equal(instanceOf(plan, "ssp.callysto.space").inputs.imageId, "image-Alma Linux 9");
+        for (const instance of plan.ofType(T.instance)) {
+            assert.deepEqual(instance.ignoreChanges, ["imageId"], instance.name);
+            assert.match(String(instance.inputs.userData), /default_user:\n {4}name: ptty2u\n/);
+            assert.equal(instance.inputs.keyPair, "callysto-dev");
+        }
+        const port = plan.byName("callysto-hub-dev-port", T.port);
+        assert.equal(port.inputs.networkId, "network-default");
+        assert.deepEqual(hub.inputs.networks, [{ port: fakeId(T.port, port.name) }]);
+    });
+
+    it("creates the ZFS volumes of dev hosts with the configured sizes and attaches them in order", async () => {
+        const plan = await stackPlan("stage");
+        const volumes = new Map(plan.ofType(T.volume).map((v) => [v.inputs.name, v]));
+        for (const [name, size] of [
+            ["hub-dev.callysto.space-zfs-01", 25],
+            ["hub-dev.callysto.space-zfs-02", 25],
+            ["hub.callysto.space-zfs-01", 5],
+            ["stats.callysto.space-zfs-02", 25],
+        ] as const) {
+            assert.equal(volumes.get(name)?.inputs.size, size, name);
+        }
+        assert.ok(![...volumes.keys()].some((n) => String(n).startsWith("ssp.")), "the SSP has no volumes");
+        const [first, second] = attachmentsOf(plan, "hub-dev");
+        const instanceId = fakeId(T.instance, "callysto-hub-dev-instance");
+        assert.deepEqual(
+            [first.inputs, second.inputs],
+            [
+                {
+                    instanceId,
+                    volumeId: fakeId(T.volume, volumes.get("hub-dev.callysto.space-zfs-01")!.name),
+                },
+                {
+                    instanceId,
+                    volumeId: fakeId(T.volume, volumes.get("hub-dev.callysto.space-zfs-02")!.name),
+                },
+            ],
+        );
+        assert.ok(second.dependencies.includes(first.urn), "the second disk attaches after the first");
+    });
+
+    it("attaches existing production volumes by id and creates none for them", async () => {
+        const plan = await stackPlan("prod");
+        const volumeNames = plan.ofType(T.volume).map((v) => v.inputs.name);
+        assert.ok(!volumeNames.some((n) => String(n).startsWith("hub-01.")), "no new volume for hub-01");
+        assert.deepEqual(
+            attachmentsOf(plan, "hub-01").map((a) => a.inputs.volumeId),
+            ["ff4f2adc-4487-4515-93e1-4785f74b841a", "b5cf8c8e-152a-43e0-b703-7eeaab40cccc"],
+        );
+        assert.deepEqual(
+            attachmentsOf(plan, "stats").map((a) => a.inputs.volumeId),
+            ["21833a44-bc33-4489-b7f6-f7d2573c9fab", "0f208656-892d-4651-9304-2dc9e528ea21"],
+        );
+        assert.deepEqual(volumeNames.sort(), [
+            "clavius.callysto.ca-docker",
+            "clavius.callysto.ca-homedir",
+            "hub.callysto.ca-zfs-01",
+            "hub.callysto.ca-zfs-02",
+        ]);
+        assert.equal(plan.byName("callysto-clavius-homedir", T.volume).inputs.size, 20);
+        assert.equal(plan.byName("callysto-clavius-docker", T.volume).inputs.size, 100);
+        assert.equal(attachmentsOf(plan, "clavius").length, 2);
+    });
+
+    it("allocates new floating IPs from the pool or associates existing addresses with the host's port", async () => {
+        const plan = await stackPlan("prod");
+        const fips = plan.ofType(T.fip);
+        assert.deepEqual(fips.map((f) => f.name).sort(), ["callysto-clavius-fip", "callysto-ssp-fip"]);
+        assert.ok(fips.every((f) => f.inputs.pool === "public"));
+        const association = (host: string) =>
+            plan.byName(`callysto-${host}-fip-associate`, T.associate).inputs;
+        assert.deepEqual(association("hub-01"), {
+            floatingIp: "162.246.156.72",
+            portId: fakeId(T.port, "callysto-hub-01-port"),
+        });
+        assert.equal(association("hub").floatingIp, "162.246.156.97");
+        assert.equal(association("ssp").floatingIp, fakeIpv4("fip/callysto-ssp-fip"));
+        assert.equal(association("ssp").portId, fakeId(T.port, "callysto-ssp-port"));
+    });
+
+    it("protects and retains new volumes and floating IPs in production only; the dev zone is owned but not protected", async () => {
+        const plan = await stackPlan("prod");
+        const stateful = [...plan.ofType(T.volume), ...plan.ofType(T.fip)];
+        assert.equal(stateful.length, 6);
+        for (const r of stateful) {
+            assert.ok(r.protect && r.retainOnDelete, `${r.name} is protected and retained`);
+        }
+        assert.equal(plan.ofType(T.zone).length, 0, "the production zone is managed elsewhere");
+        for (const r of [...plan.ofType(T.instance), ...plan.ofType(T.record), ...plan.ofType(T.attach)]) {
+            assert.ok(!r.protect, `${r.name} can be replaced`);
+        }
+
+        const dev = await stackPlan("stage");
+        const zones = dev.ofType(T.zone);
+        assert.equal(zones.length, 1);
+        assert.deepEqual(zones[0].inputs, {
+            name: "callysto.space.",
+            email: "sysadmin@callysto.ca",
+            ttl: 3600,
+            type: "PRIMARY",
+            description: "Callysto dev (managed by Pulumi)",
+        });
+        for (const r of [...zones, ...dev.ofType(T.volume), ...dev.ofType(T.fip)]) {
+            assert.ok(!r.protect && !r.retainOnDelete, `${r.name} is not protected in dev`);
+        }
+    });
+
+    it("publishes A = floating IP and AAAA = instance IPv6 with TTL 60 for every host, in the right zone", async () => {
+        const plan = await stackPlan("prod");
+        const records = plan.ofType(T.record);
+        const hosts = plan.ofType(T.instance).map((i) => String(i.inputs.name));
+        assert.equal(records.length, 2 * hosts.length);
+        for (const r of records) {
+            assert.equal(r.inputs.ttl, 60);
+            assert.equal(r.inputs.zoneId, "1cf42d24-a04e-431b-a715-1701f297100e");
+        }
+        const record = (name: string, type: string) => {
+            const found = records.filter((r) => r.inputs.name === name && r.inputs.type === type);
+            assert.equal(found.length, 1, `${type} ${name}`);
+            return found[0].inputs.records;
+        };
+        assert.deepEqual(record("hub-01.callysto.ca.", "A"), ["162.246.156.72"]);
+        assert.deepEqual(record("hub-01.callysto.ca.", "AAAA"), [fakeIpv6("v6/callysto-hub-01-instance")]);
+        assert.deepEqual(record("ssp.callysto.ca.", "A"), [fakeIpv4("fip/callysto-ssp-fip")]);
+        assert.deepEqual(record("clavius.callysto.ca.", "AAAA"), [fakeIpv6("v6/callysto-clavius-instance")]);
+
+        const dev = await stackPlan("stage");
+        const zoneId = fakeId(T.zone, dev.ofType(T.zone)[0].name);
+        assert.ok(
+            dev.ofType(T.record).every((r) => r.inputs.zoneId === zoneId),
+            "dev records go to the zone created here",
+        );
+        assert.equal(dev.ofType(T.record).length, 8);
+    });
+
+    it("uses the stack's OpenStack provider for every OpenStack resource", async () => {
+        const plan = await stackPlan("prod");
+        const provider = plan.byName("openstack", "pulumi:providers:openstack");
+        const openstack = plan
+            .ofType(T.instance)
+            .concat(
+                plan.ofType(T.volume),
+                plan.ofType(T.fip),
+                plan.ofType(T.associate),
+                plan.ofType(T.port),
+                plan.ofType(T.record),
+            )
+            .concat(plan.ofType(T.group), plan.ofType(T.rule), plan.ofType(T.attach), plan.ofType(T.keypair));
+        assert.ok(openstack.length > 80);
+        for (const r of openstack) {
+            assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.name} uses ${r.provider}`);
+        }
+    });
+});

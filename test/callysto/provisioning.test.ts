@@ -1,0 +1,307 @@
+import { strict as assert } from "assert";
+import { parse } from "yaml";
+import { PLAYBOOK_SCRIPT } from "../../components/callysto/ansible";
+import {
+    InventoryHost,
+    buildInventory,
+    provisioningTriggers,
+    provisioningVars,
+    renderInventory,
+} from "../../components/callysto/inventory";
+import { fakeIpv4 } from "../../tools/mocks/fakes";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { Plan, SECRETS, T, editedPlan, stackPlan } from "./helpers";
+import { Sandbox } from "./scripts";
+
+const HOSTS: InventoryHost[] = [
+    {
+        name: "hub-01",
+        fqdn: "hub-01.callysto.ca",
+        role: "hub",
+        address: "162.246.156.72",
+        zfsVolumeIds: ["ff4f2adc-4487-4515-93e1-4785f74b841a", "b5cf8c8e-152a-43e0-b703-7eeaab40cccc"],
+    },
+    { name: "hub", fqdn: "hub.callysto.ca", role: "sharder", address: "162.246.156.97", zfsVolumeIds: [] },
+    { name: "ssp", fqdn: "ssp.callysto.ca", role: "ssp", address: "203.0.113.9", zfsVolumeIds: [] },
+    {
+        name: "clavius",
+        fqdn: "clavius.callysto.ca",
+        role: "workstation",
+        address: "203.0.113.10",
+        zfsVolumeIds: [],
+    },
+];
+const OPTIONS = { environment: "prod", user: "ptty2u" };
+
+function hostRuns(plan: Plan): RecordedResource[] {
+    return plan
+        .ofType(T.command)
+        .filter(
+            (c) =>
+                c.name.startsWith("callysto-provisioning-") &&
+                c.name !== "callysto-provisioning-certificates",
+        );
+}
+
+/**
+ * Host name → the triggers of its playbook run. Any other input that changed would re-run the command as well,
+ * so this also checks that the rest of the inputs changed for exactly the same hosts.
+ */
+function triggers(plan: Plan): Record<string, unknown> {
+    const runs = hostRuns(plan);
+    const hostOf = (c: RecordedResource) => c.name.slice("callysto-provisioning-".length);
+    const result = Object.fromEntries(runs.map((c) => [hostOf(c), c.inputs.triggers]));
+    inputsByHost.set(result, Object.fromEntries(runs.map((c) => [hostOf(c), c.inputs])));
+    return result;
+}
+const inputsByHost = new WeakMap<object, Record<string, unknown>>();
+
+function env(command: RecordedResource): Record<string, string> {
+    return command.inputs.environment as Record<string, string>;
+}
+
+/** Hosts whose triggers differ between two plans (and, checked, exactly those whose inputs differ). */
+function changed(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+    const differs = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+        Object.keys(b)
+            .filter((host) => JSON.stringify(a[host]) !== JSON.stringify(b[host]))
+            .sort();
+    const hosts = differs(before, after);
+    assert.deepEqual(
+        differs(inputsByHost.get(before)!, inputsByHost.get(after)!),
+        hosts,
+        "inputs change with triggers",
+    );
+    return hosts;
+}
+
+describe("callysto inventory and provisioning", function () {
+    this.timeout(120_000);
+
+    it("groups hosts by role and environment, with address and ZFS disks as host vars", () => {
+        const inventory = buildInventory(HOSTS, OPTIONS);
+        assert.deepEqual(inventory.all.children, {
+            hub: { hosts: { "hub-01.callysto.ca": null } },
+            infra: { hosts: { clavius: null } },
+            prod: {
+                hosts: {
+                    clavius: null,
+                    "hub-01.callysto.ca": null,
+                    "hub.callysto.ca": null,
+                    "ssp.callysto.ca": null,
+                },
+            },
+            sharder: { hosts: { "hub.callysto.ca": null } },
+            ssp: { hosts: { "ssp.callysto.ca": null } },
+        });
+        assert.deepEqual(inventory.all.hosts["hub-01.callysto.ca"], {
+            ansible_host: "162.246.156.72",
+            zfs_disk_1: "/dev/disk/by-id/virtio-ff4f2adc-4487-4515-9",
+            zfs_disk_2: "/dev/disk/by-id/virtio-b5cf8c8e-152a-43e0-b",
+            zfs_pool_name: "tank",
+        });
+        assert.deepEqual(inventory.all.hosts["ssp.callysto.ca"], { ansible_host: "203.0.113.9" });
+        assert.deepEqual(inventory.all.hosts.clavius, { ansible_host: "203.0.113.10" });
+        assert.equal(inventory.all.vars.ansible_user, "ptty2u");
+        assert.deepEqual(parse(renderInventory(inventory)), inventory, "the YAML file says the same");
+    });
+
+    it("keeps only the focused host's details, so another host's changes leave its inventory alone", () => {
+        const focused = buildInventory(HOSTS, OPTIONS, "hub-01.callysto.ca");
+        assert.equal(focused.all.hosts["hub-01.callysto.ca"].zfs_pool_name, "tank");
+        assert.deepEqual(focused.all.hosts["hub.callysto.ca"], { ansible_host: "hub.callysto.ca" });
+        const moved = HOSTS.map((h) => (h.name === "ssp" ? { ...h, address: "203.0.113.99" } : h));
+        assert.deepEqual(buildInventory(moved, OPTIONS, "hub-01.callysto.ca"), focused);
+        assert.notDeepEqual(
+            buildInventory(moved, OPTIONS, "ssp.callysto.ca"),
+            buildInventory(HOSTS, OPTIONS, "ssp.callysto.ca"),
+        );
+        assert.deepEqual(
+            buildInventory([...HOSTS].reverse(), OPTIONS),
+            buildInventory(HOSTS, OPTIONS),
+            "order does not matter",
+        );
+    });
+
+    it("gives hubs the announcement and hub variables, and web hosts the certificate directory", () => {
+        const options = {
+            vars: { timezone: "America/Edmonton", ssh_public_keys: [{ name: "Andrew", user: "ptty2u" }] },
+            hubVars: { jhub_docker_cull_cull_s: 10800, jupyterhub_announcement: "overridden" },
+            announcement: "Maintenance Friday",
+            certificateDir: "/certs/live/star_callysto_ca",
+        };
+        assert.deepEqual(provisioningVars("hub", options), {
+            callysto_ssl_cert_dir: "/certs/live/star_callysto_ca",
+            jhub_docker_cull_cull_s: 10800,
+            jupyterhub_announcement: "Maintenance Friday",
+            ssh_public_keys: [{ name: "Andrew", user: "ptty2u" }],
+            timezone: "America/Edmonton",
+        });
+        assert.deepEqual(Object.keys(provisioningVars("ssp", options)), [
+            "callysto_ssl_cert_dir",
+            "ssh_public_keys",
+            "timezone",
+        ]);
+        assert.deepEqual(Object.keys(provisioningVars("workstation", options)), [
+            "ssh_public_keys",
+            "timezone",
+        ]);
+        const inv = buildInventory(HOSTS, OPTIONS, "ssp.callysto.ca");
+        const base = provisioningTriggers(inv, "ssp.callysto.ca", { a: 1 }, "904146a");
+        assert.deepEqual(
+            provisioningTriggers(inv, "ssp.callysto.ca", { a: 1 }, "904146a"),
+            base,
+            "deterministic",
+        );
+        assert.notDeepEqual(provisioningTriggers(inv, "ssp.callysto.ca", { a: 2 }, "904146a"), base);
+        assert.notDeepEqual(provisioningTriggers(inv, "ssp.callysto.ca", { a: 1 }, "abc1234"), base);
+    });
+
+    it("runs init and the role's playbook on each host alone, against its own inventory, after the host exists", async () => {
+        const plan = await stackPlan("prod");
+        const hub = plan.byName("callysto-provisioning-hub-01", T.command);
+        const e = env(hub);
+        assert.equal(e.ANSIBLE_LIMIT, "hub-01.callysto.ca");
+        assert.equal(e.ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub.yml");
+        assert.equal(e.PLAYBOOK_REPO, "https://github.com/callysto/infrastructure.git");
+        assert.equal(e.PLAYBOOK_VERSION, "904146a");
+        const inventory = parse(e.ANSIBLE_INVENTORY_YAML);
+        assert.deepEqual(inventory.all.hosts["hub-01.callysto.ca"], {
+            ansible_host: "162.246.156.72",
+            zfs_disk_1: "/dev/disk/by-id/virtio-ff4f2adc-4487-4515-9",
+            zfs_disk_2: "/dev/disk/by-id/virtio-b5cf8c8e-152a-43e0-b",
+            zfs_pool_name: "tank",
+        });
+        assert.deepEqual(Object.keys(inventory.all.children).sort(), [
+            "hub",
+            "infra",
+            "prod",
+            "sharder",
+            "ssp",
+            "stats",
+        ]);
+        assert.deepEqual(JSON.parse(e.ANSIBLE_EXTRA_VARS), {
+            callysto_ssl_cert_dir: "/home/ptty2u/work/letsencrypt/prod/live/star_callysto_ca",
+            jhub_docker_cull_cull_s: 10800,
+            jhub_docker_cull_run_s: 1800,
+            jupyterhub_announcement: "",
+            jupyterhub_authenticator: "shib",
+        });
+        // A component in dependsOn stands for every resource in it.
+        for (const [name, type] of [
+            ["callysto-hub-01-instance", T.instance],
+            ["callysto-hub-01-zfs-02-attach", T.attach],
+            ["callysto-hub-01-fip-associate", T.associate],
+            ["callysto-hub-01-a", T.record],
+        ] as const) {
+            assert.ok(hub.dependencies.includes(plan.byName(name, type).urn), `waits for ${name}`);
+        }
+        assert.ok(hub.dependencies.includes(plan.byName("callysto-certificate-certbot", T.command).urn));
+        const clavius = env(plan.byName("callysto-provisioning-clavius", T.command));
+        assert.equal(clavius.ANSIBLE_LIMIT, "clavius");
+        assert.equal(clavius.ANSIBLE_PLAYBOOKS, "plays/init.yml plays/clavius.yml");
+        const ssp = env(plan.byName("callysto-provisioning-ssp", T.command));
+        assert.equal(
+            parse(ssp.ANSIBLE_INVENTORY_YAML).all.hosts["ssp.callysto.ca"].ansible_host,
+            fakeIpv4("fip/callysto-ssp-fip"),
+        );
+    });
+
+    it("keeps the SSH key secret: only in a secret environment value, never in scripts, inventories or variables", async () => {
+        const plan = await stackPlan("prod");
+        const key = SECRETS["callysto-ssh-private-key"];
+        const commands = plan.ofType(T.command).filter((c) => "ANSIBLE_LIMIT" in env(c));
+        assert.ok(commands.length >= 7);
+        for (const c of commands) {
+            assert.deepEqual(c.secretPaths, ["environment.ANSIBLE_SSH_PRIVATE_KEY"], c.name);
+            assert.equal(env(c).ANSIBLE_SSH_PRIVATE_KEY, key);
+            assert.ok(
+                !JSON.stringify(c.masked).includes("sshkeymaterial"),
+                `${c.name} shows no key material`,
+            );
+            assert.ok(!String(c.inputs.create).includes("set -x"), "the script never traces its commands");
+        }
+    });
+
+    it("re-runs only the hubs when the announcement changes, and every host for a new playbook version", async () => {
+        const base = triggers(await stackPlan("stage"));
+        assert.deepEqual(Object.keys(base).sort(), ["hub", "hub-dev", "ssp", "stats"]);
+        const same = triggers(await editedPlan("stage", () => undefined));
+        assert.deepEqual(changed(base, same), [], "an unchanged config changes no trigger");
+
+        const announced = triggers(
+            await editedPlan("stage", (c) => {
+                c.provisioning!.announcement = "Hub maintenance on Friday";
+            }),
+        );
+        assert.deepEqual(changed(base, announced), ["hub-dev"]);
+
+        const upgraded = triggers(
+            await editedPlan("stage", (c) => {
+                c.provisioning!.version = "0123abc";
+            }),
+        );
+        assert.deepEqual(changed(base, upgraded), ["hub", "hub-dev", "ssp", "stats"]);
+    });
+
+    it("re-runs only the host that changed: a new address for one host leaves the others alone, a flavor none", async () => {
+        const base = triggers(await stackPlan("stage"));
+        const moved = triggers(
+            await editedPlan("stage", (c) => {
+                c.hosts.find((h) => h.name === "ssp")!.floatingIp = "162.246.156.143";
+            }),
+        );
+        assert.deepEqual(changed(base, moved), ["ssp"]);
+
+        const resized = triggers(
+            await editedPlan("stage", (c) => {
+                c.hosts.find((h) => h.name === "stats")!.flavor = "m1.large";
+            }),
+        );
+        assert.deepEqual(changed(base, resized), [], "a resize needs no playbook run");
+    });
+
+    it("checks out the pinned version and runs the playbooks in order, limited to the host, with the variables", () => {
+        const sandbox = new Sandbox({
+            git: [
+                'printf \'%s\\n\' "$*" >> "$CALLS/git"',
+                'if [ "$1" = clone ]; then mkdir -p "$4/ansible"; fi',
+            ].join("\n"),
+            "ansible-playbook": [
+                'printf \'%s\\n\' "$*" >> "$CALLS/ansible-playbook"',
+                'vars="$(printf \'%s\\n\' "$@" | grep -A1 -- --extra-vars | tail -1)"',
+                'cat "${vars#@}" >> "$CALLS/vars"; echo >> "$CALLS/vars"',
+            ].join("\n"),
+        });
+        sandbox.run(PLAYBOOK_SCRIPT, {
+            ANSIBLE_SSH_PRIVATE_KEY: "KEY",
+            ANSIBLE_INVENTORY_YAML: "all: {}\n",
+            ANSIBLE_LIMIT: "hub-01.callysto.ca",
+            ANSIBLE_EXTRA_VARS: JSON.stringify({ jupyterhub_announcement: "Maintenance Friday" }),
+            PLAYBOOK_REPO: "https://github.com/callysto/infrastructure.git",
+            PLAYBOOK_VERSION: "904146a",
+            ANSIBLE_PLAYBOOKS: "plays/init.yml plays/hub.yml",
+        });
+        const git = sandbox.calls("git");
+        assert.match(
+            git[0],
+            /^clone --quiet https:\/\/github\.com\/callysto\/infrastructure\.git \S+\/repo$/,
+        );
+        assert.match(git[1], /^-C \S+\/repo checkout --quiet 904146a$/);
+        const runs = sandbox.calls("ansible-playbook");
+        assert.equal(runs.length, 2);
+        assert.match(runs[0], /--limit hub-01\.callysto\.ca plays\/init\.yml$/);
+        assert.match(runs[1], /--limit hub-01\.callysto\.ca plays\/hub\.yml$/);
+        assert.match(
+            runs[0],
+            /^--private-key \S+\/id_rsa -i \S+\/inventory\.yml --extra-vars @\S+\/vars\.json /,
+        );
+        assert.deepEqual(
+            sandbox.calls("vars").map((v) => JSON.parse(v)),
+            [
+                { jupyterhub_announcement: "Maintenance Friday" },
+                { jupyterhub_announcement: "Maintenance Friday" },
+            ],
+        );
+    });
+});

@@ -1,0 +1,39 @@
+import { execFileSync } from "child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+/**
+ * A scratch directory with stub executables that record their arguments, so the shell scripts the commands run
+ * can be executed for real without a cloud, Ansible or certbot.
+ */
+export class Sandbox {
+    public readonly dir = mkdtempSync(path.join(tmpdir(), "callysto-script-"));
+    private readonly bin = path.join(this.dir, "bin");
+
+    constructor(stubs: Record<string, string>) {
+        mkdirSync(this.bin);
+        for (const [name, body] of Object.entries(stubs)) {
+            const file = path.join(this.bin, name);
+            writeFileSync(file, `#!/usr/bin/env bash\nset -euo pipefail\n${body}\n`);
+            chmodSync(file, 0o755);
+        }
+    }
+
+    /** Runs `script` with bash, the stubs first on PATH, and `env`; returns stdout. */
+    run(script: string, env: Record<string, string>, args: string[] = []): string {
+        return execFileSync("bash", ["-c", script, "script", ...args], {
+            env: { PATH: `${this.bin}:/usr/bin:/bin`, CALLS: this.dir, HOME: this.dir, ...env },
+            encoding: "utf8",
+        });
+    }
+
+    /** Lines a stub appended to `$CALLS/<name>`. */
+    calls(name: string): string[] {
+        try {
+            return readFileSync(path.join(this.dir, name), "utf8").trim().split("\n");
+        } catch {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "../../components/config/problems";
+import { recorder } from "../harness";
+import { DIALS_SECRETS, DialsSection, runDials } from "./fixtures";
+
+/** Runs a changed prod config and returns the ConfigError it must raise, after checking nothing was registered. */
+async function configError(
+    change: (dials: DialsSection) => void,
+    secrets = DIALS_SECRETS,
+): Promise<ConfigError> {
+    try {
+        await runDials("prod", change, secrets);
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        assert.equal(recorder.resources.length, 0, "nothing may be registered when the config is wrong");
+        return err;
+    }
+    assert.fail("the configuration was accepted");
+}
+
+function keysOf(err: ConfigError): string[] {
+    return err.problems.map((p) => p.key).sort();
+}
+
+describe("dials config checks", () => {
+    it("accepts both committed stacks", async () => {
+        await runDials("prod");
+        await runDials("stage");
+    });
+
+    it("rejects a workspace configured twice, pointing at the second entry", async () => {
+        const err = await configError((d) => {
+            d.workspaces.push({ name: "csc", egroup: "cms-dqm-runregistry-offline-csc-certifiers" });
+        });
+        assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[6].name"]);
+        assert.match(
+            err.problems[0].message,
+            /workspace "csc" is configured twice \(workspaces\[0\] and \[6\]\)/,
+        );
+        assert.ok(err.message.includes("pulumi config rm --path 'dials.workspaces[6]'"), err.message);
+    });
+
+    it("rejects a workspace whose workers would get invalid Kubernetes names, with a valid suggestion", async () => {
+        const err = await configError((d) => {
+            d.workspaces.push({ name: "muon_staging", egroup: "unknown" });
+        });
+        assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[6].name"]);
+        assert.match(err.problems[0].message, /"muon_staging-bulk", "muon_staging-priority"/);
+        assert.ok(
+            err.message.includes("pulumi config set --path 'dials.workspaces[6].name' muon-staging"),
+            err.message,
+        );
+    });
+
+    it("rejects a workspace name too long for its workers' names", async () => {
+        const name = "a".repeat(56);
+        const err = await configError((d) => {
+            d.workspaces[0].name = name;
+        });
+        assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[0].name"]);
+        assert.match(err.problems[0].message, new RegExp(`"${name}-priority"`));
+        assert.ok(
+            !err.problems[0].message.includes(`"${name}-bulk"`),
+            "a 61-character -bulk name is still valid",
+        );
+    });
+
+    it("rejects a grace period that is not longer than the task limit plus the pre-stop hook", async () => {
+        for (const grace of [600, 7200, 7320]) {
+            const err = await configError((d) => {
+                d.etl.terminationGracePeriodSeconds = grace;
+            });
+            assert.deepEqual(keysOf(err), ["runbooks:dials.etl.terminationGracePeriodSeconds"]);
+            assert.match(
+                err.problems[0].message,
+                new RegExp(
+                    `\\(${grace} s\\) must be longer than dials.etl.taskTimeLimitSeconds \\(7200 s\\) plus 120 s`,
+                ),
+            );
+            assert.ok(
+                err.message.includes("pulumi config set --path dials.etl.terminationGracePeriodSeconds 7500"),
+                err.message,
+            );
+        }
+        await runDials("prod", (d) => {
+            d.etl.terminationGracePeriodSeconds = 7321;
+        });
+    });
+
+    it("rejects a default workspace that does not exist and a worker name already taken", async () => {
+        const err = await configError((d) => {
+            d.defaultWorkspace = "pixel";
+            d.etl.extraQueues = ["private-bulk", "csc-bulk", "backend"];
+        });
+        assert.deepEqual(keysOf(err), [
+            "runbooks:dials.defaultWorkspace",
+            "runbooks:dials.etl.extraQueues[1]",
+            "runbooks:dials.etl.extraQueues[2]",
+        ]);
+        const byKey = Object.fromEntries(err.problems.map((p) => [p.key, p]));
+        assert.match(
+            byKey["runbooks:dials.etl.extraQueues[1]"].message,
+            /"csc-bulk", which runbooks:dials.workspaces\[0\].name already uses/,
+        );
+        assert.match(
+            byKey["runbooks:dials.etl.extraQueues[2]"].message,
+            /"backend", which the web tier already uses/,
+        );
+        assert.ok(err.message.includes("pulumi config set --path dials.defaultWorkspace csc"), err.message);
+    });
+
+    it("reports every schema mistake with a working fix", async () => {
+        const err = await configError((d) => {
+            d.images.tag = "latest";
+            d.web.apiHost = "Not A Host";
+        });
+        assert.deepEqual(
+            keysOf(err).filter((k) => k.startsWith("runbooks:dials")),
+            ["runbooks:dials.images.tag", "runbooks:dials.web.apiHost"],
+        );
+        assert.ok(err.message.includes("pulumi config set --path dials.images.tag v1.8.0"), err.message);
+    });
+
+    it("lets a cross-field problem and a missing secret be reported together", async () => {
+        const secrets = { ...DIALS_SECRETS };
+        delete secrets["dials-django-secret-key"];
+        const err = await configError((d) => {
+            d.etl.terminationGracePeriodSeconds = 30;
+        }, secrets);
+        assert.deepEqual(keysOf(err), [
+            "runbooks:dials-django-secret-key",
+            "runbooks:dials.etl.terminationGracePeriodSeconds",
+        ]);
+        assert.ok(err.message.includes("pulumi config set --secret dials-django-secret-key"), err.message);
+    });
+});

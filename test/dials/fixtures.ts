@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { dialsSchema } from "../../components/dials/config";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { runWith, stackValues } from "../harness";
+import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS } from "../../components/dials/secrets";
+
+/** Every required DIALS secret, each with a value that is easy to search for in recorded inputs. */
+export const DIALS_SECRETS: Record<string, string> = {
+    "kubeconfig-cern-paas": "apiVersion: v1\nkind: Config\n",
+    ...Object.fromEntries(
+        [...BACKEND_SECRETS, ...ETL_SECRETS, ...EOS_SECRETS].map((s) => [s.key, `SECRET-VALUE-${s.key}`]),
+    ),
+};
+
+/** The stack's program settings and DIALS section only, so other systems' secrets are not needed here. */
+export function dialsValues(stack: "stage" | "prod"): Record<string, unknown> {
+    const all = stackValues(stack);
+    return { tier: all.tier, clusters: all.clusters, dials: all.dials };
+}
+
+/** The `runbooks:dials` section as written in a stack file. */
+export type DialsSection = z.input<typeof dialsSchema>;
+
+/** The DIALS section of a stack, for tests that change one setting. */
+export function dialsSection(values: Record<string, unknown>): DialsSection {
+    return values.dials as DialsSection;
+}
+
+/** Runs the program with a stack's DIALS config (optionally changed) and every required secret. */
+export function runDials(
+    stack: "stage" | "prod",
+    change?: (dials: DialsSection) => void,
+    secrets: Record<string, string> = DIALS_SECRETS,
+): Promise<RecordedResource[]> {
+    const values = dialsValues(stack);
+    change?.(dialsSection(values));
+    return runWith({ values, secrets });
+}

@@ -1,0 +1,536 @@
+import { strict as assert } from "assert";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
+import { DIALS_SECRETS, dialsValues, runDials } from "./fixtures";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
+const SECRET = "kubernetes:core/v1:Secret";
+const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+const SERVICE = "kubernetes:core/v1:Service";
+const ROUTE = "kubernetes:route.openshift.io/v1:Route";
+const IMAGESTREAM = "kubernetes:image.openshift.io/v1:ImageStream";
+const PROD = "cms-dials-prod";
+const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
+
+const PROD_WORKERS = [
+    "common-indexer",
+    "csc-bulk",
+    "csc-priority",
+    "ecal-bulk",
+    "ecal-priority",
+    "egamma-bulk",
+    "egamma-priority",
+    "hcal-bulk",
+    "hcal-priority",
+    "jetmet-bulk",
+    "jetmet-priority",
+    "private-bulk",
+    "tracker-bulk",
+    "tracker-priority",
+];
+
+interface Container {
+    name: string;
+    image: string;
+    command?: string[];
+    env?: { name: string; value?: string; valueFrom?: unknown }[];
+    envFrom?: unknown[];
+    volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+    lifecycle?: { preStop?: { exec?: { command: string[] } } };
+    startupProbe?: { exec?: { command: string[] } };
+    readinessProbe?: Record<string, unknown>;
+    livenessProbe?: Record<string, unknown>;
+    resources: { requests: { memory: string }; limits: { memory: string } };
+}
+
+function names(objects: RecordedResource[]): string[] {
+    return objects.map((o) => field(o.inputs, "metadata.name") as string).sort();
+}
+
+function containers(d: RecordedResource): Container[] {
+    return field(d.inputs, "spec.template.spec.containers") as Container[];
+}
+
+/** Deployments that run the ETL image (they read the ETL ConfigMap). */
+function etlDeployments(namespace = PROD): RecordedResource[] {
+    return k8sObjects(DEPLOYMENT, namespace).filter((d) =>
+        JSON.stringify(field(d.inputs, "spec.template.spec.containers")).includes("dials-etl-configmap"),
+    );
+}
+
+/** The rendered Kubernetes objects of the run (providers excluded), as the API server would receive them. */
+function kubernetesObjects(): Record<string, unknown>[] {
+    return recorder.resources
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
+        .map((r) => r.inputs);
+}
+
+function workerDeployments(namespace = PROD): RecordedResource[] {
+    return k8sObjects(DEPLOYMENT, namespace).filter(
+        (d) => field(d.inputs, "metadata.labels")!["app.kubernetes.io/component" as never] === "worker",
+    );
+}
+
+describe("dials on the prod stack", () => {
+    before(async () => {
+        await runDials("prod");
+    });
+
+    it("creates exactly the source's Deployments in cms-dials-prod", () => {
+        assert.deepEqual(
+            names(k8sObjects(DEPLOYMENT, PROD)),
+            [
+                ...PROD_WORKERS,
+                "backend",
+                "common-redbeat",
+                "flower",
+                "frontend",
+                "redis-etl-broker",
+                "redis-web-cache",
+            ].sort(),
+        );
+        assert.deepEqual(names(workerDeployments()), PROD_WORKERS);
+    });
+
+    it("runs every worker with its own queue and node name, the task limit and the source's memory", () => {
+        for (const d of workerDeployments()) {
+            const name = field(d.inputs, "metadata.name") as string;
+            const [c] = containers(d);
+            assert.equal(containers(d).length, 1);
+            assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
+            assert.deepEqual(c.command!.slice(0, 3), ["celery", "--app=python", "worker"]);
+            assert.ok(c.command!.includes(`--queues=${name}`), `${name}: ${c.command!.join(" ")}`);
+            assert.ok(c.command!.includes(`--hostname=${name}@%h`));
+            assert.ok(c.command!.includes("--time-limit=7200"));
+            const expected = name.endsWith("indexer") ? ["256Mi", "2048Mi"] : ["1024Mi", "5120Mi"];
+            assert.deepEqual([c.resources.requests.memory, c.resources.limits.memory], expected, name);
+        }
+    });
+
+    it("gives every worker the graceful-shutdown settings: drain hook, long grace period, surge-first rollout", () => {
+        const workers = workerDeployments();
+        assert.equal(workers.length, PROD_WORKERS.length);
+        for (const d of workers) {
+            const name = field(d.inputs, "metadata.name") as string;
+            const grace = field(d.inputs, "spec.template.spec.terminationGracePeriodSeconds") as number;
+            assert.equal(grace, 7500, name);
+            assert.ok(grace > 7200 + 120, "longer than the longest task plus the pre-stop hook");
+            assert.deepEqual(field(d.inputs, "spec.strategy"), {
+                type: "RollingUpdate",
+                rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+            });
+            const [c] = containers(d);
+            const hook = c.lifecycle?.preStop?.exec?.command;
+            assert.ok(hook, `${name} has a preStop hook`);
+            assert.deepEqual(hook.slice(0, 2), ["/bin/sh", "-c"]);
+            assert.ok(
+                hook[2].startsWith(
+                    `celery --app=python control cancel_consumer ${name} --destination="${name}@$HOSTNAME"`,
+                ),
+                hook[2],
+            );
+            assert.ok(hook[2].includes(`inspect active_queues --destination="${name}@$HOSTNAME"`));
+            assert.ok(
+                c.startupProbe?.exec?.command[2].includes(`inspect ping --destination="${name}@$HOSTNAME"`),
+            );
+        }
+    });
+
+    it("mounts EOS read-only with the credentials annotation in every ETL pod, with the ETL env", () => {
+        const etl = etlDeployments();
+        assert.deepEqual(names(etl), [...PROD_WORKERS, "common-redbeat", "flower"].sort());
+        for (const d of etl) {
+            const name = field(d.inputs, "metadata.name");
+            assert.equal(
+                field(d.inputs, "spec.template.metadata.annotations")![EOS_ANNOTATION as never],
+                "eos-credentials",
+                String(name),
+            );
+            assert.deepEqual(field(d.inputs, "spec.template.spec.volumes"), [
+                { name: "eos-storage", persistentVolumeClaim: { claimName: "eos-storage", readOnly: true } },
+            ]);
+            for (const c of containers(d)) {
+                assert.deepEqual(
+                    c.volumeMounts,
+                    [{ name: "eos-storage", mountPath: "/eos", readOnly: true }],
+                    `${name}/${c.name}`,
+                );
+                assert.deepEqual(c.envFrom, [
+                    { configMapRef: { name: "dials-etl-configmap" } },
+                    { secretRef: { name: "dials-etl-secrets" } },
+                    { secretRef: { name: "eos-credentials" } },
+                ]);
+            }
+        }
+        const pvc = k8sObject(PVC, "eos-storage", PROD);
+        assert.deepEqual(field(pvc.inputs, "spec"), {
+            accessModes: ["ReadWriteMany"],
+            storageClassName: "eos",
+            resources: { requests: { storage: "1" } },
+        });
+    });
+
+    it("runs the scheduler after the database migration, and flower, with the source's commands", () => {
+        const beat = k8sObject(DEPLOYMENT, "common-redbeat", PROD);
+        assert.deepEqual(containers(beat)[0].command, [
+            "celery",
+            "--app=python",
+            "beat",
+            "--loglevel=INFO",
+            "--scheduler",
+            "redbeat.RedBeatScheduler",
+        ]);
+        const init = field(beat.inputs, "spec.template.spec.initContainers") as Container[];
+        assert.deepEqual(
+            init.map((c) => [c.name, c.command]),
+            [["db-init", ["alembic", "upgrade", "head"]]],
+        );
+        const flower = k8sObject(DEPLOYMENT, "flower", PROD);
+        assert.deepEqual(containers(flower)[0].command, [
+            "celery",
+            "--app=python",
+            "flower",
+            "--purge_offline_workers=120",
+        ]);
+        assert.equal(containers(flower)[0].resources.limits.memory, "1024Mi");
+    });
+
+    it("builds the backend and ETL ConfigMaps from the typed config", () => {
+        const backend = k8sObject(CONFIGMAP, "dials-backend-configmap", PROD);
+        const data = field(backend.inputs, "data") as Record<string, string>;
+        assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), {
+            csc: "cms-dqm-runregistry-offline-csc-certifiers",
+            ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
+            egamma: "cms-dqm-runregistry-offline-ecal-certifiers",
+            hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
+            jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
+            tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
+        });
+        assert.equal(data.DJANGO_DEFAULT_WORKSPACE, "tracker");
+        assert.equal(data.DJANGO_ALLOWED_HOSTS, "cmsdials-api.web.cern.ch cmsdials.web.cern.ch");
+        const etl = k8sObject(CONFIGMAP, "dials-etl-configmap", PROD);
+        assert.deepEqual(field(etl.inputs, "data"), {
+            ENV: "prod",
+            DATABASES: "csc,ecal,egamma,hcal,jetmet,tracker",
+        });
+        const nginx = k8sObject(CONFIGMAP, "backend-nginx-conf", PROD);
+        assert.ok(
+            (field(nginx.inputs, "data") as Record<string, string>)["nginx.conf"].includes(
+                "location /nghealth",
+            ),
+        );
+    });
+
+    it("keeps every secret out of ConfigMaps and plain env, and marks the Secrets secret", () => {
+        const secretValues = [
+            ...Object.entries(DIALS_SECRETS)
+                .filter(([k]) => k.startsWith("dials-"))
+                .map(([, v]) => v),
+            "mock-dials-redis",
+        ];
+        for (const cm of ofType(CONFIGMAP)) {
+            const text = JSON.stringify(cm.inputs);
+            for (const v of secretValues) assert.ok(!text.includes(v), `${cm.name} holds ${v}`);
+            assert.deepEqual(cm.secretPaths, []);
+        }
+        for (const d of ofType(DEPLOYMENT)) {
+            const text = JSON.stringify(d.inputs);
+            for (const v of secretValues) assert.ok(!text.includes(v), `${d.name} holds ${v}`);
+        }
+        const expected: Record<string, string[]> = {
+            "dials-backend-secrets": [
+                "DJANGO_DATABASE_URI",
+                "DJANGO_KEYCLOAK_API_CLIENTS",
+                "DJANGO_KEYCLOAK_CONFIDENTIAL_CLIENT_ID",
+                "DJANGO_KEYCLOAK_CONFIDENTIAL_SECRET_KEY",
+                "DJANGO_KEYTAB_PWD",
+                "DJANGO_KEYTAB_USR",
+                "DJANGO_OMS_SSO_CLIENT_ID",
+                "DJANGO_OMS_SSO_CLIENT_SECRET",
+                "DJANGO_REDIS_URL",
+                "DJANGO_SECRET_KEY",
+            ],
+            "dials-etl-secrets": [
+                "CELERY_BROKER_URL",
+                "CELERY_REDBEAT_URL",
+                "CELERY_RESULT_BACKEND",
+                "CERT_FPATH",
+                "DATABASE_URI",
+                "ETL_CONFIG_FPATH",
+                "FLOWER_BASIC_AUTH",
+                "KEY_FPATH",
+                "MODEL_REGISTRY_PATH",
+                "RAW_LAYERS",
+            ],
+            "eos-credentials": ["KEYTAB_PWD", "KEYTAB_USER"],
+            "redis-etl-broker": ["database-password"],
+            "redis-web-cache": ["database-password"],
+        };
+        assert.deepEqual(names(k8sObjects(SECRET, PROD)), Object.keys(expected).sort());
+        for (const [name, keys] of Object.entries(expected)) {
+            const s = k8sObject(SECRET, name, PROD);
+            assert.deepEqual(Object.keys(field(s.inputs, "stringData") as object).sort(), keys, name);
+            assert.ok(
+                s.secretPaths.length > 0 && s.secretPaths.every((p) => p.startsWith("stringData")),
+                name,
+            );
+            assert.equal(field(s.masked, "stringData"), "[secret]");
+        }
+        const backend = field(
+            k8sObject(SECRET, "dials-backend-secrets", PROD).inputs,
+            "stringData",
+        ) as Record<string, string>;
+        assert.equal(backend.DJANGO_SECRET_KEY, "SECRET-VALUE-dials-django-secret-key");
+        assert.match(
+            backend.DJANGO_REDIS_URL,
+            /^redis:\/\/:mock-dials-redis-web-cache-password[^@]*@redis-web-cache:6379\/0$/,
+        );
+        const etl = field(k8sObject(SECRET, "dials-etl-secrets", PROD).inputs, "stringData") as Record<
+            string,
+            string
+        >;
+        const brokerPassword = (
+            field(k8sObject(SECRET, "redis-etl-broker", PROD).inputs, "stringData") as Record<string, string>
+        )["database-password"];
+        assert.equal(etl.CELERY_BROKER_URL, `redis://:${brokerPassword}@redis-etl-broker:6379/0`);
+        assert.equal(etl.CELERY_RESULT_BACKEND, `redis://:${brokerPassword}@redis-etl-broker:6379/1`);
+        assert.equal(etl.CELERY_REDBEAT_URL, `redis://:${brokerPassword}@redis-etl-broker:6379/2`);
+    });
+
+    it("exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout", () => {
+        const routes = k8sObjects(ROUTE, PROD);
+        assert.deepEqual(
+            routes
+                .map((r) => [
+                    field(r.inputs, "spec.host"),
+                    field(r.inputs, "spec.to.name"),
+                    field(r.inputs, "spec.port.targetPort"),
+                ])
+                .sort(),
+            [
+                ["cmsdials-api.web.cern.ch", "backend-nginx", "http"],
+                ["cmsdials.web.cern.ch", "frontend", "http"],
+            ],
+        );
+        for (const r of routes) {
+            assert.deepEqual(field(r.inputs, "spec.tls"), {
+                termination: "edge",
+                insecureEdgeTerminationPolicy: "Redirect",
+            });
+            assert.deepEqual(field(r.inputs, "metadata.annotations"), {
+                "haproxy.router.openshift.io/timeout": "180s",
+            });
+        }
+        const ports = Object.fromEntries(
+            k8sObjects(SERVICE, PROD).map((s) => [
+                field(s.inputs, "metadata.name"),
+                field(s.inputs, "spec.ports[0].port"),
+            ]),
+        );
+        assert.deepEqual(ports, {
+            "backend-nginx": 8081,
+            frontend: 8081,
+            "redis-etl-broker": 6379,
+            "redis-web-cache": 6379,
+        });
+        const backendSvc = k8sObject(SERVICE, "backend-nginx", PROD);
+        assert.deepEqual(field(backendSvc.inputs, "spec.selector"), {
+            "app.kubernetes.io/name": "backend",
+            "app.kubernetes.io/instance": "backend",
+        });
+    });
+
+    it("runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts", () => {
+        const backend = k8sObject(DEPLOYMENT, "backend", PROD);
+        assert.equal(field(backend.inputs, "spec.replicas"), 5);
+        assert.equal(field(k8sObject(DEPLOYMENT, "frontend", PROD).inputs, "spec.replicas"), 3);
+        const [gunicorn, nginx] = containers(backend);
+        assert.equal(
+            gunicorn.image,
+            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/backend:v1.8.0",
+        );
+        assert.deepEqual(
+            [gunicorn.resources.requests.memory, gunicorn.resources.limits.memory],
+            ["512Mi", "2048Mi"],
+        );
+        assert.equal(
+            nginx.image,
+            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/nginx-unprivileged:1.27.4-alpine",
+        );
+        assert.deepEqual([nginx.resources.requests.memory, nginx.resources.limits.memory], ["64Mi", "256Mi"]);
+        assert.deepEqual(field(nginx, "readinessProbe.httpGet"), { path: "/nghealth", port: 8081 });
+        assert.deepEqual(nginx.volumeMounts, [
+            { name: "nginx-conf", mountPath: "/etc/nginx/conf.d", readOnly: true },
+            { name: "staticfiles", mountPath: "/var/www/api/", readOnly: true },
+        ]);
+    });
+
+    it("imports the four images into pinned image streams", () => {
+        const streams = Object.fromEntries(
+            k8sObjects(IMAGESTREAM, PROD).map((s) => [
+                field(s.inputs, "metadata.name"),
+                field(s.inputs, "spec.tags[0]"),
+            ]),
+        );
+        assert.deepEqual(Object.keys(streams).sort(), ["backend", "etl", "frontend", "nginx-unprivileged"]);
+        assert.deepEqual(streams.etl, {
+            name: "v1.8.0",
+            from: { kind: "DockerImage", name: "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0" },
+            importPolicy: { scheduled: false, importMode: "Legacy" },
+            referencePolicy: { type: "Local" },
+        });
+    });
+
+    it("runs both Redis instances with the source's probes; only the broker keeps data, protected in prod", () => {
+        for (const name of ["redis-etl-broker", "redis-web-cache"]) {
+            const d = k8sObject(DEPLOYMENT, name, PROD);
+            const [c] = containers(d);
+            assert.deepEqual(c.livenessProbe, {
+                tcpSocket: { port: 6379 },
+                initialDelaySeconds: 30,
+                timeoutSeconds: 1,
+                periodSeconds: 10,
+                failureThreshold: 3,
+            });
+            assert.ok(
+                JSON.stringify(c.readinessProbe).includes("redis-cli -h 127.0.0.1 -a $REDIS_PASSWORD ping"),
+            );
+            assert.deepEqual(c.env, [
+                { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name, key: "database-password" } } },
+            ]);
+            assert.deepEqual([c.resources.requests.memory, c.resources.limits.memory], ["512Mi", "1024Mi"]);
+        }
+        const broker = k8sObject(DEPLOYMENT, "redis-etl-broker", PROD);
+        assert.equal(field(broker.inputs, "spec.strategy.type"), "Recreate");
+        assert.deepEqual(containers(broker)[0].volumeMounts, [
+            { name: "redis-data", mountPath: "/var/lib/redis/data" },
+        ]);
+        assert.equal(
+            field(k8sObject(DEPLOYMENT, "redis-web-cache", PROD).inputs, "spec.template.spec.volumes"),
+            undefined,
+        );
+        assert.deepEqual(names(k8sObjects(PVC, PROD)), ["eos-storage", "redis-etl-broker"]);
+        for (const pvc of k8sObjects(PVC, PROD)) {
+            assert.equal(pvc.protect, true, pvc.name);
+            assert.equal(pvc.retainOnDelete, true, pvc.name);
+        }
+        assert.ok(byName("dials-redis-etl-broker-password", "random:index/randomPassword:RandomPassword"));
+    });
+
+    it("uses the cern-paas provider for every Kubernetes object and creates no namespace on the PaaS", () => {
+        const provider = byName("cluster-cern-paas", "pulumi:providers:kubernetes");
+        const objects = ofType(DEPLOYMENT).concat(
+            ofType(SERVICE),
+            ofType(CONFIGMAP),
+            ofType(SECRET),
+            ofType(PVC),
+            ofType(ROUTE),
+            ofType(IMAGESTREAM),
+        );
+        // 20 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams.
+        assert.equal(objects.length, 40);
+        for (const o of objects)
+            assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
+        assert.equal(ofType("kubernetes:core/v1:Namespace").length, 0);
+    });
+
+    it("produces objects the Kubernetes API accepts", () => {
+        const objects = kubernetesObjects();
+        assert.equal(objects.length, 40);
+        assert.deepEqual(
+            objects.flatMap((o) => validateObject(o)),
+            [],
+        );
+        assert.deepEqual(duplicateObjects(objects), []);
+    });
+});
+
+describe("dials on the stage stack and other configurations", () => {
+    it("runs a smaller staging copy in its own namespace on the staging hosts, unprotected", async () => {
+        await runDials("stage");
+        assert.equal(k8sObjects(DEPLOYMENT, PROD).length, 0);
+        const ns = "cms-dials-stage";
+        assert.equal(field(k8sObject(DEPLOYMENT, "backend", ns).inputs, "spec.replicas"), 2);
+        assert.equal(field(k8sObject(DEPLOYMENT, "frontend", ns).inputs, "spec.replicas"), 1);
+        assert.deepEqual(
+            k8sObjects(ROUTE, ns)
+                .map((r) => field(r.inputs, "spec.host"))
+                .sort(),
+            ["cmsdials-api-stage.web.cern.ch", "cmsdials-stage.web.cern.ch"],
+        );
+        assert.deepEqual(
+            names(workerDeployments(ns)),
+            PROD_WORKERS.filter((w) => w !== "private-bulk"),
+        );
+        for (const pvc of k8sObjects(PVC, ns)) assert.equal(pvc.protect, false, pvc.name);
+        assert.ok(
+            containers(k8sObject(DEPLOYMENT, "tracker-bulk", ns))[0].image.includes("/cms-dials-stage/etl:"),
+        );
+    });
+
+    it("adding a workspace is one config entry: two workers, its database and its e-group follow", async () => {
+        await runDials("prod", (d) => {
+            d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
+        });
+        assert.deepEqual(
+            names(workerDeployments()).filter((n) => !PROD_WORKERS.includes(n)),
+            ["muon-bulk", "muon-priority"],
+        );
+        const etl = field(k8sObject(CONFIGMAP, "dials-etl-configmap", PROD).inputs, "data") as Record<
+            string,
+            string
+        >;
+        assert.equal(etl.DATABASES, "csc,ecal,egamma,hcal,jetmet,tracker,muon");
+        const backend = field(k8sObject(CONFIGMAP, "dials-backend-configmap", PROD).inputs, "data") as Record<
+            string,
+            string
+        >;
+        assert.equal(
+            JSON.parse(backend.DJANGO_WORKSPACES).muon,
+            "cms-dqm-runregistry-offline-muon-certifiers",
+        );
+    });
+
+    it("uses Redis passwords from secret config instead of generating them", async () => {
+        await runDials("prod", undefined, {
+            ...DIALS_SECRETS,
+            "dials-redis-etl-broker-password": "broker p@ss",
+            "dials-redis-web-cache-password": "cache-pass",
+        });
+        assert.equal(ofType("random:index/randomPassword:RandomPassword").length, 0);
+        const etl = field(k8sObject(SECRET, "dials-etl-secrets", PROD).inputs, "stringData") as Record<
+            string,
+            string
+        >;
+        assert.equal(etl.CELERY_BROKER_URL, "redis://:broker%20p%40ss@redis-etl-broker:6379/0");
+        const backend = field(
+            k8sObject(SECRET, "dials-backend-secrets", PROD).inputs,
+            "stringData",
+        ) as Record<string, string>;
+        assert.equal(backend.DJANGO_REDIS_URL, "redis://:cache-pass@redis-web-cache:6379/0");
+    });
+
+    it("on a plain Kubernetes cluster uses the external images and Ingresses instead of streams and Routes", async () => {
+        const values = dialsValues("prod");
+        (values.clusters as Record<string, { platform: string }>)["cern-paas"].platform = "kubernetes";
+        await runWith({ values, secrets: DIALS_SECRETS });
+        assert.equal(ofType(IMAGESTREAM).length, 0);
+        assert.equal(ofType(ROUTE).length, 0);
+        const ingresses = ofType("kubernetes:networking.k8s.io/v1:Ingress");
+        assert.deepEqual(ingresses.map((i) => field(i.inputs, "spec.rules[0].host")).sort(), [
+            "cmsdials-api.web.cern.ch",
+            "cmsdials.web.cern.ch",
+        ]);
+
+        assert.equal(
+            containers(k8sObject(DEPLOYMENT, "csc-bulk", PROD))[0].image,
+            "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0",
+        );
+        assert.deepEqual(
+            kubernetesObjects().flatMap((o) => validateObject(o)),
+            [],
+        );
+    });
+});

@@ -1,0 +1,138 @@
+import { strict as assert } from "assert";
+import {
+    CANCEL_CONFIRM_INTERVAL_SECONDS,
+    CANCEL_CONFIRM_TRIES,
+    COMMON_INDEXER,
+    PRE_STOP_BUDGET_SECONDS,
+    SIZES,
+    etlWorkers,
+    nodeName,
+    preStopScript,
+    startupCheckCommand,
+    workerCommand,
+    workspaceObjectNames,
+} from "../../components/dials/workers";
+import { dialsSection, dialsValues } from "./fixtures";
+
+const PROD_WORKERS = [
+    "common-indexer",
+    "csc-bulk",
+    "csc-priority",
+    "ecal-bulk",
+    "ecal-priority",
+    "egamma-bulk",
+    "egamma-priority",
+    "hcal-bulk",
+    "hcal-priority",
+    "jetmet-bulk",
+    "jetmet-priority",
+    "tracker-bulk",
+    "tracker-priority",
+    "private-bulk",
+];
+
+describe("dials workers (pure)", () => {
+    it("turns the prod workspace list into exactly the source's worker set", () => {
+        const config = dialsSection(dialsValues("prod"));
+        assert.deepEqual(
+            etlWorkers(config as never).map((w) => w.name),
+            PROD_WORKERS,
+        );
+    });
+
+    it("adds exactly <ws>-bulk and <ws>-priority for one more workspace, and nothing else", () => {
+        const before = etlWorkers({ workspaces: [{ name: "csc" }], etl: { extraQueues: [] } }).map(
+            (w) => w.name,
+        );
+        const after = etlWorkers({
+            workspaces: [{ name: "csc" }, { name: "muon" }],
+            etl: { extraQueues: [] },
+        }).map((w) => w.name);
+        assert.deepEqual(
+            after.filter((n) => !before.includes(n)),
+            ["muon-bulk", "muon-priority"],
+        );
+        assert.deepEqual(before, ["common-indexer", "csc-bulk", "csc-priority"]);
+    });
+
+    it("gives a workspace its own indexer only when asked, and extra queues a worker each", () => {
+        const workers = etlWorkers({
+            workspaces: [{ name: "csc", indexer: true }, { name: "hcal" }],
+            etl: { extraQueues: ["private-bulk"] },
+        });
+        assert.deepEqual(
+            workers.map((w) => [w.name, w.role, w.configKey]),
+            [
+                ["common-indexer", "indexer", undefined],
+                ["csc-bulk", "bulk", "dials.workspaces[0].name"],
+                ["csc-priority", "priority", "dials.workspaces[0].name"],
+                ["csc-indexer", "indexer", "dials.workspaces[0].indexer"],
+                ["hcal-bulk", "bulk", "dials.workspaces[1].name"],
+                ["hcal-priority", "priority", "dials.workspaces[1].name"],
+                ["private-bulk", "extra", "dials.etl.extraQueues[0]"],
+            ],
+        );
+        assert.deepEqual(workspaceObjectNames({ name: "csc", indexer: true }), [
+            "csc-bulk",
+            "csc-priority",
+            "csc-indexer",
+        ]);
+    });
+
+    it("sizes workers as the source does: 1024Mi→5120Mi for workspace queues, 256Mi→2048Mi for indexers", () => {
+        const workers = etlWorkers({
+            workspaces: [{ name: "csc", indexer: true }],
+            etl: { extraQueues: ["private-bulk"] },
+        });
+        const memory = Object.fromEntries(
+            workers.map((w) => [w.name, [w.sizing.requests.memory, w.sizing.limits.memory]]),
+        );
+        assert.deepEqual(memory, {
+            [COMMON_INDEXER]: ["256Mi", "2048Mi"],
+            "csc-bulk": ["1024Mi", "5120Mi"],
+            "csc-priority": ["1024Mi", "5120Mi"],
+            "csc-indexer": ["256Mi", "2048Mi"],
+            "private-bulk": ["1024Mi", "5120Mi"],
+        });
+        assert.deepEqual(SIZES.scheduler, {
+            requests: { cpu: undefined, memory: "256Mi" },
+            limits: { cpu: undefined, memory: "1024Mi" },
+        });
+    });
+
+    it("starts a worker with the source's command line, exec'd directly and with the task limit enforced", () => {
+        assert.deepEqual(workerCommand({ name: "tracker-bulk" }, 7200), [
+            "celery",
+            "--app=python",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--autoscale=1,0",
+            "--max-tasks-per-child=1",
+            "--time-limit=7200",
+            "--hostname=tracker-bulk@%h",
+            "--queues=tracker-bulk",
+        ]);
+    });
+
+    it("derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect", () => {
+        const lines = preStopScript({ name: "tracker-bulk" }).split("\n");
+        assert.equal(nodeName({ name: "tracker-bulk" }), "tracker-bulk@$HOSTNAME");
+        assert.deepEqual(lines, [
+            'celery --app=python control cancel_consumer tracker-bulk --destination="tracker-bulk@$HOSTNAME" --timeout=10',
+            "for i in 1 2 3 4 5 6; do",
+            `celery --app=python inspect active_queues --destination="tracker-bulk@$HOSTNAME" --timeout=10 | grep -q "'name': 'tracker-bulk'" || break`,
+            "sleep 5",
+            "done",
+        ]);
+        // Worst case of the hook: cancel plus six checks (10 s reply timeout each) and five sleeps, within its budget.
+        assert.ok(
+            10 + CANCEL_CONFIRM_TRIES * (10 + CANCEL_CONFIRM_INTERVAL_SECONDS) <= PRE_STOP_BUDGET_SECONDS,
+        );
+        assert.deepEqual(startupCheckCommand({ name: "csc-priority" }), [
+            "/bin/sh",
+            "-c",
+            'celery --app=python inspect ping --destination="csc-priority@$HOSTNAME" --timeout=10',
+        ]);
+    });
+});

@@ -1,0 +1,182 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "../../components/config/problems";
+import { packitSchema } from "../../components/packit/config";
+import { field, k8sObject, k8sObjects, recorder, runWith } from "../harness";
+import {
+    DEPLOYMENT,
+    ROUTE,
+    SECRET,
+    envOf,
+    packitValues,
+    PACKIT_SYSTEMS,
+    runPackit,
+    secretsFor,
+    Values,
+} from "./fixtures";
+
+/** Runs a changed stage config that must be rejected; returns the error. */
+async function rejected(change: (v: Values) => void, dropSecret?: string): Promise<ConfigError> {
+    const values = packitValues("stage");
+    change(values);
+    const secrets = secretsFor(packitValues("stage"));
+    if (dropSecret) delete secrets[dropSecret];
+    try {
+        await runWith({ values, secrets, systems: PACKIT_SYSTEMS });
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
+        return err;
+    }
+    assert.fail("the configuration was accepted");
+}
+
+function problem(err: ConfigError, key: string) {
+    const found = err.problems.filter((p) => p.key === key);
+    assert.ok(found.length > 0, `no problem for ${key}; got ${err.problems.map((p) => p.key).join(", ")}`);
+    return found;
+}
+
+describe("packit configuration", () => {
+    it("keeps redis-commander and flower off unless a stack turns them on", async () => {
+        const parsed = packitSchema.parse({ ...packitValues("stage").packit, components: undefined });
+        assert.equal(parsed.components.redisCommander, false);
+        assert.equal(parsed.components.flower, false);
+        assert.equal(parsed.components.service, true);
+        assert.equal(parsed.components.sandboxCleanup, true);
+
+        await runPackit("stage");
+        const names = k8sObjects(DEPLOYMENT).map((d) => field(d.inputs, "metadata.name"));
+        assert.ok(!names.includes("flower") && !names.includes("redis-commander"));
+        assert.equal(
+            k8sObjects(SECRET).filter((s) => field(s.inputs, "metadata.name") === "flower-secret").length,
+            0,
+        );
+    });
+
+    it("puts flower and redis-commander behind authentication when turned on", async () => {
+        await runPackit("stage", (v) => {
+            v.packit.components = { ...v.packit.components, flower: true, redisCommander: true };
+        });
+        const flower = envOf(k8sObject(DEPLOYMENT, "flower", "packit-stg"));
+        assert.deepEqual(flower.FLOWER_BASIC_AUTH.valueFrom, {
+            secretKeyRef: { name: "flower-secret", key: "flower-basic-auth" },
+        });
+        assert.equal(flower.CELERY_BROKER_URL.value, "redis://redis:6379/0");
+        const commander = envOf(k8sObject(DEPLOYMENT, "redis-commander", "packit-stg"));
+        assert.deepEqual(commander.HTTP_USER.valueFrom, {
+            secretKeyRef: { name: "redis-commander-secret", key: "user" },
+        });
+        assert.deepEqual(commander.HTTP_PASSWORD.valueFrom, {
+            secretKeyRef: { name: "redis-commander-secret", key: "password" },
+        });
+        const route = k8sObject(ROUTE, "flower", "packit-stg");
+        assert.equal(field(route.inputs, "spec.host"), "flower.stg.packit.dev");
+        assert.equal(field(route.inputs, "spec.tls.termination"), "edge");
+        assert.equal(
+            field(route.inputs, "spec.tls.certificate"),
+            "SECRET<packit-packit-secrets-fullchain-pem>",
+        );
+        assert.ok(
+            route.secretPaths.includes("spec.tls.certificate") && route.secretPaths.includes("spec.tls.key"),
+        );
+        assert.equal(
+            field(k8sObject(ROUTE, "redis-commander", "packit-stg").inputs, "spec.host"),
+            "redis-commander.stg.packit.dev",
+        );
+    });
+
+    it("rejects an unknown queue split with the allowed values and a fix", async () => {
+        const err = await rejected((v) => {
+            v.packit.workers.split = "medium-running";
+        });
+        const [p] = problem(err, "runbooks:packit.workers.split");
+        assert.match(p.message, /all-queues/);
+        assert.match(p.message, /short-long/);
+        assert.equal(p.fix, "pulumi config set --path packit.workers.split short-long");
+        assert.match(err.message, /pulumi config set --path packit\.workers\.split short-long/);
+    });
+
+    it("rejects a worker count below one", async () => {
+        const err = await rejected((v) => {
+            v.stream.workers.allQueues = 0;
+        });
+        const [p] = problem(err, "runbooks:stream.workers.allQueues");
+        assert.match(p.message, /at least 1/);
+        assert.equal(p.fix, "pulumi config set --path stream.workers.allQueues 1");
+    });
+
+    it("rejects counts that do not belong to the split", async () => {
+        const err = await rejected((v) => {
+            v.packit.workers.shortRunning = 2;
+        });
+        const [p] = problem(err, "runbooks:packit.workers.shortRunning");
+        assert.match(p.message, /only applies to split short-long/);
+        assert.equal(p.fix, "pulumi config rm --path packit.workers.shortRunning");
+    });
+
+    it("reports a missing certificate secret with the command that stores it", async () => {
+        const err = await rejected(() => {}, "packit-packit-secrets-fullchain-pem");
+        const [p] = problem(err, "runbooks:packit-packit-secrets-fullchain-pem");
+        assert.match(p.message, /secret is missing/);
+        assert.equal(p.fix, "pulumi config set --secret packit-packit-secrets-fullchain-pem < fullchain.pem");
+    });
+
+    it("reports a public host no certificate covers, for every such host", async () => {
+        const err = await rejected((v) => {
+            v.packit.tls.certificateNames = ["*.packit.dev"];
+        });
+        const found = problem(err, "runbooks:packit.tls.certificateNames");
+        assert.deepEqual(
+            found.map((p) => /covers (\S+)/.exec(p.message)?.[1]),
+            ["dashboard.stg.packit.dev", "workers.stg.packit.dev"],
+        );
+        assert.equal(
+            found[0].fix,
+            "pulumi config set --path 'packit.tls.certificateNames[1]' '*.stg.packit.dev'",
+        );
+    });
+
+    it("collects every problem of both sections in one error", async () => {
+        const err = await rejected((v) => {
+            v.packit.workers.split = "medium-running";
+            v.stream.tls.certificateNames = ["*.example.org"];
+        }, "stream-aws-access-key-id");
+        problem(err, "runbooks:packit.workers.split");
+        problem(err, "runbooks:stream.tls.certificateNames");
+        problem(err, "runbooks:stream-aws-access-key-id");
+        assert.match(err.message, /The stack configuration has 3 problems/);
+        assert.match(err.message, /Nothing was created/);
+    });
+
+    it("refuses scheduled image imports in production", async () => {
+        const values = packitValues("prod");
+        values.packit.images.updates = "scheduled";
+        try {
+            await runWith({ values, secrets: secretsFor(values), systems: PACKIT_SYSTEMS });
+            assert.fail("accepted");
+        } catch (err) {
+            assert.ok(err instanceof ConfigError);
+            const [p] = problem(err, "runbooks:packit.images.updates");
+            assert.equal(p.fix, "pulumi config set --path packit.images.updates maintenance-window");
+        }
+    });
+
+    it("requires the database and Redis of the components that use them, and an older previous Postgres", async () => {
+        const err = await rejected((v) => {
+            v.packit.components = { ...v.packit.components, redis: false };
+            v.packit.postgres.previous = { version: 16, image: "quay.io/sclorg/postgresql-16-c9s:c9s" };
+        });
+        const [redis] = problem(err, "runbooks:packit.components.redis");
+        assert.match(redis.message, /service needs it/);
+        assert.equal(redis.fix, "pulumi config set --path packit.components.redis true");
+        problem(err, "runbooks:packit.postgres.previous.version");
+    });
+
+    it("rejects unknown settings such as a mistyped component", async () => {
+        const err = await rejected((v) => {
+            v.packit.components = { ...v.packit.components, flowers: true };
+        });
+        const [p] = problem(err, "runbooks:packit.components.flowers");
+        assert.match(p.message, /known settings are: .*flower/);
+    });
+});

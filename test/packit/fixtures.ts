@@ -1,0 +1,117 @@
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { runWith, stackValues } from "../harness";
+import { packit, stream } from "../../components/packit";
+import { PackitConfig, packitSchema } from "../../components/packit/config";
+import { packitSecretSpecs } from "../../components/packit/secrets";
+
+export type Stack = "stage" | "prod";
+export type Values = Record<string, unknown> & { packit: PackitSection; stream: PackitSection };
+/** A section as written in the stack file (before defaults). */
+export type PackitSection = Record<string, unknown> & {
+    components?: Record<string, boolean>;
+    workers: Record<string, unknown>;
+    postgres: Record<string, unknown>;
+    images: Record<string, unknown>;
+    tls: { certificateNames: string[] };
+    hosts?: Record<string, string>;
+};
+
+/** The packit systems only, so other systems' config and secrets cannot break these tests. */
+export const PACKIT_SYSTEMS = [packit, stream];
+
+/** The committed stack config of the two Packit sections (plus what the program itself needs). */
+export function packitValues(stack: Stack): Values {
+    const all = stackValues(stack);
+    return { tier: all.tier, clusters: all.clusters, packit: all.packit, stream: all.stream } as Values;
+}
+
+/** A recognisable value for every secret the configuration declares. */
+export function secretsFor(values: Values): Record<string, string> {
+    const secrets: Record<string, string> = { "kubeconfig-packit-auto": "apiVersion: v1\nkind: Config\n" };
+    for (const section of ["packit", "stream"] as const) {
+        if (!values[section]) continue;
+        const config: PackitConfig = packitSchema.parse(values[section]);
+        for (const spec of packitSecretSpecs(section, config)) {
+            secrets[spec.key] = `SECRET<${spec.key}>`;
+        }
+    }
+    return secrets;
+}
+
+/** Runs the whole program with the Packit sections of a stack, after an optional change of the values. */
+export async function runPackit(
+    stack: Stack,
+    change?: (values: Values) => void,
+): Promise<RecordedResource[]> {
+    const values = packitValues(stack);
+    change?.(values);
+    return runWith({ values, secrets: secretsFor(values), systems: PACKIT_SYSTEMS });
+}
+
+export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+export const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
+export const CRONJOB = "kubernetes:batch/v1:CronJob";
+export const JOB = "kubernetes:batch/v1:Job";
+export const SERVICE = "kubernetes:core/v1:Service";
+export const SECRET = "kubernetes:core/v1:Secret";
+export const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
+export const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+export const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+export const ROLEBINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+export const CLUSTERROLEBINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
+export const ROUTE = "kubernetes:route.openshift.io/v1:Route";
+export const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+export const IMAGESTREAM = "kubernetes:image.openshift.io/v1:ImageStream";
+
+export interface EnvVar {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
+}
+
+interface Probe {
+    httpGet?: { path: string; port: number };
+    exec?: { command: string[] };
+    tcpSocket?: { port: number };
+}
+
+/** The parts of a recorded container the tests read. */
+export interface Container {
+    name: string;
+    image: string;
+    command?: string[];
+    env?: EnvVar[];
+    ports?: { name: string; containerPort: number; protocol?: string }[];
+    resources: { requests?: Record<string, string>; limits: Record<string, string> };
+    securityContext: { allowPrivilegeEscalation?: boolean };
+    volumeMounts?: { name: string; mountPath: string }[];
+    readinessProbe?: Probe;
+    livenessProbe?: Probe;
+    startupProbe?: Probe;
+}
+
+export interface PodSpec {
+    containers: Container[];
+    volumes?: { name: string; secret?: { secretName: string; defaultMode?: number } }[];
+    serviceAccountName?: string;
+    terminationGracePeriodSeconds?: number;
+}
+
+/** The pod template of a Deployment/StatefulSet, or the job pod template of a CronJob. */
+export function podSpec(r: RecordedResource): PodSpec {
+    const spec = r.inputs.spec as {
+        jobTemplate?: { spec: { template: { spec: PodSpec } } };
+        template?: { spec: PodSpec };
+    };
+    return spec.jobTemplate ? spec.jobTemplate.spec.template.spec : spec.template!.spec;
+}
+
+export function containers(r: RecordedResource): Container[] {
+    return podSpec(r).containers;
+}
+
+/** Env of the first container (or the named one), by variable name. */
+export function envOf(r: RecordedResource, container?: string): Record<string, EnvVar> {
+    const c = container ? containers(r).find((x) => x.name === container) : containers(r)[0];
+    return Object.fromEntries((c?.env ?? []).map((e) => [e.name, e]));
+}

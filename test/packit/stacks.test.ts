@@ -1,0 +1,321 @@
+import { strict as assert } from "assert";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { byName, field, k8sObject, k8sObjects } from "../harness";
+import {
+    CRONJOB,
+    DEPLOYMENT,
+    IMAGESTREAM,
+    INGRESS,
+    PVC,
+    ROLE,
+    ROUTE,
+    STATEFULSET,
+    containers,
+    envOf,
+    podSpec,
+    runPackit,
+} from "./fixtures";
+
+const IMAGE_TRIGGER = "image.openshift.io/triggers";
+
+function routeHosts(namespace: string): Record<string, string> {
+    return Object.fromEntries(
+        k8sObjects(ROUTE, namespace).map((r) => [
+            field(r.inputs, "metadata.name") as string,
+            field(r.inputs, "spec.host") as string,
+        ]),
+    );
+}
+
+function imageStream(namespace: string, name: string): { tag: string; from: string; scheduled: boolean } {
+    const tag = field(k8sObject(IMAGESTREAM, name, namespace).inputs, "spec.tags[0]") as {
+        name: string;
+        from: { name: string };
+        importPolicy: { scheduled: boolean };
+    };
+    return { tag: tag.name, from: tag.from.name, scheduled: tag.importPolicy.scheduled };
+}
+
+function claimTemplates(r: RecordedResource): Record<string, string> {
+    const templates = field(r.inputs, "spec.volumeClaimTemplates") as {
+        metadata: { name: string };
+        spec: { resources: { requests: { storage: string } } };
+    }[];
+    return Object.fromEntries(templates.map((t) => [t.metadata.name, t.spec.resources.requests.storage]));
+}
+
+describe("packit and stream: stage stack (stg)", () => {
+    before(async () => {
+        await runPackit("stage");
+    });
+
+    it("follows :stg images by scheduled ImageStream import, with no import CronJob", () => {
+        assert.deepEqual(imageStream("packit-stg", "packit-service"), {
+            tag: "stg",
+            from: "quay.io/packit/packit-service:stg",
+            scheduled: true,
+        });
+        assert.deepEqual(imageStream("packit-stg", "packit-dashboard").from, "quay.io/packit/dashboard:stg");
+        assert.deepEqual(imageStream("stream-stg", "packit-worker"), {
+            tag: "stg",
+            from: "quay.io/packit/hardly:stg",
+            scheduled: true,
+        });
+        assert.equal(
+            k8sObjects(CRONJOB).filter((c) => field(c.inputs, "metadata.name") === "import-images").length,
+            0,
+        );
+    });
+
+    it("lets OpenShift own the images of Packit's Deployments through image triggers", () => {
+        const service = k8sObject(DEPLOYMENT, "packit-service", "packit-stg");
+        const annotations = field(service.inputs, "metadata.annotations") as Record<string, string>;
+        assert.deepEqual(JSON.parse(annotations[IMAGE_TRIGGER]), [
+            {
+                from: { kind: "ImageStreamTag", name: "packit-service:stg" },
+                fieldPath: 'spec.template.spec.containers[?(@.name=="packit-service")].image',
+            },
+        ]);
+        assert.deepEqual(service.ignoreChanges, ["spec.template.spec.containers[0].image"]);
+        const beat = k8sObject(DEPLOYMENT, "packit-service-beat", "packit-stg");
+        const beatTrigger = JSON.parse(
+            (field(beat.inputs, "metadata.annotations") as Record<string, string>)[IMAGE_TRIGGER],
+        );
+        assert.equal(beatTrigger[0].from.name, "packit-worker:stg", "beat runs the worker image");
+        // Third-party images are pinned in config, not followed.
+        assert.equal(
+            field(k8sObject(DEPLOYMENT, "redis", "packit-stg").inputs, "metadata.annotations"),
+            undefined,
+        );
+    });
+
+    it("runs one all-queues worker StatefulSet with the sandcastle volume and a 16Gi repository cache", () => {
+        assert.deepEqual(
+            k8sObjects(STATEFULSET, "packit-stg").map((s) => field(s.inputs, "metadata.name")),
+            ["packit-worker"],
+        );
+        const worker = k8sObject(STATEFULSET, "packit-worker", "packit-stg");
+        assert.equal(field(worker.inputs, "spec.replicas"), 1);
+        assert.equal(envOf(worker).QUEUES.value, "short-running,long-running");
+        assert.equal(envOf(worker).QUEUE_NAME_PREFIX.value, "packit-stg-");
+        assert.equal(envOf(worker).DISTGIT_URL.value, "https://src.stg.fedoraproject.org/");
+        assert.deepEqual(claimTemplates(worker), {
+            "packit-worker-vol": "3Gi",
+            "packit-worker-repository-cache": "16Gi",
+        });
+        assert.equal(podSpec(worker).terminationGracePeriodSeconds, 10);
+        assert.deepEqual(containers(worker)[0].command, ["/usr/bin/run_worker.sh"]);
+        assert.deepEqual(
+            (containers(worker)[0].volumeMounts as { mountPath: string }[]).map((m) => m.mountPath).sort(),
+            ["/home/packit/.config", "/packit-ssh", "/repository-cache", "/sandcastle", "/secrets"],
+        );
+    });
+
+    it("serves stg hosts, packit's and stream's apart, with TLS passed through", () => {
+        assert.deepEqual(routeHosts("packit-stg"), {
+            "packit-service": "stg.packit.dev",
+            "packit-dashboard": "dashboard.stg.packit.dev",
+            nginx: "workers.stg.packit.dev",
+        });
+        assert.deepEqual(routeHosts("stream-stg"), { "packit-service": "stg.stream.packit.dev" });
+        for (const route of k8sObjects(ROUTE)) {
+            assert.equal(field(route.inputs, "spec.tls.termination"), "passthrough");
+            assert.equal(field(route.inputs, "spec.tls.insecureEdgeTerminationPolicy"), "Redirect");
+        }
+    });
+
+    it("keeps packit and stream in their own namespaces with their own Pulumi names", () => {
+        const packitApi = k8sObject(DEPLOYMENT, "packit-service", "packit-stg");
+        const streamApi = k8sObject(DEPLOYMENT, "packit-service", "stream-stg");
+        assert.equal(packitApi.name, "packit-service-deployment");
+        assert.equal(streamApi.name, "stream-service-deployment");
+        assert.equal(envOf(streamApi).QUEUE_NAME_PREFIX.value, "stream-stg-");
+        assert.equal(envOf(k8sObject(STATEFULSET, "packit-worker", "stream-stg")).APP.value, "hardly.tasks");
+        assert.equal(
+            envOf(k8sObject(STATEFULSET, "packit-worker", "stream-stg")).DISTGIT_URL.value,
+            "https://gitlab.com/",
+        );
+        // stream's vars switch these off
+        for (const name of ["packit-dashboard", "tokman", "pushgateway", "packit-service-centosmsg"]) {
+            assert.equal(
+                k8sObjects(DEPLOYMENT, "stream-stg").filter((d) => field(d.inputs, "metadata.name") === name)
+                    .length,
+                0,
+            );
+        }
+    });
+
+    it("listens to the staging CentOS MQTT broker", () => {
+        const env = envOf(k8sObject(DEPLOYMENT, "packit-service-centosmsg", "packit-stg"));
+        assert.equal(env.MQTT_HOST.value, "mqtt.stg.centos.org");
+        assert.equal(env.MQTT_TOPICS.value, "git.stg.centos.org/#");
+    });
+
+    it("does not protect staging volumes", () => {
+        const pvc = k8sObject(PVC, "postgres-15", "packit-stg");
+        assert.equal(pvc.protect, false);
+        assert.equal(pvc.retainOnDelete, false);
+    });
+});
+
+describe("packit and stream: prod stack", () => {
+    before(async () => {
+        await runPackit("prod");
+    });
+
+    it("imports :prod images only in the Tuesday 02:00 window, with a least-privilege importer", () => {
+        assert.deepEqual(imageStream("packit-prod", "packit-worker"), {
+            tag: "prod",
+            from: "quay.io/packit/packit-worker:prod",
+            scheduled: false,
+        });
+        const job = k8sObject(CRONJOB, "import-images", "packit-prod");
+        assert.equal(field(job.inputs, "spec.schedule"), "0 2 * * 2");
+        assert.equal(field(job.inputs, "spec.concurrencyPolicy"), "Forbid");
+        assert.equal(podSpec(job).serviceAccountName, "importimager");
+        const env = envOf(job);
+        assert.deepEqual(env.IMAGE_STREAMS.value!.split(" ").sort(), [
+            "packit-dashboard",
+            "packit-service",
+            "packit-service-centosmsg",
+            "packit-service-fedmsg",
+            "packit-worker",
+            "tokman",
+        ]);
+        assert.equal(env.IMAGE_TAG.value, "prod");
+        assert.deepEqual(field(k8sObject(ROLE, "importimager", "packit-prod").inputs, "rules"), [
+            { apiGroups: ["image.openshift.io"], resources: ["imagestreams"], verbs: ["get", "list"] },
+            { apiGroups: ["image.openshift.io"], resources: ["imagestreamimports"], verbs: ["create"] },
+        ]);
+        assert.equal(
+            envOf(k8sObject(CRONJOB, "import-images", "stream-prod")).IMAGE_STREAMS.value,
+            "packit-service packit-worker",
+        );
+    });
+
+    it("splits workers into short-running and long-running, the cache only on long-running", () => {
+        const sets = k8sObjects(STATEFULSET, "packit-prod").map((s) => field(s.inputs, "metadata.name"));
+        assert.deepEqual(sets.sort(), ["packit-worker-long-running", "packit-worker-short-running"]);
+        const short = k8sObject(STATEFULSET, "packit-worker-short-running", "packit-prod");
+        const long = k8sObject(STATEFULSET, "packit-worker-long-running", "packit-prod");
+        assert.equal(envOf(short).QUEUES.value, "short-running");
+        assert.equal(envOf(long).QUEUES.value, "long-running");
+        assert.deepEqual(claimTemplates(short), { "packit-worker-vol": "3Gi" });
+        assert.deepEqual(claimTemplates(long), {
+            "packit-worker-vol": "3Gi",
+            "packit-worker-repository-cache": "10Gi",
+        });
+        assert.equal(field(containers(short)[0], "resources.limits.memory"), "256Mi");
+        assert.equal(field(containers(long)[0], "resources.limits.memory"), "896Mi");
+        assert.equal(field(short.inputs, "spec.replicas"), 1);
+        assert.equal(field(long.inputs, "spec.replicas"), 1);
+        // stream's one worker keeps the all-queues layout and has no cache
+        assert.deepEqual(claimTemplates(k8sObject(STATEFULSET, "packit-worker", "stream-prod")), {
+            "packit-worker-vol": "3Gi",
+        });
+        assert.ok(
+            k8sObject(PVC, "sandcastle-repository-cache-packit-worker-long-running-0", "packit-prod-sandbox"),
+        );
+    });
+
+    it("serves production hosts", () => {
+        assert.deepEqual(routeHosts("packit-prod"), {
+            "packit-service": "prod.packit.dev",
+            "packit-dashboard": "dashboard.packit.dev",
+            nginx: "workers.packit.dev",
+        });
+        assert.deepEqual(routeHosts("stream-prod"), { "packit-service": "prod.stream.packit.dev" });
+        const env = envOf(k8sObject(DEPLOYMENT, "packit-service-centosmsg", "packit-prod"));
+        assert.equal(env.MQTT_HOST.value, "mqtt.git.centos.org");
+        assert.equal(env.MQTT_TOPICS.value, "git.centos.org/#");
+        assert.equal(
+            envOf(k8sObject(DEPLOYMENT, "packit-service", "packit-prod")).DISTGIT_URL.value,
+            "https://src.fedoraproject.org/",
+        );
+    });
+
+    it("protects every volume and the database password in production", () => {
+        for (const [name, ns] of [
+            ["postgres-15", "packit-prod"],
+            ["redis-pvc", "packit-prod"],
+            ["access-tokens-pvc", "packit-prod"],
+            ["postgres-15", "stream-prod"],
+            ["sandcastle-repository-cache-packit-worker-long-running-0", "packit-prod-sandbox"],
+        ]) {
+            const pvc = k8sObject(PVC, name, ns);
+            assert.ok(pvc.protect && pvc.retainOnDelete, `${ns}/${name} is protected`);
+        }
+        const password = byName("packit-postgres-password", "random:index/randomPassword:RandomPassword");
+        assert.ok(password.protect);
+    });
+
+    it("gives every container its source's resources and probes", () => {
+        const api = containers(k8sObject(DEPLOYMENT, "packit-service", "packit-prod"))[0];
+        assert.deepEqual(api.resources, {
+            requests: { cpu: "50m", memory: "96Mi" },
+            limits: { cpu: "200m", memory: "128Mi" },
+        });
+        assert.deepEqual(api.ports, [{ name: "https", containerPort: 8443, protocol: "TCP" }]);
+        assert.equal(field(api, "startupProbe.tcpSocket.port"), 8443);
+        const tokman = containers(k8sObject(DEPLOYMENT, "tokman", "packit-prod"))[0];
+        assert.deepEqual(tokman.readinessProbe?.httpGet, { path: "/api/health", port: 8000 });
+        assert.deepEqual(tokman.livenessProbe?.httpGet, { path: "/api/health", port: 8000 });
+        const pg = containers(k8sObject(DEPLOYMENT, "postgres-15", "packit-prod"))[0];
+        assert.deepEqual(pg.livenessProbe?.exec?.command, ["/usr/libexec/check-container", "--live"]);
+        assert.equal(pg.resources.limits.memory, "386Mi");
+        assert.equal(
+            field(k8sObject(DEPLOYMENT, "postgres-15", "packit-prod").inputs, "spec.strategy.type"),
+            "Recreate",
+        );
+        assert.equal(
+            containers(k8sObject(DEPLOYMENT, "packit-service-beat", "packit-prod"))[0].resources.limits
+                .memory,
+            "150Mi",
+        );
+        for (const r of [...k8sObjects(DEPLOYMENT), ...k8sObjects(STATEFULSET), ...k8sObjects(CRONJOB)]) {
+            for (const c of containers(r)) {
+                assert.ok(c.resources?.limits?.memory, `${r.name}/${c.name} has a memory limit`);
+                assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+                assert.ok(!/:latest$/.test(c.image), `${r.name}/${c.name} pins its image`);
+            }
+        }
+    });
+
+    it("moves a pinned production image only by config: a rollback is the previous digest", async () => {
+        const digest = "sha256:" + "b".repeat(64);
+        await runPackit("prod", (v) => {
+            v.packit.images.pins = { "packit-worker": digest };
+        });
+        assert.equal(
+            imageStream("packit-prod", "packit-worker").from,
+            `quay.io/packit/packit-worker@${digest}`,
+        );
+        assert.equal(imageStream("packit-prod", "packit-service").from, "quay.io/packit/packit-service:prod");
+    });
+});
+
+describe("packit on plain Kubernetes", () => {
+    it("uses Ingresses and plain image references instead of Routes, ImageStreams and triggers", async () => {
+        await runPackit("prod", (v) => {
+            (v.clusters as Record<string, { platform: string }>)["packit-auto"].platform = "kubernetes";
+        });
+        assert.equal(k8sObjects(ROUTE).length, 0);
+        assert.equal(k8sObjects(IMAGESTREAM).length, 0);
+        assert.equal(
+            k8sObjects(CRONJOB).filter((c) => field(c.inputs, "metadata.name") === "import-images").length,
+            0,
+        );
+        const api = k8sObject(DEPLOYMENT, "packit-service", "packit-prod");
+        assert.equal(containers(api)[0].image, "quay.io/packit/packit-service:prod");
+        assert.equal(field(api.inputs, "metadata.annotations"), undefined);
+        assert.deepEqual(api.ignoreChanges, []);
+        const ingress = k8sObject(INGRESS, "packit-service", "packit-prod");
+        assert.equal(field(ingress.inputs, "spec.rules[0].host"), "prod.packit.dev");
+        assert.equal(
+            field(ingress.inputs, "metadata.annotations")![
+                "nginx.ingress.kubernetes.io/ssl-passthrough" as never
+            ],
+            "true",
+        );
+    });
+});

@@ -1,0 +1,114 @@
+import { strict as assert } from "assert";
+import { POSTGRES_COPY_SCRIPT } from "../../components/packit/scripts";
+import { byName, field, k8sObject, k8sObjects } from "../harness";
+import { DEPLOYMENT, JOB, PVC, SERVICE, STATEFULSET, containers, envOf, runPackit } from "./fixtures";
+
+const OLD_IMAGE = "quay.io/sclorg/postgresql-13-c9s:c9s";
+
+/** The prod stack in the middle of an upgrade from Postgres 13 to the configured 15. */
+function upgrading(v: Parameters<NonNullable<Parameters<typeof runPackit>[1]>>[0]): void {
+    v.packit.postgres.previous = { version: 13, image: OLD_IMAGE };
+}
+
+describe("packit Postgres major upgrade", () => {
+    describe("while postgres.previous is set", () => {
+        before(async () => {
+            await runPackit("prod", upgrading);
+        });
+
+        it("runs the new server beside the old one and points the postgres Service at the new one", () => {
+            const servers = k8sObjects(DEPLOYMENT, "packit-prod")
+                .map((d) => field(d.inputs, "metadata.name") as string)
+                .filter((n) => n.startsWith("postgres"));
+            assert.deepEqual(servers.sort(), ["postgres-13", "postgres-15"]);
+            assert.equal(containers(k8sObject(DEPLOYMENT, "postgres-13", "packit-prod"))[0].image, OLD_IMAGE);
+            const service = k8sObject(SERVICE, "postgres", "packit-prod");
+            assert.equal(
+                field(service.inputs, "spec.selector")!["app.kubernetes.io/name" as never],
+                "postgres-15",
+            );
+            assert.ok(
+                k8sObject(SERVICE, "postgres-13", "packit-prod"),
+                "the copy job reaches the old server by name",
+            );
+        });
+
+        it("keeps the old volume: never deleted, even when the upgrade is over", () => {
+            const old = k8sObject(PVC, "postgres-13", "packit-prod");
+            assert.equal(old.retainOnDelete, true);
+            const current = k8sObject(PVC, "postgres-15", "packit-prod");
+            assert.ok(current.protect && current.retainOnDelete);
+        });
+
+        it("copies the data with a dump/restore Job once the writers have stopped", () => {
+            const job = k8sObject(JOB, "postgres-upgrade-13-to-15", "packit-prod");
+            const env = envOf(job);
+            assert.equal(env.OLD_HOST.value, "postgres-13");
+            assert.equal(env.NEW_HOST.value, "postgres-15");
+            assert.deepEqual(env.PGPASSWORD.valueFrom, {
+                secretKeyRef: { name: "postgres-secret", key: "database-password" },
+            });
+            const copy = containers(job)[0];
+            assert.equal(
+                copy.image,
+                "quay.io/sclorg/postgresql-15-c9s:c9s",
+                "the new version's pg_dump reads the old server",
+            );
+            assert.deepEqual(copy.command, ["/bin/bash", "-c", POSTGRES_COPY_SCRIPT]);
+            assert.match(
+                POSTGRES_COPY_SCRIPT,
+                /pg_dump -h "\$OLD_HOST"[^\n]*\|\n\s*pg_restore -h "\$NEW_HOST"[^\n]*--single-transaction/,
+            );
+            assert.match(POSTGRES_COPY_SCRIPT, /refusing to restore/);
+            const api = k8sObject(DEPLOYMENT, "packit-service", "packit-prod");
+            // The engine answers a component's registration only after its dependencies, and the Job is its child.
+            const upgrade = byName("packit-postgres-upgrade", "runbooks:packit:PostgresUpgrade");
+            assert.ok(
+                job.parent === upgrade.urn && upgrade.dependencies.includes(api.urn),
+                "the copy waits for the API to stop",
+            );
+            assert.deepEqual(job.ignoreChanges, ["spec"]);
+        });
+
+        it("stops the database writers (API, workers, beat) but keeps the listeners queueing", () => {
+            assert.equal(
+                field(k8sObject(DEPLOYMENT, "packit-service", "packit-prod").inputs, "spec.replicas"),
+                0,
+            );
+            assert.equal(
+                field(k8sObject(DEPLOYMENT, "packit-service-beat", "packit-prod").inputs, "spec.replicas"),
+                0,
+            );
+            for (const worker of k8sObjects(STATEFULSET, "packit-prod")) {
+                assert.equal(field(worker.inputs, "spec.replicas"), 0, `${worker.name} is stopped`);
+            }
+            assert.equal(
+                field(k8sObject(DEPLOYMENT, "packit-service-fedmsg", "packit-prod").inputs, "spec.replicas"),
+                1,
+            );
+            // stream has its own database and is not upgraded
+            assert.equal(
+                field(k8sObject(DEPLOYMENT, "packit-service", "stream-prod").inputs, "spec.replicas"),
+                1,
+            );
+            assert.equal(k8sObjects(JOB, "stream-prod").length, 0);
+        });
+    });
+
+    it("keeps the new server's resource names when the upgrade ends, so nothing is replaced", async () => {
+        await runPackit("prod", upgrading);
+        const during = k8sObject(PVC, "postgres-15", "packit-prod").urn;
+        await runPackit("prod");
+        assert.equal(k8sObject(PVC, "postgres-15", "packit-prod").urn, during);
+        assert.equal(k8sObjects(JOB).length, 0);
+        assert.equal(
+            k8sObjects(PVC, "packit-prod").filter((p) => field(p.inputs, "metadata.name") === "postgres-13")
+                .length,
+            0,
+        );
+        assert.equal(
+            field(k8sObject(DEPLOYMENT, "packit-service", "packit-prod").inputs, "spec.replicas"),
+            1,
+        );
+    });
+});

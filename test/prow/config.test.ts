@@ -1,0 +1,144 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "../../components/config/problems";
+import { recorder, runWith } from "../harness";
+import { CLUSTER_KUBECONFIG, PROW_SECRET_VALUES, prowValues } from "./helpers";
+
+/** Runs the program expecting bad config: returns the ConfigError, after checking nothing was registered. */
+async function configError(
+    values: Record<string, unknown>,
+    secrets: Record<string, string> = PROW_SECRET_VALUES,
+): Promise<ConfigError> {
+    try {
+        await runWith({ values, secrets });
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        assert.equal(recorder.resources.length, 0, "resources were registered despite bad config");
+        return err;
+    }
+    assert.fail("the program accepted bad config");
+}
+
+function problem(err: ConfigError, key: string) {
+    const found = err.problems.filter((p) => p.key === key);
+    assert.equal(
+        found.length,
+        1,
+        `expected one problem for ${key}, got: ${err.problems.map((p) => `${p.key}: ${p.message}`).join(" | ")}`,
+    );
+    return found[0];
+}
+
+describe("prow config errors", () => {
+    it("rejects a prefix that is not a DNS label prefix, with a working fix", async () => {
+        const err = await configError(prowValues("stage", { prefix: "Staging_" }));
+        const p = problem(err, "runbooks:prow.prefix");
+        assert.match(p.message, /lower-case letters, digits and '-'/);
+        assert.equal(p.fix, "pulumi config set --path prow.prefix staging-");
+        assert.match(err.message, /pulumi config set --path prow\.prefix staging-/);
+    });
+
+    it("rejects a prefix that makes object names too long, naming them", async () => {
+        const prefix = `${"s".repeat(39)}-`;
+        const err = await configError(
+            prowValues("stage", { prefix, namespace: `${prefix}prow`, jobsNamespace: `${prefix}jobs` }),
+        );
+        const p = problem(err, "runbooks:prow.prefix");
+        assert.match(p.message, new RegExp(`"${prefix}branch-protector" is longer than 52 characters`));
+        assert.match(p.message, /is not a DNS label/);
+    });
+
+    it("rejects a negative replica count at its full key", async () => {
+        const err = await configError(prowValues("prod", { components: { deck: { replicas: -1 } } }));
+        const p = problem(err, "runbooks:prow.components.deck.replicas");
+        assert.match(p.message, /must not be negative/);
+        assert.equal(p.fix, "pulumi config set --path prow.components.deck.replicas 1");
+    });
+
+    it("rejects an unknown component in the per-component map, listing the known ones", async () => {
+        const err = await configError(prowValues("prod", { components: { dekc: { replicas: 2 } } }));
+        const p = problem(err, "runbooks:prow.components.dekc");
+        assert.match(p.message, /unknown setting "dekc".*deck, hook, plank/);
+        assert.equal(p.fix, "pulumi config rm --path prow.components.dekc");
+    });
+
+    it("rejects an unknown environment with the example of a real one", async () => {
+        const err = await configError(prowValues("stage", { environment: "ibmcloud-stage" }));
+        assert.equal(
+            problem(err, "runbooks:prow.environment").fix,
+            "pulumi config set --path prow.environment ibmcloud-staging",
+        );
+    });
+
+    it("rejects scaling a single-instance component", async () => {
+        const err = await configError(prowValues("prod", { components: { ghproxy: { replicas: 2 } } }));
+        assert.match(problem(err, "runbooks:prow.components.ghproxy.replicas").message, /single instance/);
+    });
+
+    it("rejects a request above its limit", async () => {
+        const err = await configError(
+            prowValues("prod", { components: { hook: { resources: { requests: { memory: "2Gi" } } } } }),
+        );
+        assert.match(
+            problem(err, "runbooks:prow.components.hook.resources").message,
+            /memory request 2Gi is above the limit 1Gi/,
+        );
+    });
+
+    it("rejects a prefixed environment whose namespace lacks the prefix", async () => {
+        const err = await configError(
+            prowValues("stage", { namespace: "kubevirt-prow", jobsNamespace: "kubevirt-prow-jobs" }),
+        );
+        const p = problem(err, "runbooks:prow.namespace");
+        assert.match(p.message, /lacks the prefix "staging-"/);
+        assert.equal(p.fix, "pulumi config set --path prow.namespace staging-kubevirt-prow");
+        problem(err, "runbooks:prow.jobsNamespace");
+    });
+
+    it("rejects the same namespace for Prow and its jobs, and a derived jobs namespace that is too long", async () => {
+        const same = await configError(prowValues("prod", { jobsNamespace: "kubevirt-prow" }));
+        assert.match(problem(same, "runbooks:prow.jobsNamespace").message, /job pods must be kept apart/);
+        const long = await configError(
+            prowValues("prod", { namespace: "p".repeat(60), jobsNamespace: undefined }),
+        );
+        assert.match(
+            problem(long, "runbooks:prow.namespace").message,
+            /jobs namespace "p{60}-jobs" is not a DNS label/,
+        );
+    });
+
+    it("rejects staging values in the production environment", async () => {
+        const err = await configError(prowValues("prod", { bucket: "staging-kubevirt-prow" }));
+        assert.match(
+            problem(err, "runbooks:prow.bucket").message,
+            /staging resource in the production environment/,
+        );
+    });
+
+    it("collects every problem at once", async () => {
+        const err = await configError(
+            prowValues("prod", {
+                prefix: "Bad",
+                components: { deck: { replicas: -2 }, nope: {} },
+                bucket: "staging-bucket",
+            }),
+        );
+        for (const key of [
+            "runbooks:prow.prefix",
+            "runbooks:prow.components.deck.replicas",
+            "runbooks:prow.components.nope",
+        ]) {
+            problem(err, key);
+        }
+    });
+
+    it("requires every secret in staging, each with its own fix", async () => {
+        const err = await configError(prowValues("stage"), CLUSTER_KUBECONFIG);
+        const keys = err.problems.map((p) => p.key).filter((k) => k.startsWith("runbooks:prow-"));
+        assert.equal(keys.length, 15);
+        assert.ok(!keys.includes("runbooks:prow-cat-api-key"));
+        assert.equal(
+            problem(err, "runbooks:prow-hmac-token").fix,
+            "pulumi config set --secret prow-hmac-token < hmac",
+        );
+    });
+});
