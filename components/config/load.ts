@@ -211,6 +211,18 @@ export function loadProgramConfig(
             key === "tier" || key === "clusters" || key === "openstack" || systems.some((s) => s.section === key);
         // Secrets of a section that failed to parse cannot be recognised; its own problems are reported instead.
         const ofBrokenSection = unparsed.some((section) => key.startsWith(`${section}-`));
+        // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now:
+        // keeping it set is harmless, and a misspelt one shows up as the real one missing.
+        if (systems.some((s) => key.startsWith(`${s.section}-`))) {
+            if (!source.isSecret(key)) {
+                problems.push({
+                    key: fullKey(key),
+                    message: "looks like a secret of this system but is stored in plain text in the stack file",
+                    fix: setCommand(key, "<value>", { secret: true }),
+                });
+            }
+            continue;
+        }
         // A kubeconfig of a defined cluster is legitimate even while no enabled system uses that cluster.
         const clusterKubeconfig = key.startsWith("kubeconfig-") && (clustersBroken || key.slice("kubeconfig-".length) in clusters);
         if (!isSection && !ofBrokenSection && !clusterKubeconfig) {

@@ -128,6 +128,14 @@ describe("config validation", () => {
         assert.equal(p.fix, "pulumi config rm --path thoth.ultrahok");
     });
 
+    it("keeps a switched-off part's secret without complaint, but not in plain text", () => {
+        const values = stackValues("prod");
+        assert.doesNotThrow(() => loadProgramConfig(memoryConfigSource(values, { ...secrets, "thoth-old-bot-token": "x" }), SYSTEMS));
+        const err = problemsOf(() => loadProgramConfig(memoryConfigSource({ ...values, "thoth-old-bot-token": "x" }, secrets), SYSTEMS));
+        assert.deepEqual(err.problems.map((p) => p.key), ["runbooks:thoth-old-bot-token"]);
+        assert.match(err.problems[0].fix, /^pulumi config set --secret thoth-old-bot-token/);
+    });
+
     it("fills missing secrets with placeholders only when asked (offline plan)", () => {
         const cfg = loadProgramConfig(memoryConfigSource(stackValues("prod"), {}), SYSTEMS, {
             placeholderSecret: (s) => `placeholder-${s.key}`,
