@@ -1,18 +1,165 @@
 import { z } from "zod";
-import { hostName, httpsUrl, imageRef, k8sName } from "../config/fields";
-import { ConfigProblem, fullKey, setCommand } from "../config/problems";
-import { duplicates } from "../shared/naming";
+import {
+    cronSchedule,
+    hostName,
+    httpsUrl,
+    imageRef,
+    k8sName,
+    positiveInt,
+    quantity,
+    replicas,
+} from "../config/fields";
+import { STATION_TIERS } from "./tiers";
 
-/** One tunnel: ultrahook.com/<subdomain> forwarded to a destination inside the cluster or outside. */
+/** Requests → limits of a container, overriding the source's sizing of a bot or a Dgraph member. */
+const sizeSchema = z
+    .object({
+        cpu: quantity("500m").optional(),
+        memory: quantity("256Mi"),
+    })
+    .strict();
+export const sizingSchema = z.object({ requests: sizeSchema, limits: sizeSchema }).strict();
+
+/** A ClusterRole name; OpenShift's built-in ones carry a `system:` prefix (e.g. system:image-puller). */
+const clusterRoleName = (example: string) =>
+    z
+        .string()
+        .regex(
+            /^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/,
+            "must be a ClusterRole name such as admin or system:image-puller",
+        )
+        .meta({ example });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bots
+
+/** Settings every bot has: it can be switched off, its image is pinned, its sizing can be overridden. */
+const botBase = (image: string) => ({
+    enabled: z.boolean().default(true).meta({ example: "true" }),
+    image: imageRef(image),
+    /** Overrides the requests/limits taken from the bot's source manifests. */
+    resources: sizingSchema.optional(),
+});
+
+/** A bot that runs on a schedule (a CronJob). */
+const cronBot = (image: string, schedule: string) => ({
+    ...botBase(image),
+    schedule: cronSchedule(schedule),
+    /** Keep the CronJob but do not start runs (stage: trigger by hand with `kubectl create job --from=cronjob/...`). */
+    suspend: z.boolean().default(false).meta({ example: "false" }),
+});
+
+/** A bot that receives webhooks (a Deployment with a Service and, by default, a Route/Ingress). */
+const webBot = (image: string) => ({
+    ...botBase(image),
+    /** Publish the bot with a Route (OpenShift) or Ingress; without it, it is reachable only in the cluster. */
+    route: z.boolean().default(true).meta({ example: "true" }),
+    /** Public host; `<bot>-<namespace>.<thoth.domain>` (OpenShift's default Route host) when unset. */
+    host: hostName("sesheta-webhooks-aicoe-prod-bots.apps.ocp4.prod.psi.redhat.com").optional(),
+});
+
+export const botsSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        namespace: k8sName("aicoe-prod-bots"),
+        /** Create the namespace (false when it exists and is owned by someone else). */
+        createNamespace: z.boolean().default(true).meta({ example: "true" }),
+        /** Kafka of the DataHub that webhook2kafka and normalizers write to (Secret cyborg-regidores). */
+        kafkaBootstrapServers: z
+            .string()
+            .regex(/^[A-Za-z0-9.-]+:[0-9]+(,[A-Za-z0-9.-]+:[0-9]+)*$/, "must be host:port[,host:port...]")
+            .meta({
+                example: "three-kafka-bootstrap-dh-prod-message-bus.cloud.datahub.upshift.redhat.com:443",
+            })
+            .optional(),
+        /** `sesheta-verbose` of ConfigMap sesheta-configmap. */
+        seshetaVerbose: z.boolean().default(true).meta({ example: "true" }),
+        /** Content of `config.json` in ConfigMap sesheta-bot: the organisation, repositories and labels Sesheta manages. */
+        seshetaConfig: z
+            .record(z.string(), z.unknown())
+            .default({})
+            .meta({ example: '{"organization":"thoth-station"}' }),
+        /** Key (file name) of the Google service-account JSON in Secret sesheta-pubsub-consumer. */
+        seshetaChatKeyFile: z
+            .string()
+            .regex(/^[A-Za-z0-9._-]+\.json$/, "must be a JSON file name")
+            .default("sesheta-chatbot.json")
+            .meta({ example: "sesheta-chatbot-968e13a86991.json" }),
+
+        kebechet: z
+            .object({
+                ...cronBot("quay.io/thoth-station/kebechet-job:v1.6.8", "*/20 * * * *"),
+                /** KEBECHET_CONFIGURATION_PATH: where Kebechet reads the list of repositories it manages. */
+                configuration: httpsUrl(
+                    "https://raw.githubusercontent.com/thoth-station/kebechet/master/configuration.yaml",
+                ),
+                verbose: z.boolean().default(true).meta({ example: "true" }),
+            })
+            .strict()
+            .optional(),
+        nepthys: z
+            .object({
+                ...cronBot("quay.io/thoth-station/nepthys-job:v0.2.6", "@daily"),
+                /** Git author of the documentation commits (`user-name` of Secret nepthys-secret). */
+                gitUserName: z.string().min(1).meta({ example: "sesheta" }),
+                gitUserEmail: z.email().meta({ example: "sesheta@redhat.com" }),
+            })
+            .strict()
+            .optional(),
+        "sesheta-webhooks": z.object(webBot("quay.io/aicoe/sesheta:v2.3.3")).strict().optional(),
+        "sesheta-label-checker": z
+            .object(cronBot("quay.io/aicoe/sesheta:v2.3.3", "@daily"))
+            .strict()
+            .optional(),
+        "sesheta-scrum": z
+            .object({
+                ...cronBot("quay.io/aicoe/sesheta:v2.3.3", "29 12 * * 1,3,5"),
+                /** Google Chat space of the stand-up (`scrum-space`). */
+                space: z.string().min(1).meta({ example: "spaces/AAAAmQJAdY0" }),
+                message: z.string().min(1).meta({ example: "the scrum is due in one minute..." }),
+                /** Video-call link posted with the reminder (`scrum-url`). */
+                url: httpsUrl("https://bluejeans.com/123456789"),
+                threadKey: z.string().min(1).meta({ example: "scrum_standup" }),
+                /** Display names mentioned in the reminder (`users-invited`). */
+                usersInvited: z.array(z.string().min(1)).default([]).meta({ example: '["Christoph Goern"]' }),
+            })
+            .strict()
+            .optional(),
+        "sesheta-approver": z
+            .object(cronBot("quay.io/aicoe/sesheta:v2.3.3", "*/10 * * * *"))
+            .strict()
+            .optional(),
+        "review-manager": z.object(webBot("quay.io/aicoe/review-manager:v0.1.0")).strict().optional(),
+        webhook2kafka: z.object(webBot("quay.io/aicoe/webhook2kafka:v0.1.0")).strict().optional(),
+        normalizers: z.object(botBase("quay.io/aicoe/normalizers:v0.1.0")).strict().optional(),
+    })
+    .strict();
+export type BotsConfig = z.infer<typeof botsSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ultrahooks
+
+/** One tunnel: ultrahook.com/<subdomain> forwarded to a bot of this stack or to a URL. */
 export const ultrahookInstanceSchema = z
     .object({
         subdomain: k8sName("cyborg-regidores"),
         /** Secret (in the ultrahook namespace) holding this tunnel's `api.key`; its value is config secret `thoth-<name>-api-key`. */
         apiKeySecret: k8sName("ultrahook-aicoe"),
-        /** Where requests go: a URL. */
-        destination: httpsUrl("https://managesf.thoth-station.ninja"),
+        /** Where requests go, when it is not a bot of this stack: a URL. Set exactly one of destination and bot. */
+        destination: httpsUrl("https://managesf.thoth-station.ninja").optional(),
+        /** A bot of this stack (e.g. sesheta-webhooks): the destination follows its Route/Ingress or Service. */
+        bot: k8sName("sesheta-webhooks").optional(),
+        /** Bot destinations only: path appended to the bot's address. */
+        path: z
+            .string()
+            .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be a URL path starting with /")
+            .meta({ example: "/github" })
+            .optional(),
+        /** Bot destinations only: its public Route/Ingress (default when it has one) or its in-cluster Service. */
+        via: z.enum(["route", "service"]).meta({ example: "service" }).optional(),
     })
     .strict();
+export type UltrahookInstanceConfig = z.infer<typeof ultrahookInstanceSchema>;
 
 export const ultrahooksSchema = z
     .object({
@@ -26,32 +173,147 @@ export const ultrahooksSchema = z
     .strict();
 export type UltrahooksConfig = z.infer<typeof ultrahooksSchema>;
 
+// ---------------------------------------------------------------------------------------------------------------
+// Station
+
+export const dgraphSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /** `ha`: zero and alpha StatefulSets of 3; `single`: one pod running both (the test layout). */
+        layout: z.enum(["ha", "single"]).meta({ example: "ha" }),
+        image: imageRef("docker.io/dgraph/dgraph:v1.0.15"),
+        /** Members of each HA StatefulSet; zero's `--replicas` (alpha replication) follows it. */
+        replicas: positiveInt(3).default(3),
+        storageSize: quantity("5Gi").default("5Gi"),
+        storageClassName: k8sName("ceph-dyn-thoth-paas-prod-psi").optional(),
+        /** alpha `--lru_mb`. */
+        lruMb: positiveInt(2048).default(2048),
+        /** alpha `--whitelist`: the address range allowed to call admin endpoints. */
+        adminWhitelist: z
+            .string()
+            .regex(
+                /^[0-9.]+:[0-9.]+(,[0-9.]+:[0-9.]+)*$/,
+                "must be an IP range such as 172.54.0.0:172.54.255.255",
+            )
+            .meta({ example: "172.54.0.0:172.54.255.255" })
+            .optional(),
+        /** Route hosts; `<route>-<namespace>.<thoth.domain>` when unset. */
+        hosts: z
+            .object({
+                zeroRest: hostName("zero-rest-thoth-dgraph-stage.apps.ocp4.prod.psi.redhat.com").optional(),
+                alphaRest: hostName("alpha-rest-thoth-dgraph-stage.apps.ocp4.prod.psi.redhat.com").optional(),
+                alphaGrpc: hostName("alpha-grpc-thoth-dgraph-stage.apps.ocp4.prod.psi.redhat.com").optional(),
+            })
+            .strict()
+            .default({}),
+        zeroResources: sizingSchema.optional(),
+        alphaResources: sizingSchema.optional(),
+    })
+    .strict();
+export type DgraphConfig = z.infer<typeof dgraphSchema>;
+
+export const stationTier = z.enum(STATION_TIERS).meta({ example: "frontend" });
+
+export const watcherRestartSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /** How often the targets are restarted: they stop receiving watch events after about 30 minutes. */
+        schedule: cronSchedule("*/30 * * * *").default("*/30 * * * *"),
+        /** An image with `kubectl`. */
+        image: imageRef("quay.io/openshift/origin-cli:4.15"),
+        targets: z
+            .array(
+                z
+                    .object({
+                        /** The station tier whose namespace holds the Deployment. */
+                        tier: stationTier,
+                        deployment: k8sName("workload-operator-thoth-backend-stage"),
+                    })
+                    .strict(),
+            )
+            .min(1, "needs at least one Deployment to restart"),
+    })
+    .strict();
+export type WatcherRestartConfig = z.infer<typeof watcherRestartSchema>;
+
+export const stationSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /** `stage`: one namespace per tier; `test`: every tier in `thoth-test-core`. */
+        environment: z.enum(["stage", "test"]).meta({ example: "stage" }),
+        createNamespaces: z.boolean().default(true).meta({ example: "true" }),
+        /** Service account the station deploy (and the test registry access) uses; lives in the infra namespace. */
+        opsServiceAccount: k8sName("thoth-ops").default("thoth-ops"),
+        /** ClusterRoles bound to it in every station namespace (`admin`: the deploy creates Roles for its operators). */
+        opsClusterRoles: z.array(clusterRoleName("admin")).min(1).default(["admin"]),
+        dgraph: dgraphSchema.optional(),
+        watcherRestart: watcherRestartSchema.optional(),
+    })
+    .strict();
+export type StationConfig = z.infer<typeof stationSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Zuul nodepool
+
+export const nodepoolLabelSchema = z
+    .object({
+        name: k8sName("thoth-pytest"),
+        /** Image in the pool namespace (an ImageStream tag), pinned. */
+        image: z
+            .string()
+            .regex(
+                /^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9_.-]*$/,
+                "must be <image>:<tag> with a pinned tag",
+            )
+            .refine((v) => !v.endsWith(":latest"), "must not use the 'latest' tag")
+            .meta({ example: "thoth-pytest:v0.10.2" }),
+        minReady: replicas(1),
+        cpu: positiveInt(1).default(1),
+        /** MiB. */
+        memory: positiveInt(1024).default(1024),
+    })
+    .strict();
+
+export const nodepoolSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /** Namespace the pods run in; it is also the openshiftpods pool name. */
+        namespace: k8sName("thoth-zuul"),
+        createNamespace: z.boolean().default(true).meta({ example: "true" }),
+        serviceAccount: k8sName("nodepool").default("nodepool"),
+        /** ClusterRole bound to the service account in the namespace: it creates, execs into and deletes pods. */
+        clusterRole: clusterRoleName("edit").default("edit"),
+        /** Nodepool provider name. */
+        provider: k8sName("psi"),
+        /** API server as `oc login` names it in the kubeconfig context: host:port. */
+        apiServer: z
+            .string()
+            .regex(/^[a-z0-9.-]+:[0-9]+$/, "must be host:port")
+            .meta({ example: "paas.psi.redhat.com:443" }),
+        /** Context name; derived from namespace, API server and service account (as `oc login` does) when unset. */
+        context: z
+            .string()
+            .min(1)
+            .meta({ example: "thoth-zuul/paas-psi-redhat-com:443/system:serviceaccount:thoth-zuul:nodepool" })
+            .optional(),
+        maxPods: positiveInt(20).optional(),
+        labels: z.array(nodepoolLabelSchema).min(1, "needs at least one label"),
+    })
+    .strict();
+export type NodepoolConfig = z.infer<typeof nodepoolSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+
 export const thothSchema = z
     .object({
         enabled: z.boolean().meta({ example: "true" }),
         cluster: k8sName("psi"),
-        /** Base domain of routes the station's public endpoints get. */
+        /** Base domain of default Route hosts (`<name>-<namespace>.<domain>`, as OpenShift names them). */
         domain: hostName("apps.ocp4.prod.psi.redhat.com").optional(),
+        bots: botsSchema.optional(),
         ultrahooks: ultrahooksSchema.optional(),
+        station: stationSchema.optional(),
+        nodepool: nodepoolSchema.optional(),
     })
     .strict();
 export type ThothConfig = z.infer<typeof thothSchema>;
-
-/** Secret config key of an ultrahook API-key Secret. */
-export function ultrahookApiKeySecret(secretName: string): string {
-    return `thoth-${secretName}-api-key`;
-}
-
-/** Checks that a schema cannot express: duplicate tunnels. */
-export function ultrahookProblems(config: UltrahooksConfig | undefined): ConfigProblem[] {
-    if (!config) return [];
-    return duplicates(config.instances.map((i) => i.subdomain)).map((sub) => {
-        const index = config.instances.map((i) => i.subdomain).lastIndexOf(sub);
-        const key = `thoth.ultrahooks.instances[${index}].subdomain`;
-        return {
-            key: fullKey(key),
-            message: `subdomain "${sub}" is configured twice; each ultrahook subdomain can be tunnelled once`,
-            fix: setCommand(key, `${sub}-2`, { path: true }),
-        };
-    });
-}

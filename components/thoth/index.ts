@@ -1,21 +1,32 @@
-import { defineSystem, SecretSpec } from "../config/system";
-import { ThothConfig, thothSchema, ultrahookApiKeySecret, ultrahookProblems } from "./config";
+import * as pulumi from "@pulumi/pulumi";
+import { NamespaceClaim, defineSystem } from "../config/system";
+import { ThothBots } from "./bots";
+import { defaultHost } from "./catalog";
+import { thothProblems } from "./checks";
+import { ThothConfig, thothSchema } from "./config";
+import { Dgraph } from "./dgraph";
+import { resolveDestination } from "./destinations";
+import { ZuulNodepool } from "./nodepool";
+import { SECRET_KEYS, thothSecrets, ultrahookApiKeySecret } from "./secrets";
+import { Station } from "./station";
+import { stationNamespaces } from "./tiers";
 import { Ultrahooks } from "./ultrahook";
+import { WatcherRestart } from "./watcherRestart";
 
-function secrets(config: ThothConfig): SecretSpec[] {
-    const specs: SecretSpec[] = [];
-    const hooks = config.ultrahooks;
-    if (hooks?.enabled) {
-        for (const secretName of [...new Set(hooks.instances.map((i) => i.apiKeySecret))].sort()) {
-            specs.push({
-                key: ultrahookApiKeySecret(secretName),
-                description: `ultrahook.com API key of the account behind Secret ${secretName} (key api.key)`,
-                today: `gopass aicoe/ultrahook/${secretName}; ultrahook-openshift template parameter ULTRAHOOK_API_KEY`,
-                example: "0123456789abcdef0123456789abcdef",
-            });
+function namespaces(config: ThothConfig): NamespaceClaim[] {
+    const claims: NamespaceClaim[] = [];
+    if (config.bots?.enabled) claims.push({ namespace: config.bots.namespace, key: "thoth.bots.namespace" });
+    if (config.ultrahooks?.enabled) {
+        claims.push({ namespace: config.ultrahooks.namespace, key: "thoth.ultrahooks.namespace" });
+    }
+    if (config.station?.enabled) {
+        for (const ns of stationNamespaces(config.station.environment)) {
+            claims.push({ namespace: ns, key: "thoth.station.environment" });
         }
     }
-    return specs;
+    if (config.nodepool?.enabled)
+        claims.push({ namespace: config.nodepool.namespace, key: "thoth.nodepool.namespace" });
+    return claims;
 }
 
 /** Thoth-station: bots, ultrahooks, station namespaces, Dgraph, watcher restarts and the Zuul nodepool hookup. */
@@ -24,31 +35,112 @@ export const thoth = defineSystem<ThothConfig>({
     title: "Thoth-station",
     target: "kubernetes",
     schema: thothSchema,
-    namespaces: (config) =>
-        config.ultrahooks?.enabled ? [{ namespace: config.ultrahooks.namespace, key: "thoth.ultrahooks.namespace" }] : [],
-    secrets,
-    check: (config) => ultrahookProblems(config.ultrahooks),
+    namespaces,
+    secrets: thothSecrets,
+    check: (config) => thothProblems(config),
     deploy: (config, ctx) => {
+        const cluster = ctx.cluster!;
         const outputs: Record<string, unknown> = {};
+
+        const bots = config.bots?.enabled
+            ? new ThothBots("thoth-bots", {
+                  cluster,
+                  bots: config.bots,
+                  domain: config.domain,
+                  secrets: ctx.secrets,
+              })
+            : undefined;
+        if (bots) {
+            outputs.bots = {
+                namespace: config.bots!.namespace,
+                deployed: bots.deployed,
+                endpoints: bots.endpointUrls,
+            };
+        }
+
         const hooks = config.ultrahooks;
         if (hooks?.enabled) {
-            const apiKeys: Record<string, ReturnType<typeof ctx.secrets.require>> = {};
+            const apiKeys: Record<string, pulumi.Output<string>> = {};
             for (const i of hooks.instances) {
                 apiKeys[i.apiKeySecret] = ctx.secrets.require(ultrahookApiKeySecret(i.apiKeySecret));
             }
             const ultrahooks = new Ultrahooks("thoth-ultrahooks", {
-                cluster: ctx.cluster!,
+                cluster,
                 namespace: hooks.namespace,
                 createNamespace: hooks.createNamespace,
                 image: hooks.image,
                 tunnels: hooks.instances.map((i) => ({
                     subdomain: i.subdomain,
                     apiKeySecret: i.apiKeySecret,
-                    destination: i.destination,
+                    destination: resolveDestination(i, bots?.endpoints ?? {}),
                 })),
                 apiKeys,
             });
             outputs.ultrahookDestinations = ultrahooks.destinations;
+        }
+
+        const station = config.station;
+        if (station?.enabled) {
+            const env = new Station("thoth-station", {
+                cluster,
+                environment: station.environment,
+                createNamespaces: station.createNamespaces,
+                opsServiceAccount: station.opsServiceAccount,
+                opsClusterRoles: station.opsClusterRoles,
+                protect: ctx.protectStateful,
+            });
+            const stationOut: Record<string, unknown> = {
+                environment: station.environment,
+                namespaces: env.namespaces,
+                opsServiceAccount: env.opsServiceAccount,
+                opsToken: env.opsToken,
+            };
+            const dgraphNs = env.namespaces.dgraph;
+            const dg = station.dgraph;
+            if (dg?.enabled) {
+                const host = (route: string, configured?: string) =>
+                    configured ?? defaultHost(route, dgraphNs, config.domain!);
+                const dgraph = new Dgraph(
+                    "thoth-dgraph",
+                    {
+                        cluster,
+                        namespace: dgraphNs,
+                        config: dg,
+                        hosts: {
+                            zeroRest: host("zero-rest", dg.hosts.zeroRest),
+                            alphaRest: host("alpha-rest", dg.hosts.alphaRest),
+                            alphaGrpc: host("alpha-grpc", dg.hosts.alphaGrpc),
+                        },
+                        tls: {
+                            caCrt: ctx.secrets.require(SECRET_KEYS.dgraphCaCrt),
+                            nodeCrt: ctx.secrets.require(SECRET_KEYS.dgraphNodeCrt),
+                            nodeKey: ctx.secrets.require(SECRET_KEYS.dgraphNodeKey),
+                            clientCrt: ctx.secrets.require(SECRET_KEYS.dgraphClientCrt),
+                            clientKey: ctx.secrets.require(SECRET_KEYS.dgraphClientKey),
+                        },
+                        protect: ctx.protectStateful,
+                    },
+                    { dependsOn: [env.namespaceResources[dgraphNs]] },
+                );
+                stationOut.dgraph = { layout: dg.layout, namespace: dgraphNs, ...dgraph.urls };
+            }
+            const restart = station.watcherRestart;
+            if (restart?.enabled) {
+                const watcher = new WatcherRestart("thoth-watcher-restart", {
+                    cluster,
+                    config: restart,
+                    namespaces: env.namespaces,
+                    dependsOn: Object.values(env.namespaceResources),
+                });
+                stationOut.watcherRestart = { schedule: restart.schedule, targets: watcher.groups };
+            }
+            outputs.station = stationOut;
+        }
+
+        const nodepool = config.nodepool;
+        if (nodepool?.enabled) {
+            const np = new ZuulNodepool("thoth-nodepool", { cluster, config: nodepool });
+            outputs.nodepool = { providerYaml: np.providerYaml, context: np.context, token: np.token };
         }
         return outputs;
     },

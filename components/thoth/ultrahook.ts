@@ -6,8 +6,7 @@ import { Namespace } from "../shared/namespace";
 import { fixedSize } from "../shared/resources";
 import { configSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
-
-export const THOTH_PART_OF = "thoth-station";
+import { THOTH_PART_OF } from "./identity";
 
 export interface UltrahookTunnel {
     /** ultrahook.com subdomain (`<subdomain>.<namespace>.ultrahook.com` on the ultrahook side). */

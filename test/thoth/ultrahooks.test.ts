@@ -1,16 +1,28 @@
 import { strict as assert } from "assert";
-import { byName, field, k8sObject, k8sObjects, runWith, stackValues } from "../harness";
+import { ConfigError } from "../../components/config/problems";
+import { byName, field, k8sObject, k8sObjects, recorder } from "../harness";
+import { KIND, envOf, isSecretAt, runThoth, Json } from "./fixtures";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const SECRETS = {
-    "kubeconfig-psi": "apiVersion: v1\nkind: Config\n",
-    "thoth-ultrahook-aicoe-api-key": "aicoe-key",
-    "thoth-ultrahook-thoth-api-key": "thoth-key",
-};
+const DEPLOYMENT = KIND.deployment;
+const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
+
+function destinationOf(subdomain: string, ns = "aicoe"): string | undefined {
+    return envOf(k8sObject(DEPLOYMENT, `ultrahook-${subdomain}`, ns)).ULTRAHOOK_DESTINATION.value;
+}
+
+async function configError(change: (t: Record<string, Json>) => void): Promise<ConfigError> {
+    try {
+        await runThoth("prod", change);
+    } catch (err) {
+        if (err instanceof ConfigError) return err;
+        throw err;
+    }
+    return assert.fail("expected a ConfigError");
+}
 
 describe("thoth ultrahooks", () => {
     it("creates one Recreate deployment per subdomain in the ultrahook namespace (prod)", async () => {
-        await runWith({ values: stackValues("prod"), secrets: SECRETS });
+        await runThoth("prod");
         const deployments = k8sObjects(DEPLOYMENT, "aicoe").map((d) => field(d.inputs, "metadata.name"));
         assert.deepEqual(deployments.sort(), [
             "ultrahook-cyborg-regidores",
@@ -20,34 +32,166 @@ describe("thoth ultrahooks", () => {
         ]);
         const d = k8sObject(DEPLOYMENT, "ultrahook-review-manager", "aicoe");
         assert.equal(field(d.inputs, "spec.strategy.type"), "Recreate");
-        const env = field(d.inputs, "spec.template.spec.containers[0].env") as { name: string; value?: string; valueFrom?: unknown }[];
-        assert.deepEqual(env.find((e) => e.name === "ULTRAHOOK_DESTINATION")?.value, "https://review-manager-aicoe-prod-bots.apps.ocp4.prod.psi.redhat.com/github");
-        assert.deepEqual(env.find((e) => e.name === "ULTRAHOOK_API_KEY")?.valueFrom, { secretKeyRef: { name: "ultrahook-aicoe", key: "api.key" } });
+        const env = envOf(d);
+        assert.equal(env.ULTRAHOOK_SUBDOMAIN.value, "review-manager");
+        assert.deepEqual(env.ULTRAHOOK_API_KEY.valueFrom, {
+            secretKeyRef: { name: "ultrahook-aicoe", key: "api.key" },
+        });
         assert.equal(field(d.inputs, "spec.template.spec.containers[0].resources.limits.memory"), "50Mi");
     });
 
     it("keeps API keys in Secrets marked secret, never in the deployment", async () => {
-        await runWith({ values: stackValues("prod"), secrets: SECRETS });
-        const secret = k8sObject("kubernetes:core/v1:Secret", "ultrahook-aicoe", "aicoe");
-        assert.deepEqual(secret.secretPaths, ["stringData"]);
-        assert.equal(field(secret.inputs, "stringData")!["api.key" as never], "aicoe-key");
+        await runThoth("prod");
+        const secret = k8sObject(KIND.secret, "ultrahook-aicoe", "aicoe");
+        assert.ok(isSecretAt(secret.secretPaths, "stringData.api.key"));
+        assert.equal((secret.inputs.stringData as Record<string, string>)["api.key"], "aicoe-key");
         for (const d of k8sObjects(DEPLOYMENT, "aicoe")) {
             assert.ok(!JSON.stringify(d.inputs).includes("aicoe-key"));
         }
     });
 
     it("uses the cluster's explicit provider for every Kubernetes object", async () => {
-        await runWith({ values: stackValues("prod"), secrets: SECRETS });
+        await runThoth("prod");
         const provider = byName("cluster-psi", "pulumi:providers:kubernetes");
-        for (const d of k8sObjects(DEPLOYMENT)) {
-            assert.ok(d.provider.startsWith(provider.urn), `${d.name} uses ${d.provider}`);
+        const objects = recorder.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+        assert.ok(objects.length > 40);
+        for (const o of objects) {
+            assert.ok(o.provider.startsWith(provider.urn), `${o.type} ${o.name} uses ${o.provider}`);
         }
     });
 
     it("does not create the prod namespace it does not own, but creates stage's", async () => {
-        await runWith({ values: stackValues("prod"), secrets: SECRETS });
-        assert.equal(k8sObjects("kubernetes:core/v1:Namespace").length, 0);
-        await runWith({ values: stackValues("stage"), secrets: SECRETS });
-        assert.ok(k8sObject("kubernetes:core/v1:Namespace", "aicoe-stage"));
+        await runThoth("prod");
+        assert.throws(() => k8sObject(KIND.namespace, "aicoe"));
+        await runThoth("stage");
+        assert.ok(k8sObject(KIND.namespace, "aicoe-stage"));
+    });
+
+    describe("destinations named by bot", () => {
+        it("follows each bot's Route (plus path) and keeps plain URLs as they are", async () => {
+            await runThoth("prod");
+            assert.equal(
+                destinationOf("cyborg-regidores"),
+                `https://webhook2kafka-aicoe-prod-bots.${DOMAIN}`,
+            );
+            assert.equal(destinationOf("webhooks"), `https://sesheta-webhooks-aicoe-prod-bots.${DOMAIN}`);
+            assert.equal(
+                destinationOf("review-manager"),
+                `https://review-manager-aicoe-prod-bots.${DOMAIN}/github`,
+            );
+            assert.equal(destinationOf("zuul-thoth-test-core"), "https://managesf.thoth-station.ninja");
+        });
+
+        it("moves the tunnel with the bot: a new host or namespace changes the Route and the destination together", async () => {
+            await runThoth("prod", (t) => {
+                t.bots.namespace = "aicoe-bots";
+                t.bots["sesheta-webhooks"].host = "sesheta.thoth-station.ninja";
+            });
+            assert.equal(
+                (k8sObject(KIND.route, "sesheta-webhooks", "aicoe-bots").inputs.spec as Json).host,
+                "sesheta.thoth-station.ninja",
+            );
+            assert.equal(destinationOf("webhooks"), "https://sesheta.thoth-station.ninja");
+            assert.equal(destinationOf("cyborg-regidores"), `https://webhook2kafka-aicoe-bots.${DOMAIN}`);
+        });
+
+        it("uses the bot's Service when asked to, or when the bot has no Route", async () => {
+            await runThoth("prod", (t) => {
+                t.ultrahooks.instances[0].via = "service";
+                t.bots["review-manager"].route = false;
+            });
+            assert.equal(destinationOf("cyborg-regidores"), "http://webhook2kafka.aicoe-prod-bots.svc:8080");
+            assert.equal(
+                destinationOf("review-manager"),
+                "http://review-manager.aicoe-prod-bots.svc:8080/github",
+            );
+            assert.throws(() => k8sObject(KIND.route, "review-manager", "aicoe-prod-bots"));
+        });
+    });
+
+    describe("bad configuration", () => {
+        it("rejects unknown, scheduled and disabled bots, ambiguous or missing destinations and duplicate subdomains", async () => {
+            const err = await configError((t) => {
+                t.bots.webhook2kafka.enabled = false;
+                t.ultrahooks.instances.push(
+                    { subdomain: "typo", apiKeySecret: "ultrahook-aicoe", bot: "sesheta-webhook" },
+                    { subdomain: "cron", apiKeySecret: "ultrahook-aicoe", bot: "kebechet" },
+                    {
+                        subdomain: "both",
+                        apiKeySecret: "ultrahook-aicoe",
+                        bot: "sesheta-webhooks",
+                        destination: "https://example.org",
+                    },
+                    { subdomain: "neither", apiKeySecret: "ultrahook-aicoe" },
+                    { subdomain: "webhooks", apiKeySecret: "ultrahook-thoth", bot: "sesheta-webhooks" },
+                    {
+                        subdomain: "pathy",
+                        apiKeySecret: "ultrahook-thoth",
+                        destination: "https://example.org",
+                        path: "/x",
+                    },
+                );
+            });
+            const byKey = new Map(err.problems.map((p) => [p.key, p]));
+            const at = (i: number, f: string) => byKey.get(`runbooks:thoth.ultrahooks.instances[${i}].${f}`);
+            assert.match(
+                at(0, "bot")!.message,
+                /points at bot "webhook2kafka", which this stack does not deploy \(thoth\.bots\.webhook2kafka\.enabled is false\)/,
+            );
+            assert.equal(at(0, "bot")!.fix, "pulumi config set --path thoth.bots.webhook2kafka.enabled true");
+            assert.match(at(4, "bot")!.message, /names bot "sesheta-webhook", which is not a Thoth bot/);
+            assert.match(
+                at(5, "bot")!.message,
+                /"kebechet", which runs on a schedule and receives no webhooks/,
+            );
+            assert.match(at(6, "destination")!.message, /either to a URL or to a bot/);
+            assert.match(at(7, "bot")!.message, /has no destination/);
+            assert.match(at(8, "subdomain")!.message, /"webhooks" is configured twice/);
+            assert.match(at(9, "path")!.message, /bot destinations only/);
+            assert.equal(err.problems.length, 7);
+            assert.ok(
+                err.message.includes(
+                    "fix: pulumi config set --path 'thoth.ultrahooks.instances[4].bot' sesheta-webhooks",
+                ),
+            );
+            assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
+        });
+
+        it("rejects a tunnel to a bot when the stack deploys no bots", async () => {
+            const err = await configError((t) => {
+                t.bots.enabled = false;
+            });
+            const keys = err.problems.map((p) => p.key).sort();
+            assert.deepEqual(
+                keys,
+                [0, 1, 2].map((i) => `runbooks:thoth.ultrahooks.instances[${i}].bot`),
+            );
+            assert.match(err.problems[0].message, /thoth\.bots\.enabled is false/);
+            assert.equal(err.problems[0].fix, "pulumi config set --path thoth.bots.enabled true");
+
+            const missing = await configError((t) => {
+                delete t.bots["review-manager"];
+            });
+            assert.deepEqual(
+                missing.problems.map((p) => p.key),
+                ["runbooks:thoth.ultrahooks.instances[2].bot"],
+            );
+            assert.match(missing.problems[0].message, /thoth\.bots\.review-manager is not configured/);
+            assert.equal(
+                missing.problems[0].fix,
+                "pulumi config set --path thoth.bots.review-manager.image quay.io/aicoe/review-manager:v0.1.0",
+            );
+        });
+
+        it("rejects via: route for a bot without a Route", async () => {
+            const err = await configError((t) => {
+                t.bots["sesheta-webhooks"].route = false;
+                t.ultrahooks.instances[1].via = "route";
+            });
+            assert.deepEqual(
+                err.problems.map((p) => p.key),
+                ["runbooks:thoth.ultrahooks.instances[1].via"],
+            );
+        });
     });
 });

@@ -1,0 +1,166 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SecretStore } from "../config/system";
+import { ClusterContext } from "../shared/cluster";
+import { ContainerSpec } from "../shared/container";
+import { standardLabels } from "../shared/labels";
+import { Sizing } from "../shared/resources";
+import { ScheduledJob } from "../shared/scheduledJob";
+import { Workload } from "../shared/workload";
+import { BotName, WEBHOOK_BOTS, WebhookBotName, defaultHost } from "./catalog";
+import { BotsConfig } from "./config";
+import { thothApp } from "./identity";
+
+/** What every bot builder needs: where to deploy, the bots' config and the secrets. */
+export interface BotContext {
+    /** Name of the bots component; children are named `${name}-<bot>` and friends. */
+    name: string;
+    parent: pulumi.Resource;
+    cluster: ClusterContext;
+    namespace: string;
+    bots: BotsConfig;
+    /** Base domain for default Route hosts. */
+    domain?: string;
+    secrets: SecretStore;
+    /** The namespace (and shared Secrets) the bots wait for. */
+    dependsOn: pulumi.Resource[];
+}
+
+/** The address of a webhook bot: its public URL (when it has a Route/Ingress) and its in-cluster URL. */
+export interface BotEndpoint {
+    url?: string;
+    serviceUrl: pulumi.Output<string>;
+}
+
+type CronEntry = { image: string; schedule: string; suspend: boolean; resources?: Sizing };
+type WebEntry = { image: string; route: boolean; host?: string; resources?: Sizing };
+
+/** Options of a bot's Kubernetes Secret or ConfigMap. */
+export function botOptions(ctx: BotContext, dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
+    return { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...dependsOn] };
+}
+
+/** A ConfigMap of plain (never secret) settings. */
+export function botConfigMap(
+    ctx: BotContext,
+    objectName: string,
+    component: string,
+    data: Record<string, string>,
+): k8s.core.v1.ConfigMap {
+    return new k8s.core.v1.ConfigMap(
+        `${ctx.name}-${objectName}`,
+        {
+            metadata: {
+                name: objectName,
+                namespace: ctx.namespace,
+                labels: standardLabels(thothApp(objectName, component)),
+            },
+            data,
+        },
+        { ...botOptions(ctx), provider: ctx.cluster.provider },
+    );
+}
+
+export interface CronBotSpec {
+    bot: BotName;
+    entry: CronEntry;
+    /** Requests/limits of the source manifests, unless the config overrides them. */
+    resources: Sizing;
+    container: Omit<ContainerSpec, "name" | "image" | "resources">;
+    volumes?: k8s.types.input.core.v1.Volume[];
+    successfulJobsHistoryLimit: number;
+    failedJobsHistoryLimit: number;
+    activeDeadlineSeconds?: number;
+    dependsOn?: pulumi.Resource[];
+}
+
+/** A scheduled bot: a CronJob that never overlaps itself (two runs would race on the same repositories). */
+export function cronBot(ctx: BotContext, spec: CronBotSpec): ScheduledJob {
+    return new ScheduledJob(
+        `${ctx.name}-${spec.bot}`,
+        {
+            cluster: ctx.cluster,
+            namespace: ctx.namespace,
+            app: thothApp(spec.bot, "bot", spec.entry.image),
+            schedule: spec.entry.schedule,
+            concurrencyPolicy: "Forbid",
+            suspend: spec.entry.suspend,
+            successfulJobsHistoryLimit: spec.successfulJobsHistoryLimit,
+            failedJobsHistoryLimit: spec.failedJobsHistoryLimit,
+            activeDeadlineSeconds: spec.activeDeadlineSeconds,
+            automountServiceAccountToken: false,
+            containers: [
+                {
+                    ...spec.container,
+                    name: spec.bot,
+                    image: spec.entry.image,
+                    resources: spec.entry.resources ?? spec.resources,
+                },
+            ],
+            volumes: spec.volumes,
+        },
+        { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...(spec.dependsOn ?? [])] },
+    );
+}
+
+export interface WebBotSpec {
+    bot: WebhookBotName;
+    entry: WebEntry;
+    resources: Sizing;
+    container: Omit<ContainerSpec, "name" | "image" | "resources" | "ports">;
+    volumes?: k8s.types.input.core.v1.Volume[];
+    podAnnotations?: Record<string, pulumi.Input<string>>;
+    dependsOn?: pulumi.Resource[];
+}
+
+/** A webhook-receiving bot: Deployment, Service on its port and, unless switched off, a Route/Ingress. */
+export function webBot(ctx: BotContext, spec: WebBotSpec): { workload: Workload; endpoint: BotEndpoint } {
+    const port = WEBHOOK_BOTS[spec.bot].port;
+    const host =
+        spec.entry.host ?? (ctx.domain ? defaultHost(spec.bot, ctx.namespace, ctx.domain) : undefined);
+    if (spec.entry.route && !host) {
+        // checks.ts reports this as a config problem before anything is registered.
+        throw new Error(`bot ${spec.bot} needs thoth.domain or a host for its Route`);
+    }
+    const workload = new Workload(
+        `${ctx.name}-${spec.bot}`,
+        {
+            cluster: ctx.cluster,
+            namespace: ctx.namespace,
+            app: thothApp(spec.bot, "bot", spec.entry.image),
+            automountServiceAccountToken: false,
+            containers: [
+                {
+                    ...spec.container,
+                    name: spec.bot,
+                    image: spec.entry.image,
+                    ports: [{ name: "http", containerPort: port }],
+                    resources: spec.entry.resources ?? spec.resources,
+                },
+            ],
+            volumes: spec.volumes,
+            podAnnotations: spec.podAnnotations,
+            service: { ports: [{ name: "http", port, targetPort: "http" }] },
+            expose: spec.entry.route
+                ? [{ host: host!, servicePort: "http", tls: { termination: "edge" } }]
+                : [],
+        },
+        { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...(spec.dependsOn ?? [])] },
+    );
+    return {
+        workload,
+        endpoint: {
+            url: workload.urls[0],
+            serviceUrl: pulumi.interpolate`http://${workload.serviceHost!}:${port}`,
+        },
+    };
+}
+
+/** A Secret volume exposing selected keys as files. */
+export function secretVolume(
+    volumeName: string,
+    secretName: string,
+    items: { key: string; path: string; mode?: number }[],
+): k8s.types.input.core.v1.Volume {
+    return { name: volumeName, secret: { secretName, items } };
+}

@@ -1,0 +1,264 @@
+import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { duplicates } from "../shared/naming";
+import { Sizing, sizingProblems } from "../shared/resources";
+import { BOT_NAMES, WEBHOOK_BOTS, botDisabledReason, enabledBots, isBotName, isWebhookBot } from "./catalog";
+import { ThothConfig, UltrahooksConfig } from "./config";
+import { stationNamespaces, tierNamespaces } from "./tiers";
+
+/** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
+function problem(path: string, message: string, example: string): ConfigProblem {
+    return { key: fullKey(path), message, fix: setCommand(path, example, { path: true }) };
+}
+
+const WEBHOOK_BOT_LIST = Object.keys(WEBHOOK_BOTS).join(", ");
+
+/** Duplicate tunnels and destinations that do not resolve to exactly one deployed webhook bot or URL. */
+export function ultrahookProblems(config: ThothConfig): ConfigProblem[] {
+    const hooks: UltrahooksConfig | undefined = config.ultrahooks;
+    if (!hooks?.enabled) return [];
+    const problems: ConfigProblem[] = duplicates(hooks.instances.map((i) => i.subdomain)).map((sub) => {
+        const index = hooks.instances.map((i) => i.subdomain).lastIndexOf(sub);
+        return problem(
+            `thoth.ultrahooks.instances[${index}].subdomain`,
+            `subdomain "${sub}" is configured twice; each ultrahook subdomain can be tunnelled once`,
+            `${sub}-2`,
+        );
+    });
+    hooks.instances.forEach((instance, i) => {
+        const at = `thoth.ultrahooks.instances[${i}]`;
+        if (instance.destination !== undefined && instance.bot !== undefined) {
+            problems.push({
+                key: fullKey(`${at}.destination`),
+                message: `is set together with bot "${instance.bot}": a tunnel goes either to a URL or to a bot`,
+                fix: removeCommand(`${at}.destination`, { path: true }),
+            });
+            return;
+        }
+        if (instance.destination === undefined && instance.bot === undefined) {
+            problems.push(
+                problem(
+                    `${at}.bot`,
+                    `tunnel "${instance.subdomain}" has no destination: name a bot (${WEBHOOK_BOT_LIST}) or set destination to a URL`,
+                    "sesheta-webhooks",
+                ),
+            );
+            return;
+        }
+        if (instance.destination !== undefined) {
+            for (const field of ["path", "via"] as const) {
+                if (instance[field] !== undefined) {
+                    problems.push({
+                        key: fullKey(`${at}.${field}`),
+                        message: `applies to bot destinations only; put the path into the destination URL instead`,
+                        fix: removeCommand(`${at}.${field}`, { path: true }),
+                    });
+                }
+            }
+            return;
+        }
+        const bot = instance.bot!;
+        if (!isBotName(bot)) {
+            problems.push(
+                problem(
+                    `${at}.bot`,
+                    `names bot "${bot}", which is not a Thoth bot (bots that receive webhooks: ${WEBHOOK_BOT_LIST})`,
+                    "sesheta-webhooks",
+                ),
+            );
+            return;
+        }
+        if (!isWebhookBot(bot)) {
+            problems.push(
+                problem(
+                    `${at}.bot`,
+                    `names bot "${bot}", which runs on a schedule and receives no webhooks (bots that do: ${WEBHOOK_BOT_LIST})`,
+                    "sesheta-webhooks",
+                ),
+            );
+            return;
+        }
+        const reason = botDisabledReason(config.bots, bot);
+        if (reason) {
+            // The fix deploys the bot; removing the tunnel instead is the operator's other option.
+            const fix = !config.bots?.enabled
+                ? setCommand("thoth.bots.enabled", "true", { path: true })
+                : !config.bots[bot]
+                  ? setCommand(`thoth.bots.${bot}.image`, WEBHOOK_BOTS[bot].exampleImage, { path: true })
+                  : setCommand(`thoth.bots.${bot}.enabled`, "true", { path: true });
+            problems.push({
+                key: fullKey(`${at}.bot`),
+                message: `tunnel "${instance.subdomain}" points at bot "${bot}", which this stack does not deploy (${reason}); its tunnel would lead nowhere`,
+                fix,
+            });
+            return;
+        }
+        if (instance.via === "route" && config.bots?.[bot]?.route === false) {
+            problems.push(
+                problem(
+                    `${at}.via`,
+                    `bot "${bot}" has no Route/Ingress (thoth.bots.${bot}.route is false)`,
+                    "service",
+                ),
+            );
+        }
+    });
+    return problems;
+}
+
+function sizing(path: string, value: Sizing | undefined): ConfigProblem[] {
+    if (!value) return [];
+    return sizingProblems(value).map((message) =>
+        problem(path, message, '{"requests":{"memory":"128Mi"},"limits":{"memory":"256Mi"}}'),
+    );
+}
+
+/** Settings bots need only in combination: a domain for derived Route hosts, Kafka for the DataHub writers. */
+export function botProblems(config: ThothConfig): ConfigProblem[] {
+    const bots = config.bots;
+    if (!bots?.enabled) return [];
+    const problems: ConfigProblem[] = [];
+    const enabled = enabledBots(bots);
+    const needDomain = enabled.filter((name) => {
+        if (!isWebhookBot(name)) return false;
+        const entry = bots[name]!;
+        return entry.route && !entry.host;
+    });
+    if (needDomain.length > 0 && !config.domain) {
+        problems.push(
+            problem(
+                "thoth.domain",
+                `is required: the Routes of ${needDomain.join(", ")} get their host from it (or set thoth.bots.<bot>.host)`,
+                "apps.ocp4.prod.psi.redhat.com",
+            ),
+        );
+    }
+    const kafkaUsers = enabled.filter((name) => name === "webhook2kafka" || name === "normalizers");
+    if (kafkaUsers.length > 0 && !bots.kafkaBootstrapServers) {
+        problems.push(
+            problem(
+                "thoth.bots.kafkaBootstrapServers",
+                `is required: ${kafkaUsers.join(" and ")} write to the DataHub's Kafka`,
+                "three-kafka-bootstrap-dh-prod-message-bus.cloud.datahub.upshift.redhat.com:443",
+            ),
+        );
+    }
+    for (const name of BOT_NAMES) {
+        problems.push(...sizing(`thoth.bots.${name}.resources`, bots[name]?.resources));
+    }
+    return problems;
+}
+
+/** Dgraph hosts need a domain; restart targets must be distinct. */
+export function stationProblems(config: ThothConfig): ConfigProblem[] {
+    const station = config.station;
+    if (!station?.enabled) return [];
+    const problems: ConfigProblem[] = [];
+    const dgraph = station.dgraph;
+    if (dgraph?.enabled) {
+        const hosts = dgraph.hosts;
+        if ((!hosts.zeroRest || !hosts.alphaRest || !hosts.alphaGrpc) && !config.domain) {
+            problems.push(
+                problem(
+                    "thoth.domain",
+                    "is required: Dgraph's Routes (zero-rest, alpha-rest, alpha-grpc) get their hosts from it (or set thoth.station.dgraph.hosts)",
+                    "apps.ocp4.prod.psi.redhat.com",
+                ),
+            );
+        }
+        problems.push(...sizing("thoth.station.dgraph.zeroResources", dgraph.zeroResources));
+        problems.push(...sizing("thoth.station.dgraph.alphaResources", dgraph.alphaResources));
+    }
+    const restart = station.watcherRestart;
+    if (restart?.enabled) {
+        const namespaces = tierNamespaces(station.environment);
+        const ids = restart.targets.map((t) => `${namespaces[t.tier]}/${t.deployment}`);
+        for (const id of duplicates(ids)) {
+            const index = ids.lastIndexOf(id);
+            problems.push({
+                key: fullKey(`thoth.station.watcherRestart.targets[${index}]`),
+                message: `restarts Deployment ${id} a second time (in the ${station.environment} environment this tier's namespace is ${id.split("/")[0]})`,
+                fix: removeCommand(`thoth.station.watcherRestart.targets[${index}]`, { path: true }),
+            });
+        }
+    }
+    return problems;
+}
+
+export function nodepoolProblems(config: ThothConfig): ConfigProblem[] {
+    const nodepool = config.nodepool;
+    if (!nodepool?.enabled) return [];
+    const names = nodepool.labels.map((l) => l.name);
+    return duplicates(names).map((name) =>
+        problem(
+            `thoth.nodepool.labels[${names.lastIndexOf(name)}].name`,
+            `label "${name}" is defined twice; nodepool needs unique label names`,
+            `${name}-2`,
+        ),
+    );
+}
+
+/** Where each part creates namespaces: the key that names them and the switch that creates them. */
+export function createdNamespaces(
+    config: ThothConfig,
+): { namespace: string; key: string; createKey: string }[] {
+    const out: { namespace: string; key: string; createKey: string }[] = [];
+    if (config.bots?.enabled && config.bots.createNamespace) {
+        out.push({
+            namespace: config.bots.namespace,
+            key: "thoth.bots.namespace",
+            createKey: "thoth.bots.createNamespace",
+        });
+    }
+    if (config.ultrahooks?.enabled && config.ultrahooks.createNamespace) {
+        out.push({
+            namespace: config.ultrahooks.namespace,
+            key: "thoth.ultrahooks.namespace",
+            createKey: "thoth.ultrahooks.createNamespace",
+        });
+    }
+    if (config.station?.enabled && config.station.createNamespaces) {
+        for (const ns of stationNamespaces(config.station.environment)) {
+            out.push({
+                namespace: ns,
+                key: "thoth.station.environment",
+                createKey: "thoth.station.createNamespaces",
+            });
+        }
+    }
+    if (config.nodepool?.enabled && config.nodepool.createNamespace) {
+        out.push({
+            namespace: config.nodepool.namespace,
+            key: "thoth.nodepool.namespace",
+            createKey: "thoth.nodepool.createNamespace",
+        });
+    }
+    return out;
+}
+
+/** Two parts creating the same namespace would fight over it (and the second create fails). */
+export function namespaceProblems(config: ThothConfig): ConfigProblem[] {
+    const created = createdNamespaces(config);
+    const problems: ConfigProblem[] = [];
+    created.forEach((entry, i) => {
+        const first = created.findIndex((c) => c.namespace === entry.namespace);
+        if (first < i && created[first].key !== entry.key) {
+            problems.push({
+                key: fullKey(entry.key),
+                message: `namespace "${entry.namespace}" is also created by ${created[first].key}; use another namespace, or let only one part create it`,
+                fix: setCommand(entry.createKey, "false", { path: true }),
+            });
+        }
+    });
+    return problems;
+}
+
+/** Every cross-field check of the thoth section. */
+export function thothProblems(config: ThothConfig): ConfigProblem[] {
+    return [
+        ...ultrahookProblems(config),
+        ...botProblems(config),
+        ...stationProblems(config),
+        ...nodepoolProblems(config),
+        ...namespaceProblems(config),
+    ];
+}

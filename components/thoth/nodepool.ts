@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../shared/cluster";
+import { Namespace } from "../shared/namespace";
+import { NodepoolConfig } from "./config";
+import { bindingName, thothApp } from "./identity";
+import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
+import { serviceAccountToken } from "./token";
+
+/** Arguments of {@link ZuulNodepool}. */
+export interface ZuulNodepoolArgs {
+    cluster: ClusterContext;
+    config: NodepoolConfig;
+}
+
+/**
+ * What Zuul's nodepool needs in the cluster its test pods run in: the namespace, a service account allowed to
+ * manage pods there (the openshiftpods driver needs no self-provisioner rights) and its token; plus the provider
+ * YAML for zuul-config, generated from the same config so the context always names this account.
+ */
+export class ZuulNodepool extends pulumi.ComponentResource {
+    /** The nodepool provider file. */
+    public readonly providerYaml: string;
+    /** Context name the nodepool kubeconfig must use. */
+    public readonly context: string;
+    /** The service account's token (secret), for the nodepool kubeconfig. */
+    public readonly token: pulumi.Output<string>;
+
+    constructor(name: string, args: ZuulNodepoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:ZuulNodepool", name, {}, opts);
+        const { config } = args;
+        const sa = config.serviceAccount;
+        const ns = new Namespace(
+            `${name}-ns`,
+            {
+                cluster: args.cluster,
+                name: config.namespace,
+                app: thothApp("nodepool", "ci"),
+                create: config.createNamespace,
+                serviceAccounts: [sa],
+                roleBindings: [
+                    {
+                        name: bindingName(sa, config.clusterRole),
+                        role: { kind: "ClusterRole", name: config.clusterRole },
+                        subjects: [{ kind: "ServiceAccount", name: sa }],
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        this.token = serviceAccountToken(
+            `${name}-${sa}-token`,
+            {
+                cluster: args.cluster,
+                namespace: config.namespace,
+                serviceAccount: sa,
+                app: thothApp(sa, "ci"),
+            },
+            { parent: this, dependsOn: [ns.serviceAccounts[sa]] },
+        ).token;
+        this.providerYaml = nodepoolYaml(config);
+        this.context = nodepoolContext(config);
+        this.registerOutputs({ providerYaml: this.providerYaml, context: this.context, token: this.token });
+    }
+}

@@ -1,0 +1,204 @@
+import { SecretSpec } from "../config/system";
+import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./catalog";
+import { ThothConfig } from "./config";
+
+/**
+ * Config keys of Thoth's secrets: `thoth-<Kubernetes Secret>-<key in it>`, so the key says where the value ends
+ * up. Nepthys has no SSH key of its own: it uses Kebechet's identity, as the runbook does.
+ */
+export const SECRET_KEYS = {
+    kebechetSshKey: "thoth-kebechet-ssh-privatekey",
+    kebechetGithubToken: "thoth-kebechet-github-oauth-token",
+    kebechetGitlabToken: "thoth-kebechet-gitlab-oauth-token",
+    kebechetPagureToken: "thoth-kebechet-pagure-oauth-token",
+    kebechetSentryDsn: "thoth-kebechet-sentry-dsn",
+    nepthysGithubToken: "thoth-nepthys-github-oauth-token",
+    seshetaSshKey: "thoth-sesheta-ssh-privatekey",
+    seshetaGithubToken: "thoth-sesheta-github-oauth-token",
+    seshetaWebhookSecret: "thoth-sesheta-github-webhook-secret",
+    seshetaChatSpace: "thoth-sesheta-google-chat-space",
+    seshetaChatEndpoint: "thoth-sesheta-google-chat-endpoint-url",
+    seshetaPubsubConsumer: "thoth-sesheta-pubsub-consumer",
+    regidoresRootCa: "thoth-cyborg-regidores-root-ca-cert",
+    regidoresDatahubCa: "thoth-cyborg-regidores-datahub-ca-cert",
+    dgraphCaCrt: "thoth-dgraph-tls-ca-crt",
+    dgraphNodeCrt: "thoth-dgraph-tls-node-crt",
+    dgraphNodeKey: "thoth-dgraph-tls-node-key",
+    dgraphClientCrt: "thoth-dgraph-tls-client-user-crt",
+    dgraphClientKey: "thoth-dgraph-tls-client-user-key",
+} as const;
+
+/** Secret config key of an ultrahook API-key Secret. */
+export function ultrahookApiKeySecret(secretName: string): string {
+    return `thoth-${secretName}-api-key`;
+}
+
+const KEB_VAULT = "thoth-station/kebechet playbooks: --extra-vars";
+const SES_VAULT = "AICoE/sesheta playbooks/group_vars/all/vault";
+const REG_VAULT = "goern/cyborg-regidores ansible/group_vars/all/datahub_vault";
+const DG_VAULT =
+    "thoth-station/dgraph-thoth-config ansible/group_vars/all/vault (made by `dgraph cert -n <hosts> -c user`)";
+
+function kebechetSecrets(nepthysOnly: boolean): SecretSpec[] {
+    const ssh: SecretSpec = {
+        key: SECRET_KEYS.kebechetSshKey,
+        description:
+            "SSH private key of the bot's GitHub account (kebechet-secret and nepthys-secret ssh-privatekey)",
+        today: `${KEB_VAULT} KEBECHET_SSH_PRIVATE_KEY (openshift/secret-template.yaml); nepthys copied it as NEPTHYS_SSH_PRIVATE_KEY`,
+        example: "id_rsa",
+        fromFile: true,
+    };
+    if (nepthysOnly) return [ssh];
+    return [
+        ssh,
+        {
+            key: SECRET_KEYS.kebechetGithubToken,
+            description:
+                "GitHub OAuth token Kebechet opens pull requests with (kebechet-secret github-oauth-token)",
+            today: `${KEB_VAULT} KEBECHET_TOKEN`,
+            example: "ghp_0123456789abcdef0123456789abcdef0123",
+        },
+        {
+            key: SECRET_KEYS.kebechetGitlabToken,
+            description:
+                "GitLab token for repositories Kebechet manages on GitLab (kebechet-secret gitlab-oauth-token); unset: the key and its env are left out",
+            today: `${KEB_VAULT} GITLAB_KEBECHET_TOKEN (argo kebechet secret)`,
+            example: "glpat-0123456789abcdef0123",
+            optional: true,
+        },
+        {
+            key: SECRET_KEYS.kebechetPagureToken,
+            description:
+                "Pagure token for repositories Kebechet manages on Pagure (kebechet-secret pagure-oauth-token); unset: the key and its env are left out",
+            today: `${KEB_VAULT} PAGURE_KEBECHET_TOKEN (argo kebechet secret)`,
+            example: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+            optional: true,
+        },
+        {
+            key: SECRET_KEYS.kebechetSentryDsn,
+            description:
+                "Sentry DSN Kebechet reports errors to (kebechet-secret sentry-dsn); unset: no error reporting",
+            today: `${KEB_VAULT} SENTRY_DSN`,
+            example: "https://0123456789abcdef@sentry.io/1234567",
+            optional: true,
+        },
+    ];
+}
+
+function seshetaSecrets(): SecretSpec[] {
+    return [
+        {
+            key: SECRET_KEYS.seshetaSshKey,
+            description: "SSH private key of the Sesheta GitHub account (sesheta-secret ssh-privatekey)",
+            today: `${SES_VAULT}: SESHETA_SSH_PRIVATE_KEY_PATH`,
+            example: "id_rsa",
+            fromFile: true,
+        },
+        {
+            key: SECRET_KEYS.seshetaGithubToken,
+            description: "GitHub OAuth token of the Sesheta account (sesheta-secret github-oauth-token)",
+            today: `${SES_VAULT}: SESHETA_GITHUB_OAUTH_TOKEN`,
+            example: "ghp_0123456789abcdef0123456789abcdef0123",
+        },
+        {
+            key: SECRET_KEYS.seshetaWebhookSecret,
+            description:
+                "GitHub webhook secret checked by sesheta-webhooks, webhook2kafka and review-manager (sesheta-secret github-webhook-secret)",
+            today: `${SES_VAULT}: SESHETA_GITHUB_WEBHOOK_SECRET`,
+            example: "0123456789abcdef0123456789abcdef",
+        },
+        {
+            key: SECRET_KEYS.seshetaChatSpace,
+            description: "Google Chat space Sesheta posts to (sesheta-secret google-chat-space)",
+            today: `${SES_VAULT}: SESHETA_GOOGLE_CHAT_SPACE`,
+            example: "spaces/AAAAmQJAdY0",
+        },
+        {
+            key: SECRET_KEYS.seshetaChatEndpoint,
+            description:
+                "Google Chat incoming-webhook URL with its key (sesheta-secret google-chat-endpoint-url)",
+            today: `${SES_VAULT}: SESHETA_GOOGLE_CHAT_ENDPOINT_URL`,
+            example: "https://chat.googleapis.com/v1/spaces/AAAA/messages?key=abc&token=def",
+        },
+    ];
+}
+
+function pubsubSecret(): SecretSpec {
+    return {
+        key: SECRET_KEYS.seshetaPubsubConsumer,
+        description: "Google service-account JSON of the Sesheta chat bot (Secret sesheta-pubsub-consumer)",
+        today: "AICoE/sesheta: ../sesheta-chatbot-968e13a86991.json next to the checkout (playbooks/provision.yaml)",
+        example: "sesheta-chatbot-968e13a86991.json",
+        fromFile: true,
+    };
+}
+
+function regidoresSecrets(): SecretSpec[] {
+    return [
+        {
+            key: SECRET_KEYS.regidoresRootCa,
+            description:
+                "CA certificate of the DataHub Kafka (cyborg-regidores root-ca-cert, mounted as conf/ca.pem)",
+            today: `${REG_VAULT}: root_ca_cert`,
+            example: "ca.pem",
+            fromFile: true,
+        },
+        {
+            key: SECRET_KEYS.regidoresDatahubCa,
+            description:
+                "DataHub Kafka cluster CA (cyborg-regidores datahub-ca-cert, mounted as secrets/data-hub-kafka-ca.crt)",
+            today: `${REG_VAULT}: datahub_ca_cert`,
+            example: "data-hub-kafka-ca.crt",
+            fromFile: true,
+        },
+    ];
+}
+
+function dgraphSecrets(): SecretSpec[] {
+    const file = (key: string, name: string, what: string): SecretSpec => ({
+        key,
+        description: `Dgraph TLS ${what} (Secret dgraph-tls ${name})`,
+        today: `${DG_VAULT}: ${name}`,
+        example: name,
+        fromFile: true,
+    });
+    return [
+        file(SECRET_KEYS.dgraphCaCrt, "ca.crt", "CA certificate"),
+        file(SECRET_KEYS.dgraphNodeCrt, "node.crt", "node certificate of the alpha hosts"),
+        file(SECRET_KEYS.dgraphNodeKey, "node.key", "node private key"),
+        file(SECRET_KEYS.dgraphClientCrt, "client.user.crt", "client certificate of user `user`"),
+        file(SECRET_KEYS.dgraphClientKey, "client.user.key", "client private key of user `user`"),
+    ];
+}
+
+/** The secrets a thoth configuration needs, following which parts and bots are enabled. */
+export function thothSecrets(config: ThothConfig): SecretSpec[] {
+    const specs: SecretSpec[] = [];
+    const bot = (name: BotName) => isBotEnabled(config.bots, name);
+    if (bot("kebechet") || bot("nepthys")) specs.push(...kebechetSecrets(!bot("kebechet")));
+    if (bot("nepthys")) {
+        specs.push({
+            key: SECRET_KEYS.nepthysGithubToken,
+            description:
+                "GitHub OAuth token Nepthys pushes documentation with (nepthys-secret github-oauth-token)",
+            today: "thoth-station/nepthys openshift/secret-template.yaml parameter GITHUB_TOKEN",
+            example: "ghp_0123456789abcdef0123456789abcdef0123",
+        });
+    }
+    if (SESHETA_SECRET_READERS.some(bot)) specs.push(...seshetaSecrets());
+    if (bot("sesheta-webhooks") || bot("sesheta-scrum")) specs.push(pubsubSecret());
+    if (bot("webhook2kafka") || bot("normalizers")) specs.push(...regidoresSecrets());
+    if (config.station?.enabled && config.station.dgraph?.enabled) specs.push(...dgraphSecrets());
+    const hooks = config.ultrahooks;
+    if (hooks?.enabled) {
+        for (const secretName of [...new Set(hooks.instances.map((i) => i.apiKeySecret))].sort()) {
+            specs.push({
+                key: ultrahookApiKeySecret(secretName),
+                description: `ultrahook.com API key of the account behind Secret ${secretName} (key api.key)`,
+                today: `gopass aicoe/ultrahook/${secretName}; ultrahook-openshift template parameter ULTRAHOOK_API_KEY`,
+                example: "0123456789abcdef0123456789abcdef",
+            });
+        }
+    }
+    return specs;
+}

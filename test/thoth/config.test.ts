@@ -1,0 +1,150 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "../../components/config/problems";
+import { thothSchema } from "../../components/thoth/config";
+import { thothSecrets } from "../../components/thoth/secrets";
+import { recorder } from "../harness";
+import { runThoth, thothStack, Json } from "./fixtures";
+
+async function problemsOf(
+    stack: "stage" | "prod",
+    change: (t: Record<string, Json>) => void,
+): Promise<ConfigError> {
+    try {
+        await runThoth(stack, change);
+    } catch (err) {
+        if (err instanceof ConfigError) {
+            assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
+            return err;
+        }
+        throw err;
+    }
+    return assert.fail("expected a ConfigError");
+}
+
+describe("thoth config checks", () => {
+    it("accepts both committed stacks", () => {
+        for (const stack of ["stage", "prod"] as const) {
+            assert.ok(thothSchema.safeParse(thothStack(stack).thoth).success, stack);
+        }
+    });
+
+    it("needs a domain for derived Route hosts of bots and Dgraph", async () => {
+        const err = await problemsOf("stage", (t) => {
+            delete t.domain;
+        });
+        const domain = err.problems.filter((p) => p.key === "runbooks:thoth.domain");
+        assert.equal(domain.length, 2);
+        assert.match(domain[0].message + domain[1].message, /sesheta-webhooks, review-manager/);
+        assert.match(domain[0].message + domain[1].message, /Dgraph's Routes/);
+        assert.equal(domain[0].fix, "pulumi config set --path thoth.domain apps.ocp4.prod.psi.redhat.com");
+    });
+
+    it("needs Kafka bootstrap servers when webhook2kafka or normalizers run", async () => {
+        const err = await problemsOf("prod", (t) => {
+            delete t.bots.kafkaBootstrapServers;
+        });
+        assert.deepEqual(
+            err.problems.map((p) => p.key),
+            ["runbooks:thoth.bots.kafkaBootstrapServers"],
+        );
+        assert.match(err.problems[0].message, /webhook2kafka and normalizers/);
+    });
+
+    it("refuses two parts creating the same namespace", async () => {
+        const err = await problemsOf("stage", (t) => {
+            t.ultrahooks.namespace = "aicoe-stage-bots";
+        });
+        assert.deepEqual(
+            err.problems.map((p) => p.key),
+            ["runbooks:thoth.ultrahooks.namespace"],
+        );
+        assert.equal(err.problems[0].fix, "pulumi config set --path thoth.ultrahooks.createNamespace false");
+    });
+
+    it("refuses a restart target listed twice (after the tier mapping)", async () => {
+        const err = await problemsOf("prod", (t) => {
+            // In the test layout frontend and backend share thoth-test-core.
+            t.station.watcherRestart.targets.push({
+                tier: "backend",
+                deployment: "workload-operator-thoth-test-core",
+            });
+        });
+        assert.deepEqual(
+            err.problems.map((p) => p.key),
+            ["runbooks:thoth.station.watcherRestart.targets[4]"],
+        );
+        assert.match(
+            err.problems[0].message,
+            /thoth-test-core\/workload-operator-thoth-test-core a second time/,
+        );
+    });
+
+    it("reports schema errors with the full key and a working fix: latest tags, typos, bad schedules, request above limit", async () => {
+        const err = await problemsOf("prod", (t) => {
+            t.bots.kebechet.image = "quay.io/thoth-station/kebechet-job:latest";
+            t.bots.nepthys.shedule = "@daily";
+            t.bots["sesheta-approver"].schedule = "every ten minutes";
+        });
+        const keys = err.problems.map((p) => p.key).sort();
+        assert.deepEqual(keys, [
+            "runbooks:thoth.bots.kebechet.image",
+            "runbooks:thoth.bots.nepthys.shedule",
+            "runbooks:thoth.bots.sesheta-approver.schedule",
+        ]);
+        assert.match(
+            err.message,
+            /fix: pulumi config set --path thoth\.bots\.kebechet\.image quay\.io\/thoth-station\/kebechet-job:v1\.6\.8/,
+        );
+        assert.match(err.message, /fix: pulumi config rm --path thoth\.bots\.nepthys\.shedule/);
+
+        const sizing = await problemsOf("prod", (t) => {
+            t.bots.nepthys.resources = { requests: { memory: "2Gi" }, limits: { memory: "1Gi" } };
+        });
+        assert.deepEqual(
+            sizing.problems.map((p) => p.key),
+            ["runbooks:thoth.bots.nepthys.resources"],
+        );
+        assert.match(sizing.problems[0].message, /memory request 2Gi is above the limit 1Gi/);
+    });
+
+    it("asks only for the secrets of what is enabled", () => {
+        const stage = thothSecrets(thothSchema.parse(thothStack("stage").thoth)).map((s) => s.key);
+        const prod = thothSecrets(thothSchema.parse(thothStack("prod").thoth)).map((s) => s.key);
+        assert.ok(!stage.includes("thoth-cyborg-regidores-root-ca-cert"), "stage runs no Kafka writers");
+        assert.ok(prod.includes("thoth-cyborg-regidores-root-ca-cert"));
+        for (const keys of [stage, prod]) {
+            assert.ok(keys.includes("thoth-dgraph-tls-node-key"));
+            assert.ok(keys.includes("thoth-kebechet-ssh-privatekey"));
+        }
+        const noStation = thothStack("prod").thoth as Record<string, Json>;
+        noStation.station.enabled = false;
+        assert.ok(!thothSecrets(thothSchema.parse(noStation)).some((s) => s.key.startsWith("thoth-dgraph")));
+        const specs = thothSecrets(thothSchema.parse(thothStack("prod").thoth));
+        for (const spec of specs) {
+            assert.match(spec.key, /^thoth-[a-z0-9-]+$/);
+            assert.ok(spec.today.length > 10 && spec.description.length > 10, spec.key);
+        }
+        assert.deepEqual(
+            specs
+                .filter((s) => s.optional)
+                .map((s) => s.key)
+                .sort(),
+            [
+                "thoth-kebechet-gitlab-oauth-token",
+                "thoth-kebechet-pagure-oauth-token",
+                "thoth-kebechet-sentry-dsn",
+            ],
+        );
+    });
+
+    it("reports a missing secret with the command that sets it", async () => {
+        try {
+            await runThoth("prod", undefined, { "kubeconfig-psi": "x" });
+            assert.fail("expected a ConfigError");
+        } catch (err) {
+            assert.ok(err instanceof ConfigError);
+            const p = err.problems.find((q) => q.key === "runbooks:thoth-kebechet-ssh-privatekey")!;
+            assert.equal(p.fix, "pulumi config set --secret thoth-kebechet-ssh-privatekey < id_rsa");
+        }
+    });
+});

@@ -1,0 +1,128 @@
+import { thothSchema } from "../../components/thoth/config";
+import { thothSecrets } from "../../components/thoth/secrets";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { ofType, runWith, stackValues } from "../harness";
+
+/** Every secret the thoth section can ask for, with recognisable values so leaks can be searched for. */
+/** Recorded inputs are untyped JSON; tests read them structurally. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export const SECRETS: Record<string, string> = {
+    "kubeconfig-psi": "apiVersion: v1\nkind: Config\n",
+    "thoth-ultrahook-aicoe-api-key": "aicoe-key",
+    "thoth-ultrahook-thoth-api-key": "thoth-key",
+    "thoth-kebechet-ssh-privatekey": "-----BEGIN KEBECHET KEY-----",
+    "thoth-kebechet-github-oauth-token": "keb-github-token",
+    "thoth-kebechet-gitlab-oauth-token": "keb-gitlab-token",
+    "thoth-kebechet-pagure-oauth-token": "keb-pagure-token",
+    "thoth-kebechet-sentry-dsn": "https://keb-sentry@sentry.io/1",
+    "thoth-nepthys-github-oauth-token": "nep-github-token",
+    "thoth-sesheta-ssh-privatekey": "-----BEGIN SESHETA KEY-----",
+    "thoth-sesheta-github-oauth-token": "ses-github-token",
+    "thoth-sesheta-github-webhook-secret": "ses-webhook-secret",
+    "thoth-sesheta-google-chat-space": "ses-chat-space",
+    "thoth-sesheta-google-chat-endpoint-url": "https://chat.example/ses-endpoint",
+    "thoth-sesheta-pubsub-consumer": '{"type":"service_account","private_key":"ses-pubsub-key"}',
+    "thoth-cyborg-regidores-root-ca-cert": "-----BEGIN ROOT CA-----",
+    "thoth-cyborg-regidores-datahub-ca-cert": "-----BEGIN DATAHUB CA-----",
+    "thoth-dgraph-tls-ca-crt": "-----BEGIN DGRAPH CA-----",
+    "thoth-dgraph-tls-node-crt": "-----BEGIN DGRAPH NODE CRT-----",
+    "thoth-dgraph-tls-node-key": "-----BEGIN DGRAPH NODE KEY-----",
+    "thoth-dgraph-tls-client-user-crt": "-----BEGIN DGRAPH CLIENT CRT-----",
+    "thoth-dgraph-tls-client-user-key": "-----BEGIN DGRAPH CLIENT KEY-----",
+};
+
+/** The thoth part of a committed stack (other systems' sections removed: their secrets are theirs). */
+export function thothStack(stack: "stage" | "prod"): Record<string, unknown> {
+    const all = stackValues(stack);
+    return { tier: all.tier, clusters: all.clusters, thoth: all.thoth };
+}
+
+/** The thoth section of values, for editing in place. */
+export function thothOf(values: Record<string, unknown>): Record<string, Json> {
+    return values.thoth as Record<string, Json>;
+}
+
+/** The entries of {@link SECRETS} a thoth section asks for (a secret nothing uses is a config error). */
+export function secretsFor(thoth: unknown): Record<string, string> {
+    const parsed = thothSchema.safeParse(thoth);
+    const keys = new Set(parsed.success ? thothSecrets(parsed.data).map((s) => s.key) : Object.keys(SECRETS));
+    return Object.fromEntries(
+        Object.entries(SECRETS).filter(([k]) => k.startsWith("kubeconfig") || keys.has(k)),
+    );
+}
+
+/** Runs the program with the thoth part of a stack, optionally changed first, and the secrets it needs. */
+export async function runThoth(
+    stack: "stage" | "prod",
+    change?: (thoth: Record<string, Json>) => void,
+    secrets?: Record<string, string>,
+): Promise<RecordedResource[]> {
+    const values = thothStack(stack);
+    change?.(thothOf(values));
+    return runWith({ values, secrets: secrets ?? secretsFor(values.thoth) });
+}
+
+export const KIND = {
+    deployment: "kubernetes:apps/v1:Deployment",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    secret: "kubernetes:core/v1:Secret",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    service: "kubernetes:core/v1:Service",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
+    namespace: "kubernetes:core/v1:Namespace",
+    role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    route: "kubernetes:route.openshift.io/v1:Route",
+} as const;
+
+export interface EnvVar {
+    name: string;
+    value?: string;
+    valueFrom?: {
+        secretKeyRef?: { name: string; key: string; optional?: boolean };
+        configMapKeyRef?: { name: string; key: string };
+    };
+}
+
+/** The env of the first (or named) container of a Deployment/StatefulSet/CronJob's recorded inputs. */
+export function containerOf(resource: RecordedResource, name?: string): Record<string, Json> {
+    const inputs = resource.inputs as Record<string, Json>;
+    const pod =
+        inputs.kind === "CronJob" ? inputs.spec.jobTemplate.spec.template.spec : inputs.spec.template.spec;
+    const containers = pod.containers as Record<string, Json>[];
+    return name ? containers.find((c) => c.name === name)! : containers[0];
+}
+
+export function podOf(resource: RecordedResource): Record<string, Json> {
+    const inputs = resource.inputs as Record<string, Json>;
+    return inputs.kind === "CronJob" ? inputs.spec.jobTemplate.spec.template.spec : inputs.spec.template.spec;
+}
+
+export function envOf(resource: RecordedResource, container?: string): Record<string, EnvVar> {
+    const env = (containerOf(resource, container).env ?? []) as EnvVar[];
+    return Object.fromEntries(env.map((e) => [e.name, e]));
+}
+
+/** Every secret value of {@link SECRETS} that appears in plain (unmasked) text anywhere but inside Secrets. */
+export function leakedSecrets(): string[] {
+    const values = Object.entries(SECRETS).filter(([k]) => !k.startsWith("kubeconfig"));
+    const leaks: string[] = [];
+    for (const type of Object.values(KIND)) {
+        if (type === KIND.secret) continue;
+        for (const r of ofType(type)) {
+            const text = JSON.stringify(r.inputs);
+            for (const [key, value] of values) {
+                if (text.includes(value)) leaks.push(`${key} in ${r.type} ${r.name}`);
+            }
+        }
+    }
+    return leaks;
+}
+
+/** True when the value at `path` was marked secret (itself or an enclosing object). */
+export function isSecretAt(secretPaths: readonly string[], path: string): boolean {
+    return secretPaths.some((p) => path === p || path.startsWith(`${p}.`));
+}

@@ -1,0 +1,119 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { ConfigError } from "../../components/config/problems";
+import { memoryConfigSource } from "../../components/config/source";
+import { runProgram } from "../../components/program";
+import { nodepoolSchema } from "../../components/thoth/config";
+import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepoolYaml";
+import { k8sObject, resetRecorder, settled } from "../harness";
+import { KIND, runThoth, secretsFor, thothStack, Json } from "./fixtures";
+
+const CONTEXT = "thoth-zuul/paas-psi-redhat-com:443/system:serviceaccount:thoth-zuul:nodepool";
+
+describe("thoth Zuul nodepool", () => {
+    describe("provider YAML (pure)", () => {
+        const config = nodepoolSchema.parse((thothStack("prod").thoth as Json).nodepool);
+
+        it("names the context as `oc login` does for the service account", () => {
+            assert.equal(nodepoolContext(config), CONTEXT);
+            assert.equal(
+                nodepoolContext({ ...config, apiServer: "api.new-cluster.example.org:6443" }),
+                "thoth-zuul/api-new-cluster-example-org:6443/system:serviceaccount:thoth-zuul:nodepool",
+            );
+            assert.equal(nodepoolContext({ ...config, context: "explicit" }), "explicit");
+        });
+
+        it("lists every label with min-ready and one openshiftpods provider whose pool is the namespace", () => {
+            const doc = parse(nodepoolYaml(config));
+            assert.deepEqual(doc.labels, [
+                { name: "thoth-coala", "min-ready": 1 },
+                { name: "thoth-pylint", "min-ready": 1 },
+                { name: "thoth-pytest", "min-ready": 1 },
+                { name: "thoth-pytest-py37", "min-ready": 1 },
+                { name: "thoth-mypy", "min-ready": 0 },
+                { name: "thoth-ops", "min-ready": 0 },
+                { name: "thoth-python36", "min-ready": 0 },
+            ]);
+            assert.equal(doc.providers.length, 1);
+            const provider = doc.providers[0];
+            assert.deepEqual(
+                [provider.name, provider.driver, provider.context],
+                ["psi", "openshiftpods", CONTEXT],
+            );
+            assert.equal(provider.pools.length, 1);
+            assert.equal(provider.pools[0].name, "thoth-zuul");
+            assert.equal(provider.pools[0]["max-pods"], undefined);
+            assert.deepEqual(provider.pools[0].labels[3], {
+                name: "thoth-pytest-py37",
+                image: "thoth-pytest-f31-py37:v0.10.2",
+                cpu: 1,
+                memory: 1024,
+            });
+            assert.deepEqual(provider.pools[0].labels.map((l: Json) => l.image)[5], "thoth-ops:v0.16.0");
+            assert.ok(nodepoolYaml(config).startsWith("---\n"));
+        });
+
+        it("carries max-pods when configured", () => {
+            assert.equal(
+                parse(nodepoolYaml({ ...config, maxPods: 12 })).providers[0].pools[0]["max-pods"],
+                12,
+            );
+        });
+    });
+
+    describe("in the cluster (prod)", () => {
+        before(async () => {
+            await runThoth("prod");
+        });
+
+        it("creates the nodepool service account with edit in its namespace, and its token", () => {
+            assert.ok(k8sObject(KIND.namespace, "thoth-zuul"));
+            assert.ok(k8sObject(KIND.serviceAccount, "nodepool", "thoth-zuul"));
+            const binding = k8sObject(KIND.roleBinding, "nodepool-edit", "thoth-zuul");
+            assert.deepEqual(binding.inputs.roleRef, {
+                apiGroup: "rbac.authorization.k8s.io",
+                kind: "ClusterRole",
+                name: "edit",
+            });
+            assert.deepEqual(binding.inputs.subjects, [
+                { kind: "ServiceAccount", name: "nodepool", namespace: "thoth-zuul" },
+            ]);
+            const token = k8sObject(KIND.secret, "nodepool-token", "thoth-zuul");
+            assert.equal(token.inputs.type, "kubernetes.io/service-account-token");
+        });
+    });
+
+    it("exports the provider YAML in plain text and the token as a secret", async () => {
+        const values = thothStack("prod");
+        resetRecorder();
+        const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<
+            string,
+            Json
+        >;
+        await settled();
+        const nodepool = outputs.thoth.nodepool;
+        assert.equal(
+            nodepool.providerYaml,
+            nodepoolYaml(nodepoolSchema.parse((values.thoth as Json).nodepool)),
+        );
+        assert.equal(nodepool.context, CONTEXT);
+        assert.equal(await pulumi.isSecret(nodepool.token), true);
+    });
+
+    it("rejects a label defined twice", async () => {
+        try {
+            await runThoth("prod", (t) => {
+                t.nodepool.labels.push({ name: "thoth-pylint", image: "thoth-pylint:v0.10.3", minReady: 0 });
+            });
+            assert.fail("expected a ConfigError");
+        } catch (err) {
+            assert.ok(err instanceof ConfigError, String(err));
+            assert.deepEqual(
+                err.problems.map((p) => p.key),
+                ["runbooks:thoth.nodepool.labels[7].name"],
+            );
+            assert.match(err.problems[0].message, /"thoth-pylint" is defined twice/);
+        }
+    });
+});

@@ -1,0 +1,40 @@
+import { execFileSync } from "child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+/**
+ * Runs a bash script with stand-in commands first on PATH; each stub appends its arguments (one line per call,
+ * NUL-separated) to a log and exits with the status the stub's body chooses. Returns the calls and exit code.
+ */
+export function runWithStubs(
+    script: string,
+    stubs: Record<string, string>,
+    env: Record<string, string> = {},
+): { calls: string[][]; status: number } {
+    const dir = mkdtempSync(path.join(tmpdir(), "thoth-stub-"));
+    const log = path.join(dir, "calls.log");
+    writeFileSync(log, "");
+    for (const [name, body] of Object.entries(stubs)) {
+        const file = path.join(dir, name);
+        writeFileSync(
+            file,
+            `#!/bin/bash\nprintf '%s\\0' "${name}" "$@" >> "${log}"\nprintf '\\n' >> "${log}"\n${body}\n`,
+        );
+        chmodSync(file, 0o755);
+    }
+    let status = 0;
+    try {
+        execFileSync("/bin/bash", ["-c", script], {
+            env: { PATH: `${dir}:/usr/bin:/bin`, ...env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+    } catch (err) {
+        status = (err as { status: number }).status;
+    }
+    const calls = readFileSync(log, "utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => line.split("\0").filter((a) => a !== ""));
+    return { calls, status };
+}

@@ -1,0 +1,176 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { memoryConfigSource } from "../../components/config/source";
+import { runProgram } from "../../components/program";
+import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/tiers";
+import { k8sObject, k8sObjects, ofType, resetRecorder, settled, unwrap } from "../harness";
+import { KIND, runThoth, secretsFor, thothStack, Json } from "./fixtures";
+
+const STAGE_NAMESPACES = [
+    "thoth-frontend-stage",
+    "thoth-middletier-stage",
+    "thoth-backend-stage",
+    "thoth-amun-api-stage",
+    "thoth-amun-inspection-stage",
+    "thoth-infra-stage",
+    "thoth-dgraph-stage",
+];
+
+/** The stage stack switched to the test layout, as the local e2e stack uses it. */
+function toTest(t: Record<string, Json>): void {
+    t.station.environment = "test";
+    t.station.dgraph.layout = "single";
+    t.station.watcherRestart.targets = [
+        { tier: "frontend", deployment: "workload-operator-thoth-test-core" },
+        { tier: "amun-inspection", deployment: "workload-operator-thoth-amun-inspection" },
+    ];
+}
+
+describe("thoth station environments", () => {
+    describe("tier → namespace mapping (pure)", () => {
+        it("gives stage one namespace per tier", () => {
+            assert.deepEqual(stationNamespaces("stage"), STAGE_NAMESPACES);
+            assert.equal(tierNamespaces("stage").dgraph, "thoth-dgraph-stage");
+        });
+
+        it("puts every tier of test into thoth-test-core", () => {
+            assert.deepEqual(stationNamespaces("test"), ["thoth-test-core"]);
+            for (const tier of STATION_TIERS) assert.equal(tierNamespaces("test")[tier], "thoth-test-core");
+        });
+    });
+
+    it("binds OpenShift's system: ClusterRoles under a valid RoleBinding name", async () => {
+        await runThoth("stage", (t) => {
+            t.station.opsClusterRoles = ["admin", "system:image-puller"];
+        });
+        const binding = k8sObject(KIND.roleBinding, "thoth-ops-system-image-puller", "thoth-backend-stage");
+        assert.equal((binding.inputs.roleRef as Json).name, "system:image-puller");
+    });
+
+    describe("stage", () => {
+        before(async () => {
+            await runThoth("stage");
+        });
+
+        it("creates the seven tier namespaces, labelled with environment and tier", () => {
+            for (const ns of STAGE_NAMESPACES) {
+                const labels = (k8sObject(KIND.namespace, ns).inputs.metadata as Json).labels;
+                assert.equal(labels["thoth-station.ninja/environment"], "stage");
+                assert.equal(
+                    labels["thoth-station.ninja/tier"],
+                    ns.replace(/^thoth-/, "").replace(/-stage$/, ""),
+                );
+            }
+        });
+
+        it("creates thoth-ops in the infra namespace and binds it to admin in every station namespace", () => {
+            const sas = ofType(KIND.serviceAccount).filter(
+                (s) => (s.inputs.metadata as Json).name === "thoth-ops",
+            );
+            assert.deepEqual(
+                sas.map((s) => (s.inputs.metadata as Json).namespace),
+                ["thoth-infra-stage"],
+            );
+            const bindings = ofType(KIND.roleBinding).filter(
+                (b) => (b.inputs.metadata as Json).name === "thoth-ops-admin",
+            );
+            assert.deepEqual(
+                bindings.map((b) => (b.inputs.metadata as Json).namespace).sort(),
+                [...STAGE_NAMESPACES].sort(),
+            );
+            for (const b of bindings) {
+                assert.deepEqual(b.inputs.roleRef, {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: "admin",
+                });
+                assert.deepEqual(b.inputs.subjects, [
+                    { kind: "ServiceAccount", name: "thoth-ops", namespace: "thoth-infra-stage" },
+                ]);
+            }
+        });
+
+        it("issues a service-account token Secret for thoth-ops", () => {
+            const secret = k8sObject(KIND.secret, "thoth-ops-token", "thoth-infra-stage");
+            assert.equal(secret.inputs.type, "kubernetes.io/service-account-token");
+            assert.equal(
+                (secret.inputs.metadata as Json).annotations["kubernetes.io/service-account.name"],
+                "thoth-ops",
+            );
+            const sa = ofType(KIND.serviceAccount).find(
+                (s) => (s.inputs.metadata as Json).name === "thoth-ops",
+            )!;
+            assert.ok(secret.dependencies.includes(sa.urn), "the token waits for its service account");
+        });
+
+        it("does not protect stage's namespaces", () => {
+            for (const ns of STAGE_NAMESPACES) assert.equal(k8sObject(KIND.namespace, ns).protect, false);
+        });
+    });
+
+    describe("test layout (selectable by config)", () => {
+        before(async () => {
+            await runThoth("stage", toTest);
+        });
+
+        it("puts every tier, the ops account and Dgraph into thoth-test-core", () => {
+            assert.deepEqual(
+                k8sObjects(KIND.namespace)
+                    .map((n) => (n.inputs.metadata as Json).name)
+                    .filter((n: string) => n.startsWith("thoth-")),
+                ["thoth-test-core"],
+            );
+            assert.equal(
+                (k8sObject(KIND.namespace, "thoth-test-core").inputs.metadata as Json).labels[
+                    "thoth-station.ninja/tier"
+                ],
+                "all",
+            );
+            assert.ok(k8sObject(KIND.serviceAccount, "thoth-ops", "thoth-test-core"));
+            const bindings = ofType(KIND.roleBinding).filter(
+                (b) => (b.inputs.metadata as Json).name === "thoth-ops-admin",
+            );
+            assert.equal(bindings.length, 1);
+            assert.ok(k8sObject(KIND.statefulSet, "dgraph", "thoth-test-core"));
+            assert.ok(k8sObject(KIND.cronJob, "watcher-restart", "thoth-test-core"));
+        });
+    });
+
+    describe("prod", () => {
+        it("runs the long-lived test environment, protected", async () => {
+            await runThoth("prod");
+            const ns = k8sObject(KIND.namespace, "thoth-test-core");
+            assert.equal(ns.protect, true);
+            assert.ok(k8sObject(KIND.secret, "thoth-ops-token", "thoth-test-core"));
+        });
+    });
+
+    describe("stack outputs", () => {
+        it("exports the ops token only as a secret, with the namespace mapping in plain text", async () => {
+            const values = thothStack("stage");
+            resetRecorder();
+            const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<
+                string,
+                Json
+            >;
+            await settled();
+            const station = outputs.thoth.station;
+            assert.equal(await pulumi.isSecret(station.opsToken), true);
+            assert.deepEqual(station.namespaces, tierNamespaces("stage"));
+            assert.equal(station.opsServiceAccount, "thoth-infra-stage/thoth-ops");
+            assert.equal(typeof (await unwrap(station.opsToken)), "string");
+        });
+    });
+
+    it("switches the whole station off", async () => {
+        await runThoth("stage", (t) => {
+            t.station.enabled = false;
+        });
+        assert.equal(
+            ofType(KIND.namespace).filter((n) => (n.inputs.metadata as Json).name.startsWith("thoth-"))
+                .length,
+            0,
+        );
+        assert.equal(ofType(KIND.statefulSet).length, 0);
+    });
+});

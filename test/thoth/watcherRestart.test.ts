@@ -1,0 +1,145 @@
+import { strict as assert } from "assert";
+import { RESTARTED_AT, restartGroups, restartRule, restartScript } from "../../components/thoth/restartPlan";
+import { tierNamespaces } from "../../components/thoth/tiers";
+import { k8sObject, k8sObjects, ofType } from "../harness";
+import { KIND, containerOf, podOf, runThoth, Json } from "./fixtures";
+import { runWithStubs } from "./shellStub";
+
+const STAGE_GROUPS = [
+    {
+        namespace: "thoth-amun-api-stage",
+        deployments: [
+            "graph-sync-scheduler-thoth-amun-inspection-stage",
+            "workload-operator-thoth-amun-inspection-stage",
+        ],
+    },
+    {
+        namespace: "thoth-frontend-stage",
+        deployments: [
+            "graph-sync-scheduler-thoth-backend-stage",
+            "graph-sync-scheduler-thoth-middletier-stage",
+            "workload-operator-thoth-backend-stage",
+            "workload-operator-thoth-middletier-stage",
+        ],
+    },
+];
+
+describe("thoth watcher restarts", () => {
+    describe("plan (pure)", () => {
+        it("groups targets by the namespace their tier maps to, per environment", () => {
+            const targets = [
+                { tier: "frontend" as const, deployment: "b" },
+                { tier: "amun-api" as const, deployment: "a" },
+                { tier: "frontend" as const, deployment: "a" },
+            ];
+            assert.deepEqual(restartGroups(targets, tierNamespaces("stage")), [
+                { namespace: "thoth-amun-api-stage", deployments: ["a"] },
+                { namespace: "thoth-frontend-stage", deployments: ["a", "b"] },
+            ]);
+            assert.deepEqual(restartGroups(targets, tierNamespaces("test")), [
+                { namespace: "thoth-test-core", deployments: ["a", "b"] },
+            ]);
+        });
+
+        it("patches the restartedAt annotation of every target, keeps going past a failure and then fails", () => {
+            const group = { namespace: "ns1", deployments: ["op-a", "op-b"] };
+            const { calls, status } = runWithStubs(restartScript(group), {
+                kubectl: 'case "$*" in *op-a*) exit 1;; esac; exit 0',
+            });
+            assert.equal(status, 1, "a failed restart fails the job");
+            assert.equal(calls.length, 2);
+            calls.forEach((call, i) => {
+                assert.deepEqual(call.slice(0, 7), [
+                    "kubectl",
+                    "--namespace",
+                    "ns1",
+                    "patch",
+                    "deployment",
+                    group.deployments[i],
+                    "--type=strategic",
+                ]);
+                assert.equal(call[7], "--patch");
+                const patch = JSON.parse(call[8]);
+                assert.match(
+                    patch.spec.template.metadata.annotations[RESTARTED_AT],
+                    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+                );
+            });
+            assert.equal(runWithStubs(restartScript(group), { kubectl: "exit 0" }).status, 0);
+        });
+    });
+
+    describe("stage", () => {
+        before(async () => {
+            await runThoth("stage");
+        });
+
+        it("allows each job only get and patch on exactly its named Deployments, in their own namespace", () => {
+            const roles = ofType(KIND.role);
+            assert.deepEqual(
+                roles.map((r) => [(r.inputs.metadata as Json).namespace, r.inputs.rules]),
+                STAGE_GROUPS.map((g) => [g.namespace, [restartRule(g.deployments)]]),
+            );
+            for (const g of STAGE_GROUPS) {
+                assert.deepEqual(k8sObject(KIND.role, "watcher-restart", g.namespace).inputs.rules, [
+                    {
+                        apiGroups: ["apps"],
+                        resources: ["deployments"],
+                        resourceNames: g.deployments,
+                        verbs: ["get", "patch"],
+                    },
+                ]);
+                const binding = k8sObject(KIND.roleBinding, "watcher-restart", g.namespace);
+                assert.deepEqual(binding.inputs.roleRef, {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "Role",
+                    name: "watcher-restart",
+                });
+                assert.deepEqual(binding.inputs.subjects, [
+                    { kind: "ServiceAccount", name: "watcher-restart", namespace: g.namespace },
+                ]);
+                assert.ok(k8sObject(KIND.serviceAccount, "watcher-restart", g.namespace));
+            }
+            assert.equal(ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").length, 0);
+        });
+
+        it("runs one CronJob per namespace with that service account, on the configured schedule", () => {
+            const crons = ofType(KIND.cronJob).filter(
+                (c) => (c.inputs.metadata as Json).name === "watcher-restart",
+            );
+            assert.deepEqual(
+                crons.map((c) => (c.inputs.metadata as Json).namespace).sort(),
+                STAGE_GROUPS.map((g) => g.namespace),
+            );
+            for (const g of STAGE_GROUPS) {
+                const cron = k8sObject(KIND.cronJob, "watcher-restart", g.namespace);
+                const spec = cron.inputs.spec as Record<string, Json>;
+                assert.equal(spec.schedule, "*/30 * * * *");
+                assert.equal(spec.concurrencyPolicy, "Forbid");
+                assert.equal(podOf(cron).serviceAccountName, "watcher-restart");
+                assert.equal(podOf(cron).automountServiceAccountToken, true);
+                const c = containerOf(cron);
+                assert.equal(c.image, "quay.io/openshift/origin-cli:4.15");
+                assert.deepEqual(c.command, ["/bin/bash", "-c", restartScript(g)]);
+                assert.ok(c.resources.limits.memory);
+            }
+        });
+    });
+
+    it("takes interval and targets from config, in the test layout too", async () => {
+        await runThoth("prod", (t) => {
+            t.station.watcherRestart.schedule = "*/15 * * * *";
+            t.station.watcherRestart.targets = [{ tier: "backend", deployment: "backend-operator" }];
+        });
+        const cron = k8sObject(KIND.cronJob, "watcher-restart", "thoth-test-core");
+        assert.equal((cron.inputs.spec as Json).schedule, "*/15 * * * *");
+        assert.deepEqual(k8sObject(KIND.role, "watcher-restart", "thoth-test-core").inputs.rules, [
+            restartRule(["backend-operator"]),
+        ]);
+        assert.equal(
+            k8sObjects(KIND.cronJob).filter((c) => (c.inputs.metadata as Json).name === "watcher-restart")
+                .length,
+            1,
+        );
+    });
+});
