@@ -18,7 +18,9 @@ function openstackProvider(config: ProgramConfig): openstack.Provider {
         ...(os.applicationCredentialId
             ? {
                   applicationCredentialId: os.applicationCredentialId,
-                  applicationCredentialSecret: config.secrets.require("openstack-application-credential-secret"),
+                  applicationCredentialSecret: config.secrets.require(
+                      "openstack-application-credential-secret",
+                  ),
               }
             : { userName: os.userName, password: config.secrets.require("openstack-password") }),
         // Authenticate on first use, so previews of unchanged resources need no round trip to Keystone.

@@ -44,15 +44,21 @@ export function k8sObject(type: string, name: string, namespace?: string): Recor
 /** Kubernetes objects of a type in a namespace. */
 export function k8sObjects(type: string, namespace?: string): RecordedResource[] {
     return ofType(type).filter(
-        (r) => namespace === undefined || (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace,
+        (r) =>
+            namespace === undefined ||
+            (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace,
     );
 }
 
 /** A resource by its Pulumi name. */
 export function byName(name: string, type?: string): RecordedResource {
-    const found = recorder.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
+    const found = recorder.resources.filter(
+        (r) => r.name === name && (type === undefined || r.type === type),
+    );
     if (found.length !== 1) {
-        throw new Error(`expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`);
+        throw new Error(
+            `expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`,
+        );
     }
     return found[0];
 }
@@ -68,7 +74,11 @@ export function field(source: unknown, path: string): unknown {
         .replace(/\[(\d+)\]/g, ".$1")
         .split(".")
         .filter((p) => p !== "")
-        .reduce<unknown>((acc, key) => (acc === null || acc === undefined ? undefined : (acc as Record<string, unknown>)[key]), source);
+        .reduce<unknown>(
+            (acc, key) =>
+                acc === null || acc === undefined ? undefined : (acc as Record<string, unknown>)[key],
+            source,
+        );
 }
 
 /** Plain values of a committed stack file, for tests that start from the real stage/prod config. */
@@ -80,8 +90,13 @@ export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
  * A value for every secret the committed stack file needs (`test-<key>`), so a test can start from a
  * complete, valid configuration and take away exactly what it wants to break.
  */
-export function stackSecrets(stack: "stage" | "prod", values: Record<string, unknown> = stackValues(stack)): Record<string, string> {
-    const config = loadProgramConfig(memoryConfigSource(values, {}), SYSTEMS, { placeholderSecret: () => "x" });
+export function stackSecrets(
+    stack: "stage" | "prod",
+    values: Record<string, unknown> = stackValues(stack),
+): Record<string, string> {
+    const config = loadProgramConfig(memoryConfigSource(values, {}), SYSTEMS, {
+        placeholderSecret: () => "x",
+    });
     return Object.fromEntries(secretSpecsOf(config, SYSTEMS).map((s) => [s.key, `test-${s.key}`]));
 }
 

@@ -10,7 +10,10 @@ export const k8sName = (example: string) =>
     z
         .string()
         .max(63, "must be at most 63 characters (a Kubernetes DNS label)")
-        .regex(DNS_LABEL, "must be a DNS label: lower-case letters, digits and '-', starting and ending alphanumeric")
+        .regex(
+            DNS_LABEL,
+            "must be a DNS label: lower-case letters, digits and '-', starting and ending alphanumeric",
+        )
         .meta({ example });
 
 /** A DNS host name, as used in Routes and Ingresses. */
@@ -36,7 +39,10 @@ export const imageRef = (example: string) =>
 export const imageTag = (example: string) =>
     z
         .string()
-        .regex(/^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$/, "must be an image tag or sha256 digest")
+        .regex(
+            /^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$/,
+            "must be an image tag or sha256 digest",
+        )
         .refine((v) => v !== "latest", "must not be 'latest': pin a version or digest")
         .meta({ example });
 
@@ -44,7 +50,10 @@ export const imageTag = (example: string) =>
 export const quantity = (example: string) =>
     z
         .string()
-        .regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/, "must be a Kubernetes quantity such as 500m or 1Gi")
+        .regex(
+            /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/,
+            "must be a Kubernetes quantity such as 500m or 1Gi",
+        )
         .meta({ example });
 
 const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
@@ -55,16 +64,30 @@ export const cronSchedule = (example: string) =>
     z
         .string()
         .refine(
-            (v) => CRON_MACROS.includes(v) || (v.trim().split(/\s+/).length === 5 && v.trim().split(/\s+/).every((f) => CRON_FIELD.test(f))),
+            (v) =>
+                CRON_MACROS.includes(v) ||
+                (v.trim().split(/\s+/).length === 5 &&
+                    v
+                        .trim()
+                        .split(/\s+/)
+                        .every((f) => CRON_FIELD.test(f))),
             "must be a cron schedule with five fields (e.g. '*/20 * * * *') or a macro such as @daily",
         )
         .meta({ example });
 
 export const replicas = (example: number) =>
-    z.number().int("must be a whole number").min(0, "must not be negative").meta({ example: String(example) });
+    z
+        .number()
+        .int("must be a whole number")
+        .min(0, "must not be negative")
+        .meta({ example: String(example) });
 
 export const positiveInt = (example: number) =>
-    z.number().int("must be a whole number").min(1, "must be at least 1").meta({ example: String(example) });
+    z
+        .number()
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .meta({ example: String(example) });
 
 export const httpsUrl = (example: string) =>
     z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).meta({ example });

@@ -74,9 +74,7 @@ export function schemaAt(schema: z.ZodType, path: readonly Segment[]): z.ZodType
         } else if (def.type === "array") {
             current = def.element;
         } else if (def.type === "union" && def.options) {
-            current = def.options
-                .map((o) => schemaAt(o, [seg]))
-                .find((s): s is z.ZodType => s !== undefined);
+            current = def.options.map((o) => schemaAt(o, [seg])).find((s): s is z.ZodType => s !== undefined);
         } else {
             return undefined;
         }

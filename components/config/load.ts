@@ -101,11 +101,15 @@ export function loadProgramConfig(
             fix: setCommand("tier", "staging"),
         });
     }
-    const parsedClusters = keys.has("clusters") ? parseSection("clusters", clustersSchema, source, problems) : {};
+    const parsedClusters = keys.has("clusters")
+        ? parseSection("clusters", clustersSchema, source, problems)
+        : {};
     // When the clusters section itself is broken, its problems are reported; references to it are not.
     const clustersBroken = parsedClusters === undefined;
     const clusters = parsedClusters ?? {};
-    const openstack = keys.has("openstack") ? parseSection("openstack", openstackSchema, source, problems) : undefined;
+    const openstack = keys.has("openstack")
+        ? parseSection("openstack", openstackSchema, source, problems)
+        : undefined;
 
     const sections: Record<string, SectionBase> = {};
     const enabled: SystemDefinition[] = [];
@@ -178,7 +182,8 @@ export function loadProgramConfig(
     if (openstackNeeded && !keys.has("openstack")) {
         problems.push({
             key: fullKey("openstack.authUrl"),
-            message: "is required: an OpenStack-side system is enabled but the stack has no openstack section",
+            message:
+                "is required: an OpenStack-side system is enabled but the stack has no openstack section",
             fix: setCommand("openstack.authUrl", "https://keystone.cloud.cybera.ca:5000/v3", { path: true }),
         });
     }
@@ -208,7 +213,10 @@ export function loadProgramConfig(
             continue;
         }
         const isSection =
-            key === "tier" || key === "clusters" || key === "openstack" || systems.some((s) => s.section === key);
+            key === "tier" ||
+            key === "clusters" ||
+            key === "openstack" ||
+            systems.some((s) => s.section === key);
         // Secrets of a section that failed to parse cannot be recognised; its own problems are reported instead.
         const ofBrokenSection = unparsed.some((section) => key.startsWith(`${section}-`));
         // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now:
@@ -217,14 +225,16 @@ export function loadProgramConfig(
             if (!source.isSecret(key)) {
                 problems.push({
                     key: fullKey(key),
-                    message: "looks like a secret of this system but is stored in plain text in the stack file",
+                    message:
+                        "looks like a secret of this system but is stored in plain text in the stack file",
                     fix: setCommand(key, "<value>", { secret: true }),
                 });
             }
             continue;
         }
         // A kubeconfig of a defined cluster is legitimate even while no enabled system uses that cluster.
-        const clusterKubeconfig = key.startsWith("kubeconfig-") && (clustersBroken || key.slice("kubeconfig-".length) in clusters);
+        const clusterKubeconfig =
+            key.startsWith("kubeconfig-") && (clustersBroken || key.slice("kubeconfig-".length) in clusters);
         if (!isSection && !ofBrokenSection && !clusterKubeconfig) {
             const knownSections = ["tier", "clusters", "openstack", ...systems.map((s) => s.section)];
             problems.push({
@@ -275,11 +285,14 @@ export function secretSpecsOf(config: ProgramConfig, systems: readonly SystemDef
     for (const def of config.enabled) {
         specs.push(...def.secrets(config.sections[def.section]));
     }
-    const clusters = new Set(config.enabled.filter((d) => d.target === "kubernetes").map((d) => config.sections[d.section].cluster!));
+    const clusters = new Set(
+        config.enabled
+            .filter((d) => d.target === "kubernetes")
+            .map((d) => config.sections[d.section].cluster!),
+    );
     specs.push(...[...clusters].sort().map(kubeconfigSecret));
     if (systems.some((s) => s.target === "openstack" && config.enabled.includes(s))) {
         specs.push(...openstackSecrets(config.openstack));
     }
     return specs;
 }
-

@@ -52,7 +52,9 @@ export function fullKey(key: string): string {
 
 /** Formats every problem, sorted by key so the message is stable, as one block of text. */
 export function formatProblems(problems: readonly ConfigProblem[]): string {
-    const sorted = [...problems].sort((a, b) => a.key.localeCompare(b.key) || a.message.localeCompare(b.message));
+    const sorted = [...problems].sort(
+        (a, b) => a.key.localeCompare(b.key) || a.message.localeCompare(b.message),
+    );
     const lines = [`The stack configuration has ${sorted.length} problem${sorted.length === 1 ? "" : "s"}:`];
     sorted.forEach((p, i) => {
         lines.push(`  ${i + 1}. ${p.key}: ${p.message}`);

@@ -20,9 +20,11 @@ export type ClustersConfig = z.infer<typeof clustersSchema>;
 /** `runbooks:openstack`: the OpenStack cloud of the OpenStack-side systems. */
 export const openstackSchema = z
     .object({
-        authUrl: z.url({ error: "must be the Keystone URL, e.g. https://keystone.example.org:5000/v3" }).meta({
-            example: "https://keystone.cloud.cybera.ca:5000/v3",
-        }),
+        authUrl: z
+            .url({ error: "must be the Keystone URL, e.g. https://keystone.example.org:5000/v3" })
+            .meta({
+                example: "https://keystone.cloud.cybera.ca:5000/v3",
+            }),
         region: z.string().min(1).meta({ example: "Calgary" }),
         projectName: z.string().min(1).meta({ example: "callysto" }),
         projectDomainName: z.string().min(1).default("Default").meta({ example: "Default" }),
@@ -30,11 +32,16 @@ export const openstackSchema = z
         /** Password authentication: the user; its password is the secret `openstack-password`. */
         userName: z.string().min(1).optional().meta({ example: "callysto-deploy" }),
         /** Application-credential authentication: the id; its secret is `openstack-application-credential-secret`. */
-        applicationCredentialId: z.string().min(1).optional().meta({ example: "0123456789abcdef0123456789abcdef" }),
+        applicationCredentialId: z
+            .string()
+            .min(1)
+            .optional()
+            .meta({ example: "0123456789abcdef0123456789abcdef" }),
     })
     .strict()
     .refine((o) => (o.userName === undefined) !== (o.applicationCredentialId === undefined), {
-        message: "set exactly one of userName (password auth) or applicationCredentialId (application credential)",
+        message:
+            "set exactly one of userName (password auth) or applicationCredentialId (application credential)",
         path: ["userName"],
     });
 export type OpenstackConfig = z.infer<typeof openstackSchema>;

@@ -50,7 +50,10 @@ export function pulumiConfigSource(): ConfigSource {
  * An in-memory source (tests, offline plan). `secrets` hold secret values; a secret key listed in `values`
  * too counts as a plain-text secret mistake.
  */
-export function memoryConfigSource(values: Record<string, unknown>, secrets: Record<string, string> = {}): ConfigSource {
+export function memoryConfigSource(
+    values: Record<string, unknown>,
+    secrets: Record<string, string> = {},
+): ConfigSource {
     return {
         keys: () => [...new Set([...Object.keys(values), ...Object.keys(secrets)])].sort(),
         isSecret: (key) => key in secrets,

@@ -137,6 +137,9 @@ export class PackitPostgres extends pulumi.ComponentResource {
                     ],
                     volumes: [{ name: "postgres-data", persistentVolumeClaim: { claimName: objectName } }],
                     service: { ports: [{ name: "postgres", port: PORT }] },
+                    // The serving database is protected like its volume; a previous version is not, so the
+                    // upgrade can retire it once its data has been copied.
+                    workloadOptions: current ? statefulOptions(args.protectStateful) : undefined,
                 },
                 { parent: this, dependsOn: [this.secret, pvc] },
             );

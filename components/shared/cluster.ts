@@ -20,7 +20,10 @@ export interface ClusterProviderArgs {
 }
 
 /** Creates the one explicit provider of a cluster. Never rely on the ambient kubeconfig: a deploy must not hit the wrong cluster. */
-export function clusterContext(args: ClusterProviderArgs, opts?: pulumi.CustomResourceOptions): ClusterContext {
+export function clusterContext(
+    args: ClusterProviderArgs,
+    opts?: pulumi.CustomResourceOptions,
+): ClusterContext {
     const provider = new k8s.Provider(
         `cluster-${args.name}`,
         {

@@ -7,7 +7,9 @@ function merge(a: DependsOn, b: DependsOn): DependsOn {
     if (b === undefined) return a;
     if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
     const asList = (d: DependsOn) =>
-        pulumi.output(d as pulumi.Input<pulumi.Input<pulumi.Resource>[]>).apply((v) => (Array.isArray(v) ? v : [v]));
+        pulumi
+            .output(d as pulumi.Input<pulumi.Input<pulumi.Resource>[]>)
+            .apply((v) => (Array.isArray(v) ? v : [v]));
     return pulumi.all([asList(a), asList(b)]).apply(([x, y]) => [...x, ...y]);
 }
 

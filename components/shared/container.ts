@@ -39,7 +39,11 @@ export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Contai
     if (spec.args) container.args = spec.args;
     if (spec.workingDir) container.workingDir = spec.workingDir;
     if (spec.ports?.length) {
-        container.ports = spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? "TCP" }));
+        container.ports = spec.ports.map((p) => ({
+            name: p.name,
+            containerPort: p.containerPort,
+            protocol: p.protocol ?? "TCP",
+        }));
     }
     if (spec.env && Object.keys(spec.env).length > 0) container.env = toEnvVars(spec.env);
     if (spec.envFrom?.length) {

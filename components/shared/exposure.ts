@@ -48,7 +48,11 @@ export function exposureUrl(spec: Pick<ExposureSpec, "host" | "path">): string {
 }
 
 /** Creates the Route or Ingress for the cluster's platform. */
-export function expose(name: string, args: ExposureArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {
+export function expose(
+    name: string,
+    args: ExposureArgs,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource[] {
     const metaName = args.name ?? args.serviceName;
     const labels = standardLabels(args.app);
     const copts = { ...opts, provider: args.cluster.provider };
@@ -66,7 +70,12 @@ export function expose(name: string, args: ExposureArgs, opts: pulumi.CustomReso
                 {
                     apiVersion: "route.openshift.io/v1",
                     kind: "Route",
-                    metadata: { name: metaName, namespace: args.namespace, labels, annotations: args.annotations },
+                    metadata: {
+                        name: metaName,
+                        namespace: args.namespace,
+                        labels,
+                        annotations: args.annotations,
+                    },
                     spec: {
                         host: args.host,
                         ...(args.path ? { path: args.path } : {}),
@@ -108,7 +117,8 @@ export function expose(name: string, args: ExposureArgs, opts: pulumi.CustomReso
     if ((args.tls.insecure ?? "Redirect") === "Redirect") {
         annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] = "true";
     }
-    const port = typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
+    const port =
+        typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
     created.push(
         new k8s.networking.v1.Ingress(
             name,

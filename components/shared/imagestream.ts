@@ -30,7 +30,11 @@ export function internalRegistryImage(namespace: string, stream: string, tag: st
 }
 
 /** An OpenShift ImageStream with one tag importing an external image. */
-export function imageStream(name: string, args: ImageStreamArgs, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+export function imageStream(
+    name: string,
+    args: ImageStreamArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(
         name,
         {
@@ -57,7 +61,9 @@ export function imageStream(name: string, args: ImageStreamArgs, opts: pulumi.Cu
  * The `image.openshift.io/triggers` annotation value that makes OpenShift roll a Deployment when the
  * ImageStreamTag moves (the replacement for DeploymentConfig image triggers).
  */
-export function imageTriggerAnnotation(triggers: { stream: string; tag: string; container: string }[]): string {
+export function imageTriggerAnnotation(
+    triggers: { stream: string; tag: string; container: string }[],
+): string {
     return JSON.stringify(
         triggers.map((t) => ({
             from: { kind: "ImageStreamTag", name: `${t.stream}:${t.tag}` },

@@ -50,7 +50,13 @@ export class Namespace extends pulumi.ComponentResource {
         if (args.create ?? true) {
             const ns = new k8s.core.v1.Namespace(
                 `${name}-namespace`,
-                { metadata: { name: args.name, labels, ...(args.annotations ? { annotations: args.annotations } : {}) } },
+                {
+                    metadata: {
+                        name: args.name,
+                        labels,
+                        ...(args.annotations ? { annotations: args.annotations } : {}),
+                    },
+                },
                 copts,
             );
             this.name = ns.metadata.name;
@@ -79,7 +85,9 @@ export class Namespace extends pulumi.ComponentResource {
                         subjects: rb.subjects.map((s) => ({
                             kind: s.kind,
                             name: s.name,
-                            ...(s.kind === "ServiceAccount" ? { namespace: s.namespace ?? args.name } : { apiGroup: "rbac.authorization.k8s.io" }),
+                            ...(s.kind === "ServiceAccount"
+                                ? { namespace: s.namespace ?? args.name }
+                                : { apiGroup: "rbac.authorization.k8s.io" }),
                         })),
                     },
                     childOptions(this, opts, { provider: args.cluster.provider, dependsOn }),

@@ -11,7 +11,12 @@ export interface ProbeTiming {
 
 const DEFAULT_TIMING: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
 
-export function httpProbe(path: string, port: number | string, timing: ProbeTiming = {}, scheme?: "HTTP" | "HTTPS"): Probe {
+export function httpProbe(
+    path: string,
+    port: number | string,
+    timing: ProbeTiming = {},
+    scheme?: "HTTP" | "HTTPS",
+): Probe {
     return { httpGet: { path, port, ...(scheme ? { scheme } : {}) }, ...DEFAULT_TIMING, ...timing };
 }
 

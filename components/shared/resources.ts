@@ -24,7 +24,10 @@ export function sized(
     limitCpu: string | undefined,
     limitMemory: string,
 ): Sizing {
-    return { requests: { cpu: requestCpu, memory: requestMemory }, limits: { cpu: limitCpu, memory: limitMemory } };
+    return {
+        requests: { cpu: requestCpu, memory: requestMemory },
+        limits: { cpu: limitCpu, memory: limitMemory },
+    };
 }
 
 function side(size: Size): Record<string, string> {

@@ -75,7 +75,10 @@ export class ScheduledJob extends pulumi.ComponentResource {
                                 ? { activeDeadlineSeconds: args.activeDeadlineSeconds }
                                 : {}),
                             template: {
-                                metadata: { labels, ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
+                                metadata: {
+                                    labels,
+                                    ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
+                                },
                                 spec: podSpec,
                             },
                         },

@@ -138,7 +138,11 @@ export class Workload extends pulumi.ComponentResource {
         const ignoreChanges = args.imagesManagedByTriggers
             ? args.containers.map((_, i) => `spec.template.spec.containers[${i}].image`)
             : undefined;
-        const wopts = { ...copts, ...(args.workloadOptions ?? {}), ...(ignoreChanges ? { ignoreChanges } : {}) };
+        const wopts = {
+            ...copts,
+            ...(args.workloadOptions ?? {}),
+            ...(ignoreChanges ? { ignoreChanges } : {}),
+        };
 
         const makeService = (resourceName: string, objectName: string, svc: ServiceSpec) =>
             new k8s.core.v1.Service(
@@ -200,7 +204,10 @@ export class Workload extends pulumi.ComponentResource {
             const strategy =
                 args.strategy === "Recreate"
                     ? { type: "Recreate" }
-                    : { type: "RollingUpdate", ...(args.rollingUpdate ? { rollingUpdate: args.rollingUpdate } : {}) };
+                    : {
+                          type: "RollingUpdate",
+                          ...(args.rollingUpdate ? { rollingUpdate: args.rollingUpdate } : {}),
+                      };
             this.workload = new k8s.apps.v1.Deployment(
                 `${name}-deployment`,
                 {

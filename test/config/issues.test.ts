@@ -15,13 +15,18 @@ describe("config error messages", () => {
         assert.equal(shellQuote("*/20 * * * *"), "'*/20 * * * *'");
         assert.equal(shellQuote("it's"), `'it'"'"'s'`);
         assert.equal(setCommand("a.b", "x y", { path: true }), "pulumi config set --path a.b 'x y'");
-        assert.equal(setCommand("k", "file.pem", { secret: true, fromFile: true }), "pulumi config set --secret k < file.pem");
+        assert.equal(
+            setCommand("k", "file.pem", { secret: true, fromFile: true }),
+            "pulumi config set --secret k < file.pem",
+        );
     });
 
     it("finds the example of the failing field through records, arrays, optionals and defaults", () => {
         const schema = z.object({
             hosts: z.array(z.object({ flavor: z.string().meta({ example: "m1.small" }) })),
-            by: z.record(z.string(), z.object({ n: z.number().default(1).meta({ example: "3" }) })).optional(),
+            by: z
+                .record(z.string(), z.object({ n: z.number().default(1).meta({ example: "3" }) }))
+                .optional(),
         });
         const value = { hosts: [{}], by: { a: { n: "x" } } };
         const result = schema.safeParse(value);
@@ -29,7 +34,10 @@ describe("config error messages", () => {
         const problems = problemsFromIssues("sys", schema, value, result.error.issues);
         const fixes = problems.map((p) => p.fix).sort();
         // Brackets are quoted: unquoted, a shell would treat them as a glob.
-        assert.deepEqual(fixes, ["pulumi config set --path 'sys.hosts[0].flavor' m1.small", "pulumi config set --path sys.by.a.n 3"]);
+        assert.deepEqual(fixes, [
+            "pulumi config set --path 'sys.hosts[0].flavor' m1.small",
+            "pulumi config set --path sys.by.a.n 3",
+        ]);
         assert.match(problems.find((p) => p.key === "runbooks:sys.hosts[0].flavor")!.message, /is required/);
         assert.ok(schemaAt(schema, ["by", "zzz", "n"]));
         assert.equal(schemaAt(schema, ["nope"]), undefined);

@@ -16,14 +16,22 @@ const other = defineSystem<{ enabled: boolean; cluster?: string; namespace: stri
     target: "kubernetes",
     schema: z.object({ enabled: z.boolean(), cluster: k8sName("psi"), namespace: k8sName("other") }).strict(),
     namespaces: (c) => [{ namespace: c.namespace, key: "other.namespace" }],
-    secrets: () => [{ key: "other-token", description: "token", today: "gopass other/token", example: "t0k3n" }],
+    secrets: () => [
+        { key: "other-token", description: "token", today: "gopass other/token", example: "t0k3n" },
+    ],
     deploy: () => ({}),
 });
 const third = defineSystem<{ enabled: boolean; cluster?: string; replicas: number }>({
     section: "third",
     title: "Third",
     target: "kubernetes",
-    schema: z.object({ enabled: z.boolean(), cluster: k8sName("psi"), replicas: z.number().meta({ example: "2" }) }).strict(),
+    schema: z
+        .object({
+            enabled: z.boolean(),
+            cluster: k8sName("psi"),
+            replicas: z.number().meta({ example: "2" }),
+        })
+        .strict(),
     namespaces: () => [],
     secrets: () => [],
     deploy: () => ({}),
@@ -45,7 +53,10 @@ function problemsOf(fn: () => unknown): ConfigError {
 describe("config validation", () => {
     it("accepts both committed stack files when their secrets are set", () => {
         for (const stack of ["stage", "prod"] as const) {
-            const cfg = loadProgramConfig(memoryConfigSource(stackValues(stack), stackSecrets(stack)), SYSTEMS);
+            const cfg = loadProgramConfig(
+                memoryConfigSource(stackValues(stack), stackSecrets(stack)),
+                SYSTEMS,
+            );
             assert.ok(cfg.enabled.length > 0);
         }
     });
@@ -88,14 +99,21 @@ describe("config validation", () => {
         const err = problemsOf(() => loadProgramConfig(memoryConfigSource(values, {}), SYSTEMS));
         const byKey = new Map(err.problems.map((p) => [p.key, p]));
         assert.match(byKey.get("runbooks:tier")!.fix, /^pulumi config set tier staging$/);
-        assert.match(byKey.get("runbooks:thoth.cluster")!.message, /cluster "nowhere", which is not in runbooks:clusters/);
+        assert.match(
+            byKey.get("runbooks:thoth.cluster")!.message,
+            /cluster "nowhere", which is not in runbooks:clusters/,
+        );
     });
 
     it("asks for every kubeconfig of clusters in use, but not for unused clusters", () => {
-        const err = problemsOf(() => loadProgramConfig(memoryConfigSource(stackValues("stage"), {}), SYSTEMS));
+        const err = problemsOf(() =>
+            loadProgramConfig(memoryConfigSource(stackValues("stage"), {}), SYSTEMS),
+        );
         const keys = err.problems.map((p) => p.key);
         assert.ok(keys.includes("runbooks:kubeconfig-psi"));
-        assert.ok(!keys.includes("runbooks:kubeconfig-cern-paas") || SYSTEMS.some((s) => s.section === "dials"));
+        assert.ok(
+            !keys.includes("runbooks:kubeconfig-cern-paas") || SYSTEMS.some((s) => s.section === "dials"),
+        );
         const fix = err.problems.find((p) => p.key === "runbooks:kubeconfig-psi")!.fix;
         assert.equal(fix, "pulumi config set --secret kubeconfig-psi < kubeconfig.yaml");
     });
@@ -114,8 +132,13 @@ describe("config validation", () => {
     it("rejects a settings section stored as a secret without also blaming what depends on it", () => {
         const values = stackValues("prod");
         delete values.clusters;
-        const err = problemsOf(() => loadProgramConfig(memoryConfigSource(values, { ...secrets, clusters: "{}" }), SYSTEMS));
-        assert.deepEqual(err.problems.map((p) => p.key), ["runbooks:clusters"]);
+        const err = problemsOf(() =>
+            loadProgramConfig(memoryConfigSource(values, { ...secrets, clusters: "{}" }), SYSTEMS),
+        );
+        assert.deepEqual(
+            err.problems.map((p) => p.key),
+            ["runbooks:clusters"],
+        );
         assert.match(err.problems[0].message, /stored as a secret/);
     });
 
@@ -130,9 +153,22 @@ describe("config validation", () => {
 
     it("keeps a switched-off part's secret without complaint, but not in plain text", () => {
         const values = stackValues("prod");
-        assert.doesNotThrow(() => loadProgramConfig(memoryConfigSource(values, { ...secrets, "thoth-old-bot-token": "x" }), SYSTEMS));
-        const err = problemsOf(() => loadProgramConfig(memoryConfigSource({ ...values, "thoth-old-bot-token": "x" }, secrets), SYSTEMS));
-        assert.deepEqual(err.problems.map((p) => p.key), ["runbooks:thoth-old-bot-token"]);
+        assert.doesNotThrow(() =>
+            loadProgramConfig(
+                memoryConfigSource(values, { ...secrets, "thoth-old-bot-token": "x" }),
+                SYSTEMS,
+            ),
+        );
+        const err = problemsOf(() =>
+            loadProgramConfig(
+                memoryConfigSource({ ...values, "thoth-old-bot-token": "x" }, secrets),
+                SYSTEMS,
+            ),
+        );
+        assert.deepEqual(
+            err.problems.map((p) => p.key),
+            ["runbooks:thoth-old-bot-token"],
+        );
         assert.match(err.problems[0].fix, /^pulumi config set --secret thoth-old-bot-token/);
     });
 

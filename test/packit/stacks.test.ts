@@ -247,6 +247,10 @@ describe("packit and stream: prod stack", () => {
         }
         const password = byName("packit-postgres-password", "random:index/randomPassword:RandomPassword");
         assert.ok(password.protect);
+        for (const ns of ["packit-prod", "stream-prod"]) {
+            const db = k8sObject(DEPLOYMENT, "postgres-15", ns);
+            assert.ok(db.protect && db.retainOnDelete, `${ns} database server is protected`);
+        }
     });
 
     it("gives every container its source's resources and probes", () => {

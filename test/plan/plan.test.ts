@@ -10,11 +10,23 @@ const ROOT = path.join(__dirname, "..", "..");
 
 /** Runs the offline plan as a user would, in its own process (mocks are global to a process). */
 function plan(stack: string, out: string): string {
-    return execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan/cli.ts", "--stack", stack, "--out", out], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
-    });
+    return execFileSync(
+        process.execPath,
+        [
+            require.resolve("ts-node/dist/bin"),
+            "--transpile-only",
+            "tools/plan/cli.ts",
+            "--stack",
+            stack,
+            "--out",
+            out,
+        ],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
+        },
+    );
 }
 
 function readTree(dir: string): Record<string, string> {
@@ -44,7 +56,11 @@ for (const stack of ["stage", "prod"]) {
             const second = readTree(path.join(tmp, "b"));
             assert.deepEqual(Object.keys(second).sort(), Object.keys(first).sort());
             for (const file of Object.keys(first)) {
-                assert.equal(second[file], first[file], `${file} differs between two plans of the same inputs`);
+                assert.equal(
+                    second[file],
+                    first[file],
+                    `${file} differs between two plans of the same inputs`,
+                );
             }
         });
 
@@ -55,7 +71,10 @@ for (const stack of ["stage", "prod"]) {
         });
 
         it("gives every Kubernetes object an explicit cluster provider", () => {
-            assert.ok(!("kubernetes/_default-provider.yaml" in first), "objects without an explicit provider");
+            assert.ok(
+                !("kubernetes/_default-provider.yaml" in first),
+                "objects without an explicit provider",
+            );
         });
 
         it("renders only objects the Kubernetes API would accept, none twice", () => {
@@ -74,7 +93,11 @@ for (const stack of ["stage", "prod"]) {
             for (const [file, text] of Object.entries(first)) {
                 if (!file.startsWith("kubernetes/")) continue;
                 for (const doc of parseAllDocuments(text)) {
-                    const o = doc.toJS() as { kind: string; stringData?: Record<string, string>; data?: Record<string, string> };
+                    const o = doc.toJS() as {
+                        kind: string;
+                        stringData?: Record<string, string>;
+                        data?: Record<string, string>;
+                    };
                     if (o.kind !== "Secret") continue;
                     for (const v of [...Object.values(o.stringData ?? {}), ...Object.values(o.data ?? {})]) {
                         assert.equal(v, "[secret]");
@@ -91,12 +114,25 @@ describe("validateObject", () => {
         const bad = {
             apiVersion: "apps/v1",
             kind: "Deployment",
-            metadata: { name: "Bad_Name", namespace: "ns", labels: { "app.kubernetes.io/version": "x".repeat(64) } },
+            metadata: {
+                name: "Bad_Name",
+                namespace: "ns",
+                labels: { "app.kubernetes.io/version": "x".repeat(64) },
+            },
             spec: {
                 selector: { matchLabels: { app: "a" } },
                 template: {
                     metadata: { labels: { app: "b" } },
-                    spec: { containers: [{ name: "c", image: "i:1", ports: [{ name: "much-too-long-port-name", containerPort: 1 }], volumeMounts: [{ name: "v", mountPath: "/v" }] }] },
+                    spec: {
+                        containers: [
+                            {
+                                name: "c",
+                                image: "i:1",
+                                ports: [{ name: "much-too-long-port-name", containerPort: 1 }],
+                                volumeMounts: [{ name: "v", mountPath: "/v" }],
+                            },
+                        ],
+                    },
                 },
             },
         };
@@ -106,9 +142,41 @@ describe("validateObject", () => {
         assert.match(problems, /port name much-too-long-port-name/);
         assert.match(problems, /mounts unknown volume v/);
         assert.match(problems, /selector does not match/);
-        assert.deepEqual(validateObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ok", namespace: "ns" }, data: { a: "b" } }), []);
-        assert.match(validateObject({ apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c", namespace: "n" }, spec: { schedule: "daily", jobTemplate: { spec: { template: { spec: { containers: [] } } } } } }).join(), /not a valid cron/);
-        assert.match(validateObject({ apiVersion: "route.openshift.io/v1", kind: "Route", metadata: { name: "r", namespace: "n" }, spec: { host: "x.example.org", to: { kind: "Service", name: "s" }, path: "/a", tls: { termination: "passthrough" } } }).join(), /cannot have a path/);
+        assert.deepEqual(
+            validateObject({
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                metadata: { name: "ok", namespace: "ns" },
+                data: { a: "b" },
+            }),
+            [],
+        );
+        assert.match(
+            validateObject({
+                apiVersion: "batch/v1",
+                kind: "CronJob",
+                metadata: { name: "c", namespace: "n" },
+                spec: {
+                    schedule: "daily",
+                    jobTemplate: { spec: { template: { spec: { containers: [] } } } },
+                },
+            }).join(),
+            /not a valid cron/,
+        );
+        assert.match(
+            validateObject({
+                apiVersion: "route.openshift.io/v1",
+                kind: "Route",
+                metadata: { name: "r", namespace: "n" },
+                spec: {
+                    host: "x.example.org",
+                    to: { kind: "Service", name: "s" },
+                    path: "/a",
+                    tls: { termination: "passthrough" },
+                },
+            }).join(),
+            /cannot have a path/,
+        );
         assert.deepEqual(duplicateObjects([bad, bad]).length, 1);
     });
 });

@@ -49,13 +49,25 @@ describe("shared building blocks", () => {
             "app.kubernetes.io/instance": "web",
         });
         assert.equal(field(d.inputs, "spec.template.spec.securityContext.runAsNonRoot"), true);
-        assert.equal(field(d.inputs, "spec.template.spec.securityContext.runAsUser"), undefined, "OpenShift assigns the UID");
-        assert.equal(field(d.inputs, "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"), false);
+        assert.equal(
+            field(d.inputs, "spec.template.spec.securityContext.runAsUser"),
+            undefined,
+            "OpenShift assigns the UID",
+        );
+        assert.equal(
+            field(d.inputs, "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"),
+            false,
+        );
         assert.equal(field(d.inputs, "spec.template.spec.containers[0].resources.limits.memory"), "128Mi");
         const svc = k8sObject("kubernetes:core/v1:Service", "web", "ns");
-        assert.deepEqual(field(svc.inputs, "spec.ports"), [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }]);
+        assert.deepEqual(field(svc.inputs, "spec.ports"), [
+            { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
+        ]);
         const route = k8sObject("kubernetes:route.openshift.io/v1:Route", "web", "ns");
-        assert.deepEqual(field(route.inputs, "spec.tls"), { termination: "edge", insecureEdgeTerminationPolicy: "Redirect" });
+        assert.deepEqual(field(route.inputs, "spec.tls"), {
+            termination: "edge",
+            insecureEdgeTerminationPolicy: "Redirect",
+        });
         assert.equal(field(route.inputs, "spec.to.name"), "web");
         assert.equal(ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);
     });
@@ -64,7 +76,9 @@ describe("shared building blocks", () => {
         web("kubernetes");
         await settled();
         const ing = k8sObject("kubernetes:networking.k8s.io/v1:Ingress", "web", "ns");
-        assert.deepEqual(field(ing.inputs, "spec.rules[0].http.paths[0].backend"), { service: { name: "web", port: { name: "http" } } });
+        assert.deepEqual(field(ing.inputs, "spec.rules[0].http.paths[0].backend"), {
+            service: { name: "web", port: { name: "http" } },
+        });
         assert.equal(ofType("kubernetes:route.openshift.io/v1:Route").length, 0);
         const d = k8sObject("kubernetes:apps/v1:Deployment", "web", "ns");
         assert.equal(field(d.inputs, "spec.template.spec.securityContext.runAsUser"), 1001);
@@ -104,7 +118,10 @@ describe("shared building blocks", () => {
         await settled();
         const sts = k8sObject("kubernetes:apps/v1:StatefulSet", "worker", "ns");
         assert.equal(field(sts.inputs, "spec.serviceName"), "worker");
-        assert.equal(field(sts.inputs, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"), "3Gi");
+        assert.equal(
+            field(sts.inputs, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"),
+            "3Gi",
+        );
         assert.throws(
             () =>
                 new Workload("blocks-bad", {
@@ -148,14 +165,20 @@ describe("shared building blocks", () => {
         });
         await settled();
         const rb = k8sObject("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "edit", "sandbox");
-        assert.deepEqual(field(rb.inputs, "subjects"), [{ kind: "ServiceAccount", name: "default", namespace: "main" }]);
+        assert.deepEqual(field(rb.inputs, "subjects"), [
+            { kind: "ServiceAccount", name: "default", namespace: "main" },
+        ]);
         assert.equal(field(rb.inputs, "roleRef.name"), "edit");
         assert.ok(k8sObject("kubernetes:core/v1:Namespace", "sandbox"));
     });
 
     it("children wait for what their component waits for (the engine does not pass dependsOn down)", async () => {
         const c = cluster("openshift");
-        const ns = new Namespace("blocks-dep-ns", { cluster: c, name: "dep", app: { name: "dep", partOf: "test" } });
+        const ns = new Namespace("blocks-dep-ns", {
+            cluster: c,
+            name: "dep",
+            app: { name: "dep", partOf: "test" },
+        });
         new Workload(
             "blocks-dep",
             {

@@ -1,8 +1,20 @@
 import { strict as assert } from "assert";
 import { fromSecret, mergeEnv, toEnvVars } from "../../components/shared/env";
 import { sanitizeLabelValue, selectorLabels, standardLabels } from "../../components/shared/labels";
-import { childName, contentHash, duplicates, isDnsLabel, prefixed, stableStringify } from "../../components/shared/naming";
-import { parseQuantity, sized, sizingProblems, toResourceRequirements } from "../../components/shared/resources";
+import {
+    childName,
+    contentHash,
+    duplicates,
+    isDnsLabel,
+    prefixed,
+    stableStringify,
+} from "../../components/shared/naming";
+import {
+    parseQuantity,
+    sized,
+    sizingProblems,
+    toResourceRequirements,
+} from "../../components/shared/resources";
 import { imageTriggerAnnotation } from "../../components/shared/imagestream";
 import { exposureUrl } from "../../components/shared/exposure";
 
@@ -30,7 +42,10 @@ describe("shared pure helpers", () => {
 
     it("keeps selector labels free of the version (selectors are immutable)", () => {
         const id = { name: "kebechet", partOf: "thoth-station", component: "bot", version: "v1.2.3" };
-        assert.deepEqual(selectorLabels(id), { "app.kubernetes.io/name": "kebechet", "app.kubernetes.io/instance": "kebechet" });
+        assert.deepEqual(selectorLabels(id), {
+            "app.kubernetes.io/name": "kebechet",
+            "app.kubernetes.io/instance": "kebechet",
+        });
         const labels = standardLabels(id);
         assert.equal(labels["app.kubernetes.io/version"], "v1.2.3");
         assert.equal(labels["app.kubernetes.io/managed-by"], "pulumi");
@@ -76,7 +91,9 @@ describe("shared pure helpers", () => {
     });
 
     it("builds OpenShift image triggers per container", () => {
-        const parsed = JSON.parse(imageTriggerAnnotation([{ stream: "packit-service", tag: "stg", container: "packit-service" }]));
+        const parsed = JSON.parse(
+            imageTriggerAnnotation([{ stream: "packit-service", tag: "stg", container: "packit-service" }]),
+        );
         assert.deepEqual(parsed, [
             {
                 from: { kind: "ImageStreamTag", name: "packit-service:stg" },
@@ -86,7 +103,10 @@ describe("shared pure helpers", () => {
     });
 
     it("derives public URLs from exposures", () => {
-        assert.equal(exposureUrl({ host: "workers.packit.dev", path: "/metrics" }), "https://workers.packit.dev/metrics");
+        assert.equal(
+            exposureUrl({ host: "workers.packit.dev", path: "/metrics" }),
+            "https://workers.packit.dev/metrics",
+        );
         assert.equal(exposureUrl({ host: "prod.packit.dev" }), "https://prod.packit.dev");
     });
 });

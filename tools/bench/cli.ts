@@ -43,7 +43,8 @@ function main(): void {
     for (const stack of ["stage", "prod"]) {
         const out = path.join(tmp, stack);
         const m = measure([TS_NODE, "--transpile-only", "tools/plan/cli.ts", "--stack", stack, "--out", out]);
-        const resources = (JSON.parse(readFileSync(path.join(out, "resources.json"), "utf8")) as unknown[]).length;
+        const resources = (JSON.parse(readFileSync(path.join(out, "resources.json"), "utf8")) as unknown[])
+            .length;
         rows.push(`plan ${stack.padEnd(18)} ${fmt(m)}  ${String(resources).padStart(5)} resources`);
     }
     const tests = measure([require.resolve("mocha/bin/mocha.js"), "test/**/*.test.ts"]);

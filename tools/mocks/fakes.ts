@@ -26,7 +26,9 @@ export function fakeOutputs(type: string, name: string, inputs: State): State {
     switch (type) {
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
-            return { result: `mock-${name}-${"x".repeat(Math.max(0, Number(inputs.length ?? 16) - name.length - 6))}` };
+            return {
+                result: `mock-${name}-${"x".repeat(Math.max(0, Number(inputs.length ?? 16) - name.length - 6))}`,
+            };
         case "openstack:compute/instance:Instance":
             return { accessIpV4: fakeIpv4(`v4/${name}`), accessIpV6: fakeIpv6(`v6/${name}`) };
         case "openstack:networking/floatingIp:FloatingIp":

@@ -113,7 +113,9 @@ class RecordingMonitor extends MockMonitor {
     async registerResource(req: Req, callback: (err: unknown, resp: unknown) => void): Promise<void> {
         const urn = this.urnOf(req.getParent(), req.getType(), req.getName());
         if (this.recorder.byUrn.has(urn)) {
-            const err = new Error(`duplicate resource URN ${urn}: two resources of one type have the same name`);
+            const err = new Error(
+                `duplicate resource URN ${urn}: two resources of one type have the same name`,
+            );
             this.recorder.errors.push(err.message);
             callback(err, undefined);
             return;
@@ -169,7 +171,8 @@ export function installRecorder(stack: string, project = "runbooks"): Recorder {
     // setMockOptions resets the feature flags; set them as pulumi.runtime.setMocks does, so secrets and
     // resource references reach the monitor in their wire form.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const store = (require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, boolean> }).getStore();
+    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, boolean> };
+    const store = state.getStore();
     Object.assign(store, {
         supportsSecrets: true,
         supportsResourceReferences: true,

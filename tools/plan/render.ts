@@ -51,7 +51,11 @@ function lastName(urn: string): string {
 }
 
 /** The system a resource belongs to: the section its top-level ancestor is named after, else the type's module. */
-export function systemOf(resource: RecordedResource, byUrn: Map<string, RecordedResource>, sections: readonly string[]): string {
+export function systemOf(
+    resource: RecordedResource,
+    byUrn: Map<string, RecordedResource>,
+    sections: readonly string[],
+): string {
     let top = resource;
     for (let i = 0; i < 100 && top.parent && byUrn.has(top.parent); i++) {
         top = byUrn.get(top.parent)!;
@@ -72,7 +76,11 @@ export function manifestOf(resource: RecordedResource): Record<string, unknown> 
         for (const field of ["stringData", "data"]) {
             const plain = resource.inputs[field];
             if (plain && typeof plain === "object") {
-                obj[field] = Object.fromEntries(Object.keys(plain as object).sort().map((k) => [k, SECRET_MASK]));
+                obj[field] = Object.fromEntries(
+                    Object.keys(plain as object)
+                        .sort()
+                        .map((k) => [k, SECRET_MASK]),
+                );
             }
         }
     }
@@ -110,9 +118,12 @@ export function buildPlan(recorded: readonly RecordedResource[], sections: reado
 
     const kubernetes: Record<string, Record<string, unknown>[]> = {};
     for (const r of recorded) {
-        if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("pulumi:providers:")) continue;
+        if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("pulumi:providers:"))
+            continue;
         const providerName = lastName(providerUrn(r.provider));
-        const cluster = providerName.startsWith("cluster-") ? providerName.slice("cluster-".length) : "_default-provider";
+        const cluster = providerName.startsWith("cluster-")
+            ? providerName.slice("cluster-".length)
+            : "_default-provider";
         (kubernetes[cluster] ??= []).push(manifestOf(r));
     }
     for (const objects of Object.values(kubernetes)) {
@@ -166,7 +177,10 @@ export function renderSummary(stack: string, plan: Plan): string {
     const rows = summarize(plan);
     const w1 = Math.max(6, ...rows.map((r) => r.system.length));
     const w2 = Math.max(4, ...rows.map((r) => r.kind.length));
-    const lines = [`Plan of stack ${stack}: ${plan.resources.length} resources`, `${"system".padEnd(w1)}  ${"kind".padEnd(w2)}  count`];
+    const lines = [
+        `Plan of stack ${stack}: ${plan.resources.length} resources`,
+        `${"system".padEnd(w1)}  ${"kind".padEnd(w2)}  count`,
+    ];
     for (const r of rows) {
         lines.push(`${r.system.padEnd(w1)}  ${r.kind.padEnd(w2)}  ${String(r.count).padStart(5)}`);
     }

@@ -19,7 +19,10 @@ export async function planStack(stack: string, root = process.cwd()): Promise<Pl
     if (recorder.errors.length > 0) {
         throw new Error(recorder.errors.join("\n"));
     }
-    return buildPlan(recorder.resources, SYSTEMS.map((s) => s.section));
+    return buildPlan(
+        recorder.resources,
+        SYSTEMS.map((s) => s.section),
+    );
 }
 
 /** Writes `resources.json` and one manifest file per cluster; the directory is replaced, so stale files never linger. */

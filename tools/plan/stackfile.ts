@@ -16,7 +16,9 @@ export function stackFilePath(stack: string, root = process.cwd()): string {
 }
 
 export function readStackFile(stack: string, root = process.cwd()): StackFile {
-    const doc = (parse(readFileSync(stackFilePath(stack, root), "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const doc = (parse(readFileSync(stackFilePath(stack, root), "utf8")) ?? {}) as {
+        config?: Record<string, unknown>;
+    };
     const values: Record<string, unknown> = {};
     const secureKeys: string[] = [];
     for (const [fullKey, value] of Object.entries(doc.config ?? {})) {

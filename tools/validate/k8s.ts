@@ -6,7 +6,15 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
+const CRON_MACROS = new Set([
+    "@yearly",
+    "@annually",
+    "@monthly",
+    "@weekly",
+    "@daily",
+    "@midnight",
+    "@hourly",
+]);
 const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
 
 /** Kinds whose names become DNS labels (RFC 1123 label, not just subdomain). */
@@ -15,7 +23,9 @@ const LABEL_NAMED = new Set(["Namespace", "Service"]);
 type Obj = Record<string, unknown>;
 
 function modelPath(apiVersion: string, kind: string): string {
-    return apiVersion.includes("/") ? `kubernetes-models/${apiVersion}/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
+    return apiVersion.includes("/")
+        ? `kubernetes-models/${apiVersion}/${kind}`
+        : `kubernetes-models/${apiVersion}/${kind}`;
 }
 
 function schemaProblems(obj: Obj): string[] {
@@ -23,8 +33,13 @@ function schemaProblems(obj: Obj): string[] {
     const kind = String(obj.kind ?? "");
     let Model: (new (o: Obj) => { validate(): void }) | undefined;
     try {
+        // kubernetes-models has one module per kind; load only the kinds a plan contains.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        Model = (require(modelPath(apiVersion, kind)) as Record<string, new (o: Obj) => { validate(): void }>)[kind];
+        const models = require(modelPath(apiVersion, kind)) as Record<
+            string,
+            new (o: Obj) => { validate(): void }
+        >;
+        Model = models[kind];
     } catch {
         Model = undefined;
     }
@@ -46,17 +61,24 @@ function customProblems(obj: Obj): string[] {
         case "route.openshift.io/v1/Route": {
             const problems: string[] = [];
             const to = spec.to as Obj | undefined;
-            if (!to || to.kind !== "Service" || typeof to.name !== "string") problems.push("spec.to must name a Service");
-            if (spec.host !== undefined && !DNS_SUBDOMAIN.test(String(spec.host))) problems.push(`spec.host ${String(spec.host)} is not a DNS name`);
+            if (!to || to.kind !== "Service" || typeof to.name !== "string")
+                problems.push("spec.to must name a Service");
+            if (spec.host !== undefined && !DNS_SUBDOMAIN.test(String(spec.host)))
+                problems.push(`spec.host ${String(spec.host)} is not a DNS name`);
             const tls = spec.tls as Obj | undefined;
-            if (tls && !["edge", "passthrough", "reencrypt"].includes(String(tls.termination))) problems.push("spec.tls.termination is invalid");
-            if (tls?.termination === "passthrough" && (tls.certificate || tls.key)) problems.push("passthrough routes cannot carry certificates");
-            if (spec.path !== undefined && tls?.termination === "passthrough") problems.push("passthrough routes cannot have a path");
+            if (tls && !["edge", "passthrough", "reencrypt"].includes(String(tls.termination)))
+                problems.push("spec.tls.termination is invalid");
+            if (tls?.termination === "passthrough" && (tls.certificate || tls.key))
+                problems.push("passthrough routes cannot carry certificates");
+            if (spec.path !== undefined && tls?.termination === "passthrough")
+                problems.push("passthrough routes cannot have a path");
             return problems;
         }
         case "image.openshift.io/v1/ImageStream": {
             const tags = (spec.tags ?? []) as Obj[];
-            return tags.filter((t) => typeof t.name !== "string").map(() => "every spec.tags entry needs a name");
+            return tags
+                .filter((t) => typeof t.name !== "string")
+                .map(() => "every spec.tags entry needs a name");
         }
         default:
             return [`no schema known for ${String(obj.apiVersion)} ${String(obj.kind)}`];
@@ -66,9 +88,11 @@ function customProblems(obj: Obj): string[] {
 function checkLabels(where: string, labels: unknown, problems: string[]): void {
     for (const [key, value] of Object.entries((labels ?? {}) as Record<string, unknown>)) {
         const [prefix, name] = key.includes("/") ? key.split("/", 2) : [undefined, key];
-        if (prefix !== undefined && (!DNS_SUBDOMAIN.test(prefix) || prefix.length > 253)) problems.push(`${where} key ${key}: bad prefix`);
+        if (prefix !== undefined && (!DNS_SUBDOMAIN.test(prefix) || prefix.length > 253))
+            problems.push(`${where} key ${key}: bad prefix`);
         if (!LABEL_NAME.test(name) || name.length > 63) problems.push(`${where} key ${key}: bad name`);
-        if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value)) problems.push(`${where} ${key}=${String(value)}: bad value`);
+        if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
+            problems.push(`${where} ${key}=${String(value)}: bad value`);
     }
 }
 
@@ -78,23 +102,37 @@ function checkPod(where: string, pod: Obj | undefined, problems: string[]): void
     const names = new Set<string>();
     for (const c of containers) {
         const name = String(c.name);
-        if (!DNS_LABEL.test(name) || name.length > 63) problems.push(`${where}: container name ${name} is not a DNS label`);
+        if (!DNS_LABEL.test(name) || name.length > 63)
+            problems.push(`${where}: container name ${name} is not a DNS label`);
         if (names.has(name)) problems.push(`${where}: container name ${name} is used twice`);
         names.add(name);
         for (const p of (c.ports ?? []) as Obj[]) {
-            if (p.name !== undefined && (String(p.name).length > 15 || !PORT_NAME.test(String(p.name)) || !/[a-z]/.test(String(p.name)))) {
-                problems.push(`${where}: port name ${String(p.name)} must be at most 15 lower-case characters`);
+            if (
+                p.name !== undefined &&
+                (String(p.name).length > 15 ||
+                    !PORT_NAME.test(String(p.name)) ||
+                    !/[a-z]/.test(String(p.name)))
+            ) {
+                problems.push(
+                    `${where}: port name ${String(p.name)} must be at most 15 lower-case characters`,
+                );
             }
         }
         for (const e of (c.env ?? []) as Obj[]) {
-            if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(String(e.name))) problems.push(`${where}: env name ${String(e.name)} is invalid`);
+            if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(String(e.name)))
+                problems.push(`${where}: env name ${String(e.name)} is invalid`);
         }
     }
     const volumes = new Set(((pod.volumes ?? []) as Obj[]).map((v) => String(v.name)));
     for (const c of containers) {
         for (const m of (c.volumeMounts ?? []) as Obj[]) {
-            if (!volumes.has(String(m.name)) && !(pod as Obj).__claims?.toString().split(",").includes(String(m.name))) {
-                problems.push(`${where}: container ${String(c.name)} mounts unknown volume ${String(m.name)}`);
+            if (
+                !volumes.has(String(m.name)) &&
+                !(pod as Obj).__claims?.toString().split(",").includes(String(m.name))
+            ) {
+                problems.push(
+                    `${where}: container ${String(c.name)} mounts unknown volume ${String(m.name)}`,
+                );
             }
         }
     }
@@ -103,7 +141,9 @@ function checkPod(where: string, pod: Obj | undefined, problems: string[]): void
 /** Secret `data` values masked in a plan are not base64; stand in a valid value, since the real one is unknown. */
 function unmaskSecretData(obj: Obj): Obj {
     if (obj.kind !== "Secret" || !obj.data || typeof obj.data !== "object") return obj;
-    const data = Object.fromEntries(Object.entries(obj.data as Obj).map(([k, v]) => [k, v === "[secret]" ? "" : v]));
+    const data = Object.fromEntries(
+        Object.entries(obj.data as Obj).map(([k, v]) => [k, v === "[secret]" ? "" : v]),
+    );
     return { ...obj, data };
 }
 
@@ -115,9 +155,15 @@ export function validateObject(input: Obj): string[] {
     const name = String(meta.name ?? "");
     const where = `${kind} ${String(meta.namespace ?? "")}/${name}`;
     const problems = schemaProblems(obj).map((p) => `${where}: ${p}`);
-    const nameOk = LABEL_NAMED.has(kind) ? DNS_LABEL.test(name) && name.length <= 63 : DNS_SUBDOMAIN.test(name) && name.length <= 253;
-    if (!nameOk) problems.push(`${where}: metadata.name is not a valid ${LABEL_NAMED.has(kind) ? "DNS label" : "DNS subdomain"}`);
-    if (meta.namespace !== undefined && !DNS_LABEL.test(String(meta.namespace))) problems.push(`${where}: namespace is not a DNS label`);
+    const nameOk = LABEL_NAMED.has(kind)
+        ? DNS_LABEL.test(name) && name.length <= 63
+        : DNS_SUBDOMAIN.test(name) && name.length <= 253;
+    if (!nameOk)
+        problems.push(
+            `${where}: metadata.name is not a valid ${LABEL_NAMED.has(kind) ? "DNS label" : "DNS subdomain"}`,
+        );
+    if (meta.namespace !== undefined && !DNS_LABEL.test(String(meta.namespace)))
+        problems.push(`${where}: namespace is not a DNS label`);
     checkLabels(`${where} label`, meta.labels, problems);
     const spec = (obj.spec ?? {}) as Obj;
     if (kind === "Deployment" || kind === "StatefulSet" || kind === "DaemonSet" || kind === "Job") {
@@ -125,7 +171,9 @@ export function validateObject(input: Obj): string[] {
         checkLabels(`${where} pod label`, (template.metadata as Obj | undefined)?.labels, problems);
         const pod = { ...((template.spec ?? {}) as Obj) };
         if (kind === "StatefulSet") {
-            pod.__claims = ((spec.volumeClaimTemplates ?? []) as Obj[]).map((t) => String((t.metadata as Obj).name)).join(",");
+            pod.__claims = ((spec.volumeClaimTemplates ?? []) as Obj[])
+                .map((t) => String((t.metadata as Obj).name))
+                .join(",");
         }
         checkPod(where, pod, problems);
         const selector = ((spec.selector as Obj | undefined)?.matchLabels ?? {}) as Record<string, string>;
@@ -140,12 +188,15 @@ export function validateObject(input: Obj): string[] {
         if (!CRON_MACROS.has(schedule) && !(fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)))) {
             problems.push(`${where}: schedule ${schedule} is not a valid cron expression`);
         }
-        const podSpec = (((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template as Obj | undefined)?.spec as Obj | undefined;
+        const podSpec = (
+            ((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template as Obj | undefined
+        )?.spec as Obj | undefined;
         checkPod(where, podSpec, problems);
     }
     if (kind === "Service") {
         for (const p of (spec.ports ?? []) as Obj[]) {
-            if (p.name !== undefined && !DNS_LABEL.test(String(p.name))) problems.push(`${where}: port name ${String(p.name)} is not a DNS label`);
+            if (p.name !== undefined && !DNS_LABEL.test(String(p.name)))
+                problems.push(`${where}: port name ${String(p.name)} is not a DNS label`);
         }
     }
     return problems;

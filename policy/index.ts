@@ -1,0 +1,23 @@
+// The policy pack as `pulumi preview --policy-pack policy` loads it. Importing this file starts the policy server,
+// so tests import the rules (./rules) instead. Only wiring here: each rule is a pure function in ./rules.
+import { PolicyPack, ResourceValidationPolicy } from "@pulumi/policy";
+import { RULES } from "./rules";
+import { ProductionConfig, isProduction } from "./rules/stateful";
+import { Obj, withoutUnknowns } from "./rules/types";
+
+const policies = RULES.map((rule): ResourceValidationPolicy => ({
+    name: rule.name,
+    description: rule.description,
+    enforcementLevel: "mandatory",
+    ...(rule.configSchema ? { configSchema: rule.configSchema } : {}),
+    validateResource: (args, reportViolation) => {
+        const config = rule.configSchema ? args.getConfig<ProductionConfig>() : {};
+        const props = withoutUnknowns(args.props) as Obj;
+        const resource = { type: args.type, props, urn: args.urn, protect: args.opts.protect };
+        for (const message of rule.check(resource, { production: isProduction(args.urn, config) })) {
+            reportViolation(message);
+        }
+    },
+}));
+
+new PolicyPack("runbooks", { policies, enforcementLevel: "mandatory" });

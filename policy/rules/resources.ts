@@ -1,0 +1,25 @@
+import { containersOf, describe, podSpecOf } from "./k8s";
+import { Rule, isObj } from "./types";
+
+/**
+ * Every container, init containers included, has a memory limit: without one a leaking pod takes the node's
+ * memory from its neighbours instead of being restarted on its own.
+ */
+export const memoryLimits: Rule = {
+    name: "memory-limits",
+    description: "Every container (init containers included) of every workload has a memory limit.",
+    check({ type, props }) {
+        const pod = podSpecOf(type, props);
+        if (!pod) return [];
+        return containersOf(pod)
+            .filter((c) => {
+                const resources = isObj(c.container.resources) ? c.container.resources : {};
+                const limits = isObj(resources.limits) ? resources.limits : {};
+                return limits.memory === undefined || limits.memory === null || limits.memory === "";
+            })
+            .map(
+                (c) =>
+                    `${describe(type, props)}: ${c.init ? "init " : ""}container "${c.name}" has no memory limit (${c.path}.resources.limits.memory)`,
+            );
+    },
+};

@@ -1,0 +1,88 @@
+import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
+import { Obj, Rule, isObj, stringsOf } from "./types";
+
+/** Policy configuration that decides whether a stack is production. */
+export interface ProductionConfig {
+    /** Set explicitly (e.g. `--policy-pack-config`): wins over the stack name. */
+    production?: boolean;
+    /** Stack names that are production; default `prod` and `production`. */
+    productionStacks?: string[];
+}
+
+export const DEFAULT_PRODUCTION_STACKS = ["prod", "production"];
+
+/** The stack name in a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
+export function stackOf(urn: string): string | undefined {
+    return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
+}
+
+export function isProduction(urn: string, config: ProductionConfig = {}): boolean {
+    if (typeof config.production === "boolean") return config.production;
+    const stacks =
+        stringsOf(config.productionStacks).length > 0
+            ? stringsOf(config.productionStacks)
+            : DEFAULT_PRODUCTION_STACKS;
+    return stacks.includes(stackOf(urn) ?? "");
+}
+
+/** Image repositories of databases, matched on the last path segment (`quay.io/sclorg/postgresql-15-c9s`). */
+const DATABASE_IMAGE = /^(postgres|postgresql|mysql|mariadb|mongo|mongodb|dgraph)([-_.][^:@]*)?([:@].*)?$/;
+
+export function isDatabaseImage(image: string): boolean {
+    return DATABASE_IMAGE.test(image.slice(image.lastIndexOf("/") + 1));
+}
+
+/** What makes a resource hold state that a delete would lose, or undefined when it holds none. */
+export function statefulReason(type: string, props: Obj): string | undefined {
+    const kind = kindOf(type);
+    if (kind === "PersistentVolumeClaim" || kind === "PersistentVolume") return `is a ${kind}`;
+    if (/^openstack:blockstorage\/volume(V\d)?:Volume(V\d)?$/.test(type)) return "is a block storage volume";
+    if (type === "openstack:dns/zone:Zone") return "is a DNS zone";
+    if (kind === "StatefulSet" && isObj(props.spec)) {
+        const policy = isObj(props.spec.persistentVolumeClaimRetentionPolicy)
+            ? props.spec.persistentVolumeClaimRetentionPolicy
+            : {};
+        const templates = Array.isArray(props.spec.volumeClaimTemplates)
+            ? props.spec.volumeClaimTemplates
+            : [];
+        if (templates.length > 0 && policy.whenDeleted === "Delete") {
+            return "deletes its volume claims with it (persistentVolumeClaimRetentionPolicy.whenDeleted: Delete)";
+        }
+    }
+    const pod = podSpecOf(type, props);
+    if (pod && (kind === "Deployment" || kind === "StatefulSet")) {
+        const db = containersOf(pod).find(
+            (c) => typeof c.container.image === "string" && isDatabaseImage(c.container.image),
+        );
+        if (db) return `runs a database (container "${db.name}", image ${String(db.container.image)})`;
+    }
+    return undefined;
+}
+
+/**
+ * In production, stateful resources (volumes, claims, databases, DNS zones) are protected, so a removed config
+ * entry or `pulumi destroy` fails instead of deleting data. Staging stacks are exempt.
+ */
+export const statefulProtected: Rule = {
+    name: "stateful-protected-in-prod",
+    description: "In production, PVCs, volumes, databases and DNS zones have protect: true.",
+    configSchema: {
+        properties: {
+            production: { type: "boolean", description: "Treat the stack as production whatever its name." },
+            productionStacks: {
+                type: "array",
+                items: { type: "string" },
+                description: `Stack names that are production (default ${DEFAULT_PRODUCTION_STACKS.join(", ")}).`,
+            },
+        },
+    },
+    check({ type, props, protect }, context) {
+        if (!context.production || protect) return [];
+        const reason = statefulReason(type, props);
+        if (!reason) return [];
+        const where = type.startsWith("kubernetes:") ? describe(type, props) : type;
+        return [
+            `${where} ${reason} but is not protected in production; create it with statefulOptions(ctx.protectStateful)`,
+        ];
+    },
+};

@@ -1,0 +1,181 @@
+// End to end: `plan:diff` in a throw-away clone of the committed HEAD, with real edits of Pulumi.stage.yaml.
+// Each run plans twice (base worktree + working tree), so the runs here are few and each checks several things.
+import { strict as assert } from "assert";
+import { execFileSync, spawn } from "child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Document, parseDocument } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+/** The repository whose HEAD is cloned; overridable to try the test against another commit. */
+const SOURCE = process.env.PLANDIFF_TEST_REPO ?? ROOT;
+const CLI = path.join(ROOT, "tools", "plandiff", "cli.ts");
+const TS_NODE = require.resolve("ts-node/dist/bin.js");
+
+interface Run {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+function planDiff(cwd: string, args: string[]): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [TS_NODE, "--transpile-only", CLI, ...args], { cwd });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+}
+
+const committed = (file: string): string =>
+    execFileSync("git", ["show", `HEAD:${file}`], { cwd: SOURCE, encoding: "utf8" });
+const STAGE = "Pulumi.stage.yaml";
+const config = (doc: Document, ...keys: string[]): unknown => doc.getIn(["config", ...keys]);
+
+/**
+ * The edits of the change run, chosen from what the committed stack file has: an added DIALS workspace and a
+ * Thoth bot switched off when those systems are committed, else an added and a removed ultrahook tunnel.
+ */
+function scenario(doc: Document, systems: string) {
+    const hooks = ["runbooks:thoth", "ultrahooks"];
+    const hookNs = String(config(doc, ...hooks, "namespace"));
+    const oldImage = String(config(doc, ...hooks, "image"));
+    const newImage = oldImage.replace(/:[^:/@]+$/, ":v9.9.9");
+    const instances = (config(doc, ...hooks, "instances") as { toJSON(): { subdomain: string }[] }).toJSON();
+    const dials = systems.includes("dials") && doc.hasIn(["config", "runbooks:dials", "workspaces"]);
+    const bots = doc.hasIn(["config", "runbooks:thoth", "bots", "nepthys"]);
+    const dialsNs = String(config(doc, "runbooks:dials", "namespace"));
+    const botsNs = String(config(doc, "runbooks:thoth", "bots", "namespace"));
+    const lastTunnel = instances[instances.length - 1].subdomain;
+    return {
+        added: dials ? "a DIALS workspace" : "an ultrahook tunnel",
+        removed: bots ? "the nepthys bot" : `the ultrahook tunnel ${lastTunnel}`,
+        edit(target: Document): void {
+            target.setIn(["config", ...hooks, "image"], newImage);
+            if (dials) {
+                target.addIn(["config", "runbooks:dials", "workspaces"], {
+                    name: "muon",
+                    egroup: "cms-dqm-runregistry-offline-muon-certifiers",
+                });
+            } else {
+                target.addIn(["config", ...hooks, "instances"], {
+                    subdomain: "plandiff-tunnel",
+                    apiKeySecret: "ultrahook-aicoe",
+                    destination: "https://managesf.thoth-station.ninja",
+                });
+            }
+            if (bots) target.setIn(["config", "runbooks:thoth", "bots", "nepthys", "enabled"], false);
+            else target.deleteIn(["config", ...hooks, "instances", instances.length - 1]);
+        },
+        imageLine: `~ spec.template.spec.containers[name=ultrahook].image: ${JSON.stringify(oldImage)} → ${JSON.stringify(newImage)}`,
+        addedLines: dials
+            ? [
+                  new RegExp(`^  \\+ apps/v1:Deployment ${dialsNs}/\\S*muon\\S*-bulk\\s`, "m"),
+                  new RegExp(`^  \\+ apps/v1:Deployment ${dialsNs}/\\S*muon\\S*-priority\\s`, "m"),
+              ]
+            : [new RegExp(`^  \\+ apps/v1:Deployment ${hookNs}/ultrahook-plandiff-tunnel\\s`, "m")],
+        removedLines: bots
+            ? [new RegExp(`^  - batch/v1:CronJob ${botsNs}/nepthys\\s`, "m")]
+            : [new RegExp(`^  - apps/v1:Deployment ${hookNs}/ultrahook-${lastTunnel}\\s`, "m")],
+    };
+}
+
+const original = committed(STAGE);
+const plannedChange = scenario(parseDocument(original), committed("components/systems.ts"));
+
+describe("plan:diff end to end (temporary clone of HEAD)", function () {
+    this.timeout(240_000);
+    let tmp = "";
+    let repo = "";
+
+    before(() => {
+        tmp = mkdtempSync(path.join(os.tmpdir(), "plandiff-test-"));
+        repo = path.join(tmp, "repo");
+        execFileSync("git", ["clone", "--quiet", "--no-hardlinks", SOURCE, repo]);
+        symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"), "dir");
+    });
+
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    afterEach(() => writeFileSync(path.join(repo, STAGE), original));
+
+    it("exits 1 with a readable message for bad arguments, an unknown stack or ref, before planning anything", async () => {
+        const missing = await planDiff(repo, ["--stack", "stage"]);
+        assert.equal(missing.status, 1);
+        assert.match(missing.stderr, /--stack and --base are required\nusage: npm run plan:diff/);
+        const stack = await planDiff(repo, ["--stack", "nope", "--base", "HEAD"]);
+        assert.equal(stack.status, 1);
+        assert.match(stack.stderr, /Pulumi\.nope\.yaml does not exist/);
+        const ref = await planDiff(repo, ["--stack", "stage", "--base", "no-such-branch"]);
+        assert.equal(ref.status, 1);
+        assert.match(ref.stderr, /--base no-such-branch: no such commit/);
+    });
+
+    it("exits 0 when nothing changes, and writes the markdown with the stack's marker", async () => {
+        const file = path.join(tmp, "same.md");
+        const run = await planDiff(repo, [
+            "--stack",
+            "stage",
+            "--base",
+            "HEAD",
+            "--format",
+            "markdown",
+            "--output",
+            file,
+        ]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(run.stdout, /^stack stage: no changes \(\d+ resources\) \(written to /);
+        const md = readFileSync(file, "utf8");
+        assert.ok(md.startsWith("<!-- runbooks-plan-diff:stage -->\n"), md);
+        assert.match(md, /\*\*No changes\.\*\*/);
+        assert.equal(
+            execFileSync("git", ["worktree", "list"], { cwd: repo, encoding: "utf8" }).trim().split("\n")
+                .length,
+            1,
+        );
+    });
+
+    it(`exits 2 and lists a changed image, ${plannedChange.added} added and ${plannedChange.removed} removed`, async () => {
+        const doc = parseDocument(original);
+        plannedChange.edit(doc);
+        writeFileSync(path.join(repo, STAGE), doc.toString());
+        const run = await planDiff(repo, ["--stack", "stage", "--base", "HEAD"]);
+        assert.equal(run.status, 2, run.stderr);
+        const out = run.stdout;
+        assert.match(
+            out,
+            /^Plan diff of stack stage: HEAD \([0-9a-f]{7}\) → working tree at [0-9a-f]{7} with uncommitted changes\n/,
+        );
+        // One image for every tunnel: each ultrahook Deployment shows the same one-line change.
+        assert.ok(out.includes(plannedChange.imageLine), out);
+        for (const line of [...plannedChange.addedLines, ...plannedChange.removedLines])
+            assert.match(out, line);
+        const summary =
+            /\nSummary: stack stage: (\d+) to add, (\d+) to change, (\d+) to remove, (\d+) unchanged\n$/.exec(
+                out,
+            );
+        assert.ok(summary, out);
+        const [add, change, remove] = summary.slice(1, 4).map(Number);
+        assert.ok(add > 0 && change > 0 && remove > 0, summary[0]);
+        assert.equal((out.match(/^ {2}[+~-] /gm) ?? []).length, add + change + remove);
+        assert.ok(!/"(?!\[secret\])[^"]*" → "\[secret\]"/.test(out), "a secret's value is never shown");
+    });
+
+    it("exits 1 and prints the configuration error of the working tree", async () => {
+        const doc = parseDocument(original);
+        doc.setIn(["config", "runbooks:thoth", "ultrahooks", "image"], "Not An Image");
+        writeFileSync(path.join(repo, STAGE), doc.toString());
+        const run = await planDiff(repo, ["--stack", "stage", "--base", "HEAD"]);
+        assert.equal(run.status, 1);
+        assert.match(
+            run.stderr,
+            /working tree at [0-9a-f]{7} with uncommitted changes: the plan of stack stage failed/,
+        );
+        assert.match(run.stderr, /runbooks:thoth\.ultrahooks\.image/);
+        assert.match(run.stderr, /pulumi config set --path/);
+    });
+});

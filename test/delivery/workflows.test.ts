@@ -1,0 +1,303 @@
+// The GitHub workflows parse, run only commands that exist, pin their actions, take secrets only from the
+// repository's secret store, and their github-script helpers do what the workflows rely on.
+import { strict as assert } from "assert";
+import { readFileSync, readdirSync } from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { isSecretName } from "../../policy/rules/secrets";
+import { commentMarker } from "../../tools/plandiff/render";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const WORKFLOWS = path.join(ROOT, ".github", "workflows");
+const SCRIPTS = (
+    JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
+
+interface Step {
+    name?: string;
+    uses?: string;
+    run?: string;
+    if?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+}
+interface Job {
+    "runs-on": string;
+    needs?: string | string[];
+    environment?: string | { name: string };
+    env?: Record<string, string>;
+    steps: Step[];
+    strategy?: { matrix?: Record<string, unknown> };
+}
+interface Workflow {
+    name: string;
+    on: Record<string, unknown>;
+    env?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
+
+function load(file: string): Workflow {
+    const doc = parseDocument(readFileSync(path.join(WORKFLOWS, file), "utf8"));
+    assert.deepEqual(doc.errors.map(String), [], file);
+    return doc.toJSON() as Workflow;
+}
+
+const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+const workflows = Object.fromEntries(files.map((f) => [f, load(f)]));
+const steps = (wf: Workflow): Step[] => Object.values(wf.jobs).flatMap((j) => j.steps);
+
+/** npm's own commands; anything else after `npm` must be a package.json script. */
+const NPM_BUILTINS = new Set([
+    "ci",
+    "install",
+    "i",
+    "exec",
+    "audit",
+    "ls",
+    "pack",
+    "version",
+    "config",
+    "cache",
+]);
+const NPM_SCRIPT_ALIASES = new Set(["test", "start", "stop", "restart"]);
+
+/** The npm commands of a shell snippet: `npm run <x>` / `npm run-script <x>` / `npm test` name scripts. */
+export function npmScripts(script: string): { name: string; builtin: boolean }[] {
+    const found: { name: string; builtin: boolean }[] = [];
+    for (const command of script.split(/[\n;&|()]+/)) {
+        const words = command.trim().split(/\s+/);
+        const afterFlags = (i: number): number => {
+            while (i < words.length && words[i].startsWith("-")) i++;
+            return i;
+        };
+        for (let i = 0; i < words.length; i++) {
+            if (words[i] !== "npm") continue;
+            const c = afterFlags(i + 1);
+            const sub = words[c];
+            if (sub === undefined) break;
+            if (sub === "run" || sub === "run-script")
+                found.push({ name: words[afterFlags(c + 1)], builtin: false });
+            else found.push({ name: sub, builtin: !NPM_SCRIPT_ALIASES.has(sub) });
+            break;
+        }
+    }
+    return found;
+}
+
+describe("GitHub workflows", () => {
+    it("has the pull-request, deploy and drift workflows, each valid YAML with jobs and steps", () => {
+        assert.deepEqual(files.sort(), ["deploy.yml", "drift.yml", "pull-request.yml"]);
+        for (const [file, wf] of Object.entries(workflows)) {
+            assert.ok(wf.name && wf.on && Object.keys(wf.jobs).length > 0, file);
+            for (const [id, job] of Object.entries(wf.jobs)) {
+                assert.ok(job["runs-on"] && job.steps.length > 0, `${file} ${id}`);
+                for (const step of job.steps)
+                    assert.ok(
+                        Boolean(step.uses) !== Boolean(step.run),
+                        `${file} ${id}: a step either uses or runs`,
+                    );
+            }
+        }
+    });
+
+    it("runs only npm scripts that exist in package.json", () => {
+        let checked = 0;
+        for (const [file, wf] of Object.entries(workflows)) {
+            for (const step of steps(wf)) {
+                for (const { name, builtin } of npmScripts(step.run ?? "")) {
+                    if (builtin) {
+                        assert.ok(
+                            NPM_BUILTINS.has(name),
+                            `${file}: npm ${name} is neither an npm command nor a script`,
+                        );
+                    } else {
+                        assert.ok(
+                            name in SCRIPTS,
+                            `${file}: npm run ${name} is not a script in package.json`,
+                        );
+                    }
+                    checked++;
+                }
+            }
+        }
+        assert.ok(checked >= 8, `${checked} npm commands found`);
+    });
+
+    it("finds npm commands the way a shell runs them", () => {
+        assert.deepEqual(npmScripts("npm ci\nnpm run lint && npm test"), [
+            { name: "ci", builtin: true },
+            { name: "lint", builtin: false },
+            { name: "test", builtin: false },
+        ]);
+        assert.deepEqual(npmScripts('npm run --silent plan:diff -- --stack "$S"'), [
+            { name: "plan:diff", builtin: false },
+        ]);
+        assert.deepEqual(npmScripts("echo npmrc; npm run-script docs"), [{ name: "docs", builtin: false }]);
+    });
+
+    it("pins every action to a version", () => {
+        for (const [file, wf] of Object.entries(workflows)) {
+            for (const { uses } of steps(wf).filter((s) => s.uses)) {
+                assert.match(uses!, /^[\w.-]+\/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/, `${file}: ${uses}`);
+            }
+        }
+    });
+
+    it("takes secrets only from the repository's secret store", () => {
+        for (const [file, wf] of Object.entries(workflows)) {
+            const envs = [
+                wf.env,
+                ...Object.values(wf.jobs).flatMap((j) => [j.env, ...j.steps.map((s) => s.env)]),
+            ];
+            for (const env of envs) {
+                for (const [name, value] of Object.entries(env ?? {})) {
+                    if (isSecretName(name) || /^(AWS_ACCESS_KEY_ID|PULUMI_BACKEND_URL)$/.test(name)) {
+                        assert.match(String(value), /^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$/, `${file}: ${name}`);
+                    }
+                }
+            }
+            const text = readFileSync(path.join(WORKFLOWS, file), "utf8");
+            assert.ok(
+                !/pul-[0-9a-f]{20,}|ghp_[A-Za-z0-9]{20,}|-----BEGIN/.test(text),
+                `${file} holds a literal credential`,
+            );
+        }
+    });
+
+    it("pull requests: lint, tests, a plan diff per stack as summary and comment, previews with the policy pack", () => {
+        const wf = workflows["pull-request.yml"];
+        assert.ok("pull_request" in wf.on);
+        const runs = steps(wf).map((s) => s.run ?? "");
+        assert.ok(runs.includes("npm run lint") && runs.includes("npm test"));
+        const diff = wf.jobs["plan-diff"];
+        assert.deepEqual(diff.strategy?.matrix?.stack, ["stage", "prod"]);
+        const diffRun = diff.steps.find((s) => s.run?.includes("npm run plan:diff"))!.run!;
+        assert.match(
+            diffRun,
+            /--stack "\$STACK" --base "\$BASE_SHA" --format markdown --output "plan-diff-\$STACK\.md"/,
+        );
+        assert.match(diffRun, /GITHUB_STEP_SUMMARY/);
+        assert.equal(
+            diff.steps.find((s) => s.uses?.startsWith("actions/checkout"))!.with?.["fetch-depth"],
+            0,
+        );
+        const comment = diff.steps.find((s) => s.uses?.startsWith("actions/github-script"))!;
+        assert.match(String(comment.with?.script), /upsertPlanDiffComment/);
+        assert.match(comment.if!, /head\.repo\.full_name == github\.repository/);
+
+        const preview = wf.jobs.preview;
+        assert.deepEqual(preview.strategy?.matrix?.stack, ["stage", "prod"]);
+        const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.equal(pulumi.with?.command, "preview");
+        assert.equal(pulumi.with?.policyPacks, "policy");
+        assert.equal(pulumi.with?.["comment-on-pr"], true);
+        assert.equal(pulumi.with?.["edit-pr-comment"], true);
+        assert.equal(pulumi.if, "steps.secrets.outputs.available == 'true'");
+    });
+
+    it("merges deploy stage, then prod in the protected production environment", () => {
+        const wf = workflows["deploy.yml"];
+        assert.deepEqual((wf.on.push as { branches: string[] }).branches, ["main"]);
+        const { stage, prod } = wf.jobs;
+        assert.equal(prod.needs, "stage");
+        assert.equal(prod.environment, "production");
+        for (const [job, stack] of [
+            [stage, "stage"],
+            [prod, "prod"],
+        ] as const) {
+            const up = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+            assert.deepEqual(
+                [up.with?.command, up.with?.["stack-name"], up.with?.policyPacks],
+                ["up", stack, "policy"],
+            );
+        }
+    });
+
+    it("checks drift nightly with a refresh preview that expects no changes, and reports it in an issue", () => {
+        const wf = workflows["drift.yml"];
+        assert.ok(Array.isArray(wf.on.schedule));
+        const job = wf.jobs.drift;
+        assert.deepEqual(job.strategy?.matrix?.stack, ["stage", "prod"]);
+        const preview = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.equal(preview.with?.command, "preview");
+        assert.equal(preview.with?.refresh, true);
+        assert.equal(preview.with?.["expect-no-changes"], true);
+        assert.ok(job.steps.some((s) => String(s.with?.script ?? "").includes("reportDrift")));
+        assert.ok(
+            job.steps.some((s) => s.run?.includes("exit 1") && s.if === "steps.preview.outcome == 'failure'"),
+        );
+    });
+
+    it("moves all @pulumi/* packages together in one dependency update", () => {
+        const doc = parseDocument(readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8"));
+        assert.deepEqual(doc.errors, []);
+        const config = doc.toJSON() as {
+            updates: { "package-ecosystem": string; groups?: Record<string, { patterns: string[] }> }[];
+        };
+        const npm = config.updates.find((u) => u["package-ecosystem"] === "npm")!;
+        assert.deepEqual(npm.groups?.pulumi.patterns, ["@pulumi/*"]);
+        assert.ok(config.updates.some((u) => u["package-ecosystem"] === "github-actions"));
+    });
+});
+
+/** A fake of the Octokit calls the github-script helpers make, recording what they do. */
+function fakeGithub(
+    comments: { id: number; body: string }[],
+    issues: { number: number; title: string }[] = [],
+) {
+    const calls: string[] = [];
+    const github = {
+        paginate: async (fn: (args: unknown) => Promise<unknown[]>, args: unknown) => fn(args),
+        rest: {
+            issues: {
+                listComments: async () => comments,
+                listForRepo: async () => issues,
+                createComment: async (a: { issue_number: number; body: string }) =>
+                    calls.push(`comment #${a.issue_number}: ${a.body.split("\n")[0]}`),
+                updateComment: async (a: { comment_id: number }) => calls.push(`update ${a.comment_id}`),
+                create: async (a: { title: string; labels: string[] }) => {
+                    calls.push(`open "${a.title}" [${a.labels.join()}]`);
+                    return { data: { number: 9 } };
+                },
+            },
+        },
+    };
+    return { calls, api: { github, context: { repo: { owner: "o", repo: "r" }, issue: { number: 7 } } } };
+}
+
+describe("github-script helpers", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { upsertPlanDiffComment } = require("../../.github/scripts/plan-diff-comment.js") as {
+        upsertPlanDiffComment(api: unknown, body: string): Promise<string>;
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { reportDrift } = require("../../.github/scripts/drift-issue.js") as {
+        reportDrift(api: unknown, drift: { stack: string; runUrl: string }): Promise<string>;
+    };
+    const body = (stack: string, text: string) => `${commentMarker(stack)}\n${text}`;
+
+    it("creates the stack's plan-diff comment, then updates that one comment (not the other stack's)", async () => {
+        const empty = fakeGithub([{ id: 1, body: "LGTM" }]);
+        assert.equal(await upsertPlanDiffComment(empty.api, body("stage", "a")), "created");
+        assert.deepEqual(empty.calls, ["comment #7: <!-- runbooks-plan-diff:stage -->"]);
+
+        const existing = fakeGithub([
+            { id: 2, body: body("prod", "old") },
+            { id: 3, body: body("stage", "old") },
+        ]);
+        assert.equal(await upsertPlanDiffComment(existing.api, body("stage", "new")), "updated");
+        assert.deepEqual(existing.calls, ["update 3"]);
+        assert.equal(await upsertPlanDiffComment(existing.api, body("stage", "old")), "unchanged");
+        await assert.rejects(upsertPlanDiffComment(existing.api, "no marker"), /marker/);
+    });
+
+    it("opens one drift issue per stack and comments on it while the drift lasts", async () => {
+        const none = fakeGithub([], [{ number: 4, title: "Drift in stack stage" }]);
+        assert.equal(await reportDrift(none.api, { stack: "prod", runUrl: "https://run/1" }), "opened");
+        assert.deepEqual(none.calls, ['open "Drift in stack prod" [drift]']);
+        assert.equal(await reportDrift(none.api, { stack: "stage", runUrl: "https://run/2" }), "commented");
+        assert.deepEqual(none.calls.slice(1), [
+            "comment #4: Still drifting (or the preview still fails): https://run/2",
+        ]);
+    });
+});

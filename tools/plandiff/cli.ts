@@ -1,0 +1,133 @@
+import { existsSync, writeFileSync } from "fs";
+import * as path from "path";
+import type { PlanResource } from "../plan/render";
+import type { DiffMeta } from "./render";
+import {
+    PlanDiffError,
+    bothPlans,
+    git,
+    resolveCommit,
+    runCleanups,
+    startPlan,
+    withTempDir,
+    withWorktree,
+} from "./run";
+
+const USAGE =
+    "usage: npm run plan:diff -- --stack <stack> --base <git-ref> [--format text|markdown] [--output <file>]";
+
+/** Exit codes, so CI can tell "nothing changes" from "changes" from "could not tell". */
+const EXIT = { same: 0, error: 1, changes: 2 } as const;
+
+interface Args {
+    stack: string;
+    base: string;
+    format: "text" | "markdown";
+    output?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+    const values: Record<string, string> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        if (!["--stack", "--base", "--format", "--output"].includes(flag)) {
+            throw new PlanDiffError(`unknown argument ${flag}\n${USAGE}`);
+        }
+        const value = argv[++i];
+        if (value === undefined || value.startsWith("--"))
+            throw new PlanDiffError(`${flag} needs a value\n${USAGE}`);
+        values[flag.slice(2)] = value;
+    }
+    if (!values.stack || !values.base) throw new PlanDiffError(`--stack and --base are required\n${USAGE}`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(values.stack))
+        throw new PlanDiffError(`--stack ${values.stack}: not a stack name`);
+    const format = values.format ?? "text";
+    if (format !== "text" && format !== "markdown")
+        throw new PlanDiffError(`--format ${format}: use text or markdown`);
+    return { stack: values.stack, base: values.base, format, output: values.output };
+}
+
+function headLabel(root: string): string {
+    const commit = git(root, ["rev-parse", "--short", "HEAD"]);
+    const dirty = git(root, ["status", "--porcelain", "--untracked-files=no"]) !== "";
+    return `working tree at ${commit}${dirty ? " with uncommitted changes" : ""}`;
+}
+
+async function main(args: Args): Promise<number> {
+    const root = git(process.cwd(), ["rev-parse", "--show-toplevel"]);
+    const stackFile = `Pulumi.${args.stack}.yaml`;
+    if (!existsSync(path.join(root, stackFile)))
+        throw new PlanDiffError(`--stack ${args.stack}: ${stackFile} does not exist`);
+    const commit = resolveCommit(root, args.base);
+    const short = commit.slice(0, 7);
+    const meta: DiffMeta = {
+        stack: args.stack,
+        base: commit.startsWith(args.base) ? short : `${args.base} (${short})`,
+        head: headLabel(root),
+    };
+
+    const [base, head] = await withTempDir((out) =>
+        withWorktree(root, commit, async (worktree): Promise<[PlanResource[], PlanResource[]]> => {
+            const headPlan = startPlan(root, args.stack, path.join(out, "head"), meta.head);
+            if (!existsSync(path.join(worktree, stackFile))) {
+                // A stack that is new in this change: everything in it is added.
+                meta.note = `${stackFile} does not exist on the base revision: every resource is new.`;
+                return [[], await headPlan.done];
+            }
+            return bothPlans(
+                startPlan(worktree, args.stack, path.join(out, "base"), `base ${meta.base}`),
+                headPlan,
+            );
+        }),
+    );
+
+    // Loaded only now: they pull in @pulumi/pulumi (seconds), which argument errors should not wait for.
+    const { diffPlans, hasChanges } = await import("./diff");
+    const { renderMarkdown, renderText, summaryLine } = await import("./render");
+    const diff = diffPlans(base, head);
+    const report = args.format === "markdown" ? renderMarkdown(diff, meta) : renderText(diff, meta);
+    if (args.output) {
+        writeFileSync(args.output, report);
+        process.stdout.write(`${summaryLine(args.stack, diff)} (written to ${args.output})\n`);
+    } else {
+        process.stdout.write(report);
+    }
+    return hasChanges(diff) ? EXIT.changes : EXIT.same;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+        runCleanups();
+        process.exit(EXIT.error);
+    });
+}
+
+/** Reports a failure on stderr and, for a pull-request comment, in the markdown file in place of the diff. */
+async function fail(err: unknown, args?: Args): Promise<number> {
+    const message =
+        err instanceof PlanDiffError
+            ? err.message
+            : err instanceof Error
+              ? (err.stack ?? err.message)
+              : String(err);
+    process.stderr.write(`plan:diff: ${message}\n`);
+    if (args?.output && args.format === "markdown") {
+        const { renderMarkdownError } = await import("./render");
+        writeFileSync(args.output, renderMarkdownError(args.stack, message));
+    }
+    return EXIT.error;
+}
+
+async function run(argv: string[]): Promise<number> {
+    let args: Args | undefined;
+    try {
+        args = parseArgs(argv);
+        return await main(args);
+    } catch (err) {
+        return fail(err, args);
+    }
+}
+
+void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+});

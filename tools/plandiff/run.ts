@@ -1,0 +1,163 @@
+import { execFileSync, spawn } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { PlanResource } from "../plan/render";
+
+/** A failure the user can fix (bad ref, broken base plan, config error): printed without a stack trace. */
+export class PlanDiffError extends Error {}
+
+/** Runs git in `cwd` and returns its trimmed output; throws a {@link PlanDiffError} with git's message. */
+export function git(cwd: string, args: string[]): string {
+    try {
+        return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+    } catch (err) {
+        const stderr = String((err as { stderr?: unknown }).stderr ?? "").trim();
+        throw new PlanDiffError(`git ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}`);
+    }
+}
+
+/** The commit a ref names, or an error naming the ref. */
+export function resolveCommit(root: string, ref: string): string {
+    try {
+        return execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+            cwd: root,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        }).trim();
+    } catch {
+        throw new PlanDiffError(
+            `--base ${ref}: no such commit (fetch it first, e.g. git fetch origin ${ref})`,
+        );
+    }
+}
+
+/** Temporary directories and worktrees to remove, even when the process is interrupted. */
+const cleanups: (() => void)[] = [];
+
+/** Removes what is still there; the CLI calls it when interrupted. */
+export function runCleanups(): void {
+    while (cleanups.length > 0) {
+        try {
+            cleanups.pop()!();
+        } catch {
+            // Best effort: a leftover temporary directory must not hide the real outcome.
+        }
+    }
+}
+
+/**
+ * Checks out `commit` into a temporary detached worktree (sharing this checkout's node_modules), runs `fn` in it
+ * and always removes the worktree again.
+ */
+export async function withWorktree<T>(
+    root: string,
+    commit: string,
+    fn: (dir: string) => Promise<T>,
+): Promise<T> {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "plandiff-"));
+    const dir = path.join(tmp, "base");
+    const cleanup = (): void => {
+        try {
+            execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: root, stdio: "ignore" });
+        } catch {
+            // Half-added or already deleted: remove the directory, then let git forget the entry.
+            rmSync(dir, { recursive: true, force: true });
+            execFileSync("git", ["worktree", "prune"], { cwd: root, stdio: "ignore" });
+        }
+        rmSync(tmp, { recursive: true, force: true });
+    };
+    cleanups.push(cleanup);
+    try {
+        git(root, ["worktree", "add", "--detach", "--quiet", dir, commit]);
+        symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+        return await fn(dir);
+    } finally {
+        cleanups.splice(cleanups.indexOf(cleanup), 1);
+        cleanup();
+    }
+}
+
+/** A temporary directory removed after `fn`, even on failure or interruption. */
+export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "plandiff-out-"));
+    const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
+    cleanups.push(cleanup);
+    try {
+        return await fn(tmp);
+    } finally {
+        cleanups.splice(cleanups.indexOf(cleanup), 1);
+        cleanup();
+    }
+}
+
+/** A running offline plan in its own process (the recording mocks are global to a process). */
+export interface PlanProcess {
+    done: Promise<PlanResource[]>;
+    kill(): void;
+}
+
+/**
+ * Starts `tools/plan/cli.ts --stack <stack> --out <out>` of the checkout in `cwd` with this repository's ts-node,
+ * and reads the `resources.json` it writes. Rejects with the plan's own error output when it fails.
+ */
+export function startPlan(cwd: string, stack: string, out: string, label: string): PlanProcess {
+    const cli = path.join(cwd, "tools", "plan", "cli.ts");
+    if (!existsSync(cli)) {
+        return {
+            done: Promise.reject(
+                new PlanDiffError(
+                    `${label}: tools/plan/cli.ts does not exist there (no offline plan to compare)`,
+                ),
+            ),
+            kill: () => undefined,
+        };
+    }
+    const tsNode = require.resolve("ts-node/dist/bin.js");
+    const child = spawn(process.execPath, [tsNode, "--transpile-only", cli, "--stack", stack, "--out", out], {
+        cwd,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stdout.resume();
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<PlanResource[]>((resolve, reject) => {
+        child.on("error", (err) =>
+            reject(new PlanDiffError(`${label}: cannot start the plan: ${err.message}`)),
+        );
+        child.on("close", (code, signal) => {
+            if (code === 0) {
+                resolve(JSON.parse(readFileSync(path.join(out, "resources.json"), "utf8")) as PlanResource[]);
+            } else {
+                const why = signal ? `was stopped (${signal})` : `failed (exit ${code})`;
+                reject(new PlanDiffError(`${label}: the plan of stack ${stack} ${why}:\n${stderr.trim()}`));
+            }
+        });
+    });
+    return { done, kill: () => child.kill("SIGTERM") };
+}
+
+/** Waits for both plans; when one fails the other is stopped, so an error is reported quickly. */
+export async function bothPlans(
+    base: PlanProcess,
+    head: PlanProcess,
+): Promise<[PlanResource[], PlanResource[]]> {
+    const stopOther = (other: PlanProcess) => (err: unknown) => {
+        other.kill();
+        throw err;
+    };
+    const results = await Promise.allSettled([
+        base.done.catch(stopOther(head)),
+        head.done.catch(stopOther(base)),
+    ]);
+    // Report the first failure in a stable order: base before head, but never the other's "was stopped".
+    const failures = results
+        .map((r) => (r.status === "rejected" ? (r.reason as Error) : undefined))
+        .filter((e): e is Error => e !== undefined);
+    const real = failures.find((e) => !/was stopped/.test(e.message)) ?? failures[0];
+    if (real) throw real;
+    return [
+        (results[0] as PromiseFulfilledResult<PlanResource[]>).value,
+        (results[1] as PromiseFulfilledResult<PlanResource[]>).value,
+    ];
+}
