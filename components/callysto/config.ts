@@ -224,6 +224,23 @@ export const callystoSchema = z
         workstation: workstationSchema.optional(),
         /** Create the `packer` security group used by image builds. */
         packerSecurityGroup: z.boolean().default(false).meta({ example: "true" }),
+        /**
+         * Image and network ids pinned by name. A pinned name is not looked up in Glance/Neutron: a hub can be
+         * held on one exact image build, and a preview needs no API call (delayed authentication).
+         */
+        pinnedIds: z
+            .object({
+                images: z
+                    .record(z.string().min(1), z.uuid({ error: "must be a Glance image id (a UUID)" }))
+                    .default({})
+                    .meta({ example: '{"callysto-hub": "c0ffee00-0000-4000-8000-000000000001"}' }),
+                networks: z
+                    .record(z.string().min(1), z.uuid({ error: "must be a Neutron network id (a UUID)" }))
+                    .default({})
+                    .meta({ example: '{"default": "c0ffee00-0000-4000-8000-000000000002"}' }),
+            })
+            .strict()
+            .default({ images: {}, networks: {} }),
         provisioning: provisioningSchema.optional(),
         certificates: certificatesSchema.optional(),
     })

@@ -88,6 +88,8 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
         // One lookup per name: hosts sharing an image boot from the same (newest at lookup) image.
         const images = new Map<string, pulumi.Output<string>>();
         const imageId = (image: string) => {
+            const pinned = cfg.pinnedIds.images[image];
+            if (pinned) return pulumi.output(pinned);
             if (!images.has(image)) {
                 images.set(
                     image,
@@ -98,6 +100,8 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
         };
         const networks = new Map<string, pulumi.Output<string>>();
         const networkId = (network: string) => {
+            const pinned = cfg.pinnedIds.networks[network];
+            if (pinned) return pulumi.output(pinned);
             if (!networks.has(network)) {
                 networks.set(network, openstack.networking.getNetworkOutput({ name: network }, options).id);
             }

@@ -22,6 +22,35 @@ function attachmentsOf(plan: Plan, host: string): RecordedResource[] {
 describe("callysto hosts", function () {
     this.timeout(120_000);
 
+    it("uses pinned image and network ids without any lookup (previews need no cloud)", async () => {
+        const lookups: unknown[] = [];
+        const original = getImageModule.getImageOutput;
+        getImageModule.getImageOutput = (...args: unknown[]) => {
+            lookups.push(args[0]);
+            return original(...args);
+        };
+        const hubImage = "c0ffee00-0000-4000-8000-0000000000a1";
+        const almaImage = "c0ffee00-0000-4000-8000-0000000000a2";
+        const network = "c0ffee00-0000-4000-8000-0000000000b1";
+        let plan: Plan;
+        try {
+            plan = new Plan([
+                ...(await runCallysto("stage", (c) => {
+                    c.pinnedIds = {
+                        images: { "callysto-hub": hubImage, "Alma Linux 9": almaImage },
+                        networks: { default: network },
+                    };
+                })),
+            ]);
+        } finally {
+            getImageModule.getImageOutput = original;
+        }
+        assert.deepEqual(lookups, []);
+        assert.equal(instanceOf(plan, "hub-dev.callysto.space").inputs.imageId, hubImage);
+        assert.equal(instanceOf(plan, "ssp.callysto.space").inputs.imageId, almaImage);
+        assert.equal(plan.byName("callysto-hub-dev-port", T.port).inputs.networkId, network);
+    });
+
     it("boots every host from the newest image of its name and never replaces it for a newer one", async () => {
         const lookups: unknown[] = [];
         const original = getImageModule.getImageOutput;
