@@ -27,7 +27,10 @@ export KWOK_WORKDIR=$E2E_CACHE/kwok
 CLUSTER_DIR=$KWOK_WORKDIR/clusters/$NAME
 KUBECONFIG_PATH=$CLUSTER_DIR/kubeconfig.yaml
 CONFIG=$KWOK_WORKDIR/$NAME.config.yaml
+# kwokctl adds/removes a context in this file (instead of ~/.kube/config); tests use the cluster's own kubeconfig.
+CONTEXTS_KUBECONFIG=$KWOK_WORKDIR/contexts.kubeconfig.yaml
 PV_CLASSES=${E2E_PV_CLASSES:-standard}
+export KUBECACHEDIR=${KUBECACHEDIR:-$E2E_CACHE/kube-cache}
 PV_COUNT=${E2E_PV_COUNT:-30}
 
 log() { printf '[cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -43,8 +46,8 @@ require_tools() {
   [[ ${#missing[@]} == 0 ]] || die "missing in $BIN: ${missing[*]} — run 'bash e2e/tools.sh kwok etcd kubernetes' first"
 }
 
-# PIDs of this cluster's component processes: one of our binaries (etcd, kube-*, kwok) whose command line names this
-# cluster's directory. Found from /proc, so it also catches components left behind by a crashed or half-done start.
+# PIDs of this cluster's component processes: one of our binaries (etcd, kube-*, kwok; kwokctl runs them through links
+# in the cluster directory) whose command line names this cluster's directory. Found from /proc, so it also catches components left behind by a crashed or half-done start.
 cluster_pids() {
   local d pid exe
   for d in /proc/[0-9]*; do
@@ -52,6 +55,8 @@ cluster_pids() {
     exe=$(readlink "$d/exe" 2>/dev/null) || continue
     case $exe in
       "$BIN"/etcd|"$BIN"/kube-apiserver|"$BIN"/kube-controller-manager|"$BIN"/kube-scheduler|"$BIN"/kwok) ;;
+      "$CLUSTER_DIR"/bin/*) ;; # kwokctl links the binaries into the cluster directory
+
       *) continue ;;
     esac
     if tr '\0' '\n' < "$d/cmdline" 2>/dev/null | grep -qF -- "$CLUSTER_DIR/"; then echo "$pid"; fi
@@ -176,7 +181,7 @@ cmd_start() {
   # From here on a failure tears down whatever was started.
   trap 'rc=$?; if [[ $rc != 0 ]]; then log "start failed (exit $rc): stopping what was started"; cmd_stop || true; fi' EXIT
   log "creating cluster $NAME (Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION) in $CLUSTER_DIR"
-  "$BIN/kwokctl" create cluster --name "$NAME" --config "$CONFIG" --runtime binary --kubeconfig "" --wait 3m
+  "$BIN/kwokctl" create cluster --name "$NAME" --config "$CONFIG" --runtime binary --kubeconfig "$CONTEXTS_KUBECONFIG" --wait 3m
 
   local i
   for ((i = 0; i < 60; i++)); do healthy && break; sleep 1; done
@@ -213,7 +218,7 @@ cmd_stop() {
   local t0=$SECONDS
   if [[ -x $BIN/kwokctl && -d $CLUSTER_DIR ]]; then
     log "deleting cluster $NAME"
-    "$BIN/kwokctl" delete cluster --name "$NAME" --kubeconfig "" || log "kwokctl delete failed; cleaning up by hand"
+    "$BIN/kwokctl" delete cluster --name "$NAME" --kubeconfig "$CONTEXTS_KUBECONFIG" || log "kwokctl delete failed; cleaning up by hand"
   fi
   local pids pid i
   pids=$(cluster_pids)

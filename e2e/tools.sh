@@ -52,8 +52,14 @@ export CGO_ENABLED=0
 export GOFLAGS="-mod=mod -buildvcs=false"
 export GOWORK=off
 GOVERSION=$(go env GOVERSION)
+[[ $(printf '%s\n%s\n' "go$E2E_GO_MIN" "$GOVERSION" | sort -V | head -n1) == "go$E2E_GO_MIN" ]] ||
+  die "$GOVERSION is too old: Kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION and kwok $KWOK_VERSION need Go >= $E2E_GO_MIN"
 
 mkdir -p "$BIN" "$PROVIDERS" "$SRC" "$STAMPS" "$LOGS" "$PULUMI_HOME"
+
+# One tools.sh at a time per cache directory.
+exec 9>"$E2E_CACHE/.tools.lock"
+if ! flock -n 9; then log "another tools.sh is using $E2E_CACHE: waiting for it"; flock 9; fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # Cross-check the pinned provider versions against the program's package-lock.json (when it exists).
@@ -120,7 +126,7 @@ install_bins() {
   local b
   for b in "$@"; do
     [[ -x $out/$b ]] || { echo "ERROR: $out/$b was not produced" >&2; return 1; }
-    install -m 0755 "$out/$b" "$dest/$b.tmp.$$" && mv -f "$dest/$b.tmp.$$" "$dest/$b"
+    chmod 0755 "$out/$b" && mv -f "$out/$b" "$dest/$b"   # same filesystem: an atomic rename, no second copy
   done
 }
 
@@ -264,7 +270,7 @@ build_provider() {
     [[ -e $d/$target ]] && continue
     case $old in
       github.com/pulumi/pulumi-"$name"/sdk*)
-        echo "replace $old => ../$target (not in the module) -> published $old@v$version"
+        echo "replace $old => $target (not in the module) -> published $old@v$version"
         go mod edit -replace="$old=$old@v$version" ;;
       github.com/terraform-providers/terraform-provider-random/shim)
         echo "recreating $old in $target"
