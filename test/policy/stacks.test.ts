@@ -1,41 +1,10 @@
 // The project's own stacks pass the policy pack: every rule over the offline plans of stage and prod.
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
-import * as os from "os";
-import * as path from "path";
 import { checkPlan } from "../../policy/offline";
 import { containersOf, podSpecOf } from "../../policy/rules/k8s";
 import { isObj, objectsOf } from "../../policy/rules/types";
+import { planResources } from "../../tools/plan/process";
 import type { PlanResource } from "../../tools/plan/render";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-
-/** Plans a stack in its own process (the recording mocks are global to a process) and reads resources.json. */
-function plan(stack: string, out: string): Promise<PlanResource[]> {
-    return new Promise((resolve, reject) => {
-        const args = [
-            require.resolve("ts-node/dist/bin.js"),
-            "--transpile-only",
-            "tools/plan/cli.ts",
-            "--stack",
-            stack,
-            "--out",
-            out,
-        ];
-        const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-        let stderr = "";
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) =>
-            code === 0
-                ? resolve(
-                      JSON.parse(readFileSync(path.join(out, "resources.json"), "utf8")) as PlanResource[],
-                  )
-                : reject(new Error(`plan of ${stack} failed:\n${stderr}`)),
-        );
-    });
-}
 
 /** Where the offline plan shows a masked secret outside a Secret: a secret Output that went into plain config. */
 function maskedOutsideSecrets(resources: readonly PlanResource[]): string[] {
@@ -57,14 +26,10 @@ function maskedOutsideSecrets(resources: readonly PlanResource[]): string[] {
 describe("policy pack on the project's stacks (offline plans)", function () {
     this.timeout(180_000);
     const plans: Record<string, PlanResource[]> = {};
-    let tmp = "";
 
     before(async () => {
-        tmp = mkdtempSync(path.join(os.tmpdir(), "policy-stacks-"));
-        for (const stack of ["stage", "prod"]) plans[stack] = await plan(stack, path.join(tmp, stack));
+        for (const stack of ["stage", "prod"]) plans[stack] = await planResources(stack);
     });
-
-    after(() => rmSync(tmp, { recursive: true, force: true }));
 
     for (const stack of ["stage", "prod"]) {
         it(`${stack} has no policy violation`, () => {

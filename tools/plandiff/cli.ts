@@ -4,6 +4,7 @@ import type { PlanResource } from "../plan/render";
 import type { DiffMeta } from "./render";
 import {
     PlanDiffError,
+    PlanProcessError,
     bothPlans,
     git,
     resolveCommit,
@@ -105,7 +106,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 /** Reports a failure on stderr and, for a pull-request comment, in the markdown file in place of the diff. */
 async function fail(err: unknown, args?: Args): Promise<number> {
     const message =
-        err instanceof PlanDiffError
+        err instanceof PlanDiffError || err instanceof PlanProcessError
             ? err.message
             : err instanceof Error
               ? (err.stack ?? err.message)

@@ -1,11 +1,14 @@
-import { execFileSync, spawn } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "fs";
+import { execFileSync } from "child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { PlanProcess } from "../plan/process";
 import type { PlanResource } from "../plan/render";
 
 /** A failure the user can fix (bad ref, broken base plan, config error): printed without a stack trace. */
 export class PlanDiffError extends Error {}
+
+export { PlanProcessError, startPlan } from "../plan/process";
 
 /** Runs git in `cwd` and returns its trimmed output; throws a {@link PlanDiffError} with git's message. */
 export function git(cwd: string, args: string[]): string {
@@ -92,51 +95,6 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
 }
 
 /** A running offline plan in its own process (the recording mocks are global to a process). */
-export interface PlanProcess {
-    done: Promise<PlanResource[]>;
-    kill(): void;
-}
-
-/**
- * Starts `tools/plan/cli.ts --stack <stack> --out <out>` of the checkout in `cwd` with this repository's ts-node,
- * and reads the `resources.json` it writes. Rejects with the plan's own error output when it fails.
- */
-export function startPlan(cwd: string, stack: string, out: string, label: string): PlanProcess {
-    const cli = path.join(cwd, "tools", "plan", "cli.ts");
-    if (!existsSync(cli)) {
-        return {
-            done: Promise.reject(
-                new PlanDiffError(
-                    `${label}: tools/plan/cli.ts does not exist there (no offline plan to compare)`,
-                ),
-            ),
-            kill: () => undefined,
-        };
-    }
-    const tsNode = require.resolve("ts-node/dist/bin.js");
-    const child = spawn(process.execPath, [tsNode, "--transpile-only", cli, "--stack", stack, "--out", out], {
-        cwd,
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stdout.resume();
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<PlanResource[]>((resolve, reject) => {
-        child.on("error", (err) =>
-            reject(new PlanDiffError(`${label}: cannot start the plan: ${err.message}`)),
-        );
-        child.on("close", (code, signal) => {
-            if (code === 0) {
-                resolve(JSON.parse(readFileSync(path.join(out, "resources.json"), "utf8")) as PlanResource[]);
-            } else {
-                const why = signal ? `was stopped (${signal})` : `failed (exit ${code})`;
-                reject(new PlanDiffError(`${label}: the plan of stack ${stack} ${why}:\n${stderr.trim()}`));
-            }
-        });
-    });
-    return { done, kill: () => child.kill("SIGTERM") };
-}
-
 /** Waits for both plans; when one fails the other is stopped, so an error is reported quickly. */
 export async function bothPlans(
     base: PlanProcess,
