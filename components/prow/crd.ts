@@ -102,6 +102,11 @@ export interface ProwJobCrdArgs {
  * The ProwJob CRD. Its name is fixed by the API (`<plural>.<group>`) and it is cluster-scoped, so it carries
  * no environment prefix; it is kept on deletion because deleting a CRD deletes every ProwJob with it.
  */
+/** The API server refuses CRDs in *.k8s.io groups without this annotation (KEP-1111); the value is upstream Prow's. */
+export const PROWJOB_CRD_ANNOTATIONS = {
+    "api-approved.kubernetes.io": "https://github.com/kubernetes/test-infra/pull/8669",
+};
+
 export function prowJobCrd(
     name: string,
     args: ProwJobCrdArgs,
@@ -110,7 +115,11 @@ export function prowJobCrd(
     return new k8s.apiextensions.v1.CustomResourceDefinition(
         name,
         {
-            metadata: { name: "prowjobs.prow.k8s.io", labels: standardLabels(args.app) },
+            metadata: {
+                name: "prowjobs.prow.k8s.io",
+                labels: standardLabels(args.app),
+                annotations: PROWJOB_CRD_ANNOTATIONS,
+            },
             spec: prowJobCrdSpec(),
         },
         { ...opts, provider: args.cluster.provider, retainOnDelete: true },

@@ -22,7 +22,10 @@ export function selectorLabels(id: AppIdentity): Record<string, string> {
     };
 }
 
-/** The full recommended label set for objects of this app. */
+/**
+ * The recommended label set for objects of this app. It has no version: a Service, Route or Secret does not
+ * change with a release, so an image bump must not touch them (see {@link workloadLabels}).
+ */
 export function standardLabels(id: AppIdentity): Record<string, string> {
     const labels: Record<string, string> = {
         ...selectorLabels(id),
@@ -32,6 +35,12 @@ export function standardLabels(id: AppIdentity): Record<string, string> {
     if (id.component) {
         labels["app.kubernetes.io/component"] = id.component;
     }
+    return labels;
+}
+
+/** Labels of the objects that do change with a release: the Deployment/StatefulSet/CronJob and its pods. */
+export function workloadLabels(id: AppIdentity): Record<string, string> {
+    const labels = standardLabels(id);
     if (id.version) {
         labels["app.kubernetes.io/version"] = sanitizeLabelValue(id.version);
     }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { childOptions } from "./component";
 import { ContainerSpec, toContainer } from "./container";
-import { AppIdentity, standardLabels } from "./labels";
+import { AppIdentity, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
@@ -42,7 +42,7 @@ export class ScheduledJob extends pulumi.ComponentResource {
     constructor(name: string, args: ScheduledJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:ScheduledJob", name, {}, opts);
         this.objectName = args.app.name;
-        const labels = standardLabels(args.app);
+        const labels = workloadLabels(args.app);
         const podSpec: k8s.types.input.core.v1.PodSpec = {
             restartPolicy: args.restartPolicy ?? "Never",
             containers: args.containers.map(toContainer),

@@ -4,7 +4,7 @@ import { ClusterContext } from "./cluster";
 import { childOptions } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { ExposureSpec, expose, exposureUrl } from "./exposure";
-import { AppIdentity, selectorLabels, standardLabels } from "./labels";
+import { AppIdentity, selectorLabels, standardLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
 
 export interface ServicePort {
@@ -105,7 +105,10 @@ export class Workload extends pulumi.ComponentResource {
         const { cluster } = args;
         const copts = childOptions(this, opts, { provider: cluster.provider });
         this.objectName = args.app.name;
+        // Only the workload and its pods carry the version; Services and claim templates must not change with a
+        // release (a StatefulSet's volumeClaimTemplates cannot change at all).
         const labels = standardLabels(args.app);
+        const releaseLabels = workloadLabels(args.app);
         const selector = selectorLabels(args.app);
         const serviceName = args.service?.name ?? args.app.name;
 
@@ -126,13 +129,16 @@ export class Workload extends pulumi.ComponentResource {
         if (Object.keys(args.nodeSelector ?? {}).length > 0) podSpec.nodeSelector = args.nodeSelector;
         if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
         const template = {
-            metadata: { labels, ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
+            metadata: {
+                labels: releaseLabels,
+                ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
+            },
             spec: podSpec,
         };
         const metadata = {
             name: args.app.name,
             namespace: args.namespace,
-            labels,
+            labels: releaseLabels,
             ...(args.annotations ? { annotations: args.annotations } : {}),
         };
         const ignoreChanges = args.imagesManagedByTriggers

@@ -178,5 +178,24 @@ describe("validateObject", () => {
             /cannot have a path/,
         );
         assert.deepEqual(duplicateObjects([bad, bad]).length, 1);
+        const crd = {
+            apiVersion: "apiextensions.k8s.io/v1",
+            kind: "CustomResourceDefinition",
+            metadata: { name: "prowjobs.prow.k8s.io" },
+            spec: {
+                group: "prow.k8s.io",
+                names: { kind: "ProwJob", plural: "prowjobs" },
+                scope: "Namespaced",
+                versions: [
+                    {
+                        name: "v1",
+                        served: true,
+                        storage: true,
+                        schema: { openAPIV3Schema: { type: "object" } },
+                    },
+                ],
+            },
+        };
+        assert.match(validateObject(crd).join(), /api-approved.kubernetes.io annotation is required/);
     });
 });

@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { validateObject } from "../../tools/validate/k8s";
 import { COMPONENTS, componentSpec } from "../../components/prow/catalog";
 import { ProwConfig, prowSchema } from "../../components/prow/config";
-import { prowJobCrdSpec } from "../../components/prow/crd";
+import { PROWJOB_CRD_ANNOTATIONS, prowJobCrdSpec } from "../../components/prow/crd";
 import { baseDocuments, prowDocuments, renderConfigMaps, renderYaml } from "../../components/prow/documents";
 import { ENVIRONMENTS, EnvironmentName } from "../../components/prow/environments";
 import { ingressPlan } from "../../components/prow/ingress";
@@ -433,10 +433,15 @@ describe("prow catalog and CRD", () => {
         const crd = {
             apiVersion: "apiextensions.k8s.io/v1",
             kind: "CustomResourceDefinition",
-            metadata: { name: "prowjobs.prow.k8s.io" },
+            metadata: { name: "prowjobs.prow.k8s.io", annotations: PROWJOB_CRD_ANNOTATIONS },
             spec: prowJobCrdSpec(),
         };
         assert.deepEqual(validateObject(crd as Obj), []);
+        // Without the API-review annotation the API server refuses a CRD of a *.k8s.io group.
+        assert.match(
+            validateObject({ ...crd, metadata: { name: crd.metadata.name } } as Obj).join(),
+            /api-approved/,
+        );
         const schema = (crd.spec.versions as Obj[])[0].schema.openAPIV3Schema;
         // Structural: every node declares its type.
         const untyped: string[] = [];

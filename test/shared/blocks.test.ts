@@ -59,7 +59,12 @@ describe("shared building blocks", () => {
             false,
         );
         assert.equal(field(d.inputs, "spec.template.spec.containers[0].resources.limits.memory"), "128Mi");
+        assert.equal(
+            field(d.inputs, "spec.template.metadata.labels")!["app.kubernetes.io/version" as never],
+            "1.0",
+        );
         const svc = k8sObject("kubernetes:core/v1:Service", "web", "ns");
+        assert.equal(field(svc.inputs, "metadata.labels")!["app.kubernetes.io/version" as never], undefined);
         assert.deepEqual(field(svc.inputs, "spec.ports"), [
             { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
         ]);
@@ -110,7 +115,7 @@ describe("shared building blocks", () => {
         new Workload("blocks-sts", {
             cluster: c,
             namespace: "ns",
-            app: { name: "worker", partOf: "test" },
+            app: { name: "worker", partOf: "test", version: "2.0" },
             kind: "StatefulSet",
             containers: [{ name: "w", image: "quay.io/x/w:1", resources: fixedSize("400m", "896Mi") }],
             volumeClaimTemplates: [{ name: "vol", size: "3Gi" }],
@@ -118,6 +123,14 @@ describe("shared building blocks", () => {
         await settled();
         const sts = k8sObject("kubernetes:apps/v1:StatefulSet", "worker", "ns");
         assert.equal(field(sts.inputs, "spec.serviceName"), "worker");
+        // A release changes the workload's version label but never its claim templates (immutable).
+        assert.equal(field(sts.inputs, "metadata.labels")!["app.kubernetes.io/version" as never], "2.0");
+        assert.equal(
+            field(sts.inputs, "spec.volumeClaimTemplates[0].metadata.labels")![
+                "app.kubernetes.io/version" as never
+            ],
+            undefined,
+        );
         assert.equal(
             field(sts.inputs, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"),
             "3Gi",

@@ -1,6 +1,11 @@
 import { strict as assert } from "assert";
 import { fromSecret, mergeEnv, toEnvVars } from "../../components/shared/env";
-import { sanitizeLabelValue, selectorLabels, standardLabels } from "../../components/shared/labels";
+import {
+    sanitizeLabelValue,
+    selectorLabels,
+    standardLabels,
+    workloadLabels,
+} from "../../components/shared/labels";
 import {
     childName,
     contentHash,
@@ -47,7 +52,12 @@ describe("shared pure helpers", () => {
             "app.kubernetes.io/instance": "kebechet",
         });
         const labels = standardLabels(id);
-        assert.equal(labels["app.kubernetes.io/version"], "v1.2.3");
+        assert.equal(
+            labels["app.kubernetes.io/version"],
+            undefined,
+            "services and secrets do not change with a release",
+        );
+        assert.equal(workloadLabels(id)["app.kubernetes.io/version"], "v1.2.3");
         assert.equal(labels["app.kubernetes.io/managed-by"], "pulumi");
         assert.equal(labels["app.kubernetes.io/component"], "bot");
     });

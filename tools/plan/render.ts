@@ -116,6 +116,17 @@ export function buildPlan(recorded: readonly RecordedResource[], sections: reado
         }))
         .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
 
+    return { resources, kubernetes: kubernetesObjects(recorded, manifestOf) };
+}
+
+/**
+ * The Kubernetes objects of a recording by cluster (the provider `cluster-<name>` they use; `_default-provider`
+ * for an object without an explicit provider), each made by `manifest`, in apply order.
+ */
+export function kubernetesObjects(
+    recorded: readonly RecordedResource[],
+    manifest: (resource: RecordedResource) => Record<string, unknown>,
+): Record<string, Record<string, unknown>[]> {
     const kubernetes: Record<string, Record<string, unknown>[]> = {};
     for (const r of recorded) {
         if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("pulumi:providers:"))
@@ -124,7 +135,7 @@ export function buildPlan(recorded: readonly RecordedResource[], sections: reado
         const cluster = providerName.startsWith("cluster-")
             ? providerName.slice("cluster-".length)
             : "_default-provider";
-        (kubernetes[cluster] ??= []).push(manifestOf(r));
+        (kubernetes[cluster] ??= []).push(manifest(r));
     }
     for (const objects of Object.values(kubernetes)) {
         objects.sort((a, b) => {
@@ -138,7 +149,7 @@ export function buildPlan(recorded: readonly RecordedResource[], sections: reado
             );
         });
     }
-    return { resources, kubernetes };
+    return kubernetes;
 }
 
 export function renderResourcesJson(plan: Plan): string {

@@ -1,11 +1,30 @@
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
+import { LoadOptions } from "../../components/config/load";
+import { ConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
 import { SYSTEMS } from "../../components/systems";
-import { installRecorder, settle } from "../mocks/recorder";
-import { SECRET_MASK } from "../mocks/recorder";
+import { RecordedResource, SECRET_MASK, installRecorder, settle } from "../mocks/recorder";
 import { Plan, buildPlan, renderManifests, renderResourcesJson } from "./render";
 import { readStackFile, stackFileSource } from "./stackfile";
+
+/**
+ * Runs the whole program for a stack under the recording mocks and returns what it registered (secrets in plain
+ * text in `inputs`, masked in `masked`). Without `placeholderSecret`, every required secret must be in `source`.
+ */
+export async function recordProgram(
+    stack: string,
+    source: ConfigSource,
+    options: LoadOptions = {},
+): Promise<RecordedResource[]> {
+    const recorder = installRecorder(stack);
+    runProgram(source, SYSTEMS, options);
+    await settle();
+    if (recorder.errors.length > 0) {
+        throw new Error(recorder.errors.join("\n"));
+    }
+    return recorder.resources;
+}
 
 /**
  * Evaluates the program for `Pulumi.<stack>.yaml` under the recording mocks: no cloud, no credentials, no CLI.
@@ -13,14 +32,11 @@ import { readStackFile, stackFileSource } from "./stackfile";
  */
 export async function planStack(stack: string, root = process.cwd()): Promise<Plan> {
     const file = readStackFile(stack, root);
-    const recorder = installRecorder(stack);
-    runProgram(stackFileSource(file, SECRET_MASK), SYSTEMS, { placeholderSecret: () => SECRET_MASK });
-    await settle();
-    if (recorder.errors.length > 0) {
-        throw new Error(recorder.errors.join("\n"));
-    }
+    const recorded = await recordProgram(stack, stackFileSource(file, SECRET_MASK), {
+        placeholderSecret: () => SECRET_MASK,
+    });
     return buildPlan(
-        recorder.resources,
+        recorded,
         SYSTEMS.map((s) => s.section),
     );
 }

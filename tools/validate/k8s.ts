@@ -193,6 +193,16 @@ export function validateObject(input: Obj): string[] {
         )?.spec as Obj | undefined;
         checkPod(where, podSpec, problems);
     }
+    if (kind === "CustomResourceDefinition") {
+        // The API server refuses CRDs in Kubernetes-owned groups unless they carry the API-review annotation.
+        const group = String(spec.group ?? "");
+        const annotations = (meta.annotations ?? {}) as Record<string, unknown>;
+        if (/(^|\.)(k8s\.io|kubernetes\.io)$/.test(group) && !annotations["api-approved.kubernetes.io"]) {
+            problems.push(
+                `${where}: group ${group} is protected: the api-approved.kubernetes.io annotation is required`,
+            );
+        }
+    }
     if (kind === "Service") {
         for (const p of (spec.ports ?? []) as Obj[]) {
             if (p.name !== undefined && !DNS_LABEL.test(String(p.name)))
