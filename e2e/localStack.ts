@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { homedir, tmpdir } from "os";
 import * as path from "path";
-import { loadProgramConfig, secretSpecsOf } from "../components/config/load";
+import { loadProgramConfig } from "../components/config/load";
 import { PROJECT } from "../components/config/problems";
 import { SecretSpec } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
@@ -146,5 +146,5 @@ export function isRunTimeSecret(key: string): boolean {
 export function requiredSecrets(stackFile = STACK_FILE): SecretSpec[] {
     const file = readStackFile(STACK, path.dirname(stackFile));
     const config = loadProgramConfig(stackFileSource(file, "x"), SYSTEMS, { placeholderSecret: () => "x" });
-    return secretSpecsOf(config, SYSTEMS).filter((s) => !s.optional);
+    return config.secretSpecs.filter((s) => !s.optional);
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "../components/program";
-import { loadProgramConfig, secretSpecsOf } from "../components/config/load";
+import { loadProgramConfig } from "../components/config/load";
 import { memoryConfigSource } from "../components/config/source";
 import { SystemDefinition } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
@@ -97,7 +97,7 @@ export function stackSecrets(
     const config = loadProgramConfig(memoryConfigSource(values, {}), SYSTEMS, {
         placeholderSecret: () => "x",
     });
-    return Object.fromEntries(secretSpecsOf(config, SYSTEMS).map((s) => [s.key, `test-${s.key}`]));
+    return Object.fromEntries(config.secretSpecs.map((s) => [s.key, `test-${s.key}`]));
 }
 
 export interface RunOptions {

@@ -2,7 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { problemsFromIssues } from "./issues";
 import { ConfigError, ConfigProblem, fullKey, removeCommand, setCommand } from "./problems";
-import { ClustersConfig, OpenstackConfig, clustersSchema, openstackSchema } from "./program";
+import {
+    ClustersConfig,
+    OpenstackConfig,
+    PROGRAM_SECTIONS,
+    clustersSchema,
+    openstackSchema,
+} from "./program";
 import { ConfigSource } from "./source";
 import { SecretSpec, SecretStore, SectionBase, StackTier, SystemDefinition, stackTier } from "./system";
 
@@ -15,6 +21,8 @@ export interface ProgramConfig {
     sections: Record<string, SectionBase>;
     /** Systems that will be deployed, in registry order. */
     enabled: SystemDefinition[];
+    /** Every secret this configuration uses (optional ones included): enabled systems', kubeconfigs, OpenStack's. */
+    secretSpecs: SecretSpec[];
     secrets: SecretStore;
 }
 
@@ -115,23 +123,21 @@ export function loadProgramConfig(
     const enabled: SystemDefinition[] = [];
     const knownSecrets = new Map<string, SecretSpec>();
     const requiredSecrets: SecretSpec[] = [];
+    const enabledSecrets: SecretSpec[] = [];
     const claims = new Map<string, { section: string; key: string }[]>();
     const usedClusters = new Set<string>();
     let openstackNeeded = false;
 
-    const unparsed: string[] = [];
     for (const def of systems) {
         if (!keys.has(def.section)) continue;
         const cfg = parseSection(def.section, def.schema, source, problems);
-        if (!cfg) {
-            unparsed.push(def.section);
-            continue;
-        }
+        if (!cfg) continue;
         sections[def.section] = cfg;
         const specs = def.secrets(cfg);
         specs.forEach((s) => knownSecrets.set(s.key, s));
         if (!cfg.enabled) continue;
         enabled.push(def);
+        enabledSecrets.push(...specs);
         requiredSecrets.push(...specs.filter((s) => !s.optional));
         problems.push(...(def.check?.(cfg, { clusters }) ?? []));
         if (def.target === "openstack") {
@@ -173,11 +179,15 @@ export function loadProgramConfig(
     for (const cluster of [...usedClusters].sort()) {
         const spec = kubeconfigSecret(cluster);
         requiredSecrets.push(spec);
+        enabledSecrets.push(spec);
         knownSecrets.set(spec.key, spec);
     }
     for (const spec of openstackSecrets(openstack)) {
         knownSecrets.set(spec.key, spec);
-        if (openstackNeeded) requiredSecrets.push(spec);
+        if (openstackNeeded) {
+            requiredSecrets.push(spec);
+            enabledSecrets.push(spec);
+        }
     }
     if (openstackNeeded && !keys.has("openstack")) {
         problems.push({
@@ -200,6 +210,7 @@ export function loadProgramConfig(
             });
         }
     }
+    const knownSections: string[] = [...PROGRAM_SECTIONS, ...systems.map((s) => s.section)];
     for (const key of keys) {
         if (knownSecrets.has(key)) {
             if (!source.isSecret(key)) {
@@ -212,15 +223,10 @@ export function loadProgramConfig(
             }
             continue;
         }
-        const isSection =
-            key === "tier" ||
-            key === "clusters" ||
-            key === "openstack" ||
-            systems.some((s) => s.section === key);
-        // Secrets of a section that failed to parse cannot be recognised; its own problems are reported instead.
-        const ofBrokenSection = unparsed.some((section) => key.startsWith(`${section}-`));
-        // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now:
-        // keeping it set is harmless, and a misspelt one shows up as the real one missing.
+        const isSection = knownSections.includes(key);
+        // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now, or
+        // to a section that failed to parse: keeping it set is harmless, and a misspelt one shows up as the real
+        // one missing.
         if (systems.some((s) => key.startsWith(`${s.section}-`))) {
             if (!source.isSecret(key)) {
                 problems.push({
@@ -235,8 +241,7 @@ export function loadProgramConfig(
         // A kubeconfig of a defined cluster is legitimate even while no enabled system uses that cluster.
         const clusterKubeconfig =
             key.startsWith("kubeconfig-") && (clustersBroken || key.slice("kubeconfig-".length) in clusters);
-        if (!isSection && !ofBrokenSection && !clusterKubeconfig) {
-            const knownSections = ["tier", "clusters", "openstack", ...systems.map((s) => s.section)];
+        if (!isSection && !clusterKubeconfig) {
             problems.push({
                 key: fullKey(key),
                 message: `unknown key (not a system or a secret this configuration uses; systems are: ${knownSections.join(", ")})`,
@@ -266,7 +271,7 @@ export function loadProgramConfig(
         },
         get: lookup,
     };
-    return { tier: tier!, clusters, openstack, sections, enabled, secrets };
+    return { tier: tier!, clusters, openstack, sections, enabled, secretSpecs: enabledSecrets, secrets };
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
@@ -277,22 +282,4 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
         seen.add(id);
         return true;
     });
-}
-
-/** All secrets of a configuration, for documentation and for the offline plan's placeholders. */
-export function secretSpecsOf(config: ProgramConfig, systems: readonly SystemDefinition[]): SecretSpec[] {
-    const specs: SecretSpec[] = [];
-    for (const def of config.enabled) {
-        specs.push(...def.secrets(config.sections[def.section]));
-    }
-    const clusters = new Set(
-        config.enabled
-            .filter((d) => d.target === "kubernetes")
-            .map((d) => config.sections[d.section].cluster!),
-    );
-    specs.push(...[...clusters].sort().map(kubeconfigSecret));
-    if (systems.some((s) => s.target === "openstack" && config.enabled.includes(s))) {
-        specs.push(...openstackSecrets(config.openstack));
-    }
-    return specs;
 }

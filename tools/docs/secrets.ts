@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
-import { loadProgramConfig, secretSpecsOf } from "../../components/config/load";
+import { loadProgramConfig } from "../../components/config/load";
 import { setCommand } from "../../components/config/problems";
 import { SecretSpec } from "../../components/config/system";
 import { SYSTEMS } from "../../components/systems";
@@ -21,7 +21,7 @@ export function secretsTable(root: string): string {
         const config = loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
             placeholderSecret: () => "x",
         });
-        for (const spec of secretSpecsOf(config, SYSTEMS)) {
+        for (const spec of config.secretSpecs) {
             const entry = byKey.get(spec.key) ?? { spec, stacks: [] };
             entry.stacks.push(stack);
             byKey.set(spec.key, entry);
