@@ -39,13 +39,9 @@ export function fakeOutputs(type: string, name: string, inputs: State): State {
             };
         case "openstack:blockstorage/volume:Volume":
             return { attachments: [] };
-        case "openstack:dns/zone:Zone":
-            return {};
         case "command:local:Command":
         case "command:remote:Command":
             return { stdout: "", stderr: "" };
-        case "kubernetes:core/v1:ServiceAccount":
-            return {};
         default:
             return {};
     }

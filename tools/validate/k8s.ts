@@ -96,7 +96,8 @@ function checkLabels(where: string, labels: unknown, problems: string[]): void {
     }
 }
 
-function checkPod(where: string, pod: Obj | undefined, problems: string[]): void {
+/** `claimNames`: a StatefulSet's volumeClaimTemplates, which pods mount like volumes. */
+function checkPod(where: string, pod: Obj | undefined, problems: string[], claimNames: string[] = []): void {
     if (!pod) return;
     const containers = [...((pod.containers ?? []) as Obj[]), ...((pod.initContainers ?? []) as Obj[])];
     const names = new Set<string>();
@@ -123,13 +124,10 @@ function checkPod(where: string, pod: Obj | undefined, problems: string[]): void
                 problems.push(`${where}: env name ${String(e.name)} is invalid`);
         }
     }
-    const volumes = new Set(((pod.volumes ?? []) as Obj[]).map((v) => String(v.name)));
+    const volumes = new Set([...((pod.volumes ?? []) as Obj[]).map((v) => String(v.name)), ...claimNames]);
     for (const c of containers) {
         for (const m of (c.volumeMounts ?? []) as Obj[]) {
-            if (
-                !volumes.has(String(m.name)) &&
-                !(pod as Obj).__claims?.toString().split(",").includes(String(m.name))
-            ) {
+            if (!volumes.has(String(m.name))) {
                 problems.push(
                     `${where}: container ${String(c.name)} mounts unknown volume ${String(m.name)}`,
                 );
@@ -169,13 +167,10 @@ export function validateObject(input: Obj): string[] {
     if (kind === "Deployment" || kind === "StatefulSet" || kind === "DaemonSet" || kind === "Job") {
         const template = (spec.template ?? {}) as Obj;
         checkLabels(`${where} pod label`, (template.metadata as Obj | undefined)?.labels, problems);
-        const pod = { ...((template.spec ?? {}) as Obj) };
-        if (kind === "StatefulSet") {
-            pod.__claims = ((spec.volumeClaimTemplates ?? []) as Obj[])
-                .map((t) => String((t.metadata as Obj).name))
-                .join(",");
-        }
-        checkPod(where, pod, problems);
+        const claimNames = ((spec.volumeClaimTemplates ?? []) as Obj[]).map((t) =>
+            String((t.metadata as Obj).name),
+        );
+        checkPod(where, template.spec as Obj | undefined, problems, claimNames);
         const selector = ((spec.selector as Obj | undefined)?.matchLabels ?? {}) as Record<string, string>;
         const podLabels = ((template.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>;
         if (kind !== "Job" && Object.entries(selector).some(([k, v]) => podLabels[k] !== v)) {
