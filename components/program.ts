@@ -47,6 +47,8 @@ export function runProgram(
                 name,
                 platform: c.platform,
                 context: c.context,
+                adoptExisting: c.adoptExisting,
+                skipIngressAwait: c.skipIngressAwait,
                 kubeconfig: config.secrets.require(`kubeconfig-${name}`),
             });
             clusters.set(name, ctx);

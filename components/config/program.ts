@@ -12,6 +12,16 @@ export const clustersSchema = z.record(
             context: z.string().min(1).optional().meta({ example: "default/api-cluster:6443/admin" }),
             /** What the cluster is, for people reading the stack file. */
             description: z.string().optional().meta({ example: "Red Hat PSI OpenShift 4" }),
+            /**
+             * First deploy onto a cluster where the objects already exist: the provider updates an existing object
+             * instead of failing with AlreadyExists (`upsertExistingObjects`). Switch it off after that deploy.
+             */
+            adoptExisting: z.boolean().default(false).meta({ example: "false" }),
+            /**
+             * The cluster's ingress controller publishes no `.status.loadBalancer` (kwok, some controllers): Ingresses
+             * get `pulumi.com/skipAwait` so a deploy does not wait 10 minutes for a status that never comes.
+             */
+            skipIngressAwait: z.boolean().default(false).meta({ example: "false" }),
         })
         .strict(),
 );

@@ -9,6 +9,8 @@ export interface ClusterContext {
     /** `openshift` gets Routes and ImageStreams, `kubernetes` gets Ingresses and plain image references. */
     platform: Platform;
     provider: k8s.Provider;
+    /** Ingresses on this cluster are not awaited (its controller publishes no load-balancer status). */
+    skipIngressAwait: boolean;
 }
 
 export interface ClusterProviderArgs {
@@ -17,6 +19,9 @@ export interface ClusterProviderArgs {
     kubeconfig: pulumi.Input<string>;
     /** kubeconfig context to use; the file's current context when unset. */
     context?: string;
+    /** Update objects that already exist instead of failing (first deploy over hand-made objects only). */
+    adoptExisting?: boolean;
+    skipIngressAwait?: boolean;
 }
 
 /** Creates the one explicit provider of a cluster. Never rely on the ambient kubeconfig: a deploy must not hit the wrong cluster. */
@@ -30,8 +35,14 @@ export function clusterContext(
             kubeconfig: pulumi.secret(args.kubeconfig),
             context: args.context,
             enableServerSideApply: true,
+            ...(args.adoptExisting ? { upsertExistingObjects: true } : {}),
         },
         opts,
     );
-    return { name: args.name, platform: args.platform, provider };
+    return {
+        name: args.name,
+        platform: args.platform,
+        provider,
+        skipIngressAwait: args.skipIngressAwait ?? false,
+    };
 }

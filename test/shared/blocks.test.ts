@@ -11,7 +11,12 @@ import { field, k8sObject, ofType, resetRecorder, settled } from "../harness";
 
 function cluster(platform: "openshift" | "kubernetes"): ClusterContext {
     const name = `blocks-${platform}`;
-    return { name, platform, provider: new k8s.Provider(`cluster-${name}`, { kubeconfig: "{}" }) };
+    return {
+        name,
+        platform,
+        provider: new k8s.Provider(`cluster-${name}`, { kubeconfig: "{}" }),
+        skipIngressAwait: false,
+    };
 }
 
 const app = { name: "web", partOf: "test", component: "frontend", version: "1.0" };
