@@ -29,6 +29,15 @@ export function clusterContext(
     args: ClusterProviderArgs,
     opts?: pulumi.CustomResourceOptions,
 ): ClusterContext {
+    if (args.adoptExisting) {
+        // Printed on every run while it is on: upsert also turns a rename into "create the new name, delete the old
+        // one" on an object that already existed, which is only wanted for the one deploy that takes over a cluster.
+        void pulumi.log.warn(
+            `clusters.${args.name}.adoptExisting is on: existing objects on cluster "${args.name}" are taken over ` +
+                `instead of failing with AlreadyExists. Switch it off after the first successful deploy ` +
+                `(pulumi config set --path clusters.${args.name}.adoptExisting false).`,
+        );
+    }
     const provider = new k8s.Provider(
         `cluster-${args.name}`,
         {
