@@ -35,7 +35,7 @@ export function clusterContext(
         void pulumi.log.warn(
             `clusters.${args.name}.adoptExisting is on: existing objects on cluster "${args.name}" are taken over ` +
                 `instead of failing with AlreadyExists. Switch it off after the first successful deploy ` +
-                `(pulumi config set --path clusters.${args.name}.adoptExisting false).`,
+                `(pulumi config set --stack ${pulumi.getStack()} --path clusters.${args.name}.adoptExisting false).`,
         );
     }
     const provider = new k8s.Provider(
