@@ -49,6 +49,7 @@ export function runProgram(
                 context: c.context,
                 adoptExisting: c.adoptExisting,
                 skipIngressAwait: c.skipIngressAwait,
+                production: config.tier === "production",
                 kubeconfig: config.secrets.require(`kubeconfig-${name}`),
             });
             clusters.set(name, ctx);

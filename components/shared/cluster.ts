@@ -11,6 +11,11 @@ export interface ClusterContext {
     provider: k8s.Provider;
     /** Ingresses on this cluster are not awaited (its controller publishes no load-balancer status). */
     skipIngressAwait: boolean;
+    /**
+     * The stack is production: every namespace the program creates here is protected and retained, because
+     * deleting a namespace deletes every claim inside it, retained or not (the namespace controller does it).
+     */
+    production: boolean;
 }
 
 export interface ClusterProviderArgs {
@@ -22,6 +27,8 @@ export interface ClusterProviderArgs {
     /** Update objects that already exist instead of failing (first deploy over hand-made objects only). */
     adoptExisting?: boolean;
     skipIngressAwait?: boolean;
+    /** See {@link ClusterContext.production}. */
+    production?: boolean;
 }
 
 /** Creates the one explicit provider of a cluster. Never rely on the ambient kubeconfig: a deploy must not hit the wrong cluster. */
@@ -53,5 +60,6 @@ export function clusterContext(
         platform: args.platform,
         provider,
         skipIngressAwait: args.skipIngressAwait ?? false,
+        production: args.production ?? false,
     };
 }

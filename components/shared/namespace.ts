@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { childOptions } from "./component";
 import { AppIdentity, standardLabels } from "./labels";
+import { statefulOptions } from "./protect";
 
 export interface Subject {
     kind: "ServiceAccount" | "User" | "Group";
@@ -36,7 +37,11 @@ export interface NamespaceArgs {
     roleBindings?: RoleBindingSpec[];
 }
 
-/** A namespace with its service accounts and role bindings. */
+/**
+ * A namespace with its service accounts and role bindings. In production the namespace itself is protected and
+ * retained: deleting it would make the namespace controller delete every claim inside, including the retained ones,
+ * so a forced destroy must leave it (and the data in it) in place.
+ */
 export class Namespace extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
     public readonly serviceAccounts: Record<string, k8s.core.v1.ServiceAccount> = {};
@@ -57,7 +62,7 @@ export class Namespace extends pulumi.ComponentResource {
                         ...(args.annotations ? { annotations: args.annotations } : {}),
                     },
                 },
-                copts,
+                { ...copts, ...statefulOptions(args.cluster.production) },
             );
             this.name = ns.metadata.name;
             dependsOn = [ns];

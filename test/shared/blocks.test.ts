@@ -16,6 +16,7 @@ function cluster(platform: "openshift" | "kubernetes"): ClusterContext {
         platform,
         provider: new k8s.Provider(`cluster-${name}`, { kubeconfig: "{}" }),
         skipIngressAwait: false,
+        production: false,
     };
 }
 
