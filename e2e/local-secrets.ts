@@ -3,12 +3,21 @@ import { readFileSync, writeFileSync } from "fs";
 import { Document, YAMLMap, parseDocument } from "yaml";
 import { PROJECT } from "../components/config/problems";
 import { SecretSpec } from "../components/config/system";
-import { STACK_FILE, StackCopy, isRunTimeSecret, requiredSecrets } from "./localStack";
+import {
+    LOCAL_STACKS,
+    ROOT,
+    STACK,
+    StackCopy,
+    isRunTimeSecret,
+    requiredSecrets,
+    stackFile,
+} from "./localStack";
 
-// `npm run e2e:secrets`: gives every secret the local stack requires (as the program's own validation lists them)
-// a generated TEST value, encrypted with the test-only passphrase of e2e/local.env, and adds it to
-// Pulumi.local.yaml; values already there are kept. `--check` only reports what is missing (exit 1).
-// The kubeconfig secrets are left out: they are set at run time on a temporary copy (see local.e2e.ts).
+// `npm run e2e:secrets`: gives every secret the local stacks (Pulumi.local.yaml, Pulumi.local-callysto.yaml)
+// require (as the program's own validation lists them) a generated TEST value, encrypted with the test-only
+// passphrase of e2e/local.env, and adds it to the stack file; values already there are kept. `--check` only
+// reports what is missing (exit 1). Run-time values are left out: the kubeconfigs and the Callysto test keypair
+// are made for each run and set on a temporary copy only (localStack.ts runTimeValues, local.e2e.ts).
 
 /** A recognisable, unique test value; base64 where the program decodes base64. */
 export function testValue(spec: SecretSpec): string {
@@ -29,9 +38,9 @@ function secureKeys(doc: Document): Set<string> {
 }
 
 /** Keys (without project prefix) of required secrets the stack file lacks. */
-export function missingSecrets(stackFile = STACK_FILE): SecretSpec[] {
-    const have = secureKeys(parseDocument(readFileSync(stackFile, "utf8")));
-    return requiredSecrets(stackFile).filter(
+export function missingSecrets(stack: string = STACK, root = ROOT): SecretSpec[] {
+    const have = secureKeys(parseDocument(readFileSync(stackFile(stack, root), "utf8")));
+    return requiredSecrets(stack, root).filter(
         (s) => !isRunTimeSecret(s.key) && !have.has(`${PROJECT}:${s.key}`),
     );
 }
@@ -40,18 +49,19 @@ export function missingSecrets(stackFile = STACK_FILE): SecretSpec[] {
  * Encrypts a test value for each missing secret in a temporary copy of the stack, then adds the encryption salt
  * (first time) and the new `secure:` entries to the stack file, keeping its comments and layout.
  */
-export function fillSecrets(stackFile = STACK_FILE): string[] {
-    const missing = missingSecrets(stackFile);
-    const doc = parseDocument(readFileSync(stackFile, "utf8"));
+export function fillSecrets(stack: string = STACK, root = ROOT): string[] {
+    const file = stackFile(stack, root);
+    const missing = missingSecrets(stack, root);
+    const doc = parseDocument(readFileSync(file, "utf8"));
     if (missing.length === 0 && doc.has("encryptionsalt")) return [];
-    const copy = StackCopy.create(stackFile);
+    const copy = StackCopy.create(stack, file);
     try {
         for (const spec of missing) copy.setSecret(spec.key, testValue(spec));
         const encrypted = parseDocument(readFileSync(copy.stackFile, "utf8"));
         const salt = String(encrypted.get("encryptionsalt"));
         const current = doc.get("encryptionsalt");
         if (current === undefined) {
-            // Right after `secretsprovider`, before `config`, where `pulumi stack init` puts it.
+            // Before `config`, where `pulumi stack init` puts it.
             const root = doc.contents as YAMLMap;
             const at = root.items.findIndex((i) => String((i.key as { value?: unknown }).value) === "config");
             root.items.splice(Math.max(0, at), 0, doc.createPair("encryptionsalt", salt));
@@ -68,28 +78,32 @@ export function fillSecrets(stackFile = STACK_FILE): string[] {
     } finally {
         copy.dispose();
     }
-    writeFileSync(stackFile, doc.toString({ lineWidth: 0 }));
+    writeFileSync(file, doc.toString({ lineWidth: 0 }));
     return missing.map((s) => s.key);
 }
 
 if (require.main === module) {
     const check = process.argv.includes("--check");
-    if (check) {
-        const missing = missingSecrets();
-        if (missing.length > 0) {
-            process.stderr.write(
-                `Pulumi.local.yaml lacks test values for: ${missing.map((s) => s.key).join(", ")}\n` +
-                    "add them with: npm run e2e:secrets\n",
+    let failed = false;
+    for (const stack of LOCAL_STACKS) {
+        const name = `Pulumi.${stack}.yaml`;
+        if (check) {
+            const missing = missingSecrets(stack);
+            if (missing.length > 0) {
+                process.stderr.write(
+                    `${name} lacks test values for: ${missing.map((s) => s.key).join(", ")}\n` +
+                        "add them with: npm run e2e:secrets\n",
+                );
+                failed = true;
+            } else process.stdout.write(`${name} has a test value for every required secret\n`);
+        } else {
+            const added = fillSecrets(stack);
+            process.stdout.write(
+                added.length > 0
+                    ? `added ${added.length} test secret(s) to ${name}: ${added.join(", ")}\n`
+                    : `${name} already has a test value for every required secret\n`,
             );
-            process.exit(1);
         }
-        process.stdout.write("Pulumi.local.yaml has a test value for every required secret\n");
-    } else {
-        const added = fillSecrets();
-        process.stdout.write(
-            added.length > 0
-                ? `added ${added.length} test secret(s) to Pulumi.local.yaml: ${added.join(", ")}\n`
-                : "Pulumi.local.yaml already has a test value for every required secret\n",
-        );
     }
+    if (failed) process.exit(1);
 }

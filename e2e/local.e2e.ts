@@ -1,28 +1,42 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { spawn, spawnSync } from "child_process";
+import { createHash } from "crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { renderManifests } from "../tools/plan/render";
 import { readStackFile } from "../tools/plan/stackfile";
 import { Kubectl, diffedObjects, notReadyReason, podReferences } from "./kube";
 import { missingSecrets } from "./local-secrets";
+import { Stack } from "@pulumi/pulumi/automation";
+import {
+    Checkpoint,
+    detectToolchain,
+    duplicateUrns,
+    engineCli,
+    engineEnv,
+    engineStack,
+    stackLocks,
+} from "./engine";
 import {
     BIN,
+    CALLYSTO_STACK,
     DecryptedConfig,
     E2E_CACHE,
+    LOCAL_STACKS,
     ROOT,
     STACK,
-    STACK_FILE,
     StackCopy,
     insideWorkTree,
     localEnv,
+    stackFile,
 } from "./localStack";
 import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./render";
 
 // `npm run e2e`: the local stack (Pulumi.local.yaml) rendered with its real test secrets and applied to a real
-// kube-apiserver 1.36 (kwok cluster on 127.0.0.1, e2e/cluster.sh). What needs the real Pulumi engine (language
-// host + provider plugins, not buildable here) is reported as pending, with the reason.
+// kube-apiserver 1.36 (kwok cluster on 127.0.0.1, e2e/cluster.sh); then the same stack on the real Pulumi engine,
+// driven by the Automation API, wherever the CLI, the Node.js language host and the lockfile's provider plugins
+// are installed (otherwise those checks skip with one line naming what is missing).
 
 const CLUSTER_NAME = process.env.E2E_CLUSTER_NAME ?? "runbooks-e2e-local";
 const READY_TIMEOUT_S = Number(process.env.E2E_READY_TIMEOUT ?? 240);
@@ -119,40 +133,81 @@ function changedPaths(a: unknown, b: unknown, at = ""): string[] {
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [at];
 }
 
-/** The forms a secret value can take in text (raw, JSON-escaped, base64-decoded), long enough to be unique. */
+/**
+ * The forms a secret value can take in text, long enough to be unique: raw, JSON-escaped, base64-encoded (as in a
+ * Secret's data), and base64-decoded when the value is itself base64. Multi-line values (keys, kubeconfigs) are
+ * also looked for line by line, so a leaked fragment is found too.
+ */
 function secretNeedles(value: string): string[] {
-    const forms = [value];
+    const forms = [value, Buffer.from(value).toString("base64")];
     const decoded = Buffer.from(value, "base64").toString("utf8");
     if (/^[A-Za-z0-9+/]+=*$/.test(value) && Buffer.from(decoded).toString("base64") === value)
         forms.push(decoded);
+    forms.push(...value.split("\n").filter((l) => l.trim().length >= 40 && !/^-----/.test(l.trim())));
     const long = forms.filter((f) => f.trim().length >= 12);
     return [...new Set([...long, ...long.map((f) => JSON.stringify(f).slice(1, -1))])];
 }
 
-/** What the real-engine checks need that is not in the toolchain cache (the Go module proxy refuses them). */
-function engineGaps(): string[] {
-    const versions = Object.fromEntries(
-        readFileSync(path.join(__dirname, "versions.env"), "utf8")
-            .split("\n")
-            .map((l) => /^([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
-            .filter((m): m is RegExpExecArray => m !== null)
-            .map((m) => [m[1], m[2]]),
+/** The committed stack files (bytes): the e2e works on copies, and nothing it runs may rewrite them. */
+function committedStackFiles(): Map<string, string> {
+    return new Map(
+        readdirSync(ROOT)
+            .filter((f) => /^Pulumi\..*\.ya?ml$/.test(f))
+            .map((f) => [
+                f,
+                createHash("sha256")
+                    .update(readFileSync(path.join(ROOT, f)))
+                    .digest("hex"),
+            ]),
     );
-    const gaps: string[] = [];
-    if (!existsSync(path.join(BIN, "pulumi-language-nodejs"))) {
-        gaps.push(
-            `Node.js language host (${versions.PULUMI_LANGHOST_MODULE}@${versions.PULUMI_COMMIT.slice(0, 12)})`,
-        );
+}
+const committedBefore = committedStackFiles();
+
+/** Waits until every Deployment/StatefulSet of `objects` is Ready and every claim in their namespaces Bound. */
+async function waitReady(
+    kubectl: Kubectl,
+    objects: K8sObject[],
+): Promise<{ waiting: string[]; workloads: number }> {
+    const wanted = new Set(
+        objects.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet").map((o) => objectId(o)),
+    );
+    const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
+    let waiting: string[] = [];
+    const deadline = Date.now() + READY_TIMEOUT_S * 1000;
+    for (;;) {
+        const workloads = kubectl
+            .items(["deployments.apps,statefulsets.apps", "-A"])
+            .filter((o) => wanted.has(objectId(o)));
+        const claims = kubectl
+            .items(["persistentvolumeclaims", "-A"])
+            .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+        waiting = [
+            ...[...wanted]
+                .filter((id) => !workloads.some((w) => objectId(w) === id))
+                .map((id) => `${id}: not found`),
+            ...workloads
+                .map((w) => [objectId(w), notReadyReason(w)])
+                .filter(([, reason]) => reason !== undefined)
+                .map(([id, reason]) => `${id}: ${reason}`),
+            ...claims
+                .filter((c) => (c.status as { phase?: string } | undefined)?.phase !== "Bound")
+                .map((c) => `${objectId(c)}: ${(c.status as { phase?: string }).phase}`),
+        ];
+        if (waiting.length === 0 || Date.now() > deadline) break;
+        await sleep(2000);
     }
-    for (const name of ["kubernetes", "random", "command", "openstack"]) {
-        const prefix = name.toUpperCase();
-        const version = versions[`${prefix}_PROVIDER_VERSION`];
-        const dir = path.join(E2E_CACHE, "pulumi-home", "plugins", `resource-${name}-v${version}`);
-        if (!existsSync(path.join(dir, `pulumi-resource-${name}`))) {
-            gaps.push(`${name} ${version} provider (${versions[`${prefix}_PROVIDER_MODULE`]})`);
-        }
+    return { waiting, workloads: wanted.size };
+}
+
+/** Waits until none of these namespaces exists any more (the namespace controller emptied and removed them). */
+async function waitNamespacesGone(kubectl: Kubectl, names: string[], timeoutS = 180): Promise<string[]> {
+    const deadline = Date.now() + timeoutS * 1000;
+    for (;;) {
+        const live = new Set(kubectl.items(["namespaces"]).map((n) => n.metadata.name));
+        const left = names.filter((n) => live.has(n));
+        if (left.length === 0 || Date.now() > deadline) return left;
+        await sleep(2000);
     }
-    return gaps;
 }
 
 describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
@@ -215,13 +270,15 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         );
     });
 
-    it("Pulumi.local.yaml holds an encrypted test value for every required secret and no plaintext one", function () {
-        assert.deepEqual(
-            missingSecrets().map((s) => s.key),
-            [],
-            "add the missing test values with: npm run e2e:secrets",
-        );
-        const committed = readFileSync(STACK_FILE, "utf8");
+    it("each local stack file holds an encrypted test value for every required secret and no plaintext one", function () {
+        for (const stack of LOCAL_STACKS) {
+            assert.deepEqual(
+                missingSecrets(stack).map((s) => s.key),
+                [],
+                `Pulumi.${stack}.yaml: add the missing test values with: npm run e2e:secrets`,
+            );
+        }
+        const committed = readFileSync(stackFile(STACK), "utf8");
         const leaked = Object.entries(config.secrets)
             .filter(([, value]) => secretNeedles(value).some((n) => committed.includes(n)))
             .map(([key]) => key);
@@ -233,6 +290,47 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             keys.filter((k) => k.startsWith("kubeconfig-")),
             [],
             "a kubeconfig reached the committed stack file",
+        );
+    });
+
+    it("pulumi stack init leaves the committed stack file byte-identical (no secretsprovider line to rewrite)", function () {
+        assert.equal(copy!.rewrittenByInit, false, "pulumi stack init local rewrote Pulumi.local.yaml");
+        const callysto = StackCopy.create(CALLYSTO_STACK);
+        try {
+            assert.equal(
+                callysto.rewrittenByInit,
+                false,
+                `pulumi stack init ${CALLYSTO_STACK} rewrote its file`,
+            );
+        } finally {
+            callysto.dispose();
+        }
+    });
+
+    it("no committed Callysto SSH key: both halves are made for each run, on the temporary copy only", function () {
+        const file = readStackFile(CALLYSTO_STACK, ROOT);
+        assert.ok(!file.secureKeys.includes("callysto-ssh-private-key"), "a private key is committed");
+        const keypair = (file.values.callysto as { keypair?: { publicKey?: string } } | undefined)?.keypair;
+        assert.equal(keypair?.publicKey, undefined, "a public key is committed");
+        assert.ok(
+            !("callysto" in config.values),
+            "the local stack needs no OpenStack plugin: Callysto is in Pulumi.local-callysto.yaml",
+        );
+    });
+
+    it("every Ingress of the local stack skips the provider's await (clusters.local-kubernetes.skipIngressAwait)", function () {
+        const ingresses = objects.filter((o) => o.kind === "Ingress");
+        assert.ok(ingresses.length > 0, "the local stack renders Ingresses (Prow on local-kubernetes)");
+        assert.deepEqual(
+            ingresses
+                .filter(
+                    (o) =>
+                        (o.metadata.annotations as Record<string, string> | undefined)?.[
+                            "pulumi.com/skipAwait"
+                        ] !== "true",
+                )
+                .map(objectId),
+            [],
         );
     });
 
@@ -275,40 +373,11 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
     it("(b) every Deployment and StatefulSet becomes Ready and every PersistentVolumeClaim binds", async function () {
         if (!applied) this.skip();
-        const wanted = new Set(
-            objects
-                .filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet")
-                .map((o) => objectId(o)),
+        const result = await timed("readiness (every workload Ready, every claim Bound)", () =>
+            waitReady(kubectl, objects),
         );
-        const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-        let waiting: string[] = [];
-        await timed("readiness (every workload Ready, every claim Bound)", async () => {
-            const deadline = Date.now() + READY_TIMEOUT_S * 1000;
-            for (;;) {
-                const workloads = kubectl
-                    .items(["deployments.apps,statefulsets.apps", "-A"])
-                    .filter((o) => wanted.has(objectId(o)));
-                const claims = kubectl
-                    .items(["persistentvolumeclaims", "-A"])
-                    .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
-                waiting = [
-                    ...[...wanted]
-                        .filter((id) => !workloads.some((w) => objectId(w) === id))
-                        .map((id) => `${id}: not found`),
-                    ...workloads
-                        .map((w) => [objectId(w), notReadyReason(w)])
-                        .filter(([, reason]) => reason !== undefined)
-                        .map(([id, reason]) => `${id}: ${reason}`),
-                    ...claims
-                        .filter((c) => (c.status as { phase?: string } | undefined)?.phase !== "Bound")
-                        .map((c) => `${objectId(c)}: ${(c.status as { phase?: string }).phase}`),
-                ];
-                if (waiting.length === 0 || Date.now() > deadline) break;
-                await sleep(2000);
-            }
-        });
-        assert.deepEqual(waiting, [], `not Ready/Bound after ${READY_TIMEOUT_S} s`);
-        process.stdout.write(`      [e2e] ${wanted.size} workloads Ready\n`);
+        assert.deepEqual(result.waiting, [], `not Ready/Bound after ${READY_TIMEOUT_S} s`);
+        process.stdout.write(`      [e2e] ${result.workloads} workloads Ready\n`);
         ready = true;
     });
 
@@ -572,34 +641,450 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         assert.ok(Object.keys(config.secrets).length > 40, "the check ran over the stack's secrets");
     });
 
-    describe("checks of the real Pulumi engine", function () {
-        const gaps = engineGaps();
-        const reason =
-            gaps.length > 0
-                ? `the Go module proxy refuses (403) the modules of: ${gaps.join("; ")}`
-                : "the engine tools are present, but these checks are not implemented yet";
-        const short = gaps.length > 0 ? "no language host/provider plugins here" : "not implemented yet";
-        before(function () {
-            process.stdout.write(`      [e2e] engine checks SKIPPED: ${reason}\n`);
-        });
-        const engineCheck = (title: string) =>
-            it(`${title} — SKIPPED (${short})`, function () {
-                this.skip();
+    it("(f) deleting what a forced destroy of production deletes leaves its data; without retention it is lost", async function () {
+        if (!ready) this.skip();
+        // The same configuration at the production tier tells what a forced destroy (`pulumi state unprotect --all`,
+        // `pulumi destroy`) keeps: retainOnDelete objects are only dropped from the state.
+        const production = await timed("production-tier render", () =>
+            renderStack({ values: { ...config.values, tier: "production" }, secrets: config.secrets }),
+        );
+        const prodObjects = allObjects(production);
+        const namespaces = prodObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
+        assert.deepEqual(
+            namespaces.filter((n) => !production.retained.has(`v1/Namespace//${n}`)),
+            [],
+            "production retains every namespace it creates",
+        );
+        const retainedSets = prodObjects.filter(
+            (o) => o.kind === "StatefulSet" && production.retained.has(objectId(o)),
+        );
+        const isData = (claim: K8sObject): boolean =>
+            production.retained.has(objectId(claim)) ||
+            retainedSets.some(
+                (sts) =>
+                    sts.metadata.namespace === claim.metadata.namespace &&
+                    (
+                        (sts.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] })
+                            .volumeClaimTemplates ?? []
+                    ).some((t) => claim.metadata.name.startsWith(`${t.metadata.name}-${sts.metadata.name}-`)),
+            );
+        const claims = () =>
+            kubectl
+                .items(["persistentvolumeclaims", "-A"])
+                .filter((c) => namespaces.includes(c.metadata.namespace ?? ""));
+        const data = claims().filter(isData);
+        assert.ok(
+            data.length >= 3,
+            `the local stack has production data to keep (found ${data.length} claims)`,
+        );
+        const dir = mkdtempSync(path.join(tmpdir(), "runbooks-e2e-destroy-"));
+        try {
+            await timed("delete what a forced production destroy deletes", () => {
+                const file = path.join(dir, "deleted.yaml");
+                const deleted = prodObjects.filter((o) => !production.retained.has(objectId(o)));
+                writeFileSync(file, renderManifests(deleted), { mode: 0o600 });
+                kubectl.ok(["delete", "-f", file, "--ignore-not-found", "--wait=true", "--timeout=180s"]);
             });
-        engineCheck(
-            "pulumi up creates everything and every workload is Ready (pulumi preview of the real engine)",
-        );
-        engineCheck("a second pulumi preview --expect-no-changes passes");
-        engineCheck(
-            "one image tag change previews as exactly one update, no replacement, and pulumi up applies it",
-        );
-        engineCheck("pulumi stack export contains no plaintext secret value from config");
-        engineCheck("pulumi destroy is refused while protected resources exist");
-        engineCheck(
-            "an interrupted pulumi up, then pulumi refresh and pulumi up, converges with nothing duplicated",
-        );
-        engineCheck(
-            "the Callysto side previews against the OpenStack auth URL on loopback (delayed auth, no invokes)",
+            const kept = claims();
+            const pvs = kubectl.items(["persistentvolumes"]);
+            const lost = data
+                .map((c) => {
+                    const live = kept.find((k) => objectId(k) === objectId(c));
+                    if (!live) return `${objectId(c)}: deleted`;
+                    if ((live.status as { phase?: string }).phase !== "Bound")
+                        return `${objectId(c)}: not Bound`;
+                    const volume = (live.spec as { volumeName?: string }).volumeName;
+                    const pv = pvs.find((v) => v.metadata.name === volume);
+                    const ref = (pv?.spec as { claimRef?: { name: string; namespace: string } } | undefined)
+                        ?.claimRef;
+                    return pv && ref?.name === c.metadata.name && ref.namespace === c.metadata.namespace
+                        ? undefined
+                        : `${objectId(c)}: its volume ${volume} is gone or no longer bound to it`;
+                })
+                .filter((l): l is string => l !== undefined);
+            assert.deepEqual(lost, [], "production data lost by a forced destroy");
+            process.stdout.write(`      [e2e] ${data.length} production claims and their volumes kept\n`);
+
+            // The same namespaces without retention (what stage, or production before issue 18, did): the namespace
+            // controller deletes every claim inside, retained or not.
+            await timed("delete the namespaces as an unprotected destroy does", async () => {
+                kubectl.ok(["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=false"]);
+                assert.deepEqual(await waitNamespacesGone(kubectl, namespaces), [], "namespaces not deleted");
+            });
+            assert.deepEqual(
+                claims().map(objectId),
+                [],
+                "deleting a namespace deletes its claims: this is what namespace retention prevents",
+            );
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    describe("the real Pulumi engine (Automation API, file backend, test passphrase)", function () {
+        const tools = detectToolchain(["kubernetes", "random"]);
+        const callystoTools = detectToolchain(["openstack", "command", "random"]);
+        const copies: StackCopy[] = [];
+        let engineObjects: K8sObject[] = [];
+        const log = (line: string) => process.stdout.write(`      [engine] ${line}\n`);
+
+        before(function () {
+            const missing = [...new Set([...tools.missing, ...callystoTools.missing])];
+            if (missing.length > 0) {
+                process.stdout.write(`      [e2e] engine checks SKIPPED, missing: ${missing.join("; ")}\n`);
+            }
+            engineObjects = objects;
+        });
+        beforeEach(function () {
+            if (tools.missing.length > 0) this.skip();
+        });
+        after(() => copies.forEach((c) => c.dispose()));
+
+        /** A fresh cluster (nothing left by the previous scenario) and a new copy of the stack pointed at it. */
+        async function scenario(label: string, values: Record<string, string> = {}) {
+            await timed(`${label}: fresh cluster`, () => {
+                cluster("stop");
+                cluster("start");
+            });
+            kubectl = new Kubectl(kubeconfigPath());
+            const c = StackCopy.create(STACK);
+            copies.push(c);
+            const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
+            c.setSecret("kubeconfig-local-openshift", kubeconfig);
+            c.setSecret("kubeconfig-local-kubernetes", kubeconfig);
+            for (const [k, v] of Object.entries(values)) c.setPath(k, v);
+            return { copy: c, stack: await engineStack(c, tools) };
+        }
+
+        /** Engine output goes to a file in the copy; a failure shows its end. */
+        function outputTo(c: StackCopy, name: string): { onOutput: (s: string) => void; tail: () => string } {
+            let text = "";
+            return {
+                onOutput: (chunk: string) => {
+                    text += chunk;
+                    writeFileSync(path.join(c.dir, `${name}.log`), text);
+                },
+                tail: () => text.split("\n").slice(-40).join("\n"),
+            };
+        }
+
+        const kubernetesUrns = (cp: Checkpoint) =>
+            (cp.deployment?.resources ?? []).filter(
+                (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:index"),
+            );
+
+        let main: { copy: StackCopy; stack: Stack } | undefined;
+
+        it("pulumi up creates every object of the render, and every workload becomes Ready", async function () {
+            main = await scenario("engine local");
+            const out = outputTo(main.copy, "up");
+            const res = await timed("engine: pulumi up (local)", () =>
+                main!.stack.up({ onOutput: out.onOutput }),
+            );
+            assert.equal(res.summary.result, "succeeded", out.tail());
+            const changes = res.summary.resourceChanges ?? {};
+            assert.deepEqual(
+                Object.keys(changes).filter((k) => k !== "create"),
+                [],
+                JSON.stringify(changes),
+            );
+            const state = (await main.stack.exportStack()) as Checkpoint;
+            assert.equal(
+                kubernetesUrns(state).length,
+                engineObjects.length,
+                "one state entry per rendered object",
+            );
+            const ready = await timed("engine: readiness", () => waitReady(kubectl, engineObjects));
+            assert.deepEqual(ready.waiting, []);
+            log(`${changes.create} created, ${ready.workloads} workloads Ready`);
+        });
+
+        it("a second pulumi preview --expect-no-changes passes, with and without --refresh", async function () {
+            if (!main) this.skip();
+            const plain = await timed("engine: preview --expect-no-changes", () =>
+                main!.stack.preview({ expectNoChanges: true }),
+            );
+            const refreshed = await timed("engine: preview --refresh --expect-no-changes", () =>
+                main!.stack.preview({ expectNoChanges: true, refresh: true }),
+            );
+            for (const r of [plain, refreshed]) {
+                assert.deepEqual(
+                    Object.keys(r.changeSummary).filter((k) => k !== "same"),
+                    [],
+                    JSON.stringify(r.changeSummary),
+                );
+            }
+        });
+
+        it(`one config line (${IMAGE_KEY}) previews as exactly one update, no replace, and up rolls only that workload`, async function () {
+            if (!main) this.skip();
+            await main.stack.setConfig(`runbooks:${IMAGE_KEY}`, { value: NEW_IMAGE }, true);
+            const preview = await timed("engine: preview of the image change", () =>
+                main!.stack.preview({ diff: true }),
+            );
+            const { same, ...changed } = preview.changeSummary;
+            assert.deepEqual(
+                changed,
+                { update: 1 },
+                `changes besides one update: ${JSON.stringify(preview.changeSummary)}`,
+            );
+            assert.ok((same ?? 0) > 0);
+            assert.match(preview.stdout, /review-manager/);
+            const generations = () =>
+                new Map(
+                    kubectl
+                        .items(["deployments.apps,statefulsets.apps", "-A"])
+                        .map((o) => [objectId(o), (o.metadata as { generation?: number }).generation ?? 0]),
+                );
+            const before = generations();
+            const res = await timed("engine: up of the image change", () => main!.stack.up());
+            assert.deepEqual(
+                Object.fromEntries(
+                    Object.entries(res.summary.resourceChanges ?? {}).filter(([k]) => k !== "same"),
+                ),
+                { update: 1 },
+            );
+            const after = generations();
+            assert.deepEqual(
+                [...after.keys()].filter((id) => after.get(id) !== before.get(id)),
+                ["apps/v1/Deployment/thoth-local-bots/review-manager"],
+            );
+        });
+
+        it("pulumi stack export holds no secret value: config secrets, kubeconfigs and generated ones (raw, JSON-escaped, base64)", async function () {
+            if (!main) this.skip();
+            const exported = JSON.stringify(await main.stack.exportStack());
+            const secrets = main.copy.decrypt().secrets;
+            // Generated values (@pulumi/random): what the live Secrets hold that the render (fake random values) did not.
+            const rendered = new Set(
+                engineObjects
+                    .filter((o) => o.kind === "Secret")
+                    .flatMap((o) => [
+                        ...Object.values((o.stringData as Record<string, string> | undefined) ?? {}),
+                        ...Object.values((o.data as Record<string, string> | undefined) ?? {}).map((v) =>
+                            Buffer.from(v, "base64").toString("utf8"),
+                        ),
+                    ]),
+            );
+            const namespaces = new Set(
+                engineObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name),
+            );
+            const generated = kubectl
+                .items(["secrets", "-A"])
+                .filter((o) => namespaces.has(o.metadata.namespace ?? ""))
+                .flatMap((o) =>
+                    Object.entries((o.data as Record<string, string> | undefined) ?? {}).map(
+                        ([k, v]) =>
+                            [
+                                `Secret ${o.metadata.namespace}/${o.metadata.name} ${k}`,
+                                Buffer.from(v, "base64").toString("utf8"),
+                            ] as const,
+                    ),
+                )
+                .filter(([, v]) => !rendered.has(v));
+            const leaks = [...Object.entries(secrets), ...generated]
+                .filter(([, value]) => secretNeedles(value).some((n) => exported.includes(n)))
+                .map(([key]) => key);
+            assert.deepEqual(leaks, []);
+            assert.ok(
+                Object.keys(secrets).length > 40 && generated.length > 0,
+                "the check ran over config and generated secrets",
+            );
+            log(
+                `${Object.keys(secrets).length} config secrets and ${generated.length} generated values absent from the state`,
+            );
+        });
+
+        it("pulumi destroy of the local (unprotected) stack succeeds", async function () {
+            if (!main) this.skip();
+            const res = await timed("engine: destroy (local)", () => main!.stack.destroy());
+            assert.equal(res.summary.result, "succeeded");
+        });
+
+        let prod: { copy: StackCopy; stack: Stack } | undefined;
+        let prodState: Checkpoint = {};
+
+        it("pulumi destroy of a production-tier copy is refused while protected resources exist, and deletes nothing", async function () {
+            prod = await scenario("engine production", { tier: "production" });
+            const up = await timed("engine: pulumi up (production tier)", () => prod!.stack.up());
+            assert.equal(up.summary.result, "succeeded");
+            prodState = (await prod.stack.exportStack()) as Checkpoint;
+            const namespaces = engineObjects
+                .filter((o) => o.kind === "Namespace")
+                .map((o) => o.metadata.name);
+            const live = () =>
+                kubectl
+                    .items(["all,persistentvolumeclaims,secrets,configmaps", "-A"])
+                    .filter((o) => namespaces.includes(o.metadata.namespace ?? "")).length;
+            const before = live();
+            await timed("engine: destroy refused", () =>
+                assert.rejects(
+                    prod!.stack.destroy(),
+                    /protect/i,
+                    "destroy of a protected production stack succeeded",
+                ),
+            );
+            assert.equal(live(), before, "a refused destroy deleted objects");
+        });
+
+        it("a forced destroy (pulumi state unprotect --all, then destroy) keeps the production data and its namespaces", async function () {
+            if (!prod) this.skip();
+            const resources = prodState.deployment?.resources ?? [];
+            const idOf = (r: (typeof resources)[number]) =>
+                `v1/PersistentVolumeClaim/${r.outputs?.metadata?.namespace ?? ""}/${r.outputs?.metadata?.name ?? ""}`;
+            const claimsInState = resources.filter(
+                (r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim",
+            );
+            const retainedClaims = claimsInState.filter((r) => r.retainOnDelete).map(idOf);
+            assert.ok(retainedClaims.length > 0, "the production-tier copy retains claims");
+            // Production data: the retained claims and the claims of StatefulSet templates (not in the state).
+            const deletable = new Set(claimsInState.filter((r) => !r.retainOnDelete).map(idOf));
+            const data = kubectl
+                .items(["persistentvolumeclaims", "-A"])
+                .map(objectId)
+                .filter((id) => !deletable.has(id));
+            await timed("engine: state unprotect --all + destroy", async () => {
+                engineCli(prod!.copy, tools, ["state", "unprotect", "--all", "--yes"]);
+                const res = await prod!.stack.destroy();
+                assert.equal(res.summary.result, "succeeded");
+            });
+            await sleep(10_000); // the namespace controller would have emptied a deleted namespace by now
+            const liveNamespaces = kubectl.items(["namespaces"]).map((n) => n.metadata.name);
+            const prodNamespaces = engineObjects
+                .filter((o) => o.kind === "Namespace")
+                .map((o) => o.metadata.name);
+            assert.deepEqual(
+                prodNamespaces.filter((n) => !liveNamespaces.includes(n)),
+                [],
+                "namespaces deleted",
+            );
+            const claimsAfter = kubectl.items(["persistentvolumeclaims", "-A"]);
+            assert.deepEqual(
+                data.filter((id) => !claimsAfter.some((c) => objectId(c) === id)),
+                [],
+                "production claims deleted by a forced destroy",
+            );
+            assert.deepEqual(
+                claimsAfter.filter((c) => (c.status as { phase?: string }).phase !== "Bound").map(objectId),
+                [],
+            );
+            log(
+                `${data.length} production claims (${retainedClaims.length} retained by the program) kept Bound`,
+            );
+        });
+
+        it("an up killed midway, then pulumi cancel, refresh, up with adoptExisting converges with nothing duplicated", async function () {
+            const { copy: c, stack } = await scenario("engine interrupted");
+            // Killed like a lost CI runner: SIGKILL, no chance to write the state or drop the lock.
+            await timed("engine: up killed 10 s into its creates", async () => {
+                const child = spawn(
+                    path.join(tools.cliDir!, "pulumi"),
+                    ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK],
+                    {
+                        cwd: c.dir,
+                        env: { ...process.env, ...engineEnv(c, tools) },
+                        detached: true,
+                        stdio: ["ignore", "pipe", "pipe"],
+                    },
+                );
+                let created = 0;
+                child.stdout!.on(
+                    "data",
+                    (d: Buffer) => (created += (d.toString().match(/created/g) ?? []).length),
+                );
+                const exited = new Promise((resolve) => child.on("exit", resolve));
+                const deadline = Date.now() + 120_000;
+                while (created < 1 && Date.now() < deadline) await sleep(200);
+                await sleep(10_000);
+                process.kill(-child.pid!, "SIGKILL");
+                await exited;
+                log(`killed after ${created} creates`);
+            });
+            assert.ok(stackLocks(c).length > 0, "the killed up left its lock");
+            const interrupted = (await stack.exportStack()) as Checkpoint;
+            log(
+                `${(interrupted.deployment?.pending_operations ?? []).length} pending operations after the kill`,
+            );
+            // The README's procedure, step by step.
+            await timed(
+                "engine: recovery (cancel, refresh, up with adoptExisting, adoption off, up)",
+                async () => {
+                    await stack.cancel();
+                    assert.deepEqual(stackLocks(c), [], "pulumi cancel removed the stale lock");
+                    const refreshed = await stack.refresh();
+                    assert.equal(refreshed.summary.result, "succeeded");
+                    for (const cl of ["local-openshift", "local-kubernetes"]) {
+                        await stack.setConfig(
+                            `runbooks:clusters.${cl}.adoptExisting`,
+                            { value: "true" },
+                            true,
+                        );
+                    }
+                    const adopted = await stack.up();
+                    assert.equal(adopted.summary.result, "succeeded");
+                    for (const cl of ["local-openshift", "local-kubernetes"]) {
+                        await stack.setConfig(
+                            `runbooks:clusters.${cl}.adoptExisting`,
+                            { value: "false" },
+                            true,
+                        );
+                    }
+                    const off = await stack.up();
+                    assert.equal(off.summary.result, "succeeded");
+                },
+            );
+            const state = (await stack.exportStack()) as Checkpoint;
+            assert.deepEqual(state.deployment?.pending_operations ?? [], [], "pending operations left");
+            assert.deepEqual(duplicateUrns(state), [], "a resource recorded twice");
+            assert.equal(
+                kubernetesUrns(state).length,
+                engineObjects.length,
+                "one state entry per rendered object",
+            );
+            const deployments = engineObjects.filter((o) => o.kind === "Deployment").length;
+            const replicaSets = kubectl
+                .items(["replicasets.apps", "-A"])
+                .filter((r) => ((r.spec as { replicas?: number }).replicas ?? 0) > 0);
+            assert.equal(
+                replicaSets.length,
+                deployments,
+                "one live ReplicaSet per Deployment: nothing rolled twice",
+            );
+            const clean = await timed("engine: preview --expect-no-changes after recovery", () =>
+                stack.preview({ expectNoChanges: true }),
+            );
+            assert.deepEqual(
+                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
+                [],
+            );
+            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+        });
+
+        it("the Callysto stack (local-callysto) previews against the OpenStack auth URL on loopback", async function () {
+            if (callystoTools.missing.length > 0) this.skip();
+            const c = StackCopy.create(CALLYSTO_STACK);
+            copies.push(c);
+            c.setRunTimeValues();
+            const stack = await engineStack(c, callystoTools);
+            const res = await timed("engine: preview (local-callysto)", () => stack.preview());
+            assert.ok((res.changeSummary.create ?? 0) > 0);
+            assert.deepEqual(
+                Object.keys(res.changeSummary).filter((k) => k !== "create"),
+                [],
+            );
+        });
+    });
+});
+
+describe("after the e2e", function () {
+    it("the committed stack files are byte-identical to what they were before it ran", function () {
+        const after = committedStackFiles();
+        assert.deepEqual(
+            [...new Set([...committedBefore.keys(), ...after.keys()])].filter(
+                (f) => committedBefore.get(f) !== after.get(f),
+            ),
+            [],
+            "the e2e (or a pulumi command it ran) changed a committed stack file",
         );
     });
 });

@@ -1,5 +1,14 @@
 import { spawnSync } from "child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import {
+    copyFileSync,
+    cpSync,
+    mkdirSync,
+    mkdtempSync,
+    readFileSync,
+    realpathSync,
+    rmSync,
+    symlinkSync,
+} from "fs";
 import { homedir, tmpdir } from "os";
 import * as path from "path";
 import { loadProgramConfig } from "../components/config/load";
@@ -7,13 +16,23 @@ import { PROJECT } from "../components/config/problems";
 import { SecretSpec } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
 import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
+import { TestKeypair, testKeypair } from "./testKeypair";
 
-// The `local` stack and the built Pulumi CLI, used without the Node.js language host: `stack init`, `config set`
+// The `local` stacks and the built Pulumi CLI, used without the Node.js language host: `stack init`, `config set`
 // and `config --show-secrets` only need the CLI and the passphrase secrets provider.
 
 export const ROOT = path.join(__dirname, "..");
+/** Every Kubernetes-side system (no OpenStack plugin needed). */
 export const STACK = "local";
-export const STACK_FILE = path.join(ROOT, `Pulumi.${STACK}.yaml`);
+/** Callysto against an OpenStack on loopback, a stack of its own (needs the OpenStack plugin). */
+export const CALLYSTO_STACK = "local-callysto";
+export const LOCAL_STACKS = [STACK, CALLYSTO_STACK] as const;
+export type LocalStack = (typeof LOCAL_STACKS)[number];
+export const STACK_FILE = stackFile(STACK);
+
+export function stackFile(stack: string, root = ROOT): string {
+    return path.join(root, `Pulumi.${stack}.yaml`);
+}
 export const E2E_CACHE = process.env.E2E_CACHE ?? path.join(homedir(), ".cache", "runbooks-e2e");
 export const BIN = path.join(E2E_CACHE, "bin");
 
@@ -47,25 +66,41 @@ function parseValue(raw: string): unknown {
     }
 }
 
+/** What a program copy needs besides the stack file: the Automation API runs `index.ts` from here. */
+const PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components"];
+
 /**
- * A temporary copy of the project (Pulumi.yaml + Pulumi.local.yaml) with its own file backend and PULUMI_HOME,
- * outside the work tree, so that secrets set or decrypted here never touch the committed stack file.
+ * A temporary copy of the project (program, Pulumi.yaml and one Pulumi.<stack>.yaml) with its own file backend
+ * and PULUMI_HOME, outside the work tree, so that secrets set or decrypted here never touch the committed stack file.
  */
 export class StackCopy {
     readonly dir: string;
+    /** True when `pulumi stack init` rewrote the copied stack file (it must not: issue 18, defect 2). */
+    rewrittenByInit = false;
 
-    private constructor(stackFile: string) {
+    private constructor(
+        readonly stack: string,
+        source: string,
+    ) {
         this.dir = mkdtempSync(path.join(tmpdir(), "runbooks-local-"));
         mkdirSync(path.join(this.dir, ".backend"));
-        copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(this.dir, "Pulumi.yaml"));
-        copyFileSync(stackFile, this.stackFile);
+        for (const f of PROGRAM_FILES)
+            cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
+        // The worktree's node_modules may itself be a link: point at the real directory.
+        symlinkSync(realpathSync(path.join(ROOT, "node_modules")), path.join(this.dir, "node_modules"));
+        copyFileSync(source, this.stackFile);
     }
 
-    /** Copies the stack file and creates the stack in a fresh backend (an existing encryptionsalt is kept). */
-    static create(stackFile = STACK_FILE): StackCopy {
-        const copy = new StackCopy(stackFile);
+    /**
+     * Copies the stack file and creates the stack in a fresh backend, as a user would: `pulumi stack init <stack>`
+     * with the default (passphrase) secrets provider of a file backend; the committed encryptionsalt is kept.
+     */
+    static create(stack: string = STACK, source = stackFile(stack)): StackCopy {
+        const copy = new StackCopy(stack, source);
         try {
-            copy.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+            const before = readFileSync(copy.stackFile);
+            copy.pulumi(["stack", "init", stack]);
+            copy.rewrittenByInit = !before.equals(readFileSync(copy.stackFile));
         } catch (err) {
             copy.dispose();
             throw err;
@@ -74,23 +109,31 @@ export class StackCopy {
     }
 
     get stackFile(): string {
-        return path.join(this.dir, `Pulumi.${STACK}.yaml`);
+        return stackFile(this.stack, this.dir);
     }
 
-    /** Runs the built CLI in the copy; `input` goes to stdin (secret values never appear in argv). */
-    pulumi(args: string[], input?: string): string {
-        const env: NodeJS.ProcessEnv = {
+    get backendUrl(): string {
+        return `file://${path.join(this.dir, ".backend")}`;
+    }
+
+    /** The environment of every CLI call on the copy (and of the Automation API's workspace). */
+    env(): Record<string, string> {
+        return {
             PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}`,
-            HOME: process.env.HOME,
+            HOME: process.env.HOME ?? "",
             PULUMI_HOME: path.join(this.dir, ".pulumi-home"),
-            PULUMI_BACKEND_URL: `file://${path.join(this.dir, ".backend")}`,
+            PULUMI_BACKEND_URL: this.backendUrl,
             PULUMI_CONFIG_PASSPHRASE: localEnv().E2E_LOCAL_PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         };
+    }
+
+    /** Runs the built CLI in the copy; `input` goes to stdin (secret values never appear in argv). */
+    pulumi(args: string[], input?: string): string {
         const res = spawnSync(path.join(BIN, "pulumi"), ["--non-interactive", ...args], {
             cwd: this.dir,
-            env,
+            env: this.env(),
             input: input ?? "",
             encoding: "utf8",
             maxBuffer: 64 * 1024 * 1024,
@@ -110,6 +153,12 @@ export class StackCopy {
     /** `pulumi config set --path` of a plain value. */
     setPath(path_: string, value: string): void {
         this.pulumi(["config", "set", "--path", `${PROJECT}:${path_}`, value]);
+    }
+
+    /** Sets the values that are made at run time and never committed (see {@link runTimeValues}). */
+    setRunTimeValues(values = runTimeValues(this.stack)): void {
+        for (const [p, v] of Object.entries(values.plain)) this.setPath(p, v);
+        for (const [k, v] of Object.entries(values.secrets)) this.setSecret(k, v);
     }
 
     /** The whole configuration as the engine would hand it to the program, secrets decrypted. */
@@ -134,17 +183,57 @@ export class StackCopy {
     }
 }
 
-/** Secrets that are never committed: kwok (and every real cluster) issues its own credentials. */
+/** Values made for one run and set on a temporary copy only: plain ones by `--path`, secrets by key. */
+export interface RunTimeValues {
+    plain: Record<string, string>;
+    secrets: Record<string, string>;
+}
+
+/**
+ * The values of a local stack that are never committed, made fresh: the Callysto test keypair (both halves), so
+ * no committed key can be decrypted with the committed test passphrase or reused by another stack. The kubeconfigs
+ * come from the cluster the test starts.
+ */
+export function runTimeValues(stack: string, keypair: TestKeypair = testKeypair()): RunTimeValues {
+    if (stack !== CALLYSTO_STACK) return { plain: {}, secrets: {} };
+    return {
+        plain: { "callysto.keypair.publicKey": keypair.publicKey },
+        secrets: { "callysto-ssh-private-key": keypair.privateKey },
+    };
+}
+
+/**
+ * Secrets that are never committed: kwok (and every real cluster) issues its own credentials, and the Callysto
+ * test keypair is made for each run.
+ */
 export function isRunTimeSecret(key: string): boolean {
-    return key.startsWith("kubeconfig-");
+    return key.startsWith("kubeconfig-") || key === "callysto-ssh-private-key";
+}
+
+/** A stack file's plain values with the run-time plain values filled in, as the program will see them. */
+function withRunTimeValues(stack: string, values: Record<string, unknown>): Record<string, unknown> {
+    const out = structuredClone(values);
+    for (const [p, v] of Object.entries(runTimeValues(stack).plain)) {
+        const keys = p.split(".");
+        let at = out;
+        for (const k of keys.slice(0, -1)) {
+            if (typeof at[k] !== "object" || at[k] === null) at[k] = {};
+            at = at[k] as Record<string, unknown>;
+        }
+        at[keys[keys.length - 1]] ??= v;
+    }
+    return out;
 }
 
 /**
  * The secrets the local stack requires, found by the program's own config validation (optional ones are
  * generated by @pulumi/random and need no value).
  */
-export function requiredSecrets(stackFile = STACK_FILE): SecretSpec[] {
-    const file = readStackFile(STACK, path.dirname(stackFile));
-    const config = loadProgramConfig(stackFileSource(file, "x"), SYSTEMS, { placeholderSecret: () => "x" });
+export function requiredSecrets(stack: string = STACK, root = ROOT): SecretSpec[] {
+    const file = readStackFile(stack, root);
+    const values = withRunTimeValues(stack, file.values);
+    const config = loadProgramConfig(stackFileSource({ ...file, values }, "x"), SYSTEMS, {
+        placeholderSecret: () => "x",
+    });
     return config.secretSpecs.filter((s) => !s.optional);
 }

@@ -20,6 +20,8 @@ export interface Rendered {
     clusters: Record<string, K8sObject[]>;
     /** Every resource the program registered (components, providers, random, OpenStack, ...). */
     resources: number;
+    /** {@link objectId}s of the Kubernetes objects registered with retainOnDelete: a destroy leaves them. */
+    retained: Set<string>;
 }
 
 /** A Kubernetes object as `kubectl apply` takes it, from the plain-text inputs the program registered. */
@@ -34,6 +36,11 @@ export async function renderStack(config: DecryptedConfig): Promise<Rendered> {
     return {
         clusters: kubernetesObjects(recorded, revealed) as Record<string, K8sObject[]>,
         resources: recorded.length,
+        retained: new Set(
+            recorded
+                .filter((r) => r.custom && r.retainOnDelete && r.type.startsWith("kubernetes:"))
+                .map((r) => objectId(revealed(r) as K8sObject)),
+        ),
     };
 }
 

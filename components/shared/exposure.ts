@@ -117,6 +117,11 @@ export function expose(
     if ((args.tls.insecure ?? "Redirect") === "Redirect") {
         annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] = "true";
     }
+    if (args.cluster.skipIngressAwait) {
+        // The provider otherwise waits up to 10 minutes for .status.loadBalancer.ingress, which this cluster's
+        // controller never publishes (clusters.<name>.skipIngressAwait).
+        annotations["pulumi.com/skipAwait"] = "true";
+    }
     const port =
         typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
     created.push(
