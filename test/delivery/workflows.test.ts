@@ -1,7 +1,9 @@
 // The GitHub workflows parse, run only commands that exist, pin their actions, take secrets only from the
 // repository's secret store, and their github-script helpers do what the workflows rely on.
 import { strict as assert } from "assert";
-import { readFileSync, readdirSync } from "fs";
+import { spawnSync } from "child_process";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { isSecretName } from "../../policy/rules/secrets";
@@ -187,7 +189,7 @@ describe("GitHub workflows", () => {
 
         const preview = wf.jobs.preview;
         assert.deepEqual(preview.strategy?.matrix?.stack, ["stage", "prod"]);
-        const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command)!;
         assert.equal(pulumi.with?.command, "preview");
         assert.equal(pulumi.with?.policyPacks, "policy");
         assert.equal(pulumi.with?.["comment-on-pr"], true);
@@ -218,7 +220,7 @@ describe("GitHub workflows", () => {
         assert.ok(Array.isArray(wf.on.schedule));
         const job = wf.jobs.drift;
         assert.deepEqual(job.strategy?.matrix?.stack, ["stage", "prod"]);
-        const preview = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        const preview = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command)!;
         assert.equal(preview.with?.command, "preview");
         assert.equal(preview.with?.refresh, true);
         assert.equal(preview.with?.["expect-no-changes"], true);
@@ -264,6 +266,107 @@ function fakeGithub(
     };
     return { calls, api: { github, context: { repo: { owner: "o", repo: "r" }, issue: { number: 7 } } } };
 }
+
+const REACH_SCRIPT = path.join(ROOT, ".github", "scripts", "check-clusters-reachable.sh");
+
+describe("cluster reachability before a preview (an unreachable cluster previews as empty, silently green)", () => {
+    for (const [file, job] of [
+        ["pull-request.yml", "preview"],
+        ["drift.yml", "drift"],
+    ] as const) {
+        it(`${file}: every stack's clusters are checked with the stack's kubeconfig before the preview`, () => {
+            const jobSteps = workflows[file].jobs[job].steps;
+            const check = jobSteps.findIndex((s) =>
+                s.run?.includes(".github/scripts/check-clusters-reachable.sh"),
+            );
+            const preview = jobSteps.findIndex((s) => s.with?.command === "preview");
+            const install = jobSteps.findIndex(
+                (s) => s.uses?.startsWith("pulumi/actions@") && !s.with?.command,
+            );
+            assert.ok(check >= 0, "no reachability step");
+            assert.ok(install >= 0 && install < check, "the CLI is installed before the check");
+            assert.ok(check < preview, "the reachability check runs before the preview");
+            assert.match(jobSteps[check].run!, /"\$STACK"/);
+            assert.equal(jobSteps[check].env?.STACK, "${{ matrix.stack }}");
+            assert.equal(jobSteps[check].if, jobSteps[preview].if, "checked whenever the preview runs");
+        });
+    }
+
+    /** Runs the script with stand-ins for pulumi and kubectl; `down` clusters fail /readyz like a dead endpoint. */
+    function reach(
+        clusters: Record<string, { context?: string }>,
+        down: string[],
+        noKubeconfig: string[] = [],
+    ) {
+        const dir = mkdtempSync(path.join(tmpdir(), "reach-"));
+        try {
+            const entry = JSON.stringify({
+                value: JSON.stringify(clusters),
+                objectValue: clusters,
+                secret: false,
+            });
+            writeFileSync(path.join(dir, "clusters.json"), entry);
+            writeFileSync(
+                path.join(dir, "pulumi"),
+                `#!/usr/bin/env bash
+# pulumi config get --stack S KEY [--json]: the key is $5
+key=$5
+if [[ $key == clusters ]]; then cat "${dir}/clusters.json"; exit 0; fi
+case " ${noKubeconfig.join(" ")} " in *" \${key#kubeconfig-} "*) echo "error: configuration key '\$key' not found" >&2; exit 255;; esac
+echo "SECRET-KUBECONFIG-OF-\${key#kubeconfig-}"
+`,
+            );
+            writeFileSync(
+                path.join(dir, "kubectl"),
+                `#!/usr/bin/env bash
+# kubectl --kubeconfig FILE --request-timeout=T [--context C] get --raw /readyz
+content=$(cat "$2")
+echo "$*" >> "${dir}/kubectl.calls"
+case " ${down.join(" ")} " in *" \${content#SECRET-KUBECONFIG-OF-} "*) echo "Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout" >&2; exit 1;; esac
+echo ok
+`,
+            );
+            chmodSync(path.join(dir, "pulumi"), 0o755);
+            chmodSync(path.join(dir, "kubectl"), 0o755);
+            const res = spawnSync("bash", [REACH_SCRIPT, "prod"], {
+                encoding: "utf8",
+                env: { ...process.env, PATH: `${dir}${path.delimiter}${process.env.PATH}` },
+            });
+            let calls = "";
+            try {
+                calls = readFileSync(path.join(dir, "kubectl.calls"), "utf8");
+            } catch {
+                calls = "";
+            }
+            return { status: res.status, out: res.stdout + res.stderr, calls };
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it("passes when every cluster answers, using each cluster's context", () => {
+        const res = reach({ psi: { context: "ctx-psi" }, "ci-cluster": {} }, []);
+        assert.equal(res.status, 0, res.out);
+        assert.match(res.out, /cluster psi of stack prod: reachable/);
+        assert.match(res.out, /cluster ci-cluster of stack prod: reachable/);
+        assert.match(res.calls, /--context ctx-psi get --raw \/readyz/);
+    });
+
+    it("fails naming each unreachable cluster (and one without a kubeconfig), never printing a kubeconfig", () => {
+        const res = reach({ psi: {}, "ci-cluster": {}, other: {} }, ["psi"], ["other"]);
+        assert.equal(res.status, 1);
+        assert.match(
+            res.out,
+            /cluster psi of stack prod is not reachable with its kubeconfig \(kubeconfig-psi\)/,
+        );
+        assert.match(res.out, /i\/o timeout/);
+        assert.match(res.out, /pulumi config set --stack prod --secret kubeconfig-psi < kubeconfig.yaml/);
+        assert.match(res.out, /cluster other of stack prod: no kubeconfig \(secret kubeconfig-other\)/);
+        assert.match(res.out, /not reachable: psi other; the preview was not run/);
+        assert.doesNotMatch(res.out, /ci-cluster of stack prod is not/);
+        assert.doesNotMatch(res.out, /SECRET-KUBECONFIG/);
+    });
+});
 
 describe("github-script helpers", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
