@@ -917,9 +917,10 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                     .items(["all,persistentvolumeclaims,secrets,configmaps", "-A"])
                     .filter((o) => namespaces.includes(o.metadata.namespace ?? "")).length;
             const before = live();
+            // As a user runs it: the CLI's preview step refuses before anything is deleted.
             await timed("engine: destroy refused", () =>
-                assert.rejects(
-                    prod!.stack.destroy(),
+                assert.throws(
+                    () => engineCli(prod!.copy, tools, ["destroy", "--yes"]),
                     /protect/i,
                     "destroy of a protected production stack succeeded",
                 ),
@@ -1041,7 +1042,9 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 engineObjects.length,
                 "one state entry per rendered object",
             );
-            const deployments = engineObjects.filter((o) => o.kind === "Deployment").length;
+            const deployments = engineObjects.filter(
+                (o) => o.kind === "Deployment" && ((o.spec as { replicas?: number }).replicas ?? 1) > 0,
+            ).length;
             const replicaSets = kubectl
                 .items(["replicasets.apps", "-A"])
                 .filter((r) => ((r.spec as { replicas?: number }).replicas ?? 0) > 0);
