@@ -95,8 +95,12 @@ export function engineCli(copy: StackCopy, tools: Toolchain, args: string[]): st
         ["--non-interactive", ...args, "--stack", copy.stack],
         { cwd: copy.dir, env: { ...process.env, ...engineEnv(copy, tools) }, encoding: "utf8" },
     );
-    if (res.status !== 0)
-        throw new Error(`pulumi ${args.join(" ")} failed (exit ${res.status}):\n${res.stderr}`);
+    if (res.status !== 0) {
+        // Diagnostics (e.g. "refusing to delete protected resource") may be on either stream.
+        throw new Error(
+            `pulumi ${args.join(" ")} failed (exit ${res.status}):\n${res.stdout}\n${res.stderr}`,
+        );
+    }
     return res.stdout;
 }
 
