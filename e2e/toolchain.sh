@@ -25,7 +25,7 @@ if [[ ${#absent[@]} -gt 0 ]]; then
   printf '  - %s\n' "${absent[@]}"
   echo "Without the language host and the provider plugins the real engine cannot run this TypeScript program"
   echo "(no pulumi up/preview/refresh/destroy). npm run e2e tests everything else against the real API server"
-  echo "and reports the engine checks as pending. Once the proxy serves them:"
+  echo "and skips the engine checks, naming what is missing. Once the proxy serves them:"
   echo "  bash e2e/tools.sh langhost provider-kubernetes provider-random provider-command provider-openstack"
 else
   echo "language host and provider plugins: present in $E2E_CACHE"
