@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { programObjects } from "../../tools/adopt/program";
+import { generatedKeys, programObjects } from "../../tools/adopt/program";
+import { fakeOutputs } from "../../tools/mocks/fakes";
 import { buildReport, exitCode, renderReport } from "../../tools/adopt/report";
 import { Finding } from "../../tools/adopt/model";
 import { RecordedResource } from "../../tools/mocks/recorder";
@@ -152,6 +153,53 @@ describe("adopt: the report", function () {
                 name: "hub-data",
                 importId: "4f1c",
             },
+        ]);
+    });
+});
+
+describe("adopt: generated Secret keys are found in the recording", function () {
+    it("finds the keys that carry a @pulumi/random value, as text or base64, and no other", function () {
+        const rec = (r: Partial<RecordedResource>): RecordedResource => ({
+            urn: "",
+            type: "",
+            name: "",
+            parent: "",
+            custom: true,
+            provider: "",
+            inputs: {},
+            masked: {},
+            secretPaths: [],
+            protect: false,
+            retainOnDelete: false,
+            ignoreChanges: [],
+            dependencies: [],
+            importId: "",
+            ...r,
+        });
+        const password = rec({
+            type: "random:index/randomPassword:RandomPassword",
+            name: "packit-postgres-password",
+            inputs: { length: 32 },
+        });
+        const value = String(fakeOutputs(password.type, password.name, password.inputs).result);
+        const secretRecord = rec({
+            type: "kubernetes:core/v1:Secret",
+            inputs: {
+                stringData: {
+                    "database-password": value,
+                    "database-url": `postgres://packit:${value}@postgres/packit`,
+                    "database-user": "packit",
+                },
+                data: {
+                    token: Buffer.from(value).toString("base64"),
+                    other: Buffer.from("x").toString("base64"),
+                },
+            },
+        });
+        assert.deepEqual(generatedKeys(secretRecord, [password, secretRecord]), [
+            "database-password",
+            "database-url",
+            "token",
         ]);
     });
 });

@@ -10,6 +10,8 @@ export interface DesiredObject {
     cluster: string;
     system: string;
     object: KubeObject;
+    /** Secret keys whose value the program generates with @pulumi/random (a new value on the first deploy). */
+    generatedKeys?: string[];
 }
 
 /**

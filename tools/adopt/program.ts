@@ -1,4 +1,5 @@
 import { SYSTEMS } from "../../components/systems";
+import { fakeOutputs } from "../mocks/fakes";
 import { RecordedResource, SECRET_MASK } from "../mocks/recorder";
 import { kubernetesObjects, manifestOf, systemOf } from "../plan/render";
 import { recordProgram } from "../plan/run";
@@ -9,6 +10,26 @@ import { CloudResource, DesiredObject, KubeObject } from "./model";
 export interface ProgramObjects {
     kubernetes: DesiredObject[];
     openstack: CloudResource[];
+}
+
+/**
+ * The keys of a Secret whose values come from a @pulumi/random resource of the recording: the mocks give each
+ * generator a known stand-in value, found here in the Secret's plain inputs (as text or base64).
+ */
+export function generatedKeys(secret: RecordedResource, recorded: readonly RecordedResource[]): string[] {
+    const values = recorded
+        .filter((r) => r.type.startsWith("random:"))
+        .map((r) => String(fakeOutputs(r.type, r.name, r.inputs).result ?? ""))
+        .filter((v) => v.length > 0);
+    const keys: string[] = [];
+    for (const field of ["stringData", "data"]) {
+        for (const [k, v] of Object.entries((secret.inputs[field] ?? {}) as Record<string, unknown>)) {
+            const text = String(v);
+            const plain = field === "data" ? Buffer.from(text, "base64").toString("utf8") : text;
+            if (values.some((g) => plain.includes(g))) keys.push(k);
+        }
+    }
+    return keys.sort();
 }
 
 /** Splits a recording into the objects the report compares with the clusters, each with its system. */
@@ -23,11 +44,16 @@ export function programObjects(recorded: readonly RecordedResource[]): ProgramOb
         return manifest;
     });
     const kubernetes = Object.entries(clusters).flatMap(([cluster, objects]) =>
-        objects.map((object) => ({
-            cluster,
-            system: systemOf(source.get(object)!, byUrn, sections),
-            object: object as KubeObject,
-        })),
+        objects.map((object) => {
+            const r = source.get(object)!;
+            const generated = object.kind === "Secret" ? generatedKeys(r, recorded) : [];
+            return {
+                cluster,
+                system: systemOf(r, byUrn, sections),
+                object: object as KubeObject,
+                ...(generated.length > 0 ? { generatedKeys: generated } : {}),
+            };
+        }),
     );
     const openstack = recorded
         .filter((r) => r.custom && r.type.startsWith("openstack:"))
