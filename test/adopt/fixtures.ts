@@ -29,7 +29,7 @@ export function live<T extends KubeObject>(obj: T, extra: Record<string, unknown
         creationTimestamp: "2024-05-01T10:00:00Z",
         managedFields: [{ manager: "kubectl-client-side-apply", operation: "Update" }],
     });
-    return { ...copy, ...extra, status: { observedGeneration: 3 } };
+    return { ...copy, ...extra, status: copy.status ?? { observedGeneration: 3 } };
 }
 
 export function pvc(name: string, size: string, storageClassName = "standard", phase = "Bound"): KubeObject {

@@ -15,6 +15,9 @@ import { KubeObject } from "./model";
  */
 export const FIELD_MANAGER = "pulumi-kubernetes-adopt-report";
 
+/** How a cluster serves a kind: in namespaces, cluster-wide, or not at all. */
+export type Scope = "namespaced" | "cluster" | "absent";
+
 /** The API server's answer to a request that failed: its HTTP code and message. */
 export class KubeError extends Error {
     constructor(
@@ -71,12 +74,13 @@ class PlainObjectApi extends KubernetesObjectApi {
         }
     }
 
-    /** True when the cluster serves this kind (CRDs such as Route exist only on some clusters). */
-    async serves(apiVersion: string, kind: string): Promise<boolean> {
+    /** Whether the cluster serves this kind, and its scope (CRDs such as Route exist only on some clusters). */
+    async scope(apiVersion: string, kind: string): Promise<Scope> {
         try {
-            return (await this.resource(apiVersion, kind)) !== undefined;
+            const resource = await this.resource(apiVersion, kind);
+            return resource === undefined ? "absent" : resource.namespaced ? "namespaced" : "cluster";
         } catch (err) {
-            if (err instanceof ApiException && err.code === 404) return false;
+            if (err instanceof ApiException && err.code === 404) return "absent";
             throw err;
         }
     }
@@ -93,8 +97,8 @@ export class Cluster {
         this.api = kc.makeApiClient(PlainObjectApi);
     }
 
-    serves(apiVersion: string, kind: string): Promise<boolean> {
-        return this.api.serves(apiVersion, kind);
+    scope(apiVersion: string, kind: string): Promise<Scope> {
+        return this.api.scope(apiVersion, kind);
     }
 
     /** The live object, or undefined when it does not exist. */

@@ -1,11 +1,11 @@
 import { dataAtRisk, leftBehind, programClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
-import { KubeError } from "./kube";
+import { KubeError, Scope } from "./kube";
 import { DesiredObject, Finding, KubeObject, LeftBehind, at, objectId } from "./model";
 
 /** What the report needs from a cluster; `Cluster` in ./kube is the real one. */
 export interface ClusterApi {
-    serves(apiVersion: string, kind: string): Promise<boolean>;
+    scope(apiVersion: string, kind: string): Promise<Scope>;
     get(obj: KubeObject): Promise<KubeObject | undefined>;
     applyDryRun(obj: KubeObject): Promise<KubeObject>;
     list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
@@ -70,7 +70,7 @@ export async function inspectCluster(
     concurrency = 8,
 ): Promise<{ findings: Finding[]; leftBehind: LeftBehind[] }> {
     const objects = desired.map((d) => d.object);
-    const served = new Map<string, boolean>();
+    const served = new Map<string, Scope>();
     const kinds = [
         ...new Map(
             [...objects.map((o) => [o.apiVersion, o.kind] as [string, string]), ...INVENTORY].map((k) => [
@@ -79,7 +79,7 @@ export async function inspectCluster(
             ]),
         ).values(),
     ];
-    await pool(kinds, concurrency, async ([v, k]) => served.set(`${v}/${k}`, await api.serves(v, k)));
+    await pool(kinds, concurrency, async ([v, k]) => served.set(`${v}/${k}`, await api.scope(v, k)));
     const definedHere = programKinds(objects);
 
     const namespaces = [
@@ -93,9 +93,8 @@ export async function inspectCluster(
         const ns = d.object.kind === "Namespace" ? d.object.metadata.name : d.object.metadata.namespace;
         if (ns && !systemOfNamespace.has(ns)) systemOfNamespace.set(ns, d.system);
     }
-    const listed = kinds.filter(
-        ([v, k]) => served.get(`${v}/${k}`) && k !== "Namespace" && k !== "CustomResourceDefinition",
-    );
+    // Only namespaced kinds: what is left behind is looked for in the program's namespaces.
+    const listed = kinds.filter(([v, k]) => served.get(`${v}/${k}`) === "namespaced");
     const live = (
         await pool(
             namespaces.flatMap((ns) => listed.map(([v, k]) => [v, k, ns] as const)),
@@ -113,7 +112,7 @@ export async function inspectCluster(
     const findings = await pool(desired, concurrency, async (d): Promise<Finding> => {
         const o = d.object;
         const key = `${o.apiVersion}/${o.kind}`;
-        if (!served.get(key)) {
+        if (served.get(key) === "absent") {
             if (definedHere.has(key)) return classify(d, undefined, undefined);
             return {
                 cluster: d.cluster,
