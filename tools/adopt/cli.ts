@@ -56,7 +56,9 @@ async function main(): Promise<number> {
             cluster,
             program.kubernetes.filter((d) => d.cluster === cluster),
             api,
-        );
+        ).catch((err: unknown) => {
+            throw new Error(`cluster ${cluster}: ${err instanceof Error ? err.message : String(err)}`);
+        });
         findings.push(...result.findings);
         left.push(...result.leftBehind);
     }
