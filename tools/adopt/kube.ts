@@ -6,6 +6,7 @@ import {
     RequestContext,
     ResponseContext,
 } from "@kubernetes/client-node";
+import { KubeconfigSource } from "./kubeconfig";
 import { KubeObject } from "./model";
 
 /**
@@ -90,9 +91,10 @@ class PlainObjectApi extends KubernetesObjectApi {
 export class Cluster {
     private readonly api: PlainObjectApi;
 
-    constructor(kubeconfig: string, context?: string) {
+    constructor(kubeconfig: KubeconfigSource, context?: string) {
         const kc = new KubeConfig();
-        kc.loadFromString(kubeconfig);
+        if ("file" in kubeconfig) kc.loadFromFile(kubeconfig.file);
+        else kc.loadFromString(kubeconfig.text);
         if (context) kc.setCurrentContext(context);
         this.api = kc.makeApiClient(PlainObjectApi);
     }

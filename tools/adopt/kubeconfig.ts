@@ -1,5 +1,4 @@
 import { spawnSync } from "child_process";
-import { readFileSync } from "fs";
 
 /** `--kubeconfig <cluster>=<path>` arguments as a map. */
 export function parseKubeconfigArgs(values: readonly string[]): Map<string, string> {
@@ -12,13 +11,20 @@ export function parseKubeconfigArgs(values: readonly string[]): Map<string, stri
     return map;
 }
 
+/** A kubeconfig: a file (relative certificate paths resolve next to it) or the text of a stack secret. */
+export type KubeconfigSource = { file: string } | { text: string };
+
 /**
  * The kubeconfig of a cluster: the file given on the command line, else the stack's secret `kubeconfig-<cluster>`
  * through the Pulumi CLI. The value stays in memory and is never printed.
  */
-export function kubeconfigOf(stack: string, cluster: string, files: ReadonlyMap<string, string>): string {
+export function kubeconfigOf(
+    stack: string,
+    cluster: string,
+    files: ReadonlyMap<string, string>,
+): KubeconfigSource {
     const file = files.get(cluster);
-    if (file) return readFileSync(file, "utf8");
+    if (file) return { file };
     const res = spawnSync("pulumi", ["config", "get", "--stack", stack, `kubeconfig-${cluster}`], {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
@@ -32,5 +38,5 @@ export function kubeconfigOf(stack: string, cluster: string, files: ReadonlyMap<
             `no kubeconfig for cluster ${cluster} (${why}); pass --kubeconfig ${cluster}=<path to its kubeconfig>`,
         );
     }
-    return res.stdout;
+    return { text: res.stdout };
 }
