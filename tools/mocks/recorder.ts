@@ -28,6 +28,8 @@ export interface RecordedResource {
     retainOnDelete: boolean;
     ignoreChanges: string[];
     dependencies: string[];
+    /** The id of an existing cloud object the resource adopts (the `import` option); empty when it is created. */
+    importId: string;
 }
 
 function isSecretValue(v: unknown): v is { value: unknown } {
@@ -85,6 +87,7 @@ interface Req {
     getRetainondelete(): boolean;
     getIgnorechangesList(): string[];
     getDependenciesList(): string[];
+    getImportid(): string;
 }
 
 /**
@@ -137,6 +140,7 @@ class RecordingMonitor extends MockMonitor {
             retainOnDelete: req.getRetainondelete(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
+            importId: req.getImportid(),
         };
         this.recorder.byUrn.set(urn, record);
         this.recorder.resources.push(record);

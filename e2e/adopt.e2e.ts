@@ -1,0 +1,315 @@
+import * as assert from "assert";
+import { spawn, spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { programClaims } from "../tools/adopt/claims";
+import { DesiredObject, KubeObject, objectId } from "../tools/adopt/model";
+import { FIELD_MANAGER } from "../tools/adopt/kube";
+import { stackObjects } from "../tools/adopt/program";
+import { Report } from "../tools/adopt/report";
+import { Kubectl } from "./kube";
+import { BIN, E2E_CACHE, ROOT, localEnv } from "./localStack";
+
+// `npm run adopt` against a real kube-apiserver (kwok cluster on 127.0.0.1): a hand-made "today" state of every
+// Kubernetes-side system of the local stack, as its runbook's manifests would have left it, and the report must
+// classify every object exactly. Read-only: the test checks that the report changed nothing.
+
+const CLUSTER_NAME = "runbooks-e2e-adopt";
+const STACK = "local";
+const TODAY_MANAGER = "hand-made-runbook";
+
+function cluster(command: "start" | "stop"): void {
+    const res = spawnSync("bash", [path.join(__dirname, "cluster.sh"), command], {
+        encoding: "utf8",
+        env: {
+            ...process.env,
+            E2E_CACHE,
+            E2E_CLUSTER_NAME: CLUSTER_NAME,
+            E2E_PV_CLASSES: localEnv().E2E_PV_CLASSES,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (res.status !== 0)
+        throw new Error(`e2e/cluster.sh ${command} failed (exit ${res.status}):\n${res.stderr}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Kinds whose objects the report must neither create nor delete (controllers make pods and ReplicaSets). */
+const KINDS =
+    "configmaps,secrets,persistentvolumeclaims,services,deployments.apps,statefulsets.apps,serviceaccounts,namespaces";
+
+function find(objects: readonly DesiredObject[], id: string): KubeObject {
+    const found = objects.find((d) => objectId(d.object) === id);
+    if (!found) throw new Error(`the local stack has no ${id}`);
+    return structuredClone(found.object);
+}
+
+/** Runs the real CLI with both clusters of the local stack pointing at the test cluster. */
+function adopt(kubeconfig: string, json: string): Promise<{ code: number; out: string; seconds: number }> {
+    const started = Date.now();
+    const tsNode = require.resolve("ts-node/dist/bin.js");
+    const args = [tsNode, "--transpile-only", "tools/adopt/cli.ts", "--stack", STACK, "--json", json];
+    for (const c of ["local-openshift", "local-kubernetes"]) args.push("--kubeconfig", `${c}=${kubeconfig}`);
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    return new Promise((resolve) =>
+        child.on("close", (code) =>
+            resolve({ code: code ?? -1, out, seconds: (Date.now() - started) / 1000 }),
+        ),
+    );
+}
+
+describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0.0.1)", function () {
+    const missing = ["kubectl", "kube-apiserver", "kube-controller-manager", "etcd", "kwokctl"].filter(
+        (b) => !existsSync(path.join(BIN, b)),
+    );
+    let kubectl: Kubectl;
+    let desired: DesiredObject[];
+    let workDir: string;
+    let started = false;
+    const expected = new Map<string, string>();
+    const leftovers: string[] = [];
+
+    before(async function () {
+        if (missing.length > 0) {
+            process.stdout.write(
+                `      [adopt] SKIPPED: toolchain incomplete, missing in ${BIN}: ${missing.join(", ")} (npm run e2e:tools)\n`,
+            );
+            this.skip();
+        }
+        workDir = mkdtempSync(path.join(tmpdir(), "runbooks-adopt-"));
+        cluster("stop");
+        started = true;
+        cluster("start");
+        kubectl = new Kubectl(path.join(E2E_CACHE, "kwok", "clusters", CLUSTER_NAME, "kubeconfig.yaml"));
+        desired = (await stackObjects(STACK, ROOT)).kubernetes;
+    });
+
+    after(function () {
+        if (started) cluster("stop");
+        if (workDir) rmSync(workDir, { recursive: true, force: true });
+    });
+
+    /** The uid of every object of KINDS: what exists, independent of status updates by controllers. */
+    function identities(): string[] {
+        return kubectl
+            .items([KINDS, "-A"])
+            .map((o) => String(o.metadata.uid))
+            .sort();
+    }
+
+    /** Applies hand-made objects as a runbook would have (kubectl, its own field manager) and records the expectation. */
+    function today(objects: KubeObject[], verdict?: string): void {
+        for (const o of objects) {
+            if (verdict) expected.set(objectId(o), verdict);
+            else leftovers.push(objectId(o));
+        }
+        kubectl.ok(
+            ["apply", "--server-side", `--field-manager=${TODAY_MANAGER}`, "-f", "-"],
+            JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }),
+        );
+    }
+
+    it("classifies every object of the hand-made state exactly, lists the leftovers, and exits 2", async function () {
+        // Thoth: namespaces as the program makes them; review-manager on an older image; Dgraph's headless
+        // Service made with a cluster IP (immutable); a ConfigMap of the old deployment.
+        today(
+            [find(desired, "v1/Namespace//thoth-local-bots"), find(desired, "v1/Namespace//thoth-test-core")],
+            "unchanged",
+        );
+        const reviewManager = find(desired, "apps/v1/Deployment/thoth-local-bots/review-manager");
+        const rmContainers = (
+            reviewManager.spec as { template: { spec: { containers: { image: string }[] } } }
+        ).template.spec.containers;
+        const programImage = rmContainers[0].image;
+        rmContainers[0].image = "quay.io/aicoe/review-manager:v0.0.9";
+        today([reviewManager], "update");
+        const dgraph = find(desired, "v1/Service/thoth-test-core/dgraph");
+        delete (dgraph.spec as Record<string, unknown>).clusterIP;
+        today([dgraph], "blocking");
+        today([
+            {
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                metadata: { name: "thoth-legacy-settings", namespace: "thoth-local-bots" },
+                data: { a: "1" },
+            },
+        ]);
+
+        // Packit: Redis made with another selector (immutable); its data in a claim of another name.
+        today([find(desired, "v1/Namespace//packit-dev")], "unchanged");
+        const redis = find(desired, "apps/v1/Deployment/packit-dev/redis");
+        const spec = redis.spec as {
+            selector: { matchLabels: Record<string, string> };
+            template: { metadata: { labels: Record<string, string> } };
+        };
+        spec.selector = { matchLabels: { name: "redis" } };
+        spec.template.metadata.labels = { ...spec.template.metadata.labels, name: "redis" };
+        today([redis], "blocking");
+        today([
+            {
+                apiVersion: "v1",
+                kind: "PersistentVolumeClaim",
+                metadata: { name: "redis-data", namespace: "packit-dev" },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    storageClassName: "standard",
+                    resources: { requests: { storage: "1Gi" } },
+                },
+            },
+        ]);
+
+        // Stream: its namespace, and a token Secret nobody manages any more.
+        today([find(desired, "v1/Namespace//stream-dev")], "unchanged");
+        today([
+            {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: "stream-legacy-token", namespace: "stream-dev" },
+                stringData: { token: "old" },
+            },
+        ]);
+
+        // Prow: hook's Service selecting old pods (a mutable change); a retired Deployment left over.
+        today([find(desired, "v1/Namespace//kubernetes-prow")], "unchanged");
+        const hook = find(desired, "v1/Service/kubernetes-prow/hook");
+        const programSelector = (hook.spec as { selector: Record<string, string> }).selector;
+        (hook.spec as { selector: Record<string, string> }).selector = { app: "hook-v1" };
+        today([hook], "update");
+        today([
+            {
+                apiVersion: "apps/v1",
+                kind: "Deployment",
+                metadata: { name: "branchprotector", namespace: "kubernetes-prow" },
+                spec: {
+                    selector: { matchLabels: { app: "branchprotector" } },
+                    template: {
+                        metadata: { labels: { app: "branchprotector" } },
+                        spec: {
+                            containers: [
+                                {
+                                    name: "branchprotector",
+                                    image: "gcr.io/k8s-prow/branchprotector:v20201020-a5b49bc903",
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+        ]);
+
+        // DIALS: its namespace, the frontend Service as the program makes it, the Redis broker claim made larger.
+        today(
+            [
+                find(desired, "v1/Namespace//cms-dials-local"),
+                find(desired, "v1/Service/cms-dials-local/frontend"),
+            ],
+            "unchanged",
+        );
+        const broker = find(desired, "v1/PersistentVolumeClaim/cms-dials-local/redis-etl-broker");
+        (broker.spec as { resources: { requests: { storage: string } } }).resources.requests.storage = "2Gi";
+        today([broker], "blocking");
+
+        // The claim of another name must hold data (Bound) before the report runs.
+        for (let i = 0; i < 120; i++) {
+            const phase = kubectl.ok([
+                "get",
+                "pvc",
+                "-n",
+                "packit-dev",
+                "redis-data",
+                "-o",
+                "jsonpath={.status.phase}",
+            ]);
+            if (phase === "Bound") break;
+            if (i === 119) throw new Error(`claim packit-dev/redis-data is ${phase}, not Bound`);
+            await sleep(500);
+        }
+        // Every claim the program would make in packit-dev is absent while redis-data holds data: all at risk.
+        const packitClaims = programClaims(
+            desired.filter((d) => d.object.metadata.namespace === "packit-dev").map((d) => d.object),
+        );
+        for (const c of packitClaims)
+            expected.set(`v1/PersistentVolumeClaim/packit-dev/${c.name}`, "data-at-risk");
+        assert.ok(expected.has("v1/PersistentVolumeClaim/packit-dev/redis-pvc"));
+
+        const before = identities();
+        const json = path.join(workDir, "report.json");
+        const res = await adopt(kubectl.kubeconfig, json);
+        assert.equal(res.code, 2, res.out);
+        const report = JSON.parse(readFileSync(json, "utf8")) as Report;
+
+        const actual = new Map(
+            report.findings.filter((f) => f.verdict !== "create").map((f) => [f.id, f.verdict]),
+        );
+        assert.deepEqual(Object.fromEntries([...actual].sort()), Object.fromEntries([...expected].sort()));
+        assert.equal(
+            report.findings.filter((f) => f.verdict === "create").length,
+            desired.length -
+                [...expected.keys()].filter((id) => desired.some((d) => objectId(d.object) === id)).length,
+        );
+        assert.deepEqual(report.leftBehind.map((l) => l.id).sort(), [...leftovers].sort());
+
+        const byId = (id: string) => report.findings.find((f) => f.id === id)!;
+        assert.deepEqual(
+            byId("apps/v1/Deployment/thoth-local-bots/review-manager").changes.filter((c) =>
+                c.path.endsWith(".image"),
+            ),
+            [
+                {
+                    path: "spec.template.spec.containers[review-manager].image",
+                    old: "quay.io/aicoe/review-manager:v0.0.9",
+                    new: programImage,
+                },
+            ],
+        );
+        // Whether the API server drops the old selector key depends on the map's merge type: assert the new ones.
+        const hookFinding = byId("v1/Service/kubernetes-prow/hook");
+        assert.deepEqual(
+            Object.fromEntries(
+                hookFinding.changes
+                    .filter((c) => c.path.startsWith("spec.selector.") && c.new !== undefined)
+                    .map((c) => [c.path.slice("spec.selector.".length), c.new]),
+            ),
+            programSelector,
+        );
+        assert.match(
+            byId("v1/Service/thoth-test-core/dgraph").reasons.join("\n"),
+            /spec\.clusterIP is immutable/,
+        );
+        assert.match(
+            byId("apps/v1/Deployment/packit-dev/redis").reasons.join("\n"),
+            /spec\.selector is immutable[\s\S]*API server refuses the apply: .*immutable/,
+        );
+        assert.match(
+            byId("v1/PersistentVolumeClaim/cms-dials-local/redis-etl-broker").reasons.join("\n"),
+            /storage is immutable/,
+        );
+        assert.match(
+            byId("v1/PersistentVolumeClaim/packit-dev/redis-pvc").reasons[0],
+            /created EMPTY.*redis-data \(Bound/,
+        );
+
+        // Read-only: no object appeared or went away, and the dry run's field manager owns nothing.
+        assert.deepEqual(identities(), before, "the report created or deleted objects");
+        const owned = kubectl
+            .items([KINDS, "-A"])
+            .filter((o) => JSON.stringify(o.metadata.managedFields ?? []).includes(FIELD_MANAGER));
+        assert.deepEqual(
+            owned.map((o) => objectId(o as KubeObject)),
+            [],
+            "the dry run persisted",
+        );
+
+        const counts = Object.entries(report.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ");
+        process.stdout.write(
+            `      [adopt] ${report.findings.length} objects: ${counts}; report wall time ${res.seconds.toFixed(1)} s\n`,
+        );
+    });
+});

@@ -1,0 +1,140 @@
+import * as assert from "assert";
+import { applyForm, classify } from "../../tools/adopt/classify";
+import { dataAtRisk, leftBehind, programClaims } from "../../tools/adopt/claims";
+import { KubeObject } from "../../tools/adopt/model";
+import { deployment, desired, live, pvc, secret, statefulSet } from "./fixtures";
+
+describe("adopt: classification of one object", function () {
+    it("absent → create; absent claim while another holds data → data-at-risk", function () {
+        assert.equal(classify(desired(pvc("data", "1Gi")), undefined, undefined).verdict, "create");
+        const f = classify(
+            desired(pvc("data", "1Gi")),
+            undefined,
+            undefined,
+            "claim data ... would be created EMPTY",
+        );
+        assert.equal(f.verdict, "data-at-risk");
+        assert.deepEqual(f.reasons, ["claim data ... would be created EMPTY"]);
+    });
+
+    it("present and the dry run changes nothing → unchanged; a changed field → update with old → new", function () {
+        const today = live(deployment("web:v1"));
+        const same = classify(desired(deployment("web:v1")), today, { result: structuredClone(today) });
+        assert.equal(same.verdict, "unchanged");
+        assert.deepEqual(same.changes, []);
+        const after = live(deployment("web:v2"));
+        const changed = classify(desired(deployment("web:v2")), today, { result: after });
+        assert.equal(changed.verdict, "update");
+        assert.deepEqual(changed.changes, [
+            { path: "spec.template.spec.containers[web].image", old: "web:v1", new: "web:v2" },
+        ]);
+        assert.equal(changed.id, "apps/v1/Deployment/shop/web");
+    });
+
+    it("an immutable difference blocks, and so does the API server's 422 Invalid answer", function () {
+        const today = live(deployment("web:v1", { app: "web" }));
+        const selector = classify(desired(deployment("web:v1", { app: "shop-web" })), today, {
+            refused: 'Deployment.apps "web" is invalid: spec.selector: Invalid value: field is immutable',
+        });
+        assert.equal(selector.verdict, "blocking");
+        assert.equal(selector.reasons.length, 2);
+        assert.match(selector.reasons[0], /^spec\.selector is immutable/);
+        assert.match(selector.reasons[1], /^the API server refuses the apply: .*field is immutable/);
+        const refusedOnly = classify(desired(deployment("web:v1")), today, {
+            refused: "spec.foo: Invalid value",
+        });
+        assert.equal(refusedOnly.verdict, "blocking");
+    });
+
+    it("Secrets: masked plan values are taken from the live object; a key the live object lacks shows as added", function () {
+        const today = live(secret({ password: "b2xk" }));
+        const form = applyForm(secret({}, { password: "[secret]", user: "[secret]" }), today);
+        assert.ok(form.masked);
+        assert.deepEqual(form.object.data, {
+            password: "b2xk",
+            user: Buffer.from("[secret]").toString("base64"),
+        });
+        assert.equal(form.object.stringData, undefined);
+        const plain = deployment("web:v1");
+        assert.equal(
+            applyForm(plain, live(plain)).object,
+            plain,
+            "objects without secrets are sent as they are",
+        );
+        const f = classify(desired(secret({}, { password: "[secret]" })), today, {
+            result: structuredClone(today),
+        });
+        assert.equal(f.verdict, "unchanged");
+        assert.equal(f.secretValuesNotCompared, true);
+    });
+});
+
+describe("adopt: claims with data, and what the program leaves behind", function () {
+    it("StatefulSet claims are named <template>-<set>-<ordinal>", function () {
+        assert.deepEqual(
+            programClaims([statefulSet("1Gi", 2), pvc("uploads", "1Gi")]).map((c) => c.name),
+            ["data-db-0", "data-db-1", "uploads"],
+        );
+    });
+
+    it("a program claim absent while a Bound claim of another name holds data is at risk; Pending ones hold none", function () {
+        const claims = programClaims([pvc("uploads", "1Gi"), statefulSet("1Gi")]);
+        const risks = dataAtRisk(claims, [
+            pvc("uploads-old", "5Gi", "standard", "Bound"),
+            pvc("scratch", "1Gi", "standard", "Pending"),
+        ]);
+        assert.deepEqual([...risks.keys()], ["shop/uploads", "shop/data-db-0"]);
+        assert.match(risks.get("shop/uploads")!, /created EMPTY.*uploads-old \(Bound, 5Gi, class standard\)/);
+        assert.doesNotMatch(risks.get("shop/uploads")!, /scratch/);
+        // When the program's claims exist, nothing is at risk, whatever else is there.
+        assert.equal(
+            dataAtRisk(claims, [pvc("uploads", "1Gi"), pvc("data-db-0", "1Gi"), pvc("other", "1Gi")]).size,
+            0,
+        );
+    });
+
+    it("lists unmanaged live objects, not what the cluster makes by itself or what owners manage", function () {
+        const obj = (kind: string, name: string, extra: Record<string, unknown> = {}): KubeObject => ({
+            apiVersion: kind === "RoleBinding" ? "rbac.authorization.k8s.io/v1" : "v1",
+            kind,
+            metadata: { name, namespace: "shop", ...extra },
+        });
+        const liveObjects = [
+            obj("ConfigMap", "kube-root-ca.crt"),
+            obj("ServiceAccount", "default"),
+            obj("RoleBinding", "system:image-pullers"),
+            obj("Secret", "builder-token", { ownerReferences: [{ kind: "ServiceAccount" }] }),
+            obj("ConfigMap", "legacy-settings"),
+            obj("ConfigMap", "managed"),
+            pvc("data-db-0", "1Gi"),
+            pvc("uploads-old", "1Gi"),
+        ];
+        const left = leftBehind(
+            "main",
+            liveObjects,
+            new Set(["v1/ConfigMap/shop/managed"]),
+            programClaims([statefulSet("1Gi")]),
+            new Map([["shop", "shop-system"]]),
+        );
+        assert.deepEqual(left, [
+            { cluster: "main", system: "shop-system", id: "v1/ConfigMap/shop/legacy-settings" },
+            { cluster: "main", system: "shop-system", id: "v1/PersistentVolumeClaim/shop/uploads-old" },
+        ]);
+    });
+});
+
+describe("adopt: Secret values the program generates", function () {
+    it("a live Secret whose key the program generates with @pulumi/random blocks; a new key does not", function () {
+        const program = {
+            ...desired(secret({}, { "database-password": "[secret]", "database-user": "[secret]" })),
+        };
+        program.generatedKeys = ["database-password"];
+        const today = live(secret({ "database-password": "b2xk", "database-user": "cGFja2l0" }));
+        const f = classify(program, today, { result: structuredClone(today) });
+        assert.equal(f.verdict, "blocking");
+        assert.deepEqual(f.reasons.length, 1);
+        assert.match(f.reasons[0], /^data\.database-password is generated by @pulumi\/random/);
+        const fresh = live(secret({ "database-user": "cGFja2l0" }));
+        assert.equal(classify(program, fresh, { result: structuredClone(fresh) }).verdict, "unchanged");
+    });
+});

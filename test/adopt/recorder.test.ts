@@ -1,0 +1,21 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { recorder, resetRecorder, settled } from "../harness";
+
+/** The smallest custom resource: the engine's view is all the recorder sees. */
+class Volume extends pulumi.CustomResource {
+    constructor(name: string, opts?: pulumi.CustomResourceOptions) {
+        super("test:index:Volume", name, {}, opts);
+    }
+}
+
+describe("adopt: the recorder keeps the import option (what the report lists as adopted by id)", function () {
+    it("records the id of an adopted resource and none for a created one", async function () {
+        resetRecorder();
+        new Volume("adopted", { import: "4f1c-volume" });
+        new Volume("created");
+        await settled();
+        const ids = Object.fromEntries(recorder.resources.map((r) => [r.name, r.importId]));
+        assert.deepEqual(ids, { adopted: "4f1c-volume", created: "" });
+    });
+});

@@ -1,0 +1,127 @@
+import { KubeObject, LeftBehind, at, objectId } from "./model";
+
+/** A claim the program would use: its own PersistentVolumeClaim, or one a StatefulSet's template makes. */
+export interface ProgramClaim {
+    namespace: string;
+    name: string;
+    /** The object that makes it (`<id>` of the PVC or StatefulSet). */
+    madeBy: string;
+}
+
+/** The claims the program's objects use: PVCs by name, StatefulSet templates as `<template>-<set>-<ordinal>`. */
+export function programClaims(objects: readonly KubeObject[]): ProgramClaim[] {
+    const claims: ProgramClaim[] = [];
+    for (const o of objects) {
+        const namespace = o.metadata.namespace ?? "";
+        if (o.kind === "PersistentVolumeClaim")
+            claims.push({ namespace, name: o.metadata.name, madeBy: objectId(o) });
+        if (o.kind === "StatefulSet") {
+            const replicas = Number(at(o, "spec", "replicas") ?? 1);
+            const templates = (at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[];
+            for (const t of templates) {
+                for (let i = 0; i < replicas; i++) {
+                    claims.push({
+                        namespace,
+                        name: `${t.metadata.name}-${o.metadata.name}-${i}`,
+                        madeBy: objectId(o),
+                    });
+                }
+            }
+        }
+    }
+    return claims;
+}
+
+function describeClaim(pvc: KubeObject): string {
+    const size =
+        at(pvc, "status", "capacity", "storage") ?? at(pvc, "spec", "resources", "requests", "storage");
+    const cls = at(pvc, "spec", "storageClassName");
+    const phase = at(pvc, "status", "phase") ?? "unknown phase";
+    return `${pvc.metadata.name} (${[phase, size, cls ? `class ${String(cls)}` : undefined].filter(Boolean).join(", ")})`;
+}
+
+/**
+ * Claims the program would create empty while the namespace already holds data in a claim the program does not
+ * use (another name): after the deploy the workload would start on an empty volume. Keyed by claim
+ * (`<namespace>/<name>`), the reason names the live claims that hold the data.
+ */
+export function dataAtRisk(
+    claims: readonly ProgramClaim[],
+    livePvcs: readonly KubeObject[],
+): Map<string, string> {
+    const used = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
+    const live = new Set(livePvcs.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`));
+    const risks = new Map<string, string>();
+    for (const c of claims) {
+        const key = `${c.namespace}/${c.name}`;
+        if (live.has(key)) continue;
+        // A claim that is not Bound has no volume, so it holds no data.
+        const holders = livePvcs.filter(
+            (p) =>
+                (p.metadata.namespace ?? "") === c.namespace &&
+                !used.has(`${c.namespace}/${p.metadata.name}`) &&
+                at(p, "status", "phase") === "Bound",
+        );
+        if (holders.length === 0) continue;
+        risks.set(
+            key,
+            `claim ${c.name} (made by ${c.madeBy}) does not exist and would be created EMPTY, while namespace ` +
+                `${c.namespace} holds data in ${holders.map(describeClaim).join(", ")} that the program does not use; ` +
+                "make the configuration use the live claim's name, or copy the data into the new claim before the " +
+                "workload starts on it",
+        );
+    }
+    return risks;
+}
+
+/** Objects the cluster makes by itself in every namespace: never a leftover of the old deployment. */
+const CLUSTER_MADE: Record<string, string[]> = {
+    ConfigMap: ["kube-root-ca.crt", "openshift-service-ca.crt"],
+    ServiceAccount: ["default", "builder", "deployer", "pipeline"],
+};
+
+function clusterMade(o: KubeObject): boolean {
+    if (CLUSTER_MADE[o.kind]?.includes(o.metadata.name)) return true;
+    // Owned objects (ReplicaSets, Jobs of CronJobs, token Secrets, ...) go with their owner.
+    if (((o.metadata.ownerReferences as unknown[] | undefined) ?? []).length > 0) return true;
+    if (o.kind === "Secret") {
+        const type = String(o.type ?? "");
+        const annotations = (o.metadata.annotations ?? {}) as Record<string, string>;
+        if (type === "kubernetes.io/service-account-token") return true;
+        if (type === "kubernetes.io/dockercfg" && "kubernetes.io/service-account.name" in annotations)
+            return true;
+        if ("openshift.io/internal-registry-auth-token.service-account" in annotations) return true;
+    }
+    // OpenShift's per-namespace bindings (system:image-pullers, system:deployers, ...).
+    return (o.kind === "RoleBinding" || o.kind === "Role") && o.metadata.name.startsWith("system:");
+}
+
+/**
+ * Live objects in the program's namespaces that the program does not manage, sorted: after the migration nothing
+ * updates them any more (delete them or add them to the configuration). Claims of the program's StatefulSets are
+ * managed through the StatefulSet.
+ */
+export function leftBehind(
+    cluster: string,
+    live: readonly KubeObject[],
+    managedIds: ReadonlySet<string>,
+    claims: readonly ProgramClaim[],
+    systemOfNamespace: ReadonlyMap<string, string>,
+): LeftBehind[] {
+    const claimKeys = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
+    return live
+        .filter((o) => !managedIds.has(objectId(o)) && !clusterMade(o))
+        .filter(
+            (o) =>
+                !(
+                    o.kind === "PersistentVolumeClaim" &&
+                    claimKeys.has(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
+                ),
+        )
+        .map((o) => ({
+            cluster,
+            system: systemOfNamespace.get(o.metadata.namespace ?? "") ?? "program",
+            id: objectId(o),
+        }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+}

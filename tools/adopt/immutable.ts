@@ -1,0 +1,144 @@
+import { showValue } from "./diff";
+import { KubeObject, at } from "./model";
+import { parseQuantity } from "./quantity";
+
+/**
+ * True when every field `desired` sets has the same value in `live` (fields the API server defaults or adds are
+ * ignored). Lists must have the same length; quantities compare by value (`1Gi` = `1024Mi`).
+ */
+export function covers(live: unknown, desired: unknown): boolean {
+    if (desired === undefined) return true;
+    if (Array.isArray(desired)) {
+        return (
+            Array.isArray(live) &&
+            live.length === desired.length &&
+            desired.every((d, i) => covers(live[i], d))
+        );
+    }
+    if (typeof desired === "object" && desired !== null) {
+        if (typeof live !== "object" || live === null || Array.isArray(live)) return false;
+        return Object.entries(desired).every(([k, v]) => covers((live as Record<string, unknown>)[k], v));
+    }
+    if (desired === live) return true;
+    const a = parseQuantity(desired);
+    const b = parseQuantity(live);
+    return typeof desired === "string" && a !== undefined && a === b;
+}
+
+/** One immutable field rule: the kinds it applies to, the field, and the test of a difference that cannot be applied. */
+interface Rule {
+    kinds: string[];
+    path: string[];
+    /** True when `desired` cannot be applied over `live` in place; defaults to "the program sets it and it differs". */
+    conflicts?: (live: unknown, desired: unknown) => boolean;
+    fix: string;
+}
+
+const differs = (live: unknown, desired: unknown) => desired !== undefined && !covers(live, desired);
+
+/** Selectors must match exactly: a narrower or wider selector is a different selector. */
+const selectorDiffers = (live: unknown, desired: unknown) =>
+    desired !== undefined && JSON.stringify(live ?? {}) !== JSON.stringify(desired);
+
+const KEEP = "make the configuration produce the live value";
+/** Workloads: deleting with --cascade=orphan keeps the pods (and claims) running until the program's object takes them over. */
+const KEEP_OR_ORPHAN = `${KEEP}, or delete the live object with kubectl delete --cascade=orphan just before the deploy`;
+const KEEP_OR_DELETE = `${KEEP}, or delete the live object just before the deploy (it is unavailable until recreated)`;
+
+const RULES: Rule[] = [
+    {
+        kinds: ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"],
+        path: ["spec", "selector"],
+        conflicts: selectorDiffers,
+        fix: KEEP_OR_ORPHAN,
+    },
+    { kinds: ["StatefulSet"], path: ["spec", "serviceName"], fix: KEEP_OR_ORPHAN },
+    { kinds: ["StatefulSet"], path: ["spec", "podManagementPolicy"], fix: KEEP_OR_ORPHAN },
+    {
+        kinds: ["StatefulSet"],
+        path: ["spec", "volumeClaimTemplates"],
+        conflicts: (live, desired) => {
+            // The API server adds defaults (volumeMode, status) to each template: compare what the program sets.
+            const strip = (t: unknown) => ({
+                metadata: { name: at(t, "metadata", "name") },
+                spec: at(t, "spec"),
+            });
+            return desired !== undefined && !covers(live, (desired as unknown[]).map(strip));
+        },
+        fix: "make the claim templates (names, size, class, access modes) match the live ones: other templates mean new, empty claims",
+    },
+    {
+        kinds: ["Job"],
+        path: ["spec", "template"],
+        fix: `${KEEP}, or delete the finished Job before the deploy`,
+    },
+    {
+        kinds: ["Job"],
+        path: ["spec", "selector"],
+        conflicts: selectorDiffers,
+        fix: "delete the Job before the deploy",
+    },
+    {
+        kinds: ["PersistentVolumeClaim"],
+        path: ["spec", "storageClassName"],
+        fix: "set the program's storage class to the live claim's class (the data stays on its volume)",
+    },
+    { kinds: ["PersistentVolumeClaim"], path: ["spec", "accessModes"], fix: KEEP },
+    { kinds: ["PersistentVolumeClaim"], path: ["spec", "volumeName"], fix: KEEP },
+    { kinds: ["PersistentVolumeClaim"], path: ["spec", "volumeMode"], fix: KEEP },
+    {
+        kinds: ["PersistentVolumeClaim"],
+        path: ["spec", "resources", "requests", "storage"],
+        // A claim can grow (when its class allows expansion) but never shrink.
+        conflicts: (live, desired) => {
+            const a = parseQuantity(live);
+            const b = parseQuantity(desired);
+            return a !== undefined && b !== undefined && b < a;
+        },
+        fix: "set the program's size to at least the live size (a claim never shrinks)",
+    },
+    {
+        kinds: ["Service"],
+        path: ["spec", "clusterIP"],
+        // "" means "allocate one"; anything else (an address or None) must equal the live value.
+        conflicts: (live, desired) => typeof desired === "string" && desired !== "" && desired !== live,
+        fix: `${KEEP_OR_DELETE} (a headless Service stays headless)`,
+    },
+    {
+        kinds: ["RoleBinding", "ClusterRoleBinding"],
+        path: ["roleRef"],
+        fix: KEEP_OR_DELETE,
+    },
+];
+
+/** Fields of immutable Secrets and ConfigMaps (`immutable: true`) cannot change at all. */
+function immutableData(live: KubeObject, desired: KubeObject): string[] {
+    if ((live.kind !== "ConfigMap" && live.kind !== "Secret") || live.immutable !== true) return [];
+    const changed = ["data", "binaryData", "stringData"].filter(
+        (f) => desired[f] !== undefined && JSON.stringify(desired[f]) !== JSON.stringify(live[f]),
+    );
+    return changed.length === 0
+        ? []
+        : [
+              `${changed.join(", ")}: the live ${live.kind} is immutable and its content differs; ` +
+                  "delete it before the deploy (the program recreates it) or make the configuration produce the live content",
+          ];
+}
+
+/**
+ * The immutable fields the program's object would change on the live one: each is a reason the object cannot be
+ * adopted in place (the provider would have to replace it, or the API server refuses the update).
+ */
+export function immutableConflicts(live: KubeObject, desired: KubeObject): string[] {
+    const reasons = immutableData(live, desired);
+    for (const rule of RULES) {
+        if (!rule.kinds.includes(desired.kind)) continue;
+        const l = at(live, ...rule.path);
+        const d = at(desired, ...rule.path);
+        if ((rule.conflicts ?? differs)(l, d)) {
+            const shown = live.kind === "Secret" ? "" : `: live ${showValue(l)} → program ${showValue(d)}`;
+            reasons.push(`${rule.path.join(".")} is immutable${shown}; ${rule.fix}`);
+        }
+    }
+    return reasons;
+}

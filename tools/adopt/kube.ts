@@ -1,0 +1,145 @@
+import {
+    ApiException,
+    HttpMethod,
+    KubeConfig,
+    KubernetesObjectApi,
+    RequestContext,
+    ResponseContext,
+} from "@kubernetes/client-node";
+import { KubeconfigSource } from "./kubeconfig";
+import { KubeObject } from "./model";
+
+/**
+ * The field manager of the dry run. The provider applies each object under its own `pulumi-kubernetes-<random>`
+ * manager, which has never touched a hand-made object; a fresh manager of the same form, forced over the managers
+ * of today, answers exactly as the provider's first apply would.
+ */
+export const FIELD_MANAGER = "pulumi-kubernetes-adopt-report";
+
+/** How a cluster serves a kind: in namespaces, cluster-wide, or not at all. */
+export type Scope = "namespaced" | "cluster" | "absent";
+
+/** The API server's answer to a request that failed: its HTTP code and message. */
+export class KubeError extends Error {
+    constructor(
+        readonly code: number,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+function messageOf(body: unknown): string {
+    if (typeof body === "object" && body !== null && "message" in body)
+        return String((body as { message: unknown }).message);
+    return typeof body === "string" ? body : JSON.stringify(body);
+}
+
+/**
+ * The client library's object API, answering plain JSON: its typed models rename and drop fields, which would
+ * show as differences that are not there.
+ */
+class PlainObjectApi extends KubernetesObjectApi {
+    protected override async processResponse(response: ResponseContext): Promise<never> {
+        const text = await response.body.text();
+        let body: unknown = text;
+        try {
+            body = JSON.parse(text);
+        } catch {
+            // not JSON: keep the text as the message
+        }
+        if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return body as never;
+        throw new ApiException(response.httpStatusCode, "Unsuccessful HTTP Request", body, response.headers);
+    }
+
+    async send(
+        spec: KubeObject,
+        action: "read" | "patch" | "list",
+        method: HttpMethod,
+        query: Record<string, string>,
+        body?: string,
+    ): Promise<unknown> {
+        const path = await this.specUriPath(spec, action);
+        const ctx: RequestContext = this.configuration.baseServer.makeRequestContext(path, method);
+        ctx.setHeaderParam("Accept", "application/json");
+        for (const [k, v] of Object.entries(query)) ctx.setQueryParam(k, v);
+        if (body !== undefined) {
+            ctx.setHeaderParam("Content-Type", "application/apply-patch+yaml");
+            ctx.setBody(body);
+        }
+        try {
+            return await this.requestPromise(ctx);
+        } catch (err) {
+            if (err instanceof ApiException) throw new KubeError(err.code, messageOf(err.body));
+            throw err;
+        }
+    }
+
+    /** Whether the cluster serves this kind, and its scope (CRDs such as Route exist only on some clusters). */
+    async scope(apiVersion: string, kind: string): Promise<Scope> {
+        try {
+            const resource = await this.resource(apiVersion, kind);
+            return resource === undefined ? "absent" : resource.namespaced ? "namespaced" : "cluster";
+        } catch (err) {
+            if (err instanceof ApiException && err.code === 404) return "absent";
+            throw err;
+        }
+    }
+}
+
+/** Read-only access to one cluster: reads, lists and server-side-apply dry runs, nothing that writes. */
+export class Cluster {
+    private readonly api: PlainObjectApi;
+
+    constructor(kubeconfig: KubeconfigSource, context?: string) {
+        const kc = new KubeConfig();
+        if ("file" in kubeconfig) kc.loadFromFile(kubeconfig.file);
+        else kc.loadFromString(kubeconfig.text);
+        if (context) kc.setCurrentContext(context);
+        this.api = kc.makeApiClient(PlainObjectApi);
+    }
+
+    scope(apiVersion: string, kind: string): Promise<Scope> {
+        return this.api.scope(apiVersion, kind);
+    }
+
+    /** The live object, or undefined when it does not exist. */
+    async get(obj: KubeObject): Promise<KubeObject | undefined> {
+        const ref = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { ...obj.metadata } };
+        try {
+            return (await this.api.send(ref, "read", HttpMethod.GET, {})) as KubeObject;
+        } catch (err) {
+            if (err instanceof KubeError && err.code === 404) return undefined;
+            throw err;
+        }
+    }
+
+    /** Server-side apply with `dryRun=All` and force, as the provider's first apply over the live object. */
+    async applyDryRun(obj: KubeObject): Promise<KubeObject> {
+        const query = { dryRun: "All", fieldManager: FIELD_MANAGER, force: "true" };
+        return (await this.api.send(
+            structuredClone(obj),
+            "patch",
+            HttpMethod.PATCH,
+            query,
+            JSON.stringify(obj),
+        )) as KubeObject;
+    }
+
+    /** Every object of a kind in a namespace, each with its apiVersion and kind (list items carry neither). */
+    async list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]> {
+        const ref = { apiVersion, kind, metadata: { name: "", namespace } };
+        const items: KubeObject[] = [];
+        let token: string | undefined;
+        do {
+            const query: Record<string, string> = { limit: "500", ...(token ? { continue: token } : {}) };
+            const page = (await this.api.send(ref, "list", HttpMethod.GET, query)) as {
+                items: KubeObject[];
+                metadata?: { continue?: string };
+            };
+            items.push(...page.items.map((i) => ({ ...i, apiVersion, kind })));
+            token = page.metadata?.continue || undefined;
+        } while (token);
+        return items;
+    }
+}

@@ -1,0 +1,86 @@
+/** A Kubernetes object as the API server and `kubectl apply` see it. */
+export type KubeObject = Record<string, unknown> & {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; [k: string]: unknown };
+};
+
+/** An object the program would apply, with where it goes and which system it belongs to. */
+export interface DesiredObject {
+    cluster: string;
+    system: string;
+    object: KubeObject;
+    /** Secret keys whose value the program generates with @pulumi/random (a new value on the first deploy). */
+    generatedKeys?: string[];
+}
+
+/**
+ * What the first `pulumi up` (with adoption on) would do to one object:
+ * - `create`: absent, will be created;
+ * - `unchanged`: present and identical to what the program applies (adopted, no change);
+ * - `update`: present and different (adopted with the field changes listed);
+ * - `blocking`: present but not adoptable in place (an immutable field differs, or the API server refuses it);
+ * - `data-at-risk`: a claim the program would create empty while live data sits in a claim of another name.
+ */
+export type Verdict = "create" | "unchanged" | "update" | "blocking" | "data-at-risk";
+
+export const VERDICTS: readonly Verdict[] = ["create", "unchanged", "update", "blocking", "data-at-risk"];
+
+/** Verdicts that stop the first deploy until the configuration (or the cluster) is fixed. */
+export const BLOCKING: readonly Verdict[] = ["blocking", "data-at-risk"];
+
+/** One changed field: the live value and the value after the apply (secret values masked). */
+export interface FieldChange {
+    path: string;
+    old?: unknown;
+    new?: unknown;
+}
+
+export interface Finding {
+    cluster: string;
+    system: string;
+    /** `<apiVersion>/<kind>/<namespace>/<name>` */
+    id: string;
+    verdict: Verdict;
+    changes: FieldChange[];
+    /** Why it blocks, and what to do. */
+    reasons: string[];
+    /** Secret values the offline plan cannot know were not compared (keys were). */
+    secretValuesNotCompared?: boolean;
+}
+
+/** A live object in one of the program's namespaces that the program does not manage. */
+export interface LeftBehind {
+    cluster: string;
+    /** The system whose namespace holds it. */
+    system: string;
+    id: string;
+}
+
+/** A resource outside Kubernetes (OpenStack): adopted by id through the `import` option, or created. */
+export interface CloudResource {
+    system: string;
+    type: string;
+    name: string;
+    /** The id it is adopted by; absent when the first `pulumi up` creates it. */
+    importId?: string;
+}
+
+/** `<apiVersion>/<kind>/<namespace>/<name>`: one object's identity in the program and in the cluster. */
+export function objectId(obj: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string };
+}): string {
+    return `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
+}
+
+/** The value at a dotted path of plain JSON, or undefined. */
+export function at(value: unknown, ...keys: (string | number)[]): unknown {
+    let v = value;
+    for (const k of keys) {
+        if (typeof v !== "object" || v === null) return undefined;
+        v = (v as Record<string, unknown>)[k];
+    }
+    return v;
+}

@@ -1,0 +1,165 @@
+import { dataAtRisk, leftBehind, programClaims } from "./claims";
+import { DryRun, applyForm, classify } from "./classify";
+import { KubeError, Scope } from "./kube";
+import { DesiredObject, Finding, KubeObject, LeftBehind, at, objectId } from "./model";
+
+/** What the report needs from a cluster; `Cluster` in ./kube is the real one. */
+export interface ClusterApi {
+    scope(apiVersion: string, kind: string): Promise<Scope>;
+    get(obj: KubeObject): Promise<KubeObject | undefined>;
+    applyDryRun(obj: KubeObject): Promise<KubeObject>;
+    list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
+}
+
+/**
+ * Kinds listed in the program's namespaces to find what the program leaves behind, besides the kinds it uses:
+ * what the runbooks' templates, playbooks and kustomize create (OpenShift kinds only where the cluster serves them).
+ */
+const INVENTORY: [string, string][] = [
+    ["v1", "ConfigMap"],
+    ["v1", "Secret"],
+    ["v1", "Service"],
+    ["v1", "ServiceAccount"],
+    ["v1", "PersistentVolumeClaim"],
+    ["apps/v1", "Deployment"],
+    ["apps/v1", "StatefulSet"],
+    ["apps/v1", "DaemonSet"],
+    ["batch/v1", "CronJob"],
+    ["batch/v1", "Job"],
+    ["rbac.authorization.k8s.io/v1", "Role"],
+    ["rbac.authorization.k8s.io/v1", "RoleBinding"],
+    ["networking.k8s.io/v1", "Ingress"],
+    ["networking.k8s.io/v1", "NetworkPolicy"],
+    ["route.openshift.io/v1", "Route"],
+    ["image.openshift.io/v1", "ImageStream"],
+    ["apps.openshift.io/v1", "DeploymentConfig"],
+    ["build.openshift.io/v1", "BuildConfig"],
+];
+
+/** Runs `fn` over `items` with at most `limit` at a time, results in input order. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+/** Kinds the program itself defines with a CustomResourceDefinition: absent from the cluster until the deploy. */
+function programKinds(objects: readonly KubeObject[]): Set<string> {
+    const kinds = new Set<string>();
+    for (const o of objects.filter((x) => x.kind === "CustomResourceDefinition")) {
+        const group = String(at(o, "spec", "group") ?? "");
+        const kind = String(at(o, "spec", "names", "kind") ?? "");
+        for (const v of (at(o, "spec", "versions") ?? []) as { name: string }[])
+            kinds.add(`${group}/${v.name}/${kind}`);
+    }
+    return kinds;
+}
+
+/** The report's findings and leftovers for one cluster (read-only: GET, LIST and dry-run applies). */
+export async function inspectCluster(
+    cluster: string,
+    desired: readonly DesiredObject[],
+    api: ClusterApi,
+    concurrency = 8,
+): Promise<{ findings: Finding[]; leftBehind: LeftBehind[] }> {
+    const objects = desired.map((d) => d.object);
+    const served = new Map<string, Scope>();
+    const kinds = [
+        ...new Map(
+            [...objects.map((o) => [o.apiVersion, o.kind] as [string, string]), ...INVENTORY].map((k) => [
+                k.join("/"),
+                k,
+            ]),
+        ).values(),
+    ];
+    await pool(kinds, concurrency, async ([v, k]) => served.set(`${v}/${k}`, await api.scope(v, k)));
+    const definedHere = programKinds(objects);
+
+    const namespaces = [
+        ...new Set([
+            ...objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name),
+            ...objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n),
+        ]),
+    ].sort();
+    const systemOfNamespace = new Map<string, string>();
+    for (const d of desired) {
+        const ns = d.object.kind === "Namespace" ? d.object.metadata.name : d.object.metadata.namespace;
+        if (ns && !systemOfNamespace.has(ns)) systemOfNamespace.set(ns, d.system);
+    }
+    // Only namespaced kinds: what is left behind is looked for in the program's namespaces.
+    const listed = kinds.filter(([v, k]) => served.get(`${v}/${k}`) === "namespaced");
+    const live = (
+        await pool(
+            namespaces.flatMap((ns) => listed.map(([v, k]) => [v, k, ns] as const)),
+            concurrency,
+            ([v, k, ns]) => api.list(v, k, ns),
+        )
+    ).flat();
+
+    const claims = programClaims(objects);
+    const risks = dataAtRisk(
+        claims,
+        live.filter((o) => o.kind === "PersistentVolumeClaim"),
+    );
+
+    const findings = await pool(desired, concurrency, async (d): Promise<Finding> => {
+        const o = d.object;
+        const key = `${o.apiVersion}/${o.kind}`;
+        if (served.get(key) === "absent") {
+            if (definedHere.has(key)) return classify(d, undefined, undefined);
+            return {
+                cluster: d.cluster,
+                system: d.system,
+                id: objectId(o),
+                verdict: "blocking",
+                changes: [],
+                reasons: [
+                    `the cluster does not serve ${o.apiVersion} ${o.kind}: the deploy would fail on it`,
+                ],
+            };
+        }
+        const current = await api.get(o);
+        let dryRun: DryRun | undefined;
+        if (current) {
+            try {
+                dryRun = { result: await api.applyDryRun(applyForm(o, current).object) };
+            } catch (err) {
+                // 422 Invalid (an immutable field) and 400 (a value this API server refuses) answer "not in place".
+                if (err instanceof KubeError && (err.code === 422 || err.code === 400))
+                    dryRun = { refused: err.message };
+                else throw err;
+            }
+        }
+        const risk =
+            o.kind === "PersistentVolumeClaim"
+                ? risks.get(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
+                : undefined;
+        return classify(d, current, dryRun, risk);
+    });
+
+    // Claims a StatefulSet would make: their own findings, since no object of the program names them.
+    const byId = new Map(desired.map((d) => [objectId(d.object), d]));
+    for (const c of claims) {
+        const risk = risks.get(`${c.namespace}/${c.name}`);
+        const maker = byId.get(c.madeBy);
+        if (!risk || !maker || maker.object.kind !== "StatefulSet") continue;
+        findings.push({
+            cluster,
+            system: maker.system,
+            id: `v1/PersistentVolumeClaim/${c.namespace}/${c.name}`,
+            verdict: "data-at-risk",
+            changes: [],
+            reasons: [risk],
+        });
+    }
+
+    const managed = new Set(objects.map(objectId));
+    return { findings, leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace) };
+}

@@ -1,0 +1,77 @@
+import { ConfigError } from "../../components/config/problems";
+import { stackObjects } from "../adopt/program";
+import { ImageResult, preflightExit, renderPreflight } from "./check";
+import { formatImage, groupByImage, imageUses, mirrored, parseImage } from "./images";
+import { inspect, skopeoAvailable, writeAuthFile } from "./skopeo";
+
+// `npm run preflight -- --stack <stack>`: every image the stack would run exists in its registry, before deploying.
+
+const USAGE =
+    "usage: npm run preflight -- --stack <stack> [--mirror <registry|*>=<host[/prefix]>]... [--concurrency N]\n";
+
+function usage(): never {
+    process.stderr.write(USAGE);
+    process.exit(1);
+}
+
+function parseArgs(argv: string[]): { stack: string; mirrors: Map<string, string>; concurrency: number } {
+    let stack: string | undefined;
+    const mirrors = new Map<string, string>();
+    let concurrency = 8;
+    for (let i = 0; i < argv.length; i += 2) {
+        const [flag, value] = [argv[i], argv[i + 1]];
+        if (value === undefined) usage();
+        if (flag === "--stack") stack = value;
+        else if (flag === "--mirror" && value.indexOf("=") > 0) {
+            mirrors.set(value.slice(0, value.indexOf("=")), value.slice(value.indexOf("=") + 1));
+        } else if (flag === "--concurrency" && Number(value) > 0) concurrency = Number(value);
+        else usage();
+    }
+    if (!stack) usage();
+    return { stack, mirrors, concurrency };
+}
+
+async function main(): Promise<number> {
+    const { stack, mirrors, concurrency } = parseArgs(process.argv.slice(2));
+    if (!skopeoAvailable()) {
+        process.stderr.write("preflight needs skopeo (Debian/Ubuntu: apt-get install -y skopeo)\n");
+        return 1;
+    }
+    const started = Date.now();
+    const program = await stackObjects(stack);
+    const groups = [...groupByImage(imageUses(program.kubernetes.map((d) => d.object)))];
+    const targets = groups.map(([image, users]) => ({
+        image,
+        users,
+        ref: mirrored(parseImage(image), mirrors),
+    }));
+    const auth = writeAuthFile([...new Set(targets.map((t) => t.ref.registry))], process.env);
+    const results: ImageResult[] = new Array(targets.length);
+    try {
+        let next = 0;
+        const worker = async () => {
+            while (next < targets.length) {
+                const i = next++;
+                const t = targets[i];
+                const checked = formatImage(t.ref);
+                const answer = await inspect(checked, t.ref.registry, auth?.file);
+                results[i] = { image: t.image, checked, users: t.users, ...answer };
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    } finally {
+        auth?.dispose();
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`${renderPreflight(stack, results)}\n(${seconds} s)\n`);
+    return preflightExit(results);
+}
+
+main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+        if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+        else process.stderr.write(`preflight failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,136 @@
+import { KubeObject, at, objectId } from "../adopt/model";
+
+/** One place an image is used: the object and the container (or ImageStream tag). */
+export interface ImageUse {
+    image: string;
+    /** `<object id> <where>`, e.g. `apps/v1/Deployment/ns/web container web`. */
+    user: string;
+}
+
+/** Images that pods pull through OpenShift's integrated registry: the ImageStream's source is what to check. */
+export const INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc:5000";
+
+type PodSpec = {
+    containers?: { name: string; image?: string }[];
+    initContainers?: { name: string; image?: string }[];
+};
+
+/** The pod spec of a workload kind, wherever the kind keeps it. */
+function podSpecOf(o: KubeObject): PodSpec | undefined {
+    switch (o.kind) {
+        case "Pod":
+            return o.spec as PodSpec;
+        case "CronJob":
+            return at(o, "spec", "jobTemplate", "spec", "template", "spec") as PodSpec | undefined;
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "Job":
+        case "DeploymentConfig":
+            return at(o, "spec", "template", "spec") as PodSpec | undefined;
+        default:
+            return undefined;
+    }
+}
+
+/**
+ * Every image reference of the objects: containers and init containers of every workload (Deployments,
+ * StatefulSets, Jobs, CronJobs, ...) and the external sources of ImageStream tags. References into the integrated
+ * registry are left out when an ImageStream of the program provides them (its source is checked instead).
+ */
+export function imageUses(objects: readonly KubeObject[]): ImageUse[] {
+    const uses: ImageUse[] = [];
+    const streamTags = new Set<string>();
+    for (const o of objects) {
+        const id = objectId(o);
+        const pod = podSpecOf(o);
+        for (const [list, label] of [
+            [pod?.containers, "container"],
+            [pod?.initContainers, "init container"],
+        ] as const) {
+            for (const c of list ?? [])
+                if (c.image) uses.push({ image: c.image, user: `${id} ${label} ${c.name}` });
+        }
+        if (o.kind === "ImageStream") {
+            for (const t of (at(o, "spec", "tags") ?? []) as {
+                name: string;
+                from?: { kind?: string; name?: string };
+            }[]) {
+                streamTags.add(`${o.metadata.namespace ?? ""}/${o.metadata.name}:${t.name}`);
+                if (t.from?.kind === "DockerImage" && t.from.name) {
+                    uses.push({ image: t.from.name, user: `${id} tag ${t.name}` });
+                }
+            }
+        }
+    }
+    return uses.filter(
+        (u) =>
+            !u.image.startsWith(`${INTERNAL_REGISTRY}/`) ||
+            !streamTags.has(u.image.slice(INTERNAL_REGISTRY.length + 1)),
+    );
+}
+
+/** The uses grouped by image, images sorted, so each reference is checked once. */
+export function groupByImage(uses: readonly ImageUse[]): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const u of [...uses].sort(
+        (a, b) => a.image.localeCompare(b.image) || a.user.localeCompare(b.user),
+    )) {
+        map.set(u.image, [...(map.get(u.image) ?? []), u.user]);
+    }
+    return map;
+}
+
+/** A reference split into registry host, repository and tag or digest (Docker's defaults filled in). */
+export interface ImageRef {
+    registry: string;
+    repository: string;
+    tag?: string;
+    digest?: string;
+}
+
+export function parseImage(image: string): ImageRef {
+    let rest = image;
+    let digest: string | undefined;
+    const at_ = rest.indexOf("@");
+    if (at_ >= 0) {
+        digest = rest.slice(at_ + 1);
+        rest = rest.slice(0, at_);
+    }
+    let tag: string | undefined;
+    const colon = rest.lastIndexOf(":");
+    if (colon > rest.lastIndexOf("/")) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+    }
+    const slash = rest.indexOf("/");
+    const first = slash >= 0 ? rest.slice(0, slash) : "";
+    // The first component is a registry when it looks like a host (a dot, a port, or localhost).
+    const hasHost = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+    let registry = hasHost ? first : "docker.io";
+    let repository = hasHost ? rest.slice(slash + 1) : rest;
+    if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = "docker.io";
+    if (registry === "docker.io" && !repository.includes("/")) repository = `library/${repository}`;
+    if (!tag && !digest) tag = "latest";
+    return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+export function formatImage(ref: ImageRef): string {
+    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+}
+
+/**
+ * Where to look for an image: `mirrors` maps a registry host to another registry (or `host/prefix`); the key `*`
+ * maps every registry, keeping the original host as the first path component (`quay.io/a/b` →
+ * `<mirror>/quay.io/a/b`), as a pull-through or air-gapped mirror lays them out.
+ */
+export function mirrored(ref: ImageRef, mirrors: ReadonlyMap<string, string>): ImageRef {
+    const exact = mirrors.get(ref.registry);
+    const any = mirrors.get("*");
+    const target = exact ?? any;
+    if (!target) return ref;
+    const [host, ...prefix] = target.split("/");
+    const path = [...prefix, ...(exact ? [] : [ref.registry]), ref.repository].join("/");
+    return { ...ref, registry: host, repository: path };
+}
