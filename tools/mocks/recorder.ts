@@ -26,6 +26,8 @@ export interface RecordedResource {
     secretPaths: string[];
     protect: boolean;
     retainOnDelete: boolean;
+    /** The id of an existing object the resource adopts (`import` option); empty when it is created. */
+    importId: string;
     ignoreChanges: string[];
     dependencies: string[];
 }
@@ -84,6 +86,7 @@ interface Req {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getIgnorechangesList(): string[];
+    getImportid(): string;
     getDependenciesList(): string[];
 }
 
@@ -135,6 +138,7 @@ class RecordingMonitor extends MockMonitor {
             secretPaths,
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
+            importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
         };
