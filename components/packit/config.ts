@@ -170,7 +170,8 @@ const imagesSchema = z
         /** `oc`/`kubectl` image of the import and clean-up jobs. */
         cli: imageRef("quay.io/openshift/origin-cli:4.15"),
         redis: imageRef("quay.io/sclorg/redis-7-c9s:c9s"),
-        pushgateway: imageRef("ghcr.io/zapier/prom-aggregation-gateway:v0.7.0"),
+        /** The Prometheus Pushgateway (runbook 001); it keeps the last push of every worker until restarted. */
+        pushgateway: imageRef("docker.io/prom/pushgateway:v1.6.2"),
         nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27"),
         flower: imageRef("docker.io/mher/flower:2.0.1"),
         redisCommander: imageRef("docker.io/rediscommander/redis-commander:redis-commander-210"),

@@ -189,8 +189,24 @@ describe("packit and stream: prod stack", () => {
         ]);
         assert.equal(
             envOf(k8sObject(CRONJOB, "import-images", "stream-prod")).IMAGE_STREAMS.value,
-            "packit-service packit-worker",
+            "packit-service packit-worker packit-service-fedmsg",
         );
+    });
+
+    it("runs Stream production's beat and fedora-messaging consumer, as staging does (runbook 001)", () => {
+        for (const name of ["packit-service-beat", "packit-service-fedmsg"]) {
+            const d = k8sObject(DEPLOYMENT, name, "stream-prod");
+            assert.equal(field(d.inputs, "spec.replicas"), 1, name);
+        }
+    });
+
+    it("runs the Prometheus Pushgateway (not an aggregation gateway) behind the GET-only nginx", () => {
+        const gateway = k8sObject(DEPLOYMENT, "pushgateway", "packit-prod");
+        const [c] = containers(gateway);
+        assert.match(c.image, /^docker\.io\/prom\/pushgateway:/);
+        assert.deepEqual(field(c, "args"), ["--web.listen-address=:9091"]);
+        assert.equal(field(c, "readinessProbe.httpGet.path"), "/-/ready");
+        assert.equal(field(c, "livenessProbe.httpGet.path"), "/-/healthy");
     });
 
     it("splits workers into short-running and long-running, the cache only on long-running", () => {
