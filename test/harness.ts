@@ -84,7 +84,7 @@ export function field(source: unknown, path: string): unknown {
 
 /** Plain values of a committed stack file, for tests that start from the real stage/prod config. */
 export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
-    // As the operator has them once every SET-BY-OPERATOR placeholder is set (test/placeholders.ts).
+    // As the operator has them once every set-by-operator placeholder is set (test/placeholders.ts).
     return fillPlaceholders(structuredClone(readStackFile(stack).values));
 }
 

@@ -13,13 +13,14 @@ export function operatorId(path: string): string {
 }
 
 /**
- * The stack values as an operator has them after following the fix of every `SET-BY-OPERATOR` placeholder: their
+ * The stack values as an operator has them after following the fix of every `set-by-operator` placeholder: their
  * public key, their workstation's address, the ids of the existing objects.
  */
 export function fillPlaceholders<T>(value: T, path = ""): T {
     if (value === PLACEHOLDER) {
         if (path.endsWith("publicKey")) return OPERATOR_PUBLIC_KEY as T;
         if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE as T;
+        if (path.endsWith("claimName")) return "postgres-data" as T;
         return operatorId(path) as T;
     }
     if (Array.isArray(value)) return value.map((v, i) => fillPlaceholders(v, `${path}[${i}]`)) as T;

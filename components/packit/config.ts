@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { orPlaceholder } from "../shared/placeholder";
 import {
     cronSchedule,
     hostName,
@@ -111,6 +112,17 @@ const postgresSchema = postgresServerSchema
          * copies the data (dump and restore). Remove it afterwards; its volume is kept.
          */
         previous: postgresServerSchema.optional(),
+        /**
+         * The claim holding the running system's data: the server mounts it instead of a new `postgres-<version>`
+         * claim, so the first `pulumi up` takes the data over (with the cluster's `adoptExisting`). During a major
+         * upgrade (`previous` set) it is the old server's claim; remove it together with `previous` afterwards.
+         */
+        claimName: orPlaceholder(k8sName("postgres-data")).optional(),
+        /**
+         * The running database's password is the secret `<section>-postgres-secret-database-password` instead of
+         * a generated one, so the applications keep connecting with it.
+         */
+        existingPassword: z.boolean().default(false).meta({ example: "false" }),
     })
     .strict();
 export type PostgresConfig = z.infer<typeof postgresSchema>;

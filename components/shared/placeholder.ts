@@ -5,7 +5,7 @@ import { z } from "zod";
  * an existing volume, zone or floating IP. It passes the schema so the offline plan still renders, and every
  * system's check reports it (as a `placeholder` problem) so a real run stops until it is set.
  */
-export const PLACEHOLDER = "SET-BY-OPERATOR";
+export const PLACEHOLDER = "set-by-operator";
 
 /** `schema`, or the placeholder; the example stays the schema's own. */
 export function orPlaceholder<T extends z.ZodType>(schema: T) {
