@@ -6,6 +6,7 @@ import { SystemDefinition } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
 import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
+import { fillPlaceholders } from "./placeholders";
 
 /** The one recorder of the test process: Pulumi's mocks are global, so every test file shares it. */
 export const recorder: Recorder = installRecorder("test");
@@ -83,7 +84,8 @@ export function field(source: unknown, path: string): unknown {
 
 /** Plain values of a committed stack file, for tests that start from the real stage/prod config. */
 export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
-    return structuredClone(readStackFile(stack).values);
+    // As the operator has them once every set-by-operator placeholder is set (test/placeholders.ts).
+    return fillPlaceholders(structuredClone(readStackFile(stack).values));
 }
 
 /**

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { hostName, positiveInt } from "../config/fields";
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, fullKey, removeCommand, setCommand, shellQuote } from "../config/problems";
+import { StackTier } from "../config/system";
 import { duplicates } from "../shared/naming";
+import { isPlaceholder, orPlaceholder } from "../shared/placeholder";
+import { isKnownTestKey } from "./testKeys";
 
 /** Roles of the hosts in the list; the workstation (clavius) has a section of its own. */
 export const HOST_ROLES = ["hub", "sharder", "ssp", "stats"] as const;
@@ -21,9 +24,15 @@ const hostLabel = (example: string) =>
 const flavorName = (example: string) => z.string().min(1).meta({ example });
 const imageName = (example: string) => z.string().min(1).meta({ example });
 const networkName = z.string().min(1).meta({ example: "default" });
-const volumeId = z.uuid({ error: "must be a Cinder volume id (a UUID)" }).meta({
-    example: "ad112939-111b-4929-8bd4-b9e5662d0945",
-});
+const uuidOf = (what: string) =>
+    z.uuid({ error: `must be ${what} (a UUID)` }).meta({ example: "c0ffee00-0000-4000-8000-00000000000a" });
+/** An id of an existing object, or the placeholder until the operator has looked it up. */
+const existingId = (what: string) => orPlaceholder(uuidOf(what));
+
+/** A source address range allowed to reach ssh: IPv4 or IPv6 CIDR. */
+const cidr = z
+    .union([z.cidrv4(), z.cidrv6()], { error: "must be an address range such as 203.0.113.10/32" })
+    .meta({ example: "203.0.113.10/32" });
 /** An existing floating IP that stays when hosts come and go (production addresses live in DNS elsewhere too). */
 const floatingAddress = z.ipv4({ error: "must be an IPv4 address such as 162.246.156.219" }).meta({
     example: "162.246.156.219",
@@ -42,16 +51,40 @@ const userHash = z
     .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a user hash (letters, digits, '-' and '_')")
     .meta({ example: "3b4c9e0f1a2d" });
 
-/** Two ZFS volumes (the pool is a mirror): created with a size, or existing volumes passed by id. */
+/**
+ * An existing Cinder volume (runbook 004: production home volumes are created once by hand): adopted with the
+ * `import` option, protected and retained in every tier, so no destroy or replacement can delete it. Name and
+ * size must be the volume's own, or the import stops without touching it.
+ */
+export const existingVolumeSchema = z
+    .object({
+        id: existingId("a Cinder volume id"),
+        name: z.string().min(1).meta({ example: "hub.example.org-home-1" }),
+        size: gigabytes(250),
+    })
+    .strict();
+export type ExistingVolume = z.infer<typeof existingVolumeSchema>;
+
+/** Two ZFS volumes (the pool is a mirror): created with a size, or existing volumes adopted by id. */
 export const zfsSchema = z
     .object({
         /** Size of each new volume `<host>-zfs-01/02` in GB; the role's default size when unset. */
         size: gigabytes(25).optional(),
-        /** Existing volumes (production: created once by hand so data is never deleted with the host). */
-        existingVolumeIds: z
-            .array(volumeId)
+        /** Existing volumes (production: `hub.callysto.ca-home-1/-2`, created by hand so data outlives the host). */
+        existingVolumes: z
+            .array(existingVolumeSchema)
             .length(2, "must list exactly two volumes (the ZFS mirror)")
             .optional(),
+    })
+    .strict();
+
+/**
+ * A running instance taken over as it is: the program neither creates nor replaces it, nor its port, volume
+ * attachments or floating IP association (Terraform made them); it adopts its volumes and address and runs Ansible.
+ */
+export const adoptSchema = z
+    .object({
+        instanceId: existingId("a Nova instance id"),
     })
     .strict();
 
@@ -68,6 +101,10 @@ export const hostSchema = z
         network: networkName.optional(),
         /** An existing floating IP to associate; a new one is allocated from the pool when unset. */
         floatingIp: floatingAddress.optional(),
+        /** Id of that floating IP: it is adopted (`import`) and protected, so it can never be released. */
+        floatingIpId: existingId("a Neutron floating IP id").optional(),
+        /** Take over a running instance instead of creating one (see adoptSchema). */
+        adopt: adoptSchema.optional(),
         zfs: zfsSchema.optional(),
         /** Hub only: user hash → ZFS refquota of `tank/home/<hash>`. */
         quotas: z.record(userHash, refquota).optional(),
@@ -107,11 +144,18 @@ export const dnsSchema = z
         /** Development: create and own the zone `<domain>.` with this SOA e-mail. */
         createZone: z
             .object({
-                email: z.email().meta({ example: "sysadmin@callysto.ca" }),
+                email: z.email().meta({ example: "hostmaster@example.org" }),
                 ttl: positiveInt(3600).default(3600),
+                /**
+                 * The zone exists already (runbook 004 adds it by hand): its id. It is adopted (`import`) and
+                 * protected in every tier, so destroying the stack never deletes it.
+                 */
+                importId: existingId("a Designate zone id").optional(),
             })
             .strict()
             .optional(),
+        /** Create the A and AAAA record of every host; off where the domain's records are managed elsewhere. */
+        records: z.boolean().default(true).meta({ example: "true" }),
         /** TTL of every host record. */
         recordTtl: positiveInt(60).default(60),
     })
@@ -199,17 +243,29 @@ export const callystoSchema = z
         dns: dnsSchema,
         keypair: z
             .object({
-                name: z.string().min(1).meta({ example: "callysto-dev" }),
-                /** Content of `keys/id_rsa.pub`. */
-                publicKey: z
-                    .string()
-                    .regex(
-                        /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/,
-                        "must be an OpenSSH public key",
-                    )
-                    .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA callysto" }),
+                name: z.string().min(1).meta({ example: "example-dev" }),
+                /**
+                 * Content of `keys/id_rsa.pub`: a key whose private half only the operators hold (the secret
+                 * callysto-ssh-private-key). Committed stack files carry the placeholder until it is set.
+                 */
+                publicKey: orPlaceholder(
+                    z
+                        .string()
+                        .regex(
+                            /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/,
+                            "must be an OpenSSH public key",
+                        )
+                        .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator" }),
+                ),
+                /** The keypair exists in OpenStack already (Terraform made it): adopt it by name instead of creating it. */
+                adopt: z.boolean().default(false).meta({ example: "false" }),
             })
             .strict(),
+        /**
+         * Where ssh (22) to hubs, sharder, ssp and stats may come from: Ansible runs from the team workstation, so
+         * its address. Unset keeps Terraform's 0.0.0.0/0, which only the local test stack may do.
+         */
+        sshSources: z.array(orPlaceholder(cidr)).min(1, "must list at least one address range").optional(),
         /** Default user cloud-init creates on every instance; Ansible logs in as this user. */
         defaultUser: z
             .string()
@@ -253,10 +309,119 @@ function problem(path: string, message: string, fix: string): ConfigProblem {
     return { key: fullKey(`${SECTION}.${path}`), message, fix };
 }
 
-/** Checks the schema cannot express: unique names, one source per value, defaults that must exist. */
-export function callystoProblems(config: CallystoConfig): ConfigProblem[] {
+/** A fix that sets a key to the output of a command (a public key file, an id looked up in OpenStack). */
+function setFromCommand(path: string, command: string): string {
+    return `pulumi config set --path ${shellQuote(`${SECTION}.${path}`)} "$(${command})"`;
+}
+
+/** A placeholder the operator must replace, with the command that reads the real value. */
+function placeholderProblem(path: string, what: string, command: string): ConfigProblem {
+    return {
+        ...problem(path, `is a placeholder: set it to ${what}`, setFromCommand(path, command)),
+        placeholder: true,
+    };
+}
+
+/** The public key: only the operators' own, never a placeholder or a key whose private half is in the repository. */
+function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): ConfigProblem[] {
+    const path = "keypair.publicKey";
+    const fromFile = "cat keys/id_rsa.pub";
+    const key = config.keypair.publicKey;
+    if (isPlaceholder(key)) {
+        return [
+            placeholderProblem(
+                path,
+                `the public half of keys/id_rsa, a key only this environment's operators hold (create it with ssh-keygen -t ed25519 -f keys/id_rsa; its private half is the secret callysto-ssh-private-key)`,
+                fromFile,
+            ),
+        ];
+    }
+    if (tier !== "local" && isKnownTestKey(key)) {
+        return [
+            problem(
+                path,
+                `is the local test stack's key, whose private half is committed to the repository (decryptable with the test passphrase): anyone could log in to ${tier ?? "this"} hosts. Create a key only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa) and set its public half`,
+                setFromCommand(path, fromFile),
+            ),
+        ];
+    }
+    return [];
+}
+
+/** Ids of existing objects still left as placeholders. */
+function adoptionProblems(config: CallystoConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
+    const zone = config.dns.createZone;
+    if (zone && isPlaceholder(zone.importId)) {
+        problems.push(
+            placeholderProblem(
+                "dns.createZone.importId",
+                `the id of the existing zone ${config.domain}.`,
+                `openstack zone show -f value -c id ${config.domain}.`,
+            ),
+        );
+    }
+    config.hosts.forEach((host, i) => {
+        const fqdn = `${host.name}.${config.domain}`;
+        if (isPlaceholder(host.adopt?.instanceId)) {
+            problems.push(
+                placeholderProblem(
+                    `hosts[${i}].adopt.instanceId`,
+                    `the id of the running instance ${fqdn}`,
+                    `openstack server show -f value -c id ${fqdn}`,
+                ),
+            );
+        }
+        if (isPlaceholder(host.floatingIpId)) {
+            problems.push(
+                placeholderProblem(
+                    `hosts[${i}].floatingIpId`,
+                    `the id of the floating IP ${host.floatingIp ?? ""}`.trim(),
+                    `openstack floating ip show -f value -c id ${host.floatingIp ?? "<address>"}`,
+                ),
+            );
+        }
+        host.zfs?.existingVolumes?.forEach((volume, v) => {
+            if (!isPlaceholder(volume.id)) return;
+            problems.push(
+                placeholderProblem(
+                    `hosts[${i}].zfs.existingVolumes[${v}].id`,
+                    `the id of the existing volume ${volume.name}`,
+                    `openstack volume show -f value -c id ${volume.name}`,
+                ),
+            );
+        });
+    });
+    return problems;
+}
+
+/** Checks the schema cannot express: unique names, one source per value, defaults that must exist. */
+export function callystoProblems(config: CallystoConfig, tier?: StackTier): ConfigProblem[] {
+    const problems: ConfigProblem[] = [...keypairProblems(config, tier), ...adoptionProblems(config)];
     const set = (path: string, example: string) => setCommand(`${SECTION}.${path}`, example, { path: true });
+
+    // Ansible runs on the machine that runs `pulumi up` (the team workstation): its public address.
+    const ownAddress = "curl -fsS https://checkip.amazonaws.com";
+    if (tier !== undefined && tier !== "local" && config.sshSources === undefined) {
+        problems.push(
+            problem(
+                "sshSources",
+                "is required outside the local stack: without it ssh (port 22) of every host is open to the whole internet. List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up)",
+                `pulumi config set --path 'callysto.sshSources[0]' "$(${ownAddress})/32"`,
+            ),
+        );
+    }
+    config.sshSources?.forEach((source, i) => {
+        if (!isPlaceholder(source)) return;
+        problems.push({
+            ...problem(
+                `sshSources[${i}]`,
+                "is a placeholder: set it to the public address of the team workstation that runs pulumi up and Ansible",
+                `pulumi config set --path 'callysto.sshSources[${i}]' "$(${ownAddress})/32"`,
+            ),
+            placeholder: true,
+        });
+    });
 
     const dns = config.dns;
     if ((dns.zoneId === undefined) === (dns.createZone === undefined)) {
@@ -306,7 +471,39 @@ export function callystoProblems(config: CallystoConfig): ConfigProblem[] {
             );
         }
         const zfs = host.zfs;
-        if (zfs?.size !== undefined && zfs.existingVolumeIds !== undefined) {
+        if (host.floatingIpId !== undefined && host.floatingIp === undefined) {
+            problems.push(
+                problem(
+                    `hosts[${i}].floatingIp`,
+                    `is required: host "${host.name}" adopts a floating IP by id, and its address is what the host is reached at`,
+                    set(`hosts[${i}].floatingIp`, "203.0.113.20"),
+                ),
+            );
+        }
+        if (host.adopt !== undefined) {
+            if (host.floatingIp === undefined) {
+                problems.push(
+                    problem(
+                        `hosts[${i}].floatingIp`,
+                        `is required: host "${host.name}" is a running instance taken over, and Ansible reaches it at its existing address`,
+                        set(`hosts[${i}].floatingIp`, "203.0.113.20"),
+                    ),
+                );
+            }
+            if (zfs?.existingVolumes === undefined && (zfs?.size ?? defaults.zfsSize) !== undefined) {
+                problems.push(
+                    problem(
+                        `hosts[${i}].zfs.existingVolumes`,
+                        `is required: host "${host.name}" is a running instance taken over; its home volumes exist and are adopted, never created anew`,
+                        setFromCommand(
+                            `hosts[${i}].zfs.existingVolumes[0].id`,
+                            `openstack volume show -f value -c id ${host.name}.${config.domain}-home-1`,
+                        ),
+                    ),
+                );
+            }
+        }
+        if (zfs?.size !== undefined && zfs.existingVolumes !== undefined) {
             problems.push(
                 problem(
                     `hosts[${i}].zfs.size`,
@@ -315,7 +512,7 @@ export function callystoProblems(config: CallystoConfig): ConfigProblem[] {
                 ),
             );
         }
-        const hasZfs = zfs?.existingVolumeIds !== undefined || (zfs?.size ?? defaults.zfsSize) !== undefined;
+        const hasZfs = zfs?.existingVolumes !== undefined || (zfs?.size ?? defaults.zfsSize) !== undefined;
         if (host.role === "hub" && !hasZfs) {
             problems.push(
                 problem(

@@ -54,12 +54,14 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
         const keypair = new openstack.compute.Keypair(
             `${name}-keypair`,
             { name: cfg.keypair.name, publicKey: cfg.keypair.publicKey },
-            options,
+            // A keypair's id is its name; the import fails unless the public key is the one it holds.
+            cfg.keypair.adopt ? { ...options, import: cfg.keypair.name } : options,
         );
 
         const createZone = cfg.dns.createZone;
         let zoneId: pulumi.Output<string>;
         if (createZone) {
+            const importId = createZone.importId;
             zoneId = new openstack.dns.Zone(
                 `${name}-zone`,
                 {
@@ -67,9 +69,15 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
                     email: createZone.email,
                     ttl: createZone.ttl,
                     type: "PRIMARY",
-                    description: `Callysto ${cfg.environment} (managed by Pulumi)`,
+                    // An adopted zone keeps its own description, so the import finds nothing to change.
+                    ...(importId === undefined
+                        ? { description: `Callysto ${cfg.environment} (managed by Pulumi)` }
+                        : {}),
                 },
-                { ...options, ...statefulOptions(args.protectStateful) },
+                importId === undefined
+                    ? { ...options, ...statefulOptions(args.protectStateful) }
+                    : // Made by hand (runbook 004): protected in every tier, so destroying stage never deletes it.
+                      { ...options, import: importId, ...statefulOptions(true) },
             ).id;
         } else {
             zoneId = pulumi.output(cfg.dns.zoneId!);
@@ -81,7 +89,7 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
         if (cfg.packerSecurityGroup) profiles.push("packer");
         const groups = new SecurityGroups(
             `${name}-secgroups`,
-            { environment: cfg.environment, profiles, provider },
+            { environment: cfg.environment, profiles, sshSources: cfg.sshSources, provider },
             { parent: this },
         );
 
@@ -120,6 +128,8 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
                     userData: cloudInit(host, cfg.defaultUser),
                     zoneId,
                     recordTtl: cfg.dns.recordTtl,
+                    records: cfg.dns.records,
+                    floatingIpPool: cfg.floatingIpPool,
                     environment: cfg.environment,
                     protectStateful: args.protectStateful,
                     provider,

@@ -17,6 +17,10 @@ export interface HostArgs {
     /** Designate zone of the host's A and AAAA records. */
     zoneId: pulumi.Input<string>;
     recordTtl: number;
+    /** Create the host's A and AAAA records (off where the domain's records are managed elsewhere). */
+    records: boolean;
+    /** Pool of an adopted floating IP (its import must match what it has). */
+    floatingIpPool: string;
     /** `dev` or `prod`, kept in the instance metadata. */
     environment: string;
     /** Production: new volumes and floating IPs are protected and retained on delete. */
@@ -45,35 +49,20 @@ export class Host extends pulumi.ComponentResource {
         const keep = statefulOptions(args.protectStateful);
         this.fqdn = host.fqdn;
 
-        const port = new openstack.networking.Port(
-            `${name}-port`,
-            {
-                name: host.fqdn,
-                networkId: args.networkId,
-                adminStateUp: true,
-                securityGroupIds: [args.securityGroupId],
-            },
-            options,
-        );
-
-        const instance = new openstack.compute.Instance(
-            `${name}-instance`,
-            {
-                name: host.fqdn,
-                flavorName: host.flavor,
-                imageId: args.imageId,
-                keyPair: args.keyPair,
-                userData: args.userData,
-                networks: [{ port: port.id }],
-                metadata: { role: host.role, environment: args.environment, managed_by: "pulumi" },
-            },
-            // A newer image must never replace a running hub: users' servers and state live on it.
-            { ...options, ignoreChanges: ["imageId"] },
-        );
+        // Adopted objects hold data or an address others depend on: protected and retained in every tier.
+        const adopted = (id: string) => ({ ...options, import: id, protect: true, retainOnDelete: true });
 
         let floatingAddress: pulumi.Input<string>;
         if ("address" in host.floatingIp) {
             floatingAddress = host.floatingIp.address;
+            if (host.floatingIp.id !== undefined) {
+                // Only what the address already has, so the import finds nothing to change.
+                new openstack.networking.FloatingIp(
+                    `${name}-fip`,
+                    { pool: args.floatingIpPool, address: host.floatingIp.address },
+                    adopted(host.floatingIp.id),
+                );
+            }
         } else {
             const fip = new openstack.networking.FloatingIp(
                 `${name}-fip`,
@@ -82,47 +71,93 @@ export class Host extends pulumi.ComponentResource {
             );
             floatingAddress = fip.address;
         }
-        const association = new openstack.networking.FloatingIpAssociate(
-            `${name}-fip-associate`,
-            { floatingIp: floatingAddress, portId: port.id },
-            options,
-        );
 
-        this.volumeIds = [];
-        let previous: pulumi.Resource | undefined;
-        for (const volume of host.volumes) {
-            const role = volume.name.startsWith(`${host.fqdn}-`)
-                ? volume.name.slice(host.fqdn.length + 1)
-                : volume.name;
-            let volumeId: pulumi.Output<string>;
-            if ("existingId" in volume) {
-                volumeId = pulumi.output(volume.existingId);
-            } else {
-                volumeId = new openstack.blockstorage.Volume(
-                    `${name}-${role}`,
-                    { name: volume.name, size: volume.size, description: `${role} of ${host.fqdn}` },
-                    { ...options, ...keep },
-                ).id;
+        this.volumeIds = host.volumes.map((volume) => {
+            if (volume.existingId !== undefined) {
+                new openstack.blockstorage.Volume(
+                    `${name}-${volumeRole(host.fqdn, volume.name)}`,
+                    { name: volume.name, size: volume.size },
+                    adopted(volume.existingId),
+                );
+                return pulumi.output(volume.existingId);
             }
-            // One after the other, as Terraform did, so the guest sees the disks in a predictable order.
-            previous = new openstack.compute.VolumeAttach(
-                `${name}-${role}-attach`,
-                { instanceId: instance.id, volumeId },
-                { ...options, dependsOn: previous ? [previous] : [] },
+            return new openstack.blockstorage.Volume(
+                `${name}-${volumeRole(host.fqdn, volume.name)}`,
+                {
+                    name: volume.name,
+                    size: volume.size,
+                    description: `${volumeRole(host.fqdn, volume.name)} of ${host.fqdn}`,
+                },
+                { ...options, ...keep },
+            ).id;
+        });
+
+        if (host.adoptInstanceId !== undefined) {
+            // The running instance keeps its port, disks and address exactly as they are: nothing here may
+            // replace, detach or re-associate them. It is referenced, not managed, so no destroy can delete it.
+            this.instanceId = pulumi.output(host.adoptInstanceId);
+            this.address = pulumi.output(floatingAddress);
+            this.ipv6 = pulumi.output("");
+        } else {
+            const port = new openstack.networking.Port(
+                `${name}-port`,
+                {
+                    name: host.fqdn,
+                    networkId: args.networkId,
+                    adminStateUp: true,
+                    securityGroupIds: [args.securityGroupId],
+                },
+                options,
             );
-            this.volumeIds.push(volumeId);
+            const instance = new openstack.compute.Instance(
+                `${name}-instance`,
+                {
+                    name: host.fqdn,
+                    flavorName: host.flavor,
+                    imageId: args.imageId,
+                    keyPair: args.keyPair,
+                    userData: args.userData,
+                    networks: [{ port: port.id }],
+                    metadata: { role: host.role, environment: args.environment, managed_by: "pulumi" },
+                },
+                // A newer image must never replace a running hub: users' servers and state live on it.
+                { ...options, ignoreChanges: ["imageId"] },
+            );
+            const association = new openstack.networking.FloatingIpAssociate(
+                `${name}-fip-associate`,
+                { floatingIp: floatingAddress, portId: port.id },
+                options,
+            );
+            let previous: pulumi.Resource | undefined;
+            host.volumes.forEach((volume, i) => {
+                // One after the other, as Terraform did, so the guest sees the disks in a predictable order.
+                previous = new openstack.compute.VolumeAttach(
+                    `${name}-${volumeRole(host.fqdn, volume.name)}-attach`,
+                    { instanceId: instance.id, volumeId: this.volumeIds[i] },
+                    { ...options, dependsOn: previous ? [previous] : [] },
+                );
+            });
+            this.address = association.floatingIp;
+            this.ipv6 = instance.accessIpV6.apply(bareIpv6);
+            this.instanceId = instance.id;
         }
 
-        this.address = association.floatingIp;
-        this.ipv6 = instance.accessIpV6.apply(bareIpv6);
-        this.instanceId = instance.id;
-        const record = { zoneId: args.zoneId, name: absolute(host.fqdn), ttl: args.recordTtl };
-        new openstack.dns.RecordSet(`${name}-a`, { ...record, type: "A", records: [this.address] }, options);
-        new openstack.dns.RecordSet(
-            `${name}-aaaa`,
-            { ...record, type: "AAAA", records: [this.ipv6] },
-            options,
-        );
+        if (args.records) {
+            const record = { zoneId: args.zoneId, name: absolute(host.fqdn), ttl: args.recordTtl };
+            new openstack.dns.RecordSet(
+                `${name}-a`,
+                { ...record, type: "A", records: [this.address] },
+                options,
+            );
+            // An adopted instance's IPv6 address is not looked up; its AAAA record stays as it is.
+            if (host.adoptInstanceId === undefined) {
+                new openstack.dns.RecordSet(
+                    `${name}-aaaa`,
+                    { ...record, type: "AAAA", records: [this.ipv6] },
+                    options,
+                );
+            }
+        }
 
         this.registerOutputs({
             fqdn: this.fqdn,
@@ -131,4 +166,9 @@ export class Host extends pulumi.ComponentResource {
             volumeIds: this.volumeIds,
         });
     }
+}
+
+/** `hub.example.org-home-1` of host `hub.example.org` is `home-1`: the Pulumi name suffix of a volume. */
+function volumeRole(fqdn: string, volumeName: string): string {
+    return volumeName.startsWith(`${fqdn}-`) ? volumeName.slice(fqdn.length + 1) : volumeName;
 }

@@ -3,8 +3,12 @@ import { CallystoConfig, HostRole } from "./config";
 /** Every role a machine can have, including the team workstation. */
 export type MachineRole = HostRole | "workstation";
 
-/** A volume a host gets attached: created with a size, or an existing one by id. */
-export type VolumeSpec = { name: string; size: number } | { name: string; existingId: string };
+/** A volume a host gets attached: created with a size, or an existing one adopted by id (name and size its own). */
+export interface VolumeSpec {
+    name: string;
+    size: number;
+    existingId?: string;
+}
 
 /** A host with every default applied: what the Host component builds. */
 export interface ResolvedHost {
@@ -16,8 +20,10 @@ export interface ResolvedHost {
     flavor: string;
     image: string;
     network: string;
-    /** An existing address to associate, or the pool a new one is allocated from. */
-    floatingIp: { address: string } | { pool: string };
+    /** An existing address to associate (adopted when its id is known), or the pool a new one is allocated from. */
+    floatingIp: { address: string; id?: string } | { pool: string };
+    /** A running instance taken over as it is (nothing of it created, attached or associated anew). */
+    adoptInstanceId?: string;
     /** In attach order; for ZFS hosts the two mirror disks. */
     volumes: VolumeSpec[];
     /** True when `volumes` are the ZFS mirror (host vars zfs_disk_1/2). */
@@ -51,12 +57,8 @@ export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
         const zfsSize = host.zfs?.size ?? defaults.zfsSize;
         const [first, second] = zfsVolumeNames(fqdn);
         let volumes: VolumeSpec[] = [];
-        if (host.zfs?.existingVolumeIds) {
-            const [a, b] = host.zfs.existingVolumeIds;
-            volumes = [
-                { name: first, existingId: a },
-                { name: second, existingId: b },
-            ];
+        if (host.zfs?.existingVolumes) {
+            volumes = host.zfs.existingVolumes.map((v) => ({ name: v.name, size: v.size, existingId: v.id }));
         } else if (zfsSize !== undefined) {
             volumes = [
                 { name: first, size: zfsSize },
@@ -70,7 +72,10 @@ export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
             flavor: (host.flavor ?? defaults.flavor)!,
             image: (host.image ?? defaults.image)!,
             network: host.network ?? config.network,
-            floatingIp: host.floatingIp ? { address: host.floatingIp } : { pool: config.floatingIpPool },
+            floatingIp: host.floatingIp
+                ? { address: host.floatingIp, id: host.floatingIpId }
+                : { pool: config.floatingIpPool },
+            adoptInstanceId: host.adopt?.instanceId,
             volumes,
             zfs: volumes.length > 0,
             quotas: host.quotas ?? {},

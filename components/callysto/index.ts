@@ -37,7 +37,7 @@ export const callysto = defineSystem<CallystoConfig>({
     schema: callystoSchema,
     namespaces: () => [],
     secrets,
-    check: (config) => callystoProblems(config),
+    check: (config, program) => callystoProblems(config, program.tier),
     deploy: (config, ctx) => {
         const env = new CallystoEnvironment("callysto", {
             config,

@@ -8,6 +8,8 @@ export interface SecurityGroupsArgs {
     environment: string;
     /** Profiles to create a group for (the roles in use, `workstation`, `packer`). */
     profiles: SecurityProfile[];
+    /** Address ranges allowed to reach ssh on servers; Terraform's 0.0.0.0/0 when unset (local stack only). */
+    sshSources?: readonly string[];
     provider: openstack.Provider;
 }
 
@@ -29,7 +31,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
                 },
                 options,
             );
-            for (const rule of ingressRules(profile)) {
+            for (const rule of ingressRules(profile, args.sshSources)) {
                 new openstack.networking.SecGroupRule(
                     `${name}-${profile}-${ruleSuffix(rule)}`,
                     { direction: "ingress", securityGroupId: group.id, ...rule },

@@ -9,11 +9,12 @@ export interface IngressRule {
     protocol: "tcp" | "udp" | "icmp" | "ipv6-icmp";
     portRangeMin?: number;
     portRangeMax?: number;
-    remoteIpPrefix: "0.0.0.0/0" | "::/0";
+    remoteIpPrefix: string;
 }
 
-/** Ports every public Callysto server opens: ssh, http, https and 9999 (the stats/sharder endpoint). */
-export const WEB_PORTS = [22, 80, 443, 9999] as const;
+/** Ports every public Callysto server opens to everyone: http, https and 9999 (the stats/sharder endpoint). */
+export const WEB_PORTS = [80, 443, 9999] as const;
+export const SSH_PORT = 22;
 
 const FAMILIES = [
     { ethertype: "IPv4", remoteIpPrefix: "0.0.0.0/0", icmp: "icmp" },
@@ -51,16 +52,35 @@ function icmp(): IngressRule[] {
     }));
 }
 
-/** The ingress rules of a profile, IPv4 and IPv6 alike (terraform/modules/*\/security_groups.tf, terraform/packer). */
-export function ingressRules(profile: SecurityProfile): IngressRule[] {
+/** ssh from each listed range, in the family of its address. */
+function sshFrom(sources: readonly string[]): IngressRule[] {
+    return sources.map((source) => ({
+        ethertype: source.includes(":") ? "IPv6" : "IPv4",
+        protocol: "tcp",
+        portRangeMin: SSH_PORT,
+        portRangeMax: SSH_PORT,
+        remoteIpPrefix: source,
+    }));
+}
+
+/**
+ * The ingress rules of a profile, IPv4 and IPv6 alike (terraform/modules/*\/security_groups.tf, terraform/packer).
+ * Servers take ssh only from `sshSources` when it is given (Terraform opened it to the world); the workstation keeps
+ * ssh open, as the team logs in to it from wherever they are (runbook 004, "ssh ptty2u@clavius...").
+ */
+export function ingressRules(profile: SecurityProfile, sshSources?: readonly string[]): IngressRule[] {
     switch (profile) {
         case "hub":
         case "sharder":
         case "ssp":
         case "stats":
-            return [...tcpPorts(WEB_PORTS), ...icmp()];
+            return [
+                ...(sshSources ? sshFrom(sshSources) : tcpPorts([SSH_PORT])),
+                ...tcpPorts(WEB_PORTS),
+                ...icmp(),
+            ];
         case "workstation":
-            return [...tcpPorts([22]), ...icmp()];
+            return [...tcpPorts([SSH_PORT]), ...icmp()];
         case "packer":
             return [...allPorts("tcp"), ...allPorts("udp"), ...icmp()];
     }
@@ -75,7 +95,10 @@ export function ruleSuffix(rule: IngressRule): string {
         rule.portRangeMin === rule.portRangeMax
             ? `${rule.portRangeMin}`
             : `${rule.portRangeMin}-${rule.portRangeMax}`;
-    return `${protocol}-${ports}-${family}`;
+    const world = rule.remoteIpPrefix === "0.0.0.0/0" || rule.remoteIpPrefix === "::/0";
+    // One rule per source range: the range is part of the name (`tcp-22-v4-203.0.113.10-32`).
+    const from = world ? "" : `-${rule.remoteIpPrefix.replace(/[/:]/g, "-")}`;
+    return `${protocol}-${ports}-${family}${from}`;
 }
 
 /** Name of a profile's security group in OpenStack; `packer` keeps the name the Packer templates look up. */

@@ -139,7 +139,8 @@ export function loadProgramConfig(
         enabled.push(def);
         enabledSecrets.push(...specs);
         requiredSecrets.push(...specs.filter((s) => !s.optional));
-        problems.push(...(def.check?.(cfg, { clusters }) ?? []));
+        const checked = def.check?.(cfg, { clusters, tier }) ?? [];
+        problems.push(...checked.filter((p) => !(p.placeholder && options.placeholderSecret)));
         if (def.target === "openstack") {
             openstackNeeded = true;
             continue;

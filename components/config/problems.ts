@@ -11,6 +11,11 @@ export interface ConfigProblem {
     message: string;
     /** The exact `pulumi config ...` command that fixes the problem. */
     fix: string;
+    /**
+     * The stack file holds a placeholder for a value only the operator has (their public key, the id of an existing
+     * object): the offline plan proceeds with it, as it does with a missing secret; a real run stops.
+     */
+    placeholder?: boolean;
 }
 
 export interface FixOptions {

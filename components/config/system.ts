@@ -72,7 +72,7 @@ export interface SystemDefinition<C extends SectionBase = SectionBase> {
     /** Secrets this configuration needs. */
     secrets(config: C): SecretSpec[];
     /** Checks that need more than the schema (for example references to other sections). */
-    check?(config: C, program: { clusters: Record<string, unknown> }): ConfigProblem[];
+    check?(config: C, program: { clusters: Record<string, unknown>; tier?: StackTier }): ConfigProblem[];
     /** Creates the system's components; returns the stack outputs for this system. */
     deploy(config: C, context: DeployContext): Record<string, pulumi.Input<unknown>>;
 }

@@ -30,8 +30,8 @@ export const workspaceSchema = z
             .string()
             .min(1, "must not be empty")
             .meta({ example: "cms-dqm-runregistry-offline-tracker-certifiers" }),
-        /** An own `<name>-indexer` worker besides `common-indexer` (the older layout). */
-        indexer: z.boolean().default(false).meta({ example: "false" }),
+        /** Its own `<name>-indexer` worker, as every workspace of the running system has (runbook 003). */
+        indexer: z.boolean().default(true).meta({ example: "true" }),
     })
     .strict();
 export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
@@ -60,10 +60,12 @@ export const etlSchema = z
         /** `ENV` of the ETL; the application knows `dev` and `prod`. */
         env: z.enum(["dev", "prod"]).meta({ example: "prod" }),
         /**
-         * Hard limit of one Celery task (`--time-limit`): the longest a task can run, so the grace period below
-         * can be proven long enough.
+         * Hard limit of one Celery task (`--time-limit`), only when set: the running system has none, and a limit
+         * kills every longer task. When set, the grace period below must outlast it.
          */
-        taskTimeLimitSeconds: positiveInt(7200),
+        taskTimeLimitSeconds: positiveInt(7200).optional(),
+        /** One `common-indexer` worker for every workspace: the later upstream layout, not the runbook's. */
+        commonIndexer: z.boolean().default(false).meta({ example: "false" }),
         /**
          * How long a stopping worker may take to finish its task: longer than the task limit plus the pre-stop
          * hook's budget (120 s).
@@ -192,7 +194,7 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
             fix:
                 worker.role === "extra"
                     ? removeCommand(key, { path: true })
-                    : worker.role === "indexer" && worker.workspace
+                    : worker.role === "indexer"
                       ? setCommand(key, "false", { path: true })
                       : setCommand(key, `${worker.workspace ?? worker.name}-ws`, { path: true }),
         });
@@ -207,7 +209,7 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
     }
 
     const { taskTimeLimitSeconds: limit, terminationGracePeriodSeconds: grace } = config.etl;
-    if (grace <= limit + PRE_STOP_BUDGET_SECONDS) {
+    if (limit !== undefined && grace <= limit + PRE_STOP_BUDGET_SECONDS) {
         problems.push({
             key: fullKey("dials.etl.terminationGracePeriodSeconds"),
             message: `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s) plus ${PRE_STOP_BUDGET_SECONDS} s for the pre-stop hook: a worker stopped by a rollout must be able to finish its longest task before it is killed`,

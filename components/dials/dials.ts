@@ -16,7 +16,7 @@ import {
     redisUrl,
 } from "./settings";
 import { Web } from "./web";
-import { etlWorkers } from "./workers";
+import { etlWorkers, migrationJobName } from "./workers";
 
 /** Arguments of {@link Dials}. */
 export interface DialsArgs {
@@ -106,6 +106,7 @@ export class Dials extends pulumi.ComponentResource {
                 eosStorageClass: config.etl.eosStorageClass,
                 workers: etlWorkers(config),
                 taskTimeLimitSeconds: config.etl.taskTimeLimitSeconds,
+                migrationJob: migrationJobName(config.images.tag),
                 terminationGracePeriodSeconds: config.etl.terminationGracePeriodSeconds,
                 protect: args.protect,
                 dependsOn: [...images.streams, broker],

@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { ContainerSpec } from "../shared/container";
+import { ContainerSpec, toContainer } from "../shared/container";
 import { AppIdentity, standardLabels } from "../shared/labels";
 import { contentHash } from "../shared/naming";
 import { execProbe } from "../shared/probes";
 import { statefulOptions } from "../shared/protect";
 import { Sizing } from "../shared/resources";
+import { podSecurityContext } from "../shared/security";
 import { configSecret } from "../shared/secret";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import { DIALS_PART_OF } from "./images";
@@ -49,8 +50,10 @@ export interface EtlArgs {
     eosStorageClass: string;
     /** Every Celery worker (from {@link etlWorkers}). */
     workers: EtlWorker[];
-    /** Hard limit of one task, passed to every worker. */
-    taskTimeLimitSeconds: number;
+    /** Hard limit of one task, passed to every worker; none when unset (as the running system). */
+    taskTimeLimitSeconds?: number;
+    /** Name of this release's migration Job (see `migrationJobName`): a new name runs `alembic upgrade head` once. */
+    migrationJob: string;
     /** Grace period of worker pods; longer than the task limit (checked in config). */
     terminationGracePeriodSeconds: number;
     /** Production: the EOS claim is protected from deletion. */
@@ -60,8 +63,8 @@ export interface EtlArgs {
 }
 
 /**
- * The DIALS ETL: its ConfigMap and Secrets, the EOS claim, the scheduler (`common-redbeat`, which migrates the
- * database first), `flower`, and one Deployment per Celery queue. Every pod reads the same env and mounts EOS
+ * The DIALS ETL: its ConfigMap and Secrets, the EOS claim, the release's schema migration Job, the scheduler
+ * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration. Every pod reads the same env and mounts EOS
  * read-only; every worker drains before it stops (see {@link preStopScript}).
  */
 export class Etl extends pulumi.ComponentResource {
@@ -114,7 +117,41 @@ export class Etl extends pulumi.ComponentResource {
             },
             { parent: this, provider: cluster.provider, ...statefulOptions(args.protect) },
         );
-        const dependsOn = [configMap, secret, eosSecret, eosClaim, ...(args.dependsOn ?? [])];
+        const ready = [configMap, secret, eosSecret, eosClaim, ...(args.dependsOn ?? [])];
+        // Once per release (the Job is named after the image tag), never on a pod restart; pulumi waits for it,
+        // so the release's workers only start on a migrated schema.
+        const migration = new k8s.batch.v1.Job(
+            `${name}-migrate`,
+            {
+                metadata: {
+                    name: args.migrationJob,
+                    namespace,
+                    labels: standardLabels(app("etl-migrate", "migration")),
+                },
+                spec: {
+                    backoffLimit: 0,
+                    template: {
+                        metadata: { labels: standardLabels(app("etl-migrate", "migration")) },
+                        spec: {
+                            restartPolicy: "Never",
+                            automountServiceAccountToken: false,
+                            securityContext: podSecurityContext(cluster.platform),
+                            containers: [
+                                toContainer({
+                                    name: "migrate",
+                                    image: args.image,
+                                    command: MIGRATE_COMMAND,
+                                    envFrom: [{ configMap: ETL_CONFIGMAP }, { secret: ETL_SECRET }],
+                                    resources: SIZES.scheduler,
+                                }),
+                            ],
+                        },
+                    },
+                },
+            },
+            { parent: this, provider: cluster.provider, dependsOn: ready },
+        );
+        const dependsOn = [...ready, migration];
         const envFrom: ContainerSpec["envFrom"] = [
             { configMap: ETL_CONFIGMAP },
             { secret: ETL_SECRET },
@@ -157,22 +194,9 @@ export class Etl extends pulumi.ComponentResource {
                 { parent: this, dependsOn },
             );
 
-        this.workloads[BEAT_NAME] = etlPod(
-            BEAT_NAME,
-            "scheduler",
-            [container(BEAT_NAME, BEAT_COMMAND, SIZES.scheduler)],
-            {
-                initContainers: [
-                    {
-                        name: "db-init",
-                        image: args.image,
-                        command: MIGRATE_COMMAND,
-                        envFrom: [{ configMap: ETL_CONFIGMAP }, { secret: ETL_SECRET }],
-                        resources: SIZES.scheduler,
-                    },
-                ],
-            },
-        );
+        this.workloads[BEAT_NAME] = etlPod(BEAT_NAME, "scheduler", [
+            container(BEAT_NAME, BEAT_COMMAND, SIZES.scheduler),
+        ]);
         this.workloads[FLOWER_NAME] = etlPod(FLOWER_NAME, "monitoring", [
             container(FLOWER_NAME, FLOWER_COMMAND, SIZES.scheduler),
         ]);

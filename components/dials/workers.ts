@@ -47,7 +47,7 @@ interface WorkspaceLike {
 
 interface WorkersConfig {
     workspaces: readonly WorkspaceLike[];
-    etl: { extraQueues: readonly string[] };
+    etl: { extraQueues: readonly string[]; commonIndexer?: boolean };
 }
 
 /** The Deployment names a workspace adds: `<ws>-bulk`, `<ws>-priority` and, if it has one, `<ws>-indexer`. */
@@ -86,12 +86,22 @@ function workspaceWorkers(ws: WorkspaceLike, index: number): EtlWorker[] {
 }
 
 /**
- * Every worker of a configuration, in a stable order: `common-indexer`, then each workspace's workers in config
- * order, then the extra queues.
+ * Every worker of a configuration, in a stable order: `common-indexer` (the later upstream layout, only when
+ * configured), then each workspace's workers in config order, then the extra queues.
  */
 export function etlWorkers(config: WorkersConfig): EtlWorker[] {
+    const common: EtlWorker[] = config.etl.commonIndexer
+        ? [
+              {
+                  name: COMMON_INDEXER,
+                  role: "indexer",
+                  configKey: "dials.etl.commonIndexer",
+                  sizing: SIZES.indexer,
+              },
+          ]
+        : [];
     return [
-        { name: COMMON_INDEXER, role: "indexer", sizing: SIZES.indexer },
+        ...common,
         ...config.workspaces.flatMap((ws, i) => workspaceWorkers(ws, i)),
         ...config.etl.extraQueues.map((queue, i): EtlWorker => ({
             name: queue,
@@ -109,9 +119,10 @@ export function nodeName(worker: Pick<EtlWorker, "name">): string {
 
 /**
  * The worker's command line, as in the source but exec'd directly (no `bash -c`), so SIGTERM reaches Celery and
- * starts its warm shutdown. `--time-limit` enforces the task limit the grace period is computed from.
+ * starts its warm shutdown. `--time-limit` only when a limit is configured: the running system has none, and a
+ * limit kills every longer task.
  */
-export function workerCommand(worker: Pick<EtlWorker, "name">, taskTimeLimitSeconds: number): string[] {
+export function workerCommand(worker: Pick<EtlWorker, "name">, taskTimeLimitSeconds?: number): string[] {
     return [
         "celery",
         `--app=${CELERY_APP}`,
@@ -120,7 +131,7 @@ export function workerCommand(worker: Pick<EtlWorker, "name">, taskTimeLimitSeco
         "--concurrency=1",
         "--autoscale=1,0",
         "--max-tasks-per-child=1",
-        `--time-limit=${taskTimeLimitSeconds}`,
+        ...(taskTimeLimitSeconds === undefined ? [] : [`--time-limit=${taskTimeLimitSeconds}`]),
         `--hostname=${worker.name}@%h`,
         `--queues=${worker.name}`,
     ];
@@ -135,8 +146,20 @@ export const BEAT_COMMAND = [
     "redbeat.RedBeatScheduler",
 ];
 export const FLOWER_COMMAND = ["celery", `--app=${CELERY_APP}`, "flower", "--purge_offline_workers=120"];
-/** The ETL database migration the scheduler runs before it starts (init container `db-init`). */
+/** The ETL database migration, run once per release by the migration Job (see {@link migrationJobName}). */
 export const MIGRATE_COMMAND = ["alembic", "upgrade", "head"];
+
+/**
+ * The migration Job of a release, named after its image tag: a new tag is a new Job, which `pulumi up` runs once
+ * (and waits for) before the workers of that release start; a restart of any pod never migrates.
+ */
+export function migrationJobName(tag: string): string {
+    const safe = tag
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/^-+|-+$/g, "");
+    return `dials-etl-migrate-${safe}`.slice(0, 63).replace(/-+$/, "");
+}
 
 /** How often, and how far apart, the pre-stop hook checks that the worker left its queue. */
 export const CANCEL_CONFIRM_TRIES = 6;

@@ -1,6 +1,7 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
-import type { Component, PackitConfig } from "./config";
-import { certificateCovers, hostOf, publicEndpoints, wildcardFor } from "./layout";
+import { isPlaceholder } from "../shared/placeholder";
+import type { Component, PackitConfig, ServiceName } from "./config";
+import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
 
 /** What a component cannot run without. */
 const REQUIRES: Partial<Record<Component, Component[]>> = {
@@ -20,6 +21,17 @@ export function packitProblems(section: string, config: PackitConfig): ConfigPro
     const set = (path: string, example: string) => setCommand(`${section}.${path}`, example, { path: true });
     const rm = (path: string) => removeCommand(`${section}.${path}`, { path: true });
     const on = config.components;
+
+    if (on.postgres && isPlaceholder(config.postgres.claimName)) {
+        const ns = mainNamespace(section as ServiceName, config);
+        problems.push({
+            key: fullKey(`${section}.postgres.claimName`),
+            message:
+                "is a placeholder: set it to the claim of the running database, so its data is taken over instead of starting empty",
+            fix: `pulumi config set --path ${section}.postgres.claimName "$(oc -n ${ns} get deployment postgres -o jsonpath='{.spec.template.spec.volumes[0].persistentVolumeClaim.claimName}')"`,
+            placeholder: true,
+        });
+    }
 
     const w = config.workers;
     if (w.split === "all-queues") {

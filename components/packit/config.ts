@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { orPlaceholder } from "../shared/placeholder";
 import {
     cronSchedule,
     hostName,
@@ -111,6 +112,17 @@ const postgresSchema = postgresServerSchema
          * copies the data (dump and restore). Remove it afterwards; its volume is kept.
          */
         previous: postgresServerSchema.optional(),
+        /**
+         * The claim holding the running system's data: the server mounts it instead of a new `postgres-<version>`
+         * claim, so the first `pulumi up` takes the data over (with the cluster's `adoptExisting`). During a major
+         * upgrade (`previous` set) it is the old server's claim; remove it together with `previous` afterwards.
+         */
+        claimName: orPlaceholder(k8sName("postgres-data")).optional(),
+        /**
+         * The running database's password is the secret `<section>-postgres-secret-database-password` instead of
+         * a generated one, so the applications keep connecting with it.
+         */
+        existingPassword: z.boolean().default(false).meta({ example: "false" }),
     })
     .strict();
 export type PostgresConfig = z.infer<typeof postgresSchema>;
@@ -170,7 +182,8 @@ const imagesSchema = z
         /** `oc`/`kubectl` image of the import and clean-up jobs. */
         cli: imageRef("quay.io/openshift/origin-cli:4.15"),
         redis: imageRef("quay.io/sclorg/redis-7-c9s:c9s"),
-        pushgateway: imageRef("ghcr.io/zapier/prom-aggregation-gateway:v0.7.0"),
+        /** The Prometheus Pushgateway (runbook 001); it keeps the last push of every worker until restarted. */
+        pushgateway: imageRef("docker.io/prom/pushgateway:v1.6.2"),
         nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27"),
         flower: imageRef("docker.io/mher/flower:2.0.1"),
         redisCommander: imageRef("docker.io/rediscommander/redis-commander:redis-commander-210"),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { AppIdentity, standardLabels } from "../shared/labels";
 import { contentHash } from "../shared/naming";
-import { tcpProbe } from "../shared/probes";
+import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import { secretVolumes } from "./env";
 import { SIZES } from "./layout";
@@ -24,8 +24,8 @@ const PUSHGATEWAY_PORT = 9091;
 const NGINX_PORT = 8443;
 
 /**
- * Celery metrics: the workers push to an aggregation gateway inside the cluster, and an nginx in front of it
- * is the only public way in, serving `GET /metrics` and nothing else. TLS is passed through to nginx, which
+ * Celery metrics (runbook 001, "Pushgateway"): the workers push to the Prometheus Pushgateway inside the cluster,
+ * and an nginx in front of it is the only public way in, serving `GET /metrics` and nothing else. TLS is passed through to nginx, which
  * serves the wildcard certificate from `packit-secrets`.
  */
 export class MetricsGateway extends pulumi.ComponentResource {
@@ -53,11 +53,11 @@ export class MetricsGateway extends pulumi.ComponentResource {
                     {
                         name: "pushgateway",
                         image: args.pushgatewayImage,
-                        args: [`--apiListen=:${PUSHGATEWAY_PORT}`],
+                        args: [`--web.listen-address=:${PUSHGATEWAY_PORT}`],
                         ports: [{ name: "push", containerPort: PUSHGATEWAY_PORT }],
                         resources: SIZES.pushgateway,
-                        readinessProbe: tcpProbe(PUSHGATEWAY_PORT),
-                        livenessProbe: tcpProbe(PUSHGATEWAY_PORT, {
+                        readinessProbe: httpProbe("/-/ready", PUSHGATEWAY_PORT),
+                        livenessProbe: httpProbe("/-/healthy", PUSHGATEWAY_PORT, {
                             initialDelaySeconds: 10,
                             periodSeconds: 20,
                         }),

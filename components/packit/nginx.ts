@@ -2,7 +2,7 @@
 export interface MetricsProxyOptions {
     /** Port nginx listens on with TLS (the Route passes TLS through). */
     listenPort: number;
-    /** In-cluster URL of the aggregation gateway's metrics. */
+    /** In-cluster URL of the Pushgateway's metrics. */
     upstream: string;
     /** Certificate and key files mounted from Secret packit-secrets. */
     certificate: string;

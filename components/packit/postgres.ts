@@ -35,6 +35,13 @@ export interface PackitPostgresArgs {
     user: string;
     /** Production: protect the current volume and the password from deletion. */
     protectStateful: boolean;
+    /**
+     * The running system's claim: the server holding the existing data mounts it instead of a new
+     * `postgres-<version>` claim (the current server, or the old one during an upgrade).
+     */
+    claimName?: string;
+    /** The running database's password (secret config); a generated one when unset. */
+    password?: pulumi.Input<string>;
 }
 
 const PORT = 5432;
@@ -64,12 +71,14 @@ export class PackitPostgres extends pulumi.ComponentResource {
             partOf: args.partOf,
             component: "database",
         });
-        const password = new random.RandomPassword(
-            `${name}-password`,
-            // Letters and digits only: the password ends up in connection URLs.
-            { length: 32, special: false },
-            { parent: this, ...statefulOptions(args.protectStateful) },
-        );
+        const password =
+            args.password ??
+            new random.RandomPassword(
+                `${name}-password`,
+                // Letters and digits only: the password ends up in connection URLs.
+                { length: 32, special: false },
+                { parent: this, ...statefulOptions(args.protectStateful) },
+            ).result;
         this.secret = configSecret(
             `${name}-secret`,
             {
@@ -79,7 +88,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
                 app: app("postgres"),
                 data: {
                     "database-user": args.user,
-                    "database-password": password.result,
+                    "database-password": password,
                     "database-host": this.host,
                     "database-name": args.database,
                 },
@@ -89,11 +98,15 @@ export class PackitPostgres extends pulumi.ComponentResource {
 
         const server = (s: PostgresServer, current: boolean): Workload => {
             const objectName = serverName(s.version);
+            // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
+            const holdsExistingData = args.previous ? !current : current;
+            const adopted = holdsExistingData && args.claimName !== undefined;
+            const claimName = adopted ? args.claimName! : objectName;
             const pvc = new k8s.core.v1.PersistentVolumeClaim(
                 `${name}-${s.version}-pvc`,
                 {
                     metadata: {
-                        name: objectName,
+                        name: claimName,
                         namespace: args.namespace,
                         labels: standardLabels(app(objectName)),
                     },
@@ -106,7 +119,10 @@ export class PackitPostgres extends pulumi.ComponentResource {
                     parent: this,
                     provider: cluster.provider,
                     // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
-                    ...(current ? statefulOptions(args.protectStateful) : { retainOnDelete: true }),
+                    // An adopted claim holds the running system's data: protected in every tier.
+                    ...(current
+                        ? statefulOptions(args.protectStateful || adopted)
+                        : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
                 },
             );
             return new Workload(
@@ -135,7 +151,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
                             volumeMounts: [{ name: "postgres-data", mountPath: "/var/lib/pgsql/data" }],
                         },
                     ],
-                    volumes: [{ name: "postgres-data", persistentVolumeClaim: { claimName: objectName } }],
+                    volumes: [{ name: "postgres-data", persistentVolumeClaim: { claimName } }],
                     service: { ports: [{ name: "postgres", port: PORT }] },
                     // The serving database is protected like its volume; a previous version is not, so the
                     // upgrade can retire it once its data has been copied.

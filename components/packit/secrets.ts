@@ -1,5 +1,6 @@
 import { SecretSpec } from "../config/system";
-import type { Component, PackitConfig } from "./config";
+import type { Component, PackitConfig, ServiceName } from "./config";
+import { mainNamespace } from "./layout";
 
 /** One key of a source Secret whose value comes from secret config. */
 export interface SourceSecretKey {
@@ -216,16 +217,35 @@ export function neededSecrets(config: PackitConfig): SourceSecret[] {
     return SOURCE_SECRETS.filter((s) => s.usedBy.some((c) => config.components[c]));
 }
 
+/** Config key of the running database's password, when it is adopted rather than generated. */
+export function postgresPasswordKey(section: string): string {
+    return secretConfigKey(section, "postgres-secret", "database-password");
+}
+
 /** The secret config keys of a section, documented with where each value lives today. */
 export function packitSecretSpecs(section: string, config: PackitConfig): SecretSpec[] {
     const dir = `packit/deployment secrets repository, secrets/${section}/${config.deployment}/`;
-    return neededSecrets(config).flatMap((s) =>
-        s.keys.map((k) => ({
-            key: secretConfigKey(section, s.name, k.key),
-            description: `Secret ${s.name}, key ${k.key}: ${k.description}`,
-            today: `${dir}${k.today}`,
-            example: k.example,
-            ...(k.fromFile ? { fromFile: true } : {}),
-        })),
+    const adopted: SecretSpec[] =
+        config.components.postgres && config.postgres.existingPassword
+            ? [
+                  {
+                      key: postgresPasswordKey(section),
+                      description: `password of the running ${section} database (Secret postgres-secret, key database-password), so the adopted data keeps its user`,
+                      today: `the cluster: oc -n ${mainNamespace(section as ServiceName, config)} get secret postgres-secret -o jsonpath='{.data.database-password}' | base64 -d`,
+                      example: "database-password.txt",
+                      fromFile: true,
+                  },
+              ]
+            : [];
+    return adopted.concat(
+        neededSecrets(config).flatMap((s) =>
+            s.keys.map((k) => ({
+                key: secretConfigKey(section, s.name, k.key),
+                description: `Secret ${s.name}, key ${k.key}: ${k.description}`,
+                today: `${dir}${k.today}`,
+                example: k.example,
+                ...(k.fromFile ? { fromFile: true } : {}),
+            })),
+        ),
     );
 }

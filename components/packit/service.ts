@@ -25,7 +25,7 @@ import { MetricsGateway } from "./metrics";
 import { PackitPostgres, PostgresUpgrade } from "./postgres";
 import { PackitRedis } from "./redis";
 import { Sandbox } from "./sandbox";
-import { neededSecrets, secretConfigKey } from "./secrets";
+import { neededSecrets, postgresPasswordKey, secretConfigKey } from "./secrets";
 import { PackitWorkers, WORKER_CONTAINER } from "./workers";
 
 /** Arguments of {@link PackitService}. */
@@ -125,6 +125,10 @@ export class PackitService extends pulumi.ComponentResource {
                       database: config.postgres.database,
                       user: config.postgres.user,
                       protectStateful: args.protectStateful,
+                      claimName: config.postgres.claimName,
+                      password: config.postgres.existingPassword
+                          ? args.secret(postgresPasswordKey(service))
+                          : undefined,
                   },
                   inNamespace,
               )

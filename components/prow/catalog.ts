@@ -137,6 +137,10 @@ const github = (r: ProwRefs): string[] => [
     "--github-endpoint=https://api.github.com",
     "--github-token-path=/etc/github/oauth",
 ];
+/** Staging logs what it would do on GitHub instead of doing it (ProwEnvironment.dryRun). */
+const dryRunArg = (r: ProwRefs) => `--dry-run=${r.dryRun}`;
+/** branchprotector and label_sync change GitHub only with --confirm. */
+const confirmArg = (r: ProwRefs) => `--confirm=${!r.dryRun}`;
 const CONFIG_ARGS = ["--config-path=/etc/config/config.yaml", "--job-config-path=/etc/job-config"];
 const CONFIG_MOUNTS: Mount[] = [
     { configMap: "config", path: "/etc/config" },
@@ -172,7 +176,7 @@ const externalPlugin = (
     image,
     replicas: 1,
     args: (r) => [
-        "--dry-run=false",
+        dryRunArg(r),
         ...github(r),
         "--hmac-secret-file=/etc/webhook/hmac",
         "--plugin-config=/etc/plugins/plugins.yaml",
@@ -237,7 +241,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "hook" },
         replicas: 4,
         args: (r) => [
-            "--dry-run=false",
+            dryRunArg(r),
             ...CONFIG_ARGS,
             ...github(r),
             "--hmac-secret-file=/etc/webhook/hmac",
@@ -333,7 +337,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "tide" },
         replicas: 1,
         args: (r) => [
-            "--dry-run=false",
+            dryRunArg(r),
             ...CONFIG_ARGS,
             ...github(r),
             GCS_ARG,
@@ -357,7 +361,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         replicas: 1,
         // Two horologiums would trigger every periodic twice.
         strategy: "Recreate",
-        args: () => ["--dry-run=false", ...CONFIG_ARGS],
+        args: (r) => [dryRunArg(r), ...CONFIG_ARGS],
         ports: METRICS_9090,
         service: SERVICE_METRICS,
         mounts: CONFIG_MOUNTS,
@@ -371,7 +375,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         role: "garbage-collector",
         image: { prow: "sinker" },
         replicas: 1,
-        args: () => ["--dry-run=false", ...CONFIG_ARGS, KUBECONFIG_ARG],
+        args: (r) => [dryRunArg(r), ...CONFIG_ARGS, KUBECONFIG_ARG],
         ports: METRICS_9090,
         service: SERVICE_METRICS,
         mounts: [...CONFIG_MOUNTS, KUBECONFIG],
@@ -405,7 +409,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "status-reconciler" },
         replicas: 1,
         args: (r) => [
-            "--dry-run=false",
+            dryRunArg(r),
             "--continue-on-error=true",
             ...CONFIG_ARGS,
             "--plugin-config=/etc/plugins/plugins.yaml",
@@ -526,7 +530,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ]),
         role: "job-rehearsal",
         args: (r) => [
-            "--dry-run=false",
+            dryRunArg(r),
             `--jobs-namespace=${r.namespaces.jobs}`,
             ...github(r),
             "--hmac-secret-file=/etc/webhook/hmac",
@@ -576,7 +580,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         container: "branchprotector",
         schedule: "54 * * * *",
         replicas: 1,
-        args: (r) => [...CONFIG_ARGS, ...github(r), "--confirm"],
+        args: (r) => [...CONFIG_ARGS, ...github(r), confirmArg(r)],
         mounts: [...CONFIG_MOUNTS, OAUTH],
         resources: sized("100m", "128Mi", undefined, "512Mi"),
     },
@@ -586,9 +590,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "label_sync" },
         schedule: "17 23 * * *",
         replicas: 1,
-        args: () => [
+        args: (r) => [
             "--config=/etc/config/labels.yaml",
-            "--confirm=true",
+            confirmArg(r),
             "--orgs=kubevirt",
             "--token=/etc/github/oauth",
         ],

@@ -122,8 +122,10 @@ export const prowSchema = z
             })
             .strict()
             .optional(),
-        /** Owns the cluster-scoped ProwJob CRD (one stack per cluster). */
+        /** Owns the cluster-scoped ProwJob CRD (one stack per cluster: production's on the shared cluster). */
         manageCrd: z.boolean().optional().meta({ example: "true" }),
+        /** GitHub-acting components run `--dry-run=true` (staging's default: it shares GitHub with production). */
+        dryRun: z.boolean().optional().meta({ example: "true" }),
         /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
         documents: z
             .object({
@@ -224,6 +226,23 @@ export function prowProblems(config: ProwConfig): ConfigProblem[] {
                     removeCommand(path, { path: true }),
                 );
             }
+        }
+    }
+
+    if (env.name === "ibmcloud-staging") {
+        if (env.manageCrd) {
+            problem(
+                "prow.manageCrd",
+                "staging shares the cluster with production, whose stack owns the cluster-scoped ProwJob CRD: a staging stack owning it too would fight over it, and destroying staging would delete every production ProwJob",
+                example("prow.manageCrd", "false"),
+            );
+        }
+        if (!env.dryRun) {
+            problem(
+                "prow.dryRun",
+                "staging would act on real pull requests (comment, label, merge, trigger jobs) next to production; it runs dry (--dry-run=true)",
+                example("prow.dryRun", "true"),
+            );
         }
     }
 

@@ -50,6 +50,11 @@ export interface ProwEnvironment {
     generateSecrets: boolean;
     /** The ProwJob CRD is cluster-scoped: exactly one stack per cluster may own it. */
     manageCrd: boolean;
+    /**
+     * Every GitHub-acting component runs with `--dry-run=true`: it reads pull requests and logs what it would do
+     * (comment, label, merge, create ProwJobs) without doing it. Staging shares GitHub with production.
+     */
+    dryRun: boolean;
     /** Per-environment changes to Prow's documents, deep-merged over the base (what the yq scripts did). */
     documents: Partial<Record<"config" | "plugins" | "labels" | "mirror", Doc>>;
 }
@@ -102,6 +107,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, ProwEnvironment> = {
         },
         generateSecrets: true,
         manageCrd: true,
+        dryRun: false,
         documents: { config: { ...NO_SLACK_REPORTS, tide: { sync_period: "1m" } } },
     },
     "ibmcloud-staging": {
@@ -131,7 +137,9 @@ export const ENVIRONMENTS: Record<EnvironmentName, ProwEnvironment> = {
         },
         cache: IBM_CACHE_NODE,
         generateSecrets: false,
-        manageCrd: true,
+        // The production stack owns the ProwJob CRD of the shared cluster; staging uses it and never deletes it.
+        manageCrd: false,
+        dryRun: true,
         documents: { config: NO_SLACK_REPORTS },
     },
     "ibmcloud-production": {
@@ -155,6 +163,7 @@ export const ENVIRONMENTS: Record<EnvironmentName, ProwEnvironment> = {
         cache: IBM_CACHE_NODE,
         generateSecrets: false,
         manageCrd: true,
+        dryRun: false,
         documents: {},
     },
 };

@@ -11,6 +11,8 @@ export interface RefsInput {
     urls: { deck: string; hook: string; gcsweb: string };
     /** The Prow release tag and registry, for the decoration utility images. */
     release: { registry: string; tag: string };
+    /** GitHub-acting components only log what they would do (staging: it shares GitHub with production). */
+    dryRun: boolean;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface ResolvedEnvironment {
     cache?: CachePlacement;
     generateSecrets: boolean;
     manageCrd: boolean;
+    /** GitHub-acting components only log what they would do (see ProwEnvironment.dryRun). */
+    dryRun: boolean;
     /** Document overrides in merge order: the environment's, then the stack config's. */
     documentLayers: DocumentLayer[];
     refs: ProwRefs;
@@ -108,6 +110,7 @@ export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
         bucket,
         urls: { deck: urlOf(routes.deck), hook: urlOf(routes.hook), gcsweb: urlOf(routes.gcsweb) },
         release: { registry, tag: config.release },
+        dryRun: config.dryRun ?? env.dryRun,
     });
 
     return {
@@ -129,6 +132,7 @@ export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
         cache: env.cache,
         generateSecrets: env.generateSecrets,
         manageCrd: config.manageCrd ?? env.manageCrd,
+        dryRun: refs.dryRun,
         documentLayers: [env.documents, (config.documents ?? {}) as DocumentLayer],
         refs,
     };

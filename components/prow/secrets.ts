@@ -29,6 +29,11 @@ export interface ProwSecretDef {
     optional?: boolean;
     /** A stand-in for one key on throw-away test clusters, built from generated random material. */
     testValue?(random: () => pulumi.Output<string>, refs: ProwRefs, key: string): pulumi.Input<string>;
+    /**
+     * Never generated, not even on a throw-away cluster, and what the real value must be there: Prow's services
+     * call GitHub with it before they start, so a random token only leaves them failing.
+     */
+    realInTest?: string;
 }
 
 const token = (random: () => pulumi.Output<string>) => random();
@@ -52,7 +57,10 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         layout: { file: "oauth" },
         description: "GitHub token of the Prow bot account (kubevirt-bot)",
         example: "oauth",
-        testValue: token,
+        // Runbook 002: "a real github token is a major requirement. Many services will try to access github using
+        // the token before starting."
+        realInTest:
+            "on kubevirtci-testing a real GitHub token of your own account with at most the read:user scope (github.com/settings/tokens): Prow's services call GitHub with it before they start, and any wider scope would let the test environment act on production repositories, e.g. comment on pull requests",
     },
     {
         name: "github-oauth-config",
@@ -222,7 +230,10 @@ export function secretEntries(def: ProwSecretDef): SecretEntry[] {
     return layout.env.map((key) => ({ key, configKey: `prow-${def.name}-${key}` }));
 }
 
-/** The SecretSpecs of an environment; in a test environment every one is optional (generated when unset). */
+/**
+ * The SecretSpecs of an environment; in a test environment every one is optional (generated when unset) except
+ * those that must be real there too (`realInTest`).
+ */
 export function prowSecretSpecs(environment: EnvironmentName, generated: boolean): SecretSpec[] {
     const today = (def: ProwSecretDef, key: string) =>
         `kubevirt/project-infra github/ci/prow-deploy/kustom/environments/${environment}/secrets/${def.file}` +
@@ -236,7 +247,8 @@ export function prowSecretSpecs(environment: EnvironmentName, generated: boolean
             example:
                 "env" in def.layout ? (key === "username" ? def.example : "s3cr3t-password") : def.example,
             ...("file" in def.layout ? { fromFile: true } : {}),
-            ...(def.optional || generated ? { optional: true } : {}),
+            ...(generated && def.realInTest ? { description: `${def.description}; ${def.realInTest}` } : {}),
+            ...(def.optional || (generated && !def.realInTest) ? { optional: true } : {}),
         })),
     );
 }

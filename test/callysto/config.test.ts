@@ -4,6 +4,7 @@ import { CallystoConfig, callystoProblems, callystoSchema } from "../../componen
 import { resolveHosts } from "../../components/callysto/hosts";
 import { ConfigError } from "../../components/config/problems";
 import { recorder, runWith } from "../harness";
+import { operatorId } from "../placeholders";
 import { SECRETS, callystoValues, section } from "./helpers";
 
 async function configError(
@@ -25,8 +26,8 @@ function parsed(stack: "stage" | "prod"): CallystoConfig {
 
 describe("callysto config", () => {
     it("accepts both stack files as they are", () => {
-        assert.deepEqual(callystoProblems(parsed("stage")), []);
-        assert.deepEqual(callystoProblems(parsed("prod")), []);
+        assert.deepEqual(callystoProblems(parsed("stage"), "staging"), []);
+        assert.deepEqual(callystoProblems(parsed("prod"), "production"), []);
     });
 
     it("rejects two hosts with one name, an existing volume with a size and a missing flavor, all at once", async () => {
@@ -41,9 +42,9 @@ describe("callysto config", () => {
                 role: "hub",
                 zfs: {
                     size: 25,
-                    existingVolumeIds: [
-                        "ad112939-111b-4929-8bd4-b9e5662d0945",
-                        "b92bdad9-d9ea-4921-9a5f-2d556400a179",
+                    existingVolumes: [
+                        { id: "ad112939-111b-4929-8bd4-b9e5662d0945", name: "hub-old-1", size: 25 },
+                        { id: "b92bdad9-d9ea-4921-9a5f-2d556400a179", name: "hub-old-2", size: 25 },
                     ],
                 },
             },
@@ -81,11 +82,11 @@ describe("callysto config", () => {
         const values = callystoValues("prod");
         const cfg = section(values);
         cfg.hosts[0].floatingIp = "162.246.156.300";
-        cfg.hosts[2].zfs = { existingVolumeIds: ["ff4f2adc-4487-4515-93e1-4785f74b841a", "hub-01-zfs-02"] };
+        cfg.hosts[0].zfs!.existingVolumes![1].id = "hub-home-2";
         const err = await configError(values);
         assert.deepEqual(err.problems.map((p) => p.key).sort(), [
             "runbooks:callysto.hosts[0].floatingIp",
-            "runbooks:callysto.hosts[2].zfs.existingVolumeIds[1]",
+            "runbooks:callysto.hosts[0].zfs.existingVolumes[1].id",
         ]);
         const ip = err.problems.find((p) => p.key.endsWith("floatingIp"))!;
         assert.match(ip.message, /must be an IPv4 address/);
@@ -146,30 +147,34 @@ describe("callysto config", () => {
         );
     });
 
-    it("resolves role defaults, the workstation and new or existing volumes and addresses", () => {
+    it("resolves the production hub as runbook 004 has it: hub.callysto.ca, adopted with its home volumes and address", () => {
         const hosts = resolveHosts(parsed("prod"));
         const byName = Object.fromEntries(hosts.map((h) => [h.name, h]));
-        assert.deepEqual(byName["hub-01"], {
-            name: "hub-01",
-            fqdn: "hub-01.callysto.ca",
+        assert.deepEqual(Object.keys(byName).sort(), ["clavius", "hub"]);
+        assert.deepEqual(byName.hub, {
+            name: "hub",
+            fqdn: "hub.callysto.ca",
             role: "hub",
             flavor: "m1.40g100g8c32g",
             image: "callysto-hub",
             network: "default",
-            floatingIp: { address: "162.246.156.72" },
+            floatingIp: { address: "162.246.156.97", id: operatorId("callysto.hosts[0].floatingIpId") },
+            adoptInstanceId: operatorId("callysto.hosts[0].adopt.instanceId"),
             volumes: [
-                { name: "hub-01.callysto.ca-zfs-01", existingId: "ff4f2adc-4487-4515-93e1-4785f74b841a" },
-                { name: "hub-01.callysto.ca-zfs-02", existingId: "b5cf8c8e-152a-43e0-b703-7eeaab40cccc" },
+                {
+                    name: "hub.callysto.ca-home-1",
+                    size: 250,
+                    existingId: operatorId("callysto.hosts[0].zfs.existingVolumes[0].id"),
+                },
+                {
+                    name: "hub.callysto.ca-home-2",
+                    size: 250,
+                    existingId: operatorId("callysto.hosts[0].zfs.existingVolumes[1].id"),
+                },
             ],
             zfs: true,
             quotas: {},
         });
-        assert.deepEqual(byName.hub.volumes, [
-            { name: "hub.callysto.ca-zfs-01", size: 10 },
-            { name: "hub.callysto.ca-zfs-02", size: 10 },
-        ]);
-        assert.deepEqual(byName.ssp.floatingIp, { pool: "public" });
-        assert.deepEqual(byName.ssp.volumes, []);
         assert.equal(byName.clavius.role, "workstation");
         assert.deepEqual(byName.clavius.volumes, [
             { name: "clavius.callysto.ca-homedir", size: 20 },

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
+import { operatorId } from "../placeholders";
 import { Plan, T, runCallysto, stackPlan } from "./helpers";
 
 // The module behind `openstack.images.getImageOutput`; its export is looked up on every call, so a test can wrap it.
@@ -117,46 +118,41 @@ describe("callysto hosts", function () {
         assert.ok(second.dependencies.includes(first.urn), "the second disk attaches after the first");
     });
 
-    it("attaches existing production volumes by id and creates none for them", async () => {
+    it("adopts the production hub's two 250 GB home volumes and its address by id, protected, and creates no hub", async () => {
         const plan = await stackPlan("prod");
-        const volumeNames = plan.ofType(T.volume).map((v) => v.inputs.name);
-        assert.ok(!volumeNames.some((n) => String(n).startsWith("hub-01.")), "no new volume for hub-01");
         assert.deepEqual(
-            attachmentsOf(plan, "hub-01").map((a) => a.inputs.volumeId),
-            ["ff4f2adc-4487-4515-93e1-4785f74b841a", "b5cf8c8e-152a-43e0-b703-7eeaab40cccc"],
+            plan.ofType(T.instance).map((i) => i.inputs.name),
+            ["clavius.callysto.ca"],
+            "the running hub.callysto.ca is taken over, never created anew",
         );
-        assert.deepEqual(
-            attachmentsOf(plan, "stats").map((a) => a.inputs.volumeId),
-            ["21833a44-bc33-4489-b7f6-f7d2573c9fab", "0f208656-892d-4651-9304-2dc9e528ea21"],
+        for (const [n, name] of [
+            [0, "hub.callysto.ca-home-1"],
+            [1, "hub.callysto.ca-home-2"],
+        ] as const) {
+            const volume = plan.byName(`callysto-hub-home-${n + 1}`, T.volume);
+            assert.deepEqual(volume.inputs, { name, size: 250 });
+            assert.equal(volume.importId, operatorId(`callysto.hosts[0].zfs.existingVolumes[${n}].id`));
+            assert.ok(volume.protect && volume.retainOnDelete, `${name} is protected and retained`);
+        }
+        const fip = plan.byName("callysto-hub-fip", T.fip);
+        assert.deepEqual(fip.inputs, { pool: "public", address: "162.246.156.97" });
+        assert.equal(fip.importId, operatorId("callysto.hosts[0].floatingIpId"));
+        assert.ok(fip.protect && fip.retainOnDelete);
+        assert.equal(attachmentsOf(plan, "hub").length, 0, "the hub's disks stay attached as they are");
+        assert.equal(
+            plan.ofType(T.associate).filter((a) => a.name.startsWith("callysto-hub-")).length,
+            0,
+            "the production address is never re-associated",
         );
-        assert.deepEqual(volumeNames.sort(), [
-            "clavius.callysto.ca-docker",
-            "clavius.callysto.ca-homedir",
-            "hub.callysto.ca-zfs-01",
-            "hub.callysto.ca-zfs-02",
-        ]);
+        assert.ok(
+            !plan.ofType(T.volume).some((v) => /-zfs-0[12]$/.test(String(v.inputs.name))),
+            "no new ZFS volumes in production",
+        );
         assert.equal(plan.byName("callysto-clavius-homedir", T.volume).inputs.size, 20);
-        assert.equal(plan.byName("callysto-clavius-docker", T.volume).inputs.size, 100);
         assert.equal(attachmentsOf(plan, "clavius").length, 2);
     });
 
-    it("allocates new floating IPs from the pool or associates existing addresses with the host's port", async () => {
-        const plan = await stackPlan("prod");
-        const fips = plan.ofType(T.fip);
-        assert.deepEqual(fips.map((f) => f.name).sort(), ["callysto-clavius-fip", "callysto-ssp-fip"]);
-        assert.ok(fips.every((f) => f.inputs.pool === "public"));
-        const association = (host: string) =>
-            plan.byName(`callysto-${host}-fip-associate`, T.associate).inputs;
-        assert.deepEqual(association("hub-01"), {
-            floatingIp: "162.246.156.72",
-            portId: fakeId(T.port, "callysto-hub-01-port"),
-        });
-        assert.equal(association("hub").floatingIp, "162.246.156.97");
-        assert.equal(association("ssp").floatingIp, fakeIpv4("fip/callysto-ssp-fip"));
-        assert.equal(association("ssp").portId, fakeId(T.port, "callysto-ssp-port"));
-    });
-
-    it("protects and retains new volumes and floating IPs in production only; the dev zone is owned but not protected", async () => {
+    it("protects and retains new volumes and floating IPs in production; the hand-made dev zone is adopted and protected", async () => {
         const plan = await stackPlan("prod");
         const stateful = [...plan.ofType(T.volume), ...plan.ofType(T.fip)];
         assert.equal(stateful.length, 6);
@@ -164,9 +160,7 @@ describe("callysto hosts", function () {
             assert.ok(r.protect && r.retainOnDelete, `${r.name} is protected and retained`);
         }
         assert.equal(plan.ofType(T.zone).length, 0, "the production zone is managed elsewhere");
-        for (const r of [...plan.ofType(T.instance), ...plan.ofType(T.record), ...plan.ofType(T.attach)]) {
-            assert.ok(!r.protect, `${r.name} can be replaced`);
-        }
+        assert.equal(plan.ofType(T.record).length, 0, "production records are managed with the zone");
 
         const dev = await stackPlan("stage");
         const zones = dev.ofType(T.zone);
@@ -176,43 +170,36 @@ describe("callysto hosts", function () {
             email: "sysadmin@callysto.ca",
             ttl: 3600,
             type: "PRIMARY",
-            description: "Callysto dev (managed by Pulumi)",
         });
-        for (const r of [...zones, ...dev.ofType(T.volume), ...dev.ofType(T.fip)]) {
+        assert.equal(zones[0].importId, operatorId("callysto.dns.createZone.importId"));
+        assert.ok(zones[0].protect && zones[0].retainOnDelete, "destroying stage never deletes the zone");
+        for (const r of [...dev.ofType(T.volume), ...dev.ofType(T.fip)]) {
             assert.ok(!r.protect && !r.retainOnDelete, `${r.name} is not protected in dev`);
         }
     });
 
-    it("publishes A = floating IP and AAAA = instance IPv6 with TTL 60 for every host, in the right zone", async () => {
-        const plan = await stackPlan("prod");
-        const records = plan.ofType(T.record);
-        const hosts = plan.ofType(T.instance).map((i) => String(i.inputs.name));
-        assert.equal(records.length, 2 * hosts.length);
+    it("publishes A = floating IP and AAAA = instance IPv6 with TTL 60 for every dev host, in the adopted zone", async () => {
+        const dev = await stackPlan("stage");
+        const records = dev.ofType(T.record);
+        const zoneId = fakeId(T.zone, dev.ofType(T.zone)[0].name);
+        assert.equal(records.length, 8);
         for (const r of records) {
             assert.equal(r.inputs.ttl, 60);
-            assert.equal(r.inputs.zoneId, "1cf42d24-a04e-431b-a715-1701f297100e");
+            assert.equal(r.inputs.zoneId, zoneId);
         }
         const record = (name: string, type: string) => {
             const found = records.filter((r) => r.inputs.name === name && r.inputs.type === type);
             assert.equal(found.length, 1, `${type} ${name}`);
             return found[0].inputs.records;
         };
-        assert.deepEqual(record("hub-01.callysto.ca.", "A"), ["162.246.156.72"]);
-        assert.deepEqual(record("hub-01.callysto.ca.", "AAAA"), [fakeIpv6("v6/callysto-hub-01-instance")]);
-        assert.deepEqual(record("ssp.callysto.ca.", "A"), [fakeIpv4("fip/callysto-ssp-fip")]);
-        assert.deepEqual(record("clavius.callysto.ca.", "AAAA"), [fakeIpv6("v6/callysto-clavius-instance")]);
-
-        const dev = await stackPlan("stage");
-        const zoneId = fakeId(T.zone, dev.ofType(T.zone)[0].name);
-        assert.ok(
-            dev.ofType(T.record).every((r) => r.inputs.zoneId === zoneId),
-            "dev records go to the zone created here",
-        );
-        assert.equal(dev.ofType(T.record).length, 8);
+        assert.deepEqual(record("hub-dev.callysto.space.", "A"), [fakeIpv4("fip/callysto-hub-dev-fip")]);
+        assert.deepEqual(record("hub-dev.callysto.space.", "AAAA"), [
+            fakeIpv6("v6/callysto-hub-dev-instance"),
+        ]);
     });
 
     it("uses the stack's OpenStack provider for every OpenStack resource", async () => {
-        const plan = await stackPlan("prod");
+        const plan = await stackPlan("stage");
         const provider = plan.byName("openstack", "pulumi:providers:openstack");
         const openstack = plan
             .ofType(T.instance)

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { IngressRule, ingressRules, ruleSuffix } from "../../components/callysto/securityRules";
 import { fakeId } from "../../tools/mocks/fakes";
 import { field } from "../harness";
+import { OPERATOR_SOURCE } from "../placeholders";
 import { T, stackPlan } from "./helpers";
 
 function describeRule(r: IngressRule | Record<string, unknown>): string {
@@ -10,11 +11,9 @@ function describeRule(r: IngressRule | Record<string, unknown>): string {
 }
 
 const WEB = [
-    "IPv4 tcp:22-22 from 0.0.0.0/0",
     "IPv4 tcp:80-80 from 0.0.0.0/0",
     "IPv4 tcp:443-443 from 0.0.0.0/0",
     "IPv4 tcp:9999-9999 from 0.0.0.0/0",
-    "IPv6 tcp:22-22 from ::/0",
     "IPv6 tcp:80-80 from ::/0",
     "IPv6 tcp:443-443 from ::/0",
     "IPv6 tcp:9999-9999 from ::/0",
@@ -25,10 +24,22 @@ const WEB = [
 describe("callysto security groups", function () {
     this.timeout(120_000);
 
-    it("opens ssh, http, https, 9999 and ICMP on both IP families for hub, sharder, ssp and stats", () => {
+    it("opens http, https, 9999 and ICMP to everyone, and ssh only from the listed sources, on servers", () => {
         for (const role of ["hub", "sharder", "ssp", "stats"] as const) {
-            assert.deepEqual(ingressRules(role).map(describeRule).sort(), WEB, role);
+            assert.deepEqual(
+                ingressRules(role, ["203.0.113.10/32", "2001:db8::/64"]).map(describeRule).sort(),
+                [...WEB, "IPv4 tcp:22-22 from 203.0.113.10/32", "IPv6 tcp:22-22 from 2001:db8::/64"].sort(),
+                role,
+            );
+            // Without a list (the local stack only: validation requires one elsewhere), Terraform's rules.
+            assert.deepEqual(
+                ingressRules(role).map(describeRule).sort(),
+                [...WEB, "IPv4 tcp:22-22 from 0.0.0.0/0", "IPv6 tcp:22-22 from ::/0"].sort(),
+            );
         }
+        const suffixes = ingressRules("hub", ["203.0.113.10/32", "2001:db8::/64"]).map(ruleSuffix);
+        assert.ok(suffixes.includes("tcp-22-v4-203.0.113.10-32"));
+        assert.equal(new Set(suffixes).size, suffixes.length);
     });
 
     it("opens only ssh and ICMP on the workstation, and every tcp/udp port and ICMP for packer", () => {
@@ -70,10 +81,20 @@ describe("callysto security groups", function () {
                     return describeRule(r.inputs);
                 })
                 .sort();
-        assert.deepEqual(rulesOf("callysto-dev-hub"), WEB);
-        assert.deepEqual(rulesOf("callysto-dev-ssp"), WEB);
+        const server = [...WEB, `IPv4 tcp:22-22 from ${OPERATOR_SOURCE}`].sort();
+        assert.deepEqual(rulesOf("callysto-dev-hub"), server);
+        assert.deepEqual(rulesOf("callysto-dev-ssp"), server);
         assert.equal(rulesOf("packer").length, 6);
-        assert.equal(rules.length, 4 * WEB.length + 6);
+        assert.equal(rules.length, 4 * server.length + 6);
+        assert.ok(
+            !rules.some(
+                (r) =>
+                    r.inputs.portRangeMin === 22 &&
+                    String(r.inputs.remoteIpPrefix).endsWith("/0") &&
+                    r.inputs.securityGroupId !== groupIdByName.get("packer"),
+            ),
+            "no server takes ssh from the whole internet",
+        );
     });
 
     it("puts each host's port in its role's group, and the workstation in its ssh-only group (prod)", async () => {
@@ -86,7 +107,6 @@ describe("callysto security groups", function () {
             const port = plan.ofType(T.port).find((p) => p.inputs.name === host)!;
             return field(port.inputs, "securityGroupIds[0]");
         };
-        assert.equal(portGroup("hub-01.callysto.ca"), groupIds.get("callysto-prod-hub"));
         assert.equal(portGroup("clavius.callysto.ca"), groupIds.get("callysto-prod-workstation"));
         const workstationRules = plan
             .ofType(T.rule)

@@ -32,22 +32,22 @@ describe("dials config checks", () => {
         const err = await configError((d) => {
             d.workspaces.push({ name: "csc", egroup: "cms-dqm-runregistry-offline-csc-certifiers" });
         });
-        assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[6].name"]);
+        assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[5].name"]);
         assert.match(
             err.problems[0].message,
-            /workspace "csc" is configured twice \(workspaces\[0\] and \[6\]\)/,
+            /workspace "csc" is configured twice \(workspaces\[0\] and \[5\]\)/,
         );
-        assert.ok(err.message.includes("pulumi config rm --path 'dials.workspaces[6]'"), err.message);
+        assert.ok(err.message.includes("pulumi config rm --path 'dials.workspaces[5]'"), err.message);
     });
 
     it("rejects a workspace whose workers would get invalid Kubernetes names, with a valid suggestion", async () => {
         const err = await configError((d) => {
             d.workspaces.push({ name: "muon_staging", egroup: "unknown" });
         });
-        assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[6].name"]);
+        assert.deepEqual(keysOf(err), ["runbooks:dials.workspaces[5].name"]);
         assert.match(err.problems[0].message, /"muon_staging-bulk", "muon_staging-priority"/);
         assert.ok(
-            err.message.includes("pulumi config set --path 'dials.workspaces[6].name' muon-staging"),
+            err.message.includes("pulumi config set --path 'dials.workspaces[5].name' muon-staging"),
             err.message,
         );
     });
@@ -68,6 +68,7 @@ describe("dials config checks", () => {
     it("rejects a grace period that is not longer than the task limit plus the pre-stop hook", async () => {
         for (const grace of [600, 7200, 7320]) {
             const err = await configError((d) => {
+                d.etl.taskTimeLimitSeconds = 7200;
                 d.etl.terminationGracePeriodSeconds = grace;
             });
             assert.deepEqual(keysOf(err), ["runbooks:dials.etl.terminationGracePeriodSeconds"]);
@@ -83,7 +84,12 @@ describe("dials config checks", () => {
             );
         }
         await runDials("prod", (d) => {
+            d.etl.taskTimeLimitSeconds = 7200;
             d.etl.terminationGracePeriodSeconds = 7321;
+        });
+        // Without a task limit (the running system) there is nothing to outlast.
+        await runDials("prod", (d) => {
+            d.etl.terminationGracePeriodSeconds = 600;
         });
     });
 
@@ -125,6 +131,7 @@ describe("dials config checks", () => {
         const secrets = { ...DIALS_SECRETS };
         delete secrets["dials-django-secret-key"];
         const err = await configError((d) => {
+            d.etl.taskTimeLimitSeconds = 7200;
             d.etl.terminationGracePeriodSeconds = 30;
         }, secrets);
         assert.deepEqual(keysOf(err), [

@@ -28,7 +28,6 @@ describe("dials settings (pure)", () => {
         assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), {
             csc: "cms-dqm-runregistry-offline-csc-certifiers",
             ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
-            egamma: "cms-dqm-runregistry-offline-ecal-certifiers",
             hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
             jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
             tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
@@ -56,7 +55,7 @@ describe("dials settings (pure)", () => {
     it("lists every workspace's database in the ETL ConfigMap", () => {
         assert.deepEqual(etlConfigMapData(dialsSection(dialsValues("prod")) as never), {
             ENV: "prod",
-            DATABASES: "csc,ecal,egamma,hcal,jetmet,tracker",
+            DATABASES: "csc,ecal,hcal,jetmet,tracker",
         });
     });
 

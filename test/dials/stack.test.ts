@@ -14,20 +14,22 @@ const IMAGESTREAM = "kubernetes:image.openshift.io/v1:ImageStream";
 const PROD = "cms-dials-prod";
 const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
 
+/** `oc get deployments` of runbook 003, without common-redbeat and flower. */
 const PROD_WORKERS = [
-    "common-indexer",
     "csc-bulk",
+    "csc-indexer",
     "csc-priority",
     "ecal-bulk",
+    "ecal-indexer",
     "ecal-priority",
-    "egamma-bulk",
-    "egamma-priority",
     "hcal-bulk",
+    "hcal-indexer",
     "hcal-priority",
     "jetmet-bulk",
+    "jetmet-indexer",
     "jetmet-priority",
-    "private-bulk",
     "tracker-bulk",
+    "tracker-indexer",
     "tracker-priority",
 ];
 
@@ -103,7 +105,10 @@ describe("dials on the prod stack", () => {
             assert.deepEqual(c.command!.slice(0, 3), ["celery", "--app=python", "worker"]);
             assert.ok(c.command!.includes(`--queues=${name}`), `${name}: ${c.command!.join(" ")}`);
             assert.ok(c.command!.includes(`--hostname=${name}@%h`));
-            assert.ok(c.command!.includes("--time-limit=7200"));
+            assert.ok(
+                !c.command!.some((a) => a.startsWith("--time-limit")),
+                "no task limit unless configured: the running system kills no long task",
+            );
             const expected = name.endsWith("indexer") ? ["256Mi", "2048Mi"] : ["1024Mi", "5120Mi"];
             assert.deepEqual([c.resources.requests.memory, c.resources.limits.memory], expected, name);
         }
@@ -116,7 +121,6 @@ describe("dials on the prod stack", () => {
             const name = field(d.inputs, "metadata.name") as string;
             const grace = field(d.inputs, "spec.template.spec.terminationGracePeriodSeconds") as number;
             assert.equal(grace, 7500, name);
-            assert.ok(grace > 7200 + 120, "longer than the longest task plus the pre-stop hook");
             assert.deepEqual(field(d.inputs, "spec.strategy"), {
                 type: "RollingUpdate",
                 rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
@@ -172,7 +176,22 @@ describe("dials on the prod stack", () => {
         });
     });
 
-    it("runs the scheduler after the database migration, and flower, with the source's commands", () => {
+    it("migrates the schema in a Job per release that every ETL pod waits for, never in a pod's init container", () => {
+        const jobs = k8sObjects("kubernetes:batch/v1:Job", PROD);
+        assert.deepEqual(names(jobs), ["dials-etl-migrate-v1-8-0"]);
+        const [job] = jobs;
+        const [c] = field(job.inputs, "spec.template.spec.containers") as Container[];
+        assert.deepEqual(c.command, ["alembic", "upgrade", "head"]);
+        assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
+        assert.equal(field(job.inputs, "spec.backoffLimit"), 0);
+        assert.equal(field(job.inputs, "spec.ttlSecondsAfterFinished"), undefined, "kept, so it runs once");
+        for (const d of etlDeployments()) {
+            assert.equal(field(d.inputs, "spec.template.spec.initContainers"), undefined, d.name);
+            assert.ok(d.dependencies.includes(job.urn), `${d.name} starts after the migration`);
+        }
+    });
+
+    it("runs the scheduler and flower with the source's commands", () => {
         const beat = k8sObject(DEPLOYMENT, "common-redbeat", PROD);
         assert.deepEqual(containers(beat)[0].command, [
             "celery",
@@ -182,11 +201,6 @@ describe("dials on the prod stack", () => {
             "--scheduler",
             "redbeat.RedBeatScheduler",
         ]);
-        const init = field(beat.inputs, "spec.template.spec.initContainers") as Container[];
-        assert.deepEqual(
-            init.map((c) => [c.name, c.command]),
-            [["db-init", ["alembic", "upgrade", "head"]]],
-        );
         const flower = k8sObject(DEPLOYMENT, "flower", PROD);
         assert.deepEqual(containers(flower)[0].command, [
             "celery",
@@ -203,7 +217,6 @@ describe("dials on the prod stack", () => {
         assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), {
             csc: "cms-dqm-runregistry-offline-csc-certifiers",
             ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
-            egamma: "cms-dqm-runregistry-offline-ecal-certifiers",
             hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
             jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
             tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
@@ -213,7 +226,7 @@ describe("dials on the prod stack", () => {
         const etl = k8sObject(CONFIGMAP, "dials-etl-configmap", PROD);
         assert.deepEqual(field(etl.inputs, "data"), {
             ENV: "prod",
-            DATABASES: "csc,ecal,egamma,hcal,jetmet,tracker",
+            DATABASES: "csc,ecal,hcal,jetmet,tracker",
         });
         const nginx = k8sObject(CONFIGMAP, "backend-nginx-conf", PROD);
         assert.ok(
@@ -344,7 +357,7 @@ describe("dials on the prod stack", () => {
 
     it("runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts", () => {
         const backend = k8sObject(DEPLOYMENT, "backend", PROD);
-        assert.equal(field(backend.inputs, "spec.replicas"), 5);
+        assert.equal(field(backend.inputs, "spec.replicas"), 3);
         assert.equal(field(k8sObject(DEPLOYMENT, "frontend", PROD).inputs, "spec.replicas"), 3);
         const [gunicorn, nginx] = containers(backend);
         assert.equal(
@@ -428,9 +441,10 @@ describe("dials on the prod stack", () => {
             ofType(PVC),
             ofType(ROUTE),
             ofType(IMAGESTREAM),
+            ofType("kubernetes:batch/v1:Job"),
         );
-        // 20 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams.
-        assert.equal(objects.length, 40);
+        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams, 1 Job.
+        assert.equal(objects.length, 42);
         for (const o of objects)
             assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
         assert.equal(ofType("kubernetes:core/v1:Namespace").length, 0);
@@ -438,7 +452,7 @@ describe("dials on the prod stack", () => {
 
     it("produces objects the Kubernetes API accepts", () => {
         const objects = kubernetesObjects();
-        assert.equal(objects.length, 40);
+        assert.equal(objects.length, 42);
         assert.deepEqual(
             objects.flatMap((o) => validateObject(o)),
             [],
@@ -460,29 +474,26 @@ describe("dials on the stage stack and other configurations", () => {
                 .sort(),
             ["cmsdials-api-stage.web.cern.ch", "cmsdials-stage.web.cern.ch"],
         );
-        assert.deepEqual(
-            names(workerDeployments(ns)),
-            PROD_WORKERS.filter((w) => w !== "private-bulk"),
-        );
+        assert.deepEqual(names(workerDeployments(ns)), PROD_WORKERS);
         for (const pvc of k8sObjects(PVC, ns)) assert.equal(pvc.protect, false, pvc.name);
         assert.ok(
             containers(k8sObject(DEPLOYMENT, "tracker-bulk", ns))[0].image.includes("/cms-dials-stage/etl:"),
         );
     });
 
-    it("adding a workspace is one config entry: two workers, its database and its e-group follow", async () => {
+    it("adding a workspace is one config entry: its three workers, its database and its e-group follow", async () => {
         await runDials("prod", (d) => {
             d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
         });
         assert.deepEqual(
             names(workerDeployments()).filter((n) => !PROD_WORKERS.includes(n)),
-            ["muon-bulk", "muon-priority"],
+            ["muon-bulk", "muon-indexer", "muon-priority"],
         );
         const etl = field(k8sObject(CONFIGMAP, "dials-etl-configmap", PROD).inputs, "data") as Record<
             string,
             string
         >;
-        assert.equal(etl.DATABASES, "csc,ecal,egamma,hcal,jetmet,tracker,muon");
+        assert.equal(etl.DATABASES, "csc,ecal,hcal,jetmet,tracker,muon");
         const backend = field(k8sObject(CONFIGMAP, "dials-backend-configmap", PROD).inputs, "data") as Record<
             string,
             string

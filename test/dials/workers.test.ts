@@ -6,6 +6,7 @@ import {
     PRE_STOP_BUDGET_SECONDS,
     SIZES,
     etlWorkers,
+    migrationJobName,
     nodeName,
     preStopScript,
     startupCheckCommand,
@@ -14,39 +15,44 @@ import {
 } from "../../components/dials/workers";
 import { dialsSection, dialsValues } from "./fixtures";
 
+/** `oc get deployments` of runbook 003, without common-redbeat and flower. */
 const PROD_WORKERS = [
-    "common-indexer",
     "csc-bulk",
+    "csc-indexer",
     "csc-priority",
     "ecal-bulk",
+    "ecal-indexer",
     "ecal-priority",
-    "egamma-bulk",
-    "egamma-priority",
     "hcal-bulk",
+    "hcal-indexer",
     "hcal-priority",
     "jetmet-bulk",
+    "jetmet-indexer",
     "jetmet-priority",
     "tracker-bulk",
+    "tracker-indexer",
     "tracker-priority",
-    "private-bulk",
 ];
 
 describe("dials workers (pure)", () => {
-    it("turns the prod workspace list into exactly the source's worker set", () => {
+    it("turns the prod workspace list into exactly the running system's workers (runbook 003)", () => {
         const config = dialsSection(dialsValues("prod"));
         assert.deepEqual(
-            etlWorkers(config as never).map((w) => w.name),
+            etlWorkers(config as never)
+                .map((w) => w.name)
+                .sort(),
             PROD_WORKERS,
         );
     });
 
     it("adds exactly <ws>-bulk and <ws>-priority for one more workspace, and nothing else", () => {
-        const before = etlWorkers({ workspaces: [{ name: "csc" }], etl: { extraQueues: [] } }).map(
-            (w) => w.name,
-        );
+        const before = etlWorkers({
+            workspaces: [{ name: "csc" }],
+            etl: { extraQueues: [], commonIndexer: true },
+        }).map((w) => w.name);
         const after = etlWorkers({
             workspaces: [{ name: "csc" }, { name: "muon" }],
-            etl: { extraQueues: [] },
+            etl: { extraQueues: [], commonIndexer: true },
         }).map((w) => w.name);
         assert.deepEqual(
             after.filter((n) => !before.includes(n)),
@@ -58,12 +64,12 @@ describe("dials workers (pure)", () => {
     it("gives a workspace its own indexer only when asked, and extra queues a worker each", () => {
         const workers = etlWorkers({
             workspaces: [{ name: "csc", indexer: true }, { name: "hcal" }],
-            etl: { extraQueues: ["private-bulk"] },
+            etl: { extraQueues: ["private-bulk"], commonIndexer: true },
         });
         assert.deepEqual(
             workers.map((w) => [w.name, w.role, w.configKey]),
             [
-                ["common-indexer", "indexer", undefined],
+                ["common-indexer", "indexer", "dials.etl.commonIndexer"],
                 ["csc-bulk", "bulk", "dials.workspaces[0].name"],
                 ["csc-priority", "priority", "dials.workspaces[0].name"],
                 ["csc-indexer", "indexer", "dials.workspaces[0].indexer"],
@@ -82,7 +88,7 @@ describe("dials workers (pure)", () => {
     it("sizes workers as the source does: 1024Mi→5120Mi for workspace queues, 256Mi→2048Mi for indexers", () => {
         const workers = etlWorkers({
             workspaces: [{ name: "csc", indexer: true }],
-            etl: { extraQueues: ["private-bulk"] },
+            etl: { extraQueues: ["private-bulk"], commonIndexer: true },
         });
         const memory = Object.fromEntries(
             workers.map((w) => [w.name, [w.sizing.requests.memory, w.sizing.limits.memory]]),
@@ -98,6 +104,12 @@ describe("dials workers (pure)", () => {
             requests: { cpu: undefined, memory: "256Mi" },
             limits: { cpu: undefined, memory: "1024Mi" },
         });
+    });
+
+    it("passes --time-limit only when a task limit is configured (the running system has none)", () => {
+        assert.ok(!workerCommand({ name: "tracker-bulk" }).some((a) => a.startsWith("--time-limit")));
+        assert.equal(migrationJobName("v1.8.0"), "dials-etl-migrate-v1-8-0");
+        assert.equal(migrationJobName("sha256-ABC"), "dials-etl-migrate-sha256-abc");
     });
 
     it("starts a worker with the source's command line, exec'd directly and with the task limit enforced", () => {

@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
+import { packitProblems } from "../../components/packit/checks";
 import { packitSchema } from "../../components/packit/config";
+import { packitSecretSpecs } from "../../components/packit/secrets";
+import { readStackFile } from "../../tools/plan/stackfile";
 import { field, k8sObject, k8sObjects, recorder, runWith } from "../harness";
 import {
     DEPLOYMENT,
@@ -178,5 +181,21 @@ describe("packit configuration", () => {
         });
         const [p] = problem(err, "runbooks:packit.components.flowers");
         assert.match(p.message, /known settings are: .*flower/);
+    });
+});
+
+describe("packit adoption of the running database", () => {
+    it("stops a real prod run until the claim of the running database is named, with the command that reads it", () => {
+        const values = readStackFile("prod").values as { packit: unknown };
+        const problems = packitProblems("packit", packitSchema.parse(values.packit));
+        const claim = problems.find((p) => p.key === "runbooks:packit.postgres.claimName")!;
+        assert.ok(claim.placeholder, "the offline plan renders it; a real run stops");
+        assert.equal(
+            claim.fix,
+            `pulumi config set --path packit.postgres.claimName "$(oc -n packit-prod get deployment postgres -o jsonpath='{.spec.template.spec.volumes[0].persistentVolumeClaim.claimName}')"`,
+        );
+        const specs = packitSecretSpecs("packit", packitSchema.parse(values.packit));
+        const password = specs.find((s) => s.key === "packit-postgres-secret-database-password")!;
+        assert.ok(!password.optional, "the running password is required, never generated anew");
     });
 });

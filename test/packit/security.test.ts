@@ -92,7 +92,11 @@ describe("packit security", () => {
         );
     });
 
-    it("keeps the generated Postgres password secret: in postgres-secret only, referenced by key", () => {
+    it("keeps the generated Postgres password secret: in postgres-secret only, referenced by key", async () => {
+        // Production adopts the running password; a generated one is what a new database gets.
+        await runPackit("prod", (v) => {
+            v.packit.postgres.existingPassword = false;
+        });
         const secret = k8sObject(SECRET, "postgres-secret", "packit-prod");
         const password = byName("packit-postgres-password", "random:index/randomPassword:RandomPassword");
         const generated = (field(secret.inputs, "stringData") as Record<string, string>)["database-password"];

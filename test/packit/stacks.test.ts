@@ -1,8 +1,10 @@
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { byName, field, k8sObject, k8sObjects } from "../harness";
+import { field, k8sObject, k8sObjects, recorder } from "../harness";
 import {
     CRONJOB,
+    JOB,
+    SECRET,
     DEPLOYMENT,
     IMAGESTREAM,
     INGRESS,
@@ -189,8 +191,24 @@ describe("packit and stream: prod stack", () => {
         ]);
         assert.equal(
             envOf(k8sObject(CRONJOB, "import-images", "stream-prod")).IMAGE_STREAMS.value,
-            "packit-service packit-worker",
+            "packit-service packit-worker packit-service-fedmsg",
         );
+    });
+
+    it("runs Stream production's beat and fedora-messaging consumer, as staging does (runbook 001)", () => {
+        for (const name of ["packit-service-beat", "packit-service-fedmsg"]) {
+            const d = k8sObject(DEPLOYMENT, name, "stream-prod");
+            assert.equal(field(d.inputs, "spec.replicas"), 1, name);
+        }
+    });
+
+    it("runs the Prometheus Pushgateway (not an aggregation gateway) behind the GET-only nginx", () => {
+        const gateway = k8sObject(DEPLOYMENT, "pushgateway", "packit-prod");
+        const [c] = containers(gateway);
+        assert.match(c.image, /^docker\.io\/prom\/pushgateway:/);
+        assert.deepEqual(field(c, "args"), ["--web.listen-address=:9091"]);
+        assert.equal(field(c, "readinessProbe.httpGet.path"), "/-/ready");
+        assert.equal(field(c, "livenessProbe.httpGet.path"), "/-/healthy");
     });
 
     it("splits workers into short-running and long-running, the cache only on long-running", () => {
@@ -234,19 +252,48 @@ describe("packit and stream: prod stack", () => {
         );
     });
 
-    it("protects every volume and the database password in production", () => {
+    it("adopts the running database: its claim and its password from secret config, nothing generated", () => {
+        for (const ns of ["packit-prod", "stream-prod"]) {
+            const claim = k8sObject(PVC, "postgres-data", ns);
+            assert.ok(claim.protect && claim.retainOnDelete, `${ns}: the adopted claim is protected`);
+            assert.equal(k8sObjects(PVC, ns).filter((p) => p.name.includes("postgres-15")).length, 1);
+            const db = k8sObject(DEPLOYMENT, "postgres-15", ns);
+            assert.deepEqual(field(db.inputs, "spec.template.spec.volumes"), [
+                { name: "postgres-data", persistentVolumeClaim: { claimName: "postgres-data" } },
+            ]);
+            const section = ns.split("-")[0];
+            const secret = k8sObject(SECRET, "postgres-secret", ns);
+            assert.equal(
+                field(secret.inputs, "stringData.database-password"),
+                `SECRET<${section}-postgres-secret-database-password>`,
+            );
+        }
+        assert.ok(
+            !recorder.resources.some(
+                (r) =>
+                    r.type === "random:index/randomPassword:RandomPassword" &&
+                    r.name.endsWith("postgres-password"),
+            ),
+            "no generated database password replaces the running one",
+        );
+        assert.equal(
+            k8sObjects(JOB, "packit-prod").filter((j) => j.name.includes("upgrade")).length,
+            0,
+            "no dump/restore",
+        );
+    });
+
+    it("protects every volume in production", () => {
         for (const [name, ns] of [
-            ["postgres-15", "packit-prod"],
+            ["postgres-data", "packit-prod"],
             ["redis-pvc", "packit-prod"],
             ["access-tokens-pvc", "packit-prod"],
-            ["postgres-15", "stream-prod"],
+            ["postgres-data", "stream-prod"],
             ["sandcastle-repository-cache-packit-worker-long-running-0", "packit-prod-sandbox"],
         ]) {
             const pvc = k8sObject(PVC, name, ns);
             assert.ok(pvc.protect && pvc.retainOnDelete, `${ns}/${name} is protected`);
         }
-        const password = byName("packit-postgres-password", "random:index/randomPassword:RandomPassword");
-        assert.ok(password.protect);
         for (const ns of ["packit-prod", "stream-prod"]) {
             const db = k8sObject(DEPLOYMENT, "postgres-15", ns);
             assert.ok(db.protect && db.retainOnDelete, `${ns} database server is protected`);

@@ -33,9 +33,17 @@ describe("packit Postgres major upgrade", () => {
             );
         });
 
-        it("keeps the old volume: never deleted, even when the upgrade is over", () => {
-            const old = k8sObject(PVC, "postgres-13", "packit-prod");
-            assert.equal(old.retainOnDelete, true);
+        it("keeps the old volume (the adopted claim): never deleted, even when the upgrade is over", () => {
+            const old = k8sObject(PVC, "postgres-data", "packit-prod");
+            assert.ok(old.retainOnDelete && old.protect, "the adopted data is protected");
+            assert.deepEqual(
+                field(
+                    k8sObject(DEPLOYMENT, "postgres-13", "packit-prod").inputs,
+                    "spec.template.spec.volumes",
+                ),
+                [{ name: "postgres-data", persistentVolumeClaim: { claimName: "postgres-data" } }],
+                "the old server runs on the existing data",
+            );
             const current = k8sObject(PVC, "postgres-15", "packit-prod");
             assert.ok(current.protect && current.retainOnDelete);
         });
@@ -98,7 +106,10 @@ describe("packit Postgres major upgrade", () => {
     it("keeps the new server's resource names when the upgrade ends, so nothing is replaced", async () => {
         await runPackit("prod", upgrading);
         const during = k8sObject(PVC, "postgres-15", "packit-prod").urn;
-        await runPackit("prod");
+        // Upgrade done: previous and the adopted claim are removed from the config together.
+        await runPackit("prod", (v) => {
+            delete v.packit.postgres.claimName;
+        });
         assert.equal(k8sObject(PVC, "postgres-15", "packit-prod").urn, during);
         assert.equal(k8sObjects(JOB).length, 0);
         assert.equal(

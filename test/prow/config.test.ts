@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { recorder, runWith } from "../harness";
-import { CLUSTER_KUBECONFIG, PROW_SECRET_VALUES, prowValues } from "./helpers";
+import { CLUSTER_KUBECONFIG, PROW_SECRET_VALUES, prowValues, testingValues } from "./helpers";
 
 /** Runs the program expecting bad config: returns the ConfigError, after checking nothing was registered. */
 async function configError(
@@ -140,5 +140,29 @@ describe("prow config errors", () => {
             problem(err, "runbooks:prow-hmac-token").fix,
             "pulumi config set --secret prow-hmac-token < hmac",
         );
+    });
+
+    it("keeps the ProwJob CRD with production and staging dry, refusing a staging stack that would own or act", async () => {
+        const err = await configError(prowValues("stage", { manageCrd: true, dryRun: false }));
+        assert.match(
+            problem(err, "runbooks:prow.manageCrd").message,
+            /production, whose stack owns the cluster-scoped ProwJob CRD/,
+        );
+        assert.equal(
+            problem(err, "runbooks:prow.manageCrd").fix,
+            "pulumi config set --path prow.manageCrd false",
+        );
+        assert.match(problem(err, "runbooks:prow.dryRun").message, /would act on real pull requests/);
+        assert.equal(problem(err, "runbooks:prow.dryRun").fix, "pulumi config set --path prow.dryRun true");
+    });
+
+    it("refuses to generate kubevirtci-testing's GitHub token, naming the scope it needs", async () => {
+        const err = await configError(testingValues(), CLUSTER_KUBECONFIG);
+        assert.deepEqual(
+            err.problems.map((p) => p.key),
+            ["runbooks:prow-oauth-token"],
+        );
+        assert.match(err.problems[0].message, /real GitHub token .* at most the read:user scope/);
+        assert.equal(err.problems[0].fix, "pulumi config set --secret prow-oauth-token < oauth");
     });
 });

@@ -94,11 +94,39 @@ describe("prow environments (whole program under mocks)", function () {
                 assert.equal(p.protect, protect, `${env} ${p.name}`);
                 assert.equal(p.retainOnDelete, protect, `${env} ${p.name}`);
             }
-            const crd = k8sResources(runs[env]).find(
+            const crds = k8sResources(runs[env]).filter(
                 (r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
-            )!;
-            assert.equal(crd.retainOnDelete, true);
+            );
+            if (env === "staging") {
+                // The production stack owns the shared cluster's CRD; staging neither creates nor deletes it.
+                assert.equal(crds.length, 0);
+            } else {
+                assert.equal(crds.length, 1);
+                assert.equal(crds[0].retainOnDelete, true);
+            }
         }
+    });
+
+    it("runs staging dry: no GitHub-acting component comments, labels, merges or triggers jobs", () => {
+        const args = (env: Env) =>
+            k8sResources(runs[env])
+                .filter((r) =>
+                    ["kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob"].includes(r.type),
+                )
+                .flatMap((r) => {
+                    const spec = r.type.endsWith("CronJob")
+                        ? (r.inputs.spec as Obj).jobTemplate.spec.template.spec
+                        : (r.inputs.spec as Obj).template.spec;
+                    return (spec.containers as Obj[]).flatMap((c) => (c.args ?? []) as string[]);
+                });
+        const staging = args("staging");
+        assert.ok(staging.filter((a) => a === "--dry-run=true").length >= 7);
+        assert.ok(!staging.includes("--dry-run=false"));
+        assert.ok(!staging.some((a) => a === "--confirm" || a === "--confirm=true"));
+        assert.ok(staging.includes("--confirm=false"));
+        const production = args("production");
+        assert.ok(!production.includes("--dry-run=true"));
+        assert.ok(production.includes("--confirm=true"));
     });
 
     it("runs each environment's replica counts", () => {
@@ -473,8 +501,9 @@ describe("prow environments (whole program under mocks)", function () {
         const generated = runs.testing
             .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
             .map((r) => r.name);
-        assert.equal(generated.length, 12);
+        assert.equal(generated.length, 11);
         assert.ok(generated.includes("prow-generated-hmac-token"));
+        assert.ok(!generated.includes("prow-generated-oauth-token"), "the GitHub token is never random");
         const kubeconfig = k8sResources(runs.testing).find(
             (r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as Obj).name === "kubeconfig",
         )!;

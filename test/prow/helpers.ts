@@ -58,12 +58,19 @@ export async function runStack(
     return [...(await runWith({ values: prowValues(stack, patch), secrets: PROW_SECRET_VALUES }))];
 }
 
+/** The real GitHub token kubevirtci-testing requires (a stand-in: tests make no network calls). */
+export const TESTING_GITHUB_TOKEN = "ghp_operatorReadUserOnlyToken";
+
 export async function runTesting(
     patch: Record<string, unknown> = {},
     secrets: Record<string, string> = {},
 ): Promise<RecordedResource[]> {
     return [
-        ...(await runWith({ values: testingValues(patch), secrets: { ...CLUSTER_KUBECONFIG, ...secrets } })),
+        ...(await runWith({
+            values: testingValues(patch),
+            // Never generated: the operator's own read:user token (runbook 002).
+            secrets: { ...CLUSTER_KUBECONFIG, "prow-oauth-token": TESTING_GITHUB_TOKEN, ...secrets },
+        })),
     ];
 }
 

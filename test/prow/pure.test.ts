@@ -383,7 +383,16 @@ describe("prow secrets", () => {
             staging.find((s) => s.key === "prow-hmac-token")!.today,
             /environments\/ibmcloud-staging\/secrets\/hmac-token\/hmac/,
         );
-        assert.ok(prowSecretSpecs("kubevirtci-testing", true).every((s) => s.optional));
+        const testing = prowSecretSpecs("kubevirtci-testing", true);
+        assert.deepEqual(
+            testing.filter((s) => !s.optional).map((s) => s.key),
+            ["prow-oauth-token"],
+            "everything is generated on a throw-away cluster but the GitHub token",
+        );
+        assert.match(
+            testing.find((s) => s.key === "prow-oauth-token")!.description,
+            /real GitHub token of your own account with at most the read:user scope/,
+        );
     });
 
     it("gives each variable of today's env files its own config secret, so nothing parses secret text", () => {

@@ -26,6 +26,8 @@ export interface RecordedResource {
     secretPaths: string[];
     protect: boolean;
     retainOnDelete: boolean;
+    /** The id of an existing object the resource adopts (`import` option); empty when it is created. */
+    importId: string;
     ignoreChanges: string[];
     dependencies: string[];
     /** The id of an existing cloud object the resource adopts (the `import` option); empty when it is created. */
@@ -86,6 +88,7 @@ interface Req {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getIgnorechangesList(): string[];
+    getImportid(): string;
     getDependenciesList(): string[];
     getImportid(): string;
 }
@@ -138,6 +141,7 @@ class RecordingMonitor extends MockMonitor {
             secretPaths,
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
+            importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
             importId: req.getImportid(),

@@ -1,0 +1,133 @@
+import { strict as assert } from "assert";
+import { callysto } from "../../components/callysto";
+import { callystoProblems, callystoSchema } from "../../components/callysto/config";
+import { ConfigError } from "../../components/config/problems";
+import { PLACEHOLDER } from "../../components/shared/placeholder";
+import { readStackFile } from "../../tools/plan/stackfile";
+import { recorder, runWith } from "../harness";
+import { OPERATOR_PUBLIC_KEY } from "../placeholders";
+import { SECRETS, callystoValues, section } from "./helpers";
+
+/** The local test stack's public key: its private half is committed, decryptable with the test passphrase. */
+const LOCAL_TEST_KEY =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEc8SSCqoMcfNcscZ/78ETT6vbV3+lYdlwFiBtipPSlX callysto-dev";
+
+async function problemsOf(values: Record<string, unknown>): Promise<ConfigError> {
+    try {
+        await runWith({ values, secrets: SECRETS, systems: [callysto] });
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        assert.equal(recorder.resources.length, 0, "nothing is created");
+        return err;
+    }
+    assert.fail("expected the configuration to be rejected");
+}
+
+/** The committed stack file as it is, placeholders included. */
+function committed(stack: "stage" | "prod"): Record<string, unknown> {
+    const values = readStackFile(stack).values;
+    return { tier: values.tier, openstack: values.openstack, callysto: structuredClone(values.callysto) };
+}
+
+describe("callysto operator-held values", function () {
+    this.timeout(60_000);
+
+    it("ships stage and prod with a placeholder public key and ssh source, never a key from the repository", () => {
+        for (const stack of ["stage", "prod"] as const) {
+            const cfg = committed(stack).callysto as { keypair: { publicKey: string }; sshSources: string[] };
+            assert.equal(cfg.keypair.publicKey, PLACEHOLDER, stack);
+            assert.deepEqual(cfg.sshSources, [PLACEHOLDER], stack);
+        }
+    });
+
+    it("stops a real stage run until the operator sets their key, their address and the zone id, with the commands to do it", async () => {
+        const err = await problemsOf(committed("stage"));
+        const fixes = Object.fromEntries(err.problems.map((p) => [p.key, p.fix]));
+        assert.deepEqual(Object.keys(fixes).sort(), [
+            "runbooks:callysto.dns.createZone.importId",
+            "runbooks:callysto.keypair.publicKey",
+            "runbooks:callysto.sshSources[0]",
+        ]);
+        assert.equal(
+            fixes["runbooks:callysto.keypair.publicKey"],
+            'pulumi config set --path callysto.keypair.publicKey "$(cat keys/id_rsa.pub)"',
+        );
+        assert.equal(
+            fixes["runbooks:callysto.dns.createZone.importId"],
+            'pulumi config set --path callysto.dns.createZone.importId "$(openstack zone show -f value -c id callysto.space.)"',
+        );
+        assert.equal(
+            fixes["runbooks:callysto.sshSources[0]"],
+            `pulumi config set --path 'callysto.sshSources[0]' "$(curl -fsS https://checkip.amazonaws.com)/32"`,
+        );
+        assert.match(
+            err.message,
+            /keypair\.publicKey: is a placeholder: .*only this environment's operators hold/,
+        );
+    });
+
+    it("stops a real prod run until every id of the adopted hub, volumes and address is set, each with its lookup", async () => {
+        const err = await problemsOf(committed("prod"));
+        const fixes = Object.fromEntries(err.problems.map((p) => [p.key, p.fix]));
+        assert.equal(
+            fixes["runbooks:callysto.hosts[0].zfs.existingVolumes[1].id"],
+            `pulumi config set --path 'callysto.hosts[0].zfs.existingVolumes[1].id' "$(openstack volume show -f value -c id hub.callysto.ca-home-2)"`,
+        );
+        assert.equal(
+            fixes["runbooks:callysto.hosts[0].adopt.instanceId"],
+            `pulumi config set --path 'callysto.hosts[0].adopt.instanceId' "$(openstack server show -f value -c id hub.callysto.ca)"`,
+        );
+        assert.equal(
+            fixes["runbooks:callysto.hosts[0].floatingIpId"],
+            `pulumi config set --path 'callysto.hosts[0].floatingIpId' "$(openstack floating ip show -f value -c id 162.246.156.97)"`,
+        );
+        assert.ok(
+            err.problems.every((p) => p.placeholder),
+            "every problem is a placeholder the operator fills",
+        );
+        assert.equal(err.problems.length, 6);
+    });
+
+    it("lets the offline plan render the committed files, placeholders and all", async () => {
+        const resources = await runWith({
+            values: committed("prod"),
+            systems: [callysto],
+            placeholderSecrets: true,
+        });
+        assert.ok(resources.length > 0);
+    });
+
+    it("refuses the local test stack's key in staging and production, and accepts it only in the local tier", () => {
+        for (const [stack, tier] of [
+            ["stage", "staging"],
+            ["prod", "production"],
+        ] as const) {
+            const cfg = callystoSchema.parse(section(callystoValues(stack)));
+            cfg.keypair.publicKey = LOCAL_TEST_KEY.replace("callysto-dev", "renamed comment");
+            const problems = callystoProblems(cfg, tier);
+            assert.deepEqual(
+                problems.map((p) => p.key),
+                ["runbooks:callysto.keypair.publicKey"],
+            );
+            assert.match(problems[0].message, /local test stack's key, whose private half is committed/);
+            assert.ok(!problems[0].placeholder, "never skipped, not even by the offline plan");
+            cfg.keypair.publicKey = OPERATOR_PUBLIC_KEY;
+            assert.deepEqual(callystoProblems(cfg, tier), []);
+        }
+        const local = callystoSchema.parse(section(callystoValues("stage")));
+        local.keypair.publicKey = LOCAL_TEST_KEY;
+        delete local.sshSources;
+        assert.deepEqual(callystoProblems(local, "local"), []);
+    });
+
+    it("requires an explicit ssh source list outside the local stack", () => {
+        const cfg = callystoSchema.parse(section(callystoValues("stage")));
+        delete cfg.sshSources;
+        const problems = callystoProblems(cfg, "staging");
+        assert.deepEqual(
+            problems.map((p) => p.key),
+            ["runbooks:callysto.sshSources"],
+        );
+        assert.match(problems[0].message, /open to the whole internet/);
+    });
+});

@@ -1,0 +1,33 @@
+import { PLACEHOLDER } from "../components/shared/placeholder";
+
+/** A public key made for tests only: not the local stack's committed one, so every tier accepts it. */
+export const OPERATOR_PUBLIC_KEY =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperatorOnlyTestKeyNotInAnyStackFile00000 operator";
+export const OPERATOR_SOURCE = "203.0.113.10/32";
+
+/** A stable UUID per placeholder path, so tests can find the adopted objects by id. */
+export function operatorId(path: string): string {
+    let hash = 0;
+    for (const c of path) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+    return `0be7a70e-0000-4000-8000-${hash.toString(16).padStart(12, "0")}`;
+}
+
+/**
+ * The stack values as an operator has them after following the fix of every `set-by-operator` placeholder: their
+ * public key, their workstation's address, the ids of the existing objects.
+ */
+export function fillPlaceholders<T>(value: T, path = ""): T {
+    if (value === PLACEHOLDER) {
+        if (path.endsWith("publicKey")) return OPERATOR_PUBLIC_KEY as T;
+        if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE as T;
+        if (path.endsWith("claimName")) return "postgres-data" as T;
+        return operatorId(path) as T;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => fillPlaceholders(v, `${path}[${i}]`)) as T;
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, path ? `${path}.${k}` : k)]),
+        ) as T;
+    }
+    return value;
+}
