@@ -13,6 +13,7 @@ const STAGE_NAMESPACES = [
     "thoth-amun-api-stage",
     "thoth-amun-inspection-stage",
     "thoth-infra-stage",
+    "thoth-graph-stage",
     "thoth-dgraph-stage",
 ];
 
@@ -20,10 +21,6 @@ const STAGE_NAMESPACES = [
 function toTest(t: Record<string, Json>): void {
     t.station.environment = "test";
     t.station.dgraph.layout = "single";
-    t.station.watcherRestart.targets = [
-        { tier: "frontend", deployment: "workload-operator-thoth-test-core" },
-        { tier: "amun-inspection", deployment: "workload-operator-thoth-amun-inspection" },
-    ];
 }
 
 describe("thoth station environments", () => {
