@@ -21,7 +21,9 @@ async function problemsOf(
     return assert.fail("expected a ConfigError");
 }
 
-describe("thoth config checks", () => {
+describe("thoth config checks", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     it("accepts both committed stacks", () => {
         for (const stack of ["stage", "prod"] as const) {
             assert.ok(thothSchema.safeParse(thothStack(stack).thoth).success, stack);

@@ -18,7 +18,9 @@ function routeSpec(name: string, ns: string): Record<string, Json> {
     return k8sObject(KIND.route, name, ns).inputs.spec as Record<string, Json>;
 }
 
-describe("thoth Dgraph", () => {
+describe("thoth Dgraph", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     describe("pure commands", () => {
         it("derives zero's Raft index from the pod ordinal and joins later members through zero-0", () => {
             const s = zeroHaScript(5);

@@ -13,7 +13,9 @@ import { KIND, runThoth, secretsFor, thothStack, Json } from "./fixtures";
 const API = "api.ocp4.prod.psi.redhat.com:6443";
 const CONTEXT = "thoth-zuul/api-ocp4-prod-psi-redhat-com:6443/system:serviceaccount:thoth-zuul:nodepool";
 
-describe("thoth Zuul nodepool", () => {
+describe("thoth Zuul nodepool", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     describe("provider YAML (pure)", () => {
         const config = nodepoolSchema.parse((thothStack("prod").thoth as Json).nodepool);
 

@@ -23,7 +23,9 @@ function toTest(t: Record<string, Json>): void {
     t.station.dgraph.layout = "single";
 }
 
-describe("thoth station environments", () => {
+describe("thoth station environments", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     describe("tier → namespace mapping (pure)", () => {
         it("gives stage one namespace per tier", () => {
             assert.deepEqual(stationNamespaces("stage"), STAGE_NAMESPACES);

@@ -19,7 +19,9 @@ function restartRoles() {
     return ofType(KIND.role).filter((r) => (r.inputs.metadata as Json).name === "watcher-restart");
 }
 
-describe("thoth watcher restarts", () => {
+describe("thoth watcher restarts", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     describe("plan (pure)", () => {
         it("groups targets by namespace", () => {
             const targets = [
