@@ -37,7 +37,8 @@ const credentials = {
 /**
  * Thoth's knowledge graph: PostgreSQL on its claim, pgbouncer in front (every client connects to
  * `pgbouncer.<graph namespace>.svc:5432`) and the Prometheus exporter. Deployments replace the reference's
- * DeploymentConfigs; PostgreSQL uses `Recreate`, as a single writer on a ReadWriteOnce claim must.
+ * DeploymentConfigs; PostgreSQL uses `Recreate`, as a single writer on a ReadWriteOnce claim must. In production
+ * the claim and all three workloads are protected and retained, as the issue asks of the database trio.
  */
 export class KnowledgeGraph extends pulumi.ComponentResource {
     public readonly claim: k8s.core.v1.PersistentVolumeClaim;
@@ -121,6 +122,7 @@ export class KnowledgeGraph extends pulumi.ComponentResource {
                     },
                 ],
                 service: { ports: [{ name: "pgbouncer", port: 5432 }] },
+                workloadOptions: stateful,
             },
             wopts,
         );
@@ -155,6 +157,7 @@ export class KnowledgeGraph extends pulumi.ComponentResource {
                     },
                 ],
                 service: { ports: [{ name: "metrics", port: 80, targetPort: 9187 }] },
+                workloadOptions: stateful,
                 expose: [
                     {
                         host: defaultHost(exporterName, namespace, args.domain),

@@ -359,9 +359,12 @@ describe("thoth station modules", function () {
             const pvc = k8sObject(PVC, "pgsql-data", TEST_NS);
             assert.equal(pvc.protect, true);
             assert.equal(pvc.retainOnDelete, true);
-            const pg = k8sObject(KIND.deployment, "postgresql", TEST_NS);
-            assert.equal(pg.protect, true);
-            assert.equal(pg.retainOnDelete, true);
+            for (const name of ["postgresql", "pgbouncer", "postgres-metrics-exporter"]) {
+                const d = k8sObject(KIND.deployment, name, TEST_NS);
+                assert.equal(d.protect, true, name);
+                assert.equal(d.retainOnDelete, true, name);
+            }
+            assert.equal(k8sObject(KIND.deployment, "user-api", TEST_NS).protect, false);
             const crds = ofType(CRD);
             assert.deepEqual(crds.map((c) => (c.inputs.metadata as Json).name).sort(), [
                 "clusterworkflowtemplates.argoproj.io",
