@@ -3,7 +3,7 @@ import { duplicates } from "../shared/naming";
 import { Sizing, sizingProblems } from "../shared/resources";
 import { BOT_NAMES, WEBHOOK_BOTS, botDisabledReason, enabledBots, isBotName, isWebhookBot } from "./catalog";
 import { ThothConfig, UltrahooksConfig } from "./config";
-import { stationNamespaces, tierNamespaces } from "./tiers";
+import { stationNamespaces } from "./tiers";
 
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
 function problem(path: string, message: string, example: string): ConfigProblem {
@@ -170,16 +170,43 @@ export function stationProblems(config: ThothConfig): ConfigProblem[] {
     }
     const restart = station.watcherRestart;
     if (restart?.enabled) {
-        const namespaces = tierNamespaces(station.environment);
-        const ids = restart.targets.map((t) => `${namespaces[t.tier]}/${t.deployment}`);
-        for (const id of duplicates(ids)) {
-            const index = ids.lastIndexOf(id);
+        const kinds = restart.targets;
+        for (const kind of duplicates(kinds)) {
+            const index = kinds.lastIndexOf(kind);
             problems.push({
                 key: fullKey(`thoth.station.watcherRestart.targets[${index}]`),
-                message: `restarts Deployment ${id} a second time (in the ${station.environment} environment this tier's namespace is ${id.split("/")[0]})`,
+                message: `names ${kind} a second time`,
                 fix: removeCommand(`thoth.station.watcherRestart.targets[${index}]`, { path: true }),
             });
         }
+        if (!station.modules?.enabled) {
+            problems.push(
+                problem(
+                    "thoth.station.modules.enabled",
+                    "must be true: the watcher restart restarts the station's own event-watching Deployments, which only the modules deploy",
+                    "true",
+                ),
+            );
+        }
+    }
+    const modules = station.modules;
+    if (modules?.enabled && !config.domain) {
+        problems.push(
+            problem(
+                "thoth.domain",
+                "is required: the station's generated Routes (user-api, argo-ui, ...) get their hosts from it",
+                "apps.ocp4.prod.psi.redhat.com",
+            ),
+        );
+    }
+    if (modules?.enabled && modules.verify && modules.hibernated) {
+        problems.push(
+            problem(
+                "thoth.station.modules.verify",
+                "must be false while thoth.station.modules.hibernated is true: no API runs to answer the check",
+                "false",
+            ),
+        );
     }
     return problems;
 }
@@ -188,11 +215,23 @@ export function nodepoolProblems(config: ThothConfig): ConfigProblem[] {
     const nodepool = config.nodepool;
     if (!nodepool?.enabled) return [];
     const names = nodepool.labels.map((l) => l.name);
-    return duplicates(names).map((name) =>
-        problem(
-            `thoth.nodepool.labels[${names.lastIndexOf(name)}].name`,
-            `label "${name}" is defined twice; nodepool needs unique label names`,
-            `${name}-2`,
+    const problems: ConfigProblem[] = [];
+    if (!config.apiServer) {
+        problems.push(
+            problem(
+                "thoth.apiServer",
+                `is required: the nodepool context names the API server of cluster "${config.cluster}", where its token is made`,
+                "api.ocp4.prod.psi.redhat.com:6443",
+            ),
+        );
+    }
+    return problems.concat(
+        duplicates(names).map((name) =>
+            problem(
+                `thoth.nodepool.labels[${names.lastIndexOf(name)}].name`,
+                `label "${name}" is defined twice; nodepool needs unique label names`,
+                `${name}-2`,
+            ),
         ),
     );
 }

@@ -221,20 +221,133 @@ export const watcherRestartSchema = z
         schedule: cronSchedule("*/30 * * * *").default("*/30 * * * *"),
         /** An image with `kubectl`. */
         image: imageRef("quay.io/openshift/origin-cli:4.15"),
+        /**
+         * Which event-watching workloads of this station are restarted: the investigator consumers (Kafka →
+         * Workflows) and the namespaced Argo workflow controllers. The Deployments are taken from the objects the
+         * station deploys, never typed as names.
+         */
         targets: z
             .array(
                 z
-                    .object({
-                        /** The station tier whose namespace holds the Deployment. */
-                        tier: stationTier,
-                        deployment: k8sName("workload-operator-thoth-backend-stage"),
-                    })
-                    .strict(),
+                    .enum(["investigator-consumers", "workflow-controllers"])
+                    .meta({ example: "investigator-consumers" }),
             )
-            .min(1, "needs at least one Deployment to restart"),
+            .min(1, "needs at least one kind of event watcher to restart"),
     })
     .strict();
 export type WatcherRestartConfig = z.infer<typeof watcherRestartSchema>;
+
+/** Image of a station module, pinned as the ImageStream tag of thoth-application@f2cf35f says. */
+const pinned = (image: string) => imageRef(image).default(image);
+
+export const stationImagesSchema = z
+    .object({
+        userApi: pinned("quay.io/thoth-station/user-api:v0.35.10"),
+        managementApi: pinned("quay.io/thoth-station/management-api:v0.18.11"),
+        amunApi: pinned("quay.io/thoth-station/amun-api:v0.10.6"),
+        investigator: pinned("quay.io/thoth-station/investigator:v0.17.0"),
+        metricsExporter: pinned("quay.io/thoth-station/metrics-exporter:v0.21.4"),
+        workflowController: pinned("quay.io/argoproj/workflow-controller:v2.12.5"),
+        argoServer: pinned("quay.io/argoproj/argocli:v2.12.5"),
+        argoExecutor: pinned("quay.io/argoproj/argoexec:v2.12.5"),
+        /** The reference runs `:latest` (unpinned): set the tag or digest running today. */
+        postgresql: imageRef("registry.access.redhat.com/rhscl/postgresql-10-rhel7:1"),
+        /** The reference runs `:latest` (unpinned): set the tag or digest running today. */
+        pgbouncer: imageRef("quay.io/openshiftio/bayesian-coreapi-pgbouncer:to-be-pinned"),
+        postgresExporter: pinned("quay.io/thoth-station/postgres-exporter:v0.3.1"),
+        graphBackup: pinned("quay.io/thoth-station/graph-backup-job:v0.10.1"),
+        graphMetricsExporter: pinned("quay.io/thoth-station/graph-metrics-exporter:v0.6.5"),
+        graphRefresh: pinned("quay.io/thoth-station/graph-refresh-job:v0.3.22"),
+        cveUpdate: pinned("quay.io/thoth-station/cve-update-job:v0.5.7"),
+        packageReleases: pinned("quay.io/thoth-station/package-releases-job:v0.11.11"),
+        packageUpdate: pinned("quay.io/thoth-station/package-update-job:v0.8.17"),
+        adviseReporter: pinned("quay.io/thoth-station/advise-reporter:v0.11.3"),
+        pulpPypiSync: pinned("quay.io/thoth-station/pulp-pypi-sync-job:v0.1.1"),
+    })
+    .strict();
+export type StationImages = z.infer<typeof stationImagesSchema>;
+
+/** Non-secret keys of the shared ConfigMaps (`thoth`, `ceph`, `kafka`, `prometheus`, `solvers`, `pulp-pypi`). */
+export const stationSharedSchema = z
+    .object({
+        /** `deployment-name` and `storage-bucket-name`: the data prefix in the bucket (ocp4-stage, ocp4-test). */
+        deploymentName: k8sName("ocp4-stage"),
+        applicationVersion: z.string().min(1).meta({ example: "0.7.0" }),
+        loggingNoJson: z.boolean().meta({ example: "true" }),
+        forkNamespace: k8sName("srcsops").default("srcsops"),
+        ceph: z
+            .object({
+                host: httpsUrl("https://s3.upshift.redhat.com/"),
+                bucket: k8sName("thoth"),
+                prefix: k8sName("data"),
+                publicBucket: z.string().min(1).meta({ example: "DH-PLAYPEN" }),
+            })
+            .strict(),
+        kafka: z
+            .object({
+                bootstrapServers: z
+                    .string()
+                    .regex(
+                        /^[A-Za-z0-9.-]+:[0-9]+(,[A-Za-z0-9.-]+:[0-9]+)*$/,
+                        "must be host:port[,host:port...]",
+                    )
+                    .meta({ example: "thoth-kafka-bootstrap-aicoe.apps.ocp4.prod.psi.redhat.com:443" }),
+                protocol: z.enum(["SSL", "PLAINTEXT", "SASL_SSL"]).meta({ example: "SSL" }),
+                clientId: z.string().min(1).default("thoth-messaging").meta({ example: "thoth-messaging" }),
+                topicRetentionTime: positiveInt(8640).default(8640),
+            })
+            .strict(),
+        prometheus: z
+            .object({
+                hostUrl: httpsUrl("http://prometheus-aicoe-infra-prod.apps.ocp4.prod.psi.redhat.com"),
+                pushgatewayHost: hostName("pushgateway-aicoe-infra-prod.apps.ocp4.prod.psi.redhat.com"),
+                pushgatewayPort: positiveInt(80).default(80),
+            })
+            .strict(),
+        /** Solver images the station runs (`solvers` key of ConfigMap solvers). */
+        solvers: z.array(k8sName("solver-rhel-8-py38")).min(1).meta({ example: '["solver-rhel-8-py38"]' }),
+        pulpHost: hostName("pulp.operate-first.cloud"),
+    })
+    .strict();
+export type StationShared = z.infer<typeof stationSharedSchema>;
+
+export const stationModulesSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /**
+         * Every long-running service at 0 replicas and every CronJob suspended (the reference's test environment
+         * was hibernated so, commit e4a3a7d8); the database and the Argo controllers keep running.
+         */
+        hibernated: z.boolean().meta({ example: "false" }),
+        /** Public hosts of the three `-route53` Routes. */
+        hosts: z
+            .object({
+                userApi: hostName("stage.thoth-station.ninja"),
+                managementApi: hostName("management.stage.thoth-station.ninja"),
+                amunApi: hostName("amun.stage.thoth-station.ninja"),
+            })
+            .strict(),
+        shared: stationSharedSchema,
+        images: stationImagesSchema,
+        postgresql: z
+            .object({
+                storageSize: quantity("120Gi"),
+                storageClassName: k8sName("standard").optional(),
+            })
+            .strict(),
+        /**
+         * Create the cluster-wide prerequisites (Argo CRDs, ClusterRoles argo and argo-admin). Exactly one stack
+         * per cluster owns them (`true`); every other stack on that cluster references them (`false`).
+         */
+        ownClusterPrerequisites: z.boolean().meta({ example: "true" }),
+        /**
+         * After `pulumi up`, call user-api's and management-api's readiness endpoints and fail the update when
+         * they do not answer (the verify playbook). Off for a hibernated environment: nothing is running.
+         */
+        verify: z.boolean().meta({ example: "true" }),
+    })
+    .strict();
+export type StationModulesConfig = z.infer<typeof stationModulesSchema>;
 
 export const stationSchema = z
     .object({
@@ -248,6 +361,8 @@ export const stationSchema = z
         opsClusterRoles: z.array(clusterRoleName("admin")).min(1).default(["admin"]),
         dgraph: dgraphSchema.optional(),
         watcherRestart: watcherRestartSchema.optional(),
+        /** The station's modules (PostgreSQL, Argo, APIs, consumers, periodic jobs); off: namespaces only. */
+        modules: stationModulesSchema.optional(),
     })
     .strict();
 export type StationConfig = z.infer<typeof stationSchema>;
@@ -285,17 +400,6 @@ export const nodepoolSchema = z
         clusterRole: clusterRoleName("edit").default("edit"),
         /** Nodepool provider name. */
         provider: k8sName("psi"),
-        /** API server as `oc login` names it in the kubeconfig context: host:port. */
-        apiServer: z
-            .string()
-            .regex(/^[a-z0-9.-]+:[0-9]+$/, "must be host:port")
-            .meta({ example: "paas.psi.redhat.com:443" }),
-        /** Context name; derived from namespace, API server and service account (as `oc login` does) when unset. */
-        context: z
-            .string()
-            .min(1)
-            .meta({ example: "thoth-zuul/paas-psi-redhat-com:443/system:serviceaccount:thoth-zuul:nodepool" })
-            .optional(),
         maxPods: positiveInt(20).optional(),
         labels: z.array(nodepoolLabelSchema).min(1, "needs at least one label"),
     })
@@ -310,6 +414,20 @@ export const thothSchema = z
         cluster: k8sName("psi"),
         /** Base domain of default Route hosts (`<name>-<namespace>.<domain>`, as OpenShift names them). */
         domain: hostName("apps.ocp4.prod.psi.redhat.com").optional(),
+        /**
+         * API server of `thoth.cluster` as host:port, the one `oc login` names in a kubeconfig context. It is the
+         * only source of the nodepool context, so the provider file always names the cluster its token is from.
+         */
+        apiServer: z
+            .string()
+            .regex(/^[a-z0-9.-]+:[0-9]+$/, "must be host:port")
+            .meta({ example: "api.ocp4.prod.psi.redhat.com:6443" })
+            .optional(),
+        /**
+         * Whose credentials this stack acts with. `stage` reads every secret from `thoth-stage-...` keys (its own
+         * GitHub webhook secret, ultrahook accounts, ...), so a stage stack can never act with production's.
+         */
+        identity: z.enum(["production", "stage"]).meta({ example: "stage" }),
         bots: botsSchema.optional(),
         ultrahooks: ultrahooksSchema.optional(),
         station: stationSchema.optional(),

@@ -4,14 +4,15 @@ import { ThothBots } from "./bots";
 import { defaultHost } from "./catalog";
 import { thothProblems } from "./checks";
 import { ThothConfig, thothSchema } from "./config";
+import { ArgoPrerequisites } from "./argo";
 import { Dgraph } from "./dgraph";
 import { resolveDestination } from "./destinations";
 import { ZuulNodepool } from "./nodepool";
-import { SECRET_KEYS, thothSecrets, ultrahookApiKeySecret } from "./secrets";
+import { SECRET_KEYS, scopedStore, thothSecrets, ultrahookApiKeySecret } from "./secrets";
 import { Station } from "./station";
 import { stationNamespaces } from "./tiers";
 import { Ultrahooks } from "./ultrahook";
-import { WatcherRestart } from "./watcherRestart";
+import { StationModules } from "./stationModules";
 
 function namespaces(config: ThothConfig): NamespaceClaim[] {
     const claims: NamespaceClaim[] = [];
@@ -40,6 +41,7 @@ export const thoth = defineSystem<ThothConfig>({
     check: (config) => thothProblems(config),
     deploy: (config, ctx) => {
         const cluster = ctx.cluster!;
+        const secrets = scopedStore(ctx.secrets, config.identity);
         const outputs: Record<string, unknown> = {};
 
         const bots = config.bots?.enabled
@@ -47,7 +49,7 @@ export const thoth = defineSystem<ThothConfig>({
                   cluster,
                   bots: config.bots,
                   domain: config.domain,
-                  secrets: ctx.secrets,
+                  secrets,
               })
             : undefined;
         if (bots) {
@@ -62,7 +64,7 @@ export const thoth = defineSystem<ThothConfig>({
         if (hooks?.enabled) {
             const apiKeys: Record<string, pulumi.Output<string>> = {};
             for (const i of hooks.instances) {
-                apiKeys[i.apiKeySecret] = ctx.secrets.require(ultrahookApiKeySecret(i.apiKeySecret));
+                apiKeys[i.apiKeySecret] = secrets.require(ultrahookApiKeySecret(i.apiKeySecret));
             }
             const ultrahooks = new Ultrahooks("thoth-ultrahooks", {
                 cluster,
@@ -112,11 +114,11 @@ export const thoth = defineSystem<ThothConfig>({
                             alphaGrpc: host("alpha-grpc", dg.hosts.alphaGrpc),
                         },
                         tls: {
-                            caCrt: ctx.secrets.require(SECRET_KEYS.dgraphCaCrt),
-                            nodeCrt: ctx.secrets.require(SECRET_KEYS.dgraphNodeCrt),
-                            nodeKey: ctx.secrets.require(SECRET_KEYS.dgraphNodeKey),
-                            clientCrt: ctx.secrets.require(SECRET_KEYS.dgraphClientCrt),
-                            clientKey: ctx.secrets.require(SECRET_KEYS.dgraphClientKey),
+                            caCrt: secrets.require(SECRET_KEYS.dgraphCaCrt),
+                            nodeCrt: secrets.require(SECRET_KEYS.dgraphNodeCrt),
+                            nodeKey: secrets.require(SECRET_KEYS.dgraphNodeKey),
+                            clientCrt: secrets.require(SECRET_KEYS.dgraphClientCrt),
+                            clientKey: secrets.require(SECRET_KEYS.dgraphClientKey),
                         },
                         protect: ctx.protectStateful,
                     },
@@ -124,22 +126,45 @@ export const thoth = defineSystem<ThothConfig>({
                 );
                 stationOut.dgraph = { layout: dg.layout, namespace: dgraphNs, ...dgraph.urls };
             }
-            const restart = station.watcherRestart;
-            if (restart?.enabled) {
-                const watcher = new WatcherRestart("thoth-watcher-restart", {
+            const modules = station.modules;
+            if (modules?.enabled) {
+                const prerequisites = modules.ownClusterPrerequisites
+                    ? new ArgoPrerequisites("thoth-cluster-prerequisites", {
+                          cluster,
+                          protect: ctx.protectStateful,
+                      })
+                    : undefined;
+                const mods = new StationModules("thoth-station-modules", {
                     cluster,
-                    config: restart,
+                    environment: station.environment,
                     namespaces: env.namespaces,
-                    dependsOn: Object.values(env.namespaceResources),
+                    namespaceResources: env.namespaceResources,
+                    domain: config.domain!,
+                    config: modules,
+                    secrets,
+                    protect: ctx.protectStateful,
+                    watcherRestart: station.watcherRestart,
+                    prerequisites: prerequisites ? [prerequisites] : [],
                 });
-                stationOut.watcherRestart = { schedule: restart.schedule, targets: watcher.groups };
+                stationOut.publicUrls = mods.publicUrls;
+                stationOut.clusterPrerequisites = modules.ownClusterPrerequisites ? "owned" : "referenced";
+                if (mods.restart) {
+                    stationOut.watcherRestart = {
+                        schedule: station.watcherRestart!.schedule,
+                        targets: mods.restart.groups,
+                    };
+                }
             }
             outputs.station = stationOut;
         }
 
         const nodepool = config.nodepool;
         if (nodepool?.enabled) {
-            const np = new ZuulNodepool("thoth-nodepool", { cluster, config: nodepool });
+            const np = new ZuulNodepool("thoth-nodepool", {
+                cluster,
+                config: nodepool,
+                apiServer: config.apiServer!,
+            });
             outputs.nodepool = { providerYaml: np.providerYaml, context: np.context, token: np.token };
         }
         return outputs;

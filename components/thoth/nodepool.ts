@@ -10,6 +10,8 @@ import { serviceAccountToken } from "./token";
 export interface ZuulNodepoolArgs {
     cluster: ClusterContext;
     config: NodepoolConfig;
+    /** host:port of the cluster's API server (`thoth.apiServer`): the cluster the token below is made on. */
+    apiServer: string;
 }
 
 /**
@@ -57,8 +59,8 @@ export class ZuulNodepool extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [ns.serviceAccounts[sa]] },
         ).token;
-        this.providerYaml = nodepoolYaml(config);
-        this.context = nodepoolContext(config);
+        this.providerYaml = nodepoolYaml(config, args.apiServer);
+        this.context = nodepoolContext(config, args.apiServer);
         this.registerOutputs({ providerYaml: this.providerYaml, context: this.context, token: this.token });
     }
 }

@@ -6,10 +6,10 @@ import { NodepoolConfig } from "./config";
  * dashes>:<port>/system:serviceaccount:<namespace>:<account>`. Nodepool selects its cluster by this name.
  */
 export function nodepoolContext(
-    config: Pick<NodepoolConfig, "namespace" | "apiServer" | "serviceAccount" | "context">,
+    config: Pick<NodepoolConfig, "namespace" | "serviceAccount">,
+    apiServer: string,
 ): string {
-    if (config.context) return config.context;
-    const [host, port] = config.apiServer.split(":");
+    const [host, port] = apiServer.split(":");
     return `${config.namespace}/${host.replace(/\./g, "-")}:${port}/system:serviceaccount:${config.namespace}:${config.serviceAccount}`;
 }
 
@@ -17,14 +17,14 @@ export function nodepoolContext(
  * The nodepool provider file (zuul-config `nodepool/<provider>.yaml`): the labels with their min-ready, and one
  * openshiftpods provider whose pool is the namespace the pods run in. Ready to paste into zuul-config.
  */
-export function nodepoolYaml(config: NodepoolConfig): string {
+export function nodepoolYaml(config: NodepoolConfig, apiServer: string): string {
     const doc = {
         labels: config.labels.map((l) => ({ name: l.name, "min-ready": l.minReady })),
         providers: [
             {
                 name: config.provider,
                 driver: "openshiftpods",
-                context: nodepoolContext(config),
+                context: nodepoolContext(config, apiServer),
                 pools: [
                     {
                         name: config.namespace,

@@ -1,5 +1,3 @@
-import { StationTier } from "./tiers";
-
 /** The Deployments restarted in one namespace. */
 export interface RestartGroup {
     namespace: string;
@@ -9,19 +7,14 @@ export interface RestartGroup {
 /** The annotation `kubectl rollout restart` sets; changing it rolls the pods like any template change. */
 export const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
-/** Groups restart targets by the namespace their tier maps to, so each namespace gets its own narrow RBAC. */
-export function restartGroups(
-    targets: readonly { tier: StationTier; deployment: string }[],
-    namespaces: Record<StationTier, string>,
-): RestartGroup[] {
-    const groups = new Map<string, Set<string>>();
-    for (const t of targets) {
-        const ns = namespaces[t.tier];
-        groups.set(ns, (groups.get(ns) ?? new Set()).add(t.deployment));
-    }
-    return [...groups.keys()]
-        .sort()
-        .map((namespace) => ({ namespace, deployments: [...groups.get(namespace)!].sort() }));
+/** Groups restart targets by namespace, so each namespace gets its own narrow RBAC. */
+export function restartGroups<T>(targets: readonly { namespace: string; target: T }[]): {
+    namespace: string;
+    targets: T[];
+}[] {
+    const groups = new Map<string, T[]>();
+    for (const t of targets) groups.set(t.namespace, [...(groups.get(t.namespace) ?? []), t.target]);
+    return [...groups.keys()].sort().map((namespace) => ({ namespace, targets: groups.get(namespace)! }));
 }
 
 /** The only permission the restart job has: read and patch exactly these Deployments. */

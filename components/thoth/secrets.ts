@@ -1,6 +1,7 @@
-import { SecretSpec } from "../config/system";
+import { SecretSpec, SecretStore } from "../config/system";
 import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./catalog";
 import { ThothConfig } from "./config";
+import { stationSecretSpecs } from "./stationSecrets";
 
 /**
  * Config keys of Thoth's secrets: `thoth-<Kubernetes Secret>-<key in it>`, so the key says where the value ends
@@ -27,6 +28,25 @@ export const SECRET_KEYS = {
     dgraphClientCrt: "thoth-dgraph-tls-client-user-crt",
     dgraphClientKey: "thoth-dgraph-tls-client-user-key",
 } as const;
+
+/** Whose credentials a stack uses (`thoth.identity`). */
+export type ThothIdentity = ThothConfig["identity"];
+
+/**
+ * The config key a secret is read from under an identity: production keeps `thoth-...`, stage reads
+ * `thoth-stage-...`. One rule for every secret, so no stage receiver or tunnel can share a production key.
+ */
+export function scopedKey(identity: ThothIdentity, key: string): string {
+    return identity === "stage" ? key.replace(/^thoth-/, "thoth-stage-") : key;
+}
+
+/** A secret store that reads every key through {@link scopedKey}. */
+export function scopedStore(store: SecretStore, identity: ThothIdentity): SecretStore {
+    return {
+        require: (key) => store.require(scopedKey(identity, key)),
+        get: (key) => store.get(scopedKey(identity, key)),
+    };
+}
 
 /** Secret config key of an ultrahook API-key Secret. */
 export function ultrahookApiKeySecret(secretName: string): string {
@@ -189,6 +209,7 @@ export function thothSecrets(config: ThothConfig): SecretSpec[] {
     if (bot("sesheta-webhooks") || bot("sesheta-scrum")) specs.push(pubsubSecret());
     if (bot("webhook2kafka") || bot("normalizers")) specs.push(...regidoresSecrets());
     if (config.station?.enabled && config.station.dgraph?.enabled) specs.push(...dgraphSecrets());
+    specs.push(...stationSecretSpecs(config));
     const hooks = config.ultrahooks;
     if (hooks?.enabled) {
         for (const secretName of [...new Set(hooks.instances.map((i) => i.apiKeySecret))].sort()) {
@@ -200,5 +221,11 @@ export function thothSecrets(config: ThothConfig): SecretSpec[] {
             });
         }
     }
-    return specs;
+    if (config.identity === "production") return specs;
+    return specs.map((spec) => ({
+        ...spec,
+        key: scopedKey(config.identity, spec.key),
+        description: `${spec.description}; stage's own credential, never production's`,
+        today: `a stage-only value (production's: ${spec.today})`,
+    }));
 }

@@ -6,6 +6,7 @@ export const STATION_TIERS = [
     "amun-api",
     "amun-inspection",
     "infra",
+    "graph",
     "dgraph",
 ] as const;
 export type StationTier = (typeof STATION_TIERS)[number];

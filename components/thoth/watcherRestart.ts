@@ -1,49 +1,65 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { childOptions } from "../shared/component";
 import { standardLabels } from "../shared/labels";
 import { sized } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
+import { Workload } from "../shared/workload";
 import { WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { RestartGroup, restartGroups, restartRule, restartScript } from "./restartPlan";
-import { StationTier } from "./tiers";
 
 const NAME = "watcher-restart";
+
+/** An event-watching workload the station deploys, and the namespace it deployed it to. */
+export interface RestartTarget {
+    namespace: string;
+    workload: Workload;
+}
 
 /** Arguments of {@link WatcherRestart}. */
 export interface WatcherRestartArgs {
     cluster: ClusterContext;
     config: WatcherRestartConfig;
-    /** Tier → namespace of the station environment. */
-    namespaces: Record<StationTier, string>;
-    /** What must exist first (the station namespaces). */
-    dependsOn: pulumi.Resource[];
+    /** The workloads to restart; their Deployment names are read from the objects, never typed. */
+    targets: RestartTarget[];
 }
 
 /**
- * Restarts the event-driven operators whose Kubernetes watch goes deaf after ~30 minutes, on a schedule, with a
- * rolling restart through the API. Replaces the old liveness probe on a closed port, which made every restart
- * look like a crash. One CronJob per namespace, whose service account may only get and patch the named
- * Deployments there.
+ * Restarts the event-driven workloads whose Kubernetes/Kafka watch goes deaf after ~30 minutes (the runbook's
+ * workload-operator/backend-operator; in the station deployed here: the investigator consumers and the Argo
+ * workflow controllers, as Deployments, not the runbook's DeploymentConfigs). One CronJob per namespace, whose
+ * service account may only get and patch exactly those Deployments there (`resourceNames`).
  */
 export class WatcherRestart extends pulumi.ComponentResource {
+    /** Namespace → restarted Deployment names. */
     public readonly groups: RestartGroup[];
 
     constructor(name: string, args: WatcherRestartArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:WatcherRestart", name, {}, opts);
-        this.groups = restartGroups(args.config.targets, args.namespaces);
         const app = thothApp(NAME, "operations", args.config.image);
         const labels = standardLabels(app);
-        for (const group of this.groups) {
+        const grouped = restartGroups(
+            args.targets.map((t) => ({ namespace: t.namespace, target: t.workload })),
+        );
+        this.groups = grouped.map((g) => ({
+            namespace: g.namespace,
+            deployments: g.targets.map((w) => w.objectName).sort(),
+        }));
+        grouped.forEach((g, i) => {
+            const group = this.groups[i];
             const ns = group.namespace;
-            const copts = { parent: this, provider: args.cluster.provider, dependsOn: args.dependsOn };
+            const copts = childOptions(this, opts, { provider: args.cluster.provider });
             const metadata = { name: NAME, namespace: ns, labels };
             const account = new k8s.core.v1.ServiceAccount(`${name}-${ns}-sa`, { metadata }, copts);
             const role = new k8s.rbac.v1.Role(
                 `${name}-${ns}-role`,
                 { metadata, rules: [restartRule(group.deployments)] },
-                copts,
+                childOptions(this, opts, {
+                    provider: args.cluster.provider,
+                    dependsOn: g.targets.map((w) => w.workload),
+                }),
             );
             const binding = new k8s.rbac.v1.RoleBinding(
                 `${name}-${ns}-rolebinding`,
@@ -52,7 +68,7 @@ export class WatcherRestart extends pulumi.ComponentResource {
                     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: NAME },
                     subjects: [{ kind: "ServiceAccount", name: NAME, namespace: ns }],
                 },
-                { ...copts, dependsOn: [...args.dependsOn, role, account] },
+                childOptions(this, opts, { provider: args.cluster.provider, dependsOn: [role, account] }),
             );
             new ScheduledJob(
                 `${name}-${ns}`,
@@ -78,9 +94,9 @@ export class WatcherRestart extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                { parent: this, dependsOn: [binding] },
+                childOptions(this, opts, { dependsOn: [binding] }),
             );
-        }
+        });
         this.registerOutputs({ groups: this.groups });
     }
 }

@@ -92,7 +92,9 @@ function stringKeys(name: string, ns = PROD_NS): string[] {
     return Object.keys((k8sObject(KIND.secret, name, ns).inputs.stringData ?? {}) as object).sort();
 }
 
-describe("thoth bots", () => {
+describe("thoth bots", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     describe("prod", () => {
         before(async () => {
             await runThoth("prod");

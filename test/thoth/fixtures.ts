@@ -44,13 +44,25 @@ export function thothOf(values: Record<string, unknown>): Record<string, Json> {
     return values.thoth as Record<string, Json>;
 }
 
-/** The entries of {@link SECRETS} a thoth section asks for (a secret nothing uses is a config error). */
+/**
+ * A recognisable value for any thoth secret key: the fixed ones above, stage's (`thoth-stage-...`) derived from
+ * production's with a prefix, the station's generated from the key.
+ */
+export function secretValue(key: string): string {
+    if (SECRETS[key] !== undefined) return SECRETS[key];
+    if (key.startsWith("thoth-stage-")) return `stage:${secretValue(key.replace(/^thoth-stage-/, "thoth-"))}`;
+    return `value-of-${key}`;
+}
+
+/** The secret values of the last {@link secretsFor}, for leak checks. */
+let lastSecrets: Record<string, string> = {};
+
+/** The values a thoth section asks for (a secret nothing uses is a config error). */
 export function secretsFor(thoth: unknown): Record<string, string> {
     const parsed = thothSchema.safeParse(thoth);
-    const keys = new Set(parsed.success ? thothSecrets(parsed.data).map((s) => s.key) : Object.keys(SECRETS));
-    return Object.fromEntries(
-        Object.entries(SECRETS).filter(([k]) => k.startsWith("kubeconfig") || keys.has(k)),
-    );
+    const keys = parsed.success ? thothSecrets(parsed.data).map((s) => s.key) : Object.keys(SECRETS);
+    lastSecrets = Object.fromEntries(keys.map((k) => [k, secretValue(k)]));
+    return { "kubeconfig-psi": SECRETS["kubeconfig-psi"], ...lastSecrets };
 }
 
 /** Runs the program with the thoth part of a stack, optionally changed first, and the secrets it needs. */
@@ -108,7 +120,9 @@ export function envOf(resource: RecordedResource, container?: string): Record<st
 
 /** Every secret value of {@link SECRETS} that appears in plain (unmasked) text anywhere but inside Secrets. */
 export function leakedSecrets(): string[] {
-    const values = Object.entries(SECRETS).filter(([k]) => !k.startsWith("kubeconfig"));
+    const values = Object.entries({ ...SECRETS, ...lastSecrets }).filter(
+        ([k]) => !k.startsWith("kubeconfig"),
+    );
     const leaks: string[] = [];
     for (const type of Object.values(KIND)) {
         if (type === KIND.secret) continue;

@@ -9,23 +9,26 @@ import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepoolYa
 import { k8sObject, resetRecorder, settled } from "../harness";
 import { KIND, runThoth, secretsFor, thothStack, Json } from "./fixtures";
 
-const CONTEXT = "thoth-zuul/paas-psi-redhat-com:443/system:serviceaccount:thoth-zuul:nodepool";
+// psi is OpenShift 4: the context names its API server, thoth.apiServer, not the OpenShift 3 paas.psi host.
+const API = "api.ocp4.prod.psi.redhat.com:6443";
+const CONTEXT = "thoth-zuul/api-ocp4-prod-psi-redhat-com:6443/system:serviceaccount:thoth-zuul:nodepool";
 
-describe("thoth Zuul nodepool", () => {
+describe("thoth Zuul nodepool", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     describe("provider YAML (pure)", () => {
         const config = nodepoolSchema.parse((thothStack("prod").thoth as Json).nodepool);
 
-        it("names the context as `oc login` does for the service account", () => {
-            assert.equal(nodepoolContext(config), CONTEXT);
+        it("names the context as `oc login` does for the service account on the section's API server", () => {
+            assert.equal(nodepoolContext(config, API), CONTEXT);
             assert.equal(
-                nodepoolContext({ ...config, apiServer: "api.new-cluster.example.org:6443" }),
+                nodepoolContext(config, "api.new-cluster.example.org:6443"),
                 "thoth-zuul/api-new-cluster-example-org:6443/system:serviceaccount:thoth-zuul:nodepool",
             );
-            assert.equal(nodepoolContext({ ...config, context: "explicit" }), "explicit");
         });
 
         it("lists every label with min-ready and one openshiftpods provider whose pool is the namespace", () => {
-            const doc = parse(nodepoolYaml(config));
+            const doc = parse(nodepoolYaml(config, API));
             assert.deepEqual(doc.labels, [
                 { name: "thoth-coala", "min-ready": 1 },
                 { name: "thoth-pylint", "min-ready": 1 },
@@ -51,12 +54,12 @@ describe("thoth Zuul nodepool", () => {
                 memory: 1024,
             });
             assert.deepEqual(provider.pools[0].labels.map((l: Json) => l.image)[5], "thoth-ops:v0.16.0");
-            assert.ok(nodepoolYaml(config).startsWith("---\n"));
+            assert.ok(nodepoolYaml(config, API).startsWith("---\n"));
         });
 
         it("carries max-pods when configured", () => {
             assert.equal(
-                parse(nodepoolYaml({ ...config, maxPods: 12 })).providers[0].pools[0]["max-pods"],
+                parse(nodepoolYaml({ ...config, maxPods: 12 }, API)).providers[0].pools[0]["max-pods"],
                 12,
             );
         });
@@ -95,10 +98,35 @@ describe("thoth Zuul nodepool", () => {
         const nodepool = outputs.thoth.nodepool;
         assert.equal(
             nodepool.providerYaml,
-            nodepoolYaml(nodepoolSchema.parse((values.thoth as Json).nodepool)),
+            nodepoolYaml(
+                nodepoolSchema.parse((values.thoth as Json).nodepool),
+                (values.thoth as Json).apiServer,
+            ),
         );
         assert.equal(nodepool.context, CONTEXT);
+        assert.match(nodepool.providerYaml, /context: thoth-zuul\/api-ocp4-prod-psi-redhat-com:6443\//);
         assert.equal(await pulumi.isSecret(nodepool.token), true);
+    });
+
+    it("has one source for the API server: a nodepool setting of its own is rejected, a missing thoth.apiServer named", async () => {
+        await assert.rejects(
+            runThoth("prod", (t) => {
+                t.nodepool.apiServer = "paas.psi.redhat.com:443";
+            }),
+            (err: unknown) =>
+                err instanceof ConfigError &&
+                err.problems.some((p) => p.key === "runbooks:thoth.nodepool.apiServer"),
+        );
+        await assert.rejects(
+            runThoth("prod", (t) => {
+                delete t.apiServer;
+            }),
+            (err: unknown) =>
+                err instanceof ConfigError &&
+                err.problems.length === 1 &&
+                err.problems[0].key === "runbooks:thoth.apiServer" &&
+                /--path thoth.apiServer api.ocp4.prod.psi.redhat.com:6443/.test(err.problems[0].fix),
+        );
     });
 
     it("rejects a label defined twice", async () => {

@@ -20,7 +20,9 @@ async function configError(change: (t: Record<string, Json>) => void): Promise<C
     return assert.fail("expected a ConfigError");
 }
 
-describe("thoth ultrahooks", () => {
+describe("thoth ultrahooks", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     it("creates one Recreate deployment per subdomain in the ultrahook namespace (prod)", async () => {
         await runThoth("prod");
         const deployments = k8sObjects(DEPLOYMENT, "aicoe").map((d) => field(d.inputs, "metadata.name"));

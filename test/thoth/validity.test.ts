@@ -8,7 +8,9 @@ const LAYOUTS: [string, "stage" | "prod", ((t: Record<string, Json>) => void) | 
     ["prod (bots, ultrahooks, test environment with single-pod Dgraph, nodepool)", "prod", undefined],
 ];
 
-describe("thoth: every Kubernetes object is valid for the API", () => {
+describe("thoth: every Kubernetes object is valid for the API", function () {
+    // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
+    this.timeout(60_000);
     for (const [title, stack, change] of LAYOUTS) {
         it(title, async () => {
             await runThoth(stack, change);

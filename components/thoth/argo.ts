@@ -1,0 +1,365 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { ClusterContext } from "../shared/cluster";
+import { childOptions } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
+import { standardLabels } from "../shared/labels";
+import { httpProbe } from "../shared/probes";
+import { statefulOptions } from "../shared/protect";
+import { Sizing } from "../shared/resources";
+import { PolicyRule, ServiceAccount } from "../shared/serviceAccount";
+import { Workload } from "../shared/workload";
+import { defaultHost } from "./catalog";
+import { StationImages, StationShared } from "./config";
+import { thothApp } from "./identity";
+import { SizedPart } from "./sizing";
+import { StationEnvironment, StationTier } from "./tiers";
+
+/** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
+export interface ArgoInstallPlan {
+    tier: StationTier;
+    size: SizedPart;
+    parallelism: number;
+    /** Seconds a finished Workflow is kept. */
+    ttlSeconds: number;
+    workflowParallelism: number;
+    /** S3 artifact repository (Secret argo-artifact-repository-secrets); amun-inspection has none. */
+    artifacts?: { archiveLogs: boolean };
+    executorResources?: boolean;
+    /** The controller's `namespace:`; amun-inspection's config leaves it unset. */
+    namespaced: boolean;
+}
+
+/** Stage runs three installs (backend, middletier, amun-inspection); test one in thoth-test-core. */
+export function argoInstalls(environment: StationEnvironment): ArgoInstallPlan[] {
+    if (environment === "test") {
+        return [
+            {
+                tier: "backend",
+                size: "controllerBackend",
+                parallelism: 10,
+                ttlSeconds: 7200,
+                workflowParallelism: 10,
+                artifacts: { archiveLogs: true },
+                namespaced: true,
+            },
+        ];
+    }
+    return [
+        {
+            tier: "backend",
+            size: "controllerBackend",
+            parallelism: 10,
+            ttlSeconds: 900,
+            workflowParallelism: 5,
+            artifacts: { archiveLogs: true },
+            executorResources: true,
+            namespaced: true,
+        },
+        {
+            tier: "middletier",
+            size: "controllerMiddletier",
+            parallelism: 50,
+            ttlSeconds: 10,
+            workflowParallelism: 20,
+            artifacts: { archiveLogs: false },
+            namespaced: true,
+        },
+        {
+            tier: "amun-inspection",
+            size: "controllerAmunInspection",
+            parallelism: 9,
+            ttlSeconds: 900,
+            workflowParallelism: 10,
+            namespaced: false,
+        },
+    ];
+}
+
+/** The `config` key of workflow-controller-configmap. */
+export function controllerConfig(plan: ArgoInstallPlan, namespace: string, shared: StationShared): string {
+    const ttl = plan.ttlSeconds;
+    const endpoint = shared.ceph.host.replace(/^https?:\/\//, "").replace(/\/$/, "");
+    const config: Record<string, unknown> = {
+        ...(plan.namespaced ? { namespace } : {}),
+        parallelism: plan.parallelism,
+        workflowDefaults: {
+            spec: {
+                ttlStrategy: {
+                    secondsAfterCompletion: ttl,
+                    secondsAfterSuccess: ttl,
+                    secondsAfterFailure: ttl,
+                },
+                parallelism: plan.workflowParallelism,
+            },
+        },
+        metricsConfig: { enabled: true, path: "/metrics", port: 8080 },
+        ...(plan.executorResources
+            ? {
+                  executor: {
+                      imagePullPolicy: "IfNotPresent",
+                      resources: {
+                          requests: { cpu: "0.1", memory: "64Mi" },
+                          limits: { cpu: "0.5", memory: "256Mi" },
+                      },
+                  },
+              }
+            : {}),
+        ...(plan.artifacts
+            ? {
+                  artifactRepository: {
+                      archiveLogs: plan.artifacts.archiveLogs,
+                      s3: {
+                          bucket: shared.ceph.bucket,
+                          keyPrefix: `${shared.ceph.prefix}/${shared.deploymentName}/argo/artifacts/`,
+                          endpoint,
+                          insecure: false,
+                          accessKeySecret: { name: "argo-artifact-repository-secrets", key: "accessKey" },
+                          secretKeySecret: { name: "argo-artifact-repository-secrets", key: "secretKey" },
+                      },
+                  },
+              }
+            : {}),
+    };
+    return stringify(config);
+}
+
+/** What Workflow pods and the controller need in the namespace (reference Role `workflow-role`). */
+const WORKFLOW_ROLE: PolicyRule[] = [
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get", "watch", "list"] },
+    { apiGroups: [""], resources: ["pods"], verbs: ["get", "watch", "patch", "delete"] },
+    { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "watch"] },
+];
+
+export interface ArgoInstallArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    domain: string;
+    plan: ArgoInstallPlan;
+    shared: StationShared;
+    images: Pick<StationImages, "workflowController" | "argoServer" | "argoExecutor">;
+    sizing: Record<SizedPart, Sizing>;
+}
+
+/**
+ * A namespaced Argo Workflows v2.12 install: the controller (watches Workflows; restarted with the consumers)
+ * and argo-server with its UI Route. The ClusterRoles `argo`/`argo-admin` and the CRDs come from
+ * {@link ArgoPrerequisites}, owned by one stack per cluster.
+ */
+export class ArgoInstall extends pulumi.ComponentResource {
+    /** The workflow controller: it watches Workflows, so the watcher restart targets it. */
+    public readonly controller: Workload;
+    public readonly namespace: string;
+
+    constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:ArgoInstall", name, {}, opts);
+        const { cluster, namespace } = args;
+        this.namespace = namespace;
+        const account = (sa: string, grants: ConstructorParameters<typeof ServiceAccount>[1]["grants"]) =>
+            new ServiceAccount(
+                `${name}-${sa}`,
+                { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },
+                childOptions(this, opts),
+            );
+        const server = account("argo-server", [
+            { namespace, clusterRole: "argo" },
+            { namespace, clusterRole: "argo-admin" },
+            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
+        ]);
+        account("argo", [
+            { namespace, clusterRole: "argo" },
+            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
+        ]);
+        const config = plainConfigMap(
+            `${name}-config`,
+            {
+                cluster,
+                namespace,
+                configMapName: "workflow-controller-configmap",
+                app: thothApp("workflow-controller", "workflows"),
+                data: { config: controllerConfig(args.plan, namespace, args.shared) },
+            },
+            childOptions(this, opts),
+        );
+        const after = childOptions(this, opts, { dependsOn: [server, config] });
+        this.controller = new Workload(
+            `${name}-controller`,
+            {
+                cluster,
+                namespace,
+                app: thothApp("workflow-controller", "workflows", args.images.workflowController),
+                serviceAccountName: "argo-server",
+                containers: [
+                    {
+                        name: "workflow-controller",
+                        image: args.images.workflowController,
+                        command: ["workflow-controller"],
+                        args: [
+                            "--configmap",
+                            "workflow-controller-configmap",
+                            "--executor-image",
+                            args.images.argoExecutor,
+                            "--namespaced",
+                        ],
+                        ports: [{ name: "metrics", containerPort: 8080 }],
+                        resources: args.sizing[args.plan.size],
+                    },
+                ],
+                service: {
+                    name: "workflow-controller-metrics",
+                    ports: [{ name: "metrics", port: 80, targetPort: 8080 }],
+                },
+                expose: [
+                    {
+                        host: defaultHost("workflow-controller-metrics", namespace, args.domain),
+                        servicePort: "metrics",
+                        tls: { termination: "edge" },
+                    },
+                ],
+            },
+            after,
+        );
+        new Workload(
+            `${name}-server`,
+            {
+                cluster,
+                namespace,
+                app: thothApp("argo-server", "workflows", args.images.argoServer),
+                serviceAccountName: "argo-server",
+                containers: [
+                    {
+                        name: "argo-server",
+                        image: args.images.argoServer,
+                        args: ["server", "--namespaced"],
+                        ports: [{ name: "web", containerPort: 2746 }],
+                        readinessProbe: httpProbe("/", 2746, { initialDelaySeconds: 10, periodSeconds: 20 }),
+                        resources: args.sizing.argoServer,
+                    },
+                ],
+                service: { ports: [{ name: "web", port: 2746 }] },
+                expose: [
+                    {
+                        name: "argo-ui",
+                        host: defaultHost("argo-ui", namespace, args.domain),
+                        servicePort: "web",
+                        tls: { termination: "edge" },
+                    },
+                ],
+            },
+            after,
+        );
+        this.registerOutputs({});
+    }
+}
+
+const ARGO_GROUP = "argoproj.io";
+
+/** The Argo Workflows v2.12 kinds the station uses. */
+export const ARGO_KINDS = [
+    { kind: "Workflow", plural: "workflows", short: ["wf"] },
+    { kind: "WorkflowTemplate", plural: "workflowtemplates", short: ["wftmpl"] },
+    { kind: "CronWorkflow", plural: "cronworkflows", short: ["cronwf", "cwf"] },
+    { kind: "ClusterWorkflowTemplate", plural: "clusterworkflowtemplates", short: ["clusterwftmpl", "cwft"] },
+    { kind: "WorkflowEventBinding", plural: "workfloweventbindings", short: ["wfeb"] },
+] as const;
+
+/** ClusterRole `argo`: what a namespaced controller and Workflow pods do in a namespace it is bound in. */
+export const ARGO_ROLE: PolicyRule[] = [
+    {
+        apiGroups: [""],
+        resources: ["pods", "pods/exec"],
+        verbs: ["create", "get", "list", "watch", "update", "patch", "delete"],
+    },
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "watch", "list"] },
+    { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "delete", "get"] },
+    { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["get", "list"] },
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+    { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
+    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] },
+    {
+        apiGroups: [ARGO_GROUP],
+        resources: ARGO_KINDS.flatMap((k) => [k.plural, `${k.plural}/finalizers`]),
+        verbs: ["get", "list", "watch", "update", "patch", "delete", "create"],
+    },
+];
+
+/** ClusterRole `argo-admin`: full control of Argo's objects (submitting, stopping, deleting Workflows). */
+export const ARGO_ADMIN_ROLE: PolicyRule[] = [
+    {
+        apiGroups: [ARGO_GROUP],
+        resources: ARGO_KINDS.map((k) => k.plural),
+        verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+    },
+];
+
+export interface ArgoPrerequisitesArgs {
+    cluster: ClusterContext;
+    /** Production: deleting a CRD deletes every object of it, so the CRDs are protected and retained. */
+    protect: boolean;
+}
+
+/**
+ * The cluster-wide part of the station: Argo's CRDs and the ClusterRoles `argo` and `argo-admin` that the
+ * reference expects "from the cluster setup" (§6.3). Exactly one stack per cluster owns them
+ * (`thoth.station.modules.ownClusterPrerequisites: true`); the others only reference them by name. The CRDs
+ * accept any spec (`x-kubernetes-preserve-unknown-fields`), as Argo v2.12's own minimal CRDs did.
+ */
+export class ArgoPrerequisites extends pulumi.ComponentResource {
+    public readonly resources: pulumi.Resource[] = [];
+
+    constructor(name: string, args: ArgoPrerequisitesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:ArgoPrerequisites", name, {}, opts);
+        const labels = standardLabels(thothApp("argo", "cluster-prerequisites"));
+        const copts = childOptions(this, opts, { provider: args.cluster.provider });
+        for (const k of ARGO_KINDS) {
+            this.resources.push(
+                new k8s.apiextensions.v1.CustomResourceDefinition(
+                    `${name}-crd-${k.plural}`,
+                    {
+                        metadata: { name: `${k.plural}.${ARGO_GROUP}`, labels },
+                        spec: {
+                            group: ARGO_GROUP,
+                            names: {
+                                kind: k.kind,
+                                listKind: `${k.kind}List`,
+                                plural: k.plural,
+                                singular: k.kind.toLowerCase(),
+                                shortNames: [...k.short],
+                            },
+                            scope: k.kind === "ClusterWorkflowTemplate" ? "Cluster" : "Namespaced",
+                            versions: [
+                                {
+                                    name: "v1alpha1",
+                                    served: true,
+                                    storage: true,
+                                    schema: {
+                                        openAPIV3Schema: {
+                                            type: "object",
+                                            x_kubernetes_preserve_unknown_fields: true,
+                                        },
+                                    },
+                                    ...(k.kind === "Workflow" ? { subresources: {} } : {}),
+                                },
+                            ],
+                        },
+                    },
+                    { ...copts, ...statefulOptions(args.protect) },
+                ),
+            );
+        }
+        for (const [role, rules] of [
+            ["argo", ARGO_ROLE],
+            ["argo-admin", ARGO_ADMIN_ROLE],
+        ] as const) {
+            this.resources.push(
+                new k8s.rbac.v1.ClusterRole(
+                    `${name}-clusterrole-${role}`,
+                    { metadata: { name: role, labels }, rules: [...rules] },
+                    copts,
+                ),
+            );
+        }
+        this.registerOutputs({});
+    }
+}

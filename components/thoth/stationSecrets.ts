@@ -1,0 +1,244 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SecretSpec, SecretStore } from "../config/system";
+import { ClusterContext } from "../shared/cluster";
+import { configSecret } from "../shared/secret";
+import { ThothConfig } from "./config";
+import { thothApp } from "./identity";
+import { StationTier } from "./tiers";
+
+/** The five namespaces `core` fills with the shared configuration (thoth-application core/overlays/*). */
+export const CORE_TIERS: readonly StationTier[] = ["frontend", "middletier", "backend", "graph", "infra"];
+
+/** One key of a station Secret. */
+interface StationSecretKey {
+    key: string;
+    description: string;
+    example: string;
+    fromFile?: boolean;
+    /** Stored empty in thoth-application (sentry-dsn, kafka_user.*): unset writes an empty value. */
+    optional?: boolean;
+}
+
+/** A Secret of the station: its name, keys and the tiers whose namespaces hold a copy (thoth-station.md §5.1). */
+export interface StationSecretDef {
+    name: string;
+    tiers: readonly StationTier[];
+    keys: readonly StationSecretKey[];
+}
+
+const VAULT = "thoth-ops ansible vault (ansible/group_vars/all/vault)";
+
+export const STATION_SECRETS: readonly StationSecretDef[] = [
+    {
+        name: "thoth",
+        tiers: CORE_TIERS,
+        keys: [
+            {
+                key: "app-secret-key",
+                description: "Flask secret of user-api and management-api",
+                example: "0123456789abcdef",
+            },
+            {
+                key: "management-api-token",
+                description: "token management-api requires on admin calls",
+                example: "0123456789abcdef",
+            },
+            {
+                key: "user-api-token",
+                description: "token user-api requires on privileged calls",
+                example: "0123456789abcdef",
+            },
+            {
+                key: "sentry-dsn",
+                description: "Sentry DSN (stored empty since sentry was turned off)",
+                example: "https://key@sentry.io/1",
+                optional: true,
+            },
+        ],
+    },
+    {
+        name: "ceph",
+        tiers: [...CORE_TIERS, "amun-api"],
+        keys: [
+            { key: "key-id", description: "S3 access key of the thoth bucket", example: "AKIA0123456789" },
+            {
+                key: "secret-key",
+                description: "S3 secret key of the thoth bucket",
+                example: "0123456789abcdef",
+            },
+        ],
+    },
+    {
+        name: "postgresql",
+        tiers: [...CORE_TIERS, "amun-inspection"],
+        keys: [
+            { key: "database-name", description: "knowledge graph database name", example: "thoth" },
+            { key: "database-user", description: "knowledge graph database user", example: "thoth" },
+            {
+                key: "database-password",
+                description: "password of the database user (must match the existing database)",
+                example: "0123456789abcdef",
+            },
+            {
+                key: "database-admin-password",
+                description: "PostgreSQL admin password (POSTGRESQL_ADMIN_PASSWORD)",
+                example: "0123456789abcdef",
+                optional: true,
+            },
+        ],
+    },
+    {
+        name: "kafka",
+        tiers: [...CORE_TIERS, "amun-inspection"],
+        keys: [
+            {
+                key: "kafka_ca.crt",
+                description: "CA certificate of the Kafka bootstrap (mounted at /mnt/secrets/kafka_ca.crt)",
+                example: "kafka_ca.crt",
+                fromFile: true,
+            },
+            {
+                key: "kafka_user.crt",
+                description: "Kafka client certificate (stored empty)",
+                example: "kafka_user.crt",
+                fromFile: true,
+                optional: true,
+            },
+            {
+                key: "kafka_user.key",
+                description: "Kafka client key (stored empty)",
+                example: "kafka_user.key",
+                fromFile: true,
+                optional: true,
+            },
+            {
+                key: "kafka_user.password",
+                description: "Kafka client key password (stored empty)",
+                example: "0123456789abcdef",
+                optional: true,
+            },
+        ],
+    },
+    {
+        name: "argo-artifact-repository-secrets",
+        tiers: [...CORE_TIERS, "amun-inspection"],
+        keys: [
+            {
+                key: "accessKey",
+                description: "S3 access key of the Argo artifact repository",
+                example: "AKIA0123456789",
+            },
+            {
+                key: "secretKey",
+                description: "S3 secret key of the Argo artifact repository",
+                example: "0123456789abcdef",
+            },
+        ],
+    },
+    {
+        name: "prometheus-reader",
+        tiers: CORE_TIERS,
+        keys: [
+            {
+                key: "token",
+                description: "token metrics-exporter queries Prometheus with",
+                example: "sha256~0123456789abcdef",
+            },
+        ],
+    },
+    {
+        name: "amun",
+        tiers: ["amun-api", "amun-inspection"],
+        keys: [
+            { key: "app-secret-key", description: "Flask secret of amun-api", example: "0123456789abcdef" },
+            {
+                key: "sentry-dsn",
+                description: "Sentry DSN of amun-api (stored empty)",
+                example: "https://key@sentry.io/1",
+                optional: true,
+            },
+        ],
+    },
+    {
+        name: "kebechet",
+        tiers: ["infra"],
+        keys: [
+            {
+                key: "github-oauth-token",
+                description: "GitHub token metrics-exporter reads repository metrics with",
+                example: "ghp_0123456789abcdef",
+            },
+        ],
+    },
+    {
+        name: "pulp-pypi",
+        tiers: ["frontend"],
+        keys: [
+            { key: "username", description: "Pulp user of pulp-pypi-sync-job", example: "thoth" },
+            {
+                key: "password",
+                description: "Pulp password of pulp-pypi-sync-job",
+                example: "0123456789abcdef",
+            },
+        ],
+    },
+];
+
+/** Config key of one station secret key: `thoth-station-<Secret>-<key>` (dots and underscores become dashes). */
+export function stationSecretKey(secret: string, key: string): string {
+    return `thoth-station-${secret}-${key.replace(/[._]/g, "-").toLowerCase()}`;
+}
+
+/** The station's secrets, each (Secret, key) once however many namespaces hold a copy. */
+export function stationSecretSpecs(config: ThothConfig): SecretSpec[] {
+    if (!config.station?.enabled || !config.station.modules?.enabled) return [];
+    return STATION_SECRETS.flatMap((secret) =>
+        secret.keys.map((k) => ({
+            key: stationSecretKey(secret.name, k.key),
+            description: `${k.description} (Secret ${secret.name} key ${k.key}, in every ${secret.tiers.join("/")} namespace)${k.optional ? "; unset: stored empty" : ""}`,
+            today: `${VAULT}, applied by thoth-ops prepare_environment.yaml as Secret ${secret.name}`,
+            example: k.example,
+            fromFile: k.fromFile,
+            optional: k.optional,
+        })),
+    );
+}
+
+export interface StationSecretsArgs {
+    cluster: ClusterContext;
+    namespaces: Record<StationTier, string>;
+    secrets: SecretStore;
+    dependsOn: Record<string, pulumi.Resource>;
+}
+
+/** Creates each station Secret once per namespace that needs it (test: once, in thoth-test-core). */
+export function createStationSecrets(
+    name: string,
+    args: StationSecretsArgs,
+    opts: pulumi.CustomResourceOptions,
+): Record<string, k8s.core.v1.Secret[]> {
+    const created: Record<string, k8s.core.v1.Secret[]> = {};
+    for (const def of STATION_SECRETS) {
+        const data: Record<string, pulumi.Input<string>> = {};
+        for (const k of def.keys) {
+            const configKey = stationSecretKey(def.name, k.key);
+            data[k.key] = k.optional ? (args.secrets.get(configKey) ?? "") : args.secrets.require(configKey);
+        }
+        const namespaces = [...new Set(def.tiers.map((t) => args.namespaces[t]))];
+        created[def.name] = namespaces.map((ns) =>
+            configSecret(
+                `${name}-${ns}-secret-${def.name}`,
+                {
+                    cluster: args.cluster,
+                    namespace: ns,
+                    secretName: def.name,
+                    app: thothApp(def.name, "config"),
+                    data,
+                },
+                { ...opts, dependsOn: [args.dependsOn[ns]] },
+            ),
+        );
+    }
+    return created;
+}
