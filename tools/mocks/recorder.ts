@@ -30,8 +30,6 @@ export interface RecordedResource {
     importId: string;
     ignoreChanges: string[];
     dependencies: string[];
-    /** The id of an existing cloud object the resource adopts (the `import` option); empty when it is created. */
-    importId: string;
 }
 
 function isSecretValue(v: unknown): v is { value: unknown } {
@@ -144,7 +142,6 @@ class RecordingMonitor extends MockMonitor {
             importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
-            importId: req.getImportid(),
         };
         this.recorder.byUrn.set(urn, record);
         this.recorder.resources.push(record);
