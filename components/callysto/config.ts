@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hostName, positiveInt } from "../config/fields";
+import { hostName, ipv4Address, k8sName, positiveInt } from "../config/fields";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { duplicates } from "../shared/naming";
 
@@ -8,15 +8,8 @@ export const HOST_ROLES = ["hub", "sharder", "ssp", "stats"] as const;
 export const hostRole = z.enum(HOST_ROLES).meta({ example: "hub" });
 export type HostRole = z.infer<typeof hostRole>;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** The host part of a name in the environment's domain: `hub-dev` becomes `hub-dev.callysto.space`. */
-const hostLabel = (example: string) =>
-    z
-        .string()
-        .max(63)
-        .regex(DNS_LABEL, "must be a DNS label such as hub-dev (the domain is appended)")
-        .meta({ example });
+const hostLabel = (example: string) => k8sName(example);
 
 const flavorName = (example: string) => z.string().min(1).meta({ example });
 const imageName = (example: string) => z.string().min(1).meta({ example });
@@ -25,9 +18,7 @@ const volumeId = z.uuid({ error: "must be a Cinder volume id (a UUID)" }).meta({
     example: "ad112939-111b-4929-8bd4-b9e5662d0945",
 });
 /** An existing floating IP that stays when hosts come and go (production addresses live in DNS elsewhere too). */
-const floatingAddress = z.ipv4({ error: "must be an IPv4 address such as 162.246.156.219" }).meta({
-    example: "162.246.156.219",
-});
+const floatingAddress = ipv4Address("162.246.156.219");
 const gigabytes = (example: number) => positiveInt(example);
 
 /** ZFS refquota as `zfs set` accepts it: a size with a unit, or `none` to lift the limit. */
