@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { closest, textProblem } from "./checks";
-import { ConfigProblem, fullKey, removeCommand, renameFix, setCommand } from "./problems";
+import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
 
 type Segment = string | number;
 
@@ -201,6 +201,15 @@ export function problemsFromIssues(
         }
         const keyPath = formatPath(section, path);
         const field = schemaAt(schema, path);
+        if (path.length === 0 && issue.code === "invalid_type" && value !== undefined) {
+            // A whole section of the wrong shape: no one command writes a section's settings back.
+            problems.push({
+                key: fullKey(keyPath),
+                message: `${describeIssue(issue, value)}: the section must be a mapping of its settings`,
+                fix: `edit ${STACK_FILE}: write ${fullKey(section)} as a mapping of its settings (README, "Stack configuration")`,
+            });
+            continue;
+        }
         problems.push({
             key: fullKey(keyPath),
             message: describeIssue(issue, valueAt(value, path)),

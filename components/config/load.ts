@@ -140,12 +140,13 @@ export function loadProgramConfig(
     const keys = new Set(source.keys());
     const knownSections: string[] = [...PROGRAM_SECTIONS, ...systems.map((s) => s.section)];
 
-    problems.push(...foreignNamespaceProblems(source, keys));
+    const foreign = foreignNamespaceProblems(source, keys);
+    problems.push(...foreign.problems);
 
     let tier: StackTier | undefined;
     if (keys.has("tier")) {
         tier = parseSection("tier", stackTier, source, problems).value;
-    } else {
+    } else if (!foreign.renamed.has("tier")) {
         problems.push({
             key: fullKey("tier"),
             message:
@@ -202,7 +203,7 @@ export function loadProgramConfig(
     for (const def of systems) {
         if (!keys.has(def.section)) {
             const typo = [...renamedTo].find(([, to]) => to === def.section)?.[0];
-            if (source.stack !== undefined && typo === undefined) {
+            if (source.stack !== undefined && typo === undefined && !foreign.renamed.has(def.section)) {
                 problems.push({
                     key: fullKey(def.section),
                     message: `section is missing: ${def.title} is deployed only when its section says enabled: true and switched off only by enabled: false. If this stack deployed ${def.title} before, restore the section from version control instead: switching it off deletes what it deployed`,
@@ -395,8 +396,12 @@ function secretCommand(spec: { key: string; example?: string; fromFile?: boolean
 }
 
 /** Keys under a near-miss of the project namespace (`runbook:`, `Runbooks:`): the program would never see them. */
-function foreignNamespaceProblems(source: ConfigSource, keys: ReadonlySet<string>): ConfigProblem[] {
+function foreignNamespaceProblems(
+    source: ConfigSource,
+    keys: ReadonlySet<string>,
+): { problems: ConfigProblem[]; renamed: Set<string> } {
     const problems: ConfigProblem[] = [];
+    const renamed = new Set<string>();
     for (const full of source.foreignKeys?.() ?? []) {
         const colon = full.indexOf(":");
         const ns = colon < 0 ? "" : full.slice(0, colon);
@@ -415,8 +420,9 @@ function foreignNamespaceProblems(source: ConfigSource, keys: ReadonlySet<string
                 ? `edit ${STACK_FILE}: merge what ${full} needs into ${fullKey(key)}, then delete ${full}`
                 : renameFix(full, fullKey(key)),
         });
+        renamed.add(key);
     }
-    return problems;
+    return { problems, renamed };
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

@@ -91,7 +91,13 @@ interface Req {
  * The URN the engine gives a resource: its parent's whole qualified type chain (not only the parent's own type),
  * then its type, joined with `$`; children of the stack itself get none (resource.NewURN in the engine).
  */
-export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+export function engineUrn(
+    stack: string,
+    project: string,
+    parent: string,
+    type: string,
+    name: string,
+): string {
     const parentType = parent ? parent.split("::")[2] : "";
     const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;

@@ -38,7 +38,9 @@ async function main(): Promise<void> {
     } catch (err) {
         // An earlier plan of this stack would pass for the current one: it goes (only it: the marker proves it).
         if (!(err instanceof PlanOutputError) && removeStalePlan(dir, stack)) {
-            process.stderr.write(`Removed the earlier plan in ${dir}: it no longer matches the stack file.\n`);
+            process.stderr.write(
+                `Removed the earlier plan in ${dir}: it no longer matches the stack file.\n`,
+            );
         }
         if (isUserError(err)) {
             process.stderr.write(`${err.message}\n`);

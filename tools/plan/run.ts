@@ -118,7 +118,10 @@ export function writePlan(plan: Plan, dir: string, stack: string): string[] {
             ["unset-secrets.txt", renderUnsetSecrets(stack, plan)],
         ];
         for (const cluster of Object.keys(plan.kubernetes).sort()) {
-            files.push([path.join("kubernetes", `${cluster}.yaml`), renderManifests(plan.kubernetes[cluster])]);
+            files.push([
+                path.join("kubernetes", `${cluster}.yaml`),
+                renderManifests(plan.kubernetes[cluster]),
+            ]);
         }
         for (const [name, text] of files) writeFileSync(path.join(tmp, name), text);
         writeFileSync(path.join(tmp, PLAN_MARKER), `stack: ${stack}\n`);

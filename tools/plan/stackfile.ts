@@ -84,11 +84,14 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
         problems.push({
             key: `${name}: ${key}`,
             message: `unknown top-level key${near ? `; did you mean "${near}"?` : ""} Pulumi ignores it, and everything under it`,
-            fix: near ? renameFix(key, near) : `edit ${name}: move what is under ${key} into config:, or delete it`,
+            fix: near
+                ? renameFix(key, near)
+                : `edit ${name}: move what is under ${key} into config:, or delete it`,
         });
     }
     const config = top.config;
-    if (config === undefined || config === null) {
+    const misspelt = problems.some((p) => p.message.includes('did you mean "config"'));
+    if ((config === undefined || config === null) && !misspelt) {
         problems.push({
             key: `${name}: config`,
             message: "is missing: the stack has no configuration at all",
@@ -125,9 +128,8 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
 
 /** A config source for a stack file whose encrypted values are replaced by a placeholder. */
 export function stackFileSource(file: StackFile, placeholder: string): ConfigSource {
-    return memoryConfigSource(
-        file.values,
-        Object.fromEntries(file.secureKeys.map((k) => [k, placeholder])),
-        { stack: file.stack, foreignKeys: file.foreignKeys },
-    );
+    return memoryConfigSource(file.values, Object.fromEntries(file.secureKeys.map((k) => [k, placeholder])), {
+        stack: file.stack,
+        foreignKeys: file.foreignKeys,
+    });
 }
