@@ -116,11 +116,11 @@ export function textProblem(value: string): string | undefined {
 }
 
 /**
- * The closest candidate to a misspelt name, when it is close enough to be a typo (edit distance at most a third of
- * the name, at least 1, at most 3) and unambiguous.
+ * The closest candidate to a misspelt name, when it is close enough to be a typo (edit distance 1 for names of up to
+ * 3 characters, 2 up to 5, else 3; a swap of two letters counts 2) and unambiguous.
  */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-    const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+    const limit = name.length <= 3 ? 1 : name.length <= 5 ? 2 : 3;
     let best: string | undefined;
     let bestDistance = Infinity;
     let tie = false;

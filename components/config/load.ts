@@ -343,7 +343,7 @@ export function loadProgramConfig(
                 ? {
                       key: fullKey(key),
                       message: `unknown section; did you mean "${to}"? The program ignores "${key}", so nothing in it is deployed`,
-                      fix: renameFix(fullKey(key), to),
+                      fix: renameFix(fullKey(key), fullKey(to)),
                   }
                 : {
                       key: fullKey(key),

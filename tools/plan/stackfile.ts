@@ -91,12 +91,14 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
     }
     const config = top.config;
     const misspelt = problems.some((p) => p.message.includes('did you mean "config"'));
-    if ((config === undefined || config === null) && !misspelt) {
-        problems.push({
-            key: `${name}: config`,
-            message: "is missing: the stack has no configuration at all",
-            fix: `edit ${name}: add config: with runbooks:tier and one runbooks:<system> section per system`,
-        });
+    if (config === undefined || config === null) {
+        if (!misspelt) {
+            problems.push({
+                key: `${name}: config`,
+                message: "is missing: the stack has no configuration at all",
+                fix: `edit ${name}: add config: with runbooks:tier and one runbooks:<system> section per system`,
+            });
+        }
     } else if (typeof config !== "object" || Array.isArray(config)) {
         problems.push({
             key: `${name}: config`,
