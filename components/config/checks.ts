@@ -99,7 +99,6 @@ export const MAX_STRING_LENGTH = 1024;
 
 // C0 and C1 control characters (newline and tab included: no config value is multi-line) and the Unicode
 // bidirectional controls that make text display differently from what it is (Trojan Source).
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Characters or a length that must never reach an object from config. */

@@ -286,7 +286,7 @@ export function repairSection<T>(
     issues: readonly z.core.$ZodIssue[],
 ): { value: T; exact: boolean } | undefined {
     if (!value || typeof value !== "object") return undefined;
-    let current: unknown = structuredClone(value);
+    const current: unknown = structuredClone(value);
     let exact = true;
     let pending = issues;
     for (let round = 0; round < 4; round++) {

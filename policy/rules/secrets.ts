@@ -89,9 +89,10 @@ interface SecretlintRule {
 // strings, and more), maintained upstream as token formats change. Its rules scan a text synchronously, so they can
 // run inside a policy check without secretlint's async runner; the comment filter has nothing to filter here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const SECRETLINT_RULES = (
-    require("@secretlint/secretlint-rule-preset-recommend") as { creator: { rules: SecretlintRule[] } }
-).creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
+const preset = require("@secretlint/secretlint-rule-preset-recommend") as {
+    creator: { rules: SecretlintRule[] };
+};
+const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
 
 /** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
@@ -481,12 +481,12 @@ describe("plan command on bad input (in-process)", function () {
             STAGE.replace("runbooks:tier: staging", "runbooks:tier: prod"),
         );
         const out = path.join(root, "out");
-        require("fs").mkdirSync(out);
+        mkdirSync(out);
         writeFileSync(path.join(out, ".runbooks-plan"), "stack: stage\n");
         writeFileSync(path.join(out, "resources.json"), "[]");
         const r = await planCommand(["--stack", "stage", "--out", out], root);
         assert.equal(r.code, 1);
         assert.match(r.stderr, /runbooks:tier/);
-        assert.ok(!require("fs").existsSync(out));
+        assert.ok(!existsSync(out));
     });
 });

@@ -122,6 +122,17 @@ class RecordingMonitor extends MockMonitor {
         return engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
     }
 
+    // Pulumi's MockMonitor answers with URNs that keep only the parent's last type; the SDK then passes those as
+    // the parents of children, so deeper URNs would drift further. Answering with the engine's URN keeps every level
+    // right. (MockMonitor declares newUrn private; it is an ordinary method.)
+    static {
+        (
+            RecordingMonitor.prototype as unknown as { newUrn(p: string, t: string, n: string): string }
+        ).newUrn = function (this: RecordingMonitor, parent: string, type: string, name: string): string {
+            return this.urnOf(parent, type, name);
+        };
+    }
+
     async registerResource(req: Req, callback: (err: unknown, resp: unknown) => void): Promise<void> {
         const urn = this.urnOf(req.getParent(), req.getType(), req.getName());
         if (this.recorder.byUrn.has(urn)) {

@@ -59,7 +59,9 @@ if (require.main === module) {
             process.exit(r.code);
         })
         .catch((err: unknown) => {
-            process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+            process.stderr.write(
+                `plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+            );
             process.exit(1);
         });
 }

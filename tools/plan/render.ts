@@ -73,6 +73,8 @@ export function systemOf(
 
 /** What a plan shows for every value of a Secret: it never holds the real value, set or not. */
 export const SECRET_PLACEHOLDER = "[placeholder: secret values are never in a plan]";
+/** The same words base64-encoded, for `data`, whose values the API server requires to be base64. */
+export const SECRET_PLACEHOLDER_BASE64 = Buffer.from(SECRET_PLACEHOLDER).toString("base64");
 
 /** A Kubernetes object as a manifest: secrets masked, Secret keys still visible so reviewers see what changed. */
 export function manifestOf(resource: RecordedResource): Record<string, unknown> {
@@ -84,7 +86,7 @@ export function manifestOf(resource: RecordedResource): Record<string, unknown> 
                 obj[field] = Object.fromEntries(
                     Object.keys(plain as object)
                         .sort()
-                        .map((k) => [k, SECRET_PLACEHOLDER]),
+                        .map((k) => [k, field === "data" ? SECRET_PLACEHOLDER_BASE64 : SECRET_PLACEHOLDER]),
                 );
             }
         }
