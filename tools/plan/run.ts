@@ -11,7 +11,7 @@ import {
     writeFileSync,
 } from "fs";
 import * as path from "path";
-import { LoadOptions } from "../../components/config/load";
+import { LoadOptions, loadProgramConfig } from "../../components/config/load";
 import { ConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
 import { SYSTEMS } from "../../components/systems";
@@ -46,6 +46,8 @@ export async function recordProgram(
 export async function planStack(stack: string, root = process.cwd()): Promise<Plan> {
     const file = readStackFile(stack, root);
     checkSize(stack, file.values);
+    // Configuration mistakes stop the plan before the recording mocks replace the process's Pulumi runtime.
+    loadProgramConfig(stackFileSource(file, SECRET_MASK), SYSTEMS, { placeholderSecret: () => SECRET_MASK });
     const unset = new Set<string>();
     const recorded = await recordProgram(stack, stackFileSource(file, SECRET_MASK), {
         placeholderSecret: (spec) => {
