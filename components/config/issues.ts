@@ -187,7 +187,7 @@ export function problemsFromIssues(
                     near
                         ? {
                               key: fullKey(keyPath),
-                              message: `unknown setting "${key}"; did you mean "${near}"? It is ignored as written`,
+                              message: `unknown setting "${key}"; did you mean "${near}"? (known settings are: ${knownKeys(schema, path)}); it is ignored as written`,
                               fix: renameFix(fullKey(keyPath), formatPath(section, [...path, near])),
                           }
                         : {
