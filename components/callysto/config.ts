@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hostName, positiveInt } from "../config/fields";
+import { cidrBlock, hostName, ipv4Address, k8sName, positiveInt } from "../config/fields";
 import { ConfigProblem, fullKey, removeCommand, setCommand, shellQuote } from "../config/problems";
 import { StackTier } from "../config/system";
 import { duplicates } from "../shared/naming";
@@ -11,15 +11,8 @@ export const HOST_ROLES = ["hub", "sharder", "ssp", "stats"] as const;
 export const hostRole = z.enum(HOST_ROLES).meta({ example: "hub" });
 export type HostRole = z.infer<typeof hostRole>;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** The host part of a name in the environment's domain: `hub-dev` becomes `hub-dev.callysto.space`. */
-const hostLabel = (example: string) =>
-    z
-        .string()
-        .max(63)
-        .regex(DNS_LABEL, "must be a DNS label such as hub-dev (the domain is appended)")
-        .meta({ example });
+const hostLabel = (example: string) => k8sName(example);
 
 const flavorName = (example: string) => z.string().min(1).meta({ example });
 const imageName = (example: string) => z.string().min(1).meta({ example });
@@ -30,13 +23,9 @@ const uuidOf = (what: string) =>
 const existingId = (what: string) => orPlaceholder(uuidOf(what));
 
 /** A source address range allowed to reach ssh: IPv4 or IPv6 CIDR. */
-const cidr = z
-    .union([z.cidrv4(), z.cidrv6()], { error: "must be an address range such as 203.0.113.10/32" })
-    .meta({ example: "203.0.113.10/32" });
+const cidr = cidrBlock("203.0.113.10/32");
 /** An existing floating IP that stays when hosts come and go (production addresses live in DNS elsewhere too). */
-const floatingAddress = z.ipv4({ error: "must be an IPv4 address such as 162.246.156.219" }).meta({
-    example: "162.246.156.219",
-});
+const floatingAddress = ipv4Address("162.246.156.219");
 const gigabytes = (example: number) => positiveInt(example);
 
 /** ZFS refquota as `zfs set` accepts it: a size with a unit, or `none` to lift the limit. */

@@ -1,28 +1,47 @@
 import { z } from "zod";
+import {
+    cidrProblem,
+    cronProblem,
+    dnsLabelProblem,
+    dnsSubdomainProblem,
+    ipProblem,
+    portProblem,
+} from "./checks";
 
 // Field schemas shared by every section. Each carries an example so a bad value's error can print a fix.
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A zod refinement from one of the shared checks in ./checks: the check's own reason is the message. */
+function checked<T>(check: (v: T) => string | undefined) {
+    return (v: T, ctx: z.RefinementCtx<T>) => {
+        const reason = check(v);
+        if (reason) ctx.addIssue({ code: "custom", message: reason, input: v });
+    };
+}
 
 /** A Kubernetes object name that must also be a DNS label (namespaces, services). */
 export const k8sName = (example: string) =>
-    z
-        .string()
-        .max(63, "must be at most 63 characters (a Kubernetes DNS label)")
-        .regex(
-            DNS_LABEL,
-            "must be a DNS label: lower-case letters, digits and '-', starting and ending alphanumeric",
-        )
-        .meta({ example });
+    z.string().superRefine(checked(dnsLabelProblem)).meta({ example });
 
 /** A DNS host name, as used in Routes and Ingresses. */
 export const hostName = (example: string) =>
+    z.string().superRefine(checked(dnsSubdomainProblem)).meta({ example });
+
+/** An IPv4 address. */
+export const ipv4Address = (example: string) =>
     z
         .string()
-        .max(253)
-        .regex(DNS_SUBDOMAIN, "must be a lower-case DNS name such as example.com")
+        .superRefine(checked((v: string) => ipProblem(v, 4)))
         .meta({ example });
+
+/** A CIDR block (IPv4 or IPv6). */
+export const cidrBlock = (example: string) => z.string().superRefine(checked(cidrProblem)).meta({ example });
+
+/** A TCP/UDP port. */
+export const port = (example: number) =>
+    z
+        .number()
+        .superRefine(checked(portProblem))
+        .meta({ example: String(example) });
 
 /** A container image reference with an explicit tag or digest: `latest` and untagged images drift silently. */
 export const imageRef = (example: string) =>
@@ -56,24 +75,9 @@ export const quantity = (example: string) =>
         )
         .meta({ example });
 
-const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
-const CRON_MACROS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
-
-/** A CronJob schedule: five cron fields or one of Kubernetes' macros. */
+/** A CronJob schedule as Kubernetes accepts it: five cron fields (names such as TUE allowed) or a macro. */
 export const cronSchedule = (example: string) =>
-    z
-        .string()
-        .refine(
-            (v) =>
-                CRON_MACROS.includes(v) ||
-                (v.trim().split(/\s+/).length === 5 &&
-                    v
-                        .trim()
-                        .split(/\s+/)
-                        .every((f) => CRON_FIELD.test(f))),
-            "must be a cron schedule with five fields (e.g. '*/20 * * * *') or a macro such as @daily",
-        )
-        .meta({ example });
+    z.string().superRefine(checked(cronProblem)).meta({ example });
 
 export const replicas = (example: number) =>
     z

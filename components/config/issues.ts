@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "./problems";
+import { closest, textProblem } from "./checks";
+import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
 
 type Segment = string | number;
 
@@ -95,7 +96,32 @@ function metaOf(schema: z.ZodType | undefined): FieldMeta {
     return {};
 }
 
-function exampleFor(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): string {
+/**
+ * What `pulumi config set --path` writes for a value: `true`/`false` become booleans and integers numbers, the
+ * rest strings. A fix is only useful if what it writes is what the schema wants.
+ */
+export function pathValue(text: string): unknown {
+    if (text === "true" || text === "false") return text === "true";
+    if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+    return text;
+}
+
+/** The value the operator meant, when only its type is wrong (`"false"` for false, `"3"` for 3). */
+function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undefined {
+    if (!schema || raw === undefined || raw === null || typeof raw === "object") return undefined;
+    const text = String(raw).trim();
+    return schema.safeParse(pathValue(text)).success ? text : undefined;
+}
+
+function exampleFor(schema: z.ZodType | undefined, issue: z.core.$ZodIssue, raw?: unknown): string {
+    const meant = coercedRaw(schema, raw);
+    if (meant !== undefined) {
+        return meant;
+    }
+    if (issue.code === "invalid_value" && typeof raw === "string" && issue.values.length > 0) {
+        const near = closest(raw, issue.values.map(String));
+        if (near !== undefined) return near;
+    }
     const meta = metaOf(schema);
     if (meta.example !== undefined) {
         return meta.example;
@@ -152,29 +178,155 @@ export function problemsFromIssues(
     for (const issue of issues) {
         const path = issue.path.filter((p): p is Segment => typeof p !== "symbol");
         if (issue.code === "unrecognized_keys") {
+            const parent = valueAt(value, path) as Record<string, unknown> | undefined;
+            const known = knownKeyList(schema, path).filter((k) => !parent || !(k in parent));
             for (const key of issue.keys) {
                 const keyPath = formatPath(section, [...path, key]);
-                problems.push({
-                    key: fullKey(keyPath),
-                    message: `unknown setting "${key}" (typo? known settings are: ${knownKeys(schema, path)})`,
-                    fix: removeCommand(keyPath, { path: true }),
-                });
+                const near = closest(key, known);
+                problems.push(
+                    near
+                        ? {
+                              key: fullKey(keyPath),
+                              message: `unknown setting "${key}"; did you mean "${near}"? (known settings are: ${knownKeys(schema, path)}); it is ignored as written`,
+                              fix: renameFix(fullKey(keyPath), formatPath(section, [...path, near])),
+                          }
+                        : {
+                              key: fullKey(keyPath),
+                              message: `unknown setting "${key}" (known settings are: ${knownKeys(schema, path)}); it is ignored`,
+                              fix: removeCommand(keyPath, { path: true }),
+                          },
+                );
             }
             continue;
         }
         const keyPath = formatPath(section, path);
         const field = schemaAt(schema, path);
+        if (path.length === 0 && issue.code === "invalid_type" && value !== undefined) {
+            // A whole section of the wrong shape: no one command writes a section's settings back.
+            problems.push({
+                key: fullKey(keyPath),
+                message: `${describeIssue(issue, value)}: the section must be a mapping of its settings`,
+                fix: `edit ${STACK_FILE}: write ${fullKey(section)} as a mapping of its settings (README, "Stack configuration")`,
+            });
+            continue;
+        }
         problems.push({
             key: fullKey(keyPath),
             message: describeIssue(issue, valueAt(value, path)),
-            fix: setCommand(keyPath, exampleFor(field, issue), { path: path.length > 0 }),
+            fix: setCommand(keyPath, exampleFor(field, issue, valueAt(value, path)), {
+                path: path.length > 0,
+            }),
         });
     }
     return problems;
 }
 
-function knownKeys(schema: z.ZodType, path: readonly Segment[]): string {
+function knownKeyList(schema: z.ZodType, path: readonly Segment[]): string[] {
     const at = schemaAt(schema, path);
     const def = at ? defOf(unwrap(at)) : undefined;
-    return def?.shape ? Object.keys(def.shape).join(", ") : "(none)";
+    return def?.shape ? Object.keys(def.shape) : [];
+}
+
+function knownKeys(schema: z.ZodType, path: readonly Segment[]): string {
+    return knownKeyList(schema, path).join(", ") || "(none)";
+}
+
+/**
+ * Control or bidirectional characters and oversized strings anywhere in a section: whatever field they are in,
+ * they end up in an object (a ConfigMap, a label, a command line) where they are invisible or harmful.
+ */
+export function textProblems(section: string, schema: z.ZodType, value: unknown): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const walk = (v: unknown, path: Segment[], depth: number): void => {
+        if (depth > 32) return;
+        if (typeof v === "string") {
+            const reason = textProblem(v);
+            if (reason) {
+                const keyPath = formatPath(section, path);
+                const example = metaOf(schemaAt(schema, path)).example;
+                problems.push({
+                    key: fullKey(keyPath),
+                    message: reason,
+                    fix:
+                        example !== undefined
+                            ? setCommand(keyPath, example, { path: path.length > 0 })
+                            : setCommand(keyPath, "<value>", { path: path.length > 0 }),
+                });
+            }
+        } else if (Array.isArray(v)) {
+            v.forEach((x, i) => walk(x, [...path, i], depth + 1));
+        } else if (v && typeof v === "object") {
+            for (const [k, x] of Object.entries(v)) {
+                const keyReason = textProblem(k);
+                if (keyReason) {
+                    problems.push({
+                        key: fullKey(formatPath(section, [...path, k])),
+                        message: `the key ${keyReason}`,
+                        fix: removeCommand(formatPath(section, [...path, k]), { path: true }),
+                    });
+                    continue;
+                }
+                walk(x, [...path, k], depth + 1);
+            }
+        }
+    };
+    walk(value, [], 0);
+    return problems;
+}
+
+/**
+ * The readable part of a section that failed its schema: each broken field is replaced by what the operator
+ * evidently meant (`"false"` → false), else its documented example, else dropped (defaults apply). Used only to run
+ * the checks that do not depend on the broken fields; never deployed. `exact` is true when nothing was guessed
+ * (only type slips were read as meant and unknown keys dropped): only then can cross-field checks trust it.
+ */
+export function repairSection<T>(
+    schema: z.ZodType<T>,
+    value: unknown,
+    issues: readonly z.core.$ZodIssue[],
+): { value: T; exact: boolean } | undefined {
+    if (!value || typeof value !== "object") return undefined;
+    const current: unknown = structuredClone(value);
+    let exact = true;
+    let pending = issues;
+    for (let round = 0; round < 4; round++) {
+        const drop: { parent: unknown[]; index: number }[] = [];
+        for (const issue of pending) {
+            const path = issue.path.filter((p): p is Segment => typeof p !== "symbol");
+            if (issue.code === "unrecognized_keys") {
+                const at = valueAt(current, path);
+                if (at && typeof at === "object")
+                    issue.keys.forEach((k) => delete (at as Record<string, unknown>)[k]);
+                continue;
+            }
+            if (path.length === 0) return undefined;
+            const parent = valueAt(current, path.slice(0, -1));
+            if (!parent || typeof parent !== "object") return undefined;
+            const last = path[path.length - 1];
+            const field = schemaAt(schema, path);
+            const raw = (parent as Record<string, unknown>)[String(last)];
+            const meant = coercedRaw(field, raw);
+            const example = metaOf(field).example;
+            if (meant === undefined) exact = false;
+            const replacement =
+                meant !== undefined
+                    ? pathValue(meant)
+                    : round < 2 && example !== undefined
+                      ? pathValue(example)
+                      : undefined;
+            if (replacement !== undefined) {
+                (parent as Record<string, unknown>)[String(last)] = replacement;
+            } else if (Array.isArray(parent) && typeof last === "number") {
+                drop.push({ parent, index: last });
+            } else {
+                delete (parent as Record<string, unknown>)[String(last)];
+            }
+        }
+        // Highest index first, so dropping one entry does not move another.
+        drop.sort((a, b) => b.index - a.index).forEach((d) => d.parent.splice(d.index, 1));
+        const result = schema.safeParse(current);
+        if (result.success) return { value: result.data, exact };
+        pending = result.error.issues;
+    }
+    return undefined;
 }

@@ -1,7 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { problemsFromIssues } from "./issues";
-import { ConfigError, ConfigProblem, fullKey, removeCommand, setCommand } from "./problems";
+import { closest } from "./checks";
+import { formatPath, problemsFromIssues, repairSection, textProblems } from "./issues";
+import {
+    ConfigError,
+    ConfigProblem,
+    PROJECT,
+    STACK_FILE,
+    fullKey,
+    promptSecretCommand,
+    removeCommand,
+    renameFix,
+    setCommand,
+} from "./problems";
 import {
     ClustersConfig,
     OpenstackConfig,
@@ -23,6 +34,13 @@ export interface ProgramConfig {
     enabled: SystemDefinition[];
     /** Every secret this configuration uses (optional ones included): enabled systems', kubeconfigs, OpenStack's. */
     secretSpecs: SecretSpec[];
+    /** Required secrets that are not set (only possible with `placeholderSecret`: the plan lists them). */
+    unsetSecrets: SecretSpec[];
+    /**
+     * Placeholders in the stack file for values only the operator has (their public key, an existing object's id),
+     * only possible with `placeholderSecret`: a real run stops on each, the plan lists them.
+     */
+    operatorValues: ConfigProblem[];
     secrets: SecretStore;
 }
 
@@ -57,28 +75,53 @@ export function openstackSecrets(os: OpenstackConfig | undefined): SecretSpec[] 
           ];
 }
 
-/** Parses one section with its schema; problems instead of exceptions. */
+/** Parses one section with its schema; problems instead of exceptions, and what could be read despite them. */
 function parseSection<T>(
     section: string,
     schema: z.ZodType<T>,
     source: ConfigSource,
     problems: ConfigProblem[],
-): T | undefined {
+): SectionResult<T> {
     if (source.isSecret(section)) {
         problems.push({
             key: fullKey(section),
-            message: "is stored as a secret, but holds plain settings (secrets have keys of their own)",
-            fix: `${removeCommand(section)} && pulumi config set --path ${section}.<field> <value>`,
+            message:
+                "is stored as a secret, but holds plain settings (secrets have keys of their own); in the stack file, replace its secure: value with the section's settings",
+            fix: `edit ${STACK_FILE}: write the settings of ${fullKey(section)} as plain YAML`,
         });
-        return undefined;
+        return { broken: [section], exact: false };
     }
     const value = source.getValue(section);
+    problems.push(...textProblems(section, schema, value));
     const result = schema.safeParse(value);
-    if (!result.success) {
-        problems.push(...problemsFromIssues(section, schema, value, result.error.issues));
-        return undefined;
+    if (result.success) {
+        return { value: result.data, broken: [], exact: true };
     }
-    return result.data;
+    problems.push(...problemsFromIssues(section, schema, value, result.error.issues));
+    // Read what is readable, so the checks that do not depend on the broken fields still run in this same pass.
+    const partial = repairSection(schema, value, result.error.issues);
+    const broken: string[] = result.error.issues.flatMap((i) => {
+        const path = i.path.filter((p): p is string | number => typeof p !== "symbol");
+        return i.code === "unrecognized_keys"
+            ? i.keys.map((k) => formatPath(section, [...path, k]))
+            : [formatPath(section, path)];
+    });
+    return { value: partial?.value, broken, exact: partial?.exact ?? false };
+}
+
+interface SectionResult<T> {
+    /** The parsed section; for a section with problems, its readable part (broken fields repaired or defaulted). */
+    value?: T;
+    /** Keys (without namespace) whose values are wrong: checks about them are not repeated. */
+    broken: string[];
+    /** Nothing in `value` was guessed: cross-field checks of the system can run on it. */
+    exact: boolean;
+}
+
+/** True when a problem key is one of the broken keys or lies under one. */
+function underBroken(key: string, broken: readonly string[]): boolean {
+    const k = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
+    return broken.some((b) => k === b || k.startsWith(`${b}.`) || k.startsWith(`${b}[`));
 }
 
 /**
@@ -99,25 +142,59 @@ export function loadProgramConfig(
     options: LoadOptions = {},
 ): ProgramConfig {
     const problems: ConfigProblem[] = [];
+    const operatorValues: ConfigProblem[] = [];
     const keys = new Set(source.keys());
+    const knownSections: string[] = [...PROGRAM_SECTIONS, ...systems.map((s) => s.section)];
 
-    const tier = keys.has("tier") ? parseSection("tier", stackTier, source, problems) : undefined;
-    if (!keys.has("tier")) {
+    const foreign = foreignNamespaceProblems(source, keys);
+    problems.push(...foreign.problems);
+
+    let tier: StackTier | undefined;
+    if (keys.has("tier")) {
+        tier = parseSection("tier", stackTier, source, problems).value;
+    } else if (!foreign.renamed.has("tier")) {
         problems.push({
             key: fullKey("tier"),
-            message: "is required: production protects databases, volumes and DNS zones from deletion",
-            fix: setCommand("tier", "staging"),
+            message:
+                "is required: production protects databases, volumes and DNS zones from deletion (staging and local exist for stacks that hold no production data)",
+            fix: setCommand("tier", "production"),
         });
     }
-    const parsedClusters = keys.has("clusters")
+    const clustersResult = keys.has("clusters")
         ? parseSection("clusters", clustersSchema, source, problems)
-        : {};
-    // When the clusters section itself is broken, its problems are reported; references to it are not.
-    const clustersBroken = parsedClusters === undefined;
-    const clusters = parsedClusters ?? {};
-    const openstack = keys.has("openstack")
+        : { value: {}, broken: [], exact: true };
+    const clusters: ClustersConfig = clustersResult.value ?? {};
+    // Cluster references are checked against the names written, even when an entry itself is broken.
+    const rawClusters = keys.has("clusters") ? source.getValue("clusters") : {};
+    const clusterNames =
+        rawClusters && typeof rawClusters === "object" && !Array.isArray(rawClusters)
+            ? Object.keys(rawClusters)
+            : undefined;
+    const openstackResult = keys.has("openstack")
         ? parseSection("openstack", openstackSchema, source, problems)
-        : undefined;
+        : { broken: [], exact: true };
+    const openstack = openstackResult.value;
+
+    // Keys nobody reads: each either a typo of something this program knows, or a leftover.
+    const unknownKeys = [...keys].filter(
+        (k) =>
+            !knownSections.includes(k) &&
+            !systems.some((s) => k.startsWith(`${s.section}-`)) &&
+            !k.startsWith("kubeconfig-") &&
+            !k.startsWith("openstack-"),
+    );
+    const renamedTo = new Map(
+        unknownKeys.map(
+            (k) =>
+                [
+                    k,
+                    closest(
+                        k,
+                        knownSections.filter((s) => !keys.has(s)),
+                    ),
+                ] as const,
+        ),
+    );
 
     const sections: Record<string, SectionBase> = {};
     const enabled: SystemDefinition[] = [];
@@ -127,11 +204,25 @@ export function loadProgramConfig(
     const claims = new Map<string, { section: string; key: string }[]>();
     const usedClusters = new Set<string>();
     let openstackNeeded = false;
+    let complete = true;
 
     for (const def of systems) {
-        if (!keys.has(def.section)) continue;
-        const cfg = parseSection(def.section, def.schema, source, problems);
+        if (!keys.has(def.section)) {
+            const typo = [...renamedTo].find(([, to]) => to === def.section)?.[0];
+            if (source.stack !== undefined && typo === undefined && !foreign.renamed.has(def.section)) {
+                problems.push({
+                    key: fullKey(def.section),
+                    message: `section is missing: ${def.title} is deployed only when its section says enabled: true and switched off only by enabled: false. If this stack deployed ${def.title} before, restore the section from version control instead: switching it off deletes what it deployed`,
+                    fix: setCommand(`${def.section}.enabled`, "false", { path: true }),
+                });
+            }
+            continue;
+        }
+        const result = parseSection(def.section, def.schema, source, problems);
+        const cfg = result.value;
+        if (result.broken.length > 0) complete = false;
         if (!cfg) continue;
+        const own = (list: ConfigProblem[]) => list.filter((p) => !underBroken(p.key, result.broken));
         sections[def.section] = cfg;
         const specs = def.secrets(cfg);
         specs.forEach((s) => knownSecrets.set(s.key, s));
@@ -139,26 +230,39 @@ export function loadProgramConfig(
         enabled.push(def);
         enabledSecrets.push(...specs);
         requiredSecrets.push(...specs.filter((s) => !s.optional));
-        const checked = def.check?.(cfg, { clusters, tier }) ?? [];
-        problems.push(...checked.filter((p) => !(p.placeholder && options.placeholderSecret)));
+        // A system's own cross-field checks may depend on any field: they run only on what was read exactly. A
+        // placeholder only the operator can replace (their key, an existing object's id) stops a real run; the offline
+        // plan goes on and lists it, as it does an unset secret.
+        if (result.exact) {
+            for (const p of own(def.check?.(cfg, { clusters, tier }) ?? [])) {
+                if (p.placeholder && options.placeholderSecret) operatorValues.push(p);
+                else problems.push(p);
+            }
+        }
         if (def.target === "openstack") {
             openstackNeeded = true;
             continue;
         }
-        if (clustersBroken) continue;
-        if (!cfg.cluster || !(cfg.cluster in clusters)) {
-            const known = Object.keys(clusters);
+        if (underBroken(`${def.section}.cluster`, result.broken) || clusterNames === undefined) continue;
+        if (!cfg.cluster || !clusterNames.includes(cfg.cluster)) {
+            const near = cfg.cluster ? closest(cfg.cluster, clusterNames) : undefined;
             problems.push({
                 key: fullKey(`${def.section}.cluster`),
                 message: cfg.cluster
-                    ? `names cluster "${cfg.cluster}", which is not in runbooks:clusters (known: ${known.join(", ") || "none"})`
+                    ? `names cluster "${cfg.cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : ""}`
                     : "is required: the cluster this system deploys to",
-                fix: setCommand(`${def.section}.cluster`, known[0] ?? "psi", { path: true }),
+                fix: near
+                    ? setCommand(`${def.section}.cluster`, near, { path: true })
+                    : setCommand(`clusters.${cfg.cluster ?? "<cluster>"}.platform`, "openshift", {
+                          path: true,
+                      }),
             });
             continue;
         }
+        if (!(cfg.cluster in clusters)) continue;
         usedClusters.add(cfg.cluster);
         for (const claim of def.namespaces(cfg)) {
+            if (underBroken(claim.key, result.broken)) continue;
             const id = `${cfg.cluster}/${claim.namespace}`;
             claims.set(id, [...(claims.get(id) ?? []), { section: def.section, key: claim.key }]);
         }
@@ -172,7 +276,7 @@ export function loadProgramConfig(
             problems.push({
                 key: fullKey(owner.key),
                 message: `namespace "${namespace}" on cluster "${cluster}" is claimed by ${systemsClaiming.join(" and ")}; each system needs its own`,
-                fix: setCommand(owner.key, `${namespace}-${owner.section}`, { path: true }),
+                fix: setCommand(owner.key, `${namespace}-${owner.section}`.slice(0, 63), { path: true }),
             });
         }
     }
@@ -195,36 +299,38 @@ export function loadProgramConfig(
             key: fullKey("openstack.authUrl"),
             message:
                 "is required: an OpenStack-side system is enabled but the stack has no openstack section",
-            fix: setCommand("openstack.authUrl", "https://keystone.cloud.cybera.ca:5000/v3", { path: true }),
+            fix: setCommand("openstack.authUrl", "https://keystone.example.org:5000/v3", { path: true }),
         });
     }
 
     const placeholders = new Map<string, string>();
+    const unset: SecretSpec[] = [];
     for (const spec of requiredSecrets) {
-        if (!keys.has(spec.key) && options.placeholderSecret) {
+        if (keys.has(spec.key)) continue;
+        unset.push(spec);
+        if (options.placeholderSecret) {
             placeholders.set(spec.key, options.placeholderSecret(spec));
-        } else if (!keys.has(spec.key)) {
+        } else {
             problems.push({
                 key: fullKey(spec.key),
                 message: `secret is missing: ${spec.description}`,
-                fix: setCommand(spec.key, spec.example, { secret: true, fromFile: spec.fromFile }),
+                fix: secretCommand(spec),
             });
         }
     }
-    const knownSections: string[] = [...PROGRAM_SECTIONS, ...systems.map((s) => s.section)];
     for (const key of keys) {
         if (knownSecrets.has(key)) {
             if (!source.isSecret(key)) {
-                const spec = knownSecrets.get(key)!;
                 problems.push({
                     key: fullKey(key),
-                    message: "is a secret but is stored in plain text in the stack file",
-                    fix: setCommand(key, spec.example, { secret: true, fromFile: spec.fromFile }),
+                    message:
+                        "is a secret but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
+                    fix: secretCommand(knownSecrets.get(key)!),
                 });
             }
             continue;
         }
-        const isSection = knownSections.includes(key);
+        if (knownSections.includes(key)) continue;
         // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now, or
         // to a section that failed to parse: keeping it set is harmless, and a misspelt one shows up as the real
         // one missing.
@@ -233,26 +339,37 @@ export function loadProgramConfig(
                 problems.push({
                     key: fullKey(key),
                     message:
-                        "looks like a secret of this system but is stored in plain text in the stack file",
-                    fix: setCommand(key, "<value>", { secret: true }),
+                        "looks like a secret of this system but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
+                    fix: secretCommand({ key }),
                 });
             }
             continue;
         }
         // A kubeconfig of a defined cluster is legitimate even while no enabled system uses that cluster.
         const clusterKubeconfig =
-            key.startsWith("kubeconfig-") && (clustersBroken || key.slice("kubeconfig-".length) in clusters);
-        if (!isSection && !clusterKubeconfig) {
-            problems.push({
-                key: fullKey(key),
-                message: `unknown key (not a system or a secret this configuration uses; systems are: ${knownSections.join(", ")})`,
-                fix: removeCommand(key),
-            });
-        }
+            key.startsWith("kubeconfig-") &&
+            (clusterNames === undefined || clusterNames.includes(key.slice("kubeconfig-".length)));
+        if (clusterKubeconfig || (key.startsWith("openstack-") && source.isSecret(key))) continue;
+        const to = renamedTo.get(key);
+        problems.push(
+            to
+                ? {
+                      key: fullKey(key),
+                      message: `unknown section; did you mean "${to}"? The program ignores "${key}", so nothing in it is deployed`,
+                      fix: renameFix(fullKey(key), fullKey(to)),
+                  }
+                : {
+                      key: fullKey(key),
+                      message: `unknown key: not a section or a secret this configuration uses (sections are: ${knownSections.join(", ")}); the program ignores it`,
+                      fix: source.isSecret(key)
+                          ? removeCommand(key)
+                          : `edit ${STACK_FILE}: move ${fullKey(key)} under the section it belongs to, or delete it if nothing needs it`,
+                  },
+        );
     }
 
     if (problems.length > 0) {
-        throw new ConfigError(dedupe(problems));
+        throw new ConfigError(dedupe(problems), source.stack, complete);
     }
 
     const declared = new Set(knownSecrets.keys());
@@ -272,7 +389,54 @@ export function loadProgramConfig(
         },
         get: lookup,
     };
-    return { tier: tier!, clusters, openstack, sections, enabled, secretSpecs: enabledSecrets, secrets };
+    return {
+        tier: tier!,
+        clusters,
+        openstack,
+        sections,
+        enabled,
+        secretSpecs: enabledSecrets,
+        unsetSecrets: unset,
+        operatorValues,
+        secrets,
+    };
+}
+
+/** The fix for a secret: read from a file or prompted, never an example pasted onto the command line. */
+function secretCommand(spec: { key: string; example?: string; fromFile?: boolean }): string {
+    return spec.fromFile && spec.example
+        ? setCommand(spec.key, spec.example, { secret: true, fromFile: true })
+        : promptSecretCommand(spec.key);
+}
+
+/** Keys under a near-miss of the project namespace (`runbook:`, `Runbooks:`): the program would never see them. */
+function foreignNamespaceProblems(
+    source: ConfigSource,
+    keys: ReadonlySet<string>,
+): { problems: ConfigProblem[]; renamed: Set<string> } {
+    const problems: ConfigProblem[] = [];
+    const renamed = new Set<string>();
+    for (const full of source.foreignKeys?.() ?? []) {
+        const colon = full.indexOf(":");
+        const ns = colon < 0 ? "" : full.slice(0, colon);
+        const key = full.slice(colon + 1);
+        if (
+            ns === PROJECT ||
+            (ns.toLowerCase() !== PROJECT && closest(ns.toLowerCase(), [PROJECT]) === undefined)
+        )
+            continue;
+        problems.push({
+            key: full,
+            message: keys.has(key)
+                ? `is in namespace "${ns}", not "${PROJECT}", and ${fullKey(key)} exists too: the program reads only ${fullKey(key)}`
+                : `is in namespace "${ns}", not "${PROJECT}": the program never reads it, so nothing in it is deployed`,
+            fix: keys.has(key)
+                ? `edit ${STACK_FILE}: merge what ${full} needs into ${fullKey(key)}, then delete ${full}`
+                : renameFix(full, fullKey(key)),
+        });
+        renamed.add(key);
+    }
+    return { problems, renamed };
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

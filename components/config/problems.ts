@@ -47,6 +47,35 @@ export function setCommand(key: string, example: string, options: FixOptions = {
     return `${head} ${shellQuote(example)}`;
 }
 
+/** Sets a secret by prompting for it: the value never appears on a command line or in shell history. */
+export function promptSecretCommand(key: string): string {
+    return `pulumi config set --secret ${shellQuote(key)}`;
+}
+
+/** Where a fix that the CLI cannot do (a rename) is made; the stack's name replaces `<stack>` when it is known. */
+export const STACK_FILE = "Pulumi.<stack>.yaml";
+
+/**
+ * Renaming a key keeps its whole value; `pulumi config` has no rename, and removing the old key first would
+ * drop the settings (and, on `up`, what they deployed). `from` and `to` are full keys or `--path` keys.
+ */
+export function renameFix(from: string, to: string): string {
+    return `edit ${STACK_FILE}: rename ${from} to ${to}`;
+}
+
+/** Adds `--stack <stack>` to every `pulumi config` command of a fix and names the stack file. */
+export function withStack(fix: string, stack: string): string {
+    return fix
+        .split(" && ")
+        .map((part) => {
+            if (!part.startsWith("pulumi config ")) return part.replace(STACK_FILE, `Pulumi.${stack}.yaml`);
+            const input = part.indexOf(" < ");
+            const flag = ` --stack ${shellQuote(stack)}`;
+            return input < 0 ? `${part}${flag}` : `${part.slice(0, input)}${flag}${part.slice(input)}`;
+        })
+        .join(" && ");
+}
+
 export function removeCommand(key: string, options: { path?: boolean } = {}): string {
     return ["pulumi", "config", "rm", ...(options.path ? ["--path"] : []), shellQuote(key)].join(" ");
 }
@@ -55,17 +84,52 @@ export function fullKey(key: string): string {
     return `${PROJECT}:${key}`;
 }
 
-/** Formats every problem, sorted by key so the message is stable, as one block of text. */
-export function formatProblems(problems: readonly ConfigProblem[]): string {
-    const sorted = [...problems].sort(
-        (a, b) => a.key.localeCompare(b.key) || a.message.localeCompare(b.message),
-    );
+/** Path segments of a key, list indexes as numbers: `a.b[10].c` → a, b, 10, c. */
+function segments(key: string): (string | number)[] {
+    return key
+        .split(/\.|\[|\]/)
+        .filter((s) => s !== "")
+        .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
+}
+
+/**
+ * Orders problems by key, list entries highest index first: a fix that removes `list[3]` runs before any fix of a
+ * lower index, so removing an entry never shifts the index another fix names.
+ */
+function byKey(a: ConfigProblem, b: ConfigProblem): number {
+    const sa = segments(a.key);
+    const sb = segments(b.key);
+    for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+        const x = sa[i];
+        const y = sb[i];
+        if (x === y) continue;
+        if (typeof x === "number" && typeof y === "number") return y - x;
+        return String(x).localeCompare(String(y));
+    }
+    return sa.length - sb.length || a.message.localeCompare(b.message);
+}
+
+/** Problems in the order their fixes must run. */
+export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
+    return [...problems].sort(byKey);
+}
+
+/** Formats every problem, in the order their fixes must run, as one block of text. */
+export function formatProblems(problems: readonly ConfigProblem[], complete = true): string {
+    const sorted = sortProblems(problems);
     const lines = [`The stack configuration has ${sorted.length} problem${sorted.length === 1 ? "" : "s"}:`];
     sorted.forEach((p, i) => {
         lines.push(`  ${i + 1}. ${p.key}: ${p.message}`);
         lines.push(`     fix: ${p.fix}`);
     });
-    lines.push("Nothing was created. Fix the configuration and run the command again.");
+    lines.push(
+        "Nothing was created. Apply the fixes in the order shown (list entries are listed highest index first),",
+    );
+    lines.push(
+        complete
+            ? "then run the command again."
+            : "then run the command again: checks of the fields that were unreadable run once they are fixed.",
+    );
     return lines.join("\n");
 }
 
@@ -76,9 +140,12 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
 export class ConfigError extends pulumi.RunError {
     public readonly problems: readonly ConfigProblem[];
 
-    constructor(problems: readonly ConfigProblem[]) {
-        super(formatProblems(problems));
+    /** `stack` (when known) is added to every fix, so a pasted command cannot change another stack. */
+    constructor(problems: readonly ConfigProblem[], stack?: string, complete = true) {
+        // `problems` keeps the order they were found in; the message lists them in the order fixes must run.
+        const fixed = problems.map((p) => (stack ? { ...p, fix: withStack(p.fix, stack) } : p));
+        super(formatProblems(fixed, complete));
         this.name = "ConfigError";
-        this.problems = problems;
+        this.problems = fixed;
     }
 }

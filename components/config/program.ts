@@ -4,7 +4,7 @@ import { stackTier } from "./system";
 
 /** `runbooks:clusters`: every Kubernetes cluster the stack deploys to. Each one's kubeconfig is the secret `kubeconfig-<name>`. */
 export const clustersSchema = z.record(
-    k8sName("psi"),
+    k8sName("example-cluster"),
     z
         .object({
             platform,
@@ -33,7 +33,7 @@ export const openstackSchema = z
         authUrl: z
             .url({ error: "must be the Keystone URL, e.g. https://keystone.example.org:5000/v3" })
             .meta({
-                example: "https://keystone.cloud.cybera.ca:5000/v3",
+                example: "https://keystone.example.org:5000/v3",
             }),
         region: z.string().min(1).meta({ example: "Calgary" }),
         projectName: z.string().min(1).meta({ example: "callysto" }),

@@ -10,6 +10,13 @@ const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecr
  * provide their own. Secret values are only ever handed out as secret Outputs.
  */
 export interface ConfigSource {
+    /**
+     * The stack this is the whole configuration of: fixes name it, and every system must have a section. Unset for
+     * partial configurations (tests of one system).
+     */
+    stack?: string;
+    /** Full keys (`ns:key`) in other namespaces, so keys under a misspelt project name are not silently ignored. */
+    foreignKeys?(): string[];
     /** Keys (without namespace) set in the stack under this project's namespace. Values are not read. */
     keys(): string[];
     /** True when the key holds an encrypted value. */
@@ -33,6 +40,8 @@ export function pulumiConfigSource(): ConfigSource {
     const config = new pulumi.Config(PROJECT);
     const prefix = `${PROJECT}:`;
     return {
+        stack: pulumi.getStack(),
+        foreignKeys: () => Object.keys(pulumi.runtime.allConfig()).filter((k) => !k.startsWith(prefix)),
         keys: () =>
             Object.keys(pulumi.runtime.allConfig())
                 .filter((k) => k.startsWith(prefix))
@@ -48,13 +57,16 @@ export function pulumiConfigSource(): ConfigSource {
 
 /**
  * An in-memory source (tests, offline plan). `secrets` hold secret values; a secret key listed in `values`
- * too counts as a plain-text secret mistake.
+ * too counts as a plain-text secret mistake. `whole` makes it a whole stack's configuration (see ConfigSource.stack).
  */
 export function memoryConfigSource(
     values: Record<string, unknown>,
     secrets: Record<string, string> = {},
+    whole?: { stack: string; foreignKeys?: string[] },
 ): ConfigSource {
     return {
+        stack: whole?.stack,
+        foreignKeys: () => whole?.foreignKeys ?? [],
         keys: () => [...new Set([...Object.keys(values), ...Object.keys(secrets)])].sort(),
         isSecret: (key) => key in secrets,
         getValue: (key) => values[key],

@@ -21,7 +21,7 @@ export interface SecretSpec {
 }
 
 /** The tier of a stack: production protects every stateful resource from deletion. */
-export const stackTier = z.enum(["production", "staging", "local"]).meta({ example: "staging" });
+export const stackTier = z.enum(["production", "staging", "local"]).meta({ example: "production" });
 export type StackTier = z.infer<typeof stackTier>;
 
 /** Reads secrets that validation has already proven present. */

@@ -97,9 +97,9 @@ export const webSchema = z
         /** Seconds the backend caches API answers in redis-web-cache. */
         cacheTtlSeconds: z.number().int().min(0).meta({ example: "30" }),
         /** Public host of the API (Route to backend-nginx). */
-        apiHost: hostName("cmsdials-api.web.cern.ch"),
+        apiHost: hostName("dials-api.example.org"),
         /** Public host of the web application (Route to frontend). */
-        frontendHost: hostName("cmsdials.web.cern.ch"),
+        frontendHost: hostName("dials.example.org"),
         backendReplicas: replicas(5),
         frontendReplicas: replicas(3),
         gunicornWorkers: positiveInt(3),
@@ -118,7 +118,7 @@ export const dialsSchema = z
     .object({
         enabled: z.boolean().meta({ example: "true" }),
         cluster: k8sName("cern-paas"),
-        namespace: k8sName("cms-dials-prod"),
+        namespace: k8sName("dials-example"),
         /** CERN PaaS projects are created in the web-services portal, not by this program. */
         createNamespace: z.boolean().default(false).meta({ example: "false" }),
         images: imagesSchema,

@@ -248,10 +248,13 @@ export const packitSchema = z
         tokman: z
             .object({
                 /** GitHub App whose installation tokens tokman hands out (non-secret; the key is a secret). */
+                // `pulumi config set --path` writes digits as a number: accept it and keep the id a string.
                 githubAppId: z
-                    .string()
-                    .regex(/^[0-9]+$/, "must be the numeric GitHub App id")
-                    .meta({ example: "29180" }),
+                    .preprocess(
+                        (v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v),
+                        z.string().regex(/^[0-9]+$/, "must be the numeric GitHub App id"),
+                    )
+                    .meta({ example: "12345" }),
                 storage: quantity("1Gi").default("1Gi"),
             })
             .strict()

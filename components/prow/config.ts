@@ -47,7 +47,7 @@ const volumeOverride = z
 
 const routeOverride = z
     .object({
-        host: hostName("prow.ci.kubevirt.io").optional(),
+        host: hostName("prow.example.org").optional(),
         path: z
             .string()
             .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be an absolute URL path such as /hook")

@@ -55,13 +55,13 @@ const webBot = (image: string) => ({
     /** Publish the bot with a Route (OpenShift) or Ingress; without it, it is reachable only in the cluster. */
     route: z.boolean().default(true).meta({ example: "true" }),
     /** Public host; `<bot>-<namespace>.<thoth.domain>` (OpenShift's default Route host) when unset. */
-    host: hostName("sesheta-webhooks-aicoe-prod-bots.apps.ocp4.prod.psi.redhat.com").optional(),
+    host: hostName("sesheta-webhooks.example.org").optional(),
 });
 
 export const botsSchema = z
     .object({
         enabled: z.boolean().default(true).meta({ example: "true" }),
-        namespace: k8sName("aicoe-prod-bots"),
+        namespace: k8sName("bots-example"),
         /** Create the namespace (false when it exists and is owned by someone else). */
         createNamespace: z.boolean().default(true).meta({ example: "true" }),
         /** Kafka of the DataHub that webhook2kafka and normalizers write to (Secret cyborg-regidores). */

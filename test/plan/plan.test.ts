@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import { SECRET_PLACEHOLDER } from "../../tools/plan/render";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -70,6 +71,38 @@ for (const stack of ["stage", "prod"]) {
             assert.match(summary, new RegExp(`Plan of stack ${stack}: \\d+ resources`));
         });
 
+        it("says which required secrets are unset (pulumi up would stop on them) and lists them in a file", () => {
+            const m = new RegExp(`(\\d+) required secrets are not set: .*pulumi up --stack ${stack}`).exec(
+                summary,
+            );
+            assert.ok(m, summary);
+            const listed = first["unset-secrets.txt"]
+                .split("\n")
+                .filter((l) => l !== "" && !l.startsWith("#"));
+            assert.equal(listed.length, Number(m[1]));
+            assert.ok(listed.includes("kubeconfig-cern-paas"));
+            assert.equal(first[".runbooks-plan"], `stack: ${stack}\n`);
+        });
+
+        it("gives every resource the URN the engine gives it: the parent's whole type chain", () => {
+            const resources = JSON.parse(first["resources.json"]) as {
+                urn: string;
+                type: string;
+                name: string;
+                parent: string;
+            }[];
+            const byUrn = new Map(resources.map((r) => [r.urn, r]));
+            for (const r of resources) {
+                const parent = byUrn.get(r.parent);
+                const chain = parent ? `${parent.urn.split("::")[2]}$${r.type}` : r.type;
+                assert.equal(r.urn, `urn:pulumi:${stack}::runbooks::${chain}::${r.name}`);
+            }
+            assert.ok(
+                resources.some((r) => r.urn.split("::")[2].split("$").length >= 3),
+                "grandchildren exist",
+            );
+        });
+
         it("gives every Kubernetes object an explicit cluster provider", () => {
             assert.ok(
                 !("kubernetes/_default-provider.yaml" in first),
@@ -99,8 +132,9 @@ for (const stack of ["stage", "prod"]) {
                         data?: Record<string, string>;
                     };
                     if (o.kind !== "Secret") continue;
-                    for (const v of [...Object.values(o.stringData ?? {}), ...Object.values(o.data ?? {})]) {
-                        assert.equal(v, "[secret]");
+                    for (const v of Object.values(o.stringData ?? {})) assert.equal(v, SECRET_PLACEHOLDER);
+                    for (const v of Object.values(o.data ?? {})) {
+                        assert.equal(Buffer.from(v, "base64").toString(), SECRET_PLACEHOLDER);
                     }
                 }
             }
@@ -161,7 +195,7 @@ describe("validateObject", () => {
                     jobTemplate: { spec: { template: { spec: { containers: [] } } } },
                 },
             }).join(),
-            /not a valid cron/,
+            /schedule daily must have five fields/,
         );
         assert.match(
             validateObject({

@@ -92,7 +92,7 @@ describe("policy rules", () => {
                 "github-oauth-token": "abc",
                 "api.key": "k",
                 id_rsa: "x",
-                notes: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----",
+                notes: `-----BEGIN OPENSSH PRIVATE KEY-----\n${"b3BlbnNzaC1rZXktdjEAAAAA".repeat(6)}\n-----END OPENSSH PRIVATE KEY-----`,
                 DATABASE_URI: "postgresql://dials:hunter2@dbod.cern.ch:6600/dials",
             });
             const v = noPlainSecrets.check(bad, PROD);
@@ -147,8 +147,52 @@ describe("policy rules", () => {
             ]) {
                 assert.ok(!isSecretName(n), n);
             }
-            assert.equal(secretValueReason("xoxb-1234567890-abcdef"), "contains an access token");
             assert.equal(secretValueReason("https://example.org/path"), undefined);
+        });
+
+        // One value per token format the maintained rule set (secretlint's recommended preset) must recognise.
+        // The tokens are assembled from parts so that no scanner mistakes this file for a leak.
+        const FORMATS: Record<string, [string, RegExp]> = {
+            "GitHub classic token": [`ghp_${"A1b2C3d4E5".repeat(3)}F6g7H8`, /access token \(github\)/],
+            "GitHub fine-grained token": [
+                `github_pat_${"1".repeat(22)}_${"a".repeat(59)}`,
+                /access token \(github\)/,
+            ],
+            "GitLab token": [`glpat-${"aB3dE5fG7hJ9kL1mN3pQ"}`, /access token \(gitlab\)/],
+            "Slack token": [
+                `xoxb-${"123456789012"}-${"1234567890123"}-${"AbCdEfGhIjKlMnOpQrStUvWx"}`,
+                /access token \(slack\)/,
+            ],
+            "AWS access key id": [`AKIA${"QYLPMN5HHHFPZAM2"}`, /access token \(aws\)/],
+            "RSA private key": [
+                `-----BEGIN RSA ${"PRIVATE"} KEY-----\n${"MIIEpAIBAAKCAQEA".repeat(8)}\n-----END RSA ${"PRIVATE"} KEY-----`,
+                /PEM private key/,
+            ],
+            "URL with a password": ["https://deploy:hunter2@git.example.org/repo.git", /URL with a password/],
+            "database URL with a password": [
+                "postgres://dials:hunter2@db.example.org:6600/dials",
+                /URL with a password/,
+            ],
+        };
+        for (const [format, [value, reason]] of Object.entries(FORMATS)) {
+            it(`recognises a ${format} by its format`, () => {
+                assert.match(secretValueReason(value) ?? "not recognised", reason);
+            });
+        }
+
+        it("leaves environment references in URLs and ordinary values alone", () => {
+            assert.equal(secretValueReason("redis://:$(REDIS_PASSWORD)@redis:6379/0"), undefined);
+            assert.equal(secretValueReason("https://user:${PASSWORD}@example.org"), undefined);
+            assert.equal(secretValueReason("quay.io/thoth-station/kebechet-job:v1.6.8"), undefined);
+        });
+
+        it("catches a GitHub token in a ConfigMap under an innocent key", () => {
+            const v = noPlainSecrets.check(
+                configMap({ settings: `token: ghp_${"A1b2C3d4E5".repeat(3)}F6g7H8` }),
+                PROD,
+            );
+            assert.equal(v.length, 1, v.join("\n"));
+            assert.match(v[0], /data\["settings"\] contains an access token \(github\); put it in a Secret/);
         });
     });
 

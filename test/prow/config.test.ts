@@ -58,7 +58,11 @@ describe("prow config errors", () => {
         const err = await configError(prowValues("prod", { components: { dekc: { replicas: 2 } } }));
         const p = problem(err, "runbooks:prow.components.dekc");
         assert.match(p.message, /unknown setting "dekc".*deck, hook, plank/);
-        assert.equal(p.fix, "pulumi config rm --path prow.components.dekc");
+        // A rename keeps the settings written under the misspelt name; removing them would lose them.
+        assert.equal(
+            p.fix,
+            "edit Pulumi.<stack>.yaml: rename runbooks:prow.components.dekc to prow.components.deck",
+        );
     });
 
     it("rejects an unknown environment with the example of a real one", async () => {

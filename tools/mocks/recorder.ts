@@ -92,6 +92,22 @@ interface Req {
 }
 
 /**
+ * The URN the engine gives a resource: its parent's whole qualified type chain (not only the parent's own type),
+ * then its type, joined with `$`; children of the stack itself get none (resource.NewURN in the engine).
+ */
+export function engineUrn(
+    stack: string,
+    project: string,
+    parent: string,
+    type: string,
+    name: string,
+): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/**
  * A mock monitor that records every registration and, like the real engine and unlike Pulumi's mocks,
  * rejects a second resource with the same URN.
  */
@@ -107,11 +123,18 @@ class RecordingMonitor extends MockMonitor {
     }
 
     private urnOf(parent: string, type: string, name: string): string {
-        let qualified = type;
-        if (parent) {
-            qualified = `${parent.split("::")[2].split("$").pop()}$${type}`;
-        }
-        return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+        return engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
+    }
+
+    // Pulumi's MockMonitor answers with URNs that keep only the parent's last type; the SDK then passes those as
+    // the parents of children, so deeper URNs would drift further. Answering with the engine's URN keeps every level
+    // right. (MockMonitor declares newUrn private; it is an ordinary method.)
+    static {
+        (
+            RecordingMonitor.prototype as unknown as { newUrn(p: string, t: string, n: string): string }
+        ).newUrn = function (this: RecordingMonitor, parent: string, type: string, name: string): string {
+            return this.urnOf(parent, type, name);
+        };
     }
 
     async registerResource(req: Req, callback: (err: unknown, resp: unknown) => void): Promise<void> {

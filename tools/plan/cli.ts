@@ -1,43 +1,67 @@
 import * as path from "path";
 import { ConfigError } from "../../components/config/problems";
 import { renderSummary } from "./render";
-import { planStack, writePlan } from "./run";
+import { PlanOutputError, checkOutputDir, planStack, removeStalePlan, writePlan } from "./run";
+import { StackFileError } from "./stackfile";
 
-function usage(): never {
-    process.stderr.write("usage: npm run plan -- --stack <stack> [--out <dir>]\n");
-    process.exit(1);
-}
+const USAGE = "usage: npm run plan -- --stack <stack> [--out <dir>]";
 
-function parseArgs(argv: string[]): { stack: string; out?: string } {
+function parseArgs(argv: string[]): { stack: string; out?: string } | undefined {
     let stack: string | undefined;
     let out: string | undefined;
     for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--stack") stack = argv[++i];
-        else if (argv[i] === "--out") out = argv[++i];
-        else usage();
+        if (argv[i] === "--stack" && i + 1 < argv.length) stack = argv[++i];
+        else if (argv[i] === "--out" && i + 1 < argv.length) out = argv[++i];
+        else return undefined;
     }
-    if (!stack) usage();
-    return { stack, out };
+    return stack ? { stack, out } : undefined;
 }
 
-async function main(): Promise<void> {
-    const { stack, out } = parseArgs(process.argv.slice(2));
-    const dir = out ?? path.join("out", "plan", stack);
+/** Errors that are the user's to fix: their message is the whole story, a stack trace would only hide it. */
+export function isUserError(err: unknown): err is Error {
+    return err instanceof ConfigError || err instanceof StackFileError || err instanceof PlanOutputError;
+}
+
+export interface CommandResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** The plan command, callable in-process (tests): what it prints and its exit code. */
+export async function planCommand(argv: string[], cwd = process.cwd()): Promise<CommandResult> {
+    const args = parseArgs(argv);
+    if (!args) return { code: 1, stdout: "", stderr: `${USAGE}\n` };
+    const { stack, out } = args;
+    const dir = path.resolve(cwd, out ?? path.join("out", "plan", stack));
+    let stderr = "";
     try {
-        const plan = await planStack(stack);
-        const files = writePlan(plan, dir);
-        process.stdout.write(`${renderSummary(stack, plan)}\n\nWrote ${files.join(", ")}\n`);
+        // Refuse a directory that is not ours before spending a minute on the plan.
+        checkOutputDir(dir, stack);
+        const plan = await planStack(stack, cwd);
+        const files = writePlan(plan, dir, stack);
+        return { code: 0, stdout: `${renderSummary(stack, plan)}\n\nWrote ${files.join(", ")}\n`, stderr };
     } catch (err) {
-        // A configuration mistake is the user's to fix: print the list of fixes, not a stack trace.
-        if (err instanceof ConfigError) {
-            process.stderr.write(`${err.message}\n`);
-            process.exit(1);
+        // An earlier plan of this stack would pass for the current one: it goes (only it: the marker proves it).
+        if (!(err instanceof PlanOutputError) && removeStalePlan(dir, stack)) {
+            stderr += `Removed the earlier plan in ${dir}: it no longer matches the stack file.\n`;
         }
+        if (isUserError(err)) return { code: 1, stdout: "", stderr: `${stderr}${err.message}\n` };
         throw err;
     }
 }
 
-main().catch((err: unknown) => {
-    process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-});
+if (require.main === module) {
+    planCommand(process.argv.slice(2))
+        .then((r) => {
+            process.stdout.write(r.stdout);
+            process.stderr.write(r.stderr);
+            process.exit(r.code);
+        })
+        .catch((err: unknown) => {
+            process.stderr.write(
+                `plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+            );
+            process.exit(1);
+        });
+}

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { RecordedResource, SECRET_MASK } from "../mocks/recorder";
+import { RecordedResource } from "../mocks/recorder";
 
 /** Apply order of Kubernetes kinds, so a rendered file can be read (and applied) top to bottom. */
 const KIND_ORDER = [
@@ -38,6 +38,10 @@ export interface PlanResource {
 
 export interface Plan {
     resources: PlanResource[];
+    /** Required secrets the stack has not set: the plan used placeholders, `pulumi up` would stop on them. */
+    unsetSecrets?: string[];
+    /** Full keys whose stack-file value is a placeholder only the operator can replace (a real run stops on each). */
+    operatorValues?: string[];
     /** Cluster name → Kubernetes objects as `kubectl apply` takes them, secrets masked. */
     kubernetes: Record<string, Record<string, unknown>[]>;
 }
@@ -69,6 +73,11 @@ export function systemOf(
     return module && sections.includes(module) ? module : "program";
 }
 
+/** What a plan shows for every value of a Secret: it never holds the real value, set or not. */
+export const SECRET_PLACEHOLDER = "[placeholder: secret values are never in a plan]";
+/** The same words base64-encoded, for `data`, whose values the API server requires to be base64. */
+export const SECRET_PLACEHOLDER_BASE64 = Buffer.from(SECRET_PLACEHOLDER).toString("base64");
+
 /** A Kubernetes object as a manifest: secrets masked, Secret keys still visible so reviewers see what changed. */
 export function manifestOf(resource: RecordedResource): Record<string, unknown> {
     const obj = structuredClone(resource.masked);
@@ -79,7 +88,7 @@ export function manifestOf(resource: RecordedResource): Record<string, unknown> 
                 obj[field] = Object.fromEntries(
                     Object.keys(plain as object)
                         .sort()
-                        .map((k) => [k, SECRET_MASK]),
+                        .map((k) => [k, field === "data" ? SECRET_PLACEHOLDER_BASE64 : SECRET_PLACEHOLDER]),
                 );
             }
         }
@@ -184,6 +193,17 @@ export function summarize(plan: Plan): { system: string; kind: string; count: nu
         .sort((a, b) => a.system.localeCompare(b.system) || a.kind.localeCompare(b.kind));
 }
 
+/** The unset secrets, one per line with the command that sets one, for `unset-secrets.txt`. */
+export function renderUnsetSecrets(stack: string, plan: Plan): string {
+    const unset = plan.unsetSecrets ?? [];
+    if (unset.length === 0) return "# every required secret is set\n";
+    return `${[
+        `# ${unset.length} required secret(s) of stack ${stack} are not set: \`pulumi up\` stops until each is set with`,
+        `#   pulumi config set --secret <key> --stack ${stack}   (prompts; files: ... < file)`,
+        ...unset,
+    ].join("\n")}\n`;
+}
+
 export function renderSummary(stack: string, plan: Plan): string {
     const rows = summarize(plan);
     const w1 = Math.max(6, ...rows.map((r) => r.system.length));
@@ -194,6 +214,24 @@ export function renderSummary(stack: string, plan: Plan): string {
     ];
     for (const r of rows) {
         lines.push(`${r.system.padEnd(w1)}  ${r.kind.padEnd(w2)}  ${String(r.count).padStart(5)}`);
+    }
+    const unset = plan.unsetSecrets ?? [];
+    if (unset.length > 0) {
+        lines.push(
+            "",
+            `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set:`,
+            ...unset.map((k) => `  ${k}`),
+        );
+    } else {
+        lines.push("", "Every required secret is set.");
+    }
+    const operator = plan.operatorValues ?? [];
+    if (operator.length > 0) {
+        lines.push(
+            "",
+            `${operator.length} stack-file value${operator.length === 1 ? " is a placeholder" : "s are placeholders"} only the operator can fill in: \`pulumi up --stack ${stack}\` would stop until ${operator.length === 1 ? "it is" : "they are"} set (its problem list prints each fix):`,
+            ...operator.map((k) => `  ${k}`),
+        );
     }
     return lines.join("\n");
 }

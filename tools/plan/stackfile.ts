@@ -1,28 +1,123 @@
-import { readFileSync } from "fs";
+import { existsSync, readFileSync, readdirSync } from "fs";
 import * as path from "path";
-import { parse } from "yaml";
-import { PROJECT } from "../../components/config/problems";
+import { LineCounter, isMap, parseDocument } from "yaml";
+import { closest } from "../../components/config/checks";
+import { ConfigError, ConfigProblem, PROJECT, renameFix } from "../../components/config/problems";
 import { ConfigSource, memoryConfigSource } from "../../components/config/source";
 
 /** The configuration of `Pulumi.<stack>.yaml`, split into plain values and the keys of encrypted values. */
 export interface StackFile {
+    stack: string;
     values: Record<string, unknown>;
     /** Keys whose values are `secure:` (encrypted); the plan cannot and does not decrypt them. */
     secureKeys: string[];
+    /** Full keys in other namespaces (`kubernetes:...`, or a misspelt `runbook:...`). */
+    foreignKeys: string[];
 }
+
+/** A stack file that cannot be read at all (missing, not YAML): one line, no stack trace. */
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+/** Top-level keys Pulumi itself reads in a stack file. */
+const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];
 
 export function stackFilePath(stack: string, root = process.cwd()): string {
     return path.join(root, `Pulumi.${stack}.yaml`);
 }
 
+/** The stacks that have a stack file in `root`. */
+export function stacksIn(root = process.cwd()): string[] {
+    return readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+function structural(stack: string, key: string, message: string, fix: string): ConfigError {
+    return new ConfigError([{ key, message, fix }], stack);
+}
+
 export function readStackFile(stack: string, root = process.cwd()): StackFile {
-    const doc = (parse(readFileSync(stackFilePath(stack, root), "utf8")) ?? {}) as {
-        config?: Record<string, unknown>;
-    };
+    const file = stackFilePath(stack, root);
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !existsSync(file)) {
+        const stacks = stacksIn(root);
+        const near = closest(stack, stacks);
+        throw new StackFileError(
+            `no stack "${stack}": ${path.basename(file)} does not exist. Stacks here: ${stacks.join(", ") || "none"}${near ? `; did you mean --stack ${near}?` : ""}`,
+        );
+    }
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, "utf8"), { uniqueKeys: true, lineCounter: lines });
+    if (doc.errors.length > 0) {
+        const err = doc.errors[0];
+        const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+        const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        throw new StackFileError(`${path.basename(file)}:${pos.line}:${pos.col}: ${what}`);
+    }
+    const name = path.basename(file);
+    if (doc.contents === null || doc.contents === undefined) {
+        throw structural(
+            stack,
+            name,
+            "is empty: a stack file needs a config: mapping with runbooks:tier and one runbooks:<system> section per system",
+            `edit ${name}: start from Pulumi.stage.yaml's layout (with values for this stack)`,
+        );
+    }
+    if (!isMap(doc.contents)) {
+        throw structural(
+            stack,
+            name,
+            "is not a mapping: a stack file is a YAML mapping with a config: key",
+            `edit ${name}: make the top level a mapping with config:`,
+        );
+    }
+    const top = doc.toJS() as Record<string, unknown>;
+    const problems: ConfigProblem[] = [];
+    for (const key of Object.keys(top)) {
+        if (STACK_FILE_KEYS.includes(key)) continue;
+        const near = closest(key, STACK_FILE_KEYS);
+        problems.push({
+            key: `${name}: ${key}`,
+            message: `unknown top-level key${near ? `; did you mean "${near}"?` : ""} Pulumi ignores it, and everything under it`,
+            fix: near
+                ? renameFix(key, near)
+                : `edit ${name}: move what is under ${key} into config:, or delete it`,
+        });
+    }
+    const config = top.config;
+    const misspelt = problems.some((p) => p.message.includes('did you mean "config"'));
+    if (config === undefined || config === null) {
+        if (!misspelt) {
+            problems.push({
+                key: `${name}: config`,
+                message: "is missing: the stack has no configuration at all",
+                fix: `edit ${name}: add config: with runbooks:tier and one runbooks:<system> section per system`,
+            });
+        }
+    } else if (typeof config !== "object" || Array.isArray(config)) {
+        problems.push({
+            key: `${name}: config`,
+            message: "is not a mapping of keys to values",
+            fix: `edit ${name}: make config: a mapping (runbooks:tier: production, ...)`,
+        });
+    }
+    if (problems.length > 0) throw new ConfigError(problems, stack);
+
     const values: Record<string, unknown> = {};
     const secureKeys: string[] = [];
-    for (const [fullKey, value] of Object.entries(doc.config ?? {})) {
-        if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    const foreignKeys: string[] = [];
+    for (const [rawKey, value] of Object.entries(config as Record<string, unknown>)) {
+        // Pulumi puts a key without a namespace into the project's.
+        const fullKey = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
+        if (!fullKey.startsWith(`${PROJECT}:`)) {
+            foreignKeys.push(fullKey);
+            continue;
+        }
         const key = fullKey.slice(PROJECT.length + 1);
         if (typeof value === "object" && value !== null && "secure" in (value as object)) {
             secureKeys.push(key);
@@ -30,10 +125,13 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
             values[key] = value;
         }
     }
-    return { values, secureKeys };
+    return { stack, values, secureKeys, foreignKeys };
 }
 
 /** A config source for a stack file whose encrypted values are replaced by a placeholder. */
 export function stackFileSource(file: StackFile, placeholder: string): ConfigSource {
-    return memoryConfigSource(file.values, Object.fromEntries(file.secureKeys.map((k) => [k, placeholder])));
+    return memoryConfigSource(file.values, Object.fromEntries(file.secureKeys.map((k) => [k, placeholder])), {
+        stack: file.stack,
+        foreignKeys: file.foreignKeys,
+    });
 }

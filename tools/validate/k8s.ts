@@ -1,21 +1,14 @@
 // Offline checks that a rendered Kubernetes object would be accepted by the API server: the OpenAPI schema
 // (kubernetes-models) plus the name, label and field rules the API server enforces beyond the schema.
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { cronProblem, dnsLabelProblem, dnsSubdomainProblem } from "../../components/config/checks";
+
+// Name rules come from the config layer's checks, so config and rendered objects are judged by one implementation.
+const isLabel = (v: string): boolean => dnsLabelProblem(v) === undefined;
+const isSubdomain = (v: string): boolean => dnsSubdomainProblem(v) === undefined;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const CRON_MACROS = new Set([
-    "@yearly",
-    "@annually",
-    "@monthly",
-    "@weekly",
-    "@daily",
-    "@midnight",
-    "@hourly",
-]);
-const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$/;
 
 /** Kinds whose names become DNS labels (RFC 1123 label, not just subdomain). */
 const LABEL_NAMED = new Set(["Namespace", "Service"]);
@@ -63,7 +56,7 @@ function customProblems(obj: Obj): string[] {
             const to = spec.to as Obj | undefined;
             if (!to || to.kind !== "Service" || typeof to.name !== "string")
                 problems.push("spec.to must name a Service");
-            if (spec.host !== undefined && !DNS_SUBDOMAIN.test(String(spec.host)))
+            if (spec.host !== undefined && !isSubdomain(String(spec.host)))
                 problems.push(`spec.host ${String(spec.host)} is not a DNS name`);
             const tls = spec.tls as Obj | undefined;
             if (tls && !["edge", "passthrough", "reencrypt"].includes(String(tls.termination)))
@@ -88,8 +81,7 @@ function customProblems(obj: Obj): string[] {
 function checkLabels(where: string, labels: unknown, problems: string[]): void {
     for (const [key, value] of Object.entries((labels ?? {}) as Record<string, unknown>)) {
         const [prefix, name] = key.includes("/") ? key.split("/", 2) : [undefined, key];
-        if (prefix !== undefined && (!DNS_SUBDOMAIN.test(prefix) || prefix.length > 253))
-            problems.push(`${where} key ${key}: bad prefix`);
+        if (prefix !== undefined && !isSubdomain(prefix)) problems.push(`${where} key ${key}: bad prefix`);
         if (!LABEL_NAME.test(name) || name.length > 63) problems.push(`${where} key ${key}: bad name`);
         if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value))
             problems.push(`${where} ${key}=${String(value)}: bad value`);
@@ -103,8 +95,7 @@ function checkPod(where: string, pod: Obj | undefined, problems: string[], claim
     const names = new Set<string>();
     for (const c of containers) {
         const name = String(c.name);
-        if (!DNS_LABEL.test(name) || name.length > 63)
-            problems.push(`${where}: container name ${name} is not a DNS label`);
+        if (!isLabel(name)) problems.push(`${where}: container name ${name} is not a DNS label`);
         if (names.has(name)) problems.push(`${where}: container name ${name} is used twice`);
         names.add(name);
         for (const p of (c.ports ?? []) as Obj[]) {
@@ -153,14 +144,12 @@ export function validateObject(input: Obj): string[] {
     const name = String(meta.name ?? "");
     const where = `${kind} ${String(meta.namespace ?? "")}/${name}`;
     const problems = schemaProblems(obj).map((p) => `${where}: ${p}`);
-    const nameOk = LABEL_NAMED.has(kind)
-        ? DNS_LABEL.test(name) && name.length <= 63
-        : DNS_SUBDOMAIN.test(name) && name.length <= 253;
+    const nameOk = LABEL_NAMED.has(kind) ? isLabel(name) : isSubdomain(name);
     if (!nameOk)
         problems.push(
             `${where}: metadata.name is not a valid ${LABEL_NAMED.has(kind) ? "DNS label" : "DNS subdomain"}`,
         );
-    if (meta.namespace !== undefined && !DNS_LABEL.test(String(meta.namespace)))
+    if (meta.namespace !== undefined && !isLabel(String(meta.namespace)))
         problems.push(`${where}: namespace is not a DNS label`);
     checkLabels(`${where} label`, meta.labels, problems);
     const spec = (obj.spec ?? {}) as Obj;
@@ -179,10 +168,8 @@ export function validateObject(input: Obj): string[] {
     }
     if (kind === "CronJob") {
         const schedule = String(spec.schedule);
-        const fields = schedule.trim().split(/\s+/);
-        if (!CRON_MACROS.has(schedule) && !(fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)))) {
-            problems.push(`${where}: schedule ${schedule} is not a valid cron expression`);
-        }
+        const reason = cronProblem(schedule);
+        if (reason) problems.push(`${where}: schedule ${schedule} ${reason}`);
         const podSpec = (
             ((spec.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template as Obj | undefined
         )?.spec as Obj | undefined;
@@ -200,7 +187,7 @@ export function validateObject(input: Obj): string[] {
     }
     if (kind === "Service") {
         for (const p of (spec.ports ?? []) as Obj[]) {
-            if (p.name !== undefined && !DNS_LABEL.test(String(p.name)))
+            if (p.name !== undefined && !isLabel(String(p.name)))
                 problems.push(`${where}: port name ${String(p.name)} is not a DNS label`);
         }
     }

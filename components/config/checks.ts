@@ -1,0 +1,138 @@
+import { CronExpressionParser } from "cron-parser";
+import { distance } from "fastest-levenshtein";
+import { isIP } from "node:net";
+
+// The one implementation of every value check that both the config layer (zod fields) and the offline validator
+// (tools/validate) apply. Each returns why a value is wrong, or undefined when it is fine.
+
+/** Macros Kubernetes' CronJob controller accepts (robfig/cron's ParseStandard descriptors). */
+const CRON_MACROS = new Set([
+    "@yearly",
+    "@annually",
+    "@monthly",
+    "@weekly",
+    "@daily",
+    "@midnight",
+    "@hourly",
+]);
+/** `@every <Go duration>`, also accepted by ParseStandard. */
+/** Month and weekday names robfig/cron accepts; removed before looking for syntax it does not. */
+const NAMES = /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi;
+const CRON_EVERY = /^@every ([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+
+/**
+ * A Kubernetes CronJob schedule: robfig/cron's standard syntax (five fields with names such as TUE or JAN, ranges,
+ * lists and steps) or one of its macros. Field ranges are checked by cron-parser; the syntax cron-parser accepts
+ * beyond robfig's (a seconds field, `L`, `W`, `#`, `TZ=`) is refused here because the API server refuses it.
+ */
+export function cronProblem(schedule: string): string | undefined {
+    const value = schedule.trim();
+    if (CRON_MACROS.has(value) || CRON_EVERY.test(value)) return undefined;
+    if (value.startsWith("@")) {
+        return `unknown macro ${value} (Kubernetes knows ${[...CRON_MACROS].join(", ")} and @every <duration>)`;
+    }
+    if (/TZ=/.test(value))
+        return "must not set a time zone in the schedule (use the CronJob's timeZone field)";
+    const fields = value.split(/\s+/);
+    if (fields.length !== 5) {
+        return `must have five fields (minute hour day-of-month month day-of-week), not ${fields.length}`;
+    }
+    const withoutNames = value.replace(NAMES, "");
+    if (/[LW#]/i.test(withoutNames)) return "must not use L, W or # (Kubernetes does not support them)";
+    try {
+        CronExpressionParser.parse(value, { strict: false });
+        return undefined;
+    } catch (err) {
+        return `is not a valid cron schedule: ${(err as Error).message}`;
+    }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** RFC 1123 label, as Kubernetes requires for namespaces and services: at most 63 characters. */
+export function dnsLabelProblem(value: string): string | undefined {
+    if (value.length > 63) return `must be at most 63 characters (a DNS label), not ${value.length}`;
+    if (!DNS_LABEL.test(value)) {
+        return "must be a DNS label: lower-case letters, digits and '-', starting and ending alphanumeric";
+    }
+    return undefined;
+}
+
+/** RFC 1123 subdomain (host names, most object names): labels joined by dots, at most 253 characters. */
+export function dnsSubdomainProblem(value: string): string | undefined {
+    if (value.length > 253) return `must be at most 253 characters (a DNS name), not ${value.length}`;
+    const labels = value.split(".");
+    if (labels.some((l) => l.length > 63 || !DNS_LABEL.test(l))) {
+        return "must be a lower-case DNS name such as example.org (labels of at most 63 characters)";
+    }
+    return undefined;
+}
+
+/** An IPv4 (or, with `family` 6, IPv6) address, as node's own parser reads it. */
+export function ipProblem(value: string, family: 4 | 6 | "any" = 4): string | undefined {
+    const found = isIP(value);
+    if (found === 0 || (family !== "any" && found !== family)) {
+        return `must be an IPv${family === "any" ? "4 or IPv6" : family} address such as ${family === 6 ? "2001:db8::1" : "192.0.2.10"}`;
+    }
+    return undefined;
+}
+
+/** A CIDR block: an address and a prefix length that fits its family. */
+export function cidrProblem(value: string): string | undefined {
+    const m = /^([^/]+)\/([0-9]{1,3})$/.exec(value);
+    const family = m ? isIP(m[1]) : 0;
+    if (!m || family === 0 || Number(m[2]) > (family === 4 ? 32 : 128)) {
+        return "must be a CIDR block such as 192.0.2.0/24";
+    }
+    return undefined;
+}
+
+/** A TCP/UDP port. */
+export function portProblem(value: number): string | undefined {
+    return Number.isInteger(value) && value >= 1 && value <= 65535
+        ? undefined
+        : "must be a port number from 1 to 65535";
+}
+
+/** Longest string any config value may hold: far above every real value (240), far below what hurts a plan. */
+export const MAX_STRING_LENGTH = 1024;
+
+// C0 and C1 control characters (newline and tab included: no config value is multi-line) and the Unicode
+// bidirectional controls that make text display differently from what it is (Trojan Source).
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Characters or a length that must never reach an object from config. */
+export function textProblem(value: string): string | undefined {
+    const bad = UNSAFE_CHARS.exec(value);
+    if (bad) {
+        const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+        return `contains the control or bidirectional character U+${code} at position ${bad.index}; retype the value`;
+    }
+    if (value.length > MAX_STRING_LENGTH) {
+        return `is ${value.length} characters long; at most ${MAX_STRING_LENGTH} are allowed`;
+    }
+    return undefined;
+}
+
+/**
+ * The closest candidate to a misspelt name, when it is close enough to be a typo (edit distance 1 for names of up to
+ * 3 characters, 2 up to 5, else 3; a swap of two letters counts 2) and unambiguous.
+ */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+    const limit = name.length <= 3 ? 1 : name.length <= 5 ? 2 : 3;
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    let tie = false;
+    for (const c of candidates) {
+        if (c === name) continue;
+        const d = distance(name.toLowerCase(), c.toLowerCase());
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+            tie = false;
+        } else if (d === bestDistance) {
+            tie = true;
+        }
+    }
+    return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
+}

@@ -1,0 +1,145 @@
+import { Document, isMap, isSeq } from "yaml";
+import { pathValue } from "../../components/config/issues";
+import { PROJECT } from "../../components/config/problems";
+
+// Applies a printed fix to a stack file the way the Pulumi CLI (or an operator doing the one edit it names) would,
+// so a test can prove that following a fix removes its problem.
+
+/** Shell words of a command line, with single quotes as the fixes use them (`'a'"'"'b'`). */
+export function shellWords(line: string): string[] {
+    const words: string[] = [];
+    let current = "";
+    let inWord = false;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (c === "'") {
+            const end = line.indexOf("'", i + 1);
+            current += line.slice(i + 1, end);
+            i = end;
+            inWord = true;
+        } else if (c === '"') {
+            const end = line.indexOf('"', i + 1);
+            current += line.slice(i + 1, end);
+            i = end;
+            inWord = true;
+        } else if (c === " ") {
+            if (inWord) words.push(current);
+            current = "";
+            inWord = false;
+        } else {
+            current += c;
+            inWord = true;
+        }
+    }
+    if (inWord) words.push(current);
+    return words;
+}
+
+/** Pulumi's `--path` syntax: `a.b[0]["c.d"]` → a, b, 0, c.d. */
+export function parsePath(key: string): (string | number)[] {
+    const out: (string | number)[] = [];
+    const re = /([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(key))) {
+        if (m[1] !== undefined) out.push(m[1]);
+        else if (m[2] !== undefined) out.push(Number(m[2]));
+        else out.push(m[3]);
+    }
+    return out;
+}
+
+/** Why a fix cannot be applied mechanically (an edit needing judgement), or undefined when it was applied. */
+export function applyFix(doc: Document, fix: string, stack: string): string | undefined {
+    for (const part of fix.split(" && ")) {
+        const why = applyOne(doc, part.trim(), stack);
+        if (why) return why;
+    }
+    return undefined;
+}
+
+function configKey(key: string): string {
+    return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+function applyOne(doc: Document, command: string, stack: string): string | undefined {
+    const rename = /^edit Pulumi\.(\S+)\.yaml: rename (\S+) to (\S+)$/.exec(command);
+    if (rename) {
+        if (rename[1] !== stack) throw new Error(`fix edits the file of stack ${rename[1]}, not ${stack}`);
+        renameKey(doc, rename[2], rename[3]);
+        return undefined;
+    }
+    if (command.startsWith("edit ")) return command;
+    const [input, file] = command.split(" < ");
+    const words = shellWords(input);
+    if (words[0] !== "pulumi" || words[1] !== "config")
+        throw new Error(`not a pulumi config command: ${command}`);
+    const flags = new Set(words.filter((w) => w.startsWith("--") && w !== "--stack"));
+    const stackAt = words.indexOf("--stack");
+    if (stackAt < 0 || words[stackAt + 1] !== stack)
+        throw new Error(`fix does not name --stack ${stack}: ${command}`);
+    const args = words.slice(2).filter((w, i) => !w.startsWith("--") && i + 2 !== stackAt + 1);
+    const [verb, key, value] = args;
+    const usePath = flags.has("--path");
+    const segments = usePath ? parsePath(key) : [key];
+    const head = configKey(String(segments[0]));
+    const rest = segments.slice(1);
+    if (verb === "rm") {
+        if (rest.length === 0) {
+            // Removing a whole section or secret is allowed only for a key the program does not read.
+            doc.deleteIn(["config", head]);
+        } else {
+            doc.deleteIn(["config", head, ...rest]);
+        }
+        return undefined;
+    }
+    if (verb !== "set") throw new Error(`unknown verb in ${command}`);
+    if (flags.has("--secret")) {
+        if (value !== undefined && file === undefined) {
+            throw new Error(`a secret fix must prompt or read a file, not carry a value: ${command}`);
+        }
+        doc.setIn(["config", head], doc.createNode({ secure: "v1:encrypted" }));
+        return undefined;
+    }
+    if (value === undefined) throw new Error(`set without a value: ${command}`);
+    if (rest.length === 0) {
+        doc.setIn(["config", head], usePath ? pathValue(value) : value);
+    } else {
+        if (!doc.hasIn(["config", head])) doc.setIn(["config", head], doc.createNode({}));
+        setDeep(doc, ["config", head, ...rest], pathValue(value));
+    }
+    return undefined;
+}
+
+/** Like `pulumi config set --path`: creates the maps on the way. */
+function setDeep(doc: Document, path: (string | number)[], value: unknown): void {
+    for (let i = 1; i < path.length - 1; i++) {
+        const at = doc.getIn(path.slice(0, i + 1));
+        if (!isMap(at) && !isSeq(at)) {
+            doc.setIn(path.slice(0, i + 1), doc.createNode(typeof path[i + 1] === "number" ? [] : {}));
+        }
+    }
+    doc.setIn(path, value);
+}
+
+/** Renames a top-level key, a config key or a `--path` key, keeping its value and position. */
+function renameKey(doc: Document, from: string, to: string): void {
+    if (!from.includes(":") && !from.includes(".") && doc.has(from)) {
+        const value = doc.get(from);
+        doc.delete(from);
+        doc.set(to, value);
+        return;
+    }
+    const fromPath = keyPath(from);
+    const toPath = keyPath(to);
+    const value = doc.getIn(fromPath);
+    if (value === undefined) throw new Error(`rename of ${from}: no such key`);
+    doc.deleteIn(fromPath);
+    doc.setIn(toPath, value);
+}
+
+function keyPath(key: string): (string | number)[] {
+    const colon = key.indexOf(":");
+    const ns = colon < 0 ? PROJECT : key.slice(0, colon);
+    const segs = parsePath(key.slice(colon + 1));
+    return ["config", `${ns}:${segs[0]}`, ...segs.slice(1)];
+}

@@ -1,0 +1,94 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import {
+    cidrProblem,
+    closest,
+    cronProblem,
+    dnsLabelProblem,
+    dnsSubdomainProblem,
+    ipProblem,
+    portProblem,
+    textProblem,
+} from "../../components/config/checks";
+import { loadProgramConfig } from "../../components/config/load";
+import { SYSTEMS } from "../../components/systems";
+import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";
+
+describe("shared value checks", () => {
+    it("reads CronJob schedules as Kubernetes does", () => {
+        for (const ok of [
+            "0 2 * * TUE",
+            "*/20 * * * *",
+            "29 12 * * 1,3,5",
+            "0 0 1 JAN *",
+            "* * * * MON-FRI",
+            "1-5/2 * * * *",
+            "0 0 ? * *",
+        ]) {
+            assert.equal(cronProblem(ok), undefined, ok);
+        }
+        for (const macro of [
+            "@daily",
+            "@hourly",
+            "@weekly",
+            "@monthly",
+            "@yearly",
+            "@annually",
+            "@midnight",
+            "@every 1h30m",
+        ]) {
+            assert.equal(cronProblem(macro), undefined, macro);
+        }
+        assert.match(cronProblem("61 25 32 13 8")!, /not a valid cron schedule/);
+        assert.match(cronProblem("0 0 2 * * *")!, /five fields/);
+        assert.match(cronProblem("@fortnightly")!, /unknown macro/);
+        assert.match(cronProblem("0 0 L * *")!, /L, W or #/);
+        assert.match(cronProblem("0 0 * * 1#2")!, /L, W or #/);
+        assert.match(cronProblem("TZ=UTC 0 0 * * *")!, /time zone/);
+    });
+
+    it("limits DNS labels to 63 and names to 253 characters", () => {
+        assert.equal(dnsLabelProblem("a".repeat(63)), undefined);
+        assert.match(dnsLabelProblem("a".repeat(64))!, /at most 63/);
+        assert.match(dnsLabelProblem("Upper")!, /DNS label/);
+        assert.equal(dnsSubdomainProblem("dials.example.org"), undefined);
+        assert.match(dnsSubdomainProblem(`${"a".repeat(63)}.`.repeat(4) + "org")!, /at most 253/);
+        assert.match(dnsSubdomainProblem(`${"a".repeat(64)}.org`)!, /labels of at most 63/);
+    });
+
+    it("checks IP addresses, CIDR blocks and ports", () => {
+        assert.equal(ipProblem("192.0.2.10"), undefined);
+        assert.match(ipProblem("999.54.0.0")!, /IPv4/);
+        assert.match(ipProblem("2001:db8::1")!, /IPv4/);
+        assert.equal(ipProblem("2001:db8::1", 6), undefined);
+        assert.equal(cidrProblem("10.0.0.0/8"), undefined);
+        assert.match(cidrProblem("10.0.0.0/33")!, /CIDR/);
+        assert.equal(portProblem(443), undefined);
+        for (const bad of [0, 65536, 99999, 1.5]) assert.match(portProblem(bad)!, /1 to 65535/);
+    });
+
+    it("refuses control and bidirectional characters and oversized values", () => {
+        assert.equal(textProblem("sesheta@redhat.com"), undefined);
+        for (const c of ["\n", "\u0007", "\u202e", "\u2066", "\u0085"])
+            assert.match(textProblem(`a${c}b`)!, /U\+/);
+        assert.match(textProblem("x".repeat(100000))!, /at most 1024/);
+    });
+
+    it("suggests a close name only when it is close and unambiguous", () => {
+        assert.equal(closest("dails", ["dials", "thoth", "prow"]), "dials");
+        assert.equal(closest("cern-pass", ["cern-paas", "psi"]), "cern-paas");
+        assert.equal(closest("staging", ["stage", "prod"]), "stage");
+        assert.equal(closest("mars", ["psi", "cern-paas"]), undefined);
+    });
+});
+
+describe("committed stack files", () => {
+    for (const stack of ["stage", "prod", "local"]) {
+        it(`${stack} has every section and passes the guard (secrets aside)`, () => {
+            const file = readStackFile(stack, path.join(__dirname, "..", ".."));
+            for (const s of SYSTEMS)
+                assert.ok(s.section in file.values, `${stack} lacks runbooks:${s.section}`);
+            loadProgramConfig(stackFileSource(file, "[secret]"), SYSTEMS, { placeholderSecret: () => "x" });
+        });
+    }
+});
