@@ -218,6 +218,13 @@ export function loadProgramConfig(
             }
             continue;
         }
+        // A switched-off system needs nothing but `enabled: false` (the fix for a missing section writes just that);
+        // its other settings are checked once it is switched on again.
+        const raw = source.isSecret(def.section) ? undefined : source.getValue(def.section);
+        if (isSwitchedOff(raw) && !def.schema.safeParse(raw).success) {
+            sections[def.section] = { enabled: false };
+            continue;
+        }
         const result = parseSection(def.section, def.schema, source, problems);
         const cfg = result.value;
         if (result.broken.length > 0) complete = false;
@@ -400,6 +407,11 @@ export function loadProgramConfig(
         operatorValues,
         secrets,
     };
+}
+
+/** A section that says `enabled: false` (a boolean, as the CLI writes it) and so deploys nothing. */
+function isSwitchedOff(raw: unknown): boolean {
+    return typeof raw === "object" && raw !== null && (raw as { enabled?: unknown }).enabled === false;
 }
 
 /** The fix for a secret: read from a file or prompted, never an example pasted onto the command line. */
