@@ -233,11 +233,11 @@ const CASES: Case[] = [
     },
     {
         name: "plain-text file secret",
-        text: stage((d) => d.setIn(C("thoth-kebechet-ssh-privatekey"), "-----BEGIN")),
-        keys: ["runbooks:thoth-kebechet-ssh-privatekey"],
+        text: stage((d) => d.setIn(C("thoth-stage-kebechet-ssh-privatekey"), "-----BEGIN")),
+        keys: ["runbooks:thoth-stage-kebechet-ssh-privatekey"],
         fixes: {
-            "runbooks:thoth-kebechet-ssh-privatekey":
-                /--secret thoth-kebechet-ssh-privatekey --stack stage < \S+$/,
+            "runbooks:thoth-stage-kebechet-ssh-privatekey":
+                /--secret thoth-stage-kebechet-ssh-privatekey --stack stage < \S+$/,
         },
     },
     {
@@ -273,8 +273,8 @@ const CASES: Case[] = [
             const ws = (d.getIn(C("dials", "workspaces")) as { toJSON(): unknown[] }).toJSON();
             d.setIn(C("dials", "workspaces"), d.createNode([...ws, ws[0], ws[1]]));
         }),
-        keys: ["runbooks:dials.workspaces[6].name", "runbooks:dials.workspaces[7].name"],
-        fixes: { "runbooks:dials.workspaces[7].name": /rm --path 'dials\.workspaces\[7\]'/ },
+        keys: ["runbooks:dials.workspaces[5].name", "runbooks:dials.workspaces[6].name"],
+        fixes: { "runbooks:dials.workspaces[6].name": /rm --path 'dials\.workspaces\[6\]'/ },
     },
     {
         name: "cluster with a bad platform",

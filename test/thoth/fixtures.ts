@@ -58,9 +58,16 @@ export function secretValue(key: string): string {
 let lastSecrets: Record<string, string> = {};
 
 /** The values a thoth section asks for (a secret nothing uses is a config error). */
-export function secretsFor(thoth: unknown): Record<string, string> {
+export function secretsFor(thoth: unknown, pristine?: unknown): Record<string, string> {
+    // A broken section is still read as far as it goes, so its secrets are still asked for: a test that breaks a
+    // setting gives the secrets of the section it started from.
     const parsed = thothSchema.safeParse(thoth);
-    const keys = parsed.success ? thothSecrets(parsed.data).map((s) => s.key) : Object.keys(SECRETS);
+    const fallback = pristine === undefined ? undefined : thothSchema.safeParse(pristine);
+    const keys = parsed.success
+        ? thothSecrets(parsed.data).map((s) => s.key)
+        : fallback?.success
+          ? thothSecrets(fallback.data).map((s) => s.key)
+          : Object.keys(SECRETS);
     lastSecrets = Object.fromEntries(keys.map((k) => [k, secretValue(k)]));
     return { "kubeconfig-psi": SECRETS["kubeconfig-psi"], ...lastSecrets };
 }
@@ -73,7 +80,7 @@ export async function runThoth(
 ): Promise<RecordedResource[]> {
     const values = thothStack(stack);
     change?.(thothOf(values));
-    return runWith({ values, secrets: secrets ?? secretsFor(values.thoth) });
+    return runWith({ values, secrets: secrets ?? secretsFor(values.thoth, thothStack(stack).thoth) });
 }
 
 export const KIND = {
