@@ -8,7 +8,7 @@ import {
     PROJECT,
     STACK_FILE,
     fullKey,
-    promptSecretCommand,
+    secretFixCommand,
     removeCommand,
     renameFix,
     setCommand,
@@ -321,7 +321,7 @@ export function loadProgramConfig(
             problems.push({
                 key: fullKey(spec.key),
                 message: `secret is missing: ${spec.description}`,
-                fix: secretCommand(spec),
+                fix: secretFixCommand(spec),
             });
         }
     }
@@ -332,7 +332,7 @@ export function loadProgramConfig(
                     key: fullKey(key),
                     message:
                         "is a secret but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
-                    fix: secretCommand(knownSecrets.get(key)!),
+                    fix: secretFixCommand(knownSecrets.get(key)!),
                 });
             }
             continue;
@@ -347,7 +347,7 @@ export function loadProgramConfig(
                     key: fullKey(key),
                     message:
                         "looks like a secret of this system but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
-                    fix: secretCommand({ key }),
+                    fix: secretFixCommand({ key }),
                 });
             }
             continue;
@@ -412,13 +412,6 @@ export function loadProgramConfig(
 /** A section that says `enabled: false` (a boolean, as the CLI writes it) and so deploys nothing. */
 function isSwitchedOff(raw: unknown): boolean {
     return typeof raw === "object" && raw !== null && (raw as { enabled?: unknown }).enabled === false;
-}
-
-/** The fix for a secret: read from a file or prompted, never an example pasted onto the command line. */
-function secretCommand(spec: { key: string; example?: string; fromFile?: boolean }): string {
-    return spec.fromFile && spec.example
-        ? setCommand(spec.key, spec.example, { secret: true, fromFile: true })
-        : promptSecretCommand(spec.key);
 }
 
 /** Keys under a near-miss of the project namespace (`runbook:`, `Runbooks:`): the program would never see them. */

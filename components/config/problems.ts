@@ -52,6 +52,13 @@ export function promptSecretCommand(key: string): string {
     return `pulumi config set --secret ${shellQuote(key)}`;
 }
 
+/** The fix for a secret: read from a file or prompted, never an example pasted onto the command line. */
+export function secretFixCommand(spec: { key: string; example?: string; fromFile?: boolean }): string {
+    return spec.fromFile && spec.example
+        ? setCommand(spec.key, spec.example, { secret: true, fromFile: true })
+        : promptSecretCommand(spec.key);
+}
+
 /** Where a fix that the CLI cannot do (a rename) is made; the stack's name replaces `<stack>` when it is known. */
 export const STACK_FILE = "Pulumi.<stack>.yaml";
 

@@ -1,3 +1,4 @@
+import { preserveUnknownFields } from "../shared/crd";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
@@ -14,7 +15,7 @@ export const PROWJOB_STATES = [
     "error",
 ];
 
-const preserve = { type: "object", "x-kubernetes-preserve-unknown-fields": true } as const;
+const preserve = preserveUnknownFields;
 
 /**
  * The `prowjobs.prow.k8s.io` CRD spec. The schema is structural: the fields Prow's controllers select and

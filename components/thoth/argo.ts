@@ -1,3 +1,4 @@
+import { preserveUnknownFields } from "../shared/crd";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
@@ -334,10 +335,7 @@ export class ArgoPrerequisites extends pulumi.ComponentResource {
                                     served: true,
                                     storage: true,
                                     schema: {
-                                        openAPIV3Schema: {
-                                            type: "object",
-                                            x_kubernetes_preserve_unknown_fields: true,
-                                        },
+                                        openAPIV3Schema: preserveUnknownFields,
                                     },
                                     ...(k.kind === "Workflow" ? { subresources: {} } : {}),
                                 },

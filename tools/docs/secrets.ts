@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { loadProgramConfig } from "../../components/config/load";
-import { setCommand } from "../../components/config/problems";
+import { secretFixCommand } from "../../components/config/problems";
 import { SecretSpec } from "../../components/config/system";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile, stackFileSource } from "../plan/stackfile";
@@ -28,15 +28,15 @@ export function secretsTable(root: string): string {
         }
     }
     const lines = [
-        "Set each one once per stack with the command shown (`--stack <stack>` selects the stack). Optional ones are",
-        "generated (`@pulumi/random`) when unset.",
+        "Set each one once per stack with the command shown and `--stack <stack>`: it prompts for the value (or reads the",
+        "file), so no secret lands in shell history. Optional ones are generated (`@pulumi/random`) when unset.",
         "",
         "| key | stacks | what it is | where it lives today | set it with |",
         "| --- | --- | --- | --- | --- |",
     ];
     for (const key of [...byKey.keys()].sort()) {
         const { spec, stacks } = byKey.get(key)!;
-        const command = setCommand(spec.key, spec.example, { secret: true, fromFile: spec.fromFile });
+        const command = secretFixCommand(spec);
         lines.push(
             `| \`${key}\` | ${stacks.join(", ")} | ${cell(spec.description)}${spec.optional ? " (optional)" : ""} | ${cell(spec.today)} | \`${cell(command)}\` |`,
         );
