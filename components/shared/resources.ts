@@ -60,13 +60,23 @@ const SUFFIX: Record<string, number> = {
     Ei: 1024 ** 6,
 };
 
+/** A Kubernetes quantity (`10Gi`, `500m`, `1e9`) as a number (bytes or cores), undefined when it is not one. */
+export function quantityValue(q: unknown): number | undefined {
+    if (typeof q === "number") return q;
+    if (typeof q !== "string") return undefined;
+    const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|)$/.exec(q.trim());
+    if (!m) return undefined;
+    const n = Number(m[1]);
+    return Number.isFinite(n) ? n * SUFFIX[m[2]] : undefined;
+}
+
 /** Parses a Kubernetes quantity to a number (bytes or cores), for comparing requests with limits. */
 export function parseQuantity(q: string): number {
-    const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/.exec(q);
-    if (!m) {
+    const value = quantityValue(q);
+    if (value === undefined) {
         throw new Error(`not a Kubernetes quantity: ${q}`);
     }
-    return Number(m[1]) * SUFFIX[m[2] ?? ""];
+    return value;
 }
 
 /** Problems with a sizing (request above limit), as messages; empty when it is sound. */

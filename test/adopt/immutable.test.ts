@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { covers, immutableConflicts } from "../../tools/adopt/immutable";
 import { KubeObject } from "../../tools/adopt/model";
-import { parseQuantity } from "../../tools/adopt/quantity";
+import { quantityValue } from "../../components/shared/resources";
 import { deployment, live, pvc, statefulSet } from "./fixtures";
 
 function paths(reasons: string[]): string[] {
@@ -87,8 +87,8 @@ describe("adopt: immutable fields that block adoption in place", function () {
         assert.ok(covers({ a: 1, b: 2 }, { a: 1 }));
         assert.ok(!covers({ a: 1 }, { a: 2 }));
         assert.ok(!covers([1, 2], [1]));
-        assert.equal(parseQuantity("1Gi"), 1024 ** 3);
-        assert.equal(parseQuantity("500M"), 5e8);
-        assert.equal(parseQuantity("lots"), undefined);
+        assert.equal(quantityValue("1Gi"), 1024 ** 3);
+        assert.equal(quantityValue("500M"), 5e8);
+        assert.equal(quantityValue("lots"), undefined);
     });
 });

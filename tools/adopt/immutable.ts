@@ -1,6 +1,6 @@
 import { showValue } from "./diff";
 import { KubeObject, at } from "./model";
-import { parseQuantity } from "./quantity";
+import { quantityValue } from "../../components/shared/resources";
 
 /**
  * True when every field `desired` sets has the same value in `live` (fields the API server defaults or adds are
@@ -20,8 +20,8 @@ export function covers(live: unknown, desired: unknown): boolean {
         return Object.entries(desired).every(([k, v]) => covers((live as Record<string, unknown>)[k], v));
     }
     if (desired === live) return true;
-    const a = parseQuantity(desired);
-    const b = parseQuantity(live);
+    const a = quantityValue(desired);
+    const b = quantityValue(live);
     return typeof desired === "string" && a !== undefined && a === b;
 }
 
@@ -91,8 +91,8 @@ const RULES: Rule[] = [
         path: ["spec", "resources", "requests", "storage"],
         // A claim can grow (when its class allows expansion) but never shrink.
         conflicts: (live, desired) => {
-            const a = parseQuantity(live);
-            const b = parseQuantity(desired);
+            const a = quantityValue(live);
+            const b = quantityValue(desired);
             return a !== undefined && b !== undefined && b < a;
         },
         fix: "set the program's size to at least the live size (a claim never shrinks)",
