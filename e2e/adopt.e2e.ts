@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -9,7 +9,7 @@ import { FIELD_MANAGER } from "../tools/adopt/kube";
 import { stackObjects } from "../tools/adopt/program";
 import { Report } from "../tools/adopt/report";
 import { Kubectl } from "./kube";
-import { BIN, E2E_CACHE, ROOT, localEnv } from "./localStack";
+import { BIN, ROOT, kwokCluster, kwokKubeconfig } from "./localStack";
 
 // `npm run adopt` against a real kube-apiserver (kwok cluster on 127.0.0.1): a hand-made "today" state of every
 // Kubernetes-side system of the local stack, as its runbook's manifests would have left it, and the report must
@@ -20,18 +20,7 @@ const STACK = "local";
 const TODAY_MANAGER = "hand-made-runbook";
 
 function cluster(command: "start" | "stop"): void {
-    const res = spawnSync("bash", [path.join(__dirname, "cluster.sh"), command], {
-        encoding: "utf8",
-        env: {
-            ...process.env,
-            E2E_CACHE,
-            E2E_CLUSTER_NAME: CLUSTER_NAME,
-            E2E_PV_CLASSES: localEnv().E2E_PV_CLASSES,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (res.status !== 0)
-        throw new Error(`e2e/cluster.sh ${command} failed (exit ${res.status}):\n${res.stderr}`);
+    kwokCluster(CLUSTER_NAME, command);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,7 +74,7 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         cluster("stop");
         started = true;
         cluster("start");
-        kubectl = new Kubectl(path.join(E2E_CACHE, "kwok", "clusters", CLUSTER_NAME, "kubeconfig.yaml"));
+        kubectl = new Kubectl(kwokKubeconfig(CLUSTER_NAME));
         desired = (await stackObjects(STACK, ROOT)).kubernetes;
     });
 

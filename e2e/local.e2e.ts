@@ -1,6 +1,6 @@
 import { PLACEHOLDER } from "../components/shared/placeholder";
 import * as assert from "assert";
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { createHash } from "crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -23,13 +23,13 @@ import {
     BIN,
     CALLYSTO_STACK,
     DecryptedConfig,
-    E2E_CACHE,
     LOCAL_STACKS,
     ROOT,
     STACK,
     StackCopy,
     insideWorkTree,
-    localEnv,
+    kwokCluster,
+    kwokKubeconfig,
     stackFile,
 } from "./localStack";
 import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./render";
@@ -58,25 +58,11 @@ async function timed<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
 }
 
 function cluster(command: "start" | "stop"): void {
-    const res = spawnSync("bash", [path.join(__dirname, "cluster.sh"), command], {
-        encoding: "utf8",
-        env: {
-            ...process.env,
-            E2E_CACHE,
-            E2E_CLUSTER_NAME: CLUSTER_NAME,
-            E2E_PV_CLASSES: localEnv().E2E_PV_CLASSES,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (res.status !== 0) {
-        throw new Error(
-            `e2e/cluster.sh ${command} failed (exit ${res.status}):\n${res.stderr}\n${res.stdout}`,
-        );
-    }
+    kwokCluster(CLUSTER_NAME, command);
 }
 
 function kubeconfigPath(): string {
-    return path.join(E2E_CACHE, "kwok", "clusters", CLUSTER_NAME, "kubeconfig.yaml");
+    return kwokKubeconfig(CLUSTER_NAME);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -37,6 +37,30 @@ export const E2E_CACHE = process.env.E2E_CACHE ?? path.join(homedir(), ".cache",
 export const BIN = path.join(E2E_CACHE, "bin");
 
 /** KEY=VALUE lines of e2e/local.env (test-only settings). */
+/** Starts or stops the kwok cluster `name` with e2e/cluster.sh; throws with its output when it fails. */
+export function kwokCluster(name: string, command: "start" | "stop"): void {
+    const res = spawnSync("bash", [path.join(__dirname, "cluster.sh"), command], {
+        encoding: "utf8",
+        env: {
+            ...process.env,
+            E2E_CACHE,
+            E2E_CLUSTER_NAME: name,
+            E2E_PV_CLASSES: localEnv().E2E_PV_CLASSES,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (res.status !== 0) {
+        throw new Error(
+            `e2e/cluster.sh ${command} failed (exit ${res.status}):\n${res.stderr}\n${res.stdout}`,
+        );
+    }
+}
+
+/** The kubeconfig kwokctl writes for cluster `name`. */
+export function kwokKubeconfig(name: string): string {
+    return path.join(E2E_CACHE, "kwok", "clusters", name, "kubeconfig.yaml");
+}
+
 export function localEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const line of readFileSync(path.join(__dirname, "local.env"), "utf8").split("\n")) {
