@@ -36,6 +36,8 @@ export function isDatabaseImage(image: string): boolean {
 export function statefulReason(type: string, props: Obj): string | undefined {
     const kind = kindOf(type);
     if (kind === "PersistentVolumeClaim" || kind === "PersistentVolume") return `is a ${kind}`;
+    // Deleting a namespace makes its controller delete every claim inside, retained or not.
+    if (kind === "Namespace") return "is a Namespace (deleting it deletes every claim inside it)";
     if (/^openstack:blockstorage\/volume(V\d)?:Volume(V\d)?$/.test(type)) return "is a block storage volume";
     if (type === "openstack:dns/zone:Zone") return "is a DNS zone";
     if (kind === "StatefulSet" && isObj(props.spec)) {
@@ -65,7 +67,7 @@ export function statefulReason(type: string, props: Obj): string | undefined {
  */
 export const statefulProtected: Rule = {
     name: "stateful-protected-in-prod",
-    description: "In production, PVCs, volumes, databases and DNS zones have protect: true.",
+    description: "In production, Namespaces, PVCs, volumes, databases and DNS zones have protect: true.",
     configSchema: {
         properties: {
             production: { type: "boolean", description: "Treat the stack as production whatever its name." },

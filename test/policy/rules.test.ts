@@ -368,6 +368,10 @@ describe("policy rules", () => {
                 },
             });
             assert.match(statefulProtected.check(sts, PROD)[0], /deletes its volume claims/);
+            const ns = (protect: boolean) =>
+                input("kubernetes:core/v1:Namespace", { metadata: { name: "packit-prod" } }, protect);
+            assert.match(statefulProtected.check(ns(false), PROD)[0], /deletes every claim inside it/);
+            assert.deepEqual(statefulProtected.check(ns(true), PROD), []);
         });
 
         it("decides production from policy config, else from the stack in the URN", () => {
