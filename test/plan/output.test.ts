@@ -46,6 +46,23 @@ describe("plan output directory", () => {
         assert.ok(existsSync(path.join(root, ".git")));
     });
 
+    it("replaces a plan written before the marker existed, but not a directory that merely holds a resources.json", () => {
+        const old = path.join(root, "old-plan");
+        mkdirSync(path.join(old, "kubernetes"), { recursive: true });
+        writeFileSync(path.join(old, "resources.json"), "[]");
+        writeFileSync(path.join(old, "kubernetes", "gone.yaml"), "old");
+        writePlan(PLAN, old, "stage");
+        assert.ok(existsSync(path.join(old, PLAN_MARKER)));
+        assert.ok(!existsSync(path.join(old, "kubernetes", "gone.yaml")));
+
+        const mixed = path.join(root, "mixed");
+        mkdirSync(mixed);
+        writeFileSync(path.join(mixed, "resources.json"), "[]");
+        writeFileSync(path.join(mixed, "notes.md"), "keep");
+        assert.throws(() => writePlan(PLAN, mixed, "stage"), PlanOutputError);
+        assert.equal(readFileSync(path.join(mixed, "notes.md"), "utf8"), "keep");
+    });
+
     it("refuses another stack's plan and a file", () => {
         const out = path.join(root, "plan");
         writePlan(PLAN, out, "prod");

@@ -80,6 +80,26 @@ function markerStack(dir: string): string | undefined {
 }
 
 /**
+ * A plan written before the marker existed: nothing but `resources.json` and `kubernetes/*.yaml`. Replacing it loses
+ * only output the plan can write again, so it is not refused (a checkout or any other directory never looks so).
+ */
+function isUnmarkedPlan(dir: string): boolean {
+    const entries = readdirSync(dir);
+    if (
+        !entries.includes("resources.json") ||
+        entries.some((e) => e !== "resources.json" && e !== "kubernetes")
+    ) {
+        return false;
+    }
+    const k8sDir = path.join(dir, "kubernetes");
+    return (
+        statSync(path.join(dir, "resources.json")).isFile() &&
+        (!existsSync(k8sDir) ||
+            (statSync(k8sDir).isDirectory() && readdirSync(k8sDir).every((f) => f.endsWith(".yaml"))))
+    );
+}
+
+/**
  * Refuses a directory the plan does not own: one that exists and is not a directory, or holds files without being
  * an earlier plan output of this same stack. Returns whether there is an earlier plan to replace.
  */
@@ -90,6 +110,7 @@ export function checkOutputDir(dir: string, stack: string): boolean {
     }
     if (readdirSync(dir).length === 0) return false;
     const owner = markerStack(dir);
+    if (owner === undefined && isUnmarkedPlan(dir)) return true;
     if (owner !== stack) {
         throw new PlanOutputError(
             owner
