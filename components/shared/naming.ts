@@ -1,10 +1,9 @@
 import { createHash } from "crypto";
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { dnsLabelProblem } from "../config/checks";
 
 /** True when `name` is a valid DNS-1123 label (namespaces, services, most object names that become DNS names). */
 export function isDnsLabel(name: string): boolean {
-    return name.length <= 63 && DNS_LABEL.test(name);
+    return dnsLabelProblem(name) === undefined;
 }
 
 /** Name of a child resource: the parent's name plus the child's role, so two instances of a component never clash. */
