@@ -101,30 +101,46 @@ export class LoopbackRegistry {
         ]).trim();
     }
 
-    /** Pushes many names, a few at a time. */
+    /**
+     * Pushes many names, a few at a time. docker-registry's filesystem storage can answer 500 when two uploads of the
+     * same blob race, so the first name goes alone (its blobs then exist and later pushes only mount them) and a
+     * failed push is retried twice.
+     */
     async pushAll(names: readonly string[], parallel = 4): Promise<void> {
-        const queue = [...names];
-        const worker = async () => {
-            for (let name = queue.shift(); name; name = queue.shift()) {
-                await new Promise<void>((resolve, reject) => {
-                    const child = spawn(
-                        "skopeo",
-                        [
-                            "copy",
-                            "--quiet",
-                            "--dest-tls-verify=false",
-                            `oci:${path.join(this.dir, "oci")}:base`,
-                            `docker://${this.host}/${name}`,
-                        ],
-                        { stdio: ["ignore", "ignore", "pipe"] },
-                    );
-                    let err = "";
-                    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-                    child.on("close", (code) =>
-                        code === 0 ? resolve() : reject(new Error(`push ${name}: ${err}`)),
-                    );
-                });
+        const copy = (name: string) =>
+            new Promise<void>((resolve, reject) => {
+                const child = spawn(
+                    "skopeo",
+                    [
+                        "copy",
+                        "--quiet",
+                        "--dest-tls-verify=false",
+                        `oci:${path.join(this.dir, "oci")}:base`,
+                        `docker://${this.host}/${name}`,
+                    ],
+                    { stdio: ["ignore", "ignore", "pipe"] },
+                );
+                let err = "";
+                child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+                child.on("close", (code) =>
+                    code === 0 ? resolve() : reject(new Error(`push ${name}: ${err}`)),
+                );
+            });
+        const pushOne = async (name: string) => {
+            for (let attempt = 1; ; attempt++) {
+                try {
+                    return await copy(name);
+                } catch (err) {
+                    if (attempt >= 3) throw err;
+                    await new Promise((r) => setTimeout(r, 200 * attempt));
+                }
             }
+        };
+        const queue = [...names];
+        const first = queue.shift();
+        if (first) await pushOne(first);
+        const worker = async () => {
+            for (let name = queue.shift(); name; name = queue.shift()) await pushOne(name);
         };
         await Promise.all(Array.from({ length: parallel }, worker));
     }
