@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { ClusterContext } from "../shared/cluster";
 import { fromSecret } from "../shared/env";
 import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
-import { execProbe } from "../shared/probes";
+import { sclorgPostgresProbes } from "../shared/probes";
 import { statefulOptions } from "../shared/protect";
 import { configSecret } from "../shared/secret";
 import { podSecurityContext } from "../shared/security";
@@ -140,14 +140,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
                             env: POSTGRES_ENV,
                             ports: [{ name: "postgres", containerPort: PORT }],
                             resources: SIZES.postgres,
-                            livenessProbe: execProbe(["/usr/libexec/check-container", "--live"], {
-                                initialDelaySeconds: 120,
-                                timeoutSeconds: 10,
-                            }),
-                            readinessProbe: execProbe(["/usr/libexec/check-container"], {
-                                initialDelaySeconds: 5,
-                                timeoutSeconds: 10,
-                            }),
+                            ...sclorgPostgresProbes(10),
                             volumeMounts: [{ name: "postgres-data", mountPath: "/var/lib/pgsql/data" }],
                         },
                     ],

@@ -27,3 +27,24 @@ export function tcpProbe(port: number | string, timing: ProbeTiming = {}): Probe
 export function execProbe(command: string[], timing: ProbeTiming = {}): Probe {
     return { exec: { command }, ...DEFAULT_TIMING, ...timing };
 }
+
+/**
+ * The probes of the sclorg PostgreSQL images (`quay.io/sclorg/postgresql-*`, `rhscl/postgresql-*`): their own
+ * `check-container` script; liveness waits two minutes for a first start or a recovery. The readiness timeout is the
+ * one thing deployments of it set differently.
+ */
+export function sclorgPostgresProbes(readinessTimeoutSeconds: number): {
+    livenessProbe: Probe;
+    readinessProbe: Probe;
+} {
+    return {
+        livenessProbe: execProbe(["/usr/libexec/check-container", "--live"], {
+            initialDelaySeconds: 120,
+            timeoutSeconds: 10,
+        }),
+        readinessProbe: execProbe(["/usr/libexec/check-container"], {
+            initialDelaySeconds: 5,
+            timeoutSeconds: readinessTimeoutSeconds,
+        }),
+    };
+}

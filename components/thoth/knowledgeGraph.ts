@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { childOptions } from "../shared/component";
 import { fromSecret } from "../shared/env";
-import { execProbe, httpProbe, tcpProbe } from "../shared/probes";
+import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../shared/probes";
 import { statefulOptions } from "../shared/protect";
 import { Sizing } from "../shared/resources";
 import { Workload } from "../shared/workload";
@@ -82,14 +82,7 @@ export class KnowledgeGraph extends pulumi.ComponentResource {
                         ports: [{ name: "postgresql", containerPort: 5432 }],
                         env: credentials,
                         resources: args.sizing.postgresql,
-                        livenessProbe: execProbe(["/usr/libexec/check-container", "--live"], {
-                            initialDelaySeconds: 120,
-                            timeoutSeconds: 10,
-                        }),
-                        readinessProbe: execProbe(["/usr/libexec/check-container"], {
-                            initialDelaySeconds: 5,
-                            timeoutSeconds: 1,
-                        }),
+                        ...sclorgPostgresProbes(1),
                         volumeMounts: [{ name: "postgresql-data", mountPath: "/var/lib/pgsql/data" }],
                     },
                 ],
