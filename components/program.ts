@@ -2,7 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
 import { ConfigSource, pulumiConfigSource } from "./config/source";
-import { SystemDefinition } from "./config/system";
+import { SystemContext, SystemDefinition, isProductionTier } from "./config/system";
 import { ClusterContext, clusterContext } from "./shared/cluster";
 import { SYSTEMS } from "./systems";
 
@@ -49,7 +49,7 @@ export function runProgram(
                 context: c.context,
                 adoptExisting: c.adoptExisting,
                 skipIngressAwait: c.skipIngressAwait,
-                production: config.tier === "production",
+                production: isProductionTier(config.tier),
                 kubeconfig: config.secrets.require(`kubeconfig-${name}`),
             });
             clusters.set(name, ctx);
@@ -57,19 +57,20 @@ export function runProgram(
         return ctx;
     };
     let osProvider: openstack.Provider | undefined;
+    const base: SystemContext = {
+        tier: config.tier,
+        protectStateful: isProductionTier(config.tier),
+        secrets: config.secrets,
+    };
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     for (const def of config.enabled) {
         const section = config.sections[def.section];
         if (def.target === "openstack") {
             osProvider ??= openstackProvider(config);
+            outputs[def.section] = def.deploy(section, { ...base, openstack: osProvider });
+        } else {
+            outputs[def.section] = def.deploy(section, { ...base, cluster: clusterFor(section.cluster!) });
         }
-        outputs[def.section] = def.deploy(section, {
-            tier: config.tier,
-            protectStateful: config.tier === "production",
-            cluster: def.target === "kubernetes" ? clusterFor(section.cluster!) : undefined,
-            openstack: def.target === "openstack" ? osProvider : undefined,
-            secrets: config.secrets,
-        });
     }
     return outputs;
 }

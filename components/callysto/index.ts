@@ -30,7 +30,7 @@ function secrets(config: CallystoConfig): SecretSpec[] {
 }
 
 /** Callysto: JupyterHub hubs, sharder, SSP, stats and the clavius workstation on OpenStack (region Calgary). */
-export const callysto = defineSystem<CallystoConfig>({
+export const callysto = defineSystem<CallystoConfig, "openstack">({
     section: "callysto",
     title: "Callysto",
     target: "openstack",
@@ -41,7 +41,7 @@ export const callysto = defineSystem<CallystoConfig>({
     deploy: (config, ctx) => {
         const env = new CallystoEnvironment("callysto", {
             config,
-            provider: ctx.openstack!,
+            provider: ctx.openstack,
             protectStateful: ctx.protectStateful,
             sshPrivateKey: config.provisioning?.enabled ? ctx.secrets.require(SSH_PRIVATE_KEY) : undefined,
             designateOpenrc: config.certificates?.enabled ? ctx.secrets.require(DESIGNATE_OPENRC) : undefined,

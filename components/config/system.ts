@@ -32,16 +32,35 @@ export interface SecretStore {
     get(key: string): pulumi.Output<string> | undefined;
 }
 
-/** What a system's deploy function receives besides its own section. */
-export interface DeployContext {
+/**
+ * What every system's deploy receives besides its own section: decided once by the program, never re-derived by a
+ * system (tier, protection, providers, secrets).
+ */
+export interface SystemContext {
     tier: StackTier;
-    /** True in production: stateful resources get `protect` and `retainOnDelete`. */
+    /** True in production: stateful resources get `protect` and `retainOnDelete` (the one production predicate). */
     protectStateful: boolean;
-    /** The cluster a Kubernetes-side system deploys to (undefined for OpenStack systems). */
-    cluster?: ClusterContext;
-    /** The OpenStack provider, for OpenStack-side systems. */
-    openstack?: openstack.Provider;
     secrets: SecretStore;
+}
+
+/** The context of a Kubernetes-side system: its cluster, provider resolved. */
+export interface KubernetesContext extends SystemContext {
+    cluster: ClusterContext;
+}
+
+/** The context of an OpenStack-side system: the program's one OpenStack provider. */
+export interface OpenStackContext extends SystemContext {
+    openstack: openstack.Provider;
+}
+
+export type SystemTarget = "kubernetes" | "openstack";
+
+/** The context a system of a target receives. */
+export type ContextOf<T extends SystemTarget> = T extends "kubernetes" ? KubernetesContext : OpenStackContext;
+
+/** The one production predicate, shared by the program and the policy pack. */
+export function isProductionTier(tier: StackTier | undefined): boolean {
+    return tier === "production";
 }
 
 export interface NamespaceClaim {
@@ -61,11 +80,14 @@ export interface SectionBase {
  * Everything the program needs to know about one system: its config schema, what it claims (namespaces,
  * secrets) for cross-checks, and how to deploy it. Each system folder exports one of these.
  */
-export interface SystemDefinition<C extends SectionBase = SectionBase> {
+export interface SystemDefinition<
+    C extends SectionBase = SectionBase,
+    T extends SystemTarget = SystemTarget,
+> {
     /** Config section key, e.g. `thoth` for `runbooks:thoth`. */
     section: string;
     title: string;
-    target: "kubernetes" | "openstack";
+    target: T;
     schema: z.ZodType<C>;
     /** Namespaces this system creates or deploys into, with the config key that sets each (checked for clashes). */
     namespaces(config: C): NamespaceClaim[];
@@ -73,11 +95,24 @@ export interface SystemDefinition<C extends SectionBase = SectionBase> {
     secrets(config: C): SecretSpec[];
     /** Checks that need more than the schema (for example references to other sections). */
     check?(config: C, program: { clusters: Record<string, unknown>; tier?: StackTier }): ConfigProblem[];
-    /** Creates the system's components; returns the stack outputs for this system. */
-    deploy(config: C, context: DeployContext): Record<string, pulumi.Input<unknown>>;
+    /** Creates the system's component; returns the stack outputs for this system. */
+    deploy(config: C, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }
 
-/** Erases a definition's section type so systems of different shapes can share one registry. */
-export function defineSystem<C extends SectionBase>(definition: SystemDefinition<C>): SystemDefinition {
+/** Keeps a definition's section and target types, so a system's own code and tests stay typed. */
+export function defineSystem<C extends SectionBase, T extends SystemTarget>(
+    definition: SystemDefinition<C, T>,
+): SystemDefinition<C, T> {
+    return definition;
+}
+
+/**
+ * A definition as the registry holds it. Systems of different section types cannot share one array type without
+ * erasing it; the erasure is sound because the program only ever passes a section that the same definition's
+ * schema produced, and only the context of the definition's own target.
+ */
+export function registered<C extends SectionBase, T extends SystemTarget>(
+    definition: SystemDefinition<C, T>,
+): SystemDefinition {
     return definition as unknown as SystemDefinition;
 }

@@ -4,7 +4,7 @@ import { Dials } from "./dials";
 import { dialsSecretSpecs } from "./secrets";
 
 /** CMS DIALS: workspace-driven Celery ETL, Django backend and frontend on the CERN OpenShift PaaS. */
-export const dials = defineSystem<DialsConfig>({
+export const dials = defineSystem<DialsConfig, "kubernetes">({
     section: "dials",
     title: "CMS DIALS",
     target: "kubernetes",
@@ -14,7 +14,7 @@ export const dials = defineSystem<DialsConfig>({
     check: (config) => dialsProblems(config),
     deploy: (config, ctx) => {
         const dials = new Dials("dials", {
-            cluster: ctx.cluster!,
+            cluster: ctx.cluster,
             config,
             secrets: ctx.secrets,
             protect: ctx.protectStateful,

@@ -14,8 +14,8 @@ const TITLES: Record<ServiceName, string> = {
  * The system of one service. Both services share schema, checks and component; only the section (and with it
  * the config keys, secrets and resource names) differs.
  */
-export function packitSystem(service: ServiceName): SystemDefinition {
-    return defineSystem<PackitConfig>({
+export function packitSystem(service: ServiceName): SystemDefinition<PackitConfig, "kubernetes"> {
+    return defineSystem<PackitConfig, "kubernetes">({
         section: service,
         title: TITLES[service],
         target: "kubernetes",
@@ -30,7 +30,7 @@ export function packitSystem(service: ServiceName): SystemDefinition {
         check: (config) => packitProblems(service, config),
         deploy: (config, ctx) => {
             const deployment = new PackitService(service, {
-                cluster: ctx.cluster!,
+                cluster: ctx.cluster,
                 service,
                 config,
                 secret: (key) => ctx.secrets.require(key),

@@ -6,7 +6,7 @@ import { resolveEnvironment } from "./resolve";
 import { PROW_SECRETS, prowSecretSpecs, secretEntries } from "./secrets";
 
 /** KubeVirt Prow: one typed component for the kubevirtci-testing, ibmcloud-staging and ibmcloud-production environments. */
-export const prow = defineSystem<ProwConfig>({
+export const prow = defineSystem<ProwConfig, "kubernetes">({
     section: "prow",
     title: "KubeVirt Prow",
     target: "kubernetes",
@@ -28,7 +28,7 @@ export const prow = defineSystem<ProwConfig>({
             if (value) secretValues[configKey] = value;
         }
         const prowSystem = new Prow("prow", {
-            cluster: ctx.cluster!,
+            cluster: ctx.cluster,
             environment,
             secretValues,
             protectStateful: ctx.protectStateful,

@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 type DependsOn = pulumi.CustomResourceOptions["dependsOn"];
 
+/** A component's type token: `runbooks:<module>:<Type>`, the one naming scheme of every component. */
+export type ComponentType = `runbooks:${string}:${string}`;
+
 function merge(a: DependsOn, b: DependsOn): DependsOn {
     if (a === undefined) return b;
     if (b === undefined) return a;
@@ -17,6 +20,7 @@ function merge(a: DependsOn, b: DependsOn): DependsOn {
  * Options for a component's children. The engine does not make children wait for their component's
  * `dependsOn` (it only expands a dependency *on* a component to its children), so a Deployment inside a
  * component that depends on a Namespace would race the Namespace. Children therefore carry it themselves.
+ * Prefer {@link RunbookComponent}, which applies this to every child by construction.
  */
 export function childOptions(
     parent: pulumi.ComponentResource,
@@ -25,4 +29,45 @@ export function childOptions(
 ): pulumi.CustomResourceOptions {
     const dependsOn = merge(opts?.dependsOn, extra.dependsOn);
     return { ...extra, parent, ...(dependsOn !== undefined ? { dependsOn } : {}) };
+}
+
+/**
+ * The base of every component of this program (sst's pattern): children are named `<component>-<suffix>` and get
+ * the component as parent, the component's provider and the component's `dependsOn` from {@link child}, so no
+ * component can forget one of them.
+ */
+export abstract class RunbookComponent extends pulumi.ComponentResource {
+    /** The component's logical name; every child's name starts with it. */
+    protected readonly baseName: string;
+    readonly #opts: pulumi.ComponentResourceOptions | undefined;
+    readonly #provider: pulumi.ProviderResource | undefined;
+
+    /**
+     * @param provider the provider every child uses (the cluster's Kubernetes provider, the OpenStack provider);
+     *   explicit so that no child ever falls back to an ambient default provider.
+     */
+    protected constructor(
+        type: ComponentType,
+        name: string,
+        opts: pulumi.ComponentResourceOptions | undefined,
+        provider?: pulumi.ProviderResource,
+    ) {
+        super(type, name, {}, opts);
+        this.baseName = name;
+        this.#opts = opts;
+        this.#provider = provider;
+    }
+
+    /** A child's logical name: `<component>-<suffix>`. */
+    protected childName(suffix: string): string {
+        return `${this.baseName}-${suffix}`;
+    }
+
+    /** Options for a child resource or component: parent, provider and the component's `dependsOn`, plus `extra`. */
+    protected child(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        return childOptions(this, this.#opts, {
+            ...(this.#provider ? { provider: this.#provider } : {}),
+            ...extra,
+        });
+    }
 }

@@ -31,7 +31,7 @@ function namespaces(config: ThothConfig): NamespaceClaim[] {
 }
 
 /** Thoth-station: bots, ultrahooks, station namespaces, Dgraph, watcher restarts and the Zuul nodepool hookup. */
-export const thoth = defineSystem<ThothConfig>({
+export const thoth = defineSystem<ThothConfig, "kubernetes">({
     section: "thoth",
     title: "Thoth-station",
     target: "kubernetes",
@@ -40,7 +40,7 @@ export const thoth = defineSystem<ThothConfig>({
     secrets: thothSecrets,
     check: (config) => thothProblems(config),
     deploy: (config, ctx) => {
-        const cluster = ctx.cluster!;
+        const cluster = ctx.cluster;
         const secrets = scopedStore(ctx.secrets, config.identity);
         const outputs: Record<string, unknown> = {};
 

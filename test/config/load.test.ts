@@ -3,14 +3,14 @@ import { z } from "zod";
 import { loadProgramConfig } from "../../components/config/load";
 import { ConfigError } from "../../components/config/problems";
 import { memoryConfigSource } from "../../components/config/source";
-import { SystemDefinition, defineSystem } from "../../components/config/system";
+import { SystemDefinition, defineSystem, registered } from "../../components/config/system";
 import { k8sName } from "../../components/config/fields";
 import { SYSTEMS } from "../../components/systems";
 import { recorder, runWith, stackSecrets, stackValues } from "../harness";
 
 // A second, minimal system so namespace clashes between two systems can be provoked without depending on
 // any other system's schema.
-const other = defineSystem<{ enabled: boolean; cluster?: string; namespace: string }>({
+const other = defineSystem<{ enabled: boolean; cluster?: string; namespace: string }, "kubernetes">({
     section: "other",
     title: "Other",
     target: "kubernetes",
@@ -21,7 +21,7 @@ const other = defineSystem<{ enabled: boolean; cluster?: string; namespace: stri
     ],
     deploy: () => ({}),
 });
-const third = defineSystem<{ enabled: boolean; cluster?: string; replicas: number }>({
+const third = defineSystem<{ enabled: boolean; cluster?: string; replicas: number }, "kubernetes">({
     section: "third",
     title: "Third",
     target: "kubernetes",
@@ -36,7 +36,7 @@ const third = defineSystem<{ enabled: boolean; cluster?: string; replicas: numbe
     secrets: () => [],
     deploy: () => ({}),
 });
-const systems: SystemDefinition[] = [...SYSTEMS, other, third];
+const systems: SystemDefinition[] = [...SYSTEMS, registered(other), registered(third)];
 
 const secrets = stackSecrets("prod");
 
