@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../config/system";
 import { ClusterContext } from "../shared/cluster";
 import { Namespace } from "../shared/namespace";
+import { Redis } from "../shared/redis";
 import { DialsConfig } from "./config";
 import { Etl } from "./etl";
 import { DIALS_PART_OF, DialsImages } from "./images";
-import { Redis } from "./redis";
 import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS, SecretKeySpec } from "./secrets";
 import {
     BROKER_DB,
@@ -16,7 +16,7 @@ import {
     redisUrl,
 } from "./settings";
 import { Web } from "./web";
-import { etlWorkers, migrationJobName } from "./workers";
+import { SIZES, etlWorkers, migrationJobName } from "./workers";
 
 /** Arguments of {@link Dials}. */
 export interface DialsArgs {
@@ -63,29 +63,26 @@ export class Dials extends pulumi.ComponentResource {
             { cluster, namespace, images: config.images },
             { parent: this, dependsOn: [ns] },
         );
+        const redis = (objectName: string) => ({
+            cluster,
+            namespace,
+            app: { name: objectName, partOf: DIALS_PART_OF, component: "database" },
+            image: config.images.redis,
+            resources: SIZES.redis,
+            protectStateful: args.protect,
+        });
         const broker = new Redis(
             `${name}-redis-etl-broker`,
             {
-                cluster,
-                namespace,
-                objectName: "redis-etl-broker",
-                image: config.images.redis,
-                password: secrets.get(REDIS_PASSWORDS.broker.key),
-                storage: config.etl.brokerStorage,
-                protect: args.protect,
+                ...redis("redis-etl-broker"),
+                auth: { password: secrets.get(REDIS_PASSWORDS.broker.key) },
+                storage: { size: config.etl.brokerStorage },
             },
             { parent: this, dependsOn: [ns] },
         );
         const cache = new Redis(
             `${name}-redis-web-cache`,
-            {
-                cluster,
-                namespace,
-                objectName: "redis-web-cache",
-                image: config.images.redis,
-                password: secrets.get(REDIS_PASSWORDS.cache.key),
-                protect: args.protect,
-            },
+            { ...redis("redis-web-cache"), auth: { password: secrets.get(REDIS_PASSWORDS.cache.key) } },
             { parent: this, dependsOn: [ns] },
         );
 

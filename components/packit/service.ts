@@ -4,6 +4,7 @@ import { ClusterContext } from "../shared/cluster";
 import { fromSecret } from "../shared/env";
 import { AppIdentity, standardLabels } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
+import { Redis } from "../shared/redis";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { statefulOptions } from "../shared/protect";
 import { configSecret } from "../shared/secret";
@@ -23,7 +24,6 @@ import {
 } from "./layout";
 import { MetricsGateway } from "./metrics";
 import { PackitPostgres, PostgresUpgrade } from "./postgres";
-import { PackitRedis } from "./redis";
 import { Sandbox } from "./sandbox";
 import { neededSecrets, postgresPasswordKey, secretConfigKey } from "./secrets";
 import { PackitWorkers, WORKER_CONTAINER } from "./workers";
@@ -136,14 +136,16 @@ export class PackitService extends pulumi.ComponentResource {
         if (postgres) stores.push(postgres);
         if (on.redis) {
             stores.push(
-                new PackitRedis(
+                new Redis(
                     `${name}-redis`,
                     {
                         cluster,
                         namespace: ns,
-                        partOf: service,
+                        app: { name: REDIS_HOST, partOf: service, component: "broker" },
                         image: config.images.redis,
-                        storage: config.redis.storage,
+                        resources: SIZES.redis,
+                        // Queued tasks survive a restart.
+                        storage: { size: config.redis.storage, claimName: "redis-pvc" },
                         protectStateful: args.protectStateful,
                     },
                     inNamespace,

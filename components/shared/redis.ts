@@ -1,0 +1,164 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ClusterContext } from "./cluster";
+import { RunbookComponent } from "./component";
+import { ContainerSpec } from "./container";
+import { fromSecret } from "./env";
+import { AppIdentity, standardLabels } from "./labels";
+import { persistentVolumeClaim } from "./persistentVolumeClaim";
+import { execProbe, tcpProbe } from "./probes";
+import { Sizing } from "./resources";
+import { configSecret } from "./secret";
+import { Workload } from "./workload";
+
+/** The port every Redis of the program listens on (the image's default, which clients assume). */
+export const REDIS_PORT = 6379;
+
+/** Where the Redis image keeps its data (sclorg/OpenShift redis images). */
+export const REDIS_DATA_DIR = "/var/lib/redis/data";
+
+/** The source's readiness check of a password-protected Redis: it answers PONG to an authenticated ping. */
+export const REDIS_READINESS_COMMAND = [
+    "/bin/sh",
+    "-i",
+    "-c",
+    'test "$(redis-cli -h 127.0.0.1 -a $REDIS_PASSWORD ping)" == "PONG"',
+];
+
+/** A password-protected Redis's password: the value from secret config, or a generated one when undefined. */
+export interface RedisAuth {
+    password?: pulumi.Input<string>;
+}
+
+/** Arguments of {@link Redis}. */
+export interface RedisArgs<Auth extends RedisAuth | undefined = RedisAuth | undefined> {
+    cluster: ClusterContext;
+    namespace: string;
+    /** `app.name` names the Deployment, the Service (the host clients use) and, with a password, the Secret. */
+    app: AppIdentity;
+    image: string;
+    resources: Sizing;
+    /**
+     * Password-protected, as CMS DIALS runs it: a Secret `<app.name>` with key `database-password` holding this
+     * value, or a random one (kept in state) when the value is undefined. Without `auth` Redis answers anyone in
+     * the namespace, as packit/deployment runs its Celery broker.
+     */
+    auth?: Auth;
+    /** A volume keeps the data across restarts (a broker's queued tasks); none for a cache. */
+    storage?: {
+        size: string;
+        /** metadata.name of the claim; defaults to `app.name`. */
+        claimName?: string;
+    };
+    /** Production: the volume is protected from deletion and retained if a delete is forced. */
+    protectStateful: boolean;
+}
+
+/**
+ * Redis as both sources run it: one Deployment, a Service on 6379, optionally a password Secret and a volume. With
+ * a volume it is rolled out by `Recreate`, because a ReadWriteOnce claim cannot be held by an old and a new pod.
+ */
+export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> extends RunbookComponent {
+    /** In-namespace host name of the Service. */
+    public readonly host: string;
+    /** The password (secret); the compiler knows it is there exactly when `auth` was given. */
+    public readonly password: Auth extends RedisAuth ? pulumi.Output<string> : undefined;
+    public readonly workload: Workload;
+    public readonly claim?: k8s.core.v1.PersistentVolumeClaim;
+
+    constructor(name: string, args: RedisArgs<Auth>, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:shared:Redis", name, opts, args.cluster.provider);
+        const { app } = args;
+        this.host = app.name;
+        const dependsOn: pulumi.Resource[] = [];
+        const container: ContainerSpec = {
+            name: "redis",
+            image: args.image,
+            ports: [{ name: "redis", containerPort: REDIS_PORT }],
+            resources: args.resources,
+            // Each source's own probes: an authenticated ping needs the password.
+            ...(args.auth
+                ? {
+                      readinessProbe: execProbe(REDIS_READINESS_COMMAND, {
+                          initialDelaySeconds: 5,
+                          timeoutSeconds: 1,
+                          periodSeconds: 10,
+                          failureThreshold: 3,
+                      }),
+                      livenessProbe: tcpProbe(REDIS_PORT, {
+                          initialDelaySeconds: 30,
+                          timeoutSeconds: 1,
+                          periodSeconds: 10,
+                          failureThreshold: 3,
+                      }),
+                  }
+                : {
+                      readinessProbe: execProbe(["redis-cli", "ping"], { initialDelaySeconds: 5 }),
+                      livenessProbe: tcpProbe(REDIS_PORT, { initialDelaySeconds: 15 }),
+                  }),
+        };
+        if (args.auth) {
+            const password = pulumi.secret(
+                args.auth.password !== undefined
+                    ? pulumi.output(args.auth.password)
+                    : new random.RandomPassword(
+                          this.childName("password"),
+                          { length: 32, special: false },
+                          // Not a Kubernetes object: the random provider, not the cluster's.
+                          { ...this.child(), provider: undefined },
+                      ).result,
+            );
+            this.password = password as typeof this.password;
+            dependsOn.push(
+                configSecret(
+                    this.childName("secret"),
+                    {
+                        cluster: args.cluster,
+                        namespace: args.namespace,
+                        secretName: app.name,
+                        app,
+                        data: { "database-password": password },
+                    },
+                    this.child(),
+                ),
+            );
+            container.env = { REDIS_PASSWORD: fromSecret(app.name, "database-password") };
+        } else {
+            this.password = undefined as typeof this.password;
+        }
+        const volumes: k8s.types.input.core.v1.Volume[] = [];
+        if (args.storage) {
+            const claimName = args.storage.claimName ?? app.name;
+            this.claim = persistentVolumeClaim(
+                this.childName("pvc"),
+                {
+                    name: claimName,
+                    namespace: args.namespace,
+                    labels: standardLabels(app),
+                    storage: args.storage.size,
+                    protect: args.protectStateful,
+                },
+                this.child(),
+            );
+            dependsOn.push(this.claim);
+            volumes.push({ name: "redis-data", persistentVolumeClaim: { claimName } });
+            container.volumeMounts = [{ name: "redis-data", mountPath: REDIS_DATA_DIR }];
+        }
+        this.workload = new Workload(
+            this.childName("workload"),
+            {
+                cluster: args.cluster,
+                namespace: args.namespace,
+                app,
+                strategy: args.storage ? "Recreate" : "RollingUpdate",
+                automountServiceAccountToken: false,
+                volumes,
+                containers: [container],
+                service: { ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] },
+            },
+            this.child({ dependsOn }),
+        );
+        this.registerOutputs({ host: this.host });
+    }
+}
