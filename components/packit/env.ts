@@ -57,7 +57,7 @@ export const SECRET_MOUNTS = {
     "centos-secrets": "/secrets",
     "github-app-private-key": "/secrets",
 } as const;
-type MountedSecret = keyof typeof SECRET_MOUNTS;
+export type MountedSecret = keyof typeof SECRET_MOUNTS;
 
 /** Volumes and read-only mounts of whole Secrets, named like the Secrets. */
 export function secretVolumes(names: MountedSecret[]): {

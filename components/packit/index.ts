@@ -29,13 +29,7 @@ export function packitSystem(service: ServiceName): SystemDefinition<PackitConfi
         secrets: (config) => packitSecretSpecs(service, config),
         check: (config) => packitProblems(service, config),
         deploy: (config, ctx) => {
-            const deployment = new PackitService(service, {
-                cluster: ctx.cluster,
-                service,
-                config,
-                secret: (key) => ctx.secrets.require(key),
-                protectStateful: ctx.protectStateful,
-            });
+            const deployment = new PackitService(service, { context: ctx, service, config });
             return {
                 namespace: deployment.namespace,
                 sandboxNamespace: deployment.sandboxNamespace,

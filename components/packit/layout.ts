@@ -24,6 +24,14 @@ export function queueNamePrefix(service: ServiceName, deployment: string): strin
     return `${service}-${deployment}-`;
 }
 
+/**
+ * True during a major PostgreSQL upgrade: while the copy runs nothing may write to the database, so the API,
+ * the workers and beat stop (the listeners keep queueing).
+ */
+export function writersPaused(config: Pick<PackitConfig, "components" | "postgres">): boolean {
+    return config.components.postgres && config.postgres.previous !== undefined;
+}
+
 /** Public endpoints and the component that serves each. */
 export const ENDPOINTS = {
     service: "service",

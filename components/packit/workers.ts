@@ -1,93 +1,105 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../shared/cluster";
-import { EnvMap, mergeEnv } from "../shared/env";
+import { mergeEnv } from "../shared/env";
 import { execProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
-import { secretVolumes } from "./env";
-import { ContainerImage } from "./images";
-import { WorkerGroup } from "./layout";
+import { celeryEnv, secretVolumes } from "./env";
+import { SIZES, WorkerGroup, writersPaused } from "./layout";
+import { PackitPart, PackitPartArgs } from "./part";
 
 /** Arguments of {@link PackitWorkers}. */
-export interface PackitWorkersArgs {
-    cluster: ClusterContext;
-    namespace: string;
-    partOf: string;
-    /** One StatefulSet per group (all-queues, or short-running + long-running). */
+export interface PackitWorkersArgs extends PackitPartArgs {
+    /** One StatefulSet per group (all-queues, or short-running + long-running); none when workers are off. */
     groups: WorkerGroup[];
-    /** The worker image (`packit-worker`, which is `hardly` for stream). */
-    image: ContainerImage;
-    /** Env every worker gets (database, Redis, AWS, Sentry, Celery app). */
-    env: EnvMap;
-    /** Scale to zero, e.g. while the database is copied to a new major version. */
-    paused: boolean;
 }
 
 /** Name of the worker container; image triggers select it by this name. */
 export const WORKER_CONTAINER = "packit-worker";
 
 /**
- * The Celery workers: StatefulSets, so each pod keeps its own `packit-worker-vol` (sandcastle's work dir) and,
- * when it serves long-running tasks, its own repository cache across restarts.
+ * The Celery side, "workers - do the actual work": beat schedules the periodic tasks, and the workers run as
+ * StatefulSets, so each pod keeps its own `packit-worker-vol` (sandcastle's work dir) and, when it serves
+ * long-running tasks, its own repository cache across restarts. All of them write to the database, so all stop
+ * during a major upgrade.
  */
-export class PackitWorkers extends pulumi.ComponentResource {
+export class PackitWorkers extends PackitPart {
     public readonly statefulSets: Record<string, Workload> = {};
+    public readonly beat?: Workload;
 
     constructor(name: string, args: PackitWorkersArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:PackitWorkers", name, {}, opts);
-        const secrets = secretVolumes(["packit-ssh", "packit-secrets", "packit-config"]);
-        for (const group of args.groups) {
-            const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
-            this.statefulSets[group.name] = new Workload(
-                `${name}-${role}`,
-                {
-                    cluster: args.cluster,
-                    namespace: args.namespace,
-                    kind: "StatefulSet",
-                    app: { name: group.name, partOf: args.partOf, component: "worker" },
-                    replicas: args.paused ? 0 : group.replicas,
-                    // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
-                    terminationGracePeriodSeconds: 10,
-                    annotations: args.image.annotations,
-                    imagesManagedByTriggers: args.image.managedByTrigger,
-                    containers: [
-                        {
-                            name: WORKER_CONTAINER,
-                            image: args.image.image,
-                            command: ["/usr/bin/run_worker.sh"],
-                            env: mergeEnv(args.env, { CELERY_COMMAND: "worker", QUEUES: group.queues }),
-                            resources: group.size,
-                            livenessProbe: execProbe(
-                                ["bash", "-c", 'celery -A "$APP" status | grep "$(uname -n): OK"'],
-                                {
-                                    initialDelaySeconds: 600,
-                                    periodSeconds: 600,
-                                    timeoutSeconds: 300,
-                                },
-                            ),
-                            volumeMounts: [
-                                ...secrets.volumeMounts,
-                                { name: "packit-worker-vol", mountPath: "/sandcastle" },
-                                ...(group.repositoryCache
-                                    ? [
-                                          {
-                                              name: "packit-worker-repository-cache",
-                                              mountPath: "/repository-cache",
-                                          },
-                                      ]
-                                    : []),
-                            ],
-                        },
-                    ],
-                    volumes: secrets.volumes,
-                    volumeClaimTemplates: [
-                        { name: "packit-worker-vol", size: group.sandcastleVolume },
-                        ...(group.repositoryCache
-                            ? [{ name: "packit-worker-repository-cache", size: group.repositoryCache }]
-                            : []),
-                    ],
+        super("runbooks:packit:PackitWorkers", name, args, opts);
+        const { config, service } = args;
+        const paused = writersPaused(config);
+        const secrets = ["packit-ssh", "packit-secrets", "packit-config"] as const;
+        if (config.components.workers) {
+            const image = args.images.containerImage("packit-worker", WORKER_CONTAINER);
+            const volumes = secretVolumes([...secrets]);
+            const env = celeryEnv(service, config, {});
+            for (const group of args.groups) {
+                const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
+                this.statefulSets[group.name] = new Workload(
+                    this.childName(`worker-${role}`),
+                    {
+                        cluster: args.context.cluster,
+                        namespace: args.namespace,
+                        kind: "StatefulSet",
+                        app: this.app(group.name, "worker"),
+                        replicas: paused ? 0 : group.replicas,
+                        // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
+                        terminationGracePeriodSeconds: 10,
+                        // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
+                        annotations: image.annotations,
+                        imagesManagedByTriggers: image.managedByTrigger,
+                        containers: [
+                            {
+                                name: WORKER_CONTAINER,
+                                image: image.image,
+                                command: ["/usr/bin/run_worker.sh"],
+                                env: mergeEnv(env, { CELERY_COMMAND: "worker", QUEUES: group.queues }),
+                                resources: group.size,
+                                livenessProbe: execProbe(
+                                    ["bash", "-c", 'celery -A "$APP" status | grep "$(uname -n): OK"'],
+                                    { initialDelaySeconds: 600, periodSeconds: 600, timeoutSeconds: 300 },
+                                ),
+                                volumeMounts: [
+                                    ...volumes.volumeMounts,
+                                    { name: "packit-worker-vol", mountPath: "/sandcastle" },
+                                    ...(group.repositoryCache
+                                        ? [
+                                              {
+                                                  name: "packit-worker-repository-cache",
+                                                  mountPath: "/repository-cache",
+                                              },
+                                          ]
+                                        : []),
+                                ],
+                            },
+                        ],
+                        volumes: volumes.volumes,
+                        volumeClaimTemplates: [
+                            { name: "packit-worker-vol", size: group.sandcastleVolume },
+                            ...(group.repositoryCache
+                                ? [{ name: "packit-worker-repository-cache", size: group.repositoryCache }]
+                                : []),
+                        ],
+                    },
+                    this.child(),
+                );
+            }
+        }
+        if (config.components.beat) {
+            this.beat = this.appWorkload("beat", {
+                app: this.app("packit-service-beat", "scheduler"),
+                image: args.images.containerImage("packit-worker", "packit-service-beat"),
+                secrets: [...secrets],
+                replicas: paused ? 0 : 1,
+                // Two beats would schedule every periodic task twice.
+                strategy: "Recreate",
+                container: {
+                    command: ["/usr/bin/run_worker.sh"],
+                    env: celeryEnv(service, config, { CELERY_COMMAND: "beat" }),
+                    resources: SIZES.beat,
                 },
-                { parent: this },
-            );
+            });
         }
         this.registerOutputs({ statefulSets: Object.keys(this.statefulSets) });
     }

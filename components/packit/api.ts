@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import { tcpProbe } from "../shared/probes";
+import { Workload } from "../shared/workload";
+import { appEnv } from "./env";
+import { SIZES, hostOf, writersPaused } from "./layout";
+import { PackitPart, PackitPartArgs } from "./part";
+
+/**
+ * The public web side: packit-service (accepts GitHub/GitLab webhooks and the API, tasks the workers) and the
+ * dashboard. Both terminate TLS themselves with the wildcard certificate, so their Routes pass TLS through.
+ */
+export class PackitApi extends PackitPart {
+    /** The API, a writer of the database (stopped during a major upgrade); absent when switched off. */
+    public readonly service?: Workload;
+    public readonly dashboard?: Workload;
+
+    constructor(name: string, args: PackitPartArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PackitApi", name, args, opts);
+        const { config, images, service } = args;
+        const https = { ports: [{ name: "https", containerPort: 8443 }] };
+        const passthrough = (host: string) => ({
+            service: { ports: [{ name: "https", port: 443, targetPort: 8443 }] },
+            expose: [{ host, servicePort: "https", tls: { termination: "passthrough" as const } }],
+        });
+        if (config.components.service) {
+            this.service = this.appWorkload("service", {
+                app: this.app("packit-service", "api"),
+                image: images.containerImage("packit-service", "packit-service"),
+                secrets: ["packit-secrets", "packit-config"],
+                replicas: writersPaused(config) ? 0 : 1,
+                // run_httpd.sh migrates the schema (alembic) first: two pods must not migrate at once.
+                strategy: "Recreate",
+                container: {
+                    command: ["/usr/bin/run_httpd.sh"],
+                    env: appEnv(service, config),
+                    ...https,
+                    resources: SIZES.service,
+                    // TCP, not HTTPS: httpd refuses the kubelet's TLS renegotiation (the source's comment);
+                    // the startup probe covers the schema migration.
+                    startupProbe: tcpProbe(8443, { periodSeconds: 10, failureThreshold: 30 }),
+                    readinessProbe: tcpProbe(8443),
+                    livenessProbe: tcpProbe(8443, { periodSeconds: 20 }),
+                },
+                ...passthrough(hostOf("service", config)),
+            });
+        }
+        if (config.components.dashboard) {
+            this.dashboard = this.appWorkload("dashboard", {
+                app: this.app("packit-dashboard", "dashboard"),
+                image: images.containerImage("packit-dashboard", "packit-dashboard"),
+                secrets: ["packit-secrets"],
+                container: {
+                    env: { DEPLOYMENT: config.deployment },
+                    ...https,
+                    resources: SIZES.dashboard,
+                    readinessProbe: tcpProbe(8443),
+                    livenessProbe: tcpProbe(8443, { initialDelaySeconds: 10, periodSeconds: 20 }),
+                },
+                ...passthrough(hostOf("dashboard", config)),
+            });
+        }
+        this.registerOutputs({});
+    }
+}

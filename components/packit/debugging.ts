@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import { fromSecret } from "../shared/env";
+import { tcpProbe } from "../shared/probes";
+import { Workload } from "../shared/workload";
+import { REDIS_HOST } from "./env";
+import { Endpoint, SIZES, hostOf } from "./layout";
+import { PackitPart, PackitPartArgs } from "./part";
+
+/** Arguments of {@link PackitDebugging}. */
+export interface PackitDebuggingArgs extends PackitPartArgs {
+    /** The wildcard certificate and key (secret): the Routes terminate TLS, the tools speak plain HTTP. */
+    certificate: { certificate: pulumi.Output<string>; key: pulumi.Output<string> };
+}
+
+/**
+ * The optional debugging tools of the runbook's partial deployments (`TAGS="redis,redis-commander"`): Redis
+ * Commander and Flower, each public only behind its own basic-auth Secret.
+ */
+export class PackitDebugging extends PackitPart {
+    public readonly redisCommander?: Workload;
+    public readonly flower?: Workload;
+
+    constructor(name: string, args: PackitDebuggingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PackitDebugging", name, args, opts);
+        const { config } = args;
+        const edge = (endpoint: Endpoint) => [
+            {
+                host: hostOf(endpoint, config),
+                servicePort: "http",
+                tls: { termination: "edge" as const, ...args.certificate },
+            },
+        ];
+        if (config.components.redisCommander) {
+            this.redisCommander = this.appWorkload("redis-commander", {
+                app: this.app("redis-commander", "debugging"),
+                image: config.images.redisCommander,
+                container: {
+                    env: {
+                        REDIS_HOST: REDIS_HOST,
+                        REDIS_PORT: "6379",
+                        HTTP_USER: fromSecret("redis-commander-secret", "user"),
+                        HTTP_PASSWORD: fromSecret("redis-commander-secret", "password"),
+                    },
+                    ports: [{ name: "http", containerPort: 8081 }],
+                    resources: SIZES.redisCommander,
+                    readinessProbe: tcpProbe(8081),
+                },
+                service: { ports: [{ name: "http", port: 8081 }] },
+                expose: edge("redisCommander"),
+            });
+        }
+        if (config.components.flower) {
+            this.flower = this.appWorkload("flower", {
+                app: this.app("flower", "debugging"),
+                image: config.images.flower,
+                container: {
+                    env: {
+                        CELERY_BROKER_URL: `redis://${REDIS_HOST}:6379/0`,
+                        FLOWER_PORT: "5555",
+                        FLOWER_BASIC_AUTH: fromSecret("flower-secret", "flower-basic-auth"),
+                    },
+                    ports: [{ name: "http", containerPort: 5555 }],
+                    resources: SIZES.flower,
+                    readinessProbe: tcpProbe(5555),
+                },
+                service: { ports: [{ name: "http", port: 5555 }] },
+                expose: edge("flower"),
+            });
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,55 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Workload } from "../shared/workload";
+import { REDIS_HOST, listenerEnv } from "./env";
+import { SIZES } from "./layout";
+import { PackitPart, PackitPartArgs } from "./part";
+
+/**
+ * The message consumers: fedora messaging (events from Copr, Koji, ...) and, for stream, the CentOS MQTT bus
+ * (events from git.centos.org). They only enqueue tasks into Redis, so they keep running during a database
+ * upgrade; each runs once (`Recreate`), so no message is consumed twice.
+ */
+export class PackitListeners extends PackitPart {
+    public readonly fedmsg?: Workload;
+    public readonly centosmsg?: Workload;
+
+    constructor(name: string, args: PackitPartArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PackitListeners", name, args, opts);
+        const { config, images } = args;
+        if (config.components.fedmsg) {
+            this.fedmsg = this.appWorkload("fedmsg", {
+                app: this.app("packit-service-fedmsg", "listener"),
+                image: images.containerImage("packit-service-fedmsg", "packit-service-fedmsg"),
+                secrets: ["packit-config"],
+                strategy: "Recreate",
+                container: {
+                    env: listenerEnv(config, {
+                        FEDORA_MESSAGING_CONF: "/home/packit/.config/fedora.toml",
+                        REDIS_SERVICE_HOST: REDIS_HOST,
+                    }),
+                    resources: SIZES.fedmsg,
+                },
+            });
+        }
+        if (config.components.centosmsg && config.centosmsg) {
+            this.centosmsg = this.appWorkload("centosmsg", {
+                app: this.app("packit-service-centosmsg", "listener"),
+                image: images.containerImage("packit-service-centosmsg", "packit-service-centosmsg"),
+                secrets: ["centos-secrets"],
+                strategy: "Recreate",
+                container: {
+                    command: ["listen-to-centos-messaging"],
+                    env: listenerEnv(config, {
+                        MQTT_HOST: config.centosmsg.mqttHost,
+                        MQTT_TOPICS: config.centosmsg.topics,
+                        MQTT_SUBTOPICS: "pull-request",
+                        LOG_LEVEL: "INFO",
+                        REDIS_SERVICE_HOST: REDIS_HOST,
+                    }),
+                    resources: SIZES.centosmsg,
+                },
+            });
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,147 @@
+import * as pulumi from "@pulumi/pulumi";
+import { plainConfigMap } from "../shared/configMap";
+import { standardLabels } from "../shared/labels";
+import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { httpProbe } from "../shared/probes";
+import { Redis } from "../shared/redis";
+import type { PackitConfig } from "./config";
+import { REDIS_HOST, listenerEnv } from "./env";
+import { SIZES } from "./layout";
+import { PackitPart, PackitPartArgs } from "./part";
+import { PackitPostgres } from "./postgres";
+import { postgresPasswordKey } from "./secrets";
+
+/** Arguments of {@link PackitDataStores}. */
+export interface PackitDataStoresArgs extends PackitPartArgs {
+    /** What the token manager needs first besides its own objects: its Secret and its image. */
+    tokmanDependsOn: pulumi.Resource[];
+}
+
+/**
+ * Where the deployment keeps state: PostgreSQL (the runbook's "PostgreSQL data migration"), Redis, the Celery
+ * broker whose queued tasks survive a restart, and the token manager's sqlite volume of GitHub access tokens.
+ * Every volume carries the tier's protection.
+ */
+export class PackitDataStores extends PackitPart {
+    public readonly postgres?: PackitPostgres;
+    public readonly redis?: Redis;
+    /** The stores the applications use: they start after them. */
+    public readonly forApplications: pulumi.Resource[];
+
+    constructor(name: string, args: PackitDataStoresArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PackitDataStores", name, args, opts);
+        const { config, context, service } = args;
+        const on = config.components;
+        if (on.postgres) {
+            this.postgres = new PackitPostgres(
+                this.childName("postgres"),
+                {
+                    cluster: context.cluster,
+                    namespace: args.namespace,
+                    partOf: service,
+                    current: { version: config.postgres.version, image: config.postgres.image },
+                    previous: config.postgres.previous,
+                    storage: config.postgres.storage,
+                    database: config.postgres.database,
+                    user: config.postgres.user,
+                    protectStateful: context.protectStateful,
+                    claimName: config.postgres.claimName,
+                    password: config.postgres.existingPassword
+                        ? context.secrets.require(postgresPasswordKey(service))
+                        : undefined,
+                },
+                this.child(),
+            );
+        }
+        if (on.redis) {
+            this.redis = new Redis(
+                this.childName("redis"),
+                {
+                    cluster: context.cluster,
+                    namespace: args.namespace,
+                    app: this.app(REDIS_HOST, "broker"),
+                    image: config.images.redis,
+                    resources: SIZES.redis,
+                    storage: { size: config.redis.storage, claimName: "redis-pvc" },
+                    protectStateful: context.protectStateful,
+                },
+                this.child(),
+            );
+        }
+        this.forApplications = [this.postgres, this.redis].filter((s) => s !== undefined);
+        if (on.tokman && config.tokman) this.tokenManager(config.tokman, args.tokmanDependsOn);
+        this.registerOutputs({});
+    }
+
+    /** tokman hands out GitHub App installation tokens and keeps them in sqlite on `access-tokens-pvc`. */
+    private tokenManager(tokman: NonNullable<PackitConfig["tokman"]>, dependsOn: pulumi.Resource[]): void {
+        const { context, namespace } = this.part;
+        const app = this.app("tokman", "token-manager");
+        const claim = persistentVolumeClaim(
+            this.childName("tokman-pvc"),
+            {
+                name: "access-tokens-pvc",
+                namespace,
+                labels: standardLabels(app),
+                storage: tokman.storage,
+                protect: context.protectStateful,
+            },
+            this.child(),
+        );
+        const settings = plainConfigMap(
+            this.childName("tokman-config"),
+            {
+                cluster: context.cluster,
+                namespace,
+                configMapName: "tokman-config",
+                app,
+                data: {
+                    "config.py": [
+                        'SQLALCHEMY_DATABASE_URI = "sqlite:////access_tokens/access_tokens.db"',
+                        "SQLALCHEMY_TRACK_MODIFICATIONS = False",
+                        `GITHUB_APP_ID = ${tokman.githubAppId}`,
+                        'GITHUB_APP_PRIVATE_KEY = "/secrets/private-key.pem"',
+                        "TOKEN_RENEW_AT = 60",
+                        "",
+                    ].join("\n"),
+                },
+            },
+            this.child(),
+        );
+        this.appWorkload(
+            "tokman",
+            {
+                app,
+                image: this.part.images.containerImage("tokman", "tokman"),
+                secrets: ["github-app-private-key"],
+                // The sqlite file lives on a ReadWriteOnce volume.
+                strategy: "Recreate",
+                container: {
+                    env: listenerEnv(this.part.config, {
+                        LOG_LEVEL: "DEBUG",
+                        WORKERS: "1",
+                        TOKMAN_CONFIG: "/etc/config/config.py",
+                        BIND_ADDR: "0.0.0.0:8000",
+                    }),
+                    ports: [{ name: "http", containerPort: 8000 }],
+                    resources: SIZES.tokman,
+                    readinessProbe: httpProbe("/api/health", 8000, {
+                        initialDelaySeconds: 15,
+                        timeoutSeconds: 2,
+                    }),
+                    livenessProbe: httpProbe("/api/health", 8000, { timeoutSeconds: 2, periodSeconds: 20 }),
+                    volumeMounts: [
+                        { name: "tokman-config", mountPath: "/etc/config", readOnly: true },
+                        { name: "access-tokens", mountPath: "/access_tokens" },
+                    ],
+                },
+                volumes: [
+                    { name: "tokman-config", configMap: { name: "tokman-config" } },
+                    { name: "access-tokens", persistentVolumeClaim: { claimName: "access-tokens-pvc" } },
+                ],
+                service: { ports: [{ name: "http", port: 80, targetPort: 8000 }] },
+            },
+            { dependsOn: [...dependsOn, claim, settings] },
+        );
+    }
+}
