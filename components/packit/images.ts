@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { imageStream, imageTriggerAnnotation } from "../shared/imagestream";
 import { AppIdentity } from "../shared/labels";
 import { ScheduledJob } from "../shared/scheduledJob";
@@ -40,7 +41,7 @@ export interface ContainerImage {
  * configured reference, Deployments follow the tag through `image.openshift.io/triggers`, and in production a
  * CronJob re-imports the tags only in the maintenance window. On plain Kubernetes: the references themselves.
  */
-export class PackitImages extends pulumi.ComponentResource {
+export class PackitImages extends RunbookComponent {
     /** ImageStream name → external reference it imports. */
     public readonly references: Record<string, string> = {};
     public readonly importJob?: ScheduledJob;
@@ -48,7 +49,7 @@ export class PackitImages extends pulumi.ComponentResource {
     private readonly openshift: boolean;
 
     constructor(name: string, args: PackitImagesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:PackitImages", name, {}, opts);
+        super("runbooks:packit:PackitImages", name, opts, args.cluster.provider);
         this.openshift = args.cluster.platform === "openshift";
         const app = (appName: string, component: string): AppIdentity => ({
             name: appName,
@@ -62,7 +63,7 @@ export class PackitImages extends pulumi.ComponentResource {
             if (!this.openshift) continue;
             streams.push(
                 imageStream(
-                    `${name}-${source.stream}`,
+                    this.childName(source.stream),
                     {
                         cluster: args.cluster,
                         namespace: args.namespace,
@@ -72,14 +73,14 @@ export class PackitImages extends pulumi.ComponentResource {
                         from: source.from,
                         scheduled: args.updates === "scheduled",
                     },
-                    { parent: this },
+                    this.child(),
                 ),
             );
         }
         if (this.openshift && args.updates === "maintenance-window" && args.sources.length > 0) {
             const id = app("import-images", "image-update");
             const access = serviceAccountWithRole(
-                `${name}-importer`,
+                this.childName("importer"),
                 {
                     cluster: args.cluster,
                     app: id,
@@ -99,7 +100,7 @@ export class PackitImages extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                { parent: this },
+                this.child(),
             );
             const tags = [...new Set(args.sources.map((s) => s.tag))];
             if (tags.length !== 1) {
@@ -108,7 +109,7 @@ export class PackitImages extends pulumi.ComponentResource {
                 );
             }
             this.importJob = new ScheduledJob(
-                `${name}-import`,
+                this.childName("import"),
                 {
                     cluster: args.cluster,
                     namespace: args.namespace,
@@ -136,7 +137,7 @@ export class PackitImages extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                { parent: this, dependsOn: [access.binding, ...streams] },
+                this.child({ dependsOn: [access.binding, ...streams] }),
             );
         }
         this.registerOutputs({ references: this.references });

@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { RunbookComponent } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
+import { AppIdentity } from "../shared/labels";
 import { contentHash } from "../shared/naming";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
@@ -28,13 +30,13 @@ const NGINX_PORT = 8443;
  * and an nginx in front of it is the only public way in, serving `GET /metrics` and nothing else. TLS is passed through to nginx, which
  * serves the wildcard certificate from `packit-secrets`.
  */
-export class MetricsGateway extends pulumi.ComponentResource {
+export class MetricsGateway extends RunbookComponent {
     public readonly pushgateway: Workload;
     public readonly proxy: Workload;
     public readonly config: k8s.core.v1.ConfigMap;
 
     constructor(name: string, args: MetricsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:MetricsGateway", name, {}, opts);
+        super("runbooks:packit:MetricsGateway", name, opts, args.cluster.provider);
         const { cluster } = args;
         const app = (appName: string): AppIdentity => ({
             name: appName,
@@ -42,7 +44,7 @@ export class MetricsGateway extends pulumi.ComponentResource {
             component: "metrics",
         });
         this.pushgateway = new Workload(
-            `${name}-pushgateway`,
+            this.childName("pushgateway"),
             {
                 cluster,
                 namespace: args.namespace,
@@ -66,7 +68,7 @@ export class MetricsGateway extends pulumi.ComponentResource {
                 // Port 80 so the workers' PUSHGATEWAY_ADDRESS is plain http://pushgateway.
                 service: { ports: [{ name: "push", port: 80, targetPort: PUSHGATEWAY_PORT }] },
             },
-            { parent: this },
+            this.child(),
         );
 
         const nginxConf = metricsProxyConfig({
@@ -75,21 +77,20 @@ export class MetricsGateway extends pulumi.ComponentResource {
             certificate: "/secrets/fullchain.pem",
             certificateKey: "/secrets/privkey.pem",
         });
-        this.config = new k8s.core.v1.ConfigMap(
-            `${name}-nginx-config`,
+        this.config = plainConfigMap(
+            this.childName("nginx-config"),
             {
-                metadata: {
-                    name: "nginx-config",
-                    namespace: args.namespace,
-                    labels: standardLabels(app("nginx")),
-                },
+                cluster,
+                namespace: args.namespace,
+                configMapName: "nginx-config",
+                app: app("nginx"),
                 data: { "nginx.conf": nginxConf },
             },
-            { parent: this, provider: cluster.provider },
+            this.child(),
         );
         const certs = secretVolumes(["packit-secrets"]);
         this.proxy = new Workload(
-            `${name}-nginx`,
+            this.childName("nginx"),
             {
                 cluster,
                 namespace: args.namespace,
@@ -116,7 +117,7 @@ export class MetricsGateway extends pulumi.ComponentResource {
                 service: { ports: [{ name: "https", port: 443, targetPort: NGINX_PORT }] },
                 expose: [{ host: args.host, servicePort: "https", tls: { termination: "passthrough" } }],
             },
-            { parent: this, dependsOn: [this.config, this.pushgateway] },
+            this.child({ dependsOn: [this.config, this.pushgateway] }),
         );
         this.registerOutputs({ url: `https://${args.host}/metrics` });
     }

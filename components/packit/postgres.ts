@@ -2,9 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { fromSecret } from "../shared/env";
 import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
 import { sclorgPostgresProbes } from "../shared/probes";
+import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { statefulOptions } from "../shared/protect";
 import { configSecret } from "../shared/secret";
 import { podSecurityContext } from "../shared/security";
@@ -56,7 +58,7 @@ export function serverName(version: number): string {
  * version (`postgres-<v>`, so an upgrade creates the new server beside the old one), and the stable Service
  * `postgres` that the applications use, pointing at the current version.
  */
-export class PackitPostgres extends pulumi.ComponentResource {
+export class PackitPostgres extends RunbookComponent {
     public readonly secret: k8s.core.v1.Secret;
     public readonly servers: Workload[] = [];
     public readonly service: k8s.core.v1.Service;
@@ -64,7 +66,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
     public readonly host = "postgres";
 
     constructor(name: string, args: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:PackitPostgres", name, {}, opts);
+        super("runbooks:packit:PackitPostgres", name, opts, args.cluster.provider);
         const { cluster } = args;
         const app = (appName: string): AppIdentity => ({
             name: appName,
@@ -74,13 +76,13 @@ export class PackitPostgres extends pulumi.ComponentResource {
         const password =
             args.password ??
             new random.RandomPassword(
-                `${name}-password`,
+                this.childName("password"),
                 // Letters and digits only: the password ends up in connection URLs.
                 { length: 32, special: false },
                 { parent: this, ...statefulOptions(args.protectStateful) },
             ).result;
         this.secret = configSecret(
-            `${name}-secret`,
+            this.childName("secret"),
             {
                 cluster,
                 namespace: args.namespace,
@@ -93,7 +95,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
                     "database-name": args.database,
                 },
             },
-            { parent: this },
+            this.child(),
         );
 
         const server = (s: PostgresServer, current: boolean): Workload => {
@@ -102,31 +104,21 @@ export class PackitPostgres extends pulumi.ComponentResource {
             const holdsExistingData = args.previous ? !current : current;
             const adopted = holdsExistingData && args.claimName !== undefined;
             const claimName = adopted ? args.claimName! : objectName;
-            const pvc = new k8s.core.v1.PersistentVolumeClaim(
-                `${name}-${s.version}-pvc`,
+            const pvc = persistentVolumeClaim(
+                this.childName(`${s.version}-pvc`),
                 {
-                    metadata: {
-                        name: claimName,
-                        namespace: args.namespace,
-                        labels: standardLabels(app(objectName)),
-                    },
-                    spec: {
-                        accessModes: ["ReadWriteOnce"],
-                        resources: { requests: { storage: args.storage } },
-                    },
-                },
-                {
-                    parent: this,
-                    provider: cluster.provider,
-                    // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
+                    name: claimName,
+                    namespace: args.namespace,
+                    labels: standardLabels(app(objectName)),
+                    storage: args.storage,
                     // An adopted claim holds the running system's data: protected in every tier.
-                    ...(current
-                        ? statefulOptions(args.protectStateful || adopted)
-                        : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
+                    protect: current && (args.protectStateful || adopted),
                 },
+                // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
+                this.child(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
             );
             return new Workload(
-                `${name}-${s.version}`,
+                this.childName(String(s.version)),
                 {
                     cluster,
                     namespace: args.namespace,
@@ -150,7 +142,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
                     // upgrade can retire it once its data has been copied.
                     workloadOptions: current ? statefulOptions(args.protectStateful) : undefined,
                 },
-                { parent: this, dependsOn: [this.secret, pvc] },
+                this.child({ dependsOn: [this.secret, pvc] }),
             );
         };
         if (args.previous) this.servers.push(server(args.previous, false));
@@ -158,7 +150,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
         this.servers.push(currentServer);
 
         this.service = new k8s.core.v1.Service(
-            `${name}-service`,
+            this.childName("service"),
             {
                 metadata: {
                     name: this.host,
@@ -170,7 +162,7 @@ export class PackitPostgres extends pulumi.ComponentResource {
                     ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
                 },
             },
-            { parent: this, provider: cluster.provider, dependsOn: [currentServer] },
+            this.child({ dependsOn: [currentServer] }),
         );
         this.registerOutputs({ host: this.host, version: args.current.version });
     }
@@ -189,15 +181,15 @@ export interface PostgresUpgradeArgs {
  * The data copy of a major upgrade: a Job that dumps the old server and restores into the new one. It runs
  * with the new version's client tools (a newer pg_dump reads older servers) once the writers have stopped.
  */
-export class PostgresUpgrade extends pulumi.ComponentResource {
+export class PostgresUpgrade extends RunbookComponent {
     public readonly job: k8s.batch.v1.Job;
 
     constructor(name: string, args: PostgresUpgradeArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:PostgresUpgrade", name, {}, opts);
+        super("runbooks:packit:PostgresUpgrade", name, opts, args.cluster.provider);
         const jobName = `postgres-upgrade-${args.from.version}-to-${args.to.version}`;
         const labels = standardLabels({ name: jobName, partOf: args.partOf, component: "database-upgrade" });
         this.job = new k8s.batch.v1.Job(
-            `${name}-job`,
+            this.childName("job"),
             {
                 metadata: { name: jobName, namespace: args.namespace, labels },
                 spec: {
@@ -230,13 +222,11 @@ export class PostgresUpgrade extends pulumi.ComponentResource {
                 },
             },
             // The Job's spec is immutable and it runs once: a finished copy must not be re-run by an update.
-            {
-                parent: this,
-                provider: args.cluster.provider,
+            this.child({
                 ignoreChanges: ["spec"],
                 // `pulumi up` waits for the copy, and reports its failure, up to the Job's own deadline.
                 customTimeouts: { create: "240m" },
-            },
+            }),
         );
         this.registerOutputs({ job: jobName });
     }

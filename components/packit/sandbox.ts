@@ -1,9 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { AppIdentity, standardLabels } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
-import { statefulOptions } from "../shared/protect";
+import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { SIZES } from "./layout";
 import { serviceAccountWithRole } from "./rbac";
@@ -33,14 +33,14 @@ export const SANDBOX_EDIT_BINDING = "sandcastle-edit";
  * account may do anything a project editor may, here and nowhere else; the clean-up job has its own account
  * that can only list and delete pods and claims here.
  */
-export class Sandbox extends pulumi.ComponentResource {
+export class Sandbox extends RunbookComponent {
     public readonly namespace: Namespace;
     /** metadata.name of the sandbox namespace. */
     public readonly name: string;
     public readonly cleanupJob?: ScheduledJob;
 
     constructor(name: string, args: SandboxArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:Sandbox", name, {}, opts);
+        super("runbooks:packit:Sandbox", name, opts, args.cluster.provider);
         const { cluster } = args;
         this.name = args.namespace;
         const app = (appName: string, component: string): AppIdentity => ({
@@ -49,7 +49,7 @@ export class Sandbox extends pulumi.ComponentResource {
             component,
         });
         this.namespace = new Namespace(
-            `${name}-ns`,
+            this.childName("ns"),
             {
                 cluster,
                 name: args.namespace,
@@ -65,35 +65,26 @@ export class Sandbox extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this },
+            this.child(),
         );
         for (const claim of args.repositoryCaches) {
-            new k8s.core.v1.PersistentVolumeClaim(
-                `${name}-${claim.name}`,
+            persistentVolumeClaim(
+                this.childName(claim.name),
                 {
+                    name: claim.name,
+                    namespace: args.namespace,
                     // The managed-by label keeps the clean-up job away from these claims.
-                    metadata: {
-                        name: claim.name,
-                        namespace: args.namespace,
-                        labels: standardLabels(app(claim.name, "repository-cache")),
-                    },
-                    spec: {
-                        accessModes: ["ReadWriteOnce"],
-                        resources: { requests: { storage: claim.size } },
-                    },
+                    labels: standardLabels(app(claim.name, "repository-cache")),
+                    storage: claim.size,
+                    protect: args.protectStateful,
                 },
-                {
-                    parent: this,
-                    provider: cluster.provider,
-                    dependsOn: [this.namespace],
-                    ...statefulOptions(args.protectStateful),
-                },
+                this.child({ dependsOn: [this.namespace] }),
             );
         }
         if (args.cleanup) {
             const id = app("sandbox-cleanup", "sandbox-cleanup");
             const access = serviceAccountWithRole(
-                `${name}-cleaner`,
+                this.childName("cleaner"),
                 {
                     cluster,
                     app: id,
@@ -109,10 +100,10 @@ export class Sandbox extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                { parent: this, dependsOn: [this.namespace] },
+                this.child({ dependsOn: [this.namespace] }),
             );
             this.cleanupJob = new ScheduledJob(
-                `${name}-cleanup`,
+                this.childName("cleanup"),
                 {
                     cluster,
                     namespace: args.mainNamespace,
@@ -136,7 +127,7 @@ export class Sandbox extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                { parent: this, dependsOn: [access.binding] },
+                this.child({ dependsOn: [access.binding] }),
             );
         }
         this.registerOutputs({ namespace: args.namespace });

@@ -105,8 +105,8 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                     : new random.RandomPassword(
                           this.childName("password"),
                           { length: 32, special: false },
-                          // Not a Kubernetes object: the random provider, not the cluster's.
-                          { ...this.child(), provider: undefined },
+                          // Not a Kubernetes object: no cluster provider, nothing in the cluster to wait for.
+                          { parent: this },
                       ).result,
             );
             this.password = password as typeof this.password;
