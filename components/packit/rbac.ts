@@ -38,10 +38,17 @@ export function serviceAccountWithRole(
         `${name}-rolebinding`,
         {
             metadata: { name: args.accountName, namespace: args.roleNamespace, labels },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: args.accountName },
-            subjects: [{ kind: "ServiceAccount", name: args.accountName, namespace: args.accountNamespace }],
+            // Referring to the created objects' names makes the binding wait for both, on top of what `opts` waits for.
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+            subjects: [
+                {
+                    kind: "ServiceAccount",
+                    name: serviceAccount.metadata.name,
+                    namespace: args.accountNamespace,
+                },
+            ],
         },
-        { ...copts, dependsOn: [serviceAccount, role] },
+        copts,
     );
     return { serviceAccount, role, binding };
 }
