@@ -55,14 +55,6 @@ export class PackitService extends RunbookComponent {
         const { cluster } = context;
         const on = config.components;
         this.namespace = mainNamespace(service, config);
-        const part = (images: PackitImages): PackitPartArgs => ({
-            context,
-            service,
-            config,
-            namespace: this.namespace,
-            images,
-        });
-
         const namespace = new Namespace(
             this.childName("namespace"),
             {
@@ -75,7 +67,7 @@ export class PackitService extends RunbookComponent {
         );
         const inNamespace = this.child({ dependsOn: [namespace] });
 
-        // 1. "Obtain all the necessary secrets": from secret config into the Secrets the source mounts.
+        // "Obtain all the necessary secrets": from secret config into the Secrets the source mounts.
         const secrets = this.secrets(args, inNamespace);
 
         // Images: ImageStreams import the registry's tags; triggers roll the Deployments.
@@ -96,21 +88,22 @@ export class PackitService extends RunbookComponent {
             inNamespace,
         );
         this.images = images.references;
+        const part: PackitPartArgs = { context, service, config, namespace: this.namespace, images };
 
         const stores = new PackitDataStores(
             name,
-            { ...part(images), tokmanDependsOn: [namespace, ...secrets, images] },
+            { ...part, tokmanDependsOn: [namespace, ...secrets, images] },
             inNamespace,
         );
         // Applications start once their namespace, Secrets, stores and images are there.
         const ready = [namespace, ...secrets, ...stores.forApplications];
         const apps = this.child({ dependsOn: [...ready, images] });
 
-        const api = on.service || on.dashboard ? new PackitApi(name, part(images), apps) : undefined;
+        const api = on.service || on.dashboard ? new PackitApi(name, part, apps) : undefined;
 
         const groups = workerGroups(config.workers);
         const workers =
-            on.workers || on.beat ? new PackitWorkers(name, { ...part(images), groups }, apps) : undefined;
+            on.workers || on.beat ? new PackitWorkers(name, { ...part, groups }, apps) : undefined;
         if (on.workers) {
             // Sandcastle runs the workers' untrusted code in its own namespace.
             const sandbox = new Sandbox(
@@ -137,7 +130,7 @@ export class PackitService extends RunbookComponent {
             this.sandboxNamespace = sandbox.name;
         }
 
-        if (on.fedmsg || (on.centosmsg && config.centosmsg)) new PackitListeners(name, part(images), apps);
+        if (on.fedmsg || (on.centosmsg && config.centosmsg)) new PackitListeners(name, part, apps);
 
         if (on.pushgateway) {
             // "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx.
@@ -161,7 +154,7 @@ export class PackitService extends RunbookComponent {
             new PackitDebugging(
                 name,
                 {
-                    ...part(images),
+                    ...part,
                     certificate: {
                         certificate: certificate("fullchain.pem"),
                         key: certificate("privkey.pem"),
