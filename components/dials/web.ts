@@ -1,8 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
 import { ExposureSpec } from "../shared/exposure";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { AppIdentity } from "../shared/labels";
 import { contentHash } from "../shared/naming";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { configSecret } from "../shared/secret";
@@ -42,43 +43,44 @@ export interface WebArgs {
 }
 
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
-export class Web extends pulumi.ComponentResource {
+export class Web extends RunbookComponent {
     public readonly backend: Workload;
     public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
 
     constructor(name: string, args: WebArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Web", name, {}, opts);
+        super("runbooks:dials:Web", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const app = (appName: string, component: string): AppIdentity => ({
             name: appName,
             partOf: DIALS_PART_OF,
             component,
         });
-        const copts = { parent: this, provider: cluster.provider };
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-backend-configmap`,
+        const configMap = plainConfigMap(
+            this.childName("backend-configmap"),
             {
-                metadata: {
-                    name: BACKEND_CONFIGMAP,
-                    namespace,
-                    labels: standardLabels(app("backend", "api")),
-                },
+                cluster,
+                namespace,
+                configMapName: BACKEND_CONFIGMAP,
+                app: app("backend", "api"),
                 data: args.configMapData,
             },
-            copts,
+            this.child(),
         );
-        const nginxConf = new k8s.core.v1.ConfigMap(
-            `${name}-nginx-conf`,
+        const nginxConf = plainConfigMap(
+            this.childName("nginx-conf"),
             {
-                metadata: { name: NGINX_CONFIGMAP, namespace, labels: standardLabels(app("backend", "api")) },
+                cluster,
+                namespace,
+                configMapName: NGINX_CONFIGMAP,
+                app: app("backend", "api"),
                 data: { "nginx.conf": args.nginxConf },
             },
-            copts,
+            this.child(),
         );
         const secret = configSecret(
-            `${name}-backend-secret`,
+            this.childName("backend-secret"),
             {
                 cluster,
                 namespace,
@@ -86,7 +88,7 @@ export class Web extends pulumi.ComponentResource {
                 app: app("backend", "api"),
                 data: args.secretData,
             },
-            { parent: this },
+            this.child(),
         );
         const route = (host: string): ExposureSpec => ({
             host,
@@ -98,7 +100,7 @@ export class Web extends pulumi.ComponentResource {
         const rollingUpdate = { maxSurge: "25%", maxUnavailable: 0 };
 
         this.backend = new Workload(
-            `${name}-backend`,
+            this.childName("backend"),
             {
                 cluster,
                 namespace,
@@ -142,10 +144,10 @@ export class Web extends pulumi.ComponentResource {
                 },
                 expose: [route(args.apiHost)],
             },
-            { parent: this, dependsOn: [configMap, nginxConf, secret, ...(args.dependsOn ?? [])] },
+            this.child({ dependsOn: [configMap, nginxConf, secret, ...(args.dependsOn ?? [])] }),
         );
         this.frontend = new Workload(
-            `${name}-frontend`,
+            this.childName("frontend"),
             {
                 cluster,
                 namespace,
@@ -165,7 +167,7 @@ export class Web extends pulumi.ComponentResource {
                 service: { ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }] },
                 expose: [route(args.frontendHost)],
             },
-            { parent: this, dependsOn: args.dependsOn },
+            this.child({ dependsOn: args.dependsOn }),
         );
         this.apiUrl = `https://${args.apiHost}`;
         this.frontendUrl = `https://${args.frontendHost}`;
