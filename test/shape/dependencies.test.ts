@@ -46,6 +46,10 @@ function metadataOf(r: RecordedResource): { name?: string; namespace?: string } 
     return (r.inputs.metadata as { name?: string; namespace?: string } | undefined) ?? {};
 }
 
+function label(r: RecordedResource): string {
+    return `${r.type} ${metadataOf(r).namespace}/${metadataOf(r).name} (${r.name})`;
+}
+
 /** Every URN a resource waits for: its recorded dependencies and theirs. */
 function closure(resource: RecordedResource, byUrn: Map<string, RecordedResource>): Set<string> {
     const seen = new Set<string>();
@@ -143,15 +147,15 @@ describe("one shape for every system (stage and prod under the recording mocks)"
 
     it("the check catches an object that does not wait for its Namespace", () => {
         const run = runs.find((r) => r.variant === "every namespace created")!;
-        const victim = run.resources.find(
-            (r) => r.custom && metadataOf(r).namespace !== undefined && r.name.startsWith("dials-"),
-        )!;
-        const cut = run.resources.map((r) => (r === victim ? { ...r, dependencies: [] } : r));
         const before = objectsRacingTheirNamespace(run.resources).map((m) => m.object);
+        // The ETL's ConfigMap, which every ETL pod reads at start.
+        const victim = run.resources.find((r) => r.name === "dials-etl-configmap")!;
+        assert.ok(!before.includes(label(victim)));
+        const cut = run.resources.map((r) => (r === victim ? { ...r, dependencies: [] } : r));
         const after = objectsRacingTheirNamespace(cut).map((m) => m.object);
         assert.deepEqual(
             after.filter((m) => !before.includes(m)),
-            [`${victim.type} ${metadataOf(victim).namespace}/${metadataOf(victim).name} (${victim.name})`],
+            [label(victim)],
         );
     });
 
