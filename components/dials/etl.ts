@@ -1,18 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
-import { plainConfigMap } from "../shared/configMap";
 import { ContainerSpec, toContainer } from "../shared/container";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { standardLabels } from "../shared/labels";
 import { contentHash } from "../shared/naming";
 import { execProbe } from "../shared/probes";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { podSecurityContext } from "../shared/security";
-import { configSecret } from "../shared/secret";
 import { Workload, WorkloadArgs } from "../shared/workload";
-import { DIALS_PART_OF } from "./images";
+import { DialsPart, dialsApp } from "./part";
 import {
     BEAT_COMMAND,
     BEAT_NAME,
@@ -69,52 +66,33 @@ export interface EtlArgs {
  * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration. Every pod reads the same env and mounts EOS
  * read-only; every worker drains before it stops (see {@link preStopScript}).
  */
-export class Etl extends RunbookComponent {
+export class Etl extends DialsPart {
     /** Deployment names of the workers. */
     public readonly workerNames: string[];
     public readonly workloads: Record<string, Workload> = {};
 
     constructor(name: string, args: EtlArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Etl", name, opts, args.cluster.provider);
+        super("runbooks:dials:Etl", name, args, opts);
         const { cluster, namespace } = args;
-        const app = (appName: string, component: string): AppIdentity => ({
-            name: appName,
-            partOf: DIALS_PART_OF,
-            component,
-        });
-        const configMap = plainConfigMap(
-            this.childName("configmap"),
-            {
-                cluster,
-                namespace,
-                configMapName: ETL_CONFIGMAP,
-                app: app("etl", "etl"),
-                data: args.configMapData,
-            },
-            this.child(),
+        const configMap = this.configMap(
+            "configmap",
+            ETL_CONFIGMAP,
+            dialsApp("etl", "etl"),
+            args.configMapData,
         );
-        const secret = configSecret(
-            this.childName("secret"),
-            { cluster, namespace, secretName: ETL_SECRET, app: app("etl", "etl"), data: args.secretData },
-            this.child(),
-        );
-        const eosSecret = configSecret(
-            this.childName("eos-credentials"),
-            {
-                cluster,
-                namespace,
-                secretName: EOS_SECRET,
-                app: app("eos", "storage"),
-                data: args.eosCredentials,
-            },
-            this.child(),
+        const secret = this.secret("secret", ETL_SECRET, dialsApp("etl", "etl"), args.secretData);
+        const eosSecret = this.secret(
+            "eos-credentials",
+            EOS_SECRET,
+            dialsApp("eos", "storage"),
+            args.eosCredentials,
         );
         const eosClaim = persistentVolumeClaim(
             this.childName("eos-pvc"),
             {
                 name: EOS_CLAIM,
                 namespace,
-                labels: standardLabels(app("eos", "storage")),
+                labels: standardLabels(dialsApp("eos", "storage")),
                 // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
                 storage: "1",
                 accessModes: ["ReadWriteMany"],
@@ -132,12 +110,12 @@ export class Etl extends RunbookComponent {
                 metadata: {
                     name: args.migrationJob,
                     namespace,
-                    labels: standardLabels(app("etl-migrate", "migration")),
+                    labels: standardLabels(dialsApp("etl-migrate", "migration")),
                 },
                 spec: {
                     backoffLimit: 0,
                     template: {
-                        metadata: { labels: standardLabels(app("etl-migrate", "migration")) },
+                        metadata: { labels: standardLabels(dialsApp("etl-migrate", "migration")) },
                         spec: {
                             restartPolicy: "Never",
                             automountServiceAccountToken: false,
@@ -190,7 +168,7 @@ export class Etl extends RunbookComponent {
                 {
                     cluster,
                     namespace,
-                    app: app(appName, component),
+                    app: dialsApp(appName, component),
                     automountServiceAccountToken: false,
                     podAnnotations,
                     volumes,

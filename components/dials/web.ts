@@ -1,15 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
-import { plainConfigMap } from "../shared/configMap";
 import { ExposureSpec } from "../shared/exposure";
-import { AppIdentity } from "../shared/labels";
 import { contentHash } from "../shared/naming";
 import { httpProbe, tcpProbe } from "../shared/probes";
-import { configSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
+import { DialsPart, dialsApp } from "./part";
 import { CONFIG_HASH_ANNOTATION } from "./etl";
-import { DIALS_PART_OF } from "./images";
 import { GUNICORN_PORT, HTTP_PORT } from "./settings";
 import { SIZES } from "./workers";
 
@@ -43,53 +39,21 @@ export interface WebArgs {
 }
 
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
-export class Web extends RunbookComponent {
+export class Web extends DialsPart {
     public readonly backend: Workload;
     public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
 
     constructor(name: string, args: WebArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Web", name, opts, args.cluster.provider);
+        super("runbooks:dials:Web", name, args, opts);
         const { cluster, namespace } = args;
-        const app = (appName: string, component: string): AppIdentity => ({
-            name: appName,
-            partOf: DIALS_PART_OF,
-            component,
+        const api = dialsApp("backend", "api");
+        const configMap = this.configMap("backend-configmap", BACKEND_CONFIGMAP, api, args.configMapData);
+        const nginxConf = this.configMap("nginx-conf", NGINX_CONFIGMAP, api, {
+            "nginx.conf": args.nginxConf,
         });
-        const configMap = plainConfigMap(
-            this.childName("backend-configmap"),
-            {
-                cluster,
-                namespace,
-                configMapName: BACKEND_CONFIGMAP,
-                app: app("backend", "api"),
-                data: args.configMapData,
-            },
-            this.child(),
-        );
-        const nginxConf = plainConfigMap(
-            this.childName("nginx-conf"),
-            {
-                cluster,
-                namespace,
-                configMapName: NGINX_CONFIGMAP,
-                app: app("backend", "api"),
-                data: { "nginx.conf": args.nginxConf },
-            },
-            this.child(),
-        );
-        const secret = configSecret(
-            this.childName("backend-secret"),
-            {
-                cluster,
-                namespace,
-                secretName: BACKEND_SECRET,
-                app: app("backend", "api"),
-                data: args.secretData,
-            },
-            this.child(),
-        );
+        const secret = this.secret("backend-secret", BACKEND_SECRET, api, args.secretData);
         const route = (host: string): ExposureSpec => ({
             host,
             servicePort: "http",
@@ -104,7 +68,7 @@ export class Web extends RunbookComponent {
             {
                 cluster,
                 namespace,
-                app: app("backend", "api"),
+                app: dialsApp("backend", "api"),
                 replicas: args.backendReplicas,
                 rollingUpdate,
                 automountServiceAccountToken: false,
@@ -151,7 +115,7 @@ export class Web extends RunbookComponent {
             {
                 cluster,
                 namespace,
-                app: app("frontend", "frontend"),
+                app: dialsApp("frontend", "frontend"),
                 replicas: args.frontendReplicas,
                 rollingUpdate,
                 automountServiceAccountToken: false,
