@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { RunbookComponent } from "../shared/component";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -97,7 +98,7 @@ export interface WildcardCertificateArgs {
  * The environment's wildcard Let's Encrypt certificate, obtained by DNS-01 through Designate with certbot, and
  * checked for renewal once per window.
  */
-export class WildcardCertificate extends pulumi.ComponentResource {
+export class WildcardCertificate extends RunbookComponent {
     /** Directory with cert.pem, chain.pem, fullchain.pem and privkey.pem. */
     public readonly directory: string;
     /** The certbot run; provisioning depends on it. */
@@ -106,11 +107,11 @@ export class WildcardCertificate extends pulumi.ComponentResource {
     public readonly generation: string;
 
     constructor(name: string, args: WildcardCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:WildcardCertificate", name, {}, opts);
+        super("runbooks:callysto:WildcardCertificate", name, opts);
         this.directory = certificateDir(args.directory, args.domain);
         const certName = certificateName(args.domain);
         this.command = new command.local.Command(
-            `${name}-certbot`,
+            this.childName("certbot"),
             {
                 create: CERTIFICATE_SCRIPT,
                 interpreter: ["/bin/bash", "-c"],
@@ -128,7 +129,7 @@ export class WildcardCertificate extends pulumi.ComponentResource {
                 },
                 triggers: [certName, args.zoneId, `window:${args.window}`],
             },
-            { parent: this },
+            this.child(),
         );
         this.generation = `${certName}@${args.window}`;
         this.registerOutputs({ directory: this.directory, generation: this.generation });

@@ -1,5 +1,7 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
+import { OpenStackContext } from "../config/system";
+import { RunbookComponent } from "../shared/component";
 import { statefulOptions } from "../shared/protect";
 import { WildcardCertificate } from "./certificates";
 import { CallystoConfig } from "./config";
@@ -10,19 +12,18 @@ import { ProvisionedHost, Provisioning, inventoryHost } from "./provisioning";
 import { UserQuotas } from "./quotas";
 import { SecurityProfile } from "./securityRules";
 import { SecurityGroups } from "./securityGroups";
+import { DESIGNATE_OPENRC, SSH_PRIVATE_KEY } from "./secrets";
 
 /** Arguments of {@link CallystoEnvironment}. */
 export interface CallystoEnvironmentArgs {
     /** The validated `runbooks:callysto` section. */
     config: CallystoConfig;
-    /** The stack's OpenStack provider; every OpenStack resource and lookup uses it. */
-    provider: openstack.Provider;
-    /** Production: the zone (when owned), new volumes and new floating IPs are protected and retained. */
-    protectStateful: boolean;
-    /** Private key of the keypair, for Ansible; required when provisioning is enabled. */
-    sshPrivateKey?: pulumi.Input<string>;
-    /** openrc for the certbot DNS hook; required when certificates are enabled. */
-    designateOpenrc?: pulumi.Input<string>;
+    /**
+     * What the program decided: the OpenStack provider every resource and lookup uses, the secrets (the keypair's
+     * private key for Ansible, the openrc of the certbot DNS hook) and whether the zone (when owned), new volumes
+     * and new floating IPs are protected and retained.
+     */
+    context: OpenStackContext;
     /** Current renewal-check window of the certificate (see `renewalWindow`). */
     renewalWindow: string;
 }
@@ -38,7 +39,7 @@ export interface HostAddresses {
  * security groups per role, the DNS zone or records in an external one, every host and the workstation, the
  * wildcard certificate, Ansible provisioning and users' ZFS quotas.
  */
-export class CallystoEnvironment extends pulumi.ComponentResource {
+export class CallystoEnvironment extends RunbookComponent {
     public readonly zoneId: pulumi.Output<string>;
     /** FQDN → addresses. */
     public readonly hosts: Record<string, HostAddresses> = {};
@@ -46,16 +47,17 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
     public readonly certificateDir?: string;
 
     constructor(name: string, args: CallystoEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:Environment", name, {}, opts);
+        super("runbooks:callysto:Environment", name, opts, args.context.openstack);
         const cfg = args.config;
-        const provider = args.provider;
-        const options = { parent: this, provider };
+        const { openstack: provider, protectStateful, secrets } = args.context;
+        // Lookups are not children, but ask the same provider.
+        const lookup = { parent: this, provider };
 
         const keypair = new openstack.compute.Keypair(
-            `${name}-keypair`,
+            this.childName("keypair"),
             { name: cfg.keypair.name, publicKey: cfg.keypair.publicKey },
             // A keypair's id is its name; the import fails unless the public key is the one it holds.
-            cfg.keypair.adopt ? { ...options, import: cfg.keypair.name } : options,
+            this.child(cfg.keypair.adopt ? { import: cfg.keypair.name } : {}),
         );
 
         const createZone = cfg.dns.createZone;
@@ -63,7 +65,7 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
         if (createZone) {
             const importId = createZone.importId;
             zoneId = new openstack.dns.Zone(
-                `${name}-zone`,
+                this.childName("zone"),
                 {
                     name: absolute(cfg.domain),
                     email: createZone.email,
@@ -74,10 +76,12 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
                         ? { description: `Callysto ${cfg.environment} (managed by Pulumi)` }
                         : {}),
                 },
-                importId === undefined
-                    ? { ...options, ...statefulOptions(args.protectStateful) }
-                    : // Made by hand (runbook 004): protected in every tier, so destroying stage never deletes it.
-                      { ...options, import: importId, ...statefulOptions(true) },
+                this.child(
+                    importId === undefined
+                        ? statefulOptions(protectStateful)
+                        : // Made by hand (runbook 004): protected in every tier, so destroying stage never deletes it.
+                          { import: importId, ...statefulOptions(true) },
+                ),
             ).id;
         } else {
             zoneId = pulumi.output(cfg.dns.zoneId!);
@@ -88,9 +92,9 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
         const profiles: SecurityProfile[] = hosts.map((h) => h.role);
         if (cfg.packerSecurityGroup) profiles.push("packer");
         const groups = new SecurityGroups(
-            `${name}-secgroups`,
+            this.childName("secgroups"),
             { environment: cfg.environment, profiles, sshSources: cfg.sshSources, provider },
-            { parent: this },
+            this.child(),
         );
 
         // One lookup per name: hosts sharing an image boot from the same (newest at lookup) image.
@@ -101,7 +105,7 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
             if (!images.has(image)) {
                 images.set(
                     image,
-                    openstack.images.getImageOutput({ name: image, mostRecent: true }, options).id,
+                    openstack.images.getImageOutput({ name: image, mostRecent: true }, lookup).id,
                 );
             }
             return images.get(image)!;
@@ -111,14 +115,14 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
             const pinned = cfg.pinnedIds.networks[network];
             if (pinned) return pulumi.output(pinned);
             if (!networks.has(network)) {
-                networks.set(network, openstack.networking.getNetworkOutput({ name: network }, options).id);
+                networks.set(network, openstack.networking.getNetworkOutput({ name: network }, lookup).id);
             }
             return networks.get(network)!;
         };
 
         const created: ProvisionedHost[] = hosts.map((host) => {
             const machine = new Host(
-                `${name}-${host.name}`,
+                this.childName(host.name),
                 {
                     host,
                     imageId: imageId(host.image),
@@ -131,10 +135,10 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
                     records: cfg.dns.records,
                     floatingIpPool: cfg.floatingIpPool,
                     environment: cfg.environment,
-                    protectStateful: args.protectStateful,
+                    protectStateful,
                     provider,
                 },
-                { parent: this },
+                this.child(),
             );
             this.hosts[host.fqdn] = { address: machine.address, ipv6: machine.ipv6 };
             return { host, address: machine.address, volumeIds: machine.volumeIds, dependsOn: [machine] };
@@ -144,7 +148,7 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
         const certs = cfg.certificates;
         if (certs?.enabled) {
             certificate = new WildcardCertificate(
-                `${name}-certificate`,
+                this.childName("certificate"),
                 {
                     domain: cfg.domain,
                     zoneId,
@@ -154,19 +158,19 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
                     window: args.renewalWindow,
                     acmeServer: certs.acmeServer,
                     propagationSeconds: certs.propagationSeconds,
-                    designateOpenrc: required(args.designateOpenrc, "designateOpenrc"),
+                    designateOpenrc: secrets.require(DESIGNATE_OPENRC),
                 },
-                { parent: this },
+                this.child(),
             );
             this.certificateDir = certificate.directory;
         }
 
         const prov = cfg.provisioning;
         if (prov?.enabled) {
-            const sshPrivateKey = required(args.sshPrivateKey, "sshPrivateKey");
+            const sshPrivateKey = secrets.require(SSH_PRIVATE_KEY);
             const inventory = { environment: cfg.environment, user: cfg.defaultUser };
             const provisioning = new Provisioning(
-                `${name}-provisioning`,
+                this.childName("provisioning"),
                 {
                     hosts: created,
                     inventory,
@@ -178,23 +182,22 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
                     },
                     sshPrivateKey,
                 },
-                { parent: this },
+                this.child(),
             );
             this.inventory = provisioning.inventory;
             for (const h of created) {
                 if (Object.keys(h.host.quotas).length === 0) continue;
                 new UserQuotas(
-                    `${name}-${h.host.name}-quotas`,
+                    this.childName(`${h.host.name}-quotas`),
                     {
                         hub: inventoryHost(h),
                         hubName: inventoryName(h.host),
                         inventory,
                         quotas: h.host.quotas,
                         sshPrivateKey,
-                        // The datasets exist once the hub's playbook has run.
-                        after: [provisioning.runs[h.host.name]],
                     },
-                    { parent: this },
+                    // The datasets exist once the hub's playbook has run.
+                    this.child({ dependsOn: [provisioning.runs[h.host.name]] }),
                 );
             }
         }
@@ -206,12 +209,4 @@ export class CallystoEnvironment extends pulumi.ComponentResource {
             certificateDir: this.certificateDir,
         });
     }
-}
-
-function required<T>(value: T | undefined, what: string): T {
-    if (value === undefined) {
-        // A programming error: the system definition declares the secret whenever this part is enabled.
-        throw new Error(`CallystoEnvironment: ${what} is required by the enabled configuration`);
-    }
-    return value;
 }

@@ -1,5 +1,6 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
+import { RunbookComponent } from "../shared/component";
 import { statefulOptions } from "../shared/protect";
 import { ResolvedHost, absolute, bareIpv6 } from "./hosts";
 
@@ -33,7 +34,7 @@ export interface HostArgs {
  * replaced for a newer one), a floating IP (allocated or an existing address associated), its volumes (created or
  * existing, attached in order) and the A (floating IP) and AAAA (instance IPv6) records of its name.
  */
-export class Host extends pulumi.ComponentResource {
+export class Host extends RunbookComponent {
     public readonly fqdn: string;
     public readonly instanceId: pulumi.Output<string>;
     /** The public IPv4 address (the floating IP): the A record and Ansible's `ansible_host`. */
@@ -43,14 +44,13 @@ export class Host extends pulumi.ComponentResource {
     public readonly volumeIds: pulumi.Output<string>[];
 
     constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:Host", name, {}, opts);
+        super("runbooks:callysto:Host", name, opts, args.provider);
         const host = args.host;
-        const options = { parent: this, provider: args.provider };
-        const keep = statefulOptions(args.protectStateful);
+        const keep = this.child(statefulOptions(args.protectStateful));
         this.fqdn = host.fqdn;
 
         // Adopted objects hold data or an address others depend on: protected and retained in every tier.
-        const adopted = (id: string) => ({ ...options, import: id, protect: true, retainOnDelete: true });
+        const adopted = (id: string) => this.child({ import: id, ...statefulOptions(true) });
 
         let floatingAddress: pulumi.Input<string>;
         if ("address" in host.floatingIp) {
@@ -58,16 +58,16 @@ export class Host extends pulumi.ComponentResource {
             if (host.floatingIp.id !== undefined) {
                 // Only what the address already has, so the import finds nothing to change.
                 new openstack.networking.FloatingIp(
-                    `${name}-fip`,
+                    this.childName("fip"),
                     { pool: args.floatingIpPool, address: host.floatingIp.address },
                     adopted(host.floatingIp.id),
                 );
             }
         } else {
             const fip = new openstack.networking.FloatingIp(
-                `${name}-fip`,
+                this.childName("fip"),
                 { pool: host.floatingIp.pool, description: host.fqdn },
-                { ...options, ...keep },
+                keep,
             );
             floatingAddress = fip.address;
         }
@@ -75,20 +75,20 @@ export class Host extends pulumi.ComponentResource {
         this.volumeIds = host.volumes.map((volume) => {
             if (volume.existingId !== undefined) {
                 new openstack.blockstorage.Volume(
-                    `${name}-${volumeRole(host.fqdn, volume.name)}`,
+                    this.childName(volumeRole(host.fqdn, volume.name)),
                     { name: volume.name, size: volume.size },
                     adopted(volume.existingId),
                 );
                 return pulumi.output(volume.existingId);
             }
             return new openstack.blockstorage.Volume(
-                `${name}-${volumeRole(host.fqdn, volume.name)}`,
+                this.childName(volumeRole(host.fqdn, volume.name)),
                 {
                     name: volume.name,
                     size: volume.size,
                     description: `${volumeRole(host.fqdn, volume.name)} of ${host.fqdn}`,
                 },
-                { ...options, ...keep },
+                keep,
             ).id;
         });
 
@@ -100,17 +100,17 @@ export class Host extends pulumi.ComponentResource {
             this.ipv6 = pulumi.output("");
         } else {
             const port = new openstack.networking.Port(
-                `${name}-port`,
+                this.childName("port"),
                 {
                     name: host.fqdn,
                     networkId: args.networkId,
                     adminStateUp: true,
                     securityGroupIds: [args.securityGroupId],
                 },
-                options,
+                this.child(),
             );
             const instance = new openstack.compute.Instance(
-                `${name}-instance`,
+                this.childName("instance"),
                 {
                     name: host.fqdn,
                     flavorName: host.flavor,
@@ -121,20 +121,20 @@ export class Host extends pulumi.ComponentResource {
                     metadata: { role: host.role, environment: args.environment, managed_by: "pulumi" },
                 },
                 // A newer image must never replace a running hub: users' servers and state live on it.
-                { ...options, ignoreChanges: ["imageId"] },
+                this.child({ ignoreChanges: ["imageId"] }),
             );
             const association = new openstack.networking.FloatingIpAssociate(
-                `${name}-fip-associate`,
+                this.childName("fip-associate"),
                 { floatingIp: floatingAddress, portId: port.id },
-                options,
+                this.child(),
             );
             let previous: pulumi.Resource | undefined;
             host.volumes.forEach((volume, i) => {
                 // One after the other, as Terraform did, so the guest sees the disks in a predictable order.
                 previous = new openstack.compute.VolumeAttach(
-                    `${name}-${volumeRole(host.fqdn, volume.name)}-attach`,
+                    this.childName(`${volumeRole(host.fqdn, volume.name)}-attach`),
                     { instanceId: instance.id, volumeId: this.volumeIds[i] },
-                    { ...options, dependsOn: previous ? [previous] : [] },
+                    this.child({ dependsOn: previous ? [previous] : [] }),
                 );
             });
             this.address = association.floatingIp;
@@ -145,16 +145,16 @@ export class Host extends pulumi.ComponentResource {
         if (args.records) {
             const record = { zoneId: args.zoneId, name: absolute(host.fqdn), ttl: args.recordTtl };
             new openstack.dns.RecordSet(
-                `${name}-a`,
+                this.childName("a"),
                 { ...record, type: "A", records: [this.address] },
-                options,
+                this.child(),
             );
             // An adopted instance's IPv6 address is not looked up; its AAAA record stays as it is.
             if (host.adoptInstanceId === undefined) {
                 new openstack.dns.RecordSet(
-                    `${name}-aaaa`,
+                    this.childName("aaaa"),
                     { ...record, type: "AAAA", records: [this.ipv6] },
-                    options,
+                    this.child(),
                 );
             }
         }

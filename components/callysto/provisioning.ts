@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { RunbookComponent } from "../shared/component";
 import { contentHash } from "../shared/naming";
 import { playbookCommand } from "./ansible";
 import { ProvisioningConfig } from "./config";
@@ -61,14 +62,14 @@ export function inventoryHost(h: ProvisionedHost): pulumi.Output<InventoryHost> 
  * to the host) and re-run only when the host, its variables or the playbook version change; then the wildcard
  * certificate deployed to the web hosts whenever it may have been renewed.
  */
-export class Provisioning extends pulumi.ComponentResource {
+export class Provisioning extends RunbookComponent {
     /** The whole environment's inventory (YAML), for ad-hoc runs by operators. */
     public readonly inventory: pulumi.Output<string>;
     /** Host name (config) → its playbook run. */
     public readonly runs: Record<string, command.local.Command> = {};
 
     constructor(name: string, args: ProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:Provisioning", name, {}, opts);
+        super("runbooks:callysto:Provisioning", name, opts);
         const cfg = args.config;
         const all = pulumi.all(args.hosts.map(inventoryHost));
         this.inventory = all.apply((hosts) => renderInventory(buildInventory(hosts, args.inventory)));
@@ -84,7 +85,7 @@ export class Provisioning extends pulumi.ComponentResource {
             const inventory = all.apply((hosts) => buildInventory(hosts, args.inventory, target));
             const vars = provisioningVars(h.host.role, varsOptions);
             this.runs[h.host.name] = playbookCommand(
-                `${name}-${h.host.name}`,
+                this.childName(h.host.name),
                 {
                     inventory: inventory.apply(renderInventory),
                     limit: target,
@@ -95,10 +96,9 @@ export class Provisioning extends pulumi.ComponentResource {
                     extraVars: vars,
                     triggers: inventory.apply((inv) => provisioningTriggers(inv, target, vars, cfg.version)),
                 },
-                {
-                    parent: this,
+                this.child({
                     dependsOn: [...h.dependsOn, ...(args.certificate ? [args.certificate.resource] : [])],
-                },
+                }),
             );
         }
 
@@ -107,7 +107,7 @@ export class Provisioning extends pulumi.ComponentResource {
             const certificate = args.certificate;
             const extraVars = { callysto_ssl_cert_dir: certificate.directory };
             playbookCommand(
-                `${name}-certificates`,
+                this.childName("certificates"),
                 {
                     inventory: this.inventory,
                     limit: CERTIFICATE_ROLES.join(","),
@@ -122,10 +122,9 @@ export class Provisioning extends pulumi.ComponentResource {
                         `version:${cfg.version}`,
                     ]),
                 },
-                {
-                    parent: this,
+                this.child({
                     dependsOn: [certificate.resource, ...web.map((h) => this.runs[h.host.name])],
-                },
+                }),
             );
         }
         this.registerOutputs({ inventory: this.inventory });

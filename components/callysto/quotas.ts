@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { RunbookComponent } from "../shared/component";
 import { adhocCommand } from "./ansible";
 import { InventoryHost, InventoryOptions, ZFS_POOL, buildInventory, renderInventory } from "./inventory";
 
@@ -18,8 +19,6 @@ export interface UserQuotasArgs {
     /** User hash → refquota. */
     quotas: Record<string, string>;
     sshPrivateKey: pulumi.Input<string>;
-    /** What must have run first (the hub's playbook, which creates the home datasets). */
-    after: pulumi.Resource[];
 }
 
 /**
@@ -27,19 +26,19 @@ export interface UserQuotasArgs {
  * size and the hub, so changing one entry re-runs only that user's command. Removing an entry leaves the quota
  * in place (there is no safe value to go back to).
  */
-export class UserQuotas extends pulumi.ComponentResource {
+export class UserQuotas extends RunbookComponent {
     /** User hash → its command. */
     public readonly commands: Record<string, command.local.Command> = {};
 
     constructor(name: string, args: UserQuotasArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:UserQuotas", name, {}, opts);
+        super("runbooks:callysto:UserQuotas", name, opts);
         const inventory = pulumi
             .output(args.hub)
             .apply((hub) => renderInventory(buildInventory([hub], args.inventory)));
         for (const userHash of Object.keys(args.quotas).sort()) {
             const refquota = args.quotas[userHash];
             this.commands[userHash] = adhocCommand(
-                `${name}-${userHash}`,
+                this.childName(userHash),
                 {
                     inventory,
                     limit: args.hubName,
@@ -47,8 +46,8 @@ export class UserQuotas extends pulumi.ComponentResource {
                     moduleArgs: quotaCommand(userHash, refquota),
                     triggers: [args.hubName, userHash, refquota],
                 },
-                // Each command itself: a component's dependsOn does not reach its children.
-                { parent: this, dependsOn: args.after },
+                // Waits for what the component waits for (the hub's playbook, which creates the home datasets).
+                this.child(),
             );
         }
         this.registerOutputs({ users: Object.keys(this.commands) });

@@ -1,5 +1,6 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
+import { RunbookComponent } from "../shared/component";
 import { SecurityProfile, ingressRules, ruleSuffix, securityGroupName } from "./securityRules";
 
 /** Arguments of {@link SecurityGroups}. */
@@ -14,28 +15,27 @@ export interface SecurityGroupsArgs {
 }
 
 /** One Neutron security group per role, each with the ingress rules of its role (IPv4 and IPv6). */
-export class SecurityGroups extends pulumi.ComponentResource {
+export class SecurityGroups extends RunbookComponent {
     /** Profile → security group id. */
     public readonly ids: Partial<Record<SecurityProfile, pulumi.Output<string>>> = {};
 
     constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:SecurityGroups", name, {}, opts);
-        const options = { parent: this, provider: args.provider };
+        super("runbooks:callysto:SecurityGroups", name, opts, args.provider);
         for (const profile of [...new Set(args.profiles)].sort()) {
             const groupName = securityGroupName(args.environment, profile);
             const group = new openstack.networking.SecGroup(
-                `${name}-${profile}`,
+                this.childName(profile),
                 {
                     name: groupName,
                     description: `Callysto ${args.environment} ${profile} (managed by Pulumi)`,
                 },
-                options,
+                this.child(),
             );
             for (const rule of ingressRules(profile, args.sshSources)) {
                 new openstack.networking.SecGroupRule(
-                    `${name}-${profile}-${ruleSuffix(rule)}`,
+                    this.childName(`${profile}-${ruleSuffix(rule)}`),
                     { direction: "ingress", securityGroupId: group.id, ...rule },
-                    options,
+                    this.child(),
                 );
             }
             this.ids[profile] = group.id;

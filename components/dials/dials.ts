@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SecretStore } from "../config/system";
-import { ClusterContext } from "../shared/cluster";
+import { KubernetesContext, SecretStore } from "../config/system";
+import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
 import { Redis } from "../shared/redis";
 import { DialsConfig } from "./config";
@@ -20,12 +20,10 @@ import { SIZES, etlWorkers, migrationJobName } from "./workers";
 
 /** Arguments of {@link Dials}. */
 export interface DialsArgs {
-    cluster: ClusterContext;
+    /** The validated `runbooks:dials` section. */
     config: DialsConfig;
-    /** Secret values, read only through this store. */
-    secrets: SecretStore;
-    /** Production: PVCs are protected from deletion. */
-    protect: boolean;
+    /** What the program decided: cluster, secrets (read only through this store), protection of stateful data. */
+    context: KubernetesContext;
 }
 
 function secretData(
@@ -39,29 +37,32 @@ function secretData(
  * CMS DIALS in one namespace, in the source's order: image streams, data stores, ETL, web. Configuration is
  * derived from the typed section (workspaces drive workers, DJANGO_WORKSPACES and DATABASES together).
  */
-export class Dials extends pulumi.ComponentResource {
+export class Dials extends RunbookComponent {
     public readonly etl: Etl;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
 
     constructor(name: string, args: DialsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Dials", name, {}, opts);
-        const { cluster, config, secrets } = args;
+        super("runbooks:dials:Dials", name, opts, args.context.cluster.provider);
+        const { config } = args;
+        const { cluster, secrets, protectStateful } = args.context;
         const namespace = config.namespace;
         const ns = new Namespace(
-            `${name}-ns`,
+            this.childName("ns"),
             {
                 cluster,
                 name: namespace,
                 app: { name: "cms-dials", partOf: DIALS_PART_OF },
                 create: config.createNamespace,
             },
-            { parent: this },
+            this.child(),
         );
+        // Everything else lives in the namespace.
+        const inNamespace = this.child({ dependsOn: [ns] });
         const images = new DialsImages(
-            `${name}-images`,
+            this.childName("images"),
             { cluster, namespace, images: config.images },
-            { parent: this, dependsOn: [ns] },
+            inNamespace,
         );
         const redis = (objectName: string) => ({
             cluster,
@@ -69,25 +70,25 @@ export class Dials extends pulumi.ComponentResource {
             app: { name: objectName, partOf: DIALS_PART_OF, component: "database" },
             image: config.images.redis,
             resources: SIZES.redis,
-            protectStateful: args.protect,
+            protectStateful,
         });
         const broker = new Redis(
-            `${name}-redis-etl-broker`,
+            this.childName("redis-etl-broker"),
             {
                 ...redis("redis-etl-broker"),
                 auth: { password: secrets.get(REDIS_PASSWORDS.broker.key) },
                 storage: { size: config.etl.brokerStorage },
             },
-            { parent: this, dependsOn: [ns] },
+            inNamespace,
         );
         const cache = new Redis(
-            `${name}-redis-web-cache`,
+            this.childName("redis-web-cache"),
             { ...redis("redis-web-cache"), auth: { password: secrets.get(REDIS_PASSWORDS.cache.key) } },
-            { parent: this, dependsOn: [ns] },
+            inNamespace,
         );
 
         this.etl = new Etl(
-            `${name}-etl`,
+            this.childName("etl"),
             {
                 cluster,
                 namespace,
@@ -105,13 +106,13 @@ export class Dials extends pulumi.ComponentResource {
                 taskTimeLimitSeconds: config.etl.taskTimeLimitSeconds,
                 migrationJob: migrationJobName(config.images.tag),
                 terminationGracePeriodSeconds: config.etl.terminationGracePeriodSeconds,
-                protect: args.protect,
+                protectStateful,
                 dependsOn: [...images.streams, broker],
             },
-            { parent: this, dependsOn: [ns] },
+            inNamespace,
         );
         const web = new Web(
-            `${name}-web`,
+            this.childName("web"),
             {
                 cluster,
                 namespace,
@@ -129,7 +130,7 @@ export class Dials extends pulumi.ComponentResource {
                 routeTimeout: config.web.routeTimeout,
                 dependsOn: [...images.streams, cache],
             },
-            { parent: this, dependsOn: [ns] },
+            inNamespace,
         );
         this.apiUrl = web.apiUrl;
         this.frontendUrl = web.frontendUrl;

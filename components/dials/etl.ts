@@ -2,15 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { ContainerSpec, toContainer } from "../shared/container";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { standardLabels } from "../shared/labels";
 import { contentHash } from "../shared/naming";
 import { execProbe } from "../shared/probes";
-import { statefulOptions } from "../shared/protect";
+import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { podSecurityContext } from "../shared/security";
-import { configSecret } from "../shared/secret";
 import { Workload, WorkloadArgs } from "../shared/workload";
-import { DIALS_PART_OF } from "./images";
+import { DialsPart, dialsApp } from "./part";
 import {
     BEAT_COMMAND,
     BEAT_NAME,
@@ -57,7 +56,7 @@ export interface EtlArgs {
     /** Grace period of worker pods; longer than the task limit (checked in config). */
     terminationGracePeriodSeconds: number;
     /** Production: the EOS claim is protected from deletion. */
-    protect: boolean;
+    protectStateful: boolean;
     /** Resources the workloads must wait for (image streams, the broker). */
     dependsOn?: pulumi.Resource[];
 }
@@ -67,71 +66,56 @@ export interface EtlArgs {
  * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration. Every pod reads the same env and mounts EOS
  * read-only; every worker drains before it stops (see {@link preStopScript}).
  */
-export class Etl extends pulumi.ComponentResource {
+export class Etl extends DialsPart {
     /** Deployment names of the workers. */
     public readonly workerNames: string[];
     public readonly workloads: Record<string, Workload> = {};
 
     constructor(name: string, args: EtlArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Etl", name, {}, opts);
+        super("runbooks:dials:Etl", name, args, opts);
         const { cluster, namespace } = args;
-        const app = (appName: string, component: string): AppIdentity => ({
-            name: appName,
-            partOf: DIALS_PART_OF,
-            component,
-        });
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-configmap`,
-            {
-                metadata: { name: ETL_CONFIGMAP, namespace, labels: standardLabels(app("etl", "etl")) },
-                data: args.configMapData,
-            },
-            { parent: this, provider: cluster.provider },
+        const configMap = this.configMap(
+            "configmap",
+            ETL_CONFIGMAP,
+            dialsApp("etl", "etl"),
+            args.configMapData,
         );
-        const secret = configSecret(
-            `${name}-secret`,
-            { cluster, namespace, secretName: ETL_SECRET, app: app("etl", "etl"), data: args.secretData },
-            { parent: this },
+        const secret = this.secret("secret", ETL_SECRET, dialsApp("etl", "etl"), args.secretData);
+        const eosSecret = this.secret(
+            "eos-credentials",
+            EOS_SECRET,
+            dialsApp("eos", "storage"),
+            args.eosCredentials,
         );
-        const eosSecret = configSecret(
-            `${name}-eos-credentials`,
+        const eosClaim = persistentVolumeClaim(
+            this.childName("eos-pvc"),
             {
-                cluster,
+                name: EOS_CLAIM,
                 namespace,
-                secretName: EOS_SECRET,
-                app: app("eos", "storage"),
-                data: args.eosCredentials,
+                labels: standardLabels(dialsApp("eos", "storage")),
+                // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
+                storage: "1",
+                accessModes: ["ReadWriteMany"],
+                storageClassName: args.eosStorageClass,
+                protect: args.protectStateful,
             },
-            { parent: this },
-        );
-        // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
-        const eosClaim = new k8s.core.v1.PersistentVolumeClaim(
-            `${name}-eos-pvc`,
-            {
-                metadata: { name: EOS_CLAIM, namespace, labels: standardLabels(app("eos", "storage")) },
-                spec: {
-                    accessModes: ["ReadWriteMany"],
-                    storageClassName: args.eosStorageClass,
-                    resources: { requests: { storage: "1" } },
-                },
-            },
-            { parent: this, provider: cluster.provider, ...statefulOptions(args.protect) },
+            this.child(),
         );
         const ready = [configMap, secret, eosSecret, eosClaim, ...(args.dependsOn ?? [])];
         // Once per release (the Job is named after the image tag), never on a pod restart; pulumi waits for it,
         // so the release's workers only start on a migrated schema.
         const migration = new k8s.batch.v1.Job(
-            `${name}-migrate`,
+            this.childName("migrate"),
             {
                 metadata: {
                     name: args.migrationJob,
                     namespace,
-                    labels: standardLabels(app("etl-migrate", "migration")),
+                    labels: standardLabels(dialsApp("etl-migrate", "migration")),
                 },
                 spec: {
                     backoffLimit: 0,
                     template: {
-                        metadata: { labels: standardLabels(app("etl-migrate", "migration")) },
+                        metadata: { labels: standardLabels(dialsApp("etl-migrate", "migration")) },
                         spec: {
                             restartPolicy: "Never",
                             automountServiceAccountToken: false,
@@ -149,7 +133,7 @@ export class Etl extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, provider: cluster.provider, dependsOn: ready },
+            this.child({ dependsOn: ready }),
         );
         const dependsOn = [...ready, migration];
         const envFrom: ContainerSpec["envFrom"] = [
@@ -180,18 +164,18 @@ export class Etl extends pulumi.ComponentResource {
             extra: Partial<WorkloadArgs> = {},
         ): Workload =>
             new Workload(
-                `${name}-${appName}`,
+                this.childName(appName),
                 {
                     cluster,
                     namespace,
-                    app: app(appName, component),
+                    app: dialsApp(appName, component),
                     automountServiceAccountToken: false,
                     podAnnotations,
                     volumes,
                     containers,
                     ...extra,
                 },
-                { parent: this, dependsOn },
+                this.child({ dependsOn }),
             );
 
         this.workloads[BEAT_NAME] = etlPod(BEAT_NAME, "scheduler", [

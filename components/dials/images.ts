@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { RunbookComponent } from "../shared/component";
 import type { Platform } from "../config/fields";
 import { ClusterContext } from "../shared/cluster";
 import { imageStream, internalRegistryImage } from "../shared/imagestream";
@@ -66,20 +67,20 @@ export interface DialsImagesArgs {
  * The image streams `etl`, `backend`, `frontend` and `nginx-unprivileged` (OpenShift only), each importing the
  * pinned tag once; `refs` is what containers use on either platform.
  */
-export class DialsImages extends pulumi.ComponentResource {
+export class DialsImages extends RunbookComponent {
     public readonly refs: Record<DialsImage, string>;
     /** The ImageStreams, for workloads to depend on (empty on plain Kubernetes). */
     public readonly streams: pulumi.Resource[] = [];
 
     constructor(name: string, args: DialsImagesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Images", name, {}, opts);
+        super("runbooks:dials:Images", name, opts, args.cluster.provider);
         const sources = imageSources(args.images);
         this.refs = imageRefs(sources, args.cluster.platform, args.namespace);
         if (args.cluster.platform === "openshift") {
             for (const src of Object.values(sources)) {
                 this.streams.push(
                     imageStream(
-                        `${name}-${src.stream}`,
+                        this.childName(src.stream),
                         {
                             cluster: args.cluster,
                             namespace: args.namespace,
@@ -96,7 +97,7 @@ export class DialsImages extends pulumi.ComponentResource {
                             scheduled: false,
                             referencePolicy: "Local",
                         },
-                        { parent: this },
+                        this.child(),
                     ),
                 );
             }

@@ -13,12 +13,7 @@ export const dials = defineSystem<DialsConfig, "kubernetes">({
     secrets: () => dialsSecretSpecs(),
     check: (config) => dialsProblems(config),
     deploy: (config, ctx) => {
-        const dials = new Dials("dials", {
-            cluster: ctx.cluster,
-            config,
-            secrets: ctx.secrets,
-            protect: ctx.protectStateful,
-        });
+        const dials = new Dials("dials", { config, context: ctx });
         return {
             namespace: config.namespace,
             apiUrl: dials.apiUrl,

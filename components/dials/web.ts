@@ -1,14 +1,11 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { ExposureSpec } from "../shared/exposure";
-import { AppIdentity, standardLabels } from "../shared/labels";
 import { contentHash } from "../shared/naming";
 import { httpProbe, tcpProbe } from "../shared/probes";
-import { configSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
+import { DialsPart, dialsApp } from "./part";
 import { CONFIG_HASH_ANNOTATION } from "./etl";
-import { DIALS_PART_OF } from "./images";
 import { GUNICORN_PORT, HTTP_PORT } from "./settings";
 import { SIZES } from "./workers";
 
@@ -42,52 +39,21 @@ export interface WebArgs {
 }
 
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
-export class Web extends pulumi.ComponentResource {
+export class Web extends DialsPart {
     public readonly backend: Workload;
     public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
 
     constructor(name: string, args: WebArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Web", name, {}, opts);
+        super("runbooks:dials:Web", name, args, opts);
         const { cluster, namespace } = args;
-        const app = (appName: string, component: string): AppIdentity => ({
-            name: appName,
-            partOf: DIALS_PART_OF,
-            component,
+        const api = dialsApp("backend", "api");
+        const configMap = this.configMap("backend-configmap", BACKEND_CONFIGMAP, api, args.configMapData);
+        const nginxConf = this.configMap("nginx-conf", NGINX_CONFIGMAP, api, {
+            "nginx.conf": args.nginxConf,
         });
-        const copts = { parent: this, provider: cluster.provider };
-        const configMap = new k8s.core.v1.ConfigMap(
-            `${name}-backend-configmap`,
-            {
-                metadata: {
-                    name: BACKEND_CONFIGMAP,
-                    namespace,
-                    labels: standardLabels(app("backend", "api")),
-                },
-                data: args.configMapData,
-            },
-            copts,
-        );
-        const nginxConf = new k8s.core.v1.ConfigMap(
-            `${name}-nginx-conf`,
-            {
-                metadata: { name: NGINX_CONFIGMAP, namespace, labels: standardLabels(app("backend", "api")) },
-                data: { "nginx.conf": args.nginxConf },
-            },
-            copts,
-        );
-        const secret = configSecret(
-            `${name}-backend-secret`,
-            {
-                cluster,
-                namespace,
-                secretName: BACKEND_SECRET,
-                app: app("backend", "api"),
-                data: args.secretData,
-            },
-            { parent: this },
-        );
+        const secret = this.secret("backend-secret", BACKEND_SECRET, api, args.secretData);
         const route = (host: string): ExposureSpec => ({
             host,
             servicePort: "http",
@@ -98,11 +64,11 @@ export class Web extends pulumi.ComponentResource {
         const rollingUpdate = { maxSurge: "25%", maxUnavailable: 0 };
 
         this.backend = new Workload(
-            `${name}-backend`,
+            this.childName("backend"),
             {
                 cluster,
                 namespace,
-                app: app("backend", "api"),
+                app: dialsApp("backend", "api"),
                 replicas: args.backendReplicas,
                 rollingUpdate,
                 automountServiceAccountToken: false,
@@ -142,14 +108,14 @@ export class Web extends pulumi.ComponentResource {
                 },
                 expose: [route(args.apiHost)],
             },
-            { parent: this, dependsOn: [configMap, nginxConf, secret, ...(args.dependsOn ?? [])] },
+            this.child({ dependsOn: [configMap, nginxConf, secret, ...(args.dependsOn ?? [])] }),
         );
         this.frontend = new Workload(
-            `${name}-frontend`,
+            this.childName("frontend"),
             {
                 cluster,
                 namespace,
-                app: app("frontend", "frontend"),
+                app: dialsApp("frontend", "frontend"),
                 replicas: args.frontendReplicas,
                 rollingUpdate,
                 automountServiceAccountToken: false,
@@ -165,7 +131,7 @@ export class Web extends pulumi.ComponentResource {
                 service: { ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }] },
                 expose: [route(args.frontendHost)],
             },
-            { parent: this, dependsOn: args.dependsOn },
+            this.child({ dependsOn: args.dependsOn }),
         );
         this.apiUrl = `https://${args.apiHost}`;
         this.frontendUrl = `https://${args.frontendHost}`;

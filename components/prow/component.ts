@@ -1,14 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
 import { AppIdentity, standardLabels } from "../shared/labels";
-import { statefulOptions } from "../shared/protect";
+import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
+import { accountObjects } from "../shared/serviceAccount";
 import { Workload } from "../shared/workload";
-import { ComponentSpec, Mount, PolicyRule, volumeName } from "./catalog";
+import { ComponentSpec, Mount, volumeName } from "./catalog";
 import { CachePlacement, VolumeSpec } from "./environments";
 import { ObjectName } from "./naming";
 import { ProwRefs } from "./refs";
@@ -65,18 +67,17 @@ function toVolumeMount(mount: Mount): k8s.types.input.core.v1.VolumeMount {
  * that same ServiceAccount object, so the subject cannot name another account or namespace), its PVC, and its
  * Deployment with Service and Ingress, or its CronJob.
  */
-export class ProwComponent extends pulumi.ComponentResource {
+export class ProwComponent extends RunbookComponent {
     public readonly objectName: ObjectName;
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
-    public readonly roles: k8s.rbac.v1.Role[] = [];
-    public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
+    public readonly roles: k8s.rbac.v1.Role[];
+    public readonly roleBindings: k8s.rbac.v1.RoleBinding[];
     public readonly claim?: k8s.core.v1.PersistentVolumeClaim;
     public readonly workload: Workload | ScheduledJob;
 
     constructor(name: string, args: ProwComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:prow:Component", name, {}, opts);
+        super("runbooks:prow:Component", name, opts, args.cluster.provider);
         const { spec, refs, cluster } = args;
-        const copts = { parent: this, provider: cluster.provider };
         this.objectName = refs.names.name(spec.name);
         const app: AppIdentity = {
             name: this.objectName,
@@ -89,66 +90,57 @@ export class ProwComponent extends pulumi.ComponentResource {
         const usesApi =
             Boolean(spec.rbac?.prow?.length || spec.rbac?.jobs?.length) ||
             spec.mounts.some((m) => "secret" in m && m.secret === "kubeconfig");
-
-        this.serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-sa`,
+        const account = accountObjects(
             {
-                metadata: { name: this.objectName, namespace, labels },
-                automountServiceAccountToken: usesApi,
+                childName: (suffix) => this.childName(suffix),
+                child: (extra) => this.child(extra),
+                bindingSuffix: "rolebinding",
             },
-            copts,
+            {
+                cluster,
+                namespace,
+                name: this.objectName,
+                app,
+                automountServiceAccountToken: usesApi,
+                // The Role and RoleBinding carry the account's name in each namespace it needs rights in.
+                grants: (["prow", "jobs"] as const).flatMap((where) => {
+                    const rules = spec.rbac?.[where];
+                    return rules?.length
+                        ? [
+                              {
+                                  namespace: refs.namespaces[where],
+                                  role: where,
+                                  rules,
+                                  objectName: this.objectName,
+                                  key: where,
+                              },
+                          ]
+                        : [];
+                }),
+            },
         );
-        for (const where of ["prow", "jobs"] as const) {
-            const rules: PolicyRule[] | undefined = spec.rbac?.[where];
-            if (!rules?.length) continue;
-            const role = new k8s.rbac.v1.Role(
-                `${name}-role-${where}`,
-                { metadata: { name: this.objectName, namespace: refs.namespaces[where], labels }, rules },
-                copts,
-            );
-            this.roles.push(role);
-            this.roleBindings.push(
-                new k8s.rbac.v1.RoleBinding(
-                    `${name}-rolebinding-${where}`,
-                    {
-                        metadata: { name: this.objectName, namespace: refs.namespaces[where], labels },
-                        roleRef: {
-                            apiGroup: "rbac.authorization.k8s.io",
-                            kind: "Role",
-                            name: role.metadata.name,
-                        },
-                        subjects: [
-                            {
-                                kind: "ServiceAccount",
-                                name: this.serviceAccount.metadata.name,
-                                namespace: this.serviceAccount.metadata.namespace,
-                            },
-                        ],
-                    },
-                    copts,
-                ),
-            );
-        }
+        this.serviceAccount = account.account;
+        this.roles = account.roles;
+        this.roleBindings = account.bindings;
 
         const dependsOn: pulumi.Resource[] = [this.serviceAccount];
         if (spec.claim) {
             if (!args.volume)
                 throw new Error(`${name}: component ${spec.name} owns a volume but has no size`);
-            this.claim = new k8s.core.v1.PersistentVolumeClaim(
-                `${name}-pvc`,
+            this.claim = persistentVolumeClaim(
+                this.childName("pvc"),
                 {
-                    metadata: { name: refs.names.name(spec.claim), namespace, labels },
-                    spec: {
-                        accessModes: ["ReadWriteOnce"],
-                        storageClassName: args.volume.storageClass,
-                        resources: { requests: { storage: args.volume.size } },
-                    },
+                    name: refs.names.name(spec.claim),
+                    namespace,
+                    labels,
+                    storage: args.volume.size,
+                    storageClassName: args.volume.storageClass,
+                    protect: args.protectStateful,
                 },
-                { ...copts, ...statefulOptions(args.protectStateful) },
+                this.child(),
             );
             dependsOn.push(this.claim);
         }
-
         const container: ContainerSpec = {
             name: spec.container ?? spec.name,
             image: args.image,
@@ -165,7 +157,7 @@ export class ProwComponent extends pulumi.ComponentResource {
 
         if (spec.schedule) {
             this.workload = new ScheduledJob(
-                `${name}-schedule`,
+                this.childName("schedule"),
                 {
                     cluster,
                     namespace,
@@ -177,11 +169,11 @@ export class ProwComponent extends pulumi.ComponentResource {
                     automountServiceAccountToken: usesApi,
                     podAnnotations,
                 },
-                { parent: this, dependsOn },
+                this.child({ dependsOn }),
             );
         } else {
             this.workload = new Workload(
-                `${name}-workload`,
+                this.childName("workload"),
                 {
                     cluster,
                     namespace,
@@ -199,7 +191,7 @@ export class ProwComponent extends pulumi.ComponentResource {
                     service: spec.service ? { ports: spec.service } : undefined,
                     expose: args.expose,
                 },
-                { parent: this, dependsOn },
+                this.child({ dependsOn }),
             );
         }
         this.registerOutputs({ objectName: this.objectName });

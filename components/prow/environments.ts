@@ -83,6 +83,31 @@ const IBM_CACHE_NODE: CachePlacement = {
     tolerations: [{ key: "ci.kubevirt.io/cachenode", operator: "Exists", effect: "NoSchedule" }],
 };
 
+/**
+ * An environment on the shared IBM Cloud (IKS) cluster: block storage, the IKS ingress class, the cache node and
+ * real secrets are facts of the cluster, the same for staging and production.
+ */
+function onIbmCloud(
+    env: Pick<ProwEnvironment, "prefix" | "namespace" | "bucket" | "manageCrd" | "dryRun" | "documents"> & {
+        sizes: Record<ClaimName, string>;
+        routes: Record<RouteName, IngressRoute>;
+        tls: IngressTls;
+    },
+): ProwEnvironment {
+    const { sizes, routes, tls, ...rest } = env;
+    return {
+        ...rest,
+        storage: {
+            ghproxy: { size: sizes.ghproxy, storageClass: IBM_BLOCK },
+            greenhouse: { size: sizes.greenhouse, storageClass: IBM_BLOCK },
+        },
+        replicas: {},
+        ingress: { className: "public-iks-k8s-nginx", routes, tls },
+        cache: IBM_CACHE_NODE,
+        generateSecrets: false,
+    };
+}
+
 // A throw-away or staging Prow must not post job failures to the production monitoring channel.
 const NO_SLACK_REPORTS: Doc = { slack_reporter_configs: null };
 
@@ -110,60 +135,42 @@ export const ENVIRONMENTS: Record<EnvironmentName, ProwEnvironment> = {
         dryRun: false,
         documents: { config: { ...NO_SLACK_REPORTS, tide: { sync_period: "1m" } } },
     },
-    "ibmcloud-staging": {
+    "ibmcloud-staging": onIbmCloud({
         prefix: "staging-",
         namespace: "staging-kubevirt-prow",
         bucket: "staging-kubevirt-prow",
-        storage: {
-            ghproxy: { size: "1Gi", storageClass: IBM_BLOCK },
-            greenhouse: { size: "1Gi", storageClass: IBM_BLOCK },
-        },
-        replicas: {},
-        ingress: {
-            className: "public-iks-k8s-nginx",
-            routes: {
-                deck: {
-                    host: "kubevirt-stg-aa0fc76a511b88d3d7a618e3072828e1-0002.us-south.containers.appdomain.cloud",
-                    path: "/",
-                },
-                hook: {
-                    host: "kubevirt-stg-aa0fc76a511b88d3d7a618e3072828e1-0000.us-south.containers.appdomain.cloud",
-                },
-                gcsweb: {
-                    host: "kubevirt-stg-aa0fc76a511b88d3d7a618e3072828e1-0000.us-south.containers.appdomain.cloud",
-                },
+        sizes: { ghproxy: "1Gi", greenhouse: "1Gi" },
+        routes: {
+            deck: {
+                host: "kubevirt-stg-aa0fc76a511b88d3d7a618e3072828e1-0002.us-south.containers.appdomain.cloud",
+                path: "/",
             },
-            tls: { mode: "controller-default" },
+            hook: {
+                host: "kubevirt-stg-aa0fc76a511b88d3d7a618e3072828e1-0000.us-south.containers.appdomain.cloud",
+            },
+            gcsweb: {
+                host: "kubevirt-stg-aa0fc76a511b88d3d7a618e3072828e1-0000.us-south.containers.appdomain.cloud",
+            },
         },
-        cache: IBM_CACHE_NODE,
-        generateSecrets: false,
+        tls: { mode: "controller-default" },
         // The production stack owns the ProwJob CRD of the shared cluster; staging uses it and never deletes it.
         manageCrd: false,
         dryRun: true,
         documents: { config: NO_SLACK_REPORTS },
-    },
-    "ibmcloud-production": {
+    }),
+    "ibmcloud-production": onIbmCloud({
         prefix: "",
         namespace: "kubevirt-prow",
         bucket: "kubevirt-prow",
-        storage: {
-            ghproxy: { size: "30Gi", storageClass: IBM_BLOCK },
-            greenhouse: { size: "450Gi", storageClass: IBM_BLOCK },
+        sizes: { ghproxy: "30Gi", greenhouse: "450Gi" },
+        routes: {
+            deck: { host: "prow.ci.kubevirt.io", path: "/" },
+            hook: { host: "prow.ci.kubevirt.io" },
+            gcsweb: { host: "prow.ci.kubevirt.io" },
         },
-        replicas: {},
-        ingress: {
-            className: "public-iks-k8s-nginx",
-            routes: {
-                deck: { host: "prow.ci.kubevirt.io", path: "/" },
-                hook: { host: "prow.ci.kubevirt.io" },
-                gcsweb: { host: "prow.ci.kubevirt.io" },
-            },
-            tls: { mode: "cert-manager", clusterIssuer: "letsencrypt", secretName: "deck-tls" },
-        },
-        cache: IBM_CACHE_NODE,
-        generateSecrets: false,
+        tls: { mode: "cert-manager", clusterIssuer: "letsencrypt", secretName: "deck-tls" },
         manageCrd: true,
         dryRun: false,
         documents: {},
-    },
+    }),
 };

@@ -1,8 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ClusterContext } from "../shared/cluster";
-import { standardLabels } from "../shared/labels";
+import { KubernetesContext } from "../config/system";
+import { RunbookComponent } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
 import { Namespace } from "../shared/namespace";
 import { contentHash } from "../shared/naming";
 import { configSecret } from "../shared/secret";
@@ -16,13 +16,13 @@ import { PROW_SECRETS, secretEntries } from "./secrets";
 
 /** Arguments of {@link Prow}. */
 export interface ProwArgs {
-    cluster: ClusterContext;
     /** The environment with the stack's overrides applied; every object is built from it. */
     environment: ResolvedEnvironment;
-    /** Secret values from stack config by config key; in a test environment the unset ones are generated. */
-    secretValues: Record<string, pulumi.Output<string>>;
-    /** Production: volumes are protected and retained. */
-    protectStateful: boolean;
+    /**
+     * What the program decided: the cluster, the secrets (read by config key; in a test environment the unset ones
+     * are generated) and whether volumes are protected and retained.
+     */
+    context: KubernetesContext;
 }
 
 /** Hash of the rendered ConfigMaps a component mounts (config-updater's job-config excluded: not ours to roll on). */
@@ -41,7 +41,7 @@ export function configHashOf(
  * KubeVirt's Prow in one environment: the prow and jobs namespaces, the ProwJob CRD, secrets, the rendered
  * config documents, and every component with its RBAC, volume, Service and Ingress.
  */
-export class Prow extends pulumi.ComponentResource {
+export class Prow extends RunbookComponent {
     public readonly components: Record<ComponentName, ProwComponent> = {} as Record<
         ComponentName,
         ProwComponent
@@ -50,11 +50,10 @@ export class Prow extends pulumi.ComponentResource {
     public readonly outputs: Record<string, pulumi.Input<unknown>>;
 
     constructor(name: string, args: ProwArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:prow:Prow", name, {}, opts);
+        super("runbooks:prow:Prow", name, opts, args.context.cluster.provider);
         const env = args.environment;
         const { refs, names, namespaces } = env;
-        const cluster = args.cluster;
-        const copts = { parent: this, provider: cluster.provider };
+        const { cluster, secrets, protectStateful } = args.context;
         const app = (objectName: string, component: string) => ({
             name: objectName,
             partOf: PROW_PART_OF,
@@ -62,20 +61,20 @@ export class Prow extends pulumi.ComponentResource {
         });
 
         const prowNs = new Namespace(
-            `${name}-namespace`,
+            this.childName("namespace"),
             { cluster, name: namespaces.prow, app: app(namespaces.prow, "namespace") },
-            { parent: this },
+            this.child(),
         );
         const jobsNs = new Namespace(
-            `${name}-jobs-namespace`,
+            this.childName("jobs-namespace"),
             { cluster, name: namespaces.jobs, app: app(namespaces.jobs, "namespace") },
-            { parent: this },
+            this.child(),
         );
         const nsOf = { prow: prowNs, jobs: jobsNs };
         const prerequisites: pulumi.Resource[] = [prowNs, jobsNs];
         if (env.manageCrd) {
             prerequisites.push(
-                prowJobCrd(`${name}-crd`, { cluster, app: app("prowjobs", "crd") }, { parent: this }),
+                prowJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child()),
             );
         }
 
@@ -83,14 +82,14 @@ export class Prow extends pulumi.ComponentResource {
             const data: Record<string, pulumi.Input<string>> = {};
             const entries = secretEntries(def);
             for (const { key, configKey } of entries) {
-                let value: pulumi.Input<string> | undefined = args.secretValues[configKey];
+                let value: pulumi.Input<string> | undefined = secrets.get(configKey);
                 if (value === undefined && env.generateSecrets && def.testValue) {
                     const suffix = entries.length > 1 ? `-${key}` : "";
                     const generate = () =>
                         new random.RandomPassword(
-                            `${name}-generated-${def.name}${suffix}`,
+                            this.childName(`generated-${def.name}${suffix}`),
                             { length: 32, special: false },
-                            { parent: this },
+                            this.foreignChild(),
                         ).result;
                     value = def.testValue(generate, refs, key);
                 }
@@ -103,7 +102,7 @@ export class Prow extends pulumi.ComponentResource {
             for (const where of def.namespaces) {
                 prerequisites.push(
                     configSecret(
-                        `${name}-secret-${def.name}${where === "jobs" ? "-jobs" : ""}`,
+                        this.childName(`secret-${def.name}${where === "jobs" ? "-jobs" : ""}`),
                         {
                             cluster,
                             namespace: namespaces[where],
@@ -111,7 +110,7 @@ export class Prow extends pulumi.ComponentResource {
                             app: app(names.name(def.name), "secret"),
                             data,
                         },
-                        { parent: this, dependsOn: [nsOf[where]] },
+                        this.child({ dependsOn: [nsOf[where]] }),
                     ),
                 );
             }
@@ -122,21 +121,19 @@ export class Prow extends pulumi.ComponentResource {
         for (const cm of configMaps) {
             rendered.add(cm.name);
             prerequisites.push(
-                new k8s.core.v1.ConfigMap(
-                    `${name}-configmap-${cm.name}`,
+                plainConfigMap(
+                    this.childName(`configmap-${cm.name}`),
                     {
-                        metadata: {
-                            name: names.name(cm.name),
-                            namespace: namespaces[cm.namespace],
-                            labels: standardLabels(app(names.name(cm.name), "config")),
-                        },
+                        cluster,
+                        namespace: namespaces[cm.namespace],
+                        configMapName: names.name(cm.name),
+                        app: app(names.name(cm.name), "config"),
                         data: cm.data,
                     },
-                    {
-                        ...copts,
+                    this.child({
                         dependsOn: [nsOf[cm.namespace]],
                         ...(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
-                    },
+                    }),
                 ),
             );
         }
@@ -149,7 +146,7 @@ export class Prow extends pulumi.ComponentResource {
             if (missing.length > 0)
                 throw new Error(`${spec.name} mounts ConfigMaps nobody renders: ${missing.join(", ")}`);
             this.components[spec.name] = new ProwComponent(
-                `${name}-${spec.name}`,
+                this.childName(spec.name),
                 {
                     cluster,
                     spec,
@@ -161,9 +158,9 @@ export class Prow extends pulumi.ComponentResource {
                     volume: spec.claim ? env.storage[spec.claim] : undefined,
                     expose: spec.name in routes ? [routes[spec.name as keyof typeof routes]] : undefined,
                     cache: env.cache,
-                    protectStateful: args.protectStateful,
+                    protectStateful,
                 },
-                { parent: this, dependsOn: prerequisites },
+                this.child({ dependsOn: prerequisites }),
             );
         }
 

@@ -70,4 +70,13 @@ export abstract class RunbookComponent extends pulumi.ComponentResource {
             ...extra,
         });
     }
+
+    /**
+     * Options for a child of another package than the component's provider (a `random` password in a Kubernetes
+     * component): parent and `dependsOn` only, because the SDK would send a custom resource's explicit provider to
+     * the engine even when its package differs.
+     */
+    protected foreignChild(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        return childOptions(this, this.#opts, extra);
+    }
 }

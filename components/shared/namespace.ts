@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
-import { childOptions } from "./component";
+import { RunbookComponent } from "./component";
 import { AppIdentity, standardLabels } from "./labels";
 import { statefulOptions } from "./protect";
 
@@ -42,19 +42,18 @@ export interface NamespaceArgs {
  * retained: deleting it would make the namespace controller delete every claim inside, including the retained ones,
  * so a forced destroy must leave it (and the data in it) in place.
  */
-export class Namespace extends pulumi.ComponentResource {
+export class Namespace extends RunbookComponent {
     public readonly name: pulumi.Output<string>;
     public readonly serviceAccounts: Record<string, k8s.core.v1.ServiceAccount> = {};
     public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
 
     constructor(name: string, args: NamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:shared:Namespace", name, {}, opts);
-        const copts = childOptions(this, opts, { provider: args.cluster.provider });
+        super("runbooks:shared:Namespace", name, opts, args.cluster.provider);
         const labels = { ...standardLabels(args.app), ...(args.labels ?? {}) };
         let dependsOn: pulumi.Resource[] = [];
         if (args.create ?? true) {
             const ns = new k8s.core.v1.Namespace(
-                `${name}-namespace`,
+                this.childName("namespace"),
                 {
                     metadata: {
                         name: args.name,
@@ -62,7 +61,7 @@ export class Namespace extends pulumi.ComponentResource {
                         ...(args.annotations ? { annotations: args.annotations } : {}),
                     },
                 },
-                { ...copts, ...statefulOptions(args.cluster.production) },
+                this.child(statefulOptions(args.cluster.production)),
             );
             this.name = ns.metadata.name;
             dependsOn = [ns];
@@ -71,15 +70,15 @@ export class Namespace extends pulumi.ComponentResource {
         }
         for (const sa of args.serviceAccounts ?? []) {
             this.serviceAccounts[sa] = new k8s.core.v1.ServiceAccount(
-                `${name}-sa-${sa}`,
+                this.childName(`sa-${sa}`),
                 { metadata: { name: sa, namespace: args.name, labels } },
-                childOptions(this, opts, { provider: args.cluster.provider, dependsOn }),
+                this.child({ dependsOn }),
             );
         }
         for (const rb of args.roleBindings ?? []) {
             this.roleBindings.push(
                 new k8s.rbac.v1.RoleBinding(
-                    `${name}-rb-${rb.name}`,
+                    this.childName(`rb-${rb.name}`),
                     {
                         metadata: { name: rb.name, namespace: args.name, labels },
                         roleRef: {
@@ -95,7 +94,7 @@ export class Namespace extends pulumi.ComponentResource {
                                 : { apiGroup: "rbac.authorization.k8s.io" }),
                         })),
                     },
-                    childOptions(this, opts, { provider: args.cluster.provider, dependsOn }),
+                    this.child({ dependsOn }),
                 ),
             );
         }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
-import { childOptions } from "./component";
+import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { AppIdentity, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
@@ -35,12 +35,12 @@ export interface ScheduledJobArgs {
 }
 
 /** A CronJob with the standard labels, non-root security context and the cluster's provider. */
-export class ScheduledJob extends pulumi.ComponentResource {
+export class ScheduledJob extends RunbookComponent {
     public readonly cronJob: k8s.batch.v1.CronJob;
     public readonly objectName: string;
 
     constructor(name: string, args: ScheduledJobArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:shared:ScheduledJob", name, {}, opts);
+        super("runbooks:shared:ScheduledJob", name, opts, args.cluster.provider);
         this.objectName = args.app.name;
         const labels = workloadLabels(args.app);
         const podSpec: k8s.types.input.core.v1.PodSpec = {
@@ -54,7 +54,7 @@ export class ScheduledJob extends pulumi.ComponentResource {
             podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
         }
         this.cronJob = new k8s.batch.v1.CronJob(
-            `${name}-cronjob`,
+            this.childName("cronjob"),
             {
                 metadata: { name: args.app.name, namespace: args.namespace, labels },
                 spec: {
@@ -85,7 +85,7 @@ export class ScheduledJob extends pulumi.ComponentResource {
                     },
                 },
             },
-            childOptions(this, opts, { provider: args.cluster.provider }),
+            this.child(),
         );
         this.registerOutputs({ objectName: this.objectName });
     }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
-import { childOptions } from "./component";
+import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { ExposureSpec, expose, exposureUrl } from "./exposure";
 import { AppIdentity, selectorLabels, standardLabels, workloadLabels } from "./labels";
@@ -88,7 +88,7 @@ export interface WorkloadArgs {
  * A deployable unit: Deployment or StatefulSet, with its Service and Routes/Ingresses. Every child uses the
  * cluster's explicit provider and is named from the component's name.
  */
-export class Workload extends pulumi.ComponentResource {
+export class Workload extends RunbookComponent {
     public readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
     public readonly service?: k8s.core.v1.Service;
     public readonly endpoints: pulumi.CustomResource[] = [];
@@ -100,10 +100,9 @@ export class Workload extends pulumi.ComponentResource {
     public readonly urls: string[];
 
     constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:shared:Workload", name, {}, opts);
+        super("runbooks:shared:Workload", name, opts, args.cluster.provider);
         const kind = args.kind ?? "Deployment";
         const { cluster } = args;
-        const copts = childOptions(this, opts, { provider: cluster.provider });
         this.objectName = args.app.name;
         // Only the workload and its pods carry the version; Services and claim templates must not change with a
         // release (a StatefulSet's volumeClaimTemplates cannot change at all).
@@ -144,11 +143,10 @@ export class Workload extends pulumi.ComponentResource {
         const ignoreChanges = args.imagesManagedByTriggers
             ? args.containers.map((_, i) => `spec.template.spec.containers[${i}].image`)
             : undefined;
-        const wopts = {
-            ...copts,
+        const wopts = this.child({
             ...(args.workloadOptions ?? {}),
             ...(ignoreChanges ? { ignoreChanges } : {}),
-        };
+        });
 
         const makeService = (resourceName: string, objectName: string, svc: ServiceSpec) =>
             new k8s.core.v1.Service(
@@ -167,21 +165,21 @@ export class Workload extends pulumi.ComponentResource {
                         })),
                     },
                 },
-                copts,
+                this.child(),
             );
         const services = new Map<string, k8s.core.v1.Service>();
         if (args.service) {
-            this.service = makeService(`${name}-service`, serviceName, args.service);
+            this.service = makeService(this.childName("service"), serviceName, args.service);
             services.set(serviceName, this.service);
             this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
         }
         for (const extra of args.extraServices ?? []) {
-            services.set(extra.name, makeService(`${name}-service-${extra.name}`, extra.name, extra));
+            services.set(extra.name, makeService(this.childName(`service-${extra.name}`), extra.name, extra));
         }
 
         if (kind === "StatefulSet") {
             this.workload = new k8s.apps.v1.StatefulSet(
-                `${name}-statefulset`,
+                this.childName("statefulset"),
                 {
                     metadata,
                     spec: {
@@ -215,7 +213,7 @@ export class Workload extends pulumi.ComponentResource {
                           ...(args.rollingUpdate ? { rollingUpdate: args.rollingUpdate } : {}),
                       };
             this.workload = new k8s.apps.v1.Deployment(
-                `${name}-deployment`,
+                this.childName("deployment"),
                 {
                     metadata,
                     spec: {
@@ -239,9 +237,9 @@ export class Workload extends pulumi.ComponentResource {
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
             this.endpoints.push(
                 ...expose(
-                    `${name}-${role}`,
+                    this.childName(role),
                     { ...spec, cluster, namespace: args.namespace, serviceName: target, app: args.app },
-                    childOptions(this, opts, { dependsOn: [service] }),
+                    this.child({ dependsOn: [service] }),
                 ),
             );
         });

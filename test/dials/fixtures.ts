@@ -36,3 +36,22 @@ export function runDials(
     change?.(dialsSection(values));
     return runWith({ values, secrets });
 }
+
+/** `oc get deployments` of runbook 003, without common-redbeat and flower. */
+export const PROD_WORKERS = [
+    "csc-bulk",
+    "csc-indexer",
+    "csc-priority",
+    "ecal-bulk",
+    "ecal-indexer",
+    "ecal-priority",
+    "hcal-bulk",
+    "hcal-indexer",
+    "hcal-priority",
+    "jetmet-bulk",
+    "jetmet-indexer",
+    "jetmet-priority",
+    "tracker-bulk",
+    "tracker-indexer",
+    "tracker-priority",
+];

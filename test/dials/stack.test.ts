@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
 import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
-import { DIALS_SECRETS, dialsValues, runDials } from "./fixtures";
+import { DIALS_SECRETS, PROD_WORKERS, dialsValues, runDials } from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
@@ -13,25 +13,6 @@ const ROUTE = "kubernetes:route.openshift.io/v1:Route";
 const IMAGESTREAM = "kubernetes:image.openshift.io/v1:ImageStream";
 const PROD = "cms-dials-prod";
 const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
-
-/** `oc get deployments` of runbook 003, without common-redbeat and flower. */
-const PROD_WORKERS = [
-    "csc-bulk",
-    "csc-indexer",
-    "csc-priority",
-    "ecal-bulk",
-    "ecal-indexer",
-    "ecal-priority",
-    "hcal-bulk",
-    "hcal-indexer",
-    "hcal-priority",
-    "jetmet-bulk",
-    "jetmet-indexer",
-    "jetmet-priority",
-    "tracker-bulk",
-    "tracker-indexer",
-    "tracker-priority",
-];
 
 interface Container {
     name: string;

@@ -13,26 +13,7 @@ import {
     workerCommand,
     workspaceObjectNames,
 } from "../../components/dials/workers";
-import { dialsSection, dialsValues } from "./fixtures";
-
-/** `oc get deployments` of runbook 003, without common-redbeat and flower. */
-const PROD_WORKERS = [
-    "csc-bulk",
-    "csc-indexer",
-    "csc-priority",
-    "ecal-bulk",
-    "ecal-indexer",
-    "ecal-priority",
-    "hcal-bulk",
-    "hcal-indexer",
-    "hcal-priority",
-    "jetmet-bulk",
-    "jetmet-indexer",
-    "jetmet-priority",
-    "tracker-bulk",
-    "tracker-indexer",
-    "tracker-priority",
-];
+import { PROD_WORKERS, dialsSection, dialsValues } from "./fixtures";
 
 describe("dials workers (pure)", () => {
     it("turns the prod workspace list into exactly the running system's workers (runbook 003)", () => {
