@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../shared/env";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
@@ -194,16 +194,16 @@ export interface PeriodicJobsArgs {
 }
 
 /** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
-export class PeriodicJobs extends pulumi.ComponentResource {
+export class PeriodicJobs extends RunbookComponent {
     public readonly jobs: Record<string, ScheduledJob> = {};
 
     constructor(name: string, args: PeriodicJobsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:PeriodicJobs", name, {}, opts);
+        super("runbooks:thoth:PeriodicJobs", name, opts, args.cluster.provider);
         for (const plan of periodicPlans()) {
             const image = args.images[plan.image];
             const account = plan.serviceAccount ? args.accounts[plan.serviceAccount] : undefined;
             this.jobs[plan.name] = new ScheduledJob(
-                `${name}-${plan.name}`,
+                this.childName(plan.name),
                 {
                     cluster: args.cluster,
                     namespace: args.namespaces[plan.tier],
@@ -230,7 +230,7 @@ export class PeriodicJobs extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                childOptions(this, opts, account ? { dependsOn: [account] } : {}),
+                this.child(account ? { dependsOn: [account] } : {}),
             );
         }
         this.registerOutputs({});

@@ -209,14 +209,14 @@ export interface StationSecretsArgs {
     cluster: ClusterContext;
     namespaces: Record<StationTier, string>;
     secrets: SecretStore;
-    dependsOn: Record<string, pulumi.Resource>;
 }
 
 /** Creates each station Secret once per namespace that needs it (test: once, in thoth-test-core). */
 export function createStationSecrets(
     name: string,
     args: StationSecretsArgs,
-    opts: pulumi.CustomResourceOptions,
+    /** Options of a Secret in a namespace (it waits for that namespace). */
+    inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
 ): Record<string, k8s.core.v1.Secret[]> {
     const created: Record<string, k8s.core.v1.Secret[]> = {};
     for (const def of STATION_SECRETS) {
@@ -236,7 +236,7 @@ export function createStationSecrets(
                     app: thothApp(def.name, "config"),
                     data,
                 },
-                { ...opts, dependsOn: [args.dependsOn[ns]] },
+                inNamespace(ns),
             ),
         );
     }
