@@ -17,6 +17,7 @@ import { createStationSecrets } from "./stationSecrets";
 import { StationEnvironment, StationTier } from "./tiers";
 import { StationVerify } from "./verify";
 import { RestartTarget, WatcherRestart } from "./watcherRestart";
+import { WorkflowCatalog } from "./workflowCatalog";
 
 /** Arguments of {@link StationModules}. */
 export interface StationModulesArgs {
@@ -39,7 +40,7 @@ export interface StationModulesArgs {
 /**
  * The Thoth station's modules in one environment layout (thoth-ops' provision and verify playbooks), from the same
  * components for stage and test, in the order they must exist: the shared configuration, the knowledge graph, the
- * Argo installs, the services, the periodic jobs, the watcher restart of the event-watching Deployments and the
+ * Argo installs, the services, the periodic jobs, the workflow catalog, the watcher restart of the event-watching Deployments and the
  * post-`up` check.
  */
 export class StationModules extends RunbookComponent {
@@ -47,6 +48,7 @@ export class StationModules extends RunbookComponent {
     public readonly graph: KnowledgeGraph;
     public readonly argo: ArgoInstall[] = [];
     public readonly restart?: WatcherRestart;
+    public readonly catalog?: WorkflowCatalog;
     public readonly publicUrls: Record<string, string>;
 
     constructor(name: string, args: StationModulesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -160,6 +162,15 @@ export class StationModules extends RunbookComponent {
             },
             configured,
         );
+
+        // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist).
+        if (config.catalog?.enabled) {
+            this.catalog = new WorkflowCatalog(
+                this.childName("catalog"),
+                { cluster, config: config.catalog, namespaces },
+                withPrerequisites,
+            );
+        }
 
         // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
         const restart = args.watcherRestart;

@@ -160,6 +160,7 @@ export class Thoth extends RunbookComponent {
                 );
                 stationOut.publicUrls = mods.publicUrls;
                 stationOut.clusterPrerequisites = modules.ownClusterPrerequisites ? "owned" : "referenced";
+                if (mods.catalog) stationOut.catalog = mods.catalog.instances;
                 if (mods.restart) {
                     stationOut.watcherRestart = {
                         schedule: station.watcherRestart!.schedule,
