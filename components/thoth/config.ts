@@ -263,6 +263,11 @@ export const stationImagesSchema = z
         packageUpdate: pinned("quay.io/thoth-station/package-update-job:v0.8.17"),
         adviseReporter: pinned("quay.io/thoth-station/advise-reporter:v0.11.3"),
         pulpPypiSync: pinned("quay.io/thoth-station/pulp-pypi-sync-job:v0.1.1"),
+        /** What the reference renders and runs (its ImageStream's v0.3.1 is never used: the rewrite misses it). */
+        documentSync: pinned("quay.io/thoth-station/document-sync-job:v0.1.0"),
+        integrationTests: pinned("quay.io/thoth-station/integration-tests:v0.11.5"),
+        sloReporter: pinned("quay.io/thoth-station/slo-reporter:v0.19.3"),
+        miScheduler: pinned("quay.io/thoth-station/mi-scheduler:v1.7.9"),
     })
     .strict();
 export type StationImages = z.infer<typeof stationImagesSchema>;

@@ -138,5 +138,20 @@ export function stationGrants(ns: Record<StationTier, string>): Record<string, A
             },
             ...argo(ns.middletier),
         ],
+        "mi-scheduler": [
+            {
+                namespace: ns.infra,
+                role: "templates",
+                rules: [
+                    { apiGroups: [""], resources: ["configmaps", "secrets"], verbs: READ },
+                    {
+                        apiGroups: ["", "template.openshift.io"],
+                        resources: ["processedtemplates", "templates"],
+                        verbs: ALL,
+                    },
+                ],
+            },
+            { namespace: ns.middletier, clusterRole: "argo-admin" },
+        ],
     };
 }

@@ -8,7 +8,7 @@ import { ArgoInstall, argoInstalls } from "./argo";
 import { StationModulesConfig, WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
-import { PeriodicJobs } from "./periodic";
+import { PeriodicJobs, periodicPlans } from "./periodic";
 import { stationGrants } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
@@ -58,7 +58,10 @@ export class StationModules extends RunbookComponent {
         const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
 
         // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
-        const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain).map((cm) =>
+        const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain, {
+            environment: args.environment,
+            hosts: config.hosts,
+        }).map((cm) =>
             plainConfigMap(
                 this.childName(`${cm.namespace}-configmap-${cm.name}`),
                 {
@@ -138,18 +141,24 @@ export class StationModules extends RunbookComponent {
             withPrerequisites,
         );
 
-        // The periodic jobs, and the account graph-refresh submits its Workflows with.
-        const graphRefresh = new ServiceAccount(
-            this.childName("graph-refresh-job"),
-            {
-                cluster,
-                namespace: namespaces.frontend,
-                name: "graph-refresh-job",
-                app: thothApp("graph-refresh-job", "job"),
-                grants: grants["graph-refresh-job"],
-            },
-            withPrerequisites,
-        );
+        // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
+        const jobs = periodicPlans();
+        const accounts: Record<string, ServiceAccount> = {};
+        for (const job of jobs) {
+            const sa = job.serviceAccount;
+            if (!sa || accounts[sa]) continue;
+            accounts[sa] = new ServiceAccount(
+                this.childName(sa),
+                {
+                    cluster,
+                    namespace: namespaces[job.tier],
+                    name: sa,
+                    app: thothApp(sa, "job"),
+                    grants: grants[sa],
+                },
+                withPrerequisites,
+            );
+        }
         new PeriodicJobs(
             this.childName("jobs"),
             {
@@ -158,7 +167,8 @@ export class StationModules extends RunbookComponent {
                 images: config.images,
                 sizing,
                 hibernated: config.hibernated,
-                accounts: { "graph-refresh-job": graphRefresh },
+                plans: jobs,
+                accounts,
             },
             configured,
         );
