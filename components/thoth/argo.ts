@@ -14,6 +14,7 @@ import { Workload } from "../shared/workload";
 import { defaultHost } from "./catalog";
 import { StationImages, StationShared } from "./config";
 import { thothApp } from "./identity";
+import { WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "./sizing";
 import { StationEnvironment, StationTier } from "./tiers";
 
@@ -125,13 +126,6 @@ export function controllerConfig(plan: ArgoInstallPlan, namespace: string, share
     };
     return stringify(config);
 }
-
-/** What Workflow pods and the controller need in the namespace (reference Role `workflow-role`). */
-const WORKFLOW_ROLE: PolicyRule[] = [
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get", "watch", "list"] },
-    { apiGroups: [""], resources: ["pods"], verbs: ["get", "watch", "patch", "delete"] },
-    { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "watch"] },
-];
 
 export interface ArgoInstallArgs {
     cluster: ClusterContext;

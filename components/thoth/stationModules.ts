@@ -9,7 +9,7 @@ import { StationModulesConfig, WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
 import { PeriodicJobs, periodicPlans } from "./periodic";
-import { stationGrants } from "./rbac";
+import { stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "./sizing";
@@ -140,6 +140,21 @@ export class StationModules extends RunbookComponent {
             },
             withPrerequisites,
         );
+
+        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections).
+        for (const account of workflowAccounts(namespaces)) {
+            new ServiceAccount(
+                this.childName(`${account.name}-${account.namespace}`),
+                {
+                    cluster,
+                    namespace: account.namespace,
+                    name: account.name,
+                    app: thothApp(account.name, "workflows"),
+                    grants: account.grants,
+                },
+                withPrerequisites,
+            );
+        }
 
         // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
         const jobs = periodicPlans();

@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import { periodicPlans } from "../../components/thoth/periodic";
+import { workflowAccounts } from "../../components/thoth/rbac";
+import { tierNamespaces } from "../../components/thoth/tiers";
 import { secretsRead } from "../../components/thoth/services";
 import { STATION_SECRETS } from "../../components/thoth/stationSecrets";
 import { k8sObject, k8sObjects } from "../harness";
@@ -140,6 +142,50 @@ describe("thoth station periodic jobs", function () {
             assert.equal(
                 (k8sObject(KIND.configMap, "integration-tests", TEST_NS).inputs.data as Json).tags,
                 "",
+            );
+        });
+    });
+
+    describe("accounts the Workflows run as (pure)", () => {
+        it("stage: send-webhooks in each core namespace may only delete Secrets there (plus workflow-role)", () => {
+            const accounts = workflowAccounts(tierNamespaces("stage"));
+            const webhooks = accounts.filter((a) => a.name === "send-webhooks");
+            assert.deepEqual(webhooks.map((a) => a.namespace).sort(), [
+                "thoth-backend-stage",
+                "thoth-frontend-stage",
+                "thoth-graph-stage",
+                "thoth-infra-stage",
+                "thoth-middletier-stage",
+            ]);
+            for (const a of webhooks) {
+                assert.ok(
+                    a.grants.every((g) => g.namespace === a.namespace),
+                    "never outside its namespace",
+                );
+                const del = a.grants.find((g) => "role" in g && g.role === "delete-secrets")!;
+                assert.deepEqual("rules" in del && del.rules, [
+                    { apiGroups: [""], resources: ["secrets"], verbs: ["delete"] },
+                ]);
+            }
+            const amun = accounts.filter((a) => a.name.startsWith("amun-"));
+            assert.deepEqual(
+                amun.map((a) => `${a.name}@${a.namespace}`),
+                [
+                    "amun-api-workflow@thoth-amun-inspection-stage",
+                    "amun-prepare-workflow@thoth-amun-inspection-stage",
+                ],
+            );
+        });
+
+        it("test: one send-webhooks and the two Amun accounts, all in thoth-test-core", () => {
+            const accounts = workflowAccounts(tierNamespaces("test"));
+            assert.deepEqual(
+                accounts.map((a) => `${a.name}@${a.namespace}`),
+                [
+                    "send-webhooks@thoth-test-core",
+                    "amun-api-workflow@thoth-test-core",
+                    "amun-prepare-workflow@thoth-test-core",
+                ],
             );
         });
     });
