@@ -1,8 +1,10 @@
 import { strict as assert } from "assert";
+import * as path from "path";
 import { ConfigError } from "../../components/config/problems";
 import { CatalogConfig, catalogSchema } from "../../components/thoth/config";
 import { tierNamespaces } from "../../components/thoth/tiers";
 import { catalogPlan, remoteTarget } from "../../components/thoth/workflowCatalog";
+import { readStackFile } from "../../tools/plan/stackfile";
 import { ofType, recorder } from "../harness";
 import { Json, runThoth, thothStack } from "./fixtures";
 
@@ -78,6 +80,16 @@ describe("thoth workflow and template catalog", function () {
                 dirs.every((d) => d.provider.includes("cluster-psi")),
                 "explicit cluster provider",
             );
+        });
+
+        it("is off in the local e2e stack, whose cluster cannot reach github.com, and on in stage and prod", () => {
+            const catalogIn = (stack: string) => {
+                const file = readStackFile(stack, path.join(__dirname, "..", ".."));
+                return (file.values.thoth as Json).station.modules.catalog;
+            };
+            assert.equal(catalogIn("local").enabled, false);
+            assert.equal(catalogIn("stage").enabled, true);
+            assert.equal(catalogIn("prod").enabled, true);
         });
 
         it("is not deployed when switched off", async () => {
