@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
 import { standardLabels } from "../shared/labels";
 import { httpProbe } from "../shared/probes";
@@ -14,6 +14,7 @@ import { Workload } from "../shared/workload";
 import { defaultHost } from "./catalog";
 import { StationImages, StationShared } from "./config";
 import { thothApp } from "./identity";
+import { WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "./sizing";
 import { StationEnvironment, StationTier } from "./tiers";
 
@@ -126,13 +127,6 @@ export function controllerConfig(plan: ArgoInstallPlan, namespace: string, share
     return stringify(config);
 }
 
-/** What Workflow pods and the controller need in the namespace (reference Role `workflow-role`). */
-const WORKFLOW_ROLE: PolicyRule[] = [
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get", "watch", "list"] },
-    { apiGroups: [""], resources: ["pods"], verbs: ["get", "watch", "patch", "delete"] },
-    { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "watch"] },
-];
-
 export interface ArgoInstallArgs {
     cluster: ClusterContext;
     namespace: string;
@@ -148,20 +142,20 @@ export interface ArgoInstallArgs {
  * and argo-server with its UI Route. The ClusterRoles `argo`/`argo-admin` and the CRDs come from
  * {@link ArgoPrerequisites}, owned by one stack per cluster.
  */
-export class ArgoInstall extends pulumi.ComponentResource {
+export class ArgoInstall extends RunbookComponent {
     /** The workflow controller: it watches Workflows, so the watcher restart targets it. */
     public readonly controller: Workload;
     public readonly namespace: string;
 
     constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:ArgoInstall", name, {}, opts);
+        super("runbooks:thoth:ArgoInstall", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         this.namespace = namespace;
         const account = (sa: string, grants: ConstructorParameters<typeof ServiceAccount>[1]["grants"]) =>
             new ServiceAccount(
-                `${name}-${sa}`,
+                this.childName(sa),
                 { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },
-                childOptions(this, opts),
+                this.child(),
             );
         const server = account("argo-server", [
             { namespace, clusterRole: "argo" },
@@ -173,7 +167,7 @@ export class ArgoInstall extends pulumi.ComponentResource {
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
         ]);
         const config = plainConfigMap(
-            `${name}-config`,
+            this.childName("config"),
             {
                 cluster,
                 namespace,
@@ -181,11 +175,11 @@ export class ArgoInstall extends pulumi.ComponentResource {
                 app: thothApp("workflow-controller", "workflows"),
                 data: { config: controllerConfig(args.plan, namespace, args.shared) },
             },
-            childOptions(this, opts),
+            this.child(),
         );
-        const after = childOptions(this, opts, { dependsOn: [server, config] });
+        const after = this.child({ dependsOn: [server, config] });
         this.controller = new Workload(
-            `${name}-controller`,
+            this.childName("controller"),
             {
                 cluster,
                 namespace,
@@ -222,7 +216,7 @@ export class ArgoInstall extends pulumi.ComponentResource {
             after,
         );
         new Workload(
-            `${name}-server`,
+            this.childName("server"),
             {
                 cluster,
                 namespace,
@@ -297,7 +291,7 @@ export const ARGO_ADMIN_ROLE: PolicyRule[] = [
 export interface ArgoPrerequisitesArgs {
     cluster: ClusterContext;
     /** Production: deleting a CRD deletes every object of it, so the CRDs are protected and retained. */
-    protect: boolean;
+    protectStateful: boolean;
 }
 
 /**
@@ -306,17 +300,16 @@ export interface ArgoPrerequisitesArgs {
  * (`thoth.station.modules.ownClusterPrerequisites: true`); the others only reference them by name. The CRDs
  * accept any spec (`x-kubernetes-preserve-unknown-fields`), as Argo v2.12's own minimal CRDs did.
  */
-export class ArgoPrerequisites extends pulumi.ComponentResource {
+export class ArgoPrerequisites extends RunbookComponent {
     public readonly resources: pulumi.Resource[] = [];
 
     constructor(name: string, args: ArgoPrerequisitesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:ArgoPrerequisites", name, {}, opts);
+        super("runbooks:thoth:ArgoPrerequisites", name, opts, args.cluster.provider);
         const labels = standardLabels(thothApp("argo", "cluster-prerequisites"));
-        const copts = childOptions(this, opts, { provider: args.cluster.provider });
         for (const k of ARGO_KINDS) {
             this.resources.push(
                 new k8s.apiextensions.v1.CustomResourceDefinition(
-                    `${name}-crd-${k.plural}`,
+                    this.childName(`crd-${k.plural}`),
                     {
                         metadata: { name: `${k.plural}.${ARGO_GROUP}`, labels },
                         spec: {
@@ -342,7 +335,7 @@ export class ArgoPrerequisites extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    { ...copts, ...statefulOptions(args.protect) },
+                    this.child(statefulOptions(args.protectStateful)),
                 ),
             );
         }
@@ -352,9 +345,9 @@ export class ArgoPrerequisites extends pulumi.ComponentResource {
         ] as const) {
             this.resources.push(
                 new k8s.rbac.v1.ClusterRole(
-                    `${name}-clusterrole-${role}`,
+                    this.childName(`clusterrole-${role}`),
                     { metadata: { name: role, labels }, rules: [...rules] },
-                    copts,
+                    this.child(),
                 ),
             );
         }

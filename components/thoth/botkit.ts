@@ -15,15 +15,17 @@ import { thothApp } from "./identity";
 export interface BotContext {
     /** Name of the bots component; children are named `${name}-<bot>` and friends. */
     name: string;
-    parent: pulumi.Resource;
     cluster: ClusterContext;
     namespace: string;
     bots: BotsConfig;
     /** Base domain for default Route hosts. */
     domain?: string;
     secrets: SecretStore;
-    /** The namespace (and shared Secrets) the bots wait for. */
-    dependsOn: pulumi.Resource[];
+    /**
+     * Options of a bot's child: the bots component as parent, its provider, the namespace (and the component's
+     * own `dependsOn`), plus `dependsOn`.
+     */
+    options(dependsOn?: pulumi.Resource[]): pulumi.CustomResourceOptions;
 }
 
 /** The address of a webhook bot: its public URL (when it has a Route/Ingress) and its in-cluster URL. */
@@ -37,7 +39,7 @@ type WebEntry = { image: string; route: boolean; host?: string; resources?: Sizi
 
 /** Options of a bot's Kubernetes Secret or ConfigMap. */
 export function botOptions(ctx: BotContext, dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
-    return { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...dependsOn] };
+    return ctx.options(dependsOn);
 }
 
 /** A ConfigMap of plain (never secret) settings. */
@@ -57,7 +59,7 @@ export function botConfigMap(
             },
             data,
         },
-        { ...botOptions(ctx), provider: ctx.cluster.provider },
+        botOptions(ctx),
     );
 }
 
@@ -99,7 +101,7 @@ export function cronBot(ctx: BotContext, spec: CronBotSpec): ScheduledJob {
             ],
             volumes: spec.volumes,
         },
-        { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...(spec.dependsOn ?? [])] },
+        botOptions(ctx, spec.dependsOn),
     );
 }
 
@@ -145,7 +147,7 @@ export function webBot(ctx: BotContext, spec: WebBotSpec): { workload: Workload;
                 ? [{ host: host!, servicePort: "http", tls: { termination: "edge" } }]
                 : [],
         },
-        { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...(spec.dependsOn ?? [])] },
+        botOptions(ctx, spec.dependsOn),
     );
     return {
         workload,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../config/system";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
 import { BotContext, BotEndpoint } from "./botkit";
 import { WebhookBotName, enabledBots } from "./catalog";
@@ -25,7 +26,7 @@ export interface ThothBotsArgs {
  * The Thoth bots in their namespace (`aicoe-prod-bots` in prod, a stage namespace in stage): Kebechet, Nepthys,
  * the Sesheta bots, review-manager, webhook2kafka and normalizers, each with its Secrets and ConfigMaps.
  */
-export class ThothBots extends pulumi.ComponentResource {
+export class ThothBots extends RunbookComponent {
     /** Address of every deployed webhook bot, for ultrahook destinations. */
     public readonly endpoints: Partial<Record<WebhookBotName, BotEndpoint>> = {};
     /** Public URL (or in-cluster URL when it has no Route) of every deployed webhook bot, for stack outputs. */
@@ -34,27 +35,26 @@ export class ThothBots extends pulumi.ComponentResource {
     public readonly deployed: string[];
 
     constructor(name: string, args: ThothBotsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Bots", name, {}, opts);
+        super("runbooks:thoth:Bots", name, opts, args.cluster.provider);
         const namespace = args.bots.namespace;
         const ns = new Namespace(
-            `${name}-ns`,
+            this.childName("ns"),
             {
                 cluster: args.cluster,
                 name: namespace,
                 app: thothApp("thoth-bots", "bot"),
                 create: args.bots.createNamespace,
             },
-            { parent: this },
+            this.child(),
         );
         const ctx: BotContext = {
-            name,
-            parent: this,
+            name: this.baseName,
             cluster: args.cluster,
             namespace,
             bots: args.bots,
             domain: args.domain,
             secrets: args.secrets,
-            dependsOn: [ns],
+            options: (dependsOn = []) => this.child({ dependsOn: [ns, ...dependsOn] }),
         };
         deployKebechetFamily(ctx);
         const sesheta = seshetaSecret(ctx);

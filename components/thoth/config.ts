@@ -263,6 +263,11 @@ export const stationImagesSchema = z
         packageUpdate: pinned("quay.io/thoth-station/package-update-job:v0.8.17"),
         adviseReporter: pinned("quay.io/thoth-station/advise-reporter:v0.11.3"),
         pulpPypiSync: pinned("quay.io/thoth-station/pulp-pypi-sync-job:v0.1.1"),
+        /** What the reference renders and runs (its ImageStream's v0.3.1 is never used: the rewrite misses it). */
+        documentSync: pinned("quay.io/thoth-station/document-sync-job:v0.1.0"),
+        integrationTests: pinned("quay.io/thoth-station/integration-tests:v0.11.5"),
+        sloReporter: pinned("quay.io/thoth-station/slo-reporter:v0.19.3"),
+        miScheduler: pinned("quay.io/thoth-station/mi-scheduler:v1.7.9"),
     })
     .strict();
 export type StationImages = z.infer<typeof stationImagesSchema>;
@@ -311,6 +316,66 @@ export const stationSharedSchema = z
     .strict();
 export type StationShared = z.infer<typeof stationSharedSchema>;
 
+/** One module of the workflow and template catalog: an upstream kustomize directory and the tiers it goes to. */
+export const catalogModuleSchema = z
+    .object({
+        name: k8sName("adviser"),
+        /**
+         * Directory of the pinned repository, relative to its root. A module's `base` renders with plain kustomize;
+         * the `overlays/ocp4-stage|test` directories add Argo CD hook Jobs, ksops secret generators and namespace
+         * patches that only Argo CD's kustomize (with the ksops plugin and the sops key) can render.
+         */
+        path: z
+            .string()
+            // Every segment starts with a letter or digit: no absolute path, no `..` out of the repository.
+            .regex(
+                /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/,
+                "must be a relative path such as adviser/base",
+            )
+            .refine(
+                (v) => !v.split("/").includes("overlays"),
+                "must be a module's base (e.g. adviser/base): the overlays carry Argo CD hook Jobs and ksops secret generators that plain kustomize cannot render",
+            )
+            .meta({ example: "adviser/base" }),
+        /** Tiers whose namespace receives the module (test: all are thoth-test-core, so it is deployed once). */
+        tiers: z.array(stationTier).min(1, "needs at least one tier").meta({ example: '["backend"]' }),
+    })
+    .strict();
+
+/**
+ * The Argo WorkflowTemplates and OpenShift Templates of the station (adviser, solver, ...), rendered by the
+ * Kubernetes provider at deploy time from a pinned commit of the upstream repository, never copied into this one.
+ */
+export const catalogSchema = z
+    .object({
+        enabled: z.boolean().default(true).meta({ example: "true" }),
+        /** The upstream repository, as kustomize names a remote target (https, no `.git` needed). */
+        repository: httpsUrl("https://github.com/thoth-station/thoth-application"),
+        /** A full commit SHA: a branch or tag can move under a stack and change what a preview showed. */
+        ref: z
+            .string()
+            .regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit SHA (a branch or tag can move)")
+            .meta({ example: "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d" }),
+        modules: z
+            .array(catalogModuleSchema)
+            .min(1, "needs at least one module")
+            .superRefine((modules, ctx) => {
+                const seen = new Set<string>();
+                modules.forEach((m, i) => {
+                    if (seen.has(m.name)) {
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [i, "name"],
+                            message: `module ${m.name} is listed twice`,
+                        });
+                    }
+                    seen.add(m.name);
+                });
+            }),
+    })
+    .strict();
+export type CatalogConfig = z.infer<typeof catalogSchema>;
+
 export const stationModulesSchema = z
     .object({
         enabled: z.boolean().default(true).meta({ example: "true" }),
@@ -345,6 +410,8 @@ export const stationModulesSchema = z
          * they do not answer (the verify playbook). Off for a hibernated environment: nothing is running.
          */
         verify: z.boolean().meta({ example: "true" }),
+        /** The workflow and template catalog; unset or disabled: not deployed (a preview then shows none). */
+        catalog: catalogSchema.optional(),
     })
     .strict();
 export type StationModulesConfig = z.infer<typeof stationModulesSchema>;

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
 import { selectorLabels } from "../shared/labels";
@@ -45,7 +45,7 @@ export interface DgraphArgs {
     hosts: DgraphHosts;
     tls: DgraphTls;
     /** Production: the StatefulSets (whose volume claims hold the graph) are protected and retained. */
-    protect: boolean;
+    protectStateful: boolean;
 }
 
 const ZERO_PORTS = [
@@ -129,15 +129,15 @@ function spread(app: string): k8s.types.input.core.v1.Affinity {
  * with headless services for peer discovery, public services and Routes; `single`: one pod running zero and
  * alpha side by side on one volume, for the test environment.
  */
-export class Dgraph extends pulumi.ComponentResource {
+export class Dgraph extends RunbookComponent {
     /** Public URLs: zero REST, alpha REST and alpha gRPC (host:443). */
     public readonly urls: { zeroRest: string; alphaRest: string; alphaGrpc: string };
 
     constructor(name: string, args: DgraphArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Dgraph", name, {}, opts);
+        super("runbooks:thoth:Dgraph", name, opts, args.cluster.provider);
         const { config, hosts } = args;
         const tlsSecret = configSecret(
-            `${name}-tls`,
+            this.childName("tls"),
             {
                 cluster: args.cluster,
                 namespace: args.namespace,
@@ -151,7 +151,7 @@ export class Dgraph extends pulumi.ComponentResource {
                     "client.user.key": args.tls.clientKey,
                 },
             },
-            childOptions(this, opts),
+            this.child(),
         );
         const claim = {
             name: "datadir",
@@ -166,7 +166,7 @@ export class Dgraph extends pulumi.ComponentResource {
             // Dgraph flushes its write-ahead log on SIGTERM; give it the source's minute.
             terminationGracePeriodSeconds: 60,
             volumeClaimTemplates: [claim],
-            workloadOptions: statefulOptions(args.protect),
+            workloadOptions: statefulOptions(args.protectStateful),
         };
         const zero = (script: string, resources: Sizing): ContainerSpec => ({
             name: "zero",
@@ -195,7 +195,7 @@ export class Dgraph extends pulumi.ComponentResource {
 
         if (config.layout === "ha") {
             const zeroSet = new Workload(
-                `${name}-zero`,
+                this.childName("zero"),
                 {
                     ...common,
                     app: thothApp("zero", "database", config.image),
@@ -213,10 +213,10 @@ export class Dgraph extends pulumi.ComponentResource {
                     extraServices: [ZERO_PUBLIC],
                     expose: zeroRoutes(hosts),
                 },
-                childOptions(this, opts),
+                this.child(),
             );
             new Workload(
-                `${name}-alpha`,
+                this.childName("alpha"),
                 {
                     ...common,
                     app: thothApp("alpha", "database", config.image),
@@ -232,11 +232,11 @@ export class Dgraph extends pulumi.ComponentResource {
                     extraServices: [ALPHA_PUBLIC],
                     expose: alphaRoutes(hosts),
                 },
-                childOptions(this, opts, { dependsOn: [tlsSecret, zeroSet] }),
+                this.child({ dependsOn: [tlsSecret, zeroSet] }),
             );
         } else {
             new Workload(
-                `${name}-single`,
+                this.childName("single"),
                 {
                     ...common,
                     app: thothApp("dgraph", "database", config.image),
@@ -257,7 +257,7 @@ export class Dgraph extends pulumi.ComponentResource {
                     extraServices: [ZERO_PUBLIC, ALPHA_PUBLIC],
                     expose: [...zeroRoutes(hosts), ...alphaRoutes(hosts)],
                 },
-                childOptions(this, opts, { dependsOn: [tlsSecret] }),
+                this.child({ dependsOn: [tlsSecret] }),
             );
         }
         this.urls = {

@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { fromSecret } from "../shared/env";
 import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../shared/probes";
+import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { statefulOptions } from "../shared/protect";
 import { Sizing } from "../shared/resources";
 import { Workload } from "../shared/workload";
@@ -22,7 +23,7 @@ export interface KnowledgeGraphArgs {
     storageClassName?: string;
     sizing: { postgresql: Sizing; pgbouncer: Sizing; postgresExporter: Sizing };
     /** Production: the claim and the database are protected and retained on delete. */
-    protect: boolean;
+    protectStateful: boolean;
 }
 
 /** Name of the claim holding the database, as thoth-application names it (so an existing one is adopted). */
@@ -40,35 +41,31 @@ const credentials = {
  * DeploymentConfigs; PostgreSQL uses `Recreate`, as a single writer on a ReadWriteOnce claim must. In production
  * the claim and all three workloads are protected and retained, as the issue asks of the database trio.
  */
-export class KnowledgeGraph extends pulumi.ComponentResource {
+export class KnowledgeGraph extends RunbookComponent {
     public readonly claim: k8s.core.v1.PersistentVolumeClaim;
     public readonly postgresql: Workload;
     public readonly pgbouncer: Workload;
     public readonly exporter: Workload;
 
     constructor(name: string, args: KnowledgeGraphArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:KnowledgeGraph", name, {}, opts);
+        super("runbooks:thoth:KnowledgeGraph", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
-        const stateful = statefulOptions(args.protect);
-        this.claim = new k8s.core.v1.PersistentVolumeClaim(
-            `${name}-claim`,
+        const stateful = statefulOptions(args.protectStateful);
+        this.claim = persistentVolumeClaim(
+            this.childName("claim"),
             {
-                metadata: {
-                    name: GRAPH_CLAIM,
-                    namespace,
-                    labels: { "app.kubernetes.io/name": "postgresql" },
-                },
-                spec: {
-                    accessModes: ["ReadWriteOnce"],
-                    ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
-                    resources: { requests: { storage: args.storageSize } },
-                },
+                name: GRAPH_CLAIM,
+                namespace,
+                labels: { "app.kubernetes.io/name": "postgresql" },
+                storage: args.storageSize,
+                storageClassName: args.storageClassName,
+                protect: args.protectStateful,
             },
-            childOptions(this, opts, { provider: cluster.provider, ...stateful }),
+            this.child(),
         );
-        const wopts = childOptions(this, opts);
+        const wopts = this.child();
         this.postgresql = new Workload(
-            `${name}-postgresql`,
+            this.childName("postgresql"),
             {
                 cluster,
                 namespace,
@@ -90,10 +87,10 @@ export class KnowledgeGraph extends pulumi.ComponentResource {
                 service: { ports: [{ name: "postgresql", port: 5432 }] },
                 workloadOptions: stateful,
             },
-            childOptions(this, opts, { dependsOn: [this.claim] }),
+            this.child({ dependsOn: [this.claim] }),
         );
         this.pgbouncer = new Workload(
-            `${name}-pgbouncer`,
+            this.childName("pgbouncer"),
             {
                 cluster,
                 namespace,
@@ -121,7 +118,7 @@ export class KnowledgeGraph extends pulumi.ComponentResource {
         );
         const exporterName = "postgres-metrics-exporter";
         this.exporter = new Workload(
-            `${name}-exporter`,
+            this.childName("exporter"),
             {
                 cluster,
                 namespace,

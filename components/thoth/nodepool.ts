@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
 import { NodepoolConfig } from "./config";
 import { bindingName, thothApp } from "./identity";
@@ -19,7 +20,7 @@ export interface ZuulNodepoolArgs {
  * manage pods there (the openshiftpods driver needs no self-provisioner rights) and its token; plus the provider
  * YAML for zuul-config, generated from the same config so the context always names this account.
  */
-export class ZuulNodepool extends pulumi.ComponentResource {
+export class ZuulNodepool extends RunbookComponent {
     /** The nodepool provider file. */
     public readonly providerYaml: string;
     /** Context name the nodepool kubeconfig must use. */
@@ -28,11 +29,11 @@ export class ZuulNodepool extends pulumi.ComponentResource {
     public readonly token: pulumi.Output<string>;
 
     constructor(name: string, args: ZuulNodepoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:ZuulNodepool", name, {}, opts);
+        super("runbooks:thoth:ZuulNodepool", name, opts, args.cluster.provider);
         const { config } = args;
         const sa = config.serviceAccount;
         const ns = new Namespace(
-            `${name}-ns`,
+            this.childName("ns"),
             {
                 cluster: args.cluster,
                 name: config.namespace,
@@ -47,17 +48,17 @@ export class ZuulNodepool extends pulumi.ComponentResource {
                     },
                 ],
             },
-            { parent: this },
+            this.child(),
         );
         this.token = serviceAccountToken(
-            `${name}-${sa}-token`,
+            this.childName(`${sa}-token`),
             {
                 cluster: args.cluster,
                 namespace: config.namespace,
                 serviceAccount: sa,
                 app: thothApp(sa, "ci"),
             },
-            { parent: this, dependsOn: [ns.serviceAccounts[sa]] },
+            this.child({ dependsOn: [ns.serviceAccounts[sa]] }),
         ).token;
         this.providerYaml = nodepoolYaml(config, args.apiServer);
         this.context = nodepoolContext(config, args.apiServer);

@@ -1,6 +1,7 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../shared/env";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
@@ -15,6 +16,7 @@ import {
     kafkaCaMount,
     kafkaCaVolume,
     kafkaEnv,
+    namespaceEnv,
     pushgatewayEnv,
 } from "./stationEnv";
 import { StationTier } from "./tiers";
@@ -37,9 +39,46 @@ export interface PeriodicPlan {
     deadlineSeconds?: number;
     serviceAccount?: string;
     kafkaCa: boolean;
+    /** Default OnFailure with 6 retries; the integration tests run once and report (Never, no retry). */
+    restartPolicy?: "Never" | "OnFailure";
+    backoffLimit?: number;
+    /** A Secret mounted as files (document-sync's destination S3 credentials). */
+    secretFiles?: { secretName: string; key: string; mountPath: string };
 }
 
-/** The station's CronJobs: graph refresh and the Kafka producers, CVE and package updates, graph backup. */
+/**
+ * One of the three mi-scheduler CronJobs (suspended in the reference): each schedules one kind of meta-information
+ * analysis as Workflows in the middletier namespace, with Sesheta's srcops GitHub token.
+ */
+function miScheduler(name: string, schedule: string, mode: string, extra: EnvMap): PeriodicPlan {
+    return {
+        name,
+        tier: "middletier",
+        schedule,
+        image: "miScheduler",
+        size: "miScheduler",
+        suspended: true,
+        history: [1, 1],
+        serviceAccount: "mi-scheduler",
+        kafkaCa: false,
+        env: mergeEnv(
+            { KUBERNETES_VERIFY_TLS: "0", APP_FILE: "app.py" },
+            namespaceEnv("middletier", "infra"),
+            { THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "deployment-name") },
+            extra,
+            {
+                GITHUB_ACCESS_TOKEN: fromSecret("sesheta-srcops", "github-access-token"),
+                [mode]: "1",
+                THOTH_ADJUST_LOGGING: "thoth.mi-scheduler:INFO",
+            },
+        ),
+    };
+}
+
+/**
+ * The station's CronJobs: graph refresh and the Kafka producers, CVE and package updates, graph backup and metrics,
+ * pulp sync, document sync, integration tests, the SLO report and the mi-scheduler jobs (thoth-station.md §3).
+ */
 export function periodicPlans(): PeriodicPlan[] {
     const producer = mergeEnv(
         { SUBCOMMAND: "producer", APP_SCRIPT: "app.sh" },
@@ -179,7 +218,113 @@ export function periodicPlans(): PeriodicPlan[] {
                 THOTH_PULP_REPOSITORIES_SYNC_PULP_PASSWORD: fromSecret("pulp-pypi", "password"),
             }),
         },
+        {
+            name: "document-sync",
+            tier: "frontend",
+            schedule: "@daily",
+            image: "documentSync",
+            size: "documentSync",
+            suspended: true,
+            history: [1, 2],
+            deadlineSeconds: 259200,
+            kafkaCa: false,
+            secretFiles: { secretName: "dst-ceph", key: "credentials", mountPath: "/opt/app-root/src/.aws" },
+            env: mergeEnv(
+                {
+                    THOTH_DOCUMENT_SYNC_DST: "s3://thoth-store/data/aws-prod",
+                    THOTH_DOCUMENT_SYNC_CONFIGURED_SOLVERS: fromConfigMap("solvers", "solvers"),
+                    THOTH_DOCUMENT_SYNC_CONCURRENCY: "10",
+                    THOTH_DOCUMENT_SYNC_DAYS: "7",
+                },
+                cephEnv(),
+                pushgatewayEnv(),
+                deploymentEnv(),
+            ),
+        },
+        {
+            name: "integration-tests",
+            tier: "infra",
+            schedule: "@monthly",
+            image: "integrationTests",
+            size: "integrationTests",
+            suspended: false,
+            history: [5, 4],
+            deadlineSeconds: 21600,
+            restartPolicy: "Never",
+            backoffLimit: 0,
+            kafkaCa: false,
+            env: {
+                MAIL_REPORT: fromConfigMap("integration-tests", "mail-report"),
+                GENERATE_REPORT: fromConfigMap("integration-tests", "generate-report"),
+                THOTH_DEPLOYMENT_NAME: fromConfigMap("integration-tests", "deployment-name"),
+                THOTH_LOGGING_NO_JSON: fromConfigMap("integration-tests", "logging-no-json"),
+                THOTH_USER_API_HOST: fromConfigMap("integration-tests", "user-api"),
+                THOTH_MANAGEMENT_API_HOST: fromConfigMap("integration-tests", "management-api"),
+                THOTH_AMUN_API_HOST: fromConfigMap("integration-tests", "amun-api"),
+                THOTH_MANAGEMENT_API_SECRET: fromSecret("integration-tests", "management-api-token"),
+                THOTH_INTEGRATION_TESTS_TAGS: fromConfigMap("integration-tests", "tags"),
+            },
+        },
+        {
+            name: "slo-reporter",
+            tier: "infra",
+            schedule: "0 6 * * *",
+            image: "sloReporter",
+            size: "sloReporter",
+            suspended: false,
+            history: [1, 2],
+            deadlineSeconds: 7200,
+            kafkaCa: false,
+            env: mergeEnv(
+                pushgatewayEnv(),
+                {
+                    SMTP_SERVER: fromConfigMap("slo-reporter", "smtp-server"),
+                    EMAIL_SENDER: fromConfigMap("slo-reporter", "sender-address"),
+                    EMAIL_RECIPIENTS: fromConfigMap("slo-reporter", "email-recipients"),
+                    THANOS_ENDPOINT: fromConfigMap("slo-reporter", "thanos-endpoint"),
+                    THANOS_ACCESS_TOKEN: fromSecret("slo-reporter", "token"),
+                },
+                namespaceEnv("middletier", "backend", "amun-inspection"),
+                cephEnv(),
+                {
+                    THOTH_PUBLIC_CEPH_BUCKET: fromConfigMap("ceph", "public-bucket-name"),
+                    PROMETHEUS_INSTANCE_METRICS_EXPORTER_INFRA: fromConfigMap(
+                        "prometheus",
+                        "instance-metrics-exporter-infra",
+                    ),
+                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_BACKEND: fromConfigMap(
+                        "prometheus",
+                        "instance-workflow-controller-metrics-backend",
+                    ),
+                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_MIDDLETIER: fromConfigMap(
+                        "prometheus",
+                        "instance-workflow-controller-metrics-middletier",
+                    ),
+                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_AMUN_INSPECTION: fromConfigMap(
+                        "prometheus",
+                        "instance-workflow-controller-metrics-amun-inspection",
+                    ),
+                    PROMETHEUS_INSTANCE_USER_API: fromConfigMap("prometheus", "user-api-url"),
+                    THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "deployment-name"),
+                    THOTH_LOGGING_NO_JSON: fromConfigMap("thoth", "logging-no-json"),
+                    THOTH_SLO_REPORTER_USING_SMTP_TLS: "0",
+                    THOTH_SLO_REPORTER_SEND_EMAIL: "1",
+                },
+            ),
+        },
+        miScheduler("mi-scheduler-gh", "@daily", "SCHEDULE_GH_REPO_ANALYSIS", {
+            MI_ENTITIES: fromConfigMap("mi-scheduler-cm", "entities"),
+        }),
+        miScheduler("mi-scheduler-kebechet-analyse", "0 0 * * *", "SCHEDULE_KEBECHET_ANALYSIS", graphEnv()),
+        miScheduler("mi-scheduler-kebechet-merge", "0 8 * * *", "SCHEDULE_KEBECHET_MERGE", graphEnv()),
     ];
+}
+
+function secretFilesVolume(files: NonNullable<PeriodicPlan["secretFiles"]>): k8s.types.input.core.v1.Volume {
+    return {
+        name: files.secretName,
+        secret: { secretName: files.secretName, items: [{ key: files.key, path: files.key }] },
+    };
 }
 
 export interface PeriodicJobsArgs {
@@ -189,21 +334,32 @@ export interface PeriodicJobsArgs {
     sizing: Record<SizedPart, Sizing>;
     /** Hibernated environment: every job suspended (start one by hand with `kubectl create job --from=cronjob/...`). */
     hibernated: boolean;
+    /** The jobs ({@link periodicPlans}). */
+    plans: PeriodicPlan[];
     /** Service accounts by name, so a job waits for its own. */
     accounts: Record<string, pulumi.Resource>;
 }
 
 /** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
-export class PeriodicJobs extends pulumi.ComponentResource {
+export class PeriodicJobs extends RunbookComponent {
     public readonly jobs: Record<string, ScheduledJob> = {};
 
     constructor(name: string, args: PeriodicJobsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:PeriodicJobs", name, {}, opts);
-        for (const plan of periodicPlans()) {
+        super("runbooks:thoth:PeriodicJobs", name, opts, args.cluster.provider);
+        for (const plan of args.plans) {
             const image = args.images[plan.image];
             const account = plan.serviceAccount ? args.accounts[plan.serviceAccount] : undefined;
+            const files = plan.secretFiles;
+            const volumes = [
+                ...(plan.kafkaCa ? [kafkaCaVolume] : []),
+                ...(files ? [secretFilesVolume(files)] : []),
+            ];
+            const mounts = [
+                ...(plan.kafkaCa ? [kafkaCaMount] : []),
+                ...(files ? [{ name: files.secretName, mountPath: files.mountPath, readOnly: true }] : []),
+            ];
             this.jobs[plan.name] = new ScheduledJob(
-                `${name}-${plan.name}`,
+                this.childName(plan.name),
                 {
                     cluster: args.cluster,
                     namespace: args.namespaces[plan.tier],
@@ -213,24 +369,24 @@ export class PeriodicJobs extends pulumi.ComponentResource {
                     concurrencyPolicy: "Forbid",
                     successfulJobsHistoryLimit: plan.history[0],
                     failedJobsHistoryLimit: plan.history[1],
-                    restartPolicy: "OnFailure",
-                    backoffLimit: 6,
+                    restartPolicy: plan.restartPolicy ?? "OnFailure",
+                    backoffLimit: plan.backoffLimit ?? 6,
                     ...(plan.deadlineSeconds ? { activeDeadlineSeconds: plan.deadlineSeconds } : {}),
                     ...(plan.serviceAccount
                         ? { serviceAccountName: plan.serviceAccount }
                         : { automountServiceAccountToken: false }),
-                    ...(plan.kafkaCa ? { volumes: [kafkaCaVolume] } : {}),
+                    ...(volumes.length ? { volumes } : {}),
                     containers: [
                         {
                             name: plan.name,
                             image,
                             env: plan.env,
                             resources: args.sizing[plan.size],
-                            ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
+                            ...(mounts.length ? { volumeMounts: mounts } : {}),
                         },
                     ],
                 },
-                childOptions(this, opts, account ? { dependsOn: [account] } : {}),
+                this.child(account ? { dependsOn: [account] } : {}),
             );
         }
         this.registerOutputs({});

@@ -1,4 +1,5 @@
 import { AccessGrant, PolicyRule } from "../shared/serviceAccount";
+import { CORE_TIERS } from "./stationSecrets";
 import { StationTier } from "./tiers";
 
 // Rules of thoth-application's Roles (thoth-station.md Appendix D), one constant per rule set.
@@ -17,6 +18,85 @@ export const POD_STATUS: PolicyRule = {
     resources: ["pods/log", "pods/status"],
     verbs: READ,
 };
+/** What Workflow pods and the controller need in the namespace (reference Role `workflow-role`). */
+export const WORKFLOW_ROLE: PolicyRule[] = [
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get", "watch", "list"] },
+    { apiGroups: [""], resources: ["pods"], verbs: ["get", "watch", "patch", "delete"] },
+    { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "watch"] },
+];
+
+const IMAGE_STREAMS = ["imagestreamimages", "imagestreammappings", "imagestreams", "imagestreamtags"];
+const WRITE = ["create", "get", "list", "patch", "update", "watch"];
+
+/**
+ * Accounts the station's Workflows run as (not its services): send-webhooks in every core namespace (deletes the
+ * per-request callback Secrets) and Amun's two inspection accounts, each with exactly its reference Role(s)
+ * (thoth-station.md §6, Appendix D). Inspection Workflows build images, hence the build and image-stream rights.
+ */
+export function workflowAccounts(
+    ns: Record<StationTier, string>,
+): { name: string; namespace: string; grants: AccessGrant[] }[] {
+    const core = [...new Set(CORE_TIERS.map((t) => ns[t]))];
+    const inspection = ns["amun-inspection"];
+    return [
+        ...core.map((namespace) => ({
+            name: "send-webhooks",
+            namespace,
+            grants: [
+                {
+                    namespace,
+                    role: "delete-secrets",
+                    rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["delete"] }],
+                },
+                { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
+            ],
+        })),
+        {
+            name: "amun-api-workflow",
+            namespace: inspection,
+            grants: [
+                {
+                    namespace: inspection,
+                    role: "inspections",
+                    rules: [
+                        { apiGroups: ["", "image.openshift.io"], resources: IMAGE_STREAMS, verbs: WRITE },
+                        {
+                            apiGroups: ["", "build.openshift.io"],
+                            resources: ["builds", "buildconfigs"],
+                            verbs: WRITE,
+                        },
+                        { apiGroups: [""], resources: ["pods", "configmaps"], verbs: WRITE },
+                        POD_STATUS,
+                    ],
+                },
+            ],
+        },
+        {
+            name: "amun-prepare-workflow",
+            namespace: inspection,
+            grants: [
+                {
+                    namespace: inspection,
+                    role: "prepare",
+                    rules: [
+                        {
+                            apiGroups: ["", "image.openshift.io"],
+                            resources: IMAGE_STREAMS,
+                            verbs: ["get", "list", "watch", "delete"],
+                        },
+                        {
+                            apiGroups: ["", "build.openshift.io"],
+                            resources: ["builds", "buildconfigs"],
+                            verbs: ["get", "list", "watch", "delete"],
+                        },
+                        { apiGroups: [""], resources: ["pods"], verbs: [...WRITE, "delete"] },
+                    ],
+                },
+            ],
+        },
+    ];
+}
+
 export const CONFIG_READ: PolicyRule = { apiGroups: [""], resources: ["configmaps"], verbs: READ };
 const WORKLOAD_READ: PolicyRule = {
     apiGroups: [""],
@@ -137,6 +217,21 @@ export function stationGrants(ns: Record<StationTier, string>): Record<string, A
                 rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ALL }],
             },
             ...argo(ns.middletier),
+        ],
+        "mi-scheduler": [
+            {
+                namespace: ns.infra,
+                role: "templates",
+                rules: [
+                    { apiGroups: [""], resources: ["configmaps", "secrets"], verbs: READ },
+                    {
+                        apiGroups: ["", "template.openshift.io"],
+                        resources: ["processedtemplates", "templates"],
+                        verbs: ALL,
+                    },
+                ],
+            },
+            { namespace: ns.middletier, clusterRole: "argo-admin" },
         ],
     };
 }

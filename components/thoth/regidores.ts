@@ -105,7 +105,7 @@ export function deployRegidores(
                 ],
                 volumes,
             },
-            { parent: ctx.parent, dependsOn: [...ctx.dependsOn, ...deps] },
+            botOptions(ctx, deps),
         );
     }
     return endpoint;

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { ContainerSpec } from "../shared/container";
 import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../shared/env";
 import { ExposureSpec, expose } from "../shared/exposure";
@@ -309,7 +309,7 @@ export interface StationServicesArgs {
  * are deprecated since OpenShift 4.14; nothing here relied on their triggers). Each API gets its generated
  * Route and, where it has one, its public `-route53` Route.
  */
-export class StationServices extends pulumi.ComponentResource {
+export class StationServices extends RunbookComponent {
     /** Deployment name → workload. */
     public readonly workloads: Record<string, Workload> = {};
     /** The event-watching workloads (investigator consumers), for the watcher restart. */
@@ -318,7 +318,7 @@ export class StationServices extends pulumi.ComponentResource {
     public readonly publicUrls: Record<string, string> = {};
 
     constructor(name: string, args: StationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:StationServices", name, {}, opts);
+        super("runbooks:thoth:StationServices", name, opts, args.cluster.provider);
         const { cluster, namespaces, config } = args;
         const replicas = config.hibernated ? 0 : 1;
         const plans = servicePlans(args.environment, config.hosts);
@@ -328,7 +328,7 @@ export class StationServices extends pulumi.ComponentResource {
             accounts.set(
                 plan.serviceAccount,
                 new ServiceAccount(
-                    `${name}-${plan.serviceAccount}`,
+                    this.childName(plan.serviceAccount),
                     {
                         cluster,
                         namespace: namespaces[plan.tier],
@@ -336,7 +336,7 @@ export class StationServices extends pulumi.ComponentResource {
                         app: thothApp(plan.serviceAccount, "api"),
                         grants: args.grants[plan.serviceAccount] ?? [],
                     },
-                    childOptions(this, opts),
+                    this.child(),
                 ),
             );
         }
@@ -379,7 +379,7 @@ export class StationServices extends pulumi.ComponentResource {
             // Consumers share one Service through a common instance label (the reference's `service:` label).
             const identity = plan.serviceName ? { ...app, instance: serviceName } : app;
             const workload = new Workload(
-                `${name}-${plan.name}`,
+                this.childName(plan.name),
                 {
                     cluster,
                     namespace,
@@ -404,7 +404,7 @@ export class StationServices extends pulumi.ComponentResource {
                           }
                         : {}),
                 },
-                childOptions(this, opts, { dependsOn: [accounts.get(plan.serviceAccount)!] }),
+                this.child({ dependsOn: [accounts.get(plan.serviceAccount)!] }),
             );
             this.workloads[plan.name] = workload;
             if (plan.eventWatcher) this.eventWatchers.push(workload);
@@ -414,7 +414,7 @@ export class StationServices extends pulumi.ComponentResource {
             const namespace = namespaces[plan.tier];
             const app = { ...thothApp(serviceName, "consumer"), instance: serviceName };
             const service = new k8s.core.v1.Service(
-                `${name}-${serviceName}-service`,
+                this.childName(`${serviceName}-service`),
                 {
                     metadata: { name: serviceName, namespace, labels: standardLabels(app) },
                     spec: {
@@ -428,10 +428,10 @@ export class StationServices extends pulumi.ComponentResource {
                         ],
                     },
                 },
-                childOptions(this, opts, { provider: cluster.provider }),
+                this.child(),
             );
             expose(
-                `${name}-${serviceName}-endpoint`,
+                this.childName(`${serviceName}-endpoint`),
                 {
                     cluster,
                     namespace,
@@ -441,7 +441,7 @@ export class StationServices extends pulumi.ComponentResource {
                     servicePort: plan.servicePort.name,
                     tls: { termination: "edge" },
                 },
-                childOptions(this, opts, { dependsOn: [service] }),
+                this.child({ dependsOn: [service] }),
             );
         }
         this.registerOutputs({ publicUrls: this.publicUrls });

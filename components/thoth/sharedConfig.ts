@@ -1,7 +1,7 @@
 import { defaultHost } from "./catalog";
-import { StationShared } from "./config";
+import { StationModulesConfig, StationShared } from "./config";
 import { CORE_TIERS } from "./stationSecrets";
-import { StationTier } from "./tiers";
+import { StationEnvironment, StationTier } from "./tiers";
 
 /** One ConfigMap of the station: where it goes and its (non-secret) data. */
 export interface StationConfigMap {
@@ -9,6 +9,9 @@ export interface StationConfigMap {
     name: string;
     data: Record<string, string>;
 }
+
+/** What mi analyses (ConfigMaps mi-scheduler and mi-scheduler-cm). */
+const MI_ENTITIES = "PullRequest,Issue";
 
 /** In-cluster host of the knowledge graph, as every client reaches it: pgbouncer in the graph namespace. */
 export function postgresqlHost(namespaces: Record<StationTier, string>): string {
@@ -29,6 +32,7 @@ export function sharedConfigMaps(
     namespaces: Record<StationTier, string>,
     shared: StationShared,
     domain: string,
+    modules: { environment: StationEnvironment; hosts: StationModulesConfig["hosts"] },
 ): StationConfigMap[] {
     const instance = (route: string, tier: StationTier) =>
         `${defaultHost(route, namespaces[tier], domain)}:80`;
@@ -109,6 +113,42 @@ export function sharedConfigMaps(
             },
         ],
         [["frontend"], "management-api", { "api-https": "1", "validate-responses": "1" }],
+        [
+            ["infra"],
+            "integration-tests",
+            {
+                "amun-api": modules.hosts.amunApi,
+                "deployment-name": shared.deploymentName,
+                "generate-report": "1",
+                "logging-no-json": "1",
+                "mail-report": "1",
+                "management-api": modules.hosts.managementApi,
+                // Stage skips the scenarios that take over the middletier namespace; test runs them all.
+                tags: modules.environment === "stage" ? "~@seizes_middletier_namespace" : "",
+                "user-api": modules.hosts.userApi,
+            },
+        ],
+        [
+            ["infra"],
+            "slo-reporter",
+            {
+                "email-recipients": "aicoe-thoth@redhat.com",
+                "sender-address": "aicoe-thoth@redhat.com",
+                "smtp-server": "smtp.corp.redhat.com",
+                "thanos-endpoint": pg.hostUrl,
+            },
+        ],
+        [
+            ["infra"],
+            "mi-scheduler",
+            {
+                entities: MI_ENTITIES,
+                organizations: "thoth-station,AICoE,aicoe-aiops,operate-first",
+                "parallel-workflows-limit": "1",
+                repositories: "openshift/origin",
+            },
+        ],
+        [["middletier"], "mi-scheduler-cm", { entities: MI_ENTITIES }],
         [
             ["infra"],
             "metrics-exporter",

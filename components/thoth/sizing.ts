@@ -23,7 +23,11 @@ export type SizedPart =
     | "packageReleases"
     | "packageUpdate"
     | "adviseReporter"
-    | "pulpPypiSync";
+    | "pulpPypiSync"
+    | "documentSync"
+    | "integrationTests"
+    | "sloReporter"
+    | "miScheduler";
 
 // argo-server sets no resources in the reference; a memory limit is required here, so it gets a small one.
 const ARGO_SERVER = sized("100m", "128Mi", "500m", "256Mi");
@@ -38,6 +42,10 @@ const COMMON: Partial<Record<SizedPart, Sizing>> = {
     packageUpdate: sized("1", "1Gi", "1", "1536Mi"),
     graphBackup: fixedSize("1", "1Gi"),
     pulpPypiSync: fixedSize("500m", "128Mi"),
+    documentSync: fixedSize("1", "2Gi"),
+    integrationTests: fixedSize("1", "768Mi"),
+    sloReporter: sized("500m", "256Mi", "500m", "512Mi"),
+    miScheduler: fixedSize("256m", "500Mi"),
 };
 
 export const STATION_SIZING: Record<StationEnvironment, Record<SizedPart, Sizing>> = {

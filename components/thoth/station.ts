@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
 import { bindingName, thothApp } from "./identity";
 import { StationEnvironment, StationTier, stationNamespaces, tierNamespaces } from "./tiers";
@@ -16,14 +17,14 @@ export interface StationArgs {
     /** ClusterRoles bound to it in every station namespace. */
     opsClusterRoles: string[];
     /** Production: the namespaces (which hold Dgraph's volumes) and their RBAC are protected from deletion. */
-    protect: boolean;
+    protectStateful: boolean;
 }
 
 /**
  * The namespaces of a Thoth station environment and the `thoth-ops` service account that deploys into them.
  * The tier → namespace mapping is the only difference between stage and test.
  */
-export class Station extends pulumi.ComponentResource {
+export class Station extends RunbookComponent {
     /** Tier → namespace. */
     public readonly namespaces: Record<StationTier, string>;
     /** Namespace components, by namespace name (so other parts can wait for them). */
@@ -34,7 +35,7 @@ export class Station extends pulumi.ComponentResource {
     public readonly opsToken: pulumi.Output<string>;
 
     constructor(name: string, args: StationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Station", name, {}, opts);
+        super("runbooks:thoth:Station", name, opts, args.cluster.provider);
         this.namespaces = tierNamespaces(args.environment);
         const home = this.namespaces.infra;
         const sa = args.opsServiceAccount;
@@ -43,7 +44,7 @@ export class Station extends pulumi.ComponentResource {
                 (t) => this.namespaces[t] === ns,
             );
             this.namespaceResources[ns] = new Namespace(
-                `${name}-${ns}`,
+                this.childName(ns),
                 {
                     cluster: args.cluster,
                     name: ns,
@@ -61,14 +62,14 @@ export class Station extends pulumi.ComponentResource {
                         subjects: [{ kind: "ServiceAccount" as const, name: sa, namespace: home }],
                     })),
                 },
-                { parent: this, protect: args.protect },
+                this.child({ protect: args.protectStateful }),
             );
         }
         const account = this.namespaceResources[home].serviceAccounts[sa];
         const { token } = serviceAccountToken(
-            `${name}-${sa}-token`,
+            this.childName(`${sa}-token`),
             { cluster: args.cluster, namespace: home, serviceAccount: sa, app: thothApp(sa, "station") },
-            { parent: this, dependsOn: [account] },
+            this.child({ dependsOn: [account] }),
         );
         this.opsServiceAccount = `${home}/${sa}`;
         this.opsToken = token;

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../config/system";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
 import { ServiceAccount } from "../shared/serviceAccount";
 import { ArgoInstall, argoInstalls } from "./argo";
 import { StationModulesConfig, WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
-import { PeriodicJobs } from "./periodic";
-import { stationGrants } from "./rbac";
+import { PeriodicJobs, periodicPlans } from "./periodic";
+import { stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "./sizing";
@@ -17,6 +17,7 @@ import { createStationSecrets } from "./stationSecrets";
 import { StationEnvironment, StationTier } from "./tiers";
 import { StationVerify } from "./verify";
 import { RestartTarget, WatcherRestart } from "./watcherRestart";
+import { WorkflowCatalog } from "./workflowCatalog";
 
 /** Arguments of {@link StationModules}. */
 export interface StationModulesArgs {
@@ -30,32 +31,39 @@ export interface StationModulesArgs {
     config: StationModulesConfig;
     secrets: SecretStore;
     /** Production: the database's claim and workload are protected and retained. */
-    protect: boolean;
+    protectStateful: boolean;
     watcherRestart?: WatcherRestartConfig;
     /** What must exist before Argo installs and bindings to `argo`/`argo-admin` (this stack's prerequisites). */
     prerequisites: pulumi.Resource[];
 }
 
 /**
- * The Thoth station's modules in one environment layout, from the same components for stage and test: the
- * shared configuration, the knowledge graph, the Argo installs, the services, the periodic jobs, the watcher
- * restart of the event-watching Deployments and the post-`up` check.
+ * The Thoth station's modules in one environment layout (thoth-ops' provision and verify playbooks), from the same
+ * components for stage and test, in the order they must exist: the shared configuration, the knowledge graph, the
+ * Argo installs, the services, the periodic jobs, the workflow catalog, the watcher restart of the event-watching Deployments and the
+ * post-`up` check.
  */
-export class StationModules extends pulumi.ComponentResource {
+export class StationModules extends RunbookComponent {
     public readonly services: StationServices;
     public readonly graph: KnowledgeGraph;
     public readonly argo: ArgoInstall[] = [];
     public readonly restart?: WatcherRestart;
+    public readonly catalog?: WorkflowCatalog;
     public readonly publicUrls: Record<string, string>;
 
     constructor(name: string, args: StationModulesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:StationModules", name, {}, opts);
+        super("runbooks:thoth:StationModules", name, opts, args.cluster.provider);
         const { cluster, namespaces, config } = args;
         const sizing = STATION_SIZING[args.environment];
-        const inNamespaces = childOptions(this, opts, { dependsOn: Object.values(args.namespaceResources) });
-        const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain).map((cm) =>
+        const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
+
+        // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
+        const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain, {
+            environment: args.environment,
+            hosts: config.hosts,
+        }).map((cm) =>
             plainConfigMap(
-                `${name}-${cm.namespace}-configmap-${cm.name}`,
+                this.childName(`${cm.namespace}-configmap-${cm.name}`),
                 {
                     cluster,
                     namespace: cm.namespace,
@@ -63,21 +71,17 @@ export class StationModules extends pulumi.ComponentResource {
                     app: thothApp(cm.name, "config"),
                     data: cm.data,
                 },
-                { ...inNamespaces, dependsOn: [args.namespaceResources[cm.namespace]] },
+                inNamespace(cm.namespace),
             ),
         );
         const secrets = Object.values(
-            createStationSecrets(
-                name,
-                { cluster, namespaces, secrets: args.secrets, dependsOn: args.namespaceResources },
-                childOptions(this, opts),
-            ),
+            createStationSecrets(this.baseName, { cluster, namespaces, secrets: args.secrets }, inNamespace),
         ).flat();
         // Pods start only once their ConfigMaps and Secrets exist (a missing key fails container creation).
-        const configured = childOptions(this, opts, {
+        const configured = this.child({
             dependsOn: [...Object.values(args.namespaceResources), ...configMaps, ...secrets],
         });
-        const withPrerequisites = childOptions(this, opts, {
+        const withPrerequisites = this.child({
             dependsOn: [
                 ...Object.values(args.namespaceResources),
                 ...configMaps,
@@ -85,8 +89,10 @@ export class StationModules extends pulumi.ComponentResource {
                 ...args.prerequisites,
             ],
         });
+
+        // The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter.
         this.graph = new KnowledgeGraph(
-            `${name}-graph`,
+            this.childName("graph"),
             {
                 cluster,
                 namespace: namespaces.graph,
@@ -95,14 +101,16 @@ export class StationModules extends pulumi.ComponentResource {
                 storageSize: config.postgresql.storageSize,
                 storageClassName: config.postgresql.storageClassName,
                 sizing,
-                protect: args.protect,
+                protectStateful: args.protectStateful,
             },
             configured,
         );
+
+        // The workflow controllers each tier runs.
         for (const plan of argoInstalls(args.environment)) {
             this.argo.push(
                 new ArgoInstall(
-                    `${name}-argo-${plan.tier}`,
+                    this.childName(`argo-${plan.tier}`),
                     {
                         cluster,
                         namespace: namespaces[plan.tier],
@@ -116,9 +124,11 @@ export class StationModules extends pulumi.ComponentResource {
                 ),
             );
         }
+
+        // The services users and other modules hit.
         const grants = stationGrants(namespaces);
         this.services = new StationServices(
-            `${name}-services`,
+            this.childName("services"),
             {
                 cluster,
                 environment: args.environment,
@@ -130,29 +140,64 @@ export class StationModules extends pulumi.ComponentResource {
             },
             withPrerequisites,
         );
-        const graphRefresh = new ServiceAccount(
-            `${name}-graph-refresh-job`,
-            {
-                cluster,
-                namespace: namespaces.frontend,
-                name: "graph-refresh-job",
-                app: thothApp("graph-refresh-job", "job"),
-                grants: grants["graph-refresh-job"],
-            },
-            withPrerequisites,
-        );
+
+        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections).
+        for (const account of workflowAccounts(namespaces)) {
+            new ServiceAccount(
+                this.childName(`${account.name}-${account.namespace}`),
+                {
+                    cluster,
+                    namespace: account.namespace,
+                    name: account.name,
+                    app: thothApp(account.name, "workflows"),
+                    grants: account.grants,
+                },
+                withPrerequisites,
+            );
+        }
+
+        // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
+        const jobs = periodicPlans();
+        const accounts: Record<string, ServiceAccount> = {};
+        for (const job of jobs) {
+            const sa = job.serviceAccount;
+            if (!sa || accounts[sa]) continue;
+            accounts[sa] = new ServiceAccount(
+                this.childName(sa),
+                {
+                    cluster,
+                    namespace: namespaces[job.tier],
+                    name: sa,
+                    app: thothApp(sa, "job"),
+                    grants: grants[sa],
+                },
+                withPrerequisites,
+            );
+        }
         new PeriodicJobs(
-            `${name}-jobs`,
+            this.childName("jobs"),
             {
                 cluster,
                 namespaces,
                 images: config.images,
                 sizing,
                 hibernated: config.hibernated,
-                accounts: { "graph-refresh-job": graphRefresh },
+                plans: jobs,
+                accounts,
             },
             configured,
         );
+
+        // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist).
+        if (config.catalog?.enabled) {
+            this.catalog = new WorkflowCatalog(
+                this.childName("catalog"),
+                { cluster, config: config.catalog, namespaces },
+                withPrerequisites,
+            );
+        }
+
+        // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
         const restart = args.watcherRestart;
         if (restart?.enabled) {
             const targets: RestartTarget[] = [];
@@ -165,11 +210,13 @@ export class StationModules extends pulumi.ComponentResource {
                 for (const a of this.argo) targets.push({ namespace: a.namespace, workload: a.controller });
             }
             this.restart = new WatcherRestart(
-                `${name}-watcher-restart`,
+                this.childName("watcher-restart"),
                 { cluster, config: restart, targets },
                 configured,
             );
         }
+
+        // The verify playbook: the APIs answer on their public Routes, or `pulumi up` fails.
         this.publicUrls = this.services.publicUrls;
         if (config.verify) {
             const api = (plan: string, image: string) => ({
@@ -178,7 +225,7 @@ export class StationModules extends pulumi.ComponentResource {
                 image,
             });
             new StationVerify(
-                `${name}-verify`,
+                this.childName("verify"),
                 {
                     targets: [
                         api("user-api", config.images.userApi),
@@ -186,7 +233,7 @@ export class StationModules extends pulumi.ComponentResource {
                     ],
                     after: [this.services.workloads["user-api"], this.services.workloads["management-api"]],
                 },
-                childOptions(this, opts),
+                this.child(),
             );
         }
         this.registerOutputs({ publicUrls: this.publicUrls });

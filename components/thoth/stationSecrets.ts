@@ -183,6 +183,62 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
             },
         ],
     },
+    {
+        name: "dst-ceph",
+        tiers: ["frontend"],
+        keys: [
+            {
+                key: "credentials",
+                description:
+                    "AWS credentials file of document-sync's destination bucket (mounted as ~/.aws/credentials)",
+                example: "aws-credentials",
+                fromFile: true,
+            },
+        ],
+    },
+    {
+        name: "integration-tests",
+        tiers: ["infra"],
+        keys: [
+            {
+                key: "management-api-token",
+                description: "management-api token the integration tests call admin endpoints with",
+                example: "0123456789abcdef",
+            },
+            {
+                key: "user-api-token",
+                description: "user-api token of the integration tests (kept as thoth-application has it)",
+                example: "0123456789abcdef",
+            },
+            {
+                key: "app-secret-key",
+                description: "app secret of the integration tests (kept as thoth-application has it)",
+                example: "0123456789abcdef",
+            },
+        ],
+    },
+    {
+        name: "slo-reporter",
+        tiers: ["infra"],
+        keys: [
+            {
+                key: "token",
+                description: "token slo-reporter queries Thanos/Prometheus with (THANOS_ACCESS_TOKEN)",
+                example: "sha256~0123456789abcdef",
+            },
+        ],
+    },
+    {
+        name: "sesheta-srcops",
+        tiers: ["middletier"],
+        keys: [
+            {
+                key: "github-access-token",
+                description: "GitHub token the mi-scheduler jobs and mi Workflows read repositories with",
+                example: "ghp_0123456789abcdef",
+            },
+        ],
+    },
 ];
 
 /** Config key of one station secret key: `thoth-station-<Secret>-<key>` (dots and underscores become dashes). */
@@ -209,14 +265,14 @@ export interface StationSecretsArgs {
     cluster: ClusterContext;
     namespaces: Record<StationTier, string>;
     secrets: SecretStore;
-    dependsOn: Record<string, pulumi.Resource>;
 }
 
 /** Creates each station Secret once per namespace that needs it (test: once, in thoth-test-core). */
 export function createStationSecrets(
     name: string,
     args: StationSecretsArgs,
-    opts: pulumi.CustomResourceOptions,
+    /** Options of a Secret in a namespace (it waits for that namespace). */
+    inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
 ): Record<string, k8s.core.v1.Secret[]> {
     const created: Record<string, k8s.core.v1.Secret[]> = {};
     for (const def of STATION_SECRETS) {
@@ -236,7 +292,7 @@ export function createStationSecrets(
                     app: thothApp(def.name, "config"),
                     data,
                 },
-                { ...opts, dependsOn: [args.dependsOn[ns]] },
+                inNamespace(ns),
             ),
         );
     }

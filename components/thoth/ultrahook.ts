@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
 import { fromSecret } from "../shared/env";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
@@ -33,14 +34,14 @@ export interface UltrahooksArgs {
  * Tunnels public webhooks into the cluster: one ultrahook client Deployment per subdomain, each forwarding to
  * its destination with the API key of its account (AICoE/ultrahook-openshift).
  */
-export class Ultrahooks extends pulumi.ComponentResource {
+export class Ultrahooks extends RunbookComponent {
     /** Subdomain → Deployment object name. */
     public readonly deployments: Record<string, string> = {};
     /** Subdomain → resolved destination. */
     public readonly destinations: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: UltrahooksArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Ultrahooks", name, {}, opts);
+        super("runbooks:thoth:Ultrahooks", name, opts, args.cluster.provider);
         const app = (sub?: string): AppIdentity => ({
             name: sub ? `ultrahook-${sub}` : "ultrahook",
             partOf: THOTH_PART_OF,
@@ -48,9 +49,9 @@ export class Ultrahooks extends pulumi.ComponentResource {
             version: args.image.split(/[:@]/).pop(),
         });
         const ns = new Namespace(
-            `${name}-ns`,
+            this.childName("ns"),
             { cluster: args.cluster, name: args.namespace, app: app(), create: args.createNamespace },
-            { parent: this },
+            this.child(),
         );
         const secretNames = [...new Set(args.tunnels.map((t) => t.apiKeySecret))].sort();
         const secrets = secretNames.map((secretName) => {
@@ -59,7 +60,7 @@ export class Ultrahooks extends pulumi.ComponentResource {
                 throw new Error(`ultrahook secret ${secretName} has no API key`);
             }
             return configSecret(
-                `${name}-${secretName}`,
+                this.childName(secretName),
                 {
                     cluster: args.cluster,
                     namespace: args.namespace,
@@ -67,13 +68,13 @@ export class Ultrahooks extends pulumi.ComponentResource {
                     app: app(),
                     data: { "api.key": apiKey },
                 },
-                { parent: this, dependsOn: [ns] },
+                this.child({ dependsOn: [ns] }),
             );
         });
         for (const tunnel of args.tunnels) {
             const id = app(tunnel.subdomain);
             const workload = new Workload(
-                `${name}-${tunnel.subdomain}`,
+                this.childName(tunnel.subdomain),
                 {
                     cluster: args.cluster,
                     namespace: args.namespace,
@@ -94,7 +95,7 @@ export class Ultrahooks extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                { parent: this, dependsOn: [ns, ...secrets] },
+                this.child({ dependsOn: [ns, ...secrets] }),
             );
             this.deployments[tunnel.subdomain] = workload.objectName;
             this.destinations[tunnel.subdomain] = pulumi.output(tunnel.destination);

@@ -1,6 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 
 /** One endpoint the check calls, and the image whose change makes it run again. */
 export interface VerifyTarget {
@@ -29,7 +29,7 @@ export function verifyScript(targets: readonly VerifyTarget[]): string {
  * thoth-ops' verify playbook as part of `pulumi up`: after the APIs are rolled out, their readiness endpoints
  * must answer on their public Routes, or the update fails. Runs again whenever an API's image changes.
  */
-export class StationVerify extends pulumi.ComponentResource {
+export class StationVerify extends RunbookComponent {
     public readonly check: command.local.Command;
 
     constructor(
@@ -37,15 +37,15 @@ export class StationVerify extends pulumi.ComponentResource {
         args: { targets: VerifyTarget[]; after: pulumi.Resource[] },
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        super("runbooks:thoth:StationVerify", name, {}, opts);
+        super("runbooks:thoth:StationVerify", name, opts);
         this.check = new command.local.Command(
-            `${name}-check`,
+            this.childName("check"),
             {
                 create: verifyScript(args.targets),
                 interpreter: ["/bin/sh", "-c"],
                 triggers: args.targets.map((t) => `${t.name}=${t.image}`),
             },
-            childOptions(this, opts, { dependsOn: args.after }),
+            this.child({ dependsOn: args.after }),
         );
         this.registerOutputs({});
     }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { childOptions } from "../shared/component";
+import { RunbookComponent } from "../shared/component";
 import { standardLabels } from "../shared/labels";
 import { sized } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
@@ -32,12 +32,12 @@ export interface WatcherRestartArgs {
  * workflow controllers, as Deployments, not the runbook's DeploymentConfigs). One CronJob per namespace, whose
  * service account may only get and patch exactly those Deployments there (`resourceNames`).
  */
-export class WatcherRestart extends pulumi.ComponentResource {
+export class WatcherRestart extends RunbookComponent {
     /** Namespace → restarted Deployment names. */
     public readonly groups: RestartGroup[];
 
     constructor(name: string, args: WatcherRestartArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:WatcherRestart", name, {}, opts);
+        super("runbooks:thoth:WatcherRestart", name, opts, args.cluster.provider);
         const app = thothApp(NAME, "operations", args.config.image);
         const labels = standardLabels(app);
         const grouped = restartGroups(
@@ -50,28 +50,28 @@ export class WatcherRestart extends pulumi.ComponentResource {
         grouped.forEach((g, i) => {
             const group = this.groups[i];
             const ns = group.namespace;
-            const copts = childOptions(this, opts, { provider: args.cluster.provider });
             const metadata = { name: NAME, namespace: ns, labels };
-            const account = new k8s.core.v1.ServiceAccount(`${name}-${ns}-sa`, { metadata }, copts);
+            const account = new k8s.core.v1.ServiceAccount(
+                this.childName(`${ns}-sa`),
+                { metadata },
+                this.child(),
+            );
             const role = new k8s.rbac.v1.Role(
-                `${name}-${ns}-role`,
+                this.childName(`${ns}-role`),
                 { metadata, rules: [restartRule(group.deployments)] },
-                childOptions(this, opts, {
-                    provider: args.cluster.provider,
-                    dependsOn: g.targets.map((w) => w.workload),
-                }),
+                this.child({ dependsOn: g.targets.map((w) => w.workload) }),
             );
             const binding = new k8s.rbac.v1.RoleBinding(
-                `${name}-${ns}-rolebinding`,
+                this.childName(`${ns}-rolebinding`),
                 {
                     metadata,
                     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: NAME },
                     subjects: [{ kind: "ServiceAccount", name: NAME, namespace: ns }],
                 },
-                childOptions(this, opts, { provider: args.cluster.provider, dependsOn: [role, account] }),
+                this.child({ dependsOn: [role, account] }),
             );
             new ScheduledJob(
-                `${name}-${ns}`,
+                this.childName(ns),
                 {
                     cluster: args.cluster,
                     namespace: ns,
@@ -94,7 +94,7 @@ export class WatcherRestart extends pulumi.ComponentResource {
                         },
                     ],
                 },
-                childOptions(this, opts, { dependsOn: [binding] }),
+                this.child({ dependsOn: [binding] }),
             );
         });
         this.registerOutputs({ groups: this.groups });

@@ -1,0 +1,189 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesContext } from "../config/system";
+import { RunbookComponent } from "../shared/component";
+import { ArgoPrerequisites } from "./argo";
+import { ThothBots } from "./bots";
+import { defaultHost } from "./catalog";
+import { ThothConfig } from "./config";
+import { Dgraph } from "./dgraph";
+import { resolveDestination } from "./destinations";
+import { ZuulNodepool } from "./nodepool";
+import { SECRET_KEYS, scopedStore, ultrahookApiKeySecret } from "./secrets";
+import { Station } from "./station";
+import { StationModules } from "./stationModules";
+import { Ultrahooks } from "./ultrahook";
+
+/** Arguments of {@link Thoth}. */
+export interface ThothArgs {
+    /** The validated `thoth` section. */
+    config: ThothConfig;
+    /** What the program decided: the cluster (provider resolved), the tier's protection and the secrets. */
+    context: KubernetesContext;
+}
+
+/**
+ * Thoth-station as runbook 000 migrates it, in the runbook's order: the bots, the ultrahooks, the station
+ * (prepare: namespaces and `thoth-ops`; Dgraph; provision: shared configuration, knowledge graph, workflow
+ * controllers, services, periodic jobs, catalog, watcher restart; verify; the `thoth-ops` token export) and the
+ * Zuul nodepool hookup. Each part is switched by its config section; the stack outputs are {@link outputs}.
+ */
+export class Thoth extends RunbookComponent {
+    /** Stack outputs of the system, by part. */
+    public readonly outputs: Record<string, unknown> = {};
+
+    constructor(name: string, args: ThothArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:Thoth", name, opts, args.context.cluster.provider);
+        const { config, context } = args;
+        const cluster = context.cluster;
+        // A stage stack reads `thoth-stage-...` keys only: it can never act with production's identities.
+        const secrets = scopedStore(context.secrets, config.identity);
+
+        // "Thoth Bots Migration": Kebechet, Nepthys, Sesheta, review-manager, webhook2kafka and normalizers.
+        const bots = config.bots?.enabled
+            ? new ThothBots(
+                  this.childName("bots"),
+                  { cluster, bots: config.bots, domain: config.domain, secrets },
+                  this.child(),
+              )
+            : undefined;
+        if (bots) {
+            this.outputs.bots = {
+                namespace: config.bots!.namespace,
+                deployed: bots.deployed,
+                endpoints: bots.endpointUrls,
+            };
+        }
+
+        // "Ultrahooks Deployment": public webhooks tunnelled to the bots (or to Zuul's managesf).
+        const hooks = config.ultrahooks;
+        if (hooks?.enabled) {
+            const apiKeys: Record<string, pulumi.Output<string>> = {};
+            for (const i of hooks.instances) {
+                apiKeys[i.apiKeySecret] = secrets.require(ultrahookApiKeySecret(i.apiKeySecret));
+            }
+            const ultrahooks = new Ultrahooks(
+                this.childName("ultrahooks"),
+                {
+                    cluster,
+                    namespace: hooks.namespace,
+                    createNamespace: hooks.createNamespace,
+                    image: hooks.image,
+                    tunnels: hooks.instances.map((i) => ({
+                        subdomain: i.subdomain,
+                        apiKeySecret: i.apiKeySecret,
+                        destination: resolveDestination(i, bots?.endpoints ?? {}),
+                    })),
+                    apiKeys,
+                },
+                this.child(),
+            );
+            this.outputs.ultrahookDestinations = ultrahooks.destinations;
+        }
+
+        // "Thoth Station Migration", prepare: the environment's namespaces and the thoth-ops account.
+        const station = config.station;
+        if (station?.enabled) {
+            const env = new Station(
+                this.childName("station"),
+                {
+                    cluster,
+                    environment: station.environment,
+                    createNamespaces: station.createNamespaces,
+                    opsServiceAccount: station.opsServiceAccount,
+                    opsClusterRoles: station.opsClusterRoles,
+                    protectStateful: context.protectStateful,
+                },
+                this.child(),
+            );
+            const stationOut: Record<string, unknown> = {
+                environment: station.environment,
+                namespaces: env.namespaces,
+                opsServiceAccount: env.opsServiceAccount,
+            };
+
+            // "Dgraph": the graph database, with the certificates of the ansible vault.
+            const dgraphNs = env.namespaces.dgraph;
+            const dg = station.dgraph;
+            if (dg?.enabled) {
+                const host = (route: string, configured?: string) =>
+                    configured ?? defaultHost(route, dgraphNs, config.domain!);
+                const dgraph = new Dgraph(
+                    this.childName("dgraph"),
+                    {
+                        cluster,
+                        namespace: dgraphNs,
+                        config: dg,
+                        hosts: {
+                            zeroRest: host("zero-rest", dg.hosts.zeroRest),
+                            alphaRest: host("alpha-rest", dg.hosts.alphaRest),
+                            alphaGrpc: host("alpha-grpc", dg.hosts.alphaGrpc),
+                        },
+                        tls: {
+                            caCrt: secrets.require(SECRET_KEYS.dgraphCaCrt),
+                            nodeCrt: secrets.require(SECRET_KEYS.dgraphNodeCrt),
+                            nodeKey: secrets.require(SECRET_KEYS.dgraphNodeKey),
+                            clientCrt: secrets.require(SECRET_KEYS.dgraphClientCrt),
+                            clientKey: secrets.require(SECRET_KEYS.dgraphClientKey),
+                        },
+                        protectStateful: context.protectStateful,
+                    },
+                    this.child({ dependsOn: [env.namespaceResources[dgraphNs]] }),
+                );
+                stationOut.dgraph = { layout: dg.layout, namespace: dgraphNs, ...dgraph.urls };
+            }
+
+            // Provision and verify: the station's modules (see StationModules for the steps, in order).
+            const modules = station.modules;
+            if (modules?.enabled) {
+                const prerequisites = modules.ownClusterPrerequisites
+                    ? new ArgoPrerequisites(
+                          this.childName("cluster-prerequisites"),
+                          { cluster, protectStateful: context.protectStateful },
+                          this.child(),
+                      )
+                    : undefined;
+                const mods = new StationModules(
+                    this.childName("station-modules"),
+                    {
+                        cluster,
+                        environment: station.environment,
+                        namespaces: env.namespaces,
+                        namespaceResources: env.namespaceResources,
+                        domain: config.domain!,
+                        config: modules,
+                        secrets,
+                        protectStateful: context.protectStateful,
+                        watcherRestart: station.watcherRestart,
+                        prerequisites: prerequisites ? [prerequisites] : [],
+                    },
+                    this.child(),
+                );
+                stationOut.publicUrls = mods.publicUrls;
+                stationOut.clusterPrerequisites = modules.ownClusterPrerequisites ? "owned" : "referenced";
+                if (mods.catalog) stationOut.catalog = mods.catalog.instances;
+                if (mods.restart) {
+                    stationOut.watcherRestart = {
+                        schedule: station.watcherRestart!.schedule,
+                        targets: mods.restart.groups,
+                    };
+                }
+            }
+
+            // "copy the secret token of service account thoth-ops ... to the ansible vault": exported, encrypted.
+            stationOut.opsToken = env.opsToken;
+            this.outputs.station = stationOut;
+        }
+
+        // "Zuul": the nodepool's namespace, service account and token in this cluster, and its provider file.
+        const nodepool = config.nodepool;
+        if (nodepool?.enabled) {
+            const np = new ZuulNodepool(
+                this.childName("nodepool"),
+                { cluster, config: nodepool, apiServer: config.apiServer! },
+                this.child(),
+            );
+            this.outputs.nodepool = { providerYaml: np.providerYaml, context: np.context, token: np.token };
+        }
+        this.registerOutputs(this.outputs);
+    }
+}
