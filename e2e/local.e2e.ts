@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { PLACEHOLDER } from "../components/shared/placeholder";
 import * as assert from "assert";
 import { spawn } from "child_process";
@@ -117,7 +118,7 @@ function changedPaths(a: unknown, b: unknown, at = ""): string[] {
             ),
         );
     }
-    return JSON.stringify(a) === JSON.stringify(b) ? [] : [at];
+    return isDeepStrictEqual(a, b) ? [] : [at];
 }
 
 /**
@@ -531,9 +532,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         const before = new Map(objects.map((o) => [objectId(o), o]));
         const after = new Map(changed.map((o) => [objectId(o), o]));
         assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), "no object added or removed");
-        const differing = [...after.keys()].filter(
-            (id) => JSON.stringify(after.get(id)) !== JSON.stringify(before.get(id)),
-        );
+        const differing = [...after.keys()].filter((id) => !isDeepStrictEqual(after.get(id), before.get(id)));
         const changes = differing.flatMap((id) =>
             changedPaths(before.get(id), after.get(id)).map((p) => `${id} ${p}`),
         );
