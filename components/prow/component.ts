@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
+import { imageVersion } from "../shared/imageRef";
 import { AppIdentity, standardLabels } from "../shared/labels";
 import { statefulOptions } from "../shared/protect";
 import { Sizing } from "../shared/resources";
@@ -82,7 +83,7 @@ export class ProwComponent extends pulumi.ComponentResource {
             name: this.objectName,
             partOf: PROW_PART_OF,
             component: spec.role,
-            version: args.image.split(/[:@]/).pop(),
+            version: imageVersion(args.image),
         };
         const labels = standardLabels(app);
         const namespace = refs.namespaces.prow;

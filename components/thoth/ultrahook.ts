@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { fromSecret } from "../shared/env";
+import { imageVersion } from "../shared/imageRef";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { fixedSize } from "../shared/resources";
@@ -45,7 +46,7 @@ export class Ultrahooks extends pulumi.ComponentResource {
             name: sub ? `ultrahook-${sub}` : "ultrahook",
             partOf: THOTH_PART_OF,
             component: "webhook-tunnel",
-            version: args.image.split(/[:@]/).pop(),
+            version: imageVersion(args.image),
         });
         const ns = new Namespace(
             `${name}-ns`,
