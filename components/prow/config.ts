@@ -161,8 +161,7 @@ const example = (path: string, value: string) => setCommand(path, value, { path:
  * Checks the schema cannot express. They run on the resolved environment, so a bad combination of an
  * environment default and an override is caught as well as a bad override.
  */
-export function prowProblems(config: ProwConfig): ConfigProblem[] {
-    const env = resolveEnvironment(config);
+export function prowProblems(config: ProwConfig, env = resolveEnvironment(config)): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const problem = (path: string, message: string, fix: string) =>
         problems.push({ key: fullKey(path), message, fix });

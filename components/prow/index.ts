@@ -2,8 +2,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { defineSystem } from "../config/system";
 import { ProwConfig, prowProblems, prowSchema } from "./config";
 import { Prow } from "./prow";
-import { resolveEnvironment } from "./resolve";
+import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
 import { PROW_SECRETS, prowSecretSpecs, secretEntries } from "./secrets";
+
+/**
+ * The environment of a section, resolved once: the program hands the same parsed section to namespaces, secrets,
+ * check and deploy, so each reads this one result.
+ */
+const resolved = new WeakMap<ProwConfig, ResolvedEnvironment>();
+function environmentOf(config: ProwConfig): ResolvedEnvironment {
+    let environment = resolved.get(config);
+    if (!environment) {
+        environment = resolveEnvironment(config);
+        resolved.set(config, environment);
+    }
+    return environment;
+}
 
 /** KubeVirt Prow: one typed component for the kubevirtci-testing, ibmcloud-staging and ibmcloud-production environments. */
 export const prow = defineSystem<ProwConfig, "kubernetes">({
@@ -12,16 +26,16 @@ export const prow = defineSystem<ProwConfig, "kubernetes">({
     target: "kubernetes",
     schema: prowSchema,
     namespaces: (config) => {
-        const { namespaces } = resolveEnvironment(config);
+        const { namespaces } = environmentOf(config);
         return [
             { namespace: namespaces.prow, key: "prow.namespace" },
             { namespace: namespaces.jobs, key: "prow.jobsNamespace" },
         ];
     },
-    secrets: (config) => prowSecretSpecs(config.environment, resolveEnvironment(config).generateSecrets),
-    check: (config) => prowProblems(config),
+    secrets: (config) => prowSecretSpecs(config.environment, environmentOf(config).generateSecrets),
+    check: (config) => prowProblems(config, environmentOf(config)),
     deploy: (config, ctx) => {
-        const environment = resolveEnvironment(config);
+        const environment = environmentOf(config);
         const secretValues: Record<string, pulumi.Output<string>> = {};
         for (const { configKey } of PROW_SECRETS.flatMap(secretEntries)) {
             const value = ctx.secrets.get(configKey);
