@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
 import { PLACEHOLDER } from "../components/shared/placeholder";
 import * as assert from "assert";
@@ -65,8 +66,6 @@ function cluster(command: "start" | "stop"): void {
 function kubeconfigPath(): string {
     return kwokKubeconfig(CLUSTER_NAME);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function allObjects(rendered: Rendered): K8sObject[] {
     return Object.values(rendered.clusters).flat();
