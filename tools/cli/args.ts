@@ -1,7 +1,8 @@
 import { ParseArgsConfig, parseArgs } from "node:util";
 
 // Every command-line tool of the repository reads its flags through here, so a typo is answered the same way
-// everywhere: one line saying what is wrong, the usage, exit code USAGE_EXIT, no stack trace.
+// everywhere: one line saying what is wrong, the usage, no stack trace, and exit code USAGE_EXIT (1 in the tools
+// whose 2 already reports a finding CI acts on: plan:diff, adopt, preflight).
 
 /** A command line the tool cannot read; its message is the whole story (what is wrong, then the usage). */
 export class UsageError extends Error {
