@@ -1,3 +1,4 @@
+import { parseImageRef } from "../../components/shared/imageRef";
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
 import { Obj, Rule, isObj } from "./types";
 
@@ -26,10 +27,11 @@ export function isProduction(
 }
 
 /** Image repositories of databases, matched on the last path segment (`quay.io/sclorg/postgresql-15-c9s`). */
-const DATABASE_IMAGE = /^(postgres|postgresql|mysql|mariadb|mongo|mongodb|dgraph)([-_.][^:@]*)?([:@].*)?$/;
+const DATABASE_IMAGE = /^(postgres|postgresql|mysql|mariadb|mongo|mongodb|dgraph)([-_.].*)?$/;
 
 export function isDatabaseImage(image: string): boolean {
-    return DATABASE_IMAGE.test(image.slice(image.lastIndexOf("/") + 1));
+    const { repository } = parseImageRef(image);
+    return DATABASE_IMAGE.test(repository.slice(repository.lastIndexOf("/") + 1));
 }
 
 /** What makes a resource hold state that a delete would lose, or undefined when it holds none. */
