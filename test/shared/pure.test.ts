@@ -6,13 +6,7 @@ import {
     standardLabels,
     workloadLabels,
 } from "../../components/shared/labels";
-import {
-    childName,
-    contentHash,
-    duplicates,
-    isDnsLabel,
-    prefixed,
-} from "../../components/shared/naming";
+import { childName, contentHash, duplicates, isDnsLabel, prefixed } from "../../components/shared/naming";
 import {
     parseQuantity,
     sized,
