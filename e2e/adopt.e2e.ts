@@ -23,8 +23,6 @@ function cluster(command: "start" | "stop"): void {
     kwokCluster(CLUSTER_NAME, command);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Kinds whose objects the report must neither create nor delete (controllers make pods and ReplicaSets). */
 const KINDS =
     "configmaps,secrets,persistentvolumeclaims,services,deployments.apps,statefulsets.apps,serviceaccounts,namespaces";
@@ -204,20 +202,24 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         today([broker], "blocking");
 
         // The claim of another name must hold data (Bound) before the report runs.
-        for (let i = 0; i < 120; i++) {
-            const phase = kubectl.ok([
-                "get",
-                "pvc",
-                "-n",
-                "packit-dev",
-                "redis-data",
-                "-o",
-                "jsonpath={.status.phase}",
-            ]);
-            if (phase === "Bound") break;
-            if (i === 119) throw new Error(`claim packit-dev/redis-data is ${phase}, not Bound`);
-            await sleep(500);
-        }
+        kubectl.run([
+            "wait",
+            "--for=jsonpath={.status.phase}=Bound",
+            "-n",
+            "packit-dev",
+            "pvc/redis-data",
+            "--timeout=60s",
+        ]);
+        const phase = kubectl.ok([
+            "get",
+            "pvc",
+            "-n",
+            "packit-dev",
+            "redis-data",
+            "-o",
+            "jsonpath={.status.phase}",
+        ]);
+        if (phase !== "Bound") throw new Error(`claim packit-dev/redis-data is ${phase}, not Bound`);
         // Every claim the program would make in packit-dev is absent while redis-data holds data: all at risk.
         const packitClaims = programClaims(
             desired.filter((d) => d.object.metadata.namespace === "packit-dev").map((d) => d.object),

@@ -1,6 +1,7 @@
 import { randomBytes } from "crypto";
 import { readFileSync, writeFileSync } from "fs";
 import { Document, YAMLMap, parseDocument } from "yaml";
+import { parseFlags, usageExit } from "../tools/cli/args";
 import { PROJECT } from "../components/config/problems";
 import { SecretSpec } from "../components/config/system";
 import {
@@ -82,8 +83,15 @@ export function fillSecrets(stack: string = STACK, root = ROOT): string[] {
     return missing.map((s) => s.key);
 }
 
+const USAGE = "usage: npm run e2e:secrets [-- --check]";
+
 if (require.main === module) {
-    const check = process.argv.includes("--check");
+    let check = false;
+    try {
+        check = parseFlags(process.argv.slice(2), { check: { type: "boolean" } }, USAGE).check === true;
+    } catch (err) {
+        process.exit(usageExit(err) ?? 1);
+    }
     let failed = false;
     for (const stack of LOCAL_STACKS) {
         const name = `Pulumi.${stack}.yaml`;

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { isDeepStrictEqual } from "node:util";
 import { PLACEHOLDER } from "../components/shared/placeholder";
 import * as assert from "assert";
 import { spawn } from "child_process";
@@ -65,8 +67,6 @@ function kubeconfigPath(): string {
     return kwokKubeconfig(CLUSTER_NAME);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function allObjects(rendered: Rendered): K8sObject[] {
     return Object.values(rendered.clusters).flat();
 }
@@ -117,7 +117,7 @@ function changedPaths(a: unknown, b: unknown, at = ""): string[] {
             ),
         );
     }
-    return JSON.stringify(a) === JSON.stringify(b) ? [] : [at];
+    return isDeepStrictEqual(a, b) ? [] : [at];
 }
 
 /**
@@ -150,51 +150,60 @@ function committedStackFiles(): Map<string, string> {
 }
 const committedBefore = committedStackFiles();
 
-/** Waits until every Deployment/StatefulSet of `objects` is Ready and every claim in their namespaces Bound. */
+/**
+ * Waits (kubectl's own waiting: `rollout status`, `wait --for=jsonpath`) until every Deployment/StatefulSet of
+ * `objects` is rolled out and Ready and every claim in their namespaces Bound; then says what is still waiting, why.
+ */
 async function waitReady(
     kubectl: Kubectl,
     objects: K8sObject[],
 ): Promise<{ waiting: string[]; workloads: number }> {
-    const wanted = new Set(
-        objects.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet").map((o) => objectId(o)),
-    );
+    const wanted = objects.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet");
     const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-    let waiting: string[] = [];
     const deadline = Date.now() + READY_TIMEOUT_S * 1000;
-    for (;;) {
-        const workloads = kubectl
-            .items(["deployments.apps,statefulsets.apps", "-A"])
-            .filter((o) => wanted.has(objectId(o)));
-        const claims = kubectl
-            .items(["persistentvolumeclaims", "-A"])
-            .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
-        waiting = [
-            ...[...wanted]
-                .filter((id) => !workloads.some((w) => objectId(w) === id))
-                .map((id) => `${id}: not found`),
-            ...workloads
-                .map((w) => [objectId(w), notReadyReason(w)])
-                .filter(([, reason]) => reason !== undefined)
-                .map(([id, reason]) => `${id}: ${reason}`),
-            ...claims
-                .filter((c) => (c.status as { phase?: string } | undefined)?.phase !== "Bound")
-                .map((c) => `${objectId(c)}: ${(c.status as { phase?: string }).phase}`),
-        ];
-        if (waiting.length === 0 || Date.now() > deadline) break;
-        await sleep(2000);
+    const timeout = () => `--timeout=${Math.max(1, Math.ceil((deadline - Date.now()) / 1000))}s`;
+    // Failures are not checked here: the pass below names each object still waiting and its reason.
+    for (const w of wanted) {
+        const ref = `${w.kind.toLowerCase()}/${w.metadata.name}`;
+        kubectl.run(["rollout", "status", "-n", w.metadata.namespace ?? "", ref, timeout()]);
     }
-    return { waiting, workloads: wanted.size };
+    for (const ns of namespaces) {
+        if (kubectl.items(["persistentvolumeclaims", "-n", ns]).length === 0) continue;
+        kubectl.run(["wait", "--for=jsonpath={.status.phase}=Bound", "pvc", "--all", "-n", ns, timeout()]);
+    }
+    const ids = new Set(wanted.map((o) => objectId(o)));
+    const workloads = kubectl
+        .items(["deployments.apps,statefulsets.apps", "-A"])
+        .filter((o) => ids.has(objectId(o)));
+    const claims = kubectl
+        .items(["persistentvolumeclaims", "-A"])
+        .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+    const waiting = [
+        ...[...ids]
+            .filter((id) => !workloads.some((w) => objectId(w) === id))
+            .map((id) => `${id}: not found`),
+        ...workloads
+            .map((w) => [objectId(w), notReadyReason(w)])
+            .filter(([, reason]) => reason !== undefined)
+            .map(([id, reason]) => `${id}: ${reason}`),
+        ...claims
+            .filter((c) => (c.status as { phase?: string } | undefined)?.phase !== "Bound")
+            .map((c) => `${objectId(c)}: ${(c.status as { phase?: string }).phase}`),
+    ];
+    return { waiting, workloads: ids.size };
 }
 
-/** Waits until none of these namespaces exists any more (the namespace controller emptied and removed them). */
+/** Waits (`kubectl wait --for=delete`) until none of these namespaces exists; returns those still there. */
 async function waitNamespacesGone(kubectl: Kubectl, names: string[], timeoutS = 180): Promise<string[]> {
-    const deadline = Date.now() + timeoutS * 1000;
-    for (;;) {
-        const live = new Set(kubectl.items(["namespaces"]).map((n) => n.metadata.name));
-        const left = names.filter((n) => live.has(n));
-        if (left.length === 0 || Date.now() > deadline) return left;
-        await sleep(2000);
-    }
+    if (names.length > 0)
+        kubectl.run([
+            "wait",
+            "--for=delete",
+            ...names.map((n) => `namespace/${n}`),
+            `--timeout=${timeoutS}s`,
+        ]);
+    const live = new Set(kubectl.items(["namespaces"]).map((n) => n.metadata.name));
+    return names.filter((n) => live.has(n));
 }
 
 describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
@@ -531,9 +540,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         const before = new Map(objects.map((o) => [objectId(o), o]));
         const after = new Map(changed.map((o) => [objectId(o), o]));
         assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), "no object added or removed");
-        const differing = [...after.keys()].filter(
-            (id) => JSON.stringify(after.get(id)) !== JSON.stringify(before.get(id)),
-        );
+        const differing = [...after.keys()].filter((id) => !isDeepStrictEqual(after.get(id), before.get(id)));
         const changes = differing.flatMap((id) =>
             changedPaths(before.get(id), after.get(id)).map((p) => `${id} ${p}`),
         );

@@ -11,6 +11,7 @@ import {
 } from "fs";
 import { homedir, tmpdir } from "os";
 import * as path from "path";
+import { parseEnv } from "node:util";
 import { loadProgramConfig } from "../components/config/load";
 import { PROJECT } from "../components/config/problems";
 import { SecretSpec } from "../components/config/system";
@@ -36,7 +37,6 @@ export function stackFile(stack: string, root = ROOT): string {
 export const E2E_CACHE = process.env.E2E_CACHE ?? path.join(homedir(), ".cache", "runbooks-e2e");
 export const BIN = path.join(E2E_CACHE, "bin");
 
-/** KEY=VALUE lines of e2e/local.env (test-only settings). */
 /** Starts or stops the kwok cluster `name` with e2e/cluster.sh; throws with its output when it fails. */
 export function kwokCluster(name: string, command: "start" | "stop"): void {
     const res = spawnSync("bash", [path.join(__dirname, "cluster.sh"), command], {
@@ -61,13 +61,9 @@ export function kwokKubeconfig(name: string): string {
     return path.join(E2E_CACHE, "kwok", "clusters", name, "kubeconfig.yaml");
 }
 
+/** KEY=VALUE lines of e2e/local.env (test-only settings), read as dotenv by node:util. */
 export function localEnv(): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const line of readFileSync(path.join(__dirname, "local.env"), "utf8").split("\n")) {
-        const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-        if (m) env[m[1]] = m[2].replace(/^"(.*)"$/, "$1");
-    }
-    return env;
+    return parseEnv(readFileSync(path.join(__dirname, "local.env"), "utf8")) as Record<string, string>;
 }
 
 /** True when `dir` is the work tree or inside it: revealed secrets must never be written there. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { createServer } from "net";
@@ -78,7 +79,7 @@ export class LoopbackRegistry {
             } catch {
                 // not listening yet
             }
-            await new Promise((r) => setTimeout(r, 100));
+            await sleep(100);
         }
         throw new Error(`the registry on ${this.host} did not answer within 10 s`);
     }
@@ -132,7 +133,7 @@ export class LoopbackRegistry {
                     return await copy(name);
                 } catch (err) {
                     if (attempt >= 3) throw err;
-                    await new Promise((r) => setTimeout(r, 200 * attempt));
+                    await sleep(200 * attempt);
                 }
             }
         };

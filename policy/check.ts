@@ -1,16 +1,16 @@
 // `npm run policy:check -- --stack <stack>`: runs the policy pack's rules over the offline plan of a stack, with no
-// Pulumi CLI and no credentials (so fork pull requests get the verdict too). Exit 0 = compliant, 1 = violations.
+// Pulumi CLI and no credentials (so fork pull requests get the verdict too). Exit 0 = compliant, 1 = violations,
+// 2 = a command line it cannot read.
+import { parseFlags, required, usageExit } from "../tools/cli/args";
 import { planResources } from "../tools/plan/process";
 import type { PlanResource } from "../tools/plan/render";
 import { checkPlan } from "./offline";
 
+const USAGE = "usage: npm run policy:check -- --stack <stack>";
+
 async function main(): Promise<number> {
-    const argv = process.argv.slice(2);
-    const stack = argv[0] === "--stack" ? argv[1] : undefined;
-    if (!stack || argv.length !== 2) {
-        process.stderr.write("usage: npm run policy:check -- --stack <stack>\n");
-        return 1;
-    }
+    const values = parseFlags(process.argv.slice(2), { stack: { type: "string" } }, USAGE);
+    const stack = required(values.stack, "--stack", USAGE);
     let resources: PlanResource[];
     try {
         resources = await planResources(stack);
@@ -26,6 +26,12 @@ async function main(): Promise<number> {
     return violations.length === 0 ? 0 : 1;
 }
 
-void main().then((code) => {
-    process.exitCode = code;
-});
+void main().then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (err: unknown) => {
+        process.exitCode = usageExit(err);
+        if (process.exitCode === undefined) throw err;
+    },
+);

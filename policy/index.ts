@@ -3,6 +3,7 @@
 import { PolicyPack, ResourceValidationPolicy } from "@pulumi/policy";
 import { RULES } from "./rules";
 import { ProductionConfig, isProduction } from "./rules/stateful";
+import { stackIsProduction } from "./tier";
 import { Obj, withoutUnknowns } from "./rules/types";
 
 const policies = RULES.map((rule): ResourceValidationPolicy => ({
@@ -14,7 +15,9 @@ const policies = RULES.map((rule): ResourceValidationPolicy => ({
         const config = rule.configSchema ? args.getConfig<ProductionConfig>() : {};
         const props = withoutUnknowns(args.props) as Obj;
         const resource = { type: args.type, props, urn: args.urn, protect: args.opts.protect };
-        for (const message of rule.check(resource, { production: isProduction(args.urn, config) })) {
+        for (const message of rule.check(resource, {
+            production: isProduction(args.urn, config, stackIsProduction),
+        })) {
             reportViolation(message);
         }
     },

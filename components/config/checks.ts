@@ -15,9 +15,9 @@ const CRON_MACROS = new Set([
     "@midnight",
     "@hourly",
 ]);
-/** `@every <Go duration>`, also accepted by ParseStandard. */
 /** Month and weekday names robfig/cron accepts; removed before looking for syntax it does not. */
 const NAMES = /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi;
+/** `@every <Go duration>`, also accepted by ParseStandard. */
 const CRON_EVERY = /^@every ([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /**
@@ -64,6 +64,34 @@ export function dnsSubdomainProblem(value: string): string | undefined {
     const labels = value.split(".");
     if (labels.some((l) => l.length > 63 || !DNS_LABEL.test(l))) {
         return "must be a lower-case DNS name such as example.org (labels of at most 63 characters)";
+    }
+    return undefined;
+}
+
+/** A certificate subject name: a DNS name of two labels or more, or a one-level wildcard such as `*.packit.dev`. */
+export function certificateNameProblem(value: string): string | undefined {
+    const host = value.startsWith("*.") ? value.slice(2) : value;
+    if (!host.includes(".") || dnsSubdomainProblem(host) !== undefined) {
+        return "must be a DNS name or a wildcard such as *.packit.dev";
+    }
+    return undefined;
+}
+
+/** A container port name (IANA service name): a DNS label of at most 15 characters with at least one letter. */
+export function portNameProblem(value: string): string | undefined {
+    if (value.length > 15 || dnsLabelProblem(value) !== undefined || !/[a-z]/.test(value)) {
+        return "must be at most 15 lower-case characters";
+    }
+    return undefined;
+}
+
+/**
+ * A prefix of object names (e.g. Prow's `staging-`): empty, or the start of a DNS label (it may end with '-', as
+ * the name it is put before completes the label).
+ */
+export function namePrefixProblem(value: string): string | undefined {
+    if (value !== "" && dnsLabelProblem(`${value}0`) !== undefined) {
+        return "must be empty or lower-case letters, digits and '-', starting alphanumeric";
     }
     return undefined;
 }

@@ -11,7 +11,7 @@ import {
 // Field schemas shared by every section. Each carries an example so a bad value's error can print a fix.
 
 /** A zod refinement from one of the shared checks in ./checks: the check's own reason is the message. */
-function checked<T>(check: (v: T) => string | undefined) {
+export function checked<T>(check: (v: T) => string | undefined) {
     return (v: T, ctx: z.RefinementCtx<T>) => {
         const reason = check(v);
         if (reason) ctx.addIssue({ code: "custom", message: reason, input: v });

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RunbookComponent } from "../shared/component";
 import type { Platform } from "../config/fields";
 import { ClusterContext } from "../shared/cluster";
+import { imageVersion, streamTag } from "../shared/imageRef";
 import { imageStream, internalRegistryImage } from "../shared/imagestream";
 import type { DialsConfig } from "./config";
 
@@ -14,13 +15,6 @@ export interface ImageSource {
     stream: string;
     tag: string;
     from: string;
-}
-
-/** Stream tag of an external reference: its tag, or `sha256-<digest>` for a digest (stream tags cannot hold ':'). */
-export function streamTag(ref: string): string {
-    const digest = /@sha256:([a-f0-9]{64})$/.exec(ref);
-    if (digest) return `sha256-${digest[1]}`;
-    return ref.slice(ref.lastIndexOf(":") + 1);
 }
 
 /** The four images of DIALS, named like the source's ImageStreams. */
@@ -89,7 +83,7 @@ export class DialsImages extends RunbookComponent {
                                 name: src.stream,
                                 partOf: DIALS_PART_OF,
                                 component: "image",
-                                version: src.tag,
+                                version: imageVersion(src.from),
                             },
                             tag: src.tag,
                             from: src.from,

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { orPlaceholder } from "../shared/placeholder";
+import { certificateNameProblem } from "../config/checks";
 import {
+    checked,
     cronSchedule,
     hostName,
     httpsUrl,
@@ -194,10 +196,7 @@ export type ImagesConfig = z.infer<typeof imagesSchema>;
 /** A certificate subject name: a host or a one-level wildcard such as `*.packit.dev`. */
 const certificateName = z
     .string()
-    .regex(
-        /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/,
-        "must be a DNS name or a wildcard such as *.packit.dev",
-    )
+    .superRefine(checked(certificateNameProblem))
     .meta({ example: "*.packit.dev" });
 
 /** Public host names; each defaults to the packit/deployment convention for the deployment. */

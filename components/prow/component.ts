@@ -4,6 +4,7 @@ import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
+import { imageVersion } from "../shared/imageRef";
 import { AppIdentity, standardLabels } from "../shared/labels";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
@@ -83,7 +84,7 @@ export class ProwComponent extends RunbookComponent {
             name: this.objectName,
             partOf: PROW_PART_OF,
             component: spec.role,
-            version: args.image.split(/[:@]/).pop(),
+            version: imageVersion(args.image),
         };
         const labels = standardLabels(app);
         const namespace = refs.namespaces.prow;

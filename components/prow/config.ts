@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { hostName, imageRef, imageTag, k8sName, quantity, replicas } from "../config/fields";
+import { namePrefixProblem } from "../config/checks";
+import { checked, hostName, imageRef, imageTag, k8sName, quantity, replicas } from "../config/fields";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isDnsLabel } from "../shared/naming";
 import { sizingProblems } from "../shared/resources";
@@ -99,10 +100,7 @@ export const prowSchema = z
         prefix: z
             .string()
             .max(40, "must be at most 40 characters, so prefixed names stay valid")
-            .regex(
-                /^([a-z0-9][-a-z0-9]*)?$/,
-                "must be empty or lower-case letters, digits and '-', starting alphanumeric",
-            )
+            .superRefine(checked(namePrefixProblem))
             .optional()
             .meta({ example: "staging-" }),
         namespace: k8sName("kubevirt-prow").optional(),
@@ -163,8 +161,7 @@ const example = (path: string, value: string) => setCommand(path, value, { path:
  * Checks the schema cannot express. They run on the resolved environment, so a bad combination of an
  * environment default and an override is caught as well as a bad override.
  */
-export function prowProblems(config: ProwConfig): ConfigProblem[] {
-    const env = resolveEnvironment(config);
+export function prowProblems(config: ProwConfig, env = resolveEnvironment(config)): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const problem = (path: string, message: string, fix: string) =>
         problems.push({ key: fullKey(path), message, fix });

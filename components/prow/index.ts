@@ -1,8 +1,22 @@
 import { defineSystem } from "../config/system";
 import { ProwConfig, prowProblems, prowSchema } from "./config";
 import { Prow } from "./prow";
-import { resolveEnvironment } from "./resolve";
+import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
 import { prowSecretSpecs } from "./secrets";
+
+/**
+ * The environment of a section, resolved once: the program hands the same parsed section to namespaces, secrets,
+ * check and deploy, so each reads this one result.
+ */
+const resolved = new WeakMap<ProwConfig, ResolvedEnvironment>();
+function environmentOf(config: ProwConfig): ResolvedEnvironment {
+    let environment = resolved.get(config);
+    if (!environment) {
+        environment = resolveEnvironment(config);
+        resolved.set(config, environment);
+    }
+    return environment;
+}
 
 /** KubeVirt Prow: one typed component for the kubevirtci-testing, ibmcloud-staging and ibmcloud-production environments. */
 export const prow = defineSystem<ProwConfig, "kubernetes">({
@@ -11,16 +25,16 @@ export const prow = defineSystem<ProwConfig, "kubernetes">({
     target: "kubernetes",
     schema: prowSchema,
     namespaces: (config) => {
-        const { namespaces } = resolveEnvironment(config);
+        const { namespaces } = environmentOf(config);
         return [
             { namespace: namespaces.prow, key: "prow.namespace" },
             { namespace: namespaces.jobs, key: "prow.jobsNamespace" },
         ];
     },
-    secrets: (config) => prowSecretSpecs(config.environment, resolveEnvironment(config).generateSecrets),
-    check: (config) => prowProblems(config),
+    secrets: (config) => prowSecretSpecs(config.environment, environmentOf(config).generateSecrets),
+    check: (config) => prowProblems(config, environmentOf(config)),
     deploy: (config, ctx) => {
-        const prowSystem = new Prow("prow", { environment: resolveEnvironment(config), context: ctx });
+        const prowSystem = new Prow("prow", { environment: environmentOf(config), context: ctx });
         return prowSystem.outputs;
     },
 });

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import stableStringify from "safe-stable-stringify";
 import { dnsLabelProblem } from "../config/checks";
 
 /** True when `name` is a valid DNS-1123 label (namespaces, services, most object names that become DNS names). */
@@ -18,26 +19,11 @@ export function prefixed(prefix: string | undefined, name: string): string {
 
 /** A short stable hash of content, for annotations that roll pods when a ConfigMap or Secret changes. */
 export function contentHash(content: unknown): string {
-    return createHash("sha256").update(stableStringify(content)).digest("hex").slice(0, 16);
-}
-
-/** JSON with sorted keys: the same value always gives the same text, whatever order it was built in. */
-export function stableStringify(value: unknown): string {
-    return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(sortKeys);
-    }
-    if (value !== null && typeof value === "object") {
-        return Object.fromEntries(
-            Object.keys(value as Record<string, unknown>)
-                .sort()
-                .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-        );
-    }
-    return value;
+    // Keys sorted: the same value always gives the same text (and hash), whatever order it was built in.
+    return createHash("sha256")
+        .update(stableStringify(content) ?? "")
+        .digest("hex")
+        .slice(0, 16);
 }
 
 /** Finds values that appear more than once, e.g. duplicate workspace or host names in config. */

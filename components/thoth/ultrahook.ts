@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { fromSecret } from "../shared/env";
+import { imageVersion } from "../shared/imageRef";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { fixedSize } from "../shared/resources";
@@ -46,7 +47,7 @@ export class Ultrahooks extends RunbookComponent {
             name: sub ? `ultrahook-${sub}` : "ultrahook",
             partOf: THOTH_PART_OF,
             component: "webhook-tunnel",
-            version: args.image.split(/[:@]/).pop(),
+            version: imageVersion(args.image),
         });
         const ns = new Namespace(
             this.childName("ns"),

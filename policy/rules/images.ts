@@ -1,3 +1,4 @@
+import { isSha256Digest, parseImageRef } from "../../components/shared/imageRef";
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
 import { Rule, isObj, objectsOf } from "./types";
 
@@ -8,12 +9,9 @@ import { Rule, isObj, objectsOf } from "./types";
 export function unpinnedReason(image: string): string | undefined {
     const ref = image.trim();
     if (ref === "") return "is empty";
-    if (/@sha256:[a-f0-9]{64}$/.test(ref)) return undefined;
-    if (ref.includes("@")) return "has a malformed digest";
-    const lastSegment = ref.slice(ref.lastIndexOf("/") + 1);
-    const colon = lastSegment.indexOf(":");
-    if (colon === -1) return "has no tag (which means latest)";
-    const tag = lastSegment.slice(colon + 1);
+    const { tag, digest } = parseImageRef(ref);
+    if (digest !== undefined) return isSha256Digest(digest) ? undefined : "has a malformed digest";
+    if (tag === undefined) return "has no tag (which means latest)";
     if (tag === "" || tag === "latest") return `uses the tag "${tag}"`;
     return undefined;
 }

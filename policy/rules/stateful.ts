@@ -1,35 +1,37 @@
+import { parseImageRef } from "../../components/shared/imageRef";
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
-import { Obj, Rule, isObj, stringsOf } from "./types";
+import { Obj, Rule, isObj } from "./types";
 
-/** Policy configuration that decides whether a stack is production. */
+/** Policy configuration that overrides whether a stack is production. */
 export interface ProductionConfig {
-    /** Set explicitly (e.g. `--policy-pack-config`): wins over the stack name. */
+    /** Set explicitly (e.g. `--policy-pack-config`): wins over the stack's tier. */
     production?: boolean;
-    /** Stack names that are production; default `prod` and `production`. */
-    productionStacks?: string[];
 }
-
-export const DEFAULT_PRODUCTION_STACKS = ["prod", "production"];
 
 /** The stack name in a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
 export function stackOf(urn: string): string | undefined {
     return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
 }
 
-export function isProduction(urn: string, config: ProductionConfig = {}): boolean {
+/**
+ * Whether the stack of `urn` is production: the policy config's explicit `production`, else `tierIsProduction` of
+ * the stack (policy/tier.ts: the program's predicate on the stack's `runbooks:tier`).
+ */
+export function isProduction(
+    urn: string,
+    config: ProductionConfig,
+    tierIsProduction: (stack: string) => boolean,
+): boolean {
     if (typeof config.production === "boolean") return config.production;
-    const stacks =
-        stringsOf(config.productionStacks).length > 0
-            ? stringsOf(config.productionStacks)
-            : DEFAULT_PRODUCTION_STACKS;
-    return stacks.includes(stackOf(urn) ?? "");
+    return tierIsProduction(stackOf(urn) ?? "");
 }
 
 /** Image repositories of databases, matched on the last path segment (`quay.io/sclorg/postgresql-15-c9s`). */
-const DATABASE_IMAGE = /^(postgres|postgresql|mysql|mariadb|mongo|mongodb|dgraph)([-_.][^:@]*)?([:@].*)?$/;
+const DATABASE_IMAGE = /^(postgres|postgresql|mysql|mariadb|mongo|mongodb|dgraph)([-_.].*)?$/;
 
 export function isDatabaseImage(image: string): boolean {
-    return DATABASE_IMAGE.test(image.slice(image.lastIndexOf("/") + 1));
+    const { repository } = parseImageRef(image);
+    return DATABASE_IMAGE.test(repository.slice(repository.lastIndexOf("/") + 1));
 }
 
 /** What makes a resource hold state that a delete would lose, or undefined when it holds none. */
@@ -63,18 +65,16 @@ export function statefulReason(type: string, props: Obj): string | undefined {
 
 /**
  * In production, stateful resources (volumes, claims, databases, DNS zones) are protected, so a removed config
- * entry or `pulumi destroy` fails instead of deleting data. Staging stacks are exempt.
+ * entry or `pulumi destroy` fails instead of deleting data. Stacks of another tier are exempt.
  */
 export const statefulProtected: Rule = {
     name: "stateful-protected-in-prod",
     description: "In production, Namespaces, PVCs, volumes, databases and DNS zones have protect: true.",
     configSchema: {
         properties: {
-            production: { type: "boolean", description: "Treat the stack as production whatever its name." },
-            productionStacks: {
-                type: "array",
-                items: { type: "string" },
-                description: `Stack names that are production (default ${DEFAULT_PRODUCTION_STACKS.join(", ")}).`,
+            production: {
+                type: "boolean",
+                description: "Treat the stack as production (or not) whatever its tier.",
             },
         },
     },

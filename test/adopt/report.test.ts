@@ -15,6 +15,27 @@ const finding = (id: string, verdict: Finding["verdict"], extra: Partial<Finding
     ...extra,
 });
 
+/** A recorded resource with only the fields a test sets; the rest as the recorder leaves them empty. */
+function rec(r: Partial<RecordedResource>): RecordedResource {
+    return {
+        urn: "",
+        type: "",
+        name: "",
+        parent: "",
+        custom: true,
+        provider: "",
+        inputs: {},
+        masked: {},
+        secretPaths: [],
+        protect: false,
+        retainOnDelete: false,
+        ignoreChanges: [],
+        dependencies: [],
+        importId: "",
+        ...r,
+    };
+}
+
 describe("adopt: the report", function () {
     it("counts each class, exits 2 when anything blocks and 0 otherwise", function () {
         const ok = buildReport(
@@ -78,23 +99,6 @@ describe("adopt: the report", function () {
     });
 
     it("takes objects per cluster and system, and OpenStack resources with their import ids, from a recording", function () {
-        const rec = (r: Partial<RecordedResource>): RecordedResource => ({
-            urn: "",
-            type: "",
-            name: "",
-            parent: "",
-            custom: true,
-            provider: "",
-            inputs: {},
-            masked: {},
-            secretPaths: [],
-            protect: false,
-            retainOnDelete: false,
-            ignoreChanges: [],
-            dependencies: [],
-            importId: "",
-            ...r,
-        });
         const stack = "urn:pulumi:prod::runbooks::";
         const recorded = [
             rec({
@@ -159,23 +163,6 @@ describe("adopt: the report", function () {
 
 describe("adopt: generated Secret keys are found in the recording", function () {
     it("finds the keys that carry a @pulumi/random value, as text or base64, and no other", function () {
-        const rec = (r: Partial<RecordedResource>): RecordedResource => ({
-            urn: "",
-            type: "",
-            name: "",
-            parent: "",
-            custom: true,
-            provider: "",
-            inputs: {},
-            masked: {},
-            secretPaths: [],
-            protect: false,
-            retainOnDelete: false,
-            ignoreChanges: [],
-            dependencies: [],
-            importId: "",
-            ...r,
-        });
         const password = rec({
             type: "random:index/randomPassword:RandomPassword",
             name: "packit-postgres-password",

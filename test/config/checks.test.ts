@@ -1,12 +1,15 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import {
+    certificateNameProblem,
     cidrProblem,
     closest,
     cronProblem,
     dnsLabelProblem,
     dnsSubdomainProblem,
     ipProblem,
+    namePrefixProblem,
+    portNameProblem,
     portProblem,
     textProblem,
 } from "../../components/config/checks";
@@ -15,6 +18,28 @@ import { SYSTEMS } from "../../components/systems";
 import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";
 
 describe("shared value checks", () => {
+    it("reads certificate names, port names and name prefixes with the DNS-label rule", () => {
+        for (const ok of ["*.packit.dev", "prod.packit.dev"])
+            assert.equal(certificateNameProblem(ok), undefined, ok);
+        for (const bad of [
+            "packit",
+            "*.*.packit.dev",
+            "Prod.packit.dev",
+            "*packit.dev",
+            `${"a".repeat(64)}.dev`,
+        ])
+            assert.equal(
+                certificateNameProblem(bad),
+                "must be a DNS name or a wildcard such as *.packit.dev",
+                bad,
+            );
+        for (const ok of ["http", "metrics-9090"]) assert.equal(portNameProblem(ok), undefined, ok);
+        for (const bad of ["8080", "-http", "a-very-long-port-name", "HTTP"])
+            assert.ok(portNameProblem(bad), bad);
+        for (const ok of ["", "staging-", "s1"]) assert.equal(namePrefixProblem(ok), undefined, ok);
+        for (const bad of ["-staging", "Staging-", "st_"]) assert.ok(namePrefixProblem(bad), bad);
+    });
+
     it("reads CronJob schedules as Kubernetes does", () => {
         for (const ok of [
             "0 2 * * TUE",

@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import { strict as assert } from "assert";
 import { z } from "zod";
 import { formatPath, problemsFromIssues, schemaAt } from "../../components/config/issues";
@@ -14,6 +15,12 @@ describe("config error messages", () => {
         assert.equal(shellQuote("thoth.bots"), "thoth.bots");
         assert.equal(shellQuote("*/20 * * * *"), "'*/20 * * * *'");
         assert.equal(shellQuote("it's"), `'it'"'"'s'`);
+        // What the shell reads back is the word itself, whatever it holds.
+        for (const word of ["it's a $HOME", "$(id) `id`", 'a"b\\c', "[1,2]", "x;y&z", "", "two\nlines", "*"])
+            assert.equal(
+                execFileSync("sh", ["-c", `printf %s ${shellQuote(word)}`], { encoding: "utf8" }),
+                word,
+            );
         assert.equal(setCommand("a.b", "x y", { path: true }), "pulumi config set --path a.b 'x y'");
         assert.equal(
             setCommand("k", "file.pem", { secret: true, fromFile: true }),

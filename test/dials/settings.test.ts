@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
-import { imageRefs, imageSources, streamTag } from "../../components/dials/images";
+import { imageRefs, imageSources } from "../../components/dials/images";
+import { streamTag } from "../../components/shared/imageRef";
 import {
     backendConfigMapData,
     backendNginxConf,

@@ -1,6 +1,9 @@
 // Each rule of the policy pack as a plain function: a compliant and a violating resource per rule.
 // (policy/index.ts is never imported here: it starts the policy server.)
 import { strict as assert } from "assert";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import * as os from "os";
+import * as path from "path";
 import { RULES, checkResources } from "../../policy/rules";
 import { unpinnedReason } from "../../policy/rules/images";
 import { memoryLimits } from "../../policy/rules/resources";
@@ -10,6 +13,7 @@ import { isDatabaseImage, isProduction, stackOf, statefulProtected } from "../..
 import { noWildcardRbac } from "../../policy/rules/rbac";
 import { publicEndpointsTls } from "../../policy/rules/tls";
 import { withoutUnknowns } from "../../policy/rules/types";
+import { stackIsProduction } from "../../policy/tier";
 import type { PolicyInput, RuleContext } from "../../policy/rules/types";
 
 const STAGE: RuleContext = { production: false };
@@ -374,18 +378,34 @@ describe("policy rules", () => {
             assert.deepEqual(statefulProtected.check(ns(true), PROD), []);
         });
 
-        it("decides production from policy config, else from the stack in the URN", () => {
+        it("decides production from policy config, else from the tier of the stack in the URN (not its name)", () => {
             assert.equal(
                 stackOf("urn:pulumi:prod::runbooks::kubernetes:core/v1:PersistentVolumeClaim::x"),
                 "prod",
             );
-            assert.equal(isProduction("urn:pulumi:prod::runbooks::t::x"), true);
-            assert.equal(isProduction("urn:pulumi:stage::runbooks::t::x"), false);
-            assert.equal(isProduction("urn:pulumi:stage::runbooks::t::x", { production: true }), true);
+            assert.equal(isProduction("urn:pulumi:prod::runbooks::t::x", {}, stackIsProduction), true);
+            assert.equal(isProduction("urn:pulumi:stage::runbooks::t::x", {}, stackIsProduction), false);
             assert.equal(
-                isProduction("urn:pulumi:live::runbooks::t::x", { productionStacks: ["live"] }),
+                isProduction("urn:pulumi:stage::runbooks::t::x", { production: true }, stackIsProduction),
                 true,
             );
+            assert.equal(
+                isProduction("urn:pulumi:prod::runbooks::t::x", { production: false }, stackIsProduction),
+                false,
+            );
+            const dir = mkdtempSync(path.join(os.tmpdir(), "policy-tier-"));
+            try {
+                writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  runbooks:tier: staging\n");
+                writeFileSync(path.join(dir, "Pulumi.live.yaml"), "config:\n  runbooks:tier: production\n");
+                writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  runbooks:tier: local\n");
+                assert.equal(stackIsProduction("prod", dir), false);
+                assert.equal(stackIsProduction("live", dir), true);
+                assert.equal(stackIsProduction("dev", dir), false);
+                // No stack file, no tier: the strict side.
+                assert.equal(stackIsProduction("gone", dir), true);
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
             assert.ok(
                 isDatabaseImage("docker.io/library/postgres:15") && isDatabaseImage("dgraph/dgraph:v1.0.15"),
             );

@@ -1,8 +1,9 @@
 import { writeFileSync } from "fs";
+import { keyValues, parseFlags, required, usageExit } from "../cli/args";
 import { ConfigError } from "../../components/config/problems";
 import { readStackFile } from "../plan/stackfile";
 import { Cluster } from "./kube";
-import { kubeconfigOf, parseKubeconfigArgs } from "./kubeconfig";
+import { kubeconfigOf } from "./kubeconfig";
 import { Finding, LeftBehind } from "./model";
 import { stackObjects } from "./program";
 import { buildReport, exitCode, renderReport } from "./report";
@@ -15,34 +16,31 @@ const USAGE = "usage: npm run adopt -- --stack <stack> [--kubeconfig <cluster>=<
 
 interface Args {
     stack: string;
-    kubeconfigs: string[];
+    /** Kubeconfig file per cluster name. */
+    kubeconfigs: Map<string, string>;
     json?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Partial<Args> & { kubeconfigs: string[] } = { kubeconfigs: [] };
-    for (let i = 0; i < argv.length; i++) {
-        const value = argv[i + 1];
-        if (value === undefined || !["--stack", "--kubeconfig", "--json"].includes(argv[i])) {
-            process.stderr.write(USAGE);
-            process.exit(1);
-        }
-        if (argv[i] === "--stack") args.stack = value;
-        else if (argv[i] === "--kubeconfig") args.kubeconfigs.push(value);
-        else args.json = value;
-        i++;
-    }
-    if (!args.stack) {
-        process.stderr.write(USAGE);
-        process.exit(1);
-    }
-    return args as Args;
+    const values = parseFlags(
+        argv,
+        {
+            stack: { type: "string" },
+            kubeconfig: { type: "string", multiple: true },
+            json: { type: "string" },
+        },
+        USAGE,
+    );
+    return {
+        stack: required(values.stack, "--stack", USAGE),
+        kubeconfigs: keyValues(values.kubeconfig ?? [], "--kubeconfig", "<cluster>=<path>", USAGE),
+        json: values.json,
+    };
 }
 
 async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     const started = Date.now();
-    const files = parseKubeconfigArgs(args.kubeconfigs);
     const program = await stackObjects(args.stack);
     const clusterConfig = (readStackFile(args.stack).values.clusters ?? {}) as Record<
         string,
@@ -51,7 +49,10 @@ async function main(): Promise<number> {
     const findings: Finding[] = [];
     const left: LeftBehind[] = [];
     for (const cluster of [...new Set(program.kubernetes.map((d) => d.cluster))].sort()) {
-        const api = new Cluster(kubeconfigOf(args.stack, cluster, files), clusterConfig[cluster]?.context);
+        const api = new Cluster(
+            kubeconfigOf(args.stack, cluster, args.kubeconfigs),
+            clusterConfig[cluster]?.context,
+        );
         const result = await inspectCluster(
             cluster,
             program.kubernetes.filter((d) => d.cluster === cluster),
@@ -71,6 +72,9 @@ async function main(): Promise<number> {
 main().then(
     (code) => process.exit(code),
     (err: unknown) => {
+        // 2 means "blocking items": a command line it cannot read is an error (1) like any other.
+        const usage = usageExit(err, 1);
+        if (usage !== undefined) process.exit(usage);
         // A configuration mistake is the user's to fix: the list of fixes, not a stack trace.
         if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
         else process.stderr.write(`adopt failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { SECRET_MASK } from "../mocks/recorder";
 import { FieldChange } from "./model";
 
@@ -32,7 +33,7 @@ function join(path: string, key: string): string {
 }
 
 function walk(old: unknown, now: unknown, path: string, out: FieldChange[]): void {
-    if (JSON.stringify(old) === JSON.stringify(now)) return;
+    if (isDeepStrictEqual(old, now)) return;
     if (isObject(old) && isObject(now)) {
         for (const k of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
             walk(old[k], now[k], join(path, k), out);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { showValue } from "./diff";
 import { KubeObject, at } from "./model";
 import { quantityValue } from "../../components/shared/resources";
@@ -38,7 +39,7 @@ const differs = (live: unknown, desired: unknown) => desired !== undefined && !c
 
 /** Selectors must match exactly: a narrower or wider selector is a different selector. */
 const selectorDiffers = (live: unknown, desired: unknown) =>
-    desired !== undefined && JSON.stringify(live ?? {}) !== JSON.stringify(desired);
+    desired !== undefined && !isDeepStrictEqual(live ?? {}, desired);
 
 const KEEP = "make the configuration produce the live value";
 /** Workloads: deleting with --cascade=orphan keeps the pods (and claims) running until the program's object takes them over. */
@@ -115,7 +116,7 @@ const RULES: Rule[] = [
 function immutableData(live: KubeObject, desired: KubeObject): string[] {
     if ((live.kind !== "ConfigMap" && live.kind !== "Secret") || live.immutable !== true) return [];
     const changed = ["data", "binaryData", "stringData"].filter(
-        (f) => desired[f] !== undefined && JSON.stringify(desired[f]) !== JSON.stringify(live[f]),
+        (f) => desired[f] !== undefined && !isDeepStrictEqual(desired[f], live[f]),
     );
     return changed.length === 0
         ? []

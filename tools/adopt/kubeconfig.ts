@@ -1,16 +1,5 @@
 import { spawnSync } from "child_process";
 
-/** `--kubeconfig <cluster>=<path>` arguments as a map. */
-export function parseKubeconfigArgs(values: readonly string[]): Map<string, string> {
-    const map = new Map<string, string>();
-    for (const v of values) {
-        const i = v.indexOf("=");
-        if (i <= 0 || i === v.length - 1) throw new Error(`--kubeconfig ${v}: expected <cluster>=<path>`);
-        map.set(v.slice(0, i), v.slice(i + 1));
-    }
-    return map;
-}
-
 /** A kubeconfig: a file (relative certificate paths resolve next to it) or the text of a stack secret. */
 export type KubeconfigSource = { file: string } | { text: string };
 

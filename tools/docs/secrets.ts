@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
+import { parseFlags, usageExit } from "../cli/args";
 import { loadProgramConfig } from "../../components/config/load";
 import { secretFixCommand } from "../../components/config/problems";
 import { SecretSpec } from "../../components/config/system";
@@ -55,6 +56,11 @@ export function withSecretsTable(readme: string, table: string): string {
 }
 
 if (require.main === module) {
+    try {
+        parseFlags(process.argv.slice(2), {}, "usage: npm run docs");
+    } catch (err) {
+        process.exit(usageExit(err) ?? 1);
+    }
     const root = path.join(__dirname, "..", "..");
     const file = path.join(root, "README.md");
     writeFileSync(file, withSecretsTable(readFileSync(file, "utf8"), secretsTable(root)));

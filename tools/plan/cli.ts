@@ -1,4 +1,5 @@
 import * as path from "path";
+import { USAGE_EXIT, UsageError, parseFlags, required } from "../cli/args";
 import { ConfigError } from "../../components/config/problems";
 import { renderSummary } from "./render";
 import { PlanOutputError, checkOutputDir, planStack, removeStalePlan, writePlan } from "./run";
@@ -6,15 +7,9 @@ import { StackFileError } from "./stackfile";
 
 const USAGE = "usage: npm run plan -- --stack <stack> [--out <dir>]";
 
-function parseArgs(argv: string[]): { stack: string; out?: string } | undefined {
-    let stack: string | undefined;
-    let out: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--stack" && i + 1 < argv.length) stack = argv[++i];
-        else if (argv[i] === "--out" && i + 1 < argv.length) out = argv[++i];
-        else return undefined;
-    }
-    return stack ? { stack, out } : undefined;
+function parseArgs(argv: string[]): { stack: string; out?: string } {
+    const values = parseFlags(argv, { stack: { type: "string" }, out: { type: "string" } }, USAGE);
+    return { stack: required(values.stack, "--stack", USAGE), out: values.out };
 }
 
 /** Errors that are the user's to fix: their message is the whole story, a stack trace would only hide it. */
@@ -30,8 +25,13 @@ export interface CommandResult {
 
 /** The plan command, callable in-process (tests): what it prints and its exit code. */
 export async function planCommand(argv: string[], cwd = process.cwd()): Promise<CommandResult> {
-    const args = parseArgs(argv);
-    if (!args) return { code: 1, stdout: "", stderr: `${USAGE}\n` };
+    let args: { stack: string; out?: string };
+    try {
+        args = parseArgs(argv);
+    } catch (err) {
+        if (err instanceof UsageError) return { code: USAGE_EXIT, stdout: "", stderr: `${err.message}\n` };
+        throw err;
+    }
     const { stack, out } = args;
     const dir = path.resolve(cwd, out ?? path.join("out", "plan", stack));
     let stderr = "";

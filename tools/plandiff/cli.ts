@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from "fs";
 import * as path from "path";
+import { UsageError, parseFlags } from "../cli/args";
 import type { PlanResource } from "../plan/render";
 import type { DiffMeta } from "./render";
 import {
@@ -17,7 +18,10 @@ import {
 const USAGE =
     "usage: npm run plan:diff -- --stack <stack> --base <git-ref> [--format text|markdown] [--output <file>]";
 
-/** Exit codes, so CI can tell "nothing changes" from "changes" from "could not tell". */
+/**
+ * Exit codes, so CI can tell "nothing changes" from "changes" from "could not tell". A command line it cannot read
+ * is "could not tell" (1), not the usual usage code 2: here 2 means "changes", which CI does not fail on.
+ */
 const EXIT = { same: 0, error: 1, changes: 2 } as const;
 
 interface Args {
@@ -28,21 +32,20 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-    const values: Record<string, string> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        if (!["--stack", "--base", "--format", "--output"].includes(flag)) {
-            throw new PlanDiffError(`unknown argument ${flag}\n${USAGE}`);
-        }
-        const value = argv[++i];
-        if (value === undefined || value.startsWith("--"))
-            throw new PlanDiffError(`${flag} needs a value\n${USAGE}`);
-        values[flag.slice(2)] = value;
-    }
-    if (!values.stack || !values.base) throw new PlanDiffError(`--stack and --base are required\n${USAGE}`);
+    const values = parseFlags(
+        argv,
+        {
+            stack: { type: "string" },
+            base: { type: "string" },
+            format: { type: "string", default: "text" },
+            output: { type: "string" },
+        },
+        USAGE,
+    );
+    if (!values.stack || !values.base) throw new UsageError("--stack and --base are required", USAGE);
     if (!/^[A-Za-z0-9_.-]+$/.test(values.stack))
         throw new PlanDiffError(`--stack ${values.stack}: not a stack name`);
-    const format = values.format ?? "text";
+    const format = values.format;
     if (format !== "text" && format !== "markdown")
         throw new PlanDiffError(`--format ${format}: use text or markdown`);
     return { stack: values.stack, base: values.base, format, output: values.output };
@@ -106,7 +109,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 /** Reports a failure on stderr and, for a pull-request comment, in the markdown file in place of the diff. */
 async function fail(err: unknown, args?: Args): Promise<number> {
     const message =
-        err instanceof PlanDiffError || err instanceof PlanProcessError
+        err instanceof PlanDiffError || err instanceof PlanProcessError || err instanceof UsageError
             ? err.message
             : err instanceof Error
               ? (err.stack ?? err.message)

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { SECRET_MASK } from "../mocks/recorder";
 import type { PlanResource } from "../plan/render";
 import { kindLabel } from "../plan/render";
@@ -52,22 +53,6 @@ function keyPath(base: string, key: string): string {
     return segment.startsWith("[") ? `${base}${segment}` : `${base}.${segment}`;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-    if (a === b) return true;
-    if (Array.isArray(a) && Array.isArray(b)) {
-        return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-    }
-    if (isObject(a) && isObject(b)) {
-        const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-        const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-        return (
-            ka.length === kb.length &&
-            ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
-        );
-    }
-    return false;
-}
-
 /** Names of a list whose every element is an object with a distinct string `name` (containers, env, ports...). */
 function elementNames(list: unknown[]): string[] | undefined {
     const names: string[] = [];
@@ -96,7 +81,7 @@ function isMasked(v: unknown): boolean {
  * Secret's payload) is compared but reported only as `[secret]`, so a change list never carries a secret.
  */
 function diffValues(type: string, path: string, a: unknown, b: unknown, out: FieldChange[]): void {
-    if (deepEqual(a, b)) return;
+    if (isDeepStrictEqual(a, b)) return;
     const secret = isMasked(a) || isMasked(b) || alwaysSecret(type, path);
     const leaf = (kind: FieldChange["kind"]): void => {
         const change: FieldChange = { scope: "input", path, kind, secret };
@@ -125,7 +110,7 @@ function diffValues(type: string, path: string, a: unknown, b: unknown, out: Fie
             for (const n of names) diffValues(type, `${path}[name=${n}]`, before.get(n), after.get(n), out);
             const common = (list: string[], other: Map<string, unknown>): string[] =>
                 list.filter((n) => other.has(n));
-            if (out.length === start && !deepEqual(common(na, after), common(nb, before))) {
+            if (out.length === start && !isDeepStrictEqual(common(na, after), common(nb, before))) {
                 out.push({
                     scope: "input",
                     path,
@@ -154,7 +139,7 @@ export function diffResource(base: PlanResource, head: PlanResource): FieldChang
     for (const option of OPTIONS) {
         const a = base[option];
         const b = head[option];
-        if (!deepEqual(a, b))
+        if (!isDeepStrictEqual(a, b))
             fields.push({
                 scope: "option",
                 path: option,

@@ -1,3 +1,4 @@
+import { diffArrays } from "diff";
 import { FieldChange, PlanDiff, ResourceChange } from "./diff";
 
 /** What was compared, for headings. */
@@ -48,34 +49,18 @@ function isMultiline(change: FieldChange): boolean {
 }
 
 /**
- * Line diff of two texts (longest common subsequence) as `- `, `+ ` and `  ` lines, with one line of context
- * around each change and `…` between distant hunks; at most `maxLines` lines.
+ * Line diff of two texts (jsdiff's minimal diff of the lines) as `- `, `+ ` and `  ` lines, with one line of
+ * context around each change and `…` between distant hunks; at most `maxLines` lines.
  */
 export function lineDiff(before: string, after: string, maxLines = MAX_DIFF_LINES): string[] {
     const a = before.split("\n");
     const b = after.split("\n");
+    // A bound on the work for two huge texts; the plan files hold them whole.
     if (a.length * b.length > 4_000_000) return [`(${a.length} lines → ${b.length} lines)`];
-    const lcs: number[][] = Array.from({ length: a.length + 1 }, () =>
-        new Array<number>(b.length + 1).fill(0),
-    );
-    for (let i = a.length - 1; i >= 0; i--) {
-        for (let j = b.length - 1; j >= 0; j--) {
-            lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-        }
-    }
-    const ops: { op: " " | "-" | "+"; line: string }[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-        if (i < a.length && j < b.length && a[i] === b[j]) {
-            ops.push({ op: " ", line: a[i++] });
-            j++;
-        } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
-            ops.push({ op: "-", line: a[i++] });
-        } else {
-            ops.push({ op: "+", line: b[j++] });
-        }
-    }
+    const ops = diffArrays(a, b).flatMap((part) => {
+        const op = part.removed ? "-" : part.added ? "+" : " ";
+        return part.value.map((line) => ({ op, line }));
+    });
     const keep = ops.map(
         (o, k) =>
             o.op !== " " ||

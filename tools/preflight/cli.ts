@@ -1,3 +1,4 @@
+import { UsageError, keyValues, parseFlags, required, usageExit } from "../cli/args";
 import { ConfigError } from "../../components/config/problems";
 import { stackObjects } from "../adopt/program";
 import { ImageResult, preflightExit, renderPreflight } from "./check";
@@ -9,26 +10,21 @@ import { inspect, skopeoAvailable, writeAuthFile } from "./skopeo";
 const USAGE =
     "usage: npm run preflight -- --stack <stack> [--mirror <registry|*>=<host[/prefix]>]... [--concurrency N]\n";
 
-function usage(): never {
-    process.stderr.write(USAGE);
-    process.exit(1);
-}
-
 function parseArgs(argv: string[]): { stack: string; mirrors: Map<string, string>; concurrency: number } {
-    let stack: string | undefined;
-    const mirrors = new Map<string, string>();
-    let concurrency = 8;
-    for (let i = 0; i < argv.length; i += 2) {
-        const [flag, value] = [argv[i], argv[i + 1]];
-        if (value === undefined) usage();
-        if (flag === "--stack") stack = value;
-        else if (flag === "--mirror" && value.indexOf("=") > 0) {
-            mirrors.set(value.slice(0, value.indexOf("=")), value.slice(value.indexOf("=") + 1));
-        } else if (flag === "--concurrency" && Number(value) > 0) concurrency = Number(value);
-        else usage();
-    }
-    if (!stack) usage();
-    return { stack, mirrors, concurrency };
+    const values = parseFlags(
+        argv,
+        {
+            stack: { type: "string" },
+            mirror: { type: "string", multiple: true },
+            concurrency: { type: "string", default: "8" },
+        },
+        USAGE,
+    );
+    const mirrors = keyValues(values.mirror ?? [], "--mirror", "<registry|*>=<host[/prefix]>", USAGE);
+    const concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency <= 0)
+        throw new UsageError(`--concurrency ${values.concurrency}: expected a positive whole number`, USAGE);
+    return { stack: required(values.stack, "--stack", USAGE), mirrors, concurrency };
 }
 
 async function main(): Promise<number> {
@@ -70,6 +66,9 @@ async function main(): Promise<number> {
 main().then(
     (code) => process.exit(code),
     (err: unknown) => {
+        // 2 means "an image is missing": a command line it cannot read is an error (1) like any other.
+        const usage = usageExit(err, 1);
+        if (usage !== undefined) process.exit(usage);
         if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
         else process.stderr.write(`preflight failed: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exit(1);

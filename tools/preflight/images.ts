@@ -1,3 +1,4 @@
+import { parseImageRef } from "../../components/shared/imageRef";
 import { KubeObject, at, objectId } from "../adopt/model";
 
 /** One place an image is used: the object and the container (or ImageStream tag). */
@@ -90,29 +91,15 @@ export interface ImageRef {
     digest?: string;
 }
 
+/** A reference as a registry would be asked for it: Docker's defaults filled in (`docker.io`, `library/`, `latest`). */
 export function parseImage(image: string): ImageRef {
-    let rest = image;
-    let digest: string | undefined;
-    const at_ = rest.indexOf("@");
-    if (at_ >= 0) {
-        digest = rest.slice(at_ + 1);
-        rest = rest.slice(0, at_);
-    }
-    let tag: string | undefined;
-    const colon = rest.lastIndexOf(":");
-    if (colon > rest.lastIndexOf("/")) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-    }
-    const slash = rest.indexOf("/");
-    const first = slash >= 0 ? rest.slice(0, slash) : "";
-    // The first component is a registry when it looks like a host (a dot, a port, or localhost).
-    const hasHost = slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost");
-    let registry = hasHost ? first : "docker.io";
-    let repository = hasHost ? rest.slice(slash + 1) : rest;
-    if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = "docker.io";
-    if (registry === "docker.io" && !repository.includes("/")) repository = `library/${repository}`;
-    if (!tag && !digest) tag = "latest";
+    const { registry: host, repository: name, tag: written, digest } = parseImageRef(image);
+    const registry =
+        host === undefined || host === "index.docker.io" || host === "registry-1.docker.io"
+            ? "docker.io"
+            : host;
+    const repository = registry === "docker.io" && !name.includes("/") ? `library/${name}` : name;
+    const tag = written || (digest ? undefined : "latest");
     return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 

@@ -1,14 +1,18 @@
 // Offline checks that a rendered Kubernetes object would be accepted by the API server: the OpenAPI schema
 // (kubernetes-models) plus the name, label and field rules the API server enforces beyond the schema.
 
-import { cronProblem, dnsLabelProblem, dnsSubdomainProblem } from "../../components/config/checks";
+import {
+    cronProblem,
+    dnsLabelProblem,
+    dnsSubdomainProblem,
+    portNameProblem,
+} from "../../components/config/checks";
 
 // Name rules come from the config layer's checks, so config and rendered objects are judged by one implementation.
 const isLabel = (v: string): boolean => dnsLabelProblem(v) === undefined;
 const isSubdomain = (v: string): boolean => dnsSubdomainProblem(v) === undefined;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Kinds whose names become DNS labels (RFC 1123 label, not just subdomain). */
 const LABEL_NAMED = new Set(["Namespace", "Service"]);
@@ -99,16 +103,8 @@ function checkPod(where: string, pod: Obj | undefined, problems: string[], claim
         if (names.has(name)) problems.push(`${where}: container name ${name} is used twice`);
         names.add(name);
         for (const p of (c.ports ?? []) as Obj[]) {
-            if (
-                p.name !== undefined &&
-                (String(p.name).length > 15 ||
-                    !PORT_NAME.test(String(p.name)) ||
-                    !/[a-z]/.test(String(p.name)))
-            ) {
-                problems.push(
-                    `${where}: port name ${String(p.name)} must be at most 15 lower-case characters`,
-                );
-            }
+            const reason = p.name === undefined ? undefined : portNameProblem(String(p.name));
+            if (reason) problems.push(`${where}: port name ${String(p.name)} ${reason}`);
         }
         for (const e of (c.env ?? []) as Obj[]) {
             if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(String(e.name)))

@@ -1,0 +1,71 @@
+import { ParseArgsConfig, parseArgs } from "node:util";
+
+// Every command-line tool of the repository reads its flags through here, so a typo is answered the same way
+// everywhere: one line saying what is wrong, the usage, no stack trace, and exit code USAGE_EXIT (1 in the tools
+// whose 2 already reports a finding CI acts on: plan:diff, adopt, preflight).
+
+/** A command line the tool cannot read; its message is the whole story (what is wrong, then the usage). */
+export class UsageError extends Error {
+    constructor(problem: string, usage: string) {
+        super(`${problem}\n${usage.trimEnd()}`);
+        this.name = "UsageError";
+    }
+}
+
+/** Exit code of a command line that cannot be read (the shell convention for a usage error). */
+export const USAGE_EXIT = 2;
+
+/** The node:util parseArgs options of a tool: strict (unknown flags and stray words are errors). */
+export type Flags = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * `parseArgs` of `argv` with `options`, strict and without positionals; its errors become a UsageError naming the
+ * problem and showing `usage`.
+ */
+export function parseFlags<const O extends Flags>(argv: string[], options: O, usage: string) {
+    try {
+        return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    } catch (err) {
+        if (isParseArgsError(err)) throw new UsageError(err.message, usage);
+        throw err;
+    }
+}
+
+/** The flag that must be given: a UsageError naming it when it is missing or empty. */
+export function required(value: string | undefined, flag: string, usage: string): string {
+    if (value === undefined || value === "") throw new UsageError(`${flag} is required`, usage);
+    return value;
+}
+
+function isParseArgsError(err: unknown): err is Error {
+    return err instanceof TypeError && String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_");
+}
+
+/**
+ * For a tool's last-resort error handler: a UsageError is printed as is (no stack trace) and gives `code`;
+ * anything else gives undefined, for the caller to handle.
+ */
+export function usageExit(err: unknown, code: number = USAGE_EXIT): number | undefined {
+    if (!(err instanceof UsageError)) return undefined;
+    process.stderr.write(`${err.message}\n`);
+    return code;
+}
+
+/**
+ * Repeated `--flag <key>=<value>` arguments as a map (`shape` names both parts for the message, e.g.
+ * `<cluster>=<path>`); an argument without a key or a value is a UsageError.
+ */
+export function keyValues(
+    values: readonly string[],
+    flag: string,
+    shape: string,
+    usage: string,
+): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const v of values) {
+        const at = v.indexOf("=");
+        if (at <= 0 || at === v.length - 1) throw new UsageError(`${flag} ${v}: expected ${shape}`, usage);
+        map.set(v.slice(0, at), v.slice(at + 1));
+    }
+    return map;
+}
