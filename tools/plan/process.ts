@@ -2,9 +2,22 @@ import { spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import * as os from "os";
 import * as path from "path";
+import { isCompiled, repoRoot } from "../root";
 import type { PlanResource } from "./render";
 
-const ROOT = path.join(__dirname, "..", "..");
+/**
+ * The node arguments that start the plan CLI of the checkout in `cwd`: this checkout's compiled CLI when this code
+ * runs compiled (the build that `npm run plan` and `npm test` just made), else that checkout's `tools/plan/cli.ts`
+ * through this repository's ts-node (another checkout, e.g. plan:diff's base worktree, has no build of its own).
+ */
+export function planCliArgs(cwd: string): string[] {
+    if (isCompiled() && path.resolve(cwd) === repoRoot()) return [path.join(__dirname, "cli.js")];
+    return [
+        require.resolve("ts-node/dist/bin.js"),
+        "--transpile-only",
+        path.join(cwd, "tools", "plan", "cli.ts"),
+    ];
+}
 
 /** A plan that could not be made (missing CLI in a checkout, config error, crash); the message says which. */
 export class PlanProcessError extends Error {}
@@ -15,13 +28,13 @@ export interface PlanProcess {
 }
 
 /**
- * Starts `tools/plan/cli.ts --stack <stack> --out <out>` of the checkout in `cwd` with this repository's ts-node,
+ * Starts the plan CLI (`--stack <stack> --out <out>`) of the checkout in `cwd` (see {@link planCliArgs}),
  * in its own process (the recording mocks are global to a process), and reads the `resources.json` it writes.
  * Rejects with the plan's own error output when it fails.
  */
 export function startPlan(cwd: string, stack: string, out: string, label: string): PlanProcess {
-    const cli = path.join(cwd, "tools", "plan", "cli.ts");
-    if (!existsSync(cli)) {
+    const cli = planCliArgs(cwd);
+    if (!existsSync(cli[cli.length - 1])) {
         return {
             done: Promise.reject(
                 new PlanProcessError(
@@ -31,8 +44,7 @@ export function startPlan(cwd: string, stack: string, out: string, label: string
             kill: () => undefined,
         };
     }
-    const tsNode = require.resolve("ts-node/dist/bin.js");
-    const child = spawn(process.execPath, [tsNode, "--transpile-only", cli, "--stack", stack, "--out", out], {
+    const child = spawn(process.execPath, [...cli, "--stack", stack, "--out", out], {
         cwd,
         stdio: ["ignore", "pipe", "pipe"],
     });
@@ -58,7 +70,7 @@ export function startPlan(cwd: string, stack: string, out: string, label: string
 }
 
 /** The resources of a stack's offline plan of this checkout, planned in a temporary directory. */
-export async function planResources(stack: string, cwd = ROOT): Promise<PlanResource[]> {
+export async function planResources(stack: string, cwd = repoRoot()): Promise<PlanResource[]> {
     const out = mkdtempSync(path.join(os.tmpdir(), `plan-${stack}-`));
     try {
         return await startPlan(cwd, stack, out, stack).done;
