@@ -90,8 +90,8 @@ function parseValue(raw: string): unknown {
     }
 }
 
-/** What a program copy needs besides the stack file: the Automation API runs `index.ts` from here. */
-const PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components"];
+/** What a program copy needs besides the stack file: the Automation API runs the compiled `dist/index.js` from here. */
+const PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components", "dist"];
 
 /**
  * A temporary copy of the project (program, Pulumi.yaml and one Pulumi.<stack>.yaml) with its own file backend

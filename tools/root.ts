@@ -19,3 +19,12 @@ export function repoRoot(): string {
 export function isCompiled(): boolean {
     return path.extname(__filename) === ".js";
 }
+
+/**
+ * The node arguments that run a script of this checkout (`tools/plan/cli.ts`): its compiled copy when this code runs
+ * compiled, so a spawned CLI is the same build as its caller; else the TypeScript through ts-node.
+ */
+export function scriptArgs(relativeTs: string): string[] {
+    if (isCompiled()) return [path.join(repoRoot(), "dist", relativeTs.replace(/\.ts$/, ".js"))];
+    return [require.resolve("ts-node/dist/bin.js"), "--transpile-only", path.join(repoRoot(), relativeTs)];
+}

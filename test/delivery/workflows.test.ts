@@ -8,8 +8,9 @@ import * as path from "path";
 import { parseDocument } from "yaml";
 import { isSecretName } from "../../policy/rules/secrets";
 import { commentMarker } from "../../tools/plandiff/render";
+import { repoRoot } from "../../tools/root";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = repoRoot();
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const SCRIPTS = (
     JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }

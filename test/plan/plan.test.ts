@@ -6,28 +6,18 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/render";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+import { planCliArgs } from "../../tools/plan/process";
+import { repoRoot } from "../../tools/root";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = repoRoot();
 
 /** Runs the offline plan as a user would, in its own process (mocks are global to a process). */
 function plan(stack: string, out: string): string {
-    return execFileSync(
-        process.execPath,
-        [
-            require.resolve("ts-node/dist/bin"),
-            "--transpile-only",
-            "tools/plan/cli.ts",
-            "--stack",
-            stack,
-            "--out",
-            out,
-        ],
-        {
-            cwd: ROOT,
-            encoding: "utf8",
-            env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
-        },
-    );
+    return execFileSync(process.execPath, [...planCliArgs(ROOT), "--stack", stack, "--out", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
+    });
 }
 
 function readTree(dir: string): Record<string, string> {

@@ -4,7 +4,7 @@ import * as path from "path";
 import { parseArgs } from "node:util";
 import { parseDocument } from "yaml";
 import { planCliArgs } from "../plan/process";
-import { repoRoot } from "../root";
+import { repoRoot, scriptArgs } from "../root";
 import { Measure, measure, median } from "./measure";
 
 // Measures on this machine, printed and never asserted: (a) each stack's plan next to the SDK's floor for the same
@@ -42,16 +42,8 @@ function plan(cwd: string, stack: string, runs: number): { m: Measure; resources
 }
 
 function floor(resources: number, runs: number): Measure {
-    const [node, ...rest] = benchScript("floor");
-    return repeat(runs, () => measure([node, ...rest, "--resources", String(resources)], ROOT));
-}
-
-/** The node arguments that run a bench script: compiled when the build exists, else through ts-node. */
-function benchScript(name: string): string[] {
-    const cli = planCliArgs(ROOT);
-    return cli.length === 1
-        ? [path.join(path.dirname(cli[0]), "..", "bench", `${name}.js`)]
-        : [cli[0], "--transpile-only", path.join(ROOT, "tools", "bench", `${name}.ts`)];
+    const floorArgs = [...scriptArgs("tools/bench/floor.ts"), "--resources", String(resources)];
+    return repeat(runs, () => measure(floorArgs, ROOT));
 }
 
 function benchPlans(runs: number): string[] {
@@ -72,17 +64,18 @@ function benchSuite(): string[] {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
         scripts: Record<string, string>;
     };
+    const { tscArgs, mochaArgs } = testSteps(pkg.scripts);
     const rows = [`(b) test suite (npm test: ${pkg.scripts.test})`];
-    const tsc = measure([require.resolve("typescript/bin/tsc"), ...typecheckArgs(pkg.scripts)], ROOT);
+    const tsc = measure([require.resolve("typescript/bin/tsc"), ...tscArgs], ROOT);
     const times = mkdtempSync(path.join(tmpdir(), "bench-files-"));
     try {
-        const mocharc = JSON.parse(readFileSync(path.join(ROOT, ".mocharc.json"), "utf8")) as {
-            parallel?: boolean;
-        };
+        const configIndex = mochaArgs.indexOf("--config");
+        const config = configIndex >= 0 ? mochaArgs[configIndex + 1] : ".mocharc.json";
+        const mocharc = JSON.parse(readFileSync(path.join(ROOT, config), "utf8")) as { parallel?: boolean };
         const timing = mocharc.parallel
             ? ["--require", path.join(__dirname, "fileTimes.js")]
             : ["--reporter", path.join(__dirname, "fileTimes.js")];
-        const mocha = measure([require.resolve("mocha/bin/mocha.js"), ...timing], ROOT, {
+        const mocha = measure([require.resolve("mocha/bin/mocha.js"), ...mochaArgs, ...timing], ROOT, {
             ...process.env,
             BENCH_FILE_TIMES: times,
         });
@@ -104,12 +97,13 @@ function benchSuite(): string[] {
     return rows;
 }
 
-/** The arguments the test script gives tsc (its first command). */
-function typecheckArgs(scripts: Record<string, string>): string[] {
-    const first = scripts.test.split("&&")[0].trim();
-    const script = /^npm run (\S+)$/.exec(first)?.[1];
-    const command = script ? scripts[script] : first;
-    return command.split(/\s+/).slice(1);
+/** The arguments the test script gives tsc (its first command, or the script it runs) and mocha (its second). */
+function testSteps(scripts: Record<string, string>): { tscArgs: string[]; mochaArgs: string[] } {
+    const words = (command: string): string[] =>
+        (command.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^['"]|['"]$/g, ""));
+    const [first, second] = scripts.test.split("&&").map((c) => c.trim());
+    const script = /^npm run (?:-s )?(\S+)$/.exec(first)?.[1];
+    return { tscArgs: words(script ? scripts[script] : first).slice(1), mochaArgs: words(second).slice(1) };
 }
 
 /** The stage stack with its DIALS workspaces repeated `factor` times (renamed), written as its own stack file. */

@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { isCompiled, repoRoot } from "../root";
+import { repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";
 
 /**
@@ -11,7 +11,7 @@ import type { PlanResource } from "./render";
  * through this repository's ts-node (another checkout, e.g. plan:diff's base worktree, has no build of its own).
  */
 export function planCliArgs(cwd: string): string[] {
-    if (isCompiled() && path.resolve(cwd) === repoRoot()) return [path.join(__dirname, "cli.js")];
+    if (path.resolve(cwd) === repoRoot()) return scriptArgs("tools/plan/cli.ts");
     return [
         require.resolve("ts-node/dist/bin.js"),
         "--transpile-only",
