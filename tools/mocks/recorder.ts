@@ -183,14 +183,23 @@ export class Recorder {
         this.byUrn.clear();
         this.errors.length = 0;
     }
+
+    /** Holds `resources` as if a run had just registered them (a recording kept from an earlier identical run). */
+    restore(resources: readonly RecordedResource[]): void {
+        this.reset();
+        for (const r of resources) {
+            this.resources.push(r);
+            this.byUrn.set(r.urn, r);
+        }
+    }
 }
 
 /**
- * Installs the recording mocks for this process (mocks are global: install once, share the recorder).
+ * Installs the recording mocks for this process, recording into `recorder` (mocks are global: the last install wins,
+ * so a process that plans a stack in between installs its own recorder again afterwards).
  * `preview=false` so `apply` callbacks run and computed values appear in the recording.
  */
-export function installRecorder(stack: string, project = "runbooks"): Recorder {
-    const recorder = new Recorder();
+export function installRecorder(stack: string, project = "runbooks", recorder = new Recorder()): Recorder {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings") as {
         setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
