@@ -15,7 +15,8 @@ import { Measure, measure, median } from "./measure";
 const USAGE = `usage: npm run bench -- [--only plan|suite|scale]... [--runs <n>] [--scale <factors>]
   --only    what to measure (repeatable; default all)
   --runs    repetitions of each plan measurement, median reported (default 3)
-  --scale   multiples of the stage stack's DIALS workspaces (default 1,16,80)`;
+  --scale   multiples of the stage stack's DIALS workspaces (default 1,16,80)
+  --full-build  time the test script's build from scratch, not only what changed since the last one`;
 
 const ROOT = repoRoot();
 const PARTS = ["plan", "suite", "scale"] as const;
@@ -60,21 +61,28 @@ function benchPlans(runs: number): string[] {
 }
 
 /** The test script's two steps, as package.json runs them. */
-function benchSuite(): string[] {
+function benchSuite(fullBuild: boolean): string[] {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
         scripts: Record<string, string>;
     };
     const { tscArgs, mochaArgs } = testSteps(pkg.scripts);
     const rows = [`(b) test suite (npm test: ${pkg.scripts.test})`];
-    const tsc = measure([require.resolve("typescript/bin/tsc"), ...tscArgs], ROOT);
+    // As npm test runs it (incremental: only what changed since the last build), or everything (--full-build).
+    const tsc = measure(
+        [
+            require.resolve("typescript/bin/tsc"),
+            ...tscArgs,
+            ...(fullBuild && tscArgs.includes("-b") ? ["--force"] : []),
+        ],
+        ROOT,
+    );
     const times = mkdtempSync(path.join(tmpdir(), "bench-files-"));
     try {
         const configIndex = mochaArgs.indexOf("--config");
         const config = configIndex >= 0 ? mochaArgs[configIndex + 1] : ".mocharc.json";
         const mocharc = JSON.parse(readFileSync(path.join(ROOT, config), "utf8")) as { parallel?: boolean };
-        const timing = mocharc.parallel
-            ? ["--require", path.join(__dirname, "fileTimes.js")]
-            : ["--reporter", path.join(__dirname, "fileTimes.js")];
+        const fileTimes = path.join(ROOT, "tools", "bench", "fileTimes.js");
+        const timing = mocharc.parallel ? ["--require", fileTimes] : ["--reporter", fileTimes];
         const mocha = measure([require.resolve("mocha/bin/mocha.js"), ...mochaArgs, ...timing], ROOT, {
             ...process.env,
             BENCH_FILE_TIMES: times,
@@ -155,6 +163,7 @@ function main(): void {
                 only: { type: "string", multiple: true },
                 runs: { type: "string", default: "3" },
                 scale: { type: "string", default: "1,16,80" },
+                "full-build": { type: "boolean", default: false },
             },
         }).values;
     } catch (err) {
@@ -172,7 +181,7 @@ function main(): void {
     const report = (rows: string[]): boolean => process.stdout.write(`${rows.join("\n")}\n`);
     if (only.includes("plan")) report(benchPlans(runs));
     if (only.includes("scale")) report(benchScale(factors, runs));
-    if (only.includes("suite")) report(benchSuite());
+    if (only.includes("suite")) report(benchSuite(values["full-build"]));
 }
 
 main();

@@ -1,6 +1,7 @@
 import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
+import { repoRoot } from "../root";
 
 /** What one child process cost: wall time, CPU time (user+sys, its own children included) and peak memory. */
 export interface Measure {
@@ -34,12 +35,16 @@ function childrenCpuSeconds(): number {
 export function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Measure {
     const cpuBefore = childrenCpuSeconds();
     const start = process.hrtime.bigint();
-    const res = spawnSync(process.execPath, ["--require", path.join(__dirname, "peak.js"), ...args], {
-        cwd,
-        env,
-        encoding: "utf8",
-        maxBuffer: 256 * 1024 * 1024,
-    });
+    const res = spawnSync(
+        process.execPath,
+        ["--require", path.join(repoRoot(), "tools", "bench", "peak.js"), ...args],
+        {
+            cwd,
+            env,
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        },
+    );
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const cpuSeconds = childrenCpuSeconds() - cpuBefore;
     if (res.status !== 0) {
