@@ -132,6 +132,21 @@ export interface RunOptions {
     placeholderSecrets?: boolean;
 }
 
+let freshRuns = 0;
+
+/**
+ * Runs `body` with every {@link runWith} inside it evaluating the program again, for a test that observes the
+ * evaluation itself (a wrapped lookup function) rather than only what it registered.
+ */
+export async function evaluatingAgain<T>(body: () => Promise<T>): Promise<T> {
+    freshRuns++;
+    try {
+        return await body();
+    } finally {
+        freshRuns--;
+    }
+}
+
 /** Recordings of configurations already evaluated in this process (by {@link runKey}), as deep copies. */
 const recordings = new Map<string, RecordedResource[]>();
 const systemIds = new WeakMap<SystemDefinition, number>();
@@ -158,7 +173,7 @@ function runKey(options: RunOptions): string {
  */
 export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
     const key = runKey(options);
-    const kept = recordings.get(key);
+    const kept = freshRuns > 0 ? undefined : recordings.get(key);
     if (kept) {
         recorder.restore(structuredClone(kept));
         return recorder.resources;

@@ -371,11 +371,13 @@ echo ok
 
 describe("github-script helpers", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { upsertPlanDiffComment } = require("../../.github/scripts/plan-diff-comment.js") as {
+    const { upsertPlanDiffComment } = require(
+        path.join(ROOT, ".github", "scripts", "plan-diff-comment.js"),
+    ) as {
         upsertPlanDiffComment(api: unknown, body: string): Promise<string>;
     };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { reportDrift } = require("../../.github/scripts/drift-issue.js") as {
+    const { reportDrift } = require(path.join(ROOT, ".github", "scripts", "drift-issue.js")) as {
         reportDrift(api: unknown, drift: { stack: string; runUrl: string }): Promise<string>;
     };
     const body = (stack: string, text: string) => `${commentMarker(stack)}\n${text}`;
