@@ -60,7 +60,12 @@ function quietStacks(): boolean {
     const asked = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) =>
         a.startsWith("--stack-trace-limit"),
     );
-    if (!asked) Error.stackTraceLimit = 0;
+    if (!asked) {
+        Error.stackTraceLimit = 0;
+        // Under ts-node (a checkout without a build: plan:diff's base), its source-map hook would map every frame of
+        // the full-depth stack the SDK still takes per resource (for source positions the mocks never use).
+        Reflect.deleteProperty(Error, "prepareStackTrace");
+    }
     return !asked;
 }
 
