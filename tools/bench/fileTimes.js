@@ -3,6 +3,7 @@
 // file runs alone in a worker, so the root hooks bracket exactly one file). Plain JavaScript: mocha loads both before
 // any compiler could.
 "use strict";
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: mocha requires this file as it is */
 const { appendFileSync } = require("fs");
 const path = require("path");
 const Mocha = require("mocha");
