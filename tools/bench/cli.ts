@@ -105,13 +105,23 @@ function benchSuite(fullBuild: boolean): string[] {
     return rows;
 }
 
-/** The arguments the test script gives tsc (its first command, or the script it runs) and mocha (its second). */
+/** The arguments the test script gives tsc (in its first command, or the script that runs) and mocha (its last). */
 function testSteps(scripts: Record<string, string>): { tscArgs: string[]; mochaArgs: string[] } {
     const words = (command: string): string[] =>
         (command.match(/'[^']*'|"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^['"]|['"]$/g, ""));
-    const [first, second] = scripts.test.split("&&").map((c) => c.trim());
-    const script = /^npm run (?:-s )?(\S+)$/.exec(first)?.[1];
-    return { tscArgs: words(script ? scripts[script] : first).slice(1), mochaArgs: words(second).slice(1) };
+    const commands = (script: string): string[] =>
+        script
+            .split("&&")
+            .map((c) => c.trim())
+            .flatMap((c) => {
+                const run = /^npm run (?:-s )?(\S+)$/.exec(c)?.[1];
+                return run ? commands(scripts[run]) : [c];
+            });
+    const steps = commands(scripts.test).map(words);
+    const tsc = steps.find((w) => w[0] === "tsc");
+    const mocha = steps.find((w) => w[0] === "mocha");
+    if (!tsc || !mocha) throw new Error(`npm test (${scripts.test}) runs no tsc or no mocha`);
+    return { tscArgs: tsc.slice(1), mochaArgs: mocha.slice(1) };
 }
 
 /** The stage stack with its DIALS workspaces repeated `factor` times (renamed), written as its own stack file. */
