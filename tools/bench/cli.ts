@@ -81,8 +81,10 @@ function benchSuite(fullBuild: boolean): string[] {
         const configIndex = mochaArgs.indexOf("--config");
         const config = configIndex >= 0 ? mochaArgs[configIndex + 1] : ".mocharc.json";
         const mocharc = JSON.parse(readFileSync(path.join(ROOT, config), "utf8")) as { parallel?: boolean };
-        const fileTimes = path.join(ROOT, "tools", "bench", "fileTimes.js");
-        const timing = mocharc.parallel ? ["--require", fileTimes] : ["--reporter", fileTimes];
+        const bench = path.join(ROOT, "tools", "bench");
+        const timing = mocharc.parallel
+            ? ["--require", path.join(bench, "fileTimesHooks.js")]
+            : ["--reporter", path.join(bench, "fileTimes.js")];
         const mocha = measure([require.resolve("mocha/bin/mocha.js"), ...mochaArgs, ...timing], ROOT, {
             ...process.env,
             BENCH_FILE_TIMES: times,

@@ -1,7 +1,6 @@
 // Per-file wall time of the test suite, hooks included, written as JSON lines into the directory $BENCH_FILE_TIMES.
-// As a reporter (serial runs: spec output plus the times) or as a root-hook plugin (--require, parallel runs: each
-// file runs alone in a worker, so the root hooks bracket exactly one file). Plain JavaScript: mocha loads both before
-// any compiler could.
+// This reporter serves serial runs (spec output plus the times); parallel runs use fileTimesHooks.js. Plain
+// JavaScript: mocha loads it before any compiler could.
 "use strict";
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: mocha requires this file as it is */
 const { appendFileSync } = require("fs");
@@ -37,15 +36,5 @@ class FileTimes extends Mocha.reporters.Spec {
     }
 }
 
-let started = 0;
-FileTimes.mochaHooks = {
-    beforeAll() {
-        started = now();
-    },
-    afterAll() {
-        const file = (this.test?.parent?.suites ?? []).map((s) => s.file).find(Boolean);
-        record(file, now() - started);
-    },
-};
-
 module.exports = FileTimes;
+FileTimes.record = record;
