@@ -1,17 +1,41 @@
 import { spawn } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { createHash } from "crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { repoRoot, scriptArgs } from "../root";
+import { isCompiled, repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";
 
+/** What a plan is made from besides the stack file: the program, the tools and the locked dependencies. */
+const PLAN_SOURCES = ["index.ts", "package-lock.json", "components", "tools"];
+
+/** A digest of a checkout's {@link PLAN_SOURCES}: equal digests, the same plan code. */
+function sourceDigest(root: string): string {
+    const hash = createHash("sha256");
+    const add = (rel: string): void => {
+        const file = path.join(root, rel);
+        if (!existsSync(file)) return;
+        if (statSync(file).isDirectory()) {
+            for (const entry of readdirSync(file).sort()) add(path.join(rel, entry));
+        } else {
+            hash.update(`${rel}\0`).update(readFileSync(file)).update("\0");
+        }
+    };
+    PLAN_SOURCES.forEach(add);
+    return hash.digest("hex");
+}
+
 /**
- * The node arguments that start the plan CLI of the checkout in `cwd`: this checkout's compiled CLI when this code
- * runs compiled (the build that `npm run plan` and `npm test` just made), else that checkout's `tools/plan/cli.ts`
- * through this repository's ts-node (another checkout, e.g. plan:diff's base worktree, has no build of its own).
+ * The node arguments that start the plan CLI for the checkout in `cwd` (the plan reads its stack files there): this
+ * build's CLI when this code runs compiled and that checkout's program and tools are this one's (this checkout, or
+ * plan:diff's base worktree of an unchanged program), else that checkout's own `tools/plan/cli.ts` through this
+ * repository's ts-node (a checkout with other code has no build of its own).
  */
 export function planCliArgs(cwd: string): string[] {
-    if (path.resolve(cwd) === repoRoot()) return scriptArgs("tools/plan/cli.ts");
+    const here = repoRoot();
+    if (path.resolve(cwd) === here || (isCompiled() && sourceDigest(cwd) === sourceDigest(here))) {
+        return scriptArgs("tools/plan/cli.ts");
+    }
     return [
         require.resolve("ts-node/dist/bin.js"),
         "--transpile-only",
