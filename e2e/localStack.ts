@@ -18,11 +18,12 @@ import { SecretSpec } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
 import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
 import { TestKeypair, testKeypair } from "./testKeypair";
+import { repoRoot } from "../tools/root";
 
 // The `local` stacks and the built Pulumi CLI, used without the Node.js language host: `stack init`, `config set`
 // and `config --show-secrets` only need the CLI and the passphrase secrets provider.
 
-export const ROOT = path.join(__dirname, "..");
+export const ROOT = repoRoot();
 /** Every Kubernetes-side system (no OpenStack plugin needed). */
 export const STACK = "local";
 /** Callysto against an OpenStack on loopback, a stack of its own (needs the OpenStack plugin). */
@@ -39,7 +40,7 @@ export const BIN = path.join(E2E_CACHE, "bin");
 
 /** Starts or stops the kwok cluster `name` with e2e/cluster.sh; throws with its output when it fails. */
 export function kwokCluster(name: string, command: "start" | "stop"): void {
-    const res = spawnSync("bash", [path.join(__dirname, "cluster.sh"), command], {
+    const res = spawnSync("bash", [path.join(ROOT, "e2e", "cluster.sh"), command], {
         encoding: "utf8",
         env: {
             ...process.env,
@@ -63,7 +64,7 @@ export function kwokKubeconfig(name: string): string {
 
 /** KEY=VALUE lines of e2e/local.env (test-only settings), read as dotenv by node:util. */
 export function localEnv(): Record<string, string> {
-    return parseEnv(readFileSync(path.join(__dirname, "local.env"), "utf8")) as Record<string, string>;
+    return parseEnv(readFileSync(path.join(ROOT, "e2e", "local.env"), "utf8")) as Record<string, string>;
 }
 
 /** True when `dir` is the work tree or inside it: revealed secrets must never be written there. */
@@ -86,8 +87,8 @@ function parseValue(raw: string): unknown {
     }
 }
 
-/** What a program copy needs besides the stack file: the Automation API runs `index.ts` from here. */
-const PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components"];
+/** What a program copy needs besides the stack file: the Automation API runs the compiled `dist/index.js` from here. */
+const PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components", "dist"];
 
 /**
  * A temporary copy of the project (program, Pulumi.yaml and one Pulumi.<stack>.yaml) with its own file backend

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { spawn } from "child_process";
-import * as path from "path";
 import { stackObjects } from "../tools/adopt/program";
+import { repoRoot } from "../tools/root";
 import { groupByImage, imageUses, mirrored, parseImage, formatImage } from "../tools/preflight/images";
 import { inspect } from "../tools/preflight/skopeo";
 import { LoopbackRegistry, missingRegistryTools } from "./registry";
@@ -10,7 +10,7 @@ import { LoopbackRegistry, missingRegistryTools } from "./registry";
 // image names (one tiny image made offline with umoci): a missing tag is found with the objects that use it, present
 // ones pass. Needs no kube control plane.
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = repoRoot();
 
 /** The stack's image references as the preflight checks them, and the ones a registry can be preloaded with. */
 async function stackImages(stack: string): Promise<{ all: string[]; byTag: string[]; byDigest: string[] }> {

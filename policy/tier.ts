@@ -1,11 +1,10 @@
-import * as path from "path";
 import { StackTier, isProductionTier } from "../components/config/system";
 import { readStackFile } from "../tools/plan/stackfile";
+import { repoRoot } from "../tools/root";
 
 // Production is what the program calls production: the stack's `runbooks:tier`, read with the program's own
 // predicate, not the stack's name (a stack named `prod-eu` or `live` is production when its tier says so).
 
-const ROOT = path.join(__dirname, "..");
 const known = new Map<string, boolean>();
 
 /**
@@ -13,7 +12,7 @@ const known = new Map<string, boolean>();
  * has no tier counts as production: the program refuses to run without a tier, and the stricter rules are the safe
  * side (the policy-pack config `production: false` says otherwise explicitly).
  */
-export function stackIsProduction(stack: string, root = ROOT): boolean {
+export function stackIsProduction(stack: string, root = repoRoot()): boolean {
     const id = `${root}\0${stack}`;
     let production = known.get(id);
     if (production === undefined) {

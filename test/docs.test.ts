@@ -2,8 +2,9 @@ import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { secretsTable, withSecretsTable } from "../tools/docs/secrets";
+import { repoRoot } from "../tools/root";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = repoRoot();
 
 describe("README", () => {
     it("has the secrets table that the stacks' secret specs generate (run `npm run docs` after adding a secret)", () => {

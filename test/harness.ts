@@ -8,8 +8,30 @@ import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mo
 import { readStackFile } from "../tools/plan/stackfile";
 import { fillPlaceholders } from "./placeholders";
 
+/** The stack name the test process's mocks report. */
+const TEST_STACK = "test";
+
 /** The one recorder of the test process: Pulumi's mocks are global, so every test file shares it. */
-export const recorder: Recorder = installRecorder("test");
+export const recorder: Recorder = installRecorder(TEST_STACK);
+
+/** Makes the test recorder the process's mocks again, after something (an in-process plan) installed its own. */
+export function reinstallRecorder(): void {
+    installRecorder(TEST_STACK, undefined, recorder);
+}
+
+/**
+ * Runs `evaluate` with stack capture off: the SDK captures a stack for every promise it makes, and mocha makes their
+ * depth unlimited, which makes evaluating a program several times slower. Assertion failures keep their traces.
+ */
+export async function withQuietStacks<T>(evaluate: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return await evaluate();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
 
 /** Forgets what earlier tests registered. Call at the start of each test that inspects resources. */
 export function resetRecorder(): void {
@@ -110,11 +132,59 @@ export interface RunOptions {
     placeholderSecrets?: boolean;
 }
 
-/** Runs the whole program under the mocks with the given config and returns every registered resource. */
-export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
-    resetRecorder();
-    runProgram(memoryConfigSource(options.values, options.secrets ?? {}), options.systems ?? SYSTEMS, {
-        placeholderSecret: options.placeholderSecrets ? (spec) => `placeholder-${spec.key}` : undefined,
+let freshRuns = 0;
+
+/**
+ * Runs `body` with every {@link runWith} inside it evaluating the program again, for a test that observes the
+ * evaluation itself (a wrapped lookup function) rather than only what it registered.
+ */
+export async function evaluatingAgain<T>(body: () => Promise<T>): Promise<T> {
+    freshRuns++;
+    try {
+        return await body();
+    } finally {
+        freshRuns--;
+    }
+}
+
+/** Recordings of configurations already evaluated in this process (by {@link runKey}), as deep copies. */
+const recordings = new Map<string, RecordedResource[]>();
+const systemIds = new WeakMap<SystemDefinition, number>();
+let systemCount = 0;
+
+/** What makes two runs the same: config values, secrets, the systems (by identity) and the placeholder switch. */
+function runKey(options: RunOptions): string {
+    const systems = (options.systems ?? SYSTEMS).map((s) => {
+        if (!systemIds.has(s)) systemIds.set(s, ++systemCount);
+        return systemIds.get(s);
     });
-    return settled();
+    return JSON.stringify([
+        options.values,
+        options.secrets ?? {},
+        systems,
+        options.placeholderSecrets ?? false,
+    ]);
+}
+
+/**
+ * Runs the whole program under the mocks with the given config and returns every registered resource. A
+ * configuration already evaluated in this process is not evaluated again: the recorder gets a fresh copy of what it
+ * registered then (the program is deterministic; a run that failed is never kept, so its error is raised each time).
+ */
+export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
+    const key = runKey(options);
+    const kept = freshRuns > 0 ? undefined : recordings.get(key);
+    if (kept) {
+        recorder.restore(structuredClone(kept));
+        return recorder.resources;
+    }
+    resetRecorder();
+    const resources = await withQuietStacks(() => {
+        runProgram(memoryConfigSource(options.values, options.secrets ?? {}), options.systems ?? SYSTEMS, {
+            placeholderSecret: options.placeholderSecrets ? (spec) => `placeholder-${spec.key}` : undefined,
+        });
+        return settled();
+    });
+    recordings.set(key, structuredClone(resources));
+    return resources;
 }

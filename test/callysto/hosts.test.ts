@@ -3,6 +3,7 @@ import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
 import { Plan, T, runCallysto, stackPlan } from "./helpers";
+import { evaluatingAgain } from "../harness";
 
 // The module behind `openstack.images.getImageOutput`; its export is looked up on every call, so a test can wrap it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,12 +37,14 @@ describe("callysto hosts", function () {
         let plan: Plan;
         try {
             plan = new Plan([
-                ...(await runCallysto("stage", (c) => {
-                    c.pinnedIds = {
-                        images: { "callysto-hub": hubImage, "Alma Linux 9": almaImage },
-                        networks: { default: network },
-                    };
-                })),
+                ...(await evaluatingAgain(() =>
+                    runCallysto("stage", (c) => {
+                        c.pinnedIds = {
+                            images: { "callysto-hub": hubImage, "Alma Linux 9": almaImage },
+                            networks: { default: network },
+                        };
+                    }),
+                )),
             ]);
         } finally {
             getImageModule.getImageOutput = original;
@@ -61,7 +64,7 @@ describe("callysto hosts", function () {
         };
         let plan: Plan;
         try {
-            plan = new Plan([...(await runCallysto("stage"))]);
+            plan = new Plan([...(await evaluatingAgain(() => runCallysto("stage")))]);
         } finally {
             getImageModule.getImageOutput = original;
         }

@@ -10,11 +10,12 @@ import { planCommand } from "../../tools/plan/cli";
 import { checkSize } from "../../tools/plan/size";
 import { StackFileError, readStackFile, stackFileSource } from "../../tools/plan/stackfile";
 import { applyFix } from "./apply";
+import { repoRoot } from "../../tools/root";
 
 // A battery of broken stack files, each checked the way the offline plan checks it: the exact set of problems one
 // run reports, and that following each printed fix (applied as the Pulumi CLI would) makes its problem go away.
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = repoRoot();
 const STAGE = readFileSync(path.join(ROOT, "Pulumi.stage.yaml"), "utf8");
 const PROD = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 

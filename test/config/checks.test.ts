@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import {
     certificateNameProblem,
     cidrProblem,
@@ -16,6 +15,7 @@ import {
 import { loadProgramConfig } from "../../components/config/load";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";
+import { repoRoot } from "../../tools/root";
 
 describe("shared value checks", () => {
     it("reads certificate names, port names and name prefixes with the DNS-label rule", () => {
@@ -110,7 +110,7 @@ describe("shared value checks", () => {
 describe("committed stack files", () => {
     for (const stack of ["stage", "prod", "local"]) {
         it(`${stack} has every section and passes the guard (secrets aside)`, () => {
-            const file = readStackFile(stack, path.join(__dirname, "..", ".."));
+            const file = readStackFile(stack, repoRoot());
             for (const s of SYSTEMS)
                 assert.ok(s.section in file.values, `${stack} lacks runbooks:${s.section}`);
             loadProgramConfig(stackFileSource(file, "[secret]"), SYSTEMS, { placeholderSecret: () => "x" });

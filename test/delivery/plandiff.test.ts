@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "f
 import * as os from "os";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
+import { repoRoot, scriptArgs } from "../../tools/root";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = repoRoot();
 /** The repository whose HEAD is cloned; overridable to try the test against another commit. */
 const SOURCE = process.env.PLANDIFF_TEST_REPO ?? ROOT;
-const CLI = path.join(ROOT, "tools", "plandiff", "cli.ts");
-const TS_NODE = require.resolve("ts-node/dist/bin.js");
+const CLI = scriptArgs("tools/plandiff/cli.ts");
 
 interface Run {
     status: number | null;
@@ -21,7 +21,7 @@ interface Run {
 
 function planDiff(cwd: string, args: string[]): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [TS_NODE, "--transpile-only", CLI, ...args], { cwd });
+        const child = spawn(process.execPath, [...CLI, ...args], { cwd });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

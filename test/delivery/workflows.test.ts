@@ -8,8 +8,9 @@ import * as path from "path";
 import { parseDocument } from "yaml";
 import { isSecretName } from "../../policy/rules/secrets";
 import { commentMarker } from "../../tools/plandiff/render";
+import { repoRoot } from "../../tools/root";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = repoRoot();
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const SCRIPTS = (
     JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
@@ -370,11 +371,13 @@ echo ok
 
 describe("github-script helpers", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { upsertPlanDiffComment } = require("../../.github/scripts/plan-diff-comment.js") as {
+    const { upsertPlanDiffComment } = require(
+        path.join(ROOT, ".github", "scripts", "plan-diff-comment.js"),
+    ) as {
         upsertPlanDiffComment(api: unknown, body: string): Promise<string>;
     };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { reportDrift } = require("../../.github/scripts/drift-issue.js") as {
+    const { reportDrift } = require(path.join(ROOT, ".github", "scripts", "drift-issue.js")) as {
         reportDrift(api: unknown, drift: { stack: string; runUrl: string }): Promise<string>;
     };
     const body = (stack: string, text: string) => `${commentMarker(stack)}\n${text}`;

@@ -1,60 +1,38 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "fs";
+import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/render";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+import { planCliArgs } from "../../tools/plan/process";
+import { repoRoot } from "../../tools/root";
+import { readTree, stackPlan } from "../fixtures/plans";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = repoRoot();
 
 /** Runs the offline plan as a user would, in its own process (mocks are global to a process). */
 function plan(stack: string, out: string): string {
-    return execFileSync(
-        process.execPath,
-        [
-            require.resolve("ts-node/dist/bin"),
-            "--transpile-only",
-            "tools/plan/cli.ts",
-            "--stack",
-            stack,
-            "--out",
-            out,
-        ],
-        {
-            cwd: ROOT,
-            encoding: "utf8",
-            env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
-        },
-    );
+    return execFileSync(process.execPath, [...planCliArgs(ROOT), "--stack", stack, "--out", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
+    });
 }
 
-function readTree(dir: string): Record<string, string> {
-    const files: Record<string, string> = {};
-    const walk = (d: string): void => {
-        for (const entry of readdirSync(d, { withFileTypes: true })) {
-            const p = path.join(d, entry.name);
-            if (entry.isDirectory()) walk(p);
-            else files[path.relative(dir, p)] = readFileSync(p, "utf8");
-        }
-    };
-    walk(dir);
-    return files;
-}
-
-for (const stack of ["stage", "prod"]) {
+for (const stack of ["stage", "prod"] as const) {
     describe(`offline plan of ${stack}`, function () {
         this.timeout(180000);
         let first: Record<string, string>;
         let summary: string;
 
-        before(() => {
+        before(async () => {
             const tmp = mkdtempSync(path.join(tmpdir(), `plan-${stack}-`));
             summary = plan(stack, path.join(tmp, "a"));
-            plan(stack, path.join(tmp, "b"));
             first = readTree(path.join(tmp, "a"));
-            const second = readTree(path.join(tmp, "b"));
+            // The second plan of the same inputs: the shared in-process one (same command, another process).
+            const second = (await stackPlan(stack)).files;
             assert.deepEqual(Object.keys(second).sort(), Object.keys(first).sort());
             for (const file of Object.keys(first)) {
                 assert.equal(

@@ -8,8 +8,9 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
+import { repoRoot } from "../../tools/root";
 
-const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
+const POLICY_DIR = path.join(repoRoot(), "policy");
 /** What the engine sends for a value not known until the update runs. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -3,8 +3,8 @@ import { strict as assert } from "assert";
 import { checkPlan } from "../../policy/offline";
 import { containersOf, podSpecOf } from "../../policy/rules/k8s";
 import { isObj, objectsOf } from "../../policy/rules/types";
-import { planResources } from "../../tools/plan/process";
 import type { PlanResource } from "../../tools/plan/render";
+import { stackPlan } from "../fixtures/plans";
 
 /** Where the offline plan shows a masked secret outside a Secret: a secret Output that went into plain config. */
 function maskedOutsideSecrets(resources: readonly PlanResource[]): string[] {
@@ -28,7 +28,7 @@ describe("policy pack on the project's stacks (offline plans)", function () {
     const plans: Record<string, PlanResource[]> = {};
 
     before(async () => {
-        for (const stack of ["stage", "prod"]) plans[stack] = await planResources(stack);
+        for (const stack of ["stage", "prod"] as const) plans[stack] = (await stackPlan(stack)).resources;
     });
 
     for (const stack of ["stage", "prod"]) {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import * as path from "path";
+import { repoRoot } from "../../tools/root";
 import { ConfigError } from "../../components/config/problems";
 import { CatalogConfig, catalogSchema } from "../../components/thoth/config";
 import { tierNamespaces } from "../../components/thoth/tiers";
@@ -84,7 +84,7 @@ describe("thoth workflow and template catalog", function () {
 
         it("is off in the local e2e stack, whose cluster cannot reach github.com, and on in stage and prod", () => {
             const catalogIn = (stack: string) => {
-                const file = readStackFile(stack, path.join(__dirname, "..", ".."));
+                const file = readStackFile(stack, repoRoot());
                 return (file.values.thoth as Json).station.modules.catalog;
             };
             assert.equal(catalogIn("local").enabled, false);

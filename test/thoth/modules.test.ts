@@ -20,8 +20,9 @@ import {
     Json,
 } from "./fixtures";
 import { runWithStubs } from "./shellStub";
+import { repoRoot } from "../../tools/root";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = repoRoot();
 const CORE_STAGE = [
     "thoth-frontend-stage",
     "thoth-middletier-stage",

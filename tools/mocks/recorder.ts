@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { fakeId, fakeInvoke, fakeOutputs } from "./fakes";
 
 /** The text that replaces every secret value in recorded inputs. */
@@ -76,6 +75,7 @@ function mask(value: unknown, path: string, secretPaths: string[]): unknown {
     return value;
 }
 
+/** The parts of a `RegisterResourceRequest` that are recorded. */
 interface Req {
     getType(): string;
     getName(): string;
@@ -88,7 +88,6 @@ interface Req {
     getIgnorechangesList(): string[];
     getImportid(): string;
     getDependenciesList(): string[];
-    getImportid(): string;
 }
 
 /**
@@ -107,45 +106,38 @@ export function engineUrn(
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/**
- * A mock monitor that records every registration and, like the real engine and unlike Pulumi's mocks,
- * rejects a second resource with the same URN.
- */
-class RecordingMonitor extends MockMonitor {
-    constructor(private readonly recorder: Recorder) {
-        super({
-            newResource: (args) => {
-                const state = { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) };
-                return { id: args.custom ? fakeId(args.type, args.name) : undefined, state };
-            },
-            call: (args) => fakeInvoke(args.token, args.inputs),
-        });
+/** The methods of the resource monitor (`pulumi.runtime.getMonitor()`, an `IResourceMonitorClient`) the recorder wraps. */
+interface MonitorMethods {
+    registerResource(req: Req, callback: (err: unknown, resp?: { setUrn(urn: string): void }) => void): void;
+    registerResourceOutputs(req: unknown, callback: (err: unknown, resp?: unknown) => void): void;
+}
+
+/** Holds what a run of the program registered. */
+export class Recorder {
+    public readonly resources: RecordedResource[] = [];
+    public readonly byUrn = new Map<string, RecordedResource>();
+    public readonly errors: string[] = [];
+
+    reset(): void {
+        this.resources.length = 0;
+        this.byUrn.clear();
+        this.errors.length = 0;
     }
 
-    private urnOf(parent: string, type: string, name: string): string {
-        return engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
+    /** Holds `resources` as if a run had just registered them (a recording kept from an earlier identical run). */
+    restore(resources: readonly RecordedResource[]): void {
+        this.reset();
+        for (const r of resources) {
+            this.resources.push(r);
+            this.byUrn.set(r.urn, r);
+        }
     }
 
-    // Pulumi's MockMonitor answers with URNs that keep only the parent's last type; the SDK then passes those as
-    // the parents of children, so deeper URNs would drift further. Answering with the engine's URN keeps every level
-    // right. (MockMonitor declares newUrn private; it is an ordinary method.)
-    static {
-        (
-            RecordingMonitor.prototype as unknown as { newUrn(p: string, t: string, n: string): string }
-        ).newUrn = function (this: RecordingMonitor, parent: string, type: string, name: string): string {
-            return this.urnOf(parent, type, name);
-        };
-    }
-
-    async registerResource(req: Req, callback: (err: unknown, resp: unknown) => void): Promise<void> {
-        const urn = this.urnOf(req.getParent(), req.getType(), req.getName());
-        if (this.recorder.byUrn.has(urn)) {
-            const err = new Error(
-                `duplicate resource URN ${urn}: two resources of one type have the same name`,
-            );
-            this.recorder.errors.push(err.message);
-            callback(err, undefined);
-            return;
+    /** Records one registration; undefined when the engine would reject it (a second resource with its URN). */
+    record(urn: string, req: Req): RecordedResource | undefined {
+        if (this.byUrn.has(urn)) {
+            this.errors.push(`duplicate resource URN ${urn}: two resources of one type have the same name`);
+            return undefined;
         }
         const secretPaths: string[] = [];
         const wire = req.getObject().toJavaScript() as Record<string, unknown>;
@@ -166,60 +158,56 @@ class RecordingMonitor extends MockMonitor {
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
         };
-        this.recorder.byUrn.set(urn, record);
-        this.recorder.resources.push(record);
-        return super.registerResource(req, callback);
-    }
-}
-
-/** Holds what a run of the program registered. */
-export class Recorder {
-    public readonly resources: RecordedResource[] = [];
-    public readonly byUrn = new Map<string, RecordedResource>();
-    public readonly errors: string[] = [];
-
-    reset(): void {
-        this.resources.length = 0;
-        this.byUrn.clear();
-        this.errors.length = 0;
+        this.byUrn.set(urn, record);
+        this.resources.push(record);
+        return record;
     }
 }
 
 /**
- * Installs the recording mocks for this process (mocks are global: install once, share the recorder).
- * `preview=false` so `apply` callbacks run and computed values appear in the recording.
+ * Installs the recording mocks for this process, recording into `recorder` (mocks are global: the last install wins,
+ * so a process that plans a stack in between installs its own recorder again afterwards). Public API only:
+ * `pulumi.runtime.setMocks` with deterministic fakes, then the monitor it installed (`pulumi.runtime.getMonitor()`)
+ * gets its registerResource wrapped to record each request as the engine receives it, and to answer with the engine's
+ * URN; the mocks give a resource a URN with only its parent's own type, which the SDK would then hand to children as
+ * their parent, drifting further at every level. `preview=false`, so `apply` callbacks run and computed values are
+ * recorded.
  */
-export function installRecorder(stack: string, project = "runbooks"): Recorder {
-    const recorder = new Recorder();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as {
-        setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+export function installRecorder(stack: string, project = "runbooks", recorder = new Recorder()): Recorder {
+    void pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const state = { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) };
+                return { id: args.custom ? fakeId(args.type, args.name) : undefined, state };
+            },
+            call: (args) => fakeInvoke(args.token, args.inputs),
+        },
+        project,
+        stack,
+        false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorMethods;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        const urn = engineUrn(stack, project, req.getParent(), req.getType(), req.getName());
+        if (!recorder.record(urn, req)) {
+            callback(new Error(recorder.errors[recorder.errors.length - 1]));
+            return;
+        }
+        register(req, (err, resp) => {
+            resp?.setUrn(urn);
+            callback(err, resp);
+        });
     };
-    settings.setMockOptions(new RecordingMonitor(recorder), project, stack, false);
-    // setMockOptions resets the feature flags; set them as pulumi.runtime.setMocks does, so secrets and
-    // resource references reach the monitor in their wire form.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, boolean> };
-    const store = state.getStore();
-    Object.assign(store, {
-        supportsSecrets: true,
-        supportsResourceReferences: true,
-        supportsOutputValues: false,
-        supportsDeletedWith: true,
-        supportsReplaceWith: true,
-        supportsAliasSpecs: true,
-        supportsTransforms: false,
-        supportsParameterization: true,
-        supportsResourceHooks: true,
-        supportsErrorHooks: true,
-        supportsInvokeDependsOn: false,
-    });
+    // The mocks look the URN up among their own; the URNs here are the engine's, and the outputs are not recorded.
+    monitor.registerResourceOutputs = (_req, callback) => callback(null, {});
     return recorder;
 }
 
-/** Waits until every registration and every apply the program started has finished. */
+/**
+ * Waits until every registration and every apply the program started has finished: `disconnect` waits for the
+ * runtime's RPC queue to drain; under mocks it closes nothing (the mock monitor stays installed for the next run).
+ */
 export async function settle(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
+    await pulumi.runtime.disconnect();
 }

@@ -1,10 +1,47 @@
 import { spawn } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { createHash } from "crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "fs";
 import * as os from "os";
 import * as path from "path";
+import { isCompiled, repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";
 
-const ROOT = path.join(__dirname, "..", "..");
+/** What a plan is made from besides the stack file: the program, the tools and the locked dependencies. */
+const PLAN_SOURCES = ["index.ts", "package-lock.json", "components", "tools"];
+
+/** A digest of a checkout's {@link PLAN_SOURCES}: equal digests, the same plan code. */
+function sourceDigest(root: string): string {
+    const hash = createHash("sha256");
+    const add = (rel: string): void => {
+        const file = path.join(root, rel);
+        if (!existsSync(file)) return;
+        if (statSync(file).isDirectory()) {
+            for (const entry of readdirSync(file).sort()) add(path.join(rel, entry));
+        } else {
+            hash.update(`${rel}\0`).update(readFileSync(file)).update("\0");
+        }
+    };
+    PLAN_SOURCES.forEach(add);
+    return hash.digest("hex");
+}
+
+/**
+ * The node arguments that start the plan CLI for the checkout in `cwd` (the plan reads its stack files there): this
+ * build's CLI when this code runs compiled and that checkout's program and tools are this one's (this checkout, or
+ * plan:diff's base worktree of an unchanged program), else that checkout's own `tools/plan/cli.ts` through this
+ * repository's ts-node (a checkout with other code has no build of its own).
+ */
+export function planCliArgs(cwd: string): string[] {
+    const here = repoRoot();
+    if (path.resolve(cwd) === here || (isCompiled() && sourceDigest(cwd) === sourceDigest(here))) {
+        return scriptArgs("tools/plan/cli.ts");
+    }
+    return [
+        require.resolve("ts-node/dist/bin.js"),
+        "--transpile-only",
+        path.join(cwd, "tools", "plan", "cli.ts"),
+    ];
+}
 
 /** A plan that could not be made (missing CLI in a checkout, config error, crash); the message says which. */
 export class PlanProcessError extends Error {}
@@ -15,13 +52,13 @@ export interface PlanProcess {
 }
 
 /**
- * Starts `tools/plan/cli.ts --stack <stack> --out <out>` of the checkout in `cwd` with this repository's ts-node,
+ * Starts the plan CLI (`--stack <stack> --out <out>`) of the checkout in `cwd` (see {@link planCliArgs}),
  * in its own process (the recording mocks are global to a process), and reads the `resources.json` it writes.
  * Rejects with the plan's own error output when it fails.
  */
 export function startPlan(cwd: string, stack: string, out: string, label: string): PlanProcess {
-    const cli = path.join(cwd, "tools", "plan", "cli.ts");
-    if (!existsSync(cli)) {
+    const cli = planCliArgs(cwd);
+    if (!existsSync(cli[cli.length - 1])) {
         return {
             done: Promise.reject(
                 new PlanProcessError(
@@ -31,8 +68,7 @@ export function startPlan(cwd: string, stack: string, out: string, label: string
             kill: () => undefined,
         };
     }
-    const tsNode = require.resolve("ts-node/dist/bin.js");
-    const child = spawn(process.execPath, [tsNode, "--transpile-only", cli, "--stack", stack, "--out", out], {
+    const child = spawn(process.execPath, [...cli, "--stack", stack, "--out", out], {
         cwd,
         stdio: ["ignore", "pipe", "pipe"],
     });
@@ -58,7 +94,7 @@ export function startPlan(cwd: string, stack: string, out: string, label: string
 }
 
 /** The resources of a stack's offline plan of this checkout, planned in a temporary directory. */
-export async function planResources(stack: string, cwd = ROOT): Promise<PlanResource[]> {
+export async function planResources(stack: string, cwd = repoRoot()): Promise<PlanResource[]> {
     const out = mkdtempSync(path.join(os.tmpdir(), `plan-${stack}-`));
     try {
         return await startPlan(cwd, stack, out, stack).done;
