@@ -97,7 +97,7 @@ export class Etl extends DialsPart {
                 storage: "1",
                 accessModes: ["ReadWriteMany"],
                 storageClassName: args.eosStorageClass,
-                protect: args.protectStateful,
+                protectStateful: args.protectStateful,
             },
             this.child(),
         );

@@ -112,7 +112,7 @@ export class PackitPostgres extends RunbookComponent {
                     labels: standardLabels(app(objectName)),
                     storage: args.storage,
                     // An adopted claim holds the running system's data: protected in every tier.
-                    protect: current && (args.protectStateful || adopted),
+                    protectStateful: current && (args.protectStateful || adopted),
                 },
                 // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
                 this.child(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),

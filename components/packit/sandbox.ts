@@ -76,7 +76,7 @@ export class Sandbox extends RunbookComponent {
                     // The managed-by label keeps the clean-up job away from these claims.
                     labels: standardLabels(app(claim.name, "repository-cache")),
                     storage: claim.size,
-                    protect: args.protectStateful,
+                    protectStateful: args.protectStateful,
                 },
                 this.child({ dependsOn: [this.namespace] }),
             );

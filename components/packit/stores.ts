@@ -84,7 +84,7 @@ export class PackitDataStores extends PackitPart {
                 namespace,
                 labels: standardLabels(app),
                 storage: tokman.storage,
-                protect: context.protectStateful,
+                protectStateful: context.protectStateful,
             },
             this.child(),
         );

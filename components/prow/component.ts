@@ -136,7 +136,7 @@ export class ProwComponent extends RunbookComponent {
                     labels,
                     storage: args.volume.size,
                     storageClassName: args.volume.storageClass,
-                    protect: args.protectStateful,
+                    protectStateful: args.protectStateful,
                 },
                 this.child(),
             );

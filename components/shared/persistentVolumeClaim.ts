@@ -15,7 +15,7 @@ export interface ClaimArgs {
     /** The cluster's default class when unset. */
     storageClassName?: string;
     /** Production (or adopted data): protected from `pulumi destroy` and retained if a delete is forced. */
-    protect: boolean;
+    protectStateful: boolean;
 }
 
 /**
@@ -38,6 +38,6 @@ export function persistentVolumeClaim(
                 resources: { requests: { storage: args.storage } },
             },
         },
-        { ...statefulOptions(args.protect), ...opts },
+        { ...statefulOptions(args.protectStateful), ...opts },
     );
 }

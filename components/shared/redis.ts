@@ -137,7 +137,7 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                     namespace: args.namespace,
                     labels: standardLabels(app),
                     storage: args.storage.size,
-                    protect: args.protectStateful,
+                    protectStateful: args.protectStateful,
                 },
                 this.child(),
             );

@@ -2,8 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../config/system";
 import { ClusterContext } from "../shared/cluster";
+import { plainConfigMap } from "../shared/configMap";
 import { ContainerSpec } from "../shared/container";
-import { standardLabels } from "../shared/labels";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { Workload } from "../shared/workload";
@@ -49,14 +49,13 @@ export function botConfigMap(
     component: string,
     data: Record<string, string>,
 ): k8s.core.v1.ConfigMap {
-    return new k8s.core.v1.ConfigMap(
+    return plainConfigMap(
         `${ctx.name}-${objectName}`,
         {
-            metadata: {
-                name: objectName,
-                namespace: ctx.namespace,
-                labels: standardLabels(thothApp(objectName, component)),
-            },
+            cluster: ctx.cluster,
+            namespace: ctx.namespace,
+            configMapName: objectName,
+            app: thothApp(objectName, component),
             data,
         },
         botOptions(ctx),

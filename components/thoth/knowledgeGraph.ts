@@ -59,7 +59,7 @@ export class KnowledgeGraph extends RunbookComponent {
                 labels: { "app.kubernetes.io/name": "postgresql" },
                 storage: args.storageSize,
                 storageClassName: args.storageClassName,
-                protect: args.protectStateful,
+                protectStateful: args.protectStateful,
             },
             this.child(),
         );
