@@ -1,7 +1,7 @@
 import { defineSystem } from "../config/system";
 import { renewalWindow } from "./certificates";
 import { CallystoConfig, callystoProblems, callystoSchema } from "./config";
-import { CallystoEnvironment } from "./environment";
+import { CallystoEnvironment } from "./callysto";
 import { callystoSecrets } from "./secrets";
 
 export { DESIGNATE_OPENRC, SSH_PRIVATE_KEY } from "./secrets";

@@ -3,7 +3,7 @@ import { packitProblems } from "./checks";
 import { PackitConfig, ServiceName, packitSchema } from "./config";
 import { mainNamespace, sandboxNamespace } from "./layout";
 import { packitSecretSpecs } from "./secrets";
-import { PackitService } from "./service";
+import { PackitService } from "./packit";
 
 const TITLES: Record<ServiceName, string> = {
     packit: "Packit service",
