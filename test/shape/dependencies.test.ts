@@ -163,7 +163,9 @@ describe("one shape for every system (stage and prod under the recording mocks)"
         for (const run of runs) {
             const wrong = run.resources
                 // Provider-side components (kustomize Directories) carry their package's token, not ours.
-                .filter((r) => !r.custom && !r.type.startsWith("pulumi:") && !r.type.startsWith("kubernetes:"))
+                .filter(
+                    (r) => !r.custom && !r.type.startsWith("pulumi:") && !r.type.startsWith("kubernetes:"),
+                )
                 .map((r) => r.type)
                 .filter((t) => !/^runbooks:[a-z][a-zA-Z0-9]*:[A-Z][A-Za-z0-9]*$/.test(t));
             assert.deepEqual([...new Set(wrong)], [], `${run.stack} (${run.variant})`);
