@@ -70,19 +70,26 @@ async function main(args: Args): Promise<number> {
         head: headLabel(root),
     };
 
+    // A clean working tree at the base commit is the base: one plan instead of two identical ones.
+    const unchanged =
+        git(root, ["rev-parse", "HEAD"]) === commit && git(root, ["status", "--porcelain"]) === "";
     const [base, head] = await withTempDir((out) =>
-        withWorktree(root, commit, async (worktree): Promise<[PlanResource[], PlanResource[]]> => {
-            const headPlan = startPlan(root, args.stack, path.join(out, "head"), meta.head);
-            if (!existsSync(path.join(worktree, stackFile))) {
-                // A stack that is new in this change: everything in it is added.
-                meta.note = `${stackFile} does not exist on the base revision: every resource is new.`;
-                return [[], await headPlan.done];
-            }
-            return bothPlans(
-                startPlan(worktree, args.stack, path.join(out, "base"), `base ${meta.base}`),
-                headPlan,
-            );
-        }),
+        unchanged
+            ? startPlan(root, args.stack, path.join(out, "head"), meta.head).done.then(
+                  (plan): [PlanResource[], PlanResource[]] => [plan, plan],
+              )
+            : withWorktree(root, commit, async (worktree): Promise<[PlanResource[], PlanResource[]]> => {
+                  const headPlan = startPlan(root, args.stack, path.join(out, "head"), meta.head);
+                  if (!existsSync(path.join(worktree, stackFile))) {
+                      // A stack that is new in this change: everything in it is added.
+                      meta.note = `${stackFile} does not exist on the base revision: every resource is new.`;
+                      return [[], await headPlan.done];
+                  }
+                  return bothPlans(
+                      startPlan(worktree, args.stack, path.join(out, "base"), `base ${meta.base}`),
+                      headPlan,
+                  );
+              }),
     );
 
     // Loaded only now: they pull in @pulumi/pulumi (seconds), which argument errors should not wait for.
