@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
 import { repoRoot } from "../../tools/root";
-import { ConfigError } from "../../components/config/problems";
 import { CatalogConfig, catalogSchema } from "../../components/thoth/config";
 import { tierNamespaces } from "../../components/thoth/tiers";
 import { catalogPlan, remoteTarget } from "../../components/thoth/workflowCatalog";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { ofType, recorder } from "../harness";
-import { Json, runThoth, thothStack } from "./fixtures";
+import { ofType } from "../harness";
+import { Json, runThoth, thothConfigError, thothStack } from "./fixtures";
 
 const DIRECTORY = "kubernetes:kustomize/v2:Directory";
 const PIN = "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d";
@@ -14,19 +13,6 @@ const PIN = "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d";
 function catalogOf(stack: "stage" | "prod"): CatalogConfig {
     const thoth = thothStack(stack).thoth as Json;
     return catalogSchema.parse(thoth.station.modules.catalog);
-}
-
-async function problemsOf(change: (catalog: Record<string, Json>) => void): Promise<ConfigError> {
-    try {
-        await runThoth("stage", (t) => change(t.station.modules.catalog));
-    } catch (err) {
-        if (err instanceof ConfigError) {
-            assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
-            return err;
-        }
-        throw err;
-    }
-    return assert.fail("expected a ConfigError");
 }
 
 describe("thoth workflow and template catalog", function () {
@@ -102,7 +88,8 @@ describe("thoth workflow and template catalog", function () {
 
     describe("bad configuration", () => {
         it("refuses an overlay path, a moving ref, a path leaving the repository and a module listed twice", async () => {
-            const err = await problemsOf((c) => {
+            const err = await thothConfigError("stage", (t) => {
+                const c = t.station.modules.catalog;
                 c.ref = "master";
                 c.modules[0].path = "adviser/overlays/ocp4-stage";
                 c.modules[1].path = "solver/../core/base";

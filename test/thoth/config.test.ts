@@ -2,24 +2,7 @@ import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
-import { recorder } from "../harness";
-import { runThoth, thothStack, Json } from "./fixtures";
-
-async function problemsOf(
-    stack: "stage" | "prod",
-    change: (t: Record<string, Json>) => void,
-): Promise<ConfigError> {
-    try {
-        await runThoth(stack, change);
-    } catch (err) {
-        if (err instanceof ConfigError) {
-            assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
-            return err;
-        }
-        throw err;
-    }
-    return assert.fail("expected a ConfigError");
-}
+import { runThoth, thothConfigError, thothStack, Json } from "./fixtures";
 
 describe("thoth config checks", function () {
     // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
@@ -31,7 +14,7 @@ describe("thoth config checks", function () {
     });
 
     it("needs a domain for derived Route hosts of bots and Dgraph", async () => {
-        const err = await problemsOf("stage", (t) => {
+        const err = await thothConfigError("stage", (t) => {
             delete t.domain;
         });
         const domain = err.problems.filter((p) => p.key === "runbooks:thoth.domain");
@@ -43,7 +26,7 @@ describe("thoth config checks", function () {
     });
 
     it("needs Kafka bootstrap servers when webhook2kafka or normalizers run", async () => {
-        const err = await problemsOf("prod", (t) => {
+        const err = await thothConfigError("prod", (t) => {
             delete t.bots.kafkaBootstrapServers;
         });
         assert.deepEqual(
@@ -54,7 +37,7 @@ describe("thoth config checks", function () {
     });
 
     it("refuses two parts creating the same namespace", async () => {
-        const err = await problemsOf("stage", (t) => {
+        const err = await thothConfigError("stage", (t) => {
             t.ultrahooks.namespace = "aicoe-stage-bots";
         });
         assert.deepEqual(
@@ -65,7 +48,7 @@ describe("thoth config checks", function () {
     });
 
     it("refuses a restart target listed twice", async () => {
-        const err = await problemsOf("prod", (t) => {
+        const err = await thothConfigError("prod", (t) => {
             t.station.watcherRestart.targets.push("investigator-consumers");
         });
         assert.deepEqual(
@@ -76,7 +59,7 @@ describe("thoth config checks", function () {
     });
 
     it("reports schema errors with the full key and a working fix: latest tags, typos, bad schedules, request above limit", async () => {
-        const err = await problemsOf("prod", (t) => {
+        const err = await thothConfigError("prod", (t) => {
             t.bots.kebechet.image = "quay.io/thoth-station/kebechet-job:latest";
             t.bots.nepthys.shedule = "@daily";
             t.bots["sesheta-approver"].schedule = "every ten minutes";
@@ -93,7 +76,7 @@ describe("thoth config checks", function () {
         );
         assert.match(err.message, /fix: pulumi config rm --path thoth\.bots\.nepthys\.shedule/);
 
-        const sizing = await problemsOf("prod", (t) => {
+        const sizing = await thothConfigError("prod", (t) => {
             t.bots.nepthys.resources = { requests: { memory: "2Gi" }, limits: { memory: "1Gi" } };
         });
         assert.deepEqual(

@@ -1,7 +1,9 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "../../components/config/problems";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { ofType, runWith, stackValues } from "../harness";
+import { ofType, recorder, runWith, stackValues } from "../harness";
 
 /** Every secret the thoth section can ask for, with recognisable values so leaks can be searched for. */
 /** Recorded inputs are untyped JSON; tests read them structurally. */
@@ -81,6 +83,26 @@ export async function runThoth(
     const values = thothStack(stack);
     change?.(thothOf(values));
     return runWith({ values, secrets: secrets ?? secretsFor(values.thoth, thothStack(stack).thoth) });
+}
+
+/**
+ * The ConfigError the program stops with when the thoth part of `stack` is changed by `change`; fails when it
+ * does not stop, or when it registered anything before stopping.
+ */
+export async function thothConfigError(
+    stack: "stage" | "prod",
+    change: (thoth: Record<string, Json>) => void,
+): Promise<ConfigError> {
+    try {
+        await runThoth(stack, change);
+    } catch (err) {
+        if (err instanceof ConfigError) {
+            assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
+            return err;
+        }
+        throw err;
+    }
+    return assert.fail("expected a ConfigError");
 }
 
 export const KIND = {

@@ -1,23 +1,12 @@
 import { strict as assert } from "assert";
-import { ConfigError } from "../../components/config/problems";
 import { byName, field, k8sObject, k8sObjects, recorder } from "../harness";
-import { KIND, envOf, isSecretAt, runThoth, Json } from "./fixtures";
+import { KIND, envOf, isSecretAt, runThoth, thothConfigError, Json } from "./fixtures";
 
 const DEPLOYMENT = KIND.deployment;
 const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
 
 function destinationOf(subdomain: string, ns = "aicoe"): string | undefined {
     return envOf(k8sObject(DEPLOYMENT, `ultrahook-${subdomain}`, ns)).ULTRAHOOK_DESTINATION.value;
-}
-
-async function configError(change: (t: Record<string, Json>) => void): Promise<ConfigError> {
-    try {
-        await runThoth("prod", change);
-    } catch (err) {
-        if (err instanceof ConfigError) return err;
-        throw err;
-    }
-    return assert.fail("expected a ConfigError");
 }
 
 describe("thoth ultrahooks", function () {
@@ -113,7 +102,7 @@ describe("thoth ultrahooks", function () {
 
     describe("bad configuration", () => {
         it("rejects unknown, scheduled and disabled bots, ambiguous or missing destinations and duplicate subdomains", async () => {
-            const err = await configError((t) => {
+            const err = await thothConfigError("prod", (t) => {
                 t.bots.webhook2kafka.enabled = false;
                 t.ultrahooks.instances.push(
                     { subdomain: "typo", apiKeySecret: "ultrahook-aicoe", bot: "sesheta-webhook" },
@@ -160,7 +149,7 @@ describe("thoth ultrahooks", function () {
         });
 
         it("rejects a tunnel to a bot when the stack deploys no bots", async () => {
-            const err = await configError((t) => {
+            const err = await thothConfigError("prod", (t) => {
                 t.bots.enabled = false;
             });
             const keys = err.problems.map((p) => p.key).sort();
@@ -171,7 +160,7 @@ describe("thoth ultrahooks", function () {
             assert.match(err.problems[0].message, /thoth\.bots\.enabled is false/);
             assert.equal(err.problems[0].fix, "pulumi config set --path thoth.bots.enabled true");
 
-            const missing = await configError((t) => {
+            const missing = await thothConfigError("prod", (t) => {
                 delete t.bots["review-manager"];
             });
             assert.deepEqual(
@@ -186,7 +175,7 @@ describe("thoth ultrahooks", function () {
         });
 
         it("rejects via: route for a bot without a Route", async () => {
-            const err = await configError((t) => {
+            const err = await thothConfigError("prod", (t) => {
                 t.bots["sesheta-webhooks"].route = false;
                 t.ultrahooks.instances[1].via = "route";
             });
