@@ -1,6 +1,5 @@
 import { writeFileSync } from "fs";
-import { keyValues, parseFlags, required, usageExit } from "../cli/args";
-import { ConfigError } from "../../components/config/problems";
+import { keyValues, parseFlags, required, runTool } from "../cli/args";
 import { readStackFile } from "../plan/stackfile";
 import { Cluster } from "./kube";
 import { kubeconfigOf } from "./kubeconfig";
@@ -69,15 +68,5 @@ async function main(): Promise<number> {
     return exitCode(report);
 }
 
-main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        // 2 means "blocking items": a command line it cannot read is an error (1) like any other.
-        const usage = usageExit(err, 1);
-        if (usage !== undefined) process.exit(usage);
-        // A configuration mistake is the user's to fix: the list of fixes, not a stack trace.
-        if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-        else process.stderr.write(`adopt failed: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(1);
-    },
-);
+// 2 means "blocking items": a command line it cannot read is an error (1) like any other.
+runTool("adopt", main, 1);

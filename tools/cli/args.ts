@@ -1,4 +1,5 @@
 import { ParseArgsConfig, parseArgs } from "node:util";
+import { ConfigError } from "../../components/config/problems";
 
 // Every command-line tool of the repository reads its flags through here, so a typo is answered the same way
 // everywhere: one line saying what is wrong, the usage, no stack trace, and exit code USAGE_EXIT (1 in the tools
@@ -49,6 +50,25 @@ export function usageExit(err: unknown, code: number = USAGE_EXIT): number | und
     if (!(err instanceof UsageError)) return undefined;
     process.stderr.write(`${err.message}\n`);
     return code;
+}
+
+/**
+ * Runs a tool's `main` and exits with the code it returns. The last-resort handler of the tools that read a stack:
+ * a usage error exits `usageCode`, a configuration mistake prints its list of fixes (the user's to fix, so no stack
+ * trace), anything else one line `<tool> failed: ...`; both exit 1.
+ */
+export function runTool(tool: string, main: () => Promise<number>, usageCode: number = USAGE_EXIT): void {
+    main().then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+            const usage = usageExit(err, usageCode);
+            if (usage !== undefined) process.exit(usage);
+            if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+            else
+                process.stderr.write(`${tool} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+        },
+    );
 }
 
 /**

@@ -1,5 +1,4 @@
-import { UsageError, keyValues, parseFlags, required, usageExit } from "../cli/args";
-import { ConfigError } from "../../components/config/problems";
+import { UsageError, keyValues, parseFlags, required, runTool } from "../cli/args";
 import { stackObjects } from "../adopt/program";
 import { ImageResult, preflightExit, renderPreflight } from "./check";
 import { formatImage, groupByImage, imageUses, mirrored, parseImage } from "./images";
@@ -63,14 +62,5 @@ async function main(): Promise<number> {
     return preflightExit(results);
 }
 
-main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-        // 2 means "an image is missing": a command line it cannot read is an error (1) like any other.
-        const usage = usageExit(err, 1);
-        if (usage !== undefined) process.exit(usage);
-        if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-        else process.stderr.write(`preflight failed: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(1);
-    },
-);
+// 2 means "an image is missing": a command line it cannot read is an error (1) like any other.
+runTool("preflight", main, 1);
