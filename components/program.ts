@@ -37,7 +37,11 @@ export function runProgram(
     systems: readonly SystemDefinition[] = SYSTEMS,
     options: LoadOptions = {},
 ): Record<string, pulumi.Input<unknown>> {
-    const config = loadProgramConfig(source, systems, options);
+    return deployProgram(loadProgramConfig(source, systems, options));
+}
+
+/** Deploys a configuration that {@link loadProgramConfig} has validated: providers, then every enabled system. */
+export function deployProgram(config: ProgramConfig): Record<string, pulumi.Input<unknown>> {
     const clusters = new Map<string, ClusterContext>();
     const clusterFor = (name: string): ClusterContext => {
         let ctx = clusters.get(name);

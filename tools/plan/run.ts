@@ -11,9 +11,9 @@ import {
     writeFileSync,
 } from "fs";
 import * as path from "path";
-import { LoadOptions, loadProgramConfig } from "../../components/config/load";
+import { LoadOptions, ProgramConfig, loadProgramConfig } from "../../components/config/load";
 import { ConfigSource } from "../../components/config/source";
-import { runProgram } from "../../components/program";
+import { deployProgram } from "../../components/program";
 import { SYSTEMS } from "../../components/systems";
 import { RecordedResource, SECRET_MASK, installRecorder, settle } from "../mocks/recorder";
 import { Plan, buildPlan, renderManifests, renderResourcesJson, renderUnsetSecrets } from "./render";
@@ -29,8 +29,13 @@ export async function recordProgram(
     source: ConfigSource,
     options: LoadOptions = {},
 ): Promise<RecordedResource[]> {
+    return recordConfig(stack, loadProgramConfig(source, SYSTEMS, options));
+}
+
+/** {@link recordProgram} of a configuration that is already validated (validation runs once per plan). */
+async function recordConfig(stack: string, config: ProgramConfig): Promise<RecordedResource[]> {
     const recorder = installRecorder(stack);
-    runProgram(source, SYSTEMS, options);
+    deployProgram(config);
     await settle();
     if (recorder.errors.length > 0) {
         throw new Error(recorder.errors.join("\n"));
@@ -47,16 +52,14 @@ export async function planStack(stack: string, root = process.cwd()): Promise<Pl
     const file = readStackFile(stack, root);
     checkSize(stack, file.values);
     // Configuration mistakes stop the plan before the recording mocks replace the process's Pulumi runtime.
-    const config = loadProgramConfig(stackFileSource(file, SECRET_MASK), SYSTEMS, {
-        placeholderSecret: () => SECRET_MASK,
-    });
     const unset = new Set<string>();
-    const recorded = await recordProgram(stack, stackFileSource(file, SECRET_MASK), {
+    const config = loadProgramConfig(stackFileSource(file, SECRET_MASK), SYSTEMS, {
         placeholderSecret: (spec) => {
             unset.add(spec.key);
             return SECRET_MASK;
         },
     });
+    const recorded = await recordConfig(stack, config);
     return {
         ...buildPlan(
             recorded,
