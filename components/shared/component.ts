@@ -20,9 +20,9 @@ function merge(a: DependsOn, b: DependsOn): DependsOn {
  * Options for a component's children. The engine does not make children wait for their component's
  * `dependsOn` (it only expands a dependency *on* a component to its children), so a Deployment inside a
  * component that depends on a Namespace would race the Namespace. Children therefore carry it themselves.
- * Prefer {@link RunbookComponent}, which applies this to every child by construction.
+ * Only {@link RunbookComponent} calls it, so every component applies it to every child by construction.
  */
-export function childOptions(
+function childOptions(
     parent: pulumi.ComponentResource,
     opts: pulumi.ComponentResourceOptions | undefined,
     extra: pulumi.CustomResourceOptions = {},
