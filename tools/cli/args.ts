@@ -1,5 +1,4 @@
 import { ParseArgsConfig, parseArgs } from "node:util";
-import { ConfigError } from "../../components/config/problems";
 
 // Every command-line tool of the repository reads its flags through here, so a typo is answered the same way
 // everywhere: one line saying what is wrong, the usage, no stack trace, and exit code USAGE_EXIT (1 in the tools
@@ -60,9 +59,11 @@ export function usageExit(err: unknown, code: number = USAGE_EXIT): number | und
 export function runTool(tool: string, main: () => Promise<number>, usageCode: number = USAGE_EXIT): void {
     main().then(
         (code) => process.exit(code),
-        (err: unknown) => {
+        async (err: unknown) => {
             const usage = usageExit(err, usageCode);
             if (usage !== undefined) process.exit(usage);
+            // Loaded only here: it pulls in @pulumi/pulumi (a second of start-up), which a usage error need not wait for.
+            const { ConfigError } = await import("../../components/config/problems");
             if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
             else
                 process.stderr.write(`${tool} failed: ${err instanceof Error ? err.message : String(err)}\n`);
