@@ -4,7 +4,13 @@ import { loadProgramConfig } from "../components/config/load";
 import { memoryConfigSource } from "../components/config/source";
 import { SystemDefinition } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
-import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mocks/recorder";
+import {
+    RecordedResource,
+    Recorder,
+    currentKustomizeAnswers,
+    installRecorder,
+    settle,
+} from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
 import { fillPlaceholders } from "./placeholders";
 
@@ -152,7 +158,10 @@ const recordings = new Map<string, RecordedResource[]>();
 const systemIds = new WeakMap<SystemDefinition, number>();
 let systemCount = 0;
 
-/** What makes two runs the same: config values, secrets, the systems (by identity) and the placeholder switch. */
+/**
+ * What makes two runs the same: config values, secrets, the systems (by identity), the placeholder switch and what
+ * the kustomize invoke answers.
+ */
 function runKey(options: RunOptions): string {
     const systems = (options.systems ?? SYSTEMS).map((s) => {
         if (!systemIds.has(s)) systemIds.set(s, ++systemCount);
@@ -163,6 +172,7 @@ function runKey(options: RunOptions): string {
         options.secrets ?? {},
         systems,
         options.placeholderSecrets ?? false,
+        currentKustomizeAnswers(),
     ]);
 }
 

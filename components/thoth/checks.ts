@@ -291,12 +291,41 @@ export function namespaceProblems(config: ThothConfig): ConfigProblem[] {
     return problems;
 }
 
+/**
+ * A catalog module or placement rule listed a second time: two Directories would render the same objects, two rules
+ * would give one object two places. The fix removes the later entry.
+ */
+export function catalogProblems(config: ThothConfig): ConfigProblem[] {
+    const catalog = config.station?.modules?.catalog;
+    if (!catalog) return [];
+    const at = "thoth.station.modules.catalog.modules";
+    const second = (path: string, message: string): ConfigProblem => ({
+        key: fullKey(path),
+        message,
+        fix: removeCommand(path, { path: true }),
+    });
+    const names = catalog.modules.map((m) => m.name);
+    const problems = duplicates(names).map((name) =>
+        second(`${at}[${names.lastIndexOf(name)}]`, `lists module ${name} a second time`),
+    );
+    catalog.modules.forEach((m, i) => {
+        const rules = m.place.map((r) => (r.name === undefined ? `every ${r.kind}` : `${r.kind} ${r.name}`));
+        for (const what of duplicates(rules)) {
+            problems.push(
+                second(`${at}[${i}].place[${rules.lastIndexOf(what)}]`, `is a second rule for ${what}`),
+            );
+        }
+    });
+    return problems;
+}
+
 /** Every cross-field check of the thoth section. */
 export function thothProblems(config: ThothConfig): ConfigProblem[] {
     return [
         ...ultrahookProblems(config),
         ...botProblems(config),
         ...stationProblems(config),
+        ...catalogProblems(config),
         ...nodepoolProblems(config),
         ...namespaceProblems(config),
     ];

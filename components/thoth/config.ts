@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { dnsSubdomainProblem } from "../config/checks";
 import {
+    checked,
     cronSchedule,
     hostName,
     httpsUrl,
@@ -316,6 +318,27 @@ export const stationSharedSchema = z
     .strict();
 export type StationShared = z.infer<typeof stationSharedSchema>;
 
+/**
+ * Where a module's rendered objects of one kind (and, with `name`, of one name) go instead of the module's own
+ * namespace: the stage overlays' `put-into-*-namespace` patches as data (stage puts every Template into the infra
+ * tier and adviser's WorkflowTemplate `dm` into amun-inspection). A rule naming the object wins over a rule for
+ * its whole kind.
+ */
+export const catalogPlacementSchema = z
+    .object({
+        /** The object's `kind`, as Kubernetes spells it. */
+        kind: z
+            .string()
+            .regex(/^[A-Z][A-Za-z0-9]*$/, "must be a Kubernetes kind such as Template or WorkflowTemplate")
+            .meta({ example: "Template" }),
+        /** The object's `metadata.name`; unset: every object of the kind. */
+        name: z.string().superRefine(checked(dnsSubdomainProblem)).meta({ example: "dm" }).optional(),
+        /** The tier whose namespace receives the objects. */
+        tier: stationTier.meta({ example: "infra" }),
+    })
+    .strict();
+export type CatalogPlacementRule = z.infer<typeof catalogPlacementSchema>;
+
 /** One module of the workflow and template catalog: an upstream kustomize directory and the tiers it goes to. */
 export const catalogModuleSchema = z
     .object({
@@ -339,6 +362,15 @@ export const catalogModuleSchema = z
             .meta({ example: "adviser/base" }),
         /** Tiers whose namespace receives the module (test: all are thoth-test-core, so it is deployed once). */
         tiers: z.array(stationTier).min(1, "needs at least one tier").meta({ example: '["backend"]' }),
+        /**
+         * Objects that go to another tier's namespace (unset: all stay in the module's). When several tiers deploy
+         * the module, the first of them in `tiers` owns a moved object and the others leave it out, so the object
+         * exists once.
+         */
+        place: z
+            .array(catalogPlacementSchema)
+            .meta({ example: '[{"kind":"Template","tier":"infra"}]' })
+            .default([]),
     })
     .strict();
 
@@ -349,29 +381,23 @@ export const catalogModuleSchema = z
 export const catalogSchema = z
     .object({
         enabled: z.boolean().default(true).meta({ example: "true" }),
-        /** The upstream repository, as kustomize names a remote target (https, no `.git` needed). */
-        repository: httpsUrl("https://github.com/thoth-station/thoth-application"),
+        /**
+         * The upstream repository, `https://<host>/<owner>/<repository>` (no `.git` needed): the provider clones it and
+         * reads the module directories from `<repository>/tree/<ref>/<path>`, GitHub's folder URL.
+         */
+        repository: httpsUrl("https://github.com/thoth-station/thoth-application")
+            .refine(
+                (v) => /^https:\/\/[^/]+\/[^/]+\/[^/]+?\/*$/.test(v),
+                "must be https://<host>/<owner>/<repository>, the form the provider clones (no deeper path, no http)",
+            )
+            .meta({ example: "https://github.com/thoth-station/thoth-application" }),
         /** A full commit SHA: a branch or tag can move under a stack and change what a preview showed. */
         ref: z
             .string()
             .regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit SHA (a branch or tag can move)")
             .meta({ example: "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d" }),
-        modules: z
-            .array(catalogModuleSchema)
-            .min(1, "needs at least one module")
-            .superRefine((modules, ctx) => {
-                const seen = new Set<string>();
-                modules.forEach((m, i) => {
-                    if (seen.has(m.name)) {
-                        ctx.addIssue({
-                            code: "custom",
-                            path: [i, "name"],
-                            message: `module ${m.name} is listed twice`,
-                        });
-                    }
-                    seen.add(m.name);
-                });
-            }),
+        /** Each module once (checked with the thoth section's other cross-field checks). */
+        modules: z.array(catalogModuleSchema).min(1, "needs at least one module"),
     })
     .strict();
 export type CatalogConfig = z.infer<typeof catalogSchema>;

@@ -192,7 +192,13 @@ export class StationModules extends RunbookComponent {
         if (config.catalog?.enabled) {
             this.catalog = new WorkflowCatalog(
                 this.childName("catalog"),
-                { cluster, config: config.catalog, namespaces },
+                {
+                    cluster,
+                    config: config.catalog,
+                    namespaces,
+                    namespaceResources: args.namespaceResources,
+                    prerequisites: args.prerequisites,
+                },
                 withPrerequisites,
             );
         }

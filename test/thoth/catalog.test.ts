@@ -2,70 +2,302 @@ import { strict as assert } from "assert";
 import { repoRoot } from "../../tools/root";
 import { CatalogConfig, catalogSchema } from "../../components/thoth/config";
 import { tierNamespaces } from "../../components/thoth/tiers";
-import { catalogPlan, remoteTarget } from "../../components/thoth/workflowCatalog";
+import { catalogPlan, placeObject, remoteTarget } from "../../components/thoth/workflowCatalog";
+import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { ofType } from "../harness";
+import { ofType, recorder } from "../harness";
 import { Json, runThoth, thothConfigError, thothStack } from "./fixtures";
 
-const DIRECTORY = "kubernetes:kustomize/v2:Directory";
+const DIRECTORY = "kubernetes:kustomize:Directory";
+const TEMPLATE = "kubernetes:template.openshift.io/v1:Template";
+const WORKFLOW_TEMPLATE = "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 const PIN = "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d";
+const REPO = "https://github.com/thoth-station/thoth-application";
 
 function catalogOf(stack: "stage" | "prod"): CatalogConfig {
     const thoth = thothStack(stack).thoth as Json;
     return catalogSchema.parse(thoth.station.modules.catalog);
 }
 
+/** A rendered object of a base, as the provider's kustomize invoke returns it (no namespace: bases set none). */
+function rendered(apiVersion: string, kind: string, name: string): object {
+    return { apiVersion, kind, metadata: { name, labels: { app: "thoth" } }, spec: {} };
+}
+const template = (name: string) => rendered("template.openshift.io/v1", "Template", name);
+const workflowTemplate = (name: string) => rendered("argoproj.io/v1alpha1", "WorkflowTemplate", name);
+const imageStream = (name: string) => rendered("image.openshift.io/v1", "ImageStream", name);
+
+/** Stand-ins for two upstream bases (names as thoth-station.md lists them; bodies left out). */
+const BASES = {
+    [remoteTarget(REPO, "adviser/base", PIN)]: [
+        rendered("v1", "ConfigMap", "adviser"),
+        imageStream("adviser"),
+        template("adviser"),
+        template("dependency-monkey"),
+        template("provenance-checker"),
+        workflowTemplate("advise"),
+        workflowTemplate("dm"),
+        workflowTemplate("provenance-check"),
+    ],
+    [remoteTarget(REPO, "graph-sync/base", PIN)]: [
+        imageStream("graph-sync"),
+        template("graph-sync"),
+        template("graph-sync-job"),
+        workflowTemplate("graph-sync"),
+    ],
+};
+
+/** Runs a stack's thoth part with the kustomize invoke rendering {@link BASES}. */
+async function runRendered(stack: "stage" | "prod"): Promise<RecordedResource[]> {
+    answerKustomize(BASES);
+    try {
+        return await runThoth(stack);
+    } finally {
+        answerKustomize();
+    }
+}
+
+function meta(r: RecordedResource): { name: string; namespace?: string } {
+    return r.inputs.metadata as { name: string; namespace?: string };
+}
+
+/** `<namespace>/<name>` of the rendered objects of a type, sorted. */
+function placed(type: string): string[] {
+    return ofType(type)
+        .map((r) => `${meta(r).namespace}/${meta(r).name}`)
+        .sort();
+}
+
+/** The objects the catalog's Directories registered. */
+function catalogObjects(): RecordedResource[] {
+    const dirs = new Set(ofType(DIRECTORY).map((d) => d.urn));
+    return recorder.resources.filter((r) => dirs.has(r.parent));
+}
+
 describe("thoth workflow and template catalog", function () {
     this.timeout(60_000);
 
     describe("plan (pure)", () => {
-        it("names the upstream directory at the pinned commit as a kustomize remote target", () => {
+        it("names the upstream directory at the pinned commit as the provider's folder URL", () => {
             assert.equal(
-                remoteTarget("https://github.com/thoth-station/thoth-application.git/", "adviser/base", PIN),
-                `https://github.com/thoth-station/thoth-application//adviser/base?ref=${PIN}`,
+                remoteTarget(`${REPO}.git/`, "adviser/base", PIN),
+                `${REPO}/tree/${PIN}/adviser/base`,
             );
         });
 
         it("stage: the eight modules in their tiers' namespaces, graph-sync in backend and middletier", () => {
             const plan = catalogPlan(catalogOf("stage"), tierNamespaces("stage"));
             assert.deepEqual(
-                plan.map((i) => `${i.module}@${i.namespace}`),
+                plan.map((i) => `${i.module}@${i.namespace}${i.first ? "" : " (second)"}`),
                 [
                     "adviser@thoth-backend-stage",
                     "solver@thoth-middletier-stage",
                     "revsolver@thoth-middletier-stage",
                     "package-extract@thoth-middletier-stage",
                     "graph-sync@thoth-backend-stage",
-                    "graph-sync@thoth-middletier-stage",
+                    "graph-sync@thoth-middletier-stage (second)",
                     "security-indicators@thoth-middletier-stage",
                     "kebechet@thoth-backend-stage",
                     "graph-schema-update@thoth-infra-stage",
                 ],
             );
-            assert.ok(plan.every((i) => i.directory.endsWith(`/base?ref=${PIN}`)));
+            assert.ok(plan.every((i) => i.directory.startsWith(`${REPO}/tree/${PIN}/`)));
         });
 
-        it("test: every module once, in thoth-test-core (two tiers of one namespace are one instance)", () => {
+        it("stage: Templates to infra, adviser's dm to amun-inspection, everything else stays", () => {
+            const plan = catalogPlan(catalogOf("stage"), tierNamespaces("stage"));
+            const adviser = plan.find((i) => i.module === "adviser")!;
+            assert.deepEqual(placeObject(adviser, "Template", "adviser"), {
+                namespace: "thoth-infra-stage",
+                keep: true,
+            });
+            assert.deepEqual(placeObject(adviser, "WorkflowTemplate", "dm"), {
+                namespace: "thoth-amun-inspection-stage",
+                keep: true,
+            });
+            assert.deepEqual(placeObject(adviser, "WorkflowTemplate", "advise"), {
+                namespace: "thoth-backend-stage",
+                keep: true,
+            });
+            assert.deepEqual(placeObject(adviser, "ConfigMap", "adviser"), {
+                namespace: "thoth-backend-stage",
+                keep: true,
+            });
+            // Every module with Templates outside infra moves them there.
+            for (const i of plan) {
+                assert.equal(placeObject(i, "Template", "any").namespace, "thoth-infra-stage", i.module);
+            }
+        });
+
+        it("stage: graph-sync's first tier keeps the Templates both tiers would put into infra", () => {
+            const [backend, middletier] = catalogPlan(catalogOf("stage"), tierNamespaces("stage")).filter(
+                (i) => i.module === "graph-sync",
+            );
+            assert.deepEqual(placeObject(backend, "Template", "graph-sync-job"), {
+                namespace: "thoth-infra-stage",
+                keep: true,
+            });
+            assert.deepEqual(placeObject(middletier, "Template", "graph-sync-job"), {
+                namespace: "thoth-infra-stage",
+                keep: false,
+            });
+            // What is not moved exists once per tier.
+            assert.deepEqual(placeObject(middletier, "WorkflowTemplate", "graph-sync"), {
+                namespace: "thoth-middletier-stage",
+                keep: true,
+            });
+            // A cluster-wide object would be the same object from both: the first keeps it.
+            assert.equal(placeObject(backend, "ClusterRole", "x").keep, true);
+            assert.equal(placeObject(middletier, "ClusterRole", "x").keep, false);
+            assert.equal(placeObject(middletier, "ClusterRole", "x").namespace, undefined);
+        });
+
+        it("the first tier in config order owns moved objects, and a rule naming an object beats its kind's", () => {
+            const config = catalogSchema.parse({
+                ...catalogOf("stage"),
+                modules: [
+                    {
+                        name: "graph-sync",
+                        path: "graph-sync/base",
+                        tiers: ["middletier", "backend"],
+                        place: [
+                            { kind: "Template", tier: "infra" },
+                            { kind: "Template", name: "graph-sync", tier: "backend" },
+                        ],
+                    },
+                ],
+            });
+            const [middletier, backend] = catalogPlan(config, tierNamespaces("stage"));
+            assert.equal(middletier.namespace, "thoth-middletier-stage");
+            assert.deepEqual(placeObject(middletier, "Template", "graph-sync"), {
+                namespace: "thoth-backend-stage",
+                keep: true,
+            });
+            // backend would create it in its own namespace too: middletier already does.
+            assert.deepEqual(placeObject(backend, "Template", "graph-sync"), {
+                namespace: "thoth-backend-stage",
+                keep: false,
+            });
+            assert.deepEqual(placeObject(middletier, "Template", "graph-sync-job"), {
+                namespace: "thoth-infra-stage",
+                keep: true,
+            });
+        });
+
+        it("test: every module once in thoth-test-core, where stage's rules would move nothing", () => {
             const plan = catalogPlan(catalogOf("prod"), tierNamespaces("test"));
             assert.equal(plan.length, 8);
-            assert.ok(plan.every((i) => i.namespace === "thoth-test-core"));
+            assert.ok(plan.every((i) => i.namespace === "thoth-test-core" && i.first));
+            assert.ok(
+                plan.every((i) => i.placements.length === 0),
+                "the test stack has no rules",
+            );
+            for (const i of catalogPlan(catalogOf("stage"), tierNamespaces("test"))) {
+                for (const [kind, name] of [
+                    ["Template", "adviser"],
+                    ["WorkflowTemplate", "dm"],
+                    ["ImageStream", i.module],
+                ]) {
+                    assert.deepEqual(placeObject(i, kind, name), {
+                        namespace: "thoth-test-core",
+                        keep: true,
+                    });
+                }
+            }
         });
     });
 
     describe("what the stacks record", () => {
-        it("stage: one Directory per instance, on the cluster's provider, after Argo's prerequisites", async () => {
+        it("stage plan: one Directory per instance at the pinned folder URL, and no objects (no network)", async () => {
             await runThoth("stage");
             const dirs = ofType(DIRECTORY);
             assert.equal(dirs.length, 9);
-            const adviser = dirs.find((d) => d.name.endsWith("catalog-adviser-thoth-backend-stage"))!;
-            assert.deepEqual(adviser.inputs, {
-                directory: `https://github.com/thoth-station/thoth-application//adviser/base?ref=${PIN}`,
-                namespace: "thoth-backend-stage",
-            });
+            const adviser = dirs.find(
+                (d) => d.name === "thoth-station-modules-catalog-adviser-thoth-backend-stage",
+            )!;
+            assert.equal(adviser.inputs.directory, `${REPO}/tree/${PIN}/adviser/base`);
+            assert.deepEqual(catalogObjects(), []);
+        });
+
+        it("stage: each object where the overlays put it, graph-sync's Templates once, on the cluster's provider", async () => {
+            await runRendered("stage");
+            assert.deepEqual(placed(TEMPLATE), [
+                "thoth-infra-stage/adviser",
+                "thoth-infra-stage/dependency-monkey",
+                "thoth-infra-stage/graph-sync",
+                "thoth-infra-stage/graph-sync-job",
+                "thoth-infra-stage/provenance-checker",
+            ]);
+            assert.deepEqual(placed(WORKFLOW_TEMPLATE), [
+                "thoth-amun-inspection-stage/dm",
+                "thoth-backend-stage/advise",
+                "thoth-backend-stage/graph-sync",
+                "thoth-backend-stage/provenance-check",
+                "thoth-middletier-stage/graph-sync",
+            ]);
+            assert.deepEqual(placed("kubernetes:image.openshift.io/v1:ImageStream"), [
+                "thoth-backend-stage/adviser",
+                "thoth-backend-stage/graph-sync",
+                "thoth-middletier-stage/graph-sync",
+            ]);
+            assert.deepEqual(
+                placed("kubernetes:core/v1:ConfigMap").filter((p) => p.endsWith("/adviser")),
+                ["thoth-backend-stage/adviser"],
+            );
+            const objects = catalogObjects();
+            assert.equal(objects.length, 8 + 4 + 2, "adviser's 8, graph-sync backend's 4, middletier's 2");
             assert.ok(
-                dirs.every((d) => d.provider.includes("cluster-psi")),
+                objects.every((o) => o.provider.includes("cluster-psi")),
                 "explicit cluster provider",
             );
+            // The moved Template is named for its module and where it lands.
+            assert.ok(
+                objects.some(
+                    (o) =>
+                        o.type === TEMPLATE &&
+                        o.name === "thoth-station-modules-catalog-adviser-thoth-infra-stage/adviser",
+                ),
+            );
+        });
+
+        it("stage: every object waits for the Namespace it lands in", async () => {
+            await runRendered("stage");
+            const namespaces = new Map(ofType(NAMESPACE).map((n) => [meta(n).name, n.urn]));
+            const objects = catalogObjects();
+            assert.ok(objects.length > 0);
+            for (const o of objects) {
+                const ns = namespaces.get(meta(o).namespace!);
+                assert.ok(ns, `${o.name}: a Namespace of the station`);
+                assert.ok(o.dependencies.includes(ns), `${o.name} waits for ${meta(o).namespace}`);
+            }
+            // dm waits for amun-inspection, not only for the backend tier its module is deployed to.
+            const dm = objects.find((o) => meta(o).name === "dm")!;
+            assert.ok(dm.dependencies.includes(namespaces.get("thoth-amun-inspection-stage")!));
+            assert.ok(!dm.dependencies.includes(namespaces.get("thoth-backend-stage")!));
+        });
+
+        it("test: everything stays in thoth-test-core, once, after the Namespace and the Argo CRDs", async () => {
+            await runRendered("prod");
+            const objects = catalogObjects();
+            assert.equal(objects.length, 8 + 4);
+            assert.ok(objects.every((o) => meta(o).namespace === "thoth-test-core"));
+            assert.deepEqual(placed(TEMPLATE), [
+                "thoth-test-core/adviser",
+                "thoth-test-core/dependency-monkey",
+                "thoth-test-core/graph-sync",
+                "thoth-test-core/graph-sync-job",
+                "thoth-test-core/provenance-checker",
+            ]);
+            const namespace = ofType(NAMESPACE).find((n) => meta(n).name === "thoth-test-core")!;
+            // The prod stack owns the cluster's Argo CRDs: WorkflowTemplates must not be created before theirs.
+            const crd = ofType(CRD).find((c) => meta(c).name === "workflowtemplates.argoproj.io")!;
+            assert.ok(crd, "prod owns the WorkflowTemplate CRD");
+            for (const o of objects) {
+                assert.ok(o.dependencies.includes(namespace.urn), o.name);
+                assert.ok(o.dependencies.includes(crd.urn), o.name);
+            }
         });
 
         it("is off in the local e2e stack, whose cluster cannot reach github.com, and on in stage and prod", () => {
@@ -87,21 +319,77 @@ describe("thoth workflow and template catalog", function () {
     });
 
     describe("bad configuration", () => {
-        it("refuses an overlay path, a moving ref, a path leaving the repository and a module listed twice", async () => {
+        it("refuses an overlay path, a moving ref and a path leaving the repository", async () => {
             const err = await thothConfigError("stage", (t) => {
                 const c = t.station.modules.catalog;
                 c.ref = "master";
                 c.modules[0].path = "adviser/overlays/ocp4-stage";
                 c.modules[1].path = "solver/../core/base";
-                c.modules[2].name = "adviser";
             });
             const byKey = Object.fromEntries(err.problems.map((p) => [p.key, p.message]));
             const base = "runbooks:thoth.station.modules.catalog";
             assert.match(byKey[`${base}.ref`], /full 40-character commit SHA/);
             assert.match(byKey[`${base}.modules[0].path`], /hook Jobs and ksops secret generators/);
             assert.match(byKey[`${base}.modules[1].path`], /must be a relative path/);
-            assert.match(byKey[`${base}.modules[2].name`], /listed twice/);
-            assert.equal(err.problems.length, 4, JSON.stringify(err.problems));
+            assert.equal(err.problems.length, 3, JSON.stringify(err.problems));
+        });
+
+        it("refuses a module or a placement rule listed twice, with a fix that removes the later one", async () => {
+            const err = await thothConfigError("stage", (t) => {
+                const c = t.station.modules.catalog;
+                c.modules[2].name = "adviser";
+                c.modules[0].place.push({ kind: "Template", tier: "backend" });
+                c.modules[0].place.push({ kind: "WorkflowTemplate", name: "dm", tier: "infra" });
+            });
+            const at = "thoth.station.modules.catalog.modules";
+            assert.deepEqual(err.problems.map((p) => [p.key, p.message, p.fix]).sort(), [
+                [
+                    `runbooks:${at}[0].place[2]`,
+                    "is a second rule for every Template",
+                    `pulumi config rm --path '${at}[0].place[2]'`,
+                ],
+                [
+                    `runbooks:${at}[0].place[3]`,
+                    "is a second rule for WorkflowTemplate dm",
+                    `pulumi config rm --path '${at}[0].place[3]'`,
+                ],
+                [
+                    `runbooks:${at}[2]`,
+                    "lists module adviser a second time",
+                    `pulumi config rm --path '${at}[2]'`,
+                ],
+            ]);
+        });
+
+        it("refuses a repository URL the provider cannot clone and placement rules it cannot apply", async () => {
+            const err = await thothConfigError("stage", (t) => {
+                const c = t.station.modules.catalog;
+                c.repository = `${REPO}/tree/master`;
+                c.modules[0].place = [
+                    { kind: "template", tier: "infra" },
+                    { kind: "WorkflowTemplate", name: "Dm_", tier: "amun" },
+                ];
+                c.modules[1].place = [{ kind: "Template", namespace: "thoth-infra-stage", tier: "infra" }];
+            });
+            const byKey = Object.fromEntries(err.problems.map((p) => [p.key, p]));
+            const base = "runbooks:thoth.station.modules.catalog";
+            assert.match(byKey[`${base}.repository`].message, /https:\/\/<host>\/<owner>\/<repository>/);
+            assert.match(
+                byKey[`${base}.modules[0].place[0].kind`].message,
+                /Kubernetes kind such as Template/,
+            );
+            assert.match(byKey[`${base}.modules[0].place[1].name`].message, /DNS name/);
+            assert.ok(byKey[`${base}.modules[0].place[1].tier`], "unknown tier amun");
+            assert.match(
+                byKey[`${base}.modules[1].place[0].namespace`].message,
+                /unknown setting "namespace"/,
+            );
+            // Each fix writes a valid value into exactly the broken key.
+            assert.equal(
+                byKey[`${base}.modules[0].place[1].tier`].fix,
+                "pulumi config set --path 'thoth.station.modules.catalog.modules[0].place[1].tier' infra",
+            );
+            assert.equal(err.problems.length, 5, JSON.stringify(err.problems, null, 1));
         });
     });
 });

@@ -164,6 +164,28 @@ export class Recorder {
     }
 }
 
+/** The provider function the SDK's v1 `kustomize.Directory` renders a directory with. */
+export const KUSTOMIZE_INVOKE = "kubernetes:kustomize:directory";
+
+/** Objects the kustomize invoke answers with, by the directory it is asked for. */
+export type KustomizeAnswers = Readonly<Record<string, readonly object[]>>;
+
+let kustomizeAnswers: KustomizeAnswers = {};
+
+/**
+ * Makes the kustomize invoke render `answers[directory]` (a test's stand-in for an upstream directory); called
+ * without arguments, every directory renders no objects again, which is what an offline plan gets: it never
+ * reaches the network, so it cannot show what a directory holds.
+ */
+export function answerKustomize(answers: KustomizeAnswers = {}): void {
+    kustomizeAnswers = structuredClone(answers);
+}
+
+/** What the kustomize invoke answers now (part of what makes two test runs the same). */
+export function currentKustomizeAnswers(): KustomizeAnswers {
+    return kustomizeAnswers;
+}
+
 /**
  * Installs the recording mocks for this process, recording into `recorder` (mocks are global: the last install wins,
  * so a process that plans a stack in between installs its own recorder again afterwards). Public API only:
@@ -180,7 +202,10 @@ export function installRecorder(stack: string, project = "runbooks", recorder = 
                 const state = { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) };
                 return { id: args.custom ? fakeId(args.type, args.name) : undefined, state };
             },
-            call: (args) => fakeInvoke(args.token, args.inputs),
+            call: (args) =>
+                args.token === KUSTOMIZE_INVOKE
+                    ? { result: structuredClone(kustomizeAnswers[String(args.inputs.directory)] ?? []) }
+                    : fakeInvoke(args.token, args.inputs),
         },
         project,
         stack,
