@@ -9,7 +9,7 @@ import { StationModulesConfig, WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
 import { PeriodicJobs, periodicPlans } from "./periodic";
-import { stationGrants, workflowAccounts } from "./rbac";
+import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "./sizing";
@@ -141,8 +141,11 @@ export class StationModules extends RunbookComponent {
             withPrerequisites,
         );
 
-        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections).
-        for (const account of workflowAccounts(namespaces)) {
+        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
+        for (const account of [
+            ...workflowAccounts(namespaces),
+            revsolverAccount(namespaces, config.catalog),
+        ]) {
             new ServiceAccount(
                 this.childName(`${account.name}-${account.namespace}`),
                 {
@@ -151,6 +154,7 @@ export class StationModules extends RunbookComponent {
                     name: account.name,
                     app: thothApp(account.name, "workflows"),
                     grants: account.grants,
+                    createAccount: account.createAccount,
                 },
                 withPrerequisites,
             );
