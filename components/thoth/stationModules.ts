@@ -9,6 +9,7 @@ import { StationModulesConfig, WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
 import { PeriodicJobs, periodicPlans } from "./periodic";
+import { PrescriptionsRefresh } from "./prescriptionsRefresh";
 import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
@@ -61,6 +62,7 @@ export class StationModules extends RunbookComponent {
         const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain, {
             environment: args.environment,
             hosts: config.hosts,
+            prescriptionsRefresh: config.prescriptionsRefresh,
         }).map((cm) =>
             plainConfigMap(
                 this.childName(`${cm.namespace}-configmap-${cm.name}`),
@@ -190,6 +192,13 @@ export class StationModules extends RunbookComponent {
                 accounts,
             },
             configured,
+        );
+
+        // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
+        new PrescriptionsRefresh(
+            this.childName("prescriptions-refresh"),
+            { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
+            withPrerequisites,
         );
 
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist).
