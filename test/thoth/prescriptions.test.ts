@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { cronWorkflowObject, prescriptionsRefreshPlans } from "../../components/thoth/prescriptionsRefresh";
 import { stationSecretKey } from "../../components/thoth/stationSecrets";
+import { validateObject } from "../../tools/validate/k8s";
 import { k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
 import {
     Json,
@@ -97,6 +98,21 @@ describe("thoth prescriptions-refresh-job", function () {
                 ["cve-warning"],
                 "a single step is the entrypoint itself",
             );
+        });
+
+        it("every row builds a CronWorkflow Argo accepts, and the offline check refuses a broken one", () => {
+            const where = { namespace: "thoth-backend-stage", image: "quay.io/x/y:v1", labels: {} };
+            for (const plan of prescriptionsRefreshPlans()) {
+                assert.deepEqual(validateObject(cronWorkflowObject(plan, where)), [], plan.name);
+            }
+            const broken = cronWorkflowObject(prescriptionsRefreshPlans()[3], where) as Json;
+            broken.spec.schedule = "weekly";
+            broken.spec.workflowSpec.entrypoint = "pypy";
+            broken.spec.workflowSpec.volumes.pop();
+            const problems = validateObject(broken).join("\n");
+            assert.match(problems, /schedule weekly/);
+            assert.match(problems, /entrypoint pypy names no template/);
+            assert.match(problems, /pypi-downloads mounts unknown volume google-app-config/);
         });
     });
 
