@@ -6,6 +6,8 @@ import { EnvMap, fromSecret, toEnvVars } from "../shared/env";
 import { imageStream, internalRegistryImage } from "../shared/imagestream";
 import { standardLabels } from "../shared/labels";
 import { fixedSize, toResourceRequirements } from "../shared/resources";
+import { containerSecurityContext, podSecurityContext } from "../shared/security";
+import type { Platform } from "../config/fields";
 import { thothApp } from "./identity";
 
 // prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
@@ -161,7 +163,7 @@ const TTL_SECONDS = 300;
  */
 export function cronWorkflowObject(
     plan: RefreshWorkflow,
-    where: { namespace: string; image: string; labels: Record<string, string> },
+    where: { namespace: string; image: string; labels: Record<string, string>; platform: Platform },
 ): { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: Record<string, unknown> } {
     const containers = plan.steps.map((s) => ({
         name: s.template,
@@ -170,6 +172,7 @@ export function cronWorkflowObject(
             env: toEnvVars(stepEnv(s)),
             resources: toResourceRequirements(fixedSize(s.cpu, s.memory)),
             volumeMounts: [...KEBECHET_MOUNTS, ...(s.googleCredentials ? [GOOGLE_MOUNT] : [])],
+            securityContext: containerSecurityContext(),
         },
     }));
     const single = plan.steps.length === 1 && plan.steps[0].template === plan.entrypoint;
@@ -198,6 +201,8 @@ export function cronWorkflowObject(
             workflowSpec: {
                 serviceAccountName: "argo",
                 entrypoint: plan.entrypoint,
+                // Non-root like every other station pod (restricted SCC / Pod Security Standard).
+                securityContext: podSecurityContext(where.platform),
                 ttlStrategy: {
                     secondsAfterCompletion: TTL_SECONDS,
                     secondsAfterSuccess: TTL_SECONDS,
@@ -261,7 +266,7 @@ export class PrescriptionsRefresh extends RunbookComponent {
             const labels = standardLabels(thothApp(plan.name, "job", args.image));
             this.cronWorkflows[plan.name] = new k8s.apiextensions.CustomResource(
                 this.childName(plan.name),
-                cronWorkflowObject(plan, { namespace, image, labels }),
+                cronWorkflowObject(plan, { namespace, image, labels, platform: cluster.platform }),
                 this.child({ dependsOn: after }),
             );
         }

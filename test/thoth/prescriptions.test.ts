@@ -71,7 +71,12 @@ describe("thoth prescriptions-refresh-job", function () {
 
         it("a multi-step entrypoint runs its steps one after another, named without the entrypoint prefix", () => {
             const gh = prescriptionsRefreshPlans()[0];
-            const object = cronWorkflowObject(gh, { namespace: "ns", image: "img", labels: {} });
+            const object = cronWorkflowObject(gh, {
+                namespace: "ns",
+                image: "img",
+                labels: {},
+                platform: "openshift" as const,
+            });
             const entry = ((object.spec as Json).workflowSpec.templates as Json[]).find(
                 (t) => t.name === "gh",
             );
@@ -91,6 +96,7 @@ describe("thoth prescriptions-refresh-job", function () {
                 namespace: "ns",
                 image: "img",
                 labels: {},
+                platform: "openshift",
             });
             const templates = (single.spec as Json).workflowSpec.templates as Json[];
             assert.deepEqual(
@@ -101,7 +107,12 @@ describe("thoth prescriptions-refresh-job", function () {
         });
 
         it("every row builds a CronWorkflow Argo accepts, and the offline check refuses a broken one", () => {
-            const where = { namespace: "thoth-backend-stage", image: "quay.io/x/y:v1", labels: {} };
+            const where = {
+                namespace: "thoth-backend-stage",
+                image: "quay.io/x/y:v1",
+                labels: {},
+                platform: "kubernetes" as const,
+            };
             for (const plan of prescriptionsRefreshPlans()) {
                 assert.deepEqual(validateObject(cronWorkflowObject(plan, where)), [], plan.name);
             }
@@ -137,6 +148,10 @@ describe("thoth prescriptions-refresh-job", function () {
                 assert.equal(spec.suspend, true, name);
                 assert.equal(spec.concurrencyPolicy, "Forbid", name);
                 assert.equal(spec.workflowSpec.serviceAccountName, "argo", name);
+                assert.equal(spec.workflowSpec.securityContext.runAsNonRoot, true, name);
+                for (const c of Object.values(containers(name, BACKEND))) {
+                    assert.equal(c.securityContext.allowPrivilegeEscalation, false, name);
+                }
                 assert.deepEqual(spec.workflowSpec.ttlStrategy, {
                     secondsAfterCompletion: 300,
                     secondsAfterSuccess: 300,
