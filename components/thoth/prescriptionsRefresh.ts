@@ -20,6 +20,9 @@ import { thothApp } from "./identity";
 //   of Secret kebechet's github-oauth-token, and of the mounted key paths (SSH key, GitHub App key);
 // - whether a multi-step entrypoint (gh, pypi) runs its steps one after another or in parallel: they run in the
 //   order the reference lists them, one at a time.
+// Also missing before one is resumed: the backend namespace's full Secret kebechet (ssh-privatekey,
+// KEBBHUT_GITHUB_PRIVATE_KEY, GITHUB_APP_ID, ...), which kebechet's overlay generated with ksops; this program
+// creates only infra's one-key copy (stationSecrets.ts), so a resumed run would not start.
 
 /** The ImageStream (and its tag) the CronWorkflows run, as the reference renders them. */
 export const PRESCRIPTIONS_STREAM = { name: "prescriptions-refresh-job", tag: "latest" } as const;
