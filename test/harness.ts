@@ -12,6 +12,7 @@ import {
     settle,
 } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
+import { shareRecording, sharedRecording } from "./fixtures/sharedRuns";
 import { fillPlaceholders } from "./placeholders";
 
 /** The stack name the test process's mocks report. */
@@ -158,15 +159,22 @@ const recordings = new Map<string, RecordedResource[]>();
 const systemIds = new WeakMap<SystemDefinition, number>();
 let systemCount = 0;
 
+/** Whether a run evaluates the program's own systems (the only runs other processes can tell apart, see runKey). */
+function programSystems(options: RunOptions): boolean {
+    return options.systems === undefined || options.systems === SYSTEMS;
+}
+
 /**
- * What makes two runs the same: config values, secrets, the systems (by identity), the placeholder switch and what
- * the kustomize invoke answers.
+ * What makes two runs the same: config values, secrets, the systems, the placeholder switch and what the kustomize
+ * invoke answers. A custom list of systems is known by identity, numbered in this process only.
  */
 function runKey(options: RunOptions): string {
-    const systems = (options.systems ?? SYSTEMS).map((s) => {
-        if (!systemIds.has(s)) systemIds.set(s, ++systemCount);
-        return systemIds.get(s);
-    });
+    const systems = programSystems(options)
+        ? "program"
+        : options.systems!.map((s) => {
+              if (!systemIds.has(s)) systemIds.set(s, ++systemCount);
+              return systemIds.get(s);
+          });
     return JSON.stringify([
         options.values,
         options.secrets ?? {},
@@ -183,8 +191,12 @@ function runKey(options: RunOptions): string {
  */
 export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
     const key = runKey(options);
-    const kept = freshRuns > 0 ? undefined : recordings.get(key);
+    // Only runs of the program's own systems are shared: other processes number custom system lists differently.
+    const shared = programSystems(options);
+    const kept =
+        freshRuns > 0 ? undefined : (recordings.get(key) ?? (shared ? sharedRecording(key) : undefined));
     if (kept) {
+        recordings.set(key, kept);
         recorder.restore(structuredClone(kept));
         return recorder.resources;
     }
@@ -196,5 +208,6 @@ export async function runWith(options: RunOptions): Promise<RecordedResource[]> 
         return settled();
     });
     recordings.set(key, structuredClone(resources));
+    if (shared) shareRecording(key, resources);
     return resources;
 }

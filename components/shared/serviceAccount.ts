@@ -6,9 +6,14 @@ import { AppIdentity, standardLabels } from "./labels";
 
 export type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
 
-/** Access a service account gets in one namespace: a Role of its own with these rules, or an existing ClusterRole. */
+/**
+ * Access a service account gets in one namespace: a Role of its own with these rules, an existing ClusterRole, or
+ * a Role another owner creates there (an upstream manifest the program renders), bound by name only.
+ */
 export type AccessGrant = (
-    { namespace: string; role: string; rules: PolicyRule[] } | { namespace: string; clusterRole: string }
+    | { namespace: string; role: string; rules: PolicyRule[] }
+    | { namespace: string; clusterRole: string }
+    | { namespace: string; existingRole: string }
 ) & {
     /** metadata.name of the Role and RoleBinding; `<account>-<role>` ({@link grantName}) when unset. */
     objectName?: string;
@@ -29,13 +34,18 @@ export interface ServiceAccountArgs {
     grants?: AccessGrant[];
     /** The account's `automountServiceAccountToken`; unset leaves the cluster default. */
     automountServiceAccountToken?: boolean;
+    /**
+     * `false`: the account belongs to another owner (an upstream manifest the program renders); only its Roles
+     * and bindings are made, naming it as subject. Two owners of one object would conflict when it is created.
+     */
+    createAccount?: boolean;
 }
 
 /** Role/RoleBinding name of a grant: `<account>-<role>`; ClusterRoles with `:` get `-`. */
 export function grantName(account: string, grant: AccessGrant): string {
     return (
         grant.objectName ??
-        `${account}-${("role" in grant ? grant.role : grant.clusterRole).replace(/:/g, "-")}`
+        `${account}-${("role" in grant ? grant.role : "clusterRole" in grant ? grant.clusterRole : grant.existingRole).replace(/:/g, "-")}`
     );
 }
 
@@ -60,17 +70,29 @@ export interface AccountOwner {
  * account directly.
  */
 export function accountObjects(owner: AccountOwner, args: ServiceAccountArgs): AccountObjects {
-    const labels = standardLabels(args.app);
     const account = new k8s.core.v1.ServiceAccount(
         owner.childName("sa"),
         {
-            metadata: { name: args.name, namespace: args.namespace, labels },
+            metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
             ...(args.automountServiceAccountToken !== undefined
                 ? { automountServiceAccountToken: args.automountServiceAccountToken }
                 : {}),
         },
         owner.child(),
     );
+    return { account, ...grantObjects(owner, args, [account]) };
+}
+
+/**
+ * The Roles and RoleBindings of an account's grants (its Roles merged where a layout collapses namespaces), each
+ * binding after `after` (the account, when this program creates it) and its own Role.
+ */
+export function grantObjects(
+    owner: AccountOwner,
+    args: ServiceAccountArgs,
+    after: pulumi.Resource[],
+): Omit<AccountObjects, "account"> {
+    const labels = standardLabels(args.app);
     const roles: k8s.rbac.v1.Role[] = [];
     const bindings: k8s.rbac.v1.RoleBinding[] = [];
     const merged = new Map<string, AccessGrant>();
@@ -90,7 +112,7 @@ export function accountObjects(owner: AccountOwner, args: ServiceAccountArgs): A
         const metadata = { name: objectName, namespace: grant.namespace, labels };
         const suffix = grant.key ?? id.replace(/\//g, "-");
         let roleRef: { apiGroup: string; kind: string; name: string };
-        const deps: pulumi.Resource[] = [account];
+        const deps: pulumi.Resource[] = [...after];
         if ("rules" in grant) {
             const role = new k8s.rbac.v1.Role(
                 owner.childName(`role-${suffix}`),
@@ -100,8 +122,10 @@ export function accountObjects(owner: AccountOwner, args: ServiceAccountArgs): A
             roles.push(role);
             deps.push(role);
             roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: objectName };
-        } else {
+        } else if ("clusterRole" in grant) {
             roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: grant.clusterRole };
+        } else {
+            roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: grant.existingRole };
         }
         bindings.push(
             new k8s.rbac.v1.RoleBinding(
@@ -115,12 +139,13 @@ export function accountObjects(owner: AccountOwner, args: ServiceAccountArgs): A
             ),
         );
     }
-    return { account, roles, bindings };
+    return { roles, bindings };
 }
 
 /** A service account with exactly the Roles and RoleBindings its workload needs, wherever they are. */
 export class ServiceAccount extends RunbookComponent {
-    public readonly account: k8s.core.v1.ServiceAccount;
+    /** Unset when another owner creates the account (`createAccount: false`). */
+    public readonly account?: k8s.core.v1.ServiceAccount;
     public readonly roles: k8s.rbac.v1.Role[];
     public readonly bindings: k8s.rbac.v1.RoleBinding[];
     public readonly objectName: string;
@@ -128,10 +153,12 @@ export class ServiceAccount extends RunbookComponent {
     constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:ServiceAccount", name, opts, args.cluster.provider);
         this.objectName = args.name;
-        const objects = accountObjects(
-            { childName: (s) => this.childName(s), child: (extra) => this.child(extra) },
-            args,
-        );
+        const owner: AccountOwner = {
+            childName: (s) => this.childName(s),
+            child: (extra) => this.child(extra),
+        };
+        const objects: Omit<AccountObjects, "account"> & { account?: k8s.core.v1.ServiceAccount } =
+            args.createAccount === false ? grantObjects(owner, args, []) : accountObjects(owner, args);
         this.account = objects.account;
         this.roles = objects.roles;
         this.bindings = objects.bindings;

@@ -270,6 +270,8 @@ export const stationImagesSchema = z
         integrationTests: pinned("quay.io/thoth-station/integration-tests:v0.11.5"),
         sloReporter: pinned("quay.io/thoth-station/slo-reporter:v0.19.3"),
         miScheduler: pinned("quay.io/thoth-station/mi-scheduler:v1.7.9"),
+        /** What ImageStream `prescriptions-refresh-job` tag `latest` imports; the CronWorkflows run that tag. */
+        prescriptionsRefresh: pinned("quay.io/thoth-station/prescriptions-refresh-job:v0.8.0"),
     })
     .strict();
 export type StationImages = z.infer<typeof stationImagesSchema>;
@@ -338,6 +340,37 @@ export const catalogPlacementSchema = z
     })
     .strict();
 export type CatalogPlacementRule = z.infer<typeof catalogPlacementSchema>;
+
+/** Python package names, one ConfigMap value (`configured-packages-*` of ConfigMap prescriptions-refresh-job). */
+const packageNames = (example: string) =>
+    z
+        .array(
+            z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a Python package name such as torch"),
+        )
+        .min(1, "needs at least one package")
+        .meta({ example });
+
+/**
+ * Non-secret settings of prescriptions-refresh-job (ConfigMap prescriptions-refresh-job in the backend namespace,
+ * thoth-station.md §4.2); its `user-api` key is `hosts.userApi`.
+ */
+export const prescriptionsRefreshSchema = z
+    .object({
+        /** `configured-images`: container images the image analysis covers (empty in the reference). */
+        configuredImages: z.array(imageRef("quay.io/thoth-station/s2i-thoth-ubi8-py38:v0.35.1")).meta({
+            example: "[]",
+        }),
+        /** `configured-packages-cv`, `-ml`, `-nlp`: the packages each prescription family covers. */
+        configuredPackages: z
+            .object({
+                cv: packageNames('["opencv-python", "pillow", "pytesseract", "torchvision"]'),
+                ml: packageNames('["keras", "scikit-learn", "torch", "tensorflow"]'),
+                nlp: packageNames('["gensim", "nltk", "spacy", "transformers"]'),
+            })
+            .strict(),
+    })
+    .strict();
+export type PrescriptionsRefreshConfig = z.infer<typeof prescriptionsRefreshSchema>;
 
 /** One module of the workflow and template catalog: an upstream kustomize directory and the tiers it goes to. */
 export const catalogModuleSchema = z
@@ -436,6 +469,7 @@ export const stationModulesSchema = z
          * they do not answer (the verify playbook). Off for a hibernated environment: nothing is running.
          */
         verify: z.boolean().meta({ example: "true" }),
+        prescriptionsRefresh: prescriptionsRefreshSchema,
         /** The workflow and template catalog; unset or disabled: not deployed (a preview then shows none). */
         catalog: catalogSchema.optional(),
     })

@@ -1,4 +1,5 @@
 import { AccessGrant, PolicyRule } from "../shared/serviceAccount";
+import { CatalogConfig } from "./config";
 import { CORE_TIERS } from "./stationSecrets";
 import { StationTier } from "./tiers";
 
@@ -28,14 +29,21 @@ export const WORKFLOW_ROLE: PolicyRule[] = [
 const IMAGE_STREAMS = ["imagestreamimages", "imagestreammappings", "imagestreams", "imagestreamtags"];
 const WRITE = ["create", "get", "list", "patch", "update", "watch"];
 
+/** An account the station's Workflows run as, with its grants. */
+export interface WorkflowAccount {
+    name: string;
+    namespace: string;
+    grants: AccessGrant[];
+    /** `false`: the catalog renders the account; only its grants are made here. */
+    createAccount?: boolean;
+}
+
 /**
  * Accounts the station's Workflows run as (not its services): send-webhooks in every core namespace (deletes the
  * per-request callback Secrets) and Amun's two inspection accounts, each with exactly its reference Role(s)
  * (thoth-station.md §6, Appendix D). Inspection Workflows build images, hence the build and image-stream rights.
  */
-export function workflowAccounts(
-    ns: Record<StationTier, string>,
-): { name: string; namespace: string; grants: AccessGrant[] }[] {
+export function workflowAccounts(ns: Record<StationTier, string>): WorkflowAccount[] {
     const core = [...new Set(CORE_TIERS.map((t) => ns[t]))];
     const inspection = ns["amun-inspection"];
     return [
@@ -95,6 +103,45 @@ export function workflowAccounts(
             ],
         },
     ];
+}
+
+/** The catalog directory that renders revsolver's ServiceAccount and Role `revsolver` (thoth-application). */
+export const REVSOLVER_BASE = "revsolver/base";
+
+/**
+ * revsolver's access (thoth-station.md §6.2, Appendix D and E): Role and RoleBinding `revsolver` (get/list
+ * ConfigMaps) in infra, and `revsolver-argo`, `revsolver-argo-admin` to the ClusterRoles argo and argo-admin in
+ * middletier, for the account revsolver's Workflows run as (middletier).
+ *
+ * The account and a Role `revsolver` come with the catalog's revsolver base, rendered into the module's namespace;
+ * the account is therefore never created here (two owners of one object fail at create), only named as subject.
+ * The bindings are overlay patches, which the catalog cannot render (bases only), so they are made here whether
+ * or not the catalog is enabled: a binding may exist before its subject, and the account has its access the moment
+ * the catalog renders it. The infra Role is made here unless the catalog's revsolver base lands in the infra
+ * namespace itself (test: one namespace), where its own Role `revsolver` is that Role. Ownership follows the
+ * catalog's module list, not its `enabled` switch, so switching the catalog never hands a live Role from one owner
+ * to the other (the new owner's create would fail on the object that still exists).
+ */
+export function revsolverAccount(ns: Record<StationTier, string>, catalog?: CatalogConfig): WorkflowAccount {
+    const rendered = new Set(
+        (catalog?.modules ?? [])
+            .filter((m) => m.path === REVSOLVER_BASE)
+            .flatMap((m) => m.tiers.map((t) => ns[t])),
+    );
+    const role: AccessGrant = rendered.has(ns.infra)
+        ? { namespace: ns.infra, existingRole: "revsolver", objectName: "revsolver" }
+        : {
+              namespace: ns.infra,
+              role: "revsolver",
+              objectName: "revsolver",
+              rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }],
+          };
+    return {
+        name: "revsolver",
+        namespace: ns.middletier,
+        createAccount: false,
+        grants: [role, ...argo(ns.middletier)],
+    };
 }
 
 export const CONFIG_READ: PolicyRule = { apiGroups: [""], resources: ["configmaps"], verbs: READ };

@@ -1,5 +1,5 @@
 import { defaultHost } from "./catalog";
-import { StationModulesConfig, StationShared } from "./config";
+import { PrescriptionsRefreshConfig, StationModulesConfig, StationShared } from "./config";
 import { CORE_TIERS } from "./stationSecrets";
 import { StationEnvironment, StationTier } from "./tiers";
 
@@ -24,6 +24,24 @@ export function amunApiUrl(namespaces: Record<StationTier, string>): string {
 }
 
 /**
+ * ConfigMap prescriptions-refresh-job (thoth-station.md §4.2). The reference gives its list values as lists; they
+ * are written one item per line here (the reference does not record the separator the file uses).
+ */
+function prescriptionsRefreshData(modules: {
+    hosts: StationModulesConfig["hosts"];
+    prescriptionsRefresh: PrescriptionsRefreshConfig;
+}): Record<string, string> {
+    const { configuredImages, configuredPackages } = modules.prescriptionsRefresh;
+    return {
+        "configured-images": configuredImages.join("\n"),
+        "configured-packages-cv": configuredPackages.cv.join("\n"),
+        "configured-packages-ml": configuredPackages.ml.join("\n"),
+        "configured-packages-nlp": configuredPackages.nlp.join("\n"),
+        "user-api": modules.hosts.userApi,
+    };
+}
+
+/**
  * The shared ConfigMaps of thoth-application `core` (thoth-station.md §4.1) and the amun ones (§4.3), per
  * namespace. Stage and test differ only in the namespaces (all seven collapse into thoth-test-core in test) and
  * the stack's values; a ConfigMap two tiers share in one namespace is emitted once.
@@ -32,7 +50,11 @@ export function sharedConfigMaps(
     namespaces: Record<StationTier, string>,
     shared: StationShared,
     domain: string,
-    modules: { environment: StationEnvironment; hosts: StationModulesConfig["hosts"] },
+    modules: {
+        environment: StationEnvironment;
+        hosts: StationModulesConfig["hosts"];
+        prescriptionsRefresh: PrescriptionsRefreshConfig;
+    },
 ): StationConfigMap[] {
     const instance = (route: string, tier: StationTier) =>
         `${defaultHost(route, namespaces[tier], domain)}:80`;
@@ -149,6 +171,7 @@ export function sharedConfigMaps(
             },
         ],
         [["middletier"], "mi-scheduler-cm", { entities: MI_ENTITIES }],
+        [["backend"], "prescriptions-refresh-job", prescriptionsRefreshData(modules)],
         [
             ["infra"],
             "metrics-exporter",

@@ -9,7 +9,8 @@ import { StationModulesConfig, WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
 import { PeriodicJobs, periodicPlans } from "./periodic";
-import { stationGrants, workflowAccounts } from "./rbac";
+import { PrescriptionsRefresh } from "./prescriptionsRefresh";
+import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "./sizing";
@@ -61,6 +62,7 @@ export class StationModules extends RunbookComponent {
         const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain, {
             environment: args.environment,
             hosts: config.hosts,
+            prescriptionsRefresh: config.prescriptionsRefresh,
         }).map((cm) =>
             plainConfigMap(
                 this.childName(`${cm.namespace}-configmap-${cm.name}`),
@@ -141,8 +143,11 @@ export class StationModules extends RunbookComponent {
             withPrerequisites,
         );
 
-        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections).
-        for (const account of workflowAccounts(namespaces)) {
+        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
+        for (const account of [
+            ...workflowAccounts(namespaces),
+            revsolverAccount(namespaces, config.catalog),
+        ]) {
             new ServiceAccount(
                 this.childName(`${account.name}-${account.namespace}`),
                 {
@@ -151,6 +156,7 @@ export class StationModules extends RunbookComponent {
                     name: account.name,
                     app: thothApp(account.name, "workflows"),
                     grants: account.grants,
+                    createAccount: account.createAccount,
                 },
                 withPrerequisites,
             );
@@ -186,6 +192,13 @@ export class StationModules extends RunbookComponent {
                 accounts,
             },
             configured,
+        );
+
+        // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
+        new PrescriptionsRefresh(
+            this.childName("prescriptions-refresh"),
+            { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
+            withPrerequisites,
         );
 
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist).

@@ -25,6 +25,8 @@ export interface StationSecretDef {
     name: string;
     tiers: readonly StationTier[];
     keys: readonly StationSecretKey[];
+    /** Where the values live today, when not in the thoth-ops vault ({@link VAULT}). */
+    today?: string;
 }
 
 const VAULT = "thoth-ops ansible vault (ansible/group_vars/all/vault)";
@@ -229,6 +231,27 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
         ],
     },
     {
+        // One file in thoth-application's base: stage and test read the same encrypted values.
+        name: "prescriptions",
+        tiers: ["backend"],
+        today: "thoth-station/thoth-application prescriptions-refresh-job/base/secrets.enc.yaml (sops-encrypted, one file for stage and test; decrypted by the thoth-ops flow)",
+        keys: [
+            {
+                key: "quay-token",
+                description:
+                    "quay.io token of the prescriptions-refresh image-analysis and quay CronWorkflows (THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN)",
+                example: "0123456789abcdef",
+            },
+            {
+                key: "thoth-prescriptions-refresh-4cfa295278d8.json",
+                description:
+                    "Google service-account JSON of the pypi-downloads and scorecards steps (GOOGLE_APPLICATION_CREDENTIALS)",
+                example: "thoth-prescriptions-refresh-4cfa295278d8.json",
+                fromFile: true,
+            },
+        ],
+    },
+    {
         name: "sesheta-srcops",
         tiers: ["middletier"],
         keys: [
@@ -253,7 +276,7 @@ export function stationSecretSpecs(config: ThothConfig): SecretSpec[] {
         secret.keys.map((k) => ({
             key: stationSecretKey(secret.name, k.key),
             description: `${k.description} (Secret ${secret.name} key ${k.key}, in every ${secret.tiers.join("/")} namespace)${k.optional ? "; unset: stored empty" : ""}`,
-            today: `${VAULT}, applied by thoth-ops prepare_environment.yaml as Secret ${secret.name}`,
+            today: `${secret.today ?? VAULT}, applied by thoth-ops prepare_environment.yaml as Secret ${secret.name}`,
             example: k.example,
             fromFile: k.fromFile,
             optional: k.optional,

@@ -77,9 +77,49 @@ function customProblems(obj: Obj): string[] {
                 .filter((t) => typeof t.name !== "string")
                 .map(() => "every spec.tags entry needs a name");
         }
+        case "argoproj.io/v1alpha1/CronWorkflow":
+            return cronWorkflowProblems(spec);
         default:
             return [`no schema known for ${String(obj.apiVersion)} ${String(obj.kind)}`];
     }
+}
+
+/**
+ * What Argo's controller refuses in a CronWorkflow (its CRD keeps unknown fields, so the API server checks none of
+ * it): the schedule, the concurrency policy, an entrypoint and step targets that name templates, and containers
+ * that mount only the Workflow's volumes.
+ */
+function cronWorkflowProblems(spec: Obj): string[] {
+    const problems: string[] = [];
+    const schedule = String(spec.schedule);
+    const reason = cronProblem(schedule);
+    if (reason) problems.push(`schedule ${schedule} ${reason}`);
+    if (
+        spec.concurrencyPolicy !== undefined &&
+        !["Allow", "Forbid", "Replace"].includes(String(spec.concurrencyPolicy))
+    )
+        problems.push(`concurrencyPolicy ${String(spec.concurrencyPolicy)} is not Allow, Forbid or Replace`);
+    const workflow = (spec.workflowSpec ?? {}) as Obj;
+    const templates = (workflow.templates ?? []) as Obj[];
+    const names = new Set(templates.map((t) => String(t.name)));
+    if (!names.has(String(workflow.entrypoint)))
+        problems.push(`entrypoint ${String(workflow.entrypoint)} names no template`);
+    for (const t of templates) {
+        for (const group of (t.steps ?? []) as Obj[][]) {
+            for (const step of group) {
+                if (!names.has(String(step.template)))
+                    problems.push(`step ${String(step.name)} of ${String(t.name)} names no template`);
+            }
+        }
+        if (t.container) {
+            checkPod(
+                `template ${String(t.name)}`,
+                { containers: [{ name: t.name, ...(t.container as Obj) }], volumes: workflow.volumes },
+                problems,
+            );
+        }
+    }
+    return problems;
 }
 
 function checkLabels(where: string, labels: unknown, problems: string[]): void {
