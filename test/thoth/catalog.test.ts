@@ -64,16 +64,18 @@ function meta(r: RecordedResource): { name: string; namespace?: string } {
 }
 
 /** `<namespace>/<name>` of the rendered objects of a type, sorted. */
-function placed(type: string): string[] {
-    return ofType(type)
-        .map((r) => `${meta(r).namespace}/${meta(r).name}`)
-        .sort();
-}
-
 /** The objects the catalog's Directories registered. */
 function catalogObjects(): RecordedResource[] {
     const dirs = new Set(ofType(DIRECTORY).map((d) => d.urn));
     return recorder.resources.filter((r) => dirs.has(r.parent));
+}
+
+/** `<namespace>/<name>` of the catalog's objects of one type (the station's own objects of that type left out). */
+function placed(type: string): string[] {
+    return catalogObjects()
+        .filter((r) => r.type === type)
+        .map((r) => `${meta(r).namespace}/${meta(r).name}`)
+        .sort();
 }
 
 describe("thoth workflow and template catalog", function () {
