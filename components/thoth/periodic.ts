@@ -338,6 +338,8 @@ export interface PeriodicJobsArgs {
     plans: PeriodicPlan[];
     /** Service accounts by name, so a job waits for its own. */
     accounts: Record<string, pulumi.Resource>;
+    /** What must exist in a namespace before a job there: the Namespace, its ConfigMaps and Secrets. */
+    ready: (namespace: string) => pulumi.Resource[];
 }
 
 /** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
@@ -386,7 +388,9 @@ export class PeriodicJobs extends RunbookComponent {
                         },
                     ],
                 },
-                this.child(account ? { dependsOn: [account] } : {}),
+                this.child({
+                    dependsOn: [...args.ready(args.namespaces[plan.tier]), ...(account ? [account] : [])],
+                }),
             );
         }
         this.registerOutputs({});

@@ -302,6 +302,10 @@ export interface StationServicesArgs {
     config: StationModulesConfig;
     sizing: Record<SizedPart, Sizing>;
     grants: Record<string, AccessGrant[]>;
+    /** What must exist in a namespace before this component's objects there: the Namespace, its ConfigMaps and Secrets. */
+    ready: (namespace: string) => pulumi.Resource[];
+    /** The station's Namespaces: an account's grants reach into other tiers' namespaces. */
+    allNamespaces: pulumi.Resource[];
 }
 
 /**
@@ -336,7 +340,7 @@ export class StationServices extends RunbookComponent {
                         app: thothApp(plan.serviceAccount, "api"),
                         grants: args.grants[plan.serviceAccount] ?? [],
                     },
-                    this.child(),
+                    this.child({ dependsOn: args.allNamespaces }),
                 ),
             );
         }
@@ -404,7 +408,7 @@ export class StationServices extends RunbookComponent {
                           }
                         : {}),
                 },
-                this.child({ dependsOn: [accounts.get(plan.serviceAccount)!] }),
+                this.child({ dependsOn: [...args.ready(namespace), accounts.get(plan.serviceAccount)!] }),
             );
             this.workloads[plan.name] = workload;
             if (plan.eventWatcher) this.eventWatchers.push(workload);
@@ -428,7 +432,7 @@ export class StationServices extends RunbookComponent {
                         ],
                     },
                 },
-                this.child(),
+                this.child({ dependsOn: args.ready(namespace) }),
             );
             expose(
                 this.childName(`${serviceName}-endpoint`),

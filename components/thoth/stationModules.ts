@@ -63,8 +63,9 @@ export class StationModules extends RunbookComponent {
             environment: args.environment,
             hosts: config.hosts,
             prescriptionsRefresh: config.prescriptionsRefresh,
-        }).map((cm) =>
-            plainConfigMap(
+        }).map((cm) => ({
+            namespace: cm.namespace,
+            resource: plainConfigMap(
                 this.childName(`${cm.namespace}-configmap-${cm.name}`),
                 {
                     cluster,
@@ -75,22 +76,27 @@ export class StationModules extends RunbookComponent {
                 },
                 inNamespace(cm.namespace),
             ),
-        );
-        const secrets = Object.values(
-            createStationSecrets(this.baseName, { cluster, namespaces, secrets: args.secrets }, inNamespace),
-        ).flat();
-        // Pods start only once their ConfigMaps and Secrets exist (a missing key fails container creation).
-        const configured = this.child({
-            dependsOn: [...Object.values(args.namespaceResources), ...configMaps, ...secrets],
-        });
-        const withPrerequisites = this.child({
-            dependsOn: [
-                ...Object.values(args.namespaceResources),
-                ...configMaps,
-                ...secrets,
-                ...args.prerequisites,
-            ],
-        });
+        }));
+        const secrets = createStationSecrets(
+            this.baseName,
+            { cluster, namespaces, secrets: args.secrets },
+            inNamespace,
+        ).map((s) => ({ namespace: s.namespace, resource: s.secret }));
+        // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
+        // creation). Only their own namespace's: a pod cannot read another's, and the engine is sent (and the SDK
+        // gathers) every dependency of every object, so the station's whole configuration on each of its objects
+        // tripled the cost of registering them.
+        const readyIn = (ns: string): pulumi.Resource[] => [
+            args.namespaceResources[ns],
+            ...[...configMaps, ...secrets].filter((c) => c.namespace === ns).map((c) => c.resource),
+        ];
+        const configured = (ns: string) => this.child({ dependsOn: readyIn(ns) });
+        const withPrerequisites = (ns: string) =>
+            this.child({ dependsOn: [...readyIn(ns), ...args.prerequisites] });
+        // A service account's grants reach into other tiers' namespaces: its Roles and bindings wait for them all.
+        const allNamespaces = Object.values(args.namespaceResources);
+        const accountOptions = this.child({ dependsOn: [...allNamespaces, ...args.prerequisites] });
+        const prerequisitesOnly = this.child({ dependsOn: args.prerequisites });
 
         // The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter.
         this.graph = new KnowledgeGraph(
@@ -105,7 +111,7 @@ export class StationModules extends RunbookComponent {
                 sizing,
                 protectStateful: args.protectStateful,
             },
-            configured,
+            configured(namespaces.graph),
         );
 
         // The workflow controllers each tier runs.
@@ -122,7 +128,7 @@ export class StationModules extends RunbookComponent {
                         images: config.images,
                         sizing,
                     },
-                    withPrerequisites,
+                    withPrerequisites(namespaces[plan.tier]),
                 ),
             );
         }
@@ -139,8 +145,10 @@ export class StationModules extends RunbookComponent {
                 config,
                 sizing,
                 grants,
+                ready: readyIn,
+                allNamespaces,
             },
-            withPrerequisites,
+            prerequisitesOnly,
         );
 
         // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
@@ -158,7 +166,7 @@ export class StationModules extends RunbookComponent {
                     grants: account.grants,
                     createAccount: account.createAccount,
                 },
-                withPrerequisites,
+                accountOptions,
             );
         }
 
@@ -177,7 +185,7 @@ export class StationModules extends RunbookComponent {
                     app: thothApp(sa, "job"),
                     grants: grants[sa],
                 },
-                withPrerequisites,
+                accountOptions,
             );
         }
         new PeriodicJobs(
@@ -190,15 +198,16 @@ export class StationModules extends RunbookComponent {
                 hibernated: config.hibernated,
                 plans: jobs,
                 accounts,
+                ready: readyIn,
             },
-            configured,
+            this.child(),
         );
 
         // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
         new PrescriptionsRefresh(
             this.childName("prescriptions-refresh"),
             { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
-            withPrerequisites,
+            withPrerequisites(namespaces.backend),
         );
 
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist).
@@ -212,7 +221,8 @@ export class StationModules extends RunbookComponent {
                     namespaceResources: args.namespaceResources,
                     prerequisites: args.prerequisites,
                 },
-                withPrerequisites,
+                // Each rendered object waits for the Namespace it lands in (see WorkflowCatalog).
+                prerequisitesOnly,
             );
         }
 
@@ -231,7 +241,7 @@ export class StationModules extends RunbookComponent {
             this.restart = new WatcherRestart(
                 this.childName("watcher-restart"),
                 { cluster, config: restart, targets },
-                configured,
+                this.child({ dependsOn: allNamespaces }),
             );
         }
 

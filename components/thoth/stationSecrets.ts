@@ -290,14 +290,20 @@ export interface StationSecretsArgs {
     secrets: SecretStore;
 }
 
+/** One station Secret in one namespace. */
+export interface CreatedStationSecret {
+    namespace: string;
+    secret: k8s.core.v1.Secret;
+}
+
 /** Creates each station Secret once per namespace that needs it (test: once, in thoth-test-core). */
 export function createStationSecrets(
     name: string,
     args: StationSecretsArgs,
     /** Options of a Secret in a namespace (it waits for that namespace). */
     inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
-): Record<string, k8s.core.v1.Secret[]> {
-    const created: Record<string, k8s.core.v1.Secret[]> = {};
+): CreatedStationSecret[] {
+    const created: CreatedStationSecret[] = [];
     for (const def of STATION_SECRETS) {
         const data: Record<string, pulumi.Input<string>> = {};
         for (const k of def.keys) {
@@ -305,8 +311,8 @@ export function createStationSecrets(
             data[k.key] = k.optional ? (args.secrets.get(configKey) ?? "") : args.secrets.require(configKey);
         }
         const namespaces = [...new Set(def.tiers.map((t) => args.namespaces[t]))];
-        created[def.name] = namespaces.map((ns) =>
-            configSecret(
+        for (const ns of namespaces) {
+            const secret = configSecret(
                 `${name}-${ns}-secret-${def.name}`,
                 {
                     cluster: args.cluster,
@@ -316,8 +322,9 @@ export function createStationSecrets(
                     data,
                 },
                 inNamespace(ns),
-            ),
-        );
+            );
+            created.push({ namespace: ns, secret });
+        }
     }
     return created;
 }
