@@ -29,33 +29,55 @@ function repeat(runs: number, run: () => Measure): Measure {
     return median(Array.from({ length: runs }, run));
 }
 
-/** Plans `stack` of the stack files in `cwd` with the plan CLI, as `npm run plan` does; returns its resource count. */
-function plan(cwd: string, stack: string, runs: number): { m: Measure; resources: number } {
+/**
+ * Plans `stack` of the stack files in `cwd` with the plan CLI, as `npm run plan` does; returns its resource count and
+ * a copy of its `resources.json` (in `keep`) for the floor of the same inputs.
+ */
+function plan(
+    cwd: string,
+    stack: string,
+    runs: number,
+    keep: string,
+): { m: Measure; resources: number; json: string } {
     const out = mkdtempSync(path.join(tmpdir(), `bench-${stack}-`));
     try {
         const m = repeat(runs, () => measure([...planCliArgs(ROOT), "--stack", stack, "--out", out], cwd));
-        const resources = (JSON.parse(readFileSync(path.join(out, "resources.json"), "utf8")) as unknown[])
-            .length;
-        return { m, resources };
+        const json = path.join(keep, `${stack}.json`);
+        copyFileSync(path.join(out, "resources.json"), json);
+        const resources = (JSON.parse(readFileSync(json, "utf8")) as unknown[]).length;
+        return { m, resources, json };
     } finally {
         rmSync(out, { recursive: true, force: true });
     }
 }
 
-function floor(resources: number, runs: number): Measure {
-    const floorArgs = [...scriptArgs("tools/bench/floor.ts"), "--resources", String(resources)];
-    return repeat(runs, () => measure(floorArgs, ROOT));
+function floor(floorFlags: string[], runs: number): Measure {
+    return repeat(runs, () => measure([...scriptArgs("tools/bench/floor.ts"), ...floorFlags], ROOT));
+}
+
+function ratio(m: Measure, f: Measure): string {
+    return `ratio ${(m.seconds / f.seconds).toFixed(2)}x wall, ${(m.cpuSeconds / f.cpuSeconds).toFixed(2)}x cpu`;
 }
 
 function benchPlans(runs: number): string[] {
-    const rows = ["(a) plan of each stack next to the SDK floor of the same resource count"];
-    for (const stack of ["stage", "prod"]) {
-        const { m, resources } = plan(ROOT, stack, runs);
-        const f = floor(resources, runs);
-        rows.push(
-            `  plan ${stack.padEnd(6)} ${fmt(m)}  ${String(resources).padStart(5)} resources`,
-            `  floor ${String(resources).padStart(5)} ${fmt(f)}  ratio ${(m.seconds / f.seconds).toFixed(2)}x wall, ${(m.cpuSeconds / f.cpuSeconds).toFixed(2)}x cpu`,
-        );
+    const rows = [
+        "(a) plan of each stack next to the SDK floor of the same resource count (bare resources), and next to the",
+        "    floor of the same inputs (the plan's own resources registered again, flat: no components, no config)",
+    ];
+    const keep = mkdtempSync(path.join(tmpdir(), "bench-plans-"));
+    try {
+        for (const stack of ["stage", "prod"]) {
+            const { m, resources, json } = plan(ROOT, stack, runs, keep);
+            const bare = floor(["--resources", String(resources)], runs);
+            const same = floor(["--replay", json], runs);
+            rows.push(
+                `  plan ${stack.padEnd(6)} ${fmt(m)}  ${String(resources).padStart(5)} resources`,
+                `  floor ${String(resources).padStart(5)} ${fmt(bare)}  ${ratio(m, bare)}`,
+                `  inputs ${String(resources).padStart(4)} ${fmt(same)}  ${ratio(m, same)}`,
+            );
+        }
+    } finally {
+        rmSync(keep, { recursive: true, force: true });
     }
     return rows;
 }
@@ -149,7 +171,7 @@ function benchScale(factors: number[], runs: number): string[] {
         copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         mkdirSync(path.join(dir, "out"));
         for (const factor of factors) {
-            const { m, resources } = plan(dir, scaledStack(dir, factor), runs);
+            const { m, resources } = plan(dir, scaledStack(dir, factor), runs, path.join(dir, "out"));
             points.push({ resources, m });
             rows.push(`  x${String(factor).padEnd(4)} ${fmt(m)}  ${String(resources).padStart(5)} resources`);
         }
