@@ -12,7 +12,7 @@ import {
     settle,
 } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
-import { shareRecording, sharedRecording } from "./fixtures/sharedRuns";
+import { shareResult, sharedResult } from "./fixtures/sharedRuns";
 import { fillPlaceholders } from "./placeholders";
 
 /** The stack name the test process's mocks report. */
@@ -194,7 +194,9 @@ export async function runWith(options: RunOptions): Promise<RecordedResource[]> 
     // Only runs of the program's own systems are shared: other processes number custom system lists differently.
     const shared = programSystems(options);
     const kept =
-        freshRuns > 0 ? undefined : (recordings.get(key) ?? (shared ? sharedRecording(key) : undefined));
+        freshRuns > 0
+            ? undefined
+            : (recordings.get(key) ?? (shared ? sharedResult<RecordedResource[]>(key) : undefined));
     if (kept) {
         recordings.set(key, kept);
         recorder.restore(structuredClone(kept));
@@ -208,6 +210,6 @@ export async function runWith(options: RunOptions): Promise<RecordedResource[]> 
         return settled();
     });
     recordings.set(key, structuredClone(resources));
-    if (shared) shareRecording(key, resources);
+    if (shared) shareResult(key, resources);
     return resources;
 }
