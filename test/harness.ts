@@ -12,8 +12,12 @@ import {
     settle,
 } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
+import { withQuietStacks } from "../tools/plan/stacks";
 import { shareResult, sharedResult } from "./fixtures/sharedRuns";
 import { fillPlaceholders } from "./placeholders";
+
+// Evaluations here run with stack capture off, as the plan does (mocha makes their depth unlimited).
+export { withQuietStacks };
 
 /** The stack name the test process's mocks report. */
 const TEST_STACK = "test";
@@ -24,20 +28,6 @@ export const recorder: Recorder = installRecorder(TEST_STACK);
 /** Makes the test recorder the process's mocks again, after something (an in-process plan) installed its own. */
 export function reinstallRecorder(): void {
     installRecorder(TEST_STACK, undefined, recorder);
-}
-
-/**
- * Runs `evaluate` with stack capture off: the SDK captures a stack for every promise it makes, and mocha makes their
- * depth unlimited, which makes evaluating a program several times slower. Assertion failures keep their traces.
- */
-export async function withQuietStacks<T>(evaluate: () => Promise<T>): Promise<T> {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-        return await evaluate();
-    } finally {
-        Error.stackTraceLimit = limit;
-    }
 }
 
 /** Forgets what earlier tests registered. Call at the start of each test that inspects resources. */

@@ -1,20 +1,14 @@
 import * as path from "path";
 import { USAGE_EXIT, UsageError, parseFlags, required } from "../cli/args";
-import { ConfigError } from "../../components/config/problems";
 import { renderSummary } from "./render";
-import { PlanOutputError, checkOutputDir, planStack, removeStalePlan, writePlan } from "./run";
-import { StackFileError } from "./stackfile";
+import { PlanOutputError, checkOutputDir, isUserError, planStack, removeStalePlan, writePlan } from "./run";
+import { stackTracesAsked } from "./stacks";
 
 const USAGE = "usage: npm run plan -- --stack <stack> [--out <dir>]";
 
 function parseArgs(argv: string[]): { stack: string; out?: string } {
     const values = parseFlags(argv, { stack: { type: "string" }, out: { type: "string" } }, USAGE);
     return { stack: required(values.stack, "--stack", USAGE), out: values.out };
-}
-
-/** Errors that are the user's to fix: their message is the whole story, a stack trace would only hide it. */
-export function isUserError(err: unknown): err is Error {
-    return err instanceof ConfigError || err instanceof StackFileError || err instanceof PlanOutputError;
 }
 
 export interface CommandResult {
@@ -52,21 +46,15 @@ export async function planCommand(argv: string[], cwd = process.cwd()): Promise<
 }
 
 /**
- * The SDK captures a stack trace for every promise it makes (one per input and output of every resource); the plan
- * never shows them, and their depth is most of their cost. Off for the plan unless the operator asked for traces
- * (`NODE_OPTIONS=--stack-trace-limit=50`); user errors are one message without a trace anyway.
+ * Stack capture off for the whole run unless asked for (see {@link stackTracesAsked}). Under ts-node (a checkout
+ * without a build: plan:diff's base of other code), its source-map hook would also map every frame of the
+ * full-depth stack the SDK still takes per resource (for source positions the mocks never use).
  */
 function quietStacks(): boolean {
-    const asked = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) =>
-        a.startsWith("--stack-trace-limit"),
-    );
-    if (!asked) {
-        Error.stackTraceLimit = 0;
-        // Under ts-node (a checkout without a build: plan:diff's base), its source-map hook would map every frame of
-        // the full-depth stack the SDK still takes per resource (for source positions the mocks never use).
-        Reflect.deleteProperty(Error, "prepareStackTrace");
-    }
-    return !asked;
+    if (stackTracesAsked()) return false;
+    Error.stackTraceLimit = 0;
+    Reflect.deleteProperty(Error, "prepareStackTrace");
+    return true;
 }
 
 if (require.main === module) {

@@ -1,10 +1,10 @@
 import { spawn } from "child_process";
 import { createHash } from "crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "fs";
-import * as os from "os";
+import { existsSync, readFileSync, readdirSync, statSync } from "fs";
 import * as path from "path";
 import { isCompiled, repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";
+import { withQuietStacks } from "./stacks";
 
 /** What a plan is made from besides the stack file: the program, the tools and the locked dependencies. */
 const PLAN_SOURCES = ["index.ts", "package-lock.json", "components", "tools"];
@@ -26,14 +26,22 @@ function sourceDigest(root: string): string {
 }
 
 /**
+ * Whether the checkout in `cwd` plans with this process's own code: this checkout, or plan:diff's base worktree of
+ * an unchanged program (only the stack file differs).
+ */
+export function planCodeIsOurs(cwd: string): boolean {
+    const here = repoRoot();
+    return path.resolve(cwd) === here || sourceDigest(cwd) === sourceDigest(here);
+}
+
+/**
  * The node arguments that start the plan CLI for the checkout in `cwd` (the plan reads its stack files there): this
- * build's CLI when this code runs compiled and that checkout's program and tools are this one's (this checkout, or
- * plan:diff's base worktree of an unchanged program), else that checkout's own `tools/plan/cli.ts` through this
- * repository's ts-node (a checkout with other code has no build of its own).
+ * build's CLI when this code runs compiled and that checkout's program and tools are this one's, else that
+ * checkout's own `tools/plan/cli.ts` through this repository's ts-node (a checkout with other code has no build of
+ * its own).
  */
 export function planCliArgs(cwd: string): string[] {
-    const here = repoRoot();
-    if (path.resolve(cwd) === here || (isCompiled() && sourceDigest(cwd) === sourceDigest(here))) {
+    if (path.resolve(cwd) === repoRoot() || (isCompiled() && planCodeIsOurs(cwd))) {
         return scriptArgs("tools/plan/cli.ts");
     }
     return [
@@ -51,12 +59,51 @@ export interface PlanProcess {
     kill(): void;
 }
 
+/** In-process plans run one after the other: each installs the process's (global) recording mocks. */
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
- * Starts the plan CLI (`--stack <stack> --out <out>`) of the checkout in `cwd` (see {@link planCliArgs}),
- * in its own process (the recording mocks are global to a process), and reads the `resources.json` it writes.
- * Rejects with the plan's own error output when it fails.
+ * Plans `stack` of the checkout in `cwd` in this process: the checkout's code is this process's own, so a second
+ * process would only load the same program again (most of a plan's cost). `kill` stops a plan still waiting its
+ * turn; a running one finishes (its result is then ignored).
+ */
+function planInProcess(cwd: string, stack: string, label: string): PlanProcess {
+    let stopped = false;
+    const done = queue.then(async (): Promise<PlanResource[]> => {
+        if (stopped) throw new PlanProcessError(`${label}: the plan of stack ${stack} was stopped`);
+        // Loaded only now: the program and the SDK take a second to load, which argument errors should not wait for.
+        const { isUserError, planStack } = await import("./run");
+        const { renderResourcesJson } = await import("./render");
+        try {
+            const plan = await withQuietStacks(() => planStack(stack, cwd));
+            // What a spawned plan's resources.json holds, to the byte.
+            return JSON.parse(renderResourcesJson(plan)) as PlanResource[];
+        } catch (err) {
+            const why = isUserError(err)
+                ? err.message
+                : err instanceof Error
+                  ? (err.stack ?? err.message)
+                  : String(err);
+            throw new PlanProcessError(`${label}: the plan of stack ${stack} failed:\n${why}`);
+        }
+    });
+    queue = done.catch(() => undefined);
+    return {
+        done,
+        kill: () => {
+            stopped = true;
+        },
+    };
+}
+
+/**
+ * Starts the offline plan of `stack` in the checkout in `cwd` and resolves to its resources (`resources.json`).
+ * A checkout with this process's code is planned here ({@link planInProcess}); another one by its own plan CLI
+ * (`--stack <stack> --out <out>`, see {@link planCliArgs}) in a process of its own (the recording mocks are global to
+ * a process). Rejects with the plan's own error output when it fails.
  */
 export function startPlan(cwd: string, stack: string, out: string, label: string): PlanProcess {
+    if (planCodeIsOurs(cwd)) return planInProcess(cwd, stack, label);
     const cli = planCliArgs(cwd);
     if (!existsSync(cli[cli.length - 1])) {
         return {
@@ -93,12 +140,7 @@ export function startPlan(cwd: string, stack: string, out: string, label: string
     return { done, kill: () => child.kill("SIGTERM") };
 }
 
-/** The resources of a stack's offline plan of this checkout, planned in a temporary directory. */
-export async function planResources(stack: string, cwd = repoRoot()): Promise<PlanResource[]> {
-    const out = mkdtempSync(path.join(os.tmpdir(), `plan-${stack}-`));
-    try {
-        return await startPlan(cwd, stack, out, stack).done;
-    } finally {
-        rmSync(out, { recursive: true, force: true });
-    }
+/** The resources of a stack's offline plan of this checkout (planned in this process). */
+export function planResources(stack: string, cwd = repoRoot()): Promise<PlanResource[]> {
+    return planInProcess(cwd, stack, stack).done;
 }

@@ -18,7 +18,8 @@ import { SYSTEMS } from "../../components/systems";
 import { RecordedResource, SECRET_MASK, installRecorder, settle } from "../mocks/recorder";
 import { Plan, buildPlan, renderManifests, renderResourcesJson, renderUnsetSecrets } from "./render";
 import { checkSize } from "./size";
-import { readStackFile, stackFileSource } from "./stackfile";
+import { StackFileError, readStackFile, stackFileSource } from "./stackfile";
+import { ConfigError } from "../../components/config/problems";
 
 /**
  * Runs the whole program for a stack under the recording mocks and returns what it registered (secrets in plain
@@ -75,6 +76,11 @@ export const PLAN_MARKER = ".runbooks-plan";
 
 /** A plan output directory that is not this program's to write (not empty and not a plan of this stack). */
 export class PlanOutputError extends Error {}
+
+/** Errors that are the user's to fix: their message is the whole story, a stack trace would only hide it. */
+export function isUserError(err: unknown): err is Error {
+    return err instanceof ConfigError || err instanceof StackFileError || err instanceof PlanOutputError;
+}
 
 function markerStack(dir: string): string | undefined {
     const marker = path.join(dir, PLAN_MARKER);

@@ -94,7 +94,6 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
     }
 }
 
-/** A running offline plan in its own process (the recording mocks are global to a process). */
 /** Waits for both plans; when one fails the other is stopped, so an error is reported quickly. */
 export async function bothPlans(
     base: PlanProcess,
