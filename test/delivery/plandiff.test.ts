@@ -1,5 +1,7 @@
 // End to end: `plan:diff` in a throw-away clone of the committed HEAD, with real edits of Pulumi.stage.yaml.
 // Each run plans twice (base worktree + working tree), so the runs here are few and each checks several things.
+// The command runs as CI runs it (its own process) for the argument errors and the unchanged run; the runs that plan
+// an edit call it in this process (the same command, without loading the program again).
 // The clone's stage stack keeps only the systems the edits touch (the others are switched off in one commit of the
 // clone): what plan:diff does does not depend on a stack's size, every system's plan is covered by the plan tests,
 // and each plan here costs a fraction of the whole stage's.
@@ -9,7 +11,9 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "f
 import * as os from "os";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
+import { planDiffCommand } from "../../tools/plandiff/cli";
 import { repoRoot, scriptArgs } from "../../tools/root";
+import { reinstallRecorder } from "../harness";
 
 const ROOT = repoRoot();
 /** The repository whose HEAD is cloned; overridable to try the test against another commit. */
@@ -32,6 +36,16 @@ function planDiff(cwd: string, args: string[]): Promise<Run> {
         child.on("error", reject);
         child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
+}
+
+/** plan:diff in this process; its plans install the process's mocks, so the harness's recorder is put back after. */
+async function planDiffHere(cwd: string, args: string[]): Promise<Run> {
+    try {
+        const r = await planDiffCommand(args, cwd);
+        return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+    } finally {
+        reinstallRecorder();
+    }
 }
 
 const committed = (file: string): string =>
@@ -179,7 +193,7 @@ describe("plan:diff end to end (temporary clone of HEAD)", function () {
         const doc = parseDocument(original);
         plannedChange.edit(doc);
         writeFileSync(path.join(repo, STAGE), doc.toString());
-        const run = await planDiff(repo, ["--stack", "stage", "--base", "HEAD"]);
+        const run = await planDiffHere(repo, ["--stack", "stage", "--base", "HEAD"]);
         assert.equal(run.status, 2, run.stderr);
         const out = run.stdout;
         assert.match(
@@ -205,7 +219,7 @@ describe("plan:diff end to end (temporary clone of HEAD)", function () {
         const doc = parseDocument(original);
         doc.setIn(["config", "runbooks:thoth", "ultrahooks", "image"], "Not An Image");
         writeFileSync(path.join(repo, STAGE), doc.toString());
-        const run = await planDiff(repo, ["--stack", "stage", "--base", "HEAD"]);
+        const run = await planDiffHere(repo, ["--stack", "stage", "--base", "HEAD"]);
         assert.equal(run.status, 1);
         assert.match(
             run.stderr,

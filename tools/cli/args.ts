@@ -15,6 +15,13 @@ export class UsageError extends Error {
 /** Exit code of a command line that cannot be read (the shell convention for a usage error). */
 export const USAGE_EXIT = 2;
 
+/** What a command prints and its exit code, for commands that are also called in-process (tests). */
+export interface CommandResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
 /** The node:util parseArgs options of a tool: strict (unknown flags and stray words are errors). */
 export type Flags = NonNullable<ParseArgsConfig["options"]>;
 

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { USAGE_EXIT, UsageError, parseFlags, required } from "../cli/args";
+import { CommandResult, USAGE_EXIT, UsageError, parseFlags, required } from "../cli/args";
 import { renderSummary } from "./render";
 import { PlanOutputError, checkOutputDir, isUserError, planStack, removeStalePlan, writePlan } from "./run";
 import { stackTracesAsked } from "./stacks";
@@ -9,12 +9,6 @@ const USAGE = "usage: npm run plan -- --stack <stack> [--out <dir>]";
 function parseArgs(argv: string[]): { stack: string; out?: string } {
     const values = parseFlags(argv, { stack: { type: "string" }, out: { type: "string" } }, USAGE);
     return { stack: required(values.stack, "--stack", USAGE), out: values.out };
-}
-
-export interface CommandResult {
-    code: number;
-    stdout: string;
-    stderr: string;
 }
 
 /** The plan command, callable in-process (tests): what it prints and its exit code. */

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from "fs";
 import * as path from "path";
-import { UsageError, parseFlags } from "../cli/args";
+import { CommandResult, UsageError, parseFlags } from "../cli/args";
 import type { PlanResource } from "../plan/render";
 import type { DiffMeta } from "./render";
 import {
@@ -57,8 +57,8 @@ function headLabel(root: string): string {
     return `working tree at ${commit}${dirty ? " with uncommitted changes" : ""}`;
 }
 
-async function main(args: Args): Promise<number> {
-    const root = git(process.cwd(), ["rev-parse", "--show-toplevel"]);
+async function main(args: Args, cwd: string): Promise<CommandResult> {
+    const root = git(cwd, ["rev-parse", "--show-toplevel"]);
     const stackFile = `Pulumi.${args.stack}.yaml`;
     if (!existsSync(path.join(root, stackFile)))
         throw new PlanDiffError(`--stack ${args.stack}: ${stackFile} does not exist`);
@@ -97,48 +97,53 @@ async function main(args: Args): Promise<number> {
     const { renderMarkdown, renderText, summaryLine } = await import("./render");
     const diff = diffPlans(base, head);
     const report = args.format === "markdown" ? renderMarkdown(diff, meta) : renderText(diff, meta);
+    let stdout = report;
     if (args.output) {
-        writeFileSync(args.output, report);
-        process.stdout.write(`${summaryLine(args.stack, diff)} (written to ${args.output})\n`);
-    } else {
-        process.stdout.write(report);
+        writeFileSync(path.resolve(cwd, args.output), report);
+        stdout = `${summaryLine(args.stack, diff)} (written to ${args.output})\n`;
     }
-    return hasChanges(diff) ? EXIT.changes : EXIT.same;
-}
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-        runCleanups();
-        process.exit(EXIT.error);
-    });
+    return { code: hasChanges(diff) ? EXIT.changes : EXIT.same, stdout, stderr: "" };
 }
 
 /** Reports a failure on stderr and, for a pull-request comment, in the markdown file in place of the diff. */
-async function fail(err: unknown, args?: Args): Promise<number> {
+async function fail(err: unknown, cwd: string, args?: Args): Promise<CommandResult> {
     const message =
         err instanceof PlanDiffError || err instanceof PlanProcessError || err instanceof UsageError
             ? err.message
             : err instanceof Error
               ? (err.stack ?? err.message)
               : String(err);
-    process.stderr.write(`plan:diff: ${message}\n`);
     if (args?.output && args.format === "markdown") {
         const { renderMarkdownError } = await import("./render");
-        writeFileSync(args.output, renderMarkdownError(args.stack, message));
+        writeFileSync(path.resolve(cwd, args.output), renderMarkdownError(args.stack, message));
     }
-    return EXIT.error;
+    return { code: EXIT.error, stdout: "", stderr: `plan:diff: ${message}\n` };
 }
 
-async function run(argv: string[]): Promise<number> {
+/**
+ * `npm run plan:diff` in the checkout at `cwd`, callable in-process (tests): what it prints and its exit code. Plans
+ * of this process's own code run in this process and install its (global) recording mocks.
+ */
+export async function planDiffCommand(argv: string[], cwd = process.cwd()): Promise<CommandResult> {
     let args: Args | undefined;
     try {
         args = parseArgs(argv);
-        return await main(args);
+        return await main(args, cwd);
     } catch (err) {
-        return fail(err, args);
+        return fail(err, cwd, args);
     }
 }
 
-void run(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-});
+if (require.main === module) {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+            runCleanups();
+            process.exit(EXIT.error);
+        });
+    }
+    void planDiffCommand(process.argv.slice(2)).then((r) => {
+        process.stdout.write(r.stdout);
+        process.stderr.write(r.stderr);
+        process.exitCode = r.code;
+    });
+}
