@@ -48,25 +48,43 @@ export function parsePath(key: string): (string | number)[] {
     return out;
 }
 
+/** A printed fix as the edits it makes, in order, up to the first part that needs judgement (why, in `manual`). */
+export interface FixPlan {
+    edits: ((doc: Document) => void)[];
+    manual?: string;
+}
+
+/**
+ * Reads a fix without a document, so a caller knows before parsing a file whether following it changes anything.
+ * Throws for a fix no operator could follow (not a `pulumi config` command, the wrong stack, a secret on the line).
+ */
+export function planFix(fix: string, stack: string): FixPlan {
+    const edits: FixPlan["edits"] = [];
+    for (const part of fix.split(" && ")) {
+        const step = stepOf(part.trim(), stack);
+        if (typeof step === "string") return { edits, manual: step };
+        edits.push(step);
+    }
+    return { edits };
+}
+
 /** Why a fix cannot be applied mechanically (an edit needing judgement), or undefined when it was applied. */
 export function applyFix(doc: Document, fix: string, stack: string): string | undefined {
-    for (const part of fix.split(" && ")) {
-        const why = applyOne(doc, part.trim(), stack);
-        if (why) return why;
-    }
-    return undefined;
+    const plan = planFix(fix, stack);
+    for (const edit of plan.edits) edit(doc);
+    return plan.manual;
 }
 
 function configKey(key: string): string {
     return key.includes(":") ? key : `${PROJECT}:${key}`;
 }
 
-function applyOne(doc: Document, command: string, stack: string): string | undefined {
+/** One command of a fix as the edit it makes, or the command itself when it needs judgement. */
+function stepOf(command: string, stack: string): ((doc: Document) => void) | string {
     const rename = /^edit Pulumi\.(\S+)\.yaml: rename (\S+) to (\S+)$/.exec(command);
     if (rename) {
         if (rename[1] !== stack) throw new Error(`fix edits the file of stack ${rename[1]}, not ${stack}`);
-        renameKey(doc, rename[2], rename[3]);
-        return undefined;
+        return (doc) => renameKey(doc, rename[2], rename[3]);
     }
     if (command.startsWith("edit ")) return command;
     const [input, file] = command.split(" < ");
@@ -84,30 +102,22 @@ function applyOne(doc: Document, command: string, stack: string): string | undef
     const head = configKey(String(segments[0]));
     const rest = segments.slice(1);
     if (verb === "rm") {
-        if (rest.length === 0) {
-            // Removing a whole section or secret is allowed only for a key the program does not read.
-            doc.deleteIn(["config", head]);
-        } else {
-            doc.deleteIn(["config", head, ...rest]);
-        }
-        return undefined;
+        // Removing a whole section or secret (no path) is allowed only for a key the program does not read.
+        return (doc) => doc.deleteIn(["config", head, ...rest]);
     }
     if (verb !== "set") throw new Error(`unknown verb in ${command}`);
     if (flags.has("--secret")) {
         if (value !== undefined && file === undefined) {
             throw new Error(`a secret fix must prompt or read a file, not carry a value: ${command}`);
         }
-        doc.setIn(["config", head], doc.createNode({ secure: "v1:encrypted" }));
-        return undefined;
+        return (doc) => doc.setIn(["config", head], doc.createNode({ secure: "v1:encrypted" }));
     }
     if (value === undefined) throw new Error(`set without a value: ${command}`);
-    if (rest.length === 0) {
-        doc.setIn(["config", head], usePath ? pathValue(value) : value);
-    } else {
+    if (rest.length === 0) return (doc) => doc.setIn(["config", head], usePath ? pathValue(value) : value);
+    return (doc) => {
         if (!doc.hasIn(["config", head])) doc.setIn(["config", head], doc.createNode({}));
         setDeep(doc, ["config", head, ...rest], pathValue(value));
-    }
-    return undefined;
+    };
 }
 
 /** Like `pulumi config set --path`: creates the maps on the way. */
