@@ -35,44 +35,42 @@ function isSecretValue(v: unknown): v is { value: unknown } {
     return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
-/** The wire form of inputs with secrets in plain text and references reduced to their URN. */
-function reveal(value: unknown): unknown {
-    if (isSecretValue(value)) {
-        return reveal(value.value);
-    }
-    if (Array.isArray(value)) {
-        return value.map(reveal);
-    }
-    if (typeof value === "object" && value !== null) {
-        const obj = value as Record<string, unknown>;
-        if (SIG_KEY in obj) {
-            return obj.urn ?? obj.id ?? "[reference]";
-        }
-        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, reveal(v)]));
-    }
-    return value;
-}
-
-/** Masks secrets in the wire form of inputs and lists where they were. */
-function mask(value: unknown, path: string, secretPaths: string[]): unknown {
+/**
+ * The wire form of inputs, once with secrets in plain text (`revealed`) and once with every secret replaced by
+ * {@link SECRET_MASK} (`masked`), in one walk; resource references and assets keep only their identity. Where secrets
+ * were goes to `secretPaths` (dotted, with `[i]` for list items).
+ */
+function split(value: unknown, path: string, secretPaths: string[]): { revealed: unknown; masked: unknown } {
     if (isSecretValue(value)) {
         secretPaths.push(path);
-        return SECRET_MASK;
+        return { revealed: split(value.value, path, []).revealed, masked: SECRET_MASK };
     }
     if (Array.isArray(value)) {
-        return value.map((v, i) => mask(v, `${path}[${i}]`, secretPaths));
+        const revealed: unknown[] = [];
+        const masked: unknown[] = [];
+        value.forEach((v, i) => {
+            const item = split(v, `${path}[${i}]`, secretPaths);
+            revealed.push(item.revealed);
+            masked.push(item.masked);
+        });
+        return { revealed, masked };
     }
     if (typeof value === "object" && value !== null) {
         const obj = value as Record<string, unknown>;
         if (SIG_KEY in obj) {
-            // Resource references and assets: keep their identity only.
-            return obj.urn ?? obj.id ?? "[reference]";
+            const identity = obj.urn ?? obj.id ?? "[reference]";
+            return { revealed: identity, masked: identity };
         }
-        return Object.fromEntries(
-            Object.entries(obj).map(([k, v]) => [k, mask(v, path ? `${path}.${k}` : k, secretPaths)]),
-        );
+        const revealed: Record<string, unknown> = {};
+        const masked: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) {
+            const item = split(v, path ? `${path}.${k}` : k, secretPaths);
+            revealed[k] = item.revealed;
+            masked[k] = item.masked;
+        }
+        return { revealed, masked };
     }
-    return value;
+    return { revealed: value, masked: value };
 }
 
 /** The parts of a `RegisterResourceRequest` that are recorded. */
@@ -140,8 +138,7 @@ export class Recorder {
             return undefined;
         }
         const secretPaths: string[] = [];
-        const wire = req.getObject().toJavaScript() as Record<string, unknown>;
-        const masked = mask(wire, "", secretPaths) as Record<string, unknown>;
+        const { revealed, masked } = split(req.getObject().toJavaScript(), "", secretPaths);
         const record: RecordedResource = {
             urn,
             type: req.getType(),
@@ -149,8 +146,8 @@ export class Recorder {
             parent: req.getParent(),
             custom: req.getCustom(),
             provider: req.getProvider(),
-            inputs: reveal(wire) as Record<string, unknown>,
-            masked,
+            inputs: revealed as Record<string, unknown>,
+            masked: masked as Record<string, unknown>,
             secretPaths,
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
