@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { byName, field, k8sObject, k8sObjects, recorder } from "../harness";
-import { KIND, envOf, isSecretAt, runThoth, thothConfigError, Json } from "./fixtures";
+import { KIND, envOf, isSecretAt, runThoth, thothConfigError, withoutStation, Json } from "./fixtures";
 
 const DEPLOYMENT = KIND.deployment;
 const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
@@ -58,6 +58,7 @@ describe("thoth ultrahooks", function () {
         assert.ok(k8sObject(KIND.namespace, "aicoe-stage"));
     });
 
+    // The variants change only bots and tunnels: the station (most of an evaluation) is off.
     describe("destinations named by bot", () => {
         it("follows each bot's Route (plus path) and keeps plain URLs as they are", async () => {
             await runThoth("prod");
@@ -75,6 +76,7 @@ describe("thoth ultrahooks", function () {
 
         it("moves the tunnel with the bot: a new host or namespace changes the Route and the destination together", async () => {
             await runThoth("prod", (t) => {
+                withoutStation(t);
                 t.bots.namespace = "aicoe-bots";
                 t.bots["sesheta-webhooks"].host = "sesheta.thoth-station.ninja";
             });
@@ -88,6 +90,7 @@ describe("thoth ultrahooks", function () {
 
         it("uses the bot's Service when asked to, or when the bot has no Route", async () => {
             await runThoth("prod", (t) => {
+                withoutStation(t);
                 t.ultrahooks.instances[0].via = "service";
                 t.bots["review-manager"].route = false;
             });
