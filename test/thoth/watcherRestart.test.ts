@@ -134,12 +134,7 @@ describe("thoth watcher restarts", function () {
     });
 
     it("takes interval and which watchers from config, in the test layout too", async () => {
-        // The restart and the modules it restarts only: Dgraph, bots, tunnels and nodepool off.
         await runThoth("prod", (t) => {
-            t.bots.enabled = false;
-            t.ultrahooks.enabled = false;
-            t.nodepool.enabled = false;
-            t.station.dgraph.enabled = false;
             t.station.watcherRestart.schedule = "*/15 * * * *";
             t.station.watcherRestart.targets = ["investigator-consumers"];
         });
