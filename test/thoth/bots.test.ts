@@ -14,6 +14,7 @@ import {
     secretsFor,
     thothOf,
     thothStack,
+    withoutStation,
     Json,
 } from "./fixtures";
 
@@ -354,9 +355,12 @@ describe("thoth bots", function () {
         });
     });
 
+    // Each variant changes only the bots: the station, which never deploys into the bots' namespace, is off (a tenth of
+    // the evaluation).
     describe("switches", () => {
         it("switches one bot off: its objects and its secrets go, the others stay", async () => {
             await runThoth("prod", (t) => {
+                withoutStation(t);
                 t.bots.kebechet.enabled = false;
             });
             assert.throws(() => k8sObject(KIND.cronJob, "kebechet", PROD_NS));
@@ -378,6 +382,7 @@ describe("thoth bots", function () {
 
         it("switches every bot off at once", async () => {
             await runThoth("prod", (t) => {
+                withoutStation(t);
                 t.bots.enabled = false;
                 t.ultrahooks.instances = t.ultrahooks.instances.filter((i: Json) => i.destination);
             });
@@ -391,6 +396,7 @@ describe("thoth bots", function () {
 
         it("drops the optional Kebechet tokens from Secret and env when they are not set", async () => {
             const values = thothStack("prod");
+            withoutStation(thothOf(values));
             const secrets = secretsFor(values.thoth);
             for (const k of [
                 "thoth-kebechet-gitlab-oauth-token",
@@ -398,7 +404,7 @@ describe("thoth bots", function () {
                 "thoth-kebechet-sentry-dsn",
             ])
                 delete secrets[k];
-            await runThoth("prod", undefined, secrets);
+            await runThoth("prod", withoutStation, secrets);
             assert.deepEqual(stringKeys("kebechet-secret"), ["github-oauth-token", "ssh-privatekey"]);
             const env = envOf(k8sObject(KIND.cronJob, "kebechet", PROD_NS));
             assert.equal(env.SENTRY_DSN, undefined);
@@ -407,6 +413,7 @@ describe("thoth bots", function () {
 
         it("takes a bot's sizing and schedule from config when set", async () => {
             await runThoth("prod", (t) => {
+                withoutStation(t);
                 t.bots.kebechet.schedule = "*/5 * * * *";
                 t.bots.kebechet.resources = {
                     requests: { cpu: "1", memory: "1Gi" },

@@ -6,7 +6,7 @@ import { catalogPlan, placeObject, remoteTarget } from "../../components/thoth/w
 import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { ofType, recorder } from "../harness";
-import { Json, runThoth, thothConfigError, thothStack } from "./fixtures";
+import { Json, catalogSwitchedOff, runThoth, stationModules, thothConfigError, thothStack } from "./fixtures";
 
 const DIRECTORY = "kubernetes:kustomize:Directory";
 const TEMPLATE = "kubernetes:template.openshift.io/v1:Template";
@@ -49,11 +49,14 @@ const BASES = {
     ],
 };
 
-/** Runs a stack's thoth part with the kustomize invoke rendering {@link BASES}. */
+/**
+ * Runs a stack's thoth part with the kustomize invoke rendering {@link BASES}: the station's namespaces and modules
+ * (with the Argo CRDs), what the catalog's objects land in and wait for; the rest of the stack off.
+ */
 async function runRendered(stack: "stage" | "prod"): Promise<RecordedResource[]> {
     answerKustomize(BASES);
     try {
-        return await runThoth(stack);
+        return await runThoth(stack, stationModules);
     } finally {
         answerKustomize();
     }
@@ -313,9 +316,7 @@ describe("thoth workflow and template catalog", function () {
         });
 
         it("is not deployed when switched off", async () => {
-            await runThoth("stage", (t) => {
-                t.station.modules.catalog.enabled = false;
-            });
+            await runThoth("stage", catalogSwitchedOff);
             assert.equal(ofType(DIRECTORY).length, 0);
         });
     });

@@ -85,6 +85,43 @@ export async function runThoth(
     return runWith({ values, secrets: secrets ?? secretsFor(values.thoth, thothStack(stack).thoth) });
 }
 
+// Trims for variants that inspect one part of the thoth section. A fresh evaluation of the whole station costs 0.5-1 s
+// (its modules are ~400 of stage's ~450 objects); without the parts a variant does not look at, a tenth of that. Use
+// one only where nothing the test asserts comes from, or could be hidden by, what it switches off; a variant compared
+// with a baseline trims both sides alike.
+
+/** Bots, ultrahooks and nodepool only: the station (namespaces, Dgraph, modules) off. */
+export function withoutStation(thoth: Record<string, Json>): void {
+    thoth.station.enabled = false;
+}
+
+/**
+ * The station's own objects only (tier namespaces, the ops account and its bindings, Dgraph): its modules and the
+ * watcher restart (which restarts the modules' Deployments) off, and the bots, ultrahooks and nodepool.
+ */
+export function stationCore(thoth: Record<string, Json>): void {
+    thoth.bots.enabled = false;
+    thoth.ultrahooks.enabled = false;
+    if (thoth.nodepool) thoth.nodepool.enabled = false;
+    thoth.station.modules.enabled = false;
+    thoth.station.watcherRestart.enabled = false;
+}
+
+/** The station's namespaces and modules (with the catalog): Dgraph, the watcher restart, bots, ultrahooks, nodepool off. */
+export function stationModules(thoth: Record<string, Json>): void {
+    thoth.bots.enabled = false;
+    thoth.ultrahooks.enabled = false;
+    if (thoth.nodepool) thoth.nodepool.enabled = false;
+    thoth.station.dgraph.enabled = false;
+    thoth.station.watcherRestart.enabled = false;
+}
+
+/** {@link stationModules} with the catalog switched off (one configuration for the files that check that switch). */
+export function catalogSwitchedOff(thoth: Record<string, Json>): void {
+    stationModules(thoth);
+    thoth.station.modules.catalog.enabled = false;
+}
+
 /**
  * The ConfigError the program stops with when the thoth part of `stack` is changed by `change`; fails when it
  * does not stop, or when it registered anything before stopping.

@@ -3,7 +3,7 @@ import { catalogSchema } from "../../components/thoth/config";
 import { revsolverAccount } from "../../components/thoth/rbac";
 import { tierNamespaces } from "../../components/thoth/tiers";
 import { k8sObjects } from "../harness";
-import { Json, KIND, runThoth, thothStack } from "./fixtures";
+import { Json, KIND, catalogSwitchedOff, runThoth, thothStack } from "./fixtures";
 
 const INFRA = "thoth-infra-stage";
 const MIDDLETIER = "thoth-middletier-stage";
@@ -96,9 +96,8 @@ describe("thoth revsolver RBAC", function () {
                     (s) => (s.inputs.metadata as Json).name === "revsolver",
                 );
             assert.deepEqual(named(), []);
-            await runThoth("stage", (t) => {
-                t.station.modules.catalog.enabled = false;
-            });
+            // Bots, tunnels and Dgraph off, as catalog.test's switch-off (one evaluation for both).
+            await runThoth("stage", catalogSwitchedOff);
             assert.deepEqual(named(), []);
             assert.equal(revsolverBindings().length, 3, "the bindings do not depend on the catalog switch");
         });

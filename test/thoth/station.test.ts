@@ -4,7 +4,7 @@ import { memoryConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/tiers";
 import { k8sObject, k8sObjects, ofType, resetRecorder, settled, unwrap } from "../harness";
-import { KIND, runThoth, secretsFor, thothStack, Json } from "./fixtures";
+import { KIND, runThoth, secretsFor, stationCore, thothOf, thothStack, Json } from "./fixtures";
 
 const STAGE_NAMESPACES = [
     "thoth-frontend-stage",
@@ -17,8 +17,14 @@ const STAGE_NAMESPACES = [
     "thoth-dgraph-stage",
 ];
 
-/** The stage stack switched to the test layout, as the local e2e stack uses it. */
+/**
+ * The stage stack switched to the test layout, as the local e2e stack uses it (catalog off, as there); its bots and
+ * tunnels, in no thoth- namespace, off too.
+ */
 function toTest(t: Record<string, Json>): void {
+    t.bots.enabled = false;
+    t.ultrahooks.enabled = false;
+    t.station.modules.catalog.enabled = false;
     t.station.environment = "test";
     t.station.dgraph.layout = "single";
 }
@@ -39,7 +45,9 @@ describe("thoth station environments", function () {
     });
 
     it("binds OpenShift's system: ClusterRoles under a valid RoleBinding name", async () => {
+        // The ops account's bindings are the station's own objects: the rest of the stack is off.
         await runThoth("stage", (t) => {
+            stationCore(t);
             t.station.opsClusterRoles = ["admin", "system:image-puller"];
         });
         const binding = k8sObject(KIND.roleBinding, "thoth-ops-system-image-puller", "thoth-backend-stage");
@@ -146,7 +154,9 @@ describe("thoth station environments", function () {
 
     describe("stack outputs", () => {
         it("exports the ops token only as a secret, with the namespace mapping in plain text", async () => {
+            // The outputs are the station's own: evaluated without its modules, bots and tunnels.
             const values = thothStack("stage");
+            stationCore(thothOf(values));
             resetRecorder();
             const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<
                 string,

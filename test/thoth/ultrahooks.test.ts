@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { byName, field, k8sObject, k8sObjects, recorder } from "../harness";
-import { KIND, envOf, isSecretAt, runThoth, thothConfigError, Json } from "./fixtures";
+import { KIND, envOf, isSecretAt, runThoth, thothConfigError, withoutStation, Json } from "./fixtures";
 
 const DEPLOYMENT = KIND.deployment;
 const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
@@ -12,8 +12,12 @@ function destinationOf(subdomain: string, ns = "aicoe"): string | undefined {
 describe("thoth ultrahooks", function () {
     // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
     this.timeout(60_000);
-    it("creates one Recreate deployment per subdomain in the ultrahook namespace (prod)", async () => {
+    // The tests of this level read the prod stack (a cached run still costs a copy of ~300 objects: taken once).
+    before(async () => {
         await runThoth("prod");
+    });
+
+    it("creates one Recreate deployment per subdomain in the ultrahook namespace (prod)", () => {
         const deployments = k8sObjects(DEPLOYMENT, "aicoe").map((d) => field(d.inputs, "metadata.name"));
         assert.deepEqual(deployments.sort(), [
             "ultrahook-cyborg-regidores",
@@ -31,8 +35,7 @@ describe("thoth ultrahooks", function () {
         assert.equal(field(d.inputs, "spec.template.spec.containers[0].resources.limits.memory"), "50Mi");
     });
 
-    it("keeps API keys in Secrets marked secret, never in the deployment", async () => {
-        await runThoth("prod");
+    it("keeps API keys in Secrets marked secret, never in the deployment", () => {
         const secret = k8sObject(KIND.secret, "ultrahook-aicoe", "aicoe");
         assert.ok(isSecretAt(secret.secretPaths, "stringData.api.key"));
         assert.equal((secret.inputs.stringData as Record<string, string>)["api.key"], "aicoe-key");
@@ -41,8 +44,7 @@ describe("thoth ultrahooks", function () {
         }
     });
 
-    it("uses the cluster's explicit provider for every Kubernetes object", async () => {
-        await runThoth("prod");
+    it("uses the cluster's explicit provider for every Kubernetes object", () => {
         const provider = byName("cluster-psi", "pulumi:providers:kubernetes");
         const objects = recorder.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
         assert.ok(objects.length > 40);
@@ -51,16 +53,20 @@ describe("thoth ultrahooks", function () {
         }
     });
 
+    // Last of this level: it moves the recorder to stage.
     it("does not create the prod namespace it does not own, but creates stage's", async () => {
-        await runThoth("prod");
         assert.throws(() => k8sObject(KIND.namespace, "aicoe"));
         await runThoth("stage");
         assert.ok(k8sObject(KIND.namespace, "aicoe-stage"));
     });
 
+    // The variants change only bots and tunnels: the station (most of an evaluation) is off.
     describe("destinations named by bot", () => {
-        it("follows each bot's Route (plus path) and keeps plain URLs as they are", async () => {
+        before(async () => {
             await runThoth("prod");
+        });
+
+        it("follows each bot's Route (plus path) and keeps plain URLs as they are", () => {
             assert.equal(
                 destinationOf("cyborg-regidores"),
                 `https://webhook2kafka-aicoe-prod-bots.${DOMAIN}`,
@@ -75,6 +81,7 @@ describe("thoth ultrahooks", function () {
 
         it("moves the tunnel with the bot: a new host or namespace changes the Route and the destination together", async () => {
             await runThoth("prod", (t) => {
+                withoutStation(t);
                 t.bots.namespace = "aicoe-bots";
                 t.bots["sesheta-webhooks"].host = "sesheta.thoth-station.ninja";
             });
@@ -88,6 +95,7 @@ describe("thoth ultrahooks", function () {
 
         it("uses the bot's Service when asked to, or when the bot has no Route", async () => {
             await runThoth("prod", (t) => {
+                withoutStation(t);
                 t.ultrahooks.instances[0].via = "service";
                 t.bots["review-manager"].route = false;
             });
