@@ -101,10 +101,18 @@ export function field(source: unknown, path: string): unknown {
         );
 }
 
-/** Plain values of a committed stack file, for tests that start from the real stage/prod config. */
+/** The committed stack files' values, read once per process (a test run does not change them). */
+const committedValues = new Map<string, Record<string, unknown>>();
+
+/** Plain values of a committed stack file, for tests that start from the real stage/prod config (a copy to edit). */
 export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
-    // As the operator has them once every set-by-operator placeholder is set (test/placeholders.ts).
-    return fillPlaceholders(structuredClone(readStackFile(stack).values));
+    let values = committedValues.get(stack);
+    if (!values) {
+        // As the operator has them once every set-by-operator placeholder is set (test/placeholders.ts).
+        values = fillPlaceholders(structuredClone(readStackFile(stack).values));
+        committedValues.set(stack, values);
+    }
+    return structuredClone(values);
 }
 
 /**
