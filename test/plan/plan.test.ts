@@ -45,6 +45,8 @@ for (const stack of ["stage", "prod"] as const) {
         this.timeout(180000);
         let first: Record<string, string>;
         let summary: string;
+        /** Each manifest file's objects, parsed once (by the yaml library, not the writer's js-yaml). */
+        let manifests: [string, Record<string, unknown>[]][];
 
         before(async () => {
             const plan = await stackPlan(stack);
@@ -59,6 +61,12 @@ for (const stack of ["stage", "prod"] as const) {
                     `${file} differs between two plans of the same inputs`,
                 );
             }
+            manifests = Object.entries(first)
+                .filter(([file]) => file.startsWith("kubernetes/"))
+                .map(([file, text]) => [
+                    file,
+                    parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>),
+                ]);
         });
 
         it("writes resources.json and one manifest file per cluster, byte-identical across runs", () => {
@@ -108,9 +116,8 @@ for (const stack of ["stage", "prod"] as const) {
 
         it("renders only objects the Kubernetes API would accept, none twice", () => {
             const problems: string[] = [];
-            for (const [file, text] of Object.entries(first)) {
-                if (!file.startsWith("kubernetes/")) continue;
-                const objects = parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>);
+            assert.ok(manifests.length > 0);
+            for (const [file, objects] of manifests) {
                 assert.ok(objects.length > 0);
                 for (const o of objects) problems.push(...validateObject(o).map((p) => `${file}: ${p}`));
                 problems.push(...duplicateObjects(objects).map((d) => `${file}: duplicate ${d}`));
@@ -119,10 +126,9 @@ for (const stack of ["stage", "prod"] as const) {
         });
 
         it("shows no secret value: every Secret's values are masked", () => {
-            for (const [file, text] of Object.entries(first)) {
-                if (!file.startsWith("kubernetes/")) continue;
-                for (const doc of parseAllDocuments(text)) {
-                    const o = doc.toJS() as {
+            for (const [, objects] of manifests) {
+                for (const object of objects) {
+                    const o = object as {
                         kind: string;
                         stringData?: Record<string, string>;
                         data?: Record<string, string>;
