@@ -95,25 +95,27 @@ export function withoutStation(thoth: Record<string, Json>): void {
     thoth.station.enabled = false;
 }
 
+/** Bots, ultrahooks and nodepool off: the variants below look at the station alone. */
+function stationOnly(thoth: Record<string, Json>): void {
+    thoth.bots.enabled = false;
+    thoth.ultrahooks.enabled = false;
+    if (thoth.nodepool) thoth.nodepool.enabled = false;
+    thoth.station.watcherRestart.enabled = false;
+}
+
 /**
  * The station's own objects only (tier namespaces, the ops account and its bindings, Dgraph): its modules and the
  * watcher restart (which restarts the modules' Deployments) off, and the bots, ultrahooks and nodepool.
  */
 export function stationCore(thoth: Record<string, Json>): void {
-    thoth.bots.enabled = false;
-    thoth.ultrahooks.enabled = false;
-    if (thoth.nodepool) thoth.nodepool.enabled = false;
+    stationOnly(thoth);
     thoth.station.modules.enabled = false;
-    thoth.station.watcherRestart.enabled = false;
 }
 
 /** The station's namespaces and modules (with the catalog): Dgraph, the watcher restart, bots, ultrahooks, nodepool off. */
 export function stationModules(thoth: Record<string, Json>): void {
-    thoth.bots.enabled = false;
-    thoth.ultrahooks.enabled = false;
-    if (thoth.nodepool) thoth.nodepool.enabled = false;
+    stationOnly(thoth);
     thoth.station.dgraph.enabled = false;
-    thoth.station.watcherRestart.enabled = false;
 }
 
 /** {@link stationModules} with the catalog switched off (one configuration for the files that check that switch). */
