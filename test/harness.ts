@@ -13,7 +13,7 @@ import {
 } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
 import { withQuietStacks } from "../tools/plan/stacks";
-import { shareResult, sharedResult } from "./fixtures/sharedRuns";
+import { makeOnce } from "./fixtures/sharedRuns";
 import { fillPlaceholders } from "./placeholders";
 
 // Evaluations here run with stack capture off, as the plan does (mocha makes their depth unlimited).
@@ -189,17 +189,27 @@ function runKey(options: RunOptions): string {
  */
 export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
     const key = runKey(options);
-    // Only runs of the program's own systems are shared: other processes number custom system lists differently.
-    const shared = programSystems(options);
-    const kept =
-        freshRuns > 0
-            ? undefined
-            : (recordings.get(key) ?? (shared ? sharedResult<RecordedResource[]>(key) : undefined));
+    const kept = freshRuns > 0 ? undefined : recordings.get(key);
     if (kept) {
-        recordings.set(key, kept);
         recorder.restore(structuredClone(kept));
         return recorder.resources;
     }
+    // Only runs of the program's own systems are shared: other processes number custom system lists differently.
+    if (freshRuns > 0 || !programSystems(options)) return evaluate(key, options);
+    let madeHere = false;
+    const resources = await makeOnce(key, () => {
+        madeHere = true;
+        return evaluate(key, options);
+    });
+    if (!madeHere) {
+        recordings.set(key, resources);
+        recorder.restore(structuredClone(resources));
+    }
+    return recorder.resources;
+}
+
+/** Evaluates the program for a run (see {@link runWith}) and keeps a copy of what it registered in this process. */
+async function evaluate(key: string, options: RunOptions): Promise<RecordedResource[]> {
     resetRecorder();
     const resources = await withQuietStacks(() => {
         runProgram(memoryConfigSource(options.values, options.secrets ?? {}), options.systems ?? SYSTEMS, {
@@ -208,6 +218,5 @@ export async function runWith(options: RunOptions): Promise<RecordedResource[]> 
         return settled();
     });
     recordings.set(key, structuredClone(resources));
-    if (shared) shareResult(key, resources);
     return resources;
 }
