@@ -16,9 +16,6 @@ import { withQuietStacks } from "../tools/plan/stacks";
 import { makeOnce } from "./fixtures/sharedRuns";
 import { fillPlaceholders } from "./placeholders";
 
-// Evaluations here run with stack capture off, as the plan does (mocha makes their depth unlimited).
-export { withQuietStacks };
-
 /** The stack name the test process's mocks report. */
 const TEST_STACK = "test";
 

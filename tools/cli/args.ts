@@ -44,6 +44,11 @@ export function required(value: string | undefined, flag: string, usage: string)
     return value;
 }
 
+/** What a crash prints: its stack trace (the message included) when there is one; a user's error prints its message. */
+export function crashText(err: unknown): string {
+    return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
 function isParseArgsError(err: unknown): err is Error {
     return err instanceof TypeError && String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_");
 }

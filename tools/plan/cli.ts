@@ -1,5 +1,5 @@
 import * as path from "path";
-import { CommandResult, USAGE_EXIT, UsageError, parseFlags, required } from "../cli/args";
+import { CommandResult, USAGE_EXIT, UsageError, crashText, parseFlags, required } from "../cli/args";
 import { renderSummary } from "./render";
 import { PlanOutputError, checkOutputDir, isUserError, planStack, removeStalePlan, writePlan } from "./run";
 import { stackTracesAsked } from "./stacks";
@@ -63,9 +63,7 @@ if (require.main === module) {
             const hint = quiet
                 ? "\n(for a stack trace, run again with NODE_OPTIONS=--stack-trace-limit=50)"
                 : "";
-            process.stderr.write(
-                `plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${hint}\n`,
-            );
+            process.stderr.write(`plan failed: ${crashText(err)}${hint}\n`);
             process.exit(1);
         });
 }

@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import { createHash } from "crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "fs";
 import * as path from "path";
+import { crashText } from "../cli/args";
 import { isCompiled, repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";
 import { withQuietStacks } from "./stacks";
@@ -34,21 +35,22 @@ export function planCodeIsOurs(cwd: string): boolean {
     return path.resolve(cwd) === here || sourceDigest(cwd) === sourceDigest(here);
 }
 
-/**
- * The node arguments that start the plan CLI for the checkout in `cwd` (the plan reads its stack files there): this
- * build's CLI when this code runs compiled and that checkout's program and tools are this one's, else that
- * checkout's own `tools/plan/cli.ts` through this repository's ts-node (a checkout with other code has no build of
- * its own).
- */
-export function planCliArgs(cwd: string): string[] {
-    if (path.resolve(cwd) === repoRoot() || (isCompiled() && planCodeIsOurs(cwd))) {
-        return scriptArgs("tools/plan/cli.ts");
-    }
+/** The plan CLI of the checkout in `cwd`, through this repository's ts-node (a checkout with other code has no build). */
+function theirCliArgs(cwd: string): string[] {
     return [
         require.resolve("ts-node/dist/bin.js"),
         "--transpile-only",
         path.join(cwd, "tools", "plan", "cli.ts"),
     ];
+}
+
+/**
+ * The node arguments that start the plan CLI for the checkout in `cwd` (the plan reads its stack files there): this
+ * build's CLI when this code runs compiled and that checkout's program and tools are this one's, else that
+ * checkout's own `tools/plan/cli.ts` through ts-node.
+ */
+export function planCliArgs(cwd: string): string[] {
+    return isCompiled() && planCodeIsOurs(cwd) ? scriptArgs("tools/plan/cli.ts") : theirCliArgs(cwd);
 }
 
 /** A plan that could not be made (missing CLI in a checkout, config error, crash); the message says which. */
@@ -79,11 +81,7 @@ function planInProcess(cwd: string, stack: string, label: string): PlanProcess {
             // What a spawned plan's resources.json holds, to the byte.
             return JSON.parse(renderResourcesJson(plan)) as PlanResource[];
         } catch (err) {
-            const why = isUserError(err)
-                ? err.message
-                : err instanceof Error
-                  ? (err.stack ?? err.message)
-                  : String(err);
+            const why = isUserError(err) ? err.message : crashText(err);
             throw new PlanProcessError(`${label}: the plan of stack ${stack} failed:\n${why}`);
         }
     });
@@ -99,12 +97,12 @@ function planInProcess(cwd: string, stack: string, label: string): PlanProcess {
 /**
  * Starts the offline plan of `stack` in the checkout in `cwd` and resolves to its resources (`resources.json`).
  * A checkout with this process's code is planned here ({@link planInProcess}); another one by its own plan CLI
- * (`--stack <stack> --out <out>`, see {@link planCliArgs}) in a process of its own (the recording mocks are global to
+ * through ts-node (`--stack <stack> --out <out>`) in a process of its own (the recording mocks are global to
  * a process). Rejects with the plan's own error output when it fails.
  */
 export function startPlan(cwd: string, stack: string, out: string, label: string): PlanProcess {
     if (planCodeIsOurs(cwd)) return planInProcess(cwd, stack, label);
-    const cli = planCliArgs(cwd);
+    const cli = theirCliArgs(cwd);
     if (!existsSync(cli[cli.length - 1])) {
         return {
             done: Promise.reject(

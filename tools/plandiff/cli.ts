@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from "fs";
 import * as path from "path";
-import { CommandResult, UsageError, parseFlags } from "../cli/args";
+import { CommandResult, UsageError, crashText, parseFlags } from "../cli/args";
 import type { PlanResource } from "../plan/render";
 import type { DiffMeta } from "./render";
 import {
@@ -110,9 +110,7 @@ async function fail(err: unknown, cwd: string, args?: Args): Promise<CommandResu
     const message =
         err instanceof PlanDiffError || err instanceof PlanProcessError || err instanceof UsageError
             ? err.message
-            : err instanceof Error
-              ? (err.stack ?? err.message)
-              : String(err);
+            : crashText(err);
     if (args?.output && args.format === "markdown") {
         const { renderMarkdownError } = await import("./render");
         writeFileSync(path.resolve(cwd, args.output), renderMarkdownError(args.stack, message));
