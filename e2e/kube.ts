@@ -100,6 +100,23 @@ export function notReadyReason(obj: K8sObject): string | undefined {
     return undefined;
 }
 
+/** The pod spec a workload runs (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob), if any. */
+export function podSpecOf(obj: { kind: string; spec?: unknown }): Record<string, unknown> | undefined {
+    type Template = { template?: { spec?: Record<string, unknown> } };
+    const spec = obj.spec as (Template & { jobTemplate?: { spec?: Template } }) | undefined;
+    if (obj.kind === "Pod") return obj.spec as Record<string, unknown> | undefined;
+    if (obj.kind === "CronJob") return spec?.jobTemplate?.spec?.template?.spec;
+    return spec?.template?.spec;
+}
+
+/** Names of the Secrets a workload's pods read (env valueFrom, envFrom, volumes, image pull secrets). */
+export function secretsRead(obj: { kind: string; spec?: unknown }): string[] {
+    const spec = podSpecOf(obj);
+    if (!spec) return [];
+    const refs = podReferences({ spec } as unknown as K8sObject);
+    return [...new Set(refs.filter((r) => r.kind === "Secret").map((r) => r.name))].sort();
+}
+
 /** Secrets, ConfigMaps, claims and the service account a pod needs before a kubelet could start it. */
 export function podReferences(pod: K8sObject): { kind: string; name: string; key?: string }[] {
     const spec = pod.spec as {

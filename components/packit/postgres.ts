@@ -35,7 +35,7 @@ export interface PackitPostgresArgs {
     storage: string;
     database: string;
     user: string;
-    /** Production: protect the current volume and the password from deletion. */
+    /** Production: protect the current volume, the password and `postgres-secret` from deletion. */
     protectStateful: boolean;
     /**
      * The running system's claim: the server holding the existing data mounts it instead of a new
@@ -95,7 +95,9 @@ export class PackitPostgres extends RunbookComponent {
                     "database-name": args.database,
                 },
             },
-            this.child(),
+            // Kept with the database it opens: a forced destroy leaves the data directory, initialised with this
+            // password, and the retained server reads it here; only this Secret still knows a generated one.
+            this.child(statefulOptions(args.protectStateful)),
         );
 
         const server = (s: PostgresServer, current: boolean): Workload => {

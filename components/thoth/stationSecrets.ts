@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretSpec, SecretStore } from "../config/system";
 import { ClusterContext } from "../shared/cluster";
+import { statefulOptions } from "../shared/protect";
 import { configSecret } from "../shared/secret";
 import { ThothConfig } from "./config";
 import { thothApp } from "./identity";
@@ -27,6 +28,11 @@ export interface StationSecretDef {
     keys: readonly StationSecretKey[];
     /** Where the values live today, when not in the thoth-ops vault ({@link VAULT}). */
     today?: string;
+    /**
+     * The tier whose retained database reads this Secret: in production its copy there is kept with the data
+     * (a forced destroy leaves the database, initialised with these credentials, running).
+     */
+    keptWithData?: StationTier;
 }
 
 const VAULT = "thoth-ops ansible vault (ansible/group_vars/all/vault)";
@@ -74,6 +80,7 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
     {
         name: "postgresql",
         tiers: [...CORE_TIERS, "amun-inspection"],
+        keptWithData: "graph",
         keys: [
             { key: "database-name", description: "knowledge graph database name", example: "thoth" },
             { key: "database-user", description: "knowledge graph database user", example: "thoth" },
@@ -311,7 +318,9 @@ export function createStationSecrets(
             data[k.key] = k.optional ? (args.secrets.get(configKey) ?? "") : args.secrets.require(configKey);
         }
         const namespaces = [...new Set(def.tiers.map((t) => args.namespaces[t]))];
+        const keptIn = def.keptWithData && args.namespaces[def.keptWithData];
         for (const ns of namespaces) {
+            const options = inNamespace(ns);
             const secret = configSecret(
                 `${name}-${ns}-secret-${def.name}`,
                 {
@@ -321,7 +330,7 @@ export function createStationSecrets(
                     app: thothApp(def.name, "config"),
                     data,
                 },
-                inNamespace(ns),
+                ns === keptIn ? { ...options, ...statefulOptions(args.cluster.production) } : options,
             );
             created.push({ namespace: ns, secret });
         }

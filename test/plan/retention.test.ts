@@ -5,10 +5,12 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { statefulReason } from "../../policy/rules/stateful";
 import { Namespace } from "../../components/shared/namespace";
+import { secretsRead } from "../../e2e/kube";
 import type { RecordedResource } from "../../tools/mocks/recorder";
 import { ofType, resetRecorder, runWith, settled, stackSecrets, stackValues } from "../harness";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
+const SECRET = "kubernetes:core/v1:Secret";
 
 /** Why an object holds data a delete would lose (the policy's rule, plus claim templates and kept objects). */
 function holdsData(r: RecordedResource): string | undefined {
@@ -43,8 +45,88 @@ function evaluate(resources: RecordedResource[]): Evaluated {
         const namespace = namespaces.get(metadata(object).namespace ?? "");
         return reason && namespace ? [{ object, namespace, reason }] : [];
     });
-    return { resources, namespaces, stateful };
+    // runWith hands back the recorder's own list, which the next run refills: keep a copy.
+    return { resources: [...resources], namespaces, stateful };
 }
+
+/** One Secret a retained workload reads, and what the program makes of it. */
+export interface Credential {
+    /** `<namespace>/<name>`. */
+    id: string;
+    /** The retained workloads that read it, as `<Kind> <name>`. */
+    readers: string[];
+    protect: boolean;
+    retainOnDelete: boolean;
+    /** The Secret the program creates, when it creates one (absent: someone else owns it, no destroy deletes it). */
+    secret?: RecordedResource;
+    /** The generated values (@pulumi/random) its data is made from. */
+    generated: RecordedResource[];
+}
+
+/**
+ * Every Secret a retained Kubernetes workload reads (env valueFrom, envFrom, volumes): a forced destroy leaves the
+ * workload and its data, so what it reads must stay too. A database's data directory is initialised with its
+ * credentials; a deleted Secret comes back with a new generated password the data does not know.
+ */
+export function credentialsOfRetained(resources: RecordedResource[]): Credential[] {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const found = new Map<string, Credential>();
+    for (const reader of resources.filter((r) => r.type.startsWith("kubernetes:") && r.retainOnDelete)) {
+        const kind = reader.type.split(":").pop()!;
+        const { name, namespace } = metadata(reader);
+        for (const secretName of secretsRead({ kind, spec: reader.inputs.spec })) {
+            const id = `${namespace}/${secretName}`;
+            let credential = found.get(id);
+            if (!credential) {
+                const secret = resources.find(
+                    (r) =>
+                        r.type === SECRET &&
+                        metadata(r).name === secretName &&
+                        metadata(r).namespace === namespace,
+                );
+                credential = {
+                    id,
+                    readers: [],
+                    protect: false,
+                    retainOnDelete: false,
+                    secret,
+                    generated: (secret?.dependencies ?? [])
+                        .map((urn) => byUrn.get(urn))
+                        .filter(
+                            (r): r is RecordedResource => r !== undefined && r.type.startsWith("random:"),
+                        ),
+                };
+                found.set(id, credential);
+            }
+            credential.readers.push(`${kind} ${name}`);
+            credential.protect ||= reader.protect;
+            credential.retainOnDelete ||= reader.retainOnDelete;
+        }
+    }
+    return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/** What a forced destroy would take from a retained workload: each Secret or generated value kept less firmly. */
+export function weakerCredentials(credentials: Credential[]): string[] {
+    return credentials.flatMap((c) =>
+        [...(c.secret ? [c.secret] : []), ...c.generated]
+            .filter((r) => (c.protect && !r.protect) || (c.retainOnDelete && !r.retainOnDelete))
+            .map(
+                (r) =>
+                    `${r.type === SECRET ? `Secret ${c.id}` : `${r.type} ${r.name} (behind Secret ${c.id})`}: ` +
+                    `protect ${r.protect}, retain ${r.retainOnDelete}, read by retained ${c.readers.join(", ")}`,
+            ),
+    );
+}
+
+/**
+ * Secrets (by name, any namespace) made in files outside this change's reach, listed so the property is asserted on
+ * everything else; in prod each must still be weaker (the test fails once its file is fixed: remove the entry then).
+ * dgraph-tls: components/thoth/dgraph.ts must create it with `this.child(statefulOptions(args.protectStateful))`.
+ */
+const PENDING = ["dgraph-tls"];
+const pending = (weaker: string): boolean =>
+    PENDING.some((p) => weaker.startsWith("Secret ") && weaker.includes(`/${p}:`));
 
 describe("retention of data with its namespace (stage and prod, program under the recording mocks)", function () {
     this.timeout(180_000);
@@ -56,6 +138,48 @@ describe("retention of data with its namespace (stage and prod, program under th
             const values = stackValues(stack);
             stacks[stack] = evaluate(await runWith({ values, secrets: stackSecrets(stack, values) }));
         }
+    });
+
+    for (const stack of ["stage", "prod"]) {
+        it(`${stack}: every Secret a retained workload reads, and every generated value behind it, is kept as firmly`, () => {
+            const credentials = credentialsOfRetained(stacks[stack].resources);
+            const weaker = weakerCredentials(credentials);
+            assert.deepEqual(
+                weaker.filter((w) => !pending(w)),
+                [],
+            );
+            if (stack === "prod") {
+                assert.deepEqual(
+                    PENDING.filter((p) => !weaker.some((w) => pending(w) && w.includes(`/${p}:`))),
+                    [],
+                    "a pending Secret is retained now: remove it from PENDING",
+                );
+                // The databases whose data directories hold their credentials: Packit's and Stream's PostgreSQL
+                // (postgres-secret) and Thoth's knowledge graph (postgresql).
+                for (const id of [
+                    "packit-prod/postgres-secret",
+                    "stream-prod/postgres-secret",
+                    "thoth-test-core/postgresql",
+                ]) {
+                    const c = credentials.find((x) => x.id === id);
+                    assert.ok(c?.secret && c.retainOnDelete, `${id} is read by a retained workload`);
+                }
+            }
+        });
+    }
+
+    it("stage at the production tier: the generated PostgreSQL passwords behind retained Secrets are kept too", async () => {
+        const values = { ...stackValues("stage"), tier: "production" };
+        const credentials = credentialsOfRetained(
+            await runWith({ values, secrets: stackSecrets("stage", values) }),
+        );
+        const generated = credentials.flatMap((c) => c.generated.map((g) => `${c.id} ${g.type}`));
+        // Stage generates Packit's and Stream's database passwords: the check reaches random values.
+        assert.ok(generated.length >= 2, `generated values behind retained Secrets: ${generated.join(", ")}`);
+        assert.deepEqual(
+            weakerCredentials(credentials).filter((w) => !pending(w)),
+            [],
+        );
     });
 
     for (const stack of ["stage", "prod"]) {
