@@ -1,9 +1,10 @@
 import { spawnSync } from "child_process";
-import { existsSync, readFileSync, readdirSync } from "fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "fs";
 import { homedir } from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { BIN, E2E_CACHE, ROOT, StackCopy } from "./localStack";
+import { Checkpoint } from "./state";
 
 // The real Pulumi engine, driven by the Automation API on a temporary copy of the program (StackCopy): file
 // backend in the copy, the committed test passphrase, the toolchain's CLI, language host and provider plugins.
@@ -16,6 +17,8 @@ export type Plugin = (typeof PLUGINS)[number];
 export interface Toolchain {
     /** Directory of the `pulumi` binary (PulumiCommand's root is its parent). */
     cliDir?: string;
+    /** Directory of `pulumi-language-nodejs`. */
+    langhostDir?: string;
     pulumiHome: string;
     /** One line per missing piece, empty when everything is there. */
     missing: string[];
@@ -50,8 +53,9 @@ export function detectToolchain(needed: readonly Plugin[] = PLUGINS): Toolchain 
     const cliDir = onPath("pulumi") ?? (existsSync(path.join(BIN, "pulumi")) ? BIN : undefined);
     if (!cliDir) missing.push(`pulumi CLI (not on PATH nor in ${BIN})`);
     const langhost =
-        (cliDir && existsSync(path.join(cliDir, "pulumi-language-nodejs"))) ||
-        onPath("pulumi-language-nodejs");
+        cliDir && existsSync(path.join(cliDir, "pulumi-language-nodejs"))
+            ? cliDir
+            : onPath("pulumi-language-nodejs");
     if (!langhost) missing.push("pulumi-language-nodejs (Node.js language host) beside the CLI or on PATH");
     const cachedHome = path.join(E2E_CACHE, "pulumi-home");
     const pulumiHome =
@@ -63,7 +67,51 @@ export function detectToolchain(needed: readonly Plugin[] = PLUGINS): Toolchain 
         if (existsSync(path.join(dir, `pulumi-resource-${name}`))) plugins[name] = dir;
         else missing.push(`${name} ${versions[name]} plugin (${dir})`);
     }
-    return { cliDir, pulumiHome, missing, plugins };
+    return { cliDir, langhostDir: langhost, pulumiHome, missing, plugins };
+}
+
+/**
+ * The one line the e2e prints about what of the engine checks runs: all of them skip when the local stack's
+ * toolchain is incomplete; only the local-callysto check skips when just its plugins (openstack, command) are
+ * missing; nothing is printed when everything is there.
+ */
+export function engineSkipLine(local: Toolchain, callysto: Toolchain): string | undefined {
+    if (local.missing.length > 0) {
+        return `engine checks SKIPPED (all of them), missing: ${local.missing.join("; ")}`;
+    }
+    const onlyCallysto = callysto.missing.filter((m) => !local.missing.includes(m));
+    if (onlyCallysto.length > 0) {
+        const present = Object.keys(local.plugins).join(", ");
+        return (
+            `engine check of local-callysto SKIPPED, missing: ${onlyCallysto.join("; ")}; ` +
+            `the other engine checks run (CLI, language host and the ${present} plugins are present)`
+        );
+    }
+    return undefined;
+}
+
+/**
+ * What `npm run e2e:tools` says about the engine: each piece as the engine checks find it (present, with where, or
+ * missing), however it got there (built by tools.sh or installed by other means), then what skips.
+ */
+export function toolchainReport(local: Toolchain, callysto: Toolchain): string[] {
+    const versions = lockfileVersions();
+    const row = (what: string, where: string | undefined, missingWhere: string) =>
+        `  ${what.padEnd(24)} ${where ? `present  ${where}` : `MISSING  ${missingWhere}`}`;
+    const plugins = { ...callysto.plugins, ...local.plugins };
+    return [
+        `engine toolchain, as the engine checks find it (PULUMI_HOME=${local.pulumiHome}):`,
+        row("pulumi CLI", local.cliDir, `not on PATH nor in ${BIN}`),
+        row("pulumi-language-nodejs", local.langhostDir, "not beside the CLI nor on PATH"),
+        ...PLUGINS.map((p) =>
+            row(
+                `${p} plugin ${versions[p]}`,
+                plugins[p],
+                path.join(local.pulumiHome, "plugins", `resource-${p}-v${versions[p]}`),
+            ),
+        ),
+        engineSkipLine(local, callysto) ?? "engine checks: all of them run",
+    ];
 }
 
 /** The environment of the engine on a copy: its file backend and passphrase, the toolchain's CLI and plugins. */
@@ -93,7 +141,13 @@ export function engineCli(copy: StackCopy, tools: Toolchain, args: string[]): st
     const res = spawnSync(
         path.join(tools.cliDir!, "pulumi"),
         ["--non-interactive", ...args, "--stack", copy.stack],
-        { cwd: copy.dir, env: { ...process.env, ...engineEnv(copy, tools) }, encoding: "utf8" },
+        {
+            cwd: copy.dir,
+            env: { ...process.env, ...engineEnv(copy, tools) },
+            encoding: "utf8",
+            // An up's or a refresh's output of the local stack is far past spawnSync's 1 MiB default.
+            maxBuffer: 256 * 1024 * 1024,
+        },
     );
     if (res.status !== 0) {
         // Diagnostics (e.g. "refusing to delete protected resource") may be on either stream.
@@ -110,22 +164,52 @@ export function stackLocks(copy: StackCopy, project = "runbooks"): string[] {
     return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
 }
 
-/** The untyped checkpoint of `stack export` as far as these checks read it. */
-export interface Checkpoint {
-    deployment?: {
-        resources?: {
-            urn: string;
-            type: string;
-            protect?: boolean;
-            retainOnDelete?: boolean;
-            outputs?: { metadata?: { name?: string; namespace?: string } };
-        }[];
-        pending_operations?: { resource: { urn: string }; type: string }[];
-    };
+/**
+ * `pulumi stack export` of the copy's stack, as a user runs it: secrets stay encrypted (`--show-secrets` only when
+ * asked; the Automation API's `exportStack()` always passes it, so it cannot tell whether a value is encrypted).
+ * Written with `--file` (the local stack's state is ~9 MB) and deleted once read: a decrypted export holds the
+ * test secrets in clear.
+ */
+export function exportState(
+    copy: StackCopy,
+    tools: Toolchain,
+    opts: { showSecrets?: boolean } = {},
+): { text: string; checkpoint: Checkpoint } {
+    const file = path.join(copy.dir, `export-${process.pid}-${Date.now()}.json`);
+    try {
+        engineCli(copy, tools, [
+            "stack",
+            "export",
+            "--file",
+            file,
+            ...(opts.showSecrets ? ["--show-secrets"] : []),
+        ]);
+        const text = readFileSync(file, "utf8");
+        return { text, checkpoint: JSON.parse(text) as Checkpoint };
+    } finally {
+        rmSync(file, { force: true });
+    }
 }
 
-/** Every URN that appears more than once in a checkpoint (two records of one resource). */
-export function duplicateUrns(checkpoint: Checkpoint): string[] {
-    const urns = (checkpoint.deployment?.resources ?? []).map((r) => r.urn);
-    return [...new Set(urns.filter((u, i) => urns.indexOf(u) !== i))];
+/**
+ * Processes a run on this copy left behind (provider plugins, the language host): the CLI starts each plugin in a
+ * process group of its own, so killing the CLI's group leaves them running. They are found by what they inherited
+ * from the CLI, the copy's backend URL, as `pid cmd` (an operator finds them with `pgrep -af pulumi-resource-` or
+ * `ps -eo pid,pgid,cmd | grep pulumi-`).
+ */
+export function processesOf(copy: StackCopy): { pid: number; cmd: string }[] {
+    const marker = `PULUMI_BACKEND_URL=${copy.backendUrl}\0`;
+    const found: { pid: number; cmd: string }[] = [];
+    for (const entry of readdirSync("/proc")) {
+        const pid = Number(entry);
+        if (!Number.isInteger(pid) || pid === process.pid) continue;
+        try {
+            if (!readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker)) continue;
+            const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+            found.push({ pid, cmd });
+        } catch {
+            // Gone meanwhile, or not ours to read.
+        }
+    }
+    return found;
 }

@@ -9,18 +9,39 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { renderManifests } from "../tools/plan/render";
 import { readStackFile } from "../tools/plan/stackfile";
-import { Kubectl, diffedObjects, notReadyReason, podReferences } from "./kube";
+import {
+    Kubectl,
+    RETENTION_PENDING,
+    diffedObjects,
+    notReadyReason,
+    podReferences,
+    secretsRead,
+} from "./kube";
 import { missingSecrets } from "./local-secrets";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
-    Checkpoint,
     detectToolchain,
-    duplicateUrns,
     engineCli,
     engineEnv,
+    engineSkipLine,
     engineStack,
+    exportState,
+    processesOf,
     stackLocks,
 } from "./engine";
+import {
+    Checkpoint,
+    LiveSecret,
+    SecretEntry,
+    changedLines,
+    duplicateUrns,
+    foundSecrets,
+    generatedSecretValues,
+    pendingOperations,
+    secretNeedles,
+    uidsOf,
+    unsearchable,
+} from "./state";
 import {
     BIN,
     CALLYSTO_STACK,
@@ -118,21 +139,6 @@ function changedPaths(a: unknown, b: unknown, at = ""): string[] {
         );
     }
     return isDeepStrictEqual(a, b) ? [] : [at];
-}
-
-/**
- * The forms a secret value can take in text, long enough to be unique: raw, JSON-escaped, base64-encoded (as in a
- * Secret's data), and base64-decoded when the value is itself base64. Multi-line values (keys, kubeconfigs) are
- * also looked for line by line, so a leaked fragment is found too.
- */
-function secretNeedles(value: string): string[] {
-    const forms = [value, Buffer.from(value).toString("base64")];
-    const decoded = Buffer.from(value, "base64").toString("utf8");
-    if (/^[A-Za-z0-9+/]+=*$/.test(value) && Buffer.from(decoded).toString("base64") === value)
-        forms.push(decoded);
-    forms.push(...value.split("\n").filter((l) => l.trim().length >= 40 && !/^-----/.test(l.trim())));
-    const long = forms.filter((f) => f.trim().length >= 12);
-    return [...new Set([...long, ...long.map((f) => JSON.stringify(f).slice(1, -1))])];
 }
 
 /** The committed stack files (bytes): the e2e works on copies, and nothing it runs may rewrite them. */
@@ -608,6 +614,30 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         }
     });
 
+    for (const stack of ["stage", "prod"]) {
+        it(`pulumi config set of one plain key in a copy of Pulumi.${stack}.yaml changes exactly that key's line (flow mappings, comments, quoting kept)`, function () {
+            const c = StackCopy.create(stack);
+            try {
+                // After `stack init`, which may add the copy's encryptionsalt: only the config set is measured.
+                const before = readFileSync(c.stackFile, "utf8");
+                const key = "thoth.station.modules.catalog.ref";
+                const line = before.split("\n").find((l) => /^\s+ref: [0-9a-f]{40}$/.test(l));
+                assert.ok(line, `Pulumi.${stack}.yaml sets ${key}`);
+                // Control: the module list right below it is in the flow-mapping form a rewrite would expand.
+                assert.match(before, /^\s+- \{name: [a-z-]+, path: /m);
+                const value = "abcdef0123456789abcdef0123456789abcdef01";
+                c.setPath(key, value);
+                const changed = changedLines(before, readFileSync(c.stackFile, "utf8"));
+                assert.deepEqual(changed, {
+                    removed: [line],
+                    added: [line.replace(/ref: .*/, `ref: ${value}`)],
+                });
+            } finally {
+                c.dispose();
+            }
+        });
+    }
+
     it("(e) no plaintext test secret in any ConfigMap, env value or other non-Secret object in the cluster", function () {
         if (!applied) this.skip();
         const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
@@ -723,10 +753,8 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         const log = (line: string) => process.stdout.write(`      [engine] ${line}\n`);
 
         before(function () {
-            const missing = [...new Set([...tools.missing, ...callystoTools.missing])];
-            if (missing.length > 0) {
-                process.stdout.write(`      [e2e] engine checks SKIPPED, missing: ${missing.join("; ")}\n`);
-            }
+            const skipped = engineSkipLine(tools, callystoTools);
+            if (skipped) process.stdout.write(`      [e2e] ${skipped}\n`);
             engineObjects = objects;
         });
         beforeEach(function () {
@@ -845,11 +873,11 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
         });
 
-        it("pulumi stack export holds no secret value: config secrets, kubeconfigs and generated ones (raw, JSON-escaped, base64)", async function () {
+        it("pulumi stack export (secrets encrypted, as a user runs it) holds no secret value: config secrets, kubeconfigs and generated ones", async function () {
             if (!main) this.skip();
-            const exported = JSON.stringify(await main.stack.exportStack());
             const secrets = main.copy.decrypt().secrets;
-            // Generated values (@pulumi/random): what the live Secrets hold that the render (fake random values) did not.
+            // Generated values (@pulumi/random, service-account tokens): what the live Secrets hold that the render
+            // (fake random values) did not.
             const rendered = new Set(
                 engineObjects
                     .filter((o) => o.kind === "Secret")
@@ -863,29 +891,38 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const namespaces = new Set(
                 engineObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name),
             );
-            const generated = kubectl
+            const live = kubectl
                 .items(["secrets", "-A"])
-                .filter((o) => namespaces.has(o.metadata.namespace ?? ""))
-                .flatMap((o) =>
-                    Object.entries((o.data as Record<string, string> | undefined) ?? {}).map(
-                        ([k, v]) =>
-                            [
-                                `Secret ${o.metadata.namespace}/${o.metadata.name} ${k}`,
-                                Buffer.from(v, "base64").toString("utf8"),
-                            ] as const,
-                    ),
-                )
-                .filter(([, v]) => !rendered.has(v));
-            const leaks = [...Object.entries(secrets), ...generated]
-                .filter(([, value]) => secretNeedles(value).some((n) => exported.includes(n)))
-                .map(([key]) => key);
-            assert.deepEqual(leaks, []);
+                .filter((o) => namespaces.has(o.metadata.namespace ?? "")) as unknown as LiveSecret[];
+            const { generated, filledByKubernetes } = generatedSecretValues(live, rendered);
+            const entries: SecretEntry[] = [...Object.entries(secrets), ...generated];
+            const plain = await timed("engine: stack export (plain)", () => exportState(main!.copy, tools));
+            assert.deepEqual(
+                foundSecrets(plain.text, [...entries, ...filledByKubernetes]),
+                [],
+                "secret values in clear in the state",
+            );
+            // Control: the same search over the decrypted export finds every config and generated value, so an
+            // empty list above means encrypted, not "searched for the wrong thing". (Token Secrets are filled by
+            // Kubernetes after the provider recorded them: the state need not hold their values.)
+            const decrypted = await timed("engine: stack export --show-secrets (control)", () =>
+                exportState(main!.copy, tools, { showSecrets: true }),
+            );
+            const shown = new Set(foundSecrets(decrypted.text, entries));
+            assert.deepEqual(
+                entries.map(([label]) => label).filter((l) => !shown.has(l)),
+                [],
+                "the decrypted export lacks these values: the check above could not have found them either",
+            );
+            assert.deepEqual(unsearchable(entries), [], "values too short to be searched for");
             assert.ok(
                 Object.keys(secrets).length > 40 && generated.length > 0,
                 "the check ran over config and generated secrets",
             );
             log(
-                `${Object.keys(secrets).length} config secrets and ${generated.length} generated values absent from the state`,
+                `${Object.keys(secrets).length} config secrets, ${generated.length} generated values and ` +
+                    `${filledByKubernetes.length} token values none in clear; the config and generated ones ` +
+                    `all in the decrypted export (${decrypted.text.length} bytes vs ${plain.text.length} plain)`,
             );
         });
 
@@ -902,7 +939,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             prod = await scenario("engine production", { tier: "production" });
             const up = await timed("engine: pulumi up (production tier)", () => prod!.stack.up());
             assert.equal(up.summary.result, "succeeded");
-            prodState = (await prod.stack.exportStack()) as Checkpoint;
+            prodState = exportState(prod.copy, tools).checkpoint;
             const namespaces = engineObjects
                 .filter((o) => o.kind === "Namespace")
                 .map((o) => o.metadata.name);
@@ -925,6 +962,41 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         it("a forced destroy (pulumi state unprotect --all, then destroy) keeps the production data and its namespaces", async function () {
             if (!prod) this.skip();
             const resources = prodState.deployment?.resources ?? [];
+            // The credentials of retained workloads (a database's data directory was initialised with them): each
+            // Secret one reads, with its data now, must be there unchanged after the destroy.
+            const retainedReaders = resources.filter(
+                (r) => r.retainOnDelete && /^kubernetes:(apps|batch)\/v1:/.test(r.type),
+            );
+            const credentialIds = [
+                ...new Set(
+                    retainedReaders.flatMap((r) =>
+                        secretsRead({ kind: r.type.split(":").pop()!, spec: r.outputs?.spec })
+                            .filter((name) => !RETENTION_PENDING.includes(name))
+                            .map((name) => `${r.outputs?.metadata?.namespace ?? ""}/${name}`),
+                    ),
+                ),
+            ].sort();
+            const secretData = () =>
+                new Map(
+                    kubectl
+                        .items(["secrets", "-A"])
+                        .map((o) => [
+                            `${o.metadata.namespace}/${o.metadata.name}`,
+                            JSON.stringify(o.data ?? {}),
+                        ]),
+                );
+            const credentialsBefore = secretData();
+            assert.deepEqual(
+                credentialIds.filter((id) => !credentialsBefore.has(id)),
+                [],
+                "Secrets a retained workload reads do not exist before the destroy",
+            );
+            for (const db of ["postgres-secret", "postgresql"]) {
+                assert.ok(
+                    credentialIds.some((id) => id.endsWith(`/${db}`)),
+                    `a retained database reads ${db}: ${credentialIds.join(", ")}`,
+                );
+            }
             const idOf = (r: (typeof resources)[number]) =>
                 `v1/PersistentVolumeClaim/${r.outputs?.metadata?.namespace ?? ""}/${r.outputs?.metadata?.name ?? ""}`;
             const claimsInState = resources.filter(
@@ -963,12 +1035,26 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 claimsAfter.filter((c) => (c.status as { phase?: string }).phase !== "Bound").map(objectId),
                 [],
             );
+            const credentialsAfter = secretData();
+            assert.deepEqual(
+                credentialIds.filter((id) => credentialsAfter.get(id) !== credentialsBefore.get(id)),
+                [],
+                "a forced destroy deleted or changed the credentials of a retained database",
+            );
             log(
-                `${data.length} production claims (${retainedClaims.length} retained by the program) kept Bound`,
+                `${data.length} production claims (${retainedClaims.length} retained by the program) kept Bound; ` +
+                    `${credentialIds.length} Secrets read by retained workloads kept unchanged`,
             );
         });
 
-        it("an up killed midway, then pulumi cancel, refresh, up with adoptExisting converges with nothing duplicated", async function () {
+        /** adoptExisting on every cluster of the local stack (on, or back off). */
+        async function adoption(stack: Stack, on: boolean): Promise<void> {
+            for (const cl of ["local-openshift", "local-kubernetes"]) {
+                await stack.setConfig(`runbooks:clusters.${cl}.adoptExisting`, { value: String(on) }, true);
+            }
+        }
+
+        it("an up killed midway, then the README's recovery (cancel, refresh, adoption up, clear pending creates, adoption off, up) leaves a clean state", async function () {
             const { copy: c, stack } = await scenario("engine interrupted");
             // Killed like a lost CI runner: SIGKILL, no chance to write the state or drop the lock.
             await timed("engine: up killed 10 s into its creates", async () => {
@@ -996,40 +1082,47 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 log(`killed after ${created} creates`);
             });
             assert.ok(stackLocks(c).length > 0, "the killed up left its lock");
-            const interrupted = (await stack.exportStack()) as Checkpoint;
+            // The plugins run in process groups of their own: the kill of the CLI's group left them. The README
+            // says to end them by process id; so does the test (they would hold the cluster connection otherwise).
+            const leftover = processesOf(c);
             log(
-                `${(interrupted.deployment?.pending_operations ?? []).length} pending operations after the kill`,
+                `${leftover.length} processes of the killed run left: ${leftover.map((p) => p.cmd.split(" ")[0]).join(", ")}`,
             );
+            for (const p of leftover) process.kill(p.pid, "SIGTERM");
+            await sleep(2_000);
+            assert.deepEqual(processesOf(c), [], "processes of the killed run still running after SIGTERM");
+            const pendingAfterKill = pendingOperations(exportState(c, tools).checkpoint);
+            // Without pending creates the scenario would not test their recovery (acceptance measured 6).
+            assert.ok(pendingAfterKill.length > 0, "the kill left no pending create: kill earlier");
+            log(`${pendingAfterKill.length} pending operations after the kill`);
             // The README's procedure, step by step.
             await timed(
-                "engine: recovery (cancel, refresh, up with adoptExisting, adoption off, up)",
+                "engine: recovery (cancel, refresh, adoption up, clear pending creates, adoption off, up)",
                 async () => {
                     await stack.cancel();
                     assert.deepEqual(stackLocks(c), [], "pulumi cancel removed the stale lock");
                     const refreshed = await stack.refresh();
                     assert.equal(refreshed.summary.result, "succeeded");
-                    for (const cl of ["local-openshift", "local-kubernetes"]) {
-                        await stack.setConfig(
-                            `runbooks:clusters.${cl}.adoptExisting`,
-                            { value: "true" },
-                            true,
-                        );
-                    }
+                    await adoption(stack, true);
                     const adopted = await stack.up();
                     assert.equal(adopted.summary.result, "succeeded");
-                    for (const cl of ["local-openshift", "local-kubernetes"]) {
-                        await stack.setConfig(
-                            `runbooks:clusters.${cl}.adoptExisting`,
-                            { value: "false" },
-                            true,
-                        );
-                    }
+                    // Control: an up never clears pending creates, so without the next step the state stays dirty.
+                    assert.deepEqual(
+                        pendingOperations(exportState(c, tools).checkpoint).sort(),
+                        [...pendingAfterKill].sort(),
+                        "the adoption up changed the pending operations (the engine keeps them on up)",
+                    );
+                    // Safe now: the adoption up recorded every object the program declares, those whose create was
+                    // pending included, so the pending entries describe nothing the state does not already hold.
+                    const cleared = await stack.refresh({ clearPendingCreates: true });
+                    assert.equal(cleared.summary.result, "succeeded");
+                    await adoption(stack, false);
                     const off = await stack.up();
                     assert.equal(off.summary.result, "succeeded");
                 },
             );
-            const state = (await stack.exportStack()) as Checkpoint;
-            assert.deepEqual(state.deployment?.pending_operations ?? [], [], "pending operations left");
+            const state = exportState(c, tools).checkpoint;
+            assert.deepEqual(pendingOperations(state), [], "pending operations left");
             assert.deepEqual(duplicateUrns(state), [], "a resource recorded twice");
             assert.equal(
                 kubernetesUrns(state).length,
@@ -1055,6 +1148,56 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 [],
             );
             assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+        });
+
+        it("destroy, then up again: the README's way back (one adoption up) converges and reuses the retained objects (same uid)", async function () {
+            const { copy: c, stack } = await scenario("engine destroy then up");
+            const first = await timed("engine: pulumi up", () => stack.up());
+            assert.equal(first.summary.result, "succeeded");
+            const before = exportState(c, tools).checkpoint;
+            const retained = (before.deployment?.resources ?? []).filter(
+                (r) => r.retainOnDelete && r.type.startsWith("kubernetes:"),
+            );
+            const retainedUids = uidsOf({ deployment: { resources: retained } });
+            // The local stack retains the ProwJob CRD in every tier (deleting it would delete every ProwJob).
+            assert.ok(retainedUids.size > 0, "the local stack retains objects a destroy leaves");
+            const destroyed = await timed("engine: pulumi destroy", () => stack.destroy());
+            assert.equal(destroyed.summary.result, "succeeded");
+            // Control: without adoption, the next up stops on the first retained object (acceptance: the CRD).
+            await timed("engine: up without adoption fails", () =>
+                assert.rejects(() => stack.up(), /already exists/, "an up over retained objects succeeded"),
+            );
+            await timed("engine: way back (adoption up, adoption off, up)", async () => {
+                await adoption(stack, true);
+                const adopted = await stack.up();
+                assert.equal(adopted.summary.result, "succeeded");
+                await adoption(stack, false);
+                const off = await stack.up();
+                assert.equal(off.summary.result, "succeeded");
+            });
+            const after = exportState(c, tools).checkpoint;
+            const afterUids = uidsOf(after);
+            assert.deepEqual(
+                [...retainedUids].filter(([id, uid]) => afterUids.get(id) !== uid).map(([id]) => id),
+                [],
+                "retained objects recreated instead of taken over",
+            );
+            assert.deepEqual(pendingOperations(after), [], "pending operations left");
+            assert.deepEqual(duplicateUrns(after), [], "a resource recorded twice");
+            assert.equal(
+                kubernetesUrns(after).length,
+                engineObjects.length,
+                "one state entry per rendered object",
+            );
+            const clean = await timed("engine: preview --expect-no-changes after the way back", () =>
+                stack.preview({ expectNoChanges: true }),
+            );
+            assert.deepEqual(
+                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
+                [],
+            );
+            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+            log(`${retainedUids.size} retained objects taken over with their uid`);
         });
 
         it("the Callysto stack (local-callysto) previews against the OpenStack auth URL on loopback", async function () {

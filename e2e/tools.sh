@@ -339,7 +339,14 @@ install_plugins() {
     esac
     f=$PROVIDERS/pulumi-resource-$name
     dir=$PULUMI_HOME/plugins/resource-$name-v$ver
-    [[ -x $f ]] || { log "plugins: $name not built; not installed"; continue; }
+    if [[ ! -x $f ]]; then
+      if [[ -x $dir/pulumi-resource-$name ]]; then
+        log "plugins: $name not built here; resource $name v$ver is installed in $PULUMI_HOME (by other means): used as is"
+      else
+        log "plugins: $name not built here and not installed in $PULUMI_HOME"
+      fi
+      continue
+    fi
     if [[ -x $dir/pulumi-resource-$name && ! -e $dir.partial ]] && cmp -s "$f" "$dir/pulumi-resource-$name"; then
       log "plugins: resource $name v$ver already installed"
       continue

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { statefulReason } from "../../policy/rules/stateful";
 import { Namespace } from "../../components/shared/namespace";
-import { secretsRead } from "../../e2e/kube";
+import { RETENTION_PENDING, secretsRead } from "../../e2e/kube";
 import type { RecordedResource } from "../../tools/mocks/recorder";
 import { ofType, resetRecorder, runWith, settled, stackSecrets, stackValues } from "../harness";
 
@@ -119,12 +119,7 @@ export function weakerCredentials(credentials: Credential[]): string[] {
     );
 }
 
-/**
- * Secrets (by name, any namespace) made in files outside this change's reach, listed so the property is asserted on
- * everything else; in prod each must still be weaker (the test fails once its file is fixed: remove the entry then).
- * dgraph-tls: components/thoth/dgraph.ts must create it with `this.child(statefulOptions(args.protectStateful))`.
- */
-const PENDING = ["dgraph-tls"];
+const PENDING = RETENTION_PENDING;
 const pending = (weaker: string): boolean =>
     PENDING.some((p) => weaker.startsWith("Secret ") && weaker.includes(`/${p}:`));
 
