@@ -118,11 +118,10 @@ export function secretsRead(obj: { kind: string; spec?: unknown }): string[] {
 }
 
 /**
- * Secrets (by name) a retained workload reads that the program does not retain yet, because the file creating them
- * is outside the change that retained the others: test/plan/retention.test.ts fails once one is retained (remove
- * it here then). dgraph-tls: components/thoth/dgraph.ts must create it with statefulOptions(args.protectStateful).
+ * Secrets (by name) a retained workload reads that the program does not retain yet; test/plan/retention.test.ts fails
+ * once one is retained, so an entry cannot outlive its reason. Empty: every such Secret is retained.
  */
-export const RETENTION_PENDING: readonly string[] = ["dgraph-tls"];
+export const RETENTION_PENDING: readonly string[] = [];
 
 /** Secrets, ConfigMaps, claims and the service account a pod needs before a kubelet could start it. */
 export function podReferences(pod: K8sObject): { kind: string; name: string; key?: string }[] {

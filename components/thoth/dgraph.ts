@@ -151,7 +151,8 @@ export class Dgraph extends RunbookComponent {
                     "client.user.key": args.tls.clientKey,
                 },
             },
-            this.child(),
+            // The retained StatefulSet mounts it: a forced destroy must not leave Dgraph without its certificates.
+            this.child(statefulOptions(args.protectStateful)),
         );
         const claim = {
             name: "datadir",
