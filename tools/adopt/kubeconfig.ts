@@ -132,9 +132,10 @@ export function loadKubeconfig(
     if (typeof server !== "string" || server === "") {
         throw fail(`has no server for its cluster "${String(clusterName)}" (clusters[].cluster.server)`);
     }
-    if (!URL.canParse(server)) {
+    const protocol = URL.canParse(server) ? new URL(server).protocol : "";
+    if (protocol !== "https:" && protocol !== "http:") {
         throw fail(
-            `gives cluster "${String(clusterName)}" a server that is not a URL` +
+            `gives cluster "${String(clusterName)}" a server that is not an https:// URL` +
                 (fromFile ? ` (${server})` : " (expected https://<host>:<port>)"),
         );
     }
