@@ -115,6 +115,18 @@ describe("adopt: cluster prerequisites", function () {
         );
     });
 
+    it("a missing ClusterRole alone blocks the deploy (the API server accepts a binding to a role that is absent)", async function () {
+        const r = await inspectCluster("psi", [on(bindingToArgo)], new FakeCluster([]));
+        assert.deepEqual(
+            r.findings.map((f) => f.verdict),
+            ["create"],
+        );
+        const report = buildReport("stage", r.findings, r.leftBehind, [], r);
+        assert.equal(report.blocking, 2);
+        assert.equal(exitCode(report), 2);
+        assert.match(renderReport(report), /2 blocking item\(s\)/);
+    });
+
     it("all present: nothing blocks; a ClusterRole the user may not read is a warning, not a block", async function () {
         const present = new FakeCluster([live(clusterRole("argo")), live(clusterRole("argo-admin"))]);
         const ok = await inspectCluster("psi", [on(bindingToArgo)], present);
