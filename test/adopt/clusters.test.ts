@@ -74,6 +74,12 @@ describe("adopt: every cluster of the stack", function () {
         const report = buildReport("prod", r.findings, r.leftBehind, [], r);
         assert.equal(report.blocking, 3);
         assert.equal(exitCode(report), 1);
+        const text = renderReport(report);
+        assert.match(
+            text,
+            /3 blocking item\(s\): fix them before the first pulumi up\.\n1 cluster\(s\) not inspected \(psi\)/,
+        );
+        assert.doesNotMatch(text, /exit 2/);
     });
 
     it("an error is one line: no stack trace, no response headers", function () {

@@ -48,7 +48,7 @@ export const CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = [
         system: "thoth",
         neededBy: ARGO_NEEDED_BY,
         providedBy: PSI_ADMINS,
-        source: "thoth-station.md §7 (Argo Workflows CRDs)",
+        source: "thoth-station.md §7",
         serves: { apiVersion: `${ARGO_GROUP}/${ARGO_VERSION}`, kind: k.kind },
     })),
     ...["argo", "argo-admin"].map((name) => ({

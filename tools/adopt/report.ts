@@ -118,7 +118,7 @@ function prerequisiteLines(checks: readonly PrerequisiteCheck[]): string[] {
             if (c.detail) lines.push(`      ! ${c.detail}`);
             const ask = state === "missing" ? "ask them to create it" : "ask them to confirm it exists";
             lines.push(
-                `      ! provided by ${c.providedBy}: ${ask} before the first pulumi up (${c.source})`,
+                `      ! provided by ${c.providedBy}: ${ask} before the first pulumi up (see ${c.source})`,
             );
         }
     }
@@ -195,8 +195,10 @@ export function renderReport(report: Report): string {
             `${warned} object(s) also managed by another field manager (WARNING above): the deploy takes them over; make those managers stop.`,
         );
     }
-    if (report.blocking > 0)
-        lines.push(`${report.blocking} blocking item(s): fix them before the first pulumi up (exit 2).`);
+    if (report.blocking > 0) {
+        const exit = report.unreachable.length > 0 ? "" : " (exit 2)";
+        lines.push(`${report.blocking} blocking item(s): fix them before the first pulumi up${exit}.`);
+    }
     if (report.unreachable.length > 0) {
         lines.push(
             `${report.unreachable.length} cluster(s) not inspected (${report.unreachable.map((u) => u.cluster).join(", ")}): ` +
