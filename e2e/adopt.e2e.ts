@@ -102,11 +102,12 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
     }
 
     it("classifies every object of the hand-made state exactly, lists the leftovers, and exits 2", async function () {
-        // Thoth: namespaces as the program makes them; review-manager on an older image; Dgraph's headless
-        // Service made with a cluster IP (immutable); a ConfigMap of the old deployment.
+        // Thoth: namespaces as the program makes them, but made by hand (another field manager on a cluster-wide
+        // object: blocking); review-manager on an older image; Dgraph's headless Service made with a cluster IP
+        // (immutable); a ConfigMap of the old deployment.
         today(
             [find(desired, "v1/Namespace//thoth-local-bots"), find(desired, "v1/Namespace//thoth-test-core")],
-            "unchanged",
+            "managed-elsewhere",
         );
         const reviewManager = find(desired, "apps/v1/Deployment/thoth-local-bots/review-manager");
         const rmContainers = (
@@ -128,7 +129,7 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         ]);
 
         // Packit: Redis made with another selector (immutable); its data in a claim of another name.
-        today([find(desired, "v1/Namespace//packit-dev")], "unchanged");
+        today([find(desired, "v1/Namespace//packit-dev")], "managed-elsewhere");
         const redis = find(desired, "apps/v1/Deployment/packit-dev/redis");
         const spec = redis.spec as {
             selector: { matchLabels: Record<string, string> };
@@ -151,7 +152,7 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         ]);
 
         // Stream: its namespace, and a token Secret nobody manages any more.
-        today([find(desired, "v1/Namespace//stream-dev")], "unchanged");
+        today([find(desired, "v1/Namespace//stream-dev")], "managed-elsewhere");
         today([
             {
                 apiVersion: "v1",
@@ -162,7 +163,7 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         ]);
 
         // Prow: hook's Service selecting old pods (a mutable change); a retired Deployment left over.
-        today([find(desired, "v1/Namespace//kubernetes-prow")], "unchanged");
+        today([find(desired, "v1/Namespace//kubernetes-prow")], "managed-elsewhere");
         const hook = find(desired, "v1/Service/kubernetes-prow/hook");
         const programSelector = (hook.spec as { selector: Record<string, string> }).selector;
         (hook.spec as { selector: Record<string, string> }).selector = { app: "hook-v1" };
@@ -284,6 +285,18 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
             byId("v1/PersistentVolumeClaim/packit-dev/redis-pvc").reasons[0],
             /created EMPTY.*redis-data \(Bound/,
         );
+        // Another field manager: named on the cluster-wide Namespace (blocking) and on namespaced objects (a warning);
+        // the cluster's own managers (kube-controller-manager's revision annotation, status writers) are not named.
+        assert.match(
+            byId("v1/Namespace//packit-dev").reasons.join("\n"),
+            new RegExp(`managed today by ${TODAY_MANAGER} .*kubectl patch namespace packit-dev`),
+        );
+        for (const id of [
+            "v1/Service/cms-dials-local/frontend",
+            "apps/v1/Deployment/thoth-local-bots/review-manager",
+        ])
+            assert.deepEqual(byId(id).otherManagers, [TODAY_MANAGER], id);
+        assert.match(res.out, new RegExp(`\\[WARNING: also managed today by ${TODAY_MANAGER} `));
 
         // Read-only: no object appeared or went away, and the dry run's field manager owns nothing.
         assert.deepEqual(identities(), before, "the report created or deleted objects");

@@ -1,4 +1,6 @@
-import { DesiredObject, KubeObject } from "../../tools/adopt/model";
+import { KubeError, Scope } from "../../tools/adopt/kube";
+import { DesiredObject, KubeObject, objectId } from "../../tools/adopt/model";
+import { ClusterApi } from "../../tools/adopt/run";
 
 // Hand-written live objects as an API server returns them (defaults, status, managedFields filled in) and the
 // program's objects they are compared with.
@@ -82,4 +84,62 @@ export function secret(data: Record<string, string>, stringData?: Record<string,
 
 export function desired(object: KubeObject, system = "shop"): DesiredObject {
     return { cluster: "main", system, object };
+}
+
+const CLUSTER_SCOPED = ["ClusterRole", "ClusterRoleBinding", "Namespace", "CustomResourceDefinition"];
+
+export interface FakeOptions {
+    /** Dry runs the API server refuses (422), by object id, with its message. */
+    refuse?: Record<string, string>;
+    /** API groups the cluster does not serve (besides OpenShift's, which it never serves). */
+    absentGroups?: string[];
+    /** Kinds whose GET answers 403. */
+    forbiddenKinds?: string[];
+}
+
+/** An in-memory cluster: objects by id; the dry run merges like a forced apply of a fresh manager (top-level replace). */
+export class FakeCluster implements ClusterApi {
+    readonly calls: string[] = [];
+    constructor(
+        private readonly objects: KubeObject[],
+        private readonly options: FakeOptions = {},
+    ) {}
+    async scope(apiVersion: string, kind: string): Promise<Scope> {
+        const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+        if (apiVersion.includes("openshift") || (this.options.absentGroups ?? []).includes(group))
+            return "absent";
+        return CLUSTER_SCOPED.includes(kind) ? "cluster" : "namespaced";
+    }
+    async get(obj: KubeObject): Promise<KubeObject | undefined> {
+        this.calls.push(`get ${objectId(obj)}`);
+        if ((this.options.forbiddenKinds ?? []).includes(obj.kind))
+            throw new KubeError(403, `${obj.kind.toLowerCase()}s is forbidden`);
+        return structuredClone(this.objects.find((o) => objectId(o) === objectId(obj)));
+    }
+    async applyDryRun(obj: KubeObject): Promise<KubeObject> {
+        this.calls.push(`dry-run ${objectId(obj)}`);
+        const refused = this.options.refuse?.[objectId(obj)];
+        if (refused) throw new KubeError(422, refused);
+        const current = this.objects.find((o) => objectId(o) === objectId(obj))!;
+        return {
+            ...structuredClone(current),
+            ...structuredClone(obj),
+            metadata: { ...current.metadata, ...obj.metadata },
+        };
+    }
+    async list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]> {
+        this.calls.push(`list ${kind} ${namespace}`);
+        return structuredClone(
+            this.objects.filter(
+                (o) => o.apiVersion === apiVersion && o.kind === kind && o.metadata.namespace === namespace,
+            ),
+        );
+    }
+}
+
+/** `obj` as live, managed today by `managers` (one Update entry each). */
+export function managedBy<T extends KubeObject>(obj: T, ...managers: string[]): T {
+    const l = live(obj);
+    l.metadata.managedFields = managers.map((manager) => ({ manager, operation: "Update" }));
+    return l;
 }

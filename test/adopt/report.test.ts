@@ -49,8 +49,11 @@ describe("adopt: the report", function () {
             unchanged: 1,
             update: 0,
             blocking: 0,
+            "managed-elsewhere": 0,
             "data-at-risk": 0,
             leftBehind: 0,
+            managedAlsoElsewhere: 0,
+            prerequisitesMissing: 0,
         });
         assert.equal(exitCode(ok), 0);
         const bad = buildReport(

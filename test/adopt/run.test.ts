@@ -1,43 +1,8 @@
 import * as assert from "assert";
-import { KubeError, Scope } from "../../tools/adopt/kube";
-import { KubeObject, objectId } from "../../tools/adopt/model";
-import { ClusterApi, inspectCluster } from "../../tools/adopt/run";
-import { deployment, desired, live, pvc, statefulSet } from "./fixtures";
-
-/** An in-memory cluster: objects by id; the dry run merges like a forced apply of a fresh manager (top-level replace). */
-class FakeCluster implements ClusterApi {
-    readonly calls: string[] = [];
-    constructor(
-        private readonly objects: KubeObject[],
-        private readonly refuse: Record<string, string> = {},
-    ) {}
-    async scope(apiVersion: string, kind: string): Promise<Scope> {
-        if (kind === "ClusterRole") return "cluster";
-        return apiVersion.includes("openshift") ? "absent" : "namespaced";
-    }
-    async get(obj: KubeObject): Promise<KubeObject | undefined> {
-        this.calls.push(`get ${objectId(obj)}`);
-        return structuredClone(this.objects.find((o) => objectId(o) === objectId(obj)));
-    }
-    async applyDryRun(obj: KubeObject): Promise<KubeObject> {
-        this.calls.push(`dry-run ${objectId(obj)}`);
-        if (this.refuse[objectId(obj)]) throw new KubeError(422, this.refuse[objectId(obj)]);
-        const current = this.objects.find((o) => objectId(o) === objectId(obj))!;
-        return {
-            ...structuredClone(current),
-            ...structuredClone(obj),
-            metadata: { ...current.metadata, ...obj.metadata },
-        };
-    }
-    async list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]> {
-        this.calls.push(`list ${kind} ${namespace}`);
-        return structuredClone(
-            this.objects.filter(
-                (o) => o.apiVersion === apiVersion && o.kind === kind && o.metadata.namespace === namespace,
-            ),
-        );
-    }
-}
+import { KubeError } from "../../tools/adopt/kube";
+import { KubeObject } from "../../tools/adopt/model";
+import { inspectCluster } from "../../tools/adopt/run";
+import { FakeCluster, deployment, desired, live, pvc, statefulSet } from "./fixtures";
 
 describe("adopt: one cluster inspected through the client (in-memory API server)", function () {
     it("classifies each object, adds StatefulSet claims at risk, lists leftovers, and only reads", async function () {
@@ -95,7 +60,7 @@ describe("adopt: one cluster inspected through the client (in-memory API server)
 
     it("a 422 answer of the dry run blocks; another API error is an error of the report", async function () {
         const refused = new FakeCluster([live(deployment("web:v1"))], {
-            "apps/v1/Deployment/shop/web": "spec.selector: field is immutable",
+            refuse: { "apps/v1/Deployment/shop/web": "spec.selector: field is immutable" },
         });
         const r = await inspectCluster("main", [desired(deployment("web:v1"))], refused);
         assert.equal(r.findings[0].verdict, "blocking");

@@ -1,6 +1,8 @@
 import { SECRET_MASK } from "../mocks/recorder";
 import { fieldChanges } from "./diff";
 import { immutableConflicts } from "./immutable";
+import type { Scope } from "./kube";
+import { clusterWideReason, otherManagers } from "./managers";
 import { DesiredObject, Finding, KubeObject, objectId } from "./model";
 
 /** What the API server answered about one object: its live state and the server-side-apply dry run over it. */
@@ -77,14 +79,17 @@ function regenerated(desired: DesiredObject, live: KubeObject): string[] {
 
 /**
  * Classifies one object of the program against the cluster: absent (create, or data at risk when `risk` says
- * a claim of another name holds the data), identical, changed (each field old → new), or blocking (an immutable
- * field differs, or the API server refuses the apply).
+ * a claim of another name holds the data), identical, changed (each field old → new), blocking (an immutable
+ * field differs, or the API server refuses the apply), or managed elsewhere (a cluster-wide object another field
+ * manager has). A namespaced object another manager has is adopted with those managers named as a warning: what
+ * was made by hand today is exactly what adoption takes over.
  */
 export function classify(
     desired: DesiredObject,
     live: KubeObject | undefined,
     dryRun: DryRun | undefined,
     risk?: string,
+    scope: Scope = "namespaced",
 ): Finding {
     const base = { cluster: desired.cluster, system: desired.system, id: objectId(desired.object) };
     if (!live) {
@@ -96,7 +101,18 @@ export function classify(
     const changes = dryRun && "result" in dryRun ? fieldChanges(live, dryRun.result, live.kind) : [];
     if (dryRun && "refused" in dryRun) reasons.push(`the API server refuses the apply: ${dryRun.refused}`);
     const masked = applyForm(desired.object, live).masked;
-    const extra = masked ? { secretValuesNotCompared: true } : {};
-    if (reasons.length > 0) return { ...base, verdict: "blocking", changes, reasons, ...extra };
+    const managers = otherManagers(live);
+    const extra = {
+        ...(masked ? { secretValuesNotCompared: true } : {}),
+        ...(managers.length > 0 && scope !== "cluster" ? { otherManagers: managers } : {}),
+    };
+    if (reasons.length > 0) {
+        if (managers.length > 0 && scope === "cluster") reasons.push(clusterWideReason(live, managers));
+        return { ...base, verdict: "blocking", changes, reasons, ...extra };
+    }
+    if (managers.length > 0 && scope === "cluster") {
+        const why = [clusterWideReason(live, managers)];
+        return { ...base, verdict: "managed-elsewhere", changes, reasons: why, ...extra };
+    }
     return { ...base, verdict: changes.length > 0 ? "update" : "unchanged", changes, reasons: [], ...extra };
 }

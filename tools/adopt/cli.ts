@@ -1,12 +1,11 @@
 import { writeFileSync } from "fs";
-import { keyValues, parseFlags, required, runTool } from "../cli/args";
+import { UsageError, keyValues, parseFlags, required, runTool } from "../cli/args";
 import { readStackFile } from "../plan/stackfile";
 import { Cluster } from "./kube";
-import { kubeconfigOf } from "./kubeconfig";
-import { Finding, LeftBehind } from "./model";
+import { kubeconfigOf, loadKubeconfig } from "./kubeconfig";
 import { stackObjects } from "./program";
 import { buildReport, exitCode, renderReport } from "./report";
-import { inspectCluster } from "./run";
+import { inspectClusters } from "./run";
 
 // `npm run adopt -- --stack <stack>`: what the first `pulumi up` would do to what runs today. Read-only: it
 // reads, lists and dry-runs; it never writes to a cluster.
@@ -40,31 +39,36 @@ function parseArgs(argv: string[]): Args {
 async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     const started = Date.now();
-    const program = await stackObjects(args.stack);
     const clusterConfig = (readStackFile(args.stack).values.clusters ?? {}) as Record<
         string,
         { context?: string }
     >;
-    const findings: Finding[] = [];
-    const left: LeftBehind[] = [];
-    for (const cluster of [...new Set(program.kubernetes.map((d) => d.cluster))].sort()) {
-        const api = new Cluster(
-            kubeconfigOf(args.stack, cluster, args.kubeconfigs),
-            clusterConfig[cluster]?.context,
+    const unknown = [...args.kubeconfigs.keys()].filter((c) => !(c in clusterConfig));
+    if (unknown.length > 0) {
+        throw new UsageError(
+            `--kubeconfig ${unknown.join(", ")}: stack ${args.stack} has no such cluster (its clusters: ` +
+                `${Object.keys(clusterConfig).sort().join(", ") || "none"})`,
+            USAGE,
         );
-        const result = await inspectCluster(
-            cluster,
-            program.kubernetes.filter((d) => d.cluster === cluster),
-            api,
-        ).catch((err: unknown) => {
-            throw new Error(`cluster ${cluster}: ${err instanceof Error ? err.message : String(err)}`);
-        });
-        findings.push(...result.findings);
-        left.push(...result.leftBehind);
     }
-    const report = buildReport(args.stack, findings, left, program.openstack);
+    const program = await stackObjects(args.stack);
+    const result = await inspectClusters(
+        program.kubernetes,
+        (cluster) =>
+            new Cluster(
+                loadKubeconfig(
+                    args.stack,
+                    cluster,
+                    kubeconfigOf(args.stack, cluster, args.kubeconfigs),
+                    clusterConfig[cluster]?.context,
+                ),
+            ),
+    );
+    const report = buildReport(args.stack, result.findings, result.leftBehind, program.openstack, result);
     process.stdout.write(`${renderReport(report)}\n(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    for (const u of report.unreachable)
+        process.stderr.write(`adopt: cluster ${u.cluster} not inspected: ${u.reason}\n`);
     return exitCode(report);
 }
 

@@ -6,7 +6,6 @@ import {
     RequestContext,
     ResponseContext,
 } from "@kubernetes/client-node";
-import { KubeconfigSource } from "./kubeconfig";
 import { KubeObject } from "./model";
 
 /**
@@ -87,16 +86,38 @@ class PlainObjectApi extends KubernetesObjectApi {
     }
 }
 
+const HTTP_HINT: Record<number, string> = {
+    401: "the API server does not accept the kubeconfig's credentials (expired token?): log in again and update the kubeconfig",
+    403: "the kubeconfig's user lacks a permission the report needs (get, list and dry-run patch of the program's objects)",
+};
+
+/**
+ * One line saying why a request to a cluster failed: the API server's code and message, or the connection's error
+ * (refused, unknown host, certificate). Never a stack trace or a response's headers.
+ */
+export function describeError(err: unknown): string {
+    if (err instanceof KubeError)
+        return `${HTTP_HINT[err.code] ?? "the API server refused"} (HTTP ${err.code}: ${err.message})`;
+    if (err instanceof ApiException) {
+        const code = Number(err.code);
+        return `${HTTP_HINT[code] ?? "the API server refused"} (HTTP ${code}: ${messageOf(err.body)})`;
+    }
+    if (err instanceof Error) {
+        const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+        const detail = cause?.code ?? cause?.message;
+        const first = err.message.split("\n")[0];
+        return detail && !first.includes(String(detail)) ? `${first} (${String(detail)})` : first;
+    }
+    return String(err).split("\n")[0];
+}
+
 /** Read-only access to one cluster: reads, lists and server-side-apply dry runs, nothing that writes. */
 export class Cluster {
     private readonly api: PlainObjectApi;
 
-    constructor(kubeconfig: KubeconfigSource, context?: string) {
-        const kc = new KubeConfig();
-        if ("file" in kubeconfig) kc.loadFromFile(kubeconfig.file);
-        else kc.loadFromString(kubeconfig.text);
-        if (context) kc.setCurrentContext(context);
-        this.api = kc.makeApiClient(PlainObjectApi);
+    /** `kubeconfig` is checked and set to the cluster's context (see ./kubeconfig). */
+    constructor(kubeconfig: KubeConfig) {
+        this.api = kubeconfig.makeApiClient(PlainObjectApi);
     }
 
     scope(apiVersion: string, kind: string): Promise<Scope> {

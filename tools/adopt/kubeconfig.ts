@@ -1,7 +1,30 @@
+import { KubeConfig } from "@kubernetes/client-node";
 import { spawnSync } from "child_process";
+import { readFileSync } from "fs";
+import { parseDocument } from "yaml";
 
-/** A kubeconfig: a file (relative certificate paths resolve next to it) or the text of a stack secret. */
-export type KubeconfigSource = { file: string } | { text: string };
+/**
+ * A kubeconfig: a file given on the command line (relative certificate paths resolve next to it), or the text of
+ * the stack secret `kubeconfig-<cluster>`.
+ */
+export type KubeconfigSource = { file: string } | { secret: string; text: string };
+
+/**
+ * A kubeconfig the report cannot use. Its message is one line naming where the kubeconfig came from (the
+ * `--kubeconfig <cluster>=<file>` argument, or the secret's key `kubeconfig-<cluster>`), never its content; the
+ * report prints it after the cluster's name.
+ */
+export class KubeconfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "KubeconfigError";
+    }
+}
+
+/** Where a cluster's kubeconfig came from, as the operator gave it. */
+export function sourceName(cluster: string, source: KubeconfigSource): string {
+    return "file" in source ? `--kubeconfig ${cluster}=${source.file}` : `stack secret ${source.secret}`;
+}
 
 /**
  * The kubeconfig of a cluster: the file given on the command line, else the stack's secret `kubeconfig-<cluster>`
@@ -14,7 +37,8 @@ export function kubeconfigOf(
 ): KubeconfigSource {
     const file = files.get(cluster);
     if (file) return { file };
-    const res = spawnSync("pulumi", ["config", "get", "--stack", stack, `kubeconfig-${cluster}`], {
+    const secret = `kubeconfig-${cluster}`;
+    const res = spawnSync("pulumi", ["config", "get", "--stack", stack, secret], {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
         maxBuffer: 16 * 1024 * 1024,
@@ -22,10 +46,108 @@ export function kubeconfigOf(
     if (res.error || res.status !== 0) {
         const why = res.error
             ? "the Pulumi CLI is not installed"
-            : `pulumi config get failed: ${res.stderr.trim()}`;
-        throw new Error(
-            `no kubeconfig for cluster ${cluster} (${why}); pass --kubeconfig ${cluster}=<path to its kubeconfig>`,
+            : `pulumi config get ${secret} failed: ${res.stderr.trim().split("\n")[0]}`;
+        throw new KubeconfigError(
+            `no kubeconfig (${why}); pass --kubeconfig ${cluster}=<path to its kubeconfig>, or store it: ` +
+                `pulumi config set --stack ${stack} --secret ${secret} < kubeconfig.yaml`,
         );
     }
-    return { text: res.stdout };
+    return { secret, text: res.stdout };
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function named(list: unknown, name: string): Record<string, unknown> | undefined {
+    return (Array.isArray(list) ? list : []).find((e) => isMapping(e) && e.name === name) as
+        Record<string, unknown> | undefined;
+}
+
+/**
+ * Reads and checks a cluster's kubeconfig and selects its context (`clusters.<cluster>.context` of the stack, else
+ * the kubeconfig's current-context). A kubeconfig that is not YAML, has no cluster, no usable context or no server
+ * is a KubeconfigError naming the cluster, the source and the fix; nothing of a secret's value is ever quoted.
+ */
+export function loadKubeconfig(
+    stack: string,
+    cluster: string,
+    source: KubeconfigSource,
+    context?: string,
+): KubeConfig {
+    const fromFile = "file" in source;
+    const fix = fromFile
+        ? `fix the file, or pass --kubeconfig ${cluster}=<path of the cluster's kubeconfig>`
+        : `store the cluster's kubeconfig again: pulumi config set --stack ${stack} --secret ${source.secret} < kubeconfig.yaml`;
+    const fail = (problem: string, fixText = fix) =>
+        new KubeconfigError(`the kubeconfig (${sourceName(cluster, source)}) ${problem}; ${fixText}`);
+
+    let text: string;
+    if (fromFile) {
+        try {
+            text = readFileSync(source.file, "utf8");
+        } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code ?? String(err);
+            throw fail(
+                `cannot be read (${code})`,
+                `pass --kubeconfig ${cluster}=<path of the cluster's kubeconfig>`,
+            );
+        }
+    } else {
+        text = source.text;
+    }
+
+    const doc = parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length > 0) {
+        const err = doc.errors[0];
+        const pos = err.linePos?.[0];
+        const where = pos ? `line ${pos.line}, column ${pos.col}` : "";
+        // The parser's message can quote the text; a secret's is never shown, a file's only its first line.
+        const what = fromFile ? err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") : "";
+        throw fail(`is not YAML (${[where, what].filter(Boolean).join(": ") || "unreadable"})`);
+    }
+    const config = doc.toJS() as unknown;
+    if (!isMapping(config)) {
+        throw fail("is not a kubeconfig (a YAML mapping with clusters:, contexts: and users:)");
+    }
+    const clusters = Array.isArray(config.clusters) ? config.clusters : [];
+    if (clusters.length === 0) throw fail("has no cluster (clusters: is missing or empty)");
+
+    const setContext = `pulumi config set --stack ${stack} --path clusters.${cluster}.context <context name>`;
+    const contextName = context ?? (config["current-context"] as string | undefined);
+    if (!contextName) {
+        throw fail("names no current-context", `name the context to use: ${setContext}`);
+    }
+    const ctx = named(config.contexts, contextName);
+    if (!ctx) {
+        const from = context ? `clusters.${cluster}.context of the stack names` : "its current-context is";
+        throw fail(`has no context "${contextName}" (${from} "${contextName}")`, `${fix}, or ${setContext}`);
+    }
+    const clusterName = isMapping(ctx.context) ? ctx.context.cluster : undefined;
+    const entry = typeof clusterName === "string" ? named(config.clusters, clusterName) : undefined;
+    if (!entry) {
+        throw fail(`context "${contextName}" names no cluster listed under clusters:`);
+    }
+    const server = isMapping(entry.cluster) ? entry.cluster.server : undefined;
+    if (typeof server !== "string" || server === "") {
+        throw fail(`has no server for its cluster "${String(clusterName)}" (clusters[].cluster.server)`);
+    }
+    const protocol = URL.canParse(server) ? new URL(server).protocol : "";
+    if (protocol !== "https:" && protocol !== "http:") {
+        throw fail(
+            `gives cluster "${String(clusterName)}" a server that is not an https:// URL` +
+                (fromFile ? ` (${server})` : " (expected https://<host>:<port>)"),
+        );
+    }
+
+    const kc = new KubeConfig();
+    try {
+        if (fromFile) kc.loadFromFile(source.file);
+        else kc.loadFromString(text);
+        kc.setCurrentContext(contextName);
+    } catch (err) {
+        // The client's own checks (a user or cluster entry without a name) name paths, not values.
+        throw fail(`cannot be loaded (${(err instanceof Error ? err.message : String(err)).split("\n")[0]})`);
+    }
+    return kc;
 }

@@ -20,14 +20,23 @@ export interface DesiredObject {
  * - `unchanged`: present and identical to what the program applies (adopted, no change);
  * - `update`: present and different (adopted with the field changes listed);
  * - `blocking`: present but not adoptable in place (an immutable field differs, or the API server refuses it);
+ * - `managed-elsewhere`: a cluster-wide object that another field manager (another team, Argo CD, Helm, kubectl)
+ *   manages today: taking it over would take it from every tenant of the cluster;
  * - `data-at-risk`: a claim the program would create empty while live data sits in a claim of another name.
  */
-export type Verdict = "create" | "unchanged" | "update" | "blocking" | "data-at-risk";
+export type Verdict = "create" | "unchanged" | "update" | "blocking" | "managed-elsewhere" | "data-at-risk";
 
-export const VERDICTS: readonly Verdict[] = ["create", "unchanged", "update", "blocking", "data-at-risk"];
+export const VERDICTS: readonly Verdict[] = [
+    "create",
+    "unchanged",
+    "update",
+    "blocking",
+    "managed-elsewhere",
+    "data-at-risk",
+];
 
 /** Verdicts that stop the first deploy until the configuration (or the cluster) is fixed. */
-export const BLOCKING: readonly Verdict[] = ["blocking", "data-at-risk"];
+export const BLOCKING: readonly Verdict[] = ["blocking", "managed-elsewhere", "data-at-risk"];
 
 /** One changed field: the live value and the value after the apply (secret values masked). */
 export interface FieldChange {
@@ -47,6 +56,31 @@ export interface Finding {
     reasons: string[];
     /** Secret values the offline plan cannot know were not compared (keys were). */
     secretValuesNotCompared?: boolean;
+    /** Field managers other than the program's that manage the live (namespaced) object today: a warning. */
+    otherManagers?: string[];
+}
+
+/**
+ * A cluster prerequisite checked on a cluster the system deploys to: present, missing (blocks the deploy), or not
+ * verified (the kubeconfig's user may not read it).
+ */
+export interface PrerequisiteCheck {
+    cluster: string;
+    system: string;
+    /** `<apiVersion>/<kind>//<name>` */
+    id: string;
+    state: "present" | "missing" | "not-verified";
+    neededBy: string;
+    providedBy: string;
+    source: string;
+    /** Why it could not be verified. */
+    detail?: string;
+}
+
+/** A cluster the report could not inspect, and why (one line, never a kubeconfig's content). */
+export interface Unreachable {
+    cluster: string;
+    reason: string;
 }
 
 /** A live object in one of the program's namespaces that the program does not manage. */

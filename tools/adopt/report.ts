@@ -1,14 +1,35 @@
 import { showValue } from "./diff";
-import { BLOCKING, CloudResource, Finding, LeftBehind, VERDICTS, Verdict } from "./model";
+import { managedElsewhereWarning } from "./managers";
+import {
+    BLOCKING,
+    CloudResource,
+    Finding,
+    LeftBehind,
+    PrerequisiteCheck,
+    Unreachable,
+    VERDICTS,
+    Verdict,
+} from "./model";
 
-/** The migration report of one stack: every object per cluster, what is left behind, the OpenStack side. */
+/**
+ * The migration report of one stack: every object per cluster, what is left behind, the cluster prerequisites,
+ * the OpenStack side, and the clusters that could not be inspected.
+ */
 export interface Report {
     stack: string;
     findings: Finding[];
     leftBehind: LeftBehind[];
     openstack: CloudResource[];
-    counts: Record<Verdict, number> & { leftBehind: number };
-    /** Findings that stop the first deploy. */
+    prerequisites: PrerequisiteCheck[];
+    /** Clusters not inspected: their objects are missing from the report. */
+    unreachable: Unreachable[];
+    counts: Record<Verdict, number> & {
+        leftBehind: number;
+        /** Objects also managed by another field manager (a warning). */
+        managedAlsoElsewhere: number;
+        prerequisitesMissing: number;
+    };
+    /** Findings and missing prerequisites that stop the first deploy. */
     blocking: number;
 }
 
@@ -20,9 +41,12 @@ export function buildReport(
     findings: readonly Finding[],
     leftBehind: readonly LeftBehind[],
     openstack: readonly CloudResource[],
+    clusters: { prerequisites?: readonly PrerequisiteCheck[]; unreachable?: readonly Unreachable[] } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
     for (const f of findings) counts[f.verdict]++;
+    const prerequisites = [...(clusters.prerequisites ?? [])].sort(ORDER);
+    const missing = prerequisites.filter((p) => p.state === "missing").length;
     return {
         stack,
         findings: [...findings].sort(ORDER),
@@ -30,13 +54,24 @@ export function buildReport(
         openstack: [...openstack].sort(
             (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
         ),
-        counts: { ...counts, leftBehind: leftBehind.length },
-        blocking: findings.filter((f) => BLOCKING.includes(f.verdict)).length,
+        prerequisites,
+        unreachable: [...(clusters.unreachable ?? [])].sort((a, b) => a.cluster.localeCompare(b.cluster)),
+        counts: {
+            ...counts,
+            leftBehind: leftBehind.length,
+            managedAlsoElsewhere: findings.filter((f) => (f.otherManagers ?? []).length > 0).length,
+            prerequisitesMissing: missing,
+        },
+        blocking: findings.filter((f) => BLOCKING.includes(f.verdict)).length + missing,
     };
 }
 
-/** 0 when nothing blocks the first deploy, 2 when something does (1 is left for errors). */
-export function exitCode(report: Report): 0 | 2 {
+/**
+ * 0 when nothing blocks the first deploy, 2 when something does, 1 when a cluster could not be inspected (an
+ * error: what its objects would do is unknown, so the report cannot say "go").
+ */
+export function exitCode(report: Report): 0 | 1 | 2 {
+    if (report.unreachable.length > 0) return 1;
     return report.blocking > 0 ? 2 : 0;
 }
 
@@ -45,6 +80,7 @@ const LABEL: Record<Verdict, string> = {
     unchanged: "adopted, no change",
     update: "adopted with changes",
     blocking: "BLOCKING: not adoptable in place",
+    "managed-elsewhere": "BLOCKING: cluster-wide, managed by someone else",
     "data-at-risk": "BLOCKING: data at risk",
 };
 
@@ -53,7 +89,55 @@ function countLine(findings: readonly Finding[], left: number): string {
         .filter(([, n]) => n > 0)
         .map(([v, n]) => `${n} ${LABEL[v]}`);
     if (left > 0) parts.push(`${left} left behind`);
+    const warned = findings.filter((f) => (f.otherManagers ?? []).length > 0).length;
+    if (warned > 0) parts.push(`${warned} WARNING: also managed by another field manager`);
     return parts.join(", ") || "nothing";
+}
+
+const PREREQUISITE_LABEL: Record<PrerequisiteCheck["state"], string> = {
+    missing: "BLOCKING: missing",
+    "not-verified": "WARNING: not verified",
+    present: "present",
+};
+
+/** The cluster prerequisites: what the cluster setup must provide, present or not, and who provides it. */
+function prerequisiteLines(checks: readonly PrerequisiteCheck[]): string[] {
+    if (checks.length === 0) return [];
+    const count = (s: PrerequisiteCheck["state"]) => checks.filter((c) => c.state === s).length;
+    const parts = (["present", "missing", "not-verified"] as const)
+        .filter((s) => count(s) > 0)
+        .map((s) => `${count(s)} ${PREREQUISITE_LABEL[s]}`);
+    const lines = [
+        "",
+        `== cluster prerequisites (provided by the cluster setup, never by this program): ${parts.join(", ")}`,
+    ];
+    for (const state of ["missing", "not-verified", "present"] as const) {
+        for (const c of checks.filter((x) => x.state === state)) {
+            lines.push(`  [${PREREQUISITE_LABEL[state]}] ${where(c)}, needed by ${c.system}: ${c.neededBy}`);
+            if (state === "present") continue;
+            if (c.detail) lines.push(`      ! ${c.detail}`);
+            const ask = state === "missing" ? "ask them to create it" : "ask them to confirm it exists";
+            lines.push(
+                `      ! provided by ${c.providedBy}: ${ask} before the first pulumi up (see ${c.source})`,
+            );
+        }
+    }
+    return lines;
+}
+
+/** Objects another field manager also manages, grouped by those managers: whoever they are must stop after the deploy. */
+function warningLines(findings: readonly Finding[]): string[] {
+    const groups = new Map<string, Finding[]>();
+    for (const f of findings.filter((x) => (x.otherManagers ?? []).length > 0)) {
+        const key = f.otherManagers!.join(", ");
+        groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    const lines: string[] = [];
+    for (const [, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+        lines.push(`  [WARNING: ${managedElsewhereWarning(list[0].otherManagers!)}]`);
+        for (const f of list) lines.push(`      ${where(f)}`);
+    }
+    return lines;
 }
 
 function where(f: { cluster: string; id: string }): string {
@@ -72,7 +156,13 @@ export function renderReport(report: Report): string {
         const findings = report.findings.filter((f) => f.system === system);
         const left = report.leftBehind.filter((l) => l.system === system);
         lines.push("", `== ${system}: ${countLine(findings, left.length)}`);
-        for (const verdict of ["data-at-risk", "blocking", "update", "create"] as Verdict[]) {
+        for (const verdict of [
+            "data-at-risk",
+            "managed-elsewhere",
+            "blocking",
+            "update",
+            "create",
+        ] as Verdict[]) {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 for (const r of f.reasons) lines.push(`      ! ${r}`);
@@ -84,7 +174,9 @@ export function renderReport(report: Report): string {
             }
         }
         for (const l of left) lines.push(`  [left behind: not managed by the program] ${where(l)}`);
+        lines.push(...warningLines(findings));
     }
+    lines.push(...prerequisiteLines(report.prerequisites));
     if (report.openstack.length > 0) {
         const adopted = report.openstack.filter((r) => r.importId);
         const created = report.openstack.filter((r) => !r.importId);
@@ -92,11 +184,28 @@ export function renderReport(report: Report): string {
         for (const r of adopted) lines.push(`  [adopted by id ${r.importId}] ${r.type} ${r.name}`);
         for (const r of created) lines.push(`  [will be created] ${r.type} ${r.name}`);
     }
-    lines.push(
-        "",
-        report.blocking > 0
-            ? `${report.blocking} blocking item(s): fix them before the first pulumi up (exit 2).`
-            : "Nothing blocks the first pulumi up.",
-    );
+    if (report.unreachable.length > 0) {
+        lines.push("", `== clusters not inspected: ${report.unreachable.map((u) => u.cluster).join(", ")}`);
+        for (const u of report.unreachable) lines.push(`  cluster ${u.cluster}: ${u.reason}`);
+    }
+    const warned = report.counts.managedAlsoElsewhere;
+    lines.push("");
+    if (warned > 0) {
+        lines.push(
+            `${warned} object(s) also managed by another field manager (WARNING above): the deploy takes them over; make those managers stop.`,
+        );
+    }
+    if (report.blocking > 0) {
+        const exit = report.unreachable.length > 0 ? "" : " (exit 2)";
+        lines.push(`${report.blocking} blocking item(s): fix them before the first pulumi up${exit}.`);
+    }
+    if (report.unreachable.length > 0) {
+        lines.push(
+            `${report.unreachable.length} cluster(s) not inspected (${report.unreachable.map((u) => u.cluster).join(", ")}): ` +
+                "their objects are not in this report; fix the access named above and run it again (exit 1).",
+        );
+    } else if (report.blocking === 0) {
+        lines.push("Nothing blocks the first pulumi up.");
+    }
     return lines.join("\n");
 }

@@ -1,7 +1,17 @@
 import { dataAtRisk, leftBehind, programClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
-import { KubeError, Scope } from "./kube";
-import { DesiredObject, Finding, KubeObject, LeftBehind, at, objectId } from "./model";
+import { KubeError, Scope, describeError } from "./kube";
+import {
+    DesiredObject,
+    Finding,
+    KubeObject,
+    LeftBehind,
+    PrerequisiteCheck,
+    Unreachable,
+    at,
+    objectId,
+} from "./model";
+import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
 
 /** What the report needs from a cluster; `Cluster` in ./kube is the real one. */
 export interface ClusterApi {
@@ -62,13 +72,34 @@ function programKinds(objects: readonly KubeObject[]): Set<string> {
     return kinds;
 }
 
-/** The report's findings and leftovers for one cluster (read-only: GET, LIST and dry-run applies). */
+/** What the report learns from one cluster. */
+export interface ClusterResult {
+    findings: Finding[];
+    leftBehind: LeftBehind[];
+    prerequisites: PrerequisiteCheck[];
+}
+
+/** Why the deploy would fail on an object of a kind the cluster does not serve, and who provides the kind. */
+function notServed(o: KubeObject): string {
+    const provider = servingPrerequisite(o.apiVersion, o.kind);
+    return (
+        `the cluster does not serve ${o.apiVersion} ${o.kind}: the deploy would fail on it` +
+        (provider
+            ? ` (its CRD ${provider.name} is a cluster prerequisite, provided by ${provider.providedBy})`
+            : "")
+    );
+}
+
+/**
+ * The report's findings, leftovers and cluster prerequisites for one cluster (read-only: discovery, GET, LIST and
+ * dry-run applies).
+ */
 export async function inspectCluster(
     cluster: string,
     desired: readonly DesiredObject[],
     api: ClusterApi,
     concurrency = 8,
-): Promise<{ findings: Finding[]; leftBehind: LeftBehind[] }> {
+): Promise<ClusterResult> {
     const objects = desired.map((d) => d.object);
     const served = new Map<string, Scope>();
     const kinds = [
@@ -81,6 +112,7 @@ export async function inspectCluster(
     ];
     await pool(kinds, concurrency, async ([v, k]) => served.set(`${v}/${k}`, await api.scope(v, k)));
     const definedHere = programKinds(objects);
+    const prerequisites = await checkPrerequisites(cluster, neededPrerequisites(desired), api);
 
     const namespaces = [
         ...new Set([
@@ -120,9 +152,7 @@ export async function inspectCluster(
                 id: objectId(o),
                 verdict: "blocking",
                 changes: [],
-                reasons: [
-                    `the cluster does not serve ${o.apiVersion} ${o.kind}: the deploy would fail on it`,
-                ],
+                reasons: [notServed(o)],
             };
         }
         const current = await api.get(o);
@@ -141,7 +171,7 @@ export async function inspectCluster(
             o.kind === "PersistentVolumeClaim"
                 ? risks.get(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
                 : undefined;
-        return classify(d, current, dryRun, risk);
+        return classify(d, current, dryRun, risk, served.get(key));
     });
 
     // Claims a StatefulSet would make: their own findings, since no object of the program names them.
@@ -161,5 +191,49 @@ export async function inspectCluster(
     }
 
     const managed = new Set(objects.map(objectId));
-    return { findings, leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace) };
+    return {
+        findings,
+        leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace),
+        prerequisites,
+    };
+}
+
+/** Every cluster's result, and every cluster that could not be inspected with the reason. */
+export interface StackResult extends ClusterResult {
+    unreachable: Unreachable[];
+}
+
+/**
+ * Inspects every cluster of the program's objects, all at once: a cluster that cannot be reached (no or a broken
+ * kubeconfig, refused connection, expired credentials) is named with its reason and does not stop the others, so
+ * one run names every cluster that needs fixing. `connect` opens a cluster's API (it may throw).
+ */
+export async function inspectClusters(
+    desired: readonly DesiredObject[],
+    connect: (cluster: string) => ClusterApi,
+    concurrency = 8,
+): Promise<StackResult> {
+    const clusters = [...new Set(desired.map((d) => d.cluster))].sort();
+    const results = await Promise.all(
+        clusters.map(async (cluster): Promise<ClusterResult | Unreachable> => {
+            try {
+                const api = connect(cluster);
+                const mine = desired.filter((d) => d.cluster === cluster);
+                return await inspectCluster(cluster, mine, api, concurrency);
+            } catch (err) {
+                return { cluster, reason: describeError(err) };
+            }
+        }),
+    );
+    const out: StackResult = { findings: [], leftBehind: [], prerequisites: [], unreachable: [] };
+    for (const r of results) {
+        if ("reason" in r) {
+            out.unreachable.push(r);
+            continue;
+        }
+        out.findings.push(...r.findings);
+        out.leftBehind.push(...r.leftBehind);
+        out.prerequisites.push(...r.prerequisites);
+    }
+    return out;
 }

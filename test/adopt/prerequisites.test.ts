@@ -1,0 +1,147 @@
+import * as assert from "assert";
+import { DesiredObject, KubeObject } from "../../tools/adopt/model";
+import { CLUSTER_PREREQUISITES } from "../../tools/adopt/prerequisites";
+import { neededPrerequisites } from "../../tools/adopt/provided";
+import { buildReport, exitCode, renderReport } from "../../tools/adopt/report";
+import { inspectCluster } from "../../tools/adopt/run";
+import { FakeCluster, deployment, live } from "./fixtures";
+
+// What the cluster setup provides and the program never creates (thoth-station.md §6.3, §7): checked on the
+// cluster of each enabled system that uses it, BLOCKING with who provides it when missing.
+
+const on = (object: KubeObject, system = "thoth", cluster = "psi"): DesiredObject => ({
+    cluster,
+    system,
+    object,
+});
+
+const workflowTemplate: KubeObject = {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "WorkflowTemplate",
+    metadata: { name: "adviser", namespace: "thoth-backend" },
+    spec: {},
+};
+
+const bindingToArgo: KubeObject = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: "argo", namespace: "thoth-backend" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "argo" },
+    subjects: [{ kind: "ServiceAccount", name: "argo", namespace: "thoth-backend" }],
+};
+
+const argoCrd = (plural: string): KubeObject => ({
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.argoproj.io` },
+});
+
+const clusterRole = (name: string): KubeObject => ({
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name },
+});
+
+/** The five CRDs of ARGO_KINDS in components/thoth/argo.ts, and the two ClusterRoles of thoth-station.md §6.3. */
+const ALL = [
+    ...[
+        "workflows",
+        "workflowtemplates",
+        "cronworkflows",
+        "clusterworkflowtemplates",
+        "workfloweventbindings",
+    ].map((plural) => `apiextensions.k8s.io/v1/CustomResourceDefinition//${plural}.argoproj.io`),
+    "rbac.authorization.k8s.io/v1/ClusterRole//argo",
+    "rbac.authorization.k8s.io/v1/ClusterRole//argo-admin",
+].sort();
+
+describe("adopt: cluster prerequisites", function () {
+    it("lists the five Argo CRDs of components/thoth/argo.ts and ClusterRoles argo, argo-admin, provided by PSI's administrators", function () {
+        assert.deepEqual(
+            CLUSTER_PREREQUISITES.map((p) => `${p.apiVersion}/${p.kind}//${p.name}`).sort(),
+            ALL,
+        );
+        for (const p of CLUSTER_PREREQUISITES) {
+            assert.equal(p.system, "thoth");
+            assert.equal(p.providedBy, "the PSI cluster administrators (thoth-station.md §6.3)");
+        }
+    });
+
+    it("are needed where the system uses one (an Argo object or a binding to an Argo ClusterRole), else not", function () {
+        assert.equal(neededPrerequisites([on(workflowTemplate)]).length, 7);
+        assert.equal(neededPrerequisites([on(bindingToArgo)]).length, 7);
+        // Thoth without the station (bots only), or another system: nothing to check.
+        assert.deepEqual(neededPrerequisites([on(deployment("web:v1"))]), []);
+        assert.deepEqual(neededPrerequisites([on(workflowTemplate, "packit")]), []);
+        // What the program creates itself is its own object, not a prerequisite.
+        const own = neededPrerequisites([
+            on(workflowTemplate),
+            on(argoCrd("workflows")),
+            on(clusterRole("argo")),
+        ]);
+        assert.equal(own.length, 5);
+        assert.ok(!own.some((p) => p.name === "workflows.argoproj.io" || p.name === "argo"));
+    });
+
+    it("missing on the cluster: BLOCKING, naming who must provide each one; the Argo objects say why they fail", async function () {
+        const cluster = new FakeCluster([live(clusterRole("argo-admin"))], { absentGroups: ["argoproj.io"] });
+        const r = await inspectCluster("psi", [on(workflowTemplate), on(bindingToArgo)], cluster);
+        const state = Object.fromEntries(r.prerequisites.map((p) => [p.id, p.state]));
+        assert.deepEqual(Object.keys(state).sort(), ALL);
+        assert.equal(state["rbac.authorization.k8s.io/v1/ClusterRole//argo"], "missing");
+        assert.equal(state["rbac.authorization.k8s.io/v1/ClusterRole//argo-admin"], "present");
+        assert.equal(
+            state["apiextensions.k8s.io/v1/CustomResourceDefinition//workflows.argoproj.io"],
+            "missing",
+        );
+        const wt = r.findings.find((f) => f.id.includes("WorkflowTemplate"))!;
+        assert.match(
+            wt.reasons[0],
+            /does not serve argoproj\.io\/v1alpha1 WorkflowTemplate.*workflowtemplates\.argoproj\.io is a cluster prerequisite, provided by the PSI cluster administrators/,
+        );
+
+        const report = buildReport("stage", r.findings, r.leftBehind, [], r);
+        assert.equal(report.counts.prerequisitesMissing, 6);
+        assert.equal(exitCode(report), 2);
+        const text = renderReport(report);
+        assert.match(text, /== cluster prerequisites .*: 1 present, 6 BLOCKING: missing/);
+        assert.match(
+            text,
+            /\[BLOCKING: missing\] rbac\.authorization\.k8s\.io\/v1\/ClusterRole\/\/argo \(cluster psi\), needed by thoth/,
+        );
+        assert.match(
+            text,
+            /! provided by the PSI cluster administrators \(thoth-station\.md §6\.3\): ask them to create it before the first pulumi up/,
+        );
+    });
+
+    it("a missing ClusterRole alone blocks the deploy (the API server accepts a binding to a role that is absent)", async function () {
+        const r = await inspectCluster("psi", [on(bindingToArgo)], new FakeCluster([]));
+        assert.deepEqual(
+            r.findings.map((f) => f.verdict),
+            ["create"],
+        );
+        const report = buildReport("stage", r.findings, r.leftBehind, [], r);
+        assert.equal(report.blocking, 2);
+        assert.equal(exitCode(report), 2);
+        assert.match(renderReport(report), /2 blocking item\(s\)/);
+    });
+
+    it("all present: nothing blocks; a ClusterRole the user may not read is a warning, not a block", async function () {
+        const present = new FakeCluster([live(clusterRole("argo")), live(clusterRole("argo-admin"))]);
+        const ok = await inspectCluster("psi", [on(bindingToArgo)], present);
+        assert.ok(ok.prerequisites.every((p) => p.state === "present"));
+        assert.equal(exitCode(buildReport("stage", ok.findings, ok.leftBehind, [], ok)), 0);
+
+        const forbidden = new FakeCluster([], { forbiddenKinds: ["ClusterRole"] });
+        const r = await inspectCluster("psi", [on(bindingToArgo)], forbidden);
+        const roles = r.prerequisites.filter((p) => p.id.includes("ClusterRole"));
+        assert.deepEqual(
+            roles.map((p) => p.state),
+            ["not-verified", "not-verified"],
+        );
+        const report = buildReport("stage", r.findings, r.leftBehind, [], r);
+        assert.equal(report.blocking, 0);
+        assert.match(renderReport(report), /\[WARNING: not verified\].*ClusterRole\/\/argo .*\n.*403/);
+    });
+});
