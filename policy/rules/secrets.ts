@@ -1,5 +1,8 @@
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
+import { listOf, secretlintFindings } from "../../components/config/secretValues";
 import { Rule, isObj, objectsOf } from "./types";
+
+export { secretlintFindings };
 
 /** Words that make a key a secret on their own (matched as whole words of the name). */
 const SECRET_WORDS = new Set([
@@ -69,69 +72,21 @@ export function isSecretName(name: string): boolean {
     );
 }
 
-/** The part of secretlint's rule API its rules use when scanning one text. */
-interface SecretlintRule {
-    meta: { id: string };
-    create(
-        context: {
-            report(descriptor: { message: { id: string } }): void;
-            createTranslator(
-                messages: unknown,
-            ): (id: string, data?: unknown) => { id: string; data?: unknown };
-            sharedOptions: Record<string, unknown>;
-            options: Record<string, unknown>;
-        },
-        options: Record<string, unknown>,
-    ): { file?(source: { content: string; filePath: string; ext: string; contentType: "text" }): unknown };
-}
-
-// secretlint's recommended rule set (GitHub, GitLab, Slack, AWS, private keys, basic-auth URLs, database connection
-// strings, and more), maintained upstream as token formats change. Its rules scan a text synchronously, so they can
-// run inside a policy check without secretlint's async runner; the comment filter has nothing to filter here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const preset = require("@secretlint/secretlint-rule-preset-recommend") as {
-    creator: { rules: SecretlintRule[] };
-};
-const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
-
-/** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
-const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
-/** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
-const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
-
-/** The secretlint rules (short names, e.g. `github`) that find a secret in `text`. */
-export function secretlintFindings(text: string): string[] {
-    const content = text.replace(ENV_REFERENCE, "");
-    const found = new Set<string>();
-    for (const rule of SECRETLINT_RULES) {
-        const name = rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "");
-        const handlers = rule.create(
-            {
-                report: () => found.add(name),
-                createTranslator: () => (id, data) => ({ id, data }),
-                sharedOptions: {},
-                options: {},
-            },
-            {},
-        );
-        handlers.file?.({ content, filePath: "value", ext: "", contentType: "text" });
-    }
-    return [...found].sort();
-}
-
 const REASONS: Record<string, string> = {
-    privatekey: "contains a PEM private key",
-    basicauth: "contains a URL with a password",
-    "database-connection-string": "contains a URL with a password",
+    privatekey: "a PEM private key",
+    basicauth: "a URL with a password",
+    "database-connection-string": "a URL with a password",
 };
 
-/** Why a value looks like a secret itself, whatever its key is called; undefined when it does not. */
+/** Why a value looks like a secret itself, whatever its key is called, naming every kind found; else undefined. */
 export function secretValueReason(value: unknown): string | undefined {
     if (typeof value !== "string") return undefined;
     const findings = secretlintFindings(value);
-    if (AWS_ACCESS_KEY_ID.test(value)) findings.push("aws");
     if (findings.length === 0) return undefined;
-    return REASONS[findings[0]] ?? `contains an access token (${findings.join(", ")})`;
+    const tokens = findings.filter((f) => !(f in REASONS));
+    const parts = [...new Set(findings.filter((f) => f in REASONS).map((f) => REASONS[f]))];
+    if (tokens.length > 0) parts.push(`an access token (${tokens.join(", ")})`);
+    return `contains ${listOf(parts)}`;
 }
 
 /**

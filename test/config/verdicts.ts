@@ -8,7 +8,9 @@ for (const c of CASES) {
     const { verdict, faults } = faultsOf(c);
     counts[verdict]++;
     if (verdict !== "clean" && process.argv.includes("--verbose")) {
-        console.log(`${verdict}: ${c.name}\n    ${faults.join("\n    ").slice(0, 600)}`);
+        console.log(
+            `${verdict}: ${c.name}${c.pending ? ` (pending: ${c.pending})` : ""}\n    ${faults.join("\n    ").slice(0, 600)}`,
+        );
     }
 }
 cleanUp();
