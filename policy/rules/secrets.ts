@@ -89,17 +89,54 @@ export function secretValueReason(value: unknown): string | undefined {
     return `contains ${listOf(parts)}`;
 }
 
+/** Kinds whose content is a secret by design: their inputs are encrypted in the state. */
+const SECRET_KINDS = new Set(["Secret"]);
+
 /**
- * No secret in a ConfigMap or in a plain env value: keys named like secrets (PASSWORD, TOKEN, SECRET, API KEY,
- * ...) with a value, and values that are secrets by their shape (PEM private keys, tokens, URLs with passwords).
- * Secrets belong in Secrets, referenced with `secretKeyRef`/`envFrom.secretRef`.
+ * Every plain string input of a resource that holds a credential by its shape (a Command's script or environment,
+ * an annotation, a label, an OpenStack resource's description...), as `path reason`. ConfigMap data and container
+ * env, which have messages of their own, and values under secret-named keys (a preview unwraps secret-marked inputs,
+ * so they cannot be told from plain ones there) are left to the checks below.
+ */
+function plainInputSecrets(type: string, props: Record<string, unknown>): string[] {
+    const kind = kindOf(type);
+    if (kind !== undefined && SECRET_KINDS.has(kind)) return [];
+    const found: string[] = [];
+    const walk = (v: unknown, path: string, depth: number): void => {
+        if (depth > 32) return;
+        if (typeof v === "string") {
+            const reason = secretValueReason(v);
+            if (reason) found.push(`${path} ${reason}`);
+        } else if (Array.isArray(v)) {
+            v.forEach((x, i) => walk(x, `${path}[${i}]`, depth + 1));
+        } else if (isObj(v)) {
+            for (const [k, x] of Object.entries(v)) {
+                if (isSecretName(k) || (k === "env" && Array.isArray(x))) continue;
+                if (depth === 0 && kind === "ConfigMap" && (k === "data" || k === "binaryData")) continue;
+                walk(x, path === "" ? k : `${path}.${k}`, depth + 1);
+            }
+        }
+    };
+    walk(props, "", 0);
+    return found;
+}
+
+/**
+ * No secret in a plain input of any resource: keys named like secrets (PASSWORD, TOKEN, SECRET, API KEY, ...) with
+ * a value in a ConfigMap or a plain env value, and values that are secrets by their shape (PEM private keys, tokens,
+ * URLs with passwords) anywhere. Secrets belong in Secrets, referenced with `secretKeyRef`/`envFrom.secretRef`, or
+ * in inputs marked secret (requireSecret, pulumi.secret), which the state encrypts.
  */
 export const noPlainSecrets: Rule = {
     name: "no-plain-secrets",
-    description: "No secret in a ConfigMap or a plain env value: use a Secret and secretKeyRef.",
+    description:
+        "No secret in a plain input of any resource (ConfigMaps, env values, commands, annotations): use a Secret and secretKeyRef, or a secret-marked input.",
     check({ type, props }) {
         const where = describe(type, props);
-        const violations: string[] = [];
+        const violations: string[] = plainInputSecrets(type, props).map(
+            (found) =>
+                `${where}: input ${found}: it is stored in plain text in the state; treat it as leaked, rotate it, and pass it as a secret (requireSecret / pulumi.secret, or a Secret)`,
+        );
         if (kindOf(type) === "ConfigMap") {
             for (const field of ["data", "binaryData"]) {
                 const data = props[field];
