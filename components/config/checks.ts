@@ -125,6 +125,23 @@ export function cidrProblem(value: string): string | undefined {
     return undefined;
 }
 
+/** Dgraph's `--whitelist`: IPv4 ranges `first:last` separated by commas, each end an address, first not after last. */
+export function ipRangeListProblem(value: string): string | undefined {
+    for (const range of value.split(",")) {
+        const ends = range.split(":");
+        if (ends.length !== 2 || ends.some((e) => ipProblem(e) !== undefined)) {
+            return `"${range}" must be an IPv4 range such as 172.54.0.0:172.54.255.255`;
+        }
+        const [first, last] = ends.map((e) =>
+            ipaddr.IPv4.parse(e)
+                .toByteArray()
+                .reduce((n, b) => n * 256 + b, 0),
+        );
+        if (first > last) return `"${range}" starts after it ends`;
+    }
+    return undefined;
+}
+
 /** True for a CIDR block that matches every address of its family (`0.0.0.0/0`, `::/0`). */
 export function isWholeInternet(cidr: string): boolean {
     return cidrProblem(cidr) === undefined && ipaddr.parseCIDR(cidr)[1] === 0;

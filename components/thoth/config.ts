@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsSubdomainProblem } from "../config/checks";
+import { dnsSubdomainProblem, ipRangeListProblem } from "../config/checks";
 import {
     checked,
     cronSchedule,
@@ -192,10 +192,7 @@ export const dgraphSchema = z
         /** alpha `--whitelist`: the address range allowed to call admin endpoints. */
         adminWhitelist: z
             .string()
-            .regex(
-                /^[0-9.]+:[0-9.]+(,[0-9.]+:[0-9.]+)*$/,
-                "must be an IP range such as 172.54.0.0:172.54.255.255",
-            )
+            .superRefine(checked(ipRangeListProblem))
             .meta({ example: "172.54.0.0:172.54.255.255" })
             .optional(),
         /** Route hosts; `<route>-<namespace>.<thoth.domain>` when unset. */

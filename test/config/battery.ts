@@ -719,6 +719,22 @@ function RANGE_CASES(): Case[] {
             keys: ["runbooks:thoth.bots.kafkaBootstrapServers"],
         },
         {
+            name: "Dgraph admin range with an address 999.54.0.0",
+            text: stage((d) =>
+                d.setIn(C("thoth", "station", "dgraph", "adminWhitelist"), "999.54.0.0:172.54.255.255"),
+            ),
+            keys: ["runbooks:thoth.station.dgraph.adminWhitelist"],
+            messages: { "runbooks:thoth.station.dgraph.adminWhitelist": /IPv4 range/ },
+        },
+        {
+            name: "Dgraph admin range that ends before it starts",
+            text: stage((d) =>
+                d.setIn(C("thoth", "station", "dgraph", "adminWhitelist"), "172.54.255.255:172.54.0.0"),
+            ),
+            keys: ["runbooks:thoth.station.dgraph.adminWhitelist"],
+            messages: { "runbooks:thoth.station.dgraph.adminWhitelist": /starts after it ends/ },
+        },
+        {
             name: "API server port 70000",
             text: stage((d) => d.setIn(C("thoth", "apiServer"), "api.ocp4.prod.psi.redhat.com:70000")),
             keys: ["runbooks:thoth.apiServer"],
