@@ -125,10 +125,18 @@ function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undef
     return schema.safeParse(pathValue(text)).success ? text : undefined;
 }
 
-/** A value YAML did not read as text, with what the stack file says (`1.10` for 1.1) when that is known. */
-function writtenAsNumber(raw: unknown, parent: unknown, last: Segment | undefined): string | undefined {
+/**
+ * How YAML read a value that is not text: the stack file's text for it (`1.10` for 1.1) when the source recorded it
+ * (recordStackFileSources), else undefined text with `known` false.
+ */
+function writtenAsNumber(
+    raw: unknown,
+    parent: unknown,
+    last: Segment | undefined,
+): { text?: string; known: boolean } | undefined {
     if (raw === null || (typeof raw !== "number" && typeof raw !== "boolean")) return undefined;
-    return (last !== undefined ? scalarSource(parent, last) : undefined) ?? String(raw);
+    const text = last !== undefined ? scalarSource(parent, last) : undefined;
+    return { text, known: text !== undefined };
 }
 
 /**
@@ -156,10 +164,18 @@ function fixFor(
             type: path && needsStringType(text) && !!field?.safeParse(text).success ? "string" : undefined,
         });
     const written = writtenAsNumber(raw, parent, last);
-    if (written !== undefined && accepts(field, written)) {
+    const readAs = `the ${typeof raw === "boolean" ? "boolean" : "number"} ${String(raw)}`;
+    if (written?.text !== undefined && accepts(field, written.text)) {
         return {
-            fix: set(written),
-            note: `YAML reads the unquoted ${written} as the ${typeof raw === "boolean" ? "boolean" : "number"} ${String(raw)}; quote it ('${written}') so it stays the text written`,
+            fix: set(written.text),
+            note: `YAML reads the unquoted ${written.text} as ${readAs}; quote it ('${written.text}') so it stays the text written`,
+        };
+    }
+    if (written && !written.known && accepts(field, String(raw))) {
+        // What was written is lost (1.10 and 1.1 read alike): printing the number could deploy the wrong value.
+        return {
+            fix: `edit ${STACK_FILE}: put the value of ${fullKey(keyPath)} in quotes exactly as intended, e.g. '${String(raw)}'`,
+            note: `YAML read it as ${readAs} (an unquoted 1.10 reads as 1.1); quote it so it stays the text written`,
         };
     }
     const meant = coercedRaw(field, raw);

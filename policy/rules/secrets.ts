@@ -100,7 +100,9 @@ const SECRET_KINDS = new Set(["Secret"]);
  */
 function plainInputSecrets(type: string, props: Record<string, unknown>): string[] {
     const kind = kindOf(type);
-    if (kind !== undefined && SECRET_KINDS.has(kind)) return [];
+    // Providers take the credentials they deploy with (a kubeconfig, a password) as inputs marked secret by the
+    // program; a preview shows them unwrapped, so they cannot be told from plain ones here.
+    if ((kind !== undefined && SECRET_KINDS.has(kind)) || type.startsWith("pulumi:providers:")) return [];
     const found: string[] = [];
     const walk = (v: unknown, path: string, depth: number): void => {
         if (depth > 32) return;

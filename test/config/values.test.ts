@@ -170,3 +170,15 @@ describe("credentials in plain settings", () => {
         assert.deepEqual(textProblems("x", schema, values), []);
     });
 });
+
+describe("a YAML number whose source text is unknown", () => {
+    it("is not fixed to the number: the fix asks to quote what was meant", () => {
+        const schema = z.object({ tag: z.string() }).strict();
+        const [p] = problems(schema, { tag: 1.1 });
+        assert.equal(
+            p.fix,
+            "edit Pulumi.<stack>.yaml: put the value of runbooks:s.tag in quotes exactly as intended, e.g. '1.1'",
+        );
+        assert.match(p.message, /the number 1\.1 \(an unquoted 1\.10 reads as 1\.1\)/);
+    });
+});

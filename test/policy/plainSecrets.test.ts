@@ -72,5 +72,7 @@ describe("no-plain-secrets on every plain input", () => {
             environment: { ANSIBLE_SSH_PRIVATE_KEY: "[secret]", ANSIBLE_LIMIT: "hub", SECRET_VARS: AKIA },
         });
         assert.deepEqual(noPlainSecrets.check(command, PROD), []);
+        const provider = input("pulumi:providers:kubernetes", { kubeconfig: `token: ${GHP}` });
+        assert.deepEqual(noPlainSecrets.check(provider, PROD), []);
     });
 });
