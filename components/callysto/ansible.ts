@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { credentialKinds } from "../config/secretValues";
 
 // The scripts are constant: every value reaches them through the environment, so nothing from config is ever
 // parsed by the shell, and a command's inputs change only when those values do.
@@ -21,7 +22,15 @@ const PRELUDE = [
 /** Checks out the playbooks at the pinned version and runs each one limited to one host or group. */
 export const PLAYBOOK_SCRIPT = [
     ...PRELUDE,
-    'printf \'%s\' "$ANSIBLE_EXTRA_VARS" > "$work/vars.json"',
+    // Variables that are credentials arrive secret-marked in their own variable (encrypted in the state): merged
+    // into the private vars file here, they never appear on a command line or in a plain input.
+    'vars="$ANSIBLE_EXTRA_VARS"',
+    'secret_vars="${ANSIBLE_SECRET_EXTRA_VARS:-}"',
+    "unset ANSIBLE_SECRET_EXTRA_VARS",
+    'if [ -n "$secret_vars" ] && [ "$secret_vars" != "{}" ]; then',
+    '  if [ "$vars" = "{}" ]; then vars="$secret_vars"; else vars="${vars%\\}},${secret_vars#\\{}"; fi',
+    "fi",
+    'printf \'%s\' "$vars" > "$work/vars.json"',
     'git clone --quiet "$PLAYBOOK_REPO" "$work/repo"',
     'git -C "$work/repo" checkout --quiet "$PLAYBOOK_VERSION"',
     'cd "$work/repo/ansible"',
@@ -81,6 +90,51 @@ function environment(args: CommonArgs, extra: Record<string, pulumi.Input<string
     };
 }
 
+/**
+ * Extra variables split into the plain ones and those holding a credential (a token, a key, a URL with a password,
+ * found by the rule set the config check uses): the latter reach the command only as a secret-marked input.
+ */
+export function splitExtraVars(vars: Record<string, unknown>): {
+    plain: Record<string, unknown>;
+    secret: Record<string, unknown>;
+} {
+    const plain: Record<string, unknown> = {};
+    const secret: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(vars)) {
+        const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
+        (credentialKinds(text).length > 0 ? secret : plain)[name] = value;
+    }
+    return { plain, secret };
+}
+
+/**
+ * The environment that carries the extra variables: plain ones in ANSIBLE_EXTRA_VARS, credentials secret-marked in
+ * ANSIBLE_SECRET_EXTRA_VARS (present only when there are any, so a command's inputs change only when they do).
+ * Variables known only as an Output are split when known: if any is a credential, the whole ANSIBLE_EXTRA_VARS is
+ * secret-marked.
+ */
+export function extraVarsEnvironment(
+    extraVars: pulumi.Input<Record<string, unknown>>,
+): Record<string, pulumi.Input<string>> {
+    if (pulumi.Output.isInstance(extraVars) || extraVars instanceof Promise) {
+        return {
+            ANSIBLE_EXTRA_VARS: pulumi.output(extraVars).apply((v): pulumi.Output<string> => {
+                const text = JSON.stringify(v);
+                return Object.keys(splitExtraVars(v).secret).length > 0
+                    ? pulumi.secret(text)
+                    : pulumi.output(text);
+            }),
+        };
+    }
+    const { plain, secret } = splitExtraVars(extraVars as Record<string, unknown>);
+    return {
+        ANSIBLE_EXTRA_VARS: JSON.stringify(plain),
+        ...(Object.keys(secret).length > 0
+            ? { ANSIBLE_SECRET_EXTRA_VARS: pulumi.secret(JSON.stringify(secret)) }
+            : {}),
+    };
+}
+
 /** A local command that runs Ansible playbooks against hosts created in this stack. */
 export function playbookCommand(
     name: string,
@@ -96,7 +150,7 @@ export function playbookCommand(
                 PLAYBOOK_REPO: args.repo,
                 PLAYBOOK_VERSION: args.version,
                 ANSIBLE_PLAYBOOKS: args.playbooks.join(" "),
-                ANSIBLE_EXTRA_VARS: pulumi.output(args.extraVars).apply((v) => JSON.stringify(v)),
+                ...extraVarsEnvironment(args.extraVars),
             }),
             triggers: args.triggers,
         },

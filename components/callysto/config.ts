@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { cidrBlock, hostName, ipv4Address, k8sName, positiveInt } from "../config/fields";
+import { cidrBlock, gigabytes, hostName, ipv4Address, k8sName, positiveInt } from "../config/fields";
 import { ConfigProblem, fullKey, removeCommand, setCommand, shellQuote } from "../config/problems";
-import { StackTier } from "../config/system";
+import { isWholeInternet } from "../config/checks";
+import { StackTier, isProductionTier } from "../config/system";
 import { duplicates } from "../shared/naming";
 import { isPlaceholder, orPlaceholder } from "../shared/placeholder";
 import { isKnownTestKey } from "./testKeys";
@@ -26,7 +27,6 @@ const existingId = (what: string) => orPlaceholder(uuidOf(what));
 const cidr = cidrBlock("203.0.113.10/32");
 /** An existing floating IP that stays when hosts come and go (production addresses live in DNS elsewhere too). */
 const floatingAddress = ipv4Address("162.246.156.219");
-const gigabytes = (example: number) => positiveInt(example);
 
 /** ZFS refquota as `zfs set` accepts it: a size with a unit, or `none` to lift the limit. */
 export const refquota = z
@@ -245,7 +245,11 @@ export const callystoSchema = z
                             "must be an OpenSSH public key",
                         )
                         .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator" }),
-                ),
+                ).meta({
+                    example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator",
+                    // An example key would let nobody in (or whoever holds its private half): only the operator has it.
+                    ask: "the public half of a key pair only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa, then the one line of keys/id_rsa.pub)",
+                }),
                 /** The keypair exists in OpenStack already (Terraform made it): adopt it by name instead of creating it. */
                 adopt: z.boolean().default(false).meta({ example: "false" }),
             })
@@ -255,6 +259,15 @@ export const callystoSchema = z
          * its address. Unset keeps Terraform's 0.0.0.0/0, which only the local test stack may do.
          */
         sshSources: z.array(orPlaceholder(cidr)).min(1, "must list at least one address range").optional(),
+        /**
+         * Production only: why ssh (22) may come from anywhere (`0.0.0.0/0` or `::/0` in sshSources), e.g. a ticket.
+         * Without it such a source is refused: the whole internet would reach every production host's ssh.
+         */
+        allowSshFromAnywhere: z
+            .string()
+            .min(10, "must say why (at least 10 characters, e.g. a ticket and a reason)")
+            .optional()
+            .meta({ example: "INC-1234: workstation address changes daily" }),
         /** Default user cloud-init creates on every instance; Ansible logs in as this user. */
         defaultUser: z
             .string()
@@ -401,6 +414,15 @@ export function callystoProblems(config: CallystoConfig, tier?: StackTier): Conf
         );
     }
     config.sshSources?.forEach((source, i) => {
+        if (isProductionTier(tier) && isWholeInternet(source) && config.allowSshFromAnywhere === undefined) {
+            problems.push(
+                problem(
+                    `sshSources[${i}]`,
+                    `is ${source}: ssh (port 22) of every production host would be open to the whole internet. List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up); if it must be open, set callysto.allowSshFromAnywhere to the reason (a ticket), and it is allowed`,
+                    `pulumi config set --path 'callysto.sshSources[${i}]' "$(${ownAddress})/32"`,
+                ),
+            );
+        }
         if (!isPlaceholder(source)) return;
         problems.push({
             ...problem(

@@ -1,6 +1,6 @@
 import { CronExpressionParser } from "cron-parser";
 import { distance } from "fastest-levenshtein";
-import { isIP } from "node:net";
+import * as ipaddr from "ipaddr.js";
 
 // The one implementation of every value check that both the config layer (zod fields) and the offline validator
 // (tools/validate) apply. Each returns why a value is wrong, or undefined when it is fine.
@@ -96,23 +96,55 @@ export function namePrefixProblem(value: string): string | undefined {
     return undefined;
 }
 
-/** An IPv4 (or, with `family` 6, IPv6) address, as node's own parser reads it. */
+/**
+ * An IPv4 (or, with `family` 6, IPv6) address as OpenStack and Kubernetes store it: IPv4 in four decimal parts only
+ * (ipaddr.js would also read `10.1` or `0x7f.1`, which Neutron refuses).
+ */
 export function ipProblem(value: string, family: 4 | 6 | "any" = 4): string | undefined {
-    const found = isIP(value);
-    if (found === 0 || (family !== "any" && found !== family)) {
+    const found = ipFamily(value);
+    if (found === undefined || (family !== "any" && found !== family)) {
         return `must be an IPv${family === "any" ? "4 or IPv6" : family} address such as ${family === 6 ? "2001:db8::1" : "192.0.2.10"}`;
     }
+    return undefined;
+}
+
+function ipFamily(value: string): 4 | 6 | undefined {
+    if (ipaddr.IPv4.isValidFourPartDecimal(value)) return 4;
+    // A zone index (`fe80::1%eth0`) names an interface of one machine: no remote address has one.
+    if (!value.includes("%") && ipaddr.IPv6.isValid(value)) return 6;
     return undefined;
 }
 
 /** A CIDR block: an address and a prefix length that fits its family. */
 export function cidrProblem(value: string): string | undefined {
     const m = /^([^/]+)\/([0-9]{1,3})$/.exec(value);
-    const family = m ? isIP(m[1]) : 0;
-    if (!m || family === 0 || Number(m[2]) > (family === 4 ? 32 : 128)) {
+    const family = m ? ipFamily(m[1]) : undefined;
+    if (!m || family === undefined || Number(m[2]) > (family === 4 ? 32 : 128)) {
         return "must be a CIDR block such as 192.0.2.0/24";
     }
     return undefined;
+}
+
+/** Dgraph's `--whitelist`: IPv4 ranges `first:last` separated by commas, each end an address, first not after last. */
+export function ipRangeListProblem(value: string): string | undefined {
+    for (const range of value.split(",")) {
+        const ends = range.split(":");
+        if (ends.length !== 2 || ends.some((e) => ipProblem(e) !== undefined)) {
+            return `"${range}" must be an IPv4 range such as 172.54.0.0:172.54.255.255`;
+        }
+        const [first, last] = ends.map((e) =>
+            ipaddr.IPv4.parse(e)
+                .toByteArray()
+                .reduce((n, b) => n * 256 + b, 0),
+        );
+        if (first > last) return `"${range}" starts after it ends`;
+    }
+    return undefined;
+}
+
+/** True for a CIDR block that matches every address of its family (`0.0.0.0/0`, `::/0`). */
+export function isWholeInternet(cidr: string): boolean {
+    return cidrProblem(cidr) === undefined && ipaddr.parseCIDR(cidr)[1] === 0;
 }
 
 /** A TCP/UDP port. */
@@ -120,6 +152,35 @@ export function portProblem(value: number): string | undefined {
     return Number.isInteger(value) && value >= 1 && value <= 65535
         ? undefined
         : "must be a port number from 1 to 65535";
+}
+
+/** `host:port` pairs separated by commas (Kafka bootstrap servers, an API server): DNS names and real ports. */
+export function hostPortListProblem(value: string): string | undefined {
+    for (const entry of value.split(",")) {
+        const m = /^(.+):([0-9]{1,5})$/.exec(entry);
+        if (!m || dnsSubdomainProblem(m[1].toLowerCase()) !== undefined) {
+            return `"${entry}" must be host:port, e.g. kafka.example.org:443`;
+        }
+        if (portProblem(Number(m[2])))
+            return `"${entry}" has port ${m[2]}; a port is a number from 1 to 65535`;
+    }
+    return undefined;
+}
+
+/** Largest value of a Kubernetes int32 field (replicas) and of the OpenStack sizes in GB. */
+export const INT32_MAX = 2147483647;
+
+// The Kubernetes quantity grammar (k8s.io/apimachinery resource.Quantity): a decimal number with an optional
+// binary suffix, decimal suffix or exponent.
+const QUANTITY = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
+/** A Kubernetes quantity that sizes something (a volume, a request): the API grammar, and more than zero. */
+export function quantityProblem(value: string): string | undefined {
+    const m = QUANTITY.exec(value);
+    if (!m) return "must be a Kubernetes quantity such as 500m or 1Gi";
+    if (Number(m[1]) === 0)
+        return "must be greater than zero (a volume or request of 0 is refused or useless)";
+    return undefined;
 }
 
 /** Longest string any config value may hold: far above every real value (240), far below what hurts a plan. */

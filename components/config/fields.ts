@@ -1,14 +1,20 @@
 import { z } from "zod";
 import {
+    INT32_MAX,
     cidrProblem,
     cronProblem,
     dnsLabelProblem,
     dnsSubdomainProblem,
+    hostPortListProblem,
     ipProblem,
     portProblem,
+    quantityProblem,
 } from "./checks";
+import type { FieldMeta } from "./issues";
 
-// Field schemas shared by every section. Each carries an example so a bad value's error can print a fix.
+// Field schemas shared by every section. Each carries an example so a bad value's error can print a fix, and, where
+// the written value shows what was meant, a `suggest` that repairs it: a fix derived from the operator's own value
+// cannot borrow another system's (an example namespace is some system's namespace).
 
 /** A zod refinement from one of the shared checks in ./checks: the check's own reason is the message. */
 export function checked<T>(check: (v: T) => string | undefined) {
@@ -18,13 +24,48 @@ export function checked<T>(check: (v: T) => string | undefined) {
     };
 }
 
+/** The DNS label closest to what was written: lower case, '-' for anything else, at most 63 characters. */
+export function toDnsLabel(value: unknown): string | undefined {
+    if (typeof value !== "string") return undefined;
+    const label = value
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-+/, "")
+        .slice(0, 63)
+        .replace(/-+$/, "");
+    return label === "" ? undefined : label;
+}
+
+/** The DNS name closest to what was written: each label repaired as toDnsLabel does. */
+export function toDnsName(value: unknown): string | undefined {
+    if (typeof value !== "string") return undefined;
+    const labels = value.replace(/\.+$/, "").split(".").map(toDnsLabel);
+    if (labels.some((l) => l === undefined)) return undefined;
+    const name = labels.join(".");
+    return name.length <= 253 ? name : undefined;
+}
+
 /** A Kubernetes object name that must also be a DNS label (namespaces, services). */
-export const k8sName = (example: string) =>
-    z.string().superRefine(checked(dnsLabelProblem)).meta({ example });
+export const k8sName = (example: string, suggest: FieldMeta["suggest"] = toDnsLabel) =>
+    z.string().superRefine(checked(dnsLabelProblem)).meta({ example, suggest });
 
 /** A DNS host name, as used in Routes and Ingresses. */
 export const hostName = (example: string) =>
-    z.string().superRefine(checked(dnsSubdomainProblem)).meta({ example });
+    z.string().superRefine(checked(dnsSubdomainProblem)).meta({ example, suggest: toDnsName });
+
+/** `host:port[,host:port...]`: Kafka bootstrap servers. */
+export const hostPortList = (example: string) =>
+    z.string().superRefine(checked(hostPortListProblem)).meta({ example });
+
+/** One `host:port`: an API server. */
+export const hostPort = (example: string) =>
+    z
+        .string()
+        .superRefine(
+            checked((v: string) => (v.includes(",") ? "must be one host:port" : hostPortListProblem(v))),
+        )
+        .meta({ example });
 
 /** An IPv4 address. */
 export const ipv4Address = (example: string) =>
@@ -41,6 +82,15 @@ export const port = (example: number) =>
     z
         .number()
         .superRefine(checked(portProblem))
+        .meta({ example: String(example) });
+
+/** Sizes in GB of OpenStack volumes and quotas: whole, positive, within the API's int32. */
+export const gigabytes = (example: number) =>
+    z
+        .number()
+        .int("must be a whole number of GB")
+        .min(1, "must be at least 1 GB (a volume of 0 GB is refused)")
+        .max(INT32_MAX, `must be at most ${INT32_MAX} GB`)
         .meta({ example: String(example) });
 
 /** A container image reference with an explicit tag or digest: `latest` and untagged images drift silently. */
@@ -65,32 +115,38 @@ export const imageTag = (example: string) =>
         .refine((v) => v !== "latest", "must not be 'latest': pin a version or digest")
         .meta({ example });
 
-/** A Kubernetes resource quantity such as 500m, 1Gi or 2. */
+/** A Kubernetes resource quantity such as 500m, 1Gi or 2, greater than zero. */
 export const quantity = (example: string) =>
     z
         .string()
-        .regex(
-            /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/,
-            "must be a Kubernetes quantity such as 500m or 1Gi",
-        )
-        .meta({ example });
+        .superRefine(checked(quantityProblem))
+        .meta({
+            example,
+            // `1 Gi` or `1GI` is what was meant when the repaired text is a quantity; `0` has no such repair.
+            suggest: (v: unknown) =>
+                typeof v === "string" ? v.replace(/\s+/g, "").replace(/([KMGTPE])I$/, "$1i") : undefined,
+        });
 
 /** A CronJob schedule as Kubernetes accepts it: five cron fields (names such as TUE allowed) or a macro. */
 export const cronSchedule = (example: string) =>
     z.string().superRefine(checked(cronProblem)).meta({ example });
 
+/** A replica count: the API's int32, not negative. */
 export const replicas = (example: number) =>
     z
         .number()
         .int("must be a whole number")
         .min(0, "must not be negative")
+        .max(INT32_MAX, `must be at most ${INT32_MAX} (the API's 32-bit integer)`)
         .meta({ example: String(example) });
 
+/** A count or a duration that must be at least 1; int32 like every such field of the Kubernetes API. */
 export const positiveInt = (example: number) =>
     z
         .number()
         .int("must be a whole number")
         .min(1, "must be at least 1")
+        .max(INT32_MAX, `must be at most ${INT32_MAX} (the API's 32-bit integer)`)
         .meta({ example: String(example) });
 
 export const httpsUrl = (example: string) =>

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { closest, textProblem } from "./checks";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
+import { credentialKinds, listOf } from "./secretValues";
+import { scalarSource } from "./source";
 
 type Segment = string | number;
 
@@ -10,6 +12,16 @@ export interface FieldMeta {
     example?: string;
     /** What the field means; also used in generated documentation. */
     description?: string;
+    /**
+     * The valid value closest to what was written (`Packit-Stg` → `packit-stg`), when the written value shows what
+     * was meant; preferred to the example, which is some system's own value.
+     */
+    suggest?: (written: unknown, section: Record<string, unknown>) => string | undefined;
+    /**
+     * A value only the operator knows (an e-group, a public key): the fix asks for it instead of printing an example
+     * that would be wrong. Given the mapping the field is in.
+     */
+    ask?: string | ((parent: Record<string, unknown>) => string);
 }
 
 /** Renders a path as Pulumi's `--path` syntax: `thoth.hosts[0].name`, `a["key.with.dots"]`. */
@@ -87,7 +99,7 @@ function metaOf(schema: z.ZodType | undefined): FieldMeta {
     let current = schema;
     for (let i = 0; current && i < 20; i++) {
         const meta = (current.meta() ?? {}) as FieldMeta;
-        if (meta.example !== undefined) {
+        if (meta.example !== undefined || meta.ask !== undefined || meta.suggest !== undefined) {
             return meta;
         }
         const def = defOf(current);
@@ -113,15 +125,93 @@ function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undef
     return schema.safeParse(pathValue(text)).success ? text : undefined;
 }
 
-function exampleFor(schema: z.ZodType | undefined, issue: z.core.$ZodIssue, raw?: unknown): string {
-    const meant = coercedRaw(schema, raw);
-    if (meant !== undefined) {
-        return meant;
+/**
+ * How YAML read a value that is not text: the stack file's text for it (`1.10` for 1.1) when the source recorded it
+ * (recordStackFileSources), else undefined text with `known` false.
+ */
+function writtenAsNumber(
+    raw: unknown,
+    parent: unknown,
+    last: Segment | undefined,
+): { text?: string; known: boolean } | undefined {
+    if (raw === null || (typeof raw !== "number" && typeof raw !== "boolean")) return undefined;
+    const text = last !== undefined ? scalarSource(parent, last) : undefined;
+    return { text, known: text !== undefined };
+}
+
+/**
+ * True when `pulumi config set --path` would not store `text` as the string it is: it reads integers and booleans
+ * as such, and a number-like text is safest written with `--type string` whatever the CLI's reading of it.
+ */
+function needsStringType(text: string): boolean {
+    return pathValue(text) !== text || (text.trim() !== "" && Number.isFinite(Number(text)));
+}
+
+/** The fix of one broken field, and what the message adds to the issue (how YAML read the value). */
+function fixFor(
+    keyPath: string,
+    field: z.ZodType | undefined,
+    issue: z.core.$ZodIssue,
+    raw: unknown,
+    parent: unknown,
+    last: Segment | undefined,
+    section: unknown,
+): { fix: string; note?: string } {
+    const path = keyPath.includes(".") || keyPath.includes("[");
+    const set = (text: string) =>
+        setCommand(keyPath, text, {
+            path,
+            type: path && needsStringType(text) && !!field?.safeParse(text).success ? "string" : undefined,
+        });
+    const written = writtenAsNumber(raw, parent, last);
+    const readAs = `the ${typeof raw === "boolean" ? "boolean" : "number"} ${String(raw)}`;
+    if (written?.text !== undefined && accepts(field, written.text)) {
+        return {
+            fix: set(written.text),
+            note: `YAML reads the unquoted ${written.text} as ${readAs}; quote it ('${written.text}') so it stays the text written`,
+        };
     }
+    if (written && !written.known && accepts(field, String(raw))) {
+        // What was written is lost (1.10 and 1.1 read alike): printing the number could deploy the wrong value.
+        return {
+            fix: `edit ${STACK_FILE}: put the value of ${fullKey(keyPath)} in quotes exactly as intended, e.g. '${String(raw)}'`,
+            note: `YAML read it as ${readAs} (an unquoted 1.10 reads as 1.1); quote it so it stays the text written`,
+        };
+    }
+    const meant = coercedRaw(field, raw);
+    if (meant !== undefined) return { fix: setCommand(keyPath, meant, { path }) };
     if (issue.code === "invalid_value" && typeof raw === "string" && issue.values.length > 0) {
         const near = closest(raw, issue.values.map(String));
-        if (near !== undefined) return near;
+        if (near !== undefined) return { fix: set(near) };
     }
+    const meta = metaOf(field);
+    const suggested = meta.suggest?.(
+        raw,
+        section && typeof section === "object" ? (section as Record<string, unknown>) : {},
+    );
+    if (suggested !== undefined && suggested !== raw && accepts(field, suggested))
+        return { fix: set(suggested) };
+    const ask = askFix(keyPath, meta, parent);
+    if (ask !== undefined) return { fix: ask };
+    return { fix: set(exampleFor(field, issue)) };
+}
+
+/** The field accepts `text` as a stack file would hold it after the fix. */
+function accepts(field: z.ZodType | undefined, text: string): boolean {
+    return !!field && (field.safeParse(text).success || field.safeParse(pathValue(text)).success);
+}
+
+/** The fix that asks for a value only the operator knows, when the field declares one. */
+function askFix(keyPath: string, meta: FieldMeta, parent: unknown): string | undefined {
+    if (meta.ask === undefined) return undefined;
+    const what =
+        typeof meta.ask === "string"
+            ? meta.ask
+            : meta.ask(parent && typeof parent === "object" ? (parent as Record<string, unknown>) : {});
+    return `edit ${STACK_FILE}: set ${fullKey(keyPath)} to ${what}`;
+}
+
+function exampleFor(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): string {
     const meta = metaOf(schema);
     if (meta.example !== undefined) {
         return meta.example;
@@ -210,12 +300,15 @@ export function problemsFromIssues(
             });
             continue;
         }
+        const raw = valueAt(value, path);
+        // A credential is reported once, by credentialProblems, with the fix that takes it out of the stack file.
+        if (typeof raw === "string" && credentialKinds(raw).length > 0) continue;
+        const parent = valueAt(value, path.slice(0, -1));
+        const { fix, note } = fixFor(keyPath, field, issue, raw, parent, path[path.length - 1], value);
         problems.push({
             key: fullKey(keyPath),
-            message: describeIssue(issue, valueAt(value, path)),
-            fix: setCommand(keyPath, exampleFor(field, issue, valueAt(value, path)), {
-                path: path.length > 0,
-            }),
+            message: note ? `${describeIssue(issue, raw)}: ${note}` : describeIssue(issue, raw),
+            fix,
         });
     }
     return problems;
@@ -240,17 +333,21 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
     const walk = (v: unknown, path: Segment[], depth: number): void => {
         if (depth > 32) return;
         if (typeof v === "string") {
+            const credential = credentialProblem(section, schema, value, path, v);
+            if (credential) {
+                problems.push(credential);
+                return;
+            }
             const reason = textProblem(v);
             if (reason) {
                 const keyPath = formatPath(section, path);
-                const example = metaOf(schemaAt(schema, path)).example;
+                const meta = metaOf(schemaAt(schema, path));
                 problems.push({
                     key: fullKey(keyPath),
                     message: reason,
                     fix:
-                        example !== undefined
-                            ? setCommand(keyPath, example, { path: path.length > 0 })
-                            : setCommand(keyPath, "<value>", { path: path.length > 0 }),
+                        askFix(keyPath, meta, valueAt(value, path.slice(0, -1))) ??
+                        setCommand(keyPath, meta.example ?? "<value>", { path: path.length > 0 }),
                 });
             }
         } else if (Array.isArray(v)) {
@@ -272,6 +369,50 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
     };
     walk(value, [], 0);
     return problems;
+}
+
+/**
+ * A credential in a plain setting (a token, a private key, a URL with a password): the stack file and the state hold
+ * it unencrypted, and whatever object the setting reaches (a ConfigMap, a command line) shows it. Settings cannot
+ * hold secrets (a section is one plain value); secrets have encrypted keys of their own that systems declare.
+ */
+export function credentialProblem(
+    section: string,
+    schema: z.ZodType,
+    root: unknown,
+    path: readonly Segment[],
+    value: string,
+): ConfigProblem | undefined {
+    const kinds = credentialKinds(value);
+    if (kinds.length === 0) return undefined;
+    const keyPath = formatPath(section, path);
+    const field = path.length > 0 ? schemaAt(schema, path) : undefined;
+    const parent = valueAt(root, path.slice(0, -1));
+    const meta = metaOf(field);
+    const optional = !field || field.safeParse(undefined).success || isFreeForm(field);
+    const example = meta.example;
+    const fix =
+        path.length === 0
+            ? removeCommand(keyPath)
+            : (askFix(keyPath, meta, parent) ??
+              (!optional &&
+              example !== undefined &&
+              accepts(field, example) &&
+              credentialKinds(example).length === 0
+                  ? setCommand(keyPath, example, { path: true })
+                  : removeCommand(keyPath, { path: true })));
+    const what = `${/^[aeiou]/i.test(kinds[0]) ? "an" : "a"} ${listOf(kinds)}`;
+    return {
+        key: fullKey(keyPath),
+        message: `looks like a credential (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, README "Secrets")`,
+        fix,
+    };
+}
+
+/** A field whose content is passed on as written (a ConfigMap's free-form settings, Ansible variables). */
+function isFreeForm(field: z.ZodType): boolean {
+    const type = defOf(unwrap(field)).type;
+    return type === "unknown" || type === "any";
 }
 
 /**

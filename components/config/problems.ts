@@ -25,6 +25,11 @@ export interface FixOptions {
     path?: boolean;
     /** The value is a file's content: the command reads it from standard input. */
     fromFile?: boolean;
+    /**
+     * `string`: the value is text that `--path` would store as a number or boolean (`1.10`, `15`, `true`): `--type
+     * string` keeps it text, and the value is quoted so it reads as the text it is.
+     */
+    type?: "string";
 }
 
 /** Quotes a shell word only when it needs it, so the printed command can be pasted as is. */
@@ -37,14 +42,16 @@ export function shellQuote(word: string): string {
 
 /** Builds the `pulumi config set` command for a key (given without the project namespace). */
 export function setCommand(key: string, example: string, options: FixOptions = {}): string {
-    const flags = [options.secret ? "--secret" : undefined, options.path ? "--path" : undefined].filter(
-        (f): f is string => f !== undefined,
-    );
+    const flags = [
+        options.secret ? "--secret" : undefined,
+        options.path ? "--path" : undefined,
+        options.type ? `--type ${options.type}` : undefined,
+    ].filter((f): f is string => f !== undefined);
     const head = ["pulumi", "config", "set", ...flags, shellQuote(key)].join(" ");
     if (options.fromFile) {
         return `${head} < ${example}`;
     }
-    return `${head} ${shellQuote(example)}`;
+    return `${head} ${options.type ? `'${example.replace(/'/g, `'"'"'`)}'` : shellQuote(example)}`;
 }
 
 /** Sets a secret by prompting for it: the value never appears on a command line or in shell history. */

@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { Node, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import { PROJECT } from "./problems";
 
 // Not in the SDK's typings but exported: the only way to know a key is encrypted without reading its value.
@@ -35,10 +38,97 @@ function parseValue(raw: string): unknown {
     }
 }
 
+// YAML reads an unquoted `1.10` as the number 1.1 and `007` as 7, and so does the Pulumi CLI: the value the program
+// gets has lost what the operator wrote. The stack file still has it; a fix must print that, not the number.
+const scalarSources = new WeakMap<object, Map<string, string>>();
+
+/** The text the stack file has for the non-string scalar at `parent[key]`, when it was recorded. */
+export function scalarSource(parent: unknown, key: string | number): string | undefined {
+    return parent && typeof parent === "object" ? scalarSources.get(parent)?.get(String(key)) : undefined;
+}
+
+/**
+ * Records, for every number, boolean or null in `value` (the parsed value of a config key), the text the stack file
+ * has for it at the same place in `node`, so scalarSource can give it back.
+ */
+function recordSources(value: unknown, node: unknown): void {
+    if (!value || typeof value !== "object") return;
+    const record = (key: string | number, child: unknown, childNode: unknown) => {
+        if (isScalar(childNode) && typeof childNode.value !== "string" && childNode.source !== undefined) {
+            const texts = scalarSources.get(value) ?? new Map<string, string>();
+            texts.set(String(key), childNode.source);
+            scalarSources.set(value, texts);
+        } else {
+            recordSources(child, childNode);
+        }
+    };
+    if (Array.isArray(value) && isSeq(node)) {
+        node.items.forEach((item, i) => record(i, value[i], item));
+    } else if (isMap(node)) {
+        for (const pair of node.items) {
+            if (!isPair(pair) || !isScalar(pair.key) || pair.key.value === "<<") continue;
+            const key = String(pair.key.value);
+            record(key, (value as Record<string, unknown>)[key], pair.value);
+        }
+    }
+}
+
+/**
+ * Records the source text of the non-string scalars of `values` (plain config values, keys without the project
+ * namespace) from the stack file's text. The offline plan calls it with the file it read; the real run reads
+ * `Pulumi.<stack>.yaml` itself.
+ */
+export function recordStackFileSources(values: Record<string, unknown>, text: string): void {
+    const doc = parseDocument(text, { merge: true });
+    const config = doc.get("config", true);
+    if (!isMap(config)) return;
+    for (const pair of config.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const full = String(pair.key.value);
+        const key = full.startsWith(`${PROJECT}:`) ? full.slice(PROJECT.length + 1) : full;
+        if (key in values) recordSources(values[key], pair.value as Node);
+    }
+}
+
+/**
+ * Resolves YAML merge keys (`<<: *defaults`) in place, as the Pulumi CLI does when it reads the stack file: keys of
+ * the mapping itself win over merged ones, earlier merged mappings over later ones. A reader that did not resolve
+ * them (the yaml library without `merge: true`) hands the program a literal `<<` setting instead.
+ */
+export function resolveMergeKeys(value: unknown, depth = 0): unknown {
+    if (depth > 64 || !value || typeof value !== "object") return value;
+    if (Array.isArray(value)) {
+        value.forEach((v) => resolveMergeKeys(v, depth + 1));
+        return value;
+    }
+    const map = value as Record<string, unknown>;
+    if ("<<" in map) {
+        const merged = map["<<"];
+        delete map["<<"];
+        const sources = (Array.isArray(merged) ? merged : [merged]).filter(
+            (m): m is Record<string, unknown> => !!m && typeof m === "object" && !Array.isArray(m),
+        );
+        for (const source of sources) {
+            for (const [k, v] of Object.entries(source)) if (!(k in map)) map[k] = structuredClone(v);
+        }
+    }
+    Object.values(map).forEach((v) => resolveMergeKeys(v, depth + 1));
+    return map;
+}
+
 /** The real stack configuration. */
 export function pulumiConfigSource(): ConfigSource {
     const config = new pulumi.Config(PROJECT);
     const prefix = `${PROJECT}:`;
+    // The stack file the CLI read, for the source text of values YAML turned into numbers (not needed to deploy:
+    // without it, fixes print the number as the CLI gave it).
+    const file = path.join(process.cwd(), `Pulumi.${pulumi.getStack()}.yaml`);
+    let text: string | undefined;
+    try {
+        text = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    } catch {
+        text = undefined;
+    }
     return {
         stack: pulumi.getStack(),
         foreignKeys: () => Object.keys(pulumi.runtime.allConfig()).filter((k) => !k.startsWith(prefix)),
@@ -49,7 +139,10 @@ export function pulumiConfigSource(): ConfigSource {
         isSecret: (key) => runtimeConfig.isConfigSecret(`${prefix}${key}`),
         getValue: (key) => {
             const raw = config.get(key);
-            return raw === undefined ? undefined : parseValue(raw);
+            if (raw === undefined) return undefined;
+            const value = parseValue(raw);
+            if (text !== undefined) recordStackFileSources({ [key]: value }, text);
+            return value;
         },
         getSecret: (key) => config.getSecret(key),
     };
@@ -69,7 +162,7 @@ export function memoryConfigSource(
         foreignKeys: () => whole?.foreignKeys ?? [],
         keys: () => [...new Set([...Object.keys(values), ...Object.keys(secrets)])].sort(),
         isSecret: (key) => key in secrets,
-        getValue: (key) => values[key],
+        getValue: (key) => resolveMergeKeys(values[key]),
         getSecret: (key) => (key in secrets ? pulumi.secret(secrets[key]) : undefined),
     };
 }

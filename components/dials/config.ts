@@ -9,6 +9,7 @@ import {
     quantity,
     replicas,
 } from "../config/fields";
+import { INT32_MAX } from "../config/checks";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isDnsLabel } from "../shared/naming";
 import {
@@ -29,7 +30,12 @@ export const workspaceSchema = z
         egroup: z
             .string()
             .min(1, "must not be empty")
-            .meta({ example: "cms-dqm-runregistry-offline-tracker-certifiers" }),
+            .meta({
+                example: "cms-dqm-runregistry-offline-tracker-certifiers",
+                // Every workspace has its own e-group: an example (tracker's) would let another team certify.
+                ask: (ws: Record<string, unknown>) =>
+                    `the CERN e-group whose members certify workspace ${typeof ws.name === "string" && ws.name !== "" ? ws.name : "<name>"} (e-groups.cern.ch; each workspace has its own)`,
+            }),
         /** Its own `<name>-indexer` worker, as every workspace of the running system has (runbook 003). */
         indexer: z.boolean().default(true).meta({ example: "true" }),
     })
@@ -95,7 +101,7 @@ export const webSchema = z
         env: z.enum(["dev", "prod"]).meta({ example: "prod" }),
         debug: z.boolean().default(false).meta({ example: "false" }),
         /** Seconds the backend caches API answers in redis-web-cache. */
-        cacheTtlSeconds: z.number().int().min(0).meta({ example: "30" }),
+        cacheTtlSeconds: z.number().int().min(0).max(INT32_MAX).meta({ example: "30" }),
         /** Public host of the API (Route to backend-nginx). */
         apiHost: hostName("dials-api.example.org"),
         /** Public host of the web application (Route to frontend). */
@@ -125,6 +131,7 @@ export const dialsSchema = z
         /** Every workspace: adding one is one entry here (database, workers and DJANGO_WORKSPACES follow). */
         workspaces: z.array(workspaceSchema).min(1, "needs at least one workspace").meta({
             example: "[]",
+            ask: "the list of workspaces, one {name: <workspace>, egroup: <its CERN e-group>} entry each (restore it from version control if it was emptied by mistake: every workspace has a database)",
         }),
         /** `DJANGO_DEFAULT_WORKSPACE`: one of the workspaces. */
         defaultWorkspace: z.string().min(1).meta({ example: "tracker" }),

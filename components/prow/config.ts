@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { namePrefixProblem } from "../config/checks";
-import { checked, hostName, imageRef, imageTag, k8sName, quantity, replicas } from "../config/fields";
+import {
+    checked,
+    hostName,
+    imageRef,
+    imageTag,
+    k8sName,
+    quantity,
+    replicas,
+    toDnsLabel,
+} from "../config/fields";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isDnsLabel } from "../shared/naming";
 import { sizingProblems } from "../shared/resources";
@@ -13,7 +22,14 @@ import {
     ImageKey,
     ROUTE_NAMES,
 } from "./catalog";
-import { DEFAULT_IMAGES, DEFAULT_PROW_REGISTRY, ENVIRONMENT_NAMES } from "./environments";
+import {
+    DEFAULT_IMAGES,
+    DEFAULT_PROW_REGISTRY,
+    ENVIRONMENTS,
+    ENVIRONMENT_NAMES,
+    EnvironmentName,
+    ProwEnvironment,
+} from "./environments";
 import { CRONJOB_NAME_MAX, NameRule, invalidNames } from "./naming";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
 import { PROW_SECRETS } from "./secrets";
@@ -68,6 +84,18 @@ const tlsSchema = z.discriminatedUnion("mode", [
         .strict(),
 ]);
 
+/**
+ * A namespace repaired from what was written (toDnsLabel), with the environment's prefix that prowProblems requires,
+ * so following the fix leaves no second problem.
+ */
+function prefixedLabel(written: unknown, section: Record<string, unknown>): string | undefined {
+    const env = ENVIRONMENTS[section.environment as EnvironmentName] as ProwEnvironment | undefined;
+    const prefix = typeof section.prefix === "string" ? section.prefix : (env?.prefix ?? "");
+    const label = toDnsLabel(written);
+    if (label === undefined) return undefined;
+    return toDnsLabel(label.startsWith(prefix) ? label : `${prefix}${label}`);
+}
+
 const document = z.record(z.string(), z.unknown()).meta({ example: "{}" });
 
 /** The `runbooks:prow` section: which environment, the pinned release, and overrides of its typed defaults. */
@@ -103,8 +131,8 @@ export const prowSchema = z
             .superRefine(checked(namePrefixProblem))
             .optional()
             .meta({ example: "staging-" }),
-        namespace: k8sName("kubevirt-prow").optional(),
-        jobsNamespace: k8sName("kubevirt-prow-jobs").optional(),
+        namespace: k8sName("kubevirt-prow", prefixedLabel).optional(),
+        jobsNamespace: k8sName("kubevirt-prow-jobs", prefixedLabel).optional(),
         bucket: z
             .string()
             .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "must be a GCS bucket name")

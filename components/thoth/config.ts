@@ -1,12 +1,15 @@
 import { z } from "zod";
-import { dnsSubdomainProblem } from "../config/checks";
+import { dnsSubdomainProblem, ipRangeListProblem } from "../config/checks";
 import {
     checked,
     cronSchedule,
     hostName,
+    hostPort,
+    hostPortList,
     httpsUrl,
     imageRef,
     k8sName,
+    port,
     positiveInt,
     quantity,
     replicas,
@@ -67,13 +70,9 @@ export const botsSchema = z
         /** Create the namespace (false when it exists and is owned by someone else). */
         createNamespace: z.boolean().default(true).meta({ example: "true" }),
         /** Kafka of the DataHub that webhook2kafka and normalizers write to (Secret cyborg-regidores). */
-        kafkaBootstrapServers: z
-            .string()
-            .regex(/^[A-Za-z0-9.-]+:[0-9]+(,[A-Za-z0-9.-]+:[0-9]+)*$/, "must be host:port[,host:port...]")
-            .meta({
-                example: "three-kafka-bootstrap-dh-prod-message-bus.cloud.datahub.upshift.redhat.com:443",
-            })
-            .optional(),
+        kafkaBootstrapServers: hostPortList(
+            "three-kafka-bootstrap-dh-prod-message-bus.cloud.datahub.upshift.redhat.com:443",
+        ).optional(),
         /** `sesheta-verbose` of ConfigMap sesheta-configmap. */
         seshetaVerbose: z.boolean().default(true).meta({ example: "true" }),
         /** Content of `config.json` in ConfigMap sesheta-bot: the organisation, repositories and labels Sesheta manages. */
@@ -193,10 +192,7 @@ export const dgraphSchema = z
         /** alpha `--whitelist`: the address range allowed to call admin endpoints. */
         adminWhitelist: z
             .string()
-            .regex(
-                /^[0-9.]+:[0-9.]+(,[0-9.]+:[0-9.]+)*$/,
-                "must be an IP range such as 172.54.0.0:172.54.255.255",
-            )
+            .superRefine(checked(ipRangeListProblem))
             .meta({ example: "172.54.0.0:172.54.255.255" })
             .optional(),
         /** Route hosts; `<route>-<namespace>.<thoth.domain>` when unset. */
@@ -294,13 +290,9 @@ export const stationSharedSchema = z
             .strict(),
         kafka: z
             .object({
-                bootstrapServers: z
-                    .string()
-                    .regex(
-                        /^[A-Za-z0-9.-]+:[0-9]+(,[A-Za-z0-9.-]+:[0-9]+)*$/,
-                        "must be host:port[,host:port...]",
-                    )
-                    .meta({ example: "thoth-kafka-bootstrap-aicoe.apps.ocp4.prod.psi.redhat.com:443" }),
+                bootstrapServers: hostPortList(
+                    "thoth-kafka-bootstrap-aicoe.apps.ocp4.prod.psi.redhat.com:443",
+                ),
                 protocol: z.enum(["SSL", "PLAINTEXT", "SASL_SSL"]).meta({ example: "SSL" }),
                 clientId: z.string().min(1).default("thoth-messaging").meta({ example: "thoth-messaging" }),
                 topicRetentionTime: positiveInt(8640).default(8640),
@@ -310,7 +302,7 @@ export const stationSharedSchema = z
             .object({
                 hostUrl: httpsUrl("http://prometheus-aicoe-infra-prod.apps.ocp4.prod.psi.redhat.com"),
                 pushgatewayHost: hostName("pushgateway-aicoe-infra-prod.apps.ocp4.prod.psi.redhat.com"),
-                pushgatewayPort: positiveInt(80).default(80),
+                pushgatewayPort: port(80).default(80),
             })
             .strict(),
         /** Solver images the station runs (`solvers` key of ConfigMap solvers). */
@@ -545,11 +537,7 @@ export const thothSchema = z
          * API server of `thoth.cluster` as host:port, the one `oc login` names in a kubeconfig context. It is the
          * only source of the nodepool context, so the provider file always names the cluster its token is from.
          */
-        apiServer: z
-            .string()
-            .regex(/^[a-z0-9.-]+:[0-9]+$/, "must be host:port")
-            .meta({ example: "api.ocp4.prod.psi.redhat.com:6443" })
-            .optional(),
+        apiServer: hostPort("api.ocp4.prod.psi.redhat.com:6443").optional(),
         /**
          * Whose credentials this stack acts with. `stage` reads every secret from `thoth-stage-...` keys (its own
          * GitHub webhook secret, ultrahook accounts, ...), so a stage stack can never act with production's.

@@ -1,5 +1,8 @@
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
+import { listOf, secretlintFindings } from "../../components/config/secretValues";
 import { Rule, isObj, objectsOf } from "./types";
+
+export { secretlintFindings };
 
 /** Words that make a key a secret on their own (matched as whole words of the name). */
 const SECRET_WORDS = new Set([
@@ -69,82 +72,73 @@ export function isSecretName(name: string): boolean {
     );
 }
 
-/** The part of secretlint's rule API its rules use when scanning one text. */
-interface SecretlintRule {
-    meta: { id: string };
-    create(
-        context: {
-            report(descriptor: { message: { id: string } }): void;
-            createTranslator(
-                messages: unknown,
-            ): (id: string, data?: unknown) => { id: string; data?: unknown };
-            sharedOptions: Record<string, unknown>;
-            options: Record<string, unknown>;
-        },
-        options: Record<string, unknown>,
-    ): { file?(source: { content: string; filePath: string; ext: string; contentType: "text" }): unknown };
-}
-
-// secretlint's recommended rule set (GitHub, GitLab, Slack, AWS, private keys, basic-auth URLs, database connection
-// strings, and more), maintained upstream as token formats change. Its rules scan a text synchronously, so they can
-// run inside a policy check without secretlint's async runner; the comment filter has nothing to filter here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const preset = require("@secretlint/secretlint-rule-preset-recommend") as {
-    creator: { rules: SecretlintRule[] };
-};
-const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
-
-/** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
-const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
-/** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
-const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
-
-/** The secretlint rules (short names, e.g. `github`) that find a secret in `text`. */
-export function secretlintFindings(text: string): string[] {
-    const content = text.replace(ENV_REFERENCE, "");
-    const found = new Set<string>();
-    for (const rule of SECRETLINT_RULES) {
-        const name = rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "");
-        const handlers = rule.create(
-            {
-                report: () => found.add(name),
-                createTranslator: () => (id, data) => ({ id, data }),
-                sharedOptions: {},
-                options: {},
-            },
-            {},
-        );
-        handlers.file?.({ content, filePath: "value", ext: "", contentType: "text" });
-    }
-    return [...found].sort();
-}
-
 const REASONS: Record<string, string> = {
-    privatekey: "contains a PEM private key",
-    basicauth: "contains a URL with a password",
-    "database-connection-string": "contains a URL with a password",
+    privatekey: "a PEM private key",
+    basicauth: "a URL with a password",
+    "database-connection-string": "a URL with a password",
 };
 
-/** Why a value looks like a secret itself, whatever its key is called; undefined when it does not. */
+/** Why a value looks like a secret itself, whatever its key is called, naming every kind found; else undefined. */
 export function secretValueReason(value: unknown): string | undefined {
     if (typeof value !== "string") return undefined;
     const findings = secretlintFindings(value);
-    if (AWS_ACCESS_KEY_ID.test(value)) findings.push("aws");
     if (findings.length === 0) return undefined;
-    return REASONS[findings[0]] ?? `contains an access token (${findings.join(", ")})`;
+    const tokens = findings.filter((f) => !(f in REASONS));
+    const parts = [...new Set(findings.filter((f) => f in REASONS).map((f) => REASONS[f]))];
+    if (tokens.length > 0) parts.push(`an access token (${tokens.join(", ")})`);
+    return `contains ${listOf(parts)}`;
+}
+
+/** Kinds whose content is a secret by design: their inputs are encrypted in the state. */
+const SECRET_KINDS = new Set(["Secret"]);
+
+/**
+ * Every plain string input of a resource that holds a credential by its shape (a Command's script or environment,
+ * an annotation, a label, an OpenStack resource's description...), as `path reason`. ConfigMap data and container
+ * env, which have messages of their own, and values under secret-named keys (a preview unwraps secret-marked inputs,
+ * so they cannot be told from plain ones there) are left to the checks below.
+ */
+function plainInputSecrets(type: string, props: Record<string, unknown>): string[] {
+    const kind = kindOf(type);
+    // Providers take the credentials they deploy with (a kubeconfig, a password) as inputs marked secret by the
+    // program; a preview shows them unwrapped, so they cannot be told from plain ones here.
+    if ((kind !== undefined && SECRET_KINDS.has(kind)) || type.startsWith("pulumi:providers:")) return [];
+    const found: string[] = [];
+    const walk = (v: unknown, path: string, depth: number): void => {
+        if (depth > 32) return;
+        if (typeof v === "string") {
+            const reason = secretValueReason(v);
+            if (reason) found.push(`${path} ${reason}`);
+        } else if (Array.isArray(v)) {
+            v.forEach((x, i) => walk(x, `${path}[${i}]`, depth + 1));
+        } else if (isObj(v)) {
+            for (const [k, x] of Object.entries(v)) {
+                if (isSecretName(k) || (k === "env" && Array.isArray(x))) continue;
+                if (depth === 0 && kind === "ConfigMap" && (k === "data" || k === "binaryData")) continue;
+                walk(x, path === "" ? k : `${path}.${k}`, depth + 1);
+            }
+        }
+    };
+    walk(props, "", 0);
+    return found;
 }
 
 /**
- * No secret in a ConfigMap or in a plain env value: keys named like secrets (PASSWORD, TOKEN, SECRET, API KEY,
- * ...) with a value, and values that are secrets by their shape (PEM private keys, tokens, URLs with passwords).
- * Secrets belong in Secrets, referenced with `secretKeyRef`/`envFrom.secretRef`.
+ * No secret in a plain input of any resource: keys named like secrets (PASSWORD, TOKEN, SECRET, API KEY, ...) with
+ * a value in a ConfigMap or a plain env value, and values that are secrets by their shape (PEM private keys, tokens,
+ * URLs with passwords) anywhere. Secrets belong in Secrets, referenced with `secretKeyRef`/`envFrom.secretRef`, or
+ * in inputs marked secret (requireSecret, pulumi.secret), which the state encrypts.
  */
 export const noPlainSecrets: Rule = {
     name: "no-plain-secrets",
-    description: "No secret in a ConfigMap or a plain env value: use a Secret and secretKeyRef.",
+    description:
+        "No secret in a plain input of any resource (ConfigMaps, env values, commands, annotations): use a Secret and secretKeyRef, or a secret-marked input.",
     check({ type, props }) {
         const where = describe(type, props);
-        const violations: string[] = [];
+        const violations: string[] = plainInputSecrets(type, props).map(
+            (found) =>
+                `${where}: input ${found}: it is stored in plain text in the state; treat it as leaked, rotate it, and pass it as a secret (requireSecret / pulumi.secret, or a Secret)`,
+        );
         if (kindOf(type) === "ConfigMap") {
             for (const field of ["data", "binaryData"]) {
                 const data = props[field];

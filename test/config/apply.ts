@@ -87,7 +87,10 @@ function stepOf(command: string, stack: string): ((doc: Document) => void) | str
         return (doc) => renameKey(doc, rename[2], rename[3]);
     }
     if (command.startsWith("edit ")) return command;
-    const [input, file] = command.split(" < ");
+    // What the shell would substitute: the fixes for ssh sources ask for the workstation's own public address.
+    const [input, file] = command
+        .replace(/\$\(curl -fsS https:\/\/checkip\.amazonaws\.com\)/g, "203.0.113.7")
+        .split(" < ");
     const words = shellWords(input);
     if (words[0] !== "pulumi" || words[1] !== "config")
         throw new Error(`not a pulumi config command: ${command}`);
@@ -95,9 +98,18 @@ function stepOf(command: string, stack: string): ((doc: Document) => void) | str
     const stackAt = words.indexOf("--stack");
     if (stackAt < 0 || words[stackAt + 1] !== stack)
         throw new Error(`fix does not name --stack ${stack}: ${command}`);
-    const args = words.slice(2).filter((w, i) => !w.startsWith("--") && i + 2 !== stackAt + 1);
+    const typeAt = words.indexOf("--type");
+    const type = typeAt < 0 ? undefined : words[typeAt + 1];
+    if (type !== undefined && type !== "string") throw new Error(`unknown --type ${type}: ${command}`);
+    const args = words
+        .slice(2)
+        .filter(
+            (w, i) => !w.startsWith("--") && i + 2 !== stackAt + 1 && (typeAt < 0 || i + 2 !== typeAt + 1),
+        );
     const [verb, key, value] = args;
     const usePath = flags.has("--path");
+    // `--type string` stores the text as it is; without it, --path reads integers and booleans.
+    const typed = (text: string) => (type === "string" ? text : pathValue(text));
     const segments = usePath ? parsePath(key) : [key];
     const head = configKey(String(segments[0]));
     const rest = segments.slice(1);
@@ -113,10 +125,10 @@ function stepOf(command: string, stack: string): ((doc: Document) => void) | str
         return (doc) => doc.setIn(["config", head], doc.createNode({ secure: "v1:encrypted" }));
     }
     if (value === undefined) throw new Error(`set without a value: ${command}`);
-    if (rest.length === 0) return (doc) => doc.setIn(["config", head], usePath ? pathValue(value) : value);
+    if (rest.length === 0) return (doc) => doc.setIn(["config", head], usePath ? typed(value) : value);
     return (doc) => {
         if (!doc.hasIn(["config", head])) doc.setIn(["config", head], doc.createNode({}));
-        setDeep(doc, ["config", head, ...rest], pathValue(value));
+        setDeep(doc, ["config", head, ...rest], typed(value));
     };
 }
 
