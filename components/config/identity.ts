@@ -34,7 +34,11 @@ export function stackFileLocation(stack: string, key: string, root = process.cwd
  * A production stack whose file names another tier: refused, never followed. The only fix restores `production`;
  * lowering protection of named objects is `runbooks:productionOverride`'s job, visible in review as such.
  */
-export function tierProblems(stack: string | undefined, tier: StackTier | undefined, root?: string): ConfigProblem[] {
+export function tierProblems(
+    stack: string | undefined,
+    tier: StackTier | undefined,
+    root?: string,
+): ConfigProblem[] {
     if (!isProductionStack(stack) || tier === undefined || tier === "production") return [];
     return [
         {

@@ -24,7 +24,8 @@ export function kubeconfigProblem(value: unknown, context?: string): string | un
         const server = (c as { cluster?: { server?: unknown } } | null)?.cluster?.server;
         return typeof server === "string" && /^https?:\/\/./.test(server);
     });
-    if (servers.length === 0) return "is not a kubeconfig: no entry under clusters: names a server: https://...";
+    if (servers.length === 0)
+        return "is not a kubeconfig: no entry under clusters: names a server: https://...";
     if (context !== undefined) {
         const contexts = Array.isArray(config.contexts) ? (config.contexts as unknown[]) : [];
         if (!contexts.some((c) => (c as { name?: unknown } | null)?.name === context)) {

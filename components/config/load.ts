@@ -176,7 +176,12 @@ export function loadProgramConfig(
     const production = isProductionStack(source.stack) || tier === "production";
     let productionOverride: ProductionOverride | undefined;
     if (keys.has("productionOverride")) {
-        productionOverride = parseSection("productionOverride", productionOverrideSchema, source, problems).value;
+        productionOverride = parseSection(
+            "productionOverride",
+            productionOverrideSchema,
+            source,
+            problems,
+        ).value;
         if (productionOverride && !production) {
             problems.push({
                 key: fullKey("productionOverride"),

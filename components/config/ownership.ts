@@ -43,7 +43,8 @@ export function clusterScopedProblem(value: string): string | undefined {
     if (!/^[A-Z][A-Za-z0-9]*(\/[a-z0-9]([-a-z0-9.:]*[a-z0-9])?)?$/.test(value)) {
         return "must be a Kind or Kind/name, e.g. ClusterRole/argo or CustomResourceDefinition";
     }
-    if (value.split("/")[0] === "Namespace") return "must not be Namespace: namespaces are granted by namespaces";
+    if (value.split("/")[0] === "Namespace")
+        return "must not be Namespace: namespaces are granted by namespaces";
     return undefined;
 }
 
@@ -59,7 +60,8 @@ export function hostCovers(grant: string, claim: string): boolean {
     if (!g) return !c && grant === claim;
     const [gp, gs] = g;
     if (!c) {
-        if (claim.length < gp.length + gs.length || !claim.startsWith(gp) || !claim.endsWith(gs)) return false;
+        if (claim.length < gp.length + gs.length || !claim.startsWith(gp) || !claim.endsWith(gs))
+            return false;
         return /^[a-z0-9-]*$/.test(claim.slice(gp.length, claim.length - gs.length));
     }
     const [cp, cs] = c;

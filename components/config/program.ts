@@ -5,7 +5,10 @@ import { clusterScopedProblem, hostPatternProblem } from "./ownership";
 
 /** The system (its config section, e.g. `thoth`) a grant is for. */
 const grantee = z.string().min(1).meta({ example: "thoth" });
-const hostPattern = z.string().superRefine(checked(hostPatternProblem)).meta({ example: "*-aicoe.apps.example.com" });
+const hostPattern = z
+    .string()
+    .superRefine(checked(hostPatternProblem))
+    .meta({ example: "*-aicoe.apps.example.com" });
 const clusterScopedEntry = z
     .string()
     .superRefine(checked(clusterScopedProblem))
@@ -99,7 +102,10 @@ export const productionOverrideSchema = z
             .min(1)
             .meta({ example: "[packit-postgres-data]" }),
         /** Why, for the reviewer and the log of every run while it is set. */
-        reason: z.string().min(10).meta({ example: "'retire the old claim after the migration to packit-postgres-data-v2'" }),
+        reason: z
+            .string()
+            .min(10)
+            .meta({ example: "'retire the old claim after the migration to packit-postgres-data-v2'" }),
     })
     .strict();
 export type ProductionOverride = z.infer<typeof productionOverrideSchema>;

@@ -52,15 +52,17 @@ export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
         const clusters = config[`${PROJECT}:clusters`];
         const entries: ClusterEntry[] =
             typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
-                ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(([n, c]) => ({
-                      name: n,
-                      apiServer: typeof c?.apiServer === "string" ? c.apiServer : undefined,
-                      grants: {
-                          namespaces: record(c?.namespaces),
-                          hosts: record(c?.hosts),
-                          clusterScoped: record(c?.clusterScoped),
-                      },
-                  }))
+                ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(
+                      ([n, c]) => ({
+                          name: n,
+                          apiServer: typeof c?.apiServer === "string" ? c.apiServer : undefined,
+                          grants: {
+                              namespaces: record(c?.namespaces),
+                              hosts: record(c?.hosts),
+                              clusterScoped: record(c?.clusterScoped),
+                          },
+                      }),
+                  )
                 : [];
         out.push({
             stack: name,

@@ -16,22 +16,18 @@ const ARGO_GROUP = "argoproj.io";
 
 /** The five Argo Workflows CRDs and the ClusterRoles `argo` and `argo-admin` (thoth-station.md §6.3, §7). */
 export const THOTH_CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = [
-    ...ARGO_KINDS.map(
-        (k): ClusterPrerequisite => ({
-            apiVersion: "apiextensions.k8s.io/v1",
-            kind: "CustomResourceDefinition",
-            name: `${k.plural}.${ARGO_GROUP}`,
-            source: "thoth-station.md §7: Argo Workflows CRDs (cluster setup; the controllers are namespaced, v2.12.5)",
-        }),
-    ),
-    ...["argo", "argo-admin"].map(
-        (name): ClusterPrerequisite => ({
-            apiVersion: "rbac.authorization.k8s.io/v1",
-            kind: "ClusterRole",
-            name,
-            source: "thoth-station.md §6.3, §7: cluster setup (not defined in thoth-application)",
-        }),
-    ),
+    ...ARGO_KINDS.map((k): ClusterPrerequisite => ({
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        name: `${k.plural}.${ARGO_GROUP}`,
+        source: "thoth-station.md §7: Argo Workflows CRDs (cluster setup; the controllers are namespaced, v2.12.5)",
+    })),
+    ...["argo", "argo-admin"].map((name): ClusterPrerequisite => ({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        name,
+        source: "thoth-station.md §6.3, §7: cluster setup (not defined in thoth-application)",
+    })),
 ];
 
 /** The grants (`runbooks:clusters.<cluster>.clusterScoped` keys) a stack needs to create them itself. */

@@ -30,12 +30,14 @@ function namespaces(config: ThothConfig): NamespaceClaim[] {
 function hosts(config: ThothConfig): Claim[] {
     const claims: Claim[] = [];
     if (config.domain) {
-        for (const ns of namespaces(config)) claims.push({ value: `*-${ns.namespace}.${config.domain}`, key: ns.key });
+        for (const ns of namespaces(config))
+            claims.push({ value: `*-${ns.namespace}.${config.domain}`, key: ns.key });
     }
     if (config.bots?.enabled) {
         for (const [bot, entry] of Object.entries(config.bots)) {
             const host = (entry as { host?: unknown } | undefined)?.host;
-            if (typeof host === "string") claims.push({ value: host, key: `thoth.bots.${bot}.host`, settable: true });
+            if (typeof host === "string")
+                claims.push({ value: host, key: `thoth.bots.${bot}.host`, settable: true });
         }
     }
     const station = config.station;
