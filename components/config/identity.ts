@@ -31,8 +31,8 @@ export function stackFileLocation(stack: string, key: string, root = process.cwd
 }
 
 /**
- * A production stack whose file names another tier: refused, never followed. The only fix restores `production`;
- * lowering protection of named objects is `runbooks:productionOverride`'s job, visible in review as such.
+ * A production stack whose file names another tier: refused, never followed. The only fix restores `production`:
+ * nothing in a stack file lowers the protection of a production stack.
  */
 export function tierProblems(
     stack: string | undefined,
@@ -43,7 +43,7 @@ export function tierProblems(
     return [
         {
             key: fullKey("tier"),
-            message: `says "${tier}" (${stackFileLocation(stack!, fullKey("tier"), root)}), but stack "${stack}" is production by its name (components/config/identity.ts, PRODUCTION_STACKS): a production stack keeps every stateful object protected whatever its file says. To lower the protection of named objects, use runbooks:productionOverride`,
+            message: `says "${tier}" (${stackFileLocation(stack!, fullKey("tier"), root)}), but stack "${stack}" is production by its name (components/config/identity.ts, PRODUCTION_STACKS): a production stack keeps every stateful object protected whatever its file says`,
             fix: setCommand("tier", "production"),
         },
     ];

@@ -20,10 +20,8 @@ import {
     ClustersConfig,
     OpenstackConfig,
     PROGRAM_SECTIONS,
-    ProductionOverride,
     clustersSchema,
     openstackSchema,
-    productionOverrideSchema,
 } from "./program";
 import { otherStacks, sameClusterElsewhere } from "./stacks";
 import { ConfigSource } from "./source";
@@ -34,8 +32,6 @@ export interface ProgramConfig {
     tier: StackTier;
     /** Production by the stack's identity (components/config/identity.ts): stateful objects are protected. */
     production: boolean;
-    /** `runbooks:productionOverride`: named objects whose protection a production stack lowers, and why. */
-    productionOverride?: ProductionOverride;
     clusters: ClustersConfig;
     openstack?: OpenstackConfig;
     /** Parsed section of every system present in the stack, enabled or not. */
@@ -174,22 +170,6 @@ export function loadProgramConfig(
     }
     problems.push(...tierProblems(source.stack, tier, options.root));
     const production = isProductionStack(source.stack) || tier === "production";
-    let productionOverride: ProductionOverride | undefined;
-    if (keys.has("productionOverride")) {
-        productionOverride = parseSection(
-            "productionOverride",
-            productionOverrideSchema,
-            source,
-            problems,
-        ).value;
-        if (productionOverride && !production) {
-            problems.push({
-                key: fullKey("productionOverride"),
-                message: `has no effect: stack "${source.stack ?? "?"}" is not production, so nothing of it is protected`,
-                fix: removeCommand("productionOverride"),
-            });
-        }
-    }
     const clustersResult = keys.has("clusters")
         ? parseSection("clusters", clustersSchema, source, problems)
         : { value: {}, broken: [], exact: true };
@@ -488,7 +468,6 @@ export function loadProgramConfig(
     return {
         tier: tier!,
         production,
-        productionOverride,
         clusters,
         openstack,
         sections,

@@ -89,28 +89,7 @@ export const openstackSchema = z
     });
 export type OpenstackConfig = z.infer<typeof openstackSchema>;
 
-/**
- * `runbooks:productionOverride`: the one way to lower the protection of named stateful objects of a production
- * stack (for example to let `pulumi up` delete a claim on purpose). Separate from `runbooks:tier` so that it stands
- * out in review, names what it lowers and says why.
- */
-export const productionOverrideSchema = z
-    .object({
-        /** Pulumi resource names (the last part of the URN) whose protect and retainOnDelete are lowered. */
-        resources: z
-            .array(z.string().min(1).meta({ example: "packit-postgres-data" }))
-            .min(1)
-            .meta({ example: "[packit-postgres-data]" }),
-        /** Why, for the reviewer and the log of every run while it is set. */
-        reason: z
-            .string()
-            .min(10)
-            .meta({ example: "'retire the old claim after the migration to packit-postgres-data-v2'" }),
-    })
-    .strict();
-export type ProductionOverride = z.infer<typeof productionOverrideSchema>;
-
 export { stackTier };
 
 /** Sections that belong to the program rather than to one system. */
-export const PROGRAM_SECTIONS = ["tier", "clusters", "openstack", "productionOverride"] as const;
+export const PROGRAM_SECTIONS = ["tier", "clusters", "openstack"] as const;
