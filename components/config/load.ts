@@ -284,7 +284,9 @@ export function loadProgramConfig(
             const id = `${cfg.cluster}/${claim.namespace}`;
             claims.set(id, [...(claims.get(id) ?? []), { section: def.section, key: claim.key }]);
         }
-        if (result.exact) {
+        {
+            // What is readable of a section with problems is checked too (its broken keys are left out), so one run
+            // reports a clash beside the section's own mistakes.
             const raw = source.getValue(def.section);
             const ok = (c: Claim) => !underBroken(c.key, result.broken);
             const written: Record<GrantKind, Claim[]> = {
@@ -306,28 +308,30 @@ export function loadProgramConfig(
     if (source.stack !== undefined && clusterNames !== undefined) {
         // A whole stack writes only what its clusters grant, and nothing another stack on the same cluster owns.
         const others = otherStacks(source.stack, options.root);
-        problems.push(
-            ...ownershipProblems({
-                stack: source.stack,
-                production,
-                systems: systems.filter((s) => s.target === "kubernetes").map((s) => s.section),
-                clusters: Object.fromEntries(
-                    Object.entries(clusters)
-                        .filter(([name]) => !underBroken(`clusters.${name}`, clustersResult.broken))
-                        .map(([name, c]) => [
-                            name,
-                            { namespaces: c.namespaces, hosts: c.hosts, clusterScoped: c.clusterScoped },
-                        ]),
-                ),
-                writes,
-                foreign: Object.fromEntries(
-                    Object.entries(clusters).map(([name, c]) => [
+        // A key a system's own check already fixes is checked against the grants once that fix is made: two fixes
+        // setting one key would leave the second one's value.
+        const decided = new Set(problems.map((p) => p.key));
+        const owned = ownershipProblems({
+            stack: source.stack,
+            production,
+            systems: systems.filter((s) => s.target === "kubernetes").map((s) => s.section),
+            clusters: Object.fromEntries(
+                Object.entries(clusters)
+                    .filter(([name]) => !underBroken(`clusters.${name}`, clustersResult.broken))
+                    .map(([name, c]) => [
                         name,
-                        sameClusterElsewhere(others, name, c.apiServer),
+                        { namespaces: c.namespaces, hosts: c.hosts, clusterScoped: c.clusterScoped },
                     ]),
-                ),
-            }),
-        );
+            ),
+            writes,
+            foreign: Object.fromEntries(
+                Object.entries(clusters).map(([name, c]) => [
+                    name,
+                    sameClusterElsewhere(others, name, c.apiServer),
+                ]),
+            ),
+        });
+        problems.push(...owned.filter((p) => !decided.has(p.key)));
         claims.clear();
     }
 
