@@ -213,6 +213,30 @@ describe("stack boundaries (#25)", function () {
         });
     });
 
+    describe("two systems new in one namespace that no grant covers", () => {
+        it("the first in the program's order is granted it, only the other moves", () => {
+            const text = edited("prod", (d) => {
+                d.setIn(C("packit", "namespace"), "packit-shared");
+                d.setIn(C("stream", "namespace"), "packit-shared");
+            });
+            const byKey = expectFixed("prod", text, [
+                "runbooks:clusters.packit-auto.namespaces.packit-shared",
+                "runbooks:stream.namespace",
+            ]);
+            assert.equal(
+                byKey.get("runbooks:clusters.packit-auto.namespaces.packit-shared")!.fix,
+                "pulumi config set --path clusters.packit-auto.namespaces.packit-shared packit --stack prod",
+            );
+            const stream = byKey.get("runbooks:stream.namespace")!;
+            assert.match(stream.message, /packit comes first in the program's system order and keeps it/);
+            assert.equal(
+                stream.fix,
+                "pulumi config set --path stream.namespace packit-shared-stream --stack prod && " +
+                    "pulumi config set --path clusters.packit-auto.namespaces.packit-shared-stream stream --stack prod",
+            );
+        });
+    });
+
     describe("a kubeconfig secret that is not a kubeconfig", () => {
         /** The real source: pulumi.Config.get hands out a secret's decrypted text. */
         const withKubeconfig =
