@@ -2,7 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
 import { ConfigSource, pulumiConfigSource } from "./config/source";
-import { SystemContext, SystemDefinition, isProductionTier } from "./config/system";
+import { SystemContext, SystemDefinition } from "./config/system";
 import { ClusterContext, clusterContext } from "./shared/cluster";
 import { SYSTEMS } from "./systems";
 
@@ -53,7 +53,8 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
                 context: c.context,
                 adoptExisting: c.adoptExisting,
                 skipIngressAwait: c.skipIngressAwait,
-                production: isProductionTier(config.tier),
+                production: config.production,
+                clusterScoped: c.clusterScoped,
                 kubeconfig: config.secrets.require(`kubeconfig-${name}`),
             });
             clusters.set(name, ctx);
@@ -63,7 +64,7 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
     let osProvider: openstack.Provider | undefined;
     const base: SystemContext = {
         tier: config.tier,
-        protectStateful: isProductionTier(config.tier),
+        protectStateful: config.production,
         secrets: config.secrets,
     };
     const outputs: Record<string, pulumi.Input<unknown>> = {};

@@ -13,6 +13,8 @@ export const callysto = defineSystem<CallystoConfig, "openstack">({
     target: "openstack",
     schema: callystoSchema,
     namespaces: () => [],
+    hosts: () => [],
+    clusterScoped: () => [],
     secrets: callystoSecrets,
     check: (config, program) => callystoProblems(config, program.tier),
     deploy: (config, ctx) => {

@@ -13,6 +13,9 @@ import {
     renameFix,
     setCommand,
 } from "./problems";
+import { isProductionStack, tierProblems } from "./identity";
+import { kubeconfigProblem } from "./kubeconfig";
+import { Claim, GrantKind, SystemClaims, ownershipProblems } from "./ownership";
 import {
     ClustersConfig,
     OpenstackConfig,
@@ -20,12 +23,15 @@ import {
     clustersSchema,
     openstackSchema,
 } from "./program";
+import { otherStacks, sameClusterElsewhere } from "./stacks";
 import { ConfigSource } from "./source";
 import { SecretSpec, SecretStore, SectionBase, StackTier, SystemDefinition, stackTier } from "./system";
 
 /** The validated configuration of the whole program. */
 export interface ProgramConfig {
     tier: StackTier;
+    /** Production by the stack's identity (components/config/identity.ts): stateful objects are protected. */
+    production: boolean;
     clusters: ClustersConfig;
     openstack?: OpenstackConfig;
     /** Parsed section of every system present in the stack, enabled or not. */
@@ -134,6 +140,8 @@ export interface LoadOptions {
      * plan needs no credentials.
      */
     placeholderSecret?: (spec: SecretSpec) => string;
+    /** Where the stack files are (the project directory): other stacks' grants and file lines are read there. */
+    root?: string;
 }
 
 export function loadProgramConfig(
@@ -160,6 +168,8 @@ export function loadProgramConfig(
             fix: setCommand("tier", "production"),
         });
     }
+    problems.push(...tierProblems(source.stack, tier, options.root));
+    const production = isProductionStack(source.stack) || tier === "production";
     const clustersResult = keys.has("clusters")
         ? parseSection("clusters", clustersSchema, source, problems)
         : { value: {}, broken: [], exact: true };
@@ -202,6 +212,7 @@ export function loadProgramConfig(
     const requiredSecrets: SecretSpec[] = [];
     const enabledSecrets: SecretSpec[] = [];
     const claims = new Map<string, { section: string; key: string }[]>();
+    const writes: SystemClaims[] = [];
     const usedClusters = new Set<string>();
     let openstackNeeded = false;
     let complete = true;
@@ -273,16 +284,67 @@ export function loadProgramConfig(
             const id = `${cfg.cluster}/${claim.namespace}`;
             claims.set(id, [...(claims.get(id) ?? []), { section: def.section, key: claim.key }]);
         }
+        {
+            // What is readable of a section with problems is checked too (its broken keys are left out), so one run
+            // reports a clash beside the section's own mistakes.
+            const raw = source.getValue(def.section);
+            const ok = (c: Claim) => !underBroken(c.key, result.broken);
+            const written: Record<GrantKind, Claim[]> = {
+                namespaces: def
+                    .namespaces(cfg)
+                    .map((c) => ({
+                        value: c.namespace,
+                        key: c.key,
+                        settable: valueAt(raw, c.key.slice(def.section.length + 1)) === c.namespace,
+                    }))
+                    .filter(ok),
+                hosts: def.hosts(cfg).filter(ok),
+                clusterScoped: def.clusterScoped(cfg).filter(ok),
+            };
+            writes.push({ section: def.section, cluster: cfg.cluster, claims: written });
+        }
     }
 
+    if (source.stack !== undefined && clusterNames !== undefined) {
+        // A whole stack writes only what its clusters grant, and nothing another stack on the same cluster owns.
+        const others = otherStacks(source.stack, options.root);
+        // A key a system's own check already fixes is checked against the grants once that fix is made: two fixes
+        // setting one key would leave the second one's value.
+        const decided = new Set(problems.map((p) => p.key));
+        const owned = ownershipProblems({
+            stack: source.stack,
+            production,
+            systems: systems.filter((s) => s.target === "kubernetes").map((s) => s.section),
+            clusters: Object.fromEntries(
+                Object.entries(clusters)
+                    .filter(([name]) => !underBroken(`clusters.${name}`, clustersResult.broken))
+                    .map(([name, c]) => [
+                        name,
+                        { namespaces: c.namespaces, hosts: c.hosts, clusterScoped: c.clusterScoped },
+                    ]),
+            ),
+            writes,
+            foreign: Object.fromEntries(
+                Object.entries(clusters).map(([name, c]) => [
+                    name,
+                    sameClusterElsewhere(others, name, c.apiServer),
+                ]),
+            ),
+        });
+        problems.push(...owned.filter((p) => !decided.has(p.key)));
+        claims.clear();
+    }
+
+    // Without grants (a partial configuration), the system that comes first in the program's order keeps a
+    // namespace two systems claim, and only the later one is moved: renaming both would move the right one too.
     for (const [id, owners] of claims) {
         const systemsClaiming = [...new Set(owners.map((o) => o.section))];
         if (systemsClaiming.length < 2) continue;
         const [cluster, namespace] = id.split("/");
-        for (const owner of owners) {
+        for (const owner of owners.filter((o) => o.section !== systemsClaiming[0])) {
             problems.push({
                 key: fullKey(owner.key),
-                message: `namespace "${namespace}" on cluster "${cluster}" is claimed by ${systemsClaiming.join(" and ")}; each system needs its own`,
+                message: `namespace "${namespace}" on cluster "${cluster}" is claimed by ${systemsClaiming.join(" and ")}; ${systemsClaiming[0]} comes first in the program's system order and keeps it, ${owner.section} moves to a namespace of its own`,
                 fix: setCommand(owner.key, `${namespace}-${owner.section}`.slice(0, 63), { path: true }),
             });
         }
@@ -290,6 +352,17 @@ export function loadProgramConfig(
 
     for (const cluster of [...usedClusters].sort()) {
         const spec = kubeconfigSecret(cluster);
+        // The real source hands out a secret's decrypted text here (pulumi.Config.get); the offline plan's
+        // placeholders are not values, so the plan is never stopped by this check.
+        const text = source.isSecret(spec.key) ? source.getValue(spec.key) : undefined;
+        const reason = text === undefined ? undefined : kubeconfigProblem(text, clusters[cluster]?.context);
+        if (reason) {
+            problems.push({
+                key: fullKey(spec.key),
+                message: `${reason}: the provider of cluster "${cluster}" would fail or reach the wrong cluster. Set the kubeconfig file of that cluster`,
+                fix: secretFixCommand(spec),
+            });
+        }
         requiredSecrets.push(spec);
         enabledSecrets.push(spec);
         knownSecrets.set(spec.key, spec);
@@ -398,6 +471,7 @@ export function loadProgramConfig(
     };
     return {
         tier: tier!,
+        production,
         clusters,
         openstack,
         sections,
@@ -407,6 +481,16 @@ export function loadProgramConfig(
         operatorValues,
         secrets,
     };
+}
+
+/** The value at a dotted key inside a section's raw value (`bots.namespace`), undefined when there is none. */
+function valueAt(raw: unknown, key: string): unknown {
+    let at = raw;
+    for (const part of key.split(".")) {
+        if (typeof at !== "object" || at === null) return undefined;
+        at = (at as Record<string, unknown>)[part];
+    }
+    return at;
 }
 
 /** A section that says `enabled: false` (a boolean, as the CLI writes it) and so deploys nothing. */

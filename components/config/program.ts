@@ -1,6 +1,18 @@
 import { z } from "zod";
-import { k8sName, platform } from "./fields";
+import { checked, k8sName, platform } from "./fields";
 import { stackTier } from "./system";
+import { clusterScopedProblem, hostPatternProblem } from "./ownership";
+
+/** The system (its config section, e.g. `thoth`) a grant is for. */
+const grantee = z.string().min(1).meta({ example: "thoth" });
+const hostPattern = z
+    .string()
+    .superRefine(checked(hostPatternProblem))
+    .meta({ example: "*-aicoe.apps.example.com" });
+const clusterScopedEntry = z
+    .string()
+    .superRefine(checked(clusterScopedProblem))
+    .meta({ example: "CustomResourceDefinition/prowjobs.prow.k8s.io" });
 
 /** `runbooks:clusters`: every Kubernetes cluster the stack deploys to. Each one's kubeconfig is the secret `kubeconfig-<name>`. */
 export const clustersSchema = z.record(
@@ -22,6 +34,27 @@ export const clustersSchema = z.record(
              * get `pulumi.com/skipAwait` so a deploy does not wait 10 minutes for a status that never comes.
              */
             skipIngressAwait: z.boolean().default(false).meta({ example: "false" }),
+            /**
+             * The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one
+             * cluster even under different names, so their grants are compared.
+             */
+            apiServer: z.string().min(1).optional().meta({ example: "api.ocp4.prod.psi.redhat.com:6443" }),
+            /**
+             * What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`,
+             * per system). A namespace no entry grants is refused before anything is created.
+             */
+            namespaces: z.record(k8sName("aicoe-prod-bots"), grantee).default({}),
+            /**
+             * Hosts this stack serves (Routes, Ingresses), per system: an exact host or one `*` standing for any
+             * run of letters, digits and '-' inside one DNS label (`*-aicoe-prod-bots.apps.example.com`).
+             */
+            hosts: z.record(hostPattern, grantee).default({}),
+            /**
+             * Cluster-scoped objects this stack may own, per system: `Kind` (any name) or `Kind/name` (Argo CD's
+             * `clusterResourceWhitelist`). None by default: CRDs and ClusterRoles of a shared cluster usually belong to
+             * its platform team. Namespaces are granted by `namespaces`.
+             */
+            clusterScoped: z.record(clusterScopedEntry, grantee).default({}),
         })
         .strict(),
 );

@@ -2,6 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ClusterContext } from "../shared/cluster";
+import { Claim } from "./ownership";
 import { ConfigProblem } from "./problems";
 
 /** A secret that a system reads from stack config (never from the stack file itself). */
@@ -91,6 +92,16 @@ export interface SystemDefinition<
     schema: z.ZodType<C>;
     /** Namespaces this system creates or deploys into, with the config key that sets each (checked for clashes). */
     namespaces(config: C): NamespaceClaim[];
+    /**
+     * Hosts its Routes and Ingresses serve (exact, or with one `*` for hosts derived from a namespace), each with
+     * the key that decides it: checked against `runbooks:clusters.<cluster>.hosts` before anything is created.
+     */
+    hosts(config: C): Claim[];
+    /**
+     * Cluster-scoped objects it creates (`Kind/name`; Namespaces are claimed by `namespaces`), each with the setting
+     * that stops it: checked against `runbooks:clusters.<cluster>.clusterScoped` (nothing is granted by default).
+     */
+    clusterScoped(config: C): Claim[];
     /** Secrets this configuration needs. */
     secrets(config: C): SecretSpec[];
     /** Checks that need more than the schema (for example references to other sections). */

@@ -10,6 +10,11 @@ export const dials = defineSystem<DialsConfig, "kubernetes">({
     target: "kubernetes",
     schema: dialsSchema,
     namespaces: (config) => [{ namespace: config.namespace, key: "dials.namespace" }],
+    hosts: (config) => [
+        { value: config.web.apiHost, key: "dials.web.apiHost", settable: true },
+        { value: config.web.frontendHost, key: "dials.web.frontendHost", settable: true },
+    ],
+    clusterScoped: () => [],
     secrets: () => dialsSecretSpecs(),
     check: (config) => dialsProblems(config),
     deploy: (config, ctx) => {

@@ -1,7 +1,7 @@
 import { defineSystem, SystemDefinition } from "../config/system";
 import { packitProblems } from "./checks";
 import { PackitConfig, ServiceName, packitSchema } from "./config";
-import { mainNamespace, sandboxNamespace } from "./layout";
+import { mainNamespace, publicEndpoints, sandboxNamespace } from "./layout";
 import { packitSecretSpecs } from "./secrets";
 import { PackitService } from "./packit";
 
@@ -26,6 +26,13 @@ export function packitSystem(service: ServiceName): SystemDefinition<PackitConfi
                 ? [{ namespace: sandboxNamespace(service, config), key: `${service}.sandbox.namespace` }]
                 : []),
         ],
+        hosts: (config) =>
+            publicEndpoints(config).map(({ endpoint, host }) =>
+                config.hosts[endpoint]
+                    ? { value: host, key: `${service}.hosts.${endpoint}`, settable: true }
+                    : { value: host, key: `${service}.domain` },
+            ),
+        clusterScoped: () => [],
         secrets: (config) => packitSecretSpecs(service, config),
         check: (config) => packitProblems(service, config),
         deploy: (config, ctx) => {

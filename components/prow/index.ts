@@ -31,6 +31,26 @@ export const prow = defineSystem<ProwConfig, "kubernetes">({
             { namespace: namespaces.jobs, key: "prow.jobsNamespace" },
         ];
     },
+    hosts: (config) =>
+        Object.entries(environmentOf(config).ingress.routes).map(([route, r]) => ({
+            value: r.host,
+            key: `prow.ingress.routes.${route}.host`,
+            settable: true,
+        })),
+    clusterScoped: (config) =>
+        environmentOf(config).manageCrd
+            ? [
+                  {
+                      value: "CustomResourceDefinition/prowjobs.prow.k8s.io",
+                      key: "prow.manageCrd",
+                      disable: {
+                          key: "prow.manageCrd",
+                          value: "false",
+                          why: "one stack per cluster owns the ProwJob CRD (deleting it deletes every ProwJob); the others use it",
+                      },
+                  },
+              ]
+            : [],
     secrets: (config) => prowSecretSpecs(config.environment, environmentOf(config).generateSecrets),
     check: (config) => prowProblems(config, environmentOf(config)),
     deploy: (config, ctx) => {

@@ -16,6 +16,24 @@ export interface ClusterContext {
      * deleting a namespace deletes every claim inside it, retained or not (the namespace controller does it).
      */
     production: boolean;
+    /**
+     * Cluster-scoped objects (`Kind` or `Kind/name`) this stack may own here (`runbooks:clusters.<name>.clusterScoped`),
+     * each with the system it is granted to. Validation refuses a configuration that creates others; components
+     * ask {@link ownsClusterScoped} before creating one, so no code path creates what the cluster setup provides.
+     */
+    clusterScoped?: Readonly<Record<string, string>>;
+}
+
+/** Whether the stack may create a cluster-scoped object here for a system. */
+export function ownsClusterScoped(
+    cluster: ClusterContext,
+    system: string,
+    kind: string,
+    name: string,
+): boolean {
+    return Object.entries(cluster.clusterScoped ?? {}).some(
+        ([grant, s]) => s === system && (grant === kind || grant === `${kind}/${name}`),
+    );
 }
 
 export interface ClusterProviderArgs {
@@ -29,6 +47,8 @@ export interface ClusterProviderArgs {
     skipIngressAwait?: boolean;
     /** See {@link ClusterContext.production}. */
     production?: boolean;
+    /** See {@link ClusterContext.clusterScoped}. */
+    clusterScoped?: Readonly<Record<string, string>>;
 }
 
 /** Creates the one explicit provider of a cluster. Never rely on the ambient kubeconfig: a deploy must not hit the wrong cluster. */
@@ -61,5 +81,6 @@ export function clusterContext(
         provider,
         skipIngressAwait: args.skipIngressAwait ?? false,
         production: args.production ?? false,
+        clusterScoped: args.clusterScoped ?? {},
     };
 }

@@ -226,7 +226,11 @@ export class ArgoInstall extends RunbookComponent {
                     {
                         name: "argo-server",
                         image: args.images.argoServer,
-                        args: ["server", "--namespaced"],
+                        // Before v3 argo-server defaults to --auth-mode server: anyone reaching the public argo-ui
+                        // Route acts with argo-server's own account (GHSA-rc7p-gmvh-xfx2). `client` makes every
+                        // request carry the caller's own bearer token (`argo auth token`, an OpenShift token), as
+                        // v3 does by default (argo-workflows docs, argo-server auth-mode, v2.12).
+                        args: ["server", "--namespaced", `--auth-mode=${ARGO_SERVER_AUTH_MODE}`],
                         ports: [{ name: "web", containerPort: 2746 }],
                         readinessProbe: httpProbe("/", 2746, { initialDelaySeconds: 10, periodSeconds: 20 }),
                         resources: args.sizing.argoServer,
@@ -249,6 +253,9 @@ export class ArgoInstall extends RunbookComponent {
 }
 
 const ARGO_GROUP = "argoproj.io";
+
+/** How argo-server authenticates requests: with the caller's own Kubernetes token, never its own account. */
+export const ARGO_SERVER_AUTH_MODE = "client";
 
 /** The Argo Workflows v2.12 kinds the station uses. */
 export const ARGO_KINDS = [

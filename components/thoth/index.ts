@@ -1,8 +1,10 @@
+import { Claim } from "../config/ownership";
 import { NamespaceClaim, defineSystem } from "../config/system";
 import { thothProblems } from "./checks";
 import { ThothConfig, thothSchema } from "./config";
 import { thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
+import { prerequisiteClaims } from "./clusterPrerequisites";
 import { stationNamespaces } from "./tiers";
 
 function namespaces(config: ThothConfig): NamespaceClaim[] {
@@ -21,6 +23,53 @@ function namespaces(config: ThothConfig): NamespaceClaim[] {
     return claims;
 }
 
+/**
+ * Hosts of Thoth's Routes: OpenShift's `<route>-<namespace>.<domain>` for every namespace it writes (bots, station
+ * services, Argo UIs, Dgraph), and the hosts the stack file sets.
+ */
+function hosts(config: ThothConfig): Claim[] {
+    const claims: Claim[] = [];
+    if (config.domain) {
+        for (const ns of namespaces(config))
+            claims.push({ value: `*-${ns.namespace}.${config.domain}`, key: ns.key });
+    }
+    if (config.bots?.enabled) {
+        for (const [bot, entry] of Object.entries(config.bots)) {
+            const host = (entry as { host?: unknown } | undefined)?.host;
+            if (typeof host === "string")
+                claims.push({ value: host, key: `thoth.bots.${bot}.host`, settable: true });
+        }
+    }
+    const station = config.station;
+    if (station?.enabled) {
+        for (const [name, host] of Object.entries(station.dgraph?.enabled ? station.dgraph.hosts : {})) {
+            if (host) claims.push({ value: host, key: `thoth.station.dgraph.hosts.${name}`, settable: true });
+        }
+        if (station.modules?.enabled) {
+            for (const [name, host] of Object.entries(station.modules.hosts)) {
+                claims.push({ value: host, key: `thoth.station.modules.hosts.${name}`, settable: true });
+            }
+        }
+    }
+    return claims;
+}
+
+/** The Argo CRDs and ClusterRoles, only where this stack owns them (`ownClusterPrerequisites`). */
+function clusterScoped(config: ThothConfig): Claim[] {
+    const modules = config.station?.enabled ? config.station.modules : undefined;
+    if (!modules?.enabled || !modules.ownClusterPrerequisites) return [];
+    const key = "thoth.station.modules.ownClusterPrerequisites";
+    return prerequisiteClaims().map((value) => ({
+        value,
+        key,
+        disable: {
+            key,
+            value: "false",
+            why: "thoth-station.md §6.3 and §7 have the cluster setup provide the Argo CRDs and the ClusterRoles argo and argo-admin, which other tenants of the cluster use too (their schemas are not this stack's to overwrite)",
+        },
+    }));
+}
+
 /** Thoth-station: bots, ultrahooks, the station (namespaces, Dgraph, modules, verify) and the Zuul nodepool hookup. */
 export const thoth = defineSystem<ThothConfig, "kubernetes">({
     section: "thoth",
@@ -28,6 +77,8 @@ export const thoth = defineSystem<ThothConfig, "kubernetes">({
     target: "kubernetes",
     schema: thothSchema,
     namespaces,
+    hosts,
+    clusterScoped,
     secrets: thothSecrets,
     check: (config) => thothProblems(config),
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
+import { ownsClusterScoped } from "../shared/cluster";
 import { ArgoPrerequisites } from "./argo";
+import { THOTH_CLUSTER_PREREQUISITES } from "./clusterPrerequisites";
 import { ThothBots } from "./bots";
 import { defaultHost } from "./catalog";
 import { ThothConfig } from "./config";
@@ -135,7 +137,14 @@ export class Thoth extends RunbookComponent {
             // Provision and verify: the station's modules (see StationModules for the steps, in order).
             const modules = station.modules;
             if (modules?.enabled) {
-                const prerequisites = modules.ownClusterPrerequisites
+                // Validation refuses ownClusterPrerequisites without the grants; the second condition keeps a
+                // configuration that skipped validation from creating what the cluster setup provides.
+                const owned =
+                    modules.ownClusterPrerequisites &&
+                    THOTH_CLUSTER_PREREQUISITES.every((p) =>
+                        ownsClusterScoped(cluster, "thoth", p.kind, p.name),
+                    );
+                const prerequisites = owned
                     ? new ArgoPrerequisites(
                           this.childName("cluster-prerequisites"),
                           { cluster, protectStateful: context.protectStateful },
@@ -159,7 +168,7 @@ export class Thoth extends RunbookComponent {
                     this.child(),
                 );
                 stationOut.publicUrls = mods.publicUrls;
-                stationOut.clusterPrerequisites = modules.ownClusterPrerequisites ? "owned" : "referenced";
+                stationOut.clusterPrerequisites = owned ? "owned" : "referenced";
                 if (mods.catalog) stationOut.catalog = mods.catalog.instances;
                 if (mods.restart) {
                     stationOut.watcherRestart = {

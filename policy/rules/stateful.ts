@@ -2,9 +2,12 @@ import { parseImageRef } from "../../components/shared/imageRef";
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
 import { Obj, Rule, isObj } from "./types";
 
-/** Policy configuration that overrides whether a stack is production. */
+/** Policy configuration that can make a stack production for the pack. */
 export interface ProductionConfig {
-    /** Set explicitly (e.g. `--policy-pack-config`): wins over the stack's tier. */
+    /**
+     * `true` (e.g. `--policy-pack-config`) checks any stack as production. `false` changes nothing: a production
+     * stack is production by its name (components/config/identity.ts), and no pack config lowers its rules.
+     */
     production?: boolean;
 }
 
@@ -14,16 +17,15 @@ export function stackOf(urn: string): string | undefined {
 }
 
 /**
- * Whether the stack of `urn` is production: the policy config's explicit `production`, else `tierIsProduction` of
- * the stack (policy/tier.ts: the program's predicate on the stack's `runbooks:tier`).
+ * Whether the stack of `urn` is production: `stackIsProduction` of the stack named in the URN (policy/tier.ts: by
+ * name, as the program decides), or the policy config's `production: true`.
  */
 export function isProduction(
     urn: string,
     config: ProductionConfig,
-    tierIsProduction: (stack: string) => boolean,
+    stackIsProduction: (stack: string) => boolean,
 ): boolean {
-    if (typeof config.production === "boolean") return config.production;
-    return tierIsProduction(stackOf(urn) ?? "");
+    return config.production === true || stackIsProduction(stackOf(urn) ?? "");
 }
 
 /** Image repositories of databases, matched on the last path segment (`quay.io/sclorg/postgresql-15-c9s`). */
@@ -74,7 +76,7 @@ export const statefulProtected: Rule = {
         properties: {
             production: {
                 type: "boolean",
-                description: "Treat the stack as production (or not) whatever its tier.",
+                description: "true: check the stack as production whatever its name (false changes nothing).",
             },
         },
     },

@@ -16,6 +16,8 @@ const other = defineSystem<{ enabled: boolean; cluster?: string; namespace: stri
     target: "kubernetes",
     schema: z.object({ enabled: z.boolean(), cluster: k8sName("psi"), namespace: k8sName("other") }).strict(),
     namespaces: (c) => [{ namespace: c.namespace, key: "other.namespace" }],
+    hosts: () => [],
+    clusterScoped: () => [],
     secrets: () => [
         { key: "other-token", description: "token", today: "gopass other/token", example: "t0k3n" },
     ],
@@ -33,6 +35,8 @@ const third = defineSystem<{ enabled: boolean; cluster?: string; replicas: numbe
         })
         .strict(),
     namespaces: () => [],
+    hosts: () => [],
+    clusterScoped: () => [],
     secrets: () => [],
     deploy: () => ({}),
 });
@@ -75,19 +79,23 @@ describe("config validation", () => {
             "runbooks:third.replicas",
             "runbooks:thot",
             "runbooks:thoth-ultrahook-aicoe-api-key",
-            "runbooks:thoth.ultrahooks.namespace",
         ]);
         assert.match(err.message, /pulumi config set --secret thoth-ultrahook-aicoe-api-key\n/);
         assert.match(err.message, /third\.replicas: expected number, received string/);
         assert.match(err.message, /pulumi config set --path third\.replicas 2/);
         assert.match(err.message, /runbooks:thot: unknown key/);
-        assert.match(err.message, /namespace "aicoe" on cluster "psi" is claimed by thoth and other/);
+        assert.match(
+            err.message,
+            /namespace "aicoe" on cluster "psi" is claimed by thoth and other; thoth comes first .* keeps it, other moves/,
+        );
+        // Only the later side moves: thoth's namespace was never wrong.
+        assert.match(err.message, /pulumi config set --path other\.namespace aicoe-other/);
         assert.doesNotMatch(err.message, /at .*\.ts:\d+/, "no stack trace in the message");
 
         // The same mistakes through the program register nothing at all.
         await assert.rejects(
             runWith({ values, secrets: withoutOne, systems }),
-            (e: unknown) => e instanceof ConfigError && e.problems.length === 5,
+            (e: unknown) => e instanceof ConfigError && e.problems.length === 4,
         );
         assert.equal(recorder.resources.length, 0);
     });

@@ -378,7 +378,7 @@ describe("policy rules", () => {
             assert.deepEqual(statefulProtected.check(ns(true), PROD), []);
         });
 
-        it("decides production from policy config, else from the tier of the stack in the URN (not its name)", () => {
+        it("decides production by the stack name in the URN, which neither its tier nor pack config can lower", () => {
             assert.equal(
                 stackOf("urn:pulumi:prod::runbooks::kubernetes:core/v1:PersistentVolumeClaim::x"),
                 "prod",
@@ -389,16 +389,18 @@ describe("policy rules", () => {
                 isProduction("urn:pulumi:stage::runbooks::t::x", { production: true }, stackIsProduction),
                 true,
             );
+            // Finding 1 of #25: pack config `production: false` lowered prod's rules.
             assert.equal(
                 isProduction("urn:pulumi:prod::runbooks::t::x", { production: false }, stackIsProduction),
-                false,
+                true,
             );
             const dir = mkdtempSync(path.join(os.tmpdir(), "policy-tier-"));
             try {
                 writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  runbooks:tier: staging\n");
                 writeFileSync(path.join(dir, "Pulumi.live.yaml"), "config:\n  runbooks:tier: production\n");
                 writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  runbooks:tier: local\n");
-                assert.equal(stackIsProduction("prod", dir), false);
+                // Finding 1 of #25: `runbooks:tier: staging` in Pulumi.prod.yaml turned the pack's production off.
+                assert.equal(stackIsProduction("prod", dir), true);
                 assert.equal(stackIsProduction("live", dir), true);
                 assert.equal(stackIsProduction("dev", dir), false);
                 // No stack file, no tier: the strict side.

@@ -1,0 +1,288 @@
+import { dnsSubdomainProblem } from "./checks";
+import { formatPath } from "./issues";
+import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "./problems";
+
+// What a stack may write on a cluster, modelled on Argo CD's AppProject: `destinations` (namespaces),
+// `clusterResourceWhitelist` (cluster-scoped kinds, none by default) and, for Routes and Ingresses, the hosts it
+// serves. Each grant names the system it is for, so a clash between two systems has a right and a wrong side, and a
+// stack never writes into what another stack on the same cluster owns. Checked before anything is created.
+
+/** A namespace, host or cluster-scoped object a system writes, with the config key that decides it. */
+export interface Claim {
+    /** Namespace name; host or host pattern (one `*`); cluster-scoped `Kind/name`. */
+    value: string;
+    /** Config key (without project) that sets it. */
+    key: string;
+    /**
+     * The key holds exactly `value`, so a fix may set it to another value. Unset for values derived from a key
+     * (Thoth's namespaces from its environment, hosts from a namespace and a domain).
+     */
+    settable?: boolean;
+    /**
+     * Cluster-scoped claims: the setting that stops the system from creating the object (the cluster setup provides
+     * it). Its fix is printed instead of a grant: widening what a stack owns on a shared cluster is a decision, not
+     * a repair.
+     */
+    disable?: { key: string; value: string; why: string };
+}
+
+export type GrantKind = "namespaces" | "hosts" | "clusterScoped";
+
+/** Grants of one cluster entry: value → system. */
+export type Grants = Record<GrantKind, Record<string, string>>;
+
+/** Where a host pattern has one `*`, any run of letters, digits and '-' (never a dot) stands in for it. */
+export function hostPatternProblem(value: string): string | undefined {
+    if ((value.match(/\*/g) ?? []).length > 1) return "may hold at most one '*'";
+    const reason = dnsSubdomainProblem(value.replace("*", "x"));
+    return reason ? `${reason}; '*' stands for any run of letters, digits and '-' in one label` : undefined;
+}
+
+/** `Kind` or `Kind/name` of a cluster-scoped object. */
+export function clusterScopedProblem(value: string): string | undefined {
+    if (!/^[A-Z][A-Za-z0-9]*(\/[a-z0-9]([-a-z0-9.:]*[a-z0-9])?)?$/.test(value)) {
+        return "must be a Kind or Kind/name, e.g. ClusterRole/argo or CustomResourceDefinition";
+    }
+    if (value.split("/")[0] === "Namespace")
+        return "must not be Namespace: namespaces are granted by namespaces";
+    return undefined;
+}
+
+function split(pattern: string): [string, string] | undefined {
+    const star = pattern.indexOf("*");
+    return star < 0 ? undefined : [pattern.slice(0, star), pattern.slice(star + 1)];
+}
+
+/** Whether a host (or a host pattern, read as the set of hosts it matches) lies within a grant's pattern. */
+export function hostCovers(grant: string, claim: string): boolean {
+    const g = split(grant);
+    const c = split(claim);
+    if (!g) return !c && grant === claim;
+    const [gp, gs] = g;
+    if (!c) {
+        if (claim.length < gp.length + gs.length || !claim.startsWith(gp) || !claim.endsWith(gs))
+            return false;
+        return /^[a-z0-9-]*$/.test(claim.slice(gp.length, claim.length - gs.length));
+    }
+    const [cp, cs] = c;
+    return (
+        cp.startsWith(gp) &&
+        cs.endsWith(gs) &&
+        /^[a-z0-9-]*$/.test(cp.slice(gp.length)) &&
+        /^[a-z0-9-]*$/.test(cs.slice(0, cs.length - gs.length))
+    );
+}
+
+/** Whether some host matches both patterns (conservative: may say yes for two patterns that share no host). */
+export function hostsOverlap(a: string, b: string): boolean {
+    const pa = split(a);
+    const pb = split(b);
+    if (!pa) return hostCovers(b, a);
+    if (!pb) return hostCovers(a, b);
+    const prefixes = pa[0].startsWith(pb[0]) || pb[0].startsWith(pa[0]);
+    const suffixes = pa[1].endsWith(pb[1]) || pb[1].endsWith(pa[1]);
+    return prefixes && suffixes;
+}
+
+/** Whether a `Kind` or `Kind/name` grant covers a `Kind/name` (or `Kind`) claim. */
+export function scopedCovers(grant: string, claim: string): boolean {
+    return grant === claim || (!grant.includes("/") && claim.split("/")[0] === grant);
+}
+
+export function scopedOverlap(a: string, b: string): boolean {
+    return scopedCovers(a, b) || scopedCovers(b, a);
+}
+
+const COVERS: Record<GrantKind, (grant: string, claim: string) => boolean> = {
+    namespaces: (g, c) => g === c,
+    hosts: hostCovers,
+    clusterScoped: scopedCovers,
+};
+const OVERLAP: Record<GrantKind, (a: string, b: string) => boolean> = {
+    namespaces: (a, b) => a === b,
+    hosts: hostsOverlap,
+    clusterScoped: scopedOverlap,
+};
+const NOUN: Record<GrantKind, string> = {
+    namespaces: "namespace",
+    hosts: "host",
+    clusterScoped: "cluster-scoped object",
+};
+
+/** The grants of one cluster of another committed stack. */
+export interface ForeignCluster {
+    stack: string;
+    /** Whether that stack is production (by identity.ts). */
+    production: boolean;
+    /** Its name for the cluster in its own file. */
+    cluster: string;
+    grants: Grants;
+}
+
+/** What one system of this stack writes on one cluster. */
+export interface SystemClaims {
+    section: string;
+    cluster: string;
+    claims: Record<GrantKind, Claim[]>;
+}
+
+export interface OwnershipInput {
+    stack: string;
+    production: boolean;
+    /** Sections of the systems the program knows. */
+    systems: readonly string[];
+    /** This stack's clusters and their grants. */
+    clusters: Record<string, Grants>;
+    /** Every enabled Kubernetes-side system's claims. */
+    writes: readonly SystemClaims[];
+    /** The same cluster in other committed stacks (same name or API server), per cluster of this stack. */
+    foreign: Record<string, readonly ForeignCluster[]>;
+}
+
+function grantKey(cluster: string, kind: GrantKind, value: string): string {
+    return formatPath("clusters", [cluster, kind, value]);
+}
+
+/**
+ * Problems of what the stack would write against what it is granted, and of its grants against other stacks'.
+ * Fixes change only the side that is wrong: a grant that another stack holds (production wins; two stacks of one
+ * kind both hear of it), a system writing what is granted to another system or owned by another stack.
+ */
+export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const effective: Record<string, Grants> = {};
+    /** Owners in other stacks of a value, for the claims check. */
+    const foreignOwner = (cluster: string, kind: GrantKind, value: string): ForeignCluster | undefined =>
+        (input.foreign[cluster] ?? []).find(
+            (f) =>
+                (f.production || !input.production) &&
+                Object.keys(f.grants[kind]).some((g) => OVERLAP[kind](g, value)),
+        );
+
+    for (const [cluster, grants] of Object.entries(input.clusters)) {
+        const kept: Grants = { namespaces: {}, hosts: {}, clusterScoped: {} };
+        for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
+            for (const [value, system] of Object.entries(grants[kind])) {
+                const key = grantKey(cluster, kind, value);
+                if (!input.systems.includes(system)) {
+                    problems.push({
+                        key: fullKey(key),
+                        message: `grants ${NOUN[kind]} "${value}" to "${system}", which is not a system (systems: ${input.systems.join(", ")})`,
+                        fix: removeCommand(key, { path: true }),
+                    });
+                    continue;
+                }
+                const owner = foreignOwner(cluster, kind, value);
+                if (owner) {
+                    problems.push({
+                        key: fullKey(key),
+                        message: `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes`,
+                        fix: removeCommand(key, { path: true }),
+                    });
+                    continue;
+                }
+                kept[kind][value] = system;
+            }
+        }
+        effective[cluster] = kept;
+    }
+
+    for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
+        // Grants added by this pass's fixes, so two fixes never grant one value twice.
+        const added = new Map<string, string>();
+        for (const w of input.writes) {
+            const grants = effective[w.cluster];
+            if (!grants) continue;
+            // One problem per value (a host several Routes share) and per setting that stops objects.
+            const seen = new Set<string>();
+            for (const claim of w.claims[kind]) {
+                const id = claim.disable ? `disable\0${claim.disable.key}` : claim.value;
+                if (seen.has(id)) continue;
+                const mine = Object.entries(grants[kind]).some(
+                    ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
+                );
+                const other = Object.entries(grants[kind]).find(
+                    ([g, s]) => s !== w.section && OVERLAP[kind](g, claim.value),
+                );
+                if (mine && !other) continue;
+                seen.add(id);
+                problems.push(claimProblem(input, w, kind, claim, grants, other, added));
+            }
+        }
+    }
+    return problems;
+}
+
+function claimProblem(
+    input: OwnershipInput,
+    w: SystemClaims,
+    kind: GrantKind,
+    claim: Claim,
+    grants: Grants,
+    other: [string, string] | undefined,
+    added: Map<string, string>,
+): ConfigProblem {
+    const where = `on cluster "${w.cluster}"`;
+    if (claim.disable) {
+        const d = claim.disable;
+        const all = w.claims[kind].filter((c) => c.disable?.key === d.key).map((c) => c.value);
+        return {
+            key: fullKey(claim.key),
+            message: `makes ${w.section} create ${all.join(", ")} ${where}, which runbooks:clusters.${w.cluster}.clusterScoped does not grant to ${w.section}${other ? ` (it grants ${other[0]} to ${other[1]})` : ""}: ${d.why}. Only if this stack is the one that owns them on that cluster, grant them under runbooks:clusters.${w.cluster}.clusterScoped instead`,
+            fix: setCommand(d.key, d.value, { path: true }),
+        };
+    }
+    const owner = (input.foreign[w.cluster] ?? []).find(
+        (f) =>
+            (f.production || !input.production) &&
+            Object.keys(f.grants[kind]).some((g) => OVERLAP[kind](g, claim.value)),
+    );
+    const taken = owner
+        ? `stack "${owner.stack}"${owner.production ? " (production)" : ""} owns it (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind})`
+        : other
+          ? `runbooks:clusters.${w.cluster}.${kind} grants it to ${other[1]}, so ${w.section}'s setting is the one that is wrong`
+          : undefined;
+    if (taken) {
+        // The wrong side moves to what is granted to it and unused; the side that owns the value stays as it is.
+        const free = Object.entries(grants[kind])
+            .filter(([g, s]) => s === w.section && !g.includes("*"))
+            .map(([g]) => g)
+            .filter((g) => !input.writes.some((x) => x.claims[kind].some((c) => c.value === g)));
+        if (claim.settable && free.length === 1) {
+            return {
+                key: fullKey(claim.key),
+                message: `is ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}; "${free[0]}" is granted to ${w.section} and unused`,
+                fix: setCommand(claim.key, free[0], { path: true }),
+            };
+        }
+        if (claim.settable && kind === "namespaces") {
+            const renamed = `${claim.value}-${input.production ? w.section : input.stack}`.slice(0, 63);
+            return {
+                key: fullKey(claim.key),
+                message: `is namespace "${claim.value}" ${where}, but ${taken}; ${w.section} moves to a namespace of its own`,
+                fix: `${setCommand(claim.key, renamed, { path: true })} && ${setCommand(grantKey(w.cluster, kind, renamed), w.section, { path: true })}`,
+            };
+        }
+        return {
+            key: fullKey(claim.key),
+            message: `makes ${w.section} write ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}`,
+            fix: `edit ${STACK_FILE}: change ${fullKey(claim.key)} so that ${w.section} writes a ${NOUN[kind]} granted to it in runbooks:clusters.${w.cluster}.${kind}`,
+        };
+    }
+    // Not owned by anyone: the grant is missing. Granting is the fix (it shows in review as a new line).
+    const grantedTo = added.get(`${w.cluster}\0${claim.value}`);
+    added.set(`${w.cluster}\0${claim.value}`, w.section);
+    if (grantedTo && grantedTo !== w.section && claim.settable && kind === "namespaces") {
+        const renamed = `${claim.value}-${w.section}`.slice(0, 63);
+        return {
+            key: fullKey(claim.key),
+            message: `is namespace "${claim.value}" ${where}, which ${grantedTo} writes too and which is granted to neither; ${grantedTo} comes first in the program's system order and keeps it, ${w.section} moves to a namespace of its own`,
+            fix: `${setCommand(claim.key, renamed, { path: true })} && ${setCommand(grantKey(w.cluster, kind, renamed), w.section, { path: true })}`,
+        };
+    }
+    return {
+        key: fullKey(grantKey(w.cluster, kind, claim.value)),
+        message: `is missing: ${w.section} writes ${NOUN[kind]} "${claim.value}" ${where} (${fullKey(claim.key)}), and a stack writes only what runbooks:clusters.${w.cluster}.${kind} grants it`,
+        fix: setCommand(grantKey(w.cluster, kind, claim.value), w.section, { path: true }),
+    };
+}

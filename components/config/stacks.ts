@@ -1,0 +1,89 @@
+import { existsSync, readFileSync, readdirSync } from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { isProductionStack } from "./identity";
+import { ForeignCluster, GrantKind, Grants } from "./ownership";
+import { PROJECT } from "./problems";
+
+// The other stacks of the checkout, as far as ownership needs them: which clusters they write to and what they are
+// granted there. The committed stack files are the record of who owns what on a shared cluster (a stack's own run
+// reads the others'), so stage cannot take a namespace or host that prod's file grants to prod.
+
+/** A cluster entry as another stack's file writes it: only what ownership compares. */
+interface ClusterEntry {
+    name: string;
+    apiServer?: string;
+    grants: Grants;
+}
+
+interface OtherStack {
+    stack: string;
+    production: boolean;
+    clusters: ClusterEntry[];
+}
+
+function record(value: unknown): Record<string, string> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+    return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).filter(
+            (e): e is [string, string] => typeof e[1] === "string",
+        ),
+    );
+}
+
+/**
+ * The other stacks' files in `root` (`Pulumi.<stack>.yaml`), read leniently: a file that does not parse is that
+ * stack's run's problem, so it contributes nothing here.
+ */
+export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
+    if (!existsSync(root)) return [];
+    const out: OtherStack[] = [];
+    for (const file of readdirSync(root).sort()) {
+        const name = /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1];
+        if (!name || name === stack) continue;
+        let config: Record<string, unknown>;
+        try {
+            const doc = parse(readFileSync(path.join(root, file), "utf8")) as { config?: unknown } | null;
+            if (!doc || typeof doc.config !== "object" || doc.config === null) continue;
+            config = doc.config as Record<string, unknown>;
+        } catch {
+            continue;
+        }
+        const clusters = config[`${PROJECT}:clusters`];
+        const entries: ClusterEntry[] =
+            typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
+                ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(
+                      ([n, c]) => ({
+                          name: n,
+                          apiServer: typeof c?.apiServer === "string" ? c.apiServer : undefined,
+                          grants: {
+                              namespaces: record(c?.namespaces),
+                              hosts: record(c?.hosts),
+                              clusterScoped: record(c?.clusterScoped),
+                          },
+                      }),
+                  )
+                : [];
+        out.push({
+            stack: name,
+            production: isProductionStack(name) || config[`${PROJECT}:tier`] === "production",
+            clusters: entries,
+        });
+    }
+    return out;
+}
+
+/** The same cluster in other stacks: same name in their file, or the same API server when both name one. */
+export function sameClusterElsewhere(
+    others: readonly OtherStack[],
+    name: string,
+    apiServer: string | undefined,
+): ForeignCluster[] {
+    return others.flatMap((o) =>
+        o.clusters
+            .filter((c) => c.name === name || (apiServer !== undefined && c.apiServer === apiServer))
+            .map((c) => ({ stack: o.stack, production: o.production, cluster: c.name, grants: c.grants })),
+    );
+}
+
+export const GRANT_KINDS: readonly GrantKind[] = ["namespaces", "hosts", "clusterScoped"];

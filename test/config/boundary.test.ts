@@ -1,0 +1,287 @@
+// Issue #25: what a stack is (production by its name) and what it may write (its clusters' grants, nothing another
+// stack on the same cluster owns). Each case is a committed stack file with one mistake, validated as the plan
+// validates it, beside the other committed stack files; the printed fixes, applied in printed order as the Pulumi CLI
+// would, must leave a file with no problem at all.
+import { strict as assert } from "assert";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { Document, parseDocument } from "yaml";
+import { isProductionStack } from "../../components/config/identity";
+import { loadProgramConfig } from "../../components/config/load";
+import { hostCovers, hostsOverlap } from "../../components/config/ownership";
+import { ConfigError, ConfigProblem, sortProblems } from "../../components/config/problems";
+import { ConfigSource } from "../../components/config/source";
+import { SYSTEMS } from "../../components/systems";
+import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";
+import { repoRoot } from "../../tools/root";
+import { stackIsProduction } from "../../policy/tier";
+import { planFix } from "./apply";
+
+const ROOT = repoRoot();
+let dir: string;
+
+before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "boundary-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The checkout's stack files in a fresh directory, with `stack`'s replaced by `text`. */
+function checkout(stack: string, text: string): string {
+    const root = mkdtempSync(path.join(dir, "c-"));
+    for (const f of readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
+        copyFileSync(path.join(ROOT, f), path.join(root, f));
+    }
+    writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), text);
+    return root;
+}
+
+/** The problems `npm run plan -- --stack <stack>` would report for this text of the stack file. */
+function problemsOf(stack: string, text: string, wrap?: (s: ConfigSource) => ConfigSource): ConfigProblem[] {
+    const root = checkout(stack, text);
+    const source = stackFileSource(readStackFile(stack, root), "[secret]");
+    try {
+        loadProgramConfig(wrap ? wrap(source) : source, SYSTEMS, { placeholderSecret: () => "x", root });
+        return [];
+    } catch (err) {
+        if (err instanceof ConfigError) return [...err.problems];
+        throw err;
+    }
+}
+
+const committed = (stack: string) => readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+const C = (section: string, ...rest: (string | number)[]) => ["config", `runbooks:${section}`, ...rest];
+
+function edited(stack: string, change: (doc: Document) => void): string {
+    const doc = parseDocument(committed(stack));
+    change(doc);
+    return doc.toString({ lineWidth: 0 });
+}
+
+/** Applies every printed fix in the printed order; a fix that needs judgement fails the test. */
+function applyFixes(stack: string, text: string, problems: ConfigProblem[]): string {
+    const doc = parseDocument(text);
+    for (const p of sortProblems(problems)) {
+        const plan = planFix(p.fix, stack);
+        assert.equal(plan.manual, undefined, `fix of ${p.key} needs judgement: ${p.fix}`);
+        for (const e of plan.edits) e(doc);
+    }
+    return doc.toString({ lineWidth: 0 });
+}
+
+/** The problems of a case by key, and that its fixes leave a file with none. */
+function expectFixed(stack: string, text: string, keys: string[]): Map<string, ConfigProblem> {
+    const problems = problemsOf(stack, text);
+    assert.deepEqual(problems.map((p) => p.key).sort(), [...keys].sort(), JSON.stringify(problems, null, 1));
+    assert.deepEqual(problemsOf(stack, applyFixes(stack, text, problems)), [], "the printed fixes fix it");
+    return new Map(problems.map((p) => [p.key, p]));
+}
+
+describe("stack boundaries (#25)", function () {
+    this.timeout(60000);
+
+    it("both committed stacks and the local ones are within their grants", () => {
+        for (const stack of ["stage", "prod", "local", "local-callysto"]) {
+            assert.deepEqual(problemsOf(stack, committed(stack)), [], stack);
+        }
+    });
+
+    describe("production is the stack's name (finding 1)", () => {
+        it("refuses tier: staging in Pulumi.prod.yaml, names the file line, and the fix restores production", () => {
+            const text = committed("prod").replace("runbooks:tier: production", "runbooks:tier: staging");
+            const line = text.split("\n").findIndex((l) => l.includes("runbooks:tier:")) + 1;
+            const p = expectFixed("prod", text, ["runbooks:tier"]).get("runbooks:tier")!;
+            assert.match(p.message, new RegExp(`says "staging" \\(Pulumi\\.prod\\.yaml:${line}\\)`));
+            assert.match(p.message, /production by its name/);
+            assert.equal(p.fix, "pulumi config set tier production --stack prod");
+        });
+
+        it("the pack checks prod as production whatever its file says", () => {
+            const root = checkout("prod", committed("prod").replace("tier: production", "tier: staging"));
+            assert.equal(stackIsProduction("prod", root), true);
+            assert.equal(stackIsProduction("stage", root), false);
+            assert.ok(isProductionStack("prod") && !isProductionStack("stage"));
+        });
+    });
+
+    describe("a stack writes only what it owns (finding 2)", () => {
+        it("stage's DIALS in prod's namespace moves back to stage's own, and prod's stays", () => {
+            const text = edited("stage", (d) => d.setIn(C("dials", "namespace"), "cms-dials-prod"));
+            const p = expectFixed("stage", text, ["runbooks:dials.namespace"]).get(
+                "runbooks:dials.namespace",
+            )!;
+            assert.match(p.message, /stack "prod" \(production\) owns it \(Pulumi\.prod\.yaml/);
+            assert.equal(p.fix, "pulumi config set --path dials.namespace cms-dials-stage --stack stage");
+        });
+
+        it("granting prod's namespace to stage is refused too: the grant goes, DIALS moves", () => {
+            const text = edited("stage", (d) => {
+                d.setIn(C("dials", "namespace"), "cms-dials-prod");
+                d.setIn(C("clusters", "cern-paas", "namespaces", "cms-dials-prod"), "dials");
+            });
+            const byKey = expectFixed("stage", text, [
+                "runbooks:clusters.cern-paas.namespaces.cms-dials-prod",
+                "runbooks:dials.namespace",
+            ]);
+            assert.equal(
+                byKey.get("runbooks:clusters.cern-paas.namespaces.cms-dials-prod")!.fix,
+                "pulumi config rm --path clusters.cern-paas.namespaces.cms-dials-prod --stack stage",
+            );
+        });
+
+        it("stage serving prod's host is refused (two stacks, one host)", () => {
+            const text = edited("stage", (d) =>
+                d.setIn(C("dials", "web", "apiHost"), "cmsdials-api.web.cern.ch"),
+            );
+            const p = expectFixed("stage", text, ["runbooks:dials.web.apiHost"]).get(
+                "runbooks:dials.web.apiHost",
+            )!;
+            assert.match(p.message, /stack "prod" \(production\) owns it/);
+            assert.match(p.fix, /dials\.web\.apiHost cmsdials-api-stage\.web\.cern\.ch --stack stage$/);
+        });
+
+        it("two systems of one stack on one host: the one the grant does not name moves", () => {
+            const text = edited("prod", (d) => d.setIn(C("stream", "hosts", "service"), "prod.packit.dev"));
+            // Stream's certificate check sees the wrong host too; both fixes together leave nothing.
+            const p = expectFixed("prod", text, [
+                "runbooks:stream.hosts.service",
+                "runbooks:stream.tls.certificateNames",
+            ]).get("runbooks:stream.hosts.service")!;
+            assert.match(p.message, /grants it to packit, so stream's setting is the one that is wrong/);
+            assert.match(p.fix, /stream\.hosts\.service prod\.stream\.packit\.dev --stack prod$/);
+        });
+
+        it("a namespace no grant covers is granted by the fix, with its Route hosts", () => {
+            const text = edited("prod", (d) => d.setIn(C("thoth", "bots", "namespace"), "aicoe-prod-bots-2"));
+            const byKey = expectFixed("prod", text, [
+                "runbooks:clusters.psi.namespaces.aicoe-prod-bots-2",
+                'runbooks:clusters.psi.hosts["*-aicoe-prod-bots-2.apps.ocp4.prod.psi.redhat.com"]',
+            ]);
+            assert.equal(
+                byKey.get("runbooks:clusters.psi.namespaces.aicoe-prod-bots-2")!.fix,
+                "pulumi config set --path clusters.psi.namespaces.aicoe-prod-bots-2 thoth --stack prod",
+            );
+        });
+
+        it("host patterns: '*' stays inside one label, and overlaps are found", () => {
+            assert.ok(hostCovers("*-aicoe.apps.example.com", "argo-ui-aicoe.apps.example.com"));
+            assert.ok(!hostCovers("*-aicoe.apps.example.com", "a.b-aicoe.apps.example.com"));
+            assert.ok(hostCovers("*-aicoe.apps.example.com", "*-x-aicoe.apps.example.com"));
+            assert.ok(!hostCovers("*-x-aicoe.apps.example.com", "*-aicoe.apps.example.com"));
+            assert.ok(hostsOverlap("*-stage.apps.example.com", "*-bots-stage.apps.example.com"));
+            assert.ok(!hostsOverlap("*-stage.apps.example.com", "*-prod.apps.example.com"));
+        });
+    });
+
+    describe("the Argo prerequisites are PSI's cluster setup's (finding 3)", () => {
+        it("prod creating the Argo CRDs and ClusterRoles on PSI is refused; the fix stops it, not a grant", () => {
+            const key = "runbooks:thoth.station.modules.ownClusterPrerequisites";
+            const text = edited("prod", (d) =>
+                d.setIn(C("thoth", "station", "modules", "ownClusterPrerequisites"), true),
+            );
+            const p = expectFixed("prod", text, [key]).get(key)!;
+            assert.match(p.message, /workflows\.argoproj\.io.*ClusterRole\/argo-admin/);
+            assert.match(p.message, /thoth-station\.md §6\.3 and §7/);
+            assert.equal(
+                p.fix,
+                "pulumi config set --path thoth.station.modules.ownClusterPrerequisites false --stack prod",
+            );
+        });
+
+        it("stage may not grant a cluster-scoped object that prod's file grants on the same cluster", () => {
+            const crd = "CustomResourceDefinition/prowjobs.prow.k8s.io";
+            const text = edited("stage", (d) =>
+                d.setIn(C("clusters", "ibmcloud-prow", "clusterScoped", crd), "prow"),
+            );
+            const key = `runbooks:clusters.ibmcloud-prow.clusterScoped["${crd}"]`;
+            assert.match(
+                expectFixed("stage", text, [key]).get(key)!.message,
+                /stack "prod" \(production\) owns/,
+            );
+        });
+    });
+
+    describe("a namespace clash moves only the wrong side", () => {
+        it("stream in packit's namespace: stream moves to its own granted namespace, packit is not touched", () => {
+            const text = edited("prod", (d) => d.setIn(C("stream", "namespace"), "packit-prod"));
+            const p = expectFixed("prod", text, ["runbooks:stream.namespace"]).get(
+                "runbooks:stream.namespace",
+            )!;
+            assert.match(p.message, /grants it to packit, so stream's setting is the one that is wrong/);
+            assert.equal(p.fix, "pulumi config set --path stream.namespace stream-prod --stack prod");
+        });
+    });
+
+    describe("two systems new in one namespace that no grant covers", () => {
+        it("the first in the program's order is granted it, only the other moves", () => {
+            const text = edited("prod", (d) => {
+                d.setIn(C("packit", "namespace"), "packit-shared");
+                d.setIn(C("stream", "namespace"), "packit-shared");
+            });
+            const byKey = expectFixed("prod", text, [
+                "runbooks:clusters.packit-auto.namespaces.packit-shared",
+                "runbooks:stream.namespace",
+            ]);
+            assert.equal(
+                byKey.get("runbooks:clusters.packit-auto.namespaces.packit-shared")!.fix,
+                "pulumi config set --path clusters.packit-auto.namespaces.packit-shared packit --stack prod",
+            );
+            const stream = byKey.get("runbooks:stream.namespace")!;
+            assert.match(stream.message, /packit comes first in the program's system order and keeps it/);
+            assert.equal(
+                stream.fix,
+                "pulumi config set --path stream.namespace packit-shared-stream --stack prod && " +
+                    "pulumi config set --path clusters.packit-auto.namespaces.packit-shared-stream stream --stack prod",
+            );
+        });
+    });
+
+    describe("a kubeconfig secret that is not a kubeconfig", () => {
+        /** The real source: pulumi.Config.get hands out a secret's decrypted text. */
+        const withKubeconfig =
+            (text: string) =>
+            (s: ConfigSource): ConfigSource => ({
+                ...s,
+                isSecret: (k) => k === "kubeconfig-cern-paas" || s.isSecret(k),
+                keys: () => [...new Set([...s.keys(), "kubeconfig-cern-paas"])],
+                getValue: (k) => (k === "kubeconfig-cern-paas" ? text : s.getValue(k)),
+                getSecret: (k) => (k === "kubeconfig-cern-paas" ? pulumi.secret(text) : s.getSecret(k)),
+            });
+        const good = [
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "  - name: paas",
+            "    cluster: {server: 'https://api.paas.okd.cern.ch:6443'}",
+            "contexts: [{name: paas, context: {cluster: paas, user: me}}]",
+            "users: [{name: me, user: {token: t}}]",
+        ].join("\n");
+
+        for (const [what, text, reason] of [
+            ["not YAML", "{{ not: yaml", /is not YAML/],
+            ["a plain word", "s3cr3t", /not a YAML mapping/],
+            ["no cluster", "apiVersion: v1\nkind: Config\n", /has no clusters: entry/],
+            ["no server", "clusters:\n  - name: x\n    cluster: {}\n", /names a server/],
+        ] as const) {
+            it(`is refused when it is ${what}, with the key and the command that sets it from the file`, () => {
+                const problems = problemsOf("stage", committed("stage"), withKubeconfig(text));
+                assert.deepEqual(
+                    problems.map((p) => p.key),
+                    ["runbooks:kubeconfig-cern-paas"],
+                );
+                assert.match(problems[0].message, reason);
+                assert.ok(!problems[0].message.includes("s3cr3t"), "the value never shows");
+                assert.equal(
+                    problems[0].fix,
+                    "pulumi config set --secret kubeconfig-cern-paas --stack stage < kubeconfig.yaml",
+                );
+            });
+        }
+
+        it("accepts a kubeconfig, and the plan's placeholders are never checked", () => {
+            assert.deepEqual(problemsOf("stage", committed("stage"), withKubeconfig(good)), []);
+            assert.deepEqual(problemsOf("stage", committed("stage")), []);
+        });
+    });
+});
