@@ -1,5 +1,6 @@
 import * as path from "path";
 import { CommandResult, USAGE_EXIT, UsageError, crashText, parseFlags, required } from "../cli/args";
+import { staleRunningBuild } from "../build/fresh";
 import { renderSummary } from "./render";
 import { PlanOutputError, checkOutputDir, isUserError, planStack, removeStalePlan, writePlan } from "./run";
 import { stackTracesAsked } from "./stacks";
@@ -21,6 +22,10 @@ export async function planCommand(argv: string[], cwd = process.cwd()): Promise<
         throw err;
     }
     const { stack, out } = args;
+    // Before anything else: stale compiled code plans what `pulumi up` refuses to run, and proves nothing about the
+    // earlier plan in --out (left as it is).
+    const stale = staleRunningBuild();
+    if (stale !== undefined) return { code: 1, stdout: "", stderr: `${stale}\n` };
     const dir = path.resolve(cwd, out ?? path.join("out", "plan", stack));
     let stderr = "";
     try {

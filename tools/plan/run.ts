@@ -20,6 +20,7 @@ import { Plan, buildPlan, renderManifests, renderResourcesJson, renderUnsetSecre
 import { checkSize } from "./size";
 import { StackFileError, readStackFile, stackFileSource } from "./stackfile";
 import { ConfigError } from "../../components/config/problems";
+import { StaleBuildError, assertFreshBuild } from "../build/fresh";
 
 /**
  * Runs the whole program for a stack under the recording mocks and returns what it registered (secrets in plain
@@ -50,6 +51,8 @@ async function recordConfig(stack: string, config: ProgramConfig): Promise<Recor
  * plan, because `pulumi up` stops on them. Runs once per process.
  */
 export async function planStack(stack: string, root = process.cwd()): Promise<Plan> {
+    // A plan of stale compiled code would show what `pulumi up` refuses to deploy.
+    assertFreshBuild();
     const file = readStackFile(stack, root);
     checkSize(stack, file.values);
     // Configuration mistakes stop the plan before the recording mocks replace the process's Pulumi runtime.
@@ -79,7 +82,12 @@ export class PlanOutputError extends Error {}
 
 /** Errors that are the user's to fix: their message is the whole story, a stack trace would only hide it. */
 export function isUserError(err: unknown): err is Error {
-    return err instanceof ConfigError || err instanceof StackFileError || err instanceof PlanOutputError;
+    return (
+        err instanceof ConfigError ||
+        err instanceof StackFileError ||
+        err instanceof PlanOutputError ||
+        err instanceof StaleBuildError
+    );
 }
 
 function markerStack(dir: string): string | undefined {
