@@ -36,11 +36,16 @@ const monitorMsgs = sdk("@pulumi/pulumi/proto/resource_pb") as Record<string, Ct
 const { Empty } = sdk("google-protobuf/google/protobuf/empty_pb") as { Empty: Ctor };
 
 /** Every method of `service` answers UNIMPLEMENTED (as an older engine does) unless `handlers` implements it. */
-function serve(server: GrpcServer, service: Record<string, unknown>, handlers: Record<string, Handler>): void {
+function serve(
+    server: GrpcServer,
+    service: Record<string, unknown>,
+    handlers: Record<string, Handler>,
+): void {
     const all: Record<string, Handler> = {};
     for (const method of Object.keys(service)) {
         const name = method.charAt(0).toLowerCase() + method.slice(1);
-        all[name] = handlers[name] ?? ((_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: method }));
+        all[name] =
+            handlers[name] ?? ((_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: method }));
     }
     server.addService(service, all);
 }
@@ -116,7 +121,11 @@ export async function runUnderEngine(
             ],
             {
                 cwd: dir,
-                env: { ...process.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_NODEJS_TYPESCRIPT: "false" },
+                env: {
+                    ...process.env,
+                    PULUMI_CONFIG: JSON.stringify(config),
+                    PULUMI_NODEJS_TYPESCRIPT: "false",
+                },
                 stdio: ["ignore", "pipe", "pipe"],
             },
         );

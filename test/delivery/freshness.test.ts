@@ -6,7 +6,13 @@ import { spawnSync } from "child_process";
 import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { BUILD_INFO, PROGRAM_SOURCES, STALE_MESSAGE, sourceDigest, staleBuild } from "../../tools/build/fresh";
+import {
+    BUILD_INFO,
+    PROGRAM_SOURCES,
+    STALE_MESSAGE,
+    sourceDigest,
+    staleBuild,
+} from "../../tools/build/fresh";
 import { repoRoot } from "../../tools/root";
 import { runUnderEngine } from "./engine";
 
@@ -16,7 +22,14 @@ const SYSTEM_SECTIONS = ["thoth", "callysto", "dials", "prow", "packit", "stream
 /** A copy of this checkout with its built dist/: what a clone holds after `npm ci && npm run build`. */
 function copyCheckout(): string {
     const dir = mkdtempSync(path.join(tmpdir(), "fresh-"));
-    for (const rel of [...PROGRAM_SOURCES, "tools", "dist", "Pulumi.yaml", "Pulumi.stage.yaml", "package.json"]) {
+    for (const rel of [
+        ...PROGRAM_SOURCES,
+        "tools",
+        "dist",
+        "Pulumi.yaml",
+        "Pulumi.stage.yaml",
+        "package.json",
+    ]) {
         cpSync(path.join(ROOT, rel), path.join(dir, rel), { recursive: true });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
@@ -37,7 +50,13 @@ const ALL_OFF = Object.fromEntries([
 function plan(dir: string) {
     const res = spawnSync(
         process.execPath,
-        [path.join(dir, "dist", "tools", "plan", "cli.js"), "--stack", "stage", "--out", path.join(dir, "plan")],
+        [
+            path.join(dir, "dist", "tools", "plan", "cli.js"),
+            "--stack",
+            "stage",
+            "--out",
+            path.join(dir, "plan"),
+        ],
         { cwd: dir, encoding: "utf8" },
     );
     return { code: res.status, stdout: res.stdout, stderr: res.stderr };
@@ -49,7 +68,11 @@ describe("stale dist/ cannot deploy or plan", function () {
 
     before(function () {
         // The copy is as fresh as this checkout's own build, which npm test makes first.
-        assert.equal(staleBuild(ROOT), undefined, "this checkout's dist/ is stale: run `npm run build` first");
+        assert.equal(
+            staleBuild(ROOT),
+            undefined,
+            "this checkout's dist/ is stale: run `npm run build` first",
+        );
         dir = copyCheckout();
     });
     after(() => rmSync(dir, { recursive: true, force: true }));

@@ -41,7 +41,9 @@ export function sourceDigest(root: string): string | undefined {
     let found = false;
     const addFile = (rel: string): void => {
         found = true;
-        hash.update(`${rel}\0`).update(readFileSync(path.join(root, rel))).update("\0");
+        hash.update(`${rel}\0`)
+            .update(readFileSync(path.join(root, rel)))
+            .update("\0");
     };
     const addDir = (rel: string): void => {
         const entries: Dirent[] = readdirSync(path.join(root, rel), { withFileTypes: true });
@@ -78,7 +80,8 @@ export function staleBuild(root: string): string | undefined {
     if (current === undefined) return undefined;
     let recorded: string | undefined;
     try {
-        recorded = (JSON.parse(readFileSync(path.join(root, BUILD_INFO), "utf8")) as Partial<BuildInfo>).sources;
+        recorded = (JSON.parse(readFileSync(path.join(root, BUILD_INFO), "utf8")) as Partial<BuildInfo>)
+            .sources;
     } catch {
         recorded = undefined;
     }
