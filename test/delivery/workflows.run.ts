@@ -182,7 +182,8 @@ function testBuild(dir: string): string | undefined {
         }
     ).scripts;
     const first = scripts.test?.split("&&")[0].trim();
-    return first !== undefined && /^npm run( -s)? build$/.test(first) ? first : undefined;
+    // `-s` only quiets npm's own lines: the same build as a job's `npm run build` step, so it is not run twice.
+    return first !== undefined && /^npm run( -s)? build$/.test(first) ? "npm run build" : undefined;
 }
 
 interface JobRun {
