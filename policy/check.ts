@@ -2,15 +2,16 @@
 // Pulumi CLI and no credentials (so fork pull requests get the verdict too). Exit 0 = compliant, 1 = violations,
 // 2 = a command line it cannot read.
 import { parseFlags, required, usageExit } from "../tools/cli/args";
-import { planResources } from "../tools/plan/process";
 import type { PlanResource } from "../tools/plan/render";
-import { checkPlan } from "./offline";
 
 const USAGE = "usage: npm run policy:check -- --stack <stack>";
 
 async function main(): Promise<number> {
     const values = parseFlags(process.argv.slice(2), { stack: { type: "string" } }, USAGE);
     const stack = required(values.stack, "--stack", USAGE);
+    // Loaded only now: the plan and the policy pack take seconds to load, which a usage error should not wait for.
+    const { planResources } = await import("../tools/plan/process");
+    const { checkPlan } = await import("./offline");
     let resources: PlanResource[];
     try {
         resources = await planResources(stack);

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
-import { readFileSync } from "fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
-import { secretsTable, withSecretsTable } from "../tools/docs/secrets";
+import { secretsTable, updateReadme, withSecretsTable } from "../tools/docs/secrets";
 import { repoRoot } from "../tools/root";
 
 const ROOT = repoRoot();
@@ -10,6 +11,30 @@ describe("README", () => {
     it("has the secrets table that the stacks' secret specs generate (run `npm run docs` after adding a secret)", () => {
         const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
         assert.equal(withSecretsTable(readme, secretsTable(ROOT)), readme);
+    });
+
+    it("npm run docs says unchanged (and writes nothing) when the table is current, updated when it was not", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "docs-"));
+        try {
+            for (const f of ["README.md", "Pulumi.yaml", "Pulumi.stage.yaml", "Pulumi.prod.yaml"]) {
+                cpSync(path.join(ROOT, f), path.join(dir, f));
+            }
+            const file = path.join(dir, "README.md");
+            const current = readFileSync(file, "utf8");
+            const before = statSync(file).mtimeMs;
+            assert.equal(updateReadme(dir), "README.md secrets table unchanged (already up to date)");
+            assert.equal(statSync(file).mtimeMs, before, "an unchanged README is not rewritten");
+
+            // A secret row lost (a hand edit, a merge): the table is regenerated and the message says so.
+            const block = current.slice(current.indexOf("<!-- BEGIN secrets"));
+            const row = block.split("\n").find((l) => l.startsWith("| `"))!;
+            writeFileSync(file, current.replace(`${row}\n`, ""));
+            assert.equal(updateReadme(dir), "README.md secrets table updated");
+            assert.equal(readFileSync(file, "utf8"), current);
+            assert.equal(updateReadme(dir), "README.md secrets table unchanged (already up to date)");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("names the two commands of a new user and the test command CI runs", () => {

@@ -17,6 +17,7 @@ const SCRIPTS = (
 ).scripts;
 
 interface Step {
+    id?: string;
     name?: string;
     uses?: string;
     run?: string;
@@ -87,6 +88,29 @@ export function npmScripts(script: string): { name: string; builtin: boolean }[]
     return found;
 }
 
+/** A `pulumi` command at the start of a shell command (not `pulumi/actions`, not a word inside a message). */
+const PULUMI_COMMAND = /(^|[\n;&|(`!]|\b(?:then|do|else|if|exec|time))\s*pulumi\s/;
+
+/** The repository scripts a step runs (`bash .github/scripts/x.sh`): what they run counts as the step's. */
+function scriptsRun(run: string): string[] {
+    return [...run.matchAll(/(?:^|\s)(\.github\/scripts\/[\w.-]+\.sh)\b/g)].map((m) => m[1]);
+}
+
+/** Whether a step runs Pulumi: the Pulumi action, a `pulumi` command, or a repository script that runs one. */
+export function runsPulumi(step: Step): boolean {
+    if (step.uses?.startsWith("pulumi/actions@")) return true;
+    const run = step.run ?? "";
+    return (
+        PULUMI_COMMAND.test(run) ||
+        scriptsRun(run).some((s) => PULUMI_COMMAND.test(readFileSync(path.join(ROOT, s), "utf8")))
+    );
+}
+
+/** Whether a step builds the compiled program Pulumi.yaml runs: `npm run build`. */
+function buildsProgram(step: Step): boolean {
+    return npmScripts(step.run ?? "").some((s) => !s.builtin && s.name === "build");
+}
+
 describe("GitHub workflows", () => {
     it("has the pull-request, deploy and drift workflows, each valid YAML with jobs and steps", () => {
         assert.deepEqual(files.sort(), ["deploy.yml", "drift.yml", "pull-request.yml"]);
@@ -136,6 +160,66 @@ describe("GitHub workflows", () => {
             { name: "plan:diff", builtin: false },
         ]);
         assert.deepEqual(npmScripts("echo npmrc; npm run-script docs"), [{ name: "docs", builtin: false }]);
+    });
+
+    it("every job that runs Pulumi builds the program (npm run build) after npm ci, whenever Pulumi runs", () => {
+        const jobs: string[] = [];
+        const problems: string[] = [];
+        for (const [file, wf] of Object.entries(workflows)) {
+            for (const [id, job] of Object.entries(wf.jobs)) {
+                const first = job.steps.findIndex(runsPulumi);
+                if (first < 0) continue;
+                jobs.push(`${file} ${id}`);
+                const pulumi = job.steps[first];
+                // npm ci builds nothing (.npmrc ignore-scripts): without the build, Pulumi.yaml's main does not exist.
+                const build = job.steps.findIndex(buildsProgram);
+                const ci = job.steps.findIndex((s) => npmScripts(s.run ?? "").some((n) => n.name === "ci"));
+                if (build < 0 || build > first) {
+                    problems.push(
+                        `${file} ${id}: "${pulumi.name ?? pulumi.uses}" runs before any npm run build`,
+                    );
+                } else if (ci > build) {
+                    problems.push(`${file} ${id}: npm run build runs before npm ci`);
+                } else if (job.steps[build].if !== undefined && job.steps[build].if !== pulumi.if) {
+                    problems.push(
+                        `${file} ${id}: the build is skipped (if: ${job.steps[build].if}) when Pulumi runs`,
+                    );
+                }
+            }
+        }
+        assert.deepEqual(problems, []);
+        assert.deepEqual(jobs.sort(), [
+            "deploy.yml prod",
+            "deploy.yml stage",
+            "drift.yml drift",
+            "pull-request.yml preview",
+        ]);
+    });
+
+    it("recognises a step that runs Pulumi however it is written", () => {
+        assert.ok(runsPulumi({ uses: "pulumi/actions@v6.6.1" }));
+        assert.ok(runsPulumi({ run: "pulumi preview --stack prod" }));
+        assert.ok(runsPulumi({ run: "set -e\nif true; then pulumi up -y; fi" }));
+        assert.ok(runsPulumi({ run: "if ! pulumi config get --stack s clusters; then exit 1; fi" }));
+        assert.ok(runsPulumi({ run: "v=$(pulumi stack output x)" }));
+        assert.ok(runsPulumi({ run: 'bash .github/scripts/check-clusters-reachable.sh "$STACK"' }));
+        assert.ok(!runsPulumi({ run: 'echo "::error::pulumi preview failed"' }));
+        assert.ok(!runsPulumi({ run: "npm run plan -- --stack prod" }));
+    });
+
+    it("a failed pull-request preview says what it needed from the network (github.com for the Thoth catalog)", () => {
+        const job = workflows["pull-request.yml"].jobs.preview;
+        const preview = job.steps.findIndex((s) => s.with?.command === "preview");
+        const explain = job.steps.findIndex((s, i) => i > preview && s.if?.includes("failure()"));
+        assert.ok(explain > preview, "no step after the preview explains its failure");
+        assert.equal(job.steps[preview].id, "preview");
+        assert.equal(job.steps[explain].if, "failure() && steps.preview.outcome == 'failure'");
+        const text = job.steps[explain].run!;
+        assert.match(text, /::error::/);
+        assert.match(text, /github\.com/);
+        assert.match(text, /Thoth workflow catalog/);
+        assert.match(text, /runbooks:thoth\.catalog\.repository/);
+        assert.match(text, /plan diff .*needs no network/);
     });
 
     it("pins every action to a version", () => {

@@ -56,14 +56,24 @@ export function withSecretsTable(readme: string, table: string): string {
     return `${readme.slice(0, start + BEGIN.length)}\n${table}\n${readme.slice(end)}`;
 }
 
+/**
+ * Regenerates the secrets table of `root`/README.md and says what happened: a README that already holds it is not
+ * written (so `git status` and the file's time show nothing), and the message does not claim a change.
+ */
+export function updateReadme(root: string): string {
+    const file = path.join(root, "README.md");
+    const readme = readFileSync(file, "utf8");
+    const updated = withSecretsTable(readme, secretsTable(root));
+    if (updated === readme) return "README.md secrets table unchanged (already up to date)";
+    writeFileSync(file, updated);
+    return "README.md secrets table updated";
+}
+
 if (require.main === module) {
     try {
         parseFlags(process.argv.slice(2), {}, "usage: npm run docs");
     } catch (err) {
         process.exit(usageExit(err) ?? 1);
     }
-    const root = repoRoot();
-    const file = path.join(root, "README.md");
-    writeFileSync(file, withSecretsTable(readFileSync(file, "utf8"), secretsTable(root)));
-    process.stdout.write("README.md secrets table updated\n");
+    process.stdout.write(`${updateReadme(repoRoot())}\n`);
 }

@@ -1,7 +1,16 @@
 import * as path from "path";
 import { CommandResult, USAGE_EXIT, UsageError, crashText, parseFlags, required } from "../cli/args";
+import { staleRunningBuild } from "../build/fresh";
 import { renderSummary } from "./render";
-import { PlanOutputError, checkOutputDir, isUserError, planStack, removeStalePlan, writePlan } from "./run";
+import {
+    PlanOutputError,
+    checkOutputDir,
+    isUserError,
+    keptLine,
+    planStack,
+    removeStalePlan,
+    writePlan,
+} from "./run";
 import { stackTracesAsked } from "./stacks";
 
 const USAGE = "usage: npm run plan -- --stack <stack> [--out <dir>]";
@@ -21,18 +30,29 @@ export async function planCommand(argv: string[], cwd = process.cwd()): Promise<
         throw err;
     }
     const { stack, out } = args;
+    // Before anything else: stale compiled code plans what `pulumi up` refuses to run, and proves nothing about the
+    // earlier plan in --out (left as it is).
+    const stale = staleRunningBuild();
+    if (stale !== undefined) return { code: 1, stdout: "", stderr: `${stale}\n` };
     const dir = path.resolve(cwd, out ?? path.join("out", "plan", stack));
-    let stderr = "";
     try {
         // Refuse a directory that is not ours before spending a minute on the plan.
         checkOutputDir(dir, stack);
         const plan = await planStack(stack, cwd);
-        const files = writePlan(plan, dir, stack);
-        return { code: 0, stdout: `${renderSummary(stack, plan)}\n\nWrote ${files.join(", ")}\n`, stderr };
+        const { files, kept } = writePlan(plan, dir, stack);
+        const keptText = kept.length > 0 ? `\n${keptLine(dir, kept)}` : "";
+        return {
+            code: 0,
+            stdout: `${renderSummary(stack, plan)}\n\nWrote ${files.join(", ")}${keptText}\n`,
+            stderr: "",
+        };
     } catch (err) {
-        // An earlier plan of this stack would pass for the current one: it goes (only it: the marker proves it).
-        if (!(err instanceof PlanOutputError) && removeStalePlan(dir, stack)) {
-            stderr += `Removed the earlier plan in ${dir}: it no longer matches the stack file.\n`;
+        let stderr = "";
+        // An earlier plan of this stack would pass for the current one: its files go (only they: the marker lists them).
+        const removal = err instanceof PlanOutputError ? undefined : removeStalePlan(dir, stack);
+        if (removal) {
+            stderr += `Removed the earlier plan in ${dir} (${removal.removed.join(", ") || "its marker"}): it would pass for the result of this failed plan.\n`;
+            if (removal.kept.length > 0) stderr += `${keptLine(dir, removal.kept)}\n`;
         }
         if (isUserError(err)) return { code: 1, stdout: "", stderr: `${stderr}${err.message}\n` };
         throw err;

@@ -212,8 +212,10 @@ export function renderSummary(stack: string, plan: Plan): string {
     const rows = summarize(plan);
     const w1 = Math.max(6, ...rows.map((r) => r.system.length));
     const w2 = Math.max(4, ...rows.map((r) => r.kind.length));
+    const protectedCount = plan.resources.filter((r) => r.protect).length;
     const lines = [
-        `Plan of stack ${stack}: ${plan.resources.length} resources`,
+        // How much of the stack `pulumi up` will refuse to delete or replace: the operator's safety net, made visible.
+        `Plan of stack ${stack}: ${plan.resources.length} resources, ${protectedCount} protected (pulumi refuses to delete or replace them)`,
         `${"system".padEnd(w1)}  ${"kind".padEnd(w2)}  count`,
     ];
     for (const r of rows) {

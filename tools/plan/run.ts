@@ -20,6 +20,7 @@ import { Plan, buildPlan, renderManifests, renderResourcesJson, renderUnsetSecre
 import { checkSize } from "./size";
 import { StackFileError, readStackFile, stackFileSource } from "./stackfile";
 import { ConfigError } from "../../components/config/problems";
+import { StaleBuildError, assertFreshBuild } from "../build/fresh";
 
 /**
  * Runs the whole program for a stack under the recording mocks and returns what it registered (secrets in plain
@@ -50,6 +51,8 @@ async function recordConfig(stack: string, config: ProgramConfig): Promise<Recor
  * plan, because `pulumi up` stops on them. Runs once per process.
  */
 export async function planStack(stack: string, root = process.cwd()): Promise<Plan> {
+    // A plan of stale compiled code would show what `pulumi up` refuses to deploy.
+    assertFreshBuild();
     const file = readStackFile(stack, root);
     checkSize(stack, file.values);
     // Configuration mistakes stop the plan before the recording mocks replace the process's Pulumi runtime.
@@ -71,15 +74,26 @@ export async function planStack(stack: string, root = process.cwd()): Promise<Pl
     };
 }
 
-/** Marks a directory as the plan output of one stack: only such a directory is ever replaced. */
+/** Marks a directory as the plan output of one stack: only such a directory is ever written into. */
 export const PLAN_MARKER = ".runbooks-plan";
+
+/**
+ * The files the last plan wrote into its directory, one relative path a line: the only files a later plan replaces
+ * or removes. Anything else in the directory (a reviewer's notes) is the user's and stays.
+ */
+export const PLAN_FILES = ".runbooks-plan-files";
 
 /** A plan output directory that is not this program's to write (not empty and not a plan of this stack). */
 export class PlanOutputError extends Error {}
 
 /** Errors that are the user's to fix: their message is the whole story, a stack trace would only hide it. */
 export function isUserError(err: unknown): err is Error {
-    return err instanceof ConfigError || err instanceof StackFileError || err instanceof PlanOutputError;
+    return (
+        err instanceof ConfigError ||
+        err instanceof StackFileError ||
+        err instanceof PlanOutputError ||
+        err instanceof StaleBuildError
+    );
 }
 
 function markerStack(dir: string): string | undefined {
@@ -89,28 +103,41 @@ function markerStack(dir: string): string | undefined {
 }
 
 /**
- * A plan written before the marker existed: nothing but `resources.json` and `kubernetes/*.yaml`. Replacing it loses
- * only output the plan can write again, so it is not refused (a checkout or any other directory never looks so).
+ * What the earlier plan in `dir` wrote: its {@link PLAN_FILES} list, or for a plan from before the list existed, the
+ * files that version always wrote (resources.json, unset-secrets.txt, kubernetes/*.yaml). The marker files included.
  */
-function isUnmarkedPlan(dir: string): boolean {
-    const entries = readdirSync(dir);
-    if (
-        !entries.includes("resources.json") ||
-        entries.some((e) => e !== "resources.json" && e !== "kubernetes")
-    ) {
-        return false;
+function planFiles(dir: string): string[] {
+    const list = path.join(dir, PLAN_FILES);
+    let files: string[];
+    if (existsSync(list)) {
+        files = readFileSync(list, "utf8")
+            .split("\n")
+            .filter((l) => l !== "" && !l.startsWith("#"));
+    } else {
+        const k8s = path.join(dir, "kubernetes");
+        const manifests =
+            existsSync(k8s) && statSync(k8s).isDirectory()
+                ? readdirSync(k8s)
+                      .filter((f) => f.endsWith(".yaml"))
+                      .map((f) => path.join("kubernetes", f))
+                : [];
+        files = ["resources.json", "unset-secrets.txt", ...manifests];
     }
-    const k8sDir = path.join(dir, "kubernetes");
-    return (
-        statSync(path.join(dir, "resources.json")).isFile() &&
-        (!existsSync(k8sDir) ||
-            (statSync(k8sDir).isDirectory() && readdirSync(k8sDir).every((f) => f.endsWith(".yaml"))))
+    // A list edited to point outside the directory must not make the plan delete there.
+    const inside = files.filter((f) => !path.isAbsolute(f) && !f.split(/[\\/]/).includes(".."));
+    return [...inside, PLAN_FILES, PLAN_MARKER];
+}
+
+/** Every file below `dir` by relative path (what a user would lose if the directory went). */
+function filesBelow(dir: string, rel = ""): string[] {
+    return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? filesBelow(dir, path.join(rel, e.name)) : [path.join(rel, e.name)],
     );
 }
 
 /**
  * Refuses a directory the plan does not own: one that exists and is not a directory, or holds files without being
- * an earlier plan output of this same stack. Returns whether there is an earlier plan to replace.
+ * an earlier plan output of this same stack (its marker). Returns whether there is an earlier plan to replace.
  */
 export function checkOutputDir(dir: string, stack: string): boolean {
     if (!existsSync(dir)) return false;
@@ -119,7 +146,6 @@ export function checkOutputDir(dir: string, stack: string): boolean {
     }
     if (readdirSync(dir).length === 0) return false;
     const owner = markerStack(dir);
-    if (owner === undefined && isUnmarkedPlan(dir)) return true;
     if (owner !== stack) {
         throw new PlanOutputError(
             owner
@@ -130,24 +156,56 @@ export function checkOutputDir(dir: string, stack: string): boolean {
     return true;
 }
 
-/** Removes an earlier plan of `stack` in `dir` (only when the marker proves it is one), so it cannot pass for current. */
-export function removeStalePlan(dir: string, stack: string): boolean {
-    if (!existsSync(dir) || markerStack(dir) !== stack) return false;
-    rmSync(dir, { recursive: true, force: true });
-    return true;
+/** What happened to an earlier plan's directory: the plan's files that went, the user's files that stayed. */
+export interface Removal {
+    removed: string[];
+    kept: string[];
+}
+
+/** Removes the files an earlier plan wrote (and directories they leave empty); every other file stays. */
+function removePlanFiles(dir: string): Removal {
+    const removed: string[] = [];
+    for (const rel of planFiles(dir)) {
+        const file = path.join(dir, rel);
+        if (existsSync(file) && statSync(file).isFile()) {
+            rmSync(file);
+            if (rel !== PLAN_MARKER && rel !== PLAN_FILES) removed.push(rel);
+        }
+    }
+    const k8s = path.join(dir, "kubernetes");
+    if (existsSync(k8s) && statSync(k8s).isDirectory() && readdirSync(k8s).length === 0) rmdirSync(k8s);
+    const kept = filesBelow(dir).sort();
+    if (kept.length === 0) rmdirSync(dir);
+    return { removed: removed.sort(), kept };
+}
+
+/**
+ * Removes an earlier plan of `stack` in `dir` (only when the marker proves it is one), so it cannot pass for
+ * current: only the files it wrote. Undefined when there was none.
+ */
+export function removeStalePlan(dir: string, stack: string): Removal | undefined {
+    if (!existsSync(dir) || markerStack(dir) !== stack) return undefined;
+    return removePlanFiles(dir);
+}
+
+/** One line naming the user's files a plan left in its directory, or "" when there are none. */
+export function keptLine(dir: string, kept: readonly string[]): string {
+    return kept.length === 0
+        ? ""
+        : `Kept ${kept.join(", ")} in ${dir}: not written by the plan, so the plan never replaces or deletes ${kept.length === 1 ? "it" : "them"}.`;
 }
 
 /**
  * Writes `resources.json`, `unset-secrets.txt` and one manifest file per cluster into a new directory beside `dir`,
- * then swaps it in: a failure leaves no half-written plan, and only an earlier plan of the same stack is replaced.
+ * then moves them in place of the files the earlier plan of the same stack wrote (its {@link PLAN_FILES}): a failure
+ * while rendering leaves the earlier plan untouched, and a file the plan did not write is never replaced or deleted.
  */
-export function writePlan(plan: Plan, dir: string, stack: string): string[] {
+export function writePlan(plan: Plan, dir: string, stack: string): { files: string[]; kept: string[] } {
     const hadPlan = checkOutputDir(dir, stack);
     const parent = path.dirname(path.resolve(dir));
     mkdirSync(parent, { recursive: true });
     const tmp = mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
     try {
-        mkdirSync(path.join(tmp, "kubernetes"));
         const files: [string, string][] = [
             ["resources.json", renderResourcesJson(plan)],
             ["unset-secrets.txt", renderUnsetSecrets(stack, plan)],
@@ -158,20 +216,32 @@ export function writePlan(plan: Plan, dir: string, stack: string): string[] {
                 renderManifests(plan.kubernetes[cluster]),
             ]);
         }
+        mkdirSync(path.join(tmp, "kubernetes"));
         for (const [name, text] of files) writeFileSync(path.join(tmp, name), text);
+        const names = files.map(([name]) => name);
+        writeFileSync(
+            path.join(tmp, PLAN_FILES),
+            `# Written by npm run plan; only these files are replaced or removed by the next plan.\n${names.join("\n")}\n`,
+        );
         writeFileSync(path.join(tmp, PLAN_MARKER), `stack: ${stack}\n`);
         if (hadPlan) {
-            const old = `${tmp}.old`;
-            renameSync(dir, old);
-            renameSync(tmp, dir);
-            rmSync(old, { recursive: true, force: true });
-        } else {
-            if (existsSync(dir)) rmdirSync(dir);
-            renameSync(tmp, dir);
+            removePlanFiles(dir);
+            mkdirSync(dir, { recursive: true });
+        } else if (!existsSync(dir)) {
+            mkdirSync(dir);
         }
-        return files.map(([name]) => path.join(dir, name));
-    } catch (err) {
+        mkdirSync(path.join(dir, "kubernetes"), { recursive: true });
+        // The marker last: until it is there, the directory is not taken for a complete plan.
+        for (const name of [...names, PLAN_FILES, PLAN_MARKER])
+            renameSync(path.join(tmp, name), path.join(dir, name));
+        const written = new Set([...names, PLAN_FILES, PLAN_MARKER]);
+        return {
+            files: names.map((name) => path.join(dir, name)),
+            kept: filesBelow(dir)
+                .filter((f) => !written.has(f))
+                .sort(),
+        };
+    } finally {
         rmSync(tmp, { recursive: true, force: true });
-        throw err;
     }
 }

@@ -1,0 +1,130 @@
+// `Pulumi.yaml` runs the compiled program: a dist/ built from other sources than the checkout must not deploy or
+// plan, and must say so in one line. Exercised on a copy of the checkout (sources, dist/, node_modules linked) under
+// the Node.js language host the Pulumi CLI starts (with a fake engine: no CLI here) and under the offline plan.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import {
+    BUILD_INFO,
+    PROGRAM_SOURCES,
+    STALE_MESSAGE,
+    sourceDigest,
+    staleBuild,
+} from "../../tools/build/fresh";
+import { repoRoot } from "../../tools/root";
+import { runUnderEngine } from "./engine";
+
+const ROOT = repoRoot();
+const SYSTEM_SECTIONS = ["thoth", "callysto", "dials", "prow", "packit", "stream"];
+
+/** A copy of this checkout with its built dist/: what a clone holds after `npm ci && npm run build`. */
+function copyCheckout(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "fresh-"));
+    for (const rel of [
+        ...PROGRAM_SOURCES,
+        "tools",
+        "dist",
+        "Pulumi.yaml",
+        "Pulumi.stage.yaml",
+        "package.json",
+    ]) {
+        cpSync(path.join(ROOT, rel), path.join(dir, rel), { recursive: true });
+    }
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    return dir;
+}
+
+/** The one-line change an operator makes and forgets to build. */
+function editComponent(dir: string): void {
+    appendFileSync(path.join(dir, "components", "program.ts"), "// tuned by hand\n");
+}
+
+/** Every system off: the program validates its configuration and registers only the stack. */
+const ALL_OFF = Object.fromEntries([
+    ["runbooks:tier", "staging"],
+    ...SYSTEM_SECTIONS.map((s) => [`runbooks:${s}`, JSON.stringify({ enabled: false })]),
+]);
+
+function plan(dir: string) {
+    const res = spawnSync(
+        process.execPath,
+        [
+            path.join(dir, "dist", "tools", "plan", "cli.js"),
+            "--stack",
+            "stage",
+            "--out",
+            path.join(dir, "plan"),
+        ],
+        { cwd: dir, encoding: "utf8" },
+    );
+    return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+describe("stale dist/ cannot deploy or plan", function () {
+    this.timeout(120_000);
+    let dir: string;
+
+    before(function () {
+        // The copy is as fresh as this checkout's own build, which npm test makes first.
+        assert.equal(
+            staleBuild(ROOT),
+            undefined,
+            "this checkout's dist/ is stale: run `npm run build` first",
+        );
+        dir = copyCheckout();
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("the build records the digest of the sources it compiled, and hashing the checkout takes milliseconds", () => {
+        const start = process.hrtime.bigint();
+        const digest = sourceDigest(ROOT);
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        assert.match(digest ?? "", /^[0-9a-f]{64}$/);
+        assert.ok(ms < 500, `hashing the sources took ${ms.toFixed(1)} ms`);
+        assert.equal(staleBuild(dir), undefined);
+        assert.ok(BUILD_INFO.startsWith("dist"));
+    });
+
+    it("a fresh build runs under the engine (pulumi up's path) and in the offline plan", async () => {
+        const run = await runUnderEngine(dir, "dist/index.js", "stage", ALL_OFF);
+        assert.equal(run.code, 0, `${run.output}\n${run.logs.join("\n")}`);
+        assert.deepEqual(run.registered, ["pulumi:pulumi:Stack"]);
+        assert.ok(!run.logs.includes(STALE_MESSAGE));
+
+        const res = plan(dir);
+        assert.equal(res.code, 0, res.stderr);
+        assert.match(res.stdout, /Wrote .*resources\.json/);
+    });
+
+    it("after a one-line change to a component, both refuse with one line and nothing registered", async () => {
+        editComponent(dir);
+        const run = await runUnderEngine(dir, "dist/index.js", "stage", ALL_OFF);
+        assert.notEqual(run.code, 0);
+        const errors = run.logs.filter((l) => !/RPC|^Registering resource|^Running program/.test(l));
+        assert.deepEqual(errors, [STALE_MESSAGE]);
+        assert.deepEqual(run.registered, ["pulumi:pulumi:Stack"], "the program was not loaded");
+
+        const res = plan(dir);
+        assert.equal(res.code, 1);
+        assert.equal(res.stdout, "");
+        assert.equal(res.stderr, `${STALE_MESSAGE}\n`);
+    });
+
+    it("a dist/ without the build's record (plain tsc, or a failed build) is refused; a packaged one runs", () => {
+        const copy = mkdtempSync(path.join(tmpdir(), "fresh-"));
+        try {
+            cpSync(path.join(dir, "dist"), path.join(copy, "dist"), { recursive: true });
+            // No sources beside it: the dist is the program, there is nothing it could be stale against.
+            assert.equal(staleBuild(copy), undefined);
+            cpSync(path.join(ROOT, "index.ts"), path.join(copy, "index.ts"));
+            assert.equal(staleBuild(copy), STALE_MESSAGE);
+            rmSync(path.join(copy, BUILD_INFO));
+            cpSync(path.join(ROOT, "components"), path.join(copy, "components"), { recursive: true });
+            assert.equal(staleBuild(copy), STALE_MESSAGE);
+        } finally {
+            rmSync(copy, { recursive: true, force: true });
+        }
+    });
+});
