@@ -6,6 +6,7 @@ import { ContainerSpec, toContainer } from "./container";
 import { ExposureSpec, expose, exposureUrl } from "./exposure";
 import { AppIdentity, selectorLabels, standardLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
+import { ChecksumKey, READS_CHECKSUM_ANNOTATION, StartupRead, readsChecksum } from "./startupReads";
 
 export interface ServicePort {
     name: string;
@@ -58,8 +59,13 @@ export interface WorkloadArgs {
     terminationGracePeriodSeconds?: number;
     /** Annotations on the Deployment/StatefulSet itself (e.g. OpenShift image triggers). */
     annotations?: Record<string, pulumi.Input<string>>;
-    /** Annotations on the pod template (e.g. config checksums that roll pods). */
+    /** Annotations on the pod template. */
     podAnnotations?: Record<string, pulumi.Input<string>>;
+    /**
+     * The Secrets and ConfigMaps the pods read at start (env, envFrom, files read once): a change of their content
+     * rolls the pods, through {@link READS_CHECKSUM_ANNOTATION}. `key` is the system's {@link checksumKey}.
+     */
+    restartOnChange?: { key: ChecksumKey; reads: StartupRead[] };
     podSecurityContext?: k8s.types.input.core.v1.PodSecurityContext;
     service?: ServiceSpec;
     /** Public endpoints to the service: Routes on OpenShift, Ingresses on Kubernetes. */
@@ -127,10 +133,22 @@ export class Workload extends RunbookComponent {
         if (args.affinity) podSpec.affinity = args.affinity;
         if (Object.keys(args.nodeSelector ?? {}).length > 0) podSpec.nodeSelector = args.nodeSelector;
         if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
+        const reads = args.restartOnChange?.reads ?? [];
+        if (reads.length > 0 && args.podAnnotations?.[READS_CHECKSUM_ANNOTATION] !== undefined) {
+            throw new Error(
+                `${name}: ${READS_CHECKSUM_ANNOTATION} is computed from restartOnChange, not given`,
+            );
+        }
+        const podAnnotations = {
+            ...(args.podAnnotations ?? {}),
+            ...(reads.length > 0
+                ? { [READS_CHECKSUM_ANNOTATION]: readsChecksum(args.restartOnChange!.key, reads) }
+                : {}),
+        };
         const template = {
             metadata: {
                 labels: releaseLabels,
-                ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
+                ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
             },
             spec: podSpec,
         };
