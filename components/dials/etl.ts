@@ -143,7 +143,7 @@ export class Etl extends DialsPart {
         ];
         const podAnnotations = { [EOS_ANNOTATION]: EOS_SECRET };
         // Every ETL pod reads all three through envFrom; the EOS mount also takes its credentials from eos-credentials.
-        const restartOnChange = { key: args.restartKey, reads: [configMap, secret, eosSecret] };
+        const restartOnChange = { key: args.restartKey, candidates: [configMap, secret, eosSecret] };
         const volumes = [
             { name: "eos-storage", persistentVolumeClaim: { claimName: EOS_CLAIM, readOnly: true } },
         ];

@@ -74,7 +74,7 @@ export class Web extends DialsPart {
                 rollingUpdate,
                 automountServiceAccountToken: false,
                 // gunicorn reads its env and nginx its site file once, at start.
-                restartOnChange: { key: args.restartKey, reads: [configMap, nginxConf, secret] },
+                restartOnChange: { key: args.restartKey, candidates: [configMap, nginxConf, secret] },
                 volumes: [
                     { name: "nginx-conf", configMap: { name: NGINX_CONFIGMAP } },
                     { name: "staticfiles", emptyDir: {} },

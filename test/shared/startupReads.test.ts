@@ -1,17 +1,17 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
-import { readsChecksum } from "../../components/shared/startupReads";
+import { namesReadBy, readsChecksum } from "../../components/shared/startupReads";
 import { resetRecorder, settled } from "../harness";
 
 let serial = 0;
 
-function secret(data: Record<string, string>): k8s.core.v1.Secret {
+function secret(data: Record<string, string>, name = "s"): k8s.core.v1.Secret {
     const provider = new k8s.Provider(`reads-provider-${++serial}`, { kubeconfig: "{}" });
     const stringData = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)]));
     return new k8s.core.v1.Secret(
         `reads-secret-${serial}`,
-        { metadata: { name: "s" }, stringData },
+        { metadata: { name }, stringData },
         { provider },
     );
 }
@@ -59,5 +59,54 @@ describe("checksum of what pods read at start", () => {
         const sum = await value(readsChecksum(pulumi.secret("k".repeat(64)), [secret({ password: "one" })]));
         assert.equal(sum.secret, false);
         assert.match(sum.value, /^[0-9a-f]{32}$/);
+    });
+
+    it("counts only the candidates the pod names: an unrelated Secret changes nothing", async () => {
+        const key = pulumi.secret("k".repeat(64));
+        const names = { secrets: ["mine"], configMaps: [] };
+        const a = await value(
+            readsChecksum(key, [secret({ v: "1" }, "mine"), secret({ v: "1" }, "other")], names),
+        );
+        const other = await value(
+            readsChecksum(key, [secret({ v: "1" }, "mine"), secret({ v: "2" }, "other")], names),
+        );
+        const mine = await value(
+            readsChecksum(key, [secret({ v: "2" }, "mine"), secret({ v: "1" }, "other")], names),
+        );
+        assert.equal(other.value, a.value);
+        assert.notEqual(mine.value, a.value);
+    });
+
+    it("finds what a pod names: env references, envFrom, secret/configMap and projected volumes", () => {
+        assert.deepEqual(
+            namesReadBy({
+                containers: [
+                    {
+                        env: {
+                            A: "plain",
+                            B: { secretKeyRef: { name: "s-env", key: "k" } },
+                            C: { configMapKeyRef: { name: "c-env", key: "k" } },
+                            D: { fieldRef: { fieldPath: "metadata.name" } },
+                        },
+                        envFrom: [{ secret: "s-from" }, { configMap: "c-from" }],
+                    },
+                ],
+                volumes: [
+                    { name: "a", secret: { secretName: "s-vol" } },
+                    { name: "b", configMap: { name: "c-vol" } },
+                    {
+                        name: "c",
+                        projected: {
+                            sources: [{ secret: { name: "s-proj" } }, { configMap: { name: "c-proj" } }],
+                        },
+                    },
+                    { name: "d", emptyDir: {} },
+                ],
+            }),
+            {
+                secrets: ["s-env", "s-from", "s-proj", "s-vol"],
+                configMaps: ["c-env", "c-from", "c-proj", "c-vol"],
+            },
+        );
     });
 });
