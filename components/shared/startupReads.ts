@@ -130,3 +130,10 @@ export function namesReadBy(pod: PodReads): ReadNames {
     }
     return { secrets: [...secrets].sort(), configMaps: [...configMaps].sort() };
 }
+
+/** The Secrets and ConfigMaps among `resources` (e.g. what a namespace's workloads wait for): candidates of reads. */
+export function startupObjects(resources: readonly pulumi.Resource[]): StartupRead[] {
+    return resources.filter(
+        (r): r is StartupRead => k8s.core.v1.Secret.isInstance(r) || k8s.core.v1.ConfigMap.isInstance(r),
+    );
+}
