@@ -19,7 +19,7 @@ export interface VerifyTarget {
  * The shell the check runs: every endpoint is retried for up to ~5 minutes (a rollout takes that long), all are
  * tried, and the command fails if any never answered, which fails `pulumi up`.
  */
-export function verifyScript(targets: readonly VerifyTarget[]): string {
+export function verifyScript(targets: readonly VerifyTarget[], note?: string): string {
     return [
         "set -u",
         "failed=0",
@@ -27,11 +27,21 @@ export function verifyScript(targets: readonly VerifyTarget[]): string {
             (t) =>
                 `curl --fail --silent --show-error --output /dev/null --retry 30 --retry-delay 10 --retry-all-errors --max-time 20 '${t.url}' && echo '${t.name}: ok' || { echo '${t.name}: ${t.url} did not answer' >&2; failed=1; }`,
         ),
+        // The note (what could not be checked) ends the log whatever the result.
+        ...(note ? [`echo ${shellQuote(note)}`] : []),
         'exit "$failed"',
     ].join("\n");
 }
 
-/** The one line `up` prints about what the check cannot see from inside the cluster. */
+/** Annotation of each verify Job: what it cannot check from inside the cluster. */
+export const NOT_CHECKED_ANNOTATION = "runbooks.thoth-station.ninja/not-checked";
+
+/** Single-quotes a string for sh. */
+function shellQuote(text: string): string {
+    return `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The one line naming what the check cannot see from inside the cluster. */
 export function notCheckedLine(targets: readonly Pick<VerifyTarget, "url">[]): string {
     return (
         `station verify checks the APIs through their Services inside the cluster; not checked: public DNS and ` +
@@ -48,6 +58,8 @@ export function notCheckedLine(targets: readonly Pick<VerifyTarget, "url">[]): s
  */
 export class StationVerify extends RunbookComponent {
     public readonly jobs: k8s.batch.v1.Job[] = [];
+    /** The one line naming what the check cannot see; also an annotation of each Job and the last line of its log. */
+    public readonly notChecked: string;
 
     /**
      * @param args.after the APIs' Workloads (each matched to its target by Deployment name) and anything else
@@ -79,6 +91,7 @@ export class StationVerify extends RunbookComponent {
             const port = workload.service.spec.ports[0].port;
             const serviceUrl = pulumi.interpolate`http://${workload.objectName}.${namespace}.svc:${port}/readiness`;
             const labels = standardLabels(thothApp(`verify-${target.name}`, "verification"));
+            const line = notCheckedLine([target]);
             const container = {
                 ...toContainer({
                     name: "verify",
@@ -86,7 +99,7 @@ export class StationVerify extends RunbookComponent {
                     command: ["/bin/sh", "-c"],
                     resources: sized("10m", "32Mi", "100m", "64Mi"),
                 }),
-                args: [serviceUrl.apply((url) => verifyScript([{ ...target, url }]))],
+                args: [serviceUrl.apply((url) => verifyScript([{ ...target, url }], line))],
             };
             this.jobs.push(
                 new k8s.batch.v1.Job(
@@ -97,6 +110,8 @@ export class StationVerify extends RunbookComponent {
                             name: `verify-${target.name}-${contentHash(target.image).slice(0, 10)}`,
                             namespace,
                             labels,
+                            // Shown by the plan, the preview's diff and `oc describe job`: what this check cannot see.
+                            annotations: { [NOT_CHECKED_ANNOTATION]: line },
                         },
                         spec: {
                             backoffLimit: 0,
@@ -117,7 +132,7 @@ export class StationVerify extends RunbookComponent {
                 ),
             );
         }
-        void pulumi.log.info(notCheckedLine(args.targets), this);
-        this.registerOutputs({});
+        this.notChecked = notCheckedLine(args.targets);
+        this.registerOutputs({ notChecked: this.notChecked });
     }
 }

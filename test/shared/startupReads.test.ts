@@ -9,11 +9,7 @@ let serial = 0;
 function secret(data: Record<string, string>, name = "s"): k8s.core.v1.Secret {
     const provider = new k8s.Provider(`reads-provider-${++serial}`, { kubeconfig: "{}" });
     const stringData = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)]));
-    return new k8s.core.v1.Secret(
-        `reads-secret-${serial}`,
-        { metadata: { name }, stringData },
-        { provider },
-    );
+    return new k8s.core.v1.Secret(`reads-secret-${serial}`, { metadata: { name }, stringData }, { provider });
 }
 
 function configMap(data: Record<string, string>): k8s.core.v1.ConfigMap {

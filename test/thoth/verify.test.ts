@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { notCheckedLine } from "../../components/thoth/verify";
+import { NOT_CHECKED_ANNOTATION, notCheckedLine } from "../../components/thoth/verify";
 import { field, k8sObjects, ofType } from "../harness";
 import { KIND, runThoth } from "./fixtures";
 import { runWithStubs } from "./shellStub";
@@ -51,9 +51,24 @@ describe("thoth station verify (stage)", function () {
         }
     });
 
-    it("never calls the public hosts, whose DNS and certificates the program does not control", () => {
+    it("never calls the public hosts, and names them, once, as not checked", () => {
+        const publicUrls: Record<string, string> = {
+            "user-api": "https://stage.thoth-station.ninja/readiness",
+            "management-api": "https://management.stage.thoth-station.ninja/readiness",
+        };
         for (const job of verifyJobs()) {
-            assert.doesNotMatch(JSON.stringify(job.inputs), /thoth-station\.ninja/);
+            const api = String(field(job.inputs, "metadata.name")).replace(/^verify-(.*)-[0-9a-f]+$/, "$1");
+            const [container] = field(job.inputs, "spec.template.spec.containers") as { args: string[] }[];
+            const curls = container.args[0].split("\n").filter((l) => l.startsWith("curl "));
+            assert.equal(curls.length, 1);
+            assert.doesNotMatch(curls[0], /thoth-station\.ninja/);
+            const line = notCheckedLine([{ url: publicUrls[api] }]);
+            assert.equal(
+                (field(job.inputs, "metadata.annotations") as Record<string, string>)[NOT_CHECKED_ANNOTATION],
+                line,
+            );
+            const run = runWithStubs(container.args[0], { curl: "exit 0" });
+            assert.equal(run.status, 0);
         }
         assert.equal(ofType("command:local:Command").filter((c) => c.name.includes("verify")).length, 0);
     });
