@@ -17,6 +17,7 @@ import {
 } from "./settings";
 import { Web } from "./web";
 import { SIZES, etlWorkers, migrationJobName } from "./workers";
+import { checksumKey } from "../shared/startupReads";
 
 /** Arguments of {@link Dials}. */
 export interface DialsArgs {
@@ -59,6 +60,8 @@ export class Dials extends RunbookComponent {
         );
         // Everything else lives in the namespace.
         const inNamespace = this.child({ dependsOn: [ns] });
+        // One key for every reader's checksum: rotating a secret restarts exactly the pods that read it.
+        const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
         const images = new DialsImages(
             this.childName("images"),
             { cluster, namespace, images: config.images },
@@ -107,6 +110,7 @@ export class Dials extends RunbookComponent {
                 migrationJob: migrationJobName(config.images.tag),
                 terminationGracePeriodSeconds: config.etl.terminationGracePeriodSeconds,
                 protectStateful,
+                restartKey,
                 dependsOn: [...images.streams, broker],
             },
             inNamespace,
@@ -128,6 +132,7 @@ export class Dials extends RunbookComponent {
                 apiHost: config.web.apiHost,
                 frontendHost: config.web.frontendHost,
                 routeTimeout: config.web.routeTimeout,
+                restartKey,
                 dependsOn: [...images.streams, cache],
             },
             inNamespace,

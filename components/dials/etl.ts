@@ -3,11 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { ContainerSpec, toContainer } from "../shared/container";
 import { standardLabels } from "../shared/labels";
-import { contentHash } from "../shared/naming";
 import { execProbe } from "../shared/probes";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { podSecurityContext } from "../shared/security";
+import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import { DialsPart, dialsApp } from "./part";
 import {
@@ -30,8 +30,6 @@ export const EOS_CLAIM = "eos-storage";
 export const EOS_MOUNT_PATH = "/eos";
 /** CERN PaaS: pods with this annotation get EOS mounted with the Kerberos credentials of the named Secret. */
 export const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
-/** Rolls the pods when the ConfigMap they read through envFrom changes (envFrom is read at start only). */
-export const CONFIG_HASH_ANNOTATION = "checksum/config";
 
 /** Arguments of {@link Etl}. */
 export interface EtlArgs {
@@ -57,6 +55,8 @@ export interface EtlArgs {
     terminationGracePeriodSeconds: number;
     /** Production: the EOS claim is protected from deletion. */
     protectStateful: boolean;
+    /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
+    restartKey: ChecksumKey;
     /** Resources the workloads must wait for (image streams, the broker). */
     dependsOn?: pulumi.Resource[];
 }
@@ -141,10 +141,9 @@ export class Etl extends DialsPart {
             { secret: ETL_SECRET },
             { secret: EOS_SECRET },
         ];
-        const podAnnotations = {
-            [EOS_ANNOTATION]: EOS_SECRET,
-            [CONFIG_HASH_ANNOTATION]: contentHash(args.configMapData),
-        };
+        const podAnnotations = { [EOS_ANNOTATION]: EOS_SECRET };
+        // Every ETL pod reads all three through envFrom; the EOS mount also takes its credentials from eos-credentials.
+        const restartOnChange = { key: args.restartKey, candidates: [configMap, secret, eosSecret] };
         const volumes = [
             { name: "eos-storage", persistentVolumeClaim: { claimName: EOS_CLAIM, readOnly: true } },
         ];
@@ -171,6 +170,7 @@ export class Etl extends DialsPart {
                     app: dialsApp(appName, component),
                     automountServiceAccountToken: false,
                     podAnnotations,
+                    restartOnChange,
                     volumes,
                     containers,
                     ...extra,

@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { ExposureSpec } from "../shared/exposure";
-import { contentHash } from "../shared/naming";
 import { httpProbe, tcpProbe } from "../shared/probes";
+import { ChecksumKey } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { DialsPart, dialsApp } from "./part";
-import { CONFIG_HASH_ANNOTATION } from "./etl";
 import { GUNICORN_PORT, HTTP_PORT } from "./settings";
 import { SIZES } from "./workers";
 
@@ -34,6 +33,8 @@ export interface WebArgs {
     frontendHost: string;
     /** Router timeout of both Routes, e.g. `180s`. */
     routeTimeout: string;
+    /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
+    restartKey: ChecksumKey;
     /** Resources the workloads must wait for (image streams, the web cache). */
     dependsOn?: pulumi.Resource[];
 }
@@ -72,9 +73,8 @@ export class Web extends DialsPart {
                 replicas: args.backendReplicas,
                 rollingUpdate,
                 automountServiceAccountToken: false,
-                podAnnotations: {
-                    [CONFIG_HASH_ANNOTATION]: contentHash([args.configMapData, args.nginxConf]),
-                },
+                // gunicorn reads its env and nginx its site file once, at start.
+                restartOnChange: { key: args.restartKey, candidates: [configMap, nginxConf, secret] },
                 volumes: [
                     { name: "nginx-conf", configMap: { name: NGINX_CONFIGMAP } },
                     { name: "staticfiles", emptyDir: {} },

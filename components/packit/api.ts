@@ -1,9 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { tcpProbe } from "../shared/probes";
+import { ChecksumKey, StartupRead } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { appEnv } from "./env";
 import { SIZES, hostOf, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
+
+/** The key and the Secrets/ConfigMaps of the deployment, for `restartOnChange` of its applications. */
+export interface PackitRestart {
+    key: ChecksumKey;
+    candidates: StartupRead[];
+}
+
+/** Arguments of {@link PackitApi}. */
+export interface PackitApiArgs extends PackitPartArgs {
+    restart: PackitRestart;
+}
 
 /**
  * The public web side: packit-service (accepts GitHub/GitLab webhooks and the API, tasks the workers) and the
@@ -14,7 +26,7 @@ export class PackitApi extends PackitPart {
     public readonly service?: Workload;
     public readonly dashboard?: Workload;
 
-    constructor(name: string, args: PackitPartArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: PackitApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitApi", name, args, opts);
         const { config, images, service } = args;
         const https = { ports: [{ name: "https", containerPort: 8443 }] };
@@ -27,6 +39,7 @@ export class PackitApi extends PackitPart {
                 app: this.app("packit-service", "api"),
                 image: images.containerImage("packit-service", "packit-service"),
                 secrets: ["packit-secrets", "packit-config"],
+                restartOnChange: args.restart,
                 replicas: writersPaused(config) ? 0 : 1,
                 // run_httpd.sh migrates the schema (alembic) first: two pods must not migrate at once.
                 strategy: "Recreate",
@@ -49,6 +62,7 @@ export class PackitApi extends PackitPart {
                 app: this.app("packit-dashboard", "dashboard"),
                 image: images.containerImage("packit-dashboard", "packit-dashboard"),
                 secrets: ["packit-secrets"],
+                restartOnChange: args.restart,
                 container: {
                     env: { DEPLOYMENT: config.deployment },
                     ...https,

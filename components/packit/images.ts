@@ -27,6 +27,28 @@ export interface PackitImagesArgs {
     window: { schedule: string; timeZone?: string; cliImage: string };
 }
 
+/**
+ * Staging's import (runbook 001, "Continuous Deployment": "STG: Once every hour (at minute 0)"). The platform has
+ * scheduled ImageStream import turned off, so `importPolicy.scheduled` alone never moves a tag.
+ */
+export const SCHEDULED_IMPORT_SCHEDULE = "0 * * * *";
+
+/**
+ * What `oc import-image <stream>:<tag>` needs: read the named streams (never others) and create the import. An
+ * ImageStreamImport is named after the stream in its body, which RBAC cannot restrict by name.
+ */
+export function importerRules(streams: readonly string[]): k8s.types.input.rbac.v1.PolicyRule[] {
+    return [
+        {
+            apiGroups: ["image.openshift.io"],
+            resources: ["imagestreams"],
+            resourceNames: [...streams].sort(),
+            verbs: ["get"],
+        },
+        { apiGroups: ["image.openshift.io"], resources: ["imagestreamimports"], verbs: ["create"] },
+    ];
+}
+
 /** The image of one container and, on OpenShift, the ImageStream tag that owns it. */
 export interface ContainerImage {
     image: string;
@@ -38,8 +60,9 @@ export interface ContainerImage {
 
 /**
  * How Packit's own images reach the pods. On OpenShift: one ImageStream per image whose tag imports the
- * configured reference, Deployments follow the tag through `image.openshift.io/triggers`, and in production a
- * CronJob re-imports the tags only in the maintenance window. On plain Kubernetes: the references themselves.
+ * configured reference, Deployments follow the tag through `image.openshift.io/triggers`, and the `import-images`
+ * CronJob moves the tags: hourly in staging, only in the maintenance window in production. On plain Kubernetes: the
+ * references themselves.
  */
 export class PackitImages extends RunbookComponent {
     /** ImageStream name → external reference it imports. */
@@ -77,8 +100,11 @@ export class PackitImages extends RunbookComponent {
                 ),
             );
         }
-        if (this.openshift && args.updates === "maintenance-window" && args.sources.length > 0) {
+        // Both modes need the job: `maintenance-window` moves tags only in the window, `scheduled` stands in for
+        // the periodic import the platform disabled.
+        if (this.openshift && args.sources.length > 0) {
             const id = app("import-images", "image-update");
+            const streamNames = args.sources.map((s) => s.stream);
             const access = serviceAccountWithRole(
                 this.childName("importer"),
                 {
@@ -87,18 +113,7 @@ export class PackitImages extends RunbookComponent {
                     accountName: "importimager",
                     accountNamespace: args.namespace,
                     roleNamespace: args.namespace,
-                    rules: [
-                        {
-                            apiGroups: ["image.openshift.io"],
-                            resources: ["imagestreams"],
-                            verbs: ["get", "list"],
-                        },
-                        {
-                            apiGroups: ["image.openshift.io"],
-                            resources: ["imagestreamimports"],
-                            verbs: ["create"],
-                        },
-                    ],
+                    rules: importerRules(streamNames),
                 },
                 this.child(),
             );
@@ -108,16 +123,18 @@ export class PackitImages extends RunbookComponent {
                     `${name}: image streams of one deployment share one tag, got ${tags.join(", ")}`,
                 );
             }
+            const scheduled = args.updates === "scheduled";
             this.importJob = new ScheduledJob(
                 this.childName("import"),
                 {
                     cluster: args.cluster,
                     namespace: args.namespace,
                     app: id,
-                    schedule: args.window.schedule,
-                    timeZone: args.window.timeZone,
-                    // A window missed by more than an hour is skipped: images must not move outside it.
-                    startingDeadlineSeconds: 3600,
+                    schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : args.window.schedule,
+                    timeZone: scheduled ? undefined : args.window.timeZone,
+                    // Window: one missed by more than an hour is skipped, images must not move outside it.
+                    // Hourly: a late run is pointless once the next one is due.
+                    startingDeadlineSeconds: scheduled ? 1800 : 3600,
                     activeDeadlineSeconds: 900,
                     backoffLimit: 2,
                     serviceAccountName: "importimager",
@@ -129,7 +146,7 @@ export class PackitImages extends RunbookComponent {
                             env: {
                                 // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
                                 HOME: "/tmp",
-                                IMAGE_STREAMS: args.sources.map((s) => s.stream).join(" "),
+                                IMAGE_STREAMS: streamNames.join(" "),
                                 IMAGE_TAG: tags[0],
                                 NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
                             },

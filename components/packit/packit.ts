@@ -1,8 +1,10 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
 import { configSecret } from "../shared/secret";
+import { checksumKey } from "../shared/startupReads";
 import { PackitApi } from "./api";
 import type { PackitConfig, ServiceName } from "./config";
 import { PackitDebugging } from "./debugging";
@@ -98,12 +100,18 @@ export class PackitService extends RunbookComponent {
         // Applications start once their namespace, Secrets, stores and images are there.
         const ready = [namespace, ...secrets, ...stores.forApplications];
         const apps = this.child({ dependsOn: [...ready, images] });
+        // Runbook 001 restarts packit-service and the dashboard by hand after new certificates: a changed Secret
+        // now rolls exactly the pods that read it.
+        const restart = {
+            key: checksumKey(this.childName("checksum-key"), this.foreignChild()),
+            candidates: [...secrets, ...(stores.postgres ? [stores.postgres.secret] : [])],
+        };
 
-        const api = on.service || on.dashboard ? new PackitApi(name, part, apps) : undefined;
+        const api = on.service || on.dashboard ? new PackitApi(name, { ...part, restart }, apps) : undefined;
 
         const groups = workerGroups(config.workers);
         const workers =
-            on.workers || on.beat ? new PackitWorkers(name, { ...part, groups }, apps) : undefined;
+            on.workers || on.beat ? new PackitWorkers(name, { ...part, groups, restart }, apps) : undefined;
         if (on.workers) {
             // Sandcastle runs the workers' untrusted code in its own namespace.
             const sandbox = new Sandbox(
@@ -194,7 +202,7 @@ export class PackitService extends RunbookComponent {
     }
 
     /** The source's Secrets, each filled from its secret config keys (base64 files stay base64). */
-    private secrets(args: PackitServiceArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    private secrets(args: PackitServiceArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret[] {
         const { context, config, service } = args;
         return neededSecrets(config).map((s) => {
             const data: Record<string, pulumi.Output<string>> = {};

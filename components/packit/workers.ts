@@ -4,12 +4,14 @@ import { execProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import { celeryEnv, secretVolumes } from "./env";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
+import { PackitRestart } from "./api";
 import { PackitPart, PackitPartArgs } from "./part";
 
 /** Arguments of {@link PackitWorkers}. */
 export interface PackitWorkersArgs extends PackitPartArgs {
     /** One StatefulSet per group (all-queues, or short-running + long-running); none when workers are off. */
     groups: WorkerGroup[];
+    restart: PackitRestart;
 }
 
 /** Name of the worker container; image triggers select it by this name. */
@@ -49,6 +51,7 @@ export class PackitWorkers extends PackitPart {
                         // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
                         annotations: image.annotations,
                         imagesManagedByTriggers: image.managedByTrigger,
+                        restartOnChange: args.restart,
                         containers: [
                             {
                                 name: WORKER_CONTAINER,
@@ -91,6 +94,7 @@ export class PackitWorkers extends PackitPart {
                 app: this.app("packit-service-beat", "scheduler"),
                 image: args.images.containerImage("packit-worker", "packit-service-beat"),
                 secrets: [...secrets],
+                restartOnChange: args.restart,
                 replicas: paused ? 0 : 1,
                 // Two beats would schedule every periodic task twice.
                 strategy: "Recreate",

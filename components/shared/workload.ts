@@ -6,6 +6,13 @@ import { ContainerSpec, toContainer } from "./container";
 import { ExposureSpec, expose, exposureUrl } from "./exposure";
 import { AppIdentity, selectorLabels, standardLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
+import {
+    ChecksumKey,
+    READS_CHECKSUM_ANNOTATION,
+    StartupRead,
+    namesReadBy,
+    readsChecksum,
+} from "./startupReads";
 
 export interface ServicePort {
     name: string;
@@ -58,8 +65,14 @@ export interface WorkloadArgs {
     terminationGracePeriodSeconds?: number;
     /** Annotations on the Deployment/StatefulSet itself (e.g. OpenShift image triggers). */
     annotations?: Record<string, pulumi.Input<string>>;
-    /** Annotations on the pod template (e.g. config checksums that roll pods). */
+    /** Annotations on the pod template. */
     podAnnotations?: Record<string, pulumi.Input<string>>;
+    /**
+     * Secrets and ConfigMaps of the namespace that the program created: a change of any the pod spec names (env,
+     * envFrom, volumes) rolls the pods through {@link READS_CHECKSUM_ANNOTATION}, because programs read them at
+     * start. `key` is the system's {@link checksumKey}. Objects made outside the program are not candidates.
+     */
+    restartOnChange?: { key: ChecksumKey; candidates: StartupRead[] };
     podSecurityContext?: k8s.types.input.core.v1.PodSecurityContext;
     service?: ServiceSpec;
     /** Public endpoints to the service: Routes on OpenShift, Ingresses on Kubernetes. */
@@ -127,10 +140,27 @@ export class Workload extends RunbookComponent {
         if (args.affinity) podSpec.affinity = args.affinity;
         if (Object.keys(args.nodeSelector ?? {}).length > 0) podSpec.nodeSelector = args.nodeSelector;
         if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
+        const restart = args.restartOnChange;
+        // Only what this pod spec names: a rotated Secret restarts its readers and nobody else.
+        const read = namesReadBy({
+            containers: [...args.containers, ...(args.initContainers ?? [])],
+            volumes: args.volumes,
+        });
+        if (restart && args.podAnnotations?.[READS_CHECKSUM_ANNOTATION] !== undefined) {
+            throw new Error(
+                `${name}: ${READS_CHECKSUM_ANNOTATION} is computed from restartOnChange, not given`,
+            );
+        }
+        const podAnnotations = {
+            ...(args.podAnnotations ?? {}),
+            ...(restart && read.secrets.length + read.configMaps.length > 0
+                ? { [READS_CHECKSUM_ANNOTATION]: readsChecksum(restart.key, restart.candidates, read) }
+                : {}),
+        };
         const template = {
             metadata: {
                 labels: releaseLabels,
-                ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
+                ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
             },
             spec: podSpec,
         };

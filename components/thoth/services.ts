@@ -25,6 +25,7 @@ import {
     namespaceEnv,
 } from "./stationEnv";
 import { StationEnvironment, StationTier } from "./tiers";
+import { checksumKey, startupObjects } from "../shared/startupReads";
 
 /** One long-running station service as the planner describes it (pure data, tested without mocks). */
 export interface ServicePlan {
@@ -344,6 +345,8 @@ export class StationServices extends RunbookComponent {
                 ),
             );
         }
+        // Rotated tokens and keys reach the APIs and consumers, which read their env at start.
+        const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
         const shared = new Map<string, ServicePlan>();
         for (const plan of plans) {
             const namespace = namespaces[plan.tier];
@@ -391,6 +394,7 @@ export class StationServices extends RunbookComponent {
                     replicas,
                     serviceAccountName: plan.serviceAccount,
                     containers: [container],
+                    restartOnChange: { key: restartKey, candidates: startupObjects(args.ready(namespace)) },
                     ...(plan.kafkaCa ? { volumes: [kafkaCaVolume] } : {}),
                     ...(ownsService
                         ? {

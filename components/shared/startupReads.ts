@@ -1,0 +1,139 @@
+import { createHmac } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import stableStringify from "safe-stable-stringify";
+import type { ContainerSpec } from "./container";
+
+/**
+ * The pod-template annotation that rolls a workload when what its pods read at start changes (as Helm charts do).
+ * A Secret or ConfigMap read through env/envFrom is fixed for the life of the pod, and most programs read mounted
+ * files once at start too: without a template change, a rotated password or certificate is never seen.
+ */
+export const READS_CHECKSUM_ANNOTATION = "checksum/config";
+
+/** An object a workload's pods read at start, taken from the resource the program created (never a typed name). */
+export type StartupRead = k8s.core.v1.Secret | k8s.core.v1.ConfigMap;
+
+/** The key of {@link readsChecksum}, generated once and kept (encrypted) in state; never shown. */
+export type ChecksumKey = pulumi.Output<string>;
+
+/**
+ * A random HMAC key for the checksums of one system. Rotating it (replacing this resource) rolls every reader once
+ * and reveals nothing.
+ */
+export function checksumKey(name: string, opts: pulumi.CustomResourceOptions): ChecksumKey {
+    // 64 alphanumerics: about 380 bits, far beyond any guess; RandomPassword's result is secret in state and plan.
+    return new random.RandomPassword(name, { length: 64, special: false }, opts).result;
+}
+
+/** The objects a pod may read: candidates of {@link readsChecksum}, all in the reader's namespace. */
+export interface ReadNames {
+    secrets: readonly string[];
+    configMaps: readonly string[];
+}
+
+/** What a pod reads of an object: its name and content, as the object's own outputs hold them. */
+function readContent(read: StartupRead): pulumi.Output<{ kind: string; name: string; content: unknown }> {
+    if (k8s.core.v1.Secret.isInstance(read)) {
+        return pulumi
+            .all([read.metadata.name, read.type, read.data, read.stringData])
+            .apply(([name, type, data, stringData]) => ({
+                kind: "Secret",
+                name,
+                content: { type, data: data ?? {}, stringData: stringData ?? {} },
+            }));
+    }
+    return pulumi.all([read.metadata.name, read.data, read.binaryData]).apply(([name, data, binaryData]) => ({
+        kind: "ConfigMap",
+        name,
+        content: { data: data ?? {}, binaryData: binaryData ?? {} },
+    }));
+}
+
+/**
+ * The value of {@link READS_CHECKSUM_ANNOTATION}: an HMAC-SHA256, keyed by `key`, of the contents of those
+ * `candidates` that `names` names (all of them when `names` is unset). Names are matched on the objects' own
+ * outputs, so a caller hands over every object of the namespace and each reader picks what its pod spec names.
+ *
+ * Why keyed, and why then shown in plain: the annotation ends up on the Deployment and every pod, readable by anyone
+ * who may read those (`view` in the namespace), who usually may not read Secrets. A plain hash of a Secret would let
+ * them test guesses of a low-entropy value (a human password, a short token) offline, and would let anyone holding a
+ * plan or state do the same. Marking a plain hash secret hides it in the plan but not in the cluster. Without the
+ * key, which never leaves the encrypted state, an HMAC tells nothing about the content except that it changed,
+ * which is exactly what a reviewer of the plan must see: "these pods will restart".
+ */
+export function readsChecksum(
+    key: pulumi.Input<string>,
+    candidates: readonly StartupRead[],
+    names?: ReadNames,
+): pulumi.Output<string> {
+    const mac = pulumi
+        .all([pulumi.output(key), pulumi.all(candidates.map(readContent))])
+        .apply(([k, items]) => {
+            const picked = names
+                ? items.filter((i) =>
+                      (i.kind === "Secret" ? names.secrets : names.configMaps).includes(i.name),
+                  )
+                : items;
+            return (
+                createHmac("sha256", k)
+                    // Sorted: listing the same objects in another order must not restart anything.
+                    .update(
+                        picked
+                            .map((i) => stableStringify(i) ?? "")
+                            .sort()
+                            .join("\n"),
+                    )
+                    .digest("hex")
+                    .slice(0, 32)
+            );
+        });
+    return pulumi.unsecret(mac);
+}
+
+/** The parts of a pod that name Secrets and ConfigMaps. */
+export interface PodReads {
+    containers: readonly Pick<ContainerSpec, "env" | "envFrom">[];
+    volumes?: readonly k8s.types.input.core.v1.Volume[];
+}
+
+/** Names of the Secrets and ConfigMaps a pod reads: env references, envFrom and volumes (also projected ones). */
+export function namesReadBy(pod: PodReads): ReadNames {
+    const secrets = new Set<string>();
+    const configMaps = new Set<string>();
+    for (const c of pod.containers) {
+        for (const value of Object.values(c.env ?? {})) {
+            if (value === undefined || typeof value === "string") continue;
+            if ("secretKeyRef" in value) secrets.add(value.secretKeyRef.name);
+            if ("configMapKeyRef" in value) configMaps.add(value.configMapKeyRef.name);
+        }
+        for (const src of c.envFrom ?? []) {
+            if ("secret" in src) secrets.add(src.secret);
+            else configMaps.add(src.configMap);
+        }
+    }
+    // Volume names are plain strings wherever this program builds them; an Output name cannot be matched.
+    const plain = (n: unknown) => (typeof n === "string" ? [n] : []);
+    for (const v of pod.volumes ?? []) {
+        const volume = v as {
+            secret?: { secretName?: unknown };
+            configMap?: { name?: unknown };
+            projected?: { sources?: { secret?: { name?: unknown }; configMap?: { name?: unknown } }[] };
+        };
+        plain(volume.secret?.secretName).forEach((n) => secrets.add(n));
+        plain(volume.configMap?.name).forEach((n) => configMaps.add(n));
+        for (const src of volume.projected?.sources ?? []) {
+            plain(src.secret?.name).forEach((n) => secrets.add(n));
+            plain(src.configMap?.name).forEach((n) => configMaps.add(n));
+        }
+    }
+    return { secrets: [...secrets].sort(), configMaps: [...configMaps].sort() };
+}
+
+/** The Secrets and ConfigMaps among `resources` (e.g. what a namespace's workloads wait for): candidates of reads. */
+export function startupObjects(resources: readonly pulumi.Resource[]): StartupRead[] {
+    return resources.filter(
+        (r): r is StartupRead => k8s.core.v1.Secret.isInstance(r) || k8s.core.v1.ConfigMap.isInstance(r),
+    );
+}

@@ -1,0 +1,97 @@
+import { strict as assert } from "assert";
+import { createHash } from "crypto";
+import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS } from "../../components/dials/secrets";
+import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
+import { field, k8sObjects } from "../harness";
+import { DIALS_SECRETS, runDials } from "./fixtures";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const STAGE = "cms-dials-stage";
+/**
+ * The web and the two Redis servers. Redis (components/shared/redis.ts) reads its password Secret at start too, but
+ * is built outside DIALS' parts and carries no checksum yet.
+ */
+const REDIS = ["redis-etl-broker", "redis-web-cache"];
+const NOT_ETL = ["backend", "frontend", ...REDIS];
+
+/** Deployment name → its pod-template checksum (undefined when it reads nothing), and where secrets were marked. */
+async function checksums(
+    secrets: Record<string, string> = DIALS_SECRETS,
+    change?: Parameters<typeof runDials>[1],
+): Promise<Map<string, string | undefined>> {
+    await runDials("stage", change, secrets);
+    const out = new Map<string, string | undefined>();
+    for (const d of k8sObjects(DEPLOYMENT, STAGE)) {
+        const annotations = field(d.inputs, "spec.template.metadata.annotations") as
+            Record<string, string> | undefined;
+        out.set(field(d.inputs, "metadata.name") as string, annotations?.[READS_CHECKSUM_ANNOTATION]);
+    }
+    return out;
+}
+
+function changed(before: Map<string, string | undefined>, after: Map<string, string | undefined>): string[] {
+    assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+    return [...before.keys()].filter((name) => before.get(name) !== after.get(name)).sort();
+}
+
+// Runbook 003 restarts readers by hand after a change ("oc rollout restart"); envFrom is read at start only, so
+// without a template change a rotated value is never seen.
+describe("dials: a changed Secret or ConfigMap restarts exactly its readers", function () {
+    this.timeout(120_000);
+    let base: Map<string, string | undefined>;
+    let etlReaders: string[];
+    before(async () => {
+        base = await checksums();
+        etlReaders = [...base.keys()].filter((n) => !NOT_ETL.includes(n)).sort();
+        assert.ok(etlReaders.length > 5, `ETL deployments: ${etlReaders.join(", ")}`);
+    });
+
+    it("every DIALS Deployment that reads a Secret or ConfigMap at start carries a checksum; the frontend reads none", () => {
+        for (const [name, sum] of base) {
+            if (name === "frontend" || REDIS.includes(name)) assert.equal(sum, undefined);
+            else assert.match(sum ?? "", /^[0-9a-f]{32}$/, name);
+        }
+    });
+
+    it("a new value in dials-etl-secrets rolls every ETL Deployment and not the web", async () => {
+        const key = ETL_SECRETS[0].key;
+        const after = await checksums({ ...DIALS_SECRETS, [key]: "rotated" });
+        assert.deepEqual(changed(base, after), etlReaders);
+    });
+
+    it("a new value in eos-credentials rolls every ETL Deployment and not the web", async () => {
+        const key = EOS_SECRETS[0].key;
+        const after = await checksums({ ...DIALS_SECRETS, [key]: "rotated" });
+        assert.deepEqual(changed(base, after), etlReaders);
+    });
+
+    it("a new value in dials-backend-secrets rolls only the backend", async () => {
+        const key = BACKEND_SECRETS[0].key;
+        const after = await checksums({ ...DIALS_SECRETS, [key]: "rotated" });
+        assert.deepEqual(changed(base, after), ["backend"]);
+    });
+
+    it("a change of dials-backend-configmap rolls only the backend", async () => {
+        const after = await checksums(DIALS_SECRETS, (d) => {
+            d.web = { ...d.web, gunicornWorkers: 7 } as typeof d.web;
+        });
+        assert.deepEqual(changed(base, after), ["backend"]);
+    });
+
+    it("the same values give the same checksums: an unchanged up restarts nothing", async () => {
+        assert.deepEqual(changed(base, await checksums()), []);
+    });
+
+    it("reveals nothing derivable about the values: a keyed HMAC, not a hash of the content", async () => {
+        await runDials("stage");
+        const secretValues = Object.values(DIALS_SECRETS);
+        for (const d of k8sObjects(DEPLOYMENT, STAGE)) {
+            const sum = base.get(field(d.inputs, "metadata.name") as string);
+            if (sum === undefined) continue;
+            for (const v of secretValues) {
+                assert.notEqual(sum, createHash("sha256").update(v).digest("hex").slice(0, 32));
+            }
+            assert.ok(!JSON.stringify(d.masked).includes("SECRET-VALUE-"), "no secret value in the plan");
+        }
+    });
+});

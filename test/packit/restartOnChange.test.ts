@@ -1,0 +1,61 @@
+import { strict as assert } from "assert";
+import { secretConfigKey } from "../../components/packit/secrets";
+import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
+import { field, k8sObjects, runWith } from "../harness";
+import { DEPLOYMENT, PACKIT_SYSTEMS, STATEFULSET, packitValues, secretsFor } from "./fixtures";
+
+const NS = "packit-prod";
+
+/** Workload name → its pod-template checksum, in packit-prod, after a run with `changed` secret values. */
+async function checksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
+    const values = packitValues("prod");
+    await runWith({ values, secrets: { ...secretsFor(values), ...changed }, systems: PACKIT_SYSTEMS });
+    return new Map(
+        [...k8sObjects(DEPLOYMENT, NS), ...k8sObjects(STATEFULSET, NS)].map((w) => [
+            field(w.inputs, "metadata.name") as string,
+            (field(w.inputs, "spec.template.metadata.annotations") as Record<string, string> | undefined)?.[
+                READS_CHECKSUM_ANNOTATION
+            ],
+        ]),
+    );
+}
+
+function rolled(before: Map<string, string | undefined>, after: Map<string, string | undefined>): string[] {
+    return [...before.keys()].filter((n) => before.get(n) !== after.get(n)).sort();
+}
+
+// Runbook 001, after new certificates: "Restart (scale down and up) packit-service, packit-dashboard and nginx for
+// them to use the new certs". A changed Secret now rolls exactly the pods that read it.
+describe("packit: a changed Secret restarts exactly its readers", function () {
+    this.timeout(120_000);
+    let base: Map<string, string | undefined>;
+    before(async () => {
+        base = await checksums();
+    });
+
+    it("new certificates in packit-secrets roll the API, the dashboard, the workers and beat", async () => {
+        const after = await checksums({
+            [secretConfigKey("packit", "packit-secrets", "fullchain.pem")]: "NEW CERTIFICATE",
+        });
+        assert.deepEqual(rolled(base, after), [
+            "packit-dashboard",
+            "packit-service",
+            "packit-service-beat",
+            "packit-worker-long-running",
+            "packit-worker-short-running",
+        ]);
+    });
+
+    it("a new SSH key in packit-ssh rolls only what mounts it: workers and beat", async () => {
+        const after = await checksums({ [secretConfigKey("packit", "packit-ssh", "id_rsa")]: "NEW KEY" });
+        assert.deepEqual(rolled(base, after), [
+            "packit-service-beat",
+            "packit-worker-long-running",
+            "packit-worker-short-running",
+        ]);
+    });
+
+    it("the same values roll nothing", async () => {
+        assert.deepEqual(rolled(base, await checksums()), []);
+    });
+});

@@ -1,0 +1,108 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { strict as assert } from "assert";
+import { namesReadBy, readsChecksum } from "../../components/shared/startupReads";
+import { resetRecorder, settled } from "../harness";
+
+let serial = 0;
+
+function secret(data: Record<string, string>, name = "s"): k8s.core.v1.Secret {
+    const provider = new k8s.Provider(`reads-provider-${++serial}`, { kubeconfig: "{}" });
+    const stringData = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)]));
+    return new k8s.core.v1.Secret(`reads-secret-${serial}`, { metadata: { name }, stringData }, { provider });
+}
+
+function configMap(data: Record<string, string>): k8s.core.v1.ConfigMap {
+    const provider = new k8s.Provider(`reads-provider-${++serial}`, { kubeconfig: "{}" });
+    return new k8s.core.v1.ConfigMap(`reads-cm-${serial}`, { metadata: { name: "c" }, data }, { provider });
+}
+
+async function value(o: pulumi.Output<string>): Promise<{ value: string; secret: boolean }> {
+    const secret = await pulumi.isSecret(o);
+    const v = await new Promise<string>((resolve) => o.apply((x) => resolve(x)));
+    return { value: v, secret };
+}
+
+describe("checksum of what pods read at start", () => {
+    beforeEach(resetRecorder);
+    afterEach(async () => {
+        await settled();
+    });
+
+    it("changes with any value of a read Secret or ConfigMap, and with nothing else", async () => {
+        const key = pulumi.secret("k".repeat(64));
+        const a = await value(readsChecksum(key, [secret({ password: "one" }), configMap({ mode: "x" })]));
+        const same = await value(readsChecksum(key, [configMap({ mode: "x" }), secret({ password: "one" })]));
+        const rotated = await value(
+            readsChecksum(key, [secret({ password: "two" }), configMap({ mode: "x" })]),
+        );
+        const reconfigured = await value(
+            readsChecksum(key, [secret({ password: "one" }), configMap({ mode: "y" })]),
+        );
+        assert.equal(same.value, a.value, "order of the reads does not matter");
+        assert.notEqual(rotated.value, a.value);
+        assert.notEqual(reconfigured.value, a.value);
+    });
+
+    it("is keyed: without the key, the annotation says nothing about the values", async () => {
+        const reads = () => [secret({ password: "one" })];
+        const one = await value(readsChecksum(pulumi.secret("a".repeat(64)), reads()));
+        const other = await value(readsChecksum(pulumi.secret("b".repeat(64)), reads()));
+        assert.notEqual(one.value, other.value);
+    });
+
+    it("is shown in plans (only that it changed), though computed from secrets", async () => {
+        const sum = await value(readsChecksum(pulumi.secret("k".repeat(64)), [secret({ password: "one" })]));
+        assert.equal(sum.secret, false);
+        assert.match(sum.value, /^[0-9a-f]{32}$/);
+    });
+
+    it("counts only the candidates the pod names: an unrelated Secret changes nothing", async () => {
+        const key = pulumi.secret("k".repeat(64));
+        const names = { secrets: ["mine"], configMaps: [] };
+        const a = await value(
+            readsChecksum(key, [secret({ v: "1" }, "mine"), secret({ v: "1" }, "other")], names),
+        );
+        const other = await value(
+            readsChecksum(key, [secret({ v: "1" }, "mine"), secret({ v: "2" }, "other")], names),
+        );
+        const mine = await value(
+            readsChecksum(key, [secret({ v: "2" }, "mine"), secret({ v: "1" }, "other")], names),
+        );
+        assert.equal(other.value, a.value);
+        assert.notEqual(mine.value, a.value);
+    });
+
+    it("finds what a pod names: env references, envFrom, secret/configMap and projected volumes", () => {
+        assert.deepEqual(
+            namesReadBy({
+                containers: [
+                    {
+                        env: {
+                            A: "plain",
+                            B: { secretKeyRef: { name: "s-env", key: "k" } },
+                            C: { configMapKeyRef: { name: "c-env", key: "k" } },
+                            D: { fieldRef: { fieldPath: "metadata.name" } },
+                        },
+                        envFrom: [{ secret: "s-from" }, { configMap: "c-from" }],
+                    },
+                ],
+                volumes: [
+                    { name: "a", secret: { secretName: "s-vol" } },
+                    { name: "b", configMap: { name: "c-vol" } },
+                    {
+                        name: "c",
+                        projected: {
+                            sources: [{ secret: { name: "s-proj" } }, { configMap: { name: "c-proj" } }],
+                        },
+                    },
+                    { name: "d", emptyDir: {} },
+                ],
+            }),
+            {
+                secrets: ["s-env", "s-from", "s-proj", "s-vol"],
+                configMaps: ["c-env", "c-from", "c-proj", "c-vol"],
+            },
+        );
+    });
+});
