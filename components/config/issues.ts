@@ -156,7 +156,7 @@ function fixFor(
     parent: unknown,
     last: Segment | undefined,
     section: unknown,
-): { fix: string; note?: string } {
+): { fix: string; note?: string; sets?: string } {
     const path = keyPath.includes(".") || keyPath.includes("[");
     const set = (text: string) =>
         setCommand(keyPath, text, {
@@ -168,6 +168,7 @@ function fixFor(
     if (written?.text !== undefined && accepts(field, written.text)) {
         return {
             fix: set(written.text),
+            sets: written.text,
             note: `YAML reads the unquoted ${written.text} as ${readAs}; quote it ('${written.text}') so it stays the text written`,
         };
     }
@@ -179,10 +180,10 @@ function fixFor(
         };
     }
     const meant = coercedRaw(field, raw);
-    if (meant !== undefined) return { fix: setCommand(keyPath, meant, { path }) };
+    if (meant !== undefined) return { fix: setCommand(keyPath, meant, { path }), sets: meant };
     if (issue.code === "invalid_value" && typeof raw === "string" && issue.values.length > 0) {
         const near = closest(raw, issue.values.map(String));
-        if (near !== undefined) return { fix: set(near) };
+        if (near !== undefined) return { fix: set(near), sets: near };
     }
     const meta = metaOf(field);
     const suggested = meta.suggest?.(
@@ -190,7 +191,7 @@ function fixFor(
         section && typeof section === "object" ? (section as Record<string, unknown>) : {},
     );
     if (suggested !== undefined && suggested !== raw && accepts(field, suggested))
-        return { fix: set(suggested) };
+        return { fix: set(suggested), sets: suggested };
     const ask = askFix(keyPath, meta, parent);
     if (ask !== undefined) return { fix: ask };
     return { fix: set(exampleFor(field, issue)) };
@@ -304,11 +305,12 @@ export function problemsFromIssues(
         // A credential is reported once, by credentialProblems, with the fix that takes it out of the stack file.
         if (typeof raw === "string" && credentialKinds(raw).length > 0) continue;
         const parent = valueAt(value, path.slice(0, -1));
-        const { fix, note } = fixFor(keyPath, field, issue, raw, parent, path[path.length - 1], value);
+        const { fix, note, sets } = fixFor(keyPath, field, issue, raw, parent, path[path.length - 1], value);
         problems.push({
             key: fullKey(keyPath),
             message: note ? `${describeIssue(issue, raw)}: ${note}` : describeIssue(issue, raw),
             fix,
+            ...(sets !== undefined ? { sets } : {}),
         });
     }
     return problems;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { closest } from "./checks";
-import { formatPath, problemsFromIssues, repairSection, textProblems } from "./issues";
+import { credentialProblem, formatPath, problemsFromIssues, repairSection, textProblems } from "./issues";
 import {
     ConfigError,
     ConfigProblem,
@@ -213,6 +213,7 @@ export function loadProgramConfig(
     const enabledSecrets: SecretSpec[] = [];
     const claims = new Map<string, { section: string; key: string }[]>();
     const writes: SystemClaims[] = [];
+    const newClusters = new Set<string>();
     const usedClusters = new Set<string>();
     let openstackNeeded = false;
     let complete = true;
@@ -261,6 +262,33 @@ export function loadProgramConfig(
             openstackNeeded = true;
             continue;
         }
+        // What is readable of a section with problems is checked too, so one run reports a clash beside the
+        // section's own mistakes. A broken key counts with the value its fix writes (a repaired name), so the grant
+        // that value needs is asked for in the same run; a broken key whose fix writes nothing derived is left out.
+        const claimsOf = (c: SectionBase): Record<GrantKind, Claim[]> => {
+            const raw = source.getValue(def.section);
+            const fixed = (claim: Claim): Claim | undefined => {
+                const broken = underBroken(claim.key, result.broken);
+                // Only where the key holds the value itself: a host derived from a broken namespace is not that
+                // namespace's repaired name.
+                const direct = valueAt(c, claim.key.slice(def.section.length + 1)) === claim.value;
+                const sets = direct ? problems.find((p) => p.key === fullKey(claim.key))?.sets : undefined;
+                if (sets !== undefined) return { ...claim, value: sets, settable: false };
+                return broken ? undefined : claim;
+            };
+            const keep = (list: Claim[]) => list.map(fixed).filter((x): x is Claim => x !== undefined);
+            return {
+                namespaces: keep(
+                    def.namespaces(c).map((n) => ({
+                        value: n.namespace,
+                        key: n.key,
+                        settable: valueAt(raw, n.key.slice(def.section.length + 1)) === n.namespace,
+                    })),
+                ),
+                hosts: keep(def.hosts(c)),
+                clusterScoped: keep(def.clusterScoped(c)),
+            };
+        };
         if (underBroken(`${def.section}.cluster`, result.broken) || clusterNames === undefined) continue;
         if (!cfg.cluster || !clusterNames.includes(cfg.cluster)) {
             const near = cfg.cluster ? closest(cfg.cluster, clusterNames) : undefined;
@@ -269,12 +297,22 @@ export function loadProgramConfig(
                 message: cfg.cluster
                     ? `names cluster "${cfg.cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : ""}`
                     : "is required: the cluster this system deploys to",
+                // With no near name the intent is unknown: pointing the system at another team's cluster, or
+                // defining a new one (platform, grants, kubeconfig), is the operator's decision, not a repair.
                 fix: near
                     ? setCommand(`${def.section}.cluster`, near, { path: true })
-                    : setCommand(`clusters.${cfg.cluster ?? "<cluster>"}.platform`, "openshift", {
-                          path: true,
-                      }),
+                    : clusterNames.length > 0
+                      ? `edit ${STACK_FILE}: set ${fullKey(`${def.section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cfg.cluster ? `cluster "${cfg.cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (README, "Ownership")`
+                      : setCommand(`clusters.${cfg.cluster ?? "<cluster>"}.platform`, "openshift", {
+                            path: true,
+                        }),
             });
+            // The fix defines the stack's first cluster, which grants nothing yet: what the system writes there is
+            // asked for in this same run, so applying the printed fixes converges.
+            if (cfg.cluster && !near && clusterNames.length === 0) {
+                newClusters.add(cfg.cluster);
+                writes.push({ section: def.section, cluster: cfg.cluster, claims: claimsOf(cfg) });
+            }
             continue;
         }
         if (!(cfg.cluster in clusters)) continue;
@@ -284,25 +322,7 @@ export function loadProgramConfig(
             const id = `${cfg.cluster}/${claim.namespace}`;
             claims.set(id, [...(claims.get(id) ?? []), { section: def.section, key: claim.key }]);
         }
-        {
-            // What is readable of a section with problems is checked too (its broken keys are left out), so one run
-            // reports a clash beside the section's own mistakes.
-            const raw = source.getValue(def.section);
-            const ok = (c: Claim) => !underBroken(c.key, result.broken);
-            const written: Record<GrantKind, Claim[]> = {
-                namespaces: def
-                    .namespaces(cfg)
-                    .map((c) => ({
-                        value: c.namespace,
-                        key: c.key,
-                        settable: valueAt(raw, c.key.slice(def.section.length + 1)) === c.namespace,
-                    }))
-                    .filter(ok),
-                hosts: def.hosts(cfg).filter(ok),
-                clusterScoped: def.clusterScoped(cfg).filter(ok),
-            };
-            writes.push({ section: def.section, cluster: cfg.cluster, claims: written });
-        }
+        writes.push({ section: def.section, cluster: cfg.cluster, claims: claimsOf(cfg) });
     }
 
     if (source.stack !== undefined && clusterNames !== undefined) {
@@ -315,14 +335,15 @@ export function loadProgramConfig(
             stack: source.stack,
             production,
             systems: systems.filter((s) => s.target === "kubernetes").map((s) => s.section),
-            clusters: Object.fromEntries(
-                Object.entries(clusters)
+            clusters: Object.fromEntries([
+                ...Object.entries(clusters)
                     .filter(([name]) => !underBroken(`clusters.${name}`, clustersResult.broken))
                     .map(([name, c]) => [
                         name,
                         { namespaces: c.namespaces, hosts: c.hosts, clusterScoped: c.clusterScoped },
                     ]),
-            ),
+                ...[...newClusters].map((name) => [name, { namespaces: {}, hosts: {}, clusterScoped: {} }]),
+            ]),
             writes,
             foreign: Object.fromEntries(
                 Object.entries(clusters).map(([name, c]) => [
@@ -430,6 +451,14 @@ export function loadProgramConfig(
             key.startsWith("kubeconfig-") &&
             (clusterNames === undefined || clusterNames.includes(key.slice("kubeconfig-".length)));
         if (clusterKubeconfig || (key.startsWith("openstack-") && source.isSecret(key))) continue;
+        // A plain unknown key holding a credential is a leak before it is a stray key: say so, and remove it.
+        const plain = source.isSecret(key) ? undefined : source.getValue(key);
+        const leaked =
+            typeof plain === "string" ? credentialProblem(key, z.unknown(), plain, [], plain) : undefined;
+        if (leaked) {
+            problems.push(leaked);
+            continue;
+        }
         const to = renamedTo.get(key);
         problems.push(
             to

@@ -16,6 +16,11 @@ export interface ConfigProblem {
      * object): the offline plan proceeds with it, as it does with a missing secret; a real run stops.
      */
     placeholder?: boolean;
+    /**
+     * The value the fix writes, when it writes one derived from what was there (a repaired name): checks that read
+     * the key (a namespace's grant) judge this value, so the fixes of one run converge together.
+     */
+    sets?: string;
 }
 
 export interface FixOptions {
@@ -161,5 +166,7 @@ export class ConfigError extends pulumi.RunError {
         super(formatProblems(fixed, complete));
         this.name = "ConfigError";
         this.problems = fixed;
+        // A user error has no stack trace to show; the language host would also spend ~20 s formatting one.
+        this.stack = this.message;
     }
 }

@@ -191,8 +191,8 @@ const example = (path: string, value: string) => setCommand(path, value, { path:
  */
 export function prowProblems(config: ProwConfig, env = resolveEnvironment(config)): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const problem = (path: string, message: string, fix: string) =>
-        problems.push({ key: fullKey(path), message, fix });
+    const problem = (path: string, message: string, fix: string, sets?: string) =>
+        problems.push({ key: fullKey(path), message, fix, ...(sets !== undefined ? { sets } : {}) });
 
     const bad = invalidNames(env.names, objectNameRules(env));
     if (bad.length > 0) {
@@ -228,6 +228,7 @@ export function prowProblems(config: ProwConfig, env = resolveEnvironment(config
                 path,
                 `namespace "${ns}" lacks the prefix "${env.names.prefix}": a prefixed environment keeps its namespaces prefixed too, so it cannot land in another environment's`,
                 example(path, `${env.names.prefix}${ns}`),
+                `${env.names.prefix}${ns}`,
             );
         }
     }

@@ -10,6 +10,11 @@ export interface ClusterPrerequisite {
     name: string;
     /** Where the reference says it comes from. */
     source: string;
+    /**
+     * For a CustomResourceDefinition: the kind it serves, so its presence can be checked through API discovery, which
+     * every user of a cluster may read (unlike CustomResourceDefinition objects).
+     */
+    serves?: { apiVersion: string; kind: string };
 }
 
 const ARGO_GROUP = "argoproj.io";
@@ -21,6 +26,7 @@ export const THOTH_CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = [
         kind: "CustomResourceDefinition",
         name: `${k.plural}.${ARGO_GROUP}`,
         source: "thoth-station.md §7: Argo Workflows CRDs (cluster setup; the controllers are namespaced, v2.12.5)",
+        serves: { apiVersion: `${ARGO_GROUP}/v1alpha1`, kind: k.kind },
     })),
     ...["argo", "argo-admin"].map((name): ClusterPrerequisite => ({
         apiVersion: "rbac.authorization.k8s.io/v1",

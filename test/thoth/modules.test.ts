@@ -297,13 +297,6 @@ describe("thoth station modules", function () {
             const backup = k8sObject(KIND.cronJob, "graph-backup", "thoth-graph-stage");
             assert.equal((backup.inputs.spec as Json).schedule, "@monthly");
         });
-
-        it("checks user-api and management-api after up, on their public hosts", () => {
-            const [check] = ofType("command:local:Command").filter((c) => c.name.includes("verify"));
-            const script = String(check.inputs.create);
-            assert.match(script, /https:\/\/stage\.thoth-station\.ninja\/readiness/);
-            assert.match(script, /https:\/\/management\.stage\.thoth-station\.ninja\/readiness/);
-        });
     });
 
     describe("test layout (prod stack)", () => {

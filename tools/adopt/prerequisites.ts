@@ -1,3 +1,5 @@
+import { THOTH_CLUSTER_PREREQUISITES } from "../../components/thoth/clusterPrerequisites";
+
 /**
  * A cluster-wide object a system needs but does not create: the cluster setup provides it. The migration report
  * checks that it exists on the cluster the system deploys to, and names who must provide it when it does not.
@@ -21,43 +23,19 @@ export interface ClusterPrerequisite {
     serves?: { apiVersion: string; kind: string };
 }
 
-const ARGO_GROUP = "argoproj.io";
-const ARGO_VERSION = "v1alpha1";
 const PSI_ADMINS = "the PSI cluster administrators (thoth-station.md §6.3)";
 const ARGO_NEEDED_BY = "the station's Argo Workflows installs (runbooks:thoth station.modules)";
 
-/** The Argo Workflows kinds whose CRDs the station's namespaced Argo v2.12 controllers and argo-server watch. */
-const ARGO_KINDS: { kind: string; plural: string }[] = [
-    { kind: "Workflow", plural: "workflows" },
-    { kind: "WorkflowTemplate", plural: "workflowtemplates" },
-    { kind: "CronWorkflow", plural: "cronworkflows" },
-    { kind: "ClusterWorkflowTemplate", plural: "clusterworkflowtemplates" },
-    { kind: "WorkflowEventBinding", plural: "workfloweventbindings" },
-];
-
 /**
- * Everything a system expects from the cluster setup. Thoth on PSI: the Argo CRDs and the ClusterRoles `argo` and
- * `argo-admin` its RoleBindings name (thoth-station.md §6.3, §7). Kept as plain data so that the components' own
- * list (components/thoth/clusterPrerequisites.ts) can replace it by an import.
+ * Everything a system expects from the cluster setup: the station's own list (components/thoth/clusterPrerequisites.ts,
+ * the one the program uses to decide what it does not create), with who must provide each one.
  */
-export const CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = [
-    ...ARGO_KINDS.map((k) => ({
-        apiVersion: "apiextensions.k8s.io/v1",
-        kind: "CustomResourceDefinition",
-        name: `${k.plural}.${ARGO_GROUP}`,
-        system: "thoth",
-        neededBy: ARGO_NEEDED_BY,
-        providedBy: PSI_ADMINS,
-        source: "thoth-station.md §7",
-        serves: { apiVersion: `${ARGO_GROUP}/${ARGO_VERSION}`, kind: k.kind },
-    })),
-    ...["argo", "argo-admin"].map((name) => ({
-        apiVersion: "rbac.authorization.k8s.io/v1",
-        kind: "ClusterRole",
-        name,
-        system: "thoth",
-        neededBy: `${ARGO_NEEDED_BY}: their RoleBindings grant ClusterRole ${name}`,
-        providedBy: PSI_ADMINS,
-        source: "thoth-station.md §6.3, §7",
-    })),
-];
+export const CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = THOTH_CLUSTER_PREREQUISITES.map((p) => ({
+    ...p,
+    system: "thoth",
+    neededBy:
+        p.kind === "ClusterRole"
+            ? `${ARGO_NEEDED_BY}: their RoleBindings grant ClusterRole ${p.name}`
+            : ARGO_NEEDED_BY,
+    providedBy: PSI_ADMINS,
+}));

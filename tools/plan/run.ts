@@ -62,6 +62,8 @@ export async function planStack(stack: string, root = process.cwd()): Promise<Pl
             unset.add(spec.key);
             return SECRET_MASK;
         },
+        // Other stacks' grants and the file lines of messages come from the checkout planned, not the cwd.
+        root,
     });
     const recorded = await recordConfig(stack, config);
     return {

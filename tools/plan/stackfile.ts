@@ -3,7 +3,7 @@ import * as path from "path";
 import { LineCounter, isMap, parseDocument } from "yaml";
 import { closest } from "../../components/config/checks";
 import { ConfigError, ConfigProblem, PROJECT, renameFix } from "../../components/config/problems";
-import { ConfigSource, memoryConfigSource } from "../../components/config/source";
+import { ConfigSource, memoryConfigSource, recordStackFileSources } from "../../components/config/source";
 
 /** The configuration of `Pulumi.<stack>.yaml`, split into plain values and the keys of encrypted values. */
 export interface StackFile {
@@ -52,7 +52,9 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
         );
     }
     const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(file, "utf8"), { uniqueKeys: true, lineCounter: lines });
+    const text = readFileSync(file, "utf8");
+    // Merge keys as Pulumi reads them (`<<: *defaults`).
+    const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines, merge: true });
     if (doc.errors.length > 0) {
         const err = doc.errors[0];
         const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
@@ -125,6 +127,8 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
             values[key] = value;
         }
     }
+    // The written text of each value, so a number YAML read from `1.10` is reported as written, not as 1.1.
+    recordStackFileSources(values, text);
     return { stack, values, secureKeys, foreignKeys };
 }
 
