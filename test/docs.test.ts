@@ -37,6 +37,15 @@ describe("README", () => {
         }
     });
 
+    it("names each stack's own source of a secret that lives per environment (prod never from staging's files)", () => {
+        const row = secretsTable(ROOT)
+            .split("\n")
+            .find((l) => l.startsWith("| `prow-hmac-token` |"));
+        assert.ok(row, "prow-hmac-token row");
+        assert.match(row, /stage: [^;]*environments\/ibmcloud-staging\/secrets\/hmac-token/);
+        assert.match(row, /prod: [^|]*environments\/ibmcloud-production\/secrets\/hmac-token/);
+    });
+
     it("names the two commands of a new user and the test command CI runs", () => {
         const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
         assert.match(readme, /npm ci && npm run plan -- --stack stage/);

@@ -18,14 +18,17 @@ function cell(text: string): string {
 
 /** The secrets table of the README, generated from every system's SecretSpecs for the committed stack files. */
 export function secretsTable(root: string): string {
-    const byKey = new Map<string, { spec: SecretSpec; stacks: string[] }>();
+    const byKey = new Map<string, { spec: SecretSpec; stacks: string[]; today: Map<string, string[]> }>();
     for (const stack of STACKS) {
         const config = loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
             placeholderSecret: () => "x",
         });
         for (const spec of config.secretSpecs) {
-            const entry = byKey.get(spec.key) ?? { spec, stacks: [] };
+            const entry = byKey.get(spec.key) ?? { spec, stacks: [], today: new Map<string, string[]>() };
             entry.stacks.push(stack);
+            // A secret lives in a different place per environment (Prow's ibmcloud-staging vs -production): each
+            // stack's own source, so nobody sets production from staging's file.
+            entry.today.set(spec.today, [...(entry.today.get(spec.today) ?? []), stack]);
             byKey.set(spec.key, entry);
         }
     }
@@ -37,10 +40,14 @@ export function secretsTable(root: string): string {
         "| --- | --- | --- | --- | --- |",
     ];
     for (const key of [...byKey.keys()].sort()) {
-        const { spec, stacks } = byKey.get(key)!;
+        const { spec, stacks, today: sources } = byKey.get(key)!;
+        const today =
+            sources.size === 1
+                ? spec.today
+                : [...sources].map(([where, on]) => `${on.join(", ")}: ${where}`).join("; ");
         const command = secretFixCommand(spec);
         lines.push(
-            `| \`${key}\` | ${stacks.join(", ")} | ${cell(spec.description)}${spec.optional ? " (optional)" : ""} | ${cell(spec.today)} | \`${cell(command)}\` |`,
+            `| \`${key}\` | ${stacks.join(", ")} | ${cell(spec.description)}${spec.optional ? " (optional)" : ""} | ${cell(today)} | \`${cell(command)}\` |`,
         );
     }
     return lines.join("\n");
