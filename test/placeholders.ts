@@ -1,4 +1,4 @@
-import { PLACEHOLDER } from "../components/shared/placeholder";
+import { PLACEHOLDER, PLACEHOLDER_TAG } from "../components/shared/placeholder";
 
 /** A public key made for tests only: not the local stack's committed one, so every tier accepts it. */
 export const OPERATOR_PUBLIC_KEY =
@@ -13,8 +13,9 @@ export function operatorId(path: string): string {
 }
 
 /**
- * The stack values as an operator has them after following the fix of every `set-by-operator` placeholder: their
- * public key, their workstation's address, the ids of the existing objects.
+ * The stack values as an operator has them after following the fix of every placeholder (`set-by-operator`, an image
+ * tagged `to-be-pinned`): their public key, their workstation's address, the ids of the existing objects, the tag
+ * running today.
  */
 export function fillPlaceholders<T>(value: T, path = ""): T {
     if (value === PLACEHOLDER) {
@@ -22,6 +23,10 @@ export function fillPlaceholders<T>(value: T, path = ""): T {
         if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE as T;
         if (path.endsWith("claimName")) return "postgres-data" as T;
         return operatorId(path) as T;
+    }
+    // An unconfirmed image as the operator pins it after following its fix.
+    if (typeof value === "string" && value.endsWith(`:${PLACEHOLDER_TAG}`)) {
+        return value.replace(`:${PLACEHOLDER_TAG}`, ":1.0.0-operator-pinned") as T;
     }
     if (Array.isArray(value)) return value.map((v, i) => fillPlaceholders(v, `${path}[${i}]`)) as T;
     if (value !== null && typeof value === "object") {

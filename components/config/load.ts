@@ -16,6 +16,7 @@ import {
 import { isProductionStack, tierProblems } from "./identity";
 import { kubeconfigProblem } from "./kubeconfig";
 import { Claim, GrantKind, SystemClaims, ownershipProblems } from "./ownership";
+import { placeholderImageProblems } from "./placeholders";
 import {
     ClustersConfig,
     OpenstackConfig,
@@ -253,7 +254,9 @@ export function loadProgramConfig(
         // placeholder only the operator can replace (their key, an existing object's id) stops a real run; the offline
         // plan goes on and lists it, as it does an unset secret.
         if (result.exact) {
-            for (const p of own(def.check?.(cfg, { clusters, tier }) ?? [])) {
+            // An unconfirmed image stops production and staging; a local (kwok) cluster pulls no image at all.
+            const unconfirmed = tier === "local" ? [] : placeholderImageProblems(def.section, cfg);
+            for (const p of own([...(def.check?.(cfg, { clusters, tier }) ?? []), ...unconfirmed])) {
                 if (p.placeholder && options.placeholderSecret) operatorValues.push(p);
                 else problems.push(p);
             }

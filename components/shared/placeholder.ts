@@ -7,6 +7,12 @@ import { z } from "zod";
  */
 export const PLACEHOLDER = "set-by-operator";
 
+/**
+ * The tag of an image the program ships as not yet confirmed (`quay.io/...:to-be-pinned`): the offline plan renders
+ * it, a real run stops on it (components/config/placeholders.ts), as it does on {@link PLACEHOLDER}.
+ */
+export const PLACEHOLDER_TAG = "to-be-pinned";
+
 /** `schema`, or the placeholder; the example stays the schema's own. */
 export function orPlaceholder<T extends z.ZodType>(schema: T) {
     return z.union([z.literal(PLACEHOLDER), schema]).meta({ example: z.globalRegistry.get(schema)?.example });

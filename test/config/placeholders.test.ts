@@ -1,0 +1,76 @@
+import { strict as assert } from "assert";
+import { loadProgramConfig } from "../../components/config/load";
+import { placeholderImageProblems } from "../../components/config/placeholders";
+import { ConfigError, ConfigProblem } from "../../components/config/problems";
+import { memoryConfigSource } from "../../components/config/source";
+import { SYSTEMS } from "../../components/systems";
+import { readStackFile } from "../../tools/plan/stackfile";
+import { stackSecrets } from "../harness";
+
+const PGBOUNCER = "runbooks:thoth.station.modules.images.pgbouncer";
+
+/** The problems a real run (every secret set, no placeholders allowed) of a committed stack stops on. */
+function realRunProblems(
+    stack: "stage" | "prod",
+    edit: (v: Record<string, unknown>) => void = () => {},
+): ConfigProblem[] {
+    // The committed file as it is (the harness's stackValues has every placeholder filled in, as tests need).
+    const values = structuredClone(readStackFile(stack).values);
+    edit(values);
+    try {
+        loadProgramConfig(memoryConfigSource(values, stackSecrets(stack, values), { stack }), SYSTEMS);
+        return [];
+    } catch (err) {
+        if (err instanceof ConfigError) return [...err.problems];
+        throw err;
+    }
+}
+
+describe("unconfirmed images (`:to-be-pinned`)", () => {
+    it("finds the mark at any depth of a parsed section, with the full key, and nothing else", () => {
+        const found = placeholderImageProblems("thoth", {
+            images: { pgbouncer: "quay.io/x/pgbouncer:to-be-pinned", postgres: "quay.io/x/pg:15" },
+            list: [{ image: "registry.example.org:5000/a/b:to-be-pinned" }, "to-be-pinned-but-not-an-image"],
+        });
+        assert.deepEqual(
+            found.map((p) => p.key),
+            ["runbooks:thoth.images.pgbouncer", "runbooks:thoth.list[0].image"],
+        );
+        assert.ok(found.every((p) => p.placeholder));
+        assert.match(found[1].fix, /registry\.example\.org:5000\/a\/b:<the tag running today>/);
+    });
+
+    for (const stack of ["stage", "prod"] as const) {
+        it(`${stack}: a real run stops on the pgbouncer placeholder before anything is created, with a fix`, () => {
+            const problem = realRunProblems(stack).find((p) => p.key === PGBOUNCER);
+            assert.ok(problem, `${PGBOUNCER} must stop a real run of ${stack}`);
+            assert.match(problem.message, /to-be-pinned.*cannot pull/);
+            assert.match(
+                problem.fix,
+                /^edit Pulumi\.\w+\.yaml: set runbooks:thoth\.station\.modules\.images\.pgbouncer to quay\.io\/openshiftio\/bayesian-coreapi-pgbouncer:<the tag running today>/,
+            );
+        });
+    }
+
+    it("the offline plan goes on and lists it among the values only the operator can fill in", () => {
+        const values = readStackFile("stage").values;
+        const config = loadProgramConfig(
+            memoryConfigSource(values, stackSecrets("stage", values), { stack: "stage" }),
+            SYSTEMS,
+            { placeholderSecret: () => "x" },
+        );
+        assert.ok(config.operatorValues.some((p) => p.key === PGBOUNCER));
+    });
+
+    it("a pinned tag passes", () => {
+        const problems = realRunProblems("stage", (v) => {
+            const images = (v.thoth as { station: { modules: { images: Record<string, string> } } }).station
+                .modules.images;
+            images.pgbouncer = "quay.io/openshiftio/bayesian-coreapi-pgbouncer:1.2.3";
+        });
+        assert.equal(
+            problems.find((p) => p.key === PGBOUNCER),
+            undefined,
+        );
+    });
+});
