@@ -30,31 +30,11 @@ import {
 } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { parse } from "yaml";
 import { staleBuild } from "../../tools/build/fresh";
 import { repoRoot } from "../../tools/root";
+import { Job, Step, Workflow, loadWorkflow, workflowFiles } from "./workflowFiles";
 
 const ROOT = repoRoot();
-const WORKFLOWS = path.join(ROOT, ".github", "workflows");
-
-interface Step {
-    id?: string;
-    name?: string;
-    uses?: string;
-    run?: string;
-    if?: string;
-    with?: Record<string, unknown>;
-    env?: Record<string, string>;
-}
-interface Job {
-    env?: Record<string, string>;
-    steps: Step[];
-    strategy?: { matrix?: Record<string, unknown[]> };
-}
-interface Workflow {
-    env?: Record<string, string>;
-    jobs: Record<string, Job>;
-}
 
 /** Steps that do not run here, and why; anything else a job runs must run. */
 const SKIPPED: { match: (s: Step) => boolean; why: string }[] = [
@@ -320,7 +300,7 @@ function readOutputs(file: string): Record<string, string> {
 
 describe("every workflow job, run from a fresh clone", function () {
     this.timeout(600_000);
-    const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+    const files = workflowFiles();
     let started: number;
 
     before(() => {
@@ -336,7 +316,7 @@ describe("every workflow job, run from a fresh clone", function () {
     });
 
     for (const file of files) {
-        const wf = parse(readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
+        const wf = loadWorkflow(file);
         for (const [id, job] of Object.entries(wf.jobs)) {
             it(`${file} ${id}`, () => {
                 const start = Date.now();

@@ -2,52 +2,22 @@
 // repository's secret store, and their github-script helpers do what the workflows rely on.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { isSecretName } from "../../policy/rules/secrets";
 import { commentMarker } from "../../tools/plandiff/render";
 import { repoRoot } from "../../tools/root";
+import { Step, WORKFLOWS, Workflow, loadWorkflow, workflowFiles } from "./workflowFiles";
 
 const ROOT = repoRoot();
-const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const SCRIPTS = (
     JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
 ).scripts;
 
-interface Step {
-    id?: string;
-    name?: string;
-    uses?: string;
-    run?: string;
-    if?: string;
-    with?: Record<string, unknown>;
-    env?: Record<string, string>;
-}
-interface Job {
-    "runs-on": string;
-    needs?: string | string[];
-    environment?: string | { name: string };
-    env?: Record<string, string>;
-    steps: Step[];
-    strategy?: { matrix?: Record<string, unknown> };
-}
-interface Workflow {
-    name: string;
-    on: Record<string, unknown>;
-    env?: Record<string, string>;
-    jobs: Record<string, Job>;
-}
-
-function load(file: string): Workflow {
-    const doc = parseDocument(readFileSync(path.join(WORKFLOWS, file), "utf8"));
-    assert.deepEqual(doc.errors.map(String), [], file);
-    return doc.toJSON() as Workflow;
-}
-
-const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
-const workflows = Object.fromEntries(files.map((f) => [f, load(f)]));
+const files = workflowFiles();
+const workflows = Object.fromEntries(files.map((f) => [f, loadWorkflow(f)]));
 const steps = (wf: Workflow): Step[] => Object.values(wf.jobs).flatMap((j) => j.steps);
 
 /** npm's own commands; anything else after `npm` must be a package.json script. */
