@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from "fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { isProductionStack } from "./identity";
@@ -31,6 +31,39 @@ function record(value: unknown): Record<string, string> {
     );
 }
 
+/** Each stack file's reading, kept while the file is unchanged: every validation of a stack reads all the others. */
+const readings = new Map<string, { mtimeMs: number; size: number; stack: OtherStack | undefined }>();
+
+/** What ownership needs of one stack file, or undefined when it does not parse (that stack's run's problem). */
+function readOther(file: string, name: string): OtherStack | undefined {
+    let config: Record<string, unknown>;
+    try {
+        const doc = parse(readFileSync(file, "utf8")) as { config?: unknown } | null;
+        if (!doc || typeof doc.config !== "object" || doc.config === null) return undefined;
+        config = doc.config as Record<string, unknown>;
+    } catch {
+        return undefined;
+    }
+    const clusters = config[`${PROJECT}:clusters`];
+    const entries: ClusterEntry[] =
+        typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
+            ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(([n, c]) => ({
+                  name: n,
+                  apiServer: typeof c?.apiServer === "string" ? c.apiServer : undefined,
+                  grants: {
+                      namespaces: record(c?.namespaces),
+                      hosts: record(c?.hosts),
+                      clusterScoped: record(c?.clusterScoped),
+                  },
+              }))
+            : [];
+    return {
+        stack: name,
+        production: isProductionStack(name) || config[`${PROJECT}:tier`] === "production",
+        clusters: entries,
+    };
+}
+
 /**
  * The other stacks' files in `root` (`Pulumi.<stack>.yaml`), read leniently: a file that does not parse is that
  * stack's run's problem, so it contributes nothing here.
@@ -41,34 +74,14 @@ export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
     for (const file of readdirSync(root).sort()) {
         const name = /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1];
         if (!name || name === stack) continue;
-        let config: Record<string, unknown>;
-        try {
-            const doc = parse(readFileSync(path.join(root, file), "utf8")) as { config?: unknown } | null;
-            if (!doc || typeof doc.config !== "object" || doc.config === null) continue;
-            config = doc.config as Record<string, unknown>;
-        } catch {
-            continue;
+        const full = path.join(root, file);
+        const { mtimeMs, size } = statSync(full);
+        let reading = readings.get(full);
+        if (!reading || reading.mtimeMs !== mtimeMs || reading.size !== size) {
+            reading = { mtimeMs, size, stack: readOther(full, name) };
+            readings.set(full, reading);
         }
-        const clusters = config[`${PROJECT}:clusters`];
-        const entries: ClusterEntry[] =
-            typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
-                ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(
-                      ([n, c]) => ({
-                          name: n,
-                          apiServer: typeof c?.apiServer === "string" ? c.apiServer : undefined,
-                          grants: {
-                              namespaces: record(c?.namespaces),
-                              hosts: record(c?.hosts),
-                              clusterScoped: record(c?.clusterScoped),
-                          },
-                      }),
-                  )
-                : [];
-        out.push({
-            stack: name,
-            production: isProductionStack(name) || config[`${PROJECT}:tier`] === "production",
-            clusters: entries,
-        });
+        if (reading.stack) out.push(reading.stack);
     }
     return out;
 }

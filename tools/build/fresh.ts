@@ -96,12 +96,19 @@ export class StaleBuildError extends Error {
     }
 }
 
+let runningVerdict: { stale: string | undefined } | undefined;
+
 /**
  * Why this process's compiled code must not run ({@link staleBuild} of its checkout), or undefined when it may or
  * when it runs the TypeScript itself (ts-node: nothing compiled to be stale).
  */
 export function staleRunningBuild(): string | undefined {
-    return isCompiled() ? staleBuild(repoRoot()) : undefined;
+    // One verdict per process: the plan CLI asks before touching --out and planStack asks again, and every
+    // in-process plan of a test worker would hash the whole tree once more.
+    if (runningVerdict === undefined) {
+        runningVerdict = { stale: isCompiled() ? staleBuild(repoRoot()) : undefined };
+    }
+    return runningVerdict.stale;
 }
 
 /** Throws {@link StaleBuildError} when this process runs compiled code that was not built from its checkout. */
