@@ -67,6 +67,8 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
         protectStateful: config.production,
         secrets: config.secrets,
     };
+    // Every preview and update shows them where the operator reads the diff (a PR's preview comment included).
+    for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     for (const def of config.enabled) {
         const section = config.sections[def.section];

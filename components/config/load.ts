@@ -48,7 +48,15 @@ export interface ProgramConfig {
      * only possible with `placeholderSecret`: a real run stops on each, the plan lists them.
      */
     operatorValues: ConfigProblem[];
+    /** What the enabled systems say an operator must read before a real run ({@link SystemDefinition.notices}). */
+    notices: Notice[];
     secrets: SecretStore;
+}
+
+/** One line an operator must read before `pulumi up`, with the section that says it. */
+export interface Notice {
+    system: string;
+    text: string;
 }
 
 export function kubeconfigSecret(cluster: string): SecretSpec {
@@ -511,6 +519,12 @@ export function loadProgramConfig(
         secretSpecs: enabledSecrets,
         unsetSecrets: unset,
         operatorValues,
+        notices: enabled.flatMap((def) =>
+            (def.notices?.(sections[def.section], { tier: tier! }) ?? []).map((text) => ({
+                system: def.section,
+                text,
+            })),
+        ),
         secrets,
     };
 }

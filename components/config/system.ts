@@ -106,6 +106,12 @@ export interface SystemDefinition<
     secrets(config: C): SecretSpec[];
     /** Checks that need more than the schema (for example references to other sections). */
     check?(config: C, program: { clusters: Record<string, unknown>; tier?: StackTier }): ConfigProblem[];
+    /**
+     * What a real run of this configuration does or cannot show that an operator must read before `pulumi up`
+     * (a schema migration, objects rendered only at deploy time, values nobody confirmed): one line each, printed
+     * by the offline plan and logged as a warning by every preview and update. Pure: from the section alone.
+     */
+    notices?(config: C, program: { tier: StackTier }): string[];
     /** Creates the system's component; returns the stack outputs for this system. */
     deploy(config: C, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }

@@ -24,6 +24,7 @@ describe("plan output directory", () => {
             PLAN_MARKER,
             PLAN_FILES,
             "kubernetes",
+            "notices.txt",
             "resources.json",
             "unset-secrets.txt",
         ]);
@@ -65,7 +66,7 @@ describe("plan output directory", () => {
         assert.equal(r.code, 1);
         assert.match(
             r.stderr,
-            /^Removed the earlier plan in .* \(kubernetes\/psi\.yaml, resources\.json, unset-secrets\.txt\)/,
+            /^Removed the earlier plan in .* \(kubernetes\/psi\.yaml, notices\.txt, resources\.json, unset-secrets\.txt\)/,
         );
         assert.match(r.stderr, /^Kept NOTES\.md in .*: not written by the plan/m);
         assert.deepEqual(readdirSync(out), ["NOTES.md"]);

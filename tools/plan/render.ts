@@ -42,6 +42,8 @@ export interface Plan {
     unsetSecrets?: string[];
     /** Full keys whose stack-file value is a placeholder only the operator can replace (a real run stops on each). */
     operatorValues?: string[];
+    /** `<system>: <text>` lines a real run logs as warnings: what an operator must read before `pulumi up`. */
+    notices?: string[];
     /** Cluster name → Kubernetes objects as `kubectl apply` takes them, secrets masked. */
     kubernetes: Record<string, Record<string, unknown>[]>;
 }
@@ -208,6 +210,16 @@ export function renderUnsetSecrets(stack: string, plan: Plan): string {
     ].join("\n")}\n`;
 }
 
+/** What an operator must read before `pulumi up`, one line each, for `notices.txt`. */
+export function renderNotices(stack: string, plan: Plan): string {
+    const notices = plan.notices ?? [];
+    if (notices.length === 0) return `# nothing to read before \`pulumi up --stack ${stack}\`\n`;
+    return `${[
+        `# ${notices.length} line(s) to read before \`pulumi up --stack ${stack}\` (every preview and update logs them as warnings)`,
+        ...notices,
+    ].join("\n")}\n`;
+}
+
 export function renderSummary(stack: string, plan: Plan): string {
     const rows = summarize(plan);
     const w1 = Math.max(6, ...rows.map((r) => r.system.length));
@@ -237,6 +249,14 @@ export function renderSummary(stack: string, plan: Plan): string {
             "",
             `${operator.length} stack-file value${operator.length === 1 ? " is a placeholder" : "s are placeholders"} only the operator can fill in: \`pulumi up --stack ${stack}\` would stop until ${operator.length === 1 ? "it is" : "they are"} set (its problem list prints each fix):`,
             ...operator.map((k) => `  ${k}`),
+        );
+    }
+    const notices = plan.notices ?? [];
+    if (notices.length > 0) {
+        lines.push(
+            "",
+            `Read before \`pulumi up --stack ${stack}\` (${notices.length}; every preview and update logs them as warnings):`,
+            ...notices.map((n) => `  ${n}`),
         );
     }
     return lines.join("\n");

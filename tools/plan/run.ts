@@ -16,7 +16,14 @@ import { ConfigSource } from "../../components/config/source";
 import { deployProgram } from "../../components/program";
 import { SYSTEMS } from "../../components/systems";
 import { RecordedResource, SECRET_MASK, installRecorder, settle } from "../mocks/recorder";
-import { Plan, buildPlan, renderManifests, renderResourcesJson, renderUnsetSecrets } from "./render";
+import {
+    Plan,
+    buildPlan,
+    renderManifests,
+    renderResourcesJson,
+    renderNotices,
+    renderUnsetSecrets,
+} from "./render";
 import { checkSize } from "./size";
 import { StackFileError, readStackFile, stackFileSource } from "./stackfile";
 import { ConfigError } from "../../components/config/problems";
@@ -73,6 +80,7 @@ export async function planStack(stack: string, root = process.cwd()): Promise<Pl
         ),
         unsetSecrets: [...unset].sort(),
         operatorValues: config.operatorValues.map((p) => p.key).sort(),
+        notices: config.notices.map((n) => `${n.system}: ${n.text}`),
     };
 }
 
@@ -198,7 +206,7 @@ export function keptLine(dir: string, kept: readonly string[]): string {
 }
 
 /**
- * Writes `resources.json`, `unset-secrets.txt` and one manifest file per cluster into a new directory beside `dir`,
+ * Writes `resources.json`, `unset-secrets.txt`, `notices.txt` and one manifest file per cluster into a new directory beside `dir`,
  * then moves them in place of the files the earlier plan of the same stack wrote (its {@link PLAN_FILES}): a failure
  * while rendering leaves the earlier plan untouched, and a file the plan did not write is never replaced or deleted.
  */
@@ -211,6 +219,7 @@ export function writePlan(plan: Plan, dir: string, stack: string): { files: stri
         const files: [string, string][] = [
             ["resources.json", renderResourcesJson(plan)],
             ["unset-secrets.txt", renderUnsetSecrets(stack, plan)],
+            ["notices.txt", renderNotices(stack, plan)],
         ];
         for (const cluster of Object.keys(plan.kubernetes).sort()) {
             files.push([
