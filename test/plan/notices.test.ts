@@ -10,7 +10,10 @@ describe("plan notices: what an operator must read before pulumi up", () => {
         const summary = renderSummary("prod", plan);
         assert.match(summary, /Read before `pulumi up --stack prod` \(1;/);
         assert.match(summary, /^ {2}dials: this up migrates the production schema from a to b$/m);
-        assert.match(renderNotices("prod", plan), /^dials: this up migrates the production schema from a to b$/m);
+        assert.match(
+            renderNotices("prod", plan),
+            /^dials: this up migrates the production schema from a to b$/m,
+        );
     });
 
     it("says there is nothing to read when no system has a notice", () => {
