@@ -29,7 +29,10 @@ export interface QuotaShortfall {
  * Everything the stack holds in the project when complete, adopted objects included: they count against the same
  * quota. Each host has one instance and one floating IP (allocated, adopted, or an existing address associated).
  */
-export function stackNeed(hosts: readonly ResolvedHost[], flavors: Readonly<Record<string, FlavorSize>>): QuotaAmounts {
+export function stackNeed(
+    hosts: readonly ResolvedHost[],
+    flavors: Readonly<Record<string, FlavorSize>>,
+): QuotaAmounts {
     const need: QuotaAmounts = {
         instances: 0,
         cores: 0,
@@ -77,7 +80,10 @@ export function quotaMessage(shortfalls: readonly QuotaShortfall[], project: str
         ),
         `Fix: ask the cloud's administrators to raise it (they run: ${shortfalls
             .map((s) => `--${s.quota} ${s.need}`)
-            .reduce((cmd, flag) => `${cmd} ${flag}`, "openstack quota set")} ${project}), or remove hosts or volumes from runbooks:callysto.hosts; see the current values with: openstack quota show`,
+            .reduce(
+                (cmd, flag) => `${cmd} ${flag}`,
+                "openstack quota set",
+            )} ${project}), or remove hosts or volumes from runbooks:callysto.hosts; see the current values with: openstack quota show`,
     ];
     return lines.join("\n");
 }
@@ -135,7 +141,10 @@ export function openstackQuotaSource(opts: pulumi.InvokeOptions): QuotaSource {
  * Every creating resource depends on it (an Output `dependsOn`): the SDK sends no registration before its
  * dependencies resolve, so a failed check leaves nothing created.
  */
-export function quotaGate(hosts: readonly ResolvedHost[], source: QuotaSource): pulumi.Output<pulumi.Resource[]> {
+export function quotaGate(
+    hosts: readonly ResolvedHost[],
+    source: QuotaSource,
+): pulumi.Output<pulumi.Resource[]> {
     const names = [...new Set(hosts.map((h) => h.flavor))].sort();
     const flavors = pulumi
         .all(names.map((n) => source.flavor(n)))
