@@ -81,8 +81,14 @@ describe("callysto certificates", function () {
         const check = plan.byName("callysto-certificate-check", T.command);
         const e = env(check);
         assert.equal(e.CERT_DOMAIN, "callysto.ca");
-        assert.equal(e.CERT_DIRECTORY, "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca");
-        assert.ok(!("DNS_ZONE_ID" in e) && !("DESIGNATE_OPENRC" in e), "no zone and no Designate credentials");
+        assert.equal(
+            e.CERT_DIRECTORY,
+            "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca",
+        );
+        assert.ok(
+            !("DNS_ZONE_ID" in e) && !("DESIGNATE_OPENRC" in e),
+            "no zone and no Designate credentials",
+        );
         const deploy = plan.byName("callysto-provisioning-certificates", T.command);
         assert.ok(deploy.dependencies.includes(check.urn), "deployed only after the check passed");
         assert.equal(
