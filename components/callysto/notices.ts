@@ -29,6 +29,15 @@ export function callystoNotices(config: CallystoConfig): string[] {
             );
         }
     }
+    const ws = config.workstation;
+    if (ws) {
+        // Runbook 004 does these on clavius by hand, and they stay so (README, Callysto manual steps): each needs a
+        // person (a passphrase, DockerHub credentials and a review of images users get) or must never reach a
+        // production hub (hubtraf needs the dummy authenticator).
+        notices.push(
+            `${ws.name}.${config.domain} is made by pulumi up; by hand on it afterwards, as runbook 004 does: LUKS-format its home volume (cryptsetup luksFormat, passphrase in 1Password); build the notebook images from callysto/docker-stacks (branch ianabc: make build-test-all, then make callysto/push with ~/work/rc/dockerhub) when they change; install hubtraf (git clone https://github.com/yuvipanda/hubtraf && pip3 install --user -e ./hubtraf) to load-test a hub that uses the dummy authenticator, never production's.`,
+        );
+    }
     const certs = config.certificates;
     if (certs?.enabled && certs.obtainedBy === "operator") {
         notices.push(
