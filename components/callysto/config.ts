@@ -68,8 +68,10 @@ export const zfsSchema = z
     .strict();
 
 /**
- * A running instance taken over as it is: the program neither creates nor replaces it, nor its port, volume
- * attachments or floating IP association (Terraform made them); it adopts its volumes and address and runs Ansible.
+ * A running instance adopted by id (`import`), protected and retained in every tier, with what Terraform set from
+ * values this stack lacks ignored (see ADOPTED_INSTANCE_IGNORED): Pulumi owns its lifecycle as Terraform did. Its
+ * port, volume attachments and floating IP association stay as Terraform made them; its volumes and address are
+ * adopted, and Ansible runs on it.
  */
 export const adoptSchema = z
     .object({
