@@ -3,12 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { statefulOptions } from "../shared/protect";
-import { WildcardCertificate } from "./certificates";
+import { ProvidedCertificate, WildcardCertificate } from "./certificates";
 import { CallystoConfig } from "./config";
 import { Host } from "./host";
 import { absolute, cloudInit, resolveHosts } from "./hosts";
 import { inventoryName } from "./inventory";
 import { ProvisionedHost, Provisioning, inventoryHost } from "./provisioning";
+import { QuotaSource, openstackQuotaSource, quotaGate } from "./projectQuota";
 import { UserQuotas } from "./quotas";
 import { SecurityProfile } from "./securityRules";
 import { SecurityGroups } from "./securityGroups";
@@ -26,6 +27,8 @@ export interface CallystoEnvironmentArgs {
     context: OpenStackContext;
     /** Current renewal-check window of the certificate (see `renewalWindow`). */
     renewalWindow: string;
+    /** Where the quota check reads the project's quota; OpenStack through the stack's provider when unset. */
+    quotaSource?: QuotaSource;
 }
 
 /** What operators look up after a run: addresses per host, the zone, the inventory. */
@@ -40,7 +43,10 @@ export interface HostAddresses {
  * wildcard certificate, Ansible provisioning and users' ZFS quotas.
  */
 export class CallystoEnvironment extends RunbookComponent {
+    /** The Designate zone written to; empty where the zone is managed outside. */
     public readonly zoneId: pulumi.Output<string>;
+    /** No resources once the stack fits the project's quota; fails the run otherwise (see `quotaGate`). */
+    public readonly quotaCheck?: pulumi.Output<pulumi.Resource[]>;
     /** FQDN → addresses. */
     public readonly hosts: Record<string, HostAddresses> = {};
     public readonly inventory?: pulumi.Output<string>;
@@ -52,17 +58,28 @@ export class CallystoEnvironment extends RunbookComponent {
         const { openstack: provider, protectStateful, secrets } = args.context;
         // Lookups are not children, but ask the same provider.
         const lookup = { parent: this, provider };
+        const hosts = resolveHosts(cfg);
+
+        // Every creating child waits for the quota check: a stack that cannot fit creates nothing.
+        if (cfg.quotaCheck) {
+            this.quotaCheck = quotaGate(hosts, args.quotaSource ?? openstackQuotaSource(lookup));
+        }
+        const gated = (extra: pulumi.CustomResourceOptions = {}) =>
+            this.child(this.quotaCheck ? { ...extra, dependsOn: this.quotaCheck } : extra);
 
         const keypair = new openstack.compute.Keypair(
             this.childName("keypair"),
             { name: cfg.keypair.name, publicKey: cfg.keypair.publicKey },
             // A keypair's id is its name; the import fails unless the public key is the one it holds.
-            this.child(cfg.keypair.adopt ? { import: cfg.keypair.name } : {}),
+            gated(cfg.keypair.adopt ? { import: cfg.keypair.name } : {}),
         );
 
         const createZone = cfg.dns.createZone;
+        const zoneOurs = cfg.dns.zone === "ours";
         let zoneId: pulumi.Output<string>;
-        if (createZone) {
+        if (!zoneOurs) {
+            zoneId = pulumi.output("");
+        } else if (createZone) {
             const importId = createZone.importId;
             zoneId = new openstack.dns.Zone(
                 this.childName("zone"),
@@ -76,7 +93,7 @@ export class CallystoEnvironment extends RunbookComponent {
                         ? { description: `Callysto ${cfg.environment} (managed by Pulumi)` }
                         : {}),
                 },
-                this.child(
+                gated(
                     importId === undefined
                         ? statefulOptions(protectStateful)
                         : // Made by hand (runbook 004): protected in every tier, so destroying stage never deletes it.
@@ -88,13 +105,12 @@ export class CallystoEnvironment extends RunbookComponent {
         }
         this.zoneId = zoneId;
 
-        const hosts = resolveHosts(cfg);
         const profiles: SecurityProfile[] = hosts.map((h) => h.role);
         if (cfg.packerSecurityGroup) profiles.push("packer");
         const groups = new SecurityGroups(
             this.childName("secgroups"),
             { environment: cfg.environment, profiles, sshSources: cfg.sshSources, provider },
-            this.child(),
+            gated(),
         );
 
         // One lookup per name: hosts sharing an image boot from the same (newest at lookup) image.
@@ -132,21 +148,21 @@ export class CallystoEnvironment extends RunbookComponent {
                     userData: cloudInit(host, cfg.defaultUser),
                     zoneId,
                     recordTtl: cfg.dns.recordTtl,
-                    records: cfg.dns.records,
+                    records: zoneOurs,
                     floatingIpPool: cfg.floatingIpPool,
                     environment: cfg.environment,
                     protectStateful,
                     provider,
                 },
-                this.child(),
+                gated(),
             );
             this.hosts[host.fqdn] = { address: machine.address, ipv6: machine.ipv6 };
             return { host, address: machine.address, volumeIds: machine.volumeIds, dependsOn: [machine] };
         });
 
-        let certificate: WildcardCertificate | undefined;
+        let certificate: WildcardCertificate | ProvidedCertificate | undefined;
         const certs = cfg.certificates;
-        if (certs?.enabled) {
+        if (certs?.enabled && certs.obtainedBy === "designate") {
             certificate = new WildcardCertificate(
                 this.childName("certificate"),
                 {
@@ -160,10 +176,23 @@ export class CallystoEnvironment extends RunbookComponent {
                     propagationSeconds: certs.propagationSeconds,
                     designateOpenrc: secrets.require(DESIGNATE_OPENRC),
                 },
-                this.child(),
+                // Its challenge writes a TXT record: nothing is written before the quota check passes either.
+                gated(),
             );
-            this.certificateDir = certificate.directory;
+        } else if (certs?.enabled) {
+            certificate = new ProvidedCertificate(
+                this.childName("certificate"),
+                {
+                    domain: cfg.domain,
+                    environment: cfg.environment,
+                    directory: certs.directory,
+                    renewBeforeDays: certs.renewBeforeDays,
+                    window: args.renewalWindow,
+                },
+                gated(),
+            );
         }
+        this.certificateDir = certificate?.directory;
 
         const prov = cfg.provisioning;
         if (prov?.enabled) {

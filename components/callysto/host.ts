@@ -18,7 +18,7 @@ export interface HostArgs {
     /** Designate zone of the host's A and AAAA records. */
     zoneId: pulumi.Input<string>;
     recordTtl: number;
-    /** Create the host's A and AAAA records (off where the domain's records are managed elsewhere). */
+    /** Write the host's A and AAAA records: the zone is ours (dns.zone). */
     records: boolean;
     /** Pool of an adopted floating IP (its import must match what it has). */
     floatingIpPool: string;
@@ -93,11 +93,22 @@ export class Host extends RunbookComponent {
         });
 
         if (host.adoptInstanceId !== undefined) {
-            // The running instance keeps its port, disks and address exactly as they are: nothing here may
-            // replace, detach or re-associate them. It is referenced, not managed, so no destroy can delete it.
-            this.instanceId = pulumi.output(host.adoptInstanceId);
+            // The running instance is adopted as Terraform had it: Pulumi owns its lifecycle from the first `up`,
+            // protected and retained in every tier like the volumes it holds. Its port, volume attachments and
+            // address association stay Terraform's: nothing here may replace, detach or re-associate them.
+            const instance = new openstack.compute.Instance(
+                this.childName("instance"),
+                // Only what the runbook and this stack know for sure; a mismatch makes the import stop, unchanged.
+                { name: host.fqdn, flavorName: host.flavor },
+                this.child({
+                    import: host.adoptInstanceId,
+                    ...statefulOptions(true),
+                    ignoreChanges: ADOPTED_INSTANCE_IGNORED,
+                }),
+            );
+            this.instanceId = instance.id;
             this.address = pulumi.output(floatingAddress);
-            this.ipv6 = pulumi.output("");
+            this.ipv6 = instance.accessIpV6.apply(bareIpv6);
         } else {
             const port = new openstack.networking.Port(
                 this.childName("port"),
@@ -149,14 +160,11 @@ export class Host extends RunbookComponent {
                 { ...record, type: "A", records: [this.address] },
                 this.child(),
             );
-            // An adopted instance's IPv6 address is not looked up; its AAAA record stays as it is.
-            if (host.adoptInstanceId === undefined) {
-                new openstack.dns.RecordSet(
-                    this.childName("aaaa"),
-                    { ...record, type: "AAAA", records: [this.ipv6] },
-                    this.child(),
-                );
-            }
+            new openstack.dns.RecordSet(
+                this.childName("aaaa"),
+                { ...record, type: "AAAA", records: [this.ipv6] },
+                this.child(),
+            );
         }
 
         this.registerOutputs({
@@ -167,6 +175,28 @@ export class Host extends RunbookComponent {
         });
     }
 }
+
+/**
+ * Properties of an adopted instance that Terraform set from values this stack does not have (hub-prod/main.tf and
+ * its cloud-init template are not in the runbook), each of which the provider would act on: @pulumi/openstack's
+ * Instance docs say a change of keyPair, userData, networks, availabilityZone, blockDevices or configDrive "creates a
+ * new server", of imageId/imageName "rebuilds the existing server" (the hub booted an older `callysto-hub` build),
+ * and securityGroups and metadata are rewritten in place (Terraform's groups and metadata stay as they are). Ignored,
+ * the import takes them from the running instance and no later `up` touches them. name and flavorName are declared:
+ * they are known (the lookup command of the id finds the server by that name), and a mismatch stops the import.
+ */
+export const ADOPTED_INSTANCE_IGNORED = [
+    "imageId",
+    "imageName",
+    "keyPair",
+    "userData",
+    "networks",
+    "securityGroups",
+    "metadata",
+    "availabilityZone",
+    "blockDevices",
+    "configDrive",
+];
 
 /** `hub.example.org-home-1` of host `hub.example.org` is `home-1`: the Pulumi name suffix of a volume. */
 function volumeRole(fqdn: string, volumeName: string): string {

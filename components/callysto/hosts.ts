@@ -22,7 +22,7 @@ export interface ResolvedHost {
     network: string;
     /** An existing address to associate (adopted when its id is known), or the pool a new one is allocated from. */
     floatingIp: { address: string; id?: string } | { pool: string };
-    /** A running instance taken over as it is (nothing of it created, attached or associated anew). */
+    /** A running instance adopted by id (imported); its port, attachments and association are left as they are. */
     adoptInstanceId?: string;
     /** In attach order; for ZFS hosts the two mirror disks. */
     volumes: VolumeSpec[];

@@ -2,6 +2,7 @@ import { defineSystem } from "../config/system";
 import { renewalWindow } from "./certificates";
 import { CallystoConfig, callystoProblems, callystoSchema } from "./config";
 import { CallystoEnvironment } from "./callysto";
+import { callystoNotices } from "./notices";
 import { callystoSecrets } from "./secrets";
 
 export { DESIGNATE_OPENRC, SSH_PRIVATE_KEY } from "./secrets";
@@ -17,6 +18,7 @@ export const callysto = defineSystem<CallystoConfig, "openstack">({
     clusterScoped: () => [],
     secrets: callystoSecrets,
     check: (config, program) => callystoProblems(config, program.tier),
+    notices: (config) => callystoNotices(config),
     deploy: (config, ctx) => {
         const env = new CallystoEnvironment("callysto", {
             config,

@@ -18,7 +18,7 @@ export function callystoSecrets(config: CallystoConfig): SecretSpec[] {
             fromFile: true,
         });
     }
-    if (config.certificates?.enabled) {
+    if (config.certificates?.enabled && config.certificates.obtainedBy === "designate") {
         specs.push({
             key: DESIGNATE_OPENRC,
             description: `openrc (export OS_... lines) the certbot DNS-01 hook uses to manage TXT records in the ${config.domain} zone; an application credential limited to Designate is enough`,

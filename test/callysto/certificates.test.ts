@@ -71,11 +71,30 @@ describe("callysto certificates", function () {
         assert.ok(deploy.dependencies.includes(certbot.urn));
     });
 
-    it("uses the external production zone for the challenge records", async () => {
+    it("never runs a DNS-01 challenge in production's zone, managed outside: it checks and deploys the hand-made certificate", async () => {
         const plan = await stackPlan("prod");
-        const certbot = plan.byName("callysto-certificate-certbot", T.command);
-        assert.equal(env(certbot).DNS_ZONE_ID, "1cf42d24-a04e-431b-a715-1701f297100e");
-        assert.equal(env(certbot).CERT_DOMAIN, "callysto.ca");
+        assert.equal(
+            plan.ofType(T.command).filter((c) => c.name === "callysto-certificate-certbot").length,
+            0,
+            "no certbot run writes a TXT record into callysto.ca",
+        );
+        const check = plan.byName("callysto-certificate-check", T.command);
+        const e = env(check);
+        assert.equal(e.CERT_DOMAIN, "callysto.ca");
+        assert.equal(
+            e.CERT_DIRECTORY,
+            "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca",
+        );
+        assert.ok(
+            !("DNS_ZONE_ID" in e) && !("DESIGNATE_OPENRC" in e),
+            "no zone and no Designate credentials",
+        );
+        const deploy = plan.byName("callysto-provisioning-certificates", T.command);
+        assert.ok(deploy.dependencies.includes(check.urn), "deployed only after the check passed");
+        assert.equal(
+            JSON.parse(env(deploy).ANSIBLE_EXTRA_VARS).callysto_ssl_cert_dir,
+            "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca",
+        );
     });
 
     it("the DNS hook replaces the TXT recordset _acme-challenge.<domain>. in the zone, and removes it afterwards", () => {

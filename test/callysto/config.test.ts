@@ -95,9 +95,9 @@ describe("callysto config", () => {
         assert.equal(recorder.resources.length, 0);
     });
 
-    it("needs exactly one of an external zone id or a zone to create", async () => {
-        const values = callystoValues("prod");
-        section(values).dns.createZone = { email: "sysadmin@callysto.ca", ttl: 3600 };
+    it("needs exactly one of an existing zone id or a zone to create where the zone is ours", async () => {
+        const values = callystoValues("stage");
+        section(values).dns.zoneId = "1cf42d24-a04e-431b-a715-1701f297100e";
         const err = await configError(values);
         assert.deepEqual(
             err.problems.map((p) => p.key),

@@ -124,9 +124,12 @@ describe("callysto hosts", function () {
     it("adopts the production hub's two 250 GB home volumes and its address by id, protected, and creates no hub", async () => {
         const plan = await stackPlan("prod");
         assert.deepEqual(
-            plan.ofType(T.instance).map((i) => i.inputs.name),
-            ["clavius.callysto.ca"],
-            "the running hub.callysto.ca is taken over, never created anew",
+            plan.ofType(T.instance).map((i) => [i.inputs.name, i.importId !== ""]),
+            [
+                ["hub.callysto.ca", true],
+                ["clavius.callysto.ca", false],
+            ],
+            "the running hub.callysto.ca is imported, never created anew",
         );
         for (const [n, name] of [
             [0, "hub.callysto.ca-home-1"],
@@ -163,7 +166,7 @@ describe("callysto hosts", function () {
             assert.ok(r.protect && r.retainOnDelete, `${r.name} is protected and retained`);
         }
         assert.equal(plan.ofType(T.zone).length, 0, "the production zone is managed elsewhere");
-        assert.equal(plan.ofType(T.record).length, 0, "production records are managed with the zone");
+        assert.equal(plan.ofType(T.record).length, 0, "nothing is written to a zone managed outside");
 
         const dev = await stackPlan("stage");
         const zones = dev.ofType(T.zone);

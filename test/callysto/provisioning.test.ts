@@ -175,7 +175,7 @@ describe("callysto inventory and provisioning", function () {
             zfs_pool_name: "tank",
         });
         assert.deepEqual(JSON.parse(e.ANSIBLE_EXTRA_VARS), {
-            callysto_ssl_cert_dir: "/home/ptty2u/work/letsencrypt/prod/live/star_callysto_ca",
+            callysto_ssl_cert_dir: "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca",
             jhub_docker_cull_cull_s: 10800,
             jhub_docker_cull_run_s: 1800,
             jupyterhub_announcement: "",
@@ -188,7 +188,7 @@ describe("callysto inventory and provisioning", function () {
         ] as const) {
             assert.ok(hub.dependencies.includes(plan.byName(name, type).urn), `waits for ${name}`);
         }
-        assert.ok(hub.dependencies.includes(plan.byName("callysto-certificate-certbot", T.command).urn));
+        assert.ok(hub.dependencies.includes(plan.byName("callysto-certificate-check", T.command).urn));
         const clavius = env(plan.byName("callysto-provisioning-clavius", T.command));
         assert.equal(clavius.ANSIBLE_LIMIT, "clavius");
         assert.equal(clavius.ANSIBLE_PLAYBOOKS, "plays/init.yml plays/clavius.yml");
