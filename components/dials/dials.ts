@@ -16,7 +16,8 @@ import {
     redisUrl,
 } from "./settings";
 import { Web } from "./web";
-import { SIZES, etlWorkers, migrationJobName } from "./workers";
+import { plannedMigration } from "./migration";
+import { SIZES, etlWorkers } from "./workers";
 import { checksumKey } from "../shared/startupReads";
 
 /** Arguments of {@link Dials}. */
@@ -107,7 +108,7 @@ export class Dials extends RunbookComponent {
                 eosStorageClass: config.etl.eosStorageClass,
                 workers: etlWorkers(config),
                 taskTimeLimitSeconds: config.etl.taskTimeLimitSeconds,
-                migrationJob: migrationJobName(config.images.tag),
+                migrationJob: plannedMigration(config)?.job,
                 terminationGracePeriodSeconds: config.etl.terminationGracePeriodSeconds,
                 protectStateful,
                 restartKey,
