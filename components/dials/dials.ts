@@ -75,6 +75,7 @@ export class Dials extends RunbookComponent {
             image: config.images.redis,
             resources: SIZES.redis,
             protectStateful,
+            restartKey,
         });
         const broker = new Redis(
             this.childName("redis-etl-broker"),
