@@ -94,6 +94,18 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
         assert.deepEqual(rolled(base, after), ["packit-service-centosmsg"]);
     });
 
+    it("with the debugging tools on, a new flower password rolls only flower", async () => {
+        const flowerOn = (values: Values) => {
+            values.packit.components = { ...values.packit.components, flower: true };
+        };
+        const before = await checksums({}, flowerOn);
+        const after = await checksums(
+            { [secretConfigKey("packit", "flower-secret", "flower-basic-auth")]: "admin:NEW" },
+            flowerOn,
+        );
+        assert.deepEqual(rolled(before, after), ["flower"]);
+    });
+
     it("the same values roll nothing", async () => {
         assert.deepEqual(rolled(base, await checksums()), []);
     });
