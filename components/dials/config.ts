@@ -12,6 +12,7 @@ import {
 import { INT32_MAX } from "../config/checks";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isDnsLabel } from "../shared/naming";
+import { migrationProblems } from "./migration";
 import {
     BEAT_NAME,
     FLOWER_NAME,
@@ -54,6 +55,12 @@ export const imagesSchema = z
             .meta({ example: "registry.cern.ch/cms-dqmdc" }),
         /** The DIALS release: one tag for etl, backend and frontend, so a release is one config change. */
         tag: imageTag("v1.8.0"),
+        /**
+         * Nobody has confirmed that `tag` is the release running today: runbook 003 imports the untagged image, so
+         * the stack file can only guess it. While true, every preview and update says so (see `dialsNotices`) and
+         * no schema migration may target the tag; set it to false once the running digest matches the tag's.
+         */
+        tagUnverified: z.boolean().default(false).meta({ example: "false" }),
         /** The backend's nginx sidecar (ImageStream `nginx-unprivileged`). */
         nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine"),
         /** Redis for the ETL broker and the web cache (reads REDIS_PASSWORD, data in /var/lib/redis/data). */
@@ -119,6 +126,20 @@ export const webSchema = z
     })
     .strict();
 
+/**
+ * An explicit, reviewed schema migration (`alembic upgrade head` with the ETL image of `to`). Without it no `up`
+ * touches the schema, whatever the release: a migration is a decision written in the stack file, never a side
+ * effect of a tag change. Both keys are optional here only so that a missing one gets its own message and a fix.
+ */
+export const migrationSchema = z
+    .object({
+        /** The release running today, as confirmed on the cluster: the schema the database has now. */
+        from: imageTag("v1.7.0").optional(),
+        /** The release this `up` deploys: must be `dials.images.tag`. */
+        to: imageTag("v1.8.0").optional(),
+    })
+    .strict();
+
 /** `runbooks:dials`: CMS DIALS on the CERN OpenShift PaaS. */
 export const dialsSchema = z
     .object({
@@ -137,6 +158,8 @@ export const dialsSchema = z
         defaultWorkspace: z.string().min(1).meta({ example: "tracker" }),
         etl: etlSchema,
         web: webSchema,
+        /** A schema migration in this `up`, only when set (see {@link migrationSchema}). */
+        migration: migrationSchema.optional(),
     })
     .strict();
 export type DialsConfig = z.infer<typeof dialsSchema>;
@@ -152,8 +175,8 @@ function suggestName(name: string): string {
 
 /**
  * What the schema cannot see: duplicate workspaces, workspace names whose workers would get invalid Kubernetes
- * names, workers that would collide with other objects, a default workspace that does not exist, and a grace
- * period that would let a rollout kill a running task.
+ * names, workers that would collide with other objects, a default workspace that does not exist, a grace
+ * period that would let a rollout kill a running task, and a schema migration that is not the reviewed one.
  */
 export function dialsProblems(config: DialsConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -229,5 +252,6 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
             ),
         });
     }
+    problems.push(...migrationProblems(config));
     return problems;
 }

@@ -16,7 +16,8 @@ import {
     redisUrl,
 } from "./settings";
 import { Web } from "./web";
-import { SIZES, etlWorkers, migrationJobName } from "./workers";
+import { plannedMigration } from "./migration";
+import { SIZES, etlWorkers } from "./workers";
 import { checksumKey } from "../shared/startupReads";
 
 /** Arguments of {@link Dials}. */
@@ -74,6 +75,7 @@ export class Dials extends RunbookComponent {
             image: config.images.redis,
             resources: SIZES.redis,
             protectStateful,
+            restartKey,
         });
         const broker = new Redis(
             this.childName("redis-etl-broker"),
@@ -107,7 +109,7 @@ export class Dials extends RunbookComponent {
                 eosStorageClass: config.etl.eosStorageClass,
                 workers: etlWorkers(config),
                 taskTimeLimitSeconds: config.etl.taskTimeLimitSeconds,
-                migrationJob: migrationJobName(config.images.tag),
+                migrationJob: plannedMigration(config)?.job,
                 terminationGracePeriodSeconds: config.etl.terminationGracePeriodSeconds,
                 protectStateful,
                 restartKey,

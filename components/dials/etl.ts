@@ -49,8 +49,11 @@ export interface EtlArgs {
     workers: EtlWorker[];
     /** Hard limit of one task, passed to every worker; none when unset (as the running system). */
     taskTimeLimitSeconds?: number;
-    /** Name of this release's migration Job (see `migrationJobName`): a new name runs `alembic upgrade head` once. */
-    migrationJob: string;
+    /**
+     * Name of the reviewed migration's Job (see `plannedMigration`): it runs `alembic upgrade head` once; none when
+     * the configuration asks for no migration.
+     */
+    migrationJob?: string;
     /** Grace period of worker pods; longer than the task limit (checked in config). */
     terminationGracePeriodSeconds: number;
     /** Production: the EOS claim is protected from deletion. */
@@ -62,8 +65,8 @@ export interface EtlArgs {
 }
 
 /**
- * The DIALS ETL: its ConfigMap and Secrets, the EOS claim, the release's schema migration Job, the scheduler
- * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration. Every pod reads the same env and mounts EOS
+ * The DIALS ETL: its ConfigMap and Secrets, the EOS claim, the reviewed schema migration Job if any, the scheduler
+ * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration when there is one. Every pod reads the same env and mounts EOS
  * read-only; every worker drains before it stops (see {@link preStopScript}).
  */
 export class Etl extends DialsPart {
@@ -102,40 +105,11 @@ export class Etl extends DialsPart {
             this.child(),
         );
         const ready = [configMap, secret, eosSecret, eosClaim, ...(args.dependsOn ?? [])];
-        // Once per release (the Job is named after the image tag), never on a pod restart; pulumi waits for it,
-        // so the release's workers only start on a migrated schema.
-        const migration = new k8s.batch.v1.Job(
-            this.childName("migrate"),
-            {
-                metadata: {
-                    name: args.migrationJob,
-                    namespace,
-                    labels: standardLabels(dialsApp("etl-migrate", "migration")),
-                },
-                spec: {
-                    backoffLimit: 0,
-                    template: {
-                        metadata: { labels: standardLabels(dialsApp("etl-migrate", "migration")) },
-                        spec: {
-                            restartPolicy: "Never",
-                            automountServiceAccountToken: false,
-                            securityContext: podSecurityContext(cluster.platform),
-                            containers: [
-                                toContainer({
-                                    name: "migrate",
-                                    image: args.image,
-                                    command: MIGRATE_COMMAND,
-                                    envFrom: [{ configMap: ETL_CONFIGMAP }, { secret: ETL_SECRET }],
-                                    resources: SIZES.scheduler,
-                                }),
-                            ],
-                        },
-                    },
-                },
-            },
-            this.child({ dependsOn: ready }),
-        );
-        const dependsOn = [...ready, migration];
+        // Only when the stack file asks for it (dials.migration), once (the Job is named after the release), never on
+        // a pod restart; pulumi waits for it, so the release's ETL pods only start on a migrated schema.
+        const migration =
+            args.migrationJob === undefined ? undefined : this.migration(args.migrationJob, args, ready);
+        const dependsOn = migration ? [...ready, migration] : ready;
         const envFrom: ContainerSpec["envFrom"] = [
             { configMap: ETL_CONFIGMAP },
             { secret: ETL_SECRET },
@@ -216,5 +190,37 @@ export class Etl extends DialsPart {
         }
         this.workerNames = args.workers.map((w) => w.name);
         this.registerOutputs({ workerNames: this.workerNames });
+    }
+
+    /** The Job that runs `alembic upgrade head` once with the release's ETL image and the ETL env. */
+    private migration(jobName: string, args: EtlArgs, ready: pulumi.Resource[]): k8s.batch.v1.Job {
+        const labels = standardLabels(dialsApp("etl-migrate", "migration"));
+        return new k8s.batch.v1.Job(
+            this.childName("migrate"),
+            {
+                metadata: { name: jobName, namespace: args.namespace, labels },
+                spec: {
+                    backoffLimit: 0,
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            restartPolicy: "Never",
+                            automountServiceAccountToken: false,
+                            securityContext: podSecurityContext(args.cluster.platform),
+                            containers: [
+                                toContainer({
+                                    name: "migrate",
+                                    image: args.image,
+                                    command: MIGRATE_COMMAND,
+                                    envFrom: [{ configMap: ETL_CONFIGMAP }, { secret: ETL_SECRET }],
+                                    resources: SIZES.scheduler,
+                                }),
+                            ],
+                        },
+                    },
+                },
+            },
+            this.child({ dependsOn: ready }),
+        );
     }
 }

@@ -18,7 +18,9 @@ export interface ImageSource {
 }
 
 /** The four images of DIALS, named like the source's ImageStreams. */
-export function imageSources(images: DialsConfig["images"]): Record<DialsImage, ImageSource> {
+export function imageSources(
+    images: Pick<DialsConfig["images"], "registry" | "tag" | "nginx">,
+): Record<DialsImage, ImageSource> {
     const dials = (name: string, stream: string): ImageSource => ({
         stream,
         tag: images.tag,

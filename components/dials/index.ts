@@ -1,6 +1,7 @@
 import { defineSystem } from "../config/system";
 import { DialsConfig, dialsProblems, dialsSchema } from "./config";
 import { Dials } from "./dials";
+import { dialsNotices } from "./migration";
 import { dialsSecretSpecs } from "./secrets";
 
 /** CMS DIALS: workspace-driven Celery ETL, Django backend and frontend on the CERN OpenShift PaaS. */
@@ -17,6 +18,7 @@ export const dials = defineSystem<DialsConfig, "kubernetes">({
     clusterScoped: () => [],
     secrets: () => dialsSecretSpecs(),
     check: (config) => dialsProblems(config),
+    notices: (config, { tier }) => dialsNotices(config, tier),
     deploy: (config, ctx) => {
         const dials = new Dials("dials", { config, context: ctx });
         return {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { fromSecret } from "../shared/env";
 import { tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
+import type { PackitRestart } from "./api";
 import { REDIS_HOST } from "./env";
 import { Endpoint, SIZES, hostOf } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
@@ -10,6 +11,8 @@ import { PackitPart, PackitPartArgs } from "./part";
 export interface PackitDebuggingArgs extends PackitPartArgs {
     /** The wildcard certificate and key (secret): the Routes terminate TLS, the tools speak plain HTTP. */
     certificate: { certificate: pulumi.Output<string>; key: pulumi.Output<string> };
+    /** Both tools read their basic-auth Secret through env, at start only. */
+    restart: PackitRestart;
 }
 
 /**
@@ -34,6 +37,7 @@ export class PackitDebugging extends PackitPart {
             this.redisCommander = this.appWorkload("redis-commander", {
                 app: this.app("redis-commander", "debugging"),
                 image: config.images.redisCommander,
+                restartOnChange: args.restart,
                 container: {
                     env: {
                         REDIS_HOST: REDIS_HOST,
@@ -53,6 +57,7 @@ export class PackitDebugging extends PackitPart {
             this.flower = this.appWorkload("flower", {
                 app: this.app("flower", "debugging"),
                 image: config.images.flower,
+                restartOnChange: args.restart,
                 container: {
                     env: {
                         CELERY_BROKER_URL: `redis://${REDIS_HOST}:6379/0`,

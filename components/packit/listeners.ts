@@ -1,8 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Workload } from "../shared/workload";
 import { REDIS_HOST, listenerEnv } from "./env";
+import type { PackitRestart } from "./api";
 import { SIZES } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
+
+/** Arguments of {@link PackitListeners}. */
+export interface PackitListenersArgs extends PackitPartArgs {
+    /** The listeners read their Secret (fedora.toml, the CentOS certificates) at start only. */
+    restart: PackitRestart;
+}
 
 /**
  * The message consumers: fedora messaging (events from Copr, Koji, ...) and, for stream, the CentOS MQTT bus
@@ -13,7 +20,7 @@ export class PackitListeners extends PackitPart {
     public readonly fedmsg?: Workload;
     public readonly centosmsg?: Workload;
 
-    constructor(name: string, args: PackitPartArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: PackitListenersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitListeners", name, args, opts);
         const { config, images } = args;
         if (config.components.fedmsg) {
@@ -21,6 +28,7 @@ export class PackitListeners extends PackitPart {
                 app: this.app("packit-service-fedmsg", "listener"),
                 image: images.containerImage("packit-service-fedmsg", "packit-service-fedmsg"),
                 secrets: ["packit-config"],
+                restartOnChange: args.restart,
                 strategy: "Recreate",
                 container: {
                     env: listenerEnv(config, {
@@ -36,6 +44,7 @@ export class PackitListeners extends PackitPart {
                 app: this.app("packit-service-centosmsg", "listener"),
                 image: images.containerImage("packit-service-centosmsg", "packit-service-centosmsg"),
                 secrets: ["centos-secrets"],
+                restartOnChange: args.restart,
                 strategy: "Recreate",
                 container: {
                     command: ["listen-to-centos-messaging"],

@@ -4,9 +4,9 @@ import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
 import { AppIdentity } from "../shared/labels";
-import { contentHash } from "../shared/naming";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
+import type { PackitRestart } from "./api";
 import { secretVolumes } from "./env";
 import { SIZES } from "./layout";
 import { metricsProxyConfig } from "./nginx";
@@ -20,6 +20,8 @@ export interface MetricsGatewayArgs {
     nginxImage: string;
     /** Public host of the metrics endpoint (`workers[.stg].packit.dev`). */
     host: string;
+    /** The deployment's checksum key and Secrets: nginx reads the certificate and its nginx.conf at start only. */
+    restart: PackitRestart;
 }
 
 const PUSHGATEWAY_PORT = 9091;
@@ -96,8 +98,12 @@ export class MetricsGateway extends RunbookComponent {
                 namespace: args.namespace,
                 app: app("nginx"),
                 automountServiceAccountToken: false,
-                // A changed nginx.conf only takes effect in a new pod.
-                podAnnotations: { "runbooks/nginx-config-hash": contentHash(nginxConf) },
+                // New certificates (runbook 001: "restart ... nginx for them to use the new certs") or a changed
+                // nginx.conf only take effect in a new pod.
+                restartOnChange: {
+                    key: args.restart.key,
+                    candidates: [...args.restart.candidates, this.config],
+                },
                 containers: [
                     {
                         name: "nginx",

@@ -92,9 +92,14 @@ export class PackitService extends RunbookComponent {
         this.images = images.references;
         const part: PackitPartArgs = { context, service, config, namespace: this.namespace, images };
 
+        const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
         const stores = new PackitDataStores(
             name,
-            { ...part, tokmanDependsOn: [namespace, ...secrets, images] },
+            {
+                ...part,
+                tokmanDependsOn: [namespace, ...secrets, images],
+                restart: { key: restartKey, candidates: secrets },
+            },
             inNamespace,
         );
         // Applications start once their namespace, Secrets, stores and images are there.
@@ -103,7 +108,7 @@ export class PackitService extends RunbookComponent {
         // Runbook 001 restarts packit-service and the dashboard by hand after new certificates: a changed Secret
         // now rolls exactly the pods that read it.
         const restart = {
-            key: checksumKey(this.childName("checksum-key"), this.foreignChild()),
+            key: restartKey,
             candidates: [...secrets, ...(stores.postgres ? [stores.postgres.secret] : [])],
         };
 
@@ -138,7 +143,8 @@ export class PackitService extends RunbookComponent {
             this.sandboxNamespace = sandbox.name;
         }
 
-        if (on.fedmsg || (on.centosmsg && config.centosmsg)) new PackitListeners(name, part, apps);
+        if (on.fedmsg || (on.centosmsg && config.centosmsg))
+            new PackitListeners(name, { ...part, restart }, apps);
 
         if (on.pushgateway) {
             // "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx.
@@ -151,6 +157,7 @@ export class PackitService extends RunbookComponent {
                     pushgatewayImage: config.images.pushgateway,
                     nginxImage: config.images.nginx,
                     host: hostOf("metrics", config),
+                    restart,
                 },
                 this.child({ dependsOn: ready }),
             );
@@ -163,6 +170,7 @@ export class PackitService extends RunbookComponent {
                 name,
                 {
                     ...part,
+                    restart,
                     certificate: {
                         certificate: certificate("fullchain.pem"),
                         key: certificate("privkey.pem"),

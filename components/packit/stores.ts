@@ -7,6 +7,7 @@ import { Redis } from "../shared/redis";
 import type { PackitConfig } from "./config";
 import { REDIS_HOST, listenerEnv } from "./env";
 import { SIZES } from "./layout";
+import type { PackitRestart } from "./api";
 import { PackitPart, PackitPartArgs } from "./part";
 import { PackitPostgres } from "./postgres";
 import { postgresPasswordKey } from "./secrets";
@@ -15,6 +16,8 @@ import { postgresPasswordKey } from "./secrets";
 export interface PackitDataStoresArgs extends PackitPartArgs {
     /** What the token manager needs first besides its own objects: its Secret and its image. */
     tokmanDependsOn: pulumi.Resource[];
+    /** The checksum key and the deployment's Secrets: tokman reads its key and config.py at start only. */
+    restart: PackitRestart;
 }
 
 /**
@@ -69,12 +72,16 @@ export class PackitDataStores extends PackitPart {
             );
         }
         this.forApplications = [this.postgres, this.redis].filter((s) => s !== undefined);
-        if (on.tokman && config.tokman) this.tokenManager(config.tokman, args.tokmanDependsOn);
+        if (on.tokman && config.tokman) this.tokenManager(config.tokman, args.tokmanDependsOn, args.restart);
         this.registerOutputs({});
     }
 
     /** tokman hands out GitHub App installation tokens and keeps them in sqlite on `access-tokens-pvc`. */
-    private tokenManager(tokman: NonNullable<PackitConfig["tokman"]>, dependsOn: pulumi.Resource[]): void {
+    private tokenManager(
+        tokman: NonNullable<PackitConfig["tokman"]>,
+        dependsOn: pulumi.Resource[],
+        restart: PackitRestart,
+    ): void {
         const { context, namespace } = this.part;
         const app = this.app("tokman", "token-manager");
         const claim = persistentVolumeClaim(
@@ -114,6 +121,7 @@ export class PackitDataStores extends PackitPart {
                 app,
                 image: this.part.images.containerImage("tokman", "tokman"),
                 secrets: ["github-app-private-key"],
+                restartOnChange: { key: restart.key, candidates: [...restart.candidates, settings] },
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",
                 container: {

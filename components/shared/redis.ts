@@ -10,6 +10,7 @@ import { persistentVolumeClaim } from "./persistentVolumeClaim";
 import { execProbe, tcpProbe } from "./probes";
 import { Sizing } from "./resources";
 import { configSecret } from "./secret";
+import { ChecksumKey, StartupRead } from "./startupReads";
 import { Workload } from "./workload";
 
 /** The port every Redis of the program listens on (the image's default, which clients assume). */
@@ -53,6 +54,12 @@ export interface RedisArgs<Auth extends RedisAuth | undefined = RedisAuth | unde
     };
     /** Production: the volume is protected from deletion and retained if a delete is forced. */
     protectStateful: boolean;
+    /**
+     * The system's checksum key (`checksumKey`): with `auth`, a new password rolls Redis, which reads it at start
+     * only, together with the clients whose URLs carry it; without it a rotated password leaves Redis on the old
+     * one while restarted clients use the new one.
+     */
+    restartKey?: ChecksumKey;
 }
 
 /**
@@ -72,6 +79,7 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
         const { app } = args;
         this.host = app.name;
         const dependsOn: pulumi.Resource[] = [];
+        const reads: StartupRead[] = [];
         const container: ContainerSpec = {
             name: "redis",
             image: args.image,
@@ -110,19 +118,19 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                       ).result,
             );
             this.password = password as typeof this.password;
-            dependsOn.push(
-                configSecret(
-                    this.childName("secret"),
-                    {
-                        cluster: args.cluster,
-                        namespace: args.namespace,
-                        secretName: app.name,
-                        app,
-                        data: { "database-password": password },
-                    },
-                    this.child(),
-                ),
+            const secret = configSecret(
+                this.childName("secret"),
+                {
+                    cluster: args.cluster,
+                    namespace: args.namespace,
+                    secretName: app.name,
+                    app,
+                    data: { "database-password": password },
+                },
+                this.child(),
             );
+            dependsOn.push(secret);
+            reads.push(secret);
             container.env = { REDIS_PASSWORD: fromSecret(app.name, "database-password") };
         } else {
             this.password = undefined as typeof this.password;
@@ -153,6 +161,7 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 app,
                 strategy: args.storage ? "Recreate" : "RollingUpdate",
                 automountServiceAccountToken: false,
+                ...(args.restartKey ? { restartOnChange: { key: args.restartKey, candidates: reads } } : {}),
                 volumes,
                 containers: [container],
                 service: { ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] },

@@ -1,16 +1,13 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
-import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS } from "../../components/dials/secrets";
+import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS } from "../../components/dials/secrets";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { field, k8sObjects } from "../harness";
 import { DIALS_SECRETS, runDials } from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STAGE = "cms-dials-stage";
-/**
- * The web and the two Redis servers. Redis (components/shared/redis.ts) reads its password Secret at start too, but
- * is built outside DIALS' parts and carries no checksum yet.
- */
+/** The two Redis servers: each reads its password Secret at start (REDIS_PASSWORD). */
 const REDIS = ["redis-etl-broker", "redis-web-cache"];
 const NOT_ETL = ["backend", "frontend", ...REDIS];
 
@@ -48,7 +45,7 @@ describe("dials: a changed Secret or ConfigMap restarts exactly its readers", fu
 
     it("every DIALS Deployment that reads a Secret or ConfigMap at start carries a checksum; the frontend reads none", () => {
         for (const [name, sum] of base) {
-            if (name === "frontend" || REDIS.includes(name)) assert.equal(sum, undefined);
+            if (name === "frontend") assert.equal(sum, undefined);
             else assert.match(sum ?? "", /^[0-9a-f]{32}$/, name);
         }
     });
@@ -69,6 +66,16 @@ describe("dials: a changed Secret or ConfigMap restarts exactly its readers", fu
         const key = BACKEND_SECRETS[0].key;
         const after = await checksums({ ...DIALS_SECRETS, [key]: "rotated" });
         assert.deepEqual(changed(base, after), ["backend"]);
+    });
+
+    it("a new broker password rolls redis-etl-broker with every ETL Deployment (their Celery URLs carry it)", async () => {
+        const after = await checksums({ ...DIALS_SECRETS, [REDIS_PASSWORDS.broker.key]: "rotated" });
+        assert.deepEqual(changed(base, after), [...etlReaders, "redis-etl-broker"].sort());
+    });
+
+    it("a new cache password rolls redis-web-cache with the backend (DJANGO_REDIS_URL carries it)", async () => {
+        const after = await checksums({ ...DIALS_SECRETS, [REDIS_PASSWORDS.cache.key]: "rotated" });
+        assert.deepEqual(changed(base, after), ["backend", "redis-web-cache"]);
     });
 
     it("a change of dials-backend-configmap rolls only the backend", async () => {

@@ -157,18 +157,11 @@ describe("dials on the prod stack", () => {
         });
     });
 
-    it("migrates the schema in a Job per release that every ETL pod waits for, never in a pod's init container", () => {
-        const jobs = k8sObjects("kubernetes:batch/v1:Job", PROD);
-        assert.deepEqual(names(jobs), ["dials-etl-migrate-v1-8-0"]);
-        const [job] = jobs;
-        const [c] = field(job.inputs, "spec.template.spec.containers") as Container[];
-        assert.deepEqual(c.command, ["alembic", "upgrade", "head"]);
-        assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
-        assert.equal(field(job.inputs, "spec.backoffLimit"), 0);
-        assert.equal(field(job.inputs, "spec.ttlSecondsAfterFinished"), undefined, "kept, so it runs once");
+    it("never touches the production schema without dials.migration: no Job, no init container, no alembic", () => {
+        assert.deepEqual(k8sObjects("kubernetes:batch/v1:Job", PROD), []);
+        assert.doesNotMatch(JSON.stringify(kubernetesObjects()), /alembic/);
         for (const d of etlDeployments()) {
             assert.equal(field(d.inputs, "spec.template.spec.initContainers"), undefined, d.name);
-            assert.ok(d.dependencies.includes(job.urn), `${d.name} starts after the migration`);
         }
     });
 
@@ -424,8 +417,8 @@ describe("dials on the prod stack", () => {
             ofType(IMAGESTREAM),
             ofType("kubernetes:batch/v1:Job"),
         );
-        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams, 1 Job.
-        assert.equal(objects.length, 42);
+        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job.
+        assert.equal(objects.length, 41);
         for (const o of objects)
             assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
         assert.equal(ofType("kubernetes:core/v1:Namespace").length, 0);
@@ -433,7 +426,7 @@ describe("dials on the prod stack", () => {
 
     it("produces objects the Kubernetes API accepts", () => {
         const objects = kubernetesObjects();
-        assert.equal(objects.length, 42);
+        assert.equal(objects.length, 41);
         assert.deepEqual(
             objects.flatMap((o) => validateObject(o)),
             [],

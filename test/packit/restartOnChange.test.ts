@@ -2,13 +2,17 @@ import { strict as assert } from "assert";
 import { secretConfigKey } from "../../components/packit/secrets";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { field, k8sObjects, runWith } from "../harness";
-import { DEPLOYMENT, PACKIT_SYSTEMS, STATEFULSET, packitValues, secretsFor } from "./fixtures";
+import { DEPLOYMENT, PACKIT_SYSTEMS, STATEFULSET, Values, packitValues, secretsFor } from "./fixtures";
 
 const NS = "packit-prod";
 
 /** Workload name → its pod-template checksum, in packit-prod, after a run with `changed` secret values. */
-async function checksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
+async function checksums(
+    changed: Record<string, string> = {},
+    change?: (values: Values) => void,
+): Promise<Map<string, string | undefined>> {
     const values = packitValues("prod");
+    change?.(values);
     await runWith({ values, secrets: { ...secretsFor(values), ...changed }, systems: PACKIT_SYSTEMS });
     return new Map(
         [...k8sObjects(DEPLOYMENT, NS), ...k8sObjects(STATEFULSET, NS)].map((w) => [
@@ -33,11 +37,12 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
         base = await checksums();
     });
 
-    it("new certificates in packit-secrets roll the API, the dashboard, the workers and beat", async () => {
+    it("new certificates in packit-secrets roll the API, the dashboard, the metrics nginx, the workers and beat", async () => {
         const after = await checksums({
             [secretConfigKey("packit", "packit-secrets", "fullchain.pem")]: "NEW CERTIFICATE",
         });
         assert.deepEqual(rolled(base, after), [
+            "nginx",
             "packit-dashboard",
             "packit-service",
             "packit-service-beat",
@@ -53,6 +58,52 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
             "packit-worker-long-running",
             "packit-worker-short-running",
         ]);
+    });
+
+    it("a new GitHub App key rolls only tokman", async () => {
+        const after = await checksums({
+            [secretConfigKey("packit", "github-app-private-key", "private-key.pem")]: "NEW APP KEY",
+        });
+        assert.deepEqual(rolled(base, after), ["tokman"]);
+    });
+
+    it("a new GitHub App id (tokman-config's config.py) rolls only tokman", async () => {
+        const after = await checksums({}, (values) => {
+            values.packit.tokman = { ...(values.packit.tokman as object), githubAppId: 424242 };
+        });
+        assert.deepEqual(rolled(base, after), ["tokman"]);
+    });
+
+    it("a new fedora.toml in packit-config rolls the fedmsg listener with the API, the workers and beat", async () => {
+        const after = await checksums({
+            [secretConfigKey("packit", "packit-config", "fedora.toml")]: "NEW TOML",
+        });
+        assert.deepEqual(rolled(base, after), [
+            "packit-service",
+            "packit-service-beat",
+            "packit-service-fedmsg",
+            "packit-worker-long-running",
+            "packit-worker-short-running",
+        ]);
+    });
+
+    it("new CentOS certificates roll only the centosmsg listener", async () => {
+        const after = await checksums({
+            [secretConfigKey("packit", "centos-secrets", "centos.cert")]: "NEW CENTOS CERT",
+        });
+        assert.deepEqual(rolled(base, after), ["packit-service-centosmsg"]);
+    });
+
+    it("with the debugging tools on, a new flower password rolls only flower", async () => {
+        const flowerOn = (values: Values) => {
+            values.packit.components = { ...values.packit.components, flower: true };
+        };
+        const before = await checksums({}, flowerOn);
+        const after = await checksums(
+            { [secretConfigKey("packit", "flower-secret", "flower-basic-auth")]: "admin:NEW" },
+            flowerOn,
+        );
+        assert.deepEqual(rolled(before, after), ["flower"]);
     });
 
     it("the same values roll nothing", async () => {

@@ -1,0 +1,107 @@
+import type { StackTier } from "../config/system";
+import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import type { DialsConfig } from "./config";
+import { migrationJobName } from "./workers";
+
+/** A schema migration the configuration asks for, complete and consistent (see {@link migrationProblems}). */
+export interface Migration {
+    from: string;
+    to: string;
+    /** The Job that runs it, named after `to`. */
+    job: string;
+}
+
+/**
+ * The only fix offered for a migration that is not right: removing it never touches the schema, so it is safe to
+ * paste on production; the message says what to write instead when the migration is wanted.
+ */
+const REMOVE_MIGRATION = removeCommand("dials.migration", { path: true });
+
+/** Where the running release is read on the cluster: the digest each ImageStream tag holds today. */
+export function runningDigestsCommand(namespace: string): string {
+    return `oc -n ${namespace} get imagestream etl -o jsonpath='{range .status.tags[*]}{.tag} {.items[0].image}{"\\n"}{end}'`;
+}
+
+/** The digest the registry serves for a tag of the ETL image, to compare with {@link runningDigestsCommand}. */
+export function tagDigestCommand(images: DialsConfig["images"], tag: string): string {
+    return `skopeo inspect --format '{{.Digest}}' docker://${images.registry}/dials-etl:${tag}`;
+}
+
+/**
+ * Why the configured migration cannot run, one problem each: a migration needs the confirmed release it starts
+ * from, must target exactly the release this `up` deploys (another release's alembic against the database would
+ * leave it at a schema no running code expects), must change the release, and must not target a tag nobody checked.
+ */
+export function migrationProblems(config: DialsConfig): ConfigProblem[] {
+    const migration = config.migration;
+    if (migration === undefined) return [];
+    const { tag } = config.images;
+    const problems: ConfigProblem[] = [];
+    const wanted = (from: string) =>
+        `to migrate, write both keys: ${setCommand("dials.migration.from", from, { path: true })} && ${setCommand("dials.migration.to", tag, { path: true })}`;
+    if (migration.from === undefined) {
+        problems.push({
+            key: fullKey("dials.migration.from"),
+            message: `is not set: a schema migration runs only from the release confirmed running today (${runningDigestsCommand(config.namespace)}, compared with ${tagDigestCommand(config.images, "<release>")}); ${wanted("<running release>")}`,
+            fix: REMOVE_MIGRATION,
+        });
+    }
+    if (migration.to === undefined) {
+        problems.push({
+            key: fullKey("dials.migration.to"),
+            message: `is not set: a schema migration names the release it migrates to, which must be the release this up deploys (dials.images.tag ${tag}); ${wanted(migration.from ?? "<running release>")}`,
+            fix: REMOVE_MIGRATION,
+        });
+    } else if (migration.to !== tag) {
+        problems.push({
+            key: fullKey("dials.migration.to"),
+            message: `(${migration.to}) is not the release this up deploys (dials.images.tag ${tag}): the Job would run ${migration.to}'s "alembic upgrade head" while ${tag} runs. A migration left from an earlier release is removed; ${wanted(migration.from ?? "<running release>")}`,
+            fix: REMOVE_MIGRATION,
+        });
+    } else if (migration.from === migration.to) {
+        problems.push({
+            key: fullKey("dials.migration.from"),
+            message: `(${migration.from}) is the release this up deploys: a database already at ${tag}'s schema has nothing to migrate`,
+            fix: REMOVE_MIGRATION,
+        });
+    } else if (config.images.tagUnverified) {
+        problems.push({
+            key: fullKey("dials.migration.to"),
+            message: `migrates the schema to ${tag}, which dials.images.tagUnverified marks as a release nobody has checked: check the tag first (${tagDigestCommand(config.images, tag)}), then ${setCommand("dials.images.tagUnverified", "false", { path: true })}`,
+            fix: REMOVE_MIGRATION,
+        });
+    }
+    return problems;
+}
+
+/** The migration this `up` runs, or none: only a configuration {@link migrationProblems} accepts has one. */
+export function plannedMigration(config: DialsConfig): Migration | undefined {
+    const { from, to } = config.migration ?? {};
+    if (from === undefined || to === undefined || migrationProblems(config).length > 0) return undefined;
+    return { from, to, job: migrationJobName(to) };
+}
+
+const SCHEMA_OF: Record<StackTier, string> = {
+    production: "production",
+    staging: "stage",
+    local: "local",
+};
+
+/** What an operator must read before `pulumi up` of DIALS: the schema migration it runs, the release nobody checked. */
+export function dialsNotices(config: DialsConfig, tier: StackTier): string[] {
+    const notices: string[] = [];
+    const migration = plannedMigration(config);
+    if (migration) {
+        notices.push(
+            `this up migrates the ${SCHEMA_OF[tier]} schema from ${migration.from} to ${migration.to}: Job ${migration.job} runs "alembic upgrade head" with the ${migration.to} ETL image, and the ${migration.to} ETL pods start only once it succeeded (it runs once; back up the database before)`,
+        );
+    }
+    const { images } = config;
+    // Never together with a migration: migrationProblems refuses a migration to an unchecked tag.
+    if (images.tagUnverified) {
+        notices.push(
+            `dials.images.tag ${images.tag} is unconfirmed: runbook 003 runs the untagged (latest) images last imported into the ImageStreams etl, backend and frontend, and this up rolls every DIALS pod onto ${images.registry}/dials-{etl,backend,frontend}:${images.tag} without any schema migration. Compare the running digests (${runningDigestsCommand(config.namespace)}) with the tag's (${tagDigestCommand(images, images.tag)}); when they match: ${setCommand("dials.images.tagUnverified", "false", { path: true })}`,
+        );
+    }
+    return notices;
+}

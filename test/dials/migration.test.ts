@@ -1,0 +1,182 @@
+import { strict as assert } from "assert";
+import { loadProgramConfig } from "../../components/config/load";
+import { ConfigError } from "../../components/config/problems";
+import { memoryConfigSource } from "../../components/config/source";
+import { SYSTEMS } from "../../components/systems";
+import { validateObject } from "../../tools/validate/k8s";
+import { field, k8sObjects, recorder } from "../harness";
+import { DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
+
+const JOB = "kubernetes:batch/v1:Job";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const REMOVE = "pulumi config rm --path dials.migration";
+
+/** The reviewed migration of a release: the running v1.7.0 to the deployed (and checked) v1.8.0. */
+function reviewed(dials: DialsSection): void {
+    dials.images.tagUnverified = false;
+    dials.migration = { from: "v1.7.0", to: dials.images.tag };
+}
+
+/** What the program says an operator must read before `pulumi up` of a stack's (changed) DIALS config. */
+function notices(stack: "stage" | "prod", change?: (dials: DialsSection) => void): string[] {
+    const values = dialsValues(stack);
+    change?.(dialsSection(values));
+    return loadProgramConfig(memoryConfigSource(values, DIALS_SECRETS), SYSTEMS).notices.map(
+        (n) => `${n.system}: ${n.text}`,
+    );
+}
+
+async function configError(
+    stack: "stage" | "prod",
+    change: (dials: DialsSection) => void,
+): Promise<ConfigError> {
+    try {
+        await runDials(stack, change);
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        assert.equal(recorder.resources.length, 0, "nothing may be registered when the config is wrong");
+        return err;
+    }
+    assert.fail("the configuration was accepted");
+}
+
+function migrationJobs(namespace: string) {
+    return k8sObjects(JOB, namespace).filter((j) => JSON.stringify(j.inputs).includes("alembic"));
+}
+
+// Issue #27 item 7: the first prod up ran `alembic upgrade head` against the production database with an unverified
+// tag. A migration is now written in the stack file, reviewed, and announced before every preview and update.
+describe("dials: a schema migration is an explicit, reviewed step", function () {
+    this.timeout(120_000);
+
+    it("runs no migration on either committed stack, and says loudly that the release tag is unconfirmed", async () => {
+        for (const [stack, namespace] of [
+            ["prod", "cms-dials-prod"],
+            ["stage", "cms-dials-stage"],
+        ] as const) {
+            await runDials(stack);
+            assert.deepEqual(migrationJobs(namespace), [], stack);
+            const said = notices(stack);
+            assert.ok(!said.some((n) => n.includes("migrates")), said.join("\n"));
+            const unconfirmed = said.filter((n) =>
+                n.startsWith("dials: dials.images.tag v1.8.0 is unconfirmed"),
+            );
+            assert.equal(unconfirmed.length, 1, said.join("\n"));
+            assert.match(unconfirmed[0], /runbook 003 runs the untagged \(latest\) images/);
+            assert.match(unconfirmed[0], /without any schema migration/);
+            assert.ok(
+                unconfirmed[0].includes(
+                    `oc -n ${namespace} get imagestream etl -o jsonpath='{range .status.tags[*]}{.tag} {.items[0].image}{"\\n"}{end}'`,
+                ),
+                unconfirmed[0],
+            );
+            assert.ok(
+                unconfirmed[0].includes(
+                    "skopeo inspect --format '{{.Digest}}' docker://registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0",
+                ),
+            );
+            assert.ok(unconfirmed[0].endsWith("pulumi config set --path dials.images.tagUnverified false"));
+        }
+    });
+
+    it("with dials.migration from the running release to the deployed one: one Job before the ETL, and the notice", async () => {
+        await runDials("prod", reviewed);
+        const [job, ...more] = migrationJobs("cms-dials-prod");
+        assert.ok(job, "the migration Job exists");
+        assert.deepEqual(more, []);
+        assert.equal(field(job.inputs, "metadata.name"), "dials-etl-migrate-v1-8-0");
+        const [c] = field(job.inputs, "spec.template.spec.containers") as {
+            image: string;
+            command: string[];
+        }[];
+        assert.deepEqual(c.command, ["alembic", "upgrade", "head"]);
+        assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
+        assert.equal(field(job.inputs, "spec.backoffLimit"), 0);
+        assert.deepEqual(validateObject(job.inputs), []);
+        const etl = k8sObjects(DEPLOYMENT, "cms-dials-prod").filter((d) =>
+            JSON.stringify(d.inputs).includes("dials-etl-configmap"),
+        );
+        assert.ok(etl.length > 10);
+        for (const d of etl)
+            assert.ok(d.dependencies.includes(job.urn), `${d.name} starts after the migration`);
+        assert.deepEqual(notices("prod", reviewed), [
+            'dials: this up migrates the production schema from v1.7.0 to v1.8.0: Job dials-etl-migrate-v1-8-0 runs "alembic upgrade head" with the v1.8.0 ETL image, and the v1.8.0 ETL pods start only once it succeeded (it runs once; back up the database before)',
+        ]);
+    });
+
+    it("names the stage schema on the stage stack", () => {
+        assert.match(
+            notices("stage", reviewed)[0],
+            /^dials: this up migrates the stage schema from v1\.7\.0 to v1\.8\.0:/,
+        );
+    });
+
+    it("refuses a migration to another release than the one deployed (one left from the last release)", async () => {
+        const err = await configError("prod", (d) => {
+            reviewed(d);
+            d.images.tag = "v1.9.0";
+        });
+        assert.deepEqual(
+            err.problems.map((p) => [p.key, p.fix]),
+            [["runbooks:dials.migration.to", REMOVE]],
+        );
+        assert.match(
+            err.problems[0].message,
+            /^\(v1\.8\.0\) is not the release this up deploys \(dials\.images\.tag v1\.9\.0\)/,
+        );
+        assert.ok(
+            err.problems[0].message.includes(
+                "pulumi config set --path dials.migration.from v1.7.0 && pulumi config set --path dials.migration.to v1.9.0",
+            ),
+            err.problems[0].message,
+        );
+    });
+
+    it("refuses a migration without the confirmed running release, and one without a target, in one message", async () => {
+        const err = await configError("prod", (d) => {
+            d.images.tagUnverified = false;
+            d.migration = {};
+        });
+        assert.deepEqual(
+            err.problems.map((p) => [p.key, p.fix]),
+            [
+                ["runbooks:dials.migration.from", REMOVE],
+                ["runbooks:dials.migration.to", REMOVE],
+            ],
+        );
+        assert.match(
+            err.problems[0].message,
+            /confirmed running today \(oc -n cms-dials-prod get imagestream etl/,
+        );
+        assert.ok(
+            err.message.includes("runbooks:dials.migration.from") &&
+                err.message.includes("runbooks:dials.migration.to"),
+        );
+    });
+
+    it("refuses a migration from the deployed release to itself", async () => {
+        const err = await configError("prod", (d) => {
+            reviewed(d);
+            d.migration = { from: "v1.8.0", to: "v1.8.0" };
+        });
+        assert.deepEqual(
+            err.problems.map((p) => p.key),
+            ["runbooks:dials.migration.from"],
+        );
+        assert.match(err.problems[0].message, /nothing to migrate/);
+    });
+
+    it("refuses a migration to a tag the stack file marks unverified", async () => {
+        const err = await configError("prod", (d) => {
+            d.migration = { from: "v1.7.0", to: "v1.8.0" };
+        });
+        assert.deepEqual(
+            err.problems.map((p) => [p.key, p.fix]),
+            [["runbooks:dials.migration.to", REMOVE]],
+        );
+        assert.match(
+            err.problems[0].message,
+            /dials\.images\.tagUnverified marks as a release nobody has checked/,
+        );
+    });
+});
