@@ -10,6 +10,7 @@ import { httpProbe } from "../shared/probes";
 import { statefulOptions } from "../shared/protect";
 import { Sizing } from "../shared/resources";
 import { PolicyRule, ServiceAccount } from "../shared/serviceAccount";
+import { ChecksumKey, READS_CHECKSUM_ANNOTATION, checksumKey, readsChecksum } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { defaultHost } from "./catalog";
 import { StationImages, StationShared } from "./config";
@@ -135,6 +136,8 @@ export interface ArgoInstallArgs {
     shared: StationShared;
     images: Pick<StationImages, "workflowController" | "argoServer" | "argoExecutor">;
     sizing: Record<SizedPart, Sizing>;
+    /** Key of the checksum that rolls argo-server when its ConfigMap changes; the install makes its own if unset. */
+    restartKey?: ChecksumKey;
 }
 
 /**
@@ -222,6 +225,14 @@ export class ArgoInstall extends RunbookComponent {
                 namespace,
                 app: thothApp("argo-server", "workflows", args.images.argoServer),
                 serviceAccountName: "argo-server",
+                // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
+                // start, so the pod spec does not name it; the controller watches it and needs no restart.
+                podAnnotations: {
+                    [READS_CHECKSUM_ANNOTATION]: readsChecksum(
+                        args.restartKey ?? checksumKey(this.childName("checksum-key"), this.foreignChild()),
+                        [config],
+                    ),
+                },
                 containers: [
                     {
                         name: "argo-server",

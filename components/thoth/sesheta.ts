@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap, fromConfigMap, fromSecret } from "../shared/env";
-import { contentHash } from "../shared/naming";
 import { httpProbe } from "../shared/probes";
 import { sized } from "../shared/resources";
 import { configSecret } from "../shared/secret";
@@ -127,8 +126,6 @@ export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret 
                 volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
             },
             volumes: [{ name: "chat-credentials", secret: { secretName: "sesheta-pubsub-consumer" } }],
-            // Env comes from the ConfigMap: roll the pods when it changes.
-            podAnnotations: { "runbooks.thoth-station.ninja/config-hash": contentHash(configData) },
             dependsOn: [...deps, pubsub!, configMap],
         });
         result.endpoint = endpoint;
