@@ -129,3 +129,26 @@ describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret resta
         assert.deepEqual(rolled(base, after), ["thoth-test-core/dgraph"]);
     });
 });
+
+describe("thoth argo-server: rolls when the controller ConfigMap it reads at start changes", function () {
+    this.timeout(120_000);
+
+    async function argoServer(bucket?: string): Promise<string | undefined> {
+        await runThoth("prod", (t) => {
+            if (bucket) t.station.modules.shared.ceph.bucket = bucket;
+        });
+        const [server] = k8sObjects(DEPLOYMENT).filter(
+            (d) => field(d.inputs, "metadata.name") === "argo-server",
+        );
+        return (field(server.inputs, "spec.template.metadata.annotations") as Record<string, string>)[
+            READS_CHECKSUM_ANNOTATION
+        ];
+    }
+
+    it("a new artifact bucket in workflow-controller-configmap restarts argo-server", async () => {
+        const before = await argoServer();
+        assert.match(before ?? "", /^[0-9a-f]{32}$/);
+        assert.equal(await argoServer(), before, "the same ConfigMap keeps the pods");
+        assert.notEqual(await argoServer("thoth-rotated"), before);
+    });
+});
