@@ -10,6 +10,7 @@ import { httpProbe } from "../shared/probes";
 import { statefulOptions } from "../shared/protect";
 import { Sizing } from "../shared/resources";
 import { PolicyRule, ServiceAccount } from "../shared/serviceAccount";
+import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { defaultHost } from "./catalog";
 import { StationImages, StationShared } from "./config";
@@ -135,7 +136,16 @@ export interface ArgoInstallArgs {
     shared: StationShared;
     images: Pick<StationImages, "workflowController" | "argoServer" | "argoExecutor">;
     sizing: Record<SizedPart, Sizing>;
+    /** Key of the checksum that rolls argo-server when its ConfigMap changes; {@link PLAIN_READS_KEY} if unset. */
+    restartKey?: ChecksumKey;
 }
+
+/**
+ * The checksum key when argo-server is given none: what it reads is a ConfigMap, which holds the names of Secrets and
+ * never their values, and anyone who may see the pod's annotation may read that ConfigMap. A public key hides
+ * nothing there, so no generated key (and no extra resource per install) is needed.
+ */
+const PLAIN_READS_KEY = "argo-server-configmap";
 
 /**
  * A namespaced Argo Workflows v2.12 install: the controller (watches Workflows; restarted with the consumers)
@@ -222,6 +232,11 @@ export class ArgoInstall extends RunbookComponent {
                 namespace,
                 app: thothApp("argo-server", "workflows", args.images.argoServer),
                 serviceAccountName: "argo-server",
+                // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
+                // start, so the pod spec does not name it; the controller watches it and needs no restart.
+                podAnnotations: {
+                    [READS_CHECKSUM_ANNOTATION]: readsChecksum(args.restartKey ?? PLAIN_READS_KEY, [config]),
+                },
                 containers: [
                     {
                         name: "argo-server",

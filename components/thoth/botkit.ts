@@ -6,6 +6,7 @@ import { plainConfigMap } from "../shared/configMap";
 import { ContainerSpec } from "../shared/container";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
+import { ChecksumKey, startupObjects } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName, defaultHost } from "./catalog";
 import { BotsConfig } from "./config";
@@ -21,6 +22,8 @@ export interface BotContext {
     /** Base domain for default Route hosts. */
     domain?: string;
     secrets: SecretStore;
+    /** Key of the checksums that roll a long-running bot when a Secret or ConfigMap it reads at start changes. */
+    restartKey: ChecksumKey;
     /**
      * Options of a bot's child: the bots component as parent, its provider, the namespace (and the component's
      * own `dependsOn`), plus `dependsOn`.
@@ -111,6 +114,7 @@ export interface WebBotSpec {
     container: Omit<ContainerSpec, "name" | "image" | "resources" | "ports">;
     volumes?: k8s.types.input.core.v1.Volume[];
     podAnnotations?: Record<string, pulumi.Input<string>>;
+    /** What the bot waits for; the Secrets and ConfigMaps among them are what its pods may read at start. */
     dependsOn?: pulumi.Resource[];
 }
 
@@ -141,6 +145,7 @@ export function webBot(ctx: BotContext, spec: WebBotSpec): { workload: Workload;
             ],
             volumes: spec.volumes,
             podAnnotations: spec.podAnnotations,
+            restartOnChange: botReads(ctx, spec.dependsOn),
             service: { ports: [{ name: "http", port, targetPort: "http" }] },
             expose: spec.entry.route
                 ? [{ host: host!, servicePort: "http", tls: { termination: "edge" } }]
@@ -155,6 +160,14 @@ export function webBot(ctx: BotContext, spec: WebBotSpec): { workload: Workload;
             serviceUrl: pulumi.interpolate`http://${workload.serviceHost!}:${port}`,
         },
     };
+}
+
+/**
+ * Rolls a long-running bot when a Secret or ConfigMap its pod spec names changes: the bots read their env and files
+ * at start, so a rotated token or certificate is otherwise never seen. CronJob bots need none: each run starts anew.
+ */
+export function botReads(ctx: BotContext, dependsOn: pulumi.Resource[] = []) {
+    return { key: ctx.restartKey, candidates: startupObjects(dependsOn) };
 }
 
 /** A Secret volume exposing selected keys as files. */

@@ -3,6 +3,7 @@ import { SecretStore } from "../config/system";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
+import { ChecksumKey } from "../shared/startupReads";
 import { BotContext, BotEndpoint } from "./botkit";
 import { WebhookBotName, enabledBots } from "./catalog";
 import { BotsConfig } from "./config";
@@ -20,6 +21,8 @@ export interface ThothBotsArgs {
     /** Base domain of default Route hosts (`<bot>-<namespace>.<domain>`). */
     domain?: string;
     secrets: SecretStore;
+    /** Key of the checksums that roll a bot when what it reads at start changes (the system's `checksumKey`). */
+    restartKey: ChecksumKey;
 }
 
 /**
@@ -54,6 +57,7 @@ export class ThothBots extends RunbookComponent {
             bots: args.bots,
             domain: args.domain,
             secrets: args.secrets,
+            restartKey: args.restartKey,
             options: (dependsOn = []) => this.child({ dependsOn: [ns, ...dependsOn] }),
         };
         deployKebechetFamily(ctx);

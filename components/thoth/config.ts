@@ -80,7 +80,7 @@ export const botsSchema = z
             .record(z.string(), z.unknown())
             .default({})
             .meta({ example: '{"organization":"thoth-station"}' }),
-        /** Key (file name) of the Google service-account JSON in Secret sesheta-pubsub-consumer. */
+        /** Key (file name) of the Google service-account JSON in Secret sesheta-secret. */
         seshetaChatKeyFile: z
             .string()
             .regex(/^[A-Za-z0-9._-]+\.json$/, "must be a JSON file name")

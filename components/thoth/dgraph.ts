@@ -9,6 +9,7 @@ import { statefulOptions } from "../shared/protect";
 import { tcpProbe } from "../shared/probes";
 import { Sizing, fixedSize, sized } from "../shared/resources";
 import { configSecret } from "../shared/secret";
+import { ChecksumKey } from "../shared/startupReads";
 import { ServiceSpec, Workload } from "../shared/workload";
 import { DgraphConfig } from "./config";
 import {
@@ -46,6 +47,8 @@ export interface DgraphArgs {
     tls: DgraphTls;
     /** Production: the StatefulSets (whose volume claims hold the graph) are protected and retained. */
     protectStateful: boolean;
+    /** Key of the checksums that roll the alphas when the certificates are rotated (the system's `checksumKey`). */
+    restartKey: ChecksumKey;
 }
 
 const ZERO_PORTS = [
@@ -168,6 +171,8 @@ export class Dgraph extends RunbookComponent {
             terminationGracePeriodSeconds: 60,
             volumeClaimTemplates: [claim],
             workloadOptions: statefulOptions(args.protectStateful),
+            // Alpha loads its TLS files at start: rotated certificates are seen only by a new pod.
+            restartOnChange: { key: args.restartKey, candidates: [tlsSecret] },
         };
         const zero = (script: string, resources: Sizing): ContainerSpec => ({
             name: "zero",

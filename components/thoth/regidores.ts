@@ -4,7 +4,7 @@ import { httpProbe, tcpProbe } from "../shared/probes";
 import { sized } from "../shared/resources";
 import { configSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
-import { BotContext, BotEndpoint, botOptions, secretVolume, webBot } from "./botkit";
+import { BotContext, BotEndpoint, botOptions, botReads, secretVolume, webBot } from "./botkit";
 import { isBotEnabled } from "./catalog";
 import { thothApp } from "./identity";
 import { SECRET_KEYS } from "./secrets";
@@ -104,6 +104,7 @@ export function deployRegidores(
                     },
                 ],
                 volumes,
+                restartOnChange: botReads(ctx, deps),
             },
             botOptions(ctx, deps),
         );

@@ -110,7 +110,7 @@ function seshetaSecrets(): SecretSpec[] {
         {
             key: SECRET_KEYS.seshetaSshKey,
             description: "SSH private key of the Sesheta GitHub account (sesheta-secret ssh-privatekey)",
-            today: `${SES_VAULT}: SESHETA_SSH_PRIVATE_KEY_PATH`,
+            today: `gopass aicoe/thoth/sesheta-ssh/sesheta (runbook 000); ${SES_VAULT}: SESHETA_SSH_PRIVATE_KEY_PATH`,
             example: "id_rsa",
             fromFile: true,
         },
@@ -146,8 +146,9 @@ function seshetaSecrets(): SecretSpec[] {
 function pubsubSecret(): SecretSpec {
     return {
         key: SECRET_KEYS.seshetaPubsubConsumer,
-        description: "Google service-account JSON of the Sesheta chat bot (Secret sesheta-pubsub-consumer)",
-        today: "AICoE/sesheta: ../sesheta-chatbot-968e13a86991.json next to the checkout (playbooks/provision.yaml)",
+        description:
+            "Google service-account JSON of the Sesheta chat bot (sesheta-secret, under the file name thoth.bots.seshetaChatKeyFile)",
+        today: "gopass aicoe/thoth/sesheta-chatbot-968e13a86991 (runbook 000), as sesheta-chatbot-968e13a86991.json next to the AICoE/sesheta checkout",
         example: "sesheta-chatbot-968e13a86991.json",
         fromFile: true,
     };
@@ -216,7 +217,7 @@ export function thothSecrets(config: ThothConfig): SecretSpec[] {
             specs.push({
                 key: ultrahookApiKeySecret(secretName),
                 description: `ultrahook.com API key of the account behind Secret ${secretName} (key api.key)`,
-                today: `gopass aicoe/ultrahook/${secretName}; ultrahook-openshift template parameter ULTRAHOOK_API_KEY`,
+                today: `gopass aicoe/thoth/ultrahook, the ULTRAHOOK_API_KEY of ${secretName} (runbook 000); ultrahook-openshift template parameter ULTRAHOOK_API_KEY`,
                 example: "0123456789abcdef0123456789abcdef",
             });
         }

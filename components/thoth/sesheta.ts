@@ -1,12 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap, fromConfigMap, fromSecret } from "../shared/env";
-import { contentHash } from "../shared/naming";
 import { httpProbe } from "../shared/probes";
 import { sized } from "../shared/resources";
 import { configSecret } from "../shared/secret";
 import { ScheduledJob } from "../shared/scheduledJob";
-import { BotContext, BotEndpoint, botConfigMap, botOptions, cronBot, webBot } from "./botkit";
+import { BotContext, BotEndpoint, botConfigMap, botOptions, cronBot, secretVolume, webBot } from "./botkit";
 import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./catalog";
 import { thothApp } from "./identity";
 import { SECRET_KEYS } from "./secrets";
@@ -22,12 +21,18 @@ const SESHETA_BOTS: BotName[] = [
     "sesheta-approver",
 ];
 
+/** The bots that read the chat bot's service-account JSON (sesheta-chatbot-<id>.json in gopass). */
+const CHAT_BOTS: BotName[] = ["sesheta-webhooks", "sesheta-scrum"];
+
 /**
- * Secret sesheta-secret: Sesheta's GitHub identity and webhook secret. Besides the Sesheta bots, review-manager and
- * the cyborg-regidores bots read it, so it exists whenever any of them runs.
+ * Secret sesheta-secret: the whole Sesheta identity, one Secret for one identity, so a rotation of any of its keys
+ * is one config change that every reader sees: the GitHub account (SSH key, OAuth token), the webhook secret, the
+ * Google Chat space and endpoint and, when a chat bot runs, the chat bot's service-account JSON. Besides the
+ * Sesheta bots, review-manager and the cyborg-regidores bots read it, so it exists whenever any of them runs.
  */
 export function seshetaSecret(ctx: BotContext): k8s.core.v1.Secret | undefined {
     if (!SESHETA_SECRET_READERS.some((bot) => isBotEnabled(ctx.bots, bot))) return undefined;
+    const chat = CHAT_BOTS.some((bot) => isBotEnabled(ctx.bots, bot));
     return configSecret(
         `${ctx.name}-sesheta-secret`,
         {
@@ -42,6 +47,13 @@ export function seshetaSecret(ctx: BotContext): k8s.core.v1.Secret | undefined {
                 "google-chat-space": ctx.secrets.require(SECRET_KEYS.seshetaChatSpace),
                 "github-webhook-secret": ctx.secrets.require(SECRET_KEYS.seshetaWebhookSecret),
                 "google-chat-endpoint-url": ctx.secrets.require(SECRET_KEYS.seshetaChatEndpoint),
+                ...(chat
+                    ? {
+                          [ctx.bots.seshetaChatKeyFile]: ctx.secrets.require(
+                              SECRET_KEYS.seshetaPubsubConsumer,
+                          ),
+                      }
+                    : {}),
             },
         },
         botOptions(ctx),
@@ -62,20 +74,8 @@ export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret 
     const deps: pulumi.Resource[] = secret ? [secret] : [];
     const keyFile = bots.seshetaChatKeyFile;
 
-    const pubsub =
-        on("sesheta-webhooks") || on("sesheta-scrum")
-            ? configSecret(
-                  `${ctx.name}-sesheta-pubsub-consumer`,
-                  {
-                      cluster: ctx.cluster,
-                      namespace: ctx.namespace,
-                      secretName: "sesheta-pubsub-consumer",
-                      app: thothApp("sesheta", "bot"),
-                      data: { [keyFile]: ctx.secrets.require(SECRET_KEYS.seshetaPubsubConsumer) },
-                  },
-                  botOptions(ctx),
-              )
-            : undefined;
+    // Only the chat bot's JSON of the identity's Secret, as the file name sesheta opens.
+    const chatVolume = secretVolume("chat-credentials", "sesheta-secret", [{ key: keyFile, path: keyFile }]);
 
     const scrum = on("sesheta-scrum") ? bots["sesheta-scrum"]! : undefined;
     const configData: Record<string, string> = {
@@ -126,10 +126,8 @@ export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret 
                 livenessProbe: httpProbe("/_healthz/", "http", { initialDelaySeconds: 30 }),
                 volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
             },
-            volumes: [{ name: "chat-credentials", secret: { secretName: "sesheta-pubsub-consumer" } }],
-            // Env comes from the ConfigMap: roll the pods when it changes.
-            podAnnotations: { "runbooks.thoth-station.ninja/config-hash": contentHash(configData) },
-            dependsOn: [...deps, pubsub!, configMap],
+            volumes: [chatVolume],
+            dependsOn: [...deps, configMap],
         });
         result.endpoint = endpoint;
     }
@@ -187,10 +185,10 @@ export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret 
                         },
                     ],
                 },
-                volumes: [{ name: "chat-credentials", secret: { secretName: "sesheta-pubsub-consumer" } }],
+                volumes: [chatVolume],
                 successfulJobsHistoryLimit: 2,
                 failedJobsHistoryLimit: 4,
-                dependsOn: [...cronDeps, pubsub!],
+                dependsOn: cronDeps,
             }),
         );
     }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { ownsClusterScoped } from "../shared/cluster";
+import { ChecksumKey, checksumKey } from "../shared/startupReads";
 import { ArgoPrerequisites } from "./argo";
 import { THOTH_CLUSTER_PREREQUISITES } from "./clusterPrerequisites";
 import { ThothBots } from "./bots";
@@ -39,12 +40,16 @@ export class Thoth extends RunbookComponent {
         const cluster = context.cluster;
         // A stage stack reads `thoth-stage-...` keys only: it can never act with production's identities.
         const secrets = scopedStore(context.secrets, config.identity);
+        // One key for the checksums of every bot, tunnel and Dgraph pod: a rotated secret restarts its readers.
+        // Made on first use: a stack without bots, tunnels or Dgraph has no key.
+        let key: ChecksumKey | undefined;
+        const restartKey = () => (key ??= checksumKey(this.childName("checksum-key"), this.foreignChild()));
 
         // "Thoth Bots Migration": Kebechet, Nepthys, Sesheta, review-manager, webhook2kafka and normalizers.
         const bots = config.bots?.enabled
             ? new ThothBots(
                   this.childName("bots"),
-                  { cluster, bots: config.bots, domain: config.domain, secrets },
+                  { cluster, bots: config.bots, domain: config.domain, secrets, restartKey: restartKey() },
                   this.child(),
               )
             : undefined;
@@ -76,6 +81,7 @@ export class Thoth extends RunbookComponent {
                         destination: resolveDestination(i, bots?.endpoints ?? {}),
                     })),
                     apiKeys,
+                    restartKey: restartKey(),
                 },
                 this.child(),
             );
@@ -128,6 +134,7 @@ export class Thoth extends RunbookComponent {
                             clientKey: secrets.require(SECRET_KEYS.dgraphClientKey),
                         },
                         protectStateful: context.protectStateful,
+                        restartKey: restartKey(),
                     },
                     this.child({ dependsOn: [env.namespaceResources[dgraphNs]] }),
                 );

@@ -7,6 +7,7 @@ import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { fixedSize } from "../shared/resources";
 import { configSecret } from "../shared/secret";
+import { ChecksumKey } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { THOTH_PART_OF } from "./identity";
 
@@ -29,6 +30,8 @@ export interface UltrahooksArgs {
     tunnels: UltrahookTunnel[];
     /** API key of each Secret named by the tunnels (secret Outputs from stack config). */
     apiKeys: Record<string, pulumi.Input<string>>;
+    /** Key of the checksums that roll a client when its API key is rotated (the system's `checksumKey`). */
+    restartKey: ChecksumKey;
 }
 
 /**
@@ -95,6 +98,8 @@ export class Ultrahooks extends RunbookComponent {
                             resources: fixedSize(undefined, "50Mi"),
                         },
                     ],
+                    // The client reads ULTRAHOOK_API_KEY once at start: a rotated key must restart it.
+                    restartOnChange: { key: args.restartKey, candidates: secrets },
                 },
                 this.child({ dependsOn: [ns, ...secrets] }),
             );

@@ -189,9 +189,9 @@ describe("thoth bots", function () {
                 "github-webhook-secret",
                 "google-chat-endpoint-url",
                 "google-chat-space",
+                "sesheta-chatbot-968e13a86991.json",
                 "ssh-privatekey",
             ]);
-            assert.deepEqual(stringKeys("sesheta-pubsub-consumer"), ["sesheta-chatbot-968e13a86991.json"]);
             assert.deepEqual(stringKeys("cyborg-regidores"), [
                 "datahub-ca-cert",
                 "kafka-bootstrap-servers",
@@ -217,6 +217,49 @@ describe("thoth bots", function () {
                 "three-kafka-bootstrap-dh-prod-message-bus.cloud.datahub.upshift.redhat.com:443",
             );
             assert.equal(regidores["root-ca-cert"], SECRETS["thoth-cyborg-regidores-root-ca-cert"]);
+        });
+
+        it("keeps the Sesheta identity in one Secret that every reader of its keys refers to", () => {
+            // Every value of the thoth-sesheta-* key set, and the one Secret of the namespace holding any of them.
+            const identity = Object.entries(SECRETS).filter(([k]) => k.startsWith("thoth-sesheta-"));
+            assert.equal(identity.length, 6);
+            const holders = k8sObjects(KIND.secret, PROD_NS)
+                .filter((s) =>
+                    Object.values((s.inputs.stringData ?? {}) as Record<string, string>).some((v) =>
+                        identity.some(([, value]) => value === v),
+                    ),
+                )
+                .map((s) => (s.inputs.metadata as Json).name);
+            assert.deepEqual(holders, ["sesheta-secret"]);
+            const held = Object.values(
+                k8sObject(KIND.secret, "sesheta-secret", PROD_NS).inputs.stringData as Record<string, string>,
+            );
+            for (const [key, value] of identity)
+                assert.ok(held.includes(value), `${key} is in sesheta-secret`);
+            // No reader refers to a Secret that is not there; every Sesheta reader names sesheta-secret.
+            const secrets = new Set(
+                k8sObjects(KIND.secret, PROD_NS).map((s) => (s.inputs.metadata as Json).name),
+            );
+            const readers = [
+                ...k8sObjects(KIND.deployment, PROD_NS),
+                ...k8sObjects(KIND.cronJob, PROD_NS),
+            ].filter((w) =>
+                /^(sesheta|review-manager|webhook2kafka|normalizers)/.test((w.inputs.metadata as Json).name),
+            );
+            assert.equal(readers.length, 7);
+            for (const w of readers) {
+                const pod = podOf(w);
+                const named = [
+                    ...(pod.volumes ?? []).map((v: Json) => v.secret?.secretName),
+                    ...Object.values(envOf(w)).map((e: Json) => e.valueFrom?.secretKeyRef?.name),
+                ].filter((n) => n !== undefined);
+                const name = (w.inputs.metadata as Json).name;
+                assert.ok(named.includes("sesheta-secret"), name);
+                for (const n of named) assert.ok(secrets.has(n), `${name} reads Secret ${n}, which exists`);
+                for (const n of named) {
+                    if (n !== "cyborg-regidores") assert.equal(n, "sesheta-secret", name);
+                }
+            }
         });
 
         it("gives Nepthys Kebechet's SSH identity, not a key of its own", () => {

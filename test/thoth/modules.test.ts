@@ -78,9 +78,9 @@ describe("thoth image tags in the stack files (issue 14)", function () {
     // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
     this.timeout(60_000);
     // Tags the runbook or the reference's sources name: the station's ImageStream tags (thoth-station.md
-    // §2, §3) and zuul-config's nodepool labels (systems.md).
+    // §2, §3), zuul-config's nodepool labels (systems.md) and the runbook's own nodepool example (thoth-coala:ubi8).
     const CONFIRMED =
-        /^(quay\.io\/thoth-station\/[a-z-]+:v[0-9.]+|quay\.io\/argoproj\/[a-z-]+:v2\.12\.5|thoth-(pylint|pytest|pytest-f31-py37|mypy|python36):v0\.10\.2|thoth-ops:v0\.16\.0)$/;
+        /^(quay\.io\/thoth-station\/[a-z-]+:v[0-9.]+|quay\.io\/argoproj\/[a-z-]+:v2\.12\.5|thoth-(pylint|pytest|pytest-f31-py37|mypy|python36):v0\.10\.2|thoth-ops:v0\.16\.0|thoth-coala:ubi8)$/;
 
     for (const stack of ["stage", "prod"]) {
         it(`marks every unconfirmed Thoth image tag of Pulumi.${stack}.yaml, and the README lists it`, () => {

@@ -54,6 +54,13 @@ describe("thoth Zuul nodepool", function () {
                 memory: 1024,
             });
             assert.deepEqual(provider.pools[0].labels.map((l: Json) => l.image)[5], "thoth-ops:v0.16.0");
+            // Runbook 000 (Zuul, second step) gives thoth-coala's image as `thoth-coala:ubi8`.
+            assert.deepEqual(provider.pools[0].labels[0], {
+                name: "thoth-coala",
+                image: "thoth-coala:ubi8",
+                cpu: 1,
+                memory: 1024,
+            });
             assert.ok(nodepoolYaml(config, API).startsWith("---\n"));
         });
 

@@ -61,3 +61,94 @@ describe("thoth station: a rotated secret restarts exactly its readers", functio
         assert.deepEqual(rolled(base, after), ["thoth-amun-api-stage/amun-api"]);
     });
 });
+
+const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+
+/** `namespace/name` → checksum of every Deployment and StatefulSet of a prod run with `changed` secrets. */
+async function prodChecksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
+    const values = thothStack("prod");
+    await runThoth("prod", undefined, { ...secretsFor(values.thoth, values.thoth), ...changed });
+    return new Map(
+        [...k8sObjects(DEPLOYMENT), ...k8sObjects(STATEFUL_SET)].map((d) => [
+            `${field(d.inputs, "metadata.namespace")}/${field(d.inputs, "metadata.name")}`,
+            (field(d.inputs, "spec.template.metadata.annotations") as Record<string, string> | undefined)?.[
+                READS_CHECKSUM_ANNOTATION
+            ],
+        ]),
+    );
+}
+
+describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret restarts exactly its readers", function () {
+    this.timeout(120_000);
+    let base: Map<string, string | undefined>;
+    before(async () => {
+        base = await prodChecksums();
+    });
+
+    it("every long-running bot, tunnel, Dgraph and argo-server carries the checksum of what it reads", () => {
+        const readers = [
+            "aicoe-prod-bots/sesheta-webhooks",
+            "aicoe-prod-bots/review-manager",
+            "aicoe-prod-bots/webhook2kafka",
+            "aicoe-prod-bots/normalizers",
+            "aicoe/ultrahook-cyborg-regidores",
+            "aicoe/ultrahook-webhooks",
+            "aicoe/ultrahook-review-manager",
+            "aicoe/ultrahook-zuul-thoth-test-core",
+            "thoth-test-core/dgraph",
+            "thoth-test-core/argo-server",
+        ];
+        for (const k of readers) assert.match(base.get(k) ?? "", /^[0-9a-f]{32}$/, k);
+    });
+
+    it("a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else", async () => {
+        const after = await prodChecksums({ "thoth-sesheta-github-webhook-secret": "rotated" });
+        assert.deepEqual(rolled(base, after), [
+            "aicoe-prod-bots/normalizers",
+            "aicoe-prod-bots/review-manager",
+            "aicoe-prod-bots/sesheta-webhooks",
+            "aicoe-prod-bots/webhook2kafka",
+        ]);
+    });
+
+    it("a new DataHub CA rolls the cyborg-regidores bots only", async () => {
+        const after = await prodChecksums({ "thoth-cyborg-regidores-datahub-ca-cert": "rotated" });
+        assert.deepEqual(rolled(base, after), [
+            "aicoe-prod-bots/normalizers",
+            "aicoe-prod-bots/webhook2kafka",
+        ]);
+    });
+
+    it("a new ultrahook API key rolls the tunnels of that account only", async () => {
+        const after = await prodChecksums({ "thoth-ultrahook-thoth-api-key": "rotated" });
+        assert.deepEqual(rolled(base, after), ["aicoe/ultrahook-webhooks"]);
+    });
+
+    it("a new Dgraph certificate rolls Dgraph only", async () => {
+        const after = await prodChecksums({ "thoth-dgraph-tls-node-crt": "rotated" });
+        assert.deepEqual(rolled(base, after), ["thoth-test-core/dgraph"]);
+    });
+});
+
+describe("thoth argo-server: rolls when the controller ConfigMap it reads at start changes", function () {
+    this.timeout(120_000);
+
+    async function argoServer(bucket?: string): Promise<string | undefined> {
+        await runThoth("prod", (t) => {
+            if (bucket) t.station.modules.shared.ceph.bucket = bucket;
+        });
+        const [server] = k8sObjects(DEPLOYMENT).filter(
+            (d) => field(d.inputs, "metadata.name") === "argo-server",
+        );
+        return (field(server.inputs, "spec.template.metadata.annotations") as Record<string, string>)[
+            READS_CHECKSUM_ANNOTATION
+        ];
+    }
+
+    it("a new artifact bucket in workflow-controller-configmap restarts argo-server", async () => {
+        const before = await argoServer();
+        assert.match(before ?? "", /^[0-9a-f]{32}$/);
+        assert.equal(await argoServer(), before, "the same ConfigMap keeps the pods");
+        assert.notEqual(await argoServer("thoth-rotated"), before);
+    });
+});

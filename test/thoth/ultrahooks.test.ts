@@ -1,6 +1,17 @@
 import { strict as assert } from "assert";
+import { thothSchema } from "../../components/thoth/config";
+import { thothSecrets } from "../../components/thoth/secrets";
 import { byName, field, k8sObject, k8sObjects, recorder } from "../harness";
-import { KIND, envOf, isSecretAt, runThoth, thothConfigError, withoutStation, Json } from "./fixtures";
+import {
+    KIND,
+    envOf,
+    isSecretAt,
+    runThoth,
+    thothConfigError,
+    thothStack,
+    withoutStation,
+    Json,
+} from "./fixtures";
 
 const DEPLOYMENT = KIND.deployment;
 const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
@@ -192,5 +203,29 @@ describe("thoth ultrahooks", function () {
                 ["runbooks:thoth.ultrahooks.instances[1].via"],
             );
         });
+    });
+});
+
+describe("thoth secrets: where each value lives today (runbook 000)", () => {
+    const specs = () =>
+        new Map(
+            thothSecrets(thothSchema.parse(thothStack("prod").thoth)).map((s) => [s.key, s.today] as const),
+        );
+
+    it("sends the operator to gopass aicoe/thoth/ultrahook for every ultrahook API key", () => {
+        for (const key of ["thoth-ultrahook-aicoe-api-key", "thoth-ultrahook-thoth-api-key"]) {
+            assert.match(specs().get(key) ?? "", /^gopass aicoe\/thoth\/ultrahook, /, key);
+        }
+    });
+
+    it("sends the operator to the gopass paths of Sesheta's SSH key and chat bot credentials", () => {
+        assert.match(
+            specs().get("thoth-sesheta-ssh-privatekey") ?? "",
+            /^gopass aicoe\/thoth\/sesheta-ssh\/sesheta /,
+        );
+        assert.match(
+            specs().get("thoth-sesheta-pubsub-consumer") ?? "",
+            /^gopass aicoe\/thoth\/sesheta-chatbot-968e13a86991 /,
+        );
     });
 });

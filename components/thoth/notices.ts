@@ -1,0 +1,60 @@
+import { UnconfirmedImage, unconfirmedImageNotice } from "../shared/unconfirmedImage";
+import { BotName, enabledBots } from "./catalog";
+import { ThothConfig } from "./config";
+
+/** Where runbook 000 runs the bots and the ultrahook clients today. */
+const BOTS_TODAY = "aicoe-prod-bots";
+const ULTRAHOOKS_TODAY = "aicoe";
+
+const playbook = (repo: string) =>
+    `the runbook deploys it with the ${repo} ansible provision playbook, which names no tag`;
+
+/** How runbook 000 deploys each bot instead of a pinned tag ("Cyborg teams Deployment"), and its pods' names. */
+const RUNBOOK_DEPLOY: Record<BotName, { why: string; pods: string }> = {
+    kebechet: { why: playbook("thoth-station/kebechet"), pods: "kebechet" },
+    nepthys: { why: playbook("thoth-station/nepthys"), pods: "nepthys" },
+    "sesheta-webhooks": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
+    "sesheta-label-checker": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
+    "sesheta-scrum": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
+    "sesheta-approver": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
+    "review-manager": {
+        why: "the runbook says only to ask the thoth-station admin, and the image is not public",
+        pods: "review-manager",
+    },
+    webhook2kafka: { why: playbook("goern/cyborg-regidores"), pods: "webhook2kafka" },
+    normalizers: { why: playbook("goern/cyborg-regidores"), pods: "normalizers" },
+};
+
+/** The bot and ultrahook images of a configuration that nobody has confirmed. */
+export function unconfirmedThothImages(config: ThothConfig): UnconfirmedImage[] {
+    const images: UnconfirmedImage[] = [];
+    const bots = config.bots;
+    if (bots?.enabled) {
+        for (const bot of enabledBots(bots)) {
+            images.push({
+                key: `thoth.bots.${bot}.image`,
+                image: bots[bot]!.image,
+                ...RUNBOOK_DEPLOY[bot],
+                namespace: BOTS_TODAY,
+            });
+        }
+    }
+    const hooks = config.ultrahooks;
+    if (hooks?.enabled) {
+        images.push({
+            key: "thoth.ultrahooks.image",
+            image: hooks.image,
+            why: "the runbook builds the client in the cluster (AICoE/ultrahook-openshift openshift/ultrahook.app.yaml); an imageID in the cluster's registry stays valid while its ImageStream in aicoe exists",
+            namespace: ULTRAHOOKS_TODAY,
+            pods: "ultrahook",
+        });
+    }
+    return images;
+}
+
+/** What an operator must read before `pulumi up` of Thoth: one line per unconfirmed bot or ultrahook image. */
+export function thothNotices(config: ThothConfig): string[] {
+    return unconfirmedThothImages(config)
+        .map(unconfirmedImageNotice)
+        .filter((n): n is string => n !== undefined);
+}
