@@ -49,7 +49,11 @@ export function toEnvVars(env: EnvMap): k8s.types.input.core.v1.EnvVar[] {
                 return [{ name, value: value.computed }];
             }
             if ("from" in value) {
-                const ref = { name: value.from.name, key: value.key, ...(value.optional ? { optional: true } : {}) };
+                const ref = {
+                    name: value.from.name,
+                    key: value.key,
+                    ...(value.optional ? { optional: true } : {}),
+                };
                 return [
                     {
                         name,

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
  */
 
 const HANDLE = Symbol("runbooks.objectHandle");
+const NAMESPACE = Symbol("runbooks.namespaceName");
 
 export type HandleKind = "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount";
 
@@ -90,9 +91,21 @@ function keyVolumeSource(options: KeyVolumeOptions): Record<string, unknown> {
     };
 }
 
-/** The namespace a reader can be checked against: plain strings only (an Output is not known while evaluating). */
-function plainNamespace(namespace: pulumi.Input<string>): string | undefined {
-    return typeof namespace === "string" ? namespace : undefined;
+/**
+ * A namespace's name as an Output of the Namespace object (objects placed with it are ordered after it by the
+ * reference), still known as `plain` to the checks here.
+ */
+export function namespaceRef(name: pulumi.Output<string>, plain: string): pulumi.Output<string> {
+    const ref = name.apply((n) => n);
+    Object.defineProperty(ref, NAMESPACE, { value: plain, enumerable: false });
+    return ref;
+}
+
+/** The namespace a reader can be checked against: a plain string or a {@link namespaceRef}; other Outputs are unknown. */
+export function plainNamespace(namespace: pulumi.Input<string>): string | undefined {
+    if (typeof namespace === "string") return namespace;
+    const plain = (namespace as { [NAMESPACE]?: unknown })[NAMESPACE];
+    return typeof plain === "string" ? plain : undefined;
 }
 
 /** A Secret a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`. */
@@ -257,13 +270,12 @@ export function checkReadNamespaces(
     namespace: pulumi.Input<string>,
     handles: readonly ObjectHandle[],
 ): void {
-    if (typeof namespace !== "string") return;
-    const foreign = handles.filter(
-        (h) => h.namespace !== undefined && h.namespace !== namespace,
-    );
+    const plain = plainNamespace(namespace);
+    if (plain === undefined) return;
+    const foreign = handles.filter((h) => h.namespace !== undefined && h.namespace !== plain);
     if (foreign.length > 0) {
         throw new Error(
-            `${reader}: pods in namespace ${namespace} cannot read ${foreign.map((h) => h.describe()).join(", ")}`,
+            `${reader}: pods in namespace ${plain} cannot read ${foreign.map((h) => h.describe()).join(", ")}`,
         );
     }
 }

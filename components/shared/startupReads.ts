@@ -137,7 +137,8 @@ function podReads(pod: PodReads): PodRead[] {
         };
         if (volume.secret) add("Secret", volume.secret.secretName);
         if (volume.configMap) add("ConfigMap", volume.configMap.name);
-        if (volume.persistentVolumeClaim) add("PersistentVolumeClaim", volume.persistentVolumeClaim.claimName);
+        if (volume.persistentVolumeClaim)
+            add("PersistentVolumeClaim", volume.persistentVolumeClaim.claimName);
         for (const src of volume.projected?.sources ?? []) {
             if (src.secret) add("Secret", src.secret.name);
             if (src.configMap) add("ConfigMap", src.configMap.name);

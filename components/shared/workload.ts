@@ -147,7 +147,10 @@ export class Workload extends RunbookComponent {
         if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
         const restart = args.restartOnChange;
         // Only what this pod spec names: a rotated Secret restarts its readers and nobody else.
-        const pod = { containers: [...args.containers, ...(args.initContainers ?? [])], volumes: args.volumes };
+        const pod = {
+            containers: [...args.containers, ...(args.initContainers ?? [])],
+            volumes: args.volumes,
+        };
         const read = namesReadBy(pod);
         const handles = handlesReadBy(pod);
         const account = handleOf(args.serviceAccountName);
