@@ -275,8 +275,7 @@ export class Workload extends RunbookComponent {
         const exposures = args.expose ?? [];
         exposures.forEach((spec, i) => {
             const target = spec.service ?? serviceName;
-            const service = services.get(target);
-            if (!service) {
+            if (!services.has(target)) {
                 throw new Error(`${name}: an exposure needs a service (no service named ${target})`);
             }
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
@@ -284,7 +283,10 @@ export class Workload extends RunbookComponent {
                 ...expose(
                     this.childName(role),
                     { ...spec, cluster, namespace: args.namespace, serviceName: target, app: args.app },
-                    this.child({ dependsOn: [service] }),
+                    // Not after the Service: the Ingress's own await waits for the Service's endpoints, and ordering
+                    // it after the Service would put the Service's await (ready pods, then 10 s for stragglers) in
+                    // front of it on every chain. A Route is not awaited and needs no Service to be created.
+                    this.child(),
                 ),
             );
         });

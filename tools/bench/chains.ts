@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { SECRET_MASK, RecordedResource } from "../mocks/recorder";
 import { recordProgram } from "../plan/run";
+import { systemOf } from "../plan/render";
 import { readStackFile, stackFileSource } from "../plan/stackfile";
+import { SYSTEMS } from "../../components/systems";
 
 // The longest dependency chains of a stack's plan, as the engine orders `pulumi up`: a resource is registered only
 // when every resource it depends on has been created and has passed the provider's await (its readiness), so the
@@ -104,6 +106,17 @@ export function chainReport(stack: string, recorded: readonly RecordedResource[]
     const lines = [
         `${stack}: ${recorded.filter((r) => r.custom).length} custom resources, ${edgeCount(recorded)} dependencies`,
     ];
+    const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+    const sections = SYSTEMS.map((s) => s.section);
+    for (const system of sections) {
+        // Only chains inside the system: its dependencies on other systems' objects are not steps here.
+        const own = recorded.filter((r) => systemOf(r, byUrn, sections) === system);
+        if (!own.some((r) => r.custom)) continue;
+        const c = longestChain(own, "awaited");
+        lines.push(
+            `  ${system.padEnd(9)} ${String(edgeCount(own)).padStart(5)} dependencies, longest chain ${c.resources.length} objects, ${c.awaited} awaited: ${c.resources.map((r) => r.type.split(":").pop()).join(" > ")}`,
+        );
+    }
     for (const by of ["awaited", "objects"] as const) {
         const c = longestChain(recorded, by);
         lines.push(
