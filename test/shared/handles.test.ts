@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { strict as assert } from "assert";
 import { ClusterContext } from "../../components/shared/cluster";
+import { ContainerSpec } from "../../components/shared/container";
 import { plainConfigMap } from "../../components/shared/configMap";
 import { ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
 import { Namespace } from "../../components/shared/namespace";
@@ -12,6 +13,8 @@ import { ServiceAccount } from "../../components/shared/serviceAccount";
 import { Workload } from "../../components/shared/workload";
 import { field, k8sObject, resetRecorder, settled } from "../harness";
 import { randomBytes } from "crypto";
+
+type Volume = k8s.types.input.core.v1.Volume;
 
 // Objects wired by handles (issue 28): a pod names a Secret, ConfigMap, claim or account through the object's own
 // name, so the engine orders it after the object from the reference alone, and what it reads is known for restarts.
@@ -126,6 +129,43 @@ describe("objects wired by handles", () => {
                 `the pods wait for ${kind} ${name}`,
             );
         }
+    });
+
+    it("each way of naming an object (env, envFrom, volume) carries the wait on its own", async () => {
+        const c = cluster();
+        const o = objects(c, "ns");
+        const secret = ["kubernetes:core/v1:Secret", "db"];
+        const configMap = ["kubernetes:core/v1:ConfigMap", "settings"];
+        const claim = ["kubernetes:core/v1:PersistentVolumeClaim", "data"];
+        const ways: [string, string[], Partial<ContainerSpec> & { volumes?: Volume[] }][] = [
+            ["secret env", secret, { env: { P: o.secret.handle.env("password") } }],
+            ["secret envFrom", secret, { envFrom: [o.secret.handle.envFrom()] }],
+            ["secret volume", secret, { volumes: [o.secret.handle.volume("s")] }],
+            ["configMap env", configMap, { env: { M: o.configMap.handle.env("mode") } }],
+            ["configMap envFrom", configMap, { envFrom: [o.configMap.handle.envFrom()] }],
+            ["configMap volume", configMap, { volumes: [o.configMap.handle.volume("c")] }],
+            ["claim volume", claim, { volumes: [o.claim.handle.volume("d")] }],
+        ];
+        ways.forEach(([, , { env, envFrom, volumes }], i) => {
+            new Workload(`handles-way-${++serial}`, {
+                cluster: c,
+                namespace: "ns",
+                app: app(`way-${i}`),
+                containers: [
+                    { name: "c", image: "i:1", resources: sized("10m", "16Mi", "10m", "16Mi"), env, envFrom },
+                ],
+                volumes,
+            });
+        });
+        await settled();
+        ways.forEach(([way, [kind, name]], i) => {
+            const d = k8sObject("kubernetes:apps/v1:Deployment", `way-${i}`, "ns");
+            assert.deepEqual(
+                d.dependencies,
+                [k8sObject(kind, name, "ns").urn],
+                `${way}: the pods wait for exactly it`,
+            );
+        });
     });
 
     it("an object made elsewhere is named once by existing() and orders nothing", async () => {
