@@ -4,6 +4,7 @@ import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
+import { ClaimHandle, ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { imageVersion } from "../shared/imageRef";
 import { AppIdentity, standardLabels } from "../shared/labels";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
@@ -11,7 +12,7 @@ import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { accountObjects } from "../shared/serviceAccount";
 import { Workload } from "../shared/workload";
-import { ComponentSpec, Mount, volumeName } from "./catalog";
+import { ComponentSpec, ConfigMapName, Mount, SecretName, volumeName } from "./catalog";
 import { CachePlacement, VolumeSpec } from "./environments";
 import { ObjectName } from "./naming";
 import { ProwRefs } from "./refs";
@@ -21,11 +22,19 @@ export const CONFIG_HASH_ANNOTATION = "runbooks.kubevirt.io/config-hash";
 
 export const PROW_PART_OF = "prow";
 
+/** The Secrets and ConfigMaps of the prow namespace, by base name: what a component's pods mount. */
+export interface ProwReads {
+    secret(name: SecretName): SecretHandle;
+    configMap(name: ConfigMapName): ConfigMapHandle;
+}
+
 /** Arguments of a {@link ProwComponent}. */
 export interface ProwComponentArgs {
     cluster: ClusterContext;
     spec: ComponentSpec;
     refs: ProwRefs;
+    /** The objects its mounts name. */
+    reads: ProwReads;
     image: string;
     replicas: number;
     resources: Sizing;
@@ -41,20 +50,22 @@ export interface ProwComponentArgs {
     protectStateful: boolean;
 }
 
-/** The pod volume of a mount; every object reference in it goes through the naming function. */
-export function toVolume(mount: Mount, refs: ProwRefs): k8s.types.input.core.v1.Volume {
+/**
+ * The pod volume of a mount, through the handle of the object it names: the reference is the object's own name and
+ * orders the pods after it. A component mounts only its own claim.
+ */
+export function toVolume(
+    mount: Mount,
+    reads: ProwReads,
+    claim: ClaimHandle | undefined,
+): k8s.types.input.core.v1.Volume {
     const name = volumeName(mount);
-    if ("configMap" in mount) return { name, configMap: { name: refs.names.name(mount.configMap) } };
-    if ("secret" in mount) {
-        return {
-            name,
-            secret: {
-                secretName: refs.names.name(mount.secret),
-                ...(mount.optional ? { optional: true } : {}),
-            },
-        };
+    if ("configMap" in mount) return reads.configMap(mount.configMap).volume(name);
+    if ("secret" in mount) return reads.secret(mount.secret).volume(name, { optional: mount.optional });
+    if ("claim" in mount) {
+        if (!claim) throw new Error(`claim ${mount.claim} is mounted by a component that does not own it`);
+        return claim.volume(name);
     }
-    if ("claim" in mount) return { name, persistentVolumeClaim: { claimName: refs.names.name(mount.claim) } };
     return { name, emptyDir: mount.sizeLimit ? { sizeLimit: mount.sizeLimit } : {} };
 }
 
@@ -73,7 +84,7 @@ export class ProwComponent extends RunbookComponent {
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly roles: k8s.rbac.v1.Role[];
     public readonly roleBindings: k8s.rbac.v1.RoleBinding[];
-    public readonly claim?: k8s.core.v1.PersistentVolumeClaim;
+    public readonly claim?: k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle };
     public readonly workload: Workload | ScheduledJob;
 
     constructor(name: string, args: ProwComponentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -124,7 +135,6 @@ export class ProwComponent extends RunbookComponent {
         this.roles = account.roles;
         this.roleBindings = account.bindings;
 
-        const dependsOn: pulumi.Resource[] = [this.serviceAccount];
         if (spec.claim) {
             if (!args.volume)
                 throw new Error(`${name}: component ${spec.name} owns a volume but has no size`);
@@ -140,7 +150,6 @@ export class ProwComponent extends RunbookComponent {
                 },
                 this.child(),
             );
-            dependsOn.push(this.claim);
         }
         const container: ContainerSpec = {
             name: spec.container ?? spec.name,
@@ -152,7 +161,7 @@ export class ProwComponent extends RunbookComponent {
             readinessProbe: spec.readiness,
             volumeMounts: spec.mounts.map(toVolumeMount),
         };
-        const volumes = spec.mounts.map((m) => toVolume(m, refs));
+        const volumes = spec.mounts.map((m) => toVolume(m, args.reads, this.claim?.handle));
         const podAnnotations = args.configHash ? { [CONFIG_HASH_ANNOTATION]: args.configHash } : undefined;
         const placement = spec.placement === "cache" && args.cache ? args.cache : undefined;
 
@@ -166,11 +175,11 @@ export class ProwComponent extends RunbookComponent {
                     schedule: spec.schedule,
                     containers: [container],
                     volumes,
-                    serviceAccountName: this.objectName,
+                    serviceAccountName: account.handle.name,
                     automountServiceAccountToken: usesApi,
                     podAnnotations,
                 },
-                this.child({ dependsOn }),
+                this.child(),
             );
         } else {
             this.workload = new Workload(
@@ -183,7 +192,7 @@ export class ProwComponent extends RunbookComponent {
                     strategy: spec.strategy,
                     containers: [container],
                     volumes,
-                    serviceAccountName: this.objectName,
+                    serviceAccountName: account.handle.name,
                     automountServiceAccountToken: usesApi,
                     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
                     podAnnotations,
@@ -192,7 +201,7 @@ export class ProwComponent extends RunbookComponent {
                     service: spec.service ? { ports: spec.service } : undefined,
                     expose: args.expose,
                 },
-                this.child({ dependsOn }),
+                this.child(),
             );
         }
         this.registerOutputs({ objectName: this.objectName });

@@ -5,9 +5,10 @@ import { RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
 import { Namespace } from "../shared/namespace";
 import { contentHash } from "../shared/naming";
+import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { configSecret } from "../shared/secret";
-import { COMPONENTS, ComponentName, ComponentSpec, ConfigMapName } from "./catalog";
-import { PROW_PART_OF, ProwComponent } from "./component";
+import { COMPONENTS, ComponentName, ComponentSpec, ConfigMapName, SecretName } from "./catalog";
+import { PROW_PART_OF, ProwComponent, ProwReads } from "./component";
 import { prowJobCrd } from "./crd";
 import { RenderedConfigMap, renderConfigMaps } from "./documents";
 import { ingressPlan } from "./ingress";
@@ -71,12 +72,18 @@ export class Prow extends RunbookComponent {
             this.child(),
         );
         const nsOf = { prow: prowNs, jobs: jobsNs };
+        // Hand-written order, each kept because no reference carries it: a component names its namespaces by plain
+        // string (its Roles are merged by namespace name), and its controllers list ProwJobs as they start.
         const prerequisites: pulumi.Resource[] = [prowNs, jobsNs];
         if (env.manageCrd) {
             prerequisites.push(
                 prowJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child()),
             );
         }
+        // What the prow namespace's pods mount, by base name; Secrets and ConfigMaps of the jobs namespace are
+        // read by job pods, which the program does not build.
+        const secretReads = new Map<SecretName, SecretHandle>();
+        const configMapReads = new Map<ConfigMapName, ConfigMapHandle>();
 
         for (const def of PROW_SECRETS) {
             const data: Record<string, pulumi.Input<string>> = {};
@@ -96,23 +103,26 @@ export class Prow extends RunbookComponent {
                 if (value !== undefined) data[key] = value;
             }
             if (Object.keys(data).length < entries.length) {
-                if (def.optional) continue;
+                if (def.optional) {
+                    // Unset: the pods mount it optional and start without it; an operator may create it later.
+                    secretReads.set(def.name, SecretHandle.existing(names.name(def.name), namespaces.prow));
+                    continue;
+                }
                 throw new Error(`Prow secret ${def.name} lacks a value (validation should have required it)`);
             }
             for (const where of def.namespaces) {
-                prerequisites.push(
-                    configSecret(
-                        this.childName(`secret-${def.name}${where === "jobs" ? "-jobs" : ""}`),
-                        {
-                            cluster,
-                            namespace: namespaces[where],
-                            secretName: names.name(def.name),
-                            app: app(names.name(def.name), "secret"),
-                            data,
-                        },
-                        this.child({ dependsOn: [nsOf[where]] }),
-                    ),
+                const secret = configSecret(
+                    this.childName(`secret-${def.name}${where === "jobs" ? "-jobs" : ""}`),
+                    {
+                        cluster,
+                        namespace: nsOf[where].name,
+                        secretName: names.name(def.name),
+                        app: app(names.name(def.name), "secret"),
+                        data,
+                    },
+                    this.child(),
                 );
+                if (where === "prow") secretReads.set(def.name, secret.handle);
             }
         }
 
@@ -120,23 +130,33 @@ export class Prow extends RunbookComponent {
         const rendered = new Set<ConfigMapName>();
         for (const cm of configMaps) {
             rendered.add(cm.name);
-            prerequisites.push(
-                plainConfigMap(
-                    this.childName(`configmap-${cm.name}`),
-                    {
-                        cluster,
-                        namespace: namespaces[cm.namespace],
-                        configMapName: names.name(cm.name),
-                        app: app(names.name(cm.name), "config"),
-                        data: cm.data,
-                    },
-                    this.child({
-                        dependsOn: [nsOf[cm.namespace]],
-                        ...(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
-                    }),
-                ),
+            const configMap = plainConfigMap(
+                this.childName(`configmap-${cm.name}`),
+                {
+                    cluster,
+                    namespace: nsOf[cm.namespace].name,
+                    configMapName: names.name(cm.name),
+                    app: app(names.name(cm.name), "config"),
+                    data: cm.data,
+                },
+                this.child(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
             );
+            if (cm.namespace === "prow") configMapReads.set(cm.name, configMap.handle);
         }
+        const reads: ProwReads = {
+            secret: (name) => {
+                const handle = secretReads.get(name);
+                if (!handle)
+                    throw new Error(`Prow secret ${name} is mounted but not made in the prow namespace`);
+                return handle;
+            },
+            configMap: (name) => {
+                const handle = configMapReads.get(name);
+                if (!handle)
+                    throw new Error(`Prow ConfigMap ${name} is mounted but not made in the prow namespace`);
+                return handle;
+            },
+        };
 
         const routes = ingressPlan(env);
         for (const spec of COMPONENTS) {
@@ -151,6 +171,7 @@ export class Prow extends RunbookComponent {
                     cluster,
                     spec,
                     refs,
+                    reads,
                     image: env.images[spec.name],
                     replicas: env.replicas[spec.name],
                     resources: env.resources[spec.name],

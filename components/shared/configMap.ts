@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
+import { ConfigMapHandle, withHandle } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 
 export interface PlainConfigMapArgs {
@@ -16,13 +17,13 @@ export interface PlainConfigMapArgs {
     data: Record<string, string>;
 }
 
-/** A ConfigMap with the standard labels and the cluster's provider. */
+/** A ConfigMap with the standard labels and the cluster's provider; pods read it through its `.handle`. */
 export function plainConfigMap(
     name: string,
     args: PlainConfigMapArgs,
     opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.ConfigMap {
-    return new k8s.core.v1.ConfigMap(
+): k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle } {
+    const configMap = new k8s.core.v1.ConfigMap(
         name,
         {
             metadata: {
@@ -38,4 +39,5 @@ export function plainConfigMap(
         },
         { ...opts, provider: args.cluster.provider },
     );
+    return withHandle(configMap, ConfigMapHandle.of(configMap, args.configMapName, args.namespace));
 }

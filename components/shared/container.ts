@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap, toEnvVars } from "./env";
+import type { HandleEnvFrom } from "./handles";
 import { Sizing, toResourceRequirements } from "./resources";
 import { containerSecurityContext } from "./security";
 
@@ -15,7 +16,12 @@ export interface ContainerSpec {
     ports?: { name: string; containerPort: number; protocol?: "TCP" | "UDP" }[];
     env?: EnvMap;
     /** Whole Secrets/ConfigMaps exposed as env (e.g. DIALS' `dials-etl-secrets`). */
-    envFrom?: ({ secret: string; optional?: boolean } | { configMap: string; optional?: boolean })[];
+    envFrom?: (
+        | { secret: string; optional?: boolean }
+        | { configMap: string; optional?: boolean }
+        /** A handle's `.envFrom()`: the reference carries the object's name. */
+        | HandleEnvFrom
+    )[];
     /** Requests and limits; required so no container runs without a memory limit. */
     resources: Sizing;
     livenessProbe?: k8s.types.input.core.v1.Probe;
@@ -47,11 +53,15 @@ export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Contai
     }
     if (spec.env && Object.keys(spec.env).length > 0) container.env = toEnvVars(spec.env);
     if (spec.envFrom?.length) {
-        container.envFrom = spec.envFrom.map((src) =>
-            "secret" in src
+        container.envFrom = spec.envFrom.map((src) => {
+            if ("from" in src) {
+                const ref = { name: src.from.name, optional: src.optional };
+                return src.from.kind === "Secret" ? { secretRef: ref } : { configMapRef: ref };
+            }
+            return "secret" in src
                 ? { secretRef: { name: src.secret, optional: src.optional } }
-                : { configMapRef: { name: src.configMap, optional: src.optional } },
-        );
+                : { configMapRef: { name: src.configMap, optional: src.optional } };
+        });
     }
     if (spec.livenessProbe) container.livenessProbe = spec.livenessProbe;
     if (spec.readinessProbe) container.readinessProbe = spec.readinessProbe;

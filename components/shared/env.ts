@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { HandleKeyRef } from "./handles";
 
 /**
  * One environment variable's value. Plain values are `string` only (never `pulumi.Input`), so a secret Output
@@ -11,7 +12,9 @@ export type EnvValue =
     | { computed: pulumi.Input<string> }
     | { secretKeyRef: { name: string; key: string; optional?: boolean } }
     | { configMapKeyRef: { name: string; key: string; optional?: boolean } }
-    | { fieldRef: { fieldPath: string } };
+    | { fieldRef: { fieldPath: string } }
+    /** One key of a Secret or ConfigMap handle (`secret.env(key)`): the reference carries the object's name. */
+    | HandleKeyRef;
 
 export type EnvMap = Record<string, EnvValue | undefined>;
 
@@ -44,6 +47,20 @@ export function toEnvVars(env: EnvMap): k8s.types.input.core.v1.EnvVar[] {
             }
             if ("computed" in value) {
                 return [{ name, value: value.computed }];
+            }
+            if ("from" in value) {
+                const ref = {
+                    name: value.from.name,
+                    key: value.key,
+                    ...(value.optional ? { optional: true } : {}),
+                };
+                return [
+                    {
+                        name,
+                        valueFrom:
+                            value.from.kind === "Secret" ? { secretKeyRef: ref } : { configMapKeyRef: ref },
+                    },
+                ];
             }
             return [{ name, valueFrom: value }];
         });

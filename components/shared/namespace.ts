@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
+import { namespaceRef } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 import { statefulOptions } from "./protect";
 
@@ -43,6 +44,10 @@ export interface NamespaceArgs {
  * so a forced destroy must leave it (and the data in it) in place.
  */
 export class Namespace extends RunbookComponent {
+    /**
+     * The namespace's name from the Namespace object: objects placed with it wait for the namespace without a
+     * `dependsOn` (a namespace made elsewhere gives the plain name, nothing to wait for).
+     */
     public readonly name: pulumi.Output<string>;
     public readonly serviceAccounts: Record<string, k8s.core.v1.ServiceAccount> = {};
     public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
@@ -63,10 +68,10 @@ export class Namespace extends RunbookComponent {
                 },
                 this.child(statefulOptions(args.cluster.production)),
             );
-            this.name = ns.metadata.name;
+            this.name = namespaceRef(ns.metadata.name, args.name);
             dependsOn = [ns];
         } else {
-            this.name = pulumi.output(args.name);
+            this.name = namespaceRef(pulumi.output(args.name), args.name);
         }
         for (const sa of args.serviceAccounts ?? []) {
             this.serviceAccounts[sa] = new k8s.core.v1.ServiceAccount(

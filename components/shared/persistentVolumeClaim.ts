@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ClaimHandle, withHandle } from "./handles";
 import { statefulOptions } from "./protect";
 
 /** Arguments of {@link persistentVolumeClaim}. */
@@ -21,14 +22,14 @@ export interface ClaimArgs {
 /**
  * A PersistentVolumeClaim under the tier's protection rule. The one place a claim is built, so no claim can be
  * created without deciding whether it is protected. Callers that need a different rule (an old version's claim
- * that is only retained) pass `retainOnDelete`/`protect` in `opts`, which win.
+ * that is only retained) pass `retainOnDelete`/`protect` in `opts`, which win. Pods mount it through its `.handle`.
  */
 export function persistentVolumeClaim(
     name: string,
     args: ClaimArgs,
     opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.PersistentVolumeClaim {
-    return new k8s.core.v1.PersistentVolumeClaim(
+): k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle } {
+    const claim = new k8s.core.v1.PersistentVolumeClaim(
         name,
         {
             metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
@@ -40,4 +41,5 @@ export function persistentVolumeClaim(
         },
         { ...statefulOptions(args.protectStateful), ...opts },
     );
+    return withHandle(claim, ClaimHandle.of(claim, args.name, args.namespace));
 }

@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
+import { checkReadNamespaces, handleOf } from "./handles";
 import { AppIdentity, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
+import { handlesReadBy } from "./startupReads";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
 export interface ScheduledJobArgs {
@@ -49,6 +51,9 @@ export class ScheduledJob extends RunbookComponent {
             securityContext: podSecurityContext(args.cluster.platform),
         };
         if (args.volumes?.length) podSpec.volumes = args.volumes;
+        const account = handleOf(args.serviceAccountName);
+        const handles = handlesReadBy({ containers: args.containers, volumes: args.volumes });
+        checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
         if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
         if (args.automountServiceAccountToken !== undefined) {
             podSpec.automountServiceAccountToken = args.automountServiceAccountToken;

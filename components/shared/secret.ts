@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
+import { SecretHandle, withHandle } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 
 export interface ConfigSecretArgs {
@@ -17,17 +18,20 @@ export interface ConfigSecretArgs {
     base64Data?: Record<string, pulumi.Input<string>>;
 }
 
-/** A Kubernetes Secret whose values come from encrypted stack config (or @pulumi/random), never from the repository. */
+/**
+ * A Kubernetes Secret whose values come from encrypted stack config (or @pulumi/random), never from the repository.
+ * Its `.handle` is how pods read it (`.env(key)`, `.envFrom()`, `.volume(name)`).
+ */
 export function configSecret(
     name: string,
     args: ConfigSecretArgs,
     opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.Secret {
+): k8s.core.v1.Secret & { readonly handle: SecretHandle } {
     const stringData: Record<string, pulumi.Output<string>> = {};
     for (const key of Object.keys(args.data).sort()) {
         stringData[key] = pulumi.secret(pulumi.output(args.data[key]));
     }
-    return new k8s.core.v1.Secret(
+    const secret = new k8s.core.v1.Secret(
         name,
         {
             metadata: { name: args.secretName, namespace: args.namespace, labels: standardLabels(args.app) },
@@ -53,4 +57,5 @@ export function configSecret(
         },
         { ...opts, provider: args.cluster.provider },
     );
+    return withHandle(secret, SecretHandle.of(secret, args.secretName, args.namespace));
 }

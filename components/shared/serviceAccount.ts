@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
+import { AccountHandle, ObjectHandle } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 
 export type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
@@ -69,7 +70,10 @@ export interface AccountOwner {
  * `owner`: the one implementation of the trio, used by {@link ServiceAccount} and by components that own their
  * account directly.
  */
-export function accountObjects(owner: AccountOwner, args: ServiceAccountArgs): AccountObjects {
+export function accountObjects(
+    owner: AccountOwner,
+    args: ServiceAccountArgs,
+): AccountObjects & { handle: AccountHandle } {
     const account = new k8s.core.v1.ServiceAccount(
         owner.childName("sa"),
         {
@@ -80,17 +84,20 @@ export function accountObjects(owner: AccountOwner, args: ServiceAccountArgs): A
         },
         owner.child(),
     );
-    return { account, ...grantObjects(owner, args, [account]) };
+    const handle = AccountHandle.of(account, args.name, args.namespace);
+    return { account, handle, ...grantObjects(owner, args, [], handle) };
 }
 
 /**
- * The Roles and RoleBindings of an account's grants (its Roles merged where a layout collapses namespaces), each
- * binding after `after` (the account, when this program creates it) and its own Role.
+ * The Roles and RoleBindings of an account's grants (its Roles merged where a layout collapses namespaces). Each
+ * binding names its Role and `subject` (the account's handle, when this program creates it) through their own
+ * outputs, so it comes after both without a `dependsOn`; `after` is only for an order no reference carries.
  */
 export function grantObjects(
     owner: AccountOwner,
     args: ServiceAccountArgs,
     after: pulumi.Resource[],
+    subject?: AccountHandle,
 ): Omit<AccountObjects, "account"> {
     const labels = standardLabels(args.app);
     const roles: k8s.rbac.v1.Role[] = [];
@@ -111,8 +118,7 @@ export function grantObjects(
         const objectName = grantName(args.name, grant);
         const metadata = { name: objectName, namespace: grant.namespace, labels };
         const suffix = grant.key ?? id.replace(/\//g, "-");
-        let roleRef: { apiGroup: string; kind: string; name: string };
-        const deps: pulumi.Resource[] = [...after];
+        let roleRef: { apiGroup: string; kind: string; name: pulumi.Input<string> };
         if ("rules" in grant) {
             const role = new k8s.rbac.v1.Role(
                 owner.childName(`role-${suffix}`),
@@ -120,8 +126,7 @@ export function grantObjects(
                 owner.child(),
             );
             roles.push(role);
-            deps.push(role);
-            roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: objectName };
+            roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name };
         } else if ("clusterRole" in grant) {
             roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: grant.clusterRole };
         } else {
@@ -133,22 +138,61 @@ export function grantObjects(
                 {
                     metadata,
                     roleRef,
-                    subjects: [{ kind: "ServiceAccount", name: args.name, namespace: args.namespace }],
+                    subjects: [
+                        {
+                            kind: "ServiceAccount",
+                            name: subject?.name ?? args.name,
+                            namespace: args.namespace,
+                        },
+                    ],
                 },
-                owner.child({ dependsOn: deps }),
+                owner.child(after.length > 0 ? { dependsOn: after } : {}),
             ),
         );
     }
     return { roles, bindings };
 }
 
+/** The API resource (plural) of each kind a handle names, as RBAC rules spell it. */
+const RBAC_RESOURCE: Record<ObjectHandle["kind"], string> = {
+    Secret: "secrets",
+    ConfigMap: "configmaps",
+    PersistentVolumeClaim: "persistentvolumeclaims",
+    ServiceAccount: "serviceaccounts",
+};
+
+/**
+ * The grant of `verbs` on exactly one object (`resourceNames` from its handle, so the Role follows a rename and
+ * comes after the object), in the object's namespace: what `ServiceAccount.grant` binds.
+ */
+export function objectGrant(target: ObjectHandle, verbs: readonly string[]): AccessGrant {
+    if (target.namespace === undefined) {
+        throw new Error(`${target.describe()}: a grant needs the object's namespace as a plain string`);
+    }
+    return {
+        namespace: target.namespace,
+        role: `${target.kind.toLowerCase()}-${target.objectName}`,
+        rules: [
+            {
+                apiGroups: [""],
+                resources: [RBAC_RESOURCE[target.kind]],
+                resourceNames: [target.name],
+                verbs: [...verbs],
+            },
+        ],
+    };
+}
+
 /** A service account with exactly the Roles and RoleBindings its workload needs, wherever they are. */
 export class ServiceAccount extends RunbookComponent {
     /** Unset when another owner creates the account (`createAccount: false`). */
     public readonly account?: k8s.core.v1.ServiceAccount;
+    /** How pods run as the account: `serviceAccountName: handle.name` orders them after it. */
+    public readonly handle: AccountHandle;
     public readonly roles: k8s.rbac.v1.Role[];
     public readonly bindings: k8s.rbac.v1.RoleBinding[];
     public readonly objectName: string;
+    readonly #args: ServiceAccountArgs;
 
     constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:ServiceAccount", name, opts, args.cluster.provider);
@@ -160,8 +204,31 @@ export class ServiceAccount extends RunbookComponent {
         const objects: Omit<AccountObjects, "account"> & { account?: k8s.core.v1.ServiceAccount } =
             args.createAccount === false ? grantObjects(owner, args, []) : accountObjects(owner, args);
         this.account = objects.account;
+        this.handle = objects.account
+            ? AccountHandle.of(objects.account, args.name, args.namespace)
+            : AccountHandle.existing(args.name, args.namespace);
         this.roles = objects.roles;
         this.bindings = objects.bindings;
+        this.#args = args;
         this.registerOutputs({ objectName: this.objectName });
+    }
+
+    /**
+     * Lets the account do `verbs` on exactly one object (`secret.handle`, `ConfigMapHandle.existing(...)`): a Role
+     * naming only that object in its namespace and a RoleBinding to this account, both children of this component.
+     * The same rule as `grants`, for grants on objects the program holds a handle of.
+     */
+    grant(
+        target: ObjectHandle,
+        verbs: readonly string[],
+    ): { role: k8s.rbac.v1.Role; binding: k8s.rbac.v1.RoleBinding } {
+        const grant = objectGrant(target, verbs);
+        const { roles, bindings } = grantObjects(
+            { childName: (s) => this.childName(s), child: (extra) => this.child(extra) },
+            { ...this.#args, grants: [grant] },
+            [],
+            this.handle,
+        );
+        return { role: roles[0], binding: bindings[0] };
     }
 }

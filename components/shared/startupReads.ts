@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import stableStringify from "safe-stable-stringify";
 import type { ContainerSpec } from "./container";
+import { ObjectHandle, handleOf } from "./handles";
 
 /**
  * The pod-template annotation that rolls a workload when what its pods read at start changes (as Helm charts do).
@@ -98,37 +99,73 @@ export interface PodReads {
     volumes?: readonly k8s.types.input.core.v1.Volume[];
 }
 
-/** Names of the Secrets and ConfigMaps a pod reads: env references, envFrom and volumes (also projected ones). */
-export function namesReadBy(pod: PodReads): ReadNames {
-    const secrets = new Set<string>();
-    const configMaps = new Set<string>();
+/** One object a pod spec names: by a plain string, or by a handle's name (then `handle` is set). */
+interface PodRead {
+    kind: "Secret" | "ConfigMap" | "PersistentVolumeClaim";
+    name: string;
+    handle?: ObjectHandle;
+}
+
+/** Every object a pod spec names: env references, envFrom and volumes (also projected ones). */
+function podReads(pod: PodReads): PodRead[] {
+    const reads: PodRead[] = [];
+    // A name is a plain string or a handle's name; any other Output name cannot be matched while evaluating.
+    const add = (kind: PodRead["kind"], n: unknown) => {
+        const handle = handleOf(n);
+        if (handle) reads.push({ kind, name: handle.objectName, handle });
+        else if (typeof n === "string") reads.push({ kind, name: n });
+    };
     for (const c of pod.containers) {
         for (const value of Object.values(c.env ?? {})) {
             if (value === undefined || typeof value === "string") continue;
-            if ("secretKeyRef" in value) secrets.add(value.secretKeyRef.name);
-            if ("configMapKeyRef" in value) configMaps.add(value.configMapKeyRef.name);
+            if ("from" in value) add(value.from.kind, value.from.name);
+            if ("secretKeyRef" in value) add("Secret", value.secretKeyRef.name);
+            if ("configMapKeyRef" in value) add("ConfigMap", value.configMapKeyRef.name);
         }
         for (const src of c.envFrom ?? []) {
-            if ("secret" in src) secrets.add(src.secret);
-            else configMaps.add(src.configMap);
+            if ("from" in src) add(src.from.kind, src.from.name);
+            else if ("secret" in src) add("Secret", src.secret);
+            else add("ConfigMap", src.configMap);
         }
     }
-    // Volume names are plain strings wherever this program builds them; an Output name cannot be matched.
-    const plain = (n: unknown) => (typeof n === "string" ? [n] : []);
     for (const v of pod.volumes ?? []) {
         const volume = v as {
             secret?: { secretName?: unknown };
             configMap?: { name?: unknown };
+            persistentVolumeClaim?: { claimName?: unknown };
             projected?: { sources?: { secret?: { name?: unknown }; configMap?: { name?: unknown } }[] };
         };
-        plain(volume.secret?.secretName).forEach((n) => secrets.add(n));
-        plain(volume.configMap?.name).forEach((n) => configMaps.add(n));
+        if (volume.secret) add("Secret", volume.secret.secretName);
+        if (volume.configMap) add("ConfigMap", volume.configMap.name);
+        if (volume.persistentVolumeClaim)
+            add("PersistentVolumeClaim", volume.persistentVolumeClaim.claimName);
         for (const src of volume.projected?.sources ?? []) {
-            plain(src.secret?.name).forEach((n) => secrets.add(n));
-            plain(src.configMap?.name).forEach((n) => configMaps.add(n));
+            if (src.secret) add("Secret", src.secret.name);
+            if (src.configMap) add("ConfigMap", src.configMap.name);
         }
     }
-    return { secrets: [...secrets].sort(), configMaps: [...configMaps].sort() };
+    return reads;
+}
+
+/** Names of the Secrets and ConfigMaps a pod reads: env references, envFrom and volumes (also projected ones). */
+export function namesReadBy(pod: PodReads): ReadNames {
+    const reads = podReads(pod);
+    const names = (kind: PodRead["kind"]) =>
+        [...new Set(reads.filter((r) => r.kind === kind).map((r) => r.name))].sort();
+    return { secrets: names("Secret"), configMaps: names("ConfigMap") };
+}
+
+/** The handles a pod spec names (each once), for namespace checks and for the restart candidates they carry. */
+export function handlesReadBy(pod: PodReads): ObjectHandle[] {
+    return [...new Set(podReads(pod).flatMap((r) => (r.handle ? [r.handle] : [])))];
+}
+
+/**
+ * The objects among `handles` that this program created and pods read at start (Secrets and ConfigMaps): restart
+ * candidates that need no list, because the reference itself says what was read. Objects made elsewhere have none.
+ */
+export function startupReadsOf(handles: readonly ObjectHandle[]): StartupRead[] {
+    return startupObjects(handles.flatMap((h) => (h.resource ? [h.resource] : [])));
 }
 
 /** The Secrets and ConfigMaps among `resources` (e.g. what a namespace's workloads wait for): candidates of reads. */

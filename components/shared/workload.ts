@@ -10,9 +10,12 @@ import {
     ChecksumKey,
     READS_CHECKSUM_ANNOTATION,
     StartupRead,
+    handlesReadBy,
     namesReadBy,
     readsChecksum,
+    startupReadsOf,
 } from "./startupReads";
+import { checkReadNamespaces, handleOf } from "./handles";
 
 export interface ServicePort {
     name: string;
@@ -71,8 +74,10 @@ export interface WorkloadArgs {
      * Secrets and ConfigMaps of the namespace that the program created: a change of any the pod spec names (env,
      * envFrom, volumes) rolls the pods through {@link READS_CHECKSUM_ANNOTATION}, because programs read them at
      * start. `key` is the system's {@link checksumKey}. Objects made outside the program are not candidates.
+     * Objects the pod spec names through handles (`secret.env(key)`, `.volume(...)`) are candidates without being
+     * listed; `candidates` adds those still named by string.
      */
-    restartOnChange?: { key: ChecksumKey; candidates: StartupRead[] };
+    restartOnChange?: { key: ChecksumKey; candidates?: StartupRead[] };
     podSecurityContext?: k8s.types.input.core.v1.PodSecurityContext;
     service?: ServiceSpec;
     /** Public endpoints to the service: Routes on OpenShift, Ingresses on Kubernetes. */
@@ -142,10 +147,14 @@ export class Workload extends RunbookComponent {
         if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
         const restart = args.restartOnChange;
         // Only what this pod spec names: a rotated Secret restarts its readers and nobody else.
-        const read = namesReadBy({
+        const pod = {
             containers: [...args.containers, ...(args.initContainers ?? [])],
             volumes: args.volumes,
-        });
+        };
+        const read = namesReadBy(pod);
+        const handles = handlesReadBy(pod);
+        const account = handleOf(args.serviceAccountName);
+        checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
         if (restart && args.podAnnotations?.[READS_CHECKSUM_ANNOTATION] !== undefined) {
             throw new Error(
                 `${name}: ${READS_CHECKSUM_ANNOTATION} is computed from restartOnChange, not given`,
@@ -154,7 +163,13 @@ export class Workload extends RunbookComponent {
         const podAnnotations = {
             ...(args.podAnnotations ?? {}),
             ...(restart && read.secrets.length + read.configMaps.length > 0
-                ? { [READS_CHECKSUM_ANNOTATION]: readsChecksum(restart.key, restart.candidates, read) }
+                ? {
+                      [READS_CHECKSUM_ANNOTATION]: readsChecksum(
+                          restart.key,
+                          [...new Set([...(restart.candidates ?? []), ...startupReadsOf(handles)])],
+                          read,
+                      ),
+                  }
                 : {}),
         };
         const template = {
@@ -260,8 +275,7 @@ export class Workload extends RunbookComponent {
         const exposures = args.expose ?? [];
         exposures.forEach((spec, i) => {
             const target = spec.service ?? serviceName;
-            const service = services.get(target);
-            if (!service) {
+            if (!services.has(target)) {
                 throw new Error(`${name}: an exposure needs a service (no service named ${target})`);
             }
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
@@ -269,7 +283,10 @@ export class Workload extends RunbookComponent {
                 ...expose(
                     this.childName(role),
                     { ...spec, cluster, namespace: args.namespace, serviceName: target, app: args.app },
-                    this.child({ dependsOn: [service] }),
+                    // Not after the Service: the Ingress's own await waits for the Service's endpoints, and ordering
+                    // it after the Service would put the Service's await (ready pods, then 10 s for stragglers) in
+                    // front of it on every chain. A Route is not awaited and needs no Service to be created.
+                    this.child(),
                 ),
             );
         });
