@@ -4,16 +4,9 @@ import { loadProgramConfig } from "../components/config/load";
 import { memoryConfigSource } from "../components/config/source";
 import { SystemDefinition } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
-import {
-    RecordedResource,
-    Recorder,
-    currentKustomizeAnswers,
-    installRecorder,
-    settle,
-} from "../tools/mocks/recorder";
+import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
 import { withQuietStacks } from "../tools/plan/stacks";
-import { makeOnce } from "./fixtures/sharedRuns";
 import { fillPlaceholders } from "./placeholders";
 
 /** The stack name the test process's mocks report. */
@@ -134,86 +127,39 @@ export interface RunOptions {
     placeholderSecrets?: boolean;
 }
 
-let freshRuns = 0;
+/** How many times this process has evaluated the program (see {@link runWith}). */
+let evaluations = 0;
+
+/** How many times this process has evaluated the program so far: a test can check that its evaluation ran. */
+export function evaluationCount(): number {
+    return evaluations;
+}
 
 /**
- * Runs `body` with every {@link runWith} inside it evaluating the program again, for a test that observes the
- * evaluation itself (a wrapped lookup function) rather than only what it registered.
+ * Runs `body` and fails unless it evaluated the program at least once, for a test that observes the evaluation itself
+ * (a wrapped lookup function): "nothing was called" only means something when the program ran.
  */
 export async function evaluatingAgain<T>(body: () => Promise<T>): Promise<T> {
-    freshRuns++;
-    try {
-        return await body();
-    } finally {
-        freshRuns--;
+    const before = evaluations;
+    const result = await body();
+    if (evaluations === before) {
+        throw new Error("evaluatingAgain: the body did not evaluate the program, so it observed nothing");
     }
-}
-
-/** Recordings of configurations already evaluated in this process (by {@link runKey}), as deep copies. */
-const recordings = new Map<string, RecordedResource[]>();
-const systemIds = new WeakMap<SystemDefinition, number>();
-let systemCount = 0;
-
-/** Whether a run evaluates the program's own systems (the only runs other processes can tell apart, see runKey). */
-function programSystems(options: RunOptions): boolean {
-    return options.systems === undefined || options.systems === SYSTEMS;
+    return result;
 }
 
 /**
- * What makes two runs the same: config values, secrets, the systems, the placeholder switch and what the kustomize
- * invoke answers. A custom list of systems is known by identity, numbered in this process only.
- */
-function runKey(options: RunOptions): string {
-    const systems = programSystems(options)
-        ? "program"
-        : options.systems!.map((s) => {
-              if (!systemIds.has(s)) systemIds.set(s, ++systemCount);
-              return systemIds.get(s);
-          });
-    return JSON.stringify([
-        options.values,
-        options.secrets ?? {},
-        systems,
-        options.placeholderSecrets ?? false,
-        currentKustomizeAnswers(),
-    ]);
-}
-
-/**
- * Runs the whole program under the mocks with the given config and returns every registered resource. A
- * configuration already evaluated in this process is not evaluated again: the recorder gets a fresh copy of what it
- * registered then (the program is deterministic; a run that failed is never kept, so its error is raised each time).
+ * Evaluates the whole program under the mocks with the given config and returns every registered resource. Every
+ * call is a new evaluation: a test that reads the same configuration in several cases evaluates it once in a
+ * `before` hook (see test/fixtures/stack.ts); only the committed stacks' plans are shared (test/fixtures/plans.ts).
  */
 export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
-    const key = runKey(options);
-    const kept = freshRuns > 0 ? undefined : recordings.get(key);
-    if (kept) {
-        recorder.restore(structuredClone(kept));
-        return recorder.resources;
-    }
-    // Only runs of the program's own systems are shared: other processes number custom system lists differently.
-    if (freshRuns > 0 || !programSystems(options)) return evaluate(key, options);
-    let madeHere = false;
-    const resources = await makeOnce(key, () => {
-        madeHere = true;
-        return evaluate(key, options);
-    });
-    if (!madeHere) {
-        recordings.set(key, resources);
-        recorder.restore(structuredClone(resources));
-    }
-    return recorder.resources;
-}
-
-/** Evaluates the program for a run (see {@link runWith}) and keeps a copy of what it registered in this process. */
-async function evaluate(key: string, options: RunOptions): Promise<RecordedResource[]> {
+    evaluations++;
     resetRecorder();
-    const resources = await withQuietStacks(() => {
+    return withQuietStacks(() => {
         runProgram(memoryConfigSource(options.values, options.secrets ?? {}), options.systems ?? SYSTEMS, {
             placeholderSecret: options.placeholderSecrets ? (spec) => `placeholder-${spec.key}` : undefined,
         });
         return settled();
     });
-    recordings.set(key, structuredClone(resources));
-    return resources;
 }

@@ -23,6 +23,7 @@ function varsFile(env: Record<string, string>): unknown {
     const script = [
         "set -euo pipefail",
         'work="$(mktemp -d)"',
+        "trap 'rm -rf \"$work\"' EXIT",
         ...lines.slice(from, to + 1),
         'cat "$work/vars.json"',
     ];

@@ -1,7 +1,8 @@
 import { callysto } from "../../components/callysto";
 import { CallystoConfig } from "../../components/callysto/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { runWith, stackValues } from "../harness";
+import { stackValues } from "../harness";
+import { SystemFixture, runSystem } from "../fixtures/system";
 
 export const SECRETS = {
     "openstack-password": "os-password",
@@ -26,10 +27,15 @@ export async function runCallysto(
     stack: "stage" | "prod",
     edit: (config: CallystoConfig) => void = () => undefined,
 ): Promise<RecordedResource[]> {
-    const values = callystoValues(stack);
-    edit(section(values));
-    return runWith({ values, secrets: SECRETS, systems: [callysto] });
+    return runSystem(CALLYSTO, stack, (values) => edit(section(values)));
 }
+
+/** Callysto in test/fixtures/system.ts: its section, the OpenStack settings, only Callysto. */
+export const CALLYSTO: SystemFixture = {
+    sections: ["tier", "openstack", "callysto"],
+    systems: [callysto],
+    secrets: () => SECRETS,
+};
 
 export const T = {
     instance: "openstack:compute/instance:Instance",

@@ -1,14 +1,14 @@
 import { execFileSync } from "child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
+import { scratchDir } from "../fixtures/scratch";
 
 /**
  * A scratch directory with stub executables that record their arguments, so the shell scripts the commands run
  * can be executed for real without a cloud, Ansible or certbot.
  */
 export class Sandbox {
-    public readonly dir = mkdtempSync(path.join(tmpdir(), "callysto-script-"));
+    public readonly dir = scratchDir("callysto-script-");
     private readonly bin = path.join(this.dir, "bin");
 
     constructor(stubs: Record<string, string>) {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { dialsSchema } from "../../components/dials/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { runWith, stackValues } from "../harness";
+import { stackValues } from "../harness";
+import { SystemFixture, runSystem } from "../fixtures/system";
 import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS } from "../../components/dials/secrets";
 
 /** Every required DIALS secret, each with a value that is easy to search for in recorded inputs. */
@@ -32,10 +33,14 @@ export function runDials(
     change?: (dials: DialsSection) => void,
     secrets: Record<string, string> = DIALS_SECRETS,
 ): Promise<RecordedResource[]> {
-    const values = dialsValues(stack);
-    change?.(dialsSection(values));
-    return runWith({ values, secrets });
+    return runSystem(DIALS, stack, change && ((values) => change(dialsSection(values))), secrets);
 }
+
+/** DIALS in test/fixtures/system.ts: its section, the program-level ones, every required secret. */
+export const DIALS: SystemFixture = {
+    sections: ["tier", "clusters", "dials"],
+    secrets: () => DIALS_SECRETS,
+};
 
 /** `oc get deployments` of runbook 003, without common-redbeat and flower. */
 export const PROD_WORKERS = [

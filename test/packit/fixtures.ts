@@ -1,5 +1,6 @@
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { runWith, stackValues } from "../harness";
+import { stackValues } from "../harness";
+import { SystemFixture, runSystem } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
 import { PackitConfig, packitSchema } from "../../components/packit/config";
 import { packitSecretSpecs } from "../../components/packit/secrets";
@@ -43,10 +44,15 @@ export async function runPackit(
     stack: Stack,
     change?: (values: Values) => void,
 ): Promise<RecordedResource[]> {
-    const values = packitValues(stack);
-    change?.(values);
-    return runWith({ values, secrets: secretsFor(values), systems: PACKIT_SYSTEMS });
+    return runSystem(PACKIT, stack, change && ((values) => change(values as Values)));
 }
+
+/** Packit and Stream in test/fixtures/system.ts: their sections, the program-level ones, only their systems. */
+export const PACKIT: SystemFixture = {
+    sections: ["tier", "clusters", "packit", "stream"],
+    systems: PACKIT_SYSTEMS,
+    secrets: (values) => secretsFor(values as Values),
+};
 
 export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 export const STATEFULSET = "kubernetes:apps/v1:StatefulSet";

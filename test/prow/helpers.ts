@@ -1,5 +1,6 @@
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { runWith, stackValues } from "../harness";
+import { SystemFixture, runSystem } from "../fixtures/system";
 
 export type Stack = "stage" | "prod";
 
@@ -55,8 +56,17 @@ export async function runStack(
     stack: Stack,
     patch: Record<string, unknown> = {},
 ): Promise<RecordedResource[]> {
-    return [...(await runWith({ values: prowValues(stack, patch), secrets: PROW_SECRET_VALUES }))];
+    const change = (values: Record<string, unknown>): void => {
+        values.prow = { ...(values.prow as Record<string, unknown>), ...patch };
+    };
+    return [...(await runSystem(PROW, stack, change))];
 }
+
+/** Prow in test/fixtures/system.ts: its section, the program-level ones, a value for every Prow secret. */
+export const PROW: SystemFixture = {
+    sections: ["tier", "clusters", "prow"],
+    secrets: () => PROW_SECRET_VALUES,
+};
 
 /** The real GitHub token kubevirtci-testing requires (a stand-in: tests make no network calls). */
 export const TESTING_GITHUB_TOKEN = "ghp_operatorReadUserOnlyToken";

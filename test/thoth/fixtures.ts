@@ -3,7 +3,8 @@ import { ConfigError } from "../../components/config/problems";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { ofType, recorder, runWith, stackValues } from "../harness";
+import { ofType, recorder, stackValues } from "../harness";
+import { SystemFixture, runSystem } from "../fixtures/system";
 
 /** Every secret the thoth section can ask for, with recognisable values so leaks can be searched for. */
 /** Recorded inputs are untyped JSON; tests read them structurally. */
@@ -80,10 +81,14 @@ export async function runThoth(
     change?: (thoth: Record<string, Json>) => void,
     secrets?: Record<string, string>,
 ): Promise<RecordedResource[]> {
-    const values = thothStack(stack);
-    change?.(thothOf(values));
-    return runWith({ values, secrets: secrets ?? secretsFor(values.thoth, thothStack(stack).thoth) });
+    return runSystem(THOTH, stack, change && ((values) => change(thothOf(values))), secrets);
 }
+
+/** Thoth in test/fixtures/system.ts: its section and the program-level ones, the secrets its section asks for. */
+export const THOTH: SystemFixture = {
+    sections: ["tier", "clusters", "thoth"],
+    secrets: (values, pristine) => secretsFor(values.thoth, pristine.thoth),
+};
 
 // Trims for variants that inspect one part of the thoth section. A fresh evaluation of the whole station costs 0.5-1 s
 // (its modules are ~400 of stage's ~450 objects); without the parts a variant does not look at, a tenth of that. Use

@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { chmodSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
+import { scratchDir } from "../fixtures/scratch";
 
 /**
  * Runs a bash script with stand-in commands first on PATH; each stub appends its arguments (one line per call,
@@ -12,7 +12,7 @@ export function runWithStubs(
     stubs: Record<string, string>,
     env: Record<string, string> = {},
 ): { calls: string[][]; status: number } {
-    const dir = mkdtempSync(path.join(tmpdir(), "thoth-stub-"));
+    const dir = scratchDir("thoth-stub-");
     const log = path.join(dir, "calls.log");
     writeFileSync(log, "");
     for (const [name, body] of Object.entries(stubs)) {
