@@ -129,19 +129,15 @@ export const CATALOG_IMAGE_STREAMS: readonly CatalogImageStream[] = [
         "WorkflowTemplate graph-sync",
         `thoth-station.md Appendix A; ${APP} graph-sync/base/imagestream.yaml (no tags), graph-sync/overlays/ocp4-stage/common (the pin)`,
     ),
-    ...[
-        "solver-fedora-34-py39",
-        "solver-fedora-35-py310",
-        "solver-rhel-8-py36",
-        "solver-rhel-8-py38",
-    ].map((s) =>
-        stream(
-            s,
-            `quay.io/thoth-station/${s}:v1.15.0`,
-            ["middletier"],
-            "WorkflowTemplate solver-any (`{{THOTH_SOLVER_NAME}}:latest`)",
-            SOLVER_PIN,
-        ),
+    ...["solver-fedora-34-py39", "solver-fedora-35-py310", "solver-rhel-8-py36", "solver-rhel-8-py38"].map(
+        (s) =>
+            stream(
+                s,
+                `quay.io/thoth-station/${s}:v1.15.0`,
+                ["middletier"],
+                "WorkflowTemplate solver-any (`{{THOTH_SOLVER_NAME}}:latest`)",
+                SOLVER_PIN,
+            ),
     ),
     stream(
         "revsolver",
@@ -201,18 +197,16 @@ export const RENDERED_MODULES: readonly RenderedModule[] = [
         // The station creates core's ConfigMaps, Secrets and the send-webhooks account and grants itself.
         kinds: ["WorkflowTemplate"],
         objects: CORE_TIERS.flatMap((tier) =>
-            (["send-message", "send-messages", "send-webhooks"] as const).map(
-                (name): RenderedObject => ({
-                    kind: "WorkflowTemplate",
-                    name,
-                    tier,
-                    neededBy:
-                        name === "send-webhooks"
-                            ? "advise Workflows (callback webhooks, account send-webhooks)"
-                            : "every Template whose Workflow reports to Kafka",
-                    source: appendixB(`core/base/argo-workflows/${name}.yaml`),
-                }),
-            ),
+            (["send-message", "send-messages", "send-webhooks"] as const).map((name): RenderedObject => ({
+                kind: "WorkflowTemplate",
+                name,
+                tier,
+                neededBy:
+                    name === "send-webhooks"
+                        ? "advise Workflows (callback webhooks, account send-webhooks)"
+                        : "every Template whose Workflow reports to Kafka",
+                source: appendixB(`core/base/argo-workflows/${name}.yaml`),
+            })),
         ),
     },
     {
@@ -248,31 +242,27 @@ export const RENDERED_MODULES: readonly RenderedModule[] = [
         // The station runs mi-scheduler's CronJobs, account, ConfigMaps and Secret itself (periodic.ts).
         kinds: ["WorkflowTemplate", "Template"],
         objects: [
-            ...(["mi", "mi-merge"] as const).map(
-                (name): RenderedObject => ({
-                    kind: "WorkflowTemplate",
-                    name,
-                    tier: "middletier",
-                    neededBy: `Template ${name}`,
-                    source: appendixB(
-                        `mi-scheduler/base/argo-workflows/${name === "mi" ? "mi-workflow-template" : "mi-merge-workflow"}.yaml`,
-                    ),
-                }),
-            ),
+            ...(["mi", "mi-merge"] as const).map((name): RenderedObject => ({
+                kind: "WorkflowTemplate",
+                name,
+                tier: "middletier",
+                neededBy: `Template ${name}`,
+                source: appendixB(
+                    `mi-scheduler/base/argo-workflows/${name === "mi" ? "mi-workflow-template" : "mi-merge-workflow"}.yaml`,
+                ),
+            })),
             ...(
                 [
                     ["mi", "mi-run-template"],
                     ["mi-merge", "mi-merge-template"],
                 ] as const
-            ).map(
-                ([name, file]): RenderedObject => ({
-                    kind: "Template",
-                    name,
-                    tier: "infra",
-                    neededBy: "the mi-scheduler CronJobs",
-                    source: appendixC(`mi-scheduler/base/openshift-templates/${file}.yaml`),
-                }),
-            ),
+            ).map(([name, file]): RenderedObject => ({
+                kind: "Template",
+                name,
+                tier: "infra",
+                neededBy: "the mi-scheduler CronJobs",
+                source: appendixC(`mi-scheduler/base/openshift-templates/${file}.yaml`),
+            })),
         ],
     },
 ];
@@ -303,15 +293,13 @@ export const MOUNTED_OBJECTS: readonly MountedObject[] = [
         neededBy: "WorkflowTemplates mi, mi-merge (GITHUB_ACCESS_TOKEN)",
         source: `thoth-station.md §5.1 \`sesheta-srcops\`; ${APP} mi-scheduler/overlays/ocp4-stage/secrets.enc.yaml`,
     },
-    ...(["thoth", "ceph", "kafka", "prometheus"] as const).map(
-        (name): MountedObject => ({
-            kind: "ConfigMap",
-            name,
-            tiers: CORE_TIERS,
-            neededBy: "send-message(s), send-webhooks and the module WorkflowTemplates (namespaces, S3, Kafka)",
-            source: `thoth-station.md §4.1 \`${name}\`; ${APP} core/overlays/ocp4-stage/common/configmaps.yaml`,
-        }),
-    ),
+    ...(["thoth", "ceph", "kafka", "prometheus"] as const).map((name): MountedObject => ({
+        kind: "ConfigMap",
+        name,
+        tiers: CORE_TIERS,
+        neededBy: "send-message(s), send-webhooks and the module WorkflowTemplates (namespaces, S3, Kafka)",
+        source: `thoth-station.md §4.1 \`${name}\`; ${APP} core/overlays/ocp4-stage/common/configmaps.yaml`,
+    })),
     {
         kind: "ConfigMap",
         name: "mi-scheduler-cm",

@@ -19,6 +19,11 @@ interface StationSecretKey {
     fromFile?: boolean;
     /** Stored empty in thoth-application (sentry-dsn, kafka_user.*): unset writes an empty value. */
     optional?: boolean;
+    /**
+     * Stored empty in the reference and set by nobody (thoth-station.md §5.1, §8.3): written empty, no config key.
+     * Its readers need the key to exist; giving it a value is a new setting, not a migration.
+     */
+    storedEmpty?: boolean;
     /** The Secret's tiers whose copy has the key (unset: all). */
     tiers?: readonly StationTier[];
     /** Read only by the workflow catalog's templates: asked for and written only while the catalog is enabled. */
@@ -195,7 +200,8 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
             },
             {
                 key: "ssh-privatekey",
-                description: "SSH key the catalog's adviser and kebechet Workflows push with (volume ssh-config)",
+                description:
+                    "SSH key the catalog's adviser and kebechet Workflows push with (volume ssh-config)",
                 example: "id_rsa",
                 fromFile: true,
                 tiers: ["backend"],
@@ -233,16 +239,16 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
             {
                 key: "pagure-oauth-token",
                 description: "Pagure token of Kebechet's Workflows (stored empty)",
-                example: "0123456789abcdef",
-                optional: true,
+                example: "",
+                storedEmpty: true,
                 tiers: ["backend"],
                 catalogOnly: true,
             },
             {
                 key: "sentry-dsn",
                 description: "Sentry DSN of Kebechet's Workflows (stored empty)",
-                example: "https://key@sentry.io/1",
-                optional: true,
+                example: "",
+                storedEmpty: true,
                 tiers: ["backend"],
                 catalogOnly: true,
             },
@@ -349,14 +355,16 @@ export function stationSecretSpecs(config: ThothConfig): SecretSpec[] {
     if (!config.station?.enabled || !config.station.modules?.enabled) return [];
     const catalog = config.station.modules.catalog?.enabled ?? false;
     return STATION_SECRETS.flatMap((secret) =>
-        keysOf(secret, catalog).map((k) => ({
-            key: stationSecretKey(secret.name, k.key),
-            description: `${k.description} (Secret ${secret.name} key ${k.key}, in every ${(k.tiers ?? secret.tiers).join("/")} namespace)${k.optional ? "; unset: stored empty" : ""}`,
-            today: `${secret.today ?? VAULT}, applied by thoth-ops prepare_environment.yaml as Secret ${secret.name}`,
-            example: k.example,
-            fromFile: k.fromFile,
-            optional: k.optional,
-        })),
+        keysOf(secret, catalog)
+            .filter((k) => !k.storedEmpty)
+            .map((k) => ({
+                key: stationSecretKey(secret.name, k.key),
+                description: `${k.description} (Secret ${secret.name} key ${k.key}, in every ${(k.tiers ?? secret.tiers).join("/")} namespace)${k.optional ? "; unset: stored empty" : ""}`,
+                today: `${secret.today ?? VAULT}, applied by thoth-ops prepare_environment.yaml as Secret ${secret.name}`,
+                example: k.example,
+                fromFile: k.fromFile,
+                optional: k.optional,
+            })),
     );
 }
 
@@ -392,7 +400,11 @@ export function createStationSecrets(
         const values: Record<string, pulumi.Input<string>> = {};
         for (const k of keys) {
             const configKey = stationSecretKey(def.name, k.key);
-            values[k.key] = k.optional ? (args.secrets.get(configKey) ?? "") : args.secrets.require(configKey);
+            values[k.key] = k.storedEmpty
+                ? ""
+                : k.optional
+                  ? (args.secrets.get(configKey) ?? "")
+                  : args.secrets.require(configKey);
         }
         const tiers = def.tiers.filter((t) => args.catalog || !def.catalogOnlyTiers?.includes(t));
         const namespaces = [...new Set(tiers.map((t) => args.namespaces[t]))];

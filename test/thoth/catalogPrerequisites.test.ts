@@ -138,7 +138,9 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                 );
                 for (const s of CATALOG_IMAGE_STREAMS) {
                     for (const t of s.tiers) {
-                        const r = streams.find((x) => meta(x).name === s.name && meta(x).namespace === ns[t])!;
+                        const r = streams.find(
+                            (x) => meta(x).name === s.name && meta(x).namespace === ns[t],
+                        )!;
                         const tags = (r.inputs as Json).spec.tags;
                         assert.deepEqual(
                             tags.map((g: Json) => [g.name, g.from.kind, g.from.name, g.referencePolicy.type]),
@@ -196,18 +198,26 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                     "ssh-privatekey",
                 ]);
                 // Each value comes from its own encrypted config key, never from the repository.
-                assert.match(inputs.stringData["ssh-privatekey"], /value-of-thoth-station-kebechet-ssh-privatekey$/);
+                assert.match(
+                    inputs.stringData["ssh-privatekey"],
+                    /value-of-thoth-station-kebechet-ssh-privatekey$/,
+                );
             });
 
             it("without the catalog: no tagged streams, and Secret kebechet only as metrics-exporter's one-key copy", async () => {
                 await runThoth(stack, catalogSwitchedOff);
-                assert.deepEqual(ofType(TYPE.ImageStream).map((r) => meta(r).name), [
-                    "prescriptions-refresh-job",
-                ]);
+                assert.deepEqual(
+                    ofType(TYPE.ImageStream).map((r) => meta(r).name),
+                    ["prescriptions-refresh-job"],
+                );
                 const ns = tierNamespaces(ENVIRONMENT[stack]);
                 const copies = ofType(TYPE.Secret).filter((r) => meta(r).name === "kebechet");
                 assert.deepEqual(
-                    copies.map((r) => [meta(r).namespace, (r.inputs as Json).type, Object.keys((r.inputs as Json).stringData)]),
+                    copies.map((r) => [
+                        meta(r).namespace,
+                        (r.inputs as Json).type,
+                        Object.keys((r.inputs as Json).stringData),
+                    ]),
                     [[ns.infra, "Opaque", ["github-oauth-token"]]],
                 );
                 const t = thothSchema.parse(thothStack(stack).thoth);
@@ -229,7 +239,10 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                     const line = notices.find((n) => n.includes(` ${url};`) || n.includes(` ${url} `));
                     assert.ok(line, `a notice names ${url}`);
                     for (const o of RENDERED_MODULES.find((r) => r.path === m.path)?.objects ?? []) {
-                        assert.ok(line.includes(`${o.kind} ${o.name} in tier ${o.tier}`), `${m.path}: ${o.name}`);
+                        assert.ok(
+                            line.includes(`${o.kind} ${o.name} in tier ${o.tier}`),
+                            `${m.path}: ${o.name}`,
+                        );
                     }
                 }
                 assert.ok(notices.some((n) => CATALOG_IMAGE_STREAMS.every((s) => n.includes(s.name))));
