@@ -4,7 +4,7 @@ import { imageStream } from "../shared/imagestream";
 import { CatalogConfig } from "./config";
 import { thothApp } from "./identity";
 import { CORE_TIERS } from "./stationSecrets";
-import { StationTier } from "./tiers";
+import { StationEnvironment, StationTier, tierNamespaces } from "./tiers";
 
 // What the catalog's WorkflowTemplates and Templates need in the namespaces they run in, as data: the tagged
 // ImageStreams their containers name, the core WorkflowTemplates the others call, and the Secrets and ConfigMaps
@@ -365,21 +365,34 @@ export function createCatalogImageStreams(
 
 /**
  * What the offline plan cannot show and an operator must read before `pulumi up`: every catalog directory is
- * rendered by the Kubernetes provider only at preview/update time, from the pinned commit on the network.
+ * rendered by the Kubernetes provider only at preview/update time, from the pinned commit on the network. Names the
+ * objects the list expects from each, by namespace, so the preview's diff can be checked against them.
  */
-export function catalogNotices(catalog: CatalogConfig | undefined): string[] {
+export function catalogNotices(
+    catalog: CatalogConfig | undefined,
+    environment: StationEnvironment,
+): string[] {
     if (!catalog?.enabled) return [];
+    const namespaces = tierNamespaces(environment);
     const key = "runbooks:thoth.station.modules.catalog";
     const lines = catalog.modules.map((m) => {
         const expected = RENDERED_MODULES.find((r) => r.path === m.path);
         const kept = expected?.kinds ? ` (kinds kept: ${expected.kinds.join(", ")})` : "";
-        const names = expected
-            ? `; expected: ${[...new Set(expected.objects.map((o) => `${o.kind} ${o.name} in tier ${o.tier}`))].join(", ")}`
-            : "";
-        return `${key}: module ${m.name} (tiers ${m.tiers.join(", ")}) is rendered only at preview/up from ${catalog.repository}/tree/${catalog.ref}/${m.path}${kept}; the offline plan shows one kustomize Directory without its objects${names}. Check them in \`pulumi preview --stack <stack> --diff\` before \`pulumi up\`.`;
+        // `<kind> <a>, <b> in <namespace>`, one group per kind and namespace.
+        const groups = new Map<string, Set<string>>();
+        for (const o of expected?.objects ?? []) {
+            const group = `${o.kind} in ${namespaces[o.tier]}`;
+            groups.set(group, (groups.get(group) ?? new Set()).add(o.name));
+        }
+        const names = [...groups].map(([group, set]) => {
+            const [kind, where] = group.split(" in ");
+            return `${kind} ${[...set].join(", ")} in ${where}`;
+        });
+        const expect = names.length > 0 ? `; expected: ${names.join("; ")}` : "";
+        return `${key}: module ${m.name} is rendered only at preview/up from ${catalog.repository}/tree/${catalog.ref}/${m.path}${kept}; the offline plan shows one kustomize Directory per namespace without its objects${expect}. Compare with \`pulumi preview --diff\` before \`pulumi up\`.`;
     });
     lines.push(
-        `${key}: the bases' ImageStreams ${[...PROGRAM_STREAMS].join(", ")} are left out of the render and created by the program with tag latest importing the pinned image (components/thoth/catalogPrerequisites.ts), so the offline plan shows them.`,
+        `${key}: the bases' ImageStreams ${[...PROGRAM_STREAMS].join(", ")} are left out of the render; the program creates each (tag latest importing its pinned image, components/thoth/catalogPrerequisites.ts), so the offline plan shows them.`,
     );
     return lines;
 }

@@ -85,7 +85,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes">({
     // The catalog's objects exist only once the provider renders the pinned commit, at preview or update.
     notices: (config) =>
         config.station?.enabled && config.station.modules?.enabled
-            ? catalogNotices(config.station.modules.catalog)
+            ? catalogNotices(config.station.modules.catalog, config.station.environment)
             : [],
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });
