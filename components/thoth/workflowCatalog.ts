@@ -141,7 +141,8 @@ export interface WorkflowCatalogArgs {
 
 /**
  * The station's Argo WorkflowTemplates and OpenShift Templates (adviser, solver, revsolver, package-extract,
- * graph-sync, security-indicators, kebechet, graph-schema-update), each module's upstream kustomize `base` at the
+ * graph-sync, security-indicators, kebechet, graph-schema-update, core, purge-job, mi-scheduler), each module's
+ * upstream kustomize `base` at the
  * pinned commit. The provider renders the directory (an invoke, at preview and update) and this program registers
  * every object itself, so it can put each where the stage overlays put it (the module's `place` rules: Templates
  * into infra, adviser's `dm` into amun-inspection) and leave out the copies a second instance of a module would
