@@ -189,6 +189,7 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
         // namespace holds one Secret with every key.
         name: "kebechet",
         tiers: ["infra", "backend"],
+        today: "thoth-station/thoth-application kebechet/overlays/<ocp4-stage|test>/secrets.enc.yaml (backend, full) and metrics-exporter/overlays/ocp4-stage/secrets.enc.yaml (infra copy), sops-encrypted, decrypted by the thoth-ops flow",
         catalogOnlyTiers: ["backend"],
         sshAuthWith: "ssh-privatekey",
         keys: [
