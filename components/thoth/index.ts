@@ -1,5 +1,6 @@
 import { Claim } from "../config/ownership";
 import { NamespaceClaim, defineSystem } from "../config/system";
+import { catalogNotices } from "./catalogPrerequisites";
 import { thothProblems } from "./checks";
 import { ThothConfig, thothSchema } from "./config";
 import { thothSecrets } from "./secrets";
@@ -81,5 +82,10 @@ export const thoth = defineSystem<ThothConfig, "kubernetes">({
     clusterScoped,
     secrets: thothSecrets,
     check: (config) => thothProblems(config),
+    // The catalog's objects exist only once the provider renders the pinned commit, at preview or update.
+    notices: (config) =>
+        config.station?.enabled && config.station.modules?.enabled
+            ? catalogNotices(config.station.modules.catalog, config.station.environment)
+            : [],
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });

@@ -5,6 +5,7 @@ import { RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
 import { ServiceAccount } from "../shared/serviceAccount";
 import { ArgoInstall, argoInstalls } from "./argo";
+import { createCatalogImageStreams } from "./catalogPrerequisites";
 import { StationModulesConfig, WatcherRestartConfig } from "./config";
 import { thothApp } from "./identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
@@ -79,7 +80,7 @@ export class StationModules extends RunbookComponent {
         }));
         const secrets = createStationSecrets(
             this.baseName,
-            { cluster, namespaces, secrets: args.secrets },
+            { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
             inNamespace,
         ).map((s) => ({ namespace: s.namespace, resource: s.secret }));
         // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
@@ -210,8 +211,10 @@ export class StationModules extends RunbookComponent {
             withPrerequisites(namespaces.backend),
         );
 
-        // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist).
+        // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
+        // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
         if (config.catalog?.enabled) {
+            createCatalogImageStreams(this.baseName, { cluster, namespaces }, inNamespace);
             this.catalog = new WorkflowCatalog(
                 this.childName("catalog"),
                 {

@@ -19,6 +19,15 @@ interface StationSecretKey {
     fromFile?: boolean;
     /** Stored empty in thoth-application (sentry-dsn, kafka_user.*): unset writes an empty value. */
     optional?: boolean;
+    /**
+     * Stored empty in the reference and set by nobody (thoth-station.md §5.1, §8.3): written empty, no config key.
+     * Its readers need the key to exist; giving it a value is a new setting, not a migration.
+     */
+    storedEmpty?: boolean;
+    /** The Secret's tiers whose copy has the key (unset: all). */
+    tiers?: readonly StationTier[];
+    /** Read only by the workflow catalog's templates: asked for and written only while the catalog is enabled. */
+    catalogOnly?: boolean;
 }
 
 /** A Secret of the station: its name, keys and the tiers whose namespaces hold a copy (thoth-station.md §5.1). */
@@ -33,6 +42,10 @@ export interface StationSecretDef {
      * (a forced destroy leaves the database, initialised with these credentials, running).
      */
     keptWithData?: StationTier;
+    /** Tiers whose copy exists only with the catalog, the only reader there. */
+    catalogOnlyTiers?: readonly StationTier[];
+    /** A copy holding this key is of type `kubernetes.io/ssh-auth` (which requires the key), others Opaque. */
+    sshAuthWith?: string;
 }
 
 const VAULT = "thoth-ops ansible vault (ansible/group_vars/all/vault)";
@@ -170,13 +183,75 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
         ],
     },
     {
+        // Two Secrets of one name in the reference (§5.1): metrics-exporter's one-key copy in infra and the full one in
+        // backend that the catalog's adviser Template (not optionally), kebechet WorkflowTemplates and
+        // create-purge-issues mount. The backend keys exist only with the catalog, which alone reads them; test's one
+        // namespace holds one Secret with every key.
         name: "kebechet",
-        tiers: ["infra"],
+        tiers: ["infra", "backend"],
+        today: "thoth-station/thoth-application kebechet/overlays/<ocp4-stage|test>/secrets.enc.yaml (backend, full) and metrics-exporter/overlays/ocp4-stage/secrets.enc.yaml (infra copy), sops-encrypted, decrypted by the thoth-ops flow",
+        catalogOnlyTiers: ["backend"],
+        sshAuthWith: "ssh-privatekey",
         keys: [
             {
                 key: "github-oauth-token",
-                description: "GitHub token metrics-exporter reads repository metrics with",
+                description:
+                    "GitHub token of the station's Kebechet (metrics-exporter reads repository metrics with it; the catalog's kebechet and purge Workflows open pull requests and issues with it)",
                 example: "ghp_0123456789abcdef",
+            },
+            {
+                key: "ssh-privatekey",
+                description:
+                    "SSH key the catalog's adviser and kebechet Workflows push with (volume ssh-config)",
+                example: "id_rsa",
+                fromFile: true,
+                tiers: ["backend"],
+                catalogOnly: true,
+            },
+            {
+                key: "KEBBHUT_GITHUB_PRIVATE_KEY",
+                description: "private key of Kebechet's GitHub App (volume github-app-privatekey)",
+                example: "kebechet-app.private-key.pem",
+                fromFile: true,
+                tiers: ["backend"],
+                catalogOnly: true,
+            },
+            {
+                key: "GITHUB_APP_ID",
+                description: "id of Kebechet's GitHub App",
+                example: "91079",
+                tiers: ["backend"],
+                catalogOnly: true,
+            },
+            {
+                key: "kebechet-git-email",
+                description: "e-mail of the commits Kebechet pushes",
+                example: "kebechet@thoth-station.ninja",
+                tiers: ["backend"],
+                catalogOnly: true,
+            },
+            {
+                key: "gitlab-oauth-token",
+                description: "GitLab token of Kebechet's Workflows",
+                example: "glpat-0123456789abcdef",
+                tiers: ["backend"],
+                catalogOnly: true,
+            },
+            {
+                key: "pagure-oauth-token",
+                description: "Pagure token of Kebechet's Workflows (stored empty)",
+                example: "",
+                storedEmpty: true,
+                tiers: ["backend"],
+                catalogOnly: true,
+            },
+            {
+                key: "sentry-dsn",
+                description: "Sentry DSN of Kebechet's Workflows (stored empty)",
+                example: "",
+                storedEmpty: true,
+                tiers: ["backend"],
+                catalogOnly: true,
             },
         ],
     },
@@ -279,22 +354,32 @@ export function stationSecretKey(secret: string, key: string): string {
 /** The station's secrets, each (Secret, key) once however many namespaces hold a copy. */
 export function stationSecretSpecs(config: ThothConfig): SecretSpec[] {
     if (!config.station?.enabled || !config.station.modules?.enabled) return [];
+    const catalog = config.station.modules.catalog?.enabled ?? false;
     return STATION_SECRETS.flatMap((secret) =>
-        secret.keys.map((k) => ({
-            key: stationSecretKey(secret.name, k.key),
-            description: `${k.description} (Secret ${secret.name} key ${k.key}, in every ${secret.tiers.join("/")} namespace)${k.optional ? "; unset: stored empty" : ""}`,
-            today: `${secret.today ?? VAULT}, applied by thoth-ops prepare_environment.yaml as Secret ${secret.name}`,
-            example: k.example,
-            fromFile: k.fromFile,
-            optional: k.optional,
-        })),
+        keysOf(secret, catalog)
+            .filter((k) => !k.storedEmpty)
+            .map((k) => ({
+                key: stationSecretKey(secret.name, k.key),
+                description: `${k.description} (Secret ${secret.name} key ${k.key}, in every ${(k.tiers ?? secret.tiers).join("/")} namespace)${k.optional ? "; unset: stored empty" : ""}`,
+                today: `${secret.today ?? VAULT}, applied by thoth-ops prepare_environment.yaml as Secret ${secret.name}`,
+                example: k.example,
+                fromFile: k.fromFile,
+                optional: k.optional,
+            })),
     );
+}
+
+/** The keys of a Secret this configuration writes (the catalog's only with the catalog). */
+function keysOf(def: StationSecretDef, catalog: boolean): readonly StationSecretKey[] {
+    return def.keys.filter((k) => catalog || !k.catalogOnly);
 }
 
 export interface StationSecretsArgs {
     cluster: ClusterContext;
     namespaces: Record<StationTier, string>;
     secrets: SecretStore;
+    /** The workflow catalog is deployed: the keys only its templates read are written too. */
+    catalog: boolean;
 }
 
 /** One station Secret in one namespace. */
@@ -312,14 +397,24 @@ export function createStationSecrets(
 ): CreatedStationSecret[] {
     const created: CreatedStationSecret[] = [];
     for (const def of STATION_SECRETS) {
-        const data: Record<string, pulumi.Input<string>> = {};
-        for (const k of def.keys) {
+        const keys = keysOf(def, args.catalog);
+        const values: Record<string, pulumi.Input<string>> = {};
+        for (const k of keys) {
             const configKey = stationSecretKey(def.name, k.key);
-            data[k.key] = k.optional ? (args.secrets.get(configKey) ?? "") : args.secrets.require(configKey);
+            values[k.key] = k.storedEmpty
+                ? ""
+                : k.optional
+                  ? (args.secrets.get(configKey) ?? "")
+                  : args.secrets.require(configKey);
         }
-        const namespaces = [...new Set(def.tiers.map((t) => args.namespaces[t]))];
+        const tiers = def.tiers.filter((t) => args.catalog || !def.catalogOnlyTiers?.includes(t));
+        const namespaces = [...new Set(tiers.map((t) => args.namespaces[t]))];
         const keptIn = def.keptWithData && args.namespaces[def.keptWithData];
         for (const ns of namespaces) {
+            // A namespace gets the keys of every tier it holds (test: all of them in thoth-test-core).
+            const here = keys.filter((k) => (k.tiers ?? tiers).some((t) => args.namespaces[t] === ns));
+            if (here.length === 0) continue;
+            const data = Object.fromEntries(here.map((k) => [k.key, values[k.key]]));
             const options = inNamespace(ns);
             const secret = configSecret(
                 `${name}-${ns}-secret-${def.name}`,
@@ -328,6 +423,7 @@ export function createStationSecrets(
                     namespace: ns,
                     secretName: def.name,
                     app: thothApp(def.name, "config"),
+                    ...(def.sshAuthWith && def.sshAuthWith in data ? { type: "kubernetes.io/ssh-auth" } : {}),
                     data,
                 },
                 ns === keptIn ? { ...options, ...statefulOptions(args.cluster.production) } : options,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
+import { keepsRendered } from "./catalogPrerequisites";
 import { CatalogConfig, CatalogPlacementRule } from "./config";
 import { StationTier } from "./tiers";
 
@@ -18,6 +19,8 @@ export interface CatalogInstance {
     module: string;
     /** Where the module's objects go unless a placement moves them. */
     namespace: string;
+    /** The module's directory inside the repository (`adviser/base`). */
+    path: string;
     /** The directory as the provider fetches it: `<repository>/tree/<commit>/<path>`. */
     directory: string;
     /**
@@ -87,6 +90,7 @@ export function catalogPlan(
         [...new Set(m.tiers.map((t) => namespaces[t]))].map((namespace, index) => ({
             module: m.name,
             namespace,
+            path: m.path,
             directory: remoteTarget(config.repository, m.path, config.ref),
             first: index === 0,
             placements: resolved(m.place, namespaces),
@@ -97,9 +101,13 @@ export function catalogPlan(
 /**
  * Where one rendered object of an instance goes: the placement naming it, else the placement of its kind, else the
  * instance's namespace. A moved or cluster-wide object lands in the same place from every instance of the module,
- * so only the first instance keeps it.
+ * so only the first instance keeps it. What the station creates itself (tagged ImageStreams, core's ConfigMaps,
+ * mi-scheduler's CronJobs: catalogPrerequisites.ts) is left out of every instance.
  */
 export function placeObject(instance: CatalogInstance, kind: string, name: string): ObjectPlacement {
+    if (!keepsRendered(instance.path, kind, name)) {
+        return { keep: false };
+    }
     if (CLUSTER_WIDE_KINDS.has(kind)) {
         return { keep: instance.first };
     }
@@ -133,7 +141,8 @@ export interface WorkflowCatalogArgs {
 
 /**
  * The station's Argo WorkflowTemplates and OpenShift Templates (adviser, solver, revsolver, package-extract,
- * graph-sync, security-indicators, kebechet, graph-schema-update), each module's upstream kustomize `base` at the
+ * graph-sync, security-indicators, kebechet, graph-schema-update, core, purge-job, mi-scheduler), each module's
+ * upstream kustomize `base` at the
  * pinned commit. The provider renders the directory (an invoke, at preview and update) and this program registers
  * every object itself, so it can put each where the stage overlays put it (the module's `place` rules: Templates
  * into infra, adviser's `dm` into amun-inspection) and leave out the copies a second instance of a module would
