@@ -302,6 +302,13 @@ export const MOUNTED_OBJECTS: readonly MountedObject[] = [
     })),
     {
         kind: "ConfigMap",
+        name: "mi-scheduler",
+        tiers: ["middletier"],
+        neededBy: "WorkflowTemplate mi (the reference leaves it dangling: thoth-station.md §4.4)",
+        source: `thoth-station.md §4.4; ${APP} mi-scheduler/overlays/ocp4-stage/kustomization.yaml`,
+    },
+    {
+        kind: "ConfigMap",
         name: "mi-scheduler-cm",
         tiers: ["middletier"],
         neededBy: "WorkflowTemplates mi, mi-merge",

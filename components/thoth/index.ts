@@ -3,6 +3,7 @@ import { NamespaceClaim, defineSystem } from "../config/system";
 import { catalogNotices } from "./catalogPrerequisites";
 import { thothProblems } from "./checks";
 import { ThothConfig, thothSchema } from "./config";
+import { thothNotices } from "./notices";
 import { thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
 import { prerequisiteClaims } from "./clusterPrerequisites";
@@ -82,10 +83,12 @@ export const thoth = defineSystem<ThothConfig, "kubernetes">({
     clusterScoped,
     secrets: thothSecrets,
     check: (config) => thothProblems(config),
-    // The catalog's objects exist only once the provider renders the pinned commit, at preview or update.
-    notices: (config) =>
-        config.station?.enabled && config.station.modules?.enabled
+    // Unconfirmed bot images; the catalog's objects, which exist only once the provider renders the pinned commit.
+    notices: (config) => [
+        ...thothNotices(config),
+        ...(config.station?.enabled && config.station.modules?.enabled
             ? catalogNotices(config.station.modules.catalog, config.station.environment)
-            : [],
+            : []),
+    ],
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });

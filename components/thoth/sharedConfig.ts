@@ -160,8 +160,10 @@ export function sharedConfigMaps(
                 "thanos-endpoint": pg.hostUrl,
             },
         ],
+        // WorkflowTemplate mi reads it in middletier; the reference's overlay moved it to infra only, leaving mi
+        // without it (thoth-station.md §4.4).
         [
-            ["infra"],
+            ["infra", "middletier"],
             "mi-scheduler",
             {
                 entities: MI_ENTITIES,
