@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { z } from "zod";
 import { deployments, notices } from "../../../components/config/passes/deployments";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { defineSystem, registered } from "../../../components/config/system";
@@ -61,12 +62,17 @@ describe("pass: what deploy runs", () => {
     it("notices come from the checked section, with the system that says them", () => {
         const noisy = registered(
             defineSystem<{ enabled: boolean; cluster?: string }, "kubernetes">({
-                ...a,
                 section: "n",
+                title: "N",
+                target: "kubernetes",
+                schema: z.object({ enabled: z.boolean(), cluster: z.string().optional() }),
                 namespaces: () => [],
+                hosts: () => [],
+                clusterScoped: () => [],
+                secrets: () => [],
                 notices: (c, { tier }) => [`${tier}: ${c.cluster}`],
                 deploy: () => ({}),
-            } as never),
+            }),
         );
         const deployed = [
             {
