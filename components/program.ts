@@ -2,13 +2,13 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
 import { ConfigSource, pulumiConfigSource } from "./config/source";
-import { SystemContext, SystemDefinition } from "./config/system";
+import { OpenstackConfig } from "./config/program";
+import { SecretStore, SystemContext, SystemDefinition } from "./config/system";
 import { ClusterContext, clusterContext } from "./shared/cluster";
 import { SYSTEMS } from "./systems";
 
 /** Creates the OpenStack provider from the `openstack` section; credentials only as secrets. */
-function openstackProvider(config: ProgramConfig): openstack.Provider {
-    const os = config.openstack!;
+function openstackProvider(os: OpenstackConfig, secrets: SecretStore): openstack.Provider {
     return new openstack.Provider("openstack", {
         authUrl: os.authUrl,
         region: os.region,
@@ -18,11 +18,9 @@ function openstackProvider(config: ProgramConfig): openstack.Provider {
         ...(os.applicationCredentialId
             ? {
                   applicationCredentialId: os.applicationCredentialId,
-                  applicationCredentialSecret: config.secrets.require(
-                      "openstack-application-credential-secret",
-                  ),
+                  applicationCredentialSecret: secrets.require("openstack-application-credential-secret"),
               }
-            : { userName: os.userName, password: config.secrets.require("openstack-password") }),
+            : { userName: os.userName, password: secrets.require("openstack-password") }),
         // Authenticate on first use, so previews of unchanged resources need no round trip to Keystone.
         delayedAuth: true,
     });
@@ -70,13 +68,12 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
     // Every preview and update shows them where the operator reads the diff (a PR's preview comment included).
     for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
     const outputs: Record<string, pulumi.Input<unknown>> = {};
-    for (const def of config.enabled) {
-        const section = config.sections[def.section];
-        if (def.target === "openstack") {
-            osProvider ??= openstackProvider(config);
+    for (const { def, section, target } of config.deployments) {
+        if (target.kind === "openstack") {
+            osProvider ??= openstackProvider(target.openstack, config.secrets);
             outputs[def.section] = def.deploy(section, { ...base, openstack: osProvider });
         } else {
-            outputs[def.section] = def.deploy(section, { ...base, cluster: clusterFor(section.cluster!) });
+            outputs[def.section] = def.deploy(section, { ...base, cluster: clusterFor(target.cluster) });
         }
     }
     return outputs;

@@ -194,7 +194,7 @@ const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066
 export function textProblem(value: string): string | undefined {
     const bad = UNSAFE_CHARS.exec(value);
     if (bad) {
-        const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+        const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
         return `contains the control or bidirectional character U+${code} at position ${bad.index}; retype the value`;
     }
     if (value.length > MAX_STRING_LENGTH) {

@@ -39,11 +39,12 @@ export function tierProblems(
     tier: StackTier | undefined,
     root?: string,
 ): ConfigProblem[] {
-    if (!isProductionStack(stack) || tier === undefined || tier === "production") return [];
+    if (stack === undefined || !isProductionStack(stack) || tier === undefined || tier === "production")
+        return [];
     return [
         {
             key: fullKey("tier"),
-            message: `says "${tier}" (${stackFileLocation(stack!, fullKey("tier"), root)}), but stack "${stack}" is production by its name (components/config/identity.ts, PRODUCTION_STACKS): a production stack keeps every stateful object protected whatever its file says`,
+            message: `says "${tier}" (${stackFileLocation(stack, fullKey("tier"), root)}), but stack "${stack}" is production by its name (components/config/identity.ts, PRODUCTION_STACKS): a production stack keeps every stateful object protected whatever its file says`,
             fix: setCommand("tier", "production"),
         },
     ];

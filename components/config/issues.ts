@@ -244,7 +244,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     return issue.message.replace(/^Invalid input: /, "");
 }
 
-function valueAt(root: unknown, path: readonly Segment[]): unknown {
+/** The value at a path inside a parsed value, undefined when there is none. */
+export function valueAt(root: unknown, path: readonly Segment[]): unknown {
     let current = root;
     for (const seg of path) {
         if (current === null || typeof current !== "object") {

@@ -1,9 +1,43 @@
 import { parse } from "yaml";
 
+// One reading of a kubeconfig's structure for every check of one: the stack's secret before a run (below) and the
+// adoption report's loader (tools/adopt/kubeconfig.ts). Only the shape is read: nothing of a value is ever returned
+// for a message.
+
+/** The parts of a kubeconfig the checks read; undefined for a document that is not a YAML mapping. */
+export interface KubeconfigShape {
+    clusters: unknown[];
+    contexts: unknown[];
+    currentContext?: unknown;
+}
+
+/** The lists of a kubeconfig document (missing or malformed lists are empty). */
+export function kubeconfigShape(doc: unknown): KubeconfigShape | undefined {
+    if (!isMapping(doc)) return undefined;
+    return {
+        clusters: Array.isArray(doc.clusters) ? doc.clusters : [],
+        contexts: Array.isArray(doc.contexts) ? doc.contexts : [],
+        currentContext: doc["current-context"],
+    };
+}
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The entry of a kubeconfig list (`clusters`, `contexts`, `users`) with this name. */
+export function namedEntry(list: readonly unknown[], name: string): Record<string, unknown> | undefined {
+    return list.find((e): e is Record<string, unknown> => isMapping(e) && e.name === name);
+}
+
+/** The `server` of a `clusters` entry, as written. */
+export function serverOf(entry: unknown): unknown {
+    return isMapping(entry) && isMapping(entry.cluster) ? entry.cluster.server : undefined;
+}
+
 /**
  * Why a kubeconfig secret's text is not a usable kubeconfig, or undefined when it is one: YAML (JSON is YAML) with at
- * least one cluster that names its API server, and the context the stack names when it names one. Only the shape is
- * read: nothing of the value is ever put into a message.
+ * least one cluster that names its API server, and the context the stack names when it names one.
  */
 export function kubeconfigProblem(value: unknown, context?: string): string | undefined {
     let doc: unknown = value;
@@ -14,23 +48,19 @@ export function kubeconfigProblem(value: unknown, context?: string): string | un
             return "is not YAML, so it is not a kubeconfig";
         }
     }
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    const config = kubeconfigShape(doc);
+    if (!config) {
         return "is not a kubeconfig: its content is not a YAML mapping (apiVersion: v1, kind: Config, clusters, users, contexts)";
     }
-    const config = doc as { clusters?: unknown; contexts?: unknown };
-    const clusters = Array.isArray(config.clusters) ? (config.clusters as unknown[]) : [];
-    if (clusters.length === 0) return "is not a kubeconfig: it has no clusters: entry";
-    const servers = clusters.filter((c) => {
-        const server = (c as { cluster?: { server?: unknown } } | null)?.cluster?.server;
+    if (config.clusters.length === 0) return "is not a kubeconfig: it has no clusters: entry";
+    const servers = config.clusters.filter((c) => {
+        const server = serverOf(c);
         return typeof server === "string" && /^https?:\/\/./.test(server);
     });
     if (servers.length === 0)
         return "is not a kubeconfig: no entry under clusters: names a server: https://...";
-    if (context !== undefined) {
-        const contexts = Array.isArray(config.contexts) ? (config.contexts as unknown[]) : [];
-        if (!contexts.some((c) => (c as { name?: unknown } | null)?.name === context)) {
-            return `has no context "${context}" (the one the stack's cluster entry names)`;
-        }
+    if (context !== undefined && !namedEntry(config.contexts, context)) {
+        return `has no context "${context}" (the one the stack's cluster entry names)`;
     }
     return undefined;
 }

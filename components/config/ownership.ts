@@ -139,6 +139,51 @@ export interface OwnershipInput {
     foreign: Record<string, readonly ForeignCluster[]>;
 }
 
+/**
+ * The namespace a system moves to when the namespace it writes stays with another: the side that is wrong moves, the
+ * side that keeps it stays as it is. `suffix` is the moving system, or (a namespace another stack owns, on a stack
+ * that is not production) this stack.
+ */
+export function movedNamespace(namespace: string, suffix: string): string {
+    return `${namespace}-${suffix}`.slice(0, 63);
+}
+
+/** A namespace one system writes on a cluster, with the key that sets it. */
+export interface NamespaceWrite {
+    section: string;
+    cluster: string;
+    namespace: string;
+    key: string;
+}
+
+/**
+ * Namespaces two systems write on one cluster of a configuration without grants (a partial configuration: a test of
+ * some systems, no stack). The rule is the one {@link ownershipProblems} applies to a namespace granted to neither: the
+ * system that comes first in the program's order keeps it, and only the later one moves; renaming both would move the
+ * right one too. `writes` are in the program's system order.
+ */
+export function ungrantedClashProblems(writes: readonly NamespaceWrite[]): ConfigProblem[] {
+    const owners = new Map<string, NamespaceWrite[]>();
+    for (const w of writes) {
+        const id = `${w.cluster}/${w.namespace}`;
+        owners.set(id, [...(owners.get(id) ?? []), w]);
+    }
+    const problems: ConfigProblem[] = [];
+    for (const [id, list] of owners) {
+        const systemsClaiming = [...new Set(list.map((o) => o.section))];
+        if (systemsClaiming.length < 2) continue;
+        const [cluster, namespace] = id.split("/");
+        for (const owner of list.filter((o) => o.section !== systemsClaiming[0])) {
+            problems.push({
+                key: fullKey(owner.key),
+                message: `namespace "${namespace}" on cluster "${cluster}" is claimed by ${systemsClaiming.join(" and ")}; ${systemsClaiming[0]} comes first in the program's system order and keeps it, ${owner.section} moves to a namespace of its own`,
+                fix: setCommand(owner.key, movedNamespace(namespace, owner.section), { path: true }),
+            });
+        }
+    }
+    return problems;
+}
+
 function grantKey(cluster: string, kind: GrantKind, value: string): string {
     return formatPath("clusters", [cluster, kind, value]);
 }
@@ -256,7 +301,7 @@ function claimProblem(
             };
         }
         if (claim.settable && kind === "namespaces") {
-            const renamed = `${claim.value}-${input.production ? w.section : input.stack}`.slice(0, 63);
+            const renamed = movedNamespace(claim.value, input.production ? w.section : input.stack);
             return {
                 key: fullKey(claim.key),
                 message: `is namespace "${claim.value}" ${where}, but ${taken}; ${w.section} moves to a namespace of its own`,
@@ -273,7 +318,7 @@ function claimProblem(
     const grantedTo = added.get(`${w.cluster}\0${claim.value}`);
     added.set(`${w.cluster}\0${claim.value}`, w.section);
     if (grantedTo && grantedTo !== w.section && claim.settable && kind === "namespaces") {
-        const renamed = `${claim.value}-${w.section}`.slice(0, 63);
+        const renamed = movedNamespace(claim.value, w.section);
         return {
             key: fullKey(claim.key),
             message: `is namespace "${claim.value}" ${where}, which ${grantedTo} writes too and which is granted to neither; ${grantedTo} comes first in the program's system order and keeps it, ${w.section} moves to a namespace of its own`,

@@ -16,7 +16,7 @@ interface ClusterEntry {
     grants: Grants;
 }
 
-interface OtherStack {
+export interface OtherStack {
     stack: string;
     production: boolean;
     clusters: ClusterEntry[];

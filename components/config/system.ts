@@ -78,12 +78,65 @@ export interface SectionBase {
 }
 
 /**
+ * What a check that narrows the section returns when it passes: the section as the type deploy receives (a field the
+ * check proved present is no longer optional), with the placeholder problems an offline plan may go past
+ * ({@link ConfigProblem.placeholder}; the plan lists them, a real run stops on them).
+ */
+export interface Refined<R> {
+    section: R;
+    problems?: ConfigProblem[];
+}
+
+/** What a check that narrows the section returns when it cannot build it: at least one problem, and every one stops the run. */
+export interface Rejected {
+    section?: undefined;
+    problems: [ConfigProblem, ...ConfigProblem[]];
+}
+
+/**
+ * What a system's check returns: its problems, or the refined section ({@link Refined}) or why it cannot be built
+ * ({@link Rejected}). Problems alone leave deploy the parsed section, so {@link defineSystem} accepts them only from a
+ * system whose deploy takes the parsed section (`R` is `C`, the default).
+ */
+export type CheckResult<R> = ConfigProblem[] | Refined<R> | Rejected;
+
+/** A system whose deploy takes a narrower section than its schema's must have a check that builds it. */
+type ChecksNarrowing<C, R> = [C] extends [R]
+    ? unknown
+    : {
+          check(
+              config: C,
+              program: { clusters: Record<string, unknown>; tier?: StackTier },
+          ): Refined<R> | Rejected;
+      };
+
+/**
+ * A check's result as the program reads it: the section deploy receives (undefined when the check rejected it), and
+ * the problems, each with whether an offline plan may go past it (a placeholder beside a built section).
+ */
+export function checkOutcome<R>(
+    parsed: R,
+    result: CheckResult<R> | undefined,
+): { section?: R; problems: ConfigProblem[]; passable: (p: ConfigProblem) => boolean } {
+    if (result === undefined) return { section: parsed, problems: [], passable: () => false };
+    if (Array.isArray(result)) return { section: parsed, problems: result, passable: (p) => !!p.placeholder };
+    if (result.section !== undefined) {
+        return { section: result.section, problems: result.problems ?? [], passable: (p) => !!p.placeholder };
+    }
+    return { problems: result.problems ?? [], passable: () => false };
+}
+
+/**
  * Everything the program needs to know about one system: its config schema, what it claims (namespaces,
  * secrets) for cross-checks, and how to deploy it. Each system folder exports one of these.
+ *
+ * `R` is the section once {@link SystemDefinition.check} has passed: `check` turns the parsed section (`C`) into it,
+ * so deploy and notices read fields the check proved present without `!`. It defaults to `C`.
  */
 export interface SystemDefinition<
     C extends SectionBase = SectionBase,
     T extends SystemTarget = SystemTarget,
+    R extends SectionBase = C,
 > {
     /** Config section key, e.g. `thoth` for `runbooks:thoth`. */
     section: string;
@@ -104,32 +157,39 @@ export interface SystemDefinition<
     clusterScoped(config: C): Claim[];
     /** Secrets this configuration needs. */
     secrets(config: C): SecretSpec[];
-    /** Checks that need more than the schema (for example references to other sections). */
-    check?(config: C, program: { clusters: Record<string, unknown>; tier?: StackTier }): ConfigProblem[];
+    /**
+     * Checks that need more than the schema (for example references to other sections). A check that proves a field
+     * present returns the section with that field required ({@link Refined}), so deploy reads it without `!`.
+     */
+    check?(config: C, program: { clusters: Record<string, unknown>; tier?: StackTier }): CheckResult<R>;
     /**
      * What a real run of this configuration does or cannot show that an operator must read before `pulumi up`
      * (a schema migration, objects rendered only at deploy time, values nobody confirmed): one line each, printed
      * by the offline plan and logged as a warning by every preview and update. Pure: from the section alone.
      */
-    notices?(config: C, program: { tier: StackTier }): string[];
-    /** Creates the system's component; returns the stack outputs for this system. */
-    deploy(config: C, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
+    notices?(config: R, program: { tier: StackTier }): string[];
+    /** Creates the system's component from the checked section; returns the stack outputs for this system. */
+    deploy(config: R, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }
 
-/** Keeps a definition's section and target types, so a system's own code and tests stay typed. */
-export function defineSystem<C extends SectionBase, T extends SystemTarget>(
-    definition: SystemDefinition<C, T>,
-): SystemDefinition<C, T> {
+/**
+ * Keeps a definition's section and target types, so a system's own code and tests stay typed. A definition whose
+ * deploy takes a refined section (`R`) must have a check that builds it.
+ */
+export function defineSystem<C extends SectionBase, T extends SystemTarget, R extends SectionBase = C>(
+    definition: SystemDefinition<C, T, R> & ChecksNarrowing<C, R>,
+): SystemDefinition<C, T, R> {
     return definition;
 }
 
 /**
  * A definition as the registry holds it. Systems of different section types cannot share one array type without
  * erasing it; the erasure is sound because the program only ever passes a section that the same definition's
- * schema produced, and only the context of the definition's own target.
+ * schema produced (and, to deploy and notices, that its check built), and only the context of the definition's own
+ * target.
  */
-export function registered<C extends SectionBase, T extends SystemTarget>(
-    definition: SystemDefinition<C, T>,
+export function registered<C extends SectionBase, T extends SystemTarget, R extends SectionBase>(
+    definition: SystemDefinition<C, T, R>,
 ): SystemDefinition {
     return definition as unknown as SystemDefinition;
 }

@@ -2,6 +2,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import { parseDocument } from "yaml";
+import { isMapping, kubeconfigShape, namedEntry, serverOf } from "../../components/config/kubeconfig";
 
 /**
  * A kubeconfig: a file given on the command line (relative certificate paths resolve next to it), or the text of
@@ -55,15 +56,6 @@ export function kubeconfigOf(
     return { secret, text: res.stdout };
 }
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function named(list: unknown, name: string): Record<string, unknown> | undefined {
-    return (Array.isArray(list) ? list : []).find((e) => isMapping(e) && e.name === name) as
-        Record<string, unknown> | undefined;
-}
-
 /**
  * Reads and checks a cluster's kubeconfig and selects its context (`clusters.<cluster>.context` of the stack, else
  * the kubeconfig's current-context). A kubeconfig that is not YAML, has no cluster, no usable context or no server
@@ -106,29 +98,29 @@ export function loadKubeconfig(
         const what = fromFile ? err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") : "";
         throw fail(`is not YAML (${[where, what].filter(Boolean).join(": ") || "unreadable"})`);
     }
-    const config = doc.toJS() as unknown;
-    if (!isMapping(config)) {
+    // The same reading of the document as the stack's check of its kubeconfig secret (components/config/kubeconfig.ts).
+    const config = kubeconfigShape(doc.toJS());
+    if (!config) {
         throw fail("is not a kubeconfig (a YAML mapping with clusters:, contexts: and users:)");
     }
-    const clusters = Array.isArray(config.clusters) ? config.clusters : [];
-    if (clusters.length === 0) throw fail("has no cluster (clusters: is missing or empty)");
+    if (config.clusters.length === 0) throw fail("has no cluster (clusters: is missing or empty)");
 
     const setContext = `pulumi config set --stack ${stack} --path clusters.${cluster}.context <context name>`;
-    const contextName = context ?? (config["current-context"] as string | undefined);
+    const contextName = context ?? (config.currentContext as string | undefined);
     if (!contextName) {
         throw fail("names no current-context", `name the context to use: ${setContext}`);
     }
-    const ctx = named(config.contexts, contextName);
+    const ctx = namedEntry(config.contexts, contextName);
     if (!ctx) {
         const from = context ? `clusters.${cluster}.context of the stack names` : "its current-context is";
         throw fail(`has no context "${contextName}" (${from} "${contextName}")`, `${fix}, or ${setContext}`);
     }
     const clusterName = isMapping(ctx.context) ? ctx.context.cluster : undefined;
-    const entry = typeof clusterName === "string" ? named(config.clusters, clusterName) : undefined;
+    const entry = typeof clusterName === "string" ? namedEntry(config.clusters, clusterName) : undefined;
     if (!entry) {
         throw fail(`context "${contextName}" names no cluster listed under clusters:`);
     }
-    const server = isMapping(entry.cluster) ? entry.cluster.server : undefined;
+    const server = serverOf(entry);
     if (typeof server !== "string" || server === "") {
         throw fail(`has no server for its cluster "${String(clusterName)}" (clusters[].cluster.server)`);
     }

@@ -1,0 +1,62 @@
+import { closest } from "../checks";
+import { ClustersConfig } from "../program";
+import { ConfigProblem, STACK_FILE, fullKey, setCommand } from "../problems";
+import { Passed } from "./pass";
+import { underBroken } from "./section";
+import { SystemRead } from "./systems";
+
+/** An enabled Kubernetes-side system and the cluster it writes to. */
+export interface Placement {
+    system: SystemRead;
+    cluster: string;
+    /**
+     * The cluster is not defined yet and the fix of this pass defines it as the stack's first cluster, granting nothing:
+     * what the system writes there is asked for in the same run, so applying the printed fixes converges.
+     */
+    fresh: boolean;
+}
+
+/**
+ * Checks that every enabled Kubernetes-side system names a cluster of `runbooks:clusters`, against the names written
+ * even where an entry itself is broken. Returns where each system writes, for ownership and kubeconfigs.
+ */
+export function clusterReferences(
+    read: readonly SystemRead[],
+    program: { clusters: ClustersConfig; clusterNames?: readonly string[] },
+): Passed<Placement[]> {
+    const clusterNames = program.clusterNames;
+    const problems: ConfigProblem[] = [];
+    const placements: Placement[] = [];
+    if (clusterNames === undefined) return { state: placements, problems };
+    for (const system of read) {
+        const { def, parsed: cfg } = system;
+        if (!cfg.enabled || def.target !== "kubernetes") continue;
+        if (underBroken(`${def.section}.cluster`, system.broken)) continue;
+        if (cfg.cluster && clusterNames.includes(cfg.cluster)) {
+            // A name written whose entry is broken: its problem is the entry's.
+            if (cfg.cluster in program.clusters)
+                placements.push({ system, cluster: cfg.cluster, fresh: false });
+            continue;
+        }
+        const near = cfg.cluster ? closest(cfg.cluster, clusterNames) : undefined;
+        problems.push({
+            key: fullKey(`${def.section}.cluster`),
+            message: cfg.cluster
+                ? `names cluster "${cfg.cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : ""}`
+                : "is required: the cluster this system deploys to",
+            // With no near name the intent is unknown: pointing the system at another team's cluster, or
+            // defining a new one (platform, grants, kubeconfig), is the operator's decision, not a repair.
+            fix: near
+                ? setCommand(`${def.section}.cluster`, near, { path: true })
+                : clusterNames.length > 0
+                  ? `edit ${STACK_FILE}: set ${fullKey(`${def.section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cfg.cluster ? `cluster "${cfg.cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (README, "Ownership")`
+                  : setCommand(`clusters.${cfg.cluster ?? "<cluster>"}.platform`, "openshift", {
+                        path: true,
+                    }),
+        });
+        if (cfg.cluster && !near && clusterNames.length === 0) {
+            placements.push({ system, cluster: cfg.cluster, fresh: true });
+        }
+    }
+    return { state: placements, problems };
+}

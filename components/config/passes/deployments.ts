@@ -1,0 +1,43 @@
+import { OpenstackConfig } from "../program";
+import { SectionBase, StackTier, SystemDefinition } from "../system";
+import { Placement } from "./clusterReferences";
+
+/** One enabled system as deploy runs it: its checked section and where it goes, both proven present. */
+export interface Deployment {
+    def: SystemDefinition;
+    section: SectionBase;
+    target: { kind: "kubernetes"; cluster: string } | { kind: "openstack"; openstack: OpenstackConfig };
+}
+
+/**
+ * Where each enabled system deploys, for a configuration without problems: a Kubernetes-side system to the cluster
+ * its section names (the cluster references pass placed it), an OpenStack-side one with the openstack section (the
+ * secrets pass requires it). A system without either is a defect of the passes, not of the stack file.
+ */
+export function deployments(input: {
+    enabled: readonly SystemDefinition[];
+    sections: Readonly<Record<string, SectionBase>>;
+    placements: readonly Placement[];
+    openstack?: OpenstackConfig;
+}): Deployment[] {
+    return input.enabled.map((def): Deployment => {
+        const section = input.sections[def.section];
+        if (def.target === "openstack") {
+            if (!input.openstack) throw new Error(`${def.section} was accepted without an openstack section`);
+            return { def, section, target: { kind: "openstack", openstack: input.openstack } };
+        }
+        const placed = input.placements.find((p) => p.system.def === def && !p.fresh);
+        if (!placed) throw new Error(`${def.section} was accepted without a cluster of runbooks:clusters`);
+        return { def, section, target: { kind: "kubernetes", cluster: placed.cluster } };
+    });
+}
+
+/** What the enabled systems say an operator must read before a real run ({@link SystemDefinition.notices}). */
+export function notices(
+    deployed: readonly Deployment[],
+    tier: StackTier,
+): { system: string; text: string }[] {
+    return deployed.flatMap(({ def, section }) =>
+        (def.notices?.(section, { tier }) ?? []).map((text) => ({ system: def.section, text })),
+    );
+}

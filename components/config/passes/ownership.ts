@@ -1,0 +1,121 @@
+import { valueAt } from "../issues";
+import {
+    Claim,
+    GrantKind,
+    NamespaceWrite,
+    SystemClaims,
+    ownershipProblems,
+    ungrantedClashProblems,
+} from "../ownership";
+import { ConfigProblem, fullKey } from "../problems";
+import { ClustersConfig } from "../program";
+import { OtherStack, sameClusterElsewhere } from "../stacks";
+import { SystemDefinition } from "../system";
+import { Placement } from "./clusterReferences";
+import { Passed } from "./pass";
+import { underBroken } from "./section";
+import { SystemRead } from "./systems";
+
+export interface OwnershipInput {
+    /** Undefined for a partial configuration (no stack): only clashes between its systems are checked. */
+    stack?: string;
+    production: boolean;
+    systems: readonly SystemDefinition[];
+    clusters: ClustersConfig;
+    /** Keys of `clusters` that are wrong: their entries' grants are not read. */
+    clustersBroken: readonly string[];
+    /** Undefined when `clusters` is not a mapping: no system has a place, nothing is checked. */
+    clusterNames?: readonly string[];
+    placements: readonly Placement[];
+    /** Every problem the passes before found: a key one of them fixes is checked once that fix is made. */
+    found: readonly ConfigProblem[];
+    /** The other stack files of the checkout (read only when a whole stack is checked). */
+    otherStacks: () => readonly OtherStack[];
+}
+
+/**
+ * A whole stack writes only what its clusters grant, and nothing another stack on the same cluster owns
+ * (components/config/ownership.ts); a partial configuration has no grants, so only two of its systems writing one
+ * namespace is a problem.
+ */
+export function ownership(input: OwnershipInput): Passed<null> {
+    if (input.stack === undefined) {
+        const writes: NamespaceWrite[] = input.placements
+            .filter((p) => !p.fresh)
+            .flatMap(({ system, cluster }) =>
+                system.def
+                    .namespaces(system.parsed)
+                    .filter((claim) => !underBroken(claim.key, system.broken))
+                    .map((claim) => ({
+                        section: system.def.section,
+                        cluster,
+                        namespace: claim.namespace,
+                        key: claim.key,
+                    })),
+            );
+        return { state: null, problems: ungrantedClashProblems(writes) };
+    }
+    if (input.clusterNames === undefined) return { state: null, problems: [] };
+    const others = input.otherStacks();
+    // A key a system's own check already fixes is checked against the grants once that fix is made: two fixes
+    // setting one key would leave the second one's value.
+    const decided = new Set(input.found.map((p) => p.key));
+    const owned = ownershipProblems({
+        stack: input.stack,
+        production: input.production,
+        systems: input.systems.filter((s) => s.target === "kubernetes").map((s) => s.section),
+        clusters: Object.fromEntries([
+            ...Object.entries(input.clusters)
+                .filter(([name]) => !underBroken(`clusters.${name}`, input.clustersBroken))
+                .map(([name, c]) => [
+                    name,
+                    { namespaces: c.namespaces, hosts: c.hosts, clusterScoped: c.clusterScoped },
+                ]),
+            ...input.placements
+                .filter((p) => p.fresh)
+                .map((p) => [p.cluster, { namespaces: {}, hosts: {}, clusterScoped: {} }]),
+        ]),
+        writes: input.placements.map((p): SystemClaims => ({
+            section: p.system.def.section,
+            cluster: p.cluster,
+            claims: claimsOf(p.system, input.found),
+        })),
+        foreign: Object.fromEntries(
+            Object.entries(input.clusters).map(([name, c]) => [
+                name,
+                sameClusterElsewhere(others, name, c.apiServer),
+            ]),
+        ),
+    });
+    return { state: null, problems: owned.filter((p) => !decided.has(p.key)) };
+}
+
+/**
+ * What one system writes, read from what is readable of its section, so one run reports a clash beside the section's
+ * own mistakes. A broken key counts with the value its fix writes (a repaired name), so the grant that value needs is
+ * asked for in the same run; a broken key whose fix writes nothing derived is left out.
+ */
+export function claimsOf(system: SystemRead, found: readonly ConfigProblem[]): Record<GrantKind, Claim[]> {
+    const { def, parsed, raw, broken } = system;
+    const at = (value: unknown, key: string) => valueAt(value, key.slice(def.section.length + 1).split("."));
+    const fixed = (claim: Claim): Claim | undefined => {
+        // Only where the key holds the value itself: a host derived from a broken namespace is not that namespace's
+        // repaired name.
+        const direct = at(parsed, claim.key) === claim.value;
+        const sets = direct ? found.find((p) => p.key === fullKey(claim.key))?.sets : undefined;
+        if (sets !== undefined) return { ...claim, value: sets, settable: false };
+        return underBroken(claim.key, broken) ? undefined : claim;
+    };
+    const keep = (list: Claim[]) => list.map(fixed).filter((x): x is Claim => x !== undefined);
+    return {
+        namespaces: keep(
+            def.namespaces(parsed).map((n) => ({
+                value: n.namespace,
+                key: n.key,
+                settable: at(raw, n.key) === n.namespace,
+            })),
+        ),
+        hosts: keep(def.hosts(parsed)),
+        clusterScoped: keep(def.clusterScoped(parsed)),
+    };
+}

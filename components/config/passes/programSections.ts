@@ -1,0 +1,74 @@
+import { isProductionStack, tierProblems } from "../identity";
+import { ConfigProblem, fullKey, setCommand } from "../problems";
+import { ClustersConfig, OpenstackConfig, clustersSchema, openstackSchema } from "../program";
+import { ConfigSource } from "../source";
+import { StackTier, stackTier } from "../system";
+import { ForeignKeys } from "./foreign";
+import { Passed } from "./pass";
+import { parseSection } from "./section";
+
+/** The sections that belong to the program rather than to one system, as read. */
+export interface ProgramSections {
+    /** Undefined when the stack names none or a wrong one (a problem of this pass). */
+    tier?: StackTier;
+    /** Production by the stack's identity (components/config/identity.ts), or by its tier. */
+    production: boolean;
+    /** What could be read of `clusters` (an entry with a broken field is repaired or left out). */
+    clusters: ClustersConfig;
+    /** Keys of `clusters` that are wrong: their grants are not checked. */
+    clustersBroken: string[];
+    /**
+     * The cluster names the stack writes, even where an entry itself is broken: references to clusters are checked
+     * against these. Undefined when `clusters` is not a mapping.
+     */
+    clusterNames?: string[];
+    openstack?: OpenstackConfig;
+}
+
+/** Reads `tier`, `clusters` and `openstack`. */
+export function programSections(
+    source: ConfigSource,
+    foreign: ForeignKeys,
+    root: string | undefined,
+): Passed<ProgramSections> {
+    const keys = new Set(source.keys());
+    const problems: ConfigProblem[] = [];
+    const read = <T>(parsed: { state: T; problems: ConfigProblem[] }): T => {
+        problems.push(...parsed.problems);
+        return parsed.state;
+    };
+
+    let tier: StackTier | undefined;
+    if (keys.has("tier")) {
+        tier = read(parseSection("tier", stackTier, source)).value;
+    } else if (!foreign.renamed.has("tier")) {
+        problems.push({
+            key: fullKey("tier"),
+            message:
+                "is required: production protects databases, volumes and DNS zones from deletion (staging and local exist for stacks that hold no production data)",
+            fix: setCommand("tier", "production"),
+        });
+    }
+    problems.push(...tierProblems(source.stack, tier, root));
+    const clusters = keys.has("clusters")
+        ? read(parseSection("clusters", clustersSchema, source))
+        : { value: {}, broken: [] };
+    const rawClusters = keys.has("clusters") ? source.getValue("clusters") : {};
+    const openstack = keys.has("openstack")
+        ? read(parseSection("openstack", openstackSchema, source)).value
+        : undefined;
+    return {
+        state: {
+            tier,
+            production: isProductionStack(source.stack) || tier === "production",
+            clusters: clusters.value ?? {},
+            clustersBroken: clusters.broken,
+            clusterNames:
+                rawClusters && typeof rawClusters === "object" && !Array.isArray(rawClusters)
+                    ? Object.keys(rawClusters)
+                    : undefined,
+            openstack,
+        },
+        problems,
+    };
+}

@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigSource } from "../source";
+import { SecretStore } from "../system";
+import { Secrets } from "./secrets";
+
+/**
+ * The store deploy code reads secrets from: only declared keys, each a secret Output (the offline plan's placeholder
+ * where one stands in for an unset secret). Reads no value until deploy code asks for one.
+ */
+export function secretStore(
+    source: ConfigSource,
+    secrets: Pick<Secrets, "declared" | "placeholders">,
+): SecretStore {
+    const declared = new Set(secrets.declared.keys());
+    const lookup = (key: string): pulumi.Output<string> | undefined => {
+        if (!declared.has(key)) return undefined;
+        const placeholder = secrets.placeholders.get(key);
+        return placeholder !== undefined ? pulumi.secret(placeholder) : source.getSecret(key);
+    };
+    return {
+        require(key) {
+            const value = lookup(key);
+            if (!value) {
+                // A programming error, not a user one: deploy code asked for a secret its system never declared.
+                throw new Error(`secret ${key} was not declared by any system's secrets() or is unset`);
+            }
+            return value;
+        },
+        get: lookup,
+    };
+}

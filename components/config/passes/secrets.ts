@@ -1,0 +1,151 @@
+import { kubeconfigProblem } from "../kubeconfig";
+import { ConfigProblem, fullKey, secretFixCommand, setCommand } from "../problems";
+import { ClustersConfig, OpenstackConfig } from "../program";
+import { ConfigSource } from "../source";
+import { SecretSpec, SystemDefinition } from "../system";
+import { Placement } from "./clusterReferences";
+import { Passed } from "./pass";
+import { knownSections } from "./strayKeys";
+import { SystemRead } from "./systems";
+
+export function kubeconfigSecret(cluster: string): SecretSpec {
+    return {
+        key: `kubeconfig-${cluster}`,
+        description: `kubeconfig of cluster "${cluster}" (a service-account token with the rights the deploy needs)`,
+        today: "each runbook: `oc login` with a personal token before `oc apply`",
+        example: "kubeconfig.yaml",
+        fromFile: true,
+    };
+}
+
+export function openstackSecrets(os: OpenstackConfig | undefined): SecretSpec[] {
+    if (!os) return [];
+    return os.applicationCredentialId
+        ? [
+              {
+                  key: "openstack-application-credential-secret",
+                  description: "secret of the OpenStack application credential",
+                  today: "callysto/infrastructure: `openrc` sourced before `terraform apply` (OS_APPLICATION_CREDENTIAL_SECRET)",
+                  example: "s3cr3t-application-credential",
+              },
+          ]
+        : [
+              {
+                  key: "openstack-password",
+                  description: "password of the OpenStack user",
+                  today: "callysto/infrastructure: `openrc` sourced before `terraform apply` (OS_PASSWORD)",
+                  example: "s3cr3t-password",
+              },
+          ];
+}
+
+/** The secrets of a configuration, once wanted, set and encrypted are checked. */
+export interface Secrets {
+    /** Every secret this configuration uses (optional ones included): enabled systems', kubeconfigs, OpenStack's. */
+    specs: SecretSpec[];
+    /** Required secrets that are not set (only possible with `placeholderSecret`: the plan lists them). */
+    unset: SecretSpec[];
+    /** Every secret some section declares, enabled or not: the only keys the secret store hands out. */
+    declared: Map<string, SecretSpec>;
+    /** The offline plan's stand-in for each required secret that is not set. */
+    placeholders: Map<string, string>;
+}
+
+export interface SecretsInput {
+    systems: readonly SystemDefinition[];
+    read: readonly SystemRead[];
+    placements: readonly Placement[];
+    clusters: ClustersConfig;
+    openstack?: OpenstackConfig;
+    /** Offline plan only: the stand-in for a secret that is not set, instead of a problem. */
+    placeholderSecret?: (spec: SecretSpec) => string;
+}
+
+/**
+ * Which secrets the configuration wants (each read section's, a kubeconfig per cluster in use, OpenStack's when an
+ * OpenStack-side system is enabled), whether each required one is set, and whether every secret is encrypted.
+ */
+export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secrets> {
+    const keys = new Set(source.keys());
+    const problems: ConfigProblem[] = [];
+    const declared = new Map<string, SecretSpec>();
+    const required: SecretSpec[] = [];
+    const specs: SecretSpec[] = [];
+    const want = (list: readonly SecretSpec[], enabled: boolean) => {
+        list.forEach((s) => declared.set(s.key, s));
+        if (!enabled) return;
+        specs.push(...list);
+        required.push(...list.filter((s) => !s.optional));
+    };
+    for (const { def, parsed } of input.read) want(def.secrets(parsed), parsed.enabled);
+
+    const used = [...new Set(input.placements.filter((p) => !p.fresh).map((p) => p.cluster))].sort();
+    for (const cluster of used) {
+        const spec = kubeconfigSecret(cluster);
+        // The real source hands out a secret's decrypted text here (pulumi.Config.get); the offline plan's
+        // placeholders are not values, so the plan is never stopped by this check.
+        const text = source.isSecret(spec.key) ? source.getValue(spec.key) : undefined;
+        const reason =
+            text === undefined ? undefined : kubeconfigProblem(text, input.clusters[cluster]?.context);
+        if (reason) {
+            problems.push({
+                key: fullKey(spec.key),
+                message: `${reason}: the provider of cluster "${cluster}" would fail or reach the wrong cluster. Set the kubeconfig file of that cluster`,
+                fix: secretFixCommand(spec),
+            });
+        }
+        want([spec], true);
+    }
+    const openstackNeeded = input.read.some((r) => r.parsed.enabled && r.def.target === "openstack");
+    want(openstackSecrets(input.openstack), openstackNeeded);
+    if (openstackNeeded && !keys.has("openstack")) {
+        problems.push({
+            key: fullKey("openstack.authUrl"),
+            message:
+                "is required: an OpenStack-side system is enabled but the stack has no openstack section",
+            fix: setCommand("openstack.authUrl", "https://keystone.example.org:5000/v3", { path: true }),
+        });
+    }
+
+    const placeholders = new Map<string, string>();
+    const unset: SecretSpec[] = [];
+    for (const spec of required) {
+        if (keys.has(spec.key)) continue;
+        unset.push(spec);
+        if (input.placeholderSecret) {
+            placeholders.set(spec.key, input.placeholderSecret(spec));
+        } else {
+            problems.push({
+                key: fullKey(spec.key),
+                message: `secret is missing: ${spec.description}`,
+                fix: secretFixCommand(spec),
+            });
+        }
+    }
+
+    for (const key of keys) {
+        if (source.isSecret(key)) continue;
+        const spec = declared.get(key);
+        if (spec) {
+            problems.push({
+                key: fullKey(key),
+                message:
+                    "is a secret but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
+                fix: secretFixCommand(spec),
+            });
+        } else if (
+            // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now, or
+            // to a section that failed to parse: it need not be declared, but it must be encrypted.
+            !knownSections(input.systems).includes(key) &&
+            input.systems.some((s) => key.startsWith(`${s.section}-`))
+        ) {
+            problems.push({
+                key: fullKey(key),
+                message:
+                    "looks like a secret of this system but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
+                fix: secretFixCommand({ key }),
+            });
+        }
+    }
+    return { state: { specs, unset, declared, placeholders }, problems };
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { formatPath, problemsFromIssues, repairSection, textProblems } from "../issues";
+import { ConfigProblem, PROJECT, STACK_FILE, fullKey } from "../problems";
+import { ConfigSource } from "../source";
+import { Passed } from "./pass";
+
+/** One section as its schema reads it. */
+export interface SectionRead<T> {
+    /** The parsed section; for a section with problems, its readable part (broken fields repaired or defaulted). */
+    value?: T;
+    /** Keys (without namespace) whose values are wrong: checks about them are not repeated. */
+    broken: string[];
+    /** Nothing in `value` was guessed: cross-field checks of the system can run on it. */
+    exact: boolean;
+}
+
+/** Parses one section with its schema; problems instead of exceptions, and what could be read despite them. */
+export function parseSection<T>(
+    section: string,
+    schema: z.ZodType<T>,
+    source: ConfigSource,
+): Passed<SectionRead<T>> {
+    if (source.isSecret(section)) {
+        return {
+            state: { broken: [section], exact: false },
+            problems: [
+                {
+                    key: fullKey(section),
+                    message:
+                        "is stored as a secret, but holds plain settings (secrets have keys of their own); in the stack file, replace its secure: value with the section's settings",
+                    fix: `edit ${STACK_FILE}: write the settings of ${fullKey(section)} as plain YAML`,
+                },
+            ],
+        };
+    }
+    const value = source.getValue(section);
+    const problems: ConfigProblem[] = [...textProblems(section, schema, value)];
+    const result = schema.safeParse(value);
+    if (result.success) {
+        return { state: { value: result.data, broken: [], exact: true }, problems };
+    }
+    problems.push(...problemsFromIssues(section, schema, value, result.error.issues));
+    // Read what is readable, so the checks that do not depend on the broken fields still run in this same pass.
+    const partial = repairSection(schema, value, result.error.issues);
+    const broken: string[] = result.error.issues.flatMap((i) => {
+        const path = i.path.filter((p): p is string | number => typeof p !== "symbol");
+        return i.code === "unrecognized_keys"
+            ? i.keys.map((k) => formatPath(section, [...path, k]))
+            : [formatPath(section, path)];
+    });
+    return { state: { value: partial?.value, broken, exact: partial?.exact ?? false }, problems };
+}
+
+/** True when a problem key (with or without the project namespace) is one of the broken keys or lies under one. */
+export function underBroken(key: string, broken: readonly string[]): boolean {
+    const k = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
+    return broken.some((b) => k === b || k.startsWith(`${b}.`) || k.startsWith(`${b}[`));
+}

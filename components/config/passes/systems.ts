@@ -1,0 +1,126 @@
+import { placeholderImageProblems } from "../placeholders";
+import { ClustersConfig } from "../program";
+import { ConfigProblem, fullKey, setCommand } from "../problems";
+import { ConfigSource } from "../source";
+import { SectionBase, StackTier, SystemDefinition, checkOutcome } from "../system";
+import { ForeignKeys } from "./foreign";
+import { Passed } from "./pass";
+import { parseSection, underBroken } from "./section";
+import { sectionTypos } from "./strayKeys";
+
+/** One system whose section could be read. */
+export interface SystemRead {
+    def: SystemDefinition;
+    /** The section as parsed (what ownership and secrets read); for a section with problems, its readable part. */
+    parsed: SectionBase;
+    /** The section as the stack file writes it: whether a key holds a value itself, or the value is derived. */
+    raw: unknown;
+    /** Keys of the section that are wrong: checks about them are not repeated. */
+    broken: string[];
+    /** The problems of this section (schema and the system's own check), for repairs the later passes count with. */
+    problems: ConfigProblem[];
+}
+
+export interface SystemsRead {
+    /** Every system whose section could be read, in registry order. */
+    read: SystemRead[];
+    /** The section of every system present, enabled or not; an enabled one as its check built it. */
+    sections: Record<string, SectionBase>;
+    /** Systems that will be deployed, in registry order. */
+    enabled: SystemDefinition[];
+    /** Placeholders the offline plan goes past and lists (only when the stack's secrets are placeholders too). */
+    operatorValues: ConfigProblem[];
+    /** No section has a field that could not be read (else some checks wait for the next run). */
+    complete: boolean;
+}
+
+/** What every system's check is given besides its section. */
+export interface SystemsInput {
+    tier?: StackTier;
+    clusters: ClustersConfig;
+    foreign: ForeignKeys;
+    /** The offline plan: placeholders only the operator can fill are listed, not problems. */
+    placeholders: boolean;
+}
+
+/**
+ * Parses each system's section and runs its own checks. A switched-off system needs nothing but `enabled: false`;
+ * a missing section is a problem of a whole stack (it says whether the system is deployed).
+ */
+export function readSystems(
+    source: ConfigSource,
+    systems: readonly SystemDefinition[],
+    input: SystemsInput,
+): Passed<SystemsRead> {
+    const keys = new Set(source.keys());
+    const typos = sectionTypos([...keys], systems);
+    const problems: ConfigProblem[] = [];
+    const state: SystemsRead = { read: [], sections: {}, enabled: [], operatorValues: [], complete: true };
+    for (const def of systems) {
+        if (!keys.has(def.section)) {
+            const typo = [...typos].find(([, to]) => to === def.section)?.[0];
+            if (source.stack !== undefined && typo === undefined && !input.foreign.renamed.has(def.section)) {
+                problems.push({
+                    key: fullKey(def.section),
+                    message: `section is missing: ${def.title} is deployed only when its section says enabled: true and switched off only by enabled: false. If this stack deployed ${def.title} before, restore the section from version control instead: switching it off deletes what it deployed`,
+                    fix: setCommand(`${def.section}.enabled`, "false", { path: true }),
+                });
+            }
+            continue;
+        }
+        // A switched-off system needs nothing but `enabled: false` (the fix for a missing section writes just that);
+        // its other settings are checked once it is switched on again.
+        const raw = source.isSecret(def.section) ? undefined : source.getValue(def.section);
+        if (isSwitchedOff(raw) && !def.schema.safeParse(raw).success) {
+            state.sections[def.section] = { enabled: false };
+            continue;
+        }
+        const parsed = parseSection(def.section, def.schema, source);
+        const { value: cfg, broken, exact } = parsed.state;
+        const own: ConfigProblem[] = [...parsed.problems];
+        if (broken.length > 0) state.complete = false;
+        if (cfg) {
+            state.sections[def.section] = cfg;
+            if (cfg.enabled) {
+                state.enabled.push(def);
+                // A system's own cross-field checks may depend on any field: they run only on what was read exactly.
+                if (exact) {
+                    const checked = checkSystem(def, cfg, input);
+                    if (checked.section) state.sections[def.section] = checked.section;
+                    for (const p of checked.problems.filter((p) => !underBroken(p.key, broken))) {
+                        if (checked.passable(p) && input.placeholders) state.operatorValues.push(p);
+                        else own.push(p);
+                    }
+                }
+            }
+            state.read.push({ def, parsed: cfg, raw, broken, problems: own });
+        }
+        problems.push(...own);
+    }
+    return { state, problems };
+}
+
+/**
+ * One enabled system's check, on a section read exactly: its own problems and the section it built for deploy. A
+ * placeholder only the operator can replace (their key, an existing object's id) stops a real run; the offline plan
+ * goes on and lists it, as it does an unset secret.
+ */
+export function checkSystem(
+    def: SystemDefinition,
+    cfg: SectionBase,
+    input: { tier?: StackTier; clusters: ClustersConfig },
+): ReturnType<typeof checkOutcome<SectionBase>> {
+    const outcome = checkOutcome(cfg, def.check?.(cfg, { clusters: input.clusters, tier: input.tier }));
+    // An unconfirmed image stops production and staging; a local (kwok) cluster pulls no image at all.
+    const unconfirmed = input.tier === "local" ? [] : placeholderImageProblems(def.section, cfg);
+    return {
+        ...outcome,
+        problems: [...outcome.problems, ...unconfirmed],
+        passable: (p) => (unconfirmed.includes(p) ? !!p.placeholder : outcome.passable(p)),
+    };
+}
+
+/** A section that says `enabled: false` (a boolean, as the CLI writes it) and so deploys nothing. */
+function isSwitchedOff(raw: unknown): boolean {
+    return typeof raw === "object" && raw !== null && (raw as { enabled?: unknown }).enabled === false;
+}

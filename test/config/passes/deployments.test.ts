@@ -1,0 +1,86 @@
+import { strict as assert } from "assert";
+import { z } from "zod";
+import { deployments, notices } from "../../../components/config/passes/deployments";
+import { SystemRead } from "../../../components/config/passes/systems";
+import { defineSystem, registered } from "../../../components/config/system";
+import { app, cloud } from "./fixtures";
+
+const openstack = {
+    authUrl: "https://k",
+    region: "r",
+    projectName: "p",
+    projectDomainName: "D",
+    userDomainName: "D",
+};
+
+describe("pass: what deploy runs", () => {
+    const a = app("a");
+    const system: SystemRead = {
+        def: a,
+        parsed: { enabled: true, cluster: "psi" },
+        raw: {},
+        broken: [],
+        problems: [],
+    };
+    const sections = { a: { enabled: true, cluster: "psi" }, cloud: { enabled: true } };
+
+    it("each enabled system with its section and where it goes", () => {
+        assert.deepEqual(
+            deployments({
+                enabled: [a, cloud],
+                sections,
+                placements: [{ system, cluster: "psi", fresh: false }],
+                openstack,
+            }),
+            [
+                { def: a, section: sections.a, target: { kind: "kubernetes", cluster: "psi" } },
+                { def: cloud, section: sections.cloud, target: { kind: "openstack", openstack } },
+            ],
+        );
+    });
+
+    it("a system the passes let through without a place is a defect, not a deploy to nowhere", () => {
+        assert.throws(
+            () => deployments({ enabled: [a], sections, placements: [] }),
+            /a was accepted without a cluster/,
+        );
+        assert.throws(
+            () =>
+                deployments({
+                    enabled: [a],
+                    sections,
+                    placements: [{ system, cluster: "psi", fresh: true }],
+                }),
+            /a was accepted without a cluster/,
+        );
+        assert.throws(
+            () => deployments({ enabled: [cloud], sections, placements: [] }),
+            /cloud was accepted without an openstack/,
+        );
+    });
+
+    it("notices come from the checked section, with the system that says them", () => {
+        const noisy = registered(
+            defineSystem<{ enabled: boolean; cluster?: string }, "kubernetes">({
+                section: "n",
+                title: "N",
+                target: "kubernetes",
+                schema: z.object({ enabled: z.boolean(), cluster: z.string().optional() }),
+                namespaces: () => [],
+                hosts: () => [],
+                clusterScoped: () => [],
+                secrets: () => [],
+                notices: (c, { tier }) => [`${tier}: ${c.cluster}`],
+                deploy: () => ({}),
+            }),
+        );
+        const deployed = [
+            {
+                def: noisy,
+                section: { enabled: true, cluster: "psi" },
+                target: { kind: "kubernetes" as const, cluster: "psi" },
+            },
+        ];
+        assert.deepEqual(notices(deployed, "staging"), [{ system: "n", text: "staging: psi" }]);
+    });
+});

@@ -1,0 +1,148 @@
+import { strict as assert } from "assert";
+import { Placement } from "../../../components/config/passes/clusterReferences";
+import { claimsOf, ownership } from "../../../components/config/passes/ownership";
+import { SystemRead } from "../../../components/config/passes/systems";
+import { ConfigProblem } from "../../../components/config/problems";
+import { AppConfig, app, cluster } from "./fixtures";
+
+const read = (
+    section: string,
+    parsed: AppConfig,
+    raw: unknown = parsed,
+    broken: string[] = [],
+): SystemRead => ({
+    def: app(section),
+    parsed,
+    raw,
+    broken,
+    problems: [],
+});
+const placed = (system: SystemRead, fresh = false): Placement => ({ system, cluster: "psi", fresh });
+const base = {
+    production: false,
+    systems: [app("a"), app("b")],
+    clustersBroken: [],
+    clusterNames: ["psi"],
+    found: [] as ConfigProblem[],
+    otherStacks: () => [],
+};
+
+describe("pass: namespace and host ownership", () => {
+    describe("a partial configuration (no stack, no grants)", () => {
+        it("two systems writing one namespace: the later one moves, the first keeps it", () => {
+            const r = ownership({
+                ...base,
+                clusters: { psi: cluster() },
+                placements: [
+                    placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" })),
+                    placed(read("b", { enabled: true, cluster: "psi", namespace: "apps" })),
+                ],
+                otherStacks: () => assert.fail("a partial configuration reads no other stack"),
+            });
+            assert.deepEqual(r.problems, [
+                {
+                    key: "runbooks:b.namespace",
+                    message:
+                        'namespace "apps" on cluster "psi" is claimed by a and b; a comes first in the program\'s system order and keeps it, b moves to a namespace of its own',
+                    fix: "pulumi config set --path b.namespace apps-b",
+                },
+            ]);
+        });
+
+        it("a broken namespace key clashes with nothing", () => {
+            const r = ownership({
+                ...base,
+                clusters: { psi: cluster() },
+                placements: [
+                    placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" })),
+                    placed(
+                        read("b", { enabled: true, cluster: "psi", namespace: "apps" }, {}, ["b.namespace"]),
+                    ),
+                ],
+            });
+            assert.deepEqual(r.problems, []);
+        });
+    });
+
+    describe("a whole stack", () => {
+        it("asks for the grant a system's namespace needs, and accepts one it has", () => {
+            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }));
+            const missing = ownership({
+                ...base,
+                stack: "stage",
+                clusters: { psi: cluster() },
+                placements: [a],
+            });
+            assert.deepEqual(
+                missing.problems.map((p) => [p.key, p.fix]),
+                [
+                    [
+                        "runbooks:clusters.psi.namespaces.apps",
+                        "pulumi config set --path clusters.psi.namespaces.apps a",
+                    ],
+                ],
+            );
+            const granted = ownership({
+                ...base,
+                stack: "stage",
+                clusters: { psi: cluster({ namespaces: { apps: "a" } }) },
+                placements: [a],
+            });
+            assert.deepEqual(granted.problems, []);
+        });
+
+        it("a key another pass already fixes is checked once that fix is made", () => {
+            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }));
+            const decided = { key: "runbooks:clusters.psi.namespaces.apps", message: "x", fix: "y" };
+            const r = ownership({
+                ...base,
+                stack: "stage",
+                clusters: { psi: cluster() },
+                placements: [a],
+                found: [decided],
+            });
+            assert.deepEqual(r.problems, []);
+        });
+
+        it("a cluster the same run defines grants nothing yet: what its system writes is asked for", () => {
+            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }), true);
+            const r = ownership({ ...base, stack: "stage", clusters: {}, clusterNames: [], placements: [a] });
+            assert.deepEqual(
+                r.problems.map((p) => p.key),
+                ["runbooks:clusters.psi.namespaces.apps"],
+            );
+        });
+
+        it("clusters that are not a mapping: nothing to check against", () => {
+            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }));
+            const r = ownership({
+                ...base,
+                stack: "stage",
+                clusters: {},
+                clusterNames: undefined,
+                placements: [a],
+            });
+            assert.deepEqual(r.problems, []);
+        });
+    });
+
+    describe("what a system writes", () => {
+        it("a namespace the key holds itself may be set by a fix; a repaired one counts with its repaired value", () => {
+            const a = read("a", { enabled: true, cluster: "psi", namespace: "apps" });
+            assert.deepEqual(claimsOf(a, []).namespaces, [
+                { value: "apps", key: "a.namespace", settable: true },
+            ]);
+            const repaired = read(
+                "a",
+                { enabled: true, cluster: "psi", namespace: "apps" },
+                { namespace: "Apps" },
+                ["a.namespace"],
+            );
+            const fix = { key: "runbooks:a.namespace", message: "m", fix: "f", sets: "apps-x" };
+            assert.deepEqual(claimsOf(repaired, [fix]).namespaces, [
+                { value: "apps-x", key: "a.namespace", settable: false },
+            ]);
+            assert.deepEqual(claimsOf(repaired, []).namespaces, []);
+        });
+    });
+});

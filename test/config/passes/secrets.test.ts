@@ -1,0 +1,155 @@
+import { strict as assert } from "assert";
+import { Placement } from "../../../components/config/passes/clusterReferences";
+import { secrets } from "../../../components/config/passes/secrets";
+import { SystemRead } from "../../../components/config/passes/systems";
+import { memoryConfigSource } from "../../../components/config/source";
+import { SectionBase } from "../../../components/config/system";
+import { app, cloud, cluster } from "./fixtures";
+
+const KUBECONFIG =
+    "clusters:\n- name: c\n  cluster:\n    server: https://api.example.org:6443\ncontexts:\n- name: ctx\n";
+const read = (section: string, parsed: SectionBase): SystemRead => ({
+    def: section === "cloud" ? cloud : app(section),
+    parsed,
+    raw: parsed,
+    broken: [],
+    problems: [],
+});
+/** A source that hands out secrets' decrypted text, as the real one does (pulumi.Config.get). */
+const decrypting = (secretValues: Record<string, string>) => ({
+    ...memoryConfigSource({}, secretValues),
+    getValue: (key: string) => secretValues[key],
+});
+const a = read("a", { enabled: true, cluster: "psi" });
+const placed = (fresh = false): Placement => ({ system: a, cluster: "psi", fresh });
+const input = { systems: [app("a"), app("b"), cloud], clusters: { psi: cluster() } };
+
+describe("pass: secrets wanted, set and encrypted", () => {
+    it("wants an enabled system's secrets and its cluster's kubeconfig; reports each required one missing", () => {
+        const r = secrets(memoryConfigSource({}), { ...input, read: [a], placements: [placed()] });
+        assert.deepEqual(
+            r.state.specs.map((s) => s.key),
+            ["a-token", "a-optional", "kubeconfig-psi"],
+        );
+        assert.deepEqual(
+            r.problems.map((p) => [p.key, p.fix]),
+            [
+                ["runbooks:a-token", "pulumi config set --secret a-token"],
+                ["runbooks:kubeconfig-psi", "pulumi config set --secret kubeconfig-psi < kubeconfig.yaml"],
+            ],
+        );
+    });
+
+    it("the offline plan stands in for a missing secret and lists it, instead of stopping", () => {
+        const r = secrets(memoryConfigSource({}), {
+            ...input,
+            read: [a],
+            placements: [placed()],
+            placeholderSecret: (s) => `[${s.key}]`,
+        });
+        assert.deepEqual(r.problems, []);
+        assert.deepEqual(
+            r.state.unset.map((s) => s.key),
+            ["a-token", "kubeconfig-psi"],
+        );
+        assert.equal(r.state.placeholders.get("a-token"), "[a-token]");
+    });
+
+    it("a switched-off system's secrets are declared (kept if set) but not wanted", () => {
+        const r = secrets(memoryConfigSource({}), {
+            ...input,
+            read: [read("b", { enabled: false })],
+            placements: [],
+        });
+        assert.deepEqual(r, {
+            state: { specs: [], unset: [], declared: r.state.declared, placeholders: new Map() },
+            problems: [],
+        });
+        assert.deepEqual([...r.state.declared.keys()], ["b-token", "b-optional"]);
+    });
+
+    it("a declared secret or one named after a system, stored in plain text, is leaked: rotate and encrypt", () => {
+        const r = secrets(
+            memoryConfigSource({ "a-token": "t", "b-old": "t", "a-optional": "o" }, { "b-new": "s" }),
+            {
+                ...input,
+                read: [a],
+                placements: [],
+            },
+        );
+        assert.deepEqual(
+            r.problems.map((p) => [p.key, p.message.split(":")[0]]),
+            [
+                ["runbooks:a-optional", "is a secret but is stored in plain text in the stack file"],
+                ["runbooks:a-token", "is a secret but is stored in plain text in the stack file"],
+                [
+                    "runbooks:b-old",
+                    "looks like a secret of this system but is stored in plain text in the stack file",
+                ],
+            ],
+        );
+    });
+
+    it("a kubeconfig that is not one is refused before a provider fails on it; a cluster placed fresh wants none yet", () => {
+        const bad = secrets(decrypting({ "kubeconfig-psi": "just text" }), {
+            ...input,
+            read: [a],
+            placements: [placed()],
+        });
+        assert.deepEqual(
+            bad.problems.map((p) => p.key),
+            ["runbooks:kubeconfig-psi", "runbooks:a-token"],
+        );
+        assert.match(
+            bad.problems[0].message,
+            /^is not a kubeconfig: .*Set the kubeconfig file of that cluster$/,
+        );
+        const good = secrets(decrypting({ "kubeconfig-psi": KUBECONFIG, "a-token": "t" }), {
+            ...input,
+            read: [a],
+            placements: [placed()],
+        });
+        assert.deepEqual(good.problems, []);
+        const fresh = secrets(memoryConfigSource({}, { "a-token": "t" }), {
+            ...input,
+            read: [a],
+            placements: [placed(true)],
+        });
+        assert.deepEqual(fresh.problems, []);
+    });
+
+    it("an enabled OpenStack-side system wants the openstack section and its credential", () => {
+        const on = read("cloud", { enabled: true });
+        const without = secrets(memoryConfigSource({}), { ...input, read: [on], placements: [] });
+        assert.deepEqual(
+            without.problems.map((p) => p.key),
+            ["runbooks:openstack.authUrl"],
+        );
+        const openstack = {
+            authUrl: "https://k",
+            region: "r",
+            projectName: "p",
+            projectDomainName: "D",
+            userDomainName: "D",
+            userName: "u",
+        };
+        const withIt = secrets(memoryConfigSource({ openstack: {} }), {
+            ...input,
+            read: [on],
+            placements: [],
+            openstack,
+        });
+        assert.deepEqual(
+            withIt.problems.map((p) => p.key),
+            ["runbooks:openstack-password"],
+        );
+        const off = secrets(memoryConfigSource({ openstack: {} }), {
+            ...input,
+            read: [],
+            placements: [],
+            openstack,
+        });
+        assert.deepEqual(off.problems, []);
+        assert.ok(off.state.declared.has("openstack-password"));
+    });
+});
