@@ -66,7 +66,10 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
         secrets: config.secrets,
     };
     // Every preview and update shows them where the operator reads the diff (a PR's preview comment included).
-    for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
+    // Without an engine (the offline plan, which prints them in its summary, and tests) they would only be noise.
+    if (pulumi.runtime.hasEngine()) {
+        for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
+    }
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     for (const { def, section, target } of config.deployments) {
         if (target.kind === "openstack") {

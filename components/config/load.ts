@@ -116,7 +116,7 @@ export function loadProgramConfig(
         secretSpecs: wanted.specs,
         unsetSecrets: wanted.unset,
         operatorValues: read.operatorValues,
-        notices: notices(deployed, tier),
+        notices: notices(deployed, tier, source.stack),
         secrets: secretStore(source, wanted),
     };
 }

@@ -95,6 +95,17 @@ export function withStack(fix: string, stack: string): string {
         .join(" && ");
 }
 
+/**
+ * Names the stack in every `pulumi` command a free text carries (a notice's confirm-then-pin line, a read of the
+ * stack's outputs): pasted as printed, it can only ever act on the stack whose run printed it.
+ */
+export function withStackInText(text: string, stack: string): string {
+    return text.replace(
+        /\bpulumi (config (?:set|rm|get)|stack output|preview|up)\b(?! --stack)/g,
+        (_, command: string) => `pulumi ${command} --stack ${shellQuote(stack)}`,
+    );
+}
+
 export function removeCommand(key: string, options: { path?: boolean } = {}): string {
     return ["pulumi", "config", "rm", ...(options.path ? ["--path"] : []), shellQuote(key)].join(" ");
 }

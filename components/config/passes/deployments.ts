@@ -1,4 +1,5 @@
 import { OpenstackConfig } from "../program";
+import { withStackInText } from "../problems";
 import { SectionBase, StackTier, SystemDefinition } from "../system";
 import { Placement } from "./clusterReferences";
 
@@ -36,8 +37,12 @@ export function deployments(input: {
 export function notices(
     deployed: readonly Deployment[],
     tier: StackTier,
+    stack: string | undefined,
 ): { system: string; text: string }[] {
     return deployed.flatMap(({ def, section }) =>
-        (def.notices?.(section, { tier }) ?? []).map((text) => ({ system: def.section, text })),
+        (def.notices?.(section, { tier }) ?? []).map((text) => ({
+            system: def.section,
+            text: stack ? withStackInText(text, stack) : text,
+        })),
     );
 }

@@ -81,6 +81,38 @@ describe("pass: what deploy runs", () => {
                 target: { kind: "kubernetes" as const, cluster: "psi" },
             },
         ];
-        assert.deepEqual(notices(deployed, "staging"), [{ system: "n", text: "staging: psi" }]);
+        assert.deepEqual(notices(deployed, "staging", "stage"), [{ system: "n", text: "staging: psi" }]);
+    });
+
+    it("names the stack in every pulumi command a notice prints, so a pasted fix acts on that stack only", () => {
+        const pinning = registered(
+            defineSystem({
+                section: "n",
+                title: "N",
+                target: "kubernetes",
+                schema: z.object({ enabled: z.boolean(), cluster: z.string() }),
+                namespaces: () => [],
+                hosts: () => [],
+                clusterScoped: () => [],
+                secrets: () => [],
+                notices: () => [
+                    "confirm, then pin: pulumi config set --path n.image x; read it: pulumi stack output n --json; before the first pulumi up",
+                ],
+                deploy: () => ({}),
+            }),
+        );
+        const deployed = [
+            {
+                def: pinning,
+                section: { enabled: true, cluster: "psi" },
+                target: { kind: "kubernetes" as const, cluster: "psi" },
+            },
+        ];
+        assert.deepEqual(notices(deployed, "production", "prod"), [
+            {
+                system: "n",
+                text: "confirm, then pin: pulumi config set --stack prod --path n.image x; read it: pulumi stack output --stack prod n --json; before the first pulumi up --stack prod",
+            },
+        ]);
     });
 });
