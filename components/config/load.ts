@@ -5,6 +5,7 @@ import { ConfigSource } from "./source";
 import { SecretSpec, SecretStore, SectionBase, StackTier, SystemDefinition } from "./system";
 import { clusterReferences } from "./passes/clusterReferences";
 import { Deployment, deployments, notices } from "./passes/deployments";
+import { retiredSecrets } from "./passes/retiredSecrets";
 import { foreignNamespaces } from "./passes/foreign";
 import { ownership } from "./passes/ownership";
 import { Passed } from "./passes/pass";
@@ -96,6 +97,7 @@ export function loadProgramConfig(
             otherStacks: () => otherStacks(source.stack ?? "", options.root),
         }),
     );
+    run(retiredSecrets(source, read.read));
     const wanted = run(
         secrets(source, { ...options, systems, read: read.read, placements, clusters, openstack }),
     );

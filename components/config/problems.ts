@@ -88,6 +88,8 @@ export function withStack(fix: string, stack: string): string {
         .split(" && ")
         .map((part) => {
             if (!part.startsWith("pulumi config ")) return part.replace(STACK_FILE, `Pulumi.${stack}.yaml`);
+            // A fix that names its stacks itself (a pipe between two commands) is already complete.
+            if (part.includes(" --stack ")) return part;
             const input = part.indexOf(" < ");
             const flag = ` --stack ${shellQuote(stack)}`;
             return input < 0 ? `${part}${flag}` : `${part.slice(0, input)}${flag}${part.slice(input)}`;

@@ -21,6 +21,16 @@ export interface SecretSpec {
     optional?: boolean;
 }
 
+/** A secret key a system no longer reads because another key now holds the same value (one identity, one key). */
+export interface RetiredSecret {
+    /** Config key without the project namespace. */
+    key: string;
+    /** The key the program reads instead. */
+    replacedBy: string;
+    /** Why, with its source (e.g. "runbook 000: kebechet uses Sesheta's GitHub identity"). */
+    why: string;
+}
+
 /** The tier of a stack: production protects every stateful resource from deletion. */
 export const stackTier = z.enum(["production", "staging", "local"]).meta({ example: "production" });
 export type StackTier = z.infer<typeof stackTier>;
@@ -157,6 +167,8 @@ export interface SystemDefinition<
     clusterScoped(config: C): Claim[];
     /** Secrets this configuration needs. */
     secrets(config: C): SecretSpec[];
+    /** Secret keys it no longer reads: a stack that still sets one gets the fix that moves or removes it. */
+    retiredSecrets?(config: C): RetiredSecret[];
     /**
      * Checks that need more than the schema (for example references to other sections). A check that proves a field
      * present returns the section with that field required ({@link Refined}), so deploy reads it without `!`.

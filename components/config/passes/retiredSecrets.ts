@@ -1,0 +1,43 @@
+import { ConfigProblem, fullKey, shellQuote } from "../problems";
+import { ConfigSource } from "../source";
+import { RetiredSecret } from "../system";
+import { Passed } from "./pass";
+import { SystemRead } from "./systems";
+
+/** `pulumi config <args>` on the stack being checked, named explicitly: a pasted fix can act on no other stack. */
+function config(stack: string | undefined, args: string): string {
+    return `pulumi config ${args}${stack ? ` --stack ${shellQuote(stack)}` : ""}`;
+}
+
+/**
+ * A secret one of its readers replaced (one identity, one key): set in the stack, it is a problem until its value
+ * lives under the key that replaced it. The fix never loses a value: it copies the old one when the new key is
+ * unset, and removes the old one only when both hold the same text; two different values are the operator's call.
+ */
+export function retiredSecretProblem(
+    retired: RetiredSecret,
+    replacementSet: boolean,
+    stack: string | undefined,
+): ConfigProblem {
+    const [from, to] = [shellQuote(retired.key), shellQuote(retired.replacedBy)];
+    return {
+        key: fullKey(retired.key),
+        message: replacementSet
+            ? `is retired (${retired.why}): the program reads ${fullKey(retired.replacedBy)} instead. The fix removes this key only if both hold the same value; if they differ, decide which one is the identity, set it under ${fullKey(retired.replacedBy)} and remove this key`
+            : `is retired (${retired.why}): the program reads ${fullKey(retired.replacedBy)} instead, which is not set. The fix moves the value there`,
+        fix: replacementSet
+            ? `test "$(${config(stack, `get ${from}`)})" = "$(${config(stack, `get ${to}`)})" && ${config(stack, `rm ${from}`)}`
+            : `${config(stack, `get ${from}`)} | ${config(stack, `set --secret ${to}`)} && ${config(stack, `rm ${from}`)}`,
+    };
+}
+
+/** Retired secrets of every read section that the stack still sets. */
+export function retiredSecrets(source: ConfigSource, read: readonly SystemRead[]): Passed<null> {
+    const keys = new Set(source.keys());
+    const problems = read.flatMap(({ def, parsed }) =>
+        (def.retiredSecrets?.(parsed) ?? [])
+            .filter((r) => keys.has(r.key))
+            .map((r) => retiredSecretProblem(r, keys.has(r.replacedBy), source.stack)),
+    );
+    return { state: null, problems };
+}

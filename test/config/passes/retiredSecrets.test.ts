@@ -1,0 +1,112 @@
+import { strict as assert } from "assert";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { retiredSecrets } from "../../../components/config/passes/retiredSecrets";
+import { SystemRead } from "../../../components/config/passes/systems";
+import { memoryConfigSource } from "../../../components/config/source";
+import { defineSystem, registered } from "../../../components/config/system";
+
+const bot = registered(
+    defineSystem<{ enabled: boolean }, "kubernetes">({
+        section: "bot",
+        title: "Bot",
+        target: "kubernetes",
+        schema: z.object({ enabled: z.boolean() }),
+        namespaces: () => [],
+        hosts: () => [],
+        clusterScoped: () => [],
+        secrets: () => [],
+        retiredSecrets: () => [
+            { key: "bot-helper-token", replacedBy: "bot-identity-token", why: "one identity, one key" },
+        ],
+        deploy: () => ({}),
+    }),
+);
+const read: SystemRead[] = [{ def: bot, parsed: { enabled: true }, raw: {}, broken: [], problems: [] }];
+
+/**
+ * Runs a fix against a stand-in `pulumi` that keeps each stack's config as files, so the test sees what the printed
+ * command really does to the values (and that it touches no other stack).
+ */
+function applyFix(
+    fix: string,
+    stacks: Record<string, Record<string, string>>,
+): Record<string, Record<string, string>> {
+    const dir = mkdtempSync(path.join(tmpdir(), "retired-"));
+    try {
+        for (const [stack, values] of Object.entries(stacks)) {
+            for (const [key, value] of Object.entries(values))
+                writeFileSync(path.join(dir, `${stack}.${key}`), value);
+        }
+        const fake = path.join(dir, "pulumi");
+        writeFileSync(
+            fake,
+            [
+                "#!/bin/bash",
+                // pulumi config <get|set|rm> [--secret] <key> --stack <stack>; set reads stdin and drops one newline.
+                'op=$2; shift 2; stack=""; key=""',
+                "while [ $# -gt 0 ]; do case $1 in --stack) stack=$2; shift 2;; --secret) shift;; *) key=$1; shift;; esac; done",
+                '[ -n "$stack" ] || { echo "no --stack" >&2; exit 9; }',
+                `f="${dir}/$stack.$key"`,
+                'case $op in get) [ -f "$f" ] || exit 1; cat "$f"; echo;; set) v=$(cat); printf %s "$v" > "$f";; rm) rm -f "$f";; esac',
+            ].join("\n"),
+        );
+        chmodSync(fake, 0o755);
+        execFileSync("bash", ["-c", fix], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+        const out: Record<string, Record<string, string>> = {};
+        for (const stack of Object.keys(stacks)) {
+            out[stack] = {};
+            for (const key of ["bot-helper-token", "bot-identity-token"]) {
+                try {
+                    out[stack][key] = readFileSync(path.join(dir, `${stack}.${key}`), "utf8");
+                } catch {
+                    // unset
+                }
+            }
+        }
+        return out;
+    } catch (err) {
+        // `test` of two different values exits 1: nothing was changed.
+        if ((err as { status?: number }).status === 1) return stacks;
+        throw err;
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+describe("config pass: retired secrets", () => {
+    it("asks nothing of a stack that no longer sets the retired key", () => {
+        const source = memoryConfigSource({}, { "bot-identity-token": "t" }, { stack: "prod" });
+        assert.deepEqual(retiredSecrets(source, read).problems, []);
+    });
+
+    it("moves the value to the key that replaced it, on the stack checked only", () => {
+        const source = memoryConfigSource({}, { "bot-helper-token": "ghp_same" }, { stack: "prod" });
+        const [problem] = retiredSecrets(source, read).problems;
+        assert.equal(problem.key, "runbooks:bot-helper-token");
+        assert.match(problem.message, /runbooks:bot-identity-token instead, which is not set/);
+        const after = applyFix(problem.fix, {
+            prod: { "bot-helper-token": "ghp_same" },
+            stage: { "bot-helper-token": "ghp_stage" },
+        });
+        assert.deepEqual(after.prod, { "bot-identity-token": "ghp_same" });
+        assert.deepEqual(after.stage, { "bot-helper-token": "ghp_stage" }, "another stack is untouched");
+    });
+
+    it("removes the retired key only when both hold the same value, never a different one", () => {
+        const source = memoryConfigSource(
+            {},
+            { "bot-helper-token": "a", "bot-identity-token": "a" },
+            { stack: "prod" },
+        );
+        const [problem] = retiredSecrets(source, read).problems;
+        assert.match(problem.message, /only if both hold the same value/);
+        const same = applyFix(problem.fix, { prod: { "bot-helper-token": "a", "bot-identity-token": "a" } });
+        assert.deepEqual(same.prod, { "bot-identity-token": "a" });
+        const differ = { prod: { "bot-helper-token": "a", "bot-identity-token": "b" } };
+        assert.deepEqual(applyFix(problem.fix, differ), differ);
+    });
+});
