@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { ComponentType, RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
+import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { AppIdentity } from "../shared/labels";
 import { configSecret } from "../shared/secret";
 import { DIALS_PART_OF } from "./images";
@@ -20,7 +21,7 @@ export interface PartPlacement {
 
 /**
  * A part of DIALS (ETL, web) in its namespace: the ConfigMaps and Secrets its pods read through envFrom are built
- * the same way in every part, as children that wait for what the part waits for.
+ * the same way in every part, as children that wait for what the part waits for; pods read them through `.handle`.
  */
 export abstract class DialsPart extends RunbookComponent {
     readonly #placement: PartPlacement;
@@ -41,7 +42,7 @@ export abstract class DialsPart extends RunbookComponent {
         configMapName: string,
         app: AppIdentity,
         data: Record<string, string>,
-    ): k8s.core.v1.ConfigMap {
+    ): k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle } {
         return plainConfigMap(
             this.childName(suffix),
             { ...this.#placement, configMapName, app, data },
@@ -55,7 +56,7 @@ export abstract class DialsPart extends RunbookComponent {
         secretName: string,
         app: AppIdentity,
         data: Record<string, pulumi.Input<string>>,
-    ): k8s.core.v1.Secret {
+    ): k8s.core.v1.Secret & { readonly handle: SecretHandle } {
         return configSecret(
             this.childName(suffix),
             { ...this.#placement, secretName, app, data },

@@ -35,7 +35,10 @@ export interface WebArgs {
     routeTimeout: string;
     /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
-    /** Resources the workloads must wait for (image streams, the web cache). */
+    /**
+     * What the workloads wait for that no reference carries: the ImageStreams their images come from and the web
+     * cache, which the backend connects to by host name.
+     */
     dependsOn?: pulumi.Resource[];
 }
 
@@ -75,16 +78,13 @@ export class Web extends DialsPart {
                 automountServiceAccountToken: false,
                 // gunicorn reads its env and nginx its site file once, at start.
                 restartOnChange: { key: args.restartKey, candidates: [configMap, nginxConf, secret] },
-                volumes: [
-                    { name: "nginx-conf", configMap: { name: NGINX_CONFIGMAP } },
-                    { name: "staticfiles", emptyDir: {} },
-                ],
+                volumes: [nginxConf.handle.volume("nginx-conf"), { name: "staticfiles", emptyDir: {} }],
                 containers: [
                     {
                         name: "backend",
                         image: args.images.backend,
                         ports: [{ name: "gunicorn", containerPort: GUNICORN_PORT }],
-                        envFrom: [{ configMap: BACKEND_CONFIGMAP }, { secret: BACKEND_SECRET }],
+                        envFrom: [configMap.handle.envFrom(), secret.handle.envFrom()],
                         resources: SIZES.backend,
                         readinessProbe: tcpProbe(GUNICORN_PORT),
                         volumeMounts: [{ name: "staticfiles", mountPath: STATIC_DIR }],
@@ -108,7 +108,7 @@ export class Web extends DialsPart {
                 },
                 expose: [route(args.apiHost)],
             },
-            this.child({ dependsOn: [configMap, nginxConf, secret, ...(args.dependsOn ?? [])] }),
+            this.child({ dependsOn: args.dependsOn }),
         );
         this.frontend = new Workload(
             this.childName("frontend"),
