@@ -1,16 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
 import { ContainerSpec, toContainer } from "../shared/container";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { standardLabels } from "../shared/labels";
 import { execProbe } from "../shared/probes";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
+import { configSecret } from "../shared/secret";
 import { podSecurityContext } from "../shared/security";
 import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
-import { DialsPart, dialsApp } from "./part";
+import { dialsApp } from "./part";
 import {
     BEAT_COMMAND,
     BEAT_NAME,
@@ -73,26 +76,35 @@ export interface EtlArgs {
  * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration when there is one. Every pod reads the same env and mounts EOS
  * read-only; every worker drains before it stops (see {@link preStopScript}).
  */
-export class Etl extends DialsPart {
+export class Etl extends RunbookComponent {
     /** Deployment names of the workers. */
     public readonly workerNames: string[];
     public readonly workloads: Record<string, Workload> = {};
 
     constructor(name: string, args: EtlArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Etl", name, args, opts);
+        super("runbooks:dials:Etl", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
-        const configMap = this.configMap(
-            "configmap",
-            ETL_CONFIGMAP,
-            dialsApp("etl", "etl"),
-            args.configMapData,
+        const etl = dialsApp("etl", "etl");
+        const configMap = plainConfigMap(
+            this.childName("configmap"),
+            { cluster, namespace, configMapName: ETL_CONFIGMAP, app: etl, data: args.configMapData },
+            this.child(),
         );
-        const secret = this.secret("secret", ETL_SECRET, dialsApp("etl", "etl"), args.secretData);
-        const eosSecret = this.secret(
-            "eos-credentials",
-            EOS_SECRET,
-            dialsApp("eos", "storage"),
-            args.eosCredentials,
+        const secret = configSecret(
+            this.childName("secret"),
+            { cluster, namespace, secretName: ETL_SECRET, app: etl, data: args.secretData },
+            this.child(),
+        );
+        const eosSecret = configSecret(
+            this.childName("eos-credentials"),
+            {
+                cluster,
+                namespace,
+                secretName: EOS_SECRET,
+                app: dialsApp("eos", "storage"),
+                data: args.eosCredentials,
+            },
+            this.child(),
         );
         const eosClaim = persistentVolumeClaim(
             this.childName("eos-pvc"),

@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
 import { ExposureSpec } from "../shared/exposure";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { ChecksumKey } from "../shared/startupReads";
+import { configSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
-import { DialsPart, dialsApp } from "./part";
+import { dialsApp } from "./part";
 import { GUNICORN_PORT, HTTP_PORT } from "./settings";
 import { SIZES } from "./workers";
 
@@ -43,21 +46,37 @@ export interface WebArgs {
 }
 
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
-export class Web extends DialsPart {
+export class Web extends RunbookComponent {
     public readonly backend: Workload;
     public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
 
     constructor(name: string, args: WebArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Web", name, args, opts);
+        super("runbooks:dials:Web", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const api = dialsApp("backend", "api");
-        const configMap = this.configMap("backend-configmap", BACKEND_CONFIGMAP, api, args.configMapData);
-        const nginxConf = this.configMap("nginx-conf", NGINX_CONFIGMAP, api, {
-            "nginx.conf": args.nginxConf,
-        });
-        const secret = this.secret("backend-secret", BACKEND_SECRET, api, args.secretData);
+        const configMap = plainConfigMap(
+            this.childName("backend-configmap"),
+            { cluster, namespace, configMapName: BACKEND_CONFIGMAP, app: api, data: args.configMapData },
+            this.child(),
+        );
+        const nginxConf = plainConfigMap(
+            this.childName("nginx-conf"),
+            {
+                cluster,
+                namespace,
+                configMapName: NGINX_CONFIGMAP,
+                app: api,
+                data: { "nginx.conf": args.nginxConf },
+            },
+            this.child(),
+        );
+        const secret = configSecret(
+            this.childName("backend-secret"),
+            { cluster, namespace, secretName: BACKEND_SECRET, app: api, data: args.secretData },
+            this.child(),
+        );
         const route = (host: string): ExposureSpec => ({
             host,
             servicePort: "http",
