@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { field } from "../harness";
-import { runPackit } from "./fixtures";
+import { COMPONENTS } from "../../components/packit/config";
+import { DEPLOYMENT, runPackit } from "./fixtures";
 import { unwaitedReads } from "./podReads";
 
 // Issue #28: pods name the Secrets, ConfigMaps, claims and accounts the program makes through their handles, so
@@ -23,4 +24,21 @@ describe("packit pods read what the program makes, and wait for it (issue 28)", 
             assert.deepEqual(unwaitedReads(recorded), { dangling: [], unwaited: [] });
         });
     }
+});
+
+describe("packit partial deployments read only Secrets they make (issue 28)", function () {
+    this.timeout(120000);
+
+    it("tokman alone (TAGS=tokman) gets the Sentry Secret its pod reads", async () => {
+        const recorded = await runPackit("stage", (v) => {
+            v.packit.components = Object.fromEntries(COMPONENTS.map((c) => [c, c === "tokman"]));
+        });
+        const deployed = recorded.filter((r) => r.type === DEPLOYMENT && r.name.startsWith("packit-"));
+        assert.deepEqual(
+            deployed.map((r) => r.name),
+            ["packit-tokman-deployment"],
+            "tokman is the only Packit Deployment",
+        );
+        assert.deepEqual(unwaitedReads(recorded), { dangling: [], unwaited: [] });
+    });
 });
