@@ -118,6 +118,7 @@ export class PackitService extends RunbookComponent {
             // trigger annotations name.
             dependsOn: [namespace, ...stores.forApplications, images],
         });
+        // The applications also read postgres-secret, which exists only once the stores are made.
         const appPart: PackitPartArgs = { ...part, reads: packitReads(secrets, database) };
         // Runbook 001 restarts packit-service and the dashboard by hand after new certificates: a changed Secret
         // now rolls exactly the pods that read it.
