@@ -1,15 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
 import { ContainerSpec, toContainer } from "../shared/container";
+import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { standardLabels } from "../shared/labels";
 import { execProbe } from "../shared/probes";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
+import { configSecret } from "../shared/secret";
 import { podSecurityContext } from "../shared/security";
 import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
-import { DialsPart, dialsApp } from "./part";
+import { dialsApp } from "./part";
 import {
     BEAT_COMMAND,
     BEAT_NAME,
@@ -60,7 +64,10 @@ export interface EtlArgs {
     protectStateful: boolean;
     /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
-    /** Resources the workloads must wait for (image streams, the broker). */
+    /**
+     * What the pods wait for that no reference carries: the ImageStreams their image comes from and the broker,
+     * which they connect to by host name.
+     */
     dependsOn?: pulumi.Resource[];
 }
 
@@ -69,26 +76,35 @@ export interface EtlArgs {
  * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration when there is one. Every pod reads the same env and mounts EOS
  * read-only; every worker drains before it stops (see {@link preStopScript}).
  */
-export class Etl extends DialsPart {
+export class Etl extends RunbookComponent {
     /** Deployment names of the workers. */
     public readonly workerNames: string[];
     public readonly workloads: Record<string, Workload> = {};
 
     constructor(name: string, args: EtlArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Etl", name, args, opts);
+        super("runbooks:dials:Etl", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
-        const configMap = this.configMap(
-            "configmap",
-            ETL_CONFIGMAP,
-            dialsApp("etl", "etl"),
-            args.configMapData,
+        const etl = dialsApp("etl", "etl");
+        const configMap = plainConfigMap(
+            this.childName("configmap"),
+            { cluster, namespace, configMapName: ETL_CONFIGMAP, app: etl, data: args.configMapData },
+            this.child(),
         );
-        const secret = this.secret("secret", ETL_SECRET, dialsApp("etl", "etl"), args.secretData);
-        const eosSecret = this.secret(
-            "eos-credentials",
-            EOS_SECRET,
-            dialsApp("eos", "storage"),
-            args.eosCredentials,
+        const secret = configSecret(
+            this.childName("secret"),
+            { cluster, namespace, secretName: ETL_SECRET, app: etl, data: args.secretData },
+            this.child(),
+        );
+        const eosSecret = configSecret(
+            this.childName("eos-credentials"),
+            {
+                cluster,
+                namespace,
+                secretName: EOS_SECRET,
+                app: dialsApp("eos", "storage"),
+                data: args.eosCredentials,
+            },
+            this.child(),
         );
         const eosClaim = persistentVolumeClaim(
             this.childName("eos-pvc"),
@@ -104,23 +120,24 @@ export class Etl extends DialsPart {
             },
             this.child(),
         );
-        const ready = [configMap, secret, eosSecret, eosClaim, ...(args.dependsOn ?? [])];
+        const ready = args.dependsOn ?? [];
         // Only when the stack file asks for it (dials.migration), once (the Job is named after the release), never on
         // a pod restart; pulumi waits for it, so the release's ETL pods only start on a migrated schema.
         const migration =
-            args.migrationJob === undefined ? undefined : this.migration(args.migrationJob, args, ready);
+            args.migrationJob === undefined
+                ? undefined
+                : this.migration(args.migrationJob, args, [configMap.handle, secret.handle], ready);
+        // The release's pods start on a migrated schema; the Job is no object they name.
         const dependsOn = migration ? [...ready, migration] : ready;
         const envFrom: ContainerSpec["envFrom"] = [
-            { configMap: ETL_CONFIGMAP },
-            { secret: ETL_SECRET },
-            { secret: EOS_SECRET },
+            configMap.handle.envFrom(),
+            secret.handle.envFrom(),
+            eosSecret.handle.envFrom(),
         ];
-        const podAnnotations = { [EOS_ANNOTATION]: EOS_SECRET };
+        const podAnnotations = { [EOS_ANNOTATION]: eosSecret.handle.name };
         // Every ETL pod reads all three through envFrom; the EOS mount also takes its credentials from eos-credentials.
         const restartOnChange = { key: args.restartKey, candidates: [configMap, secret, eosSecret] };
-        const volumes = [
-            { name: "eos-storage", persistentVolumeClaim: { claimName: EOS_CLAIM, readOnly: true } },
-        ];
+        const volumes = [eosClaim.handle.volume("eos-storage", { readOnly: true })];
         const volumeMounts = [{ name: "eos-storage", mountPath: EOS_MOUNT_PATH, readOnly: true }];
         const container = (containerName: string, command: string[], resources: Sizing): ContainerSpec => ({
             name: containerName,
@@ -193,7 +210,12 @@ export class Etl extends DialsPart {
     }
 
     /** The Job that runs `alembic upgrade head` once with the release's ETL image and the ETL env. */
-    private migration(jobName: string, args: EtlArgs, ready: pulumi.Resource[]): k8s.batch.v1.Job {
+    private migration(
+        jobName: string,
+        args: EtlArgs,
+        reads: [ConfigMapHandle, SecretHandle],
+        ready: pulumi.Resource[],
+    ): k8s.batch.v1.Job {
         const labels = standardLabels(dialsApp("etl-migrate", "migration"));
         return new k8s.batch.v1.Job(
             this.childName("migrate"),
@@ -212,7 +234,7 @@ export class Etl extends DialsPart {
                                     name: "migrate",
                                     image: args.image,
                                     command: MIGRATE_COMMAND,
-                                    envFrom: [{ configMap: ETL_CONFIGMAP }, { secret: ETL_SECRET }],
+                                    envFrom: reads.map((r) => r.envFrom()),
                                     resources: SIZES.scheduler,
                                 }),
                             ],

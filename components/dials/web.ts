@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { RunbookComponent } from "../shared/component";
+import { plainConfigMap } from "../shared/configMap";
 import { ExposureSpec } from "../shared/exposure";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { ChecksumKey } from "../shared/startupReads";
+import { configSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
-import { DialsPart, dialsApp } from "./part";
+import { dialsApp } from "./part";
 import { GUNICORN_PORT, HTTP_PORT } from "./settings";
 import { SIZES } from "./workers";
 
@@ -35,26 +38,45 @@ export interface WebArgs {
     routeTimeout: string;
     /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
-    /** Resources the workloads must wait for (image streams, the web cache). */
+    /**
+     * What the workloads wait for that no reference carries: the ImageStreams their images come from and the web
+     * cache, which the backend connects to by host name.
+     */
     dependsOn?: pulumi.Resource[];
 }
 
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
-export class Web extends DialsPart {
+export class Web extends RunbookComponent {
     public readonly backend: Workload;
     public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
 
     constructor(name: string, args: WebArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Web", name, args, opts);
+        super("runbooks:dials:Web", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const api = dialsApp("backend", "api");
-        const configMap = this.configMap("backend-configmap", BACKEND_CONFIGMAP, api, args.configMapData);
-        const nginxConf = this.configMap("nginx-conf", NGINX_CONFIGMAP, api, {
-            "nginx.conf": args.nginxConf,
-        });
-        const secret = this.secret("backend-secret", BACKEND_SECRET, api, args.secretData);
+        const configMap = plainConfigMap(
+            this.childName("backend-configmap"),
+            { cluster, namespace, configMapName: BACKEND_CONFIGMAP, app: api, data: args.configMapData },
+            this.child(),
+        );
+        const nginxConf = plainConfigMap(
+            this.childName("nginx-conf"),
+            {
+                cluster,
+                namespace,
+                configMapName: NGINX_CONFIGMAP,
+                app: api,
+                data: { "nginx.conf": args.nginxConf },
+            },
+            this.child(),
+        );
+        const secret = configSecret(
+            this.childName("backend-secret"),
+            { cluster, namespace, secretName: BACKEND_SECRET, app: api, data: args.secretData },
+            this.child(),
+        );
         const route = (host: string): ExposureSpec => ({
             host,
             servicePort: "http",
@@ -75,16 +97,13 @@ export class Web extends DialsPart {
                 automountServiceAccountToken: false,
                 // gunicorn reads its env and nginx its site file once, at start.
                 restartOnChange: { key: args.restartKey, candidates: [configMap, nginxConf, secret] },
-                volumes: [
-                    { name: "nginx-conf", configMap: { name: NGINX_CONFIGMAP } },
-                    { name: "staticfiles", emptyDir: {} },
-                ],
+                volumes: [nginxConf.handle.volume("nginx-conf"), { name: "staticfiles", emptyDir: {} }],
                 containers: [
                     {
                         name: "backend",
                         image: args.images.backend,
                         ports: [{ name: "gunicorn", containerPort: GUNICORN_PORT }],
-                        envFrom: [{ configMap: BACKEND_CONFIGMAP }, { secret: BACKEND_SECRET }],
+                        envFrom: [configMap.handle.envFrom(), secret.handle.envFrom()],
                         resources: SIZES.backend,
                         readinessProbe: tcpProbe(GUNICORN_PORT),
                         volumeMounts: [{ name: "staticfiles", mountPath: STATIC_DIR }],
@@ -108,7 +127,7 @@ export class Web extends DialsPart {
                 },
                 expose: [route(args.apiHost)],
             },
-            this.child({ dependsOn: [configMap, nginxConf, secret, ...(args.dependsOn ?? [])] }),
+            this.child({ dependsOn: args.dependsOn }),
         );
         this.frontend = new Workload(
             this.childName("frontend"),

@@ -45,7 +45,7 @@ export class PackitApi extends PackitPart {
                 strategy: "Recreate",
                 container: {
                     command: ["/usr/bin/run_httpd.sh"],
-                    env: appEnv(service, config),
+                    env: appEnv(service, config, args.reads),
                     ...https,
                     resources: SIZES.service,
                     // TCP, not HTTPS: httpd refuses the kubelet's TLS renegotiation (the source's comment);

@@ -4,7 +4,7 @@ import type { Component, PackitConfig, ServiceName } from "./config";
 import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
 
 /** What a component cannot run without. */
-const REQUIRES: Partial<Record<Component, Component[]>> = {
+export const REQUIRES: Partial<Record<Component, Component[]>> = {
     service: ["postgres", "redis"],
     workers: ["postgres", "redis"],
     beat: ["postgres", "redis"],

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { fromSecret } from "../shared/env";
 import { tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import type { PackitRestart } from "./api";
@@ -34,6 +33,7 @@ export class PackitDebugging extends PackitPart {
             },
         ];
         if (config.components.redisCommander) {
+            const login = args.reads.secret("redis-commander-secret");
             this.redisCommander = this.appWorkload("redis-commander", {
                 app: this.app("redis-commander", "debugging"),
                 image: config.images.redisCommander,
@@ -42,8 +42,8 @@ export class PackitDebugging extends PackitPart {
                     env: {
                         REDIS_HOST: REDIS_HOST,
                         REDIS_PORT: "6379",
-                        HTTP_USER: fromSecret("redis-commander-secret", "user"),
-                        HTTP_PASSWORD: fromSecret("redis-commander-secret", "password"),
+                        HTTP_USER: login.env("user"),
+                        HTTP_PASSWORD: login.env("password"),
                     },
                     ports: [{ name: "http", containerPort: 8081 }],
                     resources: SIZES.redisCommander,
@@ -62,7 +62,7 @@ export class PackitDebugging extends PackitPart {
                     env: {
                         CELERY_BROKER_URL: `redis://${REDIS_HOST}:6379/0`,
                         FLOWER_PORT: "5555",
-                        FLOWER_BASIC_AUTH: fromSecret("flower-secret", "flower-basic-auth"),
+                        FLOWER_BASIC_AUTH: args.reads.secret("flower-secret").env("flower-basic-auth"),
                     },
                     ports: [{ name: "http", containerPort: 5555 }],
                     resources: SIZES.flower,

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import { EnvMap, fromSecret, mergeEnv } from "../shared/env";
+import { EnvMap, mergeEnv } from "../shared/env";
+import { SecretHandle } from "../shared/handles";
 import type { PackitConfig, ServiceName } from "./config";
 import { mainNamespace, queueNamePrefix } from "./layout";
 
@@ -9,24 +10,67 @@ export const POSTGRES_SECRET = "postgres-secret";
 /** In-cluster address of Redis; the source hard-codes it in every component. */
 export const REDIS_HOST = "redis";
 
+/**
+ * The Secrets one deployment's pods read, each the object the program made: a pod names it through the handle, so
+ * it waits for the Secret and follows a rename, and a Secret no enabled component needs is an error here, not a
+ * pod stuck in ContainerCreating.
+ */
+export interface PackitReads {
+    /** A Secret of the source (`SOURCE_SECRETS`), made because an enabled component reads it. */
+    secret(name: string): SecretHandle;
+    /** `postgres-secret`, the database credentials (made with the database). */
+    database(): SecretHandle;
+}
+
+/** {@link PackitReads} over the Secrets made from secret config and, once it exists, the database's. */
+export function packitReads(
+    secrets: readonly { handle: SecretHandle }[],
+    database?: SecretHandle,
+): PackitReads {
+    const byName = new Map(secrets.map((s) => [s.handle.objectName, s.handle]));
+    return {
+        secret(name) {
+            const handle = byName.get(name);
+            if (!handle) {
+                throw new Error(
+                    `Secret ${name} is read, but it is made only for the components of its usedBy`,
+                );
+            }
+            return handle;
+        },
+        database() {
+            // packitProblems stops a configuration whose database clients run without components.postgres.
+            if (!database) throw new Error(`${POSTGRES_SECRET} is read, but components.postgres is off`);
+            return database;
+        },
+    };
+}
+
 /** Database connection, from the generated `postgres-secret`. */
-export const POSTGRES_ENV: EnvMap = {
-    POSTGRESQL_USER: fromSecret(POSTGRES_SECRET, "database-user"),
-    POSTGRESQL_PASSWORD: fromSecret(POSTGRES_SECRET, "database-password"),
-    POSTGRESQL_HOST: fromSecret(POSTGRES_SECRET, "database-host"),
-    POSTGRESQL_DATABASE: fromSecret(POSTGRES_SECRET, "database-name"),
-};
+export function postgresEnv(database: SecretHandle): EnvMap {
+    return {
+        POSTGRESQL_USER: database.env("database-user"),
+        POSTGRESQL_PASSWORD: database.env("database-password"),
+        POSTGRESQL_HOST: database.env("database-host"),
+        POSTGRESQL_DATABASE: database.env("database-name"),
+    };
+}
 
-const SENTRY_ENV: EnvMap = { SENTRY_SECRET: fromSecret("packit-sentry", "sentry") };
+function sentryEnv(reads: PackitReads): EnvMap {
+    return { SENTRY_SECRET: reads.secret("packit-sentry").env("sentry") };
+}
 
-const AWS_ENV: EnvMap = {
-    AWS_ACCESS_KEY_ID: fromSecret("aws", "access-key-id"),
-    AWS_SECRET_ACCESS_KEY: fromSecret("aws", "secret-access-key"),
-};
+function awsEnv(reads: PackitReads): EnvMap {
+    const aws = reads.secret("aws");
+    return {
+        AWS_ACCESS_KEY_ID: aws.env("access-key-id"),
+        AWS_SECRET_ACCESS_KEY: aws.env("secret-access-key"),
+    };
+}
 
 /** Env of the API and every Celery process (systems.md §2, "Common env"). */
-export function appEnv(service: ServiceName, config: PackitConfig): EnvMap {
-    return mergeEnv(POSTGRES_ENV, SENTRY_ENV, AWS_ENV, {
+export function appEnv(service: ServiceName, config: PackitConfig, reads: PackitReads): EnvMap {
+    return mergeEnv(postgresEnv(reads.database()), sentryEnv(reads), awsEnv(reads), {
         DEPLOYMENT: config.deployment,
         PROJECT: mainNamespace(service, config),
         QUEUE_NAME_PREFIX: queueNamePrefix(service, config.deployment),
@@ -40,13 +84,18 @@ export function appEnv(service: ServiceName, config: PackitConfig): EnvMap {
 }
 
 /** Env of workers and beat: the app env plus the Celery application. */
-export function celeryEnv(service: ServiceName, config: PackitConfig, extra: EnvMap): EnvMap {
-    return mergeEnv(appEnv(service, config), { APP: config.celeryApp }, extra);
+export function celeryEnv(
+    service: ServiceName,
+    config: PackitConfig,
+    reads: PackitReads,
+    extra: EnvMap,
+): EnvMap {
+    return mergeEnv(appEnv(service, config, reads), { APP: config.celeryApp }, extra);
 }
 
 /** Env of the message listeners, which only enqueue tasks. */
-export function listenerEnv(config: PackitConfig, extra: EnvMap): EnvMap {
-    return mergeEnv(SENTRY_ENV, { DEPLOYMENT: config.deployment }, extra);
+export function listenerEnv(config: PackitConfig, reads: PackitReads, extra: EnvMap): EnvMap {
+    return mergeEnv(sentryEnv(reads), { DEPLOYMENT: config.deployment }, extra);
 }
 
 /** Where the source mounts its Secrets. */
@@ -60,16 +109,18 @@ export const SECRET_MOUNTS = {
 export type MountedSecret = keyof typeof SECRET_MOUNTS;
 
 /** Volumes and read-only mounts of whole Secrets, named like the Secrets. */
-export function secretVolumes(names: MountedSecret[]): {
+export function secretVolumes(
+    reads: PackitReads,
+    names: MountedSecret[],
+): {
     volumes: k8s.types.input.core.v1.Volume[];
     volumeMounts: k8s.types.input.core.v1.VolumeMount[];
 } {
     return {
         // ssh refuses keys readable by others.
-        volumes: names.map((n) => ({
-            name: n,
-            secret: { secretName: n, ...(n === "packit-ssh" ? { defaultMode: 0o400 } : {}) },
-        })),
+        volumes: names.map((n) =>
+            reads.secret(n).volume(n, n === "packit-ssh" ? { defaultMode: 0o400 } : {}),
+        ),
         volumeMounts: names.map((n) => ({ name: n, mountPath: SECRET_MOUNTS[n], readOnly: true })),
     };
 }

@@ -7,7 +7,7 @@ import { AppIdentity } from "../shared/labels";
 import { ScheduledJob } from "../shared/scheduledJob";
 import type { PackitImage } from "./config";
 import { ImageSource, SIZES } from "./layout";
-import { serviceAccountWithRole } from "./rbac";
+import { jobAccount } from "./rbac";
 import { IMPORT_IMAGES_SCRIPT } from "./scripts";
 
 /** Arguments of {@link PackitImages}. */
@@ -105,7 +105,7 @@ export class PackitImages extends RunbookComponent {
         if (this.openshift && args.sources.length > 0) {
             const id = app("import-images", "image-update");
             const streamNames = args.sources.map((s) => s.stream);
-            const access = serviceAccountWithRole(
+            const access = jobAccount(
                 this.childName("importer"),
                 {
                     cluster: args.cluster,
@@ -115,7 +115,7 @@ export class PackitImages extends RunbookComponent {
                     roleNamespace: args.namespace,
                     rules: importerRules(streamNames),
                 },
-                this.child(),
+                (extra) => this.child(extra),
             );
             const tags = [...new Set(args.sources.map((s) => s.tag))];
             if (tags.length !== 1) {
@@ -137,7 +137,7 @@ export class PackitImages extends RunbookComponent {
                     startingDeadlineSeconds: scheduled ? 1800 : 3600,
                     activeDeadlineSeconds: 900,
                     backoffLimit: 2,
-                    serviceAccountName: "importimager",
+                    serviceAccountName: access.handle.name,
                     containers: [
                         {
                             name: "import-images",
@@ -154,6 +154,7 @@ export class PackitImages extends RunbookComponent {
                         },
                     ],
                 },
+                // Its first run needs the rights and the ImageStreams it imports, which it names by string.
                 this.child({ dependsOn: [access.binding, ...streams] }),
             );
         }

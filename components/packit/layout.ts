@@ -189,11 +189,11 @@ export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
  * sandbox pod of worker `<set>-<i>` mounts its own copy `sandcastle-repository-cache-<set>-<i>`.
  */
 export function sandboxCacheClaims(groups: readonly WorkerGroup[]): { name: string; size: string }[] {
-    return groups.flatMap((g) =>
-        g.repositoryCache
-            ? Array.from({ length: g.replicas }, (_, i) => ({
-                  name: `sandcastle-repository-cache-${g.name}-${i}`,
-                  size: g.repositoryCache!,
+    return groups.flatMap(({ name, replicas, repositoryCache }) =>
+        repositoryCache
+            ? Array.from({ length: replicas }, (_, i) => ({
+                  name: `sandcastle-repository-cache-${name}-${i}`,
+                  size: repositoryCache,
               }))
             : [],
     );

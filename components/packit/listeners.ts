@@ -31,7 +31,7 @@ export class PackitListeners extends PackitPart {
                 restartOnChange: args.restart,
                 strategy: "Recreate",
                 container: {
-                    env: listenerEnv(config, {
+                    env: listenerEnv(config, args.reads, {
                         FEDORA_MESSAGING_CONF: "/home/packit/.config/fedora.toml",
                         REDIS_SERVICE_HOST: REDIS_HOST,
                     }),
@@ -48,7 +48,7 @@ export class PackitListeners extends PackitPart {
                 strategy: "Recreate",
                 container: {
                     command: ["listen-to-centos-messaging"],
-                    env: listenerEnv(config, {
+                    env: listenerEnv(config, args.reads, {
                         MQTT_HOST: config.centosmsg.mqttHost,
                         MQTT_TOPICS: config.centosmsg.topics,
                         MQTT_SUBTOPICS: "pull-request",

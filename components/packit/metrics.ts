@@ -3,11 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
+import { ConfigMapHandle } from "../shared/handles";
 import { AppIdentity } from "../shared/labels";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import type { PackitRestart } from "./api";
-import { secretVolumes } from "./env";
+import { PackitReads, secretVolumes } from "./env";
 import { SIZES } from "./layout";
 import { metricsProxyConfig } from "./nginx";
 
@@ -20,6 +21,8 @@ export interface MetricsGatewayArgs {
     nginxImage: string;
     /** Public host of the metrics endpoint (`workers[.stg].packit.dev`). */
     host: string;
+    /** The deployment's Secrets: nginx serves the wildcard certificate of `packit-secrets`. */
+    reads: PackitReads;
     /** The deployment's checksum key and Secrets: nginx reads the certificate and its nginx.conf at start only. */
     restart: PackitRestart;
 }
@@ -35,7 +38,7 @@ const NGINX_PORT = 8443;
 export class MetricsGateway extends RunbookComponent {
     public readonly pushgateway: Workload;
     public readonly proxy: Workload;
-    public readonly config: k8s.core.v1.ConfigMap;
+    public readonly config: k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle };
 
     constructor(name: string, args: MetricsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:MetricsGateway", name, opts, args.cluster.provider);
@@ -90,7 +93,7 @@ export class MetricsGateway extends RunbookComponent {
             },
             this.child(),
         );
-        const certs = secretVolumes(["packit-secrets"]);
+        const certs = secretVolumes(args.reads, ["packit-secrets"]);
         this.proxy = new Workload(
             this.childName("nginx"),
             {
@@ -119,11 +122,12 @@ export class MetricsGateway extends RunbookComponent {
                         ],
                     },
                 ],
-                volumes: [{ name: "nginx-config", configMap: { name: "nginx-config" } }, ...certs.volumes],
+                volumes: [this.config.handle.volume("nginx-config"), ...certs.volumes],
                 service: { ports: [{ name: "https", port: 443, targetPort: NGINX_PORT }] },
                 expose: [{ host: args.host, servicePort: "https", tls: { termination: "passthrough" } }],
             },
-            this.child({ dependsOn: [this.config, this.pushgateway] }),
+            // nginx resolves its upstream `pushgateway` when it loads the config and exits if the name is unknown.
+            this.child({ dependsOn: [this.pushgateway] }),
         );
         this.registerOutputs({ url: `https://${args.host}/metrics` });
     }

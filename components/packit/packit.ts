@@ -3,11 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
+import { SecretHandle } from "../shared/handles";
 import { configSecret } from "../shared/secret";
 import { checksumKey } from "../shared/startupReads";
 import { PackitApi } from "./api";
 import type { PackitConfig, ServiceName } from "./config";
 import { PackitDebugging } from "./debugging";
+import { packitReads } from "./env";
 import { PackitImages } from "./images";
 import {
     hostOf,
@@ -90,21 +92,34 @@ export class PackitService extends RunbookComponent {
             inNamespace,
         );
         this.images = images.references;
-        const part: PackitPartArgs = { context, service, config, namespace: this.namespace, images };
+        const part: PackitPartArgs = {
+            context,
+            service,
+            config,
+            namespace: this.namespace,
+            images,
+            reads: packitReads(secrets),
+        };
 
         const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
         const stores = new PackitDataStores(
             name,
             {
                 ...part,
-                tokmanDependsOn: [namespace, ...secrets, images],
+                tokmanDependsOn: [images],
                 restart: { key: restartKey, candidates: secrets },
             },
             inNamespace,
         );
-        // Applications start once their namespace, Secrets, stores and images are there.
-        const ready = [namespace, ...secrets, ...stores.forApplications];
-        const apps = this.child({ dependsOn: [...ready, images] });
+        const database = stores.postgres?.secret.handle;
+        const apps = this.child({
+            // What no reference carries (their Secrets they name through handles): objects placed by the plain
+            // namespace name, the database and Redis they connect to by host name at start, the ImageStreams their
+            // trigger annotations name.
+            dependsOn: [namespace, ...stores.forApplications, images],
+        });
+        // The applications also read postgres-secret, which exists only once the stores are made.
+        const appPart: PackitPartArgs = { ...part, reads: packitReads(secrets, database) };
         // Runbook 001 restarts packit-service and the dashboard by hand after new certificates: a changed Secret
         // now rolls exactly the pods that read it.
         const restart = {
@@ -112,11 +127,14 @@ export class PackitService extends RunbookComponent {
             candidates: [...secrets, ...(stores.postgres ? [stores.postgres.secret] : [])],
         };
 
-        const api = on.service || on.dashboard ? new PackitApi(name, { ...part, restart }, apps) : undefined;
+        const api =
+            on.service || on.dashboard ? new PackitApi(name, { ...appPart, restart }, apps) : undefined;
 
         const groups = workerGroups(config.workers);
         const workers =
-            on.workers || on.beat ? new PackitWorkers(name, { ...part, groups, restart }, apps) : undefined;
+            on.workers || on.beat
+                ? new PackitWorkers(name, { ...appPart, groups, restart }, apps)
+                : undefined;
         if (on.workers) {
             // Sandcastle runs the workers' untrusted code in its own namespace.
             const sandbox = new Sandbox(
@@ -144,7 +162,7 @@ export class PackitService extends RunbookComponent {
         }
 
         if (on.fedmsg || (on.centosmsg && config.centosmsg))
-            new PackitListeners(name, { ...part, restart }, apps);
+            new PackitListeners(name, { ...appPart, restart }, apps);
 
         if (on.pushgateway) {
             // "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx.
@@ -157,9 +175,12 @@ export class PackitService extends RunbookComponent {
                     pushgatewayImage: config.images.pushgateway,
                     nginxImage: config.images.nginx,
                     host: hostOf("metrics", config),
+                    reads: appPart.reads,
                     restart,
                 },
-                this.child({ dependsOn: ready }),
+                // Neither the gateway nor its proxy talks to the database or Redis: only the namespace, which
+                // they are placed in by name, comes first.
+                inNamespace,
             );
         }
 
@@ -169,7 +190,7 @@ export class PackitService extends RunbookComponent {
             new PackitDebugging(
                 name,
                 {
-                    ...part,
+                    ...appPart,
                     restart,
                     certificate: {
                         certificate: certificate("fullchain.pem"),
@@ -190,6 +211,7 @@ export class PackitService extends RunbookComponent {
                     partOf: service,
                     from: config.postgres.previous,
                     to: { version: config.postgres.version, image: config.postgres.image },
+                    database: stores.postgres.secret.handle,
                 },
                 this.child({
                     dependsOn: [
@@ -210,7 +232,10 @@ export class PackitService extends RunbookComponent {
     }
 
     /** The source's Secrets, each filled from its secret config keys (base64 files stay base64). */
-    private secrets(args: PackitServiceArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret[] {
+    private secrets(
+        args: PackitServiceArgs,
+        opts: pulumi.CustomResourceOptions,
+    ): (k8s.core.v1.Secret & { readonly handle: SecretHandle })[] {
         const { context, config, service } = args;
         return neededSecrets(config).map((s) => {
             const data: Record<string, pulumi.Output<string>> = {};

@@ -5,7 +5,7 @@ import { ContainerSpec } from "../shared/container";
 import { AppIdentity } from "../shared/labels";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import type { PackitConfig, ServiceName } from "./config";
-import { MountedSecret, secretVolumes } from "./env";
+import { MountedSecret, PackitReads, secretVolumes } from "./env";
 import { ContainerImage, PackitImages } from "./images";
 
 /** What every part of one Packit deployment receives from its system component. */
@@ -20,6 +20,8 @@ export interface PackitPartArgs {
     namespace: string;
     /** Where the deployment's own images come from (ImageStreams on OpenShift). */
     images: PackitImages;
+    /** The Secrets its pods read, through their handles. */
+    reads: PackitReads;
 }
 
 /** One application container of packit/deployment: named like its Deployment, which is `app.name`. */
@@ -68,7 +70,7 @@ export abstract class PackitPart extends RunbookComponent {
         extra: pulumi.CustomResourceOptions = {},
     ): Workload {
         const { image, secrets = [], container, ...rest } = spec;
-        const mounted = secretVolumes(secrets);
+        const mounted = secretVolumes(this.part.reads, secrets);
         const pinned = typeof image === "string" ? { image, managedByTrigger: false } : image;
         return new Workload(
             this.childName(role),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { fromSecret } from "../shared/env";
+import { SecretHandle } from "../shared/handles";
 import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
 import { sclorgPostgresProbes } from "../shared/probes";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
@@ -12,7 +12,7 @@ import { configSecret } from "../shared/secret";
 import { podSecurityContext } from "../shared/security";
 import { toContainer } from "../shared/container";
 import { Workload } from "../shared/workload";
-import { POSTGRES_ENV, POSTGRES_SECRET } from "./env";
+import { POSTGRES_SECRET, postgresEnv } from "./env";
 import { SIZES } from "./layout";
 import { POSTGRES_COPY_SCRIPT } from "./scripts";
 
@@ -59,7 +59,7 @@ export function serverName(version: number): string {
  * `postgres` that the applications use, pointing at the current version.
  */
 export class PackitPostgres extends RunbookComponent {
-    public readonly secret: k8s.core.v1.Secret;
+    public readonly secret: k8s.core.v1.Secret & { readonly handle: SecretHandle };
     public readonly servers: Workload[] = [];
     public readonly service: k8s.core.v1.Service;
     /** Host the applications connect to. */
@@ -104,8 +104,9 @@ export class PackitPostgres extends RunbookComponent {
             const objectName = serverName(s.version);
             // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
             const holdsExistingData = args.previous ? !current : current;
-            const adopted = holdsExistingData && args.claimName !== undefined;
-            const claimName = adopted ? args.claimName! : objectName;
+            const adoptedClaim = holdsExistingData ? args.claimName : undefined;
+            const adopted = adoptedClaim !== undefined;
+            const claimName = adoptedClaim ?? objectName;
             const pvc = persistentVolumeClaim(
                 this.childName(`${s.version}-pvc`),
                 {
@@ -131,20 +132,20 @@ export class PackitPostgres extends RunbookComponent {
                         {
                             name: "postgres",
                             image: s.image,
-                            env: POSTGRES_ENV,
+                            env: postgresEnv(this.secret.handle),
                             ports: [{ name: "postgres", containerPort: PORT }],
                             resources: SIZES.postgres,
                             ...sclorgPostgresProbes(10),
                             volumeMounts: [{ name: "postgres-data", mountPath: "/var/lib/pgsql/data" }],
                         },
                     ],
-                    volumes: [{ name: "postgres-data", persistentVolumeClaim: { claimName } }],
+                    volumes: [pvc.handle.volume("postgres-data")],
                     service: { ports: [{ name: "postgres", port: PORT }] },
                     // The serving database is protected like its volume; a previous version is not, so the
                     // upgrade can retire it once its data has been copied.
                     workloadOptions: current ? statefulOptions(args.protectStateful) : undefined,
                 },
-                this.child({ dependsOn: [this.secret, pvc] }),
+                this.child(),
             );
         };
         if (args.previous) this.servers.push(server(args.previous, false));
@@ -164,6 +165,7 @@ export class PackitPostgres extends RunbookComponent {
                     ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
                 },
             },
+            // An upgrade moves `postgres` to the new server only once it runs; the selector is labels, no reference.
             this.child({ dependsOn: [currentServer] }),
         );
         this.registerOutputs({ host: this.host, version: args.current.version });
@@ -177,6 +179,8 @@ export interface PostgresUpgradeArgs {
     partOf: string;
     from: PostgresServer;
     to: PostgresServer;
+    /** `postgres-secret`: the copy logs into both servers with the applications' credentials. */
+    database: SecretHandle;
 }
 
 /**
@@ -212,9 +216,9 @@ export class PostgresUpgrade extends RunbookComponent {
                                     env: {
                                         OLD_HOST: serverName(args.from.version),
                                         NEW_HOST: serverName(args.to.version),
-                                        PGUSER: fromSecret(POSTGRES_SECRET, "database-user"),
-                                        PGPASSWORD: fromSecret(POSTGRES_SECRET, "database-password"),
-                                        PGDATABASE: fromSecret(POSTGRES_SECRET, "database-name"),
+                                        PGUSER: args.database.env("database-user"),
+                                        PGPASSWORD: args.database.env("database-password"),
+                                        PGDATABASE: args.database.env("database-name"),
                                     },
                                     resources: SIZES.postgresCopy,
                                 }),

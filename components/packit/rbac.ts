@@ -1,10 +1,11 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { AccountHandle } from "../shared/handles";
+import { AppIdentity } from "../shared/labels";
+import { PolicyRule, accountObjects } from "../shared/serviceAccount";
 
-/** Arguments of {@link serviceAccountWithRole}. */
-export interface ServiceAccountRoleArgs {
+/** Arguments of {@link jobAccount}. */
+export interface JobAccountArgs {
     cluster: ClusterContext;
     app: AppIdentity;
     /** Name of the ServiceAccount, Role and RoleBinding. */
@@ -13,42 +14,40 @@ export interface ServiceAccountRoleArgs {
     accountNamespace: string;
     /** Namespace the Role grants access in. */
     roleNamespace: string;
-    rules: k8s.types.input.rbac.v1.PolicyRule[];
+    rules: PolicyRule[];
 }
 
-/** A job's own ServiceAccount with a Role granting exactly `rules` in one namespace. */
-export function serviceAccountWithRole(
+/**
+ * A job's own ServiceAccount with a Role granting exactly `rules` in one namespace, built by the shared
+ * `accountObjects`. The logical names stay the ones these objects have in state since the first release
+ * (`<name>-sa`, `<name>-role`, `<name>-rolebinding`): the grant's key is empty, so its suffix adds nothing.
+ */
+export function jobAccount(
     name: string,
-    args: ServiceAccountRoleArgs,
-    opts: pulumi.CustomResourceOptions,
-): { serviceAccount: k8s.core.v1.ServiceAccount; role: k8s.rbac.v1.Role; binding: k8s.rbac.v1.RoleBinding } {
-    const copts = { ...opts, provider: args.cluster.provider };
-    const labels = standardLabels(args.app);
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-        `${name}-sa`,
-        { metadata: { name: args.accountName, namespace: args.accountNamespace, labels } },
-        copts,
-    );
-    const role = new k8s.rbac.v1.Role(
-        `${name}-role`,
-        { metadata: { name: args.accountName, namespace: args.roleNamespace, labels }, rules: args.rules },
-        copts,
-    );
-    const binding = new k8s.rbac.v1.RoleBinding(
-        `${name}-rolebinding`,
+    args: JobAccountArgs,
+    child: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
+): { handle: AccountHandle; binding: pulumi.Resource } {
+    const objects = accountObjects(
         {
-            metadata: { name: args.accountName, namespace: args.roleNamespace, labels },
-            // Referring to the created objects' names makes the binding wait for both, on top of what `opts` waits for.
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-            subjects: [
+            childName: (suffix) => `${name}-${suffix.replace(/-$/, "")}`,
+            child,
+            bindingSuffix: "rolebinding",
+        },
+        {
+            cluster: args.cluster,
+            namespace: args.accountNamespace,
+            name: args.accountName,
+            app: args.app,
+            grants: [
                 {
-                    kind: "ServiceAccount",
-                    name: serviceAccount.metadata.name,
-                    namespace: args.accountNamespace,
+                    namespace: args.roleNamespace,
+                    role: args.accountName,
+                    rules: args.rules,
+                    objectName: args.accountName,
+                    key: "",
                 },
             ],
         },
-        copts,
     );
-    return { serviceAccount, role, binding };
+    return { handle: objects.handle, binding: objects.bindings[0] };
 }

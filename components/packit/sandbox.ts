@@ -6,7 +6,7 @@ import { Namespace } from "../shared/namespace";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { SIZES } from "./layout";
-import { serviceAccountWithRole } from "./rbac";
+import { jobAccount } from "./rbac";
 import { SANDBOX_CLEANUP_SCRIPT } from "./scripts";
 
 /** Arguments of {@link Sandbox}. */
@@ -78,12 +78,15 @@ export class Sandbox extends RunbookComponent {
                     storage: claim.size,
                     protectStateful: args.protectStateful,
                 },
+                // Placed in the sandbox namespace by its plain name, so no reference orders it after the namespace.
                 this.child({ dependsOn: [this.namespace] }),
             );
         }
         if (args.cleanup) {
             const id = app("sandbox-cleanup", "sandbox-cleanup");
-            const access = serviceAccountWithRole(
+            // The Role and its binding are placed in the sandbox namespace by its plain name.
+            const after = { dependsOn: [this.namespace] };
+            const access = jobAccount(
                 this.childName("cleaner"),
                 {
                     cluster,
@@ -100,7 +103,7 @@ export class Sandbox extends RunbookComponent {
                         },
                     ],
                 },
-                this.child({ dependsOn: [this.namespace] }),
+                (extra) => this.child({ ...after, ...extra }),
             );
             this.cleanupJob = new ScheduledJob(
                 this.childName("cleanup"),
@@ -110,7 +113,7 @@ export class Sandbox extends RunbookComponent {
                     app: id,
                     schedule: args.cleanup.schedule,
                     activeDeadlineSeconds: 1800,
-                    serviceAccountName: "sandbox-cleaner",
+                    serviceAccountName: access.handle.name,
                     containers: [
                         {
                             name: "sandbox-cleanup",
@@ -127,6 +130,7 @@ export class Sandbox extends RunbookComponent {
                         },
                     ],
                 },
+                // Its first run needs the rights; the pod names only the account, not the binding.
                 this.child({ dependsOn: [access.binding] }),
             );
         }

@@ -114,7 +114,8 @@ export const SOURCE_SECRETS: readonly SourceSecret[] = [
     },
     {
         name: "packit-sentry",
-        usedBy: ["service", "workers", "beat", "fedmsg", "centosmsg"],
+        // tokman reports to Sentry too (listenerEnv): a deployment of tokman alone needs the Secret as well.
+        usedBy: ["service", "workers", "beat", "fedmsg", "centosmsg", "tokman"],
         keys: [
             {
                 key: "sentry",

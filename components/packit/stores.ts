@@ -14,7 +14,10 @@ import { postgresPasswordKey } from "./secrets";
 
 /** Arguments of {@link PackitDataStores}. */
 export interface PackitDataStoresArgs extends PackitPartArgs {
-    /** What the token manager needs first besides its own objects: its Secret and its image. */
+    /**
+     * What the token manager waits for that no reference carries: its image (the trigger annotation names the
+     * ImageStream by string). Its Secrets, ConfigMap and claim it names through their handles.
+     */
     tokmanDependsOn: pulumi.Resource[];
     /** The checksum key and the deployment's Secrets: tokman reads its key and config.py at start only. */
     restart: PackitRestart;
@@ -125,7 +128,7 @@ export class PackitDataStores extends PackitPart {
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",
                 container: {
-                    env: listenerEnv(this.part.config, {
+                    env: listenerEnv(this.part.config, this.part.reads, {
                         LOG_LEVEL: "DEBUG",
                         WORKERS: "1",
                         TOKMAN_CONFIG: "/etc/config/config.py",
@@ -143,13 +146,10 @@ export class PackitDataStores extends PackitPart {
                         { name: "access-tokens", mountPath: "/access_tokens" },
                     ],
                 },
-                volumes: [
-                    { name: "tokman-config", configMap: { name: "tokman-config" } },
-                    { name: "access-tokens", persistentVolumeClaim: { claimName: "access-tokens-pvc" } },
-                ],
+                volumes: [settings.handle.volume("tokman-config"), claim.handle.volume("access-tokens")],
                 service: { ports: [{ name: "http", port: 80, targetPort: 8000 }] },
             },
-            { dependsOn: [...dependsOn, claim, settings] },
+            { dependsOn },
         );
     }
 }

@@ -34,8 +34,8 @@ export class PackitWorkers extends PackitPart {
         const secrets = ["packit-ssh", "packit-secrets", "packit-config"] as const;
         if (config.components.workers) {
             const image = args.images.containerImage("packit-worker", WORKER_CONTAINER);
-            const volumes = secretVolumes([...secrets]);
-            const env = celeryEnv(service, config, {});
+            const volumes = secretVolumes(args.reads, [...secrets]);
+            const env = celeryEnv(service, config, args.reads, {});
             for (const group of args.groups) {
                 const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
                 this.statefulSets[group.name] = new Workload(
@@ -100,7 +100,7 @@ export class PackitWorkers extends PackitPart {
                 strategy: "Recreate",
                 container: {
                     command: ["/usr/bin/run_worker.sh"],
-                    env: celeryEnv(service, config, { CELERY_COMMAND: "beat" }),
+                    env: celeryEnv(service, config, args.reads, { CELERY_COMMAND: "beat" }),
                     resources: SIZES.beat,
                 },
             });
