@@ -5,7 +5,6 @@ import * as path from "path";
 import { Document, parseDocument } from "yaml";
 import { loadProgramConfig } from "../../components/config/load";
 import { ConfigError, ConfigProblem } from "../../components/config/problems";
-import { recordStackFileSources } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { checkSize } from "../../tools/plan/size";
 import { StackFileError, readStackFile, stackFileSource } from "../../tools/plan/stackfile";
@@ -56,10 +55,8 @@ function validateFile(text: string, stack: string): Outcome {
     stackDir ??= mkdtempSync(path.join(tmpdir(), "battery-"));
     writeFileSync(path.join(stackDir, `Pulumi.${stack}.yaml`), text);
     try {
+        // readStackFile keeps the written text of each value itself, as the plan reads it.
         const file = readStackFile(stack, stackDir);
-        // What tools/plan/stackfile.ts should do itself (see the report of issue #25): the stack file's text of
-        // values YAML read as numbers.
-        recordStackFileSources(file.values, text);
         checkSize(stack, file.values);
         loadProgramConfig(stackFileSource(file, "[secret]"), SYSTEMS, { placeholderSecret: () => "x" });
         return { problems: [], message: "" };

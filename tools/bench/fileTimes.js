@@ -10,10 +10,10 @@ const { EVENT_SUITE_BEGIN, EVENT_SUITE_END } = Mocha.Runner.constants;
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
-function record(file, seconds) {
+function record(file, seconds, cpuSeconds) {
     const dir = process.env.BENCH_FILE_TIMES;
     if (!dir || !file) return;
-    const row = { file: path.relative(process.cwd(), file), seconds };
+    const row = { file: path.relative(process.cwd(), file), seconds, cpuSeconds };
     appendFileSync(path.join(dir, `${process.pid}.jsonl`), `${JSON.stringify(row)}\n`);
 }
 
