@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { Node, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { Document, Node, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import { PROJECT } from "./problems";
 
 // Not in the SDK's typings but exported: the only way to know a key is encrypted without reading its value.
@@ -79,7 +79,11 @@ function recordSources(value: unknown, node: unknown): void {
  * `Pulumi.<stack>.yaml` itself.
  */
 export function recordStackFileSources(values: Record<string, unknown>, text: string): void {
-    const doc = parseDocument(text, { merge: true });
+    recordDocumentSources(values, parseDocument(text, { merge: true }));
+}
+
+/** {@link recordStackFileSources} for a stack file its reader has already parsed (merge keys resolved). */
+export function recordDocumentSources(values: Record<string, unknown>, doc: Document): void {
     const config = doc.get("config", true);
     if (!isMap(config)) return;
     for (const pair of config.items) {

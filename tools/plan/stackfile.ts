@@ -3,7 +3,7 @@ import * as path from "path";
 import { LineCounter, isMap, parseDocument } from "yaml";
 import { closest } from "../../components/config/checks";
 import { ConfigError, ConfigProblem, PROJECT, renameFix } from "../../components/config/problems";
-import { ConfigSource, memoryConfigSource, recordStackFileSources } from "../../components/config/source";
+import { ConfigSource, memoryConfigSource, recordDocumentSources } from "../../components/config/source";
 
 /** The configuration of `Pulumi.<stack>.yaml`, split into plain values and the keys of encrypted values. */
 export interface StackFile {
@@ -128,7 +128,7 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
         }
     }
     // The written text of each value, so a number YAML read from `1.10` is reported as written, not as 1.1.
-    recordStackFileSources(values, text);
+    recordDocumentSources(values, doc);
     return { stack, values, secureKeys, foreignKeys };
 }
 
