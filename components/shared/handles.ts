@@ -64,14 +64,14 @@ export function handleOf(value: unknown): ObjectHandle | undefined {
 
 /** An env value taken from one key of a Secret or ConfigMap handle (see `EnvValue`). */
 export interface HandleKeyRef {
-    from: SecretHandle | ConfigMapHandle;
+    from: KeyedHandle;
     key: string;
     optional?: boolean;
 }
 
 /** A whole Secret or ConfigMap exposed as env (see `ContainerSpec.envFrom`). */
 export interface HandleEnvFrom {
-    from: SecretHandle | ConfigMapHandle;
+    from: KeyedHandle;
     optional?: boolean;
 }
 
@@ -108,8 +108,28 @@ export function plainNamespace(namespace: pulumi.Input<string>): string | undefi
     return typeof plain === "string" ? plain : undefined;
 }
 
+/** A Secret or ConfigMap: what a pod reads of it as env is the same for both kinds. */
+export abstract class KeyedHandle extends ObjectHandle {
+    declare readonly kind: "Secret" | "ConfigMap";
+
+    env(key: string, options: { optional?: boolean } = {}): HandleKeyRef {
+        return {
+            from: this,
+            key,
+            ...(options.optional ? { optional: true } : {}),
+        };
+    }
+
+    envFrom(options: { optional?: boolean } = {}): HandleEnvFrom {
+        return {
+            from: this,
+            ...(options.optional ? { optional: true } : {}),
+        };
+    }
+}
+
 /** A Secret a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`. */
-export class SecretHandle extends ObjectHandle {
+export class SecretHandle extends KeyedHandle {
     declare readonly kind: "Secret";
     declare readonly resource: k8s.core.v1.Secret | undefined;
 
@@ -137,21 +157,13 @@ export class SecretHandle extends ObjectHandle {
         return new SecretHandle(objectName, namespace, undefined);
     }
 
-    env(key: string, options: { optional?: boolean } = {}): HandleKeyRef {
-        return { from: this, key, ...(options.optional ? { optional: true } : {}) };
-    }
-
-    envFrom(options: { optional?: boolean } = {}): HandleEnvFrom {
-        return { from: this, ...(options.optional ? { optional: true } : {}) };
-    }
-
     volume(volumeName: string, options: KeyVolumeOptions = {}): k8s.types.input.core.v1.Volume {
         return { name: volumeName, secret: { secretName: this.name, ...keyVolumeSource(options) } };
     }
 }
 
 /** A ConfigMap a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`. */
-export class ConfigMapHandle extends ObjectHandle {
+export class ConfigMapHandle extends KeyedHandle {
     declare readonly kind: "ConfigMap";
     declare readonly resource: k8s.core.v1.ConfigMap | undefined;
 
@@ -179,14 +191,6 @@ export class ConfigMapHandle extends ObjectHandle {
 
     static existing(objectName: string, namespace?: string): ConfigMapHandle {
         return new ConfigMapHandle(objectName, namespace, undefined);
-    }
-
-    env(key: string, options: { optional?: boolean } = {}): HandleKeyRef {
-        return { from: this, key, ...(options.optional ? { optional: true } : {}) };
-    }
-
-    envFrom(options: { optional?: boolean } = {}): HandleEnvFrom {
-        return { from: this, ...(options.optional ? { optional: true } : {}) };
     }
 
     volume(volumeName: string, options: KeyVolumeOptions = {}): k8s.types.input.core.v1.Volume {
