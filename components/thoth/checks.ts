@@ -1,9 +1,16 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { duplicates } from "../shared/naming";
 import { Sizing, sizingProblems } from "../shared/resources";
-import { BOT_NAMES, WEBHOOK_BOTS, botDisabledReason, enabledBots, isBotName, isWebhookBot } from "./catalog";
+import {
+    BOT_NAMES,
+    WEBHOOK_BOTS,
+    botDisabledReason,
+    enabledBots,
+    isBotName,
+    isWebhookBot,
+} from "./bots/catalog";
 import { ThothConfig, UltrahooksConfig } from "./config";
-import { stationNamespaces } from "./tiers";
+import { stationNamespaces } from "./station/tiers";
 
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
 function problem(path: string, message: string, example: string): ConfigProblem {

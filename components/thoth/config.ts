@@ -14,7 +14,7 @@ import {
     quantity,
     replicas,
 } from "../config/fields";
-import { STATION_TIERS } from "./tiers";
+import { STATION_TIERS } from "./station/tiers";
 
 /** Requests → limits of a container, overriding the source's sizing of a bot or a Dgraph member. */
 const sizeSchema = z

@@ -1,13 +1,13 @@
 import { Claim } from "../config/ownership";
 import { NamespaceClaim, defineSystem } from "../config/system";
-import { catalogNotices } from "./catalogPrerequisites";
+import { catalogNotices } from "./station/catalog/catalogPrerequisites";
 import { thothProblems } from "./checks";
 import { ThothConfig, thothSchema } from "./config";
 import { thothNotices } from "./notices";
 import { thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
-import { prerequisiteClaims } from "./clusterPrerequisites";
-import { stationNamespaces } from "./tiers";
+import { prerequisiteClaims } from "./station/clusterPrerequisites";
+import { stationNamespaces } from "./station/tiers";
 
 function namespaces(config: ThothConfig): NamespaceClaim[] {
     const claims: NamespaceClaim[] = [];

@@ -3,18 +3,18 @@ import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { ownsClusterScoped } from "../shared/cluster";
 import { ChecksumKey, checksumKey } from "../shared/startupReads";
-import { ArgoPrerequisites } from "./argo";
-import { THOTH_CLUSTER_PREREQUISITES } from "./clusterPrerequisites";
-import { ThothBots } from "./bots";
-import { defaultHost } from "./catalog";
+import { ArgoPrerequisites } from "./station/modules/argo";
+import { THOTH_CLUSTER_PREREQUISITES } from "./station/clusterPrerequisites";
+import { defaultHost } from "./identity";
+import { Bots } from "./bots/bots";
 import { ThothConfig } from "./config";
-import { Dgraph } from "./dgraph";
-import { resolveDestination } from "./destinations";
-import { ZuulNodepool } from "./nodepool";
+import { Dgraph } from "./station/dgraph";
+import { resolveDestination } from "./ultrahooks/destinations";
+import { ZuulNodepool } from "./nodepool/nodepool";
 import { SECRET_KEYS, scopedStore, ultrahookApiKeySecret } from "./secrets";
-import { Station } from "./station";
-import { StationModules } from "./stationModules";
-import { Ultrahooks } from "./ultrahook";
+import { Station } from "./station/station";
+import { StationModules } from "./station/modules/stationModules";
+import { Ultrahooks } from "./ultrahooks/ultrahooks";
 
 /** Arguments of {@link Thoth}. */
 export interface ThothArgs {
@@ -47,7 +47,7 @@ export class Thoth extends RunbookComponent {
 
         // "Thoth Bots Migration": Kebechet, Nepthys, Sesheta, review-manager, webhook2kafka and normalizers.
         const bots = config.bots?.enabled
-            ? new ThothBots(
+            ? new Bots(
                   this.childName("bots"),
                   { cluster, bots: config.bots, domain: config.domain, secrets, restartKey: restartKey() },
                   this.child(),

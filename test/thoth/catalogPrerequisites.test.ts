@@ -5,12 +5,12 @@ import {
     RENDERED_MODULES,
     catalogNotices,
     keepsRendered,
-} from "../../components/thoth/catalogPrerequisites";
+} from "../../components/thoth/station/catalog/catalogPrerequisites";
 import { CatalogConfig, catalogSchema, thothSchema } from "../../components/thoth/config";
 import { thoth } from "../../components/thoth/index";
-import { stationSecretSpecs } from "../../components/thoth/stationSecrets";
-import { tierNamespaces } from "../../components/thoth/tiers";
-import { catalogPlan, remoteTarget } from "../../components/thoth/workflowCatalog";
+import { stationSecretSpecs } from "../../components/thoth/station/stationSecrets";
+import { tierNamespaces } from "../../components/thoth/station/tiers";
+import { catalogPlan, remoteTarget } from "../../components/thoth/station/catalog/workflowCatalog";
 import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { ofType, recorder } from "../harness";
 import { Json, catalogSwitchedOff, runThoth, stationModules, thothStack } from "./fixtures";

@@ -3,9 +3,9 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
-import { secretsRead, servicePlans } from "../../components/thoth/services";
-import { STATION_SECRETS, stationSecretKey } from "../../components/thoth/stationSecrets";
-import { verifyScript } from "../../components/thoth/verify";
+import { secretsRead, servicePlans } from "../../components/thoth/station/modules/services";
+import { STATION_SECRETS, stationSecretKey } from "../../components/thoth/station/stationSecrets";
+import { verifyScript } from "../../components/thoth/station/modules/verify";
 import { k8sObject, k8sObjects, ofType } from "../harness";
 import {
     KIND,

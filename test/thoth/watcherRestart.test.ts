@@ -1,5 +1,10 @@
 import { strict as assert } from "assert";
-import { RESTARTED_AT, restartGroups, restartRule, restartScript } from "../../components/thoth/restartPlan";
+import {
+    RESTARTED_AT,
+    restartGroups,
+    restartRule,
+    restartScript,
+} from "../../components/thoth/station/modules/restartPlan";
 import { k8sObject, k8sObjects, ofType } from "../harness";
 import { KIND, containerOf, podOf, runThoth, Json } from "./fixtures";
 import { runWithStubs } from "./shellStub";

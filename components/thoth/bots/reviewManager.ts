@@ -1,0 +1,33 @@
+import * as k8s from "@pulumi/kubernetes";
+import { fromSecret } from "../../shared/env";
+import { tcpProbe } from "../../shared/probes";
+import { sized } from "../../shared/resources";
+import { BotContext, BotEndpoint, webBot } from "./botkit";
+import { isBotEnabled } from "./catalog";
+
+/**
+ * review-manager: receives GitHub review webhooks on `/github` and acts as the Sesheta account, so it reads
+ * Sesheta's token and webhook secret. Its image is not public; the runbook is the only source, so it gets
+ * Sesheta's webhook sizing and a TCP probe on its port.
+ */
+export function deployReviewManager(
+    ctx: BotContext,
+    seshetaSecret: k8s.core.v1.Secret | undefined,
+): BotEndpoint | undefined {
+    if (!isBotEnabled(ctx.bots, "review-manager")) return undefined;
+    const { endpoint } = webBot(ctx, {
+        bot: "review-manager",
+        entry: ctx.bots["review-manager"]!,
+        resources: sized("125m", "128Mi", "500m", "256Mi"),
+        container: {
+            env: {
+                GITHUB_ACCESS_TOKEN: fromSecret("sesheta-secret", "github-oauth-token"),
+                GITHUB_WEBHOOK_SECRET: fromSecret("sesheta-secret", "github-webhook-secret"),
+            },
+            readinessProbe: tcpProbe("http"),
+            livenessProbe: tcpProbe("http", { initialDelaySeconds: 30 }),
+        },
+        dependsOn: seshetaSecret ? [seshetaSecret] : [],
+    });
+    return endpoint;
+}
