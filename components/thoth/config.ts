@@ -221,8 +221,9 @@ export const watcherRestartSchema = z
         image: imageRef("quay.io/openshift/origin-cli:4.15"),
         /**
          * Which event-watching workloads of this station are restarted: the investigator consumers (Kafka →
-         * Workflows) and the namespaced Argo workflow controllers. The Deployments are taken from the objects the
-         * station deploys, never typed as names.
+         * Workflows) and the namespaced Argo workflow controllers, each only where it serves the middletier or
+         * backend tier the runbook's restart names (not amun-inspection's controller). The Deployments are taken
+         * from the objects the station deploys, never typed as names.
          */
         targets: z
             .array(

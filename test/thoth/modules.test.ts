@@ -154,7 +154,7 @@ describe("thoth station modules", function () {
         it("splits the investigator consumer by mode in stage and runs one for both in test", () => {
             const modes = (env: "stage" | "test") =>
                 servicePlans(env, HOSTS)
-                    .filter((p) => p.eventWatcher)
+                    .filter((p) => p.watches)
                     .map((p) => [p.name, p.env.THOTH_CONSUMER_MODE]);
             assert.deepEqual(modes("stage"), [
                 ["investigator-consumer-backend", '["backend"]'],

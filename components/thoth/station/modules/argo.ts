@@ -155,11 +155,14 @@ export class ArgoInstall extends RunbookComponent {
     /** The workflow controller: it watches Workflows, so the watcher restart targets it. */
     public readonly controller: Workload;
     public readonly namespace: string;
+    /** The tier whose Workflows the controller reconciles. */
+    public readonly tier: StationTier;
 
     constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:ArgoInstall", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         this.namespace = namespace;
+        this.tier = args.plan.tier;
         const account = (sa: string, grants: ConstructorParameters<typeof ServiceAccount>[1]["grants"]) =>
             new ServiceAccount(
                 this.childName(sa),

@@ -46,8 +46,8 @@ export interface ServicePlan {
     kafkaCa: boolean;
     /** Public host of the `<name>-route53` Route, beside the generated `<name>` Route. */
     publicHost?: string;
-    /** Watches events (Kafka → Workflows): a target of the watcher restart. */
-    eventWatcher?: boolean;
+    /** Watches events (Kafka → Workflows in these tiers): a candidate of the watcher restart. */
+    watches?: StationTier[];
 }
 
 const apiProbes = (readinessDelay: number) => ({
@@ -59,14 +59,14 @@ const API_PORT = { port: 8080, servicePort: { name: "metrics", port: 80 } };
 
 /** The investigator consumers: stage splits them by mode, test runs one for both (thoth-station.md §2.5). */
 function investigators(environment: StationEnvironment): ServicePlan[] {
-    const modes: [string, string, SizedPart][] =
+    const modes: [string, StationTier[], SizedPart][] =
         environment === "stage"
             ? [
-                  ["investigator-consumer-backend", '["backend"]', "investigatorBackend"],
-                  ["investigator-consumer-middletier", '["middletier"]', "investigatorMiddletier"],
+                  ["investigator-consumer-backend", ["backend"], "investigatorBackend"],
+                  ["investigator-consumer-middletier", ["middletier"], "investigatorMiddletier"],
               ]
-            : [["investigator-consumer", '["middletier", "backend"]', "investigatorMiddletier"]];
-    return modes.map(([name, mode, size]) => ({
+            : [["investigator-consumer", ["middletier", "backend"], "investigatorMiddletier"]];
+    return modes.map(([name, tiers, size]) => ({
         name,
         tier: "infra",
         serviceAccount: "investigator",
@@ -77,7 +77,7 @@ function investigators(environment: StationEnvironment): ServicePlan[] {
         servicePort: { name: "web", port: 80 },
         serviceName: "investigator-faust-web",
         kafkaCa: true,
-        eventWatcher: true,
+        watches: tiers,
         // The reference's liveness is a TCP check on port 80, which the container does not open; checking the
         // faust web port it does open keeps the 2 h grace and the fail-once behaviour.
         liveness: tcpProbe(6066, {
@@ -90,7 +90,8 @@ function investigators(environment: StationEnvironment): ServicePlan[] {
         env: mergeEnv(
             {
                 SUBCOMMAND: "consumer",
-                THOTH_CONSUMER_MODE: mode,
+                // The reference's spelling of the list, byte for byte: `["middletier", "backend"]`.
+                THOTH_CONSUMER_MODE: `[${tiers.map((t) => `"${t}"`).join(", ")}]`,
                 DEBUG_LEVEL: "0",
                 APP_SCRIPT: "app.sh",
                 ARGO_PENDING_WORKFLOW_LIMIT: "900",
@@ -316,8 +317,8 @@ export interface StationServicesArgs {
 export class StationServices extends RunbookComponent {
     /** Deployment name → workload. */
     public readonly workloads: Record<string, Workload> = {};
-    /** The event-watching workloads (investigator consumers), for the watcher restart. */
-    public readonly eventWatchers: Workload[] = [];
+    /** The event-watching workloads (investigator consumers) and the tiers they serve, for the watcher restart. */
+    public readonly eventWatchers: { workload: Workload; tiers: StationTier[] }[] = [];
     /** Public URL of each API's `-route53` Route. */
     public readonly publicUrls: Record<string, string> = {};
 
@@ -381,7 +382,7 @@ export class StationServices extends RunbookComponent {
                     this.publicUrls[plan.name] = `https://${plan.publicHost}`;
                 }
             }
-            const app = thothApp(plan.name, plan.eventWatcher ? "consumer" : "api", image);
+            const app = thothApp(plan.name, plan.watches ? "consumer" : "api", image);
             // Consumers share one Service through a common instance label (the reference's `service:` label).
             const identity = plan.serviceName ? { ...app, instance: serviceName } : app;
             const workload = new Workload(
@@ -414,7 +415,7 @@ export class StationServices extends RunbookComponent {
                 this.child({ dependsOn: [...args.ready(namespace), accounts.get(plan.serviceAccount)!] }),
             );
             this.workloads[plan.name] = workload;
-            if (plan.eventWatcher) this.eventWatchers.push(workload);
+            if (plan.watches) this.eventWatchers.push({ workload, tiers: plan.watches });
         }
         // A Service over several Deployments selects their common instance label only.
         for (const [serviceName, plan] of shared) {

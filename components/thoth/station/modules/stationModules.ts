@@ -235,11 +235,13 @@ export class StationModules extends RunbookComponent {
             const targets: RestartTarget[] = [];
             if (restart.targets.includes("investigator-consumers")) {
                 for (const w of this.services.eventWatchers) {
-                    targets.push({ namespace: namespaces.infra, workload: w });
+                    targets.push({ namespace: namespaces.infra, workload: w.workload, tiers: w.tiers });
                 }
             }
             if (restart.targets.includes("workflow-controllers")) {
-                for (const a of this.argo) targets.push({ namespace: a.namespace, workload: a.controller });
+                for (const a of this.argo) {
+                    targets.push({ namespace: a.namespace, workload: a.controller, tiers: [a.tier] });
+                }
             }
             this.restart = new WatcherRestart(
                 this.childName("watcher-restart"),

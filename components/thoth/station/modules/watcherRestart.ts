@@ -8,29 +8,35 @@ import { ScheduledJob } from "../../../shared/scheduledJob";
 import { Workload } from "../../../shared/workload";
 import { WatcherRestartConfig } from "../../config";
 import { thothApp } from "../../identity";
-import { RestartGroup, restartGroups, restartRule, restartScript } from "./restartPlan";
+import { StationTier } from "../tiers";
+import { RestartGroup, restartGroups, restartRule, restartScript, runbookNamesFor } from "./restartPlan";
 
 const NAME = "watcher-restart";
 
-/** An event-watching workload the station deploys, and the namespace it deployed it to. */
+/** An event-watching workload the station deploys, the namespace it deployed it to and the tiers it serves. */
 export interface RestartTarget {
     namespace: string;
     workload: Workload;
+    tiers: StationTier[];
 }
 
 /** Arguments of {@link WatcherRestart}. */
 export interface WatcherRestartArgs {
     cluster: ClusterContext;
     config: WatcherRestartConfig;
-    /** The workloads to restart; their Deployment names are read from the objects, never typed. */
+    /**
+     * The event-watching workloads; those serving a tier the runbook names (`RUNBOOK_RESTARTS` of restartPlan.ts) are restarted.
+     * Their Deployment names are read from the objects, never typed.
+     */
     targets: RestartTarget[];
 }
 
 /**
- * Restarts the event-driven workloads whose Kubernetes/Kafka watch goes deaf after ~30 minutes (the runbook's
- * workload-operator/backend-operator; in the station deployed here: the investigator consumers and the Argo
- * workflow controllers, as Deployments, not the runbook's DeploymentConfigs). One CronJob per namespace, whose
- * service account may only get and patch exactly those Deployments there (`resourceNames`).
+ * Restarts the event-driven workloads whose Kubernetes/Kafka watch goes deaf after ~30 minutes: what the runbook's
+ * workload-operators of the middletier and backend tiers became in the station deployed here (the investigator
+ * consumers and Argo workflow controllers of those tiers, as Deployments, not the runbook's DeploymentConfigs; see
+ * `RUNBOOK_RESTARTS`). One CronJob per namespace, whose service account may only get and patch exactly those
+ * Deployments there (`resourceNames`).
  */
 export class WatcherRestart extends RunbookComponent {
     /** Namespace → restarted Deployment names. */
@@ -41,7 +47,9 @@ export class WatcherRestart extends RunbookComponent {
         const app = thothApp(NAME, "operations", args.config.image);
         const labels = standardLabels(app);
         const grouped = restartGroups(
-            args.targets.map((t) => ({ namespace: t.namespace, target: t.workload })),
+            args.targets
+                .filter((t) => runbookNamesFor(t.tiers).length > 0)
+                .map((t) => ({ namespace: t.namespace, target: t.workload })),
         );
         this.groups = grouped.map((g) => ({
             namespace: g.namespace,
