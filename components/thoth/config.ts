@@ -551,3 +551,26 @@ export const thothSchema = z
     })
     .strict();
 export type ThothConfig = z.infer<typeof thothSchema>;
+
+/** Dgraph's Route hosts, each configured or derived from `thoth.domain`. */
+export interface DgraphHosts {
+    zeroRest: string;
+    alphaRest: string;
+    alphaGrpc: string;
+}
+
+/** The station once its check passed: its enabled parts only, with what they take from outside the station. */
+export type CheckedStation = Omit<StationConfig, "dgraph" | "modules"> & {
+    dgraph?: Omit<DgraphConfig, "hosts"> & { hosts: DgraphHosts };
+    /** With the base domain of the modules' generated Routes. */
+    modules?: StationModulesConfig & { domain: string };
+};
+
+/**
+ * The thoth section as deploy and notices read it (built by `thothCheck`): a disabled station part or nodepool is
+ * absent, and what an enabled one needs from the top of the section (`thoth.domain`, `thoth.apiServer`) is in it.
+ */
+export type ThothSection = Omit<ThothConfig, "station" | "nodepool"> & {
+    station?: CheckedStation;
+    nodepool?: NodepoolConfig & { apiServer: string };
+};

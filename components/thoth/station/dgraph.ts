@@ -11,7 +11,7 @@ import { Sizing, fixedSize, sized } from "../../shared/resources";
 import { configSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { ServiceSpec, Workload } from "../../shared/workload";
-import { DgraphConfig } from "../config";
+import { DgraphConfig, DgraphHosts } from "../config";
 import {
     DGRAPH_TLS_DIR,
     HA_ZERO_ADDRESS,
@@ -21,13 +21,6 @@ import {
     zeroSingleScript,
 } from "./dgraphCommands";
 import { thothApp } from "../identity";
-
-/** Route hosts of Dgraph's public endpoints. */
-export interface DgraphHosts {
-    zeroRest: string;
-    alphaRest: string;
-    alphaGrpc: string;
-}
 
 /** TLS material of Secret dgraph-tls, as made by `dgraph cert -n <hosts> -c user`. */
 export interface DgraphTls {
