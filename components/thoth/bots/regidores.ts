@@ -1,5 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
 import { EnvMap, fromSecret } from "../../shared/env";
+import { SecretHandle } from "../../shared/handles";
 import { httpProbe, tcpProbe } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { configSecret } from "../../shared/secret";
@@ -18,10 +18,7 @@ const RESOURCES = sized("250m", "128Mi", "500m", "512Mi");
  * faust worker without web server) turns them into normalized events. Both trust the DataHub CAs from Secret
  * cyborg-regidores and check GitHub signatures with Sesheta's webhook secret.
  */
-export function deployRegidores(
-    ctx: BotContext,
-    seshetaSecret: k8s.core.v1.Secret | undefined,
-): BotEndpoint | undefined {
+export function deployRegidores(ctx: BotContext, seshetaSecret: () => SecretHandle): BotEndpoint | undefined {
     const w2k = isBotEnabled(ctx.bots, "webhook2kafka") ? ctx.bots.webhook2kafka! : undefined;
     const norm = isBotEnabled(ctx.bots, "normalizers") ? ctx.bots.normalizers! : undefined;
     if (!w2k && !norm) return undefined;
@@ -42,7 +39,8 @@ export function deployRegidores(
         },
         botOptions(ctx),
     );
-    const deps = [secret, ...(seshetaSecret ? [seshetaSecret] : [])];
+    const sesheta = seshetaSecret();
+    const deps = [secret];
     const volumes = [
         secretVolume("root-ca-cert", "cyborg-regidores", [{ key: "root-ca-cert", path: "ca.pem" }]),
         secretVolume("datahub-ca-cert", "cyborg-regidores", [
@@ -68,7 +66,7 @@ export function deployRegidores(
                 env: {
                     ...kafka,
                     APP_FILE: "webhook2kafka.py",
-                    GITHUB_WEBHOOK_SECRET: fromSecret("sesheta-secret", "github-webhook-secret"),
+                    GITHUB_WEBHOOK_SECRET: sesheta.env("github-webhook-secret"),
                 },
                 // /healthz answers 503 while Kafka is unreachable: take the pod out of the Service, do not kill it.
                 readinessProbe: httpProbe("/healthz", "http"),
@@ -94,10 +92,7 @@ export function deployRegidores(
                         env: {
                             ...kafka,
                             APP_SCRIPT: "normalizers.sh",
-                            SESHETA_GITHUB_WEBHOOK_SECRET: fromSecret(
-                                "sesheta-secret",
-                                "github-webhook-secret",
-                            ),
+                            SESHETA_GITHUB_WEBHOOK_SECRET: sesheta.env("github-webhook-secret"),
                         },
                         resources: norm.resources ?? RESOURCES,
                         volumeMounts,

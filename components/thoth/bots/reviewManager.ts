@@ -1,5 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
-import { fromSecret } from "../../shared/env";
+import { SecretHandle } from "../../shared/handles";
 import { tcpProbe } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { BotContext, BotEndpoint, webBot } from "./botkit";
@@ -12,22 +11,22 @@ import { isBotEnabled } from "./catalog";
  */
 export function deployReviewManager(
     ctx: BotContext,
-    seshetaSecret: k8s.core.v1.Secret | undefined,
+    seshetaSecret: () => SecretHandle,
 ): BotEndpoint | undefined {
     if (!isBotEnabled(ctx.bots, "review-manager")) return undefined;
+    const sesheta = seshetaSecret();
     const { endpoint } = webBot(ctx, {
         bot: "review-manager",
         entry: ctx.bots["review-manager"]!,
         resources: sized("125m", "128Mi", "500m", "256Mi"),
         container: {
             env: {
-                GITHUB_ACCESS_TOKEN: fromSecret("sesheta-secret", "github-oauth-token"),
-                GITHUB_WEBHOOK_SECRET: fromSecret("sesheta-secret", "github-webhook-secret"),
+                GITHUB_ACCESS_TOKEN: sesheta.env("github-oauth-token"),
+                GITHUB_WEBHOOK_SECRET: sesheta.env("github-webhook-secret"),
             },
             readinessProbe: tcpProbe("http"),
             livenessProbe: tcpProbe("http", { initialDelaySeconds: 30 }),
         },
-        dependsOn: seshetaSecret ? [seshetaSecret] : [],
     });
     return endpoint;
 }

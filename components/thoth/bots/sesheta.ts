@@ -1,12 +1,11 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { EnvMap, fromConfigMap, fromSecret } from "../../shared/env";
+import { EnvMap, fromConfigMap } from "../../shared/env";
+import { SecretHandle } from "../../shared/handles";
 import { httpProbe } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { configSecret } from "../../shared/secret";
 import { ScheduledJob } from "../../shared/scheduledJob";
-import { BotContext, BotEndpoint, botConfigMap, botOptions, cronBot, secretVolume, webBot } from "./botkit";
-import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./catalog";
+import { BotContext, BotEndpoint, botConfigMap, botOptions, cronBot, webBot } from "./botkit";
+import { BotName, isBotEnabled } from "./catalog";
 import { thothApp } from "../identity";
 import { SECRET_KEYS } from "../secrets";
 
@@ -28,10 +27,15 @@ const CHAT_BOTS: BotName[] = ["sesheta-webhooks", "sesheta-scrum"];
  * Secret sesheta-secret: the whole Sesheta identity, one Secret for one identity, so a rotation of any of its keys
  * is one config change that every reader sees: the GitHub account (SSH key, OAuth token), the webhook secret, the
  * Google Chat space and endpoint and, when a chat bot runs, the chat bot's service-account JSON. Besides the
- * Sesheta bots, review-manager and the cyborg-regidores bots read it, so it exists whenever any of them runs.
+ * Sesheta bots, review-manager and the cyborg-regidores bots read it: made on the first reader's call, so it exists
+ * exactly when one of them runs.
  */
-export function seshetaSecret(ctx: BotContext): k8s.core.v1.Secret | undefined {
-    if (!SESHETA_SECRET_READERS.some((bot) => isBotEnabled(ctx.bots, bot))) return undefined;
+export function seshetaSecret(ctx: BotContext): () => SecretHandle {
+    let handle: SecretHandle | undefined;
+    return () => (handle ??= createSeshetaSecret(ctx));
+}
+
+function createSeshetaSecret(ctx: BotContext): SecretHandle {
     const chat = CHAT_BOTS.some((bot) => isBotEnabled(ctx.bots, bot));
     return configSecret(
         `${ctx.name}-sesheta-secret`,
@@ -57,7 +61,7 @@ export function seshetaSecret(ctx: BotContext): k8s.core.v1.Secret | undefined {
             },
         },
         botOptions(ctx),
-    );
+    ).handle;
 }
 
 export interface SeshetaResult {
@@ -66,16 +70,16 @@ export interface SeshetaResult {
 }
 
 /** The Sesheta bots: the webhook receiver and the label-checker, scrum and approver CronJobs. */
-export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret | undefined): SeshetaResult {
+export function deploySeshetaFamily(ctx: BotContext, seshetaSecret: () => SecretHandle): SeshetaResult {
     const bots = ctx.bots;
     const on = (name: BotName) => isBotEnabled(bots, name);
     const result: SeshetaResult = { jobs: [] };
     if (!SESHETA_BOTS.some(on)) return result;
-    const deps: pulumi.Resource[] = secret ? [secret] : [];
+    const secret = seshetaSecret();
     const keyFile = bots.seshetaChatKeyFile;
 
     // Only the chat bot's JSON of the identity's Secret, as the file name sesheta opens.
-    const chatVolume = secretVolume("chat-credentials", "sesheta-secret", [{ key: keyFile, path: keyFile }]);
+    const chatVolume = secret.volume("chat-credentials", { items: [{ key: keyFile, path: keyFile }] });
 
     const scrum = on("sesheta-scrum") ? bots["sesheta-scrum"]! : undefined;
     const configData: Record<string, string> = {
@@ -100,7 +104,7 @@ export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret 
         : undefined;
 
     const common: EnvMap = {
-        SESHETA_GITHUB_ACCESS_TOKEN: fromSecret("sesheta-secret", "github-oauth-token"),
+        SESHETA_GITHUB_ACCESS_TOKEN: secret.env("github-oauth-token"),
         SESHETA_VERBOSE: fromConfigMap("sesheta-configmap", "sesheta-verbose"),
     };
 
@@ -113,21 +117,18 @@ export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret 
             container: {
                 env: {
                     ...common,
-                    SESHETA_GITHUB_WEBHOOK_SECRET: fromSecret("sesheta-secret", "github-webhook-secret"),
+                    SESHETA_GITHUB_WEBHOOK_SECRET: secret.env("github-webhook-secret"),
                     // sesheta/__init__.py reads the webhook secret under Kebechet's name.
-                    KEBECHET_GITHUB_WEBHOOK_SECRET: fromSecret("sesheta-secret", "github-webhook-secret"),
-                    SESHETA_GOOGLE_CHAT_SPACE: fromSecret("sesheta-secret", "google-chat-space"),
-                    SESHETA_GOOGLE_CHAT_ENDPOINT_URL: fromSecret(
-                        "sesheta-secret",
-                        "google-chat-endpoint-url",
-                    ),
+                    KEBECHET_GITHUB_WEBHOOK_SECRET: secret.env("github-webhook-secret"),
+                    SESHETA_GOOGLE_CHAT_SPACE: secret.env("google-chat-space"),
+                    SESHETA_GOOGLE_CHAT_ENDPOINT_URL: secret.env("google-chat-endpoint-url"),
                 },
                 readinessProbe: httpProbe("/_healthz/", "http"),
                 livenessProbe: httpProbe("/_healthz/", "http", { initialDelaySeconds: 30 }),
                 volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
             },
             volumes: [chatVolume],
-            dependsOn: [...deps, configMap],
+            dependsOn: [configMap],
         });
         result.endpoint = endpoint;
     }
@@ -139,7 +140,7 @@ export function deploySeshetaFamily(ctx: BotContext, secret: k8s.core.v1.Secret 
         readOnly: true,
     };
     const configVolume = { name: "bot-config", configMap: { name: "sesheta-bot" } };
-    const cronDeps = [...deps, configMap, ...(botConfig ? [botConfig] : [])];
+    const cronDeps = [configMap, ...(botConfig ? [botConfig] : [])];
 
     const checker = on("sesheta-label-checker") ? bots["sesheta-label-checker"]! : undefined;
     if (checker) {
