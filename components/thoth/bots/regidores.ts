@@ -1,10 +1,10 @@
-import { EnvMap, fromSecret } from "../../shared/env";
+import { EnvMap } from "../../shared/env";
 import { SecretHandle } from "../../shared/handles";
 import { httpProbe, tcpProbe } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { configSecret } from "../../shared/secret";
 import { Workload } from "../../shared/workload";
-import { BotContext, BotEndpoint, botOptions, botReads, secretVolume, webBot } from "./botkit";
+import { BotContext, BotEndpoint, botOptions, botReads, webBot } from "./botkit";
 import { isBotEnabled } from "./catalog";
 import { thothApp } from "../identity";
 import { SECRET_KEYS } from "../secrets";
@@ -23,7 +23,7 @@ export function deployRegidores(ctx: BotContext, seshetaSecret: () => SecretHand
     const norm = isBotEnabled(ctx.bots, "normalizers") ? ctx.bots.normalizers! : undefined;
     if (!w2k && !norm) return undefined;
 
-    const secret = configSecret(
+    const regidores = configSecret(
         `${ctx.name}-cyborg-regidores`,
         {
             cluster: ctx.cluster,
@@ -38,14 +38,13 @@ export function deployRegidores(ctx: BotContext, seshetaSecret: () => SecretHand
             },
         },
         botOptions(ctx),
-    );
+    ).handle;
     const sesheta = seshetaSecret();
-    const deps = [secret];
     const volumes = [
-        secretVolume("root-ca-cert", "cyborg-regidores", [{ key: "root-ca-cert", path: "ca.pem" }]),
-        secretVolume("datahub-ca-cert", "cyborg-regidores", [
-            { key: "datahub-ca-cert", path: "data-hub-kafka-ca.crt" },
-        ]),
+        regidores.volume("root-ca-cert", { items: [{ key: "root-ca-cert", path: "ca.pem" }] }),
+        regidores.volume("datahub-ca-cert", {
+            items: [{ key: "datahub-ca-cert", path: "data-hub-kafka-ca.crt" }],
+        }),
     ];
     const volumeMounts = [
         { name: "root-ca-cert", mountPath: `${APP_ROOT}/conf`, readOnly: true },
@@ -53,7 +52,7 @@ export function deployRegidores(ctx: BotContext, seshetaSecret: () => SecretHand
     ];
     const kafka: EnvMap = {
         WEB_CONCURRENCY: "1",
-        KAFKA_BOOTSTRAP_SERVERS: fromSecret("cyborg-regidores", "kafka-bootstrap-servers"),
+        KAFKA_BOOTSTRAP_SERVERS: regidores.env("kafka-bootstrap-servers"),
     };
 
     let endpoint: BotEndpoint | undefined;
@@ -74,7 +73,6 @@ export function deployRegidores(ctx: BotContext, seshetaSecret: () => SecretHand
                 volumeMounts,
             },
             volumes,
-            dependsOn: deps,
         }).endpoint;
     }
     if (norm) {
@@ -99,9 +97,9 @@ export function deployRegidores(ctx: BotContext, seshetaSecret: () => SecretHand
                     },
                 ],
                 volumes,
-                restartOnChange: botReads(ctx, deps),
+                restartOnChange: botReads(ctx),
             },
-            botOptions(ctx, deps),
+            botOptions(ctx),
         );
     }
     return endpoint;
