@@ -6,6 +6,7 @@ import { plainConfigMap } from "../../shared/configMap";
 import { ContainerSpec } from "../../shared/container";
 import { Sizing } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
+import { ConfigMapHandle } from "../../shared/handles";
 import { ChecksumKey, startupObjects } from "../../shared/startupReads";
 import { Workload } from "../../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName } from "./catalog";
@@ -51,7 +52,7 @@ export function botConfigMap(
     objectName: string,
     component: string,
     data: Record<string, string>,
-): k8s.core.v1.ConfigMap {
+): k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle } {
     return plainConfigMap(
         `${ctx.name}-${objectName}`,
         {

@@ -1,4 +1,4 @@
-import { EnvMap, fromConfigMap } from "../../shared/env";
+import { EnvMap } from "../../shared/env";
 import { SecretHandle } from "../../shared/handles";
 import { httpProbe } from "../../shared/probes";
 import { sized } from "../../shared/resources";
@@ -95,7 +95,7 @@ export function deploySeshetaFamily(ctx: BotContext, seshetaSecret: () => Secret
               }
             : {}),
     };
-    const configMap = botConfigMap(ctx, "sesheta-configmap", "bot", configData);
+    const configMap = botConfigMap(ctx, "sesheta-configmap", "bot", configData).handle;
     const needsBotConfig = on("sesheta-label-checker") || on("sesheta-approver");
     const botConfig = needsBotConfig
         ? botConfigMap(ctx, "sesheta-bot", "bot", {
@@ -105,7 +105,7 @@ export function deploySeshetaFamily(ctx: BotContext, seshetaSecret: () => Secret
 
     const common: EnvMap = {
         SESHETA_GITHUB_ACCESS_TOKEN: secret.env("github-oauth-token"),
-        SESHETA_VERBOSE: fromConfigMap("sesheta-configmap", "sesheta-verbose"),
+        SESHETA_VERBOSE: configMap.env("sesheta-verbose"),
     };
 
     const webhooks = on("sesheta-webhooks") ? bots["sesheta-webhooks"]! : undefined;
@@ -128,7 +128,6 @@ export function deploySeshetaFamily(ctx: BotContext, seshetaSecret: () => Secret
                 volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
             },
             volumes: [chatVolume],
-            dependsOn: [configMap],
         });
         result.endpoint = endpoint;
     }
@@ -140,7 +139,8 @@ export function deploySeshetaFamily(ctx: BotContext, seshetaSecret: () => Secret
         readOnly: true,
     };
     const configVolume = { name: "bot-config", configMap: { name: "sesheta-bot" } };
-    const cronDeps = [configMap, ...(botConfig ? [botConfig] : [])];
+    // sesheta-bot is mounted by a literal name: its readers wait for it here.
+    const cronDeps = botConfig ? [botConfig] : [];
 
     const checker = on("sesheta-label-checker") ? bots["sesheta-label-checker"]! : undefined;
     if (checker) {
@@ -170,11 +170,11 @@ export function deploySeshetaFamily(ctx: BotContext, seshetaSecret: () => Secret
                     env: {
                         ...common,
                         APP_FILE: "scrum_standup.py",
-                        SESHETA_SCRUM_SPACE: fromConfigMap("sesheta-configmap", "scrum-space"),
-                        SESHETA_SCRUM_MESSAGE: fromConfigMap("sesheta-configmap", "scrum-message"),
-                        SESHETA_SCRUM_URL: fromConfigMap("sesheta-configmap", "scrum-url"),
-                        SCRUM_THREAD_KEY: fromConfigMap("sesheta-configmap", "scrum-threadkey"),
-                        USERS_INVITED: fromConfigMap("sesheta-configmap", "users-invited"),
+                        SESHETA_SCRUM_SPACE: configMap.env("scrum-space"),
+                        SESHETA_SCRUM_MESSAGE: configMap.env("scrum-message"),
+                        SESHETA_SCRUM_URL: configMap.env("scrum-url"),
+                        SCRUM_THREAD_KEY: configMap.env("scrum-threadkey"),
+                        USERS_INVITED: configMap.env("users-invited"),
                     },
                     // scrum_standup.py reads the chat credentials from etc/credentials.json.
                     volumeMounts: [
