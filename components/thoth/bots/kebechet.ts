@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EnvMap, fromConfigMap, fromSecret } from "../../shared/env";
+import { EnvMap } from "../../shared/env";
+import { SecretHandle } from "../../shared/handles";
 import { fixedSize } from "../../shared/resources";
 import { configSecret } from "../../shared/secret";
 import { ScheduledJob } from "../../shared/scheduledJob";
-import { BotContext, botConfigMap, botOptions, cronBot, secretVolume } from "./botkit";
+import { BotContext, botConfigMap, botOptions, cronBot } from "./botkit";
 import { isBotEnabled } from "./catalog";
 import { thothApp } from "../identity";
 import { SECRET_KEYS } from "../secrets";
@@ -13,10 +14,10 @@ const SSH_DIR = "/home/user/.ssh";
 const PRIVATE_KEY_MODE = 0o600;
 
 /** The SSH key of a Secret mounted as `~/.ssh/id_rsa`, as both bots expect it. */
-function sshVolume(secretName: string) {
-    return secretVolume("ssh-config", secretName, [
-        { key: "ssh-privatekey", path: "id_rsa", mode: PRIVATE_KEY_MODE },
-    ]);
+function sshVolume(secret: SecretHandle) {
+    return secret.volume("ssh-config", {
+        items: [{ key: "ssh-privatekey", path: "id_rsa", mode: PRIVATE_KEY_MODE }],
+    });
 }
 
 /**
@@ -27,7 +28,8 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
     const jobs: ScheduledJob[] = [];
     const keb = isBotEnabled(ctx.bots, "kebechet") ? ctx.bots.kebechet : undefined;
     const nep = isBotEnabled(ctx.bots, "nepthys") ? ctx.bots.nepthys : undefined;
-    const sshKey = keb || nep ? ctx.secrets.require(SECRET_KEYS.kebechetSshKey) : undefined;
+    // Both Secrets carry Kebechet's one SSH key.
+    const sshKey = () => ctx.secrets.require(SECRET_KEYS.kebechetSshKey);
 
     if (keb) {
         const optional: Record<string, pulumi.Output<string> | undefined> = {
@@ -36,7 +38,7 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
             "sentry-dsn": ctx.secrets.get(SECRET_KEYS.kebechetSentryDsn),
         };
         const data: Record<string, pulumi.Input<string>> = {
-            "ssh-privatekey": sshKey!,
+            "ssh-privatekey": sshKey(),
             "github-oauth-token": ctx.secrets.require(SECRET_KEYS.kebechetGithubToken),
         };
         for (const [key, value] of Object.entries(optional)) {
@@ -53,22 +55,20 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
                 data,
             },
             botOptions(ctx),
-        );
+        ).handle;
         const configMap = botConfigMap(ctx, "kebechet-configmap", "bot", {
             "kebechet-config": keb.configuration,
             "kebechet-verbose": keb.verbose ? "1" : "0",
-        });
+        }).handle;
         const env: EnvMap = {
             KEBECHET_SUBCOMMAND: "run",
-            KEBECHET_TOKEN: fromSecret("kebechet-secret", "github-oauth-token"),
-            GITHUB_KEBECHET_TOKEN: fromSecret("kebechet-secret", "github-oauth-token"),
-            GITLAB_KEBECHET_TOKEN:
-                optional["gitlab-oauth-token"] && fromSecret("kebechet-secret", "gitlab-oauth-token"),
-            PAGURE_KEBECHET_TOKEN:
-                optional["pagure-oauth-token"] && fromSecret("kebechet-secret", "pagure-oauth-token"),
-            SENTRY_DSN: optional["sentry-dsn"] && fromSecret("kebechet-secret", "sentry-dsn"),
-            KEBECHET_CONFIGURATION_PATH: fromConfigMap("kebechet-configmap", "kebechet-config"),
-            KEBECHET_VERBOSE: fromConfigMap("kebechet-configmap", "kebechet-verbose"),
+            KEBECHET_TOKEN: secret.env("github-oauth-token"),
+            GITHUB_KEBECHET_TOKEN: secret.env("github-oauth-token"),
+            GITLAB_KEBECHET_TOKEN: optional["gitlab-oauth-token"] && secret.env("gitlab-oauth-token"),
+            PAGURE_KEBECHET_TOKEN: optional["pagure-oauth-token"] && secret.env("pagure-oauth-token"),
+            SENTRY_DSN: optional["sentry-dsn"] && secret.env("sentry-dsn"),
+            KEBECHET_CONFIGURATION_PATH: configMap.env("kebechet-config"),
+            KEBECHET_VERBOSE: configMap.env("kebechet-verbose"),
             PIPENV_NOSPIN: "1",
             PIPENV_COLORBLIND: "1",
             PIPENV_HIDE_EMOJIS: "1",
@@ -82,10 +82,9 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
                     env,
                     volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
                 },
-                volumes: [sshVolume("kebechet-secret")],
+                volumes: [sshVolume(secret)],
                 successfulJobsHistoryLimit: 2,
                 failedJobsHistoryLimit: 1,
-                dependsOn: [secret, configMap],
             }),
         );
     }
@@ -100,14 +99,14 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
                 app: thothApp("nepthys", "bot"),
                 type: "kubernetes.io/ssh-auth",
                 data: {
-                    "ssh-privatekey": sshKey!,
+                    "ssh-privatekey": sshKey(),
                     "user-name": nep.gitUserName,
                     "user-email": nep.gitUserEmail,
                     "github-oauth-token": ctx.secrets.require(SECRET_KEYS.nepthysGithubToken),
                 },
             },
             botOptions(ctx),
-        );
+        ).handle;
         jobs.push(
             cronBot(ctx, {
                 bot: "nepthys",
@@ -115,18 +114,17 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
                 resources: fixedSize("500m", "1Gi"),
                 container: {
                     env: {
-                        GITHUB_TOKEN: fromSecret("nepthys-secret", "github-oauth-token"),
-                        GITHUB_USER: fromSecret("nepthys-secret", "user-name"),
-                        GITHUB_USER_EMAIL: fromSecret("nepthys-secret", "user-email"),
+                        GITHUB_TOKEN: secret.env("github-oauth-token"),
+                        GITHUB_USER: secret.env("user-name"),
+                        GITHUB_USER_EMAIL: secret.env("user-email"),
                     },
                     volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
                 },
-                volumes: [sshVolume("nepthys-secret")],
+                volumes: [sshVolume(secret)],
                 successfulJobsHistoryLimit: 2,
                 failedJobsHistoryLimit: 1,
                 // Nepthys' own changelog: "Give job 30 minutes to finish".
                 activeDeadlineSeconds: 1800,
-                dependsOn: [secret],
             }),
         );
     }
