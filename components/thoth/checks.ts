@@ -1,9 +1,18 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { Refined, Rejected } from "../config/system";
 import { duplicates } from "../shared/naming";
 import { Sizing, sizingProblems } from "../shared/resources";
-import { BOT_NAMES, WEBHOOK_BOTS, botDisabledReason, enabledBots, isBotName, isWebhookBot } from "./catalog";
-import { ThothConfig, UltrahooksConfig } from "./config";
-import { stationNamespaces } from "./tiers";
+import {
+    BOT_NAMES,
+    WEBHOOK_BOTS,
+    botDisabledReason,
+    enabledBots,
+    isBotName,
+    isWebhookBot,
+} from "./bots/catalog";
+import { CheckedStation, ThothConfig, ThothSection, UltrahooksConfig } from "./config";
+import { defaultHost } from "./identity";
+import { stationNamespaces, tierNamespaces } from "./station/tiers";
 
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
 function problem(path: string, message: string, example: string): ConfigProblem {
@@ -329,4 +338,51 @@ export function thothProblems(config: ThothConfig): ConfigProblem[] {
         ...nodepoolProblems(config),
         ...namespaceProblems(config),
     ];
+}
+
+/** A value {@link thothProblems} proved present; missing here, the check and this refinement disagree. */
+function proved<T>(value: T | undefined, key: string): T {
+    if (value === undefined)
+        throw new Error(`thoth's check passed without ${key}: checks.ts and thothCheck disagree`);
+    return value;
+}
+
+/** The enabled parts of the station, with Dgraph's hosts resolved and the modules' domain (both proved by stationProblems). */
+function checkedStation(config: ThothConfig): CheckedStation | undefined {
+    const station = config.station;
+    if (!station?.enabled) return undefined;
+    const { dgraph, modules, ...rest } = station;
+    const dgraphNamespace = tierNamespaces(station.environment).dgraph;
+    const host = (route: string, configured: string | undefined) =>
+        configured ?? defaultHost(route, dgraphNamespace, proved(config.domain, "thoth.domain"));
+    return {
+        ...rest,
+        dgraph: dgraph?.enabled
+            ? {
+                  ...dgraph,
+                  hosts: {
+                      zeroRest: host("zero-rest", dgraph.hosts.zeroRest),
+                      alphaRest: host("alpha-rest", dgraph.hosts.alphaRest),
+                      alphaGrpc: host("alpha-grpc", dgraph.hosts.alphaGrpc),
+                  },
+              }
+            : undefined,
+        modules: modules?.enabled ? { ...modules, domain: proved(config.domain, "thoth.domain") } : undefined,
+    };
+}
+
+/** Thoth's check: every problem of {@link thothProblems}, or the section deploy reads ({@link ThothSection}). */
+export function thothCheck(config: ThothConfig): Refined<ThothSection> | Rejected {
+    const problems = thothProblems(config);
+    if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };
+    const { station: _station, nodepool, ...rest } = config;
+    return {
+        section: {
+            ...rest,
+            station: checkedStation(config),
+            nodepool: nodepool?.enabled
+                ? { ...nodepool, apiServer: proved(config.apiServer, "thoth.apiServer") }
+                : undefined,
+        },
+    };
 }

@@ -14,7 +14,7 @@ import {
     quantity,
     replicas,
 } from "../config/fields";
-import { STATION_TIERS } from "./tiers";
+import { STATION_TIERS } from "./station/tiers";
 
 /** Requests → limits of a container, overriding the source's sizing of a bot or a Dgraph member. */
 const sizeSchema = z
@@ -221,8 +221,9 @@ export const watcherRestartSchema = z
         image: imageRef("quay.io/openshift/origin-cli:4.15"),
         /**
          * Which event-watching workloads of this station are restarted: the investigator consumers (Kafka →
-         * Workflows) and the namespaced Argo workflow controllers. The Deployments are taken from the objects the
-         * station deploys, never typed as names.
+         * Workflows) and the namespaced Argo workflow controllers, each only where it serves the middletier or
+         * backend tier the runbook's restart names (not amun-inspection's controller). The Deployments are taken
+         * from the objects the station deploys, never typed as names.
          */
         targets: z
             .array(
@@ -550,3 +551,26 @@ export const thothSchema = z
     })
     .strict();
 export type ThothConfig = z.infer<typeof thothSchema>;
+
+/** Dgraph's Route hosts, each configured or derived from `thoth.domain`. */
+export interface DgraphHosts {
+    zeroRest: string;
+    alphaRest: string;
+    alphaGrpc: string;
+}
+
+/** The station once its check passed: its enabled parts only, with what they take from outside the station. */
+export type CheckedStation = Omit<StationConfig, "dgraph" | "modules"> & {
+    dgraph?: Omit<DgraphConfig, "hosts"> & { hosts: DgraphHosts };
+    /** With the base domain of the modules' generated Routes. */
+    modules?: StationModulesConfig & { domain: string };
+};
+
+/**
+ * The thoth section as deploy and notices read it (built by `thothCheck`): a disabled station part or nodepool is
+ * absent, and what an enabled one needs from the top of the section (`thoth.domain`, `thoth.apiServer`) is in it.
+ */
+export type ThothSection = Omit<ThothConfig, "station" | "nodepool"> & {
+    station?: CheckedStation;
+    nodepool?: NodepoolConfig & { apiServer: string };
+};

@@ -12,3 +12,8 @@ export function thothApp(name: string, component: string, image?: string): AppId
 export function bindingName(serviceAccount: string, clusterRole: string): string {
     return `${serviceAccount}-${clusterRole.replace(/:/g, "-")}`;
 }
+
+/** OpenShift's default Route host, `<name>-<namespace>.<domain>`, used when a host is not configured. */
+export function defaultHost(name: string, namespace: string, domain: string): string {
+    return `${name}-${namespace}.${domain}`;
+}

@@ -1,13 +1,13 @@
 import { Claim } from "../config/ownership";
 import { NamespaceClaim, defineSystem } from "../config/system";
-import { catalogNotices } from "./catalogPrerequisites";
-import { thothProblems } from "./checks";
-import { ThothConfig, thothSchema } from "./config";
+import { catalogNotices } from "./station/catalog/catalogPrerequisites";
+import { thothCheck } from "./checks";
+import { ThothConfig, ThothSection, thothSchema } from "./config";
 import { thothNotices } from "./notices";
 import { thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
-import { prerequisiteClaims } from "./clusterPrerequisites";
-import { stationNamespaces } from "./tiers";
+import { prerequisiteClaims } from "./station/clusterPrerequisites";
+import { stationNamespaces } from "./station/tiers";
 
 function namespaces(config: ThothConfig): NamespaceClaim[] {
     const claims: NamespaceClaim[] = [];
@@ -73,7 +73,7 @@ function clusterScoped(config: ThothConfig): Claim[] {
 }
 
 /** Thoth-station: bots, ultrahooks, the station (namespaces, Dgraph, modules, verify) and the Zuul nodepool hookup. */
-export const thoth = defineSystem<ThothConfig, "kubernetes">({
+export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     section: "thoth",
     title: "Thoth-station",
     target: "kubernetes",
@@ -82,7 +82,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes">({
     hosts,
     clusterScoped,
     secrets: thothSecrets,
-    check: (config) => thothProblems(config),
+    check: (config) => thothCheck(config),
     // Unconfirmed bot images; the catalog's objects, which exist only once the provider renders the pinned commit.
     notices: (config) => [
         ...thothNotices(config),

@@ -1,5 +1,5 @@
 import { UnconfirmedImage, unconfirmedImageNotice } from "../shared/unconfirmedImage";
-import { BotName, enabledBots } from "./catalog";
+import { BotName, enabledBots } from "./bots/catalog";
 import { ThothConfig } from "./config";
 
 /** Where runbook 000 runs the bots and the ultrahook clients today. */

@@ -1,7 +1,7 @@
 import { SecretSpec, SecretStore } from "../config/system";
-import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./catalog";
+import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./bots/catalog";
 import { ThothConfig } from "./config";
-import { stationSecretSpecs } from "./stationSecrets";
+import { stationSecretSpecs } from "./station/stationSecrets";
 
 /**
  * Config keys of Thoth's secrets: `thoth-<Kubernetes Secret>-<key in it>`, so the key says where the value ends

@@ -3,23 +3,22 @@ import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { ownsClusterScoped } from "../shared/cluster";
 import { ChecksumKey, checksumKey } from "../shared/startupReads";
-import { ArgoPrerequisites } from "./argo";
-import { THOTH_CLUSTER_PREREQUISITES } from "./clusterPrerequisites";
-import { ThothBots } from "./bots";
-import { defaultHost } from "./catalog";
-import { ThothConfig } from "./config";
-import { Dgraph } from "./dgraph";
-import { resolveDestination } from "./destinations";
-import { ZuulNodepool } from "./nodepool";
+import { ArgoPrerequisites } from "./station/modules/argo";
+import { THOTH_CLUSTER_PREREQUISITES } from "./station/clusterPrerequisites";
+import { Bots } from "./bots/bots";
+import { ThothSection } from "./config";
+import { Dgraph } from "./station/dgraph";
+import { resolveDestination } from "./ultrahooks/destinations";
+import { ZuulNodepool } from "./nodepool/nodepool";
 import { SECRET_KEYS, scopedStore, ultrahookApiKeySecret } from "./secrets";
-import { Station } from "./station";
-import { StationModules } from "./stationModules";
-import { Ultrahooks } from "./ultrahook";
+import { Station } from "./station/station";
+import { StationModules } from "./station/modules/stationModules";
+import { Ultrahooks } from "./ultrahooks/ultrahooks";
 
 /** Arguments of {@link Thoth}. */
 export interface ThothArgs {
-    /** The validated `thoth` section. */
-    config: ThothConfig;
+    /** The `thoth` section as its check built it. */
+    config: ThothSection;
     /** What the program decided: the cluster (provider resolved), the tier's protection and the secrets. */
     context: KubernetesContext;
 }
@@ -46,16 +45,15 @@ export class Thoth extends RunbookComponent {
         const restartKey = () => (key ??= checksumKey(this.childName("checksum-key"), this.foreignChild()));
 
         // "Thoth Bots Migration": Kebechet, Nepthys, Sesheta, review-manager, webhook2kafka and normalizers.
-        const bots = config.bots?.enabled
-            ? new ThothBots(
-                  this.childName("bots"),
-                  { cluster, bots: config.bots, domain: config.domain, secrets, restartKey: restartKey() },
-                  this.child(),
-              )
-            : undefined;
-        if (bots) {
+        let bots: Bots | undefined;
+        if (config.bots?.enabled) {
+            bots = new Bots(
+                this.childName("bots"),
+                { cluster, bots: config.bots, domain: config.domain, secrets, restartKey: restartKey() },
+                this.child(),
+            );
             this.outputs.bots = {
-                namespace: config.bots!.namespace,
+                namespace: config.bots.namespace,
                 deployed: bots.deployed,
                 endpoints: bots.endpointUrls,
             };
@@ -112,20 +110,14 @@ export class Thoth extends RunbookComponent {
             // "Dgraph": the graph database, with the certificates of the ansible vault.
             const dgraphNs = env.namespaces.dgraph;
             const dg = station.dgraph;
-            if (dg?.enabled) {
-                const host = (route: string, configured?: string) =>
-                    configured ?? defaultHost(route, dgraphNs, config.domain!);
+            if (dg) {
                 const dgraph = new Dgraph(
                     this.childName("dgraph"),
                     {
                         cluster,
                         namespace: dgraphNs,
                         config: dg,
-                        hosts: {
-                            zeroRest: host("zero-rest", dg.hosts.zeroRest),
-                            alphaRest: host("alpha-rest", dg.hosts.alphaRest),
-                            alphaGrpc: host("alpha-grpc", dg.hosts.alphaGrpc),
-                        },
+                        hosts: dg.hosts,
                         tls: {
                             caCrt: secrets.require(SECRET_KEYS.dgraphCaCrt),
                             nodeCrt: secrets.require(SECRET_KEYS.dgraphNodeCrt),
@@ -143,7 +135,7 @@ export class Thoth extends RunbookComponent {
 
             // Provision and verify: the station's modules (see StationModules for the steps, in order).
             const modules = station.modules;
-            if (modules?.enabled) {
+            if (modules) {
                 // Validation refuses ownClusterPrerequisites without the grants; the second condition keeps a
                 // configuration that skipped validation from creating what the cluster setup provides.
                 const owned =
@@ -165,7 +157,7 @@ export class Thoth extends RunbookComponent {
                         environment: station.environment,
                         namespaces: env.namespaces,
                         namespaceResources: env.namespaceResources,
-                        domain: config.domain!,
+                        domain: modules.domain,
                         config: modules,
                         secrets,
                         protectStateful: context.protectStateful,
@@ -177,9 +169,9 @@ export class Thoth extends RunbookComponent {
                 stationOut.publicUrls = mods.publicUrls;
                 stationOut.clusterPrerequisites = owned ? "owned" : "referenced";
                 if (mods.catalog) stationOut.catalog = mods.catalog.instances;
-                if (mods.restart) {
+                if (mods.restart && station.watcherRestart) {
                     stationOut.watcherRestart = {
-                        schedule: station.watcherRestart!.schedule,
+                        schedule: station.watcherRestart.schedule,
                         targets: mods.restart.groups,
                     };
                 }
@@ -192,10 +184,10 @@ export class Thoth extends RunbookComponent {
 
         // "Zuul": the nodepool's namespace, service account and token in this cluster, and its provider file.
         const nodepool = config.nodepool;
-        if (nodepool?.enabled) {
+        if (nodepool) {
             const np = new ZuulNodepool(
                 this.childName("nodepool"),
-                { cluster, config: nodepool, apiServer: config.apiServer! },
+                { cluster, config: nodepool, apiServer: nodepool.apiServer },
                 this.child(),
             );
             this.outputs.nodepool = { providerYaml: np.providerYaml, context: np.context, token: np.token };

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { BOT_NAMES } from "../../components/thoth/bots/catalog";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { k8sObject, k8sObjects } from "../harness";
@@ -421,6 +422,29 @@ describe("thoth bots", function () {
             const keys = Object.keys(secretsFor(values.thoth));
             assert.ok(keys.includes("thoth-kebechet-ssh-privatekey"));
             assert.ok(!keys.includes("thoth-kebechet-github-oauth-token"));
+        });
+
+        it("makes Secret sesheta-secret once, exactly when one of its readers runs", async () => {
+            const seshetaSecrets = () =>
+                k8sObjects(KIND.secret, PROD_NS).filter(
+                    (s) => (s.inputs.metadata as Json).name === "sesheta-secret",
+                );
+            const only = (t: Record<string, Json>, bots: string[]) => {
+                withoutStation(t);
+                t.ultrahooks.enabled = false;
+                for (const bot of BOT_NAMES) if (t.bots[bot]) t.bots[bot].enabled = bots.includes(bot);
+            };
+            await runThoth("prod", (t) => only(t, ["review-manager"]));
+            assert.equal(seshetaSecrets().length, 1);
+            assert.deepEqual(
+                envOf(k8sObject(KIND.deployment, "review-manager", PROD_NS)).GITHUB_WEBHOOK_SECRET,
+                {
+                    name: "GITHUB_WEBHOOK_SECRET",
+                    valueFrom: { secretKeyRef: { name: "sesheta-secret", key: "github-webhook-secret" } },
+                },
+            );
+            await runThoth("prod", (t) => only(t, ["kebechet", "nepthys"]));
+            assert.equal(seshetaSecrets().length, 0);
         });
 
         it("switches every bot off at once", async () => {

@@ -1,9 +1,13 @@
 import { strict as assert } from "assert";
 import { repoRoot } from "../../tools/root";
-import { keepsRendered } from "../../components/thoth/catalogPrerequisites";
+import { keepsRendered } from "../../components/thoth/station/catalog/catalogPrerequisites";
 import { CatalogConfig, catalogSchema } from "../../components/thoth/config";
-import { tierNamespaces } from "../../components/thoth/tiers";
-import { catalogPlan, placeObject, remoteTarget } from "../../components/thoth/workflowCatalog";
+import { tierNamespaces } from "../../components/thoth/station/tiers";
+import {
+    catalogPlan,
+    placeObject,
+    remoteTarget,
+} from "../../components/thoth/station/catalog/workflowCatalog";
 import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { ofType, recorder } from "../harness";

@@ -5,12 +5,13 @@ import {
     RENDERED_MODULES,
     catalogNotices,
     keepsRendered,
-} from "../../components/thoth/catalogPrerequisites";
+} from "../../components/thoth/station/catalog/catalogPrerequisites";
 import { CatalogConfig, catalogSchema, thothSchema } from "../../components/thoth/config";
+import { thothCheck } from "../../components/thoth/checks";
 import { thoth } from "../../components/thoth/index";
-import { stationSecretSpecs } from "../../components/thoth/stationSecrets";
-import { tierNamespaces } from "../../components/thoth/tiers";
-import { catalogPlan, remoteTarget } from "../../components/thoth/workflowCatalog";
+import { stationSecretSpecs } from "../../components/thoth/station/stationSecrets";
+import { tierNamespaces } from "../../components/thoth/station/tiers";
+import { catalogPlan, remoteTarget } from "../../components/thoth/station/catalog/workflowCatalog";
 import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { ofType, recorder } from "../harness";
 import { Json, catalogSwitchedOff, runThoth, stationModules, thothStack } from "./fixtures";
@@ -233,7 +234,9 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
             });
 
             it("says before `up` which objects only the deploy-time render shows, with the folder they come from", () => {
-                const config = thothSchema.parse(thothStack(stack).thoth);
+                // Notices read the section as the check built it, as the program passes it.
+                const config = thothCheck(thothSchema.parse(thothStack(stack).thoth)).section;
+                assert.ok(config, "the committed stack passes Thoth's check");
                 // The catalog's own lines: Thoth also says which bot images nobody confirmed.
                 const catalogLines = (c: typeof config) =>
                     thoth.notices!(c, { tier: "production" }).filter((n) => n.startsWith(CATALOG_KEY));

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { alphaScript, zeroHaScript } from "../../components/thoth/dgraphCommands";
+import { alphaScript, zeroHaScript } from "../../components/thoth/station/dgraphCommands";
 import { k8sObject, k8sObjects } from "../harness";
 import {
     KIND,

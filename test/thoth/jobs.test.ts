@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { periodicPlans } from "../../components/thoth/periodic";
-import { workflowAccounts } from "../../components/thoth/rbac";
-import { tierNamespaces } from "../../components/thoth/tiers";
-import { secretsRead } from "../../components/thoth/services";
-import { STATION_SECRETS } from "../../components/thoth/stationSecrets";
+import { periodicPlans } from "../../components/thoth/station/modules/periodic";
+import { workflowAccounts } from "../../components/thoth/station/modules/rbac";
+import { tierNamespaces } from "../../components/thoth/station/tiers";
+import { secretsRead } from "../../components/thoth/station/modules/services";
+import { STATION_SECRETS } from "../../components/thoth/station/stationSecrets";
 import { k8sObject, k8sObjects } from "../harness";
 import { Json, KIND, podOf, envOf, runThoth } from "./fixtures";
 

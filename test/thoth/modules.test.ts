@@ -3,9 +3,9 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
-import { secretsRead, servicePlans } from "../../components/thoth/services";
-import { STATION_SECRETS, stationSecretKey } from "../../components/thoth/stationSecrets";
-import { verifyScript } from "../../components/thoth/verify";
+import { secretsRead, servicePlans } from "../../components/thoth/station/modules/services";
+import { STATION_SECRETS, stationSecretKey } from "../../components/thoth/station/stationSecrets";
+import { verifyScript } from "../../components/thoth/station/modules/verify";
 import { k8sObject, k8sObjects, ofType } from "../harness";
 import {
     KIND,
@@ -154,7 +154,7 @@ describe("thoth station modules", function () {
         it("splits the investigator consumer by mode in stage and runs one for both in test", () => {
             const modes = (env: "stage" | "test") =>
                 servicePlans(env, HOSTS)
-                    .filter((p) => p.eventWatcher)
+                    .filter((p) => p.watches)
                     .map((p) => [p.name, p.env.THOTH_CONSUMER_MODE]);
             assert.deepEqual(modes("stage"), [
                 ["investigator-consumer-backend", '["backend"]'],

@@ -5,7 +5,7 @@ import { ConfigError } from "../../components/config/problems";
 import { memoryConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
 import { nodepoolSchema } from "../../components/thoth/config";
-import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepoolYaml";
+import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepool/nodepoolYaml";
 import { k8sObject, resetRecorder, settled } from "../harness";
 import { KIND, runThoth, secretsFor, thothOf, thothStack, withoutStation, Json } from "./fixtures";
 

@@ -1,7 +1,10 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
-import { cronWorkflowObject, prescriptionsRefreshPlans } from "../../components/thoth/prescriptionsRefresh";
-import { stationSecretKey } from "../../components/thoth/stationSecrets";
+import {
+    cronWorkflowObject,
+    prescriptionsRefreshPlans,
+} from "../../components/thoth/station/modules/prescriptionsRefresh";
+import { stationSecretKey } from "../../components/thoth/station/stationSecrets";
 import { validateObject } from "../../tools/validate/k8s";
 import { k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
 import {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { catalogSchema } from "../../components/thoth/config";
-import { revsolverAccount } from "../../components/thoth/rbac";
-import { tierNamespaces } from "../../components/thoth/tiers";
+import { revsolverAccount } from "../../components/thoth/station/modules/rbac";
+import { tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObjects } from "../harness";
 import { Json, KIND, catalogSwitchedOff, runThoth, thothStack } from "./fixtures";
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { memoryConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
-import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/tiers";
+import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObject, k8sObjects, ofType, resetRecorder, settled, unwrap } from "../harness";
 import { KIND, runThoth, secretsFor, stationCore, thothOf, thothStack, Json } from "./fixtures";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { NOT_CHECKED_ANNOTATION, notCheckedLine } from "../../components/thoth/verify";
+import { NOT_CHECKED_ANNOTATION, notCheckedLine } from "../../components/thoth/station/modules/verify";
 import { field, k8sObjects, ofType } from "../harness";
 import { KIND, runThoth } from "./fixtures";
 import { runWithStubs } from "./shellStub";

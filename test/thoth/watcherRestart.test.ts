@@ -1,12 +1,19 @@
 import { strict as assert } from "assert";
-import { RESTARTED_AT, restartGroups, restartRule, restartScript } from "../../components/thoth/restartPlan";
+import {
+    RESTARTED_AT,
+    RUNBOOK_RESTARTS,
+    restartGroups,
+    restartRule,
+    restartScript,
+    runbookNamesFor,
+} from "../../components/thoth/station/modules/restartPlan";
 import { k8sObject, k8sObjects, ofType } from "../harness";
 import { KIND, containerOf, podOf, runThoth, Json } from "./fixtures";
 import { runWithStubs } from "./shellStub";
 
-// The event watchers the stage station deploys: the two investigator consumers and the three Argo controllers.
+// What the runbook's middletier and backend operators became in the stage station: the two investigator consumers
+// and the Argo controllers of those two tiers (not amun-inspection's).
 const STAGE_GROUPS = [
-    { namespace: "thoth-amun-inspection-stage", deployments: ["workflow-controller"] },
     { namespace: "thoth-backend-stage", deployments: ["workflow-controller"] },
     {
         namespace: "thoth-infra-stage",
@@ -23,6 +30,22 @@ describe("thoth watcher restarts", function () {
     // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
     this.timeout(60_000);
     describe("plan (pure)", () => {
+        it("restarts what the runbook's deaf-watcher step names: the middletier and backend tiers, nothing else", () => {
+            assert.deepEqual(RUNBOOK_RESTARTS, [
+                { runbookName: "workload-operator-thoth-middletier-stage", tier: "middletier" },
+                { runbookName: "workload-operator-thoth-backend-stage", tier: "backend" },
+            ]);
+            assert.deepEqual(runbookNamesFor(["backend"]), ["workload-operator-thoth-backend-stage"]);
+            // The test layout's one consumer serves both tiers.
+            assert.deepEqual(runbookNamesFor(["middletier", "backend"]), [
+                "workload-operator-thoth-middletier-stage",
+                "workload-operator-thoth-backend-stage",
+            ]);
+            for (const tier of ["amun-inspection", "frontend", "infra"] as const) {
+                assert.deepEqual(runbookNamesFor([tier]), [], `${tier} is no runbook name's successor`);
+            }
+        });
+
         it("groups targets by namespace", () => {
             const targets = [
                 { namespace: "ns-b", target: "x" },
@@ -97,6 +120,21 @@ describe("thoth watcher restarts", function () {
                 assert.ok(k8sObject(KIND.serviceAccount, "watcher-restart", g.namespace));
             }
             assert.equal(ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").length, 0);
+        });
+
+        it("leaves amun-inspection's workflow controller alone: no runbook name maps to it", () => {
+            assert.ok(k8sObject(KIND.deployment, "workflow-controller", "thoth-amun-inspection-stage"));
+            const inAmun = (kind: string) =>
+                ofType(kind).filter(
+                    (o) => (o.inputs.metadata as Json).namespace === "thoth-amun-inspection-stage",
+                );
+            for (const kind of [KIND.cronJob, KIND.role, KIND.roleBinding, KIND.serviceAccount]) {
+                assert.deepEqual(
+                    inAmun(kind).filter((o) => (o.inputs.metadata as Json).name === "watcher-restart"),
+                    [],
+                    kind,
+                );
+            }
         });
 
         it("targets only Deployments the station itself deploys, in the namespace it deploys them to", () => {

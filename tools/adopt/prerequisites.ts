@@ -1,4 +1,4 @@
-import { THOTH_CLUSTER_PREREQUISITES } from "../../components/thoth/clusterPrerequisites";
+import { THOTH_CLUSTER_PREREQUISITES } from "../../components/thoth/station/clusterPrerequisites";
 
 /**
  * A cluster-wide object a system needs but does not create: the cluster setup provides it. The migration report
@@ -27,7 +27,7 @@ const PSI_ADMINS = "the PSI cluster administrators (thoth-station.md §6.3)";
 const ARGO_NEEDED_BY = "the station's Argo Workflows installs (runbooks:thoth station.modules)";
 
 /**
- * Everything a system expects from the cluster setup: the station's own list (components/thoth/clusterPrerequisites.ts,
+ * Everything a system expects from the cluster setup: the station's own list (components/thoth/station/clusterPrerequisites.ts,
  * the one the program uses to decide what it does not create), with who must provide each one.
  */
 export const CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = THOTH_CLUSTER_PREREQUISITES.map((p) => ({

@@ -1,0 +1,269 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../../shared/cluster";
+import { RunbookComponent } from "../../shared/component";
+import { ContainerSpec } from "../../shared/container";
+import { ExposureSpec } from "../../shared/exposure";
+import { selectorLabels } from "../../shared/labels";
+import { statefulOptions } from "../../shared/protect";
+import { tcpProbe } from "../../shared/probes";
+import { Sizing, fixedSize, sized } from "../../shared/resources";
+import { configSecret } from "../../shared/secret";
+import { ChecksumKey } from "../../shared/startupReads";
+import { ServiceSpec, Workload } from "../../shared/workload";
+import { DgraphConfig, DgraphHosts } from "../config";
+import {
+    DGRAPH_TLS_DIR,
+    HA_ZERO_ADDRESS,
+    SINGLE_ZERO_ADDRESS,
+    alphaScript,
+    zeroHaScript,
+    zeroSingleScript,
+} from "./dgraphCommands";
+import { thothApp } from "../identity";
+
+/** TLS material of Secret dgraph-tls, as made by `dgraph cert -n <hosts> -c user`. */
+export interface DgraphTls {
+    caCrt: pulumi.Input<string>;
+    nodeCrt: pulumi.Input<string>;
+    nodeKey: pulumi.Input<string>;
+    clientCrt: pulumi.Input<string>;
+    clientKey: pulumi.Input<string>;
+}
+
+/** Arguments of {@link Dgraph}. */
+export interface DgraphArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    config: DgraphConfig;
+    hosts: DgraphHosts;
+    tls: DgraphTls;
+    /** Production: the StatefulSets (whose volume claims hold the graph) are protected and retained. */
+    protectStateful: boolean;
+    /** Key of the checksums that roll the alphas when the certificates are rotated (the system's `checksumKey`). */
+    restartKey: ChecksumKey;
+}
+
+const ZERO_PORTS = [
+    { name: "zero-grpc", containerPort: 5080 },
+    { name: "zero-rest", containerPort: 6080 },
+];
+const ALPHA_PORTS = [
+    { name: "alpha-grpc-int", containerPort: 7080 },
+    { name: "alpha-rest", containerPort: 8080 },
+    { name: "alpha-grpc", containerPort: 9080 },
+];
+const ZERO_PUBLIC: ServiceSpec & { name: string } = {
+    name: "zero-public",
+    ports: [
+        { name: "zero-grpc", port: 5080 },
+        { name: "zero-rest", port: 6080 },
+    ],
+};
+const ALPHA_PUBLIC: ServiceSpec & { name: string } = {
+    name: "alpha-public",
+    ports: [
+        { name: "alpha-rest", port: 8080 },
+        { name: "alpha-grpc", port: 9080 },
+    ],
+};
+const POD_NAMESPACE = { fieldRef: { fieldPath: "metadata.namespace" } };
+const DATADIR = { name: "datadir", mountPath: "/dgraph" };
+const TLS_MOUNT = { name: "dgraph-tls", mountPath: DGRAPH_TLS_DIR, readOnly: true };
+const TLS_VOLUME = { name: "dgraph-tls", secret: { secretName: "dgraph-tls" } };
+
+/** Routes: zero's REST API edge-terminated, alpha's REST and gRPC passed through to alpha's own TLS. */
+function zeroRoutes(hosts: DgraphHosts): ExposureSpec[] {
+    return [
+        {
+            name: "zero-rest",
+            host: hosts.zeroRest,
+            servicePort: "zero-rest",
+            service: "zero-public",
+            tls: { termination: "edge" },
+        },
+    ];
+}
+function alphaRoutes(hosts: DgraphHosts): ExposureSpec[] {
+    return [
+        {
+            name: "alpha-rest",
+            host: hosts.alphaRest,
+            servicePort: "alpha-rest",
+            service: "alpha-public",
+            tls: { termination: "passthrough" },
+        },
+        {
+            name: "alpha-grpc",
+            host: hosts.alphaGrpc,
+            servicePort: "alpha-grpc",
+            service: "alpha-public",
+            tls: { termination: "passthrough" },
+        },
+    ];
+}
+
+/** Spread the members of a quorum over nodes: losing one node must not lose the majority. */
+function spread(app: string): k8s.types.input.core.v1.Affinity {
+    return {
+        podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                    weight: 100,
+                    podAffinityTerm: {
+                        labelSelector: { matchLabels: selectorLabels(thothApp(app, "database")) },
+                        topologyKey: "kubernetes.io/hostname",
+                    },
+                },
+            ],
+        },
+    };
+}
+
+/**
+ * Dgraph, the station's graph database (thoth-station/dgraph-thoth-config). `ha`: StatefulSets `zero` and `alpha`
+ * with headless services for peer discovery, public services and Routes; `single`: one pod running zero and
+ * alpha side by side on one volume, for the test environment.
+ */
+export class Dgraph extends RunbookComponent {
+    /** Public URLs: zero REST, alpha REST and alpha gRPC (host:443). */
+    public readonly urls: { zeroRest: string; alphaRest: string; alphaGrpc: string };
+
+    constructor(name: string, args: DgraphArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:Dgraph", name, opts, args.cluster.provider);
+        const { config, hosts } = args;
+        const tlsSecret = configSecret(
+            this.childName("tls"),
+            {
+                cluster: args.cluster,
+                namespace: args.namespace,
+                secretName: "dgraph-tls",
+                app: thothApp("dgraph", "database"),
+                data: {
+                    "ca.crt": args.tls.caCrt,
+                    "node.crt": args.tls.nodeCrt,
+                    "node.key": args.tls.nodeKey,
+                    "client.user.crt": args.tls.clientCrt,
+                    "client.user.key": args.tls.clientKey,
+                },
+            },
+            // The retained StatefulSet mounts it: a forced destroy must not leave Dgraph without its certificates.
+            this.child(statefulOptions(args.protectStateful)),
+        );
+        const claim = {
+            name: "datadir",
+            size: config.storageSize,
+            ...(config.storageClassName ? { storageClassName: config.storageClassName } : {}),
+        };
+        const common = {
+            cluster: args.cluster,
+            namespace: args.namespace,
+            kind: "StatefulSet" as const,
+            automountServiceAccountToken: false,
+            // Dgraph flushes its write-ahead log on SIGTERM; give it the source's minute.
+            terminationGracePeriodSeconds: 60,
+            volumeClaimTemplates: [claim],
+            workloadOptions: statefulOptions(args.protectStateful),
+            // Alpha loads its TLS files at start: rotated certificates are seen only by a new pod.
+            restartOnChange: { key: args.restartKey, candidates: [tlsSecret] },
+        };
+        const zero = (script: string, resources: Sizing): ContainerSpec => ({
+            name: "zero",
+            image: config.image,
+            command: ["bash", "-c", script],
+            ports: ZERO_PORTS,
+            env: { POD_NAMESPACE },
+            volumeMounts: [DATADIR],
+            readinessProbe: tcpProbe("zero-grpc"),
+            resources,
+        });
+        const alpha = (zeroAddress: string, resources: Sizing): ContainerSpec => ({
+            name: "alpha",
+            image: config.image,
+            command: [
+                "bash",
+                "-c",
+                alphaScript({ zero: zeroAddress, lruMb: config.lruMb, whitelist: config.adminWhitelist }),
+            ],
+            ports: ALPHA_PORTS,
+            env: { POD_NAMESPACE },
+            volumeMounts: [DATADIR, TLS_MOUNT],
+            readinessProbe: tcpProbe("alpha-grpc"),
+            resources,
+        });
+
+        if (config.layout === "ha") {
+            const zeroSet = new Workload(
+                this.childName("zero"),
+                {
+                    ...common,
+                    app: thothApp("zero", "database", config.image),
+                    replicas: config.replicas,
+                    affinity: spread("zero"),
+                    containers: [
+                        zero(zeroHaScript(config.replicas), config.zeroResources ?? fixedSize("1", "1Gi")),
+                    ],
+                    // Peers must resolve each other before they are ready: that is how the quorum forms.
+                    service: {
+                        ports: [{ name: "zero-grpc", port: 5080 }],
+                        headless: true,
+                        publishNotReadyAddresses: true,
+                    },
+                    extraServices: [ZERO_PUBLIC],
+                    expose: zeroRoutes(hosts),
+                },
+                this.child(),
+            );
+            new Workload(
+                this.childName("alpha"),
+                {
+                    ...common,
+                    app: thothApp("alpha", "database", config.image),
+                    replicas: config.replicas,
+                    affinity: spread("alpha"),
+                    containers: [alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"))],
+                    volumes: [TLS_VOLUME],
+                    service: {
+                        ports: [{ name: "alpha-grpc-int", port: 7080 }],
+                        headless: true,
+                        publishNotReadyAddresses: true,
+                    },
+                    extraServices: [ALPHA_PUBLIC],
+                    expose: alphaRoutes(hosts),
+                },
+                this.child({ dependsOn: [tlsSecret, zeroSet] }),
+            );
+        } else {
+            new Workload(
+                this.childName("single"),
+                {
+                    ...common,
+                    app: thothApp("dgraph", "database", config.image),
+                    replicas: 1,
+                    containers: [
+                        zero(zeroSingleScript(), config.zeroResources ?? fixedSize("500m", "1Gi")),
+                        alpha(SINGLE_ZERO_ADDRESS, config.alphaResources ?? sized("1", "1Gi", "2", "4Gi")),
+                    ],
+                    volumes: [TLS_VOLUME],
+                    service: {
+                        ports: [
+                            { name: "zero-grpc", port: 5080 },
+                            { name: "alpha-grpc-int", port: 7080 },
+                        ],
+                        headless: true,
+                        publishNotReadyAddresses: true,
+                    },
+                    extraServices: [ZERO_PUBLIC, ALPHA_PUBLIC],
+                    expose: [...zeroRoutes(hosts), ...alphaRoutes(hosts)],
+                },
+                this.child({ dependsOn: [tlsSecret] }),
+            );
+        }
+        this.urls = {
+            zeroRest: `https://${hosts.zeroRest}`,
+            alphaRest: `https://${hosts.alphaRest}`,
+            alphaGrpc: `${hosts.alphaGrpc}:443`,
+        };
+        this.registerOutputs({ urls: this.urls });
+    }
+}

@@ -1,0 +1,380 @@
+import { preserveUnknownFields } from "../../../shared/crd";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { ClusterContext } from "../../../shared/cluster";
+import { RunbookComponent } from "../../../shared/component";
+import { plainConfigMap } from "../../../shared/configMap";
+import { standardLabels } from "../../../shared/labels";
+import { httpProbe } from "../../../shared/probes";
+import { statefulOptions } from "../../../shared/protect";
+import { Sizing } from "../../../shared/resources";
+import { PolicyRule, ServiceAccount } from "../../../shared/serviceAccount";
+import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
+import { Workload } from "../../../shared/workload";
+import { StationImages, StationShared } from "../../config";
+import { defaultHost, thothApp } from "../../identity";
+import { WORKFLOW_ROLE } from "./rbac";
+import { SizedPart } from "../sizing";
+import { StationEnvironment, StationTier } from "../tiers";
+
+/** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
+export interface ArgoInstallPlan {
+    tier: StationTier;
+    size: SizedPart;
+    parallelism: number;
+    /** Seconds a finished Workflow is kept. */
+    ttlSeconds: number;
+    workflowParallelism: number;
+    /** S3 artifact repository (Secret argo-artifact-repository-secrets); amun-inspection has none. */
+    artifacts?: { archiveLogs: boolean };
+    executorResources?: boolean;
+    /** The controller's `namespace:`; amun-inspection's config leaves it unset. */
+    namespaced: boolean;
+}
+
+/** Stage runs three installs (backend, middletier, amun-inspection); test one in thoth-test-core. */
+export function argoInstalls(environment: StationEnvironment): ArgoInstallPlan[] {
+    if (environment === "test") {
+        return [
+            {
+                tier: "backend",
+                size: "controllerBackend",
+                parallelism: 10,
+                ttlSeconds: 7200,
+                workflowParallelism: 10,
+                artifacts: { archiveLogs: true },
+                namespaced: true,
+            },
+        ];
+    }
+    return [
+        {
+            tier: "backend",
+            size: "controllerBackend",
+            parallelism: 10,
+            ttlSeconds: 900,
+            workflowParallelism: 5,
+            artifacts: { archiveLogs: true },
+            executorResources: true,
+            namespaced: true,
+        },
+        {
+            tier: "middletier",
+            size: "controllerMiddletier",
+            parallelism: 50,
+            ttlSeconds: 10,
+            workflowParallelism: 20,
+            artifacts: { archiveLogs: false },
+            namespaced: true,
+        },
+        {
+            tier: "amun-inspection",
+            size: "controllerAmunInspection",
+            parallelism: 9,
+            ttlSeconds: 900,
+            workflowParallelism: 10,
+            namespaced: false,
+        },
+    ];
+}
+
+/** The `config` key of workflow-controller-configmap. */
+export function controllerConfig(plan: ArgoInstallPlan, namespace: string, shared: StationShared): string {
+    const ttl = plan.ttlSeconds;
+    const endpoint = shared.ceph.host.replace(/^https?:\/\//, "").replace(/\/$/, "");
+    const config: Record<string, unknown> = {
+        ...(plan.namespaced ? { namespace } : {}),
+        parallelism: plan.parallelism,
+        workflowDefaults: {
+            spec: {
+                ttlStrategy: {
+                    secondsAfterCompletion: ttl,
+                    secondsAfterSuccess: ttl,
+                    secondsAfterFailure: ttl,
+                },
+                parallelism: plan.workflowParallelism,
+            },
+        },
+        metricsConfig: { enabled: true, path: "/metrics", port: 8080 },
+        ...(plan.executorResources
+            ? {
+                  executor: {
+                      imagePullPolicy: "IfNotPresent",
+                      resources: {
+                          requests: { cpu: "0.1", memory: "64Mi" },
+                          limits: { cpu: "0.5", memory: "256Mi" },
+                      },
+                  },
+              }
+            : {}),
+        ...(plan.artifacts
+            ? {
+                  artifactRepository: {
+                      archiveLogs: plan.artifacts.archiveLogs,
+                      s3: {
+                          bucket: shared.ceph.bucket,
+                          keyPrefix: `${shared.ceph.prefix}/${shared.deploymentName}/argo/artifacts/`,
+                          endpoint,
+                          insecure: false,
+                          accessKeySecret: { name: "argo-artifact-repository-secrets", key: "accessKey" },
+                          secretKeySecret: { name: "argo-artifact-repository-secrets", key: "secretKey" },
+                      },
+                  },
+              }
+            : {}),
+    };
+    return stringify(config);
+}
+
+export interface ArgoInstallArgs {
+    cluster: ClusterContext;
+    namespace: string;
+    domain: string;
+    plan: ArgoInstallPlan;
+    shared: StationShared;
+    images: Pick<StationImages, "workflowController" | "argoServer" | "argoExecutor">;
+    sizing: Record<SizedPart, Sizing>;
+    /** Key of the checksum that rolls argo-server when its ConfigMap changes; {@link PLAIN_READS_KEY} if unset. */
+    restartKey?: ChecksumKey;
+}
+
+/**
+ * The checksum key when argo-server is given none: what it reads is a ConfigMap, which holds the names of Secrets and
+ * never their values, and anyone who may see the pod's annotation may read that ConfigMap. A public key hides
+ * nothing there, so no generated key (and no extra resource per install) is needed.
+ */
+const PLAIN_READS_KEY = "argo-server-configmap";
+
+/**
+ * A namespaced Argo Workflows v2.12 install: the controller (watches Workflows; restarted with the consumers)
+ * and argo-server with its UI Route. The ClusterRoles `argo`/`argo-admin` and the CRDs come from
+ * {@link ArgoPrerequisites}, owned by one stack per cluster.
+ */
+export class ArgoInstall extends RunbookComponent {
+    /** The workflow controller: it watches Workflows, so the watcher restart targets it. */
+    public readonly controller: Workload;
+    public readonly namespace: string;
+    /** The tier whose Workflows the controller reconciles. */
+    public readonly tier: StationTier;
+
+    constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:ArgoInstall", name, opts, args.cluster.provider);
+        const { cluster, namespace } = args;
+        this.namespace = namespace;
+        this.tier = args.plan.tier;
+        const account = (sa: string, grants: ConstructorParameters<typeof ServiceAccount>[1]["grants"]) =>
+            new ServiceAccount(
+                this.childName(sa),
+                { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },
+                this.child(),
+            );
+        const server = account("argo-server", [
+            { namespace, clusterRole: "argo" },
+            { namespace, clusterRole: "argo-admin" },
+            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
+        ]);
+        account("argo", [
+            { namespace, clusterRole: "argo" },
+            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
+        ]);
+        const config = plainConfigMap(
+            this.childName("config"),
+            {
+                cluster,
+                namespace,
+                configMapName: "workflow-controller-configmap",
+                app: thothApp("workflow-controller", "workflows"),
+                data: { config: controllerConfig(args.plan, namespace, args.shared) },
+            },
+            this.child(),
+        );
+        const after = this.child({ dependsOn: [server, config] });
+        this.controller = new Workload(
+            this.childName("controller"),
+            {
+                cluster,
+                namespace,
+                app: thothApp("workflow-controller", "workflows", args.images.workflowController),
+                serviceAccountName: "argo-server",
+                containers: [
+                    {
+                        name: "workflow-controller",
+                        image: args.images.workflowController,
+                        command: ["workflow-controller"],
+                        args: [
+                            "--configmap",
+                            "workflow-controller-configmap",
+                            "--executor-image",
+                            args.images.argoExecutor,
+                            "--namespaced",
+                        ],
+                        ports: [{ name: "metrics", containerPort: 8080 }],
+                        resources: args.sizing[args.plan.size],
+                    },
+                ],
+                service: {
+                    name: "workflow-controller-metrics",
+                    ports: [{ name: "metrics", port: 80, targetPort: 8080 }],
+                },
+                expose: [
+                    {
+                        host: defaultHost("workflow-controller-metrics", namespace, args.domain),
+                        servicePort: "metrics",
+                        tls: { termination: "edge" },
+                    },
+                ],
+            },
+            after,
+        );
+        new Workload(
+            this.childName("server"),
+            {
+                cluster,
+                namespace,
+                app: thothApp("argo-server", "workflows", args.images.argoServer),
+                serviceAccountName: "argo-server",
+                // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
+                // start, so the pod spec does not name it; the controller watches it and needs no restart.
+                podAnnotations: {
+                    [READS_CHECKSUM_ANNOTATION]: readsChecksum(args.restartKey ?? PLAIN_READS_KEY, [config]),
+                },
+                containers: [
+                    {
+                        name: "argo-server",
+                        image: args.images.argoServer,
+                        // Before v3 argo-server defaults to --auth-mode server: anyone reaching the public argo-ui
+                        // Route acts with argo-server's own account (GHSA-rc7p-gmvh-xfx2). `client` makes every
+                        // request carry the caller's own bearer token (`argo auth token`, an OpenShift token), as
+                        // v3 does by default (argo-workflows docs, argo-server auth-mode, v2.12).
+                        args: ["server", "--namespaced", `--auth-mode=${ARGO_SERVER_AUTH_MODE}`],
+                        ports: [{ name: "web", containerPort: 2746 }],
+                        readinessProbe: httpProbe("/", 2746, { initialDelaySeconds: 10, periodSeconds: 20 }),
+                        resources: args.sizing.argoServer,
+                    },
+                ],
+                service: { ports: [{ name: "web", port: 2746 }] },
+                expose: [
+                    {
+                        name: "argo-ui",
+                        host: defaultHost("argo-ui", namespace, args.domain),
+                        servicePort: "web",
+                        tls: { termination: "edge" },
+                    },
+                ],
+            },
+            after,
+        );
+        this.registerOutputs({});
+    }
+}
+
+const ARGO_GROUP = "argoproj.io";
+
+/** How argo-server authenticates requests: with the caller's own Kubernetes token, never its own account. */
+export const ARGO_SERVER_AUTH_MODE = "client";
+
+/** The Argo Workflows v2.12 kinds the station uses. */
+export const ARGO_KINDS = [
+    { kind: "Workflow", plural: "workflows", short: ["wf"] },
+    { kind: "WorkflowTemplate", plural: "workflowtemplates", short: ["wftmpl"] },
+    { kind: "CronWorkflow", plural: "cronworkflows", short: ["cronwf", "cwf"] },
+    { kind: "ClusterWorkflowTemplate", plural: "clusterworkflowtemplates", short: ["clusterwftmpl", "cwft"] },
+    { kind: "WorkflowEventBinding", plural: "workfloweventbindings", short: ["wfeb"] },
+] as const;
+
+/** ClusterRole `argo`: what a namespaced controller and Workflow pods do in a namespace it is bound in. */
+export const ARGO_ROLE: PolicyRule[] = [
+    {
+        apiGroups: [""],
+        resources: ["pods", "pods/exec"],
+        verbs: ["create", "get", "list", "watch", "update", "patch", "delete"],
+    },
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "watch", "list"] },
+    { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "delete", "get"] },
+    { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["get", "list"] },
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+    { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
+    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] },
+    {
+        apiGroups: [ARGO_GROUP],
+        resources: ARGO_KINDS.flatMap((k) => [k.plural, `${k.plural}/finalizers`]),
+        verbs: ["get", "list", "watch", "update", "patch", "delete", "create"],
+    },
+];
+
+/** ClusterRole `argo-admin`: full control of Argo's objects (submitting, stopping, deleting Workflows). */
+export const ARGO_ADMIN_ROLE: PolicyRule[] = [
+    {
+        apiGroups: [ARGO_GROUP],
+        resources: ARGO_KINDS.map((k) => k.plural),
+        verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+    },
+];
+
+export interface ArgoPrerequisitesArgs {
+    cluster: ClusterContext;
+    /** Production: deleting a CRD deletes every object of it, so the CRDs are protected and retained. */
+    protectStateful: boolean;
+}
+
+/**
+ * The cluster-wide part of the station: Argo's CRDs and the ClusterRoles `argo` and `argo-admin` that the
+ * reference expects "from the cluster setup" (§6.3). Exactly one stack per cluster owns them
+ * (`thoth.station.modules.ownClusterPrerequisites: true`); the others only reference them by name. The CRDs
+ * accept any spec (`x-kubernetes-preserve-unknown-fields`), as Argo v2.12's own minimal CRDs did.
+ */
+export class ArgoPrerequisites extends RunbookComponent {
+    public readonly resources: pulumi.Resource[] = [];
+
+    constructor(name: string, args: ArgoPrerequisitesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:ArgoPrerequisites", name, opts, args.cluster.provider);
+        const labels = standardLabels(thothApp("argo", "cluster-prerequisites"));
+        for (const k of ARGO_KINDS) {
+            this.resources.push(
+                new k8s.apiextensions.v1.CustomResourceDefinition(
+                    this.childName(`crd-${k.plural}`),
+                    {
+                        metadata: { name: `${k.plural}.${ARGO_GROUP}`, labels },
+                        spec: {
+                            group: ARGO_GROUP,
+                            names: {
+                                kind: k.kind,
+                                listKind: `${k.kind}List`,
+                                plural: k.plural,
+                                singular: k.kind.toLowerCase(),
+                                shortNames: [...k.short],
+                            },
+                            scope: k.kind === "ClusterWorkflowTemplate" ? "Cluster" : "Namespaced",
+                            versions: [
+                                {
+                                    name: "v1alpha1",
+                                    served: true,
+                                    storage: true,
+                                    schema: {
+                                        openAPIV3Schema: preserveUnknownFields,
+                                    },
+                                    ...(k.kind === "Workflow" ? { subresources: {} } : {}),
+                                },
+                            ],
+                        },
+                    },
+                    this.child(statefulOptions(args.protectStateful)),
+                ),
+            );
+        }
+        for (const [role, rules] of [
+            ["argo", ARGO_ROLE],
+            ["argo-admin", ARGO_ADMIN_ROLE],
+        ] as const) {
+            this.resources.push(
+                new k8s.rbac.v1.ClusterRole(
+                    this.childName(`clusterrole-${role}`),
+                    { metadata: { name: role, labels }, rules: [...rules] },
+                    this.child(),
+                ),
+            );
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,162 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../../../shared/cluster";
+import { RunbookComponent } from "../../../shared/component";
+import { fromSecret } from "../../../shared/env";
+import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../../../shared/probes";
+import { persistentVolumeClaim } from "../../../shared/persistentVolumeClaim";
+import { statefulOptions } from "../../../shared/protect";
+import { Sizing } from "../../../shared/resources";
+import { Workload } from "../../../shared/workload";
+import { StationImages } from "../../config";
+import { defaultHost, thothApp } from "../../identity";
+
+/** Arguments of {@link KnowledgeGraph}. */
+export interface KnowledgeGraphArgs {
+    cluster: ClusterContext;
+    /** The graph tier's namespace. */
+    namespace: string;
+    domain: string;
+    images: Pick<StationImages, "postgresql" | "pgbouncer" | "postgresExporter">;
+    storageSize: string;
+    storageClassName?: string;
+    sizing: { postgresql: Sizing; pgbouncer: Sizing; postgresExporter: Sizing };
+    /** Production: the claim and the database are protected and retained on delete. */
+    protectStateful: boolean;
+}
+
+/** Name of the claim holding the database, as thoth-application names it (so an existing one is adopted). */
+export const GRAPH_CLAIM = "pgsql-data";
+
+const credentials = {
+    POSTGRESQL_USER: fromSecret("postgresql", "database-user"),
+    POSTGRESQL_PASSWORD: fromSecret("postgresql", "database-password"),
+    POSTGRESQL_DATABASE: fromSecret("postgresql", "database-name"),
+};
+
+/**
+ * Thoth's knowledge graph: PostgreSQL on its claim, pgbouncer in front (every client connects to
+ * `pgbouncer.<graph namespace>.svc:5432`) and the Prometheus exporter. Deployments replace the reference's
+ * DeploymentConfigs; PostgreSQL uses `Recreate`, as a single writer on a ReadWriteOnce claim must. In production
+ * the claim and all three workloads are protected and retained, as the issue asks of the database trio.
+ */
+export class KnowledgeGraph extends RunbookComponent {
+    public readonly claim: k8s.core.v1.PersistentVolumeClaim;
+    public readonly postgresql: Workload;
+    public readonly pgbouncer: Workload;
+    public readonly exporter: Workload;
+
+    constructor(name: string, args: KnowledgeGraphArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:KnowledgeGraph", name, opts, args.cluster.provider);
+        const { cluster, namespace } = args;
+        const stateful = statefulOptions(args.protectStateful);
+        this.claim = persistentVolumeClaim(
+            this.childName("claim"),
+            {
+                name: GRAPH_CLAIM,
+                namespace,
+                labels: { "app.kubernetes.io/name": "postgresql" },
+                storage: args.storageSize,
+                storageClassName: args.storageClassName,
+                protectStateful: args.protectStateful,
+            },
+            this.child(),
+        );
+        const wopts = this.child();
+        this.postgresql = new Workload(
+            this.childName("postgresql"),
+            {
+                cluster,
+                namespace,
+                app: thothApp("postgresql", "database", args.images.postgresql),
+                strategy: "Recreate",
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "postgresql",
+                        image: args.images.postgresql,
+                        ports: [{ name: "postgresql", containerPort: 5432 }],
+                        env: credentials,
+                        resources: args.sizing.postgresql,
+                        ...sclorgPostgresProbes(1),
+                        volumeMounts: [{ name: "postgresql-data", mountPath: "/var/lib/pgsql/data" }],
+                    },
+                ],
+                volumes: [{ name: "postgresql-data", persistentVolumeClaim: { claimName: GRAPH_CLAIM } }],
+                service: { ports: [{ name: "postgresql", port: 5432 }] },
+                workloadOptions: stateful,
+            },
+            this.child({ dependsOn: [this.claim] }),
+        );
+        this.pgbouncer = new Workload(
+            this.childName("pgbouncer"),
+            {
+                cluster,
+                namespace,
+                app: thothApp("pgbouncer", "database", args.images.pgbouncer),
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "pgbouncer",
+                        image: args.images.pgbouncer,
+                        ports: [{ name: "pgbouncer", containerPort: 5432 }],
+                        env: { ...credentials, POSTGRES_SERVICE_HOST: "postgresql" },
+                        resources: args.sizing.pgbouncer,
+                        livenessProbe: tcpProbe(5432, {
+                            initialDelaySeconds: 10,
+                            periodSeconds: 60,
+                            timeoutSeconds: 10,
+                        }),
+                        readinessProbe: tcpProbe(5432, { initialDelaySeconds: 10, timeoutSeconds: 10 }),
+                    },
+                ],
+                service: { ports: [{ name: "pgbouncer", port: 5432 }] },
+                workloadOptions: stateful,
+            },
+            wopts,
+        );
+        const exporterName = "postgres-metrics-exporter";
+        this.exporter = new Workload(
+            this.childName("exporter"),
+            {
+                cluster,
+                namespace,
+                app: thothApp(exporterName, "monitoring", args.images.postgresExporter),
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "postgresql-metrics-exporter",
+                        image: args.images.postgresExporter,
+                        ports: [{ name: "metrics", containerPort: 9187 }],
+                        env: {
+                            DATA_SOURCE_URI: "pgbouncer:5432/thoth?sslmode=disable",
+                            DATA_SOURCE_USER: fromSecret("postgresql", "database-user"),
+                            DATA_SOURCE_PASS: fromSecret("postgresql", "database-password"),
+                        },
+                        resources: args.sizing.postgresExporter,
+                        livenessProbe: httpProbe("/liveness", 9187, {
+                            initialDelaySeconds: 120,
+                            periodSeconds: 20,
+                            timeoutSeconds: 10,
+                        }),
+                        readinessProbe: httpProbe("/readiness", 9187, {
+                            initialDelaySeconds: 30,
+                            timeoutSeconds: 10,
+                        }),
+                    },
+                ],
+                service: { ports: [{ name: "metrics", port: 80, targetPort: 9187 }] },
+                workloadOptions: stateful,
+                expose: [
+                    {
+                        host: defaultHost(exporterName, namespace, args.domain),
+                        servicePort: "metrics",
+                        tls: { termination: "edge" },
+                    },
+                ],
+            },
+            wopts,
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,398 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../../../shared/cluster";
+import { RunbookComponent } from "../../../shared/component";
+import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../../../shared/env";
+import { Sizing } from "../../../shared/resources";
+import { ScheduledJob } from "../../../shared/scheduledJob";
+import { StationImages } from "../../config";
+import { thothApp } from "../../identity";
+import { SizedPart } from "../sizing";
+import {
+    KUBERNETES_ENV,
+    cephEnv,
+    deploymentEnv,
+    graphEnv,
+    kafkaCaMount,
+    kafkaCaVolume,
+    kafkaEnv,
+    namespaceEnv,
+    pushgatewayEnv,
+} from "../stationEnv";
+import { StationTier } from "../tiers";
+
+/** One periodic job of the station (thoth-station.md §3.1–3.3). */
+export interface PeriodicPlan {
+    name: string;
+    tier: StationTier;
+    schedule: string;
+    image: keyof StationImages;
+    size: SizedPart;
+    env: EnvMap;
+    /** Suspended in the reference even where the environment runs. */
+    suspended: boolean;
+    history: [number, number];
+    /**
+     * Run-time limit. The reference expresses it as a liveness probe on port 80 (which the jobs never open)
+     * with this initial delay and failure threshold 1; a deadline says the same without the bogus probe.
+     */
+    deadlineSeconds?: number;
+    serviceAccount?: string;
+    kafkaCa: boolean;
+    /** Default OnFailure with 6 retries; the integration tests run once and report (Never, no retry). */
+    restartPolicy?: "Never" | "OnFailure";
+    backoffLimit?: number;
+    /** A Secret mounted as files (document-sync's destination S3 credentials). */
+    secretFiles?: { secretName: string; key: string; mountPath: string };
+}
+
+/**
+ * One of the three mi-scheduler CronJobs (suspended in the reference): each schedules one kind of meta-information
+ * analysis as Workflows in the middletier namespace, with Sesheta's srcops GitHub token.
+ */
+function miScheduler(name: string, schedule: string, mode: string, extra: EnvMap): PeriodicPlan {
+    return {
+        name,
+        tier: "middletier",
+        schedule,
+        image: "miScheduler",
+        size: "miScheduler",
+        suspended: true,
+        history: [1, 1],
+        serviceAccount: "mi-scheduler",
+        kafkaCa: false,
+        env: mergeEnv(
+            { KUBERNETES_VERIFY_TLS: "0", APP_FILE: "app.py" },
+            namespaceEnv("middletier", "infra"),
+            { THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "deployment-name") },
+            extra,
+            {
+                GITHUB_ACCESS_TOKEN: fromSecret("sesheta-srcops", "github-access-token"),
+                [mode]: "1",
+                THOTH_ADJUST_LOGGING: "thoth.mi-scheduler:INFO",
+            },
+        ),
+    };
+}
+
+/**
+ * The station's CronJobs: graph refresh and the Kafka producers, CVE and package updates, graph backup and metrics,
+ * pulp sync, document sync, integration tests, the SLO report and the mi-scheduler jobs (thoth-station.md §3).
+ */
+export function periodicPlans(): PeriodicPlan[] {
+    const producer = mergeEnv(
+        { SUBCOMMAND: "producer", APP_SCRIPT: "app.sh" },
+        kafkaEnv(),
+        deploymentEnv(),
+        graphEnv(),
+        pushgatewayEnv(),
+    );
+    return [
+        {
+            name: "graph-refresh",
+            tier: "frontend",
+            schedule: "@hourly",
+            image: "graphRefresh",
+            size: "graphRefresh",
+            suspended: false,
+            history: [2, 4],
+            deadlineSeconds: 14400,
+            serviceAccount: "graph-refresh-job",
+            kafkaCa: true,
+            env: mergeEnv(
+                {
+                    THOTH_LOG_GRAPH_REFRESH_JOB: "INFO",
+                    DEBUG_LEVEL: "0",
+                    APP_SCRIPT: "app.sh",
+                    THOTH_INFRA_NAMESPACE: fromConfigMap("thoth", "infra-namespace"),
+                    THOTH_GRAPH_REFRESH_SOLVER: "1",
+                    THOTH_GRAPH_REFRESH_REVSOLVER: "1",
+                    THOTH_GRAPH_REFRESH_SECURITY: "0",
+                    THOTH_GRAPH_REFRESH_COUNT: "800",
+                },
+                KUBERNETES_ENV,
+                kafkaEnv(),
+                deploymentEnv(),
+                graphEnv(),
+                pushgatewayEnv(),
+            ),
+        },
+        {
+            name: "cve-update",
+            tier: "frontend",
+            schedule: "@daily",
+            image: "cveUpdate",
+            size: "cveUpdate",
+            suspended: false,
+            history: [2, 4],
+            kafkaCa: true,
+            env: mergeEnv(
+                { KUBERNETES_API_URL: KUBERNETES_ENV.KUBERNETES_API_URL, THOTH_LOG_CVE_UPDATE: "DEBUG" },
+                deploymentEnv(),
+                pushgatewayEnv(),
+                graphEnv(),
+                kafkaEnv(),
+            ),
+        },
+        {
+            name: "package-releases",
+            tier: "frontend",
+            schedule: "0 */12 * * *",
+            image: "packageReleases",
+            size: "packageReleases",
+            suspended: false,
+            history: [2, 4],
+            deadlineSeconds: 14400,
+            kafkaCa: true,
+            env: producer,
+        },
+        {
+            name: "package-update",
+            tier: "frontend",
+            schedule: "0 */12 * * *",
+            image: "packageUpdate",
+            size: "packageUpdate",
+            suspended: false,
+            history: [2, 4],
+            deadlineSeconds: 7200,
+            kafkaCa: true,
+            env: producer,
+        },
+        {
+            name: "advise-reporter",
+            tier: "infra",
+            schedule: "0 2 * * *",
+            image: "adviseReporter",
+            size: "adviseReporter",
+            suspended: false,
+            history: [2, 4],
+            deadlineSeconds: 7200,
+            kafkaCa: true,
+            env: mergeEnv(producer, cephEnv(), {
+                THOTH_NUMBER_RELEASES: "4",
+                THOTH_PUBLIC_CEPH_BUCKET: fromConfigMap("ceph", "public-bucket-name"),
+            }),
+        },
+        {
+            name: "graph-backup",
+            tier: "graph",
+            schedule: "@monthly",
+            image: "graphBackup",
+            size: "graphBackup",
+            suspended: false,
+            history: [1, 2],
+            deadlineSeconds: 7200,
+            kafkaCa: false,
+            env: mergeEnv(deploymentEnv(), cephEnv(), pushgatewayEnv(), graphEnv(), {
+                // The reference reads the bucket's deployment folder, not the deployment name, here.
+                THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "storage-bucket-name"),
+                THOTH_DATA_DUMP_PATH: "/var/lib/pgsql/pg_dump.sql",
+            }),
+        },
+        {
+            name: "graph-metrics-exporter",
+            tier: "graph",
+            schedule: "@monthly",
+            image: "graphMetricsExporter",
+            size: "graphMetricsExporter",
+            suspended: false,
+            history: [1, 1],
+            deadlineSeconds: 7200,
+            kafkaCa: false,
+            env: mergeEnv(deploymentEnv(), cephEnv(), pushgatewayEnv(), graphEnv()),
+        },
+        {
+            name: "pulp-pypi-sync-job",
+            tier: "frontend",
+            schedule: "* */6 * * *",
+            image: "pulpPypiSync",
+            size: "pulpPypiSync",
+            suspended: true,
+            history: [1, 1],
+            deadlineSeconds: 1800,
+            kafkaCa: false,
+            env: mergeEnv(deploymentEnv(), graphEnv(), {
+                THOTH_PULP_REPOSITORIES_SYNC_DISABLE_INDEX: "0",
+                THOTH_PULP_REPOSITORIES_SYNC_PULP_INSTANCE: fromConfigMap("pulp-pypi", "host"),
+                THOTH_PULP_REPOSITORIES_SYNC_PULP_USERNAME: fromSecret("pulp-pypi", "username"),
+                THOTH_PULP_REPOSITORIES_SYNC_PULP_PASSWORD: fromSecret("pulp-pypi", "password"),
+            }),
+        },
+        {
+            name: "document-sync",
+            tier: "frontend",
+            schedule: "@daily",
+            image: "documentSync",
+            size: "documentSync",
+            suspended: true,
+            history: [1, 2],
+            deadlineSeconds: 259200,
+            kafkaCa: false,
+            secretFiles: { secretName: "dst-ceph", key: "credentials", mountPath: "/opt/app-root/src/.aws" },
+            env: mergeEnv(
+                {
+                    THOTH_DOCUMENT_SYNC_DST: "s3://thoth-store/data/aws-prod",
+                    THOTH_DOCUMENT_SYNC_CONFIGURED_SOLVERS: fromConfigMap("solvers", "solvers"),
+                    THOTH_DOCUMENT_SYNC_CONCURRENCY: "10",
+                    THOTH_DOCUMENT_SYNC_DAYS: "7",
+                },
+                cephEnv(),
+                pushgatewayEnv(),
+                deploymentEnv(),
+            ),
+        },
+        {
+            name: "integration-tests",
+            tier: "infra",
+            schedule: "@monthly",
+            image: "integrationTests",
+            size: "integrationTests",
+            suspended: false,
+            history: [5, 4],
+            deadlineSeconds: 21600,
+            restartPolicy: "Never",
+            backoffLimit: 0,
+            kafkaCa: false,
+            env: {
+                MAIL_REPORT: fromConfigMap("integration-tests", "mail-report"),
+                GENERATE_REPORT: fromConfigMap("integration-tests", "generate-report"),
+                THOTH_DEPLOYMENT_NAME: fromConfigMap("integration-tests", "deployment-name"),
+                THOTH_LOGGING_NO_JSON: fromConfigMap("integration-tests", "logging-no-json"),
+                THOTH_USER_API_HOST: fromConfigMap("integration-tests", "user-api"),
+                THOTH_MANAGEMENT_API_HOST: fromConfigMap("integration-tests", "management-api"),
+                THOTH_AMUN_API_HOST: fromConfigMap("integration-tests", "amun-api"),
+                THOTH_MANAGEMENT_API_SECRET: fromSecret("integration-tests", "management-api-token"),
+                THOTH_INTEGRATION_TESTS_TAGS: fromConfigMap("integration-tests", "tags"),
+            },
+        },
+        {
+            name: "slo-reporter",
+            tier: "infra",
+            schedule: "0 6 * * *",
+            image: "sloReporter",
+            size: "sloReporter",
+            suspended: false,
+            history: [1, 2],
+            deadlineSeconds: 7200,
+            kafkaCa: false,
+            env: mergeEnv(
+                pushgatewayEnv(),
+                {
+                    SMTP_SERVER: fromConfigMap("slo-reporter", "smtp-server"),
+                    EMAIL_SENDER: fromConfigMap("slo-reporter", "sender-address"),
+                    EMAIL_RECIPIENTS: fromConfigMap("slo-reporter", "email-recipients"),
+                    THANOS_ENDPOINT: fromConfigMap("slo-reporter", "thanos-endpoint"),
+                    THANOS_ACCESS_TOKEN: fromSecret("slo-reporter", "token"),
+                },
+                namespaceEnv("middletier", "backend", "amun-inspection"),
+                cephEnv(),
+                {
+                    THOTH_PUBLIC_CEPH_BUCKET: fromConfigMap("ceph", "public-bucket-name"),
+                    PROMETHEUS_INSTANCE_METRICS_EXPORTER_INFRA: fromConfigMap(
+                        "prometheus",
+                        "instance-metrics-exporter-infra",
+                    ),
+                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_BACKEND: fromConfigMap(
+                        "prometheus",
+                        "instance-workflow-controller-metrics-backend",
+                    ),
+                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_MIDDLETIER: fromConfigMap(
+                        "prometheus",
+                        "instance-workflow-controller-metrics-middletier",
+                    ),
+                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_AMUN_INSPECTION: fromConfigMap(
+                        "prometheus",
+                        "instance-workflow-controller-metrics-amun-inspection",
+                    ),
+                    PROMETHEUS_INSTANCE_USER_API: fromConfigMap("prometheus", "user-api-url"),
+                    THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "deployment-name"),
+                    THOTH_LOGGING_NO_JSON: fromConfigMap("thoth", "logging-no-json"),
+                    THOTH_SLO_REPORTER_USING_SMTP_TLS: "0",
+                    THOTH_SLO_REPORTER_SEND_EMAIL: "1",
+                },
+            ),
+        },
+        miScheduler("mi-scheduler-gh", "@daily", "SCHEDULE_GH_REPO_ANALYSIS", {
+            MI_ENTITIES: fromConfigMap("mi-scheduler-cm", "entities"),
+        }),
+        miScheduler("mi-scheduler-kebechet-analyse", "0 0 * * *", "SCHEDULE_KEBECHET_ANALYSIS", graphEnv()),
+        miScheduler("mi-scheduler-kebechet-merge", "0 8 * * *", "SCHEDULE_KEBECHET_MERGE", graphEnv()),
+    ];
+}
+
+function secretFilesVolume(files: NonNullable<PeriodicPlan["secretFiles"]>): k8s.types.input.core.v1.Volume {
+    return {
+        name: files.secretName,
+        secret: { secretName: files.secretName, items: [{ key: files.key, path: files.key }] },
+    };
+}
+
+export interface PeriodicJobsArgs {
+    cluster: ClusterContext;
+    namespaces: Record<StationTier, string>;
+    images: StationImages;
+    sizing: Record<SizedPart, Sizing>;
+    /** Hibernated environment: every job suspended (start one by hand with `kubectl create job --from=cronjob/...`). */
+    hibernated: boolean;
+    /** The jobs ({@link periodicPlans}). */
+    plans: PeriodicPlan[];
+    /** Service accounts by name, so a job waits for its own. */
+    accounts: Record<string, pulumi.Resource>;
+    /** What must exist in a namespace before a job there: the Namespace, its ConfigMaps and Secrets. */
+    ready: (namespace: string) => pulumi.Resource[];
+}
+
+/** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
+export class PeriodicJobs extends RunbookComponent {
+    public readonly jobs: Record<string, ScheduledJob> = {};
+
+    constructor(name: string, args: PeriodicJobsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:PeriodicJobs", name, opts, args.cluster.provider);
+        for (const plan of args.plans) {
+            const image = args.images[plan.image];
+            const account = plan.serviceAccount ? args.accounts[plan.serviceAccount] : undefined;
+            const files = plan.secretFiles;
+            const volumes = [
+                ...(plan.kafkaCa ? [kafkaCaVolume] : []),
+                ...(files ? [secretFilesVolume(files)] : []),
+            ];
+            const mounts = [
+                ...(plan.kafkaCa ? [kafkaCaMount] : []),
+                ...(files ? [{ name: files.secretName, mountPath: files.mountPath, readOnly: true }] : []),
+            ];
+            this.jobs[plan.name] = new ScheduledJob(
+                this.childName(plan.name),
+                {
+                    cluster: args.cluster,
+                    namespace: args.namespaces[plan.tier],
+                    app: thothApp(plan.name, "job", image),
+                    schedule: plan.schedule,
+                    suspend: plan.suspended || args.hibernated,
+                    concurrencyPolicy: "Forbid",
+                    successfulJobsHistoryLimit: plan.history[0],
+                    failedJobsHistoryLimit: plan.history[1],
+                    restartPolicy: plan.restartPolicy ?? "OnFailure",
+                    backoffLimit: plan.backoffLimit ?? 6,
+                    ...(plan.deadlineSeconds ? { activeDeadlineSeconds: plan.deadlineSeconds } : {}),
+                    ...(plan.serviceAccount
+                        ? { serviceAccountName: plan.serviceAccount }
+                        : { automountServiceAccountToken: false }),
+                    ...(volumes.length ? { volumes } : {}),
+                    containers: [
+                        {
+                            name: plan.name,
+                            image,
+                            env: plan.env,
+                            resources: args.sizing[plan.size],
+                            ...(mounts.length ? { volumeMounts: mounts } : {}),
+                        },
+                    ],
+                },
+                this.child({
+                    dependsOn: [...args.ready(args.namespaces[plan.tier]), ...(account ? [account] : [])],
+                }),
+            );
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,278 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../../../shared/cluster";
+import { RunbookComponent } from "../../../shared/component";
+import { EnvMap, fromSecret, toEnvVars } from "../../../shared/env";
+import { imageStream, internalRegistryImage } from "../../../shared/imagestream";
+import { standardLabels } from "../../../shared/labels";
+import { fixedSize, toResourceRequirements } from "../../../shared/resources";
+import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
+import type { Platform } from "../../../config/fields";
+import { thothApp } from "../../identity";
+
+// prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
+// (thoth-station.md §3.4, §4.2 ConfigMap prescriptions-refresh-job, §5.1 Secrets kebechet and prescriptions).
+//
+// NOT in the reference, so not set here (add them to the reference, with their source, before setting them):
+// - every step's command/args and whatever env selects what the step refreshes (the image's entrypoint runs);
+// - the env names of the ConfigMap keys the module reads (thoth: deployment-name, logging-no-json,
+//   postgresql-host; prometheus: pushgateway-host, pushgateway-port; prescriptions-refresh-job: all five keys),
+//   of Secret kebechet's github-oauth-token, and of the mounted key paths (SSH key, GitHub App key);
+// - whether a multi-step entrypoint (gh, pypi) runs its steps one after another or in parallel: they run in the
+//   order the reference lists them, one at a time.
+// Also missing before one is resumed: the backend namespace's full Secret kebechet (ssh-privatekey,
+// KEBBHUT_GITHUB_PRIVATE_KEY, GITHUB_APP_ID, ...), which kebechet's overlay generated with ksops; this program
+// creates only infra's one-key copy (stationSecrets.ts), so a resumed run would not start.
+
+/** The ImageStream (and its tag) the CronWorkflows run, as the reference renders them. */
+export const PRESCRIPTIONS_STREAM = { name: "prescriptions-refresh-job", tag: "latest" } as const;
+/** Where the Google service-account JSON of Secret prescriptions is mounted, and the file it becomes. */
+export const GOOGLE_CREDENTIALS_DIR = "/tmp/google-app-config";
+export const GOOGLE_CREDENTIALS_FILE = "prescriptions-4cfa295278d8.json";
+const GOOGLE_CREDENTIALS_KEY = "thoth-prescriptions-refresh-4cfa295278d8.json";
+
+/** One container step of a prescriptions refresh. */
+export interface RefreshStep {
+    /** Template name, e.g. `gh-link`; in a steps entrypoint the step is named after what follows `<entrypoint>-`. */
+    template: string;
+    /** Requests = limits. */
+    cpu: string;
+    memory: string;
+    /** Reads Secret prescriptions `quay-token` as THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN. */
+    quayToken?: boolean;
+    /** Reads the Google service-account JSON of Secret prescriptions (GOOGLE_APPLICATION_CREDENTIALS). */
+    googleCredentials?: boolean;
+}
+
+/** One CronWorkflow: its name, entrypoint and container steps (one step: the entrypoint is that container). */
+export interface RefreshWorkflow {
+    name: string;
+    entrypoint: string;
+    steps: RefreshStep[];
+}
+
+const step = (
+    template: string,
+    cpu: string,
+    memory: string,
+    extra: Partial<RefreshStep> = {},
+): RefreshStep => ({
+    template,
+    cpu,
+    memory,
+    ...extra,
+});
+
+/** The six CronWorkflows of thoth-station.md §3.4 (same in stage and test). */
+export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
+    return [
+        {
+            name: "prescriptions-refresh-gh",
+            entrypoint: "gh",
+            steps: [
+                "link",
+                "archived",
+                "release-notes",
+                "contributors",
+                "forked",
+                "popularity",
+                "updated",
+            ].map((s) => step(`gh-${s}`, "250m", "1Gi")),
+        },
+        {
+            name: "prescriptions-refresh-image-analysis",
+            entrypoint: "image-analysis",
+            steps: [step("image-analysis", "250m", "1Gi", { quayToken: true })],
+        },
+        {
+            name: "prescriptions-refresh-pg",
+            entrypoint: "cve-warning",
+            steps: [step("cve-warning", "250m", "2Gi")],
+        },
+        {
+            name: "prescriptions-refresh-pypi",
+            entrypoint: "pypi",
+            steps: [
+                step("pypi-artifact-size", "250m", "1Gi"),
+                step("pypi-downloads", "1", "1Gi", { googleCredentials: true }),
+                step("pypi-maintainers", "500m", "1Gi"),
+                step("pypi-release", "250m", "1Gi"),
+            ],
+        },
+        {
+            name: "prescriptions-refresh-quay",
+            entrypoint: "quay-security",
+            steps: [step("quay-security", "250m", "1Gi", { quayToken: true })],
+        },
+        {
+            name: "prescriptions-refresh-scorecards",
+            entrypoint: "scorecards",
+            steps: [step("scorecards", "250m", "1Gi", { googleCredentials: true })],
+        },
+    ];
+}
+
+/** Secret kebechet's SSH key (as `id_rsa`, 0600) and GitHub App key, which every step mounts. */
+const KEBECHET_VOLUMES: k8s.types.input.core.v1.Volume[] = [
+    {
+        name: "ssh-config",
+        secret: { secretName: "kebechet", items: [{ key: "ssh-privatekey", path: "id_rsa", mode: 0o600 }] },
+    },
+    {
+        name: "github-app-privatekey",
+        secret: {
+            secretName: "kebechet",
+            items: [{ key: "KEBBHUT_GITHUB_PRIVATE_KEY", path: "github-privatekey" }],
+        },
+    },
+];
+const KEBECHET_MOUNTS: k8s.types.input.core.v1.VolumeMount[] = [
+    { name: "ssh-config", mountPath: "/opt/app-root/src/.ssh", readOnly: true },
+    { name: "github-app-privatekey", mountPath: "/opt/app-root/src/.github", readOnly: true },
+];
+const GOOGLE_VOLUME: k8s.types.input.core.v1.Volume = {
+    name: "google-app-config",
+    secret: {
+        secretName: "prescriptions",
+        items: [{ key: GOOGLE_CREDENTIALS_KEY, path: GOOGLE_CREDENTIALS_FILE }],
+    },
+};
+const GOOGLE_MOUNT: k8s.types.input.core.v1.VolumeMount = {
+    name: "google-app-config",
+    mountPath: GOOGLE_CREDENTIALS_DIR,
+    readOnly: true,
+};
+
+/** The env a step gets: only what the reference names for these CronWorkflows (see the note at the top). */
+export function stepEnv(s: RefreshStep): EnvMap {
+    return {
+        // Secret kebechet's GITHUB_APP_ID, which the reference lists for the CronWorkflows as a whole.
+        GITHUB_APP_ID: fromSecret("kebechet", "GITHUB_APP_ID"),
+        ...(s.quayToken
+            ? { THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN: fromSecret("prescriptions", "quay-token") }
+            : {}),
+        ...(s.googleCredentials
+            ? { GOOGLE_APPLICATION_CREDENTIALS: `${GOOGLE_CREDENTIALS_DIR}/${GOOGLE_CREDENTIALS_FILE}` }
+            : {}),
+    };
+}
+
+/** Seconds a finished Workflow is kept, whatever its outcome. */
+const TTL_SECONDS = 300;
+
+/**
+ * The CronWorkflow object of one row (pure): suspended, one run at a time, as `argo`, finished Workflows deleted
+ * after {@link TTL_SECONDS}.
+ */
+export function cronWorkflowObject(
+    plan: RefreshWorkflow,
+    where: { namespace: string; image: string; labels: Record<string, string>; platform: Platform },
+): { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: Record<string, unknown> } {
+    const containers = plan.steps.map((s) => ({
+        name: s.template,
+        container: {
+            image: where.image,
+            env: toEnvVars(stepEnv(s)),
+            resources: toResourceRequirements(fixedSize(s.cpu, s.memory)),
+            volumeMounts: [...KEBECHET_MOUNTS, ...(s.googleCredentials ? [GOOGLE_MOUNT] : [])],
+            securityContext: containerSecurityContext(),
+        },
+    }));
+    const single = plan.steps.length === 1 && plan.steps[0].template === plan.entrypoint;
+    const prefix = `${plan.entrypoint}-`;
+    const entry = single
+        ? []
+        : [
+              {
+                  name: plan.entrypoint,
+                  steps: plan.steps.map((s) => [
+                      {
+                          name: s.template.startsWith(prefix) ? s.template.slice(prefix.length) : s.template,
+                          template: s.template,
+                      },
+                  ]),
+              },
+          ];
+    return {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "CronWorkflow",
+        metadata: { name: plan.name, namespace: where.namespace, labels: where.labels },
+        spec: {
+            schedule: "@weekly",
+            suspend: true,
+            concurrencyPolicy: "Forbid",
+            workflowSpec: {
+                serviceAccountName: "argo",
+                entrypoint: plan.entrypoint,
+                // Non-root like every other station pod (restricted SCC / Pod Security Standard).
+                securityContext: podSecurityContext(where.platform),
+                ttlStrategy: {
+                    secondsAfterCompletion: TTL_SECONDS,
+                    secondsAfterSuccess: TTL_SECONDS,
+                    secondsAfterFailure: TTL_SECONDS,
+                },
+                volumes: [
+                    ...KEBECHET_VOLUMES,
+                    ...(plan.steps.some((s) => s.googleCredentials) ? [GOOGLE_VOLUME] : []),
+                ],
+                templates: [...entry, ...containers],
+            },
+        },
+    };
+}
+
+/** Arguments of {@link PrescriptionsRefresh}. */
+export interface PrescriptionsRefreshArgs {
+    cluster: ClusterContext;
+    /** The backend tier's namespace (test: thoth-test-core), which holds Secrets kebechet and prescriptions. */
+    namespace: string;
+    /** The pinned image ImageStream `prescriptions-refresh-job:latest` imports. */
+    image: string;
+}
+
+/**
+ * prescriptions-refresh-job: ImageStream `prescriptions-refresh-job` (tag `latest` importing the pinned image,
+ * pulled through the integrated registry) and its six CronWorkflows, all suspended as in the reference. Its
+ * ConfigMap and Secret are station configuration (sharedConfig.ts, stationSecrets.ts). On plain Kubernetes there
+ * are no ImageStreams: the CronWorkflows run the pinned image itself.
+ */
+export class PrescriptionsRefresh extends RunbookComponent {
+    public readonly cronWorkflows: Record<string, k8s.apiextensions.CustomResource> = {};
+
+    constructor(name: string, args: PrescriptionsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:PrescriptionsRefresh", name, opts, args.cluster.provider);
+        const { cluster, namespace } = args;
+        const openshift = cluster.platform === "openshift";
+        const after: pulumi.Resource[] = [];
+        if (openshift) {
+            after.push(
+                imageStream(
+                    this.childName("imagestream"),
+                    {
+                        cluster,
+                        namespace,
+                        streamName: PRESCRIPTIONS_STREAM.name,
+                        app: thothApp(PRESCRIPTIONS_STREAM.name, "image", args.image),
+                        tag: PRESCRIPTIONS_STREAM.tag,
+                        from: args.image,
+                        scheduled: false,
+                        referencePolicy: "Local",
+                    },
+                    this.child(),
+                ),
+            );
+        }
+        const image = openshift
+            ? internalRegistryImage(namespace, PRESCRIPTIONS_STREAM.name, PRESCRIPTIONS_STREAM.tag)
+            : args.image;
+        for (const plan of prescriptionsRefreshPlans()) {
+            const labels = standardLabels(thothApp(plan.name, "job", args.image));
+            this.cronWorkflows[plan.name] = new k8s.apiextensions.CustomResource(
+                this.childName(plan.name),
+                cronWorkflowObject(plan, { namespace, image, labels, platform: cluster.platform }),
+                this.child({ dependsOn: after }),
+            );
+        }
+        this.registerOutputs({});
+    }
+}

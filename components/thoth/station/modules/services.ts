@@ -1,0 +1,457 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../../../shared/cluster";
+import { RunbookComponent } from "../../../shared/component";
+import { ContainerSpec } from "../../../shared/container";
+import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../../../shared/env";
+import { ExposureSpec, expose } from "../../../shared/exposure";
+import { standardLabels } from "../../../shared/labels";
+import { httpProbe, tcpProbe } from "../../../shared/probes";
+import { Sizing } from "../../../shared/resources";
+import { AccessGrant, ServiceAccount } from "../../../shared/serviceAccount";
+import { Workload } from "../../../shared/workload";
+import { StationImages, StationModulesConfig } from "../../config";
+import { defaultHost, thothApp } from "../../identity";
+import { SizedPart } from "../sizing";
+import {
+    KUBERNETES_ENV,
+    cephEnv,
+    deploymentEnv,
+    graphEnv,
+    kafkaCaMount,
+    kafkaCaVolume,
+    kafkaEnv,
+    namespaceEnv,
+} from "../stationEnv";
+import { StationEnvironment, StationTier } from "../tiers";
+import { checksumKey, startupObjects } from "../../../shared/startupReads";
+
+/** One long-running station service as the planner describes it (pure data, tested without mocks). */
+export interface ServicePlan {
+    /** Deployment, Service and container-owner name. */
+    name: string;
+    tier: StationTier;
+    serviceAccount: string;
+    container: string;
+    image: keyof StationImages;
+    size: SizedPart;
+    env: EnvMap;
+    port: number;
+    /** Service port → container port; the reference names it `metrics` on every API. */
+    servicePort: { name: string; port: number };
+    /** Service name when it differs from the Deployment (one Service selecting both investigator consumers). */
+    serviceName?: string;
+    liveness: k8s.types.input.core.v1.Probe;
+    readiness: k8s.types.input.core.v1.Probe;
+    kafkaCa: boolean;
+    /** Public host of the `<name>-route53` Route, beside the generated `<name>` Route. */
+    publicHost?: string;
+    /** Watches events (Kafka → Workflows in these tiers): a candidate of the watcher restart. */
+    watches?: StationTier[];
+}
+
+const apiProbes = (readinessDelay: number) => ({
+    liveness: httpProbe("/liveness", 8080, { initialDelaySeconds: 5, periodSeconds: 60, timeoutSeconds: 10 }),
+    readiness: httpProbe("/readiness", 8080, { initialDelaySeconds: readinessDelay, timeoutSeconds: 10 }),
+});
+
+const API_PORT = { port: 8080, servicePort: { name: "metrics", port: 80 } };
+
+/** The investigator consumers: stage splits them by mode, test runs one for both (thoth-station.md §2.5). */
+function investigators(environment: StationEnvironment): ServicePlan[] {
+    const modes: [string, StationTier[], SizedPart][] =
+        environment === "stage"
+            ? [
+                  ["investigator-consumer-backend", ["backend"], "investigatorBackend"],
+                  ["investigator-consumer-middletier", ["middletier"], "investigatorMiddletier"],
+              ]
+            : [["investigator-consumer", ["middletier", "backend"], "investigatorMiddletier"]];
+    return modes.map(([name, tiers, size]) => ({
+        name,
+        tier: "infra",
+        serviceAccount: "investigator",
+        container: "investigator-consumer",
+        image: "investigator",
+        size,
+        port: 6066,
+        servicePort: { name: "web", port: 80 },
+        serviceName: "investigator-faust-web",
+        kafkaCa: true,
+        watches: tiers,
+        // The reference's liveness is a TCP check on port 80, which the container does not open; checking the
+        // faust web port it does open keeps the 2 h grace and the fail-once behaviour.
+        liveness: tcpProbe(6066, {
+            initialDelaySeconds: 7200,
+            periodSeconds: 10,
+            timeoutSeconds: 1,
+            failureThreshold: 1,
+        }),
+        readiness: httpProbe("/_health", 6066, { initialDelaySeconds: 180, timeoutSeconds: 10 }),
+        env: mergeEnv(
+            {
+                SUBCOMMAND: "consumer",
+                // The reference's spelling of the list, byte for byte: `["middletier", "backend"]`.
+                THOTH_CONSUMER_MODE: `[${tiers.map((t) => `"${t}"`).join(", ")}]`,
+                DEBUG_LEVEL: "0",
+                APP_SCRIPT: "app.sh",
+                ARGO_PENDING_WORKFLOW_LIMIT: "900",
+                KAFKA_CONSUMER_GROUP_ID: "thoth.investigator",
+                KAFKA_CONSUMER_ENABLE_AUTO_COMMIT: "false",
+                KAFKA_CONSUMER_AUTO_OFFSET_RESET: "latest",
+                KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS: "900000",
+                KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: "none",
+                THOTH_INVESTIGATOR_SCHEDULE_KEBECHET_ADMIN: "0",
+            },
+            kafkaEnv(),
+            graphEnv(),
+            namespaceEnv("backend", "middletier", "infra"),
+            cephEnv(),
+            deploymentEnv(),
+            KUBERNETES_ENV,
+        ),
+    }));
+}
+
+/** Every long-running Thoth service of an environment, with its env from the shared ConfigMaps and Secrets. */
+export function servicePlans(
+    environment: StationEnvironment,
+    hosts: StationModulesConfig["hosts"],
+): ServicePlan[] {
+    const prometheusPush = {
+        PROMETHEUS_PUSHGATEWAY_HOST: fromConfigMap("prometheus", "pushgateway-host"),
+        PROMETHEUS_PUSHGATEWAY_PORT: fromConfigMap("prometheus", "pushgateway-port"),
+    };
+    return [
+        {
+            name: "user-api",
+            tier: "frontend",
+            serviceAccount: "user-api",
+            container: "user-api",
+            image: "userApi",
+            size: "userApi",
+            ...API_PORT,
+            ...apiProbes(5),
+            kafkaCa: true,
+            publicHost: hosts.userApi,
+            env: mergeEnv(
+                {
+                    PORT: "8080",
+                    APP_MODULE: "thoth.user_api.openapi_server:app",
+                    APP_CONFIG: "gunicorn.conf.py",
+                    WEB_CONCURRENCY: "2",
+                    THOTH_HOST: "khemenu.thoth-station.ninja",
+                    THOTH_SENTRY_IGNORE_EXCEPTION:
+                        "thoth.user_api.exceptions.NotFoundException,thoth.storages.exceptions.NotFoundError",
+                    THOTH_SEARCH_UI_URL: "https://thoth-station.ninja/search/",
+                    THOTH_USER_API_TOKEN: fromSecret("thoth", "user-api-token"),
+                    THOTH_USER_API_APP_SECRET_KEY: fromSecret("thoth", "app-secret-key"),
+                    THOTH_API_REPORT_EXCEPTIONS: fromConfigMap("user-api", "report-exceptions"),
+                    THOTH_API_VALIDATE_RESPONSES: fromConfigMap("user-api", "validate-responses"),
+                    THOTH_CACHE_EXPIRATION: fromConfigMap("user-api", "cache-expiration"),
+                    THOTH_API_HTTPS: fromConfigMap("user-api", "api-https"),
+                },
+                KUBERNETES_ENV,
+                namespaceEnv("frontend", "middletier", "infra", "backend"),
+                deploymentEnv(),
+                cephEnv(),
+                prometheusPush,
+                graphEnv(),
+                kafkaEnv(),
+            ),
+        },
+        {
+            name: "management-api",
+            tier: "frontend",
+            serviceAccount: "management-api",
+            container: "management-api-openapi",
+            image: "managementApi",
+            size: "managementApi",
+            ...API_PORT,
+            ...apiProbes(15),
+            kafkaCa: false,
+            publicHost: hosts.managementApi,
+            env: mergeEnv(
+                {
+                    PORT: "8080",
+                    APP_MODULE: "thoth.management_api.openapi_server:app",
+                    WEB_CONCURRENCY: "2",
+                    THOTH_MANAGEMENT_API_RUN_MIGRATIONS: "0",
+                    THOTH_API_VALIDATE_RESPONSES: fromConfigMap("management-api", "validate-responses"),
+                    THOTH_API_HTTPS: fromConfigMap("management-api", "api-https"),
+                    AMUN_API_URL: fromConfigMap("thoth", "amun-api-url"),
+                    THOTH_MANAGEMENT_API_TOKEN: fromSecret("thoth", "management-api-token"),
+                    THOTH_APP_SECRET_KEY: fromSecret("thoth", "app-secret-key"),
+                },
+                KUBERNETES_ENV,
+                namespaceEnv("frontend", "middletier", "graph", "infra", "backend", "amun-inspection"),
+                deploymentEnv(),
+                cephEnv(),
+                prometheusPush,
+                graphEnv(),
+            ),
+        },
+        {
+            name: "amun-api",
+            tier: "amun-api",
+            serviceAccount: "amun-api",
+            container: "amun-api",
+            image: "amunApi",
+            size: "amunApi",
+            ...API_PORT,
+            ...apiProbes(5),
+            kafkaCa: false,
+            publicHost: hosts.amunApi,
+            env: mergeEnv(
+                {
+                    PORT: "8080",
+                    APP_MODULE: "amun.entrypoint:app",
+                    WEB_CONCURRENCY: "1",
+                    AMUN_DEBUG: "0",
+                    THOTH_SENTRY_IGNORE_LOGGER: "connexion.decorators.validation",
+                    THOTH_AMUN_API_URL: fromConfigMap("amun", "amun-api-url"),
+                    THOTH_AMUN_INSPECTION_NAMESPACE: fromConfigMap("amun", "inspection-namespace"),
+                    THOTH_AMUN_INFRA_NAMESPACE: fromConfigMap("amun", "infra-namespace"),
+                    AMUN_API_APP_SECRET_KEY: fromSecret("amun", "app-secret-key"),
+                    SENTRY_DSN: fromSecret("amun", "sentry-dsn"),
+                    THOTH_DEPLOYMENT_NAME: fromConfigMap("amun", "deployment-name"),
+                    THOTH_LOGGING_NO_JSON: fromConfigMap("amun", "logging-no-json"),
+                },
+                KUBERNETES_ENV,
+                cephEnv("endpoint"),
+                prometheusPush,
+            ),
+        },
+        ...investigators(environment),
+        {
+            name: "metrics-exporter",
+            tier: "infra",
+            serviceAccount: "metrics-exporter",
+            container: "metrics-exporter",
+            image: "metricsExporter",
+            size: "metricsExporter",
+            ...API_PORT,
+            liveness: httpProbe("/metrics", 8080, { initialDelaySeconds: 45, timeoutSeconds: 10 }),
+            readiness: httpProbe("/metrics", 8080, { initialDelaySeconds: 30, timeoutSeconds: 10 }),
+            kafkaCa: true,
+            env: mergeEnv(
+                {
+                    PORT: "8080",
+                    WEB_CONCURRENCY: "1",
+                    THOTH_METRICS_EXPORTER_UPDATE_INTERVAL: fromConfigMap(
+                        "metrics-exporter",
+                        "update-interval",
+                    ),
+                    THOTH_METRICS_EXPORTER_GRAFANA_REDIRECT_URL: fromConfigMap(
+                        "metrics-exporter",
+                        "grafana-redirect-url",
+                    ),
+                    THOTH_METRICS_EXPORTER_MAX_WORKERS: fromConfigMap("metrics-exporter", "max-workers"),
+                    THOTH_METRICS_EXPORTER_WEAK_READINESS: fromConfigMap(
+                        "metrics-exporter",
+                        "weak-readiness",
+                    ),
+                    THOTH_STORAGES_GRAPH_CACHE_DISABLED: fromConfigMap(
+                        "metrics-exporter",
+                        "graph-cache-disabled",
+                    ),
+                    GITHUB_ACCESS_TOKEN: fromSecret("kebechet", "github-oauth-token"),
+                    PROMETHEUS_SERVICE_ACCOUNT_TOKEN: fromSecret("prometheus-reader", "token"),
+                    PROMETHEUS_HOST_URL: fromConfigMap("prometheus", "host-url"),
+                    METRICS_EXPORTER_INFRA_PROMETHEUS_INSTANCE: fromConfigMap(
+                        "prometheus",
+                        "instance-metrics-exporter-infra",
+                    ),
+                    MANAGEMENT_API_PROMETHEUS_INSTANCE: fromConfigMap(
+                        "prometheus",
+                        "instance-metrics-management-api",
+                    ),
+                },
+                namespaceEnv("frontend", "middletier", "backend", "infra", "amun", "amun-inspection"),
+                deploymentEnv(),
+                cephEnv(),
+                graphEnv(),
+                {
+                    KNOWLEDGE_GRAPH_PORT: fromConfigMap("metrics-exporter", "knowledge-graph-port"),
+                    KNOWLEDGE_GRAPH_SSL_DISABLED: fromConfigMap(
+                        "metrics-exporter",
+                        "knowledge-graph-ssl-disabled",
+                    ),
+                },
+                kafkaEnv(),
+            ),
+        },
+    ];
+}
+
+/** The Secrets (and keys) a plan's env reads: what each module needs from encrypted config. */
+export function secretsRead(env: EnvMap): string[] {
+    const refs = Object.values(env)
+        .filter(
+            (v): v is { secretKeyRef: { name: string; key: string } } =>
+                typeof v === "object" && "secretKeyRef" in v,
+        )
+        .map((v) => `${v.secretKeyRef.name}/${v.secretKeyRef.key}`);
+    return [...new Set(refs)].sort();
+}
+
+/** Arguments of {@link StationServices}. */
+export interface StationServicesArgs {
+    cluster: ClusterContext;
+    environment: StationEnvironment;
+    namespaces: Record<StationTier, string>;
+    domain: string;
+    config: StationModulesConfig;
+    sizing: Record<SizedPart, Sizing>;
+    grants: Record<string, AccessGrant[]>;
+    /** What must exist in a namespace before this component's objects there: the Namespace, its ConfigMaps and Secrets. */
+    ready: (namespace: string) => pulumi.Resource[];
+    /** The station's Namespaces: an account's grants reach into other tiers' namespaces. */
+    allNamespaces: pulumi.Resource[];
+}
+
+/**
+ * The long-running services users and other modules hit, as Deployments (the reference's DeploymentConfigs
+ * are deprecated since OpenShift 4.14; nothing here relied on their triggers). Each API gets its generated
+ * Route and, where it has one, its public `-route53` Route.
+ */
+export class StationServices extends RunbookComponent {
+    /** Deployment name → workload. */
+    public readonly workloads: Record<string, Workload> = {};
+    /** The event-watching workloads (investigator consumers) and the tiers they serve, for the watcher restart. */
+    public readonly eventWatchers: { workload: Workload; tiers: StationTier[] }[] = [];
+    /** Public URL of each API's `-route53` Route. */
+    public readonly publicUrls: Record<string, string> = {};
+
+    constructor(name: string, args: StationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:StationServices", name, opts, args.cluster.provider);
+        const { cluster, namespaces, config } = args;
+        const replicas = config.hibernated ? 0 : 1;
+        const plans = servicePlans(args.environment, config.hosts);
+        const accounts = new Map<string, ServiceAccount>();
+        for (const plan of plans) {
+            if (accounts.has(plan.serviceAccount)) continue;
+            accounts.set(
+                plan.serviceAccount,
+                new ServiceAccount(
+                    this.childName(plan.serviceAccount),
+                    {
+                        cluster,
+                        namespace: namespaces[plan.tier],
+                        name: plan.serviceAccount,
+                        app: thothApp(plan.serviceAccount, "api"),
+                        grants: args.grants[plan.serviceAccount] ?? [],
+                    },
+                    this.child({ dependsOn: args.allNamespaces }),
+                ),
+            );
+        }
+        // Rotated tokens and keys reach the APIs and consumers, which read their env at start.
+        const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
+        const shared = new Map<string, ServicePlan>();
+        for (const plan of plans) {
+            const namespace = namespaces[plan.tier];
+            const image = config.images[plan.image];
+            const serviceName = plan.serviceName ?? plan.name;
+            if (plan.serviceName) shared.set(plan.serviceName, plan);
+            const ownsService = !plan.serviceName;
+            const container: ContainerSpec = {
+                name: plan.container,
+                image,
+                ports: [{ name: "http", containerPort: plan.port }],
+                env: plan.env,
+                resources: args.sizing[plan.size],
+                livenessProbe: plan.liveness,
+                readinessProbe: plan.readiness,
+                ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
+            };
+            const endpoints: ExposureSpec[] = [];
+            if (ownsService) {
+                endpoints.push({
+                    name: serviceName,
+                    host: defaultHost(serviceName, namespace, args.domain),
+                    servicePort: plan.servicePort.name,
+                    tls: { termination: "edge" },
+                });
+                if (plan.publicHost) {
+                    endpoints.push({
+                        name: `${serviceName}-route53`,
+                        host: plan.publicHost,
+                        servicePort: plan.servicePort.name,
+                        tls: { termination: "edge" },
+                    });
+                    this.publicUrls[plan.name] = `https://${plan.publicHost}`;
+                }
+            }
+            const app = thothApp(plan.name, plan.watches ? "consumer" : "api", image);
+            // Consumers share one Service through a common instance label (the reference's `service:` label).
+            const identity = plan.serviceName ? { ...app, instance: serviceName } : app;
+            const workload = new Workload(
+                this.childName(plan.name),
+                {
+                    cluster,
+                    namespace,
+                    app: identity,
+                    replicas,
+                    serviceAccountName: plan.serviceAccount,
+                    containers: [container],
+                    restartOnChange: { key: restartKey, candidates: startupObjects(args.ready(namespace)) },
+                    ...(plan.kafkaCa ? { volumes: [kafkaCaVolume] } : {}),
+                    ...(ownsService
+                        ? {
+                              service: {
+                                  name: serviceName,
+                                  ports: [
+                                      {
+                                          name: plan.servicePort.name,
+                                          port: plan.servicePort.port,
+                                          targetPort: plan.port,
+                                      },
+                                  ],
+                              },
+                              expose: endpoints,
+                          }
+                        : {}),
+                },
+                this.child({ dependsOn: [...args.ready(namespace), accounts.get(plan.serviceAccount)!] }),
+            );
+            this.workloads[plan.name] = workload;
+            if (plan.watches) this.eventWatchers.push({ workload, tiers: plan.watches });
+        }
+        // A Service over several Deployments selects their common instance label only.
+        for (const [serviceName, plan] of shared) {
+            const namespace = namespaces[plan.tier];
+            const app = { ...thothApp(serviceName, "consumer"), instance: serviceName };
+            const service = new k8s.core.v1.Service(
+                this.childName(`${serviceName}-service`),
+                {
+                    metadata: { name: serviceName, namespace, labels: standardLabels(app) },
+                    spec: {
+                        selector: { "app.kubernetes.io/instance": serviceName },
+                        ports: [
+                            {
+                                name: plan.servicePort.name,
+                                port: plan.servicePort.port,
+                                targetPort: plan.port,
+                            },
+                        ],
+                    },
+                },
+                this.child({ dependsOn: args.ready(namespace) }),
+            );
+            expose(
+                this.childName(`${serviceName}-endpoint`),
+                {
+                    cluster,
+                    namespace,
+                    serviceName,
+                    app,
+                    host: defaultHost(serviceName, namespace, args.domain),
+                    servicePort: plan.servicePort.name,
+                    tls: { termination: "edge" },
+                },
+                this.child({ dependsOn: [service] }),
+            );
+        }
+        this.registerOutputs({ publicUrls: this.publicUrls });
+    }
+}

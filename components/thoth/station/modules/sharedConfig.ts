@@ -1,0 +1,203 @@
+import { defaultHost } from "../../identity";
+import { PrescriptionsRefreshConfig, StationModulesConfig, StationShared } from "../../config";
+import { CORE_TIERS } from "../stationSecrets";
+import { StationEnvironment, StationTier } from "../tiers";
+
+/** One ConfigMap of the station: where it goes and its (non-secret) data. */
+export interface StationConfigMap {
+    namespace: string;
+    name: string;
+    data: Record<string, string>;
+}
+
+/** What mi analyses (ConfigMaps mi-scheduler and mi-scheduler-cm). */
+const MI_ENTITIES = "PullRequest,Issue";
+
+/** In-cluster host of the knowledge graph, as every client reaches it: pgbouncer in the graph namespace. */
+export function postgresqlHost(namespaces: Record<StationTier, string>): string {
+    return `pgbouncer.${namespaces.graph}.svc`;
+}
+
+/** amun-api's in-cluster URL (a Service, so it does not depend on a router). */
+export function amunApiUrl(namespaces: Record<StationTier, string>): string {
+    return `http://amun-api.${namespaces["amun-api"]}.svc`;
+}
+
+/**
+ * ConfigMap prescriptions-refresh-job (thoth-station.md §4.2). The reference gives its list values as lists; they
+ * are written one item per line here (the reference does not record the separator the file uses).
+ */
+function prescriptionsRefreshData(modules: {
+    hosts: StationModulesConfig["hosts"];
+    prescriptionsRefresh: PrescriptionsRefreshConfig;
+}): Record<string, string> {
+    const { configuredImages, configuredPackages } = modules.prescriptionsRefresh;
+    return {
+        "configured-images": configuredImages.join("\n"),
+        "configured-packages-cv": configuredPackages.cv.join("\n"),
+        "configured-packages-ml": configuredPackages.ml.join("\n"),
+        "configured-packages-nlp": configuredPackages.nlp.join("\n"),
+        "user-api": modules.hosts.userApi,
+    };
+}
+
+/**
+ * The shared ConfigMaps of thoth-application `core` (thoth-station.md §4.1) and the amun ones (§4.3), per
+ * namespace. Stage and test differ only in the namespaces (all seven collapse into thoth-test-core in test) and
+ * the stack's values; a ConfigMap two tiers share in one namespace is emitted once.
+ */
+export function sharedConfigMaps(
+    namespaces: Record<StationTier, string>,
+    shared: StationShared,
+    domain: string,
+    modules: {
+        environment: StationEnvironment;
+        hosts: StationModulesConfig["hosts"];
+        prescriptionsRefresh: PrescriptionsRefreshConfig;
+    },
+): StationConfigMap[] {
+    const instance = (route: string, tier: StationTier) =>
+        `${defaultHost(route, namespaces[tier], domain)}:80`;
+    const thoth: Record<string, string> = {
+        "amun-api-url": `${amunApiUrl(namespaces)}/api/v1`,
+        "amun-inspection-namespace": namespaces["amun-inspection"],
+        "amun-namespace": namespaces["amun-api"],
+        applicationName: "thoth",
+        applicationVersion: shared.applicationVersion,
+        "backend-namespace": namespaces.backend,
+        "deployment-name": shared.deploymentName,
+        "fork-namespace": shared.forkNamespace,
+        "frontend-namespace": namespaces.frontend,
+        "graph-namespace": namespaces.graph,
+        "infra-namespace": namespaces.infra,
+        "logging-no-json": shared.loggingNoJson ? "1" : "0",
+        "middletier-namespace": namespaces.middletier,
+        "postgresql-host": postgresqlHost(namespaces),
+        "storage-bucket-name": shared.deploymentName,
+    };
+    const ceph = {
+        "bucket-name": shared.ceph.bucket,
+        "bucket-prefix": shared.ceph.prefix,
+        endpoint: shared.ceph.host,
+        host: shared.ceph.host,
+        "public-bucket-name": shared.ceph.publicBucket,
+    };
+    const kafka = {
+        "kafka-bootstrap-servers": shared.kafka.bootstrapServers,
+        "kafka-client-id": shared.kafka.clientId,
+        "kafka-protocol": shared.kafka.protocol,
+        "kafka-ssl-auth": shared.kafka.protocol === "PLAINTEXT" ? "0" : "1",
+        "kafka-topic-retention-time": String(shared.kafka.topicRetentionTime),
+    };
+    const pg = shared.prometheus;
+    const prometheus = {
+        "host-url": pg.hostUrl,
+        "instance-metrics-exporter-infra": instance("metrics-exporter", "infra"),
+        "instance-metrics-management-api": instance("management-api", "frontend"),
+        "instance-workflow-controller-metrics-amun-inspection": instance(
+            "workflow-controller-metrics",
+            "amun-inspection",
+        ),
+        "instance-workflow-controller-metrics-backend": instance("workflow-controller-metrics", "backend"),
+        "instance-workflow-controller-metrics-middletier": instance(
+            "workflow-controller-metrics",
+            "middletier",
+        ),
+        "pushgateway-host": pg.pushgatewayHost,
+        "pushgateway-port": String(pg.pushgatewayPort),
+        "pushgateway-url": `${pg.pushgatewayHost}:${pg.pushgatewayPort}`,
+        "user-api-url": instance("user-api", "frontend"),
+    };
+    const amun = {
+        "amun-api-url": amunApiUrl(namespaces),
+        "deployment-name": shared.deploymentName,
+        "infra-namespace": namespaces["amun-inspection"],
+        "inspection-namespace": namespaces["amun-inspection"],
+        "logging-no-json": shared.loggingNoJson ? "1" : "0",
+        "postgresql-host": postgresqlHost(namespaces),
+    };
+    const placed: [readonly StationTier[], string, Record<string, string>][] = [
+        [CORE_TIERS, "thoth", thoth],
+        [[...CORE_TIERS, "amun-api", "amun-inspection"], "ceph", ceph],
+        [[...CORE_TIERS, "amun-inspection"], "kafka", kafka],
+        [[...CORE_TIERS, "amun-api", "amun-inspection"], "prometheus", prometheus],
+        [CORE_TIERS, "solvers", { solvers: shared.solvers.join(", ") }],
+        [CORE_TIERS, "pulp-pypi", { host: shared.pulpHost }],
+        [["amun-api", "amun-inspection"], "amun", amun],
+        [
+            ["frontend"],
+            "user-api",
+            {
+                "api-https": "1",
+                "cache-expiration": "14400",
+                "report-exceptions": "1",
+                "validate-responses": "1",
+            },
+        ],
+        [["frontend"], "management-api", { "api-https": "1", "validate-responses": "1" }],
+        [
+            ["infra"],
+            "integration-tests",
+            {
+                "amun-api": modules.hosts.amunApi,
+                "deployment-name": shared.deploymentName,
+                "generate-report": "1",
+                "logging-no-json": "1",
+                "mail-report": "1",
+                "management-api": modules.hosts.managementApi,
+                // Stage skips the scenarios that take over the middletier namespace; test runs them all.
+                tags: modules.environment === "stage" ? "~@seizes_middletier_namespace" : "",
+                "user-api": modules.hosts.userApi,
+            },
+        ],
+        [
+            ["infra"],
+            "slo-reporter",
+            {
+                "email-recipients": "aicoe-thoth@redhat.com",
+                "sender-address": "aicoe-thoth@redhat.com",
+                "smtp-server": "smtp.corp.redhat.com",
+                "thanos-endpoint": pg.hostUrl,
+            },
+        ],
+        // WorkflowTemplate mi reads it in middletier; the reference's overlay moved it to infra only, leaving mi
+        // without it (thoth-station.md §4.4).
+        [
+            ["infra", "middletier"],
+            "mi-scheduler",
+            {
+                entities: MI_ENTITIES,
+                organizations: "thoth-station,AICoE,aicoe-aiops,operate-first",
+                "parallel-workflows-limit": "1",
+                repositories: "openshift/origin",
+            },
+        ],
+        [["middletier"], "mi-scheduler-cm", { entities: MI_ENTITIES }],
+        [["backend"], "prescriptions-refresh-job", prescriptionsRefreshData(modules)],
+        [
+            ["infra"],
+            "metrics-exporter",
+            {
+                "grafana-redirect-url": "https://grafana.datahub.redhat.com/",
+                "graph-cache-disabled": "1",
+                "knowledge-graph-port": "5432",
+                "knowledge-graph-ssl-disabled": "1",
+                "max-workers": "16",
+                "update-interval": "20",
+                "weak-readiness": "1",
+            },
+        ],
+    ];
+    const out: StationConfigMap[] = [];
+    const seen = new Set<string>();
+    for (const [tiers, name, data] of placed) {
+        for (const tier of tiers) {
+            const namespace = namespaces[tier];
+            const id = `${namespace}/${name}`;
+            if (seen.has(id)) continue;
+            seen.add(id);
+            out.push({ namespace, name, data });
+        }
+    }
+    return out;
+}

@@ -1,0 +1,275 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SecretStore } from "../../../config/system";
+import { ClusterContext } from "../../../shared/cluster";
+import { RunbookComponent } from "../../../shared/component";
+import { plainConfigMap } from "../../../shared/configMap";
+import { ServiceAccount } from "../../../shared/serviceAccount";
+import { ArgoInstall, argoInstalls } from "./argo";
+import { createCatalogImageStreams } from "../catalog/catalogPrerequisites";
+import { StationModulesConfig, WatcherRestartConfig } from "../../config";
+import { thothApp } from "../../identity";
+import { KnowledgeGraph } from "./knowledgeGraph";
+import { PeriodicJobs, periodicPlans } from "./periodic";
+import { PrescriptionsRefresh } from "./prescriptionsRefresh";
+import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
+import { StationServices } from "./services";
+import { sharedConfigMaps } from "./sharedConfig";
+import { STATION_SIZING } from "../sizing";
+import { createStationSecrets } from "../stationSecrets";
+import { StationEnvironment, StationTier } from "../tiers";
+import { StationVerify } from "./verify";
+import { RestartTarget, WatcherRestart } from "./watcherRestart";
+import { WorkflowCatalog } from "../catalog/workflowCatalog";
+
+/** Arguments of {@link StationModules}. */
+export interface StationModulesArgs {
+    cluster: ClusterContext;
+    environment: StationEnvironment;
+    /** Tier → namespace of the environment (stage: one each; test: all thoth-test-core). */
+    namespaces: Record<StationTier, string>;
+    /** Namespace name → what must exist before anything goes into it. */
+    namespaceResources: Record<string, pulumi.Resource>;
+    domain: string;
+    config: StationModulesConfig;
+    secrets: SecretStore;
+    /** Production: the database's claim and workload are protected and retained. */
+    protectStateful: boolean;
+    watcherRestart?: WatcherRestartConfig;
+    /** What must exist before Argo installs and bindings to `argo`/`argo-admin` (this stack's prerequisites). */
+    prerequisites: pulumi.Resource[];
+}
+
+/**
+ * The Thoth station's modules in one environment layout (thoth-ops' provision and verify playbooks), from the same
+ * components for stage and test, in the order they must exist: the shared configuration, the knowledge graph, the
+ * Argo installs, the services, the periodic jobs, the workflow catalog, the watcher restart of the event-watching Deployments and the
+ * post-`up` check.
+ */
+export class StationModules extends RunbookComponent {
+    public readonly services: StationServices;
+    public readonly graph: KnowledgeGraph;
+    public readonly argo: ArgoInstall[] = [];
+    public readonly restart?: WatcherRestart;
+    public readonly catalog?: WorkflowCatalog;
+    public readonly publicUrls: Record<string, string>;
+
+    constructor(name: string, args: StationModulesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:StationModules", name, opts, args.cluster.provider);
+        const { cluster, namespaces, config } = args;
+        const sizing = STATION_SIZING[args.environment];
+        const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
+
+        // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
+        const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain, {
+            environment: args.environment,
+            hosts: config.hosts,
+            prescriptionsRefresh: config.prescriptionsRefresh,
+        }).map((cm) => ({
+            namespace: cm.namespace,
+            resource: plainConfigMap(
+                this.childName(`${cm.namespace}-configmap-${cm.name}`),
+                {
+                    cluster,
+                    namespace: cm.namespace,
+                    configMapName: cm.name,
+                    app: thothApp(cm.name, "config"),
+                    data: cm.data,
+                },
+                inNamespace(cm.namespace),
+            ),
+        }));
+        const secrets = createStationSecrets(
+            this.baseName,
+            { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
+            inNamespace,
+        ).map((s) => ({ namespace: s.namespace, resource: s.secret }));
+        // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
+        // creation). Only their own namespace's: a pod cannot read another's, and the engine is sent (and the SDK
+        // gathers) every dependency of every object, so the station's whole configuration on each of its objects
+        // tripled the cost of registering them.
+        const readyIn = (ns: string): pulumi.Resource[] => [
+            args.namespaceResources[ns],
+            ...[...configMaps, ...secrets].filter((c) => c.namespace === ns).map((c) => c.resource),
+        ];
+        const configured = (ns: string) => this.child({ dependsOn: readyIn(ns) });
+        const withPrerequisites = (ns: string) =>
+            this.child({ dependsOn: [...readyIn(ns), ...args.prerequisites] });
+        // A service account's grants reach into other tiers' namespaces: its Roles and bindings wait for them all.
+        const allNamespaces = Object.values(args.namespaceResources);
+        const accountOptions = this.child({ dependsOn: [...allNamespaces, ...args.prerequisites] });
+        const prerequisitesOnly = this.child({ dependsOn: args.prerequisites });
+
+        // The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter.
+        this.graph = new KnowledgeGraph(
+            this.childName("graph"),
+            {
+                cluster,
+                namespace: namespaces.graph,
+                domain: args.domain,
+                images: config.images,
+                storageSize: config.postgresql.storageSize,
+                storageClassName: config.postgresql.storageClassName,
+                sizing,
+                protectStateful: args.protectStateful,
+            },
+            configured(namespaces.graph),
+        );
+
+        // The workflow controllers each tier runs.
+        for (const plan of argoInstalls(args.environment)) {
+            this.argo.push(
+                new ArgoInstall(
+                    this.childName(`argo-${plan.tier}`),
+                    {
+                        cluster,
+                        namespace: namespaces[plan.tier],
+                        domain: args.domain,
+                        plan,
+                        shared: config.shared,
+                        images: config.images,
+                        sizing,
+                    },
+                    withPrerequisites(namespaces[plan.tier]),
+                ),
+            );
+        }
+
+        // The services users and other modules hit.
+        const grants = stationGrants(namespaces);
+        this.services = new StationServices(
+            this.childName("services"),
+            {
+                cluster,
+                environment: args.environment,
+                namespaces,
+                domain: args.domain,
+                config,
+                sizing,
+                grants,
+                ready: readyIn,
+                allNamespaces,
+            },
+            prerequisitesOnly,
+        );
+
+        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
+        for (const account of [
+            ...workflowAccounts(namespaces),
+            revsolverAccount(namespaces, config.catalog),
+        ]) {
+            new ServiceAccount(
+                this.childName(`${account.name}-${account.namespace}`),
+                {
+                    cluster,
+                    namespace: account.namespace,
+                    name: account.name,
+                    app: thothApp(account.name, "workflows"),
+                    grants: account.grants,
+                    createAccount: account.createAccount,
+                },
+                accountOptions,
+            );
+        }
+
+        // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
+        const jobs = periodicPlans();
+        const accounts: Record<string, ServiceAccount> = {};
+        for (const job of jobs) {
+            const sa = job.serviceAccount;
+            if (!sa || accounts[sa]) continue;
+            accounts[sa] = new ServiceAccount(
+                this.childName(sa),
+                {
+                    cluster,
+                    namespace: namespaces[job.tier],
+                    name: sa,
+                    app: thothApp(sa, "job"),
+                    grants: grants[sa],
+                },
+                accountOptions,
+            );
+        }
+        new PeriodicJobs(
+            this.childName("jobs"),
+            {
+                cluster,
+                namespaces,
+                images: config.images,
+                sizing,
+                hibernated: config.hibernated,
+                plans: jobs,
+                accounts,
+                ready: readyIn,
+            },
+            this.child(),
+        );
+
+        // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
+        new PrescriptionsRefresh(
+            this.childName("prescriptions-refresh"),
+            { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
+            withPrerequisites(namespaces.backend),
+        );
+
+        // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
+        // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
+        if (config.catalog?.enabled) {
+            createCatalogImageStreams(this.baseName, { cluster, namespaces }, inNamespace);
+            this.catalog = new WorkflowCatalog(
+                this.childName("catalog"),
+                {
+                    cluster,
+                    config: config.catalog,
+                    namespaces,
+                    namespaceResources: args.namespaceResources,
+                    prerequisites: args.prerequisites,
+                },
+                // Each rendered object waits for the Namespace it lands in (see WorkflowCatalog).
+                prerequisitesOnly,
+            );
+        }
+
+        // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
+        const restart = args.watcherRestart;
+        if (restart?.enabled) {
+            const targets: RestartTarget[] = [];
+            if (restart.targets.includes("investigator-consumers")) {
+                for (const w of this.services.eventWatchers) {
+                    targets.push({ namespace: namespaces.infra, workload: w.workload, tiers: w.tiers });
+                }
+            }
+            if (restart.targets.includes("workflow-controllers")) {
+                for (const a of this.argo) {
+                    targets.push({ namespace: a.namespace, workload: a.controller, tiers: [a.tier] });
+                }
+            }
+            this.restart = new WatcherRestart(
+                this.childName("watcher-restart"),
+                { cluster, config: restart, targets },
+                this.child({ dependsOn: allNamespaces }),
+            );
+        }
+
+        // The verify playbook: the APIs answer on their public Routes, or `pulumi up` fails.
+        this.publicUrls = this.services.publicUrls;
+        if (config.verify) {
+            const api = (plan: string, image: string) => ({
+                name: plan,
+                url: `${this.publicUrls[plan]}/readiness`,
+                image,
+            });
+            new StationVerify(
+                this.childName("verify"),
+                {
+                    targets: [
+                        api("user-api", config.images.userApi),
+                        api("management-api", config.images.managementApi),
+                    ],
+                    after: [this.services.workloads["user-api"], this.services.workloads["management-api"]],
+                },
+                this.child(),
+            );
+        }
+        this.registerOutputs({ publicUrls: this.publicUrls });
+    }
+}

@@ -1,0 +1,138 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { RunbookComponent } from "../../../shared/component";
+import { toContainer } from "../../../shared/container";
+import { standardLabels } from "../../../shared/labels";
+import { contentHash } from "../../../shared/naming";
+import { sized } from "../../../shared/resources";
+import { Workload } from "../../../shared/workload";
+import { thothApp } from "../../identity";
+
+/** One API the check calls: its Deployment name, its public readiness URL and the image whose change re-runs it. */
+export interface VerifyTarget {
+    name: string;
+    url: string;
+    image: string;
+}
+
+/**
+ * The shell the check runs: every endpoint is retried for up to ~5 minutes (a rollout takes that long), all are
+ * tried, and the command fails if any never answered, which fails `pulumi up`.
+ */
+export function verifyScript(targets: readonly VerifyTarget[], note?: string): string {
+    return [
+        "set -u",
+        "failed=0",
+        ...targets.map(
+            (t) =>
+                `curl --fail --silent --show-error --output /dev/null --retry 30 --retry-delay 10 --retry-all-errors --max-time 20 '${t.url}' && echo '${t.name}: ok' || { echo '${t.name}: ${t.url} did not answer' >&2; failed=1; }`,
+        ),
+        // The note (what could not be checked) ends the log whatever the result.
+        ...(note ? [`echo ${shellQuote(note)}`] : []),
+        'exit "$failed"',
+    ].join("\n");
+}
+
+/** Annotation of each verify Job: what it cannot check from inside the cluster. */
+export const NOT_CHECKED_ANNOTATION = "runbooks.thoth-station.ninja/not-checked";
+
+/** Single-quotes a string for sh. */
+function shellQuote(text: string): string {
+    return `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The one line naming what the check cannot see from inside the cluster. */
+export function notCheckedLine(targets: readonly Pick<VerifyTarget, "url">[]): string {
+    return (
+        `station verify checks the APIs through their Services inside the cluster; not checked: public DNS and ` +
+        `certificates of ${targets.map((t) => t.url).join(", ")} (their -route53 Routes carry no certificate of ` +
+        `their own, and DNS must already point at this cluster's router: README "Thoth: DNS before the first deploy")`
+    );
+}
+
+/**
+ * thoth-ops' verify playbook as part of `pulumi up`: once the APIs are rolled out, a Job in each API's namespace
+ * calls its readiness endpoint through the Service this program made (never the public host, which only answers
+ * once DNS points here), and `up` waits for it, so an API that never answers fails the update. A new image is a
+ * new Job, so the check runs again whenever an API's image changes.
+ */
+export class StationVerify extends RunbookComponent {
+    public readonly jobs: k8s.batch.v1.Job[] = [];
+    /** The one line naming what the check cannot see; also an annotation of each Job and the last line of its log. */
+    public readonly notChecked: string;
+
+    /**
+     * @param args.after the APIs' Workloads (each matched to its target by Deployment name) and anything else
+     *   the check must wait for.
+     * @param opts must carry the cluster's provider (`provider`), in which the Jobs run.
+     */
+    constructor(
+        name: string,
+        args: { targets: VerifyTarget[]; after: pulumi.Resource[] },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        const provider = opts?.provider;
+        if (!provider || !k8s.Provider.isInstance(provider)) {
+            throw new Error(
+                `${name}: StationVerify runs its checks in the cluster and needs the cluster's provider`,
+            );
+        }
+        super("runbooks:thoth:StationVerify", name, opts, provider);
+        const workloads = args.after.filter((r): r is Workload => r instanceof Workload);
+        for (const target of args.targets) {
+            const workload = workloads.find((w) => w.objectName === target.name);
+            if (!workload?.service) {
+                throw new Error(
+                    `${name}: no Workload with a Service named ${target.name} among what verify waits for`,
+                );
+            }
+            const deployment = workload.workload;
+            const namespace = deployment.metadata.namespace;
+            const port = workload.service.spec.ports[0].port;
+            const serviceUrl = pulumi.interpolate`http://${workload.objectName}.${namespace}.svc:${port}/readiness`;
+            const labels = standardLabels(thothApp(`verify-${target.name}`, "verification"));
+            const line = notCheckedLine([target]);
+            const container = {
+                ...toContainer({
+                    name: "verify",
+                    image: target.image,
+                    command: ["/bin/sh", "-c"],
+                    resources: sized("10m", "32Mi", "100m", "64Mi"),
+                }),
+                args: [serviceUrl.apply((url) => verifyScript([{ ...target, url }], line))],
+            };
+            this.jobs.push(
+                new k8s.batch.v1.Job(
+                    this.childName(target.name),
+                    {
+                        metadata: {
+                            // Job specs are immutable: a new image is a new Job (created, then the old one deleted).
+                            name: `verify-${target.name}-${contentHash(target.image).slice(0, 10)}`,
+                            namespace,
+                            labels,
+                            // Shown by the plan, the preview's diff and `oc describe job`: what this check cannot see.
+                            annotations: { [NOT_CHECKED_ANNOTATION]: line },
+                        },
+                        spec: {
+                            backoffLimit: 0,
+                            activeDeadlineSeconds: 600,
+                            template: {
+                                metadata: { labels },
+                                spec: {
+                                    restartPolicy: "Never",
+                                    automountServiceAccountToken: false,
+                                    // The API's own image (it has curl) under the API pod's own security context.
+                                    securityContext: deployment.spec.template.spec.securityContext,
+                                    containers: [container],
+                                },
+                            },
+                        },
+                    },
+                    this.child({ dependsOn: args.after }),
+                ),
+            );
+        }
+        this.notChecked = notCheckedLine(args.targets);
+        this.registerOutputs({ notChecked: this.notChecked });
+    }
+}

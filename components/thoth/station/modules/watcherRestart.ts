@@ -1,0 +1,110 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterContext } from "../../../shared/cluster";
+import { RunbookComponent } from "../../../shared/component";
+import { standardLabels } from "../../../shared/labels";
+import { sized } from "../../../shared/resources";
+import { ScheduledJob } from "../../../shared/scheduledJob";
+import { Workload } from "../../../shared/workload";
+import { WatcherRestartConfig } from "../../config";
+import { thothApp } from "../../identity";
+import { StationTier } from "../tiers";
+import { RestartGroup, restartGroups, restartRule, restartScript, runbookNamesFor } from "./restartPlan";
+
+const NAME = "watcher-restart";
+
+/** An event-watching workload the station deploys, the namespace it deployed it to and the tiers it serves. */
+export interface RestartTarget {
+    namespace: string;
+    workload: Workload;
+    tiers: StationTier[];
+}
+
+/** Arguments of {@link WatcherRestart}. */
+export interface WatcherRestartArgs {
+    cluster: ClusterContext;
+    config: WatcherRestartConfig;
+    /**
+     * The event-watching workloads; those serving a tier the runbook names (`RUNBOOK_RESTARTS` of restartPlan.ts) are restarted.
+     * Their Deployment names are read from the objects, never typed.
+     */
+    targets: RestartTarget[];
+}
+
+/**
+ * Restarts the event-driven workloads whose Kubernetes/Kafka watch goes deaf after ~30 minutes: what the runbook's
+ * workload-operators of the middletier and backend tiers became in the station deployed here (the investigator
+ * consumers and Argo workflow controllers of those tiers, as Deployments, not the runbook's DeploymentConfigs; see
+ * `RUNBOOK_RESTARTS`). One CronJob per namespace, whose service account may only get and patch exactly those
+ * Deployments there (`resourceNames`).
+ */
+export class WatcherRestart extends RunbookComponent {
+    /** Namespace → restarted Deployment names. */
+    public readonly groups: RestartGroup[];
+
+    constructor(name: string, args: WatcherRestartArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:WatcherRestart", name, opts, args.cluster.provider);
+        const app = thothApp(NAME, "operations", args.config.image);
+        const labels = standardLabels(app);
+        const grouped = restartGroups(
+            args.targets
+                .filter((t) => runbookNamesFor(t.tiers).length > 0)
+                .map((t) => ({ namespace: t.namespace, target: t.workload })),
+        );
+        this.groups = grouped.map((g) => ({
+            namespace: g.namespace,
+            deployments: g.targets.map((w) => w.objectName).sort(),
+        }));
+        grouped.forEach((g, i) => {
+            const group = this.groups[i];
+            const ns = group.namespace;
+            const metadata = { name: NAME, namespace: ns, labels };
+            const account = new k8s.core.v1.ServiceAccount(
+                this.childName(`${ns}-sa`),
+                { metadata },
+                this.child(),
+            );
+            const role = new k8s.rbac.v1.Role(
+                this.childName(`${ns}-role`),
+                { metadata, rules: [restartRule(group.deployments)] },
+                this.child({ dependsOn: g.targets.map((w) => w.workload) }),
+            );
+            const binding = new k8s.rbac.v1.RoleBinding(
+                this.childName(`${ns}-rolebinding`),
+                {
+                    metadata,
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: NAME },
+                    subjects: [{ kind: "ServiceAccount", name: NAME, namespace: ns }],
+                },
+                this.child({ dependsOn: [role, account] }),
+            );
+            new ScheduledJob(
+                this.childName(ns),
+                {
+                    cluster: args.cluster,
+                    namespace: ns,
+                    app,
+                    schedule: args.config.schedule,
+                    concurrencyPolicy: "Forbid",
+                    successfulJobsHistoryLimit: 1,
+                    failedJobsHistoryLimit: 3,
+                    // A run that starts late would restart pods that have only just been restarted.
+                    startingDeadlineSeconds: 300,
+                    activeDeadlineSeconds: 600,
+                    serviceAccountName: NAME,
+                    automountServiceAccountToken: true,
+                    containers: [
+                        {
+                            name: NAME,
+                            image: args.config.image,
+                            command: ["/bin/bash", "-c", restartScript(group)],
+                            resources: sized("50m", "64Mi", "200m", "128Mi"),
+                        },
+                    ],
+                },
+                this.child({ dependsOn: [binding] }),
+            );
+        });
+        this.registerOutputs({ groups: this.groups });
+    }
+}
