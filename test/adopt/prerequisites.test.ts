@@ -42,7 +42,7 @@ const clusterRole = (name: string): KubeObject => ({
     metadata: { name },
 });
 
-/** The five CRDs of ARGO_KINDS in components/thoth/argo.ts, and the two ClusterRoles of thoth-station.md §6.3. */
+/** The five CRDs of ARGO_KINDS in components/thoth/station/modules/argo.ts, and the two ClusterRoles of thoth-station.md §6.3. */
 const ALL = [
     ...[
         "workflows",
@@ -56,7 +56,7 @@ const ALL = [
 ].sort();
 
 describe("adopt: cluster prerequisites", function () {
-    it("lists the five Argo CRDs of components/thoth/argo.ts and ClusterRoles argo, argo-admin, provided by PSI's administrators", function () {
+    it("lists the five Argo CRDs of components/thoth/station/modules/argo.ts and ClusterRoles argo, argo-admin, provided by PSI's administrators", function () {
         assert.deepEqual(
             CLUSTER_PREREQUISITES.map((p) => `${p.apiVersion}/${p.kind}//${p.name}`).sort(),
             ALL,
