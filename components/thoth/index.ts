@@ -4,7 +4,7 @@ import { catalogNotices } from "./station/catalog/catalogPrerequisites";
 import { thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
 import { thothNotices } from "./notices";
-import { thothSecrets } from "./secrets";
+import { thothRetiredSecrets, thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
 import { prerequisiteClaims } from "./station/clusterPrerequisites";
 import { stationNamespaces } from "./station/tiers";
@@ -82,6 +82,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     hosts,
     clusterScoped,
     secrets: thothSecrets,
+    retiredSecrets: thothRetiredSecrets,
     check: (config) => thothCheck(config),
     // Unconfirmed bot images; the catalog's objects, which exist only once the provider renders the pinned commit.
     notices: (config) => [

@@ -1,19 +1,17 @@
-import { SecretSpec, SecretStore } from "../config/system";
+import { RetiredSecret, SecretSpec, SecretStore } from "../config/system";
 import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./bots/catalog";
 import { ThothConfig } from "./config";
 import { stationSecretSpecs } from "./station/stationSecrets";
 
 /**
  * Config keys of Thoth's secrets: `thoth-<Kubernetes Secret>-<key in it>`, so the key says where the value ends
- * up. Nepthys has no SSH key of its own: it uses Kebechet's identity, as the runbook does.
+ * up. Kebechet and Nepthys have no GitHub identity of their own: runbook 000 ("Bot Secret Keys Generation") says
+ * Sesheta's ssh key and GitHub OAuth token are used by sesheta, kebechet and nepthys, so all three read Sesheta's keys.
  */
 export const SECRET_KEYS = {
-    kebechetSshKey: "thoth-kebechet-ssh-privatekey",
-    kebechetGithubToken: "thoth-kebechet-github-oauth-token",
     kebechetGitlabToken: "thoth-kebechet-gitlab-oauth-token",
     kebechetPagureToken: "thoth-kebechet-pagure-oauth-token",
     kebechetSentryDsn: "thoth-kebechet-sentry-dsn",
-    nepthysGithubToken: "thoth-nepthys-github-oauth-token",
     seshetaSshKey: "thoth-sesheta-ssh-privatekey",
     seshetaGithubToken: "thoth-sesheta-github-oauth-token",
     seshetaWebhookSecret: "thoth-sesheta-github-webhook-secret",
@@ -59,25 +57,24 @@ const REG_VAULT = "goern/cyborg-regidores ansible/group_vars/all/datahub_vault";
 const DG_VAULT =
     "thoth-station/dgraph-thoth-config ansible/group_vars/all/vault (made by `dgraph cert -n <hosts> -c user`)";
 
-function kebechetSecrets(nepthysOnly: boolean): SecretSpec[] {
-    const ssh: SecretSpec = {
-        key: SECRET_KEYS.kebechetSshKey,
-        description:
-            "SSH private key of the bot's GitHub account (kebechet-secret and nepthys-secret ssh-privatekey)",
-        today: `${KEB_VAULT} KEBECHET_SSH_PRIVATE_KEY (openshift/secret-template.yaml); nepthys copied it as NEPTHYS_SSH_PRIVATE_KEY`,
-        example: "id_rsa",
-        fromFile: true,
-    };
-    if (nepthysOnly) return [ssh];
+/** Keys Kebechet and Nepthys read before one identity had one key set: each now holds a copy of Sesheta's. */
+const RETIRED_IDENTITY_KEYS = [
+    ["thoth-kebechet-ssh-privatekey", SECRET_KEYS.seshetaSshKey],
+    ["thoth-kebechet-github-oauth-token", SECRET_KEYS.seshetaGithubToken],
+    ["thoth-nepthys-github-oauth-token", SECRET_KEYS.seshetaGithubToken],
+] as const;
+
+/** The retired copies of Sesheta's identity, under the stack's identity (stage reads `thoth-stage-...`). */
+export function thothRetiredSecrets(config: ThothConfig): RetiredSecret[] {
+    return RETIRED_IDENTITY_KEYS.map(([key, replacedBy]) => ({
+        key: scopedKey(config.identity, key),
+        replacedBy: scopedKey(config.identity, replacedBy),
+        why: "runbook 000: Sesheta's ssh key and GitHub OAuth token are used by sesheta, kebechet and nepthys, one identity",
+    }));
+}
+
+function kebechetSecrets(): SecretSpec[] {
     return [
-        ssh,
-        {
-            key: SECRET_KEYS.kebechetGithubToken,
-            description:
-                "GitHub OAuth token Kebechet opens pull requests with (kebechet-secret github-oauth-token)",
-            today: `${KEB_VAULT} KEBECHET_TOKEN`,
-            example: "ghp_0123456789abcdef0123456789abcdef0123",
-        },
         {
             key: SECRET_KEYS.kebechetGitlabToken,
             description:
@@ -105,21 +102,29 @@ function kebechetSecrets(nepthysOnly: boolean): SecretSpec[] {
     ];
 }
 
-function seshetaSecrets(): SecretSpec[] {
+/** Sesheta's GitHub identity, which Kebechet and Nepthys use too (runbook 000). */
+function seshetaIdentity(): SecretSpec[] {
     return [
         {
             key: SECRET_KEYS.seshetaSshKey,
-            description: "SSH private key of the Sesheta GitHub account (sesheta-secret ssh-privatekey)",
+            description:
+                "SSH private key of the Sesheta GitHub account, Sesheta's, Kebechet's and Nepthys' identity (sesheta-secret, kebechet-secret and nepthys-secret ssh-privatekey)",
             today: `gopass aicoe/thoth/sesheta-ssh/sesheta (runbook 000); ${SES_VAULT}: SESHETA_SSH_PRIVATE_KEY_PATH`,
             example: "id_rsa",
             fromFile: true,
         },
         {
             key: SECRET_KEYS.seshetaGithubToken,
-            description: "GitHub OAuth token of the Sesheta account (sesheta-secret github-oauth-token)",
-            today: `${SES_VAULT}: SESHETA_GITHUB_OAUTH_TOKEN`,
+            description:
+                "GitHub OAuth token of the Sesheta account, which Kebechet and Nepthys use too (sesheta-secret, kebechet-secret and nepthys-secret github-oauth-token)",
+            today: `${SES_VAULT}: SESHETA_GITHUB_OAUTH_TOKEN; kebechet's and nepthys' playbooks took copies (KEBECHET_TOKEN, GITHUB_TOKEN)`,
             example: "ghp_0123456789abcdef0123456789abcdef0123",
         },
+    ];
+}
+
+function seshetaSecrets(): SecretSpec[] {
+    return [
         {
             key: SECRET_KEYS.seshetaWebhookSecret,
             description:
@@ -196,17 +201,10 @@ function dgraphSecrets(): SecretSpec[] {
 export function thothSecrets(config: ThothConfig): SecretSpec[] {
     const specs: SecretSpec[] = [];
     const bot = (name: BotName) => isBotEnabled(config.bots, name);
-    if (bot("kebechet") || bot("nepthys")) specs.push(...kebechetSecrets(!bot("kebechet")));
-    if (bot("nepthys")) {
-        specs.push({
-            key: SECRET_KEYS.nepthysGithubToken,
-            description:
-                "GitHub OAuth token Nepthys pushes documentation with (nepthys-secret github-oauth-token)",
-            today: "thoth-station/nepthys openshift/secret-template.yaml parameter GITHUB_TOKEN",
-            example: "ghp_0123456789abcdef0123456789abcdef0123",
-        });
-    }
-    if (SESHETA_SECRET_READERS.some(bot)) specs.push(...seshetaSecrets());
+    const seshetaReader = SESHETA_SECRET_READERS.some(bot);
+    if (seshetaReader || bot("kebechet") || bot("nepthys")) specs.push(...seshetaIdentity());
+    if (bot("kebechet")) specs.push(...kebechetSecrets());
+    if (seshetaReader) specs.push(...seshetaSecrets());
     if (bot("sesheta-webhooks") || bot("sesheta-scrum")) specs.push(pubsubSecret());
     if (bot("webhook2kafka") || bot("normalizers")) specs.push(...regidoresSecrets());
     if (config.station?.enabled && config.station.dgraph?.enabled) specs.push(...dgraphSecrets());

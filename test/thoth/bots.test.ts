@@ -231,7 +231,23 @@ describe("thoth bots", function () {
                     ),
                 )
                 .map((s) => (s.inputs.metadata as Json).name);
-            assert.deepEqual(holders, ["sesheta-secret"]);
+            // Kebechet's and Nepthys' own Secrets carry the GitHub identity they push with (runbook 000: one identity),
+            // read from the same keys, and nothing else of Sesheta's.
+            assert.deepEqual([...holders].sort(), ["kebechet-secret", "nepthys-secret", "sesheta-secret"]);
+            const github = [
+                SECRETS["thoth-sesheta-ssh-privatekey"],
+                SECRETS["thoth-sesheta-github-oauth-token"],
+            ];
+            for (const bot of ["kebechet-secret", "nepthys-secret"]) {
+                const values = Object.values(
+                    k8sObject(KIND.secret, bot, PROD_NS).inputs.stringData as Record<string, string>,
+                ).filter((v) => identity.some(([, value]) => value === v));
+                assert.deepEqual(
+                    [...values].sort(),
+                    [...github].sort(),
+                    `${bot} holds the GitHub identity only`,
+                );
+            }
             const held = Object.values(
                 k8sObject(KIND.secret, "sesheta-secret", PROD_NS).inputs.stringData as Record<string, string>,
             );
@@ -272,7 +288,10 @@ describe("thoth bots", function () {
                 string,
                 string
             >;
-            assert.equal(nep["ssh-privatekey"], SECRETS["thoth-kebechet-ssh-privatekey"]);
+            // One identity (runbook 000): Kebechet and Nepthys push as Sesheta, from Sesheta's keys.
+            assert.equal(nep["ssh-privatekey"], SECRETS["thoth-sesheta-ssh-privatekey"]);
+            assert.equal(nep["github-oauth-token"], SECRETS["thoth-sesheta-github-oauth-token"]);
+            assert.equal(keb["github-oauth-token"], SECRETS["thoth-sesheta-github-oauth-token"]);
             assert.equal(nep["ssh-privatekey"], keb["ssh-privatekey"]);
             assert.equal(nep["user-name"], "sesheta");
             const keys = thothSecrets(thothSchema.parse(thothStack("prod").thoth)).map((s) => s.key);
@@ -410,18 +429,18 @@ describe("thoth bots", function () {
             assert.throws(() => k8sObject(KIND.cronJob, "kebechet", PROD_NS));
             assert.throws(() => k8sObject(KIND.secret, "kebechet-secret", PROD_NS));
             assert.throws(() => k8sObject(KIND.configMap, "kebechet-configmap", PROD_NS));
-            // Nepthys still pushes with Kebechet's identity.
+            // Nepthys still pushes with the one identity, Sesheta's.
             assert.equal(
                 (k8sObject(KIND.secret, "nepthys-secret", PROD_NS).inputs.stringData as Json)[
                     "ssh-privatekey"
                 ],
-                SECRETS["thoth-kebechet-ssh-privatekey"],
+                SECRETS["thoth-sesheta-ssh-privatekey"],
             );
             const values = thothStack("prod");
             thothOf(values).bots.kebechet.enabled = false;
             const keys = Object.keys(secretsFor(values.thoth));
-            assert.ok(keys.includes("thoth-kebechet-ssh-privatekey"));
-            assert.ok(!keys.includes("thoth-kebechet-github-oauth-token"));
+            assert.ok(keys.includes("thoth-sesheta-ssh-privatekey"));
+            assert.ok(!keys.includes("thoth-kebechet-gitlab-oauth-token"));
         });
 
         it("makes Secret sesheta-secret once, exactly when one of its readers runs", async () => {

@@ -92,9 +92,9 @@ describe("thoth config checks", function () {
         assert.ok(!stage.includes("thoth-cyborg-regidores-root-ca-cert"), "stage runs no Kafka writers");
         assert.ok(prod.includes("thoth-cyborg-regidores-root-ca-cert"));
         assert.ok(stage.includes("thoth-stage-dgraph-tls-node-key"));
-        assert.ok(stage.includes("thoth-stage-kebechet-ssh-privatekey"));
+        assert.ok(stage.includes("thoth-stage-sesheta-ssh-privatekey"));
         assert.ok(prod.includes("thoth-dgraph-tls-node-key"));
-        assert.ok(prod.includes("thoth-kebechet-ssh-privatekey"));
+        assert.ok(prod.includes("thoth-sesheta-ssh-privatekey"));
         const noStation = thothStack("prod").thoth as Record<string, Json>;
         noStation.station.enabled = false;
         assert.ok(!thothSecrets(thothSchema.parse(noStation)).some((s) => s.key.startsWith("thoth-dgraph")));
@@ -128,8 +128,28 @@ describe("thoth config checks", function () {
             assert.fail("expected a ConfigError");
         } catch (err) {
             assert.ok(err instanceof ConfigError);
-            const p = err.problems.find((q) => q.key === "runbooks:thoth-kebechet-ssh-privatekey")!;
-            assert.equal(p.fix, "pulumi config set --secret thoth-kebechet-ssh-privatekey < id_rsa");
+            const p = err.problems.find((q) => q.key === "runbooks:thoth-sesheta-ssh-privatekey")!;
+            assert.equal(p.fix, "pulumi config set --secret thoth-sesheta-ssh-privatekey < id_rsa");
+        }
+    });
+
+    it("refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)", async () => {
+        try {
+            await runThoth("prod", undefined, {
+                "thoth-kebechet-ssh-privatekey": "-----BEGIN KEBECHET KEY-----",
+                "thoth-nepthys-github-oauth-token": "ses-github-token",
+            });
+            assert.fail("expected a ConfigError");
+        } catch (err) {
+            assert.ok(err instanceof ConfigError);
+            const ssh = err.problems.find((q) => q.key === "runbooks:thoth-kebechet-ssh-privatekey")!;
+            assert.match(ssh.message, /used by sesheta, kebechet and nepthys/);
+            // Sesheta's key is not set here: the fix moves the value, then removes the retired key.
+            assert.match(
+                ssh.fix,
+                /^pulumi config get thoth-kebechet-ssh-privatekey.* \| pulumi config set --secret thoth-sesheta-ssh-privatekey.* && pulumi config rm thoth-kebechet-ssh-privatekey/,
+            );
+            assert.ok(err.problems.some((q) => q.key === "runbooks:thoth-nepthys-github-oauth-token"));
         }
     });
 });

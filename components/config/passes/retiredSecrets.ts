@@ -34,10 +34,17 @@ export function retiredSecretProblem(
 /** Retired secrets of every read section that the stack still sets. */
 export function retiredSecrets(source: ConfigSource, read: readonly SystemRead[]): Passed<null> {
     const keys = new Set(source.keys());
+    // Where several retired keys share one replacement, only the first moves its value there; the others are then
+    // compared with it, so applying every fix in order never overwrites a moved value.
+    const filled = new Set(keys);
     const problems = read.flatMap(({ def, parsed }) =>
         (def.retiredSecrets?.(parsed) ?? [])
             .filter((r) => keys.has(r.key))
-            .map((r) => retiredSecretProblem(r, keys.has(r.replacedBy), source.stack)),
+            .map((r) => {
+                const problem = retiredSecretProblem(r, filled.has(r.replacedBy), source.stack);
+                filled.add(r.replacedBy);
+                return problem;
+            }),
     );
     return { state: null, problems };
 }

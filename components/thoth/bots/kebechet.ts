@@ -29,7 +29,7 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
     const keb = isBotEnabled(ctx.bots, "kebechet") ? ctx.bots.kebechet : undefined;
     const nep = isBotEnabled(ctx.bots, "nepthys") ? ctx.bots.nepthys : undefined;
     // Both Secrets carry Kebechet's one SSH key.
-    const sshKey = () => ctx.secrets.require(SECRET_KEYS.kebechetSshKey);
+    const sshKey = () => ctx.secrets.require(SECRET_KEYS.seshetaSshKey);
 
     if (keb) {
         const optional: Record<string, pulumi.Output<string> | undefined> = {
@@ -39,7 +39,7 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
         };
         const data: Record<string, pulumi.Input<string>> = {
             "ssh-privatekey": sshKey(),
-            "github-oauth-token": ctx.secrets.require(SECRET_KEYS.kebechetGithubToken),
+            "github-oauth-token": ctx.secrets.require(SECRET_KEYS.seshetaGithubToken),
         };
         for (const [key, value] of Object.entries(optional)) {
             if (value) data[key] = value;
@@ -102,7 +102,7 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
                     "ssh-privatekey": sshKey(),
                     "user-name": nep.gitUserName,
                     "user-email": nep.gitUserEmail,
-                    "github-oauth-token": ctx.secrets.require(SECRET_KEYS.nepthysGithubToken),
+                    "github-oauth-token": ctx.secrets.require(SECRET_KEYS.seshetaGithubToken),
                 },
             },
             botOptions(ctx),

@@ -109,4 +109,32 @@ describe("config pass: retired secrets", () => {
         const differ = { prod: { "bot-helper-token": "a", "bot-identity-token": "b" } };
         assert.deepEqual(applyFix(problem.fix, differ), differ);
     });
+
+    it("moves only the first of two retired keys into a shared replacement; the second is compared, never written", () => {
+        const twice = registered(
+            defineSystem<{ enabled: boolean }, "kubernetes">({
+                section: "bot",
+                title: "Bot",
+                target: "kubernetes",
+                schema: z.object({ enabled: z.boolean() }),
+                namespaces: () => [],
+                hosts: () => [],
+                clusterScoped: () => [],
+                secrets: () => [],
+                retiredSecrets: () => [
+                    { key: "bot-helper-token", replacedBy: "bot-identity-token", why: "one identity" },
+                    { key: "bot-other-token", replacedBy: "bot-identity-token", why: "one identity" },
+                ],
+                deploy: () => ({}),
+            }),
+        );
+        const source = memoryConfigSource(
+            {},
+            { "bot-helper-token": "a", "bot-other-token": "b" },
+            { stack: "prod" },
+        );
+        const [first, second] = retiredSecrets(source, [{ ...read[0], def: twice }]).problems;
+        assert.match(first.fix, /\| pulumi config set --secret bot-identity-token/);
+        assert.match(second.fix, /^test /, "the second only removes its key when it holds the moved value");
+    });
 });
