@@ -307,11 +307,11 @@ export const CASES: Case[] = [
     },
     {
         name: "plain-text file secret",
-        text: stage((d) => d.setIn(C("thoth-stage-kebechet-ssh-privatekey"), "-----BEGIN")),
-        keys: ["runbooks:thoth-stage-kebechet-ssh-privatekey"],
+        text: stage((d) => d.setIn(C("thoth-stage-sesheta-ssh-privatekey"), "-----BEGIN")),
+        keys: ["runbooks:thoth-stage-sesheta-ssh-privatekey"],
         fixes: {
-            "runbooks:thoth-stage-kebechet-ssh-privatekey":
-                /--secret thoth-stage-kebechet-ssh-privatekey --stack stage < \S+$/,
+            "runbooks:thoth-stage-sesheta-ssh-privatekey":
+                /--secret thoth-stage-sesheta-ssh-privatekey --stack stage < \S+$/,
         },
     },
     {
