@@ -14,6 +14,11 @@ const NAMESPACE = Symbol("runbooks.namespaceName");
 
 export type HandleKind = "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount";
 
+/** A Kubernetes resource of the program: what a handle needs of it is its `metadata.name`. */
+type KubernetesObject = pulumi.CustomResource & {
+    readonly metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
+};
+
 /** The parts of a handle the pod-spec readers need, without the kind-specific methods. */
 export abstract class ObjectHandle {
     /**
@@ -29,11 +34,11 @@ export abstract class ObjectHandle {
         /** The object's namespace when it is a plain string; a reader in another namespace cannot see the object. */
         public readonly namespace: string | undefined,
         /** The object, when this program creates it; unset for objects made elsewhere. */
-        public readonly resource: pulumi.CustomResource | undefined,
-        name: pulumi.Output<string>,
+        public readonly resource: KubernetesObject | undefined,
     ) {
-        // A fresh Output per handle: the tag must not land on the SDK's own output of the resource.
-        this.name = name.apply((n) => n);
+        // A fresh Output per handle: the tag must not land on the SDK's own output of the resource. An object made
+        // elsewhere has no resource to wait for: its name is a plain Output.
+        this.name = (resource ? resource.metadata.name : pulumi.output(objectName)).apply((n) => n);
         Object.defineProperty(this.name, HANDLE, { value: this, enumerable: false });
     }
 
@@ -138,13 +143,7 @@ export class SecretHandle extends KeyedHandle {
         namespace: string | undefined,
         resource: k8s.core.v1.Secret | undefined,
     ) {
-        super(
-            "Secret",
-            objectName,
-            namespace,
-            resource,
-            resource ? resource.metadata.name : pulumi.output(objectName),
-        );
+        super("Secret", objectName, namespace, resource);
     }
 
     /** The handle of a Secret this program creates; `objectName` is the name it was created with. */
@@ -172,13 +171,7 @@ export class ConfigMapHandle extends KeyedHandle {
         namespace: string | undefined,
         resource: k8s.core.v1.ConfigMap | undefined,
     ) {
-        super(
-            "ConfigMap",
-            objectName,
-            namespace,
-            resource,
-            resource ? resource.metadata.name : pulumi.output(objectName),
-        );
+        super("ConfigMap", objectName, namespace, resource);
     }
 
     static of(
@@ -208,13 +201,7 @@ export class ClaimHandle extends ObjectHandle {
         namespace: string | undefined,
         resource: k8s.core.v1.PersistentVolumeClaim | undefined,
     ) {
-        super(
-            "PersistentVolumeClaim",
-            objectName,
-            namespace,
-            resource,
-            resource ? resource.metadata.name : pulumi.output(objectName),
-        );
+        super("PersistentVolumeClaim", objectName, namespace, resource);
     }
 
     static of(
@@ -247,13 +234,7 @@ export class AccountHandle extends ObjectHandle {
         namespace: string | undefined,
         resource: k8s.core.v1.ServiceAccount | undefined,
     ) {
-        super(
-            "ServiceAccount",
-            objectName,
-            namespace,
-            resource,
-            resource ? resource.metadata.name : pulumi.output(objectName),
-        );
+        super("ServiceAccount", objectName, namespace, resource);
     }
 
     static of(account: k8s.core.v1.ServiceAccount, objectName: string, namespace: string): AccountHandle {
