@@ -1,16 +1,16 @@
+import { runOncePodSpec } from "../shared/runOnce";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { plainConfigMap } from "../shared/configMap";
-import { ContainerSpec, toContainer } from "../shared/container";
+import { ContainerSpec } from "../shared/container";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { standardLabels } from "../shared/labels";
 import { execProbe } from "../shared/probes";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { configSecret } from "../shared/secret";
-import { podSecurityContext } from "../shared/security";
 import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import { dialsApp } from "./part";
@@ -225,20 +225,15 @@ export class Etl extends RunbookComponent {
                     backoffLimit: 0,
                     template: {
                         metadata: { labels },
-                        spec: {
-                            restartPolicy: "Never",
-                            automountServiceAccountToken: false,
-                            securityContext: podSecurityContext(args.cluster.platform),
-                            containers: [
-                                toContainer({
-                                    name: "migrate",
-                                    image: args.image,
-                                    command: MIGRATE_COMMAND,
-                                    envFrom: reads.map((r) => r.envFrom()),
-                                    resources: SIZES.scheduler,
-                                }),
-                            ],
-                        },
+                        spec: runOncePodSpec(args.cluster.platform, [
+                            {
+                                name: "migrate",
+                                image: args.image,
+                                command: MIGRATE_COMMAND,
+                                envFrom: reads.map((r) => r.envFrom()),
+                                resources: SIZES.scheduler,
+                            },
+                        ]),
                     },
                 },
             },

@@ -1,3 +1,4 @@
+import { runOncePodSpec } from "../shared/runOnce";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -9,8 +10,6 @@ import { sclorgPostgresProbes } from "../shared/probes";
 import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { statefulOptions } from "../shared/protect";
 import { configSecret } from "../shared/secret";
-import { podSecurityContext } from "../shared/security";
-import { toContainer } from "../shared/container";
 import { Workload } from "../shared/workload";
 import { POSTGRES_SECRET, postgresEnv } from "./env";
 import { SIZES } from "./layout";
@@ -204,26 +203,21 @@ export class PostgresUpgrade extends RunbookComponent {
                     activeDeadlineSeconds: 4 * 3600,
                     template: {
                         metadata: { labels },
-                        spec: {
-                            restartPolicy: "Never",
-                            automountServiceAccountToken: false,
-                            securityContext: podSecurityContext(args.cluster.platform),
-                            containers: [
-                                toContainer({
-                                    name: "copy",
-                                    image: args.to.image,
-                                    command: ["/bin/bash", "-c", POSTGRES_COPY_SCRIPT],
-                                    env: {
-                                        OLD_HOST: serverName(args.from.version),
-                                        NEW_HOST: serverName(args.to.version),
-                                        PGUSER: args.database.env("database-user"),
-                                        PGPASSWORD: args.database.env("database-password"),
-                                        PGDATABASE: args.database.env("database-name"),
-                                    },
-                                    resources: SIZES.postgresCopy,
-                                }),
-                            ],
-                        },
+                        spec: runOncePodSpec(args.cluster.platform, [
+                            {
+                                name: "copy",
+                                image: args.to.image,
+                                command: ["/bin/bash", "-c", POSTGRES_COPY_SCRIPT],
+                                env: {
+                                    OLD_HOST: serverName(args.from.version),
+                                    NEW_HOST: serverName(args.to.version),
+                                    PGUSER: args.database.env("database-user"),
+                                    PGPASSWORD: args.database.env("database-password"),
+                                    PGDATABASE: args.database.env("database-name"),
+                                },
+                                resources: SIZES.postgresCopy,
+                            },
+                        ]),
                     },
                 },
             },

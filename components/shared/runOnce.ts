@@ -1,0 +1,20 @@
+import * as k8s from "@pulumi/kubernetes";
+import { ContainerSpec, toContainer } from "./container";
+import type { Platform } from "../config/fields";
+import { podSecurityContext } from "./security";
+
+/**
+ * The pod of a Job that runs once (a schema migration, a data copy): never restarted in place (a retry is a new pod,
+ * counted by the Job's backoffLimit), no API token, the platform's security defaults.
+ */
+export function runOncePodSpec(
+    platform: Platform,
+    containers: ContainerSpec[],
+): k8s.types.input.core.v1.PodSpec {
+    return {
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        securityContext: podSecurityContext(platform),
+        containers: containers.map(toContainer),
+    };
+}
