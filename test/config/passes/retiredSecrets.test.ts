@@ -7,24 +7,29 @@ import { z } from "zod";
 import { retiredSecrets } from "../../../components/config/passes/retiredSecrets";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { memoryConfigSource } from "../../../components/config/source";
-import { defineSystem, registered } from "../../../components/config/system";
+import { RetiredSecret, defineSystem, registered } from "../../../components/config/system";
 
-const bot = registered(
-    defineSystem<{ enabled: boolean }, "kubernetes">({
-        section: "bot",
-        title: "Bot",
-        target: "kubernetes",
-        schema: z.object({ enabled: z.boolean() }),
-        namespaces: () => [],
-        hosts: () => [],
-        clusterScoped: () => [],
-        secrets: () => [],
-        retiredSecrets: () => [
-            { key: "bot-helper-token", replacedBy: "bot-identity-token", why: "one identity, one key" },
-        ],
-        deploy: () => ({}),
-    }),
-);
+/** A system that retired `retired`, each for its replacement. */
+function retiring(retired: RetiredSecret[]) {
+    return registered(
+        defineSystem<{ enabled: boolean }, "kubernetes">({
+            section: "bot",
+            title: "Bot",
+            target: "kubernetes",
+            schema: z.object({ enabled: z.boolean() }),
+            namespaces: () => [],
+            hosts: () => [],
+            clusterScoped: () => [],
+            secrets: () => [],
+            retiredSecrets: () => retired,
+            deploy: () => ({}),
+        }),
+    );
+}
+
+const bot = retiring([
+    { key: "bot-helper-token", replacedBy: "bot-identity-token", why: "one identity, one key" },
+]);
 const read: SystemRead[] = [{ def: bot, parsed: { enabled: true }, raw: {}, broken: [], problems: [] }];
 
 /**
@@ -111,23 +116,10 @@ describe("config pass: retired secrets", () => {
     });
 
     it("moves only the first of two retired keys into a shared replacement; the second is compared, never written", () => {
-        const twice = registered(
-            defineSystem<{ enabled: boolean }, "kubernetes">({
-                section: "bot",
-                title: "Bot",
-                target: "kubernetes",
-                schema: z.object({ enabled: z.boolean() }),
-                namespaces: () => [],
-                hosts: () => [],
-                clusterScoped: () => [],
-                secrets: () => [],
-                retiredSecrets: () => [
-                    { key: "bot-helper-token", replacedBy: "bot-identity-token", why: "one identity" },
-                    { key: "bot-other-token", replacedBy: "bot-identity-token", why: "one identity" },
-                ],
-                deploy: () => ({}),
-            }),
-        );
+        const twice = retiring([
+            { key: "bot-helper-token", replacedBy: "bot-identity-token", why: "one identity" },
+            { key: "bot-other-token", replacedBy: "bot-identity-token", why: "one identity" },
+        ]);
         const source = memoryConfigSource(
             {},
             { "bot-helper-token": "a", "bot-other-token": "b" },
