@@ -36,6 +36,21 @@ export function serverOf(entry: unknown): unknown {
 }
 
 /**
+ * Whether a `server` value is an API server address a client can connect to: an http(s) URL that parses. The one
+ * rule of both checks, so a stack check never passes a kubeconfig the adoption report then refuses.
+ */
+export function isServerUrl(server: unknown): server is string {
+    if (typeof server !== "string" || !URL.canParse(server)) return false;
+    const url = new URL(server);
+    // `https:host` parses in WHATWG URLs but not in kubectl's Go parser: the two slashes are required.
+    return (
+        (url.protocol === "https:" || url.protocol === "http:") &&
+        server.toLowerCase().startsWith(`${url.protocol}//`) &&
+        url.hostname !== ""
+    );
+}
+
+/**
  * Why a kubeconfig secret's text is not a usable kubeconfig, or undefined when it is one: YAML (JSON is YAML) with at
  * least one cluster that names its API server, and the context the stack names when it names one.
  */
@@ -53,10 +68,7 @@ export function kubeconfigProblem(value: unknown, context?: string): string | un
         return "is not a kubeconfig: its content is not a YAML mapping (apiVersion: v1, kind: Config, clusters, users, contexts)";
     }
     if (config.clusters.length === 0) return "is not a kubeconfig: it has no clusters: entry";
-    const servers = config.clusters.filter((c) => {
-        const server = serverOf(c);
-        return typeof server === "string" && /^https?:\/\/./.test(server);
-    });
+    const servers = config.clusters.filter((c) => isServerUrl(serverOf(c)));
     if (servers.length === 0)
         return "is not a kubeconfig: no entry under clusters: names a server: https://...";
     if (context !== undefined && !namedEntry(config.contexts, context)) {

@@ -2,7 +2,13 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import { parseDocument } from "yaml";
-import { isMapping, kubeconfigShape, namedEntry, serverOf } from "../../components/config/kubeconfig";
+import {
+    isMapping,
+    isServerUrl,
+    kubeconfigShape,
+    namedEntry,
+    serverOf,
+} from "../../components/config/kubeconfig";
 
 /**
  * A kubeconfig: a file given on the command line (relative certificate paths resolve next to it), or the text of
@@ -124,8 +130,7 @@ export function loadKubeconfig(
     if (typeof server !== "string" || server === "") {
         throw fail(`has no server for its cluster "${String(clusterName)}" (clusters[].cluster.server)`);
     }
-    const protocol = URL.canParse(server) ? new URL(server).protocol : "";
-    if (protocol !== "https:" && protocol !== "http:") {
+    if (!isServerUrl(server)) {
         throw fail(
             `gives cluster "${String(clusterName)}" a server that is not an https:// URL` +
                 (fromFile ? ` (${server})` : " (expected https://<host>:<port>)"),
