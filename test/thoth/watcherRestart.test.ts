@@ -9,6 +9,7 @@ import {
 } from "../../components/thoth/station/modules/restartPlan";
 import { k8sObject, k8sObjects, ofType } from "../harness";
 import { KIND, containerOf, podOf, runThoth, Json } from "./fixtures";
+import { plannedBefore } from "./parts";
 import { runWithStubs } from "./shellStub";
 
 // What the runbook's middletier and backend operators became in the stage station: the two investigator consumers
@@ -87,9 +88,7 @@ describe("thoth watcher restarts", function () {
     });
 
     describe("stage", () => {
-        before(async () => {
-            await runThoth("stage");
-        });
+        plannedBefore("stage");
 
         it("allows each job only get and patch on exactly its named Deployments, in their own namespace", () => {
             const roles = restartRoles();
