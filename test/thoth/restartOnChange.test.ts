@@ -1,15 +1,7 @@
 import { strict as assert } from "assert";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { field, k8sObjects } from "../harness";
-import {
-    Json,
-    catalogSwitchedOff,
-    runThoth,
-    secretsFor,
-    stationModules,
-    thothOf,
-    thothStack,
-} from "./fixtures";
+import { Json, catalogSwitchedOff, runThoth, secretsFor, thothOf, thothStack } from "./fixtures";
 import { plannedThoth } from "./parts";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -21,8 +13,8 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
  */
 async function checksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
     const values = thothStack("stage");
-    stationModules(thothOf(values));
-    await runThoth("stage", stationModules, { ...secretsFor(values.thoth), ...changed });
+    catalogSwitchedOff(thothOf(values));
+    await runThoth("stage", catalogSwitchedOff, { ...secretsFor(values.thoth), ...changed });
     return new Map(
         k8sObjects(DEPLOYMENT).map((d) => [
             `${field(d.inputs, "metadata.namespace")}/${field(d.inputs, "metadata.name")}`,

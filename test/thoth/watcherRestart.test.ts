@@ -171,7 +171,14 @@ describe("thoth watcher restarts", function () {
     });
 
     it("takes interval and which watchers from config, in the test layout too", async () => {
+        // The station's modules and their restart only: bots, tunnels, nodepool, Dgraph and the catalog (none of
+        // which is a watcher or another watcher-restart) off.
         await runThoth("prod", (t) => {
+            t.bots.enabled = false;
+            t.ultrahooks.enabled = false;
+            t.nodepool.enabled = false;
+            t.station.dgraph.enabled = false;
+            t.station.modules.catalog.enabled = false;
             t.station.watcherRestart.schedule = "*/15 * * * *";
             t.station.watcherRestart.targets = ["investigator-consumers"];
         });
