@@ -9,7 +9,7 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 /**
  * `namespace/name` → pod-template checksum of every station Deployment, after a run with `changed` secrets. The
  * station's namespaces and modules only: the stage keys rotated below are the modules' own (thoth-stage-station-...),
- * which no bot, tunnel or Dgraph is given.
+ * which no bot, tunnel or Dgraph is given; the catalog, which registers no Deployment offline, is off too.
  */
 async function checksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
     const values = thothStack("stage");
