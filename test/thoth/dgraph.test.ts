@@ -12,7 +12,11 @@ import {
     stationCore,
     Json,
 } from "./fixtures";
+import { plannedBefore, sharedEvaluation } from "./parts";
 import { runWithStubs } from "./shellStub";
+
+/** Stage's namespaces and Dgraph, evaluated: the plan records neither secrets in plain text nor dependencies. */
+const stageCore = sharedEvaluation(() => runThoth("stage", stationCore));
 
 const HA_NS = "thoth-dgraph-stage";
 const TEST_NS = "thoth-test-core";
@@ -71,9 +75,7 @@ describe("thoth Dgraph", function () {
     });
 
     describe("HA layout (stage)", () => {
-        before(async () => {
-            await runThoth("stage");
-        });
+        plannedBefore("stage");
 
         it("runs zero and alpha as StatefulSets of three, spread over nodes, each with a datadir volume claim", () => {
             for (const name of ["zero", "alpha"]) {
@@ -176,46 +178,48 @@ describe("thoth Dgraph", function () {
             assert.equal(routeSpec("zero-rest", HA_NS).to.name, "zero-public");
         });
 
-        it("takes its TLS material from secret config into Secret dgraph-tls, mounted into alpha", () => {
-            const secret = k8sObject(KIND.secret, "dgraph-tls", HA_NS);
-            const data = secret.inputs.stringData as Record<string, string>;
-            assert.deepEqual(Object.keys(data).sort(), [
-                "ca.crt",
-                "client.user.crt",
-                "client.user.key",
-                "node.crt",
-                "node.key",
-            ]);
-            // Stage reads its own certificates (thoth-stage-...), never production's.
-            assert.equal(data["node.key"], secretValue("thoth-stage-dgraph-tls-node-key"));
-            assert.notEqual(data["node.key"], SECRETS["thoth-dgraph-tls-node-key"]);
-            for (const key of Object.keys(data))
-                assert.ok(isSecretAt(secret.secretPaths, `stringData.${key}`));
-            const alpha = k8sObject(KIND.statefulSet, "alpha", HA_NS);
-            assert.deepEqual(containerOf(alpha).volumeMounts[1], {
-                name: "dgraph-tls",
-                mountPath: "/var/run/secrets/dgraph",
-                readOnly: true,
-            });
-            assert.deepEqual(podOf(alpha).volumes, [
-                { name: "dgraph-tls", secret: { secretName: "dgraph-tls" } },
-            ]);
-        });
+        it("takes its TLS material from secret config into Secret dgraph-tls, mounted into alpha", () =>
+            stageCore(() => {
+                const secret = k8sObject(KIND.secret, "dgraph-tls", HA_NS);
+                const data = secret.inputs.stringData as Record<string, string>;
+                assert.deepEqual(Object.keys(data).sort(), [
+                    "ca.crt",
+                    "client.user.crt",
+                    "client.user.key",
+                    "node.crt",
+                    "node.key",
+                ]);
+                // Stage reads its own certificates (thoth-stage-...), never production's.
+                assert.equal(data["node.key"], secretValue("thoth-stage-dgraph-tls-node-key"));
+                assert.notEqual(data["node.key"], SECRETS["thoth-dgraph-tls-node-key"]);
+                for (const key of Object.keys(data))
+                    assert.ok(isSecretAt(secret.secretPaths, `stringData.${key}`));
+                const alpha = k8sObject(KIND.statefulSet, "alpha", HA_NS);
+                assert.deepEqual(containerOf(alpha).volumeMounts[1], {
+                    name: "dgraph-tls",
+                    mountPath: "/var/run/secrets/dgraph",
+                    readOnly: true,
+                });
+                assert.deepEqual(podOf(alpha).volumes, [
+                    { name: "dgraph-tls", secret: { secretName: "dgraph-tls" } },
+                ]);
+            }));
 
-        it("waits for its namespace before creating anything in it", () => {
-            const ns = k8sObject(KIND.namespace, HA_NS).urn;
-            for (const [kind, name] of [
-                [KIND.secret, "dgraph-tls"],
-                [KIND.statefulSet, "zero"],
-                [KIND.statefulSet, "alpha"],
-                [KIND.service, "alpha-public"],
-            ] as const) {
-                assert.ok(
-                    k8sObject(kind, name, HA_NS).dependencies.includes(ns),
-                    `${name} waits for ${HA_NS}`,
-                );
-            }
-        });
+        it("waits for its namespace before creating anything in it", () =>
+            stageCore(() => {
+                const ns = k8sObject(KIND.namespace, HA_NS).urn;
+                for (const [kind, name] of [
+                    [KIND.secret, "dgraph-tls"],
+                    [KIND.statefulSet, "zero"],
+                    [KIND.statefulSet, "alpha"],
+                    [KIND.service, "alpha-public"],
+                ] as const) {
+                    assert.ok(
+                        k8sObject(kind, name, HA_NS).dependencies.includes(ns),
+                        `${name} waits for ${HA_NS}`,
+                    );
+                }
+            }));
 
         it("follows the configured member count and hosts", async () => {
             // Only Dgraph is inspected: the rest of the stack is off (a tenth of the evaluation).
@@ -232,9 +236,7 @@ describe("thoth Dgraph", function () {
     });
 
     describe("single-pod layout (test environment, prod stack)", () => {
-        before(async () => {
-            await runThoth("prod");
-        });
+        plannedBefore("prod");
 
         it("runs zero and alpha side by side in one pod on one volume", () => {
             const set = k8sObject(KIND.statefulSet, "dgraph", TEST_NS);

@@ -5,7 +5,8 @@ import { tierNamespaces } from "../../components/thoth/station/tiers";
 import { secretsRead } from "../../components/thoth/station/modules/services";
 import { STATION_SECRETS } from "../../components/thoth/station/stationSecrets";
 import { k8sObject, k8sObjects } from "../harness";
-import { Json, KIND, podOf, envOf, runThoth } from "./fixtures";
+import { Json, KIND, podOf, envOf } from "./fixtures";
+import { plannedBefore } from "./parts";
 
 const STAGE = {
     frontend: "thoth-frontend-stage",
@@ -65,9 +66,7 @@ describe("thoth station periodic jobs", function () {
     });
 
     describe("stage", () => {
-        before(async () => {
-            await runThoth("stage");
-        });
+        plannedBefore("stage");
 
         it("runs slo-reporter daily and the integration tests monthly, once, from infra", () => {
             assert.equal(spec("slo-reporter", STAGE.infra).schedule, "0 6 * * *");
@@ -131,9 +130,7 @@ describe("thoth station periodic jobs", function () {
     });
 
     describe("test layout (prod stack, hibernated)", () => {
-        before(async () => {
-            await runThoth("prod");
-        });
+        plannedBefore("prod");
 
         it("suspends every station job, the new ones included", () => {
             for (const name of ["slo-reporter", "integration-tests", "document-sync", "mi-scheduler-gh"]) {

@@ -19,8 +19,15 @@ import {
     thothStack,
     Json,
 } from "./fixtures";
+import { plannedBefore, sharedEvaluation } from "./parts";
 import { runWithStubs } from "./shellStub";
 import { repoRoot } from "../../tools/root";
+
+/**
+ * The committed stage stack, evaluated once for the cases that read secrets in plain text (the plan masks them), and
+ * check that none leaks anywhere in Thoth.
+ */
+const stageEvaluated = sharedEvaluation(() => runThoth("stage"));
 
 const ROOT = repoRoot();
 const CORE_STAGE = [
@@ -55,23 +62,23 @@ describe("thoth stage isolation (issue 14)", function () {
         }
     });
 
-    it("registers stage tunnels and webhook receivers with stage credentials", async () => {
-        await runThoth("stage");
-        const hook = k8sObject(KIND.secret, "ultrahook-thoth", "aicoe-stage");
-        assert.equal(
-            (hook.inputs.stringData as Json)["api.key"],
-            secretValue("thoth-stage-ultrahook-thoth-api-key"),
-        );
-        const sesheta = k8sObject(KIND.secret, "sesheta-secret", "aicoe-stage-bots");
-        assert.equal(
-            (sesheta.inputs.stringData as Json)["github-webhook-secret"],
-            secretValue("thoth-stage-sesheta-github-webhook-secret"),
-        );
-        assert.notEqual(
-            (sesheta.inputs.stringData as Json)["github-webhook-secret"],
-            secretValue("thoth-sesheta-github-webhook-secret"),
-        );
-    });
+    it("registers stage tunnels and webhook receivers with stage credentials", () =>
+        stageEvaluated(() => {
+            const hook = k8sObject(KIND.secret, "ultrahook-thoth", "aicoe-stage");
+            assert.equal(
+                (hook.inputs.stringData as Json)["api.key"],
+                secretValue("thoth-stage-ultrahook-thoth-api-key"),
+            );
+            const sesheta = k8sObject(KIND.secret, "sesheta-secret", "aicoe-stage-bots");
+            assert.equal(
+                (sesheta.inputs.stringData as Json)["github-webhook-secret"],
+                secretValue("thoth-stage-sesheta-github-webhook-secret"),
+            );
+            assert.notEqual(
+                (sesheta.inputs.stringData as Json)["github-webhook-secret"],
+                secretValue("thoth-sesheta-github-webhook-secret"),
+            );
+        }));
 });
 
 describe("thoth image tags in the stack files (issue 14)", function () {
@@ -180,9 +187,7 @@ describe("thoth station modules", function () {
     });
 
     describe("stage layout", () => {
-        before(async () => {
-            await runThoth("stage");
-        });
+        plannedBefore("stage");
 
         it("exposes user-api publicly at stage.thoth-station.ninja and management-api at its host, from frontend", () => {
             const front = routes("thoth-frontend-stage");
@@ -221,23 +226,24 @@ describe("thoth station modules", function () {
             assert.ok(k8sObject(KIND.configMap, "amun", "thoth-amun-api-stage"));
         });
 
-        it("copies each station Secret from one encrypted value into every namespace that needs it", () => {
-            const copies = k8sObjects(KIND.secret).filter(
-                (s) => (s.inputs.metadata as Json).name === "postgresql",
-            );
-            assert.deepEqual(
-                copies.map((s) => (s.inputs.metadata as Json).namespace).sort(),
-                [...CORE_STAGE, "thoth-amun-inspection-stage"].sort(),
-            );
-            for (const s of copies) {
-                assert.equal(
-                    (s.inputs.stringData as Json)["database-password"],
-                    secretValue("thoth-stage-station-postgresql-database-password"),
+        it("copies each station Secret from one encrypted value into every namespace that needs it", () =>
+            stageEvaluated(() => {
+                const copies = k8sObjects(KIND.secret).filter(
+                    (s) => (s.inputs.metadata as Json).name === "postgresql",
                 );
-                assert.ok(isSecretAt(s.secretPaths, "stringData.database-password"));
-            }
-            assert.deepEqual(leakedSecrets(), []);
-        });
+                assert.deepEqual(
+                    copies.map((s) => (s.inputs.metadata as Json).namespace).sort(),
+                    [...CORE_STAGE, "thoth-amun-inspection-stage"].sort(),
+                );
+                for (const s of copies) {
+                    assert.equal(
+                        (s.inputs.stringData as Json)["database-password"],
+                        secretValue("thoth-stage-station-postgresql-database-password"),
+                    );
+                    assert.ok(isSecretAt(s.secretPaths, "stringData.database-password"));
+                }
+                assert.deepEqual(leakedSecrets(), []);
+            }));
 
         it("runs PostgreSQL on claim pgsql-data with Recreate, not protected on stage", () => {
             const pvc = k8sObject(PVC, "pgsql-data", "thoth-graph-stage");
@@ -300,9 +306,7 @@ describe("thoth station modules", function () {
     });
 
     describe("test layout (prod stack)", () => {
-        before(async () => {
-            await runThoth("prod");
-        });
+        plannedBefore("prod");
 
         it("puts everything into thoth-test-core, hibernated: services at 0, database and Argo at 1, jobs suspended", () => {
             const replicas = Object.fromEntries(

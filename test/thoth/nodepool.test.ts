@@ -8,6 +8,7 @@ import { nodepoolSchema } from "../../components/thoth/config";
 import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepool/nodepoolYaml";
 import { k8sObject, resetRecorder, settled } from "../harness";
 import { KIND, runThoth, secretsFor, thothOf, thothStack, withoutStation, Json } from "./fixtures";
+import { plannedBefore } from "./parts";
 
 // psi is OpenShift 4: the context names its API server, thoth.apiServer, not the OpenShift 3 paas.psi host.
 const API = "api.ocp4.prod.psi.redhat.com:6443";
@@ -73,9 +74,7 @@ describe("thoth Zuul nodepool", function () {
     });
 
     describe("in the cluster (prod)", () => {
-        before(async () => {
-            await runThoth("prod");
-        });
+        plannedBefore("prod");
 
         it("creates the nodepool service account with edit in its namespace, and its token", () => {
             assert.ok(k8sObject(KIND.namespace, "thoth-zuul"));

@@ -17,6 +17,10 @@ import {
     thothConfigError,
     thothStack,
 } from "./fixtures";
+import { plannedBefore, sharedEvaluation } from "./parts";
+
+/** The committed stage stack, evaluated for what the plan masks: the secrets' plain text, which inputs are secret. */
+const stageEvaluated = sharedEvaluation(() => runThoth("stage"));
 
 const CRON_WORKFLOW = "kubernetes:argoproj.io/v1alpha1:CronWorkflow";
 const IMAGE_STREAM = "kubernetes:image.openshift.io/v1:ImageStream";
@@ -131,9 +135,7 @@ describe("thoth prescriptions-refresh-job", function () {
     });
 
     describe("stage", () => {
-        before(async () => {
-            await runThoth("stage");
-        });
+        plannedBefore("stage");
 
         it("creates the six CronWorkflows in the backend namespace, suspended, one run at a time, as argo", () => {
             const made = ofType(CRON_WORKFLOW).map(
@@ -228,30 +230,39 @@ describe("thoth prescriptions-refresh-job", function () {
             );
         });
 
-        it("keeps Secret prescriptions secret: in a Secret, from the stage keys, never in a ConfigMap or env value", () => {
-            const secret = k8sObject(KIND.secret, "prescriptions", BACKEND);
-            const data = secret.inputs.stringData as Json;
-            const quay = secretValue(`thoth-stage-${QUAY.replace(/^thoth-/, "")}`);
-            const google = secretValue(`thoth-stage-${GOOGLE.replace(/^thoth-/, "")}`);
-            assert.equal(data["quay-token"], quay);
-            assert.equal(data["thoth-prescriptions-refresh-4cfa295278d8.json"], google);
-            assert.ok(isSecretAt(secret.secretPaths, "stringData.quay-token"));
-            assert.ok(
-                isSecretAt(secret.secretPaths, "stringData.thoth-prescriptions-refresh-4cfa295278d8.json"),
-            );
-            assert.equal(
-                k8sObjects(KIND.secret).filter((s) => (s.inputs.metadata as Json).name === "prescriptions")
-                    .length,
-                1,
-            );
-            for (const r of [...ofType(KIND.configMap), ...ofType(CRON_WORKFLOW), ...ofType(IMAGE_STREAM)]) {
-                const text = JSON.stringify(r.inputs);
+        it("keeps Secret prescriptions secret: in a Secret, from the stage keys, never in a ConfigMap or env value", () =>
+            stageEvaluated(() => {
+                const secret = k8sObject(KIND.secret, "prescriptions", BACKEND);
+                const data = secret.inputs.stringData as Json;
+                const quay = secretValue(`thoth-stage-${QUAY.replace(/^thoth-/, "")}`);
+                const google = secretValue(`thoth-stage-${GOOGLE.replace(/^thoth-/, "")}`);
+                assert.equal(data["quay-token"], quay);
+                assert.equal(data["thoth-prescriptions-refresh-4cfa295278d8.json"], google);
+                assert.ok(isSecretAt(secret.secretPaths, "stringData.quay-token"));
                 assert.ok(
-                    !text.includes(quay) && !text.includes(google),
-                    `${r.type} ${r.name} holds a secret`,
+                    isSecretAt(
+                        secret.secretPaths,
+                        "stringData.thoth-prescriptions-refresh-4cfa295278d8.json",
+                    ),
                 );
-            }
-        });
+                assert.equal(
+                    k8sObjects(KIND.secret).filter(
+                        (s) => (s.inputs.metadata as Json).name === "prescriptions",
+                    ).length,
+                    1,
+                );
+                for (const r of [
+                    ...ofType(KIND.configMap),
+                    ...ofType(CRON_WORKFLOW),
+                    ...ofType(IMAGE_STREAM),
+                ]) {
+                    const text = JSON.stringify(r.inputs);
+                    assert.ok(
+                        !text.includes(quay) && !text.includes(google),
+                        `${r.type} ${r.name} holds a secret`,
+                    );
+                }
+            }));
 
         it("writes ConfigMap prescriptions-refresh-job from the stack file", () => {
             const data = k8sObject(KIND.configMap, "prescriptions-refresh-job", BACKEND).inputs.data as Json;
@@ -266,9 +277,7 @@ describe("thoth prescriptions-refresh-job", function () {
     });
 
     describe("test layout (prod stack)", () => {
-        before(async () => {
-            await runThoth("prod");
-        });
+        plannedBefore("prod");
 
         it("puts the same objects into thoth-test-core, still suspended although the environment is hibernated", () => {
             assert.deepEqual(

@@ -4,6 +4,7 @@ import { revsolverAccount } from "../../components/thoth/station/modules/rbac";
 import { tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObjects } from "../harness";
 import { Json, KIND, catalogSwitchedOff, runThoth, thothStack } from "./fixtures";
+import { plannedBefore } from "./parts";
 
 const INFRA = "thoth-infra-stage";
 const MIDDLETIER = "thoth-middletier-stage";
@@ -72,9 +73,7 @@ describe("thoth revsolver RBAC", function () {
     });
 
     describe("stage", () => {
-        before(async () => {
-            await runThoth("stage");
-        });
+        plannedBefore("stage");
 
         it("binds revsolver (middletier) to Role revsolver in infra and to argo, argo-admin in middletier", () => {
             assert.deepEqual(revsolverBindings(), [
@@ -104,9 +103,7 @@ describe("thoth revsolver RBAC", function () {
     });
 
     describe("test layout (prod stack)", () => {
-        before(async () => {
-            await runThoth("prod");
-        });
+        plannedBefore("prod");
 
         it("makes the three bindings in thoth-test-core and leaves Role revsolver to the catalog rendered there", () => {
             assert.deepEqual(revsolverBindings(), [

@@ -12,6 +12,10 @@ import {
     withoutStation,
     Json,
 } from "./fixtures";
+import { plannedBefore, sharedEvaluation } from "./parts";
+
+/** Prod's bots and tunnels, evaluated for what the plan masks (the station never holds a tunnel's key). */
+const prodTunnels = sharedEvaluation(() => runThoth("prod", withoutStation));
 
 const DEPLOYMENT = KIND.deployment;
 const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
@@ -24,9 +28,7 @@ describe("thoth ultrahooks", function () {
     // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
     this.timeout(60_000);
     // The tests of this level read the prod stack (a cached run still costs a copy of ~300 objects: taken once).
-    before(async () => {
-        await runThoth("prod");
-    });
+    plannedBefore("prod");
 
     it("creates one Recreate deployment per subdomain in the ultrahook namespace (prod)", () => {
         const deployments = k8sObjects(DEPLOYMENT, "aicoe").map((d) => field(d.inputs, "metadata.name"));
@@ -46,14 +48,15 @@ describe("thoth ultrahooks", function () {
         assert.equal(field(d.inputs, "spec.template.spec.containers[0].resources.limits.memory"), "50Mi");
     });
 
-    it("keeps API keys in Secrets marked secret, never in the deployment", () => {
-        const secret = k8sObject(KIND.secret, "ultrahook-aicoe", "aicoe");
-        assert.ok(isSecretAt(secret.secretPaths, "stringData.api.key"));
-        assert.equal((secret.inputs.stringData as Record<string, string>)["api.key"], "aicoe-key");
-        for (const d of k8sObjects(DEPLOYMENT, "aicoe")) {
-            assert.ok(!JSON.stringify(d.inputs).includes("aicoe-key"));
-        }
-    });
+    it("keeps API keys in Secrets marked secret, never in the deployment", () =>
+        prodTunnels(() => {
+            const secret = k8sObject(KIND.secret, "ultrahook-aicoe", "aicoe");
+            assert.ok(isSecretAt(secret.secretPaths, "stringData.api.key"));
+            assert.equal((secret.inputs.stringData as Record<string, string>)["api.key"], "aicoe-key");
+            for (const d of k8sObjects(DEPLOYMENT, "aicoe")) {
+                assert.ok(!JSON.stringify(d.inputs).includes("aicoe-key"));
+            }
+        }));
 
     it("uses the cluster's explicit provider for every Kubernetes object", () => {
         const provider = byName("cluster-psi", "pulumi:providers:kubernetes");
@@ -67,15 +70,14 @@ describe("thoth ultrahooks", function () {
     // Last of this level: it moves the recorder to stage.
     it("does not create the prod namespace it does not own, but creates stage's", async () => {
         assert.throws(() => k8sObject(KIND.namespace, "aicoe"));
-        await runThoth("stage");
+        // Stage's tunnels: the station, which never creates the ultrahook namespace, is off.
+        await runThoth("stage", withoutStation);
         assert.ok(k8sObject(KIND.namespace, "aicoe-stage"));
     });
 
     // The variants change only bots and tunnels: the station (most of an evaluation) is off.
     describe("destinations named by bot", () => {
-        before(async () => {
-            await runThoth("prod");
-        });
+        plannedBefore("prod");
 
         it("follows each bot's Route (plus path) and keeps plain URLs as they are", () => {
             assert.equal(

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { NOT_CHECKED_ANNOTATION, notCheckedLine } from "../../components/thoth/station/modules/verify";
 import { field, k8sObjects, ofType } from "../harness";
-import { KIND, runThoth } from "./fixtures";
+import { KIND } from "./fixtures";
+import { plannedBefore } from "./parts";
 import { runWithStubs } from "./shellStub";
 
 const JOB = "kubernetes:batch/v1:Job";
@@ -15,9 +16,7 @@ function verifyJobs() {
 // this cluster, so the check calls what the program made: each API's Service, from inside the cluster.
 describe("thoth station verify (stage)", function () {
     this.timeout(60_000);
-    before(async () => {
-        await runThoth("stage");
-    });
+    plannedBefore("stage");
 
     it("checks user-api and management-api through their Services, one Job each in the API's namespace", () => {
         const jobs = verifyJobs();

@@ -9,6 +9,7 @@ import {
 } from "../../components/thoth/station/modules/restartPlan";
 import { k8sObject, k8sObjects, ofType } from "../harness";
 import { KIND, containerOf, podOf, runThoth, Json } from "./fixtures";
+import { plannedBefore } from "./parts";
 import { runWithStubs } from "./shellStub";
 
 // What the runbook's middletier and backend operators became in the stage station: the two investigator consumers
@@ -87,9 +88,7 @@ describe("thoth watcher restarts", function () {
     });
 
     describe("stage", () => {
-        before(async () => {
-            await runThoth("stage");
-        });
+        plannedBefore("stage");
 
         it("allows each job only get and patch on exactly its named Deployments, in their own namespace", () => {
             const roles = restartRoles();
@@ -172,7 +171,14 @@ describe("thoth watcher restarts", function () {
     });
 
     it("takes interval and which watchers from config, in the test layout too", async () => {
+        // The station's modules and their restart only: bots, tunnels, nodepool, Dgraph and the catalog (none of
+        // which is a watcher or another watcher-restart) off.
         await runThoth("prod", (t) => {
+            t.bots.enabled = false;
+            t.ultrahooks.enabled = false;
+            t.nodepool.enabled = false;
+            t.station.dgraph.enabled = false;
+            t.station.modules.catalog.enabled = false;
             t.station.watcherRestart.schedule = "*/15 * * * *";
             t.station.watcherRestart.targets = ["investigator-consumers"];
         });
