@@ -6,11 +6,19 @@ import {
     BOT_NAMES,
     WEBHOOK_BOTS,
     botDisabledReason,
+    enabledBot,
     enabledBots,
     isBotName,
     isWebhookBot,
 } from "./bots/catalog";
-import { CheckedStation, ThothConfig, ThothSection, UltrahooksConfig } from "./config";
+import {
+    BotsConfig,
+    CheckedBots,
+    CheckedStation,
+    ThothConfig,
+    ThothSection,
+    UltrahooksConfig,
+} from "./config";
 import { defaultHost } from "./identity";
 import { stationNamespaces, tierNamespaces } from "./station/tiers";
 
@@ -371,14 +379,36 @@ function checkedStation(config: ThothConfig): CheckedStation | undefined {
     };
 }
 
+/** The bots with the settings of the cyborg-regidores bots, present when one of them runs (proved by botProblems). */
+function checkedBots(bots: BotsConfig | undefined): CheckedBots | undefined {
+    if (!bots) return undefined;
+    const webhook2kafka = enabledBot(bots, "webhook2kafka");
+    const normalizers = enabledBot(bots, "normalizers");
+    return {
+        ...bots,
+        regidores:
+            webhook2kafka || normalizers
+                ? {
+                      webhook2kafka,
+                      normalizers,
+                      kafkaBootstrapServers: proved(
+                          bots.kafkaBootstrapServers,
+                          "thoth.bots.kafkaBootstrapServers",
+                      ),
+                  }
+                : undefined,
+    };
+}
+
 /** Thoth's check: every problem of {@link thothProblems}, or the section deploy reads ({@link ThothSection}). */
 export function thothCheck(config: ThothConfig): Refined<ThothSection> | Rejected {
     const problems = thothProblems(config);
     if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };
-    const { station: _station, nodepool, ...rest } = config;
+    const { station: _station, nodepool, bots, ...rest } = config;
     return {
         section: {
             ...rest,
+            bots: checkedBots(bots),
             station: checkedStation(config),
             nodepool: nodepool?.enabled
                 ? { ...nodepool, apiServer: proved(config.apiServer, "thoth.apiServer") }
