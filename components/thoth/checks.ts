@@ -73,7 +73,9 @@ export function ultrahookProblems(config: ThothConfig): ConfigProblem[] {
             }
             return;
         }
-        const bot = instance.bot!;
+        // Set: a tunnel without destination and without bot was reported above.
+        const bot = instance.bot;
+        if (bot === undefined) return;
         if (!isBotName(bot)) {
             problems.push(
                 problem(
@@ -137,8 +139,8 @@ export function botProblems(config: ThothConfig): ConfigProblem[] {
     const enabled = enabledBots(bots);
     const needDomain = enabled.filter((name) => {
         if (!isWebhookBot(name)) return false;
-        const entry = bots[name]!;
-        return entry.route && !entry.host;
+        const entry = enabledBot(bots, name);
+        return entry !== undefined && entry.route && !entry.host;
     });
     if (needDomain.length > 0 && !config.domain) {
         problems.push(
