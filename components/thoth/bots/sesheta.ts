@@ -128,9 +128,9 @@ export class SeshetaFamily extends BotFamily {
             subPath: "config.json",
             readOnly: true,
         };
-        const configVolume = { name: "bot-config", configMap: { name: "sesheta-bot" } };
-        // sesheta-bot is mounted by a literal name: its readers wait for it here.
-        const cronDeps = botConfig ? [botConfig] : [];
+        // Only the label-checker and the approver mount it, and it exists exactly when one of them runs.
+        const configVolume = botConfig?.handle.volume("bot-config");
+        const configVolumes = configVolume ? [configVolume] : [];
 
         if (args.labelChecker) {
             this.jobs.push(
@@ -142,10 +142,9 @@ export class SeshetaFamily extends BotFamily {
                         env: { ...common, APP_FILE: "check_if_labels_present.py" },
                         volumeMounts: [configMount],
                     },
-                    volumes: [configVolume],
+                    volumes: configVolumes,
                     successfulJobsHistoryLimit: 2,
                     failedJobsHistoryLimit: 4,
-                    dependsOn: cronDeps,
                 }),
             );
         }
@@ -178,7 +177,6 @@ export class SeshetaFamily extends BotFamily {
                     volumes: [chatVolume],
                     successfulJobsHistoryLimit: 2,
                     failedJobsHistoryLimit: 4,
-                    dependsOn: cronDeps,
                 }),
             );
         }
@@ -189,10 +187,9 @@ export class SeshetaFamily extends BotFamily {
                     entry: args.approver,
                     resources: sized("100m", "32Mi", "250m", "128Mi"),
                     container: { env: { ...common, APP_FILE: "approver.py" }, volumeMounts: [configMount] },
-                    volumes: [configVolume],
+                    volumes: configVolumes,
                     successfulJobsHistoryLimit: 2,
                     failedJobsHistoryLimit: 4,
-                    dependsOn: cronDeps,
                 }),
             );
         }

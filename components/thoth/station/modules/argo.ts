@@ -190,7 +190,7 @@ export class ArgoInstall extends RunbookComponent {
                 cluster,
                 namespace,
                 app: thothApp("workflow-controller", "workflows", args.images.workflowController),
-                serviceAccountName: "argo-server",
+                serviceAccountName: server.handle.name,
                 containers: [
                     {
                         name: "workflow-controller",
@@ -227,7 +227,7 @@ export class ArgoInstall extends RunbookComponent {
                 cluster,
                 namespace,
                 app: thothApp("argo-server", "workflows", args.images.argoServer),
-                serviceAccountName: "argo-server",
+                serviceAccountName: server.handle.name,
                 // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
                 // start, so the pod spec does not name it; the controller watches it and needs no restart.
                 podAnnotations: {
