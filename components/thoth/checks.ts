@@ -6,11 +6,19 @@ import {
     BOT_NAMES,
     WEBHOOK_BOTS,
     botDisabledReason,
+    enabledBot,
     enabledBots,
     isBotName,
     isWebhookBot,
 } from "./bots/catalog";
-import { CheckedStation, ThothConfig, ThothSection, UltrahooksConfig } from "./config";
+import {
+    BotsConfig,
+    CheckedBots,
+    CheckedStation,
+    ThothConfig,
+    ThothSection,
+    UltrahooksConfig,
+} from "./config";
 import { defaultHost } from "./identity";
 import { stationNamespaces, tierNamespaces } from "./station/tiers";
 
@@ -65,7 +73,9 @@ export function ultrahookProblems(config: ThothConfig): ConfigProblem[] {
             }
             return;
         }
-        const bot = instance.bot!;
+        // Set: a tunnel without destination and without bot was reported above.
+        const bot = instance.bot;
+        if (bot === undefined) return;
         if (!isBotName(bot)) {
             problems.push(
                 problem(
@@ -129,8 +139,8 @@ export function botProblems(config: ThothConfig): ConfigProblem[] {
     const enabled = enabledBots(bots);
     const needDomain = enabled.filter((name) => {
         if (!isWebhookBot(name)) return false;
-        const entry = bots[name]!;
-        return entry.route && !entry.host;
+        const entry = enabledBot(bots, name);
+        return entry !== undefined && entry.route && !entry.host;
     });
     if (needDomain.length > 0 && !config.domain) {
         problems.push(
@@ -371,14 +381,36 @@ function checkedStation(config: ThothConfig): CheckedStation | undefined {
     };
 }
 
+/** The bots with the settings of the cyborg-regidores bots, present when one of them runs (proved by botProblems). */
+function checkedBots(bots: BotsConfig | undefined): CheckedBots | undefined {
+    if (!bots) return undefined;
+    const webhook2kafka = enabledBot(bots, "webhook2kafka");
+    const normalizers = enabledBot(bots, "normalizers");
+    return {
+        ...bots,
+        regidores:
+            webhook2kafka || normalizers
+                ? {
+                      webhook2kafka,
+                      normalizers,
+                      kafkaBootstrapServers: proved(
+                          bots.kafkaBootstrapServers,
+                          "thoth.bots.kafkaBootstrapServers",
+                      ),
+                  }
+                : undefined,
+    };
+}
+
 /** Thoth's check: every problem of {@link thothProblems}, or the section deploy reads ({@link ThothSection}). */
 export function thothCheck(config: ThothConfig): Refined<ThothSection> | Rejected {
     const problems = thothProblems(config);
     if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };
-    const { station: _station, nodepool, ...rest } = config;
+    const { station: _station, nodepool, bots, ...rest } = config;
     return {
         section: {
             ...rest,
+            bots: checkedBots(bots),
             station: checkedStation(config),
             nodepool: nodepool?.enabled
                 ? { ...nodepool, apiServer: proved(config.apiServer, "thoth.apiServer") }

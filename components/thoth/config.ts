@@ -566,11 +566,21 @@ export type CheckedStation = Omit<StationConfig, "dgraph" | "modules"> & {
     modules?: StationModulesConfig & { domain: string };
 };
 
+/** The bots once their check passed: with what the cyborg-regidores bots need, exactly when one of them runs. */
+export type CheckedBots = BotsConfig & {
+    regidores?: {
+        webhook2kafka?: NonNullable<BotsConfig["webhook2kafka"]>;
+        normalizers?: NonNullable<BotsConfig["normalizers"]>;
+        kafkaBootstrapServers: string;
+    };
+};
+
 /**
  * The thoth section as deploy and notices read it (built by `thothCheck`): a disabled station part or nodepool is
  * absent, and what an enabled one needs from the top of the section (`thoth.domain`, `thoth.apiServer`) is in it.
  */
-export type ThothSection = Omit<ThothConfig, "station" | "nodepool"> & {
+export type ThothSection = Omit<ThothConfig, "station" | "nodepool" | "bots"> & {
+    bots?: CheckedBots;
     station?: CheckedStation;
     nodepool?: NodepoolConfig & { apiServer: string };
 };

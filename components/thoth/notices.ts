@@ -1,5 +1,5 @@
 import { UnconfirmedImage, unconfirmedImageNotice } from "../shared/unconfirmedImage";
-import { BotName, enabledBots } from "./bots/catalog";
+import { BOT_NAMES, BotName, enabledBot } from "./bots/catalog";
 import { ThothConfig } from "./config";
 
 /** Where runbook 000 runs the bots and the ultrahook clients today. */
@@ -30,10 +30,12 @@ export function unconfirmedThothImages(config: ThothConfig): UnconfirmedImage[] 
     const images: UnconfirmedImage[] = [];
     const bots = config.bots;
     if (bots?.enabled) {
-        for (const bot of enabledBots(bots)) {
+        for (const bot of BOT_NAMES) {
+            const entry = enabledBot(bots, bot);
+            if (!entry) continue;
             images.push({
                 key: `thoth.bots.${bot}.image`,
-                image: bots[bot]!.image,
+                image: entry.image,
                 ...RUNBOOK_DEPLOY[bot],
                 namespace: BOTS_TODAY,
             });

@@ -32,6 +32,7 @@ export interface ThothArgs {
 export class Thoth extends RunbookComponent {
     /** Stack outputs of the system, by part. */
     public readonly outputs: Record<string, unknown> = {};
+    #restartKey: ChecksumKey | undefined;
 
     constructor(name: string, args: ThothArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:Thoth", name, opts, args.context.cluster.provider);
@@ -39,17 +40,13 @@ export class Thoth extends RunbookComponent {
         const cluster = context.cluster;
         // A stage stack reads `thoth-stage-...` keys only: it can never act with production's identities.
         const secrets = scopedStore(context.secrets, config.identity);
-        // One key for the checksums of every bot, tunnel and Dgraph pod: a rotated secret restarts its readers.
-        // Made on first use: a stack without bots, tunnels or Dgraph has no key.
-        let key: ChecksumKey | undefined;
-        const restartKey = () => (key ??= checksumKey(this.childName("checksum-key"), this.foreignChild()));
 
         // "Thoth Bots Migration": Kebechet, Nepthys, Sesheta, review-manager, webhook2kafka and normalizers.
         let bots: Bots | undefined;
         if (config.bots?.enabled) {
             bots = new Bots(
                 this.childName("bots"),
-                { cluster, bots: config.bots, domain: config.domain, secrets, restartKey: restartKey() },
+                { cluster, bots: config.bots, domain: config.domain, secrets, restartKey: this.restartKey() },
                 this.child(),
             );
             this.outputs.bots = {
@@ -79,7 +76,7 @@ export class Thoth extends RunbookComponent {
                         destination: resolveDestination(i, bots?.endpoints ?? {}),
                     })),
                     apiKeys,
-                    restartKey: restartKey(),
+                    restartKey: this.restartKey(),
                 },
                 this.child(),
             );
@@ -126,7 +123,7 @@ export class Thoth extends RunbookComponent {
                             clientKey: secrets.require(SECRET_KEYS.dgraphClientKey),
                         },
                         protectStateful: context.protectStateful,
-                        restartKey: restartKey(),
+                        restartKey: this.restartKey(),
                     },
                     this.child({ dependsOn: [env.namespaceResources[dgraphNs]] }),
                 );
@@ -193,5 +190,13 @@ export class Thoth extends RunbookComponent {
             this.outputs.nodepool = { providerYaml: np.providerYaml, context: np.context, token: np.token };
         }
         this.registerOutputs(this.outputs);
+    }
+
+    /**
+     * One key for the checksums of every bot, tunnel and Dgraph pod: a rotated secret restarts its readers. Made on
+     * first use: a stack without bots, tunnels or Dgraph has no key.
+     */
+    private restartKey(): ChecksumKey {
+        return (this.#restartKey ??= checksumKey(this.childName("checksum-key"), this.foreignChild()));
     }
 }

@@ -2,21 +2,22 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../../config/system";
 import { ClusterContext } from "../../shared/cluster";
+import { ComponentType, RunbookComponent } from "../../shared/component";
 import { plainConfigMap } from "../../shared/configMap";
 import { ContainerSpec } from "../../shared/container";
+import { ExposureSpec } from "../../shared/exposure";
+import { ConfigMapHandle, SecretHandle } from "../../shared/handles";
 import { Sizing } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
-import { ConfigMapHandle } from "../../shared/handles";
+import { ConfigSecretArgs, configSecret } from "../../shared/secret";
 import { ChecksumKey, startupObjects } from "../../shared/startupReads";
 import { Workload } from "../../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName } from "./catalog";
 import { BotsConfig } from "../config";
 import { defaultHost, thothApp } from "../identity";
 
-/** What every bot builder needs: where to deploy, the bots' config and the secrets. */
-export interface BotContext {
-    /** Name of the bots component; children are named `${name}-<bot>` and friends. */
-    name: string;
+/** What every bot family needs: where to deploy, the bots' config and the secrets. */
+export interface BotFamilyArgs {
     cluster: ClusterContext;
     namespace: string;
     bots: BotsConfig;
@@ -26,10 +27,13 @@ export interface BotContext {
     /** Key of the checksums that roll a long-running bot when a Secret or ConfigMap it reads at start changes. */
     restartKey: ChecksumKey;
     /**
-     * Options of a bot's child: the bots component as parent, its provider, the namespace (and the component's
-     * own `dependsOn`), plus `dependsOn`.
+     * The {@link Bots} component: before the families existed every bot object was its direct child, named
+     * `<bots>-<object>`. The families keep those names, and each child carries an alias to this parent, so a
+     * stack made before moves its state instead of replacing live bots.
      */
-    options(dependsOn?: pulumi.Resource[]): pulumi.CustomResourceOptions;
+    formerParent: pulumi.Resource;
+    /** Logical name of {@link formerParent}, the prefix of every bot object's name. */
+    formerName: string;
 }
 
 /** The address of a webhook bot: its public URL (when it has a Route/Ingress) and its in-cluster URL. */
@@ -40,31 +44,6 @@ export interface BotEndpoint {
 
 type CronEntry = { image: string; schedule: string; suspend: boolean; resources?: Sizing };
 type WebEntry = { image: string; route: boolean; host?: string; resources?: Sizing };
-
-/** Options of a bot's Kubernetes Secret or ConfigMap. */
-export function botOptions(ctx: BotContext, dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
-    return ctx.options(dependsOn);
-}
-
-/** A ConfigMap of plain (never secret) settings. */
-export function botConfigMap(
-    ctx: BotContext,
-    objectName: string,
-    component: string,
-    data: Record<string, string>,
-): k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle } {
-    return plainConfigMap(
-        `${ctx.name}-${objectName}`,
-        {
-            cluster: ctx.cluster,
-            namespace: ctx.namespace,
-            configMapName: objectName,
-            app: thothApp(objectName, component),
-            data,
-        },
-        botOptions(ctx),
-    );
-}
 
 export interface CronBotSpec {
     bot: BotName;
@@ -79,35 +58,6 @@ export interface CronBotSpec {
     dependsOn?: pulumi.Resource[];
 }
 
-/** A scheduled bot: a CronJob that never overlaps itself (two runs would race on the same repositories). */
-export function cronBot(ctx: BotContext, spec: CronBotSpec): ScheduledJob {
-    return new ScheduledJob(
-        `${ctx.name}-${spec.bot}`,
-        {
-            cluster: ctx.cluster,
-            namespace: ctx.namespace,
-            app: thothApp(spec.bot, "bot", spec.entry.image),
-            schedule: spec.entry.schedule,
-            concurrencyPolicy: "Forbid",
-            suspend: spec.entry.suspend,
-            successfulJobsHistoryLimit: spec.successfulJobsHistoryLimit,
-            failedJobsHistoryLimit: spec.failedJobsHistoryLimit,
-            activeDeadlineSeconds: spec.activeDeadlineSeconds,
-            automountServiceAccountToken: false,
-            containers: [
-                {
-                    ...spec.container,
-                    name: spec.bot,
-                    image: spec.entry.image,
-                    resources: spec.entry.resources ?? spec.resources,
-                },
-            ],
-            volumes: spec.volumes,
-        },
-        botOptions(ctx, spec.dependsOn),
-    );
-}
-
 export interface WebBotSpec {
     bot: WebhookBotName;
     entry: WebEntry;
@@ -119,63 +69,164 @@ export interface WebBotSpec {
     dependsOn?: pulumi.Resource[];
 }
 
-/** A webhook-receiving bot: Deployment, Service on its port and, unless switched off, a Route/Ingress. */
-export function webBot(ctx: BotContext, spec: WebBotSpec): { workload: Workload; endpoint: BotEndpoint } {
-    const port = WEBHOOK_BOTS[spec.bot].port;
-    const host =
-        spec.entry.host ?? (ctx.domain ? defaultHost(spec.bot, ctx.namespace, ctx.domain) : undefined);
-    if (spec.entry.route && !host) {
-        // checks.ts reports this as a config problem before anything is registered.
-        throw new Error(`bot ${spec.bot} needs thoth.domain or a host for its Route`);
-    }
-    const workload = new Workload(
-        `${ctx.name}-${spec.bot}`,
-        {
-            cluster: ctx.cluster,
-            namespace: ctx.namespace,
-            app: thothApp(spec.bot, "bot", spec.entry.image),
-            automountServiceAccountToken: false,
-            containers: [
-                {
-                    ...spec.container,
-                    name: spec.bot,
-                    image: spec.entry.image,
-                    ports: [{ name: "http", containerPort: port }],
-                    resources: spec.entry.resources ?? spec.resources,
-                },
-            ],
-            volumes: spec.volumes,
-            podAnnotations: spec.podAnnotations,
-            restartOnChange: botReads(ctx, spec.dependsOn),
-            service: { ports: [{ name: "http", port, targetPort: "http" }] },
-            expose: spec.entry.route
-                ? [{ host: host!, servicePort: "http", tls: { termination: "edge" } }]
-                : [],
-        },
-        botOptions(ctx, spec.dependsOn),
-    );
-    return {
-        workload,
-        endpoint: {
-            url: workload.urls[0],
-            serviceUrl: pulumi.interpolate`http://${workload.serviceHost!}:${port}`,
-        },
-    };
-}
-
 /**
- * Rolls a long-running bot when a Secret or ConfigMap its pod spec names changes: the bots read their env and files
- * at start, so a rotated token or certificate is otherwise never seen. CronJob bots need none: each run starts anew.
+ * The base of the bot families (Kebechet, Sesheta, review-manager, cyborg-regidores): one component per family,
+ * whose objects are made only by the methods here, so every one of them gets the same options: the family as
+ * parent, its provider, the bots' namespace as dependency, and the alias to {@link BotFamilyArgs.formerParent}.
  */
-export function botReads(ctx: BotContext, dependsOn: pulumi.Resource[] = []) {
-    return { key: ctx.restartKey, candidates: startupObjects(dependsOn) };
-}
+export abstract class BotFamily extends RunbookComponent {
+    protected readonly cluster: ClusterContext;
+    protected readonly namespace: string;
+    protected readonly bots: BotsConfig;
+    protected readonly secrets: SecretStore;
+    readonly #domain: string | undefined;
+    readonly #restartKey: ChecksumKey;
+    readonly #formerParent: pulumi.Resource;
+    readonly #formerName: string;
 
-/** A Secret volume exposing selected keys as files. */
-export function secretVolume(
-    volumeName: string,
-    secretName: string,
-    items: { key: string; path: string; mode?: number }[],
-): k8s.types.input.core.v1.Volume {
-    return { name: volumeName, secret: { secretName, items } };
+    protected constructor(
+        type: ComponentType,
+        name: string,
+        args: BotFamilyArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super(type, name, opts, args.cluster.provider);
+        this.cluster = args.cluster;
+        this.namespace = args.namespace;
+        this.bots = args.bots;
+        this.secrets = args.secrets;
+        this.#domain = args.domain;
+        this.#restartKey = args.restartKey;
+        this.#formerParent = args.formerParent;
+        this.#formerName = args.formerName;
+    }
+
+    /**
+     * A bot object's logical name: `<bots>-<suffix>`, the name it had as a child of the Bots component (the
+     * state-compatible opt-in out of {@link childName}): a new name would replace the live object.
+     */
+    protected objectName(suffix: string): string {
+        return `${this.#formerName}-${suffix}`;
+    }
+
+    /** Options of every object of the family: {@link child} plus the alias that keeps its state from before. */
+    protected objectOptions(dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
+        return this.child({ dependsOn, aliases: [{ parent: this.#formerParent }] });
+    }
+
+    /** A Secret of the family. */
+    protected secret(
+        objectName: string,
+        args: Omit<ConfigSecretArgs, "cluster" | "namespace" | "secretName">,
+    ): SecretHandle {
+        return configSecret(
+            this.objectName(objectName),
+            { ...args, cluster: this.cluster, namespace: this.namespace, secretName: objectName },
+            this.objectOptions(),
+        ).handle;
+    }
+
+    /** A ConfigMap of plain (never secret) settings. */
+    protected configMap(
+        objectName: string,
+        component: string,
+        data: Record<string, string>,
+    ): k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle } {
+        return plainConfigMap(
+            this.objectName(objectName),
+            {
+                cluster: this.cluster,
+                namespace: this.namespace,
+                configMapName: objectName,
+                app: thothApp(objectName, component),
+                data,
+            },
+            this.objectOptions(),
+        );
+    }
+
+    /** A scheduled bot: a CronJob that never overlaps itself (two runs would race on the same repositories). */
+    protected cronBot(spec: CronBotSpec): ScheduledJob {
+        return new ScheduledJob(
+            this.objectName(spec.bot),
+            {
+                cluster: this.cluster,
+                namespace: this.namespace,
+                app: thothApp(spec.bot, "bot", spec.entry.image),
+                schedule: spec.entry.schedule,
+                concurrencyPolicy: "Forbid",
+                suspend: spec.entry.suspend,
+                successfulJobsHistoryLimit: spec.successfulJobsHistoryLimit,
+                failedJobsHistoryLimit: spec.failedJobsHistoryLimit,
+                activeDeadlineSeconds: spec.activeDeadlineSeconds,
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        ...spec.container,
+                        name: spec.bot,
+                        image: spec.entry.image,
+                        resources: spec.entry.resources ?? spec.resources,
+                    },
+                ],
+                volumes: spec.volumes,
+            },
+            this.objectOptions(spec.dependsOn),
+        );
+    }
+
+    /** A webhook-receiving bot: Deployment, Service on its port and, unless switched off, a Route/Ingress. */
+    protected webBot(spec: WebBotSpec): BotEndpoint {
+        const port = WEBHOOK_BOTS[spec.bot].port;
+        const workload = new Workload(
+            this.objectName(spec.bot),
+            {
+                cluster: this.cluster,
+                namespace: this.namespace,
+                app: thothApp(spec.bot, "bot", spec.entry.image),
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        ...spec.container,
+                        name: spec.bot,
+                        image: spec.entry.image,
+                        ports: [{ name: "http", containerPort: port }],
+                        resources: spec.entry.resources ?? spec.resources,
+                    },
+                ],
+                volumes: spec.volumes,
+                podAnnotations: spec.podAnnotations,
+                restartOnChange: this.botReads(spec.dependsOn),
+                service: { ports: [{ name: "http", port, targetPort: "http" }] },
+                expose: this.exposure(spec),
+            },
+            this.objectOptions(spec.dependsOn),
+        );
+        return {
+            url: workload.urls[0],
+            // The Service is named after the workload: the spec above gives it no name of its own.
+            serviceUrl: pulumi.interpolate`http://${workload.objectName}.${this.namespace}.svc:${port}`,
+        };
+    }
+
+    /** The Route of a web bot unless switched off: on its configured host, or the default host under the domain. */
+    private exposure(spec: WebBotSpec): ExposureSpec[] {
+        if (!spec.entry.route) return [];
+        const host =
+            spec.entry.host ??
+            (this.#domain ? defaultHost(spec.bot, this.namespace, this.#domain) : undefined);
+        if (!host) {
+            // checks.ts reports this as a config problem before anything is registered.
+            throw new Error(`bot ${spec.bot} needs thoth.domain or a host for its Route`);
+        }
+        return [{ host, servicePort: "http", tls: { termination: "edge" } }];
+    }
+
+    /**
+     * Rolls a long-running bot when a Secret or ConfigMap its pod spec names changes: the bots read their env and
+     * files at start, so a rotated token or certificate is otherwise never seen. CronJob bots need none: each run
+     * starts anew.
+     */
+    protected botReads(dependsOn: pulumi.Resource[] = []) {
+        return { key: this.#restartKey, candidates: startupObjects(dependsOn) };
+    }
 }

@@ -2,22 +2,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../../config/system";
 import { ClusterContext } from "../../shared/cluster";
 import { RunbookComponent } from "../../shared/component";
+import { SecretHandle } from "../../shared/handles";
 import { Namespace } from "../../shared/namespace";
+import { configSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
-import { BotContext, BotEndpoint } from "./botkit";
-import { WebhookBotName, enabledBots } from "./catalog";
-import { BotsConfig } from "../config";
+import { BotEndpoint, BotFamilyArgs } from "./botkit";
+import { SESHETA_SECRET_READERS, WebhookBotName, enabledBot, enabledBots, isBotEnabled } from "./catalog";
+import { CheckedBots } from "../config";
 import { thothApp } from "../identity";
-import { deployKebechetFamily } from "./kebechet";
-import { deployRegidores } from "./regidores";
-import { deployReviewManager } from "./reviewManager";
-import { deploySeshetaFamily, seshetaSecret } from "./sesheta";
+import { KebechetFamily } from "./kebechet";
+import { Regidores } from "./regidores";
+import { ReviewManager } from "./reviewManager";
+import { SESHETA_BOTS, SeshetaFamily, seshetaSecretData } from "./sesheta";
 
 /** Arguments of {@link Bots}. */
 export interface BotsArgs {
     cluster: ClusterContext;
-    /** The `thoth.bots` section; only enabled bots are deployed. */
-    bots: BotsConfig;
+    /** The `thoth.bots` section as its check refined it; only enabled bots are deployed. */
+    bots: CheckedBots;
     /** Base domain of default Route hosts (`<bot>-<namespace>.<domain>`). */
     domain?: string;
     secrets: SecretStore;
@@ -26,8 +28,9 @@ export interface BotsArgs {
 }
 
 /**
- * The Thoth bots in their namespace (`aicoe-prod-bots` in prod, a stage namespace in stage): Kebechet, Nepthys,
- * the Sesheta bots, review-manager, webhook2kafka and normalizers, each with its Secrets and ConfigMaps.
+ * The Thoth bots in their namespace (`aicoe-prod-bots` in prod, a stage namespace in stage), one component per
+ * family: Kebechet and Nepthys, the Sesheta bots, review-manager, and the cyborg-regidores bots (webhook2kafka and
+ * normalizers), each with its Secrets and ConfigMaps; Sesheta's identity, which three families read, is made here.
  */
 export class Bots extends RunbookComponent {
     /** Address of every deployed webhook bot, for ultrahook destinations. */
@@ -39,42 +42,94 @@ export class Bots extends RunbookComponent {
 
     constructor(name: string, args: BotsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:Bots", name, opts, args.cluster.provider);
-        const namespace = args.bots.namespace;
+        const { bots } = args;
         const ns = new Namespace(
             this.childName("ns"),
             {
                 cluster: args.cluster,
-                name: namespace,
+                name: bots.namespace,
                 app: thothApp("thoth-bots", "bot"),
-                create: args.bots.createNamespace,
+                create: bots.createNamespace,
             },
             this.child(),
         );
-        const ctx: BotContext = {
-            name: this.baseName,
+        const inNamespace = this.child({ dependsOn: [ns] });
+        const family: BotFamilyArgs = {
             cluster: args.cluster,
-            namespace,
-            bots: args.bots,
+            namespace: bots.namespace,
+            bots,
             domain: args.domain,
             secrets: args.secrets,
             restartKey: args.restartKey,
-            options: (dependsOn = []) => this.child({ dependsOn: [ns, ...dependsOn] }),
+            formerParent: this,
+            formerName: this.baseName,
         };
-        deployKebechetFamily(ctx);
-        const sesheta = seshetaSecret(ctx);
-        const seshetaResult = deploySeshetaFamily(ctx, sesheta);
-        const endpoints: [WebhookBotName, BotEndpoint | undefined][] = [
-            ["sesheta-webhooks", seshetaResult.endpoint],
-            ["review-manager", deployReviewManager(ctx, sesheta)],
-            ["webhook2kafka", deployRegidores(ctx, sesheta)],
-        ];
-        for (const [bot, endpoint] of endpoints) {
-            if (endpoint) this.endpoints[bot] = endpoint;
+
+        const kebechet = enabledBot(bots, "kebechet");
+        const nepthys = enabledBot(bots, "nepthys");
+        if (kebechet || nepthys) {
+            new KebechetFamily(
+                this.childName("kebechet-family"),
+                { ...family, kebechet, nepthys },
+                inNamespace,
+            );
         }
-        this.deployed = enabledBots(args.bots);
+        const sesheta = this.seshetaSecret(args, inNamespace);
+        if (sesheta && SESHETA_BOTS.some((bot) => isBotEnabled(bots, bot))) {
+            const { endpoint } = new SeshetaFamily(
+                this.childName("sesheta-family"),
+                {
+                    ...family,
+                    webhooks: enabledBot(bots, "sesheta-webhooks"),
+                    labelChecker: enabledBot(bots, "sesheta-label-checker"),
+                    scrum: enabledBot(bots, "sesheta-scrum"),
+                    approver: enabledBot(bots, "sesheta-approver"),
+                    sesheta,
+                },
+                inNamespace,
+            );
+            if (endpoint) this.endpoints["sesheta-webhooks"] = endpoint;
+        }
+        const reviewManager = enabledBot(bots, "review-manager");
+        if (sesheta && reviewManager) {
+            this.endpoints["review-manager"] = new ReviewManager(
+                this.childName("review-manager-bot"),
+                { ...family, entry: reviewManager, sesheta },
+                inNamespace,
+            ).endpoint;
+        }
+        if (sesheta && bots.regidores) {
+            const { endpoint } = new Regidores(
+                this.childName("regidores"),
+                { ...family, ...bots.regidores, sesheta },
+                inNamespace,
+            );
+            if (endpoint) this.endpoints.webhook2kafka = endpoint;
+        }
+        this.deployed = enabledBots(bots);
         this.endpointUrls = Object.fromEntries(
             Object.entries(this.endpoints).map(([bot, e]) => [bot, e.url ?? e.serviceUrl]),
         );
         this.registerOutputs({ deployed: this.deployed, endpoints: this.endpointUrls });
+    }
+
+    /**
+     * Secret sesheta-secret (see {@link seshetaSecretData}), read by the Sesheta bots, review-manager and the
+     * cyborg-regidores bots: made exactly when one of them runs.
+     */
+    private seshetaSecret(args: BotsArgs, opts: pulumi.CustomResourceOptions): SecretHandle | undefined {
+        if (!SESHETA_SECRET_READERS.some((bot) => isBotEnabled(args.bots, bot))) return undefined;
+        return configSecret(
+            this.childName("sesheta-secret"),
+            {
+                cluster: args.cluster,
+                namespace: args.bots.namespace,
+                secretName: "sesheta-secret",
+                app: thothApp("sesheta", "bot"),
+                type: "kubernetes.io/ssh-auth",
+                data: seshetaSecretData(args.bots, args.secrets),
+            },
+            opts,
+        ).handle;
     }
 }

@@ -58,6 +58,16 @@ export function isBotEnabled(bots: BotsConfig | undefined, name: BotName): boole
     return botDisabledReason(bots, name) === undefined;
 }
 
+/** A bot's config entry when it is deployed, else undefined: the entry narrowed, so its reader needs no `!`. */
+export function enabledBot<N extends BotName>(
+    bots: BotsConfig | undefined,
+    name: N,
+): NonNullable<BotsConfig[N]> | undefined {
+    const entry = bots?.[name];
+    if (entry === undefined || !isBotEnabled(bots, name)) return undefined;
+    return entry;
+}
+
 /** The bots a configuration deploys, in catalogue order. */
 export function enabledBots(bots: BotsConfig | undefined): BotName[] {
     return BOT_NAMES.filter((name) => isBotEnabled(bots, name));

@@ -2,10 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { EnvMap } from "../../shared/env";
 import { SecretHandle } from "../../shared/handles";
 import { fixedSize } from "../../shared/resources";
-import { configSecret } from "../../shared/secret";
 import { ScheduledJob } from "../../shared/scheduledJob";
-import { BotContext, botConfigMap, botOptions, cronBot } from "./botkit";
-import { isBotEnabled } from "./catalog";
+import { BotFamily, BotFamilyArgs } from "./botkit";
+import { BotsConfig } from "../config";
 import { thothApp } from "../identity";
 import { SECRET_KEYS } from "../secrets";
 
@@ -20,43 +19,53 @@ function sshVolume(secret: SecretHandle) {
     });
 }
 
+/** Arguments of {@link KebechetFamily}: the two bots' entries, each only when it is deployed. */
+export interface KebechetFamilyArgs extends BotFamilyArgs {
+    kebechet?: KebechetEntry;
+    nepthys?: NepthysEntry;
+}
+
+type KebechetEntry = NonNullable<BotsConfig["kebechet"]>;
+type NepthysEntry = NonNullable<BotsConfig["nepthys"]>;
+
 /**
  * Kebechet (dependency updates and releases, every 20 minutes) and Nepthys (documentation refresh, daily).
  * Nepthys pushes with Kebechet's SSH identity: its Secret carries the same private key.
  */
-export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
-    const jobs: ScheduledJob[] = [];
-    const keb = isBotEnabled(ctx.bots, "kebechet") ? ctx.bots.kebechet : undefined;
-    const nep = isBotEnabled(ctx.bots, "nepthys") ? ctx.bots.nepthys : undefined;
-    // Both Secrets carry Kebechet's one SSH key.
-    const sshKey = () => ctx.secrets.require(SECRET_KEYS.seshetaSshKey);
+export class KebechetFamily extends BotFamily {
+    public readonly jobs: ScheduledJob[] = [];
 
-    if (keb) {
+    constructor(name: string, args: KebechetFamilyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:KebechetFamily", name, args, opts);
+        if (args.kebechet) this.jobs.push(this.kebechet(args.kebechet));
+        if (args.nepthys) this.jobs.push(this.nepthys(args.nepthys));
+        this.registerOutputs({});
+    }
+
+    /** Both Secrets carry Kebechet's one SSH key. */
+    private sshKey(): pulumi.Output<string> {
+        return this.secrets.require(SECRET_KEYS.seshetaSshKey);
+    }
+
+    private kebechet(keb: KebechetEntry): ScheduledJob {
         const optional: Record<string, pulumi.Output<string> | undefined> = {
-            "gitlab-oauth-token": ctx.secrets.get(SECRET_KEYS.kebechetGitlabToken),
-            "pagure-oauth-token": ctx.secrets.get(SECRET_KEYS.kebechetPagureToken),
-            "sentry-dsn": ctx.secrets.get(SECRET_KEYS.kebechetSentryDsn),
+            "gitlab-oauth-token": this.secrets.get(SECRET_KEYS.kebechetGitlabToken),
+            "pagure-oauth-token": this.secrets.get(SECRET_KEYS.kebechetPagureToken),
+            "sentry-dsn": this.secrets.get(SECRET_KEYS.kebechetSentryDsn),
         };
         const data: Record<string, pulumi.Input<string>> = {
-            "ssh-privatekey": sshKey(),
-            "github-oauth-token": ctx.secrets.require(SECRET_KEYS.seshetaGithubToken),
+            "ssh-privatekey": this.sshKey(),
+            "github-oauth-token": this.secrets.require(SECRET_KEYS.seshetaGithubToken),
         };
         for (const [key, value] of Object.entries(optional)) {
             if (value) data[key] = value;
         }
-        const secret = configSecret(
-            `${ctx.name}-kebechet-secret`,
-            {
-                cluster: ctx.cluster,
-                namespace: ctx.namespace,
-                secretName: "kebechet-secret",
-                app: thothApp("kebechet", "bot"),
-                type: "kubernetes.io/ssh-auth",
-                data,
-            },
-            botOptions(ctx),
-        ).handle;
-        const configMap = botConfigMap(ctx, "kebechet-configmap", "bot", {
+        const secret = this.secret("kebechet-secret", {
+            app: thothApp("kebechet", "bot"),
+            type: "kubernetes.io/ssh-auth",
+            data,
+        });
+        const configMap = this.configMap("kebechet-configmap", "bot", {
             "kebechet-config": keb.configuration,
             "kebechet-verbose": keb.verbose ? "1" : "0",
         }).handle;
@@ -73,60 +82,48 @@ export function deployKebechetFamily(ctx: BotContext): ScheduledJob[] {
             PIPENV_COLORBLIND: "1",
             PIPENV_HIDE_EMOJIS: "1",
         };
-        jobs.push(
-            cronBot(ctx, {
-                bot: "kebechet",
-                entry: keb,
-                resources: fixedSize("2", "2Gi"),
-                container: {
-                    env,
-                    volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
-                },
-                volumes: [sshVolume(secret)],
-                successfulJobsHistoryLimit: 2,
-                failedJobsHistoryLimit: 1,
-            }),
-        );
+        return this.cronBot({
+            bot: "kebechet",
+            entry: keb,
+            resources: fixedSize("2", "2Gi"),
+            container: {
+                env,
+                volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
+            },
+            volumes: [sshVolume(secret)],
+            successfulJobsHistoryLimit: 2,
+            failedJobsHistoryLimit: 1,
+        });
     }
 
-    if (nep) {
-        const secret = configSecret(
-            `${ctx.name}-nepthys-secret`,
-            {
-                cluster: ctx.cluster,
-                namespace: ctx.namespace,
-                secretName: "nepthys-secret",
-                app: thothApp("nepthys", "bot"),
-                type: "kubernetes.io/ssh-auth",
-                data: {
-                    "ssh-privatekey": sshKey(),
-                    "user-name": nep.gitUserName,
-                    "user-email": nep.gitUserEmail,
-                    "github-oauth-token": ctx.secrets.require(SECRET_KEYS.seshetaGithubToken),
-                },
+    private nepthys(nep: NepthysEntry): ScheduledJob {
+        const secret = this.secret("nepthys-secret", {
+            app: thothApp("nepthys", "bot"),
+            type: "kubernetes.io/ssh-auth",
+            data: {
+                "ssh-privatekey": this.sshKey(),
+                "user-name": nep.gitUserName,
+                "user-email": nep.gitUserEmail,
+                "github-oauth-token": this.secrets.require(SECRET_KEYS.seshetaGithubToken),
             },
-            botOptions(ctx),
-        ).handle;
-        jobs.push(
-            cronBot(ctx, {
-                bot: "nepthys",
-                entry: nep,
-                resources: fixedSize("500m", "1Gi"),
-                container: {
-                    env: {
-                        GITHUB_TOKEN: secret.env("github-oauth-token"),
-                        GITHUB_USER: secret.env("user-name"),
-                        GITHUB_USER_EMAIL: secret.env("user-email"),
-                    },
-                    volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
+        });
+        return this.cronBot({
+            bot: "nepthys",
+            entry: nep,
+            resources: fixedSize("500m", "1Gi"),
+            container: {
+                env: {
+                    GITHUB_TOKEN: secret.env("github-oauth-token"),
+                    GITHUB_USER: secret.env("user-name"),
+                    GITHUB_USER_EMAIL: secret.env("user-email"),
                 },
-                volumes: [sshVolume(secret)],
-                successfulJobsHistoryLimit: 2,
-                failedJobsHistoryLimit: 1,
-                // Nepthys' own changelog: "Give job 30 minutes to finish".
-                activeDeadlineSeconds: 1800,
-            }),
-        );
+                volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
+            },
+            volumes: [sshVolume(secret)],
+            successfulJobsHistoryLimit: 2,
+            failedJobsHistoryLimit: 1,
+            // Nepthys' own changelog: "Give job 30 minutes to finish".
+            activeDeadlineSeconds: 1800,
+        });
     }
-    return jobs;
 }

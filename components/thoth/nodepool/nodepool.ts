@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../shared/cluster";
 import { RunbookComponent } from "../../shared/component";
@@ -5,7 +6,7 @@ import { Namespace } from "../../shared/namespace";
 import { NodepoolConfig } from "../config";
 import { bindingName, thothApp } from "../identity";
 import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
-import { serviceAccountToken } from "../token";
+import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 /** Arguments of {@link ZuulNodepool}. */
 export interface ZuulNodepoolArgs {
@@ -50,16 +51,17 @@ export class ZuulNodepool extends RunbookComponent {
             },
             this.child(),
         );
-        this.token = serviceAccountToken(
-            this.childName(`${sa}-token`),
-            {
-                cluster: args.cluster,
-                namespace: config.namespace,
-                serviceAccount: sa,
-                app: thothApp(sa, "ci"),
-            },
-            this.child({ dependsOn: [ns.serviceAccounts[sa]] }),
-        ).token;
+        this.token = tokenOf(
+            new k8s.core.v1.Secret(
+                this.childName(`${sa}-token`),
+                serviceAccountTokenSecret({
+                    namespace: config.namespace,
+                    serviceAccount: sa,
+                    app: thothApp(sa, "ci"),
+                }),
+                this.child({ dependsOn: [ns.serviceAccounts[sa]] }),
+            ),
+        );
         this.providerYaml = nodepoolYaml(config, args.apiServer);
         this.context = nodepoolContext(config, args.apiServer);
         this.registerOutputs({ providerYaml: this.providerYaml, context: this.context, token: this.token });

@@ -70,7 +70,6 @@ const ALPHA_PUBLIC: ServiceSpec & { name: string } = {
 const POD_NAMESPACE = { fieldRef: { fieldPath: "metadata.namespace" } };
 const DATADIR = { name: "datadir", mountPath: "/dgraph" };
 const TLS_MOUNT = { name: "dgraph-tls", mountPath: DGRAPH_TLS_DIR, readOnly: true };
-const TLS_VOLUME = { name: "dgraph-tls", secret: { secretName: "dgraph-tls" } };
 
 /** Routes: zero's REST API edge-terminated, alpha's REST and gRPC passed through to alpha's own TLS. */
 function zeroRoutes(hosts: DgraphHosts): ExposureSpec[] {
@@ -150,6 +149,8 @@ export class Dgraph extends RunbookComponent {
             // The retained StatefulSet mounts it: a forced destroy must not leave Dgraph without its certificates.
             this.child(statefulOptions(args.protectStateful)),
         );
+        // Names the Secret through its handle: the pods come after it without a dependsOn.
+        const tlsVolume = tlsSecret.handle.volume("dgraph-tls");
         const claim = {
             name: "datadir",
             size: config.storageSize,
@@ -222,7 +223,7 @@ export class Dgraph extends RunbookComponent {
                     replicas: config.replicas,
                     affinity: spread("alpha"),
                     containers: [alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"))],
-                    volumes: [TLS_VOLUME],
+                    volumes: [tlsVolume],
                     service: {
                         ports: [{ name: "alpha-grpc-int", port: 7080 }],
                         headless: true,
@@ -231,7 +232,7 @@ export class Dgraph extends RunbookComponent {
                     extraServices: [ALPHA_PUBLIC],
                     expose: alphaRoutes(hosts),
                 },
-                this.child({ dependsOn: [tlsSecret, zeroSet] }),
+                this.child({ dependsOn: [zeroSet] }),
             );
         } else {
             new Workload(
@@ -244,7 +245,7 @@ export class Dgraph extends RunbookComponent {
                         zero(zeroSingleScript(), config.zeroResources ?? fixedSize("500m", "1Gi")),
                         alpha(SINGLE_ZERO_ADDRESS, config.alphaResources ?? sized("1", "1Gi", "2", "4Gi")),
                     ],
-                    volumes: [TLS_VOLUME],
+                    volumes: [tlsVolume],
                     service: {
                         ports: [
                             { name: "zero-grpc", port: 5080 },
@@ -256,7 +257,7 @@ export class Dgraph extends RunbookComponent {
                     extraServices: [ZERO_PUBLIC, ALPHA_PUBLIC],
                     expose: [...zeroRoutes(hosts), ...alphaRoutes(hosts)],
                 },
-                this.child({ dependsOn: [tlsSecret] }),
+                this.child(),
             );
         }
         this.urls = {

@@ -1,10 +1,11 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../shared/cluster";
 import { RunbookComponent } from "../../shared/component";
 import { Namespace } from "../../shared/namespace";
 import { bindingName, thothApp } from "../identity";
 import { StationEnvironment, StationTier, stationNamespaces, tierNamespaces } from "./tiers";
-import { serviceAccountToken } from "../token";
+import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 /** Arguments of {@link Station}. */
 export interface StationArgs {
@@ -66,10 +67,16 @@ export class Station extends RunbookComponent {
             );
         }
         const account = this.namespaceResources[home].serviceAccounts[sa];
-        const { token } = serviceAccountToken(
-            this.childName(`${sa}-token`),
-            { cluster: args.cluster, namespace: home, serviceAccount: sa, app: thothApp(sa, "station") },
-            this.child({ dependsOn: [account] }),
+        const token = tokenOf(
+            new k8s.core.v1.Secret(
+                this.childName(`${sa}-token`),
+                serviceAccountTokenSecret({
+                    namespace: home,
+                    serviceAccount: sa,
+                    app: thothApp(sa, "station"),
+                }),
+                this.child({ dependsOn: [account] }),
+            ),
         );
         this.opsServiceAccount = `${home}/${sa}`;
         this.opsToken = token;

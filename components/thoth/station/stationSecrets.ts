@@ -1,9 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretSpec, SecretStore } from "../../config/system";
 import { ClusterContext } from "../../shared/cluster";
-import { statefulOptions } from "../../shared/protect";
-import { configSecret } from "../../shared/secret";
+import { ConfigSecretArgs } from "../../shared/secret";
 import { ThothConfig } from "../config";
 import { thothApp } from "../identity";
 import { StationTier } from "./tiers";
@@ -382,20 +380,19 @@ export interface StationSecretsArgs {
     catalog: boolean;
 }
 
-/** One station Secret in one namespace. */
-export interface CreatedStationSecret {
+/** One station Secret in one namespace, as {@link StationModules} creates it. */
+export interface StationSecretPlan {
     namespace: string;
-    secret: k8s.core.v1.Secret;
+    /** The Secret's name (`def.name`): its logical name is `<modules>-<namespace>-secret-<name>`. */
+    name: string;
+    args: ConfigSecretArgs;
+    /** Kept with the data it unlocks: protected and retained where the cluster is production. */
+    stateful: boolean;
 }
 
-/** Creates each station Secret once per namespace that needs it (test: once, in thoth-test-core). */
-export function createStationSecrets(
-    name: string,
-    args: StationSecretsArgs,
-    /** Options of a Secret in a namespace (it waits for that namespace). */
-    inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
-): CreatedStationSecret[] {
-    const created: CreatedStationSecret[] = [];
+/** Each station Secret once per namespace that needs it (test: once, in thoth-test-core), with its data. */
+export function stationSecretPlans(args: StationSecretsArgs): StationSecretPlan[] {
+    const plans: StationSecretPlan[] = [];
     for (const def of STATION_SECRETS) {
         const keys = keysOf(def, args.catalog);
         const values: Record<string, pulumi.Input<string>> = {};
@@ -415,10 +412,10 @@ export function createStationSecrets(
             const here = keys.filter((k) => (k.tiers ?? tiers).some((t) => args.namespaces[t] === ns));
             if (here.length === 0) continue;
             const data = Object.fromEntries(here.map((k) => [k.key, values[k.key]]));
-            const options = inNamespace(ns);
-            const secret = configSecret(
-                `${name}-${ns}-secret-${def.name}`,
-                {
+            plans.push({
+                namespace: ns,
+                name: def.name,
+                args: {
                     cluster: args.cluster,
                     namespace: ns,
                     secretName: def.name,
@@ -426,10 +423,9 @@ export function createStationSecrets(
                     ...(def.sshAuthWith && def.sshAuthWith in data ? { type: "kubernetes.io/ssh-auth" } : {}),
                     data,
                 },
-                ns === keptIn ? { ...options, ...statefulOptions(args.cluster.production) } : options,
-            );
-            created.push({ namespace: ns, secret });
+                stateful: ns === keptIn,
+            });
         }
     }
-    return created;
+    return plans;
 }

@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
-import { imageStream } from "../../../shared/imagestream";
+import { ImageStreamArgs } from "../../../shared/imagestream";
 import { CatalogConfig } from "../../config";
 import { thothApp } from "../../identity";
 import { CORE_TIERS } from "../stationSecrets";
@@ -344,30 +343,24 @@ export function catalogImageStreamPlan(
     );
 }
 
-/** Creates the catalog's ImageStreams, each tagged `latest` from its pinned image and pulled through the registry. */
-export function createCatalogImageStreams(
-    name: string,
-    args: { cluster: ClusterContext; namespaces: Record<StationTier, string> },
-    inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
-): pulumi.CustomResource[] {
-    return catalogImageStreamPlan(args.namespaces).map(({ namespace, stream: s }) =>
-        imageStream(
-            `${name}-${namespace}-imagestream-${s.name}`,
-            {
-                cluster: args.cluster,
-                namespace,
-                streamName: s.name,
-                app: thothApp(s.name, "workflows"),
-                tag: "latest",
-                from: s.image,
-                // Pinned: a re-import would only ever fetch the same image.
-                scheduled: false,
-                // As the reference's streams: pods pull `<registry>/<namespace>/<name>:latest` through the registry.
-                referencePolicy: "Local",
-            },
-            inNamespace(namespace),
-        ),
-    );
+/** A catalog ImageStream in one namespace: tagged `latest` from its pinned image, pulled through the registry. */
+export function catalogImageStreamArgs(
+    cluster: ClusterContext,
+    namespace: string,
+    stream: CatalogImageStream,
+): ImageStreamArgs {
+    return {
+        cluster,
+        namespace,
+        streamName: stream.name,
+        app: thothApp(stream.name, "workflows"),
+        tag: "latest",
+        from: stream.image,
+        // Pinned: a re-import would only ever fetch the same image.
+        scheduled: false,
+        // As the reference's streams: pods pull `<registry>/<namespace>/<name>:latest` through the registry.
+        referencePolicy: "Local",
+    };
 }
 
 /**

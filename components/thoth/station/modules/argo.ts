@@ -9,7 +9,7 @@ import { standardLabels } from "../../../shared/labels";
 import { httpProbe } from "../../../shared/probes";
 import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
-import { PolicyRule, ServiceAccount } from "../../../shared/serviceAccount";
+import { AccessGrant, PolicyRule, ServiceAccount } from "../../../shared/serviceAccount";
 import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
 import { Workload } from "../../../shared/workload";
 import { StationImages, StationShared } from "../../config";
@@ -163,18 +163,12 @@ export class ArgoInstall extends RunbookComponent {
         const { cluster, namespace } = args;
         this.namespace = namespace;
         this.tier = args.plan.tier;
-        const account = (sa: string, grants: ConstructorParameters<typeof ServiceAccount>[1]["grants"]) =>
-            new ServiceAccount(
-                this.childName(sa),
-                { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },
-                this.child(),
-            );
-        const server = account("argo-server", [
+        const server = this.account(cluster, namespace, "argo-server", [
             { namespace, clusterRole: "argo" },
             { namespace, clusterRole: "argo-admin" },
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
         ]);
-        account("argo", [
+        this.account(cluster, namespace, "argo", [
             { namespace, clusterRole: "argo" },
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
         ]);
@@ -196,7 +190,7 @@ export class ArgoInstall extends RunbookComponent {
                 cluster,
                 namespace,
                 app: thothApp("workflow-controller", "workflows", args.images.workflowController),
-                serviceAccountName: "argo-server",
+                serviceAccountName: server.handle.name,
                 containers: [
                     {
                         name: "workflow-controller",
@@ -233,7 +227,7 @@ export class ArgoInstall extends RunbookComponent {
                 cluster,
                 namespace,
                 app: thothApp("argo-server", "workflows", args.images.argoServer),
-                serviceAccountName: "argo-server",
+                serviceAccountName: server.handle.name,
                 // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
                 // start, so the pod spec does not name it; the controller watches it and needs no restart.
                 podAnnotations: {
@@ -266,6 +260,20 @@ export class ArgoInstall extends RunbookComponent {
             after,
         );
         this.registerOutputs({});
+    }
+
+    /** An account of the install with its grants in the install's namespace. */
+    private account(
+        cluster: ClusterContext,
+        namespace: string,
+        sa: string,
+        grants: AccessGrant[],
+    ): ServiceAccount {
+        return new ServiceAccount(
+            this.childName(sa),
+            { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },
+            this.child(),
+        );
     }
 }
 

@@ -34,7 +34,9 @@ export function restartGroups<T>(targets: readonly { namespace: string; target: 
 }[] {
     const groups = new Map<string, T[]>();
     for (const t of targets) groups.set(t.namespace, [...(groups.get(t.namespace) ?? []), t.target]);
-    return [...groups.keys()].sort().map((namespace) => ({ namespace, targets: groups.get(namespace)! }));
+    return [...groups]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([namespace, targets]) => ({ namespace, targets }));
 }
 
 /** The only permission the restart job has: read and patch exactly these Deployments. */

@@ -327,11 +327,11 @@ export class StationServices extends RunbookComponent {
         const { cluster, namespaces, config } = args;
         const replicas = config.hibernated ? 0 : 1;
         const plans = servicePlans(args.environment, config.hosts);
+        // Each plan with its account, made by the first plan that runs as it.
         const accounts = new Map<string, ServiceAccount>();
-        for (const plan of plans) {
-            if (accounts.has(plan.serviceAccount)) continue;
-            accounts.set(
-                plan.serviceAccount,
+        const planned = plans.map((plan) => {
+            const account =
+                accounts.get(plan.serviceAccount) ??
                 new ServiceAccount(
                     this.childName(plan.serviceAccount),
                     {
@@ -342,13 +342,14 @@ export class StationServices extends RunbookComponent {
                         grants: args.grants[plan.serviceAccount] ?? [],
                     },
                     this.child({ dependsOn: args.allNamespaces }),
-                ),
-            );
-        }
+                );
+            accounts.set(plan.serviceAccount, account);
+            return { plan, account };
+        });
         // Rotated tokens and keys reach the APIs and consumers, which read their env at start.
         const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
         const shared = new Map<string, ServicePlan>();
-        for (const plan of plans) {
+        for (const { plan, account } of planned) {
             const namespace = namespaces[plan.tier];
             const image = config.images[plan.image];
             const serviceName = plan.serviceName ?? plan.name;
@@ -412,7 +413,7 @@ export class StationServices extends RunbookComponent {
                           }
                         : {}),
                 },
-                this.child({ dependsOn: [...args.ready(namespace), accounts.get(plan.serviceAccount)!] }),
+                this.child({ dependsOn: [...args.ready(namespace), account] }),
             );
             this.workloads[plan.name] = workload;
             if (plan.watches) this.eventWatchers.push({ workload, tiers: plan.watches });

@@ -3,9 +3,12 @@ import { SecretStore } from "../../../config/system";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
 import { plainConfigMap } from "../../../shared/configMap";
+import { imageStream } from "../../../shared/imagestream";
+import { statefulOptions } from "../../../shared/protect";
+import { configSecret } from "../../../shared/secret";
 import { ServiceAccount } from "../../../shared/serviceAccount";
 import { ArgoInstall, argoInstalls } from "./argo";
-import { createCatalogImageStreams } from "../catalog/catalogPrerequisites";
+import { catalogImageStreamArgs, catalogImageStreamPlan } from "../catalog/catalogPrerequisites";
 import { StationModulesConfig, WatcherRestartConfig } from "../../config";
 import { thothApp } from "../../identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
@@ -15,7 +18,7 @@ import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "../sizing";
-import { createStationSecrets } from "../stationSecrets";
+import { StationSecretsArgs, stationSecretPlans } from "../stationSecrets";
 import { StationEnvironment, StationTier } from "../tiers";
 import { StationVerify } from "./verify";
 import { RestartTarget, WatcherRestart } from "./watcherRestart";
@@ -78,11 +81,10 @@ export class StationModules extends RunbookComponent {
                 inNamespace(cm.namespace),
             ),
         }));
-        const secrets = createStationSecrets(
-            this.baseName,
+        const secrets = this.stationSecrets(
             { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
             inNamespace,
-        ).map((s) => ({ namespace: s.namespace, resource: s.secret }));
+        );
         // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
         // creation). Only their own namespace's: a pod cannot read another's, and the engine is sent (and the SDK
         // gathers) every dependency of every object, so the station's whole configuration on each of its objects
@@ -214,7 +216,7 @@ export class StationModules extends RunbookComponent {
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
         // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
         if (config.catalog?.enabled) {
-            createCatalogImageStreams(this.baseName, { cluster, namespaces }, inNamespace);
+            this.catalogImageStreams(cluster, namespaces, inNamespace);
             this.catalog = new WorkflowCatalog(
                 this.childName("catalog"),
                 {
@@ -271,5 +273,38 @@ export class StationModules extends RunbookComponent {
             );
         }
         this.registerOutputs({ publicUrls: this.publicUrls });
+    }
+
+    /** The station's Secrets, each in every namespace that needs it (see {@link stationSecretPlans}). */
+    private stationSecrets(
+        args: StationSecretsArgs,
+        inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
+    ): { namespace: string; resource: pulumi.Resource }[] {
+        return stationSecretPlans(args).map((plan) => {
+            const options = inNamespace(plan.namespace);
+            return {
+                namespace: plan.namespace,
+                resource: configSecret(
+                    this.childName(`${plan.namespace}-secret-${plan.name}`),
+                    plan.args,
+                    plan.stateful ? { ...options, ...statefulOptions(args.cluster.production) } : options,
+                ),
+            };
+        });
+    }
+
+    /** The tagged ImageStreams the catalog's templates pull through (the bases' own streams have no tags). */
+    private catalogImageStreams(
+        cluster: ClusterContext,
+        namespaces: Record<StationTier, string>,
+        inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
+    ): void {
+        for (const { namespace, stream } of catalogImageStreamPlan(namespaces)) {
+            imageStream(
+                this.childName(`${namespace}-imagestream-${stream.name}`),
+                catalogImageStreamArgs(cluster, namespace, stream),
+                inNamespace(namespace),
+            );
+        }
     }
 }
