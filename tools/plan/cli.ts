@@ -3,6 +3,7 @@ import { CommandResult, USAGE_EXIT, UsageError, crashText, parseFlags, required 
 import { staleRunningBuild } from "../build/fresh";
 import { renderSummary } from "./render";
 import {
+    PlanObserver,
     PlanOutputError,
     checkOutputDir,
     isUserError,
@@ -20,8 +21,15 @@ function parseArgs(argv: string[]): { stack: string; out?: string } {
     return { stack: required(values.stack, "--stack", USAGE), out: values.out };
 }
 
-/** The plan command, callable in-process (tests): what it prints and its exit code. */
-export async function planCommand(argv: string[], cwd = process.cwd()): Promise<CommandResult> {
+/**
+ * The plan command, callable in-process (tests): what it prints and its exit code; `observer` also sees what the
+ * evaluation recorded.
+ */
+export async function planCommand(
+    argv: string[],
+    cwd = process.cwd(),
+    observer: PlanObserver = {},
+): Promise<CommandResult> {
     let args: { stack: string; out?: string };
     try {
         args = parseArgs(argv);
@@ -38,7 +46,7 @@ export async function planCommand(argv: string[], cwd = process.cwd()): Promise<
     try {
         // Refuse a directory that is not ours before spending a minute on the plan.
         checkOutputDir(dir, stack);
-        const plan = await planStack(stack, cwd);
+        const plan = await planStack(stack, cwd, observer);
         const { files, kept } = writePlan(plan, dir, stack);
         const keptText = kept.length > 0 ? `\n${keptLine(dir, kept)}` : "";
         return {
