@@ -2,16 +2,7 @@ import * as path from "path";
 import { CommandResult, USAGE_EXIT, UsageError, crashText, parseFlags, required } from "../cli/args";
 import { staleRunningBuild } from "../build/fresh";
 import { renderSummary } from "./render";
-import {
-    PlanObserver,
-    PlanOutputError,
-    checkOutputDir,
-    isUserError,
-    keptLine,
-    planStack,
-    removeStalePlan,
-    writePlan,
-} from "./run";
+import type { PlanObserver } from "./run";
 import { stackTracesAsked } from "./stacks";
 
 const USAGE = "usage: npm run plan -- --stack <stack> [--out <dir>]";
@@ -42,6 +33,9 @@ export async function planCommand(
     // earlier plan in --out (left as it is).
     const stale = staleRunningBuild();
     if (stale !== undefined) return { code: 1, stdout: "", stderr: `${stale}\n` };
+    // Loaded only now: the program and the SDK take a second to load, which a stale build should not wait for.
+    const { PlanOutputError, checkOutputDir, isUserError, keptLine, planStack, removeStalePlan, writePlan } =
+        await import("./run");
     const dir = path.resolve(cwd, out ?? path.join("out", "plan", stack));
     try {
         // Refuse a directory that is not ours before spending a minute on the plan.
