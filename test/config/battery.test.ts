@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { planCommand } from "../../tools/plan/cli";
 import { repoRoot } from "../../tools/root";
-import { CASES, cleanUp, faultsOf, manyWorkspaces, withWorkspaces } from "./battery";
+import { CASES, faultsOf, manyWorkspaces, withWorkspaces } from "./battery";
 
 // Every case of the battery is checked the same way (faultsOf): the exact problems one run reports, each fix safe on
 // a production stack, no fix borrowing another system's or workspace's value, and every printed fix, followed in
@@ -16,7 +16,6 @@ const PROD = readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
 
 describe("stack file battery: one run shows every problem, every fix is true and converges", function () {
     this.timeout(60000);
-    after(cleanUp);
 
     it(`has at least 80 malformed files (${CASES.length})`, () => {
         assert.ok(CASES.filter((c) => (c.keys?.length ?? 1) > 0).length >= 80);

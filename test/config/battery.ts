@@ -1,13 +1,18 @@
 import { strict as assert } from "assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync } from "fs";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
 import { loadProgramConfig } from "../../components/config/load";
 import { ConfigError, ConfigProblem } from "../../components/config/problems";
 import { SYSTEMS } from "../../components/systems";
 import { checkSize } from "../../tools/plan/size";
-import { StackFileError, readStackFile, stackFileSource } from "../../tools/plan/stackfile";
+import {
+    ParsedStackText,
+    StackFileError,
+    parseStackText,
+    stackFileOf,
+    stackFileSource,
+} from "../../tools/plan/stackfile";
 import { parsePath, planFix } from "./apply";
 import { repoRoot } from "../../tools/root";
 
@@ -26,46 +31,43 @@ export interface Outcome {
     fileError?: string;
 }
 
-/** The directory validate() writes stack files to: one per run of this file, so each check pays no mkdtemp/rm. */
-let stackDir: string | undefined;
-
-/** Removes the directory validate() wrote to. */
-export function cleanUp(): void {
-    if (stackDir) rmSync(stackDir, { recursive: true, force: true });
-    stackDir = undefined;
-}
 const outcomes = new Map<string, Outcome>();
 
 /**
- * Validates a stack file's text as `npm run plan -- --stack <stack>` does, without evaluating the program: written
- * to disk and read by readStackFile, as the plan reads it. Pure for a given text, so a text seen before (a case whose
- * one fix is also all its fixes) is not validated twice.
+ * Validates a stack file's text as `npm run plan -- --stack <stack>` does, without evaluating the program: the text
+ * as the plan reads it from disk, parsed and read by the plan's own reader (readStackFile without the file). Pure for
+ * a given text, so a text seen before (a case whose one fix is also all its fixes) is not validated twice.
  */
 export function validate(text: string, stack = "stage"): Outcome {
-    const key = `${stack}\n${text}`;
-    let outcome = outcomes.get(key);
-    if (!outcome) {
-        outcome = validateFile(text, stack);
-        outcomes.set(key, outcome);
-    }
-    return outcome;
+    return validated(text, stack).outcome;
 }
 
-function validateFile(text: string, stack: string): Outcome {
-    stackDir ??= mkdtempSync(path.join(tmpdir(), "battery-"));
-    writeFileSync(path.join(stackDir, `Pulumi.${stack}.yaml`), text);
+/**
+ * {@link validate}, with the document the text was parsed into when it was parsed now (not known before) and the
+ * file's reading left it as it was: the caller owns it (no one else holds it), so it can read it and edit it instead
+ * of parsing the text again.
+ */
+function validated(text: string, stack: string): { outcome: Outcome; parsed?: ParsedStackText } {
+    const key = `${stack}\n${text}`;
+    const known = outcomes.get(key);
+    if (known) return { outcome: known };
+    // What writing the text to a file and reading it back (as UTF-8) gives the plan.
+    const read = Buffer.from(text, "utf8").toString("utf8");
+    const parsed = parseStackText(read);
+    let outcome: Outcome;
     try {
-        // readStackFile keeps the written text of each value itself, as the plan reads it.
-        const file = readStackFile(stack, stackDir);
+        const file = stackFileOf(stack, `Pulumi.${stack}.yaml`, parsed);
         checkSize(stack, file.values);
         loadProgramConfig(stackFileSource(file, "[secret]"), SYSTEMS, { placeholderSecret: () => "x" });
-        return { problems: [], message: "" };
+        outcome = { problems: [], message: "" };
     } catch (err) {
-        if (err instanceof ConfigError) return { problems: [...err.problems], message: err.message };
-        if (err instanceof StackFileError)
-            return { problems: [], message: err.message, fileError: err.message };
-        throw err;
+        if (err instanceof ConfigError) outcome = { problems: [...err.problems], message: err.message };
+        else if (err instanceof StackFileError)
+            outcome = { problems: [], message: err.message, fileError: err.message };
+        else throw err;
     }
+    outcomes.set(key, outcome);
+    return { outcome, parsed: read === text ? parsed : undefined };
 }
 
 /** The stack files the cases edit, parsed once: each edit works on a copy. */
@@ -451,29 +453,29 @@ export interface Followed {
 }
 
 /**
- * Follows fixes on a stack file, in order, as the Pulumi CLI would: the file is parsed once, each sequence of fixes
- * works on a copy, and one already followed (a case's only fix is also all its fixes) is not followed twice. Fixes
- * that change nothing leave the file as it is.
+ * Follows each sequence of fixes on a stack file, in order, as the Pulumi CLI would; fixes that change nothing leave
+ * the file as it is. The file is parsed once (or `parsed`, the caller's own document of it, is used): each sequence
+ * works on a copy, except the last one that edits, which takes the document itself; a sequence already followed (a
+ * case's only fix is also all its fixes) is not followed twice.
  */
-export function following(text: string, stack: string): (fixes: string[]) => Followed {
-    let original: Document | undefined;
+export function following(text: string, stack: string, sequences: string[][], parsed?: Document): Followed[] {
+    const plans = new Map(
+        sequences.map((fixes) => [fixes.join("\n"), fixes.map((fix) => planFix(fix, stack))]),
+    );
+    const editing = [...plans.keys()].filter((key) => plans.get(key)!.some((plan) => plan.edits.length > 0));
     const done = new Map<string, Followed>();
-    return (fixes) => {
-        const key = fixes.join("\n");
-        const known = done.get(key);
-        if (known) return known;
-        const plans = fixes.map((fix) => planFix(fix, stack));
-        const manual = plans.map((plan) => plan.manual !== undefined);
+    for (const [key, fixPlans] of plans) {
+        const manual = fixPlans.map((plan) => plan.manual !== undefined);
         let result: Followed = { text, manual };
-        if (plans.some((plan) => plan.edits.length > 0)) {
-            original ??= parseDocument(text);
-            const doc = original.clone();
-            for (const plan of plans) for (const change of plan.edits) change(doc);
+        if (editing.includes(key)) {
+            parsed ??= parseDocument(text);
+            const doc = key === editing[editing.length - 1] ? parsed : parsed.clone();
+            for (const plan of fixPlans) for (const change of plan.edits) change(doc);
             result = { text: doc.toString({ lineWidth: 0 }), manual };
         }
         done.set(key, result);
-        return result;
-    };
+    }
+    return sequences.map((fixes) => done.get(fixes.join("\n"))!);
 }
 
 /** The problems in the order the message lists them (the order an operator runs the fixes). */
@@ -958,8 +960,9 @@ export type Verdict = "clean" | "wrong fix" | "accepted" | "crash" | "false alar
 export function faultsOf(c: Case): { verdict: Verdict; faults: string[] } {
     const stack = c.stack ?? "stage";
     let outcome: Outcome;
+    let parsed: ParsedStackText | undefined;
     try {
-        outcome = validate(c.text, stack);
+        ({ outcome, parsed } = validated(c.text, stack));
     } catch (err) {
         return { verdict: "crash", faults: [String((err as Error).stack ?? err)] };
     }
@@ -995,9 +998,13 @@ export function faultsOf(c: Case): { verdict: Verdict; faults: string[] } {
             faults.push((err as Error).message);
         }
     }
-    faults.push(...borrowed(c.text, outcome.problems));
+    // The case's own document, parsed as the plan reads it, is read by borrowed() and then edited by convergence():
+    // there it is the same document as the yaml library's default reading where the text has no merge key (`<<`),
+    // the only thing the plan's reading changes.
+    faults.push(...borrowed(c.text, outcome.problems, parsed?.doc));
     try {
-        faults.push(...convergence(c.text, stack, outcome));
+        const doc = parsed && !c.text.includes("<<") ? parsed.doc : undefined;
+        faults.push(...convergence(c.text, stack, outcome, doc));
     } catch (err) {
         faults.push(`a fix cannot be followed: ${(err as Error).message}`);
     }
@@ -1008,19 +1015,24 @@ export function faultsOf(c: Case): { verdict: Verdict; faults: string[] } {
  * Following each fix alone removes its own problem, and following all of them in the order printed leaves no
  * problem but those whose fix is an edit needing judgement: a fix never loops and never creates another problem.
  */
-function convergence(text: string, stack: string, outcome: Outcome): string[] {
+function convergence(text: string, stack: string, outcome: Outcome, parsed?: Document): string[] {
     const faults: string[] = [];
-    const follow = following(text, stack);
-    for (const p of outcome.problems) {
-        const alone = follow([p.fix]);
+    const printed = sortedAsPrinted(outcome);
+    const followed = following(
+        text,
+        stack,
+        [...outcome.problems.map((p) => [p.fix]), printed.map((p) => p.fix)],
+        parsed,
+    );
+    const all = followed.pop()!;
+    for (const [i, p] of outcome.problems.entries()) {
+        const alone = followed[i];
         if (alone.manual[0]) continue;
         const after = validate(alone.text, stack);
         if (after.problems.some((q) => q.key === p.key && q.message === p.message)) {
             faults.push(`fix "${p.fix}" did not remove: ${p.key}: ${p.message}`);
         }
     }
-    const printed = sortedAsPrinted(outcome);
-    const all = follow(printed.map((p) => p.fix));
     const manual = printed.filter((_, i) => all.manual[i]);
     const after = validate(all.text, stack);
     const left = after.problems.filter(
@@ -1047,8 +1059,9 @@ const OWN_VALUES = new Set([
 ]);
 
 /** Fixes that set a value some other setting of the same kind holds already (another system's namespace, ...). */
-function borrowed(text: string, problems: readonly ConfigProblem[]): string[] {
-    const config = (parseDocument(text, { merge: true }).toJS() ?? {}).config ?? {};
+function borrowed(text: string, problems: readonly ConfigProblem[], parsed?: Document): string[] {
+    // The plan's reading of the text, or the yaml library's with merge keys resolved: the same document.
+    const config = ((parsed ?? parseDocument(text, { merge: true })).toJS() ?? {}).config ?? {};
     const held = new Map<string, string[]>();
     const walk = (v: unknown, key: string, last: string): void => {
         if (typeof v === "string" && OWN_VALUES.has(last)) held.set(v, [...(held.get(v) ?? []), key]);

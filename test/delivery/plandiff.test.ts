@@ -1,7 +1,8 @@
 // End to end: `plan:diff` in a throw-away clone of the committed HEAD, with real edits of Pulumi.stage.yaml.
 // Each run plans twice (base worktree + working tree), so the runs here are few and each checks several things.
-// The command runs as CI runs it (its own process) for the argument errors and the unchanged run; the runs that plan
-// an edit call it in this process (the same command, without loading the program again).
+// The command runs once as CI runs it (its own process: argument parsing, output and exit code of the script itself),
+// for an argument error, which loads no program; every other run calls it in this process (the same command, without
+// loading the program again).
 // The clone's stage stack keeps only the systems the edits touch (the others are switched off in one commit of the
 // clone): what plan:diff does does not depend on a stack's size, every system's plan is covered by the plan tests,
 // and each plan here costs a fraction of the whole stage's.
@@ -157,17 +158,17 @@ describe("plan:diff end to end (temporary clone of HEAD)", function () {
         const missing = await planDiff(repo, ["--stack", "stage"]);
         assert.equal(missing.status, 1);
         assert.match(missing.stderr, /--stack and --base are required\nusage: npm run plan:diff/);
-        const stack = await planDiff(repo, ["--stack", "nope", "--base", "HEAD"]);
+        const stack = await planDiffHere(repo, ["--stack", "nope", "--base", "HEAD"]);
         assert.equal(stack.status, 1);
         assert.match(stack.stderr, /Pulumi\.nope\.yaml does not exist/);
-        const ref = await planDiff(repo, ["--stack", "stage", "--base", "no-such-branch"]);
+        const ref = await planDiffHere(repo, ["--stack", "stage", "--base", "no-such-branch"]);
         assert.equal(ref.status, 1);
         assert.match(ref.stderr, /--base no-such-branch: no such commit/);
     });
 
     it("exits 0 when nothing changes, and writes the markdown with the stack's marker", async () => {
         const file = path.join(tmp, "same.md");
-        const run = await planDiff(repo, [
+        const run = await planDiffHere(repo, [
             "--stack",
             "stage",
             "--base",

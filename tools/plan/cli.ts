@@ -2,15 +2,7 @@ import * as path from "path";
 import { CommandResult, USAGE_EXIT, UsageError, crashText, parseFlags, required } from "../cli/args";
 import { staleRunningBuild } from "../build/fresh";
 import { renderSummary } from "./render";
-import {
-    PlanOutputError,
-    checkOutputDir,
-    isUserError,
-    keptLine,
-    planStack,
-    removeStalePlan,
-    writePlan,
-} from "./run";
+import type { PlanObserver } from "./run";
 import { stackTracesAsked } from "./stacks";
 
 const USAGE = "usage: npm run plan -- --stack <stack> [--out <dir>]";
@@ -20,8 +12,15 @@ function parseArgs(argv: string[]): { stack: string; out?: string } {
     return { stack: required(values.stack, "--stack", USAGE), out: values.out };
 }
 
-/** The plan command, callable in-process (tests): what it prints and its exit code. */
-export async function planCommand(argv: string[], cwd = process.cwd()): Promise<CommandResult> {
+/**
+ * The plan command, callable in-process (tests): what it prints and its exit code; `observer` also sees what the
+ * evaluation recorded.
+ */
+export async function planCommand(
+    argv: string[],
+    cwd = process.cwd(),
+    observer: PlanObserver = {},
+): Promise<CommandResult> {
     let args: { stack: string; out?: string };
     try {
         args = parseArgs(argv);
@@ -34,11 +33,14 @@ export async function planCommand(argv: string[], cwd = process.cwd()): Promise<
     // earlier plan in --out (left as it is).
     const stale = staleRunningBuild();
     if (stale !== undefined) return { code: 1, stdout: "", stderr: `${stale}\n` };
+    // Loaded only now: the program and the SDK take a second to load, which a stale build should not wait for.
+    const { PlanOutputError, checkOutputDir, isUserError, keptLine, planStack, removeStalePlan, writePlan } =
+        await import("./run");
     const dir = path.resolve(cwd, out ?? path.join("out", "plan", stack));
     try {
         // Refuse a directory that is not ours before spending a minute on the plan.
         checkOutputDir(dir, stack);
-        const plan = await planStack(stack, cwd);
+        const plan = await planStack(stack, cwd, observer);
         const { files, kept } = writePlan(plan, dir, stack);
         const keptText = kept.length > 0 ? `\n${keptLine(dir, kept)}` : "";
         return {

@@ -57,9 +57,9 @@ function lastName(urn: string): string {
 }
 
 /** The system a resource belongs to: the section its top-level ancestor is named after, else the type's module. */
-export function systemOf(
-    resource: RecordedResource,
-    byUrn: Map<string, RecordedResource>,
+export function systemOf<R extends Pick<RecordedResource, "parent" | "type" | "name">>(
+    resource: R,
+    byUrn: Map<string, R>,
     sections: readonly string[],
 ): string {
     let top = resource;

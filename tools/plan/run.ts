@@ -53,11 +53,23 @@ async function recordConfig(stack: string, config: ProgramConfig): Promise<Recor
 }
 
 /**
+ * What an in-process caller of a plan may also read of its evaluation, beyond what the plan shows (the tests read
+ * each resource's recorded dependencies from the plan they share, instead of evaluating the stack again).
+ */
+export interface PlanObserver {
+    recorded?(resources: readonly RecordedResource[]): void;
+}
+
+/**
  * Evaluates the program for `Pulumi.<stack>.yaml` under the recording mocks: no cloud, no credentials, no CLI.
  * Secrets that are set (encrypted) or missing are replaced by a placeholder; the missing ones are listed in the
  * plan, because `pulumi up` stops on them. Runs once per process.
  */
-export async function planStack(stack: string, root = process.cwd()): Promise<Plan> {
+export async function planStack(
+    stack: string,
+    root = process.cwd(),
+    observer: PlanObserver = {},
+): Promise<Plan> {
     // A plan of stale compiled code would show what `pulumi up` refuses to deploy.
     assertFreshBuild();
     const file = readStackFile(stack, root);
@@ -73,6 +85,7 @@ export async function planStack(stack: string, root = process.cwd()): Promise<Pl
         root,
     });
     const recorded = await recordConfig(stack, config);
+    observer.recorded?.(recorded);
     return {
         ...buildPlan(
             recorded,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "fs";
 import * as path from "path";
-import { LineCounter, isMap, parseDocument } from "yaml";
+import { Document, LineCounter, isMap, parseDocument } from "yaml";
 import { closest } from "../../components/config/checks";
 import { ConfigError, ConfigProblem, PROJECT, renameFix } from "../../components/config/problems";
 import { ConfigSource, memoryConfigSource, recordDocumentSources } from "../../components/config/source";
@@ -51,17 +51,34 @@ export function readStackFile(stack: string, root = process.cwd()): StackFile {
             `no stack "${stack}": ${path.basename(file)} does not exist. Stacks here: ${stacks.join(", ") || "none"}${near ? `; did you mean --stack ${near}?` : ""}`,
         );
     }
+    return stackFileOf(stack, path.basename(file), parseStackText(readFileSync(file, "utf8")));
+}
+
+/** A stack file's text parsed the way {@link readStackFile} reads it. */
+export interface ParsedStackText {
+    doc: Document.Parsed;
+    lines: LineCounter;
+}
+
+export function parseStackText(text: string): ParsedStackText {
     const lines = new LineCounter();
-    const text = readFileSync(file, "utf8");
     // Merge keys as Pulumi reads them (`<<: *defaults`).
     const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines, merge: true });
+    return { doc, lines };
+}
+
+/**
+ * The configuration of a stack file named `name` (`Pulumi.<stack>.yaml`) from its parsed text, as
+ * {@link readStackFile} reads it; the document is only read. Split from the reading of the file so a test that checks
+ * many texts (test/config/battery.ts) reads each text once and needs no file.
+ */
+export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedStackText): StackFile {
     if (doc.errors.length > 0) {
         const err = doc.errors[0];
         const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
         const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-        throw new StackFileError(`${path.basename(file)}:${pos.line}:${pos.col}: ${what}`);
+        throw new StackFileError(`${name}:${pos.line}:${pos.col}: ${what}`);
     }
-    const name = path.basename(file);
     if (doc.contents === null || doc.contents === undefined) {
         throw structural(
             stack,
