@@ -15,7 +15,7 @@ import { SecurityProfile } from "./securityRules";
 import { SecurityGroups } from "./securityGroups";
 import { DESIGNATE_OPENRC, SSH_PRIVATE_KEY } from "./secrets";
 
-/** Arguments of {@link CallystoEnvironment}. */
+/** Arguments of {@link Environment}. */
 export interface CallystoEnvironmentArgs {
     /** The validated `runbooks:callysto` section. */
     config: CallystoConfig;
@@ -42,7 +42,7 @@ export interface HostAddresses {
  * security groups per role, the DNS zone or records in an external one, every host and the workstation, the
  * wildcard certificate, Ansible provisioning and users' ZFS quotas.
  */
-export class CallystoEnvironment extends RunbookComponent {
+export class Environment extends RunbookComponent {
     /** The Designate zone written to; empty where the zone is managed outside. */
     public readonly zoneId: pulumi.Output<string>;
     /** No resources once the stack fits the project's quota; fails the run otherwise (see `quotaGate`). */

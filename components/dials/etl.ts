@@ -3,14 +3,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { plainConfigMap } from "../shared/configMap";
+import { PlainConfigMap } from "../shared/configMap";
 import { ContainerSpec } from "../shared/container";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { standardLabels } from "../shared/labels";
 import { execProbe } from "../shared/probes";
-import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
-import { configSecret } from "../shared/secret";
+import { ConfigSecret } from "../shared/secret";
 import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import { dialsApp } from "./part";
@@ -85,28 +85,27 @@ export class Etl extends RunbookComponent {
         super("runbooks:dials:Etl", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const etl = dialsApp("etl", "etl");
-        const configMap = plainConfigMap(
+        const configMap = new PlainConfigMap(
             this.childName("configmap"),
-            { cluster, namespace, configMapName: ETL_CONFIGMAP, app: etl, data: args.configMapData },
+            { namespace, name: ETL_CONFIGMAP, app: etl, data: args.configMapData },
             this.child(),
         );
-        const secret = configSecret(
+        const secret = new ConfigSecret(
             this.childName("secret"),
-            { cluster, namespace, secretName: ETL_SECRET, app: etl, data: args.secretData },
+            { namespace, name: ETL_SECRET, app: etl, data: args.secretData },
             this.child(),
         );
-        const eosSecret = configSecret(
+        const eosSecret = new ConfigSecret(
             this.childName("eos-credentials"),
             {
-                cluster,
                 namespace,
-                secretName: EOS_SECRET,
+                name: EOS_SECRET,
                 app: dialsApp("eos", "storage"),
                 data: args.eosCredentials,
             },
             this.child(),
         );
-        const eosClaim = persistentVolumeClaim(
+        const eosClaim = new PersistentVolumeClaim(
             this.childName("eos-pvc"),
             {
                 name: EOS_CLAIM,

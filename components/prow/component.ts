@@ -7,10 +7,10 @@ import { ExposureSpec } from "../shared/exposure";
 import { ClaimHandle, ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { imageVersion } from "../shared/imageRef";
 import { AppIdentity, standardLabels } from "../shared/labels";
-import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
-import { accountObjects } from "../shared/serviceAccount";
+import { AccountWithGrants } from "../shared/serviceAccount";
 import { Workload } from "../shared/workload";
 import { ComponentSpec, ConfigMapName, Mount, SecretName, volumeName } from "./catalog";
 import { CachePlacement, VolumeSpec } from "./environments";
@@ -28,7 +28,7 @@ export interface ProwReads {
     configMap(name: ConfigMapName): ConfigMapHandle;
 }
 
-/** Arguments of a {@link ProwComponent}. */
+/** Arguments of a {@link Component}. */
 export interface ProwComponentArgs {
     cluster: ClusterContext;
     spec: ComponentSpec;
@@ -79,7 +79,7 @@ function toVolumeMount(mount: Mount): k8s.types.input.core.v1.VolumeMount {
  * that same ServiceAccount object, so the subject cannot name another account or namespace), its PVC, and its
  * Deployment with Service and Ingress, or its CronJob.
  */
-export class ProwComponent extends RunbookComponent {
+export class Component extends RunbookComponent {
     public readonly objectName: ObjectName;
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly roles: k8s.rbac.v1.Role[];
@@ -102,7 +102,7 @@ export class ProwComponent extends RunbookComponent {
         const usesApi =
             Boolean(spec.rbac?.prow?.length || spec.rbac?.jobs?.length) ||
             spec.mounts.some((m) => "secret" in m && m.secret === "kubeconfig");
-        const account = accountObjects(
+        const account = new AccountWithGrants(
             {
                 childName: (suffix) => this.childName(suffix),
                 child: (extra) => this.child(extra),
@@ -138,7 +138,7 @@ export class ProwComponent extends RunbookComponent {
         if (spec.claim) {
             if (!args.volume)
                 throw new Error(`${name}: component ${spec.name} owns a volume but has no size`);
-            this.claim = persistentVolumeClaim(
+            this.claim = new PersistentVolumeClaim(
                 this.childName("pvc"),
                 {
                     name: refs.names.name(spec.claim),

@@ -15,10 +15,26 @@ const ROOTS = ["program:deployProgram"];
  * another branch, so its callers of the deprecated block functions are converted when it is merged. The integrator
  * empties this list (a stale entry fails below).
  */
-const THOTH_PENDING: readonly string[] = [];
+const THOTH_PENDING: readonly string[] = [
+    // Deprecated block functions (each now `new <Block>(...)`) that only Thoth still calls.
+    "shared/configMap:plainConfigMap",
+    "shared/secret:configSecret",
+    "shared/imagestream:imageStream",
+    "shared/startupReads:checksumKey",
+    "shared/exposure:expose",
+    "shared/persistentVolumeClaim:persistentVolumeClaim",
+    // A free function of Thoth's own.
+    "thoth/token:serviceAccountToken",
+];
 
 function listed(vs: readonly Violation[]): string {
-    return vs.map((v) => `${v.site} registered ${v.count} object(s) outside a component`).join("\n");
+    return vs
+        .map(
+            (v) =>
+                `${v.site} registered ${v.count} object(s) outside a component` +
+                (v.callers.length > 0 ? ` (called from ${v.callers.sort().join(", ")})` : ""),
+        )
+        .join("\n");
 }
 
 describe("every object is registered by a component (stage and prod under the recording mocks)", function () {

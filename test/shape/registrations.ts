@@ -89,6 +89,8 @@ export async function recordingRegistrations<T>(
 export interface Violation {
     site: string;
     count: number;
+    /** The named program frames that called the site (`thoth/...:fn` for a deprecated block function). */
+    callers: string[];
     /** The Thoth frame of the stack, when the site is reached from components/thoth (for the allow-list). */
     viaThoth: boolean;
 }
@@ -114,8 +116,8 @@ export function violatingSite(
     registration: Registration,
     components: ReadonlySet<string>,
     roots: readonly string[],
-): string | undefined {
-    for (const frame of registration.frames) {
+): { site: string; caller?: string } | undefined {
+    for (const [i, frame] of registration.frames.entries()) {
         const site = `${frame.file}:${frame.fn}`;
         const ctor = /^new (\S+)$/.exec(frame.fn);
         if (ctor) {
@@ -125,7 +127,8 @@ export function violatingSite(
         const method = /^([^.\s]+)\.\S+$/.exec(frame.fn);
         if (method && components.has(method[1])) return undefined;
         if (roots.includes(site)) return undefined;
-        return site;
+        const caller = registration.frames[i + 1];
+        return { site, ...(caller ? { caller: `${caller.file}:${caller.fn}` } : {}) };
     }
     // No program frame at all: the SDK's own registrations (the stack), which no part of the program owns.
     return undefined;
@@ -136,10 +139,12 @@ export function violations(registrations: readonly Registration[], roots: readon
     const components = componentClasses(registrations);
     const bySite = new Map<string, Violation>();
     for (const r of registrations) {
-        const site = violatingSite(r, components, roots);
-        if (site === undefined) continue;
-        const v = bySite.get(site) ?? { site, count: 0, viaThoth: true };
+        const found = violatingSite(r, components, roots);
+        if (found === undefined) continue;
+        const { site, caller } = found;
+        const v = bySite.get(site) ?? { site, count: 0, callers: [], viaThoth: true };
         v.count++;
+        if (caller !== undefined && !v.callers.includes(caller)) v.callers.push(caller);
         v.viaThoth &&= r.frames.some((f) => f.file.startsWith("thoth/"));
         bySite.set(site, v);
     }
