@@ -7,8 +7,11 @@ import { Registration, Violation, recordingRegistrations, violations } from "./r
 // committed stacks is registered by a component's constructor or method (blocks such as `new ConfigSecret(...)` count
 // for whoever constructs them), so a part is always a class whose children carry its name.
 
-/** The stack's own body: the providers it makes are the stack's children, not any component's. */
-const ROOTS = ["program:deployProgram"];
+/**
+ * The stack's own body, whose objects are the stack's children: the program (one provider per cluster) and each
+ * system's `deploy` (its top component).
+ */
+const ROOTS = [/^program:deployProgram$/, /^[a-z]+\/index:Object\.deploy$/];
 
 /**
  * Sites reached only from components/thoth that still register from a free function: Thoth is being restructured on
@@ -23,8 +26,12 @@ const THOTH_PENDING: readonly string[] = [
     "shared/startupReads:checksumKey",
     "shared/exposure:expose",
     "shared/persistentVolumeClaim:persistentVolumeClaim",
-    // A free function of Thoth's own.
+    // Thoth's own free functions (and closures) that register objects or construct components.
     "thoth/token:serviceAccountToken",
+    "thoth/station/modules/argo:account",
+    "thoth/bots/botkit:cronBot",
+    "thoth/bots/botkit:webBot",
+    "thoth/bots/regidores:deployRegidores",
 ];
 
 function listed(vs: readonly Violation[]): string {

@@ -24,6 +24,8 @@ export interface Registration {
     component: boolean;
     /** The class of the registered object, to compare a component's class with its type token. */
     className: string;
+    /** Its class and every base class (`Workload`, `RunbookComponent`, ...): the constructors that register it. */
+    classChain: string[];
     frames: ProgramFrame[];
 }
 
@@ -52,6 +54,19 @@ export function programFrames(stack: string, dir: string = componentsDir()): Pro
     return frames;
 }
 
+/** The names of an object's class and its base classes, up to (without) Object. */
+function classChain(value: object): string[] {
+    const names: string[] = [];
+    for (
+        let c: unknown = value.constructor;
+        typeof c === "function" && c !== Object;
+        c = Object.getPrototypeOf(c)
+    ) {
+        if ((c as { name: string }).name) names.push((c as { name: string }).name);
+    }
+    return names;
+}
+
 /**
  * Evaluates `body` with a hook on the SDK's `registerResource` that records every registration's stack, and restores
  * the SDK's function afterwards, also when `body` fails.
@@ -74,6 +89,7 @@ export async function recordingRegistrations<T>(
             name,
             component: !custom,
             className: (res as object).constructor.name,
+            classChain: classChain(res),
             frames: programFrames(stack),
         });
         return original.apply(this, args);
@@ -109,15 +125,26 @@ export function componentClasses(registrations: readonly Registration[]): Set<st
  * The site that breaks the rule for one registration, or undefined when the object is owned by a component. From the
  * innermost named program frame outwards: a component's constructor or method owns it; a block's constructor (`new
  * X` of a class that is not a component) is passed through to whoever constructs it; anything else (a free function,
- * a named closure, a method of a non-component) is the violating site. `roots` are the functions that are the
- * stack's own body (its children are the stack's), which may construct blocks directly.
+ * a named closure, a method of a non-component) is the violating site. `roots` match the functions that are the
+ * stack's own body (its children are the stack's), which may construct blocks and components directly.
  */
 export function violatingSite(
     registration: Registration,
     components: ReadonlySet<string>,
-    roots: readonly string[],
+    roots: readonly RegExp[],
 ): { site: string; caller?: string } | undefined {
+    // A component registers itself from its own constructors (its class's and its bases'): who constructs it is the
+    // site that counts, as for any other object.
+    let own = 0;
+    while (
+        registration.component &&
+        own < registration.frames.length &&
+        registration.classChain.some((c) => registration.frames[own].fn === `new ${c}`)
+    ) {
+        own++;
+    }
     for (const [i, frame] of registration.frames.entries()) {
+        if (i < own) continue;
         const site = `${frame.file}:${frame.fn}`;
         const ctor = /^new (\S+)$/.exec(frame.fn);
         if (ctor) {
@@ -126,7 +153,7 @@ export function violatingSite(
         }
         const method = /^([^.\s]+)\.\S+$/.exec(frame.fn);
         if (method && components.has(method[1])) return undefined;
-        if (roots.includes(site)) return undefined;
+        if (roots.some((r) => r.test(site))) return undefined;
         const caller = registration.frames[i + 1];
         return { site, ...(caller ? { caller: `${caller.file}:${caller.fn}` } : {}) };
     }
@@ -135,7 +162,7 @@ export function violatingSite(
 }
 
 /** Violations per site, most registrations first. */
-export function violations(registrations: readonly Registration[], roots: readonly string[]): Violation[] {
+export function violations(registrations: readonly Registration[], roots: readonly RegExp[]): Violation[] {
     const components = componentClasses(registrations);
     const bySite = new Map<string, Violation>();
     for (const r of registrations) {
