@@ -76,11 +76,17 @@ describe("every object is registered by a component (stage and prod under the re
 
     it("no free function registers an object (outside Thoth's pending sites)", () => {
         const failures: string[] = [];
+        const pending: string[] = [];
         for (const run of runs) {
-            const found = violations(run.registrations, ROOTS).filter(
-                (v) => !(v.viaThoth && THOTH_PENDING.includes(v.site)),
-            );
+            const all = violations(run.registrations, ROOTS);
+            const allowed = (v: Violation) => v.viaThoth && THOTH_PENDING.includes(v.site);
+            const found = all.filter((v) => !allowed(v));
             if (found.length > 0) failures.push(`${run.stack}:\n${listed(found)}`);
+            const waiting = all.filter(allowed);
+            if (waiting.length > 0) pending.push(`${run.stack}:\n${listed(waiting)}`);
+        }
+        if (pending.length > 0) {
+            console.log(`    pending on Thoth's branch:\n${pending.join("\n")}`.replace(/\n/g, "\n      "));
         }
         assert.equal(failures.join("\n"), "");
     });
