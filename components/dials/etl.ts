@@ -118,7 +118,7 @@ export class Etl extends RunbookComponent {
             {
                 name: EOS_CLAIM,
                 namespace,
-                labels: standardLabels(dialsApp("eos", "storage")),
+                app: dialsApp("eos", "storage"),
                 // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
                 storage: "1",
                 accessModes: ["ReadWriteMany"],

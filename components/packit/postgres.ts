@@ -136,7 +136,7 @@ export class PackitPostgres extends RunbookComponent {
             {
                 name: claimName,
                 namespace: args.namespace,
-                labels: standardLabels(app(objectName)),
+                app: app(objectName),
                 storage: args.storage,
                 // An adopted claim holds the running system's data: protected in every tier.
                 protectStateful: current && (args.protectStateful || adopted),

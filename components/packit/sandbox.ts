@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { ScheduledJob } from "../shared/scheduledJob";
@@ -74,7 +74,7 @@ export class Sandbox extends RunbookComponent {
                     name: claim.name,
                     namespace: args.namespace,
                     // The managed-by label keeps the clean-up job away from these claims.
-                    labels: standardLabels(app(claim.name, "repository-cache")),
+                    app: app(claim.name, "repository-cache"),
                     storage: claim.size,
                     protectStateful: args.protectStateful,
                 },

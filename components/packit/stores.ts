@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlainConfigMap } from "../shared/configMap";
-import { standardLabels } from "../shared/labels";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { httpProbe } from "../shared/probes";
 import { Redis } from "../shared/redis";
@@ -92,7 +91,7 @@ export class PackitDataStores extends PackitPart {
             {
                 name: "access-tokens-pvc",
                 namespace,
-                labels: standardLabels(app),
+                app,
                 storage: tokman.storage,
                 protectStateful: context.protectStateful,
             },

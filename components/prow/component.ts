@@ -6,7 +6,7 @@ import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
 import { ClaimHandle, ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { imageVersion } from "../shared/imageRef";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { AppIdentity } from "../shared/labels";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
@@ -97,7 +97,6 @@ export class Component extends RunbookComponent {
             component: spec.role,
             version: imageVersion(args.image),
         };
-        const labels = standardLabels(app);
         const namespace = refs.namespaces.prow;
         const usesApi =
             Boolean(spec.rbac?.prow?.length || spec.rbac?.jobs?.length) ||
@@ -143,7 +142,7 @@ export class Component extends RunbookComponent {
                 {
                     name: refs.names.name(spec.claim),
                     namespace,
-                    labels,
+                    app,
                     storage: args.volume.size,
                     storageClassName: args.volume.storageClass,
                     protectStateful: args.protectStateful,

@@ -5,7 +5,7 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec } from "./container";
 import { fromSecret } from "./env";
-import { AppIdentity, standardLabels } from "./labels";
+import { AppIdentity } from "./labels";
 import { PersistentVolumeClaim } from "./persistentVolumeClaim";
 import { execProbe, tcpProbe } from "./probes";
 import { Sizing } from "./resources";
@@ -142,7 +142,7 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 {
                     name: claimName,
                     namespace: args.namespace,
-                    labels: standardLabels(app),
+                    app,
                     storage: args.storage.size,
                     protectStateful: args.protectStateful,
                 },
