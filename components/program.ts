@@ -4,26 +4,28 @@ import { LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
 import { ConfigSource, pulumiConfigSource } from "./config/source";
 import { OpenstackConfig } from "./config/program";
 import { SecretStore, SystemContext, SystemDefinition } from "./config/system";
-import { ClusterContext, clusterContext } from "./shared/cluster";
+import { ClusterContext, KubernetesCluster } from "./shared/cluster";
 import { SYSTEMS } from "./systems";
 
-/** Creates the OpenStack provider from the `openstack` section; credentials only as secrets. */
-function openstackProvider(os: OpenstackConfig, secrets: SecretStore): openstack.Provider {
-    return new openstack.Provider("openstack", {
-        authUrl: os.authUrl,
-        region: os.region,
-        tenantName: os.projectName,
-        projectDomainName: os.projectDomainName,
-        userDomainName: os.userDomainName,
-        ...(os.applicationCredentialId
-            ? {
-                  applicationCredentialId: os.applicationCredentialId,
-                  applicationCredentialSecret: secrets.require("openstack-application-credential-secret"),
-              }
-            : { userName: os.userName, password: secrets.require("openstack-password") }),
-        // Authenticate on first use, so previews of unchanged resources need no round trip to Keystone.
-        delayedAuth: true,
-    });
+/** The OpenStack provider of the `openstack` section; credentials only as secrets. */
+class OpenstackProvider extends openstack.Provider {
+    constructor(os: OpenstackConfig, secrets: SecretStore) {
+        super("openstack", {
+            authUrl: os.authUrl,
+            region: os.region,
+            tenantName: os.projectName,
+            projectDomainName: os.projectDomainName,
+            userDomainName: os.userDomainName,
+            ...(os.applicationCredentialId
+                ? {
+                      applicationCredentialId: os.applicationCredentialId,
+                      applicationCredentialSecret: secrets.require("openstack-application-credential-secret"),
+                  }
+                : { userName: os.userName, password: secrets.require("openstack-password") }),
+            // Authenticate on first use, so previews of unchanged resources need no round trip to Keystone.
+            delayedAuth: true,
+        });
+    }
 }
 
 /**
@@ -41,24 +43,6 @@ export function runProgram(
 /** Deploys a configuration that {@link loadProgramConfig} has validated: providers, then every enabled system. */
 export function deployProgram(config: ProgramConfig): Record<string, pulumi.Input<unknown>> {
     const clusters = new Map<string, ClusterContext>();
-    const clusterFor = (name: string): ClusterContext => {
-        let ctx = clusters.get(name);
-        if (!ctx) {
-            const c = config.clusters[name];
-            ctx = clusterContext({
-                name,
-                platform: c.platform,
-                context: c.context,
-                adoptExisting: c.adoptExisting,
-                skipIngressAwait: c.skipIngressAwait,
-                production: config.production,
-                clusterScoped: c.clusterScoped,
-                kubeconfig: config.secrets.require(`kubeconfig-${name}`),
-            });
-            clusters.set(name, ctx);
-        }
-        return ctx;
-    };
     let osProvider: openstack.Provider | undefined;
     const base: SystemContext = {
         tier: config.tier,
@@ -73,10 +57,25 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     for (const { def, section, target } of config.deployments) {
         if (target.kind === "openstack") {
-            osProvider ??= openstackProvider(target.openstack, config.secrets);
+            osProvider ??= new OpenstackProvider(target.openstack, config.secrets);
             outputs[def.section] = def.deploy(section, { ...base, openstack: osProvider });
         } else {
-            outputs[def.section] = def.deploy(section, { ...base, cluster: clusterFor(target.cluster) });
+            // One provider per cluster in use, made where the first system on it is deployed.
+            const c = config.clusters[target.cluster];
+            const cluster =
+                clusters.get(target.cluster) ??
+                new KubernetesCluster({
+                    name: target.cluster,
+                    platform: c.platform,
+                    context: c.context,
+                    adoptExisting: c.adoptExisting,
+                    skipIngressAwait: c.skipIngressAwait,
+                    production: config.production,
+                    clusterScoped: c.clusterScoped,
+                    kubeconfig: config.secrets.require(`kubeconfig-${target.cluster}`),
+                });
+            clusters.set(target.cluster, cluster);
+            outputs[def.section] = def.deploy(section, { ...base, cluster });
         }
     }
     return outputs;

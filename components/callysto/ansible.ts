@@ -136,26 +136,24 @@ export function extraVarsEnvironment(
 }
 
 /** A local command that runs Ansible playbooks against hosts created in this stack. */
-export function playbookCommand(
-    name: string,
-    args: PlaybookRunArgs,
-    opts: pulumi.CustomResourceOptions,
-): command.local.Command {
-    return new command.local.Command(
-        name,
-        {
-            create: PLAYBOOK_SCRIPT,
-            interpreter: ["/bin/bash", "-c"],
-            environment: environment(args, {
-                PLAYBOOK_REPO: args.repo,
-                PLAYBOOK_VERSION: args.version,
-                ANSIBLE_PLAYBOOKS: args.playbooks.join(" "),
-                ...extraVarsEnvironment(args.extraVars),
-            }),
-            triggers: args.triggers,
-        },
-        opts,
-    );
+export class PlaybookCommand extends command.local.Command {
+    constructor(name: string, args: PlaybookRunArgs, opts: pulumi.CustomResourceOptions) {
+        super(
+            name,
+            {
+                create: PLAYBOOK_SCRIPT,
+                interpreter: ["/bin/bash", "-c"],
+                environment: environment(args, {
+                    PLAYBOOK_REPO: args.repo,
+                    PLAYBOOK_VERSION: args.version,
+                    ANSIBLE_PLAYBOOKS: args.playbooks.join(" "),
+                    ...extraVarsEnvironment(args.extraVars),
+                }),
+                triggers: args.triggers,
+            },
+            opts,
+        );
+    }
 }
 
 /** A local command that runs one ad-hoc Ansible command on a host created in this stack. */

@@ -15,7 +15,7 @@ import { SecurityProfile } from "./securityRules";
 import { SecurityGroups } from "./securityGroups";
 import { DESIGNATE_OPENRC, SSH_PRIVATE_KEY } from "./secrets";
 
-/** Arguments of {@link CallystoEnvironment}. */
+/** Arguments of {@link Environment}. */
 export interface CallystoEnvironmentArgs {
     /** The validated `runbooks:callysto` section. */
     config: CallystoConfig;
@@ -42,7 +42,7 @@ export interface HostAddresses {
  * security groups per role, the DNS zone or records in an external one, every host and the workstation, the
  * wildcard certificate, Ansible provisioning and users' ZFS quotas.
  */
-export class CallystoEnvironment extends RunbookComponent {
+export class Environment extends RunbookComponent {
     /** The Designate zone written to; empty where the zone is managed outside. */
     public readonly zoneId: pulumi.Output<string>;
     /** No resources once the stack fits the project's quota; fails the run otherwise (see `quotaGate`). */
@@ -100,8 +100,11 @@ export class CallystoEnvironment extends RunbookComponent {
                           { import: importId, ...statefulOptions(true) },
                 ),
             ).id;
+        } else if (cfg.dns.zoneId !== undefined) {
+            zoneId = pulumi.output(cfg.dns.zoneId);
         } else {
-            zoneId = pulumi.output(cfg.dns.zoneId!);
+            // callystoProblems lets no configuration through without exactly one of the two.
+            throw new Error(`${name}: dns needs zoneId or createZone`);
         }
         this.zoneId = zoneId;
 
@@ -118,22 +121,23 @@ export class CallystoEnvironment extends RunbookComponent {
         const imageId = (image: string) => {
             const pinned = cfg.pinnedIds.images[image];
             if (pinned) return pulumi.output(pinned);
-            if (!images.has(image)) {
-                images.set(
-                    image,
-                    openstack.images.getImageOutput({ name: image, mostRecent: true }, lookup).id,
-                );
+            let id = images.get(image);
+            if (id === undefined) {
+                id = openstack.images.getImageOutput({ name: image, mostRecent: true }, lookup).id;
+                images.set(image, id);
             }
-            return images.get(image)!;
+            return id;
         };
         const networks = new Map<string, pulumi.Output<string>>();
         const networkId = (network: string) => {
             const pinned = cfg.pinnedIds.networks[network];
             if (pinned) return pulumi.output(pinned);
-            if (!networks.has(network)) {
-                networks.set(network, openstack.networking.getNetworkOutput({ name: network }, lookup).id);
+            let id = networks.get(network);
+            if (id === undefined) {
+                id = openstack.networking.getNetworkOutput({ name: network }, lookup).id;
+                networks.set(network, id);
             }
-            return networks.get(network)!;
+            return id;
         };
 
         const created: ProvisionedHost[] = hosts.map((host) => {
@@ -144,7 +148,7 @@ export class CallystoEnvironment extends RunbookComponent {
                     imageId: imageId(host.image),
                     networkId: networkId(host.network),
                     keyPair: keypair.name,
-                    securityGroupId: groups.ids[host.role]!,
+                    securityGroupId: groups.idOf(host.role),
                     userData: cloudInit(host, cfg.defaultUser),
                     zoneId,
                     recordTtl: cfg.dns.recordTtl,

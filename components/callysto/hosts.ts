@@ -46,6 +46,12 @@ export function zfsVolumeNames(fqdn: string): [string, string] {
     return [`${fqdn}-zfs-01`, `${fqdn}-zfs-02`];
 }
 
+/** A host's value or its role's default; `callystoProblems` refuses a host that has neither. */
+function chosen(value: string | undefined, host: string, field: "flavor" | "image"): string {
+    if (value === undefined) throw new Error(`callysto host ${host}: no ${field} and no role default`);
+    return value;
+}
+
 /**
  * Applies role defaults and the environment's network and pool to every host, and describes the workstation
  * in the same terms, so one component builds both. Expects a configuration that passed `callystoProblems`.
@@ -69,8 +75,8 @@ export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
             name: host.name,
             fqdn,
             role: host.role,
-            flavor: (host.flavor ?? defaults.flavor)!,
-            image: (host.image ?? defaults.image)!,
+            flavor: chosen(host.flavor ?? defaults.flavor, host.name, "flavor"),
+            image: chosen(host.image ?? defaults.image, host.name, "image"),
             network: host.network ?? config.network,
             floatingIp: host.floatingIp
                 ? { address: host.floatingIp, id: host.floatingIpId }

@@ -1,7 +1,7 @@
 import { defineSystem } from "../config/system";
 import { renewalWindow } from "./certificates";
 import { CallystoConfig, callystoProblems, callystoSchema } from "./config";
-import { CallystoEnvironment } from "./callysto";
+import { Environment } from "./callysto";
 import { callystoNotices } from "./notices";
 import { callystoSecrets } from "./secrets";
 
@@ -20,7 +20,7 @@ export const callysto = defineSystem<CallystoConfig, "openstack">({
     check: (config, program) => callystoProblems(config, program.tier),
     notices: (config) => callystoNotices(config),
     deploy: (config, ctx) => {
-        const env = new CallystoEnvironment("callysto", {
+        const env = new Environment("callysto", {
             config,
             context: ctx,
             renewalWindow: renewalWindow(new Date(), config.certificates?.checkEveryDays ?? 7),

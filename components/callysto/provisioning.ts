@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { RunbookComponent } from "../shared/component";
 import { contentHash } from "../shared/naming";
-import { playbookCommand } from "./ansible";
+import { PlaybookCommand } from "./ansible";
 import { ProvisioningConfig } from "./config";
 import { ResolvedHost } from "./hosts";
 import {
@@ -84,7 +84,7 @@ export class Provisioning extends RunbookComponent {
             const target = inventoryName(h.host);
             const inventory = all.apply((hosts) => buildInventory(hosts, args.inventory, target));
             const vars = provisioningVars(h.host.role, varsOptions);
-            this.runs[h.host.name] = playbookCommand(
+            this.runs[h.host.name] = new PlaybookCommand(
                 this.childName(h.host.name),
                 {
                     inventory: inventory.apply(renderInventory),
@@ -106,7 +106,7 @@ export class Provisioning extends RunbookComponent {
         if (args.certificate && web.length > 0) {
             const certificate = args.certificate;
             const extraVars = { callysto_ssl_cert_dir: certificate.directory };
-            playbookCommand(
+            new PlaybookCommand(
                 this.childName("certificates"),
                 {
                     inventory: this.inventory,

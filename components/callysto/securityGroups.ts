@@ -42,4 +42,11 @@ export class SecurityGroups extends RunbookComponent {
         }
         this.registerOutputs({ ids: this.ids });
     }
+
+    /** The group of `profile`; the caller lists every profile it asks for here in `profiles`. */
+    idOf(profile: SecurityProfile): pulumi.Output<string> {
+        const id = this.ids[profile];
+        if (id === undefined) throw new Error(`${this.baseName}: no security group for profile ${profile}`);
+        return id;
+    }
 }

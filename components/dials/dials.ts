@@ -5,7 +5,7 @@ import { Namespace } from "../shared/namespace";
 import { Redis } from "../shared/redis";
 import { DialsConfig } from "./config";
 import { Etl } from "./etl";
-import { DIALS_PART_OF, DialsImages } from "./images";
+import { DIALS_PART_OF, Images } from "./images";
 import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS, SecretKeySpec } from "./secrets";
 import {
     BROKER_DB,
@@ -18,7 +18,7 @@ import {
 import { Web } from "./web";
 import { plannedMigration } from "./migration";
 import { SIZES, etlWorkers } from "./workers";
-import { checksumKey } from "../shared/startupReads";
+import { ReadsChecksumKey } from "../shared/startupReads";
 
 /** Arguments of {@link Dials}. */
 export interface DialsArgs {
@@ -62,8 +62,8 @@ export class Dials extends RunbookComponent {
         // Everything else lives in the namespace.
         const inNamespace = this.child({ dependsOn: [ns] });
         // One key for every reader's checksum: rotating a secret restarts exactly the pods that read it.
-        const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
-        const images = new DialsImages(
+        const restartKey = new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
+        const images = new Images(
             this.childName("images"),
             { cluster, namespace, images: config.images },
             inNamespace,

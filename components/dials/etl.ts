@@ -3,14 +3,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { plainConfigMap } from "../shared/configMap";
+import { PlainConfigMap } from "../shared/configMap";
 import { ContainerSpec } from "../shared/container";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { standardLabels } from "../shared/labels";
 import { execProbe } from "../shared/probes";
-import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
-import { configSecret } from "../shared/secret";
+import { ConfigSecret } from "../shared/secret";
 import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import { dialsApp } from "./part";
@@ -71,6 +71,14 @@ export interface EtlArgs {
     dependsOn?: pulumi.Resource[];
 }
 
+/** What every ETL Deployment shares. */
+type EtlPod = Pick<
+    WorkloadArgs,
+    "cluster" | "namespace" | "podAnnotations" | "restartOnChange" | "volumes"
+> & {
+    dependsOn: pulumi.Resource[];
+};
+
 /**
  * The DIALS ETL: its ConfigMap and Secrets, the EOS claim, the reviewed schema migration Job if any, the scheduler
  * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration when there is one. Every pod reads the same env and mounts EOS
@@ -85,33 +93,32 @@ export class Etl extends RunbookComponent {
         super("runbooks:dials:Etl", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const etl = dialsApp("etl", "etl");
-        const configMap = plainConfigMap(
+        const configMap = new PlainConfigMap(
             this.childName("configmap"),
-            { cluster, namespace, configMapName: ETL_CONFIGMAP, app: etl, data: args.configMapData },
+            { namespace, name: ETL_CONFIGMAP, app: etl, data: args.configMapData },
             this.child(),
         );
-        const secret = configSecret(
+        const secret = new ConfigSecret(
             this.childName("secret"),
-            { cluster, namespace, secretName: ETL_SECRET, app: etl, data: args.secretData },
+            { namespace, name: ETL_SECRET, app: etl, data: args.secretData },
             this.child(),
         );
-        const eosSecret = configSecret(
+        const eosSecret = new ConfigSecret(
             this.childName("eos-credentials"),
             {
-                cluster,
                 namespace,
-                secretName: EOS_SECRET,
+                name: EOS_SECRET,
                 app: dialsApp("eos", "storage"),
                 data: args.eosCredentials,
             },
             this.child(),
         );
-        const eosClaim = persistentVolumeClaim(
+        const eosClaim = new PersistentVolumeClaim(
             this.childName("eos-pvc"),
             {
                 name: EOS_CLAIM,
                 namespace,
-                labels: standardLabels(dialsApp("eos", "storage")),
+                app: dialsApp("eos", "storage"),
                 // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
                 storage: "1",
                 accessModes: ["ReadWriteMany"],
@@ -147,37 +154,18 @@ export class Etl extends RunbookComponent {
             resources,
             volumeMounts,
         });
-        const etlPod = (
-            appName: string,
-            component: string,
-            containers: ContainerSpec[],
-            extra: Partial<WorkloadArgs> = {},
-        ): Workload =>
-            new Workload(
-                this.childName(appName),
-                {
-                    cluster,
-                    namespace,
-                    app: dialsApp(appName, component),
-                    automountServiceAccountToken: false,
-                    podAnnotations,
-                    restartOnChange,
-                    volumes,
-                    containers,
-                    ...extra,
-                },
-                this.child({ dependsOn }),
-            );
+        const pod: EtlPod = { cluster, namespace, podAnnotations, restartOnChange, volumes, dependsOn };
 
-        this.workloads[BEAT_NAME] = etlPod(BEAT_NAME, "scheduler", [
+        this.workloads[BEAT_NAME] = this.etlPod(pod, BEAT_NAME, "scheduler", [
             container(BEAT_NAME, BEAT_COMMAND, SIZES.scheduler),
         ]);
-        this.workloads[FLOWER_NAME] = etlPod(FLOWER_NAME, "monitoring", [
+        this.workloads[FLOWER_NAME] = this.etlPod(pod, FLOWER_NAME, "monitoring", [
             container(FLOWER_NAME, FLOWER_COMMAND, SIZES.scheduler),
         ]);
 
         for (const worker of args.workers) {
-            this.workloads[worker.name] = etlPod(
+            this.workloads[worker.name] = this.etlPod(
+                pod,
                 worker.name,
                 "worker",
                 [
@@ -207,6 +195,31 @@ export class Etl extends RunbookComponent {
         }
         this.workerNames = args.workers.map((w) => w.name);
         this.registerOutputs({ workerNames: this.workerNames });
+    }
+
+    /** One of the ETL's Deployments: the pod every ETL process shares (env, EOS mount, restart rule), its containers. */
+    private etlPod(
+        pod: EtlPod,
+        appName: string,
+        component: string,
+        containers: ContainerSpec[],
+        extra: Partial<WorkloadArgs> = {},
+    ): Workload {
+        return new Workload(
+            this.childName(appName),
+            {
+                cluster: pod.cluster,
+                namespace: pod.namespace,
+                app: dialsApp(appName, component),
+                automountServiceAccountToken: false,
+                podAnnotations: pod.podAnnotations,
+                restartOnChange: pod.restartOnChange,
+                volumes: pod.volumes,
+                containers,
+                ...extra,
+            },
+            this.child({ dependsOn: pod.dependsOn }),
+        );
     }
 
     /** The Job that runs `alembic upgrade head` once with the release's ETL image and the ETL env. */

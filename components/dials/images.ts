@@ -3,7 +3,7 @@ import { RunbookComponent } from "../shared/component";
 import type { Platform } from "../config/fields";
 import { ClusterContext } from "../shared/cluster";
 import { imageVersion, streamTag } from "../shared/imageRef";
-import { imageStream, internalRegistryImage } from "../shared/imagestream";
+import { ImageStream, internalRegistryImage } from "../shared/imagestream";
 import type { DialsConfig } from "./config";
 
 export const DIALS_PART_OF = "cms-dials";
@@ -52,7 +52,7 @@ export function imageRefs(
     return out;
 }
 
-/** Arguments of {@link DialsImages}. */
+/** Arguments of {@link Images}. */
 export interface DialsImagesArgs {
     cluster: ClusterContext;
     namespace: string;
@@ -63,7 +63,7 @@ export interface DialsImagesArgs {
  * The image streams `etl`, `backend`, `frontend` and `nginx-unprivileged` (OpenShift only), each importing the
  * pinned tag once; `refs` is what containers use on either platform.
  */
-export class DialsImages extends RunbookComponent {
+export class Images extends RunbookComponent {
     public readonly refs: Record<DialsImage, string>;
     /** The ImageStreams, for workloads to depend on (empty on plain Kubernetes). */
     public readonly streams: pulumi.Resource[] = [];
@@ -75,12 +75,11 @@ export class DialsImages extends RunbookComponent {
         if (args.cluster.platform === "openshift") {
             for (const src of Object.values(sources)) {
                 this.streams.push(
-                    imageStream(
+                    new ImageStream(
                         this.childName(src.stream),
                         {
-                            cluster: args.cluster,
                             namespace: args.namespace,
-                            streamName: src.stream,
+                            name: src.stream,
                             app: {
                                 name: src.stream,
                                 partOf: DIALS_PART_OF,

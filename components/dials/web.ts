@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { plainConfigMap } from "../shared/configMap";
+import { PlainConfigMap } from "../shared/configMap";
 import { ExposureSpec } from "../shared/exposure";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { ChecksumKey } from "../shared/startupReads";
-import { configSecret } from "../shared/secret";
+import { ConfigSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
 import { dialsApp } from "./part";
 import { GUNICORN_PORT, HTTP_PORT } from "./settings";
@@ -56,25 +56,24 @@ export class Web extends RunbookComponent {
         super("runbooks:dials:Web", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const api = dialsApp("backend", "api");
-        const configMap = plainConfigMap(
+        const configMap = new PlainConfigMap(
             this.childName("backend-configmap"),
-            { cluster, namespace, configMapName: BACKEND_CONFIGMAP, app: api, data: args.configMapData },
+            { namespace, name: BACKEND_CONFIGMAP, app: api, data: args.configMapData },
             this.child(),
         );
-        const nginxConf = plainConfigMap(
+        const nginxConf = new PlainConfigMap(
             this.childName("nginx-conf"),
             {
-                cluster,
                 namespace,
-                configMapName: NGINX_CONFIGMAP,
+                name: NGINX_CONFIGMAP,
                 app: api,
                 data: { "nginx.conf": args.nginxConf },
             },
             this.child(),
         );
-        const secret = configSecret(
+        const secret = new ConfigSecret(
             this.childName("backend-secret"),
-            { cluster, namespace, secretName: BACKEND_SECRET, app: api, data: args.secretData },
+            { namespace, name: BACKEND_SECRET, app: api, data: args.secretData },
             this.child(),
         );
         const route = (host: string): ExposureSpec => ({

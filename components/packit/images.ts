@@ -2,12 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { imageStream, imageTriggerAnnotation } from "../shared/imagestream";
+import { ImageStream, imageTriggerAnnotation } from "../shared/imagestream";
 import { AppIdentity } from "../shared/labels";
 import { ScheduledJob } from "../shared/scheduledJob";
 import type { PackitImage } from "./config";
 import { ImageSource, SIZES } from "./layout";
-import { jobAccount } from "./rbac";
+import { JobAccount } from "./rbac";
 import { IMPORT_IMAGES_SCRIPT } from "./scripts";
 
 /** Arguments of {@link PackitImages}. */
@@ -85,12 +85,11 @@ export class PackitImages extends RunbookComponent {
             this.references[source.stream] = source.from;
             if (!this.openshift) continue;
             streams.push(
-                imageStream(
+                new ImageStream(
                     this.childName(source.stream),
                     {
-                        cluster: args.cluster,
                         namespace: args.namespace,
-                        streamName: source.stream,
+                        name: source.stream,
                         app: app(source.stream, "image"),
                         tag: source.tag,
                         from: source.from,
@@ -105,7 +104,7 @@ export class PackitImages extends RunbookComponent {
         if (this.openshift && args.sources.length > 0) {
             const id = app("import-images", "image-update");
             const streamNames = args.sources.map((s) => s.stream);
-            const access = jobAccount(
+            const access = new JobAccount(
                 this.childName("importer"),
                 {
                     cluster: args.cluster,

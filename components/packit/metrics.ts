@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { plainConfigMap } from "../shared/configMap";
+import { PlainConfigMap } from "../shared/configMap";
 import { ConfigMapHandle } from "../shared/handles";
 import { AppIdentity } from "../shared/labels";
 import { httpProbe, tcpProbe } from "../shared/probes";
@@ -82,12 +82,11 @@ export class MetricsGateway extends RunbookComponent {
             certificate: "/secrets/fullchain.pem",
             certificateKey: "/secrets/privkey.pem",
         });
-        this.config = plainConfigMap(
+        this.config = new PlainConfigMap(
             this.childName("nginx-config"),
             {
-                cluster,
                 namespace: args.namespace,
-                configMapName: "nginx-config",
+                name: "nginx-config",
                 app: app("nginx"),
                 data: { "nginx.conf": nginxConf },
             },

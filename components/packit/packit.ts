@@ -4,8 +4,8 @@ import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
 import { SecretHandle } from "../shared/handles";
-import { configSecret } from "../shared/secret";
-import { checksumKey } from "../shared/startupReads";
+import { ConfigSecret } from "../shared/secret";
+import { ReadsChecksumKey } from "../shared/startupReads";
 import { PackitApi } from "./api";
 import type { PackitConfig, ServiceName } from "./config";
 import { PackitDebugging } from "./debugging";
@@ -101,9 +101,11 @@ export class PackitService extends RunbookComponent {
             reads: packitReads(secrets),
         };
 
-        const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
+        const restartKey = new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
+        // The parts (stores, API, workers, listeners, debugging) carry the service's own name, told apart by their
+        // types: a new name would change their URNs in existing state.
         const stores = new PackitDataStores(
-            name,
+            this.keepsStateName(name),
             {
                 ...part,
                 tokmanDependsOn: [images],
@@ -128,12 +130,14 @@ export class PackitService extends RunbookComponent {
         };
 
         const api =
-            on.service || on.dashboard ? new PackitApi(name, { ...appPart, restart }, apps) : undefined;
+            on.service || on.dashboard
+                ? new PackitApi(this.keepsStateName(name), { ...appPart, restart }, apps)
+                : undefined;
 
         const groups = workerGroups(config.workers);
         const workers =
             on.workers || on.beat
-                ? new PackitWorkers(name, { ...appPart, groups, restart }, apps)
+                ? new PackitWorkers(this.keepsStateName(name), { ...appPart, groups, restart }, apps)
                 : undefined;
         if (on.workers) {
             // Sandcastle runs the workers' untrusted code in its own namespace.
@@ -162,7 +166,7 @@ export class PackitService extends RunbookComponent {
         }
 
         if (on.fedmsg || (on.centosmsg && config.centosmsg))
-            new PackitListeners(name, { ...appPart, restart }, apps);
+            new PackitListeners(this.keepsStateName(name), { ...appPart, restart }, apps);
 
         if (on.pushgateway) {
             // "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx.
@@ -188,7 +192,7 @@ export class PackitService extends RunbookComponent {
             const certificate = (file: string) =>
                 context.secrets.require(secretConfigKey(service, "packit-secrets", file));
             new PackitDebugging(
-                name,
+                this.keepsStateName(name),
                 {
                     ...appPart,
                     restart,
@@ -245,12 +249,11 @@ export class PackitService extends RunbookComponent {
                     secretConfigKey(service, s.name, k.key),
                 );
             }
-            return configSecret(
+            return new ConfigSecret(
                 this.childName(`secret-${s.name}`),
                 {
-                    cluster: context.cluster,
                     namespace: this.namespace,
-                    secretName: s.name,
+                    name: s.name,
                     app: { name: s.name, partOf: service, component: "secret" },
                     data,
                     base64Data,

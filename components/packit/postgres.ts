@@ -7,9 +7,9 @@ import { RunbookComponent } from "../shared/component";
 import { SecretHandle } from "../shared/handles";
 import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
 import { sclorgPostgresProbes } from "../shared/probes";
-import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { statefulOptions } from "../shared/protect";
-import { configSecret } from "../shared/secret";
+import { ConfigSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
 import { POSTGRES_SECRET, postgresEnv } from "./env";
 import { SIZES } from "./layout";
@@ -52,6 +52,11 @@ export function serverName(version: number): string {
     return `postgres-${version}`;
 }
 
+/** The labels' identity of one of the database's objects. */
+function databaseApp(partOf: string, name: string): AppIdentity {
+    return { name, partOf, component: "database" };
+}
+
 /**
  * The Packit database: `postgres-secret` with a generated password, one Deployment + PVC + Service per major
  * version (`postgres-<v>`, so an upgrade creates the new server beside the old one), and the stable Service
@@ -66,12 +71,7 @@ export class PackitPostgres extends RunbookComponent {
 
     constructor(name: string, args: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitPostgres", name, opts, args.cluster.provider);
-        const { cluster } = args;
-        const app = (appName: string): AppIdentity => ({
-            name: appName,
-            partOf: args.partOf,
-            component: "database",
-        });
+        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
         const password =
             args.password ??
             new random.RandomPassword(
@@ -80,12 +80,11 @@ export class PackitPostgres extends RunbookComponent {
                 { length: 32, special: false },
                 { parent: this, ...statefulOptions(args.protectStateful) },
             ).result;
-        this.secret = configSecret(
+        this.secret = new ConfigSecret(
             this.childName("secret"),
             {
-                cluster,
                 namespace: args.namespace,
-                secretName: POSTGRES_SECRET,
+                name: POSTGRES_SECRET,
                 app: app("postgres"),
                 data: {
                     "database-user": args.user,
@@ -99,56 +98,8 @@ export class PackitPostgres extends RunbookComponent {
             this.child(statefulOptions(args.protectStateful)),
         );
 
-        const server = (s: PostgresServer, current: boolean): Workload => {
-            const objectName = serverName(s.version);
-            // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
-            const holdsExistingData = args.previous ? !current : current;
-            const adoptedClaim = holdsExistingData ? args.claimName : undefined;
-            const adopted = adoptedClaim !== undefined;
-            const claimName = adoptedClaim ?? objectName;
-            const pvc = persistentVolumeClaim(
-                this.childName(`${s.version}-pvc`),
-                {
-                    name: claimName,
-                    namespace: args.namespace,
-                    labels: standardLabels(app(objectName)),
-                    storage: args.storage,
-                    // An adopted claim holds the running system's data: protected in every tier.
-                    protectStateful: current && (args.protectStateful || adopted),
-                },
-                // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
-                this.child(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
-            );
-            return new Workload(
-                this.childName(String(s.version)),
-                {
-                    cluster,
-                    namespace: args.namespace,
-                    app: { ...app(objectName), version: String(s.version) },
-                    strategy: "Recreate",
-                    automountServiceAccountToken: false,
-                    containers: [
-                        {
-                            name: "postgres",
-                            image: s.image,
-                            env: postgresEnv(this.secret.handle),
-                            ports: [{ name: "postgres", containerPort: PORT }],
-                            resources: SIZES.postgres,
-                            ...sclorgPostgresProbes(10),
-                            volumeMounts: [{ name: "postgres-data", mountPath: "/var/lib/pgsql/data" }],
-                        },
-                    ],
-                    volumes: [pvc.handle.volume("postgres-data")],
-                    service: { ports: [{ name: "postgres", port: PORT }] },
-                    // The serving database is protected like its volume; a previous version is not, so the
-                    // upgrade can retire it once its data has been copied.
-                    workloadOptions: current ? statefulOptions(args.protectStateful) : undefined,
-                },
-                this.child(),
-            );
-        };
-        if (args.previous) this.servers.push(server(args.previous, false));
-        const currentServer = server(args.current, true);
+        if (args.previous) this.servers.push(this.server(args, args.previous, false));
+        const currentServer = this.server(args, args.current, true);
         this.servers.push(currentServer);
 
         this.service = new k8s.core.v1.Service(
@@ -168,6 +119,58 @@ export class PackitPostgres extends RunbookComponent {
             this.child({ dependsOn: [currentServer] }),
         );
         this.registerOutputs({ host: this.host, version: args.current.version });
+    }
+
+    /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
+    private server(args: PackitPostgresArgs, s: PostgresServer, current: boolean): Workload {
+        const { cluster } = args;
+        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
+        const objectName = serverName(s.version);
+        // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
+        const holdsExistingData = args.previous ? !current : current;
+        const adoptedClaim = holdsExistingData ? args.claimName : undefined;
+        const adopted = adoptedClaim !== undefined;
+        const claimName = adoptedClaim ?? objectName;
+        const pvc = new PersistentVolumeClaim(
+            this.childName(`${s.version}-pvc`),
+            {
+                name: claimName,
+                namespace: args.namespace,
+                app: app(objectName),
+                storage: args.storage,
+                // An adopted claim holds the running system's data: protected in every tier.
+                protectStateful: current && (args.protectStateful || adopted),
+            },
+            // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
+            this.child(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
+        );
+        return new Workload(
+            this.childName(String(s.version)),
+            {
+                cluster,
+                namespace: args.namespace,
+                app: { ...app(objectName), version: String(s.version) },
+                strategy: "Recreate",
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "postgres",
+                        image: s.image,
+                        env: postgresEnv(this.secret.handle),
+                        ports: [{ name: "postgres", containerPort: PORT }],
+                        resources: SIZES.postgres,
+                        ...sclorgPostgresProbes(10),
+                        volumeMounts: [{ name: "postgres-data", mountPath: "/var/lib/pgsql/data" }],
+                    },
+                ],
+                volumes: [pvc.handle.volume("postgres-data")],
+                service: { ports: [{ name: "postgres", port: PORT }] },
+                // The serving database is protected like its volume; a previous version is not, so the
+                // upgrade can retire it once its data has been copied.
+                workloadOptions: current ? statefulOptions(args.protectStateful) : undefined,
+            },
+            this.child(),
+        );
     }
 }
 

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { AccountHandle } from "../shared/handles";
 import { AppIdentity } from "../shared/labels";
-import { PolicyRule, accountObjects } from "../shared/serviceAccount";
+import { PolicyRule, AccountWithGrants } from "../shared/serviceAccount";
 
-/** Arguments of {@link jobAccount}. */
+/** Arguments of {@link JobAccount}. */
 export interface JobAccountArgs {
     cluster: ClusterContext;
     app: AppIdentity;
@@ -19,35 +19,41 @@ export interface JobAccountArgs {
 
 /**
  * A job's own ServiceAccount with a Role granting exactly `rules` in one namespace, built by the shared
- * `accountObjects`. The logical names stay the ones these objects have in state since the first release
+ * {@link AccountWithGrants}. The logical names stay the ones these objects have in state since the first release
  * (`<name>-sa`, `<name>-role`, `<name>-rolebinding`): the grant's key is empty, so its suffix adds nothing.
  */
-export function jobAccount(
-    name: string,
-    args: JobAccountArgs,
-    child: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
-): { handle: AccountHandle; binding: pulumi.Resource } {
-    const objects = accountObjects(
-        {
-            childName: (suffix) => `${name}-${suffix.replace(/-$/, "")}`,
-            child,
-            bindingSuffix: "rolebinding",
-        },
-        {
-            cluster: args.cluster,
-            namespace: args.accountNamespace,
-            name: args.accountName,
-            app: args.app,
-            grants: [
-                {
-                    namespace: args.roleNamespace,
-                    role: args.accountName,
-                    rules: args.rules,
-                    objectName: args.accountName,
-                    key: "",
-                },
-            ],
-        },
-    );
-    return { handle: objects.handle, binding: objects.bindings[0] };
+export class JobAccount {
+    public readonly handle: AccountHandle;
+    public readonly binding: pulumi.Resource;
+
+    constructor(
+        name: string,
+        args: JobAccountArgs,
+        child: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
+    ) {
+        const objects = new AccountWithGrants(
+            {
+                childName: (suffix) => `${name}-${suffix.replace(/-$/, "")}`,
+                child,
+                bindingSuffix: "rolebinding",
+            },
+            {
+                cluster: args.cluster,
+                namespace: args.accountNamespace,
+                name: args.accountName,
+                app: args.app,
+                grants: [
+                    {
+                        namespace: args.roleNamespace,
+                        role: args.accountName,
+                        rules: args.rules,
+                        objectName: args.accountName,
+                        key: "",
+                    },
+                ],
+            },
+        );
+        this.handle = objects.handle;
+        this.binding = objects.bindings[0];
+    }
 }

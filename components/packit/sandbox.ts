@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
-import { AppIdentity, standardLabels } from "../shared/labels";
+import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
-import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { SIZES } from "./layout";
-import { jobAccount } from "./rbac";
+import { JobAccount } from "./rbac";
 import { SANDBOX_CLEANUP_SCRIPT } from "./scripts";
 
 /** Arguments of {@link Sandbox}. */
@@ -68,13 +68,13 @@ export class Sandbox extends RunbookComponent {
             this.child(),
         );
         for (const claim of args.repositoryCaches) {
-            persistentVolumeClaim(
+            new PersistentVolumeClaim(
                 this.childName(claim.name),
                 {
                     name: claim.name,
                     namespace: args.namespace,
                     // The managed-by label keeps the clean-up job away from these claims.
-                    labels: standardLabels(app(claim.name, "repository-cache")),
+                    app: app(claim.name, "repository-cache"),
                     storage: claim.size,
                     protectStateful: args.protectStateful,
                 },
@@ -86,7 +86,7 @@ export class Sandbox extends RunbookComponent {
             const id = app("sandbox-cleanup", "sandbox-cleanup");
             // The Role and its binding are placed in the sandbox namespace by its plain name.
             const after = { dependsOn: [this.namespace] };
-            const access = jobAccount(
+            const access = new JobAccount(
                 this.childName("cleaner"),
                 {
                     cluster,

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { plainConfigMap } from "../shared/configMap";
-import { standardLabels } from "../shared/labels";
-import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { PlainConfigMap } from "../shared/configMap";
+import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { httpProbe } from "../shared/probes";
 import { Redis } from "../shared/redis";
 import type { PackitConfig } from "./config";
@@ -87,23 +86,22 @@ export class PackitDataStores extends PackitPart {
     ): void {
         const { context, namespace } = this.part;
         const app = this.app("tokman", "token-manager");
-        const claim = persistentVolumeClaim(
+        const claim = new PersistentVolumeClaim(
             this.childName("tokman-pvc"),
             {
                 name: "access-tokens-pvc",
                 namespace,
-                labels: standardLabels(app),
+                app,
                 storage: tokman.storage,
                 protectStateful: context.protectStateful,
             },
             this.child(),
         );
-        const settings = plainConfigMap(
+        const settings = new PlainConfigMap(
             this.childName("tokman-config"),
             {
-                cluster: context.cluster,
                 namespace,
-                configMapName: "tokman-config",
+                name: "tokman-config",
                 app,
                 data: {
                     "config.py": [

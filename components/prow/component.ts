@@ -6,11 +6,11 @@ import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
 import { ClaimHandle, ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { imageVersion } from "../shared/imageRef";
-import { AppIdentity, standardLabels } from "../shared/labels";
-import { persistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { AppIdentity } from "../shared/labels";
+import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
-import { accountObjects } from "../shared/serviceAccount";
+import { AccountWithGrants } from "../shared/serviceAccount";
 import { Workload } from "../shared/workload";
 import { ComponentSpec, ConfigMapName, Mount, SecretName, volumeName } from "./catalog";
 import { CachePlacement, VolumeSpec } from "./environments";
@@ -28,7 +28,7 @@ export interface ProwReads {
     configMap(name: ConfigMapName): ConfigMapHandle;
 }
 
-/** Arguments of a {@link ProwComponent}. */
+/** Arguments of a {@link Component}. */
 export interface ProwComponentArgs {
     cluster: ClusterContext;
     spec: ComponentSpec;
@@ -79,7 +79,7 @@ function toVolumeMount(mount: Mount): k8s.types.input.core.v1.VolumeMount {
  * that same ServiceAccount object, so the subject cannot name another account or namespace), its PVC, and its
  * Deployment with Service and Ingress, or its CronJob.
  */
-export class ProwComponent extends RunbookComponent {
+export class Component extends RunbookComponent {
     public readonly objectName: ObjectName;
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly roles: k8s.rbac.v1.Role[];
@@ -97,12 +97,11 @@ export class ProwComponent extends RunbookComponent {
             component: spec.role,
             version: imageVersion(args.image),
         };
-        const labels = standardLabels(app);
         const namespace = refs.namespaces.prow;
         const usesApi =
             Boolean(spec.rbac?.prow?.length || spec.rbac?.jobs?.length) ||
             spec.mounts.some((m) => "secret" in m && m.secret === "kubeconfig");
-        const account = accountObjects(
+        const account = new AccountWithGrants(
             {
                 childName: (suffix) => this.childName(suffix),
                 child: (extra) => this.child(extra),
@@ -138,12 +137,12 @@ export class ProwComponent extends RunbookComponent {
         if (spec.claim) {
             if (!args.volume)
                 throw new Error(`${name}: component ${spec.name} owns a volume but has no size`);
-            this.claim = persistentVolumeClaim(
+            this.claim = new PersistentVolumeClaim(
                 this.childName("pvc"),
                 {
                     name: refs.names.name(spec.claim),
                     namespace,
-                    labels,
+                    app,
                     storage: args.volume.size,
                     storageClassName: args.volume.storageClass,
                     protectStateful: args.protectStateful,

@@ -108,21 +108,20 @@ export const PROWJOB_CRD_ANNOTATIONS = {
     "api-approved.kubernetes.io": "https://github.com/kubernetes/test-infra/pull/8669",
 };
 
-export function prowJobCrd(
-    name: string,
-    args: ProwJobCrdArgs,
-    opts: pulumi.CustomResourceOptions,
-): k8s.apiextensions.v1.CustomResourceDefinition {
-    return new k8s.apiextensions.v1.CustomResourceDefinition(
-        name,
-        {
-            metadata: {
-                name: "prowjobs.prow.k8s.io",
-                labels: standardLabels(args.app),
-                annotations: PROWJOB_CRD_ANNOTATIONS,
+/** The `prowjobs.prow.k8s.io` CRD, kept on the cluster when the stack lets go of it (ProwJobs live in it). */
+export class ProwJobCrd extends k8s.apiextensions.v1.CustomResourceDefinition {
+    constructor(name: string, args: ProwJobCrdArgs, opts: pulumi.CustomResourceOptions) {
+        super(
+            name,
+            {
+                metadata: {
+                    name: "prowjobs.prow.k8s.io",
+                    labels: standardLabels(args.app),
+                    annotations: PROWJOB_CRD_ANNOTATIONS,
+                },
+                spec: prowJobCrdSpec(),
             },
-            spec: prowJobCrdSpec(),
-        },
-        { ...opts, provider: args.cluster.provider, retainOnDelete: true },
-    );
+            { ...opts, provider: args.cluster.provider, retainOnDelete: true },
+        );
+    }
 }

@@ -2,14 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
-import { plainConfigMap } from "../shared/configMap";
+import { PlainConfigMap } from "../shared/configMap";
 import { Namespace } from "../shared/namespace";
 import { contentHash } from "../shared/naming";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
-import { configSecret } from "../shared/secret";
+import { ConfigSecret } from "../shared/secret";
 import { COMPONENTS, ComponentName, ComponentSpec, ConfigMapName, SecretName } from "./catalog";
-import { PROW_PART_OF, ProwComponent, ProwReads } from "./component";
-import { prowJobCrd } from "./crd";
+import { PROW_PART_OF, Component, ProwReads } from "./component";
+import { ProwJobCrd } from "./crd";
 import { RenderedConfigMap, renderConfigMaps } from "./documents";
 import { ingressPlan } from "./ingress";
 import { ResolvedEnvironment } from "./resolve";
@@ -43,10 +43,7 @@ export function configHashOf(
  * config documents, and every component with its RBAC, volume, Service and Ingress.
  */
 export class Prow extends RunbookComponent {
-    public readonly components: Record<ComponentName, ProwComponent> = {} as Record<
-        ComponentName,
-        ProwComponent
-    >;
+    public readonly components: Record<ComponentName, Component> = {} as Record<ComponentName, Component>;
     /** Stack outputs: where the environment runs and its public URLs. */
     public readonly outputs: Record<string, pulumi.Input<unknown>>;
 
@@ -77,7 +74,7 @@ export class Prow extends RunbookComponent {
         const prerequisites: pulumi.Resource[] = [prowNs, jobsNs];
         if (env.manageCrd) {
             prerequisites.push(
-                prowJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child()),
+                new ProwJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child()),
             );
         }
         // What the prow namespace's pods mount, by base name; Secrets and ConfigMaps of the jobs namespace are
@@ -111,12 +108,11 @@ export class Prow extends RunbookComponent {
                 throw new Error(`Prow secret ${def.name} lacks a value (validation should have required it)`);
             }
             for (const where of def.namespaces) {
-                const secret = configSecret(
+                const secret = new ConfigSecret(
                     this.childName(`secret-${def.name}${where === "jobs" ? "-jobs" : ""}`),
                     {
-                        cluster,
                         namespace: nsOf[where].name,
-                        secretName: names.name(def.name),
+                        name: names.name(def.name),
                         app: app(names.name(def.name), "secret"),
                         data,
                     },
@@ -130,12 +126,11 @@ export class Prow extends RunbookComponent {
         const rendered = new Set<ConfigMapName>();
         for (const cm of configMaps) {
             rendered.add(cm.name);
-            const configMap = plainConfigMap(
+            const configMap = new PlainConfigMap(
                 this.childName(`configmap-${cm.name}`),
                 {
-                    cluster,
                     namespace: nsOf[cm.namespace].name,
-                    configMapName: names.name(cm.name),
+                    name: names.name(cm.name),
                     app: app(names.name(cm.name), "config"),
                     data: cm.data,
                 },
@@ -165,7 +160,7 @@ export class Prow extends RunbookComponent {
             );
             if (missing.length > 0)
                 throw new Error(`${spec.name} mounts ConfigMaps nobody renders: ${missing.join(", ")}`);
-            this.components[spec.name] = new ProwComponent(
+            this.components[spec.name] = new Component(
                 this.childName(spec.name),
                 {
                     cluster,

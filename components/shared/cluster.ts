@@ -51,36 +51,51 @@ export interface ClusterProviderArgs {
     clusterScoped?: Readonly<Record<string, string>>;
 }
 
-/** Creates the one explicit provider of a cluster. Never rely on the ambient kubeconfig: a deploy must not hit the wrong cluster. */
+/**
+ * A cluster with the one explicit provider every child uses. Never rely on the ambient kubeconfig: a deploy must not
+ * hit the wrong cluster.
+ */
+export class KubernetesCluster implements ClusterContext {
+    public readonly name: string;
+    public readonly platform: Platform;
+    public readonly provider: k8s.Provider;
+    public readonly skipIngressAwait: boolean;
+    public readonly production: boolean;
+    public readonly clusterScoped: Readonly<Record<string, string>>;
+
+    constructor(args: ClusterProviderArgs, opts?: pulumi.CustomResourceOptions) {
+        if (args.adoptExisting) {
+            // Printed on every run while it is on: upsert also turns a rename into "create the new name, delete the
+            // old one" on an object that already existed, which is only wanted for the one deploy that takes over a
+            // cluster.
+            void pulumi.log.warn(
+                `clusters.${args.name}.adoptExisting is on: existing objects on cluster "${args.name}" are taken over ` +
+                    `instead of failing with AlreadyExists. Switch it off after the first successful deploy ` +
+                    `(pulumi config set --stack ${pulumi.getStack()} --path clusters.${args.name}.adoptExisting false).`,
+            );
+        }
+        this.provider = new k8s.Provider(
+            `cluster-${args.name}`,
+            {
+                kubeconfig: pulumi.secret(args.kubeconfig),
+                context: args.context,
+                enableServerSideApply: true,
+                ...(args.adoptExisting ? { upsertExistingObjects: true } : {}),
+            },
+            opts,
+        );
+        this.name = args.name;
+        this.platform = args.platform;
+        this.skipIngressAwait = args.skipIngressAwait ?? false;
+        this.production = args.production ?? false;
+        this.clusterScoped = args.clusterScoped ?? {};
+    }
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new KubernetesCluster(...) */
 export function clusterContext(
     args: ClusterProviderArgs,
     opts?: pulumi.CustomResourceOptions,
 ): ClusterContext {
-    if (args.adoptExisting) {
-        // Printed on every run while it is on: upsert also turns a rename into "create the new name, delete the old
-        // one" on an object that already existed, which is only wanted for the one deploy that takes over a cluster.
-        void pulumi.log.warn(
-            `clusters.${args.name}.adoptExisting is on: existing objects on cluster "${args.name}" are taken over ` +
-                `instead of failing with AlreadyExists. Switch it off after the first successful deploy ` +
-                `(pulumi config set --stack ${pulumi.getStack()} --path clusters.${args.name}.adoptExisting false).`,
-        );
-    }
-    const provider = new k8s.Provider(
-        `cluster-${args.name}`,
-        {
-            kubeconfig: pulumi.secret(args.kubeconfig),
-            context: args.context,
-            enableServerSideApply: true,
-            ...(args.adoptExisting ? { upsertExistingObjects: true } : {}),
-        },
-        opts,
-    );
-    return {
-        name: args.name,
-        platform: args.platform,
-        provider,
-        skipIngressAwait: args.skipIngressAwait ?? false,
-        production: args.production ?? false,
-        clusterScoped: args.clusterScoped ?? {},
-    };
+    return new KubernetesCluster(args, opts);
 }

@@ -46,16 +46,52 @@ export abstract class RunbookComponent extends pulumi.ComponentResource {
      * @param provider the provider every child uses (the cluster's Kubernetes provider, the OpenStack provider);
      *   explicit so that no child ever falls back to an ambient default provider.
      */
+    /** Child names this component keeps from an older layout ({@link keepsStateName}). */
+    readonly #keptNames = new Set<string>();
+
     protected constructor(
         type: ComponentType,
         name: string,
         opts: pulumi.ComponentResourceOptions | undefined,
         provider?: pulumi.ProviderResource,
     ) {
-        super(type, name, {}, opts);
+        // The check is a transformation of the component: the SDK runs it for every resource whose `parent` is this
+        // component (or below it) while the resource is constructed, so a child that sets `parent` itself instead of
+        // going through `child()` is checked too. It also runs for the component itself, before `this` exists.
+        const owner: { component?: RunbookComponent } = {};
+        const check: pulumi.ResourceTransformation = (args) => {
+            const parent = owner.component;
+            if (parent !== undefined && args.opts.parent === parent)
+                parent.#checkChildName(args.name, args.type);
+            return undefined;
+        };
+        super(type, name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), check] });
+        owner.component = this;
         this.baseName = name;
         this.#opts = opts;
         this.#provider = provider;
+    }
+
+    /**
+     * One name scheme for every part: a child's name carries its parent's, so two parts can never register the same
+     * name and a plan line names the part it belongs to.
+     */
+    #checkChildName(child: string, type: string): void {
+        if (child.startsWith(`${this.baseName}-`) || this.#keptNames.has(child)) return;
+        throw new pulumi.ResourceError(
+            `${type} "${child}" is a child of "${this.baseName}" but its name does not start with "${this.baseName}-": ` +
+                `name it with childName(...), or, for a name that must stay as it is in existing state, keepsStateName(...)`,
+            this,
+        );
+    }
+
+    /**
+     * Lets one child keep a name that does not start with this component's (a name already in state, which a rename
+     * would replace): the one, explicit exception to {@link childName}. Returns the name, to pass where it is used.
+     */
+    protected keepsStateName(name: string): string {
+        this.#keptNames.add(name);
+        return name;
     }
 
     /** A child's logical name: `<component>-<suffix>`. */

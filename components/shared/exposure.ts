@@ -47,109 +47,120 @@ export function exposureUrl(spec: Pick<ExposureSpec, "host" | "path">): string {
     return `https://${spec.host}${spec.path ?? ""}`;
 }
 
-/** Creates the Route or Ingress for the cluster's platform. */
-export function expose(
-    name: string,
-    args: ExposureArgs,
-    opts: pulumi.CustomResourceOptions,
-): pulumi.CustomResource[] {
-    const metaName = args.name ?? args.serviceName;
-    const labels = standardLabels(args.app);
-    const copts = { ...opts, provider: args.cluster.provider };
-    if (args.cluster.platform === "openshift") {
-        const tls: Record<string, pulumi.Input<string>> = {
-            termination: args.tls.termination,
-            insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
-        };
-        if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
-        if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
-        if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
-        return [
-            new k8s.apiextensions.CustomResource(
+/** The Route or Ingress (with its TLS Secret, when given a certificate) for the cluster's platform. */
+export class Exposure {
+    /** What it created: the Route, or the Ingress after its TLS Secret. */
+    public readonly resources: pulumi.CustomResource[];
+
+    constructor(name: string, args: ExposureArgs, opts: pulumi.CustomResourceOptions) {
+        const metaName = args.name ?? args.serviceName;
+        const labels = standardLabels(args.app);
+        const copts = { ...opts, provider: args.cluster.provider };
+        if (args.cluster.platform === "openshift") {
+            const tls: Record<string, pulumi.Input<string>> = {
+                termination: args.tls.termination,
+                insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
+            };
+            if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
+            if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
+            if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
+            this.resources = [
+                new k8s.apiextensions.CustomResource(
+                    name,
+                    {
+                        apiVersion: "route.openshift.io/v1",
+                        kind: "Route",
+                        metadata: {
+                            name: metaName,
+                            namespace: args.namespace,
+                            labels,
+                            annotations: args.annotations,
+                        },
+                        spec: {
+                            host: args.host,
+                            ...(args.path ? { path: args.path } : {}),
+                            to: { kind: "Service", name: args.serviceName, weight: 100 },
+                            port: { targetPort: args.servicePort },
+                            tls,
+                        },
+                    },
+                    copts,
+                ),
+            ];
+            return;
+        }
+        const created: pulumi.CustomResource[] = [];
+        let secretName = args.tls.secretName;
+        if (!secretName && args.tls.certificate && args.tls.key) {
+            secretName = `${metaName}-tls`;
+            created.push(
+                new k8s.core.v1.Secret(
+                    `${name}-tls`,
+                    {
+                        metadata: { name: secretName, namespace: args.namespace, labels },
+                        type: "kubernetes.io/tls",
+                        stringData: {
+                            "tls.crt": pulumi.secret(args.tls.certificate),
+                            "tls.key": pulumi.secret(args.tls.key),
+                        },
+                    },
+                    copts,
+                ),
+            );
+        }
+        const annotations: Record<string, string> = { ...(args.annotations ?? {}) };
+        if (args.tls.termination === "passthrough") {
+            annotations["nginx.ingress.kubernetes.io/ssl-passthrough"] = "true";
+            annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
+        } else if (args.tls.termination === "reencrypt") {
+            annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
+        }
+        if ((args.tls.insecure ?? "Redirect") === "Redirect") {
+            annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] = "true";
+        }
+        if (args.cluster.skipIngressAwait) {
+            // The provider otherwise waits up to 10 minutes for .status.loadBalancer.ingress, which this cluster's
+            // controller never publishes (clusters.<name>.skipIngressAwait).
+            annotations["pulumi.com/skipAwait"] = "true";
+        }
+        const port =
+            typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
+        created.push(
+            new k8s.networking.v1.Ingress(
                 name,
                 {
-                    apiVersion: "route.openshift.io/v1",
-                    kind: "Route",
-                    metadata: {
-                        name: metaName,
-                        namespace: args.namespace,
-                        labels,
-                        annotations: args.annotations,
-                    },
+                    metadata: { name: metaName, namespace: args.namespace, labels, annotations },
                     spec: {
-                        host: args.host,
-                        ...(args.path ? { path: args.path } : {}),
-                        to: { kind: "Service", name: args.serviceName, weight: 100 },
-                        port: { targetPort: args.servicePort },
-                        tls,
-                    },
-                },
-                copts,
-            ),
-        ];
-    }
-    const created: pulumi.CustomResource[] = [];
-    let secretName = args.tls.secretName;
-    if (!secretName && args.tls.certificate && args.tls.key) {
-        secretName = `${metaName}-tls`;
-        created.push(
-            new k8s.core.v1.Secret(
-                `${name}-tls`,
-                {
-                    metadata: { name: secretName, namespace: args.namespace, labels },
-                    type: "kubernetes.io/tls",
-                    stringData: {
-                        "tls.crt": pulumi.secret(args.tls.certificate),
-                        "tls.key": pulumi.secret(args.tls.key),
+                        ingressClassName: args.ingressClassName,
+                        tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
+                        rules: [
+                            {
+                                host: args.host,
+                                http: {
+                                    paths: [
+                                        {
+                                            path: args.path ?? "/",
+                                            pathType: args.pathType ?? "Prefix",
+                                            backend: { service: { name: args.serviceName, port } },
+                                        },
+                                    ],
+                                },
+                            },
+                        ],
                     },
                 },
                 copts,
             ),
         );
+        this.resources = created;
     }
-    const annotations: Record<string, string> = { ...(args.annotations ?? {}) };
-    if (args.tls.termination === "passthrough") {
-        annotations["nginx.ingress.kubernetes.io/ssl-passthrough"] = "true";
-        annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
-    } else if (args.tls.termination === "reencrypt") {
-        annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
-    }
-    if ((args.tls.insecure ?? "Redirect") === "Redirect") {
-        annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] = "true";
-    }
-    if (args.cluster.skipIngressAwait) {
-        // The provider otherwise waits up to 10 minutes for .status.loadBalancer.ingress, which this cluster's
-        // controller never publishes (clusters.<name>.skipIngressAwait).
-        annotations["pulumi.com/skipAwait"] = "true";
-    }
-    const port =
-        typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
-    created.push(
-        new k8s.networking.v1.Ingress(
-            name,
-            {
-                metadata: { name: metaName, namespace: args.namespace, labels, annotations },
-                spec: {
-                    ingressClassName: args.ingressClassName,
-                    tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
-                    rules: [
-                        {
-                            host: args.host,
-                            http: {
-                                paths: [
-                                    {
-                                        path: args.path ?? "/",
-                                        pathType: args.pathType ?? "Prefix",
-                                        backend: { service: { name: args.serviceName, port } },
-                                    },
-                                ],
-                            },
-                        },
-                    ],
-                },
-            },
-            copts,
-        ),
-    );
-    return created;
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new Exposure(...).resources */
+export function expose(
+    name: string,
+    args: ExposureArgs,
+    opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource[] {
+    return new Exposure(name, args, opts).resources;
 }

@@ -1,14 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
-import { AppIdentity, standardLabels } from "./labels";
+import { BlockArgs, blockOptions } from "./block";
+import { standardLabels } from "./labels";
 
-export interface ImageStreamArgs {
-    cluster: ClusterContext;
-    namespace: pulumi.Input<string>;
-    /** metadata.name of the ImageStream, e.g. `packit-service`. */
-    streamName: string;
-    app: AppIdentity;
+/** Arguments of {@link ImageStream}: the block vocabulary (`name`: the stream, e.g. `packit-service`) plus its tag. */
+export interface StreamArgs extends BlockArgs {
     /** Tag in the stream (e.g. `stg`) → external image it imports. */
     tag: string;
     from: string;
@@ -24,37 +21,52 @@ export interface ImageStreamArgs {
     referencePolicy?: "Source" | "Local";
 }
 
+/** Arguments of the deprecated {@link imageStream}: the cluster gives the provider, `streamName` the name. */
+export interface ImageStreamArgs extends Omit<StreamArgs, "name"> {
+    cluster: ClusterContext;
+    /** metadata.name of the ImageStream, e.g. `packit-service`. */
+    streamName: string;
+}
+
 /** The integrated-registry address of an ImageStream tag, as pods pull it with reference policy `Local`. */
 export function internalRegistryImage(namespace: string, stream: string, tag: string): string {
     return `image-registry.openshift-image-registry.svc:5000/${namespace}/${stream}:${tag}`;
 }
 
-/** An OpenShift ImageStream with one tag importing an external image. */
+/** An OpenShift ImageStream with one tag importing an external image, on the provider of `opts`. */
+export class ImageStream extends k8s.apiextensions.CustomResource {
+    constructor(name: string, args: StreamArgs, opts: pulumi.CustomResourceOptions) {
+        super(
+            name,
+            {
+                apiVersion: "image.openshift.io/v1",
+                kind: "ImageStream",
+                metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
+                spec: {
+                    lookupPolicy: { local: true },
+                    tags: [
+                        {
+                            name: args.tag,
+                            from: { kind: "DockerImage", name: args.from },
+                            importPolicy: { scheduled: args.scheduled, importMode: "Legacy" },
+                            referencePolicy: { type: args.referencePolicy ?? "Source" },
+                        },
+                    ],
+                },
+            },
+            blockOptions("ImageStream", name, opts),
+        );
+    }
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new ImageStream(...) */
 export function imageStream(
     name: string,
     args: ImageStreamArgs,
     opts: pulumi.CustomResourceOptions,
-): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(
-        name,
-        {
-            apiVersion: "image.openshift.io/v1",
-            kind: "ImageStream",
-            metadata: { name: args.streamName, namespace: args.namespace, labels: standardLabels(args.app) },
-            spec: {
-                lookupPolicy: { local: true },
-                tags: [
-                    {
-                        name: args.tag,
-                        from: { kind: "DockerImage", name: args.from },
-                        importPolicy: { scheduled: args.scheduled, importMode: "Legacy" },
-                        referencePolicy: { type: args.referencePolicy ?? "Source" },
-                    },
-                ],
-            },
-        },
-        { ...opts, provider: args.cluster.provider },
-    );
+): ImageStream {
+    const { cluster, streamName, ...rest } = args;
+    return new ImageStream(name, { ...rest, name: streamName }, { ...opts, provider: cluster.provider });
 }
 
 /**

@@ -1,14 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClaimHandle, withHandle } from "./handles";
+import { BlockArgs } from "./block";
+import { standardLabels } from "./labels";
 import { statefulOptions } from "./protect";
 
-/** Arguments of {@link persistentVolumeClaim}. */
-export interface ClaimArgs {
-    /** The claim's object name. */
-    name: string;
+/** Arguments of {@link PersistentVolumeClaim}: the block vocabulary plus the claim's size and rule. */
+export interface PersistentVolumeClaimArgs extends BlockArgs {
     namespace: string;
-    labels: Record<string, string>;
     /** Requested size, e.g. `10Gi`. */
     storage: pulumi.Input<string>;
     /** Default `ReadWriteOnce`. */
@@ -19,27 +18,52 @@ export interface ClaimArgs {
     protectStateful: boolean;
 }
 
+/** Arguments of the deprecated {@link persistentVolumeClaim}: labels as given instead of an app's. */
+export interface ClaimArgs extends Omit<PersistentVolumeClaimArgs, "app"> {
+    labels: Record<string, string>;
+}
+
 /**
  * A PersistentVolumeClaim under the tier's protection rule. The one place a claim is built, so no claim can be
  * created without deciding whether it is protected. Callers that need a different rule (an old version's claim
  * that is only retained) pass `retainOnDelete`/`protect` in `opts`, which win. Pods mount it through its `.handle`.
  */
+export class PersistentVolumeClaim extends k8s.core.v1.PersistentVolumeClaim {
+    /** Set through {@link withHandle}: not enumerable, like every block's handle. */
+    declare public readonly handle: ClaimHandle;
+
+    constructor(
+        name: string,
+        args: PersistentVolumeClaimArgs | (ClaimArgs & { app?: undefined }),
+        opts: pulumi.CustomResourceOptions,
+    ) {
+        super(
+            name,
+            {
+                metadata: {
+                    name: args.name,
+                    namespace: args.namespace,
+                    labels: args.app ? standardLabels(args.app) : args.labels,
+                },
+                spec: {
+                    accessModes: args.accessModes ?? ["ReadWriteOnce"],
+                    ...(args.storageClassName !== undefined
+                        ? { storageClassName: args.storageClassName }
+                        : {}),
+                    resources: { requests: { storage: args.storage } },
+                },
+            },
+            { ...statefulOptions(args.protectStateful), ...opts },
+        );
+        withHandle(this, ClaimHandle.of(this, args.name, args.namespace));
+    }
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new PersistentVolumeClaim(...) */
 export function persistentVolumeClaim(
     name: string,
     args: ClaimArgs,
     opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle } {
-    const claim = new k8s.core.v1.PersistentVolumeClaim(
-        name,
-        {
-            metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
-            spec: {
-                accessModes: args.accessModes ?? ["ReadWriteOnce"],
-                ...(args.storageClassName !== undefined ? { storageClassName: args.storageClassName } : {}),
-                resources: { requests: { storage: args.storage } },
-            },
-        },
-        { ...statefulOptions(args.protectStateful), ...opts },
-    );
-    return withHandle(claim, ClaimHandle.of(claim, args.name, args.namespace));
+): PersistentVolumeClaim {
+    return new PersistentVolumeClaim(name, args, opts);
 }

@@ -5,11 +5,11 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec } from "./container";
 import { fromSecret } from "./env";
-import { AppIdentity, standardLabels } from "./labels";
-import { persistentVolumeClaim } from "./persistentVolumeClaim";
+import { AppIdentity } from "./labels";
+import { PersistentVolumeClaim } from "./persistentVolumeClaim";
 import { execProbe, tcpProbe } from "./probes";
 import { Sizing } from "./resources";
-import { configSecret } from "./secret";
+import { ConfigSecret } from "./secret";
 import { ChecksumKey, StartupRead } from "./startupReads";
 import { Workload } from "./workload";
 
@@ -118,12 +118,11 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                       ).result,
             );
             this.password = password as typeof this.password;
-            const secret = configSecret(
+            const secret = new ConfigSecret(
                 this.childName("secret"),
                 {
-                    cluster: args.cluster,
                     namespace: args.namespace,
-                    secretName: app.name,
+                    name: app.name,
                     app,
                     data: { "database-password": password },
                 },
@@ -138,12 +137,12 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
         const volumes: k8s.types.input.core.v1.Volume[] = [];
         if (args.storage) {
             const claimName = args.storage.claimName ?? app.name;
-            this.claim = persistentVolumeClaim(
+            this.claim = new PersistentVolumeClaim(
                 this.childName("pvc"),
                 {
                     name: claimName,
                     namespace: args.namespace,
-                    labels: standardLabels(app),
+                    app,
                     storage: args.storage.size,
                     protectStateful: args.protectStateful,
                 },

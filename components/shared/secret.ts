@@ -1,15 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
+import { BlockArgs, blockOptions } from "./block";
 import { SecretHandle, withHandle } from "./handles";
-import { AppIdentity, standardLabels } from "./labels";
+import { standardLabels } from "./labels";
 
-export interface ConfigSecretArgs {
-    cluster: ClusterContext;
-    namespace: pulumi.Input<string>;
-    /** metadata.name of the Secret, as the workloads reference it (e.g. `kebechet-secret`). */
-    secretName: string;
-    app: AppIdentity;
+/** Arguments of {@link ConfigSecret}: the block vocabulary plus the Secret's content. */
+export interface SecretArgs extends BlockArgs {
     /** Secret type, e.g. `kubernetes.io/ssh-auth`; Opaque when unset. */
     type?: string;
     /** Key → value. Every value is wrapped as a Pulumi secret so it stays encrypted in state and hidden in diffs. */
@@ -18,44 +15,63 @@ export interface ConfigSecretArgs {
     base64Data?: Record<string, pulumi.Input<string>>;
 }
 
+/** Arguments of the deprecated {@link configSecret}: the cluster gives the provider, `secretName` the name. */
+export interface ConfigSecretArgs extends Omit<SecretArgs, "name"> {
+    cluster: ClusterContext;
+    /** metadata.name of the Secret, as the workloads reference it (e.g. `kebechet-secret`). */
+    secretName: string;
+}
+
 /**
  * A Kubernetes Secret whose values come from encrypted stack config (or @pulumi/random), never from the repository.
- * Its `.handle` is how pods read it (`.env(key)`, `.envFrom()`, `.volume(name)`).
+ * Its `.handle` is how pods read it (`.env(key)`, `.envFrom()`, `.volume(name)`); the provider comes from `opts`.
  */
+export class ConfigSecret extends k8s.core.v1.Secret {
+    /** Set through {@link withHandle}: not enumerable, like every block's handle. */
+    declare public readonly handle: SecretHandle;
+
+    constructor(name: string, args: SecretArgs, opts: pulumi.CustomResourceOptions) {
+        const stringData: Record<string, pulumi.Output<string>> = {};
+        for (const key of Object.keys(args.data).sort()) {
+            stringData[key] = pulumi.secret(pulumi.output(args.data[key]));
+        }
+        const base64Data = args.base64Data ?? {};
+        super(
+            name,
+            {
+                metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
+                type: args.type ?? "Opaque",
+                stringData,
+                ...(Object.keys(base64Data).length > 0
+                    ? {
+                          data: Object.fromEntries(
+                              Object.keys(base64Data)
+                                  .sort()
+                                  // Re-encoding accepts line-wrapped `base64` output and always yields valid base64.
+                                  .map((key) => [
+                                      key,
+                                      pulumi.secret(
+                                          pulumi
+                                              .output(base64Data[key])
+                                              .apply((v) => Buffer.from(v, "base64").toString("base64")),
+                                      ),
+                                  ]),
+                          ),
+                      }
+                    : {}),
+            },
+            blockOptions("Secret", name, opts),
+        );
+        withHandle(this, SecretHandle.of(this, args.name, args.namespace));
+    }
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new ConfigSecret(...) */
 export function configSecret(
     name: string,
     args: ConfigSecretArgs,
     opts: pulumi.CustomResourceOptions,
-): k8s.core.v1.Secret & { readonly handle: SecretHandle } {
-    const stringData: Record<string, pulumi.Output<string>> = {};
-    for (const key of Object.keys(args.data).sort()) {
-        stringData[key] = pulumi.secret(pulumi.output(args.data[key]));
-    }
-    const secret = new k8s.core.v1.Secret(
-        name,
-        {
-            metadata: { name: args.secretName, namespace: args.namespace, labels: standardLabels(args.app) },
-            type: args.type ?? "Opaque",
-            stringData,
-            ...(args.base64Data && Object.keys(args.base64Data).length > 0
-                ? {
-                      data: Object.fromEntries(
-                          Object.keys(args.base64Data)
-                              .sort()
-                              // Re-encoding accepts line-wrapped `base64` output and always yields valid base64.
-                              .map((key) => [
-                                  key,
-                                  pulumi.secret(
-                                      pulumi
-                                          .output(args.base64Data![key])
-                                          .apply((v) => Buffer.from(v, "base64").toString("base64")),
-                                  ),
-                              ]),
-                      ),
-                  }
-                : {}),
-        },
-        { ...opts, provider: args.cluster.provider },
-    );
-    return withHandle(secret, SecretHandle.of(secret, args.secretName, args.namespace));
+): ConfigSecret {
+    const { cluster, secretName, ...rest } = args;
+    return new ConfigSecret(name, { ...rest, name: secretName }, { ...opts, provider: cluster.provider });
 }

@@ -70,87 +70,118 @@ export interface AccountOwner {
  * `owner`: the one implementation of the trio, used by {@link ServiceAccount} and by components that own their
  * account directly.
  */
+export class AccountWithGrants implements AccountObjects {
+    public readonly account: k8s.core.v1.ServiceAccount;
+    public readonly handle: AccountHandle;
+    public readonly roles: k8s.rbac.v1.Role[];
+    public readonly bindings: k8s.rbac.v1.RoleBinding[];
+
+    constructor(owner: AccountOwner, args: ServiceAccountArgs) {
+        this.account = new k8s.core.v1.ServiceAccount(
+            owner.childName("sa"),
+            {
+                metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
+                ...(args.automountServiceAccountToken !== undefined
+                    ? { automountServiceAccountToken: args.automountServiceAccountToken }
+                    : {}),
+            },
+            owner.child(),
+        );
+        this.handle = AccountHandle.of(this.account, args.name, args.namespace);
+        const grants = new AccountGrants(owner, args, [], this.handle);
+        this.roles = grants.roles;
+        this.bindings = grants.bindings;
+    }
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new AccountWithGrants(...) */
 export function accountObjects(
     owner: AccountOwner,
     args: ServiceAccountArgs,
 ): AccountObjects & { handle: AccountHandle } {
-    const account = new k8s.core.v1.ServiceAccount(
-        owner.childName("sa"),
-        {
-            metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
-            ...(args.automountServiceAccountToken !== undefined
-                ? { automountServiceAccountToken: args.automountServiceAccountToken }
-                : {}),
-        },
-        owner.child(),
-    );
-    const handle = AccountHandle.of(account, args.name, args.namespace);
-    return { account, handle, ...grantObjects(owner, args, [], handle) };
+    return new AccountWithGrants(owner, args);
 }
 
 /**
- * The Roles and RoleBindings of an account's grants (its Roles merged where a layout collapses namespaces). Each
- * binding names its Role and `subject` (the account's handle, when this program creates it) through their own
- * outputs, so it comes after both without a `dependsOn`; `after` is only for an order no reference carries.
+ * The Roles and RoleBindings of an account's grants (its Roles merged where a layout collapses namespaces), as
+ * children of `owner`. Each binding names its Role and `subject` (the account's handle, when this program creates it)
+ * through their own outputs, so it comes after both without a `dependsOn`; `after` is only for an order no reference
+ * carries.
  */
+export class AccountGrants {
+    public readonly roles: k8s.rbac.v1.Role[] = [];
+    public readonly bindings: k8s.rbac.v1.RoleBinding[] = [];
+
+    constructor(
+        owner: AccountOwner,
+        args: ServiceAccountArgs,
+        after: pulumi.Resource[] = [],
+        subject?: AccountHandle,
+    ) {
+        const labels = standardLabels(args.app);
+        const merged = new Map<string, AccessGrant>();
+        for (const grant of args.grants ?? []) {
+            const id = `${grant.namespace}/${grantName(args.name, grant)}`;
+            const seen = merged.get(id);
+            if (seen && "rules" in seen && "rules" in grant) {
+                const known = new Set(seen.rules.map((r) => JSON.stringify(r)));
+                const added = grant.rules.filter((r) => !known.has(JSON.stringify(r)));
+                merged.set(id, { ...seen, rules: [...seen.rules, ...added] });
+            } else if (!seen) {
+                merged.set(id, grant);
+            }
+        }
+        for (const [id, grant] of merged) {
+            const objectName = grantName(args.name, grant);
+            const metadata = { name: objectName, namespace: grant.namespace, labels };
+            const suffix = grant.key ?? id.replace(/\//g, "-");
+            let roleRef: { apiGroup: string; kind: string; name: pulumi.Input<string> };
+            if ("rules" in grant) {
+                const role = new k8s.rbac.v1.Role(
+                    owner.childName(`role-${suffix}`),
+                    { metadata, rules: grant.rules },
+                    owner.child(),
+                );
+                this.roles.push(role);
+                roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name };
+            } else if ("clusterRole" in grant) {
+                roleRef = {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: grant.clusterRole,
+                };
+            } else {
+                roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: grant.existingRole };
+            }
+            this.bindings.push(
+                new k8s.rbac.v1.RoleBinding(
+                    owner.childName(`${owner.bindingSuffix ?? "binding"}-${suffix}`),
+                    {
+                        metadata,
+                        roleRef,
+                        subjects: [
+                            {
+                                kind: "ServiceAccount",
+                                name: subject?.name ?? args.name,
+                                namespace: args.namespace,
+                            },
+                        ],
+                    },
+                    owner.child(after.length > 0 ? { dependsOn: after } : {}),
+                ),
+            );
+        }
+    }
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new AccountGrants(...) */
 export function grantObjects(
     owner: AccountOwner,
     args: ServiceAccountArgs,
     after: pulumi.Resource[],
     subject?: AccountHandle,
 ): Omit<AccountObjects, "account"> {
-    const labels = standardLabels(args.app);
-    const roles: k8s.rbac.v1.Role[] = [];
-    const bindings: k8s.rbac.v1.RoleBinding[] = [];
-    const merged = new Map<string, AccessGrant>();
-    for (const grant of args.grants ?? []) {
-        const id = `${grant.namespace}/${grantName(args.name, grant)}`;
-        const seen = merged.get(id);
-        if (seen && "rules" in seen && "rules" in grant) {
-            const known = new Set(seen.rules.map((r) => JSON.stringify(r)));
-            const added = grant.rules.filter((r) => !known.has(JSON.stringify(r)));
-            merged.set(id, { ...seen, rules: [...seen.rules, ...added] });
-        } else if (!seen) {
-            merged.set(id, grant);
-        }
-    }
-    for (const [id, grant] of merged) {
-        const objectName = grantName(args.name, grant);
-        const metadata = { name: objectName, namespace: grant.namespace, labels };
-        const suffix = grant.key ?? id.replace(/\//g, "-");
-        let roleRef: { apiGroup: string; kind: string; name: pulumi.Input<string> };
-        if ("rules" in grant) {
-            const role = new k8s.rbac.v1.Role(
-                owner.childName(`role-${suffix}`),
-                { metadata, rules: grant.rules },
-                owner.child(),
-            );
-            roles.push(role);
-            roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name };
-        } else if ("clusterRole" in grant) {
-            roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: grant.clusterRole };
-        } else {
-            roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: grant.existingRole };
-        }
-        bindings.push(
-            new k8s.rbac.v1.RoleBinding(
-                owner.childName(`${owner.bindingSuffix ?? "binding"}-${suffix}`),
-                {
-                    metadata,
-                    roleRef,
-                    subjects: [
-                        {
-                            kind: "ServiceAccount",
-                            name: subject?.name ?? args.name,
-                            namespace: args.namespace,
-                        },
-                    ],
-                },
-                owner.child(after.length > 0 ? { dependsOn: after } : {}),
-            ),
-        );
-    }
-    return { roles, bindings };
+    return new AccountGrants(owner, args, after, subject);
 }
 
 /** The API resource (plural) of each kind a handle names, as RBAC rules spell it. */
@@ -202,7 +233,9 @@ export class ServiceAccount extends RunbookComponent {
             child: (extra) => this.child(extra),
         };
         const objects: Omit<AccountObjects, "account"> & { account?: k8s.core.v1.ServiceAccount } =
-            args.createAccount === false ? grantObjects(owner, args, []) : accountObjects(owner, args);
+            args.createAccount === false
+                ? new AccountGrants(owner, args)
+                : new AccountWithGrants(owner, args);
         this.account = objects.account;
         this.handle = objects.account
             ? AccountHandle.of(objects.account, args.name, args.namespace)
@@ -223,7 +256,7 @@ export class ServiceAccount extends RunbookComponent {
         verbs: readonly string[],
     ): { role: k8s.rbac.v1.Role; binding: k8s.rbac.v1.RoleBinding } {
         const grant = objectGrant(target, verbs);
-        const { roles, bindings } = grantObjects(
+        const { roles, bindings } = new AccountGrants(
             { childName: (s) => this.childName(s), child: (extra) => this.child(extra) },
             { ...this.#args, grants: [grant] },
             [],

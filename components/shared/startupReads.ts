@@ -20,12 +20,19 @@ export type StartupRead = k8s.core.v1.Secret | k8s.core.v1.ConfigMap;
 export type ChecksumKey = pulumi.Output<string>;
 
 /**
- * A random HMAC key for the checksums of one system. Rotating it (replacing this resource) rolls every reader once
- * and reveals nothing.
+ * A random HMAC key for the checksums of one system, as `.result`. Rotating it (replacing this resource) rolls every
+ * reader once and reveals nothing.
  */
+export class ReadsChecksumKey extends random.RandomPassword {
+    constructor(name: string, opts: pulumi.CustomResourceOptions) {
+        // 64 alphanumerics: about 380 bits, far beyond any guess; RandomPassword's result is secret in state and plan.
+        super(name, { length: 64, special: false }, opts);
+    }
+}
+
+/** @deprecated Thoth's remaining callers are converted at merge: use new ReadsChecksumKey(...).result */
 export function checksumKey(name: string, opts: pulumi.CustomResourceOptions): ChecksumKey {
-    // 64 alphanumerics: about 380 bits, far beyond any guess; RandomPassword's result is secret in state and plan.
-    return new random.RandomPassword(name, { length: 64, special: false }, opts).result;
+    return new ReadsChecksumKey(name, opts).result;
 }
 
 /** The objects a pod may read: candidates of {@link readsChecksum}, all in the reader's namespace. */

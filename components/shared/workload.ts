@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
-import { ExposureSpec, expose, exposureUrl } from "./exposure";
+import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
 import { AppIdentity, selectorLabels, standardLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
 import {
@@ -193,33 +193,31 @@ export class Workload extends RunbookComponent {
             ...(ignoreChanges ? { ignoreChanges } : {}),
         });
 
-        const makeService = (resourceName: string, objectName: string, svc: ServiceSpec) =>
-            new k8s.core.v1.Service(
-                resourceName,
-                {
-                    metadata: { name: objectName, namespace: args.namespace, labels },
-                    spec: {
-                        selector,
-                        ...(svc.headless ? { clusterIP: "None" } : {}),
-                        ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
-                        ports: svc.ports.map((p) => ({
-                            name: p.name,
-                            port: p.port,
-                            targetPort: p.targetPort ?? p.port,
-                            protocol: p.protocol ?? "TCP",
-                        })),
-                    },
-                },
-                this.child(),
-            );
         const services = new Map<string, k8s.core.v1.Service>();
         if (args.service) {
-            this.service = makeService(this.childName("service"), serviceName, args.service);
+            this.service = this.makeService(
+                this.childName("service"),
+                serviceName,
+                args.service,
+                args.namespace,
+                labels,
+                selector,
+            );
             services.set(serviceName, this.service);
             this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
         }
         for (const extra of args.extraServices ?? []) {
-            services.set(extra.name, makeService(this.childName(`service-${extra.name}`), extra.name, extra));
+            services.set(
+                extra.name,
+                this.makeService(
+                    this.childName(`service-${extra.name}`),
+                    extra.name,
+                    extra,
+                    args.namespace,
+                    labels,
+                    selector,
+                ),
+            );
         }
 
         if (kind === "StatefulSet") {
@@ -280,17 +278,46 @@ export class Workload extends RunbookComponent {
             }
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
             this.endpoints.push(
-                ...expose(
+                ...new Exposure(
                     this.childName(role),
                     { ...spec, cluster, namespace: args.namespace, serviceName: target, app: args.app },
                     // Not after the Service: the Ingress's own await waits for the Service's endpoints, and ordering
                     // it after the Service would put the Service's await (ready pods, then 10 s for stragglers) in
                     // front of it on every chain. A Route is not awaited and needs no Service to be created.
                     this.child(),
-                ),
+                ).resources,
             );
         });
         this.urls = exposures.map(exposureUrl);
         this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
+    }
+
+    /** One Service of the workload's pods (the main one or an extra one), a child of this component. */
+    private makeService(
+        resourceName: string,
+        objectName: string,
+        svc: ServiceSpec,
+        namespace: pulumi.Input<string>,
+        labels: Record<string, string>,
+        selector: Record<string, string>,
+    ): k8s.core.v1.Service {
+        return new k8s.core.v1.Service(
+            resourceName,
+            {
+                metadata: { name: objectName, namespace, labels },
+                spec: {
+                    selector,
+                    ...(svc.headless ? { clusterIP: "None" } : {}),
+                    ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
+                    ports: svc.ports.map((p) => ({
+                        name: p.name,
+                        port: p.port,
+                        targetPort: p.targetPort ?? p.port,
+                        protocol: p.protocol ?? "TCP",
+                    })),
+                },
+            },
+            this.child(),
+        );
     }
 }
