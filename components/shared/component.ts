@@ -41,14 +41,13 @@ export abstract class RunbookComponent extends pulumi.ComponentResource {
     protected readonly baseName: string;
     readonly #opts: pulumi.ComponentResourceOptions | undefined;
     readonly #provider: pulumi.ProviderResource | undefined;
+    /** Child names this component keeps from an older layout ({@link keepsStateName}). */
+    readonly #keptNames = new Set<string>();
 
     /**
      * @param provider the provider every child uses (the cluster's Kubernetes provider, the OpenStack provider);
      *   explicit so that no child ever falls back to an ambient default provider.
      */
-    /** Child names this component keeps from an older layout ({@link keepsStateName}). */
-    readonly #keptNames = new Set<string>();
-
     protected constructor(
         type: ComponentType,
         name: string,

@@ -106,7 +106,7 @@ export abstract class BotFamily extends RunbookComponent {
      * state-compatible opt-in out of {@link childName}): a new name would replace the live object.
      */
     protected objectName(suffix: string): string {
-        return `${this.#formerName}-${suffix}`;
+        return this.keepsStateName(`${this.#formerName}-${suffix}`);
     }
 
     /** Options of every object of the family: {@link child} plus the alias that keeps its state from before. */
