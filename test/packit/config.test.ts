@@ -13,6 +13,7 @@ import {
     packitValues,
     PACKIT_SYSTEMS,
     runPackit,
+    runPackitAlone,
     secretsFor,
     Values,
 } from "./fixtures";
@@ -57,8 +58,8 @@ describe("packit configuration", () => {
     });
 
     it("puts flower and redis-commander behind authentication when turned on", async () => {
-        await runPackit("stage", (v) => {
-            v.packit.components = { ...v.packit.components, flower: true, redisCommander: true };
+        await runPackitAlone("stage", (packit) => {
+            packit.components = { ...packit.components, flower: true, redisCommander: true };
         });
         const flower = envOf(k8sObject(DEPLOYMENT, "flower", "packit-stg"));
         assert.deepEqual(flower.FLOWER_BASIC_AUTH.valueFrom, {

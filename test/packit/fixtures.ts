@@ -54,6 +54,38 @@ export const PACKIT: SystemFixture = {
     secrets: (values) => secretsFor(values as Values),
 };
 
+/**
+ * The packit service alone, without stream's section: for a test whose change and assertions are packit's only, so
+ * an evaluation registers half the resources (the cost of an evaluation is its resources). Tests that compare the two
+ * services, or assert something of every object, keep {@link PACKIT}.
+ */
+export const PACKIT_ALONE: SystemFixture = {
+    sections: ["tier", "clusters", "packit"],
+    systems: [packit],
+    secrets: (values) => secretsFor(values as Values),
+};
+
+/** Runs the whole program with only the packit service's section of a stack, after an optional change of it. */
+export async function runPackitAlone(
+    stack: Stack,
+    change?: (packit: PackitSection) => void,
+    fixture: SystemFixture = PACKIT_ALONE,
+): Promise<RecordedResource[]> {
+    return runSystem(fixture, stack, change && ((values) => change((values as Values).packit)));
+}
+
+/**
+ * Every optional component on in both services (the debugging tools), and packit's database in the middle of a major
+ * upgrade when `upgrade` is set: the largest deployment a stack can ask for.
+ */
+export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean }): void {
+    for (const section of [values.packit, values.stream]) {
+        section.components = { ...section.components, redisCommander: true, flower: true };
+    }
+    if (upgrade)
+        values.packit.postgres.previous = { version: 13, image: "quay.io/sclorg/postgresql-13-c9s:c9s" };
+}
+
 export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 export const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
 export const CRONJOB = "kubernetes:batch/v1:CronJob";

@@ -16,6 +16,7 @@ import {
     envOf,
     podSpec,
     runPackit,
+    runPackitAlone,
 } from "./fixtures";
 
 const IMAGE_TRIGGER = "image.openshift.io/triggers";
@@ -347,8 +348,8 @@ describe("packit and stream: prod stack", () => {
 
     it("moves a pinned production image only by config: a rollback is the previous digest", async () => {
         const digest = "sha256:" + "b".repeat(64);
-        await runPackit("prod", (v) => {
-            v.packit.images.pins = { "packit-worker": digest };
+        await runPackitAlone("prod", (packit) => {
+            packit.images.pins = { "packit-worker": digest };
         });
         assert.equal(
             imageStream("packit-prod", "packit-worker").from,
