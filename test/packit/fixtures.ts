@@ -1,5 +1,8 @@
+import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
+import { readStackFile } from "../../tools/plan/stackfile";
 import { stackValues } from "../harness";
+import { stackPlan } from "../fixtures/plans";
 import { SystemFixture, runSystem } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
 import { PackitConfig, packitSchema } from "../../components/packit/config";
@@ -86,6 +89,59 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
         values.packit.postgres.previous = { version: 13, image: "quay.io/sclorg/postgresql-13-c9s:c9s" };
 }
 
+/** What the tests read of a registered resource, alike in a fresh evaluation and in the run's plan of a stack. */
+export type Registered = Pick<
+    RecordedResource,
+    "urn" | "type" | "name" | "inputs" | "protect" | "retainOnDelete" | "ignoreChanges"
+>;
+
+/** Kubernetes objects among one evaluation's (or one plan's) resources, looked up as the harness looks them up. */
+export class Objects<R extends Registered = Registered> {
+    constructor(public readonly resources: readonly R[]) {}
+
+    /** Objects of a type token, in `namespace` when given. */
+    ofType(type: string, namespace?: string): R[] {
+        return this.resources.filter(
+            (r) =>
+                r.type === type &&
+                (namespace === undefined ||
+                    (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace),
+        );
+    }
+
+    /** The one object of a type with this metadata name (in `namespace` when given); throws when absent or ambiguous. */
+    one(type: string, name: string, namespace?: string): R {
+        const found = this.ofType(type, namespace).filter(
+            (r) => (r.inputs.metadata as { name?: string } | undefined)?.name === name,
+        );
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type} ${namespace ?? "*"}/${name}, found ${found.length}`);
+        }
+        return found[0];
+    }
+}
+
+/**
+ * Packit's and Stream's objects in the committed stage stack, from the plan the run's global setup made: no
+ * evaluation. Stage's two sections hold no operator placeholder, so the plan registers what a test's evaluation of
+ * them would (this checks that premise).
+ */
+export async function committedStage(): Promise<Objects> {
+    const raw = readStackFile("stage").values;
+    const filled = stackValues("stage");
+    for (const section of ["packit", "stream"]) {
+        assert.deepEqual(
+            filled[section],
+            raw[section],
+            `stage's ${section} section has an operator placeholder`,
+        );
+    }
+    const { resources } = await stackPlan("stage");
+    const ours = resources.filter((r) => r.system === "packit" || r.system === "stream");
+    assert.ok(ours.length > 100, `the stage plan has Packit's objects (${ours.length})`);
+    return new Objects(ours);
+}
+
 export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 export const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
 export const CRONJOB = "kubernetes:batch/v1:CronJob";
@@ -136,7 +192,7 @@ export interface PodSpec {
 }
 
 /** The pod template of a Deployment/StatefulSet, or the job pod template of a CronJob. */
-export function podSpec(r: RecordedResource): PodSpec {
+export function podSpec(r: Registered): PodSpec {
     const spec = r.inputs.spec as {
         jobTemplate?: { spec: { template: { spec: PodSpec } } };
         template?: { spec: PodSpec };
@@ -144,12 +200,12 @@ export function podSpec(r: RecordedResource): PodSpec {
     return spec.jobTemplate ? spec.jobTemplate.spec.template.spec : spec.template!.spec;
 }
 
-export function containers(r: RecordedResource): Container[] {
+export function containers(r: Registered): Container[] {
     return podSpec(r).containers;
 }
 
 /** Env of the first container (or the named one), by variable name. */
-export function envOf(r: RecordedResource, container?: string): Record<string, EnvVar> {
+export function envOf(r: Registered, container?: string): Record<string, EnvVar> {
     const c = container ? containers(r).find((x) => x.name === container) : containers(r)[0];
     return Object.fromEntries((c?.env ?? []).map((e) => [e.name, e]));
 }
