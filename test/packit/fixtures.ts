@@ -119,6 +119,13 @@ export class Objects<R extends Registered = Registered> {
         }
         return found[0];
     }
+
+    /** The one resource of this Pulumi name and type; throws when absent or ambiguous. */
+    named(name: string, type: string): R {
+        const found = this.resources.filter((r) => r.name === name && r.type === type);
+        if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+        return found[0];
+    }
 }
 
 /**
