@@ -20,11 +20,15 @@ export class Sandbox {
         }
     }
 
-    /** Runs `script` with bash, the stubs first on PATH, and `env`; returns stdout. */
+    /**
+     * Runs `script` with bash, the stubs first on PATH, and `env`; returns stdout. Its stderr is the test's to read
+     * (on failure, the error's `stderr`), not the test run's output.
+     */
     run(script: string, env: Record<string, string>, args: string[] = []): string {
         return execFileSync("bash", ["-c", script, "script", ...args], {
             env: { PATH: `${this.bin}:/usr/bin:/bin`, CALLS: this.dir, HOME: this.dir, ...env },
             encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
         });
     }
 

@@ -4,7 +4,10 @@ import { ConfigError } from "../../components/config/problems";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { validateObject } from "../../tools/validate/k8s";
-import { field, k8sObjects, recorder } from "../harness";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { field, recorder } from "../harness";
+import { stackPlan } from "../fixtures/plans";
+import { unwaitedReads } from "../packit/podReads";
 import { DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
 
 const JOB = "kubernetes:batch/v1:Job";
@@ -40,8 +43,28 @@ async function configError(
     assert.fail("the configuration was accepted");
 }
 
-function migrationJobs(namespace: string) {
-    return k8sObjects(JOB, namespace).filter((j) => JSON.stringify(j.inputs).includes("alembic"));
+/** Jobs in `namespace` that run alembic, among registered `objects` (an evaluation's, or a plan's). */
+function migrationJobs<R extends { type: string; inputs: Record<string, unknown> }>(
+    namespace: string,
+    objects: readonly R[],
+): R[] {
+    return objects.filter(
+        (j) =>
+            j.type === JOB &&
+            field(j.inputs, "metadata.namespace") === namespace &&
+            JSON.stringify(j.inputs).includes("alembic"),
+    );
+}
+
+/** Each stack with the reviewed migration, evaluated once for both suites of this file. */
+const reviewedRuns = new Map<"stage" | "prod", Promise<RecordedResource[]>>();
+function withReviewedMigration(stack: "stage" | "prod"): Promise<RecordedResource[]> {
+    let run = reviewedRuns.get(stack);
+    if (!run) {
+        run = runDials(stack, reviewed).then((r) => [...r]);
+        reviewedRuns.set(stack, run);
+    }
+    return run;
 }
 
 // Issue #27 item 7: the first prod up ran `alembic upgrade head` against the production database with an unverified
@@ -54,8 +77,13 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
             ["prod", "cms-dials-prod"],
             ["stage", "cms-dials-stage"],
         ] as const) {
-            await runDials(stack);
-            assert.deepEqual(migrationJobs(namespace), [], stack);
+            // The committed stack unchanged (DIALS' section has no operator placeholder): the run's plan of it.
+            const { resources } = await stackPlan(stack);
+            assert.ok(
+                resources.some((r) => field(r.inputs, "metadata.namespace") === namespace),
+                `${stack}: the plan has DIALS' objects`,
+            );
+            assert.deepEqual(migrationJobs(namespace, resources), [], stack);
             const said = notices(stack);
             assert.ok(!said.some((n) => n.includes("migrates")), said.join("\n"));
             const unconfirmed = said.filter((n) =>
@@ -80,8 +108,8 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
     });
 
     it("with dials.migration from the running release to the deployed one: one Job before the ETL, and the notice", async () => {
-        await runDials("prod", reviewed);
-        const [job, ...more] = migrationJobs("cms-dials-prod");
+        const recorded = await withReviewedMigration("prod");
+        const [job, ...more] = migrationJobs("cms-dials-prod", recorded);
         assert.ok(job, "the migration Job exists");
         assert.deepEqual(more, []);
         assert.equal(field(job.inputs, "metadata.name"), "dials-etl-migrate-v1-8-0");
@@ -93,8 +121,11 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
         assert.equal(field(job.inputs, "spec.backoffLimit"), 0);
         assert.deepEqual(validateObject(job.inputs), []);
-        const etl = k8sObjects(DEPLOYMENT, "cms-dials-prod").filter((d) =>
-            JSON.stringify(d.inputs).includes("dials-etl-configmap"),
+        const etl = recorded.filter(
+            (d) =>
+                d.type === DEPLOYMENT &&
+                field(d.inputs, "metadata.namespace") === "cms-dials-prod" &&
+                JSON.stringify(d.inputs).includes("dials-etl-configmap"),
         );
         assert.ok(etl.length > 10);
         for (const d of etl)
@@ -179,4 +210,21 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
             /dials\.images\.tagUnverified marks as a release nobody has checked/,
         );
     });
+});
+
+// Issue #28: DIALS pods (and the reviewed migration Job) read their ConfigMaps, Secrets and the EOS claim through
+// handles, so each is ordered after what it reads by the reference itself.
+describe("dials pods read what the program makes, and wait for it (issue 28)", function () {
+    this.timeout(120000);
+
+    for (const stack of ["stage", "prod"] as const) {
+        it(`${stack}, with a reviewed migration: each object a pod names exists and comes first`, async () => {
+            const recorded = await withReviewedMigration(stack);
+            assert.ok(
+                recorded.some((r) => r.type === "kubernetes:batch/v1:Job"),
+                "the migration Job is recorded",
+            );
+            assert.deepEqual(unwaitedReads(recorded), { dangling: [], unwaited: [] });
+        });
+    }
 });

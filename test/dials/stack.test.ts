@@ -2,6 +2,8 @@ import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
 import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
+import { stackPlan } from "../fixtures/plans";
+import { Objects, Registered } from "../packit/fixtures";
 import { DIALS_SECRETS, PROD_WORKERS, dialsValues, runDials } from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -28,11 +30,11 @@ interface Container {
     resources: { requests: { memory: string }; limits: { memory: string } };
 }
 
-function names(objects: RecordedResource[]): string[] {
+function names(objects: readonly Registered[]): string[] {
     return objects.map((o) => field(o.inputs, "metadata.name") as string).sort();
 }
 
-function containers(d: RecordedResource): Container[] {
+function containers(d: Registered): Container[] {
     return field(d.inputs, "spec.template.spec.containers") as Container[];
 }
 
@@ -50,8 +52,12 @@ function kubernetesObjects(): Record<string, unknown>[] {
         .map((r) => r.inputs);
 }
 
-function workerDeployments(namespace = PROD): RecordedResource[] {
-    return k8sObjects(DEPLOYMENT, namespace).filter(
+/** DIALS' worker Deployments in `namespace`, among `deployments` (the latest evaluation's unless given). */
+function workerDeployments<R extends Registered = RecordedResource>(
+    namespace = PROD,
+    deployments: readonly R[] = k8sObjects(DEPLOYMENT, namespace) as unknown as R[],
+): R[] {
+    return deployments.filter(
         (d) => field(d.inputs, "metadata.labels")!["app.kubernetes.io/component" as never] === "worker",
     );
 }
@@ -437,21 +443,25 @@ describe("dials on the prod stack", () => {
 
 describe("dials on the stage stack and other configurations", () => {
     it("runs a smaller staging copy in its own namespace on the staging hosts, unprotected", async () => {
-        await runDials("stage");
-        assert.equal(k8sObjects(DEPLOYMENT, PROD).length, 0);
+        // The committed stage stack unchanged (DIALS' section has no operator placeholder): the run's plan of it.
+        const stage = new Objects((await stackPlan("stage")).resources.filter((r) => r.system === "dials"));
+        assert.equal(stage.ofType(DEPLOYMENT, PROD).length, 0);
         const ns = "cms-dials-stage";
-        assert.equal(field(k8sObject(DEPLOYMENT, "backend", ns).inputs, "spec.replicas"), 2);
-        assert.equal(field(k8sObject(DEPLOYMENT, "frontend", ns).inputs, "spec.replicas"), 1);
+        assert.equal(field(stage.one(DEPLOYMENT, "backend", ns).inputs, "spec.replicas"), 2);
+        assert.equal(field(stage.one(DEPLOYMENT, "frontend", ns).inputs, "spec.replicas"), 1);
         assert.deepEqual(
-            k8sObjects(ROUTE, ns)
+            stage
+                .ofType(ROUTE, ns)
                 .map((r) => field(r.inputs, "spec.host"))
                 .sort(),
             ["cmsdials-api-stage.web.cern.ch", "cmsdials-stage.web.cern.ch"],
         );
-        assert.deepEqual(names(workerDeployments(ns)), PROD_WORKERS);
-        for (const pvc of k8sObjects(PVC, ns)) assert.equal(pvc.protect, false, pvc.name);
+        assert.deepEqual(names(workerDeployments(ns, stage.ofType(DEPLOYMENT, ns))), PROD_WORKERS);
+        const claims = stage.ofType(PVC, ns);
+        assert.ok(claims.length > 0, "stage has claims");
+        for (const pvc of claims) assert.equal(pvc.protect, false, pvc.name);
         assert.ok(
-            containers(k8sObject(DEPLOYMENT, "tracker-bulk", ns))[0].image.includes("/cms-dials-stage/etl:"),
+            containers(stage.one(DEPLOYMENT, "tracker-bulk", ns))[0].image.includes("/cms-dials-stage/etl:"),
         );
     });
 

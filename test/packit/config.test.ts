@@ -4,15 +4,16 @@ import { packitProblems } from "../../components/packit/checks";
 import { packitSchema } from "../../components/packit/config";
 import { packitSecretSpecs } from "../../components/packit/secrets";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { field, k8sObject, k8sObjects, recorder, runWith } from "../harness";
+import { field, k8sObject, recorder, runWith } from "../harness";
 import {
     DEPLOYMENT,
     ROUTE,
+    committedStage,
     SECRET,
     envOf,
     packitValues,
     PACKIT_SYSTEMS,
-    runPackit,
+    runPackitAlone,
     secretsFor,
     Values,
 } from "./fixtures";
@@ -47,18 +48,19 @@ describe("packit configuration", () => {
         assert.equal(parsed.components.service, true);
         assert.equal(parsed.components.sandboxCleanup, true);
 
-        await runPackit("stage");
-        const names = k8sObjects(DEPLOYMENT).map((d) => field(d.inputs, "metadata.name"));
+        const stage = await committedStage();
+        const names = stage.ofType(DEPLOYMENT).map((d) => field(d.inputs, "metadata.name"));
+        assert.ok(names.includes("packit-service"), "the stage plan has Packit's Deployments");
         assert.ok(!names.includes("flower") && !names.includes("redis-commander"));
         assert.equal(
-            k8sObjects(SECRET).filter((s) => field(s.inputs, "metadata.name") === "flower-secret").length,
+            stage.ofType(SECRET).filter((s) => field(s.inputs, "metadata.name") === "flower-secret").length,
             0,
         );
     });
 
     it("puts flower and redis-commander behind authentication when turned on", async () => {
-        await runPackit("stage", (v) => {
-            v.packit.components = { ...v.packit.components, flower: true, redisCommander: true };
+        await runPackitAlone("stage", (packit) => {
+            packit.components = { ...packit.components, flower: true, redisCommander: true };
         });
         const flower = envOf(k8sObject(DEPLOYMENT, "flower", "packit-stg"));
         assert.deepEqual(flower.FLOWER_BASIC_AUTH.valueFrom, {

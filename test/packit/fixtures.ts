@@ -1,5 +1,8 @@
+import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
+import { readStackFile } from "../../tools/plan/stackfile";
 import { stackValues } from "../harness";
+import { stackPlan } from "../fixtures/plans";
 import { SystemFixture, runSystem } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
 import { PackitConfig, packitSchema } from "../../components/packit/config";
@@ -54,6 +57,98 @@ export const PACKIT: SystemFixture = {
     secrets: (values) => secretsFor(values as Values),
 };
 
+/**
+ * The packit service alone, without stream's section: for a test whose change and assertions are packit's only, so
+ * an evaluation registers half the resources (the cost of an evaluation is its resources). Tests that compare the two
+ * services, or assert something of every object, keep {@link PACKIT}.
+ */
+export const PACKIT_ALONE: SystemFixture = {
+    sections: ["tier", "clusters", "packit"],
+    systems: [packit],
+    secrets: (values) => secretsFor(values as Values),
+};
+
+/** Runs the whole program with only the packit service's section of a stack, after an optional change of it. */
+export async function runPackitAlone(
+    stack: Stack,
+    change?: (packit: PackitSection) => void,
+    fixture: SystemFixture = PACKIT_ALONE,
+): Promise<RecordedResource[]> {
+    return runSystem(fixture, stack, change && ((values) => change((values as Values).packit)));
+}
+
+/**
+ * Every optional component on in both services (the debugging tools), and packit's database in the middle of a major
+ * upgrade when `upgrade` is set: the largest deployment a stack can ask for.
+ */
+export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean }): void {
+    for (const section of [values.packit, values.stream]) {
+        section.components = { ...section.components, redisCommander: true, flower: true };
+    }
+    if (upgrade)
+        values.packit.postgres.previous = { version: 13, image: "quay.io/sclorg/postgresql-13-c9s:c9s" };
+}
+
+/** What the tests read of a registered resource, alike in a fresh evaluation and in the run's plan of a stack. */
+export type Registered = Pick<
+    RecordedResource,
+    "urn" | "type" | "name" | "inputs" | "protect" | "retainOnDelete" | "ignoreChanges"
+>;
+
+/** Kubernetes objects among one evaluation's (or one plan's) resources, looked up as the harness looks them up. */
+export class Objects<R extends Registered = Registered> {
+    constructor(public readonly resources: readonly R[]) {}
+
+    /** Objects of a type token, in `namespace` when given. */
+    ofType(type: string, namespace?: string): R[] {
+        return this.resources.filter(
+            (r) =>
+                r.type === type &&
+                (namespace === undefined ||
+                    (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace),
+        );
+    }
+
+    /** The one object of a type with this metadata name (in `namespace` when given); throws when absent or ambiguous. */
+    one(type: string, name: string, namespace?: string): R {
+        const found = this.ofType(type, namespace).filter(
+            (r) => (r.inputs.metadata as { name?: string } | undefined)?.name === name,
+        );
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type} ${namespace ?? "*"}/${name}, found ${found.length}`);
+        }
+        return found[0];
+    }
+
+    /** The one resource of this Pulumi name and type; throws when absent or ambiguous. */
+    named(name: string, type: string): R {
+        const found = this.resources.filter((r) => r.name === name && r.type === type);
+        if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+        return found[0];
+    }
+}
+
+/**
+ * Packit's and Stream's objects in the committed stage stack, from the plan the run's global setup made: no
+ * evaluation. Stage's two sections hold no operator placeholder, so the plan registers what a test's evaluation of
+ * them would (this checks that premise).
+ */
+export async function committedStage(): Promise<Objects> {
+    const raw = readStackFile("stage").values;
+    const filled = stackValues("stage");
+    for (const section of ["packit", "stream"]) {
+        assert.deepEqual(
+            filled[section],
+            raw[section],
+            `stage's ${section} section has an operator placeholder`,
+        );
+    }
+    const { resources } = await stackPlan("stage");
+    const ours = resources.filter((r) => r.system === "packit" || r.system === "stream");
+    assert.ok(ours.length > 100, `the stage plan has Packit's objects (${ours.length})`);
+    return new Objects(ours);
+}
+
 export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 export const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
 export const CRONJOB = "kubernetes:batch/v1:CronJob";
@@ -104,7 +199,7 @@ export interface PodSpec {
 }
 
 /** The pod template of a Deployment/StatefulSet, or the job pod template of a CronJob. */
-export function podSpec(r: RecordedResource): PodSpec {
+export function podSpec(r: Registered): PodSpec {
     const spec = r.inputs.spec as {
         jobTemplate?: { spec: { template: { spec: PodSpec } } };
         template?: { spec: PodSpec };
@@ -112,12 +207,12 @@ export function podSpec(r: RecordedResource): PodSpec {
     return spec.jobTemplate ? spec.jobTemplate.spec.template.spec : spec.template!.spec;
 }
 
-export function containers(r: RecordedResource): Container[] {
+export function containers(r: Registered): Container[] {
     return podSpec(r).containers;
 }
 
 /** Env of the first container (or the named one), by variable name. */
-export function envOf(r: RecordedResource, container?: string): Record<string, EnvVar> {
+export function envOf(r: Registered, container?: string): Record<string, EnvVar> {
     const c = container ? containers(r).find((x) => x.name === container) : containers(r)[0];
     return Object.fromEntries((c?.env ?? []).map((e) => [e.name, e]));
 }

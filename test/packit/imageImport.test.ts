@@ -1,17 +1,26 @@
 import { strict as assert } from "assert";
 import { SCHEDULED_IMPORT_SCHEDULE } from "../../components/packit/images";
 import { IMPORT_IMAGES_SCRIPT } from "../../components/packit/scripts";
-import { RecordedResource } from "../../tools/mocks/recorder";
-import { field, k8sObject, k8sObjects } from "../harness";
+import { field } from "../harness";
 import { runWithStubs } from "../thoth/shellStub";
-import { CRONJOB, IMAGESTREAM, ROLE, ROLEBINDING, envOf, podSpec, runPackit } from "./fixtures";
+import {
+    CRONJOB,
+    IMAGESTREAM,
+    Objects,
+    ROLE,
+    ROLEBINDING,
+    Registered,
+    committedStage,
+    envOf,
+    podSpec,
+} from "./fixtures";
 
 const SERVICEACCOUNT = "kubernetes:core/v1:ServiceAccount";
 
 /** Namespace → names of the ImageStreams there whose tag asks for scheduled import. */
-function scheduledStreams(): Map<string, string[]> {
+function scheduledStreams(stage: Objects): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    for (const is of k8sObjects(IMAGESTREAM)) {
+    for (const is of stage.ofType(IMAGESTREAM)) {
         const scheduled = (field(is.inputs, "spec.tags") as { importPolicy: { scheduled: boolean } }[]).some(
             (t) => t.importPolicy.scheduled,
         );
@@ -22,28 +31,29 @@ function scheduledStreams(): Map<string, string[]> {
     return out;
 }
 
-function named(type: string, name: string): RecordedResource[] {
-    return k8sObjects(type).filter((r) => field(r.inputs, "metadata.name") === name);
+function named(stage: Objects, type: string, name: string): Registered[] {
+    return stage.ofType(type).filter((r) => field(r.inputs, "metadata.name") === name);
 }
 
 // Runbook 001, "Continuous Deployment": the platform turned scheduled ImageStream import off, so staging follows
 // `:stg` only through a CronJob that imports every hour at minute 0.
 describe("packit staging image import (runbook 001)", function () {
     this.timeout(60_000);
+    let stage: Objects;
     before(async () => {
-        await runPackit("stage");
+        stage = await committedStage();
     });
 
     it("runs one hourly import in exactly the namespaces with scheduled tags, importing exactly those streams", () => {
-        const scheduled = scheduledStreams();
+        const scheduled = scheduledStreams(stage);
         assert.deepEqual([...scheduled.keys()].sort(), ["packit-stg", "stream-stg"]);
-        const jobs = named(CRONJOB, "import-images");
+        const jobs = named(stage, CRONJOB, "import-images");
         assert.deepEqual(
             jobs.map((j) => field(j.inputs, "metadata.namespace")).sort(),
             [...scheduled.keys()].sort(),
         );
         for (const [ns, streams] of scheduled) {
-            const job = k8sObject(CRONJOB, "import-images", ns);
+            const job = stage.one(CRONJOB, "import-images", ns);
             assert.equal(field(job.inputs, "spec.schedule"), "0 * * * *");
             assert.equal(SCHEDULED_IMPORT_SCHEDULE, "0 * * * *");
             assert.equal(field(job.inputs, "spec.timeZone"), undefined);
@@ -56,10 +66,10 @@ describe("packit staging image import (runbook 001)", function () {
     });
 
     it("gives each import its own account allowed only to read its streams and create imports, in its namespace", () => {
-        const scheduled = scheduledStreams();
+        const scheduled = scheduledStreams(stage);
         for (const type of [SERVICEACCOUNT, ROLE, ROLEBINDING]) {
             assert.deepEqual(
-                named(type, "importimager")
+                named(stage, type, "importimager")
                     .map((r) => field(r.inputs, "metadata.namespace"))
                     .sort(),
                 [...scheduled.keys()].sort(),
@@ -67,7 +77,7 @@ describe("packit staging image import (runbook 001)", function () {
             );
         }
         for (const [ns, streams] of scheduled) {
-            assert.deepEqual(field(k8sObject(ROLE, "importimager", ns).inputs, "rules"), [
+            assert.deepEqual(field(stage.one(ROLE, "importimager", ns).inputs, "rules"), [
                 {
                     apiGroups: ["image.openshift.io"],
                     resources: ["imagestreams"],
@@ -76,7 +86,7 @@ describe("packit staging image import (runbook 001)", function () {
                 },
                 { apiGroups: ["image.openshift.io"], resources: ["imagestreamimports"], verbs: ["create"] },
             ]);
-            const binding = k8sObject(ROLEBINDING, "importimager", ns);
+            const binding = stage.one(ROLEBINDING, "importimager", ns);
             assert.deepEqual(field(binding.inputs, "subjects"), [
                 { kind: "ServiceAccount", name: "importimager", namespace: ns },
             ]);

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field } from "../harness";
-import { PVC, runPackit } from "./fixtures";
+import { PVC, everyComponentOn, runPackit } from "./fixtures";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
@@ -17,11 +17,7 @@ for (const stack of ["stage", "prod"] as const) {
     describe(`packit creation order (${stack}, every component on)`, () => {
         let resources: RecordedResource[];
         before(async () => {
-            resources = await runPackit(stack, (v) => {
-                for (const section of [v.packit, v.stream]) {
-                    section.components = { ...section.components, redisCommander: true, flower: true };
-                }
-            });
+            resources = await runPackit(stack, (v) => everyComponentOn(v, { upgrade: false }));
         });
 
         it("creates every namespaced object only after its Namespace", () => {

@@ -1,21 +1,29 @@
 import { strict as assert } from "assert";
 import { secretConfigKey } from "../../components/packit/secrets";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
-import { field, k8sObjects, runWith } from "../harness";
-import { DEPLOYMENT, PACKIT_SYSTEMS, STATEFULSET, Values, packitValues, secretsFor } from "./fixtures";
+import { field } from "../harness";
+import { DEPLOYMENT, PACKIT_ALONE, PackitSection, STATEFULSET, runPackitAlone } from "./fixtures";
 
 const NS = "packit-prod";
 
-/** Workload name → its pod-template checksum, in packit-prod, after a run with `changed` secret values. */
+/**
+ * Workload name → its pod-template checksum, in packit-prod, after a run with `changed` secret values. Only packit's
+ * section is evaluated: every change here is packit's, and stream's workloads live in another namespace.
+ */
 async function checksums(
     changed: Record<string, string> = {},
-    change?: (values: Values) => void,
+    change?: (packit: PackitSection) => void,
 ): Promise<Map<string, string | undefined>> {
-    const values = packitValues("prod");
-    change?.(values);
-    await runWith({ values, secrets: { ...secretsFor(values), ...changed }, systems: PACKIT_SYSTEMS });
+    const recorded = await runPackitAlone("prod", change, {
+        ...PACKIT_ALONE,
+        secrets: (values, pristine) => ({ ...PACKIT_ALONE.secrets(values, pristine), ...changed }),
+    });
+    const workloads = recorded.filter(
+        (r) => [DEPLOYMENT, STATEFULSET].includes(r.type) && field(r.inputs, "metadata.namespace") === NS,
+    );
+    assert.ok(workloads.length > 5, `packit-prod workloads: ${workloads.length}`);
     return new Map(
-        [...k8sObjects(DEPLOYMENT, NS), ...k8sObjects(STATEFULSET, NS)].map((w) => [
+        workloads.map((w) => [
             field(w.inputs, "metadata.name") as string,
             (field(w.inputs, "spec.template.metadata.annotations") as Record<string, string> | undefined)?.[
                 READS_CHECKSUM_ANNOTATION
@@ -68,8 +76,8 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
     });
 
     it("a new GitHub App id (tokman-config's config.py) rolls only tokman", async () => {
-        const after = await checksums({}, (values) => {
-            values.packit.tokman = { ...(values.packit.tokman as object), githubAppId: 424242 };
+        const after = await checksums({}, (packit) => {
+            packit.tokman = { ...(packit.tokman as object), githubAppId: 424242 };
         });
         assert.deepEqual(rolled(base, after), ["tokman"]);
     });
@@ -95,8 +103,8 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
     });
 
     it("with the debugging tools on, a new flower password rolls only flower", async () => {
-        const flowerOn = (values: Values) => {
-            values.packit.components = { ...values.packit.components, flower: true };
+        const flowerOn = (packit: PackitSection) => {
+            packit.components = { ...packit.components, flower: true };
         };
         const before = await checksums({}, flowerOn);
         const after = await checksums(

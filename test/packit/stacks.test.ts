@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, k8sObject, k8sObjects, recorder } from "../harness";
 import {
     CRONJOB,
@@ -8,29 +7,39 @@ import {
     DEPLOYMENT,
     IMAGESTREAM,
     INGRESS,
+    Objects,
     PVC,
+    Registered,
     ROLE,
     ROUTE,
     STATEFULSET,
+    committedStage,
     containers,
     envOf,
     podSpec,
     runPackit,
+    runPackitAlone,
 } from "./fixtures";
 
 const IMAGE_TRIGGER = "image.openshift.io/triggers";
 
-function routeHosts(namespace: string): Record<string, string> {
+/** The objects of the latest evaluation. */
+const live = () => new Objects(recorder.resources);
+
+function routeHosts(objects: Objects, namespace: string): Record<string, string> {
     return Object.fromEntries(
-        k8sObjects(ROUTE, namespace).map((r) => [
-            field(r.inputs, "metadata.name") as string,
-            field(r.inputs, "spec.host") as string,
-        ]),
+        objects
+            .ofType(ROUTE, namespace)
+            .map((r) => [field(r.inputs, "metadata.name") as string, field(r.inputs, "spec.host") as string]),
     );
 }
 
-function imageStream(namespace: string, name: string): { tag: string; from: string; scheduled: boolean } {
-    const tag = field(k8sObject(IMAGESTREAM, name, namespace).inputs, "spec.tags[0]") as {
+function imageStream(
+    objects: Objects,
+    namespace: string,
+    name: string,
+): { tag: string; from: string; scheduled: boolean } {
+    const tag = field(objects.one(IMAGESTREAM, name, namespace).inputs, "spec.tags[0]") as {
         name: string;
         from: { name: string };
         importPolicy: { scheduled: boolean };
@@ -38,7 +47,7 @@ function imageStream(namespace: string, name: string): { tag: string; from: stri
     return { tag: tag.name, from: tag.from.name, scheduled: tag.importPolicy.scheduled };
 }
 
-function claimTemplates(r: RecordedResource): Record<string, string> {
+function claimTemplates(r: Registered): Record<string, string> {
     const templates = field(r.inputs, "spec.volumeClaimTemplates") as {
         metadata: { name: string };
         spec: { resources: { requests: { storage: string } } };
@@ -47,31 +56,35 @@ function claimTemplates(r: RecordedResource): Record<string, string> {
 }
 
 describe("packit and stream: stage stack (stg)", () => {
+    let stage: Objects;
     before(async () => {
-        await runPackit("stage");
+        stage = await committedStage();
     });
 
     it("follows :stg images: scheduled ImageStream tags plus the hourly import CronJob", () => {
-        assert.deepEqual(imageStream("packit-stg", "packit-service"), {
+        assert.deepEqual(imageStream(stage, "packit-stg", "packit-service"), {
             tag: "stg",
             from: "quay.io/packit/packit-service:stg",
             scheduled: true,
         });
-        assert.deepEqual(imageStream("packit-stg", "packit-dashboard").from, "quay.io/packit/dashboard:stg");
-        assert.deepEqual(imageStream("stream-stg", "packit-worker"), {
+        assert.deepEqual(
+            imageStream(stage, "packit-stg", "packit-dashboard").from,
+            "quay.io/packit/dashboard:stg",
+        );
+        assert.deepEqual(imageStream(stage, "stream-stg", "packit-worker"), {
             tag: "stg",
             from: "quay.io/packit/hardly:stg",
             scheduled: true,
         });
         // Scheduled import alone never moves a tag on this platform: the hourly job does (see imageImport.test.ts).
         assert.equal(
-            k8sObjects(CRONJOB).filter((c) => field(c.inputs, "metadata.name") === "import-images").length,
+            stage.ofType(CRONJOB).filter((c) => field(c.inputs, "metadata.name") === "import-images").length,
             2,
         );
     });
 
     it("lets OpenShift own the images of Packit's Deployments through image triggers", () => {
-        const service = k8sObject(DEPLOYMENT, "packit-service", "packit-stg");
+        const service = stage.one(DEPLOYMENT, "packit-service", "packit-stg");
         const annotations = field(service.inputs, "metadata.annotations") as Record<string, string>;
         assert.deepEqual(JSON.parse(annotations[IMAGE_TRIGGER]), [
             {
@@ -80,24 +93,24 @@ describe("packit and stream: stage stack (stg)", () => {
             },
         ]);
         assert.deepEqual(service.ignoreChanges, ["spec.template.spec.containers[0].image"]);
-        const beat = k8sObject(DEPLOYMENT, "packit-service-beat", "packit-stg");
+        const beat = stage.one(DEPLOYMENT, "packit-service-beat", "packit-stg");
         const beatTrigger = JSON.parse(
             (field(beat.inputs, "metadata.annotations") as Record<string, string>)[IMAGE_TRIGGER],
         );
         assert.equal(beatTrigger[0].from.name, "packit-worker:stg", "beat runs the worker image");
         // Third-party images are pinned in config, not followed.
         assert.equal(
-            field(k8sObject(DEPLOYMENT, "redis", "packit-stg").inputs, "metadata.annotations"),
+            field(stage.one(DEPLOYMENT, "redis", "packit-stg").inputs, "metadata.annotations"),
             undefined,
         );
     });
 
     it("runs one all-queues worker StatefulSet with the sandcastle volume and a 16Gi repository cache", () => {
         assert.deepEqual(
-            k8sObjects(STATEFULSET, "packit-stg").map((s) => field(s.inputs, "metadata.name")),
+            stage.ofType(STATEFULSET, "packit-stg").map((s) => field(s.inputs, "metadata.name")),
             ["packit-worker"],
         );
-        const worker = k8sObject(STATEFULSET, "packit-worker", "packit-stg");
+        const worker = stage.one(STATEFULSET, "packit-worker", "packit-stg");
         assert.equal(field(worker.inputs, "spec.replicas"), 1);
         assert.equal(envOf(worker).QUEUES.value, "short-running,long-running");
         assert.equal(envOf(worker).QUEUE_NAME_PREFIX.value, "packit-stg-");
@@ -115,47 +128,48 @@ describe("packit and stream: stage stack (stg)", () => {
     });
 
     it("serves stg hosts, packit's and stream's apart, with TLS passed through", () => {
-        assert.deepEqual(routeHosts("packit-stg"), {
+        assert.deepEqual(routeHosts(stage, "packit-stg"), {
             "packit-service": "stg.packit.dev",
             "packit-dashboard": "dashboard.stg.packit.dev",
             nginx: "workers.stg.packit.dev",
         });
-        assert.deepEqual(routeHosts("stream-stg"), { "packit-service": "stg.stream.packit.dev" });
-        for (const route of k8sObjects(ROUTE)) {
+        assert.deepEqual(routeHosts(stage, "stream-stg"), { "packit-service": "stg.stream.packit.dev" });
+        for (const route of stage.ofType(ROUTE)) {
             assert.equal(field(route.inputs, "spec.tls.termination"), "passthrough");
             assert.equal(field(route.inputs, "spec.tls.insecureEdgeTerminationPolicy"), "Redirect");
         }
     });
 
     it("keeps packit and stream in their own namespaces with their own Pulumi names", () => {
-        const packitApi = k8sObject(DEPLOYMENT, "packit-service", "packit-stg");
-        const streamApi = k8sObject(DEPLOYMENT, "packit-service", "stream-stg");
+        const packitApi = stage.one(DEPLOYMENT, "packit-service", "packit-stg");
+        const streamApi = stage.one(DEPLOYMENT, "packit-service", "stream-stg");
         assert.equal(packitApi.name, "packit-service-deployment");
         assert.equal(streamApi.name, "stream-service-deployment");
         assert.equal(envOf(streamApi).QUEUE_NAME_PREFIX.value, "stream-stg-");
-        assert.equal(envOf(k8sObject(STATEFULSET, "packit-worker", "stream-stg")).APP.value, "hardly.tasks");
+        assert.equal(envOf(stage.one(STATEFULSET, "packit-worker", "stream-stg")).APP.value, "hardly.tasks");
         assert.equal(
-            envOf(k8sObject(STATEFULSET, "packit-worker", "stream-stg")).DISTGIT_URL.value,
+            envOf(stage.one(STATEFULSET, "packit-worker", "stream-stg")).DISTGIT_URL.value,
             "https://gitlab.com/",
         );
         // stream's vars switch these off
         for (const name of ["packit-dashboard", "tokman", "pushgateway", "packit-service-centosmsg"]) {
             assert.equal(
-                k8sObjects(DEPLOYMENT, "stream-stg").filter((d) => field(d.inputs, "metadata.name") === name)
-                    .length,
+                stage
+                    .ofType(DEPLOYMENT, "stream-stg")
+                    .filter((d) => field(d.inputs, "metadata.name") === name).length,
                 0,
             );
         }
     });
 
     it("listens to the staging CentOS MQTT broker", () => {
-        const env = envOf(k8sObject(DEPLOYMENT, "packit-service-centosmsg", "packit-stg"));
+        const env = envOf(stage.one(DEPLOYMENT, "packit-service-centosmsg", "packit-stg"));
         assert.equal(env.MQTT_HOST.value, "mqtt.stg.centos.org");
         assert.equal(env.MQTT_TOPICS.value, "git.stg.centos.org/#");
     });
 
     it("does not protect staging volumes", () => {
-        const pvc = k8sObject(PVC, "postgres-15", "packit-stg");
+        const pvc = stage.one(PVC, "postgres-15", "packit-stg");
         assert.equal(pvc.protect, false);
         assert.equal(pvc.retainOnDelete, false);
     });
@@ -167,7 +181,7 @@ describe("packit and stream: prod stack", () => {
     });
 
     it("imports :prod images only in the Tuesday 02:00 window, with a least-privilege importer", () => {
-        assert.deepEqual(imageStream("packit-prod", "packit-worker"), {
+        assert.deepEqual(imageStream(live(), "packit-prod", "packit-worker"), {
             tag: "prod",
             from: "quay.io/packit/packit-worker:prod",
             scheduled: false,
@@ -250,12 +264,12 @@ describe("packit and stream: prod stack", () => {
     });
 
     it("serves production hosts", () => {
-        assert.deepEqual(routeHosts("packit-prod"), {
+        assert.deepEqual(routeHosts(live(), "packit-prod"), {
             "packit-service": "prod.packit.dev",
             "packit-dashboard": "dashboard.packit.dev",
             nginx: "workers.packit.dev",
         });
-        assert.deepEqual(routeHosts("stream-prod"), { "packit-service": "prod.stream.packit.dev" });
+        assert.deepEqual(routeHosts(live(), "stream-prod"), { "packit-service": "prod.stream.packit.dev" });
         const env = envOf(k8sObject(DEPLOYMENT, "packit-service-centosmsg", "packit-prod"));
         assert.equal(env.MQTT_HOST.value, "mqtt.git.centos.org");
         assert.equal(env.MQTT_TOPICS.value, "git.centos.org/#");
@@ -347,14 +361,17 @@ describe("packit and stream: prod stack", () => {
 
     it("moves a pinned production image only by config: a rollback is the previous digest", async () => {
         const digest = "sha256:" + "b".repeat(64);
-        await runPackit("prod", (v) => {
-            v.packit.images.pins = { "packit-worker": digest };
+        await runPackitAlone("prod", (packit) => {
+            packit.images.pins = { "packit-worker": digest };
         });
         assert.equal(
-            imageStream("packit-prod", "packit-worker").from,
+            imageStream(live(), "packit-prod", "packit-worker").from,
             `quay.io/packit/packit-worker@${digest}`,
         );
-        assert.equal(imageStream("packit-prod", "packit-service").from, "quay.io/packit/packit-service:prod");
+        assert.equal(
+            imageStream(live(), "packit-prod", "packit-service").from,
+            "quay.io/packit/packit-service:prod",
+        );
     });
 });
 

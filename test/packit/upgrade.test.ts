@@ -1,7 +1,18 @@
 import { strict as assert } from "assert";
 import { POSTGRES_COPY_SCRIPT } from "../../components/packit/scripts";
-import { byName, field, k8sObject, k8sObjects } from "../harness";
-import { DEPLOYMENT, JOB, PVC, SERVICE, STATEFULSET, containers, envOf, runPackit } from "./fixtures";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { field, k8sObject, k8sObjects } from "../harness";
+import {
+    DEPLOYMENT,
+    JOB,
+    Objects,
+    PVC,
+    SERVICE,
+    STATEFULSET,
+    containers,
+    envOf,
+    runPackit,
+} from "./fixtures";
 
 const OLD_IMAGE = "quay.io/sclorg/postgresql-13-c9s:c9s";
 
@@ -10,46 +21,52 @@ function upgrading(v: Parameters<NonNullable<Parameters<typeof runPackit>[1]>>[0
     v.packit.postgres.previous = { version: 13, image: OLD_IMAGE };
 }
 
+/** The prod stack during the upgrade, evaluated once for the cases of this file that read it. */
+let upgrade: Promise<Objects<RecordedResource>> | undefined;
+function duringUpgrade(): Promise<Objects<RecordedResource>> {
+    upgrade ??= runPackit("prod", upgrading).then((r) => new Objects([...r]));
+    return upgrade;
+}
+
 describe("packit Postgres major upgrade", () => {
     describe("while postgres.previous is set", () => {
+        let up: Objects<RecordedResource>;
         before(async () => {
-            await runPackit("prod", upgrading);
+            up = await duringUpgrade();
         });
 
         it("runs the new server beside the old one and points the postgres Service at the new one", () => {
-            const servers = k8sObjects(DEPLOYMENT, "packit-prod")
+            const servers = up
+                .ofType(DEPLOYMENT, "packit-prod")
                 .map((d) => field(d.inputs, "metadata.name") as string)
                 .filter((n) => n.startsWith("postgres"));
             assert.deepEqual(servers.sort(), ["postgres-13", "postgres-15"]);
-            assert.equal(containers(k8sObject(DEPLOYMENT, "postgres-13", "packit-prod"))[0].image, OLD_IMAGE);
-            const service = k8sObject(SERVICE, "postgres", "packit-prod");
+            assert.equal(containers(up.one(DEPLOYMENT, "postgres-13", "packit-prod"))[0].image, OLD_IMAGE);
+            const service = up.one(SERVICE, "postgres", "packit-prod");
             assert.equal(
                 field(service.inputs, "spec.selector")!["app.kubernetes.io/name" as never],
                 "postgres-15",
             );
             assert.ok(
-                k8sObject(SERVICE, "postgres-13", "packit-prod"),
+                up.one(SERVICE, "postgres-13", "packit-prod"),
                 "the copy job reaches the old server by name",
             );
         });
 
         it("keeps the old volume (the adopted claim): never deleted, even when the upgrade is over", () => {
-            const old = k8sObject(PVC, "postgres-data", "packit-prod");
+            const old = up.one(PVC, "postgres-data", "packit-prod");
             assert.ok(old.retainOnDelete && old.protect, "the adopted data is protected");
             assert.deepEqual(
-                field(
-                    k8sObject(DEPLOYMENT, "postgres-13", "packit-prod").inputs,
-                    "spec.template.spec.volumes",
-                ),
+                field(up.one(DEPLOYMENT, "postgres-13", "packit-prod").inputs, "spec.template.spec.volumes"),
                 [{ name: "postgres-data", persistentVolumeClaim: { claimName: "postgres-data" } }],
                 "the old server runs on the existing data",
             );
-            const current = k8sObject(PVC, "postgres-15", "packit-prod");
+            const current = up.one(PVC, "postgres-15", "packit-prod");
             assert.ok(current.protect && current.retainOnDelete);
         });
 
         it("copies the data with a dump/restore Job once the writers have stopped", () => {
-            const job = k8sObject(JOB, "postgres-upgrade-13-to-15", "packit-prod");
+            const job = up.one(JOB, "postgres-upgrade-13-to-15", "packit-prod");
             const env = envOf(job);
             assert.equal(env.OLD_HOST.value, "postgres-13");
             assert.equal(env.NEW_HOST.value, "postgres-15");
@@ -68,9 +85,9 @@ describe("packit Postgres major upgrade", () => {
                 /pg_dump -h "\$OLD_HOST"[^\n]*\|\n\s*pg_restore -h "\$NEW_HOST"[^\n]*--single-transaction/,
             );
             assert.match(POSTGRES_COPY_SCRIPT, /refusing to restore/);
-            const api = k8sObject(DEPLOYMENT, "packit-service", "packit-prod");
+            const api = up.one(DEPLOYMENT, "packit-service", "packit-prod");
             // The engine answers a component's registration only after its dependencies, and the Job is its child.
-            const upgrade = byName("packit-postgres-upgrade", "runbooks:packit:PostgresUpgrade");
+            const upgrade = up.named("packit-postgres-upgrade", "runbooks:packit:PostgresUpgrade");
             assert.ok(
                 job.parent === upgrade.urn && upgrade.dependencies.includes(api.urn),
                 "the copy waits for the API to stop",
@@ -80,32 +97,31 @@ describe("packit Postgres major upgrade", () => {
 
         it("stops the database writers (API, workers, beat) but keeps the listeners queueing", () => {
             assert.equal(
-                field(k8sObject(DEPLOYMENT, "packit-service", "packit-prod").inputs, "spec.replicas"),
+                field(up.one(DEPLOYMENT, "packit-service", "packit-prod").inputs, "spec.replicas"),
                 0,
             );
             assert.equal(
-                field(k8sObject(DEPLOYMENT, "packit-service-beat", "packit-prod").inputs, "spec.replicas"),
+                field(up.one(DEPLOYMENT, "packit-service-beat", "packit-prod").inputs, "spec.replicas"),
                 0,
             );
-            for (const worker of k8sObjects(STATEFULSET, "packit-prod")) {
+            for (const worker of up.ofType(STATEFULSET, "packit-prod")) {
                 assert.equal(field(worker.inputs, "spec.replicas"), 0, `${worker.name} is stopped`);
             }
             assert.equal(
-                field(k8sObject(DEPLOYMENT, "packit-service-fedmsg", "packit-prod").inputs, "spec.replicas"),
+                field(up.one(DEPLOYMENT, "packit-service-fedmsg", "packit-prod").inputs, "spec.replicas"),
                 1,
             );
             // stream has its own database and is not upgraded
             assert.equal(
-                field(k8sObject(DEPLOYMENT, "packit-service", "stream-prod").inputs, "spec.replicas"),
+                field(up.one(DEPLOYMENT, "packit-service", "stream-prod").inputs, "spec.replicas"),
                 1,
             );
-            assert.equal(k8sObjects(JOB, "stream-prod").length, 0);
+            assert.equal(up.ofType(JOB, "stream-prod").length, 0);
         });
     });
 
     it("keeps the new server's resource names when the upgrade ends, so nothing is replaced", async () => {
-        await runPackit("prod", upgrading);
-        const during = k8sObject(PVC, "postgres-15", "packit-prod").urn;
+        const during = (await duringUpgrade()).one(PVC, "postgres-15", "packit-prod").urn;
         // Upgrade done: previous and the adopted claim are removed from the config together.
         await runPackit("prod", (v) => {
             delete v.packit.postgres.claimName;
