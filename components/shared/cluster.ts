@@ -92,10 +92,3 @@ export class KubernetesCluster implements ClusterContext {
     }
 }
 
-/** @deprecated Thoth's remaining callers are converted at merge: use new KubernetesCluster(...) */
-export function clusterContext(
-    args: ClusterProviderArgs,
-    opts?: pulumi.CustomResourceOptions,
-): ClusterContext {
-    return new KubernetesCluster(args, opts);
-}

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "./cluster";
 import { ConfigMapHandle, withHandle } from "./handles";
 import { BlockArgs, blockOptions } from "./block";
 import { standardLabels } from "./labels";
@@ -12,13 +11,6 @@ export interface ConfigMapArgs extends BlockArgs {
      * ConfigMap by accident: secrets go through {@link ConfigSecret}.
      */
     data: Record<string, string>;
-}
-
-/** Arguments of the deprecated {@link plainConfigMap}: the cluster gives the provider, `configMapName` the name. */
-export interface PlainConfigMapArgs extends Omit<ConfigMapArgs, "name"> {
-    cluster: ClusterContext;
-    /** metadata.name, as the workloads reference it. */
-    configMapName: string;
 }
 
 /** A ConfigMap with the standard labels, on the provider of `opts`; pods read it through its `.handle`. */
@@ -43,16 +35,3 @@ export class PlainConfigMap extends k8s.core.v1.ConfigMap {
     }
 }
 
-/** @deprecated Thoth's remaining callers are converted at merge: use new PlainConfigMap(...) */
-export function plainConfigMap(
-    name: string,
-    args: PlainConfigMapArgs,
-    opts: pulumi.CustomResourceOptions,
-): PlainConfigMap {
-    const { cluster, configMapName, ...rest } = args;
-    return new PlainConfigMap(
-        name,
-        { ...rest, name: configMapName },
-        { ...opts, provider: cluster.provider },
-    );
-}

@@ -156,11 +156,3 @@ export class Exposure {
     }
 }
 
-/** @deprecated Thoth's remaining callers are converted at merge: use new Exposure(...).resources */
-export function expose(
-    name: string,
-    args: ExposureArgs,
-    opts: pulumi.CustomResourceOptions,
-): pulumi.CustomResource[] {
-    return new Exposure(name, args, opts).resources;
-}

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "./cluster";
 import { BlockArgs, blockOptions } from "./block";
 import { standardLabels } from "./labels";
 
@@ -19,13 +18,6 @@ export interface StreamArgs extends BlockArgs {
      * needs the in-cluster address and the registry fetches from the source; `Source` (default) pulls directly.
      */
     referencePolicy?: "Source" | "Local";
-}
-
-/** Arguments of the deprecated {@link imageStream}: the cluster gives the provider, `streamName` the name. */
-export interface ImageStreamArgs extends Omit<StreamArgs, "name"> {
-    cluster: ClusterContext;
-    /** metadata.name of the ImageStream, e.g. `packit-service`. */
-    streamName: string;
 }
 
 /** The integrated-registry address of an ImageStream tag, as pods pull it with reference policy `Local`. */
@@ -57,16 +49,6 @@ export class ImageStream extends k8s.apiextensions.CustomResource {
             blockOptions("ImageStream", name, opts),
         );
     }
-}
-
-/** @deprecated Thoth's remaining callers are converted at merge: use new ImageStream(...) */
-export function imageStream(
-    name: string,
-    args: ImageStreamArgs,
-    opts: pulumi.CustomResourceOptions,
-): ImageStream {
-    const { cluster, streamName, ...rest } = args;
-    return new ImageStream(name, { ...rest, name: streamName }, { ...opts, provider: cluster.provider });
 }
 
 /**

@@ -18,7 +18,7 @@ export interface PersistentVolumeClaimArgs extends BlockArgs {
     protectStateful: boolean;
 }
 
-/** Arguments of the deprecated {@link persistentVolumeClaim}: labels as given instead of an app's. */
+/** Arguments of a claim whose labels are given as they are in existing state, instead of an app's. */
 export interface ClaimArgs extends Omit<PersistentVolumeClaimArgs, "app"> {
     labels: Record<string, string>;
 }
@@ -59,11 +59,3 @@ export class PersistentVolumeClaim extends k8s.core.v1.PersistentVolumeClaim {
     }
 }
 
-/** @deprecated Thoth's remaining callers are converted at merge: use new PersistentVolumeClaim(...) */
-export function persistentVolumeClaim(
-    name: string,
-    args: ClaimArgs,
-    opts: pulumi.CustomResourceOptions,
-): PersistentVolumeClaim {
-    return new PersistentVolumeClaim(name, args, opts);
-}

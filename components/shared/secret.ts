@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "./cluster";
 import { BlockArgs, blockOptions } from "./block";
 import { SecretHandle, withHandle } from "./handles";
 import { standardLabels } from "./labels";
@@ -13,13 +12,6 @@ export interface SecretArgs extends BlockArgs {
     data: Record<string, pulumi.Input<string>>;
     /** Key → base64-encoded value, for binary files such as keytabs (written to `data` as is, also secret). */
     base64Data?: Record<string, pulumi.Input<string>>;
-}
-
-/** Arguments of the deprecated {@link configSecret}: the cluster gives the provider, `secretName` the name. */
-export interface ConfigSecretArgs extends Omit<SecretArgs, "name"> {
-    cluster: ClusterContext;
-    /** metadata.name of the Secret, as the workloads reference it (e.g. `kebechet-secret`). */
-    secretName: string;
 }
 
 /**
@@ -66,12 +58,3 @@ export class ConfigSecret extends k8s.core.v1.Secret {
     }
 }
 
-/** @deprecated Thoth's remaining callers are converted at merge: use new ConfigSecret(...) */
-export function configSecret(
-    name: string,
-    args: ConfigSecretArgs,
-    opts: pulumi.CustomResourceOptions,
-): ConfigSecret {
-    const { cluster, secretName, ...rest } = args;
-    return new ConfigSecret(name, { ...rest, name: secretName }, { ...opts, provider: cluster.provider });
-}

@@ -94,14 +94,6 @@ export class AccountWithGrants implements AccountObjects {
     }
 }
 
-/** @deprecated Thoth's remaining callers are converted at merge: use new AccountWithGrants(...) */
-export function accountObjects(
-    owner: AccountOwner,
-    args: ServiceAccountArgs,
-): AccountObjects & { handle: AccountHandle } {
-    return new AccountWithGrants(owner, args);
-}
-
 /**
  * The Roles and RoleBindings of an account's grants (its Roles merged where a layout collapses namespaces), as
  * children of `owner`. Each binding names its Role and `subject` (the account's handle, when this program creates it)
@@ -172,16 +164,6 @@ export class AccountGrants {
             );
         }
     }
-}
-
-/** @deprecated Thoth's remaining callers are converted at merge: use new AccountGrants(...) */
-export function grantObjects(
-    owner: AccountOwner,
-    args: ServiceAccountArgs,
-    after: pulumi.Resource[],
-    subject?: AccountHandle,
-): Omit<AccountObjects, "account"> {
-    return new AccountGrants(owner, args, after, subject);
 }
 
 /** The API resource (plural) of each kind a handle names, as RBAC rules spell it. */

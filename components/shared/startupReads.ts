@@ -30,11 +30,6 @@ export class ReadsChecksumKey extends random.RandomPassword {
     }
 }
 
-/** @deprecated Thoth's remaining callers are converted at merge: use new ReadsChecksumKey(...).result */
-export function checksumKey(name: string, opts: pulumi.CustomResourceOptions): ChecksumKey {
-    return new ReadsChecksumKey(name, opts).result;
-}
-
 /** The objects a pod may read: candidates of {@link readsChecksum}, all in the reader's namespace. */
 export interface ReadNames {
     secrets: readonly string[];

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { ownsClusterScoped } from "../shared/cluster";
-import { ChecksumKey, checksumKey } from "../shared/startupReads";
+import { ChecksumKey, ReadsChecksumKey } from "../shared/startupReads";
 import { ArgoPrerequisites } from "./station/modules/argo";
 import { THOTH_CLUSTER_PREREQUISITES } from "./station/clusterPrerequisites";
 import { Bots } from "./bots/bots";
@@ -197,6 +197,6 @@ export class Thoth extends RunbookComponent {
      * first use: a stack without bots, tunnels or Dgraph has no key.
      */
     private restartKey(): ChecksumKey {
-        return (this.#restartKey ??= checksumKey(this.childName("checksum-key"), this.foreignChild()));
+        return (this.#restartKey ??= new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result);
     }
 }

@@ -12,26 +12,6 @@ import { Registration, Violation, recordingRegistrations, violations } from "./r
  */
 const ROOTS = [/^program:deployProgram$/, /^[a-z]+\/index:Object\.deploy$/];
 
-/**
- * Sites reached only from components/thoth that still register from a free function: Thoth is being restructured on
- * another branch, so its callers of the deprecated block functions are converted when it is merged. The integrator
- * empties this list (a stale entry fails below).
- */
-const THOTH_PENDING: readonly string[] = [
-    // Deprecated block functions (each now `new <Block>(...)`) that only Thoth still calls.
-    "shared/configMap:plainConfigMap",
-    "shared/secret:configSecret",
-    "shared/imagestream:imageStream",
-    "shared/startupReads:checksumKey",
-    "shared/exposure:expose",
-    "shared/persistentVolumeClaim:persistentVolumeClaim",
-    // Thoth's own free functions (and closures) that register objects or construct components.
-    "thoth/token:serviceAccountToken",
-    "thoth/station/modules/argo:account",
-    "thoth/bots/botkit:cronBot",
-    "thoth/bots/botkit:webBot",
-    "thoth/bots/regidores:deployRegidores",
-];
 
 function listed(vs: readonly Violation[]): string {
     return vs
@@ -73,29 +53,12 @@ describe("every object is registered by a component (stage and prod under the re
         }
     });
 
-    it("no free function registers an object (outside Thoth's pending sites)", () => {
-        const failures: string[] = [];
-        const pending: string[] = [];
-        for (const run of runs) {
-            const all = violations(run.registrations, ROOTS);
-            const allowed = (v: Violation) => v.viaThoth && THOTH_PENDING.includes(v.site);
-            const found = all.filter((v) => !allowed(v));
-            if (found.length > 0) failures.push(`${run.stack}:\n${listed(found)}`);
-            const waiting = all.filter(allowed);
-            if (waiting.length > 0) pending.push(`${run.stack}:\n${listed(waiting)}`);
-        }
-        if (pending.length > 0) {
-            console.log(`    pending on Thoth's branch:\n${pending.join("\n")}`.replace(/\n/g, "\n      "));
-        }
+    it("no free function registers an object", () => {
+        const failures = runs
+            .map((run) => ({ stack: run.stack, found: violations(run.registrations, ROOTS) }))
+            .filter((r) => r.found.length > 0)
+            .map((r) => `${r.stack}:\n${listed(r.found)}`);
         assert.equal(failures.join("\n"), "");
-    });
-
-    it("every Thoth pending site still occurs (a converted one leaves the list)", () => {
-        const seen = new Set(runs.flatMap((run) => violations(run.registrations, ROOTS).map((v) => v.site)));
-        assert.deepEqual(
-            THOTH_PENDING.filter((s) => !seen.has(s)),
-            [],
-        );
     });
 
     it("every component's class name equals its type token", () => {

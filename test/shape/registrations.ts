@@ -105,10 +105,8 @@ export async function recordingRegistrations<T>(
 export interface Violation {
     site: string;
     count: number;
-    /** The named program frames that called the site (`thoth/...:fn` for a deprecated block function). */
+    /** The named program frames that called the site. */
     callers: string[];
-    /** The Thoth frame of the stack, when the site is reached from components/thoth (for the allow-list). */
-    viaThoth: boolean;
 }
 
 /**
@@ -169,10 +167,9 @@ export function violations(registrations: readonly Registration[], roots: readon
         const found = violatingSite(r, components, roots);
         if (found === undefined) continue;
         const { site, caller } = found;
-        const v = bySite.get(site) ?? { site, count: 0, callers: [], viaThoth: true };
+        const v = bySite.get(site) ?? { site, count: 0, callers: [] };
         v.count++;
         if (caller !== undefined && !v.callers.includes(caller)) v.callers.push(caller);
-        v.viaThoth &&= r.frames.some((f) => f.file.startsWith("thoth/"));
         bySite.set(site, v);
     }
     return [...bySite.values()].sort((a, b) => b.count - a.count || a.site.localeCompare(b.site));

@@ -2,13 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { strict as assert } from "assert";
 import { ClusterContext } from "../../components/shared/cluster";
 import { ContainerSpec } from "../../components/shared/container";
-import { plainConfigMap } from "../../components/shared/configMap";
+import { PlainConfigMap } from "../../components/shared/configMap";
 import { ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
 import { Namespace } from "../../components/shared/namespace";
-import { persistentVolumeClaim } from "../../components/shared/persistentVolumeClaim";
+import { PersistentVolumeClaim } from "../../components/shared/persistentVolumeClaim";
 import { sized } from "../../components/shared/resources";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
-import { configSecret } from "../../components/shared/secret";
+import { ConfigSecret } from "../../components/shared/secret";
 import { ServiceAccount } from "../../components/shared/serviceAccount";
 import { Workload } from "../../components/shared/workload";
 import { field, k8sObject, resetRecorder, settled } from "../harness";
@@ -37,17 +37,17 @@ const app = (name: string) => ({ name, partOf: "test", component: "c" });
 /** A Secret, a ConfigMap and a claim in `ns`, made by the shared builders. */
 function objects(c: ClusterContext, ns: string, password = "one") {
     const n = ++serial;
-    const secret = configSecret(
+    const secret = new ConfigSecret(
         `handles-secret-${n}`,
-        { cluster: c, namespace: ns, secretName: "db", app: app("db"), data: { password } },
-        {},
+        { namespace: ns, name: "db", app: app("db"), data: { password } },
+        { provider: c.provider },
     );
-    const configMap = plainConfigMap(
+    const configMap = new PlainConfigMap(
         `handles-cm-${n}`,
-        { cluster: c, namespace: ns, configMapName: "settings", app: app("settings"), data: { mode: "x" } },
-        {},
+        { namespace: ns, name: "settings", app: app("settings"), data: { mode: "x" } },
+        { provider: c.provider },
     );
-    const claim = persistentVolumeClaim(
+    const claim = new PersistentVolumeClaim(
         `handles-pvc-${n}`,
         { name: "data", namespace: ns, labels: {}, storage: "1Gi", protectStateful: false },
         { provider: c.provider },
@@ -228,10 +228,10 @@ describe("objects wired by handles", () => {
         const ns = new Namespace(`handles-ns-${++serial}`, { cluster: c, name: "team", app: app("team") });
         const o = objects(c, "team");
         reader(c, "team", o);
-        const placed = configSecret(
+        const placed = new ConfigSecret(
             `handles-placed-${++serial}`,
-            { cluster: c, namespace: ns.name, secretName: "placed", app: app("placed"), data: { k: "v" } },
-            {},
+            { namespace: ns.name, name: "placed", app: app("placed"), data: { k: "v" } },
+            { provider: c.provider },
         );
         assert.throws(
             () => reader(c, "elsewhere", { ...o, secret: placed }),

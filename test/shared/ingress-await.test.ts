@@ -2,12 +2,12 @@
 // no load-balancer status, so the provider would wait 10 minutes per Ingress); other clusters' Ingresses do not.
 import * as k8s from "@pulumi/kubernetes";
 import { strict as assert } from "assert";
-import { expose } from "../../components/shared/exposure";
+import { Exposure } from "../../components/shared/exposure";
 import { field, k8sObject, resetRecorder, settled } from "../harness";
 
 function ingressOn(skipIngressAwait: boolean, platform: "kubernetes" | "openshift" = "kubernetes"): void {
     const name = `await-${platform}-${skipIngressAwait}`;
-    expose(
+    new Exposure(
         name,
         {
             cluster: {

@@ -3,13 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../../config/system";
 import { ClusterContext } from "../../shared/cluster";
 import { ComponentType, RunbookComponent } from "../../shared/component";
-import { plainConfigMap } from "../../shared/configMap";
+import { PlainConfigMap } from "../../shared/configMap";
 import { ContainerSpec } from "../../shared/container";
 import { ExposureSpec } from "../../shared/exposure";
 import { ConfigMapHandle, SecretHandle } from "../../shared/handles";
 import { Sizing } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
-import { ConfigSecretArgs, configSecret } from "../../shared/secret";
+import { ConfigSecret, SecretArgs } from "../../shared/secret";
 import { ChecksumKey, startupObjects } from "../../shared/startupReads";
 import { Workload } from "../../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName } from "./catalog";
@@ -117,11 +117,11 @@ export abstract class BotFamily extends RunbookComponent {
     /** A Secret of the family. */
     protected secret(
         objectName: string,
-        args: Omit<ConfigSecretArgs, "cluster" | "namespace" | "secretName">,
+        args: Omit<SecretArgs, "namespace" | "name">,
     ): SecretHandle {
-        return configSecret(
+        return new ConfigSecret(
             this.objectName(objectName),
-            { ...args, cluster: this.cluster, namespace: this.namespace, secretName: objectName },
+            { ...args, namespace: this.namespace, name: objectName },
             this.objectOptions(),
         ).handle;
     }
@@ -132,12 +132,11 @@ export abstract class BotFamily extends RunbookComponent {
         component: string,
         data: Record<string, string>,
     ): k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle } {
-        return plainConfigMap(
+        return new PlainConfigMap(
             this.objectName(objectName),
             {
-                cluster: this.cluster,
                 namespace: this.namespace,
-                configMapName: objectName,
+                name: objectName,
                 app: thothApp(objectName, component),
                 data,
             },

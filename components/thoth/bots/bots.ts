@@ -4,7 +4,7 @@ import { ClusterContext } from "../../shared/cluster";
 import { RunbookComponent } from "../../shared/component";
 import { SecretHandle } from "../../shared/handles";
 import { Namespace } from "../../shared/namespace";
-import { configSecret } from "../../shared/secret";
+import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { BotEndpoint, BotFamilyArgs } from "./botkit";
 import { SESHETA_SECRET_READERS, WebhookBotName, enabledBot, enabledBots, isBotEnabled } from "./catalog";
@@ -119,12 +119,11 @@ export class Bots extends RunbookComponent {
      */
     private seshetaSecret(args: BotsArgs, opts: pulumi.CustomResourceOptions): SecretHandle | undefined {
         if (!SESHETA_SECRET_READERS.some((bot) => isBotEnabled(args.bots, bot))) return undefined;
-        return configSecret(
+        return new ConfigSecret(
             this.childName("sesheta-secret"),
             {
-                cluster: args.cluster,
                 namespace: args.bots.namespace,
-                secretName: "sesheta-secret",
+                name: "sesheta-secret",
                 app: thothApp("sesheta", "bot"),
                 type: "kubernetes.io/ssh-auth",
                 data: seshetaSecretData(args.bots, args.secrets),

@@ -8,7 +8,7 @@ import { selectorLabels } from "../../shared/labels";
 import { statefulOptions } from "../../shared/protect";
 import { tcpProbe } from "../../shared/probes";
 import { Sizing, fixedSize, sized } from "../../shared/resources";
-import { configSecret } from "../../shared/secret";
+import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { ServiceSpec, Workload } from "../../shared/workload";
 import { DgraphConfig, DgraphHosts } from "../config";
@@ -131,12 +131,11 @@ export class Dgraph extends RunbookComponent {
     constructor(name: string, args: DgraphArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:Dgraph", name, opts, args.cluster.provider);
         const { config, hosts } = args;
-        const tlsSecret = configSecret(
+        const tlsSecret = new ConfigSecret(
             this.childName("tls"),
             {
-                cluster: args.cluster,
                 namespace: args.namespace,
-                secretName: "dgraph-tls",
+                name: "dgraph-tls",
                 app: thothApp("dgraph", "database"),
                 data: {
                     "ca.crt": args.tls.caCrt,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecretSpec, SecretStore } from "../../config/system";
 import { ClusterContext } from "../../shared/cluster";
-import { ConfigSecretArgs } from "../../shared/secret";
+import { SecretArgs } from "../../shared/secret";
 import { ThothConfig } from "../config";
 import { thothApp } from "../identity";
 import { StationTier } from "./tiers";
@@ -385,7 +385,7 @@ export interface StationSecretPlan {
     namespace: string;
     /** The Secret's name (`def.name`): its logical name is `<modules>-<namespace>-secret-<name>`. */
     name: string;
-    args: ConfigSecretArgs;
+    args: SecretArgs;
     /** Kept with the data it unlocks: protected and retained where the cluster is production. */
     stateful: boolean;
 }
@@ -416,9 +416,8 @@ export function stationSecretPlans(args: StationSecretsArgs): StationSecretPlan[
                 namespace: ns,
                 name: def.name,
                 args: {
-                    cluster: args.cluster,
                     namespace: ns,
-                    secretName: def.name,
+                    name: def.name,
                     app: thothApp(def.name, "config"),
                     ...(def.sshAuthWith && def.sshAuthWith in data ? { type: "kubernetes.io/ssh-auth" } : {}),
                     data,

@@ -6,7 +6,7 @@ import { imageVersion } from "../../shared/imageRef";
 import { AppIdentity } from "../../shared/labels";
 import { Namespace } from "../../shared/namespace";
 import { fixedSize } from "../../shared/resources";
-import { configSecret } from "../../shared/secret";
+import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { Workload } from "../../shared/workload";
 import { THOTH_PART_OF } from "../identity";
@@ -63,12 +63,11 @@ export class Ultrahooks extends RunbookComponent {
             if (apiKey === undefined) {
                 throw new Error(`ultrahook secret ${secretName} has no API key`);
             }
-            return configSecret(
+            return new ConfigSecret(
                 this.childName(secretName),
                 {
-                    cluster: args.cluster,
                     namespace: args.namespace,
-                    secretName,
+                    name: secretName,
                     app: app(),
                     data: { "api.key": apiKey },
                 },

@@ -1,5 +1,4 @@
-import { ClusterContext } from "../../../shared/cluster";
-import { ImageStreamArgs } from "../../../shared/imagestream";
+import { StreamArgs } from "../../../shared/imagestream";
 import { CatalogConfig } from "../../config";
 import { thothApp } from "../../identity";
 import { CORE_TIERS } from "../stationSecrets";
@@ -344,15 +343,10 @@ export function catalogImageStreamPlan(
 }
 
 /** A catalog ImageStream in one namespace: tagged `latest` from its pinned image, pulled through the registry. */
-export function catalogImageStreamArgs(
-    cluster: ClusterContext,
-    namespace: string,
-    stream: CatalogImageStream,
-): ImageStreamArgs {
+export function catalogImageStreamArgs(namespace: string, stream: CatalogImageStream): StreamArgs {
     return {
-        cluster,
         namespace,
-        streamName: stream.name,
+        name: stream.name,
         app: thothApp(stream.name, "workflows"),
         tag: "latest",
         from: stream.image,

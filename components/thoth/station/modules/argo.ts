@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
-import { plainConfigMap } from "../../../shared/configMap";
+import { PlainConfigMap } from "../../../shared/configMap";
 import { standardLabels } from "../../../shared/labels";
 import { httpProbe } from "../../../shared/probes";
 import { statefulOptions } from "../../../shared/protect";
@@ -172,12 +172,11 @@ export class ArgoInstall extends RunbookComponent {
             { namespace, clusterRole: "argo" },
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
         ]);
-        const config = plainConfigMap(
+        const config = new PlainConfigMap(
             this.childName("config"),
             {
-                cluster,
                 namespace,
-                configMapName: "workflow-controller-configmap",
+                name: "workflow-controller-configmap",
                 app: thothApp("workflow-controller", "workflows"),
                 data: { config: controllerConfig(args.plan, namespace, args.shared) },
             },

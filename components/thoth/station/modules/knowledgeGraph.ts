@@ -4,7 +4,7 @@ import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
 import { fromSecret } from "../../../shared/env";
 import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../../../shared/probes";
-import { persistentVolumeClaim } from "../../../shared/persistentVolumeClaim";
+import { PersistentVolumeClaim } from "../../../shared/persistentVolumeClaim";
 import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
 import { Workload } from "../../../shared/workload";
@@ -50,7 +50,7 @@ export class KnowledgeGraph extends RunbookComponent {
         super("runbooks:thoth:KnowledgeGraph", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const stateful = statefulOptions(args.protectStateful);
-        this.claim = persistentVolumeClaim(
+        this.claim = new PersistentVolumeClaim(
             this.childName("claim"),
             {
                 name: GRAPH_CLAIM,

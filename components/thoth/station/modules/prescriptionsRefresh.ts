@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
 import { EnvMap, fromSecret, toEnvVars } from "../../../shared/env";
-import { imageStream, internalRegistryImage } from "../../../shared/imagestream";
+import { ImageStream, internalRegistryImage } from "../../../shared/imagestream";
 import { standardLabels } from "../../../shared/labels";
 import { fixedSize, toResourceRequirements } from "../../../shared/resources";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
@@ -246,12 +246,11 @@ export class PrescriptionsRefresh extends RunbookComponent {
         const after: pulumi.Resource[] = [];
         if (openshift) {
             after.push(
-                imageStream(
+                new ImageStream(
                     this.childName("imagestream"),
                     {
-                        cluster,
                         namespace,
-                        streamName: PRESCRIPTIONS_STREAM.name,
+                        name: PRESCRIPTIONS_STREAM.name,
                         app: thothApp(PRESCRIPTIONS_STREAM.name, "image", args.image),
                         tag: PRESCRIPTIONS_STREAM.tag,
                         from: args.image,

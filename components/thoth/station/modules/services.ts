@@ -4,7 +4,7 @@ import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
 import { ContainerSpec } from "../../../shared/container";
 import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../../../shared/env";
-import { ExposureSpec, expose } from "../../../shared/exposure";
+import { Exposure, ExposureSpec } from "../../../shared/exposure";
 import { standardLabels } from "../../../shared/labels";
 import { httpProbe, tcpProbe } from "../../../shared/probes";
 import { Sizing } from "../../../shared/resources";
@@ -24,7 +24,7 @@ import {
     namespaceEnv,
 } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
-import { checksumKey, startupObjects } from "../../../shared/startupReads";
+import { ReadsChecksumKey, startupObjects } from "../../../shared/startupReads";
 
 /** One long-running station service as the planner describes it (pure data, tested without mocks). */
 export interface ServicePlan {
@@ -347,7 +347,7 @@ export class StationServices extends RunbookComponent {
             return { plan, account };
         });
         // Rotated tokens and keys reach the APIs and consumers, which read their env at start.
-        const restartKey = checksumKey(this.childName("checksum-key"), this.foreignChild());
+        const restartKey = new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
         const shared = new Map<string, ServicePlan>();
         for (const { plan, account } of planned) {
             const namespace = namespaces[plan.tier];
@@ -439,7 +439,7 @@ export class StationServices extends RunbookComponent {
                 },
                 this.child({ dependsOn: args.ready(namespace) }),
             );
-            expose(
+            new Exposure(
                 this.childName(`${serviceName}-endpoint`),
                 {
                     cluster,

@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../../../config/system";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
-import { plainConfigMap } from "../../../shared/configMap";
-import { imageStream } from "../../../shared/imagestream";
+import { PlainConfigMap } from "../../../shared/configMap";
+import { ImageStream } from "../../../shared/imagestream";
 import { statefulOptions } from "../../../shared/protect";
-import { configSecret } from "../../../shared/secret";
+import { ConfigSecret } from "../../../shared/secret";
 import { ServiceAccount } from "../../../shared/serviceAccount";
 import { ArgoInstall, argoInstalls } from "./argo";
 import { catalogImageStreamArgs, catalogImageStreamPlan } from "../catalog/catalogPrerequisites";
@@ -69,12 +69,11 @@ export class StationModules extends RunbookComponent {
             prescriptionsRefresh: config.prescriptionsRefresh,
         }).map((cm) => ({
             namespace: cm.namespace,
-            resource: plainConfigMap(
+            resource: new PlainConfigMap(
                 this.childName(`${cm.namespace}-configmap-${cm.name}`),
                 {
-                    cluster,
                     namespace: cm.namespace,
-                    configMapName: cm.name,
+                    name: cm.name,
                     app: thothApp(cm.name, "config"),
                     data: cm.data,
                 },
@@ -216,7 +215,7 @@ export class StationModules extends RunbookComponent {
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
         // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
         if (config.catalog?.enabled) {
-            this.catalogImageStreams(cluster, namespaces, inNamespace);
+            this.catalogImageStreams(namespaces, inNamespace);
             this.catalog = new WorkflowCatalog(
                 this.childName("catalog"),
                 {
@@ -284,7 +283,7 @@ export class StationModules extends RunbookComponent {
             const options = inNamespace(plan.namespace);
             return {
                 namespace: plan.namespace,
-                resource: configSecret(
+                resource: new ConfigSecret(
                     this.childName(`${plan.namespace}-secret-${plan.name}`),
                     plan.args,
                     plan.stateful ? { ...options, ...statefulOptions(args.cluster.production) } : options,
@@ -295,14 +294,13 @@ export class StationModules extends RunbookComponent {
 
     /** The tagged ImageStreams the catalog's templates pull through (the bases' own streams have no tags). */
     private catalogImageStreams(
-        cluster: ClusterContext,
         namespaces: Record<StationTier, string>,
         inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
     ): void {
         for (const { namespace, stream } of catalogImageStreamPlan(namespaces)) {
-            imageStream(
+            new ImageStream(
                 this.childName(`${namespace}-imagestream-${stream.name}`),
-                catalogImageStreamArgs(cluster, namespace, stream),
+                catalogImageStreamArgs(namespace, stream),
                 inNamespace(namespace),
             );
         }
