@@ -31,6 +31,7 @@ function rec(r: Partial<RecordedResource>): RecordedResource {
         retainOnDelete: false,
         ignoreChanges: [],
         dependencies: [],
+        aliases: [],
         importId: "",
         ...r,
     };

@@ -29,6 +29,22 @@ export interface RecordedResource {
     importId: string;
     ignoreChanges: string[];
     dependencies: string[];
+    /** The aliases the SDK sent (its old URNs, or specs the engine resolves against the resource's own fields). */
+    aliases: RecordedAlias[];
+}
+
+/**
+ * One alias of a registration as the engine receives it: a whole old URN, or a spec whose empty fields mean the
+ * resource's own (name, type, stack, project) and whose parent is an old parent's URN (`noParent`: none).
+ */
+export interface RecordedAlias {
+    urn?: string;
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    parentUrn?: string;
+    noParent?: boolean;
 }
 
 function isSecretValue(v: unknown): v is { value: unknown } {
@@ -86,6 +102,41 @@ interface Req {
     getIgnorechangesList(): string[];
     getImportid(): string;
     getDependenciesList(): string[];
+    getAliasurnsList(): string[];
+    getAliasesList(): AliasReq[];
+}
+
+/** An `Alias` of the resource monitor protocol: a URN, or a spec. */
+interface AliasReq {
+    getUrn(): string;
+    getSpec():
+        | {
+              getName(): string;
+              getType(): string;
+              getStack(): string;
+              getProject(): string;
+              getParenturn(): string;
+              getNoparent(): boolean;
+          }
+        | undefined;
+}
+
+function recordedAliases(req: Req): RecordedAlias[] {
+    const specs = req.getAliasesList().map((a): RecordedAlias => {
+        const spec = a.getSpec();
+        if (!spec) return { urn: a.getUrn() };
+        const alias: RecordedAlias = {
+            name: spec.getName(),
+            type: spec.getType(),
+            stack: spec.getStack(),
+            project: spec.getProject(),
+            parentUrn: spec.getParenturn(),
+            noParent: spec.getNoparent(),
+        };
+        // Only what the spec sets: an empty field is the resource's own.
+        return Object.fromEntries(Object.entries(alias).filter(([, v]) => v !== "" && v !== false));
+    });
+    return [...req.getAliasurnsList().map((urn) => ({ urn })), ...specs];
 }
 
 /**
@@ -154,6 +205,7 @@ export class Recorder {
             importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
+            aliases: recordedAliases(req),
         };
         this.byUrn.set(urn, record);
         this.resources.push(record);

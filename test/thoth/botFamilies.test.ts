@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, engineUrn } from "../../tools/mocks/recorder";
-import { runThoth, withoutStation } from "./fixtures";
+import { engineUrn } from "../../tools/mocks/recorder";
+import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
 
 // Issue 28: the bot families became components of their own (KebechetFamily, SeshetaFamily, ReviewManager,
 // Regidores) between the Bots component and the bot objects. That puts one more type into the URN of every bot
@@ -15,82 +14,6 @@ const FAMILY_SEGMENT = new RegExp(`\\$runbooks:thoth:(?:${FAMILIES.join("|")})(?
 /** A resource's URN before the families: its type chain without the family's type. */
 function formerUrn(urn: string): string {
     return urn.replace(FAMILY_SEGMENT, "");
-}
-
-/** One alias of a registration as the SDK sent it (`Alias` of the resource monitor protocol). */
-interface SentAlias {
-    urn: string;
-    spec?: {
-        name: string;
-        type: string;
-        stack: string;
-        project: string;
-        parentUrn: string;
-        noParent: boolean;
-    };
-}
-
-interface AliasProto {
-    getUrn(): string;
-    hasSpec(): boolean;
-    getSpec():
-        | {
-              getName(): string;
-              getType(): string;
-              getStack(): string;
-              getProject(): string;
-              getParenturn(): string;
-              getNoparent(): boolean;
-          }
-        | undefined;
-}
-
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getAliasesList(): AliasProto[];
-    getAliasurnsList(): string[];
-}
-
-type Register = (req: RegisterRequest, callback: (...args: unknown[]) => void) => void;
-
-/**
- * Runs `body` with the aliases of every registration recorded by URN. The test recorder (tools/mocks/recorder.ts)
- * keeps no aliases, so this wraps the monitor it installed once more, for this run only.
- */
-async function withAliases<T>(
-    stack: string,
-    body: () => Promise<T>,
-): Promise<{ result: T; aliases: Map<string, SentAlias[]> }> {
-    const aliases = new Map<string, SentAlias[]>();
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: Register };
-    const original = monitor.registerResource;
-    monitor.registerResource = (req, callback) => {
-        const urn = engineUrn(stack, "runbooks", req.getParent(), req.getType(), req.getName());
-        const sent: SentAlias[] = req.getAliasurnsList().map((u) => ({ urn: u }));
-        for (const a of req.getAliasesList()) {
-            const spec = a.hasSpec() ? a.getSpec() : undefined;
-            sent.push({
-                urn: a.getUrn(),
-                spec: spec && {
-                    name: spec.getName(),
-                    type: spec.getType(),
-                    stack: spec.getStack(),
-                    project: spec.getProject(),
-                    parentUrn: spec.getParenturn(),
-                    noParent: spec.getNoparent(),
-                },
-            });
-        }
-        aliases.set(urn, sent);
-        original.call(monitor, req, callback);
-    };
-    try {
-        return { result: await body(), aliases };
-    } finally {
-        monitor.registerResource = original;
-    }
 }
 
 /** Stack and project of a URN. */
@@ -107,27 +30,24 @@ function urnScope(urn: string): { stack: string; project: string } {
  * old URN of its parent, the resource with its own type and name under that old parent (inheritedChildAlias; the
  * name stays, as no parent here is renamed).
  */
-function resolveAll(
-    resources: readonly RecordedResource[],
-    sent: Map<string, SentAlias[]>,
-): Map<string, string[]> {
+function resolveAll(resources: readonly RecordedPlanResource[]): Map<string, string[]> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const resolved = new Map<string, string[]>();
-    const resolve = (r: RecordedResource): string[] => {
+    const resolve = (r: RecordedPlanResource): string[] => {
         const known = resolved.get(r.urn);
         if (known) return known;
         const { stack, project } = urnScope(r.urn);
-        const own = (sent.get(r.urn) ?? []).map((a) => {
-            if (!a.spec) return a.urn;
-            let parent = a.spec.noParent ? "" : a.spec.parentUrn || r.parent;
+        const own = r.aliases.map((a) => {
+            if (a.urn) return a.urn;
+            let parent = a.noParent ? "" : (a.parentUrn ?? r.parent);
             const aliasedParent = byUrn.get(parent);
-            if (a.spec.parentUrn && aliasedParent) parent = resolve(aliasedParent)[0] ?? parent;
+            if (a.parentUrn && aliasedParent) parent = resolve(aliasedParent)[0] ?? parent;
             return engineUrn(
-                a.spec.stack || stack,
-                a.spec.project || project,
+                a.stack ?? stack,
+                a.project ?? project,
                 parent,
-                a.spec.type || r.type,
-                a.spec.name || r.name,
+                a.type ?? r.type,
+                a.name ?? r.name,
             );
         });
         const parent = byUrn.get(r.parent);
@@ -145,14 +65,12 @@ function resolveAll(
 
 describe("bot families keep every bot object's state (aliases to the Bots component)", function () {
     this.timeout(120_000);
-    const runs: { stack: "stage" | "prod"; resources: RecordedResource[]; sent: Map<string, SentAlias[]> }[] =
-        [];
+    const runs: { stack: "stage" | "prod"; resources: RecordedPlanResource[] }[] = [];
 
     before(async () => {
-        // The bots do not depend on the station: without it each evaluation is a tenth of the time.
+        // The run's plans record the aliases the SDK sent with each registration (test/fixtures/plans.ts).
         for (const stack of ["stage", "prod"] as const) {
-            const { result, aliases } = await withAliases("test", () => runThoth(stack, withoutStation));
-            runs.push({ stack, resources: [...result], sent: aliases });
+            runs.push({ stack, resources: recordedResources(await stackPlan(stack)) });
         }
     });
 
@@ -175,7 +93,7 @@ describe("bot families keep every bot object's state (aliases to the Bots compon
 
     it("every object whose URN changed resolves, through its aliases, to exactly its URN from before", () => {
         for (const run of runs) {
-            const resolved = resolveAll(run.resources, run.sent);
+            const resolved = resolveAll(run.resources);
             const current = new Set(run.resources.map((r) => r.urn));
             const missing: string[] = [];
             for (const r of run.resources) {
@@ -201,16 +119,10 @@ describe("bot families keep every bot object's state (aliases to the Bots compon
             const bots = run.resources.find((r) => r.type === "runbooks:thoth:Bots");
             assert.ok(bots, run.stack);
             for (const r of run.resources.filter((x) => familyUrns.has(x.parent))) {
-                const sent = run.sent.get(r.urn) ?? [];
                 assert.deepEqual(
-                    sent.map((a) => a.spec?.parentUrn),
-                    [bots.urn],
-                    `${r.urn}: one alias, to the Bots component as parent`,
-                );
-                assert.deepEqual(
-                    sent.map((a) => [a.spec?.name, a.spec?.type]),
-                    [["", ""]],
-                    `${r.urn}: the alias keeps its name and type`,
+                    r.aliases,
+                    [{ parentUrn: bots.urn }],
+                    `${r.urn}: one alias, to the Bots component as parent, keeping its name and type`,
                 );
             }
         }
@@ -222,7 +134,7 @@ describe("bot families keep every bot object's state (aliases to the Bots compon
                 (r) =>
                     r.urn.includes("$runbooks:thoth:Bots") &&
                     formerUrn(r.urn) === r.urn &&
-                    (run.sent.get(r.urn) ?? []).length > 0,
+                    r.aliases.length > 0,
             );
             assert.deepEqual(
                 aliased.map((r) => r.urn),
