@@ -73,10 +73,24 @@ const KINDS: Record<string, string> = {
     "hashicorp-vault": "Vault token",
 };
 
+/**
+ * Kinds found per value: every value of a stack is scanned by several checks (and a test run loads hundreds of
+ * stacks), and running all of secretlint's rules on one text is the costly part of loading a configuration. Bounded,
+ * as a long-running policy server sees ever new values.
+ */
+const scanned = new Map<string, readonly string[]>();
+const SCANNED_MAX = 10_000;
+
 /** The kinds of credential `value` holds (`GitHub token`, `private key`, ...); empty when it holds none. */
 export function credentialKinds(value: string): string[] {
     if (value.length < 8) return [];
-    return [...new Set(secretlintFindings(value).map((f) => KINDS[f] ?? `${f} credential`))];
+    let kinds = scanned.get(value);
+    if (kinds === undefined) {
+        kinds = [...new Set(secretlintFindings(value).map((f) => KINDS[f] ?? `${f} credential`))];
+        if (scanned.size >= SCANNED_MAX) scanned.clear();
+        scanned.set(value, kinds);
+    }
+    return [...kinds];
 }
 
 /** `a, b and c`. */
