@@ -91,4 +91,3 @@ export class KubernetesCluster implements ClusterContext {
         this.clusterScoped = args.clusterScoped ?? {};
     }
 }
-

@@ -34,4 +34,3 @@ export class PlainConfigMap extends k8s.core.v1.ConfigMap {
         withHandle(this, ConfigMapHandle.of(this, args.name, args.namespace));
     }
 }
-

@@ -155,4 +155,3 @@ export class Exposure {
         this.resources = created;
     }
 }
-

@@ -58,4 +58,3 @@ export class PersistentVolumeClaim extends k8s.core.v1.PersistentVolumeClaim {
         withHandle(this, ClaimHandle.of(this, args.name, args.namespace));
     }
 }
-

@@ -57,4 +57,3 @@ export class ConfigSecret extends k8s.core.v1.Secret {
         withHandle(this, SecretHandle.of(this, args.name, args.namespace));
     }
 }
-

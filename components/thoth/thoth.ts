@@ -197,6 +197,9 @@ export class Thoth extends RunbookComponent {
      * first use: a stack without bots, tunnels or Dgraph has no key.
      */
     private restartKey(): ChecksumKey {
-        return (this.#restartKey ??= new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result);
+        return (this.#restartKey ??= new ReadsChecksumKey(
+            this.childName("checksum-key"),
+            this.foreignChild(),
+        ).result);
     }
 }

@@ -115,10 +115,7 @@ export abstract class BotFamily extends RunbookComponent {
     }
 
     /** A Secret of the family. */
-    protected secret(
-        objectName: string,
-        args: Omit<SecretArgs, "namespace" | "name">,
-    ): SecretHandle {
+    protected secret(objectName: string, args: Omit<SecretArgs, "namespace" | "name">): SecretHandle {
         return new ConfigSecret(
             this.objectName(objectName),
             { ...args, namespace: this.namespace, name: objectName },
