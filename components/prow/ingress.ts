@@ -16,10 +16,6 @@ const SERVICE_PORT: Record<RouteName, string> = { deck: "http", hook: "http", gc
  */
 export function ingressPlan(env: ResolvedEnvironment): Record<RouteName, ExposureSpec> {
     const { tls, className, routes } = env.ingress;
-    const certificateOwner = new Map<string, RouteName>();
-    for (const route of ROUTE_NAMES) {
-        if (!certificateOwner.has(routes[route].host)) certificateOwner.set(routes[route].host, route);
-    }
     const plan = {} as Record<RouteName, ExposureSpec>;
     for (const route of ROUTE_NAMES) {
         const { host, path } = routes[route];
@@ -40,7 +36,7 @@ export function ingressPlan(env: ResolvedEnvironment): Record<RouteName, Exposur
         let secretName: string | undefined;
         if (tls.mode === "cert-manager") {
             // One certificate per host: the first host keeps the configured secret, others get the owner's name.
-            const owner = certificateOwner.get(host)!;
+            const owner = ROUTE_NAMES.find((r) => routes[r].host === host) ?? route;
             secretName = env.names.name(
                 owner === ROUTE_NAMES[0] ? tls.secretName : `${tls.secretName}-${owner}`,
             );
