@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import { existsSync, mkdirSync, writeFileSync } from "fs";
+import { existsSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
     CERTIFICATE_SCRIPT,
@@ -12,7 +11,7 @@ import {
 import { fakeId } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { SECRETS, T, stackPlan } from "./helpers";
-import { Sandbox } from "./scripts";
+import { Sandbox, selfSignedCertificate } from "./scripts";
 
 function env(c: RecordedResource): Record<string, string> {
     return c.inputs.environment as Record<string, string>;
@@ -129,30 +128,8 @@ describe("callysto certificates", function () {
             ].join("\n"),
         });
         const live = path.join(sandbox.dir, "le", "live", "star_callysto_space");
-        mkdirSync(live, { recursive: true });
         // A certificate valid for 60 more days.
-        execFileSync(
-            "openssl",
-            [
-                "req",
-                "-x509",
-                // A P-256 key: the checks read only names and dates, and an RSA key costs a second to generate.
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "60",
-                "-subj",
-                "/CN=*.callysto.space",
-                "-keyout",
-                path.join(live, "privkey.pem"),
-                "-out",
-                path.join(live, "cert.pem"),
-            ],
-            { stdio: "ignore" },
-        );
+        selfSignedCertificate(live, { commonName: "*.callysto.space", days: 60 });
         const certEnv = (renewBeforeDays: number) => ({
             CERT_DOMAIN: "callysto.space",
             CERT_NAME: "star_callysto_space",

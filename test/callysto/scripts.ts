@@ -41,3 +41,37 @@ export class Sandbox {
         }
     }
 }
+
+/**
+ * A self-signed certificate for `commonName`, valid `days` more days, as `cert.pem` and `privkey.pem` in `dir` (and
+ * DNS `subjectAltName` when given): what the certificate scripts read.
+ */
+export function selfSignedCertificate(
+    dir: string,
+    cert: { commonName: string; days: number; subjectAltName?: string },
+): void {
+    mkdirSync(dir, { recursive: true });
+    execFileSync(
+        "openssl",
+        [
+            "req",
+            "-x509",
+            // A P-256 key: the checks read only names and dates, and an RSA key costs a second to generate.
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            String(cert.days),
+            "-subj",
+            `/CN=${cert.commonName}`,
+            ...(cert.subjectAltName ? ["-addext", `subjectAltName=DNS:${cert.subjectAltName}`] : []),
+            "-keyout",
+            path.join(dir, "privkey.pem"),
+            "-out",
+            path.join(dir, "cert.pem"),
+        ],
+        { stdio: "ignore" },
+    );
+}
