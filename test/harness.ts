@@ -34,43 +34,77 @@ export async function settled(): Promise<RecordedResource[]> {
     return recorder.resources;
 }
 
-/** Custom resources of a type token, e.g. `kubernetes:apps/v1:Deployment`. */
+/** What the tests read of a registered resource, alike in a fresh evaluation and in the run's plan of a stack. */
+export type Registered = Pick<
+    RecordedResource,
+    "urn" | "type" | "name" | "inputs" | "protect" | "retainOnDelete" | "ignoreChanges"
+>;
+
+/**
+ * The lookups of a test over a list of resources: one evaluation's (kept after the recorder moved on) or one plan's.
+ * The free functions below are the same lookups over what the recorder holds now.
+ */
+export class Objects<R extends Registered = Registered> {
+    constructor(public readonly resources: readonly R[]) {}
+
+    /** Resources of a type token (e.g. `kubernetes:apps/v1:Deployment`), Kubernetes objects in `namespace` when given. */
+    ofType(type: string, namespace?: string): R[] {
+        return this.resources.filter(
+            (r) =>
+                r.type === type &&
+                (namespace === undefined ||
+                    (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace),
+        );
+    }
+
+    /** The one object of a type with this metadata name (in `namespace` when given); throws when absent or ambiguous. */
+    one(type: string, name: string, namespace?: string): R {
+        const found = this.ofType(type, namespace).filter(
+            (r) => (r.inputs.metadata as { name?: string } | undefined)?.name === name,
+        );
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type} ${namespace ?? "*"}/${name}, found ${found.length}`);
+        }
+        return found[0];
+    }
+
+    /** The one resource of this Pulumi name (and type, when given); throws when absent or ambiguous. */
+    byName(name: string, type?: string): R {
+        const found = this.resources.filter(
+            (r) => r.name === name && (type === undefined || r.type === type),
+        );
+        if (found.length !== 1) {
+            throw new Error(
+                `expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`,
+            );
+        }
+        return found[0];
+    }
+}
+
+/** What the recorder holds now, as {@link Objects}. */
+function recorded(): Objects<RecordedResource> {
+    return new Objects(recorder.resources);
+}
+
+/** Resources of a type token, e.g. `kubernetes:apps/v1:Deployment`. */
 export function ofType(type: string): RecordedResource[] {
-    return recorder.resources.filter((r) => r.type === type);
+    return recorded().ofType(type);
 }
 
 /** A Kubernetes object by kind token and metadata name (and namespace, when given). Throws when absent or ambiguous. */
 export function k8sObject(type: string, name: string, namespace?: string): RecordedResource {
-    const found = ofType(type).filter((r) => {
-        const meta = r.inputs.metadata as { name?: string; namespace?: string } | undefined;
-        return meta?.name === name && (namespace === undefined || meta?.namespace === namespace);
-    });
-    if (found.length !== 1) {
-        throw new Error(`expected one ${type} ${namespace ?? "*"}/${name}, found ${found.length}`);
-    }
-    return found[0];
+    return recorded().one(type, name, namespace);
 }
 
 /** Kubernetes objects of a type in a namespace. */
 export function k8sObjects(type: string, namespace?: string): RecordedResource[] {
-    return ofType(type).filter(
-        (r) =>
-            namespace === undefined ||
-            (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace,
-    );
+    return recorded().ofType(type, namespace);
 }
 
 /** A resource by its Pulumi name. */
 export function byName(name: string, type?: string): RecordedResource {
-    const found = recorder.resources.filter(
-        (r) => r.name === name && (type === undefined || r.type === type),
-    );
-    if (found.length !== 1) {
-        throw new Error(
-            `expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`,
-        );
-    }
-    return found[0];
+    return recorded().byName(name, type);
 }
 
 /** The value of an Output (or plain input) once resolved. */

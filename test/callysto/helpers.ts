@@ -1,7 +1,7 @@
 import { callysto } from "../../components/callysto";
 import { CallystoConfig } from "../../components/callysto/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { stackValues } from "../harness";
+import { Objects, stackValues } from "../harness";
 import { SystemFixture, runSystem } from "../fixtures/system";
 
 export const SECRETS = {
@@ -53,21 +53,7 @@ export const T = {
 } as const;
 
 /** What one run registered, kept after the shared recorder moves on to the next test. */
-export class Plan {
-    constructor(public readonly resources: readonly RecordedResource[]) {}
-
-    ofType(type: string): RecordedResource[] {
-        return this.resources.filter((r) => r.type === type);
-    }
-
-    byName(name: string, type?: string): RecordedResource {
-        const found = this.resources.filter(
-            (r) => r.name === name && (type === undefined || r.type === type),
-        );
-        if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}`);
-        return found[0];
-    }
-}
+export class Plan extends Objects<RecordedResource> {}
 
 const plans = new Map<string, Promise<Plan>>();
 

@@ -3,7 +3,7 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
 import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
 import { stackPlan } from "../fixtures/plans";
-import { Objects, Registered } from "../packit/fixtures";
+import { Objects, Registered } from "../harness";
 import { DIALS_SECRETS, PROD_WORKERS, dialsValues, runDials } from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { stackValues } from "../harness";
+import { Objects, Registered, stackValues } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { SystemFixture, runSystem } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
@@ -87,45 +87,6 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
     }
     if (upgrade)
         values.packit.postgres.previous = { version: 13, image: "quay.io/sclorg/postgresql-13-c9s:c9s" };
-}
-
-/** What the tests read of a registered resource, alike in a fresh evaluation and in the run's plan of a stack. */
-export type Registered = Pick<
-    RecordedResource,
-    "urn" | "type" | "name" | "inputs" | "protect" | "retainOnDelete" | "ignoreChanges"
->;
-
-/** Kubernetes objects among one evaluation's (or one plan's) resources, looked up as the harness looks them up. */
-export class Objects<R extends Registered = Registered> {
-    constructor(public readonly resources: readonly R[]) {}
-
-    /** Objects of a type token, in `namespace` when given. */
-    ofType(type: string, namespace?: string): R[] {
-        return this.resources.filter(
-            (r) =>
-                r.type === type &&
-                (namespace === undefined ||
-                    (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === namespace),
-        );
-    }
-
-    /** The one object of a type with this metadata name (in `namespace` when given); throws when absent or ambiguous. */
-    one(type: string, name: string, namespace?: string): R {
-        const found = this.ofType(type, namespace).filter(
-            (r) => (r.inputs.metadata as { name?: string } | undefined)?.name === name,
-        );
-        if (found.length !== 1) {
-            throw new Error(`expected one ${type} ${namespace ?? "*"}/${name}, found ${found.length}`);
-        }
-        return found[0];
-    }
-
-    /** The one resource of this Pulumi name and type; throws when absent or ambiguous. */
-    named(name: string, type: string): R {
-        const found = this.resources.filter((r) => r.name === name && r.type === type);
-        if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
-        return found[0];
-    }
 }
 
 /**

@@ -1,19 +1,9 @@
 import { strict as assert } from "assert";
 import { SCHEDULED_IMPORT_SCHEDULE } from "../../components/packit/images";
 import { IMPORT_IMAGES_SCRIPT } from "../../components/packit/scripts";
-import { field } from "../harness";
+import { Objects, Registered, field } from "../harness";
 import { runWithStubs } from "../thoth/shellStub";
-import {
-    CRONJOB,
-    IMAGESTREAM,
-    Objects,
-    ROLE,
-    ROLEBINDING,
-    Registered,
-    committedStage,
-    envOf,
-    podSpec,
-} from "./fixtures";
+import { CRONJOB, IMAGESTREAM, ROLE, ROLEBINDING, committedStage, envOf, podSpec } from "./fixtures";
 
 const SERVICEACCOUNT = "kubernetes:core/v1:ServiceAccount";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { field, k8sObject, k8sObjects, recorder } from "../harness";
+import { Objects, Registered, field, k8sObject, k8sObjects, recorder } from "../harness";
 import {
     CRONJOB,
     JOB,
@@ -7,9 +7,7 @@ import {
     DEPLOYMENT,
     IMAGESTREAM,
     INGRESS,
-    Objects,
     PVC,
-    Registered,
     ROLE,
     ROUTE,
     STATEFULSET,

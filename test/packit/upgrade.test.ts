@@ -1,18 +1,8 @@
 import { strict as assert } from "assert";
 import { POSTGRES_COPY_SCRIPT } from "../../components/packit/scripts";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { field, k8sObject, k8sObjects } from "../harness";
-import {
-    DEPLOYMENT,
-    JOB,
-    Objects,
-    PVC,
-    SERVICE,
-    STATEFULSET,
-    containers,
-    envOf,
-    runPackit,
-} from "./fixtures";
+import { Objects, field, k8sObject, k8sObjects } from "../harness";
+import { DEPLOYMENT, JOB, PVC, SERVICE, STATEFULSET, containers, envOf, runPackit } from "./fixtures";
 
 const OLD_IMAGE = "quay.io/sclorg/postgresql-13-c9s:c9s";
 
@@ -87,7 +77,7 @@ describe("packit Postgres major upgrade", () => {
             assert.match(POSTGRES_COPY_SCRIPT, /refusing to restore/);
             const api = up.one(DEPLOYMENT, "packit-service", "packit-prod");
             // The engine answers a component's registration only after its dependencies, and the Job is its child.
-            const upgrade = up.named("packit-postgres-upgrade", "runbooks:packit:PostgresUpgrade");
+            const upgrade = up.byName("packit-postgres-upgrade", "runbooks:packit:PostgresUpgrade");
             assert.ok(
                 job.parent === upgrade.urn && upgrade.dependencies.includes(api.urn),
                 "the copy waits for the API to stop",
