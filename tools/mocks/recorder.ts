@@ -230,11 +230,6 @@ export function answerKustomize(answers: KustomizeAnswers = {}): void {
     kustomizeAnswers = structuredClone(answers);
 }
 
-/** What the kustomize invoke answers now (part of what makes two test runs the same). */
-export function currentKustomizeAnswers(): KustomizeAnswers {
-    return kustomizeAnswers;
-}
-
 /**
  * Installs the recording mocks for this process, recording into `recorder` (mocks are global: the last install wins,
  * so a process that plans a stack in between installs its own recorder again afterwards). Public API only:
