@@ -15,7 +15,7 @@ import {
 import { plannedBefore, sharedEvaluation } from "./parts";
 import { runWithStubs } from "./shellStub";
 
-/** Stage's namespaces and Dgraph, evaluated: the plan records neither secrets in plain text nor dependencies. */
+/** Stage's namespaces and Dgraph, evaluated: the plan records no secret in plain text. */
 const stageCore = sharedEvaluation(() => runThoth("stage", stationCore));
 
 const HA_NS = "thoth-dgraph-stage";
@@ -205,21 +205,20 @@ describe("thoth Dgraph", function () {
                 ]);
             }));
 
-        it("waits for its namespace before creating anything in it", () =>
-            stageCore(() => {
-                const ns = k8sObject(KIND.namespace, HA_NS).urn;
-                for (const [kind, name] of [
-                    [KIND.secret, "dgraph-tls"],
-                    [KIND.statefulSet, "zero"],
-                    [KIND.statefulSet, "alpha"],
-                    [KIND.service, "alpha-public"],
-                ] as const) {
-                    assert.ok(
-                        k8sObject(kind, name, HA_NS).dependencies.includes(ns),
-                        `${name} waits for ${HA_NS}`,
-                    );
-                }
-            }));
+        it("waits for its namespace before creating anything in it", () => {
+            const ns = k8sObject(KIND.namespace, HA_NS).urn;
+            for (const [kind, name] of [
+                [KIND.secret, "dgraph-tls"],
+                [KIND.statefulSet, "zero"],
+                [KIND.statefulSet, "alpha"],
+                [KIND.service, "alpha-public"],
+            ] as const) {
+                assert.ok(
+                    k8sObject(kind, name, HA_NS).dependencies.includes(ns),
+                    `${name} waits for ${HA_NS}`,
+                );
+            }
+        });
 
         it("follows the configured member count and hosts", async () => {
             // Only Dgraph is inspected: the rest of the stack is off (a tenth of the evaluation).

@@ -1,15 +1,12 @@
 import { RecordedResource, SECRET_MASK } from "../../tools/mocks/recorder";
 import type { PlanResource } from "../../tools/plan/render";
 import { recorder } from "../harness";
-import { stackPlan } from "../fixtures/plans";
+import { recordedResources, stackPlan } from "../fixtures/plans";
 
 // The committed stacks are planned once per test run (test/fixtures/plans.ts). A describe whose cases only read what
 // a committed stack deploys reads that plan instead of evaluating the program again (a stage evaluation of Thoth is
-// ~500 objects). What the plan does not hold (a secret's plain text, which inputs were secret, dependencies) throws
-// when read, so a case that needs it cannot pass on a masked or empty stand-in: it evaluates instead.
-
-/** Component resources of other packages among Thoth's objects. */
-const COMPONENT_TYPES = ["kubernetes:kustomize:Directory"];
+// ~500 objects). What the plan does not hold (a secret's plain text, which inputs were secret) throws when read, so a
+// case that needs it cannot pass on a masked stand-in: it evaluates instead.
 
 function missing(what: string, r: PlanResource): never {
     throw new Error(
@@ -36,10 +33,10 @@ function guarded(value: unknown, r: PlanResource, path: string): unknown {
  * the plan lacks throws when read. URNs name the stack (`urn:pulumi:<stack>::`) where an evaluation's name `test`.
  */
 export async function plannedThoth(stack: "stage" | "prod"): Promise<RecordedResource[]> {
-    const plan = await stackPlan(stack);
-    const thoth = plan.resources.filter((r) => r.system === "thoth");
+    const resources = recordedResources(await stackPlan(stack));
+    const thoth = resources.filter((r) => r.system === "thoth");
     const providers = new Set(thoth.map((r) => r.provider));
-    return plan.resources
+    return resources
         .filter((r) => r.system === "thoth" || providers.has(r.urn))
         .map((r) => {
             const resource = {
@@ -47,8 +44,7 @@ export async function plannedThoth(stack: "stage" | "prod"): Promise<RecordedRes
                 type: r.type,
                 name: r.name,
                 parent: r.parent,
-                // The plan keeps no custom flag: components are the program's own and the kustomize Directories.
-                custom: !r.type.startsWith("runbooks:") && !COMPONENT_TYPES.includes(r.type),
+                custom: r.custom,
                 provider: r.provider,
                 inputs: guarded(r.inputs, r, "") as Record<string, unknown>,
                 masked: r.inputs,
@@ -56,10 +52,11 @@ export async function plannedThoth(stack: "stage" | "prod"): Promise<RecordedRes
                 retainOnDelete: r.retainOnDelete,
                 importId: "",
                 ignoreChanges: r.ignoreChanges,
+                dependencies: r.dependencies,
+                aliases: r.aliases,
             };
             return Object.defineProperties(resource, {
                 secretPaths: { enumerable: true, get: () => missing("secret paths", r) },
-                dependencies: { enumerable: true, get: () => missing("dependencies", r) },
             }) as unknown as RecordedResource;
         });
 }
@@ -75,7 +72,7 @@ export function plannedBefore(stack: "stage" | "prod"): void {
 }
 
 /**
- * An evaluation that cases of one file share (what the plan lacks: a secret's plain text, dependencies), run once by
+ * An evaluation that cases of one file share (what the plan lacks: a secret's plain text, which inputs are secret), run once by
  * the first case that reads it. Each case reads it in `body` through the harness's queries; afterwards the recorder
  * holds what it held before (a describe's plan), so the case can stand anywhere among the describe's others.
  */

@@ -5,10 +5,7 @@ import { runProgram } from "../../components/program";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObject, k8sObjects, ofType, recorder, resetRecorder, settled, unwrap } from "../harness";
 import { KIND, runThoth, secretsFor, stationCore, thothOf, thothStack, Json } from "./fixtures";
-import { plannedBefore, plannedThoth, sharedEvaluation } from "./parts";
-
-/** The station's own objects of the committed stage stack, evaluated: the plan records no dependencies. */
-const stageCore = sharedEvaluation(() => runThoth("stage", stationCore));
+import { plannedBefore, plannedThoth } from "./parts";
 
 const STAGE_NAMESPACES = [
     "thoth-frontend-stage",
@@ -99,19 +96,18 @@ describe("thoth station environments", function () {
             }
         });
 
-        it("issues a service-account token Secret for thoth-ops", () =>
-            stageCore(() => {
-                const secret = k8sObject(KIND.secret, "thoth-ops-token", "thoth-infra-stage");
-                assert.equal(secret.inputs.type, "kubernetes.io/service-account-token");
-                assert.equal(
-                    (secret.inputs.metadata as Json).annotations["kubernetes.io/service-account.name"],
-                    "thoth-ops",
-                );
-                const sa = ofType(KIND.serviceAccount).find(
-                    (s) => (s.inputs.metadata as Json).name === "thoth-ops",
-                )!;
-                assert.ok(secret.dependencies.includes(sa.urn), "the token waits for its service account");
-            }));
+        it("issues a service-account token Secret for thoth-ops", () => {
+            const secret = k8sObject(KIND.secret, "thoth-ops-token", "thoth-infra-stage");
+            assert.equal(secret.inputs.type, "kubernetes.io/service-account-token");
+            assert.equal(
+                (secret.inputs.metadata as Json).annotations["kubernetes.io/service-account.name"],
+                "thoth-ops",
+            );
+            const sa = ofType(KIND.serviceAccount).find(
+                (s) => (s.inputs.metadata as Json).name === "thoth-ops",
+            )!;
+            assert.ok(secret.dependencies.includes(sa.urn), "the token waits for its service account");
+        });
 
         it("does not protect stage's namespaces", () => {
             for (const ns of STAGE_NAMESPACES) assert.equal(k8sObject(KIND.namespace, ns).protect, false);
