@@ -1,9 +1,15 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
+import { Deployment, LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
 import { ConfigSource, pulumiConfigSource } from "./config/source";
 import { OpenstackConfig } from "./config/program";
-import { SecretStore, SystemContext, SystemDefinition } from "./config/system";
+import {
+    KubernetesContext,
+    OpenStackContext,
+    SecretStore,
+    SystemContext,
+    SystemDefinition,
+} from "./config/system";
 import { ClusterContext, KubernetesCluster } from "./shared/cluster";
 import { SYSTEMS } from "./systems";
 
@@ -42,6 +48,27 @@ export function runProgram(
 
 /** Deploys a configuration that {@link loadProgramConfig} has validated: providers, then every enabled system. */
 export function deployProgram(config: ProgramConfig): Record<string, pulumi.Input<unknown>> {
+    // Every preview and update shows them where the operator reads the diff (a PR's preview comment included).
+    // Without an engine (the offline plan, which prints them in its summary, and tests) they would only be noise.
+    if (pulumi.runtime.hasEngine()) {
+        for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
+    }
+    const outputs: Record<string, pulumi.Input<unknown>> = {};
+    const contexts = deploymentContexts(config);
+    for (const deployment of config.deployments) {
+        outputs[deployment.def.section] = deployment.def.deploy(deployment.section, contexts(deployment));
+    }
+    return outputs;
+}
+
+/**
+ * The context each deployment of `config` is deployed with: one provider per cluster in use, made where the first
+ * system on it asks for it, and the program's one OpenStack provider. Also what a test of one part of a system
+ * builds that part with (test/fixtures/part.ts), so a part sees exactly the context the program gives it.
+ */
+export function deploymentContexts(
+    config: ProgramConfig,
+): (deployment: Deployment) => KubernetesContext | OpenStackContext {
     const clusters = new Map<string, ClusterContext>();
     let osProvider: openstack.Provider | undefined;
     const base: SystemContext = {
@@ -49,34 +76,25 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
         protectStateful: config.production,
         secrets: config.secrets,
     };
-    // Every preview and update shows them where the operator reads the diff (a PR's preview comment included).
-    // Without an engine (the offline plan, which prints them in its summary, and tests) they would only be noise.
-    if (pulumi.runtime.hasEngine()) {
-        for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
-    }
-    const outputs: Record<string, pulumi.Input<unknown>> = {};
-    for (const { def, section, target } of config.deployments) {
+    return ({ target }) => {
         if (target.kind === "openstack") {
             osProvider ??= new OpenstackProvider(target.openstack, config.secrets);
-            outputs[def.section] = def.deploy(section, { ...base, openstack: osProvider });
-        } else {
-            // One provider per cluster in use, made where the first system on it is deployed.
-            const c = config.clusters[target.cluster];
-            const cluster =
-                clusters.get(target.cluster) ??
-                new KubernetesCluster({
-                    name: target.cluster,
-                    platform: c.platform,
-                    context: c.context,
-                    adoptExisting: c.adoptExisting,
-                    skipIngressAwait: c.skipIngressAwait,
-                    production: config.production,
-                    clusterScoped: c.clusterScoped,
-                    kubeconfig: config.secrets.require(`kubeconfig-${target.cluster}`),
-                });
-            clusters.set(target.cluster, cluster);
-            outputs[def.section] = def.deploy(section, { ...base, cluster });
+            return { ...base, openstack: osProvider };
         }
-    }
-    return outputs;
+        const c = config.clusters[target.cluster];
+        const cluster =
+            clusters.get(target.cluster) ??
+            new KubernetesCluster({
+                name: target.cluster,
+                platform: c.platform,
+                context: c.context,
+                adoptExisting: c.adoptExisting,
+                skipIngressAwait: c.skipIngressAwait,
+                production: config.production,
+                clusterScoped: c.clusterScoped,
+                kubeconfig: config.secrets.require(`kubeconfig-${target.cluster}`),
+            });
+        clusters.set(target.cluster, cluster);
+        return { ...base, cluster };
+    };
 }

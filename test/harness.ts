@@ -188,12 +188,23 @@ export async function evaluatingAgain<T>(body: () => Promise<T>): Promise<T> {
  * `before` hook (see test/fixtures/stack.ts); only the committed stacks' plans are shared (test/fixtures/plans.ts).
  */
 export async function runWith(options: RunOptions): Promise<RecordedResource[]> {
+    return evaluate(() =>
+        runProgram(memoryConfigSource(options.values, options.secrets ?? {}), options.systems ?? SYSTEMS, {
+            placeholderSecret: options.placeholderSecrets ? (spec) => `placeholder-${spec.key}` : undefined,
+        }),
+    );
+}
+
+/**
+ * One new evaluation: forgets what earlier ones registered, runs `body` (which registers) under the test mocks and
+ * returns every resource it registered once all have settled. {@link runWith} evaluates the program with it;
+ * test/fixtures/part.ts one component of a system.
+ */
+export async function evaluate(body: () => void): Promise<RecordedResource[]> {
     evaluations++;
     resetRecorder();
     return withQuietStacks(() => {
-        runProgram(memoryConfigSource(options.values, options.secrets ?? {}), options.systems ?? SYSTEMS, {
-            placeholderSecret: options.placeholderSecrets ? (spec) => `placeholder-${spec.key}` : undefined,
-        });
+        body();
         return settled();
     });
 }
