@@ -41,14 +41,15 @@ export interface StationModulesArgs {
     /** What must exist before Argo installs and bindings to `argo`/`argo-admin` (this stack's prerequisites). */
     prerequisites: pulumi.Resource[];
     /**
-     * The parts to build beside the shared configuration (every part when absent): a test builds the ones it reads
-     * instead of the ~350 objects of them all (test/thoth/parts.ts). A part builds the parts it is made from.
+     * The parts to build (every part when absent): a test builds the ones it reads instead of the ~350 objects of
+     * them all (test/thoth/parts.ts). A part builds the parts it is made from.
      */
     parts?: readonly StationModulePart[];
 }
 
-/** The parts of {@link StationModules} (the shared ConfigMaps and Secrets, which every part reads, are always made). */
+/** The parts of {@link StationModules}. */
 export const STATION_MODULE_PARTS = [
+    "configuration",
     "graph",
     "argo",
     "services",
@@ -61,8 +62,16 @@ export const STATION_MODULE_PARTS = [
 ] as const;
 export type StationModulePart = (typeof STATION_MODULE_PARTS)[number];
 
-/** What a part is made from: the watcher restart aims at the services' watchers and the Argo controllers. */
+/**
+ * What a part is made from: the pods' parts wait for (and roll on) the shared ConfigMaps and Secrets of their
+ * namespace, the watcher restart aims at the services' watchers and the Argo controllers, verify at the APIs.
+ */
 const MADE_FROM: Partial<Record<StationModulePart, readonly StationModulePart[]>> = {
+    graph: ["configuration"],
+    argo: ["configuration"],
+    services: ["configuration"],
+    jobs: ["configuration"],
+    prescriptionsRefresh: ["configuration"],
     watcherRestart: ["services", "argo"],
     verify: ["services"],
 };
@@ -70,7 +79,14 @@ const MADE_FROM: Partial<Record<StationModulePart, readonly StationModulePart[]>
 /** The parts `parts` asks for with those they are made from (every part when `parts` is absent). */
 function partsToBuild(parts: readonly StationModulePart[] | undefined): ReadonlySet<StationModulePart> {
     if (!parts) return new Set(STATION_MODULE_PARTS);
-    return new Set(parts.flatMap((p) => [p, ...(MADE_FROM[p] ?? [])]));
+    const builds = new Set<StationModulePart>();
+    const add = (p: StationModulePart): void => {
+        if (builds.has(p)) return;
+        builds.add(p);
+        for (const from of MADE_FROM[p] ?? []) add(from);
+    };
+    parts.forEach(add);
+    return builds;
 }
 
 /**
@@ -95,11 +111,16 @@ export class StationModules extends RunbookComponent {
         const builds = partsToBuild(args.parts);
 
         // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
-        const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain, {
-            environment: args.environment,
-            hosts: config.hosts,
-            prescriptionsRefresh: config.prescriptionsRefresh,
-        }).map((cm) => ({
+        const shared = builds.has("configuration");
+        const configMaps = (
+            shared
+                ? sharedConfigMaps(namespaces, config.shared, args.domain, {
+                      environment: args.environment,
+                      hosts: config.hosts,
+                      prescriptionsRefresh: config.prescriptionsRefresh,
+                  })
+                : []
+        ).map((cm) => ({
             namespace: cm.namespace,
             resource: new PlainConfigMap(
                 this.childName(`${cm.namespace}-configmap-${cm.name}`),
@@ -112,10 +133,12 @@ export class StationModules extends RunbookComponent {
                 inNamespace(cm.namespace),
             ),
         }));
-        const secrets = this.stationSecrets(
-            { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
-            inNamespace,
-        );
+        const secrets = shared
+            ? this.stationSecrets(
+                  { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
+                  inNamespace,
+              )
+            : [];
         // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
         // creation). Only their own namespace's: a pod cannot read another's, and the engine is sent (and the SDK
         // gathers) every dependency of every object, so the station's whole configuration on each of its objects
