@@ -92,13 +92,14 @@ function checksumsOf(resources: readonly { type: string; inputs: Json }[]): Map<
 }
 
 /**
- * Prod without the station's modules: the bots, tunnels, nodepool, the station's namespaces and Dgraph, every reader
- * of the keys rotated below (the modules read the station's own thoth-station-... keys; argo-server's checksum is
- * read from the committed plan).
+ * Prod without the station's modules and the nodepool: the bots, tunnels, the station's namespaces and Dgraph, every
+ * reader of the keys rotated below (the modules read the station's own thoth-station-... keys; argo-server's checksum
+ * is read from the committed plan; the nodepool runs no pod).
  */
 function withoutModules(thoth: Record<string, Json>): void {
     thoth.station.modules.enabled = false;
     thoth.station.watcherRestart.enabled = false;
+    thoth.nodepool.enabled = false;
 }
 
 /** `namespace/name` → checksum of every Deployment and StatefulSet of a prod run with `changed` secrets. */
