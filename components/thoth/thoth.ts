@@ -12,7 +12,7 @@ import { resolveDestination } from "./ultrahooks/destinations";
 import { ZuulNodepool } from "./nodepool/nodepool";
 import { SECRET_KEYS, scopedStore, ultrahookApiKeySecret } from "./secrets";
 import { Station } from "./station/station";
-import { StationModules } from "./station/modules/stationModules";
+import { StationModulePart, StationModules } from "./station/modules/stationModules";
 import { Ultrahooks } from "./ultrahooks/ultrahooks";
 
 /** Arguments of {@link Thoth}. */
@@ -21,6 +21,8 @@ export interface ThothArgs {
     config: ThothSection;
     /** What the program decided: the cluster (provider resolved), the tier's protection and the secrets. */
     context: KubernetesContext;
+    /** The station modules' parts to build (every part when absent): a test builds the ones it reads. */
+    moduleParts?: readonly StationModulePart[];
 }
 
 /**
@@ -160,6 +162,7 @@ export class Thoth extends RunbookComponent {
                         protectStateful: context.protectStateful,
                         watcherRestart: station.watcherRestart,
                         prerequisites: prerequisites ? [prerequisites] : [],
+                        parts: args.moduleParts,
                     },
                     this.child(),
                 );

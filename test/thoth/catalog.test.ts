@@ -11,8 +11,8 @@ import {
 import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { ofType, recorder } from "../harness";
-import { Json, catalogSwitchedOff, runThoth, stationModules, thothConfigError, thothStack } from "./fixtures";
-import { plannedThoth } from "./parts";
+import { Json, catalogSwitchedOff, stationModules, thothConfigError, thothStack } from "./fixtures";
+import { evaluateThoth, plannedThoth } from "./parts";
 
 const DIRECTORY = "kubernetes:kustomize:Directory";
 const TEMPLATE = "kubernetes:template.openshift.io/v1:Template";
@@ -56,13 +56,14 @@ const BASES = {
 };
 
 /**
- * Runs a stack's thoth part with the kustomize invoke rendering {@link BASES}: the station's namespaces and modules
- * (with the Argo CRDs), what the catalog's objects land in and wait for; the rest of the stack off.
+ * Runs a stack's thoth part with the kustomize invoke rendering {@link BASES}: the station's namespaces, the Argo CRDs
+ * where the stack owns them and the modules' catalog, what the catalog's objects land in and wait for; the rest of
+ * the stack and the modules' other parts off.
  */
 async function runRendered(stack: "stage" | "prod"): Promise<RecordedResource[]> {
     answerKustomize(BASES);
     try {
-        return await runThoth(stack, stationModules);
+        return await evaluateThoth(stack, { change: stationModules, moduleParts: ["catalog"] });
     } finally {
         answerKustomize();
     }
@@ -343,7 +344,8 @@ describe("thoth workflow and template catalog", function () {
         });
 
         it("is not deployed when switched off", async () => {
-            await runThoth("stage", catalogSwitchedOff);
+            // The modules' catalog part alone: whether it registers anything is all this reads.
+            await evaluateThoth("stage", { change: catalogSwitchedOff, moduleParts: ["catalog"] });
             assert.equal(ofType(DIRECTORY).length, 0);
         });
     });

@@ -14,7 +14,8 @@ import { tierNamespaces } from "../../components/thoth/station/tiers";
 import { catalogPlan, remoteTarget } from "../../components/thoth/station/catalog/workflowCatalog";
 import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { ofType, recorder } from "../harness";
-import { Json, catalogSwitchedOff, runThoth, stationModules, thothStack } from "./fixtures";
+import { Json, catalogSwitchedOff, stationModules, thothStack } from "./fixtures";
+import { evaluateThoth } from "./parts";
 
 const DIRECTORY = "kubernetes:kustomize:Directory";
 const TYPE = {
@@ -72,12 +73,22 @@ function standIns(stack: Stack): Record<string, object[]> {
     );
 }
 
+/**
+ * The station's namespaces and shared configuration with the modules' parts that make the listed objects and every
+ * ImageStream, ConfigMap thoth and CronJob mi-scheduler-gh: the catalog (its tagged streams and Directories), the
+ * periodic jobs and prescriptions-refresh-job.
+ */
+const LISTED_PARTS = ["catalog", "jobs", "prescriptionsRefresh"] as const;
+
 async function runRendered(stack: Stack, change?: (t: Record<string, Json>) => void) {
     answerKustomize(standIns(stack));
     try {
-        return await runThoth(stack, (t) => {
-            stationModules(t);
-            change?.(t);
+        return await evaluateThoth(stack, {
+            change: (t) => {
+                stationModules(t);
+                change?.(t);
+            },
+            moduleParts: LISTED_PARTS,
         });
     } finally {
         answerKustomize();
@@ -210,7 +221,12 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
             });
 
             it("without the catalog: no tagged streams, and Secret kebechet only as metrics-exporter's one-key copy", async () => {
-                await runThoth(stack, catalogSwitchedOff);
+                // Every part that makes an ImageStream (the catalog's streams, prescriptions-refresh-job's) and the
+                // shared Secrets.
+                await evaluateThoth(stack, {
+                    change: catalogSwitchedOff,
+                    moduleParts: ["catalog", "prescriptionsRefresh"],
+                });
                 assert.deepEqual(
                     ofType(TYPE.ImageStream).map((r) => meta(r).name),
                     ["prescriptions-refresh-job"],

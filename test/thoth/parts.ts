@@ -2,6 +2,12 @@ import { RecordedResource, SECRET_MASK } from "../../tools/mocks/recorder";
 import type { PlanResource } from "../../tools/plan/render";
 import { recorder } from "../harness";
 import { recordedResources, stackPlan } from "../fixtures/plans";
+import { evaluatePart } from "../fixtures/part";
+import { Stack } from "../fixtures/system";
+import { thoth } from "../../components/thoth/index";
+import { Thoth } from "../../components/thoth/thoth";
+import { StationModulePart } from "../../components/thoth/station/modules/stationModules";
+import { Json, THOTH, thothOf } from "./fixtures";
 
 // The committed stacks are planned once per test run (test/fixtures/plans.ts). A describe whose cases only read what
 // a committed stack deploys reads that plan instead of evaluating the program again (a stage evaluation of Thoth is
@@ -91,4 +97,31 @@ export function sharedEvaluation(
             recorder.restore(before);
         }
     };
+}
+
+/** What {@link evaluateThoth} builds: the stack's thoth section after `change`, and which station modules' parts. */
+export interface ThothPartOptions {
+    change?: (thoth: Record<string, Json>) => void;
+    /** The station modules' parts to build (every part when absent): the ones the case reads. */
+    moduleParts?: readonly StationModulePart[];
+    /** The secrets to give (those the changed section asks for when absent). */
+    secrets?: Record<string, string>;
+}
+
+/**
+ * Thoth alone, as the program deploys it (test/fixtures/part.ts), with only the station modules' parts a case reads:
+ * a stage station's modules are ~350 objects, of which one part is a tenth.
+ */
+export function evaluateThoth(stack: Stack, options: ThothPartOptions = {}): Promise<RecordedResource[]> {
+    const { change, moduleParts, secrets } = options;
+    return evaluatePart(
+        THOTH,
+        thoth,
+        stack,
+        change && ((values) => change(thothOf(values))),
+        (config, context) => {
+            new Thoth("thoth", { config, context, moduleParts });
+        },
+        secrets,
+    );
 }

@@ -7,20 +7,17 @@ import {
 import { stationSecretKey } from "../../components/thoth/station/stationSecrets";
 import { validateObject } from "../../tools/validate/k8s";
 import { k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
-import {
-    Json,
-    KIND,
-    isSecretAt,
-    runThoth,
-    secretValue,
-    secretsFor,
-    thothConfigError,
-    thothStack,
-} from "./fixtures";
-import { plannedBefore, sharedEvaluation } from "./parts";
+import { Json, KIND, isSecretAt, secretValue, secretsFor, thothConfigError, thothStack } from "./fixtures";
+import { evaluateThoth, plannedBefore, sharedEvaluation } from "./parts";
 
-/** The committed stage stack, evaluated for what the plan masks: the secrets' plain text, which inputs are secret. */
-const stageEvaluated = sharedEvaluation(() => runThoth("stage"));
+/**
+ * The committed stage stack, evaluated for what the plan masks: the secrets' plain text, which inputs are secret. Of
+ * the station's modules, the shared configuration and every part that makes a ConfigMap, CronWorkflow or ImageStream
+ * (the Argo installs, prescriptions-refresh-job, the catalog); the bots' ConfigMaps stay too.
+ */
+const stageEvaluated = sharedEvaluation(() =>
+    evaluateThoth("stage", { moduleParts: ["argo", "prescriptionsRefresh", "catalog"] }),
+);
 
 const CRON_WORKFLOW = "kubernetes:argoproj.io/v1alpha1:CronWorkflow";
 const IMAGE_STREAM = "kubernetes:image.openshift.io/v1:ImageStream";

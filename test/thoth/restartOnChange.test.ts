@@ -1,20 +1,26 @@
 import { strict as assert } from "assert";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { field, k8sObjects } from "../harness";
-import { Json, catalogSwitchedOff, runThoth, secretsFor, thothOf, thothStack } from "./fixtures";
-import { plannedThoth } from "./parts";
+import { Json, runThoth, secretsFor, stationModules, thothOf, thothStack } from "./fixtures";
+import { evaluateThoth, plannedThoth } from "./parts";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
 /**
- * `namespace/name` → pod-template checksum of every station Deployment, after a run with `changed` secrets. The
- * station's namespaces and modules only: the stage keys rotated below are the modules' own (thoth-stage-station-...),
- * which no bot, tunnel or Dgraph is given; the catalog, which registers no Deployment offline, is off too.
+ * `namespace/name` → pod-template checksum of every station service Deployment, after a run with `changed` secrets.
+ * The station's namespaces, the modules' shared ConfigMaps and Secrets and the services only: the stage keys rotated
+ * below are the modules' own (thoth-stage-station-...), which no bot, tunnel or Dgraph is given, and inside the
+ * modules only the services' pods carry a checksum of the shared Secrets (argo-server's is of its own ConfigMap, the
+ * knowledge graph's pods carry none), so the services hold every reader.
  */
 async function checksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
     const values = thothStack("stage");
-    catalogSwitchedOff(thothOf(values));
-    await runThoth("stage", catalogSwitchedOff, { ...secretsFor(values.thoth), ...changed });
+    stationModules(thothOf(values));
+    await evaluateThoth("stage", {
+        change: stationModules,
+        moduleParts: ["services"],
+        secrets: { ...secretsFor(values.thoth), ...changed },
+    });
     return new Map(
         k8sObjects(DEPLOYMENT).map((d) => [
             `${field(d.inputs, "metadata.namespace")}/${field(d.inputs, "metadata.name")}`,
@@ -86,13 +92,14 @@ function checksumsOf(resources: readonly { type: string; inputs: Json }[]): Map<
 }
 
 /**
- * Prod without the station's modules: the bots, tunnels, nodepool, the station's namespaces and Dgraph, every reader
- * of the keys rotated below (the modules read the station's own thoth-station-... keys; argo-server's checksum is
- * read from the committed plan).
+ * Prod without the station's modules and the nodepool: the bots, tunnels, the station's namespaces and Dgraph, every
+ * reader of the keys rotated below (the modules read the station's own thoth-station-... keys; argo-server's checksum
+ * is read from the committed plan; the nodepool runs no pod).
  */
 function withoutModules(thoth: Record<string, Json>): void {
     thoth.station.modules.enabled = false;
     thoth.station.watcherRestart.enabled = false;
+    thoth.nodepool.enabled = false;
 }
 
 /** `namespace/name` → checksum of every Deployment and StatefulSet of a prod run with `changed` secrets. */
@@ -159,10 +166,14 @@ describe("thoth argo-server: rolls when the controller ConfigMap it reads at sta
     this.timeout(120_000);
 
     async function argoServer(bucket?: string): Promise<string | undefined> {
-        // The catalog (Directories, ImageStreams, Secret kebechet's keys) is nothing argo-server reads: off.
-        await runThoth("prod", (t) => {
-            catalogSwitchedOff(t);
-            if (bucket) t.station.modules.shared.ceph.bucket = bucket;
+        // The Argo installs alone (with the station's namespaces and shared configuration they wait for): argo-server
+        // reads its own ConfigMap only.
+        await evaluateThoth("prod", {
+            change: (t) => {
+                stationModules(t);
+                if (bucket) t.station.modules.shared.ceph.bucket = bucket;
+            },
+            moduleParts: ["argo"],
         });
         const [server] = k8sObjects(DEPLOYMENT).filter(
             (d) => field(d.inputs, "metadata.name") === "argo-server",

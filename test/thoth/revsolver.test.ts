@@ -3,8 +3,8 @@ import { catalogSchema } from "../../components/thoth/config";
 import { revsolverAccount } from "../../components/thoth/station/modules/rbac";
 import { tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObjects } from "../harness";
-import { Json, KIND, catalogSwitchedOff, runThoth, thothStack } from "./fixtures";
-import { plannedBefore } from "./parts";
+import { Json, KIND, catalogSwitchedOff, thothStack } from "./fixtures";
+import { evaluateThoth, plannedBefore } from "./parts";
 
 const INFRA = "thoth-infra-stage";
 const MIDDLETIER = "thoth-middletier-stage";
@@ -95,8 +95,8 @@ describe("thoth revsolver RBAC", function () {
                     (s) => (s.inputs.metadata as Json).name === "revsolver",
                 );
             assert.deepEqual(named(), []);
-            // Bots, tunnels and Dgraph off, as catalog.test's switch-off (one evaluation for both).
-            await runThoth("stage", catalogSwitchedOff);
+            // The modules' accounts, which make revsolver's grants (bots, tunnels and Dgraph off).
+            await evaluateThoth("stage", { change: catalogSwitchedOff, moduleParts: ["accounts"] });
             assert.deepEqual(named(), []);
             assert.equal(revsolverBindings().length, 3, "the bindings do not depend on the catalog switch");
         });

@@ -5,7 +5,7 @@ import { runProgram } from "../../components/program";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObject, k8sObjects, ofType, recorder, resetRecorder, settled, unwrap } from "../harness";
 import { KIND, runThoth, secretsFor, stationCore, thothOf, thothStack, Json } from "./fixtures";
-import { plannedBefore, plannedThoth } from "./parts";
+import { evaluateThoth, plannedBefore, plannedThoth } from "./parts";
 
 const STAGE_NAMESPACES = [
     "thoth-frontend-stage",
@@ -116,7 +116,9 @@ describe("thoth station environments", function () {
 
     describe("test layout (selectable by config)", () => {
         before(async () => {
-            await runThoth("stage", toTest);
+            // Of the modules, the watcher restart and what it is made from: Namespaces, RoleBindings thoth-ops-admin
+            // and Dgraph are the station's own, which builds them whatever modules' parts it builds.
+            await evaluateThoth("stage", { change: toTest, moduleParts: ["watcherRestart"] });
         });
 
         it("puts every tier, the ops account and Dgraph into thoth-test-core", () => {

@@ -8,8 +8,8 @@ import {
     runbookNamesFor,
 } from "../../components/thoth/station/modules/restartPlan";
 import { k8sObject, k8sObjects, ofType } from "../harness";
-import { KIND, containerOf, podOf, runThoth, Json } from "./fixtures";
-import { plannedBefore } from "./parts";
+import { KIND, containerOf, podOf, Json } from "./fixtures";
+import { evaluateThoth, plannedBefore } from "./parts";
 import { runWithStubs } from "./shellStub";
 
 // What the runbook's middletier and backend operators became in the stage station: the two investigator consumers
@@ -171,16 +171,20 @@ describe("thoth watcher restarts", function () {
     });
 
     it("takes interval and which watchers from config, in the test layout too", async () => {
-        // The station's modules and their restart only: bots, tunnels, nodepool, Dgraph and the catalog (none of
-        // which is a watcher or another watcher-restart) off.
-        await runThoth("prod", (t) => {
-            t.bots.enabled = false;
-            t.ultrahooks.enabled = false;
-            t.nodepool.enabled = false;
-            t.station.dgraph.enabled = false;
-            t.station.modules.catalog.enabled = false;
-            t.station.watcherRestart.schedule = "*/15 * * * *";
-            t.station.watcherRestart.targets = ["investigator-consumers"];
+        // The modules' restart and what it is made from (the services' watchers, the Argo controllers) only: bots,
+        // tunnels, nodepool, Dgraph, the catalog and the periodic jobs (none of which is a watcher or another
+        // watcher-restart) off.
+        await evaluateThoth("prod", {
+            change: (t) => {
+                t.bots.enabled = false;
+                t.ultrahooks.enabled = false;
+                t.nodepool.enabled = false;
+                t.station.dgraph.enabled = false;
+                t.station.modules.catalog.enabled = false;
+                t.station.watcherRestart.schedule = "*/15 * * * *";
+                t.station.watcherRestart.targets = ["investigator-consumers"];
+            },
+            moduleParts: ["watcherRestart"],
         });
         const cron = k8sObject(KIND.cronJob, "watcher-restart", "thoth-test-core");
         assert.equal((cron.inputs.spec as Json).schedule, "*/15 * * * *");

@@ -40,6 +40,53 @@ export interface StationModulesArgs {
     watcherRestart?: WatcherRestartConfig;
     /** What must exist before Argo installs and bindings to `argo`/`argo-admin` (this stack's prerequisites). */
     prerequisites: pulumi.Resource[];
+    /**
+     * The parts to build (every part when absent): a test builds the ones it reads instead of the ~350 objects of
+     * them all (test/thoth/parts.ts). A part builds the parts it is made from.
+     */
+    parts?: readonly StationModulePart[];
+}
+
+/** The parts of {@link StationModules}. */
+export const STATION_MODULE_PARTS = [
+    "configuration",
+    "graph",
+    "argo",
+    "services",
+    "accounts",
+    "jobs",
+    "prescriptionsRefresh",
+    "catalog",
+    "watcherRestart",
+    "verify",
+] as const;
+export type StationModulePart = (typeof STATION_MODULE_PARTS)[number];
+
+/**
+ * What a part is made from: the pods' parts wait for (and roll on) the shared ConfigMaps and Secrets of their
+ * namespace, the watcher restart aims at the services' watchers and the Argo controllers, verify at the APIs.
+ */
+const MADE_FROM: Partial<Record<StationModulePart, readonly StationModulePart[]>> = {
+    graph: ["configuration"],
+    argo: ["configuration"],
+    services: ["configuration"],
+    jobs: ["configuration"],
+    prescriptionsRefresh: ["configuration"],
+    watcherRestart: ["services", "argo"],
+    verify: ["services"],
+};
+
+/** The parts `parts` asks for with those they are made from (every part when `parts` is absent). */
+function partsToBuild(parts: readonly StationModulePart[] | undefined): ReadonlySet<StationModulePart> {
+    if (!parts) return new Set(STATION_MODULE_PARTS);
+    const builds = new Set<StationModulePart>();
+    const add = (p: StationModulePart): void => {
+        if (builds.has(p)) return;
+        builds.add(p);
+        for (const from of MADE_FROM[p] ?? []) add(from);
+    };
+    parts.forEach(add);
+    return builds;
 }
 
 /**
@@ -49,8 +96,8 @@ export interface StationModulesArgs {
  * post-`up` check.
  */
 export class StationModules extends RunbookComponent {
-    public readonly services: StationServices;
-    public readonly graph: KnowledgeGraph;
+    public readonly services?: StationServices;
+    public readonly graph?: KnowledgeGraph;
     public readonly argo: ArgoInstall[] = [];
     public readonly restart?: WatcherRestart;
     public readonly catalog?: WorkflowCatalog;
@@ -61,13 +108,19 @@ export class StationModules extends RunbookComponent {
         const { cluster, namespaces, config } = args;
         const sizing = STATION_SIZING[args.environment];
         const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
+        const builds = partsToBuild(args.parts);
 
         // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
-        const configMaps = sharedConfigMaps(namespaces, config.shared, args.domain, {
-            environment: args.environment,
-            hosts: config.hosts,
-            prescriptionsRefresh: config.prescriptionsRefresh,
-        }).map((cm) => ({
+        const shared = builds.has("configuration");
+        const configMaps = (
+            shared
+                ? sharedConfigMaps(namespaces, config.shared, args.domain, {
+                      environment: args.environment,
+                      hosts: config.hosts,
+                      prescriptionsRefresh: config.prescriptionsRefresh,
+                  })
+                : []
+        ).map((cm) => ({
             namespace: cm.namespace,
             resource: new PlainConfigMap(
                 this.childName(`${cm.namespace}-configmap-${cm.name}`),
@@ -80,10 +133,12 @@ export class StationModules extends RunbookComponent {
                 inNamespace(cm.namespace),
             ),
         }));
-        const secrets = this.stationSecrets(
-            { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
-            inNamespace,
-        );
+        const secrets = shared
+            ? this.stationSecrets(
+                  { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
+                  inNamespace,
+              )
+            : [];
         // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
         // creation). Only their own namespace's: a pod cannot read another's, and the engine is sent (and the SDK
         // gathers) every dependency of every object, so the station's whole configuration on each of its objects
@@ -101,23 +156,24 @@ export class StationModules extends RunbookComponent {
         const prerequisitesOnly = this.child({ dependsOn: args.prerequisites });
 
         // The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter.
-        this.graph = new KnowledgeGraph(
-            this.childName("graph"),
-            {
-                cluster,
-                namespace: namespaces.graph,
-                domain: args.domain,
-                images: config.images,
-                storageSize: config.postgresql.storageSize,
-                storageClassName: config.postgresql.storageClassName,
-                sizing,
-                protectStateful: args.protectStateful,
-            },
-            configured(namespaces.graph),
-        );
+        if (builds.has("graph"))
+            this.graph = new KnowledgeGraph(
+                this.childName("graph"),
+                {
+                    cluster,
+                    namespace: namespaces.graph,
+                    domain: args.domain,
+                    images: config.images,
+                    storageSize: config.postgresql.storageSize,
+                    storageClassName: config.postgresql.storageClassName,
+                    sizing,
+                    protectStateful: args.protectStateful,
+                },
+                configured(namespaces.graph),
+            );
 
         // The workflow controllers each tier runs.
-        for (const plan of argoInstalls(args.environment)) {
+        for (const plan of builds.has("argo") ? argoInstalls(args.environment) : []) {
             this.argo.push(
                 new ArgoInstall(
                     this.childName(`argo-${plan.tier}`),
@@ -137,27 +193,27 @@ export class StationModules extends RunbookComponent {
 
         // The services users and other modules hit.
         const grants = stationGrants(namespaces);
-        this.services = new StationServices(
-            this.childName("services"),
-            {
-                cluster,
-                environment: args.environment,
-                namespaces,
-                domain: args.domain,
-                config,
-                sizing,
-                grants,
-                ready: readyIn,
-                allNamespaces,
-            },
-            prerequisitesOnly,
-        );
+        if (builds.has("services"))
+            this.services = new StationServices(
+                this.childName("services"),
+                {
+                    cluster,
+                    environment: args.environment,
+                    namespaces,
+                    domain: args.domain,
+                    config,
+                    sizing,
+                    grants,
+                    ready: readyIn,
+                    allNamespaces,
+                },
+                prerequisitesOnly,
+            );
 
         // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
-        for (const account of [
-            ...workflowAccounts(namespaces),
-            revsolverAccount(namespaces, config.catalog),
-        ]) {
+        for (const account of builds.has("accounts")
+            ? [...workflowAccounts(namespaces), revsolverAccount(namespaces, config.catalog)]
+            : []) {
             new ServiceAccount(
                 this.childName(`${account.name}-${account.namespace}`),
                 {
@@ -173,7 +229,7 @@ export class StationModules extends RunbookComponent {
         }
 
         // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
-        const jobs = periodicPlans();
+        const jobs = builds.has("jobs") ? periodicPlans() : [];
         const accounts: Record<string, ServiceAccount> = {};
         for (const job of jobs) {
             const sa = job.serviceAccount;
@@ -190,31 +246,33 @@ export class StationModules extends RunbookComponent {
                 accountOptions,
             );
         }
-        new PeriodicJobs(
-            this.childName("jobs"),
-            {
-                cluster,
-                namespaces,
-                images: config.images,
-                sizing,
-                hibernated: config.hibernated,
-                plans: jobs,
-                accounts,
-                ready: readyIn,
-            },
-            this.child(),
-        );
+        if (builds.has("jobs"))
+            new PeriodicJobs(
+                this.childName("jobs"),
+                {
+                    cluster,
+                    namespaces,
+                    images: config.images,
+                    sizing,
+                    hibernated: config.hibernated,
+                    plans: jobs,
+                    accounts,
+                    ready: readyIn,
+                },
+                this.child(),
+            );
 
         // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
-        new PrescriptionsRefresh(
-            this.childName("prescriptions-refresh"),
-            { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
-            withPrerequisites(namespaces.backend),
-        );
+        if (builds.has("prescriptionsRefresh"))
+            new PrescriptionsRefresh(
+                this.childName("prescriptions-refresh"),
+                { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
+                withPrerequisites(namespaces.backend),
+            );
 
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
         // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
-        if (config.catalog?.enabled) {
+        if (config.catalog?.enabled && builds.has("catalog")) {
             this.catalogImageStreams(namespaces, inNamespace);
             this.catalog = new WorkflowCatalog(
                 this.childName("catalog"),
@@ -232,7 +290,7 @@ export class StationModules extends RunbookComponent {
 
         // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
         const restart = args.watcherRestart;
-        if (restart?.enabled) {
+        if (restart?.enabled && builds.has("watcherRestart") && this.services) {
             const targets: RestartTarget[] = [];
             if (restart.targets.includes("investigator-consumers")) {
                 for (const w of this.services.eventWatchers) {
@@ -252,8 +310,8 @@ export class StationModules extends RunbookComponent {
         }
 
         // The verify playbook: the APIs answer on their public Routes, or `pulumi up` fails.
-        this.publicUrls = this.services.publicUrls;
-        if (config.verify) {
+        this.publicUrls = this.services?.publicUrls ?? {};
+        if (config.verify && builds.has("verify") && this.services) {
             const api = (plan: string, image: string) => ({
                 name: plan,
                 url: `${this.publicUrls[plan]}/readiness`,
