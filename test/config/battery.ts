@@ -13,7 +13,7 @@ import {
     stackFileOf,
     stackFileSource,
 } from "../../tools/plan/stackfile";
-import { parsePath, planFix } from "./apply";
+import { draft, parsePath, planFix, print } from "./apply";
 import { repoRoot } from "../../tools/root";
 
 // A battery of broken stack files, each checked the way the offline plan checks it: the exact set of problems one
@@ -70,7 +70,7 @@ function validated(text: string, stack: string): { outcome: Outcome; parsed?: Pa
     return { outcome, parsed: read === text ? parsed : undefined };
 }
 
-/** The stack files the cases edit, parsed once: each edit works on a copy. */
+/** The stack files the cases edit, parsed once: each edit works on a draft of it. */
 const parsed = new Map<string, Document>();
 
 export function edit(base: string, change: (doc: Document) => void): string {
@@ -79,9 +79,9 @@ export function edit(base: string, change: (doc: Document) => void): string {
         original = parseDocument(base);
         parsed.set(base, original);
     }
-    const doc = original.clone();
+    const doc = draft(original);
     change(doc);
-    return doc.toString({ lineWidth: 0 });
+    return print(doc);
 }
 export const stage = (change: (doc: Document) => void) => edit(STAGE, change);
 export const prod = (change: (doc: Document) => void) => edit(PROD, change);
@@ -454,24 +454,23 @@ export interface Followed {
 
 /**
  * Follows each sequence of fixes on a stack file, in order, as the Pulumi CLI would; fixes that change nothing leave
- * the file as it is. The file is parsed once (or `parsed`, the caller's own document of it, is used): each sequence
- * works on a copy, except the last one that edits, which takes the document itself; a sequence already followed (a
- * case's only fix is also all its fixes) is not followed twice.
+ * the file as it is. The file is parsed once (or `parsed`, the caller's own document of it, is used, and left frozen):
+ * each sequence edits a draft of it; a sequence already followed (a case's only fix is also all its fixes) is not
+ * followed twice.
  */
 export function following(text: string, stack: string, sequences: string[][], parsed?: Document): Followed[] {
     const plans = new Map(
         sequences.map((fixes) => [fixes.join("\n"), fixes.map((fix) => planFix(fix, stack))]),
     );
-    const editing = [...plans.keys()].filter((key) => plans.get(key)!.some((plan) => plan.edits.length > 0));
     const done = new Map<string, Followed>();
     for (const [key, fixPlans] of plans) {
         const manual = fixPlans.map((plan) => plan.manual !== undefined);
         let result: Followed = { text, manual };
-        if (editing.includes(key)) {
+        if (fixPlans.some((plan) => plan.edits.length > 0)) {
             parsed ??= parseDocument(text);
-            const doc = key === editing[editing.length - 1] ? parsed : parsed.clone();
+            const doc = draft(parsed);
             for (const plan of fixPlans) for (const change of plan.edits) change(doc);
-            result = { text: doc.toString({ lineWidth: 0 }), manual };
+            result = { text: print(doc), manual };
         }
         done.set(key, result);
     }
@@ -998,9 +997,9 @@ export function faultsOf(c: Case): { verdict: Verdict; faults: string[] } {
             faults.push((err as Error).message);
         }
     }
-    // The case's own document, parsed as the plan reads it, is read by borrowed() and then edited by convergence():
-    // there it is the same document as the yaml library's default reading where the text has no merge key (`<<`),
-    // the only thing the plan's reading changes.
+    // The case's own document, parsed as the plan reads it, is read by borrowed() and is what convergence() drafts
+    // each fix sequence from: there it is the same document as the yaml library's default reading where the text has
+    // no merge key (`<<`), the only thing the plan's reading changes.
     faults.push(...borrowed(c.text, outcome.problems, parsed?.doc));
     try {
         const doc = parsed && !c.text.includes("<<") ? parsed.doc : undefined;
@@ -1064,8 +1063,12 @@ function borrowed(text: string, problems: readonly ConfigProblem[], parsed?: Doc
     const config = ((parsed ?? parseDocument(text, { merge: true })).toJS() ?? {}).config ?? {};
     const held = new Map<string, string[]>();
     const walk = (v: unknown, key: string, last: string): void => {
-        if (typeof v === "string" && OWN_VALUES.has(last)) held.set(v, [...(held.get(v) ?? []), key]);
-        else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${key}[${i}]`, last));
+        if (typeof v === "string" && OWN_VALUES.has(last)) {
+            // Pushed, not copied: 10,000 workspaces share one e-group.
+            const owners = held.get(v);
+            if (owners) owners.push(key);
+            else held.set(v, [key]);
+        } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${key}[${i}]`, last));
         else if (v && typeof v === "object")
             for (const [k, x] of Object.entries(v)) walk(x, `${key}.${k}`, k);
     };
