@@ -10,8 +10,11 @@ import {
     renderInventory,
 } from "../../components/callysto/inventory";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { Plan, SECRETS, T, editedPlan, stackPlan } from "./helpers";
+import { Plan, SECRETS, T, editedPlan, unchangedPlans } from "./helpers";
 import { Sandbox } from "./scripts";
+
+/** This file's own evaluation of each unchanged stack (see unchangedPlans). */
+const stackPlan = unchangedPlans();
 
 const HOSTS: InventoryHost[] = [
     {
