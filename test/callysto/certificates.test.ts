@@ -9,11 +9,14 @@ import {
     renewalWindow,
 } from "../../components/callysto/certificates";
 import { fakeId } from "../../tools/mocks/fakes";
-import { RecordedResource } from "../../tools/mocks/recorder";
-import { SECRETS, T, stackPlan } from "./helpers";
+import { Registered } from "../harness";
+import { SECRETS, T, committedPlan, unchangedPlans } from "./helpers";
 import { Sandbox, selfSignedCertificate } from "./scripts";
 
-function env(c: RecordedResource): Record<string, string> {
+/** This file's own evaluation of each unchanged stack (see unchangedPlans). */
+const stackPlan = unchangedPlans();
+
+function env(c: Registered): Record<string, string> {
     return c.inputs.environment as Record<string, string>;
 }
 
@@ -71,7 +74,7 @@ describe("callysto certificates", function () {
     });
 
     it("never runs a DNS-01 challenge in production's zone, managed outside: it checks and deploys the hand-made certificate", async () => {
-        const plan = await stackPlan("prod");
+        const plan = await committedPlan("prod");
         assert.equal(
             plan.ofType(T.command).filter((c) => c.name === "callysto-certificate-certbot").length,
             0,

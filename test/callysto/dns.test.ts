@@ -4,7 +4,7 @@ import { CallystoConfig, callystoProblems, callystoSchema } from "../../componen
 import { ConfigError } from "../../components/config/problems";
 import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { runWith } from "../harness";
-import { SECRETS, T, callystoValues, editedPlan, section, stackPlan } from "./helpers";
+import { SECRETS, T, callystoValues, committedPlan, editedPlan, section } from "./helpers";
 
 const ZONE = "1cf42d24-a04e-431b-a715-1701f297100e";
 
@@ -31,7 +31,7 @@ describe("callysto DNS: whose zone it is", function () {
     this.timeout(120_000);
 
     it("writes nothing into production's callysto.ca, managed outside (runbook 004): no zone, record or DNS-01 challenge", async () => {
-        const plan = await stackPlan("prod");
+        const plan = await committedPlan("prod");
         assert.deepEqual(plan.ofType(T.zone), []);
         assert.deepEqual(plan.ofType(T.record), []);
         for (const c of plan.ofType(T.command)) {
@@ -84,7 +84,7 @@ describe("callysto DNS: whose zone it is", function () {
     });
 
     it("stage's own zone gets the records and certbot's challenge, in the adopted zone", async () => {
-        const plan = await stackPlan("stage");
+        const plan = await committedPlan("stage");
         const zoneId = fakeId(T.zone, plan.ofType(T.zone)[0].name);
         assert.equal(plan.ofType(T.record).length, 8);
         const certbot = plan.byName("callysto-certificate-certbot", T.command);

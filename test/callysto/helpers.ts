@@ -1,8 +1,10 @@
+import { strict as assert } from "assert";
 import { callysto } from "../../components/callysto";
 import { CallystoConfig } from "../../components/callysto/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { Objects, stackValues } from "../harness";
 import { SystemFixture, runSystem } from "../fixtures/system";
+import { RecordedPlanResource, recordedResources, stackPlan as committedStackPlan } from "../fixtures/plans";
 
 export const SECRETS = {
     "openstack-password": "os-password",
@@ -55,17 +57,33 @@ export const T = {
 /** What one run registered, kept after the shared recorder moves on to the next test. */
 export class Plan extends Objects<RecordedResource> {}
 
-const plans = new Map<string, Promise<Plan>>();
+/**
+ * The evaluations of each stack's unchanged config for the cases of one test file: each made once, by the first case
+ * that reads it. A file calls this at its top level, so every file evaluates for itself and no case depends on another
+ * file (or another case) having run first in the same worker.
+ */
+export function unchangedPlans(): (stack: "stage" | "prod") => Promise<Plan> {
+    const plans = new Map<string, Promise<Plan>>();
+    return (stack) => {
+        let plan = plans.get(stack);
+        if (!plan) {
+            plan = runCallysto(stack).then((resources) => new Plan([...resources]));
+            plans.set(stack, plan);
+        }
+        return plan;
+    };
+}
 
-/** The plan of a stack's unchanged config, run once per test process. */
-export function stackPlan(stack: "stage" | "prod"): Promise<Plan> {
-    if (!plans.has(stack)) {
-        plans.set(
-            stack,
-            runCallysto(stack).then((resources) => new Plan([...resources])),
-        );
-    }
-    return plans.get(stack)!;
+/**
+ * Callysto's objects in the plan of a committed stack that the run's global setup made: no evaluation. That plan is of
+ * the stack file as committed, so its operator placeholders (the keypair's public key, the SSH sources, the ids of
+ * adopted objects) are unset and its secrets are placeholders, masked in `inputs`; a case reads it only for what
+ * none of those decide (which objects exist, their names, ordering and plain settings).
+ */
+export async function committedPlan(stack: "stage" | "prod"): Promise<Objects<RecordedPlanResource>> {
+    const ours = recordedResources(await committedStackPlan(stack)).filter((r) => r.system === "callysto");
+    assert.ok(ours.length > 30, `the ${stack} plan has Callysto's objects (${ours.length})`);
+    return new Objects(ours);
 }
 
 /** The plan of a stack's config changed by `edit`. */

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
-import { Plan, T, runCallysto, stackPlan } from "./helpers";
+import { Plan, T, runCallysto, unchangedPlans } from "./helpers";
 import { evaluatingAgain } from "../harness";
 
 // The module behind `openstack.images.getImageOutput`; its export is looked up on every call, so a test can wrap it.
@@ -21,8 +21,30 @@ function attachmentsOf(plan: Plan, host: string): RecordedResource[] {
     return plan.ofType(T.attach).filter((a) => a.name.startsWith(`callysto-${host}-`));
 }
 
+/** This file's own evaluation of the unchanged prod stack (see unchangedPlans). */
+const stackPlan = unchangedPlans();
+
 describe("callysto hosts", function () {
     this.timeout(120_000);
+
+    // The unchanged stage stack, evaluated once for the cases that read it, with the image lookups it makes recorded:
+    // the lookups are only observed where the program really ran (evaluatingAgain).
+    let stage: Plan;
+    let stageLookups: unknown[];
+    before(async () => {
+        const lookups: unknown[] = [];
+        const original = getImageModule.getImageOutput;
+        getImageModule.getImageOutput = (...args: unknown[]) => {
+            lookups.push(args[0]);
+            return original(...args);
+        };
+        try {
+            stage = new Plan([...(await evaluatingAgain(() => runCallysto("stage")))]);
+        } finally {
+            getImageModule.getImageOutput = original;
+        }
+        stageLookups = lookups;
+    });
 
     it("uses pinned image and network ids without any lookup (previews need no cloud)", async () => {
         const lookups: unknown[] = [];
@@ -55,19 +77,9 @@ describe("callysto hosts", function () {
         assert.equal(plan.byName("callysto-hub-dev-port", T.port).inputs.networkId, network);
     });
 
-    it("boots every host from the newest image of its name and never replaces it for a newer one", async () => {
-        const lookups: unknown[] = [];
-        const original = getImageModule.getImageOutput;
-        getImageModule.getImageOutput = (...args: unknown[]) => {
-            lookups.push(args[0]);
-            return original(...args);
-        };
-        let plan: Plan;
-        try {
-            plan = new Plan([...(await evaluatingAgain(() => runCallysto("stage")))]);
-        } finally {
-            getImageModule.getImageOutput = original;
-        }
+    it("boots every host from the newest image of its name and never replaces it for a newer one", () => {
+        const plan = stage;
+        const lookups = [...stageLookups];
         assert.deepEqual(
             lookups.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
             [
@@ -91,8 +103,8 @@ describe("callysto hosts", function () {
         assert.deepEqual(hub.inputs.networks, [{ port: fakeId(T.port, port.name) }]);
     });
 
-    it("creates the ZFS volumes of dev hosts with the configured sizes and attaches them in order", async () => {
-        const plan = await stackPlan("stage");
+    it("creates the ZFS volumes of dev hosts with the configured sizes and attaches them in order", () => {
+        const plan = stage;
         const volumes = new Map(plan.ofType(T.volume).map((v) => [v.inputs.name, v]));
         for (const [name, size] of [
             ["hub-dev.callysto.space-zfs-01", 25],
@@ -168,7 +180,7 @@ describe("callysto hosts", function () {
         assert.equal(plan.ofType(T.zone).length, 0, "the production zone is managed elsewhere");
         assert.equal(plan.ofType(T.record).length, 0, "nothing is written to a zone managed outside");
 
-        const dev = await stackPlan("stage");
+        const dev = stage;
         const zones = dev.ofType(T.zone);
         assert.equal(zones.length, 1);
         assert.deepEqual(zones[0].inputs, {
@@ -184,8 +196,8 @@ describe("callysto hosts", function () {
         }
     });
 
-    it("publishes A = floating IP and AAAA = instance IPv6 with TTL 60 for every dev host, in the adopted zone", async () => {
-        const dev = await stackPlan("stage");
+    it("publishes A = floating IP and AAAA = instance IPv6 with TTL 60 for every dev host, in the adopted zone", () => {
+        const dev = stage;
         const records = dev.ofType(T.record);
         const zoneId = fakeId(T.zone, dev.ofType(T.zone)[0].name);
         assert.equal(records.length, 8);
@@ -204,8 +216,8 @@ describe("callysto hosts", function () {
         ]);
     });
 
-    it("uses the stack's OpenStack provider for every OpenStack resource", async () => {
-        const plan = await stackPlan("stage");
+    it("uses the stack's OpenStack provider for every OpenStack resource", () => {
+        const plan = stage;
         const provider = plan.byName("openstack", "pulumi:providers:openstack");
         const openstack = plan
             .ofType(T.instance)

@@ -3,13 +3,13 @@ import { existsSync } from "fs";
 import { parse } from "yaml";
 import { ADHOC_SCRIPT } from "../../components/callysto/ansible";
 import { quotaCommand } from "../../components/callysto/quotas";
-import { RecordedResource } from "../../tools/mocks/recorder";
-import { Plan, T, editedPlan } from "./helpers";
+import { Objects, Registered } from "../harness";
+import { Plan, T, committedPlan, editedPlan } from "./helpers";
 import { Sandbox } from "./scripts";
 
 const QUOTAS = { "3b4c9e0f1a2d": "5G", "9f8e7d6c5b4a": "10G" };
 
-function quotaCommands(plan: Plan): Record<string, RecordedResource> {
+function quotaCommands<R extends Registered>(plan: Objects<R>): Record<string, R> {
     return Object.fromEntries(
         plan
             .ofType(T.command)
@@ -56,8 +56,9 @@ describe("callysto user quotas", function () {
             c.dependencies.includes(hubRun.urn),
             "the home datasets exist once the hub's playbook has run",
         );
+        // The committed stage stack sets no quota: the run's plan of it (what the stack deploys, no evaluation).
         assert.equal(
-            Object.keys(quotaCommands(await editedPlan("stage", () => undefined))).length,
+            Object.keys(quotaCommands(await committedPlan("stage"))).length,
             0,
             "no quotas, no commands",
         );

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { SANDBOX_CLEANUP_SCRIPT } from "../../components/packit/scripts";
-import { recorder } from "../harness";
-import { byName, field, k8sObject, k8sObjects } from "../harness";
+import { Objects, field } from "../harness";
+import { evaluatedBefore } from "../fixtures/system";
 import {
     CLUSTERROLEBINDING,
     CONFIGMAP,
@@ -17,6 +17,7 @@ import {
     envOf,
     podSpec,
     runPackit,
+    runPackitAlone,
 } from "./fixtures";
 
 interface Subject {
@@ -25,10 +26,15 @@ interface Subject {
     namespace?: string;
 }
 
-describe("packit security", () => {
-    before(async () => {
-        await runPackit("prod");
-    });
+describe("packit security", function () {
+    this.timeout(120_000);
+    // The unchanged prod stack, evaluated once; the case that needs a generated password evaluates its own variant,
+    // so no case reads what another one evaluated.
+    const prod = evaluatedBefore(() => runPackit("prod"));
+    const objects = () => new Objects(prod());
+    const k8sObjects = (type: string, namespace?: string) => objects().ofType(type, namespace);
+    const k8sObject = (type: string, name: string, namespace?: string) =>
+        objects().one(type, name, namespace);
 
     it("grants the workers' default service account exactly ClusterRole edit, only in the sandbox namespace", () => {
         assert.equal(k8sObjects(CLUSTERROLEBINDING).length, 0, "no cluster-wide grants");
@@ -94,11 +100,16 @@ describe("packit security", () => {
 
     it("keeps the generated Postgres password secret: in postgres-secret only, referenced by key", async () => {
         // Production adopts the running password; a generated one is what a new database gets.
-        await runPackit("prod", (v) => {
-            v.packit.postgres.existingPassword = false;
+        // Only packit's section: the change is packit's own database, which nothing of stream's reads.
+        const resources = await runPackitAlone("prod", (packit) => {
+            packit.postgres.existingPassword = false;
         });
-        const secret = k8sObject(SECRET, "postgres-secret", "packit-prod");
-        const password = byName("packit-postgres-password", "random:index/randomPassword:RandomPassword");
+        const generatedRun = new Objects(resources);
+        const secret = generatedRun.one(SECRET, "postgres-secret", "packit-prod");
+        const password = generatedRun.byName(
+            "packit-postgres-password",
+            "random:index/randomPassword:RandomPassword",
+        );
         const generated = (field(secret.inputs, "stringData") as Record<string, string>)["database-password"];
         assert.ok(
             generated.startsWith("mock-packit-postgres-password"),
@@ -112,17 +123,17 @@ describe("packit security", () => {
             "database-user",
         ]);
         assert.equal(field(password.inputs, "special"), false);
-        const api = envOf(k8sObject(DEPLOYMENT, "packit-service", "packit-prod"));
+        const api = envOf(generatedRun.one(DEPLOYMENT, "packit-service", "packit-prod"));
         assert.deepEqual(api.POSTGRESQL_PASSWORD.valueFrom, {
             secretKeyRef: { name: "postgres-secret", key: "database-password" },
         });
-        for (const r of recorder.resources.filter((r) => r !== secret && r !== password)) {
+        for (const r of resources.filter((r) => r !== secret && r !== password)) {
             assert.ok(!JSON.stringify(r.inputs).includes(generated), `${r.name} does not carry the password`);
         }
     });
 
     it("never shows a secret config value outside secret inputs", () => {
-        for (const r of recorder.resources) {
+        for (const r of prod()) {
             assert.ok(
                 !JSON.stringify(r.masked).includes("SECRET<"),
                 `${r.type} ${r.name} exposes a secret value`,
