@@ -21,11 +21,20 @@ import { planFix } from "./apply";
 
 const ROOT = repoRoot();
 let dir: string;
+/**
+ * Per stack under test, a checkout of the stack files whose other files stay as committed: a case writes only the
+ * file of the stack it validates, so the other stacks' files keep their path and mtime, and the program reads each
+ * of them once (components/config/stacks.ts keeps a file's reading while it is unchanged) instead of once a case.
+ */
+const roots = new Map<string, string>();
 
 before(() => {
     dir = mkdtempSync(path.join(tmpdir(), "boundary-"));
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    roots.clear();
+});
 
 /** The checkout's stack files in a fresh directory, with `stack`'s replaced by `text`. */
 function checkout(stack: string, text: string): string {
@@ -37,9 +46,21 @@ function checkout(stack: string, text: string): string {
     return root;
 }
 
+/** `stack`'s checkout (see {@link roots}) with its stack file replaced by `text`. */
+function checkoutOf(stack: string, text: string): string {
+    let root = roots.get(stack);
+    if (root === undefined) {
+        root = checkout(stack, text);
+        roots.set(stack, root);
+    } else {
+        writeFileSync(path.join(root, `Pulumi.${stack}.yaml`), text);
+    }
+    return root;
+}
+
 /** The problems `npm run plan -- --stack <stack>` would report for this text of the stack file. */
 function problemsOf(stack: string, text: string, wrap?: (s: ConfigSource) => ConfigSource): ConfigProblem[] {
-    const root = checkout(stack, text);
+    const root = checkoutOf(stack, text);
     const source = stackFileSource(readStackFile(stack, root), "[secret]");
     try {
         loadProgramConfig(wrap ? wrap(source) : source, SYSTEMS, { placeholderSecret: () => "x", root });

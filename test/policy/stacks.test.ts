@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import { checkPlan } from "../../policy/offline";
 import { containersOf, podSpecOf } from "../../policy/rules/k8s";
+import { statefulProtected } from "../../policy/rules/stateful";
 import { isObj, objectsOf } from "../../policy/rules/types";
 import type { PlanResource } from "../../tools/plan/render";
 import { stackPlan } from "../fixtures/plans";
@@ -45,7 +46,12 @@ describe("policy pack on the project's stacks (offline plans)", function () {
     it("decides production by stack: prod entries carry protect, and stage's unprotected state would fail in prod", () => {
         const prodProtected = plans.prod.filter((r) => r.protect);
         assert.ok(prodProtected.length > 0, "prod protects its stateful resources");
-        // The same plan checked as if it were production would flag whatever stage leaves unprotected.
-        assert.ok(checkPlan("prod", plans.stage).some((v) => v.rule === "stateful-protected-in-prod"));
+        // The same plan checked as if it were production would flag whatever stage leaves unprotected. Only the rule
+        // asked about runs: production is still decided from the stack's name, and no other rule can give its name.
+        assert.ok(
+            checkPlan("prod", plans.stage, [statefulProtected]).some(
+                (v) => v.rule === "stateful-protected-in-prod",
+            ),
+        );
     });
 });
