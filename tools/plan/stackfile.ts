@@ -62,18 +62,9 @@ export interface ParsedStackText {
 
 export function parseStackText(text: string): ParsedStackText {
     const lines = new LineCounter();
-    // The yaml library's parser looks up process.env.LOG_TOKENS once per token, and each lookup in the real
-    // environment is a call into the runtime: about a fifth of the time of a parse. The parse is synchronous, so it
-    // reads a plain copy of the same environment instead, and nothing else sees the copy.
-    const env = process.env;
-    process.env = { ...env };
-    try {
-        // Merge keys as Pulumi reads them (`<<: *defaults`).
-        const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines, merge: true });
-        return { doc, lines };
-    } finally {
-        process.env = env;
-    }
+    // Merge keys as Pulumi reads them (`<<: *defaults`).
+    const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines, merge: true });
+    return { doc, lines };
 }
 
 /**
