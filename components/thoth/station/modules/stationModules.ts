@@ -109,17 +109,19 @@ export class StationModules extends RunbookComponent {
         const sizing = STATION_SIZING[args.environment];
         const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
         const builds = partsToBuild(args.parts);
+        /** What `make` makes when `part` is built, else nothing. */
+        const built = <T>(part: StationModulePart, make: () => T): T | undefined =>
+            builds.has(part) ? make() : undefined;
 
         // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
-        const shared = builds.has("configuration");
         const configMaps = (
-            shared
-                ? sharedConfigMaps(namespaces, config.shared, args.domain, {
-                      environment: args.environment,
-                      hosts: config.hosts,
-                      prescriptionsRefresh: config.prescriptionsRefresh,
-                  })
-                : []
+            built("configuration", () =>
+                sharedConfigMaps(namespaces, config.shared, args.domain, {
+                    environment: args.environment,
+                    hosts: config.hosts,
+                    prescriptionsRefresh: config.prescriptionsRefresh,
+                }),
+            ) ?? []
         ).map((cm) => ({
             namespace: cm.namespace,
             resource: new PlainConfigMap(
@@ -133,12 +135,13 @@ export class StationModules extends RunbookComponent {
                 inNamespace(cm.namespace),
             ),
         }));
-        const secrets = shared
-            ? this.stationSecrets(
-                  { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
-                  inNamespace,
-              )
-            : [];
+        const secrets =
+            built("configuration", () =>
+                this.stationSecrets(
+                    { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
+                    inNamespace,
+                ),
+            ) ?? [];
         // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
         // creation). Only their own namespace's: a pod cannot read another's, and the engine is sent (and the SDK
         // gathers) every dependency of every object, so the station's whole configuration on each of its objects
@@ -156,24 +159,27 @@ export class StationModules extends RunbookComponent {
         const prerequisitesOnly = this.child({ dependsOn: args.prerequisites });
 
         // The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter.
-        if (builds.has("graph"))
-            this.graph = new KnowledgeGraph(
-                this.childName("graph"),
-                {
-                    cluster,
-                    namespace: namespaces.graph,
-                    domain: args.domain,
-                    images: config.images,
-                    storageSize: config.postgresql.storageSize,
-                    storageClassName: config.postgresql.storageClassName,
-                    sizing,
-                    protectStateful: args.protectStateful,
-                },
-                configured(namespaces.graph),
-            );
+        this.graph = built(
+            "graph",
+            () =>
+                new KnowledgeGraph(
+                    this.childName("graph"),
+                    {
+                        cluster,
+                        namespace: namespaces.graph,
+                        domain: args.domain,
+                        images: config.images,
+                        storageSize: config.postgresql.storageSize,
+                        storageClassName: config.postgresql.storageClassName,
+                        sizing,
+                        protectStateful: args.protectStateful,
+                    },
+                    configured(namespaces.graph),
+                ),
+        );
 
         // The workflow controllers each tier runs.
-        for (const plan of builds.has("argo") ? argoInstalls(args.environment) : []) {
+        for (const plan of built("argo", () => argoInstalls(args.environment)) ?? []) {
             this.argo.push(
                 new ArgoInstall(
                     this.childName(`argo-${plan.tier}`),
@@ -193,27 +199,31 @@ export class StationModules extends RunbookComponent {
 
         // The services users and other modules hit.
         const grants = stationGrants(namespaces);
-        if (builds.has("services"))
-            this.services = new StationServices(
-                this.childName("services"),
-                {
-                    cluster,
-                    environment: args.environment,
-                    namespaces,
-                    domain: args.domain,
-                    config,
-                    sizing,
-                    grants,
-                    ready: readyIn,
-                    allNamespaces,
-                },
-                prerequisitesOnly,
-            );
+        this.services = built(
+            "services",
+            () =>
+                new StationServices(
+                    this.childName("services"),
+                    {
+                        cluster,
+                        environment: args.environment,
+                        namespaces,
+                        domain: args.domain,
+                        config,
+                        sizing,
+                        grants,
+                        ready: readyIn,
+                        allNamespaces,
+                    },
+                    prerequisitesOnly,
+                ),
+        );
 
         // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
-        for (const account of builds.has("accounts")
-            ? [...workflowAccounts(namespaces), revsolverAccount(namespaces, config.catalog)]
-            : []) {
+        for (const account of built("accounts", () => [
+            ...workflowAccounts(namespaces),
+            revsolverAccount(namespaces, config.catalog),
+        ]) ?? []) {
             new ServiceAccount(
                 this.childName(`${account.name}-${account.namespace}`),
                 {
@@ -229,7 +239,7 @@ export class StationModules extends RunbookComponent {
         }
 
         // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
-        const jobs = builds.has("jobs") ? periodicPlans() : [];
+        const jobs = built("jobs", periodicPlans) ?? [];
         const accounts: Record<string, ServiceAccount> = {};
         for (const job of jobs) {
             const sa = job.serviceAccount;
@@ -246,29 +256,35 @@ export class StationModules extends RunbookComponent {
                 accountOptions,
             );
         }
-        if (builds.has("jobs"))
-            new PeriodicJobs(
-                this.childName("jobs"),
-                {
-                    cluster,
-                    namespaces,
-                    images: config.images,
-                    sizing,
-                    hibernated: config.hibernated,
-                    plans: jobs,
-                    accounts,
-                    ready: readyIn,
-                },
-                this.child(),
-            );
+        built(
+            "jobs",
+            () =>
+                new PeriodicJobs(
+                    this.childName("jobs"),
+                    {
+                        cluster,
+                        namespaces,
+                        images: config.images,
+                        sizing,
+                        hibernated: config.hibernated,
+                        plans: jobs,
+                        accounts,
+                        ready: readyIn,
+                    },
+                    this.child(),
+                ),
+        );
 
         // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
-        if (builds.has("prescriptionsRefresh"))
-            new PrescriptionsRefresh(
-                this.childName("prescriptions-refresh"),
-                { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
-                withPrerequisites(namespaces.backend),
-            );
+        built(
+            "prescriptionsRefresh",
+            () =>
+                new PrescriptionsRefresh(
+                    this.childName("prescriptions-refresh"),
+                    { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
+                    withPrerequisites(namespaces.backend),
+                ),
+        );
 
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
         // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
