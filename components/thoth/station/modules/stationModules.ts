@@ -102,20 +102,18 @@ export class StationModules extends RunbookComponent {
     public readonly restart?: WatcherRestart;
     public readonly catalog?: WorkflowCatalog;
     public readonly publicUrls: Record<string, string>;
+    readonly #builds: ReadonlySet<StationModulePart>;
 
     constructor(name: string, args: StationModulesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:StationModules", name, opts, args.cluster.provider);
         const { cluster, namespaces, config } = args;
         const sizing = STATION_SIZING[args.environment];
         const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
-        const builds = partsToBuild(args.parts);
-        /** What `make` makes when `part` is built, else nothing. */
-        const built = <T>(part: StationModulePart, make: () => T): T | undefined =>
-            builds.has(part) ? make() : undefined;
+        this.#builds = partsToBuild(args.parts);
 
         // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
         const configMaps = (
-            built("configuration", () =>
+            this.built("configuration", () =>
                 sharedConfigMaps(namespaces, config.shared, args.domain, {
                     environment: args.environment,
                     hosts: config.hosts,
@@ -136,7 +134,7 @@ export class StationModules extends RunbookComponent {
             ),
         }));
         const secrets =
-            built("configuration", () =>
+            this.built("configuration", () =>
                 this.stationSecrets(
                     { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
                     inNamespace,
@@ -159,7 +157,7 @@ export class StationModules extends RunbookComponent {
         const prerequisitesOnly = this.child({ dependsOn: args.prerequisites });
 
         // The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter.
-        this.graph = built(
+        this.graph = this.built(
             "graph",
             () =>
                 new KnowledgeGraph(
@@ -179,7 +177,7 @@ export class StationModules extends RunbookComponent {
         );
 
         // The workflow controllers each tier runs.
-        for (const plan of built("argo", () => argoInstalls(args.environment)) ?? []) {
+        for (const plan of this.built("argo", () => argoInstalls(args.environment)) ?? []) {
             this.argo.push(
                 new ArgoInstall(
                     this.childName(`argo-${plan.tier}`),
@@ -199,7 +197,7 @@ export class StationModules extends RunbookComponent {
 
         // The services users and other modules hit.
         const grants = stationGrants(namespaces);
-        this.services = built(
+        this.services = this.built(
             "services",
             () =>
                 new StationServices(
@@ -220,7 +218,7 @@ export class StationModules extends RunbookComponent {
         );
 
         // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
-        for (const account of built("accounts", () => [
+        for (const account of this.built("accounts", () => [
             ...workflowAccounts(namespaces),
             revsolverAccount(namespaces, config.catalog),
         ]) ?? []) {
@@ -239,7 +237,7 @@ export class StationModules extends RunbookComponent {
         }
 
         // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
-        const jobs = built("jobs", periodicPlans) ?? [];
+        const jobs = this.built("jobs", periodicPlans) ?? [];
         const accounts: Record<string, ServiceAccount> = {};
         for (const job of jobs) {
             const sa = job.serviceAccount;
@@ -256,7 +254,7 @@ export class StationModules extends RunbookComponent {
                 accountOptions,
             );
         }
-        built(
+        this.built(
             "jobs",
             () =>
                 new PeriodicJobs(
@@ -276,7 +274,7 @@ export class StationModules extends RunbookComponent {
         );
 
         // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
-        built(
+        this.built(
             "prescriptionsRefresh",
             () =>
                 new PrescriptionsRefresh(
@@ -288,7 +286,7 @@ export class StationModules extends RunbookComponent {
 
         // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
         // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
-        if (config.catalog?.enabled && builds.has("catalog")) {
+        if (config.catalog?.enabled && this.#builds.has("catalog")) {
             this.catalogImageStreams(namespaces, inNamespace);
             this.catalog = new WorkflowCatalog(
                 this.childName("catalog"),
@@ -306,7 +304,7 @@ export class StationModules extends RunbookComponent {
 
         // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
         const restart = args.watcherRestart;
-        if (restart?.enabled && builds.has("watcherRestart") && this.services) {
+        if (restart?.enabled && this.#builds.has("watcherRestart") && this.services) {
             const targets: RestartTarget[] = [];
             if (restart.targets.includes("investigator-consumers")) {
                 for (const w of this.services.eventWatchers) {
@@ -327,7 +325,7 @@ export class StationModules extends RunbookComponent {
 
         // The verify playbook: the APIs answer on their public Routes, or `pulumi up` fails.
         this.publicUrls = this.services?.publicUrls ?? {};
-        if (config.verify && builds.has("verify") && this.services) {
+        if (config.verify && this.#builds.has("verify") && this.services) {
             const api = (plan: string, image: string) => ({
                 name: plan,
                 url: `${this.publicUrls[plan]}/readiness`,
@@ -346,6 +344,11 @@ export class StationModules extends RunbookComponent {
             );
         }
         this.registerOutputs({ publicUrls: this.publicUrls });
+    }
+
+    /** What `make` makes when `part` is built (see {@link StationModulesArgs.parts}), else nothing. */
+    private built<T>(part: StationModulePart, make: () => T): T | undefined {
+        return this.#builds.has(part) ? make() : undefined;
     }
 
     /** The station's Secrets, each in every namespace that needs it (see {@link stationSecretPlans}). */
