@@ -97,6 +97,13 @@ export function withoutStation(thoth: Record<string, Json>): void {
     thoth.station.enabled = false;
 }
 
+/** The nodepool alone: the station, the bots and the ultrahooks off. */
+export function nodepoolOnly(thoth: Record<string, Json>): void {
+    withoutStation(thoth);
+    thoth.bots.enabled = false;
+    thoth.ultrahooks.enabled = false;
+}
+
 /** Bots, ultrahooks and nodepool off: the variants below look at the station alone. */
 function stationOnly(thoth: Record<string, Json>): void {
     thoth.bots.enabled = false;

@@ -7,7 +7,7 @@ import { runProgram } from "../../components/program";
 import { nodepoolSchema } from "../../components/thoth/config";
 import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepool/nodepoolYaml";
 import { k8sObject, resetRecorder, settled } from "../harness";
-import { KIND, runThoth, secretsFor, thothOf, thothStack, withoutStation, Json } from "./fixtures";
+import { KIND, runThoth, secretsFor, thothOf, thothStack, nodepoolOnly, Json } from "./fixtures";
 import { plannedBefore } from "./parts";
 
 // psi is OpenShift 4: the context names its API server, thoth.apiServer, not the OpenShift 3 paas.psi host.
@@ -97,11 +97,6 @@ describe("thoth Zuul nodepool", function () {
         // The outputs are the nodepool's own: evaluated without the station (most of the stack), the bots and the
         // tunnels, none of which the nodepool reads.
         const values = thothStack("prod");
-        const nodepoolOnly = (t: Record<string, Json>) => {
-            withoutStation(t);
-            t.bots.enabled = false;
-            t.ultrahooks.enabled = false;
-        };
         nodepoolOnly(thothOf(values));
         resetRecorder();
         const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<
