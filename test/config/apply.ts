@@ -1,4 +1,4 @@
-import { Document, Node, isCollection, isMap, isNode, isPair, isSeq } from "yaml";
+import { Document, Node, isCollection, isMap, isNode, isPair, isScalar, isSeq } from "yaml";
 import { pathValue } from "../../components/config/issues";
 import { PROJECT } from "../../components/config/problems";
 
@@ -11,18 +11,17 @@ import { PROJECT } from "../../components/config/problems";
  * instead of all of them (Document.clone copies the ~2000 nodes of a stack file, ~8 ms). `base` is frozen, so an edit
  * that reaches a shared node any other way throws instead of silently changing `base` and every copy made after it.
  */
-export function draft(base: Document): Document {
+export function draft<D extends Document>(base: D): D {
     freeze(base);
-    const doc = Object.create(
-        Object.getPrototypeOf(base),
-        Object.getOwnPropertyDescriptors(base),
-    ) as Document;
+    const doc = Object.create(Object.getPrototypeOf(base), Object.getOwnPropertyDescriptors(base)) as D;
     doc.errors = base.errors.slice();
     doc.warnings = base.warnings.slice();
     const edits = { add: 0, addIn: 1, delete: 2, deleteIn: 3, set: 4, setIn: 5 } as const;
     for (const name of Object.keys(edits) as (keyof typeof edits)[]) {
         const edit = Document.prototype[name] as (...args: unknown[]) => unknown;
+        // Configurable: a draft of this draft redefines them for itself.
         Object.defineProperty(doc, name, {
+            configurable: true,
             value: (...args: unknown[]) => {
                 own(
                     doc,
@@ -66,6 +65,30 @@ function writableCopy<T extends object>(value: T): T {
         props[key] = { value: props[key].value, writable: true, enumerable: true, configurable: true };
     }
     return Object.create(Object.getPrototypeOf(value), props) as T;
+}
+
+/**
+ * Whether the plan reading `print(doc)` back gets what it would get from `doc`: the same values, and for every number,
+ * boolean or null the text the file has for it (the fixes quote that text, see components/config/source.ts). Nodes
+ * shared with the parsed file (frozen) have it; a scalar an edit made or changed does not: a new one has no text until
+ * printed, and one whose value an edit set keeps the text of its old value. Merge keys are left to the reader (the
+ * plan resolves them; `doc` may have been parsed without).
+ */
+export function readsBack(doc: Document, text: string): boolean {
+    return !text.includes("<<") && editedScalarsAreText(doc.contents);
+}
+
+function editedScalarsAreText(node: unknown): boolean {
+    // A plain value an edit stored without making a node (an edit's key, most often) has no text either.
+    if (!isNode(node)) return node === undefined || typeof node === "string";
+    if (Object.isFrozen(node)) return true;
+    if (isScalar(node)) return typeof node.value === "string";
+    if (!isCollection(node)) return false;
+    return node.items.every((item) =>
+        isPair(item)
+            ? editedScalarsAreText(item.key) && editedScalarsAreText(item.value)
+            : editedScalarsAreText(item),
+    );
 }
 
 function freeze(doc: Document): void {
