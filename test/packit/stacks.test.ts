@@ -23,6 +23,7 @@ import {
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { evaluatePart } from "../fixtures/part";
 import { packit } from "../../components/packit";
+import { COMPONENTS, Component } from "../../components/packit/config";
 import { PackitImages } from "../../components/packit/images";
 import { packitImagesArgs } from "../../components/packit/packit";
 
@@ -183,9 +184,20 @@ describe("packit and stream: prod stack", () => {
         prod = await committedObjects("prod");
     });
     // The plan has the operator's placeholder where the database claim goes: the cases about the adopted claim read
-    // one evaluation of the two sections with the claim an operator sets, made by the first of them.
+    // one evaluation of the two sections with the claim an operator sets, made by the first of them. It deploys only
+    // the components whose objects they read (the stores, whose volumes and generated password they are about, and
+    // packit's workers, whose sandbox holds a cache volume): the others make no volume, database or Job.
     let adopted: Promise<Objects<RecordedResource>> | undefined;
-    const withClaim = () => (adopted ??= runPackit("prod").then((r) => new Objects([...r])));
+    const withClaim = () =>
+        (adopted ??= runPackit("prod", (v) => {
+            for (const [section, read] of [
+                [v.packit, ["postgres", "redis", "tokman", "workers"]],
+                [v.stream, ["postgres"]],
+            ] as const) {
+                const on = new Set<Component>(read);
+                section.components = Object.fromEntries(COMPONENTS.map((c) => [c, on.has(c)]));
+            }
+        }).then((r) => new Objects([...r])));
 
     it("imports :prod images only in the Tuesday 02:00 window, with a least-privilege importer", () => {
         assert.deepEqual(imageStream(prod, "packit-prod", "packit-worker"), {
