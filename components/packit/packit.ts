@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
+import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { Namespace } from "../shared/namespace";
 import { SecretHandle } from "../shared/handles";
@@ -10,7 +11,7 @@ import { PackitApi } from "./api";
 import type { PackitConfig, ServiceName } from "./config";
 import { PackitDebugging } from "./debugging";
 import { packitReads } from "./env";
-import { PackitImages } from "./images";
+import { PackitImages, PackitImagesArgs } from "./images";
 import {
     hostOf,
     imageSources,
@@ -37,6 +38,26 @@ export interface PackitServiceArgs {
     service: ServiceName;
     /** The validated section (`runbooks:packit` or `runbooks:stream`). */
     config: PackitConfig;
+}
+
+/** What a service's images are built from: the images of its enabled components, and when their tags move. */
+export function packitImagesArgs(
+    cluster: ClusterContext,
+    service: ServiceName,
+    config: PackitConfig,
+): PackitImagesArgs {
+    return {
+        cluster,
+        namespace: mainNamespace(service, config),
+        partOf: service,
+        sources: imageSources(config),
+        updates: config.images.updates,
+        window: {
+            schedule: config.images.maintenanceWindow,
+            timeZone: config.images.maintenanceTimeZone,
+            cliImage: config.images.cli,
+        },
+    };
 }
 
 /**
@@ -77,18 +98,7 @@ export class PackitService extends RunbookComponent {
         // Images: ImageStreams import the registry's tags; triggers roll the Deployments.
         const images = new PackitImages(
             this.childName("images"),
-            {
-                cluster,
-                namespace: this.namespace,
-                partOf: service,
-                sources: imageSources(config),
-                updates: config.images.updates,
-                window: {
-                    schedule: config.images.maintenanceWindow,
-                    timeZone: config.images.maintenanceTimeZone,
-                    cliImage: config.images.cli,
-                },
-            },
+            packitImagesArgs(cluster, service, config),
             inNamespace,
         );
         this.images = images.references;

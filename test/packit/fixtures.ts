@@ -90,24 +90,52 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
 }
 
 /**
- * Packit's and Stream's objects in the committed stage stack, from the plan the run's global setup made: no
- * evaluation. Stage's two sections hold no operator placeholder, so the plan registers what a test's evaluation of
- * them would (this checks that premise).
+ * The paths of the two Packit sections that hold an operator placeholder in each committed stack: the plan renders
+ * the placeholder where a test's evaluation has the operator's value (test/placeholders.ts).
  */
-export async function committedStage(): Promise<Objects> {
-    const raw = readStackFile("stage").values;
-    const filled = stackValues("stage");
-    for (const section of ["packit", "stream"]) {
-        assert.deepEqual(
-            filled[section],
-            raw[section],
-            `stage's ${section} section has an operator placeholder`,
-        );
-    }
-    const { resources } = await stackPlan("stage");
+const PLACEHOLDERS: Record<Stack, readonly string[]> = {
+    stage: [],
+    // The adopted database's claim: read its PersistentVolumeClaim, or the database server mounting it, by evaluating.
+    prod: ["packit.postgres.claimName", "stream.postgres.claimName"],
+};
+
+/** The paths below `path` where `raw` and `filled` differ. */
+function differences(raw: unknown, filled: unknown, path: string): string[] {
+    if (JSON.stringify(raw) === JSON.stringify(filled)) return [];
+    if (typeof raw !== "object" || typeof filled !== "object" || raw === null || filled === null)
+        return [path];
+    const keys = new Set([...Object.keys(raw), ...Object.keys(filled)]);
+    return [...keys].flatMap((k) =>
+        differences(
+            (raw as Record<string, unknown>)[k],
+            (filled as Record<string, unknown>)[k],
+            `${path}.${k}`,
+        ),
+    );
+}
+
+/**
+ * Packit's and Stream's objects in a committed stack, from the plan the run's global setup made: no evaluation. The
+ * plan registers what a test's evaluation of the two sections would, except what comes from an operator placeholder
+ * (see PLACEHOLDERS; this checks that premise) and the secrets' plain text, which the plan masks.
+ */
+export async function committedObjects(stack: Stack): Promise<Objects> {
+    const raw = readStackFile(stack).values;
+    const filled = stackValues(stack);
+    assert.deepEqual(
+        ["packit", "stream"].flatMap((s) => differences(raw[s], filled[s], s)),
+        PLACEHOLDERS[stack],
+        `the operator placeholders of ${stack}'s Packit sections`,
+    );
+    const { resources } = await stackPlan(stack);
     const ours = resources.filter((r) => r.system === "packit" || r.system === "stream");
-    assert.ok(ours.length > 100, `the stage plan has Packit's objects (${ours.length})`);
+    assert.ok(ours.length > 100, `the ${stack} plan has Packit's objects (${ours.length})`);
     return new Objects(ours);
+}
+
+/** Packit's and Stream's objects in the committed stage stack, which holds no operator placeholder (see above). */
+export function committedStage(): Promise<Objects> {
+    return committedObjects("stage");
 }
 
 export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

@@ -2,28 +2,39 @@ import { strict as assert } from "assert";
 import { secretConfigKey } from "../../components/packit/secrets";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { field } from "../harness";
-import { DEPLOYMENT, PACKIT_ALONE, PackitSection, STATEFULSET, runPackitAlone } from "./fixtures";
+import { runSystem } from "../fixtures/system";
+import { DEPLOYMENT, PACKIT_ALONE, PackitSection, STATEFULSET, Values } from "./fixtures";
 
 const NS = "packit-prod";
 
 /**
  * Workload name → its pod-template checksum, in packit-prod, after a run with `changed` secret values. Only packit's
- * section is evaluated: every change here is packit's, and stream's workloads live in another namespace. The sandbox
- * clean-up is off in every run, the baselines alike: it is a CronJob (never one of the workloads compared here) with
- * its own account, and reads none of the Secrets, so it neither rolls nor decides what another workload rolls.
+ * section is evaluated: every change here is packit's, and stream's workloads live in another namespace. Every run,
+ * the baselines alike, leaves out what makes no workload and no object a pod reads, so nothing compared here can come
+ * from it or be hidden by it: the sandbox clean-up (a CronJob with its own account, never one of the workloads
+ * compared, reading none of the Secrets), the Namespaces (made by cluster admins instead: `createNamespaces: false`)
+ * and OpenShift's image machinery (a plain Kubernetes cluster: no ImageStreams and no import job, whose trigger
+ * annotations sit on the workloads' own metadata, never on the pod template the checksum is on).
  */
 async function checksums(
     changed: Record<string, string> = {},
     change?: (packit: PackitSection) => void,
 ): Promise<Map<string, string | undefined>> {
-    const trimmed = (packit: PackitSection) => {
+    const trimmed = (values: Values) => {
+        (values.clusters as Record<string, { platform: string }>)["packit-auto"].platform = "kubernetes";
+        const packit = values.packit;
+        packit.createNamespaces = false;
         packit.components = { ...packit.components, sandboxCleanup: false };
         change?.(packit);
     };
-    const recorded = await runPackitAlone("prod", trimmed, {
-        ...PACKIT_ALONE,
-        secrets: (values, pristine) => ({ ...PACKIT_ALONE.secrets(values, pristine), ...changed }),
-    });
+    const recorded = await runSystem(
+        {
+            ...PACKIT_ALONE,
+            secrets: (values, pristine) => ({ ...PACKIT_ALONE.secrets(values, pristine), ...changed }),
+        },
+        "prod",
+        (values) => trimmed(values as Values),
+    );
     const workloads = recorded.filter(
         (r) => [DEPLOYMENT, STATEFULSET].includes(r.type) && field(r.inputs, "metadata.namespace") === NS,
     );

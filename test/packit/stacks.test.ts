@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Objects, Registered, field, k8sObject, k8sObjects, recorder } from "../harness";
+import { Objects, Registered, field, k8sObject, k8sObjects } from "../harness";
 import {
     CRONJOB,
     JOB,
@@ -11,18 +11,23 @@ import {
     ROLE,
     ROUTE,
     STATEFULSET,
+    PACKIT_ALONE,
+    Values,
+    committedObjects,
     committedStage,
     containers,
     envOf,
     podSpec,
     runPackit,
-    runPackitAlone,
 } from "./fixtures";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { evaluatePart } from "../fixtures/part";
+import { packit } from "../../components/packit";
+import { COMPONENTS, Component } from "../../components/packit/config";
+import { PackitImages } from "../../components/packit/images";
+import { packitImagesArgs } from "../../components/packit/packit";
 
 const IMAGE_TRIGGER = "image.openshift.io/triggers";
-
-/** The objects of the latest evaluation. */
-const live = () => new Objects(recorder.resources);
 
 function routeHosts(objects: Objects, namespace: string): Record<string, string> {
     return Object.fromEntries(
@@ -174,17 +179,33 @@ describe("packit and stream: stage stack (stg)", () => {
 });
 
 describe("packit and stream: prod stack", () => {
+    let prod: Objects;
     before(async () => {
-        await runPackit("prod");
+        prod = await committedObjects("prod");
     });
+    // The plan has the operator's placeholder where the database claim goes: the cases about the adopted claim read
+    // one evaluation of the two sections with the claim an operator sets, made by the first of them. It deploys only
+    // the components whose objects they read (the stores, whose volumes and generated password they are about, and
+    // packit's workers, whose sandbox holds a cache volume): the others make no volume, database or Job.
+    let adopted: Promise<Objects<RecordedResource>> | undefined;
+    const withClaim = () =>
+        (adopted ??= runPackit("prod", (v) => {
+            for (const [section, read] of [
+                [v.packit, ["postgres", "redis", "tokman", "workers"]],
+                [v.stream, ["postgres"]],
+            ] as const) {
+                const on = new Set<Component>(read);
+                section.components = Object.fromEntries(COMPONENTS.map((c) => [c, on.has(c)]));
+            }
+        }).then((r) => new Objects([...r])));
 
     it("imports :prod images only in the Tuesday 02:00 window, with a least-privilege importer", () => {
-        assert.deepEqual(imageStream(live(), "packit-prod", "packit-worker"), {
+        assert.deepEqual(imageStream(prod, "packit-prod", "packit-worker"), {
             tag: "prod",
             from: "quay.io/packit/packit-worker:prod",
             scheduled: false,
         });
-        const job = k8sObject(CRONJOB, "import-images", "packit-prod");
+        const job = prod.one(CRONJOB, "import-images", "packit-prod");
         assert.equal(field(job.inputs, "spec.schedule"), "0 2 * * 2");
         assert.equal(field(job.inputs, "spec.concurrencyPolicy"), "Forbid");
         assert.equal(podSpec(job).serviceAccountName, "importimager");
@@ -198,7 +219,7 @@ describe("packit and stream: prod stack", () => {
             "tokman",
         ]);
         assert.equal(env.IMAGE_TAG.value, "prod");
-        assert.deepEqual(field(k8sObject(ROLE, "importimager", "packit-prod").inputs, "rules"), [
+        assert.deepEqual(field(prod.one(ROLE, "importimager", "packit-prod").inputs, "rules"), [
             {
                 apiGroups: ["image.openshift.io"],
                 resources: ["imagestreams"],
@@ -215,20 +236,20 @@ describe("packit and stream: prod stack", () => {
             { apiGroups: ["image.openshift.io"], resources: ["imagestreamimports"], verbs: ["create"] },
         ]);
         assert.equal(
-            envOf(k8sObject(CRONJOB, "import-images", "stream-prod")).IMAGE_STREAMS.value,
+            envOf(prod.one(CRONJOB, "import-images", "stream-prod")).IMAGE_STREAMS.value,
             "packit-service packit-worker packit-service-fedmsg",
         );
     });
 
     it("runs Stream production's beat and fedora-messaging consumer, as staging does (runbook 001)", () => {
         for (const name of ["packit-service-beat", "packit-service-fedmsg"]) {
-            const d = k8sObject(DEPLOYMENT, name, "stream-prod");
+            const d = prod.one(DEPLOYMENT, name, "stream-prod");
             assert.equal(field(d.inputs, "spec.replicas"), 1, name);
         }
     });
 
     it("runs the Prometheus Pushgateway (not an aggregation gateway) behind the GET-only nginx", () => {
-        const gateway = k8sObject(DEPLOYMENT, "pushgateway", "packit-prod");
+        const gateway = prod.one(DEPLOYMENT, "pushgateway", "packit-prod");
         const [c] = containers(gateway);
         assert.match(c.image, /^docker\.io\/prom\/pushgateway:/);
         assert.deepEqual(field(c, "args"), ["--web.listen-address=:9091"]);
@@ -237,10 +258,10 @@ describe("packit and stream: prod stack", () => {
     });
 
     it("splits workers into short-running and long-running, the cache only on long-running", () => {
-        const sets = k8sObjects(STATEFULSET, "packit-prod").map((s) => field(s.inputs, "metadata.name"));
+        const sets = prod.ofType(STATEFULSET, "packit-prod").map((s) => field(s.inputs, "metadata.name"));
         assert.deepEqual(sets.sort(), ["packit-worker-long-running", "packit-worker-short-running"]);
-        const short = k8sObject(STATEFULSET, "packit-worker-short-running", "packit-prod");
-        const long = k8sObject(STATEFULSET, "packit-worker-long-running", "packit-prod");
+        const short = prod.one(STATEFULSET, "packit-worker-short-running", "packit-prod");
+        const long = prod.one(STATEFULSET, "packit-worker-long-running", "packit-prod");
         assert.equal(envOf(short).QUEUES.value, "short-running");
         assert.equal(envOf(long).QUEUES.value, "long-running");
         assert.deepEqual(claimTemplates(short), { "packit-worker-vol": "3Gi" });
@@ -253,48 +274,49 @@ describe("packit and stream: prod stack", () => {
         assert.equal(field(short.inputs, "spec.replicas"), 1);
         assert.equal(field(long.inputs, "spec.replicas"), 1);
         // stream's one worker keeps the all-queues layout and has no cache
-        assert.deepEqual(claimTemplates(k8sObject(STATEFULSET, "packit-worker", "stream-prod")), {
+        assert.deepEqual(claimTemplates(prod.one(STATEFULSET, "packit-worker", "stream-prod")), {
             "packit-worker-vol": "3Gi",
         });
         assert.ok(
-            k8sObject(PVC, "sandcastle-repository-cache-packit-worker-long-running-0", "packit-prod-sandbox"),
+            prod.one(PVC, "sandcastle-repository-cache-packit-worker-long-running-0", "packit-prod-sandbox"),
         );
     });
 
     it("serves production hosts", () => {
-        assert.deepEqual(routeHosts(live(), "packit-prod"), {
+        assert.deepEqual(routeHosts(prod, "packit-prod"), {
             "packit-service": "prod.packit.dev",
             "packit-dashboard": "dashboard.packit.dev",
             nginx: "workers.packit.dev",
         });
-        assert.deepEqual(routeHosts(live(), "stream-prod"), { "packit-service": "prod.stream.packit.dev" });
-        const env = envOf(k8sObject(DEPLOYMENT, "packit-service-centosmsg", "packit-prod"));
+        assert.deepEqual(routeHosts(prod, "stream-prod"), { "packit-service": "prod.stream.packit.dev" });
+        const env = envOf(prod.one(DEPLOYMENT, "packit-service-centosmsg", "packit-prod"));
         assert.equal(env.MQTT_HOST.value, "mqtt.git.centos.org");
         assert.equal(env.MQTT_TOPICS.value, "git.centos.org/#");
         assert.equal(
-            envOf(k8sObject(DEPLOYMENT, "packit-service", "packit-prod")).DISTGIT_URL.value,
+            envOf(prod.one(DEPLOYMENT, "packit-service", "packit-prod")).DISTGIT_URL.value,
             "https://src.fedoraproject.org/",
         );
     });
 
-    it("adopts the running database: its claim and its password from secret config, nothing generated", () => {
+    it("adopts the running database: its claim and its password from secret config, nothing generated", async () => {
+        const evaluated = await withClaim();
         for (const ns of ["packit-prod", "stream-prod"]) {
-            const claim = k8sObject(PVC, "postgres-data", ns);
+            const claim = evaluated.one(PVC, "postgres-data", ns);
             assert.ok(claim.protect && claim.retainOnDelete, `${ns}: the adopted claim is protected`);
-            assert.equal(k8sObjects(PVC, ns).filter((p) => p.name.includes("postgres-15")).length, 1);
-            const db = k8sObject(DEPLOYMENT, "postgres-15", ns);
+            assert.equal(evaluated.ofType(PVC, ns).filter((p) => p.name.includes("postgres-15")).length, 1);
+            const db = evaluated.one(DEPLOYMENT, "postgres-15", ns);
             assert.deepEqual(field(db.inputs, "spec.template.spec.volumes"), [
                 { name: "postgres-data", persistentVolumeClaim: { claimName: "postgres-data" } },
             ]);
             const section = ns.split("-")[0];
-            const secret = k8sObject(SECRET, "postgres-secret", ns);
+            const secret = evaluated.one(SECRET, "postgres-secret", ns);
             assert.equal(
                 field(secret.inputs, "stringData.database-password"),
                 `SECRET<${section}-postgres-secret-database-password>`,
             );
         }
         assert.ok(
-            !recorder.resources.some(
+            !evaluated.resources.some(
                 (r) =>
                     r.type === "random:index/randomPassword:RandomPassword" &&
                     r.name.endsWith("postgres-password"),
@@ -302,13 +324,14 @@ describe("packit and stream: prod stack", () => {
             "no generated database password replaces the running one",
         );
         assert.equal(
-            k8sObjects(JOB, "packit-prod").filter((j) => j.name.includes("upgrade")).length,
+            evaluated.ofType(JOB, "packit-prod").filter((j) => j.name.includes("upgrade")).length,
             0,
             "no dump/restore",
         );
     });
 
-    it("protects every volume in production", () => {
+    it("protects every volume in production", async () => {
+        const evaluated = await withClaim();
         for (const [name, ns] of [
             ["postgres-data", "packit-prod"],
             ["redis-pvc", "packit-prod"],
@@ -316,39 +339,38 @@ describe("packit and stream: prod stack", () => {
             ["postgres-data", "stream-prod"],
             ["sandcastle-repository-cache-packit-worker-long-running-0", "packit-prod-sandbox"],
         ]) {
-            const pvc = k8sObject(PVC, name, ns);
+            const pvc = evaluated.one(PVC, name, ns);
             assert.ok(pvc.protect && pvc.retainOnDelete, `${ns}/${name} is protected`);
         }
         for (const ns of ["packit-prod", "stream-prod"]) {
-            const db = k8sObject(DEPLOYMENT, "postgres-15", ns);
+            const db = evaluated.one(DEPLOYMENT, "postgres-15", ns);
             assert.ok(db.protect && db.retainOnDelete, `${ns} database server is protected`);
         }
     });
 
     it("gives every container its source's resources and probes", () => {
-        const api = containers(k8sObject(DEPLOYMENT, "packit-service", "packit-prod"))[0];
+        const api = containers(prod.one(DEPLOYMENT, "packit-service", "packit-prod"))[0];
         assert.deepEqual(api.resources, {
             requests: { cpu: "50m", memory: "96Mi" },
             limits: { cpu: "200m", memory: "128Mi" },
         });
         assert.deepEqual(api.ports, [{ name: "https", containerPort: 8443, protocol: "TCP" }]);
         assert.equal(field(api, "startupProbe.tcpSocket.port"), 8443);
-        const tokman = containers(k8sObject(DEPLOYMENT, "tokman", "packit-prod"))[0];
+        const tokman = containers(prod.one(DEPLOYMENT, "tokman", "packit-prod"))[0];
         assert.deepEqual(tokman.readinessProbe?.httpGet, { path: "/api/health", port: 8000 });
         assert.deepEqual(tokman.livenessProbe?.httpGet, { path: "/api/health", port: 8000 });
-        const pg = containers(k8sObject(DEPLOYMENT, "postgres-15", "packit-prod"))[0];
+        const pg = containers(prod.one(DEPLOYMENT, "postgres-15", "packit-prod"))[0];
         assert.deepEqual(pg.livenessProbe?.exec?.command, ["/usr/libexec/check-container", "--live"]);
         assert.equal(pg.resources.limits.memory, "386Mi");
         assert.equal(
-            field(k8sObject(DEPLOYMENT, "postgres-15", "packit-prod").inputs, "spec.strategy.type"),
+            field(prod.one(DEPLOYMENT, "postgres-15", "packit-prod").inputs, "spec.strategy.type"),
             "Recreate",
         );
         assert.equal(
-            containers(k8sObject(DEPLOYMENT, "packit-service-beat", "packit-prod"))[0].resources.limits
-                .memory,
+            containers(prod.one(DEPLOYMENT, "packit-service-beat", "packit-prod"))[0].resources.limits.memory,
             "150Mi",
         );
-        for (const r of [...k8sObjects(DEPLOYMENT), ...k8sObjects(STATEFULSET), ...k8sObjects(CRONJOB)]) {
+        for (const r of [...prod.ofType(DEPLOYMENT), ...prod.ofType(STATEFULSET), ...prod.ofType(CRONJOB)]) {
             for (const c of containers(r)) {
                 assert.ok(c.resources?.limits?.memory, `${r.name}/${c.name} has a memory limit`);
                 assert.equal(c.securityContext.allowPrivilegeEscalation, false);
@@ -359,15 +381,26 @@ describe("packit and stream: prod stack", () => {
 
     it("moves a pinned production image only by config: a rollback is the previous digest", async () => {
         const digest = "sha256:" + "b".repeat(64);
-        await runPackitAlone("prod", (packit) => {
-            packit.images.pins = { "packit-worker": digest };
-        });
+        // Only the images of packit's section are built: what the pin moves, and all the case reads.
+        const images = new Objects(
+            await evaluatePart(
+                PACKIT_ALONE,
+                packit,
+                "prod",
+                (values) => {
+                    (values as Values).packit.images.pins = { "packit-worker": digest };
+                },
+                (config, context) => {
+                    new PackitImages("packit-images", packitImagesArgs(context.cluster, "packit", config));
+                },
+            ),
+        );
         assert.equal(
-            imageStream(live(), "packit-prod", "packit-worker").from,
+            imageStream(images, "packit-prod", "packit-worker").from,
             `quay.io/packit/packit-worker@${digest}`,
         );
         assert.equal(
-            imageStream(live(), "packit-prod", "packit-service").from,
+            imageStream(images, "packit-prod", "packit-service").from,
             "quay.io/packit/packit-service:prod",
         );
     });
