@@ -4,7 +4,7 @@ import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS } from "../.
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, k8sObjects } from "../harness";
-import { DIALS_SECRETS, DialsSection, runDials } from "./fixtures";
+import { DIALS_SECRETS, DialsSection, fewerWorkspaces, runDials } from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STAGE = "cms-dials-stage";
@@ -12,21 +12,12 @@ const STAGE = "cms-dials-stage";
 const REDIS = ["redis-etl-broker", "redis-web-cache"];
 const NOT_ETL = ["backend", "frontend", ...REDIS];
 
-/**
- * The stage stack's first workspace and the default one only, in the baseline and every variant alike: each
- * workspace adds its three workers (six objects with their Workloads) through one loop, each reading exactly what
- * every other ETL Deployment reads (the ETL ConfigMap and Secret, the EOS credentials), so the workers left out can
- * show nothing these cases do not see in the ones kept; stack.test.ts checks what every prod worker reads.
- */
-function fewerWorkspaces(dials: DialsSection): void {
-    dials.workspaces = dials.workspaces.filter((w, i) => i === 0 || w.name === dials.defaultWorkspace);
-}
-
 /** Deployment name → its pod-template checksum (undefined when it reads nothing), and where secrets were marked. */
 async function checksums(
     secrets: Record<string, string> = DIALS_SECRETS,
     change?: (dials: DialsSection) => void,
 ): Promise<Map<string, string | undefined>> {
+    // Every evaluation alike, the baseline too: see fewerWorkspaces.
     await runDials(
         "stage",
         (d) => {
