@@ -497,7 +497,7 @@ describe("dials on the stage stack and other configurations", () => {
 
     it("uses Redis passwords from secret config instead of generating them", async () => {
         // No worker makes or reads a password but through the Secrets read here (see fewerWorkspaces).
-        await runDials("prod", fewerWorkspaces, {
+        await runDials("prod", (d) => fewerWorkspaces(d), {
             ...DIALS_SECRETS,
             "dials-redis-etl-broker-password": "broker p@ss",
             "dials-redis-web-cache-password": "cache-pass",
