@@ -27,6 +27,16 @@ export function dialsSection(values: Record<string, unknown>): DialsSection {
     return values.dials as DialsSection;
 }
 
+/**
+ * Keeps a stack's first `kept` workspaces and the default one only, for cases that read no workspace's workers in particular:
+ * each workspace adds its three workers (six objects with their Workloads) through one loop, each reading what every
+ * other ETL Deployment reads (the ETL ConfigMap and Secret, the EOS credentials), so the workers left out can show
+ * nothing such a case does not see in the ones kept. "dials on the prod stack" reads every prod worker.
+ */
+export function fewerWorkspaces(dials: DialsSection, kept = 1): void {
+    dials.workspaces = dials.workspaces.filter((w, i) => i < kept || w.name === dials.defaultWorkspace);
+}
+
 /** Runs the program with a stack's DIALS config (optionally changed) and every required secret. */
 export function runDials(
     stack: "stage" | "prod",

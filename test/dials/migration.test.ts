@@ -8,7 +8,14 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, recorder } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { unwaitedReads } from "../packit/podReads";
-import { DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
+import {
+    DIALS_SECRETS,
+    DialsSection,
+    dialsSection,
+    dialsValues,
+    fewerWorkspaces,
+    runDials,
+} from "./fixtures";
 
 const JOB = "kubernetes:batch/v1:Job";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -56,12 +63,18 @@ function migrationJobs<R extends { type: string; inputs: Record<string, unknown>
     );
 }
 
-/** Each stack with the reviewed migration, evaluated once for both suites of this file. */
+/**
+ * Each stack with the reviewed migration, evaluated once for both suites of this file, with three of its workspaces
+ * (see fewerWorkspaces): more than ten ETL Deployments, each of which must wait for the Job.
+ */
 const reviewedRuns = new Map<"stage" | "prod", Promise<RecordedResource[]>>();
 function withReviewedMigration(stack: "stage" | "prod"): Promise<RecordedResource[]> {
     let run = reviewedRuns.get(stack);
     if (!run) {
-        run = runDials(stack, reviewed).then((r) => [...r]);
+        run = runDials(stack, (d) => {
+            fewerWorkspaces(d, 2);
+            reviewed(d);
+        }).then((r) => [...r]);
         reviewedRuns.set(stack, run);
     }
     return run;

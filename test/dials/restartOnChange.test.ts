@@ -4,7 +4,7 @@ import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS } from "../.
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, k8sObjects } from "../harness";
-import { DIALS_SECRETS, runDials } from "./fixtures";
+import { DIALS_SECRETS, DialsSection, fewerWorkspaces, runDials } from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STAGE = "cms-dials-stage";
@@ -15,9 +15,17 @@ const NOT_ETL = ["backend", "frontend", ...REDIS];
 /** Deployment name → its pod-template checksum (undefined when it reads nothing), and where secrets were marked. */
 async function checksums(
     secrets: Record<string, string> = DIALS_SECRETS,
-    change?: Parameters<typeof runDials>[1],
+    change?: (dials: DialsSection) => void,
 ): Promise<Map<string, string | undefined>> {
-    await runDials("stage", change, secrets);
+    // Every evaluation alike, the baseline too: see fewerWorkspaces.
+    await runDials(
+        "stage",
+        (d) => {
+            fewerWorkspaces(d);
+            change?.(d);
+        },
+        secrets,
+    );
     const out = new Map<string, string | undefined>();
     for (const d of k8sObjects(DEPLOYMENT, STAGE)) {
         const annotations = field(d.inputs, "spec.template.metadata.annotations") as

@@ -4,7 +4,14 @@ import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
 import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { Objects, Registered } from "../harness";
-import { DIALS_SECRETS, PROD_WORKERS, dialsValues, runDials } from "./fixtures";
+import {
+    DIALS_SECRETS,
+    DialsSection,
+    PROD_WORKERS,
+    dialsValues,
+    fewerWorkspaces,
+    runDials,
+} from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
@@ -489,7 +496,8 @@ describe("dials on the stage stack and other configurations", () => {
     });
 
     it("uses Redis passwords from secret config instead of generating them", async () => {
-        await runDials("prod", undefined, {
+        // No worker makes or reads a password but through the Secrets read here (see fewerWorkspaces).
+        await runDials("prod", (d) => fewerWorkspaces(d), {
             ...DIALS_SECRETS,
             "dials-redis-etl-broker-password": "broker p@ss",
             "dials-redis-web-cache-password": "cache-pass",
@@ -513,6 +521,8 @@ describe("dials on the stage stack and other configurations", () => {
 
     it("on a plain Kubernetes cluster uses the external images and Ingresses instead of streams and Routes", async () => {
         const values = dialsValues("prod");
+        // Every worker takes the ETL image as csc-bulk does (see fewerWorkspaces).
+        fewerWorkspaces(values.dials as DialsSection);
         (values.clusters as Record<string, { platform: string }>)["cern-paas"].platform = "kubernetes";
         await runWith({ values, secrets: DIALS_SECRETS });
         assert.equal(ofType(IMAGESTREAM).length, 0);

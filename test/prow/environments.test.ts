@@ -1,15 +1,20 @@
 import { strict as assert } from "assert";
+import { loadAll } from "js-yaml";
 import { parse } from "yaml";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
 import { CONFIG_HASH_ANNOTATION } from "../../components/prow/component";
+import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
 import { PROW_SECRET_VALUES, k8sResources, runStack, runTesting } from "./helpers";
 import { Reference, referencesOf } from "./references";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Env = "testing" | "staging" | "production";
 
-const runs = {} as Record<Env, RecordedResource[]>;
+/** What the cases read of a resource, alike in an evaluation and in the plan of a committed stack. */
+type Resource = RecordedResource | RecordedPlanResource;
+
+const runs = {} as Record<Env, Resource[]> & { staging: RecordedResource[]; testing: RecordedResource[] };
 const objects = (env: Env): Obj[] => k8sResources(runs[env]).map((r) => r.inputs as Obj);
 const ofKind = (env: Env, kind: string): Obj[] => objects(env).filter((o) => o.kind === kind);
 function find(env: Env, kind: string, name: string): Obj {
@@ -29,12 +34,43 @@ function unprefixed(env: Env, prefix: string): Reference[] {
         .filter((r) => !r.value.startsWith(prefix));
 }
 
-/** Evaluates each environment once for this file's suites (the first to ask runs them). */
+/** Prow's objects in the run's plan of a committed stack, with the providers they use. */
+async function plannedProw(stack: "stage" | "prod"): Promise<RecordedPlanResource[]> {
+    const resources = recordedResources(await stackPlan(stack));
+    const prow = resources.filter((r) => r.system === "prow");
+    const providers = new Set(prow.map((r) => r.provider));
+    return resources.filter((r) => r.system === "prow" || providers.has(r.urn));
+}
+
+/** `<kind> <namespace>/<name>` of a Kubernetes object. */
+function idOf(o: Obj): string {
+    return `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+}
+
+/**
+ * Production's Kubernetes objects as the run's plan renders them for `kubectl apply`: a Secret with its keys (their
+ * values are placeholders), where resources.json masks a Secret's whole stringData. Prow's own, every one of them once.
+ */
+async function renderedProduction(): Promise<Obj[]> {
+    const ids = objects("production").map(idOf).sort();
+    const rendered = (
+        loadAll((await stackPlan("prod")).files["kubernetes/ibmcloud-prow.yaml"]) as Obj[]
+    ).filter((o) => ids.includes(idOf(o)));
+    assert.deepEqual(rendered.map(idOf).sort(), ids, "every object of Prow is rendered, once");
+    return rendered;
+}
+
+/**
+ * Each environment once for this file's suites (the first to ask runs them). Production is what the committed prod
+ * stack deploys (Prow's section has no operator placeholder), so it is the run's plan of it: its Secrets' values are
+ * masked there, and only the staging case reads Secret values (evaluated, with recognisable ones). Staging and testing
+ * are evaluated.
+ */
 let evaluated: Promise<void> | undefined;
 function evaluateEnvironments(): Promise<void> {
     evaluated ??= (async () => {
         runs.staging = await runStack("stage");
-        runs.production = await runStack("prod");
+        runs.production = await plannedProw("prod");
         runs.testing = await runTesting();
     })();
     return evaluated;
@@ -430,9 +466,9 @@ describe("prow environments (whole program under mocks)", function () {
         assert.equal(podOf(find("testing", "Deployment", "greenhouse")).nodeSelector, undefined);
     });
 
-    it("renders objects the Kubernetes API accepts", () => {
+    it("renders objects the Kubernetes API accepts", async () => {
         for (const env of ENVS) {
-            const all = objects(env);
+            const all = env === "production" ? await renderedProduction() : objects(env);
             assert.deepEqual(
                 all.flatMap((o) => validateObject(o)),
                 [],
@@ -563,8 +599,8 @@ describe("prow objects wired by handles (issue 28)", function () {
     for (const stack of ["stage", "prod"] as const) {
         it(`${stack}: each workload waits for exactly the Secrets, ConfigMaps, claim and account it names`, () => {
             const recorded = runs[stack === "stage" ? "staging" : "production"];
-            const byUrn = new Map(recorded.map((r) => [r.urn, r]));
-            const label = (r: RecordedResource) => {
+            const byUrn = new Map<string, Resource>(recorded.map((r) => [r.urn, r]));
+            const label = (r: Resource) => {
                 const o = r.inputs as Obj;
                 return `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
             };
@@ -580,8 +616,7 @@ describe("prow objects wired by handles (issue 28)", function () {
                 const waited = [...new Set(w.dependencies)]
                     .map((urn) => byUrn.get(urn))
                     .filter(
-                        (r): r is RecordedResource =>
-                            r !== undefined && READ_KINDS.includes((r.inputs as Obj).kind),
+                        (r): r is Resource => r !== undefined && READ_KINDS.includes((r.inputs as Obj).kind),
                     )
                     .map(label)
                     .sort();

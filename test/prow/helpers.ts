@@ -85,7 +85,9 @@ export async function runTesting(
 }
 
 /** Kubernetes objects (not providers) among the recorded resources. */
-export function k8sResources(resources: readonly RecordedResource[]): RecordedResource[] {
+export function k8sResources<R extends Pick<RecordedResource, "custom" | "type">>(
+    resources: readonly R[],
+): R[] {
     return resources.filter(
         (r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"),
     );
