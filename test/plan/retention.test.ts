@@ -8,7 +8,12 @@ import { Namespace } from "../../components/shared/namespace";
 import { RETENTION_PENDING, secretsRead } from "../../e2e/kube";
 import type { RecordedResource } from "../../tools/mocks/recorder";
 import { ofType, resetRecorder, runWith, settled, stackSecrets, stackValues } from "../harness";
-import { recordedResources, stackPlan } from "../fixtures/plans";
+import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
+import { evaluatePart } from "../fixtures/part";
+import { THOTH } from "../thoth/fixtures";
+import { thoth } from "../../components/thoth/index";
+import { Thoth } from "../../components/thoth/thoth";
+import { StationModulePart } from "../../components/thoth/station/modules/stationModules";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -141,6 +146,22 @@ function retainedReader(r: Resource): boolean {
  */
 const WITHOUT_RETAINED_WORKLOADS = ["prow", "dials", "callysto"];
 
+/**
+ * The one part of Thoth's station modules (most of Thoth's objects) the variant builds: the knowledge graph, their
+ * retained workload, with the configuration it is made from, whose Secrets are all the modules' Secrets.
+ */
+const MODULE_PARTS: readonly StationModulePart[] = ["graph"];
+
+/** Whether the production-tier variant of stage leaves out what `r` is part of, in prod's plan. */
+function leftOut(r: RecordedPlanResource): boolean {
+    if (WITHOUT_RETAINED_WORKLOADS.includes(r.system)) return true;
+    return (
+        r.system === "thoth" &&
+        r.urn.includes("$runbooks:thoth:StationModules$") &&
+        !r.urn.includes("$runbooks:thoth:KnowledgeGraph$")
+    );
+}
+
 const PENDING = RETENTION_PENDING;
 const pending = (weaker: string): boolean =>
     PENDING.some((p) => weaker.startsWith("Secret ") && weaker.includes(`/${p}:`));
@@ -185,18 +206,41 @@ describe("retention of data with its namespace (stage and prod, program under th
     }
 
     it("stage at the production tier: the generated PostgreSQL passwords behind retained Secrets are kept too", async () => {
-        // Every system whose code retains a workload is in the variant: a system switched off would have shown one
-        // in prod's plan, which deploys it with production's protection.
-        const leftOut = recordedResources(await stackPlan("prod"))
-            .filter((r) => WITHOUT_RETAINED_WORKLOADS.includes(r.system) && retainedReader(r))
+        // Every retained workload is in the variant: one the variant leaves out would show in prod's plan, which
+        // deploys every system with production's protection.
+        const missed = recordedResources(await stackPlan("prod"))
+            .filter((r) => leftOut(r) && retainedReader(r))
             .map((r) => `${r.system}: ${r.type} ${metadata(r).namespace}/${metadata(r).name}`);
-        assert.deepEqual(leftOut, [], "retained workloads of systems the variant switches off");
-        const values: Record<string, unknown> = { ...stackValues("stage"), tier: "production" };
-        for (const section of WITHOUT_RETAINED_WORKLOADS)
+        assert.deepEqual(missed, [], "retained workloads the variant leaves out");
+        // Thoth with its modules' graph part alone (as the program deploys it, test/fixtures/part.ts), then the
+        // other systems that retain workloads (Packit, Stream) in one run of the program.
+        const production = (values: Record<string, unknown>) => {
+            values.tier = "production";
+        };
+        const station = [
+            ...(await evaluatePart(THOTH, thoth, "stage", production, (config, context) => {
+                new Thoth("thoth", { config, context, moduleParts: MODULE_PARTS });
+            })),
+        ];
+        const values = stackValues("stage");
+        production(values);
+        for (const section of [...WITHOUT_RETAINED_WORKLOADS, "thoth"])
             (values[section] as { enabled: boolean }).enabled = false;
-        const credentials = credentialsOfRetained(
-            await runWith({ values, secrets: stackSecrets("stage", values) }),
-        );
+        const credentials = credentialsOfRetained([
+            ...station,
+            ...(await runWith({ values, secrets: stackSecrets("stage", values) })),
+        ]);
+        // The variant reaches every kind of retained reader: Packit's and Stream's databases, Thoth's graph and Dgraph.
+        for (const id of [
+            "packit-stg/postgres-secret",
+            "stream-stg/postgres-secret",
+            "thoth-dgraph-stage/dgraph-tls",
+            "thoth-graph-stage/postgresql",
+        ])
+            assert.ok(
+                credentials.some((c) => c.id === id && c.secret),
+                `${id} is read by a retained workload`,
+            );
         const generated = credentials.flatMap((c) => c.generated.map((g) => `${c.id} ${g.type}`));
         // Stage generates Packit's and Stream's database passwords: the check reaches random values.
         assert.ok(generated.length >= 2, `generated values behind retained Secrets: ${generated.join(", ")}`);
