@@ -152,13 +152,23 @@ const WITHOUT_RETAINED_WORKLOADS = ["prow", "dials", "callysto"];
  */
 const MODULE_PARTS: readonly StationModulePart[] = ["graph"];
 
+/** Thoth's parts beside the station, switched off in the variant: bots, tunnels and nodepool retain nothing. */
+const THOTH_PARTS_OFF = ["bots", "ultrahooks", "nodepool"];
+/** Their components, for finding their objects in prod's plan. */
+const THOTH_COMPONENTS_OFF = ["Bots", "Ultrahooks", "ZuulNodepool"];
+
 /** Whether the production-tier variant of stage leaves out what `r` is part of, in prod's plan. */
 function leftOut(r: RecordedPlanResource): boolean {
     if (WITHOUT_RETAINED_WORKLOADS.includes(r.system)) return true;
+    if (r.system !== "thoth") return false;
+    const under = (component: string) => r.urn.includes(`$runbooks:thoth:${component}$`);
+    // The configuration part's ConfigMaps and Secrets, the modules' own objects, are built with the graph.
+    const configuration = /\$runbooks:thoth:StationModules\$kubernetes:core\/v1:(ConfigMap|Secret)::/.test(
+        r.urn,
+    );
     return (
-        r.system === "thoth" &&
-        r.urn.includes("$runbooks:thoth:StationModules$") &&
-        !r.urn.includes("$runbooks:thoth:KnowledgeGraph$")
+        THOTH_COMPONENTS_OFF.some(under) ||
+        (under("StationModules") && !under("KnowledgeGraph") && !configuration)
     );
 }
 
@@ -206,21 +216,33 @@ describe("retention of data with its namespace (stage and prod, program under th
     }
 
     it("stage at the production tier: the generated PostgreSQL passwords behind retained Secrets are kept too", async () => {
-        // Every retained workload is in the variant: one the variant leaves out would show in prod's plan, which
-        // deploys every system with production's protection.
-        const missed = recordedResources(await stackPlan("prod"))
-            .filter((r) => leftOut(r) && retainedReader(r))
+        // Every retained workload, and every Secret one reads, is in the variant: one the variant leaves out would
+        // show in prod's plan, which deploys every system with production's protection.
+        const prod = recordedResources(await stackPlan("prod"));
+        const read = new Set(credentialsOfRetained(prod).map((c) => c.secret?.urn));
+        const missed = prod
+            .filter((r) => leftOut(r) && (retainedReader(r) || read.has(r.urn)))
             .map((r) => `${r.system}: ${r.type} ${metadata(r).namespace}/${metadata(r).name}`);
-        assert.deepEqual(missed, [], "retained workloads the variant leaves out");
+        assert.deepEqual(missed, [], "retained workloads, or Secrets they read, that the variant leaves out");
         // Thoth with its modules' graph part alone (as the program deploys it, test/fixtures/part.ts), then the
         // other systems that retain workloads (Packit, Stream) in one run of the program.
         const production = (values: Record<string, unknown>) => {
             values.tier = "production";
         };
         const station = [
-            ...(await evaluatePart(THOTH, thoth, "stage", production, (config, context) => {
-                new Thoth("thoth", { config, context, moduleParts: MODULE_PARTS });
-            })),
+            ...(await evaluatePart(
+                THOTH,
+                thoth,
+                "stage",
+                (values) => {
+                    production(values);
+                    const parts = values.thoth as Record<string, { enabled: boolean } | undefined>;
+                    for (const part of THOTH_PARTS_OFF) if (parts[part]) parts[part].enabled = false;
+                },
+                (config, context) => {
+                    new Thoth("thoth", { config, context, moduleParts: MODULE_PARTS });
+                },
+            )),
         ];
         const values = stackValues("stage");
         production(values);
