@@ -14,7 +14,7 @@ import { hostCovers, hostsOverlap } from "../../components/config/ownership";
 import { ConfigError, ConfigProblem, sortProblems } from "../../components/config/problems";
 import { ConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
-import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";
+import { ParsedStackText, parseStackText, stackFileOf, stackFileSource } from "../../tools/plan/stackfile";
 import { repoRoot } from "../../tools/root";
 import { stackIsProduction } from "../../policy/tier";
 import { planFix } from "./apply";
@@ -58,10 +58,18 @@ function checkoutOf(stack: string, text: string): string {
     return root;
 }
 
-/** The problems `npm run plan -- --stack <stack>` would report for this text of the stack file. */
-function problemsOf(stack: string, text: string, wrap?: (s: ConfigSource) => ConfigSource): ConfigProblem[] {
-    const root = checkoutOf(stack, text);
-    const source = stackFileSource(readStackFile(stack, root), "[secret]");
+/**
+ * The problems `npm run plan -- --stack <stack>` would report for the stack file in `root` whose text `parsed` is
+ * (parsed as readStackFile parses it: a text validated several times, or validated and then fixed, is parsed once).
+ */
+function problemsIn(
+    stack: string,
+    parsed: ParsedStackText,
+    root: string,
+    wrap?: (s: ConfigSource) => ConfigSource,
+): ConfigProblem[] {
+    // stackFileOf only reads the document, and hands each validation values of its own.
+    const source = stackFileSource(stackFileOf(stack, `Pulumi.${stack}.yaml`, parsed), "[secret]");
     try {
         loadProgramConfig(wrap ? wrap(source) : source, SYSTEMS, { placeholderSecret: () => "x", root });
         return [];
@@ -69,6 +77,16 @@ function problemsOf(stack: string, text: string, wrap?: (s: ConfigSource) => Con
         if (err instanceof ConfigError) return [...err.problems];
         throw err;
     }
+}
+
+/** The problems `npm run plan -- --stack <stack>` would report for this text of the stack file. */
+function problemsOf(stack: string, text: string): ConfigProblem[] {
+    return problemsIn(stack, parseStackText(text), checkoutOf(stack, text));
+}
+
+/** The problems of a committed stack file, validated where it is committed (beside the other committed files). */
+function committedProblems(stack: string, parsed = parseStackText(committed(stack))): ConfigProblem[] {
+    return problemsIn(stack, parsed, ROOT);
 }
 
 const committed = (stack: string) => readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
@@ -80,9 +98,8 @@ function edited(stack: string, change: (doc: Document) => void): string {
     return doc.toString({ lineWidth: 0 });
 }
 
-/** Applies every printed fix in the printed order; a fix that needs judgement fails the test. */
-function applyFixes(stack: string, text: string, problems: ConfigProblem[]): string {
-    const doc = parseDocument(text);
+/** Applies every printed fix to `doc` in the printed order; a fix that needs judgement fails the test. */
+function applyFixes(stack: string, doc: Document, problems: ConfigProblem[]): string {
     for (const p of sortProblems(problems)) {
         const plan = planFix(p.fix, stack);
         assert.equal(plan.manual, undefined, `fix of ${p.key} needs judgement: ${p.fix}`);
@@ -93,9 +110,15 @@ function applyFixes(stack: string, text: string, problems: ConfigProblem[]): str
 
 /** The problems of a case by key, and that its fixes leave a file with none. */
 function expectFixed(stack: string, text: string, keys: string[]): Map<string, ConfigProblem> {
-    const problems = problemsOf(stack, text);
+    const parsed = parseStackText(text);
+    const problems = problemsIn(stack, parsed, checkoutOf(stack, text));
     assert.deepEqual(problems.map((p) => p.key).sort(), [...keys].sort(), JSON.stringify(problems, null, 1));
-    assert.deepEqual(problemsOf(stack, applyFixes(stack, text, problems)), [], "the printed fixes fix it");
+    // The validation is done with the document: the fixes edit it.
+    assert.deepEqual(
+        problemsOf(stack, applyFixes(stack, parsed.doc, problems)),
+        [],
+        "the printed fixes fix it",
+    );
     return new Map(problems.map((p) => [p.key, p]));
 }
 
@@ -104,7 +127,7 @@ describe("stack boundaries (#25)", function () {
 
     it("both committed stacks and the local ones are within their grants", () => {
         for (const stack of ["stage", "prod", "local", "local-callysto"]) {
-            assert.deepEqual(problemsOf(stack, committed(stack)), [], stack);
+            assert.deepEqual(committedProblems(stack), [], stack);
         }
     });
 
@@ -259,6 +282,11 @@ describe("stack boundaries (#25)", function () {
     });
 
     describe("a kubeconfig secret that is not a kubeconfig", () => {
+        /** The committed stage file, parsed once for the cases below, which each validate it with another secret. */
+        let stage: ParsedStackText;
+        before(() => {
+            stage = parseStackText(committed("stage"));
+        });
         /** The real source: pulumi.Config.get hands out a secret's decrypted text. */
         const withKubeconfig =
             (text: string) =>
@@ -286,7 +314,7 @@ describe("stack boundaries (#25)", function () {
             ["no server", "clusters:\n  - name: x\n    cluster: {}\n", /names a server/],
         ] as const) {
             it(`is refused when it is ${what}, with the key and the command that sets it from the file`, () => {
-                const problems = problemsOf("stage", committed("stage"), withKubeconfig(text));
+                const problems = problemsIn("stage", stage, ROOT, withKubeconfig(text));
                 assert.deepEqual(
                     problems.map((p) => p.key),
                     ["runbooks:kubeconfig-cern-paas"],
@@ -301,8 +329,8 @@ describe("stack boundaries (#25)", function () {
         }
 
         it("accepts a kubeconfig, and the plan's placeholders are never checked", () => {
-            assert.deepEqual(problemsOf("stage", committed("stage"), withKubeconfig(good)), []);
-            assert.deepEqual(problemsOf("stage", committed("stage")), []);
+            assert.deepEqual(problemsIn("stage", stage, ROOT, withKubeconfig(good)), []);
+            assert.deepEqual(committedProblems("stage", stage), []);
         });
     });
 });

@@ -8,7 +8,12 @@ import { Namespace } from "../../components/shared/namespace";
 import { RETENTION_PENDING, secretsRead } from "../../e2e/kube";
 import type { RecordedResource } from "../../tools/mocks/recorder";
 import { ofType, resetRecorder, runWith, settled, stackSecrets, stackValues } from "../harness";
-import { recordedResources, stackPlan } from "../fixtures/plans";
+import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
+import { evaluatePart } from "../fixtures/part";
+import { THOTH } from "../thoth/fixtures";
+import { thoth } from "../../components/thoth/index";
+import { Thoth } from "../../components/thoth/thoth";
+import { StationModulePart } from "../../components/thoth/station/modules/stationModules";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -124,6 +129,49 @@ export function weakerCredentials(credentials: Credential[]): string[] {
     );
 }
 
+/** A retained Kubernetes object that reads a Secret: where {@link credentialsOfRetained} starts. */
+function retainedReader(r: Resource): boolean {
+    return (
+        r.type.startsWith("kubernetes:") &&
+        r.retainOnDelete &&
+        secretsRead({ kind: r.type.split(":").pop()!, spec: r.inputs.spec }).length > 0
+    );
+}
+
+/**
+ * The systems the production-tier variant of stage switches off (a third of stage's objects): their code retains no
+ * workload (only claims, CRDs, OpenStack volumes), so no credential a retained workload reads is theirs, and none of
+ * their objects can stand in for one: a Secret is found by its namespace, and a namespace is one system's (the
+ * configuration refuses two systems in one), as a generated value is found through the Secret's dependencies.
+ */
+const WITHOUT_RETAINED_WORKLOADS = ["prow", "dials", "callysto"];
+
+/**
+ * The one part of Thoth's station modules (most of Thoth's objects) the variant builds: the knowledge graph, their
+ * retained workload, with the configuration it is made from, whose Secrets are all the modules' Secrets.
+ */
+const MODULE_PARTS: readonly StationModulePart[] = ["graph"];
+
+/** Thoth's parts beside the station, switched off in the variant: bots, tunnels and nodepool retain nothing. */
+const THOTH_PARTS_OFF = ["bots", "ultrahooks", "nodepool"];
+/** Their components, for finding their objects in prod's plan. */
+const THOTH_COMPONENTS_OFF = ["Bots", "Ultrahooks", "ZuulNodepool"];
+
+/** Whether the production-tier variant of stage leaves out what `r` is part of, in prod's plan. */
+function leftOut(r: RecordedPlanResource): boolean {
+    if (WITHOUT_RETAINED_WORKLOADS.includes(r.system)) return true;
+    if (r.system !== "thoth") return false;
+    const under = (component: string) => r.urn.includes(`$runbooks:thoth:${component}$`);
+    // The configuration part's ConfigMaps and Secrets, the modules' own objects, are built with the graph.
+    const configuration = /\$runbooks:thoth:StationModules\$kubernetes:core\/v1:(ConfigMap|Secret)::/.test(
+        r.urn,
+    );
+    return (
+        THOTH_COMPONENTS_OFF.some(under) ||
+        (under("StationModules") && !under("KnowledgeGraph") && !configuration)
+    );
+}
+
 const PENDING = RETENTION_PENDING;
 const pending = (weaker: string): boolean =>
     PENDING.some((p) => weaker.startsWith("Secret ") && weaker.includes(`/${p}:`));
@@ -168,10 +216,53 @@ describe("retention of data with its namespace (stage and prod, program under th
     }
 
     it("stage at the production tier: the generated PostgreSQL passwords behind retained Secrets are kept too", async () => {
-        const values = { ...stackValues("stage"), tier: "production" };
-        const credentials = credentialsOfRetained(
-            await runWith({ values, secrets: stackSecrets("stage", values) }),
-        );
+        // Every retained workload, and every Secret one reads, is in the variant: one the variant leaves out would
+        // show in prod's plan, which deploys every system with production's protection.
+        const prod = recordedResources(await stackPlan("prod"));
+        const read = new Set(credentialsOfRetained(prod).map((c) => c.secret?.urn));
+        const missed = prod
+            .filter((r) => leftOut(r) && (retainedReader(r) || read.has(r.urn)))
+            .map((r) => `${r.system}: ${r.type} ${metadata(r).namespace}/${metadata(r).name}`);
+        assert.deepEqual(missed, [], "retained workloads, or Secrets they read, that the variant leaves out");
+        // Thoth with its modules' graph part alone (as the program deploys it, test/fixtures/part.ts), then the
+        // other systems that retain workloads (Packit, Stream) in one run of the program.
+        const production = (values: Record<string, unknown>) => {
+            values.tier = "production";
+        };
+        const station = [
+            ...(await evaluatePart(
+                THOTH,
+                thoth,
+                "stage",
+                (values) => {
+                    production(values);
+                    const parts = values.thoth as Record<string, { enabled: boolean } | undefined>;
+                    for (const part of THOTH_PARTS_OFF) if (parts[part]) parts[part].enabled = false;
+                },
+                (config, context) => {
+                    new Thoth("thoth", { config, context, moduleParts: MODULE_PARTS });
+                },
+            )),
+        ];
+        const values = stackValues("stage");
+        production(values);
+        for (const section of [...WITHOUT_RETAINED_WORKLOADS, "thoth"])
+            (values[section] as { enabled: boolean }).enabled = false;
+        const credentials = credentialsOfRetained([
+            ...station,
+            ...(await runWith({ values, secrets: stackSecrets("stage", values) })),
+        ]);
+        // The variant reaches every kind of retained reader: Packit's and Stream's databases, Thoth's graph and Dgraph.
+        for (const id of [
+            "packit-stg/postgres-secret",
+            "stream-stg/postgres-secret",
+            "thoth-dgraph-stage/dgraph-tls",
+            "thoth-graph-stage/postgresql",
+        ])
+            assert.ok(
+                credentials.some((c) => c.id === id && c.secret),
+                `${id} is read by a retained workload`,
+            );
         const generated = credentials.flatMap((c) => c.generated.map((g) => `${c.id} ${g.type}`));
         // Stage generates Packit's and Stream's database passwords: the check reaches random values.
         assert.ok(generated.length >= 2, `generated values behind retained Secrets: ${generated.join(", ")}`);

@@ -44,21 +44,49 @@ function createEveryNamespace(value: unknown): unknown {
     );
 }
 
+/** A configuration object that a switch turns off: a system's section, or a part of one (Thoth's bots, station...). */
+function isPart(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && "enabled" in value;
+}
+
+/** Parts a part needs beside it to be valid: Thoth's ultrahooks tunnel to its bots. */
+const NEEDS: Record<string, readonly string[]> = { ultrahooks: ["bots"] };
+
 /**
- * {@link createEveryNamespace} of a committed stack with only the sections where a switch went on still enabled:
- * the committed stack itself is checked on its plan, so what the variant adds is the objects of the namespaces it
- * creates, and a namespace is one system's own (the configuration rejects two systems in one namespace), so those
- * objects are all of that section's. Evaluating only those sections costs a fraction of the whole stack.
+ * `switched` (a part of {@link createEveryNamespace}'s result) with the parts beside the ones where a switch went
+ * on switched off, but for those they need ({@link NEEDS}): where a switch is this object's own setting, every part
+ * below it may have objects in the namespace it creates, so all of it stays.
+ */
+function onlyWhereSwitched(value: unknown, switched: unknown): unknown {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return switched;
+    const after = switched as Record<string, unknown>;
+    const entries = Object.entries(value);
+    const same = (k: string, v: unknown) => JSON.stringify(after[k]) === JSON.stringify(v);
+    if (entries.some(([k, v]) => (typeof v !== "object" || v === null) && !same(k, v))) return switched;
+    const changed = entries.filter(([k, v]) => !same(k, v)).map(([k]) => k);
+    const kept = new Set([...changed, ...changed.flatMap((k) => NEEDS[k] ?? [])]);
+    return Object.fromEntries(
+        entries.map(([k, v]) => [
+            k,
+            !same(k, v)
+                ? onlyWhereSwitched(v, after[k])
+                : isPart(v) && !kept.has(k)
+                  ? { ...v, enabled: false }
+                  : v,
+        ]),
+    );
+}
+
+/**
+ * {@link createEveryNamespace} of a committed stack with only the sections and parts where a switch went on still
+ * enabled: the committed stack itself is checked on its plan, so what the variant adds is the objects of the
+ * namespaces it creates, and those are the objects of the section or part whose switch creates them (a namespace is
+ * one system's own, as the configuration rejects two systems in one; within a system, the check "every object of
+ * the namespaces a variant creates" below compares with the committed plan). Evaluating only those costs a fraction
+ * of the whole stack.
  */
 export function switchedOnSections(values: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(
-        Object.entries(values).map(([key, value]) => {
-            const switched = createEveryNamespace(value);
-            const changed = JSON.stringify(switched) !== JSON.stringify(value);
-            const section = typeof value === "object" && value !== null && "enabled" in value;
-            return [key, changed || !section ? switched : { ...(value as object), enabled: false }];
-        }),
-    );
+    return onlyWhereSwitched(values, createEveryNamespace(values)) as Record<string, unknown>;
 }
 
 function metadataOf(r: Resource): { name?: string; namespace?: string } {
@@ -146,6 +174,27 @@ describe("one shape for every system (stage and prod under the recording mocks)"
                 (r) => r.type === NAMESPACE && r.name.startsWith("dials-"),
             );
             assert.equal(dialsNamespaces.length, 1, `${run.stack}: one DIALS Namespace`);
+        }
+    });
+
+    it("a variant holds every object its committed stack has in the namespaces the variant creates", () => {
+        /** The cluster (its provider's name) and namespace of an object. */
+        const place = (r: Resource, namespace = metadataOf(r).namespace) =>
+            `${r.provider.split("::")[3]} ${namespace}`;
+        const key = (r: Resource) => `${place(r)} ${r.type} ${metadataOf(r).name}`;
+        for (const run of runs.filter((r) => r.variant === variant)) {
+            const committed = runs.find((r) => r.stack === run.stack && r.variant !== variant)!.resources;
+            const namespaces = (rs: readonly Resource[]) =>
+                rs.filter((r) => r.type === NAMESPACE).map((r) => place(r, metadataOf(r).name));
+            const before = new Set(namespaces(committed));
+            const created = new Set(namespaces(run.resources).filter((n) => !before.has(n)));
+            assert.ok(created.size > 0, `${run.stack}: the variant creates a namespace`);
+            const held = new Set(run.resources.map(key));
+            assert.deepEqual(
+                committed.filter((r) => created.has(place(r)) && !held.has(key(r))).map(label),
+                [],
+                `${run.stack}: objects of a namespace the variant creates that it lacks (a part it switches off holds them)`,
+            );
         }
     });
 
