@@ -6,6 +6,7 @@ import { k8sObject, k8sObjects } from "../harness";
 import {
     KIND,
     SECRETS,
+    botsOnly,
     containerOf,
     envOf,
     isSecretAt,
@@ -18,7 +19,7 @@ import {
     withoutStation,
     Json,
 } from "./fixtures";
-import { plannedBefore } from "./parts";
+import { evaluateSecretHolders, plannedBefore } from "./parts";
 
 const PROD_NS = "aicoe-prod-bots";
 const STAGE_NS = "aicoe-stage-bots";
@@ -99,9 +100,10 @@ describe("thoth bots", function () {
     // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
     this.timeout(60_000);
     describe("prod", () => {
-        // Evaluated: its cases read secrets in plain text and check that none leaks anywhere in Thoth.
+        // Evaluated: its cases read secrets in plain text and check that none leaks anywhere in Thoth (every part a
+        // secret can reach).
         before(async () => {
-            await runThoth("prod");
+            await evaluateSecretHolders("prod");
         });
 
         it("runs every scheduled bot as a non-overlapping CronJob with the source's schedule, image, history and sizing", () => {
@@ -419,11 +421,12 @@ describe("thoth bots", function () {
     });
 
     // Each variant changes only the bots: the station, which never deploys into the bots' namespace, is off (a tenth of
-    // the evaluation).
+    // the evaluation), and so are the tunnels and the nodepool (namespaces of their own) where a case reads only named
+    // objects of the bots.
     describe("switches", () => {
         it("switches one bot off: its objects and its secrets go, the others stay", async () => {
             await runThoth("prod", (t) => {
-                withoutStation(t);
+                botsOnly(t);
                 t.bots.kebechet.enabled = false;
             });
             assert.throws(() => k8sObject(KIND.cronJob, "kebechet", PROD_NS));
@@ -449,8 +452,7 @@ describe("thoth bots", function () {
                     (s) => (s.inputs.metadata as Json).name === "sesheta-secret",
                 );
             const only = (t: Record<string, Json>, bots: string[]) => {
-                withoutStation(t);
-                t.ultrahooks.enabled = false;
+                botsOnly(t);
                 for (const bot of BOT_NAMES) if (t.bots[bot]) t.bots[bot].enabled = bots.includes(bot);
             };
             await runThoth("prod", (t) => only(t, ["review-manager"]));
@@ -482,7 +484,7 @@ describe("thoth bots", function () {
 
         it("drops the optional Kebechet tokens from Secret and env when they are not set", async () => {
             const values = thothStack("prod");
-            withoutStation(thothOf(values));
+            botsOnly(thothOf(values));
             const secrets = secretsFor(values.thoth);
             for (const k of [
                 "thoth-kebechet-gitlab-oauth-token",
@@ -490,7 +492,7 @@ describe("thoth bots", function () {
                 "thoth-kebechet-sentry-dsn",
             ])
                 delete secrets[k];
-            await runThoth("prod", withoutStation, secrets);
+            await runThoth("prod", botsOnly, secrets);
             assert.deepEqual(stringKeys("kebechet-secret"), ["github-oauth-token", "ssh-privatekey"]);
             const env = envOf(k8sObject(KIND.cronJob, "kebechet", PROD_NS));
             assert.equal(env.SENTRY_DSN, undefined);
@@ -499,7 +501,7 @@ describe("thoth bots", function () {
 
         it("takes a bot's sizing and schedule from config when set", async () => {
             await runThoth("prod", (t) => {
-                withoutStation(t);
+                botsOnly(t);
                 t.bots.kebechet.schedule = "*/5 * * * *";
                 t.bots.kebechet.resources = {
                     requests: { cpu: "1", memory: "1Gi" },

@@ -97,6 +97,19 @@ export function withoutStation(thoth: Record<string, Json>): void {
     thoth.station.enabled = false;
 }
 
+/** The bots and the ultrahooks: the station and the nodepool (namespaces of its own, no pod, no tunnel) off. */
+export function botsAndTunnels(thoth: Record<string, Json>): void {
+    withoutStation(thoth);
+    if (thoth.nodepool) thoth.nodepool.enabled = false;
+}
+
+/** The bots alone: the station, the ultrahooks and the nodepool (each in namespaces of its own) off. */
+export function botsOnly(thoth: Record<string, Json>): void {
+    withoutStation(thoth);
+    thoth.ultrahooks.enabled = false;
+    if (thoth.nodepool) thoth.nodepool.enabled = false;
+}
+
 /** The nodepool alone: the station, the bots and the ultrahooks off. */
 export function nodepoolOnly(thoth: Record<string, Json>): void {
     withoutStation(thoth);
@@ -119,6 +132,12 @@ function stationOnly(thoth: Record<string, Json>): void {
 export function stationCore(thoth: Record<string, Json>): void {
     stationOnly(thoth);
     thoth.station.modules.enabled = false;
+}
+
+/** The station's environment alone (tier namespaces, the ops account and its bindings): {@link stationCore} without Dgraph. */
+export function stationEnvironment(thoth: Record<string, Json>): void {
+    stationCore(thoth);
+    thoth.station.dgraph.enabled = false;
 }
 
 /** The station's namespaces and modules (with the catalog): Dgraph, the watcher restart, bots, ultrahooks, nodepool off. */

@@ -14,20 +14,19 @@ import {
     isSecretAt,
     leakedSecrets,
     podOf,
-    runThoth,
     secretValue,
     thothStack,
     Json,
 } from "./fixtures";
-import { plannedBefore, sharedEvaluation } from "./parts";
+import { evaluateSecretHolders, plannedBefore, sharedEvaluation } from "./parts";
 import { runWithStubs } from "./shellStub";
 import { repoRoot } from "../../tools/root";
 
 /**
  * The committed stage stack, evaluated once for the cases that read secrets in plain text (the plan masks them), and
- * check that none leaks anywhere in Thoth.
+ * check that none leaks anywhere in Thoth: every part a secret can reach.
  */
-const stageEvaluated = sharedEvaluation(() => runThoth("stage"));
+const stageEvaluated = sharedEvaluation(() => evaluateSecretHolders("stage"));
 
 const ROOT = repoRoot();
 const CORE_STAGE = [

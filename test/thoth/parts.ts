@@ -6,7 +6,10 @@ import { evaluatePart } from "../fixtures/part";
 import { Stack } from "../fixtures/system";
 import { thoth } from "../../components/thoth/index";
 import { Thoth } from "../../components/thoth/thoth";
-import { StationModulePart } from "../../components/thoth/station/modules/stationModules";
+import {
+    STATION_MODULE_PARTS,
+    StationModulePart,
+} from "../../components/thoth/station/modules/stationModules";
 import { Json, THOTH, thothOf } from "./fixtures";
 
 // The committed stacks are planned once per test run (test/fixtures/plans.ts). A describe whose cases only read what
@@ -140,4 +143,28 @@ export function evaluateThoth(stack: Stack, options: ThothPartOptions = {}): Pro
         },
         secrets,
     );
+}
+
+/**
+ * The station modules' parts a secret can reach: every part but the workflow catalog and the workflow accounts, which
+ * are handed neither the secret store nor a Secret (the catalog renders from its repository into the namespaces, an
+ * account is a name and its grants), so no secret value can get into what they register.
+ */
+export const SECRET_HOLDING_PARTS: readonly StationModulePart[] = STATION_MODULE_PARTS.filter(
+    (p) => p !== "catalog" && p !== "accounts",
+);
+
+/**
+ * Thoth of `stack` as far as a secret can reach, for a leak scan (a secret value must appear nowhere but in its
+ * Secrets): the bots and the station's modules (handed the secret store), the tunnels (their API keys), Dgraph (its
+ * TLS keys) and the modules' parts holding the station's Secrets ({@link SECRET_HOLDING_PARTS}). The nodepool, handed
+ * no secret (its token is the cluster's), is off.
+ */
+export function evaluateSecretHolders(stack: Stack): Promise<RecordedResource[]> {
+    return evaluateThoth(stack, {
+        change: (t) => {
+            if (t.nodepool) t.nodepool.enabled = false;
+        },
+        moduleParts: SECRET_HOLDING_PARTS,
+    });
 }

@@ -11,12 +11,21 @@ import { Json, KIND, isSecretAt, secretValue, secretsFor, thothConfigError, thot
 import { evaluateThoth, plannedBefore, sharedEvaluation } from "./parts";
 
 /**
- * The committed stage stack, evaluated for what the plan masks: the secrets' plain text, which inputs are secret. Of
- * the station's modules, the shared configuration and every part that makes a ConfigMap, CronWorkflow or ImageStream
- * (the Argo installs, prescriptions-refresh-job, the catalog); the bots' ConfigMaps stay too.
+ * The committed stage stack, evaluated for what the plan masks: the secrets' plain text, which inputs are secret. Every
+ * part that makes a ConfigMap, CronWorkflow or ImageStream and can be reached by the prescriptions keys: of the
+ * station's modules the shared configuration (which holds them), the Argo installs and prescriptions-refresh-job (which
+ * wait for its Secrets), and the bots (handed the whole secret store). The catalog, the tunnels, Dgraph and the nodepool
+ * are handed none of these keys (the catalog no secret at all, the tunnels their API keys, Dgraph its TLS keys): off.
  */
 const stageEvaluated = sharedEvaluation(() =>
-    evaluateThoth("stage", { moduleParts: ["argo", "prescriptionsRefresh", "catalog"] }),
+    evaluateThoth("stage", {
+        change: (t) => {
+            t.ultrahooks.enabled = false;
+            t.station.dgraph.enabled = false;
+            if (t.nodepool) t.nodepool.enabled = false;
+        },
+        moduleParts: ["argo", "prescriptionsRefresh"],
+    }),
 );
 
 const CRON_WORKFLOW = "kubernetes:argoproj.io/v1alpha1:CronWorkflow";

@@ -4,7 +4,7 @@ import { memoryConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObject, k8sObjects, ofType, recorder, resetRecorder, settled, unwrap } from "../harness";
-import { KIND, runThoth, secretsFor, stationCore, thothOf, thothStack, Json } from "./fixtures";
+import { KIND, runThoth, secretsFor, stationEnvironment, thothOf, thothStack, Json } from "./fixtures";
 import { evaluateThoth, plannedBefore, plannedThoth } from "./parts";
 
 const STAGE_NAMESPACES = [
@@ -46,9 +46,9 @@ describe("thoth station environments", function () {
     });
 
     it("binds OpenShift's system: ClusterRoles under a valid RoleBinding name", async () => {
-        // The ops account's bindings are the station's own objects: the rest of the stack is off.
+        // The ops account's bindings are the station's own objects: the rest of the stack, Dgraph too, is off.
         await runThoth("stage", (t) => {
-            stationCore(t);
+            stationEnvironment(t);
             t.station.opsClusterRoles = ["admin", "system:image-puller"];
         });
         const binding = k8sObject(KIND.roleBinding, "thoth-ops-system-image-puller", "thoth-backend-stage");
@@ -156,9 +156,9 @@ describe("thoth station environments", function () {
 
     describe("stack outputs", () => {
         it("exports the ops token only as a secret, with the namespace mapping in plain text", async () => {
-            // The outputs are the station's own: evaluated without its modules, bots and tunnels.
+            // The outputs are the station's own: evaluated without its modules, Dgraph, bots and tunnels.
             const values = thothStack("stage");
-            stationCore(thothOf(values));
+            stationEnvironment(thothOf(values));
             resetRecorder();
             const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<
                 string,

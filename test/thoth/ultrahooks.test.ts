@@ -4,6 +4,7 @@ import { thothSecrets } from "../../components/thoth/secrets";
 import { byName, field, k8sObject, k8sObjects, recorder } from "../harness";
 import {
     KIND,
+    botsAndTunnels,
     envOf,
     isSecretAt,
     runThoth,
@@ -14,8 +15,11 @@ import {
 } from "./fixtures";
 import { plannedBefore, sharedEvaluation } from "./parts";
 
-/** Prod's bots and tunnels, evaluated for what the plan masks (the station never holds a tunnel's key). */
-const prodTunnels = sharedEvaluation(() => runThoth("prod", withoutStation));
+/**
+ * Prod's bots and tunnels, evaluated for what the plan masks (neither the station nor the nodepool is handed a
+ * tunnel's key).
+ */
+const prodTunnels = sharedEvaluation(() => runThoth("prod", botsAndTunnels));
 
 const DEPLOYMENT = KIND.deployment;
 const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
@@ -75,7 +79,7 @@ describe("thoth ultrahooks", function () {
         assert.ok(k8sObject(KIND.namespace, "aicoe-stage"));
     });
 
-    // The variants change only bots and tunnels: the station (most of an evaluation) is off.
+    // The variants change only bots and tunnels: the station (most of an evaluation) and the nodepool are off.
     describe("destinations named by bot", () => {
         plannedBefore("prod");
 
@@ -94,7 +98,7 @@ describe("thoth ultrahooks", function () {
 
         it("moves the tunnel with the bot: a new host or namespace changes the Route and the destination together", async () => {
             await runThoth("prod", (t) => {
-                withoutStation(t);
+                botsAndTunnels(t);
                 t.bots.namespace = "aicoe-bots";
                 t.bots["sesheta-webhooks"].host = "sesheta.thoth-station.ninja";
             });
@@ -108,7 +112,7 @@ describe("thoth ultrahooks", function () {
 
         it("uses the bot's Service when asked to, or when the bot has no Route", async () => {
             await runThoth("prod", (t) => {
-                withoutStation(t);
+                botsAndTunnels(t);
                 t.ultrahooks.instances[0].via = "service";
                 t.bots["review-manager"].route = false;
             });
