@@ -31,8 +31,27 @@ const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
 const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
 
+/**
+ * Findings per text: every value is scanned by several checks (the configuration's, and the policy pack's on every
+ * plain input of a preview, most of them the same few hundred strings), a test run loads hundreds of stacks, and
+ * running all of secretlint's rules on one text is the costly part of both. Bounded, as a long-running policy server
+ * sees ever new values.
+ */
+const scanned = new Map<string, readonly string[]>();
+const SCANNED_MAX = 10_000;
+
 /** The secretlint rules (short names, e.g. `github`; `aws` also for a lone access key id) that find a secret. */
 export function secretlintFindings(text: string): string[] {
+    let found = scanned.get(text);
+    if (found === undefined) {
+        found = scan(text);
+        if (scanned.size >= SCANNED_MAX) scanned.clear();
+        scanned.set(text, found);
+    }
+    return [...found];
+}
+
+function scan(text: string): string[] {
     const content = text.replace(ENV_REFERENCE, "");
     const found = new Set<string>();
     for (const rule of SECRETLINT_RULES) {
@@ -73,24 +92,10 @@ const KINDS: Record<string, string> = {
     "hashicorp-vault": "Vault token",
 };
 
-/**
- * Kinds found per value: every value of a stack is scanned by several checks (and a test run loads hundreds of
- * stacks), and running all of secretlint's rules on one text is the costly part of loading a configuration. Bounded,
- * as a long-running policy server sees ever new values.
- */
-const scanned = new Map<string, readonly string[]>();
-const SCANNED_MAX = 10_000;
-
 /** The kinds of credential `value` holds (`GitHub token`, `private key`, ...); empty when it holds none. */
 export function credentialKinds(value: string): string[] {
     if (value.length < 8) return [];
-    let kinds = scanned.get(value);
-    if (kinds === undefined) {
-        kinds = [...new Set(secretlintFindings(value).map((f) => KINDS[f] ?? `${f} credential`))];
-        if (scanned.size >= SCANNED_MAX) scanned.clear();
-        scanned.set(value, kinds);
-    }
-    return [...kinds];
+    return [...new Set(secretlintFindings(value).map((f) => KINDS[f] ?? `${f} credential`))];
 }
 
 /** `a, b and c`. */

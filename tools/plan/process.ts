@@ -32,7 +32,17 @@ function sourceDigest(root: string): string {
  */
 export function planCodeIsOurs(cwd: string): boolean {
     const here = repoRoot();
-    return path.resolve(cwd) === here || sourceDigest(cwd) === sourceDigest(here);
+    return path.resolve(cwd) === here || sourceDigest(cwd) === ownDigest();
+}
+
+let own: string | undefined;
+
+/**
+ * The digest of this checkout, taken once: this process runs the code it loaded, whatever the files say later (and
+ * hashing every source costs a quarter of a second).
+ */
+function ownDigest(): string {
+    return (own ??= sourceDigest(repoRoot()));
 }
 
 /** The plan CLI of the checkout in `cwd`, through this repository's ts-node (a checkout with other code has no build). */
