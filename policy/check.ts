@@ -1,7 +1,7 @@
 // `npm run policy:check -- --stack <stack>`: runs the policy pack's rules over the offline plan of a stack, with no
 // Pulumi CLI and no credentials (so fork pull requests get the verdict too). Exit 0 = compliant, 1 = violations,
 // 2 = a command line it cannot read.
-import { CommandResult, USAGE_EXIT, UsageError, parseFlags, required } from "../tools/cli/args";
+import { CommandResult, parseFlags, printResult, required, usageResult } from "../tools/cli/args";
 import type { PlanResource } from "../tools/plan/render";
 
 const USAGE = "usage: npm run policy:check -- --stack <stack>";
@@ -13,8 +13,7 @@ export async function policyCheckCommand(argv: string[], cwd?: string): Promise<
         const values = parseFlags(argv, { stack: { type: "string" } }, USAGE);
         stack = required(values.stack, "--stack", USAGE);
     } catch (err) {
-        if (err instanceof UsageError) return { code: USAGE_EXIT, stdout: "", stderr: `${err.message}\n` };
-        throw err;
+        return usageResult(err);
     }
     // Loaded only now: the plan and the policy pack take seconds to load, which a usage error should not wait for.
     const { planResources } = await import("../tools/plan/process");
@@ -34,8 +33,6 @@ export async function policyCheckCommand(argv: string[], cwd?: string): Promise<
 
 if (require.main === module) {
     void policyCheckCommand(process.argv.slice(2)).then((r) => {
-        process.stdout.write(r.stdout);
-        process.stderr.write(r.stderr);
-        process.exitCode = r.code;
+        process.exitCode = printResult(r);
     });
 }

@@ -22,6 +22,19 @@ export interface CommandResult {
     stderr: string;
 }
 
+/** What a command called in-process answers a command line it cannot read: the UsageError's message; else rethrows. */
+export function usageResult(err: unknown): CommandResult {
+    if (err instanceof UsageError) return { code: USAGE_EXIT, stdout: "", stderr: `${err.message}\n` };
+    throw err;
+}
+
+/** Prints what a command printed (standard output, then standard error) and gives its exit code. */
+export function printResult(r: CommandResult): number {
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    return r.code;
+}
+
 /** The node:util parseArgs options of a tool: strict (unknown flags and stray words are errors). */
 export type Flags = NonNullable<ParseArgsConfig["options"]>;
 

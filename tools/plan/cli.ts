@@ -1,5 +1,5 @@
 import * as path from "path";
-import { CommandResult, USAGE_EXIT, UsageError, crashText, parseFlags, required } from "../cli/args";
+import { CommandResult, crashText, parseFlags, printResult, required, usageResult } from "../cli/args";
 import { staleRunningBuild } from "../build/fresh";
 import { renderSummary } from "./render";
 import type { PlanObserver } from "./run";
@@ -25,8 +25,7 @@ export async function planCommand(
     try {
         args = parseArgs(argv);
     } catch (err) {
-        if (err instanceof UsageError) return { code: USAGE_EXIT, stdout: "", stderr: `${err.message}\n` };
-        throw err;
+        return usageResult(err);
     }
     const { stack, out } = args;
     // Before anything else: stale compiled code plans what `pulumi up` refuses to run, and proves nothing about the
@@ -76,11 +75,7 @@ function quietStacks(): boolean {
 if (require.main === module) {
     const quiet = quietStacks();
     planCommand(process.argv.slice(2))
-        .then((r) => {
-            process.stdout.write(r.stdout);
-            process.stderr.write(r.stderr);
-            process.exit(r.code);
-        })
+        .then((r) => process.exit(printResult(r)))
         .catch((err: unknown) => {
             const hint = quiet
                 ? "\n(for a stack trace, run again with NODE_OPTIONS=--stack-trace-limit=50)"

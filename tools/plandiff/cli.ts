@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from "fs";
 import * as path from "path";
-import { CommandResult, UsageError, crashText, parseFlags } from "../cli/args";
+import { CommandResult, UsageError, crashText, parseFlags, printResult } from "../cli/args";
 import type { PlanResource } from "../plan/render";
 import type { DiffMeta } from "./render";
 import {
@@ -140,8 +140,6 @@ if (require.main === module) {
         });
     }
     void planDiffCommand(process.argv.slice(2)).then((r) => {
-        process.stdout.write(r.stdout);
-        process.stderr.write(r.stderr);
-        process.exitCode = r.code;
+        process.exitCode = printResult(r);
     });
 }
