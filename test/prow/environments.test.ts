@@ -1,10 +1,15 @@
 import { strict as assert } from "assert";
-import { loadAll } from "js-yaml";
 import { parse } from "yaml";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
 import { CONFIG_HASH_ANNOTATION } from "../../components/prow/component";
-import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
+import {
+    RecordedPlanResource,
+    objectId,
+    recordedResources,
+    renderedObjects,
+    stackPlan,
+} from "../fixtures/plans";
 import { PROW_SECRET_VALUES, k8sResources, runStack, runTesting } from "./helpers";
 import { Reference, referencesOf } from "./references";
 
@@ -42,22 +47,12 @@ async function plannedProw(stack: "stage" | "prod"): Promise<RecordedPlanResourc
     return resources.filter((r) => r.system === "prow" || providers.has(r.urn));
 }
 
-/** `<kind> <namespace>/<name>` of a Kubernetes object. */
-function idOf(o: Obj): string {
-    return `${o.kind} ${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
-}
-
 /**
- * Production's Kubernetes objects as the run's plan renders them for `kubectl apply`: a Secret with its keys (their
- * values are placeholders), where resources.json masks a Secret's whole stringData. Prow's own, every one of them once.
+ * Production's Kubernetes objects as the run's plan renders them for `kubectl apply` (renderedObjects): Prow's own,
+ * every one of them once.
  */
-async function renderedProduction(): Promise<Obj[]> {
-    const ids = objects("production").map(idOf).sort();
-    const rendered = (
-        loadAll((await stackPlan("prod")).files["kubernetes/ibmcloud-prow.yaml"]) as Obj[]
-    ).filter((o) => ids.includes(idOf(o)));
-    assert.deepEqual(rendered.map(idOf).sort(), ids, "every object of Prow is rendered, once");
-    return rendered;
+function renderedProduction(): Promise<Obj[]> {
+    return renderedObjects("prod", "ibmcloud-prow", objects("production").map(objectId));
 }
 
 /**
