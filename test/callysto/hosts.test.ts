@@ -21,61 +21,56 @@ function attachmentsOf(plan: Plan, host: string): RecordedResource[] {
     return plan.ofType(T.attach).filter((a) => a.name.startsWith(`callysto-${host}-`));
 }
 
+/**
+ * What `run` registers, with the image lookups the program makes while it runs: only observed where the program
+ * really ran (evaluatingAgain), so "no lookup" cannot pass without evaluating.
+ */
+async function withLookups(
+    run: () => Promise<RecordedResource[]>,
+): Promise<{ plan: Plan; lookups: unknown[] }> {
+    const lookups: unknown[] = [];
+    const original = getImageModule.getImageOutput;
+    getImageModule.getImageOutput = (...args: unknown[]) => {
+        lookups.push(args[0]);
+        return original(...args);
+    };
+    try {
+        return { plan: new Plan([...(await evaluatingAgain(run))]), lookups };
+    } finally {
+        getImageModule.getImageOutput = original;
+    }
+}
+
 /** This file's own evaluation of the unchanged prod stack (see unchangedPlans). */
 const stackPlan = unchangedPlans();
 
 describe("callysto hosts", function () {
     this.timeout(120_000);
 
-    // The unchanged stage stack, evaluated once for the cases that read it, with the image lookups it makes recorded:
-    // the lookups are only observed where the program really ran (evaluatingAgain).
+    // The unchanged stage stack, evaluated once for the cases that read it, with the image lookups it makes.
     let stage: Plan;
     let stageLookups: unknown[];
     before(async () => {
-        const lookups: unknown[] = [];
-        const original = getImageModule.getImageOutput;
-        getImageModule.getImageOutput = (...args: unknown[]) => {
-            lookups.push(args[0]);
-            return original(...args);
-        };
-        try {
-            stage = new Plan([...(await evaluatingAgain(() => runCallysto("stage")))]);
-        } finally {
-            getImageModule.getImageOutput = original;
-        }
-        stageLookups = lookups;
+        ({ plan: stage, lookups: stageLookups } = await withLookups(() => runCallysto("stage")));
     });
 
     it("uses pinned image and network ids without any lookup (previews need no cloud)", async () => {
-        const lookups: unknown[] = [];
-        const original = getImageModule.getImageOutput;
-        getImageModule.getImageOutput = (...args: unknown[]) => {
-            lookups.push(args[0]);
-            return original(...args);
-        };
         const hubImage = "c0ffee00-0000-4000-8000-0000000000a1";
         const almaImage = "c0ffee00-0000-4000-8000-0000000000a2";
         const network = "c0ffee00-0000-4000-8000-0000000000b1";
-        let plan: Plan;
-        try {
-            plan = new Plan([
-                ...(await evaluatingAgain(() =>
-                    runCallysto("stage", (c) => {
-                        // Only the hosts look anything up: the groups' packer profile, the certificate and the
-                        // playbook runs are left out (the unpinned lookups are the stage evaluation's, in full).
-                        c.packerSecurityGroup = false;
-                        c.certificates!.enabled = false;
-                        c.provisioning!.enabled = false;
-                        c.pinnedIds = {
-                            images: { "callysto-hub": hubImage, "Alma Linux 9": almaImage },
-                            networks: { default: network },
-                        };
-                    }),
-                )),
-            ]);
-        } finally {
-            getImageModule.getImageOutput = original;
-        }
+        const { plan, lookups } = await withLookups(() =>
+            runCallysto("stage", (c) => {
+                // Only the hosts look anything up: the groups' packer profile, the certificate and the
+                // playbook runs are left out (the unpinned lookups are the stage evaluation's, in full).
+                c.packerSecurityGroup = false;
+                c.certificates!.enabled = false;
+                c.provisioning!.enabled = false;
+                c.pinnedIds = {
+                    images: { "callysto-hub": hubImage, "Alma Linux 9": almaImage },
+                    networks: { default: network },
+                };
+            }),
+        );
         assert.deepEqual(lookups, []);
         assert.equal(instanceOf(plan, "hub-dev.callysto.space").inputs.imageId, hubImage);
         assert.equal(instanceOf(plan, "ssp.callysto.space").inputs.imageId, almaImage);
