@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { REQUIRES, packitProblems } from "../../components/packit/checks";
-import { COMPONENTS, Component, packitSchema } from "../../components/packit/config";
+import { Component, packitSchema } from "../../components/packit/config";
 import { packitSecretSpecs } from "../../components/packit/secrets";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { field, k8sObject, recorder, runWith } from "../harness";
@@ -16,6 +16,7 @@ import {
     runPackitAlone,
     secretsFor,
     Values,
+    onlyComponents,
 } from "./fixtures";
 
 /** Runs a changed stage config that must be rejected; returns the error. */
@@ -62,9 +63,8 @@ describe("packit configuration", () => {
         // Only the debugging tools and the Redis they need: the case reads nothing of the other components, which
         // make no Deployment or Route of these names.
         const tools: Component[] = ["flower", "redisCommander"];
-        const on = new Set([...tools, ...tools.flatMap((c) => REQUIRES[c] ?? [])]);
         await runPackitAlone("stage", (packit) => {
-            packit.components = Object.fromEntries(COMPONENTS.map((c) => [c, on.has(c)]));
+            onlyComponents(packit, [...tools, ...tools.flatMap((c) => REQUIRES[c] ?? [])]);
         });
         const flower = envOf(k8sObject(DEPLOYMENT, "flower", "packit-stg"));
         assert.deepEqual(flower.FLOWER_BASIC_AUTH.valueFrom, {

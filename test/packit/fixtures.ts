@@ -5,7 +5,7 @@ import { Objects, Registered, stackValues } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { SystemFixture, runSystem } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
-import { PackitConfig, packitSchema } from "../../components/packit/config";
+import { COMPONENTS, Component, PackitConfig, packitSchema } from "../../components/packit/config";
 import { packitSecretSpecs } from "../../components/packit/secrets";
 
 export type Stack = "stage" | "prod";
@@ -19,6 +19,12 @@ export type PackitSection = Record<string, unknown> & {
     tls: { certificateNames: string[] };
     hosts?: Record<string, string>;
 };
+
+/** Switches on exactly the components `on` of a section, and every other one off. */
+export function onlyComponents(section: PackitSection, on: Iterable<Component>): void {
+    const kept = new Set(on);
+    section.components = Object.fromEntries(COMPONENTS.map((c) => [c, kept.has(c)]));
+}
 
 /** The packit systems only, so other systems' config and secrets cannot break these tests. */
 export const PACKIT_SYSTEMS = [packit, stream];
@@ -72,9 +78,8 @@ export const PACKIT_ALONE: SystemFixture = {
 export async function runPackitAlone(
     stack: Stack,
     change?: (packit: PackitSection) => void,
-    fixture: SystemFixture = PACKIT_ALONE,
 ): Promise<RecordedResource[]> {
-    return runSystem(fixture, stack, change && ((values) => change((values as Values).packit)));
+    return runSystem(PACKIT_ALONE, stack, change && ((values) => change((values as Values).packit)));
 }
 
 /**

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { REQUIRES } from "../../components/packit/checks";
 import { COMPONENTS, Component } from "../../components/packit/config";
-import { DEPLOYMENT, runPackitAlone } from "./fixtures";
+import { DEPLOYMENT, onlyComponents, runPackitAlone } from "./fixtures";
 import { unwaitedReads } from "./podReads";
 
 // Issue #28: the whole deployment of each stack, every component on, is checked the same way in validity.test.ts,
@@ -16,9 +16,8 @@ describe("packit partial deployments read only Secrets they make (issue 28)", fu
     function deployedAlone(component: Component): Promise<RecordedResource[]> {
         let run = alone.get(component);
         if (!run) {
-            const on = new Set([component, ...(REQUIRES[component] ?? [])]);
             run = runPackitAlone("stage", (packit) => {
-                packit.components = Object.fromEntries(COMPONENTS.map((c) => [c, on.has(c)]));
+                onlyComponents(packit, [component, ...(REQUIRES[component] ?? [])]);
             }).then((r) => [...r]);
             alone.set(component, run);
         }

@@ -19,11 +19,11 @@ import {
     envOf,
     podSpec,
     runPackit,
+    onlyComponents,
 } from "./fixtures";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { evaluatePart } from "../fixtures/part";
 import { packit } from "../../components/packit";
-import { COMPONENTS, Component } from "../../components/packit/config";
 import { PackitImages } from "../../components/packit/images";
 import { packitImagesArgs } from "../../components/packit/packit";
 
@@ -194,8 +194,7 @@ describe("packit and stream: prod stack", () => {
                 [v.packit, ["postgres", "redis", "tokman", "workers"]],
                 [v.stream, ["postgres"]],
             ] as const) {
-                const on = new Set<Component>(read);
-                section.components = Object.fromEntries(COMPONENTS.map((c) => [c, on.has(c)]));
+                onlyComponents(section, read);
             }
         }).then((r) => new Objects([...r])));
 

@@ -2,8 +2,19 @@ import { strict as assert } from "assert";
 import { POSTGRES_COPY_SCRIPT } from "../../components/packit/scripts";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { Objects, field, k8sObject, k8sObjects } from "../harness";
-import { COMPONENTS, Component } from "../../components/packit/config";
-import { DEPLOYMENT, JOB, PVC, SERVICE, STATEFULSET, Values, containers, envOf, runPackit } from "./fixtures";
+import { Component } from "../../components/packit/config";
+import {
+    DEPLOYMENT,
+    JOB,
+    PVC,
+    SERVICE,
+    STATEFULSET,
+    Values,
+    containers,
+    envOf,
+    onlyComponents,
+    runPackit,
+} from "./fixtures";
 
 const OLD_IMAGE = "quay.io/sclorg/postgresql-13-c9s:c9s";
 
@@ -20,8 +31,7 @@ const READ: Record<"packit" | "stream", Component[]> = {
 
 function onlyWhatIsRead(v: Values): void {
     for (const section of ["packit", "stream"] as const) {
-        const on = new Set(READ[section]);
-        v[section].components = Object.fromEntries(COMPONENTS.map((c) => [c, on.has(c)]));
+        onlyComponents(v[section], READ[section]);
         v[section].createNamespaces = false;
     }
 }
