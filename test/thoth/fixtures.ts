@@ -97,17 +97,24 @@ export function withoutStation(thoth: Record<string, Json>): void {
     thoth.station.enabled = false;
 }
 
-/** The bots and the ultrahooks: the station and the nodepool (namespaces of its own, no pod, no tunnel) off. */
-export function botsAndTunnels(thoth: Record<string, Json>): void {
-    withoutStation(thoth);
+/**
+ * The nodepool off, in the stacks that have one: it has namespaces of its own, runs no pod and no tunnel, and is
+ * handed no secret (its token is the cluster's).
+ */
+export function withoutNodepool(thoth: Record<string, Json>): void {
     if (thoth.nodepool) thoth.nodepool.enabled = false;
 }
 
-/** The bots alone: the station, the ultrahooks and the nodepool (each in namespaces of its own) off. */
-export function botsOnly(thoth: Record<string, Json>): void {
+/** The bots and the ultrahooks: the station and the nodepool off. */
+export function botsAndTunnels(thoth: Record<string, Json>): void {
     withoutStation(thoth);
+    withoutNodepool(thoth);
+}
+
+/** The bots alone: the station, the ultrahooks (in namespaces of their own) and the nodepool off. */
+export function botsOnly(thoth: Record<string, Json>): void {
+    botsAndTunnels(thoth);
     thoth.ultrahooks.enabled = false;
-    if (thoth.nodepool) thoth.nodepool.enabled = false;
 }
 
 /** The nodepool alone: the station, the bots and the ultrahooks off. */
@@ -121,7 +128,7 @@ export function nodepoolOnly(thoth: Record<string, Json>): void {
 function stationOnly(thoth: Record<string, Json>): void {
     thoth.bots.enabled = false;
     thoth.ultrahooks.enabled = false;
-    if (thoth.nodepool) thoth.nodepool.enabled = false;
+    withoutNodepool(thoth);
     thoth.station.watcherRestart.enabled = false;
 }
 

@@ -10,7 +10,7 @@ import {
     STATION_MODULE_PARTS,
     StationModulePart,
 } from "../../components/thoth/station/modules/stationModules";
-import { Json, THOTH, thothOf } from "./fixtures";
+import { Json, THOTH, thothOf, withoutNodepool } from "./fixtures";
 
 // The committed stacks are planned once per test run (test/fixtures/plans.ts). A describe whose cases only read what
 // a committed stack deploys reads that plan instead of evaluating the program again (a stage evaluation of Thoth is
@@ -158,13 +158,11 @@ export const SECRET_HOLDING_PARTS: readonly StationModulePart[] = STATION_MODULE
  * Thoth of `stack` as far as a secret can reach, for a leak scan (a secret value must appear nowhere but in its
  * Secrets): the bots and the station's modules (handed the secret store), the tunnels (their API keys), Dgraph (its
  * TLS keys) and the modules' parts holding the station's Secrets ({@link SECRET_HOLDING_PARTS}). The nodepool, handed
- * no secret (its token is the cluster's), is off.
+ * no secret, is off ({@link withoutNodepool}).
  */
 export function evaluateSecretHolders(stack: Stack): Promise<RecordedResource[]> {
     return evaluateThoth(stack, {
-        change: (t) => {
-            if (t.nodepool) t.nodepool.enabled = false;
-        },
+        change: withoutNodepool,
         moduleParts: SECRET_HOLDING_PARTS,
     });
 }

@@ -7,7 +7,16 @@ import {
 import { stationSecretKey } from "../../components/thoth/station/stationSecrets";
 import { validateObject } from "../../tools/validate/k8s";
 import { k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
-import { Json, KIND, isSecretAt, secretValue, secretsFor, thothConfigError, thothStack } from "./fixtures";
+import {
+    Json,
+    KIND,
+    isSecretAt,
+    secretValue,
+    secretsFor,
+    thothConfigError,
+    thothStack,
+    withoutNodepool,
+} from "./fixtures";
 import { evaluateThoth, plannedBefore, sharedEvaluation } from "./parts";
 
 /**
@@ -22,7 +31,7 @@ const stageEvaluated = sharedEvaluation(() =>
         change: (t) => {
             t.ultrahooks.enabled = false;
             t.station.dgraph.enabled = false;
-            if (t.nodepool) t.nodepool.enabled = false;
+            withoutNodepool(t);
         },
         moduleParts: ["argo", "prescriptionsRefresh"],
     }),
