@@ -16,8 +16,7 @@ export function draft<D extends Document>(base: D): D {
     const doc = Object.create(Object.getPrototypeOf(base), Object.getOwnPropertyDescriptors(base)) as D;
     doc.errors = base.errors.slice();
     doc.warnings = base.warnings.slice();
-    const edits = { add: 0, addIn: 1, delete: 2, deleteIn: 3, set: 4, setIn: 5 } as const;
-    for (const name of Object.keys(edits) as (keyof typeof edits)[]) {
+    for (const name of ["add", "addIn", "delete", "deleteIn", "set", "setIn"] as const) {
         const edit = Document.prototype[name] as (...args: unknown[]) => unknown;
         // Configurable: a draft of this draft redefines them for itself.
         Object.defineProperty(doc, name, {
