@@ -68,6 +68,19 @@ export function dnsSubdomainProblem(value: string): string | undefined {
     return undefined;
 }
 
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * A key of a Secret's or ConfigMap's data (the API server's IsConfigMapKey): it becomes a file name where the object
+ * is mounted, so no `/`, and not `.`, `..` or a name starting with `..`.
+ */
+export function dataKeyProblem(value: string): string | undefined {
+    if (value.length > 253) return `must be at most 253 characters, not ${value.length}`;
+    if (!DATA_KEY.test(value)) return "must consist of letters, digits, '-', '_' or '.'";
+    if (value.startsWith("..") || value === ".") return "must not be '.' or start with '..'";
+    return undefined;
+}
+
 /** A certificate subject name: a DNS name of two labels or more, or a one-level wildcard such as `*.packit.dev`. */
 export function certificateNameProblem(value: string): string | undefined {
     const host = value.startsWith("*.") ? value.slice(2) : value;

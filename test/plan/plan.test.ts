@@ -154,6 +154,34 @@ describe("validateObject", () => {
             }),
             [],
         );
+        // A data key becomes a file name where the object is mounted: no '/', not '..'.
+        assert.deepEqual(
+            validateObject({
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: "s", namespace: "ns" },
+                stringData: {
+                    "hmac/token": "x",
+                    "..data": "x",
+                    "kafka_ca.crt": "x",
+                    ".dockerconfigjson": "x",
+                },
+            }),
+            [
+                `Secret ns/s: stringData key "hmac/token" must consist of letters, digits, '-', '_' or '.'`,
+                `Secret ns/s: stringData key "..data" must not be '.' or start with '..'`,
+            ],
+        );
+        assert.deepEqual(
+            validateObject({
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                metadata: { name: "c", namespace: "ns" },
+                data: { "config.yaml": "a" },
+                binaryData: { "config.yaml": "YQ==" },
+            }),
+            [`ConfigMap ns/c: key "config.yaml" is in both data and binaryData`],
+        );
         assert.match(
             validateObject({
                 apiVersion: "batch/v1",

@@ -3,6 +3,7 @@
 
 import {
     cronProblem,
+    dataKeyProblem,
     dnsLabelProblem,
     dnsSubdomainProblem,
     portNameProblem,
@@ -163,6 +164,25 @@ function checkPod(where: string, pod: Obj | undefined, problems: string[], claim
     }
 }
 
+/** The data sections whose keys the API server checks, by kind; a ConfigMap key may not be in both of its. */
+const DATA_SECTIONS: Record<string, readonly string[]> = {
+    Secret: ["data", "stringData"],
+    ConfigMap: ["data", "binaryData"],
+};
+
+function dataKeyProblems(where: string, obj: Obj, problems: string[]): void {
+    const seen = new Set<string>();
+    for (const section of DATA_SECTIONS[String(obj.kind)] ?? []) {
+        for (const key of Object.keys((obj[section] ?? {}) as Obj)) {
+            const reason = dataKeyProblem(key);
+            if (reason) problems.push(`${where}: ${section} key ${JSON.stringify(key)} ${reason}`);
+            if (obj.kind === "ConfigMap" && seen.has(key))
+                problems.push(`${where}: key ${JSON.stringify(key)} is in both data and binaryData`);
+            seen.add(key);
+        }
+    }
+}
+
 /** Secret `data` values masked in a plan are not base64; stand in a valid value, since the real one is unknown. */
 function unmaskSecretData(obj: Obj): Obj {
     if (obj.kind !== "Secret" || !obj.data || typeof obj.data !== "object") return obj;
@@ -221,6 +241,7 @@ export function validateObject(input: Obj): string[] {
             );
         }
     }
+    if (kind === "Secret" || kind === "ConfigMap") dataKeyProblems(where, obj, problems);
     if (kind === "Service") {
         for (const p of (spec.ports ?? []) as Obj[]) {
             if (p.name !== undefined && !isLabel(String(p.name)))
