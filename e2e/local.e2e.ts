@@ -56,6 +56,7 @@ import {
     stackFile,
 } from "./localStack";
 import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./render";
+import { PARALLEL_VARIABLE } from "../tools/bench/engine";
 
 // `npm run e2e`: the local stack (Pulumi.local.yaml) rendered with its real test secrets and applied to a real
 // kube-apiserver 1.36 (kwok cluster on 127.0.0.1, e2e/cluster.sh); then the same stack on the real Pulumi engine,
@@ -64,6 +65,8 @@ import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./ren
 
 const CLUSTER_NAME = process.env.E2E_CLUSTER_NAME ?? "runbooks-e2e-local";
 const READY_TIMEOUT_S = Number(process.env.E2E_READY_TIMEOUT ?? 240);
+/** `--parallel` of the first engine `pulumi up` (`npm run bench -- --only engine` sets it); unset or 0: the engine's default. */
+const ENGINE_PARALLEL = Number(process.env[PARALLEL_VARIABLE] ?? 0) || undefined;
 /** The image change of check (d): a bot image used by exactly one workload. */
 const IMAGE_KEY = "thoth.bots.review-manager.image";
 const NEW_IMAGE = "quay.io/aicoe/review-manager:v0.1.1";
@@ -801,7 +804,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             main = await scenario("engine local");
             const out = outputTo(main.copy, "up");
             const res = await timed("engine: pulumi up (local)", () =>
-                main!.stack.up({ onOutput: out.onOutput }),
+                main!.stack.up({ onOutput: out.onOutput, parallel: ENGINE_PARALLEL }),
             );
             assert.equal(res.summary.result, "succeeded", out.tail());
             const changes = res.summary.resourceChanges ?? {};

@@ -5,21 +5,25 @@ import { parseArgs } from "node:util";
 import { parseDocument } from "yaml";
 import { planCliArgs } from "../plan/process";
 import { repoRoot, scriptArgs } from "../root";
+import { benchEngine } from "./engine";
 import { Measure, measure, median } from "./measure";
 
 // Measures on this machine, printed and never asserted: (a) each stack's plan next to the SDK's floor for the same
 // number of resources, (b) the test suite split into type-check and mocha with its ten slowest files, (c) the plan at
-// 1x, 16x and 70x the stage stack's DIALS workspaces with the cost of each further 1,000 objects. Wall time varies
-// with what else runs; CPU time (user+sys) is the steadier figure on a shared machine.
+// 1x, 16x and 70x the stage stack's DIALS workspaces with the cost of each further 1,000 objects, (d) the real
+// engine's `pulumi up` of the local stack against `kubectl apply` of the same render (tools/bench/engine.ts), where
+// the e2e's toolchain is built. Wall time varies with what else runs; CPU time (user+sys) is the steadier figure on a
+// shared machine.
 
-const USAGE = `usage: npm run bench -- [--only plan|suite|scale]... [--runs <n>] [--scale <factors>]
+const USAGE = `usage: npm run bench -- [--only plan|suite|scale|engine]... [--runs <n>] [--scale <factors>] [--parallel <values>]
   --only    what to measure (repeatable; default all)
   --runs    repetitions of each plan measurement, median reported (default 3)
   --scale   multiples of the stage stack's DIALS workspaces (default 1,16,68; 68x is the largest under the 3,000-resource limit)
+  --parallel    pulumi up's --parallel values the engine is timed with, 0 for its default (default 0,32)
   --full-build  time the test script's build from scratch, not only what changed since the last one`;
 
 const ROOT = repoRoot();
-const PARTS = ["plan", "suite", "scale"] as const;
+const PARTS = ["plan", "suite", "scale", "engine"] as const;
 
 function fmt(m: Measure): string {
     return `${m.seconds.toFixed(2).padStart(7)} s wall ${m.cpuSeconds.toFixed(2).padStart(7)} s cpu ${m.peakMiB.toFixed(0).padStart(5)} MiB`;
@@ -203,6 +207,7 @@ function main(): void {
                 only: { type: "string", multiple: true },
                 runs: { type: "string", default: "3" },
                 scale: { type: "string", default: "1,16,68" },
+                parallel: { type: "string", default: "0,32" },
                 "full-build": { type: "boolean", default: false },
             },
         }).values;
@@ -213,8 +218,14 @@ function main(): void {
     const only = values.only ?? [...PARTS];
     const runs = Number(values.runs);
     const factors = values.scale.split(",").map(Number);
+    const parallels = values.parallel.split(",").map(Number);
     const bad = only.filter((p) => !(PARTS as readonly string[]).includes(p));
-    if (bad.length > 0 || !(runs >= 1) || factors.some((f) => !(f >= 1) || !Number.isInteger(f))) {
+    if (
+        bad.length > 0 ||
+        !(runs >= 1) ||
+        factors.some((f) => !(f >= 1) || !Number.isInteger(f)) ||
+        parallels.some((p) => !(p >= 0) || !Number.isInteger(p))
+    ) {
         process.stderr.write(`${USAGE}\n`);
         process.exit(1);
     }
@@ -222,6 +233,7 @@ function main(): void {
     if (only.includes("plan")) report(benchPlans(runs));
     if (only.includes("scale")) report(benchScale(factors, runs));
     if (only.includes("suite")) report(benchSuite(values["full-build"]));
+    if (only.includes("engine")) report(benchEngine(parallels));
 }
 
 main();
