@@ -142,8 +142,9 @@ export class Etl extends RunbookComponent {
             eosSecret.handle.envFrom(),
         ];
         const podAnnotations = { [EOS_ANNOTATION]: eosSecret.handle.name };
-        // Every ETL pod reads all three through envFrom; the EOS mount also takes its credentials from eos-credentials.
-        const restartOnChange = { key: args.restartKey, candidates: [configMap, secret, eosSecret] };
+        // Every ETL pod reads all three through envFrom (the EOS mount also takes its credentials from
+        // eos-credentials): those handles are what rolls the pods when one changes.
+        const restartOnChange = { key: args.restartKey };
         const volumes = [eosClaim.handle.volume("eos-storage", { readOnly: true })];
         const volumeMounts = [{ name: "eos-storage", mountPath: EOS_MOUNT_PATH, readOnly: true }];
         const container = (containerName: string, command: string[], resources: Sizing): ContainerSpec => ({

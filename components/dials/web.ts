@@ -94,8 +94,8 @@ export class Web extends RunbookComponent {
                 replicas: args.backendReplicas,
                 rollingUpdate,
                 automountServiceAccountToken: false,
-                // gunicorn reads its env and nginx its site file once, at start.
-                restartOnChange: { key: args.restartKey, candidates: [configMap, nginxConf, secret] },
+                // gunicorn reads its env and nginx its site file once, at start: the handles below roll it.
+                restartOnChange: { key: args.restartKey },
                 volumes: [nginxConf.handle.volume("nginx-conf"), { name: "staticfiles", emptyDir: {} }],
                 containers: [
                     {

@@ -1,15 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { tcpProbe } from "../shared/probes";
-import { ChecksumKey, StartupRead } from "../shared/startupReads";
+import { ChecksumKey } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { appEnv } from "./env";
 import { SIZES, hostOf, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
 
-/** The key and the Secrets/ConfigMaps of the deployment, for `restartOnChange` of its applications. */
+/**
+ * `restartOnChange` of the deployment's applications: the stack's checksum key. What a pod reads is what its
+ * handles name, so a changed Secret or ConfigMap rolls exactly the pods that read it, with no list to keep.
+ */
 export interface PackitRestart {
     key: ChecksumKey;
-    candidates: StartupRead[];
 }
 
 /** Arguments of {@link PackitApi}. */

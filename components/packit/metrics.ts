@@ -102,10 +102,7 @@ export class MetricsGateway extends RunbookComponent {
                 automountServiceAccountToken: false,
                 // New certificates (runbook 001: "restart ... nginx for them to use the new certs") or a changed
                 // nginx.conf only take effect in a new pod.
-                restartOnChange: {
-                    key: args.restart.key,
-                    candidates: [...args.restart.candidates, this.config],
-                },
+                restartOnChange: args.restart,
                 containers: [
                     {
                         name: "nginx",

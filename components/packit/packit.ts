@@ -111,7 +111,11 @@ export class PackitService extends RunbookComponent {
             reads: packitReads(secrets),
         };
 
-        const restartKey = new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
+        // Runbook 001 restarts packit-service and the dashboard by hand after new certificates: a changed Secret
+        // now rolls exactly the pods that read it.
+        const restart = {
+            key: new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result,
+        };
         // The parts (stores, API, workers, listeners, debugging) carry the service's own name, told apart by their
         // types: a new name would change their URNs in existing state.
         const stores = new PackitDataStores(
@@ -119,7 +123,7 @@ export class PackitService extends RunbookComponent {
             {
                 ...part,
                 tokmanDependsOn: [images],
-                restart: { key: restartKey, candidates: secrets },
+                restart,
             },
             inNamespace,
         );
@@ -132,13 +136,6 @@ export class PackitService extends RunbookComponent {
         });
         // The applications also read postgres-secret, which exists only once the stores are made.
         const appPart: PackitPartArgs = { ...part, reads: packitReads(secrets, database) };
-        // Runbook 001 restarts packit-service and the dashboard by hand after new certificates: a changed Secret
-        // now rolls exactly the pods that read it.
-        const restart = {
-            key: restartKey,
-            candidates: [...secrets, ...(stores.postgres ? [stores.postgres.secret] : [])],
-        };
-
         const api =
             on.service || on.dashboard
                 ? new PackitApi(this.keepsStateName(name), { ...appPart, restart }, apps)

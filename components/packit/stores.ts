@@ -122,7 +122,7 @@ export class PackitDataStores extends PackitPart {
                 app,
                 image: this.part.images.containerImage("tokman", "tokman"),
                 secrets: ["github-app-private-key"],
-                restartOnChange: { key: restart.key, candidates: [...restart.candidates, settings] },
+                restartOnChange: restart,
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",
                 container: {

@@ -4,13 +4,12 @@ import * as random from "@pulumi/random";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec } from "./container";
-import { fromSecret } from "./env";
 import { AppIdentity } from "./labels";
 import { PersistentVolumeClaim } from "./persistentVolumeClaim";
 import { execProbe, tcpProbe } from "./probes";
 import { Sizing } from "./resources";
 import { ConfigSecret } from "./secret";
-import { ChecksumKey, StartupRead } from "./startupReads";
+import { ChecksumKey } from "./startupReads";
 import { Workload } from "./workload";
 
 /** The port every Redis of the program listens on (the image's default, which clients assume). */
@@ -78,8 +77,6 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
         super("runbooks:shared:Redis", name, opts, args.cluster.provider);
         const { app } = args;
         this.host = app.name;
-        const dependsOn: pulumi.Resource[] = [];
-        const reads: StartupRead[] = [];
         const container: ContainerSpec = {
             name: "redis",
             image: args.image,
@@ -128,16 +125,14 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 },
                 this.child(),
             );
-            dependsOn.push(secret);
-            reads.push(secret);
-            container.env = { REDIS_PASSWORD: fromSecret(app.name, "database-password") };
+            container.env = { REDIS_PASSWORD: secret.handle.env("database-password") };
         } else {
             this.password = undefined as typeof this.password;
         }
         const volumes: k8s.types.input.core.v1.Volume[] = [];
         if (args.storage) {
             const claimName = args.storage.claimName ?? app.name;
-            this.claim = new PersistentVolumeClaim(
+            const claim = new PersistentVolumeClaim(
                 this.childName("pvc"),
                 {
                     name: claimName,
@@ -148,8 +143,8 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 },
                 this.child(),
             );
-            dependsOn.push(this.claim);
-            volumes.push({ name: "redis-data", persistentVolumeClaim: { claimName } });
+            this.claim = claim;
+            volumes.push(claim.handle.volume("redis-data"));
             container.volumeMounts = [{ name: "redis-data", mountPath: REDIS_DATA_DIR }];
         }
         this.workload = new Workload(
@@ -160,12 +155,13 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 app,
                 strategy: args.storage ? "Recreate" : "RollingUpdate",
                 automountServiceAccountToken: false,
-                ...(args.restartKey ? { restartOnChange: { key: args.restartKey, candidates: reads } } : {}),
+                ...(args.restartKey ? { restartOnChange: { key: args.restartKey } } : {}),
                 volumes,
                 containers: [container],
                 service: { ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] },
             },
-            this.child({ dependsOn }),
+            // The password Secret and the claim are ordered before the pods by their handles.
+            this.child(),
         );
         this.registerOutputs({ host: this.host });
     }
