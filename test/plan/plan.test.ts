@@ -145,43 +145,27 @@ describe("validateObject", () => {
         assert.match(problems, /port name much-too-long-port-name/);
         assert.match(problems, /mounts unknown volume v/);
         assert.match(problems, /selector does not match/);
-        assert.deepEqual(
-            validateObject({
-                apiVersion: "v1",
-                kind: "ConfigMap",
-                metadata: { name: "ok", namespace: "ns" },
-                data: { a: "b" },
-            }),
-            [],
-        );
+        const dataObject = (
+            kind: string,
+            name: string,
+            sections: Record<string, Record<string, string>>,
+        ) => ({
+            apiVersion: "v1",
+            kind,
+            metadata: { name, namespace: "ns" },
+            ...sections,
+        });
+        assert.deepEqual(validateObject(dataObject("ConfigMap", "ok", { data: { a: "b" } })), []);
         // A data key becomes a file name where the object is mounted: no '/', not '..'.
-        assert.deepEqual(
-            validateObject({
-                apiVersion: "v1",
-                kind: "Secret",
-                metadata: { name: "s", namespace: "ns" },
-                stringData: {
-                    "hmac/token": "x",
-                    "..data": "x",
-                    "kafka_ca.crt": "x",
-                    ".dockerconfigjson": "x",
-                },
-            }),
-            [
-                `Secret ns/s: stringData key "hmac/token" must consist of letters, digits, '-', '_' or '.'`,
-                `Secret ns/s: stringData key "..data" must not be '.' or start with '..'`,
-            ],
-        );
-        assert.deepEqual(
-            validateObject({
-                apiVersion: "v1",
-                kind: "ConfigMap",
-                metadata: { name: "c", namespace: "ns" },
-                data: { "config.yaml": "a" },
-                binaryData: { "config.yaml": "YQ==" },
-            }),
-            [`ConfigMap ns/c: key "config.yaml" is in both data and binaryData`],
-        );
+        const keys = { "hmac/token": "x", "..data": "x", "kafka_ca.crt": "x", ".dockerconfigjson": "x" };
+        assert.deepEqual(validateObject(dataObject("Secret", "s", { stringData: keys })), [
+            `Secret ns/s: stringData key "hmac/token" must consist of letters, digits, '-', '_' or '.'`,
+            `Secret ns/s: stringData key "..data" must not be '.' or start with '..'`,
+        ]);
+        const both = { data: { "config.yaml": "a" }, binaryData: { "config.yaml": "YQ==" } };
+        assert.deepEqual(validateObject(dataObject("ConfigMap", "c", both)), [
+            `ConfigMap ns/c: key "config.yaml" is in both data and binaryData`,
+        ]);
         assert.match(
             validateObject({
                 apiVersion: "batch/v1",
