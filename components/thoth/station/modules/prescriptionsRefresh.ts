@@ -286,6 +286,7 @@ export class PrescriptionsRefresh extends RunbookComponent {
                     reads: args.reads,
                     account: args.account,
                 }),
+                // The image names the ImageStream's tag as a registry path, which carries no reference to it.
                 this.child({ dependsOn: after }),
             );
         }

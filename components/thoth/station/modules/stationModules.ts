@@ -118,6 +118,7 @@ export class StationModules extends RunbookComponent {
         super("runbooks:thoth:StationModules", name, opts, args.cluster.provider);
         const { cluster, namespaces, config } = args;
         const sizing = STATION_SIZING[args.environment];
+        // Objects name their namespace with a plain string, which carries no reference to the Namespace.
         const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
         this.#builds = partsToBuild(args.parts);
 
@@ -153,6 +154,7 @@ export class StationModules extends RunbookComponent {
         // Pods read the objects of their own namespace through these handles, and so wait for exactly what they read
         // (a missing key fails container creation) and nothing else of the station's configuration.
         const reads = stationReads([...configMaps, ...secrets].map((c) => c.handle));
+        // Argo's CRDs and ClusterRoles come from another stack or the cluster: no reference carries them.
         const withPrerequisites = (ns: string) =>
             this.child({ dependsOn: [args.namespaceResources[ns], ...args.prerequisites] });
         // A service account's grants reach into other tiers' namespaces: its Roles and bindings wait for them all.
@@ -332,6 +334,7 @@ export class StationModules extends RunbookComponent {
             this.restart = new WatcherRestart(
                 this.childName("watcher-restart"),
                 { cluster, config: restart, targets },
+                // Its objects name their namespaces with plain strings.
                 this.child({ dependsOn: allNamespaces }),
             );
         }
