@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { EnvMap } from "../../shared/env";
+import { KeyedHandle } from "../../shared/handles";
 import { StationReads } from "./stationReads";
 
 // The env blocks every Thoth module repeats in thoth-application, written once (thoth-station.md §2, §3.3), each
@@ -74,6 +75,11 @@ export function namespaceEnv(reads: StationReads, ...tiers: string[]): EnvMap {
             thoth.env(`${t}-namespace`),
         ]),
     );
+}
+
+/** Variables that each read one key of `source`: `{ VARIABLE: key }`. */
+export function keyEnv(source: KeyedHandle, keys: Record<string, string>): EnvMap {
+    return Object.fromEntries(Object.entries(keys).map(([variable, key]) => [variable, source.env(key)]));
 }
 
 export const KUBERNETES_ENV: EnvMap = {

@@ -11,6 +11,7 @@ import { thothApp } from "../../identity";
 import { SizedPart } from "../sizing";
 import {
     KUBERNETES_ENV,
+    keyEnv,
     cephEnv,
     deploymentEnv,
     graphEnv,
@@ -301,35 +302,34 @@ export function periodicPlans(): PeriodicPlan[] {
             env: (reads) =>
                 mergeEnv(
                     pushgatewayEnv(reads),
-                    {
-                        SMTP_SERVER: reads.configMap("slo-reporter").env("smtp-server"),
-                        EMAIL_SENDER: reads.configMap("slo-reporter").env("sender-address"),
-                        EMAIL_RECIPIENTS: reads.configMap("slo-reporter").env("email-recipients"),
-                        THANOS_ENDPOINT: reads.configMap("slo-reporter").env("thanos-endpoint"),
-                        THANOS_ACCESS_TOKEN: reads.secret("slo-reporter").env("token"),
-                    },
+                    keyEnv(reads.configMap("slo-reporter"), {
+                        SMTP_SERVER: "smtp-server",
+                        EMAIL_SENDER: "sender-address",
+                        EMAIL_RECIPIENTS: "email-recipients",
+                        THANOS_ENDPOINT: "thanos-endpoint",
+                    }),
+                    { THANOS_ACCESS_TOKEN: reads.secret("slo-reporter").env("token") },
                     namespaceEnv(reads, "middletier", "backend", "amun-inspection"),
                     cephEnv(reads),
                     {
                         THOTH_PUBLIC_CEPH_BUCKET: reads.configMap("ceph").env("public-bucket-name"),
-                        PROMETHEUS_INSTANCE_METRICS_EXPORTER_INFRA: reads
-                            .configMap("prometheus")
-                            .env("instance-metrics-exporter-infra"),
-                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_BACKEND: reads
-                            .configMap("prometheus")
-                            .env("instance-workflow-controller-metrics-backend"),
-                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_MIDDLETIER: reads
-                            .configMap("prometheus")
-                            .env("instance-workflow-controller-metrics-middletier"),
-                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_AMUN_INSPECTION: reads
-                            .configMap("prometheus")
-                            .env("instance-workflow-controller-metrics-amun-inspection"),
-                        PROMETHEUS_INSTANCE_USER_API: reads.configMap("prometheus").env("user-api-url"),
-                        THOTH_DEPLOYMENT_NAME: reads.configMap("thoth").env("deployment-name"),
-                        THOTH_LOGGING_NO_JSON: reads.configMap("thoth").env("logging-no-json"),
                         THOTH_SLO_REPORTER_USING_SMTP_TLS: "0",
                         THOTH_SLO_REPORTER_SEND_EMAIL: "1",
                     },
+                    keyEnv(reads.configMap("prometheus"), {
+                        PROMETHEUS_INSTANCE_METRICS_EXPORTER_INFRA: "instance-metrics-exporter-infra",
+                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_BACKEND:
+                            "instance-workflow-controller-metrics-backend",
+                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_MIDDLETIER:
+                            "instance-workflow-controller-metrics-middletier",
+                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_AMUN_INSPECTION:
+                            "instance-workflow-controller-metrics-amun-inspection",
+                        PROMETHEUS_INSTANCE_USER_API: "user-api-url",
+                    }),
+                    keyEnv(reads.configMap("thoth"), {
+                        THOTH_DEPLOYMENT_NAME: "deployment-name",
+                        THOTH_LOGGING_NO_JSON: "logging-no-json",
+                    }),
                 ),
         },
         miScheduler("mi-scheduler-gh", "@daily", "SCHEDULE_GH_REPO_ANALYSIS", (reads) => ({

@@ -16,6 +16,7 @@ import { defaultHost, thothApp } from "../../identity";
 import { SizedPart } from "../sizing";
 import {
     KUBERNETES_ENV,
+    keyEnv,
     cephEnv,
     deploymentEnv,
     graphEnv,
@@ -154,11 +155,13 @@ export function servicePlans(
                         THOTH_SEARCH_UI_URL: "https://thoth-station.ninja/search/",
                         THOTH_USER_API_TOKEN: reads.secret("thoth").env("user-api-token"),
                         THOTH_USER_API_APP_SECRET_KEY: reads.secret("thoth").env("app-secret-key"),
-                        THOTH_API_REPORT_EXCEPTIONS: reads.configMap("user-api").env("report-exceptions"),
-                        THOTH_API_VALIDATE_RESPONSES: reads.configMap("user-api").env("validate-responses"),
-                        THOTH_CACHE_EXPIRATION: reads.configMap("user-api").env("cache-expiration"),
-                        THOTH_API_HTTPS: reads.configMap("user-api").env("api-https"),
                     },
+                    keyEnv(reads.configMap("user-api"), {
+                        THOTH_API_REPORT_EXCEPTIONS: "report-exceptions",
+                        THOTH_API_VALIDATE_RESPONSES: "validate-responses",
+                        THOTH_CACHE_EXPIRATION: "cache-expiration",
+                        THOTH_API_HTTPS: "api-https",
+                    }),
                     KUBERNETES_ENV,
                     namespaceEnv(reads, "frontend", "middletier", "infra", "backend"),
                     deploymentEnv(reads),
@@ -229,14 +232,18 @@ export function servicePlans(
                         WEB_CONCURRENCY: "1",
                         AMUN_DEBUG: "0",
                         THOTH_SENTRY_IGNORE_LOGGER: "connexion.decorators.validation",
-                        THOTH_AMUN_API_URL: reads.configMap("amun").env("amun-api-url"),
-                        THOTH_AMUN_INSPECTION_NAMESPACE: reads.configMap("amun").env("inspection-namespace"),
-                        THOTH_AMUN_INFRA_NAMESPACE: reads.configMap("amun").env("infra-namespace"),
-                        AMUN_API_APP_SECRET_KEY: reads.secret("amun").env("app-secret-key"),
-                        SENTRY_DSN: reads.secret("amun").env("sentry-dsn"),
-                        THOTH_DEPLOYMENT_NAME: reads.configMap("amun").env("deployment-name"),
-                        THOTH_LOGGING_NO_JSON: reads.configMap("amun").env("logging-no-json"),
                     },
+                    keyEnv(reads.configMap("amun"), {
+                        THOTH_AMUN_API_URL: "amun-api-url",
+                        THOTH_AMUN_INSPECTION_NAMESPACE: "inspection-namespace",
+                        THOTH_AMUN_INFRA_NAMESPACE: "infra-namespace",
+                        THOTH_DEPLOYMENT_NAME: "deployment-name",
+                        THOTH_LOGGING_NO_JSON: "logging-no-json",
+                    }),
+                    keyEnv(reads.secret("amun"), {
+                        AMUN_API_APP_SECRET_KEY: "app-secret-key",
+                        SENTRY_DSN: "sentry-dsn",
+                    }),
                     KUBERNETES_ENV,
                     cephEnv(reads, "endpoint"),
                     prometheusPush(reads),
@@ -256,33 +263,23 @@ export function servicePlans(
             kafkaCa: true,
             env: (reads) =>
                 mergeEnv(
+                    keyEnv(reads.configMap("metrics-exporter"), {
+                        THOTH_METRICS_EXPORTER_UPDATE_INTERVAL: "update-interval",
+                        THOTH_METRICS_EXPORTER_GRAFANA_REDIRECT_URL: "grafana-redirect-url",
+                        THOTH_METRICS_EXPORTER_MAX_WORKERS: "max-workers",
+                        THOTH_METRICS_EXPORTER_WEAK_READINESS: "weak-readiness",
+                        THOTH_STORAGES_GRAPH_CACHE_DISABLED: "graph-cache-disabled",
+                    }),
+                    keyEnv(reads.configMap("prometheus"), {
+                        PROMETHEUS_HOST_URL: "host-url",
+                        METRICS_EXPORTER_INFRA_PROMETHEUS_INSTANCE: "instance-metrics-exporter-infra",
+                        MANAGEMENT_API_PROMETHEUS_INSTANCE: "instance-metrics-management-api",
+                    }),
                     {
                         PORT: "8080",
                         WEB_CONCURRENCY: "1",
-                        THOTH_METRICS_EXPORTER_UPDATE_INTERVAL: reads
-                            .configMap("metrics-exporter")
-                            .env("update-interval"),
-                        THOTH_METRICS_EXPORTER_GRAFANA_REDIRECT_URL: reads
-                            .configMap("metrics-exporter")
-                            .env("grafana-redirect-url"),
-                        THOTH_METRICS_EXPORTER_MAX_WORKERS: reads
-                            .configMap("metrics-exporter")
-                            .env("max-workers"),
-                        THOTH_METRICS_EXPORTER_WEAK_READINESS: reads
-                            .configMap("metrics-exporter")
-                            .env("weak-readiness"),
-                        THOTH_STORAGES_GRAPH_CACHE_DISABLED: reads
-                            .configMap("metrics-exporter")
-                            .env("graph-cache-disabled"),
                         GITHUB_ACCESS_TOKEN: reads.secret("kebechet").env("github-oauth-token"),
                         PROMETHEUS_SERVICE_ACCOUNT_TOKEN: reads.secret("prometheus-reader").env("token"),
-                        PROMETHEUS_HOST_URL: reads.configMap("prometheus").env("host-url"),
-                        METRICS_EXPORTER_INFRA_PROMETHEUS_INSTANCE: reads
-                            .configMap("prometheus")
-                            .env("instance-metrics-exporter-infra"),
-                        MANAGEMENT_API_PROMETHEUS_INSTANCE: reads
-                            .configMap("prometheus")
-                            .env("instance-metrics-management-api"),
                     },
                     namespaceEnv(
                         reads,
