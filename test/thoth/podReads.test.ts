@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
 import { stationReads } from "../../components/thoth/station/stationReads";
-import { unwaitedReads } from "../fixtures/podReads";
+import { unnamedWaits, unwaitedReads } from "../fixtures/podReads";
 import { plannedThoth } from "./parts";
 
 /**
@@ -31,6 +31,20 @@ describe("thoth pods read what the program makes, and wait for it (issue 28)", f
                     unwaited,
                 },
                 { dangling: [], unwaited: [] },
+            );
+        });
+    }
+
+    // What a pod waits for beyond what it names: Argo's controller and server read workflow-controller-configmap by
+    // its plain --configmap name, and the controller the artifact Secret named inside that ConfigMap's YAML.
+    const ARGO_READS =
+        /^Deployment [^ ]+\/(workflow-controller|argo-server) waits for (ConfigMap [^ ]+\/workflow-controller-configmap|Secret [^ ]+\/argo-artifact-repository-secrets)$/;
+    for (const stack of ["stage", "prod"] as const) {
+        it(`${stack}: each Thoth pod waits for exactly the Secrets and ConfigMaps it reads, not its namespace's others`, async () => {
+            const recorded = await plannedThoth(stack);
+            assert.deepEqual(
+                unnamedWaits(recorded, ["Secret", "ConfigMap"]).filter((w) => !ARGO_READS.test(w)),
+                [],
             );
         });
     }
