@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AccountHandle } from "../shared/handles";
 import { AppIdentity, standardLabels } from "../shared/labels";
 
 export interface ServiceAccountTokenArgs {
     namespace: string;
-    serviceAccount: string;
+    /** The account the token is for: the annotation names it through the handle, so the Secret waits for it. */
+    serviceAccount: AccountHandle;
     app: AppIdentity;
 }
 
@@ -16,10 +18,10 @@ export interface ServiceAccountTokenArgs {
 export function serviceAccountTokenSecret(args: ServiceAccountTokenArgs): k8s.core.v1.SecretArgs {
     return {
         metadata: {
-            name: `${args.serviceAccount}-token`,
+            name: `${args.serviceAccount.objectName}-token`,
             namespace: args.namespace,
             labels: standardLabels(args.app),
-            annotations: { "kubernetes.io/service-account.name": args.serviceAccount },
+            annotations: { "kubernetes.io/service-account.name": args.serviceAccount.name },
         },
         type: "kubernetes.io/service-account-token",
     };

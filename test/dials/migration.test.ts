@@ -7,7 +7,7 @@ import { validateObject } from "../../tools/validate/k8s";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, recorder } from "../harness";
 import { stackPlan } from "../fixtures/plans";
-import { unwaitedReads } from "../packit/podReads";
+import { unwaitedReads } from "../fixtures/podReads";
 import {
     DIALS_SECRETS,
     DialsSection,

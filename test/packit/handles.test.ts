@@ -3,7 +3,7 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { REQUIRES } from "../../components/packit/checks";
 import { COMPONENTS, Component } from "../../components/packit/config";
 import { DEPLOYMENT, onlyComponents, runPackitAlone } from "./fixtures";
-import { unwaitedReads } from "./podReads";
+import { unwaitedReads } from "../fixtures/podReads";
 
 // Issue #28: the whole deployment of each stack, every component on, is checked the same way in validity.test.ts,
 // which evaluates that variant once for both questions.

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field } from "../harness";
 import { CRONJOB, DEPLOYMENT, STATEFULSET, containers, everyComponentOn, runPackit, Stack } from "./fixtures";
-import { unwaitedReads } from "./podReads";
+import { unwaitedReads } from "../fixtures/podReads";
 
 /** The kubernetes-models class of a Pulumi Kubernetes type token, e.g. `kubernetes:apps/v1:Deployment`. */
 function modelOf(type: string): (new (data: unknown) => { validate(): void }) | undefined {

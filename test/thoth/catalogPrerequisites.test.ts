@@ -220,7 +220,7 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                 );
             });
 
-            it("without the catalog: no tagged streams, and Secret kebechet only as metrics-exporter's one-key copy", async () => {
+            it("without the catalog: no tagged streams, and Secret kebechet with what metrics-exporter and prescriptions-refresh read", async () => {
                 // Every part that makes an ImageStream (the catalog's streams, prescriptions-refresh-job's) and the
                 // shared Secrets.
                 await evaluateThoth(stack, {
@@ -233,13 +233,22 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                 );
                 const ns = tierNamespaces(ENVIRONMENT[stack]);
                 const copies = ofType(TYPE.Secret).filter((r) => meta(r).name === "kebechet");
+                // The prescriptions-refresh CronWorkflows (no part of the catalog) mount the SSH and GitHub App keys
+                // and read GITHUB_APP_ID in backend (thoth-station.md §3.4); the keys only the catalog reads stay out.
+                const backend = [
+                    ns.backend,
+                    "kubernetes.io/ssh-auth",
+                    ["GITHUB_APP_ID", "KEBBHUT_GITHUB_PRIVATE_KEY", "github-oauth-token", "ssh-privatekey"],
+                ];
                 assert.deepEqual(
                     copies.map((r) => [
                         meta(r).namespace,
                         (r.inputs as Json).type,
                         Object.keys((r.inputs as Json).stringData),
                     ]),
-                    [[ns.infra, "Opaque", ["github-oauth-token"]]],
+                    ns.infra === ns.backend
+                        ? [backend]
+                        : [backend, [ns.infra, "Opaque", ["github-oauth-token"]]],
                 );
                 const t = thothSchema.parse(thothStack(stack).thoth);
                 t.station!.modules!.catalog!.enabled = false;
@@ -247,7 +256,12 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                     stationSecretSpecs(t)
                         .map((s) => s.key)
                         .filter((k) => k.startsWith("thoth-station-kebechet-")),
-                    ["thoth-station-kebechet-github-oauth-token"],
+                    [
+                        "thoth-station-kebechet-github-oauth-token",
+                        "thoth-station-kebechet-ssh-privatekey",
+                        "thoth-station-kebechet-kebbhut-github-private-key",
+                        "thoth-station-kebechet-github-app-id",
+                    ],
                 );
             });
 

@@ -3,6 +3,8 @@ import { ConfigError } from "../../components/config/problems";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { RecordedResource } from "../../tools/mocks/recorder";
+import { AccountHandle, ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
+import { StationReads } from "../../components/thoth/station/stationReads";
 import { ofType, recorder, stackValues } from "../harness";
 import { SystemFixture, runSystem } from "../fixtures/system";
 
@@ -242,4 +244,21 @@ export function leakedSecrets(): string[] {
 /** True when the value at `path` was marked secret (itself or an enclosing object). */
 export function isSecretAt(secretPaths: readonly string[], path: string): boolean {
     return secretPaths.some((p) => path === p || path.startsWith(`${p}.`));
+}
+
+/**
+ * The station's objects of `namespace` for the pure plan tests, which evaluate nothing: each name asked for is a handle
+ * without a resource. Whether a namespace gets what its pods read is checked where the station is evaluated.
+ */
+export function planReads(namespace = "ns"): StationReads {
+    return {
+        namespace,
+        secret: (name) => SecretHandle.existing(name, namespace),
+        configMap: (name) => ConfigMapHandle.existing(name, namespace),
+    };
+}
+
+/** Account `argo` of `namespace`, as the pure CronWorkflow tests name it. */
+export function planWorkflowAccount(namespace = "ns"): AccountHandle {
+    return AccountHandle.existing("argo", namespace);
 }

@@ -5,7 +5,7 @@ import { tierNamespaces } from "../../components/thoth/station/tiers";
 import { secretsRead } from "../../components/thoth/station/modules/services";
 import { STATION_SECRETS } from "../../components/thoth/station/stationSecrets";
 import { k8sObject, k8sObjects } from "../harness";
-import { Json, KIND, podOf, envOf } from "./fixtures";
+import { Json, KIND, podOf, envOf, planReads } from "./fixtures";
 import { plannedBefore } from "./parts";
 
 const STAGE = {
@@ -24,7 +24,9 @@ describe("thoth station periodic jobs", function () {
 
     describe("plans (pure)", () => {
         it("reads exactly these module secrets, each one the station creates", () => {
-            const read = Object.fromEntries(periodicPlans().map((p) => [p.name, secretsRead(p.env)]));
+            const read = Object.fromEntries(
+                periodicPlans().map((p) => [p.name, secretsRead(p.env(planReads()))]),
+            );
             assert.deepEqual(
                 read["integration-tests"],
                 ["integration-tests/management-api-token"],

@@ -14,6 +14,7 @@ import {
     isSecretAt,
     leakedSecrets,
     podOf,
+    planReads,
     secretValue,
     thothStack,
     Json,
@@ -128,7 +129,7 @@ describe("thoth station modules", function () {
     describe("plans (pure)", () => {
         it("reads exactly these secrets per service", () => {
             const read = Object.fromEntries(
-                servicePlans("stage", HOSTS).map((p) => [p.name, secretsRead(p.env)]),
+                servicePlans("stage", HOSTS).map((p) => [p.name, secretsRead(p.env(planReads()))]),
             );
             assert.deepEqual(read["user-api"], [
                 "ceph/key-id",
@@ -161,7 +162,7 @@ describe("thoth station modules", function () {
             const modes = (env: "stage" | "test") =>
                 servicePlans(env, HOSTS)
                     .filter((p) => p.watches)
-                    .map((p) => [p.name, p.env.THOTH_CONSUMER_MODE]);
+                    .map((p) => [p.name, p.env(planReads()).THOTH_CONSUMER_MODE]);
             assert.deepEqual(modes("stage"), [
                 ["investigator-consumer-backend", '["backend"]'],
                 ["investigator-consumer-middletier", '["middletier"]'],

@@ -11,6 +11,8 @@ import {
     Json,
     KIND,
     isSecretAt,
+    planReads,
+    planWorkflowAccount,
     secretValue,
     secretsFor,
     thothConfigError,
@@ -98,6 +100,8 @@ describe("thoth prescriptions-refresh-job", function () {
                 image: "img",
                 labels: {},
                 platform: "openshift" as const,
+                reads: planReads(),
+                account: planWorkflowAccount(),
             });
             const entry = ((object.spec as Json).workflowSpec.templates as Json[]).find(
                 (t) => t.name === "gh",
@@ -119,6 +123,8 @@ describe("thoth prescriptions-refresh-job", function () {
                 image: "img",
                 labels: {},
                 platform: "openshift",
+                reads: planReads(),
+                account: planWorkflowAccount(),
             });
             const templates = (single.spec as Json).workflowSpec.templates as Json[];
             assert.deepEqual(
@@ -134,6 +140,8 @@ describe("thoth prescriptions-refresh-job", function () {
                 image: "quay.io/x/y:v1",
                 labels: {},
                 platform: "kubernetes" as const,
+                reads: planReads(),
+                account: planWorkflowAccount(),
             };
             for (const plan of prescriptionsRefreshPlans()) {
                 assert.deepEqual(validateObject(cronWorkflowObject(plan, where)), [], plan.name);

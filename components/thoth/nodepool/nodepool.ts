@@ -6,6 +6,7 @@ import { Namespace } from "../../shared/namespace";
 import { NodepoolConfig } from "../config";
 import { bindingName, thothApp } from "../identity";
 import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
+import { AccountHandle } from "../../shared/handles";
 import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 /** Arguments of {@link ZuulNodepool}. */
@@ -56,10 +57,10 @@ export class ZuulNodepool extends RunbookComponent {
                 this.childName(`${sa}-token`),
                 serviceAccountTokenSecret({
                     namespace: config.namespace,
-                    serviceAccount: sa,
+                    serviceAccount: AccountHandle.of(ns.serviceAccounts[sa], sa, config.namespace),
                     app: thothApp(sa, "ci"),
                 }),
-                this.child({ dependsOn: [ns.serviceAccounts[sa]] }),
+                this.child(),
             ),
         );
         this.providerYaml = nodepoolYaml(config, args.apiServer);

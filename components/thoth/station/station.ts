@@ -5,6 +5,7 @@ import { RunbookComponent } from "../../shared/component";
 import { Namespace } from "../../shared/namespace";
 import { bindingName, thothApp } from "../identity";
 import { StationEnvironment, StationTier, stationNamespaces, tierNamespaces } from "./tiers";
+import { AccountHandle } from "../../shared/handles";
 import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 /** Arguments of {@link Station}. */
@@ -66,16 +67,16 @@ export class Station extends RunbookComponent {
                 this.child({ protect: args.protectStateful }),
             );
         }
-        const account = this.namespaceResources[home].serviceAccounts[sa];
+        const account = AccountHandle.of(this.namespaceResources[home].serviceAccounts[sa], sa, home);
         const token = tokenOf(
             new k8s.core.v1.Secret(
                 this.childName(`${sa}-token`),
                 serviceAccountTokenSecret({
                     namespace: home,
-                    serviceAccount: sa,
+                    serviceAccount: account,
                     app: thothApp(sa, "station"),
                 }),
-                this.child({ dependsOn: [account] }),
+                this.child(),
             ),
         );
         this.opsServiceAccount = `${home}/${sa}`;

@@ -1,47 +1,55 @@
 import * as k8s from "@pulumi/kubernetes";
-import { EnvMap, fromConfigMap, fromSecret } from "../../shared/env";
+import { EnvMap } from "../../shared/env";
+import { KeyedHandle } from "../../shared/handles";
+import { StationReads } from "./stationReads";
 
-// The env blocks every Thoth module repeats in thoth-application, written once (thoth-station.md §2, §3.3).
+// The env blocks every Thoth module repeats in thoth-application, written once (thoth-station.md §2, §3.3), each
+// read through the handles of the reader's namespace.
 
 /** Knowledge graph through pgbouncer, SSL off, credentials from Secret postgresql. */
-export function graphEnv(): EnvMap {
+export function graphEnv(reads: StationReads): EnvMap {
+    const credentials = reads.secret("postgresql");
     return {
-        KNOWLEDGE_GRAPH_HOST: fromConfigMap("thoth", "postgresql-host"),
+        KNOWLEDGE_GRAPH_HOST: reads.configMap("thoth").env("postgresql-host"),
         KNOWLEDGE_GRAPH_PORT: "5432",
         KNOWLEDGE_GRAPH_SSL_DISABLED: "1",
-        KNOWLEDGE_GRAPH_USER: fromSecret("postgresql", "database-user"),
-        KNOWLEDGE_GRAPH_PASSWORD: fromSecret("postgresql", "database-password"),
-        KNOWLEDGE_GRAPH_DATABASE: fromSecret("postgresql", "database-name"),
+        KNOWLEDGE_GRAPH_USER: credentials.env("database-user"),
+        KNOWLEDGE_GRAPH_PASSWORD: credentials.env("database-password"),
+        KNOWLEDGE_GRAPH_DATABASE: credentials.env("database-name"),
     };
 }
 
 /** S3 (Ceph) bucket settings from ConfigMap ceph and credentials from Secret ceph. */
-export function cephEnv(endpointKey: "host" | "endpoint" = "host"): EnvMap {
+export function cephEnv(reads: StationReads, endpointKey: "host" | "endpoint" = "host"): EnvMap {
+    const settings = reads.configMap("ceph");
+    const credentials = reads.secret("ceph");
     return {
-        THOTH_S3_ENDPOINT_URL: fromConfigMap("ceph", endpointKey),
-        THOTH_CEPH_BUCKET: fromConfigMap("ceph", "bucket-name"),
-        THOTH_CEPH_BUCKET_PREFIX: fromConfigMap("ceph", "bucket-prefix"),
-        THOTH_CEPH_KEY_ID: fromSecret("ceph", "key-id"),
-        THOTH_CEPH_SECRET_KEY: fromSecret("ceph", "secret-key"),
+        THOTH_S3_ENDPOINT_URL: settings.env(endpointKey),
+        THOTH_CEPH_BUCKET: settings.env("bucket-name"),
+        THOTH_CEPH_BUCKET_PREFIX: settings.env("bucket-prefix"),
+        THOTH_CEPH_KEY_ID: credentials.env("key-id"),
+        THOTH_CEPH_SECRET_KEY: credentials.env("secret-key"),
     };
 }
 
 export const KAFKA_CA_PATH = "/mnt/secrets/kafka_ca.crt";
 
 /** Kafka producer/consumer settings; needs {@link kafkaCaVolume} mounted by {@link kafkaCaMount}. */
-export function kafkaEnv(): EnvMap {
+export function kafkaEnv(reads: StationReads): EnvMap {
+    const kafka = reads.configMap("kafka");
     return {
-        KAFKA_BOOTSTRAP_SERVERS: fromConfigMap("kafka", "kafka-bootstrap-servers"),
-        KAFKA_SECURITY_PROTOCOL: fromConfigMap("kafka", "kafka-protocol"),
+        KAFKA_BOOTSTRAP_SERVERS: kafka.env("kafka-bootstrap-servers"),
+        KAFKA_SECURITY_PROTOCOL: kafka.env("kafka-protocol"),
         KAFKA_SSL_CA_LOCATION: KAFKA_CA_PATH,
     };
 }
 
 /** Only the CA of Secret kafka, as the services mount it. */
-export const kafkaCaVolume: k8s.types.input.core.v1.Volume = {
-    name: "secrets",
-    secret: { secretName: "kafka", items: [{ key: "kafka_ca.crt", path: "kafka_ca.crt" }] },
-};
+export function kafkaCaVolume(reads: StationReads): k8s.types.input.core.v1.Volume {
+    return reads
+        .secret("kafka")
+        .volume("secrets", { items: [{ key: "kafka_ca.crt", path: "kafka_ca.crt" }] });
+}
 export const kafkaCaMount: k8s.types.input.core.v1.VolumeMount = {
     name: "secrets",
     mountPath: "/mnt/secrets",
@@ -49,22 +57,29 @@ export const kafkaCaMount: k8s.types.input.core.v1.VolumeMount = {
 };
 
 /** Deployment name, logging format and Sentry, which nearly every module reads. */
-export function deploymentEnv(): EnvMap {
+export function deploymentEnv(reads: StationReads): EnvMap {
+    const thoth = reads.configMap("thoth");
     return {
-        THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "deployment-name"),
-        THOTH_LOGGING_NO_JSON: fromConfigMap("thoth", "logging-no-json"),
-        SENTRY_DSN: fromSecret("thoth", "sentry-dsn"),
+        THOTH_DEPLOYMENT_NAME: thoth.env("deployment-name"),
+        THOTH_LOGGING_NO_JSON: thoth.env("logging-no-json"),
+        SENTRY_DSN: reads.secret("thoth").env("sentry-dsn"),
     };
 }
 
 /** `THOTH_<TIER>_NAMESPACE` from ConfigMap thoth for the given keys (e.g. `frontend`, `amun-inspection`). */
-export function namespaceEnv(...tiers: string[]): EnvMap {
+export function namespaceEnv(reads: StationReads, ...tiers: string[]): EnvMap {
+    const thoth = reads.configMap("thoth");
     return Object.fromEntries(
         tiers.map((t) => [
             `THOTH_${t.toUpperCase().replace(/-/g, "_")}_NAMESPACE`,
-            fromConfigMap("thoth", `${t}-namespace`),
+            thoth.env(`${t}-namespace`),
         ]),
     );
+}
+
+/** Variables that each read one key of `source`: `{ VARIABLE: key }`. */
+export function keyEnv(source: KeyedHandle, keys: Record<string, string>): EnvMap {
+    return Object.fromEntries(Object.entries(keys).map(([variable, key]) => [variable, source.env(key)]));
 }
 
 export const KUBERNETES_ENV: EnvMap = {
@@ -72,6 +87,6 @@ export const KUBERNETES_ENV: EnvMap = {
     KUBERNETES_VERIFY_TLS: "0",
 };
 
-export function pushgatewayEnv(): EnvMap {
-    return { PROMETHEUS_PUSHGATEWAY_URL: fromConfigMap("prometheus", "pushgateway-url") };
+export function pushgatewayEnv(reads: StationReads): EnvMap {
+    return { PROMETHEUS_PUSHGATEWAY_URL: reads.configMap("prometheus").env("pushgateway-url") };
 }

@@ -29,8 +29,8 @@ interface StationSecretKey {
 }
 
 /** A Secret of the station: its name, keys and the tiers whose namespaces hold a copy (thoth-station.md §5.1). */
-export interface StationSecretDef {
-    name: string;
+export interface StationSecretDef<Name extends string = string> {
+    name: Name;
     tiers: readonly StationTier[];
     keys: readonly StationSecretKey[];
     /** Where the values live today, when not in the thoth-ops vault ({@link VAULT}). */
@@ -40,15 +40,20 @@ export interface StationSecretDef {
      * (a forced destroy leaves the database, initialised with these credentials, running).
      */
     keptWithData?: StationTier;
-    /** Tiers whose copy exists only with the catalog, the only reader there. */
-    catalogOnlyTiers?: readonly StationTier[];
     /** A copy holding this key is of type `kubernetes.io/ssh-auth` (which requires the key), others Opaque. */
     sshAuthWith?: string;
 }
 
 const VAULT = "thoth-ops ansible vault (ansible/group_vars/all/vault)";
 
-export const STATION_SECRETS: readonly StationSecretDef[] = [
+/** `defs` as given, their names kept as a union type: a reader names one of them, never a free string. */
+function stationSecretDefs<const Name extends string>(
+    defs: readonly StationSecretDef<Name>[],
+): readonly StationSecretDef<Name>[] {
+    return defs;
+}
+
+export const STATION_SECRETS = stationSecretDefs([
     {
         name: "thoth",
         tiers: CORE_TIERS,
@@ -183,12 +188,13 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
     {
         // Two Secrets of one name in the reference (§5.1): metrics-exporter's one-key copy in infra and the full one in
         // backend that the catalog's adviser Template (not optionally), kebechet WorkflowTemplates and
-        // create-purge-issues mount. The backend keys exist only with the catalog, which alone reads them; test's one
+        // create-purge-issues mount, and the prescriptions-refresh CronWorkflows, which are no part of the catalog
+        // (§3.4: volumes ssh-config and github-app-privatekey, env GITHUB_APP_ID). So the backend copy and those
+        // three keys exist with or without the catalog; the keys only the catalog reads come with it. Test's one
         // namespace holds one Secret with every key.
         name: "kebechet",
         tiers: ["infra", "backend"],
         today: "thoth-station/thoth-application kebechet/overlays/<ocp4-stage|test>/secrets.enc.yaml (backend, full) and metrics-exporter/overlays/ocp4-stage/secrets.enc.yaml (infra copy), sops-encrypted, decrypted by the thoth-ops flow",
-        catalogOnlyTiers: ["backend"],
         sshAuthWith: "ssh-privatekey",
         keys: [
             {
@@ -204,7 +210,6 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
                 example: "id_rsa",
                 fromFile: true,
                 tiers: ["backend"],
-                catalogOnly: true,
             },
             {
                 key: "KEBBHUT_GITHUB_PRIVATE_KEY",
@@ -212,14 +217,12 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
                 example: "kebechet-app.private-key.pem",
                 fromFile: true,
                 tiers: ["backend"],
-                catalogOnly: true,
             },
             {
                 key: "GITHUB_APP_ID",
                 description: "id of Kebechet's GitHub App",
                 example: "91079",
                 tiers: ["backend"],
-                catalogOnly: true,
             },
             {
                 key: "kebechet-git-email",
@@ -342,7 +345,10 @@ export const STATION_SECRETS: readonly StationSecretDef[] = [
             },
         ],
     },
-];
+]);
+
+/** The name of a Secret the station makes (in the namespaces of its tiers). */
+export type StationSecretName = (typeof STATION_SECRETS)[number]["name"];
 
 /** Config key of one station secret key: `thoth-station-<Secret>-<key>` (dots and underscores become dashes). */
 export function stationSecretKey(secret: string, key: string): string {
@@ -404,12 +410,11 @@ export function stationSecretPlans(args: StationSecretsArgs): StationSecretPlan[
                   ? (args.secrets.get(configKey) ?? "")
                   : args.secrets.require(configKey);
         }
-        const tiers = def.tiers.filter((t) => args.catalog || !def.catalogOnlyTiers?.includes(t));
-        const namespaces = [...new Set(tiers.map((t) => args.namespaces[t]))];
+        const namespaces = [...new Set(def.tiers.map((t) => args.namespaces[t]))];
         const keptIn = def.keptWithData && args.namespaces[def.keptWithData];
         for (const ns of namespaces) {
             // A namespace gets the keys of every tier it holds (test: all of them in thoth-test-core).
-            const here = keys.filter((k) => (k.tiers ?? tiers).some((t) => args.namespaces[t] === ns));
+            const here = keys.filter((k) => (k.tiers ?? def.tiers).some((t) => args.namespaces[t] === ns));
             if (here.length === 0) continue;
             const data = Object.fromEntries(here.map((k) => [k.key, values[k.key]]));
             plans.push({

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../shared/cluster";
 import { RunbookComponent } from "../../shared/component";
-import { fromSecret } from "../../shared/env";
 import { imageVersion } from "../../shared/imageRef";
 import { AppIdentity } from "../../shared/labels";
 import { Namespace } from "../../shared/namespace";
@@ -58,22 +57,25 @@ export class Ultrahooks extends RunbookComponent {
             this.child(),
         );
         const secretNames = [...new Set(args.tunnels.map((t) => t.apiKeySecret))].sort();
-        const secrets = secretNames.map((secretName) => {
-            const apiKey = args.apiKeys[secretName];
-            if (apiKey === undefined) {
-                throw new Error(`ultrahook secret ${secretName} has no API key`);
-            }
-            return new ConfigSecret(
-                this.childName(secretName),
-                {
-                    namespace: args.namespace,
-                    name: secretName,
-                    app: app(),
-                    data: { "api.key": apiKey },
-                },
-                this.child({ dependsOn: [ns] }),
-            );
-        });
+        const secrets = Object.fromEntries(
+            secretNames.map((secretName) => {
+                const apiKey = args.apiKeys[secretName];
+                if (apiKey === undefined) {
+                    throw new Error(`ultrahook secret ${secretName} has no API key`);
+                }
+                const secret = new ConfigSecret(
+                    this.childName(secretName),
+                    {
+                        namespace: args.namespace,
+                        name: secretName,
+                        app: app(),
+                        data: { "api.key": apiKey },
+                    },
+                    this.child({ dependsOn: [ns] }),
+                );
+                return [secretName, secret.handle] as const;
+            }),
+        );
         for (const tunnel of args.tunnels) {
             const id = app(tunnel.subdomain);
             const workload = new Workload(
@@ -92,15 +94,16 @@ export class Ultrahooks extends RunbookComponent {
                             env: {
                                 ULTRAHOOK_SUBDOMAIN: tunnel.subdomain,
                                 ULTRAHOOK_DESTINATION: { computed: tunnel.destination },
-                                ULTRAHOOK_API_KEY: fromSecret(tunnel.apiKeySecret, "api.key"),
+                                ULTRAHOOK_API_KEY: secrets[tunnel.apiKeySecret].env("api.key"),
                             },
                             resources: fixedSize(undefined, "50Mi"),
                         },
                     ],
                     // The client reads ULTRAHOOK_API_KEY once at start: a rotated key must restart it.
-                    restartOnChange: { key: args.restartKey, candidates: secrets },
+                    restartOnChange: { key: args.restartKey },
                 },
-                this.child({ dependsOn: [ns, ...secrets] }),
+                // Named with a plain string, the namespace carries no reference to its Namespace.
+                this.child({ dependsOn: [ns] }),
             );
             this.deployments[tunnel.subdomain] = workload.objectName;
             this.destinations[tunnel.subdomain] = pulumi.output(tunnel.destination);

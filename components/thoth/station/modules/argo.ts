@@ -9,6 +9,7 @@ import { standardLabels } from "../../../shared/labels";
 import { httpProbe } from "../../../shared/probes";
 import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
+import { AccountHandle } from "../../../shared/handles";
 import { AccessGrant, PolicyRule, ServiceAccount } from "../../../shared/serviceAccount";
 import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
 import { Workload } from "../../../shared/workload";
@@ -16,6 +17,7 @@ import { StationImages, StationShared } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "../sizing";
+import { StationReads } from "../stationReads";
 import { StationEnvironment, StationTier } from "../tiers";
 
 /** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
@@ -80,7 +82,18 @@ export function argoInstalls(environment: StationEnvironment): ArgoInstallPlan[]
 }
 
 /** The `config` key of workflow-controller-configmap. */
-export function controllerConfig(plan: ArgoInstallPlan, namespace: string, shared: StationShared): string {
+export function controllerConfig(
+    plan: ArgoInstallPlan,
+    namespace: string,
+    shared: StationShared,
+    /** The Secret of the artifact repository's keys (required when the plan has one). */
+    artifactSecret?: string,
+): string {
+    if (plan.artifacts && !artifactSecret) {
+        throw new Error(
+            `the ${plan.tier} Argo install stores artifacts, but no Secret holds the repository's keys`,
+        );
+    }
     const ttl = plan.ttlSeconds;
     const endpoint = shared.ceph.host.replace(/^https?:\/\//, "").replace(/\/$/, "");
     const config: Record<string, unknown> = {
@@ -117,8 +130,8 @@ export function controllerConfig(plan: ArgoInstallPlan, namespace: string, share
                           keyPrefix: `${shared.ceph.prefix}/${shared.deploymentName}/argo/artifacts/`,
                           endpoint,
                           insecure: false,
-                          accessKeySecret: { name: "argo-artifact-repository-secrets", key: "accessKey" },
-                          secretKeySecret: { name: "argo-artifact-repository-secrets", key: "secretKey" },
+                          accessKeySecret: { name: artifactSecret, key: "accessKey" },
+                          secretKeySecret: { name: artifactSecret, key: "secretKey" },
                       },
                   },
               }
@@ -135,6 +148,8 @@ export interface ArgoInstallArgs {
     shared: StationShared;
     images: Pick<StationImages, "workflowController" | "argoServer" | "argoExecutor">;
     sizing: Record<SizedPart, Sizing>;
+    /** The station's Secrets of the install's namespace (the artifact repository's keys). */
+    reads: StationReads;
     /** Key of the checksum that rolls argo-server when its ConfigMap changes; {@link PLAIN_READS_KEY} if unset. */
     restartKey?: ChecksumKey;
 }
@@ -157,6 +172,8 @@ export class ArgoInstall extends RunbookComponent {
     public readonly namespace: string;
     /** The tier whose Workflows the controller reconciles. */
     public readonly tier: StationTier;
+    /** Account `argo`, which the Workflows of the install's namespace run as. */
+    public readonly workflowAccount: AccountHandle;
 
     constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:ArgoInstall", name, opts, args.cluster.provider);
@@ -168,21 +185,28 @@ export class ArgoInstall extends RunbookComponent {
             { namespace, clusterRole: "argo-admin" },
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
         ]);
-        this.account(cluster, namespace, "argo", [
+        this.workflowAccount = this.account(cluster, namespace, "argo", [
             { namespace, clusterRole: "argo" },
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
-        ]);
+        ]).handle;
+        const artifacts = args.plan.artifacts
+            ? args.reads.secret("argo-artifact-repository-secrets")
+            : undefined;
         const config = new PlainConfigMap(
             this.childName("config"),
             {
                 namespace,
                 name: "workflow-controller-configmap",
                 app: thothApp("workflow-controller", "workflows"),
-                data: { config: controllerConfig(args.plan, namespace, args.shared) },
+                data: { config: controllerConfig(args.plan, namespace, args.shared, artifacts?.objectName) },
             },
             this.child(),
         );
-        const after = this.child({ dependsOn: [server, config] });
+        // What no reference of the pod specs carries: the account's grants, the ConfigMap the controller reads by its
+        // plain --configmap name, and the artifact Secret its config names inside a YAML string.
+        const after = this.child({
+            dependsOn: [server, config, ...(artifacts?.resource ? [artifacts.resource] : [])],
+        });
         this.controller = new Workload(
             this.childName("controller"),
             {

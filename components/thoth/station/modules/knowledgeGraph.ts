@@ -1,8 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
-import { fromSecret } from "../../../shared/env";
+import { EnvMap } from "../../../shared/env";
+import { SecretHandle } from "../../../shared/handles";
 import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../../../shared/probes";
 import { PersistentVolumeClaim } from "../../../shared/persistentVolumeClaim";
 import { statefulOptions } from "../../../shared/protect";
@@ -10,6 +10,7 @@ import { Sizing } from "../../../shared/resources";
 import { Workload } from "../../../shared/workload";
 import { StationImages } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
+import { StationReads } from "../stationReads";
 
 /** Arguments of {@link KnowledgeGraph}. */
 export interface KnowledgeGraphArgs {
@@ -23,16 +24,21 @@ export interface KnowledgeGraphArgs {
     sizing: { postgresql: Sizing; pgbouncer: Sizing; postgresExporter: Sizing };
     /** Production: the claim and the database are protected and retained on delete. */
     protectStateful: boolean;
+    /** The station's Secrets of the graph namespace (the database's credentials). */
+    reads: StationReads;
 }
 
 /** Name of the claim holding the database, as thoth-application names it (so an existing one is adopted). */
 export const GRAPH_CLAIM = "pgsql-data";
 
-const credentials = {
-    POSTGRESQL_USER: fromSecret("postgresql", "database-user"),
-    POSTGRESQL_PASSWORD: fromSecret("postgresql", "database-password"),
-    POSTGRESQL_DATABASE: fromSecret("postgresql", "database-name"),
-};
+/** The database's credentials, as the server is initialised with them and pgbouncer passes them on. */
+function credentials(postgresql: SecretHandle): EnvMap {
+    return {
+        POSTGRESQL_USER: postgresql.env("database-user"),
+        POSTGRESQL_PASSWORD: postgresql.env("database-password"),
+        POSTGRESQL_DATABASE: postgresql.env("database-name"),
+    };
+}
 
 /**
  * Thoth's knowledge graph: PostgreSQL on its claim, pgbouncer in front (every client connects to
@@ -41,7 +47,7 @@ const credentials = {
  * the claim and all three workloads are protected and retained, as the issue asks of the database trio.
  */
 export class KnowledgeGraph extends RunbookComponent {
-    public readonly claim: k8s.core.v1.PersistentVolumeClaim;
+    public readonly claim: PersistentVolumeClaim;
     public readonly postgresql: Workload;
     public readonly pgbouncer: Workload;
     public readonly exporter: Workload;
@@ -50,6 +56,7 @@ export class KnowledgeGraph extends RunbookComponent {
         super("runbooks:thoth:KnowledgeGraph", name, opts, args.cluster.provider);
         const { cluster, namespace } = args;
         const stateful = statefulOptions(args.protectStateful);
+        const postgresql = args.reads.secret("postgresql");
         this.claim = new PersistentVolumeClaim(
             this.childName("claim"),
             {
@@ -76,17 +83,17 @@ export class KnowledgeGraph extends RunbookComponent {
                         name: "postgresql",
                         image: args.images.postgresql,
                         ports: [{ name: "postgresql", containerPort: 5432 }],
-                        env: credentials,
+                        env: credentials(postgresql),
                         resources: args.sizing.postgresql,
                         ...sclorgPostgresProbes(1),
                         volumeMounts: [{ name: "postgresql-data", mountPath: "/var/lib/pgsql/data" }],
                     },
                 ],
-                volumes: [{ name: "postgresql-data", persistentVolumeClaim: { claimName: GRAPH_CLAIM } }],
+                volumes: [this.claim.handle.volume("postgresql-data")],
                 service: { ports: [{ name: "postgresql", port: 5432 }] },
                 workloadOptions: stateful,
             },
-            this.child({ dependsOn: [this.claim] }),
+            wopts,
         );
         this.pgbouncer = new Workload(
             this.childName("pgbouncer"),
@@ -100,7 +107,7 @@ export class KnowledgeGraph extends RunbookComponent {
                         name: "pgbouncer",
                         image: args.images.pgbouncer,
                         ports: [{ name: "pgbouncer", containerPort: 5432 }],
-                        env: { ...credentials, POSTGRES_SERVICE_HOST: "postgresql" },
+                        env: { ...credentials(postgresql), POSTGRES_SERVICE_HOST: "postgresql" },
                         resources: args.sizing.pgbouncer,
                         livenessProbe: tcpProbe(5432, {
                             initialDelaySeconds: 10,
@@ -130,8 +137,8 @@ export class KnowledgeGraph extends RunbookComponent {
                         ports: [{ name: "metrics", containerPort: 9187 }],
                         env: {
                             DATA_SOURCE_URI: "pgbouncer:5432/thoth?sslmode=disable",
-                            DATA_SOURCE_USER: fromSecret("postgresql", "database-user"),
-                            DATA_SOURCE_PASS: fromSecret("postgresql", "database-password"),
+                            DATA_SOURCE_USER: postgresql.env("database-user"),
+                            DATA_SOURCE_PASS: postgresql.env("database-password"),
                         },
                         resources: args.sizing.postgresExporter,
                         livenessProbe: httpProbe("/liveness", 9187, {

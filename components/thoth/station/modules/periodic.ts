@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
-import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../../../shared/env";
+import { EnvMap, mergeEnv } from "../../../shared/env";
+import { AccountHandle } from "../../../shared/handles";
 import { Sizing } from "../../../shared/resources";
 import { ScheduledJob } from "../../../shared/scheduledJob";
 import { StationImages } from "../../config";
@@ -10,6 +11,7 @@ import { thothApp } from "../../identity";
 import { SizedPart } from "../sizing";
 import {
     KUBERNETES_ENV,
+    keyEnv,
     cephEnv,
     deploymentEnv,
     graphEnv,
@@ -19,6 +21,8 @@ import {
     namespaceEnv,
     pushgatewayEnv,
 } from "../stationEnv";
+import { StationReads } from "../stationReads";
+import { StationSecretName } from "../stationSecrets";
 import { StationTier } from "../tiers";
 
 /** One periodic job of the station (thoth-station.md §3.1–3.3). */
@@ -28,7 +32,8 @@ export interface PeriodicPlan {
     schedule: string;
     image: keyof StationImages;
     size: SizedPart;
-    env: EnvMap;
+    /** Its env, read through the station's objects of its tier's namespace. */
+    env: (reads: StationReads) => EnvMap;
     /** Suspended in the reference even where the environment runs. */
     suspended: boolean;
     history: [number, number];
@@ -42,15 +47,20 @@ export interface PeriodicPlan {
     /** Default OnFailure with 6 retries; the integration tests run once and report (Never, no retry). */
     restartPolicy?: "Never" | "OnFailure";
     backoffLimit?: number;
-    /** A Secret mounted as files (document-sync's destination S3 credentials). */
-    secretFiles?: { secretName: string; key: string; mountPath: string };
+    /** A Secret of its namespace mounted as files (document-sync's destination S3 credentials). */
+    secretFiles?: { secret: StationSecretName; key: string; mountPath: string };
 }
 
 /**
  * One of the three mi-scheduler CronJobs (suspended in the reference): each schedules one kind of meta-information
  * analysis as Workflows in the middletier namespace, with Sesheta's srcops GitHub token.
  */
-function miScheduler(name: string, schedule: string, mode: string, extra: EnvMap): PeriodicPlan {
+function miScheduler(
+    name: string,
+    schedule: string,
+    mode: string,
+    extra: (reads: StationReads) => EnvMap,
+): PeriodicPlan {
     return {
         name,
         tier: "middletier",
@@ -61,17 +71,18 @@ function miScheduler(name: string, schedule: string, mode: string, extra: EnvMap
         history: [1, 1],
         serviceAccount: "mi-scheduler",
         kafkaCa: false,
-        env: mergeEnv(
-            { KUBERNETES_VERIFY_TLS: "0", APP_FILE: "app.py" },
-            namespaceEnv("middletier", "infra"),
-            { THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "deployment-name") },
-            extra,
-            {
-                GITHUB_ACCESS_TOKEN: fromSecret("sesheta-srcops", "github-access-token"),
-                [mode]: "1",
-                THOTH_ADJUST_LOGGING: "thoth.mi-scheduler:INFO",
-            },
-        ),
+        env: (reads) =>
+            mergeEnv(
+                { KUBERNETES_VERIFY_TLS: "0", APP_FILE: "app.py" },
+                namespaceEnv(reads, "middletier", "infra"),
+                { THOTH_DEPLOYMENT_NAME: reads.configMap("thoth").env("deployment-name") },
+                extra(reads),
+                {
+                    GITHUB_ACCESS_TOKEN: reads.secret("sesheta-srcops").env("github-access-token"),
+                    [mode]: "1",
+                    THOTH_ADJUST_LOGGING: "thoth.mi-scheduler:INFO",
+                },
+            ),
     };
 }
 
@@ -80,13 +91,14 @@ function miScheduler(name: string, schedule: string, mode: string, extra: EnvMap
  * pulp sync, document sync, integration tests, the SLO report and the mi-scheduler jobs (thoth-station.md §3).
  */
 export function periodicPlans(): PeriodicPlan[] {
-    const producer = mergeEnv(
-        { SUBCOMMAND: "producer", APP_SCRIPT: "app.sh" },
-        kafkaEnv(),
-        deploymentEnv(),
-        graphEnv(),
-        pushgatewayEnv(),
-    );
+    const producer = (reads: StationReads): EnvMap =>
+        mergeEnv(
+            { SUBCOMMAND: "producer", APP_SCRIPT: "app.sh" },
+            kafkaEnv(reads),
+            deploymentEnv(reads),
+            graphEnv(reads),
+            pushgatewayEnv(reads),
+        );
     return [
         {
             name: "graph-refresh",
@@ -99,23 +111,24 @@ export function periodicPlans(): PeriodicPlan[] {
             deadlineSeconds: 14400,
             serviceAccount: "graph-refresh-job",
             kafkaCa: true,
-            env: mergeEnv(
-                {
-                    THOTH_LOG_GRAPH_REFRESH_JOB: "INFO",
-                    DEBUG_LEVEL: "0",
-                    APP_SCRIPT: "app.sh",
-                    THOTH_INFRA_NAMESPACE: fromConfigMap("thoth", "infra-namespace"),
-                    THOTH_GRAPH_REFRESH_SOLVER: "1",
-                    THOTH_GRAPH_REFRESH_REVSOLVER: "1",
-                    THOTH_GRAPH_REFRESH_SECURITY: "0",
-                    THOTH_GRAPH_REFRESH_COUNT: "800",
-                },
-                KUBERNETES_ENV,
-                kafkaEnv(),
-                deploymentEnv(),
-                graphEnv(),
-                pushgatewayEnv(),
-            ),
+            env: (reads) =>
+                mergeEnv(
+                    {
+                        THOTH_LOG_GRAPH_REFRESH_JOB: "INFO",
+                        DEBUG_LEVEL: "0",
+                        APP_SCRIPT: "app.sh",
+                        THOTH_INFRA_NAMESPACE: reads.configMap("thoth").env("infra-namespace"),
+                        THOTH_GRAPH_REFRESH_SOLVER: "1",
+                        THOTH_GRAPH_REFRESH_REVSOLVER: "1",
+                        THOTH_GRAPH_REFRESH_SECURITY: "0",
+                        THOTH_GRAPH_REFRESH_COUNT: "800",
+                    },
+                    KUBERNETES_ENV,
+                    kafkaEnv(reads),
+                    deploymentEnv(reads),
+                    graphEnv(reads),
+                    pushgatewayEnv(reads),
+                ),
         },
         {
             name: "cve-update",
@@ -126,13 +139,14 @@ export function periodicPlans(): PeriodicPlan[] {
             suspended: false,
             history: [2, 4],
             kafkaCa: true,
-            env: mergeEnv(
-                { KUBERNETES_API_URL: KUBERNETES_ENV.KUBERNETES_API_URL, THOTH_LOG_CVE_UPDATE: "DEBUG" },
-                deploymentEnv(),
-                pushgatewayEnv(),
-                graphEnv(),
-                kafkaEnv(),
-            ),
+            env: (reads) =>
+                mergeEnv(
+                    { KUBERNETES_API_URL: KUBERNETES_ENV.KUBERNETES_API_URL, THOTH_LOG_CVE_UPDATE: "DEBUG" },
+                    deploymentEnv(reads),
+                    pushgatewayEnv(reads),
+                    graphEnv(reads),
+                    kafkaEnv(reads),
+                ),
         },
         {
             name: "package-releases",
@@ -168,10 +182,11 @@ export function periodicPlans(): PeriodicPlan[] {
             history: [2, 4],
             deadlineSeconds: 7200,
             kafkaCa: true,
-            env: mergeEnv(producer, cephEnv(), {
-                THOTH_NUMBER_RELEASES: "4",
-                THOTH_PUBLIC_CEPH_BUCKET: fromConfigMap("ceph", "public-bucket-name"),
-            }),
+            env: (reads) =>
+                mergeEnv(producer(reads), cephEnv(reads), {
+                    THOTH_NUMBER_RELEASES: "4",
+                    THOTH_PUBLIC_CEPH_BUCKET: reads.configMap("ceph").env("public-bucket-name"),
+                }),
         },
         {
             name: "graph-backup",
@@ -183,11 +198,12 @@ export function periodicPlans(): PeriodicPlan[] {
             history: [1, 2],
             deadlineSeconds: 7200,
             kafkaCa: false,
-            env: mergeEnv(deploymentEnv(), cephEnv(), pushgatewayEnv(), graphEnv(), {
-                // The reference reads the bucket's deployment folder, not the deployment name, here.
-                THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "storage-bucket-name"),
-                THOTH_DATA_DUMP_PATH: "/var/lib/pgsql/pg_dump.sql",
-            }),
+            env: (reads) =>
+                mergeEnv(deploymentEnv(reads), cephEnv(reads), pushgatewayEnv(reads), graphEnv(reads), {
+                    // The reference reads the bucket's deployment folder, not the deployment name, here.
+                    THOTH_DEPLOYMENT_NAME: reads.configMap("thoth").env("storage-bucket-name"),
+                    THOTH_DATA_DUMP_PATH: "/var/lib/pgsql/pg_dump.sql",
+                }),
         },
         {
             name: "graph-metrics-exporter",
@@ -199,7 +215,8 @@ export function periodicPlans(): PeriodicPlan[] {
             history: [1, 1],
             deadlineSeconds: 7200,
             kafkaCa: false,
-            env: mergeEnv(deploymentEnv(), cephEnv(), pushgatewayEnv(), graphEnv()),
+            env: (reads) =>
+                mergeEnv(deploymentEnv(reads), cephEnv(reads), pushgatewayEnv(reads), graphEnv(reads)),
         },
         {
             name: "pulp-pypi-sync-job",
@@ -211,12 +228,13 @@ export function periodicPlans(): PeriodicPlan[] {
             history: [1, 1],
             deadlineSeconds: 1800,
             kafkaCa: false,
-            env: mergeEnv(deploymentEnv(), graphEnv(), {
-                THOTH_PULP_REPOSITORIES_SYNC_DISABLE_INDEX: "0",
-                THOTH_PULP_REPOSITORIES_SYNC_PULP_INSTANCE: fromConfigMap("pulp-pypi", "host"),
-                THOTH_PULP_REPOSITORIES_SYNC_PULP_USERNAME: fromSecret("pulp-pypi", "username"),
-                THOTH_PULP_REPOSITORIES_SYNC_PULP_PASSWORD: fromSecret("pulp-pypi", "password"),
-            }),
+            env: (reads) =>
+                mergeEnv(deploymentEnv(reads), graphEnv(reads), {
+                    THOTH_PULP_REPOSITORIES_SYNC_DISABLE_INDEX: "0",
+                    THOTH_PULP_REPOSITORIES_SYNC_PULP_INSTANCE: reads.configMap("pulp-pypi").env("host"),
+                    THOTH_PULP_REPOSITORIES_SYNC_PULP_USERNAME: reads.secret("pulp-pypi").env("username"),
+                    THOTH_PULP_REPOSITORIES_SYNC_PULP_PASSWORD: reads.secret("pulp-pypi").env("password"),
+                }),
         },
         {
             name: "document-sync",
@@ -228,18 +246,19 @@ export function periodicPlans(): PeriodicPlan[] {
             history: [1, 2],
             deadlineSeconds: 259200,
             kafkaCa: false,
-            secretFiles: { secretName: "dst-ceph", key: "credentials", mountPath: "/opt/app-root/src/.aws" },
-            env: mergeEnv(
-                {
-                    THOTH_DOCUMENT_SYNC_DST: "s3://thoth-store/data/aws-prod",
-                    THOTH_DOCUMENT_SYNC_CONFIGURED_SOLVERS: fromConfigMap("solvers", "solvers"),
-                    THOTH_DOCUMENT_SYNC_CONCURRENCY: "10",
-                    THOTH_DOCUMENT_SYNC_DAYS: "7",
-                },
-                cephEnv(),
-                pushgatewayEnv(),
-                deploymentEnv(),
-            ),
+            secretFiles: { secret: "dst-ceph", key: "credentials", mountPath: "/opt/app-root/src/.aws" },
+            env: (reads) =>
+                mergeEnv(
+                    {
+                        THOTH_DOCUMENT_SYNC_DST: "s3://thoth-store/data/aws-prod",
+                        THOTH_DOCUMENT_SYNC_CONFIGURED_SOLVERS: reads.configMap("solvers").env("solvers"),
+                        THOTH_DOCUMENT_SYNC_CONCURRENCY: "10",
+                        THOTH_DOCUMENT_SYNC_DAYS: "7",
+                    },
+                    cephEnv(reads),
+                    pushgatewayEnv(reads),
+                    deploymentEnv(reads),
+                ),
         },
         {
             name: "integration-tests",
@@ -253,16 +272,21 @@ export function periodicPlans(): PeriodicPlan[] {
             restartPolicy: "Never",
             backoffLimit: 0,
             kafkaCa: false,
-            env: {
-                MAIL_REPORT: fromConfigMap("integration-tests", "mail-report"),
-                GENERATE_REPORT: fromConfigMap("integration-tests", "generate-report"),
-                THOTH_DEPLOYMENT_NAME: fromConfigMap("integration-tests", "deployment-name"),
-                THOTH_LOGGING_NO_JSON: fromConfigMap("integration-tests", "logging-no-json"),
-                THOTH_USER_API_HOST: fromConfigMap("integration-tests", "user-api"),
-                THOTH_MANAGEMENT_API_HOST: fromConfigMap("integration-tests", "management-api"),
-                THOTH_AMUN_API_HOST: fromConfigMap("integration-tests", "amun-api"),
-                THOTH_MANAGEMENT_API_SECRET: fromSecret("integration-tests", "management-api-token"),
-                THOTH_INTEGRATION_TESTS_TAGS: fromConfigMap("integration-tests", "tags"),
+            env: (reads) => {
+                const tests = reads.configMap("integration-tests");
+                return {
+                    MAIL_REPORT: tests.env("mail-report"),
+                    GENERATE_REPORT: tests.env("generate-report"),
+                    THOTH_DEPLOYMENT_NAME: tests.env("deployment-name"),
+                    THOTH_LOGGING_NO_JSON: tests.env("logging-no-json"),
+                    THOTH_USER_API_HOST: tests.env("user-api"),
+                    THOTH_MANAGEMENT_API_HOST: tests.env("management-api"),
+                    THOTH_AMUN_API_HOST: tests.env("amun-api"),
+                    THOTH_MANAGEMENT_API_SECRET: reads
+                        .secret("integration-tests")
+                        .env("management-api-token"),
+                    THOTH_INTEGRATION_TESTS_TAGS: tests.env("tags"),
+                };
             },
         },
         {
@@ -275,56 +299,52 @@ export function periodicPlans(): PeriodicPlan[] {
             history: [1, 2],
             deadlineSeconds: 7200,
             kafkaCa: false,
-            env: mergeEnv(
-                pushgatewayEnv(),
-                {
-                    SMTP_SERVER: fromConfigMap("slo-reporter", "smtp-server"),
-                    EMAIL_SENDER: fromConfigMap("slo-reporter", "sender-address"),
-                    EMAIL_RECIPIENTS: fromConfigMap("slo-reporter", "email-recipients"),
-                    THANOS_ENDPOINT: fromConfigMap("slo-reporter", "thanos-endpoint"),
-                    THANOS_ACCESS_TOKEN: fromSecret("slo-reporter", "token"),
-                },
-                namespaceEnv("middletier", "backend", "amun-inspection"),
-                cephEnv(),
-                {
-                    THOTH_PUBLIC_CEPH_BUCKET: fromConfigMap("ceph", "public-bucket-name"),
-                    PROMETHEUS_INSTANCE_METRICS_EXPORTER_INFRA: fromConfigMap(
-                        "prometheus",
-                        "instance-metrics-exporter-infra",
-                    ),
-                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_BACKEND: fromConfigMap(
-                        "prometheus",
-                        "instance-workflow-controller-metrics-backend",
-                    ),
-                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_MIDDLETIER: fromConfigMap(
-                        "prometheus",
-                        "instance-workflow-controller-metrics-middletier",
-                    ),
-                    PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_AMUN_INSPECTION: fromConfigMap(
-                        "prometheus",
-                        "instance-workflow-controller-metrics-amun-inspection",
-                    ),
-                    PROMETHEUS_INSTANCE_USER_API: fromConfigMap("prometheus", "user-api-url"),
-                    THOTH_DEPLOYMENT_NAME: fromConfigMap("thoth", "deployment-name"),
-                    THOTH_LOGGING_NO_JSON: fromConfigMap("thoth", "logging-no-json"),
-                    THOTH_SLO_REPORTER_USING_SMTP_TLS: "0",
-                    THOTH_SLO_REPORTER_SEND_EMAIL: "1",
-                },
-            ),
+            env: (reads) =>
+                mergeEnv(
+                    pushgatewayEnv(reads),
+                    keyEnv(reads.configMap("slo-reporter"), {
+                        SMTP_SERVER: "smtp-server",
+                        EMAIL_SENDER: "sender-address",
+                        EMAIL_RECIPIENTS: "email-recipients",
+                        THANOS_ENDPOINT: "thanos-endpoint",
+                    }),
+                    { THANOS_ACCESS_TOKEN: reads.secret("slo-reporter").env("token") },
+                    namespaceEnv(reads, "middletier", "backend", "amun-inspection"),
+                    cephEnv(reads),
+                    {
+                        THOTH_PUBLIC_CEPH_BUCKET: reads.configMap("ceph").env("public-bucket-name"),
+                        THOTH_SLO_REPORTER_USING_SMTP_TLS: "0",
+                        THOTH_SLO_REPORTER_SEND_EMAIL: "1",
+                    },
+                    keyEnv(reads.configMap("prometheus"), {
+                        PROMETHEUS_INSTANCE_METRICS_EXPORTER_INFRA: "instance-metrics-exporter-infra",
+                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_BACKEND:
+                            "instance-workflow-controller-metrics-backend",
+                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_MIDDLETIER:
+                            "instance-workflow-controller-metrics-middletier",
+                        PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_AMUN_INSPECTION:
+                            "instance-workflow-controller-metrics-amun-inspection",
+                        PROMETHEUS_INSTANCE_USER_API: "user-api-url",
+                    }),
+                    keyEnv(reads.configMap("thoth"), {
+                        THOTH_DEPLOYMENT_NAME: "deployment-name",
+                        THOTH_LOGGING_NO_JSON: "logging-no-json",
+                    }),
+                ),
         },
-        miScheduler("mi-scheduler-gh", "@daily", "SCHEDULE_GH_REPO_ANALYSIS", {
-            MI_ENTITIES: fromConfigMap("mi-scheduler-cm", "entities"),
-        }),
-        miScheduler("mi-scheduler-kebechet-analyse", "0 0 * * *", "SCHEDULE_KEBECHET_ANALYSIS", graphEnv()),
-        miScheduler("mi-scheduler-kebechet-merge", "0 8 * * *", "SCHEDULE_KEBECHET_MERGE", graphEnv()),
+        miScheduler("mi-scheduler-gh", "@daily", "SCHEDULE_GH_REPO_ANALYSIS", (reads) => ({
+            MI_ENTITIES: reads.configMap("mi-scheduler-cm").env("entities"),
+        })),
+        miScheduler("mi-scheduler-kebechet-analyse", "0 0 * * *", "SCHEDULE_KEBECHET_ANALYSIS", graphEnv),
+        miScheduler("mi-scheduler-kebechet-merge", "0 8 * * *", "SCHEDULE_KEBECHET_MERGE", graphEnv),
     ];
 }
 
-function secretFilesVolume(files: NonNullable<PeriodicPlan["secretFiles"]>): k8s.types.input.core.v1.Volume {
-    return {
-        name: files.secretName,
-        secret: { secretName: files.secretName, items: [{ key: files.key, path: files.key }] },
-    };
+function secretFilesVolume(
+    files: NonNullable<PeriodicPlan["secretFiles"]>,
+    reads: StationReads,
+): k8s.types.input.core.v1.Volume {
+    return reads.secret(files.secret).volume(files.secret, { items: [{ key: files.key, path: files.key }] });
 }
 
 export interface PeriodicJobsArgs {
@@ -336,10 +356,12 @@ export interface PeriodicJobsArgs {
     hibernated: boolean;
     /** The jobs ({@link periodicPlans}). */
     plans: PeriodicPlan[];
-    /** Service accounts by name, so a job waits for its own. */
-    accounts: Record<string, pulumi.Resource>;
-    /** What must exist in a namespace before a job there: the Namespace, its ConfigMaps and Secrets. */
-    ready: (namespace: string) => pulumi.Resource[];
+    /** Service accounts by name, which the jobs that submit Workflows run as. */
+    accounts: Record<string, AccountHandle>;
+    /** The Namespace each of the station's namespaces is made by: the jobs name theirs with a plain string. */
+    namespaceResources: Record<string, pulumi.Resource>;
+    /** The station's Secrets and ConfigMaps of a namespace, which its jobs read. */
+    reads: (namespace: string) => StationReads;
 }
 
 /** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
@@ -350,21 +372,23 @@ export class PeriodicJobs extends RunbookComponent {
         super("runbooks:thoth:PeriodicJobs", name, opts, args.cluster.provider);
         for (const plan of args.plans) {
             const image = args.images[plan.image];
+            const namespace = args.namespaces[plan.tier];
+            const reads = args.reads(namespace);
             const account = plan.serviceAccount ? args.accounts[plan.serviceAccount] : undefined;
             const files = plan.secretFiles;
             const volumes = [
-                ...(plan.kafkaCa ? [kafkaCaVolume] : []),
-                ...(files ? [secretFilesVolume(files)] : []),
+                ...(plan.kafkaCa ? [kafkaCaVolume(reads)] : []),
+                ...(files ? [secretFilesVolume(files, reads)] : []),
             ];
             const mounts = [
                 ...(plan.kafkaCa ? [kafkaCaMount] : []),
-                ...(files ? [{ name: files.secretName, mountPath: files.mountPath, readOnly: true }] : []),
+                ...(files ? [{ name: files.secret, mountPath: files.mountPath, readOnly: true }] : []),
             ];
             this.jobs[plan.name] = new ScheduledJob(
                 this.childName(plan.name),
                 {
                     cluster: args.cluster,
-                    namespace: args.namespaces[plan.tier],
+                    namespace,
                     app: thothApp(plan.name, "job", image),
                     schedule: plan.schedule,
                     suspend: plan.suspended || args.hibernated,
@@ -374,23 +398,22 @@ export class PeriodicJobs extends RunbookComponent {
                     restartPolicy: plan.restartPolicy ?? "OnFailure",
                     backoffLimit: plan.backoffLimit ?? 6,
                     ...(plan.deadlineSeconds ? { activeDeadlineSeconds: plan.deadlineSeconds } : {}),
-                    ...(plan.serviceAccount
-                        ? { serviceAccountName: plan.serviceAccount }
+                    ...(account
+                        ? { serviceAccountName: account.name }
                         : { automountServiceAccountToken: false }),
                     ...(volumes.length ? { volumes } : {}),
                     containers: [
                         {
                             name: plan.name,
                             image,
-                            env: plan.env,
+                            env: plan.env(reads),
                             resources: args.sizing[plan.size],
                             ...(mounts.length ? { volumeMounts: mounts } : {}),
                         },
                     ],
                 },
-                this.child({
-                    dependsOn: [...args.ready(args.namespaces[plan.tier]), ...(account ? [account] : [])],
-                }),
+                // Named with a plain string, the namespace carries no reference to its Namespace.
+                this.child({ dependsOn: [args.namespaceResources[namespace]] }),
             );
         }
         this.registerOutputs({});

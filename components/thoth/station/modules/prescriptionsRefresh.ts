@@ -2,13 +2,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
-import { EnvMap, fromSecret, toEnvVars } from "../../../shared/env";
+import { EnvMap, toEnvVars } from "../../../shared/env";
+import { AccountHandle, SecretHandle } from "../../../shared/handles";
 import { ImageStream, internalRegistryImage } from "../../../shared/imagestream";
 import { standardLabels } from "../../../shared/labels";
 import { fixedSize, toResourceRequirements } from "../../../shared/resources";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../config/fields";
 import { thothApp } from "../../identity";
+import { StationReads } from "../stationReads";
 
 // prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
 // (thoth-station.md §3.4, §4.2 ConfigMap prescriptions-refresh-job, §5.1 Secrets kebechet and prescriptions).
@@ -113,30 +115,23 @@ export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
 }
 
 /** Secret kebechet's SSH key (as `id_rsa`, 0600) and GitHub App key, which every step mounts. */
-const KEBECHET_VOLUMES: k8s.types.input.core.v1.Volume[] = [
-    {
-        name: "ssh-config",
-        secret: { secretName: "kebechet", items: [{ key: "ssh-privatekey", path: "id_rsa", mode: 0o600 }] },
-    },
-    {
-        name: "github-app-privatekey",
-        secret: {
-            secretName: "kebechet",
+function kebechetVolumes(kebechet: SecretHandle): k8s.types.input.core.v1.Volume[] {
+    return [
+        kebechet.volume("ssh-config", { items: [{ key: "ssh-privatekey", path: "id_rsa", mode: 0o600 }] }),
+        kebechet.volume("github-app-privatekey", {
             items: [{ key: "KEBBHUT_GITHUB_PRIVATE_KEY", path: "github-privatekey" }],
-        },
-    },
-];
+        }),
+    ];
+}
 const KEBECHET_MOUNTS: k8s.types.input.core.v1.VolumeMount[] = [
     { name: "ssh-config", mountPath: "/opt/app-root/src/.ssh", readOnly: true },
     { name: "github-app-privatekey", mountPath: "/opt/app-root/src/.github", readOnly: true },
 ];
-const GOOGLE_VOLUME: k8s.types.input.core.v1.Volume = {
-    name: "google-app-config",
-    secret: {
-        secretName: "prescriptions",
+function googleVolume(prescriptions: SecretHandle): k8s.types.input.core.v1.Volume {
+    return prescriptions.volume("google-app-config", {
         items: [{ key: GOOGLE_CREDENTIALS_KEY, path: GOOGLE_CREDENTIALS_FILE }],
-    },
-};
+    });
+}
 const GOOGLE_MOUNT: k8s.types.input.core.v1.VolumeMount = {
     name: "google-app-config",
     mountPath: GOOGLE_CREDENTIALS_DIR,
@@ -144,12 +139,12 @@ const GOOGLE_MOUNT: k8s.types.input.core.v1.VolumeMount = {
 };
 
 /** The env a step gets: only what the reference names for these CronWorkflows (see the note at the top). */
-export function stepEnv(s: RefreshStep): EnvMap {
+export function stepEnv(s: RefreshStep, reads: StationReads): EnvMap {
     return {
         // Secret kebechet's GITHUB_APP_ID, which the reference lists for the CronWorkflows as a whole.
-        GITHUB_APP_ID: fromSecret("kebechet", "GITHUB_APP_ID"),
+        GITHUB_APP_ID: reads.secret("kebechet").env("GITHUB_APP_ID"),
         ...(s.quayToken
-            ? { THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN: fromSecret("prescriptions", "quay-token") }
+            ? { THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN: reads.secret("prescriptions").env("quay-token") }
             : {}),
         ...(s.googleCredentials
             ? { GOOGLE_APPLICATION_CREDENTIALS: `${GOOGLE_CREDENTIALS_DIR}/${GOOGLE_CREDENTIALS_FILE}` }
@@ -166,13 +161,22 @@ const TTL_SECONDS = 300;
  */
 export function cronWorkflowObject(
     plan: RefreshWorkflow,
-    where: { namespace: string; image: string; labels: Record<string, string>; platform: Platform },
+    where: {
+        namespace: string;
+        image: string;
+        labels: Record<string, string>;
+        platform: Platform;
+        /** The station's Secrets of the namespace (kebechet, prescriptions). */
+        reads: StationReads;
+        /** The account the Workflows run as (`argo` of the namespace's Argo install). */
+        account: AccountHandle;
+    },
 ): { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: Record<string, unknown> } {
     const containers = plan.steps.map((s) => ({
         name: s.template,
         container: {
             image: where.image,
-            env: toEnvVars(stepEnv(s)),
+            env: toEnvVars(stepEnv(s, where.reads)),
             resources: toResourceRequirements(fixedSize(s.cpu, s.memory)),
             volumeMounts: [...KEBECHET_MOUNTS, ...(s.googleCredentials ? [GOOGLE_MOUNT] : [])],
             securityContext: containerSecurityContext(),
@@ -202,7 +206,7 @@ export function cronWorkflowObject(
             suspend: true,
             concurrencyPolicy: "Forbid",
             workflowSpec: {
-                serviceAccountName: "argo",
+                serviceAccountName: where.account.name,
                 entrypoint: plan.entrypoint,
                 // Non-root like every other station pod (restricted SCC / Pod Security Standard).
                 securityContext: podSecurityContext(where.platform),
@@ -212,8 +216,10 @@ export function cronWorkflowObject(
                     secondsAfterFailure: TTL_SECONDS,
                 },
                 volumes: [
-                    ...KEBECHET_VOLUMES,
-                    ...(plan.steps.some((s) => s.googleCredentials) ? [GOOGLE_VOLUME] : []),
+                    ...kebechetVolumes(where.reads.secret("kebechet")),
+                    ...(plan.steps.some((s) => s.googleCredentials)
+                        ? [googleVolume(where.reads.secret("prescriptions"))]
+                        : []),
                 ],
                 templates: [...entry, ...containers],
             },
@@ -228,6 +234,10 @@ export interface PrescriptionsRefreshArgs {
     namespace: string;
     /** The pinned image ImageStream `prescriptions-refresh-job:latest` imports. */
     image: string;
+    /** The station's Secrets of the namespace. */
+    reads: StationReads;
+    /** Account `argo` of the namespace's Argo install, which the Workflows run as. */
+    account: AccountHandle;
 }
 
 /**
@@ -268,7 +278,15 @@ export class PrescriptionsRefresh extends RunbookComponent {
             const labels = standardLabels(thothApp(plan.name, "job", args.image));
             this.cronWorkflows[plan.name] = new k8s.apiextensions.CustomResource(
                 this.childName(plan.name),
-                cronWorkflowObject(plan, { namespace, image, labels, platform: cluster.platform }),
+                cronWorkflowObject(plan, {
+                    namespace,
+                    image,
+                    labels,
+                    platform: cluster.platform,
+                    reads: args.reads,
+                    account: args.account,
+                }),
+                // The image names the ImageStream's tag as a registry path, which carries no reference to it.
                 this.child({ dependsOn: after }),
             );
         }

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
 import { ContainerSpec } from "../../../shared/container";
-import { EnvMap, fromConfigMap, fromSecret, mergeEnv } from "../../../shared/env";
+import { EnvMap, mergeEnv } from "../../../shared/env";
+import { HandleKeyRef } from "../../../shared/handles";
 import { Exposure, ExposureSpec } from "../../../shared/exposure";
 import { standardLabels } from "../../../shared/labels";
 import { httpProbe, tcpProbe } from "../../../shared/probes";
@@ -15,6 +16,7 @@ import { defaultHost, thothApp } from "../../identity";
 import { SizedPart } from "../sizing";
 import {
     KUBERNETES_ENV,
+    keyEnv,
     cephEnv,
     deploymentEnv,
     graphEnv,
@@ -23,19 +25,22 @@ import {
     kafkaEnv,
     namespaceEnv,
 } from "../stationEnv";
+import { StationReads } from "../stationReads";
 import { StationEnvironment, StationTier } from "../tiers";
-import { ReadsChecksumKey, startupObjects } from "../../../shared/startupReads";
+import { ReadsChecksumKey } from "../../../shared/startupReads";
 
 /** One long-running station service as the planner describes it (pure data, tested without mocks). */
 export interface ServicePlan {
     /** Deployment, Service and container-owner name. */
     name: string;
     tier: StationTier;
+    /** Made by the first plan that runs as it (one account for both investigator consumers). */
     serviceAccount: string;
     container: string;
     image: keyof StationImages;
     size: SizedPart;
-    env: EnvMap;
+    /** Its env, read through the station's objects of its tier's namespace. */
+    env: (reads: StationReads) => EnvMap;
     port: number;
     /** Service port → container port; the reference names it `metrics` on every API. */
     servicePort: { name: string; port: number };
@@ -87,28 +92,29 @@ function investigators(environment: StationEnvironment): ServicePlan[] {
             failureThreshold: 1,
         }),
         readiness: httpProbe("/_health", 6066, { initialDelaySeconds: 180, timeoutSeconds: 10 }),
-        env: mergeEnv(
-            {
-                SUBCOMMAND: "consumer",
-                // The reference's spelling of the list, byte for byte: `["middletier", "backend"]`.
-                THOTH_CONSUMER_MODE: `[${tiers.map((t) => `"${t}"`).join(", ")}]`,
-                DEBUG_LEVEL: "0",
-                APP_SCRIPT: "app.sh",
-                ARGO_PENDING_WORKFLOW_LIMIT: "900",
-                KAFKA_CONSUMER_GROUP_ID: "thoth.investigator",
-                KAFKA_CONSUMER_ENABLE_AUTO_COMMIT: "false",
-                KAFKA_CONSUMER_AUTO_OFFSET_RESET: "latest",
-                KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS: "900000",
-                KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: "none",
-                THOTH_INVESTIGATOR_SCHEDULE_KEBECHET_ADMIN: "0",
-            },
-            kafkaEnv(),
-            graphEnv(),
-            namespaceEnv("backend", "middletier", "infra"),
-            cephEnv(),
-            deploymentEnv(),
-            KUBERNETES_ENV,
-        ),
+        env: (reads) =>
+            mergeEnv(
+                {
+                    SUBCOMMAND: "consumer",
+                    // The reference's spelling of the list, byte for byte: `["middletier", "backend"]`.
+                    THOTH_CONSUMER_MODE: `[${tiers.map((t) => `"${t}"`).join(", ")}]`,
+                    DEBUG_LEVEL: "0",
+                    APP_SCRIPT: "app.sh",
+                    ARGO_PENDING_WORKFLOW_LIMIT: "900",
+                    KAFKA_CONSUMER_GROUP_ID: "thoth.investigator",
+                    KAFKA_CONSUMER_ENABLE_AUTO_COMMIT: "false",
+                    KAFKA_CONSUMER_AUTO_OFFSET_RESET: "latest",
+                    KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS: "900000",
+                    KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: "none",
+                    THOTH_INVESTIGATOR_SCHEDULE_KEBECHET_ADMIN: "0",
+                },
+                kafkaEnv(reads),
+                graphEnv(reads),
+                namespaceEnv(reads, "backend", "middletier", "infra"),
+                cephEnv(reads),
+                deploymentEnv(reads),
+                KUBERNETES_ENV,
+            ),
     }));
 }
 
@@ -117,9 +123,12 @@ export function servicePlans(
     environment: StationEnvironment,
     hosts: StationModulesConfig["hosts"],
 ): ServicePlan[] {
-    const prometheusPush = {
-        PROMETHEUS_PUSHGATEWAY_HOST: fromConfigMap("prometheus", "pushgateway-host"),
-        PROMETHEUS_PUSHGATEWAY_PORT: fromConfigMap("prometheus", "pushgateway-port"),
+    const prometheusPush = (reads: StationReads): EnvMap => {
+        const prometheus = reads.configMap("prometheus");
+        return {
+            PROMETHEUS_PUSHGATEWAY_HOST: prometheus.env("pushgateway-host"),
+            PROMETHEUS_PUSHGATEWAY_PORT: prometheus.env("pushgateway-port"),
+        };
     };
     return [
         {
@@ -133,31 +142,34 @@ export function servicePlans(
             ...apiProbes(5),
             kafkaCa: true,
             publicHost: hosts.userApi,
-            env: mergeEnv(
-                {
-                    PORT: "8080",
-                    APP_MODULE: "thoth.user_api.openapi_server:app",
-                    APP_CONFIG: "gunicorn.conf.py",
-                    WEB_CONCURRENCY: "2",
-                    THOTH_HOST: "khemenu.thoth-station.ninja",
-                    THOTH_SENTRY_IGNORE_EXCEPTION:
-                        "thoth.user_api.exceptions.NotFoundException,thoth.storages.exceptions.NotFoundError",
-                    THOTH_SEARCH_UI_URL: "https://thoth-station.ninja/search/",
-                    THOTH_USER_API_TOKEN: fromSecret("thoth", "user-api-token"),
-                    THOTH_USER_API_APP_SECRET_KEY: fromSecret("thoth", "app-secret-key"),
-                    THOTH_API_REPORT_EXCEPTIONS: fromConfigMap("user-api", "report-exceptions"),
-                    THOTH_API_VALIDATE_RESPONSES: fromConfigMap("user-api", "validate-responses"),
-                    THOTH_CACHE_EXPIRATION: fromConfigMap("user-api", "cache-expiration"),
-                    THOTH_API_HTTPS: fromConfigMap("user-api", "api-https"),
-                },
-                KUBERNETES_ENV,
-                namespaceEnv("frontend", "middletier", "infra", "backend"),
-                deploymentEnv(),
-                cephEnv(),
-                prometheusPush,
-                graphEnv(),
-                kafkaEnv(),
-            ),
+            env: (reads) =>
+                mergeEnv(
+                    {
+                        PORT: "8080",
+                        APP_MODULE: "thoth.user_api.openapi_server:app",
+                        APP_CONFIG: "gunicorn.conf.py",
+                        WEB_CONCURRENCY: "2",
+                        THOTH_HOST: "khemenu.thoth-station.ninja",
+                        THOTH_SENTRY_IGNORE_EXCEPTION:
+                            "thoth.user_api.exceptions.NotFoundException,thoth.storages.exceptions.NotFoundError",
+                        THOTH_SEARCH_UI_URL: "https://thoth-station.ninja/search/",
+                        THOTH_USER_API_TOKEN: reads.secret("thoth").env("user-api-token"),
+                        THOTH_USER_API_APP_SECRET_KEY: reads.secret("thoth").env("app-secret-key"),
+                    },
+                    keyEnv(reads.configMap("user-api"), {
+                        THOTH_API_REPORT_EXCEPTIONS: "report-exceptions",
+                        THOTH_API_VALIDATE_RESPONSES: "validate-responses",
+                        THOTH_CACHE_EXPIRATION: "cache-expiration",
+                        THOTH_API_HTTPS: "api-https",
+                    }),
+                    KUBERNETES_ENV,
+                    namespaceEnv(reads, "frontend", "middletier", "infra", "backend"),
+                    deploymentEnv(reads),
+                    cephEnv(reads),
+                    prometheusPush(reads),
+                    graphEnv(reads),
+                    kafkaEnv(reads),
+                ),
         },
         {
             name: "management-api",
@@ -170,25 +182,36 @@ export function servicePlans(
             ...apiProbes(15),
             kafkaCa: false,
             publicHost: hosts.managementApi,
-            env: mergeEnv(
-                {
-                    PORT: "8080",
-                    APP_MODULE: "thoth.management_api.openapi_server:app",
-                    WEB_CONCURRENCY: "2",
-                    THOTH_MANAGEMENT_API_RUN_MIGRATIONS: "0",
-                    THOTH_API_VALIDATE_RESPONSES: fromConfigMap("management-api", "validate-responses"),
-                    THOTH_API_HTTPS: fromConfigMap("management-api", "api-https"),
-                    AMUN_API_URL: fromConfigMap("thoth", "amun-api-url"),
-                    THOTH_MANAGEMENT_API_TOKEN: fromSecret("thoth", "management-api-token"),
-                    THOTH_APP_SECRET_KEY: fromSecret("thoth", "app-secret-key"),
-                },
-                KUBERNETES_ENV,
-                namespaceEnv("frontend", "middletier", "graph", "infra", "backend", "amun-inspection"),
-                deploymentEnv(),
-                cephEnv(),
-                prometheusPush,
-                graphEnv(),
-            ),
+            env: (reads) =>
+                mergeEnv(
+                    {
+                        PORT: "8080",
+                        APP_MODULE: "thoth.management_api.openapi_server:app",
+                        WEB_CONCURRENCY: "2",
+                        THOTH_MANAGEMENT_API_RUN_MIGRATIONS: "0",
+                        THOTH_API_VALIDATE_RESPONSES: reads
+                            .configMap("management-api")
+                            .env("validate-responses"),
+                        THOTH_API_HTTPS: reads.configMap("management-api").env("api-https"),
+                        AMUN_API_URL: reads.configMap("thoth").env("amun-api-url"),
+                        THOTH_MANAGEMENT_API_TOKEN: reads.secret("thoth").env("management-api-token"),
+                        THOTH_APP_SECRET_KEY: reads.secret("thoth").env("app-secret-key"),
+                    },
+                    KUBERNETES_ENV,
+                    namespaceEnv(
+                        reads,
+                        "frontend",
+                        "middletier",
+                        "graph",
+                        "infra",
+                        "backend",
+                        "amun-inspection",
+                    ),
+                    deploymentEnv(reads),
+                    cephEnv(reads),
+                    prometheusPush(reads),
+                    graphEnv(reads),
+                ),
         },
         {
             name: "amun-api",
@@ -201,25 +224,30 @@ export function servicePlans(
             ...apiProbes(5),
             kafkaCa: false,
             publicHost: hosts.amunApi,
-            env: mergeEnv(
-                {
-                    PORT: "8080",
-                    APP_MODULE: "amun.entrypoint:app",
-                    WEB_CONCURRENCY: "1",
-                    AMUN_DEBUG: "0",
-                    THOTH_SENTRY_IGNORE_LOGGER: "connexion.decorators.validation",
-                    THOTH_AMUN_API_URL: fromConfigMap("amun", "amun-api-url"),
-                    THOTH_AMUN_INSPECTION_NAMESPACE: fromConfigMap("amun", "inspection-namespace"),
-                    THOTH_AMUN_INFRA_NAMESPACE: fromConfigMap("amun", "infra-namespace"),
-                    AMUN_API_APP_SECRET_KEY: fromSecret("amun", "app-secret-key"),
-                    SENTRY_DSN: fromSecret("amun", "sentry-dsn"),
-                    THOTH_DEPLOYMENT_NAME: fromConfigMap("amun", "deployment-name"),
-                    THOTH_LOGGING_NO_JSON: fromConfigMap("amun", "logging-no-json"),
-                },
-                KUBERNETES_ENV,
-                cephEnv("endpoint"),
-                prometheusPush,
-            ),
+            env: (reads) =>
+                mergeEnv(
+                    {
+                        PORT: "8080",
+                        APP_MODULE: "amun.entrypoint:app",
+                        WEB_CONCURRENCY: "1",
+                        AMUN_DEBUG: "0",
+                        THOTH_SENTRY_IGNORE_LOGGER: "connexion.decorators.validation",
+                    },
+                    keyEnv(reads.configMap("amun"), {
+                        THOTH_AMUN_API_URL: "amun-api-url",
+                        THOTH_AMUN_INSPECTION_NAMESPACE: "inspection-namespace",
+                        THOTH_AMUN_INFRA_NAMESPACE: "infra-namespace",
+                        THOTH_DEPLOYMENT_NAME: "deployment-name",
+                        THOTH_LOGGING_NO_JSON: "logging-no-json",
+                    }),
+                    keyEnv(reads.secret("amun"), {
+                        AMUN_API_APP_SECRET_KEY: "app-secret-key",
+                        SENTRY_DSN: "sentry-dsn",
+                    }),
+                    KUBERNETES_ENV,
+                    cephEnv(reads, "endpoint"),
+                    prometheusPush(reads),
+                ),
         },
         ...investigators(environment),
         {
@@ -233,52 +261,46 @@ export function servicePlans(
             liveness: httpProbe("/metrics", 8080, { initialDelaySeconds: 45, timeoutSeconds: 10 }),
             readiness: httpProbe("/metrics", 8080, { initialDelaySeconds: 30, timeoutSeconds: 10 }),
             kafkaCa: true,
-            env: mergeEnv(
-                {
-                    PORT: "8080",
-                    WEB_CONCURRENCY: "1",
-                    THOTH_METRICS_EXPORTER_UPDATE_INTERVAL: fromConfigMap(
-                        "metrics-exporter",
-                        "update-interval",
+            env: (reads) =>
+                mergeEnv(
+                    keyEnv(reads.configMap("metrics-exporter"), {
+                        THOTH_METRICS_EXPORTER_UPDATE_INTERVAL: "update-interval",
+                        THOTH_METRICS_EXPORTER_GRAFANA_REDIRECT_URL: "grafana-redirect-url",
+                        THOTH_METRICS_EXPORTER_MAX_WORKERS: "max-workers",
+                        THOTH_METRICS_EXPORTER_WEAK_READINESS: "weak-readiness",
+                        THOTH_STORAGES_GRAPH_CACHE_DISABLED: "graph-cache-disabled",
+                    }),
+                    keyEnv(reads.configMap("prometheus"), {
+                        PROMETHEUS_HOST_URL: "host-url",
+                        METRICS_EXPORTER_INFRA_PROMETHEUS_INSTANCE: "instance-metrics-exporter-infra",
+                        MANAGEMENT_API_PROMETHEUS_INSTANCE: "instance-metrics-management-api",
+                    }),
+                    {
+                        PORT: "8080",
+                        WEB_CONCURRENCY: "1",
+                        GITHUB_ACCESS_TOKEN: reads.secret("kebechet").env("github-oauth-token"),
+                        PROMETHEUS_SERVICE_ACCOUNT_TOKEN: reads.secret("prometheus-reader").env("token"),
+                    },
+                    namespaceEnv(
+                        reads,
+                        "frontend",
+                        "middletier",
+                        "backend",
+                        "infra",
+                        "amun",
+                        "amun-inspection",
                     ),
-                    THOTH_METRICS_EXPORTER_GRAFANA_REDIRECT_URL: fromConfigMap(
-                        "metrics-exporter",
-                        "grafana-redirect-url",
-                    ),
-                    THOTH_METRICS_EXPORTER_MAX_WORKERS: fromConfigMap("metrics-exporter", "max-workers"),
-                    THOTH_METRICS_EXPORTER_WEAK_READINESS: fromConfigMap(
-                        "metrics-exporter",
-                        "weak-readiness",
-                    ),
-                    THOTH_STORAGES_GRAPH_CACHE_DISABLED: fromConfigMap(
-                        "metrics-exporter",
-                        "graph-cache-disabled",
-                    ),
-                    GITHUB_ACCESS_TOKEN: fromSecret("kebechet", "github-oauth-token"),
-                    PROMETHEUS_SERVICE_ACCOUNT_TOKEN: fromSecret("prometheus-reader", "token"),
-                    PROMETHEUS_HOST_URL: fromConfigMap("prometheus", "host-url"),
-                    METRICS_EXPORTER_INFRA_PROMETHEUS_INSTANCE: fromConfigMap(
-                        "prometheus",
-                        "instance-metrics-exporter-infra",
-                    ),
-                    MANAGEMENT_API_PROMETHEUS_INSTANCE: fromConfigMap(
-                        "prometheus",
-                        "instance-metrics-management-api",
-                    ),
-                },
-                namespaceEnv("frontend", "middletier", "backend", "infra", "amun", "amun-inspection"),
-                deploymentEnv(),
-                cephEnv(),
-                graphEnv(),
-                {
-                    KNOWLEDGE_GRAPH_PORT: fromConfigMap("metrics-exporter", "knowledge-graph-port"),
-                    KNOWLEDGE_GRAPH_SSL_DISABLED: fromConfigMap(
-                        "metrics-exporter",
-                        "knowledge-graph-ssl-disabled",
-                    ),
-                },
-                kafkaEnv(),
-            ),
+                    deploymentEnv(reads),
+                    cephEnv(reads),
+                    graphEnv(reads),
+                    {
+                        KNOWLEDGE_GRAPH_PORT: reads.configMap("metrics-exporter").env("knowledge-graph-port"),
+                        KNOWLEDGE_GRAPH_SSL_DISABLED: reads
+                            .configMap("metrics-exporter")
+                            .env("knowledge-graph-ssl-disabled"),
+                    },
+                    kafkaEnv(reads),
+                ),
         },
     ];
 }
@@ -286,11 +308,8 @@ export function servicePlans(
 /** The Secrets (and keys) a plan's env reads: what each module needs from encrypted config. */
 export function secretsRead(env: EnvMap): string[] {
     const refs = Object.values(env)
-        .filter(
-            (v): v is { secretKeyRef: { name: string; key: string } } =>
-                typeof v === "object" && "secretKeyRef" in v,
-        )
-        .map((v) => `${v.secretKeyRef.name}/${v.secretKeyRef.key}`);
+        .filter((v): v is HandleKeyRef => typeof v === "object" && "from" in v && v.from.kind === "Secret")
+        .map((v) => `${v.from.objectName}/${v.key}`);
     return [...new Set(refs)].sort();
 }
 
@@ -303,10 +322,10 @@ export interface StationServicesArgs {
     config: StationModulesConfig;
     sizing: Record<SizedPart, Sizing>;
     grants: Record<string, AccessGrant[]>;
-    /** What must exist in a namespace before this component's objects there: the Namespace, its ConfigMaps and Secrets. */
-    ready: (namespace: string) => pulumi.Resource[];
-    /** The station's Namespaces: an account's grants reach into other tiers' namespaces. */
-    allNamespaces: pulumi.Resource[];
+    /** The Namespace each of the station's namespaces is made by: its objects are named with a plain string. */
+    namespaceResources: Record<string, pulumi.Resource>;
+    /** The station's Secrets and ConfigMaps of a namespace, which its pods read. */
+    reads: (namespace: string) => StationReads;
 }
 
 /**
@@ -326,6 +345,9 @@ export class StationServices extends RunbookComponent {
         super("runbooks:thoth:StationServices", name, opts, args.cluster.provider);
         const { cluster, namespaces, config } = args;
         const replicas = config.hibernated ? 0 : 1;
+        // Objects name their namespace with a plain string, which carries no reference to the Namespace.
+        const inNamespace = (namespace: string) =>
+            this.child({ dependsOn: [args.namespaceResources[namespace]] });
         const plans = servicePlans(args.environment, config.hosts);
         // Each plan with its account, made by the first plan that runs as it.
         const accounts = new Map<string, ServiceAccount>();
@@ -341,7 +363,8 @@ export class StationServices extends RunbookComponent {
                         app: thothApp(plan.serviceAccount, "api"),
                         grants: args.grants[plan.serviceAccount] ?? [],
                     },
-                    this.child({ dependsOn: args.allNamespaces }),
+                    // Its grants reach into other tiers' namespaces.
+                    this.child({ dependsOn: Object.values(args.namespaceResources) }),
                 );
             accounts.set(plan.serviceAccount, account);
             return { plan, account };
@@ -355,11 +378,12 @@ export class StationServices extends RunbookComponent {
             const serviceName = plan.serviceName ?? plan.name;
             if (plan.serviceName) shared.set(plan.serviceName, plan);
             const ownsService = !plan.serviceName;
+            const reads = args.reads(namespace);
             const container: ContainerSpec = {
                 name: plan.container,
                 image,
                 ports: [{ name: "http", containerPort: plan.port }],
-                env: plan.env,
+                env: plan.env(reads),
                 resources: args.sizing[plan.size],
                 livenessProbe: plan.liveness,
                 readinessProbe: plan.readiness,
@@ -393,10 +417,10 @@ export class StationServices extends RunbookComponent {
                     namespace,
                     app: identity,
                     replicas,
-                    serviceAccountName: plan.serviceAccount,
+                    serviceAccountName: account.handle.name,
                     containers: [container],
-                    restartOnChange: { key: restartKey, candidates: startupObjects(args.ready(namespace)) },
-                    ...(plan.kafkaCa ? { volumes: [kafkaCaVolume] } : {}),
+                    restartOnChange: { key: restartKey },
+                    ...(plan.kafkaCa ? { volumes: [kafkaCaVolume(reads)] } : {}),
                     ...(ownsService
                         ? {
                               service: {
@@ -413,7 +437,7 @@ export class StationServices extends RunbookComponent {
                           }
                         : {}),
                 },
-                this.child({ dependsOn: [...args.ready(namespace), account] }),
+                inNamespace(namespace),
             );
             this.workloads[plan.name] = workload;
             if (plan.watches) this.eventWatchers.push({ workload, tiers: plan.watches });
@@ -437,7 +461,7 @@ export class StationServices extends RunbookComponent {
                         ],
                     },
                 },
-                this.child({ dependsOn: args.ready(namespace) }),
+                inNamespace(namespace),
             );
             new Exposure(
                 this.childName(`${serviceName}-endpoint`),
@@ -450,6 +474,7 @@ export class StationServices extends RunbookComponent {
                     servicePort: plan.servicePort.name,
                     tls: { termination: "edge" },
                 },
+                // Exposure names the Service by its plain name, which carries no reference to it.
                 this.child({ dependsOn: [service] }),
             );
         }

@@ -6,9 +6,36 @@ import { StationEnvironment, StationTier } from "../tiers";
 /** One ConfigMap of the station: where it goes and its (non-secret) data. */
 export interface StationConfigMap {
     namespace: string;
-    name: string;
+    name: StationConfigMapName;
     data: Record<string, string>;
 }
+
+/**
+ * Where each shared ConfigMap of thoth-application `core` (thoth-station.md §4.1) and the amun ones (§4.3) goes, by
+ * tier: the names readers may ask for ({@link StationConfigMapName}), in the order they are made.
+ */
+const CONFIG_MAP_TIERS = {
+    thoth: CORE_TIERS,
+    ceph: [...CORE_TIERS, "amun-api", "amun-inspection"],
+    kafka: [...CORE_TIERS, "amun-inspection"],
+    prometheus: [...CORE_TIERS, "amun-api", "amun-inspection"],
+    solvers: CORE_TIERS,
+    "pulp-pypi": CORE_TIERS,
+    amun: ["amun-api", "amun-inspection"],
+    "user-api": ["frontend"],
+    "management-api": ["frontend"],
+    "integration-tests": ["infra"],
+    "slo-reporter": ["infra"],
+    // WorkflowTemplate mi reads it in middletier; the reference's overlay moved it to infra only, leaving mi
+    // without it (thoth-station.md §4.4).
+    "mi-scheduler": ["infra", "middletier"],
+    "mi-scheduler-cm": ["middletier"],
+    "prescriptions-refresh-job": ["backend"],
+    "metrics-exporter": ["infra"],
+} as const satisfies Record<string, readonly StationTier[]>;
+
+/** The name of a ConfigMap the station makes (in the namespaces of its tiers). */
+export type StationConfigMapName = keyof typeof CONFIG_MAP_TIERS;
 
 /** What mi analyses (ConfigMaps mi-scheduler and mi-scheduler-cm). */
 const MI_ENTITIES = "PullRequest,Issue";
@@ -116,87 +143,68 @@ export function sharedConfigMaps(
         "logging-no-json": shared.loggingNoJson ? "1" : "0",
         "postgresql-host": postgresqlHost(namespaces),
     };
-    const placed: [readonly StationTier[], string, Record<string, string>][] = [
-        [CORE_TIERS, "thoth", thoth],
-        [[...CORE_TIERS, "amun-api", "amun-inspection"], "ceph", ceph],
-        [[...CORE_TIERS, "amun-inspection"], "kafka", kafka],
-        [[...CORE_TIERS, "amun-api", "amun-inspection"], "prometheus", prometheus],
-        [CORE_TIERS, "solvers", { solvers: shared.solvers.join(", ") }],
-        [CORE_TIERS, "pulp-pypi", { host: shared.pulpHost }],
-        [["amun-api", "amun-inspection"], "amun", amun],
-        [
-            ["frontend"],
-            "user-api",
-            {
-                "api-https": "1",
-                "cache-expiration": "14400",
-                "report-exceptions": "1",
-                "validate-responses": "1",
-            },
-        ],
-        [["frontend"], "management-api", { "api-https": "1", "validate-responses": "1" }],
-        [
-            ["infra"],
-            "integration-tests",
-            {
-                "amun-api": modules.hosts.amunApi,
-                "deployment-name": shared.deploymentName,
-                "generate-report": "1",
-                "logging-no-json": "1",
-                "mail-report": "1",
-                "management-api": modules.hosts.managementApi,
-                // Stage skips the scenarios that take over the middletier namespace; test runs them all.
-                tags: modules.environment === "stage" ? "~@seizes_middletier_namespace" : "",
-                "user-api": modules.hosts.userApi,
-            },
-        ],
-        [
-            ["infra"],
-            "slo-reporter",
-            {
-                "email-recipients": "aicoe-thoth@redhat.com",
-                "sender-address": "aicoe-thoth@redhat.com",
-                "smtp-server": "smtp.corp.redhat.com",
-                "thanos-endpoint": pg.hostUrl,
-            },
-        ],
-        // WorkflowTemplate mi reads it in middletier; the reference's overlay moved it to infra only, leaving mi
-        // without it (thoth-station.md §4.4).
-        [
-            ["infra", "middletier"],
-            "mi-scheduler",
-            {
-                entities: MI_ENTITIES,
-                organizations: "thoth-station,AICoE,aicoe-aiops,operate-first",
-                "parallel-workflows-limit": "1",
-                repositories: "openshift/origin",
-            },
-        ],
-        [["middletier"], "mi-scheduler-cm", { entities: MI_ENTITIES }],
-        [["backend"], "prescriptions-refresh-job", prescriptionsRefreshData(modules)],
-        [
-            ["infra"],
-            "metrics-exporter",
-            {
-                "grafana-redirect-url": "https://grafana.datahub.redhat.com/",
-                "graph-cache-disabled": "1",
-                "knowledge-graph-port": "5432",
-                "knowledge-graph-ssl-disabled": "1",
-                "max-workers": "16",
-                "update-interval": "20",
-                "weak-readiness": "1",
-            },
-        ],
-    ];
+    const data: Record<StationConfigMapName, Record<string, string>> = {
+        thoth,
+        ceph,
+        kafka,
+        prometheus,
+        solvers: { solvers: shared.solvers.join(", ") },
+        "pulp-pypi": { host: shared.pulpHost },
+        amun,
+        "user-api": {
+            "api-https": "1",
+            "cache-expiration": "14400",
+            "report-exceptions": "1",
+            "validate-responses": "1",
+        },
+        "management-api": { "api-https": "1", "validate-responses": "1" },
+        "integration-tests": {
+            "amun-api": modules.hosts.amunApi,
+            "deployment-name": shared.deploymentName,
+            "generate-report": "1",
+            "logging-no-json": "1",
+            "mail-report": "1",
+            "management-api": modules.hosts.managementApi,
+            // Stage skips the scenarios that take over the middletier namespace; test runs them all.
+            tags: modules.environment === "stage" ? "~@seizes_middletier_namespace" : "",
+            "user-api": modules.hosts.userApi,
+        },
+        "slo-reporter": {
+            "email-recipients": "aicoe-thoth@redhat.com",
+            "sender-address": "aicoe-thoth@redhat.com",
+            "smtp-server": "smtp.corp.redhat.com",
+            "thanos-endpoint": pg.hostUrl,
+        },
+        "mi-scheduler": {
+            entities: MI_ENTITIES,
+            organizations: "thoth-station,AICoE,aicoe-aiops,operate-first",
+            "parallel-workflows-limit": "1",
+            repositories: "openshift/origin",
+        },
+        "mi-scheduler-cm": { entities: MI_ENTITIES },
+        "prescriptions-refresh-job": prescriptionsRefreshData(modules),
+        "metrics-exporter": {
+            "grafana-redirect-url": "https://grafana.datahub.redhat.com/",
+            "graph-cache-disabled": "1",
+            "knowledge-graph-port": "5432",
+            "knowledge-graph-ssl-disabled": "1",
+            "max-workers": "16",
+            "update-interval": "20",
+            "weak-readiness": "1",
+        },
+    };
     const out: StationConfigMap[] = [];
     const seen = new Set<string>();
-    for (const [tiers, name, data] of placed) {
+    for (const [name, tiers] of Object.entries(CONFIG_MAP_TIERS) as [
+        StationConfigMapName,
+        readonly StationTier[],
+    ][]) {
         for (const tier of tiers) {
             const namespace = namespaces[tier];
             const id = `${namespace}/${name}`;
             if (seen.has(id)) continue;
             seen.add(id);
-            out.push({ namespace, name, data });
+            out.push({ namespace, name, data: data[name] });
         }
     }
     return out;

@@ -5,6 +5,7 @@ import { RunbookComponent } from "../../../shared/component";
 import { PlainConfigMap } from "../../../shared/configMap";
 import { ImageStream } from "../../../shared/imagestream";
 import { statefulOptions } from "../../../shared/protect";
+import { AccountHandle } from "../../../shared/handles";
 import { ConfigSecret } from "../../../shared/secret";
 import { ServiceAccount } from "../../../shared/serviceAccount";
 import { ArgoInstall, argoInstalls } from "./argo";
@@ -18,6 +19,7 @@ import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "../sizing";
+import { stationReads } from "../stationReads";
 import { StationSecretsArgs, stationSecretPlans } from "../stationSecrets";
 import { StationEnvironment, StationTier } from "../tiers";
 import { StationVerify } from "./verify";
@@ -63,18 +65,26 @@ export const STATION_MODULE_PARTS = [
 export type StationModulePart = (typeof STATION_MODULE_PARTS)[number];
 
 /**
- * What a part is made from: the pods' parts wait for (and roll on) the shared ConfigMaps and Secrets of their
- * namespace, the watcher restart aims at the services' watchers and the Argo controllers, verify at the APIs.
+ * What a part is made from: the pods' parts read the shared ConfigMaps and Secrets of their namespace, the
+ * prescriptions' Workflows run as the account of the backend's Argo install, the watcher restart aims at the
+ * services' watchers and the Argo controllers, verify at the APIs.
  */
 const MADE_FROM: Partial<Record<StationModulePart, readonly StationModulePart[]>> = {
     graph: ["configuration"],
     argo: ["configuration"],
     services: ["configuration"],
     jobs: ["configuration"],
-    prescriptionsRefresh: ["configuration"],
+    prescriptionsRefresh: ["configuration", "argo"],
     watcherRestart: ["services", "argo"],
     verify: ["services"],
 };
+
+/** Account `argo` of the Argo install in `namespace`, which the Workflows submitted there run as. */
+function workflowAccount(installs: readonly ArgoInstall[], namespace: string): AccountHandle {
+    const install = installs.find((a) => a.namespace === namespace);
+    if (!install) throw new Error(`namespace ${namespace} runs Workflows, but has no Argo install`);
+    return install.workflowAccount;
+}
 
 /** The parts `parts` asks for with those they are made from (every part when `parts` is absent). */
 function partsToBuild(parts: readonly StationModulePart[] | undefined): ReadonlySet<StationModulePart> {
@@ -108,6 +118,7 @@ export class StationModules extends RunbookComponent {
         super("runbooks:thoth:StationModules", name, opts, args.cluster.provider);
         const { cluster, namespaces, config } = args;
         const sizing = STATION_SIZING[args.environment];
+        // Objects name their namespace with a plain string, which carries no reference to the Namespace.
         const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
         this.#builds = partsToBuild(args.parts);
 
@@ -120,19 +131,19 @@ export class StationModules extends RunbookComponent {
                     prescriptionsRefresh: config.prescriptionsRefresh,
                 }),
             ) ?? []
-        ).map((cm) => ({
-            namespace: cm.namespace,
-            resource: new PlainConfigMap(
-                this.childName(`${cm.namespace}-configmap-${cm.name}`),
-                {
-                    namespace: cm.namespace,
-                    name: cm.name,
-                    app: thothApp(cm.name, "config"),
-                    data: cm.data,
-                },
-                inNamespace(cm.namespace),
-            ),
-        }));
+        ).map(
+            (cm) =>
+                new PlainConfigMap(
+                    this.childName(`${cm.namespace}-configmap-${cm.name}`),
+                    {
+                        namespace: cm.namespace,
+                        name: cm.name,
+                        app: thothApp(cm.name, "config"),
+                        data: cm.data,
+                    },
+                    inNamespace(cm.namespace),
+                ),
+        );
         const secrets =
             this.built("configuration", () =>
                 this.stationSecrets(
@@ -140,17 +151,12 @@ export class StationModules extends RunbookComponent {
                     inNamespace,
                 ),
             ) ?? [];
-        // Pods start only once the ConfigMaps and Secrets of their namespace exist (a missing key fails container
-        // creation). Only their own namespace's: a pod cannot read another's, and the engine is sent (and the SDK
-        // gathers) every dependency of every object, so the station's whole configuration on each of its objects
-        // tripled the cost of registering them.
-        const readyIn = (ns: string): pulumi.Resource[] => [
-            args.namespaceResources[ns],
-            ...[...configMaps, ...secrets].filter((c) => c.namespace === ns).map((c) => c.resource),
-        ];
-        const configured = (ns: string) => this.child({ dependsOn: readyIn(ns) });
+        // Pods read the objects of their own namespace through these handles, and so wait for exactly what they read
+        // (a missing key fails container creation) and nothing else of the station's configuration.
+        const reads = stationReads([...configMaps, ...secrets].map((c) => c.handle));
+        // Argo's CRDs and ClusterRoles come from another stack or the cluster: no reference carries them.
         const withPrerequisites = (ns: string) =>
-            this.child({ dependsOn: [...readyIn(ns), ...args.prerequisites] });
+            this.child({ dependsOn: [args.namespaceResources[ns], ...args.prerequisites] });
         // A service account's grants reach into other tiers' namespaces: its Roles and bindings wait for them all.
         const allNamespaces = Object.values(args.namespaceResources);
         const accountOptions = this.child({ dependsOn: [...allNamespaces, ...args.prerequisites] });
@@ -171,8 +177,9 @@ export class StationModules extends RunbookComponent {
                         storageClassName: config.postgresql.storageClassName,
                         sizing,
                         protectStateful: args.protectStateful,
+                        reads: reads(namespaces.graph),
                     },
-                    configured(namespaces.graph),
+                    inNamespace(namespaces.graph),
                 ),
         );
 
@@ -189,6 +196,7 @@ export class StationModules extends RunbookComponent {
                         shared: config.shared,
                         images: config.images,
                         sizing,
+                        reads: reads(namespaces[plan.tier]),
                     },
                     withPrerequisites(namespaces[plan.tier]),
                 ),
@@ -210,8 +218,8 @@ export class StationModules extends RunbookComponent {
                         config,
                         sizing,
                         grants,
-                        ready: readyIn,
-                        allNamespaces,
+                        namespaceResources: args.namespaceResources,
+                        reads,
                     },
                     prerequisitesOnly,
                 ),
@@ -238,7 +246,7 @@ export class StationModules extends RunbookComponent {
 
         // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
         const jobs = this.built("jobs", periodicPlans) ?? [];
-        const accounts: Record<string, ServiceAccount> = {};
+        const accounts: Record<string, AccountHandle> = {};
         for (const job of jobs) {
             const sa = job.serviceAccount;
             if (!sa || accounts[sa]) continue;
@@ -252,7 +260,7 @@ export class StationModules extends RunbookComponent {
                     grants: grants[sa],
                 },
                 accountOptions,
-            );
+            ).handle;
         }
         this.built(
             "jobs",
@@ -267,7 +275,8 @@ export class StationModules extends RunbookComponent {
                         hibernated: config.hibernated,
                         plans: jobs,
                         accounts,
-                        ready: readyIn,
+                        namespaceResources: args.namespaceResources,
+                        reads,
                     },
                     this.child(),
                 ),
@@ -279,7 +288,13 @@ export class StationModules extends RunbookComponent {
             () =>
                 new PrescriptionsRefresh(
                     this.childName("prescriptions-refresh"),
-                    { cluster, namespace: namespaces.backend, image: config.images.prescriptionsRefresh },
+                    {
+                        cluster,
+                        namespace: namespaces.backend,
+                        image: config.images.prescriptionsRefresh,
+                        reads: reads(namespaces.backend),
+                        account: workflowAccount(this.argo, namespaces.backend),
+                    },
                     withPrerequisites(namespaces.backend),
                 ),
         );
@@ -319,6 +334,7 @@ export class StationModules extends RunbookComponent {
             this.restart = new WatcherRestart(
                 this.childName("watcher-restart"),
                 { cluster, config: restart, targets },
+                // Its objects name their namespaces with plain strings.
                 this.child({ dependsOn: allNamespaces }),
             );
         }
@@ -355,17 +371,14 @@ export class StationModules extends RunbookComponent {
     private stationSecrets(
         args: StationSecretsArgs,
         inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
-    ): { namespace: string; resource: pulumi.Resource }[] {
+    ): ConfigSecret[] {
         return stationSecretPlans(args).map((plan) => {
             const options = inNamespace(plan.namespace);
-            return {
-                namespace: plan.namespace,
-                resource: new ConfigSecret(
-                    this.childName(`${plan.namespace}-secret-${plan.name}`),
-                    plan.args,
-                    plan.stateful ? { ...options, ...statefulOptions(args.cluster.production) } : options,
-                ),
-            };
+            return new ConfigSecret(
+                this.childName(`${plan.namespace}-secret-${plan.name}`),
+                plan.args,
+                plan.stateful ? { ...options, ...statefulOptions(args.cluster.production) } : options,
+            );
         });
     }
 

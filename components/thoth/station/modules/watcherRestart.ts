@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
+import { AccountHandle } from "../../../shared/handles";
 import { standardLabels } from "../../../shared/labels";
 import { sized } from "../../../shared/resources";
 import { ScheduledJob } from "../../../shared/scheduledJob";
@@ -59,10 +60,10 @@ export class WatcherRestart extends RunbookComponent {
             const group = this.groups[i];
             const ns = group.namespace;
             const metadata = { name: NAME, namespace: ns, labels };
-            const account = new k8s.core.v1.ServiceAccount(
-                this.childName(`${ns}-sa`),
-                { metadata },
-                this.child(),
+            const account = AccountHandle.of(
+                new k8s.core.v1.ServiceAccount(this.childName(`${ns}-sa`), { metadata }, this.child()),
+                NAME,
+                ns,
             );
             const role = new k8s.rbac.v1.Role(
                 this.childName(`${ns}-role`),
@@ -73,10 +74,14 @@ export class WatcherRestart extends RunbookComponent {
                 this.childName(`${ns}-rolebinding`),
                 {
                     metadata,
-                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: NAME },
-                    subjects: [{ kind: "ServiceAccount", name: NAME, namespace: ns }],
+                    roleRef: {
+                        apiGroup: "rbac.authorization.k8s.io",
+                        kind: "Role",
+                        name: role.metadata.name,
+                    },
+                    subjects: [{ kind: "ServiceAccount", name: account.name, namespace: ns }],
                 },
-                this.child({ dependsOn: [role, account] }),
+                this.child(),
             );
             new ScheduledJob(
                 this.childName(ns),
@@ -91,7 +96,7 @@ export class WatcherRestart extends RunbookComponent {
                     // A run that starts late would restart pods that have only just been restarted.
                     startingDeadlineSeconds: 300,
                     activeDeadlineSeconds: 600,
-                    serviceAccountName: NAME,
+                    serviceAccountName: account.name,
                     automountServiceAccountToken: true,
                     containers: [
                         {
@@ -102,6 +107,7 @@ export class WatcherRestart extends RunbookComponent {
                         },
                     ],
                 },
+                // The job needs its rights before it runs; nothing of its pod spec names the binding.
                 this.child({ dependsOn: [binding] }),
             );
         });
