@@ -15,13 +15,11 @@ export interface ContainerSpec {
     workingDir?: string;
     ports?: { name: string; containerPort: number; protocol?: "TCP" | "UDP" }[];
     env?: EnvMap;
-    /** Whole Secrets/ConfigMaps exposed as env (e.g. DIALS' `dials-etl-secrets`). */
-    envFrom?: (
-        | { secret: string; optional?: boolean }
-        | { configMap: string; optional?: boolean }
-        /** A handle's `.envFrom()`: the reference carries the object's name. */
-        | HandleEnvFrom
-    )[];
+    /**
+     * Whole Secrets/ConfigMaps exposed as env (e.g. DIALS' `dials-etl-secrets`), as their handles' `.envFrom()`: the
+     * reference carries the object's name, so the pod waits for the object and follows a rename.
+     */
+    envFrom?: HandleEnvFrom[];
     /** Requests and limits; required so no container runs without a memory limit. */
     resources: Sizing;
     livenessProbe?: k8s.types.input.core.v1.Probe;
@@ -54,13 +52,8 @@ export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Contai
     if (spec.env && Object.keys(spec.env).length > 0) container.env = toEnvVars(spec.env);
     if (spec.envFrom?.length) {
         container.envFrom = spec.envFrom.map((src) => {
-            if ("from" in src) {
-                const ref = { name: src.from.name, optional: src.optional };
-                return src.from.kind === "Secret" ? { secretRef: ref } : { configMapRef: ref };
-            }
-            return "secret" in src
-                ? { secretRef: { name: src.secret, optional: src.optional } }
-                : { configMapRef: { name: src.configMap, optional: src.optional } };
+            const ref = { name: src.from.name, optional: src.optional };
+            return src.from.kind === "Secret" ? { secretRef: ref } : { configMapRef: ref };
         });
     }
     if (spec.livenessProbe) container.livenessProbe = spec.livenessProbe;

@@ -4,16 +4,16 @@ import type { HandleKeyRef } from "./handles";
 
 /**
  * One environment variable's value. Plain values are `string` only (never `pulumi.Input`), so a secret Output
- * cannot end up as a plain env value by accident: secrets must come through `secretKeyRef`.
+ * cannot end up as a plain env value by accident: secrets must come through a Secret's handle (`secret.env(key)`).
+ * A Secret or ConfigMap is never named by a string here: the handle's reference carries the object's name, so the
+ * pod waits for the object and follows a rename.
  */
 export type EnvValue =
     | string
     /** A non-secret value computed from another resource (e.g. a Route's host); never pass a secret here. */
     | { computed: pulumi.Input<string> }
-    | { secretKeyRef: { name: string; key: string; optional?: boolean } }
-    | { configMapKeyRef: { name: string; key: string; optional?: boolean } }
     | { fieldRef: { fieldPath: string } }
-    /** One key of a Secret or ConfigMap handle (`secret.env(key)`): the reference carries the object's name. */
+    /** One key of a Secret or ConfigMap handle (`secret.env(key)`). */
     | HandleKeyRef;
 
 export type EnvMap = Record<string, EnvValue | undefined>;
@@ -64,14 +64,4 @@ export function toEnvVars(env: EnvMap): k8s.types.input.core.v1.EnvVar[] {
             }
             return [{ name, valueFrom: value }];
         });
-}
-
-/** A reference to a key of a Secret, for env values. */
-export function fromSecret(name: string, key: string): EnvValue {
-    return { secretKeyRef: { name, key } };
-}
-
-/** A reference to a key of a ConfigMap, for env values. */
-export function fromConfigMap(name: string, key: string): EnvValue {
-    return { configMapKeyRef: { name, key } };
 }

@@ -121,14 +121,8 @@ function podReads(pod: PodReads): PodRead[] {
         for (const value of Object.values(c.env ?? {})) {
             if (value === undefined || typeof value === "string") continue;
             if ("from" in value) add(value.from.kind, value.from.name);
-            if ("secretKeyRef" in value) add("Secret", value.secretKeyRef.name);
-            if ("configMapKeyRef" in value) add("ConfigMap", value.configMapKeyRef.name);
         }
-        for (const src of c.envFrom ?? []) {
-            if ("from" in src) add(src.from.kind, src.from.name);
-            else if ("secret" in src) add("Secret", src.secret);
-            else add("ConfigMap", src.configMap);
-        }
+        for (const src of c.envFrom ?? []) add(src.from.kind, src.from.name);
     }
     for (const v of pod.volumes ?? []) {
         const volume = v as {
@@ -163,16 +157,14 @@ export function handlesReadBy(pod: PodReads): ObjectHandle[] {
 }
 
 /**
- * The objects among `handles` that this program created and pods read at start (Secrets and ConfigMaps): restart
- * candidates that need no list, because the reference itself says what was read. Objects made elsewhere have none.
+ * The objects among `handles` that this program created and pods read at start (Secrets and ConfigMaps): what the
+ * reads checksum covers, with no list to keep, because the reference itself says what was read. Objects made
+ * elsewhere have none.
  */
 export function startupReadsOf(handles: readonly ObjectHandle[]): StartupRead[] {
-    return startupObjects(handles.flatMap((h) => (h.resource ? [h.resource] : [])));
-}
-
-/** The Secrets and ConfigMaps among `resources` (e.g. what a namespace's workloads wait for): candidates of reads. */
-export function startupObjects(resources: readonly pulumi.Resource[]): StartupRead[] {
-    return resources.filter(
-        (r): r is StartupRead => k8s.core.v1.Secret.isInstance(r) || k8s.core.v1.ConfigMap.isInstance(r),
-    );
+    return handles
+        .flatMap((h) => (h.resource ? [h.resource] : []))
+        .filter(
+            (r): r is StartupRead => k8s.core.v1.Secret.isInstance(r) || k8s.core.v1.ConfigMap.isInstance(r),
+        );
 }

@@ -9,7 +9,6 @@ import { podSecurityContext } from "./security";
 import {
     ChecksumKey,
     READS_CHECKSUM_ANNOTATION,
-    StartupRead,
     handlesReadBy,
     namesReadBy,
     readsChecksum,
@@ -71,13 +70,12 @@ export interface WorkloadArgs {
     /** Annotations on the pod template. */
     podAnnotations?: Record<string, pulumi.Input<string>>;
     /**
-     * Secrets and ConfigMaps of the namespace that the program created: a change of any the pod spec names (env,
-     * envFrom, volumes) rolls the pods through {@link READS_CHECKSUM_ANNOTATION}, because programs read them at
-     * start. `key` is the system's {@link checksumKey}. Objects made outside the program are not candidates.
-     * Objects the pod spec names through handles (`secret.env(key)`, `.volume(...)`) are candidates without being
-     * listed; `candidates` adds those still named by string.
+     * A change of any Secret or ConfigMap the program created that the pod spec names through its handle (env,
+     * envFrom, volumes: `secret.env(key)`, `.volume(...)`) rolls the pods through {@link READS_CHECKSUM_ANNOTATION},
+     * because programs read them at start. `key` is the system's {@link checksumKey}. Objects made outside the
+     * program roll nothing: their content is not known here.
      */
-    restartOnChange?: { key: ChecksumKey; candidates?: StartupRead[] };
+    restartOnChange?: { key: ChecksumKey };
     podSecurityContext?: k8s.types.input.core.v1.PodSecurityContext;
     service?: ServiceSpec;
     /** Public endpoints to the service: Routes on OpenShift, Ingresses on Kubernetes. */
@@ -164,11 +162,7 @@ export class Workload extends RunbookComponent {
             ...(args.podAnnotations ?? {}),
             ...(restart && read.secrets.length + read.configMaps.length > 0
                 ? {
-                      [READS_CHECKSUM_ANNOTATION]: readsChecksum(
-                          restart.key,
-                          [...new Set([...(restart.candidates ?? []), ...startupReadsOf(handles)])],
-                          read,
-                      ),
+                      [READS_CHECKSUM_ANNOTATION]: readsChecksum(restart.key, startupReadsOf(handles), read),
                   }
                 : {}),
         };

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { fromSecret, mergeEnv, toEnvVars } from "../../components/shared/env";
+import { mergeEnv, toEnvVars } from "../../components/shared/env";
 import {
     sanitizeLabelValue,
     selectorLabels,
@@ -65,10 +65,11 @@ describe("shared pure helpers", () => {
     });
 
     it("merges env layers with later layers winning and undefined removing", () => {
-        const merged = mergeEnv({ A: "1", B: "2" }, { B: "3", C: fromSecret("s", "k") }, { A: undefined });
+        const pod = { fieldRef: { fieldPath: "metadata.name" } };
+        const merged = mergeEnv({ A: "1", B: "2" }, { B: "3", C: pod }, { A: undefined });
         assert.deepEqual(toEnvVars(merged), [
             { name: "B", value: "3" },
-            { name: "C", valueFrom: { secretKeyRef: { name: "s", key: "k" } } },
+            { name: "C", valueFrom: pod },
         ]);
     });
 

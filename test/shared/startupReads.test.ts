@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
+import { ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
 import { namesReadBy, readsChecksum } from "../../components/shared/startupReads";
 import { resetRecorder, settled } from "../harness";
 
@@ -80,11 +81,14 @@ describe("checksum of what pods read at start", () => {
                     {
                         env: {
                             A: "plain",
-                            B: { secretKeyRef: { name: "s-env", key: "k" } },
-                            C: { configMapKeyRef: { name: "c-env", key: "k" } },
+                            B: SecretHandle.existing("s-env").env("k"),
+                            C: ConfigMapHandle.existing("c-env").env("k"),
                             D: { fieldRef: { fieldPath: "metadata.name" } },
                         },
-                        envFrom: [{ secret: "s-from" }, { configMap: "c-from" }],
+                        envFrom: [
+                            SecretHandle.existing("s-from").envFrom(),
+                            ConfigMapHandle.existing("c-from").envFrom(),
+                        ],
                     },
                 ],
                 volumes: [

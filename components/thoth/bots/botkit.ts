@@ -10,7 +10,7 @@ import { ConfigMapHandle, SecretHandle } from "../../shared/handles";
 import { Sizing } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
 import { ConfigSecret, SecretArgs } from "../../shared/secret";
-import { ChecksumKey, startupObjects } from "../../shared/startupReads";
+import { ChecksumKey } from "../../shared/startupReads";
 import { Workload } from "../../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName } from "./catalog";
 import { BotsConfig } from "../config";
@@ -191,7 +191,7 @@ export abstract class BotFamily extends RunbookComponent {
                 ],
                 volumes: spec.volumes,
                 podAnnotations: spec.podAnnotations,
-                restartOnChange: this.botReads(spec.dependsOn),
+                restartOnChange: this.botReads(),
                 service: { ports: [{ name: "http", port, targetPort: "http" }] },
                 expose: this.exposure(spec),
             },
@@ -218,11 +218,11 @@ export abstract class BotFamily extends RunbookComponent {
     }
 
     /**
-     * Rolls a long-running bot when a Secret or ConfigMap its pod spec names changes: the bots read their env and
-     * files at start, so a rotated token or certificate is otherwise never seen. CronJob bots need none: each run
-     * starts anew.
+     * Rolls a long-running bot when a Secret or ConfigMap its pod spec names (through their handles) changes: the
+     * bots read their env and files at start, so a rotated token or certificate is otherwise never seen. CronJob bots
+     * need none: each run starts anew.
      */
-    protected botReads(dependsOn: pulumi.Resource[] = []) {
-        return { key: this.#restartKey, candidates: startupObjects(dependsOn) };
+    protected botReads() {
+        return { key: this.#restartKey };
     }
 }
