@@ -100,6 +100,67 @@ export interface WorkloadArgs {
     workloadOptions?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete">;
 }
 
+/** The pod spec of a workload's template: its containers and the pod-level settings `args` sets. */
+function podSpecOf(
+    args: WorkloadArgs,
+    platform: ClusterContext["platform"],
+): k8s.types.input.core.v1.PodSpec {
+    const podSpec: k8s.types.input.core.v1.PodSpec = {
+        containers: args.containers.map(toContainer),
+        securityContext: podSecurityContext(platform, args.podSecurityContext),
+    };
+    if (args.initContainers?.length) podSpec.initContainers = args.initContainers.map(toContainer);
+    if (args.volumes?.length) podSpec.volumes = args.volumes;
+    if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
+    if (args.automountServiceAccountToken !== undefined) {
+        podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
+    }
+    if (args.terminationGracePeriodSeconds !== undefined) {
+        podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
+    }
+    if (args.affinity) podSpec.affinity = args.affinity;
+    if (Object.keys(args.nodeSelector ?? {}).length > 0) podSpec.nodeSelector = args.nodeSelector;
+    if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
+    return podSpec;
+}
+
+/**
+ * The pod template's annotations (none: no `annotations` key): the given ones and, with `restartOnChange`, the
+ * checksum of what the pod spec names. Stops a pod that reads an object of another namespace.
+ */
+function podTemplateAnnotations(
+    name: string,
+    args: WorkloadArgs,
+): { annotations?: Record<string, pulumi.Input<string>> } {
+    const restart = args.restartOnChange;
+    // Only what this pod spec names: a rotated Secret restarts its readers and nobody else.
+    const pod = {
+        containers: [...args.containers, ...(args.initContainers ?? [])],
+        volumes: args.volumes,
+    };
+    const read = namesReadBy(pod);
+    const handles = handlesReadBy(pod);
+    const account = handleOf(args.serviceAccountName);
+    checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
+    if (restart && args.podAnnotations?.[READS_CHECKSUM_ANNOTATION] !== undefined) {
+        throw new Error(`${name}: ${READS_CHECKSUM_ANNOTATION} is computed from restartOnChange, not given`);
+    }
+    const annotations = {
+        ...(args.podAnnotations ?? {}),
+        ...(restart && read.secrets.length + read.configMaps.length > 0
+            ? { [READS_CHECKSUM_ANNOTATION]: readsChecksum(restart.key, startupReadsOf(handles), read) }
+            : {}),
+    };
+    return Object.keys(annotations).length > 0 ? { annotations } : {};
+}
+
+/** A Deployment's rollout: `Recreate`, or rolling (with its limits when given). */
+function deploymentStrategy(args: WorkloadArgs): k8s.types.input.apps.v1.DeploymentStrategy {
+    return args.strategy === "Recreate"
+        ? { type: "Recreate" }
+        : { type: "RollingUpdate", ...(args.rollingUpdate ? { rollingUpdate: args.rollingUpdate } : {}) };
+}
+
 /**
  * A deployable unit: Deployment or StatefulSet, with its Service and Routes/Ingresses. Every child uses the
  * cluster's explicit provider and is named from the component's name.
@@ -127,51 +188,12 @@ export class Workload extends RunbookComponent {
         const selector = selectorLabels(args.app);
         const serviceName = args.service?.name ?? args.app.name;
 
-        const podSpec: k8s.types.input.core.v1.PodSpec = {
-            containers: args.containers.map(toContainer),
-            securityContext: podSecurityContext(cluster.platform, args.podSecurityContext),
-        };
-        if (args.initContainers?.length) podSpec.initContainers = args.initContainers.map(toContainer);
-        if (args.volumes?.length) podSpec.volumes = args.volumes;
-        if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
-        if (args.automountServiceAccountToken !== undefined) {
-            podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
-        }
-        if (args.terminationGracePeriodSeconds !== undefined) {
-            podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
-        }
-        if (args.affinity) podSpec.affinity = args.affinity;
-        if (Object.keys(args.nodeSelector ?? {}).length > 0) podSpec.nodeSelector = args.nodeSelector;
-        if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
-        const restart = args.restartOnChange;
-        // Only what this pod spec names: a rotated Secret restarts its readers and nobody else.
-        const pod = {
-            containers: [...args.containers, ...(args.initContainers ?? [])],
-            volumes: args.volumes,
-        };
-        const read = namesReadBy(pod);
-        const handles = handlesReadBy(pod);
-        const account = handleOf(args.serviceAccountName);
-        checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
-        if (restart && args.podAnnotations?.[READS_CHECKSUM_ANNOTATION] !== undefined) {
-            throw new Error(
-                `${name}: ${READS_CHECKSUM_ANNOTATION} is computed from restartOnChange, not given`,
-            );
-        }
-        const podAnnotations = {
-            ...(args.podAnnotations ?? {}),
-            ...(restart && read.secrets.length + read.configMaps.length > 0
-                ? {
-                      [READS_CHECKSUM_ANNOTATION]: readsChecksum(restart.key, startupReadsOf(handles), read),
-                  }
-                : {}),
-        };
         const template = {
             metadata: {
                 labels: releaseLabels,
-                ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
+                ...podTemplateAnnotations(name, args),
             },
-            spec: podSpec,
+            spec: podSpecOf(args, cluster.platform),
         };
         const metadata = {
             name: args.app.name,
@@ -242,13 +264,6 @@ export class Workload extends RunbookComponent {
             if (args.volumeClaimTemplates?.length) {
                 throw new Error(`${name}: volumeClaimTemplates need kind StatefulSet`);
             }
-            const strategy =
-                args.strategy === "Recreate"
-                    ? { type: "Recreate" }
-                    : {
-                          type: "RollingUpdate",
-                          ...(args.rollingUpdate ? { rollingUpdate: args.rollingUpdate } : {}),
-                      };
             this.workload = new k8s.apps.v1.Deployment(
                 this.childName("deployment"),
                 {
@@ -256,7 +271,7 @@ export class Workload extends RunbookComponent {
                     spec: {
                         replicas: args.replicas ?? 1,
                         selector: { matchLabels: selector },
-                        strategy,
+                        strategy: deploymentStrategy(args),
                         template,
                     },
                 },
