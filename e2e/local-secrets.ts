@@ -79,7 +79,8 @@ export function fillSecrets(stack: string = STACK, root = ROOT): string[] {
     } finally {
         copy.dispose();
     }
-    writeFileSync(file, doc.toString({ lineWidth: 0 }));
+    // flowCollectionPadding off: `[a, b]` and `{k: v}` stay as written, so only the added lines change.
+    writeFileSync(file, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
     return missing.map((s) => s.key);
 }
 

@@ -19,6 +19,7 @@ import { SYSTEMS } from "../components/systems";
 import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
 import { TestKeypair, testKeypair } from "./testKeypair";
 import { repoRoot } from "../tools/root";
+import { PROGRAM_SOURCES } from "../tools/build/fresh";
 
 // The `local` stacks and the built Pulumi CLI, used without the Node.js language host: `stack init`, `config set`
 // and `config --show-secrets` only need the CLI and the passphrase secrets provider.
@@ -87,8 +88,19 @@ function parseValue(raw: string): unknown {
     }
 }
 
-/** What a program copy needs besides the stack file: the Automation API runs the compiled `dist/index.js` from here. */
-const PROGRAM_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components", "dist"];
+/**
+ * What a program copy needs besides the stack file: the Automation API runs the compiled `dist/index.js` from here,
+ * and that program refuses to run unless the copy holds every source its stale-build guard hashes. Taking the
+ * guard's own list is what keeps the two from drifting apart again.
+ */
+export const PROGRAM_FILES: readonly string[] = [
+    ...new Set(["Pulumi.yaml", "package.json", "dist", ...PROGRAM_SOURCES]),
+];
+
+/** Copies the program (not the stack files) from `root` into `dir`. */
+export function copyProgram(dir: string, root = ROOT): void {
+    for (const f of PROGRAM_FILES) cpSync(path.join(root, f), path.join(dir, f), { recursive: true });
+}
 
 /**
  * A temporary copy of the project (program, Pulumi.yaml and one Pulumi.<stack>.yaml) with its own file backend
@@ -105,8 +117,7 @@ export class StackCopy {
     ) {
         this.dir = mkdtempSync(path.join(tmpdir(), "runbooks-local-"));
         mkdirSync(path.join(this.dir, ".backend"));
-        for (const f of PROGRAM_FILES)
-            cpSync(path.join(ROOT, f), path.join(this.dir, f), { recursive: true });
+        copyProgram(this.dir);
         // The worktree's node_modules may itself be a link: point at the real directory.
         symlinkSync(realpathSync(path.join(ROOT, "node_modules")), path.join(this.dir, "node_modules"));
         copyFileSync(source, this.stackFile);
