@@ -20,6 +20,7 @@ import { readStackFile, stackFileSource } from "../tools/plan/stackfile";
 import { TestKeypair, testKeypair } from "./testKeypair";
 import { repoRoot } from "../tools/root";
 import { PROGRAM_SOURCES } from "../tools/build/fresh";
+import { initRewrites } from "./state";
 
 // The `local` stacks and the built Pulumi CLI, used without the Node.js language host: `stack init`, `config set`
 // and `config --show-secrets` only need the CLI and the passphrase secrets provider.
@@ -108,8 +109,8 @@ export function copyProgram(dir: string, root = ROOT): void {
  */
 export class StackCopy {
     readonly dir: string;
-    /** True when `pulumi stack init` rewrote the copied stack file (it must not: issue 18, defect 2). */
-    rewrittenByInit = false;
+    /** What `pulumi stack init` rewrote in the copied stack file besides adding a salt ({@link initRewrites}). */
+    initRewrites: string[] = [];
 
     private constructor(
         readonly stack: string,
@@ -130,9 +131,9 @@ export class StackCopy {
     static create(stack: string = STACK, source = stackFile(stack)): StackCopy {
         const copy = new StackCopy(stack, source);
         try {
-            const before = readFileSync(copy.stackFile);
+            const before = readFileSync(copy.stackFile, "utf8");
             copy.pulumi(["stack", "init", stack]);
-            copy.rewrittenByInit = !before.equals(readFileSync(copy.stackFile));
+            copy.initRewrites = initRewrites(before, readFileSync(copy.stackFile, "utf8"));
         } catch (err) {
             copy.dispose();
             throw err;

@@ -1,4 +1,5 @@
 import { diffLines } from "diff";
+import { pendingOperationsOf } from "../tools/recover/state";
 
 // Pure readers of what the engine leaves behind (a stack export, live Secrets, a rewritten stack file), kept apart
 // from the e2e so that `npm test` proves each of them on small inputs, including inputs they must reject.
@@ -30,7 +31,7 @@ export function duplicateUrns(checkpoint: Checkpoint): string[] {
  * removes them.
  */
 export function pendingOperations(checkpoint: Checkpoint): string[] {
-    return (checkpoint.deployment?.pending_operations ?? []).map((op) => `${op.type} ${op.resource.urn}`);
+    return pendingOperationsOf(checkpoint).map((op) => `${op.type} ${op.urn}`);
 }
 
 /**
@@ -120,6 +121,19 @@ export function changedLines(before: string, after: string): { removed: string[]
         else if (part.added) added.push(...lines);
     }
     return { removed, added };
+}
+
+/**
+ * What `pulumi stack init` changed in a stack file besides what it must: every removed line and every added line,
+ * except one top-level `encryptionsalt:` added to a file that had none (the passphrase provider's salt). Anything
+ * listed is a rewrite an operator would find in their next diff (a re-indented comment, a requoted value).
+ */
+export function initRewrites(before: string, after: string): string[] {
+    const { removed, added } = changedLines(before, after);
+    const hadSalt = /^encryptionsalt:/m.test(before);
+    const salt = added.findIndex((l) => /^encryptionsalt: \S+$/.test(l));
+    const unexpected = !hadSalt && salt >= 0 ? added.filter((_, i) => i !== salt) : added;
+    return [...removed.map((l) => `- ${l}`), ...unexpected.map((l) => `+ ${l}`)];
 }
 
 /** The metadata.uid of every Kubernetes object in a checkpoint, by `<type> <namespace>/<name>`. */

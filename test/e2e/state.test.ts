@@ -12,6 +12,7 @@ import type { StackCopy } from "../../e2e/localStack";
 import {
     LiveSecret,
     changedLines,
+    initRewrites,
     duplicateUrns,
     foundSecrets,
     generatedSecretValues,
@@ -141,6 +142,40 @@ describe("e2e state readers", () => {
                 changed.removed.includes("        - {name: adviser, path: adviser/base, tiers: [backend]}"),
             );
             assert.ok(changed.added.length > 1);
+        });
+    });
+
+    describe("what pulumi stack init rewrote", () => {
+        const file = [
+            "config:",
+            "  runbooks:clusters:",
+            "    psi:",
+            "      hosts:",
+            '        "*-aicoe.apps.example": thoth',
+            "      # a foot comment at the key's indentation",
+            "",
+        ].join("\n");
+
+        it("is nothing when init only adds the salt a file without one needs", () => {
+            assert.deepEqual(initRewrites(file, `${file}encryptionsalt: v1:abc=:v1:def\n`), []);
+            assert.deepEqual(initRewrites(file, `encryptionsalt: v1:abc=\n${file}`), []);
+        });
+
+        it("names a re-indented comment, a second salt, a salt that replaced another, and any other added line", () => {
+            const reindented = file.replace("      # a foot", "        # a foot");
+            assert.deepEqual(initRewrites(file, `${reindented}encryptionsalt: v1:x\n`), [
+                "-       # a foot comment at the key's indentation",
+                "+         # a foot comment at the key's indentation",
+            ]);
+            const salted = `${file}encryptionsalt: v1:x\n`;
+            assert.deepEqual(initRewrites(salted, salted.replace("v1:x", "v1:y")), [
+                "- encryptionsalt: v1:x",
+                "+ encryptionsalt: v1:y",
+            ]);
+            assert.deepEqual(
+                initRewrites(file, `${file}secretsprovider: passphrase\nencryptionsalt: v1:x\n`),
+                ["+ secretsprovider: passphrase"],
+            );
         });
     });
 

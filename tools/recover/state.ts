@@ -1,0 +1,76 @@
+// Pure readers of what a killed `pulumi up` leaves behind: the pending operations of a stack export, the lock
+// holders the CLI names when it refuses a locked stack, and which cluster a pending create was being made on.
+
+/** One unresolved operation of a checkpoint (`pulumi stack export`, secrets encrypted). */
+export interface PendingOperation {
+    /** `creating`, `updating`, `deleting`, `reading`, `importing`. */
+    type: string;
+    urn: string;
+    /** The provider reference `<provider urn>::<provider id>`, when the export records one. */
+    provider?: string;
+}
+
+/** The checkpoint of `pulumi stack export` as far as recovery reads it. */
+export interface ExportedState {
+    deployment?: {
+        pending_operations?: { type: string; resource: { urn: string; provider?: string } }[];
+    };
+}
+
+export function pendingOperationsOf(state: ExportedState): PendingOperation[] {
+    return (state.deployment?.pending_operations ?? []).map((op) => ({
+        type: op.type,
+        urn: op.resource.urn,
+        ...(op.resource.provider ? { provider: op.resource.provider } : {}),
+    }));
+}
+
+/**
+ * The cluster a Kubernetes operation was acting on: the program gives each cluster one explicit provider named
+ * `cluster-<name>` (components/shared/cluster.ts), and a provider reference is `<urn>::<id>`, the URN ending in
+ * `pulumi:providers:kubernetes::<name>`. Undefined for any other provider: adoption cannot take those over.
+ */
+export function clusterOf(op: PendingOperation): string | undefined {
+    if (!op.provider) return undefined;
+    const urn = op.provider.slice(0, op.provider.lastIndexOf("::"));
+    const m = /::pulumi:providers:kubernetes::cluster-([^:]+)$/.exec(urn);
+    return m?.[1];
+}
+
+/** A lock as the CLI reports it: `<lock url>: created by <user>@<host> (pid <n>) at <time>`. */
+export interface LockHolder {
+    url: string;
+    user: string;
+    host: string;
+    pid: number;
+    time: string;
+}
+
+/** The file backend's lock refusal ("the stack is currently locked by N lock(s)"), one holder per line. */
+export function lockHolders(message: string): LockHolder[] {
+    if (!/the stack is currently locked/.test(message)) return [];
+    const holders: LockHolder[] = [];
+    for (const m of message.matchAll(/^\s*(\S+): created by (.*)@(\S+) \(pid (\d+)\) at (\S+)\s*$/gm)) {
+        holders.push({ url: m[1], user: m[2], host: m[3], pid: Number(m[4]), time: m[5] });
+    }
+    return holders;
+}
+
+/**
+ * Why a lock cannot be shown to be stale, or undefined when it is: it was taken on this machine by a process that
+ * no longer exists, and no `pulumi` process runs in this project. A lock from another machine proves nothing here:
+ * an update may be running there.
+ */
+export function notStale(
+    lock: LockHolder,
+    here: { host: string; alive: (pid: number) => boolean; runningCli: readonly number[] },
+): string | undefined {
+    if (lock.host !== here.host) {
+        return `it was taken on ${lock.host}, not on this machine (${here.host}): only there can anyone see whether that update still runs`;
+    }
+    if (here.alive(lock.pid)) return `process ${lock.pid} that took it is still running`;
+    if (here.runningCli.length > 0) {
+        return `pulumi process(es) ${here.runningCli.join(", ")} run in this project now`;
+    }
+    return undefined;
+}
