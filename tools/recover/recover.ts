@@ -107,7 +107,8 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
     }
 
     step("plugins the killed run left (they keep its cluster connections open)");
-    let { orphans, clis } = host.processes();
+    const { orphans } = host.processes();
+    let { clis } = host.processes();
     for (const p of orphans) done(`pid ${p.pid}: ${p.cmd}`);
     if (orphans.length > 0) {
         if (!options.killPlugins) {
