@@ -53,6 +53,7 @@ import {
     insideWorkTree,
     kwokCluster,
     kwokKubeconfig,
+    pinnedImages,
     stackFile,
 } from "./localStack";
 import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./render";
@@ -213,6 +214,18 @@ async function waitNamespacesGone(kubectl: Kubectl, names: string[], timeoutS = 
         ]);
     const live = new Set(kubectl.items(["namespaces"]).map((n) => n.metadata.name));
     return names.filter((n) => live.has(n));
+}
+
+/** The local stack's values at the production tier, with its placeholder images pinned as production requires. */
+function productionTier(values: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...structuredClone(values), tier: "production" };
+    for (const [at, image] of Object.entries(pinnedImages(values))) {
+        const keys = at.split(".");
+        let node = out as Record<string, unknown>;
+        for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+        node[keys[keys.length - 1]] = image;
+    }
+    return out;
 }
 
 describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
@@ -678,7 +691,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         // The same configuration at the production tier tells what a forced destroy (`pulumi state unprotect --all`,
         // `pulumi destroy`) keeps: retainOnDelete objects are only dropped from the state.
         const production = await timed("production-tier render", () =>
-            renderStack({ values: { ...config.values, tier: "production" }, secrets: config.secrets }),
+            renderStack({ values: productionTier(config.values), secrets: config.secrets }),
         );
         const prodObjects = allObjects(production);
         const namespaces = prodObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
@@ -944,7 +957,10 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         let prodState: Checkpoint = {};
 
         it("pulumi destroy of a production-tier copy is refused while protected resources exist, and deletes nothing", async function () {
-            prod = await scenario("engine production", { tier: "production" });
+            prod = await scenario("engine production", {
+                tier: "production",
+                ...pinnedImages(config.values),
+            });
             const up = await timed("engine: pulumi up (production tier)", () => prod!.stack.up());
             assert.equal(up.summary.result, "succeeded");
             prodState = exportState(prod.copy, tools).checkpoint;
@@ -1062,7 +1078,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             }
         }
 
-        it("an up killed midway, then the README's recovery (cancel, refresh, adoption up, clear pending creates, adoption off, up) leaves a clean state", async function () {
+        it("an up killed midway, then npm run recover (plugins, stale lock, refresh, adoption up, clear pending creates, adoption back, up, preview) leaves a clean state", async function () {
             const { copy: c, stack } = await scenario("engine interrupted");
             // Killed like a lost CI runner: SIGKILL, no chance to write the state or drop the lock.
             await timed("engine: up killed 10 s into its creates", async () => {
@@ -1090,45 +1106,62 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 log(`killed after ${created} creates`);
             });
             assert.ok(stackLocks(c).length > 0, "the killed up left its lock");
-            // The plugins run in process groups of their own: the kill of the CLI's group left them. The README
-            // says to end them by process id; so does the test (they would hold the cluster connection otherwise).
             const leftover = processesOf(c);
             log(
                 `${leftover.length} processes of the killed run left: ${leftover.map((p) => p.cmd.split(" ")[0]).join(", ")}`,
             );
-            for (const p of leftover) process.kill(p.pid, "SIGTERM");
-            await sleep(2_000);
-            assert.deepEqual(processesOf(c), [], "processes of the killed run still running after SIGTERM");
             const pendingAfterKill = pendingOperations(exportState(c, tools).checkpoint);
             // Without pending creates the scenario would not test their recovery (acceptance measured 6).
             assert.ok(pendingAfterKill.length > 0, "the kill left no pending create: kill earlier");
             log(`${pendingAfterKill.length} pending operations after the kill`);
-            // The README's procedure, step by step.
-            await timed(
-                "engine: recovery (cancel, refresh, adoption up, clear pending creates, adoption off, up)",
-                async () => {
-                    await stack.cancel();
-                    assert.deepEqual(stackLocks(c), [], "pulumi cancel removed the stale lock");
-                    const refreshed = await stack.refresh();
-                    assert.equal(refreshed.summary.result, "succeeded");
-                    await adoption(stack, true);
-                    const adopted = await stack.up();
-                    assert.equal(adopted.summary.result, "succeeded");
-                    // Control: an up never clears pending creates, so without the next step the state stays dirty.
-                    assert.deepEqual(
-                        pendingOperations(exportState(c, tools).checkpoint).sort(),
-                        [...pendingAfterKill].sort(),
-                        "the adoption up changed the pending operations (the engine keeps them on up)",
-                    );
-                    // Safe now: the adoption up recorded every object the program declares, those whose create was
-                    // pending included, so the pending entries describe nothing the state does not already hold.
-                    const cleared = await stack.refresh({ clearPendingCreates: true });
-                    assert.equal(cleared.summary.result, "succeeded");
-                    await adoption(stack, false);
-                    const off = await stack.up();
-                    assert.equal(off.summary.result, "succeeded");
-                },
+            // The README's recovery is one command, run as an operator runs it in the project directory.
+            const recoverCmd = (...flags: string[]) =>
+                spawnSync(
+                    process.execPath,
+                    [path.join(c.dir, "dist", "tools", "recover", "cli.js"), "--stack", STACK, ...flags],
+                    {
+                        cwd: c.dir,
+                        env: { ...process.env, ...engineEnv(c, tools) },
+                        encoding: "utf8",
+                        maxBuffer: 64 * 1024 * 1024,
+                    },
+                );
+            // It names the plugins the kill left and ends them only when asked.
+            const asked = await timed("engine: npm run recover (plugins left: stops)", () => recoverCmd());
+            assert.equal(asked.status, 1, `${asked.stdout}\n${asked.stderr}`);
+            assert.match(asked.stderr, /--kill-plugins/);
+            const named = [...asked.stdout.matchAll(/pid (\d+): /g)].map((m) => Number(m[1])).sort();
+            const plugins = leftover.filter((p) => /pulumi-(resource|language)-/.test(p.cmd.split(" ")[0]));
+            assert.deepEqual(
+                named,
+                plugins.map((p) => p.pid).sort(),
+                "recover named other processes than the kill left",
             );
+            assert.ok(
+                stackLocks(c).length > 0 && processesOf(c).length === leftover.length,
+                "recover changed something before it stopped",
+            );
+            const recovered = await timed("engine: npm run recover --kill-plugins", () =>
+                recoverCmd("--kill-plugins"),
+            );
+            log(recovered.stdout.trimEnd().split("\n").join("\n      [engine]   "));
+            assert.equal(recovered.status, 0, `${recovered.stdout}\n${recovered.stderr}`);
+            assert.match(recovered.stdout, /removed the stale lock/);
+            assert.match(recovered.stdout, /adoptExisting: true/);
+            assert.match(recovered.stdout, /recovered stack local/);
+            assert.deepEqual(processesOf(c), [], "processes of the killed run still running after recover");
+            assert.deepEqual(stackLocks(c), [], "the stale lock is still there");
+            // Adoption is back as the committed file has it (the local stack file does not set it).
+            for (const cl of ["local-openshift", "local-kubernetes"]) {
+                await assert.rejects(
+                    stack.getConfig(`runbooks:clusters.${cl}.adoptExisting`, true),
+                    /not found|missing/i,
+                );
+            }
+            // And a second run has nothing to do: it refuses, changing nothing.
+            const again = recoverCmd();
+            assert.equal(again.status, 1);
+            assert.match(again.stderr, /nothing to recover/);
             const state = exportState(c, tools).checkpoint;
             assert.deepEqual(pendingOperations(state), [], "pending operations left");
             assert.deepEqual(duplicateUrns(state), [], "a resource recorded twice");

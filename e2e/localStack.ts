@@ -13,6 +13,7 @@ import { homedir, tmpdir } from "os";
 import * as path from "path";
 import { parseEnv } from "node:util";
 import { loadProgramConfig } from "../components/config/load";
+import { placeholderImages } from "../components/config/placeholders";
 import { PROJECT } from "../components/config/problems";
 import { SecretSpec } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
@@ -87,6 +88,22 @@ function parseValue(raw: string): unknown {
     } catch {
         return raw;
     }
+}
+
+/** The tag a production-tier copy pins its `:to-be-pinned` images to: kwok pulls no image, production refuses none. */
+export const E2E_PINNED_TAG = "e2e-pinned";
+
+/**
+ * The `pulumi config set --path` values that pin every placeholder image of `values` (a stack's plain config), as an
+ * operator must before a production `up`: the program refuses a production tier with an unconfirmed image.
+ */
+export function pinnedImages(values: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        placeholderImages(values).map(({ path: at, image }) => [
+            at.join("."),
+            `${image.slice(0, image.lastIndexOf(":"))}:${E2E_PINNED_TAG}`,
+        ]),
+    );
 }
 
 /**

@@ -5,25 +5,13 @@ import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
 
 type Segment = string | number;
 
-/**
- * Every image in a parsed section whose tag is the program's own "not yet known" mark (`:to-be-pinned`): it renders in
- * the offline plan, but a real run would start a rollout that can never pull. Each is a placeholder problem, as a
- * `set-by-operator` value is: the plan lists it, `pulumi up` stops on it before anything is created. Walks the parsed
- * section, so a schema default carrying the mark is found as well as a value written in the stack file.
- */
-export function placeholderImageProblems(section: string, value: unknown): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
+/** Every string in `value` that is an image tagged with the program's "not yet known" mark, with its path. */
+export function placeholderImages(value: unknown): { path: Segment[]; image: string }[] {
+    const found: { path: Segment[]; image: string }[] = [];
     const walk = (node: unknown, path: Segment[]) => {
         if (typeof node === "string") {
-            if (!node.includes(":") || parseImageRef(node).tag !== PLACEHOLDER_TAG) return;
-            const key = formatPath(section, path);
-            const repository = node.slice(0, node.lastIndexOf(":"));
-            problems.push({
-                key: fullKey(key),
-                message: `is ${node}: "${PLACEHOLDER_TAG}" marks an image nobody has confirmed yet, which no registry serves, so the deploy would hang on a pod that cannot pull. Pin the tag or digest running today`,
-                fix: `edit ${STACK_FILE}: set ${fullKey(key)} to ${repository}:<the tag running today> (oc get deployment -A -o jsonpath='{..image}' | tr ' ' '\\n' | grep ${repository.split("/").pop()})`,
-                placeholder: true,
-            });
+            if (node.includes(":") && parseImageRef(node).tag === PLACEHOLDER_TAG)
+                found.push({ path, image: node });
             return;
         }
         if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, i]));
@@ -31,5 +19,24 @@ export function placeholderImageProblems(section: string, value: unknown): Confi
             for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
     };
     walk(value, []);
-    return problems;
+    return found;
+}
+
+/**
+ * Every image in a parsed section whose tag is the program's own "not yet known" mark (`:to-be-pinned`): it renders in
+ * the offline plan, but a real run would start a rollout that can never pull. Each is a placeholder problem, as a
+ * `set-by-operator` value is: the plan lists it, `pulumi up` stops on it before anything is created. Walks the parsed
+ * section, so a schema default carrying the mark is found as well as a value written in the stack file.
+ */
+export function placeholderImageProblems(section: string, value: unknown): ConfigProblem[] {
+    return placeholderImages(value).map(({ path, image }) => {
+        const key = formatPath(section, path);
+        const repository = image.slice(0, image.lastIndexOf(":"));
+        return {
+            key: fullKey(key),
+            message: `is ${image}: "${PLACEHOLDER_TAG}" marks an image nobody has confirmed yet, which no registry serves, so the deploy would hang on a pod that cannot pull. Pin the tag or digest running today`,
+            fix: `edit ${STACK_FILE}: set ${fullKey(key)} to ${repository}:<the tag running today> (oc get deployment -A -o jsonpath='{..image}' | tr ' ' '\\n' | grep ${repository.split("/").pop()})`,
+            placeholder: true,
+        };
+    });
 }

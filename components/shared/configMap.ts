@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigMapHandle, withHandle } from "./handles";
 import { BlockArgs, blockOptions } from "./block";
 import { standardLabels } from "./labels";
+import { StoredContent, storedConfigMap } from "./startupReads";
 
 /** Arguments of {@link PlainConfigMap}: the block vocabulary plus the ConfigMap's content. */
 export interface ConfigMapArgs extends BlockArgs {
@@ -17,20 +18,24 @@ export interface ConfigMapArgs extends BlockArgs {
 export class PlainConfigMap extends k8s.core.v1.ConfigMap {
     /** Set through {@link withHandle}: not enumerable, like every block's handle. */
     declare public readonly handle: ConfigMapHandle;
+    /** What the API server stores, from this constructor's inputs: what a reader's checksum covers. */
+    declare public readonly stored: StoredContent;
 
     constructor(name: string, args: ConfigMapArgs, opts: pulumi.CustomResourceOptions) {
+        const data = Object.fromEntries(
+            Object.keys(args.data)
+                .sort()
+                .map((k) => [k, args.data[k]]),
+        );
         super(
             name,
             {
                 metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
-                data: Object.fromEntries(
-                    Object.keys(args.data)
-                        .sort()
-                        .map((k) => [k, args.data[k]]),
-                ),
+                data,
             },
             blockOptions("ConfigMap", name, opts),
         );
+        Object.defineProperty(this, "stored", { value: storedConfigMap(args.name, data) });
         withHandle(this, ConfigMapHandle.of(this, args.name, args.namespace));
     }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BlockArgs, blockOptions } from "./block";
 import { SecretHandle, withHandle } from "./handles";
 import { standardLabels } from "./labels";
+import { StoredContent, storedSecret } from "./startupReads";
 
 /** Arguments of {@link ConfigSecret}: the block vocabulary plus the Secret's content. */
 export interface SecretArgs extends BlockArgs {
@@ -21,6 +22,8 @@ export interface SecretArgs extends BlockArgs {
 export class ConfigSecret extends k8s.core.v1.Secret {
     /** Set through {@link withHandle}: not enumerable, like every block's handle. */
     declare public readonly handle: SecretHandle;
+    /** What the API server stores, from this constructor's inputs: what a reader's checksum covers. */
+    declare public readonly stored: StoredContent;
 
     constructor(name: string, args: SecretArgs, opts: pulumi.CustomResourceOptions) {
         const stringData: Record<string, pulumi.Output<string>> = {};
@@ -28,32 +31,31 @@ export class ConfigSecret extends k8s.core.v1.Secret {
             stringData[key] = pulumi.secret(pulumi.output(args.data[key]));
         }
         const base64Data = args.base64Data ?? {};
+        // Re-encoding accepts line-wrapped `base64` output and always yields valid base64.
+        const data = Object.fromEntries(
+            Object.keys(base64Data)
+                .sort()
+                .map((key) => [
+                    key,
+                    pulumi.secret(
+                        pulumi
+                            .output(base64Data[key])
+                            .apply((v) => Buffer.from(v, "base64").toString("base64")),
+                    ),
+                ]),
+        );
+        const type = args.type ?? "Opaque";
         super(
             name,
             {
                 metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
-                type: args.type ?? "Opaque",
+                type,
                 stringData,
-                ...(Object.keys(base64Data).length > 0
-                    ? {
-                          data: Object.fromEntries(
-                              Object.keys(base64Data)
-                                  .sort()
-                                  // Re-encoding accepts line-wrapped `base64` output and always yields valid base64.
-                                  .map((key) => [
-                                      key,
-                                      pulumi.secret(
-                                          pulumi
-                                              .output(base64Data[key])
-                                              .apply((v) => Buffer.from(v, "base64").toString("base64")),
-                                      ),
-                                  ]),
-                          ),
-                      }
-                    : {}),
+                ...(Object.keys(data).length > 0 ? { data } : {}),
             },
             blockOptions("Secret", name, opts),
         );
+        Object.defineProperty(this, "stored", { value: storedSecret(args.name, type, stringData, data) });
         withHandle(this, SecretHandle.of(this, args.name, args.namespace));
     }
 }

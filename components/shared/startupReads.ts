@@ -13,8 +13,52 @@ import { ObjectHandle, handleOf } from "./handles";
  */
 export const READS_CHECKSUM_ANNOTATION = "checksum/config";
 
-/** An object a workload's pods read at start, taken from the resource the program created (never a typed name). */
-export type StartupRead = k8s.core.v1.Secret | k8s.core.v1.ConfigMap;
+/**
+ * What the API server stores for one Secret or ConfigMap the program writes, computed from the inputs the program
+ * wrote it with. Not from the resource's outputs: a preview resolves every output property the engine did not return
+ * as unknown, and the live object never returns a Secret's `stringData` (the API server folds it into `data`) nor an
+ * empty `binaryData`, so a checksum over outputs previewed as `[unknown]` on every reader after each `up` (28 phantom
+ * updates). Inputs are known at preview whenever what the pods read is known.
+ */
+export interface StoredContent {
+    kind: "Secret" | "ConfigMap";
+    /** metadata.name, as pods name the object. */
+    name: string;
+    /** Secret: `{ type, data, stringData: {} }` with `data` base64 as stored; ConfigMap: `{ data, binaryData: {} }`. */
+    content: pulumi.Output<unknown>;
+}
+
+/** A Secret or ConfigMap the program writes, with what it stores (ConfigSecret, PlainConfigMap). */
+export type StartupRead = (k8s.core.v1.Secret | k8s.core.v1.ConfigMap) & { readonly stored: StoredContent };
+
+/** What a Secret stores: `stringData` folded into base64 `data`, as the API server does on write. */
+export function storedSecret(
+    name: string,
+    type: string,
+    stringData: Record<string, pulumi.Input<string>>,
+    data: Record<string, pulumi.Input<string>> = {},
+): StoredContent {
+    const keys = [...new Set([...Object.keys(stringData), ...Object.keys(data)])].sort();
+    const values = keys.map((k) =>
+        k in stringData
+            ? pulumi.output(stringData[k]).apply((v) => Buffer.from(v, "utf8").toString("base64"))
+            : pulumi.output(data[k]),
+    );
+    return {
+        kind: "Secret",
+        name,
+        content: pulumi.all(values).apply((vs) => ({
+            type,
+            data: Object.fromEntries(keys.map((k, i) => [k, vs[i]])),
+            stringData: {},
+        })),
+    };
+}
+
+/** What a ConfigMap of plain strings stores. */
+export function storedConfigMap(name: string, data: Record<string, string>): StoredContent {
+    return { kind: "ConfigMap", name, content: pulumi.output({ data: { ...data }, binaryData: {} }) };
+}
 
 /** The key of {@link readsChecksum}, generated once and kept (encrypted) in state; never shown. */
 export type ChecksumKey = pulumi.Output<string>;
@@ -36,22 +80,10 @@ export interface ReadNames {
     configMaps: readonly string[];
 }
 
-/** What a pod reads of an object: its name and content, as the object's own outputs hold them. */
+/** What a pod reads of an object: its name and content, as the program stored them. */
 function readContent(read: StartupRead): pulumi.Output<{ kind: string; name: string; content: unknown }> {
-    if (k8s.core.v1.Secret.isInstance(read)) {
-        return pulumi
-            .all([read.metadata.name, read.type, read.data, read.stringData])
-            .apply(([name, type, data, stringData]) => ({
-                kind: "Secret",
-                name,
-                content: { type, data: data ?? {}, stringData: stringData ?? {} },
-            }));
-    }
-    return pulumi.all([read.metadata.name, read.data, read.binaryData]).apply(([name, data, binaryData]) => ({
-        kind: "ConfigMap",
-        name,
-        content: { data: data ?? {}, binaryData: binaryData ?? {} },
-    }));
+    const { kind, name, content } = read.stored;
+    return content.apply((c) => ({ kind, name, content: c }));
 }
 
 /**
@@ -157,14 +189,12 @@ export function handlesReadBy(pod: PodReads): ObjectHandle[] {
 }
 
 /**
- * The objects among `handles` that this program created and pods read at start (Secrets and ConfigMaps): what the
- * reads checksum covers, with no list to keep, because the reference itself says what was read. Objects made
- * elsewhere have none.
+ * The objects among `handles` whose content this program writes and pods read at start (Secrets and ConfigMaps):
+ * what the reads checksum covers, with no list to keep, because the reference itself says what was read. Objects
+ * made elsewhere, and Secrets Kubernetes fills (service-account tokens), hold nothing the program wrote.
  */
 export function startupReadsOf(handles: readonly ObjectHandle[]): StartupRead[] {
     return handles
         .flatMap((h) => (h.resource ? [h.resource] : []))
-        .filter(
-            (r): r is StartupRead => k8s.core.v1.Secret.isInstance(r) || k8s.core.v1.ConfigMap.isInstance(r),
-        );
+        .filter((r): r is StartupRead => "stored" in r && (r as Partial<StartupRead>).stored !== undefined);
 }
