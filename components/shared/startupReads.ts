@@ -14,24 +14,28 @@ import { ObjectHandle, handleOf } from "./handles";
 export const READS_CHECKSUM_ANNOTATION = "checksum/config";
 
 /**
- * What the API server stores for one Secret or ConfigMap the program writes, computed from the inputs the program
- * wrote it with. Not from the resource's outputs: a preview resolves every output property the engine did not return
- * as unknown, and the live object never returns a Secret's `stringData` (the API server folds it into `data`) nor an
- * empty `binaryData`, so a checksum over outputs previewed as `[unknown]` on every reader after each `up` (28 phantom
- * updates). Inputs are known at preview whenever what the pods read is known.
+ * What one Secret or ConfigMap the program writes holds, computed from the inputs the program wrote it with. Not from
+ * the resource's outputs: a preview resolves every output property the engine did not return as unknown, and the live
+ * object never returns a Secret's `stringData` (the API server folds it into `data`) nor an empty `binaryData`, so a
+ * checksum over outputs previewed as `[unknown]` on every reader after each `up` (28 phantom updates). Inputs are
+ * known at preview whenever what the pods read is known.
  */
 export interface StoredContent {
     kind: "Secret" | "ConfigMap";
     /** metadata.name, as pods name the object. */
     name: string;
-    /** Secret: `{ type, data, stringData: {} }` with `data` base64 as stored; ConfigMap: `{ data, binaryData: {} }`. */
+    /** Secret: `{ type, data, stringData }`; ConfigMap: `{ data, binaryData: {} }` (see {@link storedSecret}). */
     content: pulumi.Output<unknown>;
 }
 
-/** A Secret or ConfigMap the program writes, with what it stores (ConfigSecret, PlainConfigMap). */
+/** A Secret or ConfigMap the program writes, with what it holds (ConfigSecret, PlainConfigMap). */
 export type StartupRead = (k8s.core.v1.Secret | k8s.core.v1.ConfigMap) & { readonly stored: StoredContent };
 
-/** What a Secret stores: `stringData` folded into base64 `data`, as the API server does on write. */
+/**
+ * A Secret's content in exactly the form every `up` since the checksum was introduced hashed: `data` as stored (the
+ * base64 values, `stringData` folded in), `stringData` as written (an `up` fills an output the engine did not return
+ * from the input), `type`. The same form keeps every deployed checksum as it is: switching to it rolls no pod.
+ */
 export function storedSecret(
     name: string,
     type: string,
@@ -39,23 +43,29 @@ export function storedSecret(
     data: Record<string, pulumi.Input<string>> = {},
 ): StoredContent {
     const keys = [...new Set([...Object.keys(stringData), ...Object.keys(data)])].sort();
-    const values = keys.map((k) =>
-        k in stringData
-            ? pulumi.output(stringData[k]).apply((v) => Buffer.from(v, "utf8").toString("base64"))
-            : pulumi.output(data[k]),
-    );
+    const written = Object.keys(stringData).sort();
     return {
         kind: "Secret",
         name,
-        content: pulumi.all(values).apply((vs) => ({
-            type,
-            data: Object.fromEntries(keys.map((k, i) => [k, vs[i]])),
-            stringData: {},
-        })),
+        content: pulumi
+            .all([
+                pulumi.all(keys.map((k) => (k in stringData ? stringData[k] : data[k]))),
+                pulumi.all(written.map((k) => stringData[k])),
+            ])
+            .apply(([values, plain]) => ({
+                type,
+                data: Object.fromEntries(
+                    keys.map((k, i) => [
+                        k,
+                        k in stringData ? Buffer.from(values[i], "utf8").toString("base64") : values[i],
+                    ]),
+                ),
+                stringData: Object.fromEntries(written.map((k, i) => [k, plain[i]])),
+            })),
     };
 }
 
-/** What a ConfigMap of plain strings stores. */
+/** A ConfigMap's content as every `up` hashed it: its data, and no binaryData (the program writes none). */
 export function storedConfigMap(name: string, data: Record<string, string>): StoredContent {
     return { kind: "ConfigMap", name, content: pulumi.output({ data: { ...data }, binaryData: {} }) };
 }

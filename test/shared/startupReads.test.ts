@@ -149,13 +149,13 @@ describe("checksum of what pods read at start", () => {
             );
         });
 
-        it("is the value the live objects give: stringData folded into base64 data, as the API server stores it", async () => {
+        it("hashes the form every up hashed (stored data, written stringData, type), so no deployed pod rolls", async () => {
             const written = secret({ password: "one" });
             const stored = await new Promise((resolve) => written.stored.content.apply(resolve));
             assert.deepEqual(stored, {
                 type: "Opaque",
                 data: { password: Buffer.from("one").toString("base64") },
-                stringData: {},
+                stringData: { password: "one" },
             });
         });
     });
