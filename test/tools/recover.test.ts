@@ -3,17 +3,32 @@
 // e2e runs the same command against the real engine after a killed `up`.
 import { strict as assert } from "assert";
 import { CliResult, RecoveryHost, RecoveryStopped, recover } from "../../tools/recover/recover";
-import { LockHolder, clusterOf, lockHolders, notStale, pendingOperationsOf } from "../../tools/recover/state";
+import {
+    LockHolder,
+    clusterOf,
+    lockHolders,
+    notStale,
+    pendingOperationsOf,
+    recoveryOf,
+} from "../../tools/recover/state";
 
 const K8S_PROVIDER =
     "urn:pulumi:prod::runbooks::pulumi:providers:kubernetes::cluster-psi::4c1e2d3f-0000-4000-8000-000000000000";
-const pendingCreate = (name: string, provider = K8S_PROVIDER) => ({
+type PendingRecord = {
+    type: string;
+    resource: { urn: string; type?: string; custom?: boolean; provider?: string };
+};
+const pendingCreate = (name: string, provider = K8S_PROVIDER): PendingRecord => ({
     type: "creating",
-    resource: { urn: `urn:pulumi:prod::runbooks::kubernetes:core/v1:Service::${name}`, provider },
+    resource: {
+        urn: `urn:pulumi:prod::runbooks::kubernetes:core/v1:Service::${name}`,
+        custom: true,
+        provider,
+    },
 });
 
 interface World {
-    pending: ReturnType<typeof pendingCreate>[];
+    pending: PendingRecord[];
     lock?: LockHolder;
     orphans: { pid: number; cmd: string }[];
     config: Map<string, string>;
@@ -165,6 +180,23 @@ describe("npm run recover", () => {
         );
     });
 
+    it("forgets pending records only the state holds without stopping", async () => {
+        const w = world({
+            pending: [
+                pendingCreate("deck"),
+                {
+                    type: "creating",
+                    resource: {
+                        urn: "urn:pulumi:prod::runbooks::runbooks:prow:Prow$runbooks:shared:Workload::prow-deck-workload",
+                        custom: false,
+                    },
+                },
+            ],
+        });
+        await recover(fakeHost(w), { killPlugins: false });
+        assert.deepEqual(w.pending, []);
+    });
+
     it("will not adopt what only a cloud could tell exists: a pending OpenStack or command create stops it", async () => {
         const host = fakeHost(
             world({
@@ -200,7 +232,45 @@ describe("recovery's readers", () => {
         });
         assert.equal(clusterOf(k8s), "psi");
         assert.equal(clusterOf(other), undefined);
-        assert.equal(clusterOf({ type: "creating", urn: "u" }), undefined);
+        assert.equal(clusterOf({ type: "creating", urn: "u", type_: "t", custom: true }), undefined);
+    });
+
+    it("forgets what only the state holds (components, random values, as the engine records them), adopts Kubernetes objects, checks the rest", () => {
+        // As a killed up left them on the real engine: components and random values are nested under components.
+        const ops = pendingOperationsOf({
+            deployment: {
+                pending_operations: [
+                    {
+                        type: "creating",
+                        resource: {
+                            urn: "urn:pulumi:local::runbooks::runbooks:prow:Prow$runbooks:prow:Component$runbooks:shared:Workload::prow-ghproxy-workload",
+                            type: "runbooks:shared:Workload",
+                            custom: false,
+                        },
+                    },
+                    {
+                        type: "creating",
+                        resource: {
+                            urn: "urn:pulumi:local::runbooks::runbooks:dials:Dials$runbooks:shared:Redis$random:index/randomPassword:RandomPassword::dials-redis-web-cache-password",
+                            custom: true,
+                        },
+                    },
+                    pendingCreate("deck"),
+                    {
+                        type: "creating",
+                        resource: {
+                            urn: "urn:pulumi:prod::runbooks::command:local:Command::play",
+                            provider: "urn:pulumi:prod::runbooks::pulumi:providers:command::default::id",
+                        },
+                    },
+                    {
+                        type: "creating",
+                        resource: { urn: "urn:pulumi:prod::runbooks::kubernetes:core/v1:Service::orphan" },
+                    },
+                ],
+            },
+        });
+        assert.deepEqual(ops.map(recoveryOf), ["forget", "forget", "adopt", "check", "check"]);
     });
 
     it("reads every holder of the CLI's lock refusal, and none from other errors", () => {

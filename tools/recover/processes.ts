@@ -47,7 +47,7 @@ function processes(): ProcessInfo[] {
 
 const PLUGIN = /^pulumi-(resource|language|analyzer|converter)-/;
 
-/** Plugins working in `projectDir` whose CLI is gone, and the `pulumi` CLIs running there now. */
+/** Plugins working in `projectDir` whose CLI is gone (with what they started), and the `pulumi` CLIs running there. */
 export function projectProcesses(projectDir: string): { orphans: ProjectProcess[]; clis: ProjectProcess[] } {
     const dir = realpathSync(projectDir);
     const all = processes();
@@ -55,6 +55,12 @@ export function projectProcesses(projectDir: string): { orphans: ProjectProcess[
     const inProject = all.filter((p) => p.cwd === dir);
     const clis = inProject.filter((p) => p.name === "pulumi");
     const orphans = inProject.filter((p) => PLUGIN.test(p.name) && byPid.get(p.ppid)?.name !== "pulumi");
+    // And what they started, such as the program the language host ran (node): it goes on without its engine too.
+    for (let grew = true; grew;) {
+        const more = inProject.filter((p) => !orphans.includes(p) && orphans.some((o) => o.pid === p.ppid));
+        orphans.push(...more);
+        grew = more.length > 0;
+    }
     const strip = ({ pid, cmd }: ProcessInfo) => ({ pid, cmd });
     return { orphans: orphans.map(strip), clis: clis.map(strip) };
 }

@@ -3,6 +3,7 @@ import {
     LockHolder,
     clusterOf,
     lockHolders,
+    recoveryOf,
     notStale,
     pendingOperationsOf,
 } from "./state";
@@ -87,22 +88,20 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
     );
     const pending = pendingOperationsOf(host.exportState());
     const creates = pending.filter((op) => op.type === "creating");
-    const others = pending.filter((op) => op.type !== "creating");
-    const adoptable = creates.filter((op) => clusterOf(op) !== undefined);
-    // @pulumi/random values exist only in the state: a pending one was never seen by anything else.
-    const stateOnly = creates.filter((op) => clusterOf(op) === undefined && /::random:/.test(op.urn));
-    const unadoptable = creates.filter((op) => clusterOf(op) === undefined && !/::random:/.test(op.urn));
+    const adoptable = creates.filter((op) => recoveryOf(op) === "adopt");
+    const forgettable = creates.filter((op) => recoveryOf(op) === "forget");
+    const unrecoverable = pending.filter((op) => op.type !== "creating" || recoveryOf(op) === "check");
     done(
         pending.length === 0
             ? "no pending operation"
-            : `${pending.length} pending: ${adoptable.length} Kubernetes creates, ${stateOnly.length} random values, ` +
-                  `${unadoptable.length + others.length} other`,
+            : `${pending.length} pending: ${adoptable.length} Kubernetes creates to adopt, ${forgettable.length} ` +
+                  `records only the state holds (components, random values), ${unrecoverable.length} other`,
     );
-    if (unadoptable.length + others.length > 0) {
+    if (unrecoverable.length > 0) {
         throw new RecoveryStopped(
-            "these pending operations cannot be adopted by this recovery (it takes over Kubernetes objects only):\n" +
-                [...unadoptable, ...others].map((op) => `    ${op.type} ${op.urn}`).join("\n") +
-                "\n  Check each in its cloud; then `pulumi import` it, or delete it there, before running recover again.",
+            "these pending operations cannot be recovered by adoption (it takes over Kubernetes objects only):\n" +
+                unrecoverable.map((op) => `    ${op.type} ${op.urn}`).join("\n") +
+                "\n  Check each where it lives (its cloud, or what its command did); then `pulumi import` it, or delete it there, before running recover again.",
         );
     }
 

@@ -6,6 +6,10 @@ export interface PendingOperation {
     /** `creating`, `updating`, `deleting`, `reading`, `importing`. */
     type: string;
     urn: string;
+    /** The resource's type token, e.g. `kubernetes:apps/v1:Deployment` or `runbooks:shared:Workload`. */
+    type_: string;
+    /** False for a component: a record in the state only, with nothing outside it to exist or not. */
+    custom: boolean;
     /** The provider reference `<provider urn>::<provider id>`, when the export records one. */
     provider?: string;
 }
@@ -13,7 +17,10 @@ export interface PendingOperation {
 /** The checkpoint of `pulumi stack export` as far as recovery reads it. */
 export interface ExportedState {
     deployment?: {
-        pending_operations?: { type: string; resource: { urn: string; provider?: string } }[];
+        pending_operations?: {
+            type: string;
+            resource: { urn: string; type?: string; custom?: boolean; provider?: string };
+        }[];
     };
 }
 
@@ -21,8 +28,27 @@ export function pendingOperationsOf(state: ExportedState): PendingOperation[] {
     return (state.deployment?.pending_operations ?? []).map((op) => ({
         type: op.type,
         urn: op.resource.urn,
+        type_: op.resource.type ?? typeOfUrn(op.resource.urn),
+        custom: op.resource.custom ?? true,
         ...(op.resource.provider ? { provider: op.resource.provider } : {}),
     }));
+}
+
+/** The type of a URN (`urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>`). */
+export function typeOfUrn(urn: string): string {
+    const qualified = urn.split("::")[2] ?? "";
+    return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+/**
+ * What a pending operation needs from recovery: `adopt` on its cluster (a Kubernetes object that may exist),
+ * `forget` (a record only the state holds: a component, or a value @pulumi/random generated, which nothing outside the
+ * state ever saw), or `check` (an object in another cloud, or a command that may have run: only that cloud can say).
+ */
+export function recoveryOf(op: PendingOperation): "adopt" | "forget" | "check" {
+    if (!op.custom || op.type_.startsWith("random:")) return "forget";
+    if (op.type_.startsWith("kubernetes:") && clusterOf(op) !== undefined) return "adopt";
+    return "check";
 }
 
 /**
