@@ -16,8 +16,8 @@ import { ExportedState, LockHolder } from "./state";
 const USAGE = "usage: npm run recover -- --stack <stack> [--kill-plugins]\n";
 
 function cliHost(stack: string, dir: string): RecoveryHost {
-    const pulumi = (args: string[]): CliResult => {
-        const r = spawnSync("pulumi", ["--non-interactive", ...args, "--stack", stack], {
+    const run = (args: string[]): CliResult => {
+        const r = spawnSync("pulumi", ["--non-interactive", ...args], {
             cwd: dir,
             encoding: "utf8",
             maxBuffer: 256 * 1024 * 1024,
@@ -26,6 +26,7 @@ function cliHost(stack: string, dir: string): RecoveryHost {
             throw new RecoveryStopped(`cannot run pulumi: ${r.error.message} (is the Pulumi CLI on PATH?)`);
         return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
     };
+    const pulumi = (args: string[]): CliResult => run([...args, "--stack", stack]);
     return {
         stack,
         pulumi,
@@ -42,7 +43,8 @@ function cliHost(stack: string, dir: string): RecoveryHost {
                 rmSync(tmp, { recursive: true, force: true });
             }
         },
-        locks: () => fileBackendLocks(pulumi, dir, stack),
+        // whoami takes no --stack: the backend is the login's (or PULUMI_BACKEND_URL's), for every stack.
+        locks: () => fileBackendLocks(run, dir, stack),
         processes: () => projectProcesses(dir),
         end: async (pids) => {
             for (const pid of pids) {
@@ -67,11 +69,11 @@ function cliHost(stack: string, dir: string): RecoveryHost {
  * where only their own API reads them: undefined.
  */
 function fileBackendLocks(
-    pulumi: (args: string[]) => CliResult,
+    run: (args: string[]) => CliResult,
     dir: string,
     stack: string,
 ): LockHolder[] | undefined {
-    const who = pulumi(["whoami", "--json"]);
+    const who = run(["whoami", "--json"]);
     if (who.code !== 0) return undefined;
     const url = (JSON.parse(who.stdout) as { url?: string }).url ?? "";
     if (!url.startsWith("file://")) return undefined;

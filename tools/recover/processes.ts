@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync, readlinkSync, realpathSync } from "fs";
 import * as path from "path";
 
-// The engine starts every plugin (language host, providers) in the project directory and in a process group of its
+// The engine starts every plugin (language host, providers) in the program's directory and in a process group of its
 // own (sdk/go/common/resource/plugin: cmd.Dir = pwd, RegisterProcessGroup), so killing the CLI leaves them running,
-// re-parented away from it. That is how they are found: their working directory is the project, their executable
+// re-parented away from it. That is how they are found: their working directory is in the project, their executable
 // is a plugin, and no `pulumi` process is their parent any more.
 
 export interface ProjectProcess {
@@ -52,7 +52,8 @@ export function projectProcesses(projectDir: string): { orphans: ProjectProcess[
     const dir = realpathSync(projectDir);
     const all = processes();
     const byPid = new Map(all.map((p) => [p.pid, p]));
-    const inProject = all.filter((p) => p.cwd === dir);
+    // The engine starts plugins in the program's directory (Pulumi.yaml's main: dist/ here), so inside the project.
+    const inProject = all.filter((p) => p.cwd === dir || p.cwd.startsWith(`${dir}${path.sep}`));
     const clis = inProject.filter((p) => p.name === "pulumi");
     const orphans = inProject.filter((p) => PLUGIN.test(p.name) && byPid.get(p.ppid)?.name !== "pulumi");
     // And what they started, such as the program the language host ran (node): it goes on without its engine too.
