@@ -9,6 +9,7 @@ import { retiredSecrets } from "./passes/retiredSecrets";
 import { foreignNamespaces } from "./passes/foreign";
 import { ownership } from "./passes/ownership";
 import { Passed } from "./passes/pass";
+import { productionSettings } from "./passes/productionSettings";
 import { programSections } from "./passes/programSections";
 import { secretStore } from "./passes/secretStore";
 import { secrets } from "./passes/secrets";
@@ -83,9 +84,16 @@ export function loadProgramConfig(
     const foreign = run(foreignNamespaces(source));
     const program = run(programSections(source, foreign, options.root));
     const { tier, clusters, openstack } = program;
+    const systemsInput = { tier, clusters, foreign, placeholders: !!options.placeholderSecret };
+    const first = readSystems(source, systems, systemsInput);
+    const identity = productionSettings({ ...program, stack: source.stack, read: first.state.read });
+    // A production-selecting setting the stack's identity overrules is read as its fix leaves it: what it implies
+    // is then neither reported nor repaired to match production.
+    const corrected = Object.keys(identity.state).length > 0;
     const read = run(
-        readSystems(source, systems, { tier, clusters, foreign, placeholders: !!options.placeholderSecret }),
+        corrected ? readSystems(overlaid(source, identity.state), systems, systemsInput) : first,
     );
+    run(identity);
     const placements = run(clusterReferences(read.read, program));
     run(
         ownership({
@@ -121,6 +129,11 @@ export function loadProgramConfig(
         notices: notices(deployed, tier, source.stack),
         secrets: secretStore(source, wanted),
     };
+}
+
+/** The source with some sections replaced (as their fixes leave them). */
+function overlaid(source: ConfigSource, sections: Record<string, unknown>): ConfigSource {
+    return { ...source, getValue: (key) => (key in sections ? sections[key] : source.getValue(key)) };
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

@@ -31,6 +31,19 @@ export type GrantKind = "namespaces" | "hosts" | "clusterScoped";
 /** Grants of one cluster entry: value → system. */
 export type Grants = Record<GrantKind, Record<string, string>>;
 
+/**
+ * Namespaces the cluster's platform reserves for itself: Kubernetes' `default` and `kube-*` (kube-system, kube-public,
+ * kube-node-lease), OpenShift's `openshift` and `openshift-*` (its operators and their configuration). Whatever a
+ * stack file says, no system is granted one and no system writes into one: a stack owning `openshift-config` would
+ * delete it on `pulumi destroy`. Read for every platform: a name one platform reserves is never a system's name.
+ */
+export function platformNamespaceProblem(namespace: string): string | undefined {
+    const name = namespace.toLowerCase();
+    return name === "default" || name === "openshift" || /^(kube|openshift)-/.test(name)
+        ? `is a namespace the cluster's platform reserves (default, kube-*, openshift, openshift-*): no system is granted one or writes into one`
+        : undefined;
+}
+
 /** Where a host pattern has one `*`, any run of letters, digits and '-' (never a dot) stands in for it. */
 export function hostPatternProblem(value: string): string | undefined {
     if ((value.match(/\*/g) ?? []).length > 1) return "may hold at most one '*'";
@@ -209,6 +222,15 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
         for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
             for (const [value, system] of Object.entries(grants[kind])) {
                 const key = grantKey(cluster, kind, value);
+                const reserved = kind === "namespaces" ? platformNamespaceProblem(value) : undefined;
+                if (reserved) {
+                    problems.push({
+                        key: fullKey(key),
+                        message: `${reserved}. This grant goes`,
+                        fix: removeCommand(key, { path: true }),
+                    });
+                    continue;
+                }
                 if (!input.systems.includes(system)) {
                     problems.push({
                         key: fullKey(key),
@@ -232,6 +254,8 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
         effective[cluster] = kept;
     }
 
+    // Keys that make a system write a reserved namespace: what they derive (its Routes' hosts) goes with them.
+    const reservedKeys = new Set<string>();
     for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
         // Grants added by this pass's fixes, so two fixes never grant one value twice.
         const added = new Map<string, string>();
@@ -242,7 +266,19 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
             const seen = new Set<string>();
             for (const claim of w.claims[kind]) {
                 const id = claim.disable ? `disable\0${claim.disable.key}` : claim.value;
-                if (seen.has(id)) continue;
+                if (seen.has(id) || reservedKeys.has(claim.key)) continue;
+                const reserved = kind === "namespaces" ? platformNamespaceProblem(claim.value) : undefined;
+                if (reserved) {
+                    seen.add(id);
+                    reservedKeys.add(claim.key);
+                    // The system's own namespace is a name only its operators choose: asked for, never derived.
+                    problems.push({
+                        key: fullKey(claim.key),
+                        message: `makes ${w.section} write namespace "${claim.value}" on cluster "${w.cluster}", which ${reserved}`,
+                        fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a namespace of ${w.section}'s own, granted to it in runbooks:clusters.${w.cluster}.namespaces`,
+                    });
+                    continue;
+                }
                 const mine = Object.entries(grants[kind]).some(
                     ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
                 );

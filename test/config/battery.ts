@@ -38,8 +38,8 @@ const outcomes = new Map<string, Outcome>();
  * as the plan reads it from disk, parsed and read by the plan's own reader (readStackFile without the file). Pure for
  * a given text, so a text seen before (a case whose one fix is also all its fixes) is not validated twice.
  */
-export function validate(text: string, stack = "stage"): Outcome {
-    return validated(text, stack).outcome;
+export function validate(text: string, stack = "stage", root?: string): Outcome {
+    return validated(text, stack, root).outcome;
 }
 
 /**
@@ -47,8 +47,12 @@ export function validate(text: string, stack = "stage"): Outcome {
  * file's reading left it as it was: the caller owns it (no one else holds it), so it can read it and edit it instead
  * of parsing the text again.
  */
-function validated(text: string, stack: string): { outcome: Outcome; parsed?: ParsedStackText } {
-    const key = `${stack}\n${text}`;
+function validated(
+    text: string,
+    stack: string,
+    root?: string,
+): { outcome: Outcome; parsed?: ParsedStackText } {
+    const key = `${root ?? ""}\n${stack}\n${text}`;
     const known = outcomes.get(key);
     if (known) return { outcome: known };
     // What writing the text to a file and reading it back (as UTF-8) gives the plan.
@@ -60,7 +64,7 @@ function validated(text: string, stack: string): { outcome: Outcome; parsed?: Pa
     try {
         const file = stackFileOf(stack, `Pulumi.${stack}.yaml`, parsed);
         checkSize(stack, file.values);
-        loadProgramConfig(stackFileSource(file, "[secret]"), SYSTEMS, { placeholderSecret: () => "x" });
+        loadProgramConfig(stackFileSource(file, "[secret]"), SYSTEMS, { placeholderSecret: () => "x", root });
         outcome = { problems: [], message: "" };
     } catch (err) {
         if (err instanceof ConfigError) outcome = { problems: [...err.problems], message: err.message };
