@@ -107,7 +107,15 @@ export function loadProgramConfig(
     );
     run(retiredSecrets(source, read.read));
     const wanted = run(
-        secrets(source, { ...options, systems, read: read.read, placements, clusters, openstack }),
+        secrets(source, {
+            ...options,
+            systems,
+            read: read.read,
+            placements,
+            clusters,
+            openstack,
+            production: program.production,
+        }),
     );
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));
 
@@ -126,7 +134,10 @@ export function loadProgramConfig(
         secretSpecs: wanted.specs,
         unsetSecrets: wanted.unset,
         operatorValues: read.operatorValues,
-        notices: notices(deployed, tier, source.stack),
+        notices: [
+            ...wanted.warnings.map((text) => ({ system: "clusters", text })),
+            ...notices(deployed, tier, source.stack),
+        ],
         secrets: secretStore(source, wanted),
     };
 }
