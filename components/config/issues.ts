@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { closest, textProblem } from "./checks";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
-import { credentialKinds, listOf } from "./secretValues";
+import { credentialKinds, listOf, namedCredentials } from "./secretValues";
 import { scalarSource } from "./source";
 
 type Segment = string | number;
@@ -386,7 +386,12 @@ export function credentialProblem(
     path: readonly Segment[],
     value: string,
 ): ConfigProblem | undefined {
-    const kinds = credentialKinds(value);
+    const last = path[path.length - 1];
+    // In a map whose keys are the user's, the key's name says what the value is, whatever the value looks like.
+    const kinds =
+        typeof last === "string" && inFreeFormMap(schema, path)
+            ? namedCredentials(value, last)
+            : credentialKinds(value);
     if (kinds.length === 0) return undefined;
     const keyPath = formatPath(section, path);
     const field = path.length > 0 ? schemaAt(schema, path) : undefined;
@@ -410,6 +415,18 @@ export function credentialProblem(
         message: `looks like a credential (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, README "Secrets")`,
         fix,
     };
+}
+
+/** Whether the value at `path` is an entry of a map whose keys the user chooses (a record, or a free-form value). */
+function inFreeFormMap(schema: z.ZodType, path: readonly Segment[]): boolean {
+    if (path.length === 0) return false;
+    const parent = schemaAt(schema, path.slice(0, -1));
+    if (!parent) return schemaAt(schema, path) === undefined && path.length > 1;
+    const def = defOf(unwrap(parent));
+    if (def.type === "unknown" || def.type === "any") return true;
+    // A record of typed values (grants: namespace → system) is keyed by names, not by what its values are.
+    const valueType = def.type === "record" && def.valueType ? defOf(unwrap(def.valueType)).type : undefined;
+    return valueType !== undefined && !["string", "object", "enum", "number", "boolean"].includes(valueType);
 }
 
 /** A field whose content is passed on as written (a ConfigMap's free-form settings, Ansible variables). */
