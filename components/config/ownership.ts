@@ -11,6 +11,8 @@ import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from ".
 export interface Claim {
     /** Namespace name; host or host pattern (one `*`); cluster-scoped `Kind/name`. */
     value: string;
+    /** Hosts: the URL path the Route or Ingress serves on it (`/` when unset). */
+    path?: string;
     /** Config key (without project) that sets it. */
     key: string;
     /**
@@ -289,6 +291,40 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
                 seen.add(id);
                 problems.push(claimProblem(input, w, kind, claim, grants, other, added));
             }
+        }
+    }
+    // One key, one fix: a host whose grant already moves it is not also asked for.
+    const keyed = new Set(problems.map((p) => p.key));
+    return [...problems, ...routeClashProblems(input.writes).filter((p) => !keyed.has(p.key))];
+}
+
+/**
+ * Two Routes or Ingresses of one cluster serving one host and path: the router (OpenShift's, an ingress controller)
+ * admits only the oldest, so the other is never reached, whichever system or stack it belongs to. Checked over every
+ * system of the stack (across stacks, a host is granted to one of them). Host patterns (`*-ns.domain`) are OpenShift's
+ * per-Route default hosts, one per Route name, and never collide. A host is a name its operators choose: the fix asks.
+ */
+export function routeClashProblems(writes: readonly SystemClaims[]): ConfigProblem[] {
+    const first = new Map<string, { section: string; key: string }>();
+    const problems: ConfigProblem[] = [];
+    const reported = new Set<string>();
+    for (const w of writes) {
+        for (const claim of w.claims.hosts) {
+            if (claim.value.includes("*")) continue;
+            const path = claim.path ?? "/";
+            const id = `${w.cluster}\0${claim.value}\0${path}`;
+            const owner = first.get(id);
+            if (!owner) {
+                first.set(id, { section: w.section, key: claim.key });
+                continue;
+            }
+            if (owner.key === claim.key || reported.has(claim.key)) continue;
+            reported.add(claim.key);
+            problems.push({
+                key: fullKey(claim.key),
+                message: `makes ${w.section} serve https://${claim.value}${path === "/" ? "" : path} on cluster "${w.cluster}", which ${fullKey(owner.key)} (${owner.section}) serves too: the router admits one Route or Ingress per host and path, so one of them would never be reached`,
+                fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a host of its own, granted to ${w.section} in runbooks:clusters.${w.cluster}.hosts`,
+            });
         }
     }
     return problems;
