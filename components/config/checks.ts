@@ -266,3 +266,15 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     }
     return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
 }
+
+/**
+ * The boolean a YAML 1.1 word says (`yes`, `no`, `on`, `off`, `y`, `n` in any of their spellings), as Kubernetes'
+ * and Ansible's YAML readers and many users read them; undefined for any other text. YAML 1.2 (the stack file's
+ * reader) keeps them as strings, so a fix must write what the word says, never its opposite.
+ */
+export function yaml11Boolean(text: string): boolean | undefined {
+    const t = text.trim();
+    if (/^(y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(t)) return true;
+    if (/^(n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(t)) return false;
+    return undefined;
+}

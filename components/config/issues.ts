@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { closest, textProblem } from "./checks";
+import { closest, textProblem, yaml11Boolean } from "./checks";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
 import { credentialKinds, listOf, namedCredentials } from "./secretValues";
 import { scalarSource } from "./source";
@@ -122,7 +122,9 @@ export function pathValue(text: string): unknown {
 function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undefined {
     if (!schema || raw === undefined || raw === null || typeof raw === "object") return undefined;
     const text = String(raw).trim();
-    return schema.safeParse(pathValue(text)).success ? text : undefined;
+    if (schema.safeParse(pathValue(text)).success) return text;
+    const said = yaml11Boolean(text);
+    return said !== undefined && schema.safeParse(said).success ? String(said) : undefined;
 }
 
 /**
@@ -156,7 +158,7 @@ function fixFor(
     parent: unknown,
     last: Segment | undefined,
     section: unknown,
-): { fix: string; note?: string; sets?: string } {
+): { fix: string; note?: string; sets?: string; invents?: boolean } {
     const path = keyPath.includes(".") || keyPath.includes("[");
     const set = (text: string) =>
         setCommand(keyPath, text, {
@@ -179,6 +181,12 @@ function fixFor(
             note: `YAML read it as ${readAs} (an unquoted 1.10 reads as 1.1); quote it so it stays the text written`,
         };
     }
+    // A YAML 1.1 word where a boolean is expected says which one (`no` is false), whatever the field's wrapping.
+    const said =
+        typeof raw === "string" && issue.code === "invalid_type" && issue.expected === "boolean"
+            ? yaml11Boolean(raw)
+            : undefined;
+    if (said !== undefined) return { fix: setCommand(keyPath, String(said), { path }), sets: String(said) };
     const meant = coercedRaw(field, raw);
     if (meant !== undefined) return { fix: setCommand(keyPath, meant, { path }), sets: meant };
     if (issue.code === "invalid_value" && typeof raw === "string" && issue.values.length > 0) {
@@ -194,7 +202,10 @@ function fixFor(
         return { fix: set(suggested), sets: suggested };
     const ask = askFix(keyPath, meta, parent);
     if (ask !== undefined) return { fix: ask };
-    return { fix: set(exampleFor(field, issue)) };
+    // A text field's example (a host, an id, a banner) is a value nobody chose for this stack: fixProof offers the
+    // committed value or asks. An enum's, a number's or a boolean's is one of the values the field takes.
+    const text = field !== undefined && defOf(unwrap(field)).type === "string";
+    return { fix: set(exampleFor(field, issue)), ...(text ? { invents: true } : {}) };
 }
 
 /** The field accepts `text` as a stack file would hold it after the fix. */
@@ -306,12 +317,21 @@ export function problemsFromIssues(
         // A credential is reported once, by credentialProblems, with the fix that takes it out of the stack file.
         if (typeof raw === "string" && credentialKinds(raw).length > 0) continue;
         const parent = valueAt(value, path.slice(0, -1));
-        const { fix, note, sets } = fixFor(keyPath, field, issue, raw, parent, path[path.length - 1], value);
+        const { fix, note, sets, invents } = fixFor(
+            keyPath,
+            field,
+            issue,
+            raw,
+            parent,
+            path[path.length - 1],
+            value,
+        );
         problems.push({
             key: fullKey(keyPath),
             message: note ? `${describeIssue(issue, raw)}: ${note}` : describeIssue(issue, raw),
             fix,
             ...(sets !== undefined ? { sets } : {}),
+            ...(invents ? { invents } : {}),
         });
     }
     return problems;
@@ -345,12 +365,13 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
             if (reason) {
                 const keyPath = formatPath(section, path);
                 const meta = metaOf(schemaAt(schema, path));
+                const ask = askFix(keyPath, meta, valueAt(value, path.slice(0, -1)));
+                // The example is nobody's value for this stack: fixProof offers the committed one or asks.
                 problems.push({
                     key: fullKey(keyPath),
                     message: reason,
-                    fix:
-                        askFix(keyPath, meta, valueAt(value, path.slice(0, -1))) ??
-                        setCommand(keyPath, meta.example ?? "<value>", { path: path.length > 0 }),
+                    fix: ask ?? setCommand(keyPath, meta.example ?? "<value>", { path: path.length > 0 }),
+                    ...(ask === undefined ? { invents: true } : {}),
                 });
             }
         } else if (Array.isArray(v)) {
@@ -373,6 +394,9 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
     walk(value, [], 0);
     return problems;
 }
+
+/** How a credential's problem begins: the one problem its key gets, so no other message quotes the value. */
+export const CREDENTIAL_MESSAGE = "looks like a credential";
 
 /**
  * A credential in a plain setting (a token, a private key, a URL with a password): the stack file and the state hold
@@ -412,7 +436,7 @@ export function credentialProblem(
     const what = `${/^[aeiou]/i.test(kinds[0]) ? "an" : "a"} ${listOf(kinds)}`;
     return {
         key: fullKey(keyPath),
-        message: `looks like a credential (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, README "Secrets")`,
+        message: `${CREDENTIAL_MESSAGE} (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, README "Secrets")`,
         fix,
     };
 }

@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import { yaml11Boolean } from "./checks";
 import { canonicalApiServer } from "./clusterIdentity";
 
 // One reading of a kubeconfig's structure for every check of one: the stack's secret before a run (below) and the
@@ -67,7 +68,7 @@ export interface KubeconfigFindings {
     warnings: string[];
 }
 
-const isTrue = (v: unknown) => v === true || (typeof v === "string" && /^(true|yes|on|1)$/i.test(v.trim()));
+const isTrue = (v: unknown) => v === true || (typeof v === "string" && yaml11Boolean(v) === true);
 
 /**
  * The kubeconfig's content against the policy, read before any client or provider is made from it: a credential

@@ -1,3 +1,5 @@
+import { committedValue, provenFixes } from "./fixProof";
+import { CREDENTIAL_MESSAGE } from "./issues";
 import { ConfigError, ConfigProblem } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
@@ -75,6 +77,31 @@ export function loadProgramConfig(
     systems: readonly SystemDefinition[],
     options: LoadOptions = {},
 ): ProgramConfig {
+    const run = checkProgramConfig(source, systems, options);
+    if ("config" in run) return run.config;
+    const root = options.root ?? process.cwd();
+    // A key holding a credential gets that one problem: no other message may quote the value.
+    const leaked = new Set(
+        run.problems.filter((p) => p.message.startsWith(CREDENTIAL_MESSAGE)).map((p) => p.key),
+    );
+    const problems = provenFixes(
+        run.problems.filter((p) => !leaked.has(p.key) || p.message.startsWith(CREDENTIAL_MESSAGE)),
+        source,
+        (edited) => {
+            const again = checkProgramConfig(edited, systems, options);
+            return "config" in again ? [] : again.problems;
+        },
+        (key) => committedValue(source.stack, key, root),
+    );
+    throw new ConfigError(problems, source.stack, run.complete);
+}
+
+/** Every pass over a configuration: the configuration, or every problem it has (fixes not yet proven). */
+function checkProgramConfig(
+    source: ConfigSource,
+    systems: readonly SystemDefinition[],
+    options: LoadOptions,
+): { config: ProgramConfig } | { problems: ConfigProblem[]; complete: boolean } {
     const problems: ConfigProblem[] = [];
     const run = <S>(pass: Passed<S>): S => {
         problems.push(...pass.problems);
@@ -120,10 +147,10 @@ export function loadProgramConfig(
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));
 
     if (problems.length > 0 || tier === undefined) {
-        throw new ConfigError(dedupe(problems), source.stack, read.complete);
+        return { problems: dedupe(problems), complete: read.complete };
     }
     const deployed = deployments({ ...read, placements, openstack });
-    return {
+    const config: ProgramConfig = {
         tier,
         production: program.production,
         clusters,
@@ -140,6 +167,7 @@ export function loadProgramConfig(
         ],
         secrets: secretStore(source, wanted),
     };
+    return { config };
 }
 
 /** The source with some sections replaced (as their fixes leave them). */

@@ -160,7 +160,14 @@ export interface OwnershipInput {
  * that is not production) this stack.
  */
 export function movedNamespace(namespace: string, suffix: string): string {
-    return `${namespace}-${suffix}`.slice(0, 63);
+    // A stack or system name may hold what a DNS label may not (`my_stage`): the derived name is a label all the same.
+    const label = `${namespace}-${suffix}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .slice(0, 63)
+        .replace(/-+$/, "");
+    return label;
 }
 
 /** A namespace one system writes on a cluster, with the key that sets it. */
@@ -256,6 +263,19 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
         effective[cluster] = kept;
     }
 
+    // A system whose namespaces or hosts this stack grants it on another of its clusters is on the wrong cluster:
+    // its placement moves back, and nothing it writes here is granted (it would have two homes).
+    const misplaced = new Set<SystemClaims>();
+    for (const w of input.writes) {
+        const home = homeElsewhere(input, w);
+        if (home === undefined) continue;
+        misplaced.add(w);
+        problems.push({
+            key: fullKey(`${w.section}.cluster`),
+            message: `is "${w.cluster}", but runbooks:clusters.${home.cluster}.${home.kind} grants ${w.section}'s ${NOUN[home.kind]} "${home.value}" on cluster "${home.cluster}": a system lives on the cluster its grants name`,
+            fix: setCommand(`${w.section}.cluster`, home.cluster, { path: true }),
+        });
+    }
     // Keys that make a system write a reserved namespace: what they derive (its Routes' hosts) goes with them.
     const reservedKeys = new Set<string>();
     for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
@@ -263,7 +283,7 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
         const added = new Map<string, string>();
         for (const w of input.writes) {
             const grants = effective[w.cluster];
-            if (!grants) continue;
+            if (!grants || misplaced.has(w)) continue;
             // One problem per value (a host several Routes share) and per setting that stops objects.
             const seen = new Set<string>();
             for (const claim of w.claims[kind]) {
@@ -296,6 +316,30 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
     // One key, one fix: a host whose grant already moves it is not also asked for.
     const keyed = new Set(problems.map((p) => p.key));
     return [...problems, ...routeClashProblems(input.writes).filter((p) => !keyed.has(p.key))];
+}
+
+/** Where this stack grants one of a system's namespaces or hosts on a cluster other than the one it is placed on. */
+function homeElsewhere(
+    input: OwnershipInput,
+    w: SystemClaims,
+): { cluster: string; kind: GrantKind; value: string } | undefined {
+    for (const kind of ["namespaces", "hosts"] as const) {
+        for (const claim of w.claims[kind]) {
+            if (
+                Object.entries(input.clusters[w.cluster]?.[kind] ?? {}).some(
+                    ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
+                )
+            )
+                continue;
+            const home = Object.entries(input.clusters).find(
+                ([c, g]) =>
+                    c !== w.cluster &&
+                    Object.entries(g[kind]).some(([v, s]) => s === w.section && COVERS[kind](v, claim.value)),
+            )?.[0];
+            if (home !== undefined) return { cluster: home, kind, value: claim.value };
+        }
+    }
+    return undefined;
 }
 
 /**

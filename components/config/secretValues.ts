@@ -31,6 +31,8 @@ const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith(
  * account token has no vendor prefix for secretlint's rules to find.
  */
 const JWT = /\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{8,}/;
+/** The armour line of any PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8). */
+const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 /** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
@@ -74,6 +76,8 @@ function scan(text: string): string[] {
     }
     if (AWS_ACCESS_KEY_ID.test(content)) found.add("aws");
     if (JWT.test(content)) found.add("jwt");
+    // secretlint's rule wants a whole key; a truncated or reflowed one pasted into a setting is still a key.
+    if (PEM_PRIVATE_KEY.test(content)) found.add("privatekey");
     return [...found].sort();
 }
 
