@@ -79,6 +79,9 @@ export function loadProgramConfig(
 ): ProgramConfig {
     const run = checkProgramConfig(source, systems, options);
     if ("config" in run) return run.config;
+    // A partial configuration (some systems, no stack: a system's own tests) has no committed file and no other
+    // stacks to prove a fix against; only a whole stack's fixes are printed for an operator to follow.
+    if (source.stack === undefined) throw new ConfigError(run.problems, source.stack, run.complete);
     const root = options.root ?? process.cwd();
     // A key holding a credential gets that one problem: no other message may quote the value.
     const leaked = new Set(
