@@ -132,6 +132,11 @@ export interface ForeignCluster {
     /** Its name for the cluster in its own file. */
     cluster: string;
     grants: Grants;
+    /**
+     * Both entries name one API server. Otherwise they are taken for one cluster because nothing tells them apart
+     * (components/config/clusterIdentity.ts), and a message says how to: name each one's API server.
+     */
+    byApiServer?: boolean;
 }
 
 /** What one system of this stack writes on one cluster. */
@@ -252,7 +257,7 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
                 if (owner) {
                     problems.push({
                         key: fullKey(key),
-                        message: `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes`,
+                        message: `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes${owner.byApiServer === false ? `. The two entries are taken for one cluster because they do not both name an API server: if they are two clusters, name each one's (runbooks:clusters.${cluster}.apiServer, and ${owner.cluster}'s in Pulumi.${owner.stack}.yaml)` : ""}`,
                         fix: removeCommand(key, { path: true }),
                     });
                     continue;

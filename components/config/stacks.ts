@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { provenDistinct } from "./clusterIdentity";
+import { canonicalApiServer, provenDistinct } from "./clusterIdentity";
 import { COMMITTED_STACKS, isProductionStack } from "./identity";
 import { ForeignCluster, GrantKind, Grants } from "./ownership";
 import { PROJECT } from "./problems";
@@ -99,7 +99,15 @@ export function sameClusterElsewhere(
     return others.flatMap((o) =>
         o.clusters
             .filter((c) => !provenDistinct(apiServer, c.apiServer))
-            .map((c) => ({ stack: o.stack, production: o.production, cluster: c.name, grants: c.grants })),
+            .map((c) => ({
+                stack: o.stack,
+                production: o.production,
+                cluster: c.name,
+                grants: c.grants,
+                byApiServer:
+                    canonicalApiServer(apiServer) !== undefined &&
+                    canonicalApiServer(c.apiServer) !== undefined,
+            })),
     );
 }
 

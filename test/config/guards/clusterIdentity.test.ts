@@ -88,5 +88,10 @@ describe("guards: a cluster is its API server (issue 38, finding 1)", function (
             "runbooks:packit.namespace",
         ]);
         for (const p of out.problems) assert.deepEqual(prodValuesIn(p.fix), [], p.fix);
+        // How to tell two clusters apart is said where it matters: each entry names its API server.
+        assert.match(
+            out.problems[0].message,
+            /name each one's \(runbooks:clusters\.packit-elsewhere\.apiServer/,
+        );
     });
 });
