@@ -423,21 +423,28 @@ export function credentialProblem(
     const meta = metaOf(field);
     const optional = !field || field.safeParse(undefined).success || isFreeForm(field);
     const example = meta.example;
+    const ask = path.length === 0 ? undefined : askFix(keyPath, meta, parent);
+    // A required field's example is nobody's value for this stack: fixProof offers the committed one or asks.
+    const invents =
+        path.length > 0 &&
+        ask === undefined &&
+        !optional &&
+        example !== undefined &&
+        accepts(field, example) &&
+        credentialKinds(example).length === 0;
     const fix =
         path.length === 0
             ? removeCommand(keyPath)
-            : (askFix(keyPath, meta, parent) ??
-              (!optional &&
-              example !== undefined &&
-              accepts(field, example) &&
-              credentialKinds(example).length === 0
-                  ? setCommand(keyPath, example, { path: true })
+            : (ask ??
+              (invents
+                  ? setCommand(keyPath, example!, { path: true })
                   : removeCommand(keyPath, { path: true })));
     const what = `${/^[aeiou]/i.test(kinds[0]) ? "an" : "a"} ${listOf(kinds)}`;
     return {
         key: fullKey(keyPath),
         message: `${CREDENTIAL_MESSAGE} (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, README "Secrets")`,
         fix,
+        ...(invents ? { invents } : {}),
     };
 }
 

@@ -81,6 +81,20 @@ describe("guards: fixes by construction (issue 38, finding 6)", function () {
         );
     });
 
+    it("a credential pasted over a grant's system is replaced by the committed system, never the example's", () => {
+        // Found by the generative battery (seed 20261124): the fix granted Packit's sandbox namespace to thoth.
+        const token = `ghp_${"A1b2C3d4E5".repeat(3)}F6g7H8`;
+        const out = validate(
+            stage((d) => d.setIn(C("clusters", "packit-auto", "namespaces", "packit-stg-sandbox"), token)),
+        );
+        assert.deepEqual(
+            out.problems.map((p) => p.fix),
+            [
+                "pulumi config set --path clusters.packit-auto.namespaces.packit-stg-sandbox packit --stack stage",
+            ],
+        );
+    });
+
     it("a missing GitHub App id is asked for, never production's", () => {
         const out = validate(stage((d) => d.deleteIn(C("packit", "tokman"))));
         assert.ok(
