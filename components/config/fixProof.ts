@@ -207,7 +207,8 @@ export function provenFixes(
             after = problems;
         }
         const asked = out.filter((p) => !proven.has(p));
-        const left = after.filter((q) => !asked.some((p) => p.key === q.key));
+        // What lies under a key the operator is asked to write depends on what they write there.
+        const left = after.filter((q) => !asked.some((p) => within(q.key, p.key)));
         if (left.length === 0) break;
         const section = (key: string) => key.slice(PROJECT.length + 1).split(/[.[]/)[0];
         const sections = new Set(left.map((q) => section(q.key)));
@@ -232,4 +233,9 @@ export function provenFixes(
 /** What a fix that no repair proves becomes: the operator sets the key, with the committed file to compare. */
 function question(p: ConfigProblem, committedValue: unknown): string {
     return `edit ${STACK_FILE}: set ${p.key} by hand (no repair of it proved itself on this configuration${committedValue !== undefined ? `; the committed file has a value there: git diff -- ${STACK_FILE}` : ""})`;
+}
+
+/** Whether a key is `parent` or lies below it (`a.b`, `a.b.c`, `a.b[0]`, `a.b["x"]`). */
+function within(key: string, parent: string): boolean {
+    return key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
 }

@@ -1072,8 +1072,15 @@ function convergence(text: string, stack: string, outcome: Outcome, parsed?: Doc
     }
     const manual = printed.filter((_, i) => all.manual[i]);
     const after = validate(all.text, stack);
+    // A problem below a key the operator writes by hand waits for that value.
     const left = after.problems.filter(
-        (q) => !manual.some((p) => p.key === q.key && p.message === q.message),
+        (q) =>
+            !manual.some(
+                (p) =>
+                    (p.key === q.key && p.message === q.message) ||
+                    q.key.startsWith(`${p.key}.`) ||
+                    q.key.startsWith(`${p.key}[`),
+            ),
     );
     if (left.length > 0 || after.fileError) {
         faults.push(`after every fix: ${after.message}`);
