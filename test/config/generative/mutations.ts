@@ -103,7 +103,13 @@ const INVISIBLE = [
 /** YAML 1.1 booleans: Pulumi users write them; YAML 1.2 reads them as strings. */
 const YAML11 = ["no", "off", "yes", "on", "No", "OFF", "Y", "n"];
 
-type Step = { name: string; apply: (d: Document) => void; credential?: boolean; section?: string };
+type Step = {
+    name: string;
+    apply: (d: Document) => void;
+    /** Where a credential was pasted: a later step may overwrite it, so it counts only if it is still there. */
+    credential?: { path: Path; value: string };
+    section?: string;
+};
 
 /** Steps that each edit one section of their own, none of them the clusters'. */
 function separate(list: readonly Step[]): boolean {
@@ -211,7 +217,7 @@ function steps(stack: "stage" | "prod"): fc.Arbitrary<Step>[] {
             section: String(l.path[1]),
             name: `${at(l)} = a pasted credential`,
             apply: (d) => d.setIn(l.path, c),
-            credential: true,
+            credential: { path: l.path, value: c },
         })),
         // A secret-named key in a map whose keys are the user's.
         fc
@@ -227,7 +233,7 @@ function steps(stack: "stage" | "prod"): fc.Arbitrary<Step>[] {
             .map(([map, key, value]) => ({
                 name: `${map.slice(1).join(".")}.${key} = a plain secret`,
                 apply: (d) => d.setIn([...map, key], value),
-                credential: true,
+                credential: { path: [...map, key], value },
             })),
         // A huge value.
         pick(strings).map((l) => ({
@@ -257,23 +263,34 @@ function steps(stack: "stage" | "prod"): fc.Arbitrary<Step>[] {
 
 /** A mutant of one committed stack file: one to three mutations. */
 export function mutant(stack: "stage" | "prod"): fc.Arbitrary<Mutant> {
-    return fc.array(fc.oneof(...steps(stack)), { minLength: 1, maxLength: 3 }).map((list) => ({
-        alone: separate(list)
-            ? list.map((s) => ({ section: s.section!, text: edit(FILES[stack], s.apply) }))
-            : [],
-        stack,
-        text: edit(FILES[stack], (d) =>
-            list.forEach((s) => {
-                try {
-                    s.apply(d);
-                } catch {
-                    // An earlier step changed the shape this one edits (a map swapped for a list): it does not apply.
-                }
-            }),
-        ),
-        steps: list.map((s) => s.name),
-        credential: list.some((s) => s.credential),
-    }));
+    return fc
+        .array(fc.oneof(...steps(stack)), { minLength: 1, maxLength: 3 })
+        .map((list) => ({
+            alone: separate(list)
+                ? list.map((s) => ({ section: s.section!, text: edit(FILES[stack], s.apply) }))
+                : [],
+            stack,
+            text: edit(FILES[stack], (d) =>
+                list.forEach((s) => {
+                    try {
+                        s.apply(d);
+                    } catch {
+                        // An earlier step changed the shape this one edits (a map swapped for a list): it does not apply.
+                    }
+                }),
+            ),
+            steps: list.map((s) => s.name),
+            credential: false,
+            pasted: list.flatMap((s) => (s.credential ? [s.credential] : [])),
+        }))
+        .map(({ pasted, ...m }) => ({ ...m, credential: stillThere(m.text, pasted) }));
+}
+
+/** Whether a pasted credential is still in the file the last step leaves (a later step may overwrite it). */
+function stillThere(text: string, pasted: readonly { path: Path; value: string }[]): boolean {
+    if (pasted.length === 0) return false;
+    const doc = parseDocument(text);
+    return pasted.some((p) => doc.getIn(p.path) === p.value);
 }
 
 /** Mutants of either committed file, stage more often (stage is where a mistake reaches production's objects). */
