@@ -1,6 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { credentialKinds } from "../config/secretValues";
+import { namedCredentials } from "../config/secretValues";
 
 // The scripts are constant: every value reaches them through the environment, so nothing from config is ever
 // parsed by the shell, and a command's inputs change only when those values do.
@@ -101,8 +101,7 @@ export function splitExtraVars(vars: Record<string, unknown>): {
     const plain: Record<string, unknown> = {};
     const secret: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(vars)) {
-        const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
-        (credentialKinds(text).length > 0 ? secret : plain)[name] = value;
+        (namedCredentials(value, name).length > 0 ? secret : plain)[name] = value;
     }
     return { plain, secret };
 }

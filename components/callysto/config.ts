@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cidrBlock, gigabytes, hostName, ipv4Address, k8sName, positiveInt } from "../config/fields";
 import { ConfigProblem, fullKey, removeCommand, setCommand, shellQuote } from "../config/problems";
-import { isWholeInternet } from "../config/checks";
+import { isWholeInternet, wholeFamilyCovered } from "../config/checks";
 import { StackTier, isProductionTier } from "../config/system";
 import { duplicates } from "../shared/naming";
 import { isPlaceholder, orPlaceholder } from "../shared/placeholder";
@@ -479,6 +479,23 @@ export function callystoProblems(config: CallystoConfig, tier?: StackTier): Conf
                 "sshSources",
                 "is required outside the local stack: without it ssh (port 22) of every host is open to the whole internet. List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up)",
                 `pulumi config set --path 'callysto.sshSources[0]' "$(${ownAddress})/32"`,
+            ),
+        );
+    }
+    // Together, several ranges open ssh as widely as 0.0.0.0/0 does: the union is what the security group admits.
+    const sources = (config.sshSources ?? []).filter((s) => !isPlaceholder(s));
+    const world = wholeFamilyCovered(sources);
+    if (
+        isProductionTier(tier) &&
+        world !== undefined &&
+        !sources.some(isWholeInternet) &&
+        config.allowSshFromAnywhere === undefined
+    ) {
+        problems.push(
+            problem(
+                "sshSources",
+                `together cover every IPv${world} address: ssh (port 22) of every production host would be open to the whole internet. List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up); if it must be open, set callysto.allowSshFromAnywhere to the reason (a ticket), and it is allowed`,
+                `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${ownAddress})/32")`,
             ),
         );
     }

@@ -155,6 +155,34 @@ export function ipRangeListProblem(value: string): string | undefined {
     return undefined;
 }
 
+/**
+ * The address family (4 or 6) whose every address the union of these CIDR blocks matches, else undefined: `0.0.0.0/0`
+ * and `0.0.0.0/1` + `128.0.0.0/1` open a port to the same world. Blocks that are not CIDR are left to cidrProblem.
+ */
+export function wholeFamilyCovered(cidrs: readonly string[]): 4 | 6 | undefined {
+    for (const family of [4, 6] as const) {
+        const bits = family === 4 ? 32 : 128;
+        const ranges = cidrs
+            .filter((c) => cidrProblem(c) === undefined)
+            .map((c) => ipaddr.parseCIDR(c))
+            .filter(([address]) => (address.kind() === "ipv4") === (family === 4))
+            .map(([address, prefix]) => {
+                const start = address.toByteArray().reduce((n, b) => (n << 8n) | BigInt(b), 0n);
+                const size = 1n << BigInt(bits - prefix);
+                const first = (start / size) * size;
+                return [first, first + size - 1n] as const;
+            })
+            .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        let next = 0n;
+        for (const [first, last] of ranges) {
+            if (first > next) break;
+            if (last + 1n > next) next = last + 1n;
+        }
+        if (next === 1n << BigInt(bits)) return family;
+    }
+    return undefined;
+}
+
 /** True for a CIDR block that matches every address of its family (`0.0.0.0/0`, `::/0`). */
 export function isWholeInternet(cidr: string): boolean {
     return cidrProblem(cidr) === undefined && ipaddr.parseCIDR(cidr)[1] === 0;
@@ -237,4 +265,16 @@ export function closest(name: string, candidates: Iterable<string>): string | un
         }
     }
     return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
+}
+
+/**
+ * The boolean a YAML 1.1 word says (`yes`, `no`, `on`, `off`, `y`, `n` in any of their spellings), as Kubernetes'
+ * and Ansible's YAML readers and many users read them; undefined for any other text. YAML 1.2 (the stack file's
+ * reader) keeps them as strings, so a fix must write what the word says, never its opposite.
+ */
+export function yaml11Boolean(text: string): boolean | undefined {
+    const t = text.trim();
+    if (/^(y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(t)) return true;
+    if (/^(n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(t)) return false;
+    return undefined;
 }

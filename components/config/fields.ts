@@ -24,9 +24,13 @@ export function checked<T>(check: (v: T) => string | undefined) {
     };
 }
 
-/** The DNS label closest to what was written: lower case, '-' for anything else, at most 63 characters. */
+/**
+ * The DNS label closest to what was written: lower case, '-' for the other ASCII characters, at most 63 characters.
+ * Undefined when the value holds a character outside printable ASCII: a lookalike letter (Cyrillic 'с' for 'c') or
+ * an invisible one means the name meant is unknown, and dropping or replacing it would name another object.
+ */
 export function toDnsLabel(value: unknown): string | undefined {
-    if (typeof value !== "string") return undefined;
+    if (typeof value !== "string" || /[^\x20-\x7e]/.test(value)) return undefined;
     const label = value
         .toLowerCase()
         .replace(/[^a-z0-9-]+/g, "-")
@@ -37,10 +41,17 @@ export function toDnsLabel(value: unknown): string | undefined {
     return label === "" ? undefined : label;
 }
 
-/** The DNS name closest to what was written: each label repaired as toDnsLabel does. */
+/**
+ * The DNS name closest to what was written: a URL's host where a URL was pasted (`https://deck.example.com/` is
+ * deck.example.com, never `https-deck.example.com`), else each label repaired as toDnsLabel does.
+ */
 export function toDnsName(value: unknown): string | undefined {
     if (typeof value !== "string") return undefined;
-    const labels = value.replace(/\.+$/, "").split(".").map(toDnsLabel);
+    const written =
+        /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) && URL.canParse(value.trim())
+            ? new URL(value.trim()).hostname
+            : value;
+    const labels = written.replace(/\.+$/, "").split(".").map(toDnsLabel);
     if (labels.some((l) => l === undefined)) return undefined;
     const name = labels.join(".");
     return name.length <= 253 ? name : undefined;

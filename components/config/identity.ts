@@ -11,6 +11,15 @@ import type { StackTier } from "./system";
 /** The stacks that are production. */
 export const PRODUCTION_STACKS: readonly string[] = ["prod"];
 
+/**
+ * The stacks whose files take part in the ownership model (components/config/stacks.ts): each one's grants are
+ * what it owns on its clusters, and every other stack is checked against them. Only these files count, whatever else
+ * lies beside them: a backup copy (`Pulumi.prod-backup.yaml`) or a scratch copy of stage neither blocks a stack nor
+ * grants anything. The list is the committed stack files (a test holds it equal to `git ls-files 'Pulumi.*.yaml'`), so
+ * a new stack is added here in the same review that commits its file.
+ */
+export const COMMITTED_STACKS: readonly string[] = ["prod", "stage", "local", "local-callysto"];
+
 /** Whether a stack is production: by its name, never by its configuration. */
 export function isProductionStack(stack: string | undefined): boolean {
     return stack !== undefined && PRODUCTION_STACKS.includes(stack);

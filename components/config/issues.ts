@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { closest, textProblem } from "./checks";
+import { closest, textProblem, yaml11Boolean } from "./checks";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
-import { credentialKinds, listOf } from "./secretValues";
+import { credentialKinds, listOf, namedCredentials } from "./secretValues";
 import { scalarSource } from "./source";
 
 type Segment = string | number;
@@ -122,7 +122,9 @@ export function pathValue(text: string): unknown {
 function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undefined {
     if (!schema || raw === undefined || raw === null || typeof raw === "object") return undefined;
     const text = String(raw).trim();
-    return schema.safeParse(pathValue(text)).success ? text : undefined;
+    if (schema.safeParse(pathValue(text)).success) return text;
+    const said = yaml11Boolean(text);
+    return said !== undefined && schema.safeParse(said).success ? String(said) : undefined;
 }
 
 /**
@@ -156,7 +158,7 @@ function fixFor(
     parent: unknown,
     last: Segment | undefined,
     section: unknown,
-): { fix: string; note?: string; sets?: string } {
+): { fix: string; note?: string; sets?: string; invents?: boolean } {
     const path = keyPath.includes(".") || keyPath.includes("[");
     const set = (text: string) =>
         setCommand(keyPath, text, {
@@ -179,6 +181,12 @@ function fixFor(
             note: `YAML read it as ${readAs} (an unquoted 1.10 reads as 1.1); quote it so it stays the text written`,
         };
     }
+    // A YAML 1.1 word where a boolean is expected says which one (`no` is false), whatever the field's wrapping.
+    const said =
+        typeof raw === "string" && issue.code === "invalid_type" && issue.expected === "boolean"
+            ? yaml11Boolean(raw)
+            : undefined;
+    if (said !== undefined) return { fix: setCommand(keyPath, String(said), { path }), sets: String(said) };
     const meant = coercedRaw(field, raw);
     if (meant !== undefined) return { fix: setCommand(keyPath, meant, { path }), sets: meant };
     if (issue.code === "invalid_value" && typeof raw === "string" && issue.values.length > 0) {
@@ -194,7 +202,10 @@ function fixFor(
         return { fix: set(suggested), sets: suggested };
     const ask = askFix(keyPath, meta, parent);
     if (ask !== undefined) return { fix: ask };
-    return { fix: set(exampleFor(field, issue)) };
+    // A text field's example (a host, an id, a banner) is a value nobody chose for this stack: fixProof offers the
+    // committed value or asks. An enum's, a number's or a boolean's is one of the values the field takes.
+    const text = field !== undefined && defOf(unwrap(field)).type === "string";
+    return { fix: set(exampleFor(field, issue)), ...(text ? { invents: true } : {}) };
 }
 
 /** The field accepts `text` as a stack file would hold it after the fix. */
@@ -306,12 +317,21 @@ export function problemsFromIssues(
         // A credential is reported once, by credentialProblems, with the fix that takes it out of the stack file.
         if (typeof raw === "string" && credentialKinds(raw).length > 0) continue;
         const parent = valueAt(value, path.slice(0, -1));
-        const { fix, note, sets } = fixFor(keyPath, field, issue, raw, parent, path[path.length - 1], value);
+        const { fix, note, sets, invents } = fixFor(
+            keyPath,
+            field,
+            issue,
+            raw,
+            parent,
+            path[path.length - 1],
+            value,
+        );
         problems.push({
             key: fullKey(keyPath),
             message: note ? `${describeIssue(issue, raw)}: ${note}` : describeIssue(issue, raw),
             fix,
             ...(sets !== undefined ? { sets } : {}),
+            ...(invents ? { invents } : {}),
         });
     }
     return problems;
@@ -345,12 +365,13 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
             if (reason) {
                 const keyPath = formatPath(section, path);
                 const meta = metaOf(schemaAt(schema, path));
+                const ask = askFix(keyPath, meta, valueAt(value, path.slice(0, -1)));
+                // The example is nobody's value for this stack: fixProof offers the committed one or asks.
                 problems.push({
                     key: fullKey(keyPath),
                     message: reason,
-                    fix:
-                        askFix(keyPath, meta, valueAt(value, path.slice(0, -1))) ??
-                        setCommand(keyPath, meta.example ?? "<value>", { path: path.length > 0 }),
+                    fix: ask ?? setCommand(keyPath, meta.example ?? "<value>", { path: path.length > 0 }),
+                    ...(ask === undefined ? { invents: true } : {}),
                 });
             }
         } else if (Array.isArray(v)) {
@@ -374,6 +395,9 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
     return problems;
 }
 
+/** How a credential's problem begins: the one problem its key gets, so no other message quotes the value. */
+export const CREDENTIAL_MESSAGE = "looks like a credential";
+
 /**
  * A credential in a plain setting (a token, a private key, a URL with a password): the stack file and the state hold
  * it unencrypted, and whatever object the setting reaches (a ConfigMap, a command line) shows it. Settings cannot
@@ -386,7 +410,12 @@ export function credentialProblem(
     path: readonly Segment[],
     value: string,
 ): ConfigProblem | undefined {
-    const kinds = credentialKinds(value);
+    const last = path[path.length - 1];
+    // In a map whose keys are the user's, the key's name says what the value is, whatever the value looks like.
+    const kinds =
+        typeof last === "string" && inFreeFormMap(schema, path)
+            ? namedCredentials(value, last)
+            : credentialKinds(value);
     if (kinds.length === 0) return undefined;
     const keyPath = formatPath(section, path);
     const field = path.length > 0 ? schemaAt(schema, path) : undefined;
@@ -394,22 +423,41 @@ export function credentialProblem(
     const meta = metaOf(field);
     const optional = !field || field.safeParse(undefined).success || isFreeForm(field);
     const example = meta.example;
+    const ask = path.length === 0 ? undefined : askFix(keyPath, meta, parent);
+    // A required field's example is nobody's value for this stack: fixProof offers the committed one or asks.
+    const invents =
+        path.length > 0 &&
+        ask === undefined &&
+        !optional &&
+        example !== undefined &&
+        accepts(field, example) &&
+        credentialKinds(example).length === 0;
     const fix =
         path.length === 0
             ? removeCommand(keyPath)
-            : (askFix(keyPath, meta, parent) ??
-              (!optional &&
-              example !== undefined &&
-              accepts(field, example) &&
-              credentialKinds(example).length === 0
-                  ? setCommand(keyPath, example, { path: true })
+            : (ask ??
+              (invents
+                  ? setCommand(keyPath, example!, { path: true })
                   : removeCommand(keyPath, { path: true })));
     const what = `${/^[aeiou]/i.test(kinds[0]) ? "an" : "a"} ${listOf(kinds)}`;
     return {
         key: fullKey(keyPath),
-        message: `looks like a credential (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, README "Secrets")`,
+        message: `${CREDENTIAL_MESSAGE} (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, README "Secrets")`,
         fix,
+        ...(invents ? { invents } : {}),
     };
+}
+
+/** Whether the value at `path` is an entry of a map whose keys the user chooses (a record, or a free-form value). */
+function inFreeFormMap(schema: z.ZodType, path: readonly Segment[]): boolean {
+    if (path.length === 0) return false;
+    const parent = schemaAt(schema, path.slice(0, -1));
+    if (!parent) return schemaAt(schema, path) === undefined && path.length > 1;
+    const def = defOf(unwrap(parent));
+    if (def.type === "unknown" || def.type === "any") return true;
+    // A record of typed values (grants: namespace → system) is keyed by names, not by what its values are.
+    const valueType = def.type === "record" && def.valueType ? defOf(unwrap(def.valueType)).type : undefined;
+    return valueType !== undefined && !["string", "object", "enum", "number", "boolean"].includes(valueType);
 }
 
 /** A field whose content is passed on as written (a ConfigMap's free-form settings, Ansible variables). */

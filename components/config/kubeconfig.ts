@@ -1,4 +1,6 @@
 import { parse } from "yaml";
+import { yaml11Boolean } from "./checks";
+import { canonicalApiServer } from "./clusterIdentity";
 
 // One reading of a kubeconfig's structure for every check of one: the stack's secret before a run (below) and the
 // adoption report's loader (tools/adopt/kubeconfig.ts). Only the shape is read: nothing of a value is ever returned
@@ -8,6 +10,7 @@ import { parse } from "yaml";
 export interface KubeconfigShape {
     clusters: unknown[];
     contexts: unknown[];
+    users: unknown[];
     currentContext?: unknown;
 }
 
@@ -17,6 +20,7 @@ export function kubeconfigShape(doc: unknown): KubeconfigShape | undefined {
     return {
         clusters: Array.isArray(doc.clusters) ? doc.clusters : [],
         contexts: Array.isArray(doc.contexts) ? doc.contexts : [],
+        users: Array.isArray(doc.users) ? doc.users : [],
         currentContext: doc["current-context"],
     };
 }
@@ -36,43 +40,130 @@ export function serverOf(entry: unknown): unknown {
 }
 
 /**
- * Whether a `server` value is an API server address a client can connect to: an http(s) URL that parses. The one
- * rule of both checks, so a stack check never passes a kubeconfig the adoption report then refuses.
+ * Whether a `server` value is an API server address a client can connect to: an `https://` URL naming a host (the
+ * canonical reading of components/config/clusterIdentity.ts). The one rule of both checks, so a stack check never
+ * passes a kubeconfig the adoption report then refuses.
  */
 export function isServerUrl(server: unknown): server is string {
-    if (typeof server !== "string" || !URL.canParse(server)) return false;
-    const url = new URL(server);
-    // `https:host` parses in WHATWG URLs but not in kubectl's Go parser: the two slashes are required.
     return (
-        (url.protocol === "https:" || url.protocol === "http:") &&
-        server.toLowerCase().startsWith(`${url.protocol}//`) &&
-        url.hostname !== ""
+        typeof server === "string" &&
+        /^https:\/\//i.test(server.trim()) &&
+        canonicalApiServer(server) !== undefined
     );
+}
+
+/** What a kubeconfig may do beyond naming a server and credentials, as the stack's review decided it. */
+export interface KubeconfigPolicy {
+    /** The stack is production: a TLS check switched off is refused, not warned about. */
+    production: boolean;
+    /** `clusters.<name>.credentialCommand`: the one credential-plugin command reviewed for this cluster. */
+    credentialCommand?: string;
+    /** The stack's name for the cluster, for the key a finding names. */
+    cluster?: string;
+}
+
+/** What the policy finds in one kubeconfig: refusals stop the run, warnings are shown before it. */
+export interface KubeconfigFindings {
+    refused: string[];
+    warnings: string[];
+}
+
+const isTrue = (v: unknown) => v === true || (typeof v === "string" && yaml11Boolean(v) === true);
+
+/**
+ * The kubeconfig's content against the policy, read before any client or provider is made from it: a credential
+ * plugin (`exec`, an `auth-provider` with `cmd-path`) runs a program on the machine of every preview, so only the
+ * command a reviewed config key names may run; an API server without TLS, or with its certificate unchecked, hands
+ * the credentials to whoever answers. Findings name entries by position and name, never a command's arguments or
+ * anything else of the file.
+ */
+export function kubeconfigPolicyFindings(
+    config: KubeconfigShape,
+    policy: KubeconfigPolicy,
+): KubeconfigFindings {
+    const refused: string[] = [];
+    const warnings: string[] = [];
+    const entry = (list: string, i: number, e: unknown) =>
+        `${list}[${i}]${isMapping(e) && typeof e.name === "string" ? ` ("${e.name.slice(0, 64)}")` : ""}`;
+    const key = `clusters.${policy.cluster ?? "<cluster>"}.credentialCommand`;
+    const allowed = (command: unknown) =>
+        policy.credentialCommand !== undefined && command === policy.credentialCommand;
+    config.users.forEach((u, i) => {
+        const user = isMapping(u) && isMapping(u.user) ? u.user : undefined;
+        if (!user) return;
+        if (user.exec !== undefined && !allowed(isMapping(user.exec) ? user.exec.command : undefined)) {
+            refused.push(
+                `${entry("users", i, u)} runs a credential plugin (exec) that no reviewed ${key} names`,
+            );
+        }
+        const provider = user["auth-provider"];
+        if (provider !== undefined) {
+            const p = isMapping(provider) ? provider : {};
+            const command = isMapping(p.config) ? p.config["cmd-path"] : undefined;
+            if (!allowed(command ?? `auth-provider:${String(p.name)}`)) {
+                refused.push(
+                    `${entry("users", i, u)} uses an auth-provider${command !== undefined ? " that runs a command (cmd-path)" : ""} that no reviewed ${key} names`,
+                );
+            }
+        }
+    });
+    config.clusters.forEach((c, i) => {
+        const cluster = isMapping(c) && isMapping(c.cluster) ? c.cluster : undefined;
+        if (!cluster) return;
+        if (typeof cluster.server === "string" && /^http:\/\//i.test(cluster.server.trim())) {
+            refused.push(
+                `${entry("clusters", i, c)} names a plain http:// server: credentials would cross in clear`,
+            );
+        }
+        if (isTrue(cluster["insecure-skip-tls-verify"])) {
+            const text = `${entry("clusters", i, c)} has insecure-skip-tls-verify: anyone in the path can pose as the API server and take the credentials`;
+            (policy.production ? refused : warnings).push(text);
+        }
+    });
+    return { refused, warnings };
 }
 
 /**
  * Why a kubeconfig secret's text is not a usable kubeconfig, or undefined when it is one: YAML (JSON is YAML) with at
  * least one cluster that names its API server, and the context the stack names when it names one.
  */
-export function kubeconfigProblem(value: unknown, context?: string): string | undefined {
+export function kubeconfigProblem(
+    value: unknown,
+    context?: string,
+    policy: KubeconfigPolicy = { production: true },
+): string | undefined {
+    return kubeconfigReading(value, context, policy).problem;
+}
+
+/** {@link kubeconfigProblem} with the policy's warnings for a kubeconfig it accepts. */
+export function kubeconfigReading(
+    value: unknown,
+    context: string | undefined,
+    policy: KubeconfigPolicy,
+): { problem?: string; warnings: string[] } {
+    const problem = (text: string) => ({ problem: text, warnings: [] });
     let doc: unknown = value;
     if (typeof value === "string") {
         try {
             doc = parse(value);
         } catch {
-            return "is not YAML, so it is not a kubeconfig";
+            return problem("is not YAML, so it is not a kubeconfig");
         }
     }
     const config = kubeconfigShape(doc);
     if (!config) {
-        return "is not a kubeconfig: its content is not a YAML mapping (apiVersion: v1, kind: Config, clusters, users, contexts)";
+        return problem(
+            "is not a kubeconfig: its content is not a YAML mapping (apiVersion: v1, kind: Config, clusters, users, contexts)",
+        );
     }
-    if (config.clusters.length === 0) return "is not a kubeconfig: it has no clusters: entry";
+    if (config.clusters.length === 0) return problem("is not a kubeconfig: it has no clusters: entry");
+    const { refused, warnings } = kubeconfigPolicyFindings(config, policy);
+    if (refused.length > 0) return problem(refused.join("; "));
     const servers = config.clusters.filter((c) => isServerUrl(serverOf(c)));
     if (servers.length === 0)
-        return "is not a kubeconfig: no entry under clusters: names a server: https://...";
+        return problem("is not a kubeconfig: no entry under clusters: names a server: https://...");
     if (context !== undefined && !namedEntry(config.contexts, context)) {
-        return `has no context "${context}" (the one the stack's cluster entry names)`;
+        return problem(`has no context "${context}" (the one the stack's cluster entry names)`);
     }
-    return undefined;
+    return { warnings };
 }

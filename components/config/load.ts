@@ -1,3 +1,5 @@
+import { committedValue, provenFixes } from "./fixProof";
+import { CREDENTIAL_MESSAGE } from "./issues";
 import { ConfigError, ConfigProblem } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
@@ -9,6 +11,7 @@ import { retiredSecrets } from "./passes/retiredSecrets";
 import { foreignNamespaces } from "./passes/foreign";
 import { ownership } from "./passes/ownership";
 import { Passed } from "./passes/pass";
+import { productionSettings } from "./passes/productionSettings";
 import { programSections } from "./passes/programSections";
 import { secretStore } from "./passes/secretStore";
 import { secrets } from "./passes/secrets";
@@ -74,6 +77,34 @@ export function loadProgramConfig(
     systems: readonly SystemDefinition[],
     options: LoadOptions = {},
 ): ProgramConfig {
+    const run = checkProgramConfig(source, systems, options);
+    if ("config" in run) return run.config;
+    // A partial configuration (some systems, no stack: a system's own tests) has no committed file and no other
+    // stacks to prove a fix against; only a whole stack's fixes are printed for an operator to follow.
+    if (source.stack === undefined) throw new ConfigError(run.problems, source.stack, run.complete);
+    const root = options.root ?? process.cwd();
+    // A key holding a credential gets that one problem: no other message may quote the value.
+    const leaked = new Set(
+        run.problems.filter((p) => p.message.startsWith(CREDENTIAL_MESSAGE)).map((p) => p.key),
+    );
+    const problems = provenFixes(
+        run.problems.filter((p) => !leaked.has(p.key) || p.message.startsWith(CREDENTIAL_MESSAGE)),
+        source,
+        (edited) => {
+            const again = checkProgramConfig(edited, systems, options);
+            return "config" in again ? [] : again.problems;
+        },
+        (key) => committedValue(source.stack, key, root),
+    );
+    throw new ConfigError(problems, source.stack, run.complete);
+}
+
+/** Every pass over a configuration: the configuration, or every problem it has (fixes not yet proven). */
+function checkProgramConfig(
+    source: ConfigSource,
+    systems: readonly SystemDefinition[],
+    options: LoadOptions,
+): { config: ProgramConfig } | { problems: ConfigProblem[]; complete: boolean } {
     const problems: ConfigProblem[] = [];
     const run = <S>(pass: Passed<S>): S => {
         problems.push(...pass.problems);
@@ -83,9 +114,16 @@ export function loadProgramConfig(
     const foreign = run(foreignNamespaces(source));
     const program = run(programSections(source, foreign, options.root));
     const { tier, clusters, openstack } = program;
+    const systemsInput = { tier, clusters, foreign, placeholders: !!options.placeholderSecret };
+    const first = readSystems(source, systems, systemsInput);
+    const identity = productionSettings({ ...program, stack: source.stack, read: first.state.read });
+    // A production-selecting setting the stack's identity overrules is read as its fix leaves it: what it implies
+    // is then neither reported nor repaired to match production.
+    const corrected = Object.keys(identity.state).length > 0;
     const read = run(
-        readSystems(source, systems, { tier, clusters, foreign, placeholders: !!options.placeholderSecret }),
+        corrected ? readSystems(overlaid(source, identity.state), systems, systemsInput) : first,
     );
+    run(identity);
     const placements = run(clusterReferences(read.read, program));
     run(
         ownership({
@@ -99,15 +137,23 @@ export function loadProgramConfig(
     );
     run(retiredSecrets(source, read.read));
     const wanted = run(
-        secrets(source, { ...options, systems, read: read.read, placements, clusters, openstack }),
+        secrets(source, {
+            ...options,
+            systems,
+            read: read.read,
+            placements,
+            clusters,
+            openstack,
+            production: program.production,
+        }),
     );
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));
 
     if (problems.length > 0 || tier === undefined) {
-        throw new ConfigError(dedupe(problems), source.stack, read.complete);
+        return { problems: dedupe(problems), complete: read.complete };
     }
     const deployed = deployments({ ...read, placements, openstack });
-    return {
+    const config: ProgramConfig = {
         tier,
         production: program.production,
         clusters,
@@ -118,9 +164,18 @@ export function loadProgramConfig(
         secretSpecs: wanted.specs,
         unsetSecrets: wanted.unset,
         operatorValues: read.operatorValues,
-        notices: notices(deployed, tier, source.stack),
+        notices: [
+            ...wanted.warnings.map((text) => ({ system: "clusters", text })),
+            ...notices(deployed, tier, source.stack),
+        ],
         secrets: secretStore(source, wanted),
     };
+    return { config };
+}
+
+/** The source with some sections replaced (as their fixes leave them). */
+function overlaid(source: ConfigSource, sections: Record<string, unknown>): ConfigSource {
+    return { ...source, getValue: (key) => (key in sections ? sections[key] : source.getValue(key)) };
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

@@ -11,6 +11,8 @@ import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from ".
 export interface Claim {
     /** Namespace name; host or host pattern (one `*`); cluster-scoped `Kind/name`. */
     value: string;
+    /** Hosts: the URL path the Route or Ingress serves on it (`/` when unset). */
+    path?: string;
     /** Config key (without project) that sets it. */
     key: string;
     /**
@@ -30,6 +32,19 @@ export type GrantKind = "namespaces" | "hosts" | "clusterScoped";
 
 /** Grants of one cluster entry: value → system. */
 export type Grants = Record<GrantKind, Record<string, string>>;
+
+/**
+ * Namespaces the cluster's platform reserves for itself: Kubernetes' `default` and `kube-*` (kube-system, kube-public,
+ * kube-node-lease), OpenShift's `openshift` and `openshift-*` (its operators and their configuration). Whatever a
+ * stack file says, no system is granted one and no system writes into one: a stack owning `openshift-config` would
+ * delete it on `pulumi destroy`. Read for every platform: a name one platform reserves is never a system's name.
+ */
+export function platformNamespaceProblem(namespace: string): string | undefined {
+    const name = namespace.toLowerCase();
+    return name === "default" || name === "openshift" || /^(kube|openshift)-/.test(name)
+        ? `is a namespace the cluster's platform reserves (default, kube-*, openshift, openshift-*): no system is granted one or writes into one`
+        : undefined;
+}
 
 /** Where a host pattern has one `*`, any run of letters, digits and '-' (never a dot) stands in for it. */
 export function hostPatternProblem(value: string): string | undefined {
@@ -117,6 +132,11 @@ export interface ForeignCluster {
     /** Its name for the cluster in its own file. */
     cluster: string;
     grants: Grants;
+    /**
+     * Both entries name one API server. Otherwise they are taken for one cluster because nothing tells them apart
+     * (components/config/clusterIdentity.ts), and a message says how to: name each one's API server.
+     */
+    byApiServer?: boolean;
 }
 
 /** What one system of this stack writes on one cluster. */
@@ -145,7 +165,14 @@ export interface OwnershipInput {
  * that is not production) this stack.
  */
 export function movedNamespace(namespace: string, suffix: string): string {
-    return `${namespace}-${suffix}`.slice(0, 63);
+    // A stack or system name may hold what a DNS label may not (`my_stage`): the derived name is a label all the same.
+    const label = `${namespace}-${suffix}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .slice(0, 63)
+        .replace(/-+$/, "");
+    return label;
 }
 
 /** A namespace one system writes on a cluster, with the key that sets it. */
@@ -209,6 +236,15 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
         for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
             for (const [value, system] of Object.entries(grants[kind])) {
                 const key = grantKey(cluster, kind, value);
+                const reserved = kind === "namespaces" ? platformNamespaceProblem(value) : undefined;
+                if (reserved) {
+                    problems.push({
+                        key: fullKey(key),
+                        message: `${reserved}. This grant goes`,
+                        fix: removeCommand(key, { path: true }),
+                    });
+                    continue;
+                }
                 if (!input.systems.includes(system)) {
                     problems.push({
                         key: fullKey(key),
@@ -221,7 +257,7 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
                 if (owner) {
                     problems.push({
                         key: fullKey(key),
-                        message: `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes`,
+                        message: `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes${owner.byApiServer === false ? `. The two entries are taken for one cluster because they do not both name an API server: if they are two clusters, name each one's (runbooks:clusters.${cluster}.apiServer, and ${owner.cluster}'s in Pulumi.${owner.stack}.yaml)` : ""}`,
                         fix: removeCommand(key, { path: true }),
                     });
                     continue;
@@ -232,17 +268,44 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
         effective[cluster] = kept;
     }
 
+    // A system whose namespaces or hosts this stack grants it on another of its clusters is on the wrong cluster:
+    // its placement moves back, and nothing it writes here is granted (it would have two homes).
+    const misplaced = new Set<SystemClaims>();
+    for (const w of input.writes) {
+        const home = homeElsewhere(input, w);
+        if (home === undefined) continue;
+        misplaced.add(w);
+        problems.push({
+            key: fullKey(`${w.section}.cluster`),
+            message: `is "${w.cluster}", but runbooks:clusters.${home.cluster}.${home.kind} grants ${w.section}'s ${NOUN[home.kind]} "${home.value}" on cluster "${home.cluster}": a system lives on the cluster its grants name`,
+            fix: setCommand(`${w.section}.cluster`, home.cluster, { path: true }),
+        });
+    }
+    // Keys that make a system write a reserved namespace: what they derive (its Routes' hosts) goes with them.
+    const reservedKeys = new Set<string>();
     for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
         // Grants added by this pass's fixes, so two fixes never grant one value twice.
         const added = new Map<string, string>();
         for (const w of input.writes) {
             const grants = effective[w.cluster];
-            if (!grants) continue;
+            if (!grants || misplaced.has(w)) continue;
             // One problem per value (a host several Routes share) and per setting that stops objects.
             const seen = new Set<string>();
             for (const claim of w.claims[kind]) {
                 const id = claim.disable ? `disable\0${claim.disable.key}` : claim.value;
-                if (seen.has(id)) continue;
+                if (seen.has(id) || reservedKeys.has(claim.key)) continue;
+                const reserved = kind === "namespaces" ? platformNamespaceProblem(claim.value) : undefined;
+                if (reserved) {
+                    seen.add(id);
+                    reservedKeys.add(claim.key);
+                    // The system's own namespace is a name only its operators choose: asked for, never derived.
+                    problems.push({
+                        key: fullKey(claim.key),
+                        message: `makes ${w.section} write namespace "${claim.value}" on cluster "${w.cluster}", which ${reserved}`,
+                        fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a namespace of ${w.section}'s own, granted to it in runbooks:clusters.${w.cluster}.namespaces`,
+                    });
+                    continue;
+                }
                 const mine = Object.entries(grants[kind]).some(
                     ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
                 );
@@ -253,6 +316,64 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
                 seen.add(id);
                 problems.push(claimProblem(input, w, kind, claim, grants, other, added));
             }
+        }
+    }
+    // One key, one fix: a host whose grant already moves it is not also asked for.
+    const keyed = new Set(problems.map((p) => p.key));
+    return [...problems, ...routeClashProblems(input.writes).filter((p) => !keyed.has(p.key))];
+}
+
+/** Where this stack grants one of a system's namespaces or hosts on a cluster other than the one it is placed on. */
+function homeElsewhere(
+    input: OwnershipInput,
+    w: SystemClaims,
+): { cluster: string; kind: GrantKind; value: string } | undefined {
+    for (const kind of ["namespaces", "hosts"] as const) {
+        for (const claim of w.claims[kind]) {
+            if (
+                Object.entries(input.clusters[w.cluster]?.[kind] ?? {}).some(
+                    ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
+                )
+            )
+                continue;
+            const home = Object.entries(input.clusters).find(
+                ([c, g]) =>
+                    c !== w.cluster &&
+                    Object.entries(g[kind]).some(([v, s]) => s === w.section && COVERS[kind](v, claim.value)),
+            )?.[0];
+            if (home !== undefined) return { cluster: home, kind, value: claim.value };
+        }
+    }
+    return undefined;
+}
+
+/**
+ * Two Routes or Ingresses of one cluster serving one host and path: the router (OpenShift's, an ingress controller)
+ * admits only the oldest, so the other is never reached, whichever system or stack it belongs to. Checked over every
+ * system of the stack (across stacks, a host is granted to one of them). Host patterns (`*-ns.domain`) are OpenShift's
+ * per-Route default hosts, one per Route name, and never collide. A host is a name its operators choose: the fix asks.
+ */
+export function routeClashProblems(writes: readonly SystemClaims[]): ConfigProblem[] {
+    const first = new Map<string, { section: string; key: string }>();
+    const problems: ConfigProblem[] = [];
+    const reported = new Set<string>();
+    for (const w of writes) {
+        for (const claim of w.claims.hosts) {
+            if (claim.value.includes("*")) continue;
+            const path = claim.path ?? "/";
+            const id = `${w.cluster}\0${claim.value}\0${path}`;
+            const owner = first.get(id);
+            if (!owner) {
+                first.set(id, { section: w.section, key: claim.key });
+                continue;
+            }
+            if (owner.key === claim.key || reported.has(claim.key)) continue;
+            reported.add(claim.key);
+            problems.push({
+                key: fullKey(claim.key),
+                message: `makes ${w.section} serve https://${claim.value}${path === "/" ? "" : path} on cluster "${w.cluster}", which ${fullKey(owner.key)} (${owner.section}) serves too: the router admits one Route or Ingress per host and path, so one of them would never be reached`,
+                fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a host of its own, granted to ${w.section} in runbooks:clusters.${w.cluster}.hosts`,
+            });
         }
     }
     return problems;

@@ -21,6 +21,11 @@ export interface ConfigProblem {
      * the key (a namespace's grant) judge this value, so the fixes of one run converge together.
      */
     sets?: string;
+    /**
+     * The fix writes a value nobody chose for this stack (the schema's example): components/config/fixProof.ts
+     * offers the committed value instead, or asks.
+     */
+    invents?: boolean;
 }
 
 export interface FixOptions {

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { checked, k8sName, platform } from "./fields";
 import { stackTier } from "./system";
+import { canonicalApiServer } from "./clusterIdentity";
 import { clusterScopedProblem, hostPatternProblem } from "./ownership";
+
+/** An API server names one cluster: `host`, `host:port` or an https:// URL (clusterIdentity.ts). */
+function apiServerProblem(value: string): string | undefined {
+    return canonicalApiServer(value) === undefined
+        ? "must name the cluster's API server as host:port or https://host:port (a plain http:// server is refused)"
+        : undefined;
+}
 
 /** The system (its config section, e.g. `thoth`) a grant is for. */
 const grantee = z.string().min(1).meta({ example: "thoth" });
@@ -38,7 +46,21 @@ export const clustersSchema = z.record(
              * The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one
              * cluster even under different names, so their grants are compared.
              */
-            apiServer: z.string().min(1).optional().meta({ example: "api.ocp4.prod.psi.redhat.com:6443" }),
+            apiServer: z
+                .string()
+                .min(1)
+                .superRefine(checked(apiServerProblem))
+                .optional()
+                .meta({ example: "api.ocp4.prod.psi.redhat.com:6443" }),
+            /**
+             * The one credential-plugin command this cluster's kubeconfig may run (its `users[].user.exec.command`,
+             * an auth-provider's `cmd-path`, or `auth-provider:<name>` for one without), written only after a review
+             * of what it runs: any other plugin is refused before a provider is made (README, "Kubeconfig policy").
+             */
+            credentialCommand: z.string().min(1).optional().meta({
+                example: "kubelogin",
+                ask: "the credential plugin's command, after review (its path as the kubeconfig's exec.command writes it)",
+            }),
             /**
              * What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`,
              * per system). A namespace no entry grants is refused before anything is created.

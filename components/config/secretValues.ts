@@ -26,6 +26,13 @@ const preset = require("@secretlint/secretlint-rule-preset-recommend") as {
 };
 const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
 
+/**
+ * A JSON Web Token (header.payload.signature, the first two base64url JSON objects): an OpenID Connect or service
+ * account token has no vendor prefix for secretlint's rules to find.
+ */
+const JWT = /\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{8,}/;
+/** The armour line of any PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8). */
+const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 /** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
@@ -68,6 +75,9 @@ function scan(text: string): string[] {
         handlers.file?.({ content, filePath: "value", ext: "", contentType: "text" });
     }
     if (AWS_ACCESS_KEY_ID.test(content)) found.add("aws");
+    if (JWT.test(content)) found.add("jwt");
+    // secretlint's rule wants a whole key; a truncated or reflowed one pasted into a setting is still a key.
+    if (PEM_PRIVATE_KEY.test(content)) found.add("privatekey");
     return [...found].sort();
 }
 
@@ -80,6 +90,7 @@ const KINDS: Record<string, string> = {
     gitlab: "GitLab token",
     slack: "Slack token",
     aws: "AWS access key",
+    jwt: "JSON Web Token",
     gcp: "Google Cloud service account key",
     azure: "Azure key",
     npm: "npm token",
@@ -103,4 +114,115 @@ export function listOf(words: readonly string[]): string {
     return words.length <= 1
         ? (words[0] ?? "")
         : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+/** Words that make a key a secret on their own (matched as whole words of the name). */
+const SECRET_WORDS = new Set([
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "APIKEY",
+    "PRIVATEKEY",
+    "KEYTAB",
+    "HMAC",
+    "DSN",
+]);
+/** `<word> KEY` pairs that name a key (API key, private key, ...), unlike a bare KEY ("KEYCLOAK", "KEY_FPATH"). */
+const KEY_QUALIFIERS = new Set([
+    "API",
+    "PRIVATE",
+    "SECRET",
+    "ACCESS",
+    "SIGNING",
+    "ENCRYPTION",
+    "TLS",
+    "SSH",
+    "CLIENT",
+]);
+/** A last word that makes the name a reference to a secret, not the secret (`GITHUB_TOKEN_PATH`, `SECRET_NAME`). */
+const REFERENCE_WORDS = new Set([
+    "NAME",
+    "NAMES",
+    "REF",
+    "FILE",
+    "PATH",
+    "FPATH",
+    "DIR",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "ID",
+    "TTL",
+    "TYPE",
+]);
+const SSH_KEY_FILES = new Set(["ID_RSA", "ID_DSA", "ID_ECDSA", "ID_ED25519"]);
+
+/** Upper-case words of a key: `githubOauthToken` / `github-oauth-token` / `GITHUB_OAUTH_TOKEN` → GITHUB OAUTH TOKEN. */
+export function nameWords(name: string): string[] {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .split(/[^A-Za-z0-9]+/)
+        .filter((w) => w !== "")
+        .map((w) => w.toUpperCase());
+}
+
+/** True for names that hold a secret value (`DJANGO_SECRET_KEY`, `api.key`, `ssh-privatekey`, `id_rsa`). */
+export function isSecretName(name: string): boolean {
+    const words = nameWords(name);
+    // A lone PWD is the shell's working directory, not a password.
+    if (words.length === 0 || REFERENCE_WORDS.has(words[words.length - 1]) || words.join() === "PWD")
+        return false;
+    if (SSH_KEY_FILES.has(words.join("_"))) return true;
+    if (words.join("_").endsWith("BASIC_AUTH")) return true;
+    return words.some(
+        (w, i) => SECRET_WORDS.has(w) || (w === "KEY" && i > 0 && KEY_QUALIFIERS.has(words[i - 1])),
+    );
+}
+
+/** A value that only refers to a secret kept elsewhere: an Ansible/Jinja expression or an environment reference. */
+const REFERENCE_ONLY = /^\s*(\{\{[^}]*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\))\s*$/;
+
+/**
+ * The credentials a free-form value holds, by shape (credentialKinds) and by name: in a map whose keys are the
+ * user's (Ansible variables, a bot's config.json), a non-empty value under a key named like a secret
+ * (`db_password`, `aws_secret_access_key`, `api_token`, `ssh_private_key`) is one whatever it looks like. The one
+ * rule of the configuration check, of what reaches a command's inputs (components/callysto/ansible.ts) and of the
+ * policy pack. `name` is the key the value is under, when it is one of the user's.
+ */
+export function namedCredentials(value: unknown, name?: string, depth = 0): string[] {
+    if (depth > 32) return [];
+    if (typeof value === "string") {
+        const kinds = credentialKinds(value);
+        if (kinds.length > 0) return kinds;
+        const named =
+            name !== undefined && isSecretName(name) && value.trim() !== "" && !REFERENCE_ONLY.test(value);
+        return named ? [`value under the secret-named key ${name}`] : [];
+    }
+    if (typeof value === "number" && name !== undefined && isSecretName(name)) {
+        return [`value under the secret-named key ${name}`];
+    }
+    if (Array.isArray(value)) return [...new Set(value.flatMap((v) => namedCredentials(v, name, depth + 1)))];
+    if (value !== null && typeof value === "object") {
+        return [...new Set(Object.entries(value).flatMap(([k, v]) => namedCredentials(v, k, depth + 1)))];
+    }
+    return [];
+}
+
+/**
+ * {@link namedCredentials} of a text as an object receives it: a JSON document (Ansible's extra variables, a bot's
+ * config.json) is read for its keys too, so a credential under a secret-named key is found in the rendered text.
+ */
+export function textCredentials(text: string): string[] {
+    const kinds = credentialKinds(text);
+    if (kinds.length > 0 || !/^\s*[[{]/.test(text)) return kinds;
+    try {
+        return namedCredentials(JSON.parse(text));
+    } catch {
+        return [];
+    }
 }

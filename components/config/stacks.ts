@@ -1,13 +1,15 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "fs";
+import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { isProductionStack } from "./identity";
+import { canonicalApiServer, provenDistinct } from "./clusterIdentity";
+import { COMMITTED_STACKS, isProductionStack } from "./identity";
 import { ForeignCluster, GrantKind, Grants } from "./ownership";
 import { PROJECT } from "./problems";
 
 // The other stacks of the checkout, as far as ownership needs them: which clusters they write to and what they are
 // granted there. The committed stack files are the record of who owns what on a shared cluster (a stack's own run
-// reads the others'), so stage cannot take a namespace or host that prod's file grants to prod.
+// reads the others'), so stage cannot take a namespace or host that prod's file grants to prod. Which files those are
+// is decided by one committed list (COMMITTED_STACKS), never by what happens to lie in the directory.
 
 /** A cluster entry as another stack's file writes it: only what ownership compares. */
 interface ClusterEntry {
@@ -65,16 +67,15 @@ function readOther(file: string, name: string): OtherStack | undefined {
 }
 
 /**
- * The other stacks' files in `root` (`Pulumi.<stack>.yaml`), read leniently: a file that does not parse is that
- * stack's run's problem, so it contributes nothing here.
+ * The other committed stacks' files in `root` (`Pulumi.<stack>.yaml` for each of COMMITTED_STACKS), read leniently:
+ * a file that does not parse is that stack's run's problem, so it contributes nothing here.
  */
 export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
-    if (!existsSync(root)) return [];
     const out: OtherStack[] = [];
-    for (const file of readdirSync(root).sort()) {
-        const name = /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1];
-        if (!name || name === stack) continue;
-        const full = path.join(root, file);
+    for (const name of [...COMMITTED_STACKS].sort()) {
+        if (name === stack) continue;
+        const full = path.join(root, `Pulumi.${name}.yaml`);
+        if (!existsSync(full)) continue;
         const { mtimeMs, size } = statSync(full);
         let reading = readings.get(full);
         if (!reading || reading.mtimeMs !== mtimeMs || reading.size !== size) {
@@ -86,16 +87,27 @@ export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
     return out;
 }
 
-/** The same cluster in other stacks: same name in their file, or the same API server when both name one. */
+/**
+ * The entries of other stacks that may be this cluster: every one not proven a different cluster by its API server
+ * (components/config/clusterIdentity.ts). Names do not decide: a renamed entry is the same cluster, and an entry
+ * without an API server may be any cluster.
+ */
 export function sameClusterElsewhere(
     others: readonly OtherStack[],
-    name: string,
     apiServer: string | undefined,
 ): ForeignCluster[] {
     return others.flatMap((o) =>
         o.clusters
-            .filter((c) => c.name === name || (apiServer !== undefined && c.apiServer === apiServer))
-            .map((c) => ({ stack: o.stack, production: o.production, cluster: c.name, grants: c.grants })),
+            .filter((c) => !provenDistinct(apiServer, c.apiServer))
+            .map((c) => ({
+                stack: o.stack,
+                production: o.production,
+                cluster: c.name,
+                grants: c.grants,
+                byApiServer:
+                    canonicalApiServer(apiServer) !== undefined &&
+                    canonicalApiServer(c.apiServer) !== undefined,
+            })),
     );
 }
 

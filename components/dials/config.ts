@@ -8,9 +8,10 @@ import {
     positiveInt,
     quantity,
     replicas,
+    toDnsLabel,
 } from "../config/fields";
 import { INT32_MAX } from "../config/checks";
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isDnsLabel } from "../shared/naming";
 import { migrationProblems } from "./migration";
 import {
@@ -164,15 +165,6 @@ export const dialsSchema = z
     .strict();
 export type DialsConfig = z.infer<typeof dialsSchema>;
 
-/** A name Kubernetes accepts for an object, suggested in a fix. */
-function suggestName(name: string): string {
-    const cleaned = name
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, "-")
-        .replace(/^-+|-+$/g, "");
-    return cleaned.slice(0, 40) || "workspace";
-}
-
 /**
  * What the schema cannot see: duplicate workspaces, workspace names whose workers would get invalid Kubernetes
  * names, workers that would collide with other objects, a default workspace that does not exist, a grace
@@ -196,10 +188,16 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
         const invalid = workspaceObjectNames(ws).filter((n) => !isDnsLabel(n));
         if (invalid.length > 0) {
             const listed = invalid.map((n) => `"${n}"`).join(", ");
+            const repaired = toDnsLabel(ws.name)?.slice(0, 40).replace(/-+$/, "");
             problems.push({
                 key: fullKey(key),
                 message: `workspace "${ws.name}" gives the invalid Kubernetes name(s) ${listed} (object names must be DNS labels: lower-case letters, digits and '-', at most 63 characters)`,
-                fix: setCommand(key, suggestName(ws.name), { path: true }),
+                // The operator's own name repaired (case, separators), never a name nobody chose: asked for when the
+                // repair cannot know what was meant (a lookalike letter).
+                fix: repaired
+                    ? setCommand(key, repaired, { path: true })
+                    : `edit ${STACK_FILE}: set ${fullKey(key)} to the workspace's name in lower-case letters, digits and '-'`,
+                ...(repaired ? {} : { invents: true }),
             });
         }
     });

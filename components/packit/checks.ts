@@ -1,4 +1,4 @@
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isPlaceholder } from "../shared/placeholder";
 import type { Component, PackitConfig, ServiceName } from "./config";
 import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
@@ -91,10 +91,11 @@ export function packitProblems(section: string, config: PackitConfig): ConfigPro
         }
     }
     if (on.tokman && !config.tokman) {
+        // An app id is this deployment's own (production's is another app): asked for, never a borrowed example.
         problem(
             "tokman.githubAppId",
             "is required while components.tokman is on",
-            set("tokman.githubAppId", "29180"),
+            `edit ${STACK_FILE}: set ${fullKey(`${section}.tokman.githubAppId`)} to the id of ${section}'s own GitHub App (GitHub → Settings → Developer settings → GitHub Apps), as a quoted string`,
         );
     }
     if (on.centosmsg && !config.centosmsg) {

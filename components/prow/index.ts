@@ -34,6 +34,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes">({
     hosts: (config) =>
         Object.entries(environmentOf(config).ingress.routes).map(([route, r]) => ({
             value: r.host,
+            path: r.path,
             key: `prow.ingress.routes.${route}.host`,
             settable: true,
         })),

@@ -1,76 +1,13 @@
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
-import { listOf, secretlintFindings } from "../../components/config/secretValues";
+import {
+    isSecretName,
+    listOf,
+    secretlintFindings,
+    textCredentials,
+} from "../../components/config/secretValues";
 import { Rule, isObj, objectsOf } from "./types";
 
-export { secretlintFindings };
-
-/** Words that make a key a secret on their own (matched as whole words of the name). */
-const SECRET_WORDS = new Set([
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "PWD",
-    "SECRET",
-    "TOKEN",
-    "CREDENTIAL",
-    "CREDENTIALS",
-    "APIKEY",
-    "PRIVATEKEY",
-    "KEYTAB",
-    "HMAC",
-    "DSN",
-]);
-/** `<word> KEY` pairs that name a key (API key, private key, ...), unlike a bare KEY ("KEYCLOAK", "KEY_FPATH"). */
-const KEY_QUALIFIERS = new Set([
-    "API",
-    "PRIVATE",
-    "SECRET",
-    "ACCESS",
-    "SIGNING",
-    "ENCRYPTION",
-    "TLS",
-    "SSH",
-    "CLIENT",
-]);
-/** A last word that makes the name a reference to a secret, not the secret (`GITHUB_TOKEN_PATH`, `SECRET_NAME`). */
-const REFERENCE_WORDS = new Set([
-    "NAME",
-    "NAMES",
-    "REF",
-    "FILE",
-    "PATH",
-    "FPATH",
-    "DIR",
-    "URL",
-    "URI",
-    "ENDPOINT",
-    "ID",
-    "TTL",
-    "TYPE",
-]);
-const SSH_KEY_FILES = new Set(["ID_RSA", "ID_DSA", "ID_ECDSA", "ID_ED25519"]);
-
-/** Upper-case words of a key: `githubOauthToken` / `github-oauth-token` / `GITHUB_OAUTH_TOKEN` → GITHUB OAUTH TOKEN. */
-export function nameWords(name: string): string[] {
-    return name
-        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-        .split(/[^A-Za-z0-9]+/)
-        .filter((w) => w !== "")
-        .map((w) => w.toUpperCase());
-}
-
-/** True for names that hold a secret value (`DJANGO_SECRET_KEY`, `api.key`, `ssh-privatekey`, `id_rsa`). */
-export function isSecretName(name: string): boolean {
-    const words = nameWords(name);
-    // A lone PWD is the shell's working directory, not a password.
-    if (words.length === 0 || REFERENCE_WORDS.has(words[words.length - 1]) || words.join() === "PWD")
-        return false;
-    if (SSH_KEY_FILES.has(words.join("_"))) return true;
-    if (words.join("_").endsWith("BASIC_AUTH")) return true;
-    return words.some(
-        (w, i) => SECRET_WORDS.has(w) || (w === "KEY" && i > 0 && KEY_QUALIFIERS.has(words[i - 1])),
-    );
-}
+export { isSecretName, nameWords, secretlintFindings } from "../../components/config/secretValues";
 
 const REASONS: Record<string, string> = {
     privatekey: "a PEM private key",
@@ -82,7 +19,11 @@ const REASONS: Record<string, string> = {
 export function secretValueReason(value: unknown): string | undefined {
     if (typeof value !== "string") return undefined;
     const findings = secretlintFindings(value);
-    if (findings.length === 0) return undefined;
+    if (findings.length === 0) {
+        // A JSON document's keys are read by the configuration's rule (a `db_password` in Ansible's variables).
+        const named = textCredentials(value);
+        return named.length > 0 ? `contains a ${listOf(named)}` : undefined;
+    }
     const tokens = findings.filter((f) => !(f in REASONS));
     const parts = [...new Set(findings.filter((f) => f in REASONS).map((f) => REASONS[f]))];
     if (tokens.length > 0) parts.push(`an access token (${tokens.join(", ")})`);

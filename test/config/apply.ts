@@ -125,48 +125,8 @@ export function print(doc: Document): string {
     return doc.toString(none ? { lineWidth: 0, directives: false } : { lineWidth: 0 });
 }
 
-/** Shell words of a command line, with single quotes as the fixes use them (`'a'"'"'b'`). */
-export function shellWords(line: string): string[] {
-    const words: string[] = [];
-    let current = "";
-    let inWord = false;
-    for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        if (c === "'") {
-            const end = line.indexOf("'", i + 1);
-            current += line.slice(i + 1, end);
-            i = end;
-            inWord = true;
-        } else if (c === '"') {
-            const end = line.indexOf('"', i + 1);
-            current += line.slice(i + 1, end);
-            i = end;
-            inWord = true;
-        } else if (c === " ") {
-            if (inWord) words.push(current);
-            current = "";
-            inWord = false;
-        } else {
-            current += c;
-            inWord = true;
-        }
-    }
-    if (inWord) words.push(current);
-    return words;
-}
-
-/** Pulumi's `--path` syntax: `a.b[0]["c.d"]` → a, b, 0, c.d. */
-export function parsePath(key: string): (string | number)[] {
-    const out: (string | number)[] = [];
-    const re = /([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(key))) {
-        if (m[1] !== undefined) out.push(m[1]);
-        else if (m[2] !== undefined) out.push(Number(m[2]));
-        else out.push(m[3]);
-    }
-    return out;
-}
+export { parsePath, shellWords } from "../../components/config/fixCommands";
+import { parsePath, shellWords } from "../../components/config/fixCommands";
 
 /** A printed fix as the edits it makes, in order, up to the first part that needs judgement (why, in `manual`). */
 export interface FixPlan {

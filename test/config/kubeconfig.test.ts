@@ -43,6 +43,7 @@ describe("kubeconfig structure", () => {
         assert.deepEqual(kubeconfigShape({ clusters: "psi", contexts: { name: "x" } }), {
             clusters: [],
             contexts: [],
+            users: [],
             currentContext: undefined,
         });
         assert.equal(namedEntry(["psi", null, [{ name: "psi" }]], "psi"), undefined);

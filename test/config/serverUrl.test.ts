@@ -33,7 +33,8 @@ function adoptRefusesServer(text: string): boolean {
 describe("a kubeconfig's server: one rule for the stack check and the adoption report", () => {
     const cases: [string, boolean][] = [
         ["https://api.ocp4.prod.psi.example:6443", true],
-        ["http://127.0.0.1:6443", true],
+        ["http://127.0.0.1:6443", false],
+        ["HTTPS://API.example:6443/", true],
         ["https://[::1]:6443", true],
         ["https://", false],
         ["https://ex ample:6443", false],

@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     const clusterConfig = (readStackFile(args.stack).values.clusters ?? {}) as Record<
         string,
-        { context?: string }
+        { context?: string; credentialCommand?: string }
     >;
     const unknown = [...args.kubeconfigs.keys()].filter((c) => !(c in clusterConfig));
     if (unknown.length > 0) {
@@ -61,6 +61,7 @@ async function main(): Promise<number> {
                     cluster,
                     kubeconfigOf(args.stack, cluster, args.kubeconfigs),
                     clusterConfig[cluster]?.context,
+                    clusterConfig[cluster]?.credentialCommand,
                 ),
             ),
     );

@@ -2,9 +2,11 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import { parseDocument } from "yaml";
+import { isProductionStack } from "../../components/config/identity";
 import {
     isMapping,
     isServerUrl,
+    kubeconfigPolicyFindings,
     kubeconfigShape,
     namedEntry,
     serverOf,
@@ -72,6 +74,7 @@ export function loadKubeconfig(
     cluster: string,
     source: KubeconfigSource,
     context?: string,
+    credentialCommand?: string,
 ): KubeConfig {
     const fromFile = "file" in source;
     const fix = fromFile
@@ -136,6 +139,21 @@ export function loadKubeconfig(
                 (fromFile ? ` (${server})` : " (expected https://<host>:<port>)"),
         );
     }
+
+    // The stack's own kubeconfig policy, before the client is made: the client runs a credential plugin at every
+    // request, so a refused one must never reach it.
+    const policy = kubeconfigPolicyFindings(config, {
+        production: isProductionStack(stack),
+        credentialCommand,
+        cluster,
+    });
+    if (policy.refused.length > 0) {
+        throw fail(
+            policy.refused.join("; "),
+            `use a kubeconfig that verifies the server over https:// and authenticates with a token or client certificate; a credential plugin only after review: pulumi config set --stack ${stack} --path clusters.${cluster}.credentialCommand <its command>`,
+        );
+    }
+    for (const w of policy.warnings) process.stderr.write(`adopt: cluster ${cluster}: the kubeconfig ${w}\n`);
 
     const kc = new KubeConfig();
     try {

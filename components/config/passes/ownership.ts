@@ -83,7 +83,7 @@ export function ownership(input: OwnershipInput): Passed<null> {
         foreign: Object.fromEntries(
             Object.entries(input.clusters).map(([name, c]) => [
                 name,
-                sameClusterElsewhere(others, name, c.apiServer),
+                sameClusterElsewhere(others, c.apiServer),
             ]),
         ),
     });

@@ -1,4 +1,4 @@
-import { kubeconfigProblem } from "../kubeconfig";
+import { kubeconfigReading } from "../kubeconfig";
 import { ConfigProblem, fullKey, secretFixCommand, setCommand } from "../problems";
 import { ClustersConfig, OpenstackConfig } from "../program";
 import { ConfigSource } from "../source";
@@ -49,6 +49,8 @@ export interface Secrets {
     declared: Map<string, SecretSpec>;
     /** The offline plan's stand-in for each required secret that is not set. */
     placeholders: Map<string, string>;
+    /** What the kubeconfig policy warns about in a kubeconfig it accepts (a TLS check off outside production). */
+    warnings: string[];
 }
 
 export interface SecretsInput {
@@ -57,6 +59,11 @@ export interface SecretsInput {
     placements: readonly Placement[];
     clusters: ClustersConfig;
     openstack?: OpenstackConfig;
+    /**
+     * Production by the stack's identity: the kubeconfig policy refuses there what it only warns about elsewhere.
+     * Unset reads as production (the stricter policy).
+     */
+    production?: boolean;
     /** Offline plan only: the stand-in for a secret that is not set, instead of a problem. */
     placeholderSecret?: (spec: SecretSpec) => string;
 }
@@ -71,6 +78,7 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
     const declared = new Map<string, SecretSpec>();
     const required: SecretSpec[] = [];
     const specs: SecretSpec[] = [];
+    const warnings: string[] = [];
     const want = (list: readonly SecretSpec[], enabled: boolean) => {
         list.forEach((s) => declared.set(s.key, s));
         if (!enabled) return;
@@ -85,8 +93,17 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
         // The real source hands out a secret's decrypted text here (pulumi.Config.get); the offline plan's
         // placeholders are not values, so the plan is never stopped by this check.
         const text = source.isSecret(spec.key) ? source.getValue(spec.key) : undefined;
-        const reason =
-            text === undefined ? undefined : kubeconfigProblem(text, input.clusters[cluster]?.context);
+        const entry = input.clusters[cluster];
+        const reading =
+            text === undefined
+                ? { warnings: [] }
+                : kubeconfigReading(text, entry?.context, {
+                      production: input.production ?? true,
+                      credentialCommand: entry?.credentialCommand,
+                      cluster,
+                  });
+        warnings.push(...reading.warnings.map((w) => `${spec.key}: ${w}`));
+        const reason = reading.problem;
         if (reason) {
             problems.push({
                 key: fullKey(spec.key),
@@ -147,5 +164,5 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
             });
         }
     }
-    return { state: { specs, unset, declared, placeholders }, problems };
+    return { state: { specs, unset, declared, placeholders, warnings }, problems };
 }

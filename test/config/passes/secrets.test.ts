@@ -62,7 +62,13 @@ describe("pass: secrets wanted, set and encrypted", () => {
             placements: [],
         });
         assert.deepEqual(r, {
-            state: { specs: [], unset: [], declared: r.state.declared, placeholders: new Map() },
+            state: {
+                specs: [],
+                unset: [],
+                declared: r.state.declared,
+                placeholders: new Map(),
+                warnings: [],
+            },
             problems: [],
         });
         assert.deepEqual([...r.state.declared.keys()], ["b-token", "b-optional"]);

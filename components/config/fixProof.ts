@@ -1,0 +1,241 @@
+import { execFileSync } from "child_process";
+import { parse } from "yaml";
+import { FixEdit, fixEdits } from "./fixCommands";
+import { pathValue } from "./issues";
+import { ConfigProblem, PROJECT, STACK_FILE, setCommand } from "./problems";
+import { ConfigSource } from "./source";
+
+// A fix is printed only once the program has followed it: applied to the configuration, every pass run again. One
+// that leaves its own problem, makes a new one, or collides with another fix of the same run is not printed; the
+// operator is asked instead, with the committed value offered where the committed file has one. Ownership, platform
+// namespaces and production settings run again too, so a fix that writes what another stack owns, or a production
+// value into another stack, fails its proof like any other.
+
+/** Every problem of one run of every pass over a configuration (no proof of its own). */
+export type Rerun = (source: ConfigSource) => readonly ConfigProblem[];
+
+/** The configuration as a list of fixes leaves it: each edited key's value as the CLI would write it. */
+export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): ConfigSource {
+    const values = new Map<string, unknown>();
+    const secrets = new Set<string>();
+    const removed = new Set<string>();
+    const current = (head: string) =>
+        values.has(head)
+            ? values.get(head)
+            : removed.has(head)
+              ? undefined
+              : structuredClone(source.getValue(head));
+    for (const e of edits) {
+        if (e.secret) {
+            secrets.add(e.head);
+            removed.delete(e.head);
+            continue;
+        }
+        if (e.path.length === 0) {
+            if (e.verb === "rm") {
+                removed.add(e.head);
+                values.delete(e.head);
+            } else {
+                values.set(e.head, e.value);
+                removed.delete(e.head);
+            }
+            continue;
+        }
+        const root = current(e.head);
+        const value = root !== null && typeof root === "object" ? root : {};
+        let node = value as Record<string | number, unknown>;
+        for (const [i, seg] of e.path.slice(0, -1).entries()) {
+            const next = node[seg];
+            if (next === null || typeof next !== "object") {
+                if (e.verb === "rm") break;
+                node[seg] = typeof e.path[i + 1] === "number" ? [] : {};
+            }
+            node = node[seg] as Record<string | number, unknown>;
+        }
+        const last = e.path[e.path.length - 1];
+        if (e.verb === "rm") {
+            if (Array.isArray(node) && typeof last === "number") node.splice(last, 1);
+            else if (node && typeof node === "object") delete node[last];
+        } else {
+            node[last] = e.value;
+        }
+        values.set(e.head, value);
+        removed.delete(e.head);
+    }
+    return {
+        ...source,
+        keys: () =>
+            [...new Set([...source.keys(), ...values.keys(), ...secrets])]
+                .filter((k) => !removed.has(k))
+                .sort(),
+        isSecret: (key) =>
+            secrets.has(key) || (!values.has(key) && !removed.has(key) && source.isSecret(key)),
+        // A secret the fix sets is read from the operator's file or prompt: it has no value here, like a placeholder.
+        getValue: (key) =>
+            secrets.has(key) || removed.has(key)
+                ? undefined
+                : values.has(key)
+                  ? values.get(key)
+                  : source.getValue(key),
+    };
+}
+
+const same = (a: ConfigProblem, b: ConfigProblem) => a.key === b.key && a.message === b.message;
+
+/** Whether following `fix` alone removes `problem` and leaves no other problem on its key. */
+function holds(
+    problem: ConfigProblem,
+    edits: readonly FixEdit[],
+    source: ConfigSource,
+    rerun: Rerun,
+): boolean {
+    let after: readonly ConfigProblem[];
+    try {
+        after = rerun(editedSource(source, edits));
+    } catch {
+        return false;
+    }
+    // Alone, a fix need only settle its own key: fixes that converge only together are proven together below.
+    return !after.some((q) => same(q, problem) || q.key === problem.key);
+}
+
+/** The committed stack file's config, read once per process (one `git show` for every question of a run). */
+const committedFiles = new Map<string, Record<string, unknown>>();
+
+function committedConfig(stack: string, root: string): Record<string, unknown> {
+    const id = `${root}\0${stack}`;
+    let config = committedFiles.get(id);
+    if (config === undefined) {
+        try {
+            const text = execFileSync("git", ["show", `HEAD:./Pulumi.${stack}.yaml`], {
+                cwd: root,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "ignore"],
+            });
+            config = (parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {};
+        } catch {
+            config = {};
+        }
+        committedFiles.set(id, config);
+    }
+    return config;
+}
+
+/** The committed file's value at a full key (`runbooks:a.b[0]`), when the stack file is under git. */
+export function committedValue(stack: string | undefined, key: string, root: string): unknown {
+    if (stack === undefined) return undefined;
+    const config = committedConfig(stack, root);
+    const path = key.slice(PROJECT.length + 1).match(/[^.[\]]+|\[\d+\]|\["[^"]*"\]/g) ?? [];
+    let node: unknown = config[`${PROJECT}:${path[0]}`];
+    for (const seg of path.slice(1)) {
+        const k = seg.startsWith("[") ? seg.slice(1, -1).replace(/^"|"$/g, "") : seg;
+        node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[k] : undefined;
+    }
+    return node;
+}
+
+/**
+ * The problems of a run with every fix proven. `committed` gives the committed file's value at a key (or
+ * undefined): where it is a plain value, restoring it is offered when that is proven in turn.
+ */
+export function provenFixes(
+    problems: readonly ConfigProblem[],
+    source: ConfigSource,
+    rerun: Rerun,
+    committed: (key: string) => unknown,
+): ConfigProblem[] {
+    const keys = new Set(problems.map((p) => p.key));
+    const out = problems.map((p) => ({ ...p }));
+    /** A fix that failed its proof: the committed value where restoring it is proven (its edits), else a question. */
+    const ask = (p: ConfigProblem): FixEdit[] | undefined => {
+        const was = committed(p.key);
+        const key = p.key.slice(PROJECT.length + 1);
+        delete p.sets;
+        delete p.invents;
+        if (typeof was === "string" || typeof was === "number" || typeof was === "boolean") {
+            const text = String(was);
+            const restore = setCommand(key, text, {
+                path: key.includes(".") || key.includes("["),
+                ...(typeof was === "string" && pathValue(text) !== text ? { type: "string" as const } : {}),
+            });
+            const edits = fixEdits(restore);
+            if (edits && holds(p, edits, source, rerun)) {
+                p.fix = restore;
+                return edits;
+            }
+        }
+        p.fix = question(p, was);
+        return undefined;
+    };
+    const proven = new Map<ConfigProblem, FixEdit[]>();
+    // Bounded: a run with very many problems (10,000 list entries) is proven as a whole below, not one by one.
+    const alone = out.length <= 40;
+    for (const p of out) {
+        const edits = fixEdits(p.fix);
+        if (edits === undefined) {
+            // A question where the committed file has a value: restoring it is offered once it is proven.
+            if (p.invents && typeof committed(p.key) !== "object") {
+                const asked = p.fix;
+                if (ask(p) === undefined) p.fix = asked;
+            }
+            continue;
+        }
+        const restored = p.invents || (alone && !holds(p, edits, source, rerun)) ? ask(p) : edits;
+        if (restored) proven.set(p, restored);
+    }
+    // One key, one fix: two problems on a key whose fixes differ would have the second undo the first.
+    for (const key of keys) {
+        const on = out.filter((p) => p.key === key);
+        if (new Set(on.map((p) => p.fix)).size > 1) {
+            for (const p of on) {
+                proven.delete(p);
+                ask(p);
+            }
+            const first = on[0].fix;
+            for (const p of on) p.fix = first;
+        }
+    }
+    // Every proven fix together, in the order printed: nothing may be left but what is asked for. A fix that the
+    // others undo, or that leaves a problem behind, falls back to the committed value, then to a question.
+    for (const last of [false, true]) {
+        const all = out.flatMap((p) => proven.get(p) ?? []);
+        if (all.length === 0) break;
+        let after: readonly ConfigProblem[];
+        try {
+            after = rerun(editedSource(source, all));
+        } catch {
+            after = problems;
+        }
+        const asked = out.filter((p) => !proven.has(p));
+        // What lies under a key the operator is asked to write depends on what they write there.
+        const left = after.filter((q) => !asked.some((p) => within(q.key, p.key)));
+        if (left.length === 0) break;
+        const section = (key: string) => key.slice(PROJECT.length + 1).split(/[.[]/)[0];
+        const sections = new Set(left.map((q) => section(q.key)));
+        let culprits = out.filter(
+            (p) =>
+                proven.has(p) &&
+                (sections.has(section(p.key)) || (proven.get(p) ?? []).some((e) => sections.has(e.head))),
+        );
+        if (culprits.length === 0) culprits = out.filter((p) => proven.has(p));
+        for (const p of culprits) {
+            proven.delete(p);
+            if (last) p.fix = question(p, committed(p.key));
+            else {
+                const restored = ask(p);
+                if (restored) proven.set(p, restored);
+            }
+        }
+    }
+    return out;
+}
+
+/** What a fix that no repair proves becomes: the operator sets the key, with the committed file to compare. */
+function question(p: ConfigProblem, committedValue: unknown): string {
+    return `edit ${STACK_FILE}: set ${p.key} by hand (no repair of it proved itself on this configuration${committedValue !== undefined ? `; the committed file has a value there: git diff -- ${STACK_FILE}` : ""})`;
+}
+
+/** Whether a key is `parent` or lies below it (`a.b`, `a.b.c`, `a.b[0]`, `a.b["x"]`). */
+function within(key: string, parent: string): boolean {
+    return key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
+}

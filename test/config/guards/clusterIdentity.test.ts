@@ -1,0 +1,97 @@
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { Document } from "yaml";
+import { canonicalApiServer, provenDistinct } from "../../../components/config/clusterIdentity";
+import { C, stage, validate } from "../battery";
+import { prodValuesIn } from "./ownedValues";
+
+// Issue 38, finding 1: a cluster is its API server, compared canonically; a renamed entry, a respelt server or an
+// entry without a server never escapes production's grants, and no printed fix hands stage what production owns.
+
+const PSI = "api.ocp4.prod.psi.redhat.com:6443";
+
+/** Every way a client reads the same server: scheme, case, trailing slash, path, default port. */
+const spellings = fc
+    .record({
+        scheme: fc.constantFrom("", "https://", "HTTPS://"),
+        upper: fc.array(fc.boolean(), { minLength: PSI.length, maxLength: PSI.length }),
+        slash: fc.constantFrom("", "/", "/api/"),
+    })
+    .map(({ scheme, upper, slash }) => {
+        const host = [...PSI].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch)).join("");
+        return `${scheme}${host}${scheme === "" && slash !== "" ? "" : slash}`;
+    });
+
+function renamedPsi(server: string | undefined, namespace: string): (d: Document) => void {
+    return (d) => {
+        const psi = d.getIn(C("clusters", "psi"));
+        d.deleteIn(C("clusters", "psi"));
+        d.setIn(C("clusters", "psi-renamed"), psi);
+        if (server === undefined) d.deleteIn(C("clusters", "psi-renamed", "apiServer"));
+        else d.setIn(C("clusters", "psi-renamed", "apiServer"), server);
+        d.setIn(C("thoth", "cluster"), "psi-renamed");
+        d.setIn(C("thoth", "bots", "namespace"), namespace);
+    };
+}
+
+describe("guards: a cluster is its API server (issue 38, finding 1)", function () {
+    this.timeout(60000);
+
+    it("one canonical form for every spelling a client reads as the same server", () => {
+        fc.assert(
+            fc.property(spellings, (s) => canonicalApiServer(s) === PSI),
+            { seed: 38, numRuns: 200 },
+        );
+        assert.equal(canonicalApiServer("api.example.org"), "api.example.org:443");
+        assert.equal(canonicalApiServer("https://api.example.org:443/"), "api.example.org:443");
+        assert.equal(canonicalApiServer("http://api.example.org:6443"), undefined);
+        assert.equal(canonicalApiServer("https://user:pw@api.example.org"), undefined);
+    });
+
+    it("entries are distinct only when both servers are named and differ (or one is loopback)", () => {
+        assert.equal(provenDistinct(PSI, `https://${PSI.toUpperCase()}/`), false);
+        assert.equal(provenDistinct(undefined, PSI), false);
+        assert.equal(provenDistinct(undefined, undefined), false);
+        assert.equal(provenDistinct("api.a.example:6443", "api.b.example:6443"), true);
+        assert.equal(provenDistinct("127.0.0.1", undefined), true);
+    });
+
+    it("a renamed PSI entry with a respelt API server cannot put stage into production's namespace", () => {
+        fc.assert(
+            fc.property(spellings, (server) => {
+                const out = validate(stage(renamedPsi(server, "aicoe-prod-bots")));
+                assert.ok(out.problems.length > 0, "accepted");
+                assert.ok(
+                    out.problems.some((p) => p.key === "runbooks:thoth.bots.namespace"),
+                    out.message,
+                );
+                for (const p of out.problems) assert.deepEqual(prodValuesIn(p.fix), [], p.fix);
+            }),
+            { seed: 38, numRuns: 6 },
+        );
+    });
+
+    it("a renamed entry without an API server is production's cluster as far as grants go", () => {
+        const out = validate(
+            stage((d) => {
+                const c = d.getIn(C("clusters", "packit-auto"));
+                d.deleteIn(C("clusters", "packit-auto"));
+                d.setIn(C("clusters", "packit-elsewhere"), c);
+                d.setIn(C("packit", "cluster"), "packit-elsewhere");
+                d.setIn(C("stream", "cluster"), "packit-elsewhere");
+                d.setIn(C("packit", "namespace"), "packit-prod");
+                d.setIn(C("clusters", "packit-elsewhere", "namespaces", "packit-prod"), "packit");
+            }),
+        );
+        assert.deepEqual(out.problems.map((p) => p.key).sort(), [
+            "runbooks:clusters.packit-elsewhere.namespaces.packit-prod",
+            "runbooks:packit.namespace",
+        ]);
+        for (const p of out.problems) assert.deepEqual(prodValuesIn(p.fix), [], p.fix);
+        // How to tell two clusters apart is said where it matters: each entry names its API server.
+        assert.match(
+            out.problems[0].message,
+            /name each one's \(runbooks:clusters\.packit-elsewhere\.apiServer/,
+        );
+    });
+});
