@@ -106,8 +106,9 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
     }
 
     step("plugins the killed run left (they keep its cluster connections open)");
-    const { orphans } = host.processes();
-    let { clis } = host.processes();
+    const found = host.processes();
+    const orphans = found.orphans;
+    let clis = found.clis;
     for (const p of orphans) done(`pid ${p.pid}: ${p.cmd}`);
     if (orphans.length > 0) {
         if (!options.killPlugins) {
@@ -123,7 +124,7 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
             );
         }
         done(`ended ${orphans.length}`);
-        ({ clis } = host.processes());
+        clis = host.processes().clis;
     } else done("none");
 
     step("stack lock (a stale one is removed only when no update can be running)");
@@ -134,7 +135,11 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
 
     if (pending.length === 0 && orphans.length === 0 && (locks ?? []).length === 0) {
         throw new RecoveryStopped(
-            `nothing to recover on stack ${stack}: no pending operation, no plugin of a killed run, no lock. ` +
+            `nothing to recover on stack ${stack}: no pending operation, no plugin of a killed run, ` +
+                (locks === undefined
+                    ? "and this backend's locks are not readable here (if pulumi says the stack is locked, make sure no update of it runs anywhere, then: pulumi cancel --stack " +
+                      `${stack} --yes). `
+                    : "no lock. ") +
                 `Nothing was changed; \`pulumi preview --stack ${stack} --expect-no-changes\` says whether it is in sync.`,
         );
     }
