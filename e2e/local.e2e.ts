@@ -50,6 +50,7 @@ import {
     ROOT,
     STACK,
     StackCopy,
+    holderOf,
     insideWorkTree,
     kwokCluster,
     kwokKubeconfig,
@@ -219,11 +220,9 @@ async function waitNamespacesGone(kubectl: Kubectl, names: string[], timeoutS = 
 /** The local stack's values at the production tier, with its placeholder images pinned as production requires. */
 function productionTier(values: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...structuredClone(values), tier: "production" };
-    for (const [at, image] of Object.entries(pinnedImages(values))) {
-        const keys = at.split(".");
-        let node = out as Record<string, unknown>;
-        for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
-        node[keys[keys.length - 1]] = image;
+    for (const [path_, image] of Object.entries(pinnedImages(values))) {
+        const [at, key] = holderOf(out, path_);
+        at[key] = image;
     }
     return out;
 }

@@ -264,15 +264,24 @@ export function isRunTimeSecret(key: string): boolean {
 function withRunTimeValues(stack: string, values: Record<string, unknown>): Record<string, unknown> {
     const out = structuredClone(values);
     for (const [p, v] of Object.entries(runTimeValues(stack).plain)) {
-        const keys = p.split(".");
-        let at = out;
-        for (const k of keys.slice(0, -1)) {
-            if (typeof at[k] !== "object" || at[k] === null) at[k] = {};
-            at = at[k] as Record<string, unknown>;
-        }
-        at[keys[keys.length - 1]] ??= v;
+        const [at, key] = holderOf(out, p);
+        at[key] ??= v;
     }
     return out;
+}
+
+/**
+ * The map that holds the last key of `path` (a `pulumi config set --path` key, `a.b.c`) in `values`, with that key;
+ * maps on the way that are missing are made, as `config set --path` makes them.
+ */
+export function holderOf(values: Record<string, unknown>, path: string): [Record<string, unknown>, string] {
+    const keys = path.split(".");
+    let at = values;
+    for (const k of keys.slice(0, -1)) {
+        if (typeof at[k] !== "object" || at[k] === null) at[k] = {};
+        at = at[k] as Record<string, unknown>;
+    }
+    return [at, keys[keys.length - 1]];
 }
 
 /**
