@@ -149,6 +149,7 @@ export class Environment extends RunbookComponent {
                     networkId: networkId(host.network),
                     keyPair: keypair.name,
                     securityGroupId: groups.idOf(host.role),
+                    securityRules: groups,
                     userData: cloudInit(host, cfg.defaultUser),
                     zoneId,
                     recordTtl: cfg.dns.recordTtl,
@@ -229,8 +230,8 @@ export class Environment extends RunbookComponent {
                         quotas: h.host.quotas,
                         sshPrivateKey,
                     },
-                    // The datasets exist once the hub's playbook has run.
-                    this.child({ dependsOn: [provisioning.runs[h.host.name]] }),
+                    // The datasets exist once the hub's playbook has run (an unprovisioned adopted hub has them).
+                    this.child({ dependsOn: [provisioning.runs[h.host.name] ?? h.dependsOn].flat() }),
                 );
             }
         }

@@ -70,12 +70,21 @@ export const zfsSchema = z
 /**
  * A running instance adopted by id (`import`), protected and retained in every tier, with what Terraform set from
  * values this stack lacks ignored (see ADOPTED_INSTANCE_IGNORED): Pulumi owns its lifecycle as Terraform did. Its
- * port, volume attachments and floating IP association stay as Terraform made them; its volumes and address are
- * adopted, and Ansible runs on it.
+ * volume attachments and floating IP association stay as Terraform made them; its volumes and address are adopted.
+ * Its port gets exactly the security group of its role, so `sshSources` governs its ssh as it does every created
+ * host's. Ansible runs on it only when `provision` says so.
  */
 export const adoptSchema = z
     .object({
         instanceId: existingId("a Nova instance id"),
+        /** The instance's one Neutron port (Terraform's): its security groups become exactly its role's group. */
+        portId: existingId("a Neutron port id"),
+        /**
+         * Run the init and role playbooks (and the certificate deployment) on this running host. Off by default: the
+         * first `pulumi up` of an adopted host must not re-provision a live machine; turn it on after reviewing what
+         * provisioning.version's playbooks do to it (the plan's notices name them).
+         */
+        provision: z.boolean().default(false).meta({ example: "false" }),
     })
     .strict();
 
@@ -115,6 +124,11 @@ export const roleDefaultsSchema = z
 /** The team workstation "clavius": its own security group, home and docker volumes, a floating IP. */
 export const workstationSchema = z
     .object({
+        /**
+         * Create this workstation. Off by default: clavius exists once the team has bootstrapped (runbook 004) and is
+         * where `pulumi up` runs, so a stack describing it must not build a second one unless asked.
+         */
+        create: z.boolean().default(false).meta({ example: "false" }),
         name: hostLabel("clavius").default("clavius"),
         flavor: flavorName("m1.small"),
         image: imageName("Alma Linux 9"),
@@ -401,6 +415,15 @@ function adoptionProblems(config: CallystoConfig): ConfigProblem[] {
                 ),
             );
         }
+        if (isPlaceholder(host.adopt?.portId)) {
+            problems.push(
+                placeholderProblem(
+                    `hosts[${i}].adopt.portId`,
+                    `the id of the port of the running instance ${fqdn}`,
+                    `openstack port list --server ${fqdn} -f value -c ID`,
+                ),
+            );
+        }
         if (isPlaceholder(host.floatingIpId)) {
             problems.push(
                 placeholderProblem(
@@ -523,7 +546,7 @@ export function callystoProblems(config: CallystoConfig, tier?: StackTier): Conf
     problems.push(...dnsProblems(config));
 
     const names = config.hosts.map((h) => h.name);
-    if (config.workstation) names.push(config.workstation.name);
+    if (config.workstation?.create) names.push(config.workstation.name);
     for (const dup of duplicates(names)) {
         const index = config.hosts.map((h) => h.name).lastIndexOf(dup);
         const path = index >= 0 ? `hosts[${index}].name` : "workstation.name";

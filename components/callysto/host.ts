@@ -13,6 +13,8 @@ export interface HostArgs {
     networkId: pulumi.Input<string>;
     keyPair: pulumi.Input<string>;
     securityGroupId: pulumi.Input<string>;
+    /** What holds the group's rules: an adopted port switches to the group only once its ssh rules exist. */
+    securityRules: pulumi.Resource;
     /** cloud-init user data (the default user); changing it replaces the instance. */
     userData: string;
     /** Designate zone of the host's A and AAAA records. */
@@ -95,7 +97,8 @@ export class Host extends RunbookComponent {
         if (host.adoptInstanceId !== undefined) {
             // The running instance is adopted as Terraform had it: Pulumi owns its lifecycle from the first `up`,
             // protected and retained in every tier like the volumes it holds. Its port, volume attachments and
-            // address association stay Terraform's: nothing here may replace, detach or re-associate them.
+            // address association stay Terraform's: nothing here may replace, detach or re-associate them (only the
+            // port's security groups change, below).
             const instance = new openstack.compute.Instance(
                 this.childName("instance"),
                 // Only what the runbook and this stack know for sure; a mismatch makes the import stop, unchanged.
@@ -105,6 +108,16 @@ export class Host extends RunbookComponent {
                     ...statefulOptions(true),
                     ignoreChanges: ADOPTED_INSTANCE_IGNORED,
                 }),
+            );
+            if (host.adoptPortId === undefined) throw new Error(`${name}: an adopted host needs its port id`);
+            // Terraform's groups opened ssh to the whole internet, and the instance ignores its securityGroups (an
+            // import must find nothing to change): the port gets exactly the role's group instead, whose ssh rules
+            // are sshSources. Only after those rules exist, so ssh from the operators never lapses; retained on
+            // delete, because removing an enforced association would strip the port of every group.
+            new openstack.networking.PortSecGroupAssociate(
+                this.childName("port-secgroups"),
+                { portId: host.adoptPortId, securityGroupIds: [args.securityGroupId], enforce: true },
+                this.child({ retainOnDelete: true, dependsOn: [args.securityRules] }),
             );
             this.instanceId = instance.id;
             this.address = pulumi.output(floatingAddress);

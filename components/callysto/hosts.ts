@@ -22,8 +22,12 @@ export interface ResolvedHost {
     network: string;
     /** An existing address to associate (adopted when its id is known), or the pool a new one is allocated from. */
     floatingIp: { address: string; id?: string } | { pool: string };
-    /** A running instance adopted by id (imported); its port, attachments and association are left as they are. */
+    /** A running instance adopted by id (imported); its attachments and association are left as they are. */
     adoptInstanceId?: string;
+    /** The adopted instance's port, whose security groups become exactly its role's. */
+    adoptPortId?: string;
+    /** Ansible runs on it: every created host; an adopted one only when its adopt.provision asks for it. */
+    provision: boolean;
     /** In attach order; for ZFS hosts the two mirror disks. */
     volumes: VolumeSpec[];
     /** True when `volumes` are the ZFS mirror (host vars zfs_disk_1/2). */
@@ -82,13 +86,15 @@ export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
                 ? { address: host.floatingIp, id: host.floatingIpId }
                 : { pool: config.floatingIpPool },
             adoptInstanceId: host.adopt?.instanceId,
+            adoptPortId: host.adopt?.portId,
+            provision: host.adopt?.provision ?? true,
             volumes,
             zfs: volumes.length > 0,
             quotas: host.quotas ?? {},
         };
     });
     const ws = config.workstation;
-    if (ws) {
+    if (ws?.create) {
         const fqdn = fqdnOf(ws.name, config.domain);
         hosts.push({
             name: ws.name,
@@ -104,6 +110,7 @@ export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
             ],
             zfs: false,
             quotas: {},
+            provision: true,
         });
     }
     return hosts;

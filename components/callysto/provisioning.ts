@@ -58,15 +58,15 @@ export function inventoryHost(h: ProvisionedHost): pulumi.Output<InventoryHost> 
 }
 
 /**
- * Ansible for every host, each run on its own (`init.yml`, then the environment or workstation playbook, limited
+ * Ansible for every host to be provisioned (see `ResolvedHost.provision`), each run on its own (`init.yml`, then the environment or workstation playbook, limited
  * to the host) and re-run only when the host, its variables or the playbook version change; then the wildcard
  * certificate deployed to the web hosts whenever it may have been renewed.
  */
 export class Provisioning extends RunbookComponent {
     /** The whole environment's inventory (YAML), for ad-hoc runs by operators. */
     public readonly inventory: pulumi.Output<string>;
-    /** Host name (config) → its playbook run. */
-    public readonly runs: Record<string, command.local.Command> = {};
+    /** Host name (config) → its playbook run; none for an adopted host left unprovisioned. */
+    public readonly runs: Partial<Record<string, command.local.Command>> = {};
 
     constructor(name: string, args: ProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:callysto:Provisioning", name, opts);
@@ -80,7 +80,10 @@ export class Provisioning extends RunbookComponent {
             certificateDir: args.certificate?.directory,
         };
 
-        for (const h of args.hosts) {
+        // Every host is in the inventory (an adopted one's address and disks included), but playbooks run only on
+        // those whose provisioning is asked for: a running host adopted as it is is left as it is.
+        const provisioned = args.hosts.filter((h) => h.host.provision);
+        for (const h of provisioned) {
             const target = inventoryName(h.host);
             const inventory = all.apply((hosts) => buildInventory(hosts, args.inventory, target));
             const vars = provisioningVars(h.host.role, varsOptions);
@@ -102,7 +105,13 @@ export class Provisioning extends RunbookComponent {
             );
         }
 
-        const web = args.hosts.filter((h) => CERTIFICATE_ROLES.includes(h.host.role));
+        const web = provisioned.filter((h) => CERTIFICATE_ROLES.includes(h.host.role));
+        // By group while every web host is provisioned; by name when one is not, so it is left alone too.
+        const everyWebHost =
+            web.length === args.hosts.filter((h) => CERTIFICATE_ROLES.includes(h.host.role)).length;
+        const limit = everyWebHost
+            ? CERTIFICATE_ROLES.join(",")
+            : web.map((h) => inventoryName(h.host)).join(",");
         if (args.certificate && web.length > 0) {
             const certificate = args.certificate;
             const extraVars = { callysto_ssl_cert_dir: certificate.directory };
@@ -110,7 +119,7 @@ export class Provisioning extends RunbookComponent {
                 this.childName("certificates"),
                 {
                     inventory: this.inventory,
-                    limit: CERTIFICATE_ROLES.join(","),
+                    limit,
                     sshPrivateKey: args.sshPrivateKey,
                     repo: cfg.repo,
                     version: cfg.version,
@@ -123,7 +132,7 @@ export class Provisioning extends RunbookComponent {
                     ]),
                 },
                 this.child({
-                    dependsOn: [certificate.resource, ...web.map((h) => this.runs[h.host.name])],
+                    dependsOn: [certificate.resource, ...web.flatMap((h) => this.runs[h.host.name] ?? [])],
                 }),
             );
         }

@@ -4,7 +4,7 @@ import * as path from "path";
 import { PROVIDED_CERTIFICATE_SCRIPT } from "../../components/callysto/certificates";
 import { operatorId } from "../placeholders";
 import { Sandbox, selfSignedCertificate } from "./scripts";
-import { T, unchangedPlans } from "./helpers";
+import { T, editedPlan, unchangedPlans } from "./helpers";
 
 /** This file's own evaluation of each unchanged stack (see unchangedPlans). */
 const stackPlan = unchangedPlans();
@@ -45,8 +45,9 @@ describe("callysto production hub instance", function () {
                 `${type} of the hub`,
             );
         }
-        // The new clavius is created as usual: its own instance, nothing imported or ignored but the image.
-        const clavius = plan.byName("callysto-clavius-instance", T.instance);
+        // A new clavius, where asked for, is created as usual: its own instance, nothing imported or ignored but the image.
+        const withClavius = await editedPlan("prod", (c) => (c.workstation!.create = true));
+        const clavius = withClavius.byName("callysto-clavius-instance", T.instance);
         assert.equal(clavius.importId, "");
         assert.deepEqual(clavius.ignoreChanges, ["imageId"]);
     });

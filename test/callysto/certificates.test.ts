@@ -91,8 +91,17 @@ describe("callysto certificates", function () {
             !("DNS_ZONE_ID" in e) && !("DESIGNATE_OPENRC" in e),
             "no zone and no Designate credentials",
         );
-        const deploy = plan.byName("callysto-provisioning-certificates", T.command);
-        assert.ok(deploy.dependencies.includes(check.urn), "deployed only after the check passed");
+        assert.equal(
+            plan.ofType(T.command).filter((c) => c.name === "callysto-provisioning-certificates").length,
+            0,
+            "nothing is deployed to the live hub until its provisioning is asked for (adopt.provision)",
+        );
+        const provisioned = await editedPlan("prod", (c) => (c.hosts[0].adopt!.provision = true));
+        const deploy = provisioned.byName("callysto-provisioning-certificates", T.command);
+        assert.ok(
+            deploy.dependencies.includes(provisioned.byName("callysto-certificate-check", T.command).urn),
+            "deployed only after the check passed",
+        );
         assert.equal(
             JSON.parse(env(deploy).ANSIBLE_EXTRA_VARS).callysto_ssl_cert_dir,
             "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca",

@@ -82,7 +82,7 @@ export function unchangedPlans(): (stack: "stage" | "prod") => Promise<Plan> {
  */
 export async function committedPlan(stack: "stage" | "prod"): Promise<Objects<RecordedPlanResource>> {
     const ours = recordedResources(await committedStackPlan(stack)).filter((r) => r.system === "callysto");
-    assert.ok(ours.length > 30, `the ${stack} plan has Callysto's objects (${ours.length})`);
+    assert.ok(ours.length > 15, `the ${stack} plan has Callysto's objects (${ours.length})`);
     return new Objects(ours);
 }
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
-import { Plan, T, runCallysto, unchangedPlans } from "./helpers";
+import { Plan, T, editedPlan, runCallysto, unchangedPlans } from "./helpers";
 import { evaluatingAgain } from "../harness";
 
 // The module behind `openstack.images.getImageOutput`; its export is looked up on every call, so a test can wrap it.
@@ -137,11 +137,8 @@ describe("callysto hosts", function () {
         const plan = await stackPlan("prod");
         assert.deepEqual(
             plan.ofType(T.instance).map((i) => [i.inputs.name, i.importId !== ""]),
-            [
-                ["hub.callysto.ca", true],
-                ["clavius.callysto.ca", false],
-            ],
-            "the running hub.callysto.ca is imported, never created anew",
+            [["hub.callysto.ca", true]],
+            "the running hub.callysto.ca is imported, never created anew; clavius exists and is not built again",
         );
         for (const [n, name] of [
             [0, "hub.callysto.ca-home-1"],
@@ -166,12 +163,13 @@ describe("callysto hosts", function () {
             !plan.ofType(T.volume).some((v) => /-zfs-0[12]$/.test(String(v.inputs.name))),
             "no new ZFS volumes in production",
         );
-        assert.equal(plan.byName("callysto-clavius-homedir", T.volume).inputs.size, 20);
-        assert.equal(attachmentsOf(plan, "clavius").length, 2);
     });
 
     it("protects and retains new volumes and floating IPs in production; the hand-made dev zone is adopted and protected", async () => {
-        const plan = await stackPlan("prod");
+        // A new clavius asked for (workstation.create): its volumes and address are the new stateful objects.
+        const plan = await editedPlan("prod", (c) => (c.workstation!.create = true));
+        assert.equal(plan.byName("callysto-clavius-homedir", T.volume).inputs.size, 20);
+        assert.equal(attachmentsOf(plan, "clavius").length, 2);
         const stateful = [...plan.ofType(T.volume), ...plan.ofType(T.fip)];
         assert.equal(stateful.length, 6);
         for (const r of stateful) {

@@ -82,11 +82,15 @@ describe("callysto operator-held values", function () {
             fixes["runbooks:callysto.hosts[0].floatingIpId"],
             `pulumi config set --path 'callysto.hosts[0].floatingIpId' "$(openstack floating ip show -f value -c id 162.246.156.97)"`,
         );
+        assert.equal(
+            fixes["runbooks:callysto.hosts[0].adopt.portId"],
+            `pulumi config set --path 'callysto.hosts[0].adopt.portId' "$(openstack port list --server hub.callysto.ca -f value -c ID)"`,
+        );
         assert.ok(
             err.problems.every((p) => p.placeholder),
             "every problem is a placeholder the operator fills",
         );
-        assert.equal(err.problems.length, 6);
+        assert.equal(err.problems.length, 7);
     });
 
     it("lets the offline plan render the committed files, placeholders and all", async () => {

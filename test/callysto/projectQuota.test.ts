@@ -104,9 +104,19 @@ describe("callysto OpenStack quota check", function () {
             gigabytes: 110,
             "floating-ips": 4,
         });
-        // prod: the adopted hub (its 2×250 GB volumes and address count against the same quota) and clavius.
-        const prod = resolveHosts(callystoSchema.parse(callystoValues("prod").callysto));
-        assert.deepEqual(stackNeed(prod, FLAVORS), {
+        // prod: the adopted hub (its 2×250 GB volumes and address count against the same quota); clavius exists
+        // outside the stack (workstation.create false), and counts only when a new one is asked for.
+        const prodConfig = callystoSchema.parse(callystoValues("prod").callysto);
+        assert.deepEqual(stackNeed(resolveHosts(prodConfig), FLAVORS), {
+            instances: 1,
+            cores: 8,
+            ram: 32768,
+            volumes: 2,
+            gigabytes: 500,
+            "floating-ips": 1,
+        });
+        prodConfig.workstation!.create = true;
+        assert.deepEqual(stackNeed(resolveHosts(prodConfig), FLAVORS), {
             instances: 2,
             cores: 9,
             ram: 34816,

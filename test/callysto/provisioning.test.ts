@@ -10,12 +10,19 @@ import {
     renderInventory,
 } from "../../components/callysto/inventory";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { Plan, SECRETS, T, editedPlan, unchangedPlans } from "./helpers";
+import { Plan, SECRETS, T, editedPlan } from "./helpers";
 import { CallystoConfig } from "../../components/callysto/config";
 import { Sandbox } from "./scripts";
 
-/** This file's own evaluation of the unchanged prod stack (see unchangedPlans). */
-const stackPlan = unchangedPlans();
+/** Prod with the adopted hub's provisioning asked for and a new clavius: every host Ansible can run on. */
+let provisioned: Promise<Plan> | undefined;
+function provisionedProd(): Promise<Plan> {
+    provisioned ??= editedPlan("prod", (c) => {
+        c.hosts[0].adopt!.provision = true;
+        c.workstation!.create = true;
+    });
+    return provisioned;
+}
 
 const HOSTS: InventoryHost[] = [
     {
@@ -181,7 +188,7 @@ describe("callysto inventory and provisioning", function () {
     });
 
     it("runs init and the role's playbook on each host alone, against its own inventory, after the host exists", async () => {
-        const plan = await stackPlan("prod");
+        const plan = await provisionedProd();
         const hub = plan.byName("callysto-provisioning-hub", T.command);
         const e = env(hub);
         assert.equal(e.ANSIBLE_LIMIT, "hub.callysto.ca");
@@ -223,7 +230,7 @@ describe("callysto inventory and provisioning", function () {
     });
 
     it("keeps the SSH key secret: only in a secret environment value, never in scripts, inventories or variables", async () => {
-        const plan = await stackPlan("prod");
+        const plan = await provisionedProd();
         const key = SECRETS["callysto-ssh-private-key"];
         const commands = plan.ofType(T.command).filter((c) => "ANSIBLE_LIMIT" in env(c));
         assert.ok(commands.length >= 2);

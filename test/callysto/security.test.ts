@@ -3,7 +3,7 @@ import { IngressRule, ingressRules, ruleSuffix } from "../../components/callysto
 import { fakeId } from "../../tools/mocks/fakes";
 import { field } from "../harness";
 import { OPERATOR_SOURCE } from "../placeholders";
-import { T, committedPlan, editedPlan } from "./helpers";
+import { T, editedPlan } from "./helpers";
 
 function describeRule(r: IngressRule | Record<string, unknown>): string {
     const ports = r.portRangeMin === undefined ? "" : `:${r.portRangeMin}-${r.portRangeMax}`;
@@ -102,8 +102,8 @@ describe("callysto security groups", function () {
         );
     });
 
-    it("puts each host's port in its role's group, and the workstation in its ssh-only group (prod)", async () => {
-        const plan = await committedPlan("prod");
+    it("puts each host's port in its role's group, and a new workstation in its ssh-only group (prod)", async () => {
+        const plan = await editedPlan("prod", (c) => (c.workstation!.create = true));
         const groupIds = new Map(
             plan.ofType(T.group).map((g) => [g.inputs.name as string, fakeId(T.group, g.name)]),
         );

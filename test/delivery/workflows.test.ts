@@ -159,9 +159,12 @@ describe("GitHub workflows", () => {
         }
         assert.deepEqual(problems, []);
         assert.deepEqual(jobs.sort(), [
+            "deploy.yml callysto-prod",
+            "deploy.yml callysto-stage",
             "deploy.yml prod",
             "deploy.yml stage",
             "drift.yml drift",
+            "drift.yml drift-callysto",
             "pull-request.yml preview",
         ]);
     });

@@ -1,0 +1,167 @@
+// What the first `pulumi up` does to running machines it adopts: no playbook unless asked for, no second clavius,
+// and the adopted hub's ssh governed by sshSources through the group its port actually holds.
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { CallystoConfig } from "../../components/callysto/config";
+import { CERTIFICATE_ROLES } from "../../components/callysto/inventory";
+import { SSH_PORT } from "../../components/callysto/securityRules";
+import { fakeId } from "../../tools/mocks/fakes";
+import { RecordedResource } from "../../tools/mocks/recorder";
+import { operatorId } from "../placeholders";
+import { Plan, T, editedPlan } from "./helpers";
+
+const ASSOCIATE = "openstack:networking/portSecGroupAssociate:PortSecGroupAssociate";
+
+function env(c: RecordedResource): Record<string, string> {
+    return (c.inputs.environment ?? {}) as Record<string, string>;
+}
+
+/** The Ansible runs of a plan: each command's limit (host or hosts) and playbooks. */
+function ansibleRuns(plan: Plan): { limit: string[]; playbooks: string }[] {
+    return plan
+        .ofType(T.command)
+        .filter((c) => "ANSIBLE_PLAYBOOKS" in env(c))
+        .map((c) => ({ limit: env(c).ANSIBLE_LIMIT.split(","), playbooks: env(c).ANSIBLE_PLAYBOOKS }));
+}
+
+/** Takes stage host `i` over as a running instance, as the stack file of an adopted host has it. */
+function adopt(config: CallystoConfig, i: number, provision: boolean | undefined): void {
+    const host = config.hosts[i];
+    const key = `callysto.hosts[${i}]`;
+    host.floatingIp = `203.0.113.${20 + i}`;
+    host.floatingIpId = operatorId(`${key}.floatingIpId`);
+    host.adopt = {
+        instanceId: operatorId(`${key}.adopt.instanceId`),
+        portId: operatorId(`${key}.adopt.portId`),
+        ...(provision === undefined ? {} : { provision }),
+    } as NonNullable<typeof host.adopt>;
+    if ((host.zfs?.size ?? config.roleDefaults[host.role]?.zfsSize) !== undefined) {
+        host.zfs = {
+            existingVolumes: [1, 2].map((n) => ({
+                id: operatorId(`${key}.zfs.existingVolumes[${n}].id`),
+                name: `${host.name}.${config.domain}-home-${n}`,
+                size: 25,
+            })),
+        };
+    }
+}
+
+describe("callysto adopted machines on the first pulumi up", function () {
+    this.timeout(300_000);
+
+    it("runs playbooks on created hosts and on adopted ones only where adopt.provision is true (unset is false)", async () => {
+        // Stage's four hosts, each created, adopted as it is (provision unset or false) or adopted to be provisioned.
+        const choice = fc.constantFrom<"created" | "unset" | "off" | "on">("created", "unset", "off", "on");
+        await fc.assert(
+            fc.asyncProperty(fc.array(choice, { minLength: 4, maxLength: 4 }), async (choices) => {
+                const plan = await editedPlan("stage", (c) => {
+                    c.packerSecurityGroup = false;
+                    choices.forEach((what, i) => {
+                        if (what !== "created") adopt(c, i, { unset: undefined, off: false, on: true }[what]);
+                    });
+                });
+                const names = ["hub-dev", "hub", "ssp", "stats"].map((n) => `${n}.callysto.space`);
+                const expected = names.filter((_, i) => choices[i] === "created" || choices[i] === "on");
+                const runs = ansibleRuns(plan);
+                const perHost = runs.filter((r) => !r.playbooks.includes("deploy-certs"));
+                assert.deepEqual(perHost.map((r) => r.limit[0]).sort(), [...expected].sort());
+                for (const r of perHost) assert.match(r.playbooks, /^plays\/init\.yml plays\//);
+                // Nothing Ansible runs reaches a host adopted as it is: not the certificate deployment either.
+                const untouched = names.filter((n) => !expected.includes(n));
+                const certs = runs.filter((r) => r.playbooks.includes("deploy-certs"));
+                assert.equal(certs.length, expected.length > 0 ? 1 : 0);
+                for (const r of certs) {
+                    // By role group while every web host is provisioned, else by the provisioned hosts' names.
+                    const reached = untouched.length === 0 ? [...CERTIFICATE_ROLES] : expected;
+                    assert.deepEqual([...r.limit].sort(), [...reached].sort());
+                }
+            }),
+            { numRuns: 8 },
+        );
+    });
+
+    it("production: nothing runs on the live hub until adopt.provision is set; then init and hub at the pin, again when the pin moves", async () => {
+        const asCommitted = await editedPlan("prod", () => undefined);
+        assert.deepEqual(ansibleRuns(asCommitted), [], "the first up runs no playbook on hub.callysto.ca");
+
+        const on = await editedPlan("prod", (c) => (c.hosts[0].adopt!.provision = true));
+        const run = on.byName("callysto-provisioning-hub", T.command);
+        assert.equal(env(run).ANSIBLE_LIMIT, "hub.callysto.ca");
+        assert.equal(env(run).ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub.yml");
+        assert.equal(env(run).PLAYBOOK_VERSION, "904146a");
+        // Switched on later, the command is new (it runs once); a new pin changes its triggers (it runs again).
+        const moved = await editedPlan("prod", (c) => {
+            c.hosts[0].adopt!.provision = true;
+            c.provisioning!.version = "0123abc";
+        });
+        const triggers = (p: Plan) => p.byName("callysto-provisioning-hub", T.command).inputs.triggers;
+        assert.notDeepEqual(triggers(moved), triggers(on));
+        assert.ok(JSON.stringify(triggers(moved)).includes("0123abc"));
+    });
+
+    it("builds a workstation only where workstation.create says so: production's clavius is never made again", async () => {
+        const prod = await editedPlan("prod", () => undefined);
+        assert.deepEqual(
+            prod.ofType(T.instance).map((i) => i.inputs.name),
+            ["hub.callysto.ca"],
+            "no second clavius",
+        );
+        assert.ok(!prod.ofType(T.group).some((g) => g.inputs.name === "callysto-prod-workstation"));
+        for (const create of [false, true, undefined]) {
+            const plan = await editedPlan("stage", (c) => {
+                c.workstation = {
+                    name: "clavius",
+                    flavor: "m1.small",
+                    image: "Alma Linux 9",
+                    homeSize: 20,
+                    dockerSize: 100,
+                } as NonNullable<CallystoConfig["workstation"]>;
+                if (create !== undefined) c.workstation.create = create;
+            });
+            const made = plan.ofType(T.instance).some((i) => i.inputs.name === "clavius.callysto.space");
+            assert.equal(made, create === true, `create: ${String(create)}`);
+        }
+    });
+
+    it("the groups on the adopted hub's port are exactly its role's group, whose ssh rules are sshSources, for any list", async () => {
+        const v4 = fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`);
+        const v6 = fc
+            .tuple(fc.ipV6(), fc.integer({ min: 16, max: 128 }))
+            .map(([ip, bits]) => `${ip}/${bits}`);
+        await fc.assert(
+            fc.asyncProperty(
+                fc.uniqueArray(fc.oneof(v4, v6), { minLength: 1, maxLength: 4 }),
+                async (sources) => {
+                    const plan = await editedPlan("prod", (c) => (c.sshSources = sources));
+                    const associations = plan.ofType(ASSOCIATE);
+                    assert.equal(associations.length, 1);
+                    const [association] = associations;
+                    assert.equal(association.inputs.portId, operatorId("callysto.hosts[0].adopt.portId"));
+                    // enforce: the port holds these groups and no other (Terraform's, with ssh from anywhere, go).
+                    assert.equal(association.inputs.enforce, true);
+                    assert.ok(association.retainOnDelete, "never strips the port of every group on delete");
+                    const attached = association.inputs.securityGroupIds as string[];
+                    const groups = plan
+                        .ofType(T.group)
+                        .filter((g) => attached.includes(fakeId(T.group, g.name)));
+                    assert.deepEqual(
+                        groups.map((g) => g.inputs.name),
+                        ["callysto-prod-hub"],
+                    );
+                    const ssh = plan
+                        .ofType(T.rule)
+                        .filter(
+                            (r) =>
+                                attached.includes(r.inputs.securityGroupId as string) &&
+                                (r.inputs.portRangeMin as number) <= SSH_PORT &&
+                                SSH_PORT <= (r.inputs.portRangeMax as number),
+                        );
+                    assert.deepEqual(ssh.map((r) => r.inputs.remoteIpPrefix).sort(), [...sources].sort());
+                    // The port switches only once those rules exist: ssh from the operators never lapses.
+                    for (const r of ssh) assert.ok(association.dependencies.includes(r.urn), r.name);
+                },
+            ),
+            { numRuns: 8 },
+        );
+    });
+});
