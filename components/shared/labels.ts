@@ -64,7 +64,8 @@ function labelKeyProblem(key: string): string | undefined {
     const name = parts.pop() ?? "";
     const prefix = parts.join("/");
     if (parts.length > 1) return "has more than one '/'";
-    if (name === "" || !LABEL_NAME.test(name)) return "is not a label name (≤63 of [A-Za-z0-9_.-], alphanumeric at both ends)";
+    if (name === "" || !LABEL_NAME.test(name))
+        return "is not a label name (≤63 of [A-Za-z0-9_.-], alphanumeric at both ends)";
     if (parts.length === 1 && (prefix.length > 253 || !LABEL_PREFIX.test(prefix)))
         return "has a prefix that is not a DNS subdomain";
     return undefined;
@@ -77,11 +78,13 @@ function labelKeyProblem(key: string): string | undefined {
 export function workloadSelector(id: AppIdentity, live?: LiveSelector): Record<string, string> {
     if (live === undefined) return selectorLabels(id);
     const entries = Object.entries(live);
-    if (entries.length === 0) throw new Error(`${id.name}: liveSelector is empty; a selector must select something`);
+    if (entries.length === 0)
+        throw new Error(`${id.name}: liveSelector is empty; a selector must select something`);
     for (const [k, v] of entries) {
         const key = labelKeyProblem(k);
         if (key) throw new Error(`${id.name}: liveSelector label key "${k}" ${key}`);
-        if (!LABEL_NAME.test(v)) throw new Error(`${id.name}: liveSelector label ${k}="${v}" is not a label value`);
+        if (!LABEL_NAME.test(v))
+            throw new Error(`${id.name}: liveSelector label ${k}="${v}" is not a label value`);
     }
     return { ...live };
 }
@@ -95,7 +98,9 @@ export function podLabels(id: AppIdentity, selector: Record<string, string>): Re
     const labels = workloadLabels(id);
     for (const [k, v] of Object.entries(selector)) {
         if (k in labels && labels[k] !== v)
-            throw new Error(`${id.name}: selector label ${k}="${v}" contradicts the standard label ${k}="${labels[k]}"`);
+            throw new Error(
+                `${id.name}: selector label ${k}="${v}" contradicts the standard label ${k}="${labels[k]}"`,
+            );
     }
     return { ...labels, ...selector };
 }

@@ -4,7 +4,14 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
-import { AppIdentity, LiveSelector, podLabels, standardLabels, workloadLabels, workloadSelector } from "./labels";
+import {
+    AppIdentity,
+    LiveSelector,
+    podLabels,
+    standardLabels,
+    workloadLabels,
+    workloadSelector,
+} from "./labels";
 import { podSecurityContext } from "./security";
 import {
     ChecksumKey,
