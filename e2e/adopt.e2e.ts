@@ -101,6 +101,30 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         );
     }
 
+    /**
+     * The ReplicaSets and pods kube-controller-manager made for a hand-made Deployment (kwok does not run them, but
+     * they exist as on a real cluster), once there are `replicas` pods; their ids, sorted.
+     */
+    async function controllerMade(namespace: string, selector: string, replicas: number): Promise<string[]> {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+            const sets = kubectl.items(["replicasets.apps", "-n", namespace, "-l", selector]);
+            const pods = kubectl.items(["pods", "-n", namespace, "-l", selector]);
+            if (sets.length > 0 && pods.length >= replicas) {
+                return [...sets, ...pods]
+                    .map((o) =>
+                        objectId({ ...o, apiVersion: o.kind === "Pod" ? "v1" : "apps/v1" } as KubeObject),
+                    )
+                    .sort();
+            }
+            if (Date.now() > deadline)
+                throw new Error(
+                    `no ReplicaSet and ${replicas} pod(s) for ${selector} in ${namespace} after 60 s`,
+                );
+            await new Promise((r) => setTimeout(r, 500));
+        }
+    }
+
     it("classifies every object of the hand-made state exactly, lists the leftovers, and exits 2", async function () {
         // Thoth: namespaces as the program makes them, but made by hand (another field manager on a cluster-wide
         // object: blocking); review-manager on an older image; Dgraph's headless Service made with a cluster IP
@@ -135,8 +159,12 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
             selector: { matchLabels: Record<string, string> };
             template: { metadata: { labels: Record<string, string> } };
         };
+        // Today's template (packit/deployment): selector and pod labels `name: redis` only, so the program's selector
+        // selects none of its ReplicaSets and pods (one that did would take them over).
         spec.selector = { matchLabels: { name: "redis" } };
-        spec.template.metadata.labels = { ...spec.template.metadata.labels, name: "redis" };
+        spec.template.metadata.labels = { name: "redis" };
+        // No ServiceAccount exists yet: without this the API server would refuse its pods.
+        delete (spec.template as { spec?: Record<string, unknown> }).spec?.serviceAccountName;
         today([redis], "blocking");
         today([
             {
@@ -168,6 +196,18 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         const programSelector = (hook.spec as { selector: Record<string, string> }).selector;
         (hook.spec as { selector: Record<string, string> }).selector = { app: "hook-v1" };
         today([hook], "update");
+        // hook's Deployment as kustomize made it: selector and pod labels `app: hook` only. The program declares that
+        // selector (components/prow/catalog.ts liveSelectorOf), so it is adopted in place: its pod labels change.
+        const hookDeployment = find(desired, "apps/v1/Deployment/kubernetes-prow/hook");
+        const hookSpec = hookDeployment.spec as {
+            selector: { matchLabels: Record<string, string> };
+            template: { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+        };
+        assert.deepEqual(hookSpec.selector, { matchLabels: { app: "hook" } });
+        hookDeployment.metadata.labels = { app: "hook" };
+        hookSpec.template.metadata = { labels: { app: "hook" } };
+        delete hookSpec.template.spec.serviceAccountName;
+        today([hookDeployment], "update");
         today([
             {
                 apiVersion: "apps/v1",
@@ -225,6 +265,9 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
             expected.set(`v1/PersistentVolumeClaim/packit-dev/${c.name}`, "data-at-risk");
         assert.ok(expected.has("v1/PersistentVolumeClaim/packit-dev/redis-pvc"));
 
+        const redisRunning = await controllerMade("packit-dev", "name=redis", 1);
+        await controllerMade("kubernetes-prow", "app=hook", 1);
+
         const before = identities();
         const json = path.join(workDir, "report.json");
         const res = await adopt(kubectl.kubeconfig, json);
@@ -272,6 +315,25 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         assert.match(
             byId("apps/v1/Deployment/packit-dev/redis").reasons.join("\n"),
             /spec\.selector is immutable[\s\S]*API server refuses the apply: .*immutable/,
+        );
+        // The selector change leaves today's ReplicaSet and pod running unless replaced in order: each listed, BLOCKING.
+        assert.deepEqual(
+            [...(byId("apps/v1/Deployment/packit-dev/redis").leftRunning ?? [])].sort(),
+            redisRunning,
+        );
+        assert.match(
+            byId("apps/v1/Deployment/packit-dev/redis").reasons.join("\n"),
+            /1\) kubectl -n packit-dev delete deployment redis --cascade=foreground --wait=true .*-l 'name=redis' finds nothing; 3\) pulumi up at once/,
+        );
+        assert.equal(report.counts.leftRunning, redisRunning.length);
+        for (const id of redisRunning)
+            assert.ok(res.out.includes(`[BLOCKING: left running beside the program's pods] ${id}`), id);
+        // The declared live selector: hook adopted in place, nothing left running.
+        assert.equal(byId("apps/v1/Deployment/kubernetes-prow/hook").leftRunning, undefined);
+        assert.ok(
+            !byId("apps/v1/Deployment/kubernetes-prow/hook").changes.some((c) =>
+                c.path.startsWith("spec.selector"),
+            ),
         );
         assert.match(
             byId("v1/PersistentVolumeClaim/cms-dials-local/redis-etl-broker").reasons.join("\n"),

@@ -13,6 +13,24 @@ describe("README", () => {
         assert.equal(withSecretsTable(readme, secretsTable(ROOT)), readme);
     });
 
+    it("takes over what runs today only by the adoption flow: never an orphaning delete, never import-or-delete", () => {
+        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        // Every mention of --cascade=orphan says not to (it leaves the old pods running beside the new ones).
+        const sentences = readme.replace(/\s+/g, " ").split(/(?<=[.;:])\s/);
+        const orphan = sentences.filter((x) => x.includes("--cascade=orphan"));
+        assert.ok(orphan.length > 0, "the README warns against --cascade=orphan");
+        for (const x of orphan) assert.match(x, /\bNever\b/, x);
+        // Prow's notes send the first deploy through the adoption flow, production first (the ProwJob CRD).
+        const prow = readme.slice(
+            readme.indexOf("<!-- BEGIN runbook prow"),
+            readme.indexOf("<!-- END runbook prow"),
+        );
+        assert.ok(prow.length > 0);
+        assert.doesNotMatch(prow, /maintenance window|`pulumi import`/);
+        assert.match(prow, /adopted as in "First deploy: taking over what runs today"/);
+        assert.match(prow, /production first/);
+    });
+
     it("npm run docs says unchanged (and writes nothing) when the table is current, updated when it was not", () => {
         const dir = mkdtempSync(path.join(tmpdir(), "docs-"));
         try {

@@ -127,6 +127,23 @@ export interface ComponentSpec {
     /** The PersistentVolumeClaim this component owns. */
     claim?: ClaimName;
     terminationGracePeriodSeconds?: number;
+    /** The `app` label its kustomize Deployment selects, where it is not the component's name (see {@link liveSelectorOf}). */
+    liveApp?: string;
+}
+
+/**
+ * The selector a component's Deployment runs with today: `app: <name>`. Every Deployment of the kustomize base
+ * selects only `app` (kubevirt/project-infra@145ec5a github/ci/prow-deploy/kustom/base: manifests/test_infra/
+ * e88598c4…/{crier,deck,hook,horologium,needs-rebase,plank,sinker,statusreconciler,tide}_deployment.yaml, ghproxy.yaml,
+ * pushgateway_deployment.yaml (pushgateway, pushgateway-proxy); manifests/local/{cherrypicker,docker-mirror,
+ * release-blocker}_deployment.yaml, {exporter,gcsweb,greenhouse}-deployment.yaml), rehearse `app: prow-rehearse`
+ * (prow-rehearse-deployment.yaml). No environment adds labels (no `commonLabels`); staging's `namePrefix` renames
+ * objects, never label values, so `staging-hook` selects `app: hook` too. Kept so the first `pulumi up` updates the
+ * running Deployments in place: a new selector would leave the old pods running next to the new ones (two
+ * horologiums, two tides).
+ */
+export function liveSelectorOf(spec: ComponentSpec): Record<string, string> {
+    return { app: spec.liveApp ?? spec.name };
 }
 
 const PROWJOBS = "prow.k8s.io";
@@ -529,6 +546,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             { emptyDir: "cache", path: "/var/run/cache" },
         ]),
         role: "job-rehearsal",
+        liveApp: "prow-rehearse",
         args: (r) => [
             dryRunArg(r),
             `--jobs-namespace=${r.namespaces.jobs}`,

@@ -12,7 +12,7 @@ import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { AccountWithGrants } from "../shared/serviceAccount";
 import { Workload } from "../shared/workload";
-import { ComponentSpec, ConfigMapName, Mount, SecretName, volumeName } from "./catalog";
+import { ComponentSpec, ConfigMapName, Mount, SecretName, liveSelectorOf, volumeName } from "./catalog";
 import { CachePlacement, VolumeSpec } from "./environments";
 import { ObjectName } from "./naming";
 import { ProwRefs } from "./refs";
@@ -187,6 +187,7 @@ export class Component extends RunbookComponent {
                     cluster,
                     namespace,
                     app,
+                    liveSelector: liveSelectorOf(spec),
                     replicas: args.replicas,
                     strategy: spec.strategy,
                     containers: [container],

@@ -4,6 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { AppIdentity, standardLabels } from "../shared/labels";
 
+/** The CRD's name (`<plural>.<group>`, fixed by the API) and the kind it serves. */
+export const PROWJOB_CRD_NAME = "prowjobs.prow.k8s.io";
+export const PROWJOB_KIND = { apiVersion: "prow.k8s.io/v1", kind: "ProwJob" } as const;
+
 /** States a ProwJob moves through (prow/apis/prowjobs/v1 ProwJobState). */
 export const PROWJOB_STATES = [
     "scheduling",
@@ -115,7 +119,7 @@ export class ProwJobCrd extends k8s.apiextensions.v1.CustomResourceDefinition {
             name,
             {
                 metadata: {
-                    name: "prowjobs.prow.k8s.io",
+                    name: PROWJOB_CRD_NAME,
                     labels: standardLabels(args.app),
                     annotations: PROWJOB_CRD_ANNOTATIONS,
                 },

@@ -47,6 +47,64 @@ export function workloadLabels(id: AppIdentity): Record<string, string> {
     return labels;
 }
 
+/**
+ * The selector a workload runs with today, when it existed before the program (a kustomize `app: <name>`, a
+ * template's `name: <name>`). A Deployment's, StatefulSet's or DaemonSet's selector cannot change in place, and a
+ * workload replaced under a new selector leaves the old one's ReplicaSets and pods running beside the new ones; so an
+ * adopted workload keeps the selector it has. Absent: the program's own {@link selectorLabels}.
+ */
+export type LiveSelector = Record<string, string>;
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `key` is not a valid label key (`[prefix/]name`), or undefined. */
+function labelKeyProblem(key: string): string | undefined {
+    const parts = key.split("/");
+    const name = parts.pop() ?? "";
+    const prefix = parts.join("/");
+    if (parts.length > 1) return "has more than one '/'";
+    if (name === "" || !LABEL_NAME.test(name))
+        return "is not a label name (≤63 of [A-Za-z0-9_.-], alphanumeric at both ends)";
+    if (parts.length === 1 && (prefix.length > 253 || !LABEL_PREFIX.test(prefix)))
+        return "has a prefix that is not a DNS subdomain";
+    return undefined;
+}
+
+/**
+ * The selector of a workload: the live one when given (checked: non-empty, valid keys and values), else
+ * {@link selectorLabels}. Throws with the workload's name and the offending label.
+ */
+export function workloadSelector(id: AppIdentity, live?: LiveSelector): Record<string, string> {
+    if (live === undefined) return selectorLabels(id);
+    const entries = Object.entries(live);
+    if (entries.length === 0)
+        throw new Error(`${id.name}: liveSelector is empty; a selector must select something`);
+    for (const [k, v] of entries) {
+        const key = labelKeyProblem(k);
+        if (key) throw new Error(`${id.name}: liveSelector label key "${k}" ${key}`);
+        if (!LABEL_NAME.test(v))
+            throw new Error(`${id.name}: liveSelector label ${k}="${v}" is not a label value`);
+    }
+    return { ...live };
+}
+
+/**
+ * The labels of a workload's pods: {@link workloadLabels} and the selector, which the pods must carry to be
+ * selected. A selector label that names one of the standard labels with another value is refused: the pods would
+ * lose the program's identity.
+ */
+export function podLabels(id: AppIdentity, selector: Record<string, string>): Record<string, string> {
+    const labels = workloadLabels(id);
+    for (const [k, v] of Object.entries(selector)) {
+        if (k in labels && labels[k] !== v)
+            throw new Error(
+                `${id.name}: selector label ${k}="${v}" contradicts the standard label ${k}="${labels[k]}"`,
+            );
+    }
+    return { ...labels, ...selector };
+}
+
 /** Label values are limited to 63 characters of [A-Za-z0-9_.-]; image digests and long tags are cut to fit. */
 export function sanitizeLabelValue(value: string): string {
     const cleaned = value.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 63);

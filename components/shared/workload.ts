@@ -4,7 +4,14 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
-import { AppIdentity, selectorLabels, standardLabels, workloadLabels } from "./labels";
+import {
+    AppIdentity,
+    LiveSelector,
+    podLabels,
+    standardLabels,
+    workloadLabels,
+    workloadSelector,
+} from "./labels";
 import { podSecurityContext } from "./security";
 import {
     ChecksumKey,
@@ -48,6 +55,12 @@ export interface WorkloadArgs {
     /** Identity; `app.name` is the object name (stable, so other objects and `pulumi up --target` can rely on it). */
     app: AppIdentity;
     kind?: "Deployment" | "StatefulSet";
+    /**
+     * The selector the workload runs with today, for a system that takes over workloads made outside the program
+     * (see {@link LiveSelector}): the workload, its pods and its Services select with it. Declare it from the
+     * system's source manifests; without it the selector is the program's `app.kubernetes.io/name`/`instance`.
+     */
+    liveSelector?: LiveSelector;
     /** Defaults to 1. */
     replicas?: number;
     /** Deployment strategy; `Recreate` for single-writer pods holding a RWO volume. */
@@ -185,12 +198,12 @@ export class Workload extends RunbookComponent {
         // release (a StatefulSet's volumeClaimTemplates cannot change at all).
         const labels = standardLabels(args.app);
         const releaseLabels = workloadLabels(args.app);
-        const selector = selectorLabels(args.app);
+        const selector = workloadSelector(args.app, args.liveSelector);
         const serviceName = args.service?.name ?? args.app.name;
 
         const template = {
             metadata: {
-                labels: releaseLabels,
+                labels: podLabels(args.app, selector),
                 ...podTemplateAnnotations(name, args),
             },
             spec: podSpecOf(args, cluster.platform),

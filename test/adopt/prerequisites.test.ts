@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { DesiredObject, KubeObject } from "../../tools/adopt/model";
 import { CLUSTER_PREREQUISITES } from "../../tools/adopt/prerequisites";
-import { neededPrerequisites } from "../../tools/adopt/provided";
+import { stackObjects } from "../../tools/adopt/program";
+import { checkPrerequisites, neededPrerequisites } from "../../tools/adopt/provided";
 import { buildReport, exitCode, renderReport } from "../../tools/adopt/report";
 import { inspectCluster } from "../../tools/adopt/run";
 import { FakeCluster, deployment, live } from "./fixtures";
@@ -57,14 +58,14 @@ const ALL = [
 
 describe("adopt: cluster prerequisites", function () {
     it("lists the five Argo CRDs of components/thoth/station/modules/argo.ts and ClusterRoles argo, argo-admin, provided by PSI's administrators", function () {
-        assert.deepEqual(
-            CLUSTER_PREREQUISITES.map((p) => `${p.apiVersion}/${p.kind}//${p.name}`).sort(),
-            ALL,
-        );
-        for (const p of CLUSTER_PREREQUISITES) {
-            assert.equal(p.system, "thoth");
+        const thoth = CLUSTER_PREREQUISITES.filter((p) => p.system === "thoth");
+        assert.deepEqual(thoth.map((p) => `${p.apiVersion}/${p.kind}//${p.name}`).sort(), ALL);
+        for (const p of thoth)
             assert.equal(p.providedBy, "the PSI cluster administrators (thoth-station.md §6.3)");
-        }
+        assert.deepEqual(
+            CLUSTER_PREREQUISITES.filter((p) => p.system !== "thoth").map((p) => `${p.system} ${p.name}`),
+            ["prow prowjobs.prow.k8s.io"],
+        );
     });
 
     it("are needed where the system uses one (an Argo object or a binding to an Argo ClusterRole), else not", function () {
@@ -143,5 +144,44 @@ describe("adopt: cluster prerequisites", function () {
         const report = buildReport("stage", r.findings, r.leftBehind, [], r);
         assert.equal(report.blocking, 0);
         assert.match(renderReport(report), /\[WARNING: not verified\].*ClusterRole\/\/argo .*\n.*403/);
+    });
+    it("stage's Prow needs the ProwJob CRD that only the production stack creates: BLOCKING until production went first", async function () {
+        this.timeout(120000);
+        const prow = async (stack: string) =>
+            (await stackObjects(stack)).kubernetes.filter((d) => d.system === "prow");
+        const stage = await prow("stage");
+        const prod = await prow("prod");
+        // Staging's Roles grant on prow.k8s.io; production owns the CRD (prow.manageCrd), so needs none.
+        assert.deepEqual(
+            neededPrerequisites(stage).map((p) => p.name),
+            ["prowjobs.prow.k8s.io"],
+        );
+        assert.deepEqual(neededPrerequisites(prod), []);
+        assert.ok(prod.some((d) => d.object.metadata.name === "prowjobs.prow.k8s.io"));
+
+        const before = await checkPrerequisites(
+            "ibmcloud-prow",
+            neededPrerequisites(stage),
+            new FakeCluster([], { absentGroups: ["prow.k8s.io"] }),
+        );
+        assert.deepEqual(
+            before.map((c) => [c.id, c.state]),
+            [["apiextensions.k8s.io/v1/CustomResourceDefinition//prowjobs.prow.k8s.io", "missing"]],
+        );
+        const report = buildReport("stage", [], [], [], { prerequisites: before });
+        assert.equal(exitCode(report), 2);
+        assert.match(
+            renderReport(report),
+            /\[BLOCKING: missing\] .*prowjobs\.prow\.k8s\.io \(cluster ibmcloud-prow\), needed by prow[\s\S]*provided by the stack that owns the cluster's ProwJob CRD \(prow\.manageCrd: true, the production stack\): run its first pulumi up before this stack's/,
+        );
+        const after = await checkPrerequisites(
+            "ibmcloud-prow",
+            neededPrerequisites(stage),
+            new FakeCluster([]),
+        );
+        assert.deepEqual(
+            after.map((c) => c.state),
+            ["present"],
+        );
     });
 });

@@ -55,6 +55,7 @@ describe("adopt: the report", function () {
             leftBehind: 0,
             managedAlsoElsewhere: 0,
             prerequisitesMissing: 0,
+            leftRunning: 0,
         });
         assert.equal(exitCode(ok), 0);
         const bad = buildReport(

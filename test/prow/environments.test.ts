@@ -282,6 +282,63 @@ describe("prow environments (whole program under mocks)", function () {
         assert.equal(find("production", "CronJob", "label-sync").spec.schedule, "17 23 * * *");
     });
 
+    it("keeps the selector every kustomize Deployment runs with today, on the pods and the Service too", () => {
+        // kubevirt/project-infra@145ec5a github/ci/prow-deploy/kustom/base: every Deployment selects `app` only.
+        const KUSTOMIZE_APP: Record<string, string> = {
+            ...Object.fromEntries(
+                [
+                    "deck",
+                    "hook",
+                    "plank",
+                    "crier",
+                    "tide",
+                    "horologium",
+                    "sinker",
+                    "statusreconciler",
+                    "ghproxy",
+                    "needs-rebase",
+                    "cherrypicker",
+                    "exporter",
+                    "gcsweb",
+                    "docker-mirror",
+                    "greenhouse",
+                    "release-blocker",
+                    "pushgateway",
+                    "pushgateway-proxy",
+                ].map((n) => [n, n]),
+            ),
+            rehearse: "prow-rehearse",
+        };
+        for (const [env, prefix] of [
+            ["staging", "staging-"],
+            ["production", ""],
+            ["testing", ""],
+        ] as const) {
+            const deployments = ofKind(env, "Deployment");
+            assert.deepEqual(
+                deployments.map((d) => d.metadata.name).sort(),
+                Object.keys(KUSTOMIZE_APP)
+                    .map((n) => prefix + n)
+                    .sort(),
+                env,
+            );
+            for (const d of deployments) {
+                // namePrefix renamed objects, never label values: staging-hook selects app: hook.
+                const app = KUSTOMIZE_APP[d.metadata.name.slice(prefix.length)];
+                const where = `${env} Deployment ${d.metadata.name}`;
+                assert.deepEqual(d.spec.selector, { matchLabels: { app } }, where);
+                assert.equal(d.spec.template.metadata.labels.app, app, `${where}: its pods`);
+                assert.equal(
+                    d.spec.template.metadata.labels["app.kubernetes.io/name"],
+                    d.metadata.name,
+                    `${where}: its pods keep the program's labels`,
+                );
+                const service = ofKind(env, "Service").find((x) => x.metadata.name === d.metadata.name);
+                if (service) assert.deepEqual(service.spec.selector, { app }, `${where}: its Service`);
+            }
+        }
+    });
+
     it("prefixes every name and every reference in staging (and the check itself catches unprefixed ones)", () => {
         const refs = objects("staging").flatMap((o) => referencesOf(o));
         assert.ok(refs.length > 300, `only ${refs.length} references found: the scan would prove little`);

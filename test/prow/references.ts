@@ -140,6 +140,17 @@ function configMapReferences(where: string, data: Obj): Reference[] {
 }
 
 /**
+ * Selector labels that name an object. The live kustomize selector `app: <name>` (liveSelectorOf in
+ * components/prow/catalog.ts) is not one: kustomize's namePrefix never changed label values, so staging's pods carry
+ * the base name, in their own namespace.
+ */
+function selectorReferences(id: string, selector: Obj): Reference[] {
+    return Object.entries(selector)
+        .filter(([k]) => k !== "app")
+        .map(([k, v]) => ({ where: `${id} selector ${k}`, value: String(v), kind: "name" as const }));
+}
+
+/**
  * Every object name and namespace an object carries or refers to: its own name and namespace, RoleBinding
  * subjects and roles, Service and Deployment selectors, pod volumes, service accounts and args, Ingress
  * backends and TLS secrets, and the names inside Prow's config documents.
@@ -174,13 +185,10 @@ export function referencesOf(obj: Obj): Reference[] {
             });
             break;
         case "Service":
-            for (const [k, v] of Object.entries(asObj(spec.selector)))
-                refs.push({ where: `${id} selector ${k}`, value: String(v), kind: "name" });
+            refs.push(...selectorReferences(id, asObj(spec.selector)));
             break;
         case "Deployment":
-            for (const [k, v] of Object.entries(asObj(asObj(spec.selector).matchLabels))) {
-                refs.push({ where: `${id} selector ${k}`, value: String(v), kind: "name" });
-            }
+            refs.push(...selectorReferences(id, asObj(asObj(spec.selector).matchLabels)));
             refs.push(...podReferences(id, asObj(asObj(spec.template).spec)));
             break;
         case "CronJob":

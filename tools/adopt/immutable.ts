@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { showValue } from "./diff";
 import { KubeObject, at } from "./model";
+import { selectorChanges, selectorFix } from "./selectors";
 import { quantityValue } from "../../components/shared/resources";
 
 /**
@@ -32,18 +33,22 @@ interface Rule {
     path: string[];
     /** True when `desired` cannot be applied over `live` in place; defaults to "the program sets it and it differs". */
     conflicts?: (live: unknown, desired: unknown) => boolean;
-    fix: string;
+    /** What to do; a function when the steps name the live object. */
+    fix: string | ((live: KubeObject) => string);
 }
 
 const differs = (live: unknown, desired: unknown) => desired !== undefined && !covers(live, desired);
 
-/** Selectors must match exactly: a narrower or wider selector is a different selector. */
-const selectorDiffers = (live: unknown, desired: unknown) =>
-    desired !== undefined && !isDeepStrictEqual(live ?? {}, desired);
+const selectorDiffers = selectorChanges;
 
 const KEEP = "make the configuration produce the live value";
-/** Workloads: deleting with --cascade=orphan keeps the pods (and claims) running until the program's object takes them over. */
-const KEEP_OR_ORPHAN = `${KEEP}, or delete the live object with kubectl delete --cascade=orphan just before the deploy`;
+/**
+ * Workloads whose selector stays the live one: deleting with --cascade=orphan keeps the pods (and claims) running
+ * until the program's object, selecting the same pods, takes them over. Never when the selector changes (./selectors).
+ */
+const KEEP_OR_ORPHAN =
+    `${KEEP}, or delete the live object with kubectl delete --cascade=orphan just before the deploy ` +
+    "(only while its selector is the program's: the new object then takes its pods over)";
 const KEEP_OR_DELETE = `${KEEP}, or delete the live object just before the deploy (it is unavailable until recreated)`;
 
 const RULES: Rule[] = [
@@ -51,7 +56,7 @@ const RULES: Rule[] = [
         kinds: ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"],
         path: ["spec", "selector"],
         conflicts: selectorDiffers,
-        fix: KEEP_OR_ORPHAN,
+        fix: selectorFix,
     },
     { kinds: ["StatefulSet"], path: ["spec", "serviceName"], fix: KEEP_OR_ORPHAN },
     { kinds: ["StatefulSet"], path: ["spec", "podManagementPolicy"], fix: KEEP_OR_ORPHAN },
@@ -138,7 +143,8 @@ export function immutableConflicts(live: KubeObject, desired: KubeObject): strin
         const d = at(desired, ...rule.path);
         if ((rule.conflicts ?? differs)(l, d)) {
             const shown = live.kind === "Secret" ? "" : `: live ${showValue(l)} → program ${showValue(d)}`;
-            reasons.push(`${rule.path.join(".")} is immutable${shown}; ${rule.fix}`);
+            const fix = typeof rule.fix === "string" ? rule.fix : rule.fix(live);
+            reasons.push(`${rule.path.join(".")} is immutable${shown}; ${fix}`);
         }
     }
     return reasons;

@@ -58,6 +58,11 @@ export interface Finding {
     secretValuesNotCompared?: boolean;
     /** Field managers other than the program's that manage the live (namespaced) object today: a warning. */
     otherManagers?: string[];
+    /**
+     * A workload whose selector the program would change: the ids of its live ReplicaSets and pods that the program's
+     * workload would not select, each blocking: they would keep running next to the program's pods.
+     */
+    leftRunning?: string[];
 }
 
 /**

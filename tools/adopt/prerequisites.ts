@@ -1,3 +1,4 @@
+import { PROWJOB_CRD_NAME, PROWJOB_KIND } from "../../components/prow/crd";
 import { THOTH_CLUSTER_PREREQUISITES } from "../../components/thoth/station/clusterPrerequisites";
 
 /**
@@ -30,12 +31,28 @@ const ARGO_NEEDED_BY = "the station's Argo Workflows installs (runbooks:thoth st
  * Everything a system expects from the cluster setup: the station's own list (components/thoth/station/clusterPrerequisites.ts,
  * the one the program uses to decide what it does not create), with who must provide each one.
  */
-export const CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = THOTH_CLUSTER_PREREQUISITES.map((p) => ({
-    ...p,
-    system: "thoth",
-    neededBy:
-        p.kind === "ClusterRole"
-            ? `${ARGO_NEEDED_BY}: their RoleBindings grant ClusterRole ${p.name}`
-            : ARGO_NEEDED_BY,
-    providedBy: PSI_ADMINS,
-}));
+export const CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = [
+    ...THOTH_CLUSTER_PREREQUISITES.map((p) => ({
+        ...p,
+        system: "thoth",
+        neededBy:
+            p.kind === "ClusterRole"
+                ? `${ARGO_NEEDED_BY}: their RoleBindings grant ClusterRole ${p.name}`
+                : ARGO_NEEDED_BY,
+        providedBy: PSI_ADMINS,
+    })),
+    // One stack per cluster owns the cluster-scoped ProwJob CRD (prow.manageCrd: true, production's); a stack that
+    // does not (staging, on the same cluster) needs it before its controllers start, so production goes first.
+    {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        name: PROWJOB_CRD_NAME,
+        system: "prow",
+        neededBy:
+            "Prow's controllers and plugins (deck, hook, plank, crier, tide, horologium, sinker, rehearse, exporter): their Roles grant on prowjobs, which they list, watch and create",
+        providedBy:
+            "the stack that owns the cluster's ProwJob CRD (prow.manageCrd: true, the production stack): run its first pulumi up before this stack's",
+        source: "components/prow/environments.ts (manageCrd), README KubeVirt Prow",
+        serves: PROWJOB_KIND,
+    },
+];

@@ -11,10 +11,17 @@ function group(apiVersion: string): string {
     return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
 }
 
-/** Whether an object needs one of `list`: an object of a group a listed CRD serves, or a binding to a listed ClusterRole. */
+/**
+ * Whether an object needs one of `list`: an object of a group a listed CRD serves, a Role granting on that group (its
+ * pods use the kind), or a binding to a listed ClusterRole.
+ */
 function uses(o: KubeObject, list: readonly ClusterPrerequisite[]): boolean {
     const groups = new Set(list.filter((p) => p.serves).map((p) => group(p.serves!.apiVersion)));
     if (groups.has(group(o.apiVersion))) return true;
+    if (o.kind === "Role" || o.kind === "ClusterRole") {
+        const rules = (at(o, "rules") ?? []) as { apiGroups?: string[] }[];
+        if (rules.some((r) => (r.apiGroups ?? []).some((g) => groups.has(g)))) return true;
+    }
     if (o.kind !== "RoleBinding" && o.kind !== "ClusterRoleBinding") return false;
     const ref = (at(o, "roleRef") ?? {}) as { kind?: string; name?: string };
     return list.some((p) => p.kind === "ClusterRole" && ref.kind === "ClusterRole" && ref.name === p.name);

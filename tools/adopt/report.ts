@@ -28,6 +28,8 @@ export interface Report {
         /** Objects also managed by another field manager (a warning). */
         managedAlsoElsewhere: number;
         prerequisitesMissing: number;
+        /** ReplicaSets and pods that a changed selector would leave running next to the program's pods (blocking). */
+        leftRunning: number;
     };
     /** Findings and missing prerequisites that stop the first deploy. */
     blocking: number;
@@ -35,6 +37,11 @@ export interface Report {
 
 const ORDER = (a: { id: string; cluster: string }, b: { id: string; cluster: string }) =>
     a.cluster.localeCompare(b.cluster) || a.id.localeCompare(b.id);
+
+/** The live ReplicaSets and pods that the findings' selector changes would leave running. */
+function leftRunningCount(findings: readonly Finding[]): number {
+    return findings.reduce((n, f) => n + (f.leftRunning ?? []).length, 0);
+}
 
 export function buildReport(
     stack: string,
@@ -47,6 +54,7 @@ export function buildReport(
     for (const f of findings) counts[f.verdict]++;
     const prerequisites = [...(clusters.prerequisites ?? [])].sort(ORDER);
     const missing = prerequisites.filter((p) => p.state === "missing").length;
+    const running = leftRunningCount(findings);
     return {
         stack,
         findings: [...findings].sort(ORDER),
@@ -61,8 +69,9 @@ export function buildReport(
             leftBehind: leftBehind.length,
             managedAlsoElsewhere: findings.filter((f) => (f.otherManagers ?? []).length > 0).length,
             prerequisitesMissing: missing,
+            leftRunning: running,
         },
-        blocking: findings.filter((f) => BLOCKING.includes(f.verdict)).length + missing,
+        blocking: findings.filter((f) => BLOCKING.includes(f.verdict)).length + missing + running,
     };
 }
 
@@ -84,10 +93,14 @@ const LABEL: Record<Verdict, string> = {
     "data-at-risk": "BLOCKING: data at risk",
 };
 
+const LEFT_RUNNING = "BLOCKING: left running beside the program's pods";
+
 function countLine(findings: readonly Finding[], left: number): string {
     const parts = VERDICTS.map((v) => [v, findings.filter((f) => f.verdict === v).length] as const)
         .filter(([, n]) => n > 0)
         .map(([v, n]) => `${n} ${LABEL[v]}`);
+    const running = leftRunningCount(findings);
+    if (running > 0) parts.push(`${running} ${LEFT_RUNNING}`);
     if (left > 0) parts.push(`${left} left behind`);
     const warned = findings.filter((f) => (f.otherManagers ?? []).length > 0).length;
     if (warned > 0) parts.push(`${warned} WARNING: also managed by another field manager`);
@@ -166,6 +179,7 @@ export function renderReport(report: Report): string {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 for (const r of f.reasons) lines.push(`      ! ${r}`);
+                for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
                 for (const c of f.changes)
                     lines.push(`      ~ ${c.path}: ${showValue(c.old)} → ${showValue(c.new)}`);
                 if (f.secretValuesNotCompared && verdict !== "create") {

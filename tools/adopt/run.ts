@@ -12,6 +12,7 @@ import {
     objectId,
 } from "./model";
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
+import { SELECTING_WORKLOADS, leftRunning, selectorChanges } from "./selectors";
 
 /** What the report needs from a cluster; `Cluster` in ./kube is the real one. */
 export interface ClusterApi {
@@ -141,6 +142,13 @@ export async function inspectCluster(
         live.filter((o) => o.kind === "PersistentVolumeClaim"),
     );
 
+    // ReplicaSets and pods are read only where a workload's selector would change, once per namespace.
+    const lists = new Map<string, Promise<KubeObject[]>>();
+    const namespaceList = (apiVersion: string, kind: string, ns: string) => {
+        const k = `${apiVersion}/${kind}/${ns}`;
+        if (!lists.has(k)) lists.set(k, api.list(apiVersion, kind, ns));
+        return lists.get(k)!;
+    };
     const findings = await pool(desired, concurrency, async (d): Promise<Finding> => {
         const o = d.object;
         const key = `${o.apiVersion}/${o.kind}`;
@@ -171,7 +179,20 @@ export async function inspectCluster(
             o.kind === "PersistentVolumeClaim"
                 ? risks.get(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
                 : undefined;
-        return classify(d, current, dryRun, risk, served.get(key));
+        const finding = classify(d, current, dryRun, risk, served.get(key));
+        if (
+            current &&
+            SELECTING_WORKLOADS.includes(o.kind) &&
+            selectorChanges(at(current, "spec", "selector"), at(o, "spec", "selector"))
+        ) {
+            const ns = o.metadata.namespace ?? "";
+            const [sets, pods] = await Promise.all([
+                namespaceList("apps/v1", "ReplicaSet", ns),
+                namespaceList("v1", "Pod", ns),
+            ]);
+            finding.leftRunning = leftRunning(current, o, sets, pods).map(objectId);
+        }
+        return finding;
     });
 
     // Claims a StatefulSet would make: their own findings, since no object of the program names them.

@@ -1,0 +1,127 @@
+import { isDeepStrictEqual } from "node:util";
+import { KubeObject, at } from "./model";
+
+/** Kinds that run pods through a selector, which the API server never lets change in place. */
+export const SELECTING_WORKLOADS: readonly string[] = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+];
+
+/** A `metav1.LabelSelector`. */
+export interface LabelSelector {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** Selectors must match exactly: a narrower or wider selector is a different selector. */
+export function selectorChanges(live: unknown, desired: unknown): boolean {
+    return desired !== undefined && !isDeepStrictEqual(live ?? {}, desired);
+}
+
+/**
+ * Whether `selector` selects an object with `labels`, as the API server decides it. An empty or absent selector
+ * selects nothing here: an apps/v1 workload always has one, and "everything" is never what a workload runs.
+ */
+export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+    const terms = [
+        ...Object.entries(selector?.matchLabels ?? {}).map(([key, v]) => ({
+            key,
+            operator: "In",
+            values: [v],
+        })),
+        ...(selector?.matchExpressions ?? []),
+    ];
+    if (terms.length === 0) return false;
+    return terms.every(({ key, operator, values = [] }) => {
+        const has = Object.prototype.hasOwnProperty.call(labels, key);
+        switch (operator) {
+            case "In":
+                return has && values.includes(labels[key]);
+            case "NotIn":
+                return !has || !values.includes(labels[key]);
+            case "Exists":
+                return has;
+            case "DoesNotExist":
+                return !has;
+            default:
+                return false;
+        }
+    });
+}
+
+/** The selector as `kubectl -l` takes it, e.g. `app=hook,tier in (a,b),!legacy`. */
+export function selectorArgument(selector: LabelSelector): string {
+    return [
+        ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+        ...(selector.matchExpressions ?? []).map(({ key, operator, values = [] }) => {
+            if (operator === "Exists") return key;
+            if (operator === "DoesNotExist") return `!${key}`;
+            return `${key} ${operator === "NotIn" ? "notin" : "in"} (${values.join(",")})`;
+        }),
+    ].join(",");
+}
+
+/**
+ * What to do when a workload's selector differs from the live one: keep the live selector; or replace the workload
+ * in a checked order that never leaves the old pods running. `kubectl delete --cascade=orphan` is the one thing not
+ * to do: the old ReplicaSets and pods keep running, unselected by the new workload, next to its pods.
+ */
+export function selectorFix(live: KubeObject): string {
+    const ns = live.metadata.namespace ?? "";
+    const kind = live.kind.toLowerCase();
+    const selector = (at(live, "spec", "selector") ?? {}) as LabelSelector;
+    const owned = live.kind === "Deployment" ? "replicasets,pods" : "pods";
+    return (
+        "keep the live selector: declare it for this workload (the Workload's liveSelector, from the system's source " +
+        "manifests) and run the report again. Only if the selector must change, replace the workload right before the " +
+        `deploy, in this order: 1) kubectl -n ${ns} delete ${kind} ${live.metadata.name} --cascade=foreground --wait=true ` +
+        `(deletes its ${owned.replace(",", " and ")} first); 2) check that kubectl -n ${ns} get ${owned} ` +
+        `-l '${selectorArgument(selector)}' finds nothing; 3) pulumi up at once (the workload is down from 1 to the end of 3). ` +
+        "Never kubectl delete --cascade=orphan: the old pods would keep running next to the new ones"
+    );
+}
+
+function ownerUids(o: KubeObject): string[] {
+    return ((o.metadata.ownerReferences ?? []) as { uid?: string }[])
+        .map((r) => String(r.uid ?? ""))
+        .filter((u) => u !== "");
+}
+
+function labelsOf(o: KubeObject): Record<string, string> {
+    return (o.metadata.labels ?? {}) as Record<string, string>;
+}
+
+/** Pods that are done (a Job's, an evicted one) run nothing. */
+function finished(pod: KubeObject): boolean {
+    const phase = at(pod, "status", "phase");
+    return phase === "Succeeded" || phase === "Failed";
+}
+
+/**
+ * The ReplicaSets and pods of the live workload (owned by it, by one of its ReplicaSets, or selected by its
+ * selector) that the program's workload would not select: they would keep running beside the program's pods if the
+ * live workload went away without them. `replicaSets` and `pods` are the live ones of its namespace.
+ */
+export function leftRunning(
+    live: KubeObject,
+    desired: KubeObject,
+    replicaSets: readonly KubeObject[],
+    pods: readonly KubeObject[],
+): KubeObject[] {
+    const ns = live.metadata.namespace ?? "";
+    const liveSelector = at(live, "spec", "selector") as LabelSelector | undefined;
+    const programSelector = at(desired, "spec", "selector") as LabelSelector | undefined;
+    const ofLive = (o: KubeObject, owners: ReadonlySet<string>) =>
+        (o.metadata.namespace ?? "") === ns &&
+        (ownerUids(o).some((u) => owners.has(u)) || selects(liveSelector, labelsOf(o))) &&
+        !selects(programSelector, labelsOf(o));
+    const uid = String(live.metadata.uid ?? "");
+    const sets =
+        live.kind === "Deployment" ? replicaSets.filter((r) => ofLive(r, new Set(uid ? [uid] : []))) : [];
+    const owners = new Set([uid, ...sets.map((r) => String(r.metadata.uid ?? ""))].filter((u) => u !== ""));
+    // A ReplicaSet scaled to 0 (an old revision) still holds the old template: deleting it with the workload is part
+    // of the same step, so it is listed too.
+    return [...sets, ...pods.filter((p) => ofLive(p, owners) && !finished(p))];
+}
