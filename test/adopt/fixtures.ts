@@ -95,6 +95,8 @@ export interface FakeOptions {
     absentGroups?: string[];
     /** Kinds whose GET answers 403. */
     forbiddenKinds?: string[];
+    /** Serve OpenShift's API groups (DeploymentConfigs, Routes, ...), as an OpenShift cluster does. */
+    openshift?: boolean;
 }
 
 /** An in-memory cluster: objects by id; the dry run merges like a forced apply of a fresh manager (top-level replace). */
@@ -106,7 +108,10 @@ export class FakeCluster implements ClusterApi {
     ) {}
     async scope(apiVersion: string, kind: string): Promise<Scope> {
         const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-        if (apiVersion.includes("openshift") || (this.options.absentGroups ?? []).includes(group))
+        if (
+            (apiVersion.includes("openshift") && !this.options.openshift) ||
+            (this.options.absentGroups ?? []).includes(group)
+        )
             return "absent";
         return CLUSTER_SCOPED.includes(kind) ? "cluster" : "namespaced";
     }

@@ -208,3 +208,110 @@ describe("adopt: workloads whose selector would change", function () {
         );
     });
 });
+
+// OpenShift runs today's Thoth services as DeploymentConfigs; the program deploys a Deployment of the same name.
+// The API server keeps both objects, so both would run: the old one must go first, with its pods.
+describe("adopt: a live workload of another kind under the program's workload's name", function () {
+    const DC_UID = "dc-user-api";
+    function deploymentConfig(replicas = 1): KubeObject {
+        return {
+            apiVersion: "apps.openshift.io/v1",
+            kind: "DeploymentConfig",
+            metadata: { name: "web", namespace: "shop", uid: DC_UID },
+            spec: {
+                replicas,
+                selector: { service: "web" },
+                template: { metadata: { labels: { service: "web" } } },
+            },
+        };
+    }
+    function replicationController(name: string, uid: string): KubeObject {
+        return {
+            apiVersion: "v1",
+            kind: "ReplicationController",
+            metadata: {
+                name,
+                namespace: "shop",
+                uid,
+                labels: { service: "web", deploymentconfig: "web" },
+                ownerReferences: [{ kind: "DeploymentConfig", name: "web", uid: DC_UID, controller: true }],
+            },
+            spec: { selector: { service: "web", deployment: name } },
+        };
+    }
+
+    it("blocks the Deployment's creation and lists the DeploymentConfig, its ReplicationControllers and pods, with the ordered replacement", async function () {
+        const cluster = new FakeCluster(
+            [
+                deploymentConfig(),
+                replicationController("web-3", "rc-3"),
+                replicationController("web-2", "rc-2"),
+                pod("web-3-x7k2q", { service: "web", deployment: "web-3" }, "rc-3"),
+                pod(
+                    "web-3-deploy",
+                    { "openshift.io/deployer-pod-for.name": "web-3" },
+                    undefined,
+                    "Succeeded",
+                ),
+            ],
+            { openshift: true },
+        );
+        const r = await inspectCluster("psi", [desired(deployment("web:v2"))], cluster);
+        const f = r.findings[0];
+        assert.equal(f.verdict, "create");
+        assert.deepEqual(f.leftRunning, [
+            "apps.openshift.io/v1/DeploymentConfig/shop/web",
+            "v1/ReplicationController/shop/web-3",
+            "v1/ReplicationController/shop/web-2",
+            "v1/Pod/shop/web-3-x7k2q",
+        ]);
+        assert.match(
+            f.reasons.join("\n"),
+            /DeploymentConfig web runs today where the program deploys a Deployment of the same name.*1\) kubectl -n shop delete deploymentconfig web --cascade=foreground --wait=true .*2\) check that kubectl -n shop get replicationcontrollers,pods -l 'service=web' finds nothing; 3\) pulumi up at once/,
+        );
+        const report = buildReport("prod", r.findings, r.leftBehind, [], r);
+        assert.equal(exitCode(report), 2);
+    });
+
+    it("generated: blocks exactly when a pod-running workload of another kind has the program workload's name and namespace", async function () {
+        const kinds = ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"] as const;
+        await fc.assert(
+            fc.asyncProperty(
+                fc.constantFrom(...kinds.filter((k) => k !== "DeploymentConfig")),
+                fc.constantFrom(...kinds),
+                fc.constantFrom("web", "web-old"),
+                fc.constantFrom("shop", "other"),
+                async (programKind, liveKind, liveName, liveNamespace) => {
+                    const program: KubeObject = {
+                        ...deployment("web:v2"),
+                        apiVersion: "apps/v1",
+                        kind: programKind,
+                    };
+                    const today: KubeObject = {
+                        apiVersion: liveKind === "DeploymentConfig" ? "apps.openshift.io/v1" : "apps/v1",
+                        kind: liveKind,
+                        metadata: { name: liveName, namespace: liveNamespace, uid: "old" },
+                        spec: {
+                            selector:
+                                liveKind === "DeploymentConfig"
+                                    ? { app: "web" }
+                                    : { matchLabels: { app: "web" } },
+                        },
+                    };
+                    const r = await inspectCluster(
+                        "c",
+                        [desired(program)],
+                        new FakeCluster([today], { openshift: true }),
+                    );
+                    const twin = liveKind !== programKind && liveName === "web" && liveNamespace === "shop";
+                    assert.equal(
+                        (r.findings[0].leftRunning ?? []).includes(objectId(today)),
+                        twin,
+                        `${programKind} beside live ${liveKind} ${liveNamespace}/${liveName}`,
+                    );
+                },
+            ),
+            { numRuns: 60 },
+        );
+    });
+});

@@ -12,7 +12,14 @@ import {
     objectId,
 } from "./model";
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
-import { SELECTING_WORKLOADS, leftRunning, selectorChanges } from "./selectors";
+import {
+    SELECTING_WORKLOADS,
+    controllerKind,
+    leftRunning,
+    replacedWorkload,
+    replacedWorkloadFix,
+    selectorChanges,
+} from "./selectors";
 
 /** What the report needs from a cluster; `Cluster` in ./kube is the real one. */
 export interface ClusterApi {
@@ -180,17 +187,26 @@ export async function inspectCluster(
                 ? risks.get(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
                 : undefined;
         const finding = classify(d, current, dryRun, risk, served.get(key));
-        if (
+        // The live workload whose pods could keep running beside the program's: the same object with another
+        // selector, or another kind under the same name (a DeploymentConfig the program replaces).
+        const selectorChanged =
             current &&
             SELECTING_WORKLOADS.includes(o.kind) &&
-            selectorChanges(at(current, "spec", "selector"), at(o, "spec", "selector"))
-        ) {
+            selectorChanges(at(current, "spec", "selector"), at(o, "spec", "selector"));
+        const replaced = current ? undefined : replacedWorkload(o, live);
+        const old = selectorChanged ? current : replaced;
+        if (old) {
             const ns = o.metadata.namespace ?? "";
-            const [sets, pods] = await Promise.all([
-                namespaceList("apps/v1", "ReplicaSet", ns),
+            const controller = controllerKind(old.kind);
+            const [controllers, pods] = await Promise.all([
+                controller ? namespaceList(controller.apiVersion, controller.kind, ns) : Promise.resolve([]),
                 namespaceList("v1", "Pod", ns),
             ]);
-            finding.leftRunning = leftRunning(current, o, sets, pods).map(objectId);
+            const running = leftRunning(old, o, controllers, pods);
+            if (replaced) {
+                finding.leftRunning = [replaced, ...running].map(objectId);
+                finding.reasons.push(replacedWorkloadFix(replaced, o));
+            } else finding.leftRunning = running.map(objectId);
         }
         return finding;
     });

@@ -64,22 +64,75 @@ export function selectorArgument(selector: LabelSelector): string {
 }
 
 /**
- * What to do when a workload's selector differs from the live one: keep the live selector; or replace the workload
- * in a checked order that never leaves the old pods running. `kubectl delete --cascade=orphan` is the one thing not
- * to do: the old ReplicaSets and pods keep running, unselected by the new workload, next to its pods.
+ * The controllers a workload runs its pods through: a Deployment's ReplicaSets, a DeploymentConfig's
+ * ReplicationControllers; the others own their pods directly.
  */
-export function selectorFix(live: KubeObject): string {
+export function controllerKind(kind: string): { apiVersion: string; kind: string } | undefined {
+    if (kind === "Deployment") return { apiVersion: "apps/v1", kind: "ReplicaSet" };
+    if (kind === "DeploymentConfig") return { apiVersion: "v1", kind: "ReplicationController" };
+    return undefined;
+}
+
+/** A workload's selector as a LabelSelector: a DeploymentConfig's (like a ReplicationController's) is a plain map. */
+export function workloadSelector(o: KubeObject): LabelSelector | undefined {
+    const selector = at(o, "spec", "selector") as Record<string, unknown> | undefined;
+    if (selector === undefined) return undefined;
+    if (o.kind === "DeploymentConfig") return { matchLabels: selector as Record<string, string> };
+    return selector as LabelSelector;
+}
+
+/**
+ * Replacing a live workload in the one order that never runs two copies: delete it with its pods, check that none
+ * is left, deploy at once. `kubectl delete --cascade=orphan` is the one thing not to do: the old pods would keep
+ * running, unselected by the new workload, next to its pods.
+ */
+function replacementSteps(live: KubeObject): string {
     const ns = live.metadata.namespace ?? "";
     const kind = live.kind.toLowerCase();
-    const selector = (at(live, "spec", "selector") ?? {}) as LabelSelector;
-    const owned = live.kind === "Deployment" ? "replicasets,pods" : "pods";
+    const controller = controllerKind(live.kind);
+    const owned = controller ? `${controller.kind.toLowerCase()}s,pods` : "pods";
+    return (
+        `1) kubectl -n ${ns} delete ${kind} ${live.metadata.name} --cascade=foreground --wait=true ` +
+        `(deletes its ${owned.replace(",", " and ")} first); 2) check that kubectl -n ${ns} get ${owned} ` +
+        `-l '${selectorArgument(workloadSelector(live) ?? {})}' finds nothing; 3) pulumi up at once (the workload is ` +
+        "down from 1 to the end of 3). Never kubectl delete --cascade=orphan: the old pods would keep running next " +
+        "to the new ones"
+    );
+}
+
+/** What to do when a workload's selector differs from the live one: keep the live selector, or replace it in order. */
+export function selectorFix(live: KubeObject): string {
     return (
         "keep the live selector: declare it for this workload (the Workload's liveSelector, from the system's source " +
         "manifests) and run the report again. Only if the selector must change, replace the workload right before the " +
-        `deploy, in this order: 1) kubectl -n ${ns} delete ${kind} ${live.metadata.name} --cascade=foreground --wait=true ` +
-        `(deletes its ${owned.replace(",", " and ")} first); 2) check that kubectl -n ${ns} get ${owned} ` +
-        `-l '${selectorArgument(selector)}' finds nothing; 3) pulumi up at once (the workload is down from 1 to the end of 3). ` +
-        "Never kubectl delete --cascade=orphan: the old pods would keep running next to the new ones"
+        `deploy, in this order: ${replacementSteps(live)}`
+    );
+}
+
+/**
+ * A live workload of another kind under the program's workload's name (an OpenShift DeploymentConfig the program
+ * replaces with a Deployment): the API server keeps both, so both would run the same program.
+ */
+export function replacedWorkloadFix(live: KubeObject, desired: KubeObject): string {
+    return (
+        `${live.kind} ${live.metadata.name} runs today where the program deploys a ${desired.kind} of the same name; ` +
+        "nothing removes it, so both would run. Right before the deploy, in this order: " +
+        replacementSteps(live)
+    );
+}
+
+/** Kinds that run pods under a workload's name, whichever API group defines them. */
+export const POD_RUNNING_KINDS: readonly string[] = [...SELECTING_WORKLOADS, "DeploymentConfig"];
+
+/** The live workload of another kind with `desired`'s namespace and name, if one runs pods there. */
+export function replacedWorkload(desired: KubeObject, live: readonly KubeObject[]): KubeObject | undefined {
+    if (!POD_RUNNING_KINDS.includes(desired.kind)) return undefined;
+    return live.find(
+        (l) =>
+            POD_RUNNING_KINDS.includes(l.kind) &&
+            l.kind !== desired.kind &&
+            l.metadata.name === desired.metadata.name &&
+            (l.metadata.namespace ?? "") === (desired.metadata.namespace ?? ""),
     );
 }
 
@@ -100,28 +153,31 @@ function finished(pod: KubeObject): boolean {
 }
 
 /**
- * The ReplicaSets and pods of the live workload (owned by it, by one of its ReplicaSets, or selected by its
- * selector) that the program's workload would not select: they would keep running beside the program's pods if the
- * live workload went away without them. `replicaSets` and `pods` are the live ones of its namespace.
+ * The controllers and pods of the live workload (owned by it, by one of its controllers — a Deployment's
+ * ReplicaSets, a DeploymentConfig's ReplicationControllers —, or selected by its selector) that the program's
+ * workload would not select: they would keep running beside the program's pods if the live workload went away
+ * without them. `controllers` and `pods` are the live ones of its namespace.
  */
 export function leftRunning(
     live: KubeObject,
     desired: KubeObject,
-    replicaSets: readonly KubeObject[],
+    controllers: readonly KubeObject[],
     pods: readonly KubeObject[],
 ): KubeObject[] {
     const ns = live.metadata.namespace ?? "";
-    const liveSelector = at(live, "spec", "selector") as LabelSelector | undefined;
-    const programSelector = at(desired, "spec", "selector") as LabelSelector | undefined;
+    const liveSelector = workloadSelector(live);
+    const programSelector = workloadSelector(desired);
     const ofLive = (o: KubeObject, owners: ReadonlySet<string>) =>
         (o.metadata.namespace ?? "") === ns &&
         (ownerUids(o).some((u) => owners.has(u)) || selects(liveSelector, labelsOf(o))) &&
         !selects(programSelector, labelsOf(o));
     const uid = String(live.metadata.uid ?? "");
-    const sets =
-        live.kind === "Deployment" ? replicaSets.filter((r) => ofLive(r, new Set(uid ? [uid] : []))) : [];
+    const controller = controllerKind(live.kind)?.kind;
+    const sets = controller
+        ? controllers.filter((r) => r.kind === controller && ofLive(r, new Set(uid ? [uid] : [])))
+        : [];
     const owners = new Set([uid, ...sets.map((r) => String(r.metadata.uid ?? ""))].filter((u) => u !== ""));
-    // A ReplicaSet scaled to 0 (an old revision) still holds the old template: deleting it with the workload is part
+    // A controller scaled to 0 (an old revision) still holds the old template: deleting it with the workload is part
     // of the same step, so it is listed too.
     return [...sets, ...pods.filter((p) => ofLive(p, owners) && !finished(p))];
 }
