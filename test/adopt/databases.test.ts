@@ -222,11 +222,11 @@ describe("adopt: the database takeover (PostgreSQL on a claim that holds data to
                         }
                         const calls: string[] = [];
                         const api = {
-                            list: async (v: string, k: string, ns: string) => {
+                            list: async (_v: string, k: string, ns: string) => {
                                 calls.push(`list ${k}`);
                                 return live.filter((o) => o.kind === k && o.metadata.namespace === ns);
                             },
-                            exec: async (ns: string, pod: string, container: string, command: string[]) => {
+                            exec: async (_ns: string, pod: string, container: string, command: string[]) => {
                                 calls.push(`exec ${pod} ${container} ${command.join(" ")}`);
                                 return `${dataVersion}\n`;
                             },
