@@ -6,6 +6,14 @@ import { SYSTEMS } from "../../components/systems";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { stackSecrets } from "../harness";
 
+/** The parts of a Packit/Stream section these tests read. */
+interface Section {
+    namespace: string;
+    deployment: string;
+    domain: string;
+    postgres: { version: number; claimName?: string; existingPassword?: boolean };
+}
+
 const STACKS = ["stage", "prod"] as const;
 const SERVICES = ["packit", "stream"] as const;
 
@@ -36,7 +44,7 @@ function notices(stack: (typeof STACKS)[number]): string[] {
 
 describe("packit and stream: the running database is taken over in every stack, never started empty", () => {
     for (const stack of STACKS) {
-        const section = (s: string) => readStackFile(stack).values[s] as Record<string, any>;
+        const section = (s: string) => readStackFile(stack).values[s] as Section;
         for (const service of SERVICES) {
             const ns = section(service).namespace as string;
             it(`${stack} ${service}: a real run stops until the operator sets the claim of ${ns}'s own database`, () => {
@@ -83,8 +91,8 @@ describe("packit and stream: the running database is taken over in every stack, 
 
     it("stage borrows nothing of production's database: no claim, namespace or password key in common", () => {
         for (const service of SERVICES) {
-            const stage = readStackFile("stage").values[service] as Record<string, any>;
-            const prod = readStackFile("prod").values[service] as Record<string, any>;
+            const stage = readStackFile("stage").values[service] as Section;
+            const prod = readStackFile("prod").values[service] as Section;
             assert.notEqual(stage.namespace, prod.namespace);
             assert.equal(stage.postgres.claimName, "set-by-operator");
         }
