@@ -107,10 +107,15 @@ export function withStack(fix: string, stack: string): string {
  * stack's outputs): pasted as printed, it can only ever act on the stack whose run printed it.
  */
 export function withStackInText(text: string, stack: string): string {
-    return text.replace(
-        /\bpulumi (config (?:set|rm|get)|stack output|preview|up)\b(?! --stack)/g,
-        (_, command: string) => `pulumi ${command} --stack ${shellQuote(stack)}`,
-    );
+    return text
+        .replace(
+            /\bpulumi (config (?:set|rm|get)|stack output|preview|up)\b(?! --stack)/g,
+            (_, command: string) => `pulumi ${command} --stack ${shellQuote(stack)}`,
+        )
+        .replace(
+            /\bnpm run (adopt|preflight) --(?! --stack)/g,
+            (_, tool: string) => `npm run ${tool} -- --stack ${shellQuote(stack)}`,
+        );
 }
 
 export function removeCommand(key: string, options: { path?: boolean } = {}): string {

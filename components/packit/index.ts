@@ -2,6 +2,7 @@ import { defineSystem, SystemDefinition } from "../config/system";
 import { packitProblems } from "./checks";
 import { PackitConfig, ServiceName, packitSchema } from "./config";
 import { mainNamespace, publicEndpoints, sandboxNamespace } from "./layout";
+import { packitNotices } from "./notices";
 import { packitSecretSpecs } from "./secrets";
 import { PackitService } from "./packit";
 
@@ -35,6 +36,7 @@ export function packitSystem(service: ServiceName): SystemDefinition<PackitConfi
         clusterScoped: () => [],
         secrets: (config) => packitSecretSpecs(service, config),
         check: (config) => packitProblems(service, config),
+        notices: (config) => packitNotices(service, config),
         deploy: (config, ctx) => {
             const deployment = new PackitService(service, { context: ctx, service, config });
             return {

@@ -87,6 +87,8 @@ export class PackitService extends RunbookComponent {
                 name: this.namespace,
                 app: { name: this.namespace, partOf: service, component: "namespace" },
                 create: config.createNamespaces,
+                // PackitPostgres protects an adopted claim in every tier.
+                holdsAdoptedData: on.postgres && config.postgres.claimName !== undefined,
             },
             this.child(),
         );

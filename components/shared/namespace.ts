@@ -33,6 +33,11 @@ export interface NamespaceArgs {
      * but RBAC inside the namespace still is.
      */
     create?: boolean;
+    /**
+     * It holds data adopted from the running system (a claim protected in every tier): protected and retained in every
+     * tier too, or deleting the namespace would delete that claim with it.
+     */
+    holdsAdoptedData?: boolean;
     /** Service accounts created in the namespace. */
     serviceAccounts?: string[];
     roleBindings?: RoleBindingSpec[];
@@ -66,7 +71,7 @@ export class Namespace extends RunbookComponent {
                         ...(args.annotations ? { annotations: args.annotations } : {}),
                     },
                 },
-                this.child(statefulOptions(args.cluster.production)),
+                this.child(statefulOptions(args.cluster.production || (args.holdsAdoptedData ?? false))),
             );
             this.name = namespaceRef(ns.metadata.name, args.name);
             dependsOn = [ns];

@@ -99,8 +99,8 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
  * the placeholder where a test's evaluation has the operator's value (test/placeholders.ts).
  */
 const PLACEHOLDERS: Record<Stack, readonly string[]> = {
-    stage: [],
     // The adopted database's claim: read its PersistentVolumeClaim, or the database server mounting it, by evaluating.
+    stage: ["packit.postgres.claimName", "stream.postgres.claimName"],
     prod: ["packit.postgres.claimName", "stream.postgres.claimName"],
 };
 

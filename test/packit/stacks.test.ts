@@ -171,10 +171,13 @@ describe("packit and stream: stage stack (stg)", () => {
         assert.equal(env.MQTT_TOPICS.value, "git.stg.centos.org/#");
     });
 
-    it("does not protect staging volumes", () => {
-        const pvc = stage.one(PVC, "postgres-15", "packit-stg");
-        assert.equal(pvc.protect, false);
-        assert.equal(pvc.retainOnDelete, false);
+    it("protects only the staging database it adopts; staging's own volumes stay unprotected", () => {
+        // The claim of the database staging runs today (the operator's placeholder in the plan): its data is kept.
+        const adopted = stage.one(PVC, "set-by-operator", "packit-stg");
+        assert.equal(adopted.protect, true);
+        const own = stage.one(PVC, "access-tokens-pvc", "packit-stg");
+        assert.equal(own.protect, false);
+        assert.equal(own.retainOnDelete, false);
     });
 });
 

@@ -1,6 +1,7 @@
 import { writeFileSync } from "fs";
 import { UsageError, keyValues, parseFlags, required, runTool } from "../cli/args";
 import { readStackFile } from "../plan/stackfile";
+import { databaseNamespaces } from "./databases";
 import { Cluster } from "./kube";
 import { kubeconfigOf, loadKubeconfig } from "./kubeconfig";
 import { stackObjects } from "./program";
@@ -10,12 +11,15 @@ import { inspectClusters } from "./run";
 // `npm run adopt -- --stack <stack>`: what the first `pulumi up` would do to what runs today. Read-only: it
 // reads, lists and dry-runs; it never writes to a cluster.
 
-const USAGE = "usage: npm run adopt -- --stack <stack> [--kubeconfig <cluster>=<path>]... [--json <file>]\n";
+const USAGE =
+    "usage: npm run adopt -- --stack <stack> [--kubeconfig <cluster>=<path>]... [--dump <namespace>=<path>]... [--json <file>]\n";
 
 interface Args {
     stack: string;
     /** Kubeconfig file per cluster name. */
     kubeconfigs: Map<string, string>;
+    /** The dump (pg_dump -Fc) of the database taken over in a namespace, per namespace (./databases). */
+    dumps: Map<string, string>;
     json?: string;
 }
 
@@ -25,6 +29,7 @@ function parseArgs(argv: string[]): Args {
         {
             stack: { type: "string" },
             kubeconfig: { type: "string", multiple: true },
+            dump: { type: "string", multiple: true },
             json: { type: "string" },
         },
         USAGE,
@@ -32,6 +37,7 @@ function parseArgs(argv: string[]): Args {
     return {
         stack: required(values.stack, "--stack", USAGE),
         kubeconfigs: keyValues(values.kubeconfig ?? [], "--kubeconfig", "<cluster>=<path>", USAGE),
+        dumps: keyValues(values.dump ?? [], "--dump", "<namespace>=<path>", USAGE),
         json: values.json,
     };
 }
@@ -52,6 +58,15 @@ async function main(): Promise<number> {
         );
     }
     const program = await stackObjects(args.stack);
+    const withDatabase = databaseNamespaces(program.kubernetes);
+    const stray = [...args.dumps.keys()].filter((ns) => !withDatabase.includes(ns));
+    if (stray.length > 0) {
+        throw new UsageError(
+            `--dump ${stray.join(", ")}: stack ${args.stack} runs no PostgreSQL there (its database namespaces: ` +
+                `${withDatabase.join(", ") || "none"})`,
+            USAGE,
+        );
+    }
     const result = await inspectClusters(
         program.kubernetes,
         (cluster) =>
@@ -64,6 +79,8 @@ async function main(): Promise<number> {
                     clusterConfig[cluster]?.credentialCommand,
                 ),
             ),
+        8,
+        args.dumps,
     );
     const report = buildReport(args.stack, result.findings, result.leftBehind, program.openstack, result);
     process.stdout.write(`${renderReport(report)}\n(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -1,5 +1,7 @@
+import { Writable } from "stream";
 import {
     ApiException,
+    Exec,
     HttpMethod,
     KubeConfig,
     KubernetesObjectApi,
@@ -111,13 +113,53 @@ export function describeError(err: unknown): string {
     return String(err).split("\n")[0];
 }
 
-/** Read-only access to one cluster: reads, lists and server-side-apply dry runs, nothing that writes. */
+/** How long one command in a container may take (./databases reads one small file). */
+const EXEC_TIMEOUT_MS = 30_000;
+
+/**
+ * Read-only access to one cluster: reads, lists, server-side-apply dry runs and a command in a container that only
+ * reads (./databases: `cat` of one file), nothing that writes.
+ */
 export class Cluster {
     private readonly api: PlainObjectApi;
 
     /** `kubeconfig` is checked and set to the cluster's context (see ./kubeconfig). */
-    constructor(kubeconfig: KubeConfig) {
+    constructor(private readonly kubeconfig: KubeConfig) {
         this.api = kubeconfig.makeApiClient(PlainObjectApi);
+    }
+
+    /** Standard output of `command` (no shell, stdin or tty) in a container; rejects on a non-zero exit. */
+    exec(namespace: string, pod: string, container: string, command: string[]): Promise<string> {
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        const sink = (into: Buffer[]) =>
+            new Writable({
+                write(chunk: Buffer, _enc, done) {
+                    into.push(Buffer.from(chunk));
+                    done();
+                },
+            });
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(
+                () => reject(new Error(`no answer in ${EXEC_TIMEOUT_MS / 1000} s`)),
+                EXEC_TIMEOUT_MS,
+            );
+            new Exec(this.kubeconfig)
+                .exec(namespace, pod, container, command, sink(out), sink(err), null, false, (status) => {
+                    clearTimeout(timer);
+                    if (status.status === "Success") resolve(Buffer.concat(out).toString("utf8"));
+                    else
+                        reject(
+                            new Error(
+                                Buffer.concat(err).toString("utf8").trim() || status.message || "failed",
+                            ),
+                        );
+                })
+                .catch((e: unknown) => {
+                    clearTimeout(timer);
+                    reject(new Error(describeError(e)));
+                });
+        });
     }
 
     scope(apiVersion: string, kind: string): Promise<Scope> {

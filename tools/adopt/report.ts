@@ -1,3 +1,4 @@
+import { DatabaseTakeover, takeoverLines } from "./databases";
 import { showValue } from "./diff";
 import { managedElsewhereWarning } from "./managers";
 import {
@@ -21,6 +22,8 @@ export interface Report {
     leftBehind: LeftBehind[];
     openstack: CloudResource[];
     prerequisites: PrerequisiteCheck[];
+    /** PostgreSQL servers started on a claim that holds data today; each with problems blocks. */
+    databases: DatabaseTakeover[];
     /** Clusters not inspected: their objects are missing from the report. */
     unreachable: Unreachable[];
     counts: Record<Verdict, number> & {
@@ -48,13 +51,23 @@ export function buildReport(
     findings: readonly Finding[],
     leftBehind: readonly LeftBehind[],
     openstack: readonly CloudResource[],
-    clusters: { prerequisites?: readonly PrerequisiteCheck[]; unreachable?: readonly Unreachable[] } = {},
+    clusters: {
+        prerequisites?: readonly PrerequisiteCheck[];
+        unreachable?: readonly Unreachable[];
+        databases?: readonly DatabaseTakeover[];
+    } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
     for (const f of findings) counts[f.verdict]++;
     const prerequisites = [...(clusters.prerequisites ?? [])].sort(ORDER);
     const missing = prerequisites.filter((p) => p.state === "missing").length;
     const running = leftRunningCount(findings);
+    const databases = [...(clusters.databases ?? [])].sort(
+        (a, b) =>
+            a.cluster.localeCompare(b.cluster) ||
+            `${a.namespace}/${a.server}`.localeCompare(`${b.namespace}/${b.server}`),
+    );
+    const takeoversBlocked = databases.filter((d) => d.problems.length > 0).length;
     return {
         stack,
         findings: [...findings].sort(ORDER),
@@ -63,6 +76,7 @@ export function buildReport(
             (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
         ),
         prerequisites,
+        databases,
         unreachable: [...(clusters.unreachable ?? [])].sort((a, b) => a.cluster.localeCompare(b.cluster)),
         counts: {
             ...counts,
@@ -71,7 +85,11 @@ export function buildReport(
             prerequisitesMissing: missing,
             leftRunning: running,
         },
-        blocking: findings.filter((f) => BLOCKING.includes(f.verdict)).length + missing + running,
+        blocking:
+            findings.filter((f) => BLOCKING.includes(f.verdict)).length +
+            missing +
+            running +
+            takeoversBlocked,
     };
 }
 
@@ -191,6 +209,7 @@ export function renderReport(report: Report): string {
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));
+    lines.push(...takeoverLines(report.databases ?? []));
     if (report.openstack.length > 0) {
         const adopted = report.openstack.filter((r) => r.importId);
         const created = report.openstack.filter((r) => !r.importId);

@@ -1,5 +1,6 @@
 import { dataAtRisk, leftBehind, programClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
+import { DatabaseTakeover, databaseTakeovers } from "./databases";
 import { KubeError, Scope, describeError } from "./kube";
 import {
     DesiredObject,
@@ -27,6 +28,8 @@ export interface ClusterApi {
     get(obj: KubeObject): Promise<KubeObject | undefined>;
     applyDryRun(obj: KubeObject): Promise<KubeObject>;
     list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
+    /** Runs a command in a container (./databases reads one file with it); absent = cannot. */
+    exec?(namespace: string, pod: string, container: string, command: string[]): Promise<string>;
 }
 
 /**
@@ -85,6 +88,7 @@ export interface ClusterResult {
     findings: Finding[];
     leftBehind: LeftBehind[];
     prerequisites: PrerequisiteCheck[];
+    databases: DatabaseTakeover[];
 }
 
 /** Why the deploy would fail on an object of a kind the cluster does not serve, and who provides the kind. */
@@ -107,6 +111,7 @@ export async function inspectCluster(
     desired: readonly DesiredObject[],
     api: ClusterApi,
     concurrency = 8,
+    dumps: ReadonlyMap<string, string> = new Map(),
 ): Promise<ClusterResult> {
     const objects = desired.map((d) => d.object);
     const served = new Map<string, Scope>();
@@ -144,10 +149,9 @@ export async function inspectCluster(
     ).flat();
 
     const claims = programClaims(objects);
-    const risks = dataAtRisk(
-        claims,
-        live.filter((o) => o.kind === "PersistentVolumeClaim"),
-    );
+    const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
+    const risks = dataAtRisk(claims, livePvcs);
+    const databases = await databaseTakeovers(cluster, desired, livePvcs, api, dumps);
 
     // ReplicaSets and pods are read only where a workload's selector would change, once per namespace.
     const lists = new Map<string, Promise<KubeObject[]>>();
@@ -232,6 +236,7 @@ export async function inspectCluster(
         findings,
         leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace),
         prerequisites,
+        databases,
     };
 }
 
@@ -249,6 +254,7 @@ export async function inspectClusters(
     desired: readonly DesiredObject[],
     connect: (cluster: string) => ClusterApi,
     concurrency = 8,
+    dumps: ReadonlyMap<string, string> = new Map(),
 ): Promise<StackResult> {
     const clusters = [...new Set(desired.map((d) => d.cluster))].sort();
     const results = await Promise.all(
@@ -256,13 +262,19 @@ export async function inspectClusters(
             try {
                 const api = connect(cluster);
                 const mine = desired.filter((d) => d.cluster === cluster);
-                return await inspectCluster(cluster, mine, api, concurrency);
+                return await inspectCluster(cluster, mine, api, concurrency, dumps);
             } catch (err) {
                 return { cluster, reason: describeError(err) };
             }
         }),
     );
-    const out: StackResult = { findings: [], leftBehind: [], prerequisites: [], unreachable: [] };
+    const out: StackResult = {
+        findings: [],
+        leftBehind: [],
+        prerequisites: [],
+        databases: [],
+        unreachable: [],
+    };
     for (const r of results) {
         if ("reason" in r) {
             out.unreachable.push(r);
@@ -271,6 +283,7 @@ export async function inspectClusters(
         out.findings.push(...r.findings);
         out.leftBehind.push(...r.leftBehind);
         out.prerequisites.push(...r.prerequisites);
+        out.databases.push(...r.databases);
     }
     return out;
 }
