@@ -46,6 +46,12 @@ export function operatorDigest(image: string): string {
     return `sha256:${createHash("sha256").update(image).digest("hex")}`;
 }
 
+/** An image as the operator leaves it on a production stack: itself when confirmed, else pinned by its digest. */
+export function asConfirmed(image: string): string {
+    if (isConfirmedImage(image)) return image;
+    return `${image.slice(0, image.search(/[:@][^/:@]*$/))}@${operatorDigest(image)}`;
+}
+
 /**
  * The values of a production stack once the operator has followed the fix of every unconfirmed image
  * (components/shared/confirmedImages.ts): each pinned by the digest running today, as a test digest.
@@ -62,10 +68,14 @@ export function confirmImages(values: Record<string, unknown>): Record<string, u
                 setAt(values, use.digestKey, digest);
                 // A release's digests confirm the release they were read for (dials.images.confirmed.tag).
                 const release = use.digestKey.replace(/\.[^.]+$/, ".tag");
-                if (release.endsWith("confirmed.tag")) setAt(values, release, (parsed.data as unknown as { images: { tag: string } }).images.tag);
+                if (release.endsWith("confirmed.tag"))
+                    setAt(
+                        values,
+                        release,
+                        (parsed.data as unknown as { images: { tag: string } }).images.tag,
+                    );
             } else {
-                const at = use.image.search(/[:@][^/]*$/);
-                setAt(values, use.key, `${use.image.slice(0, at)}@${digest}`);
+                setAt(values, use.key, asConfirmed(use.image));
             }
         }
     }

@@ -13,8 +13,12 @@ export interface SourcedImage {
 
 const PROW_RELEASE = "v20201020-a5b49bc903";
 const PROW_TABLE = `systems.md §3 table "image (test-infra tag ${PROW_RELEASE} unless noted)", kubevirt/project-infra@145ec5a00`;
-const PACKIT_STREAMS = "runbook 001 \"Manually import a newer image\": oc import-image is/packit-{service|service-fedmsg|worker|dashboard|service-centosmsg}:<deployment>, and \"Production vs. Staging images\" (:stg, :prod)";
-const station = (image: string, line: number): SourcedImage => ({ image, source: `thoth-station.md:${line}` });
+const PACKIT_STREAMS =
+    'runbook 001 "Manually import a newer image": oc import-image is/packit-{service|service-fedmsg|worker|dashboard|service-centosmsg}:<deployment>, and "Production vs. Staging images" (:stg, :prod)';
+const station = (image: string, line: number): SourcedImage => ({
+    image,
+    source: `thoth-station.md:${line}`,
+});
 
 /**
  * Every reference a runbook, systems.md or thoth-station.md names exactly (repository and tag), each with where. Tags
@@ -65,8 +69,14 @@ export const SOURCED_IMAGES: readonly SourcedImage[] = [
     station("quay.io/thoth-station/thoth-toolbox:v0.6.0", 1278),
     station("quay.io/thoth-station/workflow-helpers:v0.9.16", 1281),
     // Packit's own images: the deployment tags the runbook imports (moving tags by design: runbook 001 imports them).
-    ...["packit-service", "packit-worker", "packit-service-fedmsg", "packit-service-centosmsg", "dashboard"].flatMap(
-        (name) => ["stg", "prod"].map((tag) => ({ image: `quay.io/packit/${name}:${tag}`, source: PACKIT_STREAMS })),
+    ...[
+        "packit-service",
+        "packit-worker",
+        "packit-service-fedmsg",
+        "packit-service-centosmsg",
+        "dashboard",
+    ].flatMap((name) =>
+        ["stg", "prod"].map((tag) => ({ image: `quay.io/packit/${name}:${tag}`, source: PACKIT_STREAMS })),
     ),
     ...["stg", "prod"].map((tag) => ({
         image: `quay.io/packit/tokman:${tag}`,
@@ -100,7 +110,11 @@ export const SOURCED_IMAGES: readonly SourcedImage[] = [
  */
 export function canonicalImage(image: string): string {
     const { registry: host, repository, tag, digest } = parseImageRef(image.trim());
-    const hub = host === undefined || host === "index.docker.io" || host === "registry-1.docker.io";
+    const hub =
+        host === undefined ||
+        host === "docker.io" ||
+        host === "index.docker.io" ||
+        host === "registry-1.docker.io";
     const registry = hub ? "docker.io" : host;
     const path = hub && !repository.includes("/") ? `library/${repository}` : repository;
     return `${registry}/${path}${tag !== undefined ? `:${tag}` : ""}${digest !== undefined ? `@${digest}` : ""}`;

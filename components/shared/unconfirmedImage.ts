@@ -96,13 +96,18 @@ export function sectionImages(section: string, value: unknown): ImageUse[] {
     const found: ImageUse[] = [];
     const walk = (node: unknown, path: (string | number)[], runs: boolean) => {
         if (typeof node === "string") {
-            if (runs && FULL_REFERENCE.test(node)) found.push({ key: formatPath(section, path), image: node });
+            if (runs && FULL_REFERENCE.test(node))
+                found.push({ key: formatPath(section, path), image: node });
             return;
         }
         if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, i], false));
         else if (node !== null && typeof node === "object")
             for (const [k, v] of Object.entries(node))
-                walk(v, [...path, k], k === "image" || (path[path.length - 1] === "images" && typeof v === "string"));
+                walk(
+                    v,
+                    [...path, k],
+                    k === "image" || (path[path.length - 1] === "images" && typeof v === "string"),
+                );
     };
     walk(value, [], false);
     return found;
@@ -124,7 +129,8 @@ export function imageVerdicts(
 ): { problems: ConfigProblem[]; notices: string[] } {
     if (tier === "production")
         return { problems: uses.flatMap((u) => unconfirmedImageProblem(u) ?? []), notices: [] };
-    if (tier === "staging") return { problems: [], notices: uses.flatMap((u) => unconfirmedImageNotice(u) ?? []) };
+    if (tier === "staging")
+        return { problems: [], notices: uses.flatMap((u) => unconfirmedImageNotice(u) ?? []) };
     // A local (kwok) cluster pulls no image at all.
     return { problems: [], notices: [] };
 }

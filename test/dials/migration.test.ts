@@ -7,6 +7,7 @@ import { validateObject } from "../../tools/validate/k8s";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, recorder } from "../harness";
 import { stackPlan } from "../fixtures/plans";
+import { operatorDigest } from "../placeholders";
 import { unwaitedReads } from "../fixtures/podReads";
 import {
     DIALS_SECRETS,
@@ -23,6 +24,13 @@ const REMOVE = "pulumi config rm --path dials.migration";
 
 /** The reviewed migration of a release: the running v1.7.0 to the deployed (and checked) v1.8.0. */
 function reviewed(dials: DialsSection): void {
+    // The release confirmed first (stage's file has no confirmation; prod's fixture has it already).
+    dials.images.confirmed ??= {
+        tag: dials.images.tag,
+        etl: operatorDigest("etl"),
+        backend: operatorDigest("backend"),
+        frontend: operatorDigest("frontend"),
+    };
     dials.migration = { from: "v1.7.0", to: dials.images.tag };
 }
 
@@ -100,13 +108,23 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
             assert.ok(!said.some((n) => n.includes("migrates")), said.join("\n"));
             // Stage may try the release and is told how to confirm it; the prod fixture is confirmed (as an
             // operator leaves it), the committed prod file stops on it (test/config/confirmedImages.test.ts).
-            const unconfirmed = said.filter((n) => n.startsWith("dials: UNCONFIRMED IMAGE runbooks:dials.images.confirmed."));
+            const unconfirmed = said.filter((n) =>
+                n.startsWith("dials: UNCONFIRMED IMAGE runbooks:dials.images.confirmed."),
+            );
             assert.equal(unconfirmed.length, stack === "stage" ? 3 : 0, said.join("\n"));
             for (const n of unconfirmed) {
                 assert.match(n, /runbook 003 imports the DIALS images without a tag/);
                 assert.ok(n.includes(`oc get pods -n ${namespace} -o jsonpath=`), n);
-                assert.ok(n.includes("skopeo inspect --format '{{.Digest}}' docker://registry.cern.ch/cms-dqmdc/dials-"), n);
-                assert.match(n, /pulumi config set --path dials\.images\.confirmed\.(etl|backend|frontend) sha256:<the digest printed>$/);
+                assert.ok(
+                    n.includes(
+                        "skopeo inspect --format '{{.Digest}}' docker://registry.cern.ch/cms-dqmdc/dials-",
+                    ),
+                    n,
+                );
+                assert.match(
+                    n,
+                    /pulumi config set --path dials\.images\.confirmed\.(etl|backend|frontend) sha256:<the digest printed>$/,
+                );
             }
         }
     });
@@ -141,7 +159,7 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
 
     it("names the stage schema on the stage stack", () => {
         assert.match(
-            notices("stage", reviewed)[0],
+            notices("stage", reviewed).find((n) => n.includes("migrates")) ?? "",
             /^dials: this up migrates the stage schema from v1\.7\.0 to v1\.8\.0:/,
         );
     });
@@ -150,6 +168,8 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         const err = await configError("prod", (d) => {
             reviewed(d);
             d.images.tag = "v1.9.0";
+            // v1.9.0 itself confirmed: only the migration left from v1.8.0 is wrong.
+            d.images.confirmed = { ...d.images.confirmed!, tag: "v1.9.0" };
         });
         assert.deepEqual(
             err.problems.map((p) => [p.key, p.fix]),

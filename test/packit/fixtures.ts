@@ -1,3 +1,4 @@
+import { operatorDigest } from "../placeholders";
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
@@ -91,7 +92,10 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
         section.components = { ...section.components, redisCommander: true, flower: true };
     }
     if (upgrade)
-        values.packit.postgres.previous = { version: 13, image: "quay.io/sclorg/postgresql-13-c9s:c9s" };
+        values.packit.postgres.previous = {
+            version: 13,
+            image: `quay.io/sclorg/postgresql-13-c9s@${operatorDigest("quay.io/sclorg/postgresql-13-c9s:c9s")}`,
+        };
 }
 
 /**
@@ -100,8 +104,20 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
  */
 const PLACEHOLDERS: Record<Stack, readonly string[]> = {
     stage: [],
-    // The adopted database's claim: read its PersistentVolumeClaim, or the database server mounting it, by evaluating.
-    prod: ["packit.postgres.claimName", "stream.postgres.claimName"],
+    // The adopted database's claim: read its PersistentVolumeClaim, or the database server mounting it, by evaluating;
+    // and every image no source confirms, pinned by the digest running today (components/shared/confirmedImages.ts).
+    prod: [
+        ...["cli", "redis", "pushgateway", "nginx", "flower", "redisCommander"].map(
+            (k) => `packit.images.${k}`,
+        ),
+        "packit.postgres.image",
+        "packit.postgres.claimName",
+        ...["cli", "redis", "pushgateway", "nginx", "flower", "redisCommander", "pins"].map(
+            (k) => `stream.images.${k}`,
+        ),
+        "stream.postgres.image",
+        "stream.postgres.claimName",
+    ],
 };
 
 /** The paths below `path` where `raw` and `filled` differ. */

@@ -2,12 +2,14 @@ import { strict as assert } from "assert";
 import { thothSchema } from "../../components/thoth/config";
 import { thothImages } from "../../components/thoth/notices";
 import { imageVerdicts } from "../../components/shared/unconfirmedImage";
-import { Json, thothStack } from "./fixtures";
+import { readStackFile } from "../../tools/plan/stackfile";
+import { Json } from "./fixtures";
 
 const DIGEST = `sha256:${"0".repeat(64)}`;
 
+/** The committed prod section as it is (every bot on), read as stage would: the notices a stage run prints. */
 function stage(change?: (thoth: Json) => void) {
-    const thoth = structuredClone(thothStack("stage").thoth) as Json;
+    const thoth = structuredClone(readStackFile("prod").values.thoth) as Json;
     change?.(thoth);
     return thothSchema.parse(thoth);
 }

@@ -117,9 +117,7 @@ export function checkSystem(
     // An image nobody confirmed stops production (one problem per key); `:to-be-pinned` stops every real cluster.
     const unconfirmed = local ? [] : deployedImages(def, cfg, outcome.section, input.tier).problems;
     const stopped = new Set(unconfirmed.map((p) => p.key));
-    const marked = local
-        ? []
-        : placeholderImageProblems(def.section, cfg).filter((p) => !stopped.has(p.key));
+    const marked = local ? [] : placeholderImageProblems(def.section, cfg).filter((p) => !stopped.has(p.key));
     const images = [...unconfirmed, ...marked];
     return {
         ...outcome,
