@@ -7,7 +7,7 @@ import { SYSTEMS } from "../components/systems";
 import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
 import { withQuietStacks } from "../tools/plan/stacks";
-import { fillPlaceholders } from "./placeholders";
+import { confirmImages, fillPlaceholders } from "./placeholders";
 
 /** The stack name the test process's mocks report. */
 const TEST_STACK = "test";
@@ -134,6 +134,8 @@ export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
     if (!values) {
         // As the operator has them once every set-by-operator placeholder is set (test/placeholders.ts).
         values = fillPlaceholders(structuredClone(readStackFile(stack).values));
+        // A production stack runs only confirmed images: as the operator has them once each is pinned.
+        if (stack === "prod") values = confirmImages(values);
         committedValues.set(stack, values);
     }
     return structuredClone(values);

@@ -1,4 +1,8 @@
+import { createHash } from "crypto";
+import { isConfirmedImage } from "../components/shared/confirmedImages";
 import { PLACEHOLDER, PLACEHOLDER_TAG } from "../components/shared/placeholder";
+import { systemImages } from "../components/shared/unconfirmedImage";
+import { SYSTEMS } from "../components/systems";
 
 /** A public key made for tests only: not the local stack's committed one, so every tier accepts it. */
 export const OPERATOR_PUBLIC_KEY =
@@ -35,4 +39,55 @@ export function fillPlaceholders<T>(value: T, path = ""): T {
         ) as T;
     }
     return value;
+}
+
+/** A digest made for tests only, one per image: what an operator reads from the pods running it. */
+export function operatorDigest(image: string): string {
+    return `sha256:${createHash("sha256").update(image).digest("hex")}`;
+}
+
+/** An image as the operator leaves it on a production stack: itself when confirmed, else pinned by its digest. */
+export function asConfirmed(image: string): string {
+    if (isConfirmedImage(image)) return image;
+    return `${image.slice(0, image.search(/[:@][^/:@]*$/))}@${operatorDigest(image)}`;
+}
+
+/**
+ * The values of a production stack once the operator has followed the fix of every unconfirmed image
+ * (components/shared/confirmedImages.ts): each pinned by the digest running today, as a test digest.
+ */
+export function confirmImages(values: Record<string, unknown>): Record<string, unknown> {
+    for (const def of SYSTEMS) {
+        const raw = values[def.section];
+        const parsed = def.schema.safeParse(raw);
+        if (!parsed.success || !parsed.data.enabled) continue;
+        const uses = systemImages(def.section, parsed.data, def.images?.(parsed.data) ?? []);
+        for (const use of uses.filter((u) => !isConfirmedImage(u.image))) {
+            const digest = operatorDigest(use.image);
+            if (use.digestKey !== undefined) {
+                setAt(values, use.digestKey, digest);
+                // A release's digests confirm the release they were read for (dials.images.confirmed.tag).
+                const release = use.digestKey.replace(/\.[^.]+$/, ".tag");
+                if (release.endsWith("confirmed.tag"))
+                    setAt(
+                        values,
+                        release,
+                        (parsed.data as unknown as { images: { tag: string } }).images.tag,
+                    );
+            } else {
+                setAt(values, use.key, asConfirmed(use.image));
+            }
+        }
+    }
+    return values;
+}
+
+function setAt(values: Record<string, unknown>, key: string, value: unknown): void {
+    const path = key.split(".");
+    let node = values;
+    for (const seg of path.slice(0, -1)) {
+        if (node[seg] === null || typeof node[seg] !== "object") node[seg] = {};
+        node = node[seg] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]] = value;
 }

@@ -2,6 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ClusterContext } from "../shared/cluster";
+import type { ImageUse } from "../shared/unconfirmedImage";
 import { Claim } from "./ownership";
 import { ConfigProblem } from "./problems";
 
@@ -180,6 +181,12 @@ export interface SystemDefinition<
      * by the offline plan and logged as a warning by every preview and update. Pure: from the section alone.
      */
     notices?(config: R, program: { tier: StackTier }): string[];
+    /**
+     * Images this configuration renders that no field named `image` (or of an `images` map) holds as a full
+     * reference (a release tag shared by several images), and where the runbook runs an image today: each goes
+     * through the one confirmation rule (components/shared/confirmedImages.ts) with the section's image fields.
+     */
+    images?(config: R): ImageUse[];
     /** Creates the system's component from the checked section; returns the stack outputs for this system. */
     deploy(config: R, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }

@@ -44,6 +44,13 @@ export const workspaceSchema = z
     .strict();
 export type WorkspaceConfig = z.infer<typeof workspaceSchema>;
 
+/** A `sha256:` digest as a registry or an ImageStream reports it. */
+const imageDigest = () =>
+    z
+        .string()
+        .regex(/^sha256:[a-f0-9]{64}$/, "must be a digest: sha256 and 64 lower-case hex digits")
+        .meta({ example: `sha256:${"0".repeat(64)}` });
+
 export const imagesSchema = z
     .object({
         /** Registry path of the DIALS images: `<registry>/dials-etl`, `dials-backend`, `dials-frontend`. */
@@ -57,11 +64,20 @@ export const imagesSchema = z
         /** The DIALS release: one tag for etl, backend and frontend, so a release is one config change. */
         tag: imageTag("v1.8.0"),
         /**
-         * Nobody has confirmed that `tag` is the release running today: runbook 003 imports the untagged image, so
-         * the stack file can only guess it. While true, every preview and update says so (see `dialsNotices`) and
-         * no schema migration may target the tag; set it to false once the running digest matches the tag's.
+         * The digests of `confirmed.tag`'s etl, backend and frontend as read on the cluster (the digest comparison of
+         * README, "CMS DIALS"): the ImageStreams import exactly these under the release tag. Runbook 003 imports the
+         * untagged images, so no source names a release: without it a production stack stops (the confirmation rule,
+         * components/shared/confirmedImages.ts). It holds only while `confirmed.tag` is `tag`.
          */
-        tagUnverified: z.boolean().default(false).meta({ example: "false" }),
+        confirmed: z
+            .object({
+                tag: imageTag("v1.8.0"),
+                etl: imageDigest(),
+                backend: imageDigest(),
+                frontend: imageDigest(),
+            })
+            .strict()
+            .optional(),
         /** The backend's nginx sidecar (ImageStream `nginx-unprivileged`). */
         nginx: imageRef("docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine"),
         /** Redis for the ETL broker and the web cache (reads REDIS_PASSWORD, data in /var/lib/redis/data). */
@@ -172,6 +188,14 @@ export type DialsConfig = z.infer<typeof dialsSchema>;
  */
 export function dialsProblems(config: DialsConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
+    const { confirmed, tag } = config.images;
+    if (confirmed !== undefined && confirmed.tag !== tag) {
+        problems.push({
+            key: fullKey("dials.images.confirmed.tag"),
+            message: `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as README "CMS DIALS" says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
+            fix: removeCommand("dials.images.confirmed", { path: true }),
+        });
+    }
     const names = config.workspaces.map((w) => w.name);
 
     config.workspaces.forEach((ws, i) => {

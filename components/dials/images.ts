@@ -19,12 +19,17 @@ export interface ImageSource {
 
 /** The four images of DIALS, named like the source's ImageStreams. */
 export function imageSources(
-    images: Pick<DialsConfig["images"], "registry" | "tag" | "nginx">,
+    images: Pick<DialsConfig["images"], "registry" | "tag" | "nginx" | "confirmed">,
 ): Record<DialsImage, ImageSource> {
-    const dials = (name: string, stream: string): ImageSource => ({
+    // The release keeps its tag as the stream tag (pods and a migration name it); what it imports is the digest
+    // confirmed for exactly that tag, when there is one.
+    const confirmed = images.confirmed?.tag === images.tag ? images.confirmed : undefined;
+    const dials = (name: string, stream: "etl" | "backend" | "frontend"): ImageSource => ({
         stream,
         tag: images.tag,
-        from: `${images.registry}/${name}:${images.tag}`,
+        from: confirmed
+            ? `${images.registry}/${name}@${confirmed[stream]}`
+            : `${images.registry}/${name}:${images.tag}`,
     });
     return {
         etl: dials("dials-etl", "etl"),

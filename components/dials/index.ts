@@ -1,7 +1,7 @@
 import { defineSystem } from "../config/system";
 import { DialsConfig, dialsProblems, dialsSchema } from "./config";
 import { Dials } from "./dials";
-import { dialsNotices } from "./migration";
+import { dialsNotices, releaseImages } from "./migration";
 import { dialsSecretSpecs } from "./secrets";
 
 /** CMS DIALS: workspace-driven Celery ETL, Django backend and frontend on the CERN OpenShift PaaS. */
@@ -19,6 +19,7 @@ export const dials = defineSystem<DialsConfig, "kubernetes">({
     secrets: () => dialsSecretSpecs(),
     check: (config) => dialsProblems(config),
     notices: (config, { tier }) => dialsNotices(config, tier),
+    images: (config) => releaseImages(config),
     deploy: (config, ctx) => {
         const dials = new Dials("dials", { config, context: ctx });
         return {

@@ -1,6 +1,9 @@
 import type { StackTier } from "../config/system";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { isConfirmedImage } from "../shared/confirmedImages";
+import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
 import type { DialsConfig } from "./config";
+import { imageSources } from "./images";
 import { migrationJobName } from "./workers";
 
 /** A schema migration the configuration asks for, complete and consistent (see {@link migrationProblems}). */
@@ -64,12 +67,15 @@ export function migrationProblems(config: DialsConfig): ConfigProblem[] {
             message: `(${migration.from}) is the release this up deploys: a database already at ${tag}'s schema has nothing to migrate`,
             fix: REMOVE_MIGRATION,
         });
-    } else if (config.images.tagUnverified) {
-        problems.push({
-            key: fullKey("dials.migration.to"),
-            message: `migrates the schema to ${tag}, which dials.images.tagUnverified marks as a release nobody has checked: check the tag first (${tagDigestCommand(config.images, tag)}), then ${setCommand("dials.images.tagUnverified", "false", { path: true })}`,
-            fix: REMOVE_MIGRATION,
-        });
+    } else {
+        const unconfirmed = releaseImages(config).filter((u) => !isConfirmedImage(u.image));
+        if (unconfirmed.length > 0) {
+            problems.push({
+                key: fullKey("dials.migration.to"),
+                message: `migrates the schema to ${tag}, whose ${unconfirmed.map((u) => u.image).join(", ")} nobody has confirmed (components/shared/confirmedImages.ts): confirm the release first (${unconfirmed.map((u) => u.digestKey).join(", ")}, see README "CMS DIALS"), then migrate`,
+                fix: REMOVE_MIGRATION,
+            });
+        }
     }
     return problems;
 }
@@ -87,7 +93,7 @@ const SCHEMA_OF: Record<StackTier, string> = {
     local: "local",
 };
 
-/** What an operator must read before `pulumi up` of DIALS: the schema migration it runs, the release nobody checked. */
+/** What an operator must read before `pulumi up` of DIALS: the schema migration it runs. */
 export function dialsNotices(config: DialsConfig, tier: StackTier): string[] {
     const notices: string[] = [];
     const migration = plannedMigration(config);
@@ -96,12 +102,25 @@ export function dialsNotices(config: DialsConfig, tier: StackTier): string[] {
             `this up migrates the ${SCHEMA_OF[tier]} schema from ${migration.from} to ${migration.to}: Job ${migration.job} runs "alembic upgrade head" with the ${migration.to} ETL image, and the ${migration.to} ETL pods start only once it succeeded (it runs once; back up the database before)`,
         );
     }
-    const { images } = config;
-    // Never together with a migration: migrationProblems refuses a migration to an unchecked tag.
-    if (images.tagUnverified) {
-        notices.push(
-            `dials.images.tag ${images.tag} is unconfirmed: runbook 003 runs the untagged (latest) images last imported into the ImageStreams etl, backend and frontend, and this up rolls every DIALS pod onto ${images.registry}/dials-{etl,backend,frontend}:${images.tag} without any schema migration. Compare the running digests (${runningDigestsCommand(config.namespace)}) with the tag's (${tagDigestCommand(images, images.tag)}); when they match: ${setCommand("dials.images.tagUnverified", "false", { path: true })}`,
-        );
-    }
     return notices;
+}
+
+/** Which Deployments run each release image today (runbook 003, `oc get deployments`), to grep their pods. */
+const PODS_TODAY = { etl: "-bulk", backend: "backend", frontend: "frontend" } as const;
+
+/**
+ * The release's etl, backend and frontend images, which one tag decides: each is confirmed only by the digest read
+ * on the cluster for that tag (`dials.images.confirmed`), as runbook 003 imports them untagged and no source names a
+ * release. The digest comparison is the confirmation: the digest the pods run today must be the tag's.
+ */
+export function releaseImages(config: DialsConfig): ImageUse[] {
+    const { images, namespace } = config;
+    const sources = imageSources(images);
+    return (["etl", "backend", "frontend"] as const).map((name) => ({
+        key: `dials.images.confirmed.${name}`,
+        image: sources[name].from,
+        why: "runbook 003 imports the DIALS images without a tag (oc import-image --confirm), so no source names the release running today",
+        running: `${tagDigestCommand(images, images.tag).replace("dials-etl", `dials-${name}`)} must print the digest that ${runningImagesCommand(namespace, PODS_TODAY[name])} shows (if not, ${images.tag} is not the running release: set dials.images.tag to the one that is) && pulumi config set --path dials.images.confirmed.tag ${images.tag}`,
+        digestKey: `dials.images.confirmed.${name}`,
+    }));
 }

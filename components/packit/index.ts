@@ -1,7 +1,7 @@
 import { defineSystem, SystemDefinition } from "../config/system";
 import { packitProblems } from "./checks";
 import { PackitConfig, ServiceName, packitSchema } from "./config";
-import { mainNamespace, publicEndpoints, sandboxNamespace } from "./layout";
+import { imageSources, mainNamespace, publicEndpoints, sandboxNamespace } from "./layout";
 import { packitNotices } from "./notices";
 import { packitSecretSpecs } from "./secrets";
 import { PackitService } from "./packit";
@@ -37,6 +37,15 @@ export function packitSystem(service: ServiceName): SystemDefinition<PackitConfi
         secrets: (config) => packitSecretSpecs(service, config),
         check: (config) => packitProblems(service, config),
         notices: (config) => packitNotices(service, config),
+        // Its own images come from a registry and tag (or a pin), not a full reference: each is confirmed by the
+        // runbook's deployment tag or by the digest its ImageStream runs today, pinned.
+        images: (config) =>
+            imageSources(config).map((source) => ({
+                key: `${service}.images.pins.${source.stream}`,
+                image: source.from,
+                running: `oc -n ${mainNamespace(service, config)} get istag ${source.stream}:${source.tag} -o jsonpath='{.image.dockerImageReference}'`,
+                digestKey: `${service}.images.pins.${source.stream}`,
+            })),
         deploy: (config, ctx) => {
             const deployment = new PackitService(service, { context: ctx, service, config });
             return {

@@ -1,4 +1,7 @@
 import { defineSystem } from "../config/system";
+import { runningImagesCommand } from "../shared/unconfirmedImage";
+import { IMAGE_KEYS } from "./catalog";
+import { DEFAULT_IMAGES } from "./environments";
 import { ProwConfig, prowProblems, prowSchema } from "./config";
 import { Prow } from "./prow";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
@@ -54,6 +57,17 @@ export const prow = defineSystem<ProwConfig, "kubernetes">({
             : [],
     secrets: (config) => prowSecretSpecs(config.environment, environmentOf(config).generateSecrets),
     check: (config) => prowProblems(config, environmentOf(config)),
+    // Images not built from the release, the environment's defaults included (the stack file may leave them out).
+    images: (config) =>
+        IMAGE_KEYS.map((key) => {
+            const image = config.images?.[key] ?? DEFAULT_IMAGES[key];
+            const name = image.slice(image.lastIndexOf("/") + 1).split(/[:@]/)[0];
+            return {
+                key: `prow.images.${key}`,
+                image,
+                running: runningImagesCommand(environmentOf(config).namespaces.prow, name, "kubectl"),
+            };
+        }),
     deploy: (config, ctx) => {
         const prowSystem = new Prow("prow", { environment: environmentOf(config), context: ctx });
         return prowSystem.outputs;

@@ -59,3 +59,6 @@ export function streamTag(image: string): string {
     if (digest !== undefined) return digest.replace(":", "-");
     return tag || "latest";
 }
+
+/** OpenShift's integrated registry, where pods pull ImageStream tags (reference policy `Local`). */
+export const INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc:5000";

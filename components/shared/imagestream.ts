@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlockArgs, blockOptions } from "./block";
+import { INTERNAL_REGISTRY } from "./imageRef";
 import { standardLabels } from "./labels";
 
 /** Arguments of {@link ImageStream}: the block vocabulary (`name`: the stream, e.g. `packit-service`) plus its tag. */
@@ -22,7 +23,7 @@ export interface StreamArgs extends BlockArgs {
 
 /** The integrated-registry address of an ImageStream tag, as pods pull it with reference policy `Local`. */
 export function internalRegistryImage(namespace: string, stream: string, tag: string): string {
-    return `image-registry.openshift-image-registry.svc:5000/${namespace}/${stream}:${tag}`;
+    return `${INTERNAL_REGISTRY}/${namespace}/${stream}:${tag}`;
 }
 
 /** An OpenShift ImageStream with one tag importing an external image, on the provider of `opts`. */

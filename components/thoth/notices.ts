@@ -1,4 +1,4 @@
-import { UnconfirmedImage, unconfirmedImageNotice } from "../shared/unconfirmedImage";
+import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
 import { BOT_NAMES, BotName, enabledBot } from "./bots/catalog";
 import { ThothConfig } from "./config";
 
@@ -25,19 +25,23 @@ const RUNBOOK_DEPLOY: Record<BotName, { why: string; pods: string }> = {
     normalizers: { why: playbook("goern/cyborg-regidores"), pods: "normalizers" },
 };
 
-/** The bot and ultrahook images of a configuration that nobody has confirmed. */
-export function unconfirmedThothImages(config: ThothConfig): UnconfirmedImage[] {
-    const images: UnconfirmedImage[] = [];
+/**
+ * The bot and ultrahook images of a configuration, each with how the runbook deploys it instead of a tag and where it
+ * runs today: the confirmation rule (components/shared/confirmedImages.ts) decides which of them stop production.
+ */
+export function thothImages(config: ThothConfig): ImageUse[] {
+    const images: ImageUse[] = [];
     const bots = config.bots;
     if (bots?.enabled) {
         for (const bot of BOT_NAMES) {
             const entry = enabledBot(bots, bot);
             if (!entry) continue;
+            const { why, pods } = RUNBOOK_DEPLOY[bot];
             images.push({
                 key: `thoth.bots.${bot}.image`,
                 image: entry.image,
-                ...RUNBOOK_DEPLOY[bot],
-                namespace: BOTS_TODAY,
+                why,
+                running: runningImagesCommand(BOTS_TODAY, pods),
             });
         }
     }
@@ -47,16 +51,8 @@ export function unconfirmedThothImages(config: ThothConfig): UnconfirmedImage[] 
             key: "thoth.ultrahooks.image",
             image: hooks.image,
             why: "the runbook builds the client in the cluster (AICoE/ultrahook-openshift openshift/ultrahook.app.yaml); an imageID in the cluster's registry stays valid while its ImageStream in aicoe exists",
-            namespace: ULTRAHOOKS_TODAY,
-            pods: "ultrahook",
+            running: runningImagesCommand(ULTRAHOOKS_TODAY, "ultrahook"),
         });
     }
     return images;
-}
-
-/** What an operator must read before `pulumi up` of Thoth: one line per unconfirmed bot or ultrahook image. */
-export function thothNotices(config: ThothConfig): string[] {
-    return unconfirmedThothImages(config)
-        .map(unconfirmedImageNotice)
-        .filter((n): n is string => n !== undefined);
 }

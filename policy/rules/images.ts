@@ -1,6 +1,6 @@
-import { isSha256Digest, parseImageRef } from "../../components/shared/imageRef";
+import { INTERNAL_REGISTRY, isSha256Digest, parseImageRef } from "../../components/shared/imageRef";
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
-import { Rule, isObj, objectsOf } from "./types";
+import { Obj, Rule, isObj, objectsOf } from "./types";
 
 /**
  * Why an image reference is not pinned, or undefined when it is: a digest (`@sha256:...`) or a tag other than
@@ -9,6 +9,9 @@ import { Rule, isObj, objectsOf } from "./types";
 export function unpinnedReason(image: string): string | undefined {
     const ref = image.trim();
     if (ref === "") return "is empty";
+    // A tag of an ImageStream in OpenShift's integrated registry: what it holds is the stream's source, pinned or not
+    // (checked on the ImageStream below), as Thoth's CronWorkflows pull `<stream>:latest` of a pinned import.
+    if (ref.startsWith(`${INTERNAL_REGISTRY}/`)) return undefined;
     const { tag, digest } = parseImageRef(ref);
     if (digest !== undefined) return isSha256Digest(digest) ? undefined : "has a malformed digest";
     if (tag === undefined) return "has no tag (which means latest)";
@@ -16,10 +19,35 @@ export function unpinnedReason(image: string): string | undefined {
     return undefined;
 }
 
+/** Where Argo's kinds keep their templates: a CronWorkflow inside its workflowSpec, the others in their spec. */
+const WORKFLOW_TEMPLATES: Record<string, string[]> = {
+    CronWorkflow: ["spec", "workflowSpec", "templates"],
+    Workflow: ["spec", "templates"],
+    WorkflowTemplate: ["spec", "templates"],
+    ClusterWorkflowTemplate: ["spec", "templates"],
+};
+
+/** Every container of an Argo kind's templates (container, script, init containers, sidecars), with where it is. */
+function workflowContainers(type: string, props: Obj): { path: string; image: unknown }[] {
+    const steps = WORKFLOW_TEMPLATES[kindOf(type) ?? ""];
+    if (!steps) return [];
+    let node: unknown = props;
+    for (const step of steps) node = isObj(node) ? node[step] : undefined;
+    return objectsOf(node).flatMap((t, i) => {
+        const at = `${steps.join(".")}[${i}]`;
+        const one = (field: string) =>
+            isObj(t[field]) ? [{ path: `${at}.${field}`, image: t[field].image }] : [];
+        const many = (field: string) =>
+            objectsOf(t[field]).map((c, j) => ({ path: `${at}.${field}[${j}]`, image: c.image }));
+        return [...one("container"), ...one("script"), ...many("initContainers"), ...many("sidecars")];
+    });
+}
+
 /** Images are pinned (a tag other than `latest`, or a digest), so a deployment is reproducible and reviewable. */
 export const pinnedImages: Rule = {
     name: "pinned-images",
-    description: "Container images and ImageStream sources are pinned: a tag other than latest, or a digest.",
+    description:
+        "Container images (Argo Workflow templates included) and ImageStream sources are pinned: a tag other than latest, or a digest.",
     check({ type, props }) {
         const where = describe(type, props);
         const violations: string[] = [];
@@ -30,6 +58,11 @@ export const pinnedImages: Rule = {
             const reason = unpinnedReason(c.container.image);
             if (reason)
                 violations.push(`${where}: container "${c.name}" image "${c.container.image}" ${reason}`);
+        }
+        for (const c of workflowContainers(type, props)) {
+            if (typeof c.image !== "string") continue;
+            const reason = unpinnedReason(c.image);
+            if (reason) violations.push(`${where}: ${c.path} image "${c.image}" ${reason}`);
         }
         if (kindOf(type) === "ImageStream" && isObj(props.spec)) {
             for (const tag of objectsOf(props.spec.tags)) {

@@ -44,11 +44,26 @@ describe("unconfirmed images (`:to-be-pinned`)", () => {
         it(`${stack}: a real run stops on the pgbouncer placeholder before anything is created, with a fix`, () => {
             const problem = realRunProblems(stack).find((p) => p.key === PGBOUNCER);
             assert.ok(problem, `${PGBOUNCER} must stop a real run of ${stack}`);
-            assert.match(problem.message, /to-be-pinned.*cannot pull/);
-            assert.match(
-                problem.fix,
-                /^edit Pulumi\.\w+\.yaml: set runbooks:thoth\.station\.modules\.images\.pgbouncer to quay\.io\/openshiftio\/bayesian-coreapi-pgbouncer:<the tag running today>/,
-            );
+            if (stack === "stage") {
+                assert.match(problem.message, /to-be-pinned.*cannot pull/);
+                assert.match(
+                    problem.fix,
+                    /^edit Pulumi\.\w+\.yaml: set runbooks:thoth\.station\.modules\.images\.pgbouncer to quay\.io\/openshiftio\/bayesian-coreapi-pgbouncer:<the tag running today>/,
+                );
+            } else {
+                // On production the confirmation rule says it, once: no tag is enough there, only the digest.
+                assert.equal(realRunProblems(stack).filter((p) => p.key === PGBOUNCER).length, 1);
+                assert.match(
+                    problem.message,
+                    /^is quay\.io\/openshiftio\/bayesian-coreapi-pgbouncer:to-be-pinned: /,
+                );
+                assert.ok(
+                    problem.fix.endsWith(
+                        "pulumi config set --path thoth.station.modules.images.pgbouncer quay.io/openshiftio/bayesian-coreapi-pgbouncer@sha256:<the digest printed>",
+                    ),
+                    problem.fix,
+                );
+            }
         });
     }
 

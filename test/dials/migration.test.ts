@@ -7,6 +7,7 @@ import { validateObject } from "../../tools/validate/k8s";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, recorder } from "../harness";
 import { stackPlan } from "../fixtures/plans";
+import { operatorDigest } from "../placeholders";
 import { unwaitedReads } from "../fixtures/podReads";
 import {
     DIALS_SECRETS,
@@ -23,7 +24,13 @@ const REMOVE = "pulumi config rm --path dials.migration";
 
 /** The reviewed migration of a release: the running v1.7.0 to the deployed (and checked) v1.8.0. */
 function reviewed(dials: DialsSection): void {
-    dials.images.tagUnverified = false;
+    // The release confirmed first (stage's file has no confirmation; prod's fixture has it already).
+    dials.images.confirmed ??= {
+        tag: dials.images.tag,
+        etl: operatorDigest("etl"),
+        backend: operatorDigest("backend"),
+        frontend: operatorDigest("frontend"),
+    };
     dials.migration = { from: "v1.7.0", to: dials.images.tag };
 }
 
@@ -85,7 +92,7 @@ function withReviewedMigration(stack: "stage" | "prod"): Promise<RecordedResourc
 describe("dials: a schema migration is an explicit, reviewed step", function () {
     this.timeout(120_000);
 
-    it("runs no migration on either committed stack, and says loudly that the release tag is unconfirmed", async () => {
+    it("runs no migration on either committed stack, and tells stage how to confirm the release", async () => {
         for (const [stack, namespace] of [
             ["prod", "cms-dials-prod"],
             ["stage", "cms-dials-stage"],
@@ -99,24 +106,26 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
             assert.deepEqual(migrationJobs(namespace, resources), [], stack);
             const said = notices(stack);
             assert.ok(!said.some((n) => n.includes("migrates")), said.join("\n"));
+            // Stage may try the release and is told how to confirm it; the prod fixture is confirmed (as an
+            // operator leaves it), the committed prod file stops on it (test/config/confirmedImages.test.ts).
             const unconfirmed = said.filter((n) =>
-                n.startsWith("dials: dials.images.tag v1.8.0 is unconfirmed"),
+                n.startsWith("dials: UNCONFIRMED IMAGE runbooks:dials.images.confirmed."),
             );
-            assert.equal(unconfirmed.length, 1, said.join("\n"));
-            assert.match(unconfirmed[0], /runbook 003 runs the untagged \(latest\) images/);
-            assert.match(unconfirmed[0], /without any schema migration/);
-            assert.ok(
-                unconfirmed[0].includes(
-                    `oc -n ${namespace} get imagestream etl -o jsonpath='{range .status.tags[*]}{.tag} {.items[0].image}{"\\n"}{end}'`,
-                ),
-                unconfirmed[0],
-            );
-            assert.ok(
-                unconfirmed[0].includes(
-                    "skopeo inspect --format '{{.Digest}}' docker://registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0",
-                ),
-            );
-            assert.ok(unconfirmed[0].endsWith("pulumi config set --path dials.images.tagUnverified false"));
+            assert.equal(unconfirmed.length, stack === "stage" ? 3 : 0, said.join("\n"));
+            for (const n of unconfirmed) {
+                assert.match(n, /runbook 003 imports the DIALS images without a tag/);
+                assert.ok(n.includes(`oc get pods -n ${namespace} -o jsonpath=`), n);
+                assert.ok(
+                    n.includes(
+                        "skopeo inspect --format '{{.Digest}}' docker://registry.cern.ch/cms-dqmdc/dials-",
+                    ),
+                    n,
+                );
+                assert.match(
+                    n,
+                    /pulumi config set --path dials\.images\.confirmed\.(etl|backend|frontend) sha256:<the digest printed>$/,
+                );
+            }
         }
     });
 
@@ -150,7 +159,7 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
 
     it("names the stage schema on the stage stack", () => {
         assert.match(
-            notices("stage", reviewed)[0],
+            notices("stage", reviewed).find((n) => n.includes("migrates")) ?? "",
             /^dials: this up migrates the stage schema from v1\.7\.0 to v1\.8\.0:/,
         );
     });
@@ -159,6 +168,8 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         const err = await configError("prod", (d) => {
             reviewed(d);
             d.images.tag = "v1.9.0";
+            // v1.9.0 itself confirmed: only the migration left from v1.8.0 is wrong.
+            d.images.confirmed = { ...d.images.confirmed!, tag: "v1.9.0" };
         });
         assert.deepEqual(
             err.problems.map((p) => [p.key, p.fix]),
@@ -178,7 +189,6 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
 
     it("refuses a migration without the confirmed running release, and one without a target, in one message", async () => {
         const err = await configError("prod", (d) => {
-            d.images.tagUnverified = false;
             d.migration = {};
         });
         assert.deepEqual(
@@ -210,8 +220,8 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         assert.match(err.problems[0].message, /nothing to migrate/);
     });
 
-    it("refuses a migration to a tag the stack file marks unverified", async () => {
-        const err = await configError("prod", (d) => {
+    it("refuses a migration to a release nobody confirmed (stage, which may run it, still may not migrate to it)", async () => {
+        const err = await configError("stage", (d) => {
             d.migration = { from: "v1.7.0", to: "v1.8.0" };
         });
         assert.deepEqual(
@@ -220,7 +230,7 @@ describe("dials: a schema migration is an explicit, reviewed step", function () 
         );
         assert.match(
             err.problems[0].message,
-            /dials\.images\.tagUnverified marks as a release nobody has checked/,
+            /registry\.cern\.ch\/cms-dqmdc\/dials-etl:v1\.8\.0, .*dials-backend:v1\.8\.0, .*dials-frontend:v1\.8\.0 nobody has confirmed/,
         );
     });
 });

@@ -82,13 +82,25 @@ describe("dials settings (pure)", () => {
     it("imports each image into a stream named as in the source and pulls it through the internal registry", () => {
         const images = dialsSection(dialsValues("prod")).images;
         const sources = imageSources(images);
+        // The prod fixture's release is confirmed (as an operator leaves it): each stream imports its digest
+        // under the release tag; without a confirmation, or one of another release, the tag itself.
+        const { confirmed } = images;
+        assert.ok(confirmed);
         assert.deepEqual(sources.etl, {
             stream: "etl",
             tag: images.tag,
-            from: `registry.cern.ch/cms-dqmdc/dials-etl:${images.tag}`,
+            from: `registry.cern.ch/cms-dqmdc/dials-etl@${confirmed.etl}`,
         });
-        assert.equal(sources.backend.from, `registry.cern.ch/cms-dqmdc/dials-backend:${images.tag}`);
-        assert.equal(sources.frontend.from, `registry.cern.ch/cms-dqmdc/dials-frontend:${images.tag}`);
+        assert.equal(sources.backend.from, `registry.cern.ch/cms-dqmdc/dials-backend@${confirmed.backend}`);
+        assert.equal(
+            sources.frontend.from,
+            `registry.cern.ch/cms-dqmdc/dials-frontend@${confirmed.frontend}`,
+        );
+        for (const other of [undefined, { ...confirmed, tag: "v0.9.0" }])
+            assert.equal(
+                imageSources({ ...images, confirmed: other }).etl.from,
+                `registry.cern.ch/cms-dqmdc/dials-etl:${images.tag}`,
+            );
         assert.equal(sources.nginx.stream, "nginx-unprivileged");
         const os = imageRefs(sources, "openshift", "cms-dials-prod");
         assert.equal(

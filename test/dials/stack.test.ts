@@ -1,3 +1,5 @@
+import { asConfirmed } from "../placeholders";
+import { streamTag } from "../../components/shared/imageRef";
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
@@ -8,6 +10,7 @@ import {
     DIALS_SECRETS,
     DialsSection,
     PROD_WORKERS,
+    dialsSection,
     dialsValues,
     fewerWorkspaces,
     runDials,
@@ -21,6 +24,8 @@ const SERVICE = "kubernetes:core/v1:Service";
 const ROUTE = "kubernetes:route.openshift.io/v1:Route";
 const IMAGESTREAM = "kubernetes:image.openshift.io/v1:ImageStream";
 const PROD = "cms-dials-prod";
+/** The digests the prod fixture confirms its release with (test/placeholders.ts). */
+const PROD_RELEASE = dialsSection(dialsValues("prod")).images.confirmed!;
 const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
 
 interface Container {
@@ -357,7 +362,7 @@ describe("dials on the prod stack", () => {
         );
         assert.equal(
             nginx.image,
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/nginx-unprivileged:1.27.4-alpine",
+            `image-registry.openshift-image-registry.svc:5000/cms-dials-prod/nginx-unprivileged:${streamTag(asConfirmed("docker.io/nginxinc/nginx-unprivileged:1.27.4-alpine"))}`,
         );
         assert.deepEqual([nginx.resources.requests.memory, nginx.resources.limits.memory], ["64Mi", "256Mi"]);
         assert.deepEqual(field(nginx, "readinessProbe.httpGet"), { path: "/nghealth", port: 8081 });
@@ -377,7 +382,7 @@ describe("dials on the prod stack", () => {
         assert.deepEqual(Object.keys(streams).sort(), ["backend", "etl", "frontend", "nginx-unprivileged"]);
         assert.deepEqual(streams.etl, {
             name: "v1.8.0",
-            from: { kind: "DockerImage", name: "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0" },
+            from: { kind: "DockerImage", name: `registry.cern.ch/cms-dqmdc/dials-etl@${PROD_RELEASE.etl}` },
             importPolicy: { scheduled: false, importMode: "Legacy" },
             referencePolicy: { type: "Local" },
         });
@@ -535,7 +540,7 @@ describe("dials on the stage stack and other configurations", () => {
 
         assert.equal(
             containers(k8sObject(DEPLOYMENT, "csc-bulk", PROD))[0].image,
-            "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0",
+            `registry.cern.ch/cms-dqmdc/dials-etl@${PROD_RELEASE.etl}`,
         );
         assert.deepEqual(
             kubernetesObjects().flatMap((o) => validateObject(o)),

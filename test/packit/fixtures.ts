@@ -1,3 +1,4 @@
+import { operatorDigest } from "../placeholders";
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
@@ -91,7 +92,10 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
         section.components = { ...section.components, redisCommander: true, flower: true };
     }
     if (upgrade)
-        values.packit.postgres.previous = { version: 13, image: "quay.io/sclorg/postgresql-13-c9s:c9s" };
+        values.packit.postgres.previous = {
+            version: 13,
+            image: `quay.io/sclorg/postgresql-13-c9s@${operatorDigest("quay.io/sclorg/postgresql-13-c9s:c9s")}`,
+        };
 }
 
 /**
@@ -99,9 +103,21 @@ export function everyComponentOn(values: Values, { upgrade }: { upgrade: boolean
  * the placeholder where a test's evaluation has the operator's value (test/placeholders.ts).
  */
 const PLACEHOLDERS: Record<Stack, readonly string[]> = {
-    // The adopted database's claim: read its PersistentVolumeClaim, or the database server mounting it, by evaluating.
+    // The adopted database's claim: read its PersistentVolumeClaim, or the database server mounting it, by evaluating;
+    // on prod also every image no source confirms, pinned by the digest running today (components/shared/confirmedImages.ts).
     stage: ["packit.postgres.claimName", "stream.postgres.claimName"],
-    prod: ["packit.postgres.claimName", "stream.postgres.claimName"],
+    prod: [
+        ...["cli", "redis", "pushgateway", "nginx", "flower", "redisCommander"].map(
+            (k) => `packit.images.${k}`,
+        ),
+        "packit.postgres.image",
+        "packit.postgres.claimName",
+        ...["cli", "redis", "pushgateway", "nginx", "flower", "redisCommander", "pins"].map(
+            (k) => `stream.images.${k}`,
+        ),
+        "stream.postgres.image",
+        "stream.postgres.claimName",
+    ],
 };
 
 /** The paths below `path` where `raw` and `filled` differ. */

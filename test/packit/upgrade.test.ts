@@ -1,3 +1,4 @@
+import { asConfirmed, operatorDigest } from "../placeholders";
 import { strict as assert } from "assert";
 import { POSTGRES_COPY_SCRIPT } from "../../components/packit/scripts";
 import { RecordedResource } from "../../tools/mocks/recorder";
@@ -16,7 +17,8 @@ import {
     runPackit,
 } from "./fixtures";
 
-const OLD_IMAGE = "quay.io/sclorg/postgresql-13-c9s:c9s";
+// The running server as production pins it: by the digest its pod runs.
+const OLD_IMAGE = `quay.io/sclorg/postgresql-13-c9s@${operatorDigest("quay.io/sclorg/postgresql-13-c9s:c9s")}`;
 
 /**
  * The components the cases read, with what they need: packit's database, the writers it stops (API, workers, beat)
@@ -97,7 +99,7 @@ describe("packit Postgres major upgrade", () => {
             const copy = containers(job)[0];
             assert.equal(
                 copy.image,
-                "quay.io/sclorg/postgresql-15-c9s:c9s",
+                asConfirmed("quay.io/sclorg/postgresql-15-c9s:c9s"),
                 "the new version's pg_dump reads the old server",
             );
             assert.deepEqual(copy.command, ["/bin/bash", "-c", POSTGRES_COPY_SCRIPT]);

@@ -11,6 +11,7 @@ import { ofType, resetRecorder, runWith, settled, stackSecrets, stackValues } fr
 import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
 import { evaluatePart } from "../fixtures/part";
 import { THOTH } from "../thoth/fixtures";
+import { confirmImages } from "../placeholders";
 import { thoth } from "../../components/thoth/index";
 import { Thoth } from "../../components/thoth/thoth";
 import { StationModulePart } from "../../components/thoth/station/modules/stationModules";
@@ -226,8 +227,10 @@ describe("retention of data with its namespace (stage and prod, program under th
         assert.deepEqual(missed, [], "retained workloads, or Secrets they read, that the variant leaves out");
         // Thoth with its modules' graph part alone (as the program deploys it, test/fixtures/part.ts), then the
         // other systems that retain workloads (Packit, Stream) in one run of the program.
+        // At the production tier its images are pinned as production requires (test/placeholders.ts).
         const production = (values: Record<string, unknown>) => {
             values.tier = "production";
+            confirmImages(values);
         };
         const station = [
             ...(await evaluatePart(

@@ -317,6 +317,28 @@ describe("policy rules", () => {
             ]);
         });
 
+        it("checks the templates of Argo's kinds too: a CronWorkflow's container, script, init containers, sidecars", () => {
+            const templates = [
+                { name: "a", container: { image: "quay.io/x/a:latest" } },
+                { name: "b", script: { image: "quay.io/x/b" }, sidecars: [{ image: "quay.io/x/c:v1" }] },
+                { name: "c", initContainers: [{ image: "quay.io/x/d:latest" }] },
+            ];
+            const cron = input("kubernetes:argoproj.io/v1alpha1:CronWorkflow", {
+                metadata: { name: "refresh", namespace: "thoth-test-core" },
+                spec: { workflowSpec: { templates } },
+            });
+            assert.deepEqual(pinnedImages(cron), [
+                'CronWorkflow thoth-test-core/refresh: spec.workflowSpec.templates[0].container image "quay.io/x/a:latest" uses the tag "latest"',
+                'CronWorkflow thoth-test-core/refresh: spec.workflowSpec.templates[1].script image "quay.io/x/b" has no tag (which means latest)',
+                'CronWorkflow thoth-test-core/refresh: spec.workflowSpec.templates[2].initContainers[0] image "quay.io/x/d:latest" uses the tag "latest"',
+            ]);
+            const template = input("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate", {
+                metadata: { name: "send", namespace: "thoth-test-core" },
+                spec: { templates },
+            });
+            assert.equal(pinnedImages(template).length, 3);
+        });
+
         function pinnedImages(r: PolicyInput): string[] {
             return RULES.find((rule) => rule.name === "pinned-images")!.check(r, PROD);
         }

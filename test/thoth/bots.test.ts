@@ -1,3 +1,4 @@
+import { asConfirmed } from "../placeholders";
 import { strict as assert } from "assert";
 import { BOT_NAMES } from "../../components/thoth/bots/catalog";
 import { thothSchema } from "../../components/thoth/config";
@@ -119,7 +120,7 @@ describe("thoth bots", function () {
                     bot.name,
                 );
                 const c = containerOf(cron);
-                assert.equal(c.image, bot.image, bot.name);
+                assert.equal(c.image, asConfirmed(bot.image), bot.name);
                 assert.deepEqual(c.resources, { requests: bot.requests, limits: bot.limits }, bot.name);
                 assert.equal(
                     podOf(cron).automountServiceAccountToken,
@@ -134,7 +135,7 @@ describe("thoth bots", function () {
             for (const bot of WEB_BOTS) {
                 const d = k8sObject(KIND.deployment, bot.name, PROD_NS);
                 const c = containerOf(d);
-                assert.equal(c.image, bot.image);
+                assert.equal(c.image, asConfirmed(bot.image));
                 assert.deepEqual(c.resources, { requests: bot.requests, limits: bot.limits }, bot.name);
                 assert.deepEqual(c.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
                 assert.ok(c.readinessProbe, `${bot.name} has a readiness probe`);

@@ -1,20 +1,25 @@
 import { strict as assert } from "assert";
 import { thothSchema } from "../../components/thoth/config";
-import { thothNotices } from "../../components/thoth/notices";
-import { Json, thothStack } from "./fixtures";
+import { thothImages } from "../../components/thoth/notices";
+import { imageVerdicts } from "../../components/shared/unconfirmedImage";
+import { readStackFile } from "../../tools/plan/stackfile";
+import { Json } from "./fixtures";
 
 const DIGEST = `sha256:${"0".repeat(64)}`;
 
-function prod(change?: (thoth: Json) => void) {
-    const thoth = structuredClone(thothStack("prod").thoth) as Json;
+/** The committed prod section as it is (every bot on), read as stage would: the notices a stage run prints. */
+function stage(change?: (thoth: Json) => void) {
+    const thoth = structuredClone(readStackFile("prod").values.thoth) as Json;
     change?.(thoth);
     return thothSchema.parse(thoth);
 }
 
-describe("thoth notices: unconfirmed bot and ultrahook images", () => {
+const notices = (config: ReturnType<typeof stage>) => imageVerdicts(thothImages(config), "staging").notices;
+
+describe("thoth: unconfirmed bot and ultrahook images (stage notices)", () => {
     it("names every enabled bot's image and the ultrahook image, each with a command reading what runs today", () => {
-        const notices = thothNotices(prod());
-        const keys = notices.map((n) => /^UNCONFIRMED IMAGE (\S+) = /.exec(n)?.[1]);
+        const said = notices(stage());
+        const keys = said.map((n) => /^UNCONFIRMED IMAGE (\S+) = /.exec(n)?.[1]);
         assert.deepEqual(keys, [
             "runbooks:thoth.bots.kebechet.image",
             "runbooks:thoth.bots.nepthys.image",
@@ -27,7 +32,7 @@ describe("thoth notices: unconfirmed bot and ultrahook images", () => {
             "runbooks:thoth.bots.normalizers.image",
             "runbooks:thoth.ultrahooks.image",
         ]);
-        const kebechet = notices[0];
+        const kebechet = said[0];
         assert.ok(kebechet.includes("= quay.io/thoth-station/kebechet-job:v1.6.8:"), kebechet);
         assert.ok(
             kebechet.includes(
@@ -36,33 +41,33 @@ describe("thoth notices: unconfirmed bot and ultrahook images", () => {
             kebechet,
         );
         assert.ok(
-            kebechet.includes("pulumi config set --path thoth.bots.kebechet.image <the imageID"),
+            kebechet.endsWith(
+                "pulumi config set --path thoth.bots.kebechet.image quay.io/thoth-station/kebechet-job@sha256:<the digest printed>",
+            ),
             kebechet,
         );
-        const hook = notices[9];
+        const hook = said[9];
         assert.ok(hook.includes("= quay.io/aicoe/ultrahook:v0.1.0:"), hook);
         assert.ok(hook.includes("builds the client in the cluster"), hook);
         assert.ok(hook.includes("oc get pods -n aicoe -o jsonpath="), hook);
     });
 
     it("an image pinned by the digest read from the running pods is confirmed: its notice goes away", () => {
-        const notices = thothNotices(
-            prod((t) => {
+        const said = notices(
+            stage((t) => {
                 t.bots.kebechet.image = `quay.io/thoth-station/kebechet-job@${DIGEST}`;
                 t.ultrahooks.image = `image-registry.openshift-image-registry.svc:5000/aicoe/ultrahook@${DIGEST}`;
             }),
         );
-        assert.equal(notices.length, 8);
-        assert.ok(!notices.some((n) => n.includes("kebechet") || n.includes("ultrahooks")));
+        assert.equal(said.length, 8);
+        assert.ok(!said.some((n) => n.includes("kebechet") || n.includes("ultrahooks")));
     });
 
-    it("a switched-off bot or ultrahook part has no notice", () => {
-        const notices = thothNotices(
-            prod((t) => {
-                t.bots.enabled = false;
-                t.ultrahooks.enabled = false;
-            }),
-        );
-        assert.deepEqual(notices, []);
+    it("a switched-off bot or ultrahook part renders no image", () => {
+        const config = stage((t) => {
+            t.bots.enabled = false;
+            t.ultrahooks.enabled = false;
+        });
+        assert.deepEqual(thothImages(config), []);
     });
 });

@@ -2,6 +2,7 @@ import { OpenstackConfig } from "../program";
 import { withStackInText } from "../problems";
 import { SectionBase, StackTier, SystemDefinition } from "../system";
 import { Placement } from "./clusterReferences";
+import { deployedImages } from "./systems";
 
 /** One enabled system as deploy runs it: its checked section and where it goes, both proven present. */
 export interface Deployment {
@@ -40,7 +41,10 @@ export function notices(
     stack: string | undefined,
 ): { system: string; text: string }[] {
     return deployed.flatMap(({ def, section }) =>
-        (def.notices?.(section, { tier }) ?? []).map((text) => ({
+        [
+            ...deployedImages(def, section, section, tier).notices,
+            ...(def.notices?.(section, { tier }) ?? []),
+        ].map((text) => ({
             system: def.section,
             text: stack ? withStackInText(text, stack) : text,
         })),

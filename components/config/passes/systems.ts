@@ -1,3 +1,5 @@
+import { imageVerdicts, systemImages } from "../../shared/unconfirmedImage";
+import { canonicalApiServer, isLoopback } from "../clusterIdentity";
 import { placeholderImageProblems } from "../placeholders";
 import { ClustersConfig } from "../program";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
@@ -111,13 +113,41 @@ export function checkSystem(
     input: { tier?: StackTier; clusters: ClustersConfig },
 ): ReturnType<typeof checkOutcome<SectionBase>> {
     const outcome = checkOutcome(cfg, def.check?.(cfg, { clusters: input.clusters, tier: input.tier }));
-    // An unconfirmed image stops production and staging; a local (kwok) cluster pulls no image at all.
-    const unconfirmed = input.tier === "local" ? [] : placeholderImageProblems(def.section, cfg);
+    const local = input.tier === "local" || onLoopback(cfg, input.clusters);
+    // An image nobody confirmed stops production (one problem per key); `:to-be-pinned` stops every real cluster.
+    const unconfirmed = local ? [] : deployedImages(def, cfg, outcome.section, input.tier).problems;
+    const stopped = new Set(unconfirmed.map((p) => p.key));
+    const marked = local ? [] : placeholderImageProblems(def.section, cfg).filter((p) => !stopped.has(p.key));
+    const images = [...unconfirmed, ...marked];
     return {
         ...outcome,
-        problems: [...outcome.problems, ...unconfirmed],
-        passable: (p) => (unconfirmed.includes(p) ? !!p.placeholder : outcome.passable(p)),
+        problems: [...outcome.problems, ...images],
+        passable: (p) => (images.includes(p) ? !!p.placeholder : outcome.passable(p)),
     };
+}
+
+/**
+ * What the confirmation rule says of every image an enabled system deploys on a tier: the images of its section and
+ * those its definition declares (from the checked section, when its check built one).
+ */
+export function deployedImages(
+    def: SystemDefinition,
+    cfg: SectionBase,
+    checked: SectionBase | undefined,
+    tier: StackTier | undefined,
+): ReturnType<typeof imageVerdicts> {
+    const declared = checked !== undefined ? (def.images?.(checked) ?? []) : [];
+    return imageVerdicts(systemImages(def.section, cfg, declared), tier);
+}
+
+/**
+ * A system on a cluster of this machine (the e2e's kwok, at whatever tier it tests): it pulls no image, and nothing
+ * it runs is shared, so no image needs confirming there.
+ */
+function onLoopback(cfg: SectionBase, clusters: ClustersConfig): boolean {
+    if (typeof cfg.cluster !== "string") return false;
+    const server = canonicalApiServer(clusters[cfg.cluster]?.apiServer);
+    return server !== undefined && isLoopback(server);
 }
 
 /** A section that says `enabled: false` (a boolean, as the CLI writes it) and so deploys nothing. */
