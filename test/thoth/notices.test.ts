@@ -3,6 +3,10 @@ import { thothSchema } from "../../components/thoth/config";
 import { thothNotices } from "../../components/thoth/notices";
 import { Json, thothStack } from "./fixtures";
 
+/** Thoth's notices about images (the held-Route notice is test/thoth/amunRoutes.test.ts's). */
+const imageNotices = (config: Parameters<typeof thothNotices>[0]) =>
+    thothNotices(config).filter((n) => n.startsWith("UNCONFIRMED IMAGE "));
+
 const DIGEST = `sha256:${"0".repeat(64)}`;
 
 function prod(change?: (thoth: Json) => void) {
@@ -13,7 +17,7 @@ function prod(change?: (thoth: Json) => void) {
 
 describe("thoth notices: unconfirmed bot and ultrahook images", () => {
     it("names every enabled bot's image and the ultrahook image, each with a command reading what runs today", () => {
-        const notices = thothNotices(prod());
+        const notices = imageNotices(prod());
         const keys = notices.map((n) => /^UNCONFIRMED IMAGE (\S+) = /.exec(n)?.[1]);
         assert.deepEqual(keys, [
             "runbooks:thoth.bots.kebechet.image",
@@ -46,7 +50,7 @@ describe("thoth notices: unconfirmed bot and ultrahook images", () => {
     });
 
     it("an image pinned by the digest read from the running pods is confirmed: its notice goes away", () => {
-        const notices = thothNotices(
+        const notices = imageNotices(
             prod((t) => {
                 t.bots.kebechet.image = `quay.io/thoth-station/kebechet-job@${DIGEST}`;
                 t.ultrahooks.image = `image-registry.openshift-image-registry.svc:5000/aicoe/ultrahook@${DIGEST}`;
@@ -57,7 +61,7 @@ describe("thoth notices: unconfirmed bot and ultrahook images", () => {
     });
 
     it("a switched-off bot or ultrahook part has no notice", () => {
-        const notices = thothNotices(
+        const notices = imageNotices(
             prod((t) => {
                 t.bots.enabled = false;
                 t.ultrahooks.enabled = false;
