@@ -33,6 +33,10 @@ export interface NamespaceArgs {
      * but RBAC inside the namespace still is.
      */
     create?: boolean;
+    /**
+     * Protect and retain the Namespace (it holds data a delete would lose with it); unset: on a production cluster.
+     */
+    keep?: boolean;
     /** Service accounts created in the namespace. */
     serviceAccounts?: string[];
     roleBindings?: RoleBindingSpec[];
@@ -66,7 +70,7 @@ export class Namespace extends RunbookComponent {
                         ...(args.annotations ? { annotations: args.annotations } : {}),
                     },
                 },
-                this.child(statefulOptions(args.cluster.production)),
+                this.child(statefulOptions(args.keep ?? args.cluster.production)),
             );
             this.name = namespaceRef(ns.metadata.name, args.name);
             dependsOn = [ns];
