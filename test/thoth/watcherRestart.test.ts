@@ -92,7 +92,9 @@ describe("thoth watcher restarts", function () {
             );
             for (const environment of ["stage", "test"] as const) {
                 const watched = new Set([
-                    ...servicePlans(environment, { hosts: STAGE_HOSTS, exposeAmunApi: false }).flatMap((p) => p.watches ?? []),
+                    ...servicePlans(environment, { hosts: STAGE_HOSTS, exposeAmunApi: false }).flatMap(
+                        (p) => p.watches ?? [],
+                    ),
                     ...argoInstalls(environment).map((a) => a.tier),
                 ]);
                 assert.deepEqual(
