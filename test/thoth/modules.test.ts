@@ -252,10 +252,11 @@ describe("thoth station modules", function () {
                 assert.deepEqual(leakedSecrets(), []);
             }));
 
-        it("runs PostgreSQL on claim pgsql-data with Recreate, not protected on stage", () => {
+        it("runs PostgreSQL on claim pgsql-data with Recreate, protected and retained on stage too", () => {
             const pvc = k8sObject(PVC, "pgsql-data", "thoth-graph-stage");
             assert.equal((pvc.inputs.spec as Json).resources.requests.storage, "120Gi");
-            assert.equal(pvc.protect, false);
+            assert.equal(pvc.protect, true);
+            assert.equal(pvc.retainOnDelete, true);
             const pg = k8sObject(KIND.deployment, "postgresql", "thoth-graph-stage");
             assert.equal((pg.inputs.spec as Json).strategy.type, "Recreate");
             assert.equal(podOf(pg).volumes[0].persistentVolumeClaim.claimName, "pgsql-data");
