@@ -88,7 +88,8 @@ export class PackitService extends RunbookComponent {
                 app: { name: this.namespace, partOf: service, component: "namespace" },
                 create: config.createNamespaces,
                 // PackitPostgres protects an adopted claim in every tier.
-                holdsAdoptedData: on.postgres && config.postgres.claimName !== undefined,
+                // It holds the running database's claim (kept in every tier): deleting the namespace would delete it too.
+                keep: on.postgres && config.postgres.claimName !== undefined ? true : undefined,
             },
             this.child(),
         );

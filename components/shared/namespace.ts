@@ -34,10 +34,9 @@ export interface NamespaceArgs {
      */
     create?: boolean;
     /**
-     * It holds data adopted from the running system (a claim protected in every tier): protected and retained in every
-     * tier too, or deleting the namespace would delete that claim with it.
+     * Protect and retain the Namespace (it holds data a delete would lose with it); unset: on a production cluster.
      */
-    holdsAdoptedData?: boolean;
+    keep?: boolean;
     /** Service accounts created in the namespace. */
     serviceAccounts?: string[];
     roleBindings?: RoleBindingSpec[];
@@ -71,7 +70,7 @@ export class Namespace extends RunbookComponent {
                         ...(args.annotations ? { annotations: args.annotations } : {}),
                     },
                 },
-                this.child(statefulOptions(args.cluster.production || (args.holdsAdoptedData ?? false))),
+                this.child(statefulOptions(args.keep ?? args.cluster.production)),
             );
             this.name = namespaceRef(ns.metadata.name, args.name);
             dependsOn = [ns];

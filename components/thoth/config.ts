@@ -436,6 +436,14 @@ export const stationModulesSchema = z
          * was hibernated so, commit e4a3a7d8); the database and the Argo controllers keep running.
          */
         hibernated: z.boolean().meta({ example: "false" }),
+        /**
+         * Serve amun-api on its Routes (the generated one and `amun-api-route53` at `hosts.amunApi`). Off until amun's
+         * inspection WorkflowTemplates and Templates exist in the amun-inspection namespace, which the catalog does not
+         * deploy (README, "Workflow/template catalog"): an inspection amun-api accepted could not run. Off, amun-api
+         * still runs and answers inside the cluster (management-api calls it through its Service); the plan's notices
+         * say so. Set it once those templates exist there.
+         */
+        exposeAmunApi: z.boolean().default(false).meta({ example: "false" }),
         /** Public hosts of the three `-route53` Routes. */
         hosts: z
             .object({

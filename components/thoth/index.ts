@@ -3,7 +3,7 @@ import { NamespaceClaim, defineSystem } from "../config/system";
 import { catalogNotices } from "./station/catalog/catalogPrerequisites";
 import { thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
-import { thothImages } from "./notices";
+import { heldRouteNotices, thothImages } from "./notices";
 import { thothRetiredSecrets, thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
 import { prerequisiteClaims } from "./station/clusterPrerequisites";
@@ -84,11 +84,13 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     secrets: thothSecrets,
     retiredSecrets: thothRetiredSecrets,
     check: (config) => thothCheck(config),
-    // The catalog's objects, which exist only once the provider renders the pinned commit.
-    notices: (config) =>
-        config.station?.enabled && config.station.modules?.enabled
+    // Held Routes; the catalog's objects, which exist only once the provider renders the pinned commit.
+    notices: (config) => [
+        ...heldRouteNotices(config),
+        ...(config.station?.enabled && config.station.modules?.enabled
             ? catalogNotices(config.station.modules.catalog, config.station.environment)
-            : [],
+            : []),
+    ],
     images: (config) => thothImages(config),
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });

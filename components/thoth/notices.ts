@@ -1,6 +1,7 @@
 import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
 import { BOT_NAMES, BotName, enabledBot } from "./bots/catalog";
 import { ThothConfig } from "./config";
+import { tierNamespaces } from "./station/tiers";
 
 /** Where runbook 000 runs the bots and the ultrahook clients today. */
 const BOTS_TODAY = "aicoe-prod-bots";
@@ -55,4 +56,24 @@ export function thothImages(config: ThothConfig): ImageUse[] {
         });
     }
     return images;
+}
+
+/**
+ * amun-api's Routes while they are held (`exposeAmunApi` off): why, what still answers, and the key that serves them
+ * once amun's inspection templates exist. Empty when the station's modules are off or the Routes are served.
+ */
+export function heldRouteNotices(config: ThothConfig): string[] {
+    const station = config.station;
+    const modules = station?.modules;
+    if (!station?.enabled || !modules?.enabled || modules.exposeAmunApi) return [];
+    const ns = tierNamespaces(station.environment);
+    return [
+        `HELD ROUTE runbooks:thoth.station.modules.exposeAmunApi = false: amun-api runs in ${ns["amun-api"]} without ` +
+            `its Routes (amun-api, and amun-api-route53 for ${modules.hosts.amunApi}): amun's inspection ` +
+            `WorkflowTemplates and Templates are not deployed in ${ns["amun-inspection"]} (no catalog module holds ` +
+            `them), so an inspection it accepted could not run. Inside the cluster its Service still answers. Routes ` +
+            `of these names already in the cluster are not this stack's and stay as they are ` +
+            `(oc -n ${ns["amun-api"]} get route amun-api amun-api-route53). Once the templates exist there: ` +
+            `pulumi config set --path thoth.station.modules.exposeAmunApi true`,
+    ];
 }

@@ -3,6 +3,7 @@ import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
 import { ownsClusterScoped } from "../shared/cluster";
 import { ChecksumKey, ReadsChecksumKey } from "../shared/startupReads";
+import { keepsLongLivedData } from "../shared/protect";
 import { ArgoPrerequisites } from "./station/modules/argo";
 import { THOTH_CLUSTER_PREREQUISITES } from "./station/clusterPrerequisites";
 import { Bots } from "./bots/bots";
@@ -12,6 +13,7 @@ import { resolveDestination } from "./ultrahooks/destinations";
 import { ZuulNodepool } from "./nodepool/nodepool";
 import { SECRET_KEYS, scopedStore, ultrahookApiKeySecret } from "./secrets";
 import { Station } from "./station/station";
+import { tierNamespaces } from "./station/tiers";
 import { StationModulePart, StationModules } from "./station/modules/stationModules";
 import { Ultrahooks } from "./ultrahooks/ultrahooks";
 
@@ -88,6 +90,9 @@ export class Thoth extends RunbookComponent {
         // "Thoth Station Migration", prepare: the environment's namespaces and the thoth-ops account.
         const station = config.station;
         if (station?.enabled) {
+            // The knowledge graph and Dgraph hold long-lived data on every stack but a local one, stage included.
+            const keepData = context.protectStateful || keepsLongLivedData(context.tier);
+            const tiers = tierNamespaces(station.environment);
             const env = new Station(
                 this.childName("station"),
                 {
@@ -97,6 +102,12 @@ export class Thoth extends RunbookComponent {
                     opsServiceAccount: station.opsServiceAccount,
                     opsClusterRoles: station.opsClusterRoles,
                     protectStateful: context.protectStateful,
+                    dataNamespaces: keepData
+                        ? [
+                              ...(station.dgraph ? [tiers.dgraph] : []),
+                              ...(station.modules ? [tiers.graph] : []),
+                          ]
+                        : [],
                 },
                 this.child(),
             );
@@ -124,7 +135,7 @@ export class Thoth extends RunbookComponent {
                             clientCrt: secrets.require(SECRET_KEYS.dgraphClientCrt),
                             clientKey: secrets.require(SECRET_KEYS.dgraphClientKey),
                         },
-                        protectStateful: context.protectStateful,
+                        protectStateful: keepData,
                         restartKey: this.restartKey(),
                     },
                     this.child({ dependsOn: [env.namespaceResources[dgraphNs]] }),
@@ -159,7 +170,7 @@ export class Thoth extends RunbookComponent {
                         domain: modules.domain,
                         config: modules,
                         secrets,
-                        protectStateful: context.protectStateful,
+                        protectStateful: keepData,
                         watcherRestart: station.watcherRestart,
                         prerequisites: prerequisites ? [prerequisites] : [],
                         parts: args.moduleParts,

@@ -1,8 +1,11 @@
 import * as assert from "assert";
+import fc from "fast-check";
+import { classify } from "../../tools/adopt/classify";
 import { covers, immutableConflicts } from "../../tools/adopt/immutable";
 import { KubeObject } from "../../tools/adopt/model";
 import { quantityValue } from "../../components/shared/resources";
-import { deployment, live, pvc, statefulSet } from "./fixtures";
+import { deployment, desired, live, pvc, statefulSet } from "./fixtures";
+import { renderedObjects } from "../fixtures/plans";
 
 function paths(reasons: string[]): string[] {
     return reasons.map((r) => r.split(" ")[0]);
@@ -90,5 +93,98 @@ describe("adopt: immutable fields that block adoption in place", function () {
         assert.equal(quantityValue("1Gi"), 1024 ** 3);
         assert.equal(quantityValue("500M"), 5e8);
         assert.equal(quantityValue("lots"), undefined);
+    });
+
+    // Issue 39: the prod stack's thoth-test-core/kebechet becomes kubernetes.io/ssh-auth; the live one is Opaque. The
+    // API server refuses a Secret's type change, so no adoption (and no update) can make it in place.
+    describe("a Secret whose type differs", function () {
+        const TYPES = [
+            undefined,
+            "",
+            "Opaque",
+            "kubernetes.io/ssh-auth",
+            "kubernetes.io/tls",
+            "kubernetes.io/basic-auth",
+            "kubernetes.io/dockerconfigjson",
+            "kubernetes.io/service-account-token",
+        ];
+        const secretOf = (type: string | undefined, namespace = "shop", name = "creds"): KubeObject => ({
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name, namespace },
+            ...(type !== undefined ? { type } : {}),
+            data: { key: "c2VjcmV0" },
+        });
+        const opaque = (t: string | undefined) => (t === undefined || t === "" ? "Opaque" : t);
+
+        it("blocks adoption exactly when the program sets another type (unset and empty are Opaque)", function () {
+            fc.assert(
+                fc.property(
+                    fc.constantFrom(...TYPES),
+                    fc.constantFrom(...TYPES),
+                    fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+                    fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+                    (liveType, programType, namespace, name) => {
+                        const reasons = immutableConflicts(
+                            live(secretOf(liveType, namespace, name)),
+                            secretOf(programType, namespace, name),
+                        );
+                        const blocked = programType !== undefined && opaque(liveType) !== opaque(programType);
+                        assert.deepEqual(paths(reasons), blocked ? ["type"] : []);
+                        if (!blocked) return;
+                        const [reason] = reasons;
+                        assert.ok(reason.startsWith(`type is immutable: live `), reason);
+                        assert.ok(
+                            reason.includes(` → program ${programType}; replace it in this order: `),
+                            reason,
+                        );
+                        // The ordered steps: back up, check, delete right before the up, the up creates it, restore.
+                        const steps = [
+                            "(1) back it up",
+                            "(2) check",
+                            "(3) right before pulumi up",
+                            "(4) pulumi up",
+                            "(5) only if",
+                        ];
+                        const at = steps.map((step) => reason.indexOf(step));
+                        assert.ok(
+                            at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1])),
+                            reason,
+                        );
+                        assert.ok(
+                            reason.includes(`kubectl -n ${namespace} get secret ${name} -o json`),
+                            reason,
+                        );
+                        assert.ok(reason.includes(`kubectl -n ${namespace} delete secret ${name}`), reason);
+                        assert.ok(reason.includes(`creates it with type ${opaque(programType)}`), reason);
+                        assert.ok(
+                            reason.includes(
+                                `kubectl -n ${namespace} create -f ${namespace}-${name}.secret.json`,
+                            ),
+                            reason,
+                        );
+                        // The backup can be created again: what a create refuses is stripped.
+                        assert.ok(reason.includes("del(.metadata.uid, .metadata.resourceVersion"), reason);
+                        // No value of the Secret is shown.
+                        assert.ok(!reason.includes("c2VjcmV0"), reason);
+                    },
+                ),
+            );
+        });
+
+        it("prod: the live Opaque thoth-test-core/kebechet against the program's is BLOCKING, with the steps", async function () {
+            this.timeout(180_000);
+            const [program] = await renderedObjects("prod", "psi", ["Secret thoth-test-core/kebechet"]);
+            assert.equal(program.type, "kubernetes.io/ssh-auth");
+            const today = live({ ...(structuredClone(program) as KubeObject), type: "Opaque" });
+            const finding = classify(desired(program as KubeObject, "thoth"), today, undefined);
+            assert.equal(finding.verdict, "blocking");
+            assert.equal(finding.reasons.length, 1, finding.reasons.join("\n"));
+            assert.match(
+                finding.reasons[0],
+                /^type is immutable: live Opaque → program kubernetes\.io\/ssh-auth; /,
+            );
+            assert.ok(finding.reasons[0].includes("kubectl -n thoth-test-core delete secret kebechet"));
+        });
     });
 });

@@ -101,7 +101,9 @@ describe("thoth Dgraph", function () {
                     spec.selector.matchLabels,
                     "anti-affinity selects its own pods",
                 );
-                assert.equal(set.protect, false);
+                // Stage keeps its long-lived data (issue 39): the claims' StatefulSets are protected and retained.
+                assert.equal(set.protect, true);
+                assert.equal(set.retainOnDelete, true);
             }
             assert.match(script(k8sObject(KIND.statefulSet, "zero", HA_NS)), /--replicas 3/);
             const alpha = script(k8sObject(KIND.statefulSet, "alpha", HA_NS));

@@ -4,13 +4,15 @@ import * as path from "path";
 import { scratchDir } from "../fixtures/scratch";
 
 /**
- * Runs a bash script with stand-in commands first on PATH; each stub appends its arguments (one line per call,
- * NUL-separated) to a log and exits with the status the stub's body chooses. Returns the calls and exit code.
+ * Runs a script (bash unless `shell` says otherwise: `/bin/sh` is dash here, a POSIX shell) with stand-in commands
+ * first on PATH; each stub appends its arguments (one line per call, NUL-separated) to a log and exits with the status
+ * the stub's body chooses. Returns the calls and exit code.
  */
 export function runWithStubs(
     script: string,
     stubs: Record<string, string>,
     env: Record<string, string> = {},
+    shell = "/bin/bash",
 ): { calls: string[][]; status: number } {
     const dir = scratchDir("thoth-stub-");
     const log = path.join(dir, "calls.log");
@@ -25,7 +27,7 @@ export function runWithStubs(
     }
     let status = 0;
     try {
-        execFileSync("/bin/bash", ["-c", script], {
+        execFileSync(shell, ["-c", script], {
             env: { PATH: `${dir}:/usr/bin:/bin`, ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });

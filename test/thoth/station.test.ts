@@ -109,8 +109,14 @@ describe("thoth station environments", function () {
             assert.ok(secret.dependencies.includes(sa.urn), "the token waits for its service account");
         });
 
-        it("does not protect stage's namespaces", () => {
-            for (const ns of STAGE_NAMESPACES) assert.equal(k8sObject(KIND.namespace, ns).protect, false);
+        // Issue 39: stage keeps its long-lived data (test/thoth/longLivedData.test.ts), and the namespaces holding it.
+        it("protects only the stage namespaces holding long-lived data (knowledge graph, Dgraph)", () => {
+            const kept = ["thoth-dgraph-stage", "thoth-graph-stage"];
+            for (const ns of STAGE_NAMESPACES) {
+                const namespace = k8sObject(KIND.namespace, ns);
+                assert.equal(namespace.protect, kept.includes(ns), ns);
+                assert.equal(namespace.retainOnDelete, kept.includes(ns), ns);
+            }
         });
     });
 

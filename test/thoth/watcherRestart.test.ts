@@ -7,6 +7,8 @@ import {
     restartScript,
     runbookNamesFor,
 } from "../../components/thoth/station/modules/restartPlan";
+import { argoInstalls } from "../../components/thoth/station/modules/argo";
+import { servicePlans } from "../../components/thoth/station/modules/services";
 import { k8sObject, k8sObjects, ofType } from "../harness";
 import { KIND, containerOf, podOf, Json } from "./fixtures";
 import { evaluateThoth, plannedBefore } from "./parts";
@@ -23,6 +25,12 @@ const STAGE_GROUPS = [
     { namespace: "thoth-middletier-stage", deployments: ["workflow-controller"] },
 ];
 
+const STAGE_HOSTS = {
+    userApi: "stage.thoth-station.ninja",
+    managementApi: "management.stage.thoth-station.ninja",
+    amunApi: "amun.stage.thoth-station.ninja",
+};
+
 function restartRoles() {
     return ofType(KIND.role).filter((r) => (r.inputs.metadata as Json).name === "watcher-restart");
 }
@@ -35,15 +43,65 @@ describe("thoth watcher restarts", function () {
             assert.deepEqual(RUNBOOK_RESTARTS, [
                 { runbookName: "workload-operator-thoth-middletier-stage", tier: "middletier" },
                 { runbookName: "workload-operator-thoth-backend-stage", tier: "backend" },
+                { runbookName: "backend-operator", tier: "backend" },
             ]);
-            assert.deepEqual(runbookNamesFor(["backend"]), ["workload-operator-thoth-backend-stage"]);
+            assert.deepEqual(runbookNamesFor(["backend"]), [
+                "workload-operator-thoth-backend-stage",
+                "backend-operator",
+            ]);
             // The test layout's one consumer serves both tiers.
             assert.deepEqual(runbookNamesFor(["middletier", "backend"]), [
                 "workload-operator-thoth-middletier-stage",
                 "workload-operator-thoth-backend-stage",
+                "backend-operator",
             ]);
             for (const tier of ["amun-inspection", "frontend", "infra"] as const) {
                 assert.deepEqual(runbookNamesFor([tier]), [], `${tier} is no runbook name's successor`);
+            }
+        });
+
+        // Issue 39: backend-operator, which the NOTE names, had no successor. Every name the NOTE and its example give
+        // has an entry, and every entry's tier is served by an event watcher the station deploys in both layouts.
+        it("every event-based Deployment runbook 000 names has a successor in every station layout", () => {
+            const note = "Deployment which is event based is **workload-operator** and **backend-operator**.";
+            const example =
+                "./autokill_patch.sh workload-operator-thoth-middletier-stage workload-operator-thoth-backend-stage";
+            const operators = [...note.matchAll(/\*\*([a-z-]+)\*\*/g)].map((m) => m[1]);
+            const deployments = example.split(" ").slice(1);
+            assert.deepEqual(operators, ["workload-operator", "backend-operator"]);
+            const entriesOf = (operator: string) =>
+                RUNBOOK_RESTARTS.filter(
+                    (r) => r.runbookName === operator || r.runbookName.startsWith(`${operator}-`),
+                );
+            assert.deepEqual(
+                operators.filter((o) => entriesOf(o).length === 0),
+                [],
+                "runbook operators without a successor",
+            );
+            assert.deepEqual(
+                deployments.filter((d) => !RUNBOOK_RESTARTS.some((r) => r.runbookName === d)),
+                [],
+                "restarted Deployments of the runbook's example without a successor",
+            );
+            assert.deepEqual(
+                RUNBOOK_RESTARTS.filter((r) => !operators.some((o) => entriesOf(o).includes(r))).map(
+                    (r) => r.runbookName,
+                ),
+                [],
+                "successors of a name the runbook does not give",
+            );
+            for (const environment of ["stage", "test"] as const) {
+                const watched = new Set([
+                    ...servicePlans(environment, { hosts: STAGE_HOSTS, exposeAmunApi: false }).flatMap(
+                        (p) => p.watches ?? [],
+                    ),
+                    ...argoInstalls(environment).map((a) => a.tier),
+                ]);
+                assert.deepEqual(
+                    RUNBOOK_RESTARTS.filter((r) => !watched.has(r.tier)).map((r) => r.runbookName),
+                    [],
+                    `${environment}: runbook names whose tier no event watcher serves`,
+                );
             }
         });
 

@@ -33,8 +33,10 @@ interface Rule {
     path: string[];
     /** True when `desired` cannot be applied over `live` in place; defaults to "the program sets it and it differs". */
     conflicts?: (live: unknown, desired: unknown) => boolean;
-    /** What to do; a function when the steps name the live object. */
-    fix: string | ((live: KubeObject) => string);
+    /** What to do; a function when the steps name the live or the program's object. */
+    fix: string | ((live: KubeObject, desired: KubeObject) => string);
+    /** The values are shown even on a Secret (they are no secret). */
+    showValues?: true;
 }
 
 const differs = (live: unknown, desired: unknown) => desired !== undefined && !covers(live, desired);
@@ -51,7 +53,41 @@ const KEEP_OR_ORPHAN =
     "(only while its selector is the program's: the new object then takes its pods over)";
 const KEEP_OR_DELETE = `${KEEP}, or delete the live object just before the deploy (it is unavailable until recreated)`;
 
+/** A Secret's type, `Opaque` when unset (what the API server stores). */
+const secretType = (value: unknown) => (value === undefined || value === "" ? "Opaque" : value);
+
+/**
+ * The ordered steps that swap a Secret for one of another type: the API server refuses a type change and the
+ * adoption cannot replace the live object, so it is deleted by hand right before the deploy that creates it anew.
+ * The backup, stripped of what a create refuses (uid, resourceVersion), is how it comes back if that deploy fails
+ * before creating it; it holds the credentials, so it is kept out of the repository and removed afterwards.
+ */
+function secretTypeFix(_live: KubeObject, desired: KubeObject): string {
+    const name = String(at(desired, "metadata", "name"));
+    const ns = String(at(desired, "metadata", "namespace"));
+    const file = `${ns}-${name}.secret.json`;
+    return (
+        `replace it in this order: ` +
+        `(1) back it up, outside the repository (it holds the credentials): kubectl -n ${ns} get secret ${name} -o json ` +
+        `| jq 'del(.metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.managedFields)' ` +
+        `> ${file}; ` +
+        `(2) check that the configuration holds every key of the new Secret (pulumi preview shows it to be created); ` +
+        `(3) right before pulumi up: kubectl -n ${ns} delete secret ${name} (running pods keep what they read; ` +
+        `new pods that mount it wait until it exists again); ` +
+        `(4) pulumi up creates it with type ${String(secretType(at(desired, "type")))}; ` +
+        `(5) only if that up failed before creating it: kubectl -n ${ns} create -f ${file}; ` +
+        `then delete ${file}`
+    );
+}
+
 const RULES: Rule[] = [
+    {
+        kinds: ["Secret"],
+        path: ["type"],
+        conflicts: (live, desired) => desired !== undefined && secretType(live) !== secretType(desired),
+        fix: secretTypeFix,
+        showValues: true,
+    },
     {
         kinds: ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"],
         path: ["spec", "selector"],
@@ -142,8 +178,11 @@ export function immutableConflicts(live: KubeObject, desired: KubeObject): strin
         const l = at(live, ...rule.path);
         const d = at(desired, ...rule.path);
         if ((rule.conflicts ?? differs)(l, d)) {
-            const shown = live.kind === "Secret" ? "" : `: live ${showValue(l)} → program ${showValue(d)}`;
-            const fix = typeof rule.fix === "string" ? rule.fix : rule.fix(live);
+            const shown =
+                live.kind === "Secret" && !rule.showValues
+                    ? ""
+                    : `: live ${showValue(l)} → program ${showValue(d)}`;
+            const fix = typeof rule.fix === "string" ? rule.fix : rule.fix(live, desired);
             reasons.push(`${rule.path.join(".")} is immutable${shown}; ${fix}`);
         }
     }

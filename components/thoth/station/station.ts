@@ -20,6 +20,11 @@ export interface StationArgs {
     opsClusterRoles: string[];
     /** Production: the namespaces (which hold Dgraph's volumes) and their RBAC are protected from deletion. */
     protectStateful: boolean;
+    /**
+     * The namespaces holding long-lived data (the knowledge graph's, Dgraph's) on a stack that keeps it: kept, with
+     * their RBAC, as firmly as that data, since deleting a namespace deletes every claim inside it.
+     */
+    dataNamespaces: string[];
 }
 
 /**
@@ -45,6 +50,7 @@ export class Station extends RunbookComponent {
             const tiers = (Object.keys(this.namespaces) as StationTier[]).filter(
                 (t) => this.namespaces[t] === ns,
             );
+            const keep = args.protectStateful || args.dataNamespaces.includes(ns);
             this.namespaceResources[ns] = new Namespace(
                 this.childName(ns),
                 {
@@ -52,6 +58,7 @@ export class Station extends RunbookComponent {
                     name: ns,
                     app: thothApp("thoth-station", "station"),
                     create: args.createNamespaces,
+                    keep,
                     labels: {
                         "thoth-station.ninja/environment": args.environment,
                         // A single tier names the namespace's role; test's shared namespace holds them all.
@@ -64,7 +71,7 @@ export class Station extends RunbookComponent {
                         subjects: [{ kind: "ServiceAccount" as const, name: sa, namespace: home }],
                     })),
                 },
-                this.child({ protect: args.protectStateful }),
+                this.child({ protect: keep }),
             );
         }
         const account = AccountHandle.of(this.namespaceResources[home].serviceAccounts[sa], sa, home);

@@ -392,7 +392,7 @@ export interface StationSecretPlan {
     /** The Secret's name (`def.name`): its logical name is `<modules>-<namespace>-secret-<name>`. */
     name: string;
     args: SecretArgs;
-    /** Kept with the data it unlocks: protected and retained where the cluster is production. */
+    /** Kept with the data it unlocks: protected and retained where the stack keeps long-lived data. */
     stateful: boolean;
 }
 

@@ -2,15 +2,17 @@ import { StationTier } from "../tiers";
 
 /**
  * What runbook 000 restarts, and the station tier each name stands for. The runbook's NOTE on watchers that go deaf
- * after ~30 minutes runs `./autokill_patch.sh workload-operator-thoth-middletier-stage
- * workload-operator-thoth-backend-stage` ("Deployment which is event based is workload-operator and
- * backend-operator"); thoth-station.md §2.11: those operators no longer exist, their work is done by the investigator
- * consumers and the namespaced Argo controllers of the same tiers. Nothing else is restarted: amun-inspection's
- * controller, for one, is no runbook name's successor.
+ * after ~30 minutes says "Deployment which is event based is **workload-operator** and **backend-operator**" and runs
+ * `./autokill_patch.sh workload-operator-thoth-middletier-stage workload-operator-thoth-backend-stage` (the
+ * workload-operator ran once per tier). thoth-station.md §2.11: those operators no longer exist, their work is done by
+ * the investigator consumers and the namespaced Argo controllers; backend-operator's, which watched the backend tier's
+ * work, by the backend tier's. Nothing else is restarted: amun-inspection's controller, for one, is no runbook name's
+ * successor.
  */
 export const RUNBOOK_RESTARTS: readonly { runbookName: string; tier: StationTier }[] = [
     { runbookName: "workload-operator-thoth-middletier-stage", tier: "middletier" },
     { runbookName: "workload-operator-thoth-backend-stage", tier: "backend" },
+    { runbookName: "backend-operator", tier: "backend" },
 ];
 
 /** The runbook names a workload serving these tiers succeeds; empty: the runbook does not restart it. */

@@ -51,6 +51,8 @@ export interface ServicePlan {
     kafkaCa: boolean;
     /** Public host of the `<name>-route53` Route, beside the generated `<name>` Route. */
     publicHost?: string;
+    /** False: no Route at all, the Service answers inside the cluster only (amun-api until its templates run). */
+    exposed?: false;
     /** Watches events (Kafka → Workflows in these tiers): a candidate of the watcher restart. */
     watches?: StationTier[];
 }
@@ -121,8 +123,9 @@ function investigators(environment: StationEnvironment): ServicePlan[] {
 /** Every long-running Thoth service of an environment, with its env from the shared ConfigMaps and Secrets. */
 export function servicePlans(
     environment: StationEnvironment,
-    hosts: StationModulesConfig["hosts"],
+    config: Pick<StationModulesConfig, "hosts" | "exposeAmunApi">,
 ): ServicePlan[] {
+    const hosts = config.hosts;
     const prometheusPush = (reads: StationReads): EnvMap => {
         const prometheus = reads.configMap("prometheus");
         return {
@@ -224,6 +227,7 @@ export function servicePlans(
             ...apiProbes(5),
             kafkaCa: false,
             publicHost: hosts.amunApi,
+            ...(config.exposeAmunApi ? {} : { exposed: false as const }),
             env: (reads) =>
                 mergeEnv(
                     {
@@ -331,7 +335,7 @@ export interface StationServicesArgs {
 /**
  * The long-running services users and other modules hit, as Deployments (the reference's DeploymentConfigs
  * are deprecated since OpenShift 4.14; nothing here relied on their triggers). Each API gets its generated
- * Route and, where it has one, its public `-route53` Route.
+ * Route and, where it has one, its public `-route53` Route; amun-api only with `exposeAmunApi`.
  */
 export class StationServices extends RunbookComponent {
     /** Deployment name → workload. */
@@ -348,7 +352,7 @@ export class StationServices extends RunbookComponent {
         // Objects name their namespace with a plain string, which carries no reference to the Namespace.
         const inNamespace = (namespace: string) =>
             this.child({ dependsOn: [args.namespaceResources[namespace]] });
-        const plans = servicePlans(args.environment, config.hosts);
+        const plans = servicePlans(args.environment, config);
         // Each plan with its account, made by the first plan that runs as it.
         const accounts = new Map<string, ServiceAccount>();
         const planned = plans.map((plan) => {
@@ -390,7 +394,7 @@ export class StationServices extends RunbookComponent {
                 ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
             };
             const endpoints: ExposureSpec[] = [];
-            if (ownsService) {
+            if (ownsService && plan.exposed !== false) {
                 endpoints.push({
                     name: serviceName,
                     host: defaultHost(serviceName, namespace, args.domain),
@@ -433,7 +437,7 @@ export class StationServices extends RunbookComponent {
                                       },
                                   ],
                               },
-                              expose: endpoints,
+                              ...(endpoints.length > 0 ? { expose: endpoints } : {}),
                           }
                         : {}),
                 },

@@ -37,7 +37,10 @@ export interface StationModulesArgs {
     domain: string;
     config: StationModulesConfig;
     secrets: SecretStore;
-    /** Production: the database's claim and workload are protected and retained. */
+    /**
+     * The stack keeps long-lived data (`keepsLongLivedData`): the database's claim and workload, and the Secret its
+     * data directory was initialised with, are protected and retained.
+     */
     protectStateful: boolean;
     watcherRestart?: WatcherRestartConfig;
     /** What must exist before Argo installs and bindings to `argo`/`argo-admin` (this stack's prerequisites). */
@@ -149,6 +152,7 @@ export class StationModules extends RunbookComponent {
                 this.stationSecrets(
                     { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
                     inNamespace,
+                    args.protectStateful,
                 ),
             ) ?? [];
         // Pods read the objects of their own namespace through these handles, and so wait for exactly what they read
@@ -371,13 +375,15 @@ export class StationModules extends RunbookComponent {
     private stationSecrets(
         args: StationSecretsArgs,
         inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
+        /** The stack keeps long-lived data: the Secrets kept with it are protected and retained. */
+        keepData: boolean,
     ): ConfigSecret[] {
         return stationSecretPlans(args).map((plan) => {
             const options = inNamespace(plan.namespace);
             return new ConfigSecret(
                 this.childName(`${plan.namespace}-secret-${plan.name}`),
                 plan.args,
-                plan.stateful ? { ...options, ...statefulOptions(args.cluster.production) } : options,
+                plan.stateful ? { ...options, ...statefulOptions(keepData) } : options,
             );
         });
     }

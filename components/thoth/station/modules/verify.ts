@@ -15,18 +15,33 @@ export interface VerifyTarget {
     image: string;
 }
 
+/** How often, how far apart and how long each the check calls an API: ~5 minutes for a rollout to answer. */
+export const VERIFY_ATTEMPTS = 30;
+export const VERIFY_DELAY_SECONDS = 10;
+export const VERIFY_CALL_SECONDS = 10;
+/** The Job's deadline: longer than every attempt timing out with every wait between them. */
+export const VERIFY_DEADLINE_SECONDS = 600;
+
 /**
- * The shell the check runs: every endpoint is retried for up to ~5 minutes (a rollout takes that long), all are
- * tried, and the command fails if any never answered, which fails `pulumi up`.
+ * The shell the check runs: every endpoint is called until it answers, up to {@link VERIFY_ATTEMPTS} times, all
+ * are tried, and the command fails if any never answered, which fails `pulumi up`. The retry is the shell's, not
+ * curl's: the APIs' UBI 8 images carry curl 7.61.1, older than `--retry-all-errors` (7.71.0), and curl's own
+ * `--retry` does not retry a refused connection there. POSIX sh only (the images' /bin/sh).
  */
 export function verifyScript(targets: readonly VerifyTarget[], note?: string): string {
     return [
         "set -u",
         "failed=0",
-        ...targets.map(
-            (t) =>
-                `curl --fail --silent --show-error --output /dev/null --retry 30 --retry-delay 10 --retry-all-errors --max-time 20 '${t.url}' && echo '${t.name}: ok' || { echo '${t.name}: ${t.url} did not answer' >&2; failed=1; }`,
-        ),
+        "check() {",
+        "  attempt=1",
+        `  until curl --fail --silent --show-error --output /dev/null --max-time ${VERIFY_CALL_SECONDS} "$2"; do`,
+        `    if [ "$attempt" -ge ${VERIFY_ATTEMPTS} ]; then echo "$1: $2 did not answer" >&2; return 1; fi`,
+        "    attempt=$((attempt + 1))",
+        `    sleep ${VERIFY_DELAY_SECONDS}`,
+        "  done",
+        '  echo "$1: ok"',
+        "}",
+        ...targets.map((t) => `check ${shellQuote(t.name)} ${shellQuote(t.url)} || failed=1`),
         // The note (what could not be checked) ends the log whatever the result.
         ...(note ? [`echo ${shellQuote(note)}`] : []),
         'exit "$failed"',
@@ -115,13 +130,13 @@ export class StationVerify extends RunbookComponent {
                         },
                         spec: {
                             backoffLimit: 0,
-                            activeDeadlineSeconds: 600,
+                            activeDeadlineSeconds: VERIFY_DEADLINE_SECONDS,
                             template: {
                                 metadata: { labels },
                                 spec: {
                                     restartPolicy: "Never",
                                     automountServiceAccountToken: false,
-                                    // The API's own image (it has curl) under the API pod's own security context.
+                                    // The API's own image (curl, /bin/sh) under the API pod's own security context.
                                     securityContext: deployment.spec.template.spec.securityContext,
                                     containers: [container],
                                 },
