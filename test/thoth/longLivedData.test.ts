@@ -8,6 +8,7 @@ import { Thoth } from "../../components/thoth/thoth";
 import type { RecordedResource } from "../../tools/mocks/recorder";
 import { evaluatePart } from "../fixtures/part";
 import { recordedResources, stackPlan } from "../fixtures/plans";
+import { confirmImages } from "../placeholders";
 import { THOTH } from "./fixtures";
 
 const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
@@ -87,6 +88,8 @@ describe("Thoth station: long-lived data is kept on every stack but a local one"
                     "stage",
                     (values) => {
                         values.tier = tier;
+                        // A production tier runs only confirmed images: pinned, as its operator must.
+                        if (tier === "production") confirmImages(values);
                     },
                     (config, context) => {
                         new Thoth("thoth", { config, context, moduleParts: ["graph"] });
