@@ -60,8 +60,8 @@ export function databaseServers(source: ConfigSource, input: DatabaseServersInpu
             for (const other of input.otherStacks().filter((o) => o.production)) {
                 const theirs = valueAt(other.values[section], path);
                 const where = `Pulumi.${other.stack}.yaml, ${fullKey(use.key)}`;
-                const own = `edit ${STACK_FILE}: set ${fullKey(use.key)} to the host:port of this stack's own database server (never production's), and ${use.uris.map(fullKey).join(" and ")} to URIs on it (pulumi config set --secret <key>)`;
-                const known = canonicalDatabaseServer(theirs);
+                // `set-by-operator` reads as a host name: a placeholder names no server.
+                const known = isPlaceholder(theirs) ? undefined : canonicalDatabaseServer(theirs);
                 if (known === undefined) {
                     problems.push({
                         key: fullKey(use.key),
@@ -72,7 +72,7 @@ export function databaseServers(source: ConfigSource, input: DatabaseServersInpu
                     problems.push({
                         key: fullKey(use.key),
                         message: `is ${use.server}, the server stack "${other.stack}" (production) names for its ${use.holds} (${where}): this stack would read and write production's data. Request a server of this stack's own and name it here, with URIs on it`,
-                        fix: own,
+                        fix: `edit ${STACK_FILE}: set ${fullKey(use.key)} to the host:port of this stack's own database server (never production's), and ${use.uris.map(fullKey).join(" and ")} to URIs on it (pulumi config set --secret <key>)`,
                     });
                 }
             }
