@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync, readFileSync, writeFileSync } from "fs";
+import * as path from "path";
+import { COMMITTED_STACKS } from "../components/config/identity";
 import { runProgram } from "../components/program";
 import { loadProgramConfig } from "../components/config/load";
 import { memoryConfigSource } from "../components/config/source";
@@ -7,6 +10,7 @@ import { SYSTEMS } from "../components/systems";
 import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mocks/recorder";
 import { readStackFile } from "../tools/plan/stackfile";
 import { withQuietStacks } from "../tools/plan/stacks";
+import { scratchDir } from "./fixtures/scratch";
 import { confirmImages, fillPlaceholders } from "./placeholders";
 
 /** The stack name the test process's mocks report. */
@@ -136,6 +140,8 @@ export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
         values = fillPlaceholders(structuredClone(readStackFile(stack).values));
         // A production stack runs only confirmed images: as the operator has them once each is pinned.
         if (stack === "prod") values = confirmImages(values);
+        const dials = values.dials as Record<string, unknown> | undefined;
+        if (dials && readStackFile(stack).values.dials) dials.databaseServer = operatorDatabaseServer(stack);
         committedValues.set(stack, values);
     }
     return structuredClone(values);
@@ -152,7 +158,37 @@ export function stackSecrets(
     const config = loadProgramConfig(memoryConfigSource(values, {}), SYSTEMS, {
         placeholderSecret: () => "x",
     });
-    return Object.fromEntries(config.secretSpecs.map((s) => [s.key, `test-${s.key}`]));
+    const secrets = Object.fromEntries(config.secretSpecs.map((s) => [s.key, `test-${s.key}`]));
+    // A database URI names the server its stack file names (components/config/passes/databaseServers.ts).
+    for (const def of config.enabled) {
+        for (const use of def.databaseServers?.(config.sections[def.section]) ?? []) {
+            for (const key of use.uris) secrets[key] = `postgresql://test:test-${key}@${use.server}`;
+        }
+    }
+    return secrets;
+}
+
+/** The database server an operator names for a stack's DIALS: each stack its own, as the check demands. */
+export function operatorDatabaseServer(stack: string): string {
+    return `dbod-dials-${stack}.operator.test:6600`;
+}
+
+/**
+ * A checkout whose committed stack files have every `dials.databaseServer` placeholder set as {@link stackValues}
+ * sets it: a stage run is checked against production's named server, as once production's operator committed it.
+ */
+export function operatorCheckout(): string {
+    const root = scratchDir("operator-checkout-");
+    for (const stack of COMMITTED_STACKS) {
+        const file = `Pulumi.${stack}.yaml`;
+        if (!existsSync(file)) continue;
+        const text = readFileSync(file, "utf8").replace(
+            /^(\s+databaseServer:) set-by-operator$/m,
+            `$1 ${operatorDatabaseServer(stack)}`,
+        );
+        writeFileSync(path.join(root, file), text);
+    }
+    return root;
 }
 
 export interface RunOptions {

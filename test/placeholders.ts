@@ -26,6 +26,7 @@ export function fillPlaceholders<T>(value: T, path = ""): T {
         if (path.endsWith("publicKey")) return OPERATOR_PUBLIC_KEY as T;
         if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE as T;
         if (path.endsWith("claimName")) return "postgres-data" as T;
+        if (path.endsWith("databaseServer")) return "dbod-operator-test.cern.ch:6600" as T;
         return operatorId(path) as T;
     }
     // An unconfirmed image as the operator pins it after following its fix.

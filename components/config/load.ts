@@ -6,6 +6,7 @@ import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
 import { SecretSpec, SecretStore, SectionBase, StackTier, SystemDefinition } from "./system";
 import { clusterReferences } from "./passes/clusterReferences";
+import { databaseServers } from "./passes/databaseServers";
 import { Deployment, deployments, notices } from "./passes/deployments";
 import { retiredSecrets } from "./passes/retiredSecrets";
 import { foreignNamespaces } from "./passes/foreign";
@@ -145,6 +146,14 @@ function checkProgramConfig(
             clusters,
             openstack,
             production: program.production,
+        }),
+    );
+    run(
+        databaseServers(source, {
+            stack: source.stack,
+            read: read.read,
+            clusters,
+            otherStacks: () => otherStacks(source.stack ?? "", options.root),
         }),
     );
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));

@@ -5,6 +5,7 @@ import { canonicalApiServer, provenDistinct } from "./clusterIdentity";
 import { COMMITTED_STACKS, isProductionStack } from "./identity";
 import { ForeignCluster, GrantKind, Grants } from "./ownership";
 import { PROJECT } from "./problems";
+import { resolveMergeKeys } from "./source";
 
 // The other stacks of the checkout, as far as ownership needs them: which clusters they write to and what they are
 // granted there. The committed stack files are the record of who owns what on a shared cluster (a stack's own run
@@ -22,6 +23,8 @@ export interface OtherStack {
     stack: string;
     production: boolean;
     clusters: ClusterEntry[];
+    /** Its project's settings (keys without the namespace, merge keys resolved), for checks across stacks. */
+    values: Record<string, unknown>;
 }
 
 function record(value: unknown): Record<string, string> {
@@ -63,6 +66,11 @@ function readOther(file: string, name: string): OtherStack | undefined {
         stack: name,
         production: isProductionStack(name) || config[`${PROJECT}:tier`] === "production",
         clusters: entries,
+        values: Object.fromEntries(
+            Object.entries(config)
+                .filter(([k]) => k.startsWith(`${PROJECT}:`))
+                .map(([k, v]) => [k.slice(PROJECT.length + 1), resolveMergeKeys(v)]),
+        ),
     };
 }
 

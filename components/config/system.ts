@@ -32,6 +32,22 @@ export interface RetiredSecret {
     why: string;
 }
 
+/**
+ * A database server outside the cluster that holds a system's data: named by a plain key of its section, reached
+ * through URI secrets (components/config/passes/databaseServers.ts checks both, and that a non-production stack's is
+ * not a production stack's).
+ */
+export interface DatabaseServerUse {
+    /** Key (without the project) that names the server as `host:port`: `dials.databaseServer`. */
+    key: string;
+    /** Its value as the section holds it (`host:port`, or the placeholder). */
+    server: string;
+    /** Secret keys whose URIs must name that server. */
+    uris: string[];
+    /** What lives there, for messages: `DIALS' workspace databases`. */
+    holds: string;
+}
+
 /** The tier of a stack: production protects every stateful resource from deletion. */
 export const stackTier = z.enum(["production", "staging", "local"]).meta({ example: "production" });
 export type StackTier = z.infer<typeof stackTier>;
@@ -168,6 +184,8 @@ export interface SystemDefinition<
     clusterScoped(config: C): Claim[];
     /** Secrets this configuration needs. */
     secrets(config: C): SecretSpec[];
+    /** Database servers outside the cluster its data lives on, each with the URI secrets that reach it. */
+    databaseServers?(config: C): DatabaseServerUse[];
     /** Secret keys it no longer reads: a stack that still sets one gets the fix that moves or removes it. */
     retiredSecrets?(config: C): RetiredSecret[];
     /**

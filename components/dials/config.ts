@@ -11,7 +11,9 @@ import {
     toDnsLabel,
 } from "../config/fields";
 import { INT32_MAX } from "../config/checks";
+import { canonicalDatabaseServer } from "../config/databaseServer";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
+import { isPlaceholder, orPlaceholder } from "../shared/placeholder";
 import { isDnsLabel } from "../shared/naming";
 import { migrationProblems } from "./migration";
 import {
@@ -157,6 +159,10 @@ export const migrationSchema = z
     })
     .strict();
 
+/** What an operator sets `dials.databaseServer` to: only they know it, and another stack's never fits. */
+const DATABASE_SERVER_ASK =
+    "the host:port of the DB-on-demand instance (dbod.web.cern.ch) this stack's workspace databases are on: production's is the server in its dials-django-database-uri; any other stack requests an instance of its own, never production's";
+
 /** `runbooks:dials`: CMS DIALS on the CERN OpenShift PaaS. */
 export const dialsSchema = z
     .object({
@@ -166,6 +172,19 @@ export const dialsSchema = z
         /** CERN PaaS projects are created in the web-services portal, not by this program. */
         createNamespace: z.boolean().default(false).meta({ example: "false" }),
         images: imagesSchema,
+        /**
+         * `host:port` of the PostgreSQL server (CERN DB-on-demand) this stack's workspace databases are on: the one
+         * dials-django-database-uri and dials-etl-database-uri must name, never a production stack's on another
+         * stack (components/config/passes/databaseServers.ts). Runbook 003 does not name production's.
+         */
+        databaseServer: orPlaceholder(
+            z
+                .string()
+                .refine(
+                    (v) => canonicalDatabaseServer(v) !== undefined,
+                    "must be host:port of a PostgreSQL server, such as dbod-dials.cern.ch:6600",
+                ),
+        ).meta({ example: "dbod-dials.cern.ch:6600", ask: DATABASE_SERVER_ASK }),
         /** Every workspace: adding one is one entry here (database, workers and DJANGO_WORKSPACES follow). */
         workspaces: z.array(workspaceSchema).min(1, "needs at least one workspace").meta({
             example: "[]",
@@ -194,6 +213,15 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
             key: fullKey("dials.images.confirmed.tag"),
             message: `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as README "CMS DIALS" says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
             fix: removeCommand("dials.images.confirmed", { path: true }),
+        });
+    }
+    if (isPlaceholder(config.databaseServer)) {
+        problems.push({
+            key: fullKey("dials.databaseServer"),
+            message:
+                "is a placeholder: name the PostgreSQL server this stack's workspace databases are on, so the database URIs are checked against it and no other stack can share it",
+            fix: `edit ${STACK_FILE}: set ${fullKey("dials.databaseServer")} to ${DATABASE_SERVER_ASK}`,
+            placeholder: true,
         });
     }
     const names = config.workspaces.map((w) => w.name);

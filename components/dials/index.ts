@@ -2,7 +2,7 @@ import { defineSystem } from "../config/system";
 import { DialsConfig, dialsProblems, dialsSchema } from "./config";
 import { Dials } from "./dials";
 import { dialsNotices, releaseImages } from "./migration";
-import { dialsSecretSpecs } from "./secrets";
+import { DATABASE_URI_SECRETS, dialsSecretSpecs } from "./secrets";
 
 /** CMS DIALS: workspace-driven Celery ETL, Django backend and frontend on the CERN OpenShift PaaS. */
 export const dials = defineSystem<DialsConfig, "kubernetes">({
@@ -17,6 +17,14 @@ export const dials = defineSystem<DialsConfig, "kubernetes">({
     ],
     clusterScoped: () => [],
     secrets: () => dialsSecretSpecs(),
+    databaseServers: (config) => [
+        {
+            key: "dials.databaseServer",
+            server: config.databaseServer,
+            uris: [...DATABASE_URI_SECRETS],
+            holds: "workspace databases",
+        },
+    ],
     check: (config) => dialsProblems(config),
     notices: (config, { tier }) => dialsNotices(config, tier),
     images: (config) => releaseImages(config),

@@ -147,6 +147,11 @@ export const ETL_SECRETS: readonly SecretKeySpec[] = [
     ),
 ];
 
+/** The secrets holding URIs on the stack's PostgreSQL server (`dials.databaseServer`). */
+export const DATABASE_URI_SECRETS: readonly string[] = [...BACKEND_SECRETS, ...ETL_SECRETS]
+    .filter((s) => s.envKey.endsWith("DATABASE_URI"))
+    .map((s) => s.key);
+
 /** `eos-credentials`: the account EOS is mounted with; the ETL also reads it to reach lxplus. */
 export const EOS_SECRETS: readonly SecretKeySpec[] = [
     entry(

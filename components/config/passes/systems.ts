@@ -144,7 +144,7 @@ export function deployedImages(
  * A system on a cluster of this machine (the e2e's kwok, at whatever tier it tests): it pulls no image, and nothing
  * it runs is shared, so no image needs confirming there.
  */
-function onLoopback(cfg: SectionBase, clusters: ClustersConfig): boolean {
+export function onLoopback(cfg: SectionBase, clusters: ClustersConfig): boolean {
     if (typeof cfg.cluster !== "string") return false;
     const server = canonicalApiServer(clusters[cfg.cluster]?.apiServer);
     return server !== undefined && isLoopback(server);

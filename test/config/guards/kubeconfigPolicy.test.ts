@@ -9,7 +9,7 @@ import { ConfigError } from "../../../components/config/problems";
 import { ConfigSource, memoryConfigSource } from "../../../components/config/source";
 import { SYSTEMS } from "../../../components/systems";
 import { KubeconfigError, loadKubeconfig } from "../../../tools/adopt/kubeconfig";
-import { stackSecrets, stackValues } from "../../harness";
+import { operatorCheckout, stackSecrets, stackValues } from "../../harness";
 
 // Issue 38, finding 5: a kubeconfig's content is checked before any provider or client is made from it, by one
 // policy for the stack check and `npm run adopt`: credential plugins only as reviewed, TLS never off in production,
@@ -61,7 +61,10 @@ function stackRun(
     const base = memoryConfigSource(values, secrets, { stack });
     const source: ConfigSource = { ...base, getValue: (k) => (k in secrets ? secrets[k] : base.getValue(k)) };
     try {
-        return { config: loadProgramConfig(source, SYSTEMS), problems: [] as string[] };
+        return {
+            config: loadProgramConfig(source, SYSTEMS, { root: operatorCheckout() }),
+            problems: [] as string[],
+        };
     } catch (err) {
         assert.ok(err instanceof ConfigError, String(err));
         return { config: undefined, problems: err.problems.map((p) => `${p.key}: ${p.message} | ${p.fix}`) };

@@ -1,0 +1,82 @@
+import { canonicalDatabaseServer, uriDatabaseServer } from "../databaseServer";
+import { isProductionStack } from "../identity";
+import { valueAt } from "../issues";
+import { ConfigProblem, STACK_FILE, fullKey, promptSecretCommand } from "../problems";
+import { ClustersConfig } from "../program";
+import { ConfigSource } from "../source";
+import { OtherStack } from "../stacks";
+import { isPlaceholder } from "../../shared/placeholder";
+import { Passed } from "./pass";
+import { SystemRead, onLoopback } from "./systems";
+
+// A database outside the cluster is not deployed by a stack, so nothing else tells two stacks' apart: stage given
+// production's URIs would run its ETL against production's databases. Each stack names its server in a plain,
+// committed key; the URI secrets must name that server (the key is the truth a reviewer and the other stacks read),
+// and a non-production stack's server must not be one a production stack file names. The URIs' servers are never
+// printed: they are read from secrets.
+
+export interface DatabaseServersInput {
+    /** The stack being checked; unset for partial configurations, which have no other stacks. */
+    stack?: string;
+    read: readonly SystemRead[];
+    clusters: ClustersConfig;
+    /** The other committed stacks' files (components/config/stacks.ts). */
+    otherStacks(): readonly OtherStack[];
+}
+
+/**
+ * Every enabled system's database servers: each URI secret (as the real source hands out its decrypted text; the
+ * offline plan has none) on the server its key names, and a non-production stack's server proven different from
+ * every production stack file's. A system on a loopback cluster (the e2e's kwok) runs nothing that connects.
+ */
+export function databaseServers(source: ConfigSource, input: DatabaseServersInput): Passed<void> {
+    const problems: ConfigProblem[] = [];
+    const production = isProductionStack(input.stack);
+    for (const system of input.read) {
+        const { def, parsed } = system;
+        if (!parsed.enabled || !def.databaseServers || onLoopback(parsed, input.clusters)) continue;
+        for (const use of def.databaseServers(parsed)) {
+            const declared = canonicalDatabaseServer(use.server);
+            // A placeholder is the system's check's to ask for; an unreadable value is the schema's problem.
+            if (isPlaceholder(use.server) || declared === undefined || system.broken.includes(use.key))
+                continue;
+            const named = `${fullKey(use.key)} (${declared})`;
+            for (const key of use.uris) {
+                const text = source.isSecret(key) ? source.getValue(key) : undefined;
+                if (typeof text !== "string") continue;
+                const at = uriDatabaseServer(text);
+                if (at === declared) continue;
+                problems.push({
+                    key: fullKey(key),
+                    message:
+                        at === undefined
+                            ? `names no single PostgreSQL server this check can read (postgresql://<user>:<password>@<host>:<port>, one host, no host= or port= in the query), so nothing proves it is the server ${named} names. Set it to a URI on that server`
+                            : `is a URI on another server than ${named}, which this stack's ${use.holds} are on (the server it names is not printed: the value is a secret). Set it to a URI on that server; if the key is what is wrong, set the key to this stack's own server instead`,
+                    fix: promptSecretCommand(key),
+                });
+            }
+            if (input.stack === undefined || production) continue;
+            const [section, ...path] = use.key.split(".");
+            for (const other of input.otherStacks().filter((o) => o.production)) {
+                const theirs = valueAt(other.values[section], path);
+                const where = `Pulumi.${other.stack}.yaml, ${fullKey(use.key)}`;
+                // `set-by-operator` reads as a host name: a placeholder names no server.
+                const known = isPlaceholder(theirs) ? undefined : canonicalDatabaseServer(theirs);
+                if (known === undefined) {
+                    problems.push({
+                        key: fullKey(use.key),
+                        message: `cannot be proven to differ from production's: stack "${other.stack}" (production) names no server for ${use.holds} (${where} is ${theirs === undefined ? "unset" : JSON.stringify(theirs)}). Its operator sets it to production's host:port first (it is in production's ${use.uris.map(fullKey).join(" and ")}), then this stack runs`,
+                        fix: `edit Pulumi.${other.stack}.yaml: set ${fullKey(use.key)} to the host:port of production's database server, then run this stack again`,
+                    });
+                } else if (known === declared) {
+                    problems.push({
+                        key: fullKey(use.key),
+                        message: `is ${use.server}, the server stack "${other.stack}" (production) names for its ${use.holds} (${where}): this stack would read and write production's data. Request a server of this stack's own and name it here, with URIs on it`,
+                        fix: `edit ${STACK_FILE}: set ${fullKey(use.key)} to the host:port of this stack's own database server (never production's), and ${use.uris.map(fullKey).join(" and ")} to URIs on it (pulumi config set --secret <key>)`,
+                    });
+                }
+            }
+        }
+    }
+    return { state: undefined, problems };
+}
