@@ -35,7 +35,8 @@ export async function settled(): Promise<RecordedResource[]> {
     if (recorder.errors.length > 0) {
         throw new Error(recorder.errors.join("\n"));
     }
-    return recorder.resources;
+    // A copy: the next evaluation empties the recorder's own list in place, and a caller may still hold this one.
+    return [...recorder.resources];
 }
 
 /** What the tests read of a registered resource, alike in a fresh evaluation and in the run's plan of a stack. */

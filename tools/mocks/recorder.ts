@@ -175,8 +175,10 @@ export class Recorder {
 
     /** Holds `resources` as if a run had just registered them (a recording kept from an earlier identical run). */
     restore(resources: readonly RecordedResource[]): void {
+        // Copied first: `resources` may be this recorder's own list, which reset() empties in place.
+        const kept = [...resources];
         this.reset();
-        for (const r of resources) {
+        for (const r of kept) {
             this.resources.push(r);
             this.byUrn.set(r.urn, r);
         }
