@@ -1,3 +1,4 @@
+import { isPlaceholder } from "../shared/placeholder";
 import { CallystoConfig } from "./config";
 import { ResolvedHost, absolute, resolveHosts } from "./hosts";
 import { CERTIFICATE_ROLES } from "./inventory";
@@ -65,7 +66,7 @@ function adoptionNotices(config: CallystoConfig, host: ResolvedHost, index: numb
     const address = "address" in host.floatingIp ? ` (${host.floatingIp.address})` : "";
     const sources = config.sshSources?.join(", ") ?? "everywhere";
     const notices = [
-        `${host.fqdn} is a running instance adopted as it is. Its port (callysto.hosts[${index}].adopt.portId) gets exactly the security group ${securityGroupName(config.environment, host.role)}: ssh (22) only from sshSources (${sources}); ${WEB_PORTS.join(", ")} and ICMP from everywhere. The groups Terraform attached (openstack port show ${host.adoptPortId ?? "<port>"} -c security_group_ids) are detached from it and left in place: before this up, make sure sshSources holds the address the operators and Ansible connect from (clavius).`,
+        `${host.fqdn} is a running instance adopted as it is. Its port (callysto.hosts[${index}].adopt.portId) gets exactly the security group ${securityGroupName(config.environment, host.role)}: ssh (22) only from sshSources (${sources}); ${WEB_PORTS.join(", ")} and ICMP from everywhere. The groups Terraform attached (openstack port show ${host.adoptPortId === undefined || isPlaceholder(host.adoptPortId) ? `$(openstack port list --server ${host.fqdn} -f value -c ID)` : host.adoptPortId} -c security_group_ids) are detached from it and left in place: before this up, make sure sshSources holds the address the operators and Ansible connect from (clavius).`,
     ];
     const prov = config.provisioning;
     if (!prov?.enabled) return notices;
