@@ -241,6 +241,9 @@ export async function runWith(options: RunOptions): Promise<RecordedResource[]> 
  */
 export async function evaluate(body: () => void): Promise<RecordedResource[]> {
     evaluations++;
+    // The harness's mocks, whatever ran before in this worker (an in-process plan installs its own): registrations
+    // made elsewhere would leave this evaluation's list empty.
+    reinstallRecorder();
     resetRecorder();
     return withQuietStacks(() => {
         body();

@@ -14,6 +14,7 @@ import { Workload } from "../shared/workload";
 import { POSTGRES_SECRET, postgresEnv } from "./env";
 import { SIZES } from "./layout";
 import { POSTGRES_COPY_SCRIPT } from "./scripts";
+import { postgresServerAnnotations } from "../shared/postgresServer";
 
 /** One PostgreSQL server: a major version and its image. */
 export interface PostgresServer {
@@ -150,6 +151,10 @@ export class PackitPostgres extends RunbookComponent {
                 cluster,
                 namespace: args.namespace,
                 app: { ...app(objectName), version: String(s.version) },
+                annotations: postgresServerAnnotations(
+                    s.version,
+                    `${args.partOf}.postgres.${current ? "version" : "previous.version"}`,
+                ),
                 strategy: "Recreate",
                 automountServiceAccountToken: false,
                 containers: [

@@ -1,6 +1,7 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { Refined, Rejected } from "../config/system";
 import { duplicates } from "../shared/naming";
+import { sclorgPostgresMajor } from "../shared/postgresServer";
 import { Sizing, sizingProblems } from "../shared/resources";
 import {
     BOT_NAMES,
@@ -172,6 +173,17 @@ export function stationProblems(config: ThothConfig): ConfigProblem[] {
     const station = config.station;
     if (!station?.enabled) return [];
     const problems: ConfigProblem[] = [];
+    const postgresql = station.modules?.enabled ? station.modules.images.postgresql : undefined;
+    // The knowledge graph's server mounts the claim holding today's data: the takeover check compares the data
+    // directory's major version with the one the image runs, which sclorg/rhscl images name in the repository.
+    if (postgresql !== undefined && sclorgPostgresMajor(postgresql) === undefined) {
+        const key = "thoth.station.modules.images.postgresql";
+        problems.push({
+            key: fullKey(key),
+            message: `is ${postgresql}, which does not name its PostgreSQL major version (an sclorg or rhscl image, registry.access.redhat.com/rhscl/postgresql-<major>-rhel7, does): the knowledge graph's data directory must be of the server's major version, and nothing could check it`,
+            fix: `read the image running today: oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql ; then ${setCommand(key, "<that image, e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...>", { path: true })}`,
+        });
+    }
     const dgraph = station.dgraph;
     if (dgraph?.enabled) {
         const hosts = dgraph.hosts;

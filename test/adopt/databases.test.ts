@@ -8,6 +8,7 @@ import { DUMP_MAX_AGE_HOURS, databaseTakeovers, takeoverProblems } from "../../t
 import { DumpHeader, parseDumpHeader } from "../../tools/adopt/dumpHeader";
 import { DesiredObject, KubeObject } from "../../tools/adopt/model";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
+import { POSTGRES_MAJOR_ANNOTATION } from "../../components/shared/postgresServer";
 
 /** The first 160 bytes of `pg_dump -Fc packit` written by pg_dump 15.18 (Debian) against a 15.18 server. */
 const REAL_DUMP =
@@ -110,6 +111,7 @@ describe("adopt: the database takeover (PostgreSQL on a claim that holds data to
                         server: `postgres-${version}`,
                         claim: "postgres-data",
                         version,
+                        versionKey: "packit.postgres.version",
                         dataVersion: data ?? { unknown: "no running pod mounts it" },
                         dump: dump
                             ? {
@@ -158,10 +160,19 @@ describe("adopt: the database takeover (PostgreSQL on a claim that holds data to
                         object,
                     })),
                 );
+            // Every system's PostgreSQL on a claim: Packit's and Stream's postgres-<v>, Thoth's knowledge graph.
             const servers = desired.filter(
-                (d) => d.object.kind === "Deployment" && /^postgres-\d+$/.test(d.object.metadata.name),
+                (d) =>
+                    d.object.kind === "Deployment" &&
+                    (d.object.metadata.annotations as Record<string, string> | undefined)?.[
+                        POSTGRES_MAJOR_ANNOTATION
+                    ] !== undefined,
             );
-            assert.deepEqual([...new Set(servers.map((s) => s.system))].sort(), ["packit", "stream"]);
+            assert.deepEqual([...new Set(servers.map((s) => s.system))].sort(), [
+                "packit",
+                "stream",
+                "thoth-station",
+            ]);
             const now = new Date("2030-06-01T12:00:00Z");
             await fc.assert(
                 fc.asyncProperty(

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { postgresServerAnnotations } from "../../components/shared/postgresServer";
 import { KubeObject } from "../../tools/adopt/model";
 import { buildReport, exitCode, renderReport } from "../../tools/adopt/report";
 import { inspectCluster } from "../../tools/adopt/run";
@@ -15,7 +16,12 @@ function server(claim: string): KubeObject {
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
-        metadata: { name: "postgres-15", namespace: "packit-prod", labels },
+        metadata: {
+            name: "postgres-15",
+            namespace: "packit-prod",
+            labels,
+            annotations: postgresServerAnnotations(15, "packit.postgres.version"),
+        },
         spec: {
             selector: { matchLabels: { "app.kubernetes.io/name": "postgres-15" } },
             template: {

@@ -1,10 +1,13 @@
-import { serverName } from "../../components/packit/postgres";
+import {
+    POSTGRES_MAJOR_ANNOTATION,
+    POSTGRES_MAJOR_KEY_ANNOTATION,
+} from "../../components/shared/postgresServer";
 import { DumpHeader, majorOf, readDumpHeader } from "./dumpHeader";
 import { DesiredObject, KubeObject, at } from "./model";
 
 /**
  * The database takeover: a PostgreSQL server of the program that the first `pulumi up` starts on a claim that exists
- * today (Packit/Stream `postgres.claimName`). It must not start before (a) the data directory on that claim is of the
+ * today (Packit/Stream `postgres.claimName`, Thoth's knowledge graph `pgsql-data`). It must not start before (a) the data directory on that claim is of the
  * major version the server runs, or it refuses to start (or, on a layout it does not know, initialises an empty
  * database), and (b) a dump of the running database exists, the one way back if the takeover goes wrong.
  */
@@ -12,11 +15,13 @@ export interface DatabaseTakeover {
     cluster: string;
     system: string;
     namespace: string;
-    /** The program's server Deployment (`postgres-<version>`). */
+    /** The program's server Deployment. */
     server: string;
     claim: string;
-    /** The major version the program's server runs (its `app.kubernetes.io/version`). */
+    /** The major version the program's server runs (its {@link POSTGRES_MAJOR_ANNOTATION}). */
     version: number;
+    /** The stack key that sets it. */
+    versionKey: string;
     /** The major version of the data directory on the claim, when it could be read. */
     dataVersion?: number;
     /** The dump the operator named with `--dump <namespace>=<path>`, when it is a usable one. */
@@ -41,30 +46,31 @@ export const DUMP_MAX_AGE_HOURS = 24;
  */
 const DATA_SUBDIR = "userdata";
 
-/** A program server: the Deployment `postgres-<v>` of the database component, its claim and mount path. */
+/** A program server: a Deployment that declares the major version it runs, its claim and mount path. */
 interface Server {
     d: DesiredObject;
     version: number;
+    versionKey: string;
     claim: string;
     mountPath: string;
 }
 
-/** The program's PostgreSQL servers ({@link serverName}: Deployment `postgres-<v>`, version label `<v>`). */
+/** The program's PostgreSQL servers: every Deployment that declares its major version (shared/postgresServer.ts). */
 function servers(desired: readonly DesiredObject[]): Server[] {
     const found: Server[] = [];
     for (const d of desired) {
         const o = d.object;
-        const labels = (o.metadata.labels ?? {}) as Record<string, string>;
-        const version = Number(labels["app.kubernetes.io/version"]);
-        if (o.kind !== "Deployment" || labels["app.kubernetes.io/component"] !== "database") continue;
-        if (!Number.isInteger(version) || o.metadata.name !== serverName(version)) continue;
+        const annotations = (o.metadata.annotations ?? {}) as Record<string, string>;
+        const version = Number(annotations[POSTGRES_MAJOR_ANNOTATION]);
+        if (o.kind !== "Deployment" || annotations[POSTGRES_MAJOR_ANNOTATION] === undefined) continue;
+        const versionKey = annotations[POSTGRES_MAJOR_KEY_ANNOTATION] ?? POSTGRES_MAJOR_ANNOTATION;
         const spec = at(o, "spec", "template", "spec") as PodSpec | undefined;
         for (const v of spec?.volumes ?? []) {
             const claim = v.persistentVolumeClaim?.claimName;
             const mount = spec?.containers
                 ?.flatMap((c) => c.volumeMounts ?? [])
                 .find((m) => m.name === v.name);
-            if (claim && mount) found.push({ d, version, claim, mountPath: mount.mountPath });
+            if (claim && mount) found.push({ d, version, versionKey, claim, mountPath: mount.mountPath });
         }
     }
     return found;
@@ -127,6 +133,8 @@ export function takeoverProblems(input: {
     server: string;
     claim: string;
     version: number;
+    /** The stack key that sets `version`. */
+    versionKey: string;
     /** The data directory's PG_VERSION, or why it is unknown (with the command to read it). */
     dataVersion: number | { unknown: string };
     /** The header of the named dump, its problem, or undefined when none was named. */
@@ -135,14 +143,14 @@ export function takeoverProblems(input: {
     makeDump: string | undefined;
     now: Date;
 }): string[] {
-    const { namespace, server, claim, version } = input;
+    const { namespace, server, claim, version, versionKey } = input;
     const problems: string[] = [];
     if (typeof input.dataVersion === "number") {
         if (input.dataVersion !== version) {
             problems.push(
                 `the data directory on claim ${claim} is PostgreSQL ${input.dataVersion}, but ${server} runs ${version}: ` +
-                    `it would refuse to start on it. Set the version running today (postgres.version ${input.dataVersion} ` +
-                    `and its image), or make the upgrade a real one (postgres.previous, README "PostgreSQL major upgrade")`,
+                    `it would refuse to start on it. Set the version running today (${versionKey}: ${input.dataVersion}, ` +
+                    `with its image), or make the upgrade a real one where the system has one (README "PostgreSQL major upgrade")`,
             );
         }
     } else {
@@ -175,7 +183,7 @@ export function takeoverProblems(input: {
         if (dumped !== version) {
             problems.push(
                 `the dump ${dump.path} is of a PostgreSQL ${dump.serverVersion} server, not of the ${version} that ` +
-                    `${server} runs: it is not a dump of this database, or postgres.version is not what runs: ${make}`,
+                    `${server} runs: it is not a dump of this database, or ${versionKey} is not what runs: ${make}`,
             );
         }
     }
@@ -229,6 +237,7 @@ export async function databaseTakeovers(
             server: s.d.object.metadata.name,
             claim: s.claim,
             version: s.version,
+            versionKey: s.versionKey,
             dataVersion,
             dump,
             makeDump: running && dumpCommand(namespace, running.pod, running.container),
@@ -241,6 +250,7 @@ export async function databaseTakeovers(
             server: s.d.object.metadata.name,
             claim: s.claim,
             version: s.version,
+            versionKey: s.versionKey,
             ...(typeof dataVersion === "number" ? { dataVersion } : {}),
             ...(dump && !("problem" in dump) ? { dump } : {}),
             problems,
@@ -292,7 +302,7 @@ export function takeoverLines(takeovers: readonly DatabaseTakeover[]): string[] 
         if (t.problems.length === 0) {
             const d = t.dump!;
             lines.push(
-                `  [ready] ${id}: data directory ${t.dataVersion} = postgres.version ${t.version}; dump ${d.path} ` +
+                `  [ready] ${id}: data directory ${t.dataVersion} = ${t.versionKey} ${t.version}; dump ${d.path} ` +
                     `(database ${d.database}, server ${d.serverVersion}, made ${d.made.toISOString()})`,
             );
             continue;

@@ -5,6 +5,7 @@ import { EnvMap } from "../../../shared/env";
 import { SecretHandle } from "../../../shared/handles";
 import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../../../shared/probes";
 import { PersistentVolumeClaim } from "../../../shared/persistentVolumeClaim";
+import { postgresServerAnnotations, sclorgPostgresMajor } from "../../../shared/postgresServer";
 import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
 import { Workload } from "../../../shared/workload";
@@ -76,6 +77,12 @@ export class KnowledgeGraph extends RunbookComponent {
                 cluster,
                 namespace,
                 app: thothApp("postgresql", "database", args.images.postgresql),
+                // The takeover check compares this with the data on the claim (thoth's checks require the major
+                // in the image's name).
+                annotations: postgresServerAnnotations(
+                    sclorgPostgresMajor(args.images.postgresql) ?? 0,
+                    "thoth.station.modules.images.postgresql",
+                ),
                 strategy: "Recreate",
                 automountServiceAccountToken: false,
                 containers: [
