@@ -3,8 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { COMMITTED_STACKS } from "../components/config/identity";
 import { runProgram } from "../components/program";
-import { loadProgramConfig } from "../components/config/load";
-import { memoryConfigSource } from "../components/config/source";
+import { LoadOptions, loadProgramConfig } from "../components/config/load";
+import { ConfigError, ConfigProblem } from "../components/config/problems";
+import { ConfigSource, memoryConfigSource } from "../components/config/source";
 import { SystemDefinition } from "../components/config/system";
 import { SYSTEMS } from "../components/systems";
 import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mocks/recorder";
@@ -146,6 +147,34 @@ export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
         committedValues.set(stack, values);
     }
     return structuredClone(values);
+}
+
+/** The problems validating `source` stops on (none: it loads); anything but a ConfigError is thrown on. */
+export function configProblems(
+    source: ConfigSource,
+    options?: LoadOptions,
+    systems: readonly SystemDefinition[] = SYSTEMS,
+): ConfigProblem[] {
+    try {
+        loadProgramConfig(source, systems, options);
+        return [];
+    } catch (err) {
+        if (err instanceof ConfigError) return [...err.problems];
+        throw err;
+    }
+}
+
+/**
+ * The problems a real run of a committed stack stops on: the file as it is (placeholders unfilled, unlike
+ * {@link stackValues}), after `edit`, with every secret set.
+ */
+export function realRunProblems(
+    stack: "stage" | "prod",
+    edit: (values: Record<string, unknown>) => void = () => {},
+): ConfigProblem[] {
+    const values = structuredClone(readStackFile(stack).values);
+    edit(values);
+    return configProblems(memoryConfigSource(values, stackSecrets(stack, values), { stack }));
 }
 
 /**

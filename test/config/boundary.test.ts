@@ -9,15 +9,14 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Document, parseDocument } from "yaml";
 import { isProductionStack } from "../../components/config/identity";
-import { loadProgramConfig } from "../../components/config/load";
 import { hostCovers, hostsOverlap } from "../../components/config/ownership";
-import { ConfigError, ConfigProblem, sortProblems } from "../../components/config/problems";
+import { ConfigProblem, sortProblems } from "../../components/config/problems";
 import { ConfigSource } from "../../components/config/source";
-import { SYSTEMS } from "../../components/systems";
 import { ParsedStackText, parseStackText, stackFileOf, stackFileSource } from "../../tools/plan/stackfile";
 import { repoRoot } from "../../tools/root";
 import { stackIsProduction } from "../../policy/tier";
 import { planFix } from "./apply";
+import { configProblems } from "../harness";
 
 const ROOT = repoRoot();
 let dir: string;
@@ -70,13 +69,7 @@ function problemsIn(
 ): ConfigProblem[] {
     // stackFileOf only reads the document, and hands each validation values of its own.
     const source = stackFileSource(stackFileOf(stack, `Pulumi.${stack}.yaml`, parsed), "[secret]");
-    try {
-        loadProgramConfig(wrap ? wrap(source) : source, SYSTEMS, { placeholderSecret: () => "x", root });
-        return [];
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
+    return configProblems(wrap ? wrap(source) : source, { placeholderSecret: () => "x", root });
 }
 
 /** The problems `npm run plan -- --stack <stack>` would report for this text of the stack file. */

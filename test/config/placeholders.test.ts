@@ -1,30 +1,12 @@
 import { strict as assert } from "assert";
 import { loadProgramConfig } from "../../components/config/load";
 import { placeholderImageProblems } from "../../components/config/placeholders";
-import { ConfigError, ConfigProblem } from "../../components/config/problems";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { stackSecrets } from "../harness";
+import { realRunProblems, stackSecrets } from "../harness";
 
 const PGBOUNCER = "runbooks:thoth.station.modules.images.pgbouncer";
-
-/** The problems a real run (every secret set, no placeholders allowed) of a committed stack stops on. */
-function realRunProblems(
-    stack: "stage" | "prod",
-    edit: (v: Record<string, unknown>) => void = () => {},
-): ConfigProblem[] {
-    // The committed file as it is (the harness's stackValues has every placeholder filled in, as tests need).
-    const values = structuredClone(readStackFile(stack).values);
-    edit(values);
-    try {
-        loadProgramConfig(memoryConfigSource(values, stackSecrets(stack, values), { stack }), SYSTEMS);
-        return [];
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
-}
 
 describe("unconfirmed images (`:to-be-pinned`)", () => {
     it("finds the mark at any depth of a parsed section, with the full key, and nothing else", () => {

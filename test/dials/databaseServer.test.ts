@@ -8,7 +8,7 @@ import { PLACEHOLDER } from "../../components/shared/placeholder";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { scratchDir } from "../fixtures/scratch";
-import { stackSecrets, stackValues } from "../harness";
+import { configProblems, stackSecrets, stackValues } from "../harness";
 
 // Stage is told it needs its own database server: a stage stack never runs with production's, whatever its URI
 // secrets hold, and every stack's URIs name the server its stack file names.
@@ -43,13 +43,7 @@ function problems(
     const secrets = { ...stackSecrets(stack, values), ...uris };
     const base = memoryConfigSource(values, secrets, { stack });
     const source = { ...base, getValue: (key: string) => (key in uris ? uris[key] : base.getValue(key)) };
-    try {
-        loadProgramConfig(source, SYSTEMS, { root });
-        return [];
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
+    return configProblems(source, { root });
 }
 
 const both = (uri: string) => Object.fromEntries(URIS.map((k) => [k, uri]));

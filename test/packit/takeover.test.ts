@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
 import { loadProgramConfig } from "../../components/config/load";
-import { ConfigError, ConfigProblem } from "../../components/config/problems";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { stackSecrets } from "../harness";
+import { realRunProblems, stackSecrets } from "../harness";
 
 /** The parts of a Packit/Stream section these tests read. */
 interface Section {
@@ -16,18 +15,6 @@ interface Section {
 
 const STACKS = ["stage", "prod"] as const;
 const SERVICES = ["packit", "stream"] as const;
-
-/** The problems a real run of a committed stack, as the file is, stops on (every secret set). */
-function realRunProblems(stack: (typeof STACKS)[number]): ConfigProblem[] {
-    const values = structuredClone(readStackFile(stack).values);
-    try {
-        loadProgramConfig(memoryConfigSource(values, stackSecrets(stack, values), { stack }), SYSTEMS);
-        return [];
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
-}
 
 /** The notices of a committed stack's offline plan (placeholders allowed), as `pulumi up` logs them. */
 function notices(stack: (typeof STACKS)[number]): string[] {

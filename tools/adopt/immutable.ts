@@ -41,8 +41,6 @@ interface Rule {
 
 const differs = (live: unknown, desired: unknown) => desired !== undefined && !covers(live, desired);
 
-const selectorDiffers = selectorChanges;
-
 const KEEP = "make the configuration produce the live value";
 /**
  * Workloads whose selector stays the live one: deleting with --cascade=orphan keeps the pods (and claims) running
@@ -91,7 +89,7 @@ const RULES: Rule[] = [
     {
         kinds: ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"],
         path: ["spec", "selector"],
-        conflicts: selectorDiffers,
+        conflicts: selectorChanges,
         fix: selectorFix,
     },
     { kinds: ["StatefulSet"], path: ["spec", "serviceName"], fix: KEEP_OR_ORPHAN },
@@ -117,7 +115,7 @@ const RULES: Rule[] = [
     {
         kinds: ["Job"],
         path: ["spec", "selector"],
-        conflicts: selectorDiffers,
+        conflicts: selectorChanges,
         fix: "delete the Job before the deploy",
     },
     {
