@@ -1,0 +1,1076 @@
+import { KubernetesObjectRef, PerStack, Procedure, RunbookTable } from "../step";
+
+/**
+ * Runbook 001 (packit/deployment's README), which deploys both services with one layout: its steps name objects of
+ * Packit's namespaces and of Stream's, so one table under system "packit" covers both sections.
+ */
+
+const PACKIT: PerStack<string> = { stage: "packit-stg", prod: "packit-prod" };
+const STREAM: PerStack<string> = { stage: "stream-stg", prod: "stream-prod" };
+const PACKIT_SANDBOX: PerStack<string> = { stage: "packit-stg-sandbox", prod: "packit-prod-sandbox" };
+const STREAM_SANDBOX: PerStack<string> = { stage: "stream-stg-sandbox", prod: "stream-prod-sandbox" };
+/** The worker StatefulSet that carries the repository cache: all queues on stage, long-running ones on prod. */
+const CACHED_WORKER: PerStack<string> = { stage: "packit-worker", prod: "packit-worker-long-running" };
+const ALL_WORKERS = "packit-worker";
+
+function obj(kind: string, namespace: PerStack<string>, name: PerStack<string>): KubernetesObjectRef {
+    return { kind, namespace, name };
+}
+
+/** Both services' copies of one object: the runbook deploys each with the same templates. */
+function both(kind: string, name: string): KubernetesObjectRef[] {
+    return [obj(kind, PACKIT, name), obj(kind, STREAM, name)];
+}
+
+/** The secret config keys `<section>-<secret>-<key>` of both services. */
+function bothKeys(...keys: string[]): string[] {
+    return ["packit", "stream"].flatMap((service) => keys.map((key) => `${service}-${key}`));
+}
+
+/** The same setting in both services' sections. */
+function bothSections(...paths: string[]): string[] {
+    return ["packit", "stream"].flatMap((service) => paths.map((path) => `${service}.${path}`));
+}
+
+const SECRET_KEYS = [
+    "aws-access-key-id",
+    "aws-secret-access-key",
+    "packit-config-copr",
+    "packit-config-fedora-toml",
+    "packit-config-packit-service-yaml",
+    "packit-secrets-fedora-keytab",
+    "packit-secrets-fullchain-pem",
+    "packit-secrets-privkey-pem",
+    "packit-sentry-sentry",
+    "packit-ssh-config",
+    "packit-ssh-id-rsa",
+    "packit-ssh-id-rsa-pub",
+    "postgres-secret-database-password",
+];
+const CERT_KEYS = ["packit-secrets-fullchain-pem", "packit-secrets-privkey-pem"];
+
+const FIRST_DEPLOY: Procedure = {
+    doc: "docs/operate/first-deploy.md#first-deploy-taking-over-what-runs-today",
+};
+const DEPLOYING: Procedure = { doc: "docs/operate/deploy.md#deploying-for-real" };
+const DELIVERY: Procedure = { doc: "docs/operate/deploy.md#delivery-pull-requests-deploys-drift-policy" };
+const GENERAL_STEPS: Procedure = { doc: "docs/reference/configuration.md#general-runbook-steps" };
+const SECRETS: Procedure = { doc: "docs/reference/secrets.md#secrets" };
+const LOCAL_STACK: Procedure = { doc: "docs/develop/e2e.md#end-to-end-test" };
+
+const STACKS_TEST = "test/packit/stacks.test.ts";
+const IMPORT_TEST = "test/packit/imageImport.test.ts";
+const ROLL_TEST = "test/packit/restartOnChange.test.ts";
+const UPGRADE_TEST = "test/packit/upgrade.test.ts";
+
+const STAGE_IMAGES = {
+    file: STACKS_TEST,
+    title: "follows :stg images: scheduled ImageStream tags plus the hourly import",
+};
+const PROD_WINDOW = { file: STACKS_TEST, title: "imports :prod images only in the Tuesday 02:00 window" };
+const PINNED_ROLLBACK = {
+    file: STACKS_TEST,
+    title: "moves a pinned production image only by config: a rollback",
+};
+const CERT_ROLL = {
+    file: ROLL_TEST,
+    title: "new certificates in packit-secrets roll the API, the dashboard",
+};
+const CERT_MISSING = {
+    file: "test/packit/config.test.ts",
+    title: "reports a missing certificate secret with the command",
+};
+const SECRET_KEYING = { file: "test/packit/layout.test.ts", title: "keys secrets <section>-<secret>-<key>" };
+
+const certbotByHand =
+    "obtaining the certificate stays certbot's DNS-01 challenge by hand (Google Domains, no API the program has); " +
+    "only where the PEMs go changes: the secret config keys of the secrets table";
+
+export const packitTable: RunbookTable = {
+    system: "packit",
+    runbook: "001-packit-stream.txt",
+    steps: [
+        {
+            lines: "5",
+            says: "Obtain all the necessary [secrets]",
+            step: "copy secrets/<service>/<deployment>/* from the secrets repository",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("Secret", "packit-config"),
+                    ...both("Secret", "packit-secrets"),
+                    ...both("Secret", "packit-ssh"),
+                    ...both("Secret", "packit-sentry"),
+                    ...both("Secret", "aws"),
+                    ...both("Secret", "postgres-secret"),
+                    obj("Secret", PACKIT, "centos-secrets"),
+                    obj("Secret", PACKIT, "github-app-private-key"),
+                ],
+                config: [
+                    ...bothKeys(...SECRET_KEYS),
+                    "packit-centos-secrets-centos-cert",
+                    "packit-centos-secrets-centos-server-ca-cert",
+                    "packit-github-app-private-key-private-key-pem",
+                ],
+                tests: [
+                    SECRET_KEYING,
+                    {
+                        file: "test/config/passes/secrets.test.ts",
+                        title: "wants an enabled system's secrets and its cluster's kubeconfig",
+                    },
+                    {
+                        file: "test/packit/security.test.ts",
+                        title: "never shows a secret config value outside secret",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "6",
+            says: "Create a deployment config from a template",
+            step: "write vars/<service>/<deployment>.yml from its template (deployment, with_* components, api_key)",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "Namespace", name: PACKIT },
+                    { kind: "Namespace", name: STREAM },
+                    { kind: "Namespace", name: PACKIT_SANDBOX },
+                    { kind: "Namespace", name: STREAM_SANDBOX },
+                ],
+                config: [
+                    ...bothSections("deployment", "namespace", "domain", "components", "images", "workers"),
+                    "clusters.packit-auto",
+                    "kubeconfig-packit-auto",
+                ],
+                tests: [
+                    { file: "test/config/checks.test.ts", title: "has every section and passes the guard" },
+                    { file: "test/packit/layout.test.ts", title: "names namespaces <service>-<deployment>" },
+                    {
+                        file: "test/packit/config.test.ts",
+                        title: "rejects unknown settings such as a mistyped",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "7",
+            says: "dnf install ansible origin-clients python3-openshift",
+            step: "install Ansible and the OpenShift client on the operator's machine",
+            replaced: {
+                by: "manual",
+                reason:
+                    "tools on the operator's machine are not objects of a stack: Node.js and the Pulumi CLI replace " +
+                    "Ansible and python3-openshift (`npm ci` installs the rest)",
+                procedure: DEPLOYING,
+            },
+        },
+        {
+            lines: "8",
+            says: "DEPLOYMENT={deployment} make deploy",
+            step: "deploy one service to one deployment with the playbook",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("Deployment", "packit-service"),
+                    obj("StatefulSet", PACKIT, CACHED_WORKER),
+                    obj("StatefulSet", STREAM, ALL_WORKERS),
+                ],
+                config: ["packit.enabled", "stream.enabled"],
+                tests: [
+                    { file: STACKS_TEST, title: "keeps packit and stream in their own namespaces" },
+                    {
+                        file: "test/packit/order.test.ts",
+                        title: "creates every namespaced object only after its Namespace",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "23-28",
+            says: "We build separate images for",
+            step: "run the service, worker, fedora-messaging and CentOS-messaging images of quay.io/packit",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("ImageStream", "packit-service"),
+                    ...both("ImageStream", "packit-worker"),
+                    ...both("ImageStream", "packit-service-fedmsg"),
+                    obj("ImageStream", PACKIT, "packit-service-centosmsg"),
+                ],
+                config: bothSections("images.registry", "images.repositories", "components"),
+                tests: [
+                    {
+                        file: "test/packit/layout.test.ts",
+                        title: "runs only the images of enabled components",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "29",
+            says: "[Sandcastle]",
+            step: "sandbox untrusted code with sandcastle",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "Namespace", name: PACKIT_SANDBOX },
+                    { kind: "Namespace", name: STREAM_SANDBOX },
+                    obj("RoleBinding", PACKIT_SANDBOX, "sandcastle-edit"),
+                    obj("RoleBinding", STREAM_SANDBOX, "sandcastle-edit"),
+                ],
+                config: bothSections("sandbox.namespace"),
+                tests: [
+                    {
+                        file: "test/packit/security.test.ts",
+                        title: "grants the workers' default service account exactly ClusterRole edit",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "34",
+            says: "Staging images are `:stg` tagged",
+            step: "staging runs the :stg images",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("ImageStream", "packit-stg", "packit-service"),
+                    obj("ImageStream", "stream-stg", "packit-service"),
+                ],
+                config: bothSections("images.tag"),
+                tests: [STAGE_IMAGES],
+            },
+        },
+        {
+            lines: "35",
+            says: "Production images are `:prod` tagged",
+            step: "production runs the :prod images",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("ImageStream", "packit-prod", "packit-service"),
+                    obj("ImageStream", "stream-prod", "packit-service"),
+                ],
+                config: bothSections("images.tag"),
+                tests: [PROD_WINDOW],
+            },
+        },
+        {
+            lines: "36-39",
+            says: "To move `stable` branch to a newer 'stable' commit",
+            step: "release to production: git branch -f stable <commit>; git push upstream stable",
+            replaced: {
+                by: "manual",
+                reason:
+                    "a release moves a branch of the service repositories, whose own workflows build :prod; the " +
+                    "program only imports the tag, so the release stays a git step there (never during the takeover)",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "67",
+            says: "set to automatic",
+            step: "ImageStream tags import new images automatically (scheduled import)",
+            replaced: {
+                by: "objects",
+                objects: [...both("ImageStream", "packit-service"), ...both("ImageStream", "packit-worker")],
+                config: bothSections("images.updates"),
+                tests: [STAGE_IMAGES, PROD_WINDOW],
+            },
+        },
+        {
+            lines: "68-70",
+            says: "We run a [CronJob]",
+            step: "the import-images CronJob imports newer images and so redeploys them",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("CronJob", "import-images"),
+                    ...both("ServiceAccount", "importimager"),
+                    ...both("Role", "importimager"),
+                    ...both("RoleBinding", "importimager"),
+                ],
+                config: bothSections("images.updates", "images.cli"),
+                tests: [
+                    {
+                        file: IMPORT_TEST,
+                        title: "gives each import its own account allowed only to read its streams",
+                    },
+                    {
+                        file: IMPORT_TEST,
+                        title: "imports each stream's own tag, one `oc import-image` per stream",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "72",
+            says: "STG: Once every hour (at minute 0)",
+            step: "staging imports every hour at minute 0",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("CronJob", "packit-stg", "import-images"),
+                    obj("CronJob", "stream-stg", "import-images"),
+                ],
+                config: bothSections("images.updates"),
+                tests: [
+                    {
+                        file: IMPORT_TEST,
+                        title: "runs one hourly import in exactly the namespaces with scheduled tags",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "73",
+            says: "PROD: At 2AM on Tuesday",
+            step: "production imports at 02:00 on Tuesday",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("CronJob", "packit-prod", "import-images"),
+                    obj("CronJob", "stream-prod", "import-images"),
+                ],
+                config: bothSections("images.updates", "images.maintenanceWindow"),
+                tests: [PROD_WINDOW],
+            },
+        },
+        {
+            lines: "75",
+            says: "[2] automatic",
+            step: "a new image in the ImageStream redeploys its Deployment/StatefulSet",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("Deployment", "packit-service"),
+                    ...both("Deployment", "packit-service-fedmsg"),
+                    ...both("Deployment", "packit-service-beat"),
+                    obj("Deployment", PACKIT, "packit-dashboard"),
+                    obj("StatefulSet", PACKIT, CACHED_WORKER),
+                    obj("StatefulSet", STREAM, ALL_WORKERS),
+                ],
+                tests: [
+                    {
+                        file: STACKS_TEST,
+                        title: "lets OpenShift own the images of Packit's Deployments through image",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "79",
+            says: "DEPLOYMENT=prod make import-images",
+            step: "import (and so deploy) newer images before the CronJob does",
+            replaced: {
+                by: "manual",
+                reason:
+                    "an import outside the schedule is an operator's decision, not state: start the program's CronJob " +
+                    "once, `oc create job --from=cronjob/import-images import-now -n <namespace>`",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "85",
+            says: "oc import-image is/packit-",
+            step: "import one image stream by hand",
+            replaced: {
+                by: "manual",
+                reason:
+                    "the same one-off import; the CronJob's job imports every stream of the namespace with the tag " +
+                    "the stack sets (`oc create job --from=cronjob/import-images import-now -n <namespace>`)",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "89",
+            says: "There's also 'import-images' target in the Makefile",
+            step: "import every image stream of a deployment (make import-images)",
+            replaced: {
+                by: "manual",
+                reason:
+                    "the Makefile target's job is the program's CronJob: `oc create job --from=cronjob/import-images " +
+                    "import-now -n <namespace>` runs it now",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "98",
+            says: 'TAGS="redis,redis-commander" make deploy',
+            step: "deploy only some parts (TAGS)",
+            replaced: {
+                by: "manual",
+                reason:
+                    "which parts to deploy is chosen on the command line, not in the stack: `pulumi up --target " +
+                    "'**::packit-redis*'` (every object has a stable `<service>-<part>` name)",
+                procedure: GENERAL_STEPS,
+                tests: [{ file: "test/packit/handles.test.ts", title: "makes every object its pods read" }],
+            },
+        },
+        {
+            lines: "100",
+            says: "Use `make tags` to list",
+            step: "list the parts that can be deployed alone",
+            replaced: {
+                by: "manual",
+                reason: "a read-only listing: `pulumi stack --show-urns` names every part a --target can select",
+                procedure: GENERAL_STEPS,
+            },
+        },
+        {
+            lines: "104-110",
+            says: "can be reverted with `oc rollout undo`",
+            step: "roll back packit-service / packit-service-fedmsg (oc rollout undo, oc rollout history)",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("ImageStream", "packit-service"),
+                    ...both("ImageStream", "packit-service-fedmsg"),
+                    ...both("Deployment", "packit-service"),
+                ],
+                config: bothSections("images.pins.packit-service", "images.pins.packit-service-fedmsg"),
+                tests: [PINNED_ROLLBACK],
+            },
+        },
+        {
+            lines: "118-120",
+            says: "oc describe is/packit-worker",
+            step: "roll back the worker StatefulSet by tagging an older digest",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("ImageStream", "packit-worker"),
+                    obj("StatefulSet", PACKIT, CACHED_WORKER),
+                    obj("StatefulSet", STREAM, ALL_WORKERS),
+                ],
+                config: bothSections("images.pins.packit-worker"),
+                tests: [PINNED_ROLLBACK],
+            },
+        },
+        {
+            lines: "124-126",
+            says: "Trigger `:prod` images builds",
+            step: "run scripts/move_stable.py to build new :prod images",
+            replaced: {
+                by: "manual",
+                reason:
+                    "the :prod builds are the service repositories' workflows; move_stable.py stays in " +
+                    "packit/deployment and is not a cluster change",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "128-131",
+            says: "Import images -> re-deploy",
+            step: "import the new :prod images, which redeploys them",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("CronJob", "packit-prod", "import-images"),
+                    obj("CronJob", "stream-prod", "import-images"),
+                ],
+                config: bothSections("images.maintenanceWindow"),
+                tests: [PROD_WINDOW],
+            },
+        },
+        {
+            lines: "142-144",
+            says: "Because we run the service in OpenShift",
+            step: "test changes on a local OpenShift (oc cluster up)",
+            replaced: {
+                by: "manual",
+                reason:
+                    "a test cluster is neither stage nor prod: the local stack (Pulumi.local.yaml, Packit and Stream " +
+                    "`dev`) deploys onto a local cluster",
+                procedure: LOCAL_STACK,
+            },
+        },
+        {
+            lines: "145",
+            says: "Create `secrets/packit/dev/`",
+            step: "copy secrets from the secrets repository for the dev deployment",
+            replaced: {
+                by: "dropped",
+                reason:
+                    "the local stack carries generated test values (`npm run e2e:secrets`), so no real secret is " +
+                    "copied into a test cluster",
+            },
+        },
+        {
+            lines: "146-147",
+            says: "cp dev_template.yml dev.yml",
+            step: "write vars/packit/dev.yml with api_key from oc whoami -t",
+            replaced: {
+                by: "manual",
+                reason:
+                    "the dev settings are committed in Pulumi.local.yaml; only the kubeconfig is yours: " +
+                    "`pulumi config set --secret kubeconfig-local-openshift < kubeconfig.yaml`",
+                procedure: LOCAL_STACK,
+            },
+        },
+        {
+            lines: "149",
+            says: "Run `DEPLOYMENT=dev make deploy`",
+            step: "deploy the dev deployment",
+            replaced: {
+                by: "manual",
+                reason: "`pulumi up --stack local`, on a cluster of your own",
+                procedure: LOCAL_STACK,
+            },
+        },
+        {
+            lines: "150-151",
+            says: "That will also push locally built images",
+            step: "push locally built :dev images into the cluster's registry (push_dev_images)",
+            replaced: {
+                by: "dropped",
+                reason: "the program pushes no images: the local stack runs the published :stg builds",
+            },
+        },
+        {
+            lines: "155-162",
+            says: "you can run [minishift]",
+            step: "use minishift's docker and oc (eval $(minishift docker-env), oc config use-context minishift)",
+            replaced: {
+                by: "dropped",
+                reason: "minishift (OpenShift 3) is end-of-life; the local stack on a local cluster replaces it",
+            },
+        },
+        {
+            lines: "164-165",
+            says: "and then build worker & service images",
+            step: "build the worker and service images locally before the dev deploy",
+            replaced: {
+                by: "dropped",
+                reason: "building images is packit-service's job; the local stack runs the published :stg builds",
+            },
+        },
+        {
+            lines: "172-175",
+            says: "in packit-service repo:",
+            step: "build a test worker and push it as :stg",
+            replaced: {
+                by: "dropped",
+                reason:
+                    "building and pushing an image happens in packit-service, not in this deployment; stage picks " +
+                    "up whatever :stg holds by itself (next steps)",
+            },
+        },
+        {
+            lines: "176",
+            says: "in deployment: `DEPLOYMENT=stg make import-images`",
+            step: "import the pushed :stg worker into staging",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("CronJob", "packit-stg", "import-images"),
+                    obj("ImageStream", "packit-stg", "packit-worker"),
+                ],
+                config: ["packit.images.updates"],
+                tests: [
+                    {
+                        file: IMPORT_TEST,
+                        title: "imports each stream's own tag, one `oc import-image` per stream",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "178-179",
+            says: "Once you're done you should [revert to older image]",
+            step: "revert staging's worker afterwards, or let the next :stg build replace it",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("ImageStream", "packit-stg", "packit-worker"),
+                    obj("CronJob", "packit-stg", "import-images"),
+                ],
+                config: ["packit.images.updates", "packit.images.pins.packit-worker"],
+                tests: [
+                    {
+                        file: IMPORT_TEST,
+                        title: "runs one hourly import in exactly the namespaces with scheduled tags",
+                    },
+                    STAGE_IMAGES,
+                ],
+            },
+        },
+        {
+            lines: "185-188",
+            says: "Create `dev` directory under `secrets`",
+            step: "generate secrets for a local packit-service (GitHub app key, make generate-local-secrets)",
+            replaced: {
+                by: "dropped",
+                reason:
+                    "secrets for a developer's own packit-service (docker-compose) are not part of any deployment; " +
+                    "the playbook stays in packit/deployment",
+            },
+        },
+        {
+            lines: "190",
+            says: "copy the `secrets` directory to your `packit-service` directory",
+            step: "copy the generated secrets into a packit-service checkout",
+            replaced: {
+                by: "dropped",
+                reason: "the same local packit-service setup, outside any deployment",
+            },
+        },
+        {
+            lines: "197",
+            says: "DEPLOYMENT=stg make zuul-secrets",
+            step: "encrypt the secrets for Zuul CI",
+            replaced: {
+                by: "manual",
+                reason:
+                    "it encrypts files of the secrets repository for Zuul jobs, which keep running from " +
+                    "packit/deployment; nothing in the cluster reads them",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "211-216",
+            says: "We are using multi-domain wildcard certificates",
+            step: "the certificate covers *.packit.dev, *.stream.packit.dev, *.stg.packit.dev, *.stg.stream.packit.dev",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("Secret", "packit-secrets"),
+                    ...both("Route", "packit-service"),
+                    obj("Route", PACKIT, "packit-dashboard"),
+                    obj("Route", PACKIT, "nginx"),
+                ],
+                config: [
+                    ...bothSections("tls.certificateNames", "domain"),
+                    ...bothKeys("packit-secrets-fullchain-pem"),
+                ],
+                tests: [
+                    {
+                        file: "test/packit/config.test.ts",
+                        title: "reports a public host no certificate covers",
+                    },
+                    {
+                        file: "test/packit/layout.test.ts",
+                        title: "matches wildcard certificates one label deep",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "235-245",
+            says: "Make sure the DNS is all set up",
+            step: "check that prod.packit.dev (and the other hosts) CNAME to the cluster's router (dig)",
+            replaced: {
+                by: "manual",
+                reason: "DNS of packit.dev is in Google Domains, outside any cluster and any provider of the program",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "247-248",
+            says: "Check if you have access to packit.dev domain",
+            step: "have access to the packit.dev domain in Google Domains",
+            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
+        },
+        {
+            lines: "250-252",
+            says: "Check/install certbot locally",
+            step: "install certbot",
+            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
+        },
+        {
+            lines: "256-258",
+            says: "Run certbot:",
+            step: "certbot certonly --manual --preferred-challenges dns for the four wildcard names",
+            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
+        },
+        {
+            lines: "274-278",
+            says: "Go to [Google Domains]",
+            step: "create or edit the _acme-challenge TXT record certbot asks for",
+            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
+        },
+        {
+            lines: "280-292",
+            says: "Wait till it's distributed",
+            step: "watch nslookup -q=TXT until the record is served",
+            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
+        },
+        {
+            lines: "294-296",
+            says: "Go to the terminal with certbot command",
+            step: "continue certbot, and repeat for every requested domain",
+            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
+        },
+        {
+            lines: "302",
+            says: "secrets/packit/prod/",
+            step: "store the certificate for Packit production",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "packit-prod", "packit-secrets")],
+                config: ["packit-packit-secrets-fullchain-pem", "packit-packit-secrets-privkey-pem"],
+                tests: [CERT_MISSING, SECRET_KEYING],
+            },
+        },
+        {
+            lines: "303",
+            says: "secrets/packit/stg/",
+            step: "store the certificate for Packit staging",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "packit-stg", "packit-secrets")],
+                config: ["packit-packit-secrets-fullchain-pem", "packit-packit-secrets-privkey-pem"],
+                tests: [CERT_MISSING, SECRET_KEYING],
+            },
+        },
+        {
+            lines: "304",
+            says: "secrets/stream/prod/",
+            step: "store the certificate for Stream production",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "stream-prod", "packit-secrets")],
+                config: ["stream-packit-secrets-fullchain-pem", "stream-packit-secrets-privkey-pem"],
+                tests: [CERT_MISSING, SECRET_KEYING],
+            },
+        },
+        {
+            lines: "305",
+            says: "secrets/stream/stg/",
+            step: "store the certificate for Stream staging",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "stream-stg", "packit-secrets")],
+                config: ["stream-packit-secrets-fullchain-pem", "stream-packit-secrets-privkey-pem"],
+                tests: [CERT_MISSING, SECRET_KEYING],
+            },
+        },
+        {
+            lines: "307",
+            says: "Push, create merge request and merge.",
+            step: "merge the new certificates into the secrets repository",
+            replaced: {
+                by: "manual",
+                reason:
+                    "`pulumi config set --secret` writes the encrypted value into Pulumi.<stack>.yaml: commit it in a " +
+                    "pull request, and its merge deploys stage, then prod after approval",
+                procedure: DELIVERY,
+            },
+        },
+        {
+            lines: "313",
+            says: "DEPLOYMENT=stg make deploy TAGS=secrets",
+            step: "redeploy Packit staging's secrets",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "packit-stg", "packit-secrets")],
+                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("packit-")),
+                tests: [CERT_ROLL],
+            },
+        },
+        {
+            lines: "314",
+            says: "DEPLOYMENT=prod make deploy TAGS=secrets",
+            step: "redeploy Packit production's secrets",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "packit-prod", "packit-secrets")],
+                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("packit-")),
+                tests: [CERT_ROLL],
+            },
+        },
+        {
+            lines: "318",
+            says: "SERVICE=stream DEPLOYMENT=stg make deploy TAGS=secrets",
+            step: "redeploy Stream staging's secrets",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "stream-stg", "packit-secrets")],
+                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("stream-")),
+                tests: [CERT_ROLL],
+            },
+        },
+        {
+            lines: "319",
+            says: "SERVICE=stream DEPLOYMENT=prod make deploy TAGS=secrets",
+            step: "redeploy Stream production's secrets",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", "stream-prod", "packit-secrets")],
+                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("stream-")),
+                tests: [CERT_ROLL],
+            },
+        },
+        {
+            lines: "321",
+            says: "Restart (scale down and up) `packit-service`, `packit-dashboard` and `nginx`",
+            step: "restart packit-service, packit-dashboard and nginx to serve the new certificates",
+            replaced: {
+                by: "objects",
+                objects: [
+                    ...both("Deployment", "packit-service"),
+                    obj("Deployment", PACKIT, "packit-dashboard"),
+                    obj("Deployment", PACKIT, "nginx"),
+                ],
+                config: bothKeys(...CERT_KEYS),
+                tests: [CERT_ROLL],
+            },
+        },
+        {
+            lines: "325-326",
+            says: "If you want to inspect local certificates",
+            step: "inspect a certificate (certtool: issuer, serial, validity)",
+            replaced: {
+                by: "manual",
+                reason:
+                    "reading a certificate changes nothing; the plan's notice prints the openssl commands for the " +
+                    "certificate the next up serves and for the one each public host serves today",
+                procedure: { notice: "CERTIFICATE packit" },
+                tests: [
+                    {
+                        file: "test/packit/takeover.test.ts",
+                        title: "the notices say the takeover needs a dump and the version check, and how to inspect",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "342-350",
+            says: "Configure the cache in the service config",
+            step: "set repository_cache and add_repositories_to_repository_cache in the service config",
+            replaced: {
+                by: "objects",
+                objects: [obj("Secret", PACKIT, "packit-config")],
+                config: ["packit-packit-config-packit-service-yaml"],
+                tests: [SECRET_KEYING],
+            },
+        },
+        {
+            lines: "352-353",
+            says: "Since our infrastructure does not support shared volumes",
+            step: "one cache volume per worker and one per its sandbox pod",
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("StatefulSet", PACKIT, CACHED_WORKER),
+                    obj("PersistentVolumeClaim", PACKIT_SANDBOX, {
+                        stage: "sandcastle-repository-cache-packit-worker-0",
+                        prod: "sandcastle-repository-cache-packit-worker-long-running-0",
+                    }),
+                ],
+                config: ["packit.workers.repositoryCache", "packit.workers.split"],
+                tests: [
+                    {
+                        file: STACKS_TEST,
+                        title: "splits workers into short-running and long-running, the cache only",
+                    },
+                    {
+                        file: STACKS_TEST,
+                        title: "runs one all-queues worker StatefulSet with the sandcastle volume",
+                    },
+                    {
+                        file: "test/packit/security.test.ts",
+                        title: "spares the repository caches this program manages",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "354-360",
+            says: "For sandbox, we have an option in the service config",
+            step: "mount the sandbox's cache claim (SANDCASTLE_REPOSITORY_CACHE_VOLUME) through the service config",
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("Secret", PACKIT, "packit-config"),
+                    obj("PersistentVolumeClaim", PACKIT_SANDBOX, {
+                        stage: "sandcastle-repository-cache-packit-worker-0",
+                        prod: "sandcastle-repository-cache-packit-worker-long-running-0",
+                    }),
+                ],
+                config: ["packit-packit-config-packit-service-yaml", "packit.workers.repositoryCache"],
+                tests: [SECRET_KEYING],
+            },
+        },
+        {
+            lines: "362-372",
+            says: "And finally, add some repositories to the cache.",
+            step: "fill the caches (clone in the pod, oc rsync, or the repository-cache-filler pod)",
+            replaced: {
+                by: "manual",
+                reason:
+                    "filling is data, not configuration, and the filler pod mounts a worker's RWO claim and blocks " +
+                    "its sandboxes while it runs: by hand, per claim, in a quiet hour (adopted claims stay filled)",
+                procedure: FIRST_DEPLOY,
+            },
+        },
+        {
+            lines: "378-379",
+            says: "To record metrics from Celery tasks",
+            step: "run the Prometheus Pushgateway the workers push to",
+            replaced: {
+                by: "objects",
+                objects: [obj("Deployment", PACKIT, "pushgateway"), obj("Service", PACKIT, "pushgateway")],
+                config: ["packit.components.pushgateway", "packit.images.pushgateway"],
+                tests: [
+                    {
+                        file: STACKS_TEST,
+                        title: "runs the Prometheus Pushgateway (not an aggregation gateway)",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "380-383",
+            says: "There is a Prometheus instance running in OpenShift PSI",
+            step: "serve /metrics publicly on workers.packit.dev and workers.stg.packit.dev for PSI's Prometheus",
+            replaced: {
+                by: "objects",
+                objects: [obj("Route", PACKIT, "nginx"), obj("Service", PACKIT, "nginx")],
+                config: ["packit.domain", "packit.deployment"],
+                tests: [
+                    {
+                        file: "test/packit/layout.test.ts",
+                        title: "names hosts per service and deployment like",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "384-385",
+            says: "We use nginx ([definition]",
+            step: "nginx in front of the pushgateway passes only GET requests",
+            replaced: {
+                by: "objects",
+                objects: [
+                    obj("Deployment", PACKIT, "nginx"),
+                    obj("ConfigMap", PACKIT, "nginx-config"),
+                    obj("Service", PACKIT, "nginx"),
+                ],
+                config: ["packit.images.nginx"],
+                tests: [
+                    {
+                        file: "test/packit/security.test.ts",
+                        title: "exposes the pushgateway only through nginx",
+                    },
+                    {
+                        file: "test/packit/layout.test.ts",
+                        title: "renders an nginx that serves only GET /metrics",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "389-392",
+            says: "To write out the data from the database",
+            step: "dump the database (pg_dump/pg_dumpall) and import it with psql",
+            replaced: {
+                by: "manual",
+                reason:
+                    "a dump is taken by the operator, never by pulumi up: before the takeover the migration report " +
+                    "prints the pg_dump command and checks the dump (retention is no backup)",
+                procedure: { notice: "DATABASE TAKEOVER" },
+                tests: [
+                    {
+                        file: "test/adopt/databases.test.ts",
+                        title: "is ready exactly when the data directory and the dump are of the configured major",
+                    },
+                    {
+                        file: "test/adopt/takeover.test.ts",
+                        title: "reports the server on the live claim as blocking",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "398-402",
+            says: "We run Postgres in an Openshift pod",
+            step: "major upgrade: a new pod on a new PVC, dump the old one into it",
+            replaced: {
+                by: "objects",
+                objects: [...both("Deployment", "postgres-15"), ...both("Service", "postgres-15")],
+                config: bothSections("postgres.version", "postgres.image", "postgres.previous"),
+                tests: [
+                    { file: UPGRADE_TEST, title: "runs the new server beside the old one" },
+                    {
+                        file: UPGRADE_TEST,
+                        title: "copies the data with a dump/restore Job once the writers have stopped",
+                    },
+                    { file: UPGRADE_TEST, title: "stops the database writers (API, workers, beat)" },
+                ],
+            },
+        },
+        {
+            lines: "404",
+            says: "The `postgres` service then needs to be linked to the new pod",
+            step: "point the postgres Service at the new pod; delete the old pod and PVC",
+            replaced: {
+                by: "objects",
+                objects: both("Service", "postgres"),
+                config: bothSections("postgres.version", "postgres.previous"),
+                tests: [
+                    { file: UPGRADE_TEST, title: "points the postgres Service at the new one" },
+                    { file: UPGRADE_TEST, title: "keeps the old volume (the adopted claim): never deleted" },
+                ],
+            },
+        },
+    ],
+    context: [
+        { lines: "1-3", why: "headings" },
+        { lines: "10-19", why: "heading and link list of packit/deployment's directories" },
+        { lines: "21", why: "heading" },
+        { lines: "31-33", why: "heading and prose" },
+        {
+            lines: "41-51",
+            why: "heading and prose: the images are built by each service repository's own workflow",
+        },
+        {
+            lines: "53-66",
+            why: "heading and prose: why ImageStreams sit between the registry and the workloads",
+        },
+        { lines: "77", why: "heading" },
+        { lines: "81-83", why: "prose introducing the import command below" },
+        { lines: "87", why: "prose" },
+        { lines: "91-96", why: "heading and prose introducing the TAGS example below" },
+        { lines: "102", why: "heading" },
+        { lines: "112-116", why: "prose: why a StatefulSet needs the steps below" },
+        { lines: "122", why: "heading" },
+        { lines: "133-140", why: "headings and links to packit-service's own docker-compose setup" },
+        { lines: "153", why: "heading" },
+        { lines: "167-170", why: "heading and prose: when staging may be borrowed for a test" },
+        { lines: "181-183", why: "heading and prose" },
+        { lines: "192-195", why: "heading and prose" },
+        { lines: "199-202", why: "heading and prose: how Zuul encrypts" },
+        { lines: "204-209", why: "heading, link to certbot's manual, prose" },
+        { lines: "218-221", why: "prose: an older HTTP challenge, not used" },
+        { lines: "223-231", why: "summary of sections 1-5 below, each mapped there; a note" },
+        { lines: "233", why: "heading" },
+        { lines: "254", why: "heading" },
+        { lines: "260-270", why: "certbot's prompt, shown as an example" },
+        { lines: "272", why: "heading" },
+        { lines: "298-300", why: "heading and prose introducing the four copies below" },
+        { lines: "309-311", why: "headings" },
+        { lines: "316", why: "heading" },
+        { lines: "323", why: "heading" },
+        { lines: "328-334", why: "example output of certtool" },
+        { lines: "336-340", why: "heading and prose" },
+        { lines: "374-376", why: "headings" },
+        { lines: "387", why: "heading" },
+        { lines: "394-396", why: "heading and prose" },
+    ],
+};
