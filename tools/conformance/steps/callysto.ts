@@ -7,7 +7,10 @@ import { ResourceRef, RunbookTable, TestRef } from "../step";
 // false, so no plan holds it and its steps are manual, naming the key that would build it.
 
 const OPENSTACK = "openstack:";
-const instance = (name: string): ResourceRef => ({ type: `${OPENSTACK}compute/instance:Instance`, name });
+const instance = (name: ResourceRef["name"]): ResourceRef => ({
+    type: `${OPENSTACK}compute/instance:Instance`,
+    name,
+});
 const volume = (name: string): ResourceRef => ({ type: `${OPENSTACK}blockstorage/volume:Volume`, name });
 const floatingIp = (name: string): ResourceRef => ({
     type: `${OPENSTACK}networking/floatingIp:FloatingIp`,
