@@ -442,9 +442,9 @@ export const thothTable: RunbookTable = {
             },
         },
         {
-            lines: "73-75",
-            says: "```",
-            step: "ansible-playbook --extra-vars=APPLICATION_NAMESPACE=aicoe-prod-bots playbooks/playbook.yaml",
+            lines: "74",
+            says: '--extra-vars="APPLICATION_NAMESPACE=aicoe-prod-bots"',
+            step: "run the cyborg-regidores playbook into aicoe-prod-bots (its secrets from the vault)",
             stacks: ["prod"],
             replaced: {
                 by: "objects",
@@ -1144,8 +1144,8 @@ export const thothTable: RunbookTable = {
             },
         },
         {
-            lines: "234-253",
-            says: "```",
+            lines: "236-252",
+            says: "labels:",
             step: "nodepool/thoth.yaml: labels with min-ready, provider psi (openshiftpods, context, pool thoth-zuul, cpu 1, memory 1024)",
             stacks: ["prod"],
             replaced: {
@@ -1190,6 +1190,8 @@ export const thothTable: RunbookTable = {
         { lines: "63", why: "code fence" },
         { lines: "67", why: "prose: what webhook2kafka and the normalizers are" },
         { lines: "69", why: "link to the source code" },
+        { lines: "73", why: "code fence" },
+        { lines: "75", why: "code fence" },
         { lines: "77", why: "rule" },
         { lines: "79", why: "heading" },
         { lines: "83", why: "prose: why ultrahook is needed" },
@@ -1210,5 +1212,7 @@ export const thothTable: RunbookTable = {
         { lines: "226-227", why: "heading and prose: what Zuul is in Thoth" },
         { lines: "229", why: "heading" },
         { lines: "232", why: "heading" },
+        { lines: "234-235", why: "code fence and YAML document start" },
+        { lines: "253", why: "code fence" },
     ],
 };
