@@ -1,0 +1,1218 @@
+import { KubernetesObjectRef, PerStack, RunbookTable, TestRef } from "../step";
+
+/**
+ * Runbook 000 (Thoth-station) line by line. Stage is the station's `stage` environment (one namespace per tier) and
+ * its own bots/tunnels in `aicoe-stage*`; prod runs production's bots and the long-lived `test` environment
+ * (`thoth-test-core`) with Zuul's nodepool.
+ */
+
+const BOTS: PerStack<string> = { stage: "aicoe-stage-bots", prod: "aicoe-prod-bots" };
+const TUNNELS: PerStack<string> = { stage: "aicoe-stage", prod: "aicoe" };
+/** Where the station's shared objects and the ops account live: infra in stage, the one test namespace in prod. */
+const INFRA: PerStack<string> = { stage: "thoth-infra-stage", prod: "thoth-test-core" };
+const FRONTEND: PerStack<string> = { stage: "thoth-frontend-stage", prod: "thoth-test-core" };
+const BACKEND: PerStack<string> = { stage: "thoth-backend-stage", prod: "thoth-test-core" };
+const GRAPH: PerStack<string> = { stage: "thoth-graph-stage", prod: "thoth-test-core" };
+const DGRAPH: PerStack<string> = { stage: "thoth-dgraph-stage", prod: "thoth-test-core" };
+
+const bot = (kind: string, name: string): KubernetesObjectRef => ({ kind, namespace: BOTS, name });
+const tunnel = (subdomain: string): KubernetesObjectRef => ({
+    kind: "Deployment",
+    namespace: TUNNELS,
+    name: { stage: `ultrahook-${subdomain}-stage`, prod: `ultrahook-${subdomain}` },
+});
+const tunnelSecret = (name: string): KubernetesObjectRef => ({ kind: "Secret", namespace: TUNNELS, name });
+const PSI_PROVIDER = { type: "pulumi:providers:kubernetes", name: "cluster-psi" };
+
+const BOTS_TEST = "test/thoth/bots.test.ts";
+const ULTRAHOOKS_TEST = "test/thoth/ultrahooks.test.ts";
+const STATION_TEST = "test/thoth/station.test.ts";
+const MODULES_TEST = "test/thoth/modules.test.ts";
+const WATCHER_TEST = "test/thoth/watcherRestart.test.ts";
+const DGRAPH_TEST = "test/thoth/dgraph.test.ts";
+const NODEPOOL_TEST = "test/thoth/nodepool.test.ts";
+
+const SCHEDULED_BOTS: TestRef = {
+    file: BOTS_TEST,
+    title: "runs every scheduled bot as a non-overlapping CronJob with the source's schedule, image, history and sizing",
+};
+const WEBHOOK_BOTS: TestRef = {
+    file: BOTS_TEST,
+    title: "runs the webhook bots as Deployments with a Service on 8080 and an edge Route",
+};
+const BOT_SECRETS: TestRef = {
+    file: BOTS_TEST,
+    title: "keeps each bot's Secret with the real key names and type, every value marked secret",
+};
+const ONE_SESHETA_SECRET: TestRef = {
+    file: BOTS_TEST,
+    title: "keeps the Sesheta identity in one Secret that every reader of its keys refers to",
+};
+const RETIRED_COPIES: TestRef = {
+    file: "test/thoth/config.test.ts",
+    title: "refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)",
+};
+const TUNNEL_PER_SUBDOMAIN: TestRef = {
+    file: ULTRAHOOKS_TEST,
+    title: "creates one Recreate deployment per subdomain in the ultrahook namespace (prod)",
+};
+const TUNNEL_DESTINATION: TestRef = {
+    file: ULTRAHOOKS_TEST,
+    title: "follows each bot's Route (plus path) and keeps plain URLs as they are",
+};
+const TUNNEL_KEYS: TestRef = {
+    file: ULTRAHOOKS_TEST,
+    title: "keeps API keys in Secrets marked secret, never in the deployment",
+};
+const TUNNEL_GOPASS: TestRef = {
+    file: ULTRAHOOKS_TEST,
+    title: "sends the operator to gopass aicoe/thoth/ultrahook for every ultrahook API key",
+};
+const EVERY_OBJECT_ON_ITS_CLUSTER: TestRef = {
+    file: "test/plan/plan.test.ts",
+    title: "gives every Kubernetes object an explicit cluster provider",
+};
+const KUBECONFIG_ASKED: TestRef = {
+    file: "test/config/load.test.ts",
+    title: "asks for every kubeconfig of clusters in use, but not for unused clusters",
+};
+const STAGE_TIERS: TestRef = {
+    file: STATION_TEST,
+    title: "creates the seven tier namespaces, labelled with environment and tier",
+};
+const TEST_LAYOUT: TestRef = {
+    file: STATION_TEST,
+    title: "puts every tier, the ops account and Dgraph into thoth-test-core",
+};
+const OPS_ACCOUNT: TestRef = {
+    file: STATION_TEST,
+    title: "creates thoth-ops in the infra namespace and binds it to admin in every station namespace",
+};
+const SHARED_CONFIG: TestRef = {
+    file: MODULES_TEST,
+    title: "puts the shared ConfigMaps into the five core namespaces, pointing every client at pgbouncer",
+};
+const STATION_SECRETS: TestRef = {
+    file: MODULES_TEST,
+    title: "copies each station Secret from one encrypted value into every namespace that needs it",
+};
+const TEST_HIBERNATED: TestRef = {
+    file: MODULES_TEST,
+    title: "puts everything into thoth-test-core, hibernated: services at 0, database and Argo at 1, jobs suspended",
+};
+const CATALOG_STAGE: TestRef = {
+    file: "test/thoth/catalog.test.ts",
+    title: "stage: the eleven modules in their tiers' namespaces, graph-sync in two tiers, core in all five",
+};
+const CATALOG_TEST: TestRef = {
+    file: "test/thoth/catalog.test.ts",
+    title: "test: every module once in thoth-test-core, where stage's rules would move nothing",
+};
+const WATCHERS_NAMED: TestRef = {
+    file: WATCHER_TEST,
+    title: "restarts what the runbook's deaf-watcher step names: the middletier and backend tiers, nothing else",
+};
+const DGRAPH_TLS: TestRef = {
+    file: DGRAPH_TEST,
+    title: "takes its TLS material from secret config into Secret dgraph-tls",
+};
+
+const SECRETS_DOC = "docs/reference/secrets.md#secrets";
+const OWNERSHIP_DOC = "docs/reference/ownership.md#ownership-what-a-stack-may-write-on-a-cluster";
+const WITHIN_GRANTS: TestRef = {
+    file: "test/plan/boundaries.test.ts",
+    title: "creates nothing outside its clusters' grants to each system (namespaces, hosts, cluster-scoped)",
+};
+
+const SESHETA_KEYS = [
+    "thoth-sesheta-ssh-privatekey",
+    "thoth-sesheta-github-oauth-token",
+    "thoth-stage-sesheta-ssh-privatekey",
+    "thoth-stage-sesheta-github-oauth-token",
+];
+const TUNNEL_API_KEYS = [
+    "thoth-ultrahook-aicoe-api-key",
+    "thoth-ultrahook-thoth-api-key",
+    "thoth-stage-ultrahook-aicoe-api-key",
+    "thoth-stage-ultrahook-thoth-api-key",
+];
+const DGRAPH_TLS_KEYS = ["ca-crt", "client-user-crt", "client-user-key", "node-crt", "node-key"].flatMap(
+    (key) => [`thoth-dgraph-tls-${key}`, `thoth-stage-dgraph-tls-${key}`],
+);
+
+export const thothTable: RunbookTable = {
+    system: "thoth",
+    runbook: "000-thoth-station.txt",
+    steps: [
+        {
+            lines: "20",
+            says: "Thoth Bots are to deployed in `aicoe-prod-bots` namespace.",
+            step: "deploy the bots into aicoe-prod-bots",
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "Namespace", name: BOTS }],
+                config: ["thoth.bots.namespace", "thoth.bots.createNamespace"],
+                tests: [
+                    { file: BOTS_TEST, title: "runs the bots in the stage namespace only, never in prod's" },
+                ],
+            },
+        },
+        {
+            lines: "25",
+            says: "Kebechet Secrets: Kebechet ssh secrets are in GOPASS.",
+            step: "give Kebechet its SSH key and GitHub token (gopass aicoe/thoth/kebechet/kebechet_github)",
+            replaced: {
+                by: "objects",
+                objects: [bot("Secret", "kebechet-secret")],
+                config: [...SESHETA_KEYS, "thoth-kebechet-gitlab-oauth-token", "thoth-kebechet-sentry-dsn"],
+                tests: [BOT_SECRETS, RETIRED_COPIES],
+            },
+        },
+        {
+            lines: "26",
+            says: "Deployment code: Use the ansible provision playbook from the [thoth-station/kebechet]",
+            step: "deploy Kebechet with its ansible provision playbook",
+            replaced: {
+                by: "objects",
+                objects: [bot("CronJob", "kebechet"), bot("ConfigMap", "kebechet-configmap")],
+                config: [
+                    "thoth.bots.kebechet.image",
+                    "thoth.bots.kebechet.schedule",
+                    "thoth.bots.kebechet.configuration",
+                ],
+                tests: [SCHEDULED_BOTS],
+            },
+        },
+        {
+            lines: "31",
+            says: "Nepthys uses kebechet ssh secrets.",
+            step: "give Nepthys Kebechet's SSH secret",
+            replaced: {
+                by: "objects",
+                objects: [bot("Secret", "nepthys-secret")],
+                config: SESHETA_KEYS,
+                tests: [
+                    { file: BOTS_TEST, title: "gives Nepthys Kebechet's SSH identity, not a key of its own" },
+                ],
+            },
+        },
+        {
+            lines: "32",
+            says: "Deployment code: Use the ansible provision playbook from the [thoth-station/nepthys]",
+            step: "deploy Nepthys with its ansible provision playbook",
+            replaced: {
+                by: "objects",
+                objects: [bot("CronJob", "nepthys")],
+                config: [
+                    "thoth.bots.nepthys.image",
+                    "thoth.bots.nepthys.schedule",
+                    "thoth.bots.nepthys.gitUserName",
+                ],
+                tests: [SCHEDULED_BOTS],
+            },
+        },
+        {
+            lines: "41",
+            says: "All Sesheta bot can be deployed in one go",
+            step: "deploy all Sesheta bots at once, or one of them with its own ansible task",
+            replaced: {
+                by: "objects",
+                objects: [
+                    bot("Deployment", "sesheta-webhooks"),
+                    bot("CronJob", "sesheta-label-checker"),
+                    bot("CronJob", "sesheta-scrum"),
+                    bot("CronJob", "sesheta-approver"),
+                ],
+                config: [
+                    "thoth.bots.sesheta-webhooks.enabled",
+                    "thoth.bots.sesheta-label-checker.enabled",
+                    "thoth.bots.sesheta-scrum.enabled",
+                    "thoth.bots.sesheta-approver.enabled",
+                ],
+                tests: [
+                    {
+                        file: BOTS_TEST,
+                        title: "switches one bot off: its objects and its secrets go, the others stay",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "43-44",
+            says: "Sesheta needs a configuration file with google chat developer information",
+            step: "put the chat bot key file sesheta-chatbot-968e13a86991.json (gopass aicoe/thoth/sesheta-chatbot-968e13a86991) beside the playbook",
+            replaced: {
+                by: "objects",
+                objects: [bot("Secret", "sesheta-secret")],
+                config: [
+                    "thoth.bots.seshetaChatKeyFile",
+                    "thoth-sesheta-pubsub-consumer",
+                    "thoth-stage-sesheta-pubsub-consumer",
+                ],
+                tests: [
+                    ONE_SESHETA_SECRET,
+                    {
+                        file: ULTRAHOOKS_TEST,
+                        title: "sends the operator to the gopass paths of Sesheta's SSH key and chat bot credentials",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "47",
+            says: "Sesheta Secrets: Few secrets are in ansible-vault and sesheta ssh secrets are in GOPASS.",
+            step: "give Sesheta its vault secrets and its SSH key (gopass aicoe/thoth/sesheta-ssh/sesheta)",
+            replaced: {
+                by: "objects",
+                objects: [bot("Secret", "sesheta-secret")],
+                config: [...SESHETA_KEYS, "thoth-sesheta-github-webhook-secret"],
+                tests: [ONE_SESHETA_SECRET, BOT_SECRETS],
+            },
+        },
+        {
+            lines: "48",
+            says: "Deployment code: Use the ansible provision playbook from the [AICOE/sesheta]",
+            step: "deploy Sesheta's webhook receiver, scheduled bots and configuration with its provision playbook",
+            replaced: {
+                by: "objects",
+                objects: [
+                    bot("Deployment", "sesheta-webhooks"),
+                    bot("Service", "sesheta-webhooks"),
+                    bot("Route", "sesheta-webhooks"),
+                    bot("CronJob", "sesheta-label-checker"),
+                    bot("CronJob", "sesheta-scrum"),
+                    bot("CronJob", "sesheta-approver"),
+                ],
+                config: ["thoth.bots.sesheta-webhooks.image", "thoth.bots.sesheta-approver.schedule"],
+                tests: [WEBHOOK_BOTS, SCHEDULED_BOTS],
+            },
+        },
+        {
+            lines: "51",
+            says: "ansible-playbook \\",
+            step: "run Sesheta's provision playbook",
+            replaced: {
+                by: "objects",
+                objects: [{ type: "runbooks:thoth:SeshetaFamily", name: "thoth-bots-sesheta-family" }],
+                tests: [
+                    {
+                        file: "test/thoth/botFamilies.test.ts",
+                        title: "moves the bot objects under the four family components",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "52-53",
+            says: "--extra-vars=OCP_URL=<openshift_cluster_url> \\",
+            step: "pass the cluster URL and a token",
+            replaced: {
+                by: "objects",
+                objects: [PSI_PROVIDER],
+                config: ["thoth.cluster", "kubeconfig-psi"],
+                tests: [EVERY_OBJECT_ON_ITS_CLUSTER, KUBECONFIG_ASKED],
+            },
+        },
+        {
+            lines: "54",
+            says: "--extra-vars=SESHETA_CONFIG_FILE=<config_json> \\",
+            step: "pass Sesheta's config.json",
+            replaced: {
+                by: "objects",
+                objects: [bot("ConfigMap", "sesheta-bot")],
+                config: ["thoth.bots.seshetaConfig"],
+                tests: [
+                    {
+                        file: BOTS_TEST,
+                        title: "keeps ConfigMaps plain, with the real keys, and no secret value anywhere outside Secrets",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "55-56",
+            says: "--extra-vars=SESHETA_SCRUM_SPACE=<google-chat-space> \\",
+            step: "pass the scrum reminder's chat space and meeting URL",
+            replaced: {
+                by: "objects",
+                objects: [bot("ConfigMap", "sesheta-configmap"), bot("CronJob", "sesheta-scrum")],
+                config: ["thoth.bots.sesheta-scrum.space", "thoth.bots.sesheta-scrum.url"],
+                tests: [
+                    { file: BOTS_TEST, title: "wires each bot's env to the right Secret and ConfigMap keys" },
+                ],
+            },
+        },
+        {
+            lines: "57",
+            says: "--extra-vars=SESHETA_APPLICATION_NAMESPACE=<openshift_cluster_namespace> \\",
+            step: "pass the namespace Sesheta runs in",
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "Namespace", name: BOTS }],
+                config: ["thoth.bots.namespace"],
+                tests: [
+                    { file: BOTS_TEST, title: "runs the bots in the stage namespace only, never in prod's" },
+                ],
+            },
+        },
+        {
+            lines: "58-61",
+            says: "--extra-vars=SESHETA_GITHUB_OAUTH_TOKEN=<github_oauth_token> \\",
+            step: "pass Sesheta's GitHub token, SSH key, webhook secret and Google Chat endpoint",
+            replaced: {
+                by: "objects",
+                objects: [bot("Secret", "sesheta-secret")],
+                config: [
+                    ...SESHETA_KEYS,
+                    "thoth-sesheta-github-webhook-secret",
+                    "thoth-sesheta-google-chat-endpoint-url",
+                    "thoth-stage-sesheta-github-webhook-secret",
+                    "thoth-stage-sesheta-google-chat-endpoint-url",
+                ],
+                tests: [ONE_SESHETA_SECRET, BOT_SECRETS],
+            },
+        },
+        {
+            lines: "62",
+            says: "playbooks/provision.yaml --vault-password-file=.vault_pass",
+            step: "unlock the ansible vault with its password file",
+            replaced: {
+                by: "dropped",
+                reason: "No ansible vault is read any more: every value it held is a secret of the stack's encrypted configuration.",
+            },
+        },
+        {
+            lines: "65",
+            says: "**Review Manager**: Contact the thoth-station admin",
+            step: "deploy review-manager (ask the thoth-station admin how)",
+            replaced: {
+                by: "objects",
+                objects: [
+                    bot("Deployment", "review-manager"),
+                    bot("Service", "review-manager"),
+                    bot("Route", "review-manager"),
+                ],
+                config: ["thoth.bots.review-manager.image"],
+                tests: [WEBHOOK_BOTS],
+            },
+        },
+        {
+            lines: "70",
+            says: "- Secrets: secrets are in ansible-vault",
+            step: "give webhook2kafka and the normalizers their Kafka secrets from the vault",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [bot("Secret", "cyborg-regidores")],
+                config: [
+                    "thoth.bots.kafkaBootstrapServers",
+                    "thoth-cyborg-regidores-datahub-ca-cert",
+                    "thoth-cyborg-regidores-root-ca-cert",
+                ],
+                tests: [
+                    BOT_SECRETS,
+                    {
+                        file: "test/thoth/config.test.ts",
+                        title: "needs Kafka bootstrap servers when webhook2kafka or normalizers run",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "71",
+            says: "- Deployment code: Use the ansible playbook from the [cyborg-regidores playbook]",
+            step: "deploy webhook2kafka and the normalizers with the cyborg-regidores playbook (production's Kafka topics: prod only)",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    bot("Deployment", "webhook2kafka"),
+                    bot("Service", "webhook2kafka"),
+                    bot("Route", "webhook2kafka"),
+                    bot("Deployment", "normalizers"),
+                ],
+                config: ["thoth.bots.webhook2kafka.image", "thoth.bots.normalizers.image"],
+                tests: [
+                    { file: BOTS_TEST, title: "runs normalizers as a worker without Service or Route" },
+                    {
+                        file: BOTS_TEST,
+                        title: "keeps the scheduled bots suspended and the Kafka writers off, so stage never acts behind prod's back",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "74",
+            says: '--extra-vars="APPLICATION_NAMESPACE=aicoe-prod-bots"',
+            step: "run the cyborg-regidores playbook into aicoe-prod-bots (its secrets from the vault)",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [{ type: "runbooks:thoth:Regidores", name: "thoth-bots-regidores" }],
+                config: ["thoth.bots.namespace"],
+                tests: [
+                    {
+                        file: "test/thoth/botFamilies.test.ts",
+                        title: "moves the bot objects under the four family components (stage without cyborg-regidores, prod with)",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "81",
+            says: "Ultrahooks are setup in `aicoe` namespace.",
+            step: "run the ultrahook tunnels in namespace aicoe",
+            replaced: {
+                by: "objects",
+                objects: [tunnel("webhooks")],
+                config: ["thoth.ultrahooks.namespace", "thoth.ultrahooks.createNamespace"],
+                tests: [
+                    {
+                        file: ULTRAHOOKS_TEST,
+                        title: "does not create the prod namespace it does not own, but creates stage's",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "85-89",
+            says: "**ultrahook-cyborg-regidores**",
+            step: "tunnel cyborg-regidores (account ultrahook-aicoe) to webhook2kafka's Route",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [tunnel("cyborg-regidores"), tunnelSecret("ultrahook-aicoe")],
+                config: ["thoth.ultrahooks.instances"],
+                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
+            },
+        },
+        {
+            lines: "91-95",
+            says: "**ultrahook-webhooks**",
+            step: "tunnel webhooks (account ultrahook-thoth) to sesheta-webhooks' Route",
+            replaced: {
+                by: "objects",
+                objects: [tunnel("webhooks"), tunnelSecret("ultrahook-thoth")],
+                config: ["thoth.ultrahooks.instances"],
+                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
+            },
+        },
+        {
+            lines: "97-101",
+            says: "**ultrahook-review-manager**",
+            step: "tunnel review-manager (account ultrahook-aicoe) to review-manager's Route, path /github",
+            replaced: {
+                by: "objects",
+                objects: [tunnel("review-manager"), tunnelSecret("ultrahook-aicoe")],
+                config: ["thoth.ultrahooks.instances"],
+                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
+            },
+        },
+        {
+            lines: "103-107",
+            says: "**ultrahook-zuul-thoth-test-core**",
+            step: "tunnel zuul-thoth-test-core (account ultrahook-aicoe) to https://managesf.thoth-station.ninja",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [tunnel("zuul-thoth-test-core"), tunnelSecret("ultrahook-aicoe")],
+                config: ["thoth.ultrahooks.instances"],
+                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
+            },
+        },
+        {
+            lines: "113",
+            says: "Use the [ultrahook secret template]",
+            step: "create the ultrahook Secrets from the template",
+            replaced: {
+                by: "objects",
+                objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
+                config: TUNNEL_API_KEYS,
+                tests: [TUNNEL_KEYS],
+            },
+        },
+        {
+            lines: "114",
+            says: "Use `gopass show aicoe/thoth/ultrahook` to get ULTRAHOOK_API_KEY",
+            step: "read each account's ULTRAHOOK_API_KEY from gopass",
+            replaced: {
+                by: "objects",
+                objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
+                config: TUNNEL_API_KEYS,
+                tests: [TUNNEL_GOPASS],
+            },
+        },
+        {
+            lines: "116",
+            says: "to ultrahook-aicoe and pass ULTRAHOOK_API_KEY of the ultrahook-aicoe",
+            step: "name one Secret ultrahook-aicoe, with that account's key",
+            replaced: {
+                by: "objects",
+                objects: [tunnelSecret("ultrahook-aicoe")],
+                config: ["thoth-ultrahook-aicoe-api-key", "thoth-stage-ultrahook-aicoe-api-key"],
+                tests: [TUNNEL_KEYS],
+            },
+        },
+        {
+            lines: "117",
+            says: "to ultrahook-thoth and pass ULTRAHOOK_API_KEY of the ultrahook-thoth",
+            step: "name the other Secret ultrahook-thoth, with that account's key",
+            replaced: {
+                by: "objects",
+                objects: [tunnelSecret("ultrahook-thoth")],
+                config: ["thoth-ultrahook-thoth-api-key", "thoth-stage-ultrahook-thoth-api-key"],
+                tests: [TUNNEL_KEYS],
+            },
+        },
+        {
+            lines: "119",
+            says: "`oc process -p ULTRAHOOK_API_KEY={{ ULTRAHOOK_API_KEY }} -f openshift/ultrahook.secret.yaml",
+            step: "oc process the secret template and apply it in aicoe",
+            replaced: {
+                by: "objects",
+                objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
+                config: TUNNEL_API_KEYS,
+                tests: [
+                    TUNNEL_KEYS,
+                    {
+                        file: "test/thoth/restartOnChange.test.ts",
+                        title: "a new ultrahook API key rolls the tunnels of that account only",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "121-125",
+            says: "Deployment the ultrahook with the following code",
+            step: "oc process ultrahook.app.yaml with each tunnel's subdomain and destination and apply it in aicoe",
+            replaced: {
+                by: "objects",
+                objects: [tunnel("webhooks"), tunnel("review-manager")],
+                config: ["thoth.ultrahooks.image", "thoth.ultrahooks.instances"],
+                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
+            },
+        },
+        {
+            lines: "129",
+            says: "The Secret key for thoth bots are already created and are present in `gopass aicoe/thoth`.",
+            step: "generate new bot secrets only when necessary, store them in gopass and tell the team",
+            replaced: {
+                by: "manual",
+                reason: "New credentials are made at GitHub, Google Chat and ultrahook.com, outside any cluster; the new value is set once with `pulumi config set --secret` (the Secrets table names each key) and the next `pulumi up` rolls exactly the pods that read it.",
+                procedure: { doc: SECRETS_DOC },
+                tests: [
+                    {
+                        file: "test/thoth/restartOnChange.test.ts",
+                        title: "a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "132",
+            says: "Sesheta _credentails_, _ssh keys_ and _github oauth token_ are used by **sesheta**, **kebechet**, and **nepthys**",
+            step: "Sesheta's credentials, SSH key and GitHub token are also Kebechet's and Nepthys'",
+            replaced: {
+                by: "objects",
+                objects: [
+                    bot("Secret", "sesheta-secret"),
+                    bot("Secret", "kebechet-secret"),
+                    bot("Secret", "nepthys-secret"),
+                ],
+                config: SESHETA_KEYS,
+                tests: [RETIRED_COPIES, ONE_SESHETA_SECRET],
+            },
+        },
+        {
+            lines: "134",
+            says: "_Generation of keys_: use sesheta credentails present in GOPASS",
+            step: "log in to the sesheta GitHub account and generate new keys and a token",
+            replaced: {
+                by: "manual",
+                reason: "Keys and tokens are generated in the sesheta GitHub account's settings, which no program here reaches; the results go into thoth-sesheta-ssh-privatekey and thoth-sesheta-github-oauth-token with `pulumi config set --secret`.",
+                procedure: { doc: SECRETS_DOC },
+            },
+        },
+        {
+            lines: "135",
+            says: "Do Not forget to update the new keys to GOPASS",
+            step: "update the new keys in gopass and tell the team",
+            replaced: {
+                by: "dropped",
+                reason: "gopass is no longer where the bots' keys live: the stack's encrypted configuration is, and a changed key reaches the team as a reviewed commit of the stack file.",
+            },
+        },
+        {
+            lines: "138-139",
+            says: "All the ultrahook for webhook have been already created and ultrahook api key is stored in GOPASS.",
+            step: "read the existing ultrahook API keys (gopass show aicoe/thoth/ultrahook)",
+            replaced: {
+                by: "objects",
+                objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
+                config: TUNNEL_API_KEYS,
+                tests: [TUNNEL_GOPASS],
+            },
+        },
+        {
+            lines: "140",
+            says: "_Generation of keys_: To generate ultrahook api key for new webhook",
+            step: "register a new ultrahook API key at ultrahook.com",
+            replaced: {
+                by: "manual",
+                reason: "An ultrahook.com account and its API key are registered on that site by a person; the key then goes into thoth-ultrahook-<account>-api-key with `pulumi config set --secret`.",
+                procedure: { doc: SECRETS_DOC },
+            },
+        },
+        {
+            lines: "146",
+            says: "Thoth Station is to be setup in environments: `stage` and `test`.",
+            step: "set up the station in two environments, stage and test",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "Namespace", name: { stage: "thoth-infra-stage", prod: "thoth-test-core" } },
+                ],
+                config: ["thoth.station.environment"],
+                tests: [
+                    { file: STATION_TEST, title: "gives stage one namespace per tier" },
+                    { file: STATION_TEST, title: "puts every tier of test into thoth-test-core" },
+                ],
+            },
+        },
+        {
+            lines: "148-150",
+            says: "The **stage** environment whole deployment is divided into multiple namespaces",
+            step: "stage: one namespace per tier (frontend, middletier, backend, inspection, ...)",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    "thoth-frontend-stage",
+                    "thoth-middletier-stage",
+                    "thoth-backend-stage",
+                    "thoth-infra-stage",
+                    "thoth-graph-stage",
+                    "thoth-amun-api-stage",
+                    "thoth-amun-inspection-stage",
+                ].map((name) => ({ kind: "Namespace", name })),
+                config: ["thoth.station.environment", "thoth.station.createNamespaces"],
+                tests: [STAGE_TIERS],
+            },
+        },
+        {
+            lines: "151",
+            says: "The **test** environment deployment is amalgamation of all stage namespace into one test namespace",
+            step: "test: every tier in the one namespace thoth-test-core",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "Namespace", name: "thoth-test-core" }],
+                config: ["thoth.station.environment"],
+                tests: [
+                    TEST_LAYOUT,
+                    { file: STATION_TEST, title: "runs the long-lived test environment, protected" },
+                ],
+            },
+        },
+        {
+            lines: "161-162",
+            says: "Ansible vault password is present in GOPASS.",
+            step: "read the ansible vault password (gopass show aicoe/thoth/ansible-vault-password)",
+            replaced: {
+                by: "dropped",
+                reason: "No ansible vault is read any more: the station's secrets are stack secrets (thoth-station-<Secret>-<key>), so there is no vault password to fetch.",
+            },
+        },
+        {
+            lines: "169",
+            says: "stable images of thoth-modules present in quay.io are used by **stage** environment",
+            step: "run the modules' stable quay.io images, build nothing in the cluster",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "Deployment", namespace: FRONTEND, name: "user-api" },
+                    { kind: "Deployment", namespace: FRONTEND, name: "management-api" },
+                ],
+                config: ["thoth.station.modules.images"],
+                tests: [{ file: MODULES_TEST, title: "marks every unconfirmed Thoth image tag of Pulumi." }],
+            },
+        },
+        {
+            lines: "173",
+            says: "variable is set to **stage**.",
+            step: "stage: set thoth_environment to stage",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "Namespace", name: "thoth-backend-stage" }],
+                config: ["thoth.station.environment"],
+                tests: [{ file: STATION_TEST, title: "gives stage one namespace per tier" }],
+            },
+        },
+        {
+            lines: "174",
+            says: "Make sure for your username you have _admin_ or _edit_ access rights the stage environment namespaces.",
+            step: "stage: make sure your user has admin or edit in the stage namespaces",
+            stacks: ["stage"],
+            replaced: {
+                by: "manual",
+                reason: "The program acts with the identity of the stack's kubeconfig-psi: the stack file grants it the station's namespaces (clusters.psi.namespaces), but the cluster's RBAC for that identity (create and administer those namespaces) is given by the PSI cluster administrators.",
+                procedure: { doc: OWNERSHIP_DOC },
+                tests: [WITHIN_GRANTS],
+            },
+        },
+        {
+            lines: "175",
+            says: "Execute [prepare](https://github.com/thoth-station/thoth-ops/blob/master/ansible/prepare_environment.yaml)",
+            step: "stage: run the prepare playbook (service accounts, ConfigMaps, Secrets)",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "ServiceAccount", namespace: INFRA, name: "thoth-ops" },
+                    { kind: "RoleBinding", namespace: BACKEND, name: "thoth-ops-admin" },
+                    { kind: "ConfigMap", namespace: INFRA, name: "thoth" },
+                    { kind: "Secret", namespace: INFRA, name: "thoth" },
+                ],
+                config: ["thoth.station.opsServiceAccount", "thoth.station.modules.shared"],
+                tests: [OPS_ACCOUNT, SHARED_CONFIG, STATION_SECRETS],
+            },
+        },
+        {
+            lines: "176",
+            says: "Execute [provision](https://github.com/thoth-station/thoth-ops/blob/master/ansible/provision_stage_environment.yaml)",
+            step: "stage: run the provision playbook (templates, deployments, image streams, jobs, cronjobs, routes, services)",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "Deployment", namespace: FRONTEND, name: "user-api" },
+                    { kind: "Deployment", namespace: GRAPH, name: "postgresql" },
+                    { kind: "CronJob", namespace: FRONTEND, name: "graph-refresh" },
+                    {
+                        type: "kubernetes:kustomize:Directory",
+                        name: "thoth-station-modules-catalog-adviser-thoth-backend-stage",
+                    },
+                ],
+                config: ["thoth.station.modules", "thoth.station.modules.catalog"],
+                tests: [
+                    {
+                        file: MODULES_TEST,
+                        title: "exposes user-api publicly at stage.thoth-station.ninja and management-api at its host, from frontend; not amun-api",
+                    },
+                    CATALOG_STAGE,
+                ],
+            },
+        },
+        {
+            lines: "177",
+            says: "Verify the deployment by executing [verfiy]",
+            step: "stage: run the verify playbook",
+            stacks: ["stage"],
+            replaced: {
+                by: "objects",
+                objects: [{ type: "runbooks:thoth:StationVerify", name: "thoth-station-modules-verify" }],
+                config: ["thoth.station.modules.verify"],
+                tests: [
+                    {
+                        file: "test/thoth/verify.test.ts",
+                        title: "checks user-api and management-api through their Services, one Job each in the API's namespace",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "181",
+            says: "variable is set to **test**.",
+            step: "test: set thoth_environment to test",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "Namespace", name: "thoth-test-core" }],
+                config: ["thoth.station.environment"],
+                tests: [{ file: STATION_TEST, title: "puts every tier of test into thoth-test-core" }],
+            },
+        },
+        {
+            lines: "182",
+            says: "Make sure for your username you have _admin_ or _edit_ access rights to test environment namespace.",
+            step: "test: make sure your user has admin or edit in thoth-test-core",
+            stacks: ["prod"],
+            replaced: {
+                by: "manual",
+                reason: "The program acts with the identity of the stack's kubeconfig-psi: the stack file grants it thoth-test-core (clusters.psi.namespaces), but the cluster's RBAC for that identity (admin there) is given by the PSI cluster administrators.",
+                procedure: { doc: OWNERSHIP_DOC },
+                tests: [WITHIN_GRANTS],
+            },
+        },
+        {
+            lines: "183-191",
+            says: "The ansible vault [vars]",
+            step: "test: set every *_namespace vault variable to thoth-test-core",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "ConfigMap", namespace: "thoth-test-core", name: "thoth" }],
+                config: ["thoth.station.environment"],
+                tests: [
+                    TEST_LAYOUT,
+                    { file: MODULES_TEST, title: "creates each shared ConfigMap and Secret once" },
+                ],
+            },
+        },
+        {
+            lines: "193",
+            says: "Execute [prepare](https://github.com/thoth-station/thoth-ops/blob/master/ansible/prepare_environment.yaml)",
+            step: "test: run the prepare playbook (service accounts, ConfigMaps, Secrets)",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "ServiceAccount", namespace: INFRA, name: "thoth-ops" },
+                    { kind: "RoleBinding", namespace: INFRA, name: "thoth-ops-admin" },
+                    { kind: "ConfigMap", namespace: INFRA, name: "thoth" },
+                    { kind: "Secret", namespace: INFRA, name: "thoth" },
+                ],
+                config: ["thoth.station.opsServiceAccount", "thoth.station.modules.shared"],
+                tests: [TEST_LAYOUT, { file: MODULES_TEST, title: "asks for each station secret key once" }],
+            },
+        },
+        {
+            lines: "195",
+            says: "Execute [provision](https://github.com/thoth-station/thoth-ops/blob/master/ansible/provision_stage_environment.yaml)",
+            step: "test: run the provision playbook",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "Deployment", namespace: "thoth-test-core", name: "user-api" },
+                    { kind: "Deployment", namespace: "thoth-test-core", name: "postgresql" },
+                    { kind: "CronJob", namespace: "thoth-test-core", name: "graph-refresh" },
+                    {
+                        type: "kubernetes:kustomize:Directory",
+                        name: "thoth-station-modules-catalog-adviser-thoth-test-core",
+                    },
+                ],
+                config: [
+                    "thoth.station.modules",
+                    "thoth.station.modules.hibernated",
+                    "thoth.station.modules.catalog",
+                ],
+                tests: [TEST_HIBERNATED, CATALOG_TEST],
+            },
+        },
+        {
+            lines: "197",
+            says: "Verify the deployment by executing [verfiy]",
+            step: "test: run the verify playbook",
+            stacks: ["prod"],
+            replaced: {
+                by: "dropped",
+                reason: "The test environment is hibernated (every service at 0 replicas, as the reference since 2023-02), so a readiness check could only fail; `thoth.station.modules.verify: true` adds the verify Jobs once it is woken.",
+            },
+        },
+        {
+            lines: "199",
+            says: "copy the secret token of service account **thoth-ops** from **thoth-test-core**",
+            step: "test: copy thoth-ops' token into vault_thoth_test_core_registry_access_token",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "ServiceAccount", namespace: "thoth-test-core", name: "thoth-ops" },
+                    { kind: "Secret", namespace: "thoth-test-core", name: "thoth-ops-token" },
+                ],
+                tests: [
+                    {
+                        file: STATION_TEST,
+                        title: "exports the ops token only as a secret, with the namespace mapping in plain text",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "201",
+            says: "There is a bug in the python sdk which caused stopping receiving of events",
+            step: "restart the event-based operators every ~30 minutes (the python client stops receiving events)",
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "CronJob", namespace: BACKEND, name: "watcher-restart" }],
+                config: ["thoth.station.watcherRestart.schedule", "thoth.station.watcherRestart.targets"],
+                tests: [
+                    {
+                        file: WATCHER_TEST,
+                        title: "runs one CronJob per namespace with that service account, on the configured schedule",
+                    },
+                    {
+                        file: WATCHER_TEST,
+                        title: "takes interval and which watchers from config, in the test layout too",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "203",
+            says: "Clone the [thoth-station/misc]",
+            step: "clone thoth-station/misc for the patch script",
+            replaced: {
+                by: "dropped",
+                reason: "The patch script is replaced by the watcher-restart CronJobs the program deploys, so nothing is cloned.",
+            },
+        },
+        {
+            lines: "204",
+            says: "oc login to OpenShift cluster where deployment is done.",
+            step: "oc login to the cluster",
+            replaced: {
+                by: "objects",
+                objects: [PSI_PROVIDER],
+                config: ["thoth.cluster", "kubeconfig-psi"],
+                tests: [EVERY_OBJECT_ON_ITS_CLUSTER, KUBECONFIG_ASKED],
+            },
+        },
+        {
+            lines: "205",
+            says: "we need to run `./auto-kill.sh <args>` script present in the misc repo.",
+            step: "run the autokill patch script",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "CronJob", namespace: BACKEND, name: "watcher-restart" },
+                    { kind: "Role", namespace: BACKEND, name: "watcher-restart" },
+                    { kind: "RoleBinding", namespace: BACKEND, name: "watcher-restart" },
+                ],
+                config: ["thoth.station.watcherRestart"],
+                tests: [
+                    {
+                        file: WATCHER_TEST,
+                        title: "allows each job only get and patch on exactly its named Deployments, in their own namespace",
+                    },
+                    {
+                        file: WATCHER_TEST,
+                        title: "patches the restartedAt annotation of every target, keeps going past a failure and then fails",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "206-211",
+            says: "The argument to pass are **deployment_name**",
+            step: "pass the deployments to patch (workload-operator-thoth-middletier-stage, workload-operator-thoth-backend-stage)",
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "Deployment", namespace: BACKEND, name: "workflow-controller" }],
+                config: ["thoth.station.watcherRestart.targets"],
+                tests: [WATCHERS_NAMED],
+            },
+        },
+        {
+            lines: "213",
+            says: "Deployment which is event based is **workload-operator** and **backend-operator**.",
+            step: "patch the event-based deployments workload-operator and backend-operator",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "Deployment", namespace: BACKEND, name: "workflow-controller" },
+                    {
+                        kind: "Deployment",
+                        namespace: INFRA,
+                        name: { stage: "investigator-consumer-backend", prod: "investigator-consumer" },
+                    },
+                ],
+                config: ["thoth.station.watcherRestart.targets"],
+                tests: [
+                    WATCHERS_NAMED,
+                    {
+                        file: WATCHER_TEST,
+                        title: "every event-based Deployment runbook 000 names has a successor in every station layout",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "217",
+            says: "The dgraph is deployment in both environment **stage** and **test**",
+            step: "run Dgraph in both environments",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "StatefulSet", namespace: DGRAPH, name: { stage: "alpha", prod: "dgraph" } },
+                ],
+                config: ["thoth.station.dgraph.enabled", "thoth.station.dgraph.layout"],
+                tests: [
+                    { file: DGRAPH_TEST, title: "runs zero and alpha as StatefulSets of three" },
+                    { file: DGRAPH_TEST, title: "runs zero and alpha side by side in one pod on one volume" },
+                ],
+            },
+        },
+        {
+            lines: "219",
+            says: "The Deployment of the dgraph uses openshift templates",
+            step: "oc process the dgraph templates (zero, alpha, or non-HA)",
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "StatefulSet", namespace: DGRAPH, name: { stage: "zero", prod: "dgraph" } },
+                    { kind: "Service", namespace: DGRAPH, name: "alpha-public" },
+                    { kind: "Route", namespace: DGRAPH, name: "alpha-grpc" },
+                    { kind: "Route", namespace: DGRAPH, name: "zero-rest" },
+                ],
+                config: [
+                    "thoth.station.dgraph.image",
+                    "thoth.station.dgraph.storageSize",
+                    "thoth.station.dgraph.storageClassName",
+                ],
+                tests: [
+                    {
+                        file: DGRAPH_TEST,
+                        title: "has headless services for peer discovery and ClusterIP public services",
+                    },
+                    {
+                        file: DGRAPH_TEST,
+                        title: "routes alpha's REST and gRPC with TLS passthrough and zero's REST edge-terminated",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "221",
+            says: "Dgraph certificates in a test environment would have automatically setup",
+            step: "install Dgraph's certificates (test: with the playbook; stage: the prepare task)",
+            replaced: {
+                by: "objects",
+                objects: [{ kind: "Secret", namespace: DGRAPH, name: "dgraph-tls" }],
+                config: DGRAPH_TLS_KEYS,
+                tests: [DGRAPH_TLS],
+            },
+        },
+        {
+            lines: "224",
+            says: "The dgraph certificates are already present in ansible-vault.",
+            step: "generate new Dgraph certificates with `dgraph cert -n <hostnames> -c user`",
+            replaced: {
+                by: "manual",
+                reason: "Certificates are made by a person with the dgraph CLI for the Routes' hostnames; the five files then go into the thoth-dgraph-tls-* secrets with `pulumi config set --secret`, and `pulumi up` rolls Dgraph.",
+                procedure: { doc: SECRETS_DOC },
+                tests: [
+                    {
+                        file: "test/thoth/restartOnChange.test.ts",
+                        title: "a new Dgraph certificate rolls Dgraph only",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "230",
+            says: "Log in to the `Zuul` server and create a new `ServiceAccount`",
+            step: "create nodepool's service account and allow it into the new cluster's namespace",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [
+                    { kind: "ServiceAccount", namespace: "thoth-zuul", name: "nodepool" },
+                    { kind: "RoleBinding", namespace: "thoth-zuul", name: "nodepool-edit" },
+                    { kind: "Secret", namespace: "thoth-zuul", name: "nodepool-token" },
+                ],
+                config: [
+                    "thoth.nodepool.namespace",
+                    "thoth.nodepool.serviceAccount",
+                    "thoth.nodepool.clusterRole",
+                ],
+                tests: [
+                    {
+                        file: NODEPOOL_TEST,
+                        title: "creates the nodepool service account with edit in its namespace, and its token",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "233",
+            says: "configure the `Zuul`'s `nodepool` configuration",
+            step: "add the new cluster's labels to zuul-config/nodepool/thoth.yaml",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
+                config: ["thoth.nodepool.labels", "thoth.apiServer"],
+                tests: [
+                    {
+                        file: NODEPOOL_TEST,
+                        title: "exports the provider YAML in plain text and the token as a secret",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "236-252",
+            says: "labels:",
+            step: "nodepool/thoth.yaml: labels with min-ready, provider psi (openshiftpods, context, pool thoth-zuul, cpu 1, memory 1024)",
+            stacks: ["prod"],
+            replaced: {
+                by: "objects",
+                objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
+                config: ["thoth.nodepool.labels", "thoth.nodepool.provider", "thoth.apiServer"],
+                tests: [
+                    {
+                        file: NODEPOOL_TEST,
+                        title: "lists every label with min-ready and one openshiftpods provider whose pool is the namespace",
+                    },
+                    {
+                        file: NODEPOOL_TEST,
+                        title: "names the context as `oc login` does for the service account on the section's API server",
+                    },
+                ],
+            },
+        },
+        {
+            lines: "254",
+            says: "Once the new `nodepool` configuration is merged",
+            step: "name the new label in each project's .zuul.yaml",
+            replaced: {
+                by: "dropped",
+                reason: "Which label a job runs on is chosen in each project repository's own .zuul.yaml, a change to those repositories, not to this cluster.",
+            },
+        },
+    ],
+    context: [
+        { lines: "1", why: "heading" },
+        { lines: "3", why: "prose: what the migration covers" },
+        { lines: "5", why: "heading" },
+        { lines: "7-16", why: "prose: the list of bots and what each does" },
+        { lines: "18", why: "heading" },
+        { lines: "22", why: "prose: what Kebechet is" },
+        { lines: "24", why: "link to the source code" },
+        { lines: "28", why: "prose: what Nepthys is" },
+        { lines: "30", why: "link to the source code" },
+        { lines: "34-39", why: "prose: what each Sesheta bot does" },
+        { lines: "46", why: "link to the source code" },
+        { lines: "50", why: "code fence" },
+        { lines: "63", why: "code fence" },
+        { lines: "67", why: "prose: what webhook2kafka and the normalizers are" },
+        { lines: "69", why: "link to the source code" },
+        { lines: "73", why: "code fence" },
+        { lines: "75", why: "code fence" },
+        { lines: "77", why: "rule" },
+        { lines: "79", why: "heading" },
+        { lines: "83", why: "prose: why ultrahook is needed" },
+        { lines: "109", why: "link to the source code" },
+        { lines: "111", why: "prose: what makes a public webhook" },
+        { lines: "127", why: "heading" },
+        { lines: "131", why: "heading" },
+        { lines: "137", why: "heading" },
+        { lines: "142", why: "rule" },
+        { lines: "144", why: "heading" },
+        { lines: "153", why: "heading" },
+        { lines: "155-159", why: "prose: what thoth-ops and its playbooks create (each is a step below)" },
+        { lines: "164-167", why: "link list: thoth-ops documentation" },
+        { lines: "171", why: "heading (list item)" },
+        { lines: "179", why: "heading (list item)" },
+        { lines: "215", why: "heading" },
+        { lines: "223", why: "heading" },
+        { lines: "226-227", why: "heading and prose: what Zuul is in Thoth" },
+        { lines: "229", why: "heading" },
+        { lines: "232", why: "heading" },
+        { lines: "234-235", why: "code fence and YAML document start" },
+        { lines: "253", why: "code fence" },
+    ],
+};
