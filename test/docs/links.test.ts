@@ -129,7 +129,7 @@ describe("docs checker", () => {
                     "```",
                     "",
                     "`npm run plan -- --stack <stack> [--out <dir>]`, `Pulumi.<stack>.yaml`, `tools/<tool>/cli.ts`,",
-                    "another repository's `openshift/*.yml.j2` and `./scripts/move_stable.py`, `pulumi preview`/`up`",
+                    "any `npm run <script>`, another repository's `openshift/*.yml.j2` and `./scripts/move_stable.py`, `pulumi preview`/`up`",
                 ].join("\n"),
             ),
             [],

@@ -367,6 +367,8 @@ function npmProblems(words: string[], repo: DocsRepo): string[] {
     } else return [];
     const script = words[i];
     const shown = words.join(" ");
+    // `npm run <script>` speaks of scripts in general; a placeholder names none to check.
+    if (/^<[^>]*>$/.test(script)) return [];
     if (!(script in repo.scripts)) return [`\`${shown}\`: package.json has no script "${script}"`];
     const dashes = words.indexOf("--", i + 1);
     if (dashes === -1) return [];
