@@ -1,55 +1,65 @@
 import { strict as assert } from "assert";
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { secretsTable, updateReadme, withSecretsTable } from "../tools/docs/secrets";
+import { documentationPages } from "../tools/docs/links";
+import { SECRETS_PAGE, secretsTable, updateReadme, withSecretsTable } from "../tools/docs/secrets";
 import { repoRoot } from "../tools/root";
 
 const ROOT = repoRoot();
 
-describe("README", () => {
+const read = (page: string) => readFileSync(path.join(ROOT, page), "utf8");
+
+describe("README and docs/", () => {
     it("has the secrets table that the stacks' secret specs generate (run `npm run docs` after adding a secret)", () => {
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        assert.equal(withSecretsTable(readme, secretsTable(ROOT)), readme);
+        const page = read(SECRETS_PAGE);
+        assert.equal(withSecretsTable(page, secretsTable(ROOT)), page);
     });
 
     it("takes over what runs today only by the adoption flow: never an orphaning delete, never import-or-delete", () => {
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-        // Every mention of --cascade=orphan says not to (it leaves the old pods running beside the new ones).
-        const sentences = readme.replace(/\s+/g, " ").split(/(?<=[.;:])\s/);
-        const orphan = sentences.filter((x) => x.includes("--cascade=orphan"));
-        assert.ok(orphan.length > 0, "the README warns against --cascade=orphan");
-        for (const x of orphan) assert.match(x, /\bNever\b/, x);
-        // Prow's notes send the first deploy through the adoption flow, production first (the ProwJob CRD).
-        const prow = readme.slice(
-            readme.indexOf("<!-- BEGIN runbook prow"),
-            readme.indexOf("<!-- END runbook prow"),
+        // Every mention of --cascade=orphan, on any page, says not to (it leaves the old pods running beside the new
+        // ones); the first-deploy page, where the replacement of a workload is described, has one.
+        const orphans = documentationPages(ROOT).flatMap((page) =>
+            read(page)
+                .replace(/\s+/g, " ")
+                .split(/(?<=[.;:])\s/)
+                .filter((x) => x.includes("--cascade=orphan"))
+                .map((sentence) => ({ page, sentence })),
         );
-        assert.ok(prow.length > 0);
+        assert.ok(
+            orphans.some((o) => o.page === "docs/operate/first-deploy.md"),
+            "the first-deploy page warns against --cascade=orphan",
+        );
+        for (const o of orphans) assert.match(o.sentence, /\bNever\b/, `${o.page}: ${o.sentence}`);
+        // Prow's first deploy goes through the adoption flow, production first (it owns the ProwJob CRD).
+        const firstDeploy = read("docs/operate/first-deploy.md");
+        const prow = firstDeploy.split("\n").find((l) => /^\|\s*KubeVirt Prow\s*\|/.test(l));
+        assert.ok(prow, "the first-deploy table has a KubeVirt Prow row");
         assert.doesNotMatch(prow, /maintenance window|`pulumi import`/);
-        assert.match(prow, /adopted as in "First deploy: taking over what runs today"/);
-        assert.match(prow, /production first/);
+        assert.match(prow, /adopted in place/);
+        assert.match(prow, /prod first \(it creates the ProwJob CRD\)/);
     });
 
     it("npm run docs says unchanged (and writes nothing) when the table is current, updated when it was not", () => {
         const dir = mkdtempSync(path.join(tmpdir(), "docs-"));
         try {
-            for (const f of ["README.md", "Pulumi.yaml", "Pulumi.stage.yaml", "Pulumi.prod.yaml"]) {
+            for (const f of [SECRETS_PAGE, "Pulumi.yaml", "Pulumi.stage.yaml", "Pulumi.prod.yaml"]) {
+                mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
                 cpSync(path.join(ROOT, f), path.join(dir, f));
             }
-            const file = path.join(dir, "README.md");
+            const file = path.join(dir, SECRETS_PAGE);
             const current = readFileSync(file, "utf8");
             const before = statSync(file).mtimeMs;
-            assert.equal(updateReadme(dir), "README.md secrets table unchanged (already up to date)");
-            assert.equal(statSync(file).mtimeMs, before, "an unchanged README is not rewritten");
+            assert.equal(updateReadme(dir), `${SECRETS_PAGE} secrets table unchanged (already up to date)`);
+            assert.equal(statSync(file).mtimeMs, before, "an unchanged page is not rewritten");
 
             // A secret row lost (a hand edit, a merge): the table is regenerated and the message says so.
             const block = current.slice(current.indexOf("<!-- BEGIN secrets"));
             const row = block.split("\n").find((l) => l.startsWith("| `"))!;
             writeFileSync(file, current.replace(`${row}\n`, ""));
-            assert.equal(updateReadme(dir), "README.md secrets table updated");
+            assert.equal(updateReadme(dir), `${SECRETS_PAGE} secrets table updated`);
             assert.equal(readFileSync(file, "utf8"), current);
-            assert.equal(updateReadme(dir), "README.md secrets table unchanged (already up to date)");
+            assert.equal(updateReadme(dir), `${SECRETS_PAGE} secrets table unchanged (already up to date)`);
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
@@ -65,7 +75,7 @@ describe("README", () => {
     });
 
     it("names the two commands of a new user and the test command CI runs", () => {
-        const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const readme = read("README.md");
         assert.match(readme, /npm ci && npm run plan -- --stack stage/);
         assert.match(readme, /^npm test\b/m);
         const ci = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");

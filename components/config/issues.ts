@@ -309,7 +309,7 @@ export function problemsFromIssues(
             problems.push({
                 key: fullKey(keyPath),
                 message: `${describeIssue(issue, value)}: the section must be a mapping of its settings`,
-                fix: `edit ${STACK_FILE}: write ${fullKey(section)} as a mapping of its settings (README, "Stack configuration")`,
+                fix: `edit ${STACK_FILE}: write ${fullKey(section)} as a mapping of its settings (docs/reference/configuration.md, "Stack configuration")`,
             });
             continue;
         }

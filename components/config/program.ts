@@ -55,7 +55,7 @@ export const clustersSchema = z.record(
             /**
              * The one credential-plugin command this cluster's kubeconfig may run (its `users[].user.exec.command`,
              * an auth-provider's `cmd-path`, or `auth-provider:<name>` for one without), written only after a review
-             * of what it runs: any other plugin is refused before a provider is made (README, "Kubeconfig policy").
+             * of what it runs: any other plugin is refused before a provider is made (docs/reference/configuration.md, "Kubeconfig policy").
              */
             credentialCommand: z.string().min(1).optional().meta({
                 example: "kubelogin",

@@ -3,7 +3,7 @@ export type ImageState = "present" | "missing" | "denied" | "error";
 
 /**
  * Reads skopeo's answer: exit 0 is present; the registry's MANIFEST_UNKNOWN / NAME_UNKNOWN (or a 404) is a missing
- * tag or digest; UNAUTHORIZED / DENIED means this identity cannot pull it (set credentials, see the README); any
+ * tag or digest; UNAUTHORIZED / DENIED means this identity cannot pull it (set credentials: docs/operate/first-deploy.md, step 1); any
  * other failure (network, TLS) means it could not be checked.
  */
 export function readAnswer(exitCode: number | null, stderr: string): { state: ImageState; detail: string } {

@@ -10,8 +10,8 @@ import { alive, projectProcesses } from "./processes";
 import { CliResult, RecoveryHost, RecoveryStopped, recover } from "./recover";
 import { ExportedState, LockHolder } from "./state";
 
-// `npm run recover -- --stack <stack> [--kill-plugins]`: the README's recovery of an interrupted `pulumi up`, run
-// in the project directory with the `pulumi` on PATH, logged in as the operator is.
+// `npm run recover -- --stack <stack> [--kill-plugins]`: the recovery of an interrupted `pulumi up`
+// (docs/operate/recovery.md), run in the project directory with the `pulumi` on PATH, logged in as the operator is.
 
 const USAGE = "usage: npm run recover -- --stack <stack> [--kill-plugins]\n";
 

@@ -9,7 +9,7 @@ import {
 } from "./state";
 import { ProjectProcess } from "./processes";
 
-// The README's recovery of an interrupted `pulumi up`, as the steps an operator typed, each printed before it runs.
+// The recovery of an interrupted `pulumi up` (docs/operate/recovery.md), as the steps an operator typed, each printed before it runs.
 // It stops at the first step that fails, saying what to do, and refuses to start where nothing needs recovering.
 
 /** What one CLI call answered. */

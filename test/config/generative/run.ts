@@ -1,17 +1,20 @@
 import fc from "fast-check";
+import { parseFlags, usageExit } from "../../../tools/cli/args";
 import { violations } from "./invariants";
 import { mutants } from "./mutations";
 
 // `npm run battery:generative -- [--runs N] [--seed S]`: the generative battery, longer than npm test's run. Prints
 // how many cases it tried, every failure (its mutations and what fell short) and the seed to replay it with.
 
-function flag(name: string): number | undefined {
-    const i = process.argv.indexOf(`--${name}`);
-    return i < 0 ? undefined : Number(process.argv[i + 1]);
+const USAGE = "usage: npm run battery:generative -- [--runs <n>] [--seed <n>]";
+let flags: { runs?: string; seed?: string } = {};
+try {
+    flags = parseFlags(process.argv.slice(2), { runs: { type: "string" }, seed: { type: "string" } }, USAGE);
+} catch (err) {
+    process.exit(usageExit(err) ?? 1);
 }
-
-const runs = flag("runs") ?? 500;
-const seed = flag("seed") ?? Date.now() % 2 ** 31;
+const runs = flags.runs === undefined ? 500 : Number(flags.runs);
+const seed = flags.seed === undefined ? Date.now() % 2 ** 31 : Number(flags.seed);
 let tried = 0;
 const failures: { steps: string; faults: string[] }[] = [];
 fc.check(
