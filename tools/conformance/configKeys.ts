@@ -50,5 +50,18 @@ export function unreadKeyReason(key: string, read: ReadKeys): string | undefined
     const schema =
         PROGRAM_SCHEMAS[section as keyof typeof PROGRAM_SCHEMAS] ??
         read.systems.find((s) => s.section === section)!.schema;
-    return schemaAt(schema, path) ? undefined : `section ${section} has no field ${path.join(".")}`;
+    if (schemaAt(schema, path)) return undefined;
+    // Below a free-form value (`seshetaConfig: record of unknown`) every key is the operator's to choose.
+    for (let i = path.length - 1; i >= 0; i--) {
+        const above = schemaAt(schema, path.slice(0, i));
+        if (above) return isFreeForm(above) ? undefined : `section ${section} has no field ${path.join(".")}`;
+    }
+    return `section ${section} has no field ${path.join(".")}`;
+}
+
+/** Whether a schema takes any value (zod's unknown or any, under optional/default wrappers). */
+function isFreeForm(schema: z.ZodType): boolean {
+    let def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def;
+    while (def.innerType) def = (def.innerType as unknown as { _zod: { def: typeof def } })._zod.def;
+    return def.type === "unknown" || def.type === "any";
 }
