@@ -221,7 +221,8 @@ export function renderNotices(stack: string, plan: Plan): string {
 }
 
 /** The head of the summary's list of operator values (renderSummary writes it, operatorValuesOfSummary reads it). */
-const OPERATOR_VALUES_HEAD = /^\d+ stack-file values? (is a placeholder|are placeholders) only the operator can fill in:/;
+const OPERATOR_VALUES_HEAD =
+    /^\d+ stack-file values? (is a placeholder|are placeholders) only the operator can fill in:/;
 
 /** The operator values (Plan.operatorValues) a printed summary lists: what a plan shows of them besides its files. */
 export function operatorValuesOfSummary(summary: string): string[] {
