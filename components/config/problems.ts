@@ -127,7 +127,7 @@ export function fullKey(key: string): string {
 }
 
 /** Path segments of a key, list indexes as numbers: `a.b[10].c` → a, b, 10, c. */
-function segments(key: string): (string | number)[] {
+export function segments(key: string): (string | number)[] {
     return key
         .split(/\.|\[|\]/)
         .filter((s) => s !== "")

@@ -220,6 +220,23 @@ export function renderNotices(stack: string, plan: Plan): string {
     ].join("\n")}\n`;
 }
 
+/** The head of the summary's list of operator values (renderSummary writes it, operatorValuesOfSummary reads it). */
+const OPERATOR_VALUES_HEAD =
+    /^\d+ stack-file values? (is a placeholder|are placeholders) only the operator can fill in:/;
+
+/** The operator values (Plan.operatorValues) a printed summary lists: what a plan shows of them besides its files. */
+export function operatorValuesOfSummary(summary: string): string[] {
+    const lines = summary.split("\n");
+    const head = lines.findIndex((l) => OPERATOR_VALUES_HEAD.test(l));
+    if (head === -1) return [];
+    const values: string[] = [];
+    for (const line of lines.slice(head + 1)) {
+        if (!line.startsWith("  ")) break;
+        values.push(line.trim());
+    }
+    return values;
+}
+
 export function renderSummary(stack: string, plan: Plan): string {
     const rows = summarize(plan);
     const w1 = Math.max(6, ...rows.map((r) => r.system.length));

@@ -95,7 +95,9 @@ async function main(args: Args, cwd: string): Promise<CommandResult> {
     // Loaded only now: they pull in @pulumi/pulumi (seconds), which argument errors should not wait for.
     const { diffPlans, hasChanges } = await import("./diff");
     const { renderMarkdown, renderText, summaryLine } = await import("./render");
-    const diff = diffPlans(base, head);
+    const { stepsTouching } = await import("../conformance/match");
+    const { TABLES } = await import("../conformance/tables");
+    const diff = diffPlans(base, head, (r) => stepsTouching(TABLES, r, args.stack));
     const report = args.format === "markdown" ? renderMarkdown(diff, meta) : renderText(diff, meta);
     let stdout = report;
     if (args.output) {

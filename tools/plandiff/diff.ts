@@ -33,6 +33,8 @@ export interface ResourceChange {
     object?: string;
     /** Changed fields (only for `change`). */
     fields: FieldChange[];
+    /** The runbook steps whose objects include the resource (`<runbook>:<line> "<says>"`): what the change touches. */
+    steps?: string[];
 }
 
 export interface PlanDiff {
@@ -160,8 +162,17 @@ export function objectName(resource: PlanResource): string | undefined {
     return typeof meta.namespace === "string" ? `${meta.namespace}/${meta.name}` : meta.name;
 }
 
-function change(kind: ResourceChange["kind"], r: PlanResource, fields: FieldChange[] = []): ResourceChange {
+/** The runbook steps a resource belongs to (tools/conformance/match.ts stepsTouching), or none. */
+export type StepsOf = (resource: PlanResource) => string[];
+
+function change(
+    kind: ResourceChange["kind"],
+    r: PlanResource,
+    stepsOf: StepsOf,
+    fields: FieldChange[] = [],
+): ResourceChange {
     const object = objectName(r);
+    const steps = stepsOf(r);
     return {
         kind,
         urn: r.urn,
@@ -171,6 +182,7 @@ function change(kind: ResourceChange["kind"], r: PlanResource, fields: FieldChan
         kindLabel: kindLabel(r.type),
         ...(object ? { object } : {}),
         fields,
+        ...(steps.length > 0 ? { steps } : {}),
     };
 }
 
@@ -179,8 +191,15 @@ function systemRank(system: string): string {
     return system === "program" ? "" : system;
 }
 
-/** Compares two plans resource by resource (matched by URN). Pure: two plans in, a structured change list out. */
-export function diffPlans(base: readonly PlanResource[], head: readonly PlanResource[]): PlanDiff {
+/**
+ * Compares two plans resource by resource (matched by URN). Pure: two plans in, a structured change list out, each
+ * change with the runbook steps `stepsOf` says its resource (the base's, when removed) belongs to.
+ */
+export function diffPlans(
+    base: readonly PlanResource[],
+    head: readonly PlanResource[],
+    stepsOf: StepsOf = () => [],
+): PlanDiff {
     const before = new Map(base.map((r) => [r.urn, r]));
     const after = new Map(head.map((r) => [r.urn, r]));
     const changes: ResourceChange[] = [];
@@ -188,15 +207,15 @@ export function diffPlans(base: readonly PlanResource[], head: readonly PlanReso
     for (const r of head) {
         const old = before.get(r.urn);
         if (!old) {
-            changes.push(change("add", r));
+            changes.push(change("add", r, stepsOf));
             continue;
         }
         const fields = diffResource(old, r);
-        if (fields.length > 0) changes.push(change("change", r, fields));
+        if (fields.length > 0) changes.push(change("change", r, stepsOf, fields));
         else unchanged++;
     }
     for (const r of base) {
-        if (!after.has(r.urn)) changes.push(change("remove", r));
+        if (!after.has(r.urn)) changes.push(change("remove", r, stepsOf));
     }
     changes.sort(
         (x, y) =>

@@ -178,6 +178,7 @@ export function renderText(diff: PlanDiff, meta: DiffMeta): string {
         lines.push("", `${system} (${systemCounts(list)})`);
         for (const r of list) {
             lines.push(`  ${SYMBOL[r.kind]} ${resourceTitle(r)}`);
+            for (const step of r.steps ?? []) lines.push(`      runbook step ${step}`);
             for (const f of r.fields) {
                 if (isMultiline(f)) {
                     lines.push(`      ~ ${fieldLabel(f)}:`);
@@ -213,6 +214,8 @@ function markdownResource(r: ResourceChange): string[] {
         ? `${code(r.kindLabel)} ${code(r.object)} <sub>${code(r.name)}</sub>`
         : `${code(r.kindLabel)} ${code(r.name)}`;
     const lines = [`- **${VERB[r.kind]}** ${title}`];
+    if (r.steps)
+        lines.push(`  - runbook step${r.steps.length === 1 ? "" : "s"}: ${r.steps.map(code).join(", ")}`);
     for (const f of r.fields) {
         const label = f.scope === "option" ? `option ${code(f.path)}` : code(f.path || "(inputs)");
         if (isMultiline(f)) {

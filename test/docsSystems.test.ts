@@ -1,0 +1,137 @@
+import { strict as assert } from "assert";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { Stack } from "../tools/conformance/step";
+import { docsCommand, generatedDocs, outOfDate } from "../tools/docs/cli";
+import { SECRETS_PAGE } from "../tools/docs/secrets";
+import { PlanFacts, PrintedPlan, SYSTEM_PAGE_MARKER, systemPage } from "../tools/docs/systems";
+import { operatorValuesOfSummary, renderSummary } from "../tools/plan/render";
+import { repoRoot } from "../tools/root";
+import { stackPlan } from "./fixtures/plans";
+import { fixturePlan, fixtureTable } from "./conformance/fixture";
+
+const ROOT = repoRoot();
+
+async function printedPlans(): Promise<Record<Stack, PrintedPlan>> {
+    const [stage, prod] = [await stackPlan("stage"), await stackPlan("prod")];
+    return { stage, prod };
+}
+
+function facts(stack: Stack): PlanFacts {
+    return {
+        resources: fixturePlan(stack),
+        notices: [
+            `demo: CLEAN UP demo-${stack} when done`,
+            "other: not about the demo",
+            ...(stack === "stage"
+                ? ["demo: UNCONFIRMED IMAGE runbooks:demo.image = demo:v1: nobody pinned it"]
+                : []),
+        ],
+        operatorValues: ["runbooks:demo.hosts[0].portId", "runbooks:demos.x", "runbooks:other.y"],
+    };
+}
+
+describe("generated docs: docs/systems/<system>.md from the runbook tables", function () {
+    // Run alone (`npx mocha <file>`), the first test plans both committed stacks in this process.
+    this.timeout(300_000);
+
+    it("every committed generated page is what `npm run docs` makes (run it after changing a table or the plans)", async () => {
+        assert.deepEqual(
+            outOfDate(await generatedDocs(ROOT, printedPlans)).map((d) => d.file),
+            [],
+        );
+    });
+
+    it("lays out a table's steps, first-deploy notices, secrets and unverified values per stack", () => {
+        const plans = { stage: facts("stage"), prod: facts("prod") };
+        const keys: string[] = [];
+        const page = systemPage(fixtureTable(), plans, (keep) => {
+            keys.push(...["demo-token", "demos-token", "other-token"].filter(keep));
+            return "SECRETS TABLE";
+        });
+        assert.equal(
+            systemPage(fixtureTable(), plans, () => "SECRETS TABLE"),
+            page,
+            "deterministic",
+        );
+        assert.deepEqual(keys, ["demo-token"]);
+        const expected = [
+            "# demo: runbook `999-demo.txt`",
+            "The runbook's 5 steps: 2 replaced by objects, 2 by a documented manual step, 1 dropped with a reason; 4 lines are context",
+            "### Line 5: create the namespace\n\n`999-demo.txt:5` says `oc new-project`.\n\n- **Objects on stage**: `Namespace demo-stg`\n- **Objects on prod**: `Namespace demo-prod`\n- **Configuration**: `demo.namespace`\n- **Guarded by**: `test/demo.test.ts` (`deploys the demo`)\n",
+            "- **Objects on prod**: `Deployment demo-prod/app`",
+            "- **Dropped**: the token is a stack secret",
+            "- **Procedure**: [docs/operate/recovery.md#restore-a-pg_dump-backup](../operate/recovery.md#restore-a-pg_dump-backup)",
+            "- **Procedure**: the plan's notice starting `CLEAN UP demo`",
+            "### stage\n\n- demo: CLEAN UP demo-stage when done\n\n### prod\n\n- demo: CLEAN UP demo-prod when done\n",
+            "## Secrets\n\nSECRETS TABLE\n",
+            "### stage\n\n- `runbooks:demo.hosts[0].portId`: a placeholder only the operator can fill in\n- UNCONFIRMED IMAGE runbooks:demo.image = demo:v1: nobody pinned it\n\n### prod\n\n- `runbooks:demo.hosts[0].portId`: a placeholder only the operator can fill in\n",
+        ];
+        for (const text of expected) assert.ok(page.includes(text), `${text}\n--- not in ---\n${page}`);
+        assert.ok(page.startsWith(SYSTEM_PAGE_MARKER));
+        assert.doesNotMatch(page, /other|demos/);
+    });
+
+    it("reads the operator values back from the summary the plan prints", async () => {
+        for (const stack of ["stage", "prod"] as const) {
+            const plan = await stackPlan(stack);
+            const values = operatorValuesOfSummary(plan.summary);
+            assert.deepEqual(
+                operatorValuesOfSummary(
+                    renderSummary(stack, { resources: [], kubernetes: {}, operatorValues: values }),
+                ),
+                values,
+            );
+        }
+        assert.ok(
+            operatorValuesOfSummary((await stackPlan("prod")).summary).includes(
+                "runbooks:callysto.hosts[0].adopt.portId",
+            ),
+        );
+    });
+
+    it("npm run docs -- --check names each stale file and writes nothing; npm run docs repairs them", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "docs-systems-"));
+        try {
+            for (const f of [SECRETS_PAGE, "Pulumi.yaml", "Pulumi.stage.yaml", "Pulumi.prod.yaml"]) {
+                mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+                cpSync(path.join(ROOT, f), path.join(dir, f));
+            }
+            for (const f of (await generatedDocs(ROOT, printedPlans)).map((d) => d.file))
+                if (existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(dir, f));
+            const pages = path.join(dir, "docs/systems");
+            mkdirSync(pages, { recursive: true });
+            // A page of a table that is gone, and a hand-written page the generator does not own.
+            writeFileSync(
+                path.join(pages, "gone.md"),
+                `${SYSTEM_PAGE_MARKER} from a table that is gone -->\n`,
+            );
+            writeFileSync(path.join(pages, "notes.md"), "# Notes\n");
+            const secrets = path.join(dir, SECRETS_PAGE);
+            const current = readFileSync(secrets, "utf8");
+            const block = current.slice(current.indexOf("<!-- BEGIN secrets"));
+            const row = block.split("\n").find((l) => l.startsWith("| `"))!;
+            writeFileSync(secrets, current.replace(`${row}\n`, ""));
+
+            const check = await docsCommand(["--check"], dir, printedPlans);
+            assert.equal(check.code, 1);
+            assert.equal(
+                check.stderr,
+                `${SECRETS_PAGE} is out of date\ndocs/systems/gone.md is out of date\nrun \`npm run docs\` and commit the result\n`,
+            );
+            assert.ok(existsSync(path.join(pages, "gone.md")), "--check writes nothing");
+
+            const write = await docsCommand([], dir, printedPlans);
+            assert.equal(write.code, 0);
+            assert.match(write.stdout, /docs\/systems\/gone\.md removed/);
+            assert.equal(readFileSync(secrets, "utf8"), current);
+            assert.ok(!existsSync(path.join(pages, "gone.md")));
+            assert.equal(readFileSync(path.join(pages, "notes.md"), "utf8"), "# Notes\n");
+            assert.equal((await docsCommand(["--check"], dir, printedPlans)).code, 0);
+            assert.equal((await docsCommand(["--bogus"], dir, printedPlans)).code, 2);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
