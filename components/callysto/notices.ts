@@ -35,7 +35,7 @@ export function callystoNotices(config: CallystoConfig): string[] {
     resolveHosts(config).forEach((host, i) => notices.push(...adoptionNotices(config, host, i)));
     const ws = config.workstation;
     if (ws?.create) {
-        // Runbook 004 does these on clavius by hand, and they stay so (README, Callysto manual steps): each needs a
+        // Runbook 004 does these on clavius by hand, and they stay so (docs/systems/callysto-notes.md, "Clavius, the workstation (by hand)"): each needs a
         // person (a passphrase, DockerHub credentials and a review of images users get) or must never reach a
         // production hub (hubtraf needs the dummy authenticator).
         notices.push(

@@ -67,7 +67,7 @@ export const imagesSchema = z
         tag: imageTag("v1.8.0"),
         /**
          * The digests of `confirmed.tag`'s etl, backend and frontend as read on the cluster (the digest comparison of
-         * README, "CMS DIALS"): the ImageStreams import exactly these under the release tag. Runbook 003 imports the
+         * docs/systems/dials-notes.md, "Releasing"): the ImageStreams import exactly these under the release tag. Runbook 003 imports the
          * untagged images, so no source names a release: without it a production stack stops (the confirmation rule,
          * components/shared/confirmedImages.ts). It holds only while `confirmed.tag` is `tag`.
          */
@@ -211,7 +211,7 @@ export function dialsProblems(config: DialsConfig): ConfigProblem[] {
     if (confirmed !== undefined && confirmed.tag !== tag) {
         problems.push({
             key: fullKey("dials.images.confirmed.tag"),
-            message: `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as README "CMS DIALS" says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
+            message: `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as docs/systems/dials-notes.md, "Releasing", says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
             fix: removeCommand("dials.images.confirmed", { path: true }),
         });
     }

@@ -72,7 +72,7 @@ export function migrationProblems(config: DialsConfig): ConfigProblem[] {
         if (unconfirmed.length > 0) {
             problems.push({
                 key: fullKey("dials.migration.to"),
-                message: `migrates the schema to ${tag}, whose ${unconfirmed.map((u) => u.image).join(", ")} nobody has confirmed (components/shared/confirmedImages.ts): confirm the release first (${unconfirmed.map((u) => u.digestKey).join(", ")}, see README "CMS DIALS"), then migrate`,
+                message: `migrates the schema to ${tag}, whose ${unconfirmed.map((u) => u.image).join(", ")} nobody has confirmed (components/shared/confirmedImages.ts): confirm the release first (${unconfirmed.map((u) => u.digestKey).join(", ")}, see docs/systems/dials-notes.md, "Releasing"), then migrate`,
                 fix: REMOVE_MIGRATION,
             });
         }

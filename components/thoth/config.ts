@@ -439,7 +439,7 @@ export const stationModulesSchema = z
         /**
          * Serve amun-api on its Routes (the generated one and `amun-api-route53` at `hosts.amunApi`). Off until amun's
          * inspection WorkflowTemplates and Templates exist in the amun-inspection namespace, which the catalog does not
-         * deploy (README, "Workflow/template catalog"): an inspection amun-api accepted could not run. Off, amun-api
+         * deploy (docs/systems/thoth-notes.md, the workflow/template catalog): an inspection amun-api accepted could not run. Off, amun-api
          * still runs and answers inside the cluster (management-api calls it through its Service); the plan's notices
          * say so. Set it once those templates exist there.
          */

@@ -148,8 +148,10 @@ describe("docs checker", () => {
         ]);
     });
 
-    it("allows a missing docs/systems page only while it is absent", () => {
-        assert.deepEqual(check("[thoth](docs/systems/thoth.md#steps)"), []);
+    it("reports a link to a missing page, or to a heading its page lacks, the generated pages included", () => {
+        assert.deepEqual(check("[thoth](docs/systems/thoth.md#steps)"), [
+            "README.md:1: link docs/systems/thoth.md#steps: docs/systems/thoth.md does not exist",
+        ]);
         const present = fakeRepo({ ...files, "docs/systems/thoth.md": "# Thoth\n" });
         assert.deepEqual(docProblems("README.md", "[thoth](docs/systems/thoth.md#steps)", present), [
             "README.md:1: link docs/systems/thoth.md#steps: docs/systems/thoth.md has no heading #steps",

@@ -150,7 +150,7 @@ export function takeoverProblems(input: {
             problems.push(
                 `the data directory on claim ${claim} is PostgreSQL ${input.dataVersion}, but ${server} runs ${version}: ` +
                     `it would refuse to start on it. Set the version running today (${versionKey}: ${input.dataVersion}, ` +
-                    `with its image), or make the upgrade a real one where the system has one (README "PostgreSQL major upgrade")`,
+                    `with its image), or make the upgrade a real one where the system has one (docs/systems/packit-notes.md, "PostgreSQL major upgrade")`,
             );
         }
     } else {

@@ -52,7 +52,7 @@ export const CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = [
             "Prow's controllers and plugins (deck, hook, plank, crier, tide, horologium, sinker, rehearse, exporter): their Roles grant on prowjobs, which they list, watch and create",
         providedBy:
             "the stack that owns the cluster's ProwJob CRD (prow.manageCrd: true, the production stack): run its first pulumi up before this stack's",
-        source: "components/prow/environments.ts (manageCrd), README KubeVirt Prow",
+        source: "components/prow/environments.ts (manageCrd), docs/systems/prow-notes.md",
         serves: PROWJOB_KIND,
     },
 ];

@@ -9,4 +9,10 @@ import { thothTable } from "./steps/thoth";
  * Every runbook's table, in runbook order. Each system's table lives in `steps/<system>.ts`; a runbook under
  * `runbooks/` without a table here fails the conformance test.
  */
-export const TABLES: readonly RunbookTable[] = [thothTable, packitTable, prowTable, dialsTable, callystoTable];
+export const TABLES: readonly RunbookTable[] = [
+    thothTable,
+    packitTable,
+    prowTable,
+    dialsTable,
+    callystoTable,
+];

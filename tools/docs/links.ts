@@ -9,13 +9,6 @@ import * as ts from "typescript";
 // subcommand.
 
 /**
- * The one allowance: the per-system pages are generated from the conformance table on another branch. While a page
- * of docs/systems/ is absent, links to it (and its anchors) are not reported; once the file exists, they are checked
- * like any other. Delete this after the merge that brings docs/systems/.
- */
-export const PENDING_SYSTEM_PAGES = /^docs\/systems\/[^/]+\.md$/;
-
-/**
  * The pulumi CLI's subcommands (pulumi 3.x `pulumi --help`, and `--help` of config, stack and state), fixed here
  * because the CLI is not installed where the tests run. A command the documentation names must be one of these.
  */
@@ -326,7 +319,6 @@ function linkProblem(page: string, text: string, target: string, repo: DocsRepo)
     const dir = resolved.replace(/\/$/, "");
     const exists = repo.files.has(resolved) || [...repo.files].some((f) => f.startsWith(`${dir}/`));
     if (!exists) {
-        if (PENDING_SYSTEM_PAGES.test(resolved)) return undefined;
         return `link ${target}: ${resolved} does not exist`;
     }
     if (anchor === undefined) return undefined;

@@ -143,6 +143,9 @@ export function systemPage(
         "",
         `Configuration sections: ${sections.map((s) => code(`runbooks:${s}`)).join(", ")}.`,
         "",
+        // The hand-written half of the page: what a table row cannot hold (layout, order, upgrades, checklists).
+        `Operator notes (layout, first-deploy order, upgrades, checklists): [${table.system}-notes.md](${table.system}-notes.md).`,
+        "",
         `The runbook's ${table.steps.length} steps: ${count("objects")} replaced by objects, ${count("manual")} by a documented manual step, ${count("dropped")} dropped with a reason; ${contextLines} lines are context (prose, headings, links). ` +
             "`npm test` proves every step against the plans of both committed stacks (test/conformance/tables.test.ts).",
         "",

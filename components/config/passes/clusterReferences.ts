@@ -49,7 +49,7 @@ export function clusterReferences(
             fix: near
                 ? setCommand(`${def.section}.cluster`, near, { path: true })
                 : clusterNames.length > 0
-                  ? `edit ${STACK_FILE}: set ${fullKey(`${def.section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cfg.cluster ? `cluster "${cfg.cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (README, "Ownership")`
+                  ? `edit ${STACK_FILE}: set ${fullKey(`${def.section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cfg.cluster ? `cluster "${cfg.cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`
                   : setCommand(`clusters.${cfg.cluster ?? "<cluster>"}.platform`, "openshift", {
                         path: true,
                     }),

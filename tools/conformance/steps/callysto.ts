@@ -69,7 +69,7 @@ const DEPLOY = { doc: "docs/operate/deploy.md#deploying-for-real" };
 /** The first deploy's Callysto row: what is adopted, and that no new clavius is built (workstation.create: false). */
 const FIRST_DEPLOY = { doc: "docs/operate/first-deploy.md#first-deploy-taking-over-what-runs-today" };
 /** Printed only where callysto.workstation.create is true: what stays by hand on a new clavius. */
-const CLAVIUS_NOTICE = { notice: "clavius.callysto.ca is made by pulumi up" };
+const CLAVIUS_BY_HAND = { doc: "docs/systems/callysto-notes.md#clavius-the-workstation-by-hand" };
 const CLAVIUS_NOT_BUILT =
     "clavius exists and runs pulumi up, so both committed stacks leave callysto.workstation.create false and no plan builds it";
 
@@ -271,7 +271,7 @@ export const callystoTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: "The LUKS passphrase is held by people (1Password) and never belongs in a stack; the notice, printed where callysto.workstation.create is true, says to do it by hand once after the first pulumi up.",
-                procedure: CLAVIUS_NOTICE,
+                procedure: CLAVIUS_BY_HAND,
                 tests: [T.claviusNotice],
             },
         },
@@ -565,7 +565,7 @@ export const callystoTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: "The notebook images are built by a person on clavius: a push changes what every hub's users spawn and needs a review; the notice (printed where callysto.workstation.create is true) names the steps.",
-                procedure: CLAVIUS_NOTICE,
+                procedure: CLAVIUS_BY_HAND,
                 tests: [T.claviusNotice],
             },
         },
@@ -576,7 +576,7 @@ export const callystoTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: "Built by hand on clavius when the images change, as before: no infrastructure change calls for it.",
-                procedure: CLAVIUS_NOTICE,
+                procedure: CLAVIUS_BY_HAND,
                 tests: [T.claviusNotice],
             },
         },
@@ -587,7 +587,7 @@ export const callystoTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: "The DockerHub credentials stay with the team on clavius, never in a stack, and a push needs a person's review.",
-                procedure: CLAVIUS_NOTICE,
+                procedure: CLAVIUS_BY_HAND,
                 tests: [T.claviusNotice],
             },
         },
@@ -598,7 +598,7 @@ export const callystoTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: "A load-test tool installed when someone benchmarks (pip3 install --user -e ./hubtraf: AlmaLinux 9 has no pip3.6); as a provisioning step it would run at every up.",
-                procedure: CLAVIUS_NOTICE,
+                procedure: CLAVIUS_BY_HAND,
                 tests: [T.claviusNotice],
             },
         },
@@ -609,7 +609,7 @@ export const callystoTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: "Synthetic users only against a hub with the dummy authenticator, never production's shib hub: run by a person, never by pulumi up.",
-                procedure: CLAVIUS_NOTICE,
+                procedure: CLAVIUS_BY_HAND,
                 tests: [T.claviusNotice],
             },
         },

@@ -437,8 +437,8 @@ export const packitTable: RunbookTable = {
             },
         },
         {
-            lines: "118-120",
-            says: "oc describe is/packit-worker",
+            lines: "113-120",
+            says: "`oc rollout undo` does not seem to work with `StatefulSet`",
             step: "roll back the worker StatefulSet by tagging an older digest",
             replaced: {
                 by: "objects",
@@ -685,7 +685,7 @@ export const packitTable: RunbookTable = {
             replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
         },
         {
-            lines: "256-258",
+            lines: "256-270",
             says: "Run certbot:",
             step: "certbot certonly --manual --preferred-challenges dns for the four wildcard names",
             replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
@@ -832,7 +832,7 @@ export const packitTable: RunbookTable = {
             },
         },
         {
-            lines: "325-326",
+            lines: "325-334",
             says: "If you want to inspect local certificates",
             step: "inspect a certificate (certtool: issuer, serial, validity)",
             replaced: {
@@ -1048,7 +1048,7 @@ export const packitTable: RunbookTable = {
         { lines: "87", why: "prose" },
         { lines: "91-96", why: "heading and prose introducing the TAGS example below" },
         { lines: "102", why: "heading" },
-        { lines: "112-116", why: "prose: why a StatefulSet needs the steps below" },
+        { lines: "112", why: "prose: the StatefulSet case follows" },
         { lines: "122", why: "heading" },
         { lines: "133-140", why: "headings and links to packit-service's own docker-compose setup" },
         { lines: "153", why: "heading" },
@@ -1061,13 +1061,11 @@ export const packitTable: RunbookTable = {
         { lines: "223-231", why: "summary of sections 1-5 below, each mapped there; a note" },
         { lines: "233", why: "heading" },
         { lines: "254", why: "heading" },
-        { lines: "260-270", why: "certbot's prompt, shown as an example" },
         { lines: "272", why: "heading" },
         { lines: "298-300", why: "heading and prose introducing the four copies below" },
         { lines: "309-311", why: "headings" },
         { lines: "316", why: "heading" },
         { lines: "323", why: "heading" },
-        { lines: "328-334", why: "example output of certtool" },
         { lines: "336-340", why: "heading and prose" },
         { lines: "374-376", why: "headings" },
         { lines: "387", why: "heading" },

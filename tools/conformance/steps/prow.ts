@@ -493,6 +493,15 @@ export const prowTable: RunbookTable = {
             },
         },
         {
+            lines: "171",
+            says: "molecule/default",
+            step: "the role's molecule scenario, run for local or automated testing",
+            replaced: {
+                by: "dropped",
+                reason: "The Ansible role and its molecule scenario are replaced by this program: its offline tests and the e2e (docs/develop/e2e.md) build and apply the Prow objects on a real API server.",
+            },
+        },
+        {
             lines: "180-189",
             says: "The role is tested using molecule.",
             step: "molecule prepare: start a kubevirtci cluster (at least 16G of memory, passwordless sudo) and prepare its nodes",
@@ -632,7 +641,8 @@ export const prowTable: RunbookTable = {
             why: "directory overview: environments/, and the outputs of the steps at lines 55-82",
         },
         { lines: "148", why: "heading" },
-        { lines: "160-178", why: "headings and prose: what the Ansible role and its molecule scenario are" },
+        { lines: "160-170", why: "headings and prose: what the Ansible role is" },
+        { lines: "172-178", why: "prose: what the molecule scenario is, and the next heading" },
         { lines: "243-269", why: "headings and prose: why and how services are debugged in the pod" },
         { lines: "280-285", why: "heading and prose: why the pod's Go runtime must be updated" },
         { lines: "299-300", why: "prose: what the script did" },

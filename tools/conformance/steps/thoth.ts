@@ -1144,8 +1144,8 @@ export const thothTable: RunbookTable = {
             },
         },
         {
-            lines: "236-252",
-            says: "labels:",
+            lines: "235-252",
+            says: "---",
             step: "nodepool/thoth.yaml: labels with min-ready, provider psi (openshiftpods, context, pool thoth-zuul, cpu 1, memory 1024)",
             stacks: ["prod"],
             replaced: {
@@ -1212,7 +1212,7 @@ export const thothTable: RunbookTable = {
         { lines: "226-227", why: "heading and prose: what Zuul is in Thoth" },
         { lines: "229", why: "heading" },
         { lines: "232", why: "heading" },
-        { lines: "234-235", why: "code fence and YAML document start" },
+        { lines: "234", why: "code fence" },
         { lines: "253", why: "code fence" },
     ],
 };

@@ -61,7 +61,7 @@ export function notCheckedLine(targets: readonly Pick<VerifyTarget, "url">[]): s
     return (
         `station verify checks the APIs through their Services inside the cluster; not checked: public DNS and ` +
         `certificates of ${targets.map((t) => t.url).join(", ")} (their -route53 Routes carry no certificate of ` +
-        `their own, and DNS must already point at this cluster's router: README "Thoth: DNS before the first deploy")`
+        `their own, and DNS must already point at this cluster's router: docs/systems/thoth-notes.md, "Thoth: DNS before the first deploy")`
     );
 }
 
