@@ -29,12 +29,12 @@ function controlStep(table: RunbookTable): (Step & { replaced: ReplacedByObjects
     return table.steps.find((s): s is Step & { replaced: ReplacedByObjects } => s.replaced.by === "objects");
 }
 
-describe("conformance: every runbook line is a step the plans prove, or context", () => {
+describe("conformance: every runbook line is a step the plans prove, or context", function () {
+    // Run alone (`npx mocha <this file>`), the first case plans both stacks in this process.
+    this.timeout(120_000);
     const read = committedReadKeys(ROOT);
 
-    it("has exactly one table per runbook under tools/conformance/runbooks/", function () {
-        // Before the per-system tables are merged (a branch of the checker alone) there is nothing to count yet.
-        if (TABLES.length === 0) this.skip();
+    it("has exactly one table per runbook under tools/conformance/runbooks/", () => {
         assert.deepEqual(tableCoverageProblems(runbookFiles(ROOT), TABLES), []);
     });
 
