@@ -48,6 +48,7 @@ const SECRET_ASKED: TestRef = {
 };
 
 const SECRETS_DOC = "docs/reference/secrets.md#secrets";
+const PORTAL_DOC = "docs/systems/dials-notes.md#cern-application-portal--keycloak-checklist";
 const PORTAL =
     "Applications of CERN's Application Portal (application-portal.web.cern.ch) are registered there by a person, once per stack; no API of the portal is used here. ";
 
@@ -124,7 +125,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}Its identifier is dials.web.keycloak.publicClientId (stage: an application of its own).`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -134,7 +135,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}Its client id and secret are dials-django-keycloak-confidential-client-id and -secret-key.`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -144,7 +145,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}Its secret and id go into the JSON of dials-django-keycloak-api-clients.`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -154,7 +155,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}Its URLs must be the frontend host the stack serves (dials.web.frontendHost).`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -164,7 +165,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}Its URLs must be the API host the stack serves (dials.web.apiHost).`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -174,7 +175,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}Its URLs must be the API host the stack serves (dials.web.apiHost).`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -184,7 +185,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}Token exchange permissions are a setting of the portal application.`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -194,7 +195,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}The grant is a setting of the portal application; nothing in the cluster can check it.`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
             },
         },
         {
@@ -204,7 +205,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "manual",
                 reason: `${PORTAL}The roles must match the e-groups of dials.workspaces[*].egroup, which the program writes into DJANGO_WORKSPACES.`,
-                procedure: { doc: SECRETS_DOC },
+                procedure: { doc: PORTAL_DOC },
                 tests: [
                     {
                         file: "test/dials/settings.test.ts",
