@@ -87,6 +87,10 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
                 "stateful-protected-in-prod",
                 "no-wildcard-rbac",
                 "public-endpoints-tls",
+                "cpu-requests",
+                "cronjob-starting-deadline",
+                "readiness-on-serving",
+                "disruption-budgets",
             ],
         );
     });
@@ -99,7 +103,7 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
             spec: { template: { spec: { containers: [{ name: "app", image: UNKNOWN, resources: {} }] } } },
         };
         const found = await analyze("kubernetes:apps/v1:Deployment", deployment, "stage");
-        assert.deepEqual(found.map((d) => d.policy).sort(), ["memory-limits", "non-root"]);
+        assert.deepEqual(found.map((d) => d.policy).sort(), ["cpu-requests", "memory-limits", "non-root"]);
         assert.match(
             found.find((d) => d.policy === "memory-limits")!.message,
             /Deployment sesheta: container "app" has no memory limit/,
