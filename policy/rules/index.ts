@@ -42,9 +42,13 @@ export function checkResources(
     return [
         ...resources.flatMap((resource) =>
             perResource.flatMap((rule) =>
-                rule.check(resource, context).map((message) => ({ rule: rule.name, urn: resource.urn, message })),
+                rule
+                    .check(resource, context)
+                    .map((message) => ({ rule: rule.name, urn: resource.urn, message })),
             ),
         ),
-        ...perStack.flatMap((rule) => rule.checkStack(resources, context).map((v) => ({ rule: rule.name, ...v }))),
+        ...perStack.flatMap((rule) =>
+            rule.checkStack(resources, context).map((v) => ({ rule: rule.name, ...v })),
+        ),
     ];
 }

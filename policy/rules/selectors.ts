@@ -6,7 +6,9 @@ import { Obj, isObj, objectsOf, stringsOf } from "./types";
 
 function stringMap(v: unknown): Record<string, string> {
     if (!isObj(v)) return {};
-    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
+    return Object.fromEntries(
+        Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"),
+    );
 }
 
 /** Whether a LabelSelector (`matchLabels`/`matchExpressions`) matches `labels`. */

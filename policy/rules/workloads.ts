@@ -42,7 +42,10 @@ function targetedContainers(pod: ReturnType<typeof containersOf>, targetPort: un
 }
 
 /** `container name → the Services (and ports) that send it traffic` of one workload, from the stack's Services. */
-export function servingContainers(workload: PolicyInput, resources: readonly PolicyInput[]): Map<string, string[]> {
+export function servingContainers(
+    workload: PolicyInput,
+    resources: readonly PolicyInput[],
+): Map<string, string[]> {
     const served = new Map<string, string[]>();
     const kind = kindOf(workload.type) ?? "";
     const pod = podSpecOf(workload.type, workload.props);
@@ -98,13 +101,13 @@ export function budgetAllowsEviction(spec: Obj, replicas: number): boolean {
     const quantity = (v: unknown): number | undefined => {
         if (typeof v === "number") return v;
         const percent = typeof v === "string" ? /^([0-9]+)%$/.exec(v) : null;
-        // Percentages round as the disruption controller rounds them: maxUnavailable down, minAvailable up.
-        return percent ? (Number(percent[1]) / 100) * replicas : undefined;
+        // Percentages of the replicas round up, as the disruption controller rounds both fields.
+        return percent ? Math.ceil((Number(percent[1]) / 100) * replicas) : undefined;
     };
     const max = quantity(spec.maxUnavailable);
-    if (max !== undefined) return Math.floor(max) >= 1;
+    if (max !== undefined) return max >= 1;
     const min = quantity(spec.minAvailable);
-    return min !== undefined && Math.ceil(min) < replicas;
+    return min !== undefined && min < replicas;
 }
 
 /**
@@ -156,7 +159,9 @@ export const cronJobDeadline: Rule = {
         const deadline = specOf(props).startingDeadlineSeconds;
         return typeof deadline === "number" && deadline > 0
             ? []
-            : [`${describe(type, props)}: no spec.startingDeadlineSeconds (startingDeadlineFor in components/shared/scheduledJob.ts)`];
+            : [
+                  `${describe(type, props)}: no spec.startingDeadlineSeconds (startingDeadlineFor in components/shared/scheduledJob.ts)`,
+              ];
     },
 };
 

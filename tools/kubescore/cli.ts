@@ -54,7 +54,10 @@ export function kubeScoreCommand(argv: string[], cwd = repoRoot()): CommandResul
             .filter((f) => f.endsWith(".yaml"))
             .sort()
             .map((f) => path.join(dir, f));
-        const run = spawnSync(binary, kubeScoreArgs(files), { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+        const run = spawnSync(binary, kubeScoreArgs(files), {
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
         if (run.error || !run.stdout.trim().startsWith("[")) {
             stderr += `stack ${stack}: kube-score (${binary}) did not run: ${run.error?.message ?? run.stderr.trim()}\n`;
             failed = true;
