@@ -181,15 +181,16 @@ const SERVICE_METRICS: ServicePortSpec[] = [{ name: "metrics", port: 9090, targe
 // upstream manifests probe them, the others' leave them unused.
 const PROW_PROBES = { liveness: PROW_HEALTH.livenessProbe, readiness: PROW_HEALTH.readinessProbe };
 
-/**
- * A server with no health endpoint of its own (no pjutil health, nothing in its source): ready once its port accepts
- * connections, and no liveness probe, because the only check there is would be the same one.
- */
+/** httpServerProbes under the catalog's field names. */
 const serverProbes = (...args: Parameters<typeof httpServerProbes>) => {
     const probes = httpServerProbes(...args);
     return { readiness: probes.readinessProbe, liveness: probes.livenessProbe };
 };
 
+/**
+ * A server with no health endpoint of its own (no pjutil health, nothing in its source): ready once its port accepts
+ * connections, and no liveness probe, because the only check there is would be the same one.
+ */
 const listening = (port: number) => ({ readiness: tcpProbe(port, { initialDelaySeconds: 3 }) });
 
 /** External plugins: webhook receivers that hook forwards events to. */
@@ -585,7 +586,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: [{ name: "http", containerPort: 9091 }],
         service: [{ name: "http", port: 80, targetPort: 9091 }],
         mounts: [],
-        // prom/pushgateway v0.4.0 predates its /-/healthy and /-/ready endpoints.
+        // /-/ready and /-/healthy (Packit's pushgateway probes) are not known to exist in prom/pushgateway v0.4.0.
         ...listening(9091),
         resources: sized("50m", "64Mi", undefined, "256Mi"),
     },
