@@ -553,7 +553,7 @@ describe("policy rules", () => {
         const v = checkResources([bad], PROD);
         assert.deepEqual(
             v.map((x) => x.rule),
-            ["memory-limits", "non-root", "pinned-images"],
+            ["memory-limits", "non-root", "pinned-images", "cpu-requests"],
         );
         assert.ok(v.every((x) => x.urn === bad.urn));
     });
