@@ -3,7 +3,7 @@ import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { PlainConfigMap } from "../shared/configMap";
 import { ExposureSpec } from "../shared/exposure";
-import { httpProbe, tcpProbe } from "../shared/probes";
+import { httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
 import { ChecksumKey } from "../shared/startupReads";
 import { ConfigSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
@@ -112,8 +112,8 @@ export class Web extends RunbookComponent {
                         image: args.images.nginx,
                         ports: [{ name: "http", containerPort: HTTP_PORT }],
                         resources: SIZES.nginx,
-                        readinessProbe: httpProbe("/nghealth", HTTP_PORT),
-                        livenessProbe: httpProbe("/nghealth", HTTP_PORT, { initialDelaySeconds: 10 }),
+                        // Source: /nghealth for both.
+                        ...httpServerProbes(httpProbe("/nghealth", HTTP_PORT), { initialDelaySeconds: 10 }),
                         volumeMounts: [
                             { name: "nginx-conf", mountPath: "/etc/nginx/conf.d", readOnly: true },
                             { name: "staticfiles", mountPath: STATIC_DIR, readOnly: true },

@@ -53,8 +53,8 @@ export class PackitApi extends PackitPart {
                     // TCP, not HTTPS: httpd refuses the kubelet's TLS renegotiation (the source's comment);
                     // the startup probe covers the schema migration.
                     startupProbe: tcpProbe(8443, { periodSeconds: 10, failureThreshold: 30 }),
+                    // Source: a TCP check for readiness and liveness; readiness only (sameCheck, shared/probes.ts).
                     readinessProbe: tcpProbe(8443),
-                    livenessProbe: tcpProbe(8443, { periodSeconds: 20 }),
                 },
                 ...passthrough(hostOf("service", config)),
             });
@@ -69,8 +69,8 @@ export class PackitApi extends PackitPart {
                     env: { DEPLOYMENT: config.deployment },
                     ...https,
                     resources: SIZES.dashboard,
+                    // Source: a TCP check for readiness and liveness; readiness only (sameCheck, shared/probes.ts).
                     readinessProbe: tcpProbe(8443),
-                    livenessProbe: tcpProbe(8443, { initialDelaySeconds: 10, periodSeconds: 20 }),
                 },
                 ...passthrough(hostOf("dashboard", config)),
             });

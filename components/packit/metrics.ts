@@ -110,8 +110,8 @@ export class MetricsGateway extends RunbookComponent {
                         command: ["nginx", "-g", "daemon off;", "-c", "/etc/nginx/custom/nginx.conf"],
                         ports: [{ name: "https", containerPort: NGINX_PORT }],
                         resources: SIZES.nginx,
+                        // Source: a TCP check for both; readiness only (sameCheck, shared/probes.ts).
                         readinessProbe: tcpProbe(NGINX_PORT),
-                        livenessProbe: tcpProbe(NGINX_PORT, { initialDelaySeconds: 10, periodSeconds: 20 }),
                         volumeMounts: [
                             { name: "nginx-config", mountPath: "/etc/nginx/custom", readOnly: true },
                             ...certs.volumeMounts,

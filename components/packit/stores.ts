@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlainConfigMap } from "../shared/configMap";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
-import { httpProbe } from "../shared/probes";
+import { httpProbe, httpServerProbes } from "../shared/probes";
 import { Redis } from "../shared/redis";
 import type { PackitConfig } from "./config";
 import { REDIS_HOST, listenerEnv } from "./env";
@@ -134,11 +134,11 @@ export class PackitDataStores extends PackitPart {
                     }),
                     ports: [{ name: "http", containerPort: 8000 }],
                     resources: SIZES.tokman,
-                    readinessProbe: httpProbe("/api/health", 8000, {
-                        initialDelaySeconds: 15,
-                        timeoutSeconds: 2,
-                    }),
-                    livenessProbe: httpProbe("/api/health", 8000, { timeoutSeconds: 2, periodSeconds: 20 }),
+                    // Source: /api/health for both.
+                    ...httpServerProbes(
+                        httpProbe("/api/health", 8000, { initialDelaySeconds: 15, timeoutSeconds: 2 }),
+                        { timeoutSeconds: 2, periodSeconds: 20 },
+                    ),
                     volumeMounts: [
                         { name: "tokman-config", mountPath: "/etc/config", readOnly: true },
                         { name: "access-tokens", mountPath: "/access_tokens" },

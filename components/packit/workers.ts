@@ -59,6 +59,17 @@ export class PackitWorkers extends PackitPart {
                                 command: ["/usr/bin/run_worker.sh"],
                                 env: mergeEnv(env, { CELERY_COMMAND: "worker", QUEUES: group.queues }),
                                 resources: group.size,
+                                // The StatefulSet's governing Service selects the workers, so a rollout and
+                                // OrderedReady wait for readiness: ready once this worker answers on the broker
+                                // (the liveness probe's Celery check, asked of this worker alone).
+                                readinessProbe: execProbe(
+                                    [
+                                        "bash",
+                                        "-c",
+                                        'celery -A "$APP" inspect ping --destination "celery@$(uname -n)" --timeout 10',
+                                    ],
+                                    { initialDelaySeconds: 30, periodSeconds: 60, timeoutSeconds: 30 },
+                                ),
                                 livenessProbe: execProbe(
                                     ["bash", "-c", 'celery -A "$APP" status | grep "$(uname -n): OK"'],
                                     { initialDelaySeconds: 600, periodSeconds: 600, timeoutSeconds: 300 },

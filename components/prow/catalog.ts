@@ -1,4 +1,4 @@
-import { httpProbe, tcpProbe } from "../shared/probes";
+import { PROW_HEALTH, httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
 import { Sizing, fixedSize, sized } from "../shared/resources";
 import type { ProwRefs } from "./refs";
 
@@ -177,9 +177,21 @@ const METRICS_9090 = [{ name: "metrics", containerPort: 9090 }];
 const SERVICE_HTTP_8888: ServicePortSpec[] = [{ name: "http", port: 80, targetPort: 8888 }];
 const SERVICE_METRICS: ServicePortSpec[] = [{ name: "metrics", port: 9090, targetPort: 9090 }];
 
-// Prow serves /healthz and /healthz/ready on 8081 (deck and hook manifests).
-const PROW_LIVENESS = httpProbe("/healthz", 8081, { initialDelaySeconds: 3, periodSeconds: 3 });
-const PROW_READINESS = httpProbe("/healthz/ready", 8081, { initialDelaySeconds: 10, periodSeconds: 3 });
+// Every Prow binary of the release serves /healthz and /healthz/ready on 8081 (PROW_HEALTH); only deck's and hook's
+// upstream manifests probe them, the others' leave them unused.
+const PROW_PROBES = { liveness: PROW_HEALTH.livenessProbe, readiness: PROW_HEALTH.readinessProbe };
+
+/** httpServerProbes under the catalog's field names. */
+const serverProbes = (...args: Parameters<typeof httpServerProbes>) => {
+    const probes = httpServerProbes(...args);
+    return { readiness: probes.readinessProbe, liveness: probes.livenessProbe };
+};
+
+/**
+ * A server with no health endpoint of its own (no pjutil health, nothing in its source): ready once its port accepts
+ * connections, and no liveness probe, because the only check there is would be the same one.
+ */
+const listening = (port: number) => ({ readiness: tcpProbe(port, { initialDelaySeconds: 3 }) });
 
 /** External plugins: webhook receivers that hook forwards events to. */
 const externalPlugin = (
@@ -201,6 +213,7 @@ const externalPlugin = (
     ports: [{ name: "http", containerPort: port }],
     service: port === 8888 ? SERVICE_HTTP_8888 : [{ name: "http", port, targetPort: port }],
     mounts: [HMAC, OAUTH, PLUGINS, ...extra],
+    ...("prow" in image ? PROW_PROBES : listening(port)),
     resources: sized("50m", "64Mi", undefined, "256Mi"),
     terminationGracePeriodSeconds: 180,
 });
@@ -241,8 +254,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             GCS,
             KUBECONFIG,
         ],
-        liveness: PROW_LIVENESS,
-        readiness: PROW_READINESS,
+        ...PROW_PROBES,
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {
             jobs: [
@@ -278,8 +290,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             { secret: "unsplash-api-key", path: "/etc/unsplash-api" },
             KUBECONFIG,
         ],
-        liveness: PROW_LIVENESS,
-        readiness: PROW_READINESS,
+        ...PROW_PROBES,
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {
             jobs: [
@@ -338,6 +349,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: METRICS_9090,
         service: SERVICE_METRICS,
         mounts: [...CONFIG_MOUNTS, OAUTH, SLACK, GCS, KUBECONFIG],
+        ...PROW_PROBES,
         resources: sized("100m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
@@ -364,6 +376,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: HTTP_8888,
         service: SERVICE_HTTP_8888,
         mounts: [...CONFIG_MOUNTS, OAUTH, GCS],
+        ...PROW_PROBES,
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {
             jobs: [
@@ -382,6 +395,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: METRICS_9090,
         service: SERVICE_METRICS,
         mounts: CONFIG_MOUNTS,
+        ...PROW_PROBES,
         resources: sized("50m", "64Mi", undefined, "256Mi"),
         rbac: {
             jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create", "list", "watch"] }],
@@ -396,6 +410,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: METRICS_9090,
         service: SERVICE_METRICS,
         mounts: [...CONFIG_MOUNTS, KUBECONFIG],
+        ...PROW_PROBES,
         resources: sized("50m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
@@ -437,6 +452,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: METRICS_9090,
         service: SERVICE_METRICS,
         mounts: [...CONFIG_MOUNTS, PLUGINS, OAUTH, GCS],
+        ...PROW_PROBES,
         resources: sized("50m", "128Mi", undefined, "512Mi"),
         rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create"] }] },
         terminationGracePeriodSeconds: 180,
@@ -457,6 +473,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: HTTP_8888,
         service: SERVICE_HTTP_8888,
         mounts: [{ claim: "ghproxy", path: "/cache" }],
+        ...PROW_PROBES,
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         claim: "ghproxy",
     },
@@ -472,6 +489,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: HTTP_8888,
         service: SERVICE_HTTP_8888,
         mounts: [{ configMap: "config", path: "/etc/config" }],
+        ...PROW_PROBES,
         resources: sized("50m", "64Mi", undefined, "256Mi"),
         rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["get", "list", "watch"] }] },
     },
@@ -484,16 +502,11 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: [{ name: "http", containerPort: 8080 }],
         service: [{ name: "http", port: 80, targetPort: 8080 }],
         mounts: [],
-        liveness: httpProbe("/healthz", 8080, {
-            initialDelaySeconds: 3,
-            timeoutSeconds: 2,
-            failureThreshold: 2,
-        }),
-        readiness: httpProbe("/healthz", 8080, {
-            initialDelaySeconds: 3,
-            timeoutSeconds: 2,
-            failureThreshold: 2,
-        }),
+        // Source: /healthz on 8080 for both; liveness is the TCP connect (httpServerProbes).
+        ...serverProbes(
+            httpProbe("/healthz", 8080, { initialDelaySeconds: 3, timeoutSeconds: 2, failureThreshold: 2 }),
+            { initialDelaySeconds: 3, timeoutSeconds: 2, failureThreshold: 2 },
+        ),
         // Source: limits 100m / 128Mi.
         resources: fixedSize("100m", "128Mi"),
         terminationGracePeriodSeconds: 30,
@@ -537,6 +550,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ],
         mounts: [{ claim: "greenhouse", path: "/data" }],
         // Source: 3Gi.
+        // greenhouse (test-infra greenhouse/main.go) serves its cache and metrics and no health endpoint.
+        ...listening(8080),
         resources: fixedSize(undefined, "3Gi"),
         placement: "cache",
         claim: "greenhouse",
@@ -571,6 +586,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: [{ name: "http", containerPort: 9091 }],
         service: [{ name: "http", port: 80, targetPort: 9091 }],
         mounts: [],
+        // /-/ready and /-/healthy (Packit's pushgateway probes) are not known to exist in prom/pushgateway v0.4.0.
+        ...listening(9091),
         resources: sized("50m", "64Mi", undefined, "256Mi"),
     },
     {
@@ -587,8 +604,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             // nginx-unprivileged writes its temp files and pid under /tmp.
             { emptyDir: "tmp", path: "/tmp", sizeLimit: "64Mi" },
         ],
-        liveness: httpProbe("/healthz", 8081),
-        readiness: httpProbe("/healthz", 8081),
+        // Source: nginx's /healthz on 8081 for both; liveness is the TCP connect (httpServerProbes).
+        ...serverProbes(httpProbe("/healthz", 8081)),
         resources: sized("10m", "16Mi", undefined, "64Mi"),
     },
     {

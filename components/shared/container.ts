@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap, toEnvVars } from "./env";
+import { sameCheck } from "./probes";
 import type { HandleEnvFrom } from "./handles";
 import { Sizing, toResourceRequirements } from "./resources";
 import { containerSecurityContext } from "./security";
@@ -33,6 +34,12 @@ export interface ContainerSpec {
 }
 
 export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Container {
+    if (spec.livenessProbe && spec.readinessProbe && sameCheck(spec.livenessProbe, spec.readinessProbe)) {
+        throw new Error(
+            `container ${spec.name}: its livenessProbe makes the same check as its readinessProbe; give liveness a ` +
+                "check without the dependencies (httpServerProbes in components/shared/probes.ts) or none",
+        );
+    }
     const container: k8s.types.input.core.v1.Container = {
         name: spec.name,
         image: spec.image,

@@ -48,3 +48,54 @@ export function sclorgPostgresProbes(readinessTimeoutSeconds: number): {
         }),
     };
 }
+
+/** What {@link sameCheck} reads of a probe: the program's probes are plain objects, and so are a plan's. */
+interface CheckOf {
+    httpGet?: { path?: unknown; port?: unknown };
+    tcpSocket?: { port?: unknown };
+    exec?: { command?: unknown };
+}
+
+/**
+ * Whether two probes make the same check, by kube-score's rule (score/probes `areProbesIdentical`): the same HTTP
+ * path and port, the same TCP port, or the same command. Timings do not count: a liveness probe that repeats the
+ * readiness check restarts a pod for what only should take it out of its Service (a database or upstream that is
+ * down), so every pod of the Service restarts at once and keeps restarting until the dependency is back.
+ */
+export function sameCheck(first: object, second: object): boolean {
+    const [a, b] = [first as CheckOf, second as CheckOf];
+    if (a.httpGet && b.httpGet) return a.httpGet.path === b.httpGet.path && a.httpGet.port === b.httpGet.port;
+    if (a.tcpSocket && b.tcpSocket) return a.tcpSocket.port === b.tcpSocket.port;
+    if (a.exec && b.exec) {
+        const [x, y] = [a.exec.command, b.exec.command];
+        return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i]);
+    }
+    return false;
+}
+
+/**
+ * The probes of a server whose source probes one HTTP endpoint for both: that endpoint decides readiness (it may
+ * check the server's dependencies), and liveness is a TCP connect to the same port (the process still accepts
+ * connections), so only a hung or dead server restarts. `liveness` is the source's timing of its liveness probe.
+ */
+export function httpServerProbes(
+    readiness: Probe,
+    liveness: ProbeTiming = {},
+): { readinessProbe: Probe; livenessProbe: Probe } {
+    const port = (readiness as CheckOf).httpGet?.port;
+    if (typeof port !== "number" && typeof port !== "string") {
+        throw new Error("httpServerProbes takes an HTTP readiness probe");
+    }
+    return { readinessProbe: readiness, livenessProbe: tcpProbe(port, liveness) };
+}
+
+/**
+ * Prow's health endpoints (test-infra prow/pjutil/health.go, served on flagutil.DefaultHealthPort 8081 by every Prow
+ * binary that calls pjutil.NewHealth): `/healthz` answers while the process runs, `/healthz/ready` once it has
+ * loaded its config and started its informers. Timings of the upstream deck and hook manifests
+ * (kubevirt/project-infra github/ci/prow-deploy/kustom/base manifests/test_infra, deck_deployment.yaml).
+ */
+export const PROW_HEALTH = {
+    livenessProbe: httpProbe("/healthz", 8081, { initialDelaySeconds: 3, periodSeconds: 3 }),
+    readinessProbe: httpProbe("/healthz/ready", 8081, { initialDelaySeconds: 10, periodSeconds: 3 }),
+};

@@ -39,8 +39,29 @@ function side(size: Size): Record<string, string> {
     return out;
 }
 
+/** Bytes of memory that go with one core on a general-purpose node (1 vCPU : 4 GiB). */
+const MEMORY_PER_CORE = 4 * 1024 ** 3;
+
+/**
+ * The CPU request of a container its source sizes by memory only: the share of a general-purpose node (1 vCPU to
+ * 4 GiB) that its memory request already takes, in whole 10m steps, at least 10m. The scheduler then places it where
+ * that CPU is free, instead of counting it as needing none and packing it onto a node whose CPU is taken (where it
+ * gets only the leftover, the cause of slow starts and failed probes under load). With a CPU limit and no request the
+ * request is the limit, as the API server would default it.
+ */
+export function cpuRequestOf(sizing: Sizing): string {
+    if (sizing.requests.cpu !== undefined) return sizing.requests.cpu;
+    if (sizing.limits.cpu !== undefined) return sizing.limits.cpu;
+    const millis = Math.ceil(((parseQuantity(sizing.requests.memory) / MEMORY_PER_CORE) * 1000) / 10) * 10;
+    return `${Math.max(10, millis)}m`;
+}
+
+/** Kubernetes' requests and limits of a sizing; every container requests CPU ({@link cpuRequestOf}). */
 export function toResourceRequirements(sizing: Sizing): k8s.types.input.core.v1.ResourceRequirements {
-    return { requests: side(sizing.requests), limits: side(sizing.limits) };
+    return {
+        requests: side({ ...sizing.requests, cpu: cpuRequestOf(sizing) }),
+        limits: side(sizing.limits),
+    };
 }
 
 const SUFFIX: Record<string, number> = {

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { CronExpressionParser } from "cron-parser";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
@@ -22,7 +23,10 @@ export interface ScheduledJobArgs {
     concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
     successfulJobsHistoryLimit?: number;
     failedJobsHistoryLimit?: number;
-    /** A run missed by more than this is skipped instead of started late. */
+    /**
+     * A run missed by more than this is skipped instead of started late; {@link startingDeadlineFor} of the schedule
+     * unless given.
+     */
     startingDeadlineSeconds?: number;
     /** Kills a run that takes longer than this. */
     activeDeadlineSeconds?: number;
@@ -34,6 +38,62 @@ export interface ScheduledJobArgs {
     automountServiceAccountToken?: boolean;
     restartPolicy?: "Never" | "OnFailure";
     podAnnotations?: Record<string, pulumi.Input<string>>;
+}
+
+/** The longest a run may start late: an hour. */
+export const MAX_STARTING_DEADLINE_SECONDS = 3600;
+/** The CronJob controller looks at its jobs every 10 s: a shorter deadline can skip runs of a healthy cluster. */
+export const MIN_STARTING_DEADLINE_SECONDS = 10;
+
+const GO_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Seconds of an `@every <Go duration>` schedule, undefined for any other. */
+function everySeconds(schedule: string): number | undefined {
+    const m = /^@every (.+)$/.exec(schedule.trim());
+    if (!m) return undefined;
+    let total = 0;
+    for (const [, n, unit] of m[1].matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) {
+        total += Number(n) * GO_UNITS[unit];
+    }
+    return total;
+}
+
+/**
+ * The shortest time between two runs of a schedule, in seconds: over its next 1000 runs or a year of them from a
+ * fixed date, so irregular schedules (`29 12 * * 1,3,5`) count their closest pair and the value never depends on
+ * when the program runs.
+ */
+export function shortestIntervalSeconds(schedule: string, timeZone?: string): number {
+    const every = everySeconds(schedule);
+    if (every !== undefined) return every;
+    const expression = schedule.trim() === "@midnight" ? "@daily" : schedule.trim();
+    const start = Date.UTC(2024, 0, 1);
+    const runs = CronExpressionParser.parse(expression, {
+        currentDate: new Date(start),
+        strict: false,
+        ...(timeZone ? { tz: timeZone } : { tz: "UTC" }),
+    });
+    let previous = runs.next().getTime();
+    let shortest = Infinity;
+    for (let i = 0; i < 1000 && previous - start < 366 * 86400e3; i++) {
+        const next = runs.next().getTime();
+        shortest = Math.min(shortest, next - previous);
+        previous = next;
+    }
+    return shortest / 1000;
+}
+
+/**
+ * How late a run of `schedule` may still start (the CronJob's `startingDeadlineSeconds`): half the shortest interval
+ * between its runs, so a late run never starts nearer the next run than its own time (two runs back to back), and at
+ * most an hour: a run later than that was missed through an outage of the cluster or its controller, and the
+ * systems' jobs (syncs, imports, clean-ups, reports) catch up at their next run, which is what the runbooks' schedules
+ * promise. Without a deadline the controller starts one missed run at any delay and stops scheduling a job that
+ * missed more than 100 runs.
+ */
+export function startingDeadlineFor(schedule: string, timeZone?: string): number {
+    const half = Math.floor(shortestIntervalSeconds(schedule, timeZone) / 2);
+    return Math.max(MIN_STARTING_DEADLINE_SECONDS, Math.min(MAX_STARTING_DEADLINE_SECONDS, half));
 }
 
 /** A CronJob with the standard labels, non-root security context and the cluster's provider. */
@@ -68,9 +128,8 @@ export class ScheduledJob extends RunbookComponent {
                     concurrencyPolicy: args.concurrencyPolicy ?? "Forbid",
                     successfulJobsHistoryLimit: args.successfulJobsHistoryLimit ?? 3,
                     failedJobsHistoryLimit: args.failedJobsHistoryLimit ?? 1,
-                    ...(args.startingDeadlineSeconds !== undefined
-                        ? { startingDeadlineSeconds: args.startingDeadlineSeconds }
-                        : {}),
+                    startingDeadlineSeconds:
+                        args.startingDeadlineSeconds ?? startingDeadlineFor(args.schedule, args.timeZone),
                     suspend: args.suspend ?? false,
                     jobTemplate: {
                         metadata: { labels },

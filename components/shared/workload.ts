@@ -117,6 +117,7 @@ export interface WorkloadArgs {
 function podSpecOf(
     args: WorkloadArgs,
     platform: ClusterContext["platform"],
+    selector: Record<string, string>,
 ): k8s.types.input.core.v1.PodSpec {
     const podSpec: k8s.types.input.core.v1.PodSpec = {
         containers: args.containers.map(toContainer),
@@ -131,10 +132,52 @@ function podSpecOf(
     if (args.terminationGracePeriodSeconds !== undefined) {
         podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
     }
-    if (args.affinity) podSpec.affinity = args.affinity;
+    const affinity = args.affinity ?? spreadOverNodes(args.replicas ?? 1, selector);
+    if (affinity) podSpec.affinity = affinity;
     if (Object.keys(args.nodeSelector ?? {}).length > 0) podSpec.nodeSelector = args.nodeSelector;
     if (args.tolerations?.length) podSpec.tolerations = args.tolerations;
     return podSpec;
+}
+
+/**
+ * Replicas of one workload prefer different nodes, so a node that fails or drains takes one of them, not all (what
+ * the disruption budget assumes). Preferred, not required: a cluster with fewer nodes than replicas still runs them
+ * all. A workload that gives its own affinity (Dgraph's quorum) keeps it.
+ */
+export function spreadOverNodes(
+    replicas: number,
+    selector: Record<string, string>,
+): k8s.types.input.core.v1.Affinity | undefined {
+    if (replicas <= 1) return undefined;
+    return {
+        podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                    weight: 100,
+                    podAffinityTerm: {
+                        topologyKey: "kubernetes.io/hostname",
+                        labelSelector: { matchLabels: selector },
+                    },
+                },
+            ],
+        },
+    };
+}
+
+/**
+ * The PodDisruptionBudget of a workload of `replicas` pods selected by `selector`, undefined when it has one pod or
+ * none. A drain (node maintenance, cluster upgrades) evicts at most one of its pods at a time and waits for its
+ * replacement to be ready, so a multi-replica Service keeps serving through it; `maxUnavailable: 1`, not
+ * `minAvailable`, so a budget never blocks a drain for good (a scaled-down or not yet ready workload can still lose
+ * one pod). A single pod gets none: any budget on it either protects nothing (maxUnavailable 1) or blocks every
+ * drain until someone deletes it (minAvailable 1), and no runbook asks a single-replica pod to survive a drain.
+ */
+export function disruptionBudgetSpec(
+    replicas: number,
+    selector: Record<string, string>,
+): k8s.types.input.policy.v1.PodDisruptionBudgetSpec | undefined {
+    if (replicas <= 1) return undefined;
+    return { maxUnavailable: 1, selector: { matchLabels: selector } };
 }
 
 /**
@@ -180,6 +223,8 @@ function deploymentStrategy(args: WorkloadArgs): k8s.types.input.apps.v1.Deploym
  */
 export class Workload extends RunbookComponent {
     public readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+    /** The disruption budget of a workload of more than one replica (see {@link disruptionBudgetSpec}). */
+    public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly service?: k8s.core.v1.Service;
     public readonly endpoints: pulumi.CustomResource[] = [];
     /** Object name of the workload (and of its Service unless renamed). */
@@ -206,7 +251,7 @@ export class Workload extends RunbookComponent {
                 labels: podLabels(args.app, selector),
                 ...podTemplateAnnotations(name, args),
             },
-            spec: podSpecOf(args, cluster.platform),
+            spec: podSpecOf(args, cluster.platform, selector),
         };
         const metadata = {
             name: args.app.name,
@@ -223,17 +268,27 @@ export class Workload extends RunbookComponent {
         });
 
         const services = new Map<string, k8s.core.v1.Service>();
-        if (args.service) {
+        if (kind === "StatefulSet" && args.service && !args.service.headless) {
+            throw new Error(
+                `${name}: a StatefulSet's service ${serviceName} must be headless (headless: true): it gives the ` +
+                    "pods their DNS names; put a ClusterIP Service beside it in extraServices",
+            );
+        }
+        // A StatefulSet's serviceName must name a headless Service selecting its pods (the pods' DNS names come
+        // from it); one whose pods serve nothing gets that Service without ports.
+        const service = args.service ?? (kind === "StatefulSet" ? { ports: [], headless: true } : undefined);
+        if (service) {
             this.service = this.makeService(
                 this.childName("service"),
                 serviceName,
-                args.service,
+                service,
                 args.namespace,
                 labels,
                 selector,
             );
             services.set(serviceName, this.service);
-            this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
+            // The governing Service alone serves nothing: no host to call.
+            if (args.service) this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
         }
         for (const extra of args.extraServices ?? []) {
             services.set(
@@ -292,6 +347,15 @@ export class Workload extends RunbookComponent {
             );
         }
 
+        const budget = disruptionBudgetSpec(args.replicas ?? 1, selector);
+        if (budget) {
+            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+                this.childName("pdb"),
+                { metadata: { name: args.app.name, namespace: args.namespace, labels }, spec: budget },
+                this.child(),
+            );
+        }
+
         const exposures = args.expose ?? [];
         exposures.forEach((spec, i) => {
             const target = spec.service ?? serviceName;
@@ -331,12 +395,16 @@ export class Workload extends RunbookComponent {
                     selector,
                     ...(svc.headless ? { clusterIP: "None" } : {}),
                     ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
-                    ports: svc.ports.map((p) => ({
-                        name: p.name,
-                        port: p.port,
-                        targetPort: p.targetPort ?? p.port,
-                        protocol: p.protocol ?? "TCP",
-                    })),
+                    ...(svc.ports.length > 0
+                        ? {
+                              ports: svc.ports.map((p) => ({
+                                  name: p.name,
+                                  port: p.port,
+                                  targetPort: p.targetPort ?? p.port,
+                                  protocol: p.protocol ?? "TCP",
+                              })),
+                          }
+                        : {}),
                 },
             },
             this.child(),

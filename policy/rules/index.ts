@@ -5,12 +5,13 @@ import { pinnedImages } from "./images";
 import { statefulProtected } from "./stateful";
 import { noWildcardRbac } from "./rbac";
 import { publicEndpointsTls } from "./tls";
-import { PolicyInput, Rule, RuleContext } from "./types";
+import { cpuRequests, cronJobDeadline, disruptionBudgets, readinessOnServing } from "./workloads";
+import { PolicyInput, Rule, RuleContext, StackRule, isStackRule } from "./types";
 
-export type { PolicyInput, Rule, RuleContext } from "./types";
+export type { PolicyInput, Rule, RuleContext, StackRule } from "./types";
 
 /** Every rule of the pack, in the order `pulumi preview` lists them. */
-export const RULES: readonly Rule[] = [
+export const RULES: readonly (Rule | StackRule)[] = [
     noPlainSecrets,
     memoryLimits,
     nonRoot,
@@ -18,6 +19,10 @@ export const RULES: readonly Rule[] = [
     statefulProtected,
     noWildcardRbac,
     publicEndpointsTls,
+    cpuRequests,
+    cronJobDeadline,
+    readinessOnServing,
+    disruptionBudgets,
 ];
 
 export interface Violation {
@@ -30,11 +35,20 @@ export interface Violation {
 export function checkResources(
     resources: readonly PolicyInput[],
     context: RuleContext,
-    rules: readonly Rule[] = RULES,
+    rules: readonly (Rule | StackRule)[] = RULES,
 ): Violation[] {
-    return resources.flatMap((resource) =>
-        rules.flatMap((rule) =>
-            rule.check(resource, context).map((message) => ({ rule: rule.name, urn: resource.urn, message })),
+    const perResource = rules.filter((r): r is Rule => !isStackRule(r));
+    const perStack = rules.filter(isStackRule);
+    return [
+        ...resources.flatMap((resource) =>
+            perResource.flatMap((rule) =>
+                rule
+                    .check(resource, context)
+                    .map((message) => ({ rule: rule.name, urn: resource.urn, message })),
+            ),
         ),
-    );
+        ...perStack.flatMap((rule) =>
+            rule.checkStack(resources, context).map((v) => ({ rule: rule.name, ...v })),
+        ),
+    ];
 }

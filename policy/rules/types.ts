@@ -10,6 +10,8 @@ export interface PolicyInput {
     urn: string;
     /** The `protect` resource option. */
     protect: boolean;
+    /** URN of its provider: objects of one namespace name on two clusters are in two namespaces. */
+    provider?: string;
 }
 
 /** Facts about the stack a rule may need. */
@@ -26,6 +28,20 @@ export interface Rule {
     /** JSON schema of the rule's policy configuration (`--policy-pack-config`), when it has any. */
     configSchema?: { properties: Record<string, Record<string, unknown>> };
     check(resource: PolicyInput, context: RuleContext): string[];
+}
+
+/** A policy over the whole stack, for what one resource cannot show (a Service and the pods it selects). */
+export interface StackRule {
+    /** Policy name as `pulumi preview` reports it (kebab-case, unique in the pack). */
+    name: string;
+    description: string;
+    /** The violations of a stack's resources, each at the resource it is about. */
+    checkStack(resources: readonly PolicyInput[], context: RuleContext): { urn: string; message: string }[];
+}
+
+/** Whether a rule of the pack looks at the whole stack. */
+export function isStackRule(rule: Rule | StackRule): rule is StackRule {
+    return "checkStack" in rule;
 }
 
 export type Obj = Record<string, unknown>;

@@ -360,7 +360,8 @@ describe("packit and stream: prod stack", () => {
         assert.equal(field(api, "startupProbe.tcpSocket.port"), 8443);
         const tokman = containers(prod.one(DEPLOYMENT, "tokman", "packit-prod"))[0];
         assert.deepEqual(tokman.readinessProbe?.httpGet, { path: "/api/health", port: 8000 });
-        assert.deepEqual(tokman.livenessProbe?.httpGet, { path: "/api/health", port: 8000 });
+        // The source probes /api/health for both; liveness is the TCP connect (httpServerProbes).
+        assert.deepEqual(tokman.livenessProbe?.tcpSocket, { port: 8000 });
         const pg = containers(prod.one(DEPLOYMENT, "postgres-15", "packit-prod"))[0];
         assert.deepEqual(pg.livenessProbe?.exec?.command, ["/usr/libexec/check-container", "--live"]);
         assert.equal(pg.resources.limits.memory, "386Mi");

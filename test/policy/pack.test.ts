@@ -87,6 +87,10 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
                 "stateful-protected-in-prod",
                 "no-wildcard-rbac",
                 "public-endpoints-tls",
+                "cpu-requests",
+                "cronjob-starting-deadline",
+                "readiness-on-serving",
+                "disruption-budgets",
             ],
         );
     });
@@ -99,11 +103,56 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
             spec: { template: { spec: { containers: [{ name: "app", image: UNKNOWN, resources: {} }] } } },
         };
         const found = await analyze("kubernetes:apps/v1:Deployment", deployment, "stage");
-        assert.deepEqual(found.map((d) => d.policy).sort(), ["memory-limits", "non-root"]);
+        assert.deepEqual(found.map((d) => d.policy).sort(), ["cpu-requests", "memory-limits", "non-root"]);
         assert.match(
             found.find((d) => d.policy === "memory-limits")!.message,
             /Deployment sesheta: container "app" has no memory limit/,
         );
+    });
+
+    it("checks the stack rules over the whole stack: a Service's container without readiness, a workload without its budget", async () => {
+        const provider = new analyzer.AnalyzerProviderResource()
+            .setType("pulumi:providers:kubernetes")
+            .setName("cluster-psi")
+            .setProperties(Struct.fromJavaScript({}))
+            .setUrn("urn:pulumi:stage::runbooks::pulumi:providers:kubernetes::cluster-psi");
+        const resource = (type: string, name: string, props: Record<string, unknown>) =>
+            new analyzer.AnalyzerResource()
+                .setType(type)
+                .setName(name)
+                .setUrn(`urn:pulumi:stage::runbooks::${type}::${name}`)
+                .setProperties(Struct.fromJavaScript(props as Record<string, never>))
+                .setOptions(new analyzer.AnalyzerResourceOptions())
+                .setProvider(provider);
+        const labels = { app: "deck" };
+        const deployment = resource("kubernetes:apps/v1:Deployment", "deck", {
+            metadata: { name: "deck", namespace: "prow" },
+            spec: {
+                replicas: 3,
+                template: {
+                    metadata: { labels },
+                    spec: { containers: [{ name: "deck", ports: [{ name: "http", containerPort: 8080 }] }] },
+                },
+            },
+        });
+        const service = resource("kubernetes:core/v1:Service", "deck-service", {
+            metadata: { name: "deck", namespace: "prow" },
+            spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
+        });
+        const req = new analyzer.AnalyzeStackRequest().setResourcesList([deployment, service]);
+        const found = await new Promise<{ policy: string; urn: string }[]>((resolve, reject) =>
+            client.analyzeStack(req, (err, res) =>
+                err
+                    ? reject(err)
+                    : resolve(
+                          res!
+                              .getDiagnosticsList()
+                              .map((d) => ({ policy: d.getPolicyname(), urn: d.getUrn() })),
+                      ),
+            ),
+        );
+        assert.deepEqual(found.map((d) => d.policy).sort(), ["disruption-budgets", "readiness-on-serving"]);
+        assert.ok(found.every((d) => d.urn === deployment.getUrn()));
     });
 
     it("requires protect on stateful resources in the prod stack only, from the resource options", async () => {

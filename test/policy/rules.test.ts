@@ -14,7 +14,7 @@ import { noWildcardRbac } from "../../policy/rules/rbac";
 import { publicEndpointsTls } from "../../policy/rules/tls";
 import { withoutUnknowns } from "../../policy/rules/types";
 import { stackIsProduction } from "../../policy/tier";
-import type { PolicyInput, RuleContext } from "../../policy/rules/types";
+import type { PolicyInput, Rule, RuleContext } from "../../policy/rules/types";
 
 const STAGE: RuleContext = { production: false };
 const PROD: RuleContext = { production: true };
@@ -340,7 +340,7 @@ describe("policy rules", () => {
         });
 
         function pinnedImages(r: PolicyInput): string[] {
-            return RULES.find((rule) => rule.name === "pinned-images")!.check(r, PROD);
+            return (RULES.find((rule) => rule.name === "pinned-images") as Rule).check(r, PROD);
         }
     });
 
@@ -553,7 +553,7 @@ describe("policy rules", () => {
         const v = checkResources([bad], PROD);
         assert.deepEqual(
             v.map((x) => x.rule),
-            ["memory-limits", "non-root", "pinned-images"],
+            ["memory-limits", "non-root", "pinned-images", "cpu-requests"],
         );
         assert.ok(v.every((x) => x.urn === bad.urn));
     });

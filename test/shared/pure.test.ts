@@ -90,8 +90,9 @@ describe("shared pure helpers", () => {
             "memory request 2Gi is above the limit 1Gi",
             "cpu request 1 is above the limit 500m",
         ]);
+        // No CPU in the source: the CPU share of its memory request (cpuRequestOf).
         assert.deepEqual(toResourceRequirements(sized(undefined, "50Mi", undefined, "50Mi")), {
-            requests: { memory: "50Mi" },
+            requests: { cpu: "20m", memory: "50Mi" },
             limits: { memory: "50Mi" },
         });
     });

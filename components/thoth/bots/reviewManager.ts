@@ -31,8 +31,8 @@ export class ReviewManager extends BotFamily {
                     GITHUB_ACCESS_TOKEN: args.sesheta.env("github-oauth-token"),
                     GITHUB_WEBHOOK_SECRET: args.sesheta.env("github-webhook-secret"),
                 },
+                // Source: a TCP check for both; as readiness only (see sameCheck in shared/probes.ts).
                 readinessProbe: tcpProbe("http"),
-                livenessProbe: tcpProbe("http", { initialDelaySeconds: 30 }),
             },
         });
         this.registerOutputs({});

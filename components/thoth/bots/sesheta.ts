@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../../config/system";
 import { EnvMap } from "../../shared/env";
 import { SecretHandle } from "../../shared/handles";
-import { httpProbe } from "../../shared/probes";
+import { httpProbe, httpServerProbes } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
 import { BotEndpoint, BotFamily, BotFamilyArgs } from "./botkit";
@@ -114,8 +114,8 @@ export class SeshetaFamily extends BotFamily {
                         SESHETA_GOOGLE_CHAT_SPACE: secret.env("google-chat-space"),
                         SESHETA_GOOGLE_CHAT_ENDPOINT_URL: secret.env("google-chat-endpoint-url"),
                     },
-                    readinessProbe: httpProbe("/_healthz/", "http"),
-                    livenessProbe: httpProbe("/_healthz/", "http", { initialDelaySeconds: 30 }),
+                    // Source: /_healthz/ for both.
+                    ...httpServerProbes(httpProbe("/_healthz/", "http"), { initialDelaySeconds: 30 }),
                     volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
                 },
                 volumes: [chatVolume],

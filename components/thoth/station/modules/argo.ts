@@ -6,7 +6,7 @@ import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
 import { PlainConfigMap } from "../../../shared/configMap";
 import { standardLabels } from "../../../shared/labels";
-import { httpProbe } from "../../../shared/probes";
+import { httpProbe, httpServerProbes } from "../../../shared/probes";
 import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
 import { AccountHandle } from "../../../shared/handles";
@@ -228,6 +228,13 @@ export class ArgoInstall extends RunbookComponent {
                         ],
                         ports: [{ name: "metrics", containerPort: 8080 }],
                         resources: args.sizing[args.plan.size],
+                        // Upstream (argoproj/argo v2.12 manifests/base/workflow-controller) probes liveness with
+                        // /metrics on the metrics port, 30 s delay and period; its Service serves that endpoint, so
+                        // it is the readiness here and liveness is the TCP connect (httpServerProbes).
+                        ...httpServerProbes(httpProbe("/metrics", 8080, { initialDelaySeconds: 10 }), {
+                            initialDelaySeconds: 30,
+                            periodSeconds: 30,
+                        }),
                     },
                 ],
                 service: {

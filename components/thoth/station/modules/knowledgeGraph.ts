@@ -116,11 +116,7 @@ export class KnowledgeGraph extends RunbookComponent {
                         ports: [{ name: "pgbouncer", containerPort: 5432 }],
                         env: { ...credentials(postgresql), POSTGRES_SERVICE_HOST: "postgresql" },
                         resources: args.sizing.pgbouncer,
-                        livenessProbe: tcpProbe(5432, {
-                            initialDelaySeconds: 10,
-                            periodSeconds: 60,
-                            timeoutSeconds: 10,
-                        }),
+                        // Source: a TCP check for both; readiness only (sameCheck, shared/probes.ts).
                         readinessProbe: tcpProbe(5432, { initialDelaySeconds: 10, timeoutSeconds: 10 }),
                     },
                 ],

@@ -262,7 +262,8 @@ export function servicePlans(
             image: "metricsExporter",
             size: "metricsExporter",
             ...API_PORT,
-            liveness: httpProbe("/metrics", 8080, { initialDelaySeconds: 45, timeoutSeconds: 10 }),
+            // Source: /metrics for both; liveness is the TCP connect (httpServerProbes).
+            liveness: tcpProbe(8080, { initialDelaySeconds: 45, timeoutSeconds: 10 }),
             readiness: httpProbe("/metrics", 8080, { initialDelaySeconds: 30, timeoutSeconds: 10 }),
             kafkaCa: true,
             env: (reads) =>
