@@ -114,6 +114,8 @@ describe("docs checker", () => {
 
     it("passes links, anchors and commands that exist", () => {
         assert.deepEqual(check(files["README.md"]), []);
+        // A schedule or a glob is not a path of the checkout, though it has slashes.
+        assert.deepEqual(check("runs at `*/20 * * * *` and `<ns>/*`"), []);
         assert.deepEqual(
             check(
                 [

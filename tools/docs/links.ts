@@ -400,6 +400,8 @@ function repoPath(word: string, topLevel: ReadonlySet<string>): boolean {
     if (!/^(\.\/)?[\w.@<>*-]+(\/[\w.@<>*-]*)*$/.test(word)) return false;
     const first = word.replace(/^\.\//, "").split("/")[0];
     if (first === "" || first === "." || first === "..") return false;
+    // A first part of nothing but wildcards and placeholders (`*/20` of a cron schedule) names no part of the checkout.
+    if (/^\**$/.test(first.replace(/<[^>]*>/g, ""))) return false;
     // A bare word is a file only when it has an extension (`index.ts`, `Pulumi.<stack>.yaml`), not `<name>` or `test`.
     if (!word.includes("/") && !/\.\w+$/.test(word)) return false;
     const pattern = partPattern(first);
