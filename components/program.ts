@@ -11,6 +11,7 @@ import {
     SystemDefinition,
 } from "./config/system";
 import { ClusterContext, KubernetesCluster } from "./shared/cluster";
+import { writeNetworkPolicies } from "./shared/networkPolicies";
 import { SYSTEMS } from "./systems";
 
 /** The OpenStack provider of the `openstack` section; credentials only as secrets. */
@@ -58,6 +59,10 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
     for (const deployment of config.deployments) {
         outputs[deployment.def.section] = deployment.def.deploy(deployment.section, contexts(deployment));
     }
+    // Last: a policy admits the pods that reach a Service, so every system's pods must be known first.
+    for (const cluster of contexts.clusters.values()) {
+        writeNetworkPolicies(cluster, config.clusters[cluster.name].ingressNamespace);
+    }
     return outputs;
 }
 
@@ -66,9 +71,9 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
  * system on it asks for it, and the program's one OpenStack provider. Also what a test of one part of a system
  * builds that part with (test/fixtures/part.ts), so a part sees exactly the context the program gives it.
  */
-export function deploymentContexts(
-    config: ProgramConfig,
-): (deployment: Deployment) => KubernetesContext | OpenStackContext {
+export function deploymentContexts(config: ProgramConfig): ((
+    deployment: Deployment,
+) => KubernetesContext | OpenStackContext) & { clusters: ReadonlyMap<string, ClusterContext> } {
     const clusters = new Map<string, ClusterContext>();
     let osProvider: openstack.Provider | undefined;
     const base: SystemContext = {
@@ -76,7 +81,7 @@ export function deploymentContexts(
         protectStateful: config.production,
         secrets: config.secrets,
     };
-    return ({ target }) => {
+    const context = ({ target }: Deployment): KubernetesContext | OpenStackContext => {
         if (target.kind === "openstack") {
             osProvider ??= new OpenstackProvider(target.openstack, config.secrets);
             return { ...base, openstack: osProvider };
@@ -97,4 +102,5 @@ export function deploymentContexts(
         clusters.set(target.cluster, cluster);
         return { ...base, cluster };
     };
+    return Object.assign(context, { clusters: clusters as ReadonlyMap<string, ClusterContext> });
 }

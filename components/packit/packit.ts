@@ -138,7 +138,10 @@ export class PackitService extends RunbookComponent {
             dependsOn: [namespace, ...stores.forApplications, images],
         });
         // The applications also read postgres-secret, which exists only once the stores are made.
-        const appPart: PackitPartArgs = { ...part, reads: packitReads(secrets, database) };
+        const appPart: PackitPartArgs = {
+            ...part,
+            reads: packitReads(secrets, database, stores.redis?.workload.endpoint()),
+        };
         const api =
             on.service || on.dashboard
                 ? new PackitApi(this.keepsStateName(name), { ...appPart, restart }, apps)
@@ -226,6 +229,10 @@ export class PackitService extends RunbookComponent {
                     from: config.postgres.previous,
                     to: { version: config.postgres.version, image: config.postgres.image },
                     database: stores.postgres.secret.handle,
+                    servers: {
+                        from: stores.postgres.serverEndpoint(config.postgres.previous.version),
+                        to: stores.postgres.serverEndpoint(config.postgres.version),
+                    },
                 },
                 this.child({
                     dependsOn: [

@@ -4,9 +4,10 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { checkReadNamespaces, handleOf } from "./handles";
-import { AppIdentity, workloadLabels } from "./labels";
+import { AppIdentity, selectorLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
 import { handlesReadBy } from "./startupReads";
+import { recordPods } from "./network";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
 export interface ScheduledJobArgs {
@@ -54,6 +55,8 @@ export class ScheduledJob extends RunbookComponent {
         const account = handleOf(args.serviceAccountName);
         const handles = handlesReadBy({ containers: args.containers, volumes: args.volumes });
         checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
+        // Its pods carry the CronJob's labels: the policies admit them as the CronJob's pods.
+        recordPods(args.cluster, `CronJob ${args.app.name}`, args.namespace, { matchLabels: selectorLabels(args.app) }, args);
         if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
         if (args.automountServiceAccountToken !== undefined) {
             podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
