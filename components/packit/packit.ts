@@ -140,7 +140,7 @@ export class PackitService extends RunbookComponent {
         // The applications also read postgres-secret, which exists only once the stores are made.
         const appPart: PackitPartArgs = {
             ...part,
-            reads: packitReads(secrets, database, stores.redis?.workload.endpoint()),
+            reads: packitReads(secrets, database, stores.redis?.endpoint),
         };
         const api =
             on.service || on.dashboard

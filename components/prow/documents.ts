@@ -128,7 +128,7 @@ function baseConfig(r: ProwRefs): Doc {
                 k8snetworkplumbingwg: { repos: { kubemacpool: { branches: { master: { protect: true } } } } },
             },
         },
-        push_gateway: { endpoint: r.names.name("pushgateway") },
+        push_gateway: { endpoint: r.serviceHost("pushgateway") },
         presets: [
             {
                 labels: { "preset-dind-enabled": "true" },
@@ -137,11 +137,11 @@ function baseConfig(r: ProwRefs): Doc {
                 volumeMounts: [{ name: "docker-graph", mountPath: "/docker-graph" }],
             },
             {
-                labels: { "preset-docker-mirror": "true" },
+                labels: { ...DOCKER_MIRROR_PRESET },
                 volumes: [
                     {
                         name: "docker-config",
-                        configMap: { name: r.names.name("docker-daemon-mirror-config") },
+                        configMap: { name: r.names.name(DOCKER_MIRROR_CONFIG) },
                     },
                 ],
                 volumeMounts: [{ name: "docker-config", mountPath: "/etc/default", readOnly: true }],
@@ -447,6 +447,11 @@ export interface RenderedConfigMap {
     seedOnly?: boolean;
 }
 
+/** The job label that mounts {@link DOCKER_MIRROR_CONFIG} into a job's pods (plank copies job labels to pods). */
+export const DOCKER_MIRROR_PRESET = { "preset-docker-mirror": "true" } as const;
+/** The ConfigMap of docker daemon options job pods of the docker-mirror preset read. */
+export const DOCKER_MIRROR_CONFIG = "docker-daemon-mirror-config" as const;
+
 /** nginx in front of the pushgateway: only GET reaches it from outside, so nobody can push fake metrics. */
 function pushgatewayProxyConf(r: ProwRefs): string {
     return [
@@ -516,7 +521,7 @@ export function renderConfigMaps(env: ResolvedEnvironment): RenderedConfigMap[] 
             seedOnly: true,
         },
         {
-            name: "docker-daemon-mirror-config",
+            name: DOCKER_MIRROR_CONFIG,
             namespace: "jobs",
             data: { docker: dockerDaemonOptions(env.refs) },
         },

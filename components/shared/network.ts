@@ -16,20 +16,28 @@ import type { PodReads } from "./startupReads";
  * (Workload, ScheduledJob, the one-off Jobs) calls it with the spec it built, so no system keeps a list.
  */
 export function recordPods(
-    cluster: ClusterContext,
+    cluster: OnCluster,
     what: string,
     namespace: pulumi.Input<string>,
     selector: PodSelector,
-    pod: PodReads,
+    pod: PodSpecReads,
+    named: readonly ServiceEndpoint[] = [],
 ): void {
     const plain = plainNamespace(namespace);
     if (plain === undefined) throw new Error(`${what}: its namespace must be a Namespace's name or a plain string`);
-    networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches: endpointsReadBy(pod) });
+    const reaches = [...new Set([...endpointsReadBy(pod), ...named])];
+    networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches });
 }
 
 /** Records a Service made outside a {@link Workload} (a stable name moved between servers, Packit's `postgres`). */
-export function recordService(cluster: ClusterContext, service: ServedService): void {
+export function recordService(cluster: OnCluster, service: ServedService): void {
     networkGraphOf(cluster).services.push(service);
+}
+
+/** A pod spec as far as its references go: containers (their env, envFrom, args, command) and volumes. */
+export interface PodSpecReads {
+    containers: readonly (PodReads["containers"][number] & { args?: unknown; command?: unknown })[];
+    volumes?: PodReads["volumes"];
 }
 
 /** A label selector of pods, as a NetworkPolicy peer writes it. */
@@ -89,14 +97,17 @@ export class NetworkGraph {
     public readonly services: ServedService[] = [];
 }
 
-const GRAPHS = new WeakMap<ClusterContext, NetworkGraph>();
+/** A cluster as the graph knows it: by its one provider (a part handed only the provider records there too). */
+export type OnCluster = Pick<ClusterContext, "provider">;
 
-/** The graph of `cluster` (one per cluster context: the program makes one context per cluster). */
-export function networkGraphOf(cluster: ClusterContext): NetworkGraph {
-    let graph = GRAPHS.get(cluster);
+const GRAPHS = new WeakMap<object, NetworkGraph>();
+
+/** The graph of `cluster` (one per cluster: the program makes one provider per cluster). */
+export function networkGraphOf(cluster: OnCluster): NetworkGraph {
+    let graph = GRAPHS.get(cluster.provider);
     if (!graph) {
         graph = new NetworkGraph();
-        GRAPHS.set(cluster, graph);
+        GRAPHS.set(cluster.provider, graph);
     }
     return graph;
 }
@@ -114,7 +125,7 @@ function volumeKeys(handle: KeyedHandle, items: unknown): readonly ObjectHandle[
  * The Services a pod spec reaches: endpoint texts in its containers (env, args, command) and the endpoints of the
  * ConfigMap keys it reads (one key through env, every key through envFrom or a whole volume).
  */
-export function endpointsReadBy(pod: PodReads): ServiceEndpoint[] {
+export function endpointsReadBy(pod: PodSpecReads): ServiceEndpoint[] {
     const found: ObjectHandle[] = [];
     const keyed = (value: unknown): KeyedHandle | undefined => {
         const [handle] = handlesIn(value);

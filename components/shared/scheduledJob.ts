@@ -7,6 +7,7 @@ import { checkReadNamespaces, handleOf } from "./handles";
 import { AppIdentity, selectorLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
 import { handlesReadBy } from "./startupReads";
+import { ServiceEndpoint } from "./endpoints";
 import { recordPods } from "./network";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
@@ -35,6 +36,11 @@ export interface ScheduledJobArgs {
     automountServiceAccountToken?: boolean;
     restartPolicy?: "Never" | "OnFailure";
     podAnnotations?: Record<string, pulumi.Input<string>>;
+    /**
+     * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
+     * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
+     */
+    reaches?: readonly ServiceEndpoint[];
 }
 
 /** A CronJob with the standard labels, non-root security context and the cluster's provider. */
@@ -56,7 +62,8 @@ export class ScheduledJob extends RunbookComponent {
         const handles = handlesReadBy({ containers: args.containers, volumes: args.volumes });
         checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
         // Its pods carry the CronJob's labels: the policies admit them as the CronJob's pods.
-        recordPods(args.cluster, `CronJob ${args.app.name}`, args.namespace, { matchLabels: selectorLabels(args.app) }, args);
+        const selector = { matchLabels: selectorLabels(args.app) };
+        recordPods(args.cluster, `CronJob ${args.app.name}`, args.namespace, selector, args, args.reaches);
         if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
         if (args.automountServiceAccountToken !== undefined) {
             podSpec.automountServiceAccountToken = args.automountServiceAccountToken;

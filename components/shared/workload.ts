@@ -111,6 +111,11 @@ export interface WorkloadArgs {
      * headless one its StatefulSet needs). An exposure picks one with `service`.
      */
     extraServices?: (ServiceSpec & { name: string })[];
+    /**
+     * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
+     * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
+     */
+    reaches?: readonly ServiceEndpoint[];
     /** Options for the Deployment/StatefulSet itself, e.g. `statefulOptions()` when its pods own data. */
     workloadOptions?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete">;
 }
@@ -193,6 +198,8 @@ export class Workload extends RunbookComponent {
     /** The Services of its pods by name, with the namespace they are in (for {@link endpoint}). */
     readonly #services = new Map<string, ServiceSpec>();
     readonly #namespace: string | undefined;
+    readonly #cluster: ClusterContext;
+    readonly #selector: Record<string, string>;
 
     constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:Workload", name, opts, args.cluster.provider);
@@ -228,10 +235,16 @@ export class Workload extends RunbookComponent {
         });
 
         this.#namespace = plainNamespace(args.namespace);
-        recordPods(cluster, `${kind} ${args.app.name}`, args.namespace, { matchLabels: selector }, {
-            containers: [...args.containers, ...(args.initContainers ?? [])],
-            volumes: args.volumes,
-        });
+        this.#cluster = cluster;
+        this.#selector = selector;
+        recordPods(
+            cluster,
+            `${kind} ${args.app.name}`,
+            args.namespace,
+            { matchLabels: selector },
+            { containers: [...args.containers, ...(args.initContainers ?? [])], volumes: args.volumes },
+            args.reaches,
+        );
         const services = new Map<string, k8s.core.v1.Service>();
         if (args.service) {
             this.service = this.makeService(
@@ -338,6 +351,21 @@ export class Workload extends RunbookComponent {
             throw new Error(`${this.baseName}: no Service ${name ?? ""} port ${port ?? ""} to refer to`);
         }
         return ServiceEndpoint.of(name, this.#namespace, chosen.port);
+    }
+
+    /**
+     * Its pods reach `endpoint` by an address no text of their spec names (a StatefulSet's members joining each other
+     * through its headless Service, a peer calling back the address another advertised): the reference, in code,
+     * that opens that path. `why` says which, for the policy's reader.
+     */
+    reaches(endpoint: ServiceEndpoint, why: string): void {
+        if (this.#namespace === undefined) throw new Error(`${this.baseName}: its namespace is not known here`);
+        networkGraphOf(this.#cluster).pods.push({
+            what: `${this.workload instanceof k8s.apps.v1.StatefulSet ? "StatefulSet" : "Deployment"} ${this.objectName} (${why})`,
+            namespace: this.#namespace,
+            selector: { matchLabels: this.#selector },
+            reaches: [endpoint],
+        });
     }
 
     /** Its Services and the ports the exposures serve, for the network policies. */
