@@ -1,4 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PodSelector, recordPods } from "../../../shared/network";
+import { MOUNTED_OBJECTS } from "../catalog/catalogPrerequisites";
+import type { StationReads } from "../stationReads";
+import type { StationConfigMapName } from "./sharedConfig";
 import { SecretStore } from "../../../config/system";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
@@ -25,6 +29,36 @@ import { StationEnvironment, StationTier } from "../tiers";
 import { StationVerify } from "./verify";
 import { RestartTarget, WatcherRestart } from "./watcherRestart";
 import { WorkflowCatalog } from "../catalog/workflowCatalog";
+
+/** Argo labels every pod of a workflow with the workflow's name. */
+const ARGO_WORKFLOW_PODS: PodSelector = {
+    matchExpressions: [{ key: "workflows.argoproj.io/workflow", operator: "Exists" }],
+};
+
+/**
+ * Argo's workflow pods run the catalog's templates, which read the station's ConfigMaps ({@link MOUNTED_OBJECTS}):
+ * recorded as pods of each tier's namespace reading those whole, so they reach what the ConfigMaps name (the graph).
+ */
+function recordWorkflowPods(
+    cluster: ClusterContext,
+    namespaces: Record<StationTier, string>,
+    reads: (namespace: string) => StationReads,
+): void {
+    const byNamespace = new Map<string, Set<StationConfigMapName>>();
+    for (const object of MOUNTED_OBJECTS.filter((o) => o.kind === "ConfigMap")) {
+        for (const tier of object.tiers) {
+            const names = byNamespace.get(namespaces[tier]) ?? new Set<StationConfigMapName>();
+            names.add(object.name as StationConfigMapName);
+            byNamespace.set(namespaces[tier], names);
+        }
+    }
+    for (const [namespace, names] of byNamespace) {
+        const envFrom = [...names].map((name) => reads(namespace).configMap(name).envFrom());
+        recordPods(cluster, `Argo workflow pods in ${namespace}`, namespace, ARGO_WORKFLOW_PODS, {
+            containers: [{ envFrom }],
+        });
+    }
+}
 
 /** Arguments of {@link StationModules}. */
 export interface StationModulesArgs {
@@ -319,6 +353,7 @@ export class StationModules extends RunbookComponent {
                 // Each rendered object waits for the Namespace it lands in (see WorkflowCatalog).
                 prerequisitesOnly,
             );
+            recordWorkflowPods(cluster, namespaces, reads);
         }
 
         // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
