@@ -71,9 +71,11 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
  * system on it asks for it, and the program's one OpenStack provider. Also what a test of one part of a system
  * builds that part with (test/fixtures/part.ts), so a part sees exactly the context the program gives it.
  */
-export function deploymentContexts(config: ProgramConfig): ((
-    deployment: Deployment,
-) => KubernetesContext | OpenStackContext) & { clusters: ReadonlyMap<string, ClusterContext> } {
+export function deploymentContexts(
+    config: ProgramConfig,
+): ((deployment: Deployment) => KubernetesContext | OpenStackContext) & {
+    clusters: ReadonlyMap<string, ClusterContext>;
+} {
     const clusters = new Map<string, ClusterContext>();
     let osProvider: openstack.Provider | undefined;
     const base: SystemContext = {

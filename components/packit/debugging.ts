@@ -59,7 +59,9 @@ export class PackitDebugging extends PackitPart {
                 restartOnChange: args.restart,
                 container: {
                     env: {
-                        CELERY_BROKER_URL: { computed: args.reads.redis().url({ scheme: "redis", local: true, path: "/0" }) },
+                        CELERY_BROKER_URL: {
+                            computed: args.reads.redis().url({ scheme: "redis", local: true, path: "/0" }),
+                        },
                         FLOWER_PORT: "5555",
                         FLOWER_BASIC_AUTH: args.reads.secret("flower-secret").env("flower-basic-auth"),
                     },

@@ -78,7 +78,11 @@ export class MetricsGateway extends RunbookComponent {
         );
 
         const nginxConf = renderWithEndpoints(
-            { upstream: this.pushgateway.endpoint().url({ local: true, explicitPort: true, path: "/metrics" }) },
+            {
+                upstream: this.pushgateway
+                    .endpoint()
+                    .url({ local: true, explicitPort: true, path: "/metrics" }),
+            },
             ({ upstream }) =>
                 metricsProxyConfig({
                     listenPort: NGINX_PORT,

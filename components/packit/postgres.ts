@@ -114,7 +114,6 @@ export class PackitPostgres extends RunbookComponent {
             name: this.host,
             selector,
             ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
-            exposed: [],
         });
         this.service = new k8s.core.v1.Service(
             this.childName("service"),

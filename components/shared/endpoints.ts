@@ -71,7 +71,9 @@ export class ServiceEndpoint extends ObjectHandle {
      * `<scheme>://<host>[:<port>]<path>`: the port is left out where it is the scheme's default (80 for http), as
      * clients and the source manifests write it.
      */
-    url(options: { scheme?: string; path?: string; local?: boolean; explicitPort?: boolean } = {}): EndpointText {
+    url(
+        options: { scheme?: string; path?: string; local?: boolean; explicitPort?: boolean } = {},
+    ): EndpointText {
         const scheme = options.scheme ?? "http";
         const defaultPort = scheme === "https" ? 443 : scheme === "http" ? 80 : undefined;
         const port = this.port === defaultPort && !options.explicitPort ? "" : `:${this.port}`;
@@ -79,16 +81,23 @@ export class ServiceEndpoint extends ObjectHandle {
     }
 
     describe(): string {
-        return this.external ? `Service ${this.objectName}:${this.port} (made elsewhere)` : `${super.describe()}:${this.port}`;
+        return this.external
+            ? `Service ${this.objectName}:${this.port} (made elsewhere)`
+            : `${super.describe()}:${this.port}`;
     }
 }
 
 /** A text made of plain parts and endpoint texts, carrying every endpoint its parts carry. */
-export function refText(strings: TemplateStringsArray, ...parts: (string | number | EndpointText)[]): EndpointText {
+export function refText(
+    strings: TemplateStringsArray,
+    ...parts: (string | number | EndpointText)[]
+): EndpointText {
     const handles = parts.flatMap((p) => [...handlesIn(p)]);
     const value = pulumi
         .all(parts.map((p) => (typeof p === "object" ? p : pulumi.output(String(p)))))
-        .apply((values) => strings.reduce((text, s, i) => text + s + (i < values.length ? values[i] : ""), ""));
+        .apply((values) =>
+            strings.reduce((text, s, i) => text + s + (i < values.length ? values[i] : ""), ""),
+        );
     return endpointText(value, handles);
 }
 
@@ -111,7 +120,11 @@ export function endpointTextsIn(value: unknown): ObjectHandle[] {
             return;
         }
         if (Array.isArray(node)) node.forEach(walk);
-        else if (node !== null && typeof node === "object" && Object.getPrototypeOf(node) === Object.prototype)
+        else if (
+            node !== null &&
+            typeof node === "object" &&
+            Object.getPrototypeOf(node) === Object.prototype
+        )
             Object.values(node).forEach(walk);
     };
     walk(value);

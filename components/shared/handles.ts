@@ -38,7 +38,10 @@ export abstract class ObjectHandle {
     ) {
         // A fresh Output per handle: the tag must not land on the SDK's own output of the resource. An object made
         // elsewhere has no resource to wait for: its name is a plain Output.
-        this.name = carrying((resource ? resource.metadata.name : pulumi.output(objectName)).apply((n) => n), [this]);
+        this.name = carrying(
+            (resource ? resource.metadata.name : pulumi.output(objectName)).apply((n) => n),
+            [this],
+        );
     }
 
     /** `Kind namespace/name`, for messages. */
@@ -65,7 +68,10 @@ export function withHandle<R extends pulumi.CustomResource, H extends ObjectHand
  * by an `apply` here), never an SDK's own output, which other fields share.
  */
 export function carrying<T>(output: pulumi.Output<T>, handles: readonly ObjectHandle[]): pulumi.Output<T> {
-    Object.defineProperty(output, HANDLES, { value: Object.freeze([...new Set(handles)]), enumerable: false });
+    Object.defineProperty(output, HANDLES, {
+        value: Object.freeze([...new Set(handles)]),
+        enumerable: false,
+    });
     return output;
 }
 

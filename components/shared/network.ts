@@ -24,7 +24,8 @@ export function recordPods(
     named: readonly ServiceEndpoint[] = [],
 ): void {
     const plain = plainNamespace(namespace);
-    if (plain === undefined) throw new Error(`${what}: its namespace must be a Namespace's name or a plain string`);
+    if (plain === undefined)
+        throw new Error(`${what}: its namespace must be a Namespace's name or a plain string`);
     const reaches = [...new Set([...endpointsReadBy(pod), ...named])];
     networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches });
 }
@@ -43,7 +44,11 @@ export interface PodSpecReads {
 /** A label selector of pods, as a NetworkPolicy peer writes it. */
 export interface PodSelector {
     matchLabels?: Record<string, string>;
-    matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
+    matchExpressions?: {
+        key: string;
+        operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+        values?: string[];
+    }[];
 }
 
 /** Pods the program makes (a workload's, a CronJob's, a Job's): where they run and which Services they reach. */
@@ -61,8 +66,13 @@ export interface ServedService {
     name: string;
     selector: Record<string, string>;
     ports: readonly { name: string; port: number; targetPort: number | string; protocol: "TCP" | "UDP" }[];
-    /** Service ports (name or number) the platform's router sends public traffic to. */
-    exposed: readonly (string | number)[];
+}
+
+/** A Route or Ingress: the Service port (name, number or target port) the platform's router sends traffic to. */
+export interface ExposedPort {
+    namespace: string;
+    service: string;
+    port: string | number;
 }
 
 /** Who the platform's router is, as a NetworkPolicy peer (the namespace its pods run in). */
@@ -76,7 +86,8 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
 /** The router of `platform`: OpenShift's ingress policy group, or the ingress controller's namespace. */
 export function routerPeer(platform: ClusterContext["platform"], ingressNamespace?: string): RouterPeer {
-    if (platform === "openshift") return { namespaceSelector: { matchLabels: { ...OPENSHIFT_INGRESS_GROUP } } };
+    if (platform === "openshift")
+        return { namespaceSelector: { matchLabels: { ...OPENSHIFT_INGRESS_GROUP } } };
     if (ingressNamespace === undefined) {
         // The config check asks for clusters.<name>.ingressNamespace on every Kubernetes cluster that serves.
         throw new Error("a Kubernetes cluster needs its ingress controller's namespace to admit its router");
@@ -95,6 +106,7 @@ export class NetworkGraph {
     public readonly namespaces = new Map<string, NamespaceOwner>();
     public readonly pods: PodGroup[] = [];
     public readonly services: ServedService[] = [];
+    public readonly exposures: ExposedPort[] = [];
 }
 
 /** A cluster as the graph knows it: by its one provider (a part handed only the provider records there too). */
@@ -165,7 +177,8 @@ export function endpointsReadBy(pod: PodSpecReads): ServiceEndpoint[] {
 }
 
 /** Who an ingress rule admits: the router, or pods (of another namespace, with its namespace selector). */
-export type IngressPeer = RouterPeer | { podSelector: PodSelector; namespaceSelector?: RouterPeer["namespaceSelector"] };
+export type IngressPeer =
+    RouterPeer | { podSelector: PodSelector; namespaceSelector?: RouterPeer["namespaceSelector"] };
 
 /** A NetworkPolicy of one namespace, as `deriveNetworkPolicies` derives it (a valid networking.k8s.io/v1 spec). */
 export interface DerivedPolicy {
@@ -230,18 +243,25 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
             admit(service, peer, port);
         }
     }
-    for (const service of graph.services) {
-        for (const ref of service.exposed) {
-            const port = servedPort(service, ref);
-            if (port) admit(service, router(), port);
-            else problems.push(`Service ${service.namespace}/${service.name} is exposed on port ${ref}, which it does not serve`);
-        }
+    for (const exposure of graph.exposures) {
+        const service = graph.services.find(
+            (s) => s.name === exposure.service && s.namespace === exposure.namespace,
+        );
+        const port = service && servedPort(service, exposure.port);
+        if (service && port) admit(service, router(), port);
+        else
+            problems.push(
+                `a Route/Ingress in ${exposure.namespace} serves Service ${exposure.service} port ${exposure.port}, which no recorded Service serves (record a Service made outside Workload with recordService)`,
+            );
     }
     for (const service of admitted.keys()) {
         if (!graph.namespaces.has(service.namespace))
-            problems.push(`Service ${service.namespace}/${service.name} is in a namespace no Namespace of the program owns`);
+            problems.push(
+                `Service ${service.namespace}/${service.name} is in a namespace no Namespace of the program owns`,
+            );
     }
-    if (problems.length > 0) throw new Error(`network policies:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    if (problems.length > 0)
+        throw new Error(`network policies:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 
     const policies: DerivedPolicy[] = [...graph.namespaces.keys()].sort().map((namespace) => ({
         namespace,
@@ -251,7 +271,9 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
     for (const [service, peers] of admitted) {
         // A rule per port set: peers that reach the same ports share one.
         const rules = new Map<string, { from: IngressPeer[]; ports: string[] }>();
-        for (const { peer, ports } of [...peers.values()].sort((a, b) => key(a.peer).localeCompare(key(b.peer)))) {
+        for (const { peer, ports } of [...peers.values()].sort((a, b) =>
+            key(a.peer).localeCompare(key(b.peer)),
+        )) {
             const sorted = [...ports].sort();
             const rule = rules.get(key(sorted)) ?? { from: [], ports: sorted };
             rules.set(key(sorted), rule);
@@ -265,7 +287,9 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
                 policyTypes: ["Ingress"],
                 ingress: [...rules.values()].map((r) => ({
                     from: r.from,
-                    ports: r.ports.map((p) => JSON.parse(p) as { port: number | string; protocol: "TCP" | "UDP" }),
+                    ports: r.ports.map(
+                        (p) => JSON.parse(p) as { port: number | string; protocol: "TCP" | "UDP" },
+                    ),
                 })),
             },
         });

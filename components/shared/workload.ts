@@ -359,7 +359,8 @@ export class Workload extends RunbookComponent {
      * that opens that path. `why` says which, for the policy's reader.
      */
     reaches(endpoint: ServiceEndpoint, why: string): void {
-        if (this.#namespace === undefined) throw new Error(`${this.baseName}: its namespace is not known here`);
+        if (this.#namespace === undefined)
+            throw new Error(`${this.baseName}: its namespace is not known here`);
         networkGraphOf(this.#cluster).pods.push({
             what: `${this.workload instanceof k8s.apps.v1.StatefulSet ? "StatefulSet" : "Deployment"} ${this.objectName} (${why})`,
             namespace: this.#namespace,
@@ -387,9 +388,6 @@ export class Workload extends RunbookComponent {
                     targetPort: p.targetPort ?? p.port,
                     protocol: p.protocol ?? "TCP",
                 })),
-                exposed: (args.expose ?? [])
-                    .filter((e) => (e.service ?? serviceName) === svc.name)
-                    .map((e) => e.servicePort),
             });
         }
     }

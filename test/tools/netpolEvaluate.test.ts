@@ -205,7 +205,7 @@ describe("NetworkPolicy evaluator: generated cases", () => {
         metadata: fc.record({ name: fc.constant("p"), namespace: fc.constantFrom("n1", "n2") }),
         spec: fc.record({
             podSelector: selector,
-            policyTypes: fc.constant(["Ingress" as const]),
+            policyTypes: fc.constant<("Ingress" | "Egress")[]>(["Ingress"]),
             ingress: fc.array(
                 fc.record(
                     {

@@ -116,13 +116,23 @@ export class StationVerify extends RunbookComponent {
                     command: ["/bin/sh", "-c"],
                     resources: sized("10m", "32Mi", "100m", "64Mi"),
                 }),
-                args: [renderWithEndpoints({ url: serviceUrl }, ({ url }) => verifyScript([{ ...target, url }], line))],
+                args: [
+                    renderWithEndpoints({ url: serviceUrl }, ({ url }) =>
+                        verifyScript([{ ...target, url }], line),
+                    ),
+                ],
             };
             // The check's pod reaches the API through the URL in its script.
             const reads = { args: container.args };
-            recordPods({ provider }, `Job verify-${target.name}`, endpoint.namespace ?? "", { matchLabels: labels }, {
-                containers: [reads],
-            });
+            recordPods(
+                { provider },
+                `Job verify-${target.name}`,
+                endpoint.namespace ?? "",
+                { matchLabels: labels },
+                {
+                    containers: [reads],
+                },
+            );
             this.jobs.push(
                 new k8s.batch.v1.Job(
                     this.childName(target.name),
