@@ -1,7 +1,7 @@
 // The policy pack as `pulumi preview --policy-pack policy` loads it. Importing this file starts the policy server,
 // so tests import the rules (./rules) instead. Only wiring here: each rule is a pure function in ./rules.
-import { PolicyPack, ResourceValidationPolicy } from "@pulumi/policy";
-import { RULES } from "./rules";
+import { PolicyPack, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { RULES, STACK_RULES } from "./rules";
 import { ProductionConfig, isProduction } from "./rules/stateful";
 import { stackIsProduction } from "./tier";
 import { Obj, withoutUnknowns } from "./rules/types";
@@ -23,4 +23,20 @@ const policies = RULES.map((rule): ResourceValidationPolicy => ({
     },
 }));
 
-new PolicyPack("runbooks", { policies, enforcementLevel: "mandatory" });
+const stackPolicies = STACK_RULES.map((rule): StackValidationPolicy => ({
+    name: rule.name,
+    description: rule.description,
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const resources = args.resources.map((r) => ({
+            type: r.type,
+            props: withoutUnknowns(r.props) as Obj,
+            urn: r.urn,
+            protect: r.opts.protect,
+        }));
+        const production = resources.some((r) => isProduction(r.urn, {}, stackIsProduction));
+        for (const v of rule.check(resources, { production })) reportViolation(v.message, v.urn);
+    },
+}));
+
+new PolicyPack("runbooks", { policies: [...policies, ...stackPolicies], enforcementLevel: "mandatory" });

@@ -1,6 +1,6 @@
 import type { PlanResource } from "../tools/plan/render";
-import { RULES, Violation, checkResources } from "./rules";
-import type { PolicyInput, Rule } from "./rules/types";
+import { RULES, STACK_RULES, Violation, checkResources } from "./rules";
+import type { PolicyInput, Rule, StackRule } from "./rules/types";
 import { stackIsProduction } from "./tier";
 
 /** A resource of an offline plan (`resources.json`) as the rules see it in a preview. */
@@ -14,6 +14,7 @@ export function checkPlan(
     resources: readonly PlanResource[],
     rules: readonly Rule[] = RULES,
     production: boolean = stackIsProduction(stack),
+    stackRules: readonly StackRule[] = rules === RULES ? STACK_RULES : [],
 ): Violation[] {
-    return checkResources(resources.map(planInput), { production }, rules);
+    return checkResources(resources.map(planInput), { production }, rules, stackRules);
 }

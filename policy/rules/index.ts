@@ -5,9 +5,13 @@ import { pinnedImages } from "./images";
 import { statefulProtected } from "./stateful";
 import { noWildcardRbac } from "./rbac";
 import { publicEndpointsTls } from "./tls";
-import { PolicyInput, Rule, RuleContext } from "./types";
+import { defaultDenyIngress } from "./network";
+import { PolicyInput, Rule, RuleContext, StackRule } from "./types";
 
-export type { PolicyInput, Rule, RuleContext } from "./types";
+export type { PolicyInput, Rule, RuleContext, StackRule } from "./types";
+
+/** Every stack-wide rule of the pack. */
+export const STACK_RULES: readonly StackRule[] = [defaultDenyIngress];
 
 /** Every rule of the pack, in the order `pulumi preview` lists them. */
 export const RULES: readonly Rule[] = [
@@ -31,10 +35,18 @@ export function checkResources(
     resources: readonly PolicyInput[],
     context: RuleContext,
     rules: readonly Rule[] = RULES,
+    stackRules: readonly StackRule[] = STACK_RULES,
 ): Violation[] {
-    return resources.flatMap((resource) =>
-        rules.flatMap((rule) =>
-            rule.check(resource, context).map((message) => ({ rule: rule.name, urn: resource.urn, message })),
+    return [
+        ...resources.flatMap((resource) =>
+            rules.flatMap((rule) =>
+                rule
+                    .check(resource, context)
+                    .map((message) => ({ rule: rule.name, urn: resource.urn, message })),
+            ),
         ),
-    );
+        ...stackRules.flatMap((rule) =>
+            rule.check(resources, context).map((v) => ({ rule: rule.name, ...v })),
+        ),
+    ];
 }

@@ -28,6 +28,13 @@ export interface Rule {
     check(resource: PolicyInput, context: RuleContext): string[];
 }
 
+/** A policy over the whole stack (what one resource cannot tell: a namespace lacks an object). */
+export interface StackRule {
+    name: string;
+    description: string;
+    check(resources: readonly PolicyInput[], context: RuleContext): { urn: string; message: string }[];
+}
+
 export type Obj = Record<string, unknown>;
 
 export function isObj(v: unknown): v is Obj {
