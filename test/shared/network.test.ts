@@ -42,15 +42,26 @@ describe("typed in-cluster endpoints", () => {
     });
 
     it("a pod reaches what its env, args and the keys it reads name, and nothing else", () => {
-        const keyed = {
-            name: "thoth",
-            reaches: new Map([
-                ["postgresql-host", [graph]],
-                ["other", [redis]],
-            ]),
-        };
-        // A ConfigMap handle's name carries it; here a stand-in with the same shape is read through a real handle.
-        void keyed;
+        const configMap = ConfigMapHandle.existing("thoth", "packit-prod");
+        configMap.reaches = new Map([
+            ["postgresql-host", [graph]],
+            ["other", [redis]],
+        ]);
+        assert.deepEqual(
+            endpointsReadBy({ containers: [{ env: { H: configMap.env("postgresql-host") } }] }),
+            [graph],
+        );
+        assert.deepEqual(endpointsReadBy({ containers: [{ envFrom: [configMap.envFrom()] }] }), [
+            graph,
+            redis,
+        ]);
+        assert.deepEqual(
+            endpointsReadBy({
+                containers: [],
+                volumes: [configMap.volume("v", { items: [{ key: "other", path: "o" }] })],
+            }),
+            [redis],
+        );
         assert.deepEqual(
             endpointsReadBy({ containers: [{ env: { A: { computed: redis.localHost }, B: "redis" } }] }),
             [redis],
