@@ -71,9 +71,9 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
  * system on it asks for it, and the program's one OpenStack provider. Also what a test of one part of a system
  * builds that part with (test/fixtures/part.ts), so a part sees exactly the context the program gives it.
  */
-export function deploymentContexts(
-    config: ProgramConfig,
-): ((deployment: Deployment) => KubernetesContext | OpenStackContext) & {
+export function deploymentContexts(config: ProgramConfig): ((
+    deployment: Deployment,
+) => KubernetesContext | OpenStackContext) & {
     clusters: ReadonlyMap<string, ClusterContext>;
 } {
     const clusters = new Map<string, ClusterContext>();
@@ -83,26 +83,29 @@ export function deploymentContexts(
         protectStateful: config.production,
         secrets: config.secrets,
     };
-    const context = ({ target }: Deployment): KubernetesContext | OpenStackContext => {
-        if (target.kind === "openstack") {
-            osProvider ??= new OpenstackProvider(target.openstack, config.secrets);
-            return { ...base, openstack: osProvider };
-        }
-        const c = config.clusters[target.cluster];
-        const cluster =
-            clusters.get(target.cluster) ??
-            new KubernetesCluster({
-                name: target.cluster,
-                platform: c.platform,
-                context: c.context,
-                adoptExisting: c.adoptExisting,
-                skipIngressAwait: c.skipIngressAwait,
-                production: config.production,
-                clusterScoped: c.clusterScoped,
-                kubeconfig: config.secrets.require(`kubeconfig-${target.cluster}`),
-            });
-        clusters.set(target.cluster, cluster);
-        return { ...base, cluster };
-    };
-    return Object.assign(context, { clusters: clusters as ReadonlyMap<string, ClusterContext> });
+    // Anonymous: the providers it makes are the program's own (test/shape/registration.test.ts roots them there).
+    return Object.assign(
+        ({ target }: Deployment): KubernetesContext | OpenStackContext => {
+            if (target.kind === "openstack") {
+                osProvider ??= new OpenstackProvider(target.openstack, config.secrets);
+                return { ...base, openstack: osProvider };
+            }
+            const c = config.clusters[target.cluster];
+            const cluster =
+                clusters.get(target.cluster) ??
+                new KubernetesCluster({
+                    name: target.cluster,
+                    platform: c.platform,
+                    context: c.context,
+                    adoptExisting: c.adoptExisting,
+                    skipIngressAwait: c.skipIngressAwait,
+                    production: config.production,
+                    clusterScoped: c.clusterScoped,
+                    kubeconfig: config.secrets.require(`kubeconfig-${target.cluster}`),
+                });
+            clusters.set(target.cluster, cluster);
+            return { ...base, cluster };
+        },
+        { clusters: clusters as ReadonlyMap<string, ClusterContext> },
+    );
 }

@@ -87,6 +87,7 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
                 "stateful-protected-in-prod",
                 "no-wildcard-rbac",
                 "public-endpoints-tls",
+                "default-deny-ingress",
             ],
         );
     });

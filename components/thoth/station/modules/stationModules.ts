@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PodSelector, recordPods } from "../../../shared/network";
 import { MOUNTED_OBJECTS } from "../catalog/catalogPrerequisites";
-import type { StationReads } from "../stationReads";
-import type { StationConfigMapName } from "./sharedConfig";
+import type { ConfigMapHandle } from "../../../shared/handles";
 import { SecretStore } from "../../../config/system";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
@@ -42,18 +41,20 @@ const ARGO_WORKFLOW_PODS: PodSelector = {
 function recordWorkflowPods(
     cluster: ClusterContext,
     namespaces: Record<StationTier, string>,
-    reads: (namespace: string) => StationReads,
+    made: readonly ConfigMapHandle[],
 ): void {
-    const byNamespace = new Map<string, Set<StationConfigMapName>>();
+    const byNamespace = new Map<string, Set<ConfigMapHandle>>();
     for (const object of MOUNTED_OBJECTS.filter((o) => o.kind === "ConfigMap")) {
         for (const tier of object.tiers) {
-            const names = byNamespace.get(namespaces[tier]) ?? new Set<StationConfigMapName>();
-            names.add(object.name as StationConfigMapName);
-            byNamespace.set(namespaces[tier], names);
+            const namespace = namespaces[tier];
+            // Only what the station makes there (the catalog's checks report a template reading a missing one).
+            const handle = made.find((h) => h.namespace === namespace && h.objectName === object.name);
+            if (!handle) continue;
+            byNamespace.set(namespace, (byNamespace.get(namespace) ?? new Set()).add(handle));
         }
     }
-    for (const [namespace, names] of byNamespace) {
-        const envFrom = [...names].map((name) => reads(namespace).configMap(name).envFrom());
+    for (const [namespace, handles] of byNamespace) {
+        const envFrom = [...handles].map((h) => h.envFrom());
         recordPods(cluster, `Argo workflow pods in ${namespace}`, namespace, ARGO_WORKFLOW_PODS, {
             containers: [{ envFrom }],
         });
@@ -353,7 +354,11 @@ export class StationModules extends RunbookComponent {
                 // Each rendered object waits for the Namespace it lands in (see WorkflowCatalog).
                 prerequisitesOnly,
             );
-            recordWorkflowPods(cluster, namespaces, reads);
+            recordWorkflowPods(
+                cluster,
+                namespaces,
+                configMaps.map((c) => c.handle),
+            );
         }
 
         // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
