@@ -55,12 +55,13 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
         for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
     }
     const outputs: Record<string, pulumi.Input<unknown>> = {};
-    const contexts = deploymentContexts(config);
+    const clusters = new Map<string, ClusterContext>();
+    const contexts = deploymentContexts(config, clusters);
     for (const deployment of config.deployments) {
         outputs[deployment.def.section] = deployment.def.deploy(deployment.section, contexts(deployment));
     }
     // Last: a policy admits the pods that reach a Service, so every system's pods must be known first.
-    for (const cluster of contexts.clusters.values()) {
+    for (const cluster of clusters.values()) {
         writeNetworkPolicies(cluster, config.clusters[cluster.name].ingressNamespace);
     }
     return outputs;
@@ -71,41 +72,36 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
  * system on it asks for it, and the program's one OpenStack provider. Also what a test of one part of a system
  * builds that part with (test/fixtures/part.ts), so a part sees exactly the context the program gives it.
  */
-export function deploymentContexts(config: ProgramConfig): ((
-    deployment: Deployment,
-) => KubernetesContext | OpenStackContext) & {
-    clusters: ReadonlyMap<string, ClusterContext>;
-} {
-    const clusters = new Map<string, ClusterContext>();
+export function deploymentContexts(
+    config: ProgramConfig,
+    /** Filled with each cluster's context as it is made (the program writes each one's NetworkPolicies last). */
+    clusters = new Map<string, ClusterContext>(),
+): (deployment: Deployment) => KubernetesContext | OpenStackContext {
     let osProvider: openstack.Provider | undefined;
     const base: SystemContext = {
         tier: config.tier,
         protectStateful: config.production,
         secrets: config.secrets,
     };
-    // Anonymous: the providers it makes are the program's own (test/shape/registration.test.ts roots them there).
-    return Object.assign(
-        ({ target }: Deployment): KubernetesContext | OpenStackContext => {
-            if (target.kind === "openstack") {
-                osProvider ??= new OpenstackProvider(target.openstack, config.secrets);
-                return { ...base, openstack: osProvider };
-            }
-            const c = config.clusters[target.cluster];
-            const cluster =
-                clusters.get(target.cluster) ??
-                new KubernetesCluster({
-                    name: target.cluster,
-                    platform: c.platform,
-                    context: c.context,
-                    adoptExisting: c.adoptExisting,
-                    skipIngressAwait: c.skipIngressAwait,
-                    production: config.production,
-                    clusterScoped: c.clusterScoped,
-                    kubeconfig: config.secrets.require(`kubeconfig-${target.cluster}`),
-                });
-            clusters.set(target.cluster, cluster);
-            return { ...base, cluster };
-        },
-        { clusters: clusters as ReadonlyMap<string, ClusterContext> },
-    );
+    return ({ target }) => {
+        if (target.kind === "openstack") {
+            osProvider ??= new OpenstackProvider(target.openstack, config.secrets);
+            return { ...base, openstack: osProvider };
+        }
+        const c = config.clusters[target.cluster];
+        const cluster =
+            clusters.get(target.cluster) ??
+            new KubernetesCluster({
+                name: target.cluster,
+                platform: c.platform,
+                context: c.context,
+                adoptExisting: c.adoptExisting,
+                skipIngressAwait: c.skipIngressAwait,
+                production: config.production,
+                clusterScoped: c.clusterScoped,
+                kubeconfig: config.secrets.require(`kubeconfig-${target.cluster}`),
+            });
+        clusters.set(target.cluster, cluster);
+        return { ...base, cluster };
+    };
 }

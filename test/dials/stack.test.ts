@@ -434,9 +434,10 @@ describe("dials on the prod stack", () => {
             ofType(ROUTE),
             ofType(IMAGESTREAM),
             ofType("kubernetes:batch/v1:Job"),
+            ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"),
         );
-        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job.
-        // 41 objects and 5 NetworkPolicies (default deny; redis-etl-broker, redis-web-cache, backend, frontend).
+        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job;
+        // 5 NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx, frontend).
         assert.equal(objects.length, 46);
         for (const o of objects)
             assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
@@ -445,7 +446,8 @@ describe("dials on the prod stack", () => {
 
     it("produces objects the Kubernetes API accepts", () => {
         const objects = kubernetesObjects();
-        // 41 objects and 5 NetworkPolicies (default deny; redis-etl-broker, redis-web-cache, backend, frontend).
+        // 41 objects and 5 NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx,
+        // frontend).
         assert.equal(objects.length, 46);
         assert.deepEqual(
             objects.flatMap((o) => validateObject(o)),
