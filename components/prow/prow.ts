@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { recordPods } from "../shared/network";
-import { endpointsNamedBy } from "./refs";
 import * as random from "@pulumi/random";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
@@ -12,7 +11,13 @@ import { ConfigSecret } from "../shared/secret";
 import { COMPONENTS, ComponentName, ComponentSpec, ConfigMapName, SecretName } from "./catalog";
 import { PROW_PART_OF, Component, ProwReads } from "./component";
 import { ProwJobCrd } from "./crd";
-import { DOCKER_MIRROR_CONFIG, DOCKER_MIRROR_PRESET, RenderedConfigMap, renderConfigMaps } from "./documents";
+import {
+    DOCKER_MIRROR_CONFIG,
+    DOCKER_MIRROR_PRESET,
+    RenderedConfigMap,
+    configMapEndpoints,
+    renderConfigMaps,
+} from "./documents";
 import { ingressPlan } from "./ingress";
 import { ResolvedEnvironment } from "./resolve";
 import { PROW_SECRETS, secretEntries } from "./secrets";
@@ -125,8 +130,9 @@ export class Prow extends RunbookComponent {
         }
 
         const configMaps = renderConfigMaps(env);
+        const named = configMapEndpoints(env);
         const rendered = new Set<ConfigMapName>();
-        for (const [index, cm] of configMaps.entries()) {
+        for (const cm of configMaps) {
             rendered.add(cm.name);
             const configMap = new PlainConfigMap(
                 this.childName(`configmap-${cm.name}`),
@@ -138,13 +144,7 @@ export class Prow extends RunbookComponent {
                 },
                 this.child(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
             );
-            // The documents name Services as plain text: rendering this one again with recording refs says which.
-            configMap.handle.reaches = new Map(
-                Object.keys(cm.data).map((key) => [
-                    key,
-                    endpointsNamedBy(refs, (r) => renderConfigMaps({ ...env, refs: r })[index].data[key]),
-                ]),
-            );
+            configMap.handle.reaches = named.get(cm.name) ?? new Map();
             if (cm.namespace === "prow") configMapReads.set(cm.name, configMap.handle);
             if (cm.name === DOCKER_MIRROR_CONFIG) {
                 // Job pods are made by plank, not by the program: those of the docker-mirror preset (config.yaml's
