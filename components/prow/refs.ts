@@ -1,4 +1,4 @@
-import { ServiceEndpoint } from "../shared/endpoints";
+import { ServiceEndpoint, urlText } from "../shared/endpoints";
 import { COMPONENTS, ComponentName } from "./catalog";
 import { NamespaceName, ProwNaming } from "./naming";
 
@@ -67,8 +67,7 @@ export function prowRefs(input: RefsInput): ProwRefs {
         endpoint,
         serviceUrl(component, options = {}) {
             const { objectName, namespace, port } = endpoint(component);
-            const host = options.fqdn ? `${objectName}.${namespace}.svc` : objectName;
-            return `http://${host}${port === 80 ? "" : `:${port}`}`;
+            return urlText(options.fqdn ? `${objectName}.${namespace}.svc` : objectName, port);
         },
         serviceHost: (component) => endpoint(component).objectName,
     };

@@ -67,17 +67,13 @@ export class ServiceEndpoint extends ObjectHandle {
         return refText`${options.local ? this.localHost : this.host}:${this.port}`;
     }
 
-    /**
-     * `<scheme>://<host>[:<port>]<path>`: the port is left out where it is the scheme's default (80 for http), as
-     * clients and the source manifests write it.
-     */
-    url(
-        options: { scheme?: string; path?: string; local?: boolean; explicitPort?: boolean } = {},
-    ): EndpointText {
-        const scheme = options.scheme ?? "http";
-        const defaultPort = scheme === "https" ? 443 : scheme === "http" ? 80 : undefined;
-        const port = this.port === defaultPort && !options.explicitPort ? "" : `:${this.port}`;
-        return refText`${scheme}://${options.local ? this.localHost : this.host}${port}${options.path ?? ""}`;
+    /** `<scheme>://<host>[:<port>]<path>` ({@link urlText}); the Service name alone as host with `local`. */
+    url(options: UrlOptions & { local?: boolean } = {}): EndpointText {
+        const host = options.local ? this.localHost : this.host;
+        return endpointText(
+            host.apply((h) => urlText(h, this.port, options)),
+            [this],
+        );
     }
 
     describe(): string {
@@ -85,6 +81,26 @@ export class ServiceEndpoint extends ObjectHandle {
             ? `Service ${this.objectName}:${this.port} (made elsewhere)`
             : `${super.describe()}:${this.port}`;
     }
+}
+
+/** How {@link urlText} writes a URL. */
+export interface UrlOptions {
+    scheme?: string;
+    path?: string;
+    /** Write the port even where it is the scheme's default. */
+    explicitPort?: boolean;
+}
+
+/**
+ * `<scheme>://<host>[:<port>]<path>`: the port is left out where it is the scheme's default (80 for http, 443 for
+ * https), as clients and the source manifests write it. The one format of the program's in-cluster URLs (Prow's
+ * plain-text refs use it too).
+ */
+export function urlText(host: string, port: number, options: UrlOptions = {}): string {
+    const scheme = options.scheme ?? "http";
+    const defaultPort = scheme === "https" ? 443 : scheme === "http" ? 80 : undefined;
+    const shown = port === defaultPort && !options.explicitPort ? "" : `:${port}`;
+    return `${scheme}://${host}${shown}${options.path ?? ""}`;
 }
 
 /** A text made of plain parts and endpoint texts, carrying every endpoint its parts carry. */
