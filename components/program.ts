@@ -11,6 +11,7 @@ import {
     SystemDefinition,
 } from "./config/system";
 import { ClusterContext, KubernetesCluster } from "./shared/cluster";
+import { writeNetworkPolicies } from "./shared/networkPolicies";
 import { SYSTEMS } from "./systems";
 
 /** The OpenStack provider of the `openstack` section; credentials only as secrets. */
@@ -54,9 +55,14 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
         for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
     }
     const outputs: Record<string, pulumi.Input<unknown>> = {};
-    const contexts = deploymentContexts(config);
+    const clusters = new Map<string, ClusterContext>();
+    const contexts = deploymentContexts(config, clusters);
     for (const deployment of config.deployments) {
         outputs[deployment.def.section] = deployment.def.deploy(deployment.section, contexts(deployment));
+    }
+    // Last: a policy admits the pods that reach a Service, so every system's pods must be known first.
+    for (const cluster of clusters.values()) {
+        writeNetworkPolicies(cluster, config.clusters[cluster.name].ingressNamespace);
     }
     return outputs;
 }
@@ -68,8 +74,9 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
  */
 export function deploymentContexts(
     config: ProgramConfig,
+    /** Filled with each cluster's context as it is made (the program writes each one's NetworkPolicies last). */
+    clusters = new Map<string, ClusterContext>(),
 ): (deployment: Deployment) => KubernetesContext | OpenStackContext {
-    const clusters = new Map<string, ClusterContext>();
     let osProvider: openstack.Provider | undefined;
     const base: SystemContext = {
         tier: config.tier,

@@ -43,6 +43,13 @@ export const clustersSchema = z.record(
              */
             skipIngressAwait: z.boolean().default(false).meta({ example: "false" }),
             /**
+             * Kubernetes clusters: the namespace the ingress controller's pods run in, the one namespace the
+             * NetworkPolicies admit to exposed Services (OpenShift's routers are found by their policy group).
+             */
+            ingressNamespace: k8sName("ingress-nginx").optional().meta({
+                ask: "the namespace of this cluster's ingress controller pods (kubectl get pods -A -l app.kubernetes.io/component=controller)",
+            }),
+            /**
              * The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one
              * cluster even under different names, so their grants are compared.
              */

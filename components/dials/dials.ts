@@ -101,9 +101,9 @@ export class Dials extends RunbookComponent {
                 configMapData: etlConfigMapData(config),
                 secretData: {
                     ...secretData(ETL_SECRETS, secrets),
-                    CELERY_BROKER_URL: redisUrl(broker.host, broker.password, BROKER_DB.broker),
-                    CELERY_RESULT_BACKEND: redisUrl(broker.host, broker.password, BROKER_DB.results),
-                    CELERY_REDBEAT_URL: redisUrl(broker.host, broker.password, BROKER_DB.redbeat),
+                    CELERY_BROKER_URL: redisUrl(broker.endpoint, broker.password, BROKER_DB.broker),
+                    CELERY_RESULT_BACKEND: redisUrl(broker.endpoint, broker.password, BROKER_DB.results),
+                    CELERY_REDBEAT_URL: redisUrl(broker.endpoint, broker.password, BROKER_DB.redbeat),
                 },
                 eosCredentials: secretData(EOS_SECRETS, secrets),
                 eosStorageClass: config.etl.eosStorageClass,
@@ -127,7 +127,7 @@ export class Dials extends RunbookComponent {
                 nginxConf: backendNginxConf(config.web.gunicornTimeoutSeconds),
                 secretData: {
                     ...secretData(BACKEND_SECRETS, secrets),
-                    DJANGO_REDIS_URL: redisUrl(cache.host, cache.password, CACHE_DB),
+                    DJANGO_REDIS_URL: redisUrl(cache.endpoint, cache.password, CACHE_DB),
                 },
                 backendReplicas: config.web.backendReplicas,
                 frontendReplicas: config.web.frontendReplicas,

@@ -1,4 +1,5 @@
 import { runOncePodSpec } from "../shared/runOnce";
+import { recordPods } from "../shared/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
@@ -231,6 +232,16 @@ export class Etl extends RunbookComponent {
         ready: pulumi.Resource[],
     ): k8s.batch.v1.Job {
         const labels = standardLabels(dialsApp("etl-migrate", "migration"));
+        const containers = [
+            {
+                name: "migrate",
+                image: args.image,
+                command: MIGRATE_COMMAND,
+                envFrom: reads.map((r) => r.envFrom()),
+                resources: SIZES.scheduler,
+            },
+        ];
+        recordPods(args.cluster, `Job ${jobName}`, args.namespace, { matchLabels: labels }, { containers });
         return new k8s.batch.v1.Job(
             this.childName("migrate"),
             {
@@ -239,15 +250,7 @@ export class Etl extends RunbookComponent {
                     backoffLimit: 0,
                     template: {
                         metadata: { labels },
-                        spec: runOncePodSpec(args.cluster.platform, [
-                            {
-                                name: "migrate",
-                                image: args.image,
-                                command: MIGRATE_COMMAND,
-                                envFrom: reads.map((r) => r.envFrom()),
-                                resources: SIZES.scheduler,
-                            },
-                        ]),
+                        spec: runOncePodSpec(args.cluster.platform, containers),
                     },
                 },
             },

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceEndpoint } from "../shared/endpoints";
+import { carrying } from "../shared/handles";
 import type { DialsConfig, WorkspaceConfig } from "./config";
 
 // What DIALS reads from its ConfigMaps, built from typed config. Pure functions: tested without mocks.
@@ -46,11 +48,19 @@ export function etlConfigMapData(config: Pick<DialsConfig, "etl" | "workspaces">
     return { ENV: config.etl.env, DATABASES: config.workspaces.map((w) => w.name).join(",") };
 }
 
-/** A Redis URL with its password; the result stays secret because the password is. */
-export function redisUrl(host: string, password: pulumi.Input<string>, db: number): pulumi.Output<string> {
-    return pulumi.secret(
-        pulumi.output(password).apply((p) => `redis://:${encodeURIComponent(p)}@${host}:${REDIS_PORT}/${db}`),
-    );
+/**
+ * A Redis URL with its password; the result stays secret because the password is. It carries the endpoint, so the
+ * pods reading the Secret it goes into are admitted to that Redis.
+ */
+export function redisUrl(
+    redis: ServiceEndpoint,
+    password: pulumi.Input<string>,
+    db: number,
+): pulumi.Output<string> {
+    const url = pulumi
+        .all([redis.localHost, password])
+        .apply(([host, p]) => `redis://:${encodeURIComponent(p)}@${host}:${redis.port}/${db}`);
+    return carrying(pulumi.secret(url), [redis]);
 }
 
 /**

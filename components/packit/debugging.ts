@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import type { PackitRestart } from "./api";
-import { REDIS_HOST } from "./env";
 import { Endpoint, SIZES, hostOf } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
 
@@ -40,8 +39,8 @@ export class PackitDebugging extends PackitPart {
                 restartOnChange: args.restart,
                 container: {
                     env: {
-                        REDIS_HOST: REDIS_HOST,
-                        REDIS_PORT: "6379",
+                        REDIS_HOST: { computed: args.reads.redis().localHost },
+                        REDIS_PORT: String(args.reads.redis().port),
                         HTTP_USER: login.env("user"),
                         HTTP_PASSWORD: login.env("password"),
                     },
@@ -60,7 +59,9 @@ export class PackitDebugging extends PackitPart {
                 restartOnChange: args.restart,
                 container: {
                     env: {
-                        CELERY_BROKER_URL: `redis://${REDIS_HOST}:6379/0`,
+                        CELERY_BROKER_URL: {
+                            computed: args.reads.redis().url({ scheme: "redis", local: true, path: "/0" }),
+                        },
                         FLOWER_PORT: "5555",
                         FLOWER_BASIC_AUTH: args.reads.secret("flower-secret").env("flower-basic-auth"),
                     },

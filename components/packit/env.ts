@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { EnvMap, mergeEnv } from "../shared/env";
+import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
 import type { PackitConfig, ServiceName } from "./config";
 import { mainNamespace, queueNamePrefix } from "./layout";
@@ -7,8 +8,19 @@ import { mainNamespace, queueNamePrefix } from "./layout";
 /** Generated database credentials every database client reads. */
 export const POSTGRES_SECRET = "postgres-secret";
 
-/** In-cluster address of Redis; the source hard-codes it in every component. */
-export const REDIS_HOST = "redis";
+/** Name of the Redis Service (and Deployment); the source hard-codes it as the host in every component. */
+export const REDIS_NAME = "redis";
+
+/** The pushgateway's Service port: 80, so the workers' address is plain http://pushgateway. */
+export const PUSHGATEWAY_SERVICE_PORT = 80;
+
+/**
+ * The pushgateway the workers push to. Declared by name because MetricsGateway makes it after the workers; the
+ * derivation of the network policies stops the program if no such Service is made.
+ */
+export function pushgatewayEndpoint(namespace: string): ServiceEndpoint {
+    return ServiceEndpoint.of("pushgateway", namespace, PUSHGATEWAY_SERVICE_PORT);
+}
 
 /**
  * The Secrets one deployment's pods read, each the object the program made: a pod names it through the handle, so
@@ -20,12 +32,15 @@ export interface PackitReads {
     secret(name: string): SecretHandle;
     /** `postgres-secret`, the database credentials (made with the database). */
     database(): SecretHandle;
+    /** The Redis broker's endpoint (made with the stores, or by the deployment of the namespace that runs it). */
+    redis(): ServiceEndpoint;
 }
 
 /** {@link PackitReads} over the Secrets made from secret config and, once it exists, the database's. */
 export function packitReads(
     secrets: readonly { handle: SecretHandle }[],
-    database?: SecretHandle,
+    database: SecretHandle | undefined,
+    redis: ServiceEndpoint,
 ): PackitReads {
     const byName = new Map(secrets.map((s) => [s.handle.objectName, s.handle]));
     return {
@@ -43,6 +58,7 @@ export function packitReads(
             if (!database) throw new Error(`${POSTGRES_SECRET} is read, but components.postgres is off`);
             return database;
         },
+        redis: () => redis,
     };
 }
 
@@ -74,12 +90,14 @@ export function appEnv(service: ServiceName, config: PackitConfig, reads: Packit
         DEPLOYMENT: config.deployment,
         PROJECT: mainNamespace(service, config),
         QUEUE_NAME_PREFIX: queueNamePrefix(service, config.deployment),
-        REDIS_SERVICE_HOST: REDIS_HOST,
+        REDIS_SERVICE_HOST: { computed: reads.redis().localHost },
         DISTGIT_URL: config.distgit.url,
         DISTGIT_NAMESPACE: config.distgit.namespace,
         CELERY_RETRY_LIMIT: "2",
         CELERY_RETRY_BACKOFF: "3",
-        PUSHGATEWAY_ADDRESS: config.components.pushgateway ? "http://pushgateway" : undefined,
+        PUSHGATEWAY_ADDRESS: config.components.pushgateway
+            ? { computed: pushgatewayEndpoint(mainNamespace(service, config)).url({ local: true }) }
+            : undefined,
     });
 }
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Workload } from "../shared/workload";
-import { REDIS_HOST, listenerEnv } from "./env";
+import { listenerEnv } from "./env";
 import type { PackitRestart } from "./api";
 import { SIZES } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
@@ -33,7 +33,7 @@ export class PackitListeners extends PackitPart {
                 container: {
                     env: listenerEnv(config, args.reads, {
                         FEDORA_MESSAGING_CONF: "/home/packit/.config/fedora.toml",
-                        REDIS_SERVICE_HOST: REDIS_HOST,
+                        REDIS_SERVICE_HOST: { computed: args.reads.redis().localHost },
                     }),
                     resources: SIZES.fedmsg,
                 },
@@ -53,7 +53,7 @@ export class PackitListeners extends PackitPart {
                         MQTT_TOPICS: config.centosmsg.topics,
                         MQTT_SUBTOPICS: "pull-request",
                         LOG_LEVEL: "INFO",
-                        REDIS_SERVICE_HOST: REDIS_HOST,
+                        REDIS_SERVICE_HOST: { computed: args.reads.redis().localHost },
                     }),
                     resources: SIZES.centosmsg,
                 },

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { renderWithEndpoints } from "../shared/endpoints";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
@@ -76,12 +77,20 @@ export class MetricsGateway extends RunbookComponent {
             this.child(),
         );
 
-        const nginxConf = metricsProxyConfig({
-            listenPort: NGINX_PORT,
-            upstream: "http://pushgateway:80/metrics",
-            certificate: "/secrets/fullchain.pem",
-            certificateKey: "/secrets/privkey.pem",
-        });
+        const nginxConf = renderWithEndpoints(
+            {
+                upstream: this.pushgateway
+                    .endpoint()
+                    .url({ local: true, explicitPort: true, path: "/metrics" }),
+            },
+            ({ upstream }) =>
+                metricsProxyConfig({
+                    listenPort: NGINX_PORT,
+                    upstream,
+                    certificate: "/secrets/fullchain.pem",
+                    certificateKey: "/secrets/privkey.pem",
+                }),
+        );
         this.config = new PlainConfigMap(
             this.childName("nginx-config"),
             {

@@ -1,4 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
+import { ServiceEndpoint } from "../shared/endpoints";
+import { REDIS_PORT } from "../shared/redis";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { ClusterContext } from "../shared/cluster";
@@ -10,7 +12,7 @@ import { ReadsChecksumKey } from "../shared/startupReads";
 import { PackitApi } from "./api";
 import type { PackitConfig, ServiceName } from "./config";
 import { PackitDebugging } from "./debugging";
-import { packitReads } from "./env";
+import { REDIS_NAME, packitReads } from "./env";
 import { PackitImages, PackitImagesArgs } from "./images";
 import {
     hostOf,
@@ -105,13 +107,16 @@ export class PackitService extends RunbookComponent {
             inNamespace,
         );
         this.images = images.references;
+        // A partial deployment (TAGS) without components.redis reaches the Redis another deployment of the namespace
+        // runs: a Service made elsewhere, so this run opens no path to it (that run's policies admit its own readers).
+        const redisOfNamespace = ServiceEndpoint.existing(REDIS_NAME, REDIS_PORT);
         const part: PackitPartArgs = {
             context,
             service,
             config,
             namespace: this.namespace,
             images,
-            reads: packitReads(secrets),
+            reads: packitReads(secrets, undefined, redisOfNamespace),
         };
 
         // Runbook 001 restarts packit-service and the dashboard by hand after new certificates: a changed Secret
@@ -138,7 +143,10 @@ export class PackitService extends RunbookComponent {
             dependsOn: [namespace, ...stores.forApplications, images],
         });
         // The applications also read postgres-secret, which exists only once the stores are made.
-        const appPart: PackitPartArgs = { ...part, reads: packitReads(secrets, database) };
+        const appPart: PackitPartArgs = {
+            ...part,
+            reads: packitReads(secrets, database, stores.redis?.endpoint ?? redisOfNamespace),
+        };
         const api =
             on.service || on.dashboard
                 ? new PackitApi(this.keepsStateName(name), { ...appPart, restart }, apps)
@@ -226,6 +234,10 @@ export class PackitService extends RunbookComponent {
                     from: config.postgres.previous,
                     to: { version: config.postgres.version, image: config.postgres.image },
                     database: stores.postgres.secret.handle,
+                    servers: {
+                        from: stores.postgres.serverEndpoint(config.postgres.previous.version),
+                        to: stores.postgres.serverEndpoint(config.postgres.version),
+                    },
                 },
                 this.child({
                     dependsOn: [

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
+import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
+import { recordPods, recordService } from "../shared/network";
 import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
 import { sclorgPostgresProbes } from "../shared/probes";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
@@ -69,10 +71,13 @@ export class PackitPostgres extends RunbookComponent {
     public readonly service: k8s.core.v1.Service;
     /** Host the applications connect to. */
     public readonly host = "postgres";
+    /** The stable Service the applications connect to (its host is what `postgres-secret` holds). */
+    public readonly endpoint: ServiceEndpoint;
 
     constructor(name: string, args: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitPostgres", name, opts, args.cluster.provider);
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
+        this.endpoint = ServiceEndpoint.of(this.host, args.namespace, PORT);
         const password =
             args.password ??
             new random.RandomPassword(
@@ -90,7 +95,7 @@ export class PackitPostgres extends RunbookComponent {
                 data: {
                     "database-user": args.user,
                     "database-password": password,
-                    "database-host": this.host,
+                    "database-host": this.endpoint.localHost,
                     "database-name": args.database,
                 },
             },
@@ -103,6 +108,13 @@ export class PackitPostgres extends RunbookComponent {
         const currentServer = this.server(args, args.current, true);
         this.servers.push(currentServer);
 
+        const selector = selectorLabels(app(serverName(args.current.version)));
+        recordService(args.cluster, {
+            namespace: args.namespace,
+            name: this.host,
+            selector,
+            ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
+        });
         this.service = new k8s.core.v1.Service(
             this.childName("service"),
             {
@@ -112,7 +124,7 @@ export class PackitPostgres extends RunbookComponent {
                     labels: standardLabels(app("postgres")),
                 },
                 spec: {
-                    selector: selectorLabels(app(serverName(args.current.version))),
+                    selector,
                     ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
                 },
             },
@@ -120,6 +132,13 @@ export class PackitPostgres extends RunbookComponent {
             this.child({ dependsOn: [currentServer] }),
         );
         this.registerOutputs({ host: this.host, version: args.current.version });
+    }
+
+    /** The endpoint of the server of major `version` (its own Service, which the upgrade's copy reaches). */
+    serverEndpoint(version: number): ServiceEndpoint {
+        const server = this.servers.find((s) => s.objectName === serverName(version));
+        if (!server) throw new Error(`no PostgreSQL ${version} server is made`);
+        return server.endpoint();
     }
 
     /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
@@ -188,6 +207,8 @@ export interface PostgresUpgradeArgs {
     to: PostgresServer;
     /** `postgres-secret`: the copy logs into both servers with the applications' credentials. */
     database: SecretHandle;
+    /** The two servers' own Services (not `postgres`, which moves between them). */
+    servers: { from: ServiceEndpoint; to: ServiceEndpoint };
 }
 
 /**
@@ -201,6 +222,22 @@ export class PostgresUpgrade extends RunbookComponent {
         super("runbooks:packit:PostgresUpgrade", name, opts, args.cluster.provider);
         const jobName = `postgres-upgrade-${args.from.version}-to-${args.to.version}`;
         const labels = standardLabels({ name: jobName, partOf: args.partOf, component: "database-upgrade" });
+        const containers = [
+            {
+                name: "copy",
+                image: args.to.image,
+                command: ["/bin/bash", "-c", POSTGRES_COPY_SCRIPT],
+                env: {
+                    OLD_HOST: { computed: args.servers.from.localHost },
+                    NEW_HOST: { computed: args.servers.to.localHost },
+                    PGUSER: args.database.env("database-user"),
+                    PGPASSWORD: args.database.env("database-password"),
+                    PGDATABASE: args.database.env("database-name"),
+                },
+                resources: SIZES.postgresCopy,
+            },
+        ];
+        recordPods(args.cluster, `Job ${jobName}`, args.namespace, { matchLabels: labels }, { containers });
         this.job = new k8s.batch.v1.Job(
             this.childName("job"),
             {
@@ -211,21 +248,7 @@ export class PostgresUpgrade extends RunbookComponent {
                     activeDeadlineSeconds: 4 * 3600,
                     template: {
                         metadata: { labels },
-                        spec: runOncePodSpec(args.cluster.platform, [
-                            {
-                                name: "copy",
-                                image: args.to.image,
-                                command: ["/bin/bash", "-c", POSTGRES_COPY_SCRIPT],
-                                env: {
-                                    OLD_HOST: serverName(args.from.version),
-                                    NEW_HOST: serverName(args.to.version),
-                                    PGUSER: args.database.env("database-user"),
-                                    PGPASSWORD: args.database.env("database-password"),
-                                    PGDATABASE: args.database.env("database-name"),
-                                },
-                                resources: SIZES.postgresCopy,
-                            },
-                        ]),
+                        spec: runOncePodSpec(args.cluster.platform, containers),
                     },
                 },
             },

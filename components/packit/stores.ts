@@ -4,7 +4,7 @@ import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { httpProbe, httpServerProbes } from "../shared/probes";
 import { Redis } from "../shared/redis";
 import type { PackitConfig } from "./config";
-import { REDIS_HOST, listenerEnv } from "./env";
+import { REDIS_NAME, listenerEnv } from "./env";
 import { SIZES } from "./layout";
 import type { PackitRestart } from "./api";
 import { PackitPart, PackitPartArgs } from "./part";
@@ -64,7 +64,7 @@ export class PackitDataStores extends PackitPart {
                 {
                     cluster: context.cluster,
                     namespace: args.namespace,
-                    app: this.app(REDIS_HOST, "broker"),
+                    app: this.app(REDIS_NAME, "broker"),
                     image: config.images.redis,
                     resources: SIZES.redis,
                     storage: { size: config.redis.storage, claimName: "redis-pvc" },

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { endpointsNamedBy } from "./refs";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
@@ -150,6 +151,8 @@ export class Component extends RunbookComponent {
                 this.child(),
             );
         }
+        // The arguments name Services as plain text (ghproxy, tide, hook): the same render, recorded, says which.
+        const reaches = endpointsNamedBy(refs, (r) => spec.args(r));
         const container: ContainerSpec = {
             name: spec.container ?? spec.name,
             image: args.image,
@@ -177,6 +180,7 @@ export class Component extends RunbookComponent {
                     serviceAccountName: account.handle.name,
                     automountServiceAccountToken: usesApi,
                     podAnnotations,
+                    reaches,
                 },
                 this.child(),
             );
@@ -200,6 +204,7 @@ export class Component extends RunbookComponent {
                     tolerations: placement?.tolerations,
                     service: spec.service ? { ports: spec.service } : undefined,
                     expose: args.expose,
+                    reaches,
                 },
                 this.child(),
             );

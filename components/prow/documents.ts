@@ -1,4 +1,6 @@
 import { stringify } from "yaml";
+import type { ServiceEndpoint } from "../shared/endpoints";
+import { endpointsNamedBy } from "./refs";
 import { ConfigMapName, SecretName } from "./catalog";
 import { Doc, deepMerge } from "./merge";
 import { ProwRefs } from "./refs";
@@ -128,7 +130,7 @@ function baseConfig(r: ProwRefs): Doc {
                 k8snetworkplumbingwg: { repos: { kubemacpool: { branches: { master: { protect: true } } } } },
             },
         },
-        push_gateway: { endpoint: r.names.name("pushgateway") },
+        push_gateway: { endpoint: r.serviceHost("pushgateway") },
         presets: [
             {
                 labels: { "preset-dind-enabled": "true" },
@@ -137,11 +139,11 @@ function baseConfig(r: ProwRefs): Doc {
                 volumeMounts: [{ name: "docker-graph", mountPath: "/docker-graph" }],
             },
             {
-                labels: { "preset-docker-mirror": "true" },
+                labels: { ...DOCKER_MIRROR_PRESET },
                 volumes: [
                     {
                         name: "docker-config",
-                        configMap: { name: r.names.name("docker-daemon-mirror-config") },
+                        configMap: { name: r.names.name(DOCKER_MIRROR_CONFIG) },
                     },
                 ],
                 volumeMounts: [{ name: "docker-config", mountPath: "/etc/default", readOnly: true }],
@@ -419,18 +421,28 @@ function baseMirror(): Doc {
     };
 }
 
+/** Each base document from the references it is made of (one function per document: see {@link configMapEndpoints}). */
+const BASE_DOCUMENTS: Record<DocumentName, (r: ProwRefs) => Doc> = {
+    config: baseConfig,
+    plugins: basePlugins,
+    labels: () => baseLabels(),
+    mirror: () => baseMirror(),
+};
+
 /** The base documents of an environment, before its overrides. */
 export function baseDocuments(r: ProwRefs): ProwDocuments {
     return { config: baseConfig(r), plugins: basePlugins(r), labels: baseLabels(), mirror: baseMirror() };
 }
 
+/** One document deep-merged with the environment's and the stack config's overrides (the yq scripts' job). */
+function prowDocument(env: ResolvedEnvironment, name: DocumentName): Doc {
+    return deepMerge(BASE_DOCUMENTS[name](env.refs), ...env.documentLayers.map((layer) => layer[name]));
+}
+
 /** Base documents deep-merged with the environment's and the stack config's overrides (the yq scripts' job). */
 export function prowDocuments(env: ResolvedEnvironment): ProwDocuments {
-    const base = baseDocuments(env.refs);
     const merged = {} as ProwDocuments;
-    for (const name of Object.keys(base) as DocumentName[]) {
-        merged[name] = deepMerge(base[name], ...env.documentLayers.map((layer) => layer[name]));
-    }
+    for (const name of Object.keys(BASE_DOCUMENTS) as DocumentName[]) merged[name] = prowDocument(env, name);
     return merged;
 }
 
@@ -446,6 +458,11 @@ export interface RenderedConfigMap {
     /** Created once and then owned by someone else (config-updater): later content changes are not applied. */
     seedOnly?: boolean;
 }
+
+/** The job label that mounts {@link DOCKER_MIRROR_CONFIG} into a job's pods (plank copies job labels to pods). */
+export const DOCKER_MIRROR_PRESET = { "preset-docker-mirror": "true" } as const;
+/** The ConfigMap of docker daemon options job pods of the docker-mirror preset read. */
+export const DOCKER_MIRROR_CONFIG = "docker-daemon-mirror-config" as const;
 
 /** nginx in front of the pushgateway: only GET reaches it from outside, so nobody can push fake metrics. */
 function pushgatewayProxyConf(r: ProwRefs): string {
@@ -496,29 +513,72 @@ function seedJobConfig(): string {
     });
 }
 
+/** Every ConfigMap of the environment: its one key, rendered by a function of the environment alone. */
+const CONFIG_MAPS: (Omit<RenderedConfigMap, "data"> & {
+    key: string;
+    render: (env: ResolvedEnvironment) => string;
+})[] = [
+    {
+        name: "config",
+        namespace: "prow",
+        key: "config.yaml",
+        render: (e) => renderYaml(prowDocument(e, "config")),
+    },
+    {
+        name: "plugins",
+        namespace: "prow",
+        key: "plugins.yaml",
+        render: (e) => renderYaml(prowDocument(e, "plugins")),
+    },
+    {
+        name: "label-config",
+        namespace: "prow",
+        key: "labels.yaml",
+        render: (e) => renderYaml(prowDocument(e, "labels")),
+    },
+    {
+        name: "mirror-config",
+        namespace: "prow",
+        key: "config.yml",
+        render: (e) => renderYaml(prowDocument(e, "mirror")),
+    },
+    {
+        name: "pushgateway-proxy-config",
+        namespace: "prow",
+        key: "default.conf",
+        render: (e) => pushgatewayProxyConf(e.refs),
+    },
+    {
+        name: "job-config",
+        namespace: "prow",
+        key: "test_job_config.yaml",
+        render: () => seedJobConfig(),
+        seedOnly: true,
+    },
+    {
+        name: DOCKER_MIRROR_CONFIG,
+        namespace: "jobs",
+        key: "docker",
+        render: (e) => dockerDaemonOptions(e.refs),
+    },
+];
+
 /** Every ConfigMap of the environment, rendered. */
 export function renderConfigMaps(env: ResolvedEnvironment): RenderedConfigMap[] {
-    const docs = prowDocuments(env);
-    return [
-        { name: "config", namespace: "prow", data: { "config.yaml": renderYaml(docs.config) } },
-        { name: "plugins", namespace: "prow", data: { "plugins.yaml": renderYaml(docs.plugins) } },
-        { name: "label-config", namespace: "prow", data: { "labels.yaml": renderYaml(docs.labels) } },
-        { name: "mirror-config", namespace: "prow", data: { "config.yml": renderYaml(docs.mirror) } },
-        {
-            name: "pushgateway-proxy-config",
-            namespace: "prow",
-            data: { "default.conf": pushgatewayProxyConf(env.refs) },
-        },
-        {
-            name: "job-config",
-            namespace: "prow",
-            data: { "test_job_config.yaml": seedJobConfig() },
-            seedOnly: true,
-        },
-        {
-            name: "docker-daemon-mirror-config",
-            namespace: "jobs",
-            data: { docker: dockerDaemonOptions(env.refs) },
-        },
-    ];
+    return CONFIG_MAPS.map(({ key, render, ...cm }) => ({ ...cm, data: { [key]: render(env) } }));
+}
+
+/**
+ * The Services each ConfigMap's key names, by rendering that key alone with refs that remember each
+ * `serviceUrl`/`serviceHost` (Prow's documents are plain text): what a pod reading the key reaches.
+ */
+export function configMapEndpoints(
+    env: ResolvedEnvironment,
+): Map<ConfigMapName, Map<string, ServiceEndpoint[]>> {
+    return new Map(
+        CONFIG_MAPS.map(({ name, key, render }) => [
+            name,
+            new Map([[key, endpointsNamedBy(env.refs, (r) => render({ ...env, refs: r }))]]),
+        ]),
+    );
 }

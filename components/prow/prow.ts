@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { recordPods } from "../shared/network";
 import * as random from "@pulumi/random";
 import { KubernetesContext } from "../config/system";
 import { RunbookComponent } from "../shared/component";
@@ -10,7 +11,13 @@ import { ConfigSecret } from "../shared/secret";
 import { COMPONENTS, ComponentName, ComponentSpec, ConfigMapName, SecretName } from "./catalog";
 import { PROW_PART_OF, Component, ProwReads } from "./component";
 import { ProwJobCrd } from "./crd";
-import { RenderedConfigMap, renderConfigMaps } from "./documents";
+import {
+    DOCKER_MIRROR_CONFIG,
+    DOCKER_MIRROR_PRESET,
+    RenderedConfigMap,
+    configMapEndpoints,
+    renderConfigMaps,
+} from "./documents";
 import { ingressPlan } from "./ingress";
 import { ResolvedEnvironment } from "./resolve";
 import { PROW_SECRETS, secretEntries } from "./secrets";
@@ -123,6 +130,7 @@ export class Prow extends RunbookComponent {
         }
 
         const configMaps = renderConfigMaps(env);
+        const named = configMapEndpoints(env);
         const rendered = new Set<ConfigMapName>();
         for (const cm of configMaps) {
             rendered.add(cm.name);
@@ -136,7 +144,19 @@ export class Prow extends RunbookComponent {
                 },
                 this.child(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
             );
+            configMap.handle.reaches = named.get(cm.name) ?? new Map();
             if (cm.namespace === "prow") configMapReads.set(cm.name, configMap.handle);
+            if (cm.name === DOCKER_MIRROR_CONFIG) {
+                // Job pods are made by plank, not by the program: those of the docker-mirror preset (config.yaml's
+                // presets) mount this ConfigMap, and reach the mirror it names.
+                recordPods(
+                    cluster,
+                    "ProwJob pods of the docker-mirror preset",
+                    nsOf.jobs.name,
+                    { matchLabels: { ...DOCKER_MIRROR_PRESET } },
+                    { containers: [], volumes: [configMap.handle.volume("docker-config")] },
+                );
+            }
         }
         const reads: ProwReads = {
             secret: (name) => {

@@ -1,3 +1,4 @@
+import { ServiceEndpoint, urlText } from "../shared/endpoints";
 import { COMPONENTS, ComponentName } from "./catalog";
 import { NamespaceName, ProwNaming } from "./naming";
 
@@ -25,20 +26,49 @@ export interface ProwRefs extends RefsInput {
      * namespace-qualified name (`fqdn`) for job pods in the jobs namespace.
      */
     serviceUrl(component: ComponentName, options?: { fqdn?: boolean }): string;
+    /** The bare host of a component's Service, for callers in the prow namespace (config.yaml's push_gateway). */
+    serviceHost(component: ComponentName): string;
+    /** The endpoint of a component's Service: what a text made by {@link serviceUrl} or {@link serviceHost} reaches. */
+    endpoint(component: ComponentName): ServiceEndpoint;
+}
+
+/**
+ * The endpoints `render` names through the refs it is given: Prow's arguments and documents are plain text made by
+ * {@link ProwRefs.serviceUrl}, so rendering them once with refs that remember each call says which Services the
+ * pods that read them reach (a new `serviceUrl` in a document opens exactly that path).
+ */
+export function endpointsNamedBy(refs: ProwRefs, render: (r: ProwRefs) => unknown): ServiceEndpoint[] {
+    const named = new Set<ComponentName>();
+    render({
+        ...refs,
+        serviceUrl: (component, options) => {
+            named.add(component);
+            return refs.serviceUrl(component, options);
+        },
+        serviceHost: (component) => {
+            named.add(component);
+            return refs.serviceHost(component);
+        },
+    });
+    return [...named].map((c) => refs.endpoint(c));
 }
 
 export function prowRefs(input: RefsInput): ProwRefs {
+    const endpoint = (component: ComponentName): ServiceEndpoint => {
+        const spec = COMPONENTS.find((c) => c.name === component);
+        const port = spec?.service?.[0]?.port;
+        if (port === undefined) {
+            throw new Error(`Prow component ${component} has no Service to refer to`);
+        }
+        return ServiceEndpoint.of(input.names.name(component), input.namespaces.prow, port);
+    };
     return {
         ...input,
+        endpoint,
         serviceUrl(component, options = {}) {
-            const spec = COMPONENTS.find((c) => c.name === component);
-            const port = spec?.service?.[0]?.port;
-            if (port === undefined) {
-                throw new Error(`Prow component ${component} has no Service to refer to`);
-            }
-            const name = input.names.name(component);
-            const host = options.fqdn ? `${name}.${input.namespaces.prow}.svc` : name;
-            return `http://${host}${port === 80 ? "" : `:${port}`}`;
+            const { objectName, namespace, port } = endpoint(component);
+            return urlText(options.fqdn ? `${objectName}.${namespace}.svc` : objectName, port);
         },
+        serviceHost: (component) => endpoint(component).objectName,
     };
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { EndpointText, endpointsByKey } from "./endpoints";
 import { ConfigMapHandle, withHandle } from "./handles";
 import { BlockArgs, blockOptions } from "./block";
 import { standardLabels } from "./labels";
@@ -9,9 +10,10 @@ import { StoredContent, storedConfigMap } from "./startupReads";
 export interface ConfigMapArgs extends BlockArgs {
     /**
      * Non-secret values only. Plain strings (never `pulumi.Input`), so a secret Output cannot be put into a
-     * ConfigMap by accident: secrets go through {@link ConfigSecret}.
+     * ConfigMap by accident: secrets go through {@link ConfigSecret}. A host or URL of a Service is an endpoint's
+     * text, so the ConfigMap remembers which Services a reader of that key reaches.
      */
-    data: Record<string, string>;
+    data: Record<string, string | EndpointText>;
 }
 
 /** A ConfigMap with the standard labels, on the provider of `opts`; pods read it through its `.handle`. */
@@ -36,6 +38,8 @@ export class PlainConfigMap extends k8s.core.v1.ConfigMap {
             blockOptions("ConfigMap", name, opts),
         );
         Object.defineProperty(this, "stored", { value: storedConfigMap(args.name, data) });
-        withHandle(this, ConfigMapHandle.of(this, args.name, args.namespace));
+        const handle = ConfigMapHandle.of(this, args.name, args.namespace);
+        handle.reaches = endpointsByKey(data);
+        withHandle(this, handle);
     }
 }

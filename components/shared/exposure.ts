@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
+import { plainNamespace } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
+import { networkGraphOf } from "./network";
 
 /** How TLS ends for a public endpoint. */
 export interface ExposureTls {
@@ -54,6 +56,15 @@ export class Exposure {
 
     constructor(name: string, args: ExposureArgs, opts: pulumi.CustomResourceOptions) {
         const metaName = args.name ?? args.serviceName;
+        // The router reaches the Service's pods on this port: the network policies admit it there.
+        const namespace = plainNamespace(args.namespace);
+        if (namespace === undefined)
+            throw new Error(`${name}: its namespace must be known to admit the router`);
+        networkGraphOf(args.cluster).exposures.push({
+            namespace,
+            service: args.serviceName,
+            port: args.servicePort,
+        });
         const labels = standardLabels(args.app);
         const copts = { ...opts, provider: args.cluster.provider };
         if (args.cluster.platform === "openshift") {

@@ -9,10 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
  * `existing(name)`: a reference with no dependency, never a string at the point of use.
  */
 
-const HANDLE = Symbol("runbooks.objectHandle");
+const HANDLES = Symbol("runbooks.objectHandles");
 const NAMESPACE = Symbol("runbooks.namespaceName");
 
-export type HandleKind = "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount";
+export type HandleKind = "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount" | "Service";
 
 /** A Kubernetes resource of the program: what a handle needs of it is its `metadata.name`. */
 type KubernetesObject = pulumi.CustomResource & {
@@ -38,8 +38,10 @@ export abstract class ObjectHandle {
     ) {
         // A fresh Output per handle: the tag must not land on the SDK's own output of the resource. An object made
         // elsewhere has no resource to wait for: its name is a plain Output.
-        this.name = (resource ? resource.metadata.name : pulumi.output(objectName)).apply((n) => n);
-        Object.defineProperty(this.name, HANDLE, { value: this, enumerable: false });
+        this.name = carrying(
+            (resource ? resource.metadata.name : pulumi.output(objectName)).apply((n) => n),
+            [this],
+        );
     }
 
     /** `Kind namespace/name`, for messages. */
@@ -60,11 +62,30 @@ export function withHandle<R extends pulumi.CustomResource, H extends ObjectHand
     return resource as R & { readonly handle: H };
 }
 
+/**
+ * `output` marked with the handles it was made from (one for a handle's name, several for a text built from
+ * endpoints): what lets code that reads a built spec find the objects it refers to. `output` must be fresh (made
+ * by an `apply` here), never an SDK's own output, which other fields share.
+ */
+export function carrying<T>(output: pulumi.Output<T>, handles: readonly ObjectHandle[]): pulumi.Output<T> {
+    Object.defineProperty(output, HANDLES, {
+        value: Object.freeze([...new Set(handles)]),
+        enumerable: false,
+    });
+    return output;
+}
+
+/** The handles `value` carries ({@link carrying}); none for anything else. */
+export function handlesIn(value: unknown): readonly ObjectHandle[] {
+    if (typeof value !== "object" || value === null) return [];
+    const handles = (value as { [HANDLES]?: unknown })[HANDLES];
+    return Array.isArray(handles) ? handles.filter((h): h is ObjectHandle => h instanceof ObjectHandle) : [];
+}
+
 /** The handle an object name came from, when it is a handle's {@link ObjectHandle.name}. */
 export function handleOf(value: unknown): ObjectHandle | undefined {
-    if (typeof value !== "object" || value === null) return undefined;
-    const handle = (value as { [HANDLE]?: unknown })[HANDLE];
-    return handle instanceof ObjectHandle ? handle : undefined;
+    const handles = handlesIn(value);
+    return handles.length === 1 && handles[0].name === value ? handles[0] : undefined;
 }
 
 /** An env value taken from one key of a Secret or ConfigMap handle (see `EnvValue`). */
@@ -116,6 +137,13 @@ export function plainNamespace(namespace: pulumi.Input<string>): string | undefi
 /** A Secret or ConfigMap: what a pod reads of it as env is the same for both kinds. */
 export abstract class KeyedHandle extends ObjectHandle {
     declare readonly kind: "Secret" | "ConfigMap";
+
+    /**
+     * The Services each key names (a host or URL built from an endpoint): a pod reading a key reaches them, so the
+     * network policies open that path (see `endpointsReadBy`). Set by the object's builder from the values it
+     * wrote; empty for objects made elsewhere.
+     */
+    public reaches: ReadonlyMap<string, readonly ObjectHandle[]> = new Map();
 
     env(key: string, options: { optional?: boolean } = {}): HandleKeyRef {
         return {

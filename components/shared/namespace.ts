@@ -4,6 +4,7 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { namespaceRef } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
+import { DerivedPolicy, networkGraphOf } from "./network";
 import { statefulOptions } from "./protect";
 
 export interface Subject {
@@ -55,6 +56,8 @@ export class Namespace extends RunbookComponent {
     public readonly name: pulumi.Output<string>;
     public readonly serviceAccounts: Record<string, k8s.core.v1.ServiceAccount> = {};
     public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
+    /** Its NetworkPolicies, written once the whole program's pods are known (`writeNetworkPolicies`). */
+    public readonly networkPolicies: k8s.networking.v1.NetworkPolicy[] = [];
 
     constructor(name: string, args: NamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:Namespace", name, opts, args.cluster.provider);
@@ -107,6 +110,21 @@ export class Namespace extends RunbookComponent {
                 ),
             );
         }
+        networkGraphOf(args.cluster).namespaces.set(args.name, {
+            name: args.name,
+            writePolicy: (policy) => this.writePolicy(policy, labels),
+        });
         this.registerOutputs({ name: this.name });
+    }
+
+    /** One derived NetworkPolicy, placed with the namespace's reference so it is ordered after the Namespace. */
+    private writePolicy(policy: DerivedPolicy, labels: Record<string, string>): void {
+        this.networkPolicies.push(
+            new k8s.networking.v1.NetworkPolicy(
+                this.childName(`netpol-${policy.name}`),
+                { metadata: { name: policy.name, namespace: this.name, labels }, spec: policy.spec },
+                this.child(),
+            ),
+        );
     }
 }

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { ServiceEndpoint } from "./endpoints";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterContext } from "./cluster";
@@ -71,6 +72,8 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
     /** The password (secret); the compiler knows it is there exactly when `auth` was given. */
     public readonly password: Auth extends RedisAuth ? pulumi.Output<string> : undefined;
     public readonly workload: Workload;
+    /** What clients connect to: the Service on the Redis port. */
+    public readonly endpoint: ServiceEndpoint;
     public readonly claim?: k8s.core.v1.PersistentVolumeClaim;
 
     constructor(name: string, args: RedisArgs<Auth>, opts?: pulumi.ComponentResourceOptions) {
@@ -163,6 +166,7 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
             // The password Secret and the claim are ordered before the pods by their handles.
             this.child(),
         );
+        this.endpoint = this.workload.endpoint("redis");
         this.registerOutputs({ host: this.host });
     }
 }

@@ -5,9 +5,11 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { ContainerSpec, toContainer } from "./container";
 import { checkReadNamespaces, handleOf } from "./handles";
-import { AppIdentity, workloadLabels } from "./labels";
+import { AppIdentity, selectorLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
 import { handlesReadBy } from "./startupReads";
+import { ServiceEndpoint } from "./endpoints";
+import { recordPods } from "./network";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
 export interface ScheduledJobArgs {
@@ -38,6 +40,11 @@ export interface ScheduledJobArgs {
     automountServiceAccountToken?: boolean;
     restartPolicy?: "Never" | "OnFailure";
     podAnnotations?: Record<string, pulumi.Input<string>>;
+    /**
+     * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
+     * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
+     */
+    reaches?: readonly ServiceEndpoint[];
 }
 
 /** The longest a run may start late: an hour. */
@@ -114,6 +121,9 @@ export class ScheduledJob extends RunbookComponent {
         const account = handleOf(args.serviceAccountName);
         const handles = handlesReadBy({ containers: args.containers, volumes: args.volumes });
         checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
+        // Its pods carry the CronJob's labels: the policies admit them as the CronJob's pods.
+        const selector = { matchLabels: selectorLabels(args.app) };
+        recordPods(args.cluster, `CronJob ${args.app.name}`, args.namespace, selector, args, args.reaches);
         if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
         if (args.automountServiceAccountToken !== undefined) {
             podSpec.automountServiceAccountToken = args.automountServiceAccountToken;

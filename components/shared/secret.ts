@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlockArgs, blockOptions } from "./block";
+import { endpointsByKey } from "./endpoints";
 import { SecretHandle, withHandle } from "./handles";
 import { standardLabels } from "./labels";
 import { StoredContent, storedSecret } from "./startupReads";
@@ -56,6 +57,9 @@ export class ConfigSecret extends k8s.core.v1.Secret {
             blockOptions("Secret", name, opts),
         );
         Object.defineProperty(this, "stored", { value: storedSecret(args.name, type, stringData, data) });
-        withHandle(this, SecretHandle.of(this, args.name, args.namespace));
+        const handle = SecretHandle.of(this, args.name, args.namespace);
+        // A connection string or host written into the Secret from an endpoint: its readers reach that Service.
+        handle.reaches = endpointsByKey(args.data);
+        withHandle(this, handle);
     }
 }

@@ -172,6 +172,7 @@ const RBAC_RESOURCE: Record<ObjectHandle["kind"], string> = {
     ConfigMap: "configmaps",
     PersistentVolumeClaim: "persistentvolumeclaims",
     ServiceAccount: "serviceaccounts",
+    Service: "services",
 };
 
 /**

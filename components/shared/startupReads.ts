@@ -66,7 +66,7 @@ export function storedSecret(
 }
 
 /** A ConfigMap's content as every `up` hashed it: its data, and no binaryData (the program writes none). */
-export function storedConfigMap(name: string, data: Record<string, string>): StoredContent {
+export function storedConfigMap(name: string, data: Record<string, pulumi.Input<string>>): StoredContent {
     return { kind: "ConfigMap", name, content: pulumi.output({ data: { ...data }, binaryData: {} }) };
 }
 

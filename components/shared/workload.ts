@@ -21,7 +21,9 @@ import {
     readsChecksum,
     startupReadsOf,
 } from "./startupReads";
-import { checkReadNamespaces, handleOf } from "./handles";
+import { ServiceEndpoint } from "./endpoints";
+import { checkReadNamespaces, handleOf, plainNamespace } from "./handles";
+import { networkGraphOf, recordPods } from "./network";
 
 export interface ServicePort {
     name: string;
@@ -109,6 +111,11 @@ export interface WorkloadArgs {
      * headless one its StatefulSet needs). An exposure picks one with `service`.
      */
     extraServices?: (ServiceSpec & { name: string })[];
+    /**
+     * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
+     * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
+     */
+    reaches?: readonly ServiceEndpoint[];
     /** Options for the Deployment/StatefulSet itself, e.g. `statefulOptions()` when its pods own data. */
     workloadOptions?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete">;
 }
@@ -233,6 +240,11 @@ export class Workload extends RunbookComponent {
     public readonly serviceHost?: pulumi.Output<string>;
     /** Public URLs, one per exposure. */
     public readonly urls: string[];
+    /** The Services of its pods by name, with the namespace they are in (for {@link endpoint}). */
+    readonly #services = new Map<string, ServiceSpec>();
+    readonly #namespace: string | undefined;
+    readonly #cluster: ClusterContext;
+    readonly #selector: Record<string, string>;
 
     constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:Workload", name, opts, args.cluster.provider);
@@ -267,6 +279,17 @@ export class Workload extends RunbookComponent {
             ...(ignoreChanges ? { ignoreChanges } : {}),
         });
 
+        this.#namespace = plainNamespace(args.namespace);
+        this.#cluster = cluster;
+        this.#selector = selector;
+        recordPods(
+            cluster,
+            `${kind} ${args.app.name}`,
+            args.namespace,
+            { matchLabels: selector },
+            { containers: [...args.containers, ...(args.initContainers ?? [])], volumes: args.volumes },
+            args.reaches,
+        );
         const services = new Map<string, k8s.core.v1.Service>();
         if (kind === "StatefulSet" && args.service && !args.service.headless) {
             throw new Error(
@@ -375,7 +398,62 @@ export class Workload extends RunbookComponent {
             );
         });
         this.urls = exposures.map(exposureUrl);
+        this.recordServices(args, serviceName, selector);
         this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
+    }
+
+    /**
+     * An endpoint of one of its Services (the main one unless `service` names another) on `port` (a port's name or
+     * number; the first port when unset): what a client's host or URL is made from.
+     */
+    endpoint(port?: string | number, service?: string): ServiceEndpoint {
+        const name = service ?? [...this.#services.keys()][0];
+        const spec = name === undefined ? undefined : this.#services.get(name);
+        const chosen =
+            port === undefined ? spec?.ports[0] : spec?.ports.find((p) => p.name === port || p.port === port);
+        if (!spec || !chosen || name === undefined || this.#namespace === undefined) {
+            throw new Error(`${this.baseName}: no Service ${name ?? ""} port ${port ?? ""} to refer to`);
+        }
+        return ServiceEndpoint.of(name, this.#namespace, chosen.port);
+    }
+
+    /**
+     * Its pods reach `endpoint` by an address no text of their spec names (a StatefulSet's members joining each other
+     * through its headless Service, a peer calling back the address another advertised): the reference, in code,
+     * that opens that path. `why` says which, for the policy's reader.
+     */
+    reaches(endpoint: ServiceEndpoint, why: string): void {
+        if (this.#namespace === undefined)
+            throw new Error(`${this.baseName}: its namespace is not known here`);
+        networkGraphOf(this.#cluster).pods.push({
+            what: `${this.workload instanceof k8s.apps.v1.StatefulSet ? "StatefulSet" : "Deployment"} ${this.objectName} (${why})`,
+            namespace: this.#namespace,
+            selector: { matchLabels: this.#selector },
+            reaches: [endpoint],
+        });
+    }
+
+    /** Its Services and the ports the exposures serve, for the network policies. */
+    private recordServices(args: WorkloadArgs, serviceName: string, selector: Record<string, string>): void {
+        const all = [
+            ...(args.service ? [{ ...args.service, name: serviceName }] : []),
+            ...(args.extraServices ?? []),
+        ];
+        for (const svc of all) {
+            this.#services.set(svc.name, svc);
+            if (this.#namespace === undefined) continue;
+            networkGraphOf(args.cluster).services.push({
+                namespace: this.#namespace,
+                name: svc.name,
+                selector,
+                ports: svc.ports.map((p) => ({
+                    name: p.name,
+                    port: p.port,
+                    targetPort: p.targetPort ?? p.port,
+                    protocol: p.protocol ?? "TCP",
+                })),
+            });
+        }
     }
 
     /** One Service of the workload's pods (the main one or an extra one), a child of this component. */

@@ -6,6 +6,7 @@ import { statefulProtected } from "./stateful";
 import { noWildcardRbac } from "./rbac";
 import { publicEndpointsTls } from "./tls";
 import { cpuRequests, cronJobDeadline, disruptionBudgets, readinessOnServing } from "./workloads";
+import { defaultDenyIngress } from "./network";
 import { PolicyInput, Rule, RuleContext, StackRule, isStackRule } from "./types";
 
 export type { PolicyInput, Rule, RuleContext, StackRule } from "./types";
@@ -23,6 +24,7 @@ export const RULES: readonly (Rule | StackRule)[] = [
     cronJobDeadline,
     readinessOnServing,
     disruptionBudgets,
+    defaultDenyIngress,
 ];
 
 export interface Violation {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ServiceEndpoint } from "../../components/shared/endpoints";
 import { strict as assert } from "assert";
 import { imageRefs, imageSources } from "../../components/dials/images";
 import { streamTag } from "../../components/shared/imageRef";
@@ -61,7 +62,7 @@ describe("dials settings (pure)", () => {
     });
 
     it("builds Redis URLs that stay secret and survive special characters in the password", async () => {
-        const url = redisUrl("redis-etl-broker", "p@ss/word", 2);
+        const url = redisUrl(ServiceEndpoint.of("redis-etl-broker", "cms-dials-prod", 6379), "p@ss/word", 2);
         assert.equal(await unwrap(url), "redis://:p%40ss%2Fword@redis-etl-broker:6379/2");
         assert.equal(await pulumi.isSecret(url), true);
     });

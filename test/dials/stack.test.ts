@@ -434,9 +434,11 @@ describe("dials on the prod stack", () => {
             ofType(ROUTE),
             ofType(IMAGESTREAM),
             ofType("kubernetes:batch/v1:Job"),
+            ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"),
         );
-        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job.
-        assert.equal(objects.length, 41);
+        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job;
+        // 5 NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx, frontend).
+        assert.equal(objects.length, 46);
         for (const o of objects)
             assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
         assert.equal(ofType("kubernetes:core/v1:Namespace").length, 0);
@@ -444,8 +446,9 @@ describe("dials on the prod stack", () => {
 
     it("produces objects the Kubernetes API accepts", () => {
         const objects = kubernetesObjects();
-        // The 41 above and the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend).
-        assert.equal(objects.length, 43);
+        // The 41 above, the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend) and 5
+        // NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx, frontend).
+        assert.equal(objects.length, 48);
         assert.deepEqual(
             objects.flatMap((o) => validateObject(o)),
             [],
@@ -529,7 +532,10 @@ describe("dials on the stage stack and other configurations", () => {
         const values = dialsValues("prod");
         // Every worker takes the ETL image as csc-bulk does (see fewerWorkspaces).
         fewerWorkspaces(values.dials as DialsSection);
-        (values.clusters as Record<string, { platform: string }>)["cern-paas"].platform = "kubernetes";
+        Object.assign((values.clusters as Record<string, object>)["cern-paas"], {
+            platform: "kubernetes",
+            ingressNamespace: "ingress-nginx",
+        });
         await runWith({ values, secrets: DIALS_SECRETS });
         assert.equal(ofType(IMAGESTREAM).length, 0);
         assert.equal(ofType(ROUTE).length, 0);

@@ -41,9 +41,16 @@ for (const stack of ["stage", "prod"] as const) {
 
         it("starts the applications after the database, Redis and the volumes they mount", () => {
             const byUrn = new Map(resources.map((r) => [r.urn, r]));
-            const claim = (name: string) =>
-                resources.find((r) => r.type === PVC && field(r.inputs, "metadata.name") === name)!.urn;
             const api = resources.find((r) => r.name === "packit-service-deployment")!;
+            // Packit's and Stream's claims share names: the one in the API's own namespace.
+            const namespace = field(api.inputs, "metadata.namespace");
+            const claim = (name: string) =>
+                resources.find(
+                    (r) =>
+                        r.type === PVC &&
+                        field(r.inputs, "metadata.name") === name &&
+                        field(r.inputs, "metadata.namespace") === namespace,
+                )!.urn;
             const redisClaim = claim("redis-pvc");
             const tokman = resources.find((r) => r.name === "packit-tokman-deployment")!;
             assert.ok(waitsFor(api, redisClaim, byUrn), "the API waits for Redis");

@@ -21,7 +21,10 @@ async function checksums(
     change?: (packit: PackitSection) => void,
 ): Promise<Map<string, string | undefined>> {
     const trimmed = (values: Values) => {
-        (values.clusters as Record<string, { platform: string }>)["packit-auto"].platform = "kubernetes";
+        Object.assign((values.clusters as Record<string, object>)["packit-auto"], {
+            platform: "kubernetes",
+            ingressNamespace: "ingress-nginx",
+        });
         const packit = values.packit;
         packit.createNamespaces = false;
         packit.components = { ...packit.components, sandboxCleanup: false };

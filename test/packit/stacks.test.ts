@@ -412,7 +412,10 @@ describe("packit and stream: prod stack", () => {
 describe("packit on plain Kubernetes", () => {
     it("uses Ingresses and plain image references instead of Routes, ImageStreams and triggers", async () => {
         await runPackit("prod", (v) => {
-            (v.clusters as Record<string, { platform: string }>)["packit-auto"].platform = "kubernetes";
+            Object.assign((v.clusters as Record<string, object>)["packit-auto"], {
+                platform: "kubernetes",
+                ingressNamespace: "ingress-nginx",
+            });
         });
         assert.equal(k8sObjects(ROUTE).length, 0);
         assert.equal(k8sObjects(IMAGESTREAM).length, 0);

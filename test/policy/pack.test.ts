@@ -91,6 +91,7 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
                 "cronjob-starting-deadline",
                 "readiness-on-serving",
                 "disruption-budgets",
+                "default-deny-ingress",
             ],
         );
     });

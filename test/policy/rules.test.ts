@@ -553,7 +553,8 @@ describe("policy rules", () => {
         const v = checkResources([bad], PROD);
         assert.deepEqual(
             v.map((x) => x.rule),
-            ["memory-limits", "non-root", "pinned-images", "cpu-requests"],
+            // The stack rule too: the Deployment's namespace has no default deny.
+            ["memory-limits", "non-root", "pinned-images", "cpu-requests", "default-deny-ingress"],
         );
         assert.ok(v.every((x) => x.urn === bad.urn));
     });

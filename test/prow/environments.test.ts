@@ -33,10 +33,18 @@ const ENVS: Env[] = ["testing", "staging", "production"];
 
 /** References whose value lacks the prefix; the CRD's name is fixed by the API (`<plural>.<group>`). */
 function unprefixed(env: Env, prefix: string): Reference[] {
-    return objects(env)
-        .filter((o) => o.kind !== "CustomResourceDefinition")
-        .flatMap((o) => referencesOf(o))
-        .filter((r) => !r.value.startsWith(prefix));
+    return (
+        objects(env)
+            .filter((o) => o.kind !== "CustomResourceDefinition")
+            // A NetworkPolicy's own name is derived per namespace (default-deny-ingress, allow-to-<its Service's
+            // prefixed name>): one per namespace, and staging's namespaces are its own, so no prefix is needed.
+            .flatMap((o) =>
+                referencesOf(o).filter(
+                    (r) => !(o.kind === "NetworkPolicy" && r.where.endsWith("metadata.name")),
+                ),
+            )
+            .filter((r) => !r.value.startsWith(prefix))
+    );
 }
 
 /** Prow's objects in the run's plan of a committed stack, with the providers they use. */

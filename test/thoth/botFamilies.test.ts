@@ -134,7 +134,8 @@ describe("bot families keep every bot object's state (aliases to the Bots compon
                 (r) =>
                     r.urn.includes("$runbooks:thoth:Bots") &&
                     formerUrn(r.urn) === r.urn &&
-                    r.aliases.length > 0,
+                    // The Kubernetes SDK's own type aliases (a NetworkPolicy's extensions/v1beta1) move nothing.
+                    r.aliases.some((a) => !(a as { type?: string }).type),
             );
             assert.deepEqual(
                 aliased.map((r) => r.urn),

@@ -10,6 +10,8 @@ const KIND_ORDER = [
     "ClusterRoleBinding",
     "Role",
     "RoleBinding",
+    // Before the workloads: pods start isolated, on the paths their namespace's policies open.
+    "NetworkPolicy",
     "Secret",
     "ConfigMap",
     "PersistentVolumeClaim",

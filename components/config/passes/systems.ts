@@ -1,5 +1,6 @@
 import { imageVerdicts, systemImages } from "../../shared/unconfirmedImage";
 import { canonicalApiServer, isLoopback } from "../clusterIdentity";
+import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";
 import { ClustersConfig } from "../program";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
@@ -119,10 +120,12 @@ export function checkSystem(
     const stopped = new Set(unconfirmed.map((p) => p.key));
     const marked = local ? [] : placeholderImageProblems(def.section, cfg).filter((p) => !stopped.has(p.key));
     const images = [...unconfirmed, ...marked];
+    const router = def.target === "kubernetes" ? ingressNamespaceProblems(cfg.cluster, input.clusters) : [];
+    const own = [...images, ...router];
     return {
         ...outcome,
-        problems: [...outcome.problems, ...images],
-        passable: (p) => (images.includes(p) ? !!p.placeholder : outcome.passable(p)),
+        problems: [...outcome.problems, ...own],
+        passable: (p) => (own.includes(p) ? !!p.placeholder : outcome.passable(p)),
     };
 }
 

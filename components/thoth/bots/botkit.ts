@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { EndpointText } from "../../shared/endpoints";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../../config/system";
 import { ClusterContext } from "../../shared/cluster";
@@ -39,7 +40,7 @@ export interface BotFamilyArgs {
 /** The address of a webhook bot: its public URL (when it has a Route/Ingress) and its in-cluster URL. */
 export interface BotEndpoint {
     url?: string;
-    serviceUrl: pulumi.Output<string>;
+    serviceUrl: EndpointText;
 }
 
 type CronEntry = { image: string; schedule: string; suspend: boolean; resources?: Sizing };
@@ -199,8 +200,7 @@ export abstract class BotFamily extends RunbookComponent {
         );
         return {
             url: workload.urls[0],
-            // The Service is named after the workload: the spec above gives it no name of its own.
-            serviceUrl: pulumi.interpolate`http://${workload.objectName}.${this.namespace}.svc:${port}`,
+            serviceUrl: workload.endpoint().url({ explicitPort: true }),
         };
     }
 

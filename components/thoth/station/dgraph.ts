@@ -214,7 +214,7 @@ export class Dgraph extends RunbookComponent {
                 },
                 this.child(),
             );
-            new Workload(
+            const alphaSet = new Workload(
                 this.childName("alpha"),
                 {
                     ...common,
@@ -233,6 +233,15 @@ export class Dgraph extends RunbookComponent {
                 },
                 this.child({ dependsOn: [zeroSet] }),
             );
+            // Dgraph's ports (docs "Ports Usage"): zero's 5080 serves the other zeros and the alphas, alpha's 7080 the
+            // other alphas and zero. The scripts name these peers through the pod's own namespace variable, which no
+            // reference can carry: the paths are opened here.
+            const zeroPeers = zeroSet.endpoint("zero-grpc");
+            const alphaPeers = alphaSet.endpoint("alpha-grpc-int");
+            zeroSet.reaches(zeroPeers, "members join through zero-0");
+            alphaSet.reaches(zeroPeers, "--zero names zero-0");
+            alphaSet.reaches(alphaPeers, "group members replicate to each other");
+            zeroSet.reaches(alphaPeers, "zero calls each alpha at the address it advertises");
         } else {
             new Workload(
                 this.childName("single"),

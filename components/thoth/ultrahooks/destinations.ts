@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { refText } from "../../shared/endpoints";
 import { BotEndpoint } from "../bots/botkit";
 import { WebhookBotName } from "../bots/catalog";
 import { UltrahookInstanceConfig } from "../config";
@@ -24,5 +25,5 @@ export function resolveDestination(
             throw new Error(`ultrahook ${instance.subdomain}: bot ${instance.bot} has no Route`);
         return `${endpoint.url}${path}`;
     }
-    return pulumi.interpolate`${endpoint.serviceUrl}${path}`;
+    return refText`${endpoint.serviceUrl}${path}`;
 }

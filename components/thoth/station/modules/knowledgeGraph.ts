@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { refText } from "../../../shared/endpoints";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
 import { EnvMap } from "../../../shared/env";
@@ -114,7 +115,10 @@ export class KnowledgeGraph extends RunbookComponent {
                         name: "pgbouncer",
                         image: args.images.pgbouncer,
                         ports: [{ name: "pgbouncer", containerPort: 5432 }],
-                        env: { ...credentials(postgresql), POSTGRES_SERVICE_HOST: "postgresql" },
+                        env: {
+                            ...credentials(postgresql),
+                            POSTGRES_SERVICE_HOST: { computed: this.postgresql.endpoint().localHost },
+                        },
                         resources: args.sizing.pgbouncer,
                         // Source: a TCP check for both; readiness only (sameCheck, shared/probes.ts).
                         readinessProbe: tcpProbe(5432, { initialDelaySeconds: 10, timeoutSeconds: 10 }),
@@ -139,7 +143,9 @@ export class KnowledgeGraph extends RunbookComponent {
                         image: args.images.postgresExporter,
                         ports: [{ name: "metrics", containerPort: 9187 }],
                         env: {
-                            DATA_SOURCE_URI: "pgbouncer:5432/thoth?sslmode=disable",
+                            DATA_SOURCE_URI: {
+                                computed: refText`${this.pgbouncer.endpoint().address({ local: true })}/thoth?sslmode=disable`,
+                            },
                             DATA_SOURCE_USER: postgresql.env("database-user"),
                             DATA_SOURCE_PASS: postgresql.env("database-password"),
                         },

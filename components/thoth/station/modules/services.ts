@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { recordService } from "../../../shared/network";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
@@ -451,12 +452,26 @@ export class StationServices extends RunbookComponent {
         for (const [serviceName, plan] of shared) {
             const namespace = namespaces[plan.tier];
             const app = { ...thothApp(serviceName, "consumer"), instance: serviceName };
+            const selector = { "app.kubernetes.io/instance": serviceName };
+            recordService(cluster, {
+                namespace,
+                name: serviceName,
+                selector,
+                ports: [
+                    {
+                        name: plan.servicePort.name,
+                        port: plan.servicePort.port,
+                        targetPort: plan.port,
+                        protocol: "TCP",
+                    },
+                ],
+            });
             const service = new k8s.core.v1.Service(
                 this.childName(`${serviceName}-service`),
                 {
                     metadata: { name: serviceName, namespace, labels: standardLabels(app) },
                     spec: {
-                        selector: { "app.kubernetes.io/instance": serviceName },
+                        selector,
                         ports: [
                             {
                                 name: plan.servicePort.name,

@@ -1,3 +1,4 @@
+import { EndpointText, ServiceEndpoint } from "../../../shared/endpoints";
 import { defaultHost } from "../../identity";
 import { PrescriptionsRefreshConfig, StationModulesConfig, StationShared } from "../../config";
 import { CORE_TIERS } from "../stationSecrets";
@@ -7,7 +8,7 @@ import { StationEnvironment, StationTier } from "../tiers";
 export interface StationConfigMap {
     namespace: string;
     name: StationConfigMapName;
-    data: Record<string, string>;
+    data: Record<string, string | EndpointText>;
 }
 
 /**
@@ -40,14 +41,18 @@ export type StationConfigMapName = keyof typeof CONFIG_MAP_TIERS;
 /** What mi analyses (ConfigMaps mi-scheduler and mi-scheduler-cm). */
 const MI_ENTITIES = "PullRequest,Issue";
 
-/** In-cluster host of the knowledge graph, as every client reaches it: pgbouncer in the graph namespace. */
-export function postgresqlHost(namespaces: Record<StationTier, string>): string {
-    return `pgbouncer.${namespaces.graph}.svc`;
+/**
+ * The knowledge graph as every client reaches it: pgbouncer in the graph namespace. Declared by name because the
+ * ConfigMaps that carry it are made before the graph; deriving the network policies stops the program if the
+ * graph module makes no such Service.
+ */
+export function postgresqlEndpoint(namespaces: Record<StationTier, string>): ServiceEndpoint {
+    return ServiceEndpoint.of("pgbouncer", namespaces.graph, 5432);
 }
 
-/** amun-api's in-cluster URL (a Service, so it does not depend on a router). */
-export function amunApiUrl(namespaces: Record<StationTier, string>): string {
-    return `http://amun-api.${namespaces["amun-api"]}.svc`;
+/** amun-api (a Service, so it does not depend on a router); declared as {@link postgresqlEndpoint} is. */
+export function amunApiEndpoint(namespaces: Record<StationTier, string>): ServiceEndpoint {
+    return ServiceEndpoint.of("amun-api", namespaces["amun-api"], 80);
 }
 
 /**
@@ -85,8 +90,8 @@ export function sharedConfigMaps(
 ): StationConfigMap[] {
     const instance = (route: string, tier: StationTier) =>
         `${defaultHost(route, namespaces[tier], domain)}:80`;
-    const thoth: Record<string, string> = {
-        "amun-api-url": `${amunApiUrl(namespaces)}/api/v1`,
+    const thoth: Record<string, string | EndpointText> = {
+        "amun-api-url": amunApiEndpoint(namespaces).url({ path: "/api/v1" }),
         "amun-inspection-namespace": namespaces["amun-inspection"],
         "amun-namespace": namespaces["amun-api"],
         applicationName: "thoth",
@@ -99,7 +104,7 @@ export function sharedConfigMaps(
         "infra-namespace": namespaces.infra,
         "logging-no-json": shared.loggingNoJson ? "1" : "0",
         "middletier-namespace": namespaces.middletier,
-        "postgresql-host": postgresqlHost(namespaces),
+        "postgresql-host": postgresqlEndpoint(namespaces).host,
         "storage-bucket-name": shared.deploymentName,
     };
     const ceph = {
@@ -136,14 +141,14 @@ export function sharedConfigMaps(
         "user-api-url": instance("user-api", "frontend"),
     };
     const amun = {
-        "amun-api-url": amunApiUrl(namespaces),
+        "amun-api-url": amunApiEndpoint(namespaces).url(),
         "deployment-name": shared.deploymentName,
         "infra-namespace": namespaces["amun-inspection"],
         "inspection-namespace": namespaces["amun-inspection"],
         "logging-no-json": shared.loggingNoJson ? "1" : "0",
-        "postgresql-host": postgresqlHost(namespaces),
+        "postgresql-host": postgresqlEndpoint(namespaces).host,
     };
-    const data: Record<StationConfigMapName, Record<string, string>> = {
+    const data: Record<StationConfigMapName, Record<string, string | EndpointText>> = {
         thoth,
         ceph,
         kafka,

@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PodSelector, recordPods } from "../../../shared/network";
+import { MOUNTED_OBJECTS } from "../catalog/catalogPrerequisites";
+import type { ConfigMapHandle } from "../../../shared/handles";
 import { SecretStore } from "../../../config/system";
 import { ClusterContext } from "../../../shared/cluster";
 import { RunbookComponent } from "../../../shared/component";
@@ -25,6 +28,38 @@ import { StationEnvironment, StationTier } from "../tiers";
 import { StationVerify } from "./verify";
 import { RestartTarget, WatcherRestart } from "./watcherRestart";
 import { WorkflowCatalog } from "../catalog/workflowCatalog";
+
+/** Argo labels every pod of a workflow with the workflow's name. */
+const ARGO_WORKFLOW_PODS: PodSelector = {
+    matchExpressions: [{ key: "workflows.argoproj.io/workflow", operator: "Exists" }],
+};
+
+/**
+ * Argo's workflow pods run the catalog's templates, which read the station's ConfigMaps ({@link MOUNTED_OBJECTS}):
+ * recorded as pods of each tier's namespace reading those whole, so they reach what the ConfigMaps name (the graph).
+ */
+function recordWorkflowPods(
+    cluster: ClusterContext,
+    namespaces: Record<StationTier, string>,
+    made: readonly ConfigMapHandle[],
+): void {
+    const byNamespace = new Map<string, Set<ConfigMapHandle>>();
+    for (const object of MOUNTED_OBJECTS.filter((o) => o.kind === "ConfigMap")) {
+        for (const tier of object.tiers) {
+            const namespace = namespaces[tier];
+            // Only what the station makes there (the catalog's checks report a template reading a missing one).
+            const handle = made.find((h) => h.namespace === namespace && h.objectName === object.name);
+            if (!handle) continue;
+            byNamespace.set(namespace, (byNamespace.get(namespace) ?? new Set()).add(handle));
+        }
+    }
+    for (const [namespace, handles] of byNamespace) {
+        const envFrom = [...handles].map((h) => h.envFrom());
+        recordPods(cluster, `Argo workflow pods in ${namespace}`, namespace, ARGO_WORKFLOW_PODS, {
+            containers: [{ envFrom }],
+        });
+    }
+}
 
 /** Arguments of {@link StationModules}. */
 export interface StationModulesArgs {
@@ -318,6 +353,11 @@ export class StationModules extends RunbookComponent {
                 },
                 // Each rendered object waits for the Namespace it lands in (see WorkflowCatalog).
                 prerequisitesOnly,
+            );
+            recordWorkflowPods(
+                cluster,
+                namespaces,
+                configMaps.map((c) => c.handle),
             );
         }
 

@@ -6,6 +6,8 @@ import { standardLabels } from "../../../shared/labels";
 import { contentHash } from "../../../shared/naming";
 import { sized } from "../../../shared/resources";
 import { Workload } from "../../../shared/workload";
+import { renderWithEndpoints } from "../../../shared/endpoints";
+import { recordPods } from "../../../shared/network";
 import { thothApp } from "../../identity";
 
 /** One API the check calls: its Deployment name, its public readiness URL and the image whose change re-runs it. */
@@ -103,8 +105,8 @@ export class StationVerify extends RunbookComponent {
             }
             const deployment = workload.workload;
             const namespace = deployment.metadata.namespace;
-            const port = workload.service.spec.ports[0].port;
-            const serviceUrl = pulumi.interpolate`http://${workload.objectName}.${namespace}.svc:${port}/readiness`;
+            const endpoint = workload.endpoint();
+            const serviceUrl = endpoint.url({ explicitPort: true, path: "/readiness" });
             const labels = standardLabels(thothApp(`verify-${target.name}`, "verification"));
             const line = notCheckedLine([target]);
             const container = {
@@ -114,8 +116,23 @@ export class StationVerify extends RunbookComponent {
                     command: ["/bin/sh", "-c"],
                     resources: sized("10m", "32Mi", "100m", "64Mi"),
                 }),
-                args: [serviceUrl.apply((url) => verifyScript([{ ...target, url }], line))],
+                args: [
+                    renderWithEndpoints({ url: serviceUrl }, ({ url }) =>
+                        verifyScript([{ ...target, url }], line),
+                    ),
+                ],
             };
+            // The check's pod reaches the API through the URL in its script.
+            const reads = { args: container.args };
+            recordPods(
+                { provider },
+                `Job verify-${target.name}`,
+                endpoint.namespace ?? "",
+                { matchLabels: labels },
+                {
+                    containers: [reads],
+                },
+            );
             this.jobs.push(
                 new k8s.batch.v1.Job(
                     this.childName(target.name),

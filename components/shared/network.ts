@@ -1,0 +1,298 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterContext } from "./cluster";
+import { ServiceEndpoint, endpointTextsIn } from "./endpoints";
+import { KeyedHandle, ObjectHandle, handlesIn, plainNamespace } from "./handles";
+import type { PodReads } from "./startupReads";
+
+/**
+ * The object graph's network side: which pods reach which Services, read from the references the pod specs already
+ * hold (endpoint texts in env, args and the ConfigMap keys they read), and which Services the platform's router
+ * serves. Every system's workloads, CronJobs and Jobs record themselves here; the namespace owners then write the
+ * NetworkPolicies {@link deriveNetworkPolicies} derives. A reference added in code opens exactly its path.
+ */
+
+/**
+ * Records pods the program makes on `cluster`: their selector and the Services their spec reaches. Every pod maker
+ * (Workload, ScheduledJob, the one-off Jobs) calls it with the spec it built, so no system keeps a list.
+ */
+export function recordPods(
+    cluster: OnCluster,
+    what: string,
+    namespace: pulumi.Input<string>,
+    selector: PodSelector,
+    pod: PodSpecReads,
+    named: readonly ServiceEndpoint[] = [],
+): void {
+    const plain = plainNamespace(namespace);
+    if (plain === undefined)
+        throw new Error(`${what}: its namespace must be a Namespace's name or a plain string`);
+    const reaches = [...new Set([...endpointsReadBy(pod), ...named])];
+    networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches });
+}
+
+/** Records a Service made outside a {@link Workload} (a stable name moved between servers, Packit's `postgres`). */
+export function recordService(cluster: OnCluster, service: ServedService): void {
+    networkGraphOf(cluster).services.push(service);
+}
+
+/** A pod spec as far as its references go: containers (their env, envFrom, args, command) and volumes. */
+export interface PodSpecReads {
+    containers: readonly (PodReads["containers"][number] & { args?: unknown; command?: unknown })[];
+    volumes?: PodReads["volumes"];
+}
+
+/** A label selector of pods, as a NetworkPolicy peer writes it. */
+export interface PodSelector {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: {
+        key: string;
+        operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+        values?: string[];
+    }[];
+}
+
+/** Pods the program makes (a workload's, a CronJob's, a Job's): where they run and which Services they reach. */
+export interface PodGroup {
+    /** `Kind name`, for messages and the path test. */
+    what: string;
+    namespace: string;
+    selector: PodSelector;
+    reaches: readonly ServiceEndpoint[];
+}
+
+/** A Service the program makes over pods of its own. */
+export interface ServedService {
+    namespace: string;
+    name: string;
+    selector: Record<string, string>;
+    ports: readonly { name: string; port: number; targetPort: number | string; protocol: "TCP" | "UDP" }[];
+}
+
+/** A Route or Ingress: the Service port (name, number or target port) the platform's router sends traffic to. */
+export interface ExposedPort {
+    namespace: string;
+    service: string;
+    port: string | number;
+}
+
+/** Who the platform's router is, as a NetworkPolicy peer (the namespace its pods run in). */
+export type RouterPeer = { namespaceSelector: { matchLabels: Record<string, string> } };
+
+/** OpenShift's routers run in namespaces with this label (openshift-ingress, and host-network routers' group). */
+export const OPENSHIFT_INGRESS_GROUP = { "network.openshift.io/policy-group": "ingress" };
+
+/** The label every namespace carries with its own name (Kubernetes 1.21+): how a peer names another namespace. */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** The router of `platform`: OpenShift's ingress policy group, or the ingress controller's namespace. */
+export function routerPeer(platform: ClusterContext["platform"], ingressNamespace?: string): RouterPeer {
+    if (platform === "openshift")
+        return { namespaceSelector: { matchLabels: { ...OPENSHIFT_INGRESS_GROUP } } };
+    if (ingressNamespace === undefined) {
+        // The config check asks for clusters.<name>.ingressNamespace on every Kubernetes cluster that serves.
+        throw new Error("a Kubernetes cluster needs its ingress controller's namespace to admit its router");
+    }
+    return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } } };
+}
+
+/** A namespace the program writes: where its policies go, created as objects of the namespace's owner. */
+export interface NamespaceOwner {
+    name: string;
+    writePolicy(policy: DerivedPolicy): void;
+}
+
+/** Everything recorded on one cluster. */
+export class NetworkGraph {
+    public readonly namespaces = new Map<string, NamespaceOwner>();
+    public readonly pods: PodGroup[] = [];
+    public readonly services: ServedService[] = [];
+    public readonly exposures: ExposedPort[] = [];
+}
+
+/** A cluster as the graph knows it: by its one provider (a part handed only the provider records there too). */
+export type OnCluster = Pick<ClusterContext, "provider">;
+
+const GRAPHS = new WeakMap<object, NetworkGraph>();
+
+/** The graph of `cluster` (one per cluster: the program makes one provider per cluster). */
+export function networkGraphOf(cluster: OnCluster): NetworkGraph {
+    let graph = GRAPHS.get(cluster.provider);
+    if (!graph) {
+        graph = new NetworkGraph();
+        GRAPHS.set(cluster.provider, graph);
+    }
+    return graph;
+}
+
+const endpointsOf = (handles: readonly ObjectHandle[]): ServiceEndpoint[] =>
+    handles.filter((h): h is ServiceEndpoint => h instanceof ServiceEndpoint);
+
+/** The keys a ConfigMap volume hands to the pod: its items, or every key. */
+function volumeKeys(handle: KeyedHandle, items: unknown): readonly ObjectHandle[] {
+    if (!Array.isArray(items) || items.length === 0) return [...handle.reaches.values()].flat();
+    return items.flatMap((i: { key?: string }) => [...(handle.reaches.get(i.key ?? "") ?? [])]);
+}
+
+/**
+ * The Services a pod spec reaches: endpoint texts in its containers (env, args, command) and the endpoints of the
+ * ConfigMap keys it reads (one key through env, every key through envFrom or a whole volume).
+ */
+export function endpointsReadBy(pod: PodSpecReads): ServiceEndpoint[] {
+    const found: ObjectHandle[] = [];
+    const keyed = (value: unknown): KeyedHandle | undefined => {
+        const [handle] = handlesIn(value);
+        return handle instanceof KeyedHandle ? handle : undefined;
+    };
+    for (const c of pod.containers) {
+        found.push(...endpointTextsIn(c));
+        for (const value of Object.values(c.env ?? {})) {
+            if (value !== undefined && typeof value !== "string" && "from" in value) {
+                const handle = keyed(value.from.name);
+                if (handle) found.push(...(handle.reaches.get(value.key) ?? []));
+            }
+        }
+        for (const src of c.envFrom ?? []) {
+            const handle = keyed(src.from.name);
+            if (handle) found.push(...[...handle.reaches.values()].flat());
+        }
+    }
+    for (const v of pod.volumes ?? []) {
+        type Source = { name?: unknown; secretName?: unknown; items?: unknown };
+        const volume = v as {
+            configMap?: Source;
+            secret?: Source;
+            projected?: { sources?: { configMap?: Source; secret?: Source }[] };
+        };
+        const sources = [
+            volume.configMap,
+            volume.secret && { ...volume.secret, name: volume.secret.secretName },
+            ...(volume.projected?.sources ?? []).flatMap((s) => [s.configMap, s.secret]),
+        ];
+        for (const source of sources) {
+            const handle = source ? keyed(source.name) : undefined;
+            if (handle) found.push(...volumeKeys(handle, source?.items));
+        }
+    }
+    return [...new Set(endpointsOf(found))];
+}
+
+/** Who an ingress rule admits: the router, or pods (of another namespace, with its namespace selector). */
+export type IngressPeer =
+    RouterPeer | { podSelector: PodSelector; namespaceSelector?: RouterPeer["namespaceSelector"] };
+
+/** A NetworkPolicy of one namespace, as `deriveNetworkPolicies` derives it (a valid networking.k8s.io/v1 spec). */
+export interface DerivedPolicy {
+    namespace: string;
+    name: string;
+    spec: {
+        podSelector: PodSelector;
+        policyTypes: ["Ingress"];
+        ingress?: {
+            from: IngressPeer[];
+            ports: { port: number | string; protocol: "TCP" | "UDP" }[];
+        }[];
+    };
+}
+
+/** The default deny of ingress: selects every pod of the namespace and admits nothing. */
+export const DEFAULT_DENY_POLICY = "default-deny-ingress";
+
+function servedPort(service: ServedService, ref: string | number) {
+    return service.ports.find((p) => p.name === ref || p.port === ref || p.targetPort === ref);
+}
+
+const key = (value: unknown): string => JSON.stringify(value);
+
+/**
+ * The policies of `graph`: per namespace a default deny of ingress; per Service of the program one policy that
+ * admits, on the Service's target ports, exactly the pod groups whose specs reach it (a namespace selector added
+ * for a group of another namespace) and the router on the ports an exposure serves. Stops on an endpoint that
+ * names a Service or port the program does not make (`ServiceEndpoint.existing` for those made elsewhere).
+ */
+export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterPeer): DerivedPolicy[] {
+    const problems: string[] = [];
+    const admitted = new Map<ServedService, Map<string, { peer: IngressPeer; ports: Set<string> }>>();
+    const admit = (service: ServedService, peer: IngressPeer, port: ServedService["ports"][number]) => {
+        const peers = admitted.get(service) ?? new Map<string, { peer: IngressPeer; ports: Set<string> }>();
+        admitted.set(service, peers);
+        const entry = peers.get(key(peer)) ?? { peer, ports: new Set<string>() };
+        peers.set(key(peer), entry);
+        entry.ports.add(key({ port: port.targetPort, protocol: port.protocol }));
+    };
+    for (const group of graph.pods) {
+        for (const endpoint of group.reaches) {
+            if (endpoint.external) continue;
+            const service = graph.services.find(
+                (s) => s.name === endpoint.objectName && s.namespace === endpoint.namespace,
+            );
+            const port = service?.ports.find((p) => p.port === endpoint.port);
+            if (!service || !port) {
+                problems.push(
+                    `${group.what} (namespace ${group.namespace}) reaches ${endpoint.describe()}, which the program does not make: ` +
+                        `refer to the Service through its workload's endpoint(), or to one made elsewhere with ServiceEndpoint.existing(host, port)`,
+                );
+                continue;
+            }
+            const peer: IngressPeer =
+                group.namespace === service.namespace
+                    ? { podSelector: group.selector }
+                    : {
+                          namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: group.namespace } },
+                          podSelector: group.selector,
+                      };
+            admit(service, peer, port);
+        }
+    }
+    for (const exposure of graph.exposures) {
+        const service = graph.services.find(
+            (s) => s.name === exposure.service && s.namespace === exposure.namespace,
+        );
+        const port = service && servedPort(service, exposure.port);
+        if (service && port) admit(service, router(), port);
+        else
+            problems.push(
+                `a Route/Ingress in ${exposure.namespace} serves Service ${exposure.service} port ${exposure.port}, which no recorded Service serves (record a Service made outside Workload with recordService)`,
+            );
+    }
+    for (const service of admitted.keys()) {
+        if (!graph.namespaces.has(service.namespace))
+            problems.push(
+                `Service ${service.namespace}/${service.name} is in a namespace no Namespace of the program owns`,
+            );
+    }
+    if (problems.length > 0)
+        throw new Error(`network policies:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+
+    const policies: DerivedPolicy[] = [...graph.namespaces.keys()].sort().map((namespace) => ({
+        namespace,
+        name: DEFAULT_DENY_POLICY,
+        spec: { podSelector: {}, policyTypes: ["Ingress"] },
+    }));
+    for (const [service, peers] of admitted) {
+        // A rule per port set: peers that reach the same ports share one.
+        const rules = new Map<string, { from: IngressPeer[]; ports: string[] }>();
+        for (const { peer, ports } of [...peers.values()].sort((a, b) =>
+            key(a.peer).localeCompare(key(b.peer)),
+        )) {
+            const sorted = [...ports].sort();
+            const rule = rules.get(key(sorted)) ?? { from: [], ports: sorted };
+            rules.set(key(sorted), rule);
+            rule.from.push(peer);
+        }
+        policies.push({
+            namespace: service.namespace,
+            name: `allow-to-${service.name}`,
+            spec: {
+                podSelector: { matchLabels: service.selector },
+                policyTypes: ["Ingress"],
+                ingress: [...rules.values()].map((r) => ({
+                    from: r.from,
+                    ports: r.ports.map(
+                        (p) => JSON.parse(p) as { port: number | string; protocol: "TCP" | "UDP" },
+                    ),
+                })),
+            },
+        });
+    }
+    return policies;
+}
