@@ -112,6 +112,11 @@ export class Namespace extends RunbookComponent {
         }
         networkGraphOf(args.cluster).namespaces.set(args.name, {
             name: args.name,
+            created: args.create ?? true,
+            programPods: {
+                "app.kubernetes.io/managed-by": labels["app.kubernetes.io/managed-by"],
+                "app.kubernetes.io/part-of": labels["app.kubernetes.io/part-of"],
+            },
             writePolicy: (policy) => this.writePolicy(policy, labels),
         });
         this.registerOutputs({ name: this.name });

@@ -76,28 +76,54 @@ export interface ExposedPort {
 }
 
 /** Who the platform's router is, as a NetworkPolicy peer (the namespace its pods run in). */
-export type RouterPeer = { namespaceSelector: { matchLabels: Record<string, string> } };
+export type RouterPeer = {
+    namespaceSelector: { matchLabels: Record<string, string> };
+    /** `{}`: with a namespace selector, the only form that also selects host-network pods (a host-network router). */
+    podSelector: Record<string, never>;
+};
 
-/** OpenShift's routers run in namespaces with this label (openshift-ingress, and host-network routers' group). */
-export const OPENSHIFT_INGRESS_GROUP = { "network.openshift.io/policy-group": "ingress" };
+/**
+ * The namespace labels OpenShift's ingress traffic matches. `policy-group.network.openshift.io/ingress` (4.6+ on
+ * OVN-Kubernetes, 4.7+ on OpenShift SDN) matches a router on the cluster network and on the host network alike; the
+ * older `network.openshift.io/policy-group: ingress` matches a host-network router only where an administrator
+ * labelled `default` with it (OpenShift SDN before 4.7). Both are admitted, so neither the cluster's version nor its
+ * router's publishing strategy decides whether the program's Routes answer.
+ */
+export const OPENSHIFT_INGRESS_GROUPS: readonly Record<string, string>[] = [
+    { "policy-group.network.openshift.io/ingress": "" },
+    { "network.openshift.io/policy-group": "ingress" },
+];
 
 /** The label every namespace carries with its own name (Kubernetes 1.21+): how a peer names another namespace. */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-/** The router of `platform`: OpenShift's ingress policy group, or the ingress controller's namespace. */
-export function routerPeer(platform: ClusterContext["platform"], ingressNamespace?: string): RouterPeer {
+/** The router of `platform`: OpenShift's ingress policy groups, or the ingress controller's namespace. */
+export function routerPeers(platform: ClusterContext["platform"], ingressNamespace?: string): RouterPeer[] {
     if (platform === "openshift")
-        return { namespaceSelector: { matchLabels: { ...OPENSHIFT_INGRESS_GROUP } } };
+        return OPENSHIFT_INGRESS_GROUPS.map((labels) => ({
+            namespaceSelector: { matchLabels: { ...labels } },
+            podSelector: {},
+        }));
     if (ingressNamespace === undefined) {
         // The config check asks for clusters.<name>.ingressNamespace on every Kubernetes cluster that serves.
         throw new Error("a Kubernetes cluster needs its ingress controller's namespace to admit its router");
     }
-    return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } } };
+    return [
+        { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } }, podSelector: {} },
+    ];
 }
 
 /** A namespace the program writes: where its policies go, created as objects of the namespace's owner. */
 export interface NamespaceOwner {
     name: string;
+    /**
+     * Whether the program creates the namespace. One it does not create (a team's project, a namespace shared with
+     * other teams) may hold pods the program does not run: its default deny selects only the program's own pods, so
+     * isolating the program never cuts off another team's.
+     */
+    created: boolean;
+    /** The labels every pod the program runs in the namespace carries (managed-by and part-of). */
+    programPods: Record<string, string>;
     writePolicy(policy: DerivedPolicy): void;
 }
 
@@ -194,8 +220,13 @@ export interface DerivedPolicy {
     };
 }
 
-/** The default deny of ingress: selects every pod of the namespace and admits nothing. */
+/** The default deny of ingress: selects the pods of the namespace it isolates and admits nothing. */
 export const DEFAULT_DENY_POLICY = "default-deny-ingress";
+
+/** The pods a namespace's default deny isolates: all of them where the program owns the namespace, else its own. */
+export function defaultDenySelector(owner: Pick<NamespaceOwner, "created" | "programPods">): PodSelector {
+    return owner.created ? {} : { matchLabels: { ...owner.programPods } };
+}
 
 function servedPort(service: ServedService, ref: string | number) {
     return service.ports.find((p) => p.name === ref || p.port === ref || p.targetPort === ref);
@@ -209,7 +240,7 @@ const key = (value: unknown): string => JSON.stringify(value);
  * for a group of another namespace) and the router on the ports an exposure serves. Stops on an endpoint that
  * names a Service or port the program does not make (`ServiceEndpoint.existing` for those made elsewhere).
  */
-export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterPeer): DerivedPolicy[] {
+export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterPeer[]): DerivedPolicy[] {
     const problems: string[] = [];
     const admitted = new Map<ServedService, Map<string, { peer: IngressPeer; ports: Set<string> }>>();
     const admit = (service: ServedService, peer: IngressPeer, port: ServedService["ports"][number]) => {
@@ -248,7 +279,7 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
             (s) => s.name === exposure.service && s.namespace === exposure.namespace,
         );
         const port = service && servedPort(service, exposure.port);
-        if (service && port) admit(service, router(), port);
+        if (service && port) for (const peer of router()) admit(service, peer, port);
         else
             problems.push(
                 `a Route/Ingress in ${exposure.namespace} serves Service ${exposure.service} port ${exposure.port}, which no recorded Service serves (record a Service made outside Workload with recordService)`,
@@ -263,11 +294,13 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
     if (problems.length > 0)
         throw new Error(`network policies:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 
-    const policies: DerivedPolicy[] = [...graph.namespaces.keys()].sort().map((namespace) => ({
-        namespace,
-        name: DEFAULT_DENY_POLICY,
-        spec: { podSelector: {}, policyTypes: ["Ingress"] },
-    }));
+    const policies: DerivedPolicy[] = [...graph.namespaces.values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((owner) => ({
+            namespace: owner.name,
+            name: DEFAULT_DENY_POLICY,
+            spec: { podSelector: defaultDenySelector(owner), policyTypes: ["Ingress"] },
+        }));
     for (const [service, peers] of admitted) {
         // A rule per port set: peers that reach the same ports share one.
         const rules = new Map<string, { from: IngressPeer[]; ports: string[] }>();

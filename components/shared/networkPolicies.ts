@@ -1,5 +1,5 @@
 import type { ClusterContext } from "./cluster";
-import { deriveNetworkPolicies, networkGraphOf, routerPeer } from "./network";
+import { deriveNetworkPolicies, networkGraphOf, routerPeers } from "./network";
 
 /**
  * Writes the NetworkPolicies of `cluster`'s namespaces, each an object of its namespace's owner, from everything the
@@ -7,7 +7,9 @@ import { deriveNetworkPolicies, networkGraphOf, routerPeer } from "./network";
  */
 export function writeNetworkPolicies(cluster: ClusterContext, ingressNamespace: string | undefined): void {
     const graph = networkGraphOf(cluster);
-    for (const policy of deriveNetworkPolicies(graph, () => routerPeer(cluster.platform, ingressNamespace))) {
+    for (const policy of deriveNetworkPolicies(graph, () =>
+        routerPeers(cluster.platform, ingressNamespace),
+    )) {
         graph.namespaces.get(policy.namespace)?.writePolicy(policy);
     }
 }

@@ -1,16 +1,20 @@
 import { kindOf } from "./k8s";
 import { PolicyInput, StackRule, isObj, objectsOf, stringsOf } from "./types";
 
-/** A NetworkPolicy that selects every pod of its namespace for ingress and admits nothing: the default deny. */
-function isDefaultDeny(resource: PolicyInput): boolean {
+/**
+ * A NetworkPolicy that isolates its namespace's pods for ingress and admits nothing: the default deny. In a namespace
+ * the stack creates it selects every pod; in one made elsewhere (shared with other teams) it may select only the
+ * program's own pods (`app.kubernetes.io/managed-by: pulumi`), so the program never cuts off another team's.
+ */
+function isDefaultDeny(resource: PolicyInput, created: boolean): boolean {
     if (kindOf(resource.type) !== "NetworkPolicy" || !isObj(resource.props.spec)) return false;
     const spec = resource.props.spec;
-    const everyPod =
-        isObj(spec.podSelector) &&
-        Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 &&
-        objectsOf(spec.podSelector.matchExpressions).length === 0;
+    if (!isObj(spec.podSelector) || objectsOf(spec.podSelector.matchExpressions).length > 0) return false;
+    const labels = isObj(spec.podSelector.matchLabels) ? spec.podSelector.matchLabels : {};
+    const selects =
+        Object.keys(labels).length === 0 || (!created && labels["app.kubernetes.io/managed-by"] === "pulumi");
     const ingress = spec.policyTypes === undefined || stringsOf(spec.policyTypes).includes("Ingress");
-    return everyPod && ingress && objectsOf(spec.ingress).length === 0;
+    return selects && ingress && objectsOf(spec.ingress).length === 0;
 }
 
 /** The namespace a Kubernetes resource is placed in (a Namespace: itself). */
@@ -30,10 +34,11 @@ export const defaultDenyIngress: StackRule = {
     name: "default-deny-ingress",
     description: "Every namespace the stack writes has a NetworkPolicy that denies all ingress by default.",
     checkStack(resources) {
+        const created = new Set(
+            resources.filter((r) => kindOf(r.type) === "Namespace").map((r) => namespaceOf(r)),
+        );
         const denied = new Set(
-            resources
-                .filter(isDefaultDeny)
-                .map((r) => (isObj(r.props.metadata) ? r.props.metadata.namespace : undefined)),
+            resources.filter((r) => isDefaultDeny(r, created.has(namespaceOf(r)))).map((r) => namespaceOf(r)),
         );
         const first = new Map<string, PolicyInput>();
         for (const r of resources) {

@@ -8,21 +8,38 @@ describe("network isolation of the committed plans", function () {
 
     for (const stack of COMMITTED_STACKS) {
         describe(stack, () => {
-            it("every namespace the program writes has a default deny of ingress", async () => {
-                const network = planNetwork((await stackPlan(stack)).resources);
-                const denied = new Set(
-                    network.policies
-                        .filter(
-                            (p) =>
-                                p.metadata.name === DEFAULT_DENY_POLICY &&
-                                Object.keys(p.spec.podSelector).length === 0 &&
-                                p.spec.policyTypes?.includes("Ingress") &&
-                                (p.spec.ingress ?? []).length === 0,
-                        )
-                        .map((p) => p.metadata.namespace),
+            it("every namespace the program writes has a default deny of ingress over every pod the program runs there", async () => {
+                const resources = (await stackPlan(stack)).resources;
+                const network = planNetwork(resources);
+                const created = new Set(
+                    resources
+                        .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+                        .map((r) => (r.inputs.metadata as { name: string }).name),
                 );
-                const missing = [...network.namespaces.keys()].filter((ns) => !denied.has(ns));
-                assert.deepEqual(missing, []);
+                const problems: string[] = [];
+                for (const ns of network.namespaces.keys()) {
+                    const deny = network.policies.find(
+                        (p) =>
+                            p.metadata.namespace === ns &&
+                            p.metadata.name === DEFAULT_DENY_POLICY &&
+                            p.spec.policyTypes?.includes("Ingress") &&
+                            (p.spec.ingress ?? []).length === 0,
+                    );
+                    if (!deny) {
+                        problems.push(`${ns}: no default deny`);
+                        continue;
+                    }
+                    const labels = deny.spec.podSelector.matchLabels ?? {};
+                    // A namespace of the stack: every pod; one made elsewhere: the program's own pods, all of them.
+                    if (created.has(ns) && Object.keys(deny.spec.podSelector).length > 0)
+                        problems.push(
+                            `${ns}: the stack creates it, but its deny selects only ${JSON.stringify(labels)}`,
+                        );
+                    for (const pod of network.pods.filter((p) => p.namespace === ns))
+                        if (!Object.entries(labels).every(([k, v]) => pod.labels[k] === v))
+                            problems.push(`${ns}: ${pod.what} is not isolated by the default deny`);
+                }
+                assert.deepEqual(problems, []);
             });
 
             it("admits every path the pods' references name, no unrelated namespace, and the router to exactly the exposed Services", async () => {

@@ -21,6 +21,26 @@ const deny = (namespace: string, spec: unknown = { podSelector: {}, policyTypes:
     object("NetworkPolicy", "default-deny-ingress", namespace, spec);
 
 describe("policy: default-deny-ingress", () => {
+    it("accepts a deny of the program's own pods only in a namespace the stack does not create", () => {
+        const own = {
+            podSelector: { matchLabels: { "app.kubernetes.io/managed-by": "pulumi" } },
+            policyTypes: ["Ingress"],
+        };
+        const shared = [object("ConfigMap", "x", "shared"), deny("shared", own)];
+        assert.deepEqual(defaultDenyIngress.checkStack(shared, ctx), []);
+        const created = [object("Namespace", "mine"), object("ConfigMap", "x", "mine"), deny("mine", own)];
+        assert.equal(
+            defaultDenyIngress.checkStack(created, ctx).length,
+            1,
+            "a namespace of the stack denies every pod",
+        );
+        const other = { ...own, podSelector: { matchLabels: { app: "web" } } };
+        assert.equal(
+            defaultDenyIngress.checkStack([object("ConfigMap", "x", "s"), deny("s", other)], ctx).length,
+            1,
+        );
+    });
+
     it("flags each namespace written without a default deny, once, and passes one with it", () => {
         const resources = [
             object("Namespace", "a"),

@@ -152,7 +152,12 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
                       ),
             ),
         );
-        assert.deepEqual(found.map((d) => d.policy).sort(), ["disruption-budgets", "readiness-on-serving"]);
+        // The namespace has no default deny either: that stack rule reaches the engine too.
+        assert.deepEqual(found.map((d) => d.policy).sort(), [
+            "default-deny-ingress",
+            "disruption-budgets",
+            "readiness-on-serving",
+        ]);
         assert.ok(found.every((d) => d.urn === deployment.getUrn()));
     });
 

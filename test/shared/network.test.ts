@@ -7,7 +7,7 @@ import {
     NetworkGraph,
     deriveNetworkPolicies,
     endpointsReadBy,
-    routerPeer,
+    routerPeers,
 } from "../../components/shared/network";
 import { ingressAllowed } from "../../tools/netpol/evaluate";
 import { unwrap } from "../harness";
@@ -74,11 +74,73 @@ describe("typed in-cluster endpoints", () => {
 });
 
 describe("NetworkPolicies derived from references", () => {
-    const router = () => routerPeer("openshift");
+    const router = () => routerPeers("openshift");
+
+    it("admit OpenShift's router by either ingress label, host-network routers included", () => {
+        const g = new NetworkGraph();
+        g.namespaces.set("a", { name: "a", created: true, programPods: {}, writePolicy: () => undefined });
+        const service = {
+            namespace: "a",
+            name: "web",
+            selector: { app: "web" },
+            ports: [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" as const }],
+        };
+        g.services.push(service);
+        g.exposures.push({ namespace: "a", service: "web", port: 80 });
+        const policies = deriveNetworkPolicies(g, router).map((p) => ({
+            metadata: { name: p.name, namespace: p.namespace },
+            spec: p.spec,
+        }));
+        const target = { namespace: "a", labels: { app: "web" } };
+        const labelSets: Record<string, string>[] = [
+            { "policy-group.network.openshift.io/ingress": "" }, // 4.6+/4.7+: cluster- and host-network routers
+            { "network.openshift.io/policy-group": "ingress" }, // the older label
+        ];
+        for (const labels of labelSets) {
+            const cluster = { namespaces: { "openshift-ingress": labels, other: {} }, policies };
+            assert.ok(ingressAllowed(cluster, { namespace: "openshift-ingress", labels: {} }, target, 8080));
+            assert.ok(!ingressAllowed(cluster, { namespace: "other", labels: {} }, target, 8080));
+        }
+        // A namespace selector without `podSelector: {}` leaves out host-network pods (a host-network router).
+        const peers = policies.flatMap((p) => (p.spec.ingress ?? []).flatMap((r) => r.from ?? []));
+        assert.ok(peers.length > 0);
+        for (const peer of peers) assert.deepEqual((peer as { podSelector?: unknown }).podSelector, {});
+    });
+
+    it("isolate only the program's pods in a namespace the program does not create (another team's pods stay reachable)", () => {
+        const g = new NetworkGraph();
+        const own = {
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/part-of": "thoth-station",
+        };
+        g.namespaces.set("shared", {
+            name: "shared",
+            created: false,
+            programPods: own,
+            writePolicy: () => undefined,
+        });
+        g.namespaces.set("mine", {
+            name: "mine",
+            created: true,
+            programPods: own,
+            writePolicy: () => undefined,
+        });
+        const policies = deriveNetworkPolicies(g, router).map((p) => ({
+            metadata: { name: p.name, namespace: p.namespace },
+            spec: p.spec,
+        }));
+        const cluster = { namespaces: { shared: {}, mine: {}, other: {} }, policies };
+        const from = { namespace: "other", labels: {} };
+        assert.ok(!ingressAllowed(cluster, from, { namespace: "shared", labels: { ...own, app: "x" } }, 80));
+        assert.ok(
+            ingressAllowed(cluster, from, { namespace: "shared", labels: { app: "another-team" } }, 80),
+        );
+        assert.ok(!ingressAllowed(cluster, from, { namespace: "mine", labels: { app: "anything" } }, 80));
+    });
 
     it("stop on an endpoint whose Service the program does not make, naming reader and Service", () => {
         const g = new NetworkGraph();
-        g.namespaces.set("a", { name: "a", writePolicy: () => undefined });
+        g.namespaces.set("a", { name: "a", created: true, programPods: {}, writePolicy: () => undefined });
         g.pods.push({
             what: "Deployment web",
             namespace: "a",
@@ -117,7 +179,12 @@ describe("NetworkPolicies derived from references", () => {
                 (refs, exposures) => {
                     const g = new NetworkGraph();
                     for (const ns of namespaces)
-                        g.namespaces.set(ns, { name: ns, writePolicy: () => undefined });
+                        g.namespaces.set(ns, {
+                            name: ns,
+                            created: true,
+                            programPods: {},
+                            writePolicy: () => undefined,
+                        });
                     g.services.push(...services);
                     clients.forEach((c, i) =>
                         g.pods.push({
