@@ -19,7 +19,8 @@ export function kubeScoreArgs(files: readonly string[]): string[] {
         "score",
         "--output-format",
         "json",
-        ...KUBE_SCORE_SKIPS.flatMap((s) => ["--ignore-test", s.check]),
+        // A partial skip (`only`) keeps the check running: its other findings still count (findingsOf).
+        ...KUBE_SCORE_SKIPS.filter((s) => !s.only).flatMap((s) => ["--ignore-test", s.check]),
         ...KUBE_SCORE_FLAGS,
         ...files,
     ];

@@ -25,11 +25,17 @@ export interface Finding {
 
 /** Every finding of a kube-score JSON report, skipped checks left out. */
 export function findingsOf(report: string, skips = KUBE_SCORE_SKIPS): Finding[] {
-    const skipped = new Set(skips.map((s) => s.check));
+    const skipped = (f: Finding): boolean =>
+        skips.some(
+            (s) =>
+                s.check === f.check &&
+                (s.only?.message?.test(f.message) ?? true) &&
+                (s.only?.object?.test(f.object) ?? true),
+        );
     const objects = JSON.parse(report) as ScoredObject[];
-    return objects.flatMap((o) =>
+    const all = objects.flatMap((o) =>
         o.checks
-            .filter((c) => !c.skipped && c.grade < PASSING_GRADE && !skipped.has(c.check.id))
+            .filter((c) => !c.skipped && c.grade < PASSING_GRADE)
             .flatMap((c) =>
                 (c.comments?.length ? c.comments : [{ summary: "(no comment)" }]).map((comment) => ({
                     check: c.check.id,
@@ -38,6 +44,7 @@ export function findingsOf(report: string, skips = KUBE_SCORE_SKIPS): Finding[] 
                 })),
             ),
     );
+    return all.filter((f) => !skipped(f));
 }
 
 /** Findings per check, e.g. `{ "pod-probes": 16 }`. */
