@@ -128,7 +128,9 @@ export class Namespace extends RunbookComponent {
             new k8s.networking.v1.NetworkPolicy(
                 this.childName(`netpol-${policy.name}`),
                 { metadata: { name: policy.name, namespace: this.name, labels }, spec: policy.spec },
-                this.child(),
+                // Not the namespace's protection (a kept namespace's children inherit it): a policy holds no data,
+                // and a protected one would stop the up that removes the Service it admits to.
+                this.child({ protect: false }),
             ),
         );
     }

@@ -42,6 +42,13 @@ describe("network isolation of the committed plans", function () {
                 assert.deepEqual(problems, []);
             });
 
+            it("protects no NetworkPolicy (they hold no data; a protected one would stop the up that removes its Service)", async () => {
+                const protectedPolicies = (await stackPlan(stack)).resources
+                    .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.protect)
+                    .map((r) => r.name);
+                assert.deepEqual(protectedPolicies, []);
+            });
+
             it("admits every path the pods' references name, no unrelated namespace, and the router to exactly the exposed Services", async () => {
                 const network = planNetwork((await stackPlan(stack)).resources);
                 // The oracle finds paths in every system's text: an empty list would prove nothing.
