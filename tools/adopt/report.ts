@@ -1,6 +1,7 @@
 import { DatabaseTakeover, takeoverLines } from "./databases";
 import { showValue } from "./diff";
 import { managedElsewhereWarning } from "./managers";
+import { QuotaCheck, quotaLines } from "./quota";
 import {
     BLOCKING,
     CloudResource,
@@ -24,6 +25,8 @@ export interface Report {
     prerequisites: PrerequisiteCheck[];
     /** PostgreSQL servers started on a claim that holds data today; each with problems blocks. */
     databases: DatabaseTakeover[];
+    /** ResourceQuotas of the program's namespaces; one the program's pods would not fit in blocks. */
+    quotas: QuotaCheck[];
     /** Clusters not inspected: their objects are missing from the report. */
     unreachable: Unreachable[];
     counts: Record<Verdict, number> & {
@@ -55,6 +58,7 @@ export function buildReport(
         prerequisites?: readonly PrerequisiteCheck[];
         unreachable?: readonly Unreachable[];
         databases?: readonly DatabaseTakeover[];
+        quotas?: readonly QuotaCheck[];
     } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
@@ -68,6 +72,11 @@ export function buildReport(
             `${a.namespace}/${a.server}`.localeCompare(`${b.namespace}/${b.server}`),
     );
     const takeoversBlocked = databases.filter((d) => d.problems.length > 0).length;
+    const quotas = [...(clusters.quotas ?? [])].sort(
+        (a, b) =>
+            a.cluster.localeCompare(b.cluster) ||
+            `${a.namespace}/${a.quota}`.localeCompare(`${b.namespace}/${b.quota}`),
+    );
     return {
         stack,
         findings: [...findings].sort(ORDER),
@@ -77,6 +86,7 @@ export function buildReport(
         ),
         prerequisites,
         databases,
+        quotas,
         unreachable: [...(clusters.unreachable ?? [])].sort((a, b) => a.cluster.localeCompare(b.cluster)),
         counts: {
             ...counts,
@@ -89,7 +99,8 @@ export function buildReport(
             findings.filter((f) => BLOCKING.includes(f.verdict)).length +
             missing +
             running +
-            takeoversBlocked,
+            takeoversBlocked +
+            quotas.filter((q) => q.state === "blocking").length,
     };
 }
 
@@ -210,6 +221,7 @@ export function renderReport(report: Report): string {
     }
     lines.push(...prerequisiteLines(report.prerequisites));
     lines.push(...takeoverLines(report.databases ?? []));
+    lines.push(...quotaLines(report.quotas ?? []));
     if (report.openstack.length > 0) {
         const adopted = report.openstack.filter((r) => r.importId);
         const created = report.openstack.filter((r) => !r.importId);

@@ -13,6 +13,7 @@ import {
     objectId,
 } from "./model";
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
+import { QuotaCheck, quotaChecks } from "./quota";
 import {
     SELECTING_WORKLOADS,
     controllerKind,
@@ -89,6 +90,7 @@ export interface ClusterResult {
     leftBehind: LeftBehind[];
     prerequisites: PrerequisiteCheck[];
     databases: DatabaseTakeover[];
+    quotas: QuotaCheck[];
 }
 
 /** Why the deploy would fail on an object of a kind the cluster does not serve, and who provides the kind. */
@@ -152,6 +154,7 @@ export async function inspectCluster(
     const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
     const risks = dataAtRisk(claims, livePvcs);
     const databases = await databaseTakeovers(cluster, desired, livePvcs, api, dumps);
+    const quotas = await quotaChecks(cluster, desired, namespaces, systemOfNamespace, api);
 
     // ReplicaSets and pods are read only where a workload's selector would change, once per namespace.
     const lists = new Map<string, Promise<KubeObject[]>>();
@@ -237,6 +240,7 @@ export async function inspectCluster(
         leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace),
         prerequisites,
         databases,
+        quotas,
     };
 }
 
@@ -273,6 +277,7 @@ export async function inspectClusters(
         leftBehind: [],
         prerequisites: [],
         databases: [],
+        quotas: [],
         unreachable: [],
     };
     for (const r of results) {
@@ -284,6 +289,7 @@ export async function inspectClusters(
         out.leftBehind.push(...r.leftBehind);
         out.prerequisites.push(...r.prerequisites);
         out.databases.push(...r.databases);
+        out.quotas.push(...r.quotas);
     }
     return out;
 }
