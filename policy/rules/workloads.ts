@@ -1,4 +1,5 @@
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
+import { containersWithout } from "./resources";
 import { selectorMatches, serviceSelects, templateLabels } from "./selectors";
 import { Obj, PolicyInput, Rule, StackRule, isObj, objectsOf } from "./types";
 
@@ -175,15 +176,9 @@ export const cpuRequests: Rule = {
     check({ type, props }) {
         const pod = podSpecOf(type, props);
         if (!pod) return [];
-        return containersOf(pod)
-            .filter((c) => {
-                const resources = isObj(c.container.resources) ? c.container.resources : {};
-                const requests = isObj(resources.requests) ? resources.requests : {};
-                return requests.cpu === undefined || requests.cpu === null || requests.cpu === "";
-            })
-            .map(
-                (c) =>
-                    `${describe(type, props)}: ${c.init ? "init " : ""}container "${c.name}" requests no CPU (${c.path}.resources.requests.cpu)`,
-            );
+        return containersWithout(pod, "requests", "cpu").map(
+            (c) =>
+                `${describe(type, props)}: ${c.init ? "init " : ""}container "${c.name}" requests no CPU (${c.path}.resources.requests.cpu)`,
+        );
     },
 };
