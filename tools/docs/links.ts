@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { anchors as headingAnchors, githubSlug } from "../conformance/anchors";
 
 // Every link, anchor and command of the README and docs/ is one the repository has. The documentation is read as an
 // operator reads it: a relative link must open a file, an anchor must land on a heading (GitHub's slug), and a command
@@ -202,18 +203,6 @@ function propertyName(name: ts.PropertyName): string | undefined {
     return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
 }
 
-/** GitHub's anchor of a heading (github-slugger): lower case, punctuation dropped, each space a hyphen. */
-export function githubSlug(heading: string): string {
-    const text = heading
-        .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-        .replace(/<[^>]+>/g, "")
-        .replace(/`/g, "")
-        .replace(/\*+/g, "")
-        .trim()
-        .toLowerCase();
-    return text.replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, "").replace(/ /g, "-");
-}
-
 interface Block {
     /** 1-based line of the block's first line. */
     line: number;
@@ -252,23 +241,8 @@ function blocks(text: string): Block[] {
     return out;
 }
 
-/** The anchors of a page: one per heading outside code, with GitHub's `-1`, `-2` for repeated ones. */
-export function headingAnchors(text: string): Set<string> {
-    const seen = new Map<string, number>();
-    const anchors = new Set<string>();
-    for (const b of blocks(text)) {
-        if (b.fence !== undefined) continue;
-        for (const l of b.text.split("\n")) {
-            const m = /^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(l);
-            if (!m) continue;
-            const slug = githubSlug(m[1]);
-            const n = seen.get(slug) ?? 0;
-            seen.set(slug, n + 1);
-            anchors.add(n === 0 ? slug : `${slug}-${n}`);
-        }
-    }
-    return anchors;
-}
+// A page's anchors: the one implementation the runbook tables' procedures are checked with too.
+export { headingAnchors, githubSlug };
 
 const SHELL_BLOCKS = new Set(["", "sh", "bash", "shell", "console"]);
 
