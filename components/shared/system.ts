@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { KubernetesContext, OpenStackContext } from "../config/system";
+import { ComponentType, RunbookComponent } from "./component";
+
+/** The context a system or part deploys with: the cluster's or OpenStack's (components/config/system.ts). */
+export type DeployContext = KubernetesContext | OpenStackContext;
+
+/**
+ * What every system component and every part of one receives, and nothing else at the top: the section its check
+ * narrowed (`S`, so no field the check proved is optional here) and the program's decisions for its target. A part
+ * that needs more (handles it reads, a namespace) takes them beside these, named.
+ */
+export interface SystemArgs<S, C extends DeployContext = KubernetesContext> {
+    config: S;
+    context: C;
+}
+
+function providerOf(context: DeployContext): pulumi.ProviderResource {
+    return "cluster" in context ? context.cluster.provider : context.openstack;
+}
+
+/**
+ * The one component of a system (`components/<system>/<system>.ts`): built from `{ config, context }`, it reads as
+ * the runbook's list of steps, and its stack outputs are typed and set once ({@link SystemComponent.outputs}), which
+ * is all the definition's `deploy` returns.
+ */
+export abstract class SystemComponent<
+    S,
+    C extends DeployContext,
+    O extends Record<string, pulumi.Input<unknown>>,
+> extends RunbookComponent {
+    protected readonly config: S;
+    protected readonly context: C;
+    #outputs: O | undefined;
+
+    protected constructor(
+        type: ComponentType,
+        name: string,
+        args: SystemArgs<S, C>,
+        opts: pulumi.ComponentResourceOptions | undefined,
+    ) {
+        super(type, name, opts, providerOf(args.context));
+        this.config = args.config;
+        this.context = args.context;
+    }
+
+    /** The system's stack outputs: what `pulumi stack output <section>` shows. */
+    get outputs(): O {
+        if (this.#outputs === undefined) {
+            throw new pulumi.ResourceError(
+                `${this.baseName}: the system's constructor did not set its outputs`,
+                this,
+            );
+        }
+        return this.#outputs;
+    }
+
+    /** Sets the outputs once, as the constructor's last step: a second call is a programming error, so it throws. */
+    protected setOutputs(outputs: O): void {
+        if (this.#outputs !== undefined) {
+            throw new pulumi.ResourceError(`${this.baseName}: the system's outputs are set twice`, this);
+        }
+        this.#outputs = Object.freeze({ ...outputs });
+        this.registerOutputs(this.#outputs);
+    }
+}
+
+/**
+ * A part of a system (Packit's API or workers, a Thoth bot family, DIALS' ETL): the one way a system is split. It
+ * receives the system's `{ config, context }` and what it reads, named; a part is tested by building it alone.
+ */
+export abstract class SystemPart<S, C extends DeployContext = KubernetesContext> extends RunbookComponent {
+    protected readonly config: S;
+    protected readonly context: C;
+
+    protected constructor(
+        type: ComponentType,
+        name: string,
+        args: SystemArgs<S, C>,
+        opts: pulumi.ComponentResourceOptions | undefined,
+    ) {
+        super(type, name, opts, providerOf(args.context));
+        this.config = args.config;
+        this.context = args.context;
+    }
+}
