@@ -27,6 +27,7 @@ function rec(r: Partial<RecordedResource>): RecordedResource {
         inputs: {},
         masked: {},
         secretPaths: [],
+        propertyDependencies: {},
         protect: false,
         retainOnDelete: false,
         ignoreChanges: [],

@@ -29,6 +29,11 @@ export interface RecordedResource {
     importId: string;
     ignoreChanges: string[];
     dependencies: string[];
+    /**
+     * The URNs each input property was computed from (the engine's property dependencies): an object placed with a
+     * Namespace's reference has the Namespace under `metadata`; one placed by a name string and a `dependsOn` does not.
+     */
+    propertyDependencies: Record<string, string[]>;
     /** The aliases the SDK sent (its old URNs, or specs the engine resolves against the resource's own fields). */
     aliases: RecordedAlias[];
 }
@@ -45,6 +50,14 @@ export interface RecordedAlias {
     project?: string;
     parentUrn?: string;
     noParent?: boolean;
+}
+
+function propertyDependenciesOf(req: Req): Record<string, string[]> {
+    const deps: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((urns, key) => {
+        deps[key] = urns.getUrnsList();
+    });
+    return deps;
 }
 
 function isSecretValue(v: unknown): v is { value: unknown } {
@@ -102,6 +115,7 @@ interface Req {
     getIgnorechangesList(): string[];
     getImportid(): string;
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(f: (urns: { getUrnsList(): string[] }, key: string) => void): void };
     getAliasurnsList(): string[];
     getAliasesList(): AliasReq[];
 }
@@ -207,6 +221,7 @@ export class Recorder {
             importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
+            propertyDependencies: propertyDependenciesOf(req),
             aliases: recordedAliases(req),
         };
         this.byUrn.set(urn, record);
