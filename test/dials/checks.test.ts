@@ -1,0 +1,102 @@
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { loadProgramConfig } from "../../components/config/load";
+import { ConfigError } from "../../components/config/problems";
+import { memoryConfigSource } from "../../components/config/source";
+import { dialsCheck } from "../../components/dials/checks";
+import { DialsConfig, DialsSection, dialsSchema } from "../../components/dials/config";
+import { migrationJobName } from "../../components/dials/workers";
+import { SYSTEMS } from "../../components/systems";
+import { PLACEHOLDER } from "../../components/shared/placeholder";
+import { DIALS_SECRETS, DialsSection as WrittenSection, dialsSection, dialsValues } from "./fixtures";
+
+// Issue 40: the check hands deploy the section it proved, so no code after it re-decides whether a migration runs.
+
+/** The section the program deploys for a stack's DIALS config after `change`, or the ConfigError that stops it. */
+function deployed(
+    stack: "stage" | "prod",
+    change: (dials: WrittenSection) => void,
+): DialsSection | ConfigError {
+    const values = dialsValues(stack);
+    change(dialsSection(values));
+    try {
+        const config = loadProgramConfig(memoryConfigSource(values, DIALS_SECRETS), SYSTEMS);
+        return config.deployments.find((d) => d.def.section === "dials")!.section as DialsSection;
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        return err;
+    }
+}
+
+/** Prod's parsed DIALS section, for the check itself. */
+function parsedProd(change: (dials: WrittenSection) => void = () => {}): DialsConfig {
+    const values = dialsValues("prod");
+    change(dialsSection(values));
+    return dialsSchema.parse(dialsSection(values));
+}
+
+describe("dials check: deploy receives the section the check proved (issue 40)", function () {
+    this.timeout(120_000);
+
+    it("a migration reaches deploy only as the reviewed one, with its Job; any other stops the program", () => {
+        const deployedTag = dialsSection(dialsValues("prod")).images.tag;
+        const release = fc.constantFrom("v1.7.0", deployedTag, "v1.9.0");
+        fc.assert(
+            fc.property(
+                fc.option(release, { nil: undefined }),
+                fc.option(release, { nil: undefined }),
+                (from, to) => {
+                    const result = deployed("prod", (d) => {
+                        d.migration = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+                    });
+                    // Prod's release is confirmed: a migration is reviewed exactly when it goes from another release to it.
+                    const reviewed = from !== undefined && to === deployedTag && from !== to;
+                    if (!reviewed) {
+                        assert.ok(result instanceof ConfigError, `${from} → ${to} was accepted`);
+                        assert.ok(
+                            result.problems.every((p) => p.key.startsWith("runbooks:dials.migration.")),
+                        );
+                        return;
+                    }
+                    assert.ok(
+                        !(result instanceof ConfigError),
+                        result instanceof ConfigError ? result.message : "",
+                    );
+                    assert.deepEqual(result.migration, { from, to, job: migrationJobName(to) });
+                },
+            ),
+            { numRuns: 30 },
+        );
+    });
+
+    it("without dials.migration the section has none, whatever the release", () => {
+        // Stage: a release nobody confirmed may run there, but not be migrated to.
+        const result = deployed("stage", (d) => {
+            delete d.migration;
+            d.images.tag = "v1.9.0";
+            delete d.images.confirmed;
+        });
+        assert.ok(!(result instanceof ConfigError), result instanceof ConfigError ? result.message : "");
+        assert.equal(result.migration, undefined);
+    });
+
+    it("a placeholder database server alone leaves the section built (an offline plan goes past it); any other problem rejects it", () => {
+        const placeholder = dialsCheck(parsedProd((d) => (d.databaseServer = PLACEHOLDER)));
+        assert.ok(placeholder.section, "the section is built");
+        assert.deepEqual(
+            placeholder.problems?.map((p) => [p.key, !!p.placeholder]),
+            [["runbooks:dials.databaseServer", true]],
+        );
+        const both = dialsCheck(
+            parsedProd((d) => {
+                d.databaseServer = PLACEHOLDER;
+                d.defaultWorkspace = "nowhere";
+            }),
+        );
+        assert.equal(both.section, undefined, "a wrong default workspace rejects the section");
+        assert.deepEqual(both.problems?.map((p) => p.key).sort(), [
+            "runbooks:dials.databaseServer",
+            "runbooks:dials.defaultWorkspace",
+        ]);
+    });
+});
