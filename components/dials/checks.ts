@@ -16,14 +16,18 @@ import {
 } from "./workers";
 
 /**
- * DIALS' check: what the schema cannot see (see {@link dialsProblems}), and the section deploy receives. A problem
- * other than a placeholder rejects the section; the placeholder of `dials.databaseServer` alone leaves it built (an
- * offline plan goes past it, a real run stops on it). The migration in the section is the reviewed one, with its Job.
+ * DIALS' check: what the schema cannot see (see {@link dialsProblems}), and the section deploy receives, whose
+ * migration is the reviewed one with its Job, or none. Problems that all stop the run reject the section. The
+ * placeholder of `dials.databaseServer` is one an offline plan goes past (a real run stops on it), which a rejection
+ * cannot say: beside it the section is built and the other problems still stop every run (only a placeholder passes,
+ * see `checkOutcome`), so one run still shows every problem.
  */
 export function dialsCheck(config: DialsConfig): Refined<DialsSection> | Rejected {
     const { problems: migrationProblems, migration } = checkedMigration(config);
     const problems = [...dialsProblems(config), ...migrationProblems];
-    if (problems.some((p) => !p.placeholder)) return { problems: [problems[0], ...problems.slice(1)] };
+    if (problems.length > 0 && problems.every((p) => !p.placeholder)) {
+        return { problems: [problems[0], ...problems.slice(1)] };
+    }
     const { migration: _asWritten, ...rest } = config;
     return { section: { ...rest, ...(migration ? { migration } : {}) }, problems };
 }

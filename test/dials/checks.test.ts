@@ -7,6 +7,7 @@ import { dialsCheck } from "../../components/dials/checks";
 import { DialsConfig, DialsSection, dialsSchema } from "../../components/dials/config";
 import { migrationJobName } from "../../components/dials/workers";
 import { SYSTEMS } from "../../components/systems";
+import { checkOutcome } from "../../components/config/system";
 import { PLACEHOLDER } from "../../components/shared/placeholder";
 import { DIALS_SECRETS, DialsSection as WrittenSection, dialsSection, dialsValues } from "./fixtures";
 
@@ -77,23 +78,31 @@ describe("dials check: deploy receives the section the check proved (issue 40)",
         );
     });
 
-    it("a placeholder database server alone leaves the section built (an offline plan goes past it); any other problem rejects it", () => {
-        const placeholder = dialsCheck(parsedProd((d) => (d.databaseServer = PLACEHOLDER)));
-        assert.ok(placeholder.section, "the section is built");
+    it("a placeholder database server passes an offline plan, beside other problems too; every other problem stops it", () => {
+        const passes = (change: (d: WrittenSection) => void) => {
+            const parsed = parsedProd(change);
+            const outcome = checkOutcome<DialsConfig | DialsSection>(parsed, dialsCheck(parsed));
+            return outcome.problems.map((p) => [p.key, outcome.passable(p)]);
+        };
         assert.deepEqual(
-            placeholder.problems?.map((p) => [p.key, !!p.placeholder]),
+            passes((d) => (d.databaseServer = PLACEHOLDER)),
             [["runbooks:dials.databaseServer", true]],
         );
-        const both = dialsCheck(
-            parsedProd((d) => {
+        assert.deepEqual(
+            passes((d) => {
                 d.databaseServer = PLACEHOLDER;
                 d.defaultWorkspace = "nowhere";
             }),
+            [
+                ["runbooks:dials.databaseServer", true],
+                ["runbooks:dials.defaultWorkspace", false],
+            ],
         );
-        assert.equal(both.section, undefined, "a wrong default workspace rejects the section");
-        assert.deepEqual(both.problems?.map((p) => p.key).sort(), [
-            "runbooks:dials.databaseServer",
-            "runbooks:dials.defaultWorkspace",
-        ]);
+        const rejected = dialsCheck(parsedProd((d) => (d.defaultWorkspace = "nowhere")));
+        assert.equal(rejected.section, undefined, "problems that all stop the run reject the section");
+        assert.deepEqual(
+            rejected.problems?.map((p) => p.key),
+            ["runbooks:dials.defaultWorkspace"],
+        );
     });
 });
