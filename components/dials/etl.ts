@@ -16,7 +16,7 @@ import { ChecksumKey } from "../shared/startupReads";
 import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import type { DialsSection } from "./config";
-import { dialsApp } from "./part";
+import { dialsApp } from "./app";
 import { EOS_SECRETS, ETL_SECRETS, secretData } from "./secrets";
 import { BROKER_DB, etlConfigMapData, redisUrl } from "./settings";
 import {

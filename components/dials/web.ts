@@ -10,7 +10,7 @@ import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload } from "../shared/workload";
 import type { DialsSection } from "./config";
 import type { DialsImage } from "./images";
-import { dialsApp } from "./part";
+import { dialsApp } from "./app";
 import { BACKEND_SECRETS, secretData } from "./secrets";
 import {
     CACHE_DB,
