@@ -8,22 +8,11 @@ import {
     positiveInt,
     quantity,
     replicas,
-    toDnsLabel,
 } from "../config/fields";
 import { INT32_MAX } from "../config/checks";
 import { canonicalDatabaseServer } from "../config/databaseServer";
-import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
-import { isPlaceholder, orPlaceholder } from "../shared/placeholder";
-import { isDnsLabel } from "../shared/naming";
-import { migrationProblems } from "./migration";
-import {
-    BEAT_NAME,
-    FLOWER_NAME,
-    PRE_STOP_BUDGET_SECONDS,
-    WEB_OBJECT_NAMES,
-    etlWorkers,
-    workspaceObjectNames,
-} from "./workers";
+import { orPlaceholder } from "../shared/placeholder";
+import type { Migration } from "./migration";
 
 /** One DIALS workspace: a database, a pair of Celery queues with their workers, and the e-group that may edit it. */
 export const workspaceSchema = z
@@ -160,7 +149,7 @@ export const migrationSchema = z
     .strict();
 
 /** What an operator sets `dials.databaseServer` to: only they know it, and another stack's never fits. */
-const DATABASE_SERVER_ASK =
+export const DATABASE_SERVER_ASK =
     "the host:port of the DB-on-demand instance (dbod.web.cern.ch) this stack's workspace databases are on: production's is the server in its dials-django-database-uri; any other stack requests an instance of its own, never production's";
 
 /** `runbooks:dials`: CMS DIALS on the CERN OpenShift PaaS. */
@@ -201,107 +190,7 @@ export const dialsSchema = z
 export type DialsConfig = z.infer<typeof dialsSchema>;
 
 /**
- * What the schema cannot see: duplicate workspaces, workspace names whose workers would get invalid Kubernetes
- * names, workers that would collide with other objects, a default workspace that does not exist, a grace
- * period that would let a rollout kill a running task, and a schema migration that is not the reviewed one.
+ * The section deploy and notices receive, once the check passed (components/dials/checks.ts): a migration is there
+ * only as the reviewed one, complete and with its Job, so no code after the check can run an unchecked migration.
  */
-export function dialsProblems(config: DialsConfig): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const { confirmed, tag } = config.images;
-    if (confirmed !== undefined && confirmed.tag !== tag) {
-        problems.push({
-            key: fullKey("dials.images.confirmed.tag"),
-            message: `is ${confirmed.tag}, but dials.images.tag is ${tag}: the digests confirm another release, so ${tag} is imported by its tag and nobody has confirmed it. Read ${tag}'s digests as docs/systems/dials-notes.md, "Releasing", says and set them, or remove the confirmation (a production stack then stops until ${tag} is confirmed)`,
-            fix: removeCommand("dials.images.confirmed", { path: true }),
-        });
-    }
-    if (isPlaceholder(config.databaseServer)) {
-        problems.push({
-            key: fullKey("dials.databaseServer"),
-            message:
-                "is a placeholder: name the PostgreSQL server this stack's workspace databases are on, so the database URIs are checked against it and no other stack can share it",
-            fix: `edit ${STACK_FILE}: set ${fullKey("dials.databaseServer")} to ${DATABASE_SERVER_ASK}`,
-            placeholder: true,
-        });
-    }
-    const names = config.workspaces.map((w) => w.name);
-
-    config.workspaces.forEach((ws, i) => {
-        const key = `dials.workspaces[${i}].name`;
-        const first = names.indexOf(ws.name);
-        if (first !== i) {
-            problems.push({
-                key: fullKey(key),
-                message: `workspace "${ws.name}" is configured twice (workspaces[${first}] and [${i}]); each workspace has one database and one set of workers`,
-                fix: removeCommand(`dials.workspaces[${i}]`, { path: true }),
-            });
-            return;
-        }
-        const invalid = workspaceObjectNames(ws).filter((n) => !isDnsLabel(n));
-        if (invalid.length > 0) {
-            const listed = invalid.map((n) => `"${n}"`).join(", ");
-            const repaired = toDnsLabel(ws.name)?.slice(0, 40).replace(/-+$/, "");
-            problems.push({
-                key: fullKey(key),
-                message: `workspace "${ws.name}" gives the invalid Kubernetes name(s) ${listed} (object names must be DNS labels: lower-case letters, digits and '-', at most 63 characters)`,
-                // The operator's own name repaired (case, separators), never a name nobody chose: asked for when the
-                // repair cannot know what was meant (a lookalike letter).
-                fix: repaired
-                    ? setCommand(key, repaired, { path: true })
-                    : `edit ${STACK_FILE}: set ${fullKey(key)} to the workspace's name in lower-case letters, digits and '-'`,
-                ...(repaired ? {} : { invents: true }),
-            });
-        }
-    });
-
-    // Workers share the namespace with the rest of DIALS: a name used twice would make two objects fight.
-    const owners = new Map<string, string>();
-    WEB_OBJECT_NAMES.forEach((n) => owners.set(n, "the web tier"));
-    [BEAT_NAME, FLOWER_NAME].forEach((n) => owners.set(n, "the ETL scheduler and flower"));
-    const repeated = config.workspaces.map((w, i) => names.indexOf(w.name) !== i);
-    for (const worker of etlWorkers(config)) {
-        const index = /^dials\.workspaces\[(\d+)\]/.exec(worker.configKey ?? "")?.[1];
-        if (index !== undefined && repeated[Number(index)]) continue;
-        const owner = owners.get(worker.name);
-        if (owner === undefined) {
-            owners.set(worker.name, worker.configKey ? fullKey(worker.configKey) : "DIALS");
-            continue;
-        }
-        const key = worker.configKey ?? "dials.workspaces";
-        problems.push({
-            key: fullKey(key),
-            message: `gives the Deployment "${worker.name}", which ${owner} already uses; every Deployment in the namespace needs its own name`,
-            fix:
-                worker.role === "extra"
-                    ? removeCommand(key, { path: true })
-                    : worker.role === "indexer"
-                      ? setCommand(key, "false", { path: true })
-                      : setCommand(key, `${worker.workspace ?? worker.name}-ws`, { path: true }),
-        });
-    }
-
-    if (!names.includes(config.defaultWorkspace)) {
-        problems.push({
-            key: fullKey("dials.defaultWorkspace"),
-            message: `"${config.defaultWorkspace}" is not one of the workspaces (${names.join(", ")})`,
-            fix: setCommand("dials.defaultWorkspace", names[0] ?? "tracker", { path: true }),
-        });
-    }
-
-    const { taskTimeLimitSeconds: limit, terminationGracePeriodSeconds: grace } = config.etl;
-    if (limit !== undefined && grace <= limit + PRE_STOP_BUDGET_SECONDS) {
-        problems.push({
-            key: fullKey("dials.etl.terminationGracePeriodSeconds"),
-            message: `(${grace} s) must be longer than dials.etl.taskTimeLimitSeconds (${limit} s) plus ${PRE_STOP_BUDGET_SECONDS} s for the pre-stop hook: a worker stopped by a rollout must be able to finish its longest task before it is killed`,
-            fix: setCommand(
-                "dials.etl.terminationGracePeriodSeconds",
-                String(limit + 2 * PRE_STOP_BUDGET_SECONDS + 60),
-                {
-                    path: true,
-                },
-            ),
-        });
-    }
-    problems.push(...migrationProblems(config));
-    return problems;
-}
+export type DialsSection = Omit<DialsConfig, "migration"> & { migration?: Migration };

@@ -2,19 +2,23 @@ import { runOncePodSpec } from "../shared/runOnce";
 import { recordPods } from "../shared/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
 import { PlainConfigMap } from "../shared/configMap";
 import { ContainerSpec } from "../shared/container";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { standardLabels } from "../shared/labels";
+import { Namespace } from "../shared/namespace";
 import { execProbe } from "../shared/probes";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { Redis, RedisAuth } from "../shared/redis";
 import { Sizing } from "../shared/resources";
 import { ConfigSecret } from "../shared/secret";
 import { ChecksumKey } from "../shared/startupReads";
+import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload, WorkloadArgs } from "../shared/workload";
-import { dialsApp } from "./part";
+import type { DialsSection } from "./config";
+import { dialsApp } from "./app";
+import { EOS_SECRETS, ETL_SECRETS, secretData } from "./secrets";
+import { BROKER_DB, etlConfigMapData, redisUrl } from "./settings";
 import {
     BEAT_COMMAND,
     BEAT_NAME,
@@ -23,6 +27,7 @@ import {
     FLOWER_NAME,
     MIGRATE_COMMAND,
     SIZES,
+    etlWorkers,
     preStopScript,
     startupCheckCommand,
     workerCommand,
@@ -36,167 +41,177 @@ export const EOS_MOUNT_PATH = "/eos";
 /** CERN PaaS: pods with this annotation get EOS mounted with the Kerberos credentials of the named Secret. */
 export const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
 
-/** Arguments of {@link Etl}. */
-export interface EtlArgs {
-    cluster: ClusterContext;
-    namespace: string;
+/** Arguments of {@link Etl}: the section and context, and what the ETL reads of the rest of DIALS. */
+export interface EtlArgs extends SystemArgs<DialsSection> {
+    /** The namespace: its `name` places every object; the EOS claim also waits for the component itself. */
+    namespace: Namespace;
     /** The ETL image (dials-etl). */
     image: string;
-    /** `dials-etl-configmap` data (ENV, DATABASES). */
-    configMapData: Record<string, string>;
-    /** `dials-etl-secrets` data, every value secret. */
-    secretData: Record<string, pulumi.Input<string>>;
-    /** `eos-credentials` data (KEYTAB_USER, KEYTAB_PWD). */
-    eosCredentials: Record<string, pulumi.Input<string>>;
-    /** StorageClass of the EOS claim. */
-    eosStorageClass: string;
-    /** Every Celery worker (from {@link etlWorkers}). */
-    workers: EtlWorker[];
-    /** Hard limit of one task, passed to every worker; none when unset (as the running system). */
-    taskTimeLimitSeconds?: number;
-    /**
-     * Name of the reviewed migration's Job (see `plannedMigration`): it runs `alembic upgrade head` once; none when
-     * the configuration asks for no migration.
-     */
-    migrationJob?: string;
-    /** Grace period of worker pods; longer than the task limit (checked in config). */
-    terminationGracePeriodSeconds: number;
-    /** Production: the EOS claim is protected from deletion. */
-    protectStateful: boolean;
+    /** `redis-etl-broker`: the Celery URLs name its endpoint and carry its password. */
+    broker: Redis<RedisAuth>;
     /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
-    /**
-     * What the pods wait for that no reference carries: the ImageStreams their image comes from and the broker,
-     * which they connect to by host name.
-     */
-    dependsOn?: pulumi.Resource[];
+    /** The ImageStreams the image is pulled through (none on plain Kubernetes). */
+    streams: readonly pulumi.Resource[];
 }
 
-/** What every ETL Deployment shares. */
-type EtlPod = Pick<
-    WorkloadArgs,
-    "cluster" | "namespace" | "podAnnotations" | "restartOnChange" | "volumes"
-> & {
-    dependsOn: pulumi.Resource[];
-};
+/** The ETL's env: its ConfigMap, its Secret and the EOS credentials, which every ETL pod reads. */
+interface EtlReads {
+    configMap: ConfigMapHandle;
+    secret: SecretHandle;
+    eos: SecretHandle;
+}
+
+/** What every ETL Deployment shares: the pod around its containers, and what it waits for. */
+interface EtlPod {
+    shared: Pick<WorkloadArgs, "podAnnotations" | "restartOnChange" | "volumes">;
+    container(name: string, command: string[], resources: Sizing): ContainerSpec;
+    /** What the pods wait for that no field of theirs names (see the constructor). */
+    after: pulumi.Resource[];
+}
 
 /**
  * The DIALS ETL: its ConfigMap and Secrets, the EOS claim, the reviewed schema migration Job if any, the scheduler
- * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration when there is one. Every pod reads the same env and mounts EOS
- * read-only; every worker drains before it stops (see {@link preStopScript}).
+ * (`common-redbeat`), `flower`, and one Deployment per Celery queue, all started after the migration when there is
+ * one. Every pod reads the same env and mounts EOS read-only; every worker drains before it stops (see
+ * {@link preStopScript}).
  */
-export class Etl extends RunbookComponent {
+export class Etl extends SystemPart<DialsSection> {
     /** Deployment names of the workers. */
     public readonly workerNames: string[];
     public readonly workloads: Record<string, Workload> = {};
+    readonly #namespace: pulumi.Output<string>;
 
     constructor(name: string, args: EtlArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Etl", name, opts, args.cluster.provider);
-        const { cluster, namespace } = args;
+        super("runbooks:dials:Etl", name, args, opts);
+        this.#namespace = args.namespace.name;
+        const reads = this.reads(args.broker);
+        const eosClaim = this.eosClaim(args.namespace);
+        // What no field of the pods names: the ImageStreams they pull through, and the broker Celery connects to by its
+        // Service's host name, which deliberately carries no order (components/shared/endpoints.ts).
+        const ready = [...args.streams, args.broker];
+        const migration = this.migration(args.image, reads, ready);
+        const pod = this.pod(args, reads, eosClaim, migration ? [...ready, migration] : ready);
+        this.workloads[BEAT_NAME] = this.etlPod(pod, BEAT_NAME, "scheduler", [
+            pod.container(BEAT_NAME, BEAT_COMMAND, SIZES.scheduler),
+        ]);
+        this.workloads[FLOWER_NAME] = this.etlPod(pod, FLOWER_NAME, "monitoring", [
+            pod.container(FLOWER_NAME, FLOWER_COMMAND, SIZES.scheduler),
+        ]);
+        const workers = etlWorkers(this.config);
+        for (const worker of workers) this.workloads[worker.name] = this.worker(pod, worker);
+        this.workerNames = workers.map((w) => w.name);
+        this.registerOutputs({ workerNames: this.workerNames });
+    }
+
+    /** `dials-etl-configmap` (ENV, DATABASES), `dials-etl-secrets` with the broker's URLs, `eos-credentials`. */
+    private reads(broker: Redis<RedisAuth>): EtlReads {
         const etl = dialsApp("etl", "etl");
+        const namespace = this.#namespace;
+        const { secrets } = this.context;
         const configMap = new PlainConfigMap(
             this.childName("configmap"),
-            { namespace, name: ETL_CONFIGMAP, app: etl, data: args.configMapData },
+            { namespace, name: ETL_CONFIGMAP, app: etl, data: etlConfigMapData(this.config) },
             this.child(),
         );
+        const url = (db: number) => redisUrl(broker.endpoint, broker.password, db);
+        const data = {
+            ...secretData(ETL_SECRETS, secrets),
+            CELERY_BROKER_URL: url(BROKER_DB.broker),
+            CELERY_RESULT_BACKEND: url(BROKER_DB.results),
+            CELERY_REDBEAT_URL: url(BROKER_DB.redbeat),
+        };
         const secret = new ConfigSecret(
             this.childName("secret"),
-            { namespace, name: ETL_SECRET, app: etl, data: args.secretData },
+            { namespace, name: ETL_SECRET, app: etl, data },
             this.child(),
         );
-        const eosSecret = new ConfigSecret(
+        const eos = new ConfigSecret(
             this.childName("eos-credentials"),
             {
                 namespace,
                 name: EOS_SECRET,
                 app: dialsApp("eos", "storage"),
-                data: args.eosCredentials,
+                data: secretData(EOS_SECRETS, secrets),
             },
             this.child(),
         );
-        const eosClaim = new PersistentVolumeClaim(
+        return { configMap: configMap.handle, secret: secret.handle, eos: eos.handle };
+    }
+
+    /** The EOS claim, protected in production. */
+    private eosClaim(namespace: Namespace): PersistentVolumeClaim {
+        return new PersistentVolumeClaim(
             this.childName("eos-pvc"),
             {
                 name: EOS_CLAIM,
-                namespace,
+                namespace: this.config.namespace,
                 app: dialsApp("eos", "storage"),
                 // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
                 storage: "1",
                 accessModes: ["ReadWriteMany"],
-                storageClassName: args.eosStorageClass,
-                protectStateful: args.protectStateful,
+                storageClassName: this.config.etl.eosStorageClass,
+                protectStateful: this.context.protectStateful,
             },
-            this.child(),
+            // The shared claim takes its namespace as a plain string (components/shared/persistentVolumeClaim.ts):
+            // order: the claim after the Namespace it is placed in, which that string does not carry.
+            this.child({ dependsOn: [namespace] }),
         );
-        const ready = args.dependsOn ?? [];
-        // Only when the stack file asks for it (dials.migration), once (the Job is named after the release), never on
-        // a pod restart; pulumi waits for it, so the release's ETL pods only start on a migrated schema.
-        const migration =
-            args.migrationJob === undefined
-                ? undefined
-                : this.migration(args.migrationJob, args, [configMap.handle, secret.handle], ready);
-        // The release's pods start on a migrated schema; the Job is no object they name.
-        const dependsOn = migration ? [...ready, migration] : ready;
+    }
+
+    /**
+     * The pod every ETL process shares: its env (all three reads, through envFrom: those handles are what rolls the
+     * pods when one changes; the EOS mount also takes its credentials from eos-credentials) and the read-only EOS
+     * mount.
+     */
+    private pod(
+        args: EtlArgs,
+        reads: EtlReads,
+        eosClaim: PersistentVolumeClaim,
+        after: pulumi.Resource[],
+    ): EtlPod {
         const envFrom: ContainerSpec["envFrom"] = [
-            configMap.handle.envFrom(),
-            secret.handle.envFrom(),
-            eosSecret.handle.envFrom(),
+            reads.configMap.envFrom(),
+            reads.secret.envFrom(),
+            reads.eos.envFrom(),
         ];
-        const podAnnotations = { [EOS_ANNOTATION]: eosSecret.handle.name };
-        // Every ETL pod reads all three through envFrom (the EOS mount also takes its credentials from
-        // eos-credentials): those handles are what rolls the pods when one changes.
-        const restartOnChange = { key: args.restartKey };
-        const volumes = [eosClaim.handle.volume("eos-storage", { readOnly: true })];
         const volumeMounts = [{ name: "eos-storage", mountPath: EOS_MOUNT_PATH, readOnly: true }];
-        const container = (containerName: string, command: string[], resources: Sizing): ContainerSpec => ({
-            name: containerName,
-            image: args.image,
-            command,
-            envFrom,
-            resources,
-            volumeMounts,
+        return {
+            shared: {
+                podAnnotations: { [EOS_ANNOTATION]: reads.eos.name },
+                restartOnChange: { key: args.restartKey },
+                volumes: [eosClaim.handle.volume("eos-storage", { readOnly: true })],
+            },
+            container: (name, command, resources) => ({
+                name,
+                image: args.image,
+                command,
+                envFrom,
+                resources,
+                volumeMounts,
+            }),
+            after,
+        };
+    }
+
+    /** A Celery worker: drains its queue before it stops, counts as started once it answers, rolls surge-first. */
+    private worker(pod: EtlPod, worker: EtlWorker): Workload {
+        const taskLimit = this.config.etl.taskTimeLimitSeconds;
+        const container: ContainerSpec = {
+            ...pod.container(worker.name, workerCommand(worker, taskLimit), worker.sizing),
+            lifecycle: { preStop: { exec: { command: ["/bin/sh", "-c", preStopScript(worker)] } } },
+            startupProbe: execProbe(startupCheckCommand(worker), {
+                periodSeconds: 30,
+                timeoutSeconds: 30,
+                failureThreshold: 20,
+            }),
+        };
+        return this.etlPod(pod, worker.name, "worker", [container], {
+            terminationGracePeriodSeconds: this.config.etl.terminationGracePeriodSeconds,
+            // The new pod must be up before the old one drains, so the queue always has a consumer.
+            strategy: "RollingUpdate",
+            rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
         });
-        const pod: EtlPod = { cluster, namespace, podAnnotations, restartOnChange, volumes, dependsOn };
-
-        this.workloads[BEAT_NAME] = this.etlPod(pod, BEAT_NAME, "scheduler", [
-            container(BEAT_NAME, BEAT_COMMAND, SIZES.scheduler),
-        ]);
-        this.workloads[FLOWER_NAME] = this.etlPod(pod, FLOWER_NAME, "monitoring", [
-            container(FLOWER_NAME, FLOWER_COMMAND, SIZES.scheduler),
-        ]);
-
-        for (const worker of args.workers) {
-            this.workloads[worker.name] = this.etlPod(
-                pod,
-                worker.name,
-                "worker",
-                [
-                    {
-                        ...container(
-                            worker.name,
-                            workerCommand(worker, args.taskTimeLimitSeconds),
-                            worker.sizing,
-                        ),
-                        lifecycle: {
-                            preStop: { exec: { command: ["/bin/sh", "-c", preStopScript(worker)] } },
-                        },
-                        startupProbe: execProbe(startupCheckCommand(worker), {
-                            periodSeconds: 30,
-                            timeoutSeconds: 30,
-                            failureThreshold: 20,
-                        }),
-                    },
-                ],
-                {
-                    terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
-                    // The new pod must be up before the old one drains, so the queue always has a consumer.
-                    strategy: "RollingUpdate",
-                    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
-                },
-            );
-        }
-        this.workerNames = args.workers.map((w) => w.name);
-        this.registerOutputs({ workerNames: this.workerNames });
     }
 
     /** One of the ETL's Deployments: the pod every ETL process shares (env, EOS mount, restart rule), its containers. */
@@ -210,50 +225,54 @@ export class Etl extends RunbookComponent {
         return new Workload(
             this.childName(appName),
             {
-                cluster: pod.cluster,
-                namespace: pod.namespace,
+                cluster: this.context.cluster,
+                namespace: this.#namespace,
                 app: dialsApp(appName, component),
                 automountServiceAccountToken: false,
-                podAnnotations: pod.podAnnotations,
-                restartOnChange: pod.restartOnChange,
-                volumes: pod.volumes,
+                ...pod.shared,
                 containers,
                 ...extra,
             },
-            this.child({ dependsOn: pod.dependsOn }),
+            // The release's pods start on a migrated schema (the Job is no object they name), after the streams and broker:
+            // order: after the migration Job, the ImageStreams and the broker (see the constructor).
+            this.child({ dependsOn: pod.after }),
         );
     }
 
-    /** The Job that runs `alembic upgrade head` once with the release's ETL image and the ETL env. */
+    /**
+     * The reviewed migration's Job, only when the stack file asks for one (dials.migration): it runs `alembic upgrade
+     * head` once (the Job is named after the release), never on a pod restart, with the release's ETL image and the
+     * ETL env; pulumi waits for it, so the release's ETL pods only start on a migrated schema.
+     */
     private migration(
-        jobName: string,
-        args: EtlArgs,
-        reads: [ConfigMapHandle, SecretHandle],
+        image: string,
+        reads: EtlReads,
         ready: pulumi.Resource[],
-    ): k8s.batch.v1.Job {
+    ): k8s.batch.v1.Job | undefined {
+        const jobName = this.config.migration?.job;
+        if (jobName === undefined) return undefined;
         const labels = standardLabels(dialsApp("etl-migrate", "migration"));
         const containers = [
             {
                 name: "migrate",
-                image: args.image,
+                image,
                 command: MIGRATE_COMMAND,
-                envFrom: reads.map((r) => r.envFrom()),
+                envFrom: [reads.configMap.envFrom(), reads.secret.envFrom()],
                 resources: SIZES.scheduler,
             },
         ];
-        recordPods(args.cluster, `Job ${jobName}`, args.namespace, { matchLabels: labels }, { containers });
+        const { cluster } = this.context;
+        recordPods(cluster, `Job ${jobName}`, this.#namespace, { matchLabels: labels }, { containers });
         return new k8s.batch.v1.Job(
             this.childName("migrate"),
             {
-                metadata: { name: jobName, namespace: args.namespace, labels },
+                metadata: { name: jobName, namespace: this.#namespace, labels },
                 spec: {
                     backoffLimit: 0,
-                    template: {
-                        metadata: { labels },
-                        spec: runOncePodSpec(args.cluster.platform, containers),
-                    },
+                    template: { metadata: { labels }, spec: runOncePodSpec(cluster.platform, containers) },
                 },
             },
+            // order: after the ImageStreams it pulls through and the broker (see the constructor).
             this.child({ dependsOn: ready }),
         );
     }

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RunbookComponent } from "../shared/component";
 import type { Platform } from "../config/fields";
-import { ClusterContext } from "../shared/cluster";
+import { SystemArgs, SystemPart } from "../shared/system";
 import { imageVersion, streamTag } from "../shared/imageRef";
 import { ImageStream, internalRegistryImage } from "../shared/imagestream";
-import type { DialsConfig } from "./config";
+import type { DialsConfig, DialsSection } from "./config";
 
 export const DIALS_PART_OF = "cms-dials";
 
@@ -57,51 +56,53 @@ export function imageRefs(
     return out;
 }
 
-/** Arguments of {@link Images}. */
-export interface DialsImagesArgs {
-    cluster: ClusterContext;
-    namespace: string;
-    images: DialsConfig["images"];
+/** Arguments of {@link Images}: the section, the context, and the namespace the streams are placed in. */
+export interface DialsImagesArgs extends SystemArgs<DialsSection> {
+    /** The Namespace component's name: each stream waits for the namespace through it. */
+    namespace: pulumi.Output<string>;
 }
 
 /**
  * The image streams `etl`, `backend`, `frontend` and `nginx-unprivileged` (OpenShift only), each importing the
  * pinned tag once; `refs` is what containers use on either platform.
  */
-export class Images extends RunbookComponent {
+export class Images extends SystemPart<DialsSection> {
     public readonly refs: Record<DialsImage, string>;
     /** The ImageStreams, for workloads to depend on (empty on plain Kubernetes). */
-    public readonly streams: pulumi.Resource[] = [];
+    public readonly streams: pulumi.Resource[];
 
     constructor(name: string, args: DialsImagesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Images", name, opts, args.cluster.provider);
-        const sources = imageSources(args.images);
-        this.refs = imageRefs(sources, args.cluster.platform, args.namespace);
-        if (args.cluster.platform === "openshift") {
-            for (const src of Object.values(sources)) {
-                this.streams.push(
-                    new ImageStream(
-                        this.childName(src.stream),
-                        {
-                            namespace: args.namespace,
-                            name: src.stream,
-                            app: {
-                                name: src.stream,
-                                partOf: DIALS_PART_OF,
-                                component: "image",
-                                version: imageVersion(src.from),
-                            },
-                            tag: src.tag,
-                            from: src.from,
-                            // Pinned tags never move; a release is a new tag, imported when the stream changes.
-                            scheduled: false,
-                            referencePolicy: "Local",
-                        },
-                        this.child(),
-                    ),
-                );
-            }
-        }
+        super("runbooks:dials:Images", name, args, opts);
+        const sources = imageSources(this.config.images);
+        const { platform } = this.context.cluster;
+        this.refs = imageRefs(sources, platform, this.config.namespace);
+        this.streams =
+            platform === "openshift"
+                ? Object.values(sources).map((src) => this.stream(src, args.namespace))
+                : [];
         this.registerOutputs({ refs: this.refs });
+    }
+
+    /** One stream: imports the pinned tag once; pods pull it through the integrated registry. */
+    private stream(src: ImageSource, namespace: pulumi.Output<string>): ImageStream {
+        return new ImageStream(
+            this.childName(src.stream),
+            {
+                namespace,
+                name: src.stream,
+                app: {
+                    name: src.stream,
+                    partOf: DIALS_PART_OF,
+                    component: "image",
+                    version: imageVersion(src.from),
+                },
+                tag: src.tag,
+                from: src.from,
+                // Pinned tags never move; a release is a new tag, imported when the stream changes.
+                scheduled: false,
+                referencePolicy: "Local",
+            },
+            this.child(),
+        );
     }
 }

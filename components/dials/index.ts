@@ -1,11 +1,13 @@
 import { defineSystem } from "../config/system";
-import { DialsConfig, dialsProblems, dialsSchema } from "./config";
+import { dialsCheck } from "./checks";
+import { DialsConfig, DialsSection, dialsSchema } from "./config";
 import { Dials } from "./dials";
-import { dialsNotices, releaseImages } from "./migration";
+import { releaseImages } from "./migration";
+import { dialsNotices } from "./notices";
 import { DATABASE_URI_SECRETS, dialsSecretSpecs } from "./secrets";
 
 /** CMS DIALS: workspace-driven Celery ETL, Django backend and frontend on the CERN OpenShift PaaS. */
-export const dials = defineSystem<DialsConfig, "kubernetes">({
+export const dials = defineSystem<DialsConfig, "kubernetes", DialsSection>({
     section: "dials",
     title: "CMS DIALS",
     target: "kubernetes",
@@ -25,16 +27,8 @@ export const dials = defineSystem<DialsConfig, "kubernetes">({
             holds: "workspace databases",
         },
     ],
-    check: (config) => dialsProblems(config),
-    notices: (config, { tier }) => dialsNotices(config, tier),
+    check: (config) => dialsCheck(config),
+    notices: dialsNotices,
     images: (config) => releaseImages(config),
-    deploy: (config, ctx) => {
-        const dials = new Dials("dials", { config, context: ctx });
-        return {
-            namespace: config.namespace,
-            apiUrl: dials.apiUrl,
-            frontendUrl: dials.frontendUrl,
-            workers: dials.etl.workerNames,
-        };
-    },
+    deploy: (config, context) => new Dials("dials", { config, context }).outputs,
 });

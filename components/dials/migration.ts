@@ -1,4 +1,3 @@
-import type { StackTier } from "../config/system";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isConfirmedImage } from "../shared/confirmedImages";
 import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
@@ -6,7 +5,7 @@ import type { DialsConfig } from "./config";
 import { imageSources } from "./images";
 import { migrationJobName } from "./workers";
 
-/** A schema migration the configuration asks for, complete and consistent (see {@link migrationProblems}). */
+/** A schema migration the configuration asks for, complete and consistent (see {@link checkedMigration}). */
 export interface Migration {
     from: string;
     to: string;
@@ -31,11 +30,20 @@ export function tagDigestCommand(images: DialsConfig["images"], tag: string): st
 }
 
 /**
- * Why the configured migration cannot run, one problem each: a migration needs the confirmed release it starts
- * from, must target exactly the release this `up` deploys (another release's alembic against the database would
- * leave it at a schema no running code expects), must change the release, and must not target a tag nobody checked.
+ * The configured migration as the check proves it: none when the stack file asks for none; otherwise why it cannot
+ * run, one problem each, or, when there is none, the migration with its Job. A migration needs the confirmed release
+ * it starts from, must target exactly the release this `up` deploys (another release's alembic against the database
+ * would leave it at a schema no running code expects), must change the release, and must not target a tag nobody
+ * checked.
  */
-export function migrationProblems(config: DialsConfig): ConfigProblem[] {
+export function checkedMigration(config: DialsConfig): { problems: ConfigProblem[]; migration?: Migration } {
+    const problems = migrationProblems(config);
+    const { from, to } = config.migration ?? {};
+    if (problems.length > 0 || from === undefined || to === undefined) return { problems };
+    return { problems, migration: { from, to, job: migrationJobName(to) } };
+}
+
+function migrationProblems(config: DialsConfig): ConfigProblem[] {
     const migration = config.migration;
     if (migration === undefined) return [];
     const { tag } = config.images;
@@ -80,31 +88,6 @@ export function migrationProblems(config: DialsConfig): ConfigProblem[] {
     return problems;
 }
 
-/** The migration this `up` runs, or none: only a configuration {@link migrationProblems} accepts has one. */
-export function plannedMigration(config: DialsConfig): Migration | undefined {
-    const { from, to } = config.migration ?? {};
-    if (from === undefined || to === undefined || migrationProblems(config).length > 0) return undefined;
-    return { from, to, job: migrationJobName(to) };
-}
-
-const SCHEMA_OF: Record<StackTier, string> = {
-    production: "production",
-    staging: "stage",
-    local: "local",
-};
-
-/** What an operator must read before `pulumi up` of DIALS: the schema migration it runs. */
-export function dialsNotices(config: DialsConfig, tier: StackTier): string[] {
-    const notices: string[] = [];
-    const migration = plannedMigration(config);
-    if (migration) {
-        notices.push(
-            `this up migrates the ${SCHEMA_OF[tier]} schema from ${migration.from} to ${migration.to}: Job ${migration.job} runs "alembic upgrade head" with the ${migration.to} ETL image, and the ${migration.to} ETL pods start only once it succeeded (it runs once; back up the database before)`,
-        );
-    }
-    return notices;
-}
-
 /** Which Deployments run each release image today (runbook 003, `oc get deployments`), to grep their pods. */
 const PODS_TODAY = { etl: "-bulk", backend: "backend", frontend: "frontend" } as const;
 
@@ -113,7 +96,7 @@ const PODS_TODAY = { etl: "-bulk", backend: "backend", frontend: "frontend" } as
  * on the cluster for that tag (`dials.images.confirmed`), as runbook 003 imports them untagged and no source names a
  * release. The digest comparison is the confirmation: the digest the pods run today must be the tag's.
  */
-export function releaseImages(config: DialsConfig): ImageUse[] {
+export function releaseImages(config: Pick<DialsConfig, "images" | "namespace">): ImageUse[] {
     const { images, namespace } = config;
     const sources = imageSources(images);
     return (["etl", "backend", "frontend"] as const).map((name) => ({

@@ -1,4 +1,5 @@
-import { SecretSpec } from "../config/system";
+import * as pulumi from "@pulumi/pulumi";
+import { SecretSpec, SecretStore } from "../config/system";
 
 // Every secret value of DIALS and the Kubernetes Secret key it ends up in. Values come only from encrypted stack
 // config (or @pulumi/random for the Redis passwords); the Redis URLs are built from those passwords.
@@ -203,4 +204,12 @@ export function dialsSecretSpecs(): SecretSpec[] {
         REDIS_PASSWORDS.broker,
         REDIS_PASSWORDS.cache,
     ];
+}
+
+/** A Kubernetes Secret's data from its keys' config secrets, each read through the program's store. */
+export function secretData(
+    specs: readonly SecretKeySpec[],
+    store: SecretStore,
+): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(specs.map((s) => [s.envKey, store.require(s.key)]));
 }

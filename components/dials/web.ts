@@ -1,14 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
 import { PlainConfigMap } from "../shared/configMap";
 import { ExposureSpec } from "../shared/exposure";
+import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
+import { Redis, RedisAuth } from "../shared/redis";
 import { ChecksumKey } from "../shared/startupReads";
 import { ConfigSecret } from "../shared/secret";
+import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload } from "../shared/workload";
-import { dialsApp } from "./part";
-import { GUNICORN_PORT, HTTP_PORT } from "./settings";
+import type { DialsSection } from "./config";
+import type { DialsImage } from "./images";
+import { dialsApp } from "./app";
+import { BACKEND_SECRETS, secretData } from "./secrets";
+import {
+    CACHE_DB,
+    GUNICORN_PORT,
+    HTTP_PORT,
+    backendConfigMapData,
+    backendNginxConf,
+    redisUrl,
+} from "./settings";
 import { SIZES } from "./workers";
 
 export const BACKEND_CONFIGMAP = "dials-backend-configmap";
@@ -19,46 +30,60 @@ export const ROUTE_TIMEOUT_ANNOTATION = "haproxy.router.openshift.io/timeout";
 /** Shared by gunicorn (which copies the collected static files here) and nginx (which serves them). */
 const STATIC_DIR = "/var/www/api/";
 
-/** Arguments of {@link Web}. */
-export interface WebArgs {
-    cluster: ClusterContext;
-    namespace: string;
-    images: { backend: string; frontend: string; nginx: string };
-    /** `dials-backend-configmap` data. */
-    configMapData: Record<string, string>;
-    /** `backend-nginx-conf` site file. */
-    nginxConf: string;
-    /** `dials-backend-secrets` data, every value secret. */
-    secretData: Record<string, pulumi.Input<string>>;
-    backendReplicas: number;
-    frontendReplicas: number;
-    apiHost: string;
-    frontendHost: string;
-    /** Router timeout of both Routes, e.g. `180s`. */
-    routeTimeout: string;
+/** Arguments of {@link Web}: the section and context, and what the web tier reads of the rest of DIALS. */
+export interface WebArgs extends SystemArgs<DialsSection> {
+    /** The Namespace component's name: every object waits for the namespace through it. */
+    namespace: pulumi.Output<string>;
+    images: Record<DialsImage, string>;
+    /** `redis-web-cache`: DJANGO_REDIS_URL names its endpoint and carries its password. */
+    cache: Redis<RedisAuth>;
     /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
-    /**
-     * What the workloads wait for that no reference carries: the ImageStreams their images come from and the web
-     * cache, which the backend connects to by host name.
-     */
-    dependsOn?: pulumi.Resource[];
+    /** The ImageStreams the images are pulled through (none on plain Kubernetes). */
+    streams: readonly pulumi.Resource[];
 }
 
+/** What the backend reads: its env (ConfigMap and Secret) and the nginx site file. */
+interface BackendReads {
+    configMap: ConfigMapHandle;
+    nginxConf: ConfigMapHandle;
+    secret: SecretHandle;
+}
+
+/** Never fewer serving pods than asked for during a release. */
+const ROLLING_UPDATE = { maxSurge: "25%", maxUnavailable: 0 };
+
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
-export class Web extends RunbookComponent {
+export class Web extends SystemPart<DialsSection> {
     public readonly backend: Workload;
     public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
+    readonly #namespace: pulumi.Output<string>;
 
     constructor(name: string, args: WebArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:dials:Web", name, opts, args.cluster.provider);
-        const { cluster, namespace } = args;
+        super("runbooks:dials:Web", name, args, opts);
+        this.#namespace = args.namespace;
+        const reads = this.reads(args.cache);
+        // The pods pull through the ImageStreams (no field names them); the backend connects to the cache by its
+        // Service's host name, which deliberately carries no order (components/shared/endpoints.ts).
+        // order: both workloads after the ImageStreams and the cache.
+        const ready = this.child({ dependsOn: [...args.streams, args.cache] });
+        this.backend = this.backendWorkload(args, reads, ready);
+        this.frontend = this.frontendWorkload(args, ready);
+        const { apiHost, frontendHost } = this.config.web;
+        this.apiUrl = `https://${apiHost}`;
+        this.frontendUrl = `https://${frontendHost}`;
+        this.registerOutputs({ apiUrl: this.apiUrl, frontendUrl: this.frontendUrl });
+    }
+
+    /** `dials-backend-configmap`, `backend-nginx-conf` and `dials-backend-secrets` with the cache's URL. */
+    private reads(cache: Redis<RedisAuth>): BackendReads {
         const api = dialsApp("backend", "api");
+        const namespace = this.#namespace;
         const configMap = new PlainConfigMap(
             this.childName("backend-configmap"),
-            { namespace, name: BACKEND_CONFIGMAP, app: api, data: args.configMapData },
+            { namespace, name: BACKEND_CONFIGMAP, app: api, data: backendConfigMapData(this.config) },
             this.child(),
         );
         const nginxConf = new PlainConfigMap(
@@ -67,42 +92,56 @@ export class Web extends RunbookComponent {
                 namespace,
                 name: NGINX_CONFIGMAP,
                 app: api,
-                data: { "nginx.conf": args.nginxConf },
+                data: { "nginx.conf": backendNginxConf(this.config.web.gunicornTimeoutSeconds) },
             },
             this.child(),
         );
+        const data = {
+            ...secretData(BACKEND_SECRETS, this.context.secrets),
+            DJANGO_REDIS_URL: redisUrl(cache.endpoint, cache.password, CACHE_DB),
+        };
         const secret = new ConfigSecret(
             this.childName("backend-secret"),
-            { namespace, name: BACKEND_SECRET, app: api, data: args.secretData },
+            { namespace, name: BACKEND_SECRET, app: api, data },
             this.child(),
         );
-        const route = (host: string): ExposureSpec => ({
+        return { configMap: configMap.handle, nginxConf: nginxConf.handle, secret: secret.handle };
+    }
+
+    /** A Route to the Service's `http` port: edge TLS, HTTP redirected, the configured router timeout. */
+    private route(host: string): ExposureSpec {
+        return {
             host,
             servicePort: "http",
             tls: { termination: "edge", insecure: "Redirect" },
-            annotations: { [ROUTE_TIMEOUT_ANNOTATION]: args.routeTimeout },
-        });
-        // Never fewer serving pods than asked for during a release.
-        const rollingUpdate = { maxSurge: "25%", maxUnavailable: 0 };
+            annotations: { [ROUTE_TIMEOUT_ANNOTATION]: this.config.web.routeTimeout },
+        };
+    }
 
-        this.backend = new Workload(
+    /** gunicorn with the nginx sidecar that serves the static files and proxies the rest; Service backend-nginx. */
+    private backendWorkload(
+        args: WebArgs,
+        reads: BackendReads,
+        opts: pulumi.CustomResourceOptions,
+    ): Workload {
+        return new Workload(
             this.childName("backend"),
             {
-                cluster,
-                namespace,
+                cluster: this.context.cluster,
+                namespace: this.#namespace,
                 app: dialsApp("backend", "api"),
-                replicas: args.backendReplicas,
-                rollingUpdate,
+                replicas: this.config.web.backendReplicas,
+                rollingUpdate: ROLLING_UPDATE,
                 automountServiceAccountToken: false,
                 // gunicorn reads its env and nginx its site file once, at start: the handles below roll it.
                 restartOnChange: { key: args.restartKey },
-                volumes: [nginxConf.handle.volume("nginx-conf"), { name: "staticfiles", emptyDir: {} }],
+                volumes: [reads.nginxConf.volume("nginx-conf"), { name: "staticfiles", emptyDir: {} }],
                 containers: [
                     {
                         name: "backend",
                         image: args.images.backend,
                         ports: [{ name: "gunicorn", containerPort: GUNICORN_PORT }],
-                        envFrom: [configMap.handle.envFrom(), secret.handle.envFrom()],
+                        envFrom: [reads.configMap.envFrom(), reads.secret.envFrom()],
                         resources: SIZES.backend,
                         readinessProbe: tcpProbe(GUNICORN_PORT),
                         volumeMounts: [{ name: "staticfiles", mountPath: STATIC_DIR }],
@@ -124,18 +163,22 @@ export class Web extends RunbookComponent {
                     name: BACKEND_SERVICE,
                     ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }],
                 },
-                expose: [route(args.apiHost)],
+                expose: [this.route(this.config.web.apiHost)],
             },
-            this.child({ dependsOn: args.dependsOn }),
+            opts,
         );
-        this.frontend = new Workload(
+    }
+
+    /** The frontend, its Service and its Route. */
+    private frontendWorkload(args: WebArgs, opts: pulumi.CustomResourceOptions): Workload {
+        return new Workload(
             this.childName("frontend"),
             {
-                cluster,
-                namespace,
+                cluster: this.context.cluster,
+                namespace: this.#namespace,
                 app: dialsApp("frontend", "frontend"),
-                replicas: args.frontendReplicas,
-                rollingUpdate,
+                replicas: this.config.web.frontendReplicas,
+                rollingUpdate: ROLLING_UPDATE,
                 automountServiceAccountToken: false,
                 containers: [
                     {
@@ -147,12 +190,9 @@ export class Web extends RunbookComponent {
                     },
                 ],
                 service: { ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }] },
-                expose: [route(args.frontendHost)],
+                expose: [this.route(this.config.web.frontendHost)],
             },
-            this.child({ dependsOn: args.dependsOn }),
+            opts,
         );
-        this.apiUrl = `https://${args.apiHost}`;
-        this.frontendUrl = `https://${args.frontendHost}`;
-        this.registerOutputs({ apiUrl: this.apiUrl, frontendUrl: this.frontendUrl });
     }
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { dialsSchema } from "../../components/dials/config";
-import { RecordedResource } from "../../tools/mocks/recorder";
 import { stackValues } from "../harness";
-import { SystemFixture, runSystem } from "../fixtures/system";
+import { SystemFixture, Values } from "../fixtures/system";
 import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS } from "../../components/dials/secrets";
 
 /** Every required DIALS secret, each with a value that is easy to search for in recorded inputs. */
@@ -37,13 +36,9 @@ export function fewerWorkspaces(dials: DialsSection, kept = 1): void {
     dials.workspaces = dials.workspaces.filter((w, i) => i < kept || w.name === dials.defaultWorkspace);
 }
 
-/** Runs the program with a stack's DIALS config (optionally changed) and every required secret. */
-export function runDials(
-    stack: "stage" | "prod",
-    change?: (dials: DialsSection) => void,
-    secrets: Record<string, string> = DIALS_SECRETS,
-): Promise<RecordedResource[]> {
-    return runSystem(DIALS, stack, change && ((values) => change(dialsSection(values))), secrets);
+/** A change of a stack's values that edits its DIALS section, for runSystem(DIALS, ...) and evaluatePart. */
+export function onDials(change: (dials: DialsSection) => void): (values: Values) => void {
+    return (values) => change(dialsSection(values));
 }
 
 /** DIALS in test/fixtures/system.ts: its section, the program-level ones, every required secret. */

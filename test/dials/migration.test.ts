@@ -15,8 +15,10 @@ import {
     dialsSection,
     dialsValues,
     fewerWorkspaces,
-    runDials,
+    DIALS,
+    onDials,
 } from "./fixtures";
+import { runSystem } from "../fixtures/system";
 
 const JOB = "kubernetes:batch/v1:Job";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -48,7 +50,7 @@ async function configError(
     change: (dials: DialsSection) => void,
 ): Promise<ConfigError> {
     try {
-        await runDials(stack, change);
+        await runSystem(DIALS, stack, onDials(change));
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
         assert.equal(recorder.resources.length, 0, "nothing may be registered when the config is wrong");
@@ -78,10 +80,14 @@ const reviewedRuns = new Map<"stage" | "prod", Promise<RecordedResource[]>>();
 function withReviewedMigration(stack: "stage" | "prod"): Promise<RecordedResource[]> {
     let run = reviewedRuns.get(stack);
     if (!run) {
-        run = runDials(stack, (d) => {
-            fewerWorkspaces(d, 2);
-            reviewed(d);
-        }).then((r) => [...r]);
+        run = runSystem(
+            DIALS,
+            stack,
+            onDials((d) => {
+                fewerWorkspaces(d, 2);
+                reviewed(d);
+            }),
+        ).then((r) => [...r]);
         reviewedRuns.set(stack, run);
     }
     return run;

@@ -4,7 +4,8 @@ import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS } from "../.
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, k8sObjects } from "../harness";
-import { DIALS_SECRETS, DialsSection, fewerWorkspaces, runDials } from "./fixtures";
+import { runSystem } from "../fixtures/system";
+import { DIALS, DIALS_SECRETS, DialsSection, fewerWorkspaces, onDials } from "./fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STAGE = "cms-dials-stage";
@@ -18,12 +19,13 @@ async function checksums(
     change?: (dials: DialsSection) => void,
 ): Promise<Map<string, string | undefined>> {
     // Every evaluation alike, the baseline too: see fewerWorkspaces.
-    await runDials(
+    await runSystem(
+        DIALS,
         "stage",
-        (d) => {
+        onDials((d) => {
             fewerWorkspaces(d);
             change?.(d);
-        },
+        }),
         secrets,
     );
     const out = new Map<string, string | undefined>();

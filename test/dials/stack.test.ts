@@ -12,9 +12,11 @@ import {
     PROD_WORKERS,
     dialsSection,
     dialsValues,
+    DIALS,
     fewerWorkspaces,
-    runDials,
+    onDials,
 } from "./fixtures";
+import { runSystem } from "../fixtures/system";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
@@ -76,7 +78,7 @@ function workerDeployments<R extends Registered = RecordedResource>(
 
 describe("dials on the prod stack", () => {
     before(async () => {
-        await runDials("prod");
+        await runSystem(DIALS, "prod");
     });
 
     it("creates exactly the source's Deployments in cms-dials-prod", () => {
@@ -482,9 +484,13 @@ describe("dials on the stage stack and other configurations", () => {
     });
 
     it("adding a workspace is one config entry: its three workers, its database and its e-group follow", async () => {
-        await runDials("prod", (d) => {
-            d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
-        });
+        await runSystem(
+            DIALS,
+            "prod",
+            onDials((d) => {
+                d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
+            }),
+        );
         assert.deepEqual(
             names(workerDeployments()).filter((n) => !PROD_WORKERS.includes(n)),
             ["muon-bulk", "muon-indexer", "muon-priority"],
@@ -506,7 +512,7 @@ describe("dials on the stage stack and other configurations", () => {
 
     it("uses Redis passwords from secret config instead of generating them", async () => {
         // No worker makes or reads a password but through the Secrets read here (see fewerWorkspaces).
-        await runDials("prod", (d) => fewerWorkspaces(d), {
+        await runSystem(DIALS, "prod", onDials(fewerWorkspaces), {
             ...DIALS_SECRETS,
             "dials-redis-etl-broker-password": "broker p@ss",
             "dials-redis-web-cache-password": "cache-pass",

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { BASE_RESOURCES, MAX_RESOURCES, estimateResources } from "../../tools/plan/size";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { runDials, dialsSection } from "../dials/fixtures";
+import { DIALS, dialsSection, onDials } from "../dials/fixtures";
+import { runSystem } from "../fixtures/system";
 import { stackPlan } from "../fixtures/plans";
 
 // The size guard estimates a stack's resources before evaluating it; an estimate below the truth lets a stack past
@@ -24,8 +25,14 @@ describe("resource estimate of the size guard", function () {
             { name: "sizeguard1", egroup: "cms-dqm-runregistry-offline-sizeguard1" },
             { name: "sizeguard2", egroup: "cms-dqm-runregistry-offline-sizeguard2" },
         ];
-        const before = (await runDials("stage")).length;
-        const after = (await runDials("stage", (d) => d.workspaces!.push(...extra))).length;
+        const before = (await runSystem(DIALS, "stage")).length;
+        const after = (
+            await runSystem(
+                DIALS,
+                "stage",
+                onDials((d) => d.workspaces!.push(...extra)),
+            )
+        ).length;
         const values = readStackFile("stage").values;
         const more = structuredClone(values);
         (dialsSection(more).workspaces as unknown[]).push(...extra);
