@@ -18,7 +18,6 @@ async function checksums(changed: Record<string, string> = {}): Promise<Map<stri
     stationModules(thothOf(values));
     await evaluateThoth("stage", {
         change: stationModules,
-        moduleParts: ["services"],
         secrets: { ...secretsFor(values.thoth), ...changed },
     });
     return new Map(
@@ -173,7 +172,6 @@ describe("thoth argo-server: rolls when the controller ConfigMap it reads at sta
                 stationModules(t);
                 if (bucket) t.station.modules.shared.ceph.bucket = bucket;
             },
-            moduleParts: ["argo"],
         });
         const [server] = k8sObjects(DEPLOYMENT).filter(
             (d) => field(d.inputs, "metadata.name") === "argo-server",

@@ -124,7 +124,7 @@ describe("thoth station environments", function () {
         before(async () => {
             // Of the modules, the watcher restart and what it is made from: Namespaces, RoleBindings thoth-ops-admin
             // and Dgraph are the station's own, which builds them whatever modules' parts it builds.
-            await evaluateThoth("stage", { change: toTest, moduleParts: ["watcherRestart"] });
+            await evaluateThoth("stage", { change: toTest });
         });
 
         it("puts every tier, the ops account and Dgraph into thoth-test-core", () => {
