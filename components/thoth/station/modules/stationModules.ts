@@ -420,18 +420,18 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         const modules = this.#args.modules;
         if (!modules.verify) return;
         const api = (plan: string, image: string) => ({
-            name: plan,
-            url: `${this.publicUrls[plan]}/readiness`,
-            image,
+            workload: this.services.workloads[plan],
+            target: { name: plan, url: `${this.publicUrls[plan]}/readiness`, image },
         });
         new StationVerify(
             this.childName("verify"),
             {
-                targets: [
+                config: this.config,
+                context: this.context,
+                apis: [
                     api("user-api", modules.images.userApi),
                     api("management-api", modules.images.managementApi),
                 ],
-                after: [this.services.workloads["user-api"], this.services.workloads["management-api"]],
             },
             this.child(),
         );
