@@ -231,15 +231,20 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                     "kubernetes.io/ssh-auth",
                     ["GITHUB_APP_ID", "KEBBHUT_GITHUB_PRIVATE_KEY", "github-oauth-token", "ssh-privatekey"],
                 ];
+                // By namespace: objects placed with their Namespace's name register as it resolves, in no set order.
+                const byNamespace = (a: Json[], b: Json[]) => String(a[0]).localeCompare(String(b[0]));
                 assert.deepEqual(
-                    copies.map((r) => [
-                        meta(r).namespace,
-                        (r.inputs as Json).type,
-                        Object.keys((r.inputs as Json).stringData),
-                    ]),
-                    ns.infra === ns.backend
+                    copies
+                        .map((r) => [
+                            meta(r).namespace,
+                            (r.inputs as Json).type,
+                            Object.keys((r.inputs as Json).stringData),
+                        ])
+                        .sort(byNamespace),
+                    (ns.infra === ns.backend
                         ? [backend]
-                        : [backend, [ns.infra, "Opaque", ["github-oauth-token"]]],
+                        : [backend, [ns.infra, "Opaque", ["github-oauth-token"]]]
+                    ).sort(byNamespace),
                 );
                 const t = thothSchema.parse(thothStack(stack).thoth);
                 t.station!.modules!.catalog!.enabled = false;
