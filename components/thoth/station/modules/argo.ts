@@ -37,8 +37,14 @@ export interface ArgoInstallPlan {
     namespaced: boolean;
 }
 
-/** Stage runs three installs (backend, middletier, amun-inspection); test one in thoth-test-core. */
-export function argoInstalls(environment: StationEnvironment): ArgoInstallPlan[] {
+/** The install of the backend tier, whose account the prescriptions' Workflows run as: first in every environment. */
+export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
+
+/**
+ * Stage runs three installs (backend, middletier, amun-inspection); test one in thoth-test-core. The backend's comes
+ * first, by type: every environment has it.
+ */
+export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan, ...ArgoInstallPlan[]] {
     if (environment === "test") {
         return [
             {
@@ -201,11 +207,11 @@ export class ArgoInstall extends RunbookComponent {
             ? args.reads.secret("argo-artifact-repository-secrets")
             : undefined;
         const config = this.controllerConfig(artifacts?.objectName);
-        // order: what no reference of the pod specs carries: the account's grants, the ConfigMap the controller
-        // reads by its plain --configmap name, and the artifact Secret its config names inside a YAML string.
-        const after = this.child({
-            dependsOn: [server, config, ...(artifacts?.resource ? [artifacts.resource] : [])],
-        });
+        // What no reference of the pod specs carries: the account's grants, the ConfigMap the controller reads by its
+        // plain --configmap name, and the artifact Secret its config names inside a YAML string.
+        const unreferenced = [server, config, ...(artifacts?.resource ? [artifacts.resource] : [])];
+        // order: the pods start with their grants and the configuration they read by plain name.
+        const after = this.child({ dependsOn: unreferenced });
         this.controller = this.workflowController(server, after);
         this.argoServer(server, config, after);
         this.registerOutputs({});

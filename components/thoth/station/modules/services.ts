@@ -319,6 +319,25 @@ export function secretsRead(env: EnvMap): string[] {
     return [...new Set(refs)].sort();
 }
 
+/** A service's one container, reading its env from the station's objects of its namespace. */
+function serviceContainer(
+    plan: ServicePlan,
+    image: string,
+    reads: StationReads,
+    sizing: Record<SizedPart, Sizing>,
+): ContainerSpec {
+    return {
+        name: plan.container,
+        image,
+        ports: [{ name: "http", containerPort: plan.port }],
+        env: plan.env(reads),
+        resources: sizing[plan.size],
+        livenessProbe: plan.liveness,
+        readinessProbe: plan.readiness,
+        ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
+    };
+}
+
 /** Arguments of {@link StationServices}. */
 export interface StationServicesArgs {
     cluster: ClusterContext;
@@ -416,16 +435,7 @@ export class StationServices extends RunbookComponent {
         const image = args.config.images[plan.image];
         const serviceName = plan.serviceName ?? plan.name;
         const reads = args.reads(namespace);
-        const container: ContainerSpec = {
-            name: plan.container,
-            image,
-            ports: [{ name: "http", containerPort: plan.port }],
-            env: plan.env(reads),
-            resources: args.sizing[plan.size],
-            livenessProbe: plan.liveness,
-            readinessProbe: plan.readiness,
-            ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
-        };
+        const container = serviceContainer(plan, image, reads, args.sizing);
         const endpoints = this.routes(plan);
         const app = thothApp(plan.name, plan.watches ? "consumer" : "api", image);
         // Consumers share one Service through a common instance label (the reference's `service:` label).
@@ -491,8 +501,8 @@ export class StationServices extends RunbookComponent {
                 servicePort: plan.servicePort.name,
                 tls: { termination: "edge" },
             },
-            // order: Exposure (components/shared) names the Service by its plain name, which carries no reference to
-            // it, and places its Route with a plain namespace: the Route is made once the Service is.
+            // Exposure (components/shared) names the Service by its plain name, which carries no reference to it.
+            // order: the Route is made once the Service it admits to is.
             this.child({ dependsOn: [service] }),
         );
     }

@@ -11,7 +11,7 @@ import { AccountHandle } from "../../../shared/handles";
 import { ConfigSecret } from "../../../shared/secret";
 import { ServiceAccount } from "../../../shared/serviceAccount";
 import { SystemArgs, SystemPart } from "../../../shared/system";
-import { ArgoInstall, argoInstalls } from "./argo";
+import { ArgoInstall, ArgoInstallPlan, argoInstalls } from "./argo";
 import { catalogImageStreamArgs, catalogImageStreamPlan } from "../catalog/catalogPrerequisites";
 import { CheckedStation, ThothSection } from "../../config";
 import { thothApp } from "../../identity";
@@ -85,13 +85,6 @@ export interface StationModulesArgs extends SystemArgs<ThothSection, KubernetesC
     prerequisites: pulumi.Resource[];
 }
 
-/** Account `argo` of the Argo install of the backend tier, which the prescriptions' Workflows run as. */
-function workflowAccount(installs: readonly ArgoInstall[], tier: StationTier): AccountHandle {
-    const install = installs.find((a) => a.tier === tier);
-    if (!install) throw new Error(`tier ${tier} runs Workflows, but has no Argo install`);
-    return install.workflowAccount;
-}
-
 /**
  * The Thoth station's modules in one environment layout (thoth-ops' provision and verify playbooks), from the same
  * components for stage and test, in the order they must exist: the shared configuration, the knowledge graph, the
@@ -102,6 +95,8 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
     public readonly services: StationServices;
     public readonly graph: KnowledgeGraph;
     public readonly argo: ArgoInstall[];
+    /** The backend tier's install, whose account `argo` the prescriptions' Workflows run as. */
+    readonly #backendArgo: ArgoInstall;
     public readonly restart?: WatcherRestart;
     public readonly catalog?: WorkflowCatalog;
     public readonly publicUrls: Record<string, string>;
@@ -117,7 +112,9 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         // (a missing key fails container creation) and nothing else of the station's configuration.
         const reads = stationReads([...configMaps, ...this.secrets()].map((c) => c.handle));
         this.graph = this.knowledgeGraph(reads);
-        this.argo = this.argoInstalls(reads);
+        const [backend, ...others] = argoInstalls(this.#args.station.environment);
+        this.#backendArgo = this.argoInstall(backend, reads);
+        this.argo = [this.#backendArgo, ...others.map((plan) => this.argoInstall(plan, reads))];
         this.services = this.stationServices(reads);
         this.workflowAccounts();
         this.periodicJobs(reads);
@@ -225,29 +222,27 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         );
     }
 
-    /** The workflow controllers each tier runs. */
-    private argoInstalls(reads: (namespace: string) => StationReads): ArgoInstall[] {
+    /** The workflow controller of one tier. */
+    private argoInstall(plan: ArgoInstallPlan, reads: (namespace: string) => StationReads): ArgoInstall {
         const { modules, station } = this.#args;
-        return argoInstalls(station.environment).map((plan) => {
-            const namespace = this.#namespaces[plan.tier];
-            return new ArgoInstall(
-                this.childName(`argo-${plan.tier}`),
-                {
-                    cluster: this.context.cluster,
-                    namespace,
-                    namespaceRef: this.placed(namespace),
-                    namespaceResource: this.#args.env.namespaceResources[namespace],
-                    domain: modules.domain,
-                    plan,
-                    shared: modules.shared,
-                    images: modules.images,
-                    sizing: STATION_SIZING[station.environment],
-                    reads: reads(namespace),
-                },
-                // order: Argo's CRDs and ClusterRoles, when this stack owns them, exist before an install uses them.
-                this.child({ dependsOn: this.#args.prerequisites }),
-            );
-        });
+        const namespace = this.#namespaces[plan.tier];
+        return new ArgoInstall(
+            this.childName(`argo-${plan.tier}`),
+            {
+                cluster: this.context.cluster,
+                namespace,
+                namespaceRef: this.placed(namespace),
+                namespaceResource: this.#args.env.namespaceResources[namespace],
+                domain: modules.domain,
+                plan,
+                shared: modules.shared,
+                images: modules.images,
+                sizing: STATION_SIZING[station.environment],
+                reads: reads(namespace),
+            },
+            // order: Argo's CRDs and ClusterRoles, when this stack owns them, exist before an install uses them.
+            this.child({ dependsOn: this.#args.prerequisites }),
+        );
     }
 
     /** The services users and other modules hit. */
@@ -347,7 +342,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 namespaceRef: this.placed(namespace),
                 image: this.#args.modules.images.prescriptionsRefresh,
                 reads: reads(namespace),
-                account: workflowAccount(this.argo, "backend"),
+                account: this.#backendArgo.workflowAccount,
             },
             // order: its CronWorkflows are of Argo's CRDs, which this stack's prerequisites may create.
             this.child({ dependsOn: this.#args.prerequisites }),
