@@ -172,56 +172,84 @@ export function botProblems(config: ThothConfig): ConfigProblem[] {
 export function stationProblems(config: ThothConfig): ConfigProblem[] {
     const station = config.station;
     if (!station?.enabled) return [];
-    const problems: ConfigProblem[] = [];
+    return [
+        ...graphImageProblems(station),
+        ...dgraphProblems(station, config.domain),
+        ...watcherRestartProblems(station),
+        ...modulesProblems(station, config.domain),
+    ];
+}
+
+type Station = NonNullable<ThothConfig["station"]>;
+
+/**
+ * The knowledge graph's server mounts the claim holding today's data: the takeover check compares the data
+ * directory's major version with the one the image runs, which sclorg/rhscl images name in the repository.
+ */
+function graphImageProblems(station: Station): ConfigProblem[] {
     const postgresql = station.modules?.enabled ? station.modules.images.postgresql : undefined;
-    // The knowledge graph's server mounts the claim holding today's data: the takeover check compares the data
-    // directory's major version with the one the image runs, which sclorg/rhscl images name in the repository.
-    if (postgresql !== undefined && sclorgPostgresMajor(postgresql) === undefined) {
-        const key = "thoth.station.modules.images.postgresql";
-        problems.push({
+    if (postgresql === undefined || sclorgPostgresMajor(postgresql) !== undefined) return [];
+    const key = "thoth.station.modules.images.postgresql";
+    return [
+        {
             key: fullKey(key),
             message: `is ${postgresql}, which does not name its PostgreSQL major version (an sclorg or rhscl image, registry.access.redhat.com/rhscl/postgresql-<major>-rhel7, does): the knowledge graph's data directory must be of the server's major version, and nothing could check it`,
             fix: `read the image running today: oc get pods -n ${tierNamespaces(station.environment).graph} -o jsonpath='{range .items[*]}{.spec.containers[*].image}{"\\n"}{end}' | grep postgresql ; then ${setCommand(key, "<that image, e.g. registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:...>", { path: true })}`,
-        });
-    }
+        },
+    ];
+}
+
+/** Dgraph's Routes need a domain unless every host is set; its sizes must be sane. */
+function dgraphProblems(station: Station, domain: string | undefined): ConfigProblem[] {
     const dgraph = station.dgraph;
-    if (dgraph?.enabled) {
-        const hosts = dgraph.hosts;
-        if ((!hosts.zeroRest || !hosts.alphaRest || !hosts.alphaGrpc) && !config.domain) {
-            problems.push(
-                problem(
-                    "thoth.domain",
-                    "is required: Dgraph's Routes (zero-rest, alpha-rest, alpha-grpc) get their hosts from it (or set thoth.station.dgraph.hosts)",
-                    "apps.ocp4.prod.psi.redhat.com",
-                ),
-            );
-        }
-        problems.push(...sizing("thoth.station.dgraph.zeroResources", dgraph.zeroResources));
-        problems.push(...sizing("thoth.station.dgraph.alphaResources", dgraph.alphaResources));
+    if (!dgraph?.enabled) return [];
+    const problems: ConfigProblem[] = [];
+    const hosts = dgraph.hosts;
+    if ((!hosts.zeroRest || !hosts.alphaRest || !hosts.alphaGrpc) && !domain) {
+        problems.push(
+            problem(
+                "thoth.domain",
+                "is required: Dgraph's Routes (zero-rest, alpha-rest, alpha-grpc) get their hosts from it (or set thoth.station.dgraph.hosts)",
+                "apps.ocp4.prod.psi.redhat.com",
+            ),
+        );
     }
+    problems.push(...sizing("thoth.station.dgraph.zeroResources", dgraph.zeroResources));
+    problems.push(...sizing("thoth.station.dgraph.alphaResources", dgraph.alphaResources));
+    return problems;
+}
+
+/** The watcher restart's targets are distinct, and what it restarts is deployed (by the modules). */
+function watcherRestartProblems(station: Station): ConfigProblem[] {
     const restart = station.watcherRestart;
-    if (restart?.enabled) {
-        const kinds = restart.targets;
-        for (const kind of duplicates(kinds)) {
-            const index = kinds.lastIndexOf(kind);
-            problems.push({
-                key: fullKey(`thoth.station.watcherRestart.targets[${index}]`),
-                message: `names ${kind} a second time`,
-                fix: removeCommand(`thoth.station.watcherRestart.targets[${index}]`, { path: true }),
-            });
-        }
-        if (!station.modules?.enabled) {
-            problems.push(
-                problem(
-                    "thoth.station.modules.enabled",
-                    "must be true: the watcher restart restarts the station's own event-watching Deployments, which only the modules deploy",
-                    "true",
-                ),
-            );
-        }
+    if (!restart?.enabled) return [];
+    const kinds = restart.targets;
+    const problems: ConfigProblem[] = duplicates(kinds).map((kind) => {
+        const index = kinds.lastIndexOf(kind);
+        return {
+            key: fullKey(`thoth.station.watcherRestart.targets[${index}]`),
+            message: `names ${kind} a second time`,
+            fix: removeCommand(`thoth.station.watcherRestart.targets[${index}]`, { path: true }),
+        };
+    });
+    if (!station.modules?.enabled) {
+        problems.push(
+            problem(
+                "thoth.station.modules.enabled",
+                "must be true: the watcher restart restarts the station's own event-watching Deployments, which only the modules deploy",
+                "true",
+            ),
+        );
     }
+    return problems;
+}
+
+/** The modules' generated Routes need a domain; verify needs running APIs. */
+function modulesProblems(station: Station, domain: string | undefined): ConfigProblem[] {
     const modules = station.modules;
-    if (modules?.enabled && !config.domain) {
+    if (!modules?.enabled) return [];
+    const problems: ConfigProblem[] = [];
+    if (!domain) {
         problems.push(
             problem(
                 "thoth.domain",
@@ -230,7 +258,7 @@ export function stationProblems(config: ThothConfig): ConfigProblem[] {
             ),
         );
     }
-    if (modules?.enabled && modules.verify && modules.hibernated) {
+    if (modules.verify && modules.hibernated) {
         problems.push(
             problem(
                 "thoth.station.modules.verify",

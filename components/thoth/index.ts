@@ -1,9 +1,8 @@
 import { Claim } from "../config/ownership";
 import { NamespaceClaim, defineSystem } from "../config/system";
-import { catalogNotices } from "./station/catalog/catalogPrerequisites";
 import { thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
-import { heldRouteNotices, thothImages } from "./notices";
+import { thothImages, thothNotices } from "./notices";
 import { thothRetiredSecrets, thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
 import { prerequisiteClaims } from "./station/clusterPrerequisites";
@@ -84,13 +83,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     secrets: thothSecrets,
     retiredSecrets: thothRetiredSecrets,
     check: (config) => thothCheck(config),
-    // Held Routes; the catalog's objects, which exist only once the provider renders the pinned commit.
-    notices: (config) => [
-        ...heldRouteNotices(config),
-        ...(config.station?.enabled && config.station.modules?.enabled
-            ? catalogNotices(config.station.modules.catalog, config.station.environment)
-            : []),
-    ],
+    notices: (section) => thothNotices(section),
     images: (config) => thothImages(config),
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });

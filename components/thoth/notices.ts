@@ -1,6 +1,7 @@
 import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
 import { BOT_NAMES, BotName, enabledBot } from "./bots/catalog";
-import { ThothConfig } from "./config";
+import { ThothConfig, ThothSection } from "./config";
+import { catalogNotices } from "./station/catalog/catalogPrerequisites";
 import { tierNamespaces } from "./station/tiers";
 
 /** Where runbook 000 runs the bots and the ultrahook clients today. */
@@ -75,5 +76,17 @@ export function heldRouteNotices(config: ThothConfig): string[] {
             `of these names already in the cluster are not this stack's and stay as they are ` +
             `(oc -n ${ns["amun-api"]} get route amun-api amun-api-route53). Once the templates exist there: ` +
             `pulumi config set --path thoth.station.modules.exposeAmunApi true`,
+    ];
+}
+
+/**
+ * What an operator must read before `up` (the definition's `notices`): the held Routes, and the catalog's objects,
+ * which exist only once the provider renders the pinned commit.
+ */
+export function thothNotices(section: ThothSection): string[] {
+    const modules = section.station?.modules;
+    return [
+        ...heldRouteNotices(section),
+        ...(section.station && modules ? catalogNotices(modules.catalog, section.station.environment) : []),
     ];
 }

@@ -1,30 +1,39 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesContext } from "../config/system";
-import { RunbookComponent } from "../shared/component";
+import { KubernetesContext, SecretStore } from "../config/system";
 import { ownsClusterScoped } from "../shared/cluster";
 import { ChecksumKey, ReadsChecksumKey } from "../shared/startupReads";
 import { keepsLongLivedData } from "../shared/protect";
+import { SystemArgs, SystemComponent } from "../shared/system";
 import { ArgoPrerequisites } from "./station/modules/argo";
 import { THOTH_CLUSTER_PREREQUISITES } from "./station/clusterPrerequisites";
 import { Bots } from "./bots/bots";
-import { ThothSection } from "./config";
+import { CheckedStation, ThothSection } from "./config";
 import { Dgraph } from "./station/dgraph";
-import { resolveDestination } from "./ultrahooks/destinations";
 import { ZuulNodepool } from "./nodepool/nodepool";
-import { SECRET_KEYS, scopedStore, ultrahookApiKeySecret } from "./secrets";
+import { scopedStore } from "./secrets";
 import { Station } from "./station/station";
-import { tierNamespaces } from "./station/tiers";
-import { StationModulePart, StationModules } from "./station/modules/stationModules";
+import { StationModules } from "./station/modules/stationModules";
 import { Ultrahooks } from "./ultrahooks/ultrahooks";
 
-/** Arguments of {@link Thoth}. */
-export interface ThothArgs {
-    /** The `thoth` section as its check built it. */
-    config: ThothSection;
-    /** What the program decided: the cluster (provider resolved), the tier's protection and the secrets. */
-    context: KubernetesContext;
-    /** The station modules' parts to build (every part when absent): a test builds the ones it reads. */
-    moduleParts?: readonly StationModulePart[];
+/** The station's stack output: its namespaces and account, and what each of its enabled parts reports. */
+export interface StationOutputs extends Record<string, unknown> {
+    environment: string;
+    namespaces: Record<string, string>;
+    opsServiceAccount: string;
+    opsToken: pulumi.Output<string>;
+    dgraph?: Record<string, string>;
+    publicUrls?: Record<string, string>;
+    clusterPrerequisites?: "owned" | "referenced";
+    catalog?: unknown;
+    watcherRestart?: { schedule: string; targets: unknown };
+}
+
+/** Thoth's stack outputs (`pulumi stack output thoth`), by part; a part that is off has none. */
+export interface ThothOutputs extends Record<string, pulumi.Input<unknown>> {
+    bots?: { namespace: string; deployed: string[]; endpoints: Record<string, pulumi.Input<string>> };
+    ultrahookDestinations?: Record<string, pulumi.Output<string>>;
+    station?: StationOutputs;
+    nodepool?: { providerYaml: string; context: string; token: pulumi.Output<string> };
 }
 
 /**
@@ -33,177 +42,163 @@ export interface ThothArgs {
  * controllers, services, periodic jobs, catalog, watcher restart; verify; the `thoth-ops` token export) and the
  * Zuul nodepool hookup. Each part is switched by its config section; the stack outputs are {@link outputs}.
  */
-export class Thoth extends RunbookComponent {
-    /** Stack outputs of the system, by part. */
-    public readonly outputs: Record<string, unknown> = {};
+export class Thoth extends SystemComponent<ThothSection, KubernetesContext, ThothOutputs> {
+    /** A stage stack reads `thoth-stage-...` keys only: it can never act with production's identities. */
+    readonly #secrets: SecretStore;
     #restartKey: ChecksumKey | undefined;
 
-    constructor(name: string, args: ThothArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Thoth", name, opts, args.context.cluster.provider);
-        const { config, context } = args;
-        const cluster = context.cluster;
-        // A stage stack reads `thoth-stage-...` keys only: it can never act with production's identities.
-        const secrets = scopedStore(context.secrets, config.identity);
+    constructor(
+        name: string,
+        args: SystemArgs<ThothSection, KubernetesContext>,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("runbooks:thoth:Thoth", name, args, opts);
+        this.#secrets = scopedStore(this.context.secrets, this.config.identity);
+        const bots = this.bots();
+        const ultrahookDestinations = this.ultrahooks(bots);
+        const station = this.station();
+        const nodepool = this.nodepool();
+        this.setOutputs({
+            ...(bots && { bots: bots.outputs }),
+            ...(ultrahookDestinations && { ultrahookDestinations }),
+            ...(station && { station }),
+            ...(nodepool && { nodepool }),
+        });
+    }
 
-        // "Thoth Bots Migration": Kebechet, Nepthys, Sesheta, review-manager, webhook2kafka and normalizers.
-        let bots: Bots | undefined;
-        if (config.bots?.enabled) {
-            bots = new Bots(
-                this.childName("bots"),
-                { cluster, bots: config.bots, domain: config.domain, secrets, restartKey: this.restartKey() },
-                this.child(),
-            );
-            this.outputs.bots = {
-                namespace: config.bots.namespace,
-                deployed: bots.deployed,
-                endpoints: bots.endpointUrls,
-            };
-        }
+    /** "Thoth Bots Migration": Kebechet, Nepthys, Sesheta, review-manager, webhook2kafka and normalizers. */
+    private bots(): Bots | undefined {
+        const bots = this.config.bots;
+        if (!bots?.enabled) return undefined;
+        return new Bots(
+            this.childName("bots"),
+            { ...this.parts(), bots, secrets: this.#secrets, restartKey: this.restartKey() },
+            this.child(),
+        );
+    }
 
-        // "Ultrahooks Deployment": public webhooks tunnelled to the bots (or to Zuul's managesf).
-        const hooks = config.ultrahooks;
-        if (hooks?.enabled) {
-            const apiKeys: Record<string, pulumi.Output<string>> = {};
-            for (const i of hooks.instances) {
-                apiKeys[i.apiKeySecret] = secrets.require(ultrahookApiKeySecret(i.apiKeySecret));
-            }
-            const ultrahooks = new Ultrahooks(
-                this.childName("ultrahooks"),
-                {
-                    cluster,
-                    namespace: hooks.namespace,
-                    createNamespace: hooks.createNamespace,
-                    image: hooks.image,
-                    tunnels: hooks.instances.map((i) => ({
-                        subdomain: i.subdomain,
-                        apiKeySecret: i.apiKeySecret,
-                        destination: resolveDestination(i, bots?.endpoints ?? {}),
-                    })),
-                    apiKeys,
-                    restartKey: this.restartKey(),
-                },
-                this.child(),
-            );
-            this.outputs.ultrahookDestinations = ultrahooks.destinations;
-        }
+    /** "Ultrahooks Deployment": public webhooks tunnelled to the bots (or to Zuul's managesf). */
+    private ultrahooks(bots: Bots | undefined): ThothOutputs["ultrahookDestinations"] {
+        const hooks = this.config.ultrahooks;
+        if (!hooks?.enabled) return undefined;
+        return new Ultrahooks(
+            this.childName("ultrahooks"),
+            {
+                ...this.parts(),
+                hooks,
+                botEndpoints: bots?.endpoints ?? {},
+                secrets: this.#secrets,
+                restartKey: this.restartKey(),
+            },
+            this.child(),
+        ).destinations;
+    }
 
-        // "Thoth Station Migration", prepare: the environment's namespaces and the thoth-ops account.
-        const station = config.station;
-        if (station?.enabled) {
-            // The knowledge graph and Dgraph hold long-lived data on every stack but a local one, stage included.
-            const keepData = context.protectStateful || keepsLongLivedData(context.tier);
-            const tiers = tierNamespaces(station.environment);
-            const env = new Station(
-                this.childName("station"),
-                {
-                    cluster,
-                    environment: station.environment,
-                    createNamespaces: station.createNamespaces,
-                    opsServiceAccount: station.opsServiceAccount,
-                    opsClusterRoles: station.opsClusterRoles,
-                    protectStateful: context.protectStateful,
-                    dataNamespaces: keepData
-                        ? [
-                              ...(station.dgraph ? [tiers.dgraph] : []),
-                              ...(station.modules ? [tiers.graph] : []),
-                          ]
-                        : [],
-                },
-                this.child(),
-            );
-            const stationOut: Record<string, unknown> = {
-                environment: station.environment,
-                namespaces: env.namespaces,
-                opsServiceAccount: env.opsServiceAccount,
-            };
+    /**
+     * "Thoth Station Migration": prepare (the environment's namespaces and the thoth-ops account), Dgraph, provision
+     * and verify (the modules), and "copy the secret token of service account thoth-ops ... to the ansible vault":
+     * exported, encrypted.
+     */
+    private station(): StationOutputs | undefined {
+        const station = this.config.station;
+        if (!station?.enabled) return undefined;
+        // The knowledge graph and Dgraph hold long-lived data on every stack but a local one, stage included.
+        const keepData = this.context.protectStateful || keepsLongLivedData(this.context.tier);
+        const env = new Station(
+            this.childName("station"),
+            { ...this.parts(), station, keepData },
+            this.child(),
+        );
+        return {
+            environment: station.environment,
+            namespaces: env.namespaces,
+            opsServiceAccount: env.opsServiceAccount,
+            ...this.dgraph(station, env, keepData),
+            ...this.modules(station, env, keepData),
+            opsToken: env.opsToken,
+        };
+    }
 
-            // "Dgraph": the graph database, with the certificates of the ansible vault.
-            const dgraphNs = env.namespaces.dgraph;
-            const dg = station.dgraph;
-            if (dg) {
-                const dgraph = new Dgraph(
-                    this.childName("dgraph"),
-                    {
-                        cluster,
-                        namespace: dgraphNs,
-                        config: dg,
-                        hosts: dg.hosts,
-                        tls: {
-                            caCrt: secrets.require(SECRET_KEYS.dgraphCaCrt),
-                            nodeCrt: secrets.require(SECRET_KEYS.dgraphNodeCrt),
-                            nodeKey: secrets.require(SECRET_KEYS.dgraphNodeKey),
-                            clientCrt: secrets.require(SECRET_KEYS.dgraphClientCrt),
-                            clientKey: secrets.require(SECRET_KEYS.dgraphClientKey),
-                        },
-                        protectStateful: keepData,
-                        restartKey: this.restartKey(),
-                    },
-                    this.child({ dependsOn: [env.namespaceResources[dgraphNs]] }),
-                );
-                stationOut.dgraph = { layout: dg.layout, namespace: dgraphNs, ...dgraph.urls };
-            }
+    /** "Dgraph": the graph database, with the certificates of the ansible vault. */
+    private dgraph(station: CheckedStation, env: Station, keepData: boolean): Partial<StationOutputs> {
+        const dg = station.dgraph;
+        if (!dg) return {};
+        const dgraph = new Dgraph(
+            this.childName("dgraph"),
+            {
+                ...this.parts(),
+                dgraph: dg,
+                namespace: env.namespaceOf("dgraph"),
+                secrets: this.#secrets,
+                protectStateful: keepData,
+                restartKey: this.restartKey(),
+            },
+            this.child(),
+        );
+        return { dgraph: { layout: dg.layout, namespace: env.namespaces.dgraph, ...dgraph.urls } };
+    }
 
-            // Provision and verify: the station's modules (see StationModules for the steps, in order).
-            const modules = station.modules;
-            if (modules) {
-                // Validation refuses ownClusterPrerequisites without the grants; the second condition keeps a
-                // configuration that skipped validation from creating what the cluster setup provides.
-                const owned =
-                    modules.ownClusterPrerequisites &&
-                    THOTH_CLUSTER_PREREQUISITES.every((p) =>
-                        ownsClusterScoped(cluster, "thoth", p.kind, p.name),
-                    );
-                const prerequisites = owned
-                    ? new ArgoPrerequisites(
-                          this.childName("cluster-prerequisites"),
-                          { cluster, protectStateful: context.protectStateful },
-                          this.child(),
-                      )
-                    : undefined;
-                const mods = new StationModules(
-                    this.childName("station-modules"),
-                    {
-                        cluster,
-                        environment: station.environment,
-                        namespaces: env.namespaces,
-                        namespaceResources: env.namespaceResources,
-                        domain: modules.domain,
-                        config: modules,
-                        secrets,
-                        protectStateful: keepData,
-                        watcherRestart: station.watcherRestart,
-                        prerequisites: prerequisites ? [prerequisites] : [],
-                        parts: args.moduleParts,
-                    },
-                    this.child(),
-                );
-                stationOut.publicUrls = mods.publicUrls;
-                stationOut.clusterPrerequisites = owned ? "owned" : "referenced";
-                if (mods.catalog) stationOut.catalog = mods.catalog.instances;
-                if (mods.restart && station.watcherRestart) {
-                    stationOut.watcherRestart = {
+    /** Provision and verify: the station's modules (see StationModules for the steps, in order). */
+    private modules(station: CheckedStation, env: Station, keepData: boolean): Partial<StationOutputs> {
+        const modules = station.modules;
+        if (!modules) return {};
+        const prerequisites = this.clusterPrerequisites(modules.ownClusterPrerequisites);
+        const mods = new StationModules(
+            this.childName("station-modules"),
+            {
+                ...this.parts(),
+                station,
+                modules,
+                env,
+                secrets: this.#secrets,
+                protectStateful: keepData,
+                prerequisites: prerequisites ? [prerequisites] : [],
+            },
+            this.child(),
+        );
+        return {
+            publicUrls: mods.publicUrls,
+            clusterPrerequisites: prerequisites ? "owned" : "referenced",
+            ...(mods.catalog && { catalog: mods.catalog.instances }),
+            ...(mods.restart &&
+                station.watcherRestart && {
+                    watcherRestart: {
                         schedule: station.watcherRestart.schedule,
                         targets: mods.restart.groups,
-                    };
-                }
-            }
+                    },
+                }),
+        };
+    }
 
-            // "copy the secret token of service account thoth-ops ... to the ansible vault": exported, encrypted.
-            stationOut.opsToken = env.opsToken;
-            this.outputs.station = stationOut;
-        }
+    /**
+     * The Argo CRDs and ClusterRoles, where this stack owns them. Validation refuses ownClusterPrerequisites without
+     * the grants; the second condition keeps a configuration that skipped validation from creating what the cluster
+     * setup provides.
+     */
+    private clusterPrerequisites(own: boolean): ArgoPrerequisites | undefined {
+        const cluster = this.context.cluster;
+        const owned =
+            own &&
+            THOTH_CLUSTER_PREREQUISITES.every((p) => ownsClusterScoped(cluster, "thoth", p.kind, p.name));
+        if (!owned) return undefined;
+        return new ArgoPrerequisites(
+            this.childName("cluster-prerequisites"),
+            { ...this.parts() },
+            this.child(),
+        );
+    }
 
-        // "Zuul": the nodepool's namespace, service account and token in this cluster, and its provider file.
-        const nodepool = config.nodepool;
-        if (nodepool) {
-            const np = new ZuulNodepool(
-                this.childName("nodepool"),
-                { cluster, config: nodepool, apiServer: nodepool.apiServer },
-                this.child(),
-            );
-            this.outputs.nodepool = { providerYaml: np.providerYaml, context: np.context, token: np.token };
-        }
-        this.registerOutputs(this.outputs);
+    /** "Zuul": the nodepool's namespace, service account and token in this cluster, and its provider file. */
+    private nodepool(): ThothOutputs["nodepool"] {
+        const nodepool = this.config.nodepool;
+        if (!nodepool) return undefined;
+        const np = new ZuulNodepool(this.childName("nodepool"), { ...this.parts(), nodepool }, this.child());
+        return { providerYaml: np.providerYaml, context: np.kubeconfigContext, token: np.token };
+    }
+
+    /** What every part is built from: the checked section and the context. */
+    private parts(): SystemArgs<ThothSection, KubernetesContext> {
+        return { config: this.config, context: this.context };
     }
 
     /**

@@ -4,7 +4,8 @@ import { AccountHandle } from "../shared/handles";
 import { AppIdentity, standardLabels } from "../shared/labels";
 
 export interface ServiceAccountTokenArgs {
-    namespace: string;
+    /** The namespace's name from its Namespace component: the Secret is made after it. */
+    namespace: pulumi.Input<string>;
     /** The account the token is for: the annotation names it through the handle, so the Secret waits for it. */
     serviceAccount: AccountHandle;
     app: AppIdentity;

@@ -14,7 +14,6 @@ import { THOTH } from "../thoth/fixtures";
 import { confirmImages } from "../placeholders";
 import { thoth } from "../../components/thoth/index";
 import { Thoth } from "../../components/thoth/thoth";
-import { StationModulePart } from "../../components/thoth/station/modules/stationModules";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -147,12 +146,6 @@ function retainedReader(r: Resource): boolean {
  */
 const WITHOUT_RETAINED_WORKLOADS = ["prow", "dials", "callysto"];
 
-/**
- * The one part of Thoth's station modules (most of Thoth's objects) the variant builds: the knowledge graph, their
- * retained workload, with the configuration it is made from, whose Secrets are all the modules' Secrets.
- */
-const MODULE_PARTS: readonly StationModulePart[] = ["graph"];
-
 /** Thoth's parts beside the station, switched off in the variant: bots, tunnels and nodepool retain nothing. */
 const THOTH_PARTS_OFF = ["bots", "ultrahooks", "nodepool"];
 /** Their components, for finding their objects in prod's plan. */
@@ -225,7 +218,7 @@ describe("retention of data with its namespace (stage and prod, program under th
             .filter((r) => leftOut(r) && (retainedReader(r) || read.has(r.urn)))
             .map((r) => `${r.system}: ${r.type} ${metadata(r).namespace}/${metadata(r).name}`);
         assert.deepEqual(missed, [], "retained workloads, or Secrets they read, that the variant leaves out");
-        // Thoth with its modules' graph part alone (as the program deploys it, test/fixtures/part.ts), then the
+        // Thoth alone (as the program deploys it, test/fixtures/part.ts), then the
         // other systems that retain workloads (Packit, Stream) in one run of the program.
         // At the production tier its images are pinned as production requires (test/placeholders.ts).
         const production = (values: Record<string, unknown>) => {
@@ -243,7 +236,7 @@ describe("retention of data with its namespace (stage and prod, program under th
                     for (const part of THOTH_PARTS_OFF) if (parts[part]) parts[part].enabled = false;
                 },
                 (config, context) => {
-                    new Thoth("thoth", { config, context, moduleParts: MODULE_PARTS });
+                    new Thoth("thoth", { config, context });
                 },
             )),
         ];

@@ -77,7 +77,6 @@ describe("thoth amun-api Routes are held while amun's inspection templates are n
                     change: (thoth) => {
                         thoth.station.modules.exposeAmunApi = true;
                     },
-                    moduleParts: ["services"],
                 })),
             ];
             recorder.restore(evaluated);

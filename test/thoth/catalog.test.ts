@@ -63,7 +63,7 @@ const BASES = {
 async function runRendered(stack: "stage" | "prod"): Promise<RecordedResource[]> {
     answerKustomize(BASES);
     try {
-        return await evaluateThoth(stack, { change: stationModules, moduleParts: ["catalog"] });
+        return await evaluateThoth(stack, { change: stationModules });
     } finally {
         answerKustomize();
     }
@@ -345,7 +345,7 @@ describe("thoth workflow and template catalog", function () {
 
         it("is not deployed when switched off", async () => {
             // The modules' catalog part alone: whether it registers anything is all this reads.
-            await evaluateThoth("stage", { change: catalogSwitchedOff, moduleParts: ["catalog"] });
+            await evaluateThoth("stage", { change: catalogSwitchedOff });
             assert.equal(ofType(DIRECTORY).length, 0);
         });
     });

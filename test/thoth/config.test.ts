@@ -1,8 +1,9 @@
+import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
-import { runThoth, thothConfigError, thothStack, Json } from "./fixtures";
+import { thothConfigError, thothStack, Json, THOTH } from "./fixtures";
 
 describe("thoth config checks", function () {
     // Each run plans the whole station (~400 objects); on a loaded machine that takes longer than the default.
@@ -124,7 +125,7 @@ describe("thoth config checks", function () {
 
     it("reports a missing secret with the command that sets it", async () => {
         try {
-            await runThoth("prod", undefined, { "kubeconfig-psi": "x" });
+            await runSystem(THOTH, "prod", undefined, { "kubeconfig-psi": "x" });
             assert.fail("expected a ConfigError");
         } catch (err) {
             assert.ok(err instanceof ConfigError);
@@ -135,7 +136,7 @@ describe("thoth config checks", function () {
 
     it("refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)", async () => {
         try {
-            await runThoth("prod", undefined, {
+            await runSystem(THOTH, "prod", undefined, {
                 "thoth-kebechet-ssh-privatekey": "-----BEGIN KEBECHET KEY-----",
                 "thoth-nepthys-github-oauth-token": "ses-github-token",
             });

@@ -6,7 +6,7 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { AccountHandle, ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
 import { StationReads } from "../../components/thoth/station/stationReads";
 import { ofType, recorder, stackValues } from "../harness";
-import { SystemFixture, runSystem } from "../fixtures/system";
+import { SystemFixture, Values, runSystem } from "../fixtures/system";
 
 /** Every secret the thoth section can ask for, with recognisable values so leaks can be searched for. */
 /** Recorded inputs are untyped JSON; tests read them structurally. */
@@ -74,13 +74,9 @@ export function secretsFor(thoth: unknown, pristine?: unknown): Record<string, s
     return { "kubeconfig-psi": SECRETS["kubeconfig-psi"], ...lastSecrets };
 }
 
-/** Runs the program with the thoth part of a stack, optionally changed first, and the secrets it needs. */
-export async function runThoth(
-    stack: "stage" | "prod",
-    change?: (thoth: Record<string, Json>) => void,
-    secrets?: Record<string, string>,
-): Promise<RecordedResource[]> {
-    return runSystem(THOTH, stack, change && ((values) => change(thothOf(values))), secrets);
+/** A change of the thoth section as a change of the stack's values (what runSystem and evaluatePart take). */
+export function onThoth(change: (thoth: Record<string, Json>) => void): (values: Values) => void {
+    return (values) => change(thothOf(values));
 }
 
 /** Thoth in test/fixtures/system.ts: its section and the program-level ones, the secrets its section asks for. */
@@ -170,7 +166,7 @@ export async function thothConfigError(
     change: (thoth: Record<string, Json>) => void,
 ): Promise<ConfigError> {
     try {
-        await runThoth(stack, change);
+        await runSystem(THOTH, stack, onThoth(change));
     } catch (err) {
         if (err instanceof ConfigError) {
             assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");

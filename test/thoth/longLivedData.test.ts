@@ -92,7 +92,7 @@ describe("Thoth station: long-lived data is kept on every stack but a local one"
                         if (tier === "production") confirmImages(values);
                     },
                     (config, context) => {
-                        new Thoth("thoth", { config, context, moduleParts: ["graph"] });
+                        new Thoth("thoth", { config, context });
                     },
                 )),
             ];

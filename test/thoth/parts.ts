@@ -6,10 +6,6 @@ import { evaluatePart } from "../fixtures/part";
 import { Stack } from "../fixtures/system";
 import { thoth } from "../../components/thoth/index";
 import { Thoth } from "../../components/thoth/thoth";
-import {
-    STATION_MODULE_PARTS,
-    StationModulePart,
-} from "../../components/thoth/station/modules/stationModules";
 import { Json, THOTH, thothOf, withoutNodepool } from "./fixtures";
 
 // The committed stacks are planned once per test run (test/fixtures/plans.ts). A describe whose cases only read what
@@ -118,51 +114,36 @@ export function sharedEvaluation(
     };
 }
 
-/** What {@link evaluateThoth} builds: the stack's thoth section after `change`, and which station modules' parts. */
+/** What {@link evaluateThoth} builds: the stack's thoth section after `change`. */
 export interface ThothPartOptions {
     change?: (thoth: Record<string, Json>) => void;
-    /** The station modules' parts to build (every part when absent): the ones the case reads. */
-    moduleParts?: readonly StationModulePart[];
     /** The secrets to give (those the changed section asks for when absent). */
     secrets?: Record<string, string>;
 }
 
 /**
- * Thoth alone, as the program deploys it (test/fixtures/part.ts), with only the station modules' parts a case reads:
- * a stage station's modules are ~350 objects, of which one part is a tenth.
+ * Thoth alone, as the program deploys it (test/fixtures/part.ts): the system's component built from the section the
+ * program checks, without the other systems of the stack.
  */
 export function evaluateThoth(stack: Stack, options: ThothPartOptions = {}): Promise<RecordedResource[]> {
-    const { change, moduleParts, secrets } = options;
+    const { change, secrets } = options;
     return evaluatePart(
         THOTH,
         thoth,
         stack,
         change && ((values) => change(thothOf(values))),
         (config, context) => {
-            new Thoth("thoth", { config, context, moduleParts });
+            new Thoth("thoth", { config, context });
         },
         secrets,
     );
 }
 
 /**
- * The station modules' parts a secret can reach: every part but the workflow catalog and the workflow accounts, which
- * are handed neither the secret store nor a Secret (the catalog renders from its repository into the namespaces, an
- * account is a name and its grants), so no secret value can get into what they register.
- */
-export const SECRET_HOLDING_PARTS: readonly StationModulePart[] = STATION_MODULE_PARTS.filter(
-    (p) => p !== "catalog" && p !== "accounts",
-);
-
-/**
  * Thoth of `stack` as far as a secret can reach, for a leak scan (a secret value must appear nowhere but in its
- * Secrets): the bots and the station's modules (handed the secret store), the tunnels (their API keys), Dgraph (its
- * TLS keys) and the modules' parts holding the station's Secrets ({@link SECRET_HOLDING_PARTS}). The nodepool, handed
- * no secret, is off ({@link withoutNodepool}).
+ * Secrets): the bots and the station (handed the secret store), the tunnels (their API keys) and Dgraph (its TLS
+ * keys). The nodepool, handed no secret, is off ({@link withoutNodepool}).
  */
 export function evaluateSecretHolders(stack: Stack): Promise<RecordedResource[]> {
-    return evaluateThoth(stack, {
-        change: withoutNodepool,
-        moduleParts: SECRET_HOLDING_PARTS,
-    });
+    return evaluateThoth(stack, { change: withoutNodepool });
 }

@@ -35,7 +35,6 @@ const stageEvaluated = sharedEvaluation(() =>
             t.station.dgraph.enabled = false;
             withoutNodepool(t);
         },
-        moduleParts: ["argo", "prescriptionsRefresh"],
     }),
 );
 

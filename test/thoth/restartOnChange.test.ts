@@ -1,7 +1,8 @@
+import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { field, k8sObjects } from "../harness";
-import { Json, runThoth, secretsFor, stationModules, thothOf, thothStack } from "./fixtures";
+import { Json, onThoth, secretsFor, stationModules, thothOf, thothStack, THOTH } from "./fixtures";
 import { evaluateThoth, plannedThoth } from "./parts";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -18,7 +19,6 @@ async function checksums(changed: Record<string, string> = {}): Promise<Map<stri
     stationModules(thothOf(values));
     await evaluateThoth("stage", {
         change: stationModules,
-        moduleParts: ["services"],
         secrets: { ...secretsFor(values.thoth), ...changed },
     });
     return new Map(
@@ -106,7 +106,9 @@ function withoutModules(thoth: Record<string, Json>): void {
 async function prodChecksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
     const values = thothStack("prod");
     withoutModules(thothOf(values));
-    return checksumsOf(await runThoth("prod", withoutModules, { ...secretsFor(values.thoth), ...changed }));
+    return checksumsOf(
+        await runSystem(THOTH, "prod", onThoth(withoutModules), { ...secretsFor(values.thoth), ...changed }),
+    );
 }
 
 describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret restarts exactly its readers", function () {
@@ -173,7 +175,6 @@ describe("thoth argo-server: rolls when the controller ConfigMap it reads at sta
                 stationModules(t);
                 if (bucket) t.station.modules.shared.ceph.bucket = bucket;
             },
-            moduleParts: ["argo"],
         });
         const [server] = k8sObjects(DEPLOYMENT).filter(
             (d) => field(d.inputs, "metadata.name") === "argo-server",

@@ -96,7 +96,7 @@ describe("thoth revsolver RBAC", function () {
                 );
             assert.deepEqual(named(), []);
             // The modules' accounts, which make revsolver's grants (bots, tunnels and Dgraph off).
-            await evaluateThoth("stage", { change: catalogSwitchedOff, moduleParts: ["accounts"] });
+            await evaluateThoth("stage", { change: catalogSwitchedOff });
             assert.deepEqual(named(), []);
             assert.equal(revsolverBindings().length, 3, "the bindings do not depend on the catalog switch");
         });

@@ -1,10 +1,11 @@
+import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { memoryConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObject, k8sObjects, ofType, recorder, resetRecorder, settled, unwrap } from "../harness";
-import { KIND, runThoth, secretsFor, stationEnvironment, thothOf, thothStack, Json } from "./fixtures";
+import { KIND, onThoth, secretsFor, stationEnvironment, thothOf, thothStack, Json, THOTH } from "./fixtures";
 import { evaluateThoth, plannedBefore, plannedThoth } from "./parts";
 
 const STAGE_NAMESPACES = [
@@ -47,10 +48,14 @@ describe("thoth station environments", function () {
 
     it("binds OpenShift's system: ClusterRoles under a valid RoleBinding name", async () => {
         // The ops account's bindings are the station's own objects: the rest of the stack, Dgraph too, is off.
-        await runThoth("stage", (t) => {
-            stationEnvironment(t);
-            t.station.opsClusterRoles = ["admin", "system:image-puller"];
-        });
+        await runSystem(
+            THOTH,
+            "stage",
+            onThoth((t) => {
+                stationEnvironment(t);
+                t.station.opsClusterRoles = ["admin", "system:image-puller"];
+            }),
+        );
         const binding = k8sObject(KIND.roleBinding, "thoth-ops-system-image-puller", "thoth-backend-stage");
         assert.equal((binding.inputs.roleRef as Json).name, "system:image-puller");
     });
@@ -124,7 +129,7 @@ describe("thoth station environments", function () {
         before(async () => {
             // Of the modules, the watcher restart and what it is made from: Namespaces, RoleBindings thoth-ops-admin
             // and Dgraph are the station's own, which builds them whatever modules' parts it builds.
-            await evaluateThoth("stage", { change: toTest, moduleParts: ["watcherRestart"] });
+            await evaluateThoth("stage", { change: toTest });
         });
 
         it("puts every tier, the ops account and Dgraph into thoth-test-core", () => {
@@ -180,9 +185,13 @@ describe("thoth station environments", function () {
     });
 
     it("switches the whole station off", async () => {
-        await runThoth("stage", (t) => {
-            t.station.enabled = false;
-        });
+        await runSystem(
+            THOTH,
+            "stage",
+            onThoth((t) => {
+                t.station.enabled = false;
+            }),
+        );
         assert.equal(
             ofType(KIND.namespace).filter((n) => (n.inputs.metadata as Json).name.startsWith("thoth-"))
                 .length,

@@ -242,7 +242,6 @@ describe("thoth watcher restarts", function () {
                 t.station.watcherRestart.schedule = "*/15 * * * *";
                 t.station.watcherRestart.targets = ["investigator-consumers"];
             },
-            moduleParts: ["watcherRestart"],
         });
         const cron = k8sObject(KIND.cronJob, "watcher-restart", "thoth-test-core");
         assert.equal((cron.inputs.spec as Json).schedule, "*/15 * * * *");

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import { EndpointText } from "../../shared/endpoints";
 import * as pulumi from "@pulumi/pulumi";
-import { SecretStore } from "../../config/system";
+import { KubernetesContext, SecretStore } from "../../config/system";
 import { ClusterContext } from "../../shared/cluster";
-import { ComponentType, RunbookComponent } from "../../shared/component";
+import { ComponentType } from "../../shared/component";
 import { PlainConfigMap } from "../../shared/configMap";
 import { ContainerSpec } from "../../shared/container";
 import { ExposureSpec } from "../../shared/exposure";
@@ -12,18 +12,17 @@ import { Sizing } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
 import { ConfigSecret, SecretArgs } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
+import { SystemArgs, SystemPart } from "../../shared/system";
 import { Workload } from "../../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName } from "./catalog";
-import { BotsConfig } from "../config";
+import { BotsConfig, ThothSection } from "../config";
 import { defaultHost, thothApp } from "../identity";
 
-/** What every bot family needs: where to deploy, the bots' config and the secrets. */
-export interface BotFamilyArgs {
-    cluster: ClusterContext;
-    namespace: string;
+/** What every bot family needs besides the section and context: where to deploy, the bots' config and the secrets. */
+export interface BotFamilyArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /** The bots' namespace, from its Namespace component: objects placed with it are made after it. */
+    namespace: pulumi.Output<string>;
     bots: BotsConfig;
-    /** Base domain for default Route hosts. */
-    domain?: string;
     secrets: SecretStore;
     /** Key of the checksums that roll a long-running bot when a Secret or ConfigMap it reads at start changes. */
     restartKey: ChecksumKey;
@@ -56,7 +55,6 @@ export interface CronBotSpec {
     successfulJobsHistoryLimit: number;
     failedJobsHistoryLimit: number;
     activeDeadlineSeconds?: number;
-    dependsOn?: pulumi.Resource[];
 }
 
 export interface WebBotSpec {
@@ -66,21 +64,19 @@ export interface WebBotSpec {
     container: Omit<ContainerSpec, "name" | "image" | "resources" | "ports">;
     volumes?: k8s.types.input.core.v1.Volume[];
     podAnnotations?: Record<string, pulumi.Input<string>>;
-    /** What the bot waits for; the Secrets and ConfigMaps among them are what its pods may read at start. */
-    dependsOn?: pulumi.Resource[];
 }
 
 /**
  * The base of the bot families (Kebechet, Sesheta, review-manager, cyborg-regidores): one component per family,
  * whose objects are made only by the methods here, so every one of them gets the same options: the family as
- * parent, its provider, the bots' namespace as dependency, and the alias to {@link BotFamilyArgs.formerParent}.
+ * parent, its provider, and the alias to {@link BotFamilyArgs.formerParent}; each is placed in the bots' namespace
+ * through the Namespace's name, so it is made after it.
  */
-export abstract class BotFamily extends RunbookComponent {
+export abstract class BotFamily extends SystemPart<ThothSection, KubernetesContext> {
     protected readonly cluster: ClusterContext;
-    protected readonly namespace: string;
+    protected readonly namespace: pulumi.Output<string>;
     protected readonly bots: BotsConfig;
     protected readonly secrets: SecretStore;
-    readonly #domain: string | undefined;
     readonly #restartKey: ChecksumKey;
     readonly #formerParent: pulumi.Resource;
     readonly #formerName: string;
@@ -91,12 +87,11 @@ export abstract class BotFamily extends RunbookComponent {
         args: BotFamilyArgs,
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        super(type, name, opts, args.cluster.provider);
-        this.cluster = args.cluster;
+        super(type, name, args, opts);
+        this.cluster = args.context.cluster;
         this.namespace = args.namespace;
         this.bots = args.bots;
         this.secrets = args.secrets;
-        this.#domain = args.domain;
         this.#restartKey = args.restartKey;
         this.#formerParent = args.formerParent;
         this.#formerName = args.formerName;
@@ -111,8 +106,8 @@ export abstract class BotFamily extends RunbookComponent {
     }
 
     /** Options of every object of the family: {@link child} plus the alias that keeps its state from before. */
-    protected objectOptions(dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions {
-        return this.child({ dependsOn, aliases: [{ parent: this.#formerParent }] });
+    protected objectOptions(): pulumi.CustomResourceOptions {
+        return this.child({ aliases: [{ parent: this.#formerParent }] });
     }
 
     /** A Secret of the family. */
@@ -167,7 +162,7 @@ export abstract class BotFamily extends RunbookComponent {
                 ],
                 volumes: spec.volumes,
             },
-            this.objectOptions(spec.dependsOn),
+            this.objectOptions(),
         );
     }
 
@@ -196,7 +191,7 @@ export abstract class BotFamily extends RunbookComponent {
                 service: { ports: [{ name: "http", port, targetPort: "http" }] },
                 expose: this.exposure(spec),
             },
-            this.objectOptions(spec.dependsOn),
+            this.objectOptions(),
         );
         return {
             url: workload.urls[0],
@@ -209,7 +204,7 @@ export abstract class BotFamily extends RunbookComponent {
         if (!spec.entry.route) return [];
         const host =
             spec.entry.host ??
-            (this.#domain ? defaultHost(spec.bot, this.namespace, this.#domain) : undefined);
+            (this.config.domain ? defaultHost(spec.bot, this.bots.namespace, this.config.domain) : undefined);
         if (!host) {
             // checks.ts reports this as a config problem before anything is registered.
             throw new Error(`bot ${spec.bot} needs thoth.domain or a host for its Route`);

@@ -1,14 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SecretStore } from "../../config/system";
-import { ClusterContext } from "../../shared/cluster";
-import { RunbookComponent } from "../../shared/component";
+import { KubernetesContext, SecretStore } from "../../config/system";
 import { SecretHandle } from "../../shared/handles";
 import { Namespace } from "../../shared/namespace";
 import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
+import { SystemArgs, SystemPart } from "../../shared/system";
 import { BotEndpoint, BotFamilyArgs } from "./botkit";
 import { SESHETA_SECRET_READERS, WebhookBotName, enabledBot, enabledBots, isBotEnabled } from "./catalog";
-import { CheckedBots } from "../config";
+import { CheckedBots, ThothSection } from "../config";
 import { thothApp } from "../identity";
 import { KebechetFamily } from "./kebechet";
 import { Regidores } from "./regidores";
@@ -16,15 +15,20 @@ import { ReviewManager } from "./reviewManager";
 import { SESHETA_BOTS, SeshetaFamily, seshetaSecretData } from "./sesheta";
 
 /** Arguments of {@link Bots}. */
-export interface BotsArgs {
-    cluster: ClusterContext;
+export interface BotsArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.bots` section as its check refined it; only enabled bots are deployed. */
     bots: CheckedBots;
-    /** Base domain of default Route hosts (`<bot>-<namespace>.<domain>`). */
-    domain?: string;
+    /** The system's secret store (scoped to its identity). */
     secrets: SecretStore;
     /** Key of the checksums that roll a bot when what it reads at start changes (the system's `checksumKey`). */
     restartKey: ChecksumKey;
+}
+
+/** The bots' stack output. */
+export interface BotsOutputs {
+    namespace: string;
+    deployed: string[];
+    endpoints: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -32,103 +36,128 @@ export interface BotsArgs {
  * family: Kebechet and Nepthys, the Sesheta bots, review-manager, and the cyborg-regidores bots (webhook2kafka and
  * normalizers), each with its Secrets and ConfigMaps; Sesheta's identity, which three families read, is made here.
  */
-export class Bots extends RunbookComponent {
+export class Bots extends SystemPart<ThothSection, KubernetesContext> {
     /** Address of every deployed webhook bot, for ultrahook destinations. */
     public readonly endpoints: Partial<Record<WebhookBotName, BotEndpoint>> = {};
-    /** Public URL (or in-cluster URL when it has no Route) of every deployed webhook bot, for stack outputs. */
-    public readonly endpointUrls: Record<string, pulumi.Input<string>>;
-    /** Object names of the deployed bots. */
-    public readonly deployed: string[];
+    /** The bots' stack output: namespace, deployed bots and each webhook bot's public (or in-cluster) URL. */
+    public readonly outputs: BotsOutputs;
+    readonly #args: BotsArgs;
 
     constructor(name: string, args: BotsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Bots", name, opts, args.cluster.provider);
-        const { bots } = args;
-        const ns = new Namespace(
+        super("runbooks:thoth:Bots", name, args, opts);
+        this.#args = args;
+        const family = this.familyArgs(this.namespace());
+        this.kebechet(family);
+        const sesheta = this.seshetaSecret(family.namespace);
+        if (sesheta) {
+            this.sesheta(family, sesheta);
+            this.reviewManager(family, sesheta);
+            this.regidores(family, sesheta);
+        }
+        const endpoints = Object.fromEntries(
+            Object.entries(this.endpoints).map(([bot, e]) => [bot, e.url ?? e.serviceUrl]),
+        );
+        this.outputs = { namespace: args.bots.namespace, deployed: enabledBots(args.bots), endpoints };
+        this.registerOutputs({ deployed: this.outputs.deployed, endpoints });
+    }
+
+    /** The bots' namespace: every bot object is placed with its name, so it is made after it. */
+    private namespace(): pulumi.Output<string> {
+        const { bots } = this.#args;
+        return new Namespace(
             this.childName("ns"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 name: bots.namespace,
                 app: thothApp("thoth-bots", "bot"),
                 create: bots.createNamespace,
             },
             this.child(),
-        );
-        const inNamespace = this.child({ dependsOn: [ns] });
-        const family: BotFamilyArgs = {
-            cluster: args.cluster,
-            namespace: bots.namespace,
+        ).name;
+    }
+
+    /** What every family is built from. */
+    private familyArgs(namespace: pulumi.Output<string>): BotFamilyArgs {
+        const { bots, secrets, restartKey } = this.#args;
+        return {
+            config: this.config,
+            context: this.context,
+            namespace,
             bots,
-            domain: args.domain,
-            secrets: args.secrets,
-            restartKey: args.restartKey,
+            secrets,
+            restartKey,
             formerParent: this,
             formerName: this.baseName,
         };
+    }
 
-        const kebechet = enabledBot(bots, "kebechet");
-        const nepthys = enabledBot(bots, "nepthys");
-        if (kebechet || nepthys) {
-            new KebechetFamily(
-                this.childName("kebechet-family"),
-                { ...family, kebechet, nepthys },
-                inNamespace,
-            );
-        }
-        const sesheta = this.seshetaSecret(args, inNamespace);
-        if (sesheta && SESHETA_BOTS.some((bot) => isBotEnabled(bots, bot))) {
-            const { endpoint } = new SeshetaFamily(
-                this.childName("sesheta-family"),
-                {
-                    ...family,
-                    webhooks: enabledBot(bots, "sesheta-webhooks"),
-                    labelChecker: enabledBot(bots, "sesheta-label-checker"),
-                    scrum: enabledBot(bots, "sesheta-scrum"),
-                    approver: enabledBot(bots, "sesheta-approver"),
-                    sesheta,
-                },
-                inNamespace,
-            );
-            if (endpoint) this.endpoints["sesheta-webhooks"] = endpoint;
-        }
-        const reviewManager = enabledBot(bots, "review-manager");
-        if (sesheta && reviewManager) {
-            this.endpoints["review-manager"] = new ReviewManager(
-                this.childName("review-manager-bot"),
-                { ...family, entry: reviewManager, sesheta },
-                inNamespace,
-            ).endpoint;
-        }
-        if (sesheta && bots.regidores) {
-            const { endpoint } = new Regidores(
-                this.childName("regidores"),
-                { ...family, ...bots.regidores, sesheta },
-                inNamespace,
-            );
-            if (endpoint) this.endpoints.webhook2kafka = endpoint;
-        }
-        this.deployed = enabledBots(bots);
-        this.endpointUrls = Object.fromEntries(
-            Object.entries(this.endpoints).map(([bot, e]) => [bot, e.url ?? e.serviceUrl]),
+    /** Kebechet and Nepthys, when either runs. */
+    private kebechet(family: BotFamilyArgs): void {
+        const kebechet = enabledBot(family.bots, "kebechet");
+        const nepthys = enabledBot(family.bots, "nepthys");
+        if (!kebechet && !nepthys) return;
+        new KebechetFamily(this.childName("kebechet-family"), { ...family, kebechet, nepthys }, this.child());
+    }
+
+    /** The Sesheta bots, when one of them runs. */
+    private sesheta(family: BotFamilyArgs, sesheta: SecretHandle): void {
+        const bots = family.bots;
+        if (!SESHETA_BOTS.some((bot) => isBotEnabled(bots, bot))) return;
+        const { endpoint } = new SeshetaFamily(
+            this.childName("sesheta-family"),
+            {
+                ...family,
+                webhooks: enabledBot(bots, "sesheta-webhooks"),
+                labelChecker: enabledBot(bots, "sesheta-label-checker"),
+                scrum: enabledBot(bots, "sesheta-scrum"),
+                approver: enabledBot(bots, "sesheta-approver"),
+                sesheta,
+            },
+            this.child(),
         );
-        this.registerOutputs({ deployed: this.deployed, endpoints: this.endpointUrls });
+        if (endpoint) this.endpoints["sesheta-webhooks"] = endpoint;
+    }
+
+    /** review-manager, when it runs. */
+    private reviewManager(family: BotFamilyArgs, sesheta: SecretHandle): void {
+        const entry = enabledBot(family.bots, "review-manager");
+        if (!entry) return;
+        this.endpoints["review-manager"] = new ReviewManager(
+            this.childName("review-manager-bot"),
+            { ...family, entry, sesheta },
+            this.child(),
+        ).endpoint;
+    }
+
+    /** The cyborg-regidores bots, when one of them runs. */
+    private regidores(family: BotFamilyArgs, sesheta: SecretHandle): void {
+        const regidores = this.#args.bots.regidores;
+        if (!regidores) return;
+        const { endpoint } = new Regidores(
+            this.childName("regidores"),
+            { ...family, ...regidores, sesheta },
+            this.child(),
+        );
+        if (endpoint) this.endpoints.webhook2kafka = endpoint;
     }
 
     /**
      * Secret sesheta-secret (see {@link seshetaSecretData}), read by the Sesheta bots, review-manager and the
      * cyborg-regidores bots: made exactly when one of them runs.
      */
-    private seshetaSecret(args: BotsArgs, opts: pulumi.CustomResourceOptions): SecretHandle | undefined {
-        if (!SESHETA_SECRET_READERS.some((bot) => isBotEnabled(args.bots, bot))) return undefined;
+    private seshetaSecret(namespace: pulumi.Output<string>): SecretHandle | undefined {
+        const { bots, secrets } = this.#args;
+        if (!SESHETA_SECRET_READERS.some((bot) => isBotEnabled(bots, bot))) return undefined;
         return new ConfigSecret(
             this.childName("sesheta-secret"),
             {
-                namespace: args.bots.namespace,
+                namespace,
                 name: "sesheta-secret",
                 app: thothApp("sesheta", "bot"),
                 type: "kubernetes.io/ssh-auth",
-                data: seshetaSecretData(args.bots, args.secrets),
+                data: seshetaSecretData(bots, secrets),
             },
-            opts,
+            this.child(),
         ).handle;
     }
 }

@@ -31,10 +31,11 @@ export interface RegidoresArgs extends BotFamilyArgs {
 export class Regidores extends BotFamily {
     /** webhook2kafka's address, when it runs. */
     public readonly endpoint?: BotEndpoint;
+    readonly #args: RegidoresArgs;
 
     constructor(name: string, args: RegidoresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:Regidores", name, args, opts);
-        const { sesheta } = args;
+        this.#args = args;
         const regidores = this.secret("cyborg-regidores", {
             app: thothApp("cyborg-regidores", "bot"),
             data: {
@@ -43,68 +44,85 @@ export class Regidores extends BotFamily {
                 "datahub-ca-cert": this.secrets.require(SECRET_KEYS.regidoresDatahubCa),
             },
         });
-        const volumes = [
-            regidores.volume("root-ca-cert", { items: [{ key: "root-ca-cert", path: "ca.pem" }] }),
-            regidores.volume("datahub-ca-cert", {
-                items: [{ key: "datahub-ca-cert", path: "data-hub-kafka-ca.crt" }],
-            }),
-        ];
-        const volumeMounts = [
-            { name: "root-ca-cert", mountPath: `${APP_ROOT}/conf`, readOnly: true },
-            { name: "datahub-ca-cert", mountPath: `${APP_ROOT}/secrets`, readOnly: true },
-        ];
-        const kafka: EnvMap = {
-            WEB_CONCURRENCY: "1",
-            KAFKA_BOOTSTRAP_SERVERS: regidores.env("kafka-bootstrap-servers"),
-        };
-
-        if (args.webhook2kafka) {
-            this.endpoint = this.webBot({
-                bot: "webhook2kafka",
-                entry: args.webhook2kafka,
-                resources: RESOURCES,
-                container: {
-                    env: {
-                        ...kafka,
-                        APP_FILE: "webhook2kafka.py",
-                        GITHUB_WEBHOOK_SECRET: sesheta.env("github-webhook-secret"),
-                    },
-                    // /healthz answers 503 while Kafka is unreachable: take the pod out of the Service, do not kill it.
-                    readinessProbe: httpProbe("/healthz", "http"),
-                    livenessProbe: tcpProbe("http", { initialDelaySeconds: 30 }),
-                    volumeMounts,
-                },
-                volumes,
-            });
-        }
-        const norm = args.normalizers;
-        if (norm) {
-            new Workload(
-                this.objectName("normalizers"),
-                {
-                    cluster: this.cluster,
-                    namespace: this.namespace,
-                    app: thothApp("normalizers", "bot", norm.image),
-                    automountServiceAccountToken: false,
-                    containers: [
-                        {
-                            name: "normalizers",
-                            image: norm.image,
-                            env: {
-                                ...kafka,
-                                APP_SCRIPT: "normalizers.sh",
-                                SESHETA_GITHUB_WEBHOOK_SECRET: sesheta.env("github-webhook-secret"),
-                            },
-                            resources: norm.resources ?? RESOURCES,
-                            volumeMounts,
-                        },
-                    ],
-                    volumes,
-                    restartOnChange: this.botReads(),
-                },
-                this.objectOptions(),
-            );
-        }
+        if (args.webhook2kafka) this.endpoint = this.webhook2kafka(args.webhook2kafka, regidores);
+        if (args.normalizers) this.normalizers(args.normalizers, regidores);
         this.registerOutputs({});
     }
+
+    /** webhook2kafka: GitHub/GitLab/Trello webhooks to DataHub Kafka messages. */
+    private webhook2kafka(
+        entry: NonNullable<RegidoresArgs["webhook2kafka"]>,
+        regidores: SecretHandle,
+    ): BotEndpoint {
+        return this.webBot({
+            bot: "webhook2kafka",
+            entry,
+            resources: RESOURCES,
+            container: {
+                env: {
+                    ...kafka(regidores),
+                    APP_FILE: "webhook2kafka.py",
+                    GITHUB_WEBHOOK_SECRET: this.#args.sesheta.env("github-webhook-secret"),
+                },
+                // /healthz answers 503 while Kafka is unreachable: take the pod out of the Service, do not kill it.
+                readinessProbe: httpProbe("/healthz", "http"),
+                livenessProbe: tcpProbe("http", { initialDelaySeconds: 30 }),
+                volumeMounts: VOLUME_MOUNTS,
+            },
+            volumes: caVolumes(regidores),
+        });
+    }
+
+    /** normalizers: a faust worker without web server, turning the messages into normalized events. */
+    private normalizers(norm: NonNullable<RegidoresArgs["normalizers"]>, regidores: SecretHandle): void {
+        new Workload(
+            this.objectName("normalizers"),
+            {
+                cluster: this.cluster,
+                namespace: this.namespace,
+                app: thothApp("normalizers", "bot", norm.image),
+                automountServiceAccountToken: false,
+                containers: [
+                    {
+                        name: "normalizers",
+                        image: norm.image,
+                        env: {
+                            ...kafka(regidores),
+                            APP_SCRIPT: "normalizers.sh",
+                            SESHETA_GITHUB_WEBHOOK_SECRET: this.#args.sesheta.env("github-webhook-secret"),
+                        },
+                        resources: norm.resources ?? RESOURCES,
+                        volumeMounts: VOLUME_MOUNTS,
+                    },
+                ],
+                volumes: caVolumes(regidores),
+                restartOnChange: this.botReads(),
+            },
+            this.objectOptions(),
+        );
+    }
+}
+
+/** Where both bots read the DataHub CAs: `conf/ca.pem` and `secrets/data-hub-kafka-ca.crt` under the source root. */
+const VOLUME_MOUNTS = [
+    { name: "root-ca-cert", mountPath: `${APP_ROOT}/conf`, readOnly: true },
+    { name: "datahub-ca-cert", mountPath: `${APP_ROOT}/secrets`, readOnly: true },
+];
+
+/** The CAs of Secret cyborg-regidores, each under the file name the code opens. */
+function caVolumes(regidores: SecretHandle) {
+    return [
+        regidores.volume("root-ca-cert", { items: [{ key: "root-ca-cert", path: "ca.pem" }] }),
+        regidores.volume("datahub-ca-cert", {
+            items: [{ key: "datahub-ca-cert", path: "data-hub-kafka-ca.crt" }],
+        }),
+    ];
+}
+
+/** The Kafka settings both bots read. */
+function kafka(regidores: SecretHandle): EnvMap {
+    return {
+        WEB_CONCURRENCY: "1",
+        KAFKA_BOOTSTRAP_SERVERS: regidores.env("kafka-bootstrap-servers"),
+    };
 }

@@ -1,7 +1,8 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretStore } from "../../config/system";
 import { EnvMap } from "../../shared/env";
-import { SecretHandle } from "../../shared/handles";
+import { ConfigMapHandle, SecretHandle } from "../../shared/handles";
 import { httpProbe, httpServerProbes } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
@@ -59,23 +60,46 @@ export interface SeshetaFamilyArgs extends BotFamilyArgs {
     sesheta: SecretHandle;
 }
 
+/** The mount of the label-checker's and the approver's `etc/config.json`. */
+const CONFIG_MOUNT = {
+    name: "bot-config",
+    mountPath: `${APP_ROOT}/etc/config.json`,
+    subPath: "config.json",
+    readOnly: true,
+};
+
 /** The Sesheta bots: the webhook receiver and the label-checker, scrum and approver CronJobs. */
 export class SeshetaFamily extends BotFamily {
     public readonly jobs: ScheduledJob[] = [];
     public readonly endpoint?: BotEndpoint;
+    readonly #args: SeshetaFamilyArgs;
 
     constructor(name: string, args: SeshetaFamilyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:SeshetaFamily", name, args, opts);
-        const bots = this.bots;
-        const secret = args.sesheta;
-        const keyFile = bots.seshetaChatKeyFile;
-        const { scrum } = args;
-
+        this.#args = args;
+        const keyFile = this.bots.seshetaChatKeyFile;
         // Only the chat bot's JSON of the identity's Secret, as the file name sesheta opens.
-        const chatVolume = secret.volume("chat-credentials", { items: [{ key: keyFile, path: keyFile }] });
+        const chatVolume = args.sesheta.volume("chat-credentials", {
+            items: [{ key: keyFile, path: keyFile }],
+        });
+        const configMap = this.configMap("sesheta-configmap", "bot", this.settings()).handle;
+        const configVolumes = this.botConfigVolumes();
+        const common: EnvMap = {
+            SESHETA_GITHUB_ACCESS_TOKEN: args.sesheta.env("github-oauth-token"),
+            SESHETA_VERBOSE: configMap.env("sesheta-verbose"),
+        };
+        if (args.webhooks) this.endpoint = this.webhooks(args.webhooks, common, chatVolume);
+        if (args.labelChecker) this.jobs.push(this.labelChecker(args.labelChecker, common, configVolumes));
+        if (args.scrum) this.jobs.push(this.scrum(args.scrum, common, configMap, chatVolume));
+        if (args.approver) this.jobs.push(this.approver(args.approver, common, configVolumes));
+        this.registerOutputs({});
+    }
 
-        const configData: Record<string, string> = {
-            "sesheta-verbose": bots.seshetaVerbose ? "1" : "0",
+    /** ConfigMap sesheta-configmap's data: verbosity, and the scrum's settings when it runs. */
+    private settings(): Record<string, string> {
+        const scrum = this.#args.scrum;
+        return {
+            "sesheta-verbose": this.bots.seshetaVerbose ? "1" : "0",
             ...(scrum
                 ? {
                       "scrum-space": scrum.space,
@@ -87,112 +111,115 @@ export class SeshetaFamily extends BotFamily {
                   }
                 : {}),
         };
-        const configMap = this.configMap("sesheta-configmap", "bot", configData).handle;
-        const botConfig =
-            args.labelChecker || args.approver
-                ? this.configMap("sesheta-bot", "bot", {
-                      "config.json": `${JSON.stringify(bots.seshetaConfig, null, 2)}\n`,
-                  })
-                : undefined;
+    }
 
-        const common: EnvMap = {
-            SESHETA_GITHUB_ACCESS_TOKEN: secret.env("github-oauth-token"),
-            SESHETA_VERBOSE: configMap.env("sesheta-verbose"),
-        };
+    /**
+     * ConfigMap sesheta-bot as a volume: only the label-checker and the approver mount it, and it exists exactly when
+     * one of them runs.
+     */
+    private botConfigVolumes(): k8s.types.input.core.v1.Volume[] {
+        if (!this.#args.labelChecker && !this.#args.approver) return [];
+        const botConfig = this.configMap("sesheta-bot", "bot", {
+            "config.json": `${JSON.stringify(this.bots.seshetaConfig, null, 2)}\n`,
+        });
+        return [botConfig.handle.volume("bot-config")];
+    }
 
-        if (args.webhooks) {
-            this.endpoint = this.webBot({
-                bot: "sesheta-webhooks",
-                entry: args.webhooks,
-                resources: sized("125m", "128Mi", "500m", "256Mi"),
-                container: {
-                    env: {
-                        ...common,
-                        SESHETA_GITHUB_WEBHOOK_SECRET: secret.env("github-webhook-secret"),
-                        // sesheta/__init__.py reads the webhook secret under Kebechet's name.
-                        KEBECHET_GITHUB_WEBHOOK_SECRET: secret.env("github-webhook-secret"),
-                        SESHETA_GOOGLE_CHAT_SPACE: secret.env("google-chat-space"),
-                        SESHETA_GOOGLE_CHAT_ENDPOINT_URL: secret.env("google-chat-endpoint-url"),
-                    },
-                    // Source: /_healthz/ for both.
-                    ...httpServerProbes(httpProbe("/_healthz/", "http"), { initialDelaySeconds: 30 }),
-                    volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
+    private webhooks(
+        entry: WebEntry,
+        common: EnvMap,
+        chatVolume: k8s.types.input.core.v1.Volume,
+    ): BotEndpoint {
+        const secret = this.#args.sesheta;
+        return this.webBot({
+            bot: "sesheta-webhooks",
+            entry,
+            resources: sized("125m", "128Mi", "500m", "256Mi"),
+            container: {
+                env: {
+                    ...common,
+                    SESHETA_GITHUB_WEBHOOK_SECRET: secret.env("github-webhook-secret"),
+                    // sesheta/__init__.py reads the webhook secret under Kebechet's name.
+                    KEBECHET_GITHUB_WEBHOOK_SECRET: secret.env("github-webhook-secret"),
+                    SESHETA_GOOGLE_CHAT_SPACE: secret.env("google-chat-space"),
+                    SESHETA_GOOGLE_CHAT_ENDPOINT_URL: secret.env("google-chat-endpoint-url"),
                 },
-                volumes: [chatVolume],
-            });
-        }
+                // Source: /_healthz/ for both.
+                ...httpServerProbes(httpProbe("/_healthz/", "http"), { initialDelaySeconds: 30 }),
+                volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
+            },
+            volumes: [chatVolume],
+        });
+    }
 
-        const configMount = {
-            name: "bot-config",
-            mountPath: `${APP_ROOT}/etc/config.json`,
-            subPath: "config.json",
-            readOnly: true,
-        };
-        // Only the label-checker and the approver mount it, and it exists exactly when one of them runs.
-        const configVolume = botConfig?.handle.volume("bot-config");
-        const configVolumes = configVolume ? [configVolume] : [];
+    private labelChecker(
+        entry: CronEntry,
+        common: EnvMap,
+        configVolumes: k8s.types.input.core.v1.Volume[],
+    ): ScheduledJob {
+        return this.cronBot({
+            bot: "sesheta-label-checker",
+            entry,
+            resources: sized("100m", "32Mi", "250m", "128Mi"),
+            container: {
+                env: { ...common, APP_FILE: "check_if_labels_present.py" },
+                volumeMounts: [CONFIG_MOUNT],
+            },
+            volumes: configVolumes,
+            successfulJobsHistoryLimit: 2,
+            failedJobsHistoryLimit: 4,
+        });
+    }
 
-        if (args.labelChecker) {
-            this.jobs.push(
-                this.cronBot({
-                    bot: "sesheta-label-checker",
-                    entry: args.labelChecker,
-                    resources: sized("100m", "32Mi", "250m", "128Mi"),
-                    container: {
-                        env: { ...common, APP_FILE: "check_if_labels_present.py" },
-                        volumeMounts: [configMount],
+    private scrum(
+        entry: ScrumEntry,
+        common: EnvMap,
+        configMap: ConfigMapHandle,
+        chatVolume: k8s.types.input.core.v1.Volume,
+    ): ScheduledJob {
+        return this.cronBot({
+            bot: "sesheta-scrum",
+            entry,
+            resources: sized("100m", "64Mi", "250m", "128Mi"),
+            container: {
+                env: {
+                    ...common,
+                    APP_FILE: "scrum_standup.py",
+                    SESHETA_SCRUM_SPACE: configMap.env("scrum-space"),
+                    SESHETA_SCRUM_MESSAGE: configMap.env("scrum-message"),
+                    SESHETA_SCRUM_URL: configMap.env("scrum-url"),
+                    SCRUM_THREAD_KEY: configMap.env("scrum-threadkey"),
+                    USERS_INVITED: configMap.env("users-invited"),
+                },
+                // scrum_standup.py reads the chat credentials from etc/credentials.json.
+                volumeMounts: [
+                    {
+                        name: "chat-credentials",
+                        mountPath: `${APP_ROOT}/etc/credentials.json`,
+                        subPath: this.bots.seshetaChatKeyFile,
+                        readOnly: true,
                     },
-                    volumes: configVolumes,
-                    successfulJobsHistoryLimit: 2,
-                    failedJobsHistoryLimit: 4,
-                }),
-            );
-        }
-        if (scrum) {
-            this.jobs.push(
-                this.cronBot({
-                    bot: "sesheta-scrum",
-                    entry: scrum,
-                    resources: sized("100m", "64Mi", "250m", "128Mi"),
-                    container: {
-                        env: {
-                            ...common,
-                            APP_FILE: "scrum_standup.py",
-                            SESHETA_SCRUM_SPACE: configMap.env("scrum-space"),
-                            SESHETA_SCRUM_MESSAGE: configMap.env("scrum-message"),
-                            SESHETA_SCRUM_URL: configMap.env("scrum-url"),
-                            SCRUM_THREAD_KEY: configMap.env("scrum-threadkey"),
-                            USERS_INVITED: configMap.env("users-invited"),
-                        },
-                        // scrum_standup.py reads the chat credentials from etc/credentials.json.
-                        volumeMounts: [
-                            {
-                                name: "chat-credentials",
-                                mountPath: `${APP_ROOT}/etc/credentials.json`,
-                                subPath: keyFile,
-                                readOnly: true,
-                            },
-                        ],
-                    },
-                    volumes: [chatVolume],
-                    successfulJobsHistoryLimit: 2,
-                    failedJobsHistoryLimit: 4,
-                }),
-            );
-        }
-        if (args.approver) {
-            this.jobs.push(
-                this.cronBot({
-                    bot: "sesheta-approver",
-                    entry: args.approver,
-                    resources: sized("100m", "32Mi", "250m", "128Mi"),
-                    container: { env: { ...common, APP_FILE: "approver.py" }, volumeMounts: [configMount] },
-                    volumes: configVolumes,
-                    successfulJobsHistoryLimit: 2,
-                    failedJobsHistoryLimit: 4,
-                }),
-            );
-        }
-        this.registerOutputs({});
+                ],
+            },
+            volumes: [chatVolume],
+            successfulJobsHistoryLimit: 2,
+            failedJobsHistoryLimit: 4,
+        });
+    }
+
+    private approver(
+        entry: CronEntry,
+        common: EnvMap,
+        configVolumes: k8s.types.input.core.v1.Volume[],
+    ): ScheduledJob {
+        return this.cronBot({
+            bot: "sesheta-approver",
+            entry,
+            resources: sized("100m", "32Mi", "250m", "128Mi"),
+            container: { env: { ...common, APP_FILE: "approver.py" }, volumeMounts: [CONFIG_MOUNT] },
+            volumes: configVolumes,
+            successfulJobsHistoryLimit: 2,
+            failedJobsHistoryLimit: 4,
+        });
     }
 }

@@ -1,20 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../shared/cluster";
-import { RunbookComponent } from "../../shared/component";
+import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
-import { NodepoolConfig } from "../config";
+import { SystemArgs, SystemPart } from "../../shared/system";
+import { NodepoolConfig, ThothSection } from "../config";
 import { bindingName, thothApp } from "../identity";
 import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";
 import { AccountHandle } from "../../shared/handles";
 import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 /** Arguments of {@link ZuulNodepool}. */
-export interface ZuulNodepoolArgs {
-    cluster: ClusterContext;
-    config: NodepoolConfig;
-    /** host:port of the cluster's API server (`thoth.apiServer`): the cluster the token below is made on. */
-    apiServer: string;
+export interface ZuulNodepoolArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /**
+     * The `thoth.nodepool` section, with the host:port of the cluster's API server (`thoth.apiServer`, which the check
+     * requires): the cluster the token below is made on.
+     */
+    nodepool: NodepoolConfig & { apiServer: string };
 }
 
 /**
@@ -22,22 +23,22 @@ export interface ZuulNodepoolArgs {
  * manage pods there (the openshiftpods driver needs no self-provisioner rights) and its token; plus the provider
  * YAML for zuul-config, generated from the same config so the context always names this account.
  */
-export class ZuulNodepool extends RunbookComponent {
+export class ZuulNodepool extends SystemPart<ThothSection, KubernetesContext> {
     /** The nodepool provider file. */
     public readonly providerYaml: string;
     /** Context name the nodepool kubeconfig must use. */
-    public readonly context: string;
+    public readonly kubeconfigContext: string;
     /** The service account's token (secret), for the nodepool kubeconfig. */
     public readonly token: pulumi.Output<string>;
 
     constructor(name: string, args: ZuulNodepoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:ZuulNodepool", name, opts, args.cluster.provider);
-        const { config } = args;
+        super("runbooks:thoth:ZuulNodepool", name, args, opts);
+        const config = args.nodepool;
         const sa = config.serviceAccount;
         const ns = new Namespace(
             this.childName("ns"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 name: config.namespace,
                 app: thothApp("nodepool", "ci"),
                 create: config.createNamespace,
@@ -56,15 +57,19 @@ export class ZuulNodepool extends RunbookComponent {
             new k8s.core.v1.Secret(
                 this.childName(`${sa}-token`),
                 serviceAccountTokenSecret({
-                    namespace: config.namespace,
+                    namespace: ns.name,
                     serviceAccount: AccountHandle.of(ns.serviceAccounts[sa], sa, config.namespace),
                     app: thothApp(sa, "ci"),
                 }),
                 this.child(),
             ),
         );
-        this.providerYaml = nodepoolYaml(config, args.apiServer);
-        this.context = nodepoolContext(config, args.apiServer);
-        this.registerOutputs({ providerYaml: this.providerYaml, context: this.context, token: this.token });
+        this.providerYaml = nodepoolYaml(config, config.apiServer);
+        this.kubeconfigContext = nodepoolContext(config, config.apiServer);
+        this.registerOutputs({
+            providerYaml: this.providerYaml,
+            context: this.kubeconfigContext,
+            token: this.token,
+        });
     }
 }

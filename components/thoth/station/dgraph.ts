@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../shared/cluster";
-import { RunbookComponent } from "../../shared/component";
+import { KubernetesContext, SecretStore } from "../../config/system";
 import { ContainerSpec } from "../../shared/container";
 import { ExposureSpec } from "../../shared/exposure";
 import { selectorLabels } from "../../shared/labels";
@@ -10,8 +9,9 @@ import { tcpProbe } from "../../shared/probes";
 import { Sizing, fixedSize, sized } from "../../shared/resources";
 import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
+import { SystemArgs, SystemPart } from "../../shared/system";
 import { ServiceSpec, Workload } from "../../shared/workload";
-import { DgraphConfig, DgraphHosts } from "../config";
+import { CheckedStation, DgraphHosts, ThothSection } from "../config";
 import {
     DGRAPH_TLS_DIR,
     HA_ZERO_ADDRESS,
@@ -21,23 +21,19 @@ import {
     zeroSingleScript,
 } from "./dgraphCommands";
 import { thothApp } from "../identity";
+import { SECRET_KEYS } from "../secrets";
 
-/** TLS material of Secret dgraph-tls, as made by `dgraph cert -n <hosts> -c user`. */
-export interface DgraphTls {
-    caCrt: pulumi.Input<string>;
-    nodeCrt: pulumi.Input<string>;
-    nodeKey: pulumi.Input<string>;
-    clientCrt: pulumi.Input<string>;
-    clientKey: pulumi.Input<string>;
-}
+/** Dgraph's section as the check refined it (hosts resolved). */
+type CheckedDgraph = NonNullable<CheckedStation["dgraph"]>;
 
 /** Arguments of {@link Dgraph}. */
-export interface DgraphArgs {
-    cluster: ClusterContext;
-    namespace: string;
-    config: DgraphConfig;
-    hosts: DgraphHosts;
-    tls: DgraphTls;
+export interface DgraphArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /** The `thoth.station.dgraph` section as its check refined it. */
+    dgraph: CheckedDgraph;
+    /** The dgraph tier's namespace, from its Namespace component: Dgraph's objects are made after it. */
+    namespace: pulumi.Output<string>;
+    /** The system's secret store: the certificates of the ansible vault. */
+    secrets: SecretStore;
     /** Production: the StatefulSets (whose volume claims hold the graph) are protected and retained. */
     protectStateful: boolean;
     /** Key of the checksums that roll the alphas when the certificates are rotated (the system's `checksumKey`). */
@@ -124,60 +120,89 @@ function spread(app: string): k8s.types.input.core.v1.Affinity {
  * with headless services for peer discovery, public services and Routes; `single`: one pod running zero and
  * alpha side by side on one volume, for the test environment.
  */
-export class Dgraph extends RunbookComponent {
+export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
     /** Public URLs: zero REST, alpha REST and alpha gRPC (host:443). */
     public readonly urls: { zeroRest: string; alphaRest: string; alphaGrpc: string };
+    readonly #args: DgraphArgs;
 
     constructor(name: string, args: DgraphArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Dgraph", name, opts, args.cluster.provider);
-        const { config, hosts } = args;
-        const tlsSecret = new ConfigSecret(
+        super("runbooks:thoth:Dgraph", name, args, opts);
+        this.#args = args;
+        const hosts = args.dgraph.hosts;
+        const tls = this.tlsSecret();
+        if (args.dgraph.layout === "ha") this.ha(tls);
+        else this.single(tls);
+        this.urls = {
+            zeroRest: `https://${hosts.zeroRest}`,
+            alphaRest: `https://${hosts.alphaRest}`,
+            alphaGrpc: `${hosts.alphaGrpc}:443`,
+        };
+        this.registerOutputs({ urls: this.urls });
+    }
+
+    /** Secret dgraph-tls: the certificates of the ansible vault, made by `dgraph cert -n <hosts> -c user`. */
+    private tlsSecret(): ConfigSecret {
+        const { secrets } = this.#args;
+        return new ConfigSecret(
             this.childName("tls"),
             {
-                namespace: args.namespace,
+                namespace: this.#args.namespace,
                 name: "dgraph-tls",
                 app: thothApp("dgraph", "database"),
                 data: {
-                    "ca.crt": args.tls.caCrt,
-                    "node.crt": args.tls.nodeCrt,
-                    "node.key": args.tls.nodeKey,
-                    "client.user.crt": args.tls.clientCrt,
-                    "client.user.key": args.tls.clientKey,
+                    "ca.crt": secrets.require(SECRET_KEYS.dgraphCaCrt),
+                    "node.crt": secrets.require(SECRET_KEYS.dgraphNodeCrt),
+                    "node.key": secrets.require(SECRET_KEYS.dgraphNodeKey),
+                    "client.user.crt": secrets.require(SECRET_KEYS.dgraphClientCrt),
+                    "client.user.key": secrets.require(SECRET_KEYS.dgraphClientKey),
                 },
             },
             // The retained StatefulSet mounts it: a forced destroy must not leave Dgraph without its certificates.
-            this.child(statefulOptions(args.protectStateful)),
+            this.child(statefulOptions(this.#args.protectStateful)),
         );
-        // Names the Secret through its handle: the pods come after it without a dependsOn.
-        const tlsVolume = tlsSecret.handle.volume("dgraph-tls");
-        const claim = {
-            name: "datadir",
-            size: config.storageSize,
-            ...(config.storageClassName ? { storageClassName: config.storageClassName } : {}),
-        };
-        const common = {
-            cluster: args.cluster,
-            namespace: args.namespace,
+    }
+
+    /** What every Dgraph workload shares: a StatefulSet on its data volume, rolled when the certificates change. */
+    private common(tls: ConfigSecret) {
+        const config = this.#args.dgraph;
+        return {
+            cluster: this.context.cluster,
+            namespace: this.#args.namespace,
             kind: "StatefulSet" as const,
             automountServiceAccountToken: false,
             // Dgraph flushes its write-ahead log on SIGTERM; give it the source's minute.
             terminationGracePeriodSeconds: 60,
-            volumeClaimTemplates: [claim],
-            workloadOptions: statefulOptions(args.protectStateful),
+            volumeClaimTemplates: [
+                {
+                    name: "datadir",
+                    size: config.storageSize,
+                    ...(config.storageClassName ? { storageClassName: config.storageClassName } : {}),
+                },
+            ],
+            workloadOptions: statefulOptions(this.#args.protectStateful),
             // Alpha loads its TLS files at start: rotated certificates are seen only by a new pod.
-            restartOnChange: { key: args.restartKey, candidates: [tlsSecret] },
+            restartOnChange: { key: this.#args.restartKey, candidates: [tls] },
         };
-        const zero = (script: string, resources: Sizing): ContainerSpec => ({
+    }
+
+    /** Zero's container: the cluster membership service. */
+    private zero(script: string, resources: Sizing): ContainerSpec {
+        return {
             name: "zero",
-            image: config.image,
+            image: this.#args.dgraph.image,
             command: ["bash", "-c", script],
             ports: ZERO_PORTS,
             env: { POD_NAMESPACE },
             volumeMounts: [DATADIR],
             readinessProbe: tcpProbe("zero-grpc"),
             resources,
-        });
-        const alpha = (zeroAddress: string, resources: Sizing): ContainerSpec => ({
+        };
+    }
+
+    /** Alpha's container: the data server, on the TLS files. */
+    private alpha(zeroAddress: string, resources: Sizing): ContainerSpec {
+        const config = this.#args.dgraph;
+        return {
             name: "alpha",
             image: config.image,
             command: [
@@ -190,89 +215,90 @@ export class Dgraph extends RunbookComponent {
             volumeMounts: [DATADIR, TLS_MOUNT],
             readinessProbe: tcpProbe("alpha-grpc"),
             resources,
-        });
-
-        if (config.layout === "ha") {
-            const zeroSet = new Workload(
-                this.childName("zero"),
-                {
-                    ...common,
-                    app: thothApp("zero", "database", config.image),
-                    replicas: config.replicas,
-                    affinity: spread("zero"),
-                    containers: [
-                        zero(zeroHaScript(config.replicas), config.zeroResources ?? fixedSize("1", "1Gi")),
-                    ],
-                    // Peers must resolve each other before they are ready: that is how the quorum forms.
-                    service: {
-                        ports: [{ name: "zero-grpc", port: 5080 }],
-                        headless: true,
-                        publishNotReadyAddresses: true,
-                    },
-                    extraServices: [ZERO_PUBLIC],
-                    expose: zeroRoutes(hosts),
-                },
-                this.child(),
-            );
-            const alphaSet = new Workload(
-                this.childName("alpha"),
-                {
-                    ...common,
-                    app: thothApp("alpha", "database", config.image),
-                    replicas: config.replicas,
-                    affinity: spread("alpha"),
-                    containers: [alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"))],
-                    volumes: [tlsVolume],
-                    service: {
-                        ports: [{ name: "alpha-grpc-int", port: 7080 }],
-                        headless: true,
-                        publishNotReadyAddresses: true,
-                    },
-                    extraServices: [ALPHA_PUBLIC],
-                    expose: alphaRoutes(hosts),
-                },
-                this.child({ dependsOn: [zeroSet] }),
-            );
-            // Dgraph's ports (docs "Ports Usage"): zero's 5080 serves the other zeros and the alphas, alpha's 7080 the
-            // other alphas and zero. The scripts name these peers through the pod's own namespace variable, which no
-            // reference can carry: the paths are opened here.
-            const zeroPeers = zeroSet.endpoint("zero-grpc");
-            const alphaPeers = alphaSet.endpoint("alpha-grpc-int");
-            zeroSet.reaches(zeroPeers, "members join through zero-0");
-            alphaSet.reaches(zeroPeers, "--zero names zero-0");
-            alphaSet.reaches(alphaPeers, "group members replicate to each other");
-            zeroSet.reaches(alphaPeers, "zero calls each alpha at the address it advertises");
-        } else {
-            new Workload(
-                this.childName("single"),
-                {
-                    ...common,
-                    app: thothApp("dgraph", "database", config.image),
-                    replicas: 1,
-                    containers: [
-                        zero(zeroSingleScript(), config.zeroResources ?? fixedSize("500m", "1Gi")),
-                        alpha(SINGLE_ZERO_ADDRESS, config.alphaResources ?? sized("1", "1Gi", "2", "4Gi")),
-                    ],
-                    volumes: [tlsVolume],
-                    service: {
-                        ports: [
-                            { name: "zero-grpc", port: 5080 },
-                            { name: "alpha-grpc-int", port: 7080 },
-                        ],
-                        headless: true,
-                        publishNotReadyAddresses: true,
-                    },
-                    extraServices: [ZERO_PUBLIC, ALPHA_PUBLIC],
-                    expose: [...zeroRoutes(hosts), ...alphaRoutes(hosts)],
-                },
-                this.child(),
-            );
-        }
-        this.urls = {
-            zeroRest: `https://${hosts.zeroRest}`,
-            alphaRest: `https://${hosts.alphaRest}`,
-            alphaGrpc: `${hosts.alphaGrpc}:443`,
         };
-        this.registerOutputs({ urls: this.urls });
+    }
+
+    /** `ha`: StatefulSets `zero` and `alpha` with headless services for peer discovery, public services and Routes. */
+    private ha(tls: ConfigSecret): void {
+        const config = this.#args.dgraph;
+        const zeroSet = new Workload(
+            this.childName("zero"),
+            {
+                ...this.common(tls),
+                app: thothApp("zero", "database", config.image),
+                replicas: config.replicas,
+                affinity: spread("zero"),
+                containers: [
+                    this.zero(zeroHaScript(config.replicas), config.zeroResources ?? fixedSize("1", "1Gi")),
+                ],
+                // Peers must resolve each other before they are ready: that is how the quorum forms.
+                service: {
+                    ports: [{ name: "zero-grpc", port: 5080 }],
+                    headless: true,
+                    publishNotReadyAddresses: true,
+                },
+                extraServices: [ZERO_PUBLIC],
+                expose: zeroRoutes(config.hosts),
+            },
+            this.child(),
+        );
+        const alphaSet = new Workload(
+            this.childName("alpha"),
+            {
+                ...this.common(tls),
+                app: thothApp("alpha", "database", config.image),
+                replicas: config.replicas,
+                affinity: spread("alpha"),
+                containers: [this.alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"))],
+                volumes: [tls.handle.volume("dgraph-tls")],
+                service: {
+                    ports: [{ name: "alpha-grpc-int", port: 7080 }],
+                    headless: true,
+                    publishNotReadyAddresses: true,
+                },
+                extraServices: [ALPHA_PUBLIC],
+                expose: alphaRoutes(config.hosts),
+            },
+            // order: an alpha joins the cluster through zero-0, so the zeros are up before the alphas start.
+            this.child({ dependsOn: [zeroSet] }),
+        );
+        // Dgraph's ports (docs "Ports Usage"): zero's 5080 serves the other zeros and the alphas, alpha's 7080 the
+        // other alphas and zero. The scripts name these peers through the pod's own namespace variable, which no
+        // reference can carry: the paths are opened here.
+        const zeroPeers = zeroSet.endpoint("zero-grpc");
+        const alphaPeers = alphaSet.endpoint("alpha-grpc-int");
+        zeroSet.reaches(zeroPeers, "members join through zero-0");
+        alphaSet.reaches(zeroPeers, "--zero names zero-0");
+        alphaSet.reaches(alphaPeers, "group members replicate to each other");
+        zeroSet.reaches(alphaPeers, "zero calls each alpha at the address it advertises");
+    }
+
+    /** `single`: one pod running zero and alpha side by side on one volume, for the test environment. */
+    private single(tls: ConfigSecret): void {
+        const config = this.#args.dgraph;
+        new Workload(
+            this.childName("single"),
+            {
+                ...this.common(tls),
+                app: thothApp("dgraph", "database", config.image),
+                replicas: 1,
+                containers: [
+                    this.zero(zeroSingleScript(), config.zeroResources ?? fixedSize("500m", "1Gi")),
+                    this.alpha(SINGLE_ZERO_ADDRESS, config.alphaResources ?? sized("1", "1Gi", "2", "4Gi")),
+                ],
+                volumes: [tls.handle.volume("dgraph-tls")],
+                service: {
+                    ports: [
+                        { name: "zero-grpc", port: 5080 },
+                        { name: "alpha-grpc-int", port: 7080 },
+                    ],
+                    headless: true,
+                    publishNotReadyAddresses: true,
+                },
+                extraServices: [ZERO_PUBLIC, ALPHA_PUBLIC],
+                expose: [...zeroRoutes(config.hosts), ...alphaRoutes(config.hosts)],
+            },
+            this.child(),
+        );
     }
 }

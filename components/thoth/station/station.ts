@@ -1,40 +1,33 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../shared/cluster";
-import { RunbookComponent } from "../../shared/component";
+import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
+import { SystemArgs, SystemPart } from "../../shared/system";
+import { CheckedStation, ThothSection } from "../config";
 import { bindingName, thothApp } from "../identity";
-import { StationEnvironment, StationTier, stationNamespaces, tierNamespaces } from "./tiers";
+import { StationTier, stationNamespaces, tierNamespaces } from "./tiers";
 import { AccountHandle } from "../../shared/handles";
 import { serviceAccountTokenSecret, tokenOf } from "../token";
 
 /** Arguments of {@link Station}. */
-export interface StationArgs {
-    cluster: ClusterContext;
-    /** `stage` (a namespace per tier) or `test` (every tier in thoth-test-core). */
-    environment: StationEnvironment;
-    createNamespaces: boolean;
-    /** The deploy's service account, created in the infra tier's namespace. */
-    opsServiceAccount: string;
-    /** ClusterRoles bound to it in every station namespace. */
-    opsClusterRoles: string[];
-    /** Production: the namespaces (which hold Dgraph's volumes) and their RBAC are protected from deletion. */
-    protectStateful: boolean;
+export interface StationArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /** The `thoth.station` section as its check refined it. */
+    station: CheckedStation;
     /**
-     * The namespaces holding long-lived data (the knowledge graph's, Dgraph's) on a stack that keeps it: kept, with
+     * The stack keeps long-lived data (the knowledge graph's, Dgraph's): the namespaces holding it are kept, with
      * their RBAC, as firmly as that data, since deleting a namespace deletes every claim inside it.
      */
-    dataNamespaces: string[];
+    keepData: boolean;
 }
 
 /**
  * The namespaces of a Thoth station environment and the `thoth-ops` service account that deploys into them.
  * The tier → namespace mapping is the only difference between stage and test.
  */
-export class Station extends RunbookComponent {
+export class Station extends SystemPart<ThothSection, KubernetesContext> {
     /** Tier → namespace. */
     public readonly namespaces: Record<StationTier, string>;
-    /** Namespace components, by namespace name (so other parts can wait for them). */
+    /** Namespace components, by namespace name: objects placed with one's `name` are made after it. */
     public readonly namespaceResources: Record<string, Namespace> = {};
     /** `<namespace>/<name>` of the ops service account. */
     public readonly opsServiceAccount: string;
@@ -42,56 +35,78 @@ export class Station extends RunbookComponent {
     public readonly opsToken: pulumi.Output<string>;
 
     constructor(name: string, args: StationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:Station", name, opts, args.cluster.provider);
-        this.namespaces = tierNamespaces(args.environment);
-        const home = this.namespaces.infra;
-        const sa = args.opsServiceAccount;
-        for (const ns of stationNamespaces(args.environment)) {
-            const tiers = (Object.keys(this.namespaces) as StationTier[]).filter(
-                (t) => this.namespaces[t] === ns,
-            );
-            const keep = args.protectStateful || args.dataNamespaces.includes(ns);
-            this.namespaceResources[ns] = new Namespace(
-                this.childName(ns),
-                {
-                    cluster: args.cluster,
-                    name: ns,
-                    app: thothApp("thoth-station", "station"),
-                    create: args.createNamespaces,
-                    keep,
-                    labels: {
-                        "thoth-station.ninja/environment": args.environment,
-                        // A single tier names the namespace's role; test's shared namespace holds them all.
-                        "thoth-station.ninja/tier": tiers.length === 1 ? tiers[0] : "all",
-                    },
-                    serviceAccounts: ns === home ? [sa] : [],
-                    roleBindings: args.opsClusterRoles.map((role) => ({
-                        name: bindingName(sa, role),
-                        role: { kind: "ClusterRole" as const, name: role },
-                        subjects: [{ kind: "ServiceAccount" as const, name: sa, namespace: home }],
-                    })),
-                },
-                this.child({ protect: keep }),
-            );
+        super("runbooks:thoth:Station", name, args, opts);
+        const { station } = args;
+        this.namespaces = tierNamespaces(station.environment);
+        const dataNamespaces = args.keepData
+            ? [
+                  ...(station.dgraph ? [this.namespaces.dgraph] : []),
+                  ...(station.modules ? [this.namespaces.graph] : []),
+              ]
+            : [];
+        for (const ns of stationNamespaces(station.environment)) {
+            this.namespaceResources[ns] = this.namespace(station, ns, dataNamespaces.includes(ns));
         }
+        this.opsServiceAccount = `${this.namespaces.infra}/${station.opsServiceAccount}`;
+        this.opsToken = this.opsAccountToken(station.opsServiceAccount);
+        this.registerOutputs({
+            namespaces: this.namespaces,
+            opsServiceAccount: this.opsServiceAccount,
+            opsToken: this.opsToken,
+        });
+    }
+
+    /** The name of `tier`'s namespace from its Namespace: what the tier's objects are placed with. */
+    namespaceOf(tier: StationTier): pulumi.Output<string> {
+        return this.namespaceResources[this.namespaces[tier]].name;
+    }
+
+    /** One namespace of the environment, with thoth-ops (in the infra tier's) and its bindings. */
+    private namespace(station: CheckedStation, ns: string, holdsData: boolean): Namespace {
+        const home = this.namespaces.infra;
+        const sa = station.opsServiceAccount;
+        const tiers = (Object.keys(this.namespaces) as StationTier[]).filter(
+            (t) => this.namespaces[t] === ns,
+        );
+        const keep = this.context.protectStateful || holdsData;
+        return new Namespace(
+            this.childName(ns),
+            {
+                cluster: this.context.cluster,
+                name: ns,
+                app: thothApp("thoth-station", "station"),
+                create: station.createNamespaces,
+                keep,
+                labels: {
+                    "thoth-station.ninja/environment": station.environment,
+                    // A single tier names the namespace's role; test's shared namespace holds them all.
+                    "thoth-station.ninja/tier": tiers.length === 1 ? tiers[0] : "all",
+                },
+                serviceAccounts: ns === home ? [sa] : [],
+                roleBindings: station.opsClusterRoles.map((role) => ({
+                    name: bindingName(sa, role),
+                    role: { kind: "ClusterRole" as const, name: role },
+                    subjects: [{ kind: "ServiceAccount" as const, name: sa, namespace: home }],
+                })),
+            },
+            this.child({ protect: keep }),
+        );
+    }
+
+    /** The ops account's token, exported (encrypted) for the ansible vault. */
+    private opsAccountToken(sa: string): pulumi.Output<string> {
+        const home = this.namespaces.infra;
         const account = AccountHandle.of(this.namespaceResources[home].serviceAccounts[sa], sa, home);
-        const token = tokenOf(
+        return tokenOf(
             new k8s.core.v1.Secret(
                 this.childName(`${sa}-token`),
                 serviceAccountTokenSecret({
-                    namespace: home,
+                    namespace: this.namespaceResources[home].name,
                     serviceAccount: account,
                     app: thothApp(sa, "station"),
                 }),
                 this.child(),
             ),
         );
-        this.opsServiceAccount = `${home}/${sa}`;
-        this.opsToken = token;
-        this.registerOutputs({
-            namespaces: this.namespaces,
-            opsServiceAccount: this.opsServiceAccount,
-            opsToken: token,
-        });
     }
 }

@@ -184,7 +184,9 @@ export class WorkflowCatalog extends RunbookComponent {
                 if (target.namespace !== undefined) {
                     obj.metadata = { ...obj.metadata, namespace: target.namespace };
                 }
-                // The SDK gives rendered objects only their parent: each waits for what it needs itself.
+                // The SDK gives rendered objects only their parent, and the Directory names each object by its
+                // namespace, so the namespace stays a plain string here.
+                // order: each rendered object waits for the Namespace it lands in and for Argo's CRDs.
                 o.dependsOn = [
                     ...(target.namespace !== undefined ? [namespaceOf(target.namespace)] : []),
                     ...args.prerequisites,

@@ -13,7 +13,9 @@ import { AccountHandle } from "../../../shared/handles";
 import { AccessGrant, PolicyRule, ServiceAccount } from "../../../shared/serviceAccount";
 import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
 import { Workload } from "../../../shared/workload";
-import { StationImages, StationShared } from "../../config";
+import { KubernetesContext } from "../../../config/system";
+import { SystemArgs, SystemPart } from "../../../shared/system";
+import { StationImages, StationShared, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "../sizing";
@@ -35,8 +37,14 @@ export interface ArgoInstallPlan {
     namespaced: boolean;
 }
 
-/** Stage runs three installs (backend, middletier, amun-inspection); test one in thoth-test-core. */
-export function argoInstalls(environment: StationEnvironment): ArgoInstallPlan[] {
+/** The install of the backend tier, whose account the prescriptions' Workflows run as: first in every environment. */
+export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
+
+/**
+ * Stage runs three installs (backend, middletier, amun-inspection); test one in thoth-test-core. The backend's comes
+ * first, by type: every environment has it.
+ */
+export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan, ...ArgoInstallPlan[]] {
     if (environment === "test") {
         return [
             {
@@ -143,6 +151,10 @@ export function controllerConfig(
 export interface ArgoInstallArgs {
     cluster: ClusterContext;
     namespace: string;
+    /** Its name from its Namespace: the install's objects are placed with it, so they are made after it. */
+    namespaceRef: pulumi.Output<string>;
+    /** The Namespace itself, for the accounts, which components/shared's ServiceAccount places by plain name. */
+    namespaceResource: pulumi.Resource;
     domain: string;
     plan: ArgoInstallPlan;
     shared: StationShared;
@@ -174,44 +186,60 @@ export class ArgoInstall extends RunbookComponent {
     public readonly tier: StationTier;
     /** Account `argo`, which the Workflows of the install's namespace run as. */
     public readonly workflowAccount: AccountHandle;
+    readonly #args: ArgoInstallArgs;
 
     constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:ArgoInstall", name, opts, args.cluster.provider);
-        const { cluster, namespace } = args;
+        this.#args = args;
+        const { namespace } = args;
         this.namespace = namespace;
         this.tier = args.plan.tier;
-        const server = this.account(cluster, namespace, "argo-server", [
+        const server = this.account("argo-server", [
             { namespace, clusterRole: "argo" },
             { namespace, clusterRole: "argo-admin" },
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
         ]);
-        this.workflowAccount = this.account(cluster, namespace, "argo", [
+        this.workflowAccount = this.account("argo", [
             { namespace, clusterRole: "argo" },
             { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
         ]).handle;
         const artifacts = args.plan.artifacts
             ? args.reads.secret("argo-artifact-repository-secrets")
             : undefined;
-        const config = new PlainConfigMap(
+        const config = this.controllerConfig(artifacts?.objectName);
+        // What no reference of the pod specs carries: the account's grants, the ConfigMap the controller reads by its
+        // plain --configmap name, and the artifact Secret its config names inside a YAML string.
+        const unreferenced = [server, config, ...(artifacts?.resource ? [artifacts.resource] : [])];
+        // order: the pods start with their grants and the configuration they read by plain name.
+        const after = this.child({ dependsOn: unreferenced });
+        this.controller = this.workflowController(server, after);
+        this.argoServer(server, config, after);
+        this.registerOutputs({});
+    }
+
+    /** workflow-controller-configmap: the controller's settings (thoth-station.md §2.7, §4.2). */
+    private controllerConfig(artifactSecret: string | undefined): PlainConfigMap {
+        const args = this.#args;
+        return new PlainConfigMap(
             this.childName("config"),
             {
-                namespace,
+                namespace: args.namespaceRef,
                 name: "workflow-controller-configmap",
                 app: thothApp("workflow-controller", "workflows"),
-                data: { config: controllerConfig(args.plan, namespace, args.shared, artifacts?.objectName) },
+                data: { config: controllerConfig(args.plan, args.namespace, args.shared, artifactSecret) },
             },
             this.child(),
         );
-        // What no reference of the pod specs carries: the account's grants, the ConfigMap the controller reads by its
-        // plain --configmap name, and the artifact Secret its config names inside a YAML string.
-        const after = this.child({
-            dependsOn: [server, config, ...(artifacts?.resource ? [artifacts.resource] : [])],
-        });
-        this.controller = new Workload(
+    }
+
+    /** The namespaced workflow controller, with its metrics Route. */
+    private workflowController(server: ServiceAccount, after: pulumi.CustomResourceOptions): Workload {
+        const args = this.#args;
+        return new Workload(
             this.childName("controller"),
             {
-                cluster,
-                namespace,
+                cluster: args.cluster,
+                namespace: args.namespaceRef,
                 app: thothApp("workflow-controller", "workflows", args.images.workflowController),
                 serviceAccountName: server.handle.name,
                 containers: [
@@ -243,7 +271,7 @@ export class ArgoInstall extends RunbookComponent {
                 },
                 expose: [
                     {
-                        host: defaultHost("workflow-controller-metrics", namespace, args.domain),
+                        host: defaultHost("workflow-controller-metrics", args.namespace, args.domain),
                         servicePort: "metrics",
                         tls: { termination: "edge" },
                     },
@@ -251,11 +279,20 @@ export class ArgoInstall extends RunbookComponent {
             },
             after,
         );
+    }
+
+    /** argo-server with its UI Route. */
+    private argoServer(
+        server: ServiceAccount,
+        config: PlainConfigMap,
+        after: pulumi.CustomResourceOptions,
+    ): void {
+        const args = this.#args;
         new Workload(
             this.childName("server"),
             {
-                cluster,
-                namespace,
+                cluster: args.cluster,
+                namespace: args.namespaceRef,
                 app: thothApp("argo-server", "workflows", args.images.argoServer),
                 serviceAccountName: server.handle.name,
                 // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
@@ -281,7 +318,7 @@ export class ArgoInstall extends RunbookComponent {
                 expose: [
                     {
                         name: "argo-ui",
-                        host: defaultHost("argo-ui", namespace, args.domain),
+                        host: defaultHost("argo-ui", args.namespace, args.domain),
                         servicePort: "web",
                         tls: { termination: "edge" },
                     },
@@ -289,20 +326,16 @@ export class ArgoInstall extends RunbookComponent {
             },
             after,
         );
-        this.registerOutputs({});
     }
 
     /** An account of the install with its grants in the install's namespace. */
-    private account(
-        cluster: ClusterContext,
-        namespace: string,
-        sa: string,
-        grants: AccessGrant[],
-    ): ServiceAccount {
+    private account(sa: string, grants: AccessGrant[]): ServiceAccount {
+        const { cluster, namespace } = this.#args;
         return new ServiceAccount(
             this.childName(sa),
             { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },
-            this.child(),
+            // order: ServiceAccount (components/shared) places the account and its Role by plain namespace name.
+            this.child({ dependsOn: [this.#args.namespaceResource] }),
         );
     }
 }
@@ -350,11 +383,8 @@ export const ARGO_ADMIN_ROLE: PolicyRule[] = [
     },
 ];
 
-export interface ArgoPrerequisitesArgs {
-    cluster: ClusterContext;
-    /** Production: deleting a CRD deletes every object of it, so the CRDs are protected and retained. */
-    protectStateful: boolean;
-}
+/** Arguments of {@link ArgoPrerequisites}: the section and the context, whose `protectStateful` keeps the CRDs. */
+export type ArgoPrerequisitesArgs = SystemArgs<ThothSection, KubernetesContext>;
 
 /**
  * The cluster-wide part of the station: Argo's CRDs and the ClusterRoles `argo` and `argo-admin` that the
@@ -362,11 +392,11 @@ export interface ArgoPrerequisitesArgs {
  * (`thoth.station.modules.ownClusterPrerequisites: true`); the others only reference them by name. The CRDs
  * accept any spec (`x-kubernetes-preserve-unknown-fields`), as Argo v2.12's own minimal CRDs did.
  */
-export class ArgoPrerequisites extends RunbookComponent {
+export class ArgoPrerequisites extends SystemPart<ThothSection, KubernetesContext> {
     public readonly resources: pulumi.Resource[] = [];
 
     constructor(name: string, args: ArgoPrerequisitesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:ArgoPrerequisites", name, opts, args.cluster.provider);
+        super("runbooks:thoth:ArgoPrerequisites", name, args, opts);
         const labels = standardLabels(thothApp("argo", "cluster-prerequisites"));
         for (const k of ARGO_KINDS) {
             this.resources.push(
@@ -397,7 +427,8 @@ export class ArgoPrerequisites extends RunbookComponent {
                             ],
                         },
                     },
-                    this.child(statefulOptions(args.protectStateful)),
+                    // Production: deleting a CRD deletes every object of it, so the CRDs are protected and retained.
+                    this.child(statefulOptions(this.context.protectStateful)),
                 ),
             );
         }

@@ -19,6 +19,10 @@ export interface KnowledgeGraphArgs {
     cluster: ClusterContext;
     /** The graph tier's namespace. */
     namespace: string;
+    /** Its name from its Namespace: the graph's objects are placed with it, so they are made after it. */
+    namespaceRef: pulumi.Output<string>;
+    /** The Namespace itself, for the claim, which components/shared's PersistentVolumeClaim places by plain name. */
+    namespaceResource: pulumi.Resource;
     domain: string;
     images: Pick<StationImages, "postgresql" | "pgbouncer" | "postgresExporter">;
     storageSize: string;
@@ -53,30 +57,45 @@ export class KnowledgeGraph extends RunbookComponent {
     public readonly postgresql: Workload;
     public readonly pgbouncer: Workload;
     public readonly exporter: Workload;
+    readonly #args: KnowledgeGraphArgs;
 
     constructor(name: string, args: KnowledgeGraphArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:KnowledgeGraph", name, opts, args.cluster.provider);
-        const { cluster, namespace } = args;
-        const stateful = statefulOptions(args.protectStateful);
+        this.#args = args;
         const postgresql = args.reads.secret("postgresql");
-        this.claim = new PersistentVolumeClaim(
+        this.claim = this.dataClaim();
+        this.postgresql = this.database(postgresql);
+        this.pgbouncer = this.pooler(postgresql);
+        this.exporter = this.metricsExporter(postgresql);
+        this.registerOutputs({});
+    }
+
+    /** The claim holding the database, adopted under thoth-application's name. */
+    private dataClaim(): PersistentVolumeClaim {
+        const args = this.#args;
+        return new PersistentVolumeClaim(
             this.childName("claim"),
             {
                 name: GRAPH_CLAIM,
-                namespace,
+                namespace: args.namespace,
                 labels: { "app.kubernetes.io/name": "postgresql" },
                 storage: args.storageSize,
                 storageClassName: args.storageClassName,
                 protectStateful: args.protectStateful,
             },
-            this.child(),
+            // order: PersistentVolumeClaim (components/shared) places the claim with a plain namespace name.
+            this.child({ dependsOn: [args.namespaceResource] }),
         );
-        const wopts = this.child();
-        this.postgresql = new Workload(
+    }
+
+    /** PostgreSQL on the claim: `Recreate`, as a single writer on a ReadWriteOnce claim must. */
+    private database(postgresql: SecretHandle): Workload {
+        const args = this.#args;
+        return new Workload(
             this.childName("postgresql"),
             {
-                cluster,
-                namespace,
+                cluster: args.cluster,
+                namespace: args.namespaceRef,
                 app: thothApp("postgresql", "database", args.images.postgresql),
                 // The takeover check compares this with the data on the claim (thoth's checks require the major
                 // in the image's name).
@@ -99,15 +118,20 @@ export class KnowledgeGraph extends RunbookComponent {
                 ],
                 volumes: [this.claim.handle.volume("postgresql-data")],
                 service: { ports: [{ name: "postgresql", port: 5432 }] },
-                workloadOptions: stateful,
+                workloadOptions: statefulOptions(args.protectStateful),
             },
-            wopts,
+            this.child(),
         );
-        this.pgbouncer = new Workload(
+    }
+
+    /** pgbouncer in front of the database: every client connects to `pgbouncer.<graph namespace>.svc:5432`. */
+    private pooler(postgresql: SecretHandle): Workload {
+        const args = this.#args;
+        return new Workload(
             this.childName("pgbouncer"),
             {
-                cluster,
-                namespace,
+                cluster: args.cluster,
+                namespace: args.namespaceRef,
                 app: thothApp("pgbouncer", "database", args.images.pgbouncer),
                 automountServiceAccountToken: false,
                 containers: [
@@ -125,16 +149,21 @@ export class KnowledgeGraph extends RunbookComponent {
                     },
                 ],
                 service: { ports: [{ name: "pgbouncer", port: 5432 }] },
-                workloadOptions: stateful,
+                workloadOptions: statefulOptions(args.protectStateful),
             },
-            wopts,
+            this.child(),
         );
+    }
+
+    /** The Prometheus exporter, reading the database through pgbouncer, with its metrics Route. */
+    private metricsExporter(postgresql: SecretHandle): Workload {
+        const args = this.#args;
         const exporterName = "postgres-metrics-exporter";
-        this.exporter = new Workload(
+        return new Workload(
             this.childName("exporter"),
             {
-                cluster,
-                namespace,
+                cluster: args.cluster,
+                namespace: args.namespaceRef,
                 app: thothApp(exporterName, "monitoring", args.images.postgresExporter),
                 automountServiceAccountToken: false,
                 containers: [
@@ -162,17 +191,16 @@ export class KnowledgeGraph extends RunbookComponent {
                     },
                 ],
                 service: { ports: [{ name: "metrics", port: 80, targetPort: 9187 }] },
-                workloadOptions: stateful,
+                workloadOptions: statefulOptions(args.protectStateful),
                 expose: [
                     {
-                        host: defaultHost(exporterName, namespace, args.domain),
+                        host: defaultHost(exporterName, args.namespace, args.domain),
                         servicePort: "metrics",
                         tls: { termination: "edge" },
                     },
                 ],
             },
-            wopts,
+            this.child(),
         );
-        this.registerOutputs({});
     }
 }

@@ -350,6 +350,8 @@ function secretFilesVolume(
 export interface PeriodicJobsArgs {
     cluster: ClusterContext;
     namespaces: Record<StationTier, string>;
+    /** Each namespace's name from its Namespace, by plain name: the jobs placed with it are made after it. */
+    namespaceRefs: Record<string, pulumi.Output<string>>;
     images: StationImages;
     sizing: Record<SizedPart, Sizing>;
     /** Hibernated environment: every job suspended (start one by hand with `kubectl create job --from=cronjob/...`). */
@@ -358,8 +360,6 @@ export interface PeriodicJobsArgs {
     plans: PeriodicPlan[];
     /** Service accounts by name, which the jobs that submit Workflows run as. */
     accounts: Record<string, AccountHandle>;
-    /** The Namespace each of the station's namespaces is made by: the jobs name theirs with a plain string. */
-    namespaceResources: Record<string, pulumi.Resource>;
     /** The station's Secrets and ConfigMaps of a namespace, which its jobs read. */
     reads: (namespace: string) => StationReads;
 }
@@ -367,55 +367,64 @@ export interface PeriodicJobsArgs {
 /** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
 export class PeriodicJobs extends RunbookComponent {
     public readonly jobs: Record<string, ScheduledJob> = {};
+    readonly #args: PeriodicJobsArgs;
 
     constructor(name: string, args: PeriodicJobsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:PeriodicJobs", name, opts, args.cluster.provider);
-        for (const plan of args.plans) {
-            const image = args.images[plan.image];
-            const namespace = args.namespaces[plan.tier];
-            const reads = args.reads(namespace);
-            const account = plan.serviceAccount ? args.accounts[plan.serviceAccount] : undefined;
-            const files = plan.secretFiles;
-            const volumes = [
-                ...(plan.kafkaCa ? [kafkaCaVolume(reads)] : []),
-                ...(files ? [secretFilesVolume(files, reads)] : []),
-            ];
-            const mounts = [
-                ...(plan.kafkaCa ? [kafkaCaMount] : []),
-                ...(files ? [{ name: files.secret, mountPath: files.mountPath, readOnly: true }] : []),
-            ];
-            this.jobs[plan.name] = new ScheduledJob(
-                this.childName(plan.name),
-                {
-                    cluster: args.cluster,
-                    namespace,
-                    app: thothApp(plan.name, "job", image),
-                    schedule: plan.schedule,
-                    suspend: plan.suspended || args.hibernated,
-                    concurrencyPolicy: "Forbid",
-                    successfulJobsHistoryLimit: plan.history[0],
-                    failedJobsHistoryLimit: plan.history[1],
-                    restartPolicy: plan.restartPolicy ?? "OnFailure",
-                    backoffLimit: plan.backoffLimit ?? 6,
-                    ...(plan.deadlineSeconds ? { activeDeadlineSeconds: plan.deadlineSeconds } : {}),
-                    ...(account
-                        ? { serviceAccountName: account.name }
-                        : { automountServiceAccountToken: false }),
-                    ...(volumes.length ? { volumes } : {}),
-                    containers: [
-                        {
-                            name: plan.name,
-                            image,
-                            env: plan.env(reads),
-                            resources: args.sizing[plan.size],
-                            ...(mounts.length ? { volumeMounts: mounts } : {}),
-                        },
-                    ],
-                },
-                // Named with a plain string, the namespace carries no reference to its Namespace.
-                this.child({ dependsOn: [args.namespaceResources[namespace]] }),
-            );
-        }
+        this.#args = args;
+        for (const plan of args.plans) this.jobs[plan.name] = this.job(plan);
         this.registerOutputs({});
     }
+
+    /** One job's CronJob, in its tier's namespace, reading that namespace's objects. */
+    private job(plan: PeriodicPlan): ScheduledJob {
+        const args = this.#args;
+        const image = args.images[plan.image];
+        const namespace = args.namespaces[plan.tier];
+        const reads = args.reads(namespace);
+        const account = plan.serviceAccount ? args.accounts[plan.serviceAccount] : undefined;
+        const { volumes, mounts } = jobVolumes(plan, reads);
+        return new ScheduledJob(
+            this.childName(plan.name),
+            {
+                cluster: args.cluster,
+                namespace: args.namespaceRefs[namespace],
+                app: thothApp(plan.name, "job", image),
+                schedule: plan.schedule,
+                suspend: plan.suspended || args.hibernated,
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: plan.history[0],
+                failedJobsHistoryLimit: plan.history[1],
+                restartPolicy: plan.restartPolicy ?? "OnFailure",
+                backoffLimit: plan.backoffLimit ?? 6,
+                ...(plan.deadlineSeconds ? { activeDeadlineSeconds: plan.deadlineSeconds } : {}),
+                ...(account ? { serviceAccountName: account.name } : { automountServiceAccountToken: false }),
+                ...(volumes.length ? { volumes } : {}),
+                containers: [
+                    {
+                        name: plan.name,
+                        image,
+                        env: plan.env(reads),
+                        resources: args.sizing[plan.size],
+                        ...(mounts.length ? { volumeMounts: mounts } : {}),
+                    },
+                ],
+            },
+            this.child(),
+        );
+    }
+}
+
+/** A job's volumes and their mounts: the Kafka CA, and a Secret mounted as files. */
+function jobVolumes(plan: PeriodicPlan, reads: StationReads) {
+    const files = plan.secretFiles;
+    const volumes = [
+        ...(plan.kafkaCa ? [kafkaCaVolume(reads)] : []),
+        ...(files ? [secretFilesVolume(files, reads)] : []),
+    ];
+    const mounts = [
+        ...(plan.kafkaCa ? [kafkaCaMount] : []),
+        ...(files ? [{ name: files.secret, mountPath: files.mountPath, readOnly: true }] : []),
+    ];
+    return { volumes, mounts };
 }

@@ -162,7 +162,8 @@ const TTL_SECONDS = 300;
 export function cronWorkflowObject(
     plan: RefreshWorkflow,
     where: {
-        namespace: string;
+        /** The namespace, or its name from its Namespace (the CronWorkflow is made after it). */
+        namespace: pulumi.Input<string>;
         image: string;
         labels: Record<string, string>;
         platform: Platform;
@@ -232,6 +233,8 @@ export interface PrescriptionsRefreshArgs {
     cluster: ClusterContext;
     /** The backend tier's namespace (test: thoth-test-core), which holds Secrets kebechet and prescriptions. */
     namespace: string;
+    /** Its name from its Namespace: the objects placed with it are made after it. */
+    namespaceRef: pulumi.Output<string>;
     /** The pinned image ImageStream `prescriptions-refresh-job:latest` imports. */
     image: string;
     /** The station's Secrets of the namespace. */
@@ -259,7 +262,7 @@ export class PrescriptionsRefresh extends RunbookComponent {
                 new ImageStream(
                     this.childName("imagestream"),
                     {
-                        namespace,
+                        namespace: args.namespaceRef,
                         name: PRESCRIPTIONS_STREAM.name,
                         app: thothApp(PRESCRIPTIONS_STREAM.name, "image", args.image),
                         tag: PRESCRIPTIONS_STREAM.tag,
@@ -279,14 +282,14 @@ export class PrescriptionsRefresh extends RunbookComponent {
             this.cronWorkflows[plan.name] = new k8s.apiextensions.CustomResource(
                 this.childName(plan.name),
                 cronWorkflowObject(plan, {
-                    namespace,
+                    namespace: args.namespaceRef,
                     image,
                     labels,
                     platform: cluster.platform,
                     reads: args.reads,
                     account: args.account,
                 }),
-                // The image names the ImageStream's tag as a registry path, which carries no reference to it.
+                // order: the image names the ImageStream's tag as a registry path, which carries no reference to it.
                 this.child({ dependsOn: after }),
             );
         }

@@ -319,17 +319,38 @@ export function secretsRead(env: EnvMap): string[] {
     return [...new Set(refs)].sort();
 }
 
+/** A service's one container, reading its env from the station's objects of its namespace. */
+function serviceContainer(
+    plan: ServicePlan,
+    image: string,
+    reads: StationReads,
+    sizing: Record<SizedPart, Sizing>,
+): ContainerSpec {
+    return {
+        name: plan.container,
+        image,
+        ports: [{ name: "http", containerPort: plan.port }],
+        env: plan.env(reads),
+        resources: sizing[plan.size],
+        livenessProbe: plan.liveness,
+        readinessProbe: plan.readiness,
+        ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
+    };
+}
+
 /** Arguments of {@link StationServices}. */
 export interface StationServicesArgs {
     cluster: ClusterContext;
     environment: StationEnvironment;
     namespaces: Record<StationTier, string>;
+    /** Each namespace's name from its Namespace, by plain name: objects placed with it are made after it. */
+    namespaceRefs: Record<string, pulumi.Output<string>>;
     domain: string;
     config: StationModulesConfig;
     sizing: Record<SizedPart, Sizing>;
     grants: Record<string, AccessGrant[]>;
-    /** The Namespace each of the station's namespaces is made by: its objects are named with a plain string. */
-    namespaceResources: Record<string, pulumi.Resource>;
+    /** What a service account waits for: components/shared's ServiceAccount names its namespaces with plain strings. */
+    accountsAfter: pulumi.Resource[];
     /** The station's Secrets and ConfigMaps of a namespace, which its pods read. */
     reads: (namespace: string) => StationReads;
 }
@@ -346,158 +367,143 @@ export class StationServices extends RunbookComponent {
     public readonly eventWatchers: { workload: Workload; tiers: StationTier[] }[] = [];
     /** Public URL of each API's `-route53` Route. */
     public readonly publicUrls: Record<string, string> = {};
+    readonly #args: StationServicesArgs;
 
     constructor(name: string, args: StationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:StationServices", name, opts, args.cluster.provider);
-        const { cluster, namespaces, config } = args;
-        const replicas = config.hibernated ? 0 : 1;
-        // Objects name their namespace with a plain string, which carries no reference to the Namespace.
-        const inNamespace = (namespace: string) =>
-            this.child({ dependsOn: [args.namespaceResources[namespace]] });
-        const plans = servicePlans(args.environment, config);
-        // Each plan with its account, made by the first plan that runs as it.
+        this.#args = args;
+        const planned = this.accounts(servicePlans(args.environment, args.config));
+        // Rotated tokens and keys reach the APIs and consumers, which read their env at start.
+        const restartKey = new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
+        for (const { plan, account } of planned) this.service(plan, account, restartKey);
+        // A Service over several Deployments selects their common instance label only.
+        const shared = new Map(
+            planned.flatMap(({ plan }) => (plan.serviceName ? [[plan.serviceName, plan]] : [])),
+        );
+        for (const [serviceName, plan] of shared) this.sharedService(serviceName, plan);
+        this.registerOutputs({ publicUrls: this.publicUrls });
+    }
+
+    /** Each plan with its account, made by the first plan that runs as it. */
+    private accounts(plans: ServicePlan[]): { plan: ServicePlan; account: ServiceAccount }[] {
+        const args = this.#args;
         const accounts = new Map<string, ServiceAccount>();
-        const planned = plans.map((plan) => {
+        return plans.map((plan) => {
             const account =
                 accounts.get(plan.serviceAccount) ??
                 new ServiceAccount(
                     this.childName(plan.serviceAccount),
                     {
-                        cluster,
-                        namespace: namespaces[plan.tier],
+                        cluster: args.cluster,
+                        namespace: args.namespaces[plan.tier],
                         name: plan.serviceAccount,
                         app: thothApp(plan.serviceAccount, "api"),
                         grants: args.grants[plan.serviceAccount] ?? [],
                     },
-                    // Its grants reach into other tiers' namespaces.
-                    this.child({ dependsOn: Object.values(args.namespaceResources) }),
+                    // order: its grants reach into other tiers' namespaces, named with plain strings.
+                    this.child({ dependsOn: args.accountsAfter }),
                 );
             accounts.set(plan.serviceAccount, account);
             return { plan, account };
         });
-        // Rotated tokens and keys reach the APIs and consumers, which read their env at start.
-        const restartKey = new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
-        const shared = new Map<string, ServicePlan>();
-        for (const { plan, account } of planned) {
-            const namespace = namespaces[plan.tier];
-            const image = config.images[plan.image];
-            const serviceName = plan.serviceName ?? plan.name;
-            if (plan.serviceName) shared.set(plan.serviceName, plan);
-            const ownsService = !plan.serviceName;
-            const reads = args.reads(namespace);
-            const container: ContainerSpec = {
-                name: plan.container,
-                image,
-                ports: [{ name: "http", containerPort: plan.port }],
-                env: plan.env(reads),
-                resources: args.sizing[plan.size],
-                livenessProbe: plan.liveness,
-                readinessProbe: plan.readiness,
-                ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
-            };
-            const endpoints: ExposureSpec[] = [];
-            if (ownsService && plan.exposed !== false) {
-                endpoints.push({
-                    name: serviceName,
-                    host: defaultHost(serviceName, namespace, args.domain),
-                    servicePort: plan.servicePort.name,
-                    tls: { termination: "edge" },
-                });
-                if (plan.publicHost) {
-                    endpoints.push({
-                        name: `${serviceName}-route53`,
-                        host: plan.publicHost,
-                        servicePort: plan.servicePort.name,
-                        tls: { termination: "edge" },
-                    });
-                    this.publicUrls[plan.name] = `https://${plan.publicHost}`;
-                }
-            }
-            const app = thothApp(plan.name, plan.watches ? "consumer" : "api", image);
-            // Consumers share one Service through a common instance label (the reference's `service:` label).
-            const identity = plan.serviceName ? { ...app, instance: serviceName } : app;
-            const workload = new Workload(
-                this.childName(plan.name),
-                {
-                    cluster,
-                    namespace,
-                    app: identity,
-                    replicas,
-                    serviceAccountName: account.handle.name,
-                    containers: [container],
-                    restartOnChange: { key: restartKey },
-                    ...(plan.kafkaCa ? { volumes: [kafkaCaVolume(reads)] } : {}),
-                    ...(ownsService
-                        ? {
-                              service: {
-                                  name: serviceName,
-                                  ports: [
-                                      {
-                                          name: plan.servicePort.name,
-                                          port: plan.servicePort.port,
-                                          targetPort: plan.port,
-                                      },
-                                  ],
-                              },
-                              ...(endpoints.length > 0 ? { expose: endpoints } : {}),
-                          }
-                        : {}),
-                },
-                inNamespace(namespace),
-            );
-            this.workloads[plan.name] = workload;
-            if (plan.watches) this.eventWatchers.push({ workload, tiers: plan.watches });
-        }
-        // A Service over several Deployments selects their common instance label only.
-        for (const [serviceName, plan] of shared) {
-            const namespace = namespaces[plan.tier];
-            const app = { ...thothApp(serviceName, "consumer"), instance: serviceName };
-            const selector = { "app.kubernetes.io/instance": serviceName };
-            recordService(cluster, {
-                namespace,
-                name: serviceName,
-                selector,
-                ports: [
-                    {
-                        name: plan.servicePort.name,
-                        port: plan.servicePort.port,
-                        targetPort: plan.port,
-                        protocol: "TCP",
-                    },
-                ],
+    }
+
+    /** The generated Route of a service that owns its Service and, where it has one, its public `-route53` Route. */
+    private routes(plan: ServicePlan): ExposureSpec[] {
+        if (plan.serviceName || plan.exposed === false) return [];
+        const host = defaultHost(plan.name, this.#args.namespaces[plan.tier], this.#args.domain);
+        const tls = { termination: "edge" as const };
+        const endpoints: ExposureSpec[] = [
+            { name: plan.name, host, servicePort: plan.servicePort.name, tls },
+        ];
+        if (plan.publicHost) {
+            endpoints.push({
+                name: `${plan.name}-route53`,
+                host: plan.publicHost,
+                servicePort: plan.servicePort.name,
+                tls,
             });
-            const service = new k8s.core.v1.Service(
-                this.childName(`${serviceName}-service`),
-                {
-                    metadata: { name: serviceName, namespace, labels: standardLabels(app) },
-                    spec: {
-                        selector,
-                        ports: [
-                            {
-                                name: plan.servicePort.name,
-                                port: plan.servicePort.port,
-                                targetPort: plan.port,
-                            },
-                        ],
-                    },
-                },
-                inNamespace(namespace),
-            );
-            new Exposure(
-                this.childName(`${serviceName}-endpoint`),
-                {
-                    cluster,
-                    namespace,
-                    serviceName,
-                    app,
-                    host: defaultHost(serviceName, namespace, args.domain),
-                    servicePort: plan.servicePort.name,
-                    tls: { termination: "edge" },
-                },
-                // Exposure names the Service by its plain name, which carries no reference to it.
-                this.child({ dependsOn: [service] }),
-            );
+            this.publicUrls[plan.name] = `https://${plan.publicHost}`;
         }
-        this.registerOutputs({ publicUrls: this.publicUrls });
+        return endpoints;
+    }
+
+    /** One service's Deployment, with its own Service and Routes unless it shares a Service. */
+    private service(plan: ServicePlan, account: ServiceAccount, restartKey: pulumi.Output<string>): void {
+        const args = this.#args;
+        const namespace = args.namespaces[plan.tier];
+        const image = args.config.images[plan.image];
+        const serviceName = plan.serviceName ?? plan.name;
+        const reads = args.reads(namespace);
+        const container = serviceContainer(plan, image, reads, args.sizing);
+        const endpoints = this.routes(plan);
+        const app = thothApp(plan.name, plan.watches ? "consumer" : "api", image);
+        // Consumers share one Service through a common instance label (the reference's `service:` label).
+        const identity = plan.serviceName ? { ...app, instance: serviceName } : app;
+        const ports = [{ name: plan.servicePort.name, port: plan.servicePort.port, targetPort: plan.port }];
+        const workload = new Workload(
+            this.childName(plan.name),
+            {
+                cluster: args.cluster,
+                namespace: args.namespaceRefs[namespace],
+                app: identity,
+                replicas: args.config.hibernated ? 0 : 1,
+                serviceAccountName: account.handle.name,
+                containers: [container],
+                restartOnChange: { key: restartKey },
+                ...(plan.kafkaCa ? { volumes: [kafkaCaVolume(reads)] } : {}),
+                ...(plan.serviceName
+                    ? {}
+                    : {
+                          service: { name: serviceName, ports },
+                          ...(endpoints.length > 0 ? { expose: endpoints } : {}),
+                      }),
+            },
+            this.child(),
+        );
+        this.workloads[plan.name] = workload;
+        if (plan.watches) this.eventWatchers.push({ workload, tiers: plan.watches });
+    }
+
+    /** A Service over several Deployments (the investigator consumers), with its generated Route. */
+    private sharedService(serviceName: string, plan: ServicePlan): void {
+        const { cluster, domain } = this.#args;
+        const namespace = this.#args.namespaces[plan.tier];
+        const app = { ...thothApp(serviceName, "consumer"), instance: serviceName };
+        const selector = { "app.kubernetes.io/instance": serviceName };
+        const ports = [{ name: plan.servicePort.name, port: plan.servicePort.port, targetPort: plan.port }];
+        recordService(cluster, {
+            namespace,
+            name: serviceName,
+            selector,
+            ports: ports.map((p) => ({ ...p, protocol: "TCP" })),
+        });
+        const service = new k8s.core.v1.Service(
+            this.childName(`${serviceName}-service`),
+            {
+                metadata: {
+                    name: serviceName,
+                    namespace: this.#args.namespaceRefs[namespace],
+                    labels: standardLabels(app),
+                },
+                spec: { selector, ports },
+            },
+            this.child(),
+        );
+        new Exposure(
+            this.childName(`${serviceName}-endpoint`),
+            {
+                cluster,
+                namespace,
+                serviceName,
+                app,
+                host: defaultHost(serviceName, namespace, domain),
+                servicePort: plan.servicePort.name,
+                tls: { termination: "edge" },
+            },
+            // Exposure (components/shared) names the Service by its plain name, which carries no reference to it.
+            // order: the Route is made once the Service it admits to is.
+            this.child({ dependsOn: [service] }),
+        );
     }
 }

@@ -2,31 +2,33 @@ import * as pulumi from "@pulumi/pulumi";
 import { PodSelector, recordPods } from "../../../shared/network";
 import { MOUNTED_OBJECTS } from "../catalog/catalogPrerequisites";
 import type { ConfigMapHandle } from "../../../shared/handles";
-import { SecretStore } from "../../../config/system";
+import { KubernetesContext, SecretStore } from "../../../config/system";
 import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
 import { PlainConfigMap } from "../../../shared/configMap";
 import { ImageStream } from "../../../shared/imagestream";
 import { statefulOptions } from "../../../shared/protect";
 import { AccountHandle } from "../../../shared/handles";
 import { ConfigSecret } from "../../../shared/secret";
 import { ServiceAccount } from "../../../shared/serviceAccount";
-import { ArgoInstall, argoInstalls } from "./argo";
+import { SystemArgs, SystemPart } from "../../../shared/system";
+import { ArgoInstall, ArgoInstallPlan, argoInstalls } from "./argo";
 import { catalogImageStreamArgs, catalogImageStreamPlan } from "../catalog/catalogPrerequisites";
-import { StationModulesConfig, WatcherRestartConfig } from "../../config";
+import { CheckedStation, ThothSection } from "../../config";
 import { thothApp } from "../../identity";
 import { KnowledgeGraph } from "./knowledgeGraph";
-import { PeriodicJobs, periodicPlans } from "./periodic";
+import { PeriodicJobs, PeriodicPlan, periodicPlans } from "./periodic";
 import { PrescriptionsRefresh } from "./prescriptionsRefresh";
 import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "../sizing";
 import { stationReads } from "../stationReads";
-import { StationSecretsArgs, stationSecretPlans } from "../stationSecrets";
-import { StationEnvironment, StationTier } from "../tiers";
+import { stationSecretPlans } from "../stationSecrets";
+import { Station } from "../station";
+import { StationTier } from "../tiers";
 import { StationVerify } from "./verify";
 import { RestartTarget, WatcherRestart } from "./watcherRestart";
+import { StationReads } from "../stationReads";
 import { WorkflowCatalog } from "../catalog/workflowCatalog";
 
 /** Argo labels every pod of a workflow with the workflow's name. */
@@ -61,384 +63,372 @@ function recordWorkflowPods(
     }
 }
 
+/** The modules' section as the check refined it (with the base domain of their Routes). */
+type CheckedModules = NonNullable<CheckedStation["modules"]>;
+
 /** Arguments of {@link StationModules}. */
-export interface StationModulesArgs {
-    cluster: ClusterContext;
-    environment: StationEnvironment;
-    /** Tier → namespace of the environment (stage: one each; test: all thoth-test-core). */
-    namespaces: Record<StationTier, string>;
-    /** Namespace name → what must exist before anything goes into it. */
-    namespaceResources: Record<string, pulumi.Resource>;
-    domain: string;
-    config: StationModulesConfig;
+export interface StationModulesArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /** The `thoth.station` section as its check refined it. */
+    station: CheckedStation;
+    /** Its modules (enabled). */
+    modules: CheckedModules;
+    /** The station's namespaces: every object is placed with its Namespace's name, so it is made after it. */
+    env: Station;
+    /** The system's secret store. */
     secrets: SecretStore;
     /**
      * The stack keeps long-lived data (`keepsLongLivedData`): the database's claim and workload, and the Secret its
      * data directory was initialised with, are protected and retained.
      */
     protectStateful: boolean;
-    watcherRestart?: WatcherRestartConfig;
     /** What must exist before Argo installs and bindings to `argo`/`argo-admin` (this stack's prerequisites). */
     prerequisites: pulumi.Resource[];
-    /**
-     * The parts to build (every part when absent): a test builds the ones it reads instead of the ~350 objects of
-     * them all (test/thoth/parts.ts). A part builds the parts it is made from.
-     */
-    parts?: readonly StationModulePart[];
-}
-
-/** The parts of {@link StationModules}. */
-export const STATION_MODULE_PARTS = [
-    "configuration",
-    "graph",
-    "argo",
-    "services",
-    "accounts",
-    "jobs",
-    "prescriptionsRefresh",
-    "catalog",
-    "watcherRestart",
-    "verify",
-] as const;
-export type StationModulePart = (typeof STATION_MODULE_PARTS)[number];
-
-/**
- * What a part is made from: the pods' parts read the shared ConfigMaps and Secrets of their namespace, the
- * prescriptions' Workflows run as the account of the backend's Argo install, the watcher restart aims at the
- * services' watchers and the Argo controllers, verify at the APIs.
- */
-const MADE_FROM: Partial<Record<StationModulePart, readonly StationModulePart[]>> = {
-    graph: ["configuration"],
-    argo: ["configuration"],
-    services: ["configuration"],
-    jobs: ["configuration"],
-    prescriptionsRefresh: ["configuration", "argo"],
-    watcherRestart: ["services", "argo"],
-    verify: ["services"],
-};
-
-/** Account `argo` of the Argo install in `namespace`, which the Workflows submitted there run as. */
-function workflowAccount(installs: readonly ArgoInstall[], namespace: string): AccountHandle {
-    const install = installs.find((a) => a.namespace === namespace);
-    if (!install) throw new Error(`namespace ${namespace} runs Workflows, but has no Argo install`);
-    return install.workflowAccount;
-}
-
-/** The parts `parts` asks for with those they are made from (every part when `parts` is absent). */
-function partsToBuild(parts: readonly StationModulePart[] | undefined): ReadonlySet<StationModulePart> {
-    if (!parts) return new Set(STATION_MODULE_PARTS);
-    const builds = new Set<StationModulePart>();
-    const add = (p: StationModulePart): void => {
-        if (builds.has(p)) return;
-        builds.add(p);
-        for (const from of MADE_FROM[p] ?? []) add(from);
-    };
-    parts.forEach(add);
-    return builds;
 }
 
 /**
  * The Thoth station's modules in one environment layout (thoth-ops' provision and verify playbooks), from the same
  * components for stage and test, in the order they must exist: the shared configuration, the knowledge graph, the
- * Argo installs, the services, the periodic jobs, the workflow catalog, the watcher restart of the event-watching Deployments and the
- * post-`up` check.
+ * Argo installs, the services, the periodic jobs, the workflow catalog, the watcher restart of the event-watching
+ * Deployments and the post-`up` check.
  */
-export class StationModules extends RunbookComponent {
-    public readonly services?: StationServices;
-    public readonly graph?: KnowledgeGraph;
-    public readonly argo: ArgoInstall[] = [];
+export class StationModules extends SystemPart<ThothSection, KubernetesContext> {
+    public readonly services: StationServices;
+    public readonly graph: KnowledgeGraph;
+    public readonly argo: ArgoInstall[];
+    /** The backend tier's install, whose account `argo` the prescriptions' Workflows run as. */
+    readonly #backendArgo: ArgoInstall;
     public readonly restart?: WatcherRestart;
     public readonly catalog?: WorkflowCatalog;
     public readonly publicUrls: Record<string, string>;
-    readonly #builds: ReadonlySet<StationModulePart>;
+    readonly #args: StationModulesArgs;
+    readonly #namespaces: Record<StationTier, string>;
 
     constructor(name: string, args: StationModulesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:StationModules", name, opts, args.cluster.provider);
-        const { cluster, namespaces, config } = args;
-        const sizing = STATION_SIZING[args.environment];
-        // Objects name their namespace with a plain string, which carries no reference to the Namespace.
-        const inNamespace = (ns: string) => this.child({ dependsOn: [args.namespaceResources[ns]] });
-        this.#builds = partsToBuild(args.parts);
+        super("runbooks:thoth:StationModules", name, args, opts);
+        this.#args = args;
+        this.#namespaces = args.env.namespaces;
+        const configMaps = this.configMaps();
+        // Pods read the objects of their own namespace through these handles, and so wait for exactly what they read
+        // (a missing key fails container creation) and nothing else of the station's configuration.
+        const reads = stationReads([...configMaps, ...this.secrets()].map((c) => c.handle));
+        this.graph = this.knowledgeGraph(reads);
+        const [backend, ...others] = argoInstalls(this.#args.station.environment);
+        this.#backendArgo = this.argoInstall(backend, reads);
+        this.argo = [this.#backendArgo, ...others.map((plan) => this.argoInstall(plan, reads))];
+        this.services = this.stationServices(reads);
+        this.workflowAccounts();
+        this.periodicJobs(reads);
+        this.prescriptionsRefresh(reads);
+        this.catalog = this.workflowCatalog(configMaps);
+        this.restart = this.watcherRestart();
+        this.publicUrls = this.services.publicUrls;
+        this.verify();
+        this.registerOutputs({ publicUrls: this.publicUrls });
+    }
 
-        // Shared configuration: the ConfigMaps and Secrets every module of a namespace reads.
-        const configMaps = (
-            this.built("configuration", () =>
-                sharedConfigMaps(namespaces, config.shared, args.domain, {
-                    environment: args.environment,
-                    hosts: config.hosts,
-                    prescriptionsRefresh: config.prescriptionsRefresh,
-                }),
-            ) ?? []
-        ).map(
+    /** The name of namespace `ns` from its Namespace: what an object there is placed with. */
+    private placed(ns: string): pulumi.Output<string> {
+        return this.#args.env.namespaceResources[ns].name;
+    }
+
+    /** Every namespace's name from its Namespace, by plain name. */
+    private namespaceRefs(): Record<string, pulumi.Output<string>> {
+        return Object.fromEntries(
+            Object.entries(this.#args.env.namespaceResources).map(([ns, resource]) => [ns, resource.name]),
+        );
+    }
+
+    /**
+     * Options of what the shared builders take a plain namespace for (a ServiceAccount and its grants in other
+     * tiers' namespaces): it waits for every namespace of the station, and for the cluster prerequisites.
+     */
+    private accountOptions(): pulumi.CustomResourceOptions {
+        // order: see accountsAfter.
+        return this.child({ dependsOn: this.accountsAfter() });
+    }
+
+    /**
+     * What a ServiceAccount of the station waits for: components/shared's ServiceAccount names its namespace, and
+     * its grants' (in other tiers' namespaces), with plain strings, and binds the ClusterRoles argo/argo-admin, which
+     * this stack's prerequisites may create.
+     */
+    private accountsAfter(): pulumi.Resource[] {
+        return [...Object.values(this.#args.env.namespaceResources), ...this.#args.prerequisites];
+    }
+
+    /** Shared configuration: the ConfigMaps every module of a namespace reads. */
+    private configMaps(): PlainConfigMap[] {
+        const { modules, station } = this.#args;
+        const maps = sharedConfigMaps(this.#namespaces, modules.shared, modules.domain, {
+            environment: station.environment,
+            hosts: modules.hosts,
+            prescriptionsRefresh: modules.prescriptionsRefresh,
+        });
+        return maps.map(
             (cm) =>
                 new PlainConfigMap(
                     this.childName(`${cm.namespace}-configmap-${cm.name}`),
                     {
-                        namespace: cm.namespace,
+                        namespace: this.placed(cm.namespace),
                         name: cm.name,
                         app: thothApp(cm.name, "config"),
                         data: cm.data,
                     },
-                    inNamespace(cm.namespace),
+                    this.child(),
                 ),
         );
-        const secrets =
-            this.built("configuration", () =>
-                this.stationSecrets(
-                    { cluster, namespaces, secrets: args.secrets, catalog: config.catalog?.enabled ?? false },
-                    inNamespace,
-                    args.protectStateful,
-                ),
-            ) ?? [];
-        // Pods read the objects of their own namespace through these handles, and so wait for exactly what they read
-        // (a missing key fails container creation) and nothing else of the station's configuration.
-        const reads = stationReads([...configMaps, ...secrets].map((c) => c.handle));
-        // Argo's CRDs and ClusterRoles come from another stack or the cluster: no reference carries them.
-        const withPrerequisites = (ns: string) =>
-            this.child({ dependsOn: [args.namespaceResources[ns], ...args.prerequisites] });
-        // A service account's grants reach into other tiers' namespaces: its Roles and bindings wait for them all.
-        const allNamespaces = Object.values(args.namespaceResources);
-        const accountOptions = this.child({ dependsOn: [...allNamespaces, ...args.prerequisites] });
-        const prerequisitesOnly = this.child({ dependsOn: args.prerequisites });
+    }
 
-        // The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter.
-        this.graph = this.built(
-            "graph",
-            () =>
-                new KnowledgeGraph(
-                    this.childName("graph"),
-                    {
-                        cluster,
-                        namespace: namespaces.graph,
-                        domain: args.domain,
-                        images: config.images,
-                        storageSize: config.postgresql.storageSize,
-                        storageClassName: config.postgresql.storageClassName,
-                        sizing,
-                        protectStateful: args.protectStateful,
-                        reads: reads(namespaces.graph),
-                    },
-                    inNamespace(namespaces.graph),
+    /** The station's Secrets, each in every namespace that needs it (see {@link stationSecretPlans}). */
+    private secrets(): ConfigSecret[] {
+        const { secrets, modules, protectStateful } = this.#args;
+        const plans = stationSecretPlans({
+            cluster: this.context.cluster,
+            namespaces: this.#namespaces,
+            secrets,
+            catalog: modules.catalog?.enabled ?? false,
+        });
+        return plans.map(
+            (plan) =>
+                new ConfigSecret(
+                    this.childName(`${plan.namespace}-secret-${plan.name}`),
+                    { ...plan.args, namespace: this.placed(plan.namespace) },
+                    // Kept with the data it unlocks, where the stack keeps long-lived data.
+                    this.child(plan.stateful ? statefulOptions(protectStateful) : {}),
                 ),
         );
+    }
 
-        // The workflow controllers each tier runs.
-        for (const plan of this.built("argo", () => argoInstalls(args.environment)) ?? []) {
-            this.argo.push(
-                new ArgoInstall(
-                    this.childName(`argo-${plan.tier}`),
-                    {
-                        cluster,
-                        namespace: namespaces[plan.tier],
-                        domain: args.domain,
-                        plan,
-                        shared: config.shared,
-                        images: config.images,
-                        sizing,
-                        reads: reads(namespaces[plan.tier]),
-                    },
-                    withPrerequisites(namespaces[plan.tier]),
-                ),
-            );
-        }
-
-        // The services users and other modules hit.
-        const grants = stationGrants(namespaces);
-        this.services = this.built(
-            "services",
-            () =>
-                new StationServices(
-                    this.childName("services"),
-                    {
-                        cluster,
-                        environment: args.environment,
-                        namespaces,
-                        domain: args.domain,
-                        config,
-                        sizing,
-                        grants,
-                        namespaceResources: args.namespaceResources,
-                        reads,
-                    },
-                    prerequisitesOnly,
-                ),
+    /** The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter. */
+    private knowledgeGraph(reads: (namespace: string) => StationReads): KnowledgeGraph {
+        const { modules, station } = this.#args;
+        const namespace = this.#namespaces.graph;
+        return new KnowledgeGraph(
+            this.childName("graph"),
+            {
+                cluster: this.context.cluster,
+                namespace,
+                namespaceRef: this.placed(namespace),
+                namespaceResource: this.#args.env.namespaceResources[namespace],
+                domain: modules.domain,
+                images: modules.images,
+                storageSize: modules.postgresql.storageSize,
+                storageClassName: modules.postgresql.storageClassName,
+                sizing: STATION_SIZING[station.environment],
+                protectStateful: this.#args.protectStateful,
+                reads: reads(namespace),
+            },
+            this.child(),
         );
+    }
 
-        // The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants.
-        for (const account of this.built("accounts", () => [
-            ...workflowAccounts(namespaces),
-            revsolverAccount(namespaces, config.catalog),
-        ]) ?? []) {
+    /** The workflow controller of one tier. */
+    private argoInstall(plan: ArgoInstallPlan, reads: (namespace: string) => StationReads): ArgoInstall {
+        const { modules, station } = this.#args;
+        const namespace = this.#namespaces[plan.tier];
+        return new ArgoInstall(
+            this.childName(`argo-${plan.tier}`),
+            {
+                cluster: this.context.cluster,
+                namespace,
+                namespaceRef: this.placed(namespace),
+                namespaceResource: this.#args.env.namespaceResources[namespace],
+                domain: modules.domain,
+                plan,
+                shared: modules.shared,
+                images: modules.images,
+                sizing: STATION_SIZING[station.environment],
+                reads: reads(namespace),
+            },
+            // order: Argo's CRDs and ClusterRoles, when this stack owns them, exist before an install uses them.
+            this.child({ dependsOn: this.#args.prerequisites }),
+        );
+    }
+
+    /** The services users and other modules hit. */
+    private stationServices(reads: (namespace: string) => StationReads): StationServices {
+        const { modules, station } = this.#args;
+        return new StationServices(
+            this.childName("services"),
+            {
+                cluster: this.context.cluster,
+                environment: station.environment,
+                namespaces: this.#namespaces,
+                namespaceRefs: this.namespaceRefs(),
+                domain: modules.domain,
+                config: modules,
+                sizing: STATION_SIZING[station.environment],
+                grants: stationGrants(this.#namespaces),
+                accountsAfter: this.accountsAfter(),
+                reads,
+            },
+            this.child(),
+        );
+    }
+
+    /** The accounts the station's Workflows run as (send-webhooks, Amun's inspections) and revsolver's grants. */
+    private workflowAccounts(): void {
+        const accounts = [
+            ...workflowAccounts(this.#namespaces),
+            revsolverAccount(this.#namespaces, this.#args.modules.catalog),
+        ];
+        for (const account of accounts) {
             new ServiceAccount(
                 this.childName(`${account.name}-${account.namespace}`),
                 {
-                    cluster,
+                    cluster: this.context.cluster,
                     namespace: account.namespace,
                     name: account.name,
                     app: thothApp(account.name, "workflows"),
                     grants: account.grants,
                     createAccount: account.createAccount,
                 },
-                accountOptions,
+                this.accountOptions(),
             );
         }
+    }
 
-        // The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler).
-        const jobs = this.built("jobs", periodicPlans) ?? [];
+    /** The periodic jobs, and the accounts of those that submit Workflows (graph-refresh, mi-scheduler). */
+    private periodicJobs(reads: (namespace: string) => StationReads): void {
+        const { modules, station } = this.#args;
+        const plans = periodicPlans();
+        new PeriodicJobs(
+            this.childName("jobs"),
+            {
+                cluster: this.context.cluster,
+                namespaces: this.#namespaces,
+                namespaceRefs: this.namespaceRefs(),
+                images: modules.images,
+                sizing: STATION_SIZING[station.environment],
+                hibernated: modules.hibernated,
+                plans,
+                accounts: this.jobAccounts(plans),
+                reads,
+            },
+            this.child(),
+        );
+    }
+
+    /** The account of each job that submits Workflows, made by the first job that runs as it. */
+    private jobAccounts(plans: readonly PeriodicPlan[]): Record<string, AccountHandle> {
+        const grants = stationGrants(this.#namespaces);
         const accounts: Record<string, AccountHandle> = {};
-        for (const job of jobs) {
+        for (const job of plans) {
             const sa = job.serviceAccount;
             if (!sa || accounts[sa]) continue;
             accounts[sa] = new ServiceAccount(
                 this.childName(sa),
                 {
-                    cluster,
-                    namespace: namespaces[job.tier],
+                    cluster: this.context.cluster,
+                    namespace: this.#namespaces[job.tier],
                     name: sa,
                     app: thothApp(sa, "job"),
                     grants: grants[sa],
                 },
-                accountOptions,
+                this.accountOptions(),
             ).handle;
         }
-        this.built(
-            "jobs",
-            () =>
-                new PeriodicJobs(
-                    this.childName("jobs"),
-                    {
-                        cluster,
-                        namespaces,
-                        images: config.images,
-                        sizing,
-                        hibernated: config.hibernated,
-                        plans: jobs,
-                        accounts,
-                        namespaceResources: args.namespaceResources,
-                        reads,
-                    },
-                    this.child(),
-                ),
-        );
-
-        // prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist).
-        this.built(
-            "prescriptionsRefresh",
-            () =>
-                new PrescriptionsRefresh(
-                    this.childName("prescriptions-refresh"),
-                    {
-                        cluster,
-                        namespace: namespaces.backend,
-                        image: config.images.prescriptionsRefresh,
-                        reads: reads(namespaces.backend),
-                        account: workflowAccount(this.argo, namespaces.backend),
-                    },
-                    withPrerequisites(namespaces.backend),
-                ),
-        );
-
-        // The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and
-        // the tagged ImageStreams its templates pull through (the bases' own streams have no tags).
-        if (config.catalog?.enabled && this.#builds.has("catalog")) {
-            this.catalogImageStreams(namespaces, inNamespace);
-            this.catalog = new WorkflowCatalog(
-                this.childName("catalog"),
-                {
-                    cluster,
-                    config: config.catalog,
-                    namespaces,
-                    namespaceResources: args.namespaceResources,
-                    prerequisites: args.prerequisites,
-                },
-                // Each rendered object waits for the Namespace it lands in (see WorkflowCatalog).
-                prerequisitesOnly,
-            );
-            recordWorkflowPods(
-                cluster,
-                namespaces,
-                configMaps.map((c) => c.handle),
-            );
-        }
-
-        // The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above.
-        const restart = args.watcherRestart;
-        if (restart?.enabled && this.#builds.has("watcherRestart") && this.services) {
-            const targets: RestartTarget[] = [];
-            if (restart.targets.includes("investigator-consumers")) {
-                for (const w of this.services.eventWatchers) {
-                    targets.push({ namespace: namespaces.infra, workload: w.workload, tiers: w.tiers });
-                }
-            }
-            if (restart.targets.includes("workflow-controllers")) {
-                for (const a of this.argo) {
-                    targets.push({ namespace: a.namespace, workload: a.controller, tiers: [a.tier] });
-                }
-            }
-            this.restart = new WatcherRestart(
-                this.childName("watcher-restart"),
-                { cluster, config: restart, targets },
-                // Its objects name their namespaces with plain strings.
-                this.child({ dependsOn: allNamespaces }),
-            );
-        }
-
-        // The verify playbook: the APIs answer on their public Routes, or `pulumi up` fails.
-        this.publicUrls = this.services?.publicUrls ?? {};
-        if (config.verify && this.#builds.has("verify") && this.services) {
-            const api = (plan: string, image: string) => ({
-                name: plan,
-                url: `${this.publicUrls[plan]}/readiness`,
-                image,
-            });
-            new StationVerify(
-                this.childName("verify"),
-                {
-                    targets: [
-                        api("user-api", config.images.userApi),
-                        api("management-api", config.images.managementApi),
-                    ],
-                    after: [this.services.workloads["user-api"], this.services.workloads["management-api"]],
-                },
-                this.child(),
-            );
-        }
-        this.registerOutputs({ publicUrls: this.publicUrls });
+        return accounts;
     }
 
-    /** What `make` makes when `part` is built (see {@link StationModulesArgs.parts}), else nothing. */
-    private built<T>(part: StationModulePart, make: () => T): T | undefined {
-        return this.#builds.has(part) ? make() : undefined;
+    /** prescriptions-refresh-job's ImageStream and suspended CronWorkflows (Argo's CRDs must exist). */
+    private prescriptionsRefresh(reads: (namespace: string) => StationReads): void {
+        const namespace = this.#namespaces.backend;
+        new PrescriptionsRefresh(
+            this.childName("prescriptions-refresh"),
+            {
+                cluster: this.context.cluster,
+                namespace,
+                namespaceRef: this.placed(namespace),
+                image: this.#args.modules.images.prescriptionsRefresh,
+                reads: reads(namespace),
+                account: this.#backendArgo.workflowAccount,
+            },
+            // order: its CronWorkflows are of Argo's CRDs, which this stack's prerequisites may create.
+            this.child({ dependsOn: this.#args.prerequisites }),
+        );
     }
 
-    /** The station's Secrets, each in every namespace that needs it (see {@link stationSecretPlans}). */
-    private stationSecrets(
-        args: StationSecretsArgs,
-        inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
-        /** The stack keeps long-lived data: the Secrets kept with it are protected and retained. */
-        keepData: boolean,
-    ): ConfigSecret[] {
-        return stationSecretPlans(args).map((plan) => {
-            const options = inNamespace(plan.namespace);
-            return new ConfigSecret(
-                this.childName(`${plan.namespace}-secret-${plan.name}`),
-                plan.args,
-                plan.stateful ? { ...options, ...statefulOptions(keepData) } : options,
-            );
-        });
+    /**
+     * The workflow and template catalog, rendered from the pinned upstream commit (Argo's CRDs must exist), and the
+     * tagged ImageStreams its templates pull through (the bases' own streams have no tags).
+     */
+    private workflowCatalog(configMaps: readonly PlainConfigMap[]): WorkflowCatalog | undefined {
+        const config = this.#args.modules.catalog;
+        if (!config?.enabled) return undefined;
+        this.catalogImageStreams();
+        const catalog = new WorkflowCatalog(
+            this.childName("catalog"),
+            {
+                cluster: this.context.cluster,
+                config,
+                namespaces: this.#namespaces,
+                namespaceResources: this.#args.env.namespaceResources,
+                prerequisites: this.#args.prerequisites,
+            },
+            // Each rendered object waits for the Namespace it lands in and the prerequisites (see WorkflowCatalog).
+            this.child(),
+        );
+        recordWorkflowPods(
+            this.context.cluster,
+            this.#namespaces,
+            configMaps.map((c) => c.handle),
+        );
+        return catalog;
     }
 
     /** The tagged ImageStreams the catalog's templates pull through (the bases' own streams have no tags). */
-    private catalogImageStreams(
-        namespaces: Record<StationTier, string>,
-        inNamespace: (namespace: string) => pulumi.CustomResourceOptions,
-    ): void {
-        for (const { namespace, stream } of catalogImageStreamPlan(namespaces)) {
+    private catalogImageStreams(): void {
+        for (const { namespace, stream } of catalogImageStreamPlan(this.#namespaces)) {
             new ImageStream(
                 this.childName(`${namespace}-imagestream-${stream.name}`),
-                catalogImageStreamArgs(namespace, stream),
-                inNamespace(namespace),
+                { ...catalogImageStreamArgs(namespace, stream), namespace: this.placed(namespace) },
+                this.child(),
             );
         }
+    }
+
+    /** The runbook's "restart the event-based deployments" patch, aimed at the objects deployed above. */
+    private watcherRestart(): WatcherRestart | undefined {
+        const restart = this.#args.station.watcherRestart;
+        if (!restart?.enabled) return undefined;
+        const targets: RestartTarget[] = [];
+        if (restart.targets.includes("investigator-consumers")) {
+            for (const w of this.services.eventWatchers) {
+                targets.push({ namespace: this.#namespaces.infra, workload: w.workload, tiers: w.tiers });
+            }
+        }
+        if (restart.targets.includes("workflow-controllers")) {
+            for (const a of this.argo) {
+                targets.push({ namespace: a.namespace, workload: a.controller, tiers: [a.tier] });
+            }
+        }
+        return new WatcherRestart(
+            this.childName("watcher-restart"),
+            { cluster: this.context.cluster, config: restart, targets, namespaceRefs: this.namespaceRefs() },
+            this.child(),
+        );
+    }
+
+    /** The verify playbook: the APIs answer on their public Routes, or `pulumi up` fails. */
+    private verify(): void {
+        const modules = this.#args.modules;
+        if (!modules.verify) return;
+        const api = (plan: string, image: string) => ({
+            workload: this.services.workloads[plan],
+            target: { name: plan, url: `${this.publicUrls[plan]}/readiness`, image },
+        });
+        new StationVerify(
+            this.childName("verify"),
+            {
+                config: this.config,
+                context: this.context,
+                apis: [
+                    api("user-api", modules.images.userApi),
+                    api("management-api", modules.images.managementApi),
+                ],
+            },
+            this.child(),
+        );
     }
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RunbookComponent } from "../../../shared/component";
+import { KubernetesContext } from "../../../config/system";
 import { toContainer } from "../../../shared/container";
 import { standardLabels } from "../../../shared/labels";
 import { contentHash } from "../../../shared/naming";
@@ -8,6 +8,8 @@ import { sized } from "../../../shared/resources";
 import { Workload } from "../../../shared/workload";
 import { renderWithEndpoints } from "../../../shared/endpoints";
 import { recordPods } from "../../../shared/network";
+import { SystemArgs, SystemPart } from "../../../shared/system";
+import { ThothSection } from "../../config";
 import { thothApp } from "../../identity";
 
 /** One API the check calls: its Deployment name, its public readiness URL and the image whose change re-runs it. */
@@ -67,104 +69,92 @@ export function notCheckedLine(targets: readonly Pick<VerifyTarget, "url">[]): s
     );
 }
 
+/** An API verify checks: its Workload (with its Service), the public URL it is checked for and its image. */
+export interface VerifiedApi {
+    workload: Workload;
+    target: VerifyTarget;
+}
+
+/** Arguments of {@link StationVerify}. */
+export interface StationVerifyArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /** The APIs to check, each with the Workload the check calls through its Service and waits for. */
+    apis: VerifiedApi[];
+}
+
 /**
  * thoth-ops' verify playbook as part of `pulumi up`: once the APIs are rolled out, a Job in each API's namespace
  * calls its readiness endpoint through the Service this program made (never the public host, which only answers
  * once DNS points here), and `up` waits for it, so an API that never answers fails the update. A new image is a
  * new Job, so the check runs again whenever an API's image changes.
  */
-export class StationVerify extends RunbookComponent {
+export class StationVerify extends SystemPart<ThothSection, KubernetesContext> {
     public readonly jobs: k8s.batch.v1.Job[] = [];
     /** The one line naming what the check cannot see; also an annotation of each Job and the last line of its log. */
     public readonly notChecked: string;
 
-    /**
-     * @param args.after the APIs' Workloads (each matched to its target by Deployment name) and anything else
-     *   the check must wait for.
-     * @param opts must carry the cluster's provider (`provider`), in which the Jobs run.
-     */
-    constructor(
-        name: string,
-        args: { targets: VerifyTarget[]; after: pulumi.Resource[] },
-        opts?: pulumi.ComponentResourceOptions,
-    ) {
-        const provider = opts?.provider;
-        if (!provider || !k8s.Provider.isInstance(provider)) {
-            throw new Error(
-                `${name}: StationVerify runs its checks in the cluster and needs the cluster's provider`,
-            );
-        }
-        super("runbooks:thoth:StationVerify", name, opts, provider);
-        const workloads = args.after.filter((r): r is Workload => r instanceof Workload);
-        for (const target of args.targets) {
-            const workload = workloads.find((w) => w.objectName === target.name);
-            if (!workload?.service) {
-                throw new Error(
-                    `${name}: no Workload with a Service named ${target.name} among what verify waits for`,
-                );
-            }
-            const deployment = workload.workload;
-            const namespace = deployment.metadata.namespace;
-            const endpoint = workload.endpoint();
-            const serviceUrl = endpoint.url({ explicitPort: true, path: "/readiness" });
-            const labels = standardLabels(thothApp(`verify-${target.name}`, "verification"));
-            const line = notCheckedLine([target]);
-            const container = {
-                ...toContainer({
-                    name: "verify",
-                    image: target.image,
-                    command: ["/bin/sh", "-c"],
-                    resources: sized("10m", "32Mi", "100m", "64Mi"),
-                }),
-                args: [
-                    renderWithEndpoints({ url: serviceUrl }, ({ url }) =>
-                        verifyScript([{ ...target, url }], line),
-                    ),
-                ],
-            };
-            // The check's pod reaches the API through the URL in its script.
-            const reads = { args: container.args };
-            recordPods(
-                { provider },
-                `Job verify-${target.name}`,
-                endpoint.namespace ?? "",
-                { matchLabels: labels },
-                {
-                    containers: [reads],
+    constructor(name: string, args: StationVerifyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:thoth:StationVerify", name, args, opts);
+        for (const api of args.apis) this.jobs.push(this.check(api, args.apis));
+        this.notChecked = notCheckedLine(args.apis.map((a) => a.target));
+        this.registerOutputs({ notChecked: this.notChecked });
+    }
+
+    /** The Job that checks one API, in the API's namespace, under the API pod's own security context. */
+    private check({ workload, target }: VerifiedApi, apis: readonly VerifiedApi[]): k8s.batch.v1.Job {
+        const deployment = workload.workload;
+        const endpoint = workload.endpoint();
+        const serviceUrl = endpoint.url({ explicitPort: true, path: "/readiness" });
+        const labels = standardLabels(thothApp(`verify-${target.name}`, "verification"));
+        const line = notCheckedLine([target]);
+        const container = {
+            ...toContainer({
+                name: "verify",
+                image: target.image,
+                command: ["/bin/sh", "-c"],
+                resources: sized("10m", "32Mi", "100m", "64Mi"),
+            }),
+            args: [
+                renderWithEndpoints({ url: serviceUrl }, ({ url }) =>
+                    verifyScript([{ ...target, url }], line),
+                ),
+            ],
+        };
+        // The check's pod reaches the API through the URL in its script.
+        recordPods(
+            this.context.cluster,
+            `Job verify-${target.name}`,
+            endpoint.namespace ?? "",
+            { matchLabels: labels },
+            { containers: [{ args: container.args }] },
+        );
+        return new k8s.batch.v1.Job(
+            this.childName(target.name),
+            {
+                metadata: {
+                    // Job specs are immutable: a new image is a new Job (created, then the old one deleted).
+                    name: `verify-${target.name}-${contentHash(target.image).slice(0, 10)}`,
+                    namespace: deployment.metadata.namespace,
+                    labels,
+                    // Shown by the plan, the preview's diff and `oc describe job`: what this check cannot see.
+                    annotations: { [NOT_CHECKED_ANNOTATION]: line },
                 },
-            );
-            this.jobs.push(
-                new k8s.batch.v1.Job(
-                    this.childName(target.name),
-                    {
-                        metadata: {
-                            // Job specs are immutable: a new image is a new Job (created, then the old one deleted).
-                            name: `verify-${target.name}-${contentHash(target.image).slice(0, 10)}`,
-                            namespace,
-                            labels,
-                            // Shown by the plan, the preview's diff and `oc describe job`: what this check cannot see.
-                            annotations: { [NOT_CHECKED_ANNOTATION]: line },
-                        },
+                spec: {
+                    backoffLimit: 0,
+                    activeDeadlineSeconds: VERIFY_DEADLINE_SECONDS,
+                    template: {
+                        metadata: { labels },
                         spec: {
-                            backoffLimit: 0,
-                            activeDeadlineSeconds: VERIFY_DEADLINE_SECONDS,
-                            template: {
-                                metadata: { labels },
-                                spec: {
-                                    restartPolicy: "Never",
-                                    automountServiceAccountToken: false,
-                                    // The API's own image (curl, /bin/sh) under the API pod's own security context.
-                                    securityContext: deployment.spec.template.spec.securityContext,
-                                    containers: [container],
-                                },
-                            },
+                            restartPolicy: "Never",
+                            automountServiceAccountToken: false,
+                            // The API's own image (curl, /bin/sh) under the API pod's own security context.
+                            securityContext: deployment.spec.template.spec.securityContext,
+                            containers: [container],
                         },
                     },
-                    this.child({ dependsOn: args.after }),
-                ),
-            );
-        }
-        this.notChecked = notCheckedLine(args.targets);
-        this.registerOutputs({ notChecked: this.notChecked });
+                },
+            },
+            // order: the check runs once every API it calls is rolled out.
+            this.child({ dependsOn: apis.map((a) => a.workload) }),
+        );
     }
 }

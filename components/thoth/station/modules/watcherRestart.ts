@@ -30,6 +30,8 @@ export interface WatcherRestartArgs {
      * Their Deployment names are read from the objects, never typed.
      */
     targets: RestartTarget[];
+    /** Each namespace's name from its Namespace, by plain name: the objects placed with it are made after it. */
+    namespaceRefs: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -43,10 +45,11 @@ export class WatcherRestart extends RunbookComponent {
     /** Namespace → restarted Deployment names. */
     public readonly groups: RestartGroup[];
 
+    readonly #args: WatcherRestartArgs;
+
     constructor(name: string, args: WatcherRestartArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:WatcherRestart", name, opts, args.cluster.provider);
-        const app = thothApp(NAME, "operations", args.config.image);
-        const labels = standardLabels(app);
+        this.#args = args;
         const grouped = restartGroups(
             args.targets
                 .filter((t) => runbookNamesFor(t.tiers).length > 0)
@@ -56,61 +59,62 @@ export class WatcherRestart extends RunbookComponent {
             namespace: g.namespace,
             deployments: g.targets.map((w) => w.objectName).sort(),
         }));
-        grouped.forEach((g, i) => {
-            const group = this.groups[i];
-            const ns = group.namespace;
-            const metadata = { name: NAME, namespace: ns, labels };
-            const account = AccountHandle.of(
-                new k8s.core.v1.ServiceAccount(this.childName(`${ns}-sa`), { metadata }, this.child()),
-                NAME,
-                ns,
-            );
-            const role = new k8s.rbac.v1.Role(
-                this.childName(`${ns}-role`),
-                { metadata, rules: [restartRule(group.deployments)] },
-                this.child({ dependsOn: g.targets.map((w) => w.workload) }),
-            );
-            const binding = new k8s.rbac.v1.RoleBinding(
-                this.childName(`${ns}-rolebinding`),
-                {
-                    metadata,
-                    roleRef: {
-                        apiGroup: "rbac.authorization.k8s.io",
-                        kind: "Role",
-                        name: role.metadata.name,
-                    },
-                    subjects: [{ kind: "ServiceAccount", name: account.name, namespace: ns }],
-                },
-                this.child(),
-            );
-            new ScheduledJob(
-                this.childName(ns),
-                {
-                    cluster: args.cluster,
-                    namespace: ns,
-                    app,
-                    schedule: args.config.schedule,
-                    concurrencyPolicy: "Forbid",
-                    successfulJobsHistoryLimit: 1,
-                    failedJobsHistoryLimit: 3,
-                    // A run that starts late would restart pods that have only just been restarted.
-                    startingDeadlineSeconds: 300,
-                    activeDeadlineSeconds: 600,
-                    serviceAccountName: account.name,
-                    automountServiceAccountToken: true,
-                    containers: [
-                        {
-                            name: NAME,
-                            image: args.config.image,
-                            command: ["/bin/bash", "-c", restartScript(group)],
-                            resources: sized("50m", "64Mi", "200m", "128Mi"),
-                        },
-                    ],
-                },
-                // The job needs its rights before it runs; nothing of its pod spec names the binding.
-                this.child({ dependsOn: [binding] }),
-            );
-        });
+        grouped.forEach((g, i) => this.restart(this.groups[i], g.targets));
         this.registerOutputs({ groups: this.groups });
+    }
+
+    /** One namespace's CronJob, with an account that may only get and patch the group's Deployments. */
+    private restart(group: RestartGroup, targets: readonly Workload[]): void {
+        const args = this.#args;
+        const ns = group.namespace;
+        const app = thothApp(NAME, "operations", args.config.image);
+        const metadata = { name: NAME, namespace: args.namespaceRefs[ns], labels: standardLabels(app) };
+        const account = AccountHandle.of(
+            new k8s.core.v1.ServiceAccount(this.childName(`${ns}-sa`), { metadata }, this.child()),
+            NAME,
+            ns,
+        );
+        const role = new k8s.rbac.v1.Role(
+            this.childName(`${ns}-role`),
+            { metadata, rules: [restartRule(group.deployments)] },
+            // order: the Role names the Deployments in resourceNames, plain strings: it grants once they exist.
+            this.child({ dependsOn: targets.map((w) => w.workload) }),
+        );
+        const binding = new k8s.rbac.v1.RoleBinding(
+            this.childName(`${ns}-rolebinding`),
+            {
+                metadata,
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: account.name, namespace: ns }],
+            },
+            this.child(),
+        );
+        new ScheduledJob(
+            this.childName(ns),
+            {
+                cluster: args.cluster,
+                namespace: args.namespaceRefs[ns],
+                app,
+                schedule: args.config.schedule,
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: 1,
+                failedJobsHistoryLimit: 3,
+                // A run that starts late would restart pods that have only just been restarted.
+                startingDeadlineSeconds: 300,
+                activeDeadlineSeconds: 600,
+                serviceAccountName: account.name,
+                automountServiceAccountToken: true,
+                containers: [
+                    {
+                        name: NAME,
+                        image: args.config.image,
+                        command: ["/bin/bash", "-c", restartScript(group)],
+                        resources: sized("50m", "64Mi", "200m", "128Mi"),
+                    },
+                ],
+            },
+            // order: the job needs its rights before it runs; nothing of its pod spec names the binding.
+            this.child({ dependsOn: [binding] }),
+        );
     }
 }
