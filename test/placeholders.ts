@@ -1,7 +1,6 @@
 import { createHash } from "crypto";
 import { isConfirmedImage } from "../components/shared/confirmedImages";
 import { PLACEHOLDER, PLACEHOLDER_TAG } from "../components/shared/placeholder";
-import { StackTier, checkOutcome } from "../components/config/system";
 import { systemImages } from "../components/shared/unconfirmedImage";
 import { SYSTEMS } from "../components/systems";
 
@@ -63,13 +62,7 @@ export function confirmImages(values: Record<string, unknown>): Record<string, u
         const raw = values[def.section];
         const parsed = def.schema.safeParse(raw);
         if (!parsed.success || !parsed.data.enabled) continue;
-        // A definition declares its images from the section its check built, as the program reads them.
-        const program = {
-            clusters: (values.clusters ?? {}) as Record<string, unknown>,
-            tier: values.tier as StackTier,
-        };
-        const checked = checkOutcome(parsed.data, def.check?.(parsed.data, program)).section;
-        const uses = systemImages(def.section, parsed.data, checked ? (def.images?.(checked) ?? []) : []);
+        const uses = systemImages(def.section, parsed.data, def.images?.(parsed.data) ?? []);
         for (const use of uses.filter((u) => !isConfirmedImage(u.image))) {
             const digest = operatorDigest(use.image);
             if (use.digestKey !== undefined) {

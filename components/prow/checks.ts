@@ -15,12 +15,7 @@ import { PROW_SECRETS, plannedSecrets } from "./secrets";
  */
 export function prowCheck(config: ProwConfig, env = resolveEnvironment(config)): Refined<ProwSection> {
     return {
-        section: {
-            enabled: config.enabled,
-            cluster: config.cluster,
-            environment: env,
-            secrets: plannedSecrets(env.generateSecrets),
-        },
+        section: { ...config, resolved: env, secretSources: plannedSecrets(env.generateSecrets) },
         problems: prowProblems(config, env),
     };
 }

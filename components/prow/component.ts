@@ -106,12 +106,12 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
         super("runbooks:prow:Component", name, args, opts);
         this.#args = args;
         const { spec } = args;
-        this.objectName = this.config.environment.names.name(spec.name);
+        this.objectName = this.config.resolved.names.name(spec.name);
         this.#app = {
             name: this.objectName,
             partOf: PROW_PART_OF,
             component: spec.role,
-            version: imageVersion(this.config.environment.componentImages[spec.name]),
+            version: imageVersion(this.config.resolved.componentImages[spec.name]),
         };
         const account = this.account();
         this.serviceAccount = account.account;
@@ -135,7 +135,7 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
     /** Its ServiceAccount, with a Role and RoleBinding in each namespace its rules name. */
     private account(): AccountWithGrants {
         const { spec } = this.#args;
-        const { namespaces } = this.config.environment;
+        const { namespaces } = this.config.resolved;
         const grants = (["prow", "jobs"] as const).flatMap((where): AccessGrant[] => {
             const rules = spec.rbac?.[where];
             if (!rules?.length) return [];
@@ -167,7 +167,7 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
         (k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle }) | undefined {
         const claim = this.#args.spec.claim;
         if (!claim) return undefined;
-        const { names, namespaces, storage } = this.config.environment;
+        const { names, namespaces, storage } = this.config.resolved;
         return new PersistentVolumeClaim(
             this.childName("pvc"),
             {
@@ -185,7 +185,7 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
     /** What its pods run and mount, alike for a Deployment and a CronJob. */
     private pod(account: AccountWithGrants) {
         const { spec, reads, configHash } = this.#args;
-        const env = this.config.environment;
+        const env = this.config.resolved;
         const container: ContainerSpec = {
             name: spec.container ?? spec.name,
             image: env.componentImages[spec.name],
@@ -230,7 +230,7 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
     /** A long-running component: its Deployment, with Service and Ingress where it has them. */
     private deployment(account: AccountWithGrants): Workload {
         const { spec, expose } = this.#args;
-        const env = this.config.environment;
+        const env = this.config.resolved;
         const placement = spec.placement === "cache" ? env.cache : undefined;
         return new Workload(
             this.childName("workload"),

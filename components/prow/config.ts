@@ -156,12 +156,14 @@ export const prowSchema = z
 export type ProwConfig = z.infer<typeof prowSchema>;
 
 /**
- * The `prow` section as its check builds it (checks.ts): the environment with the stack's overrides applied, and
- * where each Secret's values come from. Deploy reads only this, so it never meets a value nobody provides.
+ * The `prow` section as its check builds it (checks.ts): the stack's settings, the environment with them applied,
+ * and where each Secret's values come from. Deploy reads only this, so it never meets a value nobody provides; it
+ * keeps the parsed settings, so what reads a section (namespaces, hosts) reads this one alike.
  */
-export interface ProwSection extends SectionBase {
-    enabled: boolean;
+export interface ProwSection extends ProwConfig, SectionBase {
     cluster: string;
-    environment: ResolvedEnvironment;
-    secrets: readonly PlannedSecret[];
+    /** The environment's typed defaults with the stack's overrides applied: every object is built from it. */
+    resolved: ResolvedEnvironment;
+    /** Each Secret with where its values come from (`secretSource`). */
+    secretSources: readonly PlannedSecret[];
 }

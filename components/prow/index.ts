@@ -60,8 +60,10 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
     check: (config) => prowCheck(config, environmentOf(config)),
     notices: prowNotices,
     // Images not built from the release, the environment's defaults included (the stack file may leave them out).
-    images: ({ environment }) =>
-        IMAGE_KEYS.map((key) => {
+    // Read through the stack's settings, which the checked section keeps: callers pass either.
+    images: (config) => {
+        const environment = environmentOf(config);
+        return IMAGE_KEYS.map((key) => {
             const image = environment.sourceImages[key];
             const name = image.slice(image.lastIndexOf("/") + 1).split(/[:@]/)[0];
             return {
@@ -69,6 +71,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
                 image,
                 running: runningImagesCommand(environment.namespaces.prow, name, "kubectl"),
             };
-        }),
+        });
+    },
     deploy: (config, context) => new Prow("prow", { config, context }).outputs,
 });

@@ -94,7 +94,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
     /** The prow namespace and the jobs namespace, whose names place every object in them. */
     private namespaces(): ProwNamespaces {
         const { cluster } = this.context;
-        const { prow, jobs } = this.config.environment.namespaces;
+        const { prow, jobs } = this.config.resolved.namespaces;
         return {
             prow: new Namespace(
                 this.childName("namespace"),
@@ -110,7 +110,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
     }
 
     private prowJobCrd(): ProwJobCrd | undefined {
-        if (!this.config.environment.manageCrd) return undefined;
+        if (!this.config.resolved.manageCrd) return undefined;
         const { cluster } = this.context;
         return new ProwJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child());
     }
@@ -120,15 +120,15 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
      * stack leaves unset is not made: the pods mount it optional, and an operator may create it later.
      */
     private secrets(namespaces: ProwNamespaces): Map<SecretName, SecretHandle> {
-        const { names } = this.config.environment;
+        const { names } = this.config.resolved;
         const reads = new Map<SecretName, SecretHandle>();
-        for (const planned of this.config.secrets) {
+        for (const planned of this.config.secretSources) {
             const { def } = planned;
             const data = this.secretData(planned);
             if (!data) {
                 reads.set(
                     def.name,
-                    SecretHandle.existing(names.name(def.name), this.config.environment.namespaces.prow),
+                    SecretHandle.existing(names.name(def.name), this.config.resolved.namespaces.prow),
                 );
                 continue;
             }
@@ -168,7 +168,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             }
             return data;
         }
-        const { refs } = this.config.environment;
+        const { refs } = this.config.resolved;
         return Object.fromEntries(
             entries.map(({ key, configKey }) => {
                 const suffix = entries.length > 1 ? `-${key}` : "";
@@ -186,7 +186,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
 
     /** Every rendered ConfigMap, in its namespace; returns the prow namespace's by base name. */
     private configMaps(namespaces: ProwNamespaces): Map<ConfigMapName, ConfigMapHandle> {
-        const env = this.config.environment;
+        const env = this.config.resolved;
         const named = configMapEndpoints(env);
         const reads = new Map<ConfigMapName, ConfigMapHandle>();
         for (const cm of renderConfigMaps(env)) {
@@ -227,7 +227,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         reads: ProwReads,
         prowJobCrd: ProwJobCrd | undefined,
     ): Record<ComponentName, Component> {
-        const env = this.config.environment;
+        const env = this.config.resolved;
         const configMaps = renderConfigMaps(env);
         const routes = ingressPlan(env);
         const components = {} as Record<ComponentName, Component>;
@@ -251,7 +251,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
     }
 
     private stackOutputs(): ProwOutputs {
-        const env = this.config.environment;
+        const env = this.config.resolved;
         return {
             environment: env.name,
             namespaces: { prow: env.namespaces.prow, jobs: env.namespaces.jobs },

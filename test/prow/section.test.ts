@@ -39,7 +39,7 @@ describe("prow section: what the check proves for deploy", () => {
         for (const environment of ENVIRONMENT_NAMES) {
             const config = section(environment);
             const optional = new Map(prow.secrets(config).map((s) => [s.key, !!s.optional]));
-            const planned = checked(config).secrets;
+            const planned = checked(config).secretSources;
             assert.deepEqual(
                 planned.map((p) => p.def.name),
                 PROW_SECRETS.map((d) => d.name),
@@ -58,19 +58,33 @@ describe("prow section: what the check proves for deploy", () => {
     });
 
     it("generates on a throw-away cluster every Secret but the ones that must be real there", () => {
-        const planned = checked(section("kubevirtci-testing")).secrets;
+        const planned = checked(section("kubevirtci-testing")).secretSources;
         for (const { def, source } of planned) {
             const expected = def.optional ? "configIfSet" : def.realInTest ? "config" : "configOrGenerated";
             assert.equal(source.from, expected, def.name);
         }
         for (const environment of ["ibmcloud-staging", "ibmcloud-production"] as const) {
-            for (const { def, source } of checked(section(environment)).secrets) {
+            for (const { def, source } of checked(section(environment)).secretSources) {
                 assert.equal(
                     source.from,
                     def.optional ? "configIfSet" : "config",
                     `${environment}: ${def.name}`,
                 );
             }
+        }
+    });
+
+    it("keeps the stack's settings in the section, so what reads a section reads the checked one alike", () => {
+        for (const environment of ENVIRONMENT_NAMES) {
+            const config = section(environment, {
+                prefix: "x-",
+                namespace: "x-prow",
+                jobsNamespace: "x-jobs",
+            });
+            const built = checked(config);
+            assert.deepEqual(prow.namespaces(built), prow.namespaces(config), `${environment}: namespaces`);
+            assert.deepEqual(prow.hosts(built), prow.hosts(config), `${environment}: hosts`);
+            assert.deepEqual(prow.secrets(built), prow.secrets(config), `${environment}: secrets`);
         }
     });
 
@@ -85,7 +99,7 @@ describe("prow section: what the check proves for deploy", () => {
                         namespace: `${prefix}prow`,
                         jobsNamespace: `${prefix}prow-jobs`,
                     });
-                    const { environment: env } = checked(config);
+                    const { resolved: env } = checked(config);
                     assert.equal(env.names.prefix, prefix);
                     assert.deepEqual(
                         { ...env.namespaces },
@@ -169,10 +183,10 @@ describe("prow order: objects wait only for what they use", function () {
                     app: { name, partOf: PROW_PART_OF, component: "namespace" },
                 });
             const namespaces = {
-                prow: ns(config.environment.namespaces.prow, "namespace"),
-                jobs: ns(config.environment.namespaces.jobs, "jobs-namespace"),
+                prow: ns(config.resolved.namespaces.prow, "namespace"),
+                jobs: ns(config.resolved.namespaces.jobs, "jobs-namespace"),
             };
-            const prowNs = config.environment.namespaces.prow;
+            const prowNs = config.resolved.namespaces.prow;
             // greenhouse owns a claim; hook has Roles in both namespaces.
             for (const name of ["greenhouse", "hook"] as const) {
                 new Component(`prow-${name}`, {
