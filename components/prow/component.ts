@@ -1,22 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
-import { endpointsNamedBy } from "./refs";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
+import { KubernetesContext } from "../config/system";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
 import { ClaimHandle, ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { imageVersion } from "../shared/imageRef";
 import { AppIdentity } from "../shared/labels";
+import { Namespace } from "../shared/namespace";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
-import { Sizing } from "../shared/resources";
 import { ScheduledJob } from "../shared/scheduledJob";
-import { AccountWithGrants } from "../shared/serviceAccount";
+import { AccessGrant, AccountWithGrants } from "../shared/serviceAccount";
+import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload } from "../shared/workload";
 import { ComponentSpec, ConfigMapName, Mount, SecretName, liveSelectorOf, volumeName } from "./catalog";
-import { CachePlacement, VolumeSpec } from "./environments";
+import { ProwSection } from "./config";
 import { ObjectName } from "./naming";
-import { ProwRefs } from "./refs";
+import { endpointsNamedBy } from "./refs";
 
 /** The annotation that rolls a component's pods when a ConfigMap they read changes. */
 export const CONFIG_HASH_ANNOTATION = "runbooks.kubevirt.io/config-hash";
@@ -29,26 +28,24 @@ export interface ProwReads {
     configMap(name: ConfigMapName): ConfigMapHandle;
 }
 
-/** Arguments of a {@link Component}. */
-export interface ProwComponentArgs {
-    cluster: ClusterContext;
+/** The environment's two namespaces: where Prow runs, and where its ProwJobs and their pods do. */
+export interface ProwNamespaces {
+    prow: Namespace;
+    jobs: Namespace;
+}
+
+/** Arguments of a {@link Component}: the system's section and context, and what the component reads. */
+export interface ProwComponentArgs extends SystemArgs<ProwSection> {
     spec: ComponentSpec;
-    refs: ProwRefs;
+    namespaces: ProwNamespaces;
     /** The objects its mounts name. */
     reads: ProwReads;
-    image: string;
-    replicas: number;
-    resources: Sizing;
     /** Hash of the rendered ConfigMaps the component mounts; changes roll its pods. */
     configHash?: string;
-    /** Size and class of the component's PersistentVolumeClaim, when it owns one. */
-    volume?: VolumeSpec;
     /** Public endpoints (deck, hook, gcsweb). */
     expose?: ExposureSpec[];
-    /** Where cache components run, when the environment has a cache node. */
-    cache?: CachePlacement;
-    /** Production: the PVC is protected and retained. */
-    protectStateful: boolean;
+    /** The ProwJob CRD, when this stack creates it: a component that uses ProwJobs starts after it. */
+    prowJobCrd?: pulumi.Resource;
 }
 
 /**
@@ -75,140 +72,180 @@ function toVolumeMount(mount: Mount): k8s.types.input.core.v1.VolumeMount {
     return { name: volumeName(mount), mountPath: mount.path, ...(writable ? {} : { readOnly: true }) };
 }
 
+/** Whether a component's Roles grant it ProwJobs: its controllers list or create them as they start. */
+export function usesProwJobs(spec: ComponentSpec): boolean {
+    return [...(spec.rbac?.prow ?? []), ...(spec.rbac?.jobs ?? [])].some((rule) =>
+        rule.apiGroups.includes("prow.k8s.io"),
+    );
+}
+
+/** Whether a component's pods call the Kubernetes API (their Roles, or the build cluster's kubeconfig). */
+function usesApi(spec: ComponentSpec): boolean {
+    return (
+        Boolean(spec.rbac?.prow?.length || spec.rbac?.jobs?.length) ||
+        spec.mounts.some((m) => "secret" in m && m.secret === "kubeconfig")
+    );
+}
+
 /**
  * One Prow component: its ServiceAccount, a Role and RoleBinding in each namespace it needs rights in (bound to
  * that same ServiceAccount object, so the subject cannot name another account or namespace), its PVC, and its
  * Deployment with Service and Ingress, or its CronJob.
  */
-export class Component extends RunbookComponent {
+export class Component extends SystemPart<ProwSection, KubernetesContext> {
     public readonly objectName: ObjectName;
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly roles: k8s.rbac.v1.Role[];
     public readonly roleBindings: k8s.rbac.v1.RoleBinding[];
     public readonly claim?: k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle };
     public readonly workload: Workload | ScheduledJob;
+    readonly #args: ProwComponentArgs;
+    readonly #app: AppIdentity;
 
     constructor(name: string, args: ProwComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:prow:Component", name, opts, args.cluster.provider);
-        const { spec, refs, cluster } = args;
-        this.objectName = refs.names.name(spec.name);
-        const app: AppIdentity = {
+        super("runbooks:prow:Component", name, args, opts);
+        this.#args = args;
+        const { spec } = args;
+        this.objectName = this.config.resolved.names.name(spec.name);
+        this.#app = {
             name: this.objectName,
             partOf: PROW_PART_OF,
             component: spec.role,
-            version: imageVersion(args.image),
+            version: imageVersion(this.config.resolved.componentImages[spec.name]),
         };
-        const namespace = refs.namespaces.prow;
-        const usesApi =
-            Boolean(spec.rbac?.prow?.length || spec.rbac?.jobs?.length) ||
-            spec.mounts.some((m) => "secret" in m && m.secret === "kubeconfig");
-        const account = new AccountWithGrants(
-            {
-                childName: (suffix) => this.childName(suffix),
-                child: (extra) => this.child(extra),
-                bindingSuffix: "rolebinding",
-            },
-            {
-                cluster,
-                namespace,
-                name: this.objectName,
-                app,
-                automountServiceAccountToken: usesApi,
-                // The Role and RoleBinding carry the account's name in each namespace it needs rights in.
-                grants: (["prow", "jobs"] as const).flatMap((where) => {
-                    const rules = spec.rbac?.[where];
-                    return rules?.length
-                        ? [
-                              {
-                                  namespace: refs.namespaces[where],
-                                  role: where,
-                                  rules,
-                                  objectName: this.objectName,
-                                  key: where,
-                              },
-                          ]
-                        : [];
-                }),
-            },
-        );
+        const account = this.account();
         this.serviceAccount = account.account;
         this.roles = account.roles;
         this.roleBindings = account.bindings;
+        this.claim = this.volumeClaim();
+        this.workload = spec.schedule ? this.schedule(spec.schedule, account) : this.deployment(account);
+        this.registerOutputs({ objectName: this.objectName });
+    }
 
-        if (spec.claim) {
-            if (!args.volume)
-                throw new Error(`${name}: component ${spec.name} owns a volume but has no size`);
-            this.claim = new PersistentVolumeClaim(
-                this.childName("pvc"),
-                {
-                    name: refs.names.name(spec.claim),
-                    namespace,
-                    app,
-                    storage: args.volume.size,
-                    storageClassName: args.volume.storageClass,
-                    protectStateful: args.protectStateful,
-                },
-                this.child(),
-            );
-        }
-        // The arguments name Services as plain text (ghproxy, tide, hook): the same render, recorded, says which.
-        const reaches = endpointsNamedBy(refs, (r) => spec.args(r));
+    /**
+     * Options of the objects whose builders take their namespace as a plain string (the account, its Roles and
+     * bindings, the claim): nothing in them refers to the Namespace objects, so they wait for both by hand.
+     */
+    private inNamespaces(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        const { prow, jobs } = this.#args.namespaces;
+        // order: AccountWithGrants and PersistentVolumeClaim take a plain namespace string, not the Namespace's name
+        return this.child({ ...extra, dependsOn: [prow, jobs] });
+    }
+
+    /** Its ServiceAccount, with a Role and RoleBinding in each namespace its rules name. */
+    private account(): AccountWithGrants {
+        const { spec } = this.#args;
+        const { namespaces } = this.config.resolved;
+        const grants = (["prow", "jobs"] as const).flatMap((where): AccessGrant[] => {
+            const rules = spec.rbac?.[where];
+            if (!rules?.length) return [];
+            return [
+                { namespace: namespaces[where], role: where, rules, objectName: this.objectName, key: where },
+            ];
+        });
+        return new AccountWithGrants(
+            {
+                childName: (suffix) => this.childName(suffix),
+                // An account's own objects come with no order of their own (AccountWithGrants: no `after`).
+                child: (extra) => this.inNamespaces(extra),
+                bindingSuffix: "rolebinding",
+            },
+            {
+                cluster: this.context.cluster,
+                namespace: namespaces.prow,
+                name: this.objectName,
+                app: this.#app,
+                automountServiceAccountToken: usesApi(spec),
+                // The Role and RoleBinding carry the account's name in each namespace it needs rights in.
+                grants,
+            },
+        );
+    }
+
+    /** The PersistentVolumeClaim it owns, sized by the environment; protected and retained in production. */
+    private volumeClaim():
+        (k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle }) | undefined {
+        const claim = this.#args.spec.claim;
+        if (!claim) return undefined;
+        const { names, namespaces, storage } = this.config.resolved;
+        return new PersistentVolumeClaim(
+            this.childName("pvc"),
+            {
+                name: names.name(claim),
+                namespace: namespaces.prow,
+                app: this.#app,
+                storage: storage[claim].size,
+                storageClassName: storage[claim].storageClass,
+                protectStateful: this.context.protectStateful,
+            },
+            this.inNamespaces(),
+        );
+    }
+
+    /** What its pods run and mount, alike for a Deployment and a CronJob. */
+    private pod(account: AccountWithGrants) {
+        const { spec, reads, configHash } = this.#args;
+        const env = this.config.resolved;
         const container: ContainerSpec = {
             name: spec.container ?? spec.name,
-            image: args.image,
-            args: spec.args(refs),
+            image: env.componentImages[spec.name],
+            args: spec.args(env.refs),
             ports: spec.ports,
-            resources: args.resources,
+            resources: env.resources[spec.name],
             livenessProbe: spec.liveness,
             readinessProbe: spec.readiness,
             volumeMounts: spec.mounts.map(toVolumeMount),
         };
-        const volumes = spec.mounts.map((m) => toVolume(m, args.reads, this.claim?.handle));
-        const podAnnotations = args.configHash ? { [CONFIG_HASH_ANNOTATION]: args.configHash } : undefined;
-        const placement = spec.placement === "cache" && args.cache ? args.cache : undefined;
+        return {
+            cluster: this.context.cluster,
+            namespace: this.#args.namespaces.prow.name,
+            app: this.#app,
+            containers: [container],
+            volumes: spec.mounts.map((m) => toVolume(m, reads, this.claim?.handle)),
+            serviceAccountName: account.handle.name,
+            automountServiceAccountToken: usesApi(spec),
+            podAnnotations: configHash ? { [CONFIG_HASH_ANNOTATION]: configHash } : undefined,
+            // The arguments name Services as plain text (ghproxy, tide, hook): the same render, recorded, says which.
+            reaches: endpointsNamedBy(env.refs, (r) => spec.args(r)),
+        };
+    }
 
-        if (spec.schedule) {
-            this.workload = new ScheduledJob(
-                this.childName("schedule"),
-                {
-                    cluster,
-                    namespace,
-                    app,
-                    schedule: spec.schedule,
-                    containers: [container],
-                    volumes,
-                    serviceAccountName: account.handle.name,
-                    automountServiceAccountToken: usesApi,
-                    podAnnotations,
-                    reaches,
-                },
-                this.child(),
-            );
-        } else {
-            this.workload = new Workload(
-                this.childName("workload"),
-                {
-                    cluster,
-                    namespace,
-                    app,
-                    liveSelector: liveSelectorOf(spec),
-                    replicas: args.replicas,
-                    strategy: spec.strategy,
-                    containers: [container],
-                    volumes,
-                    serviceAccountName: account.handle.name,
-                    automountServiceAccountToken: usesApi,
-                    terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
-                    podAnnotations,
-                    nodeSelector: placement?.nodeSelector,
-                    tolerations: placement?.tolerations,
-                    service: spec.service ? { ports: spec.service } : undefined,
-                    expose: args.expose,
-                    reaches,
-                },
-                this.child(),
-            );
-        }
-        this.registerOutputs({ objectName: this.objectName });
+    /** Options of its pods' controller: a component that uses ProwJobs waits for the CRD this stack creates. */
+    private controllerOptions(): pulumi.CustomResourceOptions {
+        const crd = this.#args.prowJobCrd;
+        if (!crd || !usesProwJobs(this.#args.spec)) return this.child();
+        // order: its controllers list or create ProwJobs as they start; no reference carries the CRD
+        return this.child({ dependsOn: [crd] });
+    }
+
+    /** A periodic component (branch-protector, label-sync): its CronJob. */
+    private schedule(schedule: string, account: AccountWithGrants): ScheduledJob {
+        return new ScheduledJob(
+            this.childName("schedule"),
+            { ...this.pod(account), schedule },
+            this.controllerOptions(),
+        );
+    }
+
+    /** A long-running component: its Deployment, with Service and Ingress where it has them. */
+    private deployment(account: AccountWithGrants): Workload {
+        const { spec, expose } = this.#args;
+        const env = this.config.resolved;
+        const placement = spec.placement === "cache" ? env.cache : undefined;
+        return new Workload(
+            this.childName("workload"),
+            {
+                ...this.pod(account),
+                liveSelector: liveSelectorOf(spec),
+                replicas: env.replicas[spec.name],
+                strategy: spec.strategy,
+                terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+                nodeSelector: placement?.nodeSelector,
+                tolerations: placement?.tolerations,
+                service: spec.service ? { ports: spec.service } : undefined,
+                expose,
+            },
+            this.controllerOptions(),
+        );
     }
 }

@@ -10,18 +10,8 @@ import {
     replicas,
     toDnsLabel,
 } from "../config/fields";
-import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
-import { isDnsLabel } from "../shared/naming";
-import { sizingProblems } from "../shared/resources";
-import {
-    CLAIM_NAMES,
-    COMPONENTS,
-    COMPONENT_NAMES,
-    CONFIG_MAP_NAMES,
-    IMAGE_KEYS,
-    ImageKey,
-    ROUTE_NAMES,
-} from "./catalog";
+import { SectionBase } from "../config/system";
+import { CLAIM_NAMES, COMPONENT_NAMES, IMAGE_KEYS, ImageKey, ROUTE_NAMES } from "./catalog";
 import {
     DEFAULT_IMAGES,
     DEFAULT_PROW_REGISTRY,
@@ -30,9 +20,8 @@ import {
     EnvironmentName,
     ProwEnvironment,
 } from "./environments";
-import { CRONJOB_NAME_MAX, NameRule, invalidNames } from "./naming";
-import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
-import { PROW_SECRETS } from "./secrets";
+import { ResolvedEnvironment } from "./resolve";
+import { PlannedSecret } from "./secrets";
 
 const sizeSide = z
     .object({ cpu: quantity("100m").optional(), memory: quantity("256Mi").optional() })
@@ -166,128 +155,15 @@ export const prowSchema = z
     .strict();
 export type ProwConfig = z.infer<typeof prowSchema>;
 
-/** Every object base name the environment creates, with the longest its prefixed name may be. */
-export function objectNameRules(env: ResolvedEnvironment): NameRule[] {
-    const tls = env.ingress.tls;
-    const bases = [
-        ...CONFIG_MAP_NAMES,
-        ...PROW_SECRETS.map((s) => s.name),
-        ...CLAIM_NAMES,
-        ...(tls.mode === "cert-manager"
-            ? [tls.secretName, ...ROUTE_NAMES.map((r) => `${tls.secretName}-${r}`)]
-            : []),
-    ];
-    return [
-        ...COMPONENTS.map((c) => ({ base: c.name, max: c.schedule ? CRONJOB_NAME_MAX : 63 })),
-        ...bases.map((base) => ({ base, max: 63 })),
-    ];
-}
-
-const example = (path: string, value: string) => setCommand(path, value, { path: true });
-
 /**
- * Checks the schema cannot express. They run on the resolved environment, so a bad combination of an
- * environment default and an override is caught as well as a bad override.
+ * The `prow` section as its check builds it (checks.ts): the stack's settings, the environment with them applied,
+ * and where each Secret's values come from. Deploy reads only this, so it never meets a value nobody provides; it
+ * keeps the parsed settings, so what reads a section (namespaces, hosts) reads this one alike.
  */
-export function prowProblems(config: ProwConfig, env = resolveEnvironment(config)): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const problem = (path: string, message: string, fix: string, sets?: string) =>
-        problems.push({ key: fullKey(path), message, fix, ...(sets !== undefined ? { sets } : {}) });
-
-    const bad = invalidNames(env.names, objectNameRules(env));
-    if (bad.length > 0) {
-        const shown = bad.slice(0, 3).join("; ") + (bad.length > 3 ? `; and ${bad.length - 3} more` : "");
-        problem(
-            "prow.prefix",
-            `prefix "${env.names.prefix}" makes invalid object names: ${shown}`,
-            example("prow.prefix", "staging-"),
-        );
-    }
-
-    const { prow, jobs } = env.namespaces;
-    if (!isDnsLabel(jobs)) {
-        problem(
-            config.jobsNamespace ? "prow.jobsNamespace" : "prow.namespace",
-            `the jobs namespace "${jobs}" is not a DNS label of at most 63 characters`,
-            example("prow.jobsNamespace", "kubevirt-prow-jobs"),
-        );
-    }
-    if (prow === jobs) {
-        problem(
-            "prow.jobsNamespace",
-            `is the prow namespace "${prow}" too; job pods must be kept apart from Prow`,
-            example("prow.jobsNamespace", `${prow}-jobs`),
-        );
-    }
-    for (const [path, ns] of [
-        ["prow.namespace", prow],
-        ["prow.jobsNamespace", jobs],
-    ] as const) {
-        if (env.names.prefix && !ns.startsWith(env.names.prefix)) {
-            problem(
-                path,
-                `namespace "${ns}" lacks the prefix "${env.names.prefix}": a prefixed environment keeps its namespaces prefixed too, so it cannot land in another environment's`,
-                example(path, `${env.names.prefix}${ns}`),
-                `${env.names.prefix}${ns}`,
-            );
-        }
-    }
-
-    if (env.name === "ibmcloud-production") {
-        const values: [string, string][] = [
-            ["prow.prefix", env.names.prefix],
-            ["prow.namespace", prow],
-            ["prow.jobsNamespace", jobs],
-            ["prow.bucket", env.bucket],
-            ...ROUTE_NAMES.map((r): [string, string] => [
-                `prow.ingress.routes.${r}.host`,
-                env.ingress.routes[r].host,
-            ]),
-        ];
-        for (const [path, value] of values) {
-            if (/staging/.test(value)) {
-                problem(
-                    path,
-                    `"${value}" names a staging resource in the production environment`,
-                    removeCommand(path, { path: true }),
-                );
-            }
-        }
-    }
-
-    if (env.name === "ibmcloud-staging") {
-        if (env.manageCrd) {
-            problem(
-                "prow.manageCrd",
-                "staging shares the cluster with production, whose stack owns the cluster-scoped ProwJob CRD: a staging stack owning it too would fight over it, and destroying staging would delete every production ProwJob",
-                example("prow.manageCrd", "false"),
-            );
-        }
-        if (!env.dryRun) {
-            problem(
-                "prow.dryRun",
-                "staging would act on real pull requests (comment, label, merge, trigger jobs) next to production; it runs dry (--dry-run=true)",
-                example("prow.dryRun", "true"),
-            );
-        }
-    }
-
-    for (const spec of COMPONENTS) {
-        const path = `prow.components.${spec.name}`;
-        for (const message of sizingProblems(env.resources[spec.name])) {
-            problem(
-                `${path}.resources`,
-                message,
-                example(`${path}.resources.limits.memory`, env.resources[spec.name].requests.memory),
-            );
-        }
-        if (spec.strategy === "Recreate" && env.replicas[spec.name] > 1) {
-            problem(
-                `${path}.replicas`,
-                `${spec.name} runs as a single instance (it owns a ReadWriteOnce volume or must not act twice); got ${env.replicas[spec.name]}`,
-                example(`${path}.replicas`, "1"),
-            );
-        }
-    }
-    return problems;
+export interface ProwSection extends ProwConfig, SectionBase {
+    cluster: string;
+    /** The environment's typed defaults with the stack's overrides applied: every object is built from it. */
+    resolved: ResolvedEnvironment;
+    /** Each Secret with where its values come from (`secretSource`). */
+    secretSources: readonly PlannedSecret[];
 }

@@ -1,8 +1,9 @@
 import { defineSystem } from "../config/system";
 import { runningImagesCommand } from "../shared/unconfirmedImage";
 import { IMAGE_KEYS } from "./catalog";
-import { DEFAULT_IMAGES } from "./environments";
-import { ProwConfig, prowProblems, prowSchema } from "./config";
+import { prowCheck } from "./checks";
+import { ProwConfig, ProwSection, prowSchema } from "./config";
+import { prowNotices } from "./notices";
 import { Prow } from "./prow";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
 import { prowSecretSpecs } from "./secrets";
@@ -22,7 +23,7 @@ function environmentOf(config: ProwConfig): ResolvedEnvironment {
 }
 
 /** KubeVirt Prow: one typed component for the kubevirtci-testing, ibmcloud-staging and ibmcloud-production environments. */
-export const prow = defineSystem<ProwConfig, "kubernetes">({
+export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
     section: "prow",
     title: "KubeVirt Prow",
     target: "kubernetes",
@@ -56,20 +57,21 @@ export const prow = defineSystem<ProwConfig, "kubernetes">({
               ]
             : [],
     secrets: (config) => prowSecretSpecs(config.environment, environmentOf(config).generateSecrets),
-    check: (config) => prowProblems(config, environmentOf(config)),
+    check: (config) => prowCheck(config, environmentOf(config)),
+    notices: prowNotices,
     // Images not built from the release, the environment's defaults included (the stack file may leave them out).
-    images: (config) =>
-        IMAGE_KEYS.map((key) => {
-            const image = config.images?.[key] ?? DEFAULT_IMAGES[key];
+    // Read through the stack's settings, which the checked section keeps: callers pass either.
+    images: (config) => {
+        const environment = environmentOf(config);
+        return IMAGE_KEYS.map((key) => {
+            const image = environment.sourceImages[key];
             const name = image.slice(image.lastIndexOf("/") + 1).split(/[:@]/)[0];
             return {
                 key: `prow.images.${key}`,
                 image,
-                running: runningImagesCommand(environmentOf(config).namespaces.prow, name, "kubectl"),
+                running: runningImagesCommand(environment.namespaces.prow, name, "kubectl"),
             };
-        }),
-    deploy: (config, ctx) => {
-        const prowSystem = new Prow("prow", { environment: environmentOf(config), context: ctx });
-        return prowSystem.outputs;
+        });
     },
+    deploy: (config, context) => new Prow("prow", { config, context }).outputs,
 });

@@ -1,15 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { recordPods } from "../shared/network";
 import * as random from "@pulumi/random";
 import { KubernetesContext } from "../config/system";
-import { RunbookComponent } from "../shared/component";
 import { PlainConfigMap } from "../shared/configMap";
+import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
 import { contentHash } from "../shared/naming";
-import { ConfigMapHandle, SecretHandle } from "../shared/handles";
+import { recordPods } from "../shared/network";
 import { ConfigSecret } from "../shared/secret";
+import { SystemArgs, SystemComponent } from "../shared/system";
 import { COMPONENTS, ComponentName, ComponentSpec, ConfigMapName, SecretName } from "./catalog";
-import { PROW_PART_OF, Component, ProwReads } from "./component";
+import { Component, PROW_PART_OF, ProwNamespaces, ProwReads } from "./component";
+import { ProwSection } from "./config";
 import { ProwJobCrd } from "./crd";
 import {
     DOCKER_MIRROR_CONFIG,
@@ -19,19 +20,17 @@ import {
     renderConfigMaps,
 } from "./documents";
 import { ingressPlan } from "./ingress";
-import { ResolvedEnvironment } from "./resolve";
-import { PROW_SECRETS, secretEntries } from "./secrets";
+import { PlannedSecret } from "./secrets";
 
-/** Arguments of {@link Prow}. */
-export interface ProwArgs {
-    /** The environment with the stack's overrides applied; every object is built from it. */
-    environment: ResolvedEnvironment;
-    /**
-     * What the program decided: the cluster, the secrets (read by config key; in a test environment the unset ones
-     * are generated) and whether volumes are protected and retained.
-     */
-    context: KubernetesContext;
-}
+/** Stack outputs of Prow: where the environment runs and its public URLs. */
+export type ProwOutputs = {
+    environment: string;
+    namespaces: { prow: string; jobs: string };
+    release: string;
+    deckUrl: string;
+    hookUrl: string;
+    gcswebUrl: string;
+};
 
 /** Hash of the rendered ConfigMaps a component mounts (config-updater's job-config excluded: not ours to roll on). */
 export function configHashOf(
@@ -45,169 +44,221 @@ export function configHashOf(
     return contents.length > 0 ? contentHash(contents) : undefined;
 }
 
+/** The `app` identity of one of Prow's own objects (not a component's). */
+function app(objectName: string, component: string) {
+    return { name: objectName, partOf: PROW_PART_OF, component };
+}
+
+/** What the program made of the prow namespace's Secrets and ConfigMaps: what the components mount. */
+function readsOf(
+    secrets: ReadonlyMap<SecretName, SecretHandle>,
+    configMaps: ReadonlyMap<ConfigMapName, ConfigMapHandle>,
+): ProwReads {
+    return {
+        secret: (name) => {
+            const handle = secrets.get(name);
+            if (!handle) throw new Error(`Prow secret ${name} is mounted but not made in the prow namespace`);
+            return handle;
+        },
+        configMap: (name) => {
+            const handle = configMaps.get(name);
+            if (!handle)
+                throw new Error(`Prow ConfigMap ${name} is mounted but not made in the prow namespace`);
+            return handle;
+        },
+    };
+}
+
 /**
- * KubeVirt's Prow in one environment: the prow and jobs namespaces, the ProwJob CRD, secrets, the rendered
- * config documents, and every component with its RBAC, volume, Service and Ingress.
+ * KubeVirt's Prow in one environment, in the runbook's order: the prow and jobs namespaces, the ProwJob CRD, the
+ * secrets, the rendered config documents, and every component with its RBAC, volume, Service and Ingress.
  */
-export class Prow extends RunbookComponent {
-    public readonly components: Record<ComponentName, Component> = {} as Record<ComponentName, Component>;
-    /** Stack outputs: where the environment runs and its public URLs. */
-    public readonly outputs: Record<string, pulumi.Input<unknown>>;
+export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOutputs> {
+    public readonly components: Record<ComponentName, Component>;
 
-    constructor(name: string, args: ProwArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:prow:Prow", name, opts, args.context.cluster.provider);
-        const env = args.environment;
-        const { refs, names, namespaces } = env;
-        const { cluster, secrets, protectStateful } = args.context;
-        const app = (objectName: string, component: string) => ({
-            name: objectName,
-            partOf: PROW_PART_OF,
-            component,
-        });
+    constructor(name: string, args: SystemArgs<ProwSection>, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:prow:Prow", name, args, opts);
+        // "Kustomize patches": the environment's two namespaces, renamed per environment.
+        const namespaces = this.namespaces();
+        // The cluster-scoped ProwJob CRD, on the one stack per cluster that owns it.
+        const prowJobCrd = this.prowJobCrd();
+        // "Copy the secrets": each from the stack's config (generated on a throw-away cluster).
+        const secrets = this.secrets(namespaces);
+        // "Generate configuration": config, plugins, labels and the rest, rendered per environment.
+        const configMaps = this.configMaps(namespaces);
+        // "Generate manifests" and `kubectl apply`: every component, reading what the steps above made.
+        this.components = this.deployComponents(namespaces, readsOf(secrets, configMaps), prowJobCrd);
+        this.setOutputs(this.stackOutputs());
+    }
 
-        const prowNs = new Namespace(
-            this.childName("namespace"),
-            { cluster, name: namespaces.prow, app: app(namespaces.prow, "namespace") },
-            this.child(),
-        );
-        const jobsNs = new Namespace(
-            this.childName("jobs-namespace"),
-            { cluster, name: namespaces.jobs, app: app(namespaces.jobs, "namespace") },
-            this.child(),
-        );
-        const nsOf = { prow: prowNs, jobs: jobsNs };
-        // Hand-written order, each kept because no reference carries it: a component names its namespaces by plain
-        // string (its Roles are merged by namespace name), and its controllers list ProwJobs as they start.
-        const prerequisites: pulumi.Resource[] = [prowNs, jobsNs];
-        if (env.manageCrd) {
-            prerequisites.push(
-                new ProwJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child()),
-            );
-        }
-        // What the prow namespace's pods mount, by base name; Secrets and ConfigMaps of the jobs namespace are
-        // read by job pods, which the program does not build.
-        const secretReads = new Map<SecretName, SecretHandle>();
-        const configMapReads = new Map<ConfigMapName, ConfigMapHandle>();
+    /** The prow namespace and the jobs namespace, whose names place every object in them. */
+    private namespaces(): ProwNamespaces {
+        const { cluster } = this.context;
+        const { prow, jobs } = this.config.resolved.namespaces;
+        return {
+            prow: new Namespace(
+                this.childName("namespace"),
+                { cluster, name: prow, app: app(prow, "namespace") },
+                this.child(),
+            ),
+            jobs: new Namespace(
+                this.childName("jobs-namespace"),
+                { cluster, name: jobs, app: app(jobs, "namespace") },
+                this.child(),
+            ),
+        };
+    }
 
-        for (const def of PROW_SECRETS) {
-            const data: Record<string, pulumi.Input<string>> = {};
-            const entries = secretEntries(def);
-            for (const { key, configKey } of entries) {
-                let value: pulumi.Input<string> | undefined = secrets.get(configKey);
-                if (value === undefined && env.generateSecrets && def.testValue) {
-                    const suffix = entries.length > 1 ? `-${key}` : "";
-                    const generate = () =>
-                        new random.RandomPassword(
-                            this.childName(`generated-${def.name}${suffix}`),
-                            { length: 32, special: false },
-                            this.foreignChild(),
-                        ).result;
-                    value = def.testValue(generate, refs, key);
-                }
-                if (value !== undefined) data[key] = value;
-            }
-            if (Object.keys(data).length < entries.length) {
-                if (def.optional) {
-                    // Unset: the pods mount it optional and start without it; an operator may create it later.
-                    secretReads.set(def.name, SecretHandle.existing(names.name(def.name), namespaces.prow));
-                    continue;
-                }
-                throw new Error(`Prow secret ${def.name} lacks a value (validation should have required it)`);
+    private prowJobCrd(): ProwJobCrd | undefined {
+        if (!this.config.resolved.manageCrd) return undefined;
+        const { cluster } = this.context;
+        return new ProwJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child());
+    }
+
+    /**
+     * Every Secret, in each namespace that reads it; returns the prow namespace's by base name. An optional one the
+     * stack leaves unset is not made: the pods mount it optional, and an operator may create it later.
+     */
+    private secrets(namespaces: ProwNamespaces): Map<SecretName, SecretHandle> {
+        const { names } = this.config.resolved;
+        const reads = new Map<SecretName, SecretHandle>();
+        for (const planned of this.config.secretSources) {
+            const { def } = planned;
+            const data = this.secretData(planned);
+            if (!data) {
+                reads.set(
+                    def.name,
+                    SecretHandle.existing(names.name(def.name), this.config.resolved.namespaces.prow),
+                );
+                continue;
             }
             for (const where of def.namespaces) {
                 const secret = new ConfigSecret(
                     this.childName(`secret-${def.name}${where === "jobs" ? "-jobs" : ""}`),
                     {
-                        namespace: nsOf[where].name,
+                        namespace: namespaces[where].name,
                         name: names.name(def.name),
                         app: app(names.name(def.name), "secret"),
                         data,
                     },
                     this.child(),
                 );
-                if (where === "prow") secretReads.set(def.name, secret.handle);
+                if (where === "prow") reads.set(def.name, secret.handle);
             }
         }
+        return reads;
+    }
 
-        const configMaps = renderConfigMaps(env);
+    /** The data of one Secret from where its check said it comes; undefined for an optional one left unset. */
+    private secretData({
+        def,
+        entries,
+        source,
+    }: PlannedSecret): Record<string, pulumi.Input<string>> | undefined {
+        const { secrets } = this.context;
+        if (source.from === "config") {
+            return Object.fromEntries(entries.map((e) => [e.key, secrets.require(e.configKey)]));
+        }
+        if (source.from === "configIfSet") {
+            const data: Record<string, pulumi.Output<string>> = {};
+            for (const { key, configKey } of entries) {
+                const value = secrets.get(configKey);
+                if (value === undefined) return undefined;
+                data[key] = value;
+            }
+            return data;
+        }
+        const { refs } = this.config.resolved;
+        return Object.fromEntries(
+            entries.map(({ key, configKey }) => {
+                const suffix = entries.length > 1 ? `-${key}` : "";
+                // Only a stand-in that uses random material makes a password.
+                const generate = () =>
+                    new random.RandomPassword(
+                        this.childName(`generated-${def.name}${suffix}`),
+                        { length: 32, special: false },
+                        this.foreignChild(),
+                    ).result;
+                return [key, secrets.get(configKey) ?? source.testValue(generate, refs, key)];
+            }),
+        );
+    }
+
+    /** Every rendered ConfigMap, in its namespace; returns the prow namespace's by base name. */
+    private configMaps(namespaces: ProwNamespaces): Map<ConfigMapName, ConfigMapHandle> {
+        const env = this.config.resolved;
         const named = configMapEndpoints(env);
-        const rendered = new Set<ConfigMapName>();
-        for (const cm of configMaps) {
-            rendered.add(cm.name);
+        const reads = new Map<ConfigMapName, ConfigMapHandle>();
+        for (const cm of renderConfigMaps(env)) {
             const configMap = new PlainConfigMap(
                 this.childName(`configmap-${cm.name}`),
                 {
-                    namespace: nsOf[cm.namespace].name,
-                    name: names.name(cm.name),
-                    app: app(names.name(cm.name), "config"),
+                    namespace: namespaces[cm.namespace].name,
+                    name: env.names.name(cm.name),
+                    app: app(env.names.name(cm.name), "config"),
                     data: cm.data,
                 },
                 this.child(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
             );
             configMap.handle.reaches = named.get(cm.name) ?? new Map();
-            if (cm.namespace === "prow") configMapReads.set(cm.name, configMap.handle);
-            if (cm.name === DOCKER_MIRROR_CONFIG) {
-                // Job pods are made by plank, not by the program: those of the docker-mirror preset (config.yaml's
-                // presets) mount this ConfigMap, and reach the mirror it names.
-                recordPods(
-                    cluster,
-                    "ProwJob pods of the docker-mirror preset",
-                    nsOf.jobs.name,
-                    { matchLabels: { ...DOCKER_MIRROR_PRESET } },
-                    { containers: [], volumes: [configMap.handle.volume("docker-config")] },
-                );
-            }
+            if (cm.namespace === "prow") reads.set(cm.name, configMap.handle);
+            if (cm.name === DOCKER_MIRROR_CONFIG) this.dockerMirrorJobPods(namespaces, configMap.handle);
         }
-        const reads: ProwReads = {
-            secret: (name) => {
-                const handle = secretReads.get(name);
-                if (!handle)
-                    throw new Error(`Prow secret ${name} is mounted but not made in the prow namespace`);
-                return handle;
-            },
-            configMap: (name) => {
-                const handle = configMapReads.get(name);
-                if (!handle)
-                    throw new Error(`Prow ConfigMap ${name} is mounted but not made in the prow namespace`);
-                return handle;
-            },
-        };
+        return reads;
+    }
 
+    /**
+     * Job pods are made by plank, not by the program: those of the docker-mirror preset (config.yaml's presets)
+     * mount the docker daemon's ConfigMap, and reach the mirror it names.
+     */
+    private dockerMirrorJobPods(namespaces: ProwNamespaces, config: ConfigMapHandle): void {
+        recordPods(
+            this.context.cluster,
+            "ProwJob pods of the docker-mirror preset",
+            namespaces.jobs.name,
+            { matchLabels: { ...DOCKER_MIRROR_PRESET } },
+            { containers: [], volumes: [config.volume("docker-config")] },
+        );
+    }
+
+    /** Every component of the catalog, each rolled by a change of the ConfigMaps it mounts. */
+    private deployComponents(
+        namespaces: ProwNamespaces,
+        reads: ProwReads,
+        prowJobCrd: ProwJobCrd | undefined,
+    ): Record<ComponentName, Component> {
+        const env = this.config.resolved;
+        const configMaps = renderConfigMaps(env);
         const routes = ingressPlan(env);
+        const components = {} as Record<ComponentName, Component>;
         for (const spec of COMPONENTS) {
-            const missing = spec.mounts.flatMap((m) =>
-                "configMap" in m && !rendered.has(m.configMap) ? [m.configMap] : [],
-            );
-            if (missing.length > 0)
-                throw new Error(`${spec.name} mounts ConfigMaps nobody renders: ${missing.join(", ")}`);
-            this.components[spec.name] = new Component(
+            components[spec.name] = new Component(
                 this.childName(spec.name),
                 {
-                    cluster,
+                    config: this.config,
+                    context: this.context,
                     spec,
-                    refs,
+                    namespaces,
                     reads,
-                    image: env.images[spec.name],
-                    replicas: env.replicas[spec.name],
-                    resources: env.resources[spec.name],
                     configHash: configHashOf(spec, configMaps),
-                    volume: spec.claim ? env.storage[spec.claim] : undefined,
                     expose: spec.name in routes ? [routes[spec.name as keyof typeof routes]] : undefined,
-                    cache: env.cache,
-                    protectStateful,
+                    prowJobCrd,
                 },
-                this.child({ dependsOn: prerequisites }),
+                this.child(),
             );
         }
+        return components;
+    }
 
-        this.outputs = {
+    private stackOutputs(): ProwOutputs {
+        const env = this.config.resolved;
+        return {
             environment: env.name,
-            namespaces: { prow: namespaces.prow, jobs: namespaces.jobs },
+            namespaces: { prow: env.namespaces.prow, jobs: env.namespaces.jobs },
             release: env.release,
-            deckUrl: refs.urls.deck,
-            hookUrl: refs.urls.hook,
-            gcswebUrl: refs.urls.gcsweb,
+            deckUrl: env.refs.urls.deck,
+            hookUrl: env.refs.urls.hook,
+            gcswebUrl: env.refs.urls.gcsweb,
         };
-        this.registerOutputs(this.outputs);
     }
 }

@@ -1,6 +1,7 @@
 import { Sizing } from "../shared/resources";
 import {
     COMPONENTS,
+    IMAGE_KEYS,
     ClaimName,
     ComponentName,
     ComponentSpec,
@@ -16,6 +17,7 @@ import {
     ENVIRONMENTS,
     EnvironmentName,
     IngressTls,
+    ProwEnvironment,
     VolumeSpec,
 } from "./environments";
 import { Doc } from "./merge";
@@ -38,8 +40,13 @@ export interface ResolvedEnvironment {
     bucket: string;
     release: string;
     registry: string;
-    /** Image of each component. */
-    images: Record<ComponentName, string>;
+    /**
+     * Image of each component (not named `images`: the image confirmation walks a section's `images` maps, and these
+     * are derived from the release and from {@link sourceImages}, which the definition declares).
+     */
+    componentImages: Record<ComponentName, string>;
+    /** The images not built from the Prow release (`prow.images`), the environment's defaults included. */
+    sourceImages: Record<ImageKey, string>;
     storage: Record<ClaimName, VolumeSpec>;
     replicas: Record<ComponentName, number>;
     resources: Record<ComponentName, Sizing>;
@@ -67,19 +74,22 @@ function urlOf(route: ResolvedRoute): string {
     return `https://${route.host}${route.path === "/" ? "" : route.path}`;
 }
 
-/** Pure: the environment's typed defaults overridden by the stack config. Namespaces are derived here, once. */
-export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
-    const env = ENVIRONMENTS[config.environment];
-    const names = prowNaming(config.prefix ?? env.prefix);
-    const prowNamespace = config.namespace ?? env.namespace;
-    const namespaces = {
-        prow: namespaceName(prowNamespace),
-        jobs: namespaceName(config.jobsNamespace ?? env.jobsNamespace ?? `${prowNamespace}-jobs`),
+/** The environment's two namespaces: the stack's, else the environment's; jobs beside prow unless named. */
+function namespacesOf(config: ProwConfig, env: ProwEnvironment): ResolvedEnvironment["namespaces"] {
+    const prow = config.namespace ?? env.namespace;
+    return {
+        prow: namespaceName(prow),
+        jobs: namespaceName(config.jobsNamespace ?? env.jobsNamespace ?? `${prow}-jobs`),
     };
-    const bucket = config.bucket ?? env.bucket;
-    const registry = config.prowRegistry ?? DEFAULT_PROW_REGISTRY;
-    const images = { ...DEFAULT_IMAGES, ...(config.images ?? {}) } as Record<ImageKey, string>;
+}
 
+/** Each component's replicas, requests/limits and image: the stack's override over the environment's and the catalog's. */
+function componentSettings(
+    config: ProwConfig,
+    env: ProwEnvironment,
+    registry: string,
+    images: Record<ImageKey, string>,
+): Pick<ResolvedEnvironment, "replicas" | "resources" | "componentImages"> {
     const replicas = {} as Record<ComponentName, number>;
     const resources = {} as Record<ComponentName, Sizing>;
     const componentImages = {} as Record<ComponentName, string>;
@@ -92,18 +102,44 @@ export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
         };
         componentImages[spec.name] = imageOf(spec, registry, config.release, images);
     }
+    return { replicas, resources, componentImages };
+}
 
+/** Each volume's size and class: the stack's override over the environment's. */
+function storageOf(config: ProwConfig, env: ProwEnvironment): Record<ClaimName, VolumeSpec> {
     const storage = {} as Record<ClaimName, VolumeSpec>;
     for (const claim of Object.keys(env.storage) as ClaimName[]) {
         storage[claim] = { ...env.storage[claim], ...(config.storage?.[claim] ?? {}) };
     }
+    return storage;
+}
 
+/** Each public route's host and path: the stack's over the environment's; the path defaults to `/<object name>`. */
+function routesOf(
+    config: ProwConfig,
+    env: ProwEnvironment,
+    names: ProwNaming,
+): Record<RouteName, ResolvedRoute> {
     const routes = {} as Record<RouteName, ResolvedRoute>;
     for (const route of ROUTE_NAMES) {
         const merged = { ...env.ingress.routes[route], ...(config.ingress?.routes?.[route] ?? {}) };
         routes[route] = { host: merged.host, path: merged.path ?? `/${names.name(route)}` };
     }
+    return routes;
+}
 
+/** Pure: the environment's typed defaults overridden by the stack config. Namespaces are derived here, once. */
+export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
+    const env = ENVIRONMENTS[config.environment];
+    const names = prowNaming(config.prefix ?? env.prefix);
+    const namespaces = namespacesOf(config, env);
+    const bucket = config.bucket ?? env.bucket;
+    const registry = config.prowRegistry ?? DEFAULT_PROW_REGISTRY;
+    const images = Object.fromEntries(
+        IMAGE_KEYS.map((key) => [key, config.images?.[key] ?? DEFAULT_IMAGES[key]]),
+    ) as Record<ImageKey, string>;
+    const components = componentSettings(config, env, registry, images);
+    const routes = routesOf(config, env, names);
     const refs = prowRefs({
         names,
         namespaces,
@@ -120,10 +156,11 @@ export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
         bucket,
         release: config.release,
         registry,
-        images: componentImages,
-        storage,
-        replicas,
-        resources,
+        componentImages: components.componentImages,
+        sourceImages: images,
+        storage: storageOf(config, env),
+        replicas: components.replicas,
+        resources: components.resources,
         ingress: {
             className: config.ingress?.className ?? env.ingress.className,
             routes,

@@ -231,16 +231,54 @@ export function secretEntries(def: ProwSecretDef): SecretEntry[] {
 }
 
 /**
- * The SecretSpecs of an environment; in a test environment every one is optional (generated when unset) except
- * those that must be real there too (`realInTest`).
+ * Where the values of one Prow Secret come from on a stack, decided by the check from the environment: deploy reads
+ * the source and cannot meet a Secret whose value nobody provides.
+ */
+export type SecretSource =
+    /** Every key is set in the stack's config: the secret specs require each one, so validation stops without it. */
+    | { from: "config" }
+    /** A throw-away environment: a key the config leaves unset gets this stand-in from generated random material. */
+    | { from: "configOrGenerated"; testValue: NonNullable<ProwSecretDef["testValue"]> }
+    /** Not needed (the pods mount it optional): made only when every key is set, else left to an operator. */
+    | { from: "configIfSet" };
+
+/** One Prow Secret of a stack: what it is, its keys with their config secrets, and where their values come from. */
+export interface PlannedSecret {
+    def: ProwSecretDef;
+    entries: readonly SecretEntry[];
+    source: SecretSource;
+}
+
+/**
+ * The one rule of where a Secret's values come from: optional ones from the config when set; in an environment that
+ * generates secrets (kubevirtci-testing) each with a stand-in is generated when unset; every other one is required.
+ */
+export function secretSource(def: ProwSecretDef, generated: boolean): SecretSource {
+    if (def.optional) return { from: "configIfSet" };
+    if (generated && def.testValue) return { from: "configOrGenerated", testValue: def.testValue };
+    return { from: "config" };
+}
+
+/** Every Prow Secret of an environment, with where its values come from ({@link secretSource}). */
+export function plannedSecrets(generated: boolean): PlannedSecret[] {
+    return PROW_SECRETS.map((def) => ({
+        def,
+        entries: secretEntries(def),
+        source: secretSource(def, generated),
+    }));
+}
+
+/**
+ * The SecretSpecs of an environment: a key is optional exactly where {@link secretSource} does not read it from the
+ * config alone (generated when unset in a test environment, or not needed), so validation requires every other one.
  */
 export function prowSecretSpecs(environment: EnvironmentName, generated: boolean): SecretSpec[] {
     const today = (def: ProwSecretDef, key: string) =>
         `kubevirt/project-infra github/ci/prow-deploy/kustom/environments/${environment}/secrets/${def.file}` +
         ("env" in def.layout ? ` (its ${key}= line)` : "") +
         ", copied in from the CI secrets store before `kustomize build`";
-    return PROW_SECRETS.flatMap((def) =>
-        secretEntries(def).map(({ key, configKey }) => ({
+    return plannedSecrets(generated).flatMap(({ def, entries, source }) =>
+        entries.map(({ key, configKey }) => ({
             key: configKey,
             description: "env" in def.layout ? `${def.description}: ${key}` : def.description,
             today: today(def, key),
@@ -248,7 +286,7 @@ export function prowSecretSpecs(environment: EnvironmentName, generated: boolean
                 "env" in def.layout ? (key === "username" ? def.example : "s3cr3t-password") : def.example,
             ...("file" in def.layout ? { fromFile: true } : {}),
             ...(generated && def.realInTest ? { description: `${def.description}; ${def.realInTest}` } : {}),
-            ...(def.optional || (generated && !def.realInTest) ? { optional: true } : {}),
+            ...(source.from !== "config" ? { optional: true } : {}),
         })),
     );
 }

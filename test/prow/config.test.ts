@@ -1,15 +1,17 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
-import { recorder, runWith } from "../harness";
-import { CLUSTER_KUBECONFIG, PROW_SECRET_VALUES, prowValues, testingValues } from "./helpers";
+import { Stack, Values, runSystem } from "../fixtures/system";
+import { recorder } from "../harness";
+import { CLUSTER_KUBECONFIG, PROW, patchProw, toTesting } from "./helpers";
 
 /** Runs the program expecting bad config: returns the ConfigError, after checking nothing was registered. */
 async function configError(
-    values: Record<string, unknown>,
-    secrets: Record<string, string> = PROW_SECRET_VALUES,
+    stack: Stack,
+    change: (values: Values) => void,
+    secrets?: Record<string, string>,
 ): Promise<ConfigError> {
     try {
-        await runWith({ values, secrets });
+        await runSystem(PROW, stack, change, secrets);
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
         assert.equal(recorder.resources.length, 0, "resources were registered despite bad config");
@@ -30,7 +32,7 @@ function problem(err: ConfigError, key: string) {
 
 describe("prow config errors", () => {
     it("rejects a prefix that is not a DNS label prefix, with a working fix", async () => {
-        const err = await configError(prowValues("stage", { prefix: "Staging_" }));
+        const err = await configError("stage", patchProw({ prefix: "Staging_" }));
         const p = problem(err, "runbooks:prow.prefix");
         assert.match(p.message, /lower-case letters, digits and '-'/);
         assert.equal(p.fix, "pulumi config set --path prow.prefix staging-");
@@ -40,7 +42,8 @@ describe("prow config errors", () => {
     it("rejects a prefix that makes object names too long, naming them", async () => {
         const prefix = `${"s".repeat(39)}-`;
         const err = await configError(
-            prowValues("stage", { prefix, namespace: `${prefix}prow`, jobsNamespace: `${prefix}jobs` }),
+            "stage",
+            patchProw({ prefix, namespace: `${prefix}prow`, jobsNamespace: `${prefix}jobs` }),
         );
         const p = problem(err, "runbooks:prow.prefix");
         assert.match(p.message, new RegExp(`"${prefix}branch-protector" is longer than 52 characters`));
@@ -48,14 +51,14 @@ describe("prow config errors", () => {
     });
 
     it("rejects a negative replica count at its full key", async () => {
-        const err = await configError(prowValues("prod", { components: { deck: { replicas: -1 } } }));
+        const err = await configError("prod", patchProw({ components: { deck: { replicas: -1 } } }));
         const p = problem(err, "runbooks:prow.components.deck.replicas");
         assert.match(p.message, /must not be negative/);
         assert.equal(p.fix, "pulumi config set --path prow.components.deck.replicas 1");
     });
 
     it("rejects an unknown component in the per-component map, listing the known ones", async () => {
-        const err = await configError(prowValues("prod", { components: { dekc: { replicas: 2 } } }));
+        const err = await configError("prod", patchProw({ components: { dekc: { replicas: 2 } } }));
         const p = problem(err, "runbooks:prow.components.dekc");
         assert.match(p.message, /unknown setting "dekc".*deck, hook, plank/);
         // A rename keeps the settings written under the misspelt name; removing them would lose them.
@@ -66,7 +69,7 @@ describe("prow config errors", () => {
     });
 
     it("rejects an unknown environment with the example of a real one", async () => {
-        const err = await configError(prowValues("stage", { environment: "ibmcloud-stage" }));
+        const err = await configError("stage", patchProw({ environment: "ibmcloud-stage" }));
         assert.equal(
             problem(err, "runbooks:prow.environment").fix,
             "pulumi config set --path prow.environment ibmcloud-staging",
@@ -74,13 +77,14 @@ describe("prow config errors", () => {
     });
 
     it("rejects scaling a single-instance component", async () => {
-        const err = await configError(prowValues("prod", { components: { ghproxy: { replicas: 2 } } }));
+        const err = await configError("prod", patchProw({ components: { ghproxy: { replicas: 2 } } }));
         assert.match(problem(err, "runbooks:prow.components.ghproxy.replicas").message, /single instance/);
     });
 
     it("rejects a request above its limit", async () => {
         const err = await configError(
-            prowValues("prod", { components: { hook: { resources: { requests: { memory: "2Gi" } } } } }),
+            "prod",
+            patchProw({ components: { hook: { resources: { requests: { memory: "2Gi" } } } } }),
         );
         assert.match(
             problem(err, "runbooks:prow.components.hook.resources").message,
@@ -90,7 +94,8 @@ describe("prow config errors", () => {
 
     it("rejects a prefixed environment whose namespace lacks the prefix", async () => {
         const err = await configError(
-            prowValues("stage", { namespace: "kubevirt-prow", jobsNamespace: "kubevirt-prow-jobs" }),
+            "stage",
+            patchProw({ namespace: "kubevirt-prow", jobsNamespace: "kubevirt-prow-jobs" }),
         );
         const p = problem(err, "runbooks:prow.namespace");
         assert.match(p.message, /lacks the prefix "staging-"/);
@@ -99,10 +104,11 @@ describe("prow config errors", () => {
     });
 
     it("rejects the same namespace for Prow and its jobs, and a derived jobs namespace that is too long", async () => {
-        const same = await configError(prowValues("prod", { jobsNamespace: "kubevirt-prow" }));
+        const same = await configError("prod", patchProw({ jobsNamespace: "kubevirt-prow" }));
         assert.match(problem(same, "runbooks:prow.jobsNamespace").message, /job pods must be kept apart/);
         const long = await configError(
-            prowValues("prod", { namespace: "p".repeat(60), jobsNamespace: undefined }),
+            "prod",
+            patchProw({ namespace: "p".repeat(60), jobsNamespace: undefined }),
         );
         assert.match(
             problem(long, "runbooks:prow.namespace").message,
@@ -111,7 +117,7 @@ describe("prow config errors", () => {
     });
 
     it("rejects staging values in the production environment", async () => {
-        const err = await configError(prowValues("prod", { bucket: "staging-kubevirt-prow" }));
+        const err = await configError("prod", patchProw({ bucket: "staging-kubevirt-prow" }));
         assert.match(
             problem(err, "runbooks:prow.bucket").message,
             /staging resource in the production environment/,
@@ -120,7 +126,8 @@ describe("prow config errors", () => {
 
     it("collects every problem at once", async () => {
         const err = await configError(
-            prowValues("prod", {
+            "prod",
+            patchProw({
                 prefix: "Bad",
                 components: { deck: { replicas: -2 }, nope: {} },
                 bucket: "staging-bucket",
@@ -136,7 +143,7 @@ describe("prow config errors", () => {
     });
 
     it("requires every secret in staging, each with its own fix", async () => {
-        const err = await configError(prowValues("stage"), CLUSTER_KUBECONFIG);
+        const err = await configError("stage", patchProw(), CLUSTER_KUBECONFIG);
         const keys = err.problems.map((p) => p.key).filter((k) => k.startsWith("runbooks:prow-"));
         assert.equal(keys.length, 15);
         assert.ok(!keys.includes("runbooks:prow-cat-api-key"));
@@ -147,7 +154,7 @@ describe("prow config errors", () => {
     });
 
     it("keeps the ProwJob CRD with production and staging dry, refusing a staging stack that would own or act", async () => {
-        const err = await configError(prowValues("stage", { manageCrd: true, dryRun: false }));
+        const err = await configError("stage", patchProw({ manageCrd: true, dryRun: false }));
         assert.match(
             problem(err, "runbooks:prow.manageCrd").message,
             /production, whose stack owns the cluster-scoped ProwJob CRD/,
@@ -161,7 +168,7 @@ describe("prow config errors", () => {
     });
 
     it("refuses to generate kubevirtci-testing's GitHub token, naming the scope it needs", async () => {
-        const err = await configError(testingValues(), CLUSTER_KUBECONFIG);
+        const err = await configError("stage", toTesting(), CLUSTER_KUBECONFIG);
         assert.deepEqual(
             err.problems.map((p) => p.key),
             ["runbooks:prow-oauth-token"],

@@ -10,7 +10,8 @@ import {
     renderedObjects,
     stackPlan,
 } from "../fixtures/plans";
-import { PROW_SECRET_VALUES, k8sResources, runStack, runTesting } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { PROW, PROW_SECRET_VALUES, TESTING_SECRETS, k8sResources, toTesting } from "./helpers";
 import { Reference, referencesOf } from "./references";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -72,9 +73,9 @@ function renderedProduction(): Promise<Obj[]> {
 let evaluated: Promise<void> | undefined;
 function evaluateEnvironments(): Promise<void> {
     evaluated ??= (async () => {
-        runs.staging = await runStack("stage");
+        runs.staging = [...(await runSystem(PROW, "stage"))];
         runs.production = await plannedProw("prod");
-        runs.testing = await runTesting();
+        runs.testing = [...(await runSystem(PROW, "stage", toTesting(), TESTING_SECRETS))];
     })();
     return evaluated;
 }

@@ -1,32 +1,27 @@
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { runWith, stackValues } from "../harness";
-import { SystemFixture, runSystem } from "../fixtures/system";
+import { SystemFixture, Values } from "../fixtures/system";
 
-export type Stack = "stage" | "prod";
-
-/** A stack's program-level settings and its Prow section only, so other systems' config and secrets stay out. */
-export function prowValues(stack: Stack, patch: Record<string, unknown> = {}): Record<string, unknown> {
-    const all = stackValues(stack);
-    return {
-        tier: all.tier,
-        clusters: all.clusters,
-        prow: { ...(all.prow as Record<string, unknown>), ...patch },
+/** A change (test/fixtures/system.ts) that writes `patch` over the stack's Prow section. */
+export function patchProw(patch: Record<string, unknown> = {}): (values: Values) => void {
+    return (values) => {
+        values.prow = { ...(values.prow as Record<string, unknown>), ...patch };
     };
 }
 
-/** The minimal config of the throw-away kubevirtci-testing environment (as the e2e `local` stack uses it). */
-export function testingValues(patch: Record<string, unknown> = {}): Record<string, unknown> {
-    const all = stackValues("stage");
-    return {
-        tier: "local",
-        clusters: all.clusters,
-        prow: {
+/**
+ * A change that makes the stage stack the minimal throw-away kubevirtci-testing environment, as the e2e `local`
+ * stack uses it: tier local, the same cluster.
+ */
+export function toTesting(patch: Record<string, unknown> = {}): (values: Values) => void {
+    return (values) => {
+        values.tier = "local";
+        values.prow = {
             enabled: true,
             cluster: "ibmcloud-prow",
             environment: "kubevirtci-testing",
             release: "v20201020-a5b49bc903",
             ...patch,
-        },
+        };
     };
 }
 
@@ -52,16 +47,6 @@ export const PROW_SECRET_VALUES: Record<string, string> = {
     "prow-kubevirtci-installer-pull-token": "s3cret-installer",
 };
 
-export async function runStack(
-    stack: Stack,
-    patch: Record<string, unknown> = {},
-): Promise<RecordedResource[]> {
-    const change = (values: Record<string, unknown>): void => {
-        values.prow = { ...(values.prow as Record<string, unknown>), ...patch };
-    };
-    return [...(await runSystem(PROW, stack, change))];
-}
-
 /** Prow in test/fixtures/system.ts: its section, the program-level ones, a value for every Prow secret. */
 export const PROW: SystemFixture = {
     sections: ["tier", "clusters", "prow"],
@@ -71,18 +56,11 @@ export const PROW: SystemFixture = {
 /** The real GitHub token kubevirtci-testing requires (a stand-in: tests make no network calls). */
 export const TESTING_GITHUB_TOKEN = "ghp_operatorReadUserOnlyToken";
 
-export async function runTesting(
-    patch: Record<string, unknown> = {},
-    secrets: Record<string, string> = {},
-): Promise<RecordedResource[]> {
-    return [
-        ...(await runWith({
-            values: testingValues(patch),
-            // Never generated: the operator's own read:user token (runbook 002).
-            secrets: { ...CLUSTER_KUBECONFIG, "prow-oauth-token": TESTING_GITHUB_TOKEN, ...secrets },
-        })),
-    ];
-}
+/** What a kubevirtci-testing stack sets: the cluster's kubeconfig, and never generated, the operator's own read:user token (runbook 002). */
+export const TESTING_SECRETS: Record<string, string> = {
+    ...CLUSTER_KUBECONFIG,
+    "prow-oauth-token": TESTING_GITHUB_TOKEN,
+};
 
 /** Kubernetes objects (not providers) among the recorded resources. */
 export function k8sResources<R extends Pick<RecordedResource, "custom" | "type">>(

@@ -168,11 +168,14 @@ describe("prow environments (typed defaults)", () => {
                 images: { gcsweb: "k8s.gcr.io/gcsweb:v1.2.0" },
             }),
         );
-        assert.equal(env.images.deck, "gcr.io/k8s-prow/deck:v20210101-0123456789");
-        assert.equal(env.images.statusreconciler, "gcr.io/k8s-prow/status-reconciler:v20210101-0123456789");
-        assert.equal(env.images["label-sync"], "gcr.io/k8s-prow/label_sync:v20210101-0123456789");
-        assert.equal(env.images.gcsweb, "k8s.gcr.io/gcsweb:v1.2.0");
-        assert.equal(env.images["docker-mirror"], "docker.io/library/registry:2.7.1");
+        assert.equal(env.componentImages.deck, "gcr.io/k8s-prow/deck:v20210101-0123456789");
+        assert.equal(
+            env.componentImages.statusreconciler,
+            "gcr.io/k8s-prow/status-reconciler:v20210101-0123456789",
+        );
+        assert.equal(env.componentImages["label-sync"], "gcr.io/k8s-prow/label_sync:v20210101-0123456789");
+        assert.equal(env.componentImages.gcsweb, "k8s.gcr.io/gcsweb:v1.2.0");
+        assert.equal(env.componentImages["docker-mirror"], "docker.io/library/registry:2.7.1");
     });
 
     for (const [stack, name] of [

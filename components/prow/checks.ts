@@ -1,0 +1,188 @@
+import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
+import { Refined } from "../config/system";
+import { isDnsLabel } from "../shared/naming";
+import { sizingProblems } from "../shared/resources";
+import { CLAIM_NAMES, COMPONENTS, CONFIG_MAP_NAMES, ROUTE_NAMES } from "./catalog";
+import { ProwConfig, ProwSection } from "./config";
+import { CRONJOB_NAME_MAX, NameRule, invalidNames } from "./naming";
+import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
+import { PROW_SECRETS, plannedSecrets } from "./secrets";
+
+/**
+ * The check of the `prow` section: the section deploy receives (the resolved environment and where each Secret's
+ * values come from) and every problem of the configuration. The section can always be built (every environment
+ * default is typed), so the check never rejects it: any problem that is no placeholder stops the run before deploy.
+ */
+export function prowCheck(config: ProwConfig, env = resolveEnvironment(config)): Refined<ProwSection> {
+    return {
+        section: { ...config, resolved: env, secretSources: plannedSecrets(env.generateSecrets) },
+        problems: prowProblems(config, env),
+    };
+}
+
+/** Every object base name the environment creates, with the longest its prefixed name may be. */
+export function objectNameRules(env: ResolvedEnvironment): NameRule[] {
+    const tls = env.ingress.tls;
+    const bases = [
+        ...CONFIG_MAP_NAMES,
+        ...PROW_SECRETS.map((s) => s.name),
+        ...CLAIM_NAMES,
+        ...(tls.mode === "cert-manager"
+            ? [tls.secretName, ...ROUTE_NAMES.map((r) => `${tls.secretName}-${r}`)]
+            : []),
+    ];
+    return [
+        ...COMPONENTS.map((c) => ({ base: c.name, max: c.schedule ? CRONJOB_NAME_MAX : 63 })),
+        ...bases.map((base) => ({ base, max: 63 })),
+    ];
+}
+
+const example = (path: string, value: string) => setCommand(path, value, { path: true });
+
+function problem(path: string, message: string, fix: string, sets?: string): ConfigProblem {
+    return { key: fullKey(path), message, fix, ...(sets !== undefined ? { sets } : {}) };
+}
+
+/** Object names the prefix makes invalid (not a DNS label, or too long for their kind). */
+function nameProblems(env: ResolvedEnvironment): ConfigProblem[] {
+    const bad = invalidNames(env.names, objectNameRules(env));
+    if (bad.length === 0) return [];
+    const shown = bad.slice(0, 3).join("; ") + (bad.length > 3 ? `; and ${bad.length - 3} more` : "");
+    return [
+        problem(
+            "prow.prefix",
+            `prefix "${env.names.prefix}" makes invalid object names: ${shown}`,
+            example("prow.prefix", "staging-"),
+        ),
+    ];
+}
+
+/** The two namespaces: valid, apart, and carrying a prefixed environment's prefix. */
+function namespaceProblems(config: ProwConfig, env: ResolvedEnvironment): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const { prow, jobs } = env.namespaces;
+    if (!isDnsLabel(jobs)) {
+        problems.push(
+            problem(
+                config.jobsNamespace ? "prow.jobsNamespace" : "prow.namespace",
+                `the jobs namespace "${jobs}" is not a DNS label of at most 63 characters`,
+                example("prow.jobsNamespace", "kubevirt-prow-jobs"),
+            ),
+        );
+    }
+    if (prow === jobs) {
+        problems.push(
+            problem(
+                "prow.jobsNamespace",
+                `is the prow namespace "${prow}" too; job pods must be kept apart from Prow`,
+                example("prow.jobsNamespace", `${prow}-jobs`),
+            ),
+        );
+    }
+    const prefix = env.names.prefix;
+    for (const [path, ns] of [
+        ["prow.namespace", prow],
+        ["prow.jobsNamespace", jobs],
+    ] as const) {
+        if (prefix && !ns.startsWith(prefix)) {
+            problems.push(
+                problem(
+                    path,
+                    `namespace "${ns}" lacks the prefix "${prefix}": a prefixed environment keeps its namespaces prefixed too, so it cannot land in another environment's`,
+                    example(path, `${prefix}${ns}`),
+                    `${prefix}${ns}`,
+                ),
+            );
+        }
+    }
+    return problems;
+}
+
+/** Production names no staging resource. */
+function productionProblems(env: ResolvedEnvironment): ConfigProblem[] {
+    if (env.name !== "ibmcloud-production") return [];
+    const values: [string, string][] = [
+        ["prow.prefix", env.names.prefix],
+        ["prow.namespace", env.namespaces.prow],
+        ["prow.jobsNamespace", env.namespaces.jobs],
+        ["prow.bucket", env.bucket],
+        ...ROUTE_NAMES.map((r): [string, string] => [
+            `prow.ingress.routes.${r}.host`,
+            env.ingress.routes[r].host,
+        ]),
+    ];
+    return values
+        .filter(([, value]) => /staging/.test(value))
+        .map(([path, value]) =>
+            problem(
+                path,
+                `"${value}" names a staging resource in the production environment`,
+                removeCommand(path, { path: true }),
+            ),
+        );
+}
+
+/** Staging owns no ProwJob CRD and runs dry: it shares the cluster and GitHub with production. */
+function stagingProblems(env: ResolvedEnvironment): ConfigProblem[] {
+    if (env.name !== "ibmcloud-staging") return [];
+    const problems: ConfigProblem[] = [];
+    if (env.manageCrd) {
+        problems.push(
+            problem(
+                "prow.manageCrd",
+                "staging shares the cluster with production, whose stack owns the cluster-scoped ProwJob CRD: a staging stack owning it too would fight over it, and destroying staging would delete every production ProwJob",
+                example("prow.manageCrd", "false"),
+            ),
+        );
+    }
+    if (!env.dryRun) {
+        problems.push(
+            problem(
+                "prow.dryRun",
+                "staging would act on real pull requests (comment, label, merge, trigger jobs) next to production; it runs dry (--dry-run=true)",
+                example("prow.dryRun", "true"),
+            ),
+        );
+    }
+    return problems;
+}
+
+/** Each component's sizing, and a single-instance component kept at one replica. */
+function componentProblems(env: ResolvedEnvironment): ConfigProblem[] {
+    return COMPONENTS.flatMap((spec) => {
+        const path = `prow.components.${spec.name}`;
+        const sizing = sizingProblems(env.resources[spec.name]).map((message) =>
+            problem(
+                `${path}.resources`,
+                message,
+                example(`${path}.resources.limits.memory`, env.resources[spec.name].requests.memory),
+            ),
+        );
+        const replicas = env.replicas[spec.name];
+        const single =
+            spec.strategy === "Recreate" && replicas > 1
+                ? [
+                      problem(
+                          `${path}.replicas`,
+                          `${spec.name} runs as a single instance (it owns a ReadWriteOnce volume or must not act twice); got ${replicas}`,
+                          example(`${path}.replicas`, "1"),
+                      ),
+                  ]
+                : [];
+        return [...sizing, ...single];
+    });
+}
+
+/**
+ * Checks the schema cannot express. They run on the resolved environment, so a bad combination of an
+ * environment default and an override is caught as well as a bad override.
+ */
+export function prowProblems(config: ProwConfig, env = resolveEnvironment(config)): ConfigProblem[] {
+    return [
+        ...nameProblems(env),
+        ...namespaceProblems(config, env),
+        ...productionProblems(env),
+        ...stagingProblems(env),
+        ...componentProblems(env),
+    ];
+}
