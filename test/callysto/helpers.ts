@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { callysto } from "../../components/callysto";
-import { CallystoConfig } from "../../components/callysto/config";
+import { callystoCheck } from "../../components/callysto/checks";
+import { CallystoConfig, CallystoSection } from "../../components/callysto/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { Objects, stackValues } from "../harness";
 import { SystemFixture, runSystem } from "../fixtures/system";
@@ -30,6 +31,13 @@ export async function runCallysto(
     edit: (config: CallystoConfig) => void = () => undefined,
 ): Promise<RecordedResource[]> {
     return runSystem(CALLYSTO, stack, (values) => edit(section(values)));
+}
+
+/** The section Callysto's check builds from `config` (what deploy, the parts and the notices read). */
+export function checked(config: CallystoConfig): CallystoSection {
+    const result = callystoCheck(config);
+    assert.ok(result.section, `the check rejects the configuration: ${JSON.stringify(result.problems)}`);
+    return result.section;
 }
 
 /** Callysto in test/fixtures/system.ts: its section, the OpenStack settings, only Callysto. */
