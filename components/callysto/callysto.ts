@@ -33,10 +33,10 @@ export type CallystoOutputs = {
 /**
  * A Callysto environment on OpenStack (terraform/<env> + ansible + letsencrypt of callysto/infrastructure): keypair,
  * security groups per role, the DNS zone or records in an external one, every host and the workstation, the
- * wildcard certificate, Ansible provisioning and users' ZFS quotas. Its type stays `Environment`, the name its
- * objects have in existing state.
+ * wildcard certificate, Ansible provisioning and users' ZFS quotas. (Named for its type token, which is part of
+ * every URN in existing state.)
  */
-export class Callysto extends SystemComponent<CallystoSection, OpenStackContext, CallystoOutputs> {
+export class Environment extends SystemComponent<CallystoSection, OpenStackContext, CallystoOutputs> {
     /** No resources once the stack fits the project's quota; fails the run otherwise (see `quotaGate`). */
     #quotaCheck?: pulumi.Output<pulumi.Resource[]>;
 
@@ -47,7 +47,7 @@ export class Callysto extends SystemComponent<CallystoSection, OpenStackContext,
     ) {
         super("runbooks:callysto:Environment", name, args, opts);
         const hosts = resolveHosts(this.config);
-        this.#quotaCheck = this.quotaCheck(hosts);
+        this.#quotaCheck = this.checkQuota(hosts);
         const keypair = this.keypair();
         const zoneId = this.zone();
         const groups = new SecurityGroups(this.childName("secgroups"), { ...args, hosts }, this.gated());
@@ -69,7 +69,7 @@ export class Callysto extends SystemComponent<CallystoSection, OpenStackContext,
     }
 
     /** What the stack holds against the project's quota, before anything is created (where quotaCheck is on). */
-    private quotaCheck(hosts: readonly ResolvedHost[]): pulumi.Output<pulumi.Resource[]> | undefined {
+    private checkQuota(hosts: readonly ResolvedHost[]): pulumi.Output<pulumi.Resource[]> | undefined {
         return this.config.quotaCheck ? quotaGate(hosts, openstackQuotaSource(this.lookup)) : undefined;
     }
 

@@ -413,16 +413,24 @@ function checkedHosts(config: CallystoConfig): Proof<CheckedHost[]> {
 }
 
 /**
- * Callysto's check: the section deploy reads (the zone proven ours or outside, every host's flavor and image chosen),
- * with the placeholders an offline plan goes past; or every problem, when one of them is not a placeholder.
+ * Rejected: every problem that stops the run (the proof's among them). The placeholders are left for the run after
+ * the fixes, as the offline plan lists them: only once the section can be built.
+ */
+function rejected(problems: ConfigProblem[], proof: Rejected): Rejected {
+    const [first, ...rest] = problems.filter((p) => !p.placeholder);
+    return first === undefined ? proof : { problems: [first, ...rest] };
+}
+
+/**
+ * Callysto's check: the section deploy reads (the zone proven ours or outside, every host's flavor and image chosen)
+ * with every problem (the placeholders an offline plan goes past, and any other, which stops the run); or, where the
+ * section cannot be built, the problems that stop the run.
  */
 export function callystoCheck(config: CallystoConfig, tier?: StackTier): Refined<CallystoSection> | Rejected {
     const problems = callystoProblems(config, tier);
-    const [first, ...rest] = problems;
-    if (first !== undefined && problems.some((p) => !p.placeholder)) return { problems: [first, ...rest] };
     const dns = checkedDns(config);
-    if ("problems" in dns) return dns;
+    if ("problems" in dns) return rejected(problems, dns);
     const hosts = checkedHosts(config);
-    if ("problems" in hosts) return hosts;
+    if ("problems" in hosts) return rejected(problems, hosts);
     return { section: { ...config, dns: dns.value, hosts: hosts.value }, problems };
 }

@@ -1,5 +1,5 @@
 import { defineSystem } from "../config/system";
-import { Callysto } from "./callysto";
+import { Environment } from "./callysto";
 import { callystoCheck } from "./checks";
 import { CallystoConfig, CallystoSection, callystoSchema } from "./config";
 import { callystoNotices } from "./notices";
@@ -19,5 +19,5 @@ export const callysto = defineSystem<CallystoConfig, "openstack", CallystoSectio
     secrets: callystoSecrets,
     check: (config, program) => callystoCheck(config, program.tier),
     notices: (config) => callystoNotices(config),
-    deploy: (config, context) => new Callysto("callysto", { config, context }).outputs,
+    deploy: (config, context) => new Environment("callysto", { config, context }).outputs,
 });

@@ -144,8 +144,8 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
                     `version:${cfg.version}`,
                 ]),
             },
-            // order: after the certificate is checked or renewed, and after each web host's own playbooks.
             this.foreignChild({
+                // order: after the certificate is checked or renewed, and after each web host's own playbooks.
                 dependsOn: [certificate.command, ...web.flatMap((h) => this.runs[h.host.name] ?? [])],
             }),
         );

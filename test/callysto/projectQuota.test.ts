@@ -9,7 +9,8 @@ import {
     stackNeed,
 } from "../../components/callysto/projectQuota";
 import { evaluatingAgain } from "../harness";
-import { callystoValues, checked, runCallysto } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, callystoValues, checked } from "./helpers";
 
 // The modules behind the quota lookups; their exports are looked up on every call, so a test can answer for OpenStack.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -80,7 +81,7 @@ async function withQuota(limits: QuotaAmounts, stack: "stage" | "prod" = "stage"
     const listen = (reason: unknown) => rejections.push(reason);
     process.on("unhandledRejection", listen);
     try {
-        const resources = await evaluatingAgain(() => runCallysto(stack));
+        const resources = await evaluatingAgain(() => runSystem(CALLYSTO, stack));
         await new Promise((resolve) => setImmediate(resolve));
         return { resources: [...resources], asked, errors: rejections };
     } finally {
