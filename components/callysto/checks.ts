@@ -184,7 +184,7 @@ function sshSourceProblems(source: string, i: number, guarded: boolean): ConfigP
  * The zone as deploy reads it: written only where it is ours, and then through exactly one Designate zone; where it
  * is outside, nothing names one.
  */
-export function checkedDns(config: CallystoConfig): Proof<CheckedDns> {
+function checkedDns(config: CallystoConfig): Proof<CheckedDns> {
     const { zone, zoneId, createZone, recordTtl } = config.dns;
     if (zone === "outside") {
         const [first, ...rest] = outsideZoneProblems(config);
@@ -264,7 +264,7 @@ function missingChoice(host: HostConfig, i: number, field: "flavor" | "image"): 
 }
 
 /** A host's flavor and image: its own, or its role's default; a host with neither cannot be built. */
-export function checkedHost(config: CallystoConfig, host: HostConfig, i: number): Proof<CheckedHost> {
+function checkedHost(config: CallystoConfig, host: HostConfig, i: number): Proof<CheckedHost> {
     const defaults = config.roleDefaults[host.role] ?? {};
     const flavor = host.flavor ?? defaults.flavor;
     const image = host.image ?? defaults.image;
