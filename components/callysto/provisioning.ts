@@ -107,8 +107,8 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
                 extraVars: vars,
                 triggers: inventory.apply((inv) => provisioningTriggers(inv, target, vars, cfg.version)),
             },
-            // order: the playbooks need the host whole (volumes attached, records written) and the certificate
-            // they deploy checked or renewed; neither is an input of the command.
+            // Neither the whole host (its volumes attached, its records) nor the certificate is an input of the command.
+            // order: the playbooks run on the finished host and deploy the certificate once it is checked or renewed.
             this.foreignChild({ dependsOn: [h, ...(certificate ? [certificate.command] : [])] }),
         );
     }
