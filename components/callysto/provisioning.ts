@@ -107,7 +107,7 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
                 extraVars: vars,
                 triggers: inventory.apply((inv) => provisioningTriggers(inv, target, vars, cfg.version)),
             },
-            // Neither the whole host (its volumes attached, its records) nor the certificate is an input of the command.
+            // Neither the whole host (volumes attached, records written) nor the certificate is a command input.
             // order: the playbooks run on the finished host and deploy the certificate once it is checked or renewed.
             this.foreignChild({ dependsOn: [h, ...(certificate ? [certificate.command] : [])] }),
         );
