@@ -1,246 +1,212 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
-import { RunbookComponent } from "../shared/component";
 import { statefulOptions } from "../shared/protect";
+import { SystemArgs, SystemComponent } from "../shared/system";
 import { ProvidedCertificate, WildcardCertificate } from "./certificates";
-import { CallystoConfig } from "./config";
+import { CallystoSection } from "./config";
 import { Host } from "./host";
-import { absolute, cloudInit, resolveHosts } from "./hosts";
-import { inventoryName } from "./inventory";
-import { ProvisionedHost, Provisioning, inventoryHost } from "./provisioning";
-import { QuotaSource, openstackQuotaSource, quotaGate } from "./projectQuota";
+import { ResolvedHost, absolute, resolveHosts } from "./hosts";
+import { Provisioning } from "./provisioning";
+import { openstackQuotaSource, quotaGate } from "./projectQuota";
 import { UserQuotas } from "./quotas";
-import { SecurityProfile } from "./securityRules";
 import { SecurityGroups } from "./securityGroups";
-import { DESIGNATE_OPENRC, SSH_PRIVATE_KEY } from "./secrets";
 
-/** Arguments of {@link Environment}. */
-export interface CallystoEnvironmentArgs {
-    /** The validated `runbooks:callysto` section. */
-    config: CallystoConfig;
-    /**
-     * What the program decided: the OpenStack provider every resource and lookup uses, the secrets (the keypair's
-     * private key for Ansible, the openrc of the certbot DNS hook) and whether the zone (when owned), new volumes
-     * and new floating IPs are protected and retained.
-     */
-    context: OpenStackContext;
-    /** Current renewal-check window of the certificate (see `renewalWindow`). */
-    renewalWindow: string;
-    /** Where the quota check reads the project's quota; OpenStack through the stack's provider when unset. */
-    quotaSource?: QuotaSource;
-}
-
-/** What operators look up after a run: addresses per host, the zone, the inventory. */
+/** What operators look up after a run: the addresses of one host. */
 export interface HostAddresses {
     address: pulumi.Output<string>;
     ipv6: pulumi.Output<string>;
 }
 
+/** Callysto's stack outputs (`pulumi stack output callysto`). */
+export type CallystoOutputs = {
+    /** The Designate zone written to; empty where the zone is managed outside. */
+    zoneId: pulumi.Output<string>;
+    /** FQDN → addresses. */
+    hosts: Record<string, HostAddresses>;
+    /** The whole environment's Ansible inventory, where provisioning is enabled. */
+    inventory: pulumi.Output<string> | undefined;
+    /** `callysto_ssl_cert_dir`, where certificates are enabled. */
+    certificateDir: string | undefined;
+};
+
 /**
  * A Callysto environment on OpenStack (terraform/<env> + ansible + letsencrypt of callysto/infrastructure): keypair,
  * security groups per role, the DNS zone or records in an external one, every host and the workstation, the
- * wildcard certificate, Ansible provisioning and users' ZFS quotas.
+ * wildcard certificate, Ansible provisioning and users' ZFS quotas. (Named for its type token, which is part of
+ * every URN in existing state.)
  */
-export class Environment extends RunbookComponent {
-    /** The Designate zone written to; empty where the zone is managed outside. */
-    public readonly zoneId: pulumi.Output<string>;
+export class Environment extends SystemComponent<CallystoSection, OpenStackContext, CallystoOutputs> {
     /** No resources once the stack fits the project's quota; fails the run otherwise (see `quotaGate`). */
-    public readonly quotaCheck?: pulumi.Output<pulumi.Resource[]>;
-    /** FQDN → addresses. */
-    public readonly hosts: Record<string, HostAddresses> = {};
-    public readonly inventory?: pulumi.Output<string>;
-    public readonly certificateDir?: string;
+    #quotaCheck?: pulumi.Output<pulumi.Resource[]>;
 
-    constructor(name: string, args: CallystoEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:Environment", name, opts, args.context.openstack);
-        const cfg = args.config;
-        const { openstack: provider, protectStateful, secrets } = args.context;
-        // Lookups are not children, but ask the same provider.
-        const lookup = { parent: this, provider };
-        const hosts = resolveHosts(cfg);
+    constructor(
+        name: string,
+        args: SystemArgs<CallystoSection, OpenStackContext>,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("runbooks:callysto:Environment", name, args, opts);
+        const hosts = resolveHosts(this.config);
+        this.#quotaCheck = this.checkQuota(hosts);
+        const keypair = this.keypair();
+        const zoneId = this.zone();
+        const groups = new SecurityGroups(this.childName("secgroups"), { ...args, hosts }, this.gated());
+        const machines = this.machines(hosts, keypair, groups, zoneId);
+        const certificate = this.certificate(zoneId);
+        const provisioning = this.provisioning(machines, certificate);
+        this.userQuotas(machines, provisioning);
+        this.setOutputs({
+            zoneId,
+            hosts: Object.fromEntries(machines.map((m) => [m.fqdn, { address: m.address, ipv6: m.ipv6 }])),
+            inventory: provisioning?.inventory,
+            certificateDir: certificate?.directory,
+        });
+    }
 
-        // Every creating child waits for the quota check: a stack that cannot fit creates nothing.
-        if (cfg.quotaCheck) {
-            this.quotaCheck = quotaGate(hosts, args.quotaSource ?? openstackQuotaSource(lookup));
-        }
-        const gated = (extra: pulumi.CustomResourceOptions = {}) =>
-            this.child(this.quotaCheck ? { ...extra, dependsOn: this.quotaCheck } : extra);
+    /** Lookups are not children, but ask the same provider. */
+    private get lookup(): pulumi.InvokeOptions {
+        return { parent: this, provider: this.context.openstack };
+    }
 
-        const keypair = new openstack.compute.Keypair(
+    /** What the stack holds against the project's quota, before anything is created (where quotaCheck is on). */
+    private checkQuota(hosts: readonly ResolvedHost[]): pulumi.Output<pulumi.Resource[]> | undefined {
+        return this.config.quotaCheck ? quotaGate(hosts, openstackQuotaSource(this.lookup)) : undefined;
+    }
+
+    /** Options of a creating child: a stack that does not fit the project's quota creates nothing. */
+    private gated(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        // order: every creating child waits for the quota check (an Output that fails when the stack cannot fit).
+        return this.child(this.#quotaCheck ? { ...extra, dependsOn: this.#quotaCheck } : extra);
+    }
+
+    /** The keypair every created instance boots with; adopted by name where it exists. */
+    private keypair(): openstack.compute.Keypair {
+        const keypair = this.config.keypair;
+        return new openstack.compute.Keypair(
             this.childName("keypair"),
-            { name: cfg.keypair.name, publicKey: cfg.keypair.publicKey },
+            { name: keypair.name, publicKey: keypair.publicKey },
             // A keypair's id is its name; the import fails unless the public key is the one it holds.
-            gated(cfg.keypair.adopt ? { import: cfg.keypair.name } : {}),
+            this.gated(keypair.adopt ? { import: keypair.name } : {}),
         );
+    }
 
-        const createZone = cfg.dns.createZone;
-        const zoneOurs = cfg.dns.zone === "ours";
-        let zoneId: pulumi.Output<string>;
-        if (!zoneOurs) {
-            zoneId = pulumi.output("");
-        } else if (createZone) {
-            const importId = createZone.importId;
-            zoneId = new openstack.dns.Zone(
-                this.childName("zone"),
-                {
-                    name: absolute(cfg.domain),
-                    email: createZone.email,
-                    ttl: createZone.ttl,
-                    type: "PRIMARY",
-                    // An adopted zone keeps its own description, so the import finds nothing to change.
-                    ...(importId === undefined
-                        ? { description: `Callysto ${cfg.environment} (managed by Pulumi)` }
-                        : {}),
-                },
-                gated(
-                    importId === undefined
-                        ? statefulOptions(protectStateful)
-                        : // Made by hand (runbook 004): protected in every tier, so destroying stage never deletes it.
-                          { import: importId, ...statefulOptions(true) },
-                ),
-            ).id;
-        } else if (cfg.dns.zoneId !== undefined) {
-            zoneId = pulumi.output(cfg.dns.zoneId);
-        } else {
-            // callystoProblems lets no configuration through without exactly one of the two.
-            throw new Error(`${name}: dns needs zoneId or createZone`);
-        }
-        this.zoneId = zoneId;
+    /** The zone the host records go to: made or adopted here, an existing one's id, or none where it is outside. */
+    private zone(): pulumi.Output<string> {
+        const dns = this.config.dns;
+        if (dns.zone === "outside") return pulumi.output("");
+        if (dns.createZone === undefined) return pulumi.output(dns.zoneId);
+        const { importId, email, ttl } = dns.createZone;
+        return new openstack.dns.Zone(
+            this.childName("zone"),
+            {
+                name: absolute(this.config.domain),
+                email,
+                ttl,
+                type: "PRIMARY",
+                // An adopted zone keeps its own description, so the import finds nothing to change.
+                ...(importId === undefined
+                    ? { description: `Callysto ${this.config.environment} (managed by Pulumi)` }
+                    : {}),
+            },
+            this.gated(
+                importId === undefined
+                    ? statefulOptions(this.context.protectStateful)
+                    : // Made by hand (runbook 004): protected in every tier, so destroying stage never deletes it.
+                      { import: importId, ...statefulOptions(true) },
+            ),
+        ).id;
+    }
 
-        const profiles: SecurityProfile[] = hosts.map((h) => h.role);
-        if (cfg.packerSecurityGroup) profiles.push("packer");
-        const groups = new SecurityGroups(
-            this.childName("secgroups"),
-            { environment: cfg.environment, profiles, sshSources: cfg.sshSources, provider },
-            gated(),
+    /** Every host and the workstation, each in its role's security group. */
+    private machines(
+        hosts: readonly ResolvedHost[],
+        keypair: openstack.compute.Keypair,
+        groups: SecurityGroups,
+        zoneId: pulumi.Output<string>,
+    ): Host[] {
+        const imageId = this.lookups(
+            (image) => openstack.images.getImageOutput({ name: image, mostRecent: true }, this.lookup).id,
+            this.config.pinnedIds.images,
         );
-
-        // One lookup per name: hosts sharing an image boot from the same (newest at lookup) image.
-        const images = new Map<string, pulumi.Output<string>>();
-        const imageId = (image: string) => {
-            const pinned = cfg.pinnedIds.images[image];
-            if (pinned) return pulumi.output(pinned);
-            let id = images.get(image);
-            if (id === undefined) {
-                id = openstack.images.getImageOutput({ name: image, mostRecent: true }, lookup).id;
-                images.set(image, id);
-            }
-            return id;
-        };
-        const networks = new Map<string, pulumi.Output<string>>();
-        const networkId = (network: string) => {
-            const pinned = cfg.pinnedIds.networks[network];
-            if (pinned) return pulumi.output(pinned);
-            let id = networks.get(network);
-            if (id === undefined) {
-                id = openstack.networking.getNetworkOutput({ name: network }, lookup).id;
-                networks.set(network, id);
-            }
-            return id;
-        };
-
-        const created: ProvisionedHost[] = hosts.map((host) => {
-            const machine = new Host(
-                this.childName(host.name),
-                {
-                    host,
-                    imageId: imageId(host.image),
-                    networkId: networkId(host.network),
-                    keyPair: keypair.name,
-                    securityGroupId: groups.idOf(host.role),
-                    securityRules: groups,
-                    userData: cloudInit(host, cfg.defaultUser),
-                    zoneId,
-                    recordTtl: cfg.dns.recordTtl,
-                    records: zoneOurs,
-                    floatingIpPool: cfg.floatingIpPool,
-                    environment: cfg.environment,
-                    protectStateful,
-                    provider,
-                },
-                gated(),
-            );
-            this.hosts[host.fqdn] = { address: machine.address, ipv6: machine.ipv6 };
-            return { host, address: machine.address, volumeIds: machine.volumeIds, dependsOn: [machine] };
-        });
-
-        let certificate: WildcardCertificate | ProvidedCertificate | undefined;
-        const certs = cfg.certificates;
-        if (certs?.enabled && certs.obtainedBy === "designate") {
-            certificate = new WildcardCertificate(
-                this.childName("certificate"),
-                {
-                    domain: cfg.domain,
-                    zoneId,
-                    email: certs.email,
-                    directory: certs.directory,
-                    renewBeforeDays: certs.renewBeforeDays,
-                    window: args.renewalWindow,
-                    acmeServer: certs.acmeServer,
-                    propagationSeconds: certs.propagationSeconds,
-                    designateOpenrc: secrets.require(DESIGNATE_OPENRC),
-                },
-                // Its challenge writes a TXT record: nothing is written before the quota check passes either.
-                gated(),
-            );
-        } else if (certs?.enabled) {
-            certificate = new ProvidedCertificate(
-                this.childName("certificate"),
-                {
-                    domain: cfg.domain,
-                    environment: cfg.environment,
-                    directory: certs.directory,
-                    renewBeforeDays: certs.renewBeforeDays,
-                    window: args.renewalWindow,
-                },
-                gated(),
-            );
-        }
-        this.certificateDir = certificate?.directory;
-
-        const prov = cfg.provisioning;
-        if (prov?.enabled) {
-            const sshPrivateKey = secrets.require(SSH_PRIVATE_KEY);
-            const inventory = { environment: cfg.environment, user: cfg.defaultUser };
-            const provisioning = new Provisioning(
-                this.childName("provisioning"),
-                {
-                    hosts: created,
-                    inventory,
-                    config: prov,
-                    certificate: certificate && {
-                        directory: certificate.directory,
-                        generation: certificate.generation,
-                        resource: certificate.command,
-                    },
-                    sshPrivateKey,
-                },
-                this.child(),
-            );
-            this.inventory = provisioning.inventory;
-            for (const h of created) {
-                if (Object.keys(h.host.quotas).length === 0) continue;
-                new UserQuotas(
-                    this.childName(`${h.host.name}-quotas`),
+        const networkId = this.lookups(
+            (network) => openstack.networking.getNetworkOutput({ name: network }, this.lookup).id,
+            this.config.pinnedIds.networks,
+        );
+        return hosts.map(
+            (host) =>
+                new Host(
+                    this.childName(host.name),
                     {
-                        hub: inventoryHost(h),
-                        hubName: inventoryName(h.host),
-                        inventory,
-                        quotas: h.host.quotas,
-                        sshPrivateKey,
+                        config: this.config,
+                        context: this.context,
+                        host,
+                        imageId: imageId(host.image),
+                        networkId: networkId(host.network),
+                        keyPair: keypair.name,
+                        group: groups.groupOf(host.role),
+                        zoneId,
                     },
-                    // The datasets exist once the hub's playbook has run (an unprovisioned adopted hub has them).
-                    this.child({ dependsOn: [provisioning.runs[h.host.name] ?? h.dependsOn].flat() }),
-                );
-            }
-        }
+                    this.gated(),
+                ),
+        );
+    }
 
-        this.registerOutputs({
-            zoneId: this.zoneId,
-            hosts: this.hosts,
-            inventory: this.inventory,
-            certificateDir: this.certificateDir,
-        });
+    /**
+     * An id by name: pinned, or looked up once per name, so hosts sharing an image boot from the same (newest at
+     * lookup) image.
+     */
+    private lookups(
+        find: (name: string) => pulumi.Output<string>,
+        pinned: Record<string, string>,
+    ): (name: string) => pulumi.Output<string> {
+        const found = new Map<string, pulumi.Output<string>>();
+        return (name) => {
+            const pin = pinned[name];
+            if (pin) return pulumi.output(pin);
+            const id = found.get(name) ?? find(name);
+            found.set(name, id);
+            return id;
+        };
+    }
+
+    /** The wildcard certificate: obtained through Designate, or generated by hand and checked. */
+    private certificate(
+        zoneId: pulumi.Output<string>,
+    ): WildcardCertificate | ProvidedCertificate | undefined {
+        const certificates = this.config.certificates;
+        if (!certificates?.enabled) return undefined;
+        const args = { config: this.config, context: this.context, certificates };
+        if (certificates.obtainedBy === "operator") {
+            return new ProvidedCertificate(this.childName("certificate"), args, this.gated());
+        }
+        // Its challenge writes a TXT record: nothing is written before the quota check passes either.
+        return new WildcardCertificate(this.childName("certificate"), { ...args, zoneId }, this.gated());
+    }
+
+    /** Ansible on every host to be provisioned, and the certificate deployed to the web hosts. */
+    private provisioning(
+        machines: Host[],
+        certificate: WildcardCertificate | ProvidedCertificate | undefined,
+    ): Provisioning | undefined {
+        const provisioning = this.config.provisioning;
+        if (!provisioning?.enabled) return undefined;
+        return new Provisioning(
+            this.childName("provisioning"),
+            { config: this.config, context: this.context, provisioning, hosts: machines, certificate },
+            this.child(),
+        );
+    }
+
+    /** The ZFS refquotas of each hub's users, once Ansible has made their home datasets. */
+    private userQuotas(machines: Host[], provisioning: Provisioning | undefined): void {
+        if (provisioning === undefined) return;
+        for (const hub of machines.filter((m) => Object.keys(m.host.quotas).length > 0)) {
+            new UserQuotas(
+                this.childName(`${hub.host.name}-quotas`),
+                { config: this.config, context: this.context, hub },
+                // order: the datasets exist once the hub's playbook has run (an unprovisioned adopted hub has them).
+                this.child({ dependsOn: [provisioning.runs[hub.host.name] ?? hub] }),
+            );
+        }
     }
 }

@@ -1,6 +1,9 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { RunbookComponent } from "../shared/component";
+import { OpenStackContext } from "../config/system";
+import { SystemArgs, SystemPart } from "../shared/system";
+import { CallystoSection, CertificatesConfig } from "./config";
+import { DESIGNATE_OPENRC } from "./secrets";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -75,30 +78,26 @@ export const CERTIFICATE_SCRIPT = [
     "",
 ].join("\n");
 
-/** Arguments of {@link WildcardCertificate}. */
-export interface WildcardCertificateArgs {
-    /** The environment's domain; the certificate is for `*.<domain>`. */
-    domain: string;
-    /** Designate zone holding `<domain>.`, where the challenge records go. */
+/** Arguments of a certificate part: the section and context, and the enabled `certificates` settings it reads. */
+export interface CertificateArgs extends SystemArgs<CallystoSection, OpenStackContext> {
+    certificates: CertificatesConfig;
+}
+
+/** Arguments of {@link WildcardCertificate}: also the Designate zone holding `<domain>.`, where the challenge goes. */
+export interface WildcardCertificateArgs extends CertificateArgs {
     zoneId: pulumi.Input<string>;
-    /** ACME account e-mail. */
-    email: string;
-    /** certbot config dir; must persist between runs on the machine that runs `pulumi up`. */
-    directory: string;
-    renewBeforeDays: number;
-    /** The current renewal-check window (see `renewalWindow`). */
-    window: string;
-    acmeServer: string;
-    propagationSeconds: number;
-    /** An openrc (shell exports of OS_*) allowed to manage the zone's recordsets; a secret Output. */
-    designateOpenrc: pulumi.Input<string>;
+}
+
+/** The current renewal-check window of the section's certificate (see {@link renewalWindow}). */
+function currentWindow(certificates: CertificatesConfig): string {
+    return renewalWindow(new Date(), certificates.checkEveryDays);
 }
 
 /**
  * The environment's wildcard Let's Encrypt certificate, obtained by DNS-01 through Designate with certbot, and
  * checked for renewal once per window.
  */
-export class WildcardCertificate extends RunbookComponent {
+export class WildcardCertificate extends SystemPart<CallystoSection, OpenStackContext> {
     /** Directory with cert.pem, chain.pem, fullchain.pem and privkey.pem. */
     public readonly directory: string;
     /** The certbot run; provisioning depends on it. */
@@ -107,31 +106,35 @@ export class WildcardCertificate extends RunbookComponent {
     public readonly generation: string;
 
     constructor(name: string, args: WildcardCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:WildcardCertificate", name, opts);
-        this.directory = certificateDir(args.directory, args.domain);
-        const certName = certificateName(args.domain);
+        super("runbooks:callysto:WildcardCertificate", name, args, opts);
+        const certs = args.certificates;
+        const domain = this.config.domain;
+        const window = currentWindow(certs);
+        this.directory = certificateDir(certs.directory, domain);
+        const certName = certificateName(domain);
         this.command = new command.local.Command(
             this.childName("certbot"),
             {
                 create: CERTIFICATE_SCRIPT,
                 interpreter: ["/bin/bash", "-c"],
                 environment: {
-                    CERT_DOMAIN: args.domain,
+                    CERT_DOMAIN: domain,
                     CERT_NAME: certName,
-                    CERT_DIRECTORY: args.directory,
-                    RENEW_BEFORE_DAYS: String(args.renewBeforeDays),
-                    ACME_EMAIL: args.email,
-                    ACME_SERVER: args.acmeServer,
+                    CERT_DIRECTORY: certs.directory,
+                    RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
+                    ACME_EMAIL: certs.email,
+                    ACME_SERVER: certs.acmeServer,
                     DNS_ZONE_ID: args.zoneId,
-                    PROPAGATION_SECONDS: String(args.propagationSeconds),
+                    PROPAGATION_SECONDS: String(certs.propagationSeconds),
                     DNS_HOOK_SCRIPT,
-                    DESIGNATE_OPENRC: pulumi.secret(args.designateOpenrc),
+                    // An openrc (shell exports of OS_*) allowed to manage the zone's recordsets.
+                    DESIGNATE_OPENRC: pulumi.secret(this.context.secrets.require(DESIGNATE_OPENRC)),
                 },
-                triggers: [certName, args.zoneId, `window:${args.window}`],
+                triggers: [certName, args.zoneId, `window:${window}`],
             },
-            this.child(),
+            this.foreignChild(),
         );
-        this.generation = `${certName}@${args.window}`;
+        this.generation = `${certName}@${window}`;
         this.registerOutputs({ directory: this.directory, generation: this.generation });
     }
 }
@@ -163,48 +166,39 @@ export const PROVIDED_CERTIFICATE_SCRIPT = [
     "",
 ].join("\n");
 
-/** Arguments of {@link ProvidedCertificate}. */
-export interface ProvidedCertificateArgs {
-    domain: string;
-    /** `dev` or `prod`: the Makefile's env of the command that regenerates it. */
-    environment: string;
-    /** Where the operator keeps it: `callysto_ssl_cert_dir`. */
-    directory: string;
-    renewBeforeDays: number;
-    /** The current renewal-check window (see `renewalWindow`). */
-    window: string;
-}
-
 /**
  * The wildcard certificate an operator generated by hand where the zone is not this stack's to write: checked once
  * per window and handed to provisioning, which deploys it.
  */
-export class ProvidedCertificate extends RunbookComponent {
+export class ProvidedCertificate extends SystemPart<CallystoSection, OpenStackContext> {
     public readonly directory: string;
     /** The check; provisioning depends on it. */
     public readonly command: command.local.Command;
     /** Changes once per window, so a certificate renewed by hand is deployed by the next window's run. */
     public readonly generation: string;
 
-    constructor(name: string, args: ProvidedCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:ProvidedCertificate", name, opts);
-        this.directory = args.directory.replace(/\/+$/, "");
+    constructor(name: string, args: CertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:callysto:ProvidedCertificate", name, args, opts);
+        const certs = args.certificates;
+        const window = currentWindow(certs);
+        this.directory = certs.directory.replace(/\/+$/, "");
         this.command = new command.local.Command(
             this.childName("check"),
             {
                 create: PROVIDED_CERTIFICATE_SCRIPT,
                 interpreter: ["/bin/bash", "-c"],
                 environment: {
-                    CERT_DOMAIN: args.domain,
-                    CERT_ENV: args.environment,
+                    CERT_DOMAIN: this.config.domain,
+                    // The Makefile's env of the command that regenerates it.
+                    CERT_ENV: this.config.environment,
                     CERT_DIRECTORY: this.directory,
-                    RENEW_BEFORE_DAYS: String(args.renewBeforeDays),
+                    RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
                 },
-                triggers: [this.directory, `window:${args.window}`],
+                triggers: [this.directory, `window:${window}`],
             },
-            this.child(),
+            this.foreignChild(),
         );
-        this.generation = `${certificateName(args.domain)}@${args.window}`;
+        this.generation = `${certificateName(this.config.domain)}@${window}`;
         this.registerOutputs({ directory: this.directory, generation: this.generation });
     }
 }

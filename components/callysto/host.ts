@@ -1,34 +1,35 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { RunbookComponent } from "../shared/component";
+import { OpenStackContext } from "../config/system";
 import { statefulOptions } from "../shared/protect";
-import { ResolvedHost, absolute, bareIpv6 } from "./hosts";
+import { SystemArgs, SystemPart } from "../shared/system";
+import { CallystoSection } from "./config";
+import { ResolvedHost, absolute, bareIpv6, cloudInit } from "./hosts";
 
-/** Arguments of {@link Host}. */
-export interface HostArgs {
+/** A role's security group: its id, and the part that holds its rules. */
+export interface RoleGroup {
+    id: pulumi.Output<string>;
+    /** An adopted port switches to the group only once its ssh rules exist. */
+    rules: pulumi.Resource;
+}
+
+/** Arguments of {@link Host}: the section and context, and what the host is built from. */
+export interface HostArgs extends SystemArgs<CallystoSection, OpenStackContext> {
     /** The host with defaults applied (see `resolveHosts`). */
     host: ResolvedHost;
     /** Id of the newest image of the host's image name; later images are ignored once the instance exists. */
     imageId: pulumi.Input<string>;
     networkId: pulumi.Input<string>;
     keyPair: pulumi.Input<string>;
-    securityGroupId: pulumi.Input<string>;
-    /** What holds the group's rules: an adopted port switches to the group only once its ssh rules exist. */
-    securityRules: pulumi.Resource;
-    /** cloud-init user data (the default user); changing it replaces the instance. */
-    userData: string;
-    /** Designate zone of the host's A and AAAA records. */
+    group: RoleGroup;
+    /** Designate zone of the host's A and AAAA records (written only where dns.zone is ours). */
     zoneId: pulumi.Input<string>;
-    recordTtl: number;
-    /** Write the host's A and AAAA records: the zone is ours (dns.zone). */
-    records: boolean;
-    /** Pool of an adopted floating IP (its import must match what it has). */
-    floatingIpPool: string;
-    /** `dev` or `prod`, kept in the instance metadata. */
-    environment: string;
-    /** Production: new volumes and floating IPs are protected and retained on delete. */
-    protectStateful: boolean;
-    provider: openstack.Provider;
+}
+
+/** The machine itself, adopted or created: its address (the floating IP's) and its IPv6 address. */
+interface Machine {
+    address: pulumi.Output<string>;
+    ipv6: pulumi.Output<string>;
 }
 
 /**
@@ -36,9 +37,9 @@ export interface HostArgs {
  * replaced for a newer one), a floating IP (allocated or an existing address associated), its volumes (created or
  * existing, attached in order) and the A (floating IP) and AAAA (instance IPv6) records of its name.
  */
-export class Host extends RunbookComponent {
+export class Host extends SystemPart<CallystoSection, OpenStackContext> {
+    public readonly host: ResolvedHost;
     public readonly fqdn: string;
-    public readonly instanceId: pulumi.Output<string>;
     /** The public IPv4 address (the floating IP): the A record and Ansible's `ansible_host`. */
     public readonly address: pulumi.Output<string>;
     public readonly ipv6: pulumi.Output<string>;
@@ -46,146 +47,170 @@ export class Host extends RunbookComponent {
     public readonly volumeIds: pulumi.Output<string>[];
 
     constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:Host", name, opts, args.provider);
-        const host = args.host;
-        const keep = this.child(statefulOptions(args.protectStateful));
-        this.fqdn = host.fqdn;
-
-        // Adopted objects hold data or an address others depend on: protected and retained in every tier.
-        const adopted = (id: string) => this.child({ import: id, ...statefulOptions(true) });
-
-        let floatingAddress: pulumi.Input<string>;
-        if ("address" in host.floatingIp) {
-            floatingAddress = host.floatingIp.address;
-            if (host.floatingIp.id !== undefined) {
-                // Only what the address already has, so the import finds nothing to change.
-                new openstack.networking.FloatingIp(
-                    this.childName("fip"),
-                    { pool: args.floatingIpPool, address: host.floatingIp.address },
-                    adopted(host.floatingIp.id),
-                );
-            }
-        } else {
-            const fip = new openstack.networking.FloatingIp(
-                this.childName("fip"),
-                { pool: host.floatingIp.pool, description: host.fqdn },
-                keep,
-            );
-            floatingAddress = fip.address;
-        }
-
-        this.volumeIds = host.volumes.map((volume) => {
-            if (volume.existingId !== undefined) {
-                new openstack.blockstorage.Volume(
-                    this.childName(volumeRole(host.fqdn, volume.name)),
-                    { name: volume.name, size: volume.size },
-                    adopted(volume.existingId),
-                );
-                return pulumi.output(volume.existingId);
-            }
-            return new openstack.blockstorage.Volume(
-                this.childName(volumeRole(host.fqdn, volume.name)),
-                {
-                    name: volume.name,
-                    size: volume.size,
-                    description: `${volumeRole(host.fqdn, volume.name)} of ${host.fqdn}`,
-                },
-                keep,
-            ).id;
-        });
-
-        if (host.adoptInstanceId !== undefined) {
-            // The running instance is adopted as Terraform had it: Pulumi owns its lifecycle from the first `up`,
-            // protected and retained in every tier like the volumes it holds. Its port, volume attachments and
-            // address association stay Terraform's: nothing here may replace, detach or re-associate them (only the
-            // port's security groups change, below).
-            const instance = new openstack.compute.Instance(
-                this.childName("instance"),
-                // Only what the runbook and this stack know for sure; a mismatch makes the import stop, unchanged.
-                { name: host.fqdn, flavorName: host.flavor },
-                this.child({
-                    import: host.adoptInstanceId,
-                    ...statefulOptions(true),
-                    ignoreChanges: ADOPTED_INSTANCE_IGNORED,
-                }),
-            );
-            if (host.adoptPortId === undefined) throw new Error(`${name}: an adopted host needs its port id`);
-            // Terraform's groups opened ssh to the whole internet, and the instance ignores its securityGroups (an
-            // import must find nothing to change): the port gets exactly the role's group instead, whose ssh rules
-            // are sshSources. Only after those rules exist, so ssh from the operators never lapses; retained on
-            // delete, because removing an enforced association would strip the port of every group.
-            new openstack.networking.PortSecGroupAssociate(
-                this.childName("port-secgroups"),
-                { portId: host.adoptPortId, securityGroupIds: [args.securityGroupId], enforce: true },
-                this.child({ retainOnDelete: true, dependsOn: [args.securityRules] }),
-            );
-            this.instanceId = instance.id;
-            this.address = pulumi.output(floatingAddress);
-            this.ipv6 = instance.accessIpV6.apply(bareIpv6);
-        } else {
-            const port = new openstack.networking.Port(
-                this.childName("port"),
-                {
-                    name: host.fqdn,
-                    networkId: args.networkId,
-                    adminStateUp: true,
-                    securityGroupIds: [args.securityGroupId],
-                },
-                this.child(),
-            );
-            const instance = new openstack.compute.Instance(
-                this.childName("instance"),
-                {
-                    name: host.fqdn,
-                    flavorName: host.flavor,
-                    imageId: args.imageId,
-                    keyPair: args.keyPair,
-                    userData: args.userData,
-                    networks: [{ port: port.id }],
-                    metadata: { role: host.role, environment: args.environment, managed_by: "pulumi" },
-                },
-                // A newer image must never replace a running hub: users' servers and state live on it.
-                this.child({ ignoreChanges: ["imageId"] }),
-            );
-            const association = new openstack.networking.FloatingIpAssociate(
-                this.childName("fip-associate"),
-                { floatingIp: floatingAddress, portId: port.id },
-                this.child(),
-            );
-            let previous: pulumi.Resource | undefined;
-            host.volumes.forEach((volume, i) => {
-                // One after the other, as Terraform did, so the guest sees the disks in a predictable order.
-                previous = new openstack.compute.VolumeAttach(
-                    this.childName(`${volumeRole(host.fqdn, volume.name)}-attach`),
-                    { instanceId: instance.id, volumeId: this.volumeIds[i] },
-                    this.child({ dependsOn: previous ? [previous] : [] }),
-                );
-            });
-            this.address = association.floatingIp;
-            this.ipv6 = instance.accessIpV6.apply(bareIpv6);
-            this.instanceId = instance.id;
-        }
-
-        if (args.records) {
-            const record = { zoneId: args.zoneId, name: absolute(host.fqdn), ttl: args.recordTtl };
-            new openstack.dns.RecordSet(
-                this.childName("a"),
-                { ...record, type: "A", records: [this.address] },
-                this.child(),
-            );
-            new openstack.dns.RecordSet(
-                this.childName("aaaa"),
-                { ...record, type: "AAAA", records: [this.ipv6] },
-                this.child(),
-            );
-        }
-
+        super("runbooks:callysto:Host", name, args, opts);
+        this.host = args.host;
+        this.fqdn = args.host.fqdn;
+        const floatingAddress = this.floatingIp();
+        this.volumeIds = this.volumes();
+        const machine = args.host.adopt
+            ? this.adoptedInstance(args.host.adopt, floatingAddress, args.group)
+            : this.createdInstance(args, floatingAddress);
+        this.address = machine.address;
+        this.ipv6 = machine.ipv6;
+        this.records(args.zoneId);
         this.registerOutputs({
             fqdn: this.fqdn,
             address: this.address,
             ipv6: this.ipv6,
             volumeIds: this.volumeIds,
         });
+    }
+
+    /** Options of an object holding data or an address: protected and retained where the tier says so. */
+    private keep(): pulumi.CustomResourceOptions {
+        return this.child(statefulOptions(this.context.protectStateful));
+    }
+
+    /** Adopted objects hold data or an address others depend on: protected and retained in every tier. */
+    private adopted(id: string): pulumi.CustomResourceOptions {
+        return this.child({ import: id, ...statefulOptions(true) });
+    }
+
+    /** The host's public address: an existing one (adopted when its id is known), or one allocated from the pool. */
+    private floatingIp(): pulumi.Input<string> {
+        const host = this.host;
+        if (!("address" in host.floatingIp)) {
+            return new openstack.networking.FloatingIp(
+                this.childName("fip"),
+                { pool: host.floatingIp.pool, description: host.fqdn },
+                this.keep(),
+            ).address;
+        }
+        if (host.floatingIp.id !== undefined) {
+            // Only what the address already has, so the import finds nothing to change.
+            new openstack.networking.FloatingIp(
+                this.childName("fip"),
+                { pool: this.config.floatingIpPool, address: host.floatingIp.address },
+                this.adopted(host.floatingIp.id),
+            );
+        }
+        return host.floatingIp.address;
+    }
+
+    /** The host's volumes, existing ones adopted, new ones created; their ids in attach order. */
+    private volumes(): pulumi.Output<string>[] {
+        const host = this.host;
+        return host.volumes.map((volume) => {
+            const role = volumeRole(host.fqdn, volume.name);
+            if (volume.existingId !== undefined) {
+                new openstack.blockstorage.Volume(
+                    this.childName(role),
+                    { name: volume.name, size: volume.size },
+                    this.adopted(volume.existingId),
+                );
+                return pulumi.output(volume.existingId);
+            }
+            return new openstack.blockstorage.Volume(
+                this.childName(role),
+                { name: volume.name, size: volume.size, description: `${role} of ${host.fqdn}` },
+                this.keep(),
+            ).id;
+        });
+    }
+
+    /**
+     * The running instance adopted as Terraform had it: Pulumi owns its lifecycle from the first `up`, protected and
+     * retained in every tier like the volumes it holds. Its port, volume attachments and address association stay
+     * Terraform's: nothing here may replace, detach or re-associate them (only the port's security groups change).
+     */
+    private adoptedInstance(
+        adopt: NonNullable<ResolvedHost["adopt"]>,
+        floatingAddress: pulumi.Input<string>,
+        group: RoleGroup,
+    ): Machine {
+        const host = this.host;
+        const instance = new openstack.compute.Instance(
+            this.childName("instance"),
+            // Only what the runbook and this stack know for sure; a mismatch makes the import stop, unchanged.
+            { name: host.fqdn, flavorName: host.flavor },
+            this.child({
+                import: adopt.instanceId,
+                ...statefulOptions(true),
+                ignoreChanges: ADOPTED_INSTANCE_IGNORED,
+            }),
+        );
+        // Terraform's groups opened ssh to the whole internet, and the instance ignores its securityGroups (an import
+        // must find nothing to change): the port gets exactly the role's group instead, whose ssh rules are
+        // sshSources. Retained on delete, because removing an enforced association would strip the port of every
+        // group.
+        new openstack.networking.PortSecGroupAssociate(
+            this.childName("port-secgroups"),
+            { portId: adopt.portId, securityGroupIds: [group.id], enforce: true },
+            // order: only once the group's ssh rules exist, so ssh from the operators never lapses.
+            this.child({ retainOnDelete: true, dependsOn: [group.rules] }),
+        );
+        return { address: pulumi.output(floatingAddress), ipv6: instance.accessIpV6.apply(bareIpv6) };
+    }
+
+    /** A new instance on its own port, its address associated and its volumes attached one after the other. */
+    private createdInstance(args: HostArgs, floatingAddress: pulumi.Input<string>): Machine {
+        const host = this.host;
+        const port = new openstack.networking.Port(
+            this.childName("port"),
+            {
+                name: host.fqdn,
+                networkId: args.networkId,
+                adminStateUp: true,
+                securityGroupIds: [args.group.id],
+            },
+            this.child(),
+        );
+        const instance = new openstack.compute.Instance(
+            this.childName("instance"),
+            {
+                name: host.fqdn,
+                flavorName: host.flavor,
+                imageId: args.imageId,
+                keyPair: args.keyPair,
+                // cloud-init user data (the default user); changing it replaces the instance.
+                userData: cloudInit(host, this.config.defaultUser),
+                networks: [{ port: port.id }],
+                metadata: { role: host.role, environment: this.config.environment, managed_by: "pulumi" },
+            },
+            // A newer image must never replace a running hub: users' servers and state live on it.
+            this.child({ ignoreChanges: ["imageId"] }),
+        );
+        const association = new openstack.networking.FloatingIpAssociate(
+            this.childName("fip-associate"),
+            { floatingIp: floatingAddress, portId: port.id },
+            this.child(),
+        );
+        let previous: pulumi.Resource | undefined;
+        host.volumes.forEach((volume, i) => {
+            previous = new openstack.compute.VolumeAttach(
+                this.childName(`${volumeRole(host.fqdn, volume.name)}-attach`),
+                { instanceId: instance.id, volumeId: this.volumeIds[i] },
+                // order: one after the other, as Terraform did, so the guest sees the disks in a predictable order.
+                this.child({ dependsOn: previous ? [previous] : [] }),
+            );
+        });
+        return { address: association.floatingIp, ipv6: instance.accessIpV6.apply(bareIpv6) };
+    }
+
+    /** The host's A and AAAA records, where the zone is ours (dns.zone). */
+    private records(zoneId: pulumi.Input<string>): void {
+        if (this.config.dns.zone !== "ours") return;
+        const record = { zoneId, name: absolute(this.fqdn), ttl: this.config.dns.recordTtl };
+        new openstack.dns.RecordSet(
+            this.childName("a"),
+            { ...record, type: "A", records: [this.address] },
+            this.child(),
+        );
+        new openstack.dns.RecordSet(
+            this.childName("aaaa"),
+            { ...record, type: "AAAA", records: [this.ipv6] },
+            this.child(),
+        );
     }
 }
 

@@ -1,4 +1,4 @@
-import { CallystoConfig, HostRole } from "./config";
+import { CallystoSection, CheckedHost, HostRole } from "./config";
 
 /** Every role a machine can have, including the team workstation. */
 export type MachineRole = HostRole | "workstation";
@@ -22,10 +22,11 @@ export interface ResolvedHost {
     network: string;
     /** An existing address to associate (adopted when its id is known), or the pool a new one is allocated from. */
     floatingIp: { address: string; id?: string } | { pool: string };
-    /** A running instance adopted by id (imported); its attachments and association are left as they are. */
-    adoptInstanceId?: string;
-    /** The adopted instance's port, whose security groups become exactly its role's. */
-    adoptPortId?: string;
+    /**
+     * A running instance adopted by id (imported), its attachments and association left as they are, and its port,
+     * whose security groups become exactly its role's.
+     */
+    adopt?: { instanceId: string; portId: string };
     /** Ansible runs on it: every created host; an adopted one only when its adopt.provision asks for it. */
     provision: boolean;
     /** In attach order; for ZFS hosts the two mirror disks. */
@@ -50,53 +51,43 @@ export function zfsVolumeNames(fqdn: string): [string, string] {
     return [`${fqdn}-zfs-01`, `${fqdn}-zfs-02`];
 }
 
-/** A host's value or its role's default; `callystoProblems` refuses a host that has neither. */
-function chosen(value: string | undefined, host: string, field: "flavor" | "image"): string {
-    if (value === undefined) throw new Error(`callysto host ${host}: no ${field} and no role default`);
-    return value;
+/** A host's volumes in attach order: its existing ZFS volumes, two new ones of its size, or none. */
+function hostVolumes(config: CallystoSection, host: CheckedHost, fqdn: string): VolumeSpec[] {
+    const existing = host.zfs?.existingVolumes;
+    if (existing) return existing.map((v) => ({ name: v.name, size: v.size, existingId: v.id }));
+    const zfsSize = host.zfs?.size ?? config.roleDefaults[host.role]?.zfsSize;
+    if (zfsSize === undefined) return [];
+    return zfsVolumeNames(fqdn).map((name) => ({ name, size: zfsSize }));
 }
 
-/**
- * Applies role defaults and the environment's network and pool to every host, and describes the workstation
- * in the same terms, so one component builds both. Expects a configuration that passed `callystoProblems`.
- */
-export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
-    const hosts: ResolvedHost[] = config.hosts.map((host) => {
-        const defaults = config.roleDefaults[host.role] ?? {};
-        const fqdn = fqdnOf(host.name, config.domain);
-        const zfsSize = host.zfs?.size ?? defaults.zfsSize;
-        const [first, second] = zfsVolumeNames(fqdn);
-        let volumes: VolumeSpec[] = [];
-        if (host.zfs?.existingVolumes) {
-            volumes = host.zfs.existingVolumes.map((v) => ({ name: v.name, size: v.size, existingId: v.id }));
-        } else if (zfsSize !== undefined) {
-            volumes = [
-                { name: first, size: zfsSize },
-                { name: second, size: zfsSize },
-            ];
-        }
-        return {
-            name: host.name,
-            fqdn,
-            role: host.role,
-            flavor: chosen(host.flavor ?? defaults.flavor, host.name, "flavor"),
-            image: chosen(host.image ?? defaults.image, host.name, "image"),
-            network: host.network ?? config.network,
-            floatingIp: host.floatingIp
-                ? { address: host.floatingIp, id: host.floatingIpId }
-                : { pool: config.floatingIpPool },
-            adoptInstanceId: host.adopt?.instanceId,
-            adoptPortId: host.adopt?.portId,
-            provision: host.adopt?.provision ?? true,
-            volumes,
-            zfs: volumes.length > 0,
-            quotas: host.quotas ?? {},
-        };
-    });
+function resolveHost(config: CallystoSection, host: CheckedHost): ResolvedHost {
+    const fqdn = fqdnOf(host.name, config.domain);
+    const volumes = hostVolumes(config, host, fqdn);
+    return {
+        name: host.name,
+        fqdn,
+        role: host.role,
+        flavor: host.flavor,
+        image: host.image,
+        network: host.network ?? config.network,
+        floatingIp: host.floatingIp
+            ? { address: host.floatingIp, id: host.floatingIpId }
+            : { pool: config.floatingIpPool },
+        ...(host.adopt ? { adopt: { instanceId: host.adopt.instanceId, portId: host.adopt.portId } } : {}),
+        provision: host.adopt?.provision ?? true,
+        volumes,
+        zfs: volumes.length > 0,
+        quotas: host.quotas ?? {},
+    };
+}
+
+/** The team workstation, in the terms of every other host; none unless workstation.create says so. */
+function workstationHosts(config: CallystoSection): ResolvedHost[] {
     const ws = config.workstation;
-    if (ws?.create) {
-        const fqdn = fqdnOf(ws.name, config.domain);
-        hosts.push({
+    if (!ws?.create) return [];
+    const fqdn = fqdnOf(ws.name, config.domain);
+    return [
+        {
             name: ws.name,
             fqdn,
             role: "workstation",
@@ -111,9 +102,16 @@ export function resolveHosts(config: CallystoConfig): ResolvedHost[] {
             zfs: false,
             quotas: {},
             provision: true,
-        });
-    }
-    return hosts;
+        },
+    ];
+}
+
+/**
+ * Applies role defaults and the environment's network and pool to every host of the checked section (whose flavor
+ * and image the check chose), and describes the workstation in the same terms, so one component builds both.
+ */
+export function resolveHosts(config: CallystoSection): ResolvedHost[] {
+    return [...config.hosts.map((host) => resolveHost(config, host)), ...workstationHosts(config)];
 }
 
 /**

@@ -1,24 +1,22 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { RunbookComponent } from "../shared/component";
+import { OpenStackContext } from "../config/system";
+import { SystemArgs, SystemPart } from "../shared/system";
 import { adhocCommand } from "./ansible";
-import { InventoryHost, InventoryOptions, ZFS_POOL, buildInventory, renderInventory } from "./inventory";
+import { CallystoSection } from "./config";
+import { Host } from "./host";
+import { ZFS_POOL, buildInventory, inventoryName, renderInventory } from "./inventory";
+import { inventoryHost, inventoryOptions } from "./provisioning";
+import { SSH_PRIVATE_KEY } from "./secrets";
 
 /** The command the Makefile's `quota/set` ran through plays/quota_tasks.yml. */
 export function quotaCommand(userHash: string, refquota: string): string {
     return `zfs set refquota=${refquota} ${ZFS_POOL}/home/${userHash}`;
 }
 
-/** Arguments of {@link UserQuotas}. */
-export interface UserQuotasArgs {
-    /** The hub, once created. */
-    hub: pulumi.Input<InventoryHost>;
-    /** Inventory name of the hub (its FQDN). */
-    hubName: string;
-    inventory: InventoryOptions;
-    /** User hash → refquota. */
-    quotas: Record<string, string>;
-    sshPrivateKey: pulumi.Input<string>;
+/** Arguments of {@link UserQuotas}: the section and context, and the hub whose users' quotas (`quotas`) it sets. */
+export interface UserQuotasArgs extends SystemArgs<CallystoSection, OpenStackContext> {
+    hub: Host;
 }
 
 /**
@@ -26,28 +24,30 @@ export interface UserQuotasArgs {
  * size and the hub, so changing one entry re-runs only that user's command. Removing an entry leaves the quota
  * in place (there is no safe value to go back to).
  */
-export class UserQuotas extends RunbookComponent {
+export class UserQuotas extends SystemPart<CallystoSection, OpenStackContext> {
     /** User hash → its command. */
     public readonly commands: Record<string, command.local.Command> = {};
 
     constructor(name: string, args: UserQuotasArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:UserQuotas", name, opts);
-        const inventory = pulumi
-            .output(args.hub)
-            .apply((hub) => renderInventory(buildInventory([hub], args.inventory)));
-        for (const userHash of Object.keys(args.quotas).sort()) {
-            const refquota = args.quotas[userHash];
+        super("runbooks:callysto:UserQuotas", name, args, opts);
+        const hub = args.hub.host;
+        const hubName = inventoryName(hub);
+        const options = inventoryOptions(this.config);
+        const inventory = inventoryHost(args.hub).apply((h) => renderInventory(buildInventory([h], options)));
+        const sshPrivateKey = this.context.secrets.require(SSH_PRIVATE_KEY);
+        for (const userHash of Object.keys(hub.quotas).sort()) {
+            const refquota = hub.quotas[userHash];
             this.commands[userHash] = adhocCommand(
                 this.childName(userHash),
                 {
                     inventory,
-                    limit: args.hubName,
-                    sshPrivateKey: args.sshPrivateKey,
+                    limit: hubName,
+                    sshPrivateKey,
                     moduleArgs: quotaCommand(userHash, refquota),
-                    triggers: [args.hubName, userHash, refquota],
+                    triggers: [hubName, userHash, refquota],
                 },
                 // Waits for what the component waits for (the hub's playbook, which creates the home datasets).
-                this.child(),
+                this.foreignChild(),
             );
         }
         this.registerOutputs({ users: Object.keys(this.commands) });

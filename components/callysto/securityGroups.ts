@@ -1,52 +1,57 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { RunbookComponent } from "../shared/component";
+import { OpenStackContext } from "../config/system";
+import { SystemArgs, SystemPart } from "../shared/system";
+import { CallystoSection } from "./config";
+import { RoleGroup } from "./host";
+import { ResolvedHost } from "./hosts";
 import { SecurityProfile, ingressRules, ruleSuffix, securityGroupName } from "./securityRules";
 
-/** Arguments of {@link SecurityGroups}. */
-export interface SecurityGroupsArgs {
-    /** `dev` or `prod`: part of each group's name, so both environments can share a project. */
-    environment: string;
-    /** Profiles to create a group for (the roles in use, `workstation`, `packer`). */
-    profiles: SecurityProfile[];
-    /** Address ranges allowed to reach ssh on servers; Terraform's 0.0.0.0/0 when unset (local stack only). */
-    sshSources?: readonly string[];
-    provider: openstack.Provider;
+/** Arguments of {@link SecurityGroups}: the section and context, and the hosts whose roles get a group. */
+export interface SecurityGroupsArgs extends SystemArgs<CallystoSection, OpenStackContext> {
+    hosts: readonly ResolvedHost[];
 }
 
-/** One Neutron security group per role, each with the ingress rules of its role (IPv4 and IPv6). */
-export class SecurityGroups extends RunbookComponent {
+/**
+ * One Neutron security group per role in use (and `packer` where packerSecurityGroup asks for it), each with the
+ * ingress rules of its role (IPv4 and IPv6). The group's name holds the environment, so both environments can share a
+ * project; servers take ssh only from sshSources (Terraform's 0.0.0.0/0 when unset: local stack only).
+ */
+export class SecurityGroups extends SystemPart<CallystoSection, OpenStackContext> {
     /** Profile → security group id. */
     public readonly ids: Partial<Record<SecurityProfile, pulumi.Output<string>>> = {};
 
     constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:SecurityGroups", name, opts, args.provider);
-        for (const profile of [...new Set(args.profiles)].sort()) {
-            const groupName = securityGroupName(args.environment, profile);
-            const group = new openstack.networking.SecGroup(
-                this.childName(profile),
-                {
-                    name: groupName,
-                    description: `Callysto ${args.environment} ${profile} (managed by Pulumi)`,
-                },
-                this.child(),
-            );
-            for (const rule of ingressRules(profile, args.sshSources)) {
-                new openstack.networking.SecGroupRule(
-                    this.childName(`${profile}-${ruleSuffix(rule)}`),
-                    { direction: "ingress", securityGroupId: group.id, ...rule },
-                    this.child(),
-                );
-            }
-            this.ids[profile] = group.id;
-        }
+        super("runbooks:callysto:SecurityGroups", name, args, opts);
+        const profiles: SecurityProfile[] = args.hosts.map((h) => h.role);
+        if (this.config.packerSecurityGroup) profiles.push("packer");
+        for (const profile of [...new Set(profiles)].sort()) this.group(profile);
         this.registerOutputs({ ids: this.ids });
     }
 
-    /** The group of `profile`; the caller lists every profile it asks for here in `profiles`. */
-    idOf(profile: SecurityProfile): pulumi.Output<string> {
-        const id = this.ids[profile];
-        if (id === undefined) throw new Error(`${this.baseName}: no security group for profile ${profile}`);
-        return id;
+    /** The group of `profile`, made with its rules the first time a profile is asked for. */
+    groupOf(profile: SecurityProfile): RoleGroup {
+        return { id: this.ids[profile] ?? this.group(profile), rules: this };
+    }
+
+    private group(profile: SecurityProfile): pulumi.Output<string> {
+        const environment = this.config.environment;
+        const group = new openstack.networking.SecGroup(
+            this.childName(profile),
+            {
+                name: securityGroupName(environment, profile),
+                description: `Callysto ${environment} ${profile} (managed by Pulumi)`,
+            },
+            this.child(),
+        );
+        for (const rule of ingressRules(profile, this.config.sshSources)) {
+            new openstack.networking.SecGroupRule(
+                this.childName(`${profile}-${ruleSuffix(rule)}`),
+                { direction: "ingress", securityGroupId: group.id, ...rule },
+                this.child(),
+            );
+        }
+        this.ids[profile] = group.id;
+        return group.id;
     }
 }

@@ -4,7 +4,8 @@ import * as path from "path";
 import { PROVIDED_CERTIFICATE_SCRIPT } from "../../components/callysto/certificates";
 import { operatorId } from "../placeholders";
 import { Sandbox, selfSignedCertificate } from "./scripts";
-import { T, editedPlan, unchangedPlans } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, T, editing, planOf, unchangedPlans } from "./helpers";
 
 /** This file's own evaluation of each unchanged stack (see unchangedPlans). */
 const stackPlan = unchangedPlans();
@@ -46,7 +47,13 @@ describe("callysto production hub instance", function () {
             );
         }
         // A new clavius, where asked for, is created as usual: its own instance, nothing imported or ignored but the image.
-        const withClavius = await editedPlan("prod", (c) => (c.workstation!.create = true));
+        const withClavius = await planOf(
+            runSystem(
+                CALLYSTO,
+                "prod",
+                editing((c) => (c.workstation!.create = true)),
+            ),
+        );
         const clavius = withClavius.byName("callysto-clavius-instance", T.instance);
         assert.equal(clavius.importId, "");
         assert.deepEqual(clavius.ignoreChanges, ["imageId"]);

@@ -8,7 +8,8 @@ import { SSH_PORT } from "../../components/callysto/securityRules";
 import { fakeId } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
-import { Plan, T, editedPlan } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, Plan, T, editing, planOf } from "./helpers";
 
 const ASSOCIATE = "openstack:networking/portSecGroupAssociate:PortSecGroupAssociate";
 
@@ -54,12 +55,19 @@ describe("callysto adopted machines on the first pulumi up", function () {
         const choice = fc.constantFrom<"created" | "unset" | "off" | "on">("created", "unset", "off", "on");
         await fc.assert(
             fc.asyncProperty(fc.array(choice, { minLength: 4, maxLength: 4 }), async (choices) => {
-                const plan = await editedPlan("stage", (c) => {
-                    c.packerSecurityGroup = false;
-                    choices.forEach((what, i) => {
-                        if (what !== "created") adopt(c, i, { unset: undefined, off: false, on: true }[what]);
-                    });
-                });
+                const plan = await planOf(
+                    runSystem(
+                        CALLYSTO,
+                        "stage",
+                        editing((c) => {
+                            c.packerSecurityGroup = false;
+                            choices.forEach((what, i) => {
+                                if (what !== "created")
+                                    adopt(c, i, { unset: undefined, off: false, on: true }[what]);
+                            });
+                        }),
+                    ),
+                );
                 const names = ["hub-dev", "hub", "ssp", "stats"].map((n) => `${n}.callysto.space`);
                 const expected = names.filter((_, i) => choices[i] === "created" || choices[i] === "on");
                 const runs = ansibleRuns(plan);
@@ -81,26 +89,38 @@ describe("callysto adopted machines on the first pulumi up", function () {
     });
 
     it("production: nothing runs on the live hub until adopt.provision is set; then init and hub at the pin, again when the pin moves", async () => {
-        const asCommitted = await editedPlan("prod", () => undefined);
+        const asCommitted = await planOf(runSystem(CALLYSTO, "prod"));
         assert.deepEqual(ansibleRuns(asCommitted), [], "the first up runs no playbook on hub.callysto.ca");
 
-        const on = await editedPlan("prod", (c) => (c.hosts[0].adopt!.provision = true));
+        const on = await planOf(
+            runSystem(
+                CALLYSTO,
+                "prod",
+                editing((c) => (c.hosts[0].adopt!.provision = true)),
+            ),
+        );
         const run = on.byName("callysto-provisioning-hub", T.command);
         assert.equal(env(run).ANSIBLE_LIMIT, "hub.callysto.ca");
         assert.equal(env(run).ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub.yml");
         assert.equal(env(run).PLAYBOOK_VERSION, "904146a");
         // Switched on later, the command is new (it runs once); a new pin changes its triggers (it runs again).
-        const moved = await editedPlan("prod", (c) => {
-            c.hosts[0].adopt!.provision = true;
-            c.provisioning!.version = "0123abc";
-        });
+        const moved = await planOf(
+            runSystem(
+                CALLYSTO,
+                "prod",
+                editing((c) => {
+                    c.hosts[0].adopt!.provision = true;
+                    c.provisioning!.version = "0123abc";
+                }),
+            ),
+        );
         const triggers = (p: Plan) => p.byName("callysto-provisioning-hub", T.command).inputs.triggers;
         assert.notDeepEqual(triggers(moved), triggers(on));
         assert.ok(JSON.stringify(triggers(moved)).includes("0123abc"));
     });
 
     it("builds a workstation only where workstation.create says so: production's clavius is never made again", async () => {
-        const prod = await editedPlan("prod", () => undefined);
+        const prod = await planOf(runSystem(CALLYSTO, "prod"));
         assert.deepEqual(
             prod.ofType(T.instance).map((i) => i.inputs.name),
             ["hub.callysto.ca"],
@@ -108,16 +128,22 @@ describe("callysto adopted machines on the first pulumi up", function () {
         );
         assert.ok(!prod.ofType(T.group).some((g) => g.inputs.name === "callysto-prod-workstation"));
         for (const create of [false, true, undefined]) {
-            const plan = await editedPlan("stage", (c) => {
-                c.workstation = {
-                    name: "clavius",
-                    flavor: "m1.small",
-                    image: "Alma Linux 9",
-                    homeSize: 20,
-                    dockerSize: 100,
-                } as NonNullable<CallystoConfig["workstation"]>;
-                if (create !== undefined) c.workstation.create = create;
-            });
+            const plan = await planOf(
+                runSystem(
+                    CALLYSTO,
+                    "stage",
+                    editing((c) => {
+                        c.workstation = {
+                            name: "clavius",
+                            flavor: "m1.small",
+                            image: "Alma Linux 9",
+                            homeSize: 20,
+                            dockerSize: 100,
+                        } as NonNullable<CallystoConfig["workstation"]>;
+                        if (create !== undefined) c.workstation.create = create;
+                    }),
+                ),
+            );
             const made = plan.ofType(T.instance).some((i) => i.inputs.name === "clavius.callysto.space");
             assert.equal(made, create === true, `create: ${String(create)}`);
         }
@@ -132,7 +158,13 @@ describe("callysto adopted machines on the first pulumi up", function () {
             fc.asyncProperty(
                 fc.uniqueArray(fc.oneof(v4, v6), { minLength: 1, maxLength: 4 }),
                 async (sources) => {
-                    const plan = await editedPlan("prod", (c) => (c.sshSources = sources));
+                    const plan = await planOf(
+                        runSystem(
+                            CALLYSTO,
+                            "prod",
+                            editing((c) => (c.sshSources = sources)),
+                        ),
+                    );
                     const associations = plan.ofType(ASSOCIATE);
                     assert.equal(associations.length, 1);
                     const [association] = associations;

@@ -10,7 +10,8 @@ import {
 } from "../../components/callysto/certificates";
 import { fakeId } from "../../tools/mocks/fakes";
 import { Registered } from "../harness";
-import { SECRETS, T, committedPlan, editedPlan } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, SECRETS, T, committedPlan, editing, planOf } from "./helpers";
 import { Sandbox, selfSignedCertificate } from "./scripts";
 
 function env(c: Registered): Record<string, string> {
@@ -40,9 +41,15 @@ describe("callysto certificates", function () {
 
     it("runs certbot for *.<domain> against the environment's zone, and hands its directory to provisioning", async () => {
         // Stage without the packer security group, which no host, certificate or playbook run uses.
-        const plan = await editedPlan("stage", (c) => {
-            c.packerSecurityGroup = false;
-        });
+        const plan = await planOf(
+            runSystem(
+                CALLYSTO,
+                "stage",
+                editing((c) => {
+                    c.packerSecurityGroup = false;
+                }),
+            ),
+        );
         const certbot = plan.byName("callysto-certificate-certbot", T.command);
         const zoneId = fakeId(T.zone, plan.ofType(T.zone)[0].name);
         const e = env(certbot);
@@ -96,7 +103,13 @@ describe("callysto certificates", function () {
             0,
             "nothing is deployed to the live hub until its provisioning is asked for (adopt.provision)",
         );
-        const provisioned = await editedPlan("prod", (c) => (c.hosts[0].adopt!.provision = true));
+        const provisioned = await planOf(
+            runSystem(
+                CALLYSTO,
+                "prod",
+                editing((c) => (c.hosts[0].adopt!.provision = true)),
+            ),
+        );
         const deploy = provisioned.byName("callysto-provisioning-certificates", T.command);
         assert.ok(
             deploy.dependencies.includes(provisioned.byName("callysto-certificate-check", T.command).urn),

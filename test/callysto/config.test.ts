@@ -1,11 +1,12 @@
 import { strict as assert } from "assert";
 import { callysto } from "../../components/callysto";
-import { CallystoConfig, callystoProblems, callystoSchema } from "../../components/callysto/config";
+import { callystoProblems } from "../../components/callysto/checks";
+import { CallystoConfig, callystoSchema } from "../../components/callysto/config";
 import { resolveHosts } from "../../components/callysto/hosts";
 import { ConfigError } from "../../components/config/problems";
 import { recorder, runWith } from "../harness";
 import { operatorId } from "../placeholders";
-import { SECRETS, callystoValues, section } from "./helpers";
+import { SECRETS, callystoValues, checked, section } from "./helpers";
 
 async function configError(
     values: Record<string, unknown>,
@@ -148,7 +149,7 @@ describe("callysto config", () => {
     });
 
     it("resolves the production hub as runbook 004 has it: hub.callysto.ca, adopted with its home volumes and address", () => {
-        const hosts = resolveHosts(parsed("prod"));
+        const hosts = resolveHosts(checked(parsed("prod")));
         const byName = Object.fromEntries(hosts.map((h) => [h.name, h]));
         // clavius exists and runs pulumi up: described (create: false), never built a second time.
         assert.deepEqual(Object.keys(byName).sort(), ["hub"]);
@@ -160,8 +161,10 @@ describe("callysto config", () => {
             image: "callysto-hub",
             network: "default",
             floatingIp: { address: "162.246.156.97", id: operatorId("callysto.hosts[0].floatingIpId") },
-            adoptInstanceId: operatorId("callysto.hosts[0].adopt.instanceId"),
-            adoptPortId: operatorId("callysto.hosts[0].adopt.portId"),
+            adopt: {
+                instanceId: operatorId("callysto.hosts[0].adopt.instanceId"),
+                portId: operatorId("callysto.hosts[0].adopt.portId"),
+            },
             provision: false,
             volumes: [
                 {
@@ -180,7 +183,7 @@ describe("callysto config", () => {
         });
         const withClavius = parsed("prod");
         withClavius.workstation!.create = true;
-        const clavius = resolveHosts(withClavius).find((h) => h.name === "clavius")!;
+        const clavius = resolveHosts(checked(withClavius)).find((h) => h.name === "clavius")!;
         assert.equal(clavius.role, "workstation");
         assert.deepEqual(clavius.volumes, [
             { name: "clavius.callysto.ca-homedir", size: 20 },

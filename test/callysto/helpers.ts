@@ -1,9 +1,10 @@
 import { strict as assert } from "assert";
 import { callysto } from "../../components/callysto";
-import { CallystoConfig } from "../../components/callysto/config";
+import { callystoCheck } from "../../components/callysto/checks";
+import { CallystoConfig, CallystoSection } from "../../components/callysto/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { Objects, stackValues } from "../harness";
-import { SystemFixture, runSystem } from "../fixtures/system";
+import { SystemFixture, Values, runSystem } from "../fixtures/system";
 import { RecordedPlanResource, recordedResources, stackPlan as committedStackPlan } from "../fixtures/plans";
 
 export const SECRETS = {
@@ -24,12 +25,16 @@ export function section(values: Record<string, unknown>): CallystoConfig {
     return values.callysto as CallystoConfig;
 }
 
-/** Runs the program with only Callysto, on a stack's config changed by `edit`. */
-export async function runCallysto(
-    stack: "stage" | "prod",
-    edit: (config: CallystoConfig) => void = () => undefined,
-): Promise<RecordedResource[]> {
-    return runSystem(CALLYSTO, stack, (values) => edit(section(values)));
+/** A change of a stack's values (for runSystem) that edits its Callysto section. */
+export function editing(edit: (config: CallystoConfig) => void): (values: Values) => void {
+    return (values) => edit(section(values));
+}
+
+/** The section Callysto's check builds from `config` (what deploy, the parts and the notices read). */
+export function checked(config: CallystoConfig): CallystoSection {
+    const result = callystoCheck(config);
+    assert.ok(result.section, `the check rejects the configuration: ${JSON.stringify(result.problems)}`);
+    return result.section;
 }
 
 /** Callysto in test/fixtures/system.ts: its section, the OpenStack settings, only Callysto. */
@@ -67,7 +72,7 @@ export function unchangedPlans(): (stack: "stage" | "prod") => Promise<Plan> {
     return (stack) => {
         let plan = plans.get(stack);
         if (!plan) {
-            plan = runCallysto(stack).then((resources) => new Plan([...resources]));
+            plan = runSystem(CALLYSTO, stack).then((resources) => new Plan([...resources]));
             plans.set(stack, plan);
         }
         return plan;
@@ -86,10 +91,7 @@ export async function committedPlan(stack: "stage" | "prod"): Promise<Objects<Re
     return new Objects(ours);
 }
 
-/** The plan of a stack's config changed by `edit`. */
-export async function editedPlan(
-    stack: "stage" | "prod",
-    edit: (config: CallystoConfig) => void,
-): Promise<Plan> {
-    return new Plan([...(await runCallysto(stack, edit))]);
+/** What one evaluation (runSystem) registered, kept as a {@link Plan}. */
+export async function planOf(run: Promise<readonly RecordedResource[]>): Promise<Plan> {
+    return new Plan([...(await run)]);
 }

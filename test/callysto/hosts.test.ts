@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
-import { Plan, T, editedPlan, runCallysto, unchangedPlans } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, Plan, T, editing, planOf, unchangedPlans } from "./helpers";
 import { evaluatingAgain } from "../harness";
 
 // The module behind `openstack.images.getImageOutput`; its export is looked up on every call, so a test can wrap it.
@@ -51,7 +52,7 @@ describe("callysto hosts", function () {
     let stage: Plan;
     let stageLookups: unknown[];
     before(async () => {
-        ({ plan: stage, lookups: stageLookups } = await withLookups(() => runCallysto("stage")));
+        ({ plan: stage, lookups: stageLookups } = await withLookups(() => runSystem(CALLYSTO, "stage")));
     });
 
     it("uses pinned image and network ids without any lookup (previews need no cloud)", async () => {
@@ -59,17 +60,21 @@ describe("callysto hosts", function () {
         const almaImage = "c0ffee00-0000-4000-8000-0000000000a2";
         const network = "c0ffee00-0000-4000-8000-0000000000b1";
         const { plan, lookups } = await withLookups(() =>
-            runCallysto("stage", (c) => {
-                // Only the hosts look anything up: the groups' packer profile, the certificate and the
-                // playbook runs are left out (the unpinned lookups are the stage evaluation's, in full).
-                c.packerSecurityGroup = false;
-                c.certificates!.enabled = false;
-                c.provisioning!.enabled = false;
-                c.pinnedIds = {
-                    images: { "callysto-hub": hubImage, "Alma Linux 9": almaImage },
-                    networks: { default: network },
-                };
-            }),
+            runSystem(
+                CALLYSTO,
+                "stage",
+                editing((c) => {
+                    // Only the hosts look anything up: the groups' packer profile, the certificate and the
+                    // playbook runs are left out (the unpinned lookups are the stage evaluation's, in full).
+                    c.packerSecurityGroup = false;
+                    c.certificates!.enabled = false;
+                    c.provisioning!.enabled = false;
+                    c.pinnedIds = {
+                        images: { "callysto-hub": hubImage, "Alma Linux 9": almaImage },
+                        networks: { default: network },
+                    };
+                }),
+            ),
         );
         assert.deepEqual(lookups, []);
         assert.equal(instanceOf(plan, "hub-dev.callysto.space").inputs.imageId, hubImage);
@@ -167,7 +172,13 @@ describe("callysto hosts", function () {
 
     it("protects and retains new volumes and floating IPs in production; the hand-made dev zone is adopted and protected", async () => {
         // A new clavius asked for (workstation.create): its volumes and address are the new stateful objects.
-        const plan = await editedPlan("prod", (c) => (c.workstation!.create = true));
+        const plan = await planOf(
+            runSystem(
+                CALLYSTO,
+                "prod",
+                editing((c) => (c.workstation!.create = true)),
+            ),
+        );
         assert.equal(plan.byName("callysto-clavius-homedir", T.volume).inputs.size, 20);
         assert.equal(attachmentsOf(plan, "clavius").length, 2);
         const stateful = [...plan.ofType(T.volume), ...plan.ofType(T.fip)];

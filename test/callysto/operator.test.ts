@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { callysto } from "../../components/callysto";
-import { callystoProblems, callystoSchema } from "../../components/callysto/config";
+import { callystoProblems } from "../../components/callysto/checks";
+import { callystoSchema } from "../../components/callysto/config";
 import { ConfigError } from "../../components/config/problems";
 import { PLACEHOLDER } from "../../components/shared/placeholder";
 import { readStackFile } from "../../tools/plan/stackfile";

@@ -9,7 +9,8 @@ import {
     stackNeed,
 } from "../../components/callysto/projectQuota";
 import { evaluatingAgain } from "../harness";
-import { callystoValues, runCallysto } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, callystoValues, checked } from "./helpers";
 
 // The modules behind the quota lookups; their exports are looked up on every call, so a test can answer for OpenStack.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -80,7 +81,7 @@ async function withQuota(limits: QuotaAmounts, stack: "stage" | "prod" = "stage"
     const listen = (reason: unknown) => rejections.push(reason);
     process.on("unhandledRejection", listen);
     try {
-        const resources = await evaluatingAgain(() => runCallysto(stack));
+        const resources = await evaluatingAgain(() => runSystem(CALLYSTO, stack));
         await new Promise((resolve) => setImmediate(resolve));
         return { resources: [...resources], asked, errors: rejections };
     } finally {
@@ -92,7 +93,7 @@ async function withQuota(limits: QuotaAmounts, stack: "stage" | "prod" = "stage"
 describe("callysto OpenStack quota check", function () {
     this.timeout(120_000);
 
-    const stage = resolveHosts(callystoSchema.parse(callystoValues("stage").callysto));
+    const stage = resolveHosts(checked(callystoSchema.parse(callystoValues("stage").callysto)));
 
     it("counts what the stack holds when complete: instances, cores, RAM, volumes, gigabytes, floating IPs", () => {
         // stage: hub-dev (4c/8G, 2×25 GB), sharder hub (1c/2G, 2×5 GB), ssp (1c/2G), stats (2c/4G, 2×25 GB).
@@ -107,7 +108,7 @@ describe("callysto OpenStack quota check", function () {
         // prod: the adopted hub (its 2×250 GB volumes and address count against the same quota); clavius exists
         // outside the stack (workstation.create false), and counts only when a new one is asked for.
         const prodConfig = callystoSchema.parse(callystoValues("prod").callysto);
-        assert.deepEqual(stackNeed(resolveHosts(prodConfig), FLAVORS), {
+        assert.deepEqual(stackNeed(resolveHosts(checked(prodConfig)), FLAVORS), {
             instances: 1,
             cores: 8,
             ram: 32768,
@@ -116,7 +117,7 @@ describe("callysto OpenStack quota check", function () {
             "floating-ips": 1,
         });
         prodConfig.workstation!.create = true;
-        assert.deepEqual(stackNeed(resolveHosts(prodConfig), FLAVORS), {
+        assert.deepEqual(stackNeed(resolveHosts(checked(prodConfig)), FLAVORS), {
             instances: 2,
             cores: 9,
             ram: 34816,

@@ -10,17 +10,24 @@ import {
     renderInventory,
 } from "../../components/callysto/inventory";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { Plan, SECRETS, T, editedPlan } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, Plan, SECRETS, T, editing, planOf } from "./helpers";
 import { CallystoConfig } from "../../components/callysto/config";
 import { Sandbox } from "./scripts";
 
 /** Prod with the adopted hub's provisioning asked for and a new clavius: every host Ansible can run on. */
 let provisioned: Promise<Plan> | undefined;
 function provisionedProd(): Promise<Plan> {
-    provisioned ??= editedPlan("prod", (c) => {
-        c.hosts[0].adopt!.provision = true;
-        c.workstation!.create = true;
-    });
+    provisioned ??= planOf(
+        runSystem(
+            CALLYSTO,
+            "prod",
+            editing((c) => {
+                c.hosts[0].adopt!.provision = true;
+                c.workstation!.create = true;
+            }),
+        ),
+    );
     return provisioned;
 }
 
@@ -92,10 +99,16 @@ function changed(before: Record<string, unknown>, after: Record<string, unknown>
  * from it or be hidden by it.
  */
 function stageRuns(edit: (c: CallystoConfig) => void = () => undefined): Promise<Plan> {
-    return editedPlan("stage", (c) => {
-        c.packerSecurityGroup = false;
-        edit(c);
-    });
+    return planOf(
+        runSystem(
+            CALLYSTO,
+            "stage",
+            editing((c) => {
+                c.packerSecurityGroup = false;
+                edit(c);
+            }),
+        ),
+    );
 }
 
 /** This file's baseline of those cases: stage unchanged (but for the packer group), evaluated once. */

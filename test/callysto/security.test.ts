@@ -3,7 +3,8 @@ import { IngressRule, ingressRules, ruleSuffix } from "../../components/callysto
 import { fakeId } from "../../tools/mocks/fakes";
 import { field } from "../harness";
 import { OPERATOR_SOURCE } from "../placeholders";
-import { T, editedPlan } from "./helpers";
+import { runSystem } from "../fixtures/system";
+import { CALLYSTO, T, editing, planOf } from "./helpers";
 
 function describeRule(r: IngressRule | Record<string, unknown>): string {
     const ports = r.portRangeMin === undefined ? "" : `:${r.portRangeMin}-${r.portRangeMax}`;
@@ -64,10 +65,16 @@ describe("callysto security groups", function () {
     it("creates one group per role in use, each with its own rules (dev also gets packer's)", async () => {
         // Stage (its ssh source set as an operator has it) without the certificate and the playbook runs, which make
         // no group or rule: only the hosts' roles and the packer flag decide which groups exist.
-        const plan = await editedPlan("stage", (c) => {
-            c.certificates!.enabled = false;
-            c.provisioning!.enabled = false;
-        });
+        const plan = await planOf(
+            runSystem(
+                CALLYSTO,
+                "stage",
+                editing((c) => {
+                    c.certificates!.enabled = false;
+                    c.provisioning!.enabled = false;
+                }),
+            ),
+        );
         const groups = plan.ofType(T.group);
         assert.deepEqual(groups.map((g) => g.inputs.name).sort(), [
             "callysto-dev-hub",
@@ -103,7 +110,13 @@ describe("callysto security groups", function () {
     });
 
     it("puts each host's port in its role's group, and a new workstation in its ssh-only group (prod)", async () => {
-        const plan = await editedPlan("prod", (c) => (c.workstation!.create = true));
+        const plan = await planOf(
+            runSystem(
+                CALLYSTO,
+                "prod",
+                editing((c) => (c.workstation!.create = true)),
+            ),
+        );
         const groupIds = new Map(
             plan.ofType(T.group).map((g) => [g.inputs.name as string, fakeId(T.group, g.name)]),
         );

@@ -1,0 +1,436 @@
+import { isWholeInternet, wholeFamilyCovered } from "../config/checks";
+import { ConfigProblem, fullKey, removeCommand, setCommand, shellQuote } from "../config/problems";
+import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
+import { duplicates } from "../shared/naming";
+import { isPlaceholder } from "../shared/placeholder";
+import { CallystoConfig, CallystoSection, CheckedDns, CheckedHost, HostConfig } from "./config";
+import { isKnownTestKey } from "./testKeys";
+
+const SECTION = "callysto";
+
+/** A value the check proved, or why it could not: the problems that stop the run. */
+type Proof<T> = { value: T } | Rejected;
+
+function problem(path: string, message: string, fix: string): ConfigProblem {
+    return { key: fullKey(`${SECTION}.${path}`), message, fix };
+}
+
+/** A fix that sets a key of the section to `example`. */
+function set(path: string, example: string): string {
+    return setCommand(`${SECTION}.${path}`, example, { path: true });
+}
+
+/** A fix that sets a key to the output of a command (a public key file, an id looked up in OpenStack). */
+function setFromCommand(path: string, command: string): string {
+    return `pulumi config set --path ${shellQuote(`${SECTION}.${path}`)} "$(${command})"`;
+}
+
+/** A placeholder the operator must replace, with the command that reads the real value. */
+function placeholderProblem(path: string, what: string, command: string): ConfigProblem {
+    return {
+        ...problem(path, `is a placeholder: set it to ${what}`, setFromCommand(path, command)),
+        placeholder: true,
+    };
+}
+
+/** The public key: only the operators' own, never a placeholder or a key whose private half is in the repository. */
+function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): ConfigProblem[] {
+    const path = "keypair.publicKey";
+    const fromFile = "cat keys/id_rsa.pub";
+    const key = config.keypair.publicKey;
+    if (isPlaceholder(key)) {
+        return [
+            placeholderProblem(
+                path,
+                `the public half of keys/id_rsa, a key only this environment's operators hold (create it with ssh-keygen -t ed25519 -f keys/id_rsa; its private half is the secret callysto-ssh-private-key)`,
+                fromFile,
+            ),
+        ];
+    }
+    if (tier !== "local" && isKnownTestKey(key)) {
+        return [
+            problem(
+                path,
+                `is the local test stack's key, whose private half is committed to the repository (decryptable with the test passphrase): anyone could log in to ${tier ?? "this"} hosts. Create a key only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa) and set its public half`,
+                setFromCommand(path, fromFile),
+            ),
+        ];
+    }
+    return [];
+}
+
+/** Ids of one host's existing objects still left as placeholders. */
+function hostAdoptionProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const fqdn = `${host.name}.${config.domain}`;
+    if (isPlaceholder(host.adopt?.instanceId)) {
+        problems.push(
+            placeholderProblem(
+                `hosts[${i}].adopt.instanceId`,
+                `the id of the running instance ${fqdn}`,
+                `openstack server show -f value -c id ${fqdn}`,
+            ),
+        );
+    }
+    if (isPlaceholder(host.adopt?.portId)) {
+        problems.push(
+            placeholderProblem(
+                `hosts[${i}].adopt.portId`,
+                `the id of the port of the running instance ${fqdn}`,
+                `openstack port list --server ${fqdn} -f value -c ID`,
+            ),
+        );
+    }
+    if (isPlaceholder(host.floatingIpId)) {
+        problems.push(
+            placeholderProblem(
+                `hosts[${i}].floatingIpId`,
+                `the id of the floating IP ${host.floatingIp ?? ""}`.trim(),
+                `openstack floating ip show -f value -c id ${host.floatingIp ?? "<address>"}`,
+            ),
+        );
+    }
+    host.zfs?.existingVolumes?.forEach((volume, v) => {
+        if (!isPlaceholder(volume.id)) return;
+        problems.push(
+            placeholderProblem(
+                `hosts[${i}].zfs.existingVolumes[${v}].id`,
+                `the id of the existing volume ${volume.name}`,
+                `openstack volume show -f value -c id ${volume.name}`,
+            ),
+        );
+    });
+    return problems;
+}
+
+/** Ids of existing objects still left as placeholders. */
+function adoptionProblems(config: CallystoConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const zone = config.dns.createZone;
+    if (zone && isPlaceholder(zone.importId)) {
+        problems.push(
+            placeholderProblem(
+                "dns.createZone.importId",
+                `the id of the existing zone ${config.domain}.`,
+                `openstack zone show -f value -c id ${config.domain}.`,
+            ),
+        );
+    }
+    config.hosts.forEach((host, i) => problems.push(...hostAdoptionProblems(config, host, i)));
+    return problems;
+}
+
+// Ansible runs on the machine that runs `pulumi up` (the team workstation): its public address.
+const OWN_ADDRESS = "curl -fsS https://checkip.amazonaws.com";
+const OPEN_TO_ALL =
+    "List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up); if it must be open, set callysto.allowSshFromAnywhere to the reason (a ticket), and it is allowed";
+
+/** Who reaches ssh: required outside the local stack, never the whole internet in production unless a reason says so. */
+function sshProblems(config: CallystoConfig, tier: StackTier | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    if (tier !== undefined && tier !== "local" && config.sshSources === undefined) {
+        problems.push(
+            problem(
+                "sshSources",
+                "is required outside the local stack: without it ssh (port 22) of every host is open to the whole internet. List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up)",
+                `pulumi config set --path 'callysto.sshSources[0]' "$(${OWN_ADDRESS})/32"`,
+            ),
+        );
+    }
+    const guarded = isProductionTier(tier) && config.allowSshFromAnywhere === undefined;
+    // Together, several ranges open ssh as widely as 0.0.0.0/0 does: the union is what the security group admits.
+    const sources = (config.sshSources ?? []).filter((s) => !isPlaceholder(s));
+    const world = wholeFamilyCovered(sources);
+    if (guarded && world !== undefined && !sources.some(isWholeInternet)) {
+        problems.push(
+            problem(
+                "sshSources",
+                `together cover every IPv${world} address: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
+                `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`,
+            ),
+        );
+    }
+    config.sshSources?.forEach((source, i) => problems.push(...sshSourceProblems(source, i, guarded)));
+    return problems;
+}
+
+/** One source: the whole internet where production guards ssh, or a placeholder. */
+function sshSourceProblems(source: string, i: number, guarded: boolean): ConfigProblem[] {
+    const fix = `pulumi config set --path 'callysto.sshSources[${i}]' "$(${OWN_ADDRESS})/32"`;
+    const problems: ConfigProblem[] = [];
+    if (guarded && isWholeInternet(source)) {
+        problems.push(
+            problem(
+                `sshSources[${i}]`,
+                `is ${source}: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
+                fix,
+            ),
+        );
+    }
+    if (isPlaceholder(source)) {
+        problems.push({
+            ...problem(
+                `sshSources[${i}]`,
+                "is a placeholder: set it to the public address of the team workstation that runs pulumi up and Ansible",
+                fix,
+            ),
+            placeholder: true,
+        });
+    }
+    return problems;
+}
+
+/**
+ * The zone as deploy reads it: written only where it is ours, and then through exactly one Designate zone; where it
+ * is outside, nothing names one.
+ */
+function checkedDns(config: CallystoConfig): Proof<CheckedDns> {
+    const { zone, zoneId, createZone, recordTtl } = config.dns;
+    if (zone === "outside") {
+        const [first, ...rest] = outsideZoneProblems(config);
+        return first === undefined ? { value: { zone, recordTtl } } : { problems: [first, ...rest] };
+    }
+    if (zoneId !== undefined && createZone === undefined) return { value: { zone, recordTtl, zoneId } };
+    if (createZone !== undefined && zoneId === undefined) return { value: { zone, recordTtl, createZone } };
+    return {
+        problems: [
+            problem(
+                "dns.zoneId",
+                `set exactly one of dns.zoneId (an existing Designate zone of this project whose records this stack writes) or dns.createZone (the zone ${config.domain}. created or adopted here)`,
+                zoneId === undefined
+                    ? setFromCommand("dns.zoneId", `openstack zone show -f value -c id ${config.domain}.`)
+                    : removeCommand(`${SECTION}.dns.createZone`, { path: true }),
+            ),
+        ],
+    };
+}
+
+function outsideNote(config: CallystoConfig): string {
+    return `dns.zone is outside: ${config.domain} is managed outside this stack, which writes nothing to it`;
+}
+
+/** A zone managed outside: no key of this stack names one. */
+function outsideZoneProblems(config: CallystoConfig): ConfigProblem[] {
+    return (["zoneId", "createZone"] as const)
+        .filter((key) => config.dns[key] !== undefined)
+        .map((key) =>
+            problem(
+                `dns.${key}`,
+                `must not be set: ${outsideNote(config)} (the notices list the records to create there)`,
+                removeCommand(`${SECTION}.dns.${key}`, { path: true }),
+            ),
+        );
+}
+
+/** The zone's problems, and a certificate whose challenge would write into a zone managed outside. */
+function dnsProblems(config: CallystoConfig): ConfigProblem[] {
+    const dns = checkedDns(config);
+    const problems = "problems" in dns ? [...dns.problems] : [];
+    const certs = config.certificates;
+    if (config.dns.zone === "outside" && certs?.enabled && certs.obtainedBy === "designate") {
+        problems.push(
+            problem(
+                "certificates.obtainedBy",
+                `is designate, whose DNS-01 challenge writes a TXT record into the zone; ${outsideNote(config)}. Generate the certificate on clavius as runbook 004 does (letsencrypt/, make generate env=${config.environment}) and let the program check and deploy it`,
+                setCommand(`${SECTION}.certificates.obtainedBy`, "operator", { path: true }),
+            ),
+        );
+    }
+    return problems;
+}
+
+/** Each host is one DNS name and one instance: no name twice, the workstation's included. */
+function nameProblems(config: CallystoConfig): ConfigProblem[] {
+    const names = config.hosts.map((h) => h.name);
+    if (config.workstation?.create) names.push(config.workstation.name);
+    return duplicates(names).map((dup) => {
+        const index = config.hosts.map((h) => h.name).lastIndexOf(dup);
+        const path = index >= 0 ? `hosts[${index}].name` : "workstation.name";
+        return problem(
+            path,
+            `host name "${dup}" is used twice; each host is one DNS name and one instance`,
+            set(path, `${dup}-2`),
+        );
+    });
+}
+
+function missingChoice(host: HostConfig, i: number, field: "flavor" | "image"): ConfigProblem {
+    const example = field === "flavor" ? "m1.small" : host.role === "hub" ? "callysto-hub" : "Alma Linux 9";
+    return problem(
+        `hosts[${i}].${field}`,
+        `is required: host "${host.name}" has no ${field} and roleDefaults.${host.role}.${field} is not set`,
+        set(`hosts[${i}].${field}`, example),
+    );
+}
+
+/** A host's flavor and image: its own, or its role's default; a host with neither cannot be built. */
+function checkedHost(config: CallystoConfig, host: HostConfig, i: number): Proof<CheckedHost> {
+    const defaults = config.roleDefaults[host.role] ?? {};
+    const flavor = host.flavor ?? defaults.flavor;
+    const image = host.image ?? defaults.image;
+    if (flavor === undefined) {
+        return {
+            problems: [
+                missingChoice(host, i, "flavor"),
+                ...(image === undefined ? [missingChoice(host, i, "image")] : []),
+            ],
+        };
+    }
+    if (image === undefined) return { problems: [missingChoice(host, i, "image")] };
+    return { value: { ...host, flavor, image } };
+}
+
+/** A host taken over keeps its address and its volumes: neither may be made anew. */
+function adoptedHostProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
+    if (host.adopt === undefined) return [];
+    const problems: ConfigProblem[] = [];
+    if (host.floatingIp === undefined) {
+        problems.push(
+            problem(
+                `hosts[${i}].floatingIp`,
+                `is required: host "${host.name}" is a running instance taken over, and Ansible reaches it at its existing address`,
+                set(`hosts[${i}].floatingIp`, "203.0.113.20"),
+            ),
+        );
+    }
+    const zfsSize = host.zfs?.size ?? config.roleDefaults[host.role]?.zfsSize;
+    if (host.zfs?.existingVolumes === undefined && zfsSize !== undefined) {
+        problems.push(
+            problem(
+                `hosts[${i}].zfs.existingVolumes`,
+                `is required: host "${host.name}" is a running instance taken over; its home volumes exist and are adopted, never created anew`,
+                setFromCommand(
+                    `hosts[${i}].zfs.existingVolumes[0].id`,
+                    `openstack volume show -f value -c id ${host.name}.${config.domain}-home-1`,
+                ),
+            ),
+        );
+    }
+    return problems;
+}
+
+/** ZFS volumes: new ones with a size or existing ones, not both; every hub keeps user homes on ZFS. */
+function zfsProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
+    const zfs = host.zfs;
+    const problems: ConfigProblem[] = [];
+    if (zfs?.size !== undefined && zfs.existingVolumes !== undefined) {
+        problems.push(
+            problem(
+                `hosts[${i}].zfs.size`,
+                `host "${host.name}" sets both a size for new volumes and existing volume ids; existing volumes keep their size`,
+                removeCommand(`${SECTION}.hosts[${i}].zfs.size`, { path: true }),
+            ),
+        );
+    }
+    const zfsSize = zfs?.size ?? config.roleDefaults[host.role]?.zfsSize;
+    if (host.role === "hub" && zfs?.existingVolumes === undefined && zfsSize === undefined) {
+        problems.push(
+            problem(
+                `hosts[${i}].zfs.size`,
+                `is required: hub "${host.name}" keeps user homes on ZFS (set a size, existing volume ids or roleDefaults.hub.zfsSize)`,
+                set(`hosts[${i}].zfs.size`, "25"),
+            ),
+        );
+    }
+    return problems;
+}
+
+/** User quotas: hubs only, and applied by Ansible, so only where provisioning runs. */
+function userQuotaProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
+    if (!host.quotas || Object.keys(host.quotas).length === 0) return [];
+    if (host.role !== "hub") {
+        return [
+            problem(
+                `hosts[${i}].quotas`,
+                `quotas apply to hub home directories, but "${host.name}" is a ${host.role}`,
+                removeCommand(`${SECTION}.hosts[${i}].quotas`, { path: true }),
+            ),
+        ];
+    }
+    if (config.provisioning?.enabled) return [];
+    return [
+        problem(
+            "provisioning.enabled",
+            `hub "${host.name}" has user quotas, which are applied by Ansible: provisioning must be enabled`,
+            set("provisioning.enabled", "true"),
+        ),
+    ];
+}
+
+/** Everything one host needs beyond its schema. */
+function hostProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
+    const chosen = checkedHost(config, host, i);
+    const problems = "problems" in chosen ? [...chosen.problems] : [];
+    if (host.floatingIpId !== undefined && host.floatingIp === undefined) {
+        problems.push(
+            problem(
+                `hosts[${i}].floatingIp`,
+                `is required: host "${host.name}" adopts a floating IP by id, and its address is what the host is reached at`,
+                set(`hosts[${i}].floatingIp`, "203.0.113.20"),
+            ),
+        );
+    }
+    return [
+        ...problems,
+        ...adoptedHostProblems(config, host, i),
+        ...zfsProblems(config, host, i),
+        ...userQuotaProblems(config, host, i),
+    ];
+}
+
+/** The certificate's expiry is checked often enough that no renewal window passes unchecked. */
+function certificateProblems(config: CallystoConfig): ConfigProblem[] {
+    const certs = config.certificates;
+    if (!certs?.enabled || certs.checkEveryDays <= certs.renewBeforeDays) return [];
+    return [
+        problem(
+            "certificates.checkEveryDays",
+            `is ${certs.checkEveryDays} days, longer than renewBeforeDays (${certs.renewBeforeDays}): a renewal window could pass unchecked`,
+            set("certificates.checkEveryDays", String(Math.min(7, certs.renewBeforeDays))),
+        ),
+    ];
+}
+
+/** Checks the schema cannot express: unique names, one source per value, defaults that must exist. */
+export function callystoProblems(config: CallystoConfig, tier?: StackTier): ConfigProblem[] {
+    return [
+        ...keypairProblems(config, tier),
+        ...adoptionProblems(config),
+        ...sshProblems(config, tier),
+        ...dnsProblems(config),
+        ...nameProblems(config),
+        ...config.hosts.flatMap((host, i) => hostProblems(config, host, i)),
+        ...certificateProblems(config),
+    ];
+}
+
+/** Every host with its flavor and image chosen, or the problems of those that have none. */
+function checkedHosts(config: CallystoConfig): Proof<CheckedHost[]> {
+    const proofs = config.hosts.map((host, i) => checkedHost(config, host, i));
+    const [first, ...rest] = proofs.flatMap((p) => ("problems" in p ? p.problems : []));
+    if (first !== undefined) return { problems: [first, ...rest] };
+    return { value: proofs.flatMap((p) => ("value" in p ? [p.value] : [])) };
+}
+
+/**
+ * Rejected: every problem that stops the run (the proof's among them). The placeholders are left for the run after
+ * the fixes, as the offline plan lists them: only once the section can be built.
+ */
+function rejected(problems: ConfigProblem[], proof: Rejected): Rejected {
+    const [first, ...rest] = problems.filter((p) => !p.placeholder);
+    return first === undefined ? proof : { problems: [first, ...rest] };
+}
+
+/**
+ * Callysto's check: the section deploy reads (the zone proven ours or outside, every host's flavor and image chosen)
+ * with every problem (the placeholders an offline plan goes past, and any other, which stops the run); or, where the
+ * section cannot be built, the problems that stop the run.
+ */
+export function callystoCheck(config: CallystoConfig, tier?: StackTier): Refined<CallystoSection> | Rejected {
+    const problems = callystoProblems(config, tier);
+    const dns = checkedDns(config);
+    if ("problems" in dns) return rejected(problems, dns);
+    const hosts = checkedHosts(config);
+    if ("problems" in hosts) return rejected(problems, hosts);
+    return { section: { ...config, dns: dns.value, hosts: hosts.value }, problems };
+}
