@@ -41,24 +41,7 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
             }
             continue;
         }
-        const root = current(e.head);
-        const value = root !== null && typeof root === "object" ? root : {};
-        let node = value as Record<string | number, unknown>;
-        for (const [i, seg] of e.path.slice(0, -1).entries()) {
-            const next = node[seg];
-            if (next === null || typeof next !== "object") {
-                if (e.verb === "rm") break;
-                node[seg] = typeof e.path[i + 1] === "number" ? [] : {};
-            }
-            node = node[seg] as Record<string | number, unknown>;
-        }
-        const last = e.path[e.path.length - 1];
-        if (e.verb === "rm") {
-            if (Array.isArray(node) && typeof last === "number") node.splice(last, 1);
-            else if (node && typeof node === "object") delete node[last];
-        } else {
-            node[last] = e.value;
-        }
+        const value = editedValue(current(e.head), e);
         values.set(e.head, value);
         removed.delete(e.head);
     }
@@ -78,6 +61,31 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
                   ? values.get(key)
                   : source.getValue(key),
     };
+}
+
+/**
+ * A key's value (edited in place) after one `--path` edit below it: what is missing on the way is made as the CLI
+ * makes it (a list before a number, else a map), except that removing below nothing removes nothing.
+ */
+function editedValue(root: unknown, e: FixEdit): unknown {
+    const value = root !== null && typeof root === "object" ? root : {};
+    let node = value as Record<string | number, unknown>;
+    for (const [i, seg] of e.path.slice(0, -1).entries()) {
+        const next = node[seg];
+        if (next === null || typeof next !== "object") {
+            if (e.verb === "rm") break;
+            node[seg] = typeof e.path[i + 1] === "number" ? [] : {};
+        }
+        node = node[seg] as Record<string | number, unknown>;
+    }
+    const last = e.path[e.path.length - 1];
+    if (e.verb === "rm") {
+        if (Array.isArray(node) && typeof last === "number") node.splice(last, 1);
+        else if (node && typeof node === "object") delete node[last];
+    } else {
+        node[last] = e.value;
+    }
+    return value;
 }
 
 const same = (a: ConfigProblem, b: ConfigProblem) => a.key === b.key && a.message === b.message;

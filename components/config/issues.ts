@@ -366,25 +366,7 @@ export function problemsFromIssues(
     for (const issue of issues) {
         const path = issue.path.filter((p): p is Segment => typeof p !== "symbol");
         if (issue.code === "unrecognized_keys") {
-            const parent = valueAt(value, path) as Record<string, unknown> | undefined;
-            const known = knownKeyList(schema, path).filter((k) => !parent || !(k in parent));
-            for (const key of issue.keys) {
-                const keyPath = formatPath(section, [...path, key]);
-                const near = closest(key, known);
-                problems.push(
-                    near
-                        ? {
-                              key: fullKey(keyPath),
-                              message: `unknown setting "${key}"; did you mean "${near}"? (known settings are: ${knownKeys(schema, path)}); it is ignored as written`,
-                              fix: renameFix(fullKey(keyPath), formatPath(section, [...path, near])),
-                          }
-                        : {
-                              key: fullKey(keyPath),
-                              message: `unknown setting "${key}" (known settings are: ${knownKeys(schema, path)}); it is ignored`,
-                              fix: removeCommand(keyPath, { path: true }),
-                          },
-                );
-            }
+            problems.push(...unknownKeyProblems(section, schema, value, path, issue.keys));
             continue;
         }
         const keyPath = formatPath(section, path);
@@ -420,6 +402,33 @@ export function problemsFromIssues(
         });
     }
     return problems;
+}
+
+/** Keys the schema does not know: renamed to the near known key not yet written, else removed (it is ignored). */
+function unknownKeyProblems(
+    section: string,
+    schema: z.ZodType,
+    value: unknown,
+    path: readonly Segment[],
+    keys: readonly string[],
+): ConfigProblem[] {
+    const parent = valueAt(value, path) as Record<string, unknown> | undefined;
+    const known = knownKeyList(schema, path).filter((k) => !parent || !(k in parent));
+    return keys.map((key) => {
+        const keyPath = formatPath(section, [...path, key]);
+        const near = closest(key, known);
+        return near
+            ? {
+                  key: fullKey(keyPath),
+                  message: `unknown setting "${key}"; did you mean "${near}"? (known settings are: ${knownKeys(schema, path)}); it is ignored as written`,
+                  fix: renameFix(fullKey(keyPath), formatPath(section, [...path, near])),
+              }
+            : {
+                  key: fullKey(keyPath),
+                  message: `unknown setting "${key}" (known settings are: ${knownKeys(schema, path)}); it is ignored`,
+                  fix: removeCommand(keyPath, { path: true }),
+              };
+    });
 }
 
 function knownKeyList(schema: z.ZodType, path: readonly Segment[]): string[] {
