@@ -41,24 +41,7 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
             }
             continue;
         }
-        const root = current(e.head);
-        const value = root !== null && typeof root === "object" ? root : {};
-        let node = value as Record<string | number, unknown>;
-        for (const [i, seg] of e.path.slice(0, -1).entries()) {
-            const next = node[seg];
-            if (next === null || typeof next !== "object") {
-                if (e.verb === "rm") break;
-                node[seg] = typeof e.path[i + 1] === "number" ? [] : {};
-            }
-            node = node[seg] as Record<string | number, unknown>;
-        }
-        const last = e.path[e.path.length - 1];
-        if (e.verb === "rm") {
-            if (Array.isArray(node) && typeof last === "number") node.splice(last, 1);
-            else if (node && typeof node === "object") delete node[last];
-        } else {
-            node[last] = e.value;
-        }
+        const value = editedValue(current(e.head), e);
         values.set(e.head, value);
         removed.delete(e.head);
     }
@@ -78,6 +61,31 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
                   ? values.get(key)
                   : source.getValue(key),
     };
+}
+
+/**
+ * A key's value (edited in place) after one `--path` edit below it: what is missing on the way is made as the CLI
+ * makes it (a list before a number, else a map), except that removing below nothing removes nothing.
+ */
+function editedValue(root: unknown, e: FixEdit): unknown {
+    const value = root !== null && typeof root === "object" ? root : {};
+    let node = value as Record<string | number, unknown>;
+    for (const [i, seg] of e.path.slice(0, -1).entries()) {
+        const next = node[seg];
+        if (next === null || typeof next !== "object") {
+            if (e.verb === "rm") break;
+            node[seg] = typeof e.path[i + 1] === "number" ? [] : {};
+        }
+        node = node[seg] as Record<string | number, unknown>;
+    }
+    const last = e.path[e.path.length - 1];
+    if (e.verb === "rm") {
+        if (Array.isArray(node) && typeof last === "number") node.splice(last, 1);
+        else if (node && typeof node === "object") delete node[last];
+    } else {
+        node[last] = e.value;
+    }
+    return value;
 }
 
 const same = (a: ConfigProblem, b: ConfigProblem) => a.key === b.key && a.message === b.message;
@@ -134,6 +142,16 @@ export function committedValue(stack: string | undefined, key: string, root: str
     return node;
 }
 
+/** What proving a fix reads: the configuration, every pass again, and the committed file's values. */
+interface Proof {
+    source: ConfigSource;
+    rerun: Rerun;
+    committed: (key: string) => unknown;
+}
+
+/** A run's problems with the edits each proven fix makes; a problem without edits is asked for. */
+type Proven = Map<ConfigProblem, FixEdit[]>;
+
 /**
  * The problems of a run with every fix proven. `committed` gives the committed file's value at a key (or
  * undefined): where it is a plain value, restoring it is offered when that is proven in turn.
@@ -144,90 +162,139 @@ export function provenFixes(
     rerun: Rerun,
     committed: (key: string) => unknown,
 ): ConfigProblem[] {
-    const keys = new Set(problems.map((p) => p.key));
+    const proof: Proof = { source, rerun, committed };
     const out = problems.map((p) => ({ ...p }));
-    /** A fix that failed its proof: the committed value where restoring it is proven (its edits), else a question. */
-    const ask = (p: ConfigProblem): FixEdit[] | undefined => {
-        const was = committed(p.key);
-        const key = p.key.slice(PROJECT.length + 1);
-        delete p.sets;
-        delete p.invents;
-        if (typeof was === "string" || typeof was === "number" || typeof was === "boolean") {
-            const text = String(was);
-            const restore = setCommand(key, text, {
-                path: key.includes(".") || key.includes("["),
-                ...(typeof was === "string" && pathValue(text) !== text ? { type: "string" as const } : {}),
-            });
-            const edits = fixEdits(restore);
-            if (edits && holds(p, edits, source, rerun)) {
-                p.fix = restore;
-                return edits;
-            }
-        }
-        p.fix = question(p, was);
-        return undefined;
-    };
-    const proven = new Map<ConfigProblem, FixEdit[]>();
+    const proven = proveAlone(out, proof);
+    oneFixPerKey(out, proven, proof);
+    proveTogether(out, problems, proven, proof);
+    return out;
+}
+
+/**
+ * A fix that failed its proof: the committed value where restoring it is proven (its edits, and it becomes the
+ * fix), else a question.
+ */
+function restoreOrAsk(p: ConfigProblem, proof: Proof): FixEdit[] | undefined {
+    const was = proof.committed(p.key);
+    delete p.sets;
+    delete p.invents;
+    const restored = restoreCommitted(p, was, proof);
+    if (restored) return restored;
+    p.fix = question(p, was);
+    return undefined;
+}
+
+/** The edits that put the committed plain value back, when following them is proven; they become the fix. */
+function restoreCommitted(p: ConfigProblem, was: unknown, proof: Proof): FixEdit[] | undefined {
+    if (typeof was !== "string" && typeof was !== "number" && typeof was !== "boolean") return undefined;
+    const key = p.key.slice(PROJECT.length + 1);
+    const text = String(was);
+    const restore = setCommand(key, text, {
+        path: key.includes(".") || key.includes("["),
+        ...(typeof was === "string" && pathValue(text) !== text ? { type: "string" as const } : {}),
+    });
+    const edits = fixEdits(restore);
+    if (!edits || !holds(p, edits, proof.source, proof.rerun)) return undefined;
+    p.fix = restore;
+    return edits;
+}
+
+/** Each fix followed alone (a fix that invents a value is restored or asked instead); the proven ones' edits. */
+function proveAlone(out: ConfigProblem[], proof: Proof): Proven {
+    const proven: Proven = new Map();
     // Bounded: a run with very many problems (10,000 list entries) is proven as a whole below, not one by one.
     const alone = out.length <= 40;
     for (const p of out) {
         const edits = fixEdits(p.fix);
         if (edits === undefined) {
-            // A question where the committed file has a value: restoring it is offered once it is proven.
-            if (p.invents && typeof committed(p.key) !== "object") {
-                const asked = p.fix;
-                if (ask(p) === undefined) p.fix = asked;
-            }
+            offerCommitted(p, proof);
             continue;
         }
-        const restored = p.invents || (alone && !holds(p, edits, source, rerun)) ? ask(p) : edits;
+        const restored =
+            p.invents || (alone && !holds(p, edits, proof.source, proof.rerun))
+                ? restoreOrAsk(p, proof)
+                : edits;
         if (restored) proven.set(p, restored);
     }
-    // One key, one fix: two problems on a key whose fixes differ would have the second undo the first.
-    for (const key of keys) {
+    return proven;
+}
+
+/** A question where the committed file has a value: restoring it is offered once it is proven. */
+function offerCommitted(p: ConfigProblem, proof: Proof): void {
+    if (!p.invents || typeof proof.committed(p.key) === "object") return;
+    const asked = p.fix;
+    if (restoreOrAsk(p, proof) === undefined) p.fix = asked;
+}
+
+/** One key, one fix: two problems on a key whose fixes differ would have the second undo the first. */
+function oneFixPerKey(out: ConfigProblem[], proven: Proven, proof: Proof): void {
+    for (const key of new Set(out.map((p) => p.key))) {
         const on = out.filter((p) => p.key === key);
-        if (new Set(on.map((p) => p.fix)).size > 1) {
-            for (const p of on) {
-                proven.delete(p);
-                ask(p);
-            }
-            const first = on[0].fix;
-            for (const p of on) p.fix = first;
+        if (new Set(on.map((p) => p.fix)).size <= 1) continue;
+        for (const p of on) {
+            proven.delete(p);
+            restoreOrAsk(p, proof);
         }
+        const first = on[0].fix;
+        for (const p of on) p.fix = first;
     }
-    // Every proven fix together, in the order printed: nothing may be left but what is asked for. A fix that the
-    // others undo, or that leaves a problem behind, falls back to the committed value, then to a question.
+}
+
+/**
+ * Every proven fix together, in the order printed: nothing may be left but what is asked for. A fix that the others
+ * undo, or that leaves a problem behind, falls back to the committed value, then to a question.
+ */
+function proveTogether(
+    out: ConfigProblem[],
+    problems: readonly ConfigProblem[],
+    proven: Proven,
+    proof: Proof,
+): void {
     for (const last of [false, true]) {
         const all = out.flatMap((p) => proven.get(p) ?? []);
         if (all.length === 0) break;
-        let after: readonly ConfigProblem[];
-        try {
-            after = rerun(editedSource(source, all));
-        } catch {
-            after = problems;
-        }
-        const asked = out.filter((p) => !proven.has(p));
-        // What lies under a key the operator is asked to write depends on what they write there.
-        const left = after.filter((q) => !asked.some((p) => within(q.key, p.key)));
+        const left = leftOver(out, problems, proven, all, proof);
         if (left.length === 0) break;
-        const section = (key: string) => key.slice(PROJECT.length + 1).split(/[.[]/)[0];
-        const sections = new Set(left.map((q) => section(q.key)));
-        let culprits = out.filter(
-            (p) =>
-                proven.has(p) &&
-                (sections.has(section(p.key)) || (proven.get(p) ?? []).some((e) => sections.has(e.head))),
-        );
-        if (culprits.length === 0) culprits = out.filter((p) => proven.has(p));
-        for (const p of culprits) {
+        for (const p of culprits(out, proven, left)) {
             proven.delete(p);
-            if (last) p.fix = question(p, committed(p.key));
+            if (last) p.fix = question(p, proof.committed(p.key));
             else {
-                const restored = ask(p);
+                const restored = restoreOrAsk(p, proof);
                 if (restored) proven.set(p, restored);
             }
         }
     }
-    return out;
+}
+
+/** What following every proven fix leaves, but for what lies under a key the operator is asked to write. */
+function leftOver(
+    out: ConfigProblem[],
+    problems: readonly ConfigProblem[],
+    proven: Proven,
+    all: readonly FixEdit[],
+    proof: Proof,
+): ConfigProblem[] {
+    let after: readonly ConfigProblem[];
+    try {
+        after = proof.rerun(editedSource(proof.source, all));
+    } catch {
+        after = problems;
+    }
+    const asked = out.filter((p) => !proven.has(p));
+    // What lies under a key the operator is asked to write depends on what they write there.
+    return after.filter((q) => !asked.some((p) => within(q.key, p.key)));
+}
+
+/** The proven fixes of the sections a problem is left in (by key or by what they edit); all of them when none is. */
+function culprits(out: ConfigProblem[], proven: Proven, left: readonly ConfigProblem[]): ConfigProblem[] {
+    const section = (key: string) => key.slice(PROJECT.length + 1).split(/[.[]/)[0];
+    const sections = new Set(left.map((q) => section(q.key)));
+    const inSections = out.filter(
+        (p) =>
+            proven.has(p) &&
+            (sections.has(section(p.key)) || (proven.get(p) ?? []).some((e) => sections.has(e.head))),
+    );
+    return inSections.length > 0 ? inSections : out.filter((p) => proven.has(p));
 }
 
 /** What a fix that no repair proves becomes: the operator sets the key, with the committed file to compare. */

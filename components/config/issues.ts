@@ -149,6 +149,30 @@ function needsStringType(text: string): boolean {
     return pathValue(text) !== text || (text.trim() !== "" && Number.isFinite(Number(text)));
 }
 
+/** The fix of one field and what its message adds to the issue (how YAML read the value). */
+interface FieldFix {
+    fix: string;
+    note?: string;
+    sets?: string;
+    invents?: boolean;
+}
+
+/** One broken field as the repairs read it. */
+interface BrokenField {
+    keyPath: string;
+    field: z.ZodType | undefined;
+    issue: z.core.$ZodIssue;
+    raw: unknown;
+    parent: unknown;
+    section: unknown;
+    /** The key is a path (`a.b`, `a[0]`): its fix needs `--path`. */
+    path: boolean;
+    /** The stack file's text of a value YAML read as a number or boolean, when it is one. */
+    written: { text?: string; known: boolean } | undefined;
+    /** The `config set` of a value, as a string wherever the CLI would read it as something else. */
+    set: (text: string) => string;
+}
+
 /** The fix of one broken field, and what the message adds to the issue (how YAML read the value). */
 function fixFor(
     keyPath: string,
@@ -158,52 +182,113 @@ function fixFor(
     parent: unknown,
     last: Segment | undefined,
     section: unknown,
-): { fix: string; note?: string; sets?: string; invents?: boolean } {
+): FieldFix {
     const path = keyPath.includes(".") || keyPath.includes("[");
-    const set = (text: string) =>
-        setCommand(keyPath, text, {
-            path,
-            type: path && needsStringType(text) && !!field?.safeParse(text).success ? "string" : undefined,
-        });
-    const written = writtenAsNumber(raw, parent, last);
-    const readAs = `the ${typeof raw === "boolean" ? "boolean" : "number"} ${String(raw)}`;
-    if (written?.text !== undefined && accepts(field, written.text)) {
-        return {
-            fix: set(written.text),
-            sets: written.text,
-            note: `YAML reads the unquoted ${written.text} as ${readAs}; quote it ('${written.text}') so it stays the text written`,
-        };
+    const broken: BrokenField = {
+        keyPath,
+        field,
+        issue,
+        raw,
+        parent,
+        section,
+        path,
+        written: writtenAsNumber(raw, parent, last),
+        set: (text) =>
+            setCommand(keyPath, text, {
+                path,
+                type:
+                    path && needsStringType(text) && !!field?.safeParse(text).success ? "string" : undefined,
+            }),
+    };
+    for (const repair of REPAIRS) {
+        const fix = repair(broken);
+        if (fix !== undefined) return fix;
     }
-    if (written && !written.known && accepts(field, String(raw))) {
-        // What was written is lost (1.10 and 1.1 read alike): printing the number could deploy the wrong value.
-        return {
-            fix: `edit ${STACK_FILE}: put the value of ${fullKey(keyPath)} in quotes exactly as intended, e.g. '${String(raw)}'`,
-            note: `YAML read it as ${readAs} (an unquoted 1.10 reads as 1.1); quote it so it stays the text written`,
-        };
-    }
-    // A YAML 1.1 word where a boolean is expected says which one (`no` is false), whatever the field's wrapping.
-    const said =
-        typeof raw === "string" && issue.code === "invalid_type" && issue.expected === "boolean"
-            ? yaml11Boolean(raw)
-            : undefined;
-    if (said !== undefined) return { fix: setCommand(keyPath, String(said), { path }), sets: String(said) };
+    return exampleFix(broken);
+}
+
+/**
+ * The repairs of a broken field, most certain first: what the stack file shows was meant beats a near value, which
+ * beats a suggestion, which beats asking; the first that applies is the fix.
+ */
+const REPAIRS: readonly ((broken: BrokenField) => FieldFix | undefined)[] = [
+    quoteWrittenText,
+    quoteLostText,
+    yaml11Word,
+    typeSlip,
+    nearestAllowedValue,
+    suggestedValue,
+    askedValue,
+];
+
+function readAs(raw: unknown): string {
+    return `the ${typeof raw === "boolean" ? "boolean" : "number"} ${String(raw)}`;
+}
+
+/** YAML read an unquoted text as a number or boolean, and the file's text of it is known: write that text. */
+function quoteWrittenText({ field, raw, written, set }: BrokenField): FieldFix | undefined {
+    if (written?.text === undefined || !accepts(field, written.text)) return undefined;
+    return {
+        fix: set(written.text),
+        sets: written.text,
+        note: `YAML reads the unquoted ${written.text} as ${readAs(raw)}; quote it ('${written.text}') so it stays the text written`,
+    };
+}
+
+/** What was written is lost (1.10 and 1.1 read alike): printing the number could deploy the wrong value. */
+function quoteLostText({ keyPath, field, raw, written }: BrokenField): FieldFix | undefined {
+    if (!written || written.known || !accepts(field, String(raw))) return undefined;
+    return {
+        fix: `edit ${STACK_FILE}: put the value of ${fullKey(keyPath)} in quotes exactly as intended, e.g. '${String(raw)}'`,
+        note: `YAML read it as ${readAs(raw)} (an unquoted 1.10 reads as 1.1); quote it so it stays the text written`,
+    };
+}
+
+/** A YAML 1.1 word where a boolean is expected says which one (`no` is false), whatever the field's wrapping. */
+function yaml11Word({ keyPath, issue, raw, path }: BrokenField): FieldFix | undefined {
+    if (typeof raw !== "string" || issue.code !== "invalid_type" || issue.expected !== "boolean")
+        return undefined;
+    const said = yaml11Boolean(raw);
+    return said === undefined
+        ? undefined
+        : { fix: setCommand(keyPath, String(said), { path }), sets: String(said) };
+}
+
+/** Only the value's type is wrong (`"3"` for 3): the value meant. */
+function typeSlip({ keyPath, field, raw, path }: BrokenField): FieldFix | undefined {
     const meant = coercedRaw(field, raw);
-    if (meant !== undefined) return { fix: setCommand(keyPath, meant, { path }), sets: meant };
-    if (issue.code === "invalid_value" && typeof raw === "string" && issue.values.length > 0) {
-        const near = closest(raw, issue.values.map(String));
-        if (near !== undefined) return { fix: set(near), sets: near };
-    }
-    const meta = metaOf(field);
-    const suggested = meta.suggest?.(
+    return meant === undefined ? undefined : { fix: setCommand(keyPath, meant, { path }), sets: meant };
+}
+
+/** A misspelt choice: the allowed value nearest to what was written. */
+function nearestAllowedValue({ issue, raw, set }: BrokenField): FieldFix | undefined {
+    if (issue.code !== "invalid_value" || typeof raw !== "string" || issue.values.length === 0)
+        return undefined;
+    const near = closest(raw, issue.values.map(String));
+    return near === undefined ? undefined : { fix: set(near), sets: near };
+}
+
+/** The field's own suggestion from what was written (`Packit-Stg` → `packit-stg`), when the field takes it. */
+function suggestedValue({ field, raw, section, set }: BrokenField): FieldFix | undefined {
+    const suggested = metaOf(field).suggest?.(
         raw,
         section && typeof section === "object" ? (section as Record<string, unknown>) : {},
     );
-    if (suggested !== undefined && suggested !== raw && accepts(field, suggested))
-        return { fix: set(suggested), sets: suggested };
-    const ask = askFix(keyPath, meta, parent);
-    if (ask !== undefined) return { fix: ask };
-    // A text field's example (a host, an id, a banner) is a value nobody chose for this stack: fixProof offers the
-    // committed value or asks. An enum's, a number's or a boolean's is one of the values the field takes.
+    if (suggested === undefined || suggested === raw || !accepts(field, suggested)) return undefined;
+    return { fix: set(suggested), sets: suggested };
+}
+
+/** A value only the operator knows: the fix asks for it. */
+function askedValue({ keyPath, field, parent }: BrokenField): FieldFix | undefined {
+    const ask = askFix(keyPath, metaOf(field), parent);
+    return ask === undefined ? undefined : { fix: ask };
+}
+
+/**
+ * The field's example. A text field's (a host, an id, a banner) is a value nobody chose for this stack: fixProof
+ * offers the committed value or asks. An enum's, a number's or a boolean's is one of the values the field takes.
+ */
+function exampleFix({ field, issue, set }: BrokenField): FieldFix {
     const text = field !== undefined && defOf(unwrap(field)).type === "string";
     return { fix: set(exampleFor(field, issue)), ...(text ? { invents: true } : {}) };
 }
@@ -281,25 +366,7 @@ export function problemsFromIssues(
     for (const issue of issues) {
         const path = issue.path.filter((p): p is Segment => typeof p !== "symbol");
         if (issue.code === "unrecognized_keys") {
-            const parent = valueAt(value, path) as Record<string, unknown> | undefined;
-            const known = knownKeyList(schema, path).filter((k) => !parent || !(k in parent));
-            for (const key of issue.keys) {
-                const keyPath = formatPath(section, [...path, key]);
-                const near = closest(key, known);
-                problems.push(
-                    near
-                        ? {
-                              key: fullKey(keyPath),
-                              message: `unknown setting "${key}"; did you mean "${near}"? (known settings are: ${knownKeys(schema, path)}); it is ignored as written`,
-                              fix: renameFix(fullKey(keyPath), formatPath(section, [...path, near])),
-                          }
-                        : {
-                              key: fullKey(keyPath),
-                              message: `unknown setting "${key}" (known settings are: ${knownKeys(schema, path)}); it is ignored`,
-                              fix: removeCommand(keyPath, { path: true }),
-                          },
-                );
-            }
+            problems.push(...unknownKeyProblems(section, schema, value, path, issue.keys));
             continue;
         }
         const keyPath = formatPath(section, path);
@@ -335,6 +402,33 @@ export function problemsFromIssues(
         });
     }
     return problems;
+}
+
+/** Keys the schema does not know: renamed to the near known key not yet written, else removed (it is ignored). */
+function unknownKeyProblems(
+    section: string,
+    schema: z.ZodType,
+    value: unknown,
+    path: readonly Segment[],
+    keys: readonly string[],
+): ConfigProblem[] {
+    const parent = valueAt(value, path) as Record<string, unknown> | undefined;
+    const known = knownKeyList(schema, path).filter((k) => !parent || !(k in parent));
+    return keys.map((key) => {
+        const keyPath = formatPath(section, [...path, key]);
+        const near = closest(key, known);
+        return near
+            ? {
+                  key: fullKey(keyPath),
+                  message: `unknown setting "${key}"; did you mean "${near}"? (known settings are: ${knownKeys(schema, path)}); it is ignored as written`,
+                  fix: renameFix(fullKey(keyPath), formatPath(section, [...path, near])),
+              }
+            : {
+                  key: fullKey(keyPath),
+                  message: `unknown setting "${key}" (known settings are: ${knownKeys(schema, path)}); it is ignored`,
+                  fix: removeCommand(keyPath, { path: true }),
+              };
+    });
 }
 
 function knownKeyList(schema: z.ZodType, path: readonly Segment[]): string[] {
@@ -410,42 +504,59 @@ export function credentialProblem(
     path: readonly Segment[],
     value: string,
 ): ConfigProblem | undefined {
-    const last = path[path.length - 1];
-    // In a map whose keys are the user's, the key's name says what the value is, whatever the value looks like.
-    const kinds =
-        typeof last === "string" && inFreeFormMap(schema, path)
-            ? namedCredentials(value, last)
-            : credentialKinds(value);
+    const kinds = credentialKindsAt(schema, path, value);
     if (kinds.length === 0) return undefined;
     const keyPath = formatPath(section, path);
-    const field = path.length > 0 ? schemaAt(schema, path) : undefined;
-    const parent = valueAt(root, path.slice(0, -1));
+    const { fix, invents } =
+        path.length === 0
+            ? { fix: removeCommand(keyPath), invents: false }
+            : credentialFieldFix(keyPath, schema, root, path);
+    return {
+        key: fullKey(keyPath),
+        message: credentialMessage(section, kinds),
+        fix,
+        ...(invents ? { invents } : {}),
+    };
+}
+
+/** What credentials a value holds. In a map whose keys are the user's, the key's name says what the value is. */
+function credentialKindsAt(schema: z.ZodType, path: readonly Segment[], value: string): string[] {
+    const last = path[path.length - 1];
+    return typeof last === "string" && inFreeFormMap(schema, path)
+        ? namedCredentials(value, last)
+        : credentialKinds(value);
+}
+
+/**
+ * A credential's field loses it: asked for where only the operator knows its value, else removed, unless the field
+ * is required and its example (no credential itself) is all that can stand there. That example is nobody's value for
+ * this stack: fixProof offers the committed one or asks.
+ */
+function credentialFieldFix(
+    keyPath: string,
+    schema: z.ZodType,
+    root: unknown,
+    path: readonly Segment[],
+): { fix: string; invents: boolean } {
+    const field = schemaAt(schema, path);
     const meta = metaOf(field);
+    const ask = askFix(keyPath, meta, valueAt(root, path.slice(0, -1)));
+    if (ask !== undefined) return { fix: ask, invents: false };
     const optional = !field || field.safeParse(undefined).success || isFreeForm(field);
     const example = meta.example;
-    const ask = path.length === 0 ? undefined : askFix(keyPath, meta, parent);
-    // A required field's example is nobody's value for this stack: fixProof offers the committed one or asks.
     const invents =
-        path.length > 0 &&
-        ask === undefined &&
         !optional &&
         example !== undefined &&
         accepts(field, example) &&
         credentialKinds(example).length === 0;
-    const fix =
-        path.length === 0
-            ? removeCommand(keyPath)
-            : (ask ??
-              (invents
-                  ? setCommand(keyPath, example!, { path: true })
-                  : removeCommand(keyPath, { path: true })));
+    return invents
+        ? { fix: setCommand(keyPath, example, { path: true }), invents }
+        : { fix: removeCommand(keyPath, { path: true }), invents };
+}
+
+function credentialMessage(section: string, kinds: readonly string[]): string {
     const what = `${/^[aeiou]/i.test(kinds[0]) ? "an" : "a"} ${listOf(kinds)}`;
-    return {
-        key: fullKey(keyPath),
-        message: `${CREDENTIAL_MESSAGE} (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, docs/reference/secrets.md)`,
-        fix,
-        ...(invents ? { invents } : {}),
-    };
+    return `${CREDENTIAL_MESSAGE} (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, docs/reference/secrets.md)`;
 }
 
 /** Whether the value at `path` is an entry of a map whose keys the user chooses (a record, or a free-form value). */

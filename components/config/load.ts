@@ -5,7 +5,7 @@ import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
 import { SecretSpec, SecretStore, SectionBase, StackTier, SystemDefinition } from "./system";
-import { clusterReferences } from "./passes/clusterReferences";
+import { Placement, clusterReferences } from "./passes/clusterReferences";
 import { databaseServers } from "./passes/databaseServers";
 import { Deployment, deployments, notices } from "./passes/deployments";
 import { retiredSecrets } from "./passes/retiredSecrets";
@@ -13,11 +13,11 @@ import { foreignNamespaces } from "./passes/foreign";
 import { ownership } from "./passes/ownership";
 import { Passed } from "./passes/pass";
 import { productionSettings } from "./passes/productionSettings";
-import { programSections } from "./passes/programSections";
+import { ProgramSections, programSections } from "./passes/programSections";
 import { secretStore } from "./passes/secretStore";
-import { secrets } from "./passes/secrets";
+import { Secrets, secrets } from "./passes/secrets";
 import { strayKeys } from "./passes/strayKeys";
-import { readSystems } from "./passes/systems";
+import { SystemsInput, SystemsRead, readSystems } from "./passes/systems";
 
 export { kubeconfigSecret, openstackSecrets } from "./passes/secrets";
 export type { Deployment } from "./passes/deployments";
@@ -116,14 +116,8 @@ function checkProgramConfig(
     const program = run(programSections(source, foreign, options.root));
     const { tier, clusters, openstack } = program;
     const systemsInput = { tier, clusters, foreign, placeholders: !!options.placeholderSecret };
-    const first = readSystems(source, systems, systemsInput);
-    const identity = productionSettings({ ...program, stack: source.stack, read: first.state.read });
-    // A production-selecting setting the stack's identity overrules is read as its fix leaves it: what it implies
-    // is then neither reported nor repaired to match production.
-    const corrected = Object.keys(identity.state).length > 0;
-    const read = run(
-        corrected ? readSystems(overlaid(source, identity.state), systems, systemsInput) : first,
-    );
+    const { systemsRead, identity } = readAsIdentityLeaves(source, systems, program, systemsInput);
+    const read = run(systemsRead);
     run(identity);
     const placements = run(clusterReferences(read.read, program));
     run(
@@ -161,8 +155,40 @@ function checkProgramConfig(
     if (problems.length > 0 || tier === undefined) {
         return { problems: dedupe(problems), complete: read.complete };
     }
+    return { config: acceptedConfig(source, tier, program, read, placements, wanted) };
+}
+
+/**
+ * The systems read with each production-selecting setting the stack's identity overrules read as its fix leaves it:
+ * what that setting implies is then neither reported nor repaired to match production.
+ */
+function readAsIdentityLeaves(
+    source: ConfigSource,
+    systems: readonly SystemDefinition[],
+    program: ProgramSections,
+    systemsInput: SystemsInput,
+): { systemsRead: Passed<SystemsRead>; identity: Passed<Record<string, unknown>> } {
+    const first = readSystems(source, systems, systemsInput);
+    const identity = productionSettings({ ...program, stack: source.stack, read: first.state.read });
+    const corrected = Object.keys(identity.state).length > 0;
+    return {
+        systemsRead: corrected ? readSystems(overlaid(source, identity.state), systems, systemsInput) : first,
+        identity,
+    };
+}
+
+/** The configuration every pass accepted, with what it deploys and what an operator reads before `up`. */
+function acceptedConfig(
+    source: ConfigSource,
+    tier: StackTier,
+    program: ProgramSections,
+    read: SystemsRead,
+    placements: Placement[],
+    wanted: Secrets,
+): ProgramConfig {
+    const { clusters, openstack } = program;
     const deployed = deployments({ ...read, placements, openstack });
-    const config: ProgramConfig = {
+    return {
         tier,
         production: program.production,
         clusters,
@@ -179,7 +205,6 @@ function checkProgramConfig(
         ],
         secrets: secretStore(source, wanted),
     };
-    return { config };
 }
 
 /** The source with some sections replaced (as their fixes leave them). */

@@ -215,61 +215,98 @@ function grantKey(cluster: string, kind: GrantKind, value: string): string {
     return formatPath("clusters", [cluster, kind, value]);
 }
 
+const KINDS = ["namespaces", "hosts", "clusterScoped"] as const;
+
 /**
  * Problems of what the stack would write against what it is granted, and of its grants against other stacks'.
  * Fixes change only the side that is wrong: a grant that another stack holds (production wins; two stacks of one
  * kind both hear of it), a system writing what is granted to another system or owned by another stack.
  */
 export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
+    const grants = grantProblems(input);
+    const placement = placementProblems(input);
+    const claims = claimProblems(input, grants.effective, placement.misplaced);
+    const problems = [...grants.problems, ...placement.problems, ...claims];
+    // One key, one fix: a host whose grant already moves it is not also asked for.
+    const keyed = new Set(problems.map((p) => p.key));
+    return [...problems, ...routeClashProblems(input.writes).filter((p) => !keyed.has(p.key))];
+}
+
+/**
+ * The stack on the same cluster whose grants overlap a value: a production stack's always, another stack's only
+ * when this one is not production (production's grants are what the others move away from).
+ */
+function foreignOwner(
+    input: OwnershipInput,
+    cluster: string,
+    kind: GrantKind,
+    value: string,
+): ForeignCluster | undefined {
+    return (input.foreign[cluster] ?? []).find(
+        (f) =>
+            (f.production || !input.production) &&
+            Object.keys(f.grants[kind]).some((g) => OVERLAP[kind](g, value)),
+    );
+}
+
+/** Each cluster's grants checked; the ones that stand are what the claims are checked against. */
+function grantProblems(input: OwnershipInput): {
+    problems: ConfigProblem[];
+    effective: Record<string, Grants>;
+} {
     const problems: ConfigProblem[] = [];
     const effective: Record<string, Grants> = {};
-    /** Owners in other stacks of a value, for the claims check. */
-    const foreignOwner = (cluster: string, kind: GrantKind, value: string): ForeignCluster | undefined =>
-        (input.foreign[cluster] ?? []).find(
-            (f) =>
-                (f.production || !input.production) &&
-                Object.keys(f.grants[kind]).some((g) => OVERLAP[kind](g, value)),
-        );
-
     for (const [cluster, grants] of Object.entries(input.clusters)) {
         const kept: Grants = { namespaces: {}, hosts: {}, clusterScoped: {} };
-        for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
+        for (const kind of KINDS) {
             for (const [value, system] of Object.entries(grants[kind])) {
-                const key = grantKey(cluster, kind, value);
-                const reserved = kind === "namespaces" ? platformNamespaceProblem(value) : undefined;
-                if (reserved) {
-                    problems.push({
-                        key: fullKey(key),
-                        message: `${reserved}. This grant goes`,
-                        fix: removeCommand(key, { path: true }),
-                    });
-                    continue;
-                }
-                if (!input.systems.includes(system)) {
-                    problems.push({
-                        key: fullKey(key),
-                        message: `grants ${NOUN[kind]} "${value}" to "${system}", which is not a system (systems: ${input.systems.join(", ")})`,
-                        fix: removeCommand(key, { path: true }),
-                    });
-                    continue;
-                }
-                const owner = foreignOwner(cluster, kind, value);
-                if (owner) {
-                    problems.push({
-                        key: fullKey(key),
-                        message: `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes${owner.byApiServer === false ? `. The two entries are taken for one cluster because they do not both name an API server: if they are two clusters, name each one's (runbooks:clusters.${cluster}.apiServer, and ${owner.cluster}'s in Pulumi.${owner.stack}.yaml)` : ""}`,
-                        fix: removeCommand(key, { path: true }),
-                    });
-                    continue;
-                }
-                kept[kind][value] = system;
+                const problem = grantProblem(input, cluster, kind, value, system);
+                if (problem) problems.push(problem);
+                else kept[kind][value] = system;
             }
         }
         effective[cluster] = kept;
     }
+    return { problems, effective };
+}
 
-    // A system whose namespaces or hosts this stack grants it on another of its clusters is on the wrong cluster:
-    // its placement moves back, and nothing it writes here is granted (it would have two homes).
+/** Why one grant goes (a reserved namespace, no such system, another stack's value), if it does. */
+function grantProblem(
+    input: OwnershipInput,
+    cluster: string,
+    kind: GrantKind,
+    value: string,
+    system: string,
+): ConfigProblem | undefined {
+    const key = grantKey(cluster, kind, value);
+    const goes = (message: string): ConfigProblem => ({
+        key: fullKey(key),
+        message,
+        fix: removeCommand(key, { path: true }),
+    });
+    const reserved = kind === "namespaces" ? platformNamespaceProblem(value) : undefined;
+    if (reserved) return goes(`${reserved}. This grant goes`);
+    if (!input.systems.includes(system))
+        return goes(
+            `grants ${NOUN[kind]} "${value}" to "${system}", which is not a system (systems: ${input.systems.join(", ")})`,
+        );
+    const owner = foreignOwner(input, cluster, kind, value);
+    if (owner)
+        return goes(
+            `grants ${NOUN[kind]} "${value}" on cluster "${cluster}", which stack "${owner.stack}"${owner.production ? " (production)" : ""} owns there (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind}): two stacks writing one ${NOUN[kind]} overwrite each other, and destroying one deletes the other's objects. This stack's grant goes${owner.byApiServer === false ? `. The two entries are taken for one cluster because they do not both name an API server: if they are two clusters, name each one's (runbooks:clusters.${cluster}.apiServer, and ${owner.cluster}'s in Pulumi.${owner.stack}.yaml)` : ""}`,
+        );
+    return undefined;
+}
+
+/**
+ * A system whose namespaces or hosts this stack grants it on another of its clusters is on the wrong cluster: its
+ * placement moves back, and nothing it writes here is granted (it would have two homes).
+ */
+function placementProblems(input: OwnershipInput): {
+    problems: ConfigProblem[];
+    misplaced: Set<SystemClaims>;
+} {
+    const problems: ConfigProblem[] = [];
     const misplaced = new Set<SystemClaims>();
     for (const w of input.writes) {
         const home = homeElsewhere(input, w);
@@ -281,9 +318,19 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
             fix: setCommand(`${w.section}.cluster`, home.cluster, { path: true }),
         });
     }
+    return { problems, misplaced };
+}
+
+/** What each placed system writes against the grants that stand, kind by kind. */
+function claimProblems(
+    input: OwnershipInput,
+    effective: Record<string, Grants>,
+    misplaced: ReadonlySet<SystemClaims>,
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     // Keys that make a system write a reserved namespace: what they derive (its Routes' hosts) goes with them.
     const reservedKeys = new Set<string>();
-    for (const kind of ["namespaces", "hosts", "clusterScoped"] as const) {
+    for (const kind of KINDS) {
         // Grants added by this pass's fixes, so two fixes never grant one value twice.
         const added = new Map<string, string>();
         for (const w of input.writes) {
@@ -294,33 +341,45 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
             for (const claim of w.claims[kind]) {
                 const id = claim.disable ? `disable\0${claim.disable.key}` : claim.value;
                 if (seen.has(id) || reservedKeys.has(claim.key)) continue;
-                const reserved = kind === "namespaces" ? platformNamespaceProblem(claim.value) : undefined;
-                if (reserved) {
-                    seen.add(id);
-                    reservedKeys.add(claim.key);
-                    // The system's own namespace is a name only its operators choose: asked for, never derived.
-                    problems.push({
-                        key: fullKey(claim.key),
-                        message: `makes ${w.section} write namespace "${claim.value}" on cluster "${w.cluster}", which ${reserved}`,
-                        fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a namespace of ${w.section}'s own, granted to it in runbooks:clusters.${w.cluster}.namespaces`,
-                    });
-                    continue;
-                }
-                const mine = Object.entries(grants[kind]).some(
-                    ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
-                );
-                const other = Object.entries(grants[kind]).find(
-                    ([g, s]) => s !== w.section && OVERLAP[kind](g, claim.value),
-                );
-                if (mine && !other) continue;
+                const reserved = kind === "namespaces" ? reservedClaimProblem(w, claim) : undefined;
+                if (reserved) reservedKeys.add(claim.key);
+                const problem = reserved ?? ungrantedClaimProblem(input, w, kind, claim, grants, added);
+                if (!problem) continue;
                 seen.add(id);
-                problems.push(claimProblem(input, w, kind, claim, grants, other, added));
+                problems.push(problem);
             }
         }
     }
-    // One key, one fix: a host whose grant already moves it is not also asked for.
-    const keyed = new Set(problems.map((p) => p.key));
-    return [...problems, ...routeClashProblems(input.writes).filter((p) => !keyed.has(p.key))];
+    return problems;
+}
+
+/** A claim of a namespace the platform reserves. Its own namespace is a name only its operators choose: asked for. */
+function reservedClaimProblem(w: SystemClaims, claim: Claim): ConfigProblem | undefined {
+    const reserved = platformNamespaceProblem(claim.value);
+    if (!reserved) return undefined;
+    return {
+        key: fullKey(claim.key),
+        message: `makes ${w.section} write namespace "${claim.value}" on cluster "${w.cluster}", which ${reserved}`,
+        fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a namespace of ${w.section}'s own, granted to it in runbooks:clusters.${w.cluster}.namespaces`,
+    };
+}
+
+/** A claim the system's own grants do not cover, or that another system's grant overlaps. */
+function ungrantedClaimProblem(
+    input: OwnershipInput,
+    w: SystemClaims,
+    kind: GrantKind,
+    claim: Claim,
+    grants: Grants,
+    added: Map<string, string>,
+): ConfigProblem | undefined {
+    const mine = Object.entries(grants[kind]).some(
+        ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
+    );
+    const other = Object.entries(grants[kind]).find(
+        ([g, s]) => s !== w.section && OVERLAP[kind](g, claim.value),
+    );
+    return mine && !other ? undefined : claimProblem(input, w, kind, claim, grants, other, added);
 }
 
 /** Where this stack grants one of a system's namespaces or hosts on a cluster other than the one it is placed on. */
@@ -379,6 +438,7 @@ export function routeClashProblems(writes: readonly SystemClaims[]): ConfigProbl
     return problems;
 }
 
+/** What is wrong with a claim its system's grants do not cover, and the fix of the side that is wrong. */
 function claimProblem(
     input: OwnershipInput,
     w: SystemClaims,
@@ -388,67 +448,100 @@ function claimProblem(
     other: [string, string] | undefined,
     added: Map<string, string>,
 ): ConfigProblem {
-    const where = `on cluster "${w.cluster}"`;
-    if (claim.disable) {
-        const d = claim.disable;
-        const all = w.claims[kind].filter((c) => c.disable?.key === d.key).map((c) => c.value);
-        return {
-            key: fullKey(claim.key),
-            message: `makes ${w.section} create ${all.join(", ")} ${where}, which runbooks:clusters.${w.cluster}.clusterScoped does not grant to ${w.section}${other ? ` (it grants ${other[0]} to ${other[1]})` : ""}: ${d.why}. Only if this stack is the one that owns them on that cluster, grant them under runbooks:clusters.${w.cluster}.clusterScoped instead`,
-            fix: setCommand(d.key, d.value, { path: true }),
-        };
-    }
-    const owner = (input.foreign[w.cluster] ?? []).find(
-        (f) =>
-            (f.production || !input.production) &&
-            Object.keys(f.grants[kind]).some((g) => OVERLAP[kind](g, claim.value)),
-    );
+    if (claim.disable) return disabledClaimProblem(w, kind, claim, claim.disable, other);
+    const owner = foreignOwner(input, w.cluster, kind, claim.value);
     const taken = owner
         ? `stack "${owner.stack}"${owner.production ? " (production)" : ""} owns it (Pulumi.${owner.stack}.yaml, runbooks:clusters.${owner.cluster}.${kind})`
         : other
           ? `runbooks:clusters.${w.cluster}.${kind} grants it to ${other[1]}, so ${w.section}'s setting is the one that is wrong`
           : undefined;
-    if (taken) {
-        // The wrong side moves to what is granted to it and unused; the side that owns the value stays as it is.
-        const free = Object.entries(grants[kind])
-            .filter(([g, s]) => s === w.section && !g.includes("*"))
-            .map(([g]) => g)
-            .filter((g) => !input.writes.some((x) => x.claims[kind].some((c) => c.value === g)));
-        if (claim.settable && free.length === 1) {
-            return {
-                key: fullKey(claim.key),
-                message: `is ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}; "${free[0]}" is granted to ${w.section} and unused`,
-                fix: setCommand(claim.key, free[0], { path: true }),
-            };
-        }
-        if (claim.settable && kind === "namespaces") {
-            const renamed = movedNamespace(claim.value, input.production ? w.section : input.stack);
-            return {
-                key: fullKey(claim.key),
-                message: `is namespace "${claim.value}" ${where}, but ${taken}; ${w.section} moves to a namespace of its own`,
-                fix: `${setCommand(claim.key, renamed, { path: true })} && ${setCommand(grantKey(w.cluster, kind, renamed), w.section, { path: true })}`,
-            };
-        }
+    return taken
+        ? takenClaimProblem(input, w, kind, claim, grants, taken)
+        : missingGrantProblem(w, kind, claim, added);
+}
+
+/** Cluster-scoped objects a setting can stop: stopping them is the fix, granting them a decision. */
+function disabledClaimProblem(
+    w: SystemClaims,
+    kind: GrantKind,
+    claim: Claim,
+    d: NonNullable<Claim["disable"]>,
+    other: [string, string] | undefined,
+): ConfigProblem {
+    const all = w.claims[kind].filter((c) => c.disable?.key === d.key).map((c) => c.value);
+    return {
+        key: fullKey(claim.key),
+        message: `makes ${w.section} create ${all.join(", ")} on cluster "${w.cluster}", which runbooks:clusters.${w.cluster}.clusterScoped does not grant to ${w.section}${other ? ` (it grants ${other[0]} to ${other[1]})` : ""}: ${d.why}. Only if this stack is the one that owns them on that cluster, grant them under runbooks:clusters.${w.cluster}.clusterScoped instead`,
+        fix: setCommand(d.key, d.value, { path: true }),
+    };
+}
+
+/**
+ * A value another system or stack holds (`taken` says which). The wrong side moves to what is granted to it and
+ * unused; the side that owns the value stays as it is.
+ */
+function takenClaimProblem(
+    input: OwnershipInput,
+    w: SystemClaims,
+    kind: GrantKind,
+    claim: Claim,
+    grants: Grants,
+    taken: string,
+): ConfigProblem {
+    const where = `on cluster "${w.cluster}"`;
+    const free = Object.entries(grants[kind])
+        .filter(([g, s]) => s === w.section && !g.includes("*"))
+        .map(([g]) => g)
+        .filter((g) => !input.writes.some((x) => x.claims[kind].some((c) => c.value === g)));
+    if (claim.settable && free.length === 1) {
         return {
             key: fullKey(claim.key),
-            message: `makes ${w.section} write ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}`,
-            fix: `edit ${STACK_FILE}: change ${fullKey(claim.key)} so that ${w.section} writes a ${NOUN[kind]} granted to it in runbooks:clusters.${w.cluster}.${kind}`,
+            message: `is ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}; "${free[0]}" is granted to ${w.section} and unused`,
+            fix: setCommand(claim.key, free[0], { path: true }),
         };
     }
-    // Not owned by anyone: the grant is missing. Granting is the fix (it shows in review as a new line).
+    if (claim.settable && kind === "namespaces") {
+        const renamed = movedNamespace(claim.value, input.production ? w.section : input.stack);
+        return {
+            key: fullKey(claim.key),
+            message: `is namespace "${claim.value}" ${where}, but ${taken}; ${w.section} moves to a namespace of its own`,
+            fix: moveNamespaceFix(w, claim, renamed),
+        };
+    }
+    return {
+        key: fullKey(claim.key),
+        message: `makes ${w.section} write ${NOUN[kind]} "${claim.value}" ${where}, but ${taken}`,
+        fix: `edit ${STACK_FILE}: change ${fullKey(claim.key)} so that ${w.section} writes a ${NOUN[kind]} granted to it in runbooks:clusters.${w.cluster}.${kind}`,
+    };
+}
+
+/**
+ * A value nobody owns: the grant is missing, and granting is the fix (it shows in review as a new line). A namespace
+ * an earlier system's fix grants already stays with it (the program's system order), and this system moves.
+ */
+function missingGrantProblem(
+    w: SystemClaims,
+    kind: GrantKind,
+    claim: Claim,
+    added: Map<string, string>,
+): ConfigProblem {
     const grantedTo = added.get(`${w.cluster}\0${claim.value}`);
     added.set(`${w.cluster}\0${claim.value}`, w.section);
     if (grantedTo && grantedTo !== w.section && claim.settable && kind === "namespaces") {
-        const renamed = movedNamespace(claim.value, w.section);
         return {
             key: fullKey(claim.key),
-            message: `is namespace "${claim.value}" ${where}, which ${grantedTo} writes too and which is granted to neither; ${grantedTo} comes first in the program's system order and keeps it, ${w.section} moves to a namespace of its own`,
-            fix: `${setCommand(claim.key, renamed, { path: true })} && ${setCommand(grantKey(w.cluster, kind, renamed), w.section, { path: true })}`,
+            message: `is namespace "${claim.value}" on cluster "${w.cluster}", which ${grantedTo} writes too and which is granted to neither; ${grantedTo} comes first in the program's system order and keeps it, ${w.section} moves to a namespace of its own`,
+            fix: moveNamespaceFix(w, claim, movedNamespace(claim.value, w.section)),
         };
     }
     return {
         key: fullKey(grantKey(w.cluster, kind, claim.value)),
-        message: `is missing: ${w.section} writes ${NOUN[kind]} "${claim.value}" ${where} (${fullKey(claim.key)}), and a stack writes only what runbooks:clusters.${w.cluster}.${kind} grants it`,
+        message: `is missing: ${w.section} writes ${NOUN[kind]} "${claim.value}" on cluster "${w.cluster}" (${fullKey(claim.key)}), and a stack writes only what runbooks:clusters.${w.cluster}.${kind} grants it`,
         fix: setCommand(grantKey(w.cluster, kind, claim.value), w.section, { path: true }),
     };
+}
+
+/** A system moves to a namespace of its own: its setting names it, and the grant gives it the system in one fix. */
+function moveNamespaceFix(w: SystemClaims, claim: Claim, renamed: string): string {
+    return `${setCommand(claim.key, renamed, { path: true })} && ${setCommand(grantKey(w.cluster, "namespaces", renamed), w.section, { path: true })}`;
 }

@@ -39,24 +39,43 @@ export function clusterReferences(
             continue;
         }
         const near = cfg.cluster ? closest(cfg.cluster, clusterNames) : undefined;
-        problems.push({
-            key: fullKey(`${def.section}.cluster`),
-            message: cfg.cluster
-                ? `names cluster "${cfg.cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : ""}`
-                : "is required: the cluster this system deploys to",
-            // With no near name the intent is unknown: pointing the system at another team's cluster, or
-            // defining a new one (platform, grants, kubeconfig), is the operator's decision, not a repair.
-            fix: near
-                ? setCommand(`${def.section}.cluster`, near, { path: true })
-                : clusterNames.length > 0
-                  ? `edit ${STACK_FILE}: set ${fullKey(`${def.section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cfg.cluster ? `cluster "${cfg.cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`
-                  : setCommand(`clusters.${cfg.cluster ?? "<cluster>"}.platform`, "openshift", {
-                        path: true,
-                    }),
-        });
+        problems.push(unknownClusterProblem(def.section, cfg.cluster, near, clusterNames));
         if (cfg.cluster && !near && clusterNames.length === 0) {
             placements.push({ system, cluster: cfg.cluster, fresh: true });
         }
     }
     return { state: placements, problems };
+}
+
+/** A system's cluster that is unset or not in runbooks:clusters (`near` is a defined name close to it). */
+function unknownClusterProblem(
+    section: string,
+    cluster: string | undefined,
+    near: string | undefined,
+    clusterNames: readonly string[],
+): ConfigProblem {
+    return {
+        key: fullKey(`${section}.cluster`),
+        message: cluster
+            ? `names cluster "${cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : ""}`
+            : "is required: the cluster this system deploys to",
+        fix: unknownClusterFix(section, cluster, near, clusterNames),
+    };
+}
+
+/**
+ * The near name when there is one. Without it the intent is unknown: pointing the system at another team's cluster,
+ * or defining a new one (platform, grants, kubeconfig), is the operator's decision, not a repair; only a stack with
+ * no cluster at all gets the first one defined.
+ */
+function unknownClusterFix(
+    section: string,
+    cluster: string | undefined,
+    near: string | undefined,
+    clusterNames: readonly string[],
+): string {
+    if (near) return setCommand(`${section}.cluster`, near, { path: true });
+    if (clusterNames.length > 0)
+        return `edit ${STACK_FILE}: set ${fullKey(`${section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cluster ? `cluster "${cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`;
+    return setCommand(`clusters.${cluster ?? "<cluster>"}.platform`, "openshift", { path: true });
 }

@@ -74,19 +74,46 @@ export interface SecretsInput {
  */
 export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secrets> {
     const keys = new Set(source.keys());
-    const problems: ConfigProblem[] = [];
-    const declared = new Map<string, SecretSpec>();
-    const required: SecretSpec[] = [];
-    const specs: SecretSpec[] = [];
-    const warnings: string[] = [];
-    const want = (list: readonly SecretSpec[], enabled: boolean) => {
-        list.forEach((s) => declared.set(s.key, s));
-        if (!enabled) return;
-        specs.push(...list);
-        required.push(...list.filter((s) => !s.optional));
+    const wanted = new WantedSecrets();
+    for (const { def, parsed } of input.read) wanted.want(def.secrets(parsed), parsed.enabled);
+    const kubeconfigs = kubeconfigProblems(source, input, wanted);
+    const openstack = openstackProblems(keys, input, wanted);
+    const unset = unsetSecrets(wanted.required, keys, input);
+    const plain = plainTextSecrets(source, keys, wanted.declared, input.systems);
+    return {
+        state: {
+            specs: wanted.specs,
+            unset: unset.specs,
+            declared: wanted.declared,
+            placeholders: unset.placeholders,
+            warnings: kubeconfigs.warnings,
+        },
+        problems: [...kubeconfigs.problems, ...openstack, ...unset.problems, ...plain],
     };
-    for (const { def, parsed } of input.read) want(def.secrets(parsed), parsed.enabled);
+}
 
+/** The secrets sections declare, in the order declared; only an enabled part's are used and, unless optional, required. */
+class WantedSecrets {
+    readonly declared = new Map<string, SecretSpec>();
+    readonly required: SecretSpec[] = [];
+    readonly specs: SecretSpec[] = [];
+
+    want(list: readonly SecretSpec[], enabled: boolean): void {
+        list.forEach((s) => this.declared.set(s.key, s));
+        if (!enabled) return;
+        this.specs.push(...list);
+        this.required.push(...list.filter((s) => !s.optional));
+    }
+}
+
+/** Each cluster in use wants its kubeconfig, which the kubeconfig policy reads where it has a value. */
+function kubeconfigProblems(
+    source: ConfigSource,
+    input: SecretsInput,
+    wanted: WantedSecrets,
+): { problems: ConfigProblem[]; warnings: string[] } {
+    const problems: ConfigProblem[] = [];
+    const warnings: string[] = [];
     const used = [...new Set(input.placements.filter((p) => !p.fresh).map((p) => p.cluster))].sort();
     for (const cluster of used) {
         const spec = kubeconfigSecret(cluster);
@@ -111,24 +138,42 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
                 fix: secretFixCommand(spec),
             });
         }
-        want([spec], true);
+        wanted.want([spec], true);
     }
-    const openstackNeeded = input.read.some((r) => r.parsed.enabled && r.def.target === "openstack");
-    want(openstackSecrets(input.openstack), openstackNeeded);
-    if (openstackNeeded && !keys.has("openstack")) {
-        problems.push({
+    return { problems, warnings };
+}
+
+/** An enabled OpenStack-side system wants OpenStack's secrets, and the openstack section they belong to. */
+function openstackProblems(
+    keys: ReadonlySet<string>,
+    input: SecretsInput,
+    wanted: WantedSecrets,
+): ConfigProblem[] {
+    const needed = input.read.some((r) => r.parsed.enabled && r.def.target === "openstack");
+    wanted.want(openstackSecrets(input.openstack), needed);
+    if (!needed || keys.has("openstack")) return [];
+    return [
+        {
             key: fullKey("openstack.authUrl"),
             message:
                 "is required: an OpenStack-side system is enabled but the stack has no openstack section",
             fix: setCommand("openstack.authUrl", "https://keystone.example.org:5000/v3", { path: true }),
-        });
-    }
+        },
+    ];
+}
 
+/** Required secrets that are not set: a problem each, or in the offline plan a stand-in each. */
+function unsetSecrets(
+    required: readonly SecretSpec[],
+    keys: ReadonlySet<string>,
+    input: SecretsInput,
+): { specs: SecretSpec[]; placeholders: Map<string, string>; problems: ConfigProblem[] } {
     const placeholders = new Map<string, string>();
-    const unset: SecretSpec[] = [];
+    const specs: SecretSpec[] = [];
+    const problems: ConfigProblem[] = [];
     for (const spec of required) {
         if (keys.has(spec.key)) continue;
-        unset.push(spec);
+        specs.push(spec);
         if (input.placeholderSecret) {
             placeholders.set(spec.key, input.placeholderSecret(spec));
         } else {
@@ -139,7 +184,17 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
             });
         }
     }
+    return { specs, placeholders, problems };
+}
 
+/** Secrets stored in plain text: every declared one, and any key named like a system's secret. */
+function plainTextSecrets(
+    source: ConfigSource,
+    keys: ReadonlySet<string>,
+    declared: ReadonlyMap<string, SecretSpec>,
+    systems: readonly SystemDefinition[],
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
     for (const key of keys) {
         if (source.isSecret(key)) continue;
         const spec = declared.get(key);
@@ -153,8 +208,8 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
         } else if (
             // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now, or
             // to a section that failed to parse: it need not be declared, but it must be encrypted.
-            !knownSections(input.systems).includes(key) &&
-            input.systems.some((s) => key.startsWith(`${s.section}-`))
+            !knownSections(systems).includes(key) &&
+            systems.some((s) => key.startsWith(`${s.section}-`))
         ) {
             problems.push({
                 key: fullKey(key),
@@ -164,5 +219,5 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
             });
         }
     }
-    return { state: { specs, unset, declared, placeholders, warnings }, problems };
+    return problems;
 }
