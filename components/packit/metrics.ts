@@ -16,7 +16,8 @@ import { metricsProxyConfig } from "./nginx";
 /** Arguments of {@link MetricsGateway}. */
 export interface MetricsGatewayArgs {
     cluster: ClusterContext;
-    namespace: string;
+    /** The main namespace's reference (the Namespace's `name`): the objects are placed with it. */
+    namespace: pulumi.Output<string>;
     partOf: string;
     pushgatewayImage: string;
     nginxImage: string;

@@ -29,20 +29,20 @@ export class PackitWorkers extends PackitPart {
 
     constructor(name: string, args: PackitWorkersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitWorkers", name, args, opts);
-        const { config, service } = args;
+        const { config } = this;
         const paused = writersPaused(config);
         const secrets = ["packit-ssh", "packit-secrets", "packit-config"] as const;
         if (config.components.workers) {
             const image = args.images.containerImage("packit-worker", WORKER_CONTAINER);
             const volumes = secretVolumes(args.reads, [...secrets]);
-            const env = celeryEnv(service, config, args.reads, {});
+            const env = celeryEnv(config, args.reads, {});
             for (const group of args.groups) {
                 const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
                 this.statefulSets[group.name] = new Workload(
                     this.childName(`worker-${role}`),
                     {
-                        cluster: args.context.cluster,
-                        namespace: args.namespace,
+                        cluster: this.context.cluster,
+                        namespace: this.namespace,
                         kind: "StatefulSet",
                         app: this.app(group.name, "worker"),
                         replicas: paused ? 0 : group.replicas,
@@ -111,7 +111,7 @@ export class PackitWorkers extends PackitPart {
                 strategy: "Recreate",
                 container: {
                     command: ["/usr/bin/run_worker.sh"],
-                    env: celeryEnv(service, config, args.reads, { CELERY_COMMAND: "beat" }),
+                    env: celeryEnv(config, args.reads, { CELERY_COMMAND: "beat" }),
                     resources: SIZES.beat,
                 },
             });

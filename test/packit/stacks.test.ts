@@ -26,6 +26,7 @@ import { evaluatePart } from "../fixtures/part";
 import { packit } from "../../components/packit";
 import { PackitImages } from "../../components/packit/images";
 import { packitImagesArgs } from "../../components/packit/packit";
+import { Namespace } from "../../components/shared/namespace";
 
 const IMAGE_TRIGGER = "image.openshift.io/triggers";
 
@@ -394,7 +395,14 @@ describe("packit and stream: prod stack", () => {
                     (values as Values).packit.images.pins = { "packit-worker": digest };
                 },
                 (config, context) => {
-                    new PackitImages("packit-images", packitImagesArgs(context.cluster, "packit", config));
+                    // The namespace is made elsewhere: the images alone are registered.
+                    const namespace = new Namespace("packit-namespace", {
+                        cluster: context.cluster,
+                        name: config.namespace,
+                        app: { name: config.namespace, partOf: "packit", component: "namespace" },
+                        create: false,
+                    });
+                    new PackitImages("packit-images", packitImagesArgs(context.cluster, config, namespace));
                 },
             ),
         );
