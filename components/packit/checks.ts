@@ -163,8 +163,10 @@ export function packitProblems(section: ServiceName, config: PackitConfig): Conf
  */
 export function packitCheck(service: ServiceName, config: PackitConfig): Refined<PackitSection> | Rejected {
     const problems = packitProblems(service, config);
-    // Only the placeholder left: the section is built, and the plan lists it (a real run stops on it).
-    if (problems.some((p) => !p.placeholder)) return { problems: [problems[0], ...problems.slice(1)] };
+    // A rejected section stops every run, so the claim's placeholder, which an offline plan may go past, is left to
+    // the run after the fixes; only the placeholder left: the section is built and the plan lists it.
+    const blocking = problems.filter((p) => !p.placeholder);
+    if (blocking.length > 0) return { problems: [blocking[0], ...blocking.slice(1)] };
     const { tokman, centosmsg, ...rest } = config;
     const on = config.components;
     return {
