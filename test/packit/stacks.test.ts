@@ -1,3 +1,4 @@
+import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { Objects, Registered, field, k8sObject, k8sObjects } from "../harness";
 import {
@@ -18,7 +19,8 @@ import {
     containers,
     envOf,
     podSpec,
-    runPackit,
+    PACKIT,
+    packitSections,
     onlyComponents,
 } from "./fixtures";
 import { RecordedResource } from "../../tools/mocks/recorder";
@@ -193,7 +195,8 @@ describe("packit and stream: prod stack", () => {
     // packit's workers, whose sandbox holds a cache volume): the others make no volume, database or Job.
     let adopted: Promise<Objects<RecordedResource>> | undefined;
     const withClaim = () =>
-        (adopted ??= runPackit("prod", (v) => {
+        (adopted ??= runSystem(PACKIT, "prod", (values) => {
+            const v = packitSections(values);
             for (const [section, read] of [
                 [v.packit, ["postgres", "redis", "tokman", "workers"]],
                 [v.stream, ["postgres"]],
@@ -419,7 +422,7 @@ describe("packit and stream: prod stack", () => {
 
 describe("packit on plain Kubernetes", () => {
     it("uses Ingresses and plain image references instead of Routes, ImageStreams and triggers", async () => {
-        await runPackit("prod", (v) => {
+        await runSystem(PACKIT, "prod", (v) => {
             Object.assign((v.clusters as Record<string, object>)["packit-auto"], {
                 platform: "kubernetes",
                 ingressNamespace: "ingress-nginx",
