@@ -12,14 +12,7 @@ import type { PackitSection } from "./config";
 import { PackitDebugging } from "./debugging";
 import { REDIS_NAME, packitReads } from "./env";
 import { PackitImages, PackitImagesArgs } from "./images";
-import {
-    hostOf,
-    imageSources,
-    publicEndpoints,
-    sandboxCacheClaims,
-    sandboxNamespace,
-    workerGroups,
-} from "./layout";
+import { imageSources, publicEndpoints, sandboxCacheClaims, sandboxNamespace, workerGroups } from "./layout";
 import { PackitListeners } from "./listeners";
 import { MetricsGateway } from "./metrics";
 import { PackitPartArgs } from "./part";
@@ -247,24 +240,10 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
 
     /** "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx. */
     private metrics({ part, restart }: Applications): void {
-        const { config } = this;
-        if (!config.components.pushgateway) return;
-        new MetricsGateway(
-            this.childName("metrics"),
-            {
-                cluster: this.context.cluster,
-                namespace: part.namespace.name,
-                partOf: config.service,
-                pushgatewayImage: config.images.pushgateway,
-                nginxImage: config.images.nginx,
-                host: hostOf("metrics", config),
-                reads: part.reads,
-                restart,
-            },
-            // Neither the gateway nor its proxy talks to the database or Redis: only the namespace, which their
-            // objects are placed with, comes first.
-            this.child(),
-        );
+        if (!this.config.components.pushgateway) return;
+        // Neither the gateway nor its proxy talks to the database or Redis: only the namespace, which their objects
+        // are placed with, comes first.
+        new MetricsGateway(this.childName("metrics"), { ...part, restart }, this.child());
     }
 
     /** Redis Commander and Flower, behind the wildcard certificate. */

@@ -90,7 +90,6 @@ export class PackitPostgres extends RunbookComponent {
     constructor(name: string, args: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitPostgres", name, opts, args.cluster.provider);
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
-        const plain = args.namespace.name;
         this.endpoint = ServiceEndpoint.of(this.host, args.namespaceName, PORT);
         const password =
             args.password ??
@@ -103,7 +102,7 @@ export class PackitPostgres extends RunbookComponent {
         this.secret = new ConfigSecret(
             this.childName("secret"),
             {
-                namespace: plain,
+                namespace: args.namespace.name,
                 name: POSTGRES_SECRET,
                 app: app("postgres"),
                 data: {
@@ -123,48 +122,45 @@ export class PackitPostgres extends RunbookComponent {
         const currentServer = this.server(args, args.current, true);
         this.current = { settings: args.current, workload: currentServer };
 
+        this.service = this.stableService(args, currentServer);
+        this.registerOutputs({ host: this.host, version: args.current.version });
+    }
+
+    /** The stable Service `postgres` the applications use, pointing at the current version's server. */
+    private stableService(args: PackitPostgresArgs, currentServer: Workload): k8s.core.v1.Service {
+        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
         const selector = selectorLabels(app(serverName(args.current.version)));
-        recordService(args.cluster, {
-            namespace: args.namespaceName,
-            name: this.host,
-            selector,
-            ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
-        });
-        this.service = new k8s.core.v1.Service(
+        const ports = [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" as const }];
+        recordService(args.cluster, { namespace: args.namespaceName, name: this.host, selector, ports });
+        return new k8s.core.v1.Service(
             this.childName("service"),
             {
                 metadata: {
                     name: this.host,
-                    namespace: plain,
+                    namespace: args.namespace.name,
                     labels: standardLabels(app("postgres")),
                 },
-                spec: {
-                    selector,
-                    ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
-                },
+                spec: { selector, ports },
             },
-            // An upgrade moves `postgres` to the new server only once it runs; the selector is labels, no reference.
+            // order: an upgrade moves `postgres` to the new server only once it runs; the selector is labels, no
+            // reference.
             this.child({ dependsOn: [currentServer] }),
         );
-        this.registerOutputs({ host: this.host, version: args.current.version });
     }
 
-    /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
-    private server(args: PackitPostgresArgs, s: PostgresServer, current: boolean): Workload {
-        const { cluster } = args;
-        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
+    /** A major version's claim: the running system's (adopted) when this server holds the existing data, else new. */
+    private claim(args: PackitPostgresArgs, s: PostgresServer, current: boolean): PersistentVolumeClaim {
         const objectName = serverName(s.version);
         // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
         const holdsExistingData = args.previous ? !current : current;
         const adoptedClaim = holdsExistingData ? args.claimName : undefined;
         const adopted = adoptedClaim !== undefined;
-        const claimName = adoptedClaim ?? objectName;
-        const pvc = new PersistentVolumeClaim(
+        return new PersistentVolumeClaim(
             this.childName(`${s.version}-pvc`),
             {
-                name: claimName,
+                name: adoptedClaim ?? objectName,
                 namespace: args.namespaceName,
-                app: app(objectName),
+                app: databaseApp(args.partOf, objectName),
                 storage: args.storage,
                 // An adopted claim holds the running system's data: protected in every tier.
                 protectStateful: current && (args.protectStateful || adopted),
@@ -176,6 +172,14 @@ export class PackitPostgres extends RunbookComponent {
                 ...(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
             }),
         );
+    }
+
+    /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
+    private server(args: PackitPostgresArgs, s: PostgresServer, current: boolean): Workload {
+        const { cluster } = args;
+        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
+        const objectName = serverName(s.version);
+        const pvc = this.claim(args, s, current);
         return new Workload(
             this.childName(String(s.version)),
             {
