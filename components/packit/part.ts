@@ -14,7 +14,7 @@ import { ContainerImage, PackitImages } from "./images";
  * places its objects in, the deployment's images and the Secrets its pods read.
  */
 export interface PackitPartArgs extends SystemArgs<PackitSection> {
-    /** The main namespace: objects placed with its `name` wait for it without a `dependsOn`. */
+    /** The main namespace: objects placed with its `name` wait for it by that reference. */
     namespace: Namespace;
     /** Where the deployment's own images come from (ImageStreams on OpenShift). */
     images: PackitImages;

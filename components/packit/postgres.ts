@@ -142,8 +142,8 @@ export class PackitPostgres extends RunbookComponent {
                 },
                 spec: { selector, ports },
             },
-            // order: an upgrade moves `postgres` to the new server only once it runs; the selector is labels, no
-            // reference.
+            // The selector is labels, no reference.
+            // order: an upgrade moves `postgres` to the new server only once that server runs.
             this.child({ dependsOn: [currentServer] }),
         );
     }

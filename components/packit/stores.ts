@@ -94,7 +94,7 @@ export class PackitDataStores extends PackitPart {
     /** tokman hands out GitHub App installation tokens and keeps them in sqlite on `access-tokens-pvc`. */
     private tokenManager(
         tokman: TokmanConfig,
-        dependsOn: pulumi.Resource[],
+        after: pulumi.Resource[],
         restart: PackitRestart,
         inNamespace: pulumi.CustomResourceOptions,
     ): void {
@@ -162,7 +162,7 @@ export class PackitDataStores extends PackitPart {
                 service: { ports: [{ name: "http", port: 80, targetPort: 8000 }] },
             },
             // order: its trigger annotation names the ImageStream by string, which no reference carries.
-            { dependsOn },
+            { dependsOn: after },
         );
     }
 }
