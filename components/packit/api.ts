@@ -30,7 +30,7 @@ export class PackitApi extends PackitPart {
 
     constructor(name: string, args: PackitApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitApi", name, args, opts);
-        const { config, images, service } = args;
+        const { config, images } = this;
         const https = { ports: [{ name: "https", containerPort: 8443 }] };
         const passthrough = (host: string) => ({
             service: { ports: [{ name: "https", port: 443, targetPort: 8443 }] },
@@ -47,7 +47,7 @@ export class PackitApi extends PackitPart {
                 strategy: "Recreate",
                 container: {
                     command: ["/usr/bin/run_httpd.sh"],
-                    env: appEnv(service, config, args.reads),
+                    env: appEnv(config, this.reads),
                     ...https,
                     resources: SIZES.service,
                     // TCP, not HTTPS: httpd refuses the kubelet's TLS renegotiation (the source's comment);

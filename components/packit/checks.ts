@@ -1,6 +1,7 @@
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isPlaceholder } from "../shared/placeholder";
-import type { Component, PackitConfig, ServiceName } from "./config";
+import { Refined, Rejected } from "../config/system";
+import type { Component, PackitConfig, PackitSection, ServiceName } from "./config";
 import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
 
 /** What a component cannot run without. */
@@ -13,108 +14,169 @@ export const REQUIRES: Partial<Record<Component, Component[]>> = {
     redisCommander: ["redis"],
 };
 
-/** Contradictions and gaps the schema cannot see, each with the full key and the command that fixes it. */
-export function packitProblems(section: string, config: PackitConfig): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const problem = (path: string, message: string, fix: string) =>
-        problems.push({ key: fullKey(`${section}.${path}`), message, fix });
-    const set = (path: string, example: string) => setCommand(`${section}.${path}`, example, { path: true });
-    const rm = (path: string) => removeCommand(`${section}.${path}`, { path: true });
-    const on = config.components;
+/** One section's problem reporter: the full key, the message and the fix of a problem at a path below the section. */
+interface Reporter {
+    section: ServiceName;
+    problem(path: string, message: string, fix: string): void;
+    set(path: string, example: string): string;
+    rm(path: string): string;
+}
 
-    if (on.postgres && isPlaceholder(config.postgres.claimName)) {
-        const ns = mainNamespace(section as ServiceName, config);
-        problems.push({
+function reporter(section: ServiceName, problems: ConfigProblem[]): Reporter {
+    return {
+        section,
+        problem: (path, message, fix) => problems.push({ key: fullKey(`${section}.${path}`), message, fix }),
+        set: (path, example) => setCommand(`${section}.${path}`, example, { path: true }),
+        rm: (path) => removeCommand(`${section}.${path}`, { path: true }),
+    };
+}
+
+/** The adopted database's claim, while it is still the placeholder: the plan may go past it, a real run may not. */
+function claimPlaceholder(section: ServiceName, config: PackitConfig): ConfigProblem[] {
+    if (!config.components.postgres || !isPlaceholder(config.postgres.claimName)) return [];
+    const ns = mainNamespace(section, config);
+    return [
+        {
             key: fullKey(`${section}.postgres.claimName`),
             message:
                 "is a placeholder: set it to the claim of the running database, so its data is taken over instead of starting empty",
             fix: `pulumi config set --path ${section}.postgres.claimName "$(oc -n ${ns} get deployment postgres -o jsonpath='{.spec.template.spec.volumes[0].persistentVolumeClaim.claimName}')"`,
             placeholder: true,
-        });
-    }
+        },
+    ];
+}
 
-    const w = config.workers;
+/** Replica counts of the other worker split. */
+function workerSplitProblems(r: Reporter, w: PackitConfig["workers"]): void {
     if (w.split === "all-queues") {
         for (const field of ["shortRunning", "longRunning"] as const) {
             if (w[field] !== undefined) {
-                problem(
+                r.problem(
                     `workers.${field}`,
                     `only applies to split short-long, but split is all-queues`,
-                    rm(`workers.${field}`),
+                    r.rm(`workers.${field}`),
                 );
             }
         }
     } else if (w.allQueues !== undefined) {
-        problem(
+        r.problem(
             "workers.allQueues",
             "only applies to split all-queues, but split is short-long",
-            rm("workers.allQueues"),
+            r.rm("workers.allQueues"),
         );
     }
+}
 
+/** Every public host is covered by a name of the certificate the pods serve (TLS is passed through to them). */
+function certificateProblems(r: Reporter, config: PackitConfig): void {
     const names = config.tls.certificateNames;
     for (const { endpoint, host } of publicEndpoints(config)) {
         if (!names.some((n) => certificateCovers(n, host))) {
-            problem(
+            r.problem(
                 "tls.certificateNames",
                 `no certificate covers ${host} (the ${endpoint} endpoint); the certificate names are ${names.join(", ")}`,
-                set(`tls.certificateNames[${names.length}]`, wildcardFor(host)),
+                r.set(`tls.certificateNames[${names.length}]`, wildcardFor(host)),
             );
         }
     }
+}
 
+/** Production images move only in the window; an upgrade goes up a major version. */
+function upgradeProblems(r: Reporter, config: PackitConfig): void {
     if (config.deployment === "prod" && config.images.updates === "scheduled") {
-        problem(
+        r.problem(
             "images.updates",
             "is scheduled, but production images may move only in the maintenance window or by a config change",
-            set("images.updates", "maintenance-window"),
+            r.set("images.updates", "maintenance-window"),
         );
     }
-
     const pg = config.postgres;
     if (pg.previous && pg.previous.version >= pg.version) {
-        problem(
+        r.problem(
             "postgres.previous.version",
             `is ${pg.previous.version}, but an upgrade goes from an older major version to postgres.version ${pg.version}`,
-            set("postgres.previous.version", String(pg.version - 1)),
+            r.set("postgres.previous.version", String(pg.version - 1)),
         );
     }
+}
 
+/** What a switched-on component needs: the components it runs on, and its own settings. */
+function componentProblems(r: Reporter, config: PackitConfig): void {
+    const on = config.components;
     for (const [component, needs] of Object.entries(REQUIRES) as [Component, Component[]][]) {
         if (!on[component]) continue;
         for (const need of needs.filter((n) => !on[n])) {
-            problem(
+            r.problem(
                 `components.${need}`,
                 `is off, but ${component} needs it`,
-                set(`components.${need}`, "true"),
+                r.set(`components.${need}`, "true"),
             );
         }
     }
     if (on.tokman && !config.tokman) {
         // An app id is this deployment's own (production's is another app): asked for, never a borrowed example.
-        problem(
+        r.problem(
             "tokman.githubAppId",
             "is required while components.tokman is on",
-            `edit ${STACK_FILE}: set ${fullKey(`${section}.tokman.githubAppId`)} to the id of ${section}'s own GitHub App (GitHub → Settings → Developer settings → GitHub Apps), as a quoted string`,
+            `edit ${STACK_FILE}: set ${fullKey(`${r.section}.tokman.githubAppId`)} to the id of ${r.section}'s own GitHub App (GitHub → Settings → Developer settings → GitHub Apps), as a quoted string`,
         );
     }
     if (on.centosmsg && !config.centosmsg) {
         const prod = config.deployment === "prod";
-        problem(
+        r.problem(
             "centosmsg.mqttHost",
             "is required while components.centosmsg is on",
-            set("centosmsg.mqttHost", prod ? "mqtt.git.centos.org" : "mqtt.stg.centos.org"),
+            r.set("centosmsg.mqttHost", prod ? "mqtt.git.centos.org" : "mqtt.stg.centos.org"),
         );
     }
-    // Unused but harmless overrides would hide typos in the host a stack really serves.
+}
+
+/** Unused but harmless overrides would hide typos in the host a stack really serves. */
+function unusedHostProblems(r: Reporter, config: PackitConfig): void {
     for (const endpoint of Object.keys(config.hosts) as (keyof PackitConfig["hosts"])[]) {
         if (config.hosts[endpoint] && !publicEndpoints(config).some((e) => e.endpoint === endpoint)) {
-            problem(
+            r.problem(
                 `hosts.${endpoint}`,
                 `is set to ${hostOf(endpoint, config)}, but that endpoint is switched off`,
-                rm(`hosts.${endpoint}`),
+                r.rm(`hosts.${endpoint}`),
             );
         }
     }
+}
+
+/** Contradictions and gaps the schema cannot see, each with the full key and the command that fixes it. */
+export function packitProblems(section: ServiceName, config: PackitConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = claimPlaceholder(section, config);
+    const r = reporter(section, problems);
+    workerSplitProblems(r, config.workers);
+    certificateProblems(r, config);
+    upgradeProblems(r, config);
+    componentProblems(r, config);
+    unusedHostProblems(r, config);
     return problems;
+}
+
+/**
+ * The check of one service: {@link packitProblems}, or the section deploy reads ({@link PackitSection}), with the
+ * settings of a component present exactly when it is on. The claim's placeholder alone leaves the section built: an
+ * offline plan may go past it.
+ */
+export function packitCheck(service: ServiceName, config: PackitConfig): Refined<PackitSection> | Rejected {
+    const problems = packitProblems(service, config);
+    // A rejected section stops every run, so the claim's placeholder, which an offline plan may go past, is left to
+    // the run after the fixes; only the placeholder left: the section is built and the plan lists it.
+    const blocking = problems.filter((p) => !p.placeholder);
+    if (blocking.length > 0) return { problems: [blocking[0], ...blocking.slice(1)] };
+    const { tokman, centosmsg, ...rest } = config;
+    const on = config.components;
+    return {
+        section: {
+            ...rest,
+            service,
+            namespace: mainNamespace(service, config),
+            tokman: on.tokman ? tokman : undefined,
+            centosmsg: on.centosmsg ? centosmsg : undefined,
+        },
+        problems,
+    };
 }

@@ -291,3 +291,24 @@ export const packitSchema = z
     })
     .strict();
 export type PackitConfig = z.infer<typeof packitSchema>;
+
+/** tokman's settings, when components.tokman is on. */
+export type TokmanConfig = NonNullable<PackitConfig["tokman"]>;
+/** The CentOS MQTT listener's settings, when components.centosmsg is on. */
+export type CentosmsgConfig = NonNullable<PackitConfig["centosmsg"]>;
+
+/**
+ * What deploy reads once the check passed (components/packit/checks.ts): one service's section, named by the service
+ * it is, with the settings of a switched-on component present exactly when the component is on, so deploy tests the
+ * setting, never the switch and the setting together.
+ */
+export type PackitSection = Omit<PackitConfig, "namespace" | "tokman" | "centosmsg"> & {
+    /** Which service this section deploys (`runbooks:packit` or `runbooks:stream`). */
+    service: ServiceName;
+    /** The main namespace: the one set, or `<service>-<deployment>` (layout.ts mainNamespace). */
+    namespace: string;
+    /** Set exactly when components.tokman is on (the check requires tokman.githubAppId then). */
+    tokman?: TokmanConfig;
+    /** Set exactly when components.centosmsg is on (the check requires centosmsg.mqttHost then). */
+    centosmsg?: CentosmsgConfig;
+};

@@ -2,8 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { EnvMap, mergeEnv } from "../shared/env";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
-import type { PackitConfig, ServiceName } from "./config";
-import { mainNamespace, queueNamePrefix } from "./layout";
+import type { PackitSection } from "./config";
+import { queueNamePrefix } from "./layout";
 
 /** Generated database credentials every database client reads. */
 export const POSTGRES_SECRET = "postgres-secret";
@@ -85,34 +85,29 @@ function awsEnv(reads: PackitReads): EnvMap {
 }
 
 /** Env of the API and every Celery process (systems.md §2, "Common env"). */
-export function appEnv(service: ServiceName, config: PackitConfig, reads: PackitReads): EnvMap {
+export function appEnv(config: PackitSection, reads: PackitReads): EnvMap {
     return mergeEnv(postgresEnv(reads.database()), sentryEnv(reads), awsEnv(reads), {
         DEPLOYMENT: config.deployment,
-        PROJECT: mainNamespace(service, config),
-        QUEUE_NAME_PREFIX: queueNamePrefix(service, config.deployment),
+        PROJECT: config.namespace,
+        QUEUE_NAME_PREFIX: queueNamePrefix(config.service, config.deployment),
         REDIS_SERVICE_HOST: { computed: reads.redis().localHost },
         DISTGIT_URL: config.distgit.url,
         DISTGIT_NAMESPACE: config.distgit.namespace,
         CELERY_RETRY_LIMIT: "2",
         CELERY_RETRY_BACKOFF: "3",
         PUSHGATEWAY_ADDRESS: config.components.pushgateway
-            ? { computed: pushgatewayEndpoint(mainNamespace(service, config)).url({ local: true }) }
+            ? { computed: pushgatewayEndpoint(config.namespace).url({ local: true }) }
             : undefined,
     });
 }
 
 /** Env of workers and beat: the app env plus the Celery application. */
-export function celeryEnv(
-    service: ServiceName,
-    config: PackitConfig,
-    reads: PackitReads,
-    extra: EnvMap,
-): EnvMap {
-    return mergeEnv(appEnv(service, config, reads), { APP: config.celeryApp }, extra);
+export function celeryEnv(config: PackitSection, reads: PackitReads, extra: EnvMap): EnvMap {
+    return mergeEnv(appEnv(config, reads), { APP: config.celeryApp }, extra);
 }
 
 /** Env of the message listeners, which only enqueue tasks. */
-export function listenerEnv(config: PackitConfig, reads: PackitReads, extra: EnvMap): EnvMap {
+export function listenerEnv(config: PackitSection, reads: PackitReads, extra: EnvMap): EnvMap {
     return mergeEnv(sentryEnv(reads), { DEPLOYMENT: config.deployment }, extra);
 }
 

@@ -4,6 +4,7 @@ import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { ImageStream, imageTriggerAnnotation } from "../shared/imagestream";
 import { AppIdentity } from "../shared/labels";
+import { Namespace } from "../shared/namespace";
 import { ScheduledJob } from "../shared/scheduledJob";
 import type { PackitImage } from "./config";
 import { ImageSource, SIZES } from "./layout";
@@ -13,7 +14,12 @@ import { IMPORT_IMAGES_SCRIPT } from "./scripts";
 /** Arguments of {@link PackitImages}. */
 export interface PackitImagesArgs {
     cluster: ClusterContext;
-    namespace: string;
+    /** The main namespace: the objects are placed with its reference (`name`). */
+    namespace: Namespace;
+    /** Its plain name, for the import job's account (the account builder takes a string). */
+    namespaceName: string;
+    /** The tag every ImageStream of the deployment follows (its `deployment`). */
+    tag: string;
     /** `app.kubernetes.io/part-of` of every object: the service (`packit`, `stream`). */
     partOf: string;
     /** Images of the enabled components. */
@@ -70,94 +76,99 @@ export class PackitImages extends RunbookComponent {
     public readonly importJob?: ScheduledJob;
     private readonly sources = new Map<PackitImage, ImageSource>();
     private readonly openshift: boolean;
+    /** The one tag every ImageStream of the deployment follows. */
+    private readonly tag: string;
 
     constructor(name: string, args: PackitImagesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitImages", name, opts, args.cluster.provider);
         this.openshift = args.cluster.platform === "openshift";
-        const app = (appName: string, component: string): AppIdentity => ({
-            name: appName,
-            partOf: args.partOf,
-            component,
-        });
-        const streams: k8s.apiextensions.CustomResource[] = [];
+        this.tag = args.tag;
         for (const source of args.sources) {
             this.sources.set(source.stream, source);
             this.references[source.stream] = source.from;
-            if (!this.openshift) continue;
-            streams.push(
-                new ImageStream(
-                    this.childName(source.stream),
-                    {
-                        namespace: args.namespace,
-                        name: source.stream,
-                        app: app(source.stream, "image"),
-                        tag: source.tag,
-                        from: source.from,
-                        scheduled: args.updates === "scheduled",
-                    },
-                    this.child(),
-                ),
-            );
         }
+        if (!this.openshift) {
+            this.registerOutputs({ references: this.references });
+            return;
+        }
+        const streams = args.sources.map((source) => this.imageStream(args, source));
         // Both modes need the job: `maintenance-window` moves tags only in the window, `scheduled` stands in for
         // the periodic import the platform disabled.
-        if (this.openshift && args.sources.length > 0) {
-            const id = app("import-images", "image-update");
-            const streamNames = args.sources.map((s) => s.stream);
-            const access = new JobAccount(
-                this.childName("importer"),
-                {
-                    cluster: args.cluster,
-                    app: id,
-                    accountName: "importimager",
-                    accountNamespace: args.namespace,
-                    roleNamespace: args.namespace,
-                    rules: importerRules(streamNames),
-                },
-                (extra) => this.child(extra),
-            );
-            const tags = [...new Set(args.sources.map((s) => s.tag))];
-            if (tags.length !== 1) {
-                throw new Error(
-                    `${name}: image streams of one deployment share one tag, got ${tags.join(", ")}`,
-                );
-            }
-            const scheduled = args.updates === "scheduled";
-            this.importJob = new ScheduledJob(
-                this.childName("import"),
-                {
-                    cluster: args.cluster,
-                    namespace: args.namespace,
-                    app: id,
-                    schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : args.window.schedule,
-                    timeZone: scheduled ? undefined : args.window.timeZone,
-                    // Window: one missed by more than an hour is skipped, images must not move outside it.
-                    // Hourly: a late run is pointless once the next one is due.
-                    startingDeadlineSeconds: scheduled ? 1800 : 3600,
-                    activeDeadlineSeconds: 900,
-                    backoffLimit: 2,
-                    serviceAccountName: access.handle.name,
-                    containers: [
-                        {
-                            name: "import-images",
-                            image: args.window.cliImage,
-                            command: ["/bin/bash", "-c", IMPORT_IMAGES_SCRIPT],
-                            env: {
-                                // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
-                                HOME: "/tmp",
-                                IMAGE_STREAMS: streamNames.join(" "),
-                                IMAGE_TAG: tags[0],
-                                NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
-                            },
-                            resources: SIZES.cliJob,
-                        },
-                    ],
-                },
-                // Its first run needs the rights and the ImageStreams it imports, which it names by string.
-                this.child({ dependsOn: [access.binding, ...streams] }),
-            );
-        }
+        if (args.sources.length > 0) this.importJob = this.importer(args, streams);
         this.registerOutputs({ references: this.references });
+    }
+
+    private app(args: PackitImagesArgs, name: string, component: string): AppIdentity {
+        return { name, partOf: args.partOf, component };
+    }
+
+    /** The ImageStream whose tag imports the configured reference. */
+    private imageStream(args: PackitImagesArgs, source: ImageSource): k8s.apiextensions.CustomResource {
+        return new ImageStream(
+            this.childName(source.stream),
+            {
+                namespace: args.namespace.name,
+                name: source.stream,
+                app: this.app(args, source.stream, "image"),
+                tag: this.tag,
+                from: source.from,
+                scheduled: args.updates === "scheduled",
+            },
+            this.child(),
+        );
+    }
+
+    /** The `import-images` CronJob and its account, which may import exactly the deployment's streams. */
+    private importer(args: PackitImagesArgs, streams: k8s.apiextensions.CustomResource[]): ScheduledJob {
+        const id = this.app(args, "import-images", "image-update");
+        const streamNames = args.sources.map((s) => s.stream);
+        const access = new JobAccount(
+            this.childName("importer"),
+            {
+                cluster: args.cluster,
+                app: id,
+                accountName: "importimager",
+                accountNamespace: args.namespaceName,
+                roleNamespace: args.namespaceName,
+                rules: importerRules(streamNames),
+            },
+            // order: the account builder takes the namespace as a plain string, which orders nothing.
+            (extra) => this.child({ dependsOn: [args.namespace], ...extra }),
+        );
+        const scheduled = args.updates === "scheduled";
+        return new ScheduledJob(
+            this.childName("import"),
+            {
+                cluster: args.cluster,
+                namespace: args.namespace.name,
+                app: id,
+                schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : args.window.schedule,
+                timeZone: scheduled ? undefined : args.window.timeZone,
+                // Window: one missed by more than an hour is skipped, images must not move outside it.
+                // Hourly: a late run is pointless once the next one is due.
+                startingDeadlineSeconds: scheduled ? 1800 : 3600,
+                activeDeadlineSeconds: 900,
+                backoffLimit: 2,
+                serviceAccountName: access.handle.name,
+                containers: [
+                    {
+                        name: "import-images",
+                        image: args.window.cliImage,
+                        command: ["/bin/bash", "-c", IMPORT_IMAGES_SCRIPT],
+                        env: {
+                            // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
+                            HOME: "/tmp",
+                            IMAGE_STREAMS: streamNames.join(" "),
+                            IMAGE_TAG: this.tag,
+                            NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
+                        },
+                        resources: SIZES.cliJob,
+                    },
+                ],
+            },
+            // order: its first run needs the rights and the ImageStreams it imports, which it names by string.
+            this.child({ dependsOn: [access.binding, ...streams] }),
+        );
     }
 
     /** The image of a container running `stream`; on OpenShift also the trigger annotation for its workload. */
@@ -172,9 +183,7 @@ export class PackitImages extends RunbookComponent {
         return {
             image: source.from,
             annotations: {
-                "image.openshift.io/triggers": imageTriggerAnnotation([
-                    { stream, tag: source.tag, container },
-                ]),
+                "image.openshift.io/triggers": imageTriggerAnnotation([{ stream, tag: this.tag, container }]),
             },
             managedByTrigger: true,
         };

@@ -1,6 +1,6 @@
 import { defineSystem, SystemDefinition } from "../config/system";
-import { packitProblems } from "./checks";
-import { PackitConfig, ServiceName, packitSchema } from "./config";
+import { packitCheck } from "./checks";
+import { PackitConfig, PackitSection, ServiceName, packitSchema } from "./config";
 import { imageSources, mainNamespace, publicEndpoints, sandboxNamespace } from "./layout";
 import { packitNotices } from "./notices";
 import { packitSecretSpecs } from "./secrets";
@@ -15,8 +15,10 @@ const TITLES: Record<ServiceName, string> = {
  * The system of one service. Both services share schema, checks and component; only the section (and with it
  * the config keys, secrets and resource names) differs.
  */
-export function packitSystem(service: ServiceName): SystemDefinition<PackitConfig, "kubernetes"> {
-    return defineSystem<PackitConfig, "kubernetes">({
+export function packitSystem(
+    service: ServiceName,
+): SystemDefinition<PackitConfig, "kubernetes", PackitSection> {
+    return defineSystem<PackitConfig, "kubernetes", PackitSection>({
         section: service,
         title: TITLES[service],
         target: "kubernetes",
@@ -35,8 +37,8 @@ export function packitSystem(service: ServiceName): SystemDefinition<PackitConfi
             ),
         clusterScoped: () => [],
         secrets: (config) => packitSecretSpecs(service, config),
-        check: (config) => packitProblems(service, config),
-        notices: (config) => packitNotices(service, config),
+        check: (config) => packitCheck(service, config),
+        notices: (section) => packitNotices(section),
         // Its own images come from a registry and tag (or a pin), not a full reference: each is confirmed by the
         // runbook's deployment tag or by the digest its ImageStream runs today, pinned.
         images: (config) =>
@@ -46,15 +48,7 @@ export function packitSystem(service: ServiceName): SystemDefinition<PackitConfi
                 running: `oc -n ${mainNamespace(service, config)} get istag ${source.stream}:${source.tag} -o jsonpath='{.image.dockerImageReference}'`,
                 digestKey: `${service}.images.pins.${source.stream}`,
             })),
-        deploy: (config, ctx) => {
-            const deployment = new PackitService(service, { context: ctx, service, config });
-            return {
-                namespace: deployment.namespace,
-                sandboxNamespace: deployment.sandboxNamespace,
-                urls: deployment.urls,
-                images: deployment.images,
-            };
-        },
+        deploy: (config, context) => new PackitService(service, { config, context }).outputs,
     });
 }
 

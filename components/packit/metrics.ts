@@ -1,29 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import { renderWithEndpoints } from "../shared/endpoints";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
 import { PlainConfigMap } from "../shared/configMap";
 import { ConfigMapHandle } from "../shared/handles";
-import { AppIdentity } from "../shared/labels";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import type { PackitRestart } from "./api";
-import { PackitReads, secretVolumes } from "./env";
-import { SIZES } from "./layout";
+import { secretVolumes } from "./env";
+import { SIZES, hostOf } from "./layout";
+import { PackitPart, PackitPartArgs } from "./part";
 import { metricsProxyConfig } from "./nginx";
 
 /** Arguments of {@link MetricsGateway}. */
-export interface MetricsGatewayArgs {
-    cluster: ClusterContext;
-    namespace: string;
-    partOf: string;
-    pushgatewayImage: string;
-    nginxImage: string;
-    /** Public host of the metrics endpoint (`workers[.stg].packit.dev`). */
-    host: string;
-    /** The deployment's Secrets: nginx serves the wildcard certificate of `packit-secrets`. */
-    reads: PackitReads;
+export interface MetricsGatewayArgs extends PackitPartArgs {
     /** The deployment's checksum key and Secrets: nginx reads the certificate and its nginx.conf at start only. */
     restart: PackitRestart;
 }
@@ -36,31 +25,33 @@ const NGINX_PORT = 8443;
  * and an nginx in front of it is the only public way in, serving `GET /metrics` and nothing else. TLS is passed through to nginx, which
  * serves the wildcard certificate from `packit-secrets`.
  */
-export class MetricsGateway extends RunbookComponent {
+export class MetricsGateway extends PackitPart {
     public readonly pushgateway: Workload;
     public readonly proxy: Workload;
-    public readonly config: k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle };
+    public readonly nginxConfig: k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle };
 
     constructor(name: string, args: MetricsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:MetricsGateway", name, opts, args.cluster.provider);
-        const { cluster } = args;
-        const app = (appName: string): AppIdentity => ({
-            name: appName,
-            partOf: args.partOf,
-            component: "metrics",
-        });
-        this.pushgateway = new Workload(
+        super("runbooks:packit:MetricsGateway", name, args, opts);
+        this.pushgateway = this.gateway();
+        this.nginxConfig = this.proxyConfig(this.pushgateway);
+        this.proxy = this.metricsProxy(args.restart);
+        this.registerOutputs({ url: `https://${hostOf("metrics", this.config)}/metrics` });
+    }
+
+    /** The Pushgateway, on port 80 inside the cluster. */
+    private gateway(): Workload {
+        return new Workload(
             this.childName("pushgateway"),
             {
-                cluster,
-                namespace: args.namespace,
-                app: app("pushgateway"),
+                cluster: this.context.cluster,
+                namespace: this.namespace,
+                app: this.app("pushgateway", "metrics"),
                 strategy: "Recreate",
                 automountServiceAccountToken: false,
                 containers: [
                     {
                         name: "pushgateway",
-                        image: args.pushgatewayImage,
+                        image: this.config.images.pushgateway,
                         args: [`--web.listen-address=:${PUSHGATEWAY_PORT}`],
                         ports: [{ name: "push", containerPort: PUSHGATEWAY_PORT }],
                         resources: SIZES.pushgateway,
@@ -76,13 +67,12 @@ export class MetricsGateway extends RunbookComponent {
             },
             this.child(),
         );
+    }
 
+    /** nginx.conf: GET /metrics to the gateway, nothing else. */
+    private proxyConfig(gateway: Workload): k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle } {
         const nginxConf = renderWithEndpoints(
-            {
-                upstream: this.pushgateway
-                    .endpoint()
-                    .url({ local: true, explicitPort: true, path: "/metrics" }),
-            },
+            { upstream: gateway.endpoint().url({ local: true, explicitPort: true, path: "/metrics" }) },
             ({ upstream }) =>
                 metricsProxyConfig({
                     listenPort: NGINX_PORT,
@@ -91,31 +81,35 @@ export class MetricsGateway extends RunbookComponent {
                     certificateKey: "/secrets/privkey.pem",
                 }),
         );
-        this.config = new PlainConfigMap(
+        return new PlainConfigMap(
             this.childName("nginx-config"),
             {
-                namespace: args.namespace,
+                namespace: this.namespace,
                 name: "nginx-config",
-                app: app("nginx"),
+                app: this.app("nginx", "metrics"),
                 data: { "nginx.conf": nginxConf },
             },
             this.child(),
         );
-        const certs = secretVolumes(args.reads, ["packit-secrets"]);
-        this.proxy = new Workload(
+    }
+
+    /** nginx, the only public way in, serving the wildcard certificate of `packit-secrets` (TLS passed through). */
+    private metricsProxy(restart: PackitRestart): Workload {
+        const certs = secretVolumes(this.reads, ["packit-secrets"]);
+        return new Workload(
             this.childName("nginx"),
             {
-                cluster,
-                namespace: args.namespace,
-                app: app("nginx"),
+                cluster: this.context.cluster,
+                namespace: this.namespace,
+                app: this.app("nginx", "metrics"),
                 automountServiceAccountToken: false,
                 // New certificates (runbook 001: "restart ... nginx for them to use the new certs") or a changed
                 // nginx.conf only take effect in a new pod.
-                restartOnChange: args.restart,
+                restartOnChange: restart,
                 containers: [
                     {
                         name: "nginx",
-                        image: args.nginxImage,
+                        image: this.config.images.nginx,
                         command: ["nginx", "-g", "daemon off;", "-c", "/etc/nginx/custom/nginx.conf"],
                         ports: [{ name: "https", containerPort: NGINX_PORT }],
                         resources: SIZES.nginx,
@@ -127,13 +121,18 @@ export class MetricsGateway extends RunbookComponent {
                         ],
                     },
                 ],
-                volumes: [this.config.handle.volume("nginx-config"), ...certs.volumes],
+                volumes: [this.nginxConfig.handle.volume("nginx-config"), ...certs.volumes],
                 service: { ports: [{ name: "https", port: 443, targetPort: NGINX_PORT }] },
-                expose: [{ host: args.host, servicePort: "https", tls: { termination: "passthrough" } }],
+                expose: [
+                    {
+                        host: hostOf("metrics", this.config),
+                        servicePort: "https",
+                        tls: { termination: "passthrough" },
+                    },
+                ],
             },
-            // nginx resolves its upstream `pushgateway` when it loads the config and exits if the name is unknown.
+            // order: nginx resolves its upstream `pushgateway` when it loads the config and exits if the name is unknown.
             this.child({ dependsOn: [this.pushgateway] }),
         );
-        this.registerOutputs({ url: `https://${args.host}/metrics` });
     }
 }

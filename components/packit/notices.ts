@@ -1,6 +1,6 @@
 import { fullKey } from "../config/problems";
 import { isPlaceholder } from "../shared/placeholder";
-import type { PackitConfig, ServiceName } from "./config";
+import type { PackitConfig, PackitSection, ServiceName } from "./config";
 import { mainNamespace, publicEndpoints } from "./layout";
 import { serverName } from "./postgres";
 import { secretConfigKey } from "./secrets";
@@ -45,8 +45,8 @@ function certificateNotice(service: ServiceName, config: PackitConfig): string |
 }
 
 /** What an operator must read before `pulumi up` of one Packit/Stream deployment. */
-export function packitNotices(service: ServiceName, config: PackitConfig): string[] {
-    return [takeoverNotice(service, config), certificateNotice(service, config)].filter(
+export function packitNotices(section: PackitSection): string[] {
+    return [takeoverNotice(section.service, section), certificateNotice(section.service, section)].filter(
         (n): n is string => n !== undefined,
     );
 }

@@ -1,23 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesContext } from "../config/system";
-import { ComponentType, RunbookComponent } from "../shared/component";
+import { ComponentType } from "../shared/component";
+import { Namespace } from "../shared/namespace";
+import { SystemArgs, SystemPart } from "../shared/system";
 import { ContainerSpec } from "../shared/container";
 import { AppIdentity } from "../shared/labels";
 import { Workload, WorkloadArgs } from "../shared/workload";
-import type { PackitConfig, ServiceName } from "./config";
+import type { PackitSection } from "./config";
 import { MountedSecret, PackitReads, secretVolumes } from "./env";
 import { ContainerImage, PackitImages } from "./images";
 
-/** What every part of one Packit deployment receives from its system component. */
-export interface PackitPartArgs {
-    /** The program's decisions: cluster, tier protection, secrets. */
-    context: KubernetesContext;
-    /** Which service this is (`packit`, `stream`): `app.kubernetes.io/part-of` of every object. */
-    service: ServiceName;
-    /** The validated section. */
-    config: PackitConfig;
-    /** The main namespace. */
-    namespace: string;
+/**
+ * What every part of one Packit deployment receives beside the system's `{ config, context }`: the main namespace it
+ * places its objects in, the deployment's images and the Secrets its pods read.
+ */
+export interface PackitPartArgs extends SystemArgs<PackitSection> {
+    /** The main namespace: objects placed with its `name` wait for it by that reference. */
+    namespace: Namespace;
     /** Where the deployment's own images come from (ImageStreams on OpenShift). */
     images: PackitImages;
     /** The Secrets its pods read, through their handles. */
@@ -41,22 +39,27 @@ export interface AppWorkloadSpec extends Omit<
  * children keep the names the runbook's objects have always had in state (`packit-service`, `packit-beat`);
  * the part's type tells the parts apart.
  */
-export abstract class PackitPart extends RunbookComponent {
-    protected readonly part: PackitPartArgs;
+export abstract class PackitPart extends SystemPart<PackitSection> {
+    /** The main namespace's reference (see {@link PackitPartArgs.namespace}). */
+    protected readonly namespace: pulumi.Output<string>;
+    protected readonly images: PackitImages;
+    protected readonly reads: PackitReads;
 
     protected constructor(
         type: ComponentType,
         name: string,
-        args: PackitPartArgs,
+        { config, context, namespace, images, reads }: PackitPartArgs,
         opts: pulumi.ComponentResourceOptions | undefined,
     ) {
-        super(type, name, opts, args.context.cluster.provider);
-        this.part = args;
+        super(type, name, { config, context }, opts);
+        this.namespace = namespace.name;
+        this.images = images;
+        this.reads = reads;
     }
 
     /** Identity of an object of this deployment. */
     protected app(name: string, component: string): AppIdentity {
-        return { name, partOf: this.part.service, component };
+        return { name, partOf: this.config.service, component };
     }
 
     /**
@@ -70,14 +73,14 @@ export abstract class PackitPart extends RunbookComponent {
         extra: pulumi.CustomResourceOptions = {},
     ): Workload {
         const { image, secrets = [], container, ...rest } = spec;
-        const mounted = secretVolumes(this.part.reads, secrets);
+        const mounted = secretVolumes(this.reads, secrets);
         const pinned = typeof image === "string" ? { image, managedByTrigger: false } : image;
         return new Workload(
             this.childName(role),
             {
                 ...rest,
-                cluster: this.part.context.cluster,
-                namespace: this.part.namespace,
+                cluster: this.context.cluster,
+                namespace: this.namespace,
                 automountServiceAccountToken: false,
                 annotations: pinned.annotations,
                 imagesManagedByTriggers: pinned.managedByTrigger,

@@ -6,6 +6,7 @@ import { ClusterContext } from "../shared/cluster";
 import { RunbookComponent } from "../shared/component";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
+import { Namespace } from "../shared/namespace";
 import { recordPods, recordService } from "../shared/network";
 import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
 import { sclorgPostgresProbes } from "../shared/probes";
@@ -27,7 +28,10 @@ export interface PostgresServer {
 /** Arguments of {@link PackitPostgres}. */
 export interface PackitPostgresArgs {
     cluster: ClusterContext;
-    namespace: string;
+    /** The main namespace: the database's objects are placed with its reference. */
+    namespace: Namespace;
+    /** Its plain name, for what matches on names (the network checks, the claim builder). */
+    namespaceName: string;
     partOf: string;
     /** The server the applications use (Service `postgres`). */
     current: PostgresServer;
@@ -55,6 +59,12 @@ export function serverName(version: number): string {
     return `postgres-${version}`;
 }
 
+/** One major version's running server: what it runs and its Deployment (whose Service the upgrade's copy reaches). */
+export interface RunningServer {
+    settings: PostgresServer;
+    workload: Workload;
+}
+
 /** The labels' identity of one of the database's objects. */
 function databaseApp(partOf: string, name: string): AppIdentity {
     return { name, partOf, component: "database" };
@@ -67,7 +77,10 @@ function databaseApp(partOf: string, name: string): AppIdentity {
  */
 export class PackitPostgres extends RunbookComponent {
     public readonly secret: k8s.core.v1.Secret & { readonly handle: SecretHandle };
-    public readonly servers: Workload[] = [];
+    /** The server the applications use. */
+    public readonly current: RunningServer;
+    /** During a major upgrade: the old server, which the copy reads. */
+    public readonly previous?: RunningServer;
     public readonly service: k8s.core.v1.Service;
     /** Host the applications connect to. */
     public readonly host = "postgres";
@@ -77,7 +90,7 @@ export class PackitPostgres extends RunbookComponent {
     constructor(name: string, args: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitPostgres", name, opts, args.cluster.provider);
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
-        this.endpoint = ServiceEndpoint.of(this.host, args.namespace, PORT);
+        this.endpoint = ServiceEndpoint.of(this.host, args.namespaceName, PORT);
         const password =
             args.password ??
             new random.RandomPassword(
@@ -89,7 +102,7 @@ export class PackitPostgres extends RunbookComponent {
         this.secret = new ConfigSecret(
             this.childName("secret"),
             {
-                namespace: args.namespace,
+                namespace: args.namespace.name,
                 name: POSTGRES_SECRET,
                 app: app("postgres"),
                 data: {
@@ -104,41 +117,61 @@ export class PackitPostgres extends RunbookComponent {
             this.child(statefulOptions(args.protectStateful)),
         );
 
-        if (args.previous) this.servers.push(this.server(args, args.previous, false));
+        if (args.previous)
+            this.previous = { settings: args.previous, workload: this.server(args, args.previous, false) };
         const currentServer = this.server(args, args.current, true);
-        this.servers.push(currentServer);
+        this.current = { settings: args.current, workload: currentServer };
 
+        this.service = this.stableService(args, currentServer);
+        this.registerOutputs({ host: this.host, version: args.current.version });
+    }
+
+    /** The stable Service `postgres` the applications use, pointing at the current version's server. */
+    private stableService(args: PackitPostgresArgs, currentServer: Workload): k8s.core.v1.Service {
+        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
         const selector = selectorLabels(app(serverName(args.current.version)));
-        recordService(args.cluster, {
-            namespace: args.namespace,
-            name: this.host,
-            selector,
-            ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
-        });
-        this.service = new k8s.core.v1.Service(
+        const ports = [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" as const }];
+        recordService(args.cluster, { namespace: args.namespaceName, name: this.host, selector, ports });
+        return new k8s.core.v1.Service(
             this.childName("service"),
             {
                 metadata: {
                     name: this.host,
-                    namespace: args.namespace,
+                    namespace: args.namespace.name,
                     labels: standardLabels(app("postgres")),
                 },
-                spec: {
-                    selector,
-                    ports: [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" }],
-                },
+                spec: { selector, ports },
             },
-            // An upgrade moves `postgres` to the new server only once it runs; the selector is labels, no reference.
+            // The selector is labels, no reference.
+            // order: an upgrade moves `postgres` to the new server only once that server runs.
             this.child({ dependsOn: [currentServer] }),
         );
-        this.registerOutputs({ host: this.host, version: args.current.version });
     }
 
-    /** The endpoint of the server of major `version` (its own Service, which the upgrade's copy reaches). */
-    serverEndpoint(version: number): ServiceEndpoint {
-        const server = this.servers.find((s) => s.objectName === serverName(version));
-        if (!server) throw new Error(`no PostgreSQL ${version} server is made`);
-        return server.endpoint();
+    /** A major version's claim: the running system's (adopted) when this server holds the existing data, else new. */
+    private claim(args: PackitPostgresArgs, s: PostgresServer, current: boolean): PersistentVolumeClaim {
+        const objectName = serverName(s.version);
+        // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
+        const holdsExistingData = args.previous ? !current : current;
+        const adoptedClaim = holdsExistingData ? args.claimName : undefined;
+        const adopted = adoptedClaim !== undefined;
+        return new PersistentVolumeClaim(
+            this.childName(`${s.version}-pvc`),
+            {
+                name: adoptedClaim ?? objectName,
+                namespace: args.namespaceName,
+                app: databaseApp(args.partOf, objectName),
+                storage: args.storage,
+                // An adopted claim holds the running system's data: protected in every tier.
+                protectStateful: current && (args.protectStateful || adopted),
+            },
+            // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
+            this.child({
+                // order: the claim builder takes the namespace as a plain string, which orders nothing.
+                dependsOn: [args.namespace],
+                ...(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
+            }),
+        );
     }
 
     /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
@@ -146,29 +179,12 @@ export class PackitPostgres extends RunbookComponent {
         const { cluster } = args;
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
         const objectName = serverName(s.version);
-        // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
-        const holdsExistingData = args.previous ? !current : current;
-        const adoptedClaim = holdsExistingData ? args.claimName : undefined;
-        const adopted = adoptedClaim !== undefined;
-        const claimName = adoptedClaim ?? objectName;
-        const pvc = new PersistentVolumeClaim(
-            this.childName(`${s.version}-pvc`),
-            {
-                name: claimName,
-                namespace: args.namespace,
-                app: app(objectName),
-                storage: args.storage,
-                // An adopted claim holds the running system's data: protected in every tier.
-                protectStateful: current && (args.protectStateful || adopted),
-            },
-            // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
-            this.child(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
-        );
+        const pvc = this.claim(args, s, current);
         return new Workload(
             this.childName(String(s.version)),
             {
                 cluster,
-                namespace: args.namespace,
+                namespace: args.namespace.name,
                 app: { ...app(objectName), version: String(s.version) },
                 annotations: postgresServerAnnotations(
                     s.version,
@@ -201,7 +217,8 @@ export class PackitPostgres extends RunbookComponent {
 /** Arguments of {@link PostgresUpgrade}. */
 export interface PostgresUpgradeArgs {
     cluster: ClusterContext;
-    namespace: string;
+    /** The main namespace's reference (the Namespace's `name`). */
+    namespace: pulumi.Output<string>;
     partOf: string;
     from: PostgresServer;
     to: PostgresServer;

@@ -14,7 +14,9 @@ export interface SandboxArgs {
     cluster: ClusterContext;
     /** The sandbox namespace, `<service>-<deployment>-sandbox`. */
     namespace: string;
-    /** The main namespace, whose `default` service account (the workers') runs sandcastle pods here. */
+    /** The main namespace, where the clean-up job runs: placed with its reference. */
+    main: Namespace;
+    /** Its plain name: the workers' `default` service account there runs sandcastle pods here. */
     mainNamespace: string;
     partOf: string;
     create: boolean;
@@ -41,19 +43,25 @@ export class Sandbox extends RunbookComponent {
 
     constructor(name: string, args: SandboxArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:Sandbox", name, opts, args.cluster.provider);
-        const { cluster } = args;
         this.name = args.namespace;
-        const app = (appName: string, component: string): AppIdentity => ({
-            name: appName,
-            partOf: args.partOf,
-            component,
-        });
-        this.namespace = new Namespace(
+        this.namespace = this.sandboxNamespace(args);
+        for (const claim of args.repositoryCaches) this.repositoryCache(args, claim);
+        if (args.cleanup) this.cleanupJob = this.cleanup(args, args.cleanup);
+        this.registerOutputs({ namespace: args.namespace });
+    }
+
+    private app(args: SandboxArgs, name: string, component: string): AppIdentity {
+        return { name, partOf: args.partOf, component };
+    }
+
+    /** The namespace, where the workers' account may do what a project editor may. */
+    private sandboxNamespace(args: SandboxArgs): Namespace {
+        return new Namespace(
             this.childName("ns"),
             {
-                cluster,
+                cluster: args.cluster,
                 name: args.namespace,
-                app: app(args.namespace, "sandbox"),
+                app: this.app(args, args.namespace, "sandbox"),
                 create: args.create,
                 roleBindings: [
                     {
@@ -67,73 +75,75 @@ export class Sandbox extends RunbookComponent {
             },
             this.child(),
         );
-        for (const claim of args.repositoryCaches) {
-            new PersistentVolumeClaim(
-                this.childName(claim.name),
-                {
-                    name: claim.name,
-                    namespace: args.namespace,
-                    // The managed-by label keeps the clean-up job away from these claims.
-                    app: app(claim.name, "repository-cache"),
-                    storage: claim.size,
-                    protectStateful: args.protectStateful,
-                },
-                // Placed in the sandbox namespace by its plain name, so no reference orders it after the namespace.
-                this.child({ dependsOn: [this.namespace] }),
-            );
-        }
-        if (args.cleanup) {
-            const id = app("sandbox-cleanup", "sandbox-cleanup");
-            // The Role and its binding are placed in the sandbox namespace by its plain name.
-            const after = { dependsOn: [this.namespace] };
-            const access = new JobAccount(
-                this.childName("cleaner"),
-                {
-                    cluster,
-                    app: id,
-                    accountName: "sandbox-cleaner",
-                    accountNamespace: args.mainNamespace,
-                    roleNamespace: args.namespace,
-                    rules: [
-                        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] },
-                        {
-                            apiGroups: [""],
-                            resources: ["persistentvolumeclaims"],
-                            verbs: ["get", "list", "delete"],
+    }
+
+    /** The sandbox twin of a worker's repository cache. */
+    private repositoryCache(args: SandboxArgs, claim: { name: string; size: string }): void {
+        new PersistentVolumeClaim(
+            this.childName(claim.name),
+            {
+                name: claim.name,
+                namespace: args.namespace,
+                // The managed-by label keeps the clean-up job away from these claims.
+                app: this.app(args, claim.name, "repository-cache"),
+                storage: claim.size,
+                protectStateful: args.protectStateful,
+            },
+            // order: the claim builder takes the namespace as a plain string, which orders nothing.
+            this.child({ dependsOn: [this.namespace] }),
+        );
+    }
+
+    /** The hourly clean-up: its own account, which may only list and delete pods and claims here. */
+    private cleanup(args: SandboxArgs, cleanup: NonNullable<SandboxArgs["cleanup"]>): ScheduledJob {
+        const id = this.app(args, "sandbox-cleanup", "sandbox-cleanup");
+        const access = new JobAccount(
+            this.childName("cleaner"),
+            {
+                cluster: args.cluster,
+                app: id,
+                accountName: "sandbox-cleaner",
+                accountNamespace: args.mainNamespace,
+                roleNamespace: args.namespace,
+                rules: [
+                    { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] },
+                    {
+                        apiGroups: [""],
+                        resources: ["persistentvolumeclaims"],
+                        verbs: ["get", "list", "delete"],
+                    },
+                ],
+            },
+            // order: the account builder takes both namespaces as plain strings, which order nothing.
+            (extra) => this.child({ dependsOn: [this.namespace, args.main], ...extra }),
+        );
+        return new ScheduledJob(
+            this.childName("cleanup"),
+            {
+                cluster: args.cluster,
+                namespace: args.main.name,
+                app: id,
+                schedule: cleanup.schedule,
+                activeDeadlineSeconds: 1800,
+                serviceAccountName: access.handle.name,
+                containers: [
+                    {
+                        name: "sandbox-cleanup",
+                        image: cleanup.image,
+                        command: ["/bin/bash", "-c", SANDBOX_CLEANUP_SCRIPT],
+                        env: {
+                            // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
+                            HOME: "/tmp",
+                            SANDBOX_NAMESPACE: args.namespace,
+                            POD_MAX_AGE_HOURS: String(cleanup.podMaxAgeHours),
+                            PVC_GRACE_MINUTES: String(cleanup.pvcGraceMinutes),
                         },
-                    ],
-                },
-                (extra) => this.child({ ...after, ...extra }),
-            );
-            this.cleanupJob = new ScheduledJob(
-                this.childName("cleanup"),
-                {
-                    cluster,
-                    namespace: args.mainNamespace,
-                    app: id,
-                    schedule: args.cleanup.schedule,
-                    activeDeadlineSeconds: 1800,
-                    serviceAccountName: access.handle.name,
-                    containers: [
-                        {
-                            name: "sandbox-cleanup",
-                            image: args.cleanup.image,
-                            command: ["/bin/bash", "-c", SANDBOX_CLEANUP_SCRIPT],
-                            env: {
-                                // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
-                                HOME: "/tmp",
-                                SANDBOX_NAMESPACE: args.namespace,
-                                POD_MAX_AGE_HOURS: String(args.cleanup.podMaxAgeHours),
-                                PVC_GRACE_MINUTES: String(args.cleanup.pvcGraceMinutes),
-                            },
-                            resources: SIZES.cliJob,
-                        },
-                    ],
-                },
-                // Its first run needs the rights; the pod names only the account, not the binding.
-                this.child({ dependsOn: [access.binding] }),
-            );
-        }
-        this.registerOutputs({ namespace: args.namespace });
+                        resources: SIZES.cliJob,
+                    },
+                ],
+            },
+            // order: its first run needs the rights; the pod names only the account, not the binding.
+            this.child({ dependsOn: [access.binding] }),
+        );
     }
 }

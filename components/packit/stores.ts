@@ -3,7 +3,8 @@ import { PlainConfigMap } from "../shared/configMap";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { httpProbe, httpServerProbes } from "../shared/probes";
 import { Redis } from "../shared/redis";
-import type { PackitConfig } from "./config";
+import type { TokmanConfig } from "./config";
+import { Namespace } from "../shared/namespace";
 import { REDIS_NAME, listenerEnv } from "./env";
 import { SIZES } from "./layout";
 import type { PackitRestart } from "./api";
@@ -35,72 +36,85 @@ export class PackitDataStores extends PackitPart {
 
     constructor(name: string, args: PackitDataStoresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitDataStores", name, args, opts);
-        const { config, context, service } = args;
-        const on = config.components;
-        if (on.postgres) {
-            this.postgres = new PackitPostgres(
-                this.childName("postgres"),
-                {
-                    cluster: context.cluster,
-                    namespace: args.namespace,
-                    partOf: service,
-                    current: { version: config.postgres.version, image: config.postgres.image },
-                    previous: config.postgres.previous,
-                    storage: config.postgres.storage,
-                    database: config.postgres.database,
-                    user: config.postgres.user,
-                    protectStateful: context.protectStateful,
-                    claimName: config.postgres.claimName,
-                    password: config.postgres.existingPassword
-                        ? context.secrets.require(postgresPasswordKey(service))
-                        : undefined,
-                },
-                this.child(),
-            );
-        }
-        if (on.redis) {
-            this.redis = new Redis(
-                this.childName("redis"),
-                {
-                    cluster: context.cluster,
-                    namespace: args.namespace,
-                    app: this.app(REDIS_NAME, "broker"),
-                    image: config.images.redis,
-                    resources: SIZES.redis,
-                    storage: { size: config.redis.storage, claimName: "redis-pvc" },
-                    protectStateful: context.protectStateful,
-                },
-                this.child(),
-            );
-        }
+        // order: the Redis and claim builders take the namespace as a plain string, which orders nothing.
+        const inNamespace = { dependsOn: [args.namespace] };
+        this.postgres = this.database(args.namespace);
+        this.redis = this.broker(inNamespace);
         this.forApplications = [this.postgres, this.redis].filter((s) => s !== undefined);
-        if (on.tokman && config.tokman) this.tokenManager(config.tokman, args.tokmanDependsOn, args.restart);
+        if (this.config.tokman)
+            this.tokenManager(this.config.tokman, args.tokmanDependsOn, args.restart, inNamespace);
         this.registerOutputs({});
+    }
+
+    /** PostgreSQL, with the running database's password when it is kept. */
+    private database(namespace: Namespace): PackitPostgres | undefined {
+        const { config, context } = this;
+        if (!config.components.postgres) return undefined;
+        return new PackitPostgres(
+            this.childName("postgres"),
+            {
+                cluster: context.cluster,
+                namespace,
+                namespaceName: config.namespace,
+                partOf: config.service,
+                current: { version: config.postgres.version, image: config.postgres.image },
+                previous: config.postgres.previous,
+                storage: config.postgres.storage,
+                database: config.postgres.database,
+                user: config.postgres.user,
+                protectStateful: context.protectStateful,
+                claimName: config.postgres.claimName,
+                password: config.postgres.existingPassword
+                    ? context.secrets.require(postgresPasswordKey(config.service))
+                    : undefined,
+            },
+            this.child(),
+        );
+    }
+
+    /** The Celery broker, whose queued tasks survive a restart on its volume. */
+    private broker(inNamespace: pulumi.CustomResourceOptions): Redis | undefined {
+        const { config, context } = this;
+        if (!config.components.redis) return undefined;
+        return new Redis(
+            this.childName("redis"),
+            {
+                cluster: context.cluster,
+                namespace: config.namespace,
+                app: this.app(REDIS_NAME, "broker"),
+                image: config.images.redis,
+                resources: SIZES.redis,
+                storage: { size: config.redis.storage, claimName: "redis-pvc" },
+                protectStateful: context.protectStateful,
+            },
+            this.child(inNamespace),
+        );
     }
 
     /** tokman hands out GitHub App installation tokens and keeps them in sqlite on `access-tokens-pvc`. */
     private tokenManager(
-        tokman: NonNullable<PackitConfig["tokman"]>,
-        dependsOn: pulumi.Resource[],
+        tokman: TokmanConfig,
+        after: pulumi.Resource[],
         restart: PackitRestart,
+        inNamespace: pulumi.CustomResourceOptions,
     ): void {
-        const { context, namespace } = this.part;
+        const { context, config } = this;
         const app = this.app("tokman", "token-manager");
         const claim = new PersistentVolumeClaim(
             this.childName("tokman-pvc"),
             {
                 name: "access-tokens-pvc",
-                namespace,
+                namespace: config.namespace,
                 app,
                 storage: tokman.storage,
                 protectStateful: context.protectStateful,
             },
-            this.child(),
+            this.child(inNamespace),
         );
         const settings = new PlainConfigMap(
             this.childName("tokman-config"),
             {
-                namespace,
+                namespace: this.namespace,
                 name: "tokman-config",
                 app,
                 data: {
@@ -120,13 +134,13 @@ export class PackitDataStores extends PackitPart {
             "tokman",
             {
                 app,
-                image: this.part.images.containerImage("tokman", "tokman"),
+                image: this.images.containerImage("tokman", "tokman"),
                 secrets: ["github-app-private-key"],
                 restartOnChange: restart,
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",
                 container: {
-                    env: listenerEnv(this.part.config, this.part.reads, {
+                    env: listenerEnv(config, this.reads, {
                         LOG_LEVEL: "DEBUG",
                         WORKERS: "1",
                         TOKMAN_CONFIG: "/etc/config/config.py",
@@ -147,7 +161,8 @@ export class PackitDataStores extends PackitPart {
                 volumes: [settings.handle.volume("tokman-config"), claim.handle.volume("access-tokens")],
                 service: { ports: [{ name: "http", port: 80, targetPort: 8000 }] },
             },
-            { dependsOn },
+            // order: its trigger annotation names the ImageStream by string, which no reference carries.
+            { dependsOn: after },
         );
     }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mergeEnv } from "../shared/env";
+import { ContainerSpec } from "../shared/container";
 import { execProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import { celeryEnv, secretVolumes } from "./env";
@@ -12,6 +13,27 @@ export interface PackitWorkersArgs extends PackitPartArgs {
     /** One StatefulSet per group (all-queues, or short-running + long-running); none when workers are off. */
     groups: WorkerGroup[];
     restart: PackitRestart;
+}
+
+/** The Secrets every Celery process mounts. */
+const SECRETS = ["packit-ssh", "packit-secrets", "packit-config"] as const;
+
+/**
+ * The StatefulSet's governing Service selects the workers, so a rollout and OrderedReady wait for readiness: ready
+ * once this worker answers on the broker (the liveness probe's Celery check, asked of this worker alone).
+ */
+function workerProbes(): Pick<ContainerSpec, "readinessProbe" | "livenessProbe"> {
+    return {
+        readinessProbe: execProbe(
+            ["bash", "-c", 'celery -A "$APP" inspect ping --destination "celery@$(uname -n)" --timeout 10'],
+            { initialDelaySeconds: 30, periodSeconds: 60, timeoutSeconds: 30 },
+        ),
+        livenessProbe: execProbe(["bash", "-c", 'celery -A "$APP" status | grep "$(uname -n): OK"'], {
+            initialDelaySeconds: 600,
+            periodSeconds: 600,
+            timeoutSeconds: 300,
+        }),
+    };
 }
 
 /** Name of the worker container; image triggers select it by this name. */
@@ -29,93 +51,82 @@ export class PackitWorkers extends PackitPart {
 
     constructor(name: string, args: PackitWorkersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitWorkers", name, args, opts);
-        const { config, service } = args;
-        const paused = writersPaused(config);
-        const secrets = ["packit-ssh", "packit-secrets", "packit-config"] as const;
+        const { config } = this;
         if (config.components.workers) {
-            const image = args.images.containerImage("packit-worker", WORKER_CONTAINER);
-            const volumes = secretVolumes(args.reads, [...secrets]);
-            const env = celeryEnv(service, config, args.reads, {});
-            for (const group of args.groups) {
-                const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
-                this.statefulSets[group.name] = new Workload(
-                    this.childName(`worker-${role}`),
+            for (const group of args.groups) this.statefulSets[group.name] = this.worker(group, args.restart);
+        }
+        if (config.components.beat) this.beat = this.scheduler(args.restart);
+        this.registerOutputs({ statefulSets: Object.keys(this.statefulSets) });
+    }
+
+    /** One worker StatefulSet: its own sandcastle volume and, for long-running tasks, its repository cache. */
+    private worker(group: WorkerGroup, restart: PackitRestart): Workload {
+        const { config } = this;
+        const image = this.images.containerImage("packit-worker", WORKER_CONTAINER);
+        const volumes = secretVolumes(this.reads, [...SECRETS]);
+        const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
+        return new Workload(
+            this.childName(`worker-${role}`),
+            {
+                cluster: this.context.cluster,
+                namespace: this.namespace,
+                kind: "StatefulSet",
+                app: this.app(group.name, "worker"),
+                replicas: writersPaused(config) ? 0 : group.replicas,
+                // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
+                terminationGracePeriodSeconds: 10,
+                // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
+                annotations: image.annotations,
+                imagesManagedByTriggers: image.managedByTrigger,
+                restartOnChange: restart,
+                containers: [
                     {
-                        cluster: args.context.cluster,
-                        namespace: args.namespace,
-                        kind: "StatefulSet",
-                        app: this.app(group.name, "worker"),
-                        replicas: paused ? 0 : group.replicas,
-                        // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
-                        terminationGracePeriodSeconds: 10,
-                        // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
-                        annotations: image.annotations,
-                        imagesManagedByTriggers: image.managedByTrigger,
-                        restartOnChange: args.restart,
-                        containers: [
-                            {
-                                name: WORKER_CONTAINER,
-                                image: image.image,
-                                command: ["/usr/bin/run_worker.sh"],
-                                env: mergeEnv(env, { CELERY_COMMAND: "worker", QUEUES: group.queues }),
-                                resources: group.size,
-                                // The StatefulSet's governing Service selects the workers, so a rollout and
-                                // OrderedReady wait for readiness: ready once this worker answers on the broker
-                                // (the liveness probe's Celery check, asked of this worker alone).
-                                readinessProbe: execProbe(
-                                    [
-                                        "bash",
-                                        "-c",
-                                        'celery -A "$APP" inspect ping --destination "celery@$(uname -n)" --timeout 10',
-                                    ],
-                                    { initialDelaySeconds: 30, periodSeconds: 60, timeoutSeconds: 30 },
-                                ),
-                                livenessProbe: execProbe(
-                                    ["bash", "-c", 'celery -A "$APP" status | grep "$(uname -n): OK"'],
-                                    { initialDelaySeconds: 600, periodSeconds: 600, timeoutSeconds: 300 },
-                                ),
-                                volumeMounts: [
-                                    ...volumes.volumeMounts,
-                                    { name: "packit-worker-vol", mountPath: "/sandcastle" },
-                                    ...(group.repositoryCache
-                                        ? [
-                                              {
-                                                  name: "packit-worker-repository-cache",
-                                                  mountPath: "/repository-cache",
-                                              },
-                                          ]
-                                        : []),
-                                ],
-                            },
-                        ],
-                        volumes: volumes.volumes,
-                        volumeClaimTemplates: [
-                            { name: "packit-worker-vol", size: group.sandcastleVolume },
+                        name: WORKER_CONTAINER,
+                        image: image.image,
+                        command: ["/usr/bin/run_worker.sh"],
+                        env: mergeEnv(celeryEnv(config, this.reads, {}), {
+                            CELERY_COMMAND: "worker",
+                            QUEUES: group.queues,
+                        }),
+                        resources: group.size,
+                        ...workerProbes(),
+                        volumeMounts: [
+                            ...volumes.volumeMounts,
+                            { name: "packit-worker-vol", mountPath: "/sandcastle" },
                             ...(group.repositoryCache
-                                ? [{ name: "packit-worker-repository-cache", size: group.repositoryCache }]
+                                ? [{ name: "packit-worker-repository-cache", mountPath: "/repository-cache" }]
                                 : []),
                         ],
                     },
-                    this.child(),
-                );
-            }
-        }
-        if (config.components.beat) {
-            this.beat = this.appWorkload("beat", {
-                app: this.app("packit-service-beat", "scheduler"),
-                image: args.images.containerImage("packit-worker", "packit-service-beat"),
-                secrets: [...secrets],
-                restartOnChange: args.restart,
-                replicas: paused ? 0 : 1,
-                // Two beats would schedule every periodic task twice.
-                strategy: "Recreate",
-                container: {
-                    command: ["/usr/bin/run_worker.sh"],
-                    env: celeryEnv(service, config, args.reads, { CELERY_COMMAND: "beat" }),
-                    resources: SIZES.beat,
-                },
-            });
-        }
-        this.registerOutputs({ statefulSets: Object.keys(this.statefulSets) });
+                ],
+                volumes: volumes.volumes,
+                volumeClaimTemplates: [
+                    { name: "packit-worker-vol", size: group.sandcastleVolume },
+                    ...(group.repositoryCache
+                        ? [{ name: "packit-worker-repository-cache", size: group.repositoryCache }]
+                        : []),
+                ],
+            },
+            this.child(),
+        );
+    }
+
+    /** Beat, which schedules the periodic tasks. */
+    private scheduler(restart: PackitRestart): Workload {
+        const { config } = this;
+        return this.appWorkload("beat", {
+            app: this.app("packit-service-beat", "scheduler"),
+            image: this.images.containerImage("packit-worker", "packit-service-beat"),
+            secrets: [...SECRETS],
+            restartOnChange: restart,
+            replicas: writersPaused(config) ? 0 : 1,
+            // Two beats would schedule every periodic task twice.
+            strategy: "Recreate",
+            container: {
+                command: ["/usr/bin/run_worker.sh"],
+                env: celeryEnv(config, this.reads, { CELERY_COMMAND: "beat" }),
+                resources: SIZES.beat,
+            },
+        });
     }
 }

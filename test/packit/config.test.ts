@@ -1,3 +1,4 @@
+import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { REQUIRES, packitProblems } from "../../components/packit/checks";
@@ -13,7 +14,8 @@ import {
     envOf,
     packitValues,
     PACKIT_SYSTEMS,
-    runPackitAlone,
+    PACKIT_ALONE,
+    packitSections,
     secretsFor,
     Values,
     onlyComponents,
@@ -63,8 +65,11 @@ describe("packit configuration", () => {
         // Only the debugging tools and the Redis they need: the case reads nothing of the other components, which
         // make no Deployment or Route of these names.
         const tools: Component[] = ["flower", "redisCommander"];
-        await runPackitAlone("stage", (packit) => {
-            onlyComponents(packit, [...tools, ...tools.flatMap((c) => REQUIRES[c] ?? [])]);
+        await runSystem(PACKIT_ALONE, "stage", (values) => {
+            onlyComponents(packitSections(values).packit, [
+                ...tools,
+                ...tools.flatMap((c) => REQUIRES[c] ?? []),
+            ]);
         });
         const flower = envOf(k8sObject(DEPLOYMENT, "flower", "packit-stg"));
         assert.deepEqual(flower.FLOWER_BASIC_AUTH.valueFrom, {

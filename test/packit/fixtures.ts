@@ -1,10 +1,9 @@
 import { operatorDigest } from "../placeholders";
 import { strict as assert } from "assert";
-import { RecordedResource } from "../../tools/mocks/recorder";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { Objects, Registered, stackValues } from "../harness";
 import { stackPlan } from "../fixtures/plans";
-import { SystemFixture, runSystem } from "../fixtures/system";
+import { SystemFixture, Values as SystemValues } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
 import { COMPONENTS, Component, PackitConfig, packitSchema } from "../../components/packit/config";
 import { packitSecretSpecs } from "../../components/packit/secrets";
@@ -49,12 +48,9 @@ export function secretsFor(values: Values): Record<string, string> {
     return secrets;
 }
 
-/** Runs the whole program with the Packit sections of a stack, after an optional change of the values. */
-export async function runPackit(
-    stack: Stack,
-    change?: (values: Values) => void,
-): Promise<RecordedResource[]> {
-    return runSystem(PACKIT, stack, change && ((values) => change(values as Values)));
+/** The Packit sections of values that {@link PACKIT} or {@link PACKIT_ALONE} keep, typed as their stack file holds them. */
+export function packitSections(values: SystemValues): Values {
+    return values as Values;
 }
 
 /** Packit and Stream in test/fixtures/system.ts: their sections, the program-level ones, only their systems. */
@@ -74,14 +70,6 @@ export const PACKIT_ALONE: SystemFixture = {
     systems: [packit],
     secrets: (values) => secretsFor(values as Values),
 };
-
-/** Runs the whole program with only the packit service's section of a stack, after an optional change of it. */
-export async function runPackitAlone(
-    stack: Stack,
-    change?: (packit: PackitSection) => void,
-): Promise<RecordedResource[]> {
-    return runSystem(PACKIT_ALONE, stack, change && ((values) => change((values as Values).packit)));
-}
 
 /**
  * Every optional component on in both services (the debugging tools), and packit's database in the middle of a major

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { REQUIRES } from "../../components/packit/checks";
 import { COMPONENTS, Component } from "../../components/packit/config";
-import { DEPLOYMENT, onlyComponents, runPackitAlone } from "./fixtures";
+import { DEPLOYMENT, PACKIT_ALONE, onlyComponents, packitSections } from "./fixtures";
+import { runSystem } from "../fixtures/system";
 import { unwaitedReads } from "../fixtures/podReads";
 
 // Issue #28: the whole deployment of each stack, every component on, is checked the same way in validity.test.ts,
@@ -16,8 +17,8 @@ describe("packit partial deployments read only Secrets they make (issue 28)", fu
     function deployedAlone(component: Component): Promise<RecordedResource[]> {
         let run = alone.get(component);
         if (!run) {
-            run = runPackitAlone("stage", (packit) => {
-                onlyComponents(packit, [component, ...(REQUIRES[component] ?? [])]);
+            run = runSystem(PACKIT_ALONE, "stage", (values) => {
+                onlyComponents(packitSections(values).packit, [component, ...(REQUIRES[component] ?? [])]);
             }).then((r) => [...r]);
             alone.set(component, run);
         }

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field } from "../harness";
-import { PVC, everyComponentOn, runPackit } from "./fixtures";
+import { PACKIT, PVC, everyComponentOn, packitSections } from "./fixtures";
+import { runSystem } from "../fixtures/system";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
@@ -17,7 +18,9 @@ for (const stack of ["stage", "prod"] as const) {
     describe(`packit creation order (${stack}, every component on)`, () => {
         let resources: RecordedResource[];
         before(async () => {
-            resources = await runPackit(stack, (v) => everyComponentOn(v, { upgrade: false }));
+            resources = await runSystem(PACKIT, stack, (v) =>
+                everyComponentOn(packitSections(v), { upgrade: false }),
+            );
         });
 
         it("creates every namespaced object only after its Namespace", () => {

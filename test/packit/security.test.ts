@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { SANDBOX_CLEANUP_SCRIPT } from "../../components/packit/scripts";
 import { Objects, field } from "../harness";
-import { evaluatedBefore } from "../fixtures/system";
+import { evaluatedBefore, runSystem } from "../fixtures/system";
 import {
     CLUSTERROLEBINDING,
     CONFIGMAP,
@@ -16,8 +16,9 @@ import {
     containers,
     envOf,
     podSpec,
-    runPackit,
-    runPackitAlone,
+    PACKIT,
+    PACKIT_ALONE,
+    packitSections,
 } from "./fixtures";
 
 interface Subject {
@@ -30,7 +31,7 @@ describe("packit security", function () {
     this.timeout(120_000);
     // The unchanged prod stack, evaluated once; the case that needs a generated password evaluates its own variant,
     // so no case reads what another one evaluated.
-    const prod = evaluatedBefore(() => runPackit("prod"));
+    const prod = evaluatedBefore(() => runSystem(PACKIT, "prod"));
     const objects = () => new Objects(prod());
     const k8sObjects = (type: string, namespace?: string) => objects().ofType(type, namespace);
     const k8sObject = (type: string, name: string, namespace?: string) =>
@@ -101,8 +102,8 @@ describe("packit security", function () {
     it("keeps the generated Postgres password secret: in postgres-secret only, referenced by key", async () => {
         // Production adopts the running password; a generated one is what a new database gets.
         // Only packit's section: the change is packit's own database, which nothing of stream's reads.
-        const resources = await runPackitAlone("prod", (packit) => {
-            packit.postgres.existingPassword = false;
+        const resources = await runSystem(PACKIT_ALONE, "prod", (values) => {
+            packitSections(values).packit.postgres.existingPassword = false;
         });
         const generatedRun = new Objects(resources);
         const secret = generatedRun.one(SECRET, "postgres-secret", "packit-prod");

@@ -1,3 +1,4 @@
+import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { Objects, Registered, field, k8sObject, k8sObjects } from "../harness";
 import {
@@ -18,7 +19,8 @@ import {
     containers,
     envOf,
     podSpec,
-    runPackit,
+    PACKIT,
+    packitSections,
     onlyComponents,
 } from "./fixtures";
 import { RecordedResource } from "../../tools/mocks/recorder";
@@ -26,6 +28,7 @@ import { evaluatePart } from "../fixtures/part";
 import { packit } from "../../components/packit";
 import { PackitImages } from "../../components/packit/images";
 import { packitImagesArgs } from "../../components/packit/packit";
+import { Namespace } from "../../components/shared/namespace";
 
 const IMAGE_TRIGGER = "image.openshift.io/triggers";
 
@@ -192,7 +195,8 @@ describe("packit and stream: prod stack", () => {
     // packit's workers, whose sandbox holds a cache volume): the others make no volume, database or Job.
     let adopted: Promise<Objects<RecordedResource>> | undefined;
     const withClaim = () =>
-        (adopted ??= runPackit("prod", (v) => {
+        (adopted ??= runSystem(PACKIT, "prod", (values) => {
+            const v = packitSections(values);
             for (const [section, read] of [
                 [v.packit, ["postgres", "redis", "tokman", "workers"]],
                 [v.stream, ["postgres"]],
@@ -394,7 +398,14 @@ describe("packit and stream: prod stack", () => {
                     (values as Values).packit.images.pins = { "packit-worker": digest };
                 },
                 (config, context) => {
-                    new PackitImages("packit-images", packitImagesArgs(context.cluster, "packit", config));
+                    // The namespace is made elsewhere: the images alone are registered.
+                    const namespace = new Namespace("packit-namespace", {
+                        cluster: context.cluster,
+                        name: config.namespace,
+                        app: { name: config.namespace, partOf: "packit", component: "namespace" },
+                        create: false,
+                    });
+                    new PackitImages("packit-images", packitImagesArgs(context.cluster, config, namespace));
                 },
             ),
         );
@@ -411,7 +422,7 @@ describe("packit and stream: prod stack", () => {
 
 describe("packit on plain Kubernetes", () => {
     it("uses Ingresses and plain image references instead of Routes, ImageStreams and triggers", async () => {
-        await runPackit("prod", (v) => {
+        await runSystem(PACKIT, "prod", (v) => {
             Object.assign((v.clusters as Record<string, object>)["packit-auto"], {
                 platform: "kubernetes",
                 ingressNamespace: "ingress-nginx",

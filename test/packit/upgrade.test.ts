@@ -1,3 +1,4 @@
+import { runSystem } from "../fixtures/system";
 import { asConfirmed, operatorDigest } from "../placeholders";
 import { strict as assert } from "assert";
 import { POSTGRES_COPY_SCRIPT } from "../../components/packit/scripts";
@@ -14,7 +15,8 @@ import {
     containers,
     envOf,
     onlyComponents,
-    runPackit,
+    PACKIT,
+    packitSections,
 } from "./fixtures";
 
 // The running server as production pins it: by the digest its pod runs.
@@ -47,7 +49,9 @@ function upgrading(v: Values): void {
 /** The prod stack during the upgrade, evaluated once for the cases of this file that read it. */
 let upgrade: Promise<Objects<RecordedResource>> | undefined;
 function duringUpgrade(): Promise<Objects<RecordedResource>> {
-    upgrade ??= runPackit("prod", upgrading).then((r) => new Objects([...r]));
+    upgrade ??= runSystem(PACKIT, "prod", (v) => upgrading(packitSections(v))).then(
+        (r) => new Objects([...r]),
+    );
     return upgrade;
 }
 
@@ -146,7 +150,8 @@ describe("packit Postgres major upgrade", () => {
     it("keeps the new server's resource names when the upgrade ends, so nothing is replaced", async () => {
         const during = (await duringUpgrade()).one(PVC, "postgres-15", "packit-prod").urn;
         // Upgrade done: previous and the adopted claim are removed from the config together.
-        await runPackit("prod", (v) => {
+        await runSystem(PACKIT, "prod", (values) => {
+            const v = packitSections(values);
             onlyWhatIsRead(v);
             delete v.packit.postgres.claimName;
         });

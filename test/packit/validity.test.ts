@@ -1,7 +1,17 @@
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field } from "../harness";
-import { CRONJOB, DEPLOYMENT, STATEFULSET, containers, everyComponentOn, runPackit, Stack } from "./fixtures";
+import {
+    CRONJOB,
+    DEPLOYMENT,
+    PACKIT,
+    STATEFULSET,
+    containers,
+    everyComponentOn,
+    packitSections,
+    Stack,
+} from "./fixtures";
+import { runSystem } from "../fixtures/system";
 import { unwaitedReads } from "../fixtures/podReads";
 
 /** The kubernetes-models class of a Pulumi Kubernetes type token, e.g. `kubernetes:apps/v1:Deployment`. */
@@ -46,7 +56,9 @@ const largest = new Map<Stack, Promise<RecordedResource[]>>();
 function largestDeployment(stack: Stack): Promise<RecordedResource[]> {
     let run = largest.get(stack);
     if (!run) {
-        run = runPackit(stack, (v) => everyComponentOn(v, { upgrade: true })).then((r) => [...r]);
+        run = runSystem(PACKIT, stack, (v) => everyComponentOn(packitSections(v), { upgrade: true })).then(
+            (r) => [...r],
+        );
         largest.set(stack, run);
     }
     return run;
