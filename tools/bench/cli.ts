@@ -242,15 +242,21 @@ function main(argv: string[]): void {
     const bad = only.filter((p) => !(PARTS as readonly string[]).includes(p));
     if (bad.length > 0)
         throw new UsageError(`--only ${bad.join(", ")}: not one of ${PARTS.join(", ")}`, USAGE);
-    const [runs] = wholeNumbers("--runs", values.runs, 1);
+    const runs = wholeNumbers("--runs", values.runs, 1);
+    if (runs.length !== 1) throw new UsageError(`--runs ${values.runs}: one number`, USAGE);
     const parallels = wholeNumbers("--parallel", values.parallel, 0);
     const factors = only.includes("scale") ? scaleFactors(values.scale) : [];
     const print = (row: string): boolean => process.stdout.write(`${row}\n`);
     const report = (rows: string[]): void => rows.forEach(print);
-    if (only.includes("plan")) benchPlans(runs, print);
-    if (only.includes("scale")) benchScale(factors, runs, print);
+    if (only.includes("plan")) benchPlans(runs[0], print);
+    if (only.includes("scale")) benchScale(factors, runs[0], print);
     if (only.includes("suite")) report(benchSuite(values["full-build"]));
     if (only.includes("engine")) report(benchEngine(parallels));
+}
+
+/** What stops the bench with a message that tells it all: a stack trace would only bury it. */
+function userError(err: unknown): err is Error {
+    return err instanceof BenchError || err instanceof ConfigError || err instanceof StackFileError;
 }
 
 if (require.main === module) {
@@ -258,12 +264,10 @@ if (require.main === module) {
         main(process.argv.slice(2));
     } catch (err) {
         const usage = usageExit(err);
-        if (
-            usage === undefined &&
-            !(err instanceof BenchError || err instanceof ConfigError || err instanceof StackFileError)
-        )
-            throw err;
-        if (usage === undefined) process.stderr.write(`${(err as Error).message}\n`);
-        process.exitCode = usage ?? 1;
+        if (usage !== undefined) process.exitCode = usage;
+        else if (userError(err)) {
+            process.stderr.write(`${err.message}\n`);
+            process.exitCode = 1;
+        } else throw err;
     }
 }
