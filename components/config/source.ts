@@ -4,7 +4,9 @@ import * as path from "node:path";
 import { Document, Node, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
 import { PROJECT } from "./problems";
 
-// Not in the SDK's typings but exported: the only way to know a key is encrypted without reading its value.
+// Not in the SDK's typings but exported: the only way to know a key is encrypted without reading its value. The public
+// `pulumi.runtime` namespace has no equivalent: its config functions (runtime/config.d.ts) are allConfig, setAllConfig,
+// setConfig and getConfig; isConfigSecret is marked @internal (the namespace object carries it, untyped).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 

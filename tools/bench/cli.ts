@@ -1,24 +1,27 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { parseArgs } from "node:util";
-import { parseDocument } from "yaml";
+import { ConfigError } from "../../components/config/problems";
+import { UsageError, parseFlags, usageExit } from "../cli/args";
 import { planCliArgs } from "../plan/process";
+import { StackFileError } from "../plan/stackfile";
 import { repoRoot, scriptArgs } from "../root";
 import { benchEngine } from "./engine";
-import { Measure, measure, median } from "./measure";
+import { BenchError, Measure, measure, median } from "./measure";
+import { largestScale, scaleProblem, scaledStackValues, writeScaledStack } from "./scale";
 
 // Measures on this machine, printed and never asserted: (a) each stack's plan next to the SDK's floor for the same
-// number of resources, (b) the test suite split into type-check and mocha with its ten slowest files, (c) the plan at
-// 1x, 16x and 70x the stage stack's DIALS workspaces with the cost of each further 1,000 objects, (d) the real
-// engine's `pulumi up` of the local stack against `kubectl apply` of the same render (tools/bench/engine.ts), where
-// the e2e's toolchain is built. Wall time varies with what else runs; CPU time (user+sys) is the steadier figure on a
-// shared machine.
+// number of resources, (b) the test suite split into type-check and mocha with its ten slowest files, (c) the plan
+// with the stage stack's DIALS workspaces multiplied (up to the largest multiple the plan's size limit accepts) with
+// the cost of each further 1,000 objects, (d) the real engine's `pulumi up` of the local stack against `kubectl
+// apply` of the same render (tools/bench/engine.ts), where the e2e's toolchain is built. Wall time varies with what
+// else runs; CPU time (user+sys) is the steadier figure on a shared machine.
 
 const USAGE = `usage: npm run bench -- [--only plan|suite|scale|engine]... [--runs <n>] [--scale <factors>] [--parallel <values>]
   --only    what to measure (repeatable; default all)
   --runs    repetitions of each plan measurement, median reported (default 3)
-  --scale   multiples of the stage stack's DIALS workspaces (default 1,16,68; 68x is the largest under the 3,000-resource limit)
+  --scale   multiples of the stage stack's DIALS workspaces, "max" for the largest the plan's 3,000-resource limit
+            accepts (default 1,16,max)
   --parallel    pulumi up's --parallel values the engine is timed with, 0 for its default (default 0,32)
   --full-build  time the test script's build from scratch, not only what changed since the last one`;
 
@@ -63,27 +66,26 @@ function ratio(m: Measure, f: Measure): string {
     return `ratio ${(m.seconds / f.seconds).toFixed(2)}x wall, ${(m.cpuSeconds / f.cpuSeconds).toFixed(2)}x cpu`;
 }
 
-function benchPlans(runs: number): string[] {
-    const rows = [
+function benchPlans(runs: number, print: (row: string) => void): void {
+    print(
         "(a) plan of each stack next to the SDK floor of the same resource count (bare resources), and next to the",
+    );
+    print(
         "    floor of the same inputs (the plan's own resources registered again, flat: no components, no config)",
-    ];
+    );
     const keep = mkdtempSync(path.join(tmpdir(), "bench-plans-"));
     try {
         for (const stack of ["stage", "prod"]) {
             const { m, resources, json } = plan(ROOT, stack, runs, keep);
             const bare = floor(["--resources", String(resources)], runs);
             const same = floor(["--replay", json], runs);
-            rows.push(
-                `  plan ${stack.padEnd(6)} ${fmt(m)}  ${String(resources).padStart(5)} resources`,
-                `  floor ${String(resources).padStart(5)} ${fmt(bare)}  ${ratio(m, bare)}`,
-                `  inputs ${String(resources).padStart(4)} ${fmt(same)}  ${ratio(m, same)}`,
-            );
+            print(`  plan ${stack.padEnd(6)} ${fmt(m)}  ${String(resources).padStart(5)} resources`);
+            print(`  floor ${String(resources).padStart(5)} ${fmt(bare)}  ${ratio(m, bare)}`);
+            print(`  inputs ${String(resources).padStart(4)} ${fmt(same)}  ${ratio(m, same)}`);
         }
     } finally {
         rmSync(keep, { recursive: true, force: true });
     }
-    return rows;
 }
 
 /** The test script's two steps, as package.json runs them. */
@@ -158,32 +160,22 @@ function testSteps(scripts: Record<string, string>): { tscArgs: string[]; mochaA
     return { tscArgs: tsc.slice(1), mochaArgs: mocha.slice(1) };
 }
 
-/** The stage stack with its DIALS workspaces repeated `factor` times (renamed), written as its own stack file. */
-function scaledStack(dir: string, factor: number): string {
-    const stack = `bench-x${factor}`;
-    const doc = parseDocument(readFileSync(path.join(ROOT, "Pulumi.stage.yaml"), "utf8"));
-    const base = (
-        doc.getIn(["config", "runbooks:dials", "workspaces"]) as { toJSON(): { name: string }[] }
-    ).toJSON();
-    const workspaces = Array.from({ length: factor }, (_, i) =>
-        base.map((w) => ({ ...w, name: i === 0 ? w.name : `${w.name}${i}` })),
-    ).flat();
-    doc.setIn(["config", "runbooks:dials", "workspaces"], doc.createNode(workspaces, { flow: true }));
-    writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), doc.toString());
-    return stack;
-}
-
-function benchScale(factors: number[], runs: number): string[] {
-    const rows = ["(c) plan with the stage stack's DIALS workspaces multiplied"];
+function benchScale(factors: number[], runs: number, print: (row: string) => void): void {
+    print("(c) plan with the stage stack's DIALS workspaces multiplied");
     const dir = mkdtempSync(path.join(tmpdir(), "bench-scale-"));
     const points: { resources: number; m: Measure }[] = [];
     try {
         copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         mkdirSync(path.join(dir, "out"));
         for (const factor of factors) {
-            const { m, resources } = plan(dir, scaledStack(dir, factor), runs, path.join(dir, "out"));
+            const { m, resources } = plan(
+                dir,
+                writeScaledStack(ROOT, dir, factor),
+                runs,
+                path.join(dir, "out"),
+            );
             points.push({ resources, m });
-            rows.push(`  x${String(factor).padEnd(4)} ${fmt(m)}  ${String(resources).padStart(5)} resources`);
+            print(`  x${String(factor).padEnd(4)} ${fmt(m)}  ${String(resources).padStart(5)} resources`);
         }
     } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -192,48 +184,90 @@ function benchScale(factors: number[], runs: number): string[] {
     if (points.length > 1 && last.resources > first.resources) {
         const per1000 = (d: (m: Measure) => number): string =>
             ((1000 * (d(last.m) - d(first.m))) / (last.resources - first.resources)).toFixed(2);
-        rows.push(
+        print(
             `  each further 1,000 objects: ${per1000((m) => m.seconds)} s wall, ${per1000((m) => m.cpuSeconds)} s cpu, ${per1000((m) => m.peakMiB)} MiB`,
         );
     }
-    return rows;
 }
 
-function main(): void {
-    let values;
-    try {
-        values = parseArgs({
-            options: {
-                only: { type: "string", multiple: true },
-                runs: { type: "string", default: "3" },
-                scale: { type: "string", default: "1,16,68" },
-                parallel: { type: "string", default: "0,32" },
-                "full-build": { type: "boolean", default: false },
-            },
-        }).values;
-    } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-        process.exit(1);
+const FLAGS = {
+    only: { type: "string", multiple: true },
+    runs: { type: "string", default: "3" },
+    scale: { type: "string", default: "1,16,max" },
+    parallel: { type: "string", default: "0,32" },
+    "full-build": { type: "boolean", default: false },
+} as const;
+
+/** A comma-separated list of whole numbers of at least `min`, or a UsageError naming the flag. */
+function wholeNumbers(
+    flag: string,
+    text: string,
+    min: number,
+    words: Record<string, () => number> = {},
+): number[] {
+    return text.split(",").map((w) => {
+        const n = words[w]?.() ?? (/^\d+$/.test(w) ? Number(w) : NaN);
+        if (!(n >= min)) {
+            const also = Object.keys(words).map((k) => ` or ${k}`);
+            throw new UsageError(
+                `${flag} ${text}: "${w}" is not a whole number of at least ${min}${also.join("")}`,
+                USAGE,
+            );
+        }
+        return n;
+    });
+}
+
+/**
+ * The multiples of stage's workspaces to plan: each one the plan accepts, checked before anything is measured (a
+ * refused multiple found after minutes of measuring would lose them all).
+ */
+export function scaleFactors(text: string = FLAGS.scale.default): number[] {
+    const values = scaledStackValues(ROOT);
+    const largest = largestScale(values);
+    const factors = wholeNumbers("--scale", text, 1, { max: () => largest });
+    const over = factors.filter((f) => scaleProblem(values, f) !== undefined);
+    if (over.length > 0) {
+        throw new UsageError(
+            `--scale ${text}: at ${over[0]}x, runbooks:dials.workspaces ${scaleProblem(values, over[0])}; the largest multiple the plan accepts is ${largest} (--scale max)`,
+            USAGE,
+        );
     }
+    return factors;
+}
+
+function main(argv: string[]): void {
+    const values = parseFlags(argv, FLAGS, USAGE);
     const only = values.only ?? [...PARTS];
-    const runs = Number(values.runs);
-    const factors = values.scale.split(",").map(Number);
-    const parallels = values.parallel.split(",").map(Number);
     const bad = only.filter((p) => !(PARTS as readonly string[]).includes(p));
-    if (
-        bad.length > 0 ||
-        !(runs >= 1) ||
-        factors.some((f) => !(f >= 1) || !Number.isInteger(f)) ||
-        parallels.some((p) => !(p >= 0) || !Number.isInteger(p))
-    ) {
-        process.stderr.write(`${USAGE}\n`);
-        process.exit(1);
-    }
-    const report = (rows: string[]): boolean => process.stdout.write(`${rows.join("\n")}\n`);
-    if (only.includes("plan")) report(benchPlans(runs));
-    if (only.includes("scale")) report(benchScale(factors, runs));
+    if (bad.length > 0)
+        throw new UsageError(`--only ${bad.join(", ")}: not one of ${PARTS.join(", ")}`, USAGE);
+    const runs = wholeNumbers("--runs", values.runs, 1);
+    if (runs.length !== 1) throw new UsageError(`--runs ${values.runs}: one number`, USAGE);
+    const parallels = wholeNumbers("--parallel", values.parallel, 0);
+    const factors = only.includes("scale") ? scaleFactors(values.scale) : [];
+    const print = (row: string): boolean => process.stdout.write(`${row}\n`);
+    const report = (rows: string[]): void => rows.forEach(print);
+    if (only.includes("plan")) benchPlans(runs[0], print);
+    if (only.includes("scale")) benchScale(factors, runs[0], print);
     if (only.includes("suite")) report(benchSuite(values["full-build"]));
     if (only.includes("engine")) report(benchEngine(parallels));
 }
 
-main();
+/** What stops the bench with a message that tells it all: a stack trace would only bury it. */
+function userError(err: unknown): err is Error {
+    return err instanceof BenchError || err instanceof ConfigError || err instanceof StackFileError;
+}
+
+if (require.main === module) {
+    try {
+        main(process.argv.slice(2));
+    } catch (err) {
+        const usage = usageExit(err);
+        if (usage !== undefined) process.exitCode = usage;
+        else if (userError(err)) {
+            process.stderr.write(`${err.message}\n`);
+            process.exitCode = 1;
+        } else throw err;
+    }
+}

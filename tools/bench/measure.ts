@@ -13,6 +13,17 @@ export interface Measure {
     stderr: string;
 }
 
+/**
+ * What stops a bench for a reason its message tells in full (a measured command that failed, with its own output; a
+ * stack the bench cannot multiply): printed without a stack trace, which would only bury it.
+ */
+export class BenchError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "BenchError";
+    }
+}
+
 /** Clock ticks per second of /proc times (USER_HZ, 100 on every Linux this runs on). */
 const TICKS = 100;
 
@@ -31,7 +42,7 @@ function childrenCpuSeconds(): number {
     }
 }
 
-/** Runs `node <args>` in `cwd` with a preload that reports its peak RSS; throws with its stderr when it fails. */
+/** Runs `node <args>` in `cwd` with a preload that reports its peak RSS; a BenchError with its output when it fails. */
 export function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Measure {
     const cpuBefore = childrenCpuSeconds();
     const start = process.hrtime.bigint();
@@ -48,7 +59,7 @@ export function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv = pr
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const cpuSeconds = childrenCpuSeconds() - cpuBefore;
     if (res.status !== 0) {
-        throw new Error(
+        throw new BenchError(
             `node ${args.join(" ")} failed (${res.status ?? res.signal}):\n${res.stderr}${res.stdout}`,
         );
     }
