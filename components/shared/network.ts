@@ -167,7 +167,7 @@ export function endpointsReadBy(pod: PodSpecReads): ServiceEndpoint[] {
     const found: ObjectHandle[] = [];
     const keyed = (value: unknown): KeyedHandle | undefined => {
         const [handle] = handlesIn(value);
-        return handle instanceof KeyedHandle ? handle : undefined;
+        return handle instanceof KeyedHandle ? (handle as KeyedHandle) : undefined;
     };
     for (const c of pod.containers) {
         found.push(...endpointTextsIn(c));
