@@ -98,7 +98,7 @@ describe("mounting an object through its handle", () => {
             volume: {
                 name: data.mount.name,
                 persistentVolumeClaim: {
-                    claimName: data.volume.persistentVolumeClaim?.claimName,
+                    claimName: (data.volume.persistentVolumeClaim as { claimName: unknown }).claimName,
                     readOnly: true,
                 },
             },
