@@ -48,7 +48,7 @@ export interface ScheduledJobArgs {
     reaches?: readonly ServiceEndpoint[];
     /** Edits of what it makes, for what these arguments do not model (see {@link Transform}). */
     transform?: {
-        /** The spec of its runs' pods. */
+        /** The spec of its runs' pods; a spec is no resource: `opts` is unused. */
         podSpec?: Transform<k8s.types.input.core.v1.PodSpec>;
         cronJob?: Transform<k8s.batch.v1.CronJobArgs>;
     };

@@ -128,7 +128,7 @@ export interface WorkloadArgs {
 
 /** The {@link Transform}s of a {@link Workload}'s resources. */
 export interface WorkloadTransforms {
-    /** The pod template's spec (of the Deployment or StatefulSet). */
+    /** The pod template's spec (of the Deployment or StatefulSet); a spec is no resource: `opts` is unused. */
     podSpec?: Transform<k8s.types.input.core.v1.PodSpec>;
     deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
     statefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;
