@@ -57,38 +57,6 @@ interface Placement {
     opts: pulumi.CustomResourceOptions;
 }
 
-/** The OpenShift Route of an exposure (the router terminates TLS with the given or its default certificate). */
-function route(args: ExposureArgs, at: Placement): pulumi.CustomResource {
-    const tls: Record<string, pulumi.Input<string>> = {
-        termination: args.tls.termination,
-        insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
-    };
-    if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
-    if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
-    if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
-    return new k8s.apiextensions.CustomResource(
-        at.name,
-        {
-            apiVersion: "route.openshift.io/v1",
-            kind: "Route",
-            metadata: {
-                name: at.metaName,
-                namespace: args.namespace,
-                labels: at.labels,
-                annotations: args.annotations,
-            },
-            spec: {
-                host: args.host,
-                ...(args.path ? { path: args.path } : {}),
-                to: { kind: "Service", name: args.serviceName, weight: 100 },
-                port: { targetPort: args.servicePort },
-                tls,
-            },
-        },
-        at.opts,
-    );
-}
-
 /** The nginx annotations of an Ingress: TLS passthrough or re-encryption, the HTTPS redirect, the await skip. */
 function ingressAnnotations(args: ExposureArgs): Record<string, string> {
     const annotations: Record<string, string> = { ...(args.annotations ?? {}) };
@@ -107,56 +75,6 @@ function ingressAnnotations(args: ExposureArgs): Record<string, string> {
         annotations["pulumi.com/skipAwait"] = "true";
     }
     return annotations;
-}
-
-/** The Ingress of an exposure, after the TLS Secret of a given certificate (none: an existing Secret or none). */
-function ingress(args: ExposureArgs, at: Placement): pulumi.CustomResource[] {
-    const created: pulumi.CustomResource[] = [];
-    let secretName = args.tls.secretName;
-    if (!secretName && args.tls.certificate && args.tls.key) {
-        secretName = `${at.metaName}-tls`;
-        created.push(
-            new k8s.core.v1.Secret(
-                `${at.name}-tls`,
-                {
-                    metadata: { name: secretName, namespace: args.namespace, labels: at.labels },
-                    type: "kubernetes.io/tls",
-                    stringData: {
-                        "tls.crt": pulumi.secret(args.tls.certificate),
-                        "tls.key": pulumi.secret(args.tls.key),
-                    },
-                },
-                at.opts,
-            ),
-        );
-    }
-    const port =
-        typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
-    const path = {
-        path: args.path ?? "/",
-        pathType: args.pathType ?? "Prefix",
-        backend: { service: { name: args.serviceName, port } },
-    };
-    created.push(
-        new k8s.networking.v1.Ingress(
-            at.name,
-            {
-                metadata: {
-                    name: at.metaName,
-                    namespace: args.namespace,
-                    labels: at.labels,
-                    annotations: ingressAnnotations(args),
-                },
-                spec: {
-                    ingressClassName: args.ingressClassName,
-                    tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
-                    rules: [{ host: args.host, http: { paths: [path] } }],
-                },
-            },
-            at.opts,
-        ),
-    );
-    return created;
 }
 
 /** The Route or Ingress (with its TLS Secret, when given a certificate) for the cluster's platform. */
@@ -180,6 +98,89 @@ export class Exposure {
             labels: standardLabels(args.app),
             opts: { ...opts, provider: args.cluster.provider },
         };
-        this.resources = args.cluster.platform === "openshift" ? [route(args, at)] : ingress(args, at);
+        this.resources =
+            args.cluster.platform === "openshift" ? [this.route(args, at)] : this.ingress(args, at);
+    }
+
+    /** The OpenShift Route of an exposure (the router terminates TLS with the given or its default certificate). */
+    private route(args: ExposureArgs, at: Placement): pulumi.CustomResource {
+        const tls: Record<string, pulumi.Input<string>> = {
+            termination: args.tls.termination,
+            insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
+        };
+        if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
+        if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
+        if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
+        return new k8s.apiextensions.CustomResource(
+            at.name,
+            {
+                apiVersion: "route.openshift.io/v1",
+                kind: "Route",
+                metadata: {
+                    name: at.metaName,
+                    namespace: args.namespace,
+                    labels: at.labels,
+                    annotations: args.annotations,
+                },
+                spec: {
+                    host: args.host,
+                    ...(args.path ? { path: args.path } : {}),
+                    to: { kind: "Service", name: args.serviceName, weight: 100 },
+                    port: { targetPort: args.servicePort },
+                    tls,
+                },
+            },
+            at.opts,
+        );
+    }
+
+    /** The Ingress of an exposure, after the TLS Secret of a given certificate (none: an existing Secret or none). */
+    private ingress(args: ExposureArgs, at: Placement): pulumi.CustomResource[] {
+        const created: pulumi.CustomResource[] = [];
+        let secretName = args.tls.secretName;
+        if (!secretName && args.tls.certificate && args.tls.key) {
+            secretName = `${at.metaName}-tls`;
+            created.push(
+                new k8s.core.v1.Secret(
+                    `${at.name}-tls`,
+                    {
+                        metadata: { name: secretName, namespace: args.namespace, labels: at.labels },
+                        type: "kubernetes.io/tls",
+                        stringData: {
+                            "tls.crt": pulumi.secret(args.tls.certificate),
+                            "tls.key": pulumi.secret(args.tls.key),
+                        },
+                    },
+                    at.opts,
+                ),
+            );
+        }
+        const port =
+            typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
+        const path = {
+            path: args.path ?? "/",
+            pathType: args.pathType ?? "Prefix",
+            backend: { service: { name: args.serviceName, port } },
+        };
+        created.push(
+            new k8s.networking.v1.Ingress(
+                at.name,
+                {
+                    metadata: {
+                        name: at.metaName,
+                        namespace: args.namespace,
+                        labels: at.labels,
+                        annotations: ingressAnnotations(args),
+                    },
+                    spec: {
+                        ingressClassName: args.ingressClassName,
+                        tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
+                        rules: [{ host: args.host, http: { paths: [path] } }],
+                    },
+                },
+                at.opts,
+            ),
+        );
+        return created;
     }
 }
