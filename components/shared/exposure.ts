@@ -51,7 +51,6 @@ export function exposureUrl(spec: Pick<ExposureSpec, "host" | "path">): string {
 
 /** How a Route or Ingress of an exposure is named, labelled and placed. */
 interface Placement {
-    name: string;
     metaName: string;
     labels: Record<string, string>;
     opts: pulumi.CustomResourceOptions;
@@ -77,6 +76,75 @@ function ingressAnnotations(args: ExposureArgs): Record<string, string> {
     return annotations;
 }
 
+/** The OpenShift Route of an exposure (the router terminates TLS with the given or its default certificate). */
+function routeArgs(args: ExposureArgs, at: Placement): k8s.apiextensions.CustomResourceArgs {
+    const tls: Record<string, pulumi.Input<string>> = {
+        termination: args.tls.termination,
+        insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
+    };
+    if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
+    if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
+    if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
+    return {
+        apiVersion: "route.openshift.io/v1",
+        kind: "Route",
+        metadata: {
+            name: at.metaName,
+            namespace: args.namespace,
+            labels: at.labels,
+            annotations: args.annotations,
+        },
+        spec: {
+            host: args.host,
+            ...(args.path ? { path: args.path } : {}),
+            to: { kind: "Service", name: args.serviceName, weight: 100 },
+            port: { targetPort: args.servicePort },
+            tls,
+        },
+    };
+}
+
+/** The TLS Secret of an Ingress given a certificate and key; none with an existing Secret or no certificate. */
+function tlsSecretArgs(args: ExposureArgs, at: Placement): k8s.core.v1.SecretArgs | undefined {
+    if (args.tls.secretName || !args.tls.certificate || !args.tls.key) return undefined;
+    return {
+        metadata: { name: `${at.metaName}-tls`, namespace: args.namespace, labels: at.labels },
+        type: "kubernetes.io/tls",
+        stringData: {
+            "tls.crt": pulumi.secret(args.tls.certificate),
+            "tls.key": pulumi.secret(args.tls.key),
+        },
+    };
+}
+
+/** The Ingress of an exposure, terminating with the Secret `secretName` when there is one. */
+function ingressArgs(
+    args: ExposureArgs,
+    at: Placement,
+    secretName: string | undefined,
+): k8s.networking.v1.IngressArgs {
+    const port =
+        typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
+    const path = {
+        path: args.path ?? "/",
+        pathType: args.pathType ?? "Prefix",
+        backend: { service: { name: args.serviceName, port } },
+    };
+    return {
+        metadata: {
+            name: at.metaName,
+            namespace: args.namespace,
+            labels: at.labels,
+            annotations: ingressAnnotations(args),
+        },
+        spec: {
+            ingressClassName: args.ingressClassName,
+            tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
+            rules: [{ host: args.host, http: { paths: [path] } }],
+        },
+    };
+}
+
 /** The Route or Ingress (with its TLS Secret, when given a certificate) for the cluster's platform. */
 export class Exposure {
     /** What it created: the Route, or the Ingress after its TLS Secret. */
@@ -93,94 +161,19 @@ export class Exposure {
             port: args.servicePort,
         });
         const at: Placement = {
-            name,
             metaName: args.name ?? args.serviceName,
             labels: standardLabels(args.app),
             opts: { ...opts, provider: args.cluster.provider },
         };
-        this.resources =
-            args.cluster.platform === "openshift" ? [this.route(args, at)] : this.ingress(args, at);
-    }
-
-    /** The OpenShift Route of an exposure (the router terminates TLS with the given or its default certificate). */
-    private route(args: ExposureArgs, at: Placement): pulumi.CustomResource {
-        const tls: Record<string, pulumi.Input<string>> = {
-            termination: args.tls.termination,
-            insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
-        };
-        if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
-        if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
-        if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
-        return new k8s.apiextensions.CustomResource(
-            at.name,
-            {
-                apiVersion: "route.openshift.io/v1",
-                kind: "Route",
-                metadata: {
-                    name: at.metaName,
-                    namespace: args.namespace,
-                    labels: at.labels,
-                    annotations: args.annotations,
-                },
-                spec: {
-                    host: args.host,
-                    ...(args.path ? { path: args.path } : {}),
-                    to: { kind: "Service", name: args.serviceName, weight: 100 },
-                    port: { targetPort: args.servicePort },
-                    tls,
-                },
-            },
-            at.opts,
-        );
-    }
-
-    /** The Ingress of an exposure, after the TLS Secret of a given certificate (none: an existing Secret or none). */
-    private ingress(args: ExposureArgs, at: Placement): pulumi.CustomResource[] {
-        const created: pulumi.CustomResource[] = [];
-        let secretName = args.tls.secretName;
-        if (!secretName && args.tls.certificate && args.tls.key) {
-            secretName = `${at.metaName}-tls`;
-            created.push(
-                new k8s.core.v1.Secret(
-                    `${at.name}-tls`,
-                    {
-                        metadata: { name: secretName, namespace: args.namespace, labels: at.labels },
-                        type: "kubernetes.io/tls",
-                        stringData: {
-                            "tls.crt": pulumi.secret(args.tls.certificate),
-                            "tls.key": pulumi.secret(args.tls.key),
-                        },
-                    },
-                    at.opts,
-                ),
-            );
+        if (args.cluster.platform === "openshift") {
+            this.resources = [new k8s.apiextensions.CustomResource(name, routeArgs(args, at), at.opts)];
+            return;
         }
-        const port =
-            typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
-        const path = {
-            path: args.path ?? "/",
-            pathType: args.pathType ?? "Prefix",
-            backend: { service: { name: args.serviceName, port } },
-        };
-        created.push(
-            new k8s.networking.v1.Ingress(
-                at.name,
-                {
-                    metadata: {
-                        name: at.metaName,
-                        namespace: args.namespace,
-                        labels: at.labels,
-                        annotations: ingressAnnotations(args),
-                    },
-                    spec: {
-                        ingressClassName: args.ingressClassName,
-                        tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
-                        rules: [{ host: args.host, http: { paths: [path] } }],
-                    },
-                },
-                at.opts,
-            ),
-        );
-        return created;
+        const secret = tlsSecretArgs(args, at);
+        const secretName = secret ? `${at.metaName}-tls` : args.tls.secretName;
+        this.resources = [
+            ...(secret ? [new k8s.core.v1.Secret(`${name}-tls`, secret, at.opts)] : []),
+            new k8s.networking.v1.Ingress(name, ingressArgs(args, at, secretName), at.opts),
+        ];
     }
 }
