@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap, toEnvVars } from "./env";
 import { sameCheck } from "./probes";
-import type { HandleEnvFrom } from "./handles";
+import type { HandleEnvFrom, HandleMount } from "./handles";
 import { Sizing, toResourceRequirements } from "./resources";
 import { containerSecurityContext } from "./security";
 
@@ -27,19 +27,53 @@ export interface ContainerSpec {
     readinessProbe?: k8s.types.input.core.v1.Probe;
     startupProbe?: k8s.types.input.core.v1.Probe;
     volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+    /**
+     * Objects mounted through their handles (`mounts: [tls.mount("/etc/tls")]`): the container gets the mount and
+     * its pod the volume ({@link podVolumes}), named from the object, so no call site names a volume.
+     */
+    mounts?: HandleMount[];
     lifecycle?: k8s.types.input.core.v1.Lifecycle;
     /** Merged over the non-root default. */
     securityContext?: k8s.types.input.core.v1.SecurityContext;
     imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
 }
 
-export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Container {
+/** A container's probes: a liveness probe making the readiness probe's check restarts healthy pods. */
+function probesOf(spec: ContainerSpec): Partial<k8s.types.input.core.v1.Container> {
     if (spec.livenessProbe && spec.readinessProbe && sameCheck(spec.livenessProbe, spec.readinessProbe)) {
         throw new Error(
             `container ${spec.name}: its livenessProbe makes the same check as its readinessProbe; give liveness a ` +
                 "check without the dependencies (httpServerProbes in components/shared/probes.ts) or none",
         );
     }
+    return {
+        ...(spec.livenessProbe ? { livenessProbe: spec.livenessProbe } : {}),
+        ...(spec.readinessProbe ? { readinessProbe: spec.readinessProbe } : {}),
+        ...(spec.startupProbe ? { startupProbe: spec.startupProbe } : {}),
+    };
+}
+
+/** What a container reads: env, whole objects as env, and mounts (given ones, then the handles' ones). */
+function readsOf(spec: ContainerSpec): Partial<k8s.types.input.core.v1.Container> {
+    const volumeMounts = [...(spec.volumeMounts ?? []), ...(spec.mounts ?? []).map((m) => m.mount)];
+    return {
+        ...(spec.env && Object.keys(spec.env).length > 0 ? { env: toEnvVars(spec.env) } : {}),
+        ...(spec.envFrom?.length
+            ? {
+                  envFrom: spec.envFrom.map((src) => {
+                      const ref = { name: src.from.name, optional: src.optional };
+                      return src.from.kind === "Secret" ? { secretRef: ref } : { configMapRef: ref };
+                  }),
+              }
+            : {}),
+        ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
+    };
+}
+
+export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Container {
+    const probes = probesOf(spec);
+    const reads = readsOf(spec);
+    // Field order as the API server writes it back, so the rendered spec (and the plan) stays stable.
     const container: k8s.types.input.core.v1.Container = {
         name: spec.name,
         image: spec.image,
@@ -56,18 +90,37 @@ export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Contai
             protocol: p.protocol ?? "TCP",
         }));
     }
-    if (spec.env && Object.keys(spec.env).length > 0) container.env = toEnvVars(spec.env);
-    if (spec.envFrom?.length) {
-        container.envFrom = spec.envFrom.map((src) => {
-            const ref = { name: src.from.name, optional: src.optional };
-            return src.from.kind === "Secret" ? { secretRef: ref } : { configMapRef: ref };
-        });
-    }
-    if (spec.livenessProbe) container.livenessProbe = spec.livenessProbe;
-    if (spec.readinessProbe) container.readinessProbe = spec.readinessProbe;
-    if (spec.startupProbe) container.startupProbe = spec.startupProbe;
-    if (spec.volumeMounts?.length) container.volumeMounts = spec.volumeMounts;
+    if (reads.env) container.env = reads.env;
+    if (reads.envFrom) container.envFrom = reads.envFrom;
+    Object.assign(container, probes);
+    if (reads.volumeMounts) container.volumeMounts = reads.volumeMounts;
     if (spec.lifecycle) container.lifecycle = spec.lifecycle;
     if (spec.imagePullPolicy) container.imagePullPolicy = spec.imagePullPolicy;
     return container;
+}
+
+/**
+ * A pod's volumes: the given ones, then each volume the containers' {@link ContainerSpec.mounts} need, once (two
+ * containers mounting one object with the same options share its volume). `volumes` itself when no container
+ * mounts a handle. Stops a mount whose volume name is also a given volume's.
+ */
+export function podVolumes(
+    containers: readonly ContainerSpec[],
+    volumes: k8s.types.input.core.v1.Volume[] | undefined,
+): k8s.types.input.core.v1.Volume[] | undefined {
+    const mounted = containers.flatMap((c) => c.mounts ?? []);
+    if (mounted.length === 0) return volumes;
+    const given = new Set((volumes ?? []).map((v) => v.name));
+    const added = new Map<string, k8s.types.input.core.v1.Volume>();
+    for (const { volume } of mounted) {
+        const name = volume.name as string;
+        if (given.has(name)) {
+            throw new Error(
+                `volume ${name} is given in volumes and mounted through a handle: mount the object through its ` +
+                    "handle only (drop it from volumes and its volumeMount)",
+            );
+        }
+        if (!added.has(name)) added.set(name, volume);
+    }
+    return [...(volumes ?? []), ...added.values()];
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ObjectHandle, carrying, handlesIn } from "./handles";
+import { Handle, ObjectHandle, carrying, handlesIn } from "./handles";
 
 /**
  * A host, address or URL made from Service endpoints: a non-secret Output carrying the endpoints it names (as a
@@ -18,9 +18,7 @@ function endpointText(value: pulumi.Output<string>, handles: readonly ObjectHand
  * call each other would each wait for the other's (see `Workload`). That a program's endpoint names a Service the
  * program makes is checked when the network policies are derived, so a typo stops the program offline.
  */
-export class ServiceEndpoint extends ObjectHandle {
-    declare readonly kind: "Service";
-
+export class ServiceEndpoint extends Handle<"Service"> {
     private constructor(
         objectName: string,
         namespace: string | undefined,

@@ -49,13 +49,108 @@ export function exposureUrl(spec: Pick<ExposureSpec, "host" | "path">): string {
     return `https://${spec.host}${spec.path ?? ""}`;
 }
 
+/** How a Route or Ingress of an exposure is named, labelled and placed. */
+interface Placement {
+    metaName: string;
+    labels: Record<string, string>;
+    opts: pulumi.CustomResourceOptions;
+}
+
+/** The nginx annotations of an Ingress: TLS passthrough or re-encryption, the HTTPS redirect, the await skip. */
+function ingressAnnotations(args: ExposureArgs): Record<string, string> {
+    const annotations: Record<string, string> = { ...(args.annotations ?? {}) };
+    if (args.tls.termination === "passthrough") {
+        annotations["nginx.ingress.kubernetes.io/ssl-passthrough"] = "true";
+        annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
+    } else if (args.tls.termination === "reencrypt") {
+        annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
+    }
+    if ((args.tls.insecure ?? "Redirect") === "Redirect") {
+        annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] = "true";
+    }
+    if (args.cluster.skipIngressAwait) {
+        // The provider otherwise waits up to 10 minutes for .status.loadBalancer.ingress, which this cluster's
+        // controller never publishes (clusters.<name>.skipIngressAwait).
+        annotations["pulumi.com/skipAwait"] = "true";
+    }
+    return annotations;
+}
+
+/** The OpenShift Route of an exposure (the router terminates TLS with the given or its default certificate). */
+function routeArgs(args: ExposureArgs, at: Placement): k8s.apiextensions.CustomResourceArgs {
+    const tls: Record<string, pulumi.Input<string>> = {
+        termination: args.tls.termination,
+        insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
+    };
+    if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
+    if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
+    if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
+    return {
+        apiVersion: "route.openshift.io/v1",
+        kind: "Route",
+        metadata: {
+            name: at.metaName,
+            namespace: args.namespace,
+            labels: at.labels,
+            annotations: args.annotations,
+        },
+        spec: {
+            host: args.host,
+            ...(args.path ? { path: args.path } : {}),
+            to: { kind: "Service", name: args.serviceName, weight: 100 },
+            port: { targetPort: args.servicePort },
+            tls,
+        },
+    };
+}
+
+/** The TLS Secret of an Ingress given a certificate and key; none with an existing Secret or no certificate. */
+function tlsSecretArgs(args: ExposureArgs, at: Placement): k8s.core.v1.SecretArgs | undefined {
+    if (args.tls.secretName || !args.tls.certificate || !args.tls.key) return undefined;
+    return {
+        metadata: { name: `${at.metaName}-tls`, namespace: args.namespace, labels: at.labels },
+        type: "kubernetes.io/tls",
+        stringData: {
+            "tls.crt": pulumi.secret(args.tls.certificate),
+            "tls.key": pulumi.secret(args.tls.key),
+        },
+    };
+}
+
+/** The Ingress of an exposure, terminating with the Secret `secretName` when there is one. */
+function ingressArgs(
+    args: ExposureArgs,
+    at: Placement,
+    secretName: string | undefined,
+): k8s.networking.v1.IngressArgs {
+    const port =
+        typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
+    const path = {
+        path: args.path ?? "/",
+        pathType: args.pathType ?? "Prefix",
+        backend: { service: { name: args.serviceName, port } },
+    };
+    return {
+        metadata: {
+            name: at.metaName,
+            namespace: args.namespace,
+            labels: at.labels,
+            annotations: ingressAnnotations(args),
+        },
+        spec: {
+            ingressClassName: args.ingressClassName,
+            tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
+            rules: [{ host: args.host, http: { paths: [path] } }],
+        },
+    };
+}
+
 /** The Route or Ingress (with its TLS Secret, when given a certificate) for the cluster's platform. */
 export class Exposure {
     /** What it created: the Route, or the Ingress after its TLS Secret. */
     public readonly resources: pulumi.CustomResource[];
 
     constructor(name: string, args: ExposureArgs, opts: pulumi.CustomResourceOptions) {
-        const metaName = args.name ?? args.serviceName;
         // The router reaches the Service's pods on this port: the network policies admit it there.
         const namespace = plainNamespace(args.namespace);
         if (namespace === undefined)
@@ -65,104 +160,20 @@ export class Exposure {
             service: args.serviceName,
             port: args.servicePort,
         });
-        const labels = standardLabels(args.app);
-        const copts = { ...opts, provider: args.cluster.provider };
+        const at: Placement = {
+            metaName: args.name ?? args.serviceName,
+            labels: standardLabels(args.app),
+            opts: { ...opts, provider: args.cluster.provider },
+        };
         if (args.cluster.platform === "openshift") {
-            const tls: Record<string, pulumi.Input<string>> = {
-                termination: args.tls.termination,
-                insecureEdgeTerminationPolicy: args.tls.insecure ?? "Redirect",
-            };
-            if (args.tls.certificate) tls.certificate = pulumi.secret(args.tls.certificate);
-            if (args.tls.key) tls.key = pulumi.secret(args.tls.key);
-            if (args.tls.caCertificate) tls.caCertificate = args.tls.caCertificate;
-            this.resources = [
-                new k8s.apiextensions.CustomResource(
-                    name,
-                    {
-                        apiVersion: "route.openshift.io/v1",
-                        kind: "Route",
-                        metadata: {
-                            name: metaName,
-                            namespace: args.namespace,
-                            labels,
-                            annotations: args.annotations,
-                        },
-                        spec: {
-                            host: args.host,
-                            ...(args.path ? { path: args.path } : {}),
-                            to: { kind: "Service", name: args.serviceName, weight: 100 },
-                            port: { targetPort: args.servicePort },
-                            tls,
-                        },
-                    },
-                    copts,
-                ),
-            ];
+            this.resources = [new k8s.apiextensions.CustomResource(name, routeArgs(args, at), at.opts)];
             return;
         }
-        const created: pulumi.CustomResource[] = [];
-        let secretName = args.tls.secretName;
-        if (!secretName && args.tls.certificate && args.tls.key) {
-            secretName = `${metaName}-tls`;
-            created.push(
-                new k8s.core.v1.Secret(
-                    `${name}-tls`,
-                    {
-                        metadata: { name: secretName, namespace: args.namespace, labels },
-                        type: "kubernetes.io/tls",
-                        stringData: {
-                            "tls.crt": pulumi.secret(args.tls.certificate),
-                            "tls.key": pulumi.secret(args.tls.key),
-                        },
-                    },
-                    copts,
-                ),
-            );
-        }
-        const annotations: Record<string, string> = { ...(args.annotations ?? {}) };
-        if (args.tls.termination === "passthrough") {
-            annotations["nginx.ingress.kubernetes.io/ssl-passthrough"] = "true";
-            annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
-        } else if (args.tls.termination === "reencrypt") {
-            annotations["nginx.ingress.kubernetes.io/backend-protocol"] = "HTTPS";
-        }
-        if ((args.tls.insecure ?? "Redirect") === "Redirect") {
-            annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"] = "true";
-        }
-        if (args.cluster.skipIngressAwait) {
-            // The provider otherwise waits up to 10 minutes for .status.loadBalancer.ingress, which this cluster's
-            // controller never publishes (clusters.<name>.skipIngressAwait).
-            annotations["pulumi.com/skipAwait"] = "true";
-        }
-        const port =
-            typeof args.servicePort === "number" ? { number: args.servicePort } : { name: args.servicePort };
-        created.push(
-            new k8s.networking.v1.Ingress(
-                name,
-                {
-                    metadata: { name: metaName, namespace: args.namespace, labels, annotations },
-                    spec: {
-                        ingressClassName: args.ingressClassName,
-                        tls: [{ hosts: [args.host], ...(secretName ? { secretName } : {}) }],
-                        rules: [
-                            {
-                                host: args.host,
-                                http: {
-                                    paths: [
-                                        {
-                                            path: args.path ?? "/",
-                                            pathType: args.pathType ?? "Prefix",
-                                            backend: { service: { name: args.serviceName, port } },
-                                        },
-                                    ],
-                                },
-                            },
-                        ],
-                    },
-                },
-                copts,
-            ),
-        );
-        this.resources = created;
+        const secret = tlsSecretArgs(args, at);
+        const secretName = secret ? `${at.metaName}-tls` : args.tls.secretName;
+        this.resources = [
+            ...(secret ? [new k8s.core.v1.Secret(`${name}-tls`, secret, at.opts)] : []),
+            new k8s.networking.v1.Ingress(name, ingressArgs(args, at, secretName), at.opts),
+        ];
     }
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 
 /**
  * Typed references to the objects pods read (as cdk8s-plus and kubernetesx hand them out): a workload names a Secret,
@@ -7,54 +8,350 @@ import * as pulumi from "@pulumi/pulumi";
  * every reference with it, and the engine orders the reader after the object from the reference itself (no
  * hand-written `dependsOn`). An object made elsewhere (another system, the cluster, an operator) enters once through
  * `existing(name)`: a reference with no dependency, never a string at the point of use.
+ *
+ * One class, {@link Handle}, for every kind: what differs by kind (which volume source it mounts as, whether it has
+ * keys) is a table here, not a class per kind. `SecretHandle`, `ConfigMapHandle`, `ClaimHandle` and `AccountHandle`
+ * are its kinds: a type and the factories `of`/`existing` each.
  */
 
 const HANDLES = Symbol("runbooks.objectHandles");
 const NAMESPACE = Symbol("runbooks.namespaceName");
 
 export type HandleKind = "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount" | "Service";
+/** The kinds a pod reads keys of (env, envFrom, volume items). */
+export type KeyedKind = "Secret" | "ConfigMap";
+/** The kinds a pod mounts as a volume. */
+export type VolumeKind = KeyedKind | "PersistentVolumeClaim";
+
+/** The program's resource of each kind, when the program makes the object. */
+interface ResourceOfKind {
+    Secret: k8s.core.v1.Secret;
+    ConfigMap: k8s.core.v1.ConfigMap;
+    PersistentVolumeClaim: k8s.core.v1.PersistentVolumeClaim;
+    ServiceAccount: k8s.core.v1.ServiceAccount;
+    Service: k8s.core.v1.Service;
+}
 
 /** A Kubernetes resource of the program: what a handle needs of it is its `metadata.name`. */
 type KubernetesObject = pulumi.CustomResource & {
     readonly metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
 };
 
-/** The parts of a handle the pod-spec readers need, without the kind-specific methods. */
-export abstract class ObjectHandle {
+/** What a Secret or ConfigMap volume may select: some keys, optionally under other file names. */
+export interface KeyVolumeOptions {
+    items?: { key: string; path: string; mode?: number }[];
+    defaultMode?: number;
+    /** The pod starts without the object (a feature that works without it). */
+    optional?: boolean;
+}
+
+/** What a claim's volume may set. */
+export interface ClaimVolumeOptions {
+    readOnly?: boolean;
+}
+
+/** The volume options of a kind: keys for Secrets and ConfigMaps, read-only for claims. */
+export type VolumeOptions<K extends HandleKind> = K extends KeyedKind
+    ? KeyVolumeOptions
+    : K extends "PersistentVolumeClaim"
+      ? ClaimVolumeOptions
+      : never;
+
+/** A container's mount of a handle's volume (`handle.mount(path)`): the pod volume and the volumeMount together. */
+export interface HandleMount {
+    volume: k8s.types.input.core.v1.Volume;
+    mount: k8s.types.input.core.v1.VolumeMount;
+}
+
+/** Where and how `handle.mount(path, options)` mounts: the volume's options plus the mount's own. */
+export type MountOptions<K extends HandleKind> = VolumeOptions<K> & {
+    /** One file (or directory) of the volume at `path`, instead of the whole volume. */
+    subPath?: string;
+    /** Mounted read-only (a claim's volume source too). */
+    readOnly?: boolean;
+};
+
+function keyVolumeSource(options: KeyVolumeOptions): Record<string, unknown> {
+    return {
+        ...(options.items?.length ? { items: options.items } : {}),
+        ...(options.defaultMode !== undefined ? { defaultMode: options.defaultMode } : {}),
+        ...(options.optional ? { optional: true } : {}),
+    };
+}
+
+/** The volume source of each mountable kind, from the object's name and the volume's options. */
+const VOLUME_SOURCES: {
+    [K in VolumeKind]: (
+        name: pulumi.Output<string>,
+        options: VolumeOptions<K>,
+    ) => Omit<k8s.types.input.core.v1.Volume, "name">;
+} = {
+    Secret: (name, options) => ({ secret: { secretName: name, ...keyVolumeSource(options) } }),
+    ConfigMap: (name, options) => ({ configMap: { name, ...keyVolumeSource(options) } }),
+    PersistentVolumeClaim: (name, options) => ({
+        persistentVolumeClaim: { claimName: name, ...(options.readOnly ? { readOnly: true } : {}) },
+    }),
+};
+
+/** The volume-name prefix of each mountable kind (see {@link Handle.volumeName}). */
+const VOLUME_PREFIX: Record<VolumeKind, string> = {
+    Secret: "secret",
+    ConfigMap: "configmap",
+    PersistentVolumeClaim: "claim",
+};
+
+/** The longest DNS label, what a pod's volume name must be. */
+const DNS_LABEL_MAX = 63;
+
+/**
+ * A stable DNS label from `base` (lowercase, `-` for anything else, no leading or trailing `-`); a short hash of
+ * `variant` (the volume's options) is appended when given, and of the full text when it had to be cut to fit.
+ */
+export function dnsLabel(base: string, variant?: string): string {
+    const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 8);
+    const clean =
+        base
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, "-")
+            .replace(/^-+|-+$/g, "") || "volume";
+    const suffix = variant === undefined ? "" : `-${hash(variant)}`;
+    if (clean.length + suffix.length <= DNS_LABEL_MAX) return `${clean}${suffix}`;
+    const tail = `-${hash(`${base}\u0000${variant ?? ""}`)}`;
+    return `${clean.slice(0, DNS_LABEL_MAX - tail.length).replace(/-+$/, "")}${tail}`;
+}
+
+/**
+ * A reference to one Kubernetes object of kind `K` that pods and other objects name it through. Made by the object's
+ * builder (`Handle.forObject`, or a kind's `SecretHandle.of(...)`) or, for an object made elsewhere, by `forExisting`.
+ */
+export class Handle<K extends HandleKind = HandleKind> {
     /**
      * The object name as an Output of the object itself (when the program made it), so every field set from it
      * depends on the object. Carries its handle, so code that reads a built pod spec finds the object again.
      */
     public readonly name: pulumi.Output<string>;
 
+    /**
+     * The Services each key names (a host or URL built from an endpoint): a pod reading a key reaches them, so the
+     * network policies open that path (see `endpointsReadBy`). Set by the object's builder from the values it
+     * wrote; empty for objects made elsewhere and for kinds without keys.
+     */
+    public reaches: ReadonlyMap<string, readonly Handle[]> = new Map();
+
+    /**
+     * The keys the object carries, when the program wrote it (a Secret's or ConfigMap's data): a reader naming
+     * another key stops the evaluation. Unset for objects made elsewhere, whose keys are not known here.
+     */
+    public readonly keys: ReadonlySet<string> | undefined;
+
     protected constructor(
-        public readonly kind: HandleKind,
+        public readonly kind: K,
         /** The object's name, known when the program is evaluated (what checksums and messages match on). */
         public readonly objectName: string,
         /** The object's namespace when it is a plain string; a reader in another namespace cannot see the object. */
         public readonly namespace: string | undefined,
         /** The object, when this program creates it; unset for objects made elsewhere. */
-        public readonly resource: KubernetesObject | undefined,
+        public readonly resource: ResourceOfKind[K] | undefined,
+        keys?: Iterable<string>,
     ) {
+        this.keys = keys === undefined ? undefined : new Set(keys);
         // A fresh Output per handle: the tag must not land on the SDK's own output of the resource. An object made
         // elsewhere has no resource to wait for: its name is a plain Output.
+        const object = resource as KubernetesObject | undefined;
         this.name = carrying(
-            (resource ? resource.metadata.name : pulumi.output(objectName)).apply((n) => n),
+            (object ? object.metadata.name : pulumi.output(objectName)).apply((n) => n),
             [this],
         );
+    }
+
+    /**
+     * The handle of an object of `kind` this program creates; `objectName` is the name it was created with, `keys`
+     * the keys it carries (Secrets and ConfigMaps: what readers are checked against).
+     */
+    static forObject<K extends HandleKind>(
+        kind: K,
+        resource: ResourceOfKind[K],
+        objectName: string,
+        namespace: pulumi.Input<string>,
+        keys?: Iterable<string>,
+    ): Handle<K> {
+        return new Handle(kind, objectName, plainNamespace(namespace), resource, keys);
+    }
+
+    /** An object made elsewhere (another system, an operator, the cluster): named once, here, never at the reader. */
+    static forExisting<K extends HandleKind>(kind: K, objectName: string, namespace?: string): Handle<K> {
+        return new Handle<K>(kind, objectName, namespace, undefined);
     }
 
     /** `Kind namespace/name`, for messages. */
     describe(): string {
         return `${this.kind} ${this.namespace ? `${this.namespace}/` : ""}${this.objectName}`;
     }
+
+    /** One key of the Secret or ConfigMap as an env value (`env: { PASSWORD: secret.env("password") }`). */
+    env(this: Handle<KeyedKind>, key: string, options: { optional?: boolean } = {}): HandleKeyRef {
+        this.requireKeys([key], "env");
+        return {
+            from: this,
+            key,
+            ...(options.optional ? { optional: true } : {}),
+        };
+    }
+
+    /** Every key of the Secret or ConfigMap as env (`envFrom: [config.envFrom()]`). */
+    envFrom(this: Handle<KeyedKind>, options: { optional?: boolean } = {}): HandleEnvFrom {
+        return {
+            from: this,
+            ...(options.optional ? { optional: true } : {}),
+        };
+    }
+
+    /** The object as a pod volume named `volumeName` (a Secret or ConfigMap, optionally some keys; a claim). */
+    volume(
+        this: Handle<VolumeKind>,
+        volumeName: string,
+        options: VolumeOptions<K> = {} as VolumeOptions<K>,
+    ): k8s.types.input.core.v1.Volume {
+        const items = (options as KeyVolumeOptions).items;
+        if (items?.length)
+            this.requireKeys(
+                items.map((i) => i.key),
+                "volume items",
+            );
+        const source = VOLUME_SOURCES[this.kind] as (
+            name: pulumi.Output<string>,
+            options: VolumeOptions<K>,
+        ) => Omit<k8s.types.input.core.v1.Volume, "name">;
+        return { name: volumeName, ...source(this.name, options) };
+    }
+
+    /**
+     * The volume name a {@link mount} gives the object: `<kind>-<object name>`, with a hash of the volume's options
+     * when it selects (items, mode, optional, read-only), as a DNS label. Stable: the same object with the same
+     * options is one volume however many containers mount it.
+     */
+    volumeName(this: Handle<VolumeKind>, options: VolumeOptions<K> = {} as VolumeOptions<K>): string {
+        const selection = volumeSelection(this.kind, options);
+        return dnsLabel(`${VOLUME_PREFIX[this.kind]}-${this.objectName}`, selection);
+    }
+
+    /**
+     * The object mounted at `path`: the pod volume (named by {@link volumeName}) and the container's volumeMount
+     * together, for `ContainerSpec.mounts` (`mounts: [tls.mount("/etc/tls", { items: [...] })]`).
+     */
+    mount(
+        this: Handle<VolumeKind>,
+        path: string,
+        options: MountOptions<K> = {} as MountOptions<K>,
+    ): HandleMount {
+        const { subPath, readOnly, ...rest } = options as MountOptions<VolumeKind>;
+        const volumeOptions = (
+            this.kind === "PersistentVolumeClaim" && readOnly ? { ...rest, readOnly } : rest
+        ) as VolumeOptions<K>;
+        const name = this.volumeName(volumeOptions);
+        return {
+            volume: this.volume(name, volumeOptions),
+            mount: {
+                name,
+                mountPath: path,
+                ...(readOnly ? { readOnly: true } : {}),
+                ...(subPath !== undefined ? { subPath } : {}),
+            },
+        };
+    }
+
+    /**
+     * Stops a reader naming keys the object does not carry, while the program is evaluated: the pod would stay in
+     * CreateContainerConfigError (env) or start without the file (volume items). Objects made elsewhere: no check.
+     */
+    private requireKeys(named: readonly string[], how: string): void {
+        const keys = this.keys;
+        if (keys === undefined) return;
+        const missing = [...new Set(named.filter((k) => !keys.has(k)))];
+        if (missing.length === 0) return;
+        const has = keys.size > 0 ? [...keys].sort().join(", ") : "no keys";
+        throw new pulumi.ResourceError(
+            `${this.describe()} has no key ${missing.map((k) => JSON.stringify(k)).join(", ")} (read through ${how}); ` +
+                `it has: ${has}. Name one of its keys, or add the key where the ${this.kind} is written`,
+            this.resource,
+        );
+    }
 }
+
+/** What a volume of `kind` selects of its object, as text for its name; undefined when it takes the object whole. */
+function volumeSelection(
+    kind: VolumeKind,
+    options: KeyVolumeOptions | ClaimVolumeOptions,
+): string | undefined {
+    const selected =
+        kind === "PersistentVolumeClaim"
+            ? (options as ClaimVolumeOptions).readOnly
+                ? { readOnly: true }
+                : {}
+            : keyVolumeSource(options as KeyVolumeOptions);
+    return Object.keys(selected).length > 0 ? JSON.stringify(selected) : undefined;
+}
+
+/** The parts of a handle every reader needs; every kind's handle is one (kept for the code that names it so). */
+export { Handle as ObjectHandle };
+
+/** A Secret or ConfigMap: what a pod reads of it as env is the same for both kinds. */
+export type KeyedHandle = Handle<KeyedKind>;
+/** A Secret a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`, `.mount(path)`. */
+export type SecretHandle = Handle<"Secret">;
+/** A ConfigMap a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`, `.mount(path)`. */
+export type ConfigMapHandle = Handle<"ConfigMap">;
+/** A PersistentVolumeClaim a pod mounts: `.volume(name)`, `.mount(path)`. */
+export type ClaimHandle = Handle<"PersistentVolumeClaim">;
+/** A ServiceAccount pods run as (`serviceAccountName: handle.name`) and Roles are bound to. */
+export type AccountHandle = Handle<"ServiceAccount">;
+
+/** `value instanceof X` for a kind's factories: a handle of one of `kinds`. */
+function isKind<K extends HandleKind>(kinds: readonly K[]) {
+    return (value: unknown): value is Handle<K> =>
+        value instanceof Handle && (kinds as readonly HandleKind[]).includes(value.kind);
+}
+
+/** The factories of a kind whose objects have keys. */
+function keyedKind<K extends KeyedKind>(kind: K) {
+    return {
+        /** The handle of an object this program creates with `keys` (unset: keys not known, no check). */
+        of: (
+            resource: ResourceOfKind[K],
+            objectName: string,
+            namespace: pulumi.Input<string>,
+            keys?: Iterable<string>,
+        ): Handle<K> => Handle.forObject(kind, resource, objectName, namespace, keys),
+        /** One made elsewhere (another system, an operator, the cluster): named once, here, never at the reader. */
+        existing: (objectName: string, namespace?: string): Handle<K> =>
+            Handle.forExisting(kind, objectName, namespace),
+        [Symbol.hasInstance]: isKind([kind]),
+    };
+}
+
+/** The factories of a kind without keys. */
+function plainKind<K extends "PersistentVolumeClaim" | "ServiceAccount">(kind: K) {
+    return {
+        of: (resource: ResourceOfKind[K], objectName: string, namespace: pulumi.Input<string>): Handle<K> =>
+            Handle.forObject(kind, resource, objectName, namespace),
+        existing: (objectName: string, namespace?: string): Handle<K> =>
+            Handle.forExisting(kind, objectName, namespace),
+        [Symbol.hasInstance]: isKind([kind]),
+    };
+}
+
+export const SecretHandle = keyedKind("Secret");
+export const ConfigMapHandle = keyedKind("ConfigMap");
+export const ClaimHandle = plainKind("PersistentVolumeClaim");
+export const AccountHandle = plainKind("ServiceAccount");
+/** `x instanceof KeyedHandle`: a Secret's or ConfigMap's handle. */
+export const KeyedHandle = { [Symbol.hasInstance]: isKind<KeyedKind>(["Secret", "ConfigMap"]) };
 
 /**
  * `resource` with its handle as `.handle`: the builders' results stay the Kubernetes resource other code already
  * takes, and carry the handle pods read it through. Not enumerable, so nothing that walks the resource sees it.
  */
-export function withHandle<R extends pulumi.CustomResource, H extends ObjectHandle>(
+export function withHandle<R extends pulumi.CustomResource, H extends Handle>(
     resource: R,
     handle: H,
 ): R & { readonly handle: H } {
@@ -67,7 +364,7 @@ export function withHandle<R extends pulumi.CustomResource, H extends ObjectHand
  * endpoints): what lets code that reads a built spec find the objects it refers to. `output` must be fresh (made
  * by an `apply` here), never an SDK's own output, which other fields share.
  */
-export function carrying<T>(output: pulumi.Output<T>, handles: readonly ObjectHandle[]): pulumi.Output<T> {
+export function carrying<T>(output: pulumi.Output<T>, handles: readonly Handle[]): pulumi.Output<T> {
     Object.defineProperty(output, HANDLES, {
         value: Object.freeze([...new Set(handles)]),
         enumerable: false,
@@ -76,14 +373,14 @@ export function carrying<T>(output: pulumi.Output<T>, handles: readonly ObjectHa
 }
 
 /** The handles `value` carries ({@link carrying}); none for anything else. */
-export function handlesIn(value: unknown): readonly ObjectHandle[] {
+export function handlesIn(value: unknown): readonly Handle[] {
     if (typeof value !== "object" || value === null) return [];
     const handles = (value as { [HANDLES]?: unknown })[HANDLES];
-    return Array.isArray(handles) ? handles.filter((h): h is ObjectHandle => h instanceof ObjectHandle) : [];
+    return Array.isArray(handles) ? handles.filter((h): h is Handle => h instanceof Handle) : [];
 }
 
-/** The handle an object name came from, when it is a handle's {@link ObjectHandle.name}. */
-export function handleOf(value: unknown): ObjectHandle | undefined {
+/** The handle an object name came from, when it is a handle's {@link Handle.name}. */
+export function handleOf(value: unknown): Handle | undefined {
     const handles = handlesIn(value);
     return handles.length === 1 && handles[0].name === value ? handles[0] : undefined;
 }
@@ -99,22 +396,6 @@ export interface HandleKeyRef {
 export interface HandleEnvFrom {
     from: KeyedHandle;
     optional?: boolean;
-}
-
-/** What a Secret or ConfigMap volume may select: some keys, optionally under other file names. */
-export interface KeyVolumeOptions {
-    items?: { key: string; path: string; mode?: number }[];
-    defaultMode?: number;
-    /** The pod starts without the object (a feature that works without it). */
-    optional?: boolean;
-}
-
-function keyVolumeSource(options: KeyVolumeOptions): Record<string, unknown> {
-    return {
-        ...(options.items?.length ? { items: options.items } : {}),
-        ...(options.defaultMode !== undefined ? { defaultMode: options.defaultMode } : {}),
-        ...(options.optional ? { optional: true } : {}),
-    };
 }
 
 /**
@@ -134,146 +415,6 @@ export function plainNamespace(namespace: pulumi.Input<string>): string | undefi
     return typeof plain === "string" ? plain : undefined;
 }
 
-/** A Secret or ConfigMap: what a pod reads of it as env is the same for both kinds. */
-export abstract class KeyedHandle extends ObjectHandle {
-    declare readonly kind: "Secret" | "ConfigMap";
-
-    /**
-     * The Services each key names (a host or URL built from an endpoint): a pod reading a key reaches them, so the
-     * network policies open that path (see `endpointsReadBy`). Set by the object's builder from the values it
-     * wrote; empty for objects made elsewhere.
-     */
-    public reaches: ReadonlyMap<string, readonly ObjectHandle[]> = new Map();
-
-    env(key: string, options: { optional?: boolean } = {}): HandleKeyRef {
-        return {
-            from: this,
-            key,
-            ...(options.optional ? { optional: true } : {}),
-        };
-    }
-
-    envFrom(options: { optional?: boolean } = {}): HandleEnvFrom {
-        return {
-            from: this,
-            ...(options.optional ? { optional: true } : {}),
-        };
-    }
-}
-
-/** A Secret a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`. */
-export class SecretHandle extends KeyedHandle {
-    declare readonly kind: "Secret";
-    declare readonly resource: k8s.core.v1.Secret | undefined;
-
-    private constructor(
-        objectName: string,
-        namespace: string | undefined,
-        resource: k8s.core.v1.Secret | undefined,
-    ) {
-        super("Secret", objectName, namespace, resource);
-    }
-
-    /** The handle of a Secret this program creates; `objectName` is the name it was created with. */
-    static of(secret: k8s.core.v1.Secret, objectName: string, namespace: pulumi.Input<string>): SecretHandle {
-        return new SecretHandle(objectName, plainNamespace(namespace), secret);
-    }
-
-    /** A Secret made elsewhere (another system, an operator, the cluster): named once, here, never at the reader. */
-    static existing(objectName: string, namespace?: string): SecretHandle {
-        return new SecretHandle(objectName, namespace, undefined);
-    }
-
-    volume(volumeName: string, options: KeyVolumeOptions = {}): k8s.types.input.core.v1.Volume {
-        return { name: volumeName, secret: { secretName: this.name, ...keyVolumeSource(options) } };
-    }
-}
-
-/** A ConfigMap a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`. */
-export class ConfigMapHandle extends KeyedHandle {
-    declare readonly kind: "ConfigMap";
-    declare readonly resource: k8s.core.v1.ConfigMap | undefined;
-
-    private constructor(
-        objectName: string,
-        namespace: string | undefined,
-        resource: k8s.core.v1.ConfigMap | undefined,
-    ) {
-        super("ConfigMap", objectName, namespace, resource);
-    }
-
-    static of(
-        configMap: k8s.core.v1.ConfigMap,
-        objectName: string,
-        namespace: pulumi.Input<string>,
-    ): ConfigMapHandle {
-        return new ConfigMapHandle(objectName, plainNamespace(namespace), configMap);
-    }
-
-    static existing(objectName: string, namespace?: string): ConfigMapHandle {
-        return new ConfigMapHandle(objectName, namespace, undefined);
-    }
-
-    volume(volumeName: string, options: KeyVolumeOptions = {}): k8s.types.input.core.v1.Volume {
-        return { name: volumeName, configMap: { name: this.name, ...keyVolumeSource(options) } };
-    }
-}
-
-/** A PersistentVolumeClaim a pod mounts. */
-export class ClaimHandle extends ObjectHandle {
-    declare readonly kind: "PersistentVolumeClaim";
-    declare readonly resource: k8s.core.v1.PersistentVolumeClaim | undefined;
-
-    private constructor(
-        objectName: string,
-        namespace: string | undefined,
-        resource: k8s.core.v1.PersistentVolumeClaim | undefined,
-    ) {
-        super("PersistentVolumeClaim", objectName, namespace, resource);
-    }
-
-    static of(
-        claim: k8s.core.v1.PersistentVolumeClaim,
-        objectName: string,
-        namespace: pulumi.Input<string>,
-    ): ClaimHandle {
-        return new ClaimHandle(objectName, plainNamespace(namespace), claim);
-    }
-
-    static existing(objectName: string, namespace?: string): ClaimHandle {
-        return new ClaimHandle(objectName, namespace, undefined);
-    }
-
-    volume(volumeName: string, options: { readOnly?: boolean } = {}): k8s.types.input.core.v1.Volume {
-        return {
-            name: volumeName,
-            persistentVolumeClaim: { claimName: this.name, ...(options.readOnly ? { readOnly: true } : {}) },
-        };
-    }
-}
-
-/** A ServiceAccount pods run as (`serviceAccountName: handle.name`) and Roles are bound to. */
-export class AccountHandle extends ObjectHandle {
-    declare readonly kind: "ServiceAccount";
-    declare readonly resource: k8s.core.v1.ServiceAccount | undefined;
-
-    private constructor(
-        objectName: string,
-        namespace: string | undefined,
-        resource: k8s.core.v1.ServiceAccount | undefined,
-    ) {
-        super("ServiceAccount", objectName, namespace, resource);
-    }
-
-    static of(account: k8s.core.v1.ServiceAccount, objectName: string, namespace: string): AccountHandle {
-        return new AccountHandle(objectName, namespace, account);
-    }
-
-    static existing(objectName: string, namespace: string): AccountHandle {
-        return new AccountHandle(objectName, namespace, undefined);
-    }
-}
-
 /**
  * Stops a reader in `namespace` that names an object of another namespace: the pod could never start (Secrets, ConfigMaps,
  * claims and service accounts are only visible in their own namespace). Plain namespaces only; an Output namespace is not known here.
@@ -281,7 +422,7 @@ export class AccountHandle extends ObjectHandle {
 export function checkReadNamespaces(
     reader: string,
     namespace: pulumi.Input<string>,
-    handles: readonly ObjectHandle[],
+    handles: readonly Handle[],
 ): void {
     const plain = plainNamespace(namespace);
     if (plain === undefined) return;

@@ -80,6 +80,25 @@ export class Namespace extends RunbookComponent {
         } else {
             this.name = namespaceRef(pulumi.output(args.name), args.name);
         }
+        this.placeAccounts(args, labels, dependsOn);
+        networkGraphOf(args.cluster).namespaces.set(args.name, {
+            name: args.name,
+            created: args.create ?? true,
+            programPods: {
+                "app.kubernetes.io/managed-by": labels["app.kubernetes.io/managed-by"],
+                "app.kubernetes.io/part-of": labels["app.kubernetes.io/part-of"],
+            },
+            writePolicy: (policy) => this.writePolicy(policy, labels),
+        });
+        this.registerOutputs({ name: this.name });
+    }
+
+    /** Its service accounts and role bindings, after the Namespace when the stack creates it. */
+    private placeAccounts(
+        args: NamespaceArgs,
+        labels: Record<string, string>,
+        dependsOn: pulumi.Resource[],
+    ): void {
         for (const sa of args.serviceAccounts ?? []) {
             this.serviceAccounts[sa] = new k8s.core.v1.ServiceAccount(
                 this.childName(`sa-${sa}`),
@@ -110,16 +129,6 @@ export class Namespace extends RunbookComponent {
                 ),
             );
         }
-        networkGraphOf(args.cluster).namespaces.set(args.name, {
-            name: args.name,
-            created: args.create ?? true,
-            programPods: {
-                "app.kubernetes.io/managed-by": labels["app.kubernetes.io/managed-by"],
-                "app.kubernetes.io/part-of": labels["app.kubernetes.io/part-of"],
-            },
-            writePolicy: (policy) => this.writePolicy(policy, labels),
-        });
-        this.registerOutputs({ name: this.name });
     }
 
     /** One derived NetworkPolicy, placed with the namespace's reference so it is ordered after the Namespace. */

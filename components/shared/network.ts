@@ -159,46 +159,54 @@ function volumeKeys(handle: KeyedHandle, items: unknown): readonly ObjectHandle[
     return items.flatMap((i: { key?: string }) => [...(handle.reaches.get(i.key ?? "") ?? [])]);
 }
 
+/** The Secret's or ConfigMap's handle an object name in a pod spec came from, if any. */
+function keyedHandleOf(name: unknown): KeyedHandle | undefined {
+    const [handle] = handlesIn(name);
+    return handle instanceof KeyedHandle ? (handle as KeyedHandle) : undefined;
+}
+
+/** What one container reaches: its endpoint texts and the endpoints of the keys it reads as env. */
+function containerEndpoints(c: PodSpecReads["containers"][number]): readonly ObjectHandle[] {
+    const found: ObjectHandle[] = [...endpointTextsIn(c)];
+    for (const value of Object.values(c.env ?? {})) {
+        if (value !== undefined && typeof value !== "string" && "from" in value) {
+            found.push(...(keyedHandleOf(value.from.name)?.reaches.get(value.key) ?? []));
+        }
+    }
+    for (const src of c.envFrom ?? []) {
+        found.push(...[...(keyedHandleOf(src.from.name)?.reaches.values() ?? [])].flat());
+    }
+    return found;
+}
+
+/** What one volume hands its pod's readers: the endpoints of the keys its Secrets and ConfigMaps carry. */
+function volumeEndpoints(v: NonNullable<PodSpecReads["volumes"]>[number]): readonly ObjectHandle[] {
+    type Source = { name?: unknown; secretName?: unknown; items?: unknown };
+    const volume = v as {
+        configMap?: Source;
+        secret?: Source;
+        projected?: { sources?: { configMap?: Source; secret?: Source }[] };
+    };
+    const sources = [
+        volume.configMap,
+        volume.secret && { ...volume.secret, name: volume.secret.secretName },
+        ...(volume.projected?.sources ?? []).flatMap((s) => [s.configMap, s.secret]),
+    ];
+    return sources.flatMap((source) => {
+        const handle = source ? keyedHandleOf(source.name) : undefined;
+        return handle ? volumeKeys(handle, source?.items) : [];
+    });
+}
+
 /**
  * The Services a pod spec reaches: endpoint texts in its containers (env, args, command) and the endpoints of the
  * ConfigMap keys it reads (one key through env, every key through envFrom or a whole volume).
  */
 export function endpointsReadBy(pod: PodSpecReads): ServiceEndpoint[] {
-    const found: ObjectHandle[] = [];
-    const keyed = (value: unknown): KeyedHandle | undefined => {
-        const [handle] = handlesIn(value);
-        return handle instanceof KeyedHandle ? handle : undefined;
-    };
-    for (const c of pod.containers) {
-        found.push(...endpointTextsIn(c));
-        for (const value of Object.values(c.env ?? {})) {
-            if (value !== undefined && typeof value !== "string" && "from" in value) {
-                const handle = keyed(value.from.name);
-                if (handle) found.push(...(handle.reaches.get(value.key) ?? []));
-            }
-        }
-        for (const src of c.envFrom ?? []) {
-            const handle = keyed(src.from.name);
-            if (handle) found.push(...[...handle.reaches.values()].flat());
-        }
-    }
-    for (const v of pod.volumes ?? []) {
-        type Source = { name?: unknown; secretName?: unknown; items?: unknown };
-        const volume = v as {
-            configMap?: Source;
-            secret?: Source;
-            projected?: { sources?: { configMap?: Source; secret?: Source }[] };
-        };
-        const sources = [
-            volume.configMap,
-            volume.secret && { ...volume.secret, name: volume.secret.secretName },
-            ...(volume.projected?.sources ?? []).flatMap((s) => [s.configMap, s.secret]),
-        ];
-        for (const source of sources) {
-            const handle = source ? keyed(source.name) : undefined;
-            if (handle) found.push(...volumeKeys(handle, source?.items));
-        }
-    }
+    const found = [
+        ...pod.containers.flatMap(containerEndpoints),
+        ...(pod.volumes ?? []).flatMap(volumeEndpoints),
+    ];
     return [...new Set(endpointsOf(found))];
 }
 

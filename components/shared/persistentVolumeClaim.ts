@@ -4,6 +4,7 @@ import { ClaimHandle, withHandle } from "./handles";
 import { BlockArgs } from "./block";
 import { standardLabels } from "./labels";
 import { statefulOptions } from "./protect";
+import { Transform, transformed } from "./transform";
 
 /** Arguments of {@link PersistentVolumeClaim}: the block vocabulary plus the claim's size and rule. */
 export interface PersistentVolumeClaimArgs extends BlockArgs {
@@ -16,6 +17,8 @@ export interface PersistentVolumeClaimArgs extends BlockArgs {
     storageClassName?: string;
     /** Production (or adopted data): protected from `pulumi destroy` and retained if a delete is forced. */
     protectStateful: boolean;
+    /** Edits of the claim's arguments and options before it is made ({@link Transform}). */
+    transform?: Transform<k8s.core.v1.PersistentVolumeClaimArgs>;
 }
 
 /** Arguments of a claim whose labels are given as they are in existing state, instead of an app's. */
@@ -37,7 +40,8 @@ export class PersistentVolumeClaim extends k8s.core.v1.PersistentVolumeClaim {
         args: PersistentVolumeClaimArgs | (ClaimArgs & { app?: undefined }),
         opts: pulumi.CustomResourceOptions,
     ) {
-        super(
+        const made = transformed(
+            args.transform,
             name,
             {
                 metadata: {
@@ -55,6 +59,7 @@ export class PersistentVolumeClaim extends k8s.core.v1.PersistentVolumeClaim {
             },
             { ...statefulOptions(args.protectStateful), ...opts },
         );
+        super(name, made.args, made.opts);
         withHandle(this, ClaimHandle.of(this, args.name, args.namespace));
     }
 }

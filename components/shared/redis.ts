@@ -85,67 +85,14 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
             image: args.image,
             ports: [{ name: "redis", containerPort: REDIS_PORT }],
             resources: args.resources,
-            // Each source's own probes: an authenticated ping needs the password.
-            ...(args.auth
-                ? {
-                      readinessProbe: execProbe(REDIS_READINESS_COMMAND, {
-                          initialDelaySeconds: 5,
-                          timeoutSeconds: 1,
-                          periodSeconds: 10,
-                          failureThreshold: 3,
-                      }),
-                      livenessProbe: tcpProbe(REDIS_PORT, {
-                          initialDelaySeconds: 30,
-                          timeoutSeconds: 1,
-                          periodSeconds: 10,
-                          failureThreshold: 3,
-                      }),
-                  }
-                : {
-                      readinessProbe: execProbe(["redis-cli", "ping"], { initialDelaySeconds: 5 }),
-                      livenessProbe: tcpProbe(REDIS_PORT, { initialDelaySeconds: 15 }),
-                  }),
+            ...redisProbes(args.auth !== undefined),
         };
-        if (args.auth) {
-            const password = pulumi.secret(
-                args.auth.password !== undefined
-                    ? pulumi.output(args.auth.password)
-                    : new random.RandomPassword(
-                          this.childName("password"),
-                          { length: 32, special: false },
-                          // Not a Kubernetes object: no cluster provider, nothing in the cluster to wait for.
-                          { parent: this },
-                      ).result,
-            );
-            this.password = password as typeof this.password;
-            const secret = new ConfigSecret(
-                this.childName("secret"),
-                {
-                    namespace: args.namespace,
-                    name: app.name,
-                    app,
-                    data: { "database-password": password },
-                },
-                this.child(),
-            );
-            container.env = { REDIS_PASSWORD: secret.handle.env("database-password") };
-        } else {
-            this.password = undefined as typeof this.password;
-        }
+        const secured = args.auth ? this.passwordSecret(args, args.auth) : undefined;
+        this.password = secured?.password as typeof this.password;
+        if (secured) container.env = { REDIS_PASSWORD: secured.secret.handle.env("database-password") };
         const volumes: k8s.types.input.core.v1.Volume[] = [];
         if (args.storage) {
-            const claimName = args.storage.claimName ?? app.name;
-            const claim = new PersistentVolumeClaim(
-                this.childName("pvc"),
-                {
-                    name: claimName,
-                    namespace: args.namespace,
-                    app,
-                    storage: args.storage.size,
-                    protectStateful: args.protectStateful,
-                },
-                this.child(),
-            );
+            const claim = this.dataClaim(args, args.storage);
             this.claim = claim;
             volumes.push(claim.handle.volume("redis-data"));
             container.volumeMounts = [{ name: "redis-data", mountPath: REDIS_DATA_DIR }];
@@ -169,4 +116,73 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
         this.endpoint = this.workload.endpoint("redis");
         this.registerOutputs({ host: this.host });
     }
+
+    /** The password (given, or generated once and kept in state) and the Secret the server reads it from. */
+    private passwordSecret(
+        args: RedisArgs<Auth>,
+        auth: RedisAuth,
+    ): { password: pulumi.Output<string>; secret: ConfigSecret } {
+        const password = pulumi.secret(
+            auth.password !== undefined
+                ? pulumi.output(auth.password)
+                : new random.RandomPassword(
+                      this.childName("password"),
+                      { length: 32, special: false },
+                      // Not a Kubernetes object: no cluster provider, nothing in the cluster to wait for.
+                      { parent: this },
+                  ).result,
+        );
+        const secret = new ConfigSecret(
+            this.childName("secret"),
+            {
+                namespace: args.namespace,
+                name: args.app.name,
+                app: args.app,
+                data: { "database-password": password },
+            },
+            this.child(),
+        );
+        return { password, secret };
+    }
+
+    /** The claim of its data directory, under the tier's protection rule. */
+    private dataClaim(
+        args: RedisArgs<Auth>,
+        storage: NonNullable<RedisArgs<Auth>["storage"]>,
+    ): PersistentVolumeClaim {
+        return new PersistentVolumeClaim(
+            this.childName("pvc"),
+            {
+                name: storage.claimName ?? args.app.name,
+                namespace: args.namespace,
+                app: args.app,
+                storage: storage.size,
+                protectStateful: args.protectStateful,
+            },
+            this.child(),
+        );
+    }
+}
+
+/** Each source's own probes: an authenticated ping needs the password. */
+function redisProbes(authenticated: boolean): Pick<ContainerSpec, "readinessProbe" | "livenessProbe"> {
+    return authenticated
+        ? {
+              readinessProbe: execProbe(REDIS_READINESS_COMMAND, {
+                  initialDelaySeconds: 5,
+                  timeoutSeconds: 1,
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+              }),
+              livenessProbe: tcpProbe(REDIS_PORT, {
+                  initialDelaySeconds: 30,
+                  timeoutSeconds: 1,
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+              }),
+          }
+        : {
+              readinessProbe: execProbe(["redis-cli", "ping"], { initialDelaySeconds: 5 }),
+              livenessProbe: tcpProbe(REDIS_PORT, { initialDelaySeconds: 15 }),
+          };
 }

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { ContainerSpec, toContainer } from "./container";
+import { ContainerSpec, podVolumes, toContainer } from "./container";
 import type { Platform } from "../config/fields";
 import { podSecurityContext } from "./security";
 
@@ -11,10 +11,13 @@ export function runOncePodSpec(
     platform: Platform,
     containers: ContainerSpec[],
 ): k8s.types.input.core.v1.PodSpec {
+    const mounted = podVolumes(containers, undefined);
     return {
         restartPolicy: "Never",
         automountServiceAccountToken: false,
         securityContext: podSecurityContext(platform),
         containers: containers.map(toContainer),
+        // The volumes of handle mounts (`mounts: [secret.mount(path)]`): none given otherwise.
+        ...(mounted ? { volumes: mounted } : {}),
     };
 }

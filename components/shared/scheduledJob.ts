@@ -3,13 +3,14 @@ import { CronExpressionParser } from "cron-parser";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { ContainerSpec, toContainer } from "./container";
+import { ContainerSpec, podVolumes, toContainer } from "./container";
 import { checkReadNamespaces, handleOf } from "./handles";
 import { AppIdentity, selectorLabels, workloadLabels } from "./labels";
 import { podSecurityContext } from "./security";
 import { handlesReadBy } from "./startupReads";
 import { ServiceEndpoint } from "./endpoints";
 import { recordPods } from "./network";
+import { Transform, transformed } from "./transform";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
 export interface ScheduledJobArgs {
@@ -45,6 +46,12 @@ export interface ScheduledJobArgs {
      * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
      */
     reaches?: readonly ServiceEndpoint[];
+    /** Edits of what it makes, for what these arguments do not model (see {@link Transform}). */
+    transform?: {
+        /** The spec of its runs' pods; a spec is no resource: `opts` is unused. */
+        podSpec?: Transform<k8s.types.input.core.v1.PodSpec>;
+        cronJob?: Transform<k8s.batch.v1.CronJobArgs>;
+    };
 }
 
 /** The longest a run may start late: an hour. */
@@ -103,64 +110,80 @@ export function startingDeadlineFor(schedule: string, timeZone?: string): number
     return Math.max(MIN_STARTING_DEADLINE_SECONDS, Math.min(MAX_STARTING_DEADLINE_SECONDS, half));
 }
 
+/** The pod spec of its runs, after `transform.podSpec`. */
+function jobPodSpec(name: string, args: ScheduledJobArgs): k8s.types.input.core.v1.PodSpec {
+    const podSpec: k8s.types.input.core.v1.PodSpec = {
+        restartPolicy: args.restartPolicy ?? "Never",
+        containers: args.containers.map(toContainer),
+        securityContext: podSecurityContext(args.cluster.platform),
+    };
+    if (args.volumes?.length) podSpec.volumes = args.volumes;
+    if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
+    if (args.automountServiceAccountToken !== undefined) {
+        podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
+    }
+    return args.transform?.podSpec?.(podSpec, {}, name) ?? podSpec;
+}
+
+/** The CronJob's arguments: the schedule's rules and the run's pod. */
+function cronJobArgs(name: string, args: ScheduledJobArgs): k8s.batch.v1.CronJobArgs {
+    const labels = workloadLabels(args.app);
+    return {
+        metadata: { name: args.app.name, namespace: args.namespace, labels },
+        spec: {
+            schedule: args.schedule,
+            ...(args.timeZone ? { timeZone: args.timeZone } : {}),
+            concurrencyPolicy: args.concurrencyPolicy ?? "Forbid",
+            successfulJobsHistoryLimit: args.successfulJobsHistoryLimit ?? 3,
+            failedJobsHistoryLimit: args.failedJobsHistoryLimit ?? 1,
+            startingDeadlineSeconds:
+                args.startingDeadlineSeconds ?? startingDeadlineFor(args.schedule, args.timeZone),
+            suspend: args.suspend ?? false,
+            jobTemplate: {
+                metadata: { labels },
+                spec: {
+                    backoffLimit: args.backoffLimit ?? 0,
+                    ...(args.activeDeadlineSeconds !== undefined
+                        ? { activeDeadlineSeconds: args.activeDeadlineSeconds }
+                        : {}),
+                    template: {
+                        metadata: {
+                            labels,
+                            ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
+                        },
+                        spec: jobPodSpec(name, args),
+                    },
+                },
+            },
+        },
+    };
+}
+
 /** A CronJob with the standard labels, non-root security context and the cluster's provider. */
 export class ScheduledJob extends RunbookComponent {
     public readonly cronJob: k8s.batch.v1.CronJob;
     public readonly objectName: string;
 
-    constructor(name: string, args: ScheduledJobArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:shared:ScheduledJob", name, opts, args.cluster.provider);
+    constructor(name: string, given: ScheduledJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:shared:ScheduledJob", name, opts, given.cluster.provider);
+        // The handles' mounts become pod volumes here, so the checks below see the volumes the pods get.
+        const volumes = podVolumes(given.containers, given.volumes);
+        const args = volumes === given.volumes ? given : { ...given, volumes };
         this.objectName = args.app.name;
-        const labels = workloadLabels(args.app);
-        const podSpec: k8s.types.input.core.v1.PodSpec = {
-            restartPolicy: args.restartPolicy ?? "Never",
-            containers: args.containers.map(toContainer),
-            securityContext: podSecurityContext(args.cluster.platform),
-        };
-        if (args.volumes?.length) podSpec.volumes = args.volumes;
         const account = handleOf(args.serviceAccountName);
         const handles = handlesReadBy({ containers: args.containers, volumes: args.volumes });
         checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
         // Its pods carry the CronJob's labels: the policies admit them as the CronJob's pods.
         const selector = { matchLabels: selectorLabels(args.app) };
         recordPods(args.cluster, `CronJob ${args.app.name}`, args.namespace, selector, args, args.reaches);
-        if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
-        if (args.automountServiceAccountToken !== undefined) {
-            podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
-        }
-        this.cronJob = new k8s.batch.v1.CronJob(
-            this.childName("cronjob"),
-            {
-                metadata: { name: args.app.name, namespace: args.namespace, labels },
-                spec: {
-                    schedule: args.schedule,
-                    ...(args.timeZone ? { timeZone: args.timeZone } : {}),
-                    concurrencyPolicy: args.concurrencyPolicy ?? "Forbid",
-                    successfulJobsHistoryLimit: args.successfulJobsHistoryLimit ?? 3,
-                    failedJobsHistoryLimit: args.failedJobsHistoryLimit ?? 1,
-                    startingDeadlineSeconds:
-                        args.startingDeadlineSeconds ?? startingDeadlineFor(args.schedule, args.timeZone),
-                    suspend: args.suspend ?? false,
-                    jobTemplate: {
-                        metadata: { labels },
-                        spec: {
-                            backoffLimit: args.backoffLimit ?? 0,
-                            ...(args.activeDeadlineSeconds !== undefined
-                                ? { activeDeadlineSeconds: args.activeDeadlineSeconds }
-                                : {}),
-                            template: {
-                                metadata: {
-                                    labels,
-                                    ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
-                                },
-                                spec: podSpec,
-                            },
-                        },
-                    },
-                },
-            },
+        const resourceName = this.childName("cronjob");
+        const made = transformed(
+            args.transform?.cronJob,
+            resourceName,
+            cronJobArgs(name, args),
             this.child(),
         );
+        this.cronJob = new k8s.batch.v1.CronJob(resourceName, made.args, made.opts);
         this.registerOutputs({ objectName: this.objectName });
     }
 }

@@ -5,6 +5,7 @@ import { endpointsByKey } from "./endpoints";
 import { SecretHandle, withHandle } from "./handles";
 import { standardLabels } from "./labels";
 import { StoredContent, storedSecret } from "./startupReads";
+import { Transform, transformed } from "./transform";
 
 /** Arguments of {@link ConfigSecret}: the block vocabulary plus the Secret's content. */
 export interface SecretArgs extends BlockArgs {
@@ -14,6 +15,11 @@ export interface SecretArgs extends BlockArgs {
     data: Record<string, pulumi.Input<string>>;
     /** Key → base64-encoded value, for binary files such as keytabs (written to `data` as is, also secret). */
     base64Data?: Record<string, pulumi.Input<string>>;
+    /**
+     * Edits of the Secret's arguments before it is made ({@link Transform}); its content stays `data`/`base64Data`
+     * (the handle's keys and the readers' checksum come from them), so a transform that replaces it stops.
+     */
+    transform?: Transform<k8s.core.v1.SecretArgs>;
 }
 
 /**
@@ -46,7 +52,8 @@ export class ConfigSecret extends k8s.core.v1.Secret {
                 ]),
         );
         const type = args.type ?? "Opaque";
-        super(
+        const made = transformed(
+            args.transform,
             name,
             {
                 metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
@@ -56,8 +63,16 @@ export class ConfigSecret extends k8s.core.v1.Secret {
             },
             blockOptions("Secret", name, opts),
         );
+        if (made.args.stringData !== stringData || (made.args.data ?? data) !== data) {
+            throw new Error(
+                `Secret ${args.name}: its transform replaced the content; write keys through data or base64Data`,
+            );
+        }
+        super(name, made.args, made.opts);
         Object.defineProperty(this, "stored", { value: storedSecret(args.name, type, stringData, data) });
-        const handle = SecretHandle.of(this, args.name, args.namespace);
+        // The keys it carries: a reader naming another one stops the evaluation.
+        const keys = [...Object.keys(stringData), ...Object.keys(data)];
+        const handle = SecretHandle.of(this, args.name, args.namespace, keys);
         // A connection string or host written into the Secret from an endpoint: its readers reach that Service.
         handle.reaches = endpointsByKey(args.data);
         withHandle(this, handle);

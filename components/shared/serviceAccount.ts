@@ -111,23 +111,11 @@ export class AccountGrants {
         subject?: AccountHandle,
     ) {
         const labels = standardLabels(args.app);
-        const merged = new Map<string, AccessGrant>();
-        for (const grant of args.grants ?? []) {
-            const id = `${grant.namespace}/${grantName(args.name, grant)}`;
-            const seen = merged.get(id);
-            if (seen && "rules" in seen && "rules" in grant) {
-                const known = new Set(seen.rules.map((r) => JSON.stringify(r)));
-                const added = grant.rules.filter((r) => !known.has(JSON.stringify(r)));
-                merged.set(id, { ...seen, rules: [...seen.rules, ...added] });
-            } else if (!seen) {
-                merged.set(id, grant);
-            }
-        }
-        for (const [id, grant] of merged) {
+        for (const [id, grant] of mergedGrants(args)) {
             const objectName = grantName(args.name, grant);
             const metadata = { name: objectName, namespace: grant.namespace, labels };
             const suffix = grant.key ?? id.replace(/\//g, "-");
-            let roleRef: { apiGroup: string; kind: string; name: pulumi.Input<string> };
+            let roleRef: RoleRef = boundRole(grant);
             if ("rules" in grant) {
                 const role = new k8s.rbac.v1.Role(
                     owner.childName(`role-${suffix}`),
@@ -135,15 +123,7 @@ export class AccountGrants {
                     owner.child(),
                 );
                 this.roles.push(role);
-                roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name };
-            } else if ("clusterRole" in grant) {
-                roleRef = {
-                    apiGroup: "rbac.authorization.k8s.io",
-                    kind: "ClusterRole",
-                    name: grant.clusterRole,
-                };
-            } else {
-                roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: grant.existingRole };
+                roleRef = { ...roleRef, name: role.metadata.name };
             }
             this.bindings.push(
                 new k8s.rbac.v1.RoleBinding(
@@ -166,6 +146,36 @@ export class AccountGrants {
     }
 }
 
+type RoleRef = { apiGroup: string; kind: string; name: pulumi.Input<string> };
+
+/** The Role or ClusterRole a grant binds (a Role of its own is named by the Role's output once made). */
+function boundRole(grant: AccessGrant): RoleRef {
+    const apiGroup = "rbac.authorization.k8s.io";
+    if ("rules" in grant) return { apiGroup, kind: "Role", name: grant.role };
+    if ("clusterRole" in grant) return { apiGroup, kind: "ClusterRole", name: grant.clusterRole };
+    return { apiGroup, kind: "Role", name: grant.existingRole };
+}
+
+/**
+ * The account's grants by `<namespace>/<object name>`: grants that land on one Role (a layout that collapses
+ * namespaces) merged, their rules once each.
+ */
+function mergedGrants(args: ServiceAccountArgs): Map<string, AccessGrant> {
+    const merged = new Map<string, AccessGrant>();
+    for (const grant of args.grants ?? []) {
+        const id = `${grant.namespace}/${grantName(args.name, grant)}`;
+        const seen = merged.get(id);
+        if (seen && "rules" in seen && "rules" in grant) {
+            const known = new Set(seen.rules.map((r) => JSON.stringify(r)));
+            const added = grant.rules.filter((r) => !known.has(JSON.stringify(r)));
+            merged.set(id, { ...seen, rules: [...seen.rules, ...added] });
+        } else if (!seen) {
+            merged.set(id, grant);
+        }
+    }
+    return merged;
+}
+
 /** The API resource (plural) of each kind a handle names, as RBAC rules spell it. */
 const RBAC_RESOURCE: Record<ObjectHandle["kind"], string> = {
     Secret: "secrets",
@@ -175,11 +185,15 @@ const RBAC_RESOURCE: Record<ObjectHandle["kind"], string> = {
     Service: "services",
 };
 
+/** What a grant names its object by: the object's handle, or a block that carries one (`new ConfigSecret(...)`). */
+export type GrantTarget = ObjectHandle | { readonly handle: ObjectHandle };
+
 /**
  * The grant of `verbs` on exactly one object (`resourceNames` from its handle, so the Role follows a rename and
  * comes after the object), in the object's namespace: what `ServiceAccount.grant` binds.
  */
-export function objectGrant(target: ObjectHandle, verbs: readonly string[]): AccessGrant {
+export function objectGrant(object: GrantTarget, verbs: readonly string[]): AccessGrant {
+    const target = object instanceof ObjectHandle ? object : object.handle;
     if (target.namespace === undefined) {
         throw new Error(`${target.describe()}: a grant needs the object's namespace as a plain string`);
     }
@@ -230,12 +244,12 @@ export class ServiceAccount extends RunbookComponent {
     }
 
     /**
-     * Lets the account do `verbs` on exactly one object (`secret.handle`, `ConfigMapHandle.existing(...)`): a Role
+     * Lets the account do `verbs` on exactly one object (`secret`, `secret.handle`, `ConfigMapHandle.existing(...)`): a Role
      * naming only that object in its namespace and a RoleBinding to this account, both children of this component.
      * The same rule as `grants`, for grants on objects the program holds a handle of.
      */
     grant(
-        target: ObjectHandle,
+        target: GrantTarget,
         verbs: readonly string[],
     ): { role: k8s.rbac.v1.Role; binding: k8s.rbac.v1.RoleBinding } {
         const grant = objectGrant(target, verbs);

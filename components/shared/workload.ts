@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { ContainerSpec, toContainer } from "./container";
+import { ContainerSpec, podVolumes, toContainer } from "./container";
 import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
 import {
     AppIdentity,
@@ -24,6 +24,7 @@ import {
 import { ServiceEndpoint } from "./endpoints";
 import { checkReadNamespaces, handleOf, plainNamespace } from "./handles";
 import { networkGraphOf, recordPods } from "./network";
+import { Transform, transformed } from "./transform";
 
 export interface ServicePort {
     name: string;
@@ -118,6 +119,33 @@ export interface WorkloadArgs {
     reaches?: readonly ServiceEndpoint[];
     /** Options for the Deployment/StatefulSet itself, e.g. `statefulOptions()` when its pods own data. */
     workloadOptions?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete">;
+    /**
+     * Edits of what it makes, for what these arguments do not model (see {@link Transform}): each callback gets the
+     * arguments of its resource just before it is made, after the checks and the derived policies and checksums.
+     */
+    transform?: WorkloadTransforms;
+}
+
+/** The {@link Transform}s of a {@link Workload}'s resources. */
+export interface WorkloadTransforms {
+    /** The pod template's spec (of the Deployment or StatefulSet); a spec is no resource: `opts` is unused. */
+    podSpec?: Transform<k8s.types.input.core.v1.PodSpec>;
+    deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
+    statefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;
+    /** Every Service of its pods: the main one and the extra ones (`name` tells them apart). */
+    service?: Transform<k8s.core.v1.ServiceArgs>;
+    disruptionBudget?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
+}
+
+/** A Service's port as the Service and the network policies write it. */
+function servicePort(p: ServicePort): Required<ServicePort> {
+    return { name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? "TCP" };
+}
+
+/** `args` with the volumes of its containers' handle mounts ({@link podVolumes}) among its volumes. */
+function withMountedVolumes(args: WorkloadArgs): WorkloadArgs {
+    const volumes = podVolumes([...args.containers, ...(args.initContainers ?? [])], args.volumes);
+    return volumes === args.volumes ? args : { ...args, volumes };
 }
 
 /** The pod spec of a workload's template: its containers and the pod-level settings `args` sets. */
@@ -246,160 +274,228 @@ export class Workload extends RunbookComponent {
     readonly #cluster: ClusterContext;
     readonly #selector: Record<string, string>;
 
-    constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:shared:Workload", name, opts, args.cluster.provider);
+    constructor(name: string, given: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:shared:Workload", name, opts, given.cluster.provider);
+        // The handles' mounts become pod volumes here, so every check below sees the volumes the pods get.
+        const args = withMountedVolumes(given);
         const kind = args.kind ?? "Deployment";
-        const { cluster } = args;
         this.objectName = args.app.name;
-        // Only the workload and its pods carry the version; Services and claim templates must not change with a
-        // release (a StatefulSet's volumeClaimTemplates cannot change at all).
-        const labels = standardLabels(args.app);
-        const releaseLabels = workloadLabels(args.app);
         const selector = workloadSelector(args.app, args.liveSelector);
         const serviceName = args.service?.name ?? args.app.name;
-
-        const template = {
-            metadata: {
-                labels: podLabels(args.app, selector),
-                ...podTemplateAnnotations(name, args),
-            },
-            spec: podSpecOf(args, cluster.platform, selector),
-        };
-        const metadata = {
-            name: args.app.name,
-            namespace: args.namespace,
-            labels: releaseLabels,
-            ...(args.annotations ? { annotations: args.annotations } : {}),
-        };
-        const ignoreChanges = args.imagesManagedByTriggers
-            ? args.containers.map((_, i) => `spec.template.spec.containers[${i}].image`)
-            : undefined;
-        const wopts = this.child({
-            ...(args.workloadOptions ?? {}),
-            ...(ignoreChanges ? { ignoreChanges } : {}),
-        });
-
         this.#namespace = plainNamespace(args.namespace);
-        this.#cluster = cluster;
+        this.#cluster = args.cluster;
         this.#selector = selector;
+        const template = this.podTemplate(name, args, selector);
         recordPods(
-            cluster,
+            args.cluster,
             `${kind} ${args.app.name}`,
             args.namespace,
             { matchLabels: selector },
             { containers: [...args.containers, ...(args.initContainers ?? [])], volumes: args.volumes },
             args.reaches,
         );
-        const services = new Map<string, k8s.core.v1.Service>();
+        const { main, services } = this.makeServices(name, kind, args, serviceName, selector);
+        this.service = main;
+        // The governing Service alone serves nothing: no host to call.
+        if (args.service) this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
+        this.workload =
+            kind === "StatefulSet"
+                ? this.statefulSet(args, serviceName, selector, template)
+                : this.deployment(name, args, selector, template);
+        this.disruptionBudget = this.makeDisruptionBudget(args, selector);
+        this.endpoints.push(...this.expose(name, args, serviceName, services));
+        this.urls = (args.expose ?? []).map(exposureUrl);
+        this.recordServices(args, serviceName, selector);
+        this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
+    }
+
+    /** The pod template: its labels, annotations (restart checksum) and pod spec, after `transform.podSpec`. */
+    private podTemplate(
+        name: string,
+        args: WorkloadArgs,
+        selector: Record<string, string>,
+    ): k8s.types.input.core.v1.PodTemplateSpec {
+        const metadata = { labels: podLabels(args.app, selector), ...podTemplateAnnotations(name, args) };
+        const spec = podSpecOf(args, args.cluster.platform, selector);
+        const podSpec = args.transform?.podSpec;
+        return { metadata, spec: podSpec ? (podSpec(spec, {}, name) ?? spec) : spec };
+    }
+
+    /** The Deployment's or StatefulSet's metadata and options (images left to OpenShift triggers when they own them). */
+    private workloadMetadata(args: WorkloadArgs): {
+        metadata: k8s.types.input.meta.v1.ObjectMeta;
+        opts: pulumi.CustomResourceOptions;
+    } {
+        const ignoreChanges = args.imagesManagedByTriggers
+            ? args.containers.map((_, i) => `spec.template.spec.containers[${i}].image`)
+            : undefined;
+        return {
+            // Only the workload and its pods carry the version; Services and claim templates must not change with a
+            // release (a StatefulSet's volumeClaimTemplates cannot change at all).
+            metadata: {
+                name: args.app.name,
+                namespace: args.namespace,
+                labels: workloadLabels(args.app),
+                ...(args.annotations ? { annotations: args.annotations } : {}),
+            },
+            opts: this.child({
+                ...(args.workloadOptions ?? {}),
+                ...(ignoreChanges ? { ignoreChanges } : {}),
+            }),
+        };
+    }
+
+    private statefulSet(
+        args: WorkloadArgs,
+        serviceName: string,
+        selector: Record<string, string>,
+        template: k8s.types.input.core.v1.PodTemplateSpec,
+    ): k8s.apps.v1.StatefulSet {
+        const { metadata, opts } = this.workloadMetadata(args);
+        const labels = standardLabels(args.app);
+        const resourceName = this.childName("statefulset");
+        const made = transformed(
+            args.transform?.statefulSet,
+            resourceName,
+            {
+                metadata,
+                spec: {
+                    replicas: args.replicas ?? 1,
+                    serviceName,
+                    selector: { matchLabels: selector },
+                    podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
+                    updateStrategy: { type: "RollingUpdate" },
+                    template,
+                    volumeClaimTemplates: (args.volumeClaimTemplates ?? []).map((t) => ({
+                        metadata: { name: t.name, labels },
+                        spec: {
+                            accessModes: t.accessModes ?? ["ReadWriteOnce"],
+                            ...(t.storageClassName ? { storageClassName: t.storageClassName } : {}),
+                            resources: { requests: { storage: t.size } },
+                        },
+                    })),
+                },
+            },
+            opts,
+        );
+        return new k8s.apps.v1.StatefulSet(resourceName, made.args, made.opts);
+    }
+
+    private deployment(
+        name: string,
+        args: WorkloadArgs,
+        selector: Record<string, string>,
+        template: k8s.types.input.core.v1.PodTemplateSpec,
+    ): k8s.apps.v1.Deployment {
+        if (args.volumeClaimTemplates?.length) {
+            throw new Error(`${name}: volumeClaimTemplates need kind StatefulSet`);
+        }
+        const { metadata, opts } = this.workloadMetadata(args);
+        const resourceName = this.childName("deployment");
+        const made = transformed(
+            args.transform?.deployment,
+            resourceName,
+            {
+                metadata,
+                spec: {
+                    replicas: args.replicas ?? 1,
+                    selector: { matchLabels: selector },
+                    strategy: deploymentStrategy(args),
+                    template,
+                },
+            },
+            opts,
+        );
+        return new k8s.apps.v1.Deployment(resourceName, made.args, made.opts);
+    }
+
+    /** The budget of a workload of more than one replica ({@link disruptionBudgetSpec}). */
+    private makeDisruptionBudget(
+        args: WorkloadArgs,
+        selector: Record<string, string>,
+    ): k8s.policy.v1.PodDisruptionBudget | undefined {
+        const budget = disruptionBudgetSpec(args.replicas ?? 1, selector);
+        if (!budget) return undefined;
+        const resourceName = this.childName("pdb");
+        const made = transformed(
+            args.transform?.disruptionBudget,
+            resourceName,
+            {
+                metadata: {
+                    name: args.app.name,
+                    namespace: args.namespace,
+                    labels: standardLabels(args.app),
+                },
+                spec: budget,
+            },
+            this.child(),
+        );
+        return new k8s.policy.v1.PodDisruptionBudget(resourceName, made.args, made.opts);
+    }
+
+    /**
+     * The Services of its pods by object name: the main one (a StatefulSet always has its governing one, without
+     * ports when its pods serve nothing) and the extra ones.
+     */
+    private makeServices(
+        name: string,
+        kind: "Deployment" | "StatefulSet",
+        args: WorkloadArgs,
+        serviceName: string,
+        selector: Record<string, string>,
+    ): { main?: k8s.core.v1.Service; services: Map<string, k8s.core.v1.Service> } {
         if (kind === "StatefulSet" && args.service && !args.service.headless) {
             throw new Error(
                 `${name}: a StatefulSet's service ${serviceName} must be headless (headless: true): it gives the ` +
                     "pods their DNS names; put a ClusterIP Service beside it in extraServices",
             );
         }
+        const services = new Map<string, k8s.core.v1.Service>();
         // A StatefulSet's serviceName must name a headless Service selecting its pods (the pods' DNS names come
         // from it); one whose pods serve nothing gets that Service without ports.
         const service = args.service ?? (kind === "StatefulSet" ? { ports: [], headless: true } : undefined);
-        if (service) {
-            this.service = this.makeService(
-                this.childName("service"),
-                serviceName,
-                service,
-                args.namespace,
-                labels,
-                selector,
-            );
-            services.set(serviceName, this.service);
-            // The governing Service alone serves nothing: no host to call.
-            if (args.service) this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
-        }
+        const main = service
+            ? this.makeService(this.childName("service"), serviceName, service, args, selector)
+            : undefined;
+        if (main) services.set(serviceName, main);
         for (const extra of args.extraServices ?? []) {
             services.set(
                 extra.name,
-                this.makeService(
-                    this.childName(`service-${extra.name}`),
-                    extra.name,
-                    extra,
-                    args.namespace,
-                    labels,
-                    selector,
-                ),
+                this.makeService(this.childName(`service-${extra.name}`), extra.name, extra, args, selector),
             );
         }
+        return { main, services };
+    }
 
-        if (kind === "StatefulSet") {
-            this.workload = new k8s.apps.v1.StatefulSet(
-                this.childName("statefulset"),
-                {
-                    metadata,
-                    spec: {
-                        replicas: args.replicas ?? 1,
-                        serviceName,
-                        selector: { matchLabels: selector },
-                        podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
-                        updateStrategy: { type: "RollingUpdate" },
-                        template,
-                        volumeClaimTemplates: (args.volumeClaimTemplates ?? []).map((t) => ({
-                            metadata: { name: t.name, labels },
-                            spec: {
-                                accessModes: t.accessModes ?? ["ReadWriteOnce"],
-                                ...(t.storageClassName ? { storageClassName: t.storageClassName } : {}),
-                                resources: { requests: { storage: t.size } },
-                            },
-                        })),
-                    },
-                },
-                wopts,
-            );
-        } else {
-            if (args.volumeClaimTemplates?.length) {
-                throw new Error(`${name}: volumeClaimTemplates need kind StatefulSet`);
-            }
-            this.workload = new k8s.apps.v1.Deployment(
-                this.childName("deployment"),
-                {
-                    metadata,
-                    spec: {
-                        replicas: args.replicas ?? 1,
-                        selector: { matchLabels: selector },
-                        strategy: deploymentStrategy(args),
-                        template,
-                    },
-                },
-                wopts,
-            );
-        }
-
-        const budget = disruptionBudgetSpec(args.replicas ?? 1, selector);
-        if (budget) {
-            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
-                this.childName("pdb"),
-                { metadata: { name: args.app.name, namespace: args.namespace, labels }, spec: budget },
-                this.child(),
-            );
-        }
-
+    /** Its public endpoints: a Route or Ingress per exposure, on the Service the exposure names. */
+    private expose(
+        name: string,
+        args: WorkloadArgs,
+        serviceName: string,
+        services: ReadonlyMap<string, k8s.core.v1.Service>,
+    ): pulumi.CustomResource[] {
         const exposures = args.expose ?? [];
-        exposures.forEach((spec, i) => {
+        return exposures.flatMap((spec, i) => {
             const target = spec.service ?? serviceName;
             if (!services.has(target)) {
                 throw new Error(`${name}: an exposure needs a service (no service named ${target})`);
             }
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
-            this.endpoints.push(
-                ...new Exposure(
-                    this.childName(role),
-                    { ...spec, cluster, namespace: args.namespace, serviceName: target, app: args.app },
-                    // Not after the Service: the Ingress's own await waits for the Service's endpoints, and ordering
-                    // it after the Service would put the Service's await (ready pods, then 10 s for stragglers) in
-                    // front of it on every chain. A Route is not awaited and needs no Service to be created.
-                    this.child(),
-                ).resources,
-            );
+            return new Exposure(
+                this.childName(role),
+                {
+                    ...spec,
+                    cluster: args.cluster,
+                    namespace: args.namespace,
+                    serviceName: target,
+                    app: args.app,
+                },
+                // Not after the Service: the Ingress's own await waits for the Service's endpoints, and ordering
+                // it after the Service would put the Service's await (ready pods, then 10 s for stragglers) in
+                // front of it on every chain. A Route is not awaited and needs no Service to be created.
+                this.child(),
+            ).resources;
         });
-        this.urls = exposures.map(exposureUrl);
-        this.recordServices(args, serviceName, selector);
-        this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
     }
 
     /**
@@ -446,12 +542,7 @@ export class Workload extends RunbookComponent {
                 namespace: this.#namespace,
                 name: svc.name,
                 selector,
-                ports: svc.ports.map((p) => ({
-                    name: p.name,
-                    port: p.port,
-                    targetPort: p.targetPort ?? p.port,
-                    protocol: p.protocol ?? "TCP",
-                })),
+                ports: svc.ports.map(servicePort),
             });
         }
     }
@@ -461,31 +552,23 @@ export class Workload extends RunbookComponent {
         resourceName: string,
         objectName: string,
         svc: ServiceSpec,
-        namespace: pulumi.Input<string>,
-        labels: Record<string, string>,
+        args: WorkloadArgs,
         selector: Record<string, string>,
     ): k8s.core.v1.Service {
-        return new k8s.core.v1.Service(
+        const made = transformed(
+            args.transform?.service,
             resourceName,
             {
-                metadata: { name: objectName, namespace, labels },
+                metadata: { name: objectName, namespace: args.namespace, labels: standardLabels(args.app) },
                 spec: {
                     selector,
                     ...(svc.headless ? { clusterIP: "None" } : {}),
                     ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
-                    ...(svc.ports.length > 0
-                        ? {
-                              ports: svc.ports.map((p) => ({
-                                  name: p.name,
-                                  port: p.port,
-                                  targetPort: p.targetPort ?? p.port,
-                                  protocol: p.protocol ?? "TCP",
-                              })),
-                          }
-                        : {}),
+                    ...(svc.ports.length > 0 ? { ports: svc.ports.map(servicePort) } : {}),
                 },
             },
             this.child(),
         );
+        return new k8s.core.v1.Service(resourceName, made.args, made.opts);
     }
 }

@@ -230,7 +230,7 @@ describe("objects wired by handles", () => {
         reader(c, "team", o);
         const placed = new ConfigSecret(
             `handles-placed-${++serial}`,
-            { namespace: ns.name, name: "placed", app: app("placed"), data: { k: "v" } },
+            { namespace: ns.name, name: "placed", app: app("placed"), data: { password: "v" } },
             { provider: c.provider },
         );
         assert.throws(
@@ -276,5 +276,47 @@ describe("objects wired by handles", () => {
             "and for its account",
         );
         assert.ok(role.dependencies.includes(k8sObject("kubernetes:core/v1:Secret", "db", "ns").urn));
+    });
+    it("grant() takes the object itself (a block carrying its handle) as well as any handle, never a name", async () => {
+        const c = cluster();
+        const { configMap, claim } = objects(c, "ns");
+        const account = new ServiceAccount(`handles-sa-${++serial}`, {
+            cluster: c,
+            namespace: "ns",
+            name: "editor",
+            app: app("editor"),
+        });
+        account.grant(configMap, ["get", "update"]);
+        account.grant(claim.handle, ["get"]);
+        await settled();
+        const rules = (object: string) =>
+            field(
+                k8sObject("kubernetes:rbac.authorization.k8s.io/v1:Role", `editor-${object}`, "ns").inputs,
+                "rules",
+            );
+        assert.deepEqual(rules("configmap-settings"), [
+            {
+                apiGroups: [""],
+                resources: ["configmaps"],
+                resourceNames: ["settings"],
+                verbs: ["get", "update"],
+            },
+        ]);
+        assert.deepEqual(rules("persistentvolumeclaim-data"), [
+            {
+                apiGroups: [""],
+                resources: ["persistentvolumeclaims"],
+                resourceNames: ["data"],
+                verbs: ["get"],
+            },
+        ]);
+        const role = k8sObject(
+            "kubernetes:rbac.authorization.k8s.io/v1:Role",
+            "editor-configmap-settings",
+            "ns",
+        );
+        assert.ok(
+            role.dependencies.includes(k8sObject("kubernetes:core/v1:ConfigMap", "settings", "ns").urn),
+        );
     });
 });
