@@ -28,6 +28,7 @@ function childOptions(
     extra: pulumi.CustomResourceOptions = {},
 ): pulumi.CustomResourceOptions {
     const dependsOn = merge(opts?.dependsOn, extra.dependsOn);
+    // order: the component's own dependsOn, handed to each child (the engine does not make children wait for it).
     return { ...extra, parent, ...(dependsOn !== undefined ? { dependsOn } : {}) };
 }
 

@@ -62,7 +62,6 @@ export class Namespace extends RunbookComponent {
     constructor(name: string, args: NamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:Namespace", name, opts, args.cluster.provider);
         const labels = { ...standardLabels(args.app), ...(args.labels ?? {}) };
-        let dependsOn: pulumi.Resource[] = [];
         if (args.create ?? true) {
             const ns = new k8s.core.v1.Namespace(
                 this.childName("namespace"),
@@ -76,11 +75,10 @@ export class Namespace extends RunbookComponent {
                 this.child(statefulOptions(args.keep ?? args.cluster.production)),
             );
             this.name = namespaceRef(ns.metadata.name, args.name);
-            dependsOn = [ns];
         } else {
             this.name = namespaceRef(pulumi.output(args.name), args.name);
         }
-        this.placeAccounts(args, labels, dependsOn);
+        this.placeAccounts(args, labels);
         networkGraphOf(args.cluster).namespaces.set(args.name, {
             name: args.name,
             created: args.create ?? true,
@@ -93,17 +91,13 @@ export class Namespace extends RunbookComponent {
         this.registerOutputs({ name: this.name });
     }
 
-    /** Its service accounts and role bindings, after the Namespace when the stack creates it. */
-    private placeAccounts(
-        args: NamespaceArgs,
-        labels: Record<string, string>,
-        dependsOn: pulumi.Resource[],
-    ): void {
+    /** Its service accounts and role bindings, placed with the namespace's reference (after it, when it is created). */
+    private placeAccounts(args: NamespaceArgs, labels: Record<string, string>): void {
         for (const sa of args.serviceAccounts ?? []) {
             this.serviceAccounts[sa] = new k8s.core.v1.ServiceAccount(
                 this.childName(`sa-${sa}`),
-                { metadata: { name: sa, namespace: args.name, labels } },
-                this.child({ dependsOn }),
+                { metadata: { name: sa, namespace: this.name, labels } },
+                this.child(),
             );
         }
         for (const rb of args.roleBindings ?? []) {
@@ -111,7 +105,7 @@ export class Namespace extends RunbookComponent {
                 new k8s.rbac.v1.RoleBinding(
                     this.childName(`rb-${rb.name}`),
                     {
-                        metadata: { name: rb.name, namespace: args.name, labels },
+                        metadata: { name: rb.name, namespace: this.name, labels },
                         roleRef: {
                             apiGroup: "rbac.authorization.k8s.io",
                             kind: rb.role.kind,
@@ -125,7 +119,7 @@ export class Namespace extends RunbookComponent {
                                 : { apiGroup: "rbac.authorization.k8s.io" }),
                         })),
                     },
-                    this.child({ dependsOn }),
+                    this.child(),
                 ),
             );
         }

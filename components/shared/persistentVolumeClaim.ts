@@ -8,7 +8,6 @@ import { Transform, transformed } from "./transform";
 
 /** Arguments of {@link PersistentVolumeClaim}: the block vocabulary plus the claim's size and rule. */
 export interface PersistentVolumeClaimArgs extends BlockArgs {
-    namespace: string;
     /** Requested size, e.g. `10Gi`. */
     storage: pulumi.Input<string>;
     /** Default `ReadWriteOnce`. */

@@ -35,7 +35,8 @@ export interface RedisAuth {
 /** Arguments of {@link Redis}. */
 export interface RedisArgs<Auth extends RedisAuth | undefined = RedisAuth | undefined> {
     cluster: ClusterContext;
-    namespace: string;
+    /** A Namespace's `name` (every object of Redis is then ordered after it), or a plain name. */
+    namespace: pulumi.Input<string>;
     /** `app.name` names the Deployment, the Service (the host clients use) and, with a password, the Secret. */
     app: AppIdentity;
     image: string;

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { AccountHandle, ObjectHandle } from "./handles";
+import { AccountHandle, ObjectHandle, plainNamespace } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 
 export type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
@@ -12,9 +12,9 @@ export type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
  * a Role another owner creates there (an upstream manifest the program renders), bound by name only.
  */
 export type AccessGrant = (
-    | { namespace: string; role: string; rules: PolicyRule[] }
-    | { namespace: string; clusterRole: string }
-    | { namespace: string; existingRole: string }
+    | { namespace: pulumi.Input<string>; role: string; rules: PolicyRule[] }
+    | { namespace: pulumi.Input<string>; clusterRole: string }
+    | { namespace: pulumi.Input<string>; existingRole: string }
 ) & {
     /** metadata.name of the Role and RoleBinding; `<account>-<role>` ({@link grantName}) when unset. */
     objectName?: string;
@@ -24,7 +24,8 @@ export type AccessGrant = (
 
 export interface ServiceAccountArgs {
     cluster: ClusterContext;
-    namespace: string;
+    /** A Namespace's `name` (so the account and its bindings are ordered after it), or a plain name. */
+    namespace: pulumi.Input<string>;
     /** metadata.name of the account. */
     name: string;
     app: AppIdentity;
@@ -139,6 +140,7 @@ export class AccountGrants {
                             },
                         ],
                     },
+                    // order: the caller's `after`, an order no reference carries (see the class comment).
                     owner.child(after.length > 0 ? { dependsOn: after } : {}),
                 ),
             );
@@ -163,7 +165,7 @@ function boundRole(grant: AccessGrant): RoleRef {
 function mergedGrants(args: ServiceAccountArgs): Map<string, AccessGrant> {
     const merged = new Map<string, AccessGrant>();
     for (const grant of args.grants ?? []) {
-        const id = `${grant.namespace}/${grantName(args.name, grant)}`;
+        const id = `${grantNamespace(grant)}/${grantName(args.name, grant)}`;
         const seen = merged.get(id);
         if (seen && "rules" in seen && "rules" in grant) {
             const known = new Set(seen.rules.map((r) => JSON.stringify(r)));
@@ -174,6 +176,20 @@ function mergedGrants(args: ServiceAccountArgs): Map<string, AccessGrant> {
         }
     }
     return merged;
+}
+
+/**
+ * The plain name of a grant's namespace (a string, or a Namespace's `name`, which carries it): what merges grants and
+ * names their objects, so it must be known while the program is evaluated.
+ */
+function grantNamespace(grant: AccessGrant): string {
+    const plain = plainNamespace(grant.namespace);
+    if (plain === undefined) {
+        throw new Error(
+            `a grant of ${grantName("<account>", grant)}: its namespace is neither a name nor a Namespace's name`,
+        );
+    }
+    return plain;
 }
 
 /** The API resource (plural) of each kind a handle names, as RBAC rules spell it. */
@@ -198,7 +214,7 @@ export function objectGrant(object: GrantTarget, verbs: readonly string[]): Acce
         throw new Error(`${target.describe()}: a grant needs the object's namespace as a plain string`);
     }
     return {
-        namespace: target.namespace,
+        namespace: target.placedIn ?? target.namespace,
         role: `${target.kind.toLowerCase()}-${target.objectName}`,
         rules: [
             {
@@ -236,7 +252,7 @@ export class ServiceAccount extends RunbookComponent {
         this.account = objects.account;
         this.handle = objects.account
             ? AccountHandle.of(objects.account, args.name, args.namespace)
-            : AccountHandle.existing(args.name, args.namespace);
+            : AccountHandle.existing(args.name, plainNamespace(args.namespace));
         this.roles = objects.roles;
         this.bindings = objects.bindings;
         this.#args = args;
