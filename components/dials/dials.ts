@@ -97,16 +97,13 @@ export class Dials extends SystemComponent<DialsSection, KubernetesContext, Dial
         const { secrets, protectStateful } = this.context;
         const redis = (objectName: string) => ({
             cluster: this.context.cluster,
-            namespace: config.namespace,
+            namespace: namespace.name,
             app: { name: objectName, partOf: DIALS_PART_OF, component: "database" },
             image: config.images.redis,
             resources: SIZES.redis,
             protectStateful,
             restartKey,
         });
-        // The shared Redis takes its namespace as a plain string (components/shared/redis.ts), which carries none:
-        // order: Redis's objects after the Namespace they are placed in.
-        const inNamespace = this.child({ dependsOn: [namespace] });
         const broker = new Redis(
             this.childName("redis-etl-broker"),
             {
@@ -114,12 +111,12 @@ export class Dials extends SystemComponent<DialsSection, KubernetesContext, Dial
                 auth: { password: secrets.get(REDIS_PASSWORDS.broker.key) },
                 storage: { size: config.etl.brokerStorage },
             },
-            inNamespace,
+            this.child(),
         );
         const cache = new Redis(
             this.childName("redis-web-cache"),
             { ...redis("redis-web-cache"), auth: { password: secrets.get(REDIS_PASSWORDS.cache.key) } },
-            inNamespace,
+            this.child(),
         );
         return { broker, cache };
     }

@@ -145,7 +145,7 @@ export class Etl extends SystemPart<DialsSection> {
             this.childName("eos-pvc"),
             {
                 name: EOS_CLAIM,
-                namespace: this.config.namespace,
+                namespace: namespace.name,
                 app: dialsApp("eos", "storage"),
                 // The CERN EOS provisioner ignores the size, but Kubernetes requires one.
                 storage: "1",
@@ -153,9 +153,7 @@ export class Etl extends SystemPart<DialsSection> {
                 storageClassName: this.config.etl.eosStorageClass,
                 protectStateful: this.context.protectStateful,
             },
-            // The shared claim takes its namespace as a plain string (components/shared/persistentVolumeClaim.ts):
-            // order: the claim after the Namespace it is placed in, which that string does not carry.
-            this.child({ dependsOn: [namespace] }),
+            this.child(),
         );
     }
 
