@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
-import { ClusterContext } from "../shared/cluster";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { Namespace } from "../shared/namespace";
 import { REDIS_PORT } from "../shared/redis";
@@ -11,8 +10,8 @@ import { PackitApi, PackitRestart } from "./api";
 import type { PackitSection } from "./config";
 import { PackitDebugging } from "./debugging";
 import { REDIS_NAME, packitReads } from "./env";
-import { PackitImages, PackitImagesArgs } from "./images";
-import { imageSources, publicEndpoints, sandboxCacheClaims, sandboxNamespace, workerGroups } from "./layout";
+import { PackitImages } from "./images";
+import { publicEndpoints, sandboxCacheClaims, sandboxNamespace, workerGroups } from "./layout";
 import { PackitListeners } from "./listeners";
 import { MetricsGateway } from "./metrics";
 import { PackitPartArgs } from "./part";
@@ -32,28 +31,6 @@ export type PackitOutputs = {
     /** ImageStream → the external reference it imports. */
     images: Record<string, string>;
 };
-
-/** What a service's images are built from: the images of its enabled components, and when their tags move. */
-export function packitImagesArgs(
-    cluster: ClusterContext,
-    config: PackitSection,
-    namespace: Namespace,
-): PackitImagesArgs {
-    return {
-        cluster,
-        namespace,
-        namespaceName: config.namespace,
-        partOf: config.service,
-        tag: config.deployment,
-        sources: imageSources(config),
-        updates: config.images.updates,
-        window: {
-            schedule: config.images.maintenanceWindow,
-            timeZone: config.images.maintenanceTimeZone,
-            cliImage: config.images.cli,
-        },
-    };
-}
 
 /** The parts every application starts after, and what they are built from. */
 interface Applications {
@@ -79,7 +56,7 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         // Images: ImageStreams import the registry's tags; triggers roll the Deployments.
         const images = new PackitImages(
             this.childName("images"),
-            packitImagesArgs(this.context.cluster, this.config, namespace),
+            { config: this.config, context: this.context, namespace },
             this.child(),
         );
         // A partial deployment (TAGS) without components.redis reaches the Redis another deployment of the namespace
@@ -209,12 +186,10 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         const sandbox = new Sandbox(
             this.childName("sandbox"),
             {
-                cluster: context.cluster,
+                config,
+                context,
                 namespace: sandboxNamespace(config.service, config),
                 main,
-                mainNamespace: config.namespace,
-                partOf: config.service,
-                create: config.createNamespaces,
                 repositoryCaches: sandboxCacheClaims(workerGroups(config.workers)),
                 cleanup: on.sandboxCleanup
                     ? {
@@ -224,7 +199,6 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
                           pvcGraceMinutes: config.sandbox.pvcGraceMinutes,
                       }
                     : undefined,
-                protectStateful: context.protectStateful,
             },
             this.child(),
         );
@@ -276,9 +250,9 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         new PostgresUpgrade(
             this.childName("postgres-upgrade"),
             {
-                cluster: this.context.cluster,
+                config,
+                context: this.context,
                 namespace: part.namespace.name,
-                partOf: config.service,
                 from: postgres.previous.settings,
                 to: postgres.current.settings,
                 database: postgres.secret.handle,

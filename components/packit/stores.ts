@@ -53,17 +53,9 @@ export class PackitDataStores extends PackitPart {
         return new PackitPostgres(
             this.childName("postgres"),
             {
-                cluster: context.cluster,
+                config,
+                context,
                 namespace,
-                namespaceName: config.namespace,
-                partOf: config.service,
-                current: { version: config.postgres.version, image: config.postgres.image },
-                previous: config.postgres.previous,
-                storage: config.postgres.storage,
-                database: config.postgres.database,
-                user: config.postgres.user,
-                protectStateful: context.protectStateful,
-                claimName: config.postgres.claimName,
                 password: config.postgres.existingPassword
                     ? context.secrets.require(postgresPasswordKey(config.service))
                     : undefined,
