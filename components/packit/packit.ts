@@ -67,20 +67,19 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
             context: this.context,
             namespace,
             images,
-            reads: packitReads(secrets, undefined, redisOfNamespace),
+            reads: packitReads(secrets, this.config.namespace, { redis: redisOfNamespace }),
         };
         const restart = this.restartOnChange();
         const stores = this.dataStores(part, images, restart);
-        // The applications also read postgres-secret, which exists only once the stores are made.
-        const reads = packitReads(
-            secrets,
-            stores.postgres?.secret.handle,
-            stores.redis?.endpoint ?? redisOfNamespace,
-        );
+        const metrics = this.metrics(part, restart);
+        // The applications reach the stores' Redis and the gateway, once both are made.
+        const reads = packitReads(secrets, this.config.namespace, {
+            redis: stores.redis?.endpoint ?? redisOfNamespace,
+            pushgateway: metrics?.pushgateway.endpoint(),
+        });
         const apps = this.applications({ ...part, reads }, stores, images, restart);
         const sandboxName = this.sandbox(namespace);
         this.listeners(apps);
-        this.metrics(apps);
         this.debugging(apps);
         this.databaseUpgrade(apps);
         this.setOutputs({
@@ -171,10 +170,14 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         // order: the applications connect to the database and Redis by host name and follow ImageStream tags by name.
         const opts = this.child({ dependsOn: [...stores.forApplications, images] });
         const name = this.keepsStateName(this.baseName);
-        const api = on.service || on.dashboard ? new PackitApi(name, { ...part, restart }, opts) : undefined;
+        const { clients } = stores;
+        const api =
+            on.service || on.dashboard ? new PackitApi(name, { ...part, restart, clients }, opts) : undefined;
         const groups = workerGroups(this.config.workers);
         const workers =
-            on.workers || on.beat ? new PackitWorkers(name, { ...part, groups, restart }, opts) : undefined;
+            on.workers || on.beat
+                ? new PackitWorkers(name, { ...part, groups, restart, clients }, opts)
+                : undefined;
         return { part, stores, restart, opts, api, workers };
     }
 
@@ -212,12 +215,15 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
             new PackitListeners(this.keepsStateName(this.baseName), { ...part, restart }, opts);
     }
 
-    /** "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx. */
-    private metrics({ part, restart }: Applications): void {
-        if (!this.config.components.pushgateway) return;
+    /**
+     * "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx. Made before the
+     * applications, which take the gateway's address from its Workload.
+     */
+    private metrics(part: PackitPartArgs, restart: PackitRestart): MetricsGateway | undefined {
+        if (!this.config.components.pushgateway) return undefined;
         // Neither the gateway nor its proxy talks to the database or Redis: only the namespace, which their objects
         // are placed with, comes first.
-        new MetricsGateway(this.childName("metrics"), { ...part, restart }, this.child());
+        return new MetricsGateway(this.childName("metrics"), { ...part, restart }, this.child());
     }
 
     /** Redis Commander and Flower, behind the wildcard certificate. */
