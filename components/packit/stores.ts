@@ -3,7 +3,7 @@ import { PlainConfigMap } from "../shared/configMap";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { httpProbe, httpServerProbes } from "../shared/probes";
 import { Redis } from "../shared/redis";
-import type { PackitComponents, TokmanConfig } from "./config";
+import type { TokmanConfig } from "./config";
 import { SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
 import { REDIS_NAME, listenerEnv } from "./env";
@@ -33,7 +33,7 @@ export interface PackitDataStoresArgs extends PackitPartArgs {
 
 /**
  * The database's handle and the clients that read it: a client's switch can be on only beside the handle (the
- * checked {@link PackitComponents}), so a part building a client has the handle it needs by type.
+ * checked PackitComponents of config.ts), so a part building a client has the handle it needs by type.
  */
 export type DatabaseClients =
     | { database: SecretHandle; service: boolean; workers: boolean; beat: boolean }
