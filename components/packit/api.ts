@@ -5,6 +5,7 @@ import { Workload } from "../shared/workload";
 import { appEnv } from "./env";
 import { SIZES, hostOf, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
+import type { DatabaseClients } from "./stores";
 
 /**
  * `restartOnChange` of the deployment's applications: the stack's checksum key. What a pod reads is what its
@@ -17,6 +18,8 @@ export interface PackitRestart {
 /** Arguments of {@link PackitApi}. */
 export interface PackitApiArgs extends PackitPartArgs {
     restart: PackitRestart;
+    /** The API reads the database: its switch is on only beside the handle. */
+    clients: DatabaseClients;
 }
 
 /**
@@ -36,7 +39,8 @@ export class PackitApi extends PackitPart {
             service: { ports: [{ name: "https", port: 443, targetPort: 8443 }] },
             expose: [{ host, servicePort: "https", tls: { termination: "passthrough" as const } }],
         });
-        if (config.components.service) {
+        const { clients } = args;
+        if (clients.service) {
             this.service = this.appWorkload("service", {
                 app: this.app("packit-service", "api"),
                 image: images.containerImage("packit-service", "packit-service"),
@@ -47,7 +51,7 @@ export class PackitApi extends PackitPart {
                 strategy: "Recreate",
                 container: {
                     command: ["/usr/bin/run_httpd.sh"],
-                    env: appEnv(config, this.reads),
+                    env: appEnv(config, this.reads, clients.database),
                     ...https,
                     resources: SIZES.service,
                     // TCP, not HTTPS: httpd refuses the kubelet's TLS renegotiation (the source's comment);

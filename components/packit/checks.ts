@@ -1,7 +1,7 @@
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isPlaceholder } from "../shared/placeholder";
 import { Refined, Rejected } from "../config/system";
-import type { Component, PackitConfig, PackitSection, ServiceName } from "./config";
+import type { Component, PackitComponents, PackitConfig, PackitSection, ServiceName } from "./config";
 import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
 
 /** What a component cannot run without. */
@@ -157,6 +157,16 @@ export function packitProblems(section: ServiceName, config: PackitConfig): Conf
 }
 
 /**
+ * The switches as {@link PackitComponents}: undefined exactly when a database client is on without components.postgres,
+ * which {@link REQUIRES} reports (service, workers and beat each need postgres).
+ */
+export function databaseSwitches(on: PackitConfig["components"]): PackitComponents | undefined {
+    if (on.postgres) return { ...on, postgres: true };
+    if (on.service || on.workers || on.beat) return undefined;
+    return { ...on, postgres: false, service: false, workers: false, beat: false };
+}
+
+/**
  * The check of one service: {@link packitProblems}, or the section deploy reads ({@link PackitSection}), with the
  * settings of a component present exactly when it is on. The claim's placeholder alone leaves the section built: an
  * offline plan may go past it.
@@ -166,12 +176,16 @@ export function packitCheck(service: ServiceName, config: PackitConfig): Refined
     // A rejected section stops every run, so the claim's placeholder, which an offline plan may go past, is left to
     // the run after the fixes; only the placeholder left: the section is built and the plan lists it.
     const blocking = problems.filter((p) => !p.placeholder);
-    if (blocking.length > 0) return { problems: [blocking[0], ...blocking.slice(1)] };
+    const components = databaseSwitches(config.components);
+    // No switches without a blocking problem: REQUIRES reports each database client without the database.
+    if (blocking.length > 0 || components === undefined)
+        return { problems: [blocking[0], ...blocking.slice(1)] };
     const { tokman, centosmsg, ...rest } = config;
     const on = config.components;
     return {
         section: {
             ...rest,
+            components,
             service,
             namespace: mainNamespace(service, config),
             tokman: on.tokman ? tokman : undefined,

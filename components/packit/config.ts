@@ -298,11 +298,20 @@ export type TokmanConfig = NonNullable<PackitConfig["tokman"]>;
 export type CentosmsgConfig = NonNullable<PackitConfig["centosmsg"]>;
 
 /**
+ * The switches as the checked section holds them: the database's clients (the API, the workers, beat) are off
+ * whenever the database is, so a part holding a client holds the database's handle too (stores.ts DatabaseClients).
+ */
+export type PackitComponents =
+    | (PackitConfig["components"] & { postgres: true })
+    | (PackitConfig["components"] & { postgres: false; service: false; workers: false; beat: false });
+
+/**
  * What deploy reads once the check passed (components/packit/checks.ts): one service's section, named by the service
  * it is, with the settings of a switched-on component present exactly when the component is on, so deploy tests the
  * setting, never the switch and the setting together.
  */
-export type PackitSection = Omit<PackitConfig, "namespace" | "tokman" | "centosmsg"> & {
+export type PackitSection = Omit<PackitConfig, "namespace" | "tokman" | "centosmsg" | "components"> & {
+    components: PackitComponents;
     /** Which service this section deploys (`runbooks:packit` or `runbooks:stream`). */
     service: ServiceName;
     /** The main namespace: the one set, or `<service>-<deployment>` (layout.ts mainNamespace). */

@@ -2,8 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { EnvMap, mergeEnv } from "../shared/env";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
+import { Reads, readsOver } from "../shared/reads";
 import type { PackitSection } from "./config";
 import { queueNamePrefix } from "./layout";
+import type { PackitSecretName } from "./secrets";
 
 /** Generated database credentials every database client reads. */
 export const POSTGRES_SECRET = "postgres-secret";
@@ -11,54 +13,33 @@ export const POSTGRES_SECRET = "postgres-secret";
 /** Name of the Redis Service (and Deployment); the source hard-codes it as the host in every component. */
 export const REDIS_NAME = "redis";
 
-/** The pushgateway's Service port: 80, so the workers' address is plain http://pushgateway. */
-export const PUSHGATEWAY_SERVICE_PORT = 80;
-
 /**
- * The pushgateway the workers push to. Declared by name because MetricsGateway makes it after the workers; the
- * derivation of the network policies stops the program if no such Service is made.
+ * The Secrets one deployment's pods read, by the names of the source's table (`SOURCE_SECRETS`), each the object the
+ * program made: a pod names it through the handle, so it waits for the Secret and follows a rename; a misspelt name
+ * does not compile, and a Secret no enabled component needs stops the evaluation instead of a pod stuck in
+ * ContainerCreating. Beside them, the in-cluster services the applications reach.
  */
-export function pushgatewayEndpoint(namespace: string): ServiceEndpoint {
-    return ServiceEndpoint.of("pushgateway", namespace, PUSHGATEWAY_SERVICE_PORT);
-}
-
-/**
- * The Secrets one deployment's pods read, each the object the program made: a pod names it through the handle, so
- * it waits for the Secret and follows a rename, and a Secret no enabled component needs is an error here, not a
- * pod stuck in ContainerCreating.
- */
-export interface PackitReads {
-    /** A Secret of the source (`SOURCE_SECRETS`), made because an enabled component reads it. */
-    secret(name: string): SecretHandle;
-    /** `postgres-secret`, the database credentials (made with the database). */
-    database(): SecretHandle;
+export interface PackitReads extends Reads<PackitSecretName> {
     /** The Redis broker's endpoint (made with the stores, or by the deployment of the namespace that runs it). */
     redis(): ServiceEndpoint;
+    /** The pushgateway the workers push to: its Workload's endpoint, while components.pushgateway is on. */
+    pushgateway(): ServiceEndpoint | undefined;
 }
 
-/** {@link PackitReads} over the Secrets made from secret config and, once it exists, the database's. */
+/** {@link PackitReads} over the Secrets made from secret config in the main namespace. */
 export function packitReads(
     secrets: readonly { handle: SecretHandle }[],
-    database: SecretHandle | undefined,
-    redis: ServiceEndpoint,
+    namespace: string,
+    services: { redis: ServiceEndpoint; pushgateway?: ServiceEndpoint },
 ): PackitReads {
-    const byName = new Map(secrets.map((s) => [s.handle.objectName, s.handle]));
     return {
-        secret(name) {
-            const handle = byName.get(name);
-            if (!handle) {
-                throw new Error(
-                    `Secret ${name} is read, but it is made only for the components of its usedBy`,
-                );
-            }
-            return handle;
-        },
-        database() {
-            // packitProblems stops a configuration whose database clients run without components.postgres.
-            if (!database) throw new Error(`${POSTGRES_SECRET} is read, but components.postgres is off`);
-            return database;
-        },
-        redis: () => redis,
+        ...readsOver<PackitSecretName>(
+            secrets.map((s) => s.handle),
+            namespace,
+            "usedBy of SOURCE_SECRETS, components/packit/secrets.ts",
+        ),
+        redis: () => services.redis,
+        pushgateway: () => services.pushgateway,
     };
 }
 
@@ -84,9 +65,10 @@ function awsEnv(reads: PackitReads): EnvMap {
     };
 }
 
-/** Env of the API and every Celery process (systems.md §2, "Common env"). */
-export function appEnv(config: PackitSection, reads: PackitReads): EnvMap {
-    return mergeEnv(postgresEnv(reads.database()), sentryEnv(reads), awsEnv(reads), {
+/** Env of the API and every Celery process (systems.md §2, "Common env"): all of them read the database. */
+export function appEnv(config: PackitSection, reads: PackitReads, database: SecretHandle): EnvMap {
+    const pushgateway = reads.pushgateway();
+    return mergeEnv(postgresEnv(database), sentryEnv(reads), awsEnv(reads), {
         DEPLOYMENT: config.deployment,
         PROJECT: config.namespace,
         QUEUE_NAME_PREFIX: queueNamePrefix(config.service, config.deployment),
@@ -95,15 +77,18 @@ export function appEnv(config: PackitSection, reads: PackitReads): EnvMap {
         DISTGIT_NAMESPACE: config.distgit.namespace,
         CELERY_RETRY_LIMIT: "2",
         CELERY_RETRY_BACKOFF: "3",
-        PUSHGATEWAY_ADDRESS: config.components.pushgateway
-            ? { computed: pushgatewayEndpoint(config.namespace).url({ local: true }) }
-            : undefined,
+        PUSHGATEWAY_ADDRESS: pushgateway ? { computed: pushgateway.url({ local: true }) } : undefined,
     });
 }
 
 /** Env of workers and beat: the app env plus the Celery application. */
-export function celeryEnv(config: PackitSection, reads: PackitReads, extra: EnvMap): EnvMap {
-    return mergeEnv(appEnv(config, reads), { APP: config.celeryApp }, extra);
+export function celeryEnv(
+    config: PackitSection,
+    reads: PackitReads,
+    database: SecretHandle,
+    extra: EnvMap,
+): EnvMap {
+    return mergeEnv(appEnv(config, reads, database), { APP: config.celeryApp }, extra);
 }
 
 /** Env of the message listeners, which only enqueue tasks. */
@@ -118,7 +103,7 @@ export const SECRET_MOUNTS = {
     "packit-config": "/home/packit/.config",
     "centos-secrets": "/secrets",
     "github-app-private-key": "/secrets",
-} as const;
+} as const satisfies Partial<Record<PackitSecretName, string>>;
 export type MountedSecret = keyof typeof SECRET_MOUNTS;
 
 /** Volumes and read-only mounts of whole Secrets, named like the Secrets. */

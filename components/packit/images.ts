@@ -1,19 +1,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
+import { SystemArgs, SystemPart } from "../shared/system";
 import { ImageStream, imageTriggerAnnotation } from "../shared/imagestream";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { ScheduledJob } from "../shared/scheduledJob";
-import type { PackitImage } from "./config";
-import { ImageSource, SIZES } from "./layout";
+import type { PackitImage, PackitSection } from "./config";
+import { ImageSource, SIZES, imageSources } from "./layout";
 import { JobAccount } from "./rbac";
 import { IMPORT_IMAGES_SCRIPT } from "./scripts";
 
-/** Arguments of {@link PackitImages}. */
-export interface PackitImagesArgs {
-    cluster: ClusterContext;
+/** Arguments of {@link PackitImages}: the section and context, and the main namespace its objects are placed with. */
+export interface PackitImagesArgs extends SystemArgs<PackitSection> {
+    namespace: Namespace;
+}
+
+/** What a service's images are built from: the images of its enabled components, and when their tags move. */
+interface ImagePlan {
     /** The main namespace: the objects are placed with its reference (`name`). */
     namespace: Namespace;
     /** Its plain name, for the import job's account (the account builder takes a string). */
@@ -31,6 +34,22 @@ export interface PackitImagesArgs {
     updates: "scheduled" | "maintenance-window";
     /** The maintenance window's schedule, zone and the `oc` image its job runs. */
     window: { schedule: string; timeZone?: string; cliImage: string };
+}
+
+function imagePlan(config: PackitSection, namespace: Namespace): ImagePlan {
+    return {
+        namespace,
+        namespaceName: config.namespace,
+        partOf: config.service,
+        tag: config.deployment,
+        sources: imageSources(config),
+        updates: config.images.updates,
+        window: {
+            schedule: config.images.maintenanceWindow,
+            timeZone: config.images.maintenanceTimeZone,
+            cliImage: config.images.cli,
+        },
+    };
 }
 
 /**
@@ -70,7 +89,7 @@ export interface ContainerImage {
  * CronJob moves the tags: hourly in staging, only in the maintenance window in production. On plain Kubernetes: the
  * references themselves.
  */
-export class PackitImages extends RunbookComponent {
+export class PackitImages extends SystemPart<PackitSection> {
     /** ImageStream name → external reference it imports. */
     public readonly references: Record<string, string> = {};
     public readonly importJob?: ScheduledJob;
@@ -79,9 +98,14 @@ export class PackitImages extends RunbookComponent {
     /** The one tag every ImageStream of the deployment follows. */
     private readonly tag: string;
 
-    constructor(name: string, args: PackitImagesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:PackitImages", name, opts, args.cluster.provider);
-        this.openshift = args.cluster.platform === "openshift";
+    constructor(
+        name: string,
+        { config, context, namespace }: PackitImagesArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("runbooks:packit:PackitImages", name, { config, context }, opts);
+        const args = imagePlan(config, namespace);
+        this.openshift = context.cluster.platform === "openshift";
         this.tag = args.tag;
         for (const source of args.sources) {
             this.sources.set(source.stream, source);
@@ -98,12 +122,12 @@ export class PackitImages extends RunbookComponent {
         this.registerOutputs({ references: this.references });
     }
 
-    private app(args: PackitImagesArgs, name: string, component: string): AppIdentity {
+    private app(args: ImagePlan, name: string, component: string): AppIdentity {
         return { name, partOf: args.partOf, component };
     }
 
     /** The ImageStream whose tag imports the configured reference. */
-    private imageStream(args: PackitImagesArgs, source: ImageSource): k8s.apiextensions.CustomResource {
+    private imageStream(args: ImagePlan, source: ImageSource): k8s.apiextensions.CustomResource {
         return new ImageStream(
             this.childName(source.stream),
             {
@@ -119,13 +143,13 @@ export class PackitImages extends RunbookComponent {
     }
 
     /** The `import-images` CronJob and its account, which may import exactly the deployment's streams. */
-    private importer(args: PackitImagesArgs, streams: k8s.apiextensions.CustomResource[]): ScheduledJob {
+    private importer(args: ImagePlan, streams: k8s.apiextensions.CustomResource[]): ScheduledJob {
         const id = this.app(args, "import-images", "image-update");
         const streamNames = args.sources.map((s) => s.stream);
         const access = new JobAccount(
             this.childName("importer"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 app: id,
                 accountName: "importimager",
                 accountNamespace: args.namespaceName,
@@ -139,7 +163,7 @@ export class PackitImages extends RunbookComponent {
         return new ScheduledJob(
             this.childName("import"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespace.name,
                 app: id,
                 schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : args.window.schedule,

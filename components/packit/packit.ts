@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
-import { ClusterContext } from "../shared/cluster";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { Namespace } from "../shared/namespace";
 import { REDIS_PORT } from "../shared/redis";
@@ -11,8 +10,8 @@ import { PackitApi, PackitRestart } from "./api";
 import type { PackitSection } from "./config";
 import { PackitDebugging } from "./debugging";
 import { REDIS_NAME, packitReads } from "./env";
-import { PackitImages, PackitImagesArgs } from "./images";
-import { imageSources, publicEndpoints, sandboxCacheClaims, sandboxNamespace, workerGroups } from "./layout";
+import { PackitImages } from "./images";
+import { publicEndpoints, sandboxCacheClaims, sandboxNamespace, workerGroups } from "./layout";
 import { PackitListeners } from "./listeners";
 import { MetricsGateway } from "./metrics";
 import { PackitPartArgs } from "./part";
@@ -32,28 +31,6 @@ export type PackitOutputs = {
     /** ImageStream → the external reference it imports. */
     images: Record<string, string>;
 };
-
-/** What a service's images are built from: the images of its enabled components, and when their tags move. */
-export function packitImagesArgs(
-    cluster: ClusterContext,
-    config: PackitSection,
-    namespace: Namespace,
-): PackitImagesArgs {
-    return {
-        cluster,
-        namespace,
-        namespaceName: config.namespace,
-        partOf: config.service,
-        tag: config.deployment,
-        sources: imageSources(config),
-        updates: config.images.updates,
-        window: {
-            schedule: config.images.maintenanceWindow,
-            timeZone: config.images.maintenanceTimeZone,
-            cliImage: config.images.cli,
-        },
-    };
-}
 
 /** The parts every application starts after, and what they are built from. */
 interface Applications {
@@ -79,7 +56,7 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         // Images: ImageStreams import the registry's tags; triggers roll the Deployments.
         const images = new PackitImages(
             this.childName("images"),
-            packitImagesArgs(this.context.cluster, this.config, namespace),
+            { config: this.config, context: this.context, namespace },
             this.child(),
         );
         // A partial deployment (TAGS) without components.redis reaches the Redis another deployment of the namespace
@@ -90,20 +67,19 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
             context: this.context,
             namespace,
             images,
-            reads: packitReads(secrets, undefined, redisOfNamespace),
+            reads: packitReads(secrets, this.config.namespace, { redis: redisOfNamespace }),
         };
         const restart = this.restartOnChange();
         const stores = this.dataStores(part, images, restart);
-        // The applications also read postgres-secret, which exists only once the stores are made.
-        const reads = packitReads(
-            secrets,
-            stores.postgres?.secret.handle,
-            stores.redis?.endpoint ?? redisOfNamespace,
-        );
+        const metrics = this.metrics(part, restart);
+        // The applications reach the stores' Redis and the gateway, once both are made.
+        const reads = packitReads(secrets, this.config.namespace, {
+            redis: stores.redis?.endpoint ?? redisOfNamespace,
+            pushgateway: metrics?.pushgateway.endpoint(),
+        });
         const apps = this.applications({ ...part, reads }, stores, images, restart);
         const sandboxName = this.sandbox(namespace);
         this.listeners(apps);
-        this.metrics(apps);
         this.debugging(apps);
         this.databaseUpgrade(apps);
         this.setOutputs({
@@ -194,10 +170,14 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         // order: the applications connect to the database and Redis by host name and follow ImageStream tags by name.
         const opts = this.child({ dependsOn: [...stores.forApplications, images] });
         const name = this.keepsStateName(this.baseName);
-        const api = on.service || on.dashboard ? new PackitApi(name, { ...part, restart }, opts) : undefined;
+        const { clients } = stores;
+        const api =
+            on.service || on.dashboard ? new PackitApi(name, { ...part, restart, clients }, opts) : undefined;
         const groups = workerGroups(this.config.workers);
         const workers =
-            on.workers || on.beat ? new PackitWorkers(name, { ...part, groups, restart }, opts) : undefined;
+            on.workers || on.beat
+                ? new PackitWorkers(name, { ...part, groups, restart, clients }, opts)
+                : undefined;
         return { part, stores, restart, opts, api, workers };
     }
 
@@ -209,12 +189,10 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         const sandbox = new Sandbox(
             this.childName("sandbox"),
             {
-                cluster: context.cluster,
+                config,
+                context,
                 namespace: sandboxNamespace(config.service, config),
                 main,
-                mainNamespace: config.namespace,
-                partOf: config.service,
-                create: config.createNamespaces,
                 repositoryCaches: sandboxCacheClaims(workerGroups(config.workers)),
                 cleanup: on.sandboxCleanup
                     ? {
@@ -224,7 +202,6 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
                           pvcGraceMinutes: config.sandbox.pvcGraceMinutes,
                       }
                     : undefined,
-                protectStateful: context.protectStateful,
             },
             this.child(),
         );
@@ -238,12 +215,15 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
             new PackitListeners(this.keepsStateName(this.baseName), { ...part, restart }, opts);
     }
 
-    /** "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx. */
-    private metrics({ part, restart }: Applications): void {
-        if (!this.config.components.pushgateway) return;
+    /**
+     * "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx. Made before the
+     * applications, which take the gateway's address from its Workload.
+     */
+    private metrics(part: PackitPartArgs, restart: PackitRestart): MetricsGateway | undefined {
+        if (!this.config.components.pushgateway) return undefined;
         // Neither the gateway nor its proxy talks to the database or Redis: only the namespace, which their objects
         // are placed with, comes first.
-        new MetricsGateway(this.childName("metrics"), { ...part, restart }, this.child());
+        return new MetricsGateway(this.childName("metrics"), { ...part, restart }, this.child());
     }
 
     /** Redis Commander and Flower, behind the wildcard certificate. */
@@ -276,9 +256,9 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         new PostgresUpgrade(
             this.childName("postgres-upgrade"),
             {
-                cluster: this.context.cluster,
+                config,
+                context: this.context,
                 namespace: part.namespace.name,
-                partOf: config.service,
                 from: postgres.previous.settings,
                 to: postgres.current.settings,
                 database: postgres.secret.handle,

@@ -2,8 +2,8 @@ import { runOncePodSpec } from "../shared/runOnce";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
+import { SystemArgs, SystemPart } from "../shared/system";
+import type { PackitSection } from "./config";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
@@ -25,10 +25,16 @@ export interface PostgresServer {
     image: string;
 }
 
-/** Arguments of {@link PackitPostgres}. */
-export interface PackitPostgresArgs {
-    cluster: ClusterContext;
+/** Arguments of {@link PackitPostgres}: the section and context, the main namespace and the kept password. */
+export interface PackitPostgresArgs extends SystemArgs<PackitSection> {
     /** The main namespace: the database's objects are placed with its reference. */
+    namespace: Namespace;
+    /** The running database's password (secret config); a generated one when unset. */
+    password?: pulumi.Input<string>;
+}
+
+/** What the database is built from: the section's `postgres` settings and where they go. */
+interface DatabasePlan {
     namespace: Namespace;
     /** Its plain name, for what matches on names (the network checks, the claim builder). */
     namespaceName: string;
@@ -48,8 +54,23 @@ export interface PackitPostgresArgs {
      * `postgres-<version>` claim (the current server, or the old one during an upgrade).
      */
     claimName?: string;
-    /** The running database's password (secret config); a generated one when unset. */
     password?: pulumi.Input<string>;
+}
+
+function databasePlan({ config, context, namespace, password }: PackitPostgresArgs): DatabasePlan {
+    return {
+        namespace,
+        namespaceName: config.namespace,
+        partOf: config.service,
+        current: { version: config.postgres.version, image: config.postgres.image },
+        previous: config.postgres.previous,
+        storage: config.postgres.storage,
+        database: config.postgres.database,
+        user: config.postgres.user,
+        protectStateful: context.protectStateful,
+        claimName: config.postgres.claimName,
+        password,
+    };
 }
 
 const PORT = 5432;
@@ -75,7 +96,7 @@ function databaseApp(partOf: string, name: string): AppIdentity {
  * version (`postgres-<v>`, so an upgrade creates the new server beside the old one), and the stable Service
  * `postgres` that the applications use, pointing at the current version.
  */
-export class PackitPostgres extends RunbookComponent {
+export class PackitPostgres extends SystemPart<PackitSection> {
     public readonly secret: k8s.core.v1.Secret & { readonly handle: SecretHandle };
     /** The server the applications use. */
     public readonly current: RunningServer;
@@ -87,8 +108,9 @@ export class PackitPostgres extends RunbookComponent {
     /** The stable Service the applications connect to (its host is what `postgres-secret` holds). */
     public readonly endpoint: ServiceEndpoint;
 
-    constructor(name: string, args: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:PackitPostgres", name, opts, args.cluster.provider);
+    constructor(name: string, partArgs: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("runbooks:packit:PackitPostgres", name, partArgs, opts);
+        const args = databasePlan(partArgs);
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
         this.endpoint = ServiceEndpoint.of(this.host, args.namespaceName, PORT);
         const password =
@@ -127,11 +149,16 @@ export class PackitPostgres extends RunbookComponent {
     }
 
     /** The stable Service `postgres` the applications use, pointing at the current version's server. */
-    private stableService(args: PackitPostgresArgs, currentServer: Workload): k8s.core.v1.Service {
+    private stableService(args: DatabasePlan, currentServer: Workload): k8s.core.v1.Service {
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
         const selector = selectorLabels(app(serverName(args.current.version)));
         const ports = [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" as const }];
-        recordService(args.cluster, { namespace: args.namespaceName, name: this.host, selector, ports });
+        recordService(this.context.cluster, {
+            namespace: args.namespaceName,
+            name: this.host,
+            selector,
+            ports,
+        });
         return new k8s.core.v1.Service(
             this.childName("service"),
             {
@@ -149,7 +176,7 @@ export class PackitPostgres extends RunbookComponent {
     }
 
     /** A major version's claim: the running system's (adopted) when this server holds the existing data, else new. */
-    private claim(args: PackitPostgresArgs, s: PostgresServer, current: boolean): PersistentVolumeClaim {
+    private claim(args: DatabasePlan, s: PostgresServer, current: boolean): PersistentVolumeClaim {
         const objectName = serverName(s.version);
         // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
         const holdsExistingData = args.previous ? !current : current;
@@ -175,8 +202,8 @@ export class PackitPostgres extends RunbookComponent {
     }
 
     /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
-    private server(args: PackitPostgresArgs, s: PostgresServer, current: boolean): Workload {
-        const { cluster } = args;
+    private server(args: DatabasePlan, s: PostgresServer, current: boolean): Workload {
+        const { cluster } = this.context;
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
         const objectName = serverName(s.version);
         const pvc = this.claim(args, s, current);
@@ -215,11 +242,9 @@ export class PackitPostgres extends RunbookComponent {
 }
 
 /** Arguments of {@link PostgresUpgrade}. */
-export interface PostgresUpgradeArgs {
-    cluster: ClusterContext;
+export interface PostgresUpgradeArgs extends SystemArgs<PackitSection> {
     /** The main namespace's reference (the Namespace's `name`). */
     namespace: pulumi.Output<string>;
-    partOf: string;
     from: PostgresServer;
     to: PostgresServer;
     /** `postgres-secret`: the copy logs into both servers with the applications' credentials. */
@@ -232,13 +257,17 @@ export interface PostgresUpgradeArgs {
  * The data copy of a major upgrade: a Job that dumps the old server and restores into the new one. It runs
  * with the new version's client tools (a newer pg_dump reads older servers) once the writers have stopped.
  */
-export class PostgresUpgrade extends RunbookComponent {
+export class PostgresUpgrade extends SystemPart<PackitSection> {
     public readonly job: k8s.batch.v1.Job;
 
     constructor(name: string, args: PostgresUpgradeArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:PostgresUpgrade", name, opts, args.cluster.provider);
+        super("runbooks:packit:PostgresUpgrade", name, args, opts);
         const jobName = `postgres-upgrade-${args.from.version}-to-${args.to.version}`;
-        const labels = standardLabels({ name: jobName, partOf: args.partOf, component: "database-upgrade" });
+        const labels = standardLabels({
+            name: jobName,
+            partOf: this.config.service,
+            component: "database-upgrade",
+        });
         const containers = [
             {
                 name: "copy",
@@ -254,7 +283,13 @@ export class PostgresUpgrade extends RunbookComponent {
                 resources: SIZES.postgresCopy,
             },
         ];
-        recordPods(args.cluster, `Job ${jobName}`, args.namespace, { matchLabels: labels }, { containers });
+        recordPods(
+            this.context.cluster,
+            `Job ${jobName}`,
+            args.namespace,
+            { matchLabels: labels },
+            { containers },
+        );
         this.job = new k8s.batch.v1.Job(
             this.childName("job"),
             {
@@ -265,7 +300,7 @@ export class PostgresUpgrade extends RunbookComponent {
                     activeDeadlineSeconds: 4 * 3600,
                     template: {
                         metadata: { labels },
-                        spec: runOncePodSpec(args.cluster.platform, containers),
+                        spec: runOncePodSpec(this.context.cluster.platform, containers),
                     },
                 },
             },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../shared/cluster";
-import { RunbookComponent } from "../shared/component";
+import { SystemArgs, SystemPart } from "../shared/system";
+import type { PackitSection } from "./config";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
@@ -10,21 +10,15 @@ import { JobAccount } from "./rbac";
 import { SANDBOX_CLEANUP_SCRIPT } from "./scripts";
 
 /** Arguments of {@link Sandbox}. */
-export interface SandboxArgs {
-    cluster: ClusterContext;
+export interface SandboxArgs extends SystemArgs<PackitSection> {
     /** The sandbox namespace, `<service>-<deployment>-sandbox`. */
     namespace: string;
     /** The main namespace, where the clean-up job runs: placed with its reference. */
     main: Namespace;
-    /** Its plain name: the workers' `default` service account there runs sandcastle pods here. */
-    mainNamespace: string;
-    partOf: string;
-    create: boolean;
     /** Sandbox twins of the workers' repository caches. */
     repositoryCaches: { name: string; size: string }[];
     /** The hourly clean-up; none when switched off. */
     cleanup?: { schedule: string; image: string; podMaxAgeHours: number; pvcGraceMinutes: number };
-    protectStateful: boolean;
 }
 
 /** Name of the only grant the workers get: ClusterRole `edit`, inside the sandbox namespace only. */
@@ -35,14 +29,14 @@ export const SANDBOX_EDIT_BINDING = "sandcastle-edit";
  * account may do anything a project editor may, here and nowhere else; the clean-up job has its own account
  * that can only list and delete pods and claims here.
  */
-export class Sandbox extends RunbookComponent {
+export class Sandbox extends SystemPart<PackitSection> {
     public readonly namespace: Namespace;
     /** metadata.name of the sandbox namespace. */
     public readonly name: string;
     public readonly cleanupJob?: ScheduledJob;
 
     constructor(name: string, args: SandboxArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:packit:Sandbox", name, opts, args.cluster.provider);
+        super("runbooks:packit:Sandbox", name, args, opts);
         this.name = args.namespace;
         this.namespace = this.sandboxNamespace(args);
         for (const claim of args.repositoryCaches) this.repositoryCache(args, claim);
@@ -50,8 +44,8 @@ export class Sandbox extends RunbookComponent {
         this.registerOutputs({ namespace: args.namespace });
     }
 
-    private app(args: SandboxArgs, name: string, component: string): AppIdentity {
-        return { name, partOf: args.partOf, component };
+    private app(name: string, component: string): AppIdentity {
+        return { name, partOf: this.config.service, component };
     }
 
     /** The namespace, where the workers' account may do what a project editor may. */
@@ -59,16 +53,16 @@ export class Sandbox extends RunbookComponent {
         return new Namespace(
             this.childName("ns"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 name: args.namespace,
-                app: this.app(args, args.namespace, "sandbox"),
-                create: args.create,
+                app: this.app(args.namespace, "sandbox"),
+                create: this.config.createNamespaces,
                 roleBindings: [
                     {
                         name: SANDBOX_EDIT_BINDING,
                         role: { kind: "ClusterRole", name: "edit" },
                         subjects: [
-                            { kind: "ServiceAccount", name: "default", namespace: args.mainNamespace },
+                            { kind: "ServiceAccount", name: "default", namespace: this.config.namespace },
                         ],
                     },
                 ],
@@ -85,9 +79,9 @@ export class Sandbox extends RunbookComponent {
                 name: claim.name,
                 namespace: args.namespace,
                 // The managed-by label keeps the clean-up job away from these claims.
-                app: this.app(args, claim.name, "repository-cache"),
+                app: this.app(claim.name, "repository-cache"),
                 storage: claim.size,
-                protectStateful: args.protectStateful,
+                protectStateful: this.context.protectStateful,
             },
             // order: the claim builder takes the namespace as a plain string, which orders nothing.
             this.child({ dependsOn: [this.namespace] }),
@@ -96,14 +90,15 @@ export class Sandbox extends RunbookComponent {
 
     /** The hourly clean-up: its own account, which may only list and delete pods and claims here. */
     private cleanup(args: SandboxArgs, cleanup: NonNullable<SandboxArgs["cleanup"]>): ScheduledJob {
-        const id = this.app(args, "sandbox-cleanup", "sandbox-cleanup");
+        const id = this.app("sandbox-cleanup", "sandbox-cleanup");
         const access = new JobAccount(
             this.childName("cleaner"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 app: id,
                 accountName: "sandbox-cleaner",
-                accountNamespace: args.mainNamespace,
+                // The workers' `default` service account of the main namespace runs sandcastle pods here.
+                accountNamespace: this.config.namespace,
                 roleNamespace: args.namespace,
                 rules: [
                     { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] },
@@ -120,7 +115,7 @@ export class Sandbox extends RunbookComponent {
         return new ScheduledJob(
             this.childName("cleanup"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.main.name,
                 app: id,
                 schedule: cleanup.schedule,

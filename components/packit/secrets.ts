@@ -5,28 +5,31 @@ import { mainNamespace } from "./layout";
 /** One key of a source Secret whose value comes from secret config. */
 export interface SourceSecretKey {
     /** Key inside the Kubernetes Secret, as the pods read it. */
-    key: string;
-    description: string;
-    example: string;
+    readonly key: string;
+    readonly description: string;
+    readonly example: string;
     /** File in packit/deployment's `secrets/<service>/<deployment>/` directory, where the value lives today. */
-    today: string;
-    fromFile?: boolean;
+    readonly today: string;
+    readonly fromFile?: boolean;
     /** Binary file (a keytab): stored base64-encoded in config and written to `data` as is. */
-    base64?: boolean;
+    readonly base64?: boolean;
 }
 
 /** A Secret of packit/deployment, filled from secret config. */
 export interface SourceSecret {
-    name: string;
+    readonly name: string;
     /** Components that mount or read it; the Secret (and its config keys) exist only while one of them is on. */
-    usedBy: Component[];
-    keys: SourceSecretKey[];
+    readonly usedBy: readonly Component[];
+    readonly keys: readonly SourceSecretKey[];
 }
 
-const ALL_EXPOSED: Component[] = ["service", "dashboard", "pushgateway", "flower", "redisCommander"];
+const ALL_EXPOSED: readonly Component[] = ["service", "dashboard", "pushgateway", "flower", "redisCommander"];
 
-/** Every Secret of the source, with its keys (systems.md §2). `postgres-secret` is generated, not listed. */
-export const SOURCE_SECRETS: readonly SourceSecret[] = [
+/**
+ * Every Secret of the source, with its keys (systems.md §2). `postgres-secret` is generated, not listed. The one
+ * place the names are written: {@link PackitSecretName} is derived from it.
+ */
+export const SOURCE_SECRETS = [
     {
         name: "packit-ssh",
         usedBy: ["workers", "beat"],
@@ -206,7 +209,10 @@ export const SOURCE_SECRETS: readonly SourceSecret[] = [
             },
         ],
     },
-];
+] as const satisfies readonly SourceSecret[];
+
+/** The name of a Secret of the source: a pod reads only these (components/packit/env.ts PackitReads). */
+export type PackitSecretName = (typeof SOURCE_SECRETS)[number]["name"];
 
 /** Config key of one Secret key: `<section>-<secret>-<key>`, e.g. `packit-packit-config-packit-service-yaml`. */
 export function secretConfigKey(section: string, secretName: string, key: string): string {
@@ -215,7 +221,8 @@ export function secretConfigKey(section: string, secretName: string, key: string
 
 /** Source Secrets the enabled components need. */
 export function neededSecrets(config: PackitConfig): SourceSecret[] {
-    return SOURCE_SECRETS.filter((s) => s.usedBy.some((c) => config.components[c]));
+    const table: readonly SourceSecret[] = SOURCE_SECRETS;
+    return table.filter((s) => s.usedBy.some((c) => config.components[c]));
 }
 
 /** Config key of the running database's password, when it is adopted rather than generated. */

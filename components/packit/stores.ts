@@ -4,6 +4,7 @@ import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { httpProbe, httpServerProbes } from "../shared/probes";
 import { Redis } from "../shared/redis";
 import type { TokmanConfig } from "./config";
+import { SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
 import { REDIS_NAME, listenerEnv } from "./env";
 import { SIZES } from "./layout";
@@ -11,6 +12,13 @@ import type { PackitRestart } from "./api";
 import { PackitPart, PackitPartArgs } from "./part";
 import { PackitPostgres } from "./postgres";
 import { postgresPasswordKey } from "./secrets";
+
+/** The switches of the database's clients, as the checked section holds them. */
+function clientSwitches<C extends { service: boolean; workers: boolean; beat: boolean }>(
+    on: C,
+): Pick<C, "service" | "workers" | "beat"> {
+    return { service: on.service, workers: on.workers, beat: on.beat };
+}
 
 /** Arguments of {@link PackitDataStores}. */
 export interface PackitDataStoresArgs extends PackitPartArgs {
@@ -24,12 +32,22 @@ export interface PackitDataStoresArgs extends PackitPartArgs {
 }
 
 /**
+ * The database's handle and the clients that read it: a client's switch can be on only beside the handle (the
+ * checked PackitComponents of config.ts), so a part building a client has the handle it needs by type.
+ */
+export type DatabaseClients =
+    | { database: SecretHandle; service: boolean; workers: boolean; beat: boolean }
+    | { database?: undefined; service: false; workers: false; beat: false };
+
+/**
  * Where the deployment keeps state: PostgreSQL (the runbook's "PostgreSQL data migration"), Redis, the Celery
  * broker whose queued tasks survive a restart, and the token manager's sqlite volume of GitHub access tokens.
  * Every volume carries the tier's protection.
  */
 export class PackitDataStores extends PackitPart {
     public readonly postgres?: PackitPostgres;
+    /** `postgres-secret` and the applications that read it. */
+    public readonly clients: DatabaseClients;
     public readonly redis?: Redis;
     /** The stores the applications use: they start after them. */
     public readonly forApplications: pulumi.Resource[];
@@ -38,7 +56,11 @@ export class PackitDataStores extends PackitPart {
         super("runbooks:packit:PackitDataStores", name, args, opts);
         // order: the Redis and claim builders take the namespace as a plain string, which orders nothing.
         const inNamespace = { dependsOn: [args.namespace] };
-        this.postgres = this.database(args.namespace);
+        const on = this.config.components;
+        if (on.postgres) {
+            this.postgres = this.database(args.namespace);
+            this.clients = { ...clientSwitches(on), database: this.postgres.secret.handle };
+        } else this.clients = clientSwitches(on);
         this.redis = this.broker(inNamespace);
         this.forApplications = [this.postgres, this.redis].filter((s) => s !== undefined);
         if (this.config.tokman)
@@ -47,23 +69,14 @@ export class PackitDataStores extends PackitPart {
     }
 
     /** PostgreSQL, with the running database's password when it is kept. */
-    private database(namespace: Namespace): PackitPostgres | undefined {
+    private database(namespace: Namespace): PackitPostgres {
         const { config, context } = this;
-        if (!config.components.postgres) return undefined;
         return new PackitPostgres(
             this.childName("postgres"),
             {
-                cluster: context.cluster,
+                config,
+                context,
                 namespace,
-                namespaceName: config.namespace,
-                partOf: config.service,
-                current: { version: config.postgres.version, image: config.postgres.image },
-                previous: config.postgres.previous,
-                storage: config.postgres.storage,
-                database: config.postgres.database,
-                user: config.postgres.user,
-                protectStateful: context.protectStateful,
-                claimName: config.postgres.claimName,
                 password: config.postgres.existingPassword
                     ? context.secrets.require(postgresPasswordKey(config.service))
                     : undefined,

@@ -7,12 +7,16 @@ import { celeryEnv, secretVolumes } from "./env";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
 import { PackitRestart } from "./api";
 import { PackitPart, PackitPartArgs } from "./part";
+import type { DatabaseClients } from "./stores";
+import { SecretHandle } from "../shared/handles";
 
 /** Arguments of {@link PackitWorkers}. */
 export interface PackitWorkersArgs extends PackitPartArgs {
     /** One StatefulSet per group (all-queues, or short-running + long-running); none when workers are off. */
     groups: WorkerGroup[];
     restart: PackitRestart;
+    /** Every Celery process reads the database: the workers' and beat's switches are on only beside the handle. */
+    clients: DatabaseClients;
 }
 
 /** The Secrets every Celery process mounts. */
@@ -51,16 +55,17 @@ export class PackitWorkers extends PackitPart {
 
     constructor(name: string, args: PackitWorkersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitWorkers", name, args, opts);
-        const { config } = this;
-        if (config.components.workers) {
-            for (const group of args.groups) this.statefulSets[group.name] = this.worker(group, args.restart);
+        const { clients } = args;
+        if (clients.workers) {
+            for (const group of args.groups)
+                this.statefulSets[group.name] = this.worker(group, args.restart, clients.database);
         }
-        if (config.components.beat) this.beat = this.scheduler(args.restart);
+        if (clients.beat) this.beat = this.scheduler(args.restart, clients.database);
         this.registerOutputs({ statefulSets: Object.keys(this.statefulSets) });
     }
 
     /** One worker StatefulSet: its own sandcastle volume and, for long-running tasks, its repository cache. */
-    private worker(group: WorkerGroup, restart: PackitRestart): Workload {
+    private worker(group: WorkerGroup, restart: PackitRestart, database: SecretHandle): Workload {
         const { config } = this;
         const image = this.images.containerImage("packit-worker", WORKER_CONTAINER);
         const volumes = secretVolumes(this.reads, [...SECRETS]);
@@ -84,7 +89,7 @@ export class PackitWorkers extends PackitPart {
                         name: WORKER_CONTAINER,
                         image: image.image,
                         command: ["/usr/bin/run_worker.sh"],
-                        env: mergeEnv(celeryEnv(config, this.reads, {}), {
+                        env: mergeEnv(celeryEnv(config, this.reads, database, {}), {
                             CELERY_COMMAND: "worker",
                             QUEUES: group.queues,
                         }),
@@ -112,7 +117,7 @@ export class PackitWorkers extends PackitPart {
     }
 
     /** Beat, which schedules the periodic tasks. */
-    private scheduler(restart: PackitRestart): Workload {
+    private scheduler(restart: PackitRestart, database: SecretHandle): Workload {
         const { config } = this;
         return this.appWorkload("beat", {
             app: this.app("packit-service-beat", "scheduler"),
@@ -124,7 +129,7 @@ export class PackitWorkers extends PackitPart {
             strategy: "Recreate",
             container: {
                 command: ["/usr/bin/run_worker.sh"],
-                env: celeryEnv(config, this.reads, { CELERY_COMMAND: "beat" }),
+                env: celeryEnv(config, this.reads, database, { CELERY_COMMAND: "beat" }),
                 resources: SIZES.beat,
             },
         });

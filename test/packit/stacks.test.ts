@@ -27,7 +27,6 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { evaluatePart } from "../fixtures/part";
 import { packit } from "../../components/packit";
 import { PackitImages } from "../../components/packit/images";
-import { packitImagesArgs } from "../../components/packit/packit";
 import { Namespace } from "../../components/shared/namespace";
 
 const IMAGE_TRIGGER = "image.openshift.io/triggers";
@@ -405,7 +404,7 @@ describe("packit and stream: prod stack", () => {
                         app: { name: config.namespace, partOf: "packit", component: "namespace" },
                         create: false,
                     });
-                    new PackitImages("packit-images", packitImagesArgs(context.cluster, config, namespace));
+                    new PackitImages("packit-images", { config, context, namespace });
                 },
             ),
         );
