@@ -115,7 +115,9 @@ interface Req {
     getIgnorechangesList(): string[];
     getImportid(): string;
     getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(f: (urns: { getUrnsList(): string[] }, key: string) => void): void };
+    getPropertydependenciesMap(): {
+        forEach(f: (urns: { getUrnsList(): string[] }, key: string) => void): void;
+    };
     getAliasurnsList(): string[];
     getAliasesList(): AliasReq[];
 }
