@@ -16,10 +16,13 @@ import {
     BotsConfig,
     CheckedBots,
     CheckedStation,
+    CheckedUltrahooks,
     ThothConfig,
     ThothSection,
     UltrahooksConfig,
 } from "./config";
+import { BotRouteHosts, botRouteHosts } from "./bots/routeHosts";
+import { targetedInstances } from "./ultrahooks/targets";
 import { defaultHost } from "./identity";
 import { stationNamespaces, tierNamespaces } from "./station/tiers";
 
@@ -138,12 +141,8 @@ export function botProblems(config: ThothConfig): ConfigProblem[] {
     if (!bots?.enabled) return [];
     const problems: ConfigProblem[] = [];
     const enabled = enabledBots(bots);
-    const needDomain = enabled.filter((name) => {
-        if (!isWebhookBot(name)) return false;
-        const entry = enabledBot(bots, name);
-        return entry !== undefined && entry.route && !entry.host;
-    });
-    if (needDomain.length > 0 && !config.domain) {
+    const { needDomain } = botRouteHosts(bots, config.domain);
+    if (needDomain.length > 0) {
         problems.push(
             problem(
                 "thoth.domain",
@@ -422,12 +421,13 @@ function checkedStation(config: ThothConfig): CheckedStation | undefined {
 }
 
 /** The bots with the settings of the cyborg-regidores bots, present when one of them runs (proved by botProblems). */
-function checkedBots(bots: BotsConfig | undefined): CheckedBots | undefined {
+function checkedBots(bots: BotsConfig | undefined, routes: BotRouteHosts): CheckedBots | undefined {
     if (!bots) return undefined;
     const webhook2kafka = enabledBot(bots, "webhook2kafka");
     const normalizers = enabledBot(bots, "normalizers");
     return {
         ...bots,
+        routeHosts: routes.hosts,
         regidores:
             webhook2kafka || normalizers
                 ? {
@@ -442,15 +442,27 @@ function checkedBots(bots: BotsConfig | undefined): CheckedBots | undefined {
     };
 }
 
+/** The tunnels, each of an enabled section with its target (decided by ultrahookTarget, proved by ultrahookProblems). */
+function checkedUltrahooks(
+    hooks: UltrahooksConfig | undefined,
+    routes: BotRouteHosts,
+): CheckedUltrahooks | undefined {
+    if (!hooks) return undefined;
+    if (!hooks.enabled) return { ...hooks, enabled: false };
+    return { ...hooks, enabled: true, instances: targetedInstances(hooks.instances, routes.hosts) };
+}
+
 /** Thoth's check: every problem of {@link thothProblems}, or the section deploy reads ({@link ThothSection}). */
 export function thothCheck(config: ThothConfig): Refined<ThothSection> | Rejected {
     const problems = thothProblems(config);
     if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };
-    const { station: _station, nodepool, bots, ...rest } = config;
+    const { station: _station, nodepool, bots, ultrahooks, ...rest } = config;
+    const routes = botRouteHosts(bots, config.domain);
     return {
         section: {
             ...rest,
-            bots: checkedBots(bots),
+            bots: checkedBots(bots, routes),
+            ultrahooks: checkedUltrahooks(ultrahooks, routes),
             station: checkedStation(config),
             nodepool: nodepool?.enabled
                 ? { ...nodepool, apiServer: proved(config.apiServer, "thoth.apiServer") }

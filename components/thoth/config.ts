@@ -15,6 +15,7 @@ import {
     replicas,
 } from "../config/fields";
 import { STATION_TIERS } from "./station/tiers";
+import type { WebhookBotName } from "./bots/catalog";
 
 /** Requests → limits of a container, overriding the source's sizing of a bot or a Dgraph member. */
 const sizeSchema = z
@@ -576,6 +577,8 @@ export type CheckedStation = Omit<StationConfig, "dgraph" | "modules"> & {
 
 /** The bots once their check passed: with what the cyborg-regidores bots need, exactly when one of them runs. */
 export type CheckedBots = BotsConfig & {
+    /** The host of each deployed webhook bot's Route (bots/routeHosts.ts); a bot absent here gets no Route. */
+    routeHosts: Partial<Record<WebhookBotName, string>>;
     regidores?: {
         webhook2kafka?: NonNullable<BotsConfig["webhook2kafka"]>;
         normalizers?: NonNullable<BotsConfig["normalizers"]>;
@@ -584,11 +587,28 @@ export type CheckedBots = BotsConfig & {
 };
 
 /**
+ * Where a tunnel forwards to, as the check decided it: a URL (the configured destination, or the bot's Route with the
+ * path) or the in-cluster Service of a deployed bot (with the path appended to its address).
+ */
+export type UltrahookTarget = { url: string } | { service: WebhookBotName; path: string };
+
+/** A tunnel once its check passed: with its {@link UltrahookTarget}. */
+export type CheckedUltrahookInstance = UltrahookInstanceConfig & { to: UltrahookTarget };
+
+/** The ultrahooks once their check passed: each tunnel of an enabled section carries its target. */
+export type CheckedUltrahooks = Omit<UltrahooksConfig, "enabled" | "instances"> &
+    (
+        | { enabled: false; instances: UltrahookInstanceConfig[] }
+        | { enabled: true; instances: CheckedUltrahookInstance[] }
+    );
+
+/**
  * The thoth section as deploy and notices read it (built by `thothCheck`): a disabled station part or nodepool is
  * absent, and what an enabled one needs from the top of the section (`thoth.domain`, `thoth.apiServer`) is in it.
  */
-export type ThothSection = Omit<ThothConfig, "station" | "nodepool" | "bots"> & {
+export type ThothSection = Omit<ThothConfig, "station" | "nodepool" | "bots" | "ultrahooks"> & {
     bots?: CheckedBots;
+    ultrahooks?: CheckedUltrahooks;
     station?: CheckedStation;
     nodepool?: NodepoolConfig & { apiServer: string };
 };

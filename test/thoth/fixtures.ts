@@ -4,7 +4,7 @@ import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { AccountHandle, ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
-import { StationReads } from "../../components/thoth/station/stationReads";
+import { StationReads } from "../../components/thoth/station/stationEnv";
 import { ofType, recorder, stackValues } from "../harness";
 import { SystemFixture, Values, runSystem } from "../fixtures/system";
 

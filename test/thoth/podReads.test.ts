@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
-import { stationReads } from "../../components/thoth/station/stationReads";
+import { readsOver } from "../../components/shared/reads";
+import { STATION_READS_DECIDED_IN, StationReads } from "../../components/thoth/station/stationEnv";
 import { unnamedWaits, unwaitedReads } from "../fixtures/podReads";
 import { plannedThoth } from "./parts";
 
@@ -50,17 +51,22 @@ describe("thoth pods read what the program makes, and wait for it (issue 28)", f
     }
 
     it("stops a pod that reads an object its namespace does not get, naming both", () => {
-        const reads = stationReads([
+        const handles = [
             SecretHandle.existing("postgresql", "thoth-graph"),
             ConfigMapHandle.existing("thoth", "thoth-graph"),
-        ]);
+        ];
+        const reads = (namespace: string): StationReads =>
+            readsOver(handles, namespace, STATION_READS_DECIDED_IN);
         assert.equal(reads("thoth-graph").secret("postgresql").objectName, "postgresql");
         assert.equal(reads("thoth-graph").configMap("thoth").namespace, "thoth-graph");
         assert.throws(
             () => reads("thoth-infra").secret("postgresql"),
-            /namespace thoth-infra reads Secret postgresql, which the station does not make there/,
+            /namespace thoth-infra reads Secret postgresql, which is not made there \(see the tiers of stationSecrets.ts/,
         );
         // A ConfigMap and a Secret of one name are different objects.
-        assert.throws(() => reads("thoth-graph").secret("thoth"), /reads Secret thoth, which the station/);
+        assert.throws(
+            () => reads("thoth-graph").secret("thoth"),
+            /reads Secret thoth, which is not made there/,
+        );
     });
 });

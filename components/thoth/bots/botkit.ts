@@ -16,7 +16,7 @@ import { SystemArgs, SystemPart } from "../../shared/system";
 import { Workload } from "../../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName } from "./catalog";
 import { BotsConfig, ThothSection } from "../config";
-import { defaultHost, thothApp } from "../identity";
+import { thothApp } from "../identity";
 
 /** What every bot family needs besides the section and context: where to deploy, the bots' config and the secrets. */
 export interface BotFamilyArgs extends SystemArgs<ThothSection, KubernetesContext> {
@@ -199,16 +199,10 @@ export abstract class BotFamily extends SystemPart<ThothSection, KubernetesConte
         };
     }
 
-    /** The Route of a web bot unless switched off: on its configured host, or the default host under the domain. */
+    /** The Route of a web bot on the host the check decided (botRouteHosts); none where it decided no Route. */
     private exposure(spec: WebBotSpec): ExposureSpec[] {
-        if (!spec.entry.route) return [];
-        const host =
-            spec.entry.host ??
-            (this.config.domain ? defaultHost(spec.bot, this.bots.namespace, this.config.domain) : undefined);
-        if (!host) {
-            // checks.ts reports this as a config problem before anything is registered.
-            throw new Error(`bot ${spec.bot} needs thoth.domain or a host for its Route`);
-        }
+        const host = this.config.bots?.routeHosts[spec.bot];
+        if (host === undefined) return [];
         return [{ host, servicePort: "http", tls: { termination: "edge" } }];
     }
 

@@ -1,7 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import { EnvMap } from "../../shared/env";
 import { KeyedHandle } from "../../shared/handles";
-import { StationReads } from "./stationReads";
+import type { Reads } from "../../shared/reads";
+import type { StationConfigMapName } from "./modules/sharedConfig";
+import type { StationSecretName } from "./stationSecrets";
+
+/**
+ * The station's Secrets and ConfigMaps of one namespace, as the shared {@link Reads} over the objects StationModules
+ * made there (stationReadsOf).
+ */
+export type StationReads = Reads<StationSecretName, StationConfigMapName>;
+
+/** Where the namespaces a station Secret or ConfigMap is made in are decided: what a stopped pod is pointed to. */
+export const STATION_READS_DECIDED_IN = "the tiers of stationSecrets.ts and sharedConfig.ts";
 
 // The env blocks every Thoth module repeats in thoth-application, written once (thoth-station.md §2, §3.3), each
 // read through the handles of the reader's namespace.

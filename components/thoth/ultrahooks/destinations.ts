@@ -2,28 +2,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { refText } from "../../shared/endpoints";
 import { BotEndpoint } from "../bots/botkit";
 import { WebhookBotName } from "../bots/catalog";
-import { UltrahookInstanceConfig } from "../config";
+import { UltrahookTarget } from "../config";
 
 /**
- * Where a tunnel forwards to. A bot destination is taken from the bot's own Workload (its Route/Ingress URL, or
- * its Service when asked or when it has no Route), so renaming a bot or moving its host moves the tunnel too.
- * checks.ts has already rejected unknown or disabled bots; reaching the throw is a programming error.
+ * Where a tunnel forwards to, from the target the check decided (ultrahookTarget): a URL as it is, or a bot's
+ * in-cluster address taken from the bot's own Workload, so renaming the bot moves the tunnel too.
  */
 export function resolveDestination(
-    instance: UltrahookInstanceConfig,
+    subdomain: string,
+    to: UltrahookTarget,
     endpoints: Partial<Record<WebhookBotName, BotEndpoint>>,
 ): pulumi.Input<string> {
-    if (instance.destination !== undefined) return instance.destination;
-    const endpoint = endpoints[instance.bot as WebhookBotName];
+    if ("url" in to) return to.url;
+    const endpoint = endpoints[to.service];
     if (!endpoint) {
-        throw new Error(`ultrahook ${instance.subdomain}: bot ${instance.bot} is not deployed by this stack`);
+        // checks.ts rejects a tunnel to a bot this stack does not deploy; Bots deploys every other one.
+        throw new Error(`ultrahook ${subdomain}: bot ${to.service} is not deployed by this stack`);
     }
-    const path = instance.path ?? "";
-    const useRoute = instance.via === "route" || (instance.via === undefined && endpoint.url !== undefined);
-    if (useRoute) {
-        if (!endpoint.url)
-            throw new Error(`ultrahook ${instance.subdomain}: bot ${instance.bot} has no Route`);
-        return `${endpoint.url}${path}`;
-    }
-    return refText`${endpoint.serviceUrl}${path}`;
+    return refText`${endpoint.serviceUrl}${to.path}`;
 }

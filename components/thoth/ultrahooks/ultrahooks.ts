@@ -11,7 +11,7 @@ import { SystemArgs, SystemPart } from "../../shared/system";
 import { Workload } from "../../shared/workload";
 import { BotEndpoint } from "../bots/botkit";
 import { WebhookBotName } from "../bots/catalog";
-import { ThothSection, UltrahookInstanceConfig, UltrahooksConfig } from "../config";
+import { CheckedUltrahookInstance, CheckedUltrahooks, ThothSection } from "../config";
 import { THOTH_PART_OF } from "../identity";
 import { ultrahookApiKeySecret } from "../secrets";
 import { resolveDestination } from "./destinations";
@@ -19,7 +19,7 @@ import { resolveDestination } from "./destinations";
 /** Arguments of {@link Ultrahooks}. */
 export interface UltrahooksArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The `thoth.ultrahooks` section (enabled). */
-    hooks: UltrahooksConfig;
+    hooks: Extract<CheckedUltrahooks, { enabled: true }>;
     /** Address of every webhook bot this stack deploys: a tunnel to a bot forwards to it. */
     botEndpoints: Partial<Record<WebhookBotName, BotEndpoint>>;
     /** The system's secret store: the API key of each Secret the tunnels name. */
@@ -96,11 +96,11 @@ export class Ultrahooks extends SystemPart<ThothSection, KubernetesContext> {
 
     /** One client, forwarding its subdomain to its destination. */
     private tunnel(
-        instance: UltrahookInstanceConfig,
+        instance: CheckedUltrahookInstance,
         namespace: pulumi.Output<string>,
         apiKey: SecretHandle,
     ): void {
-        const destination = resolveDestination(instance, this.#args.botEndpoints);
+        const destination = resolveDestination(instance.subdomain, instance.to, this.#args.botEndpoints);
         const workload = new Workload(
             this.childName(instance.subdomain),
             {

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
+import { KubernetesContext } from "../../../config/system";
+import { SystemArgs, SystemPart } from "../../../shared/system";
 import { keepsRendered } from "./catalogPrerequisites";
-import { CatalogConfig, CatalogPlacementRule } from "../../config";
+import { CatalogConfig, CatalogPlacementRule, ThothSection } from "../../config";
 import { StationTier } from "../tiers";
 
 /** A placement rule of a module with its tier resolved to the environment's namespace. */
@@ -129,9 +129,9 @@ interface RenderedObject {
 }
 
 /** Arguments of {@link WorkflowCatalog}. */
-export interface WorkflowCatalogArgs {
-    cluster: ClusterContext;
-    config: CatalogConfig;
+export interface WorkflowCatalogArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /** The catalog's settings (`thoth.station.modules.catalog`, enabled). */
+    catalog: CatalogConfig;
     namespaces: Record<StationTier, string>;
     /** Namespace name → its Namespace resource: every rendered object waits for the one it lands in. */
     namespaceResources: Record<string, pulumi.Resource>;
@@ -149,12 +149,12 @@ export interface WorkflowCatalogArgs {
  * make. Nothing upstream is copied here; an offline plan, whose invoke answers with no objects, records each
  * directory as one component.
  */
-export class WorkflowCatalog extends RunbookComponent {
+export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext> {
     public readonly instances: CatalogInstance[];
 
     constructor(name: string, args: WorkflowCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:WorkflowCatalog", name, opts, args.cluster.provider);
-        this.instances = catalogPlan(args.config, args.namespaces);
+        super("runbooks:thoth:WorkflowCatalog", name, args, opts);
+        this.instances = catalogPlan(args.catalog, args.namespaces);
         const namespaceOf = (ns: string): pulumi.Resource => {
             const resource = args.namespaceResources[ns];
             if (!resource) {

@@ -2,8 +2,6 @@ import { preserveUnknownFields } from "../../../shared/crd";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
 import { PlainConfigMap } from "../../../shared/configMap";
 import { standardLabels } from "../../../shared/labels";
 import { httpProbe, httpServerProbes } from "../../../shared/probes";
@@ -19,7 +17,7 @@ import { StationImages, StationShared, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "../sizing";
-import { StationReads } from "../stationReads";
+import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
 
 /** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
@@ -148,8 +146,7 @@ export function controllerConfig(
     return stringify(config);
 }
 
-export interface ArgoInstallArgs {
-    cluster: ClusterContext;
+export interface ArgoInstallArgs extends SystemArgs<ThothSection, KubernetesContext> {
     namespace: string;
     /** Its name from its Namespace: the install's objects are placed with it, so they are made after it. */
     namespaceRef: pulumi.Output<string>;
@@ -178,7 +175,7 @@ const PLAIN_READS_KEY = "argo-server-configmap";
  * and argo-server with its UI Route. The ClusterRoles `argo`/`argo-admin` and the CRDs come from
  * {@link ArgoPrerequisites}, owned by one stack per cluster.
  */
-export class ArgoInstall extends RunbookComponent {
+export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
     /** The workflow controller: it watches Workflows, so the watcher restart targets it. */
     public readonly controller: Workload;
     public readonly namespace: string;
@@ -189,7 +186,7 @@ export class ArgoInstall extends RunbookComponent {
     readonly #args: ArgoInstallArgs;
 
     constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:ArgoInstall", name, opts, args.cluster.provider);
+        super("runbooks:thoth:ArgoInstall", name, args, opts);
         this.#args = args;
         const { namespace } = args;
         this.namespace = namespace;
@@ -238,7 +235,7 @@ export class ArgoInstall extends RunbookComponent {
         return new Workload(
             this.childName("controller"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRef,
                 app: thothApp("workflow-controller", "workflows", args.images.workflowController),
                 serviceAccountName: server.handle.name,
@@ -291,7 +288,7 @@ export class ArgoInstall extends RunbookComponent {
         new Workload(
             this.childName("server"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRef,
                 app: thothApp("argo-server", "workflows", args.images.argoServer),
                 serviceAccountName: server.handle.name,
@@ -330,7 +327,8 @@ export class ArgoInstall extends RunbookComponent {
 
     /** An account of the install with its grants in the install's namespace. */
     private account(sa: string, grants: AccessGrant[]): ServiceAccount {
-        const { cluster, namespace } = this.#args;
+        const namespace = this.#args.namespace;
+        const cluster = this.context.cluster;
         return new ServiceAccount(
             this.childName(sa),
             { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },

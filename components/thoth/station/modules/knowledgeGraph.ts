@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { refText } from "../../../shared/endpoints";
-import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
+import { KubernetesContext } from "../../../config/system";
+import { SystemArgs, SystemPart } from "../../../shared/system";
 import { EnvMap } from "../../../shared/env";
 import { SecretHandle } from "../../../shared/handles";
 import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../../../shared/probes";
@@ -10,13 +10,12 @@ import { postgresServerAnnotations, sclorgPostgresMajor } from "../../../shared/
 import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
 import { Workload } from "../../../shared/workload";
-import { StationImages } from "../../config";
+import { StationImages, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
-import { StationReads } from "../stationReads";
+import { StationReads } from "../stationEnv";
 
 /** Arguments of {@link KnowledgeGraph}. */
-export interface KnowledgeGraphArgs {
-    cluster: ClusterContext;
+export interface KnowledgeGraphArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The graph tier's namespace. */
     namespace: string;
     /** Its name from its Namespace: the graph's objects are placed with it, so they are made after it. */
@@ -52,7 +51,7 @@ function credentials(postgresql: SecretHandle): EnvMap {
  * DeploymentConfigs; PostgreSQL uses `Recreate`, as a single writer on a ReadWriteOnce claim must. In production
  * the claim and all three workloads are protected and retained, as the issue asks of the database trio.
  */
-export class KnowledgeGraph extends RunbookComponent {
+export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> {
     public readonly claim: PersistentVolumeClaim;
     public readonly postgresql: Workload;
     public readonly pgbouncer: Workload;
@@ -60,7 +59,7 @@ export class KnowledgeGraph extends RunbookComponent {
     readonly #args: KnowledgeGraphArgs;
 
     constructor(name: string, args: KnowledgeGraphArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:KnowledgeGraph", name, opts, args.cluster.provider);
+        super("runbooks:thoth:KnowledgeGraph", name, args, opts);
         this.#args = args;
         const postgresql = args.reads.secret("postgresql");
         this.claim = this.dataClaim();
@@ -94,7 +93,7 @@ export class KnowledgeGraph extends RunbookComponent {
         return new Workload(
             this.childName("postgresql"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRef,
                 app: thothApp("postgresql", "database", args.images.postgresql),
                 // The takeover check compares this with the data on the claim (thoth's checks require the major
@@ -130,7 +129,7 @@ export class KnowledgeGraph extends RunbookComponent {
         return new Workload(
             this.childName("pgbouncer"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRef,
                 app: thothApp("pgbouncer", "database", args.images.pgbouncer),
                 automountServiceAccountToken: false,
@@ -162,7 +161,7 @@ export class KnowledgeGraph extends RunbookComponent {
         return new Workload(
             this.childName("exporter"),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRef,
                 app: thothApp(exporterName, "monitoring", args.images.postgresExporter),
                 automountServiceAccountToken: false,

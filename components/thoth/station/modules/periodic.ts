@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
+import { KubernetesContext } from "../../../config/system";
+import { SystemArgs, SystemPart } from "../../../shared/system";
 import { EnvMap, mergeEnv } from "../../../shared/env";
 import { AccountHandle } from "../../../shared/handles";
 import { Sizing } from "../../../shared/resources";
 import { ScheduledJob } from "../../../shared/scheduledJob";
-import { StationImages } from "../../config";
+import { StationImages, ThothSection } from "../../config";
 import { thothApp } from "../../identity";
 import { SizedPart } from "../sizing";
 import {
@@ -20,8 +20,8 @@ import {
     kafkaEnv,
     namespaceEnv,
     pushgatewayEnv,
+    StationReads,
 } from "../stationEnv";
-import { StationReads } from "../stationReads";
 import { StationSecretName } from "../stationSecrets";
 import { StationTier } from "../tiers";
 
@@ -347,8 +347,7 @@ function secretFilesVolume(
     return reads.secret(files.secret).volume(files.secret, { items: [{ key: files.key, path: files.key }] });
 }
 
-export interface PeriodicJobsArgs {
-    cluster: ClusterContext;
+export interface PeriodicJobsArgs extends SystemArgs<ThothSection, KubernetesContext> {
     namespaces: Record<StationTier, string>;
     /** Each namespace's name from its Namespace, by plain name: the jobs placed with it are made after it. */
     namespaceRefs: Record<string, pulumi.Output<string>>;
@@ -365,12 +364,12 @@ export interface PeriodicJobsArgs {
 }
 
 /** The station's CronJobs (batch/v1; the reference's batch/v1beta1 is gone since Kubernetes 1.25). */
-export class PeriodicJobs extends RunbookComponent {
+export class PeriodicJobs extends SystemPart<ThothSection, KubernetesContext> {
     public readonly jobs: Record<string, ScheduledJob> = {};
     readonly #args: PeriodicJobsArgs;
 
     constructor(name: string, args: PeriodicJobsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:PeriodicJobs", name, opts, args.cluster.provider);
+        super("runbooks:thoth:PeriodicJobs", name, args, opts);
         this.#args = args;
         for (const plan of args.plans) this.jobs[plan.name] = this.job(plan);
         this.registerOutputs({});
@@ -387,7 +386,7 @@ export class PeriodicJobs extends RunbookComponent {
         return new ScheduledJob(
             this.childName(plan.name),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRefs[namespace],
                 app: thothApp(plan.name, "job", image),
                 schedule: plan.schedule,

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
+import { KubernetesContext } from "../../../config/system";
+import { SystemArgs, SystemPart } from "../../../shared/system";
+import { ThothSection } from "../../config";
 import { EnvMap, toEnvVars } from "../../../shared/env";
 import { AccountHandle, SecretHandle } from "../../../shared/handles";
 import { ImageStream, internalRegistryImage } from "../../../shared/imagestream";
@@ -10,7 +11,7 @@ import { fixedSize, toResourceRequirements } from "../../../shared/resources";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../config/fields";
 import { thothApp } from "../../identity";
-import { StationReads } from "../stationReads";
+import { StationReads } from "../stationEnv";
 
 // prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
 // (thoth-station.md §3.4, §4.2 ConfigMap prescriptions-refresh-job, §5.1 Secrets kebechet and prescriptions).
@@ -229,8 +230,7 @@ export function cronWorkflowObject(
 }
 
 /** Arguments of {@link PrescriptionsRefresh}. */
-export interface PrescriptionsRefreshArgs {
-    cluster: ClusterContext;
+export interface PrescriptionsRefreshArgs extends SystemArgs<ThothSection, KubernetesContext> {
     /** The backend tier's namespace (test: thoth-test-core), which holds Secrets kebechet and prescriptions. */
     namespace: string;
     /** Its name from its Namespace: the objects placed with it are made after it. */
@@ -249,12 +249,13 @@ export interface PrescriptionsRefreshArgs {
  * ConfigMap and Secret are station configuration (sharedConfig.ts, stationSecrets.ts). On plain Kubernetes there
  * are no ImageStreams: the CronWorkflows run the pinned image itself.
  */
-export class PrescriptionsRefresh extends RunbookComponent {
+export class PrescriptionsRefresh extends SystemPart<ThothSection, KubernetesContext> {
     public readonly cronWorkflows: Record<string, k8s.apiextensions.CustomResource> = {};
 
     constructor(name: string, args: PrescriptionsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:PrescriptionsRefresh", name, opts, args.cluster.provider);
-        const { cluster, namespace } = args;
+        super("runbooks:thoth:PrescriptionsRefresh", name, args, opts);
+        const namespace = args.namespace;
+        const cluster = this.context.cluster;
         const openshift = cluster.platform === "openshift";
         const after: pulumi.Resource[] = [];
         if (openshift) {

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { recordService } from "../../../shared/network";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
+import { KubernetesContext } from "../../../config/system";
+import { SystemArgs, SystemPart } from "../../../shared/system";
 import { ContainerSpec } from "../../../shared/container";
 import { EnvMap, mergeEnv } from "../../../shared/env";
 import { HandleKeyRef } from "../../../shared/handles";
@@ -12,7 +12,7 @@ import { httpProbe, tcpProbe } from "../../../shared/probes";
 import { Sizing } from "../../../shared/resources";
 import { AccessGrant, ServiceAccount } from "../../../shared/serviceAccount";
 import { Workload } from "../../../shared/workload";
-import { StationImages, StationModulesConfig } from "../../config";
+import { StationImages, StationModulesConfig, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { SizedPart } from "../sizing";
 import {
@@ -25,8 +25,8 @@ import {
     kafkaCaVolume,
     kafkaEnv,
     namespaceEnv,
+    StationReads,
 } from "../stationEnv";
-import { StationReads } from "../stationReads";
 import { StationEnvironment, StationTier } from "../tiers";
 import { ReadsChecksumKey } from "../../../shared/startupReads";
 
@@ -339,14 +339,13 @@ function serviceContainer(
 }
 
 /** Arguments of {@link StationServices}. */
-export interface StationServicesArgs {
-    cluster: ClusterContext;
+export interface StationServicesArgs extends SystemArgs<ThothSection, KubernetesContext> {
     environment: StationEnvironment;
     namespaces: Record<StationTier, string>;
     /** Each namespace's name from its Namespace, by plain name: objects placed with it are made after it. */
     namespaceRefs: Record<string, pulumi.Output<string>>;
     domain: string;
-    config: StationModulesConfig;
+    modules: StationModulesConfig;
     sizing: Record<SizedPart, Sizing>;
     grants: Record<string, AccessGrant[]>;
     /** What a service account waits for: components/shared's ServiceAccount names its namespaces with plain strings. */
@@ -360,7 +359,7 @@ export interface StationServicesArgs {
  * are deprecated since OpenShift 4.14; nothing here relied on their triggers). Each API gets its generated
  * Route and, where it has one, its public `-route53` Route; amun-api only with `exposeAmunApi`.
  */
-export class StationServices extends RunbookComponent {
+export class StationServices extends SystemPart<ThothSection, KubernetesContext> {
     /** Deployment name → workload. */
     public readonly workloads: Record<string, Workload> = {};
     /** The event-watching workloads (investigator consumers) and the tiers they serve, for the watcher restart. */
@@ -370,9 +369,9 @@ export class StationServices extends RunbookComponent {
     readonly #args: StationServicesArgs;
 
     constructor(name: string, args: StationServicesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:StationServices", name, opts, args.cluster.provider);
+        super("runbooks:thoth:StationServices", name, args, opts);
         this.#args = args;
-        const planned = this.accounts(servicePlans(args.environment, args.config));
+        const planned = this.accounts(servicePlans(args.environment, args.modules));
         // Rotated tokens and keys reach the APIs and consumers, which read their env at start.
         const restartKey = new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
         for (const { plan, account } of planned) this.service(plan, account, restartKey);
@@ -394,7 +393,7 @@ export class StationServices extends RunbookComponent {
                 new ServiceAccount(
                     this.childName(plan.serviceAccount),
                     {
-                        cluster: args.cluster,
+                        cluster: this.context.cluster,
                         namespace: args.namespaces[plan.tier],
                         name: plan.serviceAccount,
                         app: thothApp(plan.serviceAccount, "api"),
@@ -432,7 +431,7 @@ export class StationServices extends RunbookComponent {
     private service(plan: ServicePlan, account: ServiceAccount, restartKey: pulumi.Output<string>): void {
         const args = this.#args;
         const namespace = args.namespaces[plan.tier];
-        const image = args.config.images[plan.image];
+        const image = args.modules.images[plan.image];
         const serviceName = plan.serviceName ?? plan.name;
         const reads = args.reads(namespace);
         const container = serviceContainer(plan, image, reads, args.sizing);
@@ -444,10 +443,10 @@ export class StationServices extends RunbookComponent {
         const workload = new Workload(
             this.childName(plan.name),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRefs[namespace],
                 app: identity,
-                replicas: args.config.hibernated ? 0 : 1,
+                replicas: args.modules.hibernated ? 0 : 1,
                 serviceAccountName: account.handle.name,
                 containers: [container],
                 restartOnChange: { key: restartKey },
@@ -467,7 +466,8 @@ export class StationServices extends RunbookComponent {
 
     /** A Service over several Deployments (the investigator consumers), with its generated Route. */
     private sharedService(serviceName: string, plan: ServicePlan): void {
-        const { cluster, domain } = this.#args;
+        const { domain } = this.#args;
+        const cluster = this.context.cluster;
         const namespace = this.#args.namespaces[plan.tier];
         const app = { ...thothApp(serviceName, "consumer"), instance: serviceName };
         const selector = { "app.kubernetes.io/instance": serviceName };

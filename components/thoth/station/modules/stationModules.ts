@@ -22,13 +22,13 @@ import { revsolverAccount, stationGrants, workflowAccounts } from "./rbac";
 import { StationServices } from "./services";
 import { sharedConfigMaps } from "./sharedConfig";
 import { STATION_SIZING } from "../sizing";
-import { stationReads } from "../stationReads";
 import { stationSecretPlans } from "../stationSecrets";
 import { Station } from "../station";
 import { StationTier } from "../tiers";
 import { StationVerify } from "./verify";
 import { RestartTarget, WatcherRestart } from "./watcherRestart";
-import { StationReads } from "../stationReads";
+import { STATION_READS_DECIDED_IN, StationReads } from "../stationEnv";
+import { readsOver } from "../../../shared/reads";
 import { WorkflowCatalog } from "../catalog/workflowCatalog";
 
 /** Argo labels every pod of a workflow with the workflow's name. */
@@ -110,7 +110,9 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         const configMaps = this.configMaps();
         // Pods read the objects of their own namespace through these handles, and so wait for exactly what they read
         // (a missing key fails container creation) and nothing else of the station's configuration.
-        const reads = stationReads([...configMaps, ...this.secrets()].map((c) => c.handle));
+        const handles = [...configMaps, ...this.secrets()].map((c) => c.handle);
+        const reads = (namespace: string): StationReads =>
+            readsOver(handles, namespace, STATION_READS_DECIDED_IN);
         this.graph = this.knowledgeGraph(reads);
         const [backend, ...others] = argoInstalls(this.#args.station.environment);
         this.#backendArgo = this.argoInstall(backend, reads);
@@ -206,7 +208,8 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         return new KnowledgeGraph(
             this.childName("graph"),
             {
-                cluster: this.context.cluster,
+                config: this.config,
+                context: this.context,
                 namespace,
                 namespaceRef: this.placed(namespace),
                 namespaceResource: this.#args.env.namespaceResources[namespace],
@@ -229,7 +232,8 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         return new ArgoInstall(
             this.childName(`argo-${plan.tier}`),
             {
-                cluster: this.context.cluster,
+                config: this.config,
+                context: this.context,
                 namespace,
                 namespaceRef: this.placed(namespace),
                 namespaceResource: this.#args.env.namespaceResources[namespace],
@@ -251,12 +255,13 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         return new StationServices(
             this.childName("services"),
             {
-                cluster: this.context.cluster,
+                config: this.config,
+                context: this.context,
                 environment: station.environment,
                 namespaces: this.#namespaces,
                 namespaceRefs: this.namespaceRefs(),
                 domain: modules.domain,
-                config: modules,
+                modules,
                 sizing: STATION_SIZING[station.environment],
                 grants: stationGrants(this.#namespaces),
                 accountsAfter: this.accountsAfter(),
@@ -295,7 +300,8 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         new PeriodicJobs(
             this.childName("jobs"),
             {
-                cluster: this.context.cluster,
+                config: this.config,
+                context: this.context,
                 namespaces: this.#namespaces,
                 namespaceRefs: this.namespaceRefs(),
                 images: modules.images,
@@ -337,7 +343,8 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         new PrescriptionsRefresh(
             this.childName("prescriptions-refresh"),
             {
-                cluster: this.context.cluster,
+                config: this.config,
+                context: this.context,
                 namespace,
                 namespaceRef: this.placed(namespace),
                 image: this.#args.modules.images.prescriptionsRefresh,
@@ -360,8 +367,9 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         const catalog = new WorkflowCatalog(
             this.childName("catalog"),
             {
-                cluster: this.context.cluster,
-                config,
+                config: this.config,
+                context: this.context,
+                catalog: config,
                 namespaces: this.#namespaces,
                 namespaceResources: this.#args.env.namespaceResources,
                 prerequisites: this.#args.prerequisites,
@@ -405,7 +413,13 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         }
         return new WatcherRestart(
             this.childName("watcher-restart"),
-            { cluster: this.context.cluster, config: restart, targets, namespaceRefs: this.namespaceRefs() },
+            {
+                config: this.config,
+                context: this.context,
+                restart,
+                targets,
+                namespaceRefs: this.namespaceRefs(),
+            },
             this.child(),
         );
     }

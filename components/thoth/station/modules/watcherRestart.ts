@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterContext } from "../../../shared/cluster";
-import { RunbookComponent } from "../../../shared/component";
+import { KubernetesContext } from "../../../config/system";
+import { SystemArgs, SystemPart } from "../../../shared/system";
 import { AccountHandle } from "../../../shared/handles";
 import { standardLabels } from "../../../shared/labels";
 import { sized } from "../../../shared/resources";
 import { ScheduledJob } from "../../../shared/scheduledJob";
 import { Workload } from "../../../shared/workload";
-import { WatcherRestartConfig } from "../../config";
+import { ThothSection, WatcherRestartConfig } from "../../config";
 import { thothApp } from "../../identity";
 import { StationTier } from "../tiers";
 import { RestartGroup, restartGroups, restartRule, restartScript, runbookNamesFor } from "./restartPlan";
@@ -22,9 +22,9 @@ export interface RestartTarget {
 }
 
 /** Arguments of {@link WatcherRestart}. */
-export interface WatcherRestartArgs {
-    cluster: ClusterContext;
-    config: WatcherRestartConfig;
+export interface WatcherRestartArgs extends SystemArgs<ThothSection, KubernetesContext> {
+    /** `thoth.station.watcherRestart`, enabled. */
+    restart: WatcherRestartConfig;
     /**
      * The event-watching workloads; those serving a tier the runbook names (`RUNBOOK_RESTARTS` of restartPlan.ts) are restarted.
      * Their Deployment names are read from the objects, never typed.
@@ -41,14 +41,14 @@ export interface WatcherRestartArgs {
  * `RUNBOOK_RESTARTS`). One CronJob per namespace, whose service account may only get and patch exactly those
  * Deployments there (`resourceNames`).
  */
-export class WatcherRestart extends RunbookComponent {
+export class WatcherRestart extends SystemPart<ThothSection, KubernetesContext> {
     /** Namespace → restarted Deployment names. */
     public readonly groups: RestartGroup[];
 
     readonly #args: WatcherRestartArgs;
 
     constructor(name: string, args: WatcherRestartArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:thoth:WatcherRestart", name, opts, args.cluster.provider);
+        super("runbooks:thoth:WatcherRestart", name, args, opts);
         this.#args = args;
         const grouped = restartGroups(
             args.targets
@@ -67,7 +67,7 @@ export class WatcherRestart extends RunbookComponent {
     private restart(group: RestartGroup, targets: readonly Workload[]): void {
         const args = this.#args;
         const ns = group.namespace;
-        const app = thothApp(NAME, "operations", args.config.image);
+        const app = thothApp(NAME, "operations", args.restart.image);
         const metadata = { name: NAME, namespace: args.namespaceRefs[ns], labels: standardLabels(app) };
         const account = AccountHandle.of(
             new k8s.core.v1.ServiceAccount(this.childName(`${ns}-sa`), { metadata }, this.child()),
@@ -92,10 +92,10 @@ export class WatcherRestart extends RunbookComponent {
         new ScheduledJob(
             this.childName(ns),
             {
-                cluster: args.cluster,
+                cluster: this.context.cluster,
                 namespace: args.namespaceRefs[ns],
                 app,
-                schedule: args.config.schedule,
+                schedule: args.restart.schedule,
                 concurrencyPolicy: "Forbid",
                 successfulJobsHistoryLimit: 1,
                 failedJobsHistoryLimit: 3,
@@ -107,7 +107,7 @@ export class WatcherRestart extends RunbookComponent {
                 containers: [
                     {
                         name: NAME,
-                        image: args.config.image,
+                        image: args.restart.image,
                         command: ["/bin/bash", "-c", restartScript(group)],
                         resources: sized("50m", "64Mi", "200m", "128Mi"),
                     },
