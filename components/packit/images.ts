@@ -152,12 +152,11 @@ export class PackitImages extends SystemPart<PackitSection> {
                 cluster: this.context.cluster,
                 app: id,
                 accountName: "importimager",
-                accountNamespace: args.namespaceName,
-                roleNamespace: args.namespaceName,
+                accountNamespace: args.namespace.name,
+                roleNamespace: args.namespace.name,
                 rules: importerRules(streamNames),
             },
-            // order: the account builder takes the namespace as a plain string, which orders nothing.
-            (extra) => this.child({ dependsOn: [args.namespace], ...extra }),
+            (extra) => this.child(extra),
         );
         const scheduled = args.updates === "scheduled";
         return new ScheduledJob(

@@ -186,7 +186,7 @@ export class PackitPostgres extends SystemPart<PackitSection> {
             this.childName(`${s.version}-pvc`),
             {
                 name: adoptedClaim ?? objectName,
-                namespace: args.namespaceName,
+                namespace: args.namespace.name,
                 app: databaseApp(args.partOf, objectName),
                 storage: args.storage,
                 // An adopted claim holds the running system's data: protected in every tier.
@@ -194,8 +194,6 @@ export class PackitPostgres extends SystemPart<PackitSection> {
             },
             // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
             this.child({
-                // order: the claim builder takes the namespace as a plain string, which orders nothing.
-                dependsOn: [args.namespace],
                 ...(current ? {} : { retainOnDelete: true, ...(adopted ? { protect: true } : {}) }),
             }),
         );

@@ -10,10 +10,10 @@ export interface JobAccountArgs {
     app: AppIdentity;
     /** Name of the ServiceAccount, Role and RoleBinding. */
     accountName: string;
-    /** Namespace of the ServiceAccount (where the job runs). */
-    accountNamespace: string;
-    /** Namespace the Role grants access in. */
-    roleNamespace: string;
+    /** Namespace of the ServiceAccount (where the job runs): its Namespace's `name`, so the account waits for it. */
+    accountNamespace: pulumi.Input<string>;
+    /** Namespace the Role grants access in: its Namespace's `name`, likewise. */
+    roleNamespace: pulumi.Input<string>;
     rules: PolicyRule[];
 }
 

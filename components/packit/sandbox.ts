@@ -39,7 +39,7 @@ export class Sandbox extends SystemPart<PackitSection> {
         super("runbooks:packit:Sandbox", name, args, opts);
         this.name = args.namespace;
         this.namespace = this.sandboxNamespace(args);
-        for (const claim of args.repositoryCaches) this.repositoryCache(args, claim);
+        for (const claim of args.repositoryCaches) this.repositoryCache(claim);
         if (args.cleanup) this.cleanupJob = this.cleanup(args, args.cleanup);
         this.registerOutputs({ namespace: args.namespace });
     }
@@ -72,19 +72,18 @@ export class Sandbox extends SystemPart<PackitSection> {
     }
 
     /** The sandbox twin of a worker's repository cache. */
-    private repositoryCache(args: SandboxArgs, claim: { name: string; size: string }): void {
+    private repositoryCache(claim: { name: string; size: string }): void {
         new PersistentVolumeClaim(
             this.childName(claim.name),
             {
                 name: claim.name,
-                namespace: args.namespace,
+                namespace: this.namespace.name,
                 // The managed-by label keeps the clean-up job away from these claims.
                 app: this.app(claim.name, "repository-cache"),
                 storage: claim.size,
                 protectStateful: this.context.protectStateful,
             },
-            // order: the claim builder takes the namespace as a plain string, which orders nothing.
-            this.child({ dependsOn: [this.namespace] }),
+            this.child(),
         );
     }
 
@@ -98,8 +97,8 @@ export class Sandbox extends SystemPart<PackitSection> {
                 app: id,
                 accountName: "sandbox-cleaner",
                 // The workers' `default` service account of the main namespace runs sandcastle pods here.
-                accountNamespace: this.config.namespace,
-                roleNamespace: args.namespace,
+                accountNamespace: args.main.name,
+                roleNamespace: this.namespace.name,
                 rules: [
                     { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] },
                     {
@@ -109,8 +108,7 @@ export class Sandbox extends SystemPart<PackitSection> {
                     },
                 ],
             },
-            // order: the account builder takes both namespaces as plain strings, which order nothing.
-            (extra) => this.child({ dependsOn: [this.namespace, args.main], ...extra }),
+            (extra) => this.child(extra),
         );
         return new ScheduledJob(
             this.childName("cleanup"),

@@ -54,17 +54,15 @@ export class PackitDataStores extends PackitPart {
 
     constructor(name: string, args: PackitDataStoresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitDataStores", name, args, opts);
-        // order: the Redis and claim builders take the namespace as a plain string, which orders nothing.
-        const inNamespace = { dependsOn: [args.namespace] };
         const on = this.config.components;
         if (on.postgres) {
             this.postgres = this.database(args.namespace);
             this.clients = { ...clientSwitches(on), database: this.postgres.secret.handle };
         } else this.clients = clientSwitches(on);
-        this.redis = this.broker(inNamespace);
+        this.redis = this.broker(args.namespace);
         this.forApplications = [this.postgres, this.redis].filter((s) => s !== undefined);
         if (this.config.tokman)
-            this.tokenManager(this.config.tokman, args.tokmanDependsOn, args.restart, inNamespace);
+            this.tokenManager(this.config.tokman, args.tokmanDependsOn, args.restart, args.namespace);
         this.registerOutputs({});
     }
 
@@ -86,21 +84,21 @@ export class PackitDataStores extends PackitPart {
     }
 
     /** The Celery broker, whose queued tasks survive a restart on its volume. */
-    private broker(inNamespace: pulumi.CustomResourceOptions): Redis | undefined {
+    private broker(namespace: Namespace): Redis | undefined {
         const { config, context } = this;
         if (!config.components.redis) return undefined;
         return new Redis(
             this.childName("redis"),
             {
                 cluster: context.cluster,
-                namespace: config.namespace,
+                namespace: namespace.name,
                 app: this.app(REDIS_NAME, "broker"),
                 image: config.images.redis,
                 resources: SIZES.redis,
                 storage: { size: config.redis.storage, claimName: "redis-pvc" },
                 protectStateful: context.protectStateful,
             },
-            this.child(inNamespace),
+            this.child(),
         );
     }
 
@@ -109,7 +107,7 @@ export class PackitDataStores extends PackitPart {
         tokman: TokmanConfig,
         after: pulumi.Resource[],
         restart: PackitRestart,
-        inNamespace: pulumi.CustomResourceOptions,
+        namespace: Namespace,
     ): void {
         const { context, config } = this;
         const app = this.app("tokman", "token-manager");
@@ -117,12 +115,12 @@ export class PackitDataStores extends PackitPart {
             this.childName("tokman-pvc"),
             {
                 name: "access-tokens-pvc",
-                namespace: config.namespace,
+                namespace: namespace.name,
                 app,
                 storage: tokman.storage,
                 protectStateful: context.protectStateful,
             },
-            this.child(inNamespace),
+            this.child(),
         );
         const settings = new PlainConfigMap(
             this.childName("tokman-config"),

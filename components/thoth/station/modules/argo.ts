@@ -1,4 +1,5 @@
 import { preserveUnknownFields } from "../../../shared/crd";
+import { placedGrants } from "./placement";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
@@ -327,13 +328,18 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
 
     /** An account of the install with its grants in the install's namespace. */
     private account(sa: string, grants: AccessGrant[]): ServiceAccount {
-        const namespace = this.#args.namespace;
+        const refs = { [this.#args.namespace]: this.#args.namespaceRef };
         const cluster = this.context.cluster;
         return new ServiceAccount(
             this.childName(sa),
-            { cluster, namespace, name: sa, app: thothApp(sa, "workflows"), grants },
-            // order: ServiceAccount (components/shared) places the account and its Role by plain namespace name.
-            this.child({ dependsOn: [this.#args.namespaceResource] }),
+            {
+                cluster,
+                namespace: this.#args.namespaceRef,
+                name: sa,
+                app: thothApp(sa, "workflows"),
+                grants: placedGrants(refs, grants),
+            },
+            this.child(),
         );
     }
 }

@@ -76,14 +76,13 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
             this.childName("claim"),
             {
                 name: GRAPH_CLAIM,
-                namespace: args.namespace,
+                namespace: args.namespaceRef,
                 labels: { "app.kubernetes.io/name": "postgresql" },
                 storage: args.storageSize,
                 storageClassName: args.storageClassName,
                 protectStateful: args.protectStateful,
             },
-            // order: PersistentVolumeClaim (components/shared) places the claim with a plain namespace name.
-            this.child({ dependsOn: [args.namespaceResource] }),
+            this.child(),
         );
     }
 

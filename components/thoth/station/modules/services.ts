@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { placedGrants, placedIn } from "./placement";
 import { recordService } from "../../../shared/network";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../../config/system";
@@ -394,12 +395,12 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
                     this.childName(plan.serviceAccount),
                     {
                         cluster: this.context.cluster,
-                        namespace: args.namespaces[plan.tier],
+                        namespace: placedIn(args.namespaceRefs, args.namespaces[plan.tier]),
                         name: plan.serviceAccount,
                         app: thothApp(plan.serviceAccount, "api"),
-                        grants: args.grants[plan.serviceAccount] ?? [],
+                        grants: placedGrants(args.namespaceRefs, args.grants[plan.serviceAccount] ?? []),
                     },
-                    // order: its grants reach into other tiers' namespaces, named with plain strings.
+                    // order: its bindings name the ClusterRoles argo/argo-admin, which this stack's prerequisites may create.
                     this.child({ dependsOn: args.accountsAfter }),
                 );
             accounts.set(plan.serviceAccount, account);

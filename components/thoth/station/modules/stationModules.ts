@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { placedGrants, placedIn } from "./placement";
 import { PodSelector, recordPods } from "../../../shared/network";
 import { MOUNTED_OBJECTS } from "../catalog/catalogPrerequisites";
 import type { ConfigMapHandle } from "../../../shared/handles";
@@ -155,7 +156,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
      * this stack's prerequisites may create.
      */
     private accountsAfter(): pulumi.Resource[] {
-        return [...Object.values(this.#args.env.namespaceResources), ...this.#args.prerequisites];
+        return [...this.#args.prerequisites];
     }
 
     /** Shared configuration: the ConfigMaps every module of a namespace reads. */
@@ -282,10 +283,10 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 this.childName(`${account.name}-${account.namespace}`),
                 {
                     cluster: this.context.cluster,
-                    namespace: account.namespace,
+                    namespace: placedIn(this.namespaceRefs(), account.namespace),
                     name: account.name,
                     app: thothApp(account.name, "workflows"),
-                    grants: account.grants,
+                    grants: placedGrants(this.namespaceRefs(), account.grants),
                     createAccount: account.createAccount,
                 },
                 this.accountOptions(),
@@ -326,10 +327,10 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 this.childName(sa),
                 {
                     cluster: this.context.cluster,
-                    namespace: this.#namespaces[job.tier],
+                    namespace: placedIn(this.namespaceRefs(), this.#namespaces[job.tier]),
                     name: sa,
                     app: thothApp(sa, "job"),
-                    grants: grants[sa],
+                    grants: placedGrants(this.namespaceRefs(), grants[sa] ?? []),
                 },
                 this.accountOptions(),
             ).handle;
