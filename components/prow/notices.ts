@@ -41,6 +41,6 @@ function jobPodNotices(section: ProwSection): string[] {
     );
     if (keys.length === 0) return [];
     return [
-        `rotating ${keys.join(", ")}: the ProwJob pods in ${section.resolved.namespaces.jobs} read them as plank starts each job, and up restarts none of them: jobs started after up use the new value, jobs already running keep the old one, so revoke a replaced credential only once those jobs finished`,
+        `rotating ${keys.join(", ")}: the ProwJob pods in ${section.resolved.namespaces.jobs} read them as plank starts each job, and up restarts no job pod: jobs started after up use the new value, jobs already running keep the old one, so revoke a replaced credential only once those jobs finished`,
     ];
 }
