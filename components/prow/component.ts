@@ -3,13 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
-import { ClaimHandle, ConfigMapHandle, SecretHandle } from "../shared/handles";
+import { ClaimHandle } from "../shared/handles";
 import { imageVersion } from "../shared/imageRef";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
+import { Reads } from "../shared/reads";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { AccessGrant, AccountWithGrants } from "../shared/serviceAccount";
+import { ChecksumKey } from "../shared/startupReads";
 import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload } from "../shared/workload";
 import { ComponentSpec, ConfigMapName, Mount, SecretName, liveSelectorOf, volumeName } from "./catalog";
@@ -17,16 +19,10 @@ import { ProwSection } from "./config";
 import { ObjectName } from "./naming";
 import { endpointsNamedBy } from "./refs";
 
-/** The annotation that rolls a component's pods when a ConfigMap they read changes. */
-export const CONFIG_HASH_ANNOTATION = "runbooks.kubevirt.io/config-hash";
-
 export const PROW_PART_OF = "prow";
 
 /** The Secrets and ConfigMaps of the prow namespace, by base name: what a component's pods mount. */
-export interface ProwReads {
-    secret(name: SecretName): SecretHandle;
-    configMap(name: ConfigMapName): ConfigMapHandle;
-}
+export type ProwReads = Reads<SecretName, ConfigMapName>;
 
 /** The environment's two namespaces: where Prow runs, and where its ProwJobs and their pods do. */
 export interface ProwNamespaces {
@@ -40,8 +36,8 @@ export interface ProwComponentArgs extends SystemArgs<ProwSection> {
     namespaces: ProwNamespaces;
     /** The objects its mounts name. */
     reads: ProwReads;
-    /** Hash of the rendered ConfigMaps the component mounts; changes roll its pods. */
-    configHash?: string;
+    /** Key of the checksum that rolls its Deployment when a Secret or ConfigMap it mounts changes. */
+    restartKey: ChecksumKey;
     /** Public endpoints (deck, hook, gcsweb). */
     expose?: ExposureSpec[];
     /** The ProwJob CRD, when this stack creates it: a component that uses ProwJobs starts after it. */
@@ -184,7 +180,7 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
 
     /** What its pods run and mount, alike for a Deployment and a CronJob. */
     private pod(account: AccountWithGrants) {
-        const { spec, reads, configHash } = this.#args;
+        const { spec, reads } = this.#args;
         const env = this.config.resolved;
         const container: ContainerSpec = {
             name: spec.container ?? spec.name,
@@ -204,7 +200,6 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
             volumes: spec.mounts.map((m) => toVolume(m, reads, this.claim?.handle)),
             serviceAccountName: account.handle.name,
             automountServiceAccountToken: usesApi(spec),
-            podAnnotations: configHash ? { [CONFIG_HASH_ANNOTATION]: configHash } : undefined,
             // The arguments name Services as plain text (ghproxy, tide, hook): the same render, recorded, says which.
             reaches: endpointsNamedBy(env.refs, (r) => spec.args(r)),
         };
@@ -218,7 +213,7 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
         return this.child({ dependsOn: [crd] });
     }
 
-    /** A periodic component (branch-protector, label-sync): its CronJob. */
+    /** A periodic component (branch-protector, label-sync): its CronJob, whose every run reads what it mounts anew. */
     private schedule(schedule: string, account: AccountWithGrants): ScheduledJob {
         return new ScheduledJob(
             this.childName("schedule"),
@@ -244,6 +239,12 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
                 tolerations: placement?.tolerations,
                 service: spec.service ? { ports: spec.service } : undefined,
                 expose,
+                // Prow's own binaries hot-reload config.yaml, the job configs and plugins.yaml (config and plugin
+                // agents) and their token files (secret agent); the rest (gcsweb, the registry, nginx, greenhouse)
+                // read what they mount at start. Every mounted change still rolls: the kubelet refreshes a mounted
+                // object up to a minute late, and a Prow agent that cannot load a new config keeps the old one and
+                // only logs it, where a rollout that fails stops `up`. config-updater's job-config is only seeded.
+                restartOnChange: { key: this.#args.restartKey },
             },
             this.controllerOptions(),
         );

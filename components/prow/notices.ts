@@ -2,11 +2,16 @@ import { StackTier } from "../config/system";
 import { ProwSection } from "./config";
 
 /**
- * What an operator reads before `pulumi up` of a Prow stack. Only an environment that generates secrets
- * (kubevirtci-testing) has something a plan cannot show: which of its Secrets hold random stand-ins, so which of
- * Prow's paths to GitHub, Slack and the job registries cannot work there until a real value is set.
+ * What an operator reads before `pulumi up` of a Prow stack: which Secrets of an environment that generates them
+ * (kubevirtci-testing) hold random stand-ins, and, on every stack, what a rotated Secret needs beyond the restart
+ * of its readers (a value GitHub holds too; the job pods plank starts, which no `up` rolls).
  */
 export function prowNotices(section: ProwSection, _program: { tier: StackTier }): string[] {
+    return [...generatedNotices(section), ...rotationNotices(section), ...jobPodNotices(section)];
+}
+
+/** The Secrets of a throw-away cluster that hold random stand-ins: which paths cannot work there. */
+function generatedNotices(section: ProwSection): string[] {
     const generated = section.secretSources.flatMap(({ entries, source }) =>
         source.from === "configOrGenerated" ? entries.map((e) => e.configKey) : [],
     );
@@ -15,5 +20,27 @@ export function prowNotices(section: ProwSection, _program: { tier: StackTier })
         `${section.resolved.name} generates each of ${generated.join(", ")} that the stack leaves unset (@pulumi/random stand-ins, no real account): ` +
             "GitHub's webhooks, deck's GitHub login, Slack reports and the jobs' pushes and uploads fail where one of them is used. " +
             "Set a real value of a test account where the test needs that path: pulumi config set --secret <key>",
+    ];
+}
+
+/** A rotated value GitHub holds too: `up` rolls its readers, the operator tells GitHub. */
+function rotationNotices(section: ProwSection): string[] {
+    return section.secretSources.flatMap(({ def, entries }) =>
+        def.rotation
+            ? [
+                  `rotating ${entries.map((e) => e.configKey).join(", ")} (Secret ${section.resolved.names.name(def.name)}): ${def.rotation(section.resolved.refs)}`,
+              ]
+            : [],
+    );
+}
+
+/** Secrets of the jobs namespace: read by each ProwJob pod as plank starts it, never rolled by `up`. */
+function jobPodNotices(section: ProwSection): string[] {
+    const keys = section.secretSources.flatMap(({ def, entries }) =>
+        def.namespaces.includes("jobs") ? entries.map((e) => e.configKey) : [],
+    );
+    if (keys.length === 0) return [];
+    return [
+        `rotating ${keys.join(", ")}: the ProwJob pods in ${section.resolved.namespaces.jobs} read them as plank starts each job, and up restarts no job pod: jobs started after up use the new value, jobs already running keep the old one, so revoke a replaced credential only once those jobs finished`,
     ];
 }

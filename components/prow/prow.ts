@@ -4,18 +4,18 @@ import { KubernetesContext } from "../config/system";
 import { PlainConfigMap } from "../shared/configMap";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
-import { contentHash } from "../shared/naming";
 import { recordPods } from "../shared/network";
+import { readsOver } from "../shared/reads";
 import { ConfigSecret } from "../shared/secret";
+import { ChecksumKey, ReadsChecksumKey, seededOnce } from "../shared/startupReads";
 import { SystemArgs, SystemComponent } from "../shared/system";
-import { COMPONENTS, ComponentName, ComponentSpec, ConfigMapName, SecretName } from "./catalog";
+import { COMPONENTS, ComponentName, ConfigMapName, SecretName } from "./catalog";
 import { Component, PROW_PART_OF, ProwNamespaces, ProwReads } from "./component";
 import { ProwSection } from "./config";
 import { ProwJobCrd } from "./crd";
 import {
     DOCKER_MIRROR_CONFIG,
     DOCKER_MIRROR_PRESET,
-    RenderedConfigMap,
     configMapEndpoints,
     renderConfigMaps,
 } from "./documents";
@@ -32,41 +32,9 @@ export type ProwOutputs = {
     gcswebUrl: string;
 };
 
-/** Hash of the rendered ConfigMaps a component mounts (config-updater's job-config excluded: not ours to roll on). */
-export function configHashOf(
-    spec: ComponentSpec,
-    configMaps: readonly RenderedConfigMap[],
-): string | undefined {
-    const read = new Set(spec.mounts.flatMap((m) => ("configMap" in m ? [m.configMap] : [])));
-    const contents = configMaps
-        .filter((cm) => read.has(cm.name) && !cm.seedOnly)
-        .map((cm) => [cm.name, cm.data]);
-    return contents.length > 0 ? contentHash(contents) : undefined;
-}
-
 /** The `app` identity of one of Prow's own objects (not a component's). */
 function app(objectName: string, component: string) {
     return { name: objectName, partOf: PROW_PART_OF, component };
-}
-
-/** What the program made of the prow namespace's Secrets and ConfigMaps: what the components mount. */
-function readsOf(
-    secrets: ReadonlyMap<SecretName, SecretHandle>,
-    configMaps: ReadonlyMap<ConfigMapName, ConfigMapHandle>,
-): ProwReads {
-    return {
-        secret: (name) => {
-            const handle = secrets.get(name);
-            if (!handle) throw new Error(`Prow secret ${name} is mounted but not made in the prow namespace`);
-            return handle;
-        },
-        configMap: (name) => {
-            const handle = configMaps.get(name);
-            if (!handle)
-                throw new Error(`Prow ConfigMap ${name} is mounted but not made in the prow namespace`);
-            return handle;
-        },
-    };
 }
 
 /**
@@ -87,7 +55,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         // "Generate configuration": config, plugins, labels and the rest, rendered per environment.
         const configMaps = this.configMaps(namespaces);
         // "Generate manifests" and `kubectl apply`: every component, reading what the steps above made.
-        this.components = this.deployComponents(namespaces, readsOf(secrets, configMaps), prowJobCrd);
+        this.components = this.deployComponents(namespaces, this.reads(secrets, configMaps), prowJobCrd);
         this.setOutputs(this.stackOutputs());
     }
 
@@ -184,6 +152,27 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         );
     }
 
+    /**
+     * The prow namespace's Secrets and ConfigMaps, by base name: what the components mount. The objects carry the
+     * environment's names (`staging-config`), so each base name is found under the name the environment gives it.
+     */
+    private reads(
+        secrets: ReadonlyMap<SecretName, SecretHandle>,
+        configMaps: ReadonlyMap<ConfigMapName, ConfigMapHandle>,
+    ): ProwReads {
+        const { names, namespaces } = this.config.resolved;
+        const made = readsOver<string, string>(
+            [...secrets.values(), ...configMaps.values()],
+            namespaces.prow,
+            "components/prow/secrets.ts and documents.ts",
+        );
+        return {
+            namespace: made.namespace,
+            secret: (name) => made.secret(names.name(name)),
+            configMap: (name) => made.configMap(names.name(name)),
+        };
+    }
+
     /** Every rendered ConfigMap, in its namespace; returns the prow namespace's by base name. */
     private configMaps(namespaces: ProwNamespaces): Map<ConfigMapName, ConfigMapHandle> {
         const env = this.config.resolved;
@@ -200,6 +189,8 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
                 },
                 this.child(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
             );
+            // config-updater rewrites a seeded ConfigMap from the repository: the program's seed is no reason to roll.
+            if (cm.seedOnly) seededOnce(configMap);
             configMap.handle.reaches = named.get(cm.name) ?? new Map();
             if (cm.namespace === "prow") reads.set(cm.name, configMap.handle);
             if (cm.name === DOCKER_MIRROR_CONFIG) this.dockerMirrorJobPods(namespaces, configMap.handle);
@@ -221,14 +212,14 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         );
     }
 
-    /** Every component of the catalog, each rolled by a change of the ConfigMaps it mounts. */
+    /** Every component of the catalog, each rolled by a change of the Secrets and ConfigMaps it mounts. */
     private deployComponents(
         namespaces: ProwNamespaces,
         reads: ProwReads,
         prowJobCrd: ProwJobCrd | undefined,
     ): Record<ComponentName, Component> {
         const env = this.config.resolved;
-        const configMaps = renderConfigMaps(env);
+        const restartKey = this.restartKey();
         const routes = ingressPlan(env);
         const components = {} as Record<ComponentName, Component>;
         for (const spec of COMPONENTS) {
@@ -240,7 +231,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
                     spec,
                     namespaces,
                     reads,
-                    configHash: configHashOf(spec, configMaps),
+                    restartKey,
                     expose: spec.name in routes ? [routes[spec.name as keyof typeof routes]] : undefined,
                     prowJobCrd,
                 },
@@ -248,6 +239,11 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             );
         }
         return components;
+    }
+
+    /** The key of every component's reads checksum, kept encrypted in state. */
+    private restartKey(): ChecksumKey {
+        return new ReadsChecksumKey(this.childName("checksum-key"), this.foreignChild()).result;
     }
 
     private stackOutputs(): ProwOutputs {

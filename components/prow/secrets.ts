@@ -34,6 +34,11 @@ export interface ProwSecretDef {
      * call GitHub with it before they start, so a random token only leaves them failing.
      */
     realInTest?: string;
+    /**
+     * What a rolled pod cannot apply of a rotated value: the step outside the cluster that must go with it, because
+     * the value is registered at GitHub too (see prowNotices).
+     */
+    rotation?(refs: ProwRefs): string;
 }
 
 const token = (random: () => pulumi.Output<string>) => random();
@@ -49,6 +54,9 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         description: "HMAC secret GitHub signs webhook deliveries with (hook, external plugins)",
         example: "hmac",
         testValue: token,
+        // hook rejects a delivery whose signature is not made with the value it mounts.
+        rotation: (refs) =>
+            `GitHub signs each delivery with the secret set on the webhook: set the new value as the secret of every GitHub webhook that delivers to ${refs.urls.hook} right after up rolled hook; deliveries in between are rejected (redeliver them from the webhook's Recent Deliveries)`,
     },
     {
         name: "oauth-token",
@@ -70,6 +78,8 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         description:
             "deck's GitHub OAuth app (client_id, client_secret, redirect_url, final_redirect_url as YAML)",
         example: "github-oauth-config.yaml",
+        rotation: (refs) =>
+            `client_secret is the GitHub OAuth app's: generate the new one in the app's settings first, set it, up, then delete the old one there; redirect_url must stay the app's callback URL (${refs.urls.deck}/github-login/redirect)`,
         testValue: (random, refs) =>
             random().apply((secret) =>
                 stringify({

@@ -198,13 +198,27 @@ export function handlesReadBy(pod: PodReads): ObjectHandle[] {
     return [...new Set(podReads(pod).flatMap((r) => (r.handle ? [r.handle] : [])))];
 }
 
+/** The objects marked by {@link seededOnce}. */
+const SEEDED = new WeakSet<object>();
+
+/**
+ * Marks an object the program writes once and then leaves to a controller (its data under `ignoreChanges`): a change
+ * of what the program would write never reaches the cluster, so it rolls no reader.
+ */
+export function seededOnce<R extends StartupRead>(read: R): R {
+    SEEDED.add(read);
+    return read;
+}
+
 /**
  * The objects among `handles` whose content this program writes and pods read at start (Secrets and ConfigMaps):
  * what the reads checksum covers, with no list to keep, because the reference itself says what was read. Objects
- * made elsewhere, and Secrets Kubernetes fills (service-account tokens), hold nothing the program wrote.
+ * made elsewhere, Secrets Kubernetes fills (service-account tokens) and objects only seeded hold nothing the program
+ * keeps writing.
  */
 export function startupReadsOf(handles: readonly ObjectHandle[]): StartupRead[] {
     return handles
         .flatMap((h) => (h.resource ? [h.resource] : []))
-        .filter((r): r is StartupRead => "stored" in r && (r as Partial<StartupRead>).stored !== undefined);
+        .filter((r): r is StartupRead => "stored" in r && (r as Partial<StartupRead>).stored !== undefined)
+        .filter((r) => !SEEDED.has(r));
 }

@@ -2,7 +2,7 @@ import { readStackFile } from "../../tools/plan/stackfile";
 import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { validateObject } from "../../tools/validate/k8s";
-import { COMPONENTS, componentSpec } from "../../components/prow/catalog";
+import { COMPONENTS } from "../../components/prow/catalog";
 import { ProwConfig, prowSchema } from "../../components/prow/config";
 import { PROWJOB_CRD_ANNOTATIONS, prowJobCrdSpec } from "../../components/prow/crd";
 import { baseDocuments, prowDocuments, renderConfigMaps, renderYaml } from "../../components/prow/documents";
@@ -10,7 +10,6 @@ import { ENVIRONMENTS, EnvironmentName } from "../../components/prow/environment
 import { ingressPlan } from "../../components/prow/ingress";
 import { Doc, deepMerge } from "../../components/prow/merge";
 import { CRONJOB_NAME_MAX, invalidNames, prowNaming } from "../../components/prow/naming";
-import { configHashOf } from "../../components/prow/prow";
 import { resolveEnvironment } from "../../components/prow/resolve";
 import { PROW_SECRETS, prowSecretSpecs, secretEntries } from "../../components/prow/secrets";
 
@@ -350,27 +349,6 @@ describe("prow documents", () => {
             maps.find((m) => m.name === "pushgateway-proxy-config")!.data["default.conf"],
             /proxy_pass http:\/\/staging-pushgateway\.staging-kubevirt-prow\.svc;/,
         );
-    });
-
-    it("changes a component's config hash exactly when a document it reads changes", () => {
-        const hashes = (extra: Record<string, unknown>) => {
-            const maps = renderConfigMaps(resolveEnvironment(minimal("ibmcloud-production", extra)));
-            return Object.fromEntries(
-                ["hook", "docker-mirror", "label-sync", "gcsweb"].map((c) => [
-                    c,
-                    configHashOf(componentSpec(c as "hook"), maps),
-                ]),
-            );
-        };
-        const before = hashes({});
-        const config = hashes({ documents: { config: { log_level: "info" } } });
-        const mirror = hashes({ documents: { mirror: { log: { level: "debug" } } } });
-        assert.equal(before.gcsweb, undefined);
-        assert.notEqual(config.hook, before.hook);
-        assert.equal(config["docker-mirror"], before["docker-mirror"]);
-        assert.equal(config["label-sync"], before["label-sync"]);
-        assert.notEqual(mirror["docker-mirror"], before["docker-mirror"]);
-        assert.equal(mirror.hook, before.hook);
     });
 });
 

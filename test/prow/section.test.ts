@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { Namespace } from "../../components/shared/namespace";
@@ -7,7 +8,7 @@ import { Component, PROW_PART_OF, usesProwJobs } from "../../components/prow/com
 import { ProwConfig, ProwSection, prowSchema } from "../../components/prow/config";
 import { ENVIRONMENT_NAMES, EnvironmentName } from "../../components/prow/environments";
 import { prow } from "../../components/prow/index";
-import { PROW_SECRETS } from "../../components/prow/secrets";
+import { PROW_SECRETS, secretEntries } from "../../components/prow/secrets";
 import { evaluatePart } from "../fixtures/part";
 import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
 import { PROW } from "./helpers";
@@ -115,20 +116,43 @@ describe("prow section: what the check proves for deploy", () => {
 describe("prow notices", () => {
     it("names every generated Secret of a throw-away cluster, and none of the real ones", () => {
         const notices = prow.notices?.(checked(section("kubevirtci-testing")), { tier: "local" }) ?? [];
-        assert.equal(notices.length, 1);
-        assert.match(notices[0], /^kubevirtci-testing generates each of /);
+        const generated = notices.filter((n) => /^kubevirtci-testing generates each of /.test(n));
+        assert.equal(generated.length, 1);
         for (const def of PROW_SECRETS) {
-            const named = notices[0].includes(`prow-${def.name}`);
+            const named = generated[0].includes(`prow-${def.name}`);
             assert.equal(named, !def.optional && !def.realInTest, def.name);
         }
     });
 
-    it("has nothing to say where every Secret comes from the stack (staging, production)", () => {
-        for (const environment of ["ibmcloud-staging", "ibmcloud-production"] as const) {
+    // A rolled pod applies a rotated value it reads; it cannot tell GitHub, nor restart the job pods plank starts.
+    for (const environment of ENVIRONMENT_NAMES) {
+        it(`says, on ${environment}, what a rotation needs beyond the rollout, for exactly the Secrets that need it`, () => {
             assert.ok(prow.notices, "prow has notices");
-            assert.deepEqual(prow.notices(checked(section(environment)), { tier: "production" }), []);
-        }
-    });
+            const config = checked(section(environment));
+            const notices = prow.notices(config, { tier: "production" });
+            const rotations = notices.filter((n) => n.startsWith("rotating "));
+            for (const def of PROW_SECRETS) {
+                const keys = secretEntries(def).map((e) => e.configKey);
+                const own = rotations.filter((n) =>
+                    n.includes(`(Secret ${config.resolved.names.name(def.name)})`),
+                );
+                assert.equal(own.length, def.rotation ? 1 : 0, def.name);
+                const jobs = rotations.filter((n) =>
+                    n.includes(` the ProwJob pods in ${config.resolved.namespaces.jobs} `),
+                );
+                assert.equal(jobs.length, 1);
+                const listed = /^rotating (.*?): /.exec(jobs[0])![1].split(", ");
+                assert.equal(
+                    keys.every((k) => listed.includes(k)),
+                    def.namespaces.includes("jobs"),
+                    def.name,
+                );
+                for (const k of keys) if (def.rotation) assert.ok(own[0].includes(k), k);
+            }
+            const hmac = rotations.find((n) => n.includes("prow-hmac-token"))!;
+            assert.ok(hmac.includes(config.resolved.refs.urls.hook), hmac);
+        });
+    }
 });
 
 describe("prow order: objects wait only for what they use", function () {
@@ -195,9 +219,11 @@ describe("prow order: objects wait only for what they use", function () {
                     spec: componentSpec(name),
                     namespaces,
                     reads: {
+                        namespace: prowNs,
                         secret: (secret) => SecretHandle.existing(secret, prowNs),
                         configMap: (configMap) => ConfigMapHandle.existing(configMap, prowNs),
                     },
+                    restartKey: pulumi.output("checksum-key"),
                 });
             }
         });

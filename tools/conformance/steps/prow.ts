@@ -128,6 +128,7 @@ const EVERY_OBJECT: KubernetesObjectRef[] = [
 const ENVIRONMENTS_TEST = "test/prow/environments.test.ts";
 const CONFIG_TEST = "test/prow/config.test.ts";
 const PURE_TEST = "test/prow/pure.test.ts";
+const RESTART_TEST = "test/prow/restartOnChange.test.ts";
 const t = (file: string, title: string): TestRef => ({ file, title });
 
 const DEPLOY_DOC = "docs/operate/deploy.md#deploying-for-real";
@@ -253,7 +254,10 @@ export const prowTable: RunbookTable = {
                     ),
                     t(PURE_TEST, "leaves production's documents as the base"),
                     t(PURE_TEST, "applies the stack's document overrides last"),
-                    t(ENVIRONMENTS_TEST, "marks the pods that read rendered config with its hash"),
+                    t(
+                        ENVIRONMENTS_TEST,
+                        "marks the pods that read a Secret or ConfigMap with the checksum of what they mount",
+                    ),
                 ],
             },
         },
@@ -412,8 +416,8 @@ export const prowTable: RunbookTable = {
                     t(PURE_TEST, "leaves production's documents as the base"),
                     t(PURE_TEST, "renders the ConfigMaps into the namespaces that read them"),
                     t(
-                        PURE_TEST,
-                        "changes a component's config hash exactly when a document it reads changes",
+                        RESTART_TEST,
+                        "a change of config.yaml rolls exactly the Deployments that mount ConfigMap config",
                     ),
                 ],
             },
