@@ -118,37 +118,32 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
         this.registerOutputs({ objectName: this.objectName });
     }
 
-    /**
-     * Options of the objects whose builders take their namespace as a plain string (the account, its Roles and
-     * bindings, the claim): nothing in them refers to the Namespace objects, so they wait for both by hand.
-     */
-    private inNamespaces(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
-        const { prow, jobs } = this.#args.namespaces;
-        // order: AccountWithGrants and PersistentVolumeClaim take a plain namespace string, not the Namespace's name
-        return this.child({ ...extra, dependsOn: [prow, jobs] });
-    }
-
     /** Its ServiceAccount, with a Role and RoleBinding in each namespace its rules name. */
     private account(): AccountWithGrants {
-        const { spec } = this.#args;
-        const { namespaces } = this.config.resolved;
+        const { spec, namespaces } = this.#args;
         const grants = (["prow", "jobs"] as const).flatMap((where): AccessGrant[] => {
             const rules = spec.rbac?.[where];
             if (!rules?.length) return [];
             return [
-                { namespace: namespaces[where], role: where, rules, objectName: this.objectName, key: where },
+                {
+                    namespace: namespaces[where].name,
+                    role: where,
+                    rules,
+                    objectName: this.objectName,
+                    key: where,
+                },
             ];
         });
         return new AccountWithGrants(
             {
                 childName: (suffix) => this.childName(suffix),
-                // An account's own objects come with no order of their own (AccountWithGrants: no `after`).
-                child: (extra) => this.inNamespaces(extra),
+                // Placed with the Namespaces' references: no order of their own (AccountWithGrants: no `after`).
+                child: (extra) => this.child(extra),
                 bindingSuffix: "rolebinding",
             },
             {
                 cluster: this.context.cluster,
-                namespace: namespaces.prow,
+                namespace: namespaces.prow.name,
                 name: this.objectName,
                 app: this.#app,
                 automountServiceAccountToken: usesApi(spec),
@@ -163,18 +158,18 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
         (k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle }) | undefined {
         const claim = this.#args.spec.claim;
         if (!claim) return undefined;
-        const { names, namespaces, storage } = this.config.resolved;
+        const { names, storage } = this.config.resolved;
         return new PersistentVolumeClaim(
             this.childName("pvc"),
             {
                 name: names.name(claim),
-                namespace: namespaces.prow,
+                namespace: this.#args.namespaces.prow.name,
                 app: this.#app,
                 storage: storage[claim].size,
                 storageClassName: storage[claim].storageClass,
                 protectStateful: this.context.protectStateful,
             },
-            this.inNamespaces(),
+            this.child(),
         );
     }
 

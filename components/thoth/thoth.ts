@@ -154,7 +154,9 @@ export class Thoth extends SystemComponent<ThothSection, KubernetesContext, Thot
                 protectStateful: keepData,
                 prerequisites: prerequisites ? [prerequisites] : [],
             },
-            this.child(),
+            // Every module object waits for them (Argo installs, CronWorkflows, bindings to argo/argo-admin).
+            // order: Argo's CRDs and the ClusterRoles argo/argo-admin, when this stack owns them, exist before any use.
+            this.child(prerequisites ? { dependsOn: [prerequisites] } : {}),
         );
         return {
             publicUrls: mods.publicUrls,

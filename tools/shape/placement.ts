@@ -23,7 +23,8 @@ function metadataOf(r: Placed): { name?: unknown; namespace?: unknown } {
  * The Kubernetes objects of a recording that sit in a namespace the same recording creates (same provider) without
  * their `metadata` being computed from that Namespace: placed by a string, they reach the Namespace only through a
  * hand-written `dependsOn`, or not at all. An object placed with the Namespace's reference (`Namespace.name`) has the
- * Namespace among `metadata`'s property dependencies, which is what the engine orders it by.
+ * Namespace among `metadata`'s property dependencies (directly, or through the object whose metadata it took), which is
+ * what the engine orders it by.
  */
 export function stringPlaced(recorded: readonly Placed[]): StringPlaced[] {
     const namespaces = new Map<string, string>();
@@ -32,13 +33,24 @@ export function stringPlaced(recorded: readonly Placed[]): StringPlaced[] {
         if (r.custom && r.type === NAMESPACE && typeof name === "string")
             namespaces.set(`${r.provider} ${name}`, r.urn);
     }
+    const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+    // A namespace taken from another object's metadata (a Job placed beside its Deployment) reaches the Namespace
+    // through that object's: followed until a Namespace, or nothing more to follow.
+    const reaches = (from: Placed, target: string, seen = new Set<string>()): boolean =>
+        (from.propertyDependencies.metadata ?? []).some((dep) => {
+            if (dep === target) return true;
+            const next = byUrn.get(dep);
+            if (next === undefined || seen.has(dep)) return false;
+            seen.add(dep);
+            return reaches(next, target, seen);
+        });
     const found: StringPlaced[] = [];
     for (const r of recorded) {
         const namespace = metadataOf(r).namespace;
         if (!r.custom || !r.type.startsWith("kubernetes:") || typeof namespace !== "string") continue;
         const urn = namespaces.get(`${r.provider} ${namespace}`);
         if (urn === undefined) continue;
-        if (!(r.propertyDependencies.metadata ?? []).includes(urn)) found.push({ urn: r.urn, namespace });
+        if (!reaches(r, urn)) found.push({ urn: r.urn, namespace });
     }
     return found;
 }

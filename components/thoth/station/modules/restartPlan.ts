@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { StationTier } from "../tiers";
 
 /**
@@ -42,7 +43,7 @@ export function restartGroups<T>(targets: readonly { namespace: string; target: 
 }
 
 /** The only permission the restart job has: read and patch exactly these Deployments. */
-export function restartRule(deployments: readonly string[]) {
+export function restartRule(deployments: readonly pulumi.Input<string>[]) {
     return {
         apiGroups: ["apps"],
         resources: ["deployments"],

@@ -349,8 +349,6 @@ export interface StationServicesArgs extends SystemArgs<ThothSection, Kubernetes
     modules: StationModulesConfig;
     sizing: Record<SizedPart, Sizing>;
     grants: Record<string, AccessGrant[]>;
-    /** What a service account waits for: components/shared's ServiceAccount names its namespaces with plain strings. */
-    accountsAfter: pulumi.Resource[];
     /** The station's Secrets and ConfigMaps of a namespace, which its pods read. */
     reads: (namespace: string) => StationReads;
 }
@@ -400,8 +398,7 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
                         app: thothApp(plan.serviceAccount, "api"),
                         grants: placedGrants(args.namespaceRefs, args.grants[plan.serviceAccount] ?? []),
                     },
-                    // order: its bindings name the ClusterRoles argo/argo-admin, which this stack's prerequisites may create.
-                    this.child({ dependsOn: args.accountsAfter }),
+                    this.child(),
                 );
             accounts.set(plan.serviceAccount, account);
             return { plan, account };
@@ -495,7 +492,7 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
             this.childName(`${serviceName}-endpoint`),
             {
                 cluster,
-                namespace,
+                namespace: this.#args.namespaceRefs[namespace],
                 serviceName,
                 app,
                 host: defaultHost(serviceName, namespace, domain),

@@ -82,7 +82,10 @@ export interface StationModulesArgs extends SystemArgs<ThothSection, KubernetesC
      * data directory was initialised with, are protected and retained.
      */
     protectStateful: boolean;
-    /** What must exist before Argo installs and bindings to `argo`/`argo-admin` (this stack's prerequisites). */
+    /**
+     * This stack's Argo CRDs and ClusterRoles, when it owns them: the component waits for them (its `dependsOn`, which
+     * every object it makes carries); the catalog's rendered objects, which the SDK gives no component order, name them.
+     */
     prerequisites: pulumi.Resource[];
 }
 
@@ -139,24 +142,6 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         return Object.fromEntries(
             Object.entries(this.#args.env.namespaceResources).map(([ns, resource]) => [ns, resource.name]),
         );
-    }
-
-    /**
-     * Options of what the shared builders take a plain namespace for (a ServiceAccount and its grants in other
-     * tiers' namespaces): it waits for every namespace of the station, and for the cluster prerequisites.
-     */
-    private accountOptions(): pulumi.CustomResourceOptions {
-        // order: see accountsAfter.
-        return this.child({ dependsOn: this.accountsAfter() });
-    }
-
-    /**
-     * What a ServiceAccount of the station waits for: components/shared's ServiceAccount names its namespace, and
-     * its grants' (in other tiers' namespaces), with plain strings, and binds the ClusterRoles argo/argo-admin, which
-     * this stack's prerequisites may create.
-     */
-    private accountsAfter(): pulumi.Resource[] {
-        return [...this.#args.prerequisites];
     }
 
     /** Shared configuration: the ConfigMaps every module of a namespace reads. */
@@ -245,8 +230,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 sizing: STATION_SIZING[station.environment],
                 reads: reads(namespace),
             },
-            // order: Argo's CRDs and ClusterRoles, when this stack owns them, exist before an install uses them.
-            this.child({ dependsOn: this.#args.prerequisites }),
+            this.child(),
         );
     }
 
@@ -265,7 +249,6 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 modules,
                 sizing: STATION_SIZING[station.environment],
                 grants: stationGrants(this.#namespaces),
-                accountsAfter: this.accountsAfter(),
                 reads,
             },
             this.child(),
@@ -289,7 +272,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                     grants: placedGrants(this.namespaceRefs(), account.grants),
                     createAccount: account.createAccount,
                 },
-                this.accountOptions(),
+                this.child(),
             );
         }
     }
@@ -332,7 +315,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                     app: thothApp(sa, "job"),
                     grants: placedGrants(this.namespaceRefs(), grants[sa] ?? []),
                 },
-                this.accountOptions(),
+                this.child(),
             ).handle;
         }
         return accounts;
@@ -352,8 +335,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 reads: reads(namespace),
                 account: this.#backendArgo.workflowAccount,
             },
-            // order: its CronWorkflows are of Argo's CRDs, which this stack's prerequisites may create.
-            this.child({ dependsOn: this.#args.prerequisites }),
+            this.child(),
         );
     }
 

@@ -76,9 +76,10 @@ export class WatcherRestart extends SystemPart<ThothSection, KubernetesContext> 
         );
         const role = new k8s.rbac.v1.Role(
             this.childName(`${ns}-role`),
-            { metadata, rules: [restartRule(group.deployments)] },
-            // order: the Role names the Deployments in resourceNames, plain strings: it grants once they exist.
-            this.child({ dependsOn: targets.map((w) => w.workload) }),
+            // The Deployments named through their own objects (sorted as the group lists them): the Role grants once
+            // they exist, and follows a rename.
+            { metadata, rules: [restartRule(deploymentNames(targets))] },
+            this.child(),
         );
         const binding = new k8s.rbac.v1.RoleBinding(
             this.childName(`${ns}-rolebinding`),
@@ -117,4 +118,11 @@ export class WatcherRestart extends SystemPart<ThothSection, KubernetesContext> 
             this.child({ dependsOn: [binding] }),
         );
     }
+}
+
+/** The targets' Deployment names, each through its object, in the order of their plain names. */
+function deploymentNames(targets: readonly Workload[]): pulumi.Output<string>[] {
+    return [...targets]
+        .sort((a, b) => (a.objectName < b.objectName ? -1 : a.objectName > b.objectName ? 1 : 0))
+        .map((w) => w.workload.metadata.name);
 }
