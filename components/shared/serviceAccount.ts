@@ -89,7 +89,7 @@ export class AccountWithGrants implements AccountObjects {
             owner.child(),
         );
         this.handle = AccountHandle.of(this.account, args.name, args.namespace);
-        const grants = new AccountGrants(owner, args, [], this.handle);
+        const grants = new AccountGrants(owner, args, this.handle);
         this.roles = grants.roles;
         this.bindings = grants.bindings;
     }
@@ -98,19 +98,13 @@ export class AccountWithGrants implements AccountObjects {
 /**
  * The Roles and RoleBindings of an account's grants (its Roles merged where a layout collapses namespaces), as
  * children of `owner`. Each binding names its Role and `subject` (the account's handle, when this program creates it)
- * through their own outputs, so it comes after both without a `dependsOn`; `after` is only for an order no reference
- * carries.
+ * through their own outputs, so it comes after both without a `dependsOn`.
  */
 export class AccountGrants {
     public readonly roles: k8s.rbac.v1.Role[] = [];
     public readonly bindings: k8s.rbac.v1.RoleBinding[] = [];
 
-    constructor(
-        owner: AccountOwner,
-        args: ServiceAccountArgs,
-        after: pulumi.Resource[] = [],
-        subject?: AccountHandle,
-    ) {
+    constructor(owner: AccountOwner, args: ServiceAccountArgs, subject?: AccountHandle) {
         const labels = standardLabels(args.app);
         for (const [id, grant] of mergedGrants(args)) {
             const objectName = grantName(args.name, grant);
@@ -140,8 +134,7 @@ export class AccountGrants {
                             },
                         ],
                     },
-                    // order: the caller's `after`, an order no reference carries (see the class comment).
-                    owner.child(after.length > 0 ? { dependsOn: after } : {}),
+                    owner.child(),
                 ),
             );
         }
@@ -272,7 +265,6 @@ export class ServiceAccount extends RunbookComponent {
         const { roles, bindings } = new AccountGrants(
             { childName: (s) => this.childName(s), child: (extra) => this.child(extra) },
             { ...this.#args, grants: [grant] },
-            [],
             this.handle,
         );
         return { role: roles[0], binding: bindings[0] };

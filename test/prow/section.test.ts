@@ -197,7 +197,7 @@ describe("prow order: objects wait only for what they use", function () {
         }
     });
 
-    it("builds components alone: account, Roles and claim wait for both namespaces, the pods for the prow one", async () => {
+    it("builds components alone: account, Roles and claim are placed by the Namespace they land in, the pods by the prow one", async () => {
         const resources = await evaluatePart(PROW, prow, "prod", undefined, (config, context) => {
             const { cluster } = context;
             const ns = (name: string, suffix: string) =>
@@ -231,15 +231,22 @@ describe("prow order: objects wait only for what they use", function () {
             .filter((r) => r.type === "kubernetes:core/v1:Namespace")
             .map((r) => r.urn);
         assert.equal(namespaceUrns.length, 2);
+        const namespaceUrn = new Map(
+            resources
+                .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+                .map((r) => [(r.inputs.metadata as { name: string }).name, r.urn]),
+        );
         const of = (type: string) => resources.filter((r) => r.type === type);
+        // Each object is placed with the reference of the Namespace it lands in: its metadata comes from that one.
         for (const r of [
             ...of("kubernetes:core/v1:ServiceAccount"),
             ...of("kubernetes:rbac.authorization.k8s.io/v1:Role"),
             ...of("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
             ...of("kubernetes:core/v1:PersistentVolumeClaim"),
         ]) {
-            for (const urn of namespaceUrns)
-                assert.ok(r.dependencies.includes(urn), `${r.name} waits for ${urn}`);
+            const urn = namespaceUrn.get((r.inputs.metadata as { namespace: string }).namespace);
+            assert.ok(urn, `${r.name} is in a namespace of the test`);
+            assert.ok((r.propertyDependencies.metadata ?? []).includes(urn), `${r.name} is placed by ${urn}`);
         }
         assert.equal(
             of("kubernetes:rbac.authorization.k8s.io/v1:Role").length,

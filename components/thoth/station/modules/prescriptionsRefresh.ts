@@ -165,7 +165,8 @@ export function cronWorkflowObject(
     where: {
         /** The namespace, or its name from its Namespace (the CronWorkflow is made after it). */
         namespace: pulumi.Input<string>;
-        image: string;
+        /** The image, or its address through the ImageStream's own name (the CronWorkflow is made after it). */
+        image: pulumi.Input<string>;
         labels: Record<string, string>;
         platform: Platform;
         /** The station's Secrets of the namespace (kebechet, prescriptions). */
@@ -257,27 +258,26 @@ export class PrescriptionsRefresh extends SystemPart<ThothSection, KubernetesCon
         const namespace = args.namespace;
         const cluster = this.context.cluster;
         const openshift = cluster.platform === "openshift";
-        const after: pulumi.Resource[] = [];
+        let image: pulumi.Input<string> = args.image;
         if (openshift) {
-            after.push(
-                new ImageStream(
-                    this.childName("imagestream"),
-                    {
-                        namespace: args.namespaceRef,
-                        name: PRESCRIPTIONS_STREAM.name,
-                        app: thothApp(PRESCRIPTIONS_STREAM.name, "image", args.image),
-                        tag: PRESCRIPTIONS_STREAM.tag,
-                        from: args.image,
-                        scheduled: false,
-                        referencePolicy: "Local",
-                    },
-                    this.child(),
-                ),
+            const stream = new ImageStream(
+                this.childName("imagestream"),
+                {
+                    namespace: args.namespaceRef,
+                    name: PRESCRIPTIONS_STREAM.name,
+                    app: thothApp(PRESCRIPTIONS_STREAM.name, "image", args.image),
+                    tag: PRESCRIPTIONS_STREAM.tag,
+                    from: args.image,
+                    scheduled: false,
+                    referencePolicy: "Local",
+                },
+                this.child(),
+            );
+            // Pulled through the integrated registry, named through the ImageStream: the CronWorkflows come after it.
+            image = stream.metadata.name.apply((name) =>
+                internalRegistryImage(namespace, name, PRESCRIPTIONS_STREAM.tag),
             );
         }
-        const image = openshift
-            ? internalRegistryImage(namespace, PRESCRIPTIONS_STREAM.name, PRESCRIPTIONS_STREAM.tag)
-            : args.image;
         for (const plan of prescriptionsRefreshPlans()) {
             const labels = standardLabels(thothApp(plan.name, "job", args.image));
             this.cronWorkflows[plan.name] = new k8s.apiextensions.CustomResource(
@@ -290,8 +290,7 @@ export class PrescriptionsRefresh extends SystemPart<ThothSection, KubernetesCon
                     reads: args.reads,
                     account: args.account,
                 }),
-                // order: the image names the ImageStream's tag as a registry path, which carries no reference to it.
-                this.child({ dependsOn: after }),
+                this.child(),
             );
         }
         this.registerOutputs({});
