@@ -43,6 +43,10 @@ export class Dials extends SystemComponent<DialsSection, KubernetesContext, Dial
             this.child(),
         );
         const { broker, cache } = this.dataStores(namespace, restartKey);
+        // The pods pull through the ImageStreams (no field names them) and reach the broker and the cache by their
+        // Services' host names, which deliberately carry no order (components/shared/endpoints.ts).
+        // order: the applications (the migration Job, ETL and web) after the ImageStreams and both Redis.
+        const applications = this.child({ dependsOn: [...images.streams, broker, cache] });
         const etl = new Etl(
             this.childName("etl"),
             {
@@ -52,9 +56,8 @@ export class Dials extends SystemComponent<DialsSection, KubernetesContext, Dial
                 image: images.refs.etl,
                 broker,
                 restartKey,
-                streams: images.streams,
             },
-            this.child(),
+            applications,
         );
         const web = new Web(
             this.childName("web"),
@@ -65,9 +68,8 @@ export class Dials extends SystemComponent<DialsSection, KubernetesContext, Dial
                 images: images.refs,
                 cache,
                 restartKey,
-                streams: images.streams,
             },
-            this.child(),
+            applications,
         );
         this.setOutputs({
             namespace: namespace.name,

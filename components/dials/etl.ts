@@ -51,8 +51,6 @@ export interface EtlArgs extends SystemArgs<DialsSection> {
     broker: Redis<RedisAuth>;
     /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
-    /** The ImageStreams the image is pulled through (none on plain Kubernetes). */
-    streams: readonly pulumi.Resource[];
 }
 
 /** The ETL's env: its ConfigMap, its Secret and the EOS credentials, which every ETL pod reads. */
@@ -87,11 +85,9 @@ export class Etl extends SystemPart<DialsSection> {
         this.#namespace = args.namespace.name;
         const reads = this.reads(args.broker);
         const eosClaim = this.eosClaim(args.namespace);
-        // What no field of the pods names: the ImageStreams they pull through, and the broker Celery connects to by its
-        // Service's host name, which deliberately carries no order (components/shared/endpoints.ts).
-        const ready = [...args.streams, args.broker];
-        const migration = this.migration(args.image, reads, ready);
-        const pod = this.pod(args, reads, eosClaim, migration ? [...ready, migration] : ready);
+        // The ImageStreams and the broker come first by the system's order of its applications (see Dials).
+        const migration = this.migration(args.image, reads);
+        const pod = this.pod(args, reads, eosClaim, migration ? [migration] : []);
         this.workloads[BEAT_NAME] = this.etlPod(pod, BEAT_NAME, "scheduler", [
             pod.container(BEAT_NAME, BEAT_COMMAND, SIZES.scheduler),
         ]);
@@ -231,9 +227,9 @@ export class Etl extends SystemPart<DialsSection> {
                 containers,
                 ...extra,
             },
-            // The release's pods start on a migrated schema (the Job is no object they name), after the streams and broker:
-            // order: after the migration Job, the ImageStreams and the broker (see the constructor).
-            this.child({ dependsOn: pod.after }),
+            // The release's pods start on a migrated schema (the Job is no object they name).
+            // order: after the migration Job.
+            this.child(pod.after.length > 0 ? { dependsOn: pod.after } : {}),
         );
     }
 
@@ -242,11 +238,7 @@ export class Etl extends SystemPart<DialsSection> {
      * head` once (the Job is named after the release), never on a pod restart, with the release's ETL image and the
      * ETL env; pulumi waits for it, so the release's ETL pods only start on a migrated schema.
      */
-    private migration(
-        image: string,
-        reads: EtlReads,
-        ready: pulumi.Resource[],
-    ): k8s.batch.v1.Job | undefined {
+    private migration(image: string, reads: EtlReads): k8s.batch.v1.Job | undefined {
         const jobName = this.config.migration?.job;
         if (jobName === undefined) return undefined;
         const labels = standardLabels(dialsApp("etl-migrate", "migration"));
@@ -270,8 +262,7 @@ export class Etl extends SystemPart<DialsSection> {
                     template: { metadata: { labels }, spec: runOncePodSpec(cluster.platform, containers) },
                 },
             },
-            // order: after the ImageStreams it pulls through and the broker (see the constructor).
-            this.child({ dependsOn: ready }),
+            this.child(),
         );
     }
 }

@@ -39,8 +39,6 @@ export interface WebArgs extends SystemArgs<DialsSection> {
     cache: Redis<RedisAuth>;
     /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
-    /** The ImageStreams the images are pulled through (none on plain Kubernetes). */
-    streams: readonly pulumi.Resource[];
 }
 
 /** What the backend reads: its env (ConfigMap and Secret) and the nginx site file. */
@@ -65,10 +63,8 @@ export class Web extends SystemPart<DialsSection> {
         super("runbooks:dials:Web", name, args, opts);
         this.#namespace = args.namespace;
         const reads = this.reads(args.cache);
-        // The pods pull through the ImageStreams (no field names them); the backend connects to the cache by its
-        // Service's host name, which deliberately carries no order (components/shared/endpoints.ts).
-        // order: both workloads after the ImageStreams and the cache.
-        const ready = this.child({ dependsOn: [...args.streams, args.cache] });
+        // The ImageStreams and the cache come first by the system's order of its applications (see Dials).
+        const ready = this.child();
         this.backend = this.backendWorkload(args, reads, ready);
         this.frontend = this.frontendWorkload(args, ready);
         const { apiHost, frontendHost } = this.config.web;

@@ -173,6 +173,7 @@ export class PackitImages extends SystemPart<PackitSection> {
                 activeDeadlineSeconds: 900,
                 backoffLimit: 2,
                 serviceAccountName: access.handle.name,
+                grantedBy: [access.binding],
                 containers: [
                     {
                         name: "import-images",
@@ -181,7 +182,12 @@ export class PackitImages extends SystemPart<PackitSection> {
                         env: {
                             // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
                             HOME: "/tmp",
-                            IMAGE_STREAMS: streamNames.join(" "),
+                            // The streams it imports, named through their objects: it runs once they exist.
+                            IMAGE_STREAMS: {
+                                computed: pulumi
+                                    .all(streams.map((s) => s.metadata.name))
+                                    .apply((names) => names.join(" ")),
+                            },
                             IMAGE_TAG: this.tag,
                             NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
                         },
@@ -189,8 +195,7 @@ export class PackitImages extends SystemPart<PackitSection> {
                     },
                 ],
             },
-            // order: its first run needs the rights and the ImageStreams it imports, which it names by string.
-            this.child({ dependsOn: [access.binding, ...streams] }),
+            this.child(),
         );
     }
 

@@ -119,6 +119,7 @@ export class Sandbox extends SystemPart<PackitSection> {
                 schedule: cleanup.schedule,
                 activeDeadlineSeconds: 1800,
                 serviceAccountName: access.handle.name,
+                grantedBy: [access.binding],
                 containers: [
                     {
                         name: "sandbox-cleanup",
@@ -135,8 +136,7 @@ export class Sandbox extends SystemPart<PackitSection> {
                     },
                 ],
             },
-            // order: its first run needs the rights; the pod names only the account, not the binding.
-            this.child({ dependsOn: [access.binding] }),
+            this.child(),
         );
     }
 }

@@ -38,6 +38,11 @@ export interface ScheduledJobArgs {
     containers: ContainerSpec[];
     volumes?: k8s.types.input.core.v1.Volume[];
     serviceAccountName?: pulumi.Input<string>;
+    /**
+     * The RoleBindings that give its account its rights: a pod names only the account, so without them its first run
+     * could start before it may do its work.
+     */
+    grantedBy?: readonly pulumi.Resource[];
     automountServiceAccountToken?: boolean;
     restartPolicy?: "Never" | "OnFailure";
     podAnnotations?: Record<string, pulumi.Input<string>>;
@@ -181,7 +186,8 @@ export class ScheduledJob extends RunbookComponent {
             args.transform?.cronJob,
             resourceName,
             cronJobArgs(name, args),
-            this.child(),
+            // order: the first run starts with the account's rights (see grantedBy).
+            this.child(args.grantedBy?.length ? { dependsOn: [...args.grantedBy] } : {}),
         );
         this.cronJob = new k8s.batch.v1.CronJob(resourceName, made.args, made.opts);
         this.registerOutputs({ objectName: this.objectName });

@@ -45,7 +45,6 @@ function buildParts(config: DialsSection, context: KubernetesContext): void {
         );
     const restartKey = pulumi.secret("test-checksum-key");
     const images = new Images("dials-images", { config, context, namespace: namespace.name });
-    const streams = images.streams;
     new Etl("dials-etl", {
         config,
         context,
@@ -53,7 +52,6 @@ function buildParts(config: DialsSection, context: KubernetesContext): void {
         image: images.refs.etl,
         broker: redis("redis-etl-broker"),
         restartKey,
-        streams,
     });
     new Web("dials-web", {
         config,
@@ -62,7 +60,6 @@ function buildParts(config: DialsSection, context: KubernetesContext): void {
         images: images.refs,
         cache: redis("redis-web-cache"),
         restartKey,
-        streams,
     });
 }
 

@@ -104,6 +104,7 @@ export class WatcherRestart extends SystemPart<ThothSection, KubernetesContext> 
                 startingDeadlineSeconds: 300,
                 activeDeadlineSeconds: 600,
                 serviceAccountName: account.name,
+                grantedBy: [binding],
                 automountServiceAccountToken: true,
                 containers: [
                     {
@@ -114,8 +115,7 @@ export class WatcherRestart extends SystemPart<ThothSection, KubernetesContext> 
                     },
                 ],
             },
-            // order: the job needs its rights before it runs; nothing of its pod spec names the binding.
-            this.child({ dependsOn: [binding] }),
+            this.child(),
         );
     }
 }
