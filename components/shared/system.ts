@@ -20,18 +20,12 @@ function providerOf(context: DeployContext): pulumi.ProviderResource {
 }
 
 /**
- * The one component of a system (`components/<system>/<system>.ts`): built from `{ config, context }`, it reads as
- * the runbook's list of steps, and its stack outputs are typed and set once ({@link SystemComponent.outputs}), which
- * is all the definition's `deploy` returns.
+ * A part of a system (Packit's API or workers, a Thoth bot family, DIALS' ETL): the one way a system is split. It
+ * receives the system's `{ config, context }` and what it reads, named; a part is tested by building it alone.
  */
-export abstract class SystemComponent<
-    S,
-    C extends DeployContext,
-    O extends Record<string, pulumi.Input<unknown>>,
-> extends RunbookComponent {
+export abstract class SystemPart<S, C extends DeployContext = KubernetesContext> extends RunbookComponent {
     protected readonly config: S;
     protected readonly context: C;
-    #outputs: O | undefined;
 
     protected constructor(
         type: ComponentType,
@@ -43,6 +37,19 @@ export abstract class SystemComponent<
         this.config = args.config;
         this.context = args.context;
     }
+}
+
+/**
+ * The one component of a system (`components/<system>/<system>.ts`): a {@link SystemPart} that is the system's root.
+ * Built from `{ config, context }`, it reads as the runbook's list of steps, and its stack outputs are typed and set
+ * once ({@link SystemComponent.outputs}), which is all the definition's `deploy` returns.
+ */
+export abstract class SystemComponent<
+    S,
+    C extends DeployContext,
+    O extends Record<string, pulumi.Input<unknown>>,
+> extends SystemPart<S, C> {
+    #outputs: O | undefined;
 
     /** The system's stack outputs: what `pulumi stack output <section>` shows. */
     get outputs(): O {
@@ -62,25 +69,5 @@ export abstract class SystemComponent<
         }
         this.#outputs = Object.freeze({ ...outputs });
         this.registerOutputs(this.#outputs);
-    }
-}
-
-/**
- * A part of a system (Packit's API or workers, a Thoth bot family, DIALS' ETL): the one way a system is split. It
- * receives the system's `{ config, context }` and what it reads, named; a part is tested by building it alone.
- */
-export abstract class SystemPart<S, C extends DeployContext = KubernetesContext> extends RunbookComponent {
-    protected readonly config: S;
-    protected readonly context: C;
-
-    protected constructor(
-        type: ComponentType,
-        name: string,
-        args: SystemArgs<S, C>,
-        opts: pulumi.ComponentResourceOptions | undefined,
-    ) {
-        super(type, name, opts, providerOf(args.context));
-        this.config = args.config;
-        this.context = args.context;
     }
 }

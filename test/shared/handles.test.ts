@@ -1,3 +1,4 @@
+import { testCluster } from "../fixtures/cluster";
 import * as k8s from "@pulumi/kubernetes";
 import { strict as assert } from "assert";
 import { ClusterContext } from "../../components/shared/cluster";
@@ -20,17 +21,7 @@ type Volume = k8s.types.input.core.v1.Volume;
 // name, so the engine orders it after the object from the reference alone, and what it reads is known for restarts.
 
 let serial = 0;
-
-function cluster(): ClusterContext {
-    const name = `handles-${++serial}`;
-    return {
-        name,
-        platform: "kubernetes",
-        provider: new k8s.Provider(`cluster-${name}`, { kubeconfig: "{}" }),
-        skipIngressAwait: false,
-        production: false,
-    };
-}
+const cluster = (): ClusterContext => testCluster("handles");
 
 const app = (name: string) => ({ name, partOf: "test", component: "c" });
 

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import { testCluster } from "../fixtures/cluster";
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { ClusterContext } from "../../components/shared/cluster";
@@ -14,17 +14,7 @@ import { field, k8sObject, resetRecorder, settled } from "../harness";
 // cdk8s-plus's container.mount): the volume is named from the object, so no call site names a volume.
 
 let serial = 0;
-
-function cluster(): ClusterContext {
-    const name = `mounts-${++serial}`;
-    return {
-        name,
-        platform: "kubernetes",
-        provider: new k8s.Provider(`cluster-${name}`, { kubeconfig: "{}" }),
-        skipIngressAwait: false,
-        production: false,
-    };
-}
+const cluster = (): ClusterContext => testCluster("mounts");
 
 const app = (name: string) => ({ name, partOf: "test", component: "c" });
 const resources = sized("10m", "16Mi", "10m", "16Mi");

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import { testCluster } from "../fixtures/cluster";
 import { strict as assert } from "assert";
 import { ClusterContext } from "../../components/shared/cluster";
 import { PlainConfigMap } from "../../components/shared/configMap";
@@ -14,17 +14,7 @@ import { field, k8sObject, resetRecorder, settled } from "../harness";
 // is made; without one, what is made is exactly what it was.
 
 let serial = 0;
-
-function cluster(): ClusterContext {
-    const name = `transform-${++serial}`;
-    return {
-        name,
-        platform: "kubernetes",
-        provider: new k8s.Provider(`cluster-${name}`, { kubeconfig: "{}" }),
-        skipIngressAwait: false,
-        production: false,
-    };
-}
+const cluster = (): ClusterContext => testCluster("transform");
 
 const app = (name: string) => ({ name, partOf: "test", component: "c" });
 
