@@ -476,7 +476,7 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
             selector,
             ports: ports.map((p) => ({ ...p, protocol: "TCP" })),
         });
-        const service = new k8s.core.v1.Service(
+        new k8s.core.v1.Service(
             this.childName(`${serviceName}-service`),
             {
                 metadata: {
@@ -499,9 +499,9 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
                 servicePort: plan.servicePort.name,
                 tls: { termination: "edge" },
             },
-            // Exposure (components/shared) names the Service by its plain name, which carries no reference to it.
-            // order: the Route is made once the Service it admits to is.
-            this.child({ dependsOn: [service] }),
+            // Not after the Service, as Workload exposes its own (components/shared/workload.ts): a Route needs no
+            // Service to be created, and an Ingress's own await waits for the Service's endpoints.
+            this.child(),
         );
     }
 }
