@@ -151,8 +151,6 @@ export interface ArgoInstallArgs extends SystemArgs<ThothSection, KubernetesCont
     namespace: string;
     /** Its name from its Namespace: the install's objects are placed with it, so they are made after it. */
     namespaceRef: pulumi.Output<string>;
-    /** The Namespace itself, for the accounts, which components/shared's ServiceAccount places by plain name. */
-    namespaceResource: pulumi.Resource;
     domain: string;
     plan: ArgoInstallPlan;
     shared: StationShared;

@@ -20,8 +20,6 @@ export interface KnowledgeGraphArgs extends SystemArgs<ThothSection, KubernetesC
     namespace: string;
     /** Its name from its Namespace: the graph's objects are placed with it, so they are made after it. */
     namespaceRef: pulumi.Output<string>;
-    /** The Namespace itself, for the claim, which components/shared's PersistentVolumeClaim places by plain name. */
-    namespaceResource: pulumi.Resource;
     domain: string;
     images: Pick<StationImages, "postgresql" | "pgbouncer" | "postgresExporter">;
     storageSize: string;
