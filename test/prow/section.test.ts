@@ -10,7 +10,7 @@ import { ENVIRONMENT_NAMES, EnvironmentName } from "../../components/prow/enviro
 import { prow } from "../../components/prow/index";
 import { PROW_SECRETS, secretEntries } from "../../components/prow/secrets";
 import { evaluatePart } from "../fixtures/part";
-import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
+import { RecordedPlanResource, dependencyClosure, recordedResources, stackPlan } from "../fixtures/plans";
 import { PROW } from "./helpers";
 
 // The template of issue 40 for Prow: the check builds the section deploy reads (so deploy meets no Secret nobody
@@ -165,17 +165,7 @@ describe("prow order: objects wait only for what they use", function () {
             (r) => r.type.endsWith(":CustomResourceDefinition") && r.name === "prow-crd",
         );
         assert.ok(crd, "prod creates the ProwJob CRD");
-        const waitsFor = (r: RecordedPlanResource): Set<string> => {
-            const seen = new Set<string>();
-            const queue = [...r.dependencies];
-            while (queue.length > 0) {
-                const urn = queue.pop()!;
-                if (seen.has(urn)) continue;
-                seen.add(urn);
-                queue.push(...(byUrn.get(urn)?.dependencies ?? []));
-            }
-            return seen;
-        };
+        const waitsFor = (r: RecordedPlanResource): Set<string> => dependencyClosure(r, byUrn);
         const users = COMPONENTS.filter(usesProwJobs).map((c) => c.name);
         assert.ok(
             users.includes("plank") && !users.includes("ghproxy"),

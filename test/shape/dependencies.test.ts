@@ -3,7 +3,7 @@ import { SYSTEMS } from "../../components/systems";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { systemOf } from "../../tools/plan/render";
 import { runWith, stackSecrets, stackValues } from "../harness";
-import { recordedResources, stackPlan } from "../fixtures/plans";
+import { dependencyClosure, recordedResources, stackPlan } from "../fixtures/plans";
 
 // One shape for every system (issue 17): every namespaced object waits for the Namespace it lives in, and every
 // component is typed `runbooks:<module>:<Type>`. The engine does not make a child wait for its component's
@@ -97,19 +97,6 @@ function label(r: Resource): string {
     return `${r.type} ${metadataOf(r).namespace}/${metadataOf(r).name} (${r.name})`;
 }
 
-/** Every URN a resource waits for: its recorded dependencies and theirs. */
-function closure(resource: Resource, byUrn: Map<string, Resource>): Set<string> {
-    const seen = new Set<string>();
-    const queue = [...resource.dependencies];
-    while (queue.length > 0) {
-        const urn = queue.pop()!;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        queue.push(...(byUrn.get(urn)?.dependencies ?? []));
-    }
-    return seen;
-}
-
 interface Missing {
     system: string;
     object: string;
@@ -129,7 +116,7 @@ export function objectsRacingTheirNamespace(resources: readonly Resource[]): Mis
         const namespace = metadataOf(r).namespace;
         if (!r.custom || typeof namespace !== "string") return [];
         const nsUrn = namespaces.get(`${r.provider}\u0000${namespace}`);
-        if (!nsUrn || closure(r, byUrn).has(nsUrn)) return [];
+        if (!nsUrn || dependencyClosure(r, byUrn).has(nsUrn)) return [];
         return [
             {
                 system: systemOf(r, byUrn, sections),
