@@ -74,7 +74,8 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             ),
             jobs: new Namespace(
                 this.childName("jobs-namespace"),
-                { cluster, name: jobs, app: app(jobs, "namespace") },
+                // Presubmits run the code of any pull request here.
+                { cluster, name: jobs, app: app(jobs, "namespace"), untrusted: true },
                 this.child(),
             ),
         };
