@@ -124,7 +124,11 @@ function portMatches(rule: PolicyPort, target: Source, port: number, protocol: s
     if ((rule.protocol ?? "TCP") !== protocol) return false;
     if (rule.port === undefined) return true;
     const number =
-        typeof rule.port === "number" ? rule.port : isPod(target) ? target.namedPorts?.[rule.port] : undefined;
+        typeof rule.port === "number"
+            ? rule.port
+            : isPod(target)
+              ? target.namedPorts?.[rule.port]
+              : undefined;
     if (number === undefined) return false;
     return rule.endPort !== undefined ? port >= number && port <= rule.endPort : port === number;
 }
