@@ -62,7 +62,8 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
     }
     // Last: a policy admits the pods that reach a Service, so every system's pods must be known first.
     for (const cluster of clusters.values()) {
-        writeNetworkPolicies(cluster, config.clusters[cluster.name].ingressNamespace);
+        const { ingressNamespace, clusterNetworks } = config.clusters[cluster.name];
+        writeNetworkPolicies(cluster, ingressNamespace, clusterNetworks);
     }
     return outputs;
 }

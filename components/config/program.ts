@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checked, k8sName, platform } from "./fields";
+import { checked, cidrBlock, k8sName, platform } from "./fields";
 import { stackTier } from "./system";
 import { canonicalApiServer } from "./clusterIdentity";
 import { clusterScopedProblem, hostPatternProblem } from "./ownership";
@@ -49,6 +49,12 @@ export const clustersSchema = z.record(
             ingressNamespace: k8sName("ingress-nginx").optional().meta({
                 ask: "the namespace of this cluster's ingress controller pods (kubectl get pods -A -l app.kubernetes.io/component=controller)",
             }),
+            /**
+             * The cluster's pod and Service networks (OpenShift: `oc get network.config cluster -o
+             * jsonpath='{.spec.clusterNetwork[*].cidr} {.spec.serviceNetwork[*]}'`): closed to the pods of namespaces
+             * that run untrusted code, beside the private and link-local ranges that are always closed. Unset: those.
+             */
+            clusterNetworks: z.array(cidrBlock("10.128.0.0/14")).optional(),
             /**
              * The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one
              * cluster even under different names, so their grants are compared.

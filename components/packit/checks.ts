@@ -2,7 +2,9 @@ import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from ".
 import { isPlaceholder } from "../shared/placeholder";
 import { Refined, Rejected } from "../config/system";
 import type { Component, PackitComponents, PackitConfig, PackitSection, ServiceName } from "./config";
+import { dumpFile, takeoverProofProblems } from "../shared/databaseTakeover";
 import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
+import { serverName } from "./postgres";
 
 /** What a component cannot run without. */
 export const REQUIRES: Partial<Record<Component, Component[]>> = {
@@ -44,6 +46,59 @@ function claimPlaceholder(section: ServiceName, config: PackitConfig): ConfigPro
             placeholder: true,
         },
     ];
+}
+
+/** What the program-wide config tells a section's check: each cluster's entry (its `adoptExisting`). */
+export interface PackitProgram {
+    clusters: Record<string, unknown>;
+}
+
+/**
+ * The database takeover, in `pulumi up` itself: while the cluster's `adoptExisting` is on, the up starts the server on
+ * the adopted claim, so it runs only once the migration report named by `postgres.takeoverReport` proves the data
+ * directory's major version and a dump under a day old (`takeoverProofProblems`, the rule `npm run adopt` applies).
+ */
+function takeoverProof(
+    section: ServiceName,
+    config: PackitConfig,
+    program: PackitProgram | undefined,
+    now: Date,
+): ConfigProblem[] {
+    const pg = config.postgres;
+    const cluster = program?.clusters[config.cluster] as { adoptExisting?: boolean } | undefined;
+    if (!config.components.postgres || pg.claimName === undefined || isPlaceholder(pg.claimName)) return [];
+    if (!cluster?.adoptExisting) return [];
+    const server = pg.previous ?? pg;
+    const namespace = mainNamespace(section, config);
+    const key = `${section}.postgres.takeoverReport`;
+    const report = `${namespace}-takeover.json`;
+    const make =
+        `npm run adopt -- --stack "$(pulumi stack --show-name)" --dump ${namespace}=${dumpFile(namespace)} ` +
+        `--json ${report} (its dump command first, until the takeover of ${namespace} says [ready]), then ` +
+        setCommand(key, report, { path: true });
+    const planned = {
+        cluster: config.cluster,
+        namespace,
+        claim: pg.claimName,
+        server: serverName(server.version),
+        version: server.version,
+        versionKey: `${section}.postgres.${pg.previous ? "previous.version" : "version"}`,
+    };
+    if (pg.takeoverReport === undefined)
+        return [
+            {
+                key: fullKey(key),
+                message:
+                    `is required while clusters.${config.cluster}.adoptExisting is on: pulumi up starts ${planned.server} ` +
+                    `on claim ${planned.claim}, the data of ${namespace} today, and does so only once a migration report ` +
+                    `has read the data directory's major version and a dump under a day old`,
+                fix: make,
+            },
+        ];
+    const problems = takeoverProofProblems(pg.takeoverReport, planned, now);
+    return problems.length === 0
+        ? []
+        : [{ key: fullKey(key), message: `does not prove the takeover: ${problems.join("; ")}`, fix: make }];
 }
 
 /** Replica counts of the other worker split. */
@@ -145,8 +200,16 @@ function unusedHostProblems(r: Reporter, config: PackitConfig): void {
 }
 
 /** Contradictions and gaps the schema cannot see, each with the full key and the command that fixes it. */
-export function packitProblems(section: ServiceName, config: PackitConfig): ConfigProblem[] {
-    const problems: ConfigProblem[] = claimPlaceholder(section, config);
+export function packitProblems(
+    section: ServiceName,
+    config: PackitConfig,
+    program?: PackitProgram,
+    now: Date = new Date(),
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [
+        ...claimPlaceholder(section, config),
+        ...takeoverProof(section, config, program, now),
+    ];
     const r = reporter(section, problems);
     workerSplitProblems(r, config.workers);
     certificateProblems(r, config);
@@ -171,8 +234,13 @@ export function databaseSwitches(on: PackitConfig["components"]): PackitComponen
  * settings of a component present exactly when it is on. The claim's placeholder alone leaves the section built: an
  * offline plan may go past it.
  */
-export function packitCheck(service: ServiceName, config: PackitConfig): Refined<PackitSection> | Rejected {
-    const problems = packitProblems(service, config);
+export function packitCheck(
+    service: ServiceName,
+    config: PackitConfig,
+    program?: PackitProgram,
+    now?: Date,
+): Refined<PackitSection> | Rejected {
+    const problems = packitProblems(service, config, program, now);
     // A rejected section stops every run, so the claim's placeholder, which an offline plan may go past, is left to
     // the run after the fixes; only the placeholder left: the section is built and the plan lists it.
     const blocking = problems.filter((p) => !p.placeholder);

@@ -121,6 +121,12 @@ const postgresSchema = postgresServerSchema
          */
         claimName: orPlaceholder(k8sName("postgres-data")).optional(),
         /**
+         * The migration report (`npm run adopt -- --dump <namespace>=<file> --json <report>`) whose takeover of
+         * `claimName` says ready: required while the cluster's `adoptExisting` is on, because that `pulumi up` starts
+         * the server on the claim; read again at each run (its dump must still be under a day old). Remove it after.
+         */
+        takeoverReport: z.string().min(1).optional().meta({ example: "packit-prod-takeover.json" }),
+        /**
          * The running database's password is the secret `<section>-postgres-secret-database-password` instead of
          * a generated one, so the applications keep connecting with it.
          */

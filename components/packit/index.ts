@@ -37,7 +37,7 @@ export function packitSystem(
             ),
         clusterScoped: () => [],
         secrets: (config) => packitSecretSpecs(service, config),
-        check: (config) => packitCheck(service, config),
+        check: (config, program) => packitCheck(service, config, program),
         notices: (section) => packitNotices(section),
         // Its own images come from a registry and tag (or a pin), not a full reference: each is confirmed by the
         // runbook's deployment tag or by the digest its ImageStream runs today, pinned.

@@ -22,7 +22,8 @@ function takeoverNotice(service: ServiceName, config: PackitConfig): string | un
         `${version}, which no source confirms is what runs) on ${claim}, the data of ${ns} today, and takes no dump. ` +
         `Before it: npm run adopt -- --dump ${ns}=<file> must say "ready" for ${ns} (it reads the data ` +
         `directory's PG_VERSION and prints the pg_dump command that makes <file>; the dump must be under a day old and ` +
-        `of a ${version} server); then scale the old server to 0 (oc -n ${ns} scale deployment/postgres --replicas=0): ` +
+        `of a ${version} server; pulumi up reads that report, named by ${fullKey(`${service}.postgres.takeoverReport`)}, ` +
+        `while adoptExisting is on); then scale the old server to 0 (oc -n ${ns} scale deployment/postgres --replicas=0): ` +
         `two servers on one data directory corrupt it`
     );
 }

@@ -9,7 +9,7 @@ import { SystemArgs, SystemComponent } from "../shared/system";
 import { PackitApi, PackitRestart } from "./api";
 import type { PackitSection } from "./config";
 import { PackitDebugging } from "./debugging";
-import { REDIS_NAME, packitReads } from "./env";
+import { REDIS_NAME, SERVICES_NAMED_IN_SECRETS, packitReads } from "./env";
 import { PackitImages } from "./images";
 import { publicEndpoints, sandboxCacheClaims, sandboxNamespace, workerGroups } from "./layout";
 import { PackitListeners } from "./listeners";
@@ -117,10 +117,18 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         return neededSecrets(config).map((s) => {
             const data: Record<string, pulumi.Output<string>> = {};
             const base64Data: Record<string, pulumi.Output<string>> = {};
+            const names: Record<string, ServiceEndpoint[]> = {};
             for (const k of s.keys) {
                 (k.base64 ? base64Data : data)[k.key] = context.secrets.require(
                     secretConfigKey(config.service, s.name, k.key),
                 );
+                const named = (k.names ?? [])
+                    .filter((c) => config.components[c])
+                    .map((c) => {
+                        const { name, port } = SERVICES_NAMED_IN_SECRETS[c];
+                        return ServiceEndpoint.of(name, config.namespace, port);
+                    });
+                if (named.length > 0) names[k.key] = named;
             }
             return new ConfigSecret(
                 this.childName(`secret-${s.name}`),
@@ -130,6 +138,7 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
                     app: { name: s.name, partOf: config.service, component: "secret" },
                     data,
                     base64Data,
+                    names,
                 },
                 this.child(),
             );

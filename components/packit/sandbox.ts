@@ -57,6 +57,8 @@ export class Sandbox extends SystemPart<PackitSection> {
                 name: args.namespace,
                 app: this.app(args.namespace, "sandbox"),
                 create: this.config.createNamespaces,
+                // sandcastle runs the commands of any project's packit.yaml here.
+                untrusted: true,
                 roleBindings: [
                     {
                         name: SANDBOX_EDIT_BINDING,

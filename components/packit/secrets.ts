@@ -1,5 +1,6 @@
 import { SecretSpec } from "../config/system";
 import type { Component, PackitConfig, ServiceName } from "./config";
+import type { ServiceNamedInSecrets } from "./env";
 import { mainNamespace } from "./layout";
 
 /** One key of a source Secret whose value comes from secret config. */
@@ -13,6 +14,11 @@ export interface SourceSecretKey {
     readonly fromFile?: boolean;
     /** Binary file (a keytab): stored base64-encoded in config and written to `data` as is. */
     readonly base64?: boolean;
+    /**
+     * Components whose Service a URL inside this file names (the program cannot read the operator's file): the pods
+     * reading the key reach that Service, and the network policies admit them (`SecretArgs.names`).
+     */
+    readonly names?: readonly ServiceNamedInSecrets[];
 }
 
 /** A Secret of packit/deployment, filled from secret config. */
@@ -105,6 +111,10 @@ export const SOURCE_SECRETS = [
                 example: "packit-service.yaml",
                 today: "packit-service.yaml.j2 rendered by the playbook",
                 fromFile: true,
+                // authentication.github.com.tokman_instance_url (ogr's GithubService reads it; packit/ogr
+                // ogr/services/github/auth_providers/tokman.py): the workers and the API ask tokman for tokens.
+                // Where the file uses a GitHub App key instead (packit/deployment since 2024), it names nothing.
+                names: ["tokman"],
             },
             {
                 key: "fedora.toml",

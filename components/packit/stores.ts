@@ -6,7 +6,7 @@ import { Redis } from "../shared/redis";
 import type { TokmanConfig } from "./config";
 import { SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
-import { REDIS_NAME, listenerEnv } from "./env";
+import { REDIS_NAME, TOKMAN_SERVICE, listenerEnv } from "./env";
 import { SIZES } from "./layout";
 import type { PackitRestart } from "./api";
 import { PackitPart, PackitPartArgs } from "./part";
@@ -142,7 +142,7 @@ export class PackitDataStores extends PackitPart {
             this.child(),
         );
         this.appWorkload(
-            "tokman",
+            TOKMAN_SERVICE.name,
             {
                 app,
                 image: this.images.containerImage("tokman", "tokman"),
@@ -170,7 +170,7 @@ export class PackitDataStores extends PackitPart {
                     ],
                 },
                 volumes: [settings.handle.volume("tokman-config"), claim.handle.volume("access-tokens")],
-                service: { ports: [{ name: "http", port: 80, targetPort: 8000 }] },
+                service: { ports: [{ name: "http", port: TOKMAN_SERVICE.port, targetPort: 8000 }] },
             },
             // order: its trigger annotation names the ImageStream by string, which no reference carries.
             { dependsOn: after },

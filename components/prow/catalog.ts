@@ -467,7 +467,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         args: (r) => [
             "--cache-dir=/cache",
             "--cache-sizeGB=99",
-            `--push-gateway=${r.names.name("pushgateway")}`,
+            // A flag naming a Service: through the refs, so ghproxy's pushes are admitted (a name string opens nothing).
+            `--push-gateway=${r.serviceHost("pushgateway")}`,
             "--serve-metrics=true",
         ],
         ports: HTTP_8888,

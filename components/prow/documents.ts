@@ -459,6 +459,9 @@ export interface RenderedConfigMap {
     seedOnly?: boolean;
 }
 
+/** The label plank puts on every pod of a ProwJob (test-infra prow/kube `CreatedByProw`). */
+export const PROWJOB_POD = { "created-by-prow": "true" } as const;
+
 /** The job label that mounts {@link DOCKER_MIRROR_CONFIG} into a job's pods (plank copies job labels to pods). */
 export const DOCKER_MIRROR_PRESET = { "preset-docker-mirror": "true" } as const;
 /** The ConfigMap of docker daemon options job pods of the docker-mirror preset read. */

@@ -16,6 +16,7 @@ import { ProwJobCrd } from "./crd";
 import {
     DOCKER_MIRROR_CONFIG,
     DOCKER_MIRROR_PRESET,
+    PROWJOB_POD,
     configMapEndpoints,
     renderConfigMaps,
 } from "./documents";
@@ -56,6 +57,8 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         const configMaps = this.configMaps(namespaces);
         // "Generate manifests" and `kubectl apply`: every component, reading what the steps above made.
         this.components = this.deployComponents(namespaces, this.reads(secrets, configMaps), prowJobCrd);
+        // The PR jobs' bazel builds read greenhouse, by a URL of the jobs' own repositories.
+        this.jobPodsReachTheBuildCache(namespaces);
         this.setOutputs(this.stackOutputs());
     }
 
@@ -71,7 +74,8 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             ),
             jobs: new Namespace(
                 this.childName("jobs-namespace"),
-                { cluster, name: jobs, app: app(jobs, "namespace") },
+                // Presubmits run the code of any pull request here.
+                { cluster, name: jobs, app: app(jobs, "namespace"), untrusted: true },
                 this.child(),
             ),
         };
@@ -209,6 +213,24 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             namespaces.jobs.name,
             { matchLabels: { ...DOCKER_MIRROR_PRESET } },
             { containers: [], volumes: [config.volume("docker-config")] },
+        );
+    }
+
+    /**
+     * Every ProwJob pod (plank labels each `created-by-prow: "true"`, test-infra prow/kube) points bazel at the
+     * remote cache by a URL written in the jobs' repositories, not in the program: kubevirt/kubevirt
+     * automation/test.sh defaults BAZEL_CACHE to `http://bazel-cache.<prow namespace>.svc.cluster.local:8080`, the
+     * kustomize Service over greenhouse's pods (kubevirt/project-infra@145ec5a greenhouse-service.yaml). Declared
+     * here as a reference to greenhouse's cache port, so the policies admit the jobs namespace on its target port.
+     */
+    private jobPodsReachTheBuildCache(namespaces: ProwNamespaces): void {
+        recordPods(
+            this.context.cluster,
+            "ProwJob pods (bazel's remote cache)",
+            namespaces.jobs.name,
+            { matchLabels: { ...PROWJOB_POD } },
+            { containers: [] },
+            [this.config.resolved.refs.endpoint("greenhouse")],
         );
     }
 

@@ -4,6 +4,7 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { namespaceRef } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
+import type { DerivedEgressPolicy } from "./egress";
 import { DerivedPolicy, networkGraphOf } from "./network";
 import { statefulOptions } from "./protect";
 
@@ -41,6 +42,11 @@ export interface NamespaceArgs {
     /** Service accounts created in the namespace. */
     serviceAccounts?: string[];
     roleBindings?: RoleBindingSpec[];
+    /**
+     * Runs code nobody reviewed (Packit's sandbox, Prow's PR jobs): every pod of it, whoever made it, reaches only
+     * the internet, the cluster DNS and the Services the program's references name for it.
+     */
+    untrusted?: boolean;
 }
 
 /**
@@ -86,6 +92,7 @@ export class Namespace extends RunbookComponent {
                 "app.kubernetes.io/managed-by": labels["app.kubernetes.io/managed-by"],
                 "app.kubernetes.io/part-of": labels["app.kubernetes.io/part-of"],
             },
+            untrusted: args.untrusted ?? false,
             writePolicy: (policy) => this.writePolicy(policy, labels),
         });
         this.registerOutputs({ name: this.name });
@@ -126,7 +133,7 @@ export class Namespace extends RunbookComponent {
     }
 
     /** One derived NetworkPolicy, placed with the namespace's reference so it is ordered after the Namespace. */
-    private writePolicy(policy: DerivedPolicy, labels: Record<string, string>): void {
+    private writePolicy(policy: DerivedPolicy | DerivedEgressPolicy, labels: Record<string, string>): void {
         this.networkPolicies.push(
             new k8s.networking.v1.NetworkPolicy(
                 this.childName(`netpol-${policy.name}`),

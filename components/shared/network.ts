@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "./cluster";
 import { ServiceEndpoint, endpointTextsIn } from "./endpoints";
 import { KeyedHandle, ObjectHandle, handlesIn, plainNamespace } from "./handles";
+import type { DerivedEgressPolicy } from "./egress";
 import type { PodReads } from "./startupReads";
 
 /**
@@ -124,7 +125,9 @@ export interface NamespaceOwner {
     created: boolean;
     /** The labels every pod the program runs in the namespace carries (managed-by and part-of). */
     programPods: Record<string, string>;
-    writePolicy(policy: DerivedPolicy): void;
+    /** Runs code nobody reviewed (a sandbox, PR jobs): its egress is isolated too (`deriveEgressPolicies`). */
+    untrusted?: boolean;
+    writePolicy(policy: DerivedPolicy | DerivedEgressPolicy): void;
 }
 
 /** Everything recorded on one cluster. */

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlockArgs, blockOptions } from "./block";
-import { endpointsByKey } from "./endpoints";
-import { SecretHandle, withHandle } from "./handles";
+import { ServiceEndpoint, endpointsByKey } from "./endpoints";
+import { ObjectHandle, SecretHandle, withHandle } from "./handles";
 import { standardLabels } from "./labels";
 import { StoredContent, storedSecret } from "./startupReads";
 import { Transform, transformed } from "./transform";
@@ -20,6 +20,12 @@ export interface SecretArgs extends BlockArgs {
      * (the handle's keys and the readers' checksum come from them), so a transform that replaces it stops.
      */
     transform?: Transform<k8s.core.v1.SecretArgs>;
+    /**
+     * Key → the Services a URL inside that key names, where the program cannot build the text from the endpoint (a
+     * file the operator writes into secret config, such as packit-service.yaml naming tokman): a pod reading the key
+     * reaches them, exactly as if the URL had been made with `endpoint.url()`. A key the Secret does not hold stops.
+     */
+    names?: Record<string, readonly ServiceEndpoint[]>;
 }
 
 /**
@@ -74,7 +80,23 @@ export class ConfigSecret extends k8s.core.v1.Secret {
         const keys = [...Object.keys(stringData), ...Object.keys(data)];
         const handle = SecretHandle.of(this, args.name, args.namespace, keys);
         // A connection string or host written into the Secret from an endpoint: its readers reach that Service.
-        handle.reaches = endpointsByKey(args.data);
+        handle.reaches = withNamedEndpoints(endpointsByKey(args.data), args.names ?? {}, keys, args.name);
         withHandle(this, handle);
     }
+}
+
+/** `built` (the endpoints of texts the program made) plus the endpoints declared to be named inside each key. */
+function withNamedEndpoints(
+    built: ReadonlyMap<string, readonly ObjectHandle[]>,
+    named: Record<string, readonly ServiceEndpoint[]>,
+    keys: readonly string[],
+    secret: string,
+): Map<string, readonly ObjectHandle[]> {
+    const reaches = new Map<string, readonly ObjectHandle[]>(built);
+    for (const [key, endpoints] of Object.entries(named)) {
+        if (!keys.includes(key))
+            throw new Error(`Secret ${secret}: names endpoints inside key ${key}, which it does not hold`);
+        reaches.set(key, [...new Set([...(reaches.get(key) ?? []), ...endpoints])]);
+    }
+    return reaches;
 }

@@ -123,6 +123,61 @@ describe("adopt: claims with data, and what the program leaves behind", function
     });
 });
 
+describe("adopt: step 5 deletes only what the program replaced", function () {
+    const workload = (kind: string, name: string, namespace: string, claim?: string): KubeObject => ({
+        apiVersion: kind === "DeploymentConfig" ? "apps.openshift.io/v1" : "apps/v1",
+        kind,
+        metadata: { name, namespace },
+        spec: {
+            template: {
+                spec: {
+                    containers: [{ name }],
+                    volumes: claim ? [{ name: "data", persistentVolumeClaim: { claimName: claim } }] : [],
+                },
+            },
+        },
+    });
+    const object = (apiVersion: string, kind: string, name: string, namespace: string): KubeObject => ({
+        apiVersion,
+        kind,
+        metadata: { name, namespace },
+    });
+
+    it("the old server on the adopted claim and a DeploymentConfig of a program Deployment's name are replaced; the bazel cache's Service and the jobs' Secrets are left alone", function () {
+        const program = [
+            workload("Deployment", "postgres-15", "packit-prod", "postgres-data"),
+            workload("Deployment", "user-api", "thoth-test-core"),
+            workload("Deployment", "greenhouse", "kubevirt-prow", "greenhouse"),
+        ];
+        const liveObjects = [
+            workload("Deployment", "postgres", "packit-prod", "postgres-data"),
+            workload("DeploymentConfig", "user-api", "thoth-test-core"),
+            object("v1", "Service", "bazel-cache", "kubevirt-prow"),
+            object("v1", "Service", "postgres-old", "packit-prod"),
+            object("v1", "Secret", "kubevirtci-ssh-key", "kubevirt-prow-jobs"),
+            workload("Deployment", "someone-elses", "kubevirt-prow", "their-claim"),
+        ];
+        const left = leftBehind("c", liveObjects, new Set(), [], new Map(), program);
+        const replaced = Object.fromEntries(left.map((l) => [l.id, l.replacedBy]));
+        assert.match(
+            replaced["apps/v1/Deployment/packit-prod/postgres"] ?? "",
+            /claim postgres-data is the program's Deployment postgres-15's now/,
+        );
+        assert.match(
+            replaced["apps.openshift.io/v1/DeploymentConfig/thoth-test-core/user-api"] ?? "",
+            /Deployment user-api runs in its place/,
+        );
+        for (const id of [
+            "v1/Service/kubevirt-prow/bazel-cache",
+            "v1/Service/packit-prod/postgres-old",
+            "v1/Secret/kubevirt-prow-jobs/kubevirtci-ssh-key",
+            "apps/v1/Deployment/kubevirt-prow/someone-elses",
+        ])
+            assert.equal(replaced[id], undefined, `${id} is not the program's to delete`);
+        assert.equal(left.length, liveObjects.length);
+    });
+});
+
 describe("adopt: Secret values the program generates", function () {
     it("a live Secret whose key the program generates with @pulumi/random blocks; a new key does not", function () {
         const program = {

@@ -4,44 +4,17 @@ import { tmpdir } from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { loadAll } from "js-yaml";
-import { DUMP_MAX_AGE_HOURS, databaseTakeovers, takeoverProblems } from "../../tools/adopt/databases";
-import { DumpHeader, parseDumpHeader } from "../../tools/adopt/dumpHeader";
+import { DUMP_MAX_AGE_HOURS, takeoverProblems } from "../../components/shared/databaseTakeover";
+import { databaseTakeovers } from "../../tools/adopt/databases";
+import { DumpHeader, parseDumpHeader } from "../../components/shared/dumpHeader";
 import { DesiredObject, KubeObject } from "../../tools/adopt/model";
+import { encodeHeader } from "../fixtures/dumps";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
 import { POSTGRES_MAJOR_ANNOTATION } from "../../components/shared/postgresServer";
 
 /** The first 160 bytes of `pg_dump -Fc packit` written by pg_dump 15.18 (Debian) against a 15.18 server. */
 const REAL_DUMP =
     "UEdETVABDgAECAEBAQAAAAALAAAAABwAAAAAFQAAAAAYAAAAAAoAAAAAfgAAAAAAAAAAAAYAAABwYWNraXQAHgAAADE1LjE4IChEZWJpYW4gMTUuMTgtMCtkZWIxMnUxKQAeAAAAMTUuMTggKERlYmlhbiAxNS4xOC0wK2RlYjEydTEpAAYAAAAADQ0AAAAAAAAAAAEAAAAwAAEAAAAwAA==";
-
-/** A custom-format header as pg_dump's WriteHead writes it (ints: sign byte + 4 bytes little-endian). */
-function encodeHeader(h: {
-    archive: [number, number];
-    made: Date;
-    database: string;
-    server: string;
-}): Buffer {
-    const int = (v: number) => {
-        const b = Buffer.alloc(5);
-        b[0] = v < 0 ? 1 : 0;
-        b.writeUInt32LE(Math.abs(v), 1);
-        return b;
-    };
-    const str = (s: string) => Buffer.concat([int(Buffer.byteLength(s)), Buffer.from(s)]);
-    const [maj, min] = h.archive;
-    const d = h.made;
-    return Buffer.concat([
-        Buffer.from("PGDMP"),
-        Buffer.from([maj, min, 0, 4, 8, 1]),
-        min >= 15 ? Buffer.from([0]) : int(-1),
-        ...[d.getUTCSeconds(), d.getUTCMinutes(), d.getUTCHours(), d.getUTCDate(), d.getUTCMonth()].map(int),
-        int(d.getUTCFullYear() - 1900),
-        int(0),
-        str(h.database),
-        str(h.server),
-        str(h.server),
-    ]);
-}
 
 const dates = fc.date({
     min: new Date("2015-01-01T00:00:00Z"),

@@ -97,7 +97,10 @@ describe("adopt: the report", function () {
         );
         assert.match(text, /~ spec\.replicas: 1 → 2/);
         assert.match(text, /! spec\.clusterIP is immutable/);
-        assert.match(text, /\[left behind: not managed by the program\] v1\/ConfigMap\/shop\/legacy/);
+        assert.match(
+            text,
+            /\[left behind: not managed by the program, may be used outside it: never delete it as part of the migration\] v1\/ConfigMap\/shop\/legacy/,
+        );
         assert.match(text, /OpenStack: 1 adopted by id, 1 will be created/);
         assert.match(text, /\[adopted by id 4f1c\] openstack:blockstorage\/volume:Volume hub-data/);
         assert.doesNotMatch(text, /same/, "objects adopted unchanged are counted, not listed");

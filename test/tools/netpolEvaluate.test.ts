@@ -1,11 +1,19 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { Cluster, NetworkPolicy, PodEndpoint, ingressAllowed, selects } from "../../tools/netpol/evaluate";
+import {
+    Cluster,
+    NetworkPolicy,
+    PodEndpoint,
+    connectionAllowed,
+    egressAllowed,
+    ingressAllowed,
+    selects,
+} from "../../tools/netpol/evaluate";
 
 // The examples of the Kubernetes documentation, "Network Policies" (concepts/services-networking/network-policies),
 // written as fixtures with what the page says each admits.
 
-/** The page's first example, `test-network-policy` (its egress part is not evaluated here). */
+/** The page's first example, `test-network-policy`. */
 const TEST_NETWORK_POLICY: NetworkPolicy = {
     metadata: { name: "test-network-policy", namespace: "default" },
     spec: {
@@ -21,6 +29,7 @@ const TEST_NETWORK_POLICY: NetworkPolicy = {
                 ports: [{ protocol: "TCP", port: 6379 }],
             },
         ],
+        egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/24" } }], ports: [{ protocol: "TCP", port: 5978 }] }],
     },
 };
 
@@ -113,6 +122,65 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
             "another namespace's pods are not isolated by it",
         );
         assert.equal(ingressAllowed(cluster(deny, allowAll), anyone, db, 80), true, "policies are a union");
+    });
+
+    it("test-network-policy lets its db pods send to 10.0.0.0/24 on TCP 5978 only; pods it does not select send anywhere", () => {
+        const c = cluster(TEST_NETWORK_POLICY);
+        assert.equal(egressAllowed(c, db, { ip: "10.0.0.7" }, 5978), true);
+        assert.equal(egressAllowed(c, db, { ip: "10.0.0.7" }, 5979), false, "another port");
+        assert.equal(egressAllowed(c, db, { ip: "10.0.1.7" }, 5978), false, "outside the block");
+        assert.equal(egressAllowed(c, db, { ip: "10.0.0.7" }, 5978, "UDP"), false, "another protocol");
+        const web = { namespace: "default", labels: { role: "web" } };
+        assert.equal(egressAllowed(c, web, { ip: "8.8.8.8" }, 53, "UDP"), true);
+    });
+
+    it("default-deny-egress closes every destination; allow-all-egress reopens it; a connection needs both sides", () => {
+        const deny: NetworkPolicy = {
+            metadata: { name: "default-deny-egress", namespace: "default" },
+            spec: { podSelector: {}, policyTypes: ["Egress"] },
+        };
+        const allowAll: NetworkPolicy = {
+            metadata: { name: "allow-all-egress", namespace: "default" },
+            spec: { podSelector: {}, egress: [{}], policyTypes: ["Egress"] },
+        };
+        const web = { namespace: "default", labels: { role: "web" } };
+        assert.equal(egressAllowed(cluster(deny), web, { ip: "8.8.8.8" }, 443), false);
+        assert.equal(
+            egressAllowed(cluster(deny), { ...web, namespace: "other" }, { ip: "8.8.8.8" }, 443),
+            true,
+        );
+        assert.equal(egressAllowed(cluster(deny, allowAll), web, { ip: "8.8.8.8" }, 443), true);
+        // Egress open, the destination's ingress closed by test-network-policy: no connection.
+        assert.equal(connectionAllowed(cluster(TEST_NETWORK_POLICY), web, db, 6379), false);
+        assert.equal(
+            connectionAllowed(
+                cluster(TEST_NETWORK_POLICY),
+                { ...web, labels: { role: "frontend" } },
+                db,
+                6379,
+            ),
+            true,
+        );
+        // Ingress open, the source's egress closed: no connection either.
+        assert.equal(
+            connectionAllowed(cluster(TEST_NETWORK_POLICY), db, { namespace: "default", labels: {} }, 80),
+            false,
+        );
+    });
+
+    it("a policy with egress rules and no policyTypes isolates for egress (the API's default)", () => {
+        const unset: NetworkPolicy = {
+            metadata: { name: "unset", namespace: "default" },
+            spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }] },
+        };
+        const web = { namespace: "default", labels: {} };
+        assert.equal(egressAllowed(cluster(unset), web, { ip: "10.1.1.1" }, 80), true);
+        assert.equal(egressAllowed(cluster(unset), web, { ip: "8.8.8.8" }, 80), false);
+        const ingressOnly: NetworkPolicy = {
+            metadata: { name: "i", namespace: "default" },
+            spec: { podSelector: {} },
+        };
+        assert.equal(egressAllowed(cluster(ingressOnly), web, { ip: "8.8.8.8" }, 80), true);
     });
 
     it("a policy with policyTypes [Egress] only does not isolate for ingress; unset policyTypes does", () => {

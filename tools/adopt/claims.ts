@@ -107,6 +107,7 @@ export function leftBehind(
     managedIds: ReadonlySet<string>,
     claims: readonly ProgramClaim[],
     systemOfNamespace: ReadonlyMap<string, string>,
+    program: readonly KubeObject[] = [],
 ): LeftBehind[] {
     const claimKeys = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
     return live
@@ -118,10 +119,48 @@ export function leftBehind(
                     claimKeys.has(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
                 ),
         )
-        .map((o) => ({
-            cluster,
-            system: systemOfNamespace.get(o.metadata.namespace ?? "") ?? "program",
-            id: objectId(o),
-        }))
+        .map((o) => {
+            const replacedBy = replacement(o, program);
+            return {
+                cluster,
+                system: systemOfNamespace.get(o.metadata.namespace ?? "") ?? "program",
+                id: objectId(o),
+                ...(replacedBy ? { replacedBy } : {}),
+            };
+        })
         .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Kinds that run pods from a template: what a program workload can take the place of. */
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"]);
+
+/** The claims a workload's pod template mounts. */
+function mountedClaims(o: KubeObject): string[] {
+    const volumes = (at(o, "spec", "template", "spec", "volumes") ?? []) as {
+        persistentVolumeClaim?: { claimName?: string };
+    }[];
+    return volumes.flatMap((v) =>
+        v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
+    );
+}
+
+/**
+ * What of the program replaced live workload `o`, proven from the objects alone: a program workload of its name and
+ * namespace (another kind: a DeploymentConfig the program runs as a Deployment), or one that mounts a claim `o`
+ * mounts (the database takeover: two servers on one data directory cannot both stay). Anything else, Services and
+ * Secrets included, is never called replaced: pods the program does not know may use it.
+ */
+function replacement(o: KubeObject, program: readonly KubeObject[]): string | undefined {
+    if (!WORKLOADS.has(o.kind)) return undefined;
+    const namespace = o.metadata.namespace ?? "";
+    const workloads = program.filter(
+        (p) => WORKLOADS.has(p.kind) && (p.metadata.namespace ?? "") === namespace,
+    );
+    const named = workloads.find((p) => p.metadata.name === o.metadata.name && p.kind !== o.kind);
+    if (named) return `the program's ${named.kind} ${named.metadata.name} runs in its place`;
+    for (const claim of mountedClaims(o)) {
+        const server = workloads.find((p) => mountedClaims(p).includes(claim));
+        if (server) return `its claim ${claim} is the program's ${server.kind} ${server.metadata.name}'s now`;
+    }
+    return undefined;
 }

@@ -2,7 +2,8 @@ import {
     POSTGRES_MAJOR_ANNOTATION,
     POSTGRES_MAJOR_KEY_ANNOTATION,
 } from "../../components/shared/postgresServer";
-import { DumpHeader, majorOf, readDumpHeader } from "./dumpHeader";
+import { DumpHeader, readDumpHeader } from "../../components/shared/dumpHeader";
+import { dumpFile, takeoverProblems } from "../../components/shared/databaseTakeover";
 import { DesiredObject, KubeObject, at } from "./model";
 
 /**
@@ -36,9 +37,6 @@ export interface ExecApi {
     /** Runs `command` (no shell, no stdin, no tty) in a container and gives its standard output. */
     exec?(namespace: string, pod: string, container: string, command: string[]): Promise<string>;
 }
-
-/** How old a dump may be: the takeover happens in the session that made it; an older one misses writes since. */
-export const DUMP_MAX_AGE_HOURS = 24;
 
 /**
  * Where the sclorg PostgreSQL images the program runs keep the data directory inside their volume (`PGDATA` is
@@ -104,11 +102,6 @@ function runningOn(
     return undefined;
 }
 
-/** The file name the printed dump command writes for a namespace. */
-export function dumpFile(namespace: string): string {
-    return `${namespace}-postgres.dump`;
-}
-
 /**
  * The dump of runbook 001 ("PostgreSQL data migration"), as one custom-format archive of the database the old
  * server serves. pg_dump only reads (one repeatable-read transaction). The file gets its final name only when
@@ -125,69 +118,6 @@ export function dumpCommand(namespace: string, pod: string, container: string): 
 /** What the operator runs instead when the report cannot read the data directory's version itself. */
 function versionCommand(namespace: string, pod: string, container: string, file: string): string {
     return `oc -n ${namespace} exec ${pod} -c ${container} -- cat ${file}`;
-}
-
-/** The problems of one takeover, from what was read: the rule, without the cluster. */
-export function takeoverProblems(input: {
-    namespace: string;
-    server: string;
-    claim: string;
-    version: number;
-    /** The stack key that sets `version`. */
-    versionKey: string;
-    /** The data directory's PG_VERSION, or why it is unknown (with the command to read it). */
-    dataVersion: number | { unknown: string };
-    /** The header of the named dump, its problem, or undefined when none was named. */
-    dump: (DumpHeader & { path: string }) | { path: string; problem: string } | undefined;
-    /** The command that makes the dump (undefined when no server runs to dump). */
-    makeDump: string | undefined;
-    now: Date;
-}): string[] {
-    const { namespace, server, claim, version, versionKey } = input;
-    const problems: string[] = [];
-    if (typeof input.dataVersion === "number") {
-        if (input.dataVersion !== version) {
-            problems.push(
-                `the data directory on claim ${claim} is PostgreSQL ${input.dataVersion}, but ${server} runs ${version}: ` +
-                    `it would refuse to start on it. Set the version running today (${versionKey}: ${input.dataVersion}, ` +
-                    `with its image), or make the upgrade a real one where the system has one (docs/systems/packit-notes.md, "PostgreSQL major upgrade")`,
-            );
-        }
-    } else {
-        problems.push(
-            `the major version of the data on claim ${claim} is unknown: ${input.dataVersion.unknown}`,
-        );
-    }
-    const rerun = `then run the report again with --dump ${namespace}=${dumpFile(namespace)}`;
-    const make = input.makeDump
-        ? `make one while the old server still runs: ${input.makeDump} ; ${rerun}`
-        : "no running pod mounts the claim to dump from: start the old server again and run the report";
-    const dump = input.dump;
-    if (!dump) {
-        problems.push(`no dump of the database on claim ${claim}: ${make}`);
-    } else if ("problem" in dump) {
-        problems.push(`the dump ${dump.path} ${dump.problem}: ${make}`);
-    } else {
-        const ageHours = (input.now.getTime() - dump.made.getTime()) / 3_600_000;
-        const dumped = majorOf(dump.serverVersion);
-        if (ageHours > DUMP_MAX_AGE_HOURS) {
-            problems.push(
-                `the dump ${dump.path} was made ${dump.made.toISOString()}, ${Math.floor(ageHours)} h ago (at most ` +
-                    `${DUMP_MAX_AGE_HOURS} h: it misses every write since): ${make}`,
-            );
-        } else if (ageHours < -1) {
-            problems.push(
-                `the dump ${dump.path} says it was made ${dump.made.toISOString()}, in the future: ${make}`,
-            );
-        }
-        if (dumped !== version) {
-            problems.push(
-                `the dump ${dump.path} is of a PostgreSQL ${dump.serverVersion} server, not of the ${version} that ` +
-                    `${server} runs: it is not a dump of this database, or ${versionKey} is not what runs: ${make}`,
-            );
-        }
-    }
-    return problems;
 }
 
 /**

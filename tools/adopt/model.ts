@@ -94,6 +94,12 @@ export interface LeftBehind {
     /** The system whose namespace holds it. */
     system: string;
     id: string;
+    /**
+     * What of the program took over its job, when something did (its claim is the program's server's now, or a
+     * program workload of its name runs in its place): only such an object is deleted after the first deploy.
+     * Unset: used outside the program or by nobody known (the jobs' Secrets, a Service other pods call): left alone.
+     */
+    replacedBy?: string;
 }
 
 /** A resource outside Kubernetes (OpenStack): adopted by id through the `import` option, or created. */

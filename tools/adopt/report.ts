@@ -216,7 +216,14 @@ export function renderReport(report: Report): string {
                 }
             }
         }
-        for (const l of left) lines.push(`  [left behind: not managed by the program] ${where(l)}`);
+        for (const l of left.filter((x) => x.replacedBy))
+            lines.push(
+                `  [left behind, replaced by the program: delete it after step 5] ${where(l)}: ${l.replacedBy}`,
+            );
+        for (const l of left.filter((x) => !x.replacedBy))
+            lines.push(
+                `  [left behind: not managed by the program, may be used outside it: never delete it as part of the migration] ${where(l)}`,
+            );
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));

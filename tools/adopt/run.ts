@@ -237,7 +237,7 @@ export async function inspectCluster(
     const managed = new Set(objects.map(objectId));
     return {
         findings,
-        leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace),
+        leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace, objects),
         prerequisites,
         databases,
         quotas,

@@ -1,9 +1,10 @@
 /**
- * Ingress NetworkPolicy semantics as the Kubernetes API defines them (networking.k8s.io/v1, "Network Policies" in
- * the Kubernetes documentation), for checking policies offline: a pod is isolated for ingress once any policy of its
- * namespace selects it with policy type Ingress; an isolated pod admits a connection that at least one of those
- * policies' rules admits (the union of policies); a pod no policy selects admits everything. No npm package of the
- * registry implements this, so this is a small evaluator, tested against the documentation's examples.
+ * NetworkPolicy semantics as the Kubernetes API defines them (networking.k8s.io/v1, "Network Policies" in the
+ * Kubernetes documentation), for checking policies offline: a pod is isolated for ingress (egress) once any policy of
+ * its namespace selects it with that policy type; an isolated pod admits (sends) a connection that at least one of
+ * those policies' rules allows (the union of policies); a pod no policy selects allows everything. A connection
+ * happens when the source's egress and the destination's ingress both allow it. No npm package of the registry
+ * implements this, so this is a small evaluator, tested against the documentation's examples.
  */
 
 export interface LabelSelectorRequirement {
@@ -35,7 +36,7 @@ export interface NetworkPolicy {
         podSelector: LabelSelector;
         policyTypes?: ("Ingress" | "Egress")[];
         ingress?: { from?: PolicyPeer[]; ports?: PolicyPort[] }[];
-        egress?: unknown[];
+        egress?: { to?: PolicyPeer[]; ports?: PolicyPort[] }[];
     };
 }
 
@@ -99,7 +100,7 @@ function namespaceLabels(cluster: Cluster, namespace: string): Record<string, st
 
 const isPod = (source: Source): source is PodEndpoint => "namespace" in source;
 
-/** Whether one peer of a rule of a policy in `policyNamespace` matches `source`. */
+/** Whether one peer of a rule of a policy in `policyNamespace` matches `source` (or an egress rule's destination). */
 function peerMatches(cluster: Cluster, policyNamespace: string, peer: PolicyPeer, source: Source): boolean {
     if (peer.ipBlock) {
         const ip = source.ip;
@@ -119,10 +120,15 @@ function peerMatches(cluster: Cluster, policyNamespace: string, peer: PolicyPeer
     return namespaceOk && podOk;
 }
 
-function portMatches(rule: PolicyPort, target: PodEndpoint, port: number, protocol: string): boolean {
+function portMatches(rule: PolicyPort, target: Source, port: number, protocol: string): boolean {
     if ((rule.protocol ?? "TCP") !== protocol) return false;
     if (rule.port === undefined) return true;
-    const number = typeof rule.port === "number" ? rule.port : target.namedPorts?.[rule.port];
+    const number =
+        typeof rule.port === "number"
+            ? rule.port
+            : isPod(target)
+              ? target.namedPorts?.[rule.port]
+              : undefined;
     if (number === undefined) return false;
     return rule.endPort !== undefined ? port >= number && port <= rule.endPort : port === number;
 }
@@ -164,5 +170,64 @@ export function ingressAllowed(
                 rule.ports.some((p) => portMatches(p, target, port, protocol));
             return fromOk && portOk;
         }),
+    );
+}
+
+/** Whether `policy` isolates pods for egress (policyTypes unset: when it has egress rules, as the API defaults it). */
+function affectsEgress(policy: NetworkPolicy): boolean {
+    return policy.spec.policyTypes === undefined
+        ? policy.spec.egress !== undefined
+        : policy.spec.policyTypes.includes("Egress");
+}
+
+/** The policies that select `source` for egress. */
+export function egressPoliciesOf(cluster: Cluster, source: PodEndpoint): NetworkPolicy[] {
+    return cluster.policies.filter(
+        (p) =>
+            p.metadata.namespace === source.namespace &&
+            affectsEgress(p) &&
+            selects(p.spec.podSelector, source.labels),
+    );
+}
+
+/**
+ * Whether `source`'s egress policies let it open a connection to `destination` (a pod, or an address outside the
+ * cluster) on `port`/`protocol`. Only the sending side: {@link connectionAllowed} adds the destination's ingress.
+ */
+export function egressAllowed(
+    cluster: Cluster,
+    source: PodEndpoint,
+    destination: Source,
+    port: number,
+    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
+): boolean {
+    const policies = egressPoliciesOf(cluster, source);
+    if (policies.length === 0) return true;
+    return policies.some((policy) =>
+        (policy.spec.egress ?? []).some((rule) => {
+            const toOk =
+                rule.to === undefined ||
+                rule.to.length === 0 ||
+                rule.to.some((peer) => peerMatches(cluster, policy.metadata.namespace, peer, destination));
+            const portOk =
+                rule.ports === undefined ||
+                rule.ports.length === 0 ||
+                rule.ports.some((p) => portMatches(p, destination, port, protocol));
+            return toOk && portOk;
+        }),
+    );
+}
+
+/** Whether a connection from pod `source` to `destination` happens: its egress and, to a pod, that pod's ingress. */
+export function connectionAllowed(
+    cluster: Cluster,
+    source: PodEndpoint,
+    destination: Source,
+    port: number,
+    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
+): boolean {
+    return (
+        egressAllowed(cluster, source, destination, port, protocol) &&
+        (!isPod(destination) || ingressAllowed(cluster, source, destination, port, protocol))
     );
 }

@@ -9,11 +9,11 @@ const MULTIPLIERS: { key: string; list: (values: Record<string, unknown>) => unk
 ];
 
 /**
- * Resources of everything else: the larger of the committed stacks without its workspaces (stage: 1,034 resources
+ * Resources of everything else: the larger of the committed stacks without its workspaces (stage: 1,041 resources
  * with 5 workspaces). An estimate that falls short would let a stack past the limit; the test holds it at or above
  * each committed stack's plan.
  */
-export const BASE_RESOURCES = 1004;
+export const BASE_RESOURCES = 1011;
 
 /**
  * The most resources one stack may have. Measured with `npm run bench` (2 cores): the offline plan of stage with
