@@ -521,10 +521,16 @@ export function credentialProblem(
 
 /** What credentials a value holds. In a map whose keys are the user's, the key's name says what the value is. */
 function credentialKindsAt(schema: z.ZodType, path: readonly Segment[], value: string): string[] {
-    const last = path[path.length - 1];
-    return typeof last === "string" && inFreeFormMap(schema, path)
-        ? namedCredentials(value, last)
-        : credentialKinds(value);
+    // A list's entries are under the list's key (`db_passwords: [...]`), however deep the list is.
+    let at = path.length - 1;
+    while (at >= 0 && typeof path[at] !== "string") at--;
+    const named = path.slice(0, at + 1);
+    if (at < 0 || !inFreeFormMap(schema, named)) return credentialKinds(value);
+    // The user's keys from the free-form map's root: `auths.<registry>.auth` is read as a registry login.
+    let root = at;
+    while (root > 0 && inFreeFormMap(schema, path.slice(0, root))) root--;
+    const keys = path.slice(root, at + 1).filter((k): k is string => typeof k === "string");
+    return namedCredentials(value, String(path[at]), 0, keys);
 }
 
 /**
