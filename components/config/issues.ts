@@ -571,10 +571,16 @@ function inFreeFormMap(schema: z.ZodType, path: readonly Segment[]): boolean {
     const parent = schemaAt(schema, path.slice(0, -1));
     if (!parent) return schemaAt(schema, path) === undefined && path.length > 1;
     const def = defOf(unwrap(parent));
-    if (def.type === "unknown" || def.type === "any") return true;
-    // A record of typed values (grants: namespace → system) is keyed by names, not by what its values are.
-    const valueType = def.type === "record" && def.valueType ? defOf(unwrap(def.valueType)).type : undefined;
-    return valueType !== undefined && !["string", "object", "enum", "number", "boolean"].includes(valueType);
+    // A JSON value (z.json(): a union of scalars, lists and records of JSON values) is free-form at any depth.
+    const defs = def.type === "union" && def.options ? def.options.map((o) => defOf(unwrap(o))) : [def];
+    return defs.some((d) => {
+        if (d.type === "unknown" || d.type === "any") return true;
+        // A record of typed values (grants: namespace → system) is keyed by names, not by what its values are.
+        const valueType = d.type === "record" && d.valueType ? defOf(unwrap(d.valueType)).type : undefined;
+        return (
+            valueType !== undefined && !["string", "object", "enum", "number", "boolean"].includes(valueType)
+        );
+    });
 }
 
 /** A field whose content is passed on as written (a ConfigMap's free-form settings, Ansible variables). */

@@ -48,6 +48,8 @@ const EXTRA_SHAPES: readonly (readonly [string, RegExp])[] = [
     ["putty", /PuTTY-User-Key-File-[0-9]+:/],
     ["ssh2-privatekey", /---- BEGIN SSH2 (?:ENCRYPTED )?PRIVATE KEY ----/],
 ];
+/** A URL whose user information has a password (`scheme://user:password@host`), whatever characters it holds. */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i;
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
 const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
 
@@ -78,6 +80,8 @@ export function secretlintFindings(text: string): string[] {
 function scan(text: string, decode: boolean): string[] {
     const content = text.replace(ENV_REFERENCE, "");
     const found = new Set<string>();
+    // A JSON document is read as a .json file is: secretlint's GCP rule looks for a service account key only there.
+    const ext = /^\s*\{/.test(content) ? ".json" : "";
     for (const rule of SECRETLINT_RULES) {
         const name = rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "");
         const handlers = rule.create(
@@ -89,13 +93,15 @@ function scan(text: string, decode: boolean): string[] {
             },
             {},
         );
-        handlers.file?.({ content, filePath: "value", ext: "", contentType: "text" });
+        handlers.file?.({ content, filePath: "value", ext, contentType: "text" });
     }
     if (AWS_ACCESS_KEY_ID.test(content)) found.add("aws");
     if (JWT.test(content)) found.add("jwt");
     // secretlint's rule wants a whole key; a truncated or reflowed one pasted into a setting is still a key.
     if (PEM_PRIVATE_KEY.test(content)) found.add("privatekey");
     for (const [name, shape] of EXTRA_SHAPES) if (shape.test(content)) found.add(name);
+    // secretlint's URL rules read a password of some characters only (not `~`, `!`, `*`, ...): any is one.
+    if (URL_PASSWORD.test(content)) found.add("basicauth");
     for (const f of documentFindings(content)) found.add(f);
     // Decoded once: what a base64 value decodes to is scanned, never decoded again.
     if (decode && found.size === 0) for (const f of base64Findings(content)) found.add(`base64:${f}`);
@@ -291,8 +297,13 @@ export function isSecretName(name: string): boolean {
     if (words.join("_").endsWith("BASIC_AUTH")) return true;
     if (words.length > 1 && last === "PASS") return true;
     if (words.length > 1 && words[0] === "VAULT" && !VAULT_LOCATION_WORDS.has(last)) return true;
+    // A list of them is named in the plural (`db_passwords`, `api_tokens`, `ssh_private_keys`).
+    const singular = words.map((w) => (w.length > 3 && w.endsWith("S") ? w.slice(0, -1) : w));
     return words.some(
-        (w, i) => SECRET_WORDS.has(w) || (w === "KEY" && i > 0 && KEY_QUALIFIERS.has(words[i - 1])),
+        (w, i) =>
+            SECRET_WORDS.has(w) ||
+            SECRET_WORDS.has(singular[i]) ||
+            (singular[i] === "KEY" && i > 0 && KEY_QUALIFIERS.has(words[i - 1])),
     );
 }
 

@@ -135,7 +135,8 @@ describe("guards: credentials by shape and by name; ssh by the union of its rang
         );
         assert.ok(
             out.problems.some(
-                (p) => p.key === "runbooks:callysto.sshSources" && /every unicast IPv4 address/.test(p.message),
+                (p) =>
+                    p.key === "runbooks:callysto.sshSources" && /every unicast IPv4 address/.test(p.message),
             ),
             out.message,
         );
