@@ -129,12 +129,12 @@ function base64Findings(text: string): string[] {
 }
 
 /** The document a text is, when it is a JSON object or array, or a YAML mapping of more than one line. */
-function documentOf(text: string): unknown {
+function documentOf(text: string): { doc: unknown; json: boolean } | undefined {
     const t = text.trim();
     try {
-        if (/^[[{]/.test(t)) return JSON.parse(t) as unknown;
+        if (/^[[{]/.test(t)) return { doc: JSON.parse(t) as unknown, json: true };
         if (t.includes("\n") && /^[A-Za-z0-9_."'-]+:( |$)/m.test(t))
-            return parseYaml(t, { maxAliasCount: 100 });
+            return { doc: parseYaml(t, { maxAliasCount: 100 }) as unknown, json: false };
     } catch {
         return undefined;
     }
@@ -143,16 +143,17 @@ function documentOf(text: string): unknown {
 
 /**
  * What a JSON or YAML document holds: a kubeconfig (its users are credentials, however they authenticate), a
- * container registry login (`.dockerconfigjson`'s `auths.<registry>.auth`), or a value under a key named like a
- * secret (Ansible's variables, a bot's config.json).
+ * container registry login (`.dockerconfigjson`'s `auths.<registry>.auth`), or, in JSON (Ansible's variables, a bot's
+ * config.json), a value under a key named like a secret. A YAML document's keys are the program's own files' (Prow's
+ * config.yaml names Secrets by `gcs_credentials_secret`), read by their own tests.
  */
 function documentFindings(text: string): string[] {
-    const doc = documentOf(text);
-    if (doc === null || typeof doc !== "object") return [];
-    if (isKubeconfig(doc)) return ["kubeconfig"];
-    const named = namedCredentials(doc);
+    const read = documentOf(text);
+    if (read === undefined || read.doc === null || typeof read.doc !== "object") return [];
+    if (isKubeconfig(read.doc)) return ["kubeconfig"];
+    const named = namedCredentials(read.doc);
     const found = named.includes(REGISTRY_LOGIN) ? ["registry-auth"] : [];
-    if (named.some((n) => n !== REGISTRY_LOGIN)) found.push("named");
+    if (read.json && named.some((n) => n !== REGISTRY_LOGIN)) found.push("named");
     return found;
 }
 

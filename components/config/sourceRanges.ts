@@ -33,7 +33,7 @@ export function widerSourcesProblem(
     const admitted = AddressSet.of(pieces);
     if (admitted === undefined) return undefined;
     if (runbook.ranges !== undefined) {
-        const beyond = admitted.reach().minus(AddressSet.must(...runbook.ranges));
+        const beyond = admitted.minus(AddressSet.must(...runbook.ranges));
         if (beyond.isEmpty()) return undefined;
         const value = runbook.ranges.join(runbook.separator ?? ",");
         const shown = beyond.toCidrs();

@@ -10,11 +10,16 @@ type Interval = readonly [bigint, bigint];
 const V6_BITS = 128n;
 /**
  * IPv4 lives in one space with IPv6 as its mapped form, ::ffff:a.b.c.d (RFC 4291 §2.5.5.2): a dual-stack socket (Go's
- * net, Dgraph's whitelist, a proxy) sees an IPv4 peer there, so a mapped range admits the IPv4 range it maps.
+ * net, Dgraph's whitelist, a proxy) sees an IPv4 peer there, so a block written inside ::ffff:0:0/96 admits the IPv4
+ * block it maps. A wider IPv6 block (`::/0`, `::/16`) is an IPv6 rule: it admits no IPv4 peer.
  */
 const MAPPED = 0xffffn << 32n;
-/** Other IPv6 prefixes that reach IPv4 hosts: the deprecated IPv4-compatible ::a.b.c.d and NAT64's 64:ff9b::/96. */
-const IPV4_EMBEDDINGS = [0n, 0x64ff9bn << 96n];
+const V4_SIZE = 1n << 32n;
+/**
+ * NAT64's well-known prefix 64:ff9b::/96 (RFC 6052), where a translator shows IPv4 clients: a block written inside
+ * it admits those IPv4 clients too. (The deprecated IPv4-compatible ::a.b.c.d is not: nothing sends from it.)
+ */
+const NAT64 = 0x64ff9bn << 96n;
 
 function toBig(bytes: readonly number[]): bigint {
     return bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
@@ -56,9 +61,9 @@ export class AddressSet {
     static of(pieces: readonly string[]): AddressSet | undefined {
         const intervals: Interval[] = [];
         for (const piece of pieces) {
-            const interval = parsePiece(piece.trim());
-            if (interval === undefined) return undefined;
-            intervals.push(interval);
+            const pieceIntervals = parsePiece(piece.trim());
+            if (pieceIntervals === undefined) return undefined;
+            intervals.push(...pieceIntervals);
         }
         return new AddressSet(normalized(intervals));
     }
@@ -99,19 +104,6 @@ export class AddressSet {
         return this.intervals.length === 0;
     }
 
-    /** The set with every IPv4 address an IPv6 embedding in it reaches (IPv4-compatible, NAT64) added as IPv4. */
-    reach(): AddressSet {
-        const extra: Interval[] = [];
-        for (const base of IPV4_EMBEDDINGS) {
-            for (const [first, last] of this.intervals) {
-                const from = first > base ? first : base;
-                const to = last < base + 0xffffffffn ? last : base + 0xffffffffn;
-                if (from <= to) extra.push([MAPPED + (from - base), MAPPED + (to - base)]);
-            }
-        }
-        return extra.length === 0 ? this : new AddressSet(normalized([...this.intervals, ...extra]));
-    }
-
     /** The set as the fewest CIDR blocks, IPv4 where it is IPv4 (for messages). */
     toCidrs(): string[] {
         const out: string[] = [];
@@ -138,7 +130,7 @@ export class AddressSet {
     }
 }
 
-function parsePiece(piece: string): Interval | undefined {
+function parsePiece(piece: string): Interval[] | undefined {
     const range = /^([0-9.]+):([0-9.]+)$/.exec(piece);
     if (range) {
         const ends = [range[1], range[2]].map((e) =>
@@ -147,7 +139,7 @@ function parsePiece(piece: string): Interval | undefined {
                 : undefined,
         );
         if (ends[0] === undefined || ends[1] === undefined || ends[0] > ends[1]) return undefined;
-        return [ends[0], ends[1]];
+        return [[ends[0], ends[1]]];
     }
     const [address, prefixText] = piece.split("/");
     if (piece.split("/").length > 2 || address.includes("%")) return undefined;
@@ -161,14 +153,21 @@ function parsePiece(piece: string): Interval | undefined {
     const hostBits = BigInt(bits - prefix);
     const first = (value >> hostBits) << hostBits;
     const last = first + (1n << hostBits) - 1n;
-    return v4 ? [MAPPED + first, MAPPED + last] : [first, last];
+    if (v4) return [[MAPPED + first, MAPPED + last]];
+    const inside = (base: bigint) => first >= base && last < base + V4_SIZE;
+    if (inside(MAPPED)) return [[first, last]];
+    if (inside(NAT64))
+        return [
+            [first, last],
+            [MAPPED + (first - NAT64), MAPPED + (last - NAT64)],
+        ];
+    // An IPv6 block around the mapped one is an IPv6 rule: the IPv4 peers it seems to hold are not its.
+    const out: Interval[] = [];
+    if (first < MAPPED) out.push([first, last < MAPPED ? last : MAPPED - 1n]);
+    if (last >= MAPPED + V4_SIZE) out.push([first > MAPPED + V4_SIZE ? first : MAPPED + V4_SIZE, last]);
+    return out;
 }
 
-/**
- * Every IPv4 address that is reachable across the internet: 0.0.0.0/0 without ipaddr.js's special ranges (private,
- * loopback, link-local, carrier-grade NAT, multicast, reserved, ...). A source set holding all of it admits the world,
- * however it is split, and whatever private or reserved pieces it leaves out.
- */
 type Range = [ipaddr.IPv4, number];
 /** ipaddr.js's table behind `range()` (name → one range or several): what it calls anything but `unicast`. */
 const SPECIAL_RANGES = (
@@ -186,10 +185,9 @@ export const EVERY_GLOBAL_IPV6 = AddressSet.must("2000::/3");
  * of pieces (overlapping or not), IPv4-mapped or NAT64 IPv6. Empty when it admits neither.
  */
 export function worldAdmitted(sources: AddressSet): ("IPv4" | "IPv6")[] {
-    const reach = sources.reach();
     return [
-        ...(reach.contains(EVERY_UNICAST_IPV4) ? (["IPv4"] as const) : []),
-        ...(reach.contains(EVERY_GLOBAL_IPV6) ? (["IPv6"] as const) : []),
+        ...(sources.contains(EVERY_UNICAST_IPV4) ? (["IPv4"] as const) : []),
+        ...(sources.contains(EVERY_GLOBAL_IPV6) ? (["IPv6"] as const) : []),
     ];
 }
 

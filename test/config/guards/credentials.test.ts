@@ -123,7 +123,8 @@ describe("guards: credentials by shape and by name; ssh by the union of its rang
             }),
             { seed: 38, numRuns: 100 },
         );
-        assert.deepEqual(worldAdmittedBy(["::/1", "8000::/1"]), ["IPv4", "IPv6"]);
+        assert.deepEqual(worldAdmittedBy(["::/1", "8000::/1"]), ["IPv6"]);
+        assert.deepEqual(worldAdmittedBy(["::ffff:0.0.0.0/97", "::ffff:128.0.0.0/97"]), ["IPv4"]);
     });
 
     it("production ssh from 0.0.0.0/1 and 128.0.0.0/1 is refused like 0.0.0.0/0", () => {
