@@ -1,5 +1,6 @@
-import { isWholeInternet, wholeFamilyCovered } from "../config/checks";
+import { isWholeInternet, worldAdmittedBy } from "../config/checks";
 import { ConfigProblem, fullKey, removeCommand, setCommand, shellQuote } from "../config/problems";
+import { worldWords } from "../config/sourceRanges";
 import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
 import { duplicates } from "../shared/naming";
 import { isPlaceholder } from "../shared/placeholder";
@@ -140,12 +141,12 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
     const guarded = isProductionTier(tier) && config.allowSshFromAnywhere === undefined;
     // Together, several ranges open ssh as widely as 0.0.0.0/0 does: the union is what the security group admits.
     const sources = (config.sshSources ?? []).filter((s) => !isPlaceholder(s));
-    const world = wholeFamilyCovered(sources);
-    if (guarded && world !== undefined && !sources.some(isWholeInternet)) {
+    const world = worldAdmittedBy(sources);
+    if (guarded && world.length > 0 && !sources.some(isWholeInternet)) {
         problems.push(
             problem(
                 "sshSources",
-                `together cover every IPv${world} address: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
+                `together admit ${worldWords(world)}: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
                 `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`,
             ),
         );
@@ -162,7 +163,7 @@ function sshSourceProblems(source: string, i: number, guarded: boolean): ConfigP
         problems.push(
             problem(
                 `sshSources[${i}]`,
-                `is ${source}: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
+                `is ${source}, which admits ${worldWords(worldAdmittedBy([source]))}: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
                 fix,
             ),
         );

@@ -1,6 +1,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { distance } from "fastest-levenshtein";
 import * as ipaddr from "ipaddr.js";
+import { AddressSet, worldAdmitted } from "../shared/addressRanges";
 
 // The one implementation of every value check that both the config layer (zod fields) and the offline validator
 // (tools/validate) apply. Each returns why a value is wrong, or undefined when it is fine.
@@ -156,36 +157,18 @@ export function ipRangeListProblem(value: string): string | undefined {
 }
 
 /**
- * The address family (4 or 6) whose every address the union of these CIDR blocks matches, else undefined: `0.0.0.0/0`
- * and `0.0.0.0/1` + `128.0.0.0/1` open a port to the same world. Blocks that are not CIDR are left to cidrProblem.
+ * The families (`IPv4`, `IPv6`) whose whole internet the union of these blocks admits: every unicast IPv4 address or
+ * every global IPv6 address (2000::/3), however the union is split, overlapped or spelt (IPv4-mapped IPv6 included;
+ * components/shared/addressRanges.ts). Blocks that do not parse are left to their own check.
  */
-export function wholeFamilyCovered(cidrs: readonly string[]): 4 | 6 | undefined {
-    for (const family of [4, 6] as const) {
-        const bits = family === 4 ? 32 : 128;
-        const ranges = cidrs
-            .filter((c) => cidrProblem(c) === undefined)
-            .map((c) => ipaddr.parseCIDR(c))
-            .filter(([address]) => (address.kind() === "ipv4") === (family === 4))
-            .map(([address, prefix]) => {
-                const start = address.toByteArray().reduce((n, b) => (n << 8n) | BigInt(b), 0n);
-                const size = 1n << BigInt(bits - prefix);
-                const first = (start / size) * size;
-                return [first, first + size - 1n] as const;
-            })
-            .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-        let next = 0n;
-        for (const [first, last] of ranges) {
-            if (first > next) break;
-            if (last + 1n > next) next = last + 1n;
-        }
-        if (next === 1n << BigInt(bits)) return family;
-    }
-    return undefined;
+export function worldAdmittedBy(blocks: readonly string[]): ("IPv4" | "IPv6")[] {
+    const set = AddressSet.of(blocks.filter((b) => AddressSet.of([b]) !== undefined));
+    return set === undefined ? [] : worldAdmitted(set);
 }
 
-/** True for a CIDR block that matches every address of its family (`0.0.0.0/0`, `::/0`). */
-export function isWholeInternet(cidr: string): boolean {
-    return cidrProblem(cidr) === undefined && ipaddr.parseCIDR(cidr)[1] === 0;
+/** True for one block that admits the whole internet of a family (`0.0.0.0/0`, `::/0`, `2000::/3`, `::ffff:0:0/96`). */
+export function isWholeInternet(block: string): boolean {
+    return worldAdmittedBy([block]).length > 0;
 }
 
 /** A TCP/UDP port. */

@@ -521,10 +521,16 @@ export function credentialProblem(
 
 /** What credentials a value holds. In a map whose keys are the user's, the key's name says what the value is. */
 function credentialKindsAt(schema: z.ZodType, path: readonly Segment[], value: string): string[] {
-    const last = path[path.length - 1];
-    return typeof last === "string" && inFreeFormMap(schema, path)
-        ? namedCredentials(value, last)
-        : credentialKinds(value);
+    // A list's entries are under the list's key (`db_passwords: [...]`), however deep the list is.
+    let at = path.length - 1;
+    while (at >= 0 && typeof path[at] !== "string") at--;
+    const named = path.slice(0, at + 1);
+    if (at < 0 || !inFreeFormMap(schema, named)) return credentialKinds(value);
+    // The user's keys from the free-form map's root: `auths.<registry>.auth` is read as a registry login.
+    let root = at;
+    while (root > 0 && inFreeFormMap(schema, path.slice(0, root))) root--;
+    const keys = path.slice(root, at + 1).filter((k): k is string => typeof k === "string");
+    return namedCredentials(value, String(path[at]), 0, keys);
 }
 
 /**
@@ -565,10 +571,16 @@ function inFreeFormMap(schema: z.ZodType, path: readonly Segment[]): boolean {
     const parent = schemaAt(schema, path.slice(0, -1));
     if (!parent) return schemaAt(schema, path) === undefined && path.length > 1;
     const def = defOf(unwrap(parent));
-    if (def.type === "unknown" || def.type === "any") return true;
-    // A record of typed values (grants: namespace → system) is keyed by names, not by what its values are.
-    const valueType = def.type === "record" && def.valueType ? defOf(unwrap(def.valueType)).type : undefined;
-    return valueType !== undefined && !["string", "object", "enum", "number", "boolean"].includes(valueType);
+    // A JSON value (z.json(): a union of scalars, lists and records of JSON values) is free-form at any depth.
+    const defs = def.type === "union" && def.options ? def.options.map((o) => defOf(unwrap(o))) : [def];
+    return defs.some((d) => {
+        if (d.type === "unknown" || d.type === "any") return true;
+        // A record of typed values (grants: namespace → system) is keyed by names, not by what its values are.
+        const valueType = d.type === "record" && d.valueType ? defOf(unwrap(d.valueType)).type : undefined;
+        return (
+            valueType !== undefined && !["string", "object", "enum", "number", "boolean"].includes(valueType)
+        );
+    });
 }
 
 /** A field whose content is passed on as written (a ConfigMap's free-form settings, Ansible variables). */

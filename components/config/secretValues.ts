@@ -1,3 +1,5 @@
+import { parse as parseYaml } from "yaml";
+
 // Values that are credentials by their shape, whatever the key holding them is called: the one detector the config
 // layer (plain stack config values) and the policy pack (plain resource inputs) share. secretlint's recommended
 // rule set (GitHub, GitLab, Slack, AWS, npm, private keys, basic-auth URLs, database connection strings, ...) is
@@ -35,6 +37,19 @@ const JWT = /\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{8,}/;
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 /** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
+/**
+ * Credentials of the tools this program feeds that secretlint's preset has no rule for: OpenShift's OAuth access
+ * tokens (`sha256~` and 43 base64url characters, what `oc whoami -t` prints), PuTTY's private key files (any version
+ * of `PuTTY-User-Key-File-N:`) and the SSH2 private key blocks of RFC 4716's armour (ssh.com, Tectia). The public
+ * halves (`---- BEGIN SSH2 PUBLIC KEY ----`, OpenSSH lines) are not credentials.
+ */
+const EXTRA_SHAPES: readonly (readonly [string, RegExp])[] = [
+    ["openshift", /sha256~[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/],
+    ["putty", /PuTTY-User-Key-File-[0-9]+:/],
+    ["ssh2-privatekey", /---- BEGIN SSH2 (?:ENCRYPTED )?PRIVATE KEY ----/],
+];
+/** A URL whose user information has a password (`scheme://user:password@host`), whatever characters it holds. */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i;
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
 const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
 
@@ -47,20 +62,26 @@ const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}
 const scanned = new Map<string, readonly string[]>();
 const SCANNED_MAX = 10_000;
 
-/** The secretlint rules (short names, e.g. `github`; `aws` also for a lone access key id) that find a secret. */
+/**
+ * The rules (short names: secretlint's, e.g. `github`; `aws` also for a lone access key id; `openshift`, `putty`,
+ * `kubeconfig`, `registry-auth`, `named` for this program's own) that find a credential in a text: by its shape, in
+ * the keys of a JSON or YAML document it is, and once more in what it decodes to when it is base64 (`base64:<rule>`).
+ */
 export function secretlintFindings(text: string): string[] {
     let found = scanned.get(text);
     if (found === undefined) {
-        found = scan(text);
+        found = scan(text, true);
         if (scanned.size >= SCANNED_MAX) scanned.clear();
         scanned.set(text, found);
     }
     return [...found];
 }
 
-function scan(text: string): string[] {
+function scan(text: string, decode: boolean): string[] {
     const content = text.replace(ENV_REFERENCE, "");
     const found = new Set<string>();
+    // A JSON document is read as a .json file is: secretlint's GCP rule looks for a service account key only there.
+    const ext = /^\s*\{/.test(content) ? ".json" : "";
     for (const rule of SECRETLINT_RULES) {
         const name = rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "");
         const handlers = rule.create(
@@ -72,13 +93,78 @@ function scan(text: string): string[] {
             },
             {},
         );
-        handlers.file?.({ content, filePath: "value", ext: "", contentType: "text" });
+        handlers.file?.({ content, filePath: "value", ext, contentType: "text" });
     }
     if (AWS_ACCESS_KEY_ID.test(content)) found.add("aws");
     if (JWT.test(content)) found.add("jwt");
     // secretlint's rule wants a whole key; a truncated or reflowed one pasted into a setting is still a key.
     if (PEM_PRIVATE_KEY.test(content)) found.add("privatekey");
+    for (const [name, shape] of EXTRA_SHAPES) if (shape.test(content)) found.add(name);
+    // secretlint's URL rules read a password of some characters only (not `~`, `!`, `*`, ...): any is one.
+    if (URL_PASSWORD.test(content)) found.add("basicauth");
+    for (const f of documentFindings(content)) found.add(f);
+    // Decoded once: what a base64 value decodes to is scanned, never decoded again.
+    if (decode && found.size === 0) for (const f of base64Findings(content)) found.add(`base64:${f}`);
     return [...found].sort();
+}
+
+/** A whole value in base64 (standard or URL alphabet, padded or not) long enough to hold a credential. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4}){3,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+const BASE64URL = /^[A-Za-z0-9_-]{16,}$/;
+
+/** What a base64 value decodes to, when it decodes to text (a kubeconfig, a registry login, a key), scanned once. */
+function base64Findings(text: string): string[] {
+    const value = text.trim();
+    if (!BASE64.test(value) && !BASE64URL.test(value)) return [];
+    const bytes = Buffer.from(value, BASE64.test(value) ? "base64" : "base64url");
+    const decoded = bytes.toString("utf8");
+    // Text, not random bytes: no replacement character, no control character but line breaks and tabs.
+    if (
+        decoded.length < 8 ||
+        decoded.includes("\ufffd") ||
+        /[\u0000-\u0008\u000e-\u001f\u007f]/.test(decoded)
+    )
+        return [];
+    return scan(decoded, false);
+}
+
+/** The document a text is, when it is a JSON object or array, or a YAML mapping of more than one line. */
+function documentOf(text: string): { doc: unknown; json: boolean } | undefined {
+    const t = text.trim();
+    try {
+        if (/^[[{]/.test(t)) return { doc: JSON.parse(t) as unknown, json: true };
+        if (t.includes("\n") && /^[A-Za-z0-9_."'-]+:( |$)/m.test(t))
+            return { doc: parseYaml(t, { maxAliasCount: 100 }) as unknown, json: false };
+    } catch {
+        return undefined;
+    }
+    return undefined;
+}
+
+/**
+ * What a JSON or YAML document holds: a kubeconfig (its users are credentials, however they authenticate), a
+ * container registry login (`.dockerconfigjson`'s `auths.<registry>.auth`), or, in JSON (Ansible's variables, a bot's
+ * config.json), a value under a key named like a secret. A YAML document's keys are the program's own files' (Prow's
+ * config.yaml names Secrets by `gcs_credentials_secret`), read by their own tests.
+ */
+function documentFindings(text: string): string[] {
+    const read = documentOf(text);
+    if (read === undefined || read.doc === null || typeof read.doc !== "object") return [];
+    if (isKubeconfig(read.doc)) return ["kubeconfig"];
+    const named = namedCredentials(read.doc);
+    const found = named.includes(REGISTRY_LOGIN) ? ["registry-auth"] : [];
+    if (read.json && named.some((n) => n !== REGISTRY_LOGIN)) found.push("named");
+    return found;
+}
+
+/** A kubeconfig with a user: `users` a list of `{name, user}` next to `clusters` or `contexts`. */
+function isKubeconfig(doc: object): boolean {
+    const d = doc as { users?: unknown; clusters?: unknown; contexts?: unknown };
+    return (
+        Array.isArray(d.users) &&
+        d.users.some((u) => u !== null && typeof u === "object" && "user" in u) &&
+        (Array.isArray(d.clusters) || Array.isArray(d.contexts))
+    );
 }
 
 /** What each rule finds, in an operator's words. */
@@ -101,12 +187,25 @@ const KINDS: Record<string, string> = {
     linear: "Linear key",
     "1password": "1Password token",
     "hashicorp-vault": "Vault token",
+    openshift: "OpenShift token",
+    putty: "PuTTY private key",
+    "ssh2-privatekey": "SSH2 private key",
+    kubeconfig: "kubeconfig",
+    "registry-auth": "container registry login",
+    named: "value under a secret-named key",
+    docker: "Docker token",
 };
 
 /** The kinds of credential `value` holds (`GitHub token`, `private key`, ...); empty when it holds none. */
 export function credentialKinds(value: string): string[] {
     if (value.length < 8) return [];
-    return [...new Set(secretlintFindings(value).map((f) => KINDS[f] ?? `${f} credential`))];
+    return [...new Set(secretlintFindings(value).map(kindOf))];
+}
+
+/** One finding in an operator's words; a base64 one says so. */
+export function kindOf(finding: string): string {
+    if (finding.startsWith("base64:")) return `base64-encoded ${kindOf(finding.slice("base64:".length))}`;
+    return KINDS[finding] ?? `${finding} credential`;
 }
 
 /** `a, b and c`. */
@@ -131,6 +230,9 @@ const SECRET_WORDS = new Set([
     "KEYTAB",
     "HMAC",
     "DSN",
+    // A registry login as Kubernetes' Secret types hold it (`.dockerconfigjson`, `.dockercfg`).
+    "DOCKERCONFIGJSON",
+    "DOCKERCFG",
 ]);
 /** `<word> KEY` pairs that name a key (API key, private key, ...), unlike a bare KEY ("KEYCLOAK", "KEY_FPATH"). */
 const KEY_QUALIFIERS = new Set([
@@ -160,6 +262,17 @@ const REFERENCE_WORDS = new Set([
     "TTL",
     "TYPE",
 ]);
+/** Last words of a `vault_...` name that name where Vault is, not a vaulted value (`vault_addr`, `vault_namespace`). */
+const VAULT_LOCATION_WORDS = new Set([
+    "ADDR",
+    "ADDRESS",
+    "HOST",
+    "PORT",
+    "NAMESPACE",
+    "MOUNT",
+    "ROLE",
+    "VERSION",
+]);
 const SSH_KEY_FILES = new Set(["ID_RSA", "ID_DSA", "ID_ECDSA", "ID_ED25519"]);
 
 /** Upper-case words of a key: `githubOauthToken` / `github-oauth-token` / `GITHUB_OAUTH_TOKEN` → GITHUB OAUTH TOKEN. */
@@ -171,58 +284,114 @@ export function nameWords(name: string): string[] {
         .map((w) => w.toUpperCase());
 }
 
-/** True for names that hold a secret value (`DJANGO_SECRET_KEY`, `api.key`, `ssh-privatekey`, `id_rsa`). */
+/**
+ * True for names that hold a secret value (`DJANGO_SECRET_KEY`, `api.key`, `ssh-privatekey`, `id_rsa`), Ansible's
+ * own included: its connection and privilege passwords end in PASS (`ansible_ssh_pass`, `ansible_become_pass`), and
+ * its best practice names every vaulted variable `vault_<name>`.
+ */
 export function isSecretName(name: string): boolean {
     const words = nameWords(name);
+    const last = words[words.length - 1];
     // A lone PWD is the shell's working directory, not a password.
-    if (words.length === 0 || REFERENCE_WORDS.has(words[words.length - 1]) || words.join() === "PWD")
-        return false;
+    if (words.length === 0 || REFERENCE_WORDS.has(last) || words.join() === "PWD") return false;
     if (SSH_KEY_FILES.has(words.join("_"))) return true;
     if (words.join("_").endsWith("BASIC_AUTH")) return true;
+    if (words.length > 1 && last === "PASS") return true;
+    if (words.length > 1 && words[0] === "VAULT" && !VAULT_LOCATION_WORDS.has(last)) return true;
+    // A list of them is named in the plural (`db_passwords`, `api_tokens`, `ssh_private_keys`).
+    const singular = words.map((w) => (w.length > 3 && w.endsWith("S") ? w.slice(0, -1) : w));
     return words.some(
-        (w, i) => SECRET_WORDS.has(w) || (w === "KEY" && i > 0 && KEY_QUALIFIERS.has(words[i - 1])),
+        (w, i) =>
+            SECRET_WORDS.has(w) ||
+            SECRET_WORDS.has(singular[i]) ||
+            (singular[i] === "KEY" && i > 0 && KEY_QUALIFIERS.has(words[i - 1])),
     );
 }
 
 /** A value that only refers to a secret kept elsewhere: an Ansible/Jinja expression or an environment reference. */
 const REFERENCE_ONLY = /^\s*(\{\{[^}]*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\))\s*$/;
+/**
+ * The literals a Jinja expression would yield itself: the fallback of a `default()` (or its alias `d()`) filter, or
+ * an expression that is a quoted string (`{{ 'hunter2' }}`). Such a value is the literal, not a reference.
+ */
+const JINJA_LITERALS = [
+    /\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")/g,
+    /\{\{\s*(?:'([^']*)'|"([^"]*)")\s*(?:\|[^}]*)?\}\}/g,
+];
+
+function jinjaLiterals(value: string): string[] {
+    return JINJA_LITERALS.flatMap((re) => [...value.matchAll(re)].map((m) => m[1] ?? m[2] ?? ""));
+}
+
+/**
+ * A public key or certificate: an OpenSSH public key line, RFC 4716's public key block, a PEM public key or
+ * certificate. Never a credential, whatever the key holding it is called (`ssh_key`, `deploy_key`).
+ */
+const PUBLIC_KEY =
+    /^\s*(?:(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+(?: .*)?|---- BEGIN SSH2 PUBLIC KEY ----[\s\S]*---- END SSH2 PUBLIC KEY ----|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]*|-----BEGIN CERTIFICATE-----[\s\S]*)\s*$/;
+
+export function isPublicKey(value: string): boolean {
+    return PUBLIC_KEY.test(value) && credentialKinds(value).length === 0;
+}
+
+/** The fields of a registry's entry in a container registry login (`auths.<registry>`) that hold its credential. */
+const REGISTRY_AUTH_FIELDS = new Set(["auth", "password", "identitytoken", "registrytoken"]);
+
+const REGISTRY_LOGIN = "container registry login";
+
+/** `auths.<registry>.<field>`: a credential of a container registry login (`.dockerconfigjson`, `auth.json`). */
+function isRegistryLogin(keys: readonly string[]): boolean {
+    const n = keys.length;
+    return (
+        n >= 3 && keys[n - 3].toLowerCase() === "auths" && REGISTRY_AUTH_FIELDS.has(keys[n - 1].toLowerCase())
+    );
+}
 
 /**
  * The credentials a free-form value holds, by shape (credentialKinds) and by name: in a map whose keys are the
  * user's (Ansible variables, a bot's config.json), a non-empty value under a key named like a secret
- * (`db_password`, `aws_secret_access_key`, `api_token`, `ssh_private_key`) is one whatever it looks like. The one
- * rule of the configuration check, of what reaches a command's inputs (components/callysto/ansible.ts) and of the
- * policy pack. `name` is the key the value is under, when it is one of the user's.
+ * (`db_password`, `ansible_become_pass`, `vault_db`, `api_token`) is one whatever it looks like, and so is a
+ * template whose `default()` is a literal, and a registry's `auth` in a container registry login (`auths`). At any
+ * depth; a list's entries are under its key; a public key never is one. The one rule of the configuration check, of
+ * what reaches a command's inputs (components/callysto/ansible.ts) and of the policy pack. `name` is the key the
+ * value is under, when it is one of the user's; `keys` the user's keys from the document's root to it.
  */
-export function namedCredentials(value: unknown, name?: string, depth = 0): string[] {
+export function namedCredentials(
+    value: unknown,
+    name?: string,
+    depth = 0,
+    keys: readonly string[] = name === undefined ? [] : [name],
+): string[] {
     if (depth > 32) return [];
-    if (typeof value === "string") {
-        const kinds = credentialKinds(value);
-        if (kinds.length > 0) return kinds;
-        const named =
-            name !== undefined && isSecretName(name) && value.trim() !== "" && !REFERENCE_ONLY.test(value);
-        return named ? [`value under the secret-named key ${name}`] : [];
-    }
-    if (typeof value === "number" && name !== undefined && isSecretName(name)) {
+    if (typeof value === "string") return namedStringCredentials(value, name, keys);
+    if (typeof value === "number" && name !== undefined && (isSecretName(name) || isRegistryLogin(keys))) {
         return [`value under the secret-named key ${name}`];
     }
-    if (Array.isArray(value)) return [...new Set(value.flatMap((v) => namedCredentials(v, name, depth + 1)))];
+    if (Array.isArray(value))
+        return [...new Set(value.flatMap((v) => namedCredentials(v, name, depth + 1, keys)))];
     if (value !== null && typeof value === "object") {
-        return [...new Set(Object.entries(value).flatMap(([k, v]) => namedCredentials(v, k, depth + 1)))];
+        return [
+            ...new Set(
+                Object.entries(value).flatMap(([k, v]) => namedCredentials(v, k, depth + 1, [...keys, k])),
+            ),
+        ];
     }
     return [];
 }
 
-/**
- * {@link namedCredentials} of a text as an object receives it: a JSON document (Ansible's extra variables, a bot's
- * config.json) is read for its keys too, so a credential under a secret-named key is found in the rendered text.
- */
-export function textCredentials(text: string): string[] {
-    const kinds = credentialKinds(text);
-    if (kinds.length > 0 || !/^\s*[[{]/.test(text)) return kinds;
-    try {
-        return namedCredentials(JSON.parse(text));
-    } catch {
-        return [];
+function namedStringCredentials(value: string, name: string | undefined, keys: readonly string[]): string[] {
+    const kinds = credentialKinds(value);
+    if (kinds.length > 0) return kinds;
+    const literals = jinjaLiterals(value);
+    const inTemplate = [...new Set(literals.flatMap((l) => credentialKinds(l)))];
+    if (inTemplate.length > 0) return inTemplate;
+    if (name === undefined || value.trim() === "" || isPublicKey(value)) return [];
+    if (isRegistryLogin(keys)) return [REGISTRY_LOGIN];
+    if (!isSecretName(name)) return [];
+    if (REFERENCE_ONLY.test(value)) {
+        return literals.some((l) => l.trim() !== "")
+            ? [`password written as a template default(), under the secret-named key ${name}`]
+            : [];
     }
+    return [`value under the secret-named key ${name}`];
 }

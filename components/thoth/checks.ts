@@ -1,5 +1,6 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
-import { Refined, Rejected } from "../config/system";
+import { RunbookSources, widerSourcesProblem } from "../config/sourceRanges";
+import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
 import { duplicates } from "../shared/naming";
 import { sclorgPostgresMajor } from "../shared/postgresServer";
 import { Sizing, sizingProblems } from "../shared/resources";
@@ -168,12 +169,12 @@ export function botProblems(config: ThothConfig): ConfigProblem[] {
 }
 
 /** Dgraph hosts need a domain; restart targets must be distinct. */
-export function stationProblems(config: ThothConfig): ConfigProblem[] {
+export function stationProblems(config: ThothConfig, tier?: StackTier): ConfigProblem[] {
     const station = config.station;
     if (!station?.enabled) return [];
     return [
         ...graphImageProblems(station),
-        ...dgraphProblems(station, config.domain),
+        ...dgraphProblems(station, config.domain, tier),
         ...watcherRestartProblems(station),
         ...modulesProblems(station, config.domain),
     ];
@@ -198,8 +199,21 @@ function graphImageProblems(station: Station): ConfigProblem[] {
     ];
 }
 
-/** Dgraph's Routes need a domain unless every host is set; its sizes must be sane. */
-function dgraphProblems(station: Station, domain: string | undefined): ConfigProblem[] {
+/**
+ * Who may call Dgraph alpha's admin endpoints: runbook 000 deploys Dgraph from thoth-station/dgraph-thoth-config and
+ * names no range, so a production whitelist is held to not admitting the whole internet, and the range is asked for.
+ */
+const DGRAPH_ADMIN_RUNBOOK: RunbookSources = {
+    source: "runbook 000's Dgraph deployment (thoth-station/dgraph-thoth-config, alpha --whitelist)",
+    separator: ",",
+};
+
+/** Dgraph's Routes need a domain unless every host is set; its sizes must be sane; production's admin is not open. */
+function dgraphProblems(
+    station: Station,
+    domain: string | undefined,
+    tier: StackTier | undefined,
+): ConfigProblem[] {
     const dgraph = station.dgraph;
     if (!dgraph?.enabled) return [];
     const problems: ConfigProblem[] = [];
@@ -213,6 +227,16 @@ function dgraphProblems(station: Station, domain: string | undefined): ConfigPro
             ),
         );
     }
+    const whitelist = dgraph.adminWhitelist;
+    const wider =
+        isProductionTier(tier) && whitelist !== undefined
+            ? widerSourcesProblem(
+                  "thoth.station.dgraph.adminWhitelist",
+                  whitelist.split(","),
+                  DGRAPH_ADMIN_RUNBOOK,
+              )
+            : undefined;
+    if (wider) problems.push(wider);
     problems.push(...sizing("thoth.station.dgraph.zeroResources", dgraph.zeroResources));
     problems.push(...sizing("thoth.station.dgraph.alphaResources", dgraph.alphaResources));
     return problems;
@@ -378,11 +402,11 @@ export function catalogProblems(config: ThothConfig): ConfigProblem[] {
 }
 
 /** Every cross-field check of the thoth section. */
-export function thothProblems(config: ThothConfig): ConfigProblem[] {
+export function thothProblems(config: ThothConfig, tier?: StackTier): ConfigProblem[] {
     return [
         ...ultrahookProblems(config),
         ...botProblems(config),
-        ...stationProblems(config),
+        ...stationProblems(config, tier),
         ...catalogProblems(config),
         ...nodepoolProblems(config),
         ...namespaceProblems(config),
@@ -453,8 +477,8 @@ function checkedUltrahooks(
 }
 
 /** Thoth's check: every problem of {@link thothProblems}, or the section deploy reads ({@link ThothSection}). */
-export function thothCheck(config: ThothConfig): Refined<ThothSection> | Rejected {
-    const problems = thothProblems(config);
+export function thothCheck(config: ThothConfig, tier?: StackTier): Refined<ThothSection> | Rejected {
+    const problems = thothProblems(config, tier);
     if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };
     const { station: _station, nodepool, bots, ultrahooks, ...rest } = config;
     const routes = botRouteHosts(bots, config.domain);

@@ -1,9 +1,9 @@
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
 import {
     isSecretName,
+    kindOf as credentialKind,
     listOf,
     secretlintFindings,
-    textCredentials,
 } from "../../components/config/secretValues";
 import { Rule, isObj, objectsOf } from "./types";
 
@@ -13,17 +13,24 @@ const REASONS: Record<string, string> = {
     privatekey: "a PEM private key",
     basicauth: "a URL with a password",
     "database-connection-string": "a URL with a password",
+    putty: "a PuTTY private key",
+    "ssh2-privatekey": "an SSH2 private key",
+    kubeconfig: "a kubeconfig",
+    "registry-auth": "a container registry login",
+    // A JSON or YAML document's keys are read by the configuration's rule (a `db_password` in Ansible's variables).
+    named: "a value under a secret-named key",
 };
 
-/** Why a value looks like a secret itself, whatever its key is called, naming every kind found; else undefined. */
+/**
+ * Why a value looks like a secret itself, whatever its key is called, naming every kind found; else undefined. The
+ * configuration's rule (components/config/secretValues.ts), worded for a resource's input.
+ */
 export function secretValueReason(value: unknown): string | undefined {
     if (typeof value !== "string") return undefined;
     const findings = secretlintFindings(value);
-    if (findings.length === 0) {
-        // A JSON document's keys are read by the configuration's rule (a `db_password` in Ansible's variables).
-        const named = textCredentials(value);
-        return named.length > 0 ? `contains a ${listOf(named)}` : undefined;
-    }
+    if (findings.length === 0) return undefined;
+    const encoded = findings.filter((f) => f.startsWith("base64:")).map(credentialKind);
+    if (encoded.length > 0) return `contains a ${listOf(encoded)}`;
     const tokens = findings.filter((f) => !(f in REASONS));
     const parts = [...new Set(findings.filter((f) => f in REASONS).map((f) => REASONS[f]))];
     if (tokens.length > 0) parts.push(`an access token (${tokens.join(", ")})`);

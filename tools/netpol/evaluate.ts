@@ -7,6 +7,8 @@
  * implements this, so this is a small evaluator, tested against the documentation's examples.
  */
 
+import { AddressSet } from "../../components/shared/addressRanges";
+
 export interface LabelSelectorRequirement {
     key: string;
     operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
@@ -79,19 +81,18 @@ export function selects(selector: LabelSelector, labels: Record<string, string>)
     );
 }
 
-function ipv4(address: string): number {
-    const parts = address.split(".").map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
-        throw new Error(`not an IPv4 address: ${address}`);
-    return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
-}
-
-/** Whether IPv4 `address` lies in `cidr`. */
-export function inCidr(address: string, cidr: string): boolean {
-    const [base, bits] = cidr.split("/");
-    const prefix = Number(bits ?? 32);
-    const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-    return (ipv4(address) & mask) === (ipv4(base) & mask);
+/**
+ * Whether an ipBlock admits `address`: its cidr without its excepts, as address sets (the program's one range
+ * arithmetic, components/shared/addressRanges.ts), so IPv6 and IPv4-mapped peers are judged as the API server does.
+ */
+function ipBlockAdmits(block: { cidr: string; except?: string[] }, address: string): boolean {
+    const admitted = AddressSet.of([block.cidr])?.minus(
+        AddressSet.of(block.except ?? []) ?? AddressSet.EMPTY,
+    );
+    const one = AddressSet.of([address]);
+    if (admitted === undefined || one === undefined)
+        throw new Error(`not an ipBlock or address: ${block.cidr}, ${address}`);
+    return admitted.contains(one);
 }
 
 function namespaceLabels(cluster: Cluster, namespace: string): Record<string, string> {
@@ -104,11 +105,7 @@ const isPod = (source: Source): source is PodEndpoint => "namespace" in source;
 function peerMatches(cluster: Cluster, policyNamespace: string, peer: PolicyPeer, source: Source): boolean {
     if (peer.ipBlock) {
         const ip = source.ip;
-        return (
-            ip !== undefined &&
-            inCidr(ip, peer.ipBlock.cidr) &&
-            !(peer.ipBlock.except ?? []).some((e) => inCidr(ip, e))
-        );
+        return ip !== undefined && ipBlockAdmits(peer.ipBlock, ip);
     }
     if (!isPod(source)) return false;
     // namespaceSelector alone: every pod of the selected namespaces; podSelector alone: pods of the policy's own
