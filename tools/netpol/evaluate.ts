@@ -6,16 +6,9 @@
  * registry implements this, so this is a small evaluator, tested against the documentation's examples.
  */
 
-export interface LabelSelectorRequirement {
-    key: string;
-    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-    values?: string[];
-}
+import { LabelSelector, labelSelectorMatches } from "../../components/shared/labelSelector";
 
-export interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: LabelSelectorRequirement[];
-}
+export type { LabelSelector, LabelSelectorRequirement } from "../../components/shared/labelSelector";
 
 export interface PolicyPeer {
     podSelector?: LabelSelector;
@@ -57,25 +50,9 @@ export interface Cluster {
     policies: readonly NetworkPolicy[];
 }
 
-/** Whether `labels` satisfy `selector`: every matchLabels pair and every requirement (an empty selector: all). */
+/** Whether `labels` satisfy `selector` (components/shared/labelSelector.ts: an empty selector selects all). */
 export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-    const pairs = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-    return (
-        pairs &&
-        (selector.matchExpressions ?? []).every((r) => {
-            const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-            switch (r.operator) {
-                case "In":
-                    return has && (r.values ?? []).includes(labels[r.key]);
-                case "NotIn":
-                    return !has || !(r.values ?? []).includes(labels[r.key]);
-                case "Exists":
-                    return has;
-                case "DoesNotExist":
-                    return !has;
-            }
-        })
-    );
+    return labelSelectorMatches(selector, labels);
 }
 
 function ipv4(address: string): number {
