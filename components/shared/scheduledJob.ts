@@ -83,6 +83,21 @@ function everySeconds(schedule: string): number | undefined {
  * when the program runs.
  */
 export function shortestIntervalSeconds(schedule: string, timeZone?: string): number {
+    // A year of runs costs milliseconds and a stack repeats a handful of schedules over dozens of jobs: each pair is
+    // walked once per process (the value depends on nothing else).
+    const key = `${schedule}\u0000${timeZone ?? ""}`;
+    let seconds = intervals.get(key);
+    if (seconds === undefined) {
+        seconds = walkShortestInterval(schedule, timeZone);
+        intervals.set(key, seconds);
+    }
+    return seconds;
+}
+
+/** {@link shortestIntervalSeconds} by schedule and time zone. */
+const intervals = new Map<string, number>();
+
+function walkShortestInterval(schedule: string, timeZone?: string): number {
     const every = everySeconds(schedule);
     if (every !== undefined) return every;
     const expression = schedule.trim() === "@midnight" ? "@daily" : schedule.trim();

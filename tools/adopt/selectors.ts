@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { LabelSelector, labelSelectorMatches } from "../../components/shared/labelSelector";
 import { KubeObject, at } from "./model";
 
 /** Kinds that run pods through a selector, which the API server never lets change in place. */
@@ -9,11 +10,7 @@ export const SELECTING_WORKLOADS: readonly string[] = [
     "ReplicaSet",
 ];
 
-/** A `metav1.LabelSelector`. */
-export interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
+export type { LabelSelector } from "../../components/shared/labelSelector";
 
 /** Selectors must match exactly: a narrower or wider selector is a different selector. */
 export function selectorChanges(live: unknown, desired: unknown): boolean {
@@ -25,30 +22,8 @@ export function selectorChanges(live: unknown, desired: unknown): boolean {
  * selects nothing here: an apps/v1 workload always has one, and "everything" is never what a workload runs.
  */
 export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-    const terms = [
-        ...Object.entries(selector?.matchLabels ?? {}).map(([key, v]) => ({
-            key,
-            operator: "In",
-            values: [v],
-        })),
-        ...(selector?.matchExpressions ?? []),
-    ];
-    if (terms.length === 0) return false;
-    return terms.every(({ key, operator, values = [] }) => {
-        const has = Object.prototype.hasOwnProperty.call(labels, key);
-        switch (operator) {
-            case "In":
-                return has && values.includes(labels[key]);
-            case "NotIn":
-                return !has || !values.includes(labels[key]);
-            case "Exists":
-                return has;
-            case "DoesNotExist":
-                return !has;
-            default:
-                return false;
-        }
-    });
+    const terms = Object.keys(selector?.matchLabels ?? {}).length + (selector?.matchExpressions ?? []).length;
+    return terms > 0 && labelSelectorMatches(selector, labels);
 }
 
 /** The selector as `kubectl -l` takes it, e.g. `app=hook,tier in (a,b),!legacy`. */

@@ -5,7 +5,7 @@ import { CommandResult, crashText, parseFlags, printResult, usageResult } from "
 import { STACKS, Stack } from "../conformance/step";
 import { TABLES } from "../conformance/tables";
 import { repoRoot } from "../root";
-import { secretsPage, secretsTable } from "./secrets";
+import { committedSecrets, renderSecretsTable, secretsPage } from "./secrets";
 import {
     PrintedPlan,
     SYSTEM_PAGES_DIR,
@@ -59,13 +59,14 @@ export async function generatedDocs(
     root: string,
     plans: () => Promise<Record<Stack, PrintedPlan>> = () => committedPlans(root),
 ): Promise<DocFile[]> {
-    const docs: DocFile[] = [secretsPage(root)];
+    const secrets = committedSecrets(root);
+    const docs: DocFile[] = [secretsPage(root, secrets)];
     if (TABLES.length > 0) {
         const printed = await plans();
         const facts = { stage: planFacts(printed.stage), prod: planFacts(printed.prod) };
         for (const table of TABLES) {
             const file = systemPagePath(table);
-            const generated = systemPage(table, facts, (keep) => secretsTable(root, keep));
+            const generated = systemPage(table, facts, (keep) => renderSecretsTable(secrets, keep));
             docs.push({ file, current: read(root, file), generated });
         }
     }

@@ -21,6 +21,17 @@ function cell(text: string): string {
  * accepts (a system's page shows its own).
  */
 export function secretsTable(root: string, keep: (key: string) => boolean = () => true): string {
+    return renderSecretsTable(committedSecrets(root), keep);
+}
+
+/** Each secret key of the committed stacks: its spec, the stacks that ask for it, where each keeps it today. */
+export type CommittedSecrets = ReadonlyMap<
+    string,
+    { spec: SecretSpec; stacks: string[]; today: Map<string, string[]> }
+>;
+
+/** The secrets every committed stack file asks for, validated once (the table of each page reads them). */
+export function committedSecrets(root: string): CommittedSecrets {
     const byKey = new Map<string, { spec: SecretSpec; stacks: string[]; today: Map<string, string[]> }>();
     for (const stack of STACKS) {
         const config = loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
@@ -35,6 +46,14 @@ export function secretsTable(root: string, keep: (key: string) => boolean = () =
             byKey.set(spec.key, entry);
         }
     }
+    return byKey;
+}
+
+/** The secrets table of {@link committedSecrets}, only the keys `keep` accepts. */
+export function renderSecretsTable(
+    byKey: CommittedSecrets,
+    keep: (key: string) => boolean = () => true,
+): string {
     const lines = [
         "Set each one once per stack with the command shown and `--stack <stack>`: it prompts for the value (or reads the",
         "file), so no secret lands in shell history. Optional ones are generated (`@pulumi/random`) when unset.",
@@ -67,9 +86,12 @@ export function withSecretsTable(readme: string, table: string): string {
 }
 
 /** The secrets page of `root` as it should be, and as it is. */
-export function secretsPage(root: string): { file: string; current: string; generated: string } {
+export function secretsPage(
+    root: string,
+    secrets: CommittedSecrets = committedSecrets(root),
+): { file: string; current: string; generated: string } {
     const current = readFileSync(path.join(root, SECRETS_PAGE), "utf8");
-    return { file: SECRETS_PAGE, current, generated: withSecretsTable(current, secretsTable(root)) };
+    return { file: SECRETS_PAGE, current, generated: withSecretsTable(current, renderSecretsTable(secrets)) };
 }
 
 /**

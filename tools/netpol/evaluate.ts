@@ -8,17 +8,9 @@
  */
 
 import { AddressSet } from "../../components/shared/addressRanges";
+import { LabelSelector, labelSelectorMatches } from "../../components/shared/labelSelector";
 
-export interface LabelSelectorRequirement {
-    key: string;
-    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-    values?: string[];
-}
-
-export interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: LabelSelectorRequirement[];
-}
+export type { LabelSelector, LabelSelectorRequirement } from "../../components/shared/labelSelector";
 
 export interface PolicyPeer {
     podSelector?: LabelSelector;
@@ -60,25 +52,9 @@ export interface Cluster {
     policies: readonly NetworkPolicy[];
 }
 
-/** Whether `labels` satisfy `selector`: every matchLabels pair and every requirement (an empty selector: all). */
+/** Whether `labels` satisfy `selector` (components/shared/labelSelector.ts: an empty selector selects all). */
 export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-    const pairs = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-    return (
-        pairs &&
-        (selector.matchExpressions ?? []).every((r) => {
-            const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-            switch (r.operator) {
-                case "In":
-                    return has && (r.values ?? []).includes(labels[r.key]);
-                case "NotIn":
-                    return !has || !(r.values ?? []).includes(labels[r.key]);
-                case "Exists":
-                    return has;
-                case "DoesNotExist":
-                    return !has;
-            }
-        })
-    );
+    return labelSelectorMatches(selector, labels);
 }
 
 /**

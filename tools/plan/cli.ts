@@ -42,9 +42,13 @@ export async function planCommand(
         const plan = await planStack(stack, cwd, observer);
         const { files, kept } = writePlan(plan, dir, stack);
         const keptText = kept.length > 0 ? `\n${keptLine(dir, kept)}` : "";
+        // The directory as the user named it (relative to where they are), once: the files by their names in it.
+        const relative = path.relative(cwd, dir);
+        const shown = relative === "" || relative.startsWith("..") ? dir : relative;
+        const names = files.map((f) => path.relative(dir, f));
         return {
             code: 0,
-            stdout: `${renderSummary(stack, plan)}\n\nWrote ${files.join(", ")}${keptText}\n`,
+            stdout: `${renderSummary(stack, plan, shown)}\n\nWrote ${shown}: ${names.join(", ")}${keptText}\n`,
             stderr: "",
         };
     } catch (err) {

@@ -222,6 +222,45 @@ export function renderNotices(stack: string, plan: Plan): string {
     ].join("\n")}\n`;
 }
 
+/** The widest line a summary prints for a system or a kind of notice: it fits a terminal of 100 columns. */
+export const NOTICE_LINE_WIDTH = 100;
+
+/**
+ * The kind of a `<system>: <text>` notice: the tag its text opens with in capitals (`UNCONFIRMED IMAGE`, `DATABASE
+ * TAKEOVER`), the same kind in every system; a notice without one is a kind of its own system.
+ */
+export function noticeKind(notice: string): { kind: string; system: string; tagged: boolean } {
+    const colon = notice.indexOf(": ");
+    const system = colon === -1 ? "" : notice.slice(0, colon);
+    const text = colon === -1 ? notice : notice.slice(colon + 2);
+    const tag = /^([A-Z][A-Z0-9-]+(?: [A-Z][A-Z0-9-]+)*)(?=[ :]|$)/.exec(text)?.[1];
+    return tag ? { kind: tag, system, tagged: true } : { kind: system, system, tagged: false };
+}
+
+/**
+ * One line per kind of notice, most first: its count, its kind and which systems say it (a kind of one system's
+ * own: the start of its first notice). Every line fits {@link NOTICE_LINE_WIDTH}.
+ */
+export function noticeKindLines(notices: readonly string[]): string[] {
+    const kinds = new Map<string, { tagged: boolean; notices: string[]; systems: Map<string, number> }>();
+    for (const notice of notices) {
+        const { kind, system, tagged } = noticeKind(notice);
+        const entry = kinds.get(kind) ?? { tagged, notices: [], systems: new Map<string, number>() };
+        entry.notices.push(notice);
+        entry.systems.set(system, (entry.systems.get(system) ?? 0) + 1);
+        kinds.set(kind, entry);
+    }
+    const width = String(notices.length).length;
+    return [...kinds.entries()]
+        .sort(([ka, a], [kb, b]) => b.notices.length - a.notices.length || ka.localeCompare(kb))
+        .map(([kind, { tagged, notices: mine, systems }]) => {
+            const about = tagged
+                ? `${kind} (${[...systems.entries()].map(([s, n]) => `${s} ${n}`).join(", ")})`
+                : `${kind}${mine.length > 1 ? ", such as" : ""}: ${mine[0].slice(kind.length + 2)}`;
+            return fitted(`  ${String(mine.length).padStart(width)}  ${about}`);
+        });
+}
+
 /** The head of the summary's list of operator values (renderSummary writes it, operatorValuesOfSummary reads it). */
 const OPERATOR_VALUES_HEAD =
     /^\d+ stack-file values? (is a placeholder|are placeholders) only the operator can fill in:/;
@@ -239,25 +278,45 @@ export function operatorValuesOfSummary(summary: string): string[] {
     return values;
 }
 
-export function renderSummary(stack: string, plan: Plan): string {
+/** A line of at most {@link NOTICE_LINE_WIDTH} characters: cut, with an ellipsis, where it is longer. */
+function fitted(line: string): string {
+    return line.length <= NOTICE_LINE_WIDTH ? line : `${line.slice(0, NOTICE_LINE_WIDTH - 1)}…`;
+}
+
+/**
+ * The summary a plan prints, to fit a screen: resources per system (one line each, its most numerous kinds first;
+ * every resource in resources.json), how many required secrets are unset (listed in unset-secrets.txt), the operator
+ * values `pulumi up` stops on, and one line per kind of notice (in full in notices.txt). `dir` is the plan's directory
+ * as the user names it.
+ */
+export function renderSummary(stack: string, plan: Plan, dir?: string): string {
+    const file = (name: string): string => (dir === undefined ? name : `${dir}/${name}`);
     const rows = summarize(plan);
-    const w1 = Math.max(6, ...rows.map((r) => r.system.length));
-    const w2 = Math.max(4, ...rows.map((r) => r.kind.length));
+    const systems = [...new Set(rows.map((r) => r.system))];
+    const w1 = Math.max(6, ...systems.map((s) => s.length));
+    const total = (system: string): number =>
+        rows.filter((r) => r.system === system).reduce((sum, r) => sum + r.count, 0);
+    const w2 = Math.max(...systems.map((s) => String(total(s)).length), 1);
     const protectedCount = plan.resources.filter((r) => r.protect).length;
     const lines = [
         // How much of the stack `pulumi up` will refuse to delete or replace: the operator's safety net, made visible.
         `Plan of stack ${stack}: ${plan.resources.length} resources, ${protectedCount} protected (pulumi refuses to delete or replace them)`,
-        `${"system".padEnd(w1)}  ${"kind".padEnd(w2)}  count`,
+        `per system, most numerous kinds first (every resource: ${file("resources.json")}):`,
     ];
-    for (const r of rows) {
-        lines.push(`${r.system.padEnd(w1)}  ${r.kind.padEnd(w2)}  ${String(r.count).padStart(5)}`);
+    for (const system of systems) {
+        const kinds = rows
+            .filter((r) => r.system === system)
+            .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind))
+            .map((r) => `${r.count} ${r.kind.split(":").pop()}`);
+        lines.push(
+            fitted(`  ${system.padEnd(w1)}  ${String(total(system)).padStart(w2)}: ${kinds.join(", ")}`),
+        );
     }
     const unset = plan.unsetSecrets ?? [];
     if (unset.length > 0) {
         lines.push(
             "",
-            `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set:`,
-            ...unset.map((k) => `  ${k}`),
+            `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
         );
     } else {
         lines.push("", "Every required secret is set.");
@@ -272,10 +331,12 @@ export function renderSummary(stack: string, plan: Plan): string {
     }
     const notices = plan.notices ?? [];
     if (notices.length > 0) {
+        // One line per kind: 36 unconfirmed images at ~600 characters each would bury the summary. The file (and every
+        // preview and update, as warnings) keeps each notice in full.
         lines.push(
             "",
-            `Read before \`pulumi up --stack ${stack}\` (${notices.length}; every preview and update logs them as warnings):`,
-            ...notices.map((n) => `  ${n}`),
+            `Read before \`pulumi up --stack ${stack}\`: ${notices.length} notice${notices.length === 1 ? "" : "s"}, in full in ${file("notices.txt")} (every preview and update logs them as warnings):`,
+            ...noticeKindLines(notices),
         );
     }
     return lines.join("\n");

@@ -25,6 +25,7 @@ import {
     renderUnsetSecrets,
 } from "./render";
 import { checkSize } from "./size";
+import { withQuietStacks } from "./stacks";
 import { StackFileError, readStackFile, stackFileSource } from "./stackfile";
 import { ConfigError } from "../../components/config/problems";
 import { StaleBuildError, assertFreshBuild } from "../build/fresh";
@@ -41,15 +42,20 @@ export async function recordProgram(
     return recordConfig(stack, loadProgramConfig(source, SYSTEMS, options));
 }
 
-/** {@link recordProgram} of a configuration that is already validated (validation runs once per plan). */
-async function recordConfig(stack: string, config: ProgramConfig): Promise<RecordedResource[]> {
-    const recorder = installRecorder(stack);
-    deployProgram(config);
-    await settle();
-    if (recorder.errors.length > 0) {
-        throw new Error(recorder.errors.join("\n"));
-    }
-    return recorder.resources;
+/**
+ * {@link recordProgram} of a configuration that is already validated (validation runs once per plan), with stack
+ * capture off (the SDK takes a trace per promise; every caller, the plan, the adoption report, the bench, shows none).
+ */
+function recordConfig(stack: string, config: ProgramConfig): Promise<RecordedResource[]> {
+    return withQuietStacks(async () => {
+        const recorder = installRecorder(stack);
+        deployProgram(config);
+        await settle();
+        if (recorder.errors.length > 0) {
+            throw new Error(recorder.errors.join("\n"));
+        }
+        return recorder.resources;
+    });
 }
 
 /**

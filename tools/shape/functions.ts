@@ -18,26 +18,42 @@ export interface FunctionShape {
 // ESLint's own rule, reporting every function (max 0), so the number is the one a reader's linter would show.
 const COMPLEXITY = /has a complexity of (\d+)/;
 
-async function complexities(tree: SourceTree): Promise<Map<string, number>> {
-    const eslint = new ESLint({
-        overrideConfigFile: true,
-        overrideConfig: [
-            {
-                files: ["**/*.ts"],
-                languageOptions: { parser: tseslint.parser as never },
-                rules: { complexity: ["error", { max: 0 }] },
-            },
-        ],
-    });
-    const byPlace = new Map<string, number>();
-    for (const [file, text] of Object.entries(tree)) {
-        const [result] = await eslint.lintText(text, { filePath: file });
-        for (const m of result?.messages ?? []) {
-            const n = COMPLEXITY.exec(m.message);
-            if (n) byPlace.set(`${file}:${m.line}:${m.column}`, Number(n[1]));
-        }
+/** ESLint with only the complexity rule, made once: building its configuration costs more than linting a file. */
+let linter: ESLint | undefined;
+
+/**
+ * Each file's complexities by `line:column`, kept by its path and text: the same text has the same numbers, and the
+ * checks read one tree many times with a single file changed (the control of a deviation, the real tree).
+ */
+const fileComplexities = new Map<string, Promise<Map<string, number>>>();
+
+/** The complexities ESLint reports in one file, by `line:column`. */
+function complexitiesOfFile(file: string, text: string): Promise<Map<string, number>> {
+    const key = `${file}\u0000${text}`;
+    let counted = fileComplexities.get(key);
+    if (!counted) {
+        linter ??= new ESLint({
+            overrideConfigFile: true,
+            overrideConfig: [
+                {
+                    files: ["**/*.ts"],
+                    languageOptions: { parser: tseslint.parser as never },
+                    rules: { complexity: ["error", { max: 0 }] },
+                },
+            ],
+        });
+        counted = linter.lintText(text, { filePath: file }).then(
+            ([result]) =>
+                new Map(
+                    (result?.messages ?? []).flatMap((m): [string, number][] => {
+                        const n = COMPLEXITY.exec(m.message);
+                        return n ? [[`${m.line}:${m.column}`, Number(n[1])]] : [];
+                    }),
+                ),
+        );
+        fileComplexities.set(key, counted);
     }
-    return byPlace;
+    return counted;
 }
 
 function functionName(node: ts.FunctionLikeDeclaration): string {
@@ -53,9 +69,9 @@ function functionName(node: ts.FunctionLikeDeclaration): string {
 
 /** Every function, method and constructor of `tree` with its length in lines and its complexity. */
 export async function functionShapes(tree: SourceTree): Promise<FunctionShape[]> {
-    const counted = await complexities(tree);
     const shapes: FunctionShape[] = [];
     for (const [file, text] of Object.entries(tree)) {
+        const counted = await complexitiesOfFile(file, text);
         const source = parse(file, text);
         for (const node of nodes(source)) {
             if (!ts.isFunctionLike(node) || !("body" in node) || node.body === undefined) continue;
@@ -66,11 +82,9 @@ export async function functionShapes(tree: SourceTree): Promise<FunctionShape[]>
             const keyStart =
                 ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) ? start : undefined;
             const complexity =
-                counted.get(`${file}:${start.line + 1}:${start.character + 1}`) ??
-                (keyStart
-                    ? counted.get(`${file}:${keyStart.line + 1}:${keyStart.character + 1}`)
-                    : undefined) ??
-                nearest(counted, file, lineOf(source, fn));
+                counted.get(`${start.line + 1}:${start.character + 1}`) ??
+                (keyStart ? counted.get(`${keyStart.line + 1}:${keyStart.character + 1}`) : undefined) ??
+                nearest(counted, lineOf(source, fn));
             shapes.push({
                 file,
                 line: lineOf(source, fn),
@@ -85,10 +99,9 @@ export async function functionShapes(tree: SourceTree): Promise<FunctionShape[]>
 }
 
 // An arrow function assigned to a property is reported at its parameters, which share the function's line.
-function nearest(counted: Map<string, number>, file: string, line: number): number | undefined {
+function nearest(counted: Map<string, number>, line: number): number | undefined {
     for (const [place, n] of counted) {
-        const [f, l] = place.split(":");
-        if (f === file && Number(l) === line) return n;
+        if (Number(place.split(":")[0]) === line) return n;
     }
     return undefined;
 }
