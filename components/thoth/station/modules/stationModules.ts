@@ -332,6 +332,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 image: this.#args.modules.images.prescriptionsRefresh,
                 reads: reads(namespace),
                 account: this.#backendArgo.workflowAccount,
+                controller: this.#backendArgo.settings,
             },
             this.child(),
         );
