@@ -17,6 +17,8 @@ import { evaluatePart } from "../fixtures/part";
 import { THOTH, planReads, planWorkflowAccount } from "./fixtures";
 import { COMMITTED_STACKS, objectId, stackPlan } from "../fixtures/plans";
 
+// Rendered manifests are read by path, as the plan holds them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const CRON_WORKFLOW = "kubernetes:argoproj.io/v1alpha1:CronWorkflow";
