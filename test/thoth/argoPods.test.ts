@@ -12,9 +12,12 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { argoInstalls, controllerSettings } from "../../components/thoth/station/modules/argo";
 import { PrescriptionsRefresh } from "../../components/thoth/station/modules/prescriptionsRefresh";
+import { remoteTarget, restrictedWorkflow } from "../../components/thoth/station/catalog/workflowCatalog";
+import { answerKustomize } from "../../tools/mocks/recorder";
+import { evaluateThoth } from "./parts";
 import { thoth } from "../../components/thoth";
 import { evaluatePart } from "../fixtures/part";
-import { THOTH, planReads, planWorkflowAccount } from "./fixtures";
+import { THOTH, planReads, planWorkflowAccount, stationModules } from "./fixtures";
 import { COMMITTED_STACKS, objectId, stackPlan } from "../fixtures/plans";
 
 // Rendered manifests are read by path, as the plan holds them.
@@ -332,5 +335,148 @@ describe("prescriptions-refresh-job refuses CronWorkflows whose pods break the s
             }
             return true;
         });
+    });
+});
+
+describe("the catalog's rendered Workflow-kind objects (restrictedWorkflow, run by the catalog's transformation)", () => {
+    const [backend] = argoInstalls("stage");
+    const settings = controllerSettings(
+        backend,
+        "thoth-backend-stage",
+        {
+            deploymentName: "ocp4-stage",
+            applicationVersion: "0.7.0",
+            loggingNoJson: true,
+            forkNamespace: "srcsops",
+            ceph: { host: "https://s3.example.org/", bucket: "thoth", prefix: "data", publicBucket: "B" },
+            kafka: { bootstrapServers: "k:443", protocol: "SSL", clientId: "c", topicRetentionTime: 1 },
+            prometheus: {
+                hostUrl: "https://p.example.org",
+                pushgatewayHost: "pg.example.org",
+                pushgatewayPort: 80,
+            },
+            solvers: ["solver-rhel-8-py38"],
+            pulpHost: "pulp.example.org",
+        },
+        "openshift",
+        "argo-artifact-repository-secrets",
+    );
+    // The shape of the reference's templates (thoth-application@f2cf35f core/base/argo-workflows/send-webhooks.yaml,
+    // amun/base/argo-workflows/inspection-run.yaml): no securityContext anywhere, a podSpecPatch setting the account or
+    // the main container's resources.
+    const rendered = (template: Json): Json => ({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "WorkflowTemplate",
+        metadata: { name: "t", namespace: "thoth-backend-stage" },
+        spec: { templates: [template] },
+    });
+
+    it("runs the reference's template shapes under the install's controller once their containers are restricted", () => {
+        for (const template of [
+            {
+                name: "send",
+                podSpecPatch: '{"serviceAccountName": "send-webhooks"}',
+                container: { image: "i" },
+            },
+            {
+                name: "run",
+                podSpecPatch:
+                    '{"containers": [{"name": "main", "resources": {"limits": {"cpu": "{{inputs.parameters.cpu}}"}}}]}',
+                script: { image: "i", source: "x" },
+                sidecars: [{ name: "side", image: "i" }],
+            },
+        ]) {
+            const object = rendered(template);
+            assert.notDeepEqual(
+                workflowPodViolations(object, settings),
+                [],
+                "as rendered, the pods break it",
+            );
+            assert.deepEqual(restrictedWorkflow(object, settings), [], template.name);
+        }
+    });
+
+    it("refuses what restricting cannot fix: a privileged container, a patch that makes one, a patch it cannot read", () => {
+        const refusals = [
+            { name: "p", container: { image: "i", securityContext: { privileged: true } } },
+            {
+                name: "q",
+                container: { image: "i" },
+                podSpecPatch: '{"containers": [{"name": "main", "securityContext": {"privileged": true}}]}',
+            },
+            { name: "h", container: { image: "i" }, podSpecPatch: '{"hostPID": true}' },
+            { name: "r", container: { image: "i" }, podSpecPatch: "{{workflow.parameters.patch}}" },
+        ];
+        for (const template of refusals) {
+            const found = restrictedWorkflow(rendered(template), settings);
+            assert.notDeepEqual(found, [], template.name);
+            assert.ok(found.every((f) => f.startsWith("WorkflowTemplate thoth-backend-stage/t: template")));
+        }
+        // Where no controller runs (a core tier without an install), nothing builds its pods: nothing to refuse.
+        assert.deepEqual(restrictedWorkflow(rendered(refusals[0]), undefined), []);
+    });
+});
+
+describe("the catalog restricts and checks what it renders, at preview and up (the program's own check)", function () {
+    this.timeout(120_000);
+    const PIN = "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d";
+    const REPO = "https://github.com/thoth-station/thoth-application";
+    const WORKFLOW_TEMPLATE = "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate";
+    /** adviser's base rendering one WorkflowTemplate with `container` (it lands in thoth-backend-stage). */
+    const renderAdviser = (container: Json) =>
+        answerKustomize({
+            [remoteTarget(REPO, "adviser/base", PIN)]: [
+                {
+                    apiVersion: "argoproj.io/v1alpha1",
+                    kind: "WorkflowTemplate",
+                    metadata: { name: "advise" },
+                    spec: { templates: [{ name: "advise", container }] },
+                },
+            ],
+        });
+    const run = async (container: Json) => {
+        renderAdviser(container);
+        try {
+            return await evaluateThoth("stage", { change: stationModules });
+        } finally {
+            answerKustomize();
+        }
+    };
+
+    it("registers an upstream template with its containers restricted", async () => {
+        const resources = await run({ image: "adviser:latest" });
+        const advise = resources.find(
+            (r) => r.type === WORKFLOW_TEMPLATE && (r.inputs.metadata as Json).name === "advise",
+        );
+        assert.ok(advise, "the rendered WorkflowTemplate is registered");
+        assert.deepEqual((advise.inputs.spec as Json).templates[0].container.securityContext, {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+        });
+    });
+
+    it("stops the run on a rendered template whose pods still break the standard, naming it", async () => {
+        // The provider registers rendered objects inside an apply: the transformation's error reaches the program as
+        // an unhandled rejection, which the Pulumi runtime logs as an error and fails the run with.
+        const rejections: string[] = [];
+        const listener = (reason: unknown) => rejections.push(String((reason as Error)?.message ?? reason));
+        process.on("unhandledRejection", listener);
+        try {
+            const resources = await run({ image: "adviser:latest", securityContext: { privileged: true } });
+            await new Promise((resolve) => setImmediate(resolve));
+            assert.ok(
+                !resources.some(
+                    (r) => r.type === WORKFLOW_TEMPLATE && (r.inputs.metadata as Json).name === "advise",
+                ),
+                "the refused template is not registered",
+            );
+        } finally {
+            process.off("unhandledRejection", listener);
+        }
+        assert.ok(rejections.length > 0, "the run fails");
+        assert.match(
+            rejections[0],
+            /WorkflowTemplate thoth-backend-stage\/advise: template advise: containers\[1\] \(main\): privileged/,
+        );
     });
 });

@@ -5,6 +5,13 @@ import { SystemArgs, SystemPart } from "../../../shared/system";
 import { keepsRendered } from "./catalogPrerequisites";
 import { CatalogConfig, CatalogPlacementRule, ThothSection } from "../../config";
 import { StationTier } from "../tiers";
+import { containerSecurityContext } from "../../../shared/security";
+import {
+    WORKFLOW_KINDS,
+    WorkflowControllerSettings,
+    restrictContainers,
+    workflowPodViolations,
+} from "../modules/argoPod";
 
 /** A placement rule of a module with its tier resolved to the environment's namespace. */
 export interface CatalogPlacement {
@@ -137,6 +144,26 @@ export interface WorkflowCatalogArgs extends SystemArgs<ThothSection, Kubernetes
     namespaceResources: Record<string, pulumi.Resource>;
     /** What every rendered object also waits for (this stack's Argo CRDs, when it owns them). */
     prerequisites: pulumi.Resource[];
+    /** Namespace → the settings of the Argo controller that builds the pods of its Workflows. */
+    controllers: Record<string, WorkflowControllerSettings>;
+}
+
+/**
+ * A rendered Workflow-kind object made to run under the restricted Pod Security Standard: its containers get what the
+ * standard asks and the reference leaves unset, and the pods its namespace's controller would build are checked (a
+ * namespace without a controller builds none). Returns every way they still break it, each naming the object.
+ */
+export function restrictedWorkflow(
+    obj: Record<string, unknown>,
+    controller: WorkflowControllerSettings | undefined,
+): string[] {
+    if (!WORKFLOW_KINDS.includes(String(obj.kind))) return [];
+    restrictContainers(obj, containerSecurityContext() as Record<string, unknown>);
+    if (controller === undefined) return [];
+    const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+    return workflowPodViolations(obj, controller).map(
+        (v) => `${String(obj.kind)} ${meta.namespace}/${meta.name}: ${v}`,
+    );
 }
 
 /**
@@ -183,6 +210,16 @@ export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext>
                 // overlay's latent defect, kept as deployed: the station creates `thoth` only in the core tiers).
                 if (target.namespace !== undefined) {
                     obj.metadata = { ...obj.metadata, namespace: target.namespace };
+                }
+                const refused = restrictedWorkflow(
+                    obj,
+                    target.namespace !== undefined ? args.controllers[target.namespace] : undefined,
+                );
+                if (refused.length > 0) {
+                    throw new pulumi.ResourceError(
+                        `${i.directory} renders Workflows whose pods break the restricted Pod Security Standard:\n${refused.map((r) => `  - ${r}`).join("\n")}`,
+                        this,
+                    );
                 }
                 // The SDK gives rendered objects only their parent, and the Directory names each object by its
                 // namespace, so the namespace stays a plain string here.

@@ -89,11 +89,13 @@ export function workflowPods(object: Json, settings: WorkflowControllerSettings)
 
 function templatePod(tmpl: Json, spec: Json, settings: WorkflowControllerSettings): TemplatePod {
     const template = String(tmpl.name);
-    if (tmpl.podSpecPatch !== undefined || spec.podSpecPatch !== undefined) {
+    // util.PodSpecPatchMerge: the Workflow's patch, then the template's, merged over the pod (strategic merge).
+    const patches = [spec.podSpecPatch, tmpl.podSpecPatch].filter((p) => p !== undefined).map(parsePatch);
+    if (patches.some((p) => p === undefined)) {
         return {
             template,
             unknowable:
-                "podSpecPatch: the controller patches the pod at run time, so no plan can prove what it runs; set the fields on the template instead",
+                "podSpecPatch is not a JSON object (it is made at run time), so no plan can prove the pod it makes; set the fields on the template instead",
         };
     }
     const executor = executorOf(settings);
@@ -140,17 +142,49 @@ function templatePod(tmpl: Json, spec: Json, settings: WorkflowControllerSetting
     }
     if (isObj(tmpl.script)) volumes.push({ name: "argo-staging", emptyDir: {} });
     const securityContext = isObj(tmpl.securityContext) ? tmpl.securityContext : spec.securityContext;
-    return {
-        template,
-        pod: {
-            restartPolicy: "Never",
-            ...(spec.hostNetwork !== undefined ? { hostNetwork: spec.hostNetwork } : {}),
-            ...(securityContext !== undefined ? { securityContext: clone(securityContext) } : {}),
-            initContainers: [...initContainers, ...userInit],
-            containers: [...containers, ...sidecars],
-            volumes,
-        },
+    const pod: Json = {
+        restartPolicy: "Never",
+        ...(spec.hostNetwork !== undefined ? { hostNetwork: spec.hostNetwork } : {}),
+        ...(securityContext !== undefined ? { securityContext: clone(securityContext) } : {}),
+        initContainers: [...initContainers, ...userInit],
+        containers: [...containers, ...sidecars],
+        volumes,
     };
+    return { template, pod: patches.reduce((p: Json, patch) => mergePatch(p, patch!), pod) };
+}
+
+/** A podSpecPatch as JSON; undefined when it is not one (Argo's `{{...}}` inside its strings is fine). */
+function parsePatch(patch: unknown): Json | undefined {
+    if (isObj(patch)) return patch;
+    try {
+        const parsed: unknown = JSON.parse(String(patch));
+        return isObj(parsed) ? parsed : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The PodSpec lists a strategic merge patch merges by `name` (their patchMergeKey), not replaces. */
+const MERGED_BY_NAME = new Set(["containers", "initContainers", "ephemeralContainers", "volumes"]);
+
+/** A strategic merge patch of a PodSpec, as far as the pod's security is concerned. */
+function mergePatch(target: unknown, patch: unknown, field = ""): Json {
+    if (Array.isArray(patch) && Array.isArray(target) && MERGED_BY_NAME.has(field)) {
+        const merged = target.map(clone);
+        for (const item of patch.filter(isObj)) {
+            const i = merged.findIndex((m) => isObj(m) && m.name === item.name);
+            if (i >= 0) merged[i] = mergePatch(merged[i], item);
+            else merged.push(clone(item));
+        }
+        return merged as unknown as Json;
+    }
+    if (!isObj(patch) || !isObj(target)) return clone(patch) as Json;
+    const out: Json = clone(target);
+    for (const [k, v] of Object.entries(patch)) {
+        out[k] = v === null ? undefined : mergePatch(target[k], v, k);
+        if (out[k] === undefined) delete out[k];
+    }
+    return out;
 }
 
 /** newExecContainer: the executor's container, with only what the controller config gives it. */
@@ -239,4 +273,24 @@ export function workflowPodViolations(object: Json, settings: WorkflowController
             ? [`template ${p.template}: ${p.unknowable}`]
             : restrictedViolations(p.pod!).map((v) => `template ${p.template}: ${v}`),
     );
+}
+
+/**
+ * Gives every container a Workflow-kind object names (container and script templates, their sidecars and init
+ * containers) what the restricted standard asks of a container and it leaves unset: no privilege escalation, no
+ * capabilities. What a container sets itself is kept, so a template that asks for more still fails the check.
+ */
+export function restrictContainers(object: Json, restricted: Json): void {
+    const spec = workflowSpecOf(object);
+    for (const tmpl of listAt(spec, "templates").filter(isObj)) {
+        const containers = [
+            tmpl.container,
+            tmpl.script,
+            ...listAt(tmpl, "sidecars"),
+            ...listAt(tmpl, "initContainers"),
+        ].filter(isObj);
+        for (const c of containers) {
+            c.securityContext = { ...clone(restricted), ...objectAt(c, "securityContext") };
+        }
+    }
 }
