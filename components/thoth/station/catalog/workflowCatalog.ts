@@ -178,10 +178,12 @@ export function restrictedWorkflow(
  */
 export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext> {
     public readonly instances: CatalogInstance[];
+    readonly #controllers: Record<string, WorkflowControllerSettings>;
 
     constructor(name: string, args: WorkflowCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:WorkflowCatalog", name, args, opts);
         this.instances = catalogPlan(args.catalog, args.namespaces);
+        this.#controllers = args.controllers;
         const namespaceOf = (ns: string): pulumi.Resource => {
             const resource = args.namespaceResources[ns];
             if (!resource) {
@@ -211,16 +213,7 @@ export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext>
                 if (target.namespace !== undefined) {
                     obj.metadata = { ...obj.metadata, namespace: target.namespace };
                 }
-                const refused = restrictedWorkflow(
-                    obj,
-                    target.namespace !== undefined ? args.controllers[target.namespace] : undefined,
-                );
-                if (refused.length > 0) {
-                    throw new pulumi.ResourceError(
-                        `${i.directory} renders Workflows whose pods break the restricted Pod Security Standard:\n${refused.map((r) => `  - ${r}`).join("\n")}`,
-                        this,
-                    );
-                }
+                this.restricted(i, obj, target.namespace);
                 // The SDK gives rendered objects only their parent, and the Directory names each object by its
                 // namespace, so the namespace stays a plain string here.
                 // order: each rendered object waits for the Namespace it lands in and for Argo's CRDs.
@@ -241,5 +234,22 @@ export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext>
             );
         }
         this.registerOutputs({ instances: this.instances });
+    }
+
+    /**
+     * A rendered Workflow-kind object made to pass the restricted standard, or the run stopped naming what does not:
+     * rendered inside the provider's apply, the error fails the program as an unhandled rejection.
+     */
+    private restricted(instance: CatalogInstance, obj: RenderedObject, namespace: string | undefined): void {
+        const refused = restrictedWorkflow(
+            obj,
+            namespace !== undefined ? this.#controllers[namespace] : undefined,
+        );
+        if (refused.length > 0) {
+            throw new pulumi.ResourceError(
+                `${instance.directory} renders Workflows whose pods break the restricted Pod Security Standard:\n${refused.map((r) => `  - ${r}`).join("\n")}`,
+                this,
+            );
+        }
     }
 }
