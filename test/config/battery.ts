@@ -216,7 +216,9 @@ export const CASES: Case[] = [
         name: "missing tier",
         text: stage((d) => d.deleteIn(C("tier"))),
         keys: ["runbooks:tier"],
-        fixes: { "runbooks:tier": /^pulumi config set tier production --stack stage$/ },
+        // Production would refuse stage's file (its sharder, ssp and stats are groups runbook 004's Terraform lacks),
+        // so the proven fix is the stack's committed tier.
+        fixes: { "runbooks:tier": /^pulumi config set tier staging --stack stage$/ },
         messages: { "runbooks:tier": /staging and local/ },
     },
     {
@@ -230,7 +232,8 @@ export const CASES: Case[] = [
         name: "tier prod (not a tier)",
         text: stage((d) => d.setIn(C("tier"), "prod")),
         keys: ["runbooks:tier"],
-        fixes: { "runbooks:tier": /tier production/ },
+        // As for a missing tier: production would refuse stage's layout, so the committed tier is the proven fix.
+        fixes: { "runbooks:tier": /tier staging/ },
     },
     {
         name: "absent section",
