@@ -8,6 +8,8 @@ import { SYSTEMS } from "../components/systems";
 export const OPERATOR_PUBLIC_KEY =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOperatorOnlyTestKeyNotInAnyStackFile00000 operator";
 export const OPERATOR_SOURCE = "203.0.113.10/32";
+/** The workstation's IPv6 range, where a production stack asks for one (its second ssh source). */
+export const OPERATOR_SOURCE_V6 = "2001:db8::10/128";
 
 /** A stable UUID per placeholder path, so tests can find the adopted objects by id. */
 export function operatorId(path: string): string {
@@ -24,7 +26,8 @@ export function operatorId(path: string): string {
 export function fillPlaceholders<T>(value: T, path = ""): T {
     if (value === PLACEHOLDER) {
         if (path.endsWith("publicKey")) return OPERATOR_PUBLIC_KEY as T;
-        if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE as T;
+        if (/sshSources\[0\]$/.test(path)) return OPERATOR_SOURCE as T;
+        if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE_V6 as T;
         if (path.endsWith("claimName")) return "postgres-data" as T;
         if (path.endsWith("databaseServer")) return "dbod-operator-test.cern.ch:6600" as T;
         return operatorId(path) as T;

@@ -148,7 +148,8 @@ export const PROVIDED_CERTIFICATE_SCRIPT = [
     "set -euo pipefail",
     'cert="$CERT_DIRECTORY/cert.pem"',
     'regenerate="generate it on clavius as runbook 004 does (cd letsencrypt && make generate env=$CERT_ENV), then run pulumi up again"',
-    "for f in cert.pem privkey.pem fullchain.pem; do",
+    // What the deployment copies to /etc/pki/tls/ (deploy-certs.yml; the runbook's callysto-html role: cert, chain, key).
+    "for f in cert.pem chain.pem privkey.pem fullchain.pem; do",
     '  if [ ! -f "$CERT_DIRECTORY/$f" ]; then',
     '    echo "the certificate of *.$CERT_DOMAIN is missing $CERT_DIRECTORY/$f: $regenerate" >&2',
     "    exit 1",

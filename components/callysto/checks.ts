@@ -5,6 +5,14 @@ import { Refined, Rejected, StackTier, isProductionTier } from "../config/system
 import { duplicates } from "../shared/naming";
 import { isPlaceholder } from "../shared/placeholder";
 import { CallystoConfig, CallystoSection, CheckedDns, CheckedHost, HostConfig } from "./config";
+import {
+    IngressRule,
+    LATER_TERRAFORM,
+    SSH_PORT,
+    SecurityProfile,
+    familyOf,
+    terraformOf,
+} from "./securityRules";
 import { isKnownTestKey } from "./testKeys";
 
 const SECTION = "callysto";
@@ -151,13 +159,121 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             ),
         );
     }
-    config.sshSources?.forEach((source, i) => problems.push(...sshSourceProblems(source, i, guarded)));
+    const families = placeholderFamilies(config, tier);
+    config.sshSources?.forEach((source, i) =>
+        problems.push(...sshSourceProblems(source, i, guarded, families[i])),
+    );
+    return problems;
+}
+
+/** How an operator reads the workstation's own address in each family, and the prefix length of one address. */
+const OWN_ADDRESSES = {
+    IPv4: { command: OWN_ADDRESS, bits: 32 },
+    IPv6: { command: "curl -6 -fsS https://api6.ipify.org", bits: 128 },
+} as const;
+
+/** The profiles a stack's groups are made for, each with the key that asks for it and that key's runbook value. */
+function profilesInUse(
+    config: CallystoConfig,
+): { path: string; profile: SecurityProfile; runbookValue: string }[] {
+    return [
+        ...config.hosts.map((h, i) => ({ path: `hosts[${i}].role`, profile: h.role, runbookValue: "hub" })),
+        ...(config.workstation?.create
+            ? [{ path: "workstation.create", profile: "workstation" as const, runbookValue: "false" }]
+            : []),
+        ...(config.packerSecurityGroup
+            ? [{ path: "packerSecurityGroup", profile: "packer" as const, runbookValue: "false" }]
+            : []),
+    ];
+}
+
+/**
+ * The address families production servers take ssh over in runbook 004's Terraform (none outside production, where
+ * sshSources alone decides).
+ */
+function runbookSshFamilies(config: CallystoConfig, tier: StackTier | undefined): IngressRule["ethertype"][] {
+    if (!isProductionTier(tier)) return [];
+    const terraform = terraformOf(tier);
+    const families = profilesInUse(config)
+        .filter((u) => u.profile !== "workstation" && u.profile !== "packer")
+        .flatMap((u) => terraform.groups[u.profile] ?? [])
+        .filter((r) => r.protocol === "tcp" && r.portRangeMin === SSH_PORT)
+        .map((r) => r.ethertype);
+    return (["IPv4", "IPv6"] as const).filter((f) => families.includes(f));
+}
+
+/**
+ * The family each placeholder of sshSources stands for: in production the families the runbook's servers take ssh
+ * over that no real source covers yet, in order; IPv4 otherwise (the workstation's address).
+ */
+function placeholderFamilies(
+    config: CallystoConfig,
+    tier: StackTier | undefined,
+): IngressRule["ethertype"][] {
+    const sources = config.sshSources ?? [];
+    const real = sources.filter((s) => !isPlaceholder(s));
+    const missing = runbookSshFamilies(config, tier).filter((f) => !real.some((s) => familyOf(s) === f));
+    let next = 0;
+    return sources.map((s) => (isPlaceholder(s) ? (missing[next++] ?? "IPv4") : familyOf(s)));
+}
+
+/**
+ * Production opens only what runbook 004's Terraform opens, no more and no less: a group it has no counterpart for
+ * (the later layout's sharder, ssp and stats, with 9999 open to everyone) is refused, and so are ssh sources that
+ * leave out an address family whose ssh the runbook's group keeps (its hub takes ssh over IPv4 and IPv6).
+ */
+function runbookGroupProblems(config: CallystoConfig, tier: StackTier | undefined): ConfigProblem[] {
+    if (!isProductionTier(tier)) return [];
+    const terraform = terraformOf(tier);
+    const problems: ConfigProblem[] = [];
+    const inUse = profilesInUse(config);
+    // What the runbook's servers open (packer's open-everything group is for image builds, not servers).
+    const runbookOpens = (["hub", "workstation"] as const).flatMap((p) => terraform.groups[p] ?? []);
+    const opened = (r: IngressRule) =>
+        runbookOpens.some(
+            (o) =>
+                o.ethertype === r.ethertype &&
+                o.protocol === r.protocol &&
+                o.portRangeMin === r.portRangeMin &&
+                o.portRangeMax === r.portRangeMax,
+        );
+    for (const use of inUse.filter((u) => terraform.groups[u.profile] === undefined)) {
+        const beyond = (LATER_TERRAFORM.groups[use.profile] ?? [])
+            .filter((r) => !opened(r))
+            .map((r) => `${r.protocol} ${r.portRangeMin ?? ""} from ${r.remoteIpPrefix}`.replace("  ", " "));
+        problems.push(
+            problem(
+                use.path,
+                `asks for a ${use.profile} security group, which runbook 004's Terraform (${terraform.source}) does not have${beyond.length > 0 ? `; it would open ${beyond.join(", ")}, which the runbook never opens` : ""}. A production stack runs the runbook's layout (groups ${Object.keys(terraform.groups).join(", ")})`,
+                set(use.path, use.runbookValue),
+            ),
+        );
+    }
+    const sources = config.sshSources;
+    if (sources === undefined || sources.some(isPlaceholder)) return problems;
+    for (const family of runbookSshFamilies(config, tier)) {
+        if (sources.some((s) => familyOf(s) === family)) continue;
+        const own = OWN_ADDRESSES[family];
+        problems.push(
+            problem(
+                "sshSources",
+                `lists no ${family} range, so the production servers would take no ssh over ${family}, which runbook 004's Terraform keeps (${family === "IPv6" ? "::/0" : "0.0.0.0/0"}, ${terraform.source}). Add the ${family} range the operators connect from; the whole family, as the runbook has it, also needs callysto.allowSshFromAnywhere set to the reason`,
+                `pulumi config set --path ${shellQuote(`${SECTION}.sshSources[${sources.length}]`)} "$(${own.command})/${own.bits}"`,
+            ),
+        );
+    }
     return problems;
 }
 
 /** One source: the whole internet where production guards ssh, or a placeholder. */
-function sshSourceProblems(source: string, i: number, guarded: boolean): ConfigProblem[] {
-    const fix = `pulumi config set --path 'callysto.sshSources[${i}]' "$(${OWN_ADDRESS})/32"`;
+function sshSourceProblems(
+    source: string,
+    i: number,
+    guarded: boolean,
+    family: IngressRule["ethertype"],
+): ConfigProblem[] {
+    const own = OWN_ADDRESSES[family];
+    const fix = `pulumi config set --path 'callysto.sshSources[${i}]' "$(${own.command})/${own.bits}"`;
     const problems: ConfigProblem[] = [];
     if (guarded && isWholeInternet(source)) {
         problems.push(
@@ -172,7 +288,7 @@ function sshSourceProblems(source: string, i: number, guarded: boolean): ConfigP
         problems.push({
             ...problem(
                 `sshSources[${i}]`,
-                "is a placeholder: set it to the public address of the team workstation that runs pulumi up and Ansible",
+                `is a placeholder: set it to the public ${family} address of the team workstation that runs pulumi up and Ansible`,
                 fix,
             ),
             placeholder: true,
@@ -398,6 +514,7 @@ export function callystoProblems(config: CallystoConfig, tier?: StackTier): Conf
         ...keypairProblems(config, tier),
         ...adoptionProblems(config),
         ...sshProblems(config, tier),
+        ...runbookGroupProblems(config, tier),
         ...dnsProblems(config),
         ...nameProblems(config),
         ...config.hosts.flatMap((host, i) => hostProblems(config, host, i)),

@@ -18,6 +18,6 @@ export const callysto = defineSystem<CallystoConfig, "openstack", CallystoSectio
     clusterScoped: () => [],
     secrets: callystoSecrets,
     check: (config, program) => callystoCheck(config, program.tier),
-    notices: (config) => callystoNotices(config),
+    notices: (config, program) => callystoNotices(config, program.tier),
     deploy: (config, context) => new Environment("callysto", { config, context }).outputs,
 });

@@ -54,7 +54,8 @@ export function inventoryHost(h: Host): pulumi.Output<InventoryHost> {
 /**
  * Ansible for every host to be provisioned (see `ResolvedHost.provision`), each run on its own (`init.yml`, then the
  * environment or workstation playbook, limited to the host) and re-run only when the host, its variables or the
- * playbook version change; then the wildcard certificate deployed to the web hosts whenever it may have been renewed.
+ * playbook version change; then the wildcard certificate deployed to every web host, adopted ones included, whenever it
+ * may have been renewed.
  */
 export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> {
     /** The whole environment's inventory (YAML), for ad-hoc runs by operators. */
@@ -76,7 +77,7 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
         // those whose provisioning is asked for: a running host adopted as it is is left as it is.
         const provisioned = args.hosts.filter((h) => h.host.provision);
         for (const h of provisioned) this.runs[h.host.name] = this.playbooks(h, all, args.certificate);
-        if (args.certificate) this.deployCertificate(args.hosts, provisioned, args.certificate);
+        if (args.certificate) this.deployCertificate(args.hosts, args.certificate);
         this.registerOutputs({ inventory: this.inventory });
     }
 
@@ -113,26 +114,20 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
         );
     }
 
-    /** The wildcard certificate deployed to the provisioned web hosts, whenever it may have been renewed. */
-    private deployCertificate(
-        hosts: readonly Host[],
-        provisioned: readonly Host[],
-        certificate: ProvisioningCertificate,
-    ): void {
+    /**
+     * The wildcard certificate deployed to every web host, whenever it may have been renewed: a host adopted as it is
+     * (no playbook of its own) gets it too, since installing the renewed certificate is the runbook's renewal step, not
+     * provisioning (runbook 004: callysto_ssl_cert_dir, whose files Ansible copies to /etc/pki/tls/ on the servers).
+     */
+    private deployCertificate(hosts: readonly Host[], certificate: ProvisioningCertificate): void {
         const cfg = this.#settings;
-        const web = provisioned.filter((h) => CERTIFICATE_ROLES.includes(h.host.role));
+        const web = hosts.filter((h) => CERTIFICATE_ROLES.includes(h.host.role));
         if (web.length === 0) return;
-        // By group while every web host is provisioned; by name when one is not, so it is left alone too.
-        const everyWebHost =
-            web.length === hosts.filter((h) => CERTIFICATE_ROLES.includes(h.host.role)).length;
-        const limit = everyWebHost
-            ? CERTIFICATE_ROLES.join(",")
-            : web.map((h) => inventoryName(h.host)).join(",");
         new PlaybookCommand(
             this.childName("certificates"),
             {
                 inventory: this.inventory,
-                limit,
+                limit: CERTIFICATE_ROLES.join(","),
                 sshPrivateKey: this.#sshPrivateKey,
                 repo: cfg.repo,
                 version: cfg.version,
@@ -145,8 +140,9 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
                 ]),
             },
             this.foreignChild({
-                // order: after the certificate is checked or renewed, and after each web host's own playbooks.
-                dependsOn: [certificate.command, ...web.flatMap((h) => this.runs[h.host.name] ?? [])],
+                // order: after the certificate is checked or renewed, and after each web host's own playbooks, or, on
+                // a host adopted as it is, after its port has the group that lets Ansible's ssh in.
+                dependsOn: [certificate.command, ...web.map((h) => this.runs[h.host.name] ?? h)],
             }),
         );
     }

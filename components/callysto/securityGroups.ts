@@ -5,7 +5,7 @@ import { SystemArgs, SystemPart } from "../shared/system";
 import { CallystoSection } from "./config";
 import { RoleGroup } from "./host";
 import { ResolvedHost } from "./hosts";
-import { SecurityProfile, ingressRules, ruleSuffix, securityGroupName } from "./securityRules";
+import { SecurityProfile, ingressRules, ruleSuffix, securityGroupName, terraformOf } from "./securityRules";
 
 /** Arguments of {@link SecurityGroups}: the section and context, and the hosts whose roles get a group. */
 export interface SecurityGroupsArgs extends SystemArgs<CallystoSection, OpenStackContext> {
@@ -14,8 +14,9 @@ export interface SecurityGroupsArgs extends SystemArgs<CallystoSection, OpenStac
 
 /**
  * One Neutron security group per role in use (and `packer` where packerSecurityGroup asks for it), each with the
- * ingress rules of its role (IPv4 and IPv6). The group's name holds the environment, so both environments can share a
- * project; servers take ssh only from sshSources (Terraform's 0.0.0.0/0 when unset: local stack only).
+ * ingress rules Terraform gives its role (IPv4 and IPv6; production: the runbook's Terraform, see terraformOf). The
+ * group's name holds the environment, so both environments can share a project; servers take ssh only from
+ * sshSources (Terraform's 0.0.0.0/0 and ::/0 when unset: local stack only).
  */
 export class SecurityGroups extends SystemPart<CallystoSection, OpenStackContext> {
     /** Profile → security group id. */
@@ -44,7 +45,13 @@ export class SecurityGroups extends SystemPart<CallystoSection, OpenStackContext
             },
             this.child(),
         );
-        for (const rule of ingressRules(profile, this.config.sshSources)) {
+        const terraform = terraformOf(this.context.tier);
+        const rules = ingressRules(profile, terraform, this.config.sshSources);
+        if (rules === undefined) {
+            // The check refuses such a stack first (rolesOutsideTerraform); reaching here is a defect of the program.
+            throw new pulumi.ResourceError(`${terraform.source} has no security group for ${profile}`, this);
+        }
+        for (const rule of rules) {
             new openstack.networking.SecGroupRule(
                 this.childName(`${profile}-${ruleSuffix(rule)}`),
                 { direction: "ingress", securityGroupId: group.id, ...rule },

@@ -1,3 +1,4 @@
+import { StackTier, isProductionTier } from "../config/system";
 import { MachineRole } from "./hosts";
 
 /** A security group profile: a host role, or `packer` for image builds. */
@@ -12,13 +13,12 @@ export interface IngressRule {
     remoteIpPrefix: string;
 }
 
-/** Ports every public Callysto server opens to everyone: http, https and 9999 (the stats/sharder endpoint). */
-export const WEB_PORTS = [80, 443, 9999] as const;
 export const SSH_PORT = 22;
 
 const FAMILIES = [
     { ethertype: "IPv4", remoteIpPrefix: "0.0.0.0/0", icmp: "icmp" },
-    // Neutron stores ICMP for IPv6 as ipv6-icmp; asking for that directly avoids a diff on every refresh.
+    // Neutron stores ICMP for IPv6 as ipv6-icmp (Terraform's `icmp` with ethertype IPv6 included); asking for that
+    // directly avoids a diff on every refresh.
     { ethertype: "IPv6", remoteIpPrefix: "::/0", icmp: "ipv6-icmp" },
 ] as const;
 
@@ -52,38 +52,86 @@ function icmp(): IngressRule[] {
     }));
 }
 
-/** ssh from each listed range, in the family of its address. */
-function sshFrom(sources: readonly string[]): IngressRule[] {
-    return sources.map((source) => ({
-        ethertype: source.includes(":") ? "IPv6" : "IPv4",
-        protocol: "tcp",
-        portRangeMin: SSH_PORT,
-        portRangeMax: SSH_PORT,
-        remoteIpPrefix: source,
-    }));
+/** The security groups of one state of callysto/infrastructure's Terraform: each profile's ingress rules. */
+export interface TerraformGroups {
+    /** repository@commit and the files the rules were read from. */
+    source: string;
+    groups: Partial<Record<SecurityProfile, readonly IngressRule[]>>;
 }
 
+const PACKER = [...allPorts("tcp"), ...allPorts("udp"), ...icmp()];
+const WORKSTATION = [...tcpPorts([SSH_PORT]), ...icmp()];
+
 /**
- * The ingress rules of a profile, IPv4 and IPv6 alike (terraform/modules/*\/security_groups.tf, terraform/packer).
- * Servers take ssh only from `sshSources` when it is given (Terraform opened it to the world); the workstation keeps
- * ssh open, as the team logs in to it from wherever they are (runbook 004, "ssh ptty2u@clavius...").
+ * The Terraform runbook 004 runs: callysto/infrastructure at the commit whose PROCESSES.md is the runbook word for word.
+ * Its hub takes ssh, http and https from everyone over IPv4 and IPv6 (and ICMP); nothing opens 9999.
  */
-export function ingressRules(profile: SecurityProfile, sshSources?: readonly string[]): IngressRule[] {
-    switch (profile) {
-        case "hub":
-        case "sharder":
-        case "ssp":
-        case "stats":
-            return [
-                ...(sshSources ? sshFrom(sshSources) : tcpPorts([SSH_PORT])),
-                ...tcpPorts(WEB_PORTS),
-                ...icmp(),
-            ];
-        case "workstation":
-            return [...tcpPorts([SSH_PORT]), ...icmp()];
-        case "packer":
-            return [...allPorts("tcp"), ...allPorts("udp"), ...icmp()];
-    }
+export const RUNBOOK_TERRAFORM: TerraformGroups = {
+    source: "callysto/infrastructure@6af2abb14bcc4b8b876a9ba3f9c1c41196a75a28 (PROCESSES.md = runbook 004): terraform/modules/hub/security_groups.tf, terraform/modules/clavius/security_groups.tf, terraform/packer/main.tf",
+    groups: {
+        hub: [...tcpPorts([SSH_PORT, 80, 443]), ...icmp()],
+        workstation: WORKSTATION,
+        packer: PACKER,
+    },
+};
+
+/**
+ * The later layout (hub-prod-r9: a sharder, hubs, ssp, stats), where every public server also opens 9999, the stats
+ * client's caddy (ansible/plays/imports/stats_client.yml caddy_port). Only there.
+ */
+export const LATER_TERRAFORM: TerraformGroups = {
+    source: "callysto/infrastructure@904146a3d8bc1fd4e7cc168343d20a757cb439be: terraform/modules/{hub,sharder,ssp,stats,clavius}/security_groups.tf, terraform/packer/main.tf",
+    groups: {
+        ...Object.fromEntries(
+            (["hub", "sharder", "ssp", "stats"] as const).map((role) => [
+                role,
+                [...tcpPorts([SSH_PORT, 80, 443, 9999]), ...icmp()],
+            ]),
+        ),
+        workstation: WORKSTATION,
+        packer: PACKER,
+    },
+};
+
+/**
+ * The Terraform a stack's groups follow: production is the system runbook 004 runs (the runbook wins over the
+ * repository's later state); stage and the local stack run the later layout, whose roles only it has.
+ */
+export function terraformOf(tier: StackTier | undefined): TerraformGroups {
+    return isProductionTier(tier) ? RUNBOOK_TERRAFORM : LATER_TERRAFORM;
+}
+
+/** The address family of a range. */
+export function familyOf(range: string): IngressRule["ethertype"] {
+    return range.includes(":") ? "IPv6" : "IPv4";
+}
+
+const isSsh = (r: IngressRule): boolean =>
+    r.protocol === "tcp" && r.portRangeMin === SSH_PORT && r.portRangeMax === SSH_PORT;
+
+/**
+ * The ingress rules of a profile: Terraform's, with ssh on servers narrowed to `sshSources` when it is given, one rule
+ * per source in the family of its address (Terraform opened it to the world; the workstation keeps that, as the team
+ * logs in to it from wherever they are, runbook 004 "ssh ptty2u@clavius..."). Undefined for a profile that Terraform
+ * has no group for.
+ */
+export function ingressRules(
+    profile: SecurityProfile,
+    terraform: TerraformGroups,
+    sshSources?: readonly string[],
+): IngressRule[] | undefined {
+    const rules = terraform.groups[profile];
+    if (rules === undefined) return undefined;
+    if (profile === "workstation" || profile === "packer" || sshSources === undefined) return [...rules];
+    // One rule per distinct source: the offline plan's placeholders are one value until the operator sets each.
+    const sources = [...new Set(sshSources)];
+    return rules.flatMap((rule) =>
+        isSsh(rule)
+            ? sources
+                  .filter((source) => familyOf(source) === rule.ethertype)
+                  .map((source) => ({ ...rule, remoteIpPrefix: source }))
+            : [rule],
+    );
 }
 
 /** A stable Pulumi name suffix for a rule: `tcp-443-v6`, `udp-1-65535-v4`, `icmp-v4`. */

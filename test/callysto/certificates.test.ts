@@ -98,23 +98,28 @@ describe("callysto certificates", function () {
             !("DNS_ZONE_ID" in e) && !("DESIGNATE_OPENRC" in e),
             "no zone and no Designate credentials",
         );
-        assert.equal(
-            plan.ofType(T.command).filter((c) => c.name === "callysto-provisioning-certificates").length,
-            0,
-            "nothing is deployed to the live hub until its provisioning is asked for (adopt.provision)",
+        // The renewed certificate reaches the live hub, adopted as it is, as the runbook's play puts it there.
+        assert.deepEqual(
+            plan
+                .ofType(T.command)
+                .map((c) => c.name)
+                .filter((n) => n.startsWith("callysto-provisioning-")),
+            ["callysto-provisioning-certificates"],
+            "the certificate deployment is the only playbook run on the live hub",
         );
-        const provisioned = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((c) => (c.hosts[0].adopt!.provision = true)),
-            ),
-        );
-        const deploy = provisioned.byName("callysto-provisioning-certificates", T.command);
+        const deploy = plan.byName("callysto-provisioning-certificates", T.command);
+        assert.equal(env(deploy).ANSIBLE_LIMIT, "hub,sharder,ssp,stats");
         assert.ok(
-            deploy.dependencies.includes(provisioned.byName("callysto-certificate-check", T.command).urn),
+            deploy.dependencies.includes(plan.byName("callysto-certificate-check", T.command).urn),
             "deployed only after the check passed",
         );
+        assert.ok(
+            deploy.dependencies.some((urn) =>
+                urn.endsWith("PortSecGroupAssociate::callysto-hub-port-secgroups"),
+            ),
+            "deployed once the hub's port lets Ansible in",
+        );
+        assert.match(env(deploy).ANSIBLE_INVENTORY_YAML, /hub\.callysto\.ca/);
         assert.equal(
             JSON.parse(env(deploy).ANSIBLE_EXTRA_VARS).callysto_ssl_cert_dir,
             "/home/ptty2u/work/callysto-infra/letsencrypt/prod/certs/star_callysto_ca",

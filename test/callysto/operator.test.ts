@@ -38,7 +38,12 @@ describe("callysto operator-held values", function () {
         for (const stack of ["stage", "prod"] as const) {
             const cfg = committed(stack).callysto as { keypair: { publicKey: string }; sshSources: string[] };
             assert.equal(cfg.keypair.publicKey, PLACEHOLDER, stack);
-            assert.deepEqual(cfg.sshSources, [PLACEHOLDER], stack);
+            // Production asks for an IPv6 range too: runbook 004's hub takes ssh over IPv6.
+            assert.deepEqual(
+                cfg.sshSources,
+                stack === "prod" ? [PLACEHOLDER, PLACEHOLDER] : [PLACEHOLDER],
+                stack,
+            );
         }
     });
 
@@ -87,11 +92,16 @@ describe("callysto operator-held values", function () {
             fixes["runbooks:callysto.hosts[0].adopt.portId"],
             `pulumi config set --path 'callysto.hosts[0].adopt.portId' "$(openstack port list --server hub.callysto.ca -f value -c ID)"`,
         );
+        // The second ssh source is the workstation's IPv6 range, which runbook 004's hub takes ssh over.
+        assert.equal(
+            fixes["runbooks:callysto.sshSources[1]"],
+            `pulumi config set --path 'callysto.sshSources[1]' "$(curl -6 -fsS https://api6.ipify.org)/128"`,
+        );
         assert.ok(
             err.problems.every((p) => p.placeholder),
             "every problem is a placeholder the operator fills",
         );
-        assert.equal(err.problems.length, 7);
+        assert.equal(err.problems.length, 8);
     });
 
     it("lets the offline plan render the committed files, placeholders and all", async () => {

@@ -1,10 +1,32 @@
 import { strict as assert } from "assert";
-import { IngressRule, ingressRules, ruleSuffix } from "../../components/callysto/securityRules";
+import fc from "fast-check";
+import { callystoProblems } from "../../components/callysto/checks";
+import { CallystoConfig, callystoSchema } from "../../components/callysto/config";
+import {
+    IngressRule,
+    LATER_TERRAFORM,
+    RUNBOOK_TERRAFORM,
+    SecurityProfile,
+    ingressRules,
+    ruleSuffix,
+} from "../../components/callysto/securityRules";
 import { fakeId } from "../../tools/mocks/fakes";
 import { field } from "../harness";
 import { OPERATOR_SOURCE } from "../placeholders";
+import { PLACEHOLDER } from "../../components/shared/placeholder";
 import { runSystem } from "../fixtures/system";
-import { CALLYSTO, T, editing, planOf } from "./helpers";
+import { CALLYSTO, T, callystoValues, editing, planOf } from "./helpers";
+
+/** The rules of a profile that Terraform has a group for. */
+function rules(
+    profile: SecurityProfile,
+    terraform = LATER_TERRAFORM,
+    sources?: readonly string[],
+): IngressRule[] {
+    const found = ingressRules(profile, terraform, sources);
+    assert.ok(found, `${terraform.source} has a ${profile} group`);
+    return found;
+}
 
 function describeRule(r: IngressRule | Record<string, unknown>): string {
     const ports = r.portRangeMin === undefined ? "" : `:${r.portRangeMin}-${r.portRangeMax}`;
@@ -25,32 +47,32 @@ const WEB = [
 describe("callysto security groups", function () {
     this.timeout(120_000);
 
-    it("opens http, https, 9999 and ICMP to everyone, and ssh only from the listed sources, on servers", () => {
+    it("opens http, https, 9999 and ICMP to everyone, and ssh only from the listed sources, on the later layout's servers", () => {
         for (const role of ["hub", "sharder", "ssp", "stats"] as const) {
             assert.deepEqual(
-                ingressRules(role, ["203.0.113.10/32", "2001:db8::/64"]).map(describeRule).sort(),
+                rules(role, LATER_TERRAFORM, ["203.0.113.10/32", "2001:db8::/64"]).map(describeRule).sort(),
                 [...WEB, "IPv4 tcp:22-22 from 203.0.113.10/32", "IPv6 tcp:22-22 from 2001:db8::/64"].sort(),
                 role,
             );
             // Without a list (the local stack only: validation requires one elsewhere), Terraform's rules.
             assert.deepEqual(
-                ingressRules(role).map(describeRule).sort(),
+                rules(role).map(describeRule).sort(),
                 [...WEB, "IPv4 tcp:22-22 from 0.0.0.0/0", "IPv6 tcp:22-22 from ::/0"].sort(),
             );
         }
-        const suffixes = ingressRules("hub", ["203.0.113.10/32", "2001:db8::/64"]).map(ruleSuffix);
+        const suffixes = rules("hub", LATER_TERRAFORM, ["203.0.113.10/32", "2001:db8::/64"]).map(ruleSuffix);
         assert.ok(suffixes.includes("tcp-22-v4-203.0.113.10-32"));
         assert.equal(new Set(suffixes).size, suffixes.length);
     });
 
     it("opens only ssh and ICMP on the workstation, and every tcp/udp port and ICMP for packer", () => {
-        assert.deepEqual(ingressRules("workstation").map(describeRule).sort(), [
+        assert.deepEqual(rules("workstation").map(describeRule).sort(), [
             "IPv4 icmp from 0.0.0.0/0",
             "IPv4 tcp:22-22 from 0.0.0.0/0",
             "IPv6 ipv6-icmp from ::/0",
             "IPv6 tcp:22-22 from ::/0",
         ]);
-        assert.deepEqual(ingressRules("packer").map(describeRule).sort(), [
+        assert.deepEqual(rules("packer").map(describeRule).sort(), [
             "IPv4 icmp from 0.0.0.0/0",
             "IPv4 tcp:1-65535 from 0.0.0.0/0",
             "IPv4 udp:1-65535 from 0.0.0.0/0",
@@ -58,7 +80,7 @@ describe("callysto security groups", function () {
             "IPv6 tcp:1-65535 from ::/0",
             "IPv6 udp:1-65535 from ::/0",
         ]);
-        const suffixes = ingressRules("packer").map(ruleSuffix);
+        const suffixes = rules("packer").map(ruleSuffix);
         assert.equal(new Set(suffixes).size, suffixes.length, "rule names are unique within a group");
     });
 
@@ -132,6 +154,125 @@ describe("callysto security groups", function () {
         assert.deepEqual(
             workstationRules.map((r) => r.inputs.portRangeMin).filter((p) => p !== undefined),
             [22, 22],
+        );
+    });
+});
+
+describe("callysto production: the security groups of runbook 004's Terraform", function () {
+    this.timeout(120_000);
+    const prod = (): CallystoConfig => callystoSchema.parse(callystoValues("prod").callysto);
+    const keyed = (config: CallystoConfig, key: string) =>
+        callystoProblems(config, "production").filter((p) => p.key === `runbooks:callysto.${key}`);
+
+    it("gives the hub ssh, http, https and ICMP over IPv4 and IPv6 and never 9999, as the runbook's Terraform does", () => {
+        assert.deepEqual(rules("hub", RUNBOOK_TERRAFORM).map(describeRule).sort(), [
+            "IPv4 icmp from 0.0.0.0/0",
+            "IPv4 tcp:22-22 from 0.0.0.0/0",
+            "IPv4 tcp:443-443 from 0.0.0.0/0",
+            "IPv4 tcp:80-80 from 0.0.0.0/0",
+            "IPv6 ipv6-icmp from ::/0",
+            "IPv6 tcp:22-22 from ::/0",
+            "IPv6 tcp:443-443 from ::/0",
+            "IPv6 tcp:80-80 from ::/0",
+        ]);
+        for (const role of ["sharder", "ssp", "stats"] as const) {
+            assert.equal(ingressRules(role, RUNBOOK_TERRAFORM), undefined, role);
+        }
+    });
+
+    it("makes the prod hub's group with those rules, ssh narrowed to the sources of each family", async () => {
+        const sources = ["203.0.113.10/32", "2001:db8::/64"];
+        const plan = await planOf(
+            runSystem(
+                CALLYSTO,
+                "prod",
+                editing((c) => (c.sshSources = sources)),
+            ),
+        );
+        const [group] = plan.ofType(T.group).filter((g) => g.inputs.name === "callysto-prod-hub");
+        assert.ok(group, "the hub's group is made");
+        const hubRules = plan
+            .ofType(T.rule)
+            .filter((r) => r.inputs.securityGroupId === fakeId(T.group, group.name))
+            .map((r) => describeRule(r.inputs))
+            .sort();
+        assert.deepEqual(
+            hubRules,
+            [
+                "IPv4 icmp from 0.0.0.0/0",
+                "IPv4 tcp:22-22 from 203.0.113.10/32",
+                "IPv4 tcp:443-443 from 0.0.0.0/0",
+                "IPv4 tcp:80-80 from 0.0.0.0/0",
+                "IPv6 ipv6-icmp from ::/0",
+                "IPv6 tcp:22-22 from 2001:db8::/64",
+                "IPv6 tcp:443-443 from ::/0",
+                "IPv6 tcp:80-80 from ::/0",
+            ],
+            "no 9999, and ssh over IPv6",
+        );
+    });
+
+    it("refuses a production host whose role the runbook's Terraform has no group for, with the runbook's role as the fix", () => {
+        fc.assert(
+            fc.property(fc.constantFrom("hub", "sharder", "ssp", "stats") as fc.Arbitrary<"hub">, (role) => {
+                const config = prod();
+                config.hosts[0].role = role;
+                const found = keyed(config, "hosts[0].role");
+                if (role === "hub") {
+                    assert.deepEqual(found, []);
+                } else {
+                    assert.equal(found.length, 1, role);
+                    assert.match(found[0].message, /9999 from 0\.0\.0\.0\/0, tcp 9999 from ::\/0/);
+                    assert.equal(found[0].fix, "pulumi config set --path 'callysto.hosts[0].role' hub");
+                    // Stage runs the later layout: the same role is allowed there.
+                    assert.deepEqual(
+                        callystoProblems(config, "staging").filter((p) => /hosts\[0\]\.role/.test(p.key)),
+                        [],
+                    );
+                }
+            }),
+        );
+    });
+
+    it("refuses production ssh sources that leave out a family the runbook's hub takes ssh over, naming the fix for it", () => {
+        const v4 = fc.ipV4().map((a) => `${a}/32`);
+        const v6 = fc.ipV6().map((a) => `${a}/128`);
+        fc.assert(
+            fc.property(fc.array(v4, { maxLength: 3 }), fc.array(v6, { maxLength: 3 }), (fours, sixes) => {
+                fc.pre(fours.length + sixes.length > 0);
+                const config = prod();
+                config.sshSources = [...fours, ...sixes];
+                const found = keyed(config, "sshSources").filter((p) => /lists no IPv/.test(p.message));
+                const missing = [
+                    ...(fours.length === 0 ? ["IPv4"] : []),
+                    ...(sixes.length === 0 ? ["IPv6"] : []),
+                ];
+                assert.deepEqual(
+                    found.map((p) => /lists no (IPv\d)/.exec(p.message)![1]),
+                    missing,
+                );
+                for (const p of found) {
+                    assert.ok(
+                        p.fix.startsWith(
+                            `pulumi config set --path 'callysto.sshSources[${config.sshSources.length}]'`,
+                        ),
+                    );
+                }
+            }),
+        );
+        // A placeholder stands for the family still missing: its fix reads the workstation's IPv6 address.
+        const placeholder = prod();
+        placeholder.sshSources = ["203.0.113.10/32", PLACEHOLDER];
+        const [asked, ...more] = keyed(placeholder, "sshSources[1]");
+        assert.deepEqual(more, []);
+        assert.equal(
+            asked.fix,
+            `pulumi config set --path 'callysto.sshSources[1]' "$(curl -6 -fsS https://api6.ipify.org)/128"`,
+        );
+        assert.deepEqual(
+            keyed(placeholder, "sshSources").filter((p) => /lists no IPv/.test(p.message)),
+            [],
+            "the placeholder's own problem asks for it",
         );
     });
 });

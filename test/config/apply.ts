@@ -170,6 +170,7 @@ function stepOf(command: string, stack: string): ((doc: Document) => void) | str
     // What the shell would substitute: the fixes for ssh sources ask for the workstation's own public address.
     const [input, file] = command
         .replace(/\$\(curl -fsS https:\/\/checkip\.amazonaws\.com\)/g, "203.0.113.7")
+        .replace(/\$\(curl -6 -fsS https:\/\/api6\.ipify\.org\)/g, "2001:db8::7")
         .split(" < ");
     const words = shellWords(input);
     if (words[0] !== "pulumi" || words[1] !== "config")

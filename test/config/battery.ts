@@ -216,7 +216,9 @@ export const CASES: Case[] = [
         name: "missing tier",
         text: stage((d) => d.deleteIn(C("tier"))),
         keys: ["runbooks:tier"],
-        fixes: { "runbooks:tier": /^pulumi config set tier production --stack stage$/ },
+        // Production would refuse stage's file (its sharder, ssp and stats are groups runbook 004's Terraform lacks),
+        // so the proven fix is the stack's committed tier.
+        fixes: { "runbooks:tier": /^pulumi config set tier staging --stack stage$/ },
         messages: { "runbooks:tier": /staging and local/ },
     },
     {
@@ -230,7 +232,8 @@ export const CASES: Case[] = [
         name: "tier prod (not a tier)",
         text: stage((d) => d.setIn(C("tier"), "prod")),
         keys: ["runbooks:tier"],
-        fixes: { "runbooks:tier": /tier production/ },
+        // As for a missing tier: production would refuse stage's layout, so the committed tier is the proven fix.
+        fixes: { "runbooks:tier": /tier staging/ },
     },
     {
         name: "absent section",
@@ -694,7 +697,10 @@ function FIX_CASES(): Case[] {
 
 /** Finding 6: values the API server or OpenStack would refuse half-way through `pulumi up`. */
 function RANGE_CASES(): Case[] {
-    const ssh = (source: string) => prod((d) => d.setIn(C("callysto", "sshSources"), d.createNode([source])));
+    // Production's ssh sources as the operator sets them: the workstation's IPv4 source under test, and its IPv6 range
+    // (runbook 004's hub takes ssh over both families).
+    const ssh = (source: string, v6 = "2001:db8::10/128") =>
+        prod((d) => d.setIn(C("callysto", "sshSources"), d.createNode([source, v6])));
     return [
         {
             name: "replicas 2147483648 (above int32)",
@@ -818,14 +824,35 @@ function RANGE_CASES(): Case[] {
         },
         {
             name: "production ssh from ::/0 is refused",
-            text: ssh("::/0"),
+            text: ssh("203.0.113.10/32", "::/0"),
             stack: "prod",
-            keys: ["runbooks:callysto.sshSources[0]"],
+            keys: ["runbooks:callysto.sshSources[1]"],
         },
         {
-            name: "production ssh from 0.0.0.0/0 with the named exception is accepted",
+            name: "production ssh over IPv4 alone is refused: runbook 004's hub takes ssh over IPv6 too",
+            text: prod((d) => d.setIn(C("callysto", "sshSources"), d.createNode(["203.0.113.10/32"]))),
+            stack: "prod",
+            keys: ["runbooks:callysto.sshSources"],
+            messages: { "runbooks:callysto.sshSources": /lists no IPv6 range/ },
+            fixes: { "runbooks:callysto.sshSources": /curl -6/ },
+        },
+        {
+            name: "a production host of a role runbook 004's Terraform has no group for is refused",
+            text: prod((d) => d.setIn(C("callysto", "hosts", 0, "role"), "stats")),
+            stack: "prod",
+            // stats has no role defaults in production: its flavor and image are asked for too.
+            keys: [
+                "runbooks:callysto.hosts[0].flavor",
+                "runbooks:callysto.hosts[0].image",
+                "runbooks:callysto.hosts[0].role",
+            ],
+            messages: { "runbooks:callysto.hosts[0].role": /tcp 9999 from 0\.0\.0\.0\/0/ },
+            fixes: { "runbooks:callysto.hosts[0].role": /hosts\[0\]\.role' hub/ },
+        },
+        {
+            name: "production ssh from 0.0.0.0/0 and ::/0 with the named exception is accepted, as runbook 004 has it",
             text: prod((d) => {
-                d.setIn(C("callysto", "sshSources"), d.createNode(["0.0.0.0/0"]));
+                d.setIn(C("callysto", "sshSources"), d.createNode(["0.0.0.0/0", "::/0"]));
                 d.setIn(C("callysto", "allowSshFromAnywhere"), "INC-4711: workstation address changes daily");
             }),
             stack: "prod",

@@ -5,6 +5,13 @@ import { SystemArgs, SystemPart } from "../../../shared/system";
 import { keepsRendered } from "./catalogPrerequisites";
 import { CatalogConfig, CatalogPlacementRule, ThothSection } from "../../config";
 import { StationTier } from "../tiers";
+import { containerSecurityContext } from "../../../shared/security";
+import {
+    WORKFLOW_KINDS,
+    WorkflowControllerSettings,
+    restrictContainers,
+    workflowPodViolations,
+} from "../modules/argoPod";
 
 /** A placement rule of a module with its tier resolved to the environment's namespace. */
 export interface CatalogPlacement {
@@ -137,6 +144,26 @@ export interface WorkflowCatalogArgs extends SystemArgs<ThothSection, Kubernetes
     namespaceResources: Record<string, pulumi.Resource>;
     /** What every rendered object also waits for (this stack's Argo CRDs, when it owns them). */
     prerequisites: pulumi.Resource[];
+    /** Namespace → the settings of the Argo controller that builds the pods of its Workflows. */
+    controllers: Record<string, WorkflowControllerSettings>;
+}
+
+/**
+ * A rendered Workflow-kind object made to run under the restricted Pod Security Standard: its containers get what the
+ * standard asks and the reference leaves unset, and the pods its namespace's controller would build are checked (a
+ * namespace without a controller builds none). Returns every way they still break it, each naming the object.
+ */
+export function restrictedWorkflow(
+    obj: Record<string, unknown>,
+    controller: WorkflowControllerSettings | undefined,
+): string[] {
+    if (!WORKFLOW_KINDS.includes(String(obj.kind))) return [];
+    restrictContainers(obj, containerSecurityContext() as Record<string, unknown>);
+    if (controller === undefined) return [];
+    const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+    return workflowPodViolations(obj, controller).map(
+        (v) => `${String(obj.kind)} ${meta.namespace}/${meta.name}: ${v}`,
+    );
 }
 
 /**
@@ -151,10 +178,12 @@ export interface WorkflowCatalogArgs extends SystemArgs<ThothSection, Kubernetes
  */
 export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext> {
     public readonly instances: CatalogInstance[];
+    readonly #controllers: Record<string, WorkflowControllerSettings>;
 
     constructor(name: string, args: WorkflowCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:thoth:WorkflowCatalog", name, args, opts);
         this.instances = catalogPlan(args.catalog, args.namespaces);
+        this.#controllers = args.controllers;
         const namespaceOf = (ns: string): pulumi.Resource => {
             const resource = args.namespaceResources[ns];
             if (!resource) {
@@ -184,6 +213,7 @@ export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext>
                 if (target.namespace !== undefined) {
                     obj.metadata = { ...obj.metadata, namespace: target.namespace };
                 }
+                this.restricted(i, obj, target.namespace);
                 // The SDK gives rendered objects only their parent, and the Directory names each object by its
                 // namespace, so the namespace stays a plain string here.
                 // order: each rendered object waits for the Namespace it lands in and for Argo's CRDs.
@@ -204,5 +234,22 @@ export class WorkflowCatalog extends SystemPart<ThothSection, KubernetesContext>
             );
         }
         this.registerOutputs({ instances: this.instances });
+    }
+
+    /**
+     * A rendered Workflow-kind object made to pass the restricted standard, or the run stopped naming what does not:
+     * rendered inside the provider's apply, the error fails the program as an unhandled rejection.
+     */
+    private restricted(instance: CatalogInstance, obj: RenderedObject, namespace: string | undefined): void {
+        const refused = restrictedWorkflow(
+            obj,
+            namespace !== undefined ? this.#controllers[namespace] : undefined,
+        );
+        if (refused.length > 0) {
+            throw new pulumi.ResourceError(
+                `${instance.directory} renders Workflows whose pods break the restricted Pod Security Standard:\n${refused.map((r) => `  - ${r}`).join("\n")}`,
+                this,
+            );
+        }
     }
 }

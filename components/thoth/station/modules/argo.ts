@@ -20,6 +20,9 @@ import { WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "../sizing";
 import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
+import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
+import type { Platform } from "../../../config/fields";
+import { WorkflowControllerSettings } from "./argoPod";
 
 /** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
 export interface ArgoInstallPlan {
@@ -34,7 +37,28 @@ export interface ArgoInstallPlan {
     executorResources?: boolean;
     /** The controller's `namespace:`; amun-inspection's config leaves it unset. */
     namespaced: boolean;
+    /** The workflow executor, with the reference file that sets it for this install. */
+    executor: InstallExecutor;
 }
+
+/**
+ * An install's `containerRuntimeExecutor`. Unset, v2.12.5 runs `docker` (argoproj/argo-workflows@v2.12.5 (53f022c3)
+ * config/config.go: "default is docker"), which mounts the node's /var/run/docker.sock into every workflow pod as a
+ * hostPath volume (workflow/controller/workflowpod.go createVolumes, newWaitContainer): refused by OpenShift's
+ * restricted SCC and the restricted Pod Security Standard, and without a socket on CRI-O nodes. `k8sapi` works through
+ * the API with the pod's account and needs no host access (docs/workflow-executors.md at v2.12.5); every Thoth install
+ * of the reference sets it.
+ */
+export interface InstallExecutor {
+    name: "k8sapi";
+    /** repository@commit:path of the reference's workflow-controller-configmap for this install. */
+    source: string;
+}
+
+const k8sapiAt = (path: string): InstallExecutor => ({
+    name: "k8sapi",
+    source: `thoth-station/thoth-application@f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d:${path} (containerRuntimeExecutor: "k8sapi")`,
+});
 
 /** The install of the backend tier, whose account the prescriptions' Workflows run as: first in every environment. */
 export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
@@ -54,6 +78,7 @@ export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan,
                 workflowParallelism: 10,
                 artifacts: { archiveLogs: true },
                 namespaced: true,
+                executor: k8sapiAt("core/overlays/test/configmaps.yaml"),
             },
         ];
     }
@@ -67,6 +92,7 @@ export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan,
             artifacts: { archiveLogs: true },
             executorResources: true,
             namespaced: true,
+            executor: k8sapiAt("core/overlays/ocp4-stage/backend-stage/configmaps.yaml"),
         },
         {
             tier: "middletier",
@@ -76,6 +102,7 @@ export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan,
             workflowParallelism: 20,
             artifacts: { archiveLogs: false },
             namespaced: true,
+            executor: k8sapiAt("core/overlays/ocp4-stage/middletier-stage/configmaps.yaml"),
         },
         {
             tier: "amun-inspection",
@@ -84,18 +111,26 @@ export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan,
             ttlSeconds: 900,
             workflowParallelism: 10,
             namespaced: false,
+            executor: k8sapiAt("amun/overlays/ocp4-stage/amun-inspection/configmaps.yaml"),
         },
     ];
 }
 
-/** The `config` key of workflow-controller-configmap. */
-export function controllerConfig(
+/**
+ * The settings of workflow-controller-configmap's `config` key. Beside the reference's values, every workflow pod is
+ * given what the restricted Pod Security Standard needs and v2.12.5 leaves unset: the executor's own containers (wait,
+ * init) get only `executor.securityContext` (workflowpod.go newExecContainer), and a pod gets the securityContext of its
+ * template or Workflow (addSchedulingConstraints), which the reference's templates and the Workflows the consumers
+ * create leave unset, so `workflowDefaults` supplies it (controller.go setWorkflowDefaults: a Workflow's own wins).
+ */
+export function controllerSettings(
     plan: ArgoInstallPlan,
     namespace: string,
     shared: StationShared,
+    platform: Platform,
     /** The Secret of the artifact repository's keys (required when the plan has one). */
     artifactSecret?: string,
-): string {
+): WorkflowControllerSettings & Record<string, unknown> {
     if (plan.artifacts && !artifactSecret) {
         throw new Error(
             `the ${plan.tier} Argo install stores artifacts, but no Secret holds the repository's keys`,
@@ -103,11 +138,13 @@ export function controllerConfig(
     }
     const ttl = plan.ttlSeconds;
     const endpoint = shared.ceph.host.replace(/^https?:\/\//, "").replace(/\/$/, "");
-    const config: Record<string, unknown> = {
+    return {
+        containerRuntimeExecutor: plan.executor.name,
         ...(plan.namespaced ? { namespace } : {}),
         parallelism: plan.parallelism,
         workflowDefaults: {
             spec: {
+                securityContext: podSecurityContext(platform),
                 ttlStrategy: {
                     secondsAfterCompletion: ttl,
                     secondsAfterSuccess: ttl,
@@ -117,17 +154,19 @@ export function controllerConfig(
             },
         },
         metricsConfig: { enabled: true, path: "/metrics", port: 8080 },
-        ...(plan.executorResources
-            ? {
-                  executor: {
+        executor: {
+            // The executor runs non-root whatever a Workflow's own securityContext says.
+            securityContext: containerSecurityContext({ runAsNonRoot: true }) as Record<string, unknown>,
+            ...(plan.executorResources
+                ? {
                       imagePullPolicy: "IfNotPresent",
                       resources: {
                           requests: { cpu: "0.1", memory: "64Mi" },
                           limits: { cpu: "0.5", memory: "256Mi" },
                       },
-                  },
-              }
-            : {}),
+                  }
+                : {}),
+        },
         ...(plan.artifacts
             ? {
                   artifactRepository: {
@@ -144,7 +183,6 @@ export function controllerConfig(
               }
             : {}),
     };
-    return stringify(config);
 }
 
 export interface ArgoInstallArgs extends SystemArgs<ThothSection, KubernetesContext> {
@@ -182,6 +220,8 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
     public readonly tier: StationTier;
     /** Account `argo`, which the Workflows of the install's namespace run as. */
     public readonly workflowAccount: AccountHandle;
+    /** What the controller's configuration says of the pods it builds (its ConfigMap holds exactly these settings). */
+    public readonly settings: WorkflowControllerSettings;
     readonly #args: ArgoInstallArgs;
 
     constructor(name: string, args: ArgoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -202,7 +242,14 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
         const artifacts = args.plan.artifacts
             ? args.reads.secret("argo-artifact-repository-secrets")
             : undefined;
-        const config = this.controllerConfig(artifacts?.objectName);
+        this.settings = controllerSettings(
+            args.plan,
+            namespace,
+            args.shared,
+            this.context.cluster.platform,
+            artifacts?.objectName,
+        );
+        const config = this.controllerConfig();
         // What no reference of the pod specs carries: the account's grants, the ConfigMap the controller reads by its
         // plain --configmap name, and the artifact Secret its config names inside a YAML string.
         const unreferenced = [server, config, ...(artifacts?.resource ? [artifacts.resource] : [])];
@@ -214,7 +261,7 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
     }
 
     /** workflow-controller-configmap: the controller's settings (thoth-station.md §2.7, §4.2). */
-    private controllerConfig(artifactSecret: string | undefined): PlainConfigMap {
+    private controllerConfig(): PlainConfigMap {
         const args = this.#args;
         return new PlainConfigMap(
             this.childName("config"),
@@ -222,7 +269,7 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
                 namespace: args.namespaceRef,
                 name: "workflow-controller-configmap",
                 app: thothApp("workflow-controller", "workflows"),
-                data: { config: controllerConfig(args.plan, args.namespace, args.shared, artifactSecret) },
+                data: { config: stringify(this.settings) },
             },
             this.child(),
         );

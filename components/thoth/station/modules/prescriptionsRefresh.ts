@@ -11,6 +11,7 @@ import { fixedSize, toResourceRequirements } from "../../../shared/resources";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../config/fields";
 import { thothApp } from "../../identity";
+import { WorkflowControllerSettings, workflowPodViolations } from "./argoPod";
 import { StationReads } from "../stationEnv";
 
 // prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
@@ -242,6 +243,8 @@ export interface PrescriptionsRefreshArgs extends SystemArgs<ThothSection, Kuber
     reads: StationReads;
     /** Account `argo` of the namespace's Argo install, which the Workflows run as. */
     account: AccountHandle;
+    /** The settings of the namespace's Argo controller, which builds the CronWorkflows' pods. */
+    controller: WorkflowControllerSettings;
 }
 
 /**
@@ -278,18 +281,33 @@ export class PrescriptionsRefresh extends SystemPart<ThothSection, KubernetesCon
                 internalRegistryImage(namespace, name, PRESCRIPTIONS_STREAM.tag),
             );
         }
-        for (const plan of prescriptionsRefreshPlans()) {
-            const labels = standardLabels(thothApp(plan.name, "job", args.image));
-            this.cronWorkflows[plan.name] = new k8s.apiextensions.CustomResource(
-                this.childName(plan.name),
-                cronWorkflowObject(plan, {
-                    namespace: args.namespaceRef,
-                    image,
-                    labels,
-                    platform: cluster.platform,
-                    reads: args.reads,
-                    account: args.account,
-                }),
+        const objects = prescriptionsRefreshPlans().map((plan) =>
+            cronWorkflowObject(plan, {
+                namespace: args.namespaceRef,
+                image,
+                labels: standardLabels(thothApp(plan.name, "job", args.image)),
+                platform: cluster.platform,
+                reads: args.reads,
+                account: args.account,
+            }),
+        );
+        // Before anything is registered: a pod the restricted Pod Security Standard refuses never starts.
+        const refused = objects.flatMap((o) =>
+            workflowPodViolations(o, args.controller).map(
+                (v) => `CronWorkflow ${String(o.metadata.name)}: ${v}`,
+            ),
+        );
+        if (refused.length > 0) {
+            throw new pulumi.ResourceError(
+                `the pods Argo would build for these CronWorkflows break the restricted Pod Security Standard:\n${refused.map((r) => `  - ${r}`).join("\n")}`,
+                this,
+            );
+        }
+        for (const object of objects) {
+            const name = String(object.metadata.name);
+            this.cronWorkflows[name] = new k8s.apiextensions.CustomResource(
+                this.childName(name),
+                object,
                 this.child(),
             );
         }

@@ -1,0 +1,296 @@
+import { restrictedViolations } from "../../../shared/podSecurityStandard";
+
+// The pod an Argo Workflows v2.12.5 controller builds for one template, derived from its rules as that release has
+// them: argoproj/argo-workflows@v2.12.5 (53f022c3f740b5a8636d74873462011702403e42), workflow/controller/
+// workflowpod.go (createWorkflowPod, newWaitContainer, newInitContainer, newExecContainer, createVolumes,
+// addSchedulingConstraints, addVolumeReferences, addInputArtifactsVolumes, addScriptStagingVolume, addInitContainers,
+// addSidecars, setupServiceAccount), workflow/controller/operator.go (executeContainer, executeScript,
+// executeResource: a resource template's main container is the executor itself, and it gets no wait container),
+// workflow/controller/controller.go setWorkflowDefaults with workflow/util/merge.go MergeTo (the controller's
+// workflowDefaults fill what a Workflow leaves unset). Only what decides the pod's security is derived: containers,
+// their securityContext, ports and mounts, the pod's securityContext, host namespaces and volumes.
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const objectAt = (o: Json, key: string): Json => (isObj(o[key]) ? o[key] : {});
+const listAt = (o: Json, key: string): unknown[] => (Array.isArray(o[key]) ? o[key] : []);
+/** A copy of plain objects and lists; anything else (an Output the program has not resolved) is kept as it is. */
+function clone<T>(v: T): T {
+    if (Array.isArray(v)) return v.map(clone) as T;
+    if (isObj(v) && Object.getPrototypeOf(v) === Object.prototype) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)])) as T;
+    }
+    return v;
+}
+
+/** The executors of v2.12 (workflow/common/common.go ContainerRuntimeExecutor*); unset is `docker`. */
+export type WorkflowExecutor = "docker" | "kubelet" | "k8sapi" | "pns";
+
+/** What of `workflow-controller-configmap`'s `config` shapes a workflow pod (config/config.go Config). */
+export interface WorkflowControllerSettings {
+    /** Unset: `docker` (config/config.go: "default is docker"; createVolumes' default branch). */
+    containerRuntimeExecutor?: string;
+    /** The executor containers' customisations: newExecContainer copies only its securityContext, args and resources. */
+    executor?: { securityContext?: Json; [field: string]: unknown };
+    /** A kubeconfig Secret mounted into the executor containers. */
+    kubeConfig?: { secretName?: string; volumeName?: string };
+    /** A Workflow object whose spec fills what each Workflow leaves unset. */
+    workflowDefaults?: { spec?: Json };
+}
+
+/** The Argo kinds whose templates become pods. */
+export const WORKFLOW_KINDS: readonly string[] = [
+    "Workflow",
+    "CronWorkflow",
+    "WorkflowTemplate",
+    "ClusterWorkflowTemplate",
+];
+
+/** The pod of one template of a Workflow-kind object, or why it cannot be known before the controller runs. */
+export interface TemplatePod {
+    template: string;
+    pod?: Json;
+    /** Set instead of the pod when the controller changes it at run time in a way no plan can show. */
+    unknowable?: string;
+}
+
+/** The executor a controller runs with these settings. */
+export function executorOf(settings: WorkflowControllerSettings): string {
+    return settings.containerRuntimeExecutor || "docker";
+}
+
+/**
+ * `defaults` under `target`, as MergeTo's strategic merge does for these fields: objects merge key by key, the
+ * target's value wins, lists are the target's.
+ */
+function mergeUnder(defaults: unknown, target: unknown): unknown {
+    if (target === undefined) return clone(defaults);
+    if (!isObj(defaults) || !isObj(target)) return clone(target);
+    const out: Json = clone(defaults);
+    for (const [k, v] of Object.entries(target)) out[k] = mergeUnder(defaults[k], v);
+    return out;
+}
+
+/** The WorkflowSpec of a Workflow-kind object (a CronWorkflow's `workflowSpec`). */
+function workflowSpecOf(object: Json): Json {
+    const spec = objectAt(object, "spec");
+    return object.kind === "CronWorkflow" ? objectAt(spec, "workflowSpec") : spec;
+}
+
+/** The pod of every container, script and resource template of `object`, as the controller would build each. */
+export function workflowPods(object: Json, settings: WorkflowControllerSettings): TemplatePod[] {
+    const spec = mergeUnder(settings.workflowDefaults?.spec ?? {}, workflowSpecOf(object)) as Json;
+    return listAt(spec, "templates")
+        .filter(isObj)
+        .filter((t) => isObj(t.container) || isObj(t.script) || isObj(t.resource))
+        .map((t) => templatePod(t, spec, settings));
+}
+
+function templatePod(tmpl: Json, spec: Json, settings: WorkflowControllerSettings): TemplatePod {
+    const template = String(tmpl.name);
+    // util.PodSpecPatchMerge: the Workflow's patch, then the template's, merged over the pod (strategic merge).
+    const patches = [spec.podSpecPatch, tmpl.podSpecPatch].filter((p) => p !== undefined).map(parsePatch);
+    if (patches.some((p) => p === undefined)) {
+        return {
+            template,
+            unknowable:
+                "podSpecPatch is not a JSON object (it is made at run time), so no plan can prove the pod it makes; set the fields on the template instead",
+        };
+    }
+    const executor = executorOf(settings);
+    const exec = (name: string): Json => execContainer(name, tmpl, spec, settings);
+    let main: Json;
+    if (isObj(tmpl.container)) {
+        main = { ...clone(tmpl.container), name: "main" };
+    } else if (isObj(tmpl.script)) {
+        const { source: _source, ...container } = clone(tmpl.script);
+        main = { ...container, name: "main" };
+    } else {
+        main = exec("main");
+    }
+    const containers: Json[] = [];
+    if (!isObj(tmpl.resource)) containers.push(waitContainer(tmpl, settings, exec("wait")));
+    containers.push(main);
+    const initContainers: Json[] = [];
+    if (listAt(objectAt(tmpl, "inputs"), "artifacts").length > 0 || isObj(tmpl.script)) {
+        initContainers.push(exec("init"));
+    }
+    const volumes: Json[] = [
+        { name: "podmetadata", downwardAPI: { items: [] } },
+        ...(settings.kubeConfig
+            ? [
+                  {
+                      name: settings.kubeConfig.volumeName || "kubeconfig",
+                      secret: { secretName: settings.kubeConfig.secretName },
+                  },
+              ]
+            : []),
+        ...(["kubelet", "k8sapi", "pns"].includes(executor)
+            ? []
+            : [{ name: "docker-sock", hostPath: { path: "/var/run/docker.sock", type: "Socket" } }]),
+    ];
+    if (executorAccount(tmpl, spec)) {
+        volumes.push({ name: "exec-sa-token", secret: { secretName: "<executor account token>" } });
+    }
+    const userInit = listAt(tmpl, "initContainers").filter(isObj).map(withoutArgoFields);
+    const sidecars = listAt(tmpl, "sidecars").filter(isObj).map(withoutArgoFields);
+    const mounting = [main, ...userInit, ...sidecars];
+    volumes.push(...referencedVolumes(mounting, tmpl, spec));
+    if (listAt(objectAt(tmpl, "inputs"), "artifacts").length > 0) {
+        volumes.push({ name: "input-artifacts", emptyDir: {} });
+    }
+    if (isObj(tmpl.script)) volumes.push({ name: "argo-staging", emptyDir: {} });
+    const securityContext = isObj(tmpl.securityContext) ? tmpl.securityContext : spec.securityContext;
+    const pod: Json = {
+        restartPolicy: "Never",
+        ...(spec.hostNetwork !== undefined ? { hostNetwork: spec.hostNetwork } : {}),
+        ...(securityContext !== undefined ? { securityContext: clone(securityContext) } : {}),
+        initContainers: [...initContainers, ...userInit],
+        containers: [...containers, ...sidecars],
+        volumes,
+    };
+    return { template, pod: patches.reduce((p: Json, patch) => mergePatch(p, patch!), pod) };
+}
+
+/** A podSpecPatch as JSON; undefined when it is not one (Argo's `{{...}}` inside its strings is fine). */
+function parsePatch(patch: unknown): Json | undefined {
+    if (isObj(patch)) return patch;
+    try {
+        const parsed: unknown = JSON.parse(String(patch));
+        return isObj(parsed) ? parsed : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The PodSpec lists a strategic merge patch merges by `name` (their patchMergeKey), not replaces. */
+const MERGED_BY_NAME = new Set(["containers", "initContainers", "ephemeralContainers", "volumes"]);
+
+/** A strategic merge patch of a PodSpec, as far as the pod's security is concerned. */
+function mergePatch(target: unknown, patch: unknown, field = ""): Json {
+    if (Array.isArray(patch) && Array.isArray(target) && MERGED_BY_NAME.has(field)) {
+        const merged = target.map(clone);
+        for (const item of patch.filter(isObj)) {
+            const i = merged.findIndex((m) => isObj(m) && m.name === item.name);
+            if (i >= 0) merged[i] = mergePatch(merged[i], item);
+            else merged.push(clone(item));
+        }
+        return merged as unknown as Json;
+    }
+    if (!isObj(patch) || !isObj(target)) return clone(patch) as Json;
+    const out: Json = clone(target);
+    for (const [k, v] of Object.entries(patch)) {
+        out[k] = v === null ? undefined : mergePatch(target[k], v, k);
+        if (out[k] === undefined) delete out[k];
+    }
+    return out;
+}
+
+/** newExecContainer: the executor's container, with only what the controller config gives it. */
+function execContainer(name: string, tmpl: Json, spec: Json, settings: WorkflowControllerSettings): Json {
+    const mounts: Json[] = [{ name: "podmetadata", mountPath: "/argo/podmetadata" }];
+    if (settings.kubeConfig) {
+        mounts.push({ name: settings.kubeConfig.volumeName || "kubeconfig", mountPath: "/kube/config" });
+    }
+    if (executorAccount(tmpl, spec)) {
+        mounts.push({ name: "exec-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" });
+    }
+    const securityContext = settings.executor?.securityContext;
+    return {
+        name,
+        command: ["argoexec", name === "main" ? "resource" : name],
+        volumeMounts: mounts,
+        ...(isObj(securityContext) ? { securityContext: clone(securityContext) } : {}),
+    };
+}
+
+/** newWaitContainer: pns adds ptrace/chroot (and privilege beside a privileged container); docker mounts its socket. */
+function waitContainer(tmpl: Json, settings: WorkflowControllerSettings, wait: Json): Json {
+    switch (executorOf(settings)) {
+        case "pns": {
+            const privileged = [tmpl.container, ...listAt(tmpl, "sidecars")].some(
+                (c) => isObj(c) && objectAt(c, "securityContext").privileged === true,
+            );
+            return {
+                ...wait,
+                securityContext: {
+                    capabilities: { add: ["SYS_PTRACE", "SYS_CHROOT"] },
+                    ...(privileged ? { privileged: true } : {}),
+                },
+            };
+        }
+        case "docker":
+            return {
+                ...wait,
+                volumeMounts: [
+                    ...listAt(wait, "volumeMounts"),
+                    { name: "docker-sock", mountPath: "/var/run/docker.sock", readOnly: true },
+                ],
+            };
+        default:
+            return wait;
+    }
+}
+
+/** The executor's own account (template, then Workflow): its token is mounted as a Secret volume. */
+function executorAccount(tmpl: Json, spec: Json): boolean {
+    return Boolean(
+        objectAt(tmpl, "executor").serviceAccountName || objectAt(spec, "executor").serviceAccountName,
+    );
+}
+
+/** A user init container or sidecar as the pod gets it (Argo's own `mirrorVolumeMounts` is not a pod field). */
+function withoutArgoFields(c: Json): Json {
+    const { mirrorVolumeMounts: _mirror, ...container } = clone(c);
+    return container;
+}
+
+/** addVolumeReferences: each volume a container mounts, from the template's, the Workflow's or its claims. */
+function referencedVolumes(containers: Json[], tmpl: Json, spec: Json): Json[] {
+    const claims = listAt(spec, "volumeClaimTemplates")
+        .filter(isObj)
+        .map((c) => ({
+            name: String(objectAt(c, "metadata").name),
+            persistentVolumeClaim: { claimName: "<claim of the Workflow>" },
+        }));
+    const known = [...listAt(tmpl, "volumes"), ...listAt(spec, "volumes"), ...claims].filter(isObj);
+    const found: Json[] = [];
+    for (const mount of containers.flatMap((c) => listAt(c, "volumeMounts")).filter(isObj)) {
+        const volume = known.find((v) => v.name === mount.name);
+        if (volume && !found.some((v) => v.name === volume.name)) found.push(clone(volume));
+    }
+    return found;
+}
+
+/**
+ * Every way the pods of `object` (a Workflow, CronWorkflow or WorkflowTemplate) break the Restricted Pod Security
+ * Standard under a controller with `settings`, each prefixed with the template; empty when every pod passes.
+ */
+export function workflowPodViolations(object: Json, settings: WorkflowControllerSettings): string[] {
+    return workflowPods(object, settings).flatMap((p) =>
+        p.unknowable !== undefined
+            ? [`template ${p.template}: ${p.unknowable}`]
+            : restrictedViolations(p.pod!).map((v) => `template ${p.template}: ${v}`),
+    );
+}
+
+/**
+ * Gives every container a Workflow-kind object names (container and script templates, their sidecars and init
+ * containers) what the restricted standard asks of a container and it leaves unset: no privilege escalation, no
+ * capabilities. What a container sets itself is kept, so a template that asks for more still fails the check.
+ */
+export function restrictContainers(object: Json, restricted: Json): void {
+    const spec = workflowSpecOf(object);
+    for (const tmpl of listAt(spec, "templates").filter(isObj)) {
+        const containers = [
+            tmpl.container,
+            tmpl.script,
+            ...listAt(tmpl, "sidecars"),
+            ...listAt(tmpl, "initContainers"),
+        ].filter(isObj);
+        for (const c of containers) {
+            c.securityContext = { ...clone(restricted), ...objectAt(c, "securityContext") };
+        }
+    }
+}
