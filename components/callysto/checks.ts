@@ -1,5 +1,12 @@
 import { isWholeInternet, worldAdmittedBy } from "../config/checks";
-import { ConfigProblem, fullKey, removeCommand, setCommand, shellQuote } from "../config/problems";
+import {
+    ConfigProblem,
+    STACK_FILE,
+    fullKey,
+    removeCommand,
+    setCommand,
+    shellQuote,
+} from "../config/problems";
 import { worldWords } from "../config/sourceRanges";
 import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
 import { duplicates } from "../shared/naming";
@@ -172,17 +179,32 @@ const OWN_ADDRESSES = {
     IPv6: { command: "curl -6 -fsS https://api6.ipify.org", bits: 128 },
 } as const;
 
-/** The profiles a stack's groups are made for, each with the key that asks for it and that key's runbook value. */
-function profilesInUse(
-    config: CallystoConfig,
-): { path: string; profile: SecurityProfile; runbookValue: string }[] {
+/** The profiles a stack's groups are made for, each with the key that asks for it and the fix that asks for none. */
+function profilesInUse(config: CallystoConfig): { path: string; profile: SecurityProfile; fix: string }[] {
     return [
-        ...config.hosts.map((h, i) => ({ path: `hosts[${i}].role`, profile: h.role, runbookValue: "hub" })),
+        // A host's role has no runbook value to write: "hub" would make a second hub of it, so the operator is asked.
+        ...config.hosts.map((h, i) => ({
+            path: `hosts[${i}].role`,
+            profile: h.role,
+            fix: `edit ${STACK_FILE}: remove hosts[${i}] from the production stack or move it to a stack that runs the later layout (runbook 004's production has no ${h.role})`,
+        })),
         ...(config.workstation?.create
-            ? [{ path: "workstation.create", profile: "workstation" as const, runbookValue: "false" }]
+            ? [
+                  {
+                      path: "workstation.create",
+                      profile: "workstation" as const,
+                      fix: set("workstation.create", "false"),
+                  },
+              ]
             : []),
         ...(config.packerSecurityGroup
-            ? [{ path: "packerSecurityGroup", profile: "packer" as const, runbookValue: "false" }]
+            ? [
+                  {
+                      path: "packerSecurityGroup",
+                      profile: "packer" as const,
+                      fix: set("packerSecurityGroup", "false"),
+                  },
+              ]
             : []),
     ];
 }
@@ -245,7 +267,7 @@ function runbookGroupProblems(config: CallystoConfig, tier: StackTier | undefine
             problem(
                 use.path,
                 `asks for a ${use.profile} security group, which runbook 004's Terraform (${terraform.source}) does not have${beyond.length > 0 ? `; it would open ${beyond.join(", ")}, which the runbook never opens` : ""}. A production stack runs the runbook's layout (groups ${Object.keys(terraform.groups).join(", ")})`,
-                set(use.path, use.runbookValue),
+                use.fix,
             ),
         );
     }
