@@ -82,7 +82,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     clusterScoped,
     secrets: thothSecrets,
     retiredSecrets: thothRetiredSecrets,
-    check: (config) => thothCheck(config),
+    check: (config, program) => thothCheck(config, program.tier),
     notices: (section) => thothNotices(section),
     images: (config) => thothImages(config),
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
