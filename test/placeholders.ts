@@ -25,6 +25,8 @@ export function fillPlaceholders<T>(value: T, path = ""): T {
     if (value === PLACEHOLDER) {
         if (path.endsWith("publicKey")) return OPERATOR_PUBLIC_KEY as T;
         if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE as T;
+        // The Prometheus's range its operators give (a documentation range, RFC 5737).
+        if (/allowFrom\[\d+\]$/.test(path)) return "198.51.100.0/24" as T;
         if (path.endsWith("claimName")) return "postgres-data" as T;
         if (path.endsWith("databaseServer")) return "dbod-operator-test.cern.ch:6600" as T;
         return operatorId(path) as T;

@@ -17,7 +17,7 @@ export const routeAudienceSchema = z
                 z
                     .string()
                     .superRefine(checked((v: string) => (isPlaceholder(v) ? undefined : cidrProblem(v))))
-                    .meta({ example: "10.0.0.0/16" }),
+                    .meta({ example: "<the CIDR of the Prometheus that scrapes them>" }),
             )
             .min(1, "needs at least one range; to expose nothing, ask for the Routes to be removed instead"),
     })
