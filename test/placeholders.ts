@@ -94,3 +94,15 @@ function setAt(values: Record<string, unknown>, key: string, value: unknown): vo
     }
     node[path[path.length - 1]] = value;
 }
+
+/**
+ * What production requires beside pinned images, as its operator sets it after following the fix: who may reach
+ * Thoth's metrics Routes (a documentation range, RFC 5737, standing for the Prometheus's).
+ */
+export function nameRouteAudiences(values: Record<string, unknown>): Record<string, unknown> {
+    const modules = (values.thoth as { station?: { modules?: Record<string, unknown> } } | undefined)?.station
+        ?.modules;
+    if (modules && modules.metricsAudience === undefined)
+        modules.metricsAudience = { allowFrom: ["198.51.100.0/24"] };
+    return values;
+}

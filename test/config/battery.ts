@@ -216,7 +216,9 @@ export const CASES: Case[] = [
         name: "missing tier",
         text: stage((d) => d.deleteIn(C("tier"))),
         keys: ["runbooks:tier"],
-        fixes: { "runbooks:tier": /^pulumi config set tier production --stack stage$/ },
+        // Production is proved before it is offered: the stage file names no audience of Thoth's metrics Routes,
+        // which production requires (thoth.station.modules.metricsAudience), so the fix is the committed tier.
+        fixes: { "runbooks:tier": /^pulumi config set tier staging --stack stage$/ },
         messages: { "runbooks:tier": /staging and local/ },
     },
     {
@@ -230,7 +232,8 @@ export const CASES: Case[] = [
         name: "tier prod (not a tier)",
         text: stage((d) => d.setIn(C("tier"), "prod")),
         keys: ["runbooks:tier"],
-        fixes: { "runbooks:tier": /tier production/ },
+        // As "missing tier": production is not provable for the stage file, its committed tier is.
+        fixes: { "runbooks:tier": /tier staging/ },
     },
     {
         name: "absent section",

@@ -22,7 +22,7 @@ function ingressOn(skipIngressAwait: boolean, platform: "kubernetes" | "openshif
             app: { name, partOf: "test" },
             host: `${name}.example.org`,
             purpose: "application",
-        servicePort: "http",
+            servicePort: "http",
             tls: { termination: "edge" },
             annotations: { "example.org/kept": "yes" },
         },

@@ -104,7 +104,7 @@ describe("public Routes to admin or metrics ports: the one rule", () => {
         assert.match(p.fix ?? "", /ask the operators/);
         // Never an invented range: the fix carries no address at all.
         assert.doesNotMatch(p.fix ?? "", /\d+\.\d+\.\d+\.\d+/);
-        assert.deepEqual(routeAudienceProblems(KEY, undefined, ROUTES, "stage"), []);
+        assert.deepEqual(routeAudienceProblems(KEY, undefined, ROUTES, "staging"), []);
         assert.deepEqual(routeAudienceProblems(KEY, undefined, [], "production"), []);
     });
 
@@ -142,6 +142,6 @@ describe("public Routes to admin or metrics ports: the one rule", () => {
             refused.problems?.map((p) => p.key),
             [`runbooks:${KEY}.allowFrom`],
         );
-        assert.ok(thothCheck(config, "stage").section);
+        assert.ok(thothCheck(config, "staging").section);
     });
 });
