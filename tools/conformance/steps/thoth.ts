@@ -1069,7 +1069,7 @@ export const thothTable: RunbookTable = {
                     },
                     {
                         file: DGRAPH_TEST,
-                        title: "routes alpha's REST and gRPC with TLS passthrough and zero's REST edge-terminated",
+                        title: "routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port",
                     },
                 ],
             },
