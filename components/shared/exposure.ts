@@ -166,13 +166,9 @@ export class Exposure {
             port: args.servicePort,
         });
         // A public endpoint to an admin or metrics port admits only the audience the stack or the runbook names.
-        args = {
-            ...args,
-            annotations: {
-                ...(args.annotations ?? {}),
-                ...audienceAnnotations(name, args.purpose, args.audience, args.cluster),
-            },
-        };
+        const restricted = audienceAnnotations(name, args.purpose, args.audience, args.cluster);
+        if (Object.keys(restricted).length > 0)
+            args = { ...args, annotations: { ...(args.annotations ?? {}), ...restricted } };
         const at: Placement = {
             metaName: args.name ?? args.serviceName,
             labels: standardLabels(args.app),
