@@ -28,6 +28,8 @@ export function fillPlaceholders<T>(value: T, path = ""): T {
         if (path.endsWith("publicKey")) return OPERATOR_PUBLIC_KEY as T;
         if (/sshSources\[0\]$/.test(path)) return OPERATOR_SOURCE as T;
         if (/sshSources\[\d+\]$/.test(path)) return OPERATOR_SOURCE_V6 as T;
+        // The Prometheus's range its operators give (a documentation range, RFC 5737).
+        if (/allowFrom\[\d+\]$/.test(path)) return "198.51.100.0/24" as T;
         if (path.endsWith("claimName")) return "postgres-data" as T;
         if (path.endsWith("databaseServer")) return "dbod-operator-test.cern.ch:6600" as T;
         return operatorId(path) as T;
@@ -94,4 +96,16 @@ function setAt(values: Record<string, unknown>, key: string, value: unknown): vo
         node = node[seg] as Record<string, unknown>;
     }
     node[path[path.length - 1]] = value;
+}
+
+/**
+ * What production requires beside pinned images, as its operator sets it after following the fix: who may reach
+ * Thoth's metrics Routes (a documentation range, RFC 5737, standing for the Prometheus's).
+ */
+export function nameRouteAudiences(values: Record<string, unknown>): Record<string, unknown> {
+    const modules = (values.thoth as { station?: { modules?: Record<string, unknown> } } | undefined)?.station
+        ?.modules;
+    if (modules && modules.metricsAudience === undefined)
+        modules.metricsAudience = { allowFrom: ["198.51.100.0/24"] };
+    return values;
 }

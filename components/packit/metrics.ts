@@ -63,7 +63,10 @@ export class MetricsGateway extends PackitPart {
                     },
                 ],
                 // Port 80 so the workers' PUSHGATEWAY_ADDRESS is plain http://pushgateway.
-                service: { ports: [{ name: "push", port: 80, targetPort: PUSHGATEWAY_PORT }] },
+                // Its push API and /metrics: the Pushgateway's one port (prometheus/pushgateway README).
+                service: {
+                    ports: [{ name: "push", port: 80, targetPort: PUSHGATEWAY_PORT, purpose: "metrics" }],
+                },
             },
             this.child(),
         );
@@ -122,9 +125,16 @@ export class MetricsGateway extends PackitPart {
                     },
                 ],
                 volumes: [this.nginxConfig.handle.volume("nginx-config"), ...certs.volumes],
-                service: { ports: [{ name: "https", port: 443, targetPort: NGINX_PORT }] },
+                service: {
+                    ports: [{ name: "https", port: 443, targetPort: NGINX_PORT, purpose: "metrics" }],
+                },
                 expose: [
                     {
+                        // PSI's Prometheus scrapes it from outside the cluster.
+                        audience: {
+                            publicBy:
+                                'runbook 001, "Monitoring of packit-service": "the /metrics endpoint needs to be publicly accessible"',
+                        },
                         host: hostOf("metrics", this.config),
                         servicePort: "https",
                         tls: { termination: "passthrough" },

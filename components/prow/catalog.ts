@@ -1,6 +1,7 @@
 import { PROW_HEALTH, httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
 import { Sizing, fixedSize, sized } from "../shared/resources";
 import type { ProwRefs } from "./refs";
+import type { PortPurpose } from "../shared/portPurpose";
 
 /** Every deployable Prow part, as named in the per-component config map `prow.components`. */
 export const COMPONENT_NAMES = [
@@ -98,6 +99,8 @@ export interface ServicePortSpec {
     name: string;
     port: number;
     targetPort: number;
+    /** What it serves ({@link PortPurpose}): its Prometheus metrics, or the component's own clients. */
+    purpose?: PortPurpose;
 }
 
 /** One Prow component as the source manifests define it, with its object references still symbolic. */
@@ -175,7 +178,9 @@ const KUBECONFIG_ARG = "--kubeconfig=/etc/kubeconfig/config";
 const HTTP_8888 = [{ name: "http", containerPort: 8888 }];
 const METRICS_9090 = [{ name: "metrics", containerPort: 9090 }];
 const SERVICE_HTTP_8888: ServicePortSpec[] = [{ name: "http", port: 80, targetPort: 8888 }];
-const SERVICE_METRICS: ServicePortSpec[] = [{ name: "metrics", port: 9090, targetPort: 9090 }];
+const SERVICE_METRICS: ServicePortSpec[] = [
+    { name: "metrics", port: 9090, targetPort: 9090, purpose: "metrics" },
+];
 
 // Every Prow binary of the release serves /healthz and /healthz/ready on 8081 (PROW_HEALTH); only deck's and hook's
 // upstream manifests probe them, the others' leave them unused.
@@ -547,7 +552,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ],
         service: [
             { name: "cache", port: 80, targetPort: 8080 },
-            { name: "metrics", port: 9090, targetPort: 9090 },
+            { name: "metrics", port: 9090, targetPort: 9090, purpose: "metrics" },
         ],
         mounts: [{ claim: "greenhouse", path: "/data" }],
         // Source: 3Gi.

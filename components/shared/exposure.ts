@@ -4,6 +4,7 @@ import { ClusterContext } from "./cluster";
 import { plainNamespace } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 import { networkGraphOf } from "./network";
+import { ExposureAudience, PortPurpose, audienceAnnotations } from "./portPurpose";
 
 /** How TLS ends for a public endpoint. */
 export interface ExposureTls {
@@ -33,6 +34,8 @@ export interface ExposureSpec {
     annotations?: Record<string, string>;
     /** Ingress only. */
     ingressClassName?: string;
+    /** Who may reach it: required when its port serves admin or metrics (see {@link audienceAnnotations}). */
+    audience?: ExposureAudience;
     /** Ingress only: `ImplementationSpecific` for regex paths (nginx rewrites); `Prefix` by default. */
     pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
 }
@@ -41,6 +44,8 @@ export interface ExposureArgs extends ExposureSpec {
     cluster: ClusterContext;
     namespace: pulumi.Input<string>;
     serviceName: string;
+    /** What the Service port it serves is for, as the port declares it. */
+    purpose: PortPurpose;
     app: AppIdentity;
 }
 
@@ -160,6 +165,10 @@ export class Exposure {
             service: args.serviceName,
             port: args.servicePort,
         });
+        // A public endpoint to an admin or metrics port admits only the audience the stack or the runbook names.
+        const restricted = audienceAnnotations(name, args.purpose, args.audience, args.cluster);
+        if (Object.keys(restricted).length > 0)
+            args = { ...args, annotations: { ...(args.annotations ?? {}), ...restricted } };
         const at: Placement = {
             metaName: args.name ?? args.serviceName,
             labels: standardLabels(args.app),

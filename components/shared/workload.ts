@@ -25,6 +25,7 @@ import { ServiceEndpoint } from "./endpoints";
 import { checkReadNamespaces, handleOf, plainNamespace } from "./handles";
 import { networkGraphOf, recordPods } from "./network";
 import { Transform, transformed } from "./transform";
+import { PortPurpose, declaredPurpose } from "./portPurpose";
 
 export interface ServicePort {
     name: string;
@@ -32,6 +33,8 @@ export interface ServicePort {
     /** Container port name or number; defaults to `port`. */
     targetPort?: number | string;
     protocol?: "TCP" | "UDP";
+    /** What it serves; required when its name says admin or metrics ({@link declaredPurpose}). */
+    purpose?: PortPurpose;
 }
 
 export interface ServiceSpec {
@@ -138,7 +141,7 @@ export interface WorkloadTransforms {
 }
 
 /** A Service's port as the Service and the network policies write it. */
-function servicePort(p: ServicePort): Required<ServicePort> {
+function servicePort(p: ServicePort): Required<Omit<ServicePort, "purpose">> {
     return { name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? "TCP" };
 }
 
@@ -303,9 +306,9 @@ export class Workload extends RunbookComponent {
                 ? this.statefulSet(args, serviceName, selector, template)
                 : this.deployment(name, args, selector, template);
         this.disruptionBudget = this.makeDisruptionBudget(args, selector);
+        this.recordServices(args, serviceName, selector);
         this.endpoints.push(...this.expose(name, args, serviceName, services));
         this.urls = (args.expose ?? []).map(exposureUrl);
-        this.recordServices(args, serviceName, selector);
         this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
     }
 
@@ -481,6 +484,11 @@ export class Workload extends RunbookComponent {
                 throw new Error(`${name}: an exposure needs a service (no service named ${target})`);
             }
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
+            const port = this.#services
+                .get(target)
+                ?.ports.find((p) => p.name === spec.servicePort || p.port === spec.servicePort);
+            if (!port)
+                throw new Error(`${name}: Service ${target} has no port ${spec.servicePort} to expose`);
             return new Exposure(
                 this.childName(role),
                 {
@@ -488,6 +496,7 @@ export class Workload extends RunbookComponent {
                     cluster: args.cluster,
                     namespace: args.namespace,
                     serviceName: target,
+                    purpose: declaredPurpose(port, `${name}: Service ${target}`),
                     app: args.app,
                 },
                 // Not after the Service: the Ingress's own await waits for the Service's endpoints, and ordering
@@ -536,6 +545,7 @@ export class Workload extends RunbookComponent {
             ...(args.extraServices ?? []),
         ];
         for (const svc of all) {
+            for (const port of svc.ports) declaredPurpose(port, `${this.baseName}: Service ${svc.name}`);
             this.#services.set(svc.name, svc);
             if (this.#namespace === undefined) continue;
             networkGraphOf(args.cluster).services.push({

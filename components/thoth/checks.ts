@@ -1,6 +1,7 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { RunbookSources, widerSourcesProblem } from "../config/sourceRanges";
 import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
+import { routeAudienceProblems } from "../config/routeAudience";
 import { duplicates } from "../shared/naming";
 import { sclorgPostgresMajor } from "../shared/postgresServer";
 import { Sizing, sizingProblems } from "../shared/resources";
@@ -21,6 +22,8 @@ import {
     ThothConfig,
     ThothSection,
     UltrahooksConfig,
+    METRICS_AUDIENCE_KEY,
+    STATION_METRICS_ROUTES,
 } from "./config";
 import { BotRouteHosts, botRouteHosts } from "./bots/routeHosts";
 import { targetedInstances } from "./ultrahooks/targets";
@@ -478,7 +481,10 @@ function checkedUltrahooks(
 
 /** Thoth's check: every problem of {@link thothProblems}, or the section deploy reads ({@link ThothSection}). */
 export function thothCheck(config: ThothConfig, tier?: StackTier): Refined<ThothSection> | Rejected {
-    const problems = thothProblems(config, tier);
+    const problems = [
+        ...thothProblems(config, tier),
+        ...metricsAudienceProblems(config, tier).filter((p) => !p.placeholder),
+    ];
     if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };
     const { station: _station, nodepool, bots, ultrahooks, ...rest } = config;
     const routes = botRouteHosts(bots, config.domain);
@@ -492,5 +498,14 @@ export function thothCheck(config: ThothConfig, tier?: StackTier): Refined<Thoth
                 ? { ...nodepool, apiServer: proved(config.apiServer, "thoth.apiServer") }
                 : undefined,
         },
+        // A placeholder audience: the offline plan goes on and lists it, a real run stops on it.
+        problems: metricsAudienceProblems(config, tier).filter((p) => p.placeholder),
     };
+}
+
+/** Who may reach the modules' metrics Routes, by the one rule of such Routes (config/routeAudience.ts). */
+function metricsAudienceProblems(config: ThothConfig, tier: StackTier | undefined): ConfigProblem[] {
+    const modules = config.station?.enabled ? config.station.modules : undefined;
+    if (!modules?.enabled) return [];
+    return routeAudienceProblems(METRICS_AUDIENCE_KEY, modules.metricsAudience, STATION_METRICS_ROUTES, tier);
 }

@@ -16,6 +16,7 @@ import {
 } from "../config/fields";
 import { STATION_TIERS } from "./station/tiers";
 import type { WebhookBotName } from "./bots/catalog";
+import { routeAudienceSchema } from "../config/routeAudience";
 
 /** Requests → limits of a container, overriding the source's sizing of a bot or a Dgraph member. */
 const sizeSchema = z
@@ -445,6 +446,11 @@ export const stationModulesSchema = z
          * say so. Set it once those templates exist there.
          */
         exposeAmunApi: z.boolean().default(false).meta({ example: "false" }),
+        /**
+         * Who may reach the modules' metrics Routes ({@link STATION_METRICS_ROUTES}), which the Prometheus named by
+         * `shared.prometheus` scrapes: its source ranges. Required in production; without it (stage) they are public.
+         */
+        metricsAudience: routeAudienceSchema.optional(),
         /** Public hosts of the three `-route53` Routes. */
         hosts: z
             .object({
@@ -560,6 +566,16 @@ export const thothSchema = z
     })
     .strict();
 export type ThothConfig = z.infer<typeof thothSchema>;
+
+/** The modules' Routes to metrics ports: the Argo controllers', the exporter's and the database exporter's. */
+export const STATION_METRICS_ROUTES = [
+    "workflow-controller-metrics",
+    "metrics-exporter",
+    "postgres-metrics-exporter",
+];
+
+/** The key that names who may reach {@link STATION_METRICS_ROUTES}. */
+export const METRICS_AUDIENCE_KEY = "thoth.station.modules.metricsAudience";
 
 /** Dgraph's Route hosts, each configured or derived from `thoth.domain`. */
 export interface DgraphHosts {

@@ -1,6 +1,7 @@
 import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
 import { BOT_NAMES, BotName, enabledBot } from "./bots/catalog";
-import { ThothConfig, ThothSection } from "./config";
+import { METRICS_AUDIENCE_KEY, STATION_METRICS_ROUTES, ThothConfig, ThothSection } from "./config";
+import { routeAudienceNotice } from "../config/routeAudience";
 import { catalogNotices } from "./station/catalog/catalogPrerequisites";
 import { tierNamespaces } from "./station/tiers";
 
@@ -88,5 +89,8 @@ export function thothNotices(section: ThothSection): string[] {
     return [
         ...heldRouteNotices(section),
         ...(section.station && modules ? catalogNotices(modules.catalog, section.station.environment) : []),
+        ...(modules?.enabled
+            ? routeAudienceNotice(METRICS_AUDIENCE_KEY, modules.metricsAudience, STATION_METRICS_ROUTES)
+            : []),
     ];
 }

@@ -216,8 +216,9 @@ export const CASES: Case[] = [
         name: "missing tier",
         text: stage((d) => d.deleteIn(C("tier"))),
         keys: ["runbooks:tier"],
-        // Production would refuse stage's file (its sharder, ssp and stats are groups runbook 004's Terraform lacks),
-        // so the proven fix is the stack's committed tier.
+        // Production is proved before it is offered, and it would refuse stage's file (its sharder, ssp and stats are
+        // groups runbook 004's Terraform lacks; it names no audience of Thoth's metrics Routes), so the proven fix is
+        // the stack's committed tier.
         fixes: { "runbooks:tier": /^pulumi config set tier staging --stack stage$/ },
         messages: { "runbooks:tier": /staging and local/ },
     },
@@ -232,7 +233,7 @@ export const CASES: Case[] = [
         name: "tier prod (not a tier)",
         text: stage((d) => d.setIn(C("tier"), "prod")),
         keys: ["runbooks:tier"],
-        // As for a missing tier: production would refuse stage's layout, so the committed tier is the proven fix.
+        // As for a missing tier: production would refuse stage's file, so the committed tier is the proven fix.
         fixes: { "runbooks:tier": /tier staging/ },
     },
     {

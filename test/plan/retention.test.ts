@@ -11,7 +11,7 @@ import { ofType, resetRecorder, runWith, settled, stackSecrets, stackValues } fr
 import { RecordedPlanResource, recordedResources, stackPlan } from "../fixtures/plans";
 import { evaluatePart } from "../fixtures/part";
 import { THOTH } from "../thoth/fixtures";
-import { confirmImages } from "../placeholders";
+import { confirmImages, nameRouteAudiences } from "../placeholders";
 import { thoth } from "../../components/thoth/index";
 import { Thoth } from "../../components/thoth/thoth";
 
@@ -224,6 +224,7 @@ describe("retention of data with its namespace (stage and prod, program under th
         const production = (values: Record<string, unknown>) => {
             values.tier = "production";
             confirmImages(values);
+            nameRouteAudiences(values);
         };
         const station = [
             ...(await evaluatePart(

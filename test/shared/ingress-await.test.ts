@@ -21,6 +21,7 @@ function ingressOn(skipIngressAwait: boolean, platform: "kubernetes" | "openshif
             serviceName: name,
             app: { name, partOf: "test" },
             host: `${name}.example.org`,
+            purpose: "application",
             servicePort: "http",
             tls: { termination: "edge" },
             annotations: { "example.org/kept": "yes" },

@@ -161,12 +161,12 @@ describe("thoth Dgraph", function () {
             );
         });
 
-        it("routes alpha's REST and gRPC with TLS passthrough and zero's REST edge-terminated", () => {
+        it("routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port", () => {
             assert.deepEqual(
                 k8sObjects(KIND.route, HA_NS)
                     .map((r) => (r.inputs.metadata as Json).name)
                     .sort(),
-                ["alpha-grpc", "alpha-rest", "zero-rest"],
+                ["alpha-grpc", "alpha-rest"],
             );
             for (const [name, port] of [
                 ["alpha-rest", "alpha-rest"],
@@ -178,8 +178,6 @@ describe("thoth Dgraph", function () {
                 assert.deepEqual(spec.port, { targetPort: port });
                 assert.equal(spec.host, `${name}-${HA_NS}.${DOMAIN}`);
             }
-            assert.equal(routeSpec("zero-rest", HA_NS).tls.termination, "edge");
-            assert.equal(routeSpec("zero-rest", HA_NS).to.name, "zero-public");
         });
 
         it("takes its TLS material from secret config into Secret dgraph-tls, mounted into alpha", () =>

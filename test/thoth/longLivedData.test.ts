@@ -8,7 +8,7 @@ import { Thoth } from "../../components/thoth/thoth";
 import type { RecordedResource } from "../../tools/mocks/recorder";
 import { evaluatePart } from "../fixtures/part";
 import { recordedResources, stackPlan } from "../fixtures/plans";
-import { confirmImages } from "../placeholders";
+import { confirmImages, nameRouteAudiences } from "../placeholders";
 import { THOTH } from "./fixtures";
 
 const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
@@ -89,7 +89,7 @@ describe("Thoth station: long-lived data is kept on every stack but a local one"
                     (values) => {
                         values.tier = tier;
                         // A production tier runs only confirmed images: pinned, as its operator must.
-                        if (tier === "production") confirmImages(values);
+                        if (tier === "production") nameRouteAudiences(confirmImages(values));
                     },
                     (config, context) => {
                         new Thoth("thoth", { config, context });

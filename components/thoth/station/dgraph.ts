@@ -53,7 +53,7 @@ const ZERO_PUBLIC: ServiceSpec & { name: string } = {
     name: "zero-public",
     ports: [
         { name: "zero-grpc", port: 5080 },
-        { name: "zero-rest", port: 6080 },
+        { name: "zero-rest", port: 6080, purpose: "admin" },
     ],
 };
 const ALPHA_PUBLIC: ServiceSpec & { name: string } = {
@@ -67,18 +67,11 @@ const POD_NAMESPACE = { fieldRef: { fieldPath: "metadata.namespace" } };
 const DATADIR = { name: "datadir", mountPath: "/dgraph" };
 const TLS_MOUNT = { name: "dgraph-tls", mountPath: DGRAPH_TLS_DIR, readOnly: true };
 
-/** Routes: zero's REST API edge-terminated, alpha's REST and gRPC passed through to alpha's own TLS. */
-function zeroRoutes(hosts: DgraphHosts): ExposureSpec[] {
-    return [
-        {
-            name: "zero-rest",
-            host: hosts.zeroRest,
-            servicePort: "zero-rest",
-            service: "zero-public",
-            tls: { termination: "edge" },
-        },
-    ];
-}
+/**
+ * Routes: alpha's REST and gRPC passed through to alpha's own TLS. Zero's HTTP port gets none: it is Dgraph's
+ * unauthenticated admin API (dgraph-io/dgraph v1.0.15 dgraph/cmd/zero/http.go: /assign, /removeNode, /moveTablet),
+ * which no runbook asks to publish; the alphas reach it inside the cluster.
+ */
 function alphaRoutes(hosts: DgraphHosts): ExposureSpec[] {
     return [
         {
@@ -121,8 +114,8 @@ function spread(app: string): k8s.types.input.core.v1.Affinity {
  * alpha side by side on one volume, for the test environment.
  */
 export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
-    /** Public URLs: zero REST, alpha REST and alpha gRPC (host:443). */
-    public readonly urls: { zeroRest: string; alphaRest: string; alphaGrpc: string };
+    /** Public URLs: alpha REST and alpha gRPC (host:443). */
+    public readonly urls: { alphaRest: string; alphaGrpc: string };
     readonly #args: DgraphArgs;
 
     constructor(name: string, args: DgraphArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -133,7 +126,6 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
         if (args.dgraph.layout === "ha") this.ha(tls);
         else this.single(tls);
         this.urls = {
-            zeroRest: `https://${hosts.zeroRest}`,
             alphaRest: `https://${hosts.alphaRest}`,
             alphaGrpc: `${hosts.alphaGrpc}:443`,
         };
@@ -238,7 +230,6 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
                     publishNotReadyAddresses: true,
                 },
                 extraServices: [ZERO_PUBLIC],
-                expose: zeroRoutes(config.hosts),
             },
             this.child(),
         );
@@ -296,7 +287,7 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
                     publishNotReadyAddresses: true,
                 },
                 extraServices: [ZERO_PUBLIC, ALPHA_PUBLIC],
-                expose: [...zeroRoutes(config.hosts), ...alphaRoutes(config.hosts)],
+                expose: alphaRoutes(config.hosts),
             },
             this.child(),
         );

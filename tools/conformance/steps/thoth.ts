@@ -1055,7 +1055,7 @@ export const thothTable: RunbookTable = {
                     { kind: "StatefulSet", namespace: DGRAPH, name: { stage: "zero", prod: "dgraph" } },
                     { kind: "Service", namespace: DGRAPH, name: "alpha-public" },
                     { kind: "Route", namespace: DGRAPH, name: "alpha-grpc" },
-                    { kind: "Route", namespace: DGRAPH, name: "zero-rest" },
+                    { kind: "Service", namespace: DGRAPH, name: "zero-public" },
                 ],
                 config: [
                     "thoth.station.dgraph.image",
@@ -1069,7 +1069,7 @@ export const thothTable: RunbookTable = {
                     },
                     {
                         file: DGRAPH_TEST,
-                        title: "routes alpha's REST and gRPC with TLS passthrough and zero's REST edge-terminated",
+                        title: "routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port",
                     },
                 ],
             },

@@ -2,6 +2,7 @@ import { preserveUnknownFields } from "../../../shared/crd";
 import { placedGrants } from "./placement";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ExposureAudience } from "../../../shared/portPurpose";
 import { stringify } from "yaml";
 import { PlainConfigMap } from "../../../shared/configMap";
 import { standardLabels } from "../../../shared/labels";
@@ -190,6 +191,8 @@ export interface ArgoInstallArgs extends SystemArgs<ThothSection, KubernetesCont
     /** Its name from its Namespace: the install's objects are placed with it, so they are made after it. */
     namespaceRef: pulumi.Output<string>;
     domain: string;
+    /** Who may reach the controller's metrics Route (`thoth.station.modules.metricsAudience`). */
+    metricsAudience: ExposureAudience;
     plan: ArgoInstallPlan;
     shared: StationShared;
     images: Pick<StationImages, "workflowController" | "argoServer" | "argoExecutor">;
@@ -310,12 +313,13 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
                 ],
                 service: {
                     name: "workflow-controller-metrics",
-                    ports: [{ name: "metrics", port: 80, targetPort: 8080 }],
+                    ports: [{ name: "metrics", port: 80, targetPort: 8080, purpose: "metrics" }],
                 },
                 expose: [
                     {
                         host: defaultHost("workflow-controller-metrics", args.namespace, args.domain),
                         servicePort: "metrics",
+                        audience: args.metricsAudience,
                         tls: { termination: "edge" },
                     },
                 ],

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ExposureAudience } from "../../../shared/portPurpose";
 import { refText } from "../../../shared/endpoints";
 import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../shared/system";
@@ -21,6 +22,8 @@ export interface KnowledgeGraphArgs extends SystemArgs<ThothSection, KubernetesC
     /** Its name from its Namespace: the graph's objects are placed with it, so they are made after it. */
     namespaceRef: pulumi.Output<string>;
     domain: string;
+    /** Who may reach the exporter's metrics Route (`thoth.station.modules.metricsAudience`). */
+    metricsAudience: ExposureAudience;
     images: Pick<StationImages, "postgresql" | "pgbouncer" | "postgresExporter">;
     storageSize: string;
     storageClassName?: string;
@@ -186,12 +189,13 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                         }),
                     },
                 ],
-                service: { ports: [{ name: "metrics", port: 80, targetPort: 9187 }] },
+                service: { ports: [{ name: "metrics", port: 80, targetPort: 9187, purpose: "metrics" }] },
                 workloadOptions: statefulOptions(args.protectStateful),
                 expose: [
                     {
                         host: defaultHost(exporterName, args.namespace, args.domain),
                         servicePort: "metrics",
+                        audience: args.metricsAudience,
                         tls: { termination: "edge" },
                     },
                 ],

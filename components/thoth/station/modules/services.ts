@@ -8,6 +8,7 @@ import { ContainerSpec } from "../../../shared/container";
 import { EnvMap, mergeEnv } from "../../../shared/env";
 import { HandleKeyRef } from "../../../shared/handles";
 import { Exposure, ExposureSpec } from "../../../shared/exposure";
+import { ExposureAudience, PortPurpose } from "../../../shared/portPurpose";
 import { standardLabels } from "../../../shared/labels";
 import { httpProbe, tcpProbe } from "../../../shared/probes";
 import { Sizing } from "../../../shared/resources";
@@ -44,8 +45,11 @@ export interface ServicePlan {
     /** Its env, read through the station's objects of its tier's namespace. */
     env: (reads: StationReads) => EnvMap;
     port: number;
-    /** Service port → container port; the reference names it `metrics` on every API. */
-    servicePort: { name: string; port: number };
+    /**
+     * Service port → container port; the reference names it `metrics` on every API, though the APIs serve their
+     * REST API on it (and /metrics beside it): its purpose says which.
+     */
+    servicePort: { name: string; port: number; purpose: PortPurpose };
     /** Service name when it differs from the Deployment (one Service selecting both investigator consumers). */
     serviceName?: string;
     liveness: k8s.types.input.core.v1.Probe;
@@ -64,7 +68,9 @@ const apiProbes = (readinessDelay: number) => ({
     readiness: httpProbe("/readiness", 8080, { initialDelaySeconds: readinessDelay, timeoutSeconds: 10 }),
 });
 
-const API_PORT = { port: 8080, servicePort: { name: "metrics", port: 80 } };
+// thoth-station/user-api and management-api (thoth-application@f2cf35f, their DeploymentConfigs): gunicorn serves the
+// Connexion REST API (/api/v1) on 8080; /metrics is one path of it. The public Routes are the API's.
+const API_PORT = { port: 8080, servicePort: { name: "metrics", port: 80, purpose: "application" as const } };
 
 /** The investigator consumers: stage splits them by mode, test runs one for both (thoth-station.md §2.5). */
 function investigators(environment: StationEnvironment): ServicePlan[] {
@@ -83,7 +89,7 @@ function investigators(environment: StationEnvironment): ServicePlan[] {
         image: "investigator",
         size,
         port: 6066,
-        servicePort: { name: "web", port: 80 },
+        servicePort: { name: "web", port: 80, purpose: "application" },
         serviceName: "investigator-faust-web",
         kafkaCa: true,
         watches: tiers,
@@ -263,7 +269,9 @@ export function servicePlans(
             container: "metrics-exporter",
             image: "metricsExporter",
             size: "metricsExporter",
-            ...API_PORT,
+            // thoth-station/metrics-exporter v0.21.4: its one HTTP port serves the Prometheus metrics it exports.
+            port: 8080,
+            servicePort: { name: "metrics", port: 80, purpose: "metrics" },
             // Source: /metrics for both; liveness is the TCP connect (httpServerProbes).
             liveness: tcpProbe(8080, { initialDelaySeconds: 45, timeoutSeconds: 10 }),
             readiness: httpProbe("/metrics", 8080, { initialDelaySeconds: 30, timeoutSeconds: 10 }),
@@ -346,6 +354,8 @@ export interface StationServicesArgs extends SystemArgs<ThothSection, Kubernetes
     /** Each namespace's name from its Namespace, by plain name: objects placed with it are made after it. */
     namespaceRefs: Record<string, pulumi.Output<string>>;
     domain: string;
+    /** Who may reach the Routes of services whose port serves metrics (`thoth.station.modules.metricsAudience`). */
+    metricsAudience: ExposureAudience;
     modules: StationModulesConfig;
     sizing: Record<SizedPart, Sizing>;
     grants: Record<string, AccessGrant[]>;
@@ -410,8 +420,9 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
         if (plan.serviceName || plan.exposed === false) return [];
         const host = defaultHost(plan.name, this.#args.namespaces[plan.tier], this.#args.domain);
         const tls = { termination: "edge" as const };
+        const audience = this.#args.metricsAudience;
         const endpoints: ExposureSpec[] = [
-            { name: plan.name, host, servicePort: plan.servicePort.name, tls },
+            { name: plan.name, host, servicePort: plan.servicePort.name, tls, audience },
         ];
         if (plan.publicHost) {
             endpoints.push({
@@ -419,6 +430,7 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
                 host: plan.publicHost,
                 servicePort: plan.servicePort.name,
                 tls,
+                audience,
             });
             this.publicUrls[plan.name] = `https://${plan.publicHost}`;
         }
@@ -437,7 +449,7 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
         const app = thothApp(plan.name, plan.watches ? "consumer" : "api", image);
         // Consumers share one Service through a common instance label (the reference's `service:` label).
         const identity = plan.serviceName ? { ...app, instance: serviceName } : app;
-        const ports = [{ name: plan.servicePort.name, port: plan.servicePort.port, targetPort: plan.port }];
+        const ports = [{ ...plan.servicePort, targetPort: plan.port }];
         const workload = new Workload(
             this.childName(plan.name),
             {
@@ -497,6 +509,7 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
                 app,
                 host: defaultHost(serviceName, namespace, domain),
                 servicePort: plan.servicePort.name,
+                purpose: plan.servicePort.purpose,
                 tls: { termination: "edge" },
             },
             // Not after the Service, as Workload exposes its own (components/shared/workload.ts): a Route needs no

@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { RouteAudienceConfig, allowListAudience } from "../../../config/routeAudience";
+import { ExposureAudience } from "../../../shared/portPurpose";
+import { METRICS_AUDIENCE_KEY } from "../../config";
 import { placedGrants, placedIn } from "./placement";
 import { PodSelector, recordPods } from "../../../shared/network";
 import { MOUNTED_OBJECTS } from "../catalog/catalogPrerequisites";
@@ -199,6 +202,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 namespace,
                 namespaceRef: this.placed(namespace),
                 domain: modules.domain,
+                metricsAudience: metricsAudience(modules),
                 images: modules.images,
                 storageSize: modules.postgresql.storageSize,
                 storageClassName: modules.postgresql.storageClassName,
@@ -222,6 +226,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 namespace,
                 namespaceRef: this.placed(namespace),
                 domain: modules.domain,
+                metricsAudience: metricsAudience(modules),
                 plan,
                 shared: modules.shared,
                 images: modules.images,
@@ -244,6 +249,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
                 namespaces: this.#namespaces,
                 namespaceRefs: this.namespaceRefs(),
                 domain: modules.domain,
+                metricsAudience: metricsAudience(modules),
                 modules,
                 sizing: STATION_SIZING[station.environment],
                 grants: stationGrants(this.#namespaces),
@@ -428,4 +434,9 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
             this.child(),
         );
     }
+}
+
+/** Who may reach the modules' metrics Routes: the ranges `thoth.station.modules.metricsAudience` names. */
+function metricsAudience(modules: { metricsAudience?: RouteAudienceConfig }): ExposureAudience {
+    return allowListAudience(METRICS_AUDIENCE_KEY, modules.metricsAudience);
 }
