@@ -848,7 +848,7 @@ function RANGE_CASES(): Case[] {
                 "runbooks:callysto.hosts[0].role",
             ],
             messages: { "runbooks:callysto.hosts[0].role": /tcp 9999 from 0\.0\.0\.0\/0/ },
-            fixes: { "runbooks:callysto.hosts[0].role": /hosts\[0\]\.role' hub/ },
+            fixes: { "runbooks:callysto.hosts[0].role": /remove hosts\[0\] from the production stack/ },
         },
         {
             name: "production ssh from 0.0.0.0/0 and ::/0 with the named exception is accepted, as runbook 004 has it",
