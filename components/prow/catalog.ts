@@ -211,6 +211,10 @@ const externalPlugin = (
     image: ImageSource,
     port = 8888,
     extra: Mount[] = [],
+    // Only needs-rebase defines --plugin-config; cherrypicker (kubernetes/test-infra@a5b49bc903:
+    // prow/external-plugins/cherrypicker/main.go:64-72) and release-blocker (kubevirt/project-infra@145ec5a:
+    // external-plugins/release-blocker/main.go:46-50) do not, and exit on a flag they do not define.
+    pluginConfig = false,
 ): ComponentSpec => ({
     name,
     role: "external-plugin",
@@ -220,7 +224,7 @@ const externalPlugin = (
         dryRunArg(r),
         ...github(r),
         "--hmac-secret-file=/etc/webhook/hmac",
-        "--plugin-config=/etc/plugins/plugins.yaml",
+        ...(pluginConfig ? ["--plugin-config=/etc/plugins/plugins.yaml"] : []),
     ],
     ports: [{ name: "http", containerPort: port }],
     service: port === 8888 ? SERVICE_HTTP_8888 : [{ name: "http", port, targetPort: port }],
@@ -485,7 +489,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         claim: "ghproxy",
     },
-    externalPlugin("needs-rebase", { prow: "needs-rebase" }),
+    externalPlugin("needs-rebase", { prow: "needs-rebase" }, 8888, [], true),
     externalPlugin("cherrypicker", { prow: "cherrypicker" }),
     {
         name: "exporter",
