@@ -328,8 +328,10 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         // Replaced by the controller manager upstream; KubeVirt keeps the Deployment at 0.
         replicas: 0,
         strategy: "Recreate",
-        args: (r) => [...CONFIG_ARGS, ...github(r), KUBECONFIG_ARG, "--skip-report=true"],
-        mounts: [...CONFIG_MOUNTS, OAUTH, KUBECONFIG],
+        // No GitHub flags: plank defines none at this release (kubernetes/test-infra@a5b49bc903:
+        // prow/cmd/plank/main.go:54-63) and would exit on them if scaled up.
+        args: () => [...CONFIG_ARGS, KUBECONFIG_ARG, "--skip-report=true"],
+        mounts: [...CONFIG_MOUNTS, KUBECONFIG],
         resources: sized("100m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
