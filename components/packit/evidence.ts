@@ -201,5 +201,15 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
             { repo: "joeferner/redis-commander", commit: "unresolved" },
             "not read yet",
         ),
+        unreadImage(
+            "quay.io/sclorg/postgresql-13-c9s",
+            "c9s",
+            {
+                repo: "sclorg/postgresql-container",
+                commit: "unresolved",
+                moving: { branch: "unresolved", resolved: RESOLVED },
+            },
+            "not read yet (the server a major upgrade starts from)",
+        ),
     ],
 };

@@ -56,4 +56,13 @@ describe("an image version without evidence, on each tier", () => {
             assert.ok(notices.some((n) => /^MOVING TAG .* the head of stable on \d{4}-\d{2}-\d{2}/.test(n)));
         }
     });
+
+    it("a digest pin of a repository the evidence has passes (a digest names no version); of another repository, refused", () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        const pinned = { key: "prow.images.gcsweb", image: `k8s.gcr.io/gcsweb@${digest}` };
+        const known = evidenceVerdicts([pinned], PROW_EVIDENCE, "production");
+        assert.deepEqual(known, { problems: [], notices: [] });
+        const other = { key: "prow.images.gcsweb", image: `example.org/other@${digest}` };
+        assert.equal(evidenceVerdicts([other], PROW_EVIDENCE, "production").problems.length, 1);
+    });
 });

@@ -2,6 +2,7 @@ import type { ConfigProblem } from "../../config/problems";
 import { fullKey } from "../../config/problems";
 import type { StackTier } from "../../config/system";
 import type { ImageUse } from "../unconfirmedImage";
+import { parseImageRef } from "../imageRef";
 import { entryRef, evidenceFor } from "./lookup";
 import type { ImageEvidence } from "./types";
 
@@ -32,6 +33,10 @@ export function evidenceVerdicts(
     if (tier !== "production" && tier !== "staging") return { problems, notices };
     for (const use of uses) {
         const { entry, others } = evidenceFor(table.images, use.image);
+        const ref = parseImageRef(use.image);
+        // A digest pin (what confirms an image) names no version: the evidence of its repository stands for it, or
+        // every confirmed image would be refused. Which version the digest is, the confirmation's reading tells.
+        if (!entry && ref.digest !== undefined && ref.tag === undefined && others.length > 0) continue;
         if (!entry) {
             const what = `${table.file} has no evidence for ${use.image}, so nothing checks its probes, ports, flags and variables against the software`;
             if (tier === "production")
