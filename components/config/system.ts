@@ -2,6 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ClusterContext } from "../shared/cluster";
+import type { EvidenceTable } from "../shared/evidence/verdicts";
 import type { ImageUse } from "../shared/unconfirmedImage";
 import { Claim } from "./ownership";
 import { ConfigProblem } from "./problems";
@@ -205,6 +206,12 @@ export interface SystemDefinition<
      * through the one confirmation rule (components/shared/confirmedImages.ts) with the section's image fields.
      */
     images?(config: R): ImageUse[];
+    /**
+     * What the upstream source says of each image version this system runs (components/shared/evidence), and the
+     * images it runs beyond its image fields and {@link images} (a release tag: `prow.release`). Every image is
+     * looked up in it: a version without an entry stops production and is a notice on stage.
+     */
+    evidence?: { table: EvidenceTable; uses?(config: R): ImageUse[] };
     /** Creates the system's component from the checked section; returns the stack outputs for this system. */
     deploy(config: R, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }

@@ -1,3 +1,4 @@
+import { DIALS_EVIDENCE } from "./evidence";
 import { defineSystem } from "../config/system";
 import { dialsCheck } from "./checks";
 import { DialsConfig, DialsSection, dialsSchema } from "./config";
@@ -30,5 +31,6 @@ export const dials = defineSystem<DialsConfig, "kubernetes", DialsSection>({
     check: (config) => dialsCheck(config),
     notices: dialsNotices,
     images: (config) => releaseImages(config),
+    evidence: { table: DIALS_EVIDENCE },
     deploy: (config, context) => new Dials("dials", { config, context }).outputs,
 });

@@ -1,3 +1,4 @@
+import { PACKIT_EVIDENCE } from "./evidence";
 import { defineSystem, SystemDefinition } from "../config/system";
 import { packitCheck } from "./checks";
 import { PackitConfig, PackitSection, ServiceName, packitSchema } from "./config";
@@ -48,6 +49,7 @@ export function packitSystem(
                 running: `oc -n ${mainNamespace(service, config)} get istag ${source.stream}:${source.tag} -o jsonpath='{.image.dockerImageReference}'`,
                 digestKey: `${service}.images.pins.${source.stream}`,
             })),
+        evidence: { table: PACKIT_EVIDENCE },
         deploy: (config, context) => new PackitService(service, { config, context }).outputs,
     });
 }

@@ -176,14 +176,21 @@ const GCS_ARG = "--gcs-credentials-file=/etc/gcs/service-account.json";
 const KUBECONFIG_ARG = "--kubeconfig=/etc/kubeconfig/config";
 
 const HTTP_8888 = [{ name: "http", containerPort: 8888 }];
-const METRICS_9090 = [{ name: "metrics", containerPort: 9090 }];
 const SERVICE_HTTP_8888: ServicePortSpec[] = [{ name: "http", port: 80, targetPort: 8888 }];
-const SERVICE_METRICS: ServicePortSpec[] = [
-    { name: "metrics", port: 9090, targetPort: 9090, purpose: "metrics" },
-];
+/*
+ * No Prow controller gets a `metrics` port: the program's config.yaml sets `push_gateway.endpoint` and no
+ * `serve_metrics`, so every binary calling metrics.ExposeMetrics pushes and serves nothing on --metrics-port
+ * (kubernetes/test-infra@a5b49bc903:prow/metrics/metrics.go:38-42). status-reconciler does not call it at all.
+ */
 
-// Every Prow binary of the release serves /healthz and /healthz/ready on 8081 (PROW_HEALTH); only deck's and hook's
-// upstream manifests probe them, the others' leave them unused.
+/**
+ * Prow's health server on 8081 (PROW_HEALTH, kubernetes/test-infra@a5b49bc903:prow/pjutil/health.go:29-51), for the
+ * binaries of the release that start it with `pjutil.NewHealth` and `ServeReady`, at a5b49bc903:
+ * prow/cmd/deck/main.go:306,454; prow/cmd/hook/main.go:237,250; ghproxy/ghproxy.go:168-169;
+ * prow/cmd/exporter/main.go:81,106; prow/external-plugins/needs-rebase/main.go:124-125;
+ * prow/external-plugins/cherrypicker/main.go:142-143. prow/cmd/{crier,tide,horologium,sinker,status-reconciler}/main.go
+ * start none, so a probe on 8081 would kill them.
+ */
 const PROW_PROBES = { liveness: PROW_HEALTH.livenessProbe, readiness: PROW_HEALTH.readinessProbe };
 
 /** httpServerProbes under the catalog's field names. */
@@ -204,6 +211,10 @@ const externalPlugin = (
     image: ImageSource,
     port = 8888,
     extra: Mount[] = [],
+    // Only needs-rebase defines --plugin-config; cherrypicker (kubernetes/test-infra@a5b49bc903:
+    // prow/external-plugins/cherrypicker/main.go:64-72) and release-blocker (kubevirt/project-infra@145ec5a:
+    // external-plugins/release-blocker/main.go:46-50) do not, and exit on a flag they do not define.
+    pluginConfig = false,
 ): ComponentSpec => ({
     name,
     role: "external-plugin",
@@ -213,7 +224,7 @@ const externalPlugin = (
         dryRunArg(r),
         ...github(r),
         "--hmac-secret-file=/etc/webhook/hmac",
-        "--plugin-config=/etc/plugins/plugins.yaml",
+        ...(pluginConfig ? ["--plugin-config=/etc/plugins/plugins.yaml"] : []),
     ],
     ports: [{ name: "http", containerPort: port }],
     service: port === 8888 ? SERVICE_HTTP_8888 : [{ name: "http", port, targetPort: port }],
@@ -317,8 +328,10 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         // Replaced by the controller manager upstream; KubeVirt keeps the Deployment at 0.
         replicas: 0,
         strategy: "Recreate",
-        args: (r) => [...CONFIG_ARGS, ...github(r), KUBECONFIG_ARG, "--skip-report=true"],
-        mounts: [...CONFIG_MOUNTS, OAUTH, KUBECONFIG],
+        // No GitHub flags: plank defines none at this release (kubernetes/test-infra@a5b49bc903:
+        // prow/cmd/plank/main.go:54-63) and would exit on them if scaled up.
+        args: () => [...CONFIG_ARGS, KUBECONFIG_ARG, "--skip-report=true"],
+        mounts: [...CONFIG_MOUNTS, KUBECONFIG],
         resources: sized("100m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
@@ -351,10 +364,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             GCS_ARG,
             KUBECONFIG_ARG,
         ],
-        ports: METRICS_9090,
-        service: SERVICE_METRICS,
         mounts: [...CONFIG_MOUNTS, OAUTH, SLACK, GCS, KUBECONFIG],
-        ...PROW_PROBES,
+        // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/crier/main.go:196,306): no probe, port or Service.
         resources: sized("100m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
@@ -381,7 +392,10 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: HTTP_8888,
         service: SERVICE_HTTP_8888,
         mounts: [...CONFIG_MOUNTS, OAUTH, GCS],
-        ...PROW_PROBES,
+        // tide serves its pools and history on --port (8888) only after its first sync, and no health endpoint
+        // (a5b49bc903:prow/cmd/tide/main.go:86,187-201): ready once it listens; no liveness, as the only check would
+        // be the same connect and the first sync may be long.
+        ...listening(8888),
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {
             jobs: [
@@ -397,10 +411,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         // Two horologiums would trigger every periodic twice.
         strategy: "Recreate",
         args: (r) => [dryRunArg(r), ...CONFIG_ARGS],
-        ports: METRICS_9090,
-        service: SERVICE_METRICS,
         mounts: CONFIG_MOUNTS,
-        ...PROW_PROBES,
+        // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/horologium/main.go:87,103): no probe, port or Service.
         resources: sized("50m", "64Mi", undefined, "256Mi"),
         rbac: {
             jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create", "list", "watch"] }],
@@ -412,10 +424,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "sinker" },
         replicas: 1,
         args: (r) => [dryRunArg(r), ...CONFIG_ARGS, KUBECONFIG_ARG],
-        ports: METRICS_9090,
-        service: SERVICE_METRICS,
         mounts: [...CONFIG_MOUNTS, KUBECONFIG],
-        ...PROW_PROBES,
+        // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/sinker/main.go:104,117): no probe, port or Service.
         resources: sized("50m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
@@ -454,10 +464,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             GCS_ARG,
             `--status-path=gs://${r.bucket}/status-reconciler-status`,
         ],
-        ports: METRICS_9090,
-        service: SERVICE_METRICS,
         mounts: [...CONFIG_MOUNTS, PLUGINS, OAUTH, GCS],
-        ...PROW_PROBES,
+        // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/status-reconciler/main.go:107): no probe, port or Service.
         resources: sized("50m", "128Mi", undefined, "512Mi"),
         rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create"] }] },
         terminationGracePeriodSeconds: 180,
@@ -483,7 +491,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         claim: "ghproxy",
     },
-    externalPlugin("needs-rebase", { prow: "needs-rebase" }),
+    externalPlugin("needs-rebase", { prow: "needs-rebase" }, 8888, [], true),
     externalPlugin("cherrypicker", { prow: "cherrypicker" }),
     {
         name: "exporter",
@@ -492,8 +500,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         replicas: 1,
         strategy: "Recreate",
         args: () => ["--config-path=/etc/config/config.yaml"],
-        ports: HTTP_8888,
-        service: SERVICE_HTTP_8888,
+        // Health on 8081 and pprof on 6060 only (a5b49bc903:prow/cmd/exporter/main.go:80-106): with the push gateway
+        // and no serve_metrics it serves no metrics, so no port and no Service.
         mounts: [{ configMap: "config", path: "/etc/config" }],
         ...PROW_PROBES,
         resources: sized("50m", "64Mi", undefined, "256Mi"),

@@ -1,8 +1,9 @@
 import { defineSystem } from "../config/system";
 import { runningImagesCommand } from "../shared/unconfirmedImage";
-import { IMAGE_KEYS } from "./catalog";
+import { COMPONENTS, IMAGE_KEYS } from "./catalog";
 import { prowCheck } from "./checks";
 import { ProwConfig, ProwSection, prowSchema } from "./config";
+import { PROW_EVIDENCE } from "./evidence";
 import { prowNotices } from "./notices";
 import { Prow } from "./prow";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
@@ -72,6 +73,17 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
                 running: runningImagesCommand(environment.namespaces.prow, name, "kubectl"),
             };
         });
+    },
+    // The release's images are named by `prow.release`, not by an image field: each is looked up in the evidence.
+    evidence: {
+        table: PROW_EVIDENCE,
+        uses: (config) => {
+            const { componentImages } = environmentOf(config);
+            return COMPONENTS.filter((c) => "prow" in c.image).map((c) => ({
+                key: "prow.release",
+                image: componentImages[c.name],
+            }));
+        },
     },
     deploy: (config, context) => new Prow("prow", { config, context }).outputs,
 });

@@ -1,3 +1,4 @@
+import { THOTH_EVIDENCE } from "./evidence";
 import { Claim } from "../config/ownership";
 import { NamespaceClaim, defineSystem } from "../config/system";
 import { thothCheck } from "./checks";
@@ -85,5 +86,6 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     check: (config, { tier }) => thothCheck(config, tier),
     notices: (section) => thothNotices(section),
     images: (config) => thothImages(config),
+    evidence: { table: THOTH_EVIDENCE },
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });

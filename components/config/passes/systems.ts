@@ -1,3 +1,4 @@
+import { evidenceVerdicts } from "../../shared/evidence/verdicts";
 import { imageVerdicts, systemImages } from "../../shared/unconfirmedImage";
 import { canonicalApiServer, isLoopback } from "../clusterIdentity";
 import { ingressNamespaceProblems } from "../ingressNamespace";
@@ -140,7 +141,34 @@ export function deployedImages(
     tier: StackTier | undefined,
 ): ReturnType<typeof imageVerdicts> {
     const declared = checked !== undefined ? (def.images?.(checked) ?? []) : [];
-    return imageVerdicts(systemImages(def.section, cfg, declared), tier);
+    const uses = systemImages(def.section, cfg, declared);
+    const confirmed = imageVerdicts(uses, tier);
+    if (!def.evidence) return confirmed;
+    const more = checked !== undefined ? (def.evidence.uses?.(checked) ?? []) : [];
+    const evidence = evidenceVerdicts([...uses, ...more], def.evidence.table, tier);
+    return {
+        problems: mergeByKey([...confirmed.problems, ...evidence.problems]),
+        notices: [...confirmed.notices, ...evidence.notices],
+    };
+}
+
+/** One problem per key: an image both unconfirmed and without evidence gets one message with both fixes. */
+function mergeByKey(problems: readonly ConfigProblem[]): ConfigProblem[] {
+    const byKey = new Map<string, ConfigProblem>();
+    for (const p of problems) {
+        const first = byKey.get(p.key);
+        byKey.set(
+            p.key,
+            first
+                ? {
+                      ...first,
+                      message: `${first.message}; and ${p.message}`,
+                      fix: `${first.fix} ; and ${p.fix}`,
+                  }
+                : p,
+        );
+    }
+    return [...byKey.values()];
 }
 
 /**

@@ -46,7 +46,12 @@ const LOCAL = [
 const DEPLOYMENTS = [...FROM_TEST_INFRA, ...LOCAL];
 const CRONJOBS = ["branch-protector", "label-sync"];
 /** Every Deployment but plank (no port) has a Service. */
-const SERVICES = DEPLOYMENTS.filter((name) => name !== "plank");
+/**
+ * Deployments with a Service: not plank (0 replicas), nor the controllers that listen on nothing a client reaches at
+ * the pinned release (crier, horologium, sinker, statusreconciler, exporter: components/prow/catalog.ts).
+ */
+const UNSERVED = ["plank", "crier", "horologium", "sinker", "statusreconciler", "exporter"];
+const SERVICES = DEPLOYMENTS.filter((name) => !UNSERVED.includes(name));
 /** The components whose Role grants something in the jobs namespace (ProwJobs, job pods); hook also in its own. */
 const JOBS_ROLES = [
     "crier",

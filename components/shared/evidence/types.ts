@@ -1,0 +1,70 @@
+// What the upstream source of an image says about it, at the version a stack runs: the one table the program's
+// picture of the software (probes, ports, flags, variables, files, queues) is checked against. Each system keeps its
+// own entries (components/<system>/evidence.ts); this layer knows no system.
+
+/** Where a fact was read: `owner/repo@commit:path:line` (a line, a range or a list of lines). */
+export type At = string;
+
+/** A port the process listens on, what it serves there, and the HTTP paths a probe may ask (none: TCP only). */
+export interface Listener {
+    port: number;
+    serves: string;
+    /** Paths that answer 200 while the process is healthy; a probe on any other path fails. */
+    health?: readonly string[];
+    at: At;
+}
+
+/** A flag the binary defines, and what it needs beside it (another flag, a setting of its config, a file). */
+export interface FlagFact {
+    name: string;
+    requires?: string;
+    at: At;
+}
+
+/** An environment variable the code reads, a file or Secret key it opens, or a queue it consumes or publishes. */
+export interface NamedFact {
+    name: string;
+    at: At;
+}
+
+/** What was read of an image: everything below is all the source has of its kind (a flag not listed is not defined). */
+export interface ReadFacts {
+    state: "read";
+    listens: readonly Listener[];
+    /**
+     * The flags its command line parser defines. `"none"`: it parses no command line (arguments are positional or
+     * ignored), so a container passing a flag to it is a mismatch as well.
+     */
+    flags: readonly FlagFact[] | "none";
+    env: readonly NamedFact[];
+    files: readonly NamedFact[];
+    consumes?: readonly NamedFact[];
+    publishes?: readonly NamedFact[];
+}
+
+/** An image whose source was not read, and why: nothing about it is checked, and the plan says so. */
+export interface UnreadFacts {
+    state: "unread";
+    why: string;
+}
+
+/** Where the source of an image version is: the repository and the commit its tag was built from. */
+export interface EvidenceSource {
+    repo: string;
+    commit: string;
+    /**
+     * For a moving tag (`:prod`, `:stg`, `latest`): the branch it follows and the day the commit above was its head.
+     * The registry may serve a later build; the plan says so.
+     */
+    moving?: { branch: string; resolved: string };
+}
+
+/** The evidence of one image version. */
+export interface ImageEvidence {
+    /** Repository as a pod spec names it, without tag or digest (any spelling; compared canonically). */
+    image: string;
+    /** The tag or `sha256:` digest this evidence holds for. */
+    version: string;
+    source: EvidenceSource;
+    facts: ReadFacts | UnreadFacts;
+}

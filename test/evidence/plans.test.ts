@@ -1,0 +1,235 @@
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { containerVerdict, flagName } from "../../components/shared/evidence/check";
+import { evidenceFor } from "../../components/shared/evidence/lookup";
+import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import { SYSTEMS } from "../../components/systems";
+import type { PlanResource } from "../../tools/plan/render";
+import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
+import { plannedContainers, replay } from "./replay";
+
+/** Every system's evidence: the one table the plans are replayed against. */
+const TABLE: readonly ImageEvidence[] = SYSTEMS.flatMap((s) => s.evidence?.table.images ?? []);
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** The table with the entry of `image` (repository) changed by `edit`, or removed when it returns undefined. */
+function editEntry(image: string, edit: (e: ImageEvidence) => ImageEvidence | undefined): ImageEvidence[] {
+    const i = TABLE.findIndex((e) => e.image === image);
+    assert.ok(i >= 0, `no entry for ${image}`);
+    const out = TABLE.map(clone);
+    const changed = edit(out[i]);
+    if (changed) out[i] = changed;
+    else out.splice(i, 1);
+    return out;
+}
+
+/** The plan's resources with the Kubernetes object named `name` of `kind` changed in place. */
+function editObject(
+    resources: readonly PlanResource[],
+    kind: string,
+    name: string,
+    // A plan's inputs are untyped JSON; each control edits the one field it names.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    edit: (inputs: Record<string, any>) => void,
+): PlanResource[] {
+    const out = clone(resources) as PlanResource[];
+    const r = out.find(
+        (x) => x.type.endsWith(`:${kind}`) && (x.inputs.metadata as { name?: string })?.name === name,
+    );
+    assert.ok(r, `no ${kind} ${name} in the plan`);
+    edit(r.inputs);
+    return out;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const podOf = (inputs: Record<string, any>) => inputs.spec.template.spec;
+
+for (const stack of COMMITTED_STACKS) {
+    describe(`the evidence replayed over the ${stack} plan (issue 51)`, () => {
+        let resources: PlanResource[];
+        let notices: string[];
+        before(async () => {
+            const plan = await stackPlan(stack);
+            resources = plan.resources;
+            notices = (plan.files["notices.txt"] ?? "").split("\n");
+        });
+
+        it("every probe, port, flag and variable of every read image agrees with its source; every Service port is served", () => {
+            const { mismatches, checked } = replay(resources, TABLE);
+            assert.deepEqual(mismatches, []);
+            assert.ok(checked >= 14, `only ${checked} containers were checked`);
+        });
+
+        it("every image whose source was not read is listed as such and noticed by the plan, never passed as checked", () => {
+            const { unread } = replay(resources, TABLE);
+            const images = new Set(
+                plannedContainers(resources)
+                    .filter((c) => containerVerdict(TABLE, c.view).state === "unread")
+                    .map((c) => c.view.image),
+            );
+            for (const line of unread.filter((u) => !u.includes(" Service "))) {
+                const image = line.slice(line.lastIndexOf(": ") + 2);
+                assert.ok(images.has(image), line);
+            }
+            // The plan's UNREAD IMAGE notices name the reference a stack file sets; a pod may run the same build under
+            // another name (an ImageStream's internal registry path): both have entries of one source and commit.
+            const sourceOf = (image: string) => {
+                const { entry } = evidenceFor(TABLE, image);
+                return entry ? `${entry.source.repo}@${entry.source.commit}` : image;
+            };
+            const noticed = new Set(
+                notices.flatMap((n) => {
+                    const m = /UNREAD IMAGE \S+ = (\S+): /.exec(n);
+                    return m ? [sourceOf(m[1])] : [];
+                }),
+            );
+            for (const image of images)
+                assert.ok(noticed.has(sourceOf(image)), `the plan does not notice the unread image ${image}`);
+        });
+
+        it("control: without crier's entry its containers have no evidence", () => {
+            const table = editEntry("gcr.io/k8s-prow/crier", () => undefined);
+            const { mismatches } = replay(resources, table);
+            assert.ok(
+                mismatches.some((m) =>
+                    /crier: runs gcr\.io\/k8s-prow\/crier:\S+, which the evidence has no entry for/.test(m),
+                ),
+                mismatches.join("\n"),
+            );
+        });
+
+        it("control: a flag the binary does not define, or one the entry drops, fails", () => {
+            const renamed = editObject(
+                resources,
+                "Deployment",
+                stack === "prod" ? "horologium" : "staging-horologium",
+                (o) => {
+                    podOf(o).containers[0].args = [...podOf(o).containers[0].args, "--dryrun=false"];
+                },
+            );
+            assert.ok(replay(renamed, TABLE).mismatches.some((m) => m.includes("passes --dryrun")));
+            const dropped = editEntry("gcr.io/k8s-prow/horologium", (e) => {
+                const read = e.facts as ReadFacts;
+                const flags = read.flags === "none" ? [] : read.flags.filter((f) => f.name !== "dry-run");
+                return { ...e, facts: { ...read, flags } };
+            });
+            assert.ok(
+                replay(resources, dropped).mismatches.some((m) => m.includes("passes --dry-run, a flag")),
+            );
+        });
+
+        it("control: a probe on a port or path the binary does not serve fails (the crier probe of issue 51)", () => {
+            const probed = editObject(
+                resources,
+                "Deployment",
+                stack === "prod" ? "crier" : "staging-crier",
+                (o) => {
+                    podOf(o).containers[0].livenessProbe = { httpGet: { path: "/healthz", port: 8081 } };
+                },
+            );
+            assert.ok(
+                replay(probed, TABLE).mismatches.some((m) => m.includes("liveness probe on port 8081")),
+            );
+            const path = editObject(
+                resources,
+                "Deployment",
+                stack === "prod" ? "deck" : "staging-deck",
+                (o) => {
+                    podOf(o).containers[0].readinessProbe.httpGet.path = "/ready";
+                },
+            );
+            assert.ok(replay(path, TABLE).mismatches.some((m) => m.includes("asks /ready on 8081")));
+        });
+
+        it("control: a Service targeting a port no container of its pods serves fails, by number and by name", () => {
+            const svc = stack === "prod" ? "tide" : "staging-tide";
+            const byNumber = editObject(resources, "Service", svc, (o) => {
+                o.spec.ports[0].targetPort = 9090;
+            });
+            assert.ok(
+                replay(byNumber, TABLE).mismatches.some((m) => m.includes(`${svc} port 80 targets 9090`)),
+            );
+            const byName = editObject(resources, "Service", svc, (o) => {
+                o.spec.ports[0].targetPort = "metrics";
+            });
+            assert.ok(
+                replay(byName, TABLE).mismatches.some((m) => m.includes(`${svc} port 80 targets metrics`)),
+            );
+        });
+
+        it("control: an unread entry moves its containers out of the checked ones, into the unread list", () => {
+            const table = editEntry("gcr.io/k8s-prow/deck", (e) => ({
+                ...e,
+                facts: { state: "unread", why: "control" },
+            }));
+            const r = replay(resources, table);
+            assert.ok(r.unread.some((u) => u.includes("deck") && u.includes("gcr.io/k8s-prow/deck")));
+            assert.ok(r.checked < replay(resources, TABLE).checked);
+        });
+    });
+}
+
+describe("the evidence's container rule, on generated containers", () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
+    const facts = (flags: string[], ports: number[]): ImageEvidence => ({
+        image: "example.org/x",
+        version: "v1",
+        source: { repo: "o/r", commit: "c" },
+        facts: {
+            state: "read",
+            listens: ports.map((port) => ({ port, serves: "x", health: ["/h"], at: "o/r@c:p:1" })),
+            flags: flags.map((f) => ({ name: f, at: "o/r@c:p:1" })),
+            env: [],
+            files: [],
+        },
+    });
+
+    it("a flag passes exactly when the image defines it, whatever its spelling (-x, --x, --x=v)", () => {
+        fc.assert(
+            fc.property(
+                fc.uniqueArray(name, { maxLength: 6 }),
+                name,
+                fc.constantFrom("-", "--"),
+                fc.boolean(),
+                (defined, flag, dashes, value) => {
+                    const arg = `${dashes}${flag}${value ? "=1" : ""}`;
+                    assert.equal(flagName(arg), flag);
+                    const v = containerVerdict([facts(defined, [])], {
+                        image: "example.org/x:v1",
+                        args: [arg],
+                        probes: [],
+                    });
+                    assert.equal(v.state, "checked");
+                    assert.equal(v.state === "checked" && v.mismatches.length === 0, defined.includes(flag));
+                },
+            ),
+        );
+    });
+
+    it("a port or probe passes exactly when the image listens there, and an HTTP probe only on a health path", () => {
+        const port = fc.integer({ min: 1, max: 65535 });
+        fc.assert(
+            fc.property(
+                fc.uniqueArray(port, { maxLength: 4 }),
+                port,
+                fc.constantFrom("/h", "/other", undefined),
+                (ports, p, path) => {
+                    const v = containerVerdict([facts([], ports)], {
+                        image: "example.org/x:v1",
+                        ports: [{ name: "p", containerPort: p }],
+                        probes: [{ kind: "readiness", port: "p", ...(path ? { path } : {}) }],
+                    });
+                    const ok = ports.includes(p) && path !== "/other";
+                    assert.equal(v.state === "checked" && v.mismatches.length === 0, ok);
+                },
+            ),
+        );
+    });
+
+    it("another version of an image has no entry: the evidence names the version it was read at", () => {
+        const v = containerVerdict([facts([], [])], { image: "example.org/x:v2", probes: [] });
+        assert.equal(v.state, "missing");
+        assert.match(v.state === "missing" ? v.mismatches[0] : "", /no entry for \(it has v1\)|it has v1/);
+    });
+});

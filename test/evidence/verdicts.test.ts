@@ -1,0 +1,68 @@
+import { strict as assert } from "assert";
+import { evidenceVerdicts } from "../../components/shared/evidence/verdicts";
+import { PACKIT_EVIDENCE } from "../../components/packit/evidence";
+import { PROW_EVIDENCE } from "../../components/prow/evidence";
+
+// Bad input: a stack file that sets an image version the evidence has no entry for (issue 51).
+describe("an image version without evidence, on each tier", () => {
+    const use = { key: "prow.release", image: "gcr.io/k8s-prow/crier:v20210101-deadbeef" };
+
+    it("production: one placeholder problem at the full key, saying how to add the evidence or go back", () => {
+        const { problems, notices } = evidenceVerdicts([use], PROW_EVIDENCE, "production");
+        assert.equal(notices.length, 0);
+        assert.equal(problems.length, 1);
+        const [p] = problems;
+        assert.equal(p.key, "runbooks:prow.release");
+        assert.equal(p.placeholder, true);
+        assert.match(
+            p.message,
+            /components\/prow\/evidence\.ts has no evidence for gcr\.io\/k8s-prow\/crier:v20210101-deadbeef/,
+        );
+        assert.match(p.fix, /add its entry to components\/prow\/evidence\.ts/);
+        assert.match(p.fix, /owner\/repo@commit:path:line/);
+        assert.match(p.fix, /a version it has \(v20201020-a5b49bc903\)/);
+    });
+
+    it("stage: a notice and no problem; a local cluster: nothing", () => {
+        const stage = evidenceVerdicts([use], PROW_EVIDENCE, "staging");
+        assert.deepEqual(stage.problems, []);
+        assert.equal(stage.notices.length, 1);
+        assert.match(
+            stage.notices[0],
+            /^NO EVIDENCE runbooks:prow\.release = gcr\.io\/k8s-prow\/crier:v20210101-deadbeef: .*a production stack refuses it/,
+        );
+        assert.deepEqual(evidenceVerdicts([use], PROW_EVIDENCE, "local"), { problems: [], notices: [] });
+    });
+
+    it("the pinned release has evidence: no problem, no notice", () => {
+        const pinned = { key: "prow.release", image: "gcr.io/k8s-prow/crier:v20201020-a5b49bc903" };
+        assert.deepEqual(evidenceVerdicts([pinned], PROW_EVIDENCE, "production"), {
+            problems: [],
+            notices: [],
+        });
+    });
+
+    it("an unread source and a moving tag are noticed on both tiers, never a problem", () => {
+        const moving = {
+            key: "packit.images.pins.packit-service",
+            image: "quay.io/packit/packit-service:prod",
+        };
+        for (const tier of ["production", "staging"] as const) {
+            const { problems, notices } = evidenceVerdicts([moving], PACKIT_EVIDENCE, tier);
+            assert.deepEqual(problems, []);
+            assert.ok(
+                notices.some((n) => n.startsWith("UNREAD IMAGE runbooks:packit.images.pins.packit-service")),
+            );
+            assert.ok(notices.some((n) => /^MOVING TAG .* the head of stable on \d{4}-\d{2}-\d{2}/.test(n)));
+        }
+    });
+
+    it("a digest pin of a repository the evidence has passes (a digest names no version); of another repository, refused", () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        const pinned = { key: "prow.images.gcsweb", image: `k8s.gcr.io/gcsweb@${digest}` };
+        const known = evidenceVerdicts([pinned], PROW_EVIDENCE, "production");
+        assert.deepEqual(known, { problems: [], notices: [] });
+        const other = { key: "prow.images.gcsweb", image: `example.org/other@${digest}` };
+        assert.equal(evidenceVerdicts([other], PROW_EVIDENCE, "production").problems.length, 1);
+    });
+});
