@@ -485,7 +485,7 @@ describe("github-script helpers", () => {
             );
             const bodies: string[] = [];
             const gh = fakeGithub([], [{ number: 4, title: "Drift in stack stage" }]);
-            const api = gh.api as {
+            const api = gh.api as unknown as {
                 github: { rest: { issues: Record<string, (a: { body: string }) => unknown> } };
             };
             for (const name of ["create", "createComment"]) {
