@@ -170,3 +170,62 @@ export function stillReported(report: DriftReport, e: HandEdit): boolean {
     );
     return !!d?.changes.some((c) => c.manager === e.manager && c.fields.some((f) => e.field.test(f.path)));
 }
+
+/** What the engine does to an object on the next up, as far as drift can foresee it. */
+export type Outcome = "replace" | "update or conflict";
+
+/** Per URN, what the next up does according to the drift report: only objects with fields the program sets. */
+export function expectedOutcome(report: DriftReport): Record<string, Outcome> {
+    const out: Record<string, Outcome> = {};
+    for (const d of report.drifted) {
+        const fields = d.changes.flatMap((c) => c.fields);
+        if (fields.some((f) => f.replace)) out[d.object.urn] = "replace";
+        else if (fields.some((f) => f.state === "changed")) out[d.object.urn] = "update or conflict";
+    }
+    return out;
+}
+
+/**
+ * `pulumi preview --refresh --json` of the stack, read per URN: a replace step, an update step, or an error
+ * diagnostic about a field conflict (the provider's preview applies without force, so a field another manager owns
+ * stops it there; pulumi/pulumi-kubernetes@a03ff6b provider/pkg/await/await.go `patchForce`). The preview may exit
+ * non-zero: its JSON still lists steps and diagnostics.
+ */
+export function previewOutcome(
+    cwd: string,
+    env: Record<string, string>,
+    stack: string,
+): { outcome: Record<string, Outcome>; text: string } {
+    const res = spawnSync(
+        path.join(env.PATH.split(path.delimiter)[0], "pulumi"),
+        ["--non-interactive", "preview", "--refresh", "--json", "--stack", stack],
+        { cwd, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+    );
+    const text = `${res.stdout}\n${res.stderr}`;
+    let parsed: {
+        steps?: { op: string; urn: string }[];
+        diagnostics?: { urn?: string; message?: string; severity?: string }[];
+    };
+    try {
+        parsed = JSON.parse(res.stdout) as typeof parsed;
+    } catch {
+        throw new Error(`pulumi preview --json printed no JSON (exit ${res.status}):\n${text.slice(-4000)}`);
+    }
+    const outcome: Record<string, Outcome> = {};
+    for (const step of parsed.steps ?? []) {
+        if (/replace/.test(step.op)) outcome[step.urn] = "replace";
+        else if (step.op === "update" && outcome[step.urn] === undefined)
+            outcome[step.urn] = "update or conflict";
+        else if (!["same", "refresh", "read", "update"].includes(step.op))
+            outcome[step.urn] = step.op as Outcome;
+    }
+    for (const d of parsed.diagnostics ?? [])
+        if (
+            d.urn &&
+            d.severity === "error" &&
+            /conflict/i.test(d.message ?? "") &&
+            outcome[d.urn] === undefined
+        )
+            outcome[d.urn] = "update or conflict";
+    return { outcome, text };
+}
