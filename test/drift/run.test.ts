@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { KubeError } from "../../tools/adopt/kube";
 import { KubeObject } from "../../tools/adopt/model";
 import { LiveCluster } from "../../tools/drift/kube";
 import { exitCode, renderReport } from "../../tools/drift/report";
@@ -151,6 +152,27 @@ describe("drift: the check over a stack", () => {
         assert.match(
             text,
             /ConfigMap cms-dials-local\/by-hand on cluster local-openshift.* by kubectl-create/,
+        );
+    });
+
+    it("a kind the credentials may not list is named in the report, not taken for an empty namespace", async () => {
+        const live = fakeCluster([
+            liveCm([{ manager: "pulumi-kubernetes-x1", fieldsV1: { "f:data": { "f:a": {} } } }], { a: "1" }),
+        ]);
+        const list = live.list;
+        live.list = async (k, ns) => {
+            if (k.kind === "ConfigMap")
+                throw new KubeError(403, 'configmaps is forbidden: User "drift" cannot list');
+            return list(k, ns);
+        };
+        const r = await checkDrift(input(live));
+        assert.deepEqual(
+            r.unlisted.map((u) => [u.cluster, u.namespace, u.kind]),
+            [["local-openshift", "cms-dials-local", "configmaps"]],
+        );
+        assert.match(
+            renderReport(r),
+            /not listed: configmaps in cms-dials-local on cluster local-openshift \(.*HTTP 403/,
         );
     });
 

@@ -3,6 +3,9 @@ import { Cluster } from "../adopt/kube";
 import { KubeObject } from "../adopt/model";
 import { ServedKind } from "./unmanaged";
 
+/** API groups whose every resource drift skips (./unmanaged SKIPPED_RESOURCES): their discovery is not asked. */
+const VIEW_GROUPS = ["metrics.k8s.io", "packages.operators.coreos.com"];
+
 /** What drift reads of a cluster: objects, and the namespaced kinds it serves. Read-only. */
 export interface LiveCluster {
     get(ref: {
@@ -48,7 +51,8 @@ export class KubeCluster implements LiveCluster {
         const lists = [{ apiVersion: "v1", resources: core.resources }];
         for (const g of groups.groups) {
             const version = g.preferredVersion?.version ?? g.versions[0]?.version;
-            if (!version) continue;
+            // Aggregated read-only views (metrics, the operator catalog) are often down; nothing in them is listed.
+            if (!version || VIEW_GROUPS.includes(g.name)) continue;
             const res = await custom.getAPIResources({ group: g.name, version });
             lists.push({ apiVersion: `${g.name}/${version}`, resources: res.resources });
         }

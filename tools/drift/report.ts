@@ -11,6 +11,8 @@ export interface DriftReport {
     /** Objects the state records that the cluster no longer has. */
     missing: { cluster: string; object: string; system: string }[];
     unmanaged: (UnmanagedObject & { cluster: string })[];
+    /** Kinds of an owned namespace the credentials may not list: objects made by hand there are not seen. */
+    unlisted: { cluster: string; namespace: string; kind: string; reason: string }[];
     /** Clusters that could not be read, and why: drift there is unknown. */
     unreachable: { cluster: string; reason: string }[];
 }
@@ -68,6 +70,10 @@ export function renderReport(r: DriftReport): string {
                     ` by ${u.managers.join(", ") || "an unknown manager"}${u.owns > 0 ? ` (and ${u.owns} objects it owns)` : ""}`,
             );
     }
+    for (const u of r.unlisted)
+        lines.push(
+            `not listed: ${u.kind} in ${u.namespace} on cluster ${u.cluster} (${u.reason}): objects made by hand there are not seen`,
+        );
     const summary =
         `drift of stack ${r.stack}: ${r.drifted.length} of ${total} managed objects changed outside the program, ` +
         `${r.missing.length} missing, ${r.unmanaged.length} unmanaged objects in owned namespaces` +

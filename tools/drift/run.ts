@@ -1,4 +1,4 @@
-import { describeError } from "../adopt/kube";
+import { KubeError, describeError } from "../adopt/kube";
 import { RunbookTable } from "../conformance/step";
 import { objectDrift } from "./analyse";
 import { LiveCluster } from "./kube";
@@ -43,6 +43,7 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
         drifted: [],
         missing: [],
         unmanaged: [],
+        unlisted: [],
         unreachable: [],
     };
     const clusters = [
@@ -78,7 +79,21 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
                 );
                 const pairs = namespaces.flatMap((ns) => kinds.map((k) => ({ ns, k })));
                 const listed = (
-                    await pool(pairs, input.concurrency ?? 8, ({ ns, k }) => live.list(k, ns))
+                    await pool(pairs, input.concurrency ?? 8, async ({ ns, k }) => {
+                        try {
+                            return await live.list(k, ns);
+                        } catch (err) {
+                            // A kind the stack's credentials may not list (403) is named, not taken for empty.
+                            if (!(err instanceof KubeError) || err.code !== 403) throw err;
+                            report.unlisted.push({
+                                cluster,
+                                namespace: ns,
+                                kind: resourceKey(k),
+                                reason: describeError(err),
+                            });
+                            return [];
+                        }
+                    })
                 ).flat();
                 for (const u of unmanagedObjects(
                     listed as unknown as LiveObject[],
