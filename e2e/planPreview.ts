@@ -54,6 +54,12 @@ export const NORMALISATIONS: readonly { name: string; why: string }[] = [
         why: "the Kubernetes provider's Check folds a Secret's stringData into data (base64): keys compared, values secret",
     },
     {
+        name: "__defaults dropped",
+        why:
+            "a Terraform-bridged provider's Check (random, openstack) records which inputs it defaulted under " +
+            "__defaults; the program never sets that key",
+    },
+    {
         name: "empty lists and objects dropped",
         why: "the Kubernetes provider's Check drops an empty list or map (a container's args: [])",
     },
@@ -124,7 +130,8 @@ function differences(plan: unknown, engine: unknown, at: string, out: string[]):
 }
 
 function normalised(r: PlannedResource): unknown {
-    const inputs = r.type === "kubernetes:core/v1:Secret" ? foldSecret(r.inputs) : r.inputs;
+    const { __defaults: _defaults, ...rest } = r.inputs;
+    const inputs = r.type === "kubernetes:core/v1:Secret" ? foldSecret(rest) : rest;
     return withoutEmpty(inputs);
 }
 
