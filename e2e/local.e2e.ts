@@ -18,7 +18,7 @@ import {
     secretsRead,
 } from "./kube";
 import { missingSecrets } from "./local-secrets";
-import { Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import {
     detectToolchain,
     engineCli,
@@ -59,6 +59,26 @@ import {
 } from "./localStack";
 import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./render";
 import { PARALLEL_VARIABLE } from "../tools/bench/engine";
+import { KubeConfig } from "@kubernetes/client-node";
+import { memoryConfigSource } from "../components/config/source";
+import { SYSTEMS } from "../components/systems";
+import { TABLES } from "../tools/conformance/tables";
+import { KubeCluster } from "../tools/drift/kube";
+import { clusterController } from "../tools/drift/managers";
+import { checkDrift } from "../tools/drift/run";
+import { Checkpoint as DriftCheckpoint, managedObjects } from "../tools/drift/state";
+import { recordProgram } from "../tools/plan/run";
+import {
+    DRIFT_NAMESPACE,
+    HandEdit,
+    expectedOutcome,
+    handEdits,
+    previewOutcome,
+    reportedProblem,
+    runDrift,
+    stillReported,
+} from "./drift";
+import { NORMALISATIONS, PreviewJson, planPreviewDifferences, previewResources } from "./planPreview";
 
 // `npm run e2e`: the local stack (Pulumi.local.yaml) rendered with its real test secrets and applied to a real
 // kube-apiserver 1.36 (kwok cluster on 127.0.0.1, e2e/cluster.sh); then the same stack on the real Pulumi engine,
@@ -816,9 +836,32 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
 
         let main: { copy: StackCopy; stack: Stack } | undefined;
+        let edits: HandEdit[] = [];
+
+        it("the offline plan of the fresh local stack is the engine's preview, object by object (URNs and inputs)", async function () {
+            main = await scenario("engine local");
+            const config = main.copy.decrypt();
+            const recorded = await timed("offline plan (recording mocks)", () =>
+                recordProgram(STACK, memoryConfigSource(config.values, config.secrets)),
+            );
+            const preview = await timed(
+                "engine: preview --json (fresh stack)",
+                () => JSON.parse(engineCli(main!.copy, tools, ["preview", "--json"])) as PreviewJson,
+            );
+            const previewed = previewResources(preview);
+            const differences = planPreviewDifferences(
+                recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
+                previewed,
+            );
+            assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
+            assert.ok(previewed.length > 500, `only ${previewed.length} resources in the preview`);
+            log(
+                `${previewed.length} resources: same URNs and inputs (normalised: ${NORMALISATIONS.map((n) => n.name).join("; ")})`,
+            );
+        });
 
         it("pulumi up creates every object of the render, and every workload becomes Ready", async function () {
-            main = await scenario("engine local");
+            main = main ?? (await scenario("engine local"));
             const out = outputTo(main.copy, "up");
             const res = await timed("engine: pulumi up (local)", () =>
                 main!.stack.up({ onOutput: out.onOutput, parallel: ENGINE_PARALLEL }),
@@ -856,6 +899,159 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                     JSON.stringify(r.changeSummary),
                 );
             }
+        });
+
+        /** `npm run drift` of the main stack, its JSON report written into the copy. */
+        const drift = (name: string) =>
+            timed(`npm run drift (${name})`, () =>
+                runDrift(
+                    main!.copy.dir,
+                    engineEnv(main!.copy, tools),
+                    STACK,
+                    path.join(main!.copy.dir, `drift-${name}.json`),
+                ),
+            );
+
+        it("npm run drift reports nothing after a clean up; with the cluster's controllers unlisted it reports their fields (control)", async function () {
+            if (!main) this.skip();
+            const clean = await drift("clean");
+            assert.equal(clean.code, 0, clean.out);
+            assert.deepEqual(
+                [clean.report.drifted.length, clean.report.unmanaged.length, clean.report.missing.length],
+                [0, 0, 0],
+            );
+            const checked = Object.values(clean.report.checked).reduce((a, b) => a + b, 0);
+            assert.equal(checked, engineObjects.length, "every managed object read");
+            // Control: the same check with no controller listed finds what the cluster itself wrote.
+            const kc = new KubeConfig();
+            kc.loadFromFile(kubeconfigPath());
+            const { checkpoint } = exportState(main.copy, tools);
+            const unlisted = await checkDrift({
+                stack: STACK,
+                objects: managedObjects(
+                    checkpoint as DriftCheckpoint,
+                    SYSTEMS.map((s) => s.section),
+                ),
+                ownedNamespaces: new Map(),
+                tables: TABLES,
+                connect: () => new KubeCluster(kc),
+                controllers: [],
+            });
+            const managers = new Set(unlisted.drifted.flatMap((d) => d.changes.map((c) => c.manager)));
+            assert.ok(
+                unlisted.drifted.length > 0,
+                "no controller wrote any managed object: the control proves nothing",
+            );
+            assert.deepEqual(
+                [...managers].filter((m) => !clusterController(m)),
+                [],
+                "managers that are no listed controller",
+            );
+            log(
+                `clean: ${checked} objects, 0 drift; control without the list: ${unlisted.drifted.length} objects by ${[...managers].join(", ")}`,
+            );
+        });
+
+        it("npm run drift reports each of seven hand edits (set env, set image, ConfigMap key added and value changed, label, scale, an object made by hand) with its object, manager and field", async function () {
+            if (!main) this.skip();
+            const ns = ["-n", DRIFT_NAMESPACE];
+            const etl = kubectl
+                .items(["configmaps", ...ns])
+                .find((o) => o.metadata.name === "dials-etl-configmap")!;
+            const redbeat = JSON.parse(
+                kubectl.ok(["get", "deployment/common-redbeat", ...ns, "-o", "json"]),
+            ) as {
+                spec: { replicas: number };
+            };
+            edits = handEdits({
+                configMapKey: Object.keys(etl.data as object).sort()[0],
+                replicas: redbeat.spec.replicas,
+            });
+            for (const e of edits) kubectl.ok([...e.edit, ...ns]);
+            const found = await drift("edited");
+            assert.equal(found.code, 2, found.out);
+            assert.deepEqual(
+                edits.map((e) => reportedProblem(found.report, e)).filter((p) => p),
+                [],
+                found.out,
+            );
+            // Nothing but the edits: every drifted or unmanaged object is one of theirs.
+            const edited = new Set(edits.map((e) => e.object));
+            assert.deepEqual(
+                [
+                    ...found.report.drifted.map(
+                        (d) => `${d.object.kind} ${d.object.namespace}/${d.object.name}`,
+                    ),
+                    ...found.report.unmanaged.map((u) => `${u.kind} ${u.namespace}/${u.name}`),
+                ].filter((o) => !edited.has(o)),
+                [],
+            );
+            // The engine's refresh preview agrees on what the program sets: it replaces exactly the objects drift
+            // says the up replaces, updates (or, applying without force, stops on a field conflict at) those whose
+            // fields drift calls changed, and sees none of the fields others added.
+            const preview = await timed("engine: preview --refresh --json over the hand edits", () =>
+                previewOutcome(main!.copy.dir, engineEnv(main!.copy, tools), STACK),
+            );
+            const expected = expectedOutcome(found.report);
+            assert.deepEqual(preview.outcome, expected, preview.text.slice(-4000));
+            log(found.out.split("\n").join("\n      [engine]   "));
+        });
+
+        it("pulumi up after the report restores what the program sets (forced: the hand edit owns those fields now); the documented commands remove the rest", async function () {
+            if (!main || edits.length === 0) this.skip();
+            const ns = ["-n", DRIFT_NAMESPACE];
+            await assert.rejects(
+                timed("engine: up over the hand edits (not forced)", () => main!.stack.up()),
+                /conflict/,
+                "an up without force took fields another manager owns",
+            );
+            // The provider reads its force switch from the environment the CLI passes on (the workspace's envVars).
+            const env = (main.stack.workspace as LocalWorkspace).envVars;
+            env.PULUMI_K8S_ENABLE_PATCH_FORCE = "true";
+            try {
+                const res = await timed(
+                    "engine: up over the hand edits (PULUMI_K8S_ENABLE_PATCH_FORCE=true)",
+                    () => main!.stack.up(),
+                );
+                assert.equal(res.summary.result, "succeeded");
+            } finally {
+                delete env.PULUMI_K8S_ENABLE_PATCH_FORCE;
+            }
+            const image = kubectl.ok([
+                "get",
+                "deployment/frontend",
+                ...ns,
+                "-o",
+                "jsonpath={.spec.template.spec.containers[*].image}",
+            ]);
+            assert.doesNotMatch(image, /quay\.io\/hand\//, "the image set by hand is still there");
+            const after = await drift("after-up");
+            // What the program sets is back; what others added is still there, as the docs say.
+            const restored = edits.filter(
+                (e) => e.state === "changed" || e.state === "replace" || e.state === "secret",
+            );
+            assert.deepEqual(
+                restored.filter((e) => stillReported(after.report, e)).map((e) => e.label),
+                [],
+                `still reported after the up:\n${after.out}`,
+            );
+            const left = edits.filter((e) => !restored.includes(e));
+            assert.deepEqual(
+                left.map((e) => reportedProblem(after.report, e)).filter((p) => p),
+                [],
+                `an added field or object is gone after the up (the docs say it stays):\n${after.out}`,
+            );
+            assert.equal(after.code, 2);
+            for (const e of edits) if (e.remove) kubectl.ok([...e.remove, ...ns]);
+            const removed = await drift("after-removal");
+            assert.equal(removed.code, 0, removed.out);
+            const check = await timed("engine: preview --refresh --expect-no-changes after the repair", () =>
+                main!.stack.preview({ expectNoChanges: true, refresh: true }),
+            );
+            assert.deepEqual(
+                Object.keys(check.changeSummary).filter((k) => k !== "same"),
+                [],
+            );
         });
 
         it(`one config line (${IMAGE_KEY}) previews as exactly one update, no replace, and up rolls only that workload`, async function () {

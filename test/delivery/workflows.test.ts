@@ -283,9 +283,17 @@ describe("GitHub workflows", () => {
         assert.equal(preview.with?.refresh, true);
         assert.equal(preview.with?.["expect-no-changes"], true);
         assert.ok(job.steps.some((s) => String(s.with?.script ?? "").includes("reportDrift")));
-        assert.ok(
-            job.steps.some((s) => s.run?.includes("exit 1") && s.if === "steps.preview.outcome == 'failure'"),
-        );
+        // npm run drift sees what the preview cannot (fields and objects other managers added); its report goes into
+        // the issue, and its failure fails the job like the preview's.
+        const drift = job.steps.find((s) => s.run?.includes("npm run drift -- --stack"))!;
+        assert.equal(drift.id, "drift");
+        assert.ok(job.steps.indexOf(drift) > job.steps.indexOf(preview));
+        const either = "steps.preview.outcome == 'failure' || steps.drift.outcome == 'failure'";
+        assert.ok(job.steps.some((s) => s.run?.includes("exit 1") && s.if === either));
+        const issue = job.steps.find((s) => String(s.with?.script ?? "").includes("reportDrift"))!;
+        assert.equal(issue.if, either);
+        assert.match(String(issue.with?.script), /reportFile: "drift-report\.md"/);
+        assert.match(drift.run!, /--markdown drift-report\.md/);
     });
 
     it("moves all @pulumi/* packages together in one dependency update", () => {
@@ -435,7 +443,10 @@ describe("github-script helpers", () => {
     };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { reportDrift } = require(path.join(ROOT, ".github", "scripts", "drift-issue.js")) as {
-        reportDrift(api: unknown, drift: { stack: string; runUrl: string }): Promise<string>;
+        reportDrift(
+            api: unknown,
+            drift: { stack: string; runUrl: string; reportFile?: string },
+        ): Promise<string>;
     };
     const body = (stack: string, text: string) => `${commentMarker(stack)}\n${text}`;
 
@@ -462,5 +473,42 @@ describe("github-script helpers", () => {
         assert.deepEqual(none.calls.slice(1), [
             "comment #4: Still drifting (or the preview still fails): https://run/2",
         ]);
+    });
+
+    it("carries the npm run drift report in the issue and in each comment", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "drift-report-"));
+        try {
+            const file = path.join(dir, "drift-report.md");
+            writeFileSync(
+                file,
+                "```\nDeployment cms-dials-prod/backend on cluster paas: changed outside the program\n```\n",
+            );
+            const bodies: string[] = [];
+            const gh = fakeGithub([], [{ number: 4, title: "Drift in stack stage" }]);
+            const api = gh.api as unknown as {
+                github: { rest: { issues: Record<string, (a: { body: string }) => unknown> } };
+            };
+            for (const name of ["create", "createComment"]) {
+                const original = api.github.rest.issues[name];
+                api.github.rest.issues[name] = (a) => {
+                    bodies.push(a.body);
+                    return original(a);
+                };
+            }
+            await reportDrift(gh.api, { stack: "prod", runUrl: "https://run/1", reportFile: file });
+            await reportDrift(gh.api, { stack: "stage", runUrl: "https://run/2", reportFile: file });
+            assert.equal(bodies.length, 2);
+            for (const b of bodies)
+                assert.match(b, /### npm run drift\n\n```\nDeployment cms-dials-prod\/backend/);
+            // Control: without the file, no report section.
+            await reportDrift(gh.api, {
+                stack: "prod",
+                runUrl: "https://run/3",
+                reportFile: path.join(dir, "none.md"),
+            });
+            assert.doesNotMatch(bodies[2], /npm run drift\n/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

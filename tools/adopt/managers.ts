@@ -1,25 +1,10 @@
 import { KubeObject } from "./model";
+import { clusterController, isProgramManager } from "../drift/managers";
 
-/**
- * The program's own field managers: the provider applies (server-side) under `pulumi-kubernetes-<suffix>`, a
- * random suffix per resource kept in the Pulumi state (so unknown offline), and `pulumi-kubernetes` when it
- * applies client-side. An object carrying them was applied by a `pulumi up` (an earlier, interrupted run of this
- * stack). Another team's Pulumi program uses the same names: the managers alone cannot tell the two apart.
- */
-export function isProgramManager(manager: string): boolean {
-    return manager === "pulumi-kubernetes" || manager.startsWith("pulumi-kubernetes-");
-}
-
-/**
- * The cluster's own controllers: they record what the cluster computes (a claim's bound volume, OpenShift's
- * namespace annotations and service-account pull secrets), never a desired state that would fight the program's.
- */
-const CLUSTER_CONTROLLERS = [
-    /^kube-(controller-manager|apiserver|scheduler)$/,
-    /^kubelet$/,
-    /^cluster-policy-controller$/,
-    /^openshift-(apiserver|controller-manager|kube-apiserver)/,
-];
+// The program's and the cluster's own field managers: one list, shared with drift (tools/drift/managers.ts). An
+// object carrying the program's was applied by a `pulumi up` (an earlier, interrupted run of this stack); another
+// team's Pulumi program uses the same names, so the managers alone cannot tell the two apart.
+export { isProgramManager } from "../drift/managers";
 
 interface ManagedFieldsEntry {
     manager?: string;
@@ -36,7 +21,7 @@ export function otherManagers(live: KubeObject): string[] {
     const names = entries
         .filter((e) => !e.subresource)
         .map((e) => e.manager ?? "")
-        .filter((m) => m !== "" && !isProgramManager(m) && !CLUSTER_CONTROLLERS.some((c) => c.test(m)));
+        .filter((m) => m !== "" && !isProgramManager(m) && !clusterController(m));
     return [...new Set(names)].sort();
 }
 

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import stableStringify from "safe-stable-stringify";
 import { SecretStore } from "../../config/system";
 import { EnvMap } from "../../shared/env";
 import { ConfigMapHandle, SecretHandle } from "../../shared/handles";
@@ -120,7 +121,7 @@ export class SeshetaFamily extends BotFamily {
     private botConfigVolumes(): k8s.types.input.core.v1.Volume[] {
         if (!this.#args.labelChecker && !this.#args.approver) return [];
         const botConfig = this.configMap("sesheta-bot", "bot", {
-            "config.json": `${JSON.stringify(this.bots.seshetaConfig, null, 2)}\n`,
+            "config.json": seshetaConfigJson(this.bots.seshetaConfig),
         });
         return [botConfig.handle.volume("bot-config")];
     }
@@ -222,4 +223,14 @@ export class SeshetaFamily extends BotFamily {
             failedJobsHistoryLimit: 4,
         });
     }
+}
+
+/**
+ * The label-checker's and the approver's `etc/config.json`, keys sorted at every depth. The engine hands an object
+ * config value to the program as Go's JSON encoding of a map, keys sorted (pulumi/pulumi@a05d88f
+ * sdk/go/common/resource/config/plaintext.go `marshalText`), while the offline plan reads the stack file in its
+ * written order: only a serialisation that does not depend on key order is the same file in both.
+ */
+export function seshetaConfigJson(config: Readonly<Record<string, unknown>>): string {
+    return `${stableStringify(config, null, 2) ?? "{}"}\n`;
 }

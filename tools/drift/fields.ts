@@ -1,0 +1,161 @@
+// A managedFields entry's `fieldsV1` (the structured-merge-diff field set) as readable paths.
+//
+// The set is a tree whose keys name one step each: `f:<name>` a field of an object, `k:<json>` the item of an
+// associative list whose key fields have these values, `v:<json>` the item of a set with this value, `i:<n>` the
+// item at an index, and `.` the node itself (the manager owns the item or map as a whole, not only fields below it).
+// A key of `{}` is a leaf. Format: kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go
+// (FieldsV1) and sigs.k8s.io/structured-merge-diff fieldpath/serialize-pe.go.
+
+/** One step of a path: an object's field, a keyed list item, a set member, or a list index. */
+export type Step =
+    { field: string } | { key: Readonly<Record<string, unknown>> } | { value: unknown } | { index: number };
+
+/** A path one manager owns, and whether it owns the node as a whole (`.`: an item or map it added). */
+export interface OwnedPath {
+    steps: Step[];
+    whole: boolean;
+}
+
+/** A field set that is not the documented form: where in it, and what. */
+export class FieldsError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "FieldsError";
+    }
+}
+
+function stepOf(key: string): Step {
+    const kind = key.slice(0, 2);
+    const rest = key.slice(2);
+    if (kind === "f:") return { field: rest };
+    if (kind === "i:" && /^\d+$/.test(rest)) return { index: Number(rest) };
+    if (kind === "k:" || kind === "v:") {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(rest);
+        } catch {
+            throw new FieldsError(`${key}: not JSON after ${kind}`);
+        }
+        if (kind === "v:") return { value: parsed };
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+            throw new FieldsError(`${key}: a list item's key must be a JSON object`);
+        return { key: parsed as Record<string, unknown> };
+    }
+    throw new FieldsError(`${key}: unknown path element (expected f:, k:, v:, i: or .)`);
+}
+
+/**
+ * The paths a field set owns: every leaf, and every node marked `.` (reported once, as a whole: what lies below it
+ * is part of the item the manager owns). Sorted as written.
+ */
+export function ownedPaths(fieldsV1: unknown): OwnedPath[] {
+    const out: OwnedPath[] = [];
+    const walk = (node: unknown, steps: Step[]): void => {
+        if (typeof node !== "object" || node === null || Array.isArray(node))
+            throw new FieldsError(`${render(steps) || "(top)"}: a field set node must be an object`);
+        const keys = Object.keys(node);
+        if (keys.length === 0) {
+            if (steps.length > 0) out.push({ steps, whole: false });
+            return;
+        }
+        if (keys.includes(".") && steps.length > 0) {
+            out.push({ steps, whole: true });
+            return;
+        }
+        for (const k of keys) {
+            if (k === ".") continue;
+            walk((node as Record<string, unknown>)[k], [...steps, stepOf(k)]);
+        }
+    };
+    walk(fieldsV1 ?? {}, []);
+    return out;
+}
+
+const PLAIN_FIELD = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function scalar(v: unknown): string {
+    return typeof v === "string" && /^[^\s,=[\]"]+$/.test(v) ? v : JSON.stringify(v);
+}
+
+/**
+ * A path as an operator reads it: `spec.template.spec.containers[name=app].env[name=X]`, `data["nginx.conf"]`,
+ * `metadata.finalizers[="kubernetes"]`, `spec.ports[0]`.
+ */
+export function render(steps: readonly Step[]): string {
+    let s = "";
+    for (const step of steps) {
+        if ("field" in step)
+            s += PLAIN_FIELD.test(step.field)
+                ? `${s ? "." : ""}${step.field}`
+                : `[${JSON.stringify(step.field)}]`;
+        else if ("index" in step) s += `[${step.index}]`;
+        else if ("value" in step) s += `[=${JSON.stringify(step.value)}]`;
+        else
+            s += `[${Object.entries(step.key)
+                .map(([k, v]) => `${k}=${scalar(v)}`)
+                .join(",")}]`;
+    }
+    return s;
+}
+
+/** What {@link valueAt} answers for a path the object does not have. */
+export const ABSENT: unique symbol = Symbol("absent");
+
+/**
+ * The value a path names in an object (the program's inputs, the live object), or {@link ABSENT}. A keyed step
+ * picks the list item whose fields equal the key, a value step the set member equal to it.
+ */
+export function valueAt(root: unknown, steps: readonly Step[]): unknown {
+    let node: unknown = root;
+    for (const step of steps) {
+        if ("field" in step) {
+            if (typeof node !== "object" || node === null || Array.isArray(node)) return ABSENT;
+            if (!Object.prototype.hasOwnProperty.call(node, step.field)) return ABSENT;
+            node = (node as Record<string, unknown>)[step.field];
+        } else {
+            if (!Array.isArray(node)) return ABSENT;
+            let found: unknown = ABSENT;
+            if ("index" in step) found = step.index < node.length ? node[step.index] : ABSENT;
+            else if ("value" in step) found = node.find((i) => sameJson(i, step.value)) ?? ABSENT;
+            else
+                found =
+                    node.find(
+                        (i) =>
+                            typeof i === "object" &&
+                            i !== null &&
+                            Object.entries(step.key).every(([k, v]) =>
+                                sameJson((i as Record<string, unknown>)[k], v),
+                            ),
+                    ) ?? ABSENT;
+            if (found === ABSENT) return ABSENT;
+            node = found;
+        }
+    }
+    return node;
+}
+
+/** Equal as JSON values (key order ignored). */
+export function sameJson(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return (
+            Array.isArray(a) &&
+            Array.isArray(b) &&
+            a.length === b.length &&
+            a.every((x, i) => sameJson(x, b[i]))
+        );
+    }
+    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+        const ka = Object.keys(a);
+        const kb = Object.keys(b);
+        return (
+            ka.length === kb.length &&
+            ka.every(
+                (k) =>
+                    Object.prototype.hasOwnProperty.call(b, k) &&
+                    sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+            )
+        );
+    }
+    return false;
+}

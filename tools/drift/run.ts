@@ -1,0 +1,110 @@
+import { KubeError, describeError } from "../adopt/kube";
+import { RunbookTable } from "../conformance/step";
+import { objectDrift } from "./analyse";
+import { LiveCluster } from "./kube";
+import { ClusterController, CLUSTER_CONTROLLERS } from "./managers";
+import { DriftReport } from "./report";
+import { ManagedObject, describeObject } from "./state";
+import { runbookSteps } from "./steps";
+import { LiveObject, SKIPPED_RESOURCES, resourceKey, unmanagedObjects } from "./unmanaged";
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of the results. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = new Array(items.length);
+    let next = 0;
+    const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await work(items[i]);
+        }
+    });
+    await Promise.all(runners);
+    return out;
+}
+
+export interface DriftInput {
+    stack: string;
+    objects: readonly ManagedObject[];
+    /** Per cluster of the stack: its namespaces that no other stack on that cluster is granted. */
+    ownedNamespaces: ReadonlyMap<string, readonly string[]>;
+    /** The client of a cluster; throws (a kubeconfig problem) when it cannot be made. */
+    connect: (cluster: string) => LiveCluster;
+    tables: readonly RunbookTable[];
+    controllers?: readonly ClusterController[];
+    concurrency?: number;
+}
+
+/** Reads every managed object and every owned namespace of each cluster, and reports the drift. */
+export async function checkDrift(input: DriftInput): Promise<DriftReport> {
+    const controllers = input.controllers ?? CLUSTER_CONTROLLERS;
+    const report: DriftReport = {
+        stack: input.stack,
+        checked: {},
+        drifted: [],
+        missing: [],
+        unmanaged: [],
+        unlisted: [],
+        unreachable: [],
+    };
+    const clusters = [
+        ...new Set([...input.ownedNamespaces.keys(), ...input.objects.map((o) => o.cluster)]),
+    ].sort();
+    for (const cluster of clusters) {
+        const objects = input.objects.filter((o) => o.cluster === cluster);
+        try {
+            const live = input.connect(cluster);
+            const seen = await pool(objects, input.concurrency ?? 8, async (o) => ({
+                o,
+                live: await live.get(o),
+            }));
+            const uids = new Set<string>();
+            const keys = new Set<string>();
+            for (const { o, live: l } of seen) {
+                keys.add(`${o.kind}/${o.namespace ?? ""}/${o.name}`);
+                if (!l) {
+                    report.missing.push({ cluster, object: describeObject(o), system: o.system });
+                    continue;
+                }
+                const uid = (l.metadata as { uid?: string }).uid;
+                if (uid) uids.add(uid);
+                const drift = objectDrift(o, l, controllers);
+                if (drift)
+                    report.drifted.push({ ...drift, steps: runbookSteps(input.tables, o, input.stack) });
+            }
+            report.checked[cluster] = objects.length;
+            const namespaces = input.ownedNamespaces.get(cluster) ?? [];
+            if (namespaces.length > 0) {
+                const kinds = (await live.namespacedKinds()).filter(
+                    (k) => !(resourceKey(k) in SKIPPED_RESOURCES),
+                );
+                const pairs = namespaces.flatMap((ns) => kinds.map((k) => ({ ns, k })));
+                const listed = (
+                    await pool(pairs, input.concurrency ?? 8, async ({ ns, k }) => {
+                        try {
+                            return await live.list(k, ns);
+                        } catch (err) {
+                            // A kind the stack's credentials may not list (403) is named, not taken for empty.
+                            if (!(err instanceof KubeError) || err.code !== 403) throw err;
+                            report.unlisted.push({
+                                cluster,
+                                namespace: ns,
+                                kind: resourceKey(k),
+                                reason: describeError(err),
+                            });
+                            return [];
+                        }
+                    })
+                ).flat();
+                for (const u of unmanagedObjects(
+                    listed as unknown as LiveObject[],
+                    { uids, keys },
+                    controllers,
+                ))
+                    report.unmanaged.push({ ...u, cluster });
+            }
+        } catch (err) {
+            report.unreachable.push({ cluster, reason: describeError(err) });
+        }
+    }
+    return report;
+}

@@ -1,0 +1,100 @@
+import { systemOf } from "../plan/render";
+import { clusterOf, typeOfUrn } from "../recover/state";
+
+// The objects a stack manages, read from its checkpoint (`pulumi stack export`, secrets encrypted): where each one
+// lives, what the program sets (its inputs), the field manager the provider applies it with, and its system.
+
+/** One resource of a checkpoint, as far as drift reads it. */
+export interface StateResource {
+    urn: string;
+    type: string;
+    custom?: boolean;
+    parent?: string;
+    provider?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    replaceOnChanges?: string[];
+    delete?: boolean;
+}
+
+export interface Checkpoint {
+    deployment?: { resources?: StateResource[] };
+}
+
+/** A Kubernetes object the stack manages. */
+export interface ManagedObject {
+    urn: string;
+    /** The cluster's name in the stack (its provider `cluster-<name>`). */
+    cluster: string;
+    system: string;
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+    uid?: string;
+    /** The provider's field manager for this object (`__fieldManager` of its outputs). */
+    fieldManager?: string;
+    /** What the program sets (secret values stay encrypted: never compared, never printed). */
+    inputs: Record<string, unknown>;
+    replaceOnChanges: string[];
+}
+
+/** `<apiVersion>/<kind>/<namespace>/<name>` (no namespace part for a cluster-scoped object). */
+export function objectKey(o: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
+    return [o.apiVersion, o.kind, ...(o.namespace ? [o.namespace] : []), o.name].join("/");
+}
+
+/** `Deployment cms-dials-local/backend`: how the report names an object. */
+export function describeObject(o: { kind: string; namespace?: string; name: string }): string {
+    return `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
+}
+
+const nameOfUrn = (urn: string) => urn.split("::").pop() ?? urn;
+
+/**
+ * The Kubernetes objects of a checkpoint: custom resources of a `kubernetes:` type applied through one of the
+ * program's cluster providers (`cluster-<name>`), the provider resources themselves left out. Resources pending
+ * deletion are skipped: the next `up` deletes them.
+ */
+export function managedObjects(checkpoint: Checkpoint, sections: readonly string[]): ManagedObject[] {
+    const resources = checkpoint.deployment?.resources ?? [];
+    const byUrn = new Map(
+        resources.map((r) => [r.urn, { ...r, name: nameOfUrn(r.urn), parent: r.parent ?? "" }]),
+    );
+    const out: ManagedObject[] = [];
+    for (const r of resources) {
+        if (r.delete || r.custom === false || !r.type.startsWith("kubernetes:")) continue;
+        if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("kubernetes:index")) continue;
+        const cluster = clusterOf({
+            type: "",
+            urn: r.urn,
+            type_: r.type,
+            custom: true,
+            provider: r.provider,
+        });
+        if (cluster === undefined) continue;
+        const outputs = r.outputs ?? {};
+        const meta = (outputs.metadata ?? (r.inputs?.metadata as unknown) ?? {}) as {
+            name?: string;
+            namespace?: string;
+            uid?: string;
+        };
+        const apiVersion = String(outputs.apiVersion ?? r.inputs?.apiVersion ?? "");
+        const kind = String(outputs.kind ?? r.inputs?.kind ?? typeOfUrn(r.urn).split(":").pop());
+        if (!meta.name || !apiVersion) continue;
+        out.push({
+            urn: r.urn,
+            cluster,
+            system: systemOf(byUrn.get(r.urn)!, byUrn, sections),
+            apiVersion,
+            kind,
+            ...(meta.namespace ? { namespace: meta.namespace } : {}),
+            name: meta.name,
+            ...(meta.uid ? { uid: meta.uid } : {}),
+            ...(typeof outputs.__fieldManager === "string" ? { fieldManager: outputs.__fieldManager } : {}),
+            inputs: r.inputs ?? {},
+            replaceOnChanges: r.replaceOnChanges ?? [],
+        });
+    }
+    return out;
+}
