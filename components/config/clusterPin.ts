@@ -37,7 +37,7 @@ export function missingPinProblem(
     return {
         key: fullKey(key),
         message: `is missing: stack "${stack}" is ${isProductionStack(stack) ? "production" : "a local stack that may act as production"}, so the engine checks, before anything is written, that kubeconfig-${cluster} reaches the cluster this file pins; nothing is pinned for cluster "${cluster}" yet. Pin it from the cluster itself (a read-only command), review it, and commit it`,
-        fix: `edit ${STACK_FILE}: set ${fullKey(key)} to the uid that ${uidCommand(context).replace("<cluster>", cluster)} prints (pulumi config set --path ${key} <that uid>)`,
+        fix: `edit ${STACK_FILE}: set ${fullKey(key)} to the uid that ${uidCommand(context).replace("<cluster>", cluster)} prints, review it and commit it`,
         placeholder: true,
     };
 }
