@@ -11,7 +11,8 @@ if (stale !== undefined) {
     throw err;
 }
 
-import { runProgram } from "./components/program";
+import { runProgramOnEngine } from "./components/program";
 
-// Every enabled system's outputs become one stack output named after its config section.
-export = runProgram();
+// Every enabled system's outputs become one stack output named after its config section. Only the engine runs this
+// file: its run checks the committed production file and each cluster's live identity before registering anything.
+export = runProgramOnEngine();

@@ -11,6 +11,10 @@ import {
     SystemDefinition,
 } from "./config/system";
 import { ClusterContext, KubernetesCluster } from "./shared/cluster";
+import { ReadLiveIdentity, readLiveIdentity, verifyClusterIdentities } from "./config/clusterProbe";
+import { gitCommittedFiles } from "./config/committedFiles";
+import { otherStacks } from "./config/stacks";
+import { kubeconfigSecret } from "./config/passes/secrets";
 import { writeNetworkPolicies } from "./shared/networkPolicies";
 import { SYSTEMS } from "./systems";
 
@@ -45,6 +49,42 @@ export function runProgram(
     options: LoadOptions = {},
 ): Record<string, pulumi.Input<unknown>> {
     return deployProgram(loadProgramConfig(source, systems, options));
+}
+
+/**
+ * The program as the engine runs it (`pulumi preview`, `up`): what {@link runProgram} does, and before any resource is
+ * registered, the checks only a run that writes makes: production is the committed Pulumi.prod.yaml (git at HEAD),
+ * and every cluster's credential reaches the cluster its stack file pins (a read-only probe of the live cluster). A
+ * mismatch rejects before anything is created. The offline plan and the tests evaluate {@link deployProgram} instead.
+ */
+export async function runProgramOnEngine(
+    source: ConfigSource = pulumiConfigSource(),
+    systems: readonly SystemDefinition[] = SYSTEMS,
+    read: ReadLiveIdentity = readLiveIdentity,
+    root = process.cwd(),
+): Promise<Record<string, pulumi.Input<unknown>>> {
+    const config = loadProgramConfig(source, systems, { committed: gitCommittedFiles(root), root });
+    const used = [
+        ...new Set(
+            config.deployments.flatMap((d) => (d.target.kind === "kubernetes" ? [d.target.cluster] : [])),
+        ),
+    ].sort();
+    await verifyClusterIdentities(
+        {
+            stack: source.stack,
+            clusters: config.clusters,
+            used,
+            marks: config.clusterMarks,
+            kubeconfig: (cluster) => {
+                const key = kubeconfigSecret(cluster).key;
+                const text = source.isSecret(key) ? source.getValue(key) : undefined;
+                return typeof text === "string" ? text : undefined;
+            },
+            otherStacks: () => otherStacks(source.stack ?? "", root),
+        },
+        read,
+    );
+    return deployProgram(config);
 }
 
 /** Deploys a configuration that {@link loadProgramConfig} has validated: providers, then every enabled system. */

@@ -28,6 +28,11 @@ export class Kubectl {
     }
 
     /** Runs and throws (with stderr) unless kubectl exits 0. */
+    /** The uid of the cluster's kube-system namespace: the identity a stack pins (read-only). */
+    kubeSystemUid(): string {
+        return this.ok(["get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}"]).trim();
+    }
+
     ok(args: string[], input?: string): string {
         const res = this.run(args, input);
         if (res.status !== 0) {

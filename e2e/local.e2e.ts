@@ -280,6 +280,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
             copy.setSecret("kubeconfig-local-openshift", kubeconfig);
             copy.setSecret("kubeconfig-local-kubernetes", kubeconfig);
+            copy.pinClusters(kubectl.kubeSystemUid());
             config = copy.decrypt();
         });
         rendered = await timed("render (program under the recording mocks, real test secrets)", () =>
@@ -814,6 +815,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
             c.setSecret("kubeconfig-local-openshift", kubeconfig);
             c.setSecret("kubeconfig-local-kubernetes", kubeconfig);
+            c.pinClusters(kubectl.kubeSystemUid());
             for (const [k, v] of Object.entries(values)) c.setPath(k, v);
             return { copy: c, stack: await engineStack(c, tools) };
         }
@@ -834,6 +836,50 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             (cp.deployment?.resources ?? []).filter(
                 (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:index"),
             );
+
+        it("a kubeconfig of the local cluster under another cluster's pinned identity is refused before any create; the right pin previews", async function () {
+            // Another cluster's identity: a uid this kwok cluster's kube-system namespace does not have.
+            const other = "0be7a70e-0000-4000-8000-00000000e2e0";
+            const wrong = await scenario("engine identity", {
+                "clusters.local-openshift.identity.uid": other,
+            });
+            const out = outputTo(wrong.copy, "up-wrong-identity");
+            const refused = await timed("engine: up refused (wrong identity)", () =>
+                wrong.stack.up({ onOutput: out.onOutput }).then(
+                    () => undefined,
+                    (err: unknown) => String(err),
+                ),
+            );
+            assert.ok(refused !== undefined, `up succeeded under another cluster's identity:\n${out.tail()}`);
+            assert.match(refused, /runbooks:clusters\.local-openshift\.identity\.uid/, out.tail());
+            assert.match(
+                refused,
+                /pins cluster 0be7a70e-0000-4000-8000-00000000e2e0, but kubeconfig-local-openshift reaches/,
+            );
+            // Nothing was created: no Kubernetes resource in the state, and not one of the stack's namespaces live.
+            const state = exportState(wrong.copy, tools).checkpoint;
+            assert.deepEqual(
+                kubernetesUrns(state).map((r) => r.urn),
+                [],
+                "a refused run left Kubernetes resources in the state",
+            );
+            const namespaces = engineObjects
+                .filter((o) => o.kind === "Namespace")
+                .map((o) => o.metadata.name);
+            const live = kubectl.items(["namespaces"]).map((o) => o.metadata.name);
+            assert.deepEqual(
+                namespaces.filter((n) => live.includes(n)),
+                [],
+                "a refused run created namespaces",
+            );
+            // Control: the same copy pinned to the cluster its kubeconfig reaches previews.
+            wrong.copy.setPath("clusters.local-openshift.identity.uid", kubectl.kubeSystemUid());
+            const right = await timed("engine: preview (right identity)", () => wrong.stack.preview());
+            assert.ok((right.changeSummary.create ?? 0) > 0, "the right identity previews creates");
+            log(
+                `refused under another identity before any create; ${right.changeSummary.create} creates previewed under the right one`,
+            );
+        });
 
         let main: { copy: StackCopy; stack: Stack } | undefined;
         let edits: HandEdit[] = [];

@@ -205,6 +205,17 @@ export class StackCopy {
         this.pulumi(["config", "set", "--path", `${PROJECT}:${path_}`, value]);
     }
 
+    /**
+     * Pins every cluster of the copy's stack to the live cluster whose kube-system namespace has `uid`, as an operator
+     * pins a local stack to their own cluster (Pulumi.local.yaml, components/config/clusterPin.ts). Made for each run:
+     * kwok's cluster is new every time.
+     */
+    pinClusters(uid: string): void {
+        for (const cluster of Object.keys(readStackFile(this.stack, this.dir).values.clusters ?? {})) {
+            this.setPath(`clusters.${cluster}.identity.uid`, uid);
+        }
+    }
+
     /** Sets the values that are made at run time and never committed (see {@link runTimeValues}). */
     setRunTimeValues(values = runTimeValues(this.stack)): void {
         for (const [p, v] of Object.entries(values.plain)) this.setPath(p, v);

@@ -30,9 +30,15 @@ function revealed(resource: RecordedResource): Record<string, unknown> {
     return { apiVersion, kind, metadata, ...rest };
 }
 
-/** Runs the program under the recording mocks with this configuration; every required secret must be set. */
+/**
+ * Runs the program under the recording mocks with this configuration, as the local stack's whole configuration (its
+ * clusters pinned, every required secret set).
+ */
 export async function renderStack(config: DecryptedConfig): Promise<Rendered> {
-    const recorded = await recordProgram(STACK, memoryConfigSource(config.values, config.secrets));
+    const recorded = await recordProgram(
+        STACK,
+        memoryConfigSource(config.values, config.secrets, { stack: STACK }),
+    );
     return {
         clusters: kubernetesObjects(recorded, revealed) as Record<string, K8sObject[]>,
         resources: recorded.length,

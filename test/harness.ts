@@ -12,7 +12,8 @@ import { RecordedResource, Recorder, installRecorder, settle } from "../tools/mo
 import { readStackFile } from "../tools/plan/stackfile";
 import { withQuietStacks } from "../tools/plan/stacks";
 import { scratchDir } from "./fixtures/scratch";
-import { confirmImages, fillPlaceholders } from "./placeholders";
+import { confirmImages, fillPlaceholders, operatorId } from "./placeholders";
+import { pinRequired } from "../components/config/clusterPin";
 
 /** The stack name the test process's mocks report. */
 const TEST_STACK = "test";
@@ -142,11 +143,22 @@ export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
         values = fillPlaceholders(structuredClone(readStackFile(stack).values));
         // A production stack runs only confirmed images: as the operator has them once each is pinned.
         if (stack === "prod") values = confirmImages(values);
+        // Production pins each cluster's identity (components/config/clusterPin.ts): as its operator has once pinned.
+        if (pinRequired(stack)) values = pinClusters(values);
         const dials = values.dials as Record<string, unknown> | undefined;
         if (dials && readStackFile(stack).values.dials) dials.databaseServer = operatorDatabaseServer(stack);
         committedValues.set(stack, values);
     }
     return structuredClone(values);
+}
+
+/** Every cluster entry pinned as its operator pins it: a uid per cluster, made for tests. */
+export function pinClusters(values: Record<string, unknown>): Record<string, unknown> {
+    const clusters = (values.clusters ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [name, entry] of Object.entries(clusters)) {
+        entry.identity ??= { uid: operatorId(`clusters.${name}.identity.uid`) };
+    }
+    return values;
 }
 
 /** The problems validating `source` stops on (none: it loads); anything but a ConfigError is thrown on. */

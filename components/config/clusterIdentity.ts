@@ -1,20 +1,27 @@
 import * as ipaddr from "ipaddr.js";
 
-// A cluster is its API server. Two stack files may call one cluster by different names and spell its API server in
-// different ways (`API.OCP4.example:6443`, `https://api.ocp4.example:6443/`, `api.example` for port 443): ownership
-// compares what a client would connect to, never the spelling. One normaliser serves the stack checks, the
-// kubeconfig checks and `npm run adopt`, so no two readers can disagree about which cluster a server is.
+// A cluster is what its credential reaches, never what a stack file calls it. Offline, the kubeconfig the stack holds
+// decides (components/config/kubeconfigIdentity.ts): the API server it connects to, in one canonical spelling, and the
+// CA certificate it trusts; a stack file's `apiServer` is checked against that, never trusted instead of it. On the
+// engine, the live cluster's own identity (its kube-system namespace's uid) is compared with the one the committed
+// stack file pins (components/shared/clusterProbe.ts). One normaliser serves the stack checks, the kubeconfig checks
+// and `npm run adopt`, so no two readers can disagree about which cluster a server is.
 
 /** The canonical form of an API server: `host:port`, host lower-case (IPv6 in brackets), port explicit. */
-export type ClusterIdentity = string;
+export type CanonicalServer = string;
+
+/** Every spelling of this machine's own addresses reads as this one host: they all reach the same listeners. */
+export const LOOPBACK_HOST = "localhost";
 
 /**
  * The canonical `host:port` of an API server written as `host`, `host:port` or an `https://` URL (a path, a trailing
- * slash and case are not part of it; the port defaults to 443, as Kubernetes clients do for https), or undefined
- * when it names no server a client could reach over TLS. A plain `http://` server is not a cluster identity: its
- * credentials and objects would cross the network in clear.
+ * slash, a trailing dot of the host and case are not part of it; the port defaults to 443, as Kubernetes clients do
+ * for https; numeric hosts are read as a resolver reads them, so `127.1`, `0x7f.0.0.1` and `::ffff:127.0.0.1` are one
+ * address, and every loopback form is {@link LOOPBACK_HOST}), or undefined when it names no server a client could
+ * reach over TLS. A plain `http://` server is not a cluster identity: its credentials and objects would cross the
+ * network in clear.
  */
-export function canonicalApiServer(written: unknown): ClusterIdentity | undefined {
+export function canonicalApiServer(written: unknown): CanonicalServer | undefined {
     if (typeof written !== "string") return undefined;
     const text = written.trim();
     if (text === "" || /[\s\u0000-\u001f\u007f-\u009f]/.test(text)) return undefined;
@@ -27,26 +34,70 @@ export function canonicalApiServer(written: unknown): ClusterIdentity | undefine
     const parsed = new URL(url);
     if (parsed.hostname === "" || parsed.username !== "" || parsed.password !== "") return undefined;
     if (parsed.search !== "" || parsed.hash !== "") return undefined;
-    // The WHATWG parser drops the default port and lower-cases the host: both are what identity needs.
-    return `${parsed.hostname}:${parsed.port === "" ? "443" : parsed.port}`;
+    const host = canonicalHost(parsed.hostname);
+    if (host === undefined) return undefined;
+    // The WHATWG parser drops the default port, lower-cases the host and reads IPv4's numeric forms.
+    return `${host}:${parsed.port === "" ? "443" : parsed.port}`;
 }
 
-/** Whether an API server is reached only from this machine (127.0.0.0/8, ::1, localhost): never a shared cluster. */
-export function isLoopback(identity: ClusterIdentity): boolean {
-    const host = identity.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-    if (host === "localhost" || host.endsWith(".localhost")) return true;
-    return ipaddr.isValid(host) && ipaddr.process(host).range() === "loopback";
+/** A WHATWG hostname as one spelling per address: no trailing dot, IPv4-mapped IPv6 as IPv4, loopback as one. */
+function canonicalHost(hostname: string): string | undefined {
+    const bare = hostname.replace(/^\[|\]$/g, "");
+    if (ipaddr.isValid(bare)) {
+        let address = ipaddr.parse(bare);
+        if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+            address = (address as ipaddr.IPv6).toIPv4Address();
+        }
+        if (address.range() === "loopback") return LOOPBACK_HOST;
+        return address.kind() === "ipv6" ? `[${address.toString()}]` : address.toString();
+    }
+    const name = hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
+    if (name === "" || name.endsWith(".")) return undefined;
+    if (name === "localhost" || name.endsWith(".localhost")) return LOOPBACK_HOST;
+    return name;
 }
 
 /**
- * Whether two cluster entries can be proven to be different clusters: both name their API servers and these differ,
- * or one is a loopback server and the other is not proven to be one. Entries that cannot be proven distinct are the
- * same cluster, so a renamed entry without an API server never escapes another stack's grants.
+ * What is known of which cluster an entry is: its canonical API server, the SHA-256 fingerprint of the CA its
+ * credential trusts, and the uid of its kube-system namespace as the committed stack file pins it. Each is optional:
+ * an entry without a server, a kubeconfig or a pin says less, and is taken for the same cluster as more entries.
  */
-export function provenDistinct(a: unknown, b: unknown): boolean {
-    const ia = canonicalApiServer(a);
-    const ib = canonicalApiServer(b);
-    if (ia !== undefined && ib !== undefined) return ia !== ib;
-    const known = ia ?? ib;
-    return known !== undefined && isLoopback(known);
+export interface ClusterMarks {
+    server?: CanonicalServer;
+    ca?: string;
+    uid?: string;
+}
+
+const MARKS = ["server", "ca", "uid"] as const;
+
+/** Whether two entries are shown to be one cluster: one mark they both have is equal. */
+export function provenSame(a: ClusterMarks, b: ClusterMarks): boolean {
+    return MARKS.some((m) => a[m] !== undefined && a[m] === b[m]);
+}
+
+/**
+ * Whether two cluster entries can be proven to be different clusters: no mark they share is equal, and at least one
+ * they both have differs. Entries that cannot be proven distinct are the same cluster, so a renamed entry without an
+ * API server never escapes another stack's grants, and neither does a respelt one.
+ */
+export function provenDistinct(a: ClusterMarks, b: ClusterMarks): boolean {
+    if (provenSame(a, b)) return false;
+    return MARKS.some((m) => a[m] !== undefined && b[m] !== undefined);
+}
+
+/** The marks a stack file alone gives an entry: its `apiServer` (canonical) and its pinned identity. */
+export function writtenMarks(entry: { apiServer?: unknown; identity?: unknown } | undefined): ClusterMarks {
+    const identity = entry?.identity;
+    const pin =
+        typeof identity === "object" && identity !== null ? (identity as Record<string, unknown>) : {};
+    return {
+        server: canonicalApiServer(entry?.apiServer),
+        ca: typeof pin.ca === "string" ? canonicalFingerprint(pin.ca) : undefined,
+        uid: typeof pin.uid === "string" ? pin.uid.toLowerCase() : undefined,
+    };
+}
+
+/** A SHA-256 fingerprint as lower-case hex without separators (`openssl x509 -fingerprint` prints `AB:CD:...`). */
+export function canonicalFingerprint(written: string): string {
+    return written.replace(/:/g, "").toLowerCase();
 }

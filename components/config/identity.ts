@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from "fs";
+import { distance } from "fastest-levenshtein";
 import * as path from "path";
-import { ConfigProblem, fullKey, setCommand } from "./problems";
+import stableStringify from "safe-stable-stringify";
+import { parse } from "yaml";
+import { ConfigProblem, PROJECT, STACK_FILE, fullKey, setCommand } from "./problems";
 import type { StackTier } from "./system";
 
 // Which stacks are production is decided by the stack's NAME, in this one committed list, not by a value in the
@@ -20,9 +23,136 @@ export const PRODUCTION_STACKS: readonly string[] = ["prod"];
  */
 export const COMMITTED_STACKS: readonly string[] = ["prod", "stage", "local", "local-callysto"];
 
+/**
+ * The stacks that rehearse on a cluster of their own (the e2e's kwok): they may run production's code paths (Thoth's
+ * production identity, production's protections) because every cluster they write to is pinned to their own
+ * (`clusters.<name>.identity`, required for them as for production) and the engine checks the pin before any write.
+ * Being local is decided by this committed list, never by how a stack file spells its API server.
+ */
+export const LOCAL_STACKS: readonly string[] = ["local", "local-callysto"];
+
 /** Whether a stack is production: by its name, never by its configuration. */
 export function isProductionStack(stack: string | undefined): boolean {
     return stack !== undefined && PRODUCTION_STACKS.includes(stack);
+}
+
+/** Whether a stack is one of the committed local stacks (by name). */
+export function isLocalStack(stack: string | undefined): boolean {
+    return stack !== undefined && LOCAL_STACKS.includes(stack);
+}
+
+/**
+ * The production stack a stack name is a near miss of (`Prod`, `PROD`, `prd`, `prod1`, `Production`, `prodution`),
+ * or undefined. On a case-insensitive file system `--stack Prod` even reads Pulumi.prod.yaml, under a name that is
+ * not production's.
+ */
+export function nearProductionName(stack: string | undefined): string | undefined {
+    if (stack === undefined || isProductionStack(stack)) return undefined;
+    const name = stack.toLowerCase();
+    for (const prod of PRODUCTION_STACKS) {
+        if (distance(name, prod) <= 1 || name === "production" || distance(name, "production") <= 2)
+            return prod;
+    }
+    return undefined;
+}
+
+/**
+ * A stack that is not production by its name but claims it: its own `tier: production`, or a name that is a near
+ * miss of production's. Only the committed Pulumi.prod.yaml, run as stack `prod`, is production; a copy of stage
+ * with one `tier` line would otherwise plan into stage's namespaces as production. The local stacks may rehearse
+ * production's tier on their own pinned clusters. The fix never copies another stack's value: it asks for this
+ * stack's tier (the proof of fixes offers the committed one of this stack's own file).
+ */
+export function productionClaimProblems(
+    stack: string | undefined,
+    tier: StackTier | undefined,
+): ConfigProblem[] {
+    if (stack === undefined || isProductionStack(stack)) return [];
+    const near = nearProductionName(stack);
+    if (near !== undefined) {
+        return [
+            {
+                key: fullKey("tier"),
+                message: `belongs to stack "${stack}", a near miss of production's name; did you mean stack "${near}"? Only the committed Pulumi.${near}.yaml run as stack "${near}" is production (components/config/identity.ts), and a stack named like it is refused whatever its tier`,
+                fix: `run the command as stack ${near} (pulumi stack select ${near}) if production is what you meant; otherwise give this stack a name that is not production's (pulumi stack rename <name>) and set runbooks:tier in its Pulumi.<name>.yaml to staging or local`,
+            },
+        ];
+    }
+    if (tier !== "production" || isLocalStack(stack)) return [];
+    return [
+        {
+            key: fullKey("tier"),
+            message: `says "production", but stack "${stack}" is not production: only the committed Pulumi.prod.yaml run as stack "prod" is (components/config/identity.ts, PRODUCTION_STACKS), and any other stack that claims it is refused`,
+            fix: `edit ${STACK_FILE}: set ${fullKey("tier")} to the tier of this stack (staging or local)`,
+            invents: true,
+        },
+    ];
+}
+
+/** The committed text of a stack file, as git has it at HEAD. */
+export interface CommittedFiles {
+    /** `Pulumi.<stack>.yaml` at HEAD, or undefined when git does not track it there. */
+    atHead(stack: string): string | undefined;
+}
+
+/** The settings that make a stack production and say which clusters it writes to: they run only as committed. */
+const COMMITTED_KEYS = (config: Record<string, unknown>) => {
+    const clusters = config.clusters;
+    const identities =
+        typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
+            ? Object.entries(clusters as Record<string, unknown>).map(([name, c]) => [
+                  `clusters.${name}.identity`,
+                  typeof c === "object" && c !== null ? (c as Record<string, unknown>).identity : undefined,
+              ])
+            : [];
+    return new Map<string, unknown>([["tier", config.tier], ...(identities as [string, unknown][])]);
+};
+
+/**
+ * Production is the committed Pulumi.prod.yaml: the file must be tracked at HEAD, and its tier and each cluster's
+ * pinned identity must be what the program was given (an uncommitted edit, or `--config-file` of another file, is
+ * refused). `received` holds the values the program reads (keys without the project namespace).
+ */
+export function committedProductionProblems(
+    stack: string | undefined,
+    received: (key: string) => unknown,
+    committed: CommittedFiles,
+): ConfigProblem[] {
+    if (!isProductionStack(stack)) return [];
+    const file = `Pulumi.${stack}.yaml`;
+    const text = committed.atHead(stack!);
+    if (text === undefined) {
+        return [
+            {
+                key: fullKey("tier"),
+                message: `comes from a file git does not track at HEAD: production is the committed ${file} (components/config/identity.ts), so it runs only from a reviewed commit`,
+                fix: `commit ${file} after review (git add ${file} && git commit), then run again`,
+            },
+        ];
+    }
+    let config: Record<string, unknown>;
+    try {
+        const doc = parse(text, { merge: true }) as { config?: Record<string, unknown> } | null;
+        config = Object.fromEntries(
+            Object.entries(doc?.config ?? {})
+                .filter(([k]) => k.startsWith(`${PROJECT}:`))
+                .map(([k, v]) => [k.slice(PROJECT.length + 1), v]),
+        );
+    } catch {
+        config = {};
+    }
+    const atHead = COMMITTED_KEYS(config);
+    const given = COMMITTED_KEYS({ tier: received("tier"), clusters: received("clusters") });
+    const problems: ConfigProblem[] = [];
+    for (const key of [...new Set([...atHead.keys(), ...given.keys()])].sort()) {
+        if (stableStringify(atHead.get(key)) === stableStringify(given.get(key))) continue;
+        problems.push({
+            key: fullKey(key),
+            message: `differs from the committed ${file} (HEAD): production's tier and pinned cluster identities run only as committed, never from an uncommitted edit or another file`,
+            fix: `commit the change to ${file} after review, or restore it as committed (git diff HEAD -- ${file}; git checkout HEAD -- ${file}); then run again`,
+        });
+    }
+    return problems;
 }
 
 /**

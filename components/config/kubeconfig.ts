@@ -1,10 +1,27 @@
-import { parse } from "yaml";
+import { X509Certificate } from "node:crypto";
+import { parseDocument } from "yaml";
 import { yaml11Boolean } from "./checks";
-import { canonicalApiServer } from "./clusterIdentity";
+import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 
 // One reading of a kubeconfig's structure for every check of one: the stack's secret before a run (below) and the
 // adoption report's loader (tools/adopt/kubeconfig.ts). Only the shape is read: nothing of a value is ever returned
-// for a message.
+// for a message. It is read as client-go reads it (sigs.k8s.io/yaml over go-yaml, YAML 1.1): merge keys (`<<: *x`)
+// are resolved, so a setting merged in from an anchor is the setting, and `yes`/`on` are true.
+
+/**
+ * A kubeconfig's text as client-go reads it, or undefined when it is not YAML (a duplicate key is an error, as it is
+ * for go-yaml). Merge keys are resolved: a reader that left them would see a `<<` key where client-go sees `exec`.
+ */
+export function parseKubeconfig(text: string): { doc: unknown } | undefined {
+    const doc = parseDocument(text, { merge: true, uniqueKeys: true });
+    if (doc.errors.length > 0) return undefined;
+    try {
+        return { doc: doc.toJS({ maxAliasCount: 1000 }) };
+    } catch {
+        // An alias that expands past the limit (a "billion laughs" document): not a kubeconfig client-go would load.
+        return undefined;
+    }
+}
 
 /** The parts of a kubeconfig the checks read; undefined for a document that is not a YAML mapping. */
 export interface KubeconfigShape {
@@ -58,6 +75,12 @@ export interface KubeconfigPolicy {
     production: boolean;
     /** `clusters.<name>.credentialCommand`: the one credential-plugin command reviewed for this cluster. */
     credentialCommand?: string;
+    /**
+     * `clusters.<name>.credentialEnv`: the environment that command was reviewed with. What an `exec` entry adds to
+     * the plugin's environment decides what runs as much as its command does (`PATH` picks the binary, `LD_PRELOAD`
+     * loads a library into it), so every variable it sets must be reviewed with its value.
+     */
+    credentialEnv?: Record<string, string>;
     /** The stack's name for the cluster, for the key a finding names. */
     cluster?: string;
 }
@@ -66,6 +89,32 @@ export interface KubeconfigPolicy {
 export interface KubeconfigFindings {
     refused: string[];
     warnings: string[];
+}
+
+/**
+ * What a reviewed credential plugin's `env` adds that its review did not: each variable must be reviewed with exactly
+ * the value the kubeconfig gives it (`clusters.<name>.credentialEnv`). Names are printed, values never.
+ */
+function execEnvFindings(where: string, env: unknown, policy: KubeconfigPolicy): string[] {
+    if (env === undefined || env === null) return [];
+    const envKey = `clusters.${policy.cluster ?? "<cluster>"}.credentialEnv`;
+    if (!Array.isArray(env)) {
+        return [`${where} gives its credential plugin an env that is not a list of name/value entries`];
+    }
+    const reviewed = policy.credentialEnv ?? {};
+    const out: string[] = [];
+    env.forEach((e, j) => {
+        const name = isMapping(e) && typeof e.name === "string" ? e.name : undefined;
+        const value = isMapping(e) ? e.value : undefined;
+        if (name === undefined) {
+            out.push(`${where} exec.env[${j}] names no variable`);
+        } else if (!Object.hasOwn(reviewed, name) || reviewed[name] !== value) {
+            out.push(
+                `${where} sets ${name.slice(0, 64)} in its credential plugin's environment (exec.env[${j}]) ${Object.hasOwn(reviewed, name) ? "to another value than" : "without"} a reviewed ${envKey}.${name.slice(0, 64)}: the environment decides what the plugin runs`,
+            );
+        }
+    });
+    return out;
 }
 
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && yaml11Boolean(v) === true);
@@ -95,6 +144,8 @@ export function kubeconfigPolicyFindings(
             refused.push(
                 `${entry("users", i, u)} runs a credential plugin (exec) that no reviewed ${key} names`,
             );
+        } else if (isMapping(user.exec)) {
+            refused.push(...execEnvFindings(entry("users", i, u), user.exec.env, policy));
         }
         const provider = user["auth-provider"];
         if (provider !== undefined) {
@@ -123,6 +174,13 @@ export function kubeconfigPolicyFindings(
     return { refused, warnings };
 }
 
+/** What a kubeconfig says of the cluster its context reaches: the canonical server and the CA it trusts. */
+export interface KubeconfigIdentity {
+    server: CanonicalServer;
+    /** SHA-256 of the DER of `certificate-authority-data`, lower-case hex; unset when the CA is the system's. */
+    ca?: string;
+}
+
 /**
  * Why a kubeconfig secret's text is not a usable kubeconfig, or undefined when it is one: YAML (JSON is YAML) with at
  * least one cluster that names its API server, and the context the stack names when it names one.
@@ -135,20 +193,21 @@ export function kubeconfigProblem(
     return kubeconfigReading(value, context, policy).problem;
 }
 
-/** {@link kubeconfigProblem} with the policy's warnings for a kubeconfig it accepts. */
+/**
+ * {@link kubeconfigProblem} with the policy's warnings for a kubeconfig it accepts, and the identity of the cluster
+ * its context (the stack's, else the file's current-context) reaches.
+ */
 export function kubeconfigReading(
     value: unknown,
     context: string | undefined,
     policy: KubeconfigPolicy,
-): { problem?: string; warnings: string[] } {
+): { problem?: string; warnings: string[]; identity?: KubeconfigIdentity } {
     const problem = (text: string) => ({ problem: text, warnings: [] });
     let doc: unknown = value;
     if (typeof value === "string") {
-        try {
-            doc = parse(value);
-        } catch {
-            return problem("is not YAML, so it is not a kubeconfig");
-        }
+        const parsed = parseKubeconfig(value);
+        if (!parsed) return problem("is not YAML, so it is not a kubeconfig");
+        doc = parsed.doc;
     }
     const config = kubeconfigShape(doc);
     if (!config) {
@@ -165,5 +224,44 @@ export function kubeconfigReading(
     if (context !== undefined && !namedEntry(config.contexts, context)) {
         return problem(`has no context "${context}" (the one the stack's cluster entry names)`);
     }
-    return { warnings };
+    const reached = reachedCluster(config, context);
+    if (typeof reached === "string") return problem(reached);
+    return { warnings, identity: reached };
+}
+
+/** The identity of the cluster a context reaches, or why the kubeconfig names none a client could use. */
+function reachedCluster(config: KubeconfigShape, context: string | undefined): KubeconfigIdentity | string {
+    const name = context ?? config.currentContext;
+    if (typeof name !== "string" || name === "") {
+        return "names no current-context, and the stack's cluster entry names no context: set runbooks:clusters.<cluster>.context";
+    }
+    const ctx = namedEntry(config.contexts, name);
+    if (!ctx) return `has no context "${name.slice(0, 64)}" (its current-context)`;
+    const clusterName = isMapping(ctx.context) ? ctx.context.cluster : undefined;
+    const entry = typeof clusterName === "string" ? namedEntry(config.clusters, clusterName) : undefined;
+    if (!entry) return `has a context "${name.slice(0, 64)}" that names no cluster listed under clusters:`;
+    const server = serverOf(entry);
+    const canonical = isServerUrl(server) ? canonicalApiServer(server) : undefined;
+    if (canonical === undefined) {
+        return `gives the cluster of context "${name.slice(0, 64)}" no https:// server`;
+    }
+    const data = isMapping(entry.cluster) ? entry.cluster["certificate-authority-data"] : undefined;
+    if (data === undefined || data === null || data === "") return { server: canonical };
+    const ca = caFingerprint(data);
+    if (ca === undefined) {
+        return `gives the cluster of context "${name.slice(0, 64)}" a certificate-authority-data that is not a base64 PEM certificate`;
+    }
+    return { server: canonical, ca };
+}
+
+/** SHA-256 of the DER of the first certificate in a base64 PEM bundle (`certificate-authority-data`). */
+export function caFingerprint(data: unknown): string | undefined {
+    if (typeof data !== "string") return undefined;
+    try {
+        const pem = Buffer.from(data, "base64").toString("utf8");
+        if (!pem.includes("-----BEGIN CERTIFICATE-----")) return undefined;
+        return canonicalFingerprint(new X509Certificate(pem).fingerprint256);
+    } catch {
+        return undefined;
+    }
 }

@@ -6,6 +6,10 @@ import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
 import { SecretSpec, SecretStore, SectionBase, StackTier, SystemDefinition } from "./system";
 import { Placement, clusterReferences } from "./passes/clusterReferences";
+import { ClusterIdentities, clusterIdentities } from "./passes/clusterIdentities";
+import { CommittedFiles, productionClaimProblems } from "./identity";
+import { stackTier } from "./system";
+import { ClusterMarks } from "./clusterIdentity";
 import { databaseServers } from "./passes/databaseServers";
 import { Deployment, deployments, notices } from "./passes/deployments";
 import { retiredSecrets } from "./passes/retiredSecrets";
@@ -28,6 +32,8 @@ export interface ProgramConfig {
     /** Production by the stack's identity (components/config/identity.ts): stateful objects are protected. */
     production: boolean;
     clusters: ClustersConfig;
+    /** What the offline checks know of which cluster each entry in use is (its credential's server and CA, its pin). */
+    clusterMarks: Record<string, ClusterMarks>;
     openstack?: OpenstackConfig;
     /** Parsed section of every system present in the stack, enabled or not; an enabled one as its check built it. */
     sections: Record<string, SectionBase>;
@@ -67,6 +73,11 @@ export interface LoadOptions {
     placeholderSecret?: (spec: SecretSpec) => string;
     /** Where the stack files are (the project directory): other stacks' grants and file lines are read there. */
     root?: string;
+    /**
+     * The committed stack files (git at HEAD): production runs only as committed. The engine run gives git's; the
+     * offline plan gives none (it deploys nothing), a test its own.
+     */
+    committed?: CommittedFiles;
 }
 
 /**
@@ -113,21 +124,37 @@ function checkProgramConfig(
     };
 
     const foreign = run(foreignNamespaces(source));
-    const program = run(programSections(source, foreign, options.root));
+    // A stack that claims production without being it: every other fix would depend on which stack it really is
+    // (turning a copy of production's file into another stack's, one fix at a time). That question comes first.
+    const claims = productionClaimProblems(source.stack, readTier(source));
+    if (claims.length > 0) return { problems: [...problems, ...claims], complete: false };
+    const program = run(programSections(source, foreign, options));
     const { tier, clusters, openstack } = program;
     const systemsInput = { tier, clusters, foreign, placeholders: !!options.placeholderSecret };
     const { systemsRead, identity } = readAsIdentityLeaves(source, systems, program, systemsInput);
     const read = run(systemsRead);
     run(identity);
     const placements = run(clusterReferences(read.read, program));
+    const others = () => otherStacks(source.stack ?? "", options.root);
+    const identities = run(
+        clusterIdentities(source, {
+            stack: source.stack,
+            production: program.production,
+            clusters,
+            placements,
+            placeholders: !!options.placeholderSecret,
+            otherStacks: others,
+        }),
+    );
     run(
         ownership({
             ...program,
             stack: source.stack,
             systems,
             placements,
+            marks: identities.marks,
             found: [...problems],
-            otherStacks: () => otherStacks(source.stack ?? "", options.root),
+            otherStacks: others,
         }),
     );
     run(retiredSecrets(source, read.read));
@@ -139,7 +166,6 @@ function checkProgramConfig(
             placements,
             clusters,
             openstack,
-            production: program.production,
         }),
     );
     run(
@@ -147,7 +173,7 @@ function checkProgramConfig(
             stack: source.stack,
             read: read.read,
             clusters,
-            otherStacks: () => otherStacks(source.stack ?? "", options.root),
+            otherStacks: others,
         }),
     );
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));
@@ -155,7 +181,14 @@ function checkProgramConfig(
     if (problems.length > 0 || tier === undefined) {
         return { problems: dedupe(problems), complete: read.complete };
     }
-    return { config: acceptedConfig(source, tier, program, read, placements, wanted) };
+    return { config: acceptedConfig(source, tier, program, read, placements, wanted, identities) };
+}
+
+/** The tier a stack file writes, when it is one (its own pass reports what else it may be). */
+function readTier(source: ConfigSource): StackTier | undefined {
+    if (!source.keys().includes("tier") || source.isSecret("tier")) return undefined;
+    const parsed = stackTier.safeParse(source.getValue("tier"));
+    return parsed.success ? parsed.data : undefined;
 }
 
 /**
@@ -185,6 +218,7 @@ function acceptedConfig(
     read: SystemsRead,
     placements: Placement[],
     wanted: Secrets,
+    identities: ClusterIdentities,
 ): ProgramConfig {
     const { clusters, openstack } = program;
     const deployed = deployments({ ...read, placements, openstack });
@@ -192,15 +226,16 @@ function acceptedConfig(
         tier,
         production: program.production,
         clusters,
+        clusterMarks: identities.marks,
         openstack,
         sections: read.sections,
         enabled: read.enabled,
         deployments: deployed,
         secretSpecs: wanted.specs,
         unsetSecrets: wanted.unset,
-        operatorValues: read.operatorValues,
+        operatorValues: [...identities.operatorValues, ...read.operatorValues],
         notices: [
-            ...wanted.warnings.map((text) => ({ system: "clusters", text })),
+            ...identities.warnings.map((text) => ({ system: "clusters", text })),
             ...notices(deployed, tier, source.stack),
         ],
         secrets: secretStore(source, wanted),

@@ -3,6 +3,7 @@ import { checked, cidrBlock, k8sName, platform } from "./fields";
 import { stackTier } from "./system";
 import { canonicalApiServer } from "./clusterIdentity";
 import { clusterScopedProblem, hostPatternProblem } from "./ownership";
+import { CA_FINGERPRINT_ASK, KUBE_SYSTEM_UID_ASK } from "./clusterPin";
 
 /** An API server names one cluster: `host`, `host:port` or an https:// URL (clusterIdentity.ts). */
 function apiServerProblem(value: string): string | undefined {
@@ -10,6 +11,47 @@ function apiServerProblem(value: string): string | undefined {
         ? "must name the cluster's API server as host:port or https://host:port (a plain http:// server is refused)"
         : undefined;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuid = (example: string, ask: string) =>
+    z
+        .string()
+        .superRefine(
+            checked((v) =>
+                UUID.test(v) ? undefined : "must be a uid as Kubernetes prints it (8-4-4-4-12 hex digits)",
+            ),
+        )
+        .meta({ example, ask });
+
+/**
+ * `clusters.<name>.identity`: which cluster this entry is, as the cluster itself says, pinned in the committed stack
+ * file. Before anything is written, the engine reads the live cluster's identity through the stack's credential and
+ * stops on any difference (components/shared/clusterProbe.ts); offline, two entries with one pin are one cluster.
+ */
+export const clusterPinSchema = z
+    .object({
+        /** The uid of the cluster's kube-system namespace: made once, when the cluster is installed. */
+        uid: uuid("3f6c2a7e-1d2b-4c5e-9f80-7a1b2c3d4e5f", KUBE_SYSTEM_UID_ASK),
+        /** OpenShift only: the ClusterVersion `version`'s spec.clusterID. */
+        clusterID: uuid(
+            "9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f",
+            "oc get clusterversion version -o jsonpath='{.spec.clusterID}'",
+        ).optional(),
+        /** SHA-256 fingerprint of the CA certificate the cluster's kubeconfig trusts (hex, colons allowed). */
+        ca: z
+            .string()
+            .superRefine(
+                checked((v) =>
+                    /^[0-9a-f]{64}$/i.test(v.replace(/:/g, ""))
+                        ? undefined
+                        : "must be a SHA-256 fingerprint: 64 hex digits, optionally in pairs separated by ':'",
+                ),
+            )
+            .optional()
+            .meta({ example: "5e:0f:...", ask: CA_FINGERPRINT_ASK }),
+    })
+    .strict();
+export type ClusterPin = z.infer<typeof clusterPinSchema>;
 
 /** The system (its config section, e.g. `thoth`) a grant is for. */
 const grantee = z.string().min(1).meta({ example: "thoth" });
@@ -74,6 +116,12 @@ export const clustersSchema = z.record(
                 example: "kubelogin",
                 ask: "the credential plugin's command, after review (its path as the kubeconfig's exec.command writes it)",
             }),
+            /**
+             * The environment the reviewed credential command runs with: every variable the kubeconfig's `exec.env`
+             * sets, with its value. Anything else in that environment is refused like an unreviewed command.
+             */
+            credentialEnv: z.record(z.string().min(1), z.string()).optional(),
+            identity: clusterPinSchema.optional(),
             /**
              * What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`,
              * per system). A namespace no entry grants is refused before anything is created.

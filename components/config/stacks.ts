@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { canonicalApiServer, provenDistinct } from "./clusterIdentity";
-import { COMMITTED_STACKS, isProductionStack } from "./identity";
+import { ClusterMarks, provenDistinct, provenSame, writtenMarks } from "./clusterIdentity";
+import { COMMITTED_STACKS, isLocalStack, isProductionStack } from "./identity";
 import { ForeignCluster, GrantKind, Grants } from "./ownership";
 import { PROJECT } from "./problems";
 import { resolveMergeKeys } from "./source";
@@ -15,7 +15,8 @@ import { resolveMergeKeys } from "./source";
 /** A cluster entry as another stack's file writes it: only what ownership compares. */
 interface ClusterEntry {
     name: string;
-    apiServer?: string;
+    /** What its file says of which cluster it is: its API server (canonical) and its pinned identity. */
+    marks: ClusterMarks;
     grants: Grants;
 }
 
@@ -43,7 +44,7 @@ const readings = new Map<string, { mtimeMs: number; size: number; stack: OtherSt
 function readOther(file: string, name: string): OtherStack | undefined {
     let config: Record<string, unknown>;
     try {
-        const doc = parse(readFileSync(file, "utf8")) as { config?: unknown } | null;
+        const doc = parse(readFileSync(file, "utf8"), { merge: true }) as { config?: unknown } | null;
         if (!doc || typeof doc.config !== "object" || doc.config === null) return undefined;
         config = doc.config as Record<string, unknown>;
     } catch {
@@ -54,7 +55,7 @@ function readOther(file: string, name: string): OtherStack | undefined {
         typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
             ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(([n, c]) => ({
                   name: n,
-                  apiServer: typeof c?.apiServer === "string" ? c.apiServer : undefined,
+                  marks: writtenMarks(c ?? undefined),
                   grants: {
                       namespaces: record(c?.namespaces),
                       hosts: record(c?.hosts),
@@ -64,7 +65,8 @@ function readOther(file: string, name: string): OtherStack | undefined {
             : [];
     return {
         stack: name,
-        production: isProductionStack(name) || config[`${PROJECT}:tier`] === "production",
+        // By its name only: another file's `tier` line makes no stack production (components/config/identity.ts).
+        production: isProductionStack(name),
         clusters: entries,
         values: Object.fromEntries(
             Object.entries(config)
@@ -96,25 +98,33 @@ export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
 }
 
 /**
- * The entries of other stacks that may be this cluster: every one not proven a different cluster by its API server
- * (components/config/clusterIdentity.ts). Names do not decide: a renamed entry is the same cluster, and an entry
- * without an API server may be any cluster.
+ * The entries of other stacks that may be this cluster: every one not proven a different cluster
+ * (components/config/clusterIdentity.ts) by what this stack's credential reaches, its API server or its pin. Names do
+ * not decide: a renamed entry is the same cluster, and an entry that says nothing of itself may be any cluster.
  */
 export function sameClusterElsewhere(
     others: readonly OtherStack[],
-    apiServer: string | undefined,
+    marks: ClusterMarks,
+    /**
+     * The entry is pinned to a cluster of its own (a local stack's, components/config/identity.ts: its run requires
+     * the pin and the engine checks it): only entries proven to be that cluster are.
+     */
+    ownCluster = false,
 ): ForeignCluster[] {
     return others.flatMap((o) =>
         o.clusters
-            .filter((c) => !provenDistinct(apiServer, c.apiServer))
+            // A local stack's entries are pinned to a cluster of its own, as this one is when it is local.
+            .filter((c) =>
+                ownCluster || isLocalStack(o.stack)
+                    ? provenSame(marks, c.marks)
+                    : !provenDistinct(marks, c.marks),
+            )
             .map((c) => ({
                 stack: o.stack,
                 production: o.production,
                 cluster: c.name,
                 grants: c.grants,
-                byApiServer:
-                    canonicalApiServer(apiServer) !== undefined &&
-                    canonicalApiServer(c.apiServer) !== undefined,
+                byApiServer: provenSame(marks, c.marks),
             })),
     );
 }

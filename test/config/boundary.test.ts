@@ -298,6 +298,8 @@ describe("stack boundaries (#25)", function () {
             "    cluster: {server: 'https://api.paas.okd.cern.ch:6443'}",
             "contexts: [{name: paas, context: {cluster: paas, user: me}}]",
             "users: [{name: me, user: {token: t}}]",
+            // The context a client uses when the stack names none: without it no provider knows its cluster.
+            "current-context: paas",
         ].join("\n");
 
         for (const [what, text, reason] of [

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     const clusterConfig = (readStackFile(args.stack).values.clusters ?? {}) as Record<
         string,
-        { context?: string; credentialCommand?: string }
+        { context?: string; credentialCommand?: string; credentialEnv?: Record<string, string> }
     >;
     const unknown = [...args.kubeconfigs.keys()].filter((c) => !(c in clusterConfig));
     if (unknown.length > 0) {
@@ -77,6 +77,7 @@ async function main(): Promise<number> {
                     kubeconfigOf(args.stack, cluster, args.kubeconfigs),
                     clusterConfig[cluster]?.context,
                     clusterConfig[cluster]?.credentialCommand,
+                    clusterConfig[cluster]?.credentialEnv,
                 ),
             ),
         8,

@@ -75,6 +75,7 @@ export function loadKubeconfig(
     source: KubeconfigSource,
     context?: string,
     credentialCommand?: string,
+    credentialEnv?: Record<string, string>,
 ): KubeConfig {
     const fromFile = "file" in source;
     const fix = fromFile
@@ -98,7 +99,8 @@ export function loadKubeconfig(
         text = source.text;
     }
 
-    const doc = parseDocument(text, { prettyErrors: true });
+    // Merge keys resolved, as client-go reads the file (components/config/kubeconfig.ts).
+    const doc = parseDocument(text, { prettyErrors: true, merge: true });
     if (doc.errors.length > 0) {
         const err = doc.errors[0];
         const pos = err.linePos?.[0];
@@ -145,6 +147,7 @@ export function loadKubeconfig(
     const policy = kubeconfigPolicyFindings(config, {
         production: isProductionStack(stack),
         credentialCommand,
+        credentialEnv,
         cluster,
     });
     if (policy.refused.length > 0) {

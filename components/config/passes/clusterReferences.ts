@@ -79,3 +79,8 @@ function unknownClusterFix(
         return `edit ${STACK_FILE}: set ${fullKey(`${section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cluster ? `cluster "${cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`;
     return setCommand(`clusters.${cluster ?? "<cluster>"}.platform`, "openshift", { path: true });
 }
+
+/** The clusters the placed systems write to, each once, sorted. */
+export function usedClusters(placements: readonly Placement[]): string[] {
+    return [...new Set(placements.filter((p) => !p.fresh).map((p) => p.cluster))].sort();
+}

@@ -8,7 +8,8 @@ import { ConfigSource } from "../source";
 import { OtherStack } from "../stacks";
 import { isPlaceholder } from "../../shared/placeholder";
 import { Passed } from "./pass";
-import { SystemRead, onLoopback } from "./systems";
+import { SystemRead } from "./systems";
+import { isLocalStack } from "../identity";
 
 // A database outside the cluster is not deployed by a stack, so nothing else tells two stacks' apart: stage given
 // production's URIs would run its ETL against production's databases. Each stack names its server in a plain,
@@ -46,7 +47,7 @@ function declaredServers(input: DatabaseServersInput): { use: DatabaseServerUse;
     const out: { use: DatabaseServerUse; declared: string }[] = [];
     for (const system of input.read) {
         const { def, parsed } = system;
-        if (!parsed.enabled || !def.databaseServers || onLoopback(parsed, input.clusters)) continue;
+        if (!parsed.enabled || !def.databaseServers || isLocalStack(input.stack)) continue;
         for (const use of def.databaseServers(parsed)) {
             const declared = canonicalDatabaseServer(use.server);
             // A placeholder is the system's check's to ask for; an unreadable value is the schema's problem.

@@ -1,3 +1,5 @@
+import { ClusterMarks, writtenMarks } from "../clusterIdentity";
+import { isLocalStack } from "../identity";
 import { valueAt } from "../issues";
 import {
     Claim,
@@ -29,6 +31,8 @@ export interface OwnershipInput {
     placements: readonly Placement[];
     /** Every problem the passes before found: a key one of them fixes is checked once that fix is made. */
     found: readonly ConfigProblem[];
+    /** What is known of which cluster each entry is, from its credential (passes/clusterIdentities.ts). */
+    marks?: Record<string, ClusterMarks>;
     /** The other stack files of the checkout (read only when a whole stack is checked). */
     otherStacks: () => readonly OtherStack[];
 }
@@ -83,7 +87,11 @@ export function ownership(input: OwnershipInput): Passed<null> {
         foreign: Object.fromEntries(
             Object.entries(input.clusters).map(([name, c]) => [
                 name,
-                sameClusterElsewhere(others, c.apiServer),
+                sameClusterElsewhere(
+                    others,
+                    input.marks?.[name] ?? writtenMarks(c),
+                    isLocalStack(input.stack),
+                ),
             ]),
         ),
     });

@@ -1,8 +1,7 @@
-import { canonicalApiServer, isLoopback } from "../clusterIdentity";
 import { valueAt } from "../issues";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
 import { ClustersConfig } from "../program";
-import { isProductionStack } from "../identity";
+import { isLocalStack, isProductionStack } from "../identity";
 import { StackTier } from "../system";
 import { Passed } from "./pass";
 import { SystemRead } from "./systems";
@@ -67,8 +66,9 @@ export interface ProductionSettingsInput {
  * Every production-selecting setting of an enabled system checked against the stack's identity. The state is each
  * wrong section as its fix leaves it: the loader reads the systems again from those, so what the wrong value implies
  * (production's hosts, its update rule) is neither reported as problems of their own nor "fixed" to match it.
- * A non-production system whose cluster is a loopback API server (a cluster on this machine, the e2e's kwok) may run
- * production's code paths: nothing it reaches is shared, and its credentials are committed test values.
+ * A local stack (by name, components/config/identity.ts) may run production's code paths: every cluster it writes to
+ * is pinned to its own (the e2e's kwok), the engine checks that pin before any write, and its credentials are
+ * committed test values. How a stack file spells an API server never grants this.
  */
 export function productionSettings(input: ProductionSettingsInput): Passed<Record<string, unknown>> {
     const corrected: Record<string, unknown> = {};
@@ -88,7 +88,7 @@ export function productionSettings(input: ProductionSettingsInput): Passed<Recor
         if (production && !isProductionValue) {
             sets = setting.production;
             message = `is "${value}", but stack "${input.stack}" is production by its name (components/config/identity.ts): a production stack acts as production`;
-        } else if (!production && isProductionValue && !onLoopback(input, system)) {
+        } else if (!production && isProductionValue && !isLocalStack(input.stack)) {
             sets = setting.otherwise[input.tier === "production" ? "staging" : input.tier];
             message = `is "${value}", which selects ${setting.means}; stack "${input.stack}" is not production (components/config/identity.ts), so it never acts as production`;
         }
@@ -100,11 +100,4 @@ export function productionSettings(input: ProductionSettingsInput): Passed<Recor
         };
     }
     return { state: corrected, problems };
-}
-
-function onLoopback(input: ProductionSettingsInput, system: SystemRead): boolean {
-    const cluster = (system.parsed as { cluster?: unknown }).cluster;
-    if (typeof cluster !== "string") return false;
-    const server = canonicalApiServer(input.clusters[cluster]?.apiServer);
-    return server !== undefined && isLoopback(server);
 }

@@ -1,4 +1,5 @@
-import { isProductionStack, tierProblems } from "../identity";
+import { committedProductionProblems, isProductionStack, tierProblems } from "../identity";
+import type { LoadOptions } from "../load";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
 import { ClustersConfig, OpenstackConfig, clustersSchema, openstackSchema } from "../program";
 import { ConfigSource } from "../source";
@@ -29,8 +30,9 @@ export interface ProgramSections {
 export function programSections(
     source: ConfigSource,
     foreign: ForeignKeys,
-    root: string | undefined,
+    options: Pick<LoadOptions, "root" | "committed">,
 ): Passed<ProgramSections> {
+    const root = options.root;
     const keys = new Set(source.keys());
     const problems: ConfigProblem[] = [];
     const read = <T>(parsed: { state: T; problems: ConfigProblem[] }): T => {
@@ -50,6 +52,10 @@ export function programSections(
         });
     }
     problems.push(...tierProblems(source.stack, tier, root));
+    if (options.committed) {
+        const received = (key: string) => (keys.has(key) ? source.getValue(key) : undefined);
+        problems.push(...committedProductionProblems(source.stack, received, options.committed));
+    }
     const clusters = keys.has("clusters")
         ? read(parseSection("clusters", clustersSchema, source))
         : { value: {}, broken: [] };

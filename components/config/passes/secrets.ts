@@ -1,9 +1,8 @@
-import { kubeconfigReading } from "../kubeconfig";
 import { ConfigProblem, fullKey, secretFixCommand, setCommand } from "../problems";
 import { ClustersConfig, OpenstackConfig } from "../program";
 import { ConfigSource } from "../source";
 import { SecretSpec, SystemDefinition } from "../system";
-import { Placement } from "./clusterReferences";
+import { Placement, usedClusters } from "./clusterReferences";
 import { Passed } from "./pass";
 import { knownSections } from "./strayKeys";
 import { SystemRead } from "./systems";
@@ -49,8 +48,6 @@ export interface Secrets {
     declared: Map<string, SecretSpec>;
     /** The offline plan's stand-in for each required secret that is not set. */
     placeholders: Map<string, string>;
-    /** What the kubeconfig policy warns about in a kubeconfig it accepts (a TLS check off outside production). */
-    warnings: string[];
 }
 
 export interface SecretsInput {
@@ -59,11 +56,6 @@ export interface SecretsInput {
     placements: readonly Placement[];
     clusters: ClustersConfig;
     openstack?: OpenstackConfig;
-    /**
-     * Production by the stack's identity: the kubeconfig policy refuses there what it only warns about elsewhere.
-     * Unset reads as production (the stricter policy).
-     */
-    production?: boolean;
     /** Offline plan only: the stand-in for a secret that is not set, instead of a problem. */
     placeholderSecret?: (spec: SecretSpec) => string;
 }
@@ -76,7 +68,8 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
     const keys = new Set(source.keys());
     const wanted = new WantedSecrets();
     for (const { def, parsed } of input.read) wanted.want(def.secrets(parsed), parsed.enabled);
-    const kubeconfigs = kubeconfigProblems(source, input, wanted);
+    // Each cluster in use wants its kubeconfig (read and checked by the clusterIdentities pass).
+    for (const cluster of usedClusters(input.placements)) wanted.want([kubeconfigSecret(cluster)], true);
     const openstack = openstackProblems(keys, input, wanted);
     const unset = unsetSecrets(wanted.required, keys, input);
     const plain = plainTextSecrets(source, keys, wanted.declared, input.systems);
@@ -86,9 +79,8 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
             unset: unset.specs,
             declared: wanted.declared,
             placeholders: unset.placeholders,
-            warnings: kubeconfigs.warnings,
         },
-        problems: [...kubeconfigs.problems, ...openstack, ...unset.problems, ...plain],
+        problems: [...openstack, ...unset.problems, ...plain],
     };
 }
 
@@ -104,43 +96,6 @@ class WantedSecrets {
         this.specs.push(...list);
         this.required.push(...list.filter((s) => !s.optional));
     }
-}
-
-/** Each cluster in use wants its kubeconfig, which the kubeconfig policy reads where it has a value. */
-function kubeconfigProblems(
-    source: ConfigSource,
-    input: SecretsInput,
-    wanted: WantedSecrets,
-): { problems: ConfigProblem[]; warnings: string[] } {
-    const problems: ConfigProblem[] = [];
-    const warnings: string[] = [];
-    const used = [...new Set(input.placements.filter((p) => !p.fresh).map((p) => p.cluster))].sort();
-    for (const cluster of used) {
-        const spec = kubeconfigSecret(cluster);
-        // The real source hands out a secret's decrypted text here (pulumi.Config.get); the offline plan's
-        // placeholders are not values, so the plan is never stopped by this check.
-        const text = source.isSecret(spec.key) ? source.getValue(spec.key) : undefined;
-        const entry = input.clusters[cluster];
-        const reading =
-            text === undefined
-                ? { warnings: [] }
-                : kubeconfigReading(text, entry?.context, {
-                      production: input.production ?? true,
-                      credentialCommand: entry?.credentialCommand,
-                      cluster,
-                  });
-        warnings.push(...reading.warnings.map((w) => `${spec.key}: ${w}`));
-        const reason = reading.problem;
-        if (reason) {
-            problems.push({
-                key: fullKey(spec.key),
-                message: `${reason}: the provider of cluster "${cluster}" would fail or reach the wrong cluster. Set the kubeconfig file of that cluster`,
-                fix: secretFixCommand(spec),
-            });
-        }
-        wanted.want([spec], true);
-    }
-    return { problems, warnings };
 }
 
 /** An enabled OpenStack-side system wants OpenStack's secrets, and the openstack section they belong to. */

@@ -1,6 +1,6 @@
 import { evidenceVerdicts } from "../../shared/evidence/verdicts";
 import { imageVerdicts, systemImages } from "../../shared/unconfirmedImage";
-import { canonicalApiServer, isLoopback } from "../clusterIdentity";
+import { isLocalStack } from "../identity";
 import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";
 import { ClustersConfig } from "../program";
@@ -89,7 +89,7 @@ export function readSystems(
                 state.enabled.push(def);
                 // A system's own cross-field checks may depend on any field: they run only on what was read exactly.
                 if (exact) {
-                    const checked = checkSystem(def, cfg, input);
+                    const checked = checkSystem(def, cfg, { ...input, stack: source.stack });
                     if (checked.section) state.sections[def.section] = checked.section;
                     for (const p of checked.problems.filter((p) => !underBroken(p.key, broken))) {
                         if (checked.passable(p) && input.placeholders) state.operatorValues.push(p);
@@ -112,10 +112,12 @@ export function readSystems(
 export function checkSystem(
     def: SystemDefinition,
     cfg: SectionBase,
-    input: { tier?: StackTier; clusters: ClustersConfig },
+    input: { tier?: StackTier; clusters: ClustersConfig; stack?: string },
 ): ReturnType<typeof checkOutcome<SectionBase>> {
     const outcome = checkOutcome(cfg, def.check?.(cfg, { clusters: input.clusters, tier: input.tier }));
-    const local = input.tier === "local" || onLoopback(cfg, input.clusters);
+    // A local stack (by name, components/config/identity.ts) writes only to its own pinned cluster (the e2e's kwok, at
+    // whatever tier it rehearses): it pulls no image, and nothing it runs is shared, so no image needs confirming.
+    const local = input.tier === "local" || isLocalStack(input.stack);
     // An image nobody confirmed stops production (one problem per key); `:to-be-pinned` stops every real cluster.
     const unconfirmed = local ? [] : deployedImages(def, cfg, outcome.section, input.tier).problems;
     const stopped = new Set(unconfirmed.map((p) => p.key));
@@ -169,16 +171,6 @@ function mergeByKey(problems: readonly ConfigProblem[]): ConfigProblem[] {
         );
     }
     return [...byKey.values()];
-}
-
-/**
- * A system on a cluster of this machine (the e2e's kwok, at whatever tier it tests): it pulls no image, and nothing
- * it runs is shared, so no image needs confirming there.
- */
-export function onLoopback(cfg: SectionBase, clusters: ClustersConfig): boolean {
-    if (typeof cfg.cluster !== "string") return false;
-    const server = canonicalApiServer(clusters[cfg.cluster]?.apiServer);
-    return server !== undefined && isLoopback(server);
 }
 
 /** A section that says `enabled: false` (a boolean, as the CLI writes it) and so deploys nothing. */

@@ -48,12 +48,16 @@ describe("guards: a cluster is its API server (issue 38, finding 1)", function (
         assert.equal(canonicalApiServer("https://user:pw@api.example.org"), undefined);
     });
 
-    it("entries are distinct only when both servers are named and differ (or one is loopback)", () => {
-        assert.equal(provenDistinct(PSI, `https://${PSI.toUpperCase()}/`), false);
-        assert.equal(provenDistinct(undefined, PSI), false);
-        assert.equal(provenDistinct(undefined, undefined), false);
-        assert.equal(provenDistinct("api.a.example:6443", "api.b.example:6443"), true);
-        assert.equal(provenDistinct("127.0.0.1", undefined), true);
+    it("entries are distinct only when a mark both have differs and none is equal; loopback proves nothing", () => {
+        const server = (s: string | undefined) => ({ server: canonicalApiServer(s) });
+        assert.equal(provenDistinct(server(PSI), server(`https://${PSI.toUpperCase()}/`)), false);
+        assert.equal(provenDistinct(server(undefined), server(PSI)), false);
+        assert.equal(provenDistinct(server(undefined), server(undefined)), false);
+        assert.equal(provenDistinct(server("api.a.example:6443"), server("api.b.example:6443")), true);
+        // Issue 52: a loopback spelling is no longer "another cluster" than one that names no server.
+        assert.equal(provenDistinct(server("127.0.0.1"), server(undefined)), false);
+        // One pin in common is one cluster, whatever the servers say.
+        assert.equal(provenDistinct({ server: "a:443", uid: "u" }, { server: "b:443", uid: "u" }), false);
     });
 
     it("a renamed PSI entry with a respelt API server cannot put stage into production's namespace", () => {

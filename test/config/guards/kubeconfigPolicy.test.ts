@@ -28,7 +28,11 @@ function kubeconfig(opts: {
         clusters: [
             {
                 name: "psi-api",
-                cluster: { server: opts.server ?? "https://api.psi.example:6443", ...opts.cluster },
+                // psi's own server: the credential must reach the cluster the stack file names.
+                cluster: {
+                    server: opts.server ?? "https://api.ocp4.prod.psi.redhat.com:6443",
+                    ...opts.cluster,
+                },
             },
         ],
         users: [{ name: "deployer", user: opts.user ?? { token: "sha256~t" } }],

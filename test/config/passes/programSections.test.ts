@@ -4,7 +4,7 @@ import { memoryConfigSource } from "../../../components/config/source";
 
 const none = { renamed: new Set<string>() };
 const read = (values: Record<string, unknown>, stack = "stage") =>
-    programSections(memoryConfigSource(values, {}, { stack }), none, "/nonexistent");
+    programSections(memoryConfigSource(values, {}, { stack }), none, { root: "/nonexistent" });
 
 describe("pass: the program's own sections (tier, clusters, openstack)", () => {
     it("a missing tier is a problem whose fix is the protecting value", () => {
@@ -20,7 +20,7 @@ describe("pass: the program's own sections (tier, clusters, openstack)", () => {
         const r = programSections(
             memoryConfigSource({}, {}, { stack: "stage" }),
             { renamed: new Set(["tier"]) },
-            undefined,
+            {},
         );
         assert.deepEqual(r.problems, []);
     });

@@ -6,19 +6,12 @@ import { memoryConfigSource } from "../../../components/config/source";
 import { SectionBase } from "../../../components/config/system";
 import { app, cloud, cluster } from "./fixtures";
 
-const KUBECONFIG =
-    "clusters:\n- name: c\n  cluster:\n    server: https://api.example.org:6443\ncontexts:\n- name: ctx\n";
 const read = (section: string, parsed: SectionBase): SystemRead => ({
     def: section === "cloud" ? cloud : app(section),
     parsed,
     raw: parsed,
     broken: [],
     problems: [],
-});
-/** A source that hands out secrets' decrypted text, as the real one does (pulumi.Config.get). */
-const decrypting = (secretValues: Record<string, string>) => ({
-    ...memoryConfigSource({}, secretValues),
-    getValue: (key: string) => secretValues[key],
 });
 const a = read("a", { enabled: true, cluster: "psi" });
 const placed = (fresh = false): Placement => ({ system: a, cluster: "psi", fresh });
@@ -67,7 +60,6 @@ describe("pass: secrets wanted, set and encrypted", () => {
                 unset: [],
                 declared: r.state.declared,
                 placeholders: new Map(),
-                warnings: [],
             },
             problems: [],
         });
@@ -96,32 +88,17 @@ describe("pass: secrets wanted, set and encrypted", () => {
         );
     });
 
-    it("a kubeconfig that is not one is refused before a provider fails on it; a cluster placed fresh wants none yet", () => {
-        const bad = secrets(decrypting({ "kubeconfig-psi": "just text" }), {
-            ...input,
-            read: [a],
-            placements: [placed()],
-        });
-        assert.deepEqual(
-            bad.problems.map((p) => p.key),
-            ["runbooks:kubeconfig-psi", "runbooks:a-token"],
-        );
-        assert.match(
-            bad.problems[0].message,
-            /^is not a kubeconfig: .*Set the kubeconfig file of that cluster$/,
-        );
-        const good = secrets(decrypting({ "kubeconfig-psi": KUBECONFIG, "a-token": "t" }), {
-            ...input,
-            read: [a],
-            placements: [placed()],
-        });
-        assert.deepEqual(good.problems, []);
+    it("a cluster placed fresh wants no kubeconfig yet (its content is the clusterIdentities pass's)", () => {
         const fresh = secrets(memoryConfigSource({}, { "a-token": "t" }), {
             ...input,
             read: [a],
             placements: [placed(true)],
         });
         assert.deepEqual(fresh.problems, []);
+        assert.deepEqual(
+            fresh.state.specs.map((s) => s.key),
+            ["a-token", "a-optional"],
+        );
     });
 
     it("an enabled OpenStack-side system wants the openstack section and its credential", () => {

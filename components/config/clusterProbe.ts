@@ -1,0 +1,184 @@
+import { ClusterMarks, provenDistinct } from "./clusterIdentity";
+import { uidCommand } from "./clusterPin";
+import { ConfigError, ConfigProblem, STACK_FILE, fullKey, secretFixCommand } from "./problems";
+import type { ClustersConfig } from "./program";
+import type { OtherStack } from "./stacks";
+import { kubeconfigSecret } from "./passes/secrets";
+
+// The engine's check of which cluster each credential reaches, before anything is written: the live cluster's own
+// identity, read through the stack's kubeconfig (read-only: one GET of the kube-system namespace, and on OpenShift of
+// the ClusterVersion `version`), against the identity the committed stack file pins for that cluster. A stack file can
+// spell a server any way it likes; the kube-system namespace's uid is made once, when the cluster is installed.
+
+/** What a live cluster says it is. */
+export interface LiveIdentity {
+    /** metadata.uid of the kube-system namespace. */
+    uid: string;
+    /** OpenShift: spec.clusterID of ClusterVersion `version`, when the cluster has one. */
+    clusterID?: string;
+}
+
+/** Reads a live cluster's identity through a kubeconfig; rejects with a {@link ProbeError} when it cannot. */
+export type ReadLiveIdentity = (
+    kubeconfig: string,
+    context: string | undefined,
+    openshift: boolean,
+) => Promise<LiveIdentity>;
+
+/** Why a live identity could not be read, in words that quote nothing of the credential. */
+export class ProbeError extends Error {}
+
+const TIMEOUT_MS = 30_000;
+
+/** The real probe, with @kubernetes/client-node (loaded only here: only an engine run reads a live cluster). */
+export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, openshift) => {
+    const k8s = await import("@kubernetes/client-node");
+    const kc = new k8s.KubeConfig();
+    try {
+        kc.loadFromString(kubeconfig);
+        if (context !== undefined) kc.setCurrentContext(context);
+    } catch {
+        throw new ProbeError("the kubeconfig cannot be loaded by the Kubernetes client");
+    }
+    const within = <T>(p: Promise<T>) =>
+        Promise.race([
+            p,
+            new Promise<never>((_, reject) =>
+                setTimeout(
+                    () => reject(new ProbeError(`no answer within ${TIMEOUT_MS / 1000} s`)),
+                    TIMEOUT_MS,
+                ).unref(),
+            ),
+        ]);
+    const why = (err: unknown) => {
+        if (err instanceof ProbeError) return err;
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === "number") return new ProbeError(`the API server answered HTTP ${code}`);
+        const cause = (err as { cause?: { code?: unknown } }).cause?.code;
+        return new ProbeError(
+            `the API server could not be reached${typeof cause === "string" ? ` (${cause})` : ""}`,
+        );
+    };
+    let uid: string | undefined;
+    try {
+        const ns = await within(kc.makeApiClient(k8s.CoreV1Api).readNamespace({ name: "kube-system" }));
+        uid = ns.metadata?.uid;
+    } catch (err) {
+        throw why(err);
+    }
+    if (!uid) throw new ProbeError("the kube-system namespace has no uid");
+    if (!openshift) return { uid };
+    try {
+        const cv = (await within(
+            kc.makeApiClient(k8s.CustomObjectsApi).getClusterCustomObject({
+                group: "config.openshift.io",
+                version: "v1",
+                plural: "clusterversions",
+                name: "version",
+            }),
+        )) as { spec?: { clusterID?: unknown } };
+        const id = cv?.spec?.clusterID;
+        return typeof id === "string" && id !== "" ? { uid, clusterID: id } : { uid };
+    } catch (err) {
+        // A cluster without ClusterVersion (not OpenShift 4, or no right to read it) says nothing more.
+        if ((err as { code?: unknown }).code === 404 || (err as { code?: unknown }).code === 403)
+            return { uid };
+        throw why(err);
+    }
+};
+
+export interface ProbeInput {
+    stack?: string;
+    clusters: ClustersConfig;
+    /** The clusters the run writes to. */
+    used: readonly string[];
+    /** What the offline checks knew of each (components/config/passes/clusterIdentities.ts). */
+    marks: Record<string, ClusterMarks>;
+    /** The decrypted kubeconfig of a cluster (`kubeconfig-<name>`). */
+    kubeconfig: (cluster: string) => string | undefined;
+    otherStacks: () => readonly OtherStack[];
+}
+
+/**
+ * Every cluster the run writes to, read live and compared with its pin. Resolves when all match; otherwise rejects
+ * with one ConfigError listing every cluster that does not (nothing has been registered yet).
+ */
+export async function verifyClusterIdentities(
+    input: ProbeInput,
+    read: ReadLiveIdentity = readLiveIdentity,
+): Promise<void> {
+    const problems = (
+        await Promise.all(input.used.map((cluster) => clusterProblems(input, cluster, read)))
+    ).flat();
+    if (problems.length > 0) throw new ConfigError(problems, input.stack);
+}
+
+async function clusterProblems(
+    input: ProbeInput,
+    cluster: string,
+    read: ReadLiveIdentity,
+): Promise<ConfigProblem[]> {
+    const entry = input.clusters[cluster];
+    const spec = kubeconfigSecret(cluster);
+    const text = input.kubeconfig(cluster);
+    if (text === undefined) return [];
+    let live: LiveIdentity;
+    try {
+        live = await read(text, entry?.context, entry?.platform === "openshift");
+    } catch (err) {
+        const reason = err instanceof ProbeError ? err.message : "the probe failed";
+        return [
+            {
+                key: fullKey(spec.key),
+                message: `could not be checked: reading the identity of the cluster it reaches (GET namespace kube-system) failed: ${reason}. The engine checks which cluster a credential reaches before anything is written, so nothing was; the credential needs read access to namespace kube-system`,
+                fix: secretFixCommand(spec),
+            },
+        ];
+    }
+    const pin = entry?.identity;
+    const ask = uidCommand(entry?.context).replace("<cluster>", cluster);
+    if (pin === undefined) return unpinnedProblems(input, cluster, live, ask);
+    const problems: ConfigProblem[] = [];
+    if (pin.uid.toLowerCase() !== live.uid.toLowerCase()) {
+        problems.push({
+            key: fullKey(`clusters.${cluster}.identity.uid`),
+            message: `pins cluster ${pin.uid}, but kubeconfig-${cluster} reaches a cluster whose kube-system namespace has uid ${live.uid}: the credential is for another cluster than the one the committed ${STACK_FILE} pins, so nothing was written`,
+            fix: `store the kubeconfig of the pinned cluster (${secretFixCommand(spec)}); only if this entry is meant to be the other cluster, edit ${STACK_FILE}: set ${fullKey(`clusters.${cluster}.identity.uid`)} to what ${ask} prints, after review`,
+        });
+    }
+    if (pin.clusterID !== undefined && pin.clusterID.toLowerCase() !== live.clusterID?.toLowerCase()) {
+        problems.push({
+            key: fullKey(`clusters.${cluster}.identity.clusterID`),
+            message: `pins OpenShift cluster ${pin.clusterID}, but kubeconfig-${cluster} reaches ${live.clusterID ? `cluster ${live.clusterID}` : "a cluster without a ClusterVersion clusterID"}: the credential is for another cluster, so nothing was written`,
+            fix: `store the kubeconfig of the pinned cluster (${secretFixCommand(spec)})`,
+        });
+    }
+    return problems;
+}
+
+/**
+ * An entry without a pin (a stack that need not pin): the live cluster is looked up among the other committed stacks'
+ * pins. One that pins it, where the offline checks took this entry for another cluster, would have had its grants
+ * compared: the run stops and asks for this entry's pin (never printing the other file's value).
+ */
+function unpinnedProblems(
+    input: ProbeInput,
+    cluster: string,
+    live: LiveIdentity,
+    ask: string,
+): ConfigProblem[] {
+    const mine = input.marks[cluster] ?? {};
+    const reached = { uid: live.uid.toLowerCase() };
+    for (const other of input.otherStacks()) {
+        const entry = other.clusters.find((c) => c.marks.uid === reached.uid);
+        if (!entry || !provenDistinct(mine, entry.marks)) continue;
+        return [
+            {
+                key: fullKey(`clusters.${cluster}.identity.uid`),
+                message: `is not pinned, and kubeconfig-${cluster} reaches the cluster Pulumi.${other.stack}.yaml pins as "${entry.name}", which this file's entry was taken not to be: its grants were not checked against that stack's, so nothing was written`,
+                fix: `edit ${STACK_FILE}: set ${fullKey(`clusters.${cluster}.identity.uid`)} to what ${ask} prints, after review, so this entry's grants are checked against every stack on that cluster`,
+            },
+        ];
+    }
+    return [];
+}

@@ -1,0 +1,23 @@
+import { execFileSync } from "child_process";
+import type { CommittedFiles } from "./identity";
+
+/**
+ * The committed stack files as git has them at HEAD in `root`: read only by the engine run (components/program.ts),
+ * which is the run that writes. A file git does not track there, or a checkout without git, has none.
+ */
+export function gitCommittedFiles(root: string): CommittedFiles {
+    return {
+        atHead(stack) {
+            try {
+                return execFileSync("git", ["show", `HEAD:./Pulumi.${stack}.yaml`], {
+                    cwd: root,
+                    encoding: "utf8",
+                    stdio: ["ignore", "pipe", "ignore"],
+                    maxBuffer: 64 * 1024 * 1024,
+                });
+            } catch {
+                return undefined;
+            }
+        },
+    };
+}

@@ -1,0 +1,99 @@
+import { strict as assert } from "assert";
+import {
+    LiveIdentity,
+    ProbeError,
+    ReadLiveIdentity,
+    verifyClusterIdentities,
+} from "../../components/config/clusterProbe";
+import { ConfigError } from "../../components/config/problems";
+import { cluster } from "./passes/fixtures";
+
+// Issue 52 item 1, the engine's side: before anything is written, each cluster's live identity (read through the
+// stack's credential) is compared with the one its committed stack file pins. The reader is injected here; the e2e
+// runs the real one against a live cluster (e2e/local.e2e.ts).
+
+const PINNED = "3f6c2a7e-1d2b-4c5e-9f80-7a1b2c3d4e5f";
+const OTHER = "9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f";
+const reads =
+    (live: LiveIdentity | Error): ReadLiveIdentity =>
+    async () => {
+        if (live instanceof Error) throw live;
+        return live;
+    };
+
+async function problems(
+    live: LiveIdentity | Error,
+    entry: Record<string, unknown>,
+    others: Parameters<typeof verifyClusterIdentities>[0]["otherStacks"] = () => [],
+): Promise<string[]> {
+    try {
+        await verifyClusterIdentities(
+            {
+                stack: "stage",
+                clusters: { psi: { ...cluster(), ...entry } },
+                used: ["psi"],
+                marks: { psi: { server: "api.example.org:6443" } },
+                kubeconfig: () => "kubeconfig text",
+                otherStacks: others,
+            },
+            reads(live),
+        );
+        return [];
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err.problems.map((p) => `${p.key}: ${p.message}`);
+    }
+}
+
+describe("the engine's identity probe (issue 52 item 1)", () => {
+    it("the pinned cluster passes; another one stops the run at the pin's key", async () => {
+        assert.deepEqual(await problems({ uid: PINNED }, { identity: { uid: PINNED } }), []);
+        const wrong = await problems({ uid: OTHER }, { identity: { uid: PINNED } });
+        assert.equal(wrong.length, 1);
+        assert.match(
+            wrong[0],
+            /^runbooks:clusters\.psi\.identity\.uid: pins cluster 3f6c.*reaches a cluster whose kube-system namespace has uid 9b8e/,
+        );
+    });
+
+    it("OpenShift's clusterID, where pinned, must match too", async () => {
+        const pin = { identity: { uid: PINNED, clusterID: OTHER } };
+        assert.deepEqual(await problems({ uid: PINNED, clusterID: OTHER }, pin), []);
+        const missing = await problems({ uid: PINNED }, pin);
+        assert.match(missing[0], /^runbooks:clusters\.psi\.identity\.clusterID: /);
+    });
+
+    it("a probe that cannot read the cluster stops the run, quoting nothing of the credential", async () => {
+        const out = await problems(new ProbeError("the API server answered HTTP 403"), {
+            identity: { uid: PINNED },
+        });
+        assert.equal(out.length, 1);
+        assert.match(out[0], /^runbooks:kubeconfig-psi: could not be checked: .*HTTP 403/);
+        assert.ok(!out[0].includes("kubeconfig text"));
+    });
+
+    it("an unpinned entry that reaches a cluster another stack pins, which it was taken not to be, stops", async () => {
+        const prod = () => [
+            {
+                stack: "prod",
+                production: true,
+                clusters: [
+                    {
+                        name: "psi",
+                        marks: { server: "api.prod.example.org:6443", uid: OTHER },
+                        grants: { namespaces: {}, hosts: {}, clusterScoped: {} },
+                    },
+                ],
+                values: {},
+            },
+        ];
+        const out = await problems({ uid: OTHER }, {}, prod);
+        assert.equal(out.length, 1);
+        assert.match(
+            out[0],
+            /^runbooks:clusters\.psi\.identity\.uid: is not pinned, .*Pulumi\.prod\.yaml pins as "psi"/,
+        );
+        // Control: a cluster nobody pins passes unpinned.
+        assert.deepEqual(await problems({ uid: PINNED }, {}, prod), []);
+    });
+});
