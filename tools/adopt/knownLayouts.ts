@@ -1,0 +1,61 @@
+import type { KnownLayout } from "./layouts";
+import type { KubeObject } from "./model";
+
+// The layouts the systems' deployment repositories have had, each recognised from the live workloads alone, so the
+// report says which one it found. The first that matches is named: the most specific comes first.
+
+const names = (workloads: readonly KubeObject[]) => new Set(workloads.map((w) => w.metadata.name));
+
+/** DIALS' non-worker Deployments (cms-DQM/dials oc/prod at every commit below). */
+const DIALS_SERVICES = new Set([
+    "backend",
+    "frontend",
+    "flower",
+    "common-redbeat",
+    "common-indexer",
+    "redis-etl-broker",
+    "redis-web-cache",
+]);
+
+/** The live DIALS workers as the stack file's keys would describe them: workspaces (bulk + priority) and the rest. */
+function dialsWorkers(workloads: readonly KubeObject[]): { workspaces: string[]; extra: string[] } {
+    const live = names(workloads);
+    const workers = [...live].filter((n) => !DIALS_SERVICES.has(n)).sort();
+    const workspaces = workers
+        .filter((n) => n.endsWith("-bulk") && live.has(n.replace(/-bulk$/, "-priority")))
+        .map((n) => n.replace(/-bulk$/, ""));
+    const paired = new Set(workspaces.flatMap((w) => [`${w}-bulk`, `${w}-priority`, `${w}-indexer`]));
+    return { workspaces, extra: workers.filter((n) => !paired.has(n)) };
+}
+
+export const KNOWN_LAYOUTS: readonly KnownLayout[] = [
+    {
+        system: "dials",
+        name:
+            "cms-DQM/dials@9fd1394 oc/prod (the commit whose docs/DEPLOYMENT.md is runbook 003): one common-indexer, " +
+            "a bulk and a priority worker per workspace, Redis as the Deployments redis-etl-broker and redis-web-cache",
+        matches: (w) => names(w).has("common-indexer"),
+        fix: dialsLayoutFix,
+    },
+    {
+        system: "dials",
+        name:
+            "runbook 003's `oc get deployments` (cms-DQM/dials@31ad398 oc/prod/deployments/<workspace>.yaml): an " +
+            "indexer, a bulk and a priority worker per workspace",
+        matches: (w) => [...names(w)].some((n) => n.endsWith("-indexer") && n !== "common-indexer"),
+        fix: dialsLayoutFix,
+    },
+];
+
+/**
+ * The stack-file edit that describes DIALS' live workers, from the live workloads: what the report prints when a
+ * live worker is not the program's.
+ */
+function dialsLayoutFix(workloads: readonly KubeObject[]): string {
+    const { workspaces, extra } = dialsWorkers(workloads);
+    const common = names(workloads).has("common-indexer");
+    return (
+        `set dials.workspaces to the live workspaces ${workspaces.join(", ") || "(none)"} (each with its egroup${common ? " and indexer: false" : ""}), ` +
+        `dials.etl.commonIndexer: ${common}, dials.etl.extraQueues: [${extra.join(", ")}], and run the report again`
+    );
+}
