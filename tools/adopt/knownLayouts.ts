@@ -28,7 +28,37 @@ function dialsWorkers(workloads: readonly KubeObject[]): { workspaces: string[];
     return { workspaces, extra: workers.filter((n) => !paired.has(n)) };
 }
 
+const kinds = (workloads: readonly KubeObject[], name: string) =>
+    new Set(workloads.filter((w) => w.metadata.name === name).map((w) => w.kind));
+
+/** Packit and Stream share packit/deployment's layouts. */
+const packitLayouts = (system: string): KnownLayout[] => [
+    {
+        system,
+        name:
+            "packit/deployment before 81ede2c (2022-11; f2d71c9 is runbook 001's): DeploymentConfigs, the workers " +
+            "a StatefulSet",
+        matches: (w) => kinds(w, "packit-service").has("DeploymentConfig"),
+    },
+    {
+        system,
+        name:
+            "packit/deployment 81ede2c..1f79bca (2022-11 to 2024-08): Deployments selecting component: <name>, " +
+            "tokman handing out GitHub tokens",
+        matches: (w) => kinds(w, "tokman").has("Deployment"),
+    },
+    {
+        system,
+        name:
+            "packit/deployment from 5b14ddd/972d20a (2024-08, 2025-01): no tokman; the GitHub App key " +
+            "(Secret github-app-private-key) is mounted into packit-service and the workers",
+        matches: (w) => kinds(w, "packit-service").has("Deployment") && kinds(w, "tokman").size === 0,
+    },
+];
+
 export const KNOWN_LAYOUTS: readonly KnownLayout[] = [
+    ...packitLayouts("packit"),
+    ...packitLayouts("stream"),
     {
         system: "dials",
         name:
