@@ -57,6 +57,13 @@ const packitLayouts = (system: string): KnownLayout[] => [
 ];
 
 export const KNOWN_LAYOUTS: readonly KnownLayout[] = [
+    {
+        system: "thoth",
+        name:
+            "thoth-station/thoth-application@f2cf35f and runbook 000 (`oc set probe dc/<name>`): the services and the " +
+            "database as DeploymentConfigs, Argo's controller and server as Deployments",
+        matches: (w) => w.some((x) => x.kind === "DeploymentConfig"),
+    },
     ...packitLayouts("packit"),
     ...packitLayouts("stream"),
     {
