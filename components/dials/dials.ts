@@ -6,6 +6,7 @@ import { ChecksumKey, ReadsChecksumKey } from "../shared/startupReads";
 import { SystemArgs, SystemComponent } from "../shared/system";
 import { DialsSection } from "./config";
 import { Etl } from "./etl";
+import { liveLabelsOf } from "./live";
 import { DIALS_PART_OF, Images } from "./images";
 import { REDIS_PASSWORDS } from "./secrets";
 import { Web } from "./web";
@@ -105,6 +106,7 @@ export class Dials extends SystemComponent<DialsSection, KubernetesContext, Dial
             resources: SIZES.redis,
             protectStateful,
             restartKey,
+            live: liveLabelsOf(objectName),
         });
         const broker = new Redis(
             this.childName("redis-etl-broker"),

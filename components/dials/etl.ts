@@ -17,6 +17,7 @@ import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import type { DialsSection } from "./config";
 import { dialsApp } from "./app";
+import { liveLabelsOf } from "./live";
 import { EOS_SECRETS, ETL_SECRETS, secretData } from "./secrets";
 import { BROKER_DB, etlConfigMapData, redisUrl } from "./settings";
 import {
@@ -222,6 +223,7 @@ export class Etl extends SystemPart<DialsSection> {
                 cluster: this.context.cluster,
                 namespace: this.#namespace,
                 app: dialsApp(appName, component),
+                ...liveLabelsOf(appName),
                 automountServiceAccountToken: false,
                 ...pod.shared,
                 containers,

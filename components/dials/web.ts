@@ -11,6 +11,7 @@ import { Workload } from "../shared/workload";
 import type { DialsSection } from "./config";
 import type { DialsImage } from "./images";
 import { dialsApp } from "./app";
+import { ROUTE_NAMES, liveLabelsOf } from "./live";
 import { BACKEND_SECRETS, secretData } from "./secrets";
 import {
     CACHE_DB,
@@ -104,9 +105,10 @@ export class Web extends SystemPart<DialsSection> {
         return { configMap: configMap.handle, nginxConf: nginxConf.handle, secret: secret.handle };
     }
 
-    /** A Route to the Service's `http` port: edge TLS, HTTP redirected, the configured router timeout. */
-    private route(host: string): ExposureSpec {
+    /** A Route named as today's to the Service's `http` port: edge TLS, HTTP redirected, the configured router timeout. */
+    private route(host: string, name: string): ExposureSpec {
         return {
+            name,
             host,
             servicePort: "http",
             tls: { termination: "edge", insecure: "Redirect" },
@@ -126,6 +128,7 @@ export class Web extends SystemPart<DialsSection> {
                 cluster: this.context.cluster,
                 namespace: this.#namespace,
                 app: dialsApp("backend", "api"),
+                ...liveLabelsOf("backend"),
                 replicas: this.config.web.backendReplicas,
                 rollingUpdate: ROLLING_UPDATE,
                 automountServiceAccountToken: false,
@@ -159,7 +162,7 @@ export class Web extends SystemPart<DialsSection> {
                     name: BACKEND_SERVICE,
                     ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }],
                 },
-                expose: [this.route(this.config.web.apiHost)],
+                expose: [this.route(this.config.web.apiHost, ROUTE_NAMES.api)],
             },
             opts,
         );
@@ -173,6 +176,7 @@ export class Web extends SystemPart<DialsSection> {
                 cluster: this.context.cluster,
                 namespace: this.#namespace,
                 app: dialsApp("frontend", "frontend"),
+                ...liveLabelsOf("frontend"),
                 replicas: this.config.web.frontendReplicas,
                 rollingUpdate: ROLLING_UPDATE,
                 automountServiceAccountToken: false,
@@ -186,7 +190,7 @@ export class Web extends SystemPart<DialsSection> {
                     },
                 ],
                 service: { ports: [{ name: "http", port: HTTP_PORT, targetPort: "http" }] },
-                expose: [this.route(this.config.web.frontendHost)],
+                expose: [this.route(this.config.web.frontendHost, ROUTE_NAMES.frontend)],
             },
             opts,
         );

@@ -1,3 +1,4 @@
+import { liveLabelsOf } from "./live";
 import * as k8s from "@pulumi/kubernetes";
 import { renderWithEndpoints } from "../shared/endpoints";
 import * as pulumi from "@pulumi/pulumi";
@@ -46,6 +47,7 @@ export class MetricsGateway extends PackitPart {
                 cluster: this.context.cluster,
                 namespace: this.namespace,
                 app: this.app("pushgateway", "metrics"),
+                ...liveLabelsOf("pushgateway"),
                 strategy: "Recreate",
                 automountServiceAccountToken: false,
                 containers: [
@@ -105,6 +107,7 @@ export class MetricsGateway extends PackitPart {
                 cluster: this.context.cluster,
                 namespace: this.namespace,
                 app: this.app("nginx", "metrics"),
+                ...liveLabelsOf("nginx"),
                 automountServiceAccountToken: false,
                 // New certificates (runbook 001: "restart ... nginx for them to use the new certs") or a changed
                 // nginx.conf only take effect in a new pod.

@@ -1,3 +1,4 @@
+import { liveLabelsOf } from "./live";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentType } from "../shared/component";
 import { Namespace } from "../shared/namespace";
@@ -78,6 +79,7 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         return new Workload(
             this.childName(role),
             {
+                ...liveLabelsOf(spec.app.name),
                 ...rest,
                 cluster: this.context.cluster,
                 namespace: this.namespace,

@@ -1,3 +1,4 @@
+import { liveLabelsOf } from "./live";
 import { runOncePodSpec } from "../shared/runOnce";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,7 +9,7 @@ import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
 import { recordPods, recordService } from "../shared/network";
-import { AppIdentity, selectorLabels, standardLabels } from "../shared/labels";
+import { AppIdentity, standardLabels } from "../shared/labels";
 import { sclorgPostgresProbes } from "../shared/probes";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { statefulOptions } from "../shared/protect";
@@ -151,7 +152,8 @@ export class PackitPostgres extends SystemPart<PackitSection> {
     /** The stable Service `postgres` the applications use, pointing at the current version's server. */
     private stableService(args: DatabasePlan, currentServer: Workload): k8s.core.v1.Service {
         const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
-        const selector = selectorLabels(app(serverName(args.current.version)));
+        // The current server's selector, the live one: today's `postgres` selects its pods by it too.
+        const selector = liveLabelsOf(serverName(args.current.version)).liveSelector!;
         const ports = [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" as const }];
         recordService(this.context.cluster, {
             namespace: args.namespaceName,
@@ -211,6 +213,7 @@ export class PackitPostgres extends SystemPart<PackitSection> {
                 cluster,
                 namespace: args.namespace.name,
                 app: { ...app(objectName), version: String(s.version) },
+                ...liveLabelsOf(objectName),
                 annotations: postgresServerAnnotations(
                     s.version,
                     `${args.partOf}.postgres.${current ? "version" : "previous.version"}`,

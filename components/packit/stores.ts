@@ -1,3 +1,4 @@
+import { liveLabelsOf } from "./live";
 import * as pulumi from "@pulumi/pulumi";
 import { PlainConfigMap } from "../shared/configMap";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
@@ -93,6 +94,7 @@ export class PackitDataStores extends PackitPart {
                 cluster: context.cluster,
                 namespace: namespace.name,
                 app: this.app(REDIS_NAME, "broker"),
+                live: liveLabelsOf(REDIS_NAME),
                 image: config.images.redis,
                 resources: SIZES.redis,
                 storage: { size: config.redis.storage, claimName: "redis-pvc" },

@@ -1,3 +1,4 @@
+import { liveLabelsOf } from "./live";
 import * as pulumi from "@pulumi/pulumi";
 import { mergeEnv } from "../shared/env";
 import { ContainerSpec } from "../shared/container";
@@ -77,6 +78,7 @@ export class PackitWorkers extends PackitPart {
                 namespace: this.namespace,
                 kind: "StatefulSet",
                 app: this.app(group.name, "worker"),
+                ...liveLabelsOf(group.name),
                 replicas: writersPaused(config) ? 0 : group.replicas,
                 // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
                 terminationGracePeriodSeconds: 10,

@@ -55,6 +55,13 @@ export function workloadLabels(id: AppIdentity): Record<string, string> {
  */
 export type LiveSelector = Record<string, string>;
 
+/**
+ * Labels today's pods of an adopted workload carry beyond its selector, which live objects the program updates only
+ * during the same deploy select them by (an `oc/prod` Service selecting `app` and `deployment`): the pods the first
+ * deploy rolls keep them, so those objects select old and new pods alike whichever is updated first.
+ */
+export type LivePodLabels = Record<string, string>;
+
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -94,7 +101,11 @@ export function workloadSelector(id: AppIdentity, live?: LiveSelector): Record<s
  * selected. A selector label that names one of the standard labels with another value is refused: the pods would
  * lose the program's identity.
  */
-export function podLabels(id: AppIdentity, selector: Record<string, string>): Record<string, string> {
+export function podLabels(
+    id: AppIdentity,
+    selector: Record<string, string>,
+    live: LivePodLabels = {},
+): Record<string, string> {
     const labels = workloadLabels(id);
     for (const [k, v] of Object.entries(selector)) {
         if (k in labels && labels[k] !== v)
@@ -102,7 +113,16 @@ export function podLabels(id: AppIdentity, selector: Record<string, string>): Re
                 `${id.name}: selector label ${k}="${v}" contradicts the standard label ${k}="${labels[k]}"`,
             );
     }
-    return { ...labels, ...selector };
+    const selected = { ...labels, ...selector };
+    for (const [k, v] of Object.entries(live)) {
+        if (k in selected && selected[k] !== v)
+            throw new Error(
+                `${id.name}: live pod label ${k}="${v}" contradicts its label ${k}="${selected[k]}"`,
+            );
+        if (labelKeyProblem(k) || !LABEL_NAME.test(v))
+            throw new Error(`${id.name}: live pod label ${k}="${v}" is not a label`);
+    }
+    return { ...selected, ...live };
 }
 
 /** Label values are limited to 63 characters of [A-Za-z0-9_.-]; image digests and long tags are cut to fit. */

@@ -28,7 +28,17 @@ export function recordPods(
     if (plain === undefined)
         throw new Error(`${what}: its namespace must be a Namespace's name or a plain string`);
     const reaches = [...new Set([...endpointsReadBy(pod), ...named])];
-    networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches });
+    networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches, ports: namedPorts(pod) });
+}
+
+/** The container ports a pod spec names, name → number (a Service's named targetPort resolves through them). */
+function namedPorts(pod: PodSpecReads): Record<string, number> {
+    const ports: Record<string, number> = {};
+    for (const c of pod.containers)
+        for (const p of (c.ports ?? []) as { name?: unknown; containerPort?: unknown }[])
+            if (typeof p.name === "string" && typeof p.containerPort === "number")
+                ports[p.name] = p.containerPort;
+    return ports;
 }
 
 /** Records a Service made outside a {@link Workload} (a stable name moved between servers, Packit's `postgres`). */
@@ -38,7 +48,11 @@ export function recordService(cluster: OnCluster, service: ServedService): void 
 
 /** A pod spec as far as its references go: containers (their env, envFrom, args, command) and volumes. */
 export interface PodSpecReads {
-    containers: readonly (PodReads["containers"][number] & { args?: unknown; command?: unknown })[];
+    containers: readonly (PodReads["containers"][number] & {
+        args?: unknown;
+        command?: unknown;
+        ports?: unknown;
+    })[];
     volumes?: PodReads["volumes"];
 }
 
@@ -59,6 +73,8 @@ export interface PodGroup {
     namespace: string;
     selector: PodSelector;
     reaches: readonly ServiceEndpoint[];
+    /** Its containers' named ports, name → number. */
+    ports?: Readonly<Record<string, number>>;
 }
 
 /** A Service the program makes over pods of its own. */
@@ -246,6 +262,28 @@ function servedPort(service: ServedService, ref: string | number) {
 const key = (value: unknown): string => JSON.stringify(value);
 
 /**
+ * A Service's target port as a NetworkPolicy admits it: a named one as the number its pods give that name, when all
+ * the program's pods the Service selects agree on it. A policy port by name admits only pods that declare the name;
+ * the pods a first deploy takes over declare none (cms-DQM/dials oc/prod names no container port), and they serve
+ * until the rollout replaces them, so a name would cut them off from their callers for that time.
+ */
+function policyPort(
+    graph: NetworkGraph,
+    service: ServedService,
+    targetPort: number | string,
+): number | string {
+    if (typeof targetPort === "number") return targetPort;
+    const selected = graph.pods.filter(
+        (g) =>
+            g.namespace === service.namespace &&
+            Object.entries(service.selector).every(([k, v]) => g.selector.matchLabels?.[k] === v),
+    );
+    const numbers = new Set(selected.map((g) => g.ports?.[targetPort]));
+    const [only] = numbers;
+    return numbers.size === 1 && only !== undefined ? only : targetPort;
+}
+
+/**
  * The policies of `graph`: per namespace a default deny of ingress; per Service of the program one policy that
  * admits, on the Service's target ports, exactly the pod groups whose specs reach it (a namespace selector added
  * for a group of another namespace) and the router on the ports an exposure serves. Stops on an endpoint that
@@ -259,7 +297,7 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
         admitted.set(service, peers);
         const entry = peers.get(key(peer)) ?? { peer, ports: new Set<string>() };
         peers.set(key(peer), entry);
-        entry.ports.add(key({ port: port.targetPort, protocol: port.protocol }));
+        entry.ports.add(key({ port: policyPort(graph, service, port.targetPort), protocol: port.protocol }));
     };
     for (const group of graph.pods) {
         for (const endpoint of group.reaches) {

@@ -11,7 +11,7 @@ import { execProbe, tcpProbe } from "./probes";
 import { Sizing } from "./resources";
 import { ConfigSecret } from "./secret";
 import { ChecksumKey } from "./startupReads";
-import { Workload } from "./workload";
+import { Workload, WorkloadArgs } from "./workload";
 
 /** The port every Redis of the program listens on (the image's default, which clients assume). */
 export const REDIS_PORT = 6379;
@@ -61,6 +61,8 @@ export interface RedisArgs<Auth extends RedisAuth | undefined = RedisAuth | unde
      * one while restarted clients use the new one.
      */
     restartKey?: ChecksumKey;
+    /** The selector and pod labels of the Redis Deployment running today, when it is taken over (see {@link WorkloadArgs}). */
+    live?: Pick<WorkloadArgs, "liveSelector" | "livePodLabels">;
 }
 
 /**
@@ -104,6 +106,7 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 cluster: args.cluster,
                 namespace: args.namespace,
                 app,
+                ...args.live,
                 strategy: args.storage ? "Recreate" : "RollingUpdate",
                 automountServiceAccountToken: false,
                 ...(args.restartKey ? { restartOnChange: { key: args.restartKey } } : {}),

@@ -6,6 +6,7 @@ import { ContainerSpec, podVolumes, toContainer } from "./container";
 import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
 import {
     AppIdentity,
+    LivePodLabels,
     LiveSelector,
     podLabels,
     standardLabels,
@@ -67,6 +68,8 @@ export interface WorkloadArgs {
      * system's source manifests; without it the selector is the program's `app.kubernetes.io/name`/`instance`.
      */
     liveSelector?: LiveSelector;
+    /** With `liveSelector`: the further labels today's pods carry that live objects select them by ({@link LivePodLabels}). */
+    livePodLabels?: LivePodLabels;
     /** Defaults to 1. */
     replicas?: number;
     /** Deployment strategy; `Recreate` for single-writer pods holding a RWO volume. */
@@ -318,7 +321,10 @@ export class Workload extends RunbookComponent {
         args: WorkloadArgs,
         selector: Record<string, string>,
     ): k8s.types.input.core.v1.PodTemplateSpec {
-        const metadata = { labels: podLabels(args.app, selector), ...podTemplateAnnotations(name, args) };
+        const metadata = {
+            labels: podLabels(args.app, selector, args.livePodLabels),
+            ...podTemplateAnnotations(name, args),
+        };
         const spec = podSpecOf(args, args.cluster.platform, selector);
         const podSpec = args.transform?.podSpec;
         return { metadata, spec: podSpec ? (podSpec(spec, {}, name) ?? spec) : spec };

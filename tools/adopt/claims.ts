@@ -110,6 +110,7 @@ export function leftBehind(
     program: readonly KubeObject[] = [],
 ): LeftBehind[] {
     const claimKeys = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
+    const shared = sharedClaims(live);
     return live
         .filter((o) => !managedIds.has(objectId(o)) && !clusterMade(o))
         .filter(
@@ -120,7 +121,7 @@ export function leftBehind(
                 ),
         )
         .map((o) => {
-            const replacedBy = replacement(o, program);
+            const replacedBy = replacement(o, program, shared);
             return {
                 cluster,
                 system: systemOfNamespace.get(o.metadata.namespace ?? "") ?? "program",
@@ -145,12 +146,33 @@ function mountedClaims(o: KubeObject): string[] {
 }
 
 /**
- * What of the program replaced live workload `o`, proven from the objects alone: a program workload of its name and
- * namespace (another kind: a DeploymentConfig the program runs as a Deployment), or one that mounts a claim `o`
- * mounts (the database takeover: two servers on one data directory cannot both stay). Anything else, Services and
- * Secrets included, is never called replaced: pods the program does not know may use it.
+ * The live claims many pods mount at once by design (ReadWriteMany, ReadOnlyMany: DIALS' EOS claim, which every
+ * ETL worker reads), as `<namespace>/<name>`: two workloads on one of them are no server and its replacement.
  */
-function replacement(o: KubeObject, program: readonly KubeObject[]): string | undefined {
+function sharedClaims(live: readonly KubeObject[]): Set<string> {
+    return new Set(
+        live
+            .filter(
+                (o) =>
+                    o.kind === "PersistentVolumeClaim" &&
+                    ((at(o, "spec", "accessModes") ?? []) as string[]).some((m) => m.endsWith("Many")),
+            )
+            .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
+    );
+}
+
+/**
+ * What of the program replaced live workload `o`, proven from the objects alone: a program workload of its name and
+ * namespace (another kind: a DeploymentConfig the program runs as a Deployment), or one that mounts a single-writer
+ * claim `o` mounts (the database takeover: two servers on one data directory cannot both stay; a claim in `shared`
+ * proves nothing). Anything else, Services and Secrets included, is never called replaced: pods the program does
+ * not know may use it.
+ */
+function replacement(
+    o: KubeObject,
+    program: readonly KubeObject[],
+    shared: ReadonlySet<string>,
+): string | undefined {
     if (!WORKLOADS.has(o.kind)) return undefined;
     const namespace = o.metadata.namespace ?? "";
     const workloads = program.filter(
@@ -158,7 +180,7 @@ function replacement(o: KubeObject, program: readonly KubeObject[]): string | un
     );
     const named = workloads.find((p) => p.metadata.name === o.metadata.name && p.kind !== o.kind);
     if (named) return `the program's ${named.kind} ${named.metadata.name} runs in its place`;
-    for (const claim of mountedClaims(o)) {
+    for (const claim of mountedClaims(o).filter((c) => !shared.has(`${namespace}/${c}`))) {
         const server = workloads.find((p) => mountedClaims(p).includes(claim));
         if (server) return `its claim ${claim} is the program's ${server.kind} ${server.metadata.name}'s now`;
     }

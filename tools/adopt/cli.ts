@@ -1,5 +1,6 @@
 import { writeFileSync } from "fs";
 import { UsageError, keyValues, parseFlags, required, runTool } from "../cli/args";
+import { isProductionStack } from "../../components/config/identity";
 import { readStackFile } from "../plan/stackfile";
 import { databaseNamespaces } from "./databases";
 import { Cluster } from "./kube";
@@ -12,7 +13,8 @@ import { inspectClusters } from "./run";
 // reads, lists and dry-runs; it never writes to a cluster.
 
 const USAGE =
-    "usage: npm run adopt -- --stack <stack> [--kubeconfig <cluster>=<path>]... [--dump <namespace>=<path>]... [--json <file>]\n";
+    "usage: npm run adopt -- --stack <stack> [--kubeconfig <cluster>=<path>]... [--dump <namespace>=<path>]... " +
+    "[--first-install <system>]... [--json <file>]\n";
 
 interface Args {
     stack: string;
@@ -20,6 +22,8 @@ interface Args {
     kubeconfigs: Map<string, string>;
     /** The dump (pg_dump -Fc) of the database taken over in a namespace, per namespace (./databases). */
     dumps: Map<string, string>;
+    /** Systems that have never run on the stack's clusters: an empty namespace is expected there (./layouts). */
+    firstInstall: Set<string>;
     json?: string;
 }
 
@@ -30,6 +34,7 @@ function parseArgs(argv: string[]): Args {
             stack: { type: "string" },
             kubeconfig: { type: "string", multiple: true },
             dump: { type: "string", multiple: true },
+            "first-install": { type: "string", multiple: true },
             json: { type: "string" },
         },
         USAGE,
@@ -38,6 +43,7 @@ function parseArgs(argv: string[]): Args {
         stack: required(values.stack, "--stack", USAGE),
         kubeconfigs: keyValues(values.kubeconfig ?? [], "--kubeconfig", "<cluster>=<path>", USAGE),
         dumps: keyValues(values.dump ?? [], "--dump", "<namespace>=<path>", USAGE),
+        firstInstall: new Set(values["first-install"] ?? []),
         json: values.json,
     };
 }
@@ -58,6 +64,15 @@ async function main(): Promise<number> {
         );
     }
     const program = await stackObjects(args.stack);
+    const systems = new Set(program.kubernetes.map((d) => d.system));
+    const strange = [...args.firstInstall].filter((s) => !systems.has(s));
+    if (strange.length > 0) {
+        throw new UsageError(
+            `--first-install ${strange.join(", ")}: stack ${args.stack} deploys no such system to Kubernetes (its ` +
+                `systems: ${[...systems].sort().join(", ")})`,
+            USAGE,
+        );
+    }
     const withDatabase = databaseNamespaces(program.kubernetes);
     const stray = [...args.dumps.keys()].filter((ns) => !withDatabase.includes(ns));
     if (stray.length > 0) {
@@ -82,6 +97,7 @@ async function main(): Promise<number> {
             ),
         8,
         args.dumps,
+        { production: isProductionStack(args.stack), firstInstall: args.firstInstall },
     );
     const report = buildReport(args.stack, result.findings, result.leftBehind, program.openstack, result);
     process.stdout.write(`${renderReport(report)}\n(${((Date.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -2,6 +2,7 @@ import { DatabaseTakeover, takeoverLines } from "./databases";
 import { showValue } from "./diff";
 import { managedElsewhereWarning } from "./managers";
 import { QuotaCheck, quotaLines } from "./quota";
+import { LayoutCheck } from "./layouts";
 import {
     BLOCKING,
     CloudResource,
@@ -27,6 +28,8 @@ export interface Report {
     databases: DatabaseTakeover[];
     /** ResourceQuotas of the program's namespaces; one the program's pods would not fit in blocks. */
     quotas: QuotaCheck[];
+    /** What runs today of each system; each problem (a layout the program cannot take over) blocks. */
+    layouts: LayoutCheck[];
     /** Clusters not inspected: their objects are missing from the report. */
     unreachable: Unreachable[];
     counts: Record<Verdict, number> & {
@@ -59,6 +62,7 @@ export function buildReport(
         unreachable?: readonly Unreachable[];
         databases?: readonly DatabaseTakeover[];
         quotas?: readonly QuotaCheck[];
+        layouts?: readonly LayoutCheck[];
     } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
@@ -77,6 +81,9 @@ export function buildReport(
             a.cluster.localeCompare(b.cluster) ||
             `${a.namespace}/${a.quota}`.localeCompare(`${b.namespace}/${b.quota}`),
     );
+    const layouts = [...(clusters.layouts ?? [])].sort(
+        (a, b) => a.cluster.localeCompare(b.cluster) || a.system.localeCompare(b.system),
+    );
     return {
         stack,
         findings: [...findings].sort(ORDER),
@@ -87,6 +94,7 @@ export function buildReport(
         prerequisites,
         databases,
         quotas,
+        layouts,
         unreachable: [...(clusters.unreachable ?? [])].sort((a, b) => a.cluster.localeCompare(b.cluster)),
         counts: {
             ...counts,
@@ -100,7 +108,8 @@ export function buildReport(
             missing +
             running +
             takeoversBlocked +
-            quotas.filter((q) => q.state === "blocking").length,
+            quotas.filter((q) => q.state === "blocking").length +
+            layouts.reduce((n, l) => n + l.problems.length, 0),
     };
 }
 
@@ -182,6 +191,14 @@ function warningLines(findings: readonly Finding[]): string[] {
     return lines;
 }
 
+/** What runs today of one system per cluster, the layout it is, and what of it the program cannot take over. */
+function layoutLines(checks: readonly LayoutCheck[]): string[] {
+    return checks.flatMap((c) => [
+        `  live today (cluster ${c.cluster}): ${c.found}; layout: ${c.layout ?? "none of its sources' known layouts"}`,
+        ...c.problems.map((p) => `  [BLOCKING: not the layout the program runs] ${p}`),
+    ]);
+}
+
 function where(f: { cluster: string; id: string }): string {
     return `${f.id} (cluster ${f.cluster})`;
 }
@@ -198,6 +215,7 @@ export function renderReport(report: Report): string {
         const findings = report.findings.filter((f) => f.system === system);
         const left = report.leftBehind.filter((l) => l.system === system);
         lines.push("", `== ${system}: ${countLine(findings, left.length)}`);
+        lines.push(...layoutLines((report.layouts ?? []).filter((l) => l.system === system)));
         for (const verdict of [
             "data-at-risk",
             "managed-elsewhere",

@@ -14,6 +14,8 @@ import {
 } from "./model";
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
 import { QuotaCheck, quotaChecks } from "./quota";
+import { KNOWN_LAYOUTS } from "./knownLayouts";
+import { LayoutCheck, LayoutOptions, layoutChecks } from "./layouts";
 import {
     SELECTING_WORKLOADS,
     controllerKind,
@@ -91,7 +93,12 @@ export interface ClusterResult {
     prerequisites: PrerequisiteCheck[];
     databases: DatabaseTakeover[];
     quotas: QuotaCheck[];
+    /** What runs today of each system, and the layouts the program cannot take over (./layouts). */
+    layouts: LayoutCheck[];
 }
+
+/** Whether the stack runs production and which of its systems are new there (./layouts); none by default. */
+export type InspectOptions = Omit<LayoutOptions, "known">;
 
 /** Why the deploy would fail on an object of a kind the cluster does not serve, and who provides the kind. */
 function notServed(o: KubeObject): string {
@@ -114,6 +121,7 @@ export async function inspectCluster(
     api: ClusterApi,
     concurrency = 8,
     dumps: ReadonlyMap<string, string> = new Map(),
+    options: InspectOptions = { production: false },
 ): Promise<ClusterResult> {
     const objects = desired.map((d) => d.object);
     const served = new Map<string, Scope>();
@@ -235,12 +243,18 @@ export async function inspectCluster(
     }
 
     const managed = new Set(objects.map(objectId));
+    const left = leftBehind(cluster, live, managed, claims, systemOfNamespace, objects);
+    const replaced = new Set(left.filter((l) => l.replacedBy).map((l) => l.id));
     return {
         findings,
-        leftBehind: leftBehind(cluster, live, managed, claims, systemOfNamespace, objects),
+        leftBehind: left,
         prerequisites,
         databases,
         quotas,
+        layouts: layoutChecks(cluster, desired, live, findings, replaced, {
+            ...options,
+            known: KNOWN_LAYOUTS,
+        }),
     };
 }
 
@@ -259,6 +273,7 @@ export async function inspectClusters(
     connect: (cluster: string) => ClusterApi,
     concurrency = 8,
     dumps: ReadonlyMap<string, string> = new Map(),
+    options: InspectOptions = { production: false },
 ): Promise<StackResult> {
     const clusters = [...new Set(desired.map((d) => d.cluster))].sort();
     const results = await Promise.all(
@@ -266,7 +281,7 @@ export async function inspectClusters(
             try {
                 const api = connect(cluster);
                 const mine = desired.filter((d) => d.cluster === cluster);
-                return await inspectCluster(cluster, mine, api, concurrency, dumps);
+                return await inspectCluster(cluster, mine, api, concurrency, dumps, options);
             } catch (err) {
                 return { cluster, reason: describeError(err) };
             }
@@ -278,6 +293,7 @@ export async function inspectClusters(
         prerequisites: [],
         databases: [],
         quotas: [],
+        layouts: [],
         unreachable: [],
     };
     for (const r of results) {
@@ -290,6 +306,7 @@ export async function inspectClusters(
         out.prerequisites.push(...r.prerequisites);
         out.databases.push(...r.databases);
         out.quotas.push(...r.quotas);
+        out.layouts.push(...r.layouts);
     }
     return out;
 }

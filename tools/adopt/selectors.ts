@@ -12,9 +12,30 @@ export const SELECTING_WORKLOADS: readonly string[] = [
 
 export type { LabelSelector } from "../../components/shared/labelSelector";
 
+/** Plain JSON data: what the API server stores, whatever object prototype a caller built the value with. */
+const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? {}));
+
 /** Selectors must match exactly: a narrower or wider selector is a different selector. */
 export function selectorChanges(live: unknown, desired: unknown): boolean {
-    return desired !== undefined && !isDeepStrictEqual(live ?? {}, desired);
+    return desired !== undefined && !isDeepStrictEqual(plain(live), plain(desired));
+}
+
+/**
+ * Whether a program workload takes a live one of its kind and name over in place: its selector is the live one
+ * (immutable: another is a new workload, whose pods would start beside the old ones), and its pod template's labels
+ * carry every label of it (the API server refuses a template its selector does not select).
+ */
+export function adoptableInPlace(
+    live: LabelSelector | undefined,
+    program: LabelSelector | undefined,
+    templateLabels: Record<string, string>,
+): boolean {
+    return (
+        live !== undefined &&
+        program !== undefined &&
+        !selectorChanges(live, program) &&
+        selects(program, templateLabels)
+    );
 }
 
 /**

@@ -287,6 +287,9 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
                 cluster: this.context.cluster,
                 namespace: args.namespaceRef,
                 app: thothApp("workflow-controller", "workflows", args.images.workflowController),
+                // thoth-station/thoth-application@f2cf35f core/overlays/{test,ocp4-stage/*}/argo-deployments.yaml,
+                // amun/overlays/ocp4-stage/amun-inspection/argo-deployments.yaml: kept, so the first up adopts it.
+                liveSelector: { app: "workflow-controller" },
                 serviceAccountName: server.handle.name,
                 containers: [
                     {
@@ -341,6 +344,8 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
                 cluster: this.context.cluster,
                 namespace: args.namespaceRef,
                 app: thothApp("argo-server", "workflows", args.images.argoServer),
+                // The live selector (the same argo-deployments.yaml files).
+                liveSelector: { app: "argo-server" },
                 serviceAccountName: server.handle.name,
                 // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
                 // start, so the pod spec does not name it; the controller watches it and needs no restart.

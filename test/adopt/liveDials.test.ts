@@ -1,0 +1,187 @@
+import * as assert from "node:assert/strict";
+import { DesiredObject, objectId } from "../../tools/adopt/model";
+import { Report, buildReport, exitCode, renderReport } from "../../tools/adopt/report";
+import { inspectCluster } from "../../tools/adopt/run";
+import { FakeCluster } from "./fixtures";
+import { DIALS_LIVE } from "../fixtures/live/dials";
+import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
+import { StackValues, systemObjects } from "../fixtures/live/program";
+import { LiveSystem, liveObjects } from "../fixtures/live/types";
+
+// The first deploy of Pulumi.prod.yaml's DIALS over DIALS as cms-DQM/dials@9fd1394 oc/prod runs it (the commit whose
+// docs/DEPLOYMENT.md is runbook 003): what the report says, and the deploy after the fixes it prints.
+
+const CLUSTER = "cern-paas";
+
+async function report(live: LiveSystem, desired: readonly DesiredObject[]): Promise<Report> {
+    const api = new FakeCluster(liveObjects(live), { openshift: true });
+    const r = await inspectCluster(CLUSTER, desired, api, 8, new Map(), { production: true });
+    return buildReport("prod", r.findings, r.leftBehind, [], r);
+}
+
+/** The report's fixes for the 9fd1394 layout, as the operator applies them (report text: layout and Secrets). */
+function describeLiveLayout(values: StackValues): void {
+    const dials = values.dials as {
+        workspaces: { name: string; egroup: string; indexer?: boolean }[];
+        etl: { commonIndexer?: boolean; extraQueues: string[] };
+    };
+    // DJANGO_WORKSPACES of cms-DQM/dials@9fd1394 oc/prod/configmaps/backend.yaml names egamma's e-group.
+    const egamma = { name: "egamma", egroup: "cms-dqm-runregistry-offline-egamma-certifiers" };
+    dials.workspaces = [...dials.workspaces, egamma]
+        .map((w) => ({ ...w, indexer: false }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    dials.etl.commonIndexer = true;
+    dials.etl.extraQueues = ["private-bulk"];
+}
+
+/** The live Redis passwords, set as the report's regenerated-value findings ask (pulumi config set --secret). */
+const LIVE_PASSWORDS = ["dials-redis-etl-broker-password", "dials-redis-web-cache-password"];
+
+describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
+    this.timeout(120_000);
+    let committed: DesiredObject[];
+    let fixed: DesiredObject[];
+
+    before(async () => {
+        committed = await systemObjects("prod", "dials");
+        fixed = await systemObjects("prod", "dials", describeLiveLayout, LIVE_PASSWORDS);
+    });
+
+    it("keeps every live selector and the pod labels live Services select: no workload is replaced", () => {
+        assert.deepEqual(notInPlace(DIALS_LIVE, committed), []);
+        assert.deepEqual(notInPlace(DIALS_LIVE, fixed), []);
+    });
+
+    it("the committed stack: names the layout found and blocks on the live workers it lacks, and on nothing else of the layout", async () => {
+        const r = await report(DIALS_LIVE, committed);
+        assert.equal(exitCode(r), 2);
+        const [layout] = r.layouts;
+        assert.match(layout.layout ?? "", /cms-DQM\/dials@9fd1394 oc\/prod .* one common-indexer/);
+        assert.match(layout.found, /^20 Deployment \(backend, common-indexer, /);
+        const named = layout.problems.map((p) => p.split(" runs today")[0]).sort();
+        assert.deepEqual(named, [
+            "Deployment common-indexer",
+            "Deployment egamma-bulk",
+            "Deployment egamma-priority",
+            "Deployment private-bulk",
+        ]);
+        assert.match(
+            layout.problems[0],
+            /set dials\.workspaces to the live workspaces csc, ecal, egamma, hcal, jetmet, tracker .*commonIndexer: true, dials\.etl\.extraQueues: \[private-bulk\]/,
+        );
+        // No selector, no Route and no claim stands in the way: only the Secrets whose values the stack would generate.
+        const blocking = r.findings.filter((f) => f.verdict === "blocking").map((f) => f.id);
+        assert.deepEqual(blocking.sort(), [
+            "v1/Secret/cms-dials-prod/dials-backend-secrets",
+            "v1/Secret/cms-dials-prod/dials-etl-secrets",
+            "v1/Secret/cms-dials-prod/redis-etl-broker",
+            "v1/Secret/cms-dials-prod/redis-web-cache",
+        ]);
+        assert.match(renderReport(r), /live today \(cluster cern-paas\): 20 Deployment/);
+    });
+
+    it("after the fixes: every live object adopted, replaced with a reason or named and left alone; nothing blocks", async () => {
+        const r = await report(DIALS_LIVE, fixed);
+        const c = classification(DIALS_LIVE, r);
+        assert.deepEqual(c.problems, []);
+        assert.equal(exitCode(r), 0, renderReport(r));
+        // Every live object is the program's now, none replaced: in place.
+        assert.equal(c.replaced.length + c.leftAlone.length, 0, JSON.stringify(c));
+        assert.equal(c.adopted.length, 39);
+        assert.deepEqual(externalDeleted(DIALS_LIVE, r), []);
+        assert.deepEqual(r.layouts[0].problems, []);
+    });
+
+    it("admits every live flow, for today's pods and the program's, while both run", () => {
+        assert.deepEqual(deniedFlows(DIALS_LIVE, fixed), []);
+        // The committed stack cuts exactly the live workers it lacks, the ones its report blocks on.
+        const cut = new Set(deniedFlows(DIALS_LIVE, committed).map((d) => d.split(" ")[0]));
+        assert.deepEqual([...cut].sort(), [
+            "common-indexer",
+            "egamma-bulk",
+            "egamma-priority",
+            "private-bulk",
+        ]);
+    });
+
+    describe("controls", () => {
+        it("a program that drops one live selector fails, naming the workload", () => {
+            const dropped = structuredClone(fixed);
+            const flower = dropped.find(
+                (d) => objectId(d.object) === "apps/v1/Deployment/cms-dials-prod/flower",
+            )!;
+            const spec = flower.object.spec as {
+                selector: { matchLabels: Record<string, string> };
+            };
+            spec.selector = {
+                matchLabels: { "app.kubernetes.io/name": "flower", "app.kubernetes.io/instance": "flower" },
+            };
+            const problems = notInPlace(DIALS_LIVE, dropped);
+            assert.equal(problems.length, 1);
+            assert.match(
+                problems[0],
+                /^Deployment flower: its live selector \{"app":"flower"\} \(cms-DQM\/dials@9fd1394:oc\/prod\/deployments\/etl\/common\/flower\.yaml\)/,
+            );
+        });
+
+        it("a program whose pods lose the live `deployment` label fails, naming the workload", () => {
+            const lost = structuredClone(fixed);
+            const frontend = lost.find(
+                (d) => objectId(d.object) === "apps/v1/Deployment/cms-dials-prod/frontend",
+            )!;
+            delete (frontend.object.spec as { template: { metadata: { labels: Record<string, string> } } })
+                .template.metadata.labels.deployment;
+            assert.deepEqual(
+                notInPlace(DIALS_LIVE, lost).map((p) => p.split(":")[0]),
+                ["Deployment frontend"],
+            );
+        });
+
+        it("a live datastore under another name blocks the report", async () => {
+            const renamed: LiveSystem = structuredClone(DIALS_LIVE);
+            const rename = (n: string) => (n === "redis-etl-broker" ? "redis" : n);
+            for (const w of renamed.workloads) {
+                w.name = rename(w.name);
+                w.selector = { app: rename(w.selector.app) };
+                w.podLabels = { app: rename(w.podLabels.app), deployment: rename(w.podLabels.deployment) };
+                w.claims = w.claims?.map(rename);
+            }
+            for (const s of renamed.services) s.name = rename(s.name);
+            for (const c of renamed.claims) c.name = rename(c.name);
+            const r = await report(renamed, fixed);
+            assert.equal(exitCode(r), 2);
+            const problems = r.layouts[0].problems.join("\n");
+            assert.match(
+                problems,
+                /^Deployment redis runs today \(.*port 6379.*\) .* would add Deployment redis-etl-broker/m,
+            );
+            const claim = r.findings.find(
+                (f) => f.id === "v1/PersistentVolumeClaim/cms-dials-prod/redis-etl-broker",
+            );
+            assert.equal(claim?.verdict, "data-at-risk");
+        });
+
+        it("a production namespace with nothing running blocks: the deploy would start a second, empty DIALS", async () => {
+            const empty: LiveSystem = { ...DIALS_LIVE, workloads: [], services: [], routes: [], flows: [] };
+            const r = await report(empty, fixed);
+            assert.equal(exitCode(r), 2);
+            assert.match(
+                r.layouts[0].problems.join("\n"),
+                /no workload runs in cms-dials-prod today.*--first-install dials/,
+            );
+        });
+
+        it("a flow the policies do not admit is named", () => {
+            const noPolicy = fixed.filter(
+                (d) =>
+                    objectId(d.object) !==
+                    "networking.k8s.io/v1/NetworkPolicy/cms-dials-prod/allow-to-redis-etl-broker",
+            );
+            const denied = deniedFlows(DIALS_LIVE, noPolicy);
+            assert.ok(
+                denied.some((d) => d.startsWith("csc-bulk ") && d.includes("→ redis-etl-broker:6379")),
+                denied.join("\n"),
+            );
+        });
+    });
+});

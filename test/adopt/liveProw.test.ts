@@ -1,0 +1,67 @@
+import * as assert from "node:assert/strict";
+import { DesiredObject, objectId } from "../../tools/adopt/model";
+import { Report, buildReport, exitCode, renderReport } from "../../tools/adopt/report";
+import { inspectCluster } from "../../tools/adopt/run";
+import { FakeCluster } from "./fixtures";
+import { PROW_LIVE } from "../fixtures/live/prow";
+import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
+import { systemObjects } from "../fixtures/live/program";
+import { liveObjects } from "../fixtures/live/types";
+
+// The first deploy of Pulumi.prod.yaml's Prow over KubeVirt Prow as kubevirt/project-infra@145ec5a's kustomize
+// base applies it in kubevirt-prow.
+
+async function report(desired: readonly DesiredObject[]): Promise<Report> {
+    const api = new FakeCluster(liveObjects(PROW_LIVE));
+    const r = await inspectCluster("ibmcloud-prow", desired, api, 8, new Map(), { production: true });
+    return buildReport("prod", r.findings, r.leftBehind, [], r);
+}
+
+describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
+    this.timeout(120_000);
+    let committed: DesiredObject[];
+
+    before(async () => {
+        committed = (await systemObjects("prod", "prow")).filter(
+            (d) => d.object.metadata.namespace === PROW_LIVE.namespace || d.object.kind === "Namespace",
+        );
+    });
+
+    it("keeps every live selector: every Deployment is adopted in place", () => {
+        assert.deepEqual(notInPlace(PROW_LIVE, committed), []);
+    });
+
+    it("classifies every live object: adopted, or named and left alone (bazel-cache, used by the PR jobs)", async () => {
+        const r = await report(committed);
+        const c = classification(PROW_LIVE, r);
+        // The one live object that blocks: greenhouse's claim, made without a class (the cluster default then), which
+        // the stack names ibmc-vpc-block-general-purpose: the report asks for the live class.
+        assert.deepEqual(
+            c.problems.map((p) => p.split(": ")[0]),
+            ["v1/PersistentVolumeClaim/kubevirt-prow/greenhouse"],
+            renderReport(r),
+        );
+        assert.match(c.problems[0], /spec\.storageClassName is immutable/);
+        assert.deepEqual(c.leftAlone, ["v1/Service/kubevirt-prow/bazel-cache"]);
+        assert.deepEqual(c.replaced, []);
+        assert.deepEqual(externalDeleted(PROW_LIVE, r), []);
+        assert.deepEqual(r.layouts[0].problems, []);
+        assert.ok(exitCode(r) !== 1);
+    });
+
+    it("admits every live flow (the GitHub clients to ghproxy, ghproxy to pushgateway), for today's pods and the program's", () => {
+        assert.deepEqual(deniedFlows(PROW_LIVE, committed), []);
+    });
+
+    it("control: a program that drops hook's live selector fails, naming it", () => {
+        const dropped = structuredClone(committed);
+        const hook = dropped.find((d) => objectId(d.object) === "apps/v1/Deployment/kubevirt-prow/hook")!;
+        (hook.object.spec as { selector: unknown }).selector = {
+            matchLabels: { "app.kubernetes.io/name": "hook" },
+        };
+        assert.deepEqual(
+            notInPlace(PROW_LIVE, dropped).map((p) => p.split(":")[0]),
+            ["Deployment hook"],
+        );
+    });
+});

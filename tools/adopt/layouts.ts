@@ -1,0 +1,173 @@
+import { DesiredObject, Finding, KubeObject, at, objectId } from "./model";
+import { POD_RUNNING_KINDS } from "./selectors";
+
+// What runs today in a system's namespaces, said in one line, and the layouts the program cannot take over: a
+// system with nothing running where production is expected, and a live workload doing the job of one the program
+// would add under another name. The program's first deploy beside either would run a second system (an empty one,
+// or a second consumer of the same queue, a second controller of the same resources) next to the live one.
+
+/** What the report found of one system on one cluster. */
+export interface LayoutCheck {
+    cluster: string;
+    system: string;
+    /** The live workloads of its namespaces, by kind, in one line. */
+    found: string;
+    /** The known layout of its sources that the live workloads match, when one does. */
+    layout?: string;
+    /** Each blocks the first deploy. */
+    problems: string[];
+}
+
+/** A layout one of the systems' deployment repositories has had: where it is written, how it is recognised. */
+export interface KnownLayout {
+    system: string;
+    /** What it is and which repository@commit:path describes it. */
+    name: string;
+    /** Whether the live workloads (pod-running kinds of the system's namespaces) are this layout. */
+    matches: (workloads: readonly KubeObject[]) => boolean;
+    /** What to set in the stack file to take the live workloads over, when it describes another layout. */
+    fix?: (workloads: readonly KubeObject[]) => string;
+}
+
+/** A container image without its tag or digest: two workloads running it run the same program. */
+export function imageRepository(image: string): string {
+    const noDigest = image.split("@")[0];
+    const slash = noDigest.lastIndexOf("/");
+    const colon = noDigest.lastIndexOf(":");
+    return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+interface PodSpecLike {
+    containers?: { image?: string; ports?: { containerPort?: number }[] }[];
+}
+
+function podSpec(o: KubeObject): PodSpecLike {
+    return (at(o, "spec", "template", "spec") ?? {}) as PodSpecLike;
+}
+
+/** The image repositories and container ports of a workload's pods: what it runs and serves. */
+function jobOf(o: KubeObject): { images: Set<string>; ports: Set<number> } {
+    const containers = podSpec(o).containers ?? [];
+    return {
+        images: new Set(containers.flatMap((c) => (c.image ? [imageRepository(c.image)] : []))),
+        ports: new Set(containers.flatMap((c) => (c.ports ?? []).flatMap((p) => p.containerPort ?? []))),
+    };
+}
+
+function describe(o: KubeObject): string {
+    return `${o.kind} ${o.metadata.name}`;
+}
+
+/**
+ * Live workloads the program does not run (no object of its id) that run the image or serve a container port of a
+ * workload the program would create in the same namespace: each with the program's workloads it overlaps, and why.
+ * `replaced` holds the ids of live workloads the program provably runs in place of (another kind of the same name,
+ * the same claim): those are handled as replacements, not as a second system.
+ */
+export function sameJobElsewhere(
+    live: readonly KubeObject[],
+    desired: readonly KubeObject[],
+    created: ReadonlySet<string>,
+    replaced: ReadonlySet<string>,
+): { live: KubeObject; program: KubeObject[]; why: string }[] {
+    const mine = new Set(desired.map(objectId));
+    const added = desired.filter((d) => POD_RUNNING_KINDS.includes(d.kind) && created.has(objectId(d)));
+    const out: { live: KubeObject; program: KubeObject[]; why: string }[] = [];
+    for (const l of live) {
+        if (!POD_RUNNING_KINDS.includes(l.kind) || mine.has(objectId(l)) || replaced.has(objectId(l)))
+            continue;
+        const job = jobOf(l);
+        const reasons = new Set<string>();
+        const program = added.filter((d) => {
+            if (d.metadata.namespace !== l.metadata.namespace) return false;
+            const theirs = jobOf(d);
+            const images = [...job.images].filter((i) => theirs.images.has(i));
+            const ports = [...job.ports].filter((p) => theirs.ports.has(p));
+            for (const i of images) reasons.add(`image ${i}`);
+            for (const p of ports) reasons.add(`port ${p}`);
+            return images.length + ports.length > 0;
+        });
+        if (program.length > 0) out.push({ live: l, program, why: [...reasons].sort().join(", ") });
+    }
+    return out;
+}
+
+/** One line of the live workloads: `3 Deployment (a, b, c), 1 DeploymentConfig (d)`, or `nothing`. */
+function foundLine(workloads: readonly KubeObject[]): string {
+    const byKind = new Map<string, string[]>();
+    for (const w of workloads) byKind.set(w.kind, [...(byKind.get(w.kind) ?? []), w.metadata.name]);
+    const parts = [...byKind]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([kind, names]) => `${names.length} ${kind} (${names.sort().join(", ")})`);
+    return parts.join(", ") || "no workload";
+}
+
+/** Options of {@link layoutChecks}. */
+export interface LayoutOptions {
+    /** A production stack: its systems run today, so a system with no live workload is not where it runs. */
+    production: boolean;
+    /** Systems the operator declared new on this stack (`--first-install`): nothing of them runs yet. */
+    firstInstall?: ReadonlySet<string>;
+    known?: readonly KnownLayout[];
+}
+
+/**
+ * The layout check of every system of one cluster, from the live objects listed in the program's namespaces, the
+ * program's objects and the report's findings (a `create` is an object the cluster lacks).
+ */
+export function layoutChecks(
+    cluster: string,
+    desired: readonly DesiredObject[],
+    live: readonly KubeObject[],
+    findings: readonly Finding[],
+    replaced: ReadonlySet<string>,
+    options: LayoutOptions,
+): LayoutCheck[] {
+    const created = new Set(findings.filter((f) => f.verdict === "create").map((f) => f.id));
+    const systems = [...new Set(desired.map((d) => d.system))].sort();
+    return systems.map((system) => {
+        const mine = desired.filter((d) => d.system === system).map((d) => d.object);
+        const namespaces = new Set(
+            mine.map((o) => (o.kind === "Namespace" ? o.metadata.name : (o.metadata.namespace ?? ""))),
+        );
+        const workloads = live.filter(
+            (o) => POD_RUNNING_KINDS.includes(o.kind) && namespaces.has(o.metadata.namespace ?? ""),
+        );
+        const known = (options.known ?? []).find((k) => k.system === system && k.matches(workloads));
+        const problems: string[] = [];
+        const runsWorkloads = mine.some((o) => POD_RUNNING_KINDS.includes(o.kind));
+        if (
+            options.production &&
+            runsWorkloads &&
+            workloads.length === 0 &&
+            !options.firstInstall?.has(system)
+        ) {
+            problems.push(
+                `no workload runs in ${[...namespaces].filter(Boolean).sort().join(", ")} today, where production ` +
+                    `${system} is expected: the first deploy would start a second, empty ${system} if it runs ` +
+                    `elsewhere. Set the system's namespace to where it runs (oc get deployments,deploymentconfigs,` +
+                    `statefulsets -A shows it), or, only if ${system} has never run on this cluster, run the report ` +
+                    `again with --first-install ${system}`,
+            );
+        }
+        for (const s of sameJobElsewhere(workloads, mine, created, replaced)) {
+            problems.push(
+                `${describe(s.live)} runs today (${s.why}) and the program does not deploy it, while it would add ` +
+                    `${s.program.map(describe).join(", ")} with the same ${s.why.includes("image") ? "image" : "port"}: ` +
+                    "if it does their job under another name, both would run (a second consumer of the same " +
+                    "queue, a second controller of the same resources, a second server of the same data). " +
+                    (known?.fix
+                        ? `The live layout is ${known.name}: ${known.fix(workloads)}`
+                        : "Describe the live layout in the stack file so the program runs it under its live name, " +
+                          `or, if ${s.live.metadata.name} is retired, delete it right before the deploy`),
+            );
+        }
+        return {
+            cluster,
+            system,
+            found: foundLine(workloads),
+            ...(known ? { layout: known.name } : {}),
+            problems,
+        };
+    });
+}
