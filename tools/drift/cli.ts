@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { otherStacks, sameClusterElsewhere } from "../../components/config/stacks";
+import { writtenMarks } from "../../components/config/clusterIdentity";
+import { isLocalStack } from "../../components/config/identity";
 import { keyValues, parseFlags, required, runTool } from "../cli/args";
 import { kubeconfigOf, loadKubeconfig } from "../adopt/kubeconfig";
 import { readStackFile } from "../plan/stackfile";
@@ -61,6 +63,7 @@ async function main(): Promise<number> {
             context?: string;
             credentialCommand?: string;
             apiServer?: string;
+            identity?: unknown;
             namespaces?: Record<string, string>;
         }
     >;
@@ -75,7 +78,9 @@ async function main(): Promise<number> {
     const owned = new Map(
         Object.entries(clusters).map(([name, c]) => {
             const elsewhere = new Set(
-                sameClusterElsewhere(others, c.apiServer).flatMap((f) => Object.keys(f.grants.namespaces)),
+                sameClusterElsewhere(others, writtenMarks(c), isLocalStack(stack)).flatMap((f) =>
+                    Object.keys(f.grants.namespaces),
+                ),
             );
             return [
                 name,
