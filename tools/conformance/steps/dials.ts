@@ -478,7 +478,7 @@ export const dialsTable: RunbookTable = {
             step: "oc apply the Routes",
             replaced: {
                 by: "objects",
-                objects: [obj("Route", "backend-nginx"), obj("Route", "frontend")],
+                objects: [obj("Route", "dials-backend"), obj("Route", "dials-frontend")],
                 config: ["dials.web.apiHost", "dials.web.frontendHost", "dials.web.routeTimeout"],
                 tests: [
                     {
