@@ -101,7 +101,10 @@ export function handEdits(live: { configMapKey: string; replicas: number }): Han
             label: "kubectl scale",
             edit: ["scale", "deployment/common-redbeat", `--replicas=${live.replicas + 1}`],
             object: `Deployment ${ns}/common-redbeat`,
-            manager: "kubectl-scale",
+            // kubectl scale has no --field-manager: the API server names the manager after the client's user agent,
+            // "kubectl/<version> ..." (kubernetes/kubernetes v1.36.3 staging/src/k8s.io/kubectl/pkg/cmd/scale/scale.go;
+            // staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go managerOrUserAgent).
+            manager: "kubectl",
             field: /^spec\.replicas$/,
             state: "changed",
         },

@@ -120,7 +120,7 @@ describe("drift: field managers", () => {
                     fieldsV1: { "f:metadata": { "f:labels": { "f:team": {} } } },
                 },
                 {
-                    manager: "kubectl-scale",
+                    manager: "kubectl",
                     operation: "Update",
                     subresource: "scale",
                     fieldsV1: { "f:spec": { "f:replicas": {} } },
@@ -150,7 +150,7 @@ describe("drift: field managers", () => {
                     ],
                 ],
                 ["kubectl-label", "", ["metadata.labels.team:added:"]],
-                ["kubectl-scale", "scale", ["spec.replicas:changed:"]],
+                ["kubectl", "scale", ["spec.replicas:changed:"]],
             ],
         );
         assert.equal(drift.changes[0].time, "2026-01-02T03:04:05Z");
