@@ -55,6 +55,8 @@ import {
     kwokCluster,
     kwokKubeconfig,
     pinnedImages,
+    productionTierPaths,
+    E2E_METRICS_AUDIENCE,
     stackFile,
 } from "./localStack";
 import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./render";
@@ -244,6 +246,8 @@ function productionTier(values: Record<string, unknown>): Record<string, unknown
         const [at, key] = holderOf(out, path_);
         at[key] = image;
     }
+    const [at, key] = holderOf(out, E2E_METRICS_AUDIENCE.path);
+    at[key] = { allowFrom: E2E_METRICS_AUDIENCE.allowFrom };
     return out;
 }
 
@@ -1200,7 +1204,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         it("pulumi destroy of a production-tier copy is refused while protected resources exist, and deletes nothing", async function () {
             prod = await scenario("engine production", {
                 tier: "production",
-                ...pinnedImages(config.values),
+                ...productionTierPaths(config.values),
             });
             const up = await timed("engine: pulumi up (production tier)", () => prod!.stack.up());
             assert.equal(up.summary.result, "succeeded");

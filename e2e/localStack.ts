@@ -107,6 +107,28 @@ export function pinnedImages(values: Record<string, unknown>): Record<string, st
 }
 
 /**
+ * Who may read the Thoth metrics Routes in a production-tier copy: the program refuses a production tier whose
+ * metrics Routes name no audience (components/config/routeAudience.ts), and the e2e's only reader is this machine.
+ */
+export const E2E_METRICS_AUDIENCE = {
+    path: "thoth.station.modules.metricsAudience",
+    allowFrom: ["127.0.0.1/32"],
+};
+
+/** The `pulumi config set --path` values a production-tier copy needs besides its stack file's (see above). */
+export function productionTierPaths(values: Record<string, unknown>): Record<string, string> {
+    return {
+        ...pinnedImages(values),
+        ...Object.fromEntries(
+            E2E_METRICS_AUDIENCE.allowFrom.map((range, i) => [
+                `${E2E_METRICS_AUDIENCE.path}.allowFrom[${i}]`,
+                range,
+            ]),
+        ),
+    };
+}
+
+/**
  * What a program copy needs besides the stack file: the Automation API runs the compiled `dist/index.js` from here,
  * and that program refuses to run unless the copy holds every source its stale-build guard hashes. Taking the
  * guard's own list is what keeps the two from drifting apart again.
