@@ -3,12 +3,24 @@
 // outside the program: kubectl or oc by hand, a script, another tool.
 
 /**
+ * The provider's client-side names. It creates every object with a plain create under `pulumi-kubernetes`, even
+ * under server-side apply, and moves those fields to its server-side manager on the object's first update
+ * (pulumi/pulumi-kubernetes@a03ff6b provider/pkg/await/await.go, creation: "Use the static field manager name for
+ * client-side creates", and `fixCSAFieldManagers` / `patchForce`, which also name the older two).
+ */
+export const PROVIDER_CLIENT_SIDE_MANAGERS: readonly string[] = [
+    "pulumi-kubernetes",
+    "pulumi-resource-kubernetes",
+    "pulumi-kubernetes.exe",
+];
+
+/**
  * The provider's field manager names (pulumi/pulumi-kubernetes@a03ff6b provider/pkg/provider/provider.go
  * `fieldManagerName`): under server-side apply `pulumi-kubernetes-<random>`, chosen once per resource and kept in
- * the state as `__fieldManager`; `pulumi-kubernetes` under client-side apply.
+ * the state as `__fieldManager`; the client-side names above for creates.
  */
 export function isProgramManager(manager: string): boolean {
-    return manager === "pulumi-kubernetes" || manager.startsWith("pulumi-kubernetes-");
+    return PROVIDER_CLIENT_SIDE_MANAGERS.includes(manager) || manager.startsWith("pulumi-kubernetes-");
 }
 
 /** A controller of the cluster that writes fields on the kinds the program manages, and what it writes. */
@@ -75,8 +87,12 @@ export function classifyEntry(
     controllers: readonly ClusterController[] = CLUSTER_CONTROLLERS,
 ): Verdict {
     const manager = entry.manager ?? "";
-    if (programManager !== undefined ? manager === programManager : isProgramManager(manager))
-        return { drift: false, why: "the program's own field manager" };
+    // With the object's own manager known, another `pulumi-kubernetes-<suffix>` is another program or stack.
+    const own =
+        programManager !== undefined
+            ? manager === programManager || PROVIDER_CLIENT_SIDE_MANAGERS.includes(manager)
+            : isProgramManager(manager);
+    if (own) return { drift: false, why: "the program's own field manager" };
     // What a controller observes: the provider neither sets nor compares it, and it changes nothing that runs.
     if (entry.subresource === "status") return { drift: false, why: "the status subresource" };
     const controller = controllers.find((c) => c.manager.test(manager));
