@@ -51,6 +51,10 @@ const SKIPPED: { match: (s: Step) => boolean; why: string }[] = [
         why: "needs the stack's backend (secrets) and its clusters (network); tested with fakes in workflows.test.ts",
     },
     {
+        match: (s) => Boolean(s.run?.trim().startsWith("npm run drift ")),
+        why: "reads the stack's state from its backend and the live objects from its clusters (network); tested with fakes in test/drift",
+    },
+    {
         match: (s) => Boolean(s.uses?.startsWith("pulumi/actions@")) && !s.with?.command,
         why: "installs the Pulumi CLI (network)",
     },
@@ -89,6 +93,11 @@ function substitute(text: string, ctx: Context): string {
 /** A step's `if:` as a runner evaluates it in a job where nothing has failed (a failure stops the test). */
 function condition(cond: string | undefined, ctx: Context): boolean {
     if (cond === undefined) return true;
+    // `&&` binds tighter than `||` in GitHub's expressions.
+    return cond.split("||").some((alternative) => conjunction(alternative, ctx));
+}
+
+function conjunction(cond: string, ctx: Context): boolean {
     return cond.split("&&").every((part) => {
         const p = part.trim();
         if (p === "always()" || p === "success()") return true;
