@@ -57,11 +57,14 @@ export const KUBE_SCORE_SKIPS: readonly Skip[] = [
     },
     {
         check: "networkpolicy-targets-pod",
-        only: { object: /\/default-deny-ingress$/ },
+        only: {
+            object: /\/default-deny-ingress$|\/[a-z0-9-]*(?:-sandbox|kubevirt-prow-jobs)\/egress-[a-z0-9-]+$/,
+        },
         reason:
-            "a namespace's default deny selects no pod of the manifests where every pod there is made at run " +
-            "time (Prow's ProwJob pods in the jobs namespace, Packit's sandbox pods): it is written so that those " +
-            "pods are isolated too. Every other policy must select pods of the plan",
+            "a namespace's default deny, and the egress policies of the namespaces where untrusted code runs, " +
+            "select no pod of the manifests where every pod there is made at run time (Prow's ProwJob pods in " +
+            "the jobs namespace, Packit's sandbox pods): they are written so that those pods are isolated too. " +
+            "Every other policy must select pods of the plan",
     },
     {
         check: "deployment-strategy",
