@@ -81,6 +81,7 @@ import {
     stillReported,
 } from "./drift";
 import { NORMALISATIONS, PreviewJson, planPreviewDifferences, previewResources } from "./planPreview";
+import { prepareCommittedCopy } from "./stackCopies";
 
 // `npm run e2e`: the local stack (Pulumi.local.yaml) rendered with its real test secrets and applied to a real
 // kube-apiserver 1.36 (kwok cluster on 127.0.0.1, e2e/cluster.sh); then the same stack on the real Pulumi engine,
@@ -909,6 +910,40 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 `${previewed.length} resources: same URNs and inputs (normalised: ${NORMALISATIONS.map((n) => n.name).join("; ")})`,
             );
         });
+
+        for (const committed of ["stage", "prod"]) {
+            it(`the offline plan of a copy of the committed ${committed} stack is the engine's preview, object by object`, async function () {
+                // The committed file as it is, against this cluster: its credentials and secrets are test values,
+                // and a production copy is pinned and committed as an operator's checkout is (e2e/stackCopies.ts).
+                const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
+                const prepared = await timed(`${committed} copy prepared (pulumi CLI)`, () =>
+                    prepareCommittedCopy(committed, kubeconfig, kubectl.kubeSystemUid()),
+                );
+                copies.push(prepared.copy);
+                const config = prepared.copy.decrypt();
+                const recorded = await timed(`offline plan of ${committed} (recording mocks)`, () =>
+                    recordProgram(
+                        committed,
+                        memoryConfigSource(config.values, config.secrets, { stack: committed }),
+                    ),
+                );
+                const preview = await timed(
+                    `engine: preview --json (${committed} copy)`,
+                    () =>
+                        JSON.parse(engineCli(prepared.copy, tools, ["preview", "--json"])) as PreviewJson,
+                );
+                const previewed = previewResources(preview);
+                const differences = planPreviewDifferences(
+                    recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
+                    previewed,
+                );
+                assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
+                assert.ok(previewed.length > 100, `only ${previewed.length} resources in the preview`);
+                log(
+                    `${committed}: ${previewed.length} resources, same URNs and inputs (given: ${prepared.secrets.length} test secrets, ${prepared.set.length} pins)`,
+                );
+            });
+        }
 
         it("pulumi up creates every object of the render, and every workload becomes Ready", async function () {
             main = main ?? (await scenario("engine local"));
