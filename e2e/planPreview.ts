@@ -60,6 +60,12 @@ export const NORMALISATIONS: readonly { name: string; why: string }[] = [
             "__defaults; the program never sets that key",
     },
     {
+        name: "provider plugin version",
+        why:
+            "the SDK registers an explicit provider with the version of its npm package (the plugin the engine " +
+            "loads, pinned in e2e/versions.env); the program sets none and the mocks record none",
+    },
+    {
         name: "empty lists and objects dropped",
         why: "the Kubernetes provider's Check drops an empty list or map (a container's args: [])",
     },
@@ -131,6 +137,7 @@ function differences(plan: unknown, engine: unknown, at: string, out: string[]):
 
 function normalised(r: PlannedResource): unknown {
     const { __defaults: _defaults, ...rest } = r.inputs;
+    if (r.type.startsWith("pulumi:providers:")) delete rest.version;
     const inputs = r.type === "kubernetes:core/v1:Secret" ? foldSecret(rest) : rest;
     return withoutEmpty(inputs);
 }
