@@ -31,7 +31,7 @@ const STAGE_NS = "aicoe-stage-bots";
 const CRON_BOTS = [
     {
         name: "kebechet",
-        image: "quay.io/thoth-station/kebechet-job:v1.6.8",
+        image: "quay.io/thoth-station/kebechet-job:v1.2.4",
         schedule: "*/20 * * * *",
         requests: { cpu: "2", memory: "2Gi" },
         limits: { cpu: "2", memory: "2Gi" },
@@ -39,7 +39,7 @@ const CRON_BOTS = [
     },
     {
         name: "nepthys",
-        image: "quay.io/thoth-station/nepthys-job:v0.2.6",
+        image: "quay.io/thoth-station/nepthys:v0.2.6",
         schedule: "@daily",
         requests: { cpu: "500m", memory: "1Gi" },
         limits: { cpu: "500m", memory: "1Gi" },
@@ -320,7 +320,7 @@ describe("thoth bots", function () {
         it("keeps ConfigMaps plain, with the real keys, and no secret value anywhere outside Secrets", () => {
             assert.deepEqual(k8sObject(KIND.configMap, "kebechet-configmap", PROD_NS).inputs.data, {
                 "kebechet-config":
-                    "https://raw.githubusercontent.com/thoth-station/kebechet/master/configuration.yaml",
+                    "https://raw.githubusercontent.com/thoth-station/kebechet/v1.2.4/config/thoth.yaml",
                 "kebechet-verbose": "1",
             });
             const sesheta = k8sObject(KIND.configMap, "sesheta-configmap", PROD_NS).inputs.data as Record<
