@@ -106,7 +106,6 @@ export class KebechetFamily extends BotFamily {
                 "ssh-privatekey": this.sshKey(),
                 "user-name": nep.gitUserName,
                 "user-email": nep.gitUserEmail,
-                "github-oauth-token": this.secrets.require(SECRET_KEYS.seshetaGithubToken),
             },
         });
         return this.cronBot({
