@@ -91,10 +91,13 @@ export const botsSchema = z
 
         kebechet: z
             .object({
-                ...cronBot("quay.io/thoth-station/kebechet-job:v1.6.8", "*/20 * * * *"),
-                /** KEBECHET_CONFIGURATION_PATH: where Kebechet reads the list of repositories it manages. */
+                ...cronBot("quay.io/thoth-station/kebechet-job:v1.2.4", "*/20 * * * *"),
+                /**
+                 * KEBECHET_CONFIGURATION_PATH: where Kebechet reads the list of repositories it manages (fetched at
+                 * every run). The default is the list of thoth-station repositories of the release pinned.
+                 */
                 configuration: httpsUrl(
-                    "https://raw.githubusercontent.com/thoth-station/kebechet/master/configuration.yaml",
+                    "https://raw.githubusercontent.com/thoth-station/kebechet/v1.2.4/config/thoth.yaml",
                 ),
                 verbose: z.boolean().default(true).meta({ example: "true" }),
             })
@@ -102,7 +105,7 @@ export const botsSchema = z
             .optional(),
         nepthys: z
             .object({
-                ...cronBot("quay.io/thoth-station/nepthys-job:v0.2.6", "@daily"),
+                ...cronBot("quay.io/thoth-station/nepthys:v0.2.6", "@daily"),
                 /** Git author of the documentation commits (`user-name` of Secret nepthys-secret). */
                 gitUserName: z.string().min(1).meta({ example: "sesheta" }),
                 gitUserEmail: z.email().meta({ example: "sesheta@redhat.com" }),

@@ -102,9 +102,12 @@ function kebechetSecrets(): SecretSpec[] {
     ];
 }
 
-/** Sesheta's GitHub identity, which Kebechet and Nepthys use too (runbook 000). */
-function seshetaIdentity(): SecretSpec[] {
-    return [
+/**
+ * Sesheta's GitHub identity, which Kebechet and Nepthys use too (runbook 000): its SSH key for all three, its token for
+ * Sesheta and Kebechet only (Nepthys v0.2.6 pushes over SSH and calls no GitHub API: create_docs.sh reads no token).
+ */
+function seshetaIdentity(token: boolean): SecretSpec[] {
+    const specs: SecretSpec[] = [
         {
             key: SECRET_KEYS.seshetaSshKey,
             description:
@@ -113,14 +116,17 @@ function seshetaIdentity(): SecretSpec[] {
             example: "id_rsa",
             fromFile: true,
         },
-        {
+    ];
+    if (token) {
+        specs.push({
             key: SECRET_KEYS.seshetaGithubToken,
             description:
-                "GitHub OAuth token of the Sesheta account, which Kebechet and Nepthys use too (sesheta-secret, kebechet-secret and nepthys-secret github-oauth-token)",
+                "GitHub OAuth token of the Sesheta account, which Kebechet uses too (sesheta-secret and kebechet-secret github-oauth-token)",
             today: `${SES_VAULT}: SESHETA_GITHUB_OAUTH_TOKEN; kebechet's and nepthys' playbooks took copies (KEBECHET_TOKEN, GITHUB_TOKEN)`,
             example: "ghp_0123456789abcdef0123456789abcdef0123",
-        },
-    ];
+        });
+    }
+    return specs;
 }
 
 function seshetaSecrets(): SecretSpec[] {
@@ -202,7 +208,9 @@ export function thothSecrets(config: ThothConfig): SecretSpec[] {
     const specs: SecretSpec[] = [];
     const bot = (name: BotName) => isBotEnabled(config.bots, name);
     const seshetaReader = SESHETA_SECRET_READERS.some(bot);
-    if (seshetaReader || bot("kebechet") || bot("nepthys")) specs.push(...seshetaIdentity());
+    if (seshetaReader || bot("kebechet") || bot("nepthys")) {
+        specs.push(...seshetaIdentity(seshetaReader || bot("kebechet")));
+    }
     if (bot("kebechet")) specs.push(...kebechetSecrets());
     if (seshetaReader) specs.push(...seshetaSecrets());
     if (bot("sesheta-webhooks") || bot("sesheta-scrum")) specs.push(pubsubSecret());

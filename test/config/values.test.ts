@@ -163,7 +163,7 @@ describe("credentials in plain settings", () => {
     it("leave ordinary values alone", () => {
         const schema = z.record(z.string(), z.unknown());
         const values = {
-            image: "quay.io/thoth-station/kebechet-job:v1.6.8",
+            image: "quay.io/thoth-station/kebechet-job:v1.2.4",
             url: "https://user:${PASSWORD}@example.org",
             s: "sesheta",
         };

@@ -27,8 +27,8 @@ describe("the image confirmation rule (components/shared/confirmedImages.ts)", (
         for (const image of [
             "docker.io/dgraph/dgraph:v1.0.15", // systems.md gives only the range "v1.0.13–v1.0.15"
             "quay.io/openshift/origin-cli:4.15", // chosen for kubectl, named nowhere
-            "quay.io/thoth-station/kebechet-job:v1.6.8", // the bot's tag; v1.11.2 is the catalog's
-            "quay.io/thoth-station/nepthys-job:v0.2.6",
+            "quay.io/thoth-station/kebechet-job:v1.2.4", // the bot's tag; v1.11.2 is the catalog's
+            "quay.io/thoth-station/nepthys:v0.2.6",
             "quay.io/packit/hardly:prod", // Stream's worker repository: no source names it
             "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0", // runbook 003 imports untagged
             "quay.io/openshiftio/bayesian-coreapi-pgbouncer:to-be-pinned",

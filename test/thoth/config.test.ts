@@ -73,7 +73,7 @@ describe("thoth config checks", function () {
         ]);
         assert.match(
             err.message,
-            /fix: pulumi config set --path thoth\.bots\.kebechet\.image quay\.io\/thoth-station\/kebechet-job:v1\.6\.8/,
+            /fix: pulumi config set --path thoth\.bots\.kebechet\.image quay\.io\/thoth-station\/kebechet-job:v1\.2\.4/,
         );
         assert.match(err.message, /fix: pulumi config rm --path thoth\.bots\.nepthys\.shedule/);
 

@@ -246,10 +246,35 @@ describe("thoth prescriptions-refresh-job", function () {
             const release = containers("prescriptions-refresh-pypi", BACKEND)["pypi-release"];
             assert.ok(
                 !release.env.some(
-                    (e: Json) => e.name.startsWith("THOTH_PRESCRIPTIONS") || e.name.startsWith("GOOGLE"),
+                    (e: Json) =>
+                        e.name === "THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN" || e.name.startsWith("GOOGLE"),
                 ),
                 "a step reads only its own keys",
             );
+        });
+
+        it("gives every step what the image's app.sh and handlers require: a subcommand it defines, the GitHub token and App key", () => {
+            // thoth-station/prescriptions-refresh-job@f1feee4 (v0.8.0) thoth/prescriptions_refresh/cli.py: the
+            // subcommands it defines; app.sh:7-12 exits 1 without THOTH_PRESCRIPTIONS_REFRESH_SUBCOMMAND.
+            const defined = new Set([
+                ...["gh-link", "gh-archived", "gh-forked", "gh-popularity", "gh-updated", "gh-contributors"],
+                ...["gh-release-notes", "scorecards", "cve-warning", "quay-security", "quay-image-size"],
+                ...["thoth-image-analysis", "thoth-community", "pypi-artifact-size", "pypi-downloads"],
+                ...["pypi-maintainers", "pypi-release"],
+            ]);
+            for (const name of NAMES) {
+                for (const [template, c] of Object.entries(containers(name, BACKEND))) {
+                    const env = Object.fromEntries((c.env as Json[]).map((e) => [e.name, e]));
+                    const sub = env.THOTH_PRESCRIPTIONS_REFRESH_SUBCOMMAND?.value;
+                    assert.ok(defined.has(sub), `${name} ${template}: subcommand ${String(sub)}`);
+                    assert.deepEqual(env.THOTH_PRESCRIPTIONS_REFRESH_GITHUB_TOKEN?.valueFrom, {
+                        secretKeyRef: { name: "kebechet", key: "github-oauth-token" },
+                    });
+                    const key = env.GITHUB_PRIVATE_KEY_PATH?.value as string;
+                    const mount = (c.volumeMounts as Json[]).find((m) => key?.startsWith(`${m.mountPath}/`));
+                    assert.equal(mount?.name, "github-app-privatekey", `${name} ${template}: ${key}`);
+                }
+            }
         });
 
         it("keeps Secret prescriptions secret: in a Secret, from the stage keys, never in a ConfigMap or env value", () =>

@@ -69,10 +69,12 @@ export class KebechetFamily extends BotFamily {
             "kebechet-config": keb.configuration,
             "kebechet-verbose": keb.verbose ? "1" : "0",
         }).handle;
+        // Kebechet v1.2.4 runs the repositories of KEBECHET_CONFIGURATION_PATH and expands each `{NAME}` token of it
+        // from the environment (kebechet/config.py:353): KEBECHET_TOKEN for the release's own lists, the GitLab and
+        // Pagure tokens for a configuration that names them.
         const env: EnvMap = {
             KEBECHET_SUBCOMMAND: "run",
             KEBECHET_TOKEN: secret.env("github-oauth-token"),
-            GITHUB_KEBECHET_TOKEN: secret.env("github-oauth-token"),
             GITLAB_KEBECHET_TOKEN: optional["gitlab-oauth-token"] && secret.env("gitlab-oauth-token"),
             PAGURE_KEBECHET_TOKEN: optional["pagure-oauth-token"] && secret.env("pagure-oauth-token"),
             SENTRY_DSN: optional["sentry-dsn"] && secret.env("sentry-dsn"),
@@ -104,7 +106,6 @@ export class KebechetFamily extends BotFamily {
                 "ssh-privatekey": this.sshKey(),
                 "user-name": nep.gitUserName,
                 "user-email": nep.gitUserEmail,
-                "github-oauth-token": this.secrets.require(SECRET_KEYS.seshetaGithubToken),
             },
         });
         return this.cronBot({
@@ -112,8 +113,8 @@ export class KebechetFamily extends BotFamily {
             entry: nep,
             resources: fixedSize("500m", "1Gi"),
             container: {
+                // create_docs.sh (v0.2.6) pushes over SSH and calls no GitHub API: it reads no GITHUB_TOKEN.
                 env: {
-                    GITHUB_TOKEN: secret.env("github-oauth-token"),
                     GITHUB_USER: secret.env("user-name"),
                     GITHUB_USER_EMAIL: secret.env("user-email"),
                 },

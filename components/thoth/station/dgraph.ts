@@ -64,6 +64,12 @@ const ALPHA_PUBLIC: ServiceSpec & { name: string } = {
     ],
 };
 const POD_NAMESPACE = { fieldRef: { fieldPath: "metadata.namespace" } };
+/**
+ * POD_NAMESPACE for a script that expands it (the HA layout's zero-0 address); Dgraph itself reads no variable
+ * (dgraph-io/dgraph v1.0.15), so the single-pod scripts get none.
+ */
+const namespaceEnvOf = (script: string) =>
+    script.includes("${POD_NAMESPACE}") ? { env: { POD_NAMESPACE } } : {};
 const DATADIR = { name: "datadir", mountPath: "/dgraph" };
 const TLS_MOUNT = { name: "dgraph-tls", mountPath: DGRAPH_TLS_DIR, readOnly: true };
 
@@ -184,7 +190,7 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
             image: this.#args.dgraph.image,
             command: ["bash", "-c", script],
             ports: ZERO_PORTS,
-            env: { POD_NAMESPACE },
+            ...namespaceEnvOf(script),
             volumeMounts: [DATADIR],
             readinessProbe: tcpProbe("zero-grpc"),
             resources,
@@ -194,16 +200,17 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
     /** Alpha's container: the data server, on the TLS files. */
     private alpha(zeroAddress: string, resources: Sizing): ContainerSpec {
         const config = this.#args.dgraph;
+        const script = alphaScript({
+            zero: zeroAddress,
+            lruMb: config.lruMb,
+            whitelist: config.adminWhitelist,
+        });
         return {
             name: "alpha",
             image: config.image,
-            command: [
-                "bash",
-                "-c",
-                alphaScript({ zero: zeroAddress, lruMb: config.lruMb, whitelist: config.adminWhitelist }),
-            ],
+            command: ["bash", "-c", script],
             ports: ALPHA_PORTS,
-            env: { POD_NAMESPACE },
+            ...namespaceEnvOf(script),
             volumeMounts: [DATADIR, TLS_MOUNT],
             readinessProbe: tcpProbe("alpha-grpc"),
             resources,

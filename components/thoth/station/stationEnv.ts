@@ -32,14 +32,21 @@ export function graphEnv(reads: StationReads): EnvMap {
 
 /** S3 (Ceph) bucket settings from ConfigMap ceph and credentials from Secret ceph. */
 export function cephEnv(reads: StationReads, endpointKey: "host" | "endpoint" = "host"): EnvMap {
-    const settings = reads.configMap("ceph");
     const credentials = reads.secret("ceph");
+    return {
+        ...cephLocationEnv(reads, endpointKey),
+        THOTH_CEPH_KEY_ID: credentials.env("key-id"),
+        THOTH_CEPH_SECRET_KEY: credentials.env("secret-key"),
+    };
+}
+
+/** Where the bucket is, without its keys: for a module that only hands the location on (to the Workflows it submits). */
+export function cephLocationEnv(reads: StationReads, endpointKey: "host" | "endpoint" = "host"): EnvMap {
+    const settings = reads.configMap("ceph");
     return {
         THOTH_S3_ENDPOINT_URL: settings.env(endpointKey),
         THOTH_CEPH_BUCKET: settings.env("bucket-name"),
         THOTH_CEPH_BUCKET_PREFIX: settings.env("bucket-prefix"),
-        THOTH_CEPH_KEY_ID: credentials.env("key-id"),
-        THOTH_CEPH_SECRET_KEY: credentials.env("secret-key"),
     };
 }
 

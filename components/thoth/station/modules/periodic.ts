@@ -91,14 +91,11 @@ function miScheduler(
  * pulp sync, document sync, integration tests, the SLO report and the mi-scheduler jobs (thoth-station.md §3).
  */
 export function periodicPlans(): PeriodicPlan[] {
+    // A Kafka producer whose app.sh runs producer.py. package-releases v0.11.11 and package-update v0.8.17 read no
+    // SUBCOMMAND, and package-update pushes no metrics (components/thoth/upstream/jobs.ts); advise-reporter, whose
+    // source could not be read, keeps what the reference gives it.
     const producer = (reads: StationReads): EnvMap =>
-        mergeEnv(
-            { SUBCOMMAND: "producer", APP_SCRIPT: "app.sh" },
-            kafkaEnv(reads),
-            deploymentEnv(reads),
-            graphEnv(reads),
-            pushgatewayEnv(reads),
-        );
+        mergeEnv({ APP_SCRIPT: "app.sh" }, kafkaEnv(reads), deploymentEnv(reads), graphEnv(reads));
     return [
         {
             name: "graph-refresh",
@@ -115,7 +112,6 @@ export function periodicPlans(): PeriodicPlan[] {
                 mergeEnv(
                     {
                         THOTH_LOG_GRAPH_REFRESH_JOB: "INFO",
-                        DEBUG_LEVEL: "0",
                         APP_SCRIPT: "app.sh",
                         THOTH_INFRA_NAMESPACE: reads.configMap("thoth").env("infra-namespace"),
                         THOTH_GRAPH_REFRESH_SOLVER: "1",
@@ -141,7 +137,8 @@ export function periodicPlans(): PeriodicPlan[] {
             kafkaCa: true,
             env: (reads) =>
                 mergeEnv(
-                    { KUBERNETES_API_URL: KUBERNETES_ENV.KUBERNETES_API_URL, THOTH_LOG_CVE_UPDATE: "DEBUG" },
+                    // v0.5.7 talks to no cluster API: no KUBERNETES_API_URL.
+                    { THOTH_LOG_CVE_UPDATE: "DEBUG" },
                     deploymentEnv(reads),
                     pushgatewayEnv(reads),
                     graphEnv(reads),
@@ -158,7 +155,7 @@ export function periodicPlans(): PeriodicPlan[] {
             history: [2, 4],
             deadlineSeconds: 14400,
             kafkaCa: true,
-            env: producer,
+            env: (reads) => mergeEnv(producer(reads), pushgatewayEnv(reads)),
         },
         {
             name: "package-update",
@@ -183,7 +180,8 @@ export function periodicPlans(): PeriodicPlan[] {
             deadlineSeconds: 7200,
             kafkaCa: true,
             env: (reads) =>
-                mergeEnv(producer(reads), cephEnv(reads), {
+                mergeEnv(producer(reads), pushgatewayEnv(reads), cephEnv(reads), {
+                    SUBCOMMAND: "producer",
                     THOTH_NUMBER_RELEASES: "4",
                     THOTH_PUBLIC_CEPH_BUCKET: reads.configMap("ceph").env("public-bucket-name"),
                 }),
@@ -247,16 +245,12 @@ export function periodicPlans(): PeriodicPlan[] {
             deadlineSeconds: 259200,
             kafkaCa: false,
             secretFiles: { secret: "dst-ceph", key: "credentials", mountPath: "/opt/app-root/src/.aws" },
+            // v0.1.0, the image the reference runs, takes only its destination: the reference's solvers, concurrency,
+            // days and push gateway are settings of later releases it never reads.
             env: (reads) =>
                 mergeEnv(
-                    {
-                        THOTH_DOCUMENT_SYNC_DST: "s3://thoth-store/data/aws-prod",
-                        THOTH_DOCUMENT_SYNC_CONFIGURED_SOLVERS: reads.configMap("solvers").env("solvers"),
-                        THOTH_DOCUMENT_SYNC_CONCURRENCY: "10",
-                        THOTH_DOCUMENT_SYNC_DAYS: "7",
-                    },
+                    { THOTH_DOCUMENT_SYNC_DST: "s3://thoth-store/data/aws-prod" },
                     cephEnv(reads),
-                    pushgatewayEnv(reads),
                     deploymentEnv(reads),
                 ),
         },
@@ -274,11 +268,11 @@ export function periodicPlans(): PeriodicPlan[] {
             kafkaCa: false,
             env: (reads) => {
                 const tests = reads.configMap("integration-tests");
+                // v0.11.5 logs through behave, not thoth-common: no THOTH_LOGGING_NO_JSON.
                 return {
                     MAIL_REPORT: tests.env("mail-report"),
                     GENERATE_REPORT: tests.env("generate-report"),
                     THOTH_DEPLOYMENT_NAME: tests.env("deployment-name"),
-                    THOTH_LOGGING_NO_JSON: tests.env("logging-no-json"),
                     THOTH_USER_API_HOST: tests.env("user-api"),
                     THOTH_MANAGEMENT_API_HOST: tests.env("management-api"),
                     THOTH_AMUN_API_HOST: tests.env("amun-api"),
@@ -326,10 +320,8 @@ export function periodicPlans(): PeriodicPlan[] {
                             "instance-workflow-controller-metrics-amun-inspection",
                         PROMETHEUS_INSTANCE_USER_API: "user-api-url",
                     }),
-                    keyEnv(reads.configMap("thoth"), {
-                        THOTH_DEPLOYMENT_NAME: "deployment-name",
-                        THOTH_LOGGING_NO_JSON: "logging-no-json",
-                    }),
+                    // v0.19.3 logs through logging.basicConfig, not thoth-common: no THOTH_LOGGING_NO_JSON.
+                    { THOTH_DEPLOYMENT_NAME: reads.configMap("thoth").env("deployment-name") },
                 ),
         },
         miScheduler("mi-scheduler-gh", "@daily", "SCHEDULE_GH_REPO_ANALYSIS", (reads) => ({

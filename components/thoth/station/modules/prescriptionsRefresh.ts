@@ -17,11 +17,17 @@ import { StationReads } from "../stationEnv";
 // prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
 // (thoth-station.md §3.4, §4.2 ConfigMap prescriptions-refresh-job, §5.1 Secrets kebechet and prescriptions).
 //
-// NOT in the reference, so not set here (add them to the reference, with their source, before setting them):
-// - every step's command/args and whatever env selects what the step refreshes (the image's entrypoint runs);
+// What the image needs to run a step at all (thoth-station/prescriptions-refresh-job v0.8.0, read in
+// components/thoth/upstream/jobs.ts): app.sh runs the subcommand THOTH_PRESCRIPTIONS_REFRESH_SUBCOMMAND names and
+// exits 1 without one (app.sh:7-12); every handler opens GitHub with THOTH_PRESCRIPTIONS_REFRESH_GITHUB_TOKEN
+// (prescriptions.py:96-99 raises without it) and the App key at GITHUB_PRIVATE_KEY_PATH (prescriptions.py:90). Those
+// three are set as the reference's CronWorkflows set them (thoth-application@f2cf35f
+// prescriptions-refresh-job/base/argo-workflows/*.yaml).
+//
+// NOT set yet (each a setting the handlers default without):
 // - the env names of the ConfigMap keys the module reads (thoth: deployment-name, logging-no-json,
-//   postgresql-host; prometheus: pushgateway-host, pushgateway-port; prescriptions-refresh-job: all five keys),
-//   of Secret kebechet's github-oauth-token, and of the mounted key paths (SSH key, GitHub App key);
+//   postgresql-host; prescriptions-refresh-job: all five keys), the labels, repository, debug and randomize switches,
+//   and GIT_SSH_COMMAND (the reference's relaxed host key check for the SSH clone of the prescriptions repository);
 // - whether a multi-step entrypoint (gh, pypi) runs its steps one after another or in parallel: they run in the
 //   order the reference lists them, one at a time.
 // Also missing before one is resumed: the backend namespace's full Secret kebechet (ssh-privatekey,
@@ -46,6 +52,8 @@ export interface RefreshStep {
     quayToken?: boolean;
     /** Reads the Google service-account JSON of Secret prescriptions (GOOGLE_APPLICATION_CREDENTIALS). */
     googleCredentials?: boolean;
+    /** The image's subcommand (cli.py), when it is not the template's name. */
+    subcommand?: string;
 }
 
 /** One CronWorkflow: its name, entrypoint and container steps (one step: the entrypoint is that container). */
@@ -86,7 +94,12 @@ export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
         {
             name: "prescriptions-refresh-image-analysis",
             entrypoint: "image-analysis",
-            steps: [step("image-analysis", "250m", "1Gi", { quayToken: true })],
+            steps: [
+                step("image-analysis", "250m", "1Gi", {
+                    quayToken: true,
+                    subcommand: "thoth-image-analysis",
+                }),
+            ],
         },
         {
             name: "prescriptions-refresh-pg",
@@ -116,18 +129,21 @@ export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
     ];
 }
 
+const GITHUB_KEY_DIR = "/opt/app-root/src/.github";
+const GITHUB_KEY_FILE = "github-privatekey";
+
 /** Secret kebechet's SSH key (as `id_rsa`, 0600) and GitHub App key, which every step mounts. */
 function kebechetVolumes(kebechet: SecretHandle): k8s.types.input.core.v1.Volume[] {
     return [
         kebechet.volume("ssh-config", { items: [{ key: "ssh-privatekey", path: "id_rsa", mode: 0o600 }] }),
         kebechet.volume("github-app-privatekey", {
-            items: [{ key: "KEBBHUT_GITHUB_PRIVATE_KEY", path: "github-privatekey" }],
+            items: [{ key: "KEBBHUT_GITHUB_PRIVATE_KEY", path: GITHUB_KEY_FILE }],
         }),
     ];
 }
 const KEBECHET_MOUNTS: k8s.types.input.core.v1.VolumeMount[] = [
     { name: "ssh-config", mountPath: "/opt/app-root/src/.ssh", readOnly: true },
-    { name: "github-app-privatekey", mountPath: "/opt/app-root/src/.github", readOnly: true },
+    { name: "github-app-privatekey", mountPath: GITHUB_KEY_DIR, readOnly: true },
 ];
 function googleVolume(prescriptions: SecretHandle): k8s.types.input.core.v1.Volume {
     return prescriptions.volume("google-app-config", {
@@ -140,11 +156,17 @@ const GOOGLE_MOUNT: k8s.types.input.core.v1.VolumeMount = {
     readOnly: true,
 };
 
-/** The env a step gets: only what the reference names for these CronWorkflows (see the note at the top). */
+/** Where the GitHub App's key is, as {@link kebechetVolumes} mounts it. */
+export const GITHUB_PRIVATE_KEY_PATH = `${GITHUB_KEY_DIR}/${GITHUB_KEY_FILE}`;
+
+/** The env a step gets (see the note at the top). */
 export function stepEnv(s: RefreshStep, reads: StationReads): EnvMap {
     return {
+        THOTH_PRESCRIPTIONS_REFRESH_SUBCOMMAND: s.subcommand ?? s.template,
+        THOTH_PRESCRIPTIONS_REFRESH_GITHUB_TOKEN: reads.secret("kebechet").env("github-oauth-token"),
         // Secret kebechet's GITHUB_APP_ID, which the reference lists for the CronWorkflows as a whole.
         GITHUB_APP_ID: reads.secret("kebechet").env("GITHUB_APP_ID"),
+        GITHUB_PRIVATE_KEY_PATH,
         ...(s.quayToken
             ? { THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN: reads.secret("prescriptions").env("quay-token") }
             : {}),

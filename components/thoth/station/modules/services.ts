@@ -21,6 +21,7 @@ import {
     KUBERNETES_ENV,
     keyEnv,
     cephEnv,
+    cephLocationEnv,
     deploymentEnv,
     graphEnv,
     kafkaCaMount,
@@ -116,12 +117,17 @@ function investigators(environment: StationEnvironment): ServicePlan[] {
                     KAFKA_CONSUMER_AUTO_OFFSET_RESET: "latest",
                     KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS: "900000",
                     KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: "none",
-                    THOTH_INVESTIGATOR_SCHEDULE_KEBECHET_ADMIN: "0",
+                    // The reference's THOTH_INVESTIGATOR_SCHEDULE_KEBECHET_ADMIN is its attribute's name; the variable
+                    // v0.17.0 reads is this one (thoth/investigator/configuration.py:60), so the reference's 0 never
+                    // took effect there.
+                    THOTH_INVESTIGATOR_KEBECHET_ADMINISTRATOR: "0",
                 },
                 kafkaEnv(reads),
                 graphEnv(reads),
                 namespaceEnv(reads, "backend", "middletier", "infra"),
-                cephEnv(reads),
+                // Only where the Workflows it submits find Ceph (thoth-common's _assign_workflow_parameters_for_ceph):
+                // it opens no store itself, so it never reads the keys.
+                cephLocationEnv(reads),
                 deploymentEnv(reads),
                 KUBERNETES_ENV,
             ),
@@ -133,14 +139,9 @@ export function servicePlans(
     environment: StationEnvironment,
     config: Pick<StationModulesConfig, "hosts" | "exposeAmunApi">,
 ): ServicePlan[] {
+    // The APIs push no metrics: none of user-api v0.35.x, management-api v0.18.11 or amun-api v0.10.6 reads the
+    // reference's PROMETHEUS_PUSHGATEWAY_HOST/_PORT (components/thoth/upstream/services.ts), so they get neither.
     const hosts = config.hosts;
-    const prometheusPush = (reads: StationReads): EnvMap => {
-        const prometheus = reads.configMap("prometheus");
-        return {
-            PROMETHEUS_PUSHGATEWAY_HOST: prometheus.env("pushgateway-host"),
-            PROMETHEUS_PUSHGATEWAY_PORT: prometheus.env("pushgateway-port"),
-        };
-    };
     return [
         {
             name: "user-api",
@@ -177,7 +178,6 @@ export function servicePlans(
                     namespaceEnv(reads, "frontend", "middletier", "infra", "backend"),
                     deploymentEnv(reads),
                     cephEnv(reads),
-                    prometheusPush(reads),
                     graphEnv(reads),
                     kafkaEnv(reads),
                 ),
@@ -220,7 +220,6 @@ export function servicePlans(
                     ),
                     deploymentEnv(reads),
                     cephEnv(reads),
-                    prometheusPush(reads),
                     graphEnv(reads),
                 ),
         },
@@ -258,7 +257,6 @@ export function servicePlans(
                     }),
                     KUBERNETES_ENV,
                     cephEnv(reads, "endpoint"),
-                    prometheusPush(reads),
                 ),
         },
         ...investigators(environment),
@@ -278,17 +276,17 @@ export function servicePlans(
             kafkaCa: true,
             env: (reads) =>
                 mergeEnv(
+                    // v0.21.4 reads no THOTH_STORAGES_GRAPH_CACHE_DISABLED (thoth-storages 0.74.0 has no graph cache),
+                    // no MANAGEMENT_API_PROMETHEUS_INSTANCE and no THOTH_AMUN_NAMESPACE, which the reference sets.
                     keyEnv(reads.configMap("metrics-exporter"), {
                         THOTH_METRICS_EXPORTER_UPDATE_INTERVAL: "update-interval",
                         THOTH_METRICS_EXPORTER_GRAFANA_REDIRECT_URL: "grafana-redirect-url",
                         THOTH_METRICS_EXPORTER_MAX_WORKERS: "max-workers",
                         THOTH_METRICS_EXPORTER_WEAK_READINESS: "weak-readiness",
-                        THOTH_STORAGES_GRAPH_CACHE_DISABLED: "graph-cache-disabled",
                     }),
                     keyEnv(reads.configMap("prometheus"), {
                         PROMETHEUS_HOST_URL: "host-url",
                         METRICS_EXPORTER_INFRA_PROMETHEUS_INSTANCE: "instance-metrics-exporter-infra",
-                        MANAGEMENT_API_PROMETHEUS_INSTANCE: "instance-metrics-management-api",
                     }),
                     {
                         PORT: "8080",
@@ -296,15 +294,7 @@ export function servicePlans(
                         GITHUB_ACCESS_TOKEN: reads.secret("kebechet").env("github-oauth-token"),
                         PROMETHEUS_SERVICE_ACCOUNT_TOKEN: reads.secret("prometheus-reader").env("token"),
                     },
-                    namespaceEnv(
-                        reads,
-                        "frontend",
-                        "middletier",
-                        "backend",
-                        "infra",
-                        "amun",
-                        "amun-inspection",
-                    ),
+                    namespaceEnv(reads, "frontend", "middletier", "backend", "infra", "amun-inspection"),
                     deploymentEnv(reads),
                     cephEnv(reads),
                     graphEnv(reads),
