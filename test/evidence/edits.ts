@@ -1,12 +1,19 @@
 import { strict as assert } from "assert";
+import { COMMON_EVIDENCE } from "../../components/shared/evidence/commonImages";
 import type { ImageEvidence } from "../../components/shared/evidence/types";
 import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 
 // The table the plans are replayed against, and the edits the controls make to it and to a plan.
 
-/** Every system's evidence: the one table the plans are replayed against. */
-export const TABLE: readonly ImageEvidence[] = SYSTEMS.flatMap((s) => s.evidence?.table.images ?? []);
+/**
+ * Every system's evidence, the common images first (as each system looks them up): the one table the plans are
+ * replayed against.
+ */
+export const TABLE: readonly ImageEvidence[] = [
+    ...COMMON_EVIDENCE.images,
+    ...SYSTEMS.flatMap((s) => s.evidence?.table.images ?? []),
+];
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
