@@ -1,4 +1,5 @@
 import { spawnSync } from "child_process";
+import { parse } from "yaml";
 import { readStackFile } from "../tools/plan/stackfile";
 import { testValue } from "./local-secrets";
 import { StackCopy, productionTierPaths, requiredSecrets } from "./localStack";
@@ -30,9 +31,21 @@ export function prepareCommittedCopy(stack: string, kubeconfig: string, uid: str
         const values = readStackFile(stack, copy.dir).values;
         const clusters = Object.keys((values.clusters ?? {}) as Record<string, unknown>);
         const tier = values.tier;
+        // The credential decides which server a cluster is (components/config/clusterIdentity.ts): a file that
+        // spells another one is refused offline, so every apiServer the file spells becomes the local cluster's.
+        const server = localServer(kubeconfig);
         for (const cluster of clusters) {
             copy.setSecret(`kubeconfig-${cluster}`, kubeconfig);
             secrets.push(`kubeconfig-${cluster}`);
+            if (hasKey(values.clusters, cluster, "apiServer")) {
+                copy.setPath(`clusters.${cluster}.apiServer`, server);
+                set.push(`clusters.${cluster}.apiServer`);
+            }
+        }
+        for (const section of Object.keys(values)) {
+            if (section === "clusters" || !hasKey(values, section, "apiServer")) continue;
+            copy.setPath(`${section}.apiServer`, server);
+            set.push(`${section}.apiServer`);
         }
         if (tier === "production") {
             // A production run refuses an unpinned cluster and an unconfirmed image: pin what an operator pins.
@@ -66,4 +79,17 @@ function commitStackFile(copy: StackCopy): void {
     git(["init", "-q"]);
     git(["add", `Pulumi.${copy.stack}.yaml`]);
     git(["-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-q", "-m", "prepared copy"]);
+}
+
+function hasKey(holder: unknown, name: string, key: string): boolean {
+    const entry = (holder as Record<string, unknown> | undefined)?.[name];
+    return typeof entry === "object" && entry !== null && key in entry;
+}
+
+/** The API server (host:port) of a minified kubeconfig's one cluster. */
+function localServer(kubeconfig: string): string {
+    const doc = parse(kubeconfig) as { clusters?: { cluster?: { server?: string } }[] };
+    const server = doc.clusters?.[0]?.cluster?.server;
+    if (!server) throw new Error("the local kubeconfig names no server");
+    return new URL(server).host;
 }
