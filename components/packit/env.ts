@@ -4,7 +4,8 @@ import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
 import { Reads, readsOver } from "../shared/reads";
 import type { PackitSection } from "./config";
-import type { PackitSecretName, SOURCE_SECRETS } from "./secrets";
+import { queueNamePrefix } from "./layout";
+import type { PackitSecretName } from "./secrets";
 
 /** Generated database credentials every database client reads. */
 export const POSTGRES_SECRET = "postgres-secret";
@@ -49,21 +50,14 @@ export function packitReads(
     };
 }
 
-/**
- * The database's user, password and name, from the generated `postgres-secret`: what the server creates at its first
- * start (sclorg's run-postgresql), and what a client logs in with.
- */
-export function postgresServerEnv(database: SecretHandle): EnvMap {
+/** Database connection, from the generated `postgres-secret`. */
+export function postgresEnv(database: SecretHandle): EnvMap {
     return {
         POSTGRESQL_USER: database.env("database-user"),
         POSTGRESQL_PASSWORD: database.env("database-password"),
+        POSTGRESQL_HOST: database.env("database-host"),
         POSTGRESQL_DATABASE: database.env("database-name"),
     };
-}
-
-/** A client's connection: the server's credentials and where it answers (packit_service/models.py get_pg_url). */
-function postgresClientEnv(database: SecretHandle): EnvMap {
-    return mergeEnv(postgresServerEnv(database), { POSTGRESQL_HOST: database.env("database-host") });
 }
 
 function sentryEnv(reads: PackitReads): EnvMap {
@@ -78,44 +72,33 @@ function awsEnv(reads: PackitReads): EnvMap {
     };
 }
 
-/**
- * Env of the API (systems.md §2, "Common env", as far as the API reads it): the database, the broker, Sentry and
- * the deployment. The retry settings, the S3 credentials and the pushgateway are read only by the Celery side's
- * modules (packit_service/worker/), which the API process never imports; packit/deployment gives the API none
- * of them either (openshift/packit-service.yml.j2).
- */
+/** Env of the API and every Celery process (systems.md §2, "Common env"): all of them read the database. */
 export function appEnv(config: PackitSection, reads: PackitReads, database: SecretHandle): EnvMap {
-    return mergeEnv(postgresClientEnv(database), sentryEnv(reads), {
+    const pushgateway = reads.pushgateway();
+    return mergeEnv(postgresEnv(database), sentryEnv(reads), awsEnv(reads), {
         DEPLOYMENT: config.deployment,
         PROJECT: config.namespace,
+        QUEUE_NAME_PREFIX: queueNamePrefix(config.service, config.deployment),
         REDIS_SERVICE_HOST: { computed: reads.redis().localHost },
         DISTGIT_URL: config.distgit.url,
         DISTGIT_NAMESPACE: config.distgit.namespace,
+        CELERY_RETRY_LIMIT: "2",
+        CELERY_RETRY_BACKOFF: "3",
+        PUSHGATEWAY_ADDRESS: pushgateway ? { computed: pushgateway.url({ local: true }) } : undefined,
     });
 }
 
-/** Env of workers and beat: the API's, the Celery application, its retries, S3 and the pushgateway. */
+/** Env of workers and beat: the app env plus the Celery application. */
 export function celeryEnv(
     config: PackitSection,
     reads: PackitReads,
     database: SecretHandle,
     extra: EnvMap,
 ): EnvMap {
-    const pushgateway = reads.pushgateway();
-    return mergeEnv(
-        appEnv(config, reads, database),
-        awsEnv(reads),
-        {
-            APP: config.celeryApp,
-            CELERY_RETRY_LIMIT: "2",
-            CELERY_RETRY_BACKOFF: "3",
-            PUSHGATEWAY_ADDRESS: pushgateway ? { computed: pushgateway.url({ local: true }) } : undefined,
-        },
-        extra,
-    );
+    return mergeEnv(appEnv(config, reads, database), { APP: config.celeryApp }, extra);
 }
 
-/** Env of fedmsg and tokman, which report to Sentry by deployment (centosmsg reads neither). */
+/** Env of the message listeners, which only enqueue tasks. */
 export function listenerEnv(config: PackitSection, reads: PackitReads, extra: EnvMap): EnvMap {
     return mergeEnv(sentryEnv(reads), { DEPLOYMENT: config.deployment }, extra);
 }
@@ -130,41 +113,19 @@ export const SECRET_MOUNTS = {
 } as const satisfies Partial<Record<PackitSecretName, string>>;
 export type MountedSecret = keyof typeof SECRET_MOUNTS;
 
-/** The keys of one Secret of the source. */
-export type SecretKeyOf<N extends PackitSecretName> = Extract<
-    (typeof SOURCE_SECRETS)[number],
-    { name: N }
->["keys"][number]["key"];
-
-/**
- * The keys a container opens of each Secret it mounts: only those are placed (volume items), so a container holds no
- * credential its process never reads, and the plan shows which file each one gets.
- */
-export type SecretFiles = { readonly [N in MountedSecret]?: readonly SecretKeyOf<N>[] };
-
-/**
- * The wildcard certificate, which every TLS endpoint serves: mod_wsgi-express's --ssl-certificate-file and -key-file
- * in packit-service's and the dashboard's run_httpd.sh, the nginx.conf of the metrics proxy.
- */
-export const TLS_FILES: SecretFiles = { "packit-secrets": ["fullchain.pem", "privkey.pem"] };
-
-/** Volumes and read-only mounts of the listed keys of each Secret, named like the Secrets. */
+/** Volumes and read-only mounts of whole Secrets, named like the Secrets. */
 export function secretVolumes(
     reads: PackitReads,
-    files: SecretFiles,
+    names: MountedSecret[],
 ): {
     volumes: k8s.types.input.core.v1.Volume[];
     volumeMounts: k8s.types.input.core.v1.VolumeMount[];
 } {
-    const mounted = (Object.keys(files) as MountedSecret[]).filter((n) => (files[n] ?? []).length > 0);
     return {
-        volumes: mounted.map((n) =>
-            reads.secret(n).volume(n, {
-                items: (files[n] ?? []).map((key) => ({ key, path: key })),
-                // ssh refuses keys readable by others.
-                ...(n === "packit-ssh" ? { defaultMode: 0o400 } : {}),
-            }),
+        // ssh refuses keys readable by others.
+        volumes: names.map((n) =>
+            reads.secret(n).volume(n, n === "packit-ssh" ? { defaultMode: 0o400 } : {}),
         ),
-        volumeMounts: mounted.map((n) => ({ name: n, mountPath: SECRET_MOUNTS[n], readOnly: true })),
+        volumeMounts: names.map((n) => ({ name: n, mountPath: SECRET_MOUNTS[n], readOnly: true })),
     };
 }

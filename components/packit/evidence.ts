@@ -3,8 +3,7 @@ import type { EvidenceTable } from "../shared/evidence/verdicts";
 
 // The images the packit system runs, by version. None of their sources has been read yet (issue 51 item 1): each entry
 // says so, the evidence replay (test/evidence) lists their containers as unread, and nothing about them is checked.
-// A moving tag names the branch that builds it and that branch's head in the source snapshot of RESOLVED. Redis,
-// PostgreSQL and the oc image are read once for every system (components/shared/evidence/commonImages.ts).
+// A moving tag names the branch that builds it and that branch's head in the source snapshot of RESOLVED.
 
 const RESOLVED = "2026-11-25";
 
@@ -22,6 +21,12 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
             "docker.io/prom/pushgateway",
             "v1.6.2",
             { repo: "prometheus/pushgateway", commit: "v1.6.2" },
+            "not read yet",
+        ),
+        unreadImage(
+            "quay.io/openshift/origin-cli",
+            "4.15",
+            { repo: "openshift/oc", commit: "4.15" },
             "not read yet",
         ),
         unreadImage(
@@ -165,6 +170,26 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
             "not read yet; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)",
         ),
         unreadImage(
+            "quay.io/sclorg/postgresql-15-c9s",
+            "c9s",
+            {
+                repo: "sclorg/postgresql-container",
+                commit: "unresolved",
+                moving: { branch: "master", resolved: RESOLVED },
+            },
+            "not read yet",
+        ),
+        unreadImage(
+            "quay.io/sclorg/redis-7-c9s",
+            "c9s",
+            {
+                repo: "sclorg/redis-container",
+                commit: "unresolved",
+                moving: { branch: "unresolved", resolved: RESOLVED },
+            },
+            "not read yet",
+        ),
+        unreadImage(
             "docker.io/mher/flower",
             "2.0.1",
             { repo: "mher/flower", commit: "2.0.1" },
@@ -175,6 +200,16 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
             "redis-commander-210",
             { repo: "joeferner/redis-commander", commit: "unresolved" },
             "not read yet",
+        ),
+        unreadImage(
+            "quay.io/sclorg/postgresql-13-c9s",
+            "c9s",
+            {
+                repo: "sclorg/postgresql-container",
+                commit: "unresolved",
+                moving: { branch: "unresolved", resolved: RESOLVED },
+            },
+            "not read yet (the server a major upgrade starts from)",
         ),
     ],
 };

@@ -19,6 +19,11 @@ export function sandboxNamespace(
     return config.sandbox.namespace ?? `${service}-${config.deployment}-sandbox`;
 }
 
+/** Celery queue prefix, so packit and stream (and stg and prod) never consume each other's tasks. */
+export function queueNamePrefix(service: ServiceName, deployment: string): string {
+    return `${service}-${deployment}-`;
+}
+
 /**
  * True during a major PostgreSQL upgrade: while the copy runs nothing may write to the database, so the API,
  * the workers and beat stop (the listeners keep queueing).
@@ -145,14 +150,6 @@ export interface WorkerGroup {
     size: Sizing;
 }
 
-/**
- * Every queue packit-service's Celery side publishes to: its default (short-running), the routed long-running, and
- * rate-limited, where a handler re-queues a task close to a forge's rate limit (packit_service/constants.py:178-179,
- * worker/handlers/abstract.py:594-596). A queue no worker serves keeps its tasks in Redis until they expire;
- * packit/deployment serves rate-limited beside long-running (roles/deploy/tasks/main.yml:186,234).
- */
-const ALL_QUEUES = ["short-running", "long-running", "rate-limited"] as const;
-
 /** The worker StatefulSets of a layout (counts the checks did not require default to one). */
 export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
     const common = { sandcastleVolume: workers.sandcastleVolume };
@@ -161,7 +158,7 @@ export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
             {
                 ...common,
                 name: "packit-worker",
-                queues: ALL_QUEUES.join(","),
+                queues: "short-running,long-running",
                 replicas: workers.allQueues ?? 1,
                 repositoryCache: workers.repositoryCache,
                 size: SIZES.worker,
@@ -179,7 +176,7 @@ export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
         {
             ...common,
             name: "packit-worker-long-running",
-            queues: "long-running,rate-limited",
+            queues: "long-running",
             replicas: workers.longRunning ?? 1,
             repositoryCache: workers.repositoryCache,
             size: SIZES.worker,

@@ -48,19 +48,17 @@ export const SOURCE_SECRETS = [
                 fromFile: true,
             },
             {
-                // run_worker.sh installs /packit-ssh/id_ed25519* and stops without one (packit/packit-service
-                // files/run_worker.sh:18, since 7b79cc20 "switch RSA keys to ED25519").
-                key: "id_ed25519",
-                description: "private ed25519 ssh key the workers push to dist-git with",
-                example: "id_ed25519",
-                today: "id_ed25519",
+                key: "id_rsa",
+                description: "private ssh key the workers push to dist-git with",
+                example: "id_rsa",
+                today: "id_rsa",
                 fromFile: true,
             },
             {
-                key: "id_ed25519.pub",
-                description: "public half of id_ed25519",
-                example: "id_ed25519.pub",
-                today: "id_ed25519.pub",
+                key: "id_rsa.pub",
+                description: "public half of id_rsa",
+                example: "id_rsa.pub",
+                today: "id_rsa.pub",
                 fromFile: true,
             },
         ],
@@ -129,9 +127,8 @@ export const SOURCE_SECRETS = [
     },
     {
         name: "packit-sentry",
-        // tokman reports to Sentry too (listenerEnv): a deployment of tokman alone needs the Secret as well. The
-        // CentOS listener reports to none.
-        usedBy: ["service", "workers", "beat", "fedmsg", "tokman"],
+        // tokman reports to Sentry too (listenerEnv): a deployment of tokman alone needs the Secret as well.
+        usedBy: ["service", "workers", "beat", "fedmsg", "centosmsg", "tokman"],
         keys: [
             {
                 key: "sentry",
@@ -143,8 +140,7 @@ export const SOURCE_SECRETS = [
     },
     {
         name: "aws",
-        // The S3 uploads of the Celery side (packit_service/worker/database.py); the API never reads them.
-        usedBy: ["workers", "beat"],
+        usedBy: ["service", "workers", "beat"],
         keys: [
             {
                 key: "access-key-id",

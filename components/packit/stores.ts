@@ -148,8 +148,7 @@ export class PackitDataStores extends PackitPart {
             {
                 app,
                 image: this.images.containerImage("tokman", "tokman"),
-                // config.py's GITHUB_APP_PRIVATE_KEY.
-                secrets: { "github-app-private-key": ["private-key.pem"] },
+                secrets: ["github-app-private-key"],
                 restartOnChange: restart,
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",

@@ -3,10 +3,47 @@ import fc from "fast-check";
 import { containerVerdict, flagName } from "../../components/shared/evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
-import { TABLE, editEntry, editObject, podOf } from "./edits";
 import { plannedContainers, replay } from "./replay";
+
+/** Every system's evidence: the one table the plans are replayed against. */
+const TABLE: readonly ImageEvidence[] = SYSTEMS.flatMap((s) => s.evidence?.table.images ?? []);
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** The table with the entry of `image` (repository) changed by `edit`, or removed when it returns undefined. */
+function editEntry(image: string, edit: (e: ImageEvidence) => ImageEvidence | undefined): ImageEvidence[] {
+    const i = TABLE.findIndex((e) => e.image === image);
+    assert.ok(i >= 0, `no entry for ${image}`);
+    const out = TABLE.map(clone);
+    const changed = edit(out[i]);
+    if (changed) out[i] = changed;
+    else out.splice(i, 1);
+    return out;
+}
+
+/** The plan's resources with the Kubernetes object named `name` of `kind` changed in place. */
+function editObject(
+    resources: readonly PlanResource[],
+    kind: string,
+    name: string,
+    // A plan's inputs are untyped JSON; each control edits the one field it names.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    edit: (inputs: Record<string, any>) => void,
+): PlanResource[] {
+    const out = clone(resources) as PlanResource[];
+    const r = out.find(
+        (x) => x.type.endsWith(`:${kind}`) && (x.inputs.metadata as { name?: string })?.name === name,
+    );
+    assert.ok(r, `no ${kind} ${name} in the plan`);
+    edit(r.inputs);
+    return out;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const podOf = (inputs: Record<string, any>) => inputs.spec.template.spec;
 
 for (const stack of COMMITTED_STACKS) {
     describe(`the evidence replayed over the ${stack} plan (issue 51)`, () => {

@@ -1,13 +1,11 @@
 import {
     ContainerView,
-    MountedFile,
     containerVerdict,
     listensOn,
     resolvePort,
     unconsumedQueues,
 } from "../../components/shared/evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
-import type { QueueUse } from "../../components/shared/evidence/queues";
 import type { ImageEvidence } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { serviceSelects, templateLabels } from "../../policy/rules/selectors";
@@ -54,84 +52,17 @@ function probesOf(c: Obj): ContainerView["probes"] {
     });
 }
 
-/** The keys of each ConfigMap of the plan, by `<scope>\0<name>` (a Secret's keys are secret in a plan). */
-type ConfigMapKeys = ReadonlyMap<string, readonly string[]>;
-
-function configMapKeys(resources: readonly PlanResource[]): ConfigMapKeys {
-    return new Map(
-        resources
-            .filter((r) => kindOf(r.type) === "ConfigMap")
-            .map((r) => {
-                const props = r.inputs as Obj;
-                const keys = [props.data, props.binaryData].flatMap((d) => (isObj(d) ? Object.keys(d) : []));
-                return [
-                    `${r.provider}\0${String(meta(props).namespace ?? "")}\0${String(meta(props).name)}`,
-                    keys,
-                ];
-            }),
-    );
-}
-
-/** The key → path pairs a Secret or ConfigMap source places (its items, or every key the plan shows, or unknown). */
-function sourceFiles(
-    kind: MountedFile["kind"],
-    object: string,
-    items: unknown,
-    known: readonly string[] | undefined,
-): { kind: MountedFile["kind"]; object: string; key?: string; path?: string }[] {
-    const listed = objectsOf(items).map((i) => ({ kind, object, key: String(i.key), path: String(i.path) }));
-    if (listed.length > 0) return listed;
-    if (known) return known.map((key) => ({ kind, object, key, path: key }));
-    return [{ kind, object }];
-}
-
-/** What each volume mount of a container places from Secrets and ConfigMaps. */
-function mountedFiles(c: Obj, pod: Obj | undefined, scope: string, cms: ConfigMapKeys): MountedFile[] {
-    const volumes = new Map(objectsOf(pod?.volumes).map((v) => [String(v.name), v]));
-    return objectsOf(c.volumeMounts).flatMap((m) => {
-        const v = volumes.get(String(m.name));
-        if (!v) return [];
-        const cmKeys = (name: string) => cms.get(`${scope}\0${name}`);
-        const secret = (s: Obj) => sourceFiles("Secret", String(s.secretName ?? s.name), s.items, undefined);
-        const configMap = (s: Obj) =>
-            sourceFiles("ConfigMap", String(s.name), s.items, cmKeys(String(s.name)));
-        const sources = isObj(v.secret)
-            ? secret(v.secret)
-            : isObj(v.configMap)
-              ? configMap(v.configMap)
-              : isObj(v.projected)
-                ? objectsOf(v.projected.sources).flatMap((p) =>
-                      isObj(p.secret) ? secret(p.secret) : isObj(p.configMap) ? configMap(p.configMap) : [],
-                  )
-                : [];
-        const at = String(m.mountPath).replace(/\/$/, "");
-        if (typeof m.subPath === "string") {
-            const one = sources.find((f) => f.path === m.subPath);
-            return one ? [{ path: at, kind: one.kind, object: one.object, key: one.key }] : [];
-        }
-        return sources.map((f) =>
-            f.key === undefined
-                ? { path: at, kind: f.kind, object: f.object }
-                : { path: `${at}/${f.path}`, kind: f.kind, object: f.object, key: f.key },
-        );
-    });
-}
-
-function viewOf(c: Obj, files: MountedFile[]): ContainerView {
+function viewOf(c: Obj): ContainerView {
     return {
         image: String(c.image),
         args: Array.isArray(c.args) ? c.args : undefined,
         command: Array.isArray(c.command) ? c.command : undefined,
-        env: objectsOf(c.env).map((e) => ({
-            name: String(e.name),
-            ...(typeof e.value === "string" ? { value: e.value } : {}),
-        })),
+        env: objectsOf(c.env).map((e) => ({ name: String(e.name) })),
         ports: objectsOf(c.ports).map((p) => ({
             containerPort: Number(p.containerPort),
             ...(typeof p.name === "string" ? { name: p.name } : {}),
         })),
         probes: probesOf(c),
-        files,
     };
 }
 
@@ -146,7 +77,6 @@ function workflowContainers(props: Obj): Obj[] {
 
 /** Every container of every workload of a plan. */
 export function plannedContainers(resources: readonly PlanResource[]): PlannedContainer[] {
-    const cms = configMapKeys(resources);
     return resources.flatMap((r) => {
         const kind = kindOf(r.type);
         const props = r.inputs as Obj;
@@ -163,7 +93,7 @@ export function plannedContainers(resources: readonly PlanResource[]): PlannedCo
             system: r.system,
             scope,
             labels: pod ? templateLabels(props) : {},
-            view: viewOf(c, mountedFiles(c, pod?.spec, scope, cms)),
+            view: viewOf(c),
         }));
     });
 }
@@ -213,7 +143,7 @@ export function replay(resources: readonly PlanResource[], table: readonly Image
     const mismatches: string[] = [];
     const unread: string[] = [];
     let checked = 0;
-    const used: QueueUse[] = [];
+    const used: ImageEvidence[] = [];
     for (const c of containers) {
         const verdict = containerVerdict(table, c.view);
         if (verdict.state === "unread") {
@@ -222,7 +152,7 @@ export function replay(resources: readonly PlanResource[], table: readonly Image
         }
         if (verdict.state === "checked") {
             checked++;
-            used.push({ scope: c.scope, entry: verdict.entry, view: c.view });
+            used.push(verdict.entry);
         }
         mismatches.push(...verdict.mismatches.map((m) => `${c.where}: ${m}`));
     }
@@ -231,10 +161,8 @@ export function replay(resources: readonly PlanResource[], table: readonly Image
         mismatches.push(...found.mismatches);
         unread.push(...found.unread);
     }
-    for (const { queue, by, scope } of unconsumedQueues(used))
-        mismatches.push(
-            `${by} publishes to ${queue} in ${scope.split("\0")[1] || "(no namespace)"}, which no workload beside it consumes`,
-        );
+    for (const { queue, by } of unconsumedQueues([...new Set(used)]))
+        mismatches.push(`${by} publishes to ${queue}, which no workload of the plan consumes`);
     return { mismatches, unread, checked };
 }
 

@@ -57,21 +57,6 @@ describe("an image version without evidence, on each tier", () => {
         }
     });
 
-    it("an image several systems run is looked up in the common images from any system's table, and a version it lacks is asked for there", () => {
-        const redis = { key: "packit.images.redis", image: "quay.io/sclorg/redis-7-c9s:c9s" };
-        const { problems, notices } = evidenceVerdicts([redis], PACKIT_EVIDENCE, "production");
-        assert.deepEqual(problems, []);
-        assert.ok(
-            notices.every((n) => !n.startsWith("UNREAD IMAGE")),
-            notices.join("\n"),
-        );
-        const other = { key: "packit.images.redis", image: "quay.io/sclorg/redis-7-c9s:1-99" };
-        const refused = evidenceVerdicts([other], PACKIT_EVIDENCE, "production").problems;
-        assert.equal(refused.length, 1);
-        assert.match(refused[0].fix, /add its entry to components\/shared\/evidence\/commonImages\.ts/);
-        assert.match(refused[0].fix, /a version it has \(c9s\)/);
-    });
-
     it("a digest pin of a repository the evidence has passes (a digest names no version); of another repository, refused", () => {
         const digest = `sha256:${"a".repeat(64)}`;
         const pinned = { key: "prow.images.gcsweb", image: `k8s.gcr.io/gcsweb@${digest}` };

@@ -1,11 +1,15 @@
-import { fileMismatches } from "./files";
 import { entryRef, evidenceFor } from "./lookup";
-import { scriptVariables } from "./scripts";
 import type { ImageEvidence, ReadFacts } from "./types";
-import type { ContainerView } from "./view";
 
-export type { ContainerView, MountedFile } from "./view";
-export { unconsumedQueues } from "./queues";
+/** A container as a pod spec has it, reduced to what the evidence speaks of. */
+export interface ContainerView {
+    image: string;
+    args?: readonly unknown[];
+    command?: readonly unknown[];
+    env?: readonly { name: string }[];
+    ports?: readonly { name?: string; containerPort: number }[];
+    probes: readonly { kind: string; port: number | string; path?: string }[];
+}
 
 /** What the evidence says of one container: mismatches, or that its image was not read (nothing checked). */
 export type ContainerVerdict =
@@ -59,11 +63,9 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
                 out.push(`passes --${name}, a flag ${ref} does not define`);
         }
     }
-    // A variable the container's own inline script expands is read by the container, whatever its image reads.
-    const read = new Set([...facts.env.map((e) => e.name), ...scriptVariables(c)]);
+    const read = new Set(facts.env.map((e) => e.name));
     for (const e of c.env ?? [])
         if (!read.has(e.name)) out.push(`sets ${e.name}, a variable ${ref} never reads`);
-    out.push(...fileMismatches(facts, c, ref));
     return out;
 }
 
@@ -86,4 +88,18 @@ export function listensOn(table: readonly ImageEvidence[], image: string, port: 
     const { entry } = evidenceFor(table, image);
     if (!entry || entry.facts.state === "unread") return undefined;
     return entry.facts.listens.some((l) => l.port === port);
+}
+
+/**
+ * Queues some image publishes that no image of the plan consumes, each with the publisher's entry; unread images
+ * are left out (the caller lists them as unread).
+ */
+export function unconsumedQueues(entries: readonly ImageEvidence[]): { queue: string; by: string }[] {
+    const read = entries.flatMap((e) => (e.facts.state === "read" ? [{ e, facts: e.facts }] : []));
+    const consumed = new Set(read.flatMap(({ facts }) => (facts.consumes ?? []).map((q) => q.name)));
+    return read.flatMap(({ e, facts }) =>
+        (facts.publishes ?? [])
+            .filter((q) => !consumed.has(q.name))
+            .map((q) => ({ queue: q.name, by: entryRef(e) })),
+    );
 }

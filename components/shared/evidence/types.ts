@@ -27,26 +27,6 @@ export interface NamedFact {
     at: At;
 }
 
-/**
- * A file the process opens, by absolute path. `fromEnv`: the path is that variable's value when the container sets
- * it (`name` is the default the code falls back to). `required`: the process exits, or fails every task, without it.
- */
-export interface FileFact extends NamedFact {
-    fromEnv?: string;
-    required?: true;
-}
-
-/**
- * A queue a process consumes or publishes to. `listedIn`: the container's value of that variable (a comma-separated
- * list) replaces the queues named so (Celery's `--queues=$QUEUES`, a default queue from the environment). `when`:
- * only while that variable has that value (`unset`: the value the code assumes when it is not set), as a start
- * script that runs the consumer or the scheduler by a variable.
- */
-export interface QueueFact extends NamedFact {
-    listedIn?: string;
-    when?: { env: string; is: string; unset?: string };
-}
-
 /** What was read of an image: everything below is all the source has of its kind (a flag not listed is not defined). */
 export interface ReadFacts {
     state: "read";
@@ -57,15 +37,9 @@ export interface ReadFacts {
      */
     flags: readonly FlagFact[] | "none";
     env: readonly NamedFact[];
-    files: readonly FileFact[];
-    /**
-     * `files` is all the process opens of what a pod can place in it (Secret and ConfigMap keys): then a Secret key
-     * mounted that it never opens, a whole Secret mounted without naming its keys (the plan cannot show them), and a
-     * required file no mount places are mismatches. Unset: its files were not read, and its mounts are not checked.
-     */
-    filesComplete?: true;
-    consumes?: readonly QueueFact[];
-    publishes?: readonly QueueFact[];
+    files: readonly NamedFact[];
+    consumes?: readonly NamedFact[];
+    publishes?: readonly NamedFact[];
 }
 
 /** An image whose source was not read, and why: nothing about it is checked, and the plan says so. */

@@ -4,7 +4,6 @@ import type { StackTier } from "../../config/system";
 import type { ImageUse } from "../unconfirmedImage";
 import { parseImageRef } from "../imageRef";
 import { entryRef, evidenceFor } from "./lookup";
-import { evidenceFileOf, systemEntries } from "./tables";
 import type { ImageEvidence } from "./types";
 
 /** Where a system keeps its evidence, for the messages: `components/<section>/evidence.ts`. */
@@ -13,10 +12,10 @@ export interface EvidenceTable {
     images: readonly ImageEvidence[];
 }
 
-function howToAdd(use: ImageUse, file: string, others: string[]): string {
+function howToAdd(use: ImageUse, table: EvidenceTable, others: string[]): string {
     const back =
         others.length > 0 ? `, or set ${fullKey(use.key)} to a version it has (${others.join(", ")})` : "";
-    return `read the upstream source at the commit ${use.image} was built from and add its entry to ${file} (ports it listens on, health endpoints, flags, variables, files and queues, each with owner/repo@commit:path:line)${back}`;
+    return `read the upstream source at the commit ${use.image} was built from and add its entry to ${table.file} (ports it listens on, health endpoints, flags, variables, files and queues, each with owner/repo@commit:path:line)${back}`;
 }
 
 /**
@@ -32,32 +31,30 @@ export function evidenceVerdicts(
     const problems: ConfigProblem[] = [];
     const notices: string[] = [];
     if (tier !== "production" && tier !== "staging") return { problems, notices };
-    const entries = systemEntries(table);
     for (const use of uses) {
-        const { entry, others } = evidenceFor(entries, use.image);
-        const file = evidenceFileOf(use.image, table);
+        const { entry, others } = evidenceFor(table.images, use.image);
         const ref = parseImageRef(use.image);
         // A digest pin (what confirms an image) names no version: the evidence of its repository stands for it, or
         // every confirmed image would be refused. Which version the digest is, the confirmation's reading tells.
         if (!entry && ref.digest !== undefined && ref.tag === undefined && others.length > 0) continue;
         if (!entry) {
-            const what = `${file} has no evidence for ${use.image}, so nothing checks its probes, ports, flags and variables against the software`;
+            const what = `${table.file} has no evidence for ${use.image}, so nothing checks its probes, ports, flags and variables against the software`;
             if (tier === "production")
                 problems.push({
                     key: fullKey(use.key),
                     message: `is ${use.image}: ${what}. A production stack runs only an image version with evidence`,
-                    fix: howToAdd(use, file, others),
+                    fix: howToAdd(use, table, others),
                     placeholder: true,
                 });
             else
                 notices.push(
-                    `NO EVIDENCE ${fullKey(use.key)} = ${use.image}: ${what}; a production stack refuses it. To add it: ${howToAdd(use, file, others)}`,
+                    `NO EVIDENCE ${fullKey(use.key)} = ${use.image}: ${what}; a production stack refuses it. To add it: ${howToAdd(use, table, others)}`,
                 );
             continue;
         }
         if (entry.facts.state === "unread")
             notices.push(
-                `UNREAD IMAGE ${fullKey(use.key)} = ${use.image}: its source was not read (${entry.facts.why}), so nothing checks its probes, ports, flags and variables (${file})`,
+                `UNREAD IMAGE ${fullKey(use.key)} = ${use.image}: its source was not read (${entry.facts.why}), so nothing checks its probes, ports, flags and variables (${table.file})`,
             );
         const moving = entry.source.moving;
         if (moving)
