@@ -929,8 +929,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 );
                 const preview = await timed(
                     `engine: preview --json (${committed} copy)`,
-                    () =>
-                        JSON.parse(engineCli(prepared.copy, tools, ["preview", "--json"])) as PreviewJson,
+                    () => JSON.parse(engineCli(prepared.copy, tools, ["preview", "--json"])) as PreviewJson,
                 );
                 const previewed = previewResources(preview);
                 const differences = planPreviewDifferences(
