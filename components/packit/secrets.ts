@@ -48,17 +48,19 @@ export const SOURCE_SECRETS = [
                 fromFile: true,
             },
             {
-                key: "id_rsa",
-                description: "private ssh key the workers push to dist-git with",
-                example: "id_rsa",
-                today: "id_rsa",
+                // run_worker.sh installs /packit-ssh/id_ed25519* and stops without one (packit/packit-service
+                // files/run_worker.sh:18, since 7b79cc20 "switch RSA keys to ED25519").
+                key: "id_ed25519",
+                description: "private ed25519 ssh key the workers push to dist-git with",
+                example: "id_ed25519",
+                today: "id_ed25519",
                 fromFile: true,
             },
             {
-                key: "id_rsa.pub",
-                description: "public half of id_rsa",
-                example: "id_rsa.pub",
-                today: "id_rsa.pub",
+                key: "id_ed25519.pub",
+                description: "public half of id_ed25519",
+                example: "id_ed25519.pub",
+                today: "id_ed25519.pub",
                 fromFile: true,
             },
         ],

@@ -80,7 +80,7 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
     });
 
     it("a new SSH key in packit-ssh rolls only what mounts it: workers and beat", async () => {
-        const after = await checksums({ [secretConfigKey("packit", "packit-ssh", "id_rsa")]: "NEW KEY" });
+        const after = await checksums({ [secretConfigKey("packit", "packit-ssh", "id_ed25519")]: "NEW KEY" });
         assert.deepEqual(rolled(base, after), [
             "packit-service-beat",
             "packit-worker-long-running",

@@ -43,8 +43,8 @@ const SECRET_KEYS = [
     "packit-secrets-privkey-pem",
     "packit-sentry-sentry",
     "packit-ssh-config",
-    "packit-ssh-id-rsa",
-    "packit-ssh-id-rsa-pub",
+    "packit-ssh-id-ed25519",
+    "packit-ssh-id-ed25519-pub",
     "postgres-secret-database-password",
 ];
 const CERT_KEYS = ["packit-secrets-fullchain-pem", "packit-secrets-privkey-pem"];
