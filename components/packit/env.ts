@@ -4,7 +4,6 @@ import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
 import { Reads, readsOver } from "../shared/reads";
 import type { PackitSection } from "./config";
-import { queueNamePrefix } from "./layout";
 import type { PackitSecretName } from "./secrets";
 
 /** Generated database credentials every database client reads. */
@@ -50,14 +49,21 @@ export function packitReads(
     };
 }
 
-/** Database connection, from the generated `postgres-secret`. */
-export function postgresEnv(database: SecretHandle): EnvMap {
+/**
+ * The database's user, password and name, from the generated `postgres-secret`: what the server creates at its first
+ * start (sclorg's run-postgresql), and what a client logs in with.
+ */
+export function postgresServerEnv(database: SecretHandle): EnvMap {
     return {
         POSTGRESQL_USER: database.env("database-user"),
         POSTGRESQL_PASSWORD: database.env("database-password"),
-        POSTGRESQL_HOST: database.env("database-host"),
         POSTGRESQL_DATABASE: database.env("database-name"),
     };
+}
+
+/** A client's connection: the server's credentials and where it answers (packit_service/models.py get_pg_url). */
+function postgresClientEnv(database: SecretHandle): EnvMap {
+    return mergeEnv(postgresServerEnv(database), { POSTGRESQL_HOST: database.env("database-host") });
 }
 
 function sentryEnv(reads: PackitReads): EnvMap {
@@ -72,33 +78,44 @@ function awsEnv(reads: PackitReads): EnvMap {
     };
 }
 
-/** Env of the API and every Celery process (systems.md §2, "Common env"): all of them read the database. */
+/**
+ * Env of the API (systems.md §2, "Common env", as far as the API reads it): the database, the broker, Sentry and
+ * the deployment. The retry settings, the S3 credentials and the pushgateway are read only by the Celery side's
+ * modules (packit_service/worker/), which the API process never imports; packit/deployment gives the API none
+ * of them either (openshift/packit-service.yml.j2).
+ */
 export function appEnv(config: PackitSection, reads: PackitReads, database: SecretHandle): EnvMap {
-    const pushgateway = reads.pushgateway();
-    return mergeEnv(postgresEnv(database), sentryEnv(reads), awsEnv(reads), {
+    return mergeEnv(postgresClientEnv(database), sentryEnv(reads), {
         DEPLOYMENT: config.deployment,
         PROJECT: config.namespace,
-        QUEUE_NAME_PREFIX: queueNamePrefix(config.service, config.deployment),
         REDIS_SERVICE_HOST: { computed: reads.redis().localHost },
         DISTGIT_URL: config.distgit.url,
         DISTGIT_NAMESPACE: config.distgit.namespace,
-        CELERY_RETRY_LIMIT: "2",
-        CELERY_RETRY_BACKOFF: "3",
-        PUSHGATEWAY_ADDRESS: pushgateway ? { computed: pushgateway.url({ local: true }) } : undefined,
     });
 }
 
-/** Env of workers and beat: the app env plus the Celery application. */
+/** Env of workers and beat: the API's, the Celery application, its retries, S3 and the pushgateway. */
 export function celeryEnv(
     config: PackitSection,
     reads: PackitReads,
     database: SecretHandle,
     extra: EnvMap,
 ): EnvMap {
-    return mergeEnv(appEnv(config, reads, database), { APP: config.celeryApp }, extra);
+    const pushgateway = reads.pushgateway();
+    return mergeEnv(
+        appEnv(config, reads, database),
+        awsEnv(reads),
+        {
+            APP: config.celeryApp,
+            CELERY_RETRY_LIMIT: "2",
+            CELERY_RETRY_BACKOFF: "3",
+            PUSHGATEWAY_ADDRESS: pushgateway ? { computed: pushgateway.url({ local: true }) } : undefined,
+        },
+        extra,
+    );
 }
 
-/** Env of the message listeners, which only enqueue tasks. */
+/** Env of fedmsg and tokman, which report to Sentry by deployment (centosmsg reads neither). */
 export function listenerEnv(config: PackitSection, reads: PackitReads, extra: EnvMap): EnvMap {
     return mergeEnv(sentryEnv(reads), { DEPLOYMENT: config.deployment }, extra);
 }

@@ -19,11 +19,6 @@ export function sandboxNamespace(
     return config.sandbox.namespace ?? `${service}-${config.deployment}-sandbox`;
 }
 
-/** Celery queue prefix, so packit and stream (and stg and prod) never consume each other's tasks. */
-export function queueNamePrefix(service: ServiceName, deployment: string): string {
-    return `${service}-${deployment}-`;
-}
-
 /**
  * True during a major PostgreSQL upgrade: while the copy runs nothing may write to the database, so the API,
  * the workers and beat stop (the listeners keep queueing).

@@ -48,13 +48,15 @@ export class PackitListeners extends PackitPart {
                 strategy: "Recreate",
                 container: {
                     command: ["listen-to-centos-messaging"],
-                    env: listenerEnv(config, args.reads, {
+                    // It reads no DEPLOYMENT and reports to no Sentry (packit-service-centosmsg's cli.py and
+                    // consumer.py read only these, the broker's and the certificates' paths).
+                    env: {
                         MQTT_HOST: config.centosmsg.mqttHost,
                         MQTT_TOPICS: config.centosmsg.topics,
                         MQTT_SUBTOPICS: "pull-request",
                         LOG_LEVEL: "INFO",
                         REDIS_SERVICE_HOST: { computed: args.reads.redis().localHost },
-                    }),
+                    },
                     resources: SIZES.centosmsg,
                 },
             });

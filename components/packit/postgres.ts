@@ -15,7 +15,7 @@ import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { statefulOptions } from "../shared/protect";
 import { ConfigSecret } from "../shared/secret";
 import { Workload } from "../shared/workload";
-import { POSTGRES_SECRET, postgresEnv } from "./env";
+import { POSTGRES_SECRET, postgresServerEnv } from "./env";
 import { SIZES } from "./layout";
 import { POSTGRES_COPY_SCRIPT } from "./scripts";
 import { postgresServerAnnotations } from "../shared/postgresServer";
@@ -224,7 +224,7 @@ export class PackitPostgres extends SystemPart<PackitSection> {
                     {
                         name: "postgres",
                         image: s.image,
-                        env: postgresEnv(this.secret.handle),
+                        env: postgresServerEnv(this.secret.handle),
                         ports: [{ name: "postgres", containerPort: PORT }],
                         resources: SIZES.postgres,
                         ...sclorgPostgresProbes(10),

@@ -129,8 +129,9 @@ export const SOURCE_SECRETS = [
     },
     {
         name: "packit-sentry",
-        // tokman reports to Sentry too (listenerEnv): a deployment of tokman alone needs the Secret as well.
-        usedBy: ["service", "workers", "beat", "fedmsg", "centosmsg", "tokman"],
+        // tokman reports to Sentry too (listenerEnv): a deployment of tokman alone needs the Secret as well. The
+        // CentOS listener reports to none.
+        usedBy: ["service", "workers", "beat", "fedmsg", "tokman"],
         keys: [
             {
                 key: "sentry",
@@ -142,7 +143,8 @@ export const SOURCE_SECRETS = [
     },
     {
         name: "aws",
-        usedBy: ["service", "workers", "beat"],
+        // The S3 uploads of the Celery side (packit_service/worker/database.py); the API never reads them.
+        usedBy: ["workers", "beat"],
         keys: [
             {
                 key: "access-key-id",

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { packit } from "../../components/packit";
 import { databaseSwitches, packitCheck } from "../../components/packit/checks";
 import { COMPONENTS, PackitComponents, PackitConfig, packitSchema } from "../../components/packit/config";
-import { appEnv, packitReads } from "../../components/packit/env";
+import { appEnv, celeryEnv, packitReads } from "../../components/packit/env";
 import { PackitImages } from "../../components/packit/images";
 import { PackitPostgres, PostgresUpgrade } from "../../components/packit/postgres";
 import { SANDBOX_EDIT_BINDING, Sandbox } from "../../components/packit/sandbox";
@@ -146,10 +146,11 @@ describe("packit pushgateway: the address is the gateway's Workload's endpoint",
     it("pushes to the endpoint the gateway's Workload gives, whatever its Service is called, and nowhere without it", async () => {
         const config = packitCheck("packit", stageConfig()).section!;
         const gateway = ServiceEndpoint.of("metrics-push", NAMESPACE, 9091);
-        const env = appEnv(
+        const env = celeryEnv(
             config,
             packitReads(made, NAMESPACE, { redis: REDIS, pushgateway: gateway }),
             database,
+            {},
         );
         const address = env.PUSHGATEWAY_ADDRESS as { computed: ServiceEndpoint["host"] };
         assert.deepEqual(handlesIn(address.computed), [gateway]);
@@ -157,7 +158,14 @@ describe("packit pushgateway: the address is the gateway's Workload's endpoint",
             await new Promise((resolve) => address.computed.apply(resolve)),
             "http://metrics-push:9091",
         );
-        const without = appEnv(config, packitReads(made, NAMESPACE, { redis: REDIS }), database);
+        const without = celeryEnv(config, packitReads(made, NAMESPACE, { redis: REDIS }), database, {});
         assert.equal(without.PUSHGATEWAY_ADDRESS, undefined);
+        // The API never imports the modules that push (packit_service/worker/monitoring.py): it gets no address.
+        const api = appEnv(
+            config,
+            packitReads(made, NAMESPACE, { redis: REDIS, pushgateway: gateway }),
+            database,
+        );
+        assert.equal(api.PUSHGATEWAY_ADDRESS, undefined);
     });
 });

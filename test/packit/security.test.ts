@@ -184,7 +184,7 @@ describe("packit security", function () {
             80,
         );
         assert.equal(
-            envOf(k8sObject(DEPLOYMENT, "packit-service", "packit-prod")).PUSHGATEWAY_ADDRESS.value,
+            envOf(k8sObject(DEPLOYMENT, "packit-service-beat", "packit-prod")).PUSHGATEWAY_ADDRESS.value,
             "http://pushgateway",
         );
     });

@@ -118,7 +118,7 @@ describe("packit and stream: stage stack (stg)", () => {
         const worker = stage.one(STATEFULSET, "packit-worker", "packit-stg");
         assert.equal(field(worker.inputs, "spec.replicas"), 1);
         assert.equal(envOf(worker).QUEUES.value, "short-running,long-running");
-        assert.equal(envOf(worker).QUEUE_NAME_PREFIX.value, "packit-stg-");
+        assert.equal(envOf(worker).PROJECT.value, "packit-stg");
         assert.equal(envOf(worker).DISTGIT_URL.value, "https://src.stg.fedoraproject.org/");
         assert.deepEqual(claimTemplates(worker), {
             "packit-worker-vol": "3Gi",
@@ -150,7 +150,7 @@ describe("packit and stream: stage stack (stg)", () => {
         const streamApi = stage.one(DEPLOYMENT, "packit-service", "stream-stg");
         assert.equal(packitApi.name, "packit-service-deployment");
         assert.equal(streamApi.name, "stream-service-deployment");
-        assert.equal(envOf(streamApi).QUEUE_NAME_PREFIX.value, "stream-stg-");
+        assert.equal(envOf(streamApi).PROJECT.value, "stream-stg");
         assert.equal(envOf(stage.one(STATEFULSET, "packit-worker", "stream-stg")).APP.value, "hardly.tasks");
         assert.equal(
             envOf(stage.one(STATEFULSET, "packit-worker", "stream-stg")).DISTGIT_URL.value,
