@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { tcpProbe } from "../shared/probes";
 import { ChecksumKey } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
-import { appEnv } from "./env";
+import { TLS_FILES, appEnv } from "./env";
 import { SIZES, hostOf, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
 import type { DatabaseClients } from "./stores";
@@ -44,7 +44,8 @@ export class PackitApi extends PackitPart {
             this.service = this.appWorkload("service", {
                 app: this.app("packit-service", "api"),
                 image: images.containerImage("packit-service", "packit-service"),
-                secrets: ["packit-secrets", "packit-config"],
+                // run_httpd.sh: the certificate, and server_name from packit-service.yaml (files/run_httpd.sh:22-35).
+                secrets: { ...TLS_FILES, "packit-config": ["packit-service.yaml"] },
                 restartOnChange: args.restart,
                 replicas: writersPaused(config) ? 0 : 1,
                 // run_httpd.sh migrates the schema (alembic) first: two pods must not migrate at once.
@@ -67,7 +68,7 @@ export class PackitApi extends PackitPart {
             this.dashboard = this.appWorkload("dashboard", {
                 app: this.app("packit-dashboard", "dashboard"),
                 image: images.containerImage("packit-dashboard", "packit-dashboard"),
-                secrets: ["packit-secrets"],
+                secrets: TLS_FILES,
                 restartOnChange: args.restart,
                 container: {
                     env: { DEPLOYMENT: config.deployment },

@@ -4,7 +4,7 @@ import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";
 import { Reads, readsOver } from "../shared/reads";
 import type { PackitSection } from "./config";
-import type { PackitSecretName } from "./secrets";
+import type { PackitSecretName, SOURCE_SECRETS } from "./secrets";
 
 /** Generated database credentials every database client reads. */
 export const POSTGRES_SECRET = "postgres-secret";
@@ -130,19 +130,41 @@ export const SECRET_MOUNTS = {
 } as const satisfies Partial<Record<PackitSecretName, string>>;
 export type MountedSecret = keyof typeof SECRET_MOUNTS;
 
-/** Volumes and read-only mounts of whole Secrets, named like the Secrets. */
+/** The keys of one Secret of the source. */
+export type SecretKeyOf<N extends PackitSecretName> = Extract<
+    (typeof SOURCE_SECRETS)[number],
+    { name: N }
+>["keys"][number]["key"];
+
+/**
+ * The keys a container opens of each Secret it mounts: only those are placed (volume items), so a container holds no
+ * credential its process never reads, and the plan shows which file each one gets.
+ */
+export type SecretFiles = { readonly [N in MountedSecret]?: readonly SecretKeyOf<N>[] };
+
+/**
+ * The wildcard certificate, which every TLS endpoint serves: mod_wsgi-express's --ssl-certificate-file and -key-file
+ * in packit-service's and the dashboard's run_httpd.sh, the nginx.conf of the metrics proxy.
+ */
+export const TLS_FILES: SecretFiles = { "packit-secrets": ["fullchain.pem", "privkey.pem"] };
+
+/** Volumes and read-only mounts of the listed keys of each Secret, named like the Secrets. */
 export function secretVolumes(
     reads: PackitReads,
-    names: MountedSecret[],
+    files: SecretFiles,
 ): {
     volumes: k8s.types.input.core.v1.Volume[];
     volumeMounts: k8s.types.input.core.v1.VolumeMount[];
 } {
+    const mounted = (Object.keys(files) as MountedSecret[]).filter((n) => (files[n] ?? []).length > 0);
     return {
-        // ssh refuses keys readable by others.
-        volumes: names.map((n) =>
-            reads.secret(n).volume(n, n === "packit-ssh" ? { defaultMode: 0o400 } : {}),
+        volumes: mounted.map((n) =>
+            reads.secret(n).volume(n, {
+                items: (files[n] ?? []).map((key) => ({ key, path: key })),
+                // ssh refuses keys readable by others.
+                ...(n === "packit-ssh" ? { defaultMode: 0o400 } : {}),
+            }),
         ),
-        volumeMounts: names.map((n) => ({ name: n, mountPath: SECRET_MOUNTS[n], readOnly: true })),
+        volumeMounts: mounted.map((n) => ({ name: n, mountPath: SECRET_MOUNTS[n], readOnly: true })),
     };
 }

@@ -27,7 +27,8 @@ export class PackitListeners extends PackitPart {
             this.fedmsg = this.appWorkload("fedmsg", {
                 app: this.app("packit-service-fedmsg", "listener"),
                 image: images.containerImage("packit-service-fedmsg", "packit-service-fedmsg"),
-                secrets: ["packit-config"],
+                // $FEDORA_MESSAGING_CONF, below.
+                secrets: { "packit-config": ["fedora.toml"] },
                 restartOnChange: args.restart,
                 strategy: "Recreate",
                 container: {
@@ -43,7 +44,8 @@ export class PackitListeners extends PackitPart {
             this.centosmsg = this.appWorkload("centosmsg", {
                 app: this.app("packit-service-centosmsg", "listener"),
                 image: images.containerImage("packit-service-centosmsg", "packit-service-centosmsg"),
-                secrets: ["centos-secrets"],
+                // The CA and client certificate cli.py opens (CENTOS_CA_CERTS, CENTOS_CERTFILE defaults).
+                secrets: { "centos-secrets": ["centos-server-ca.cert", "centos.cert"] },
                 restartOnChange: args.restart,
                 strategy: "Recreate",
                 container: {

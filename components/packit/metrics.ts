@@ -7,7 +7,7 @@ import { ConfigMapHandle } from "../shared/handles";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import type { PackitRestart } from "./api";
-import { secretVolumes } from "./env";
+import { TLS_FILES, secretVolumes } from "./env";
 import { SIZES, hostOf } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
 import { metricsProxyConfig } from "./nginx";
@@ -100,7 +100,7 @@ export class MetricsGateway extends PackitPart {
 
     /** nginx, the only public way in, serving the wildcard certificate of `packit-secrets` (TLS passed through). */
     private metricsProxy(restart: PackitRestart): Workload {
-        const certs = secretVolumes(this.reads, ["packit-secrets"]);
+        const certs = secretVolumes(this.reads, TLS_FILES);
         return new Workload(
             this.childName("nginx"),
             {

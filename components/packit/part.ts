@@ -7,7 +7,7 @@ import { ContainerSpec } from "../shared/container";
 import { AppIdentity } from "../shared/labels";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import type { PackitSection } from "./config";
-import { MountedSecret, PackitReads, secretVolumes } from "./env";
+import { PackitReads, SecretFiles, secretVolumes } from "./env";
 import { ContainerImage, PackitImages } from "./images";
 
 /**
@@ -30,8 +30,8 @@ export interface AppWorkloadSpec extends Omit<
 > {
     /** One of the deployment's own images (followed through its ImageStream), or a plain reference. */
     image: ContainerImage | string;
-    /** Whole Secrets, mounted read-only where the source mounts them, before any other volume. */
-    secrets?: MountedSecret[];
+    /** The keys it opens of each Secret, mounted read-only where the source mounts them, before any other volume. */
+    secrets?: SecretFiles;
     container: Omit<ContainerSpec, "name" | "image">;
 }
 
@@ -73,7 +73,7 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         spec: AppWorkloadSpec,
         extra: pulumi.CustomResourceOptions = {},
     ): Workload {
-        const { image, secrets = [], container, ...rest } = spec;
+        const { image, secrets = {}, container, ...rest } = spec;
         const mounted = secretVolumes(this.reads, secrets);
         const pinned = typeof image === "string" ? { image, managedByTrigger: false } : image;
         return new Workload(

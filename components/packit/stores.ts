@@ -148,7 +148,8 @@ export class PackitDataStores extends PackitPart {
             {
                 app,
                 image: this.images.containerImage("tokman", "tokman"),
-                secrets: ["github-app-private-key"],
+                // config.py's GITHUB_APP_PRIVATE_KEY.
+                secrets: { "github-app-private-key": ["private-key.pem"] },
                 restartOnChange: restart,
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",

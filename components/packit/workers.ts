@@ -4,7 +4,8 @@ import { mergeEnv } from "../shared/env";
 import { ContainerSpec } from "../shared/container";
 import { execProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
-import { celeryEnv, secretVolumes } from "./env";
+import { SecretFiles, celeryEnv, secretVolumes } from "./env";
+import type { ServiceName } from "./config";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
 import { PackitRestart } from "./api";
 import { PackitPart, PackitPartArgs } from "./part";
@@ -20,8 +21,19 @@ export interface PackitWorkersArgs extends PackitPartArgs {
     clients: DatabaseClients;
 }
 
-/** The Secrets every Celery process mounts. */
-const SECRETS = ["packit-ssh", "packit-secrets", "packit-config"] as const;
+/**
+ * What every Celery process opens of the Secrets (run_worker.sh runs before Celery, for beat as well): the ssh key it
+ * installs (and stops without), the ssh config if present, packit-service.yaml, the Fedora keytab its
+ * keytab_path names, and the Copr client's config, which only packit's worker opens (stream's, hardly, builds in no
+ * Copr).
+ */
+function celeryFiles(service: ServiceName): SecretFiles {
+    return {
+        "packit-ssh": ["id_ed25519", "id_ed25519.pub", "config"],
+        "packit-secrets": ["fedora.keytab"],
+        "packit-config": service === "packit" ? ["packit-service.yaml", "copr"] : ["packit-service.yaml"],
+    };
+}
 
 /**
  * The StatefulSet's governing Service selects the workers, so a rollout and OrderedReady wait for readiness: ready
@@ -69,7 +81,7 @@ export class PackitWorkers extends PackitPart {
     private worker(group: WorkerGroup, restart: PackitRestart, database: SecretHandle): Workload {
         const { config } = this;
         const image = this.images.containerImage("packit-worker", WORKER_CONTAINER);
-        const volumes = secretVolumes(this.reads, [...SECRETS]);
+        const volumes = secretVolumes(this.reads, celeryFiles(config.service));
         const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
         return new Workload(
             this.childName(`worker-${role}`),
@@ -124,7 +136,7 @@ export class PackitWorkers extends PackitPart {
         return this.appWorkload("beat", {
             app: this.app("packit-service-beat", "scheduler"),
             image: this.images.containerImage("packit-worker", "packit-service-beat"),
-            secrets: [...SECRETS],
+            secrets: celeryFiles(config.service),
             restartOnChange: restart,
             replicas: writersPaused(config) ? 0 : 1,
             // Two beats would schedule every periodic task twice.
