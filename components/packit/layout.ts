@@ -145,6 +145,14 @@ export interface WorkerGroup {
     size: Sizing;
 }
 
+/**
+ * Every queue packit-service's Celery side publishes to: its default (short-running), the routed long-running, and
+ * rate-limited, where a handler re-queues a task close to a forge's rate limit (packit_service/constants.py:178-179,
+ * worker/handlers/abstract.py:594-596). A queue no worker serves keeps its tasks in Redis until they expire;
+ * packit/deployment serves rate-limited beside long-running (roles/deploy/tasks/main.yml:186,234).
+ */
+const ALL_QUEUES = ["short-running", "long-running", "rate-limited"] as const;
+
 /** The worker StatefulSets of a layout (counts the checks did not require default to one). */
 export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
     const common = { sandcastleVolume: workers.sandcastleVolume };
@@ -153,7 +161,7 @@ export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
             {
                 ...common,
                 name: "packit-worker",
-                queues: "short-running,long-running",
+                queues: ALL_QUEUES.join(","),
                 replicas: workers.allQueues ?? 1,
                 repositoryCache: workers.repositoryCache,
                 size: SIZES.worker,
@@ -171,7 +179,7 @@ export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
         {
             ...common,
             name: "packit-worker-long-running",
-            queues: "long-running",
+            queues: "long-running,rate-limited",
             replicas: workers.longRunning ?? 1,
             repositoryCache: workers.repositoryCache,
             size: SIZES.worker,

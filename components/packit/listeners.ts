@@ -58,6 +58,9 @@ export class PackitListeners extends PackitPart {
                         MQTT_SUBTOPICS: "pull-request",
                         LOG_LEVEL: "INFO",
                         REDIS_SERVICE_HOST: { computed: args.reads.redis().localHost },
+                        // Without it the tasks go to Celery's default queue, `celery`, which no worker serves
+                        // (consumer.py:41-44; packit/deployment set it until centosmsg left, 95cb2e4).
+                        CELERY_DEFAULT_QUEUE: "short-running",
                     },
                     resources: SIZES.centosmsg,
                 },

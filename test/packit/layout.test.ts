@@ -106,7 +106,7 @@ describe("packit layout (pure)", () => {
         });
         assert.deepEqual(
             all.map((g) => [g.name, g.queues, g.replicas, g.repositoryCache]),
-            [["packit-worker", "short-running,long-running", 2, "16Gi"]],
+            [["packit-worker", "short-running,long-running,rate-limited", 2, "16Gi"]],
         );
         const split = workerGroups({
             split: "short-long",
@@ -119,7 +119,7 @@ describe("packit layout (pure)", () => {
             split.map((g) => [g.name, g.queues, g.replicas, g.repositoryCache, g.size.limits.memory]),
             [
                 ["packit-worker-short-running", "short-running", 1, undefined, "256Mi"],
-                ["packit-worker-long-running", "long-running", 2, "10Gi", "896Mi"],
+                ["packit-worker-long-running", "long-running,rate-limited", 2, "10Gi", "896Mi"],
             ],
         );
         assert.deepEqual(sandboxCacheClaims(split), [

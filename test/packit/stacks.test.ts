@@ -117,7 +117,7 @@ describe("packit and stream: stage stack (stg)", () => {
         );
         const worker = stage.one(STATEFULSET, "packit-worker", "packit-stg");
         assert.equal(field(worker.inputs, "spec.replicas"), 1);
-        assert.equal(envOf(worker).QUEUES.value, "short-running,long-running");
+        assert.equal(envOf(worker).QUEUES.value, "short-running,long-running,rate-limited");
         assert.equal(envOf(worker).PROJECT.value, "packit-stg");
         assert.equal(envOf(worker).DISTGIT_URL.value, "https://src.stg.fedoraproject.org/");
         assert.deepEqual(claimTemplates(worker), {
@@ -268,7 +268,7 @@ describe("packit and stream: prod stack", () => {
         const short = prod.one(STATEFULSET, "packit-worker-short-running", "packit-prod");
         const long = prod.one(STATEFULSET, "packit-worker-long-running", "packit-prod");
         assert.equal(envOf(short).QUEUES.value, "short-running");
-        assert.equal(envOf(long).QUEUES.value, "long-running");
+        assert.equal(envOf(long).QUEUES.value, "long-running,rate-limited");
         assert.deepEqual(claimTemplates(short), { "packit-worker-vol": "3Gi" });
         assert.deepEqual(claimTemplates(long), {
             "packit-worker-vol": "3Gi",
