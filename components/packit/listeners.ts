@@ -34,6 +34,9 @@ export class PackitListeners extends PackitPart {
                 container: {
                     env: listenerEnv(config, args.reads, {
                         FEDORA_MESSAGING_CONF: "/home/packit/.config/fedora.toml",
+                        // packit's listener drops dist-git pushes that change no spec file only under a PROJECT
+                        // starting with "packit" (packit-service-fedmsg callbacks.py:92); packit/deployment sets it.
+                        PROJECT: config.namespace,
                         REDIS_SERVICE_HOST: { computed: args.reads.redis().localHost },
                     }),
                     resources: SIZES.fedmsg,
