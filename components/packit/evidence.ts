@@ -1,11 +1,400 @@
+import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
 import { unreadImage } from "../shared/evidence/unread";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
 
-// The images the packit system runs, by version. None of their sources has been read yet (issue 51 item 1): each entry
-// says so, the evidence replay (test/evidence) lists their containers as unread, and nothing about them is checked.
-// A moving tag names the branch that builds it and that branch's head in the source snapshot of RESOLVED.
+// What the upstream source of each image the packit system runs (and stream, which shares its layout) says of it, read
+// at the commit its tag is built from. A moving tag (:prod, :stg) names the branch its repository's workflow builds it
+// from (stable → prod, main → stg) and that branch's head in the source snapshot of RESOLVED. Facts carried over with
+// their lines, no code. `env` lists what the process reads (its start script, its code, the libraries named); `files`
+// what it opens; `consumes`/`publishes` the Celery queues (names without prefix: nothing reads QUEUE_NAME_PREFIX).
 
 const RESOLVED = "2026-11-25";
+
+const fact =
+    (at: (path: string, lines: string | number) => string) =>
+    (path: string, spec: Record<string, string | number>): NamedFact[] =>
+        Object.entries(spec).map(([name, lines]) => ({ name, at: at(path, lines) }));
+
+// ---- packit/packit-service @ b828c3d7b9: the head of both main (:stg) and stable (:prod) ----------------------------
+const PS_COMMIT = "b828c3d7b987c760aa3c09a82d99e69c04e23b68";
+const psAt = (path: string, lines: string | number): string =>
+    `packit/packit-service@b828c3d7b9:${path}:${lines}`;
+const ps = fact(psAt);
+/** The workflow that builds packit-service and packit-worker: main → stg, stable → prod. */
+const PS_WORKFLOW = psAt(".github/workflows/rebuild-and-push-images.yml", "3-7,16-20,37-43");
+/** packit/packit, which both images install from Copr (files/install-deps*.yaml); read at main's head. */
+const PACKIT_LIB = "packit/packit@69d783e81d";
+const libAt = (path: string, lines: string | number): string => `${PACKIT_LIB}:${path}:${lines}`;
+
+/** What every packit_service process reads: the database, the broker, Sentry and the logging setup. */
+const PS_COMMON_ENV: NamedFact[] = [
+    ...ps("packit_service/models.py", {
+        POSTGRESQL_USER: 71,
+        POSTGRESQL_PASSWORD: 72,
+        POSTGRESQL_HOST: 72,
+        POSTGRESQL_PORT: 73,
+        POSTGRESQL_DATABASE: 73,
+        SQLALCHEMY_ECHO: 78,
+        POOL: 91,
+        CONCURRENCY: 91,
+    }),
+    ...ps("packit_service/celerizer.py", {
+        REDIS_SERVICE_HOST: 27,
+        REDIS_PASSWORD: 28,
+        REDIS_SERVICE_PORT: 29,
+        REDIS_SERVICE_DB: 30,
+        REDIS_CELERY_BACKEND: 31,
+    }),
+    ...ps("packit_service/sentry_integration.py", {
+        SENTRY_SECRET: 47,
+        SENTRY_TRACES_SAMPLE_RATE: 27,
+        DEPLOYMENT: "30,84",
+    }),
+    ...ps("packit_service/config.py", { PACKIT_SERVICE_CONFIG: "299-301" }),
+    ...ps("packit_service/utils.py", { PACKIT_USER_AGENT: 434 }),
+    // The dist-git instance and namespace of a package's config (packit's PackageConfig, which both sides load).
+    { name: "DISTGIT_URL", at: libAt("packit/config/common_package_config.py", 69) },
+    { name: "DISTGIT_NAMESPACE", at: libAt("packit/config/common_package_config.py", 69) },
+];
+
+/** The API (files/run_httpd.sh, packit_service/service/): no module of packit_service/worker/ is imported. */
+const API_FACTS: ReadFacts = {
+    state: "read",
+    listens: [
+        {
+            port: 8443,
+            serves: "the API and webhooks over TLS (mod_wsgi-express --https-port, 8443 unless server_name names a port)",
+            health: ["/api/healthz/"],
+            at: `${psAt("files/run_httpd.sh", "23-24,33")}; ${psAt("packit_service/service/api/__init__.py", "27,37")}; ${psAt("packit_service/service/api/healthz.py", 13)}`,
+        },
+    ],
+    // The container runs /usr/bin/run_httpd.sh, which takes no arguments.
+    flags: "none",
+    env: [
+        ...PS_COMMON_ENV,
+        ...ps("files/run_httpd.sh", { HOME: 22 }),
+        ...ps("packit_service/service/app.py", {
+            DEPLOYMENT: 46,
+            SYSLOG_HOST: 52,
+            SYSLOG_PORT: 53,
+            PROJECT: 61,
+        }),
+        ...ps("packit_service/service/api/webhooks.py", { CELERY_MAIN_TASK_NAME: "101,206" }),
+    ],
+    files: ps("files/run_httpd.sh", {
+        "/home/packit/.config/packit-service.yaml": "22-24",
+        "/secrets/fullchain.pem": 34,
+        "/secrets/privkey.pem": 35,
+    }),
+    publishes: [
+        // webhooks.py sends the main task to the default queue; the usage tasks are routed to long-running.
+        {
+            name: "short-running",
+            at: `${psAt("packit_service/constants.py", 178)}; ${psAt("packit_service/celery_config.py", 8)}; ${psAt("packit_service/service/api/webhooks.py", "100,205")}`,
+        },
+        { name: "long-running", at: psAt("packit_service/celery_config.py", "21-22") },
+    ],
+};
+
+/** run_worker.sh's own reads, and what every Celery process of packit_service reads. */
+const WORKER_SCRIPT_ENV: NamedFact[] = ps("files/run_worker.sh", {
+    APP: "6,28,56",
+    CELERY_COMMAND: 25,
+    QUEUES: "32,49,56",
+    CONCURRENCY: 36,
+    POOL: "42-44",
+    LOGLEVEL: "28,56",
+});
+
+const WORKER_FACTS: ReadFacts = {
+    state: "read",
+    // Celery workers and beat open no port (run_worker.sh execs `celery worker` or `celery beat`).
+    listens: [],
+    flags: "none",
+    env: [
+        ...PS_COMMON_ENV,
+        ...WORKER_SCRIPT_ENV,
+        ...ps("files/setup_env_in_openshift.sh", { HOME: 10 }),
+        ...ps("packit_service/worker/tasks.py", {
+            SYSLOG_HOST: 157,
+            SYSLOG_PORT: 158,
+            PROJECT: 166,
+            CELERY_RETRY_LIMIT: 203,
+            CELERY_RETRY_BACKOFF: 205,
+            CELERY_MAIN_TASK_NAME: 223,
+        }),
+        ...ps("packit_service/worker/monitoring.py", { PUSHGATEWAY_ADDRESS: 14, HOSTNAME: 20 }),
+        ...ps("packit_service/worker/database.py", { AWS_ACCESS_KEY_ID: 141, AWS_SECRET_ACCESS_KEY: 141 }),
+        ...ps("packit_service/worker/parser.py", { DISTGIT_URL: "1251,1572,1781" }),
+        ...ps("packit_service/worker/handlers/abstract.py", { KUBERNETES_SERVICE_HOST: 352 }),
+        ...ps("packit_service/worker/handlers/copr.py", { CANCEL_RUNNING_JOBS: 124 }),
+        ...ps("packit_service/worker/checker/testing_farm.py", { DISABLE_INTERNAL_TF: 45 }),
+        ...ps("packit_service/worker/helpers/open_scan_hub.py", { DISABLE_OPENSCANHUB: 47 }),
+    ],
+    files: [
+        // `install -m 0400 /packit-ssh/id_ed25519* .` under `set -e`: no key, no worker (and no beat: it runs first).
+        ...ps("files/run_worker.sh", {
+            "/packit-ssh/id_ed25519": 18,
+            "/packit-ssh/id_ed25519.pub": 18,
+            "/packit-ssh/config": 19,
+        }),
+        { name: "/home/packit/.config/packit-service.yaml", at: psAt("packit_service/config.py", "299-301") },
+        // CoprClient.create_from_config_file(): ~/.config/copr.
+        {
+            name: "/home/packit/.config/copr",
+            at: psAt("packit_service/worker/helpers/build/babysit.py", 225),
+        },
+        // packit's Config.keytab_path, which packit-service.yaml sets to the mounted keytab.
+        { name: "/secrets/fedora.keytab", at: libAt("packit/config/config.py", "39,62") },
+    ],
+    consumes: [
+        // Whatever $QUEUES names: the script's default is all three.
+        { name: "short-running", at: psAt("files/run_worker.sh", "32,56") },
+        { name: "long-running", at: psAt("files/run_worker.sh", "32,56") },
+        { name: "rate-limited", at: psAt("files/run_worker.sh", "32,56") },
+    ],
+    publishes: [
+        {
+            name: "short-running",
+            at: `${psAt("packit_service/constants.py", 178)}; ${psAt("packit_service/celery_config.py", "8,57-66")}`,
+        },
+        { name: "long-running", at: psAt("packit_service/celery_config.py", "18-56") },
+        // A handler close to a forge's rate limit re-queues its task there.
+        {
+            name: "rate-limited",
+            at: `${psAt("packit_service/constants.py", 179)}; ${psAt("packit_service/worker/handlers/abstract.py", "582-596")}`,
+        },
+    ],
+};
+
+/** One image version built from a branch head: `:prod` from stable, `:stg` from main (the repository's workflow). */
+function moving(
+    image: string,
+    version: "prod" | "stg",
+    repo: string,
+    commit: string,
+    facts: ReadFacts,
+): ImageEvidence {
+    return {
+        image,
+        version,
+        source: {
+            repo,
+            commit,
+            moving: { branch: version === "prod" ? "stable" : "main", resolved: RESOLVED },
+        },
+        facts,
+    };
+}
+
+// ---- packit/hardly @ 9ed959fe6e: the head of both main and stable -----------------------------------------------
+// files/Containerfile:12 builds FROM quay.io/packit/packit-worker (:latest, which packit-service's main builds) and
+// files/recipe-hardly.yaml:8-14 puts its run_worker.sh before packit-service's, which it execs (run_worker.sh:12).
+// The base is the packit-worker :latest of its build, 2024-02-27: packit-service main then was d041308d66, whose
+// run_worker.sh reads the same variables, installs the same id_ed25519 (line 18) and serves
+// short-running,long-running by default (line 31); rate-limited did not exist yet.
+const HARDLY_COMMIT = "9ed959fe6e4417aabcbb8d3bcdb6aaf8c3a9217f";
+const hdAt = (path: string, lines: string | number): string => `packit/hardly@9ed959fe6e:${path}:${lines}`;
+const PS_BASE = "packit/packit-service@d041308d66";
+const baseAt = (path: string, lines: string | number): string => `${PS_BASE}:${path}:${lines}`;
+const HARDLY_WORKFLOW = hdAt(".github/workflows/rebuild-and-push-images.yml", "3-7,26-35");
+const HARDLY_FACTS: ReadFacts = {
+    ...WORKER_FACTS,
+    env: [
+        ...WORKER_FACTS.env.filter((e) => !["QUEUES"].includes(e.name)),
+        { name: "QUEUES", at: baseAt("files/run_worker.sh", "31,55") },
+        ...fact(hdAt)("hardly/tasks.py", {
+            DEBUGPY: 32,
+            SYSLOG_HOST: 61,
+            SYSLOG_PORT: 62,
+            PROJECT: 70,
+            CELERY_RETRY_LIMIT: 80,
+            CELERY_RETRY_BACKOFF: 82,
+            CELERY_MAIN_TASK_NAME: 86,
+        }),
+        ...fact(hdAt)("hardly/handlers/distgit_to_sourcegitPR.py", {
+            SOURCEGIT_URL: 59,
+            SOURCEGIT_NAMESPACE: 64,
+        }),
+    ],
+    files: [
+        ...fact(baseAt)("files/run_worker.sh", {
+            "/packit-ssh/id_ed25519": 18,
+            "/packit-ssh/id_ed25519.pub": 18,
+            "/packit-ssh/config": 19,
+        }),
+        {
+            name: "/home/packit/.config/packit-service.yaml",
+            at: baseAt("packit_service/config.py", "254-256"),
+        },
+        { name: "/secrets/fedora.keytab", at: libAt("packit/config/config.py", "39,62") },
+    ],
+    consumes: [
+        { name: "short-running", at: baseAt("files/run_worker.sh", "31,55") },
+        { name: "long-running", at: baseAt("files/run_worker.sh", "31,55") },
+        // Celery consumes whatever --queues names; a queue nobody publishes to is harmless.
+        { name: "rate-limited", at: baseAt("files/run_worker.sh", 55) },
+    ],
+    publishes: [
+        { name: "short-running", at: baseAt("packit_service/celery_config.py", 8) },
+        { name: "long-running", at: baseAt("packit_service/celery_config.py", "11-35") },
+    ],
+};
+
+// ---- packit/packit-service-fedmsg: stable 36563590ba (:prod), main bff2924113 (:stg) -----------------------------
+const FEDMSG_PROD = "36563590ba643a8a21f45700035d2a32ee389ac4";
+const FEDMSG_STG = "bff29241139b35387b13ff91ab8ded51f7949a3e";
+function fedmsgFacts(short: string): ReadFacts {
+    const at = (path: string, lines: string | number) =>
+        `packit/packit-service-fedmsg@${short}:${path}:${lines}`;
+    return {
+        state: "read",
+        // Dockerfile:24 runs `fedora-messaging consume --callback=...`; it serves nothing.
+        listens: [],
+        flags: "none",
+        env: [
+            ...fact(at)("packit_service_fedmsg/consumer.py", {
+                DEPLOYMENT: "26,59",
+                REDIS_SERVICE_HOST: 36,
+                REDIS_PASSWORD: 37,
+                REDIS_SERVICE_PORT: 38,
+                REDIS_SERVICE_DB: 39,
+                SENTRY_SECRET: 51,
+                LIVENESS_FILE: 72,
+            }),
+            // Drops a dist-git push that changes no spec file only under a PROJECT starting with "packit".
+            ...fact(at)("packit_service_fedmsg/callbacks.py", { PROJECT: 92 }),
+            // The fedora-messaging library's config file (how production sets it:
+            // packit/deployment@1c48cd8088:openshift/packit-service-fedmsg.yml.j2:39-40).
+            { name: "FEDORA_MESSAGING_CONF", at: `${at("Dockerfile", 24)} (fedora-messaging's config)` },
+        ],
+        files: [
+            {
+                name: "/home/packit/.config/fedora.toml",
+                at: "packit/deployment@1c48cd8088:openshift/packit-service-fedmsg.yml.j2:39-40,50-51",
+            },
+        ],
+        publishes: [{ name: "short-running", at: at("packit_service_fedmsg/consumer.py", "45,87-94") }],
+    };
+}
+const FEDMSG_WORKFLOW =
+    "packit/packit-service-fedmsg@bff2924113:.github/workflows/build-and-push.yml:3-7,26-35";
+
+// ---- packit/packit-service-centosmsg @ 28fb14dc0b: the head of both main and stable -------------------------------
+const CENTOSMSG_COMMIT = "28fb14dc0b9c8e68bce06cdfea11ef59508427b1";
+const cmAt = (path: string, lines: string | number): string =>
+    `packit/packit-service-centosmsg@28fb14dc0b:${path}:${lines}`;
+const CENTOSMSG_WORKFLOW = cmAt(".github/workflows/build-and-push.yml", "3-7,26-37");
+const CENTOSMSG_FACTS: ReadFacts = {
+    state: "read",
+    // An MQTT client (consumer.py:101-102 connects out to MQTT_HOST:MQTT_PORT); it serves nothing.
+    listens: [],
+    // The container's command is the click command listen-to-centos-messaging, which defines no option (cli.py:15-16).
+    flags: "none",
+    env: [
+        ...fact(cmAt)("packit_service_centosmsg/cli.py", { CENTOS_CA_CERTS: 22, CENTOS_CERTFILE: 23 }),
+        ...fact(cmAt)("packit_service_centosmsg/consumer.py", {
+            LOG_LEVEL: 16,
+            REDIS_SERVICE_HOST: 33,
+            REDIS_PASSWORD: 34,
+            REDIS_SERVICE_PORT: 35,
+            REDIS_SERVICE_DB: 36,
+            CELERY_DEFAULT_QUEUE: "41-44",
+            CELERY_TASK_NAME: 67,
+            DISABLE_SENDING_CELERY_TASKS: "74-76",
+            MQTT_TOPICS: 78,
+            MQTT_SUBTOPICS: 80,
+            MQTT_HOST: 101,
+            MQTT_PORT: 102,
+        }),
+    ],
+    files: fact(cmAt)("packit_service_centosmsg/cli.py", {
+        "/secrets/centos-server-ca.cert": 22,
+        "/secrets/centos.cert": 23,
+    }),
+    // $CELERY_DEFAULT_QUEUE; unset, Celery's own default `celery` (CENTOSMSG_QUEUE below).
+    publishes: [{ name: "short-running", at: cmAt("packit_service_centosmsg/consumer.py", "41-44,66-69") }],
+};
+
+/**
+ * centosmsg publishes to the queue $CELERY_DEFAULT_QUEUE names, and without it to Celery's default queue `celery`, which
+ * no worker serves: test/packit/evidence.test.ts replays this over the plans.
+ */
+export const CENTOSMSG_QUEUE = {
+    env: "CELERY_DEFAULT_QUEUE",
+    unset: "celery",
+    at: cmAt("packit_service_centosmsg/consumer.py", "40-44"),
+} as const;
+
+// ---- packit/dashboard: stable 92b9b55b3b (:prod), main e573903f4a (:stg) -----------------------------------------
+function dashboardFacts(short: string): ReadFacts {
+    const at = (path: string, lines: string | number) => `packit/dashboard@${short}:${path}:${lines}`;
+    return {
+        state: "read",
+        listens: [
+            {
+                port: 8443,
+                serves: "the dashboard over TLS (mod_wsgi-express)",
+                at: `${at("files/scripts/run_httpd.sh", 24)}; ${at("Dockerfile", "26,28")}`,
+            },
+        ],
+        flags: "none",
+        env: [
+            ...fact(at)("files/scripts/run_httpd.sh", { DEPLOYMENT: "5-15" }),
+            ...fact(at)("packit_dashboard/config.py", { DEPLOYMENT: 6 }),
+        ],
+        files: fact(at)("files/scripts/run_httpd.sh", {
+            "/secrets/fullchain.pem": 25,
+            "/secrets/privkey.pem": 26,
+        }),
+    };
+}
+const DASHBOARD_WORKFLOW = "packit/dashboard@e573903f4a:.github/workflows/build-and-push.yml:3-7,25-38";
+
+// ---- prometheus/pushgateway @ v1.6.2 --------------------------------------------------------------------------------
+const pgAt = (path: string, lines: string | number): string =>
+    `prometheus/pushgateway@v1.6.2:${path}:${lines}`;
+const pgFlags = (spec: Record<string, number>): FlagFact[] =>
+    Object.entries(spec).map(([name, line]) => ({ name, at: pgAt("main.go", line) }));
+const toolkitAt = (line: number): string =>
+    `prometheus/exporter-toolkit@v0.10.0:web/kingpinflag/flag.go:${line} (webflag.AddFlags, ${pgAt("main.go", 66)})`;
+const PUSHGATEWAY_LISTENER: Listener = {
+    port: 9091,
+    serves: "the push API and /metrics (--web.listen-address, default :9091)",
+    health: ["/-/healthy", "/-/ready"],
+    at: `${pgAt("main.go", "66,111-112")}; ${pgAt("Dockerfile", 10)}`,
+};
+const PUSHGATEWAY: ImageEvidence = {
+    image: "docker.io/prom/pushgateway",
+    version: "v1.6.2",
+    source: { repo: "prometheus/pushgateway", commit: "f1b7b30e1204b0762329eb9331984e0eb7bdc64e" },
+    facts: {
+        state: "read",
+        listens: [PUSHGATEWAY_LISTENER],
+        flags: [
+            { name: "web.listen-address", at: toolkitAt(35) },
+            { name: "web.systemd-socket", at: toolkitAt(29) },
+            { name: "web.config.file", at: toolkitAt(40) },
+            ...pgFlags({
+                "web.telemetry-path": 67,
+                "web.external-url": 68,
+                "web.route-prefix": 69,
+                "web.enable-lifecycle": 70,
+                "web.enable-admin-api": 71,
+                "persistence.file": 72,
+                "persistence.interval": 73,
+                "push.disable-consistency-check": 74,
+            }),
+            // promlogflag.AddFlags (prometheus/common v0.44.0, go.mod:13).
+            { name: "log.level", at: pgAt("main.go", 77) },
+            { name: "log.format", at: pgAt("main.go", 77) },
+        ],
+        env: [],
+        files: [],
+    },
+};
+
+const NOT_READ = "not read in this pass (issue 51: the Packit sources were read first)";
 
 /** The evidence of every image the packit system runs (and stream, which shares its layout). */
 export const PACKIT_EVIDENCE: EvidenceTable = {
@@ -15,140 +404,63 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
             "docker.io/nginxinc/nginx-unprivileged",
             "1.27",
             { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27" },
-            "not read yet",
+            `${NOT_READ}; its command and nginx.conf are the program's own (components/packit/nginx.ts)`,
         ),
-        unreadImage(
-            "docker.io/prom/pushgateway",
-            "v1.6.2",
-            { repo: "prometheus/pushgateway", commit: "v1.6.2" },
-            "not read yet",
-        ),
+        PUSHGATEWAY,
         unreadImage(
             "quay.io/openshift/origin-cli",
             "4.15",
             { repo: "openshift/oc", commit: "4.15" },
-            "not read yet",
+            `${NOT_READ}; it runs the program's own scripts`,
         ),
-        unreadImage(
+        moving(
             "quay.io/packit/dashboard",
             "prod",
-            {
-                repo: "packit/dashboard",
-                commit: "92b9b55b3b5f75f8a265963bcaca16579f896c2f",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            "not read yet; packit/dashboard@92b9b55b3b is the head of stable, which builds :prod (packit/dashboard@main:.github/workflows/build-and-push.yml:29-34)",
+            "packit/dashboard",
+            "92b9b55b3b5f75f8a265963bcaca16579f896c2f",
+            dashboardFacts("92b9b55b3b"),
         ),
-        unreadImage(
+        moving(
             "quay.io/packit/dashboard",
             "stg",
-            {
-                repo: "packit/dashboard",
-                commit: "e573903f4a0d1488cef61cada90b727f167ba799",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            "not read yet; packit/dashboard@e573903f4a is the head of main, which builds :stg (packit/dashboard@main:.github/workflows/build-and-push.yml:29-34)",
+            "packit/dashboard",
+            "e573903f4a0d1488cef61cada90b727f167ba799",
+            dashboardFacts("e573903f4a"),
         ),
-        unreadImage(
-            "quay.io/packit/hardly",
-            "prod",
-            {
-                repo: "packit/hardly",
-                commit: "9ed959fe6e4417aabcbb8d3bcdb6aaf8c3a9217f",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            "not read yet; packit/hardly@9ed959fe6e is the head of stable, which builds :prod (packit/hardly@main:.github/workflows/rebuild-and-push-images.yml:29-33)",
-        ),
-        unreadImage(
-            "quay.io/packit/hardly",
-            "stg",
-            {
-                repo: "packit/hardly",
-                commit: "9ed959fe6e4417aabcbb8d3bcdb6aaf8c3a9217f",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            "not read yet; packit/hardly@9ed959fe6e is the head of main, which builds :stg (packit/hardly@main:.github/workflows/rebuild-and-push-images.yml:29-33)",
-        ),
-        unreadImage(
+        moving("quay.io/packit/hardly", "prod", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
+        moving("quay.io/packit/hardly", "stg", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
+        moving(
             "quay.io/packit/packit-service-centosmsg",
             "prod",
-            {
-                repo: "packit/packit-service-centosmsg",
-                commit: "unresolved",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            "not read yet, and the stable head that builds :prod was not resolved (packit/packit-service-centosmsg not fetched)",
+            "packit/packit-service-centosmsg",
+            CENTOSMSG_COMMIT,
+            CENTOSMSG_FACTS,
         ),
-        unreadImage(
+        moving(
             "quay.io/packit/packit-service-centosmsg",
             "stg",
-            {
-                repo: "packit/packit-service-centosmsg",
-                commit: "unresolved",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            "not read yet, and the main head that builds :stg was not resolved (packit/packit-service-centosmsg not fetched)",
+            "packit/packit-service-centosmsg",
+            CENTOSMSG_COMMIT,
+            CENTOSMSG_FACTS,
         ),
-        unreadImage(
+        moving(
             "quay.io/packit/packit-service-fedmsg",
             "prod",
-            {
-                repo: "packit/packit-service-fedmsg",
-                commit: "unresolved",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            "not read yet, and the stable head that builds :prod was not resolved (packit/packit-service-fedmsg not fetched)",
+            "packit/packit-service-fedmsg",
+            FEDMSG_PROD,
+            fedmsgFacts("36563590ba"),
         ),
-        unreadImage(
+        moving(
             "quay.io/packit/packit-service-fedmsg",
             "stg",
-            {
-                repo: "packit/packit-service-fedmsg",
-                commit: "unresolved",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            "not read yet, and the main head that builds :stg was not resolved (packit/packit-service-fedmsg not fetched)",
+            "packit/packit-service-fedmsg",
+            FEDMSG_STG,
+            fedmsgFacts("bff2924113"),
         ),
-        unreadImage(
-            "quay.io/packit/packit-service",
-            "prod",
-            {
-                repo: "packit/packit-service",
-                commit: "b828c3d7b987c760aa3c09a82d99e69c04e23b68",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            "not read yet; packit/packit-service@b828c3d7b9 is the head of stable, which builds :prod (packit/packit-service@main:.github/workflows/rebuild-and-push-images.yml:38-42)",
-        ),
-        unreadImage(
-            "quay.io/packit/packit-service",
-            "stg",
-            {
-                repo: "packit/packit-service",
-                commit: "b828c3d7b987c760aa3c09a82d99e69c04e23b68",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            "not read yet; packit/packit-service@b828c3d7b9 is the head of main, which builds :stg (packit/packit-service@main:.github/workflows/rebuild-and-push-images.yml:38-42)",
-        ),
-        unreadImage(
-            "quay.io/packit/packit-worker",
-            "prod",
-            {
-                repo: "packit/packit-service",
-                commit: "b828c3d7b987c760aa3c09a82d99e69c04e23b68",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            "not read yet; packit/packit-service@b828c3d7b9 is the head of stable, which builds :prod (packit/packit-service@main:.github/workflows/rebuild-and-push-images.yml:38-42)",
-        ),
-        unreadImage(
-            "quay.io/packit/packit-worker",
-            "stg",
-            {
-                repo: "packit/packit-service",
-                commit: "b828c3d7b987c760aa3c09a82d99e69c04e23b68",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            "not read yet; packit/packit-service@b828c3d7b9 is the head of main, which builds :stg (packit/packit-service@main:.github/workflows/rebuild-and-push-images.yml:38-42)",
-        ),
+        moving("quay.io/packit/packit-service", "prod", "packit/packit-service", PS_COMMIT, API_FACTS),
+        moving("quay.io/packit/packit-service", "stg", "packit/packit-service", PS_COMMIT, API_FACTS),
+        moving("quay.io/packit/packit-worker", "prod", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
+        moving("quay.io/packit/packit-worker", "stg", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
         unreadImage(
             "quay.io/packit/tokman",
             "prod",
@@ -157,7 +469,7 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
                 commit: "1a0d933f557909ce949017000cc3a6ecebda15f5",
                 moving: { branch: "stable", resolved: RESOLVED },
             },
-            "not read yet; packit/tokman@1a0d933f55 is the head of stable, which builds :prod (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)",
+            `${NOT_READ}; packit/tokman@1a0d933f55 is the head of stable, which builds :prod (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
         ),
         unreadImage(
             "quay.io/packit/tokman",
@@ -167,17 +479,17 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
                 commit: "d574a3622f6ada95f92c1fc3d6842f7e9792856f",
                 moving: { branch: "main", resolved: RESOLVED },
             },
-            "not read yet; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)",
+            `${NOT_READ}; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
         ),
         unreadImage(
             "quay.io/sclorg/postgresql-15-c9s",
             "c9s",
             {
                 repo: "sclorg/postgresql-container",
-                commit: "unresolved",
+                commit: "134bb39ab5",
                 moving: { branch: "master", resolved: RESOLVED },
             },
-            "not read yet",
+            `${NOT_READ}; only its environment was looked at: 15/root/usr/share/container-scripts/postgresql/common.sh:41,64-69 reads POSTGRESQL_USER, _PASSWORD and _DATABASE, no host`,
         ),
         unreadImage(
             "quay.io/sclorg/redis-7-c9s",
@@ -187,19 +499,19 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
                 commit: "unresolved",
                 moving: { branch: "unresolved", resolved: RESOLVED },
             },
-            "not read yet",
+            NOT_READ,
         ),
         unreadImage(
             "docker.io/mher/flower",
             "2.0.1",
             { repo: "mher/flower", commit: "2.0.1" },
-            "not read yet",
+            `${NOT_READ}; off in both stacks`,
         ),
         unreadImage(
             "docker.io/rediscommander/redis-commander",
             "redis-commander-210",
             { repo: "joeferner/redis-commander", commit: "unresolved" },
-            "not read yet",
+            `${NOT_READ}; off in both stacks`,
         ),
         unreadImage(
             "quay.io/sclorg/postgresql-13-c9s",
@@ -209,7 +521,34 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
                 commit: "unresolved",
                 moving: { branch: "unresolved", resolved: RESOLVED },
             },
-            "not read yet (the server a major upgrade starts from)",
+            `${NOT_READ} (the server a major upgrade starts from)`,
         ),
     ],
 };
+
+/**
+ * Variables a process needs from its container: without one it stops, or does what production does not. Keyed by
+ * repository (any version); test/packit/evidence.test.ts checks every container of the image sets them.
+ */
+export const REQUIRED_ENV: Record<string, readonly NamedFact[]> = {
+    "quay.io/packit/packit-worker": [{ name: "APP", at: psAt("files/run_worker.sh", "6-9") }],
+    "quay.io/packit/hardly": [{ name: "APP", at: baseAt("files/run_worker.sh", "6-9") }],
+    // Without it every dist-git push reaches the workers (callbacks.py:92); packit/deployment sets it
+    // (openshift/packit-service-fedmsg.yml.j2:43).
+    "quay.io/packit/packit-service-fedmsg": [
+        {
+            name: "PROJECT",
+            at: "packit/packit-service-fedmsg@36563590ba:packit_service_fedmsg/callbacks.py:92",
+        },
+    ],
+    "quay.io/packit/packit-service-centosmsg": [{ name: CENTOSMSG_QUEUE.env, at: CENTOSMSG_QUEUE.at }],
+};
+
+/** Where each branch's tag is built (for the plan's notices and the report). */
+export const BUILD_WORKFLOWS = {
+    "packit-service": PS_WORKFLOW,
+    hardly: HARDLY_WORKFLOW,
+    "packit-service-fedmsg": FEDMSG_WORKFLOW,
+    "packit-service-centosmsg": CENTOSMSG_WORKFLOW,
+    dashboard: DASHBOARD_WORKFLOW,
+} as const;

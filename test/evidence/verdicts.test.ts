@@ -44,15 +44,14 @@ describe("an image version without evidence, on each tier", () => {
 
     it("an unread source and a moving tag are noticed on both tiers, never a problem", () => {
         const moving = {
-            key: "packit.images.pins.packit-service",
-            image: "quay.io/packit/packit-service:prod",
+            // tokman's source is not read yet (packit-service's is: components/packit/evidence.ts).
+            key: "packit.images.pins.tokman",
+            image: "quay.io/packit/tokman:prod",
         };
         for (const tier of ["production", "staging"] as const) {
             const { problems, notices } = evidenceVerdicts([moving], PACKIT_EVIDENCE, tier);
             assert.deepEqual(problems, []);
-            assert.ok(
-                notices.some((n) => n.startsWith("UNREAD IMAGE runbooks:packit.images.pins.packit-service")),
-            );
+            assert.ok(notices.some((n) => n.startsWith("UNREAD IMAGE runbooks:packit.images.pins.tokman")));
             assert.ok(notices.some((n) => /^MOVING TAG .* the head of stable on \d{4}-\d{2}-\d{2}/.test(n)));
         }
     });
