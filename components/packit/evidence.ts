@@ -1,4 +1,5 @@
 import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
+import { requiringEnv } from "../shared/evidence/required";
 import { unreadImage } from "../shared/evidence/unread";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
 
@@ -396,139 +397,9 @@ const PUSHGATEWAY: ImageEvidence = {
 
 const NOT_READ = "not read in this pass (issue 51: the Packit sources were read first)";
 
-/** The evidence of every image the packit system runs (and stream, which shares its layout). */
-export const PACKIT_EVIDENCE: EvidenceTable = {
-    file: "components/packit/evidence.ts",
-    images: [
-        unreadImage(
-            "docker.io/nginxinc/nginx-unprivileged",
-            "1.27",
-            { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27" },
-            `${NOT_READ}; its command and nginx.conf are the program's own (components/packit/nginx.ts)`,
-        ),
-        PUSHGATEWAY,
-        unreadImage(
-            "quay.io/openshift/origin-cli",
-            "4.15",
-            { repo: "openshift/oc", commit: "4.15" },
-            `${NOT_READ}; it runs the program's own scripts`,
-        ),
-        moving(
-            "quay.io/packit/dashboard",
-            "prod",
-            "packit/dashboard",
-            "92b9b55b3b5f75f8a265963bcaca16579f896c2f",
-            dashboardFacts("92b9b55b3b"),
-        ),
-        moving(
-            "quay.io/packit/dashboard",
-            "stg",
-            "packit/dashboard",
-            "e573903f4a0d1488cef61cada90b727f167ba799",
-            dashboardFacts("e573903f4a"),
-        ),
-        moving("quay.io/packit/hardly", "prod", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
-        moving("quay.io/packit/hardly", "stg", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
-        moving(
-            "quay.io/packit/packit-service-centosmsg",
-            "prod",
-            "packit/packit-service-centosmsg",
-            CENTOSMSG_COMMIT,
-            CENTOSMSG_FACTS,
-        ),
-        moving(
-            "quay.io/packit/packit-service-centosmsg",
-            "stg",
-            "packit/packit-service-centosmsg",
-            CENTOSMSG_COMMIT,
-            CENTOSMSG_FACTS,
-        ),
-        moving(
-            "quay.io/packit/packit-service-fedmsg",
-            "prod",
-            "packit/packit-service-fedmsg",
-            FEDMSG_PROD,
-            fedmsgFacts("36563590ba"),
-        ),
-        moving(
-            "quay.io/packit/packit-service-fedmsg",
-            "stg",
-            "packit/packit-service-fedmsg",
-            FEDMSG_STG,
-            fedmsgFacts("bff2924113"),
-        ),
-        moving("quay.io/packit/packit-service", "prod", "packit/packit-service", PS_COMMIT, API_FACTS),
-        moving("quay.io/packit/packit-service", "stg", "packit/packit-service", PS_COMMIT, API_FACTS),
-        moving("quay.io/packit/packit-worker", "prod", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
-        moving("quay.io/packit/packit-worker", "stg", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
-        unreadImage(
-            "quay.io/packit/tokman",
-            "prod",
-            {
-                repo: "packit/tokman",
-                commit: "1a0d933f557909ce949017000cc3a6ecebda15f5",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            `${NOT_READ}; packit/tokman@1a0d933f55 is the head of stable, which builds :prod (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
-        ),
-        unreadImage(
-            "quay.io/packit/tokman",
-            "stg",
-            {
-                repo: "packit/tokman",
-                commit: "d574a3622f6ada95f92c1fc3d6842f7e9792856f",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            `${NOT_READ}; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
-        ),
-        unreadImage(
-            "quay.io/sclorg/postgresql-15-c9s",
-            "c9s",
-            {
-                repo: "sclorg/postgresql-container",
-                commit: "134bb39ab5",
-                moving: { branch: "master", resolved: RESOLVED },
-            },
-            `${NOT_READ}; only its environment was looked at: 15/root/usr/share/container-scripts/postgresql/common.sh:41,64-69 reads POSTGRESQL_USER, _PASSWORD and _DATABASE, no host`,
-        ),
-        unreadImage(
-            "quay.io/sclorg/redis-7-c9s",
-            "c9s",
-            {
-                repo: "sclorg/redis-container",
-                commit: "unresolved",
-                moving: { branch: "unresolved", resolved: RESOLVED },
-            },
-            NOT_READ,
-        ),
-        unreadImage(
-            "docker.io/mher/flower",
-            "2.0.1",
-            { repo: "mher/flower", commit: "2.0.1" },
-            `${NOT_READ}; off in both stacks`,
-        ),
-        unreadImage(
-            "docker.io/rediscommander/redis-commander",
-            "redis-commander-210",
-            { repo: "joeferner/redis-commander", commit: "unresolved" },
-            `${NOT_READ}; off in both stacks`,
-        ),
-        unreadImage(
-            "quay.io/sclorg/postgresql-13-c9s",
-            "c9s",
-            {
-                repo: "sclorg/postgresql-container",
-                commit: "unresolved",
-                moving: { branch: "unresolved", resolved: RESOLVED },
-            },
-            `${NOT_READ} (the server a major upgrade starts from)`,
-        ),
-    ],
-};
-
 /**
  * Variables a process needs from its container: without one it stops, or does what production does not. Keyed by
- * repository (any version); test/packit/evidence.test.ts checks every container of the image sets them.
+ * repository (any version); the shared evidence check demands them of every container of the image.
  */
 export const REQUIRED_ENV: Record<string, readonly NamedFact[]> = {
     "quay.io/packit/packit-worker": [{ name: "APP", at: psAt("files/run_worker.sh", "6-9") }],
@@ -542,6 +413,139 @@ export const REQUIRED_ENV: Record<string, readonly NamedFact[]> = {
         },
     ],
     "quay.io/packit/packit-service-centosmsg": [{ name: CENTOSMSG_QUEUE.env, at: CENTOSMSG_QUEUE.at }],
+};
+
+/** The evidence of every image the packit system runs (and stream, which shares its layout). */
+export const PACKIT_EVIDENCE: EvidenceTable = {
+    file: "components/packit/evidence.ts",
+    images: requiringEnv(
+        [
+            unreadImage(
+                "docker.io/nginxinc/nginx-unprivileged",
+                "1.27",
+                { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27" },
+                `${NOT_READ}; its command and nginx.conf are the program's own (components/packit/nginx.ts)`,
+            ),
+            PUSHGATEWAY,
+            unreadImage(
+                "quay.io/openshift/origin-cli",
+                "4.15",
+                { repo: "openshift/oc", commit: "4.15" },
+                `${NOT_READ}; it runs the program's own scripts`,
+            ),
+            moving(
+                "quay.io/packit/dashboard",
+                "prod",
+                "packit/dashboard",
+                "92b9b55b3b5f75f8a265963bcaca16579f896c2f",
+                dashboardFacts("92b9b55b3b"),
+            ),
+            moving(
+                "quay.io/packit/dashboard",
+                "stg",
+                "packit/dashboard",
+                "e573903f4a0d1488cef61cada90b727f167ba799",
+                dashboardFacts("e573903f4a"),
+            ),
+            moving("quay.io/packit/hardly", "prod", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
+            moving("quay.io/packit/hardly", "stg", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
+            moving(
+                "quay.io/packit/packit-service-centosmsg",
+                "prod",
+                "packit/packit-service-centosmsg",
+                CENTOSMSG_COMMIT,
+                CENTOSMSG_FACTS,
+            ),
+            moving(
+                "quay.io/packit/packit-service-centosmsg",
+                "stg",
+                "packit/packit-service-centosmsg",
+                CENTOSMSG_COMMIT,
+                CENTOSMSG_FACTS,
+            ),
+            moving(
+                "quay.io/packit/packit-service-fedmsg",
+                "prod",
+                "packit/packit-service-fedmsg",
+                FEDMSG_PROD,
+                fedmsgFacts("36563590ba"),
+            ),
+            moving(
+                "quay.io/packit/packit-service-fedmsg",
+                "stg",
+                "packit/packit-service-fedmsg",
+                FEDMSG_STG,
+                fedmsgFacts("bff2924113"),
+            ),
+            moving("quay.io/packit/packit-service", "prod", "packit/packit-service", PS_COMMIT, API_FACTS),
+            moving("quay.io/packit/packit-service", "stg", "packit/packit-service", PS_COMMIT, API_FACTS),
+            moving("quay.io/packit/packit-worker", "prod", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
+            moving("quay.io/packit/packit-worker", "stg", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
+            unreadImage(
+                "quay.io/packit/tokman",
+                "prod",
+                {
+                    repo: "packit/tokman",
+                    commit: "1a0d933f557909ce949017000cc3a6ecebda15f5",
+                    moving: { branch: "stable", resolved: RESOLVED },
+                },
+                `${NOT_READ}; packit/tokman@1a0d933f55 is the head of stable, which builds :prod (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
+            ),
+            unreadImage(
+                "quay.io/packit/tokman",
+                "stg",
+                {
+                    repo: "packit/tokman",
+                    commit: "d574a3622f6ada95f92c1fc3d6842f7e9792856f",
+                    moving: { branch: "main", resolved: RESOLVED },
+                },
+                `${NOT_READ}; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
+            ),
+            unreadImage(
+                "quay.io/sclorg/postgresql-15-c9s",
+                "c9s",
+                {
+                    repo: "sclorg/postgresql-container",
+                    commit: "134bb39ab5",
+                    moving: { branch: "master", resolved: RESOLVED },
+                },
+                `${NOT_READ}; only its environment was looked at: 15/root/usr/share/container-scripts/postgresql/common.sh:41,64-69 reads POSTGRESQL_USER, _PASSWORD and _DATABASE, no host`,
+            ),
+            unreadImage(
+                "quay.io/sclorg/redis-7-c9s",
+                "c9s",
+                {
+                    repo: "sclorg/redis-container",
+                    commit: "unresolved",
+                    moving: { branch: "unresolved", resolved: RESOLVED },
+                },
+                NOT_READ,
+            ),
+            unreadImage(
+                "docker.io/mher/flower",
+                "2.0.1",
+                { repo: "mher/flower", commit: "2.0.1" },
+                `${NOT_READ}; off in both stacks`,
+            ),
+            unreadImage(
+                "docker.io/rediscommander/redis-commander",
+                "redis-commander-210",
+                { repo: "joeferner/redis-commander", commit: "unresolved" },
+                `${NOT_READ}; off in both stacks`,
+            ),
+            unreadImage(
+                "quay.io/sclorg/postgresql-13-c9s",
+                "c9s",
+                {
+                    repo: "sclorg/postgresql-container",
+                    commit: "unresolved",
+                    moving: { branch: "unresolved", resolved: RESOLVED },
+                },
+                `${NOT_READ} (the server a major upgrade starts from)`,
+            ),
+        ],
+        REQUIRED_ENV,
+    ),
 };
 
 /** Where each branch's tag is built (for the plan's notices and the report). */

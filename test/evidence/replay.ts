@@ -52,12 +52,55 @@ function probesOf(c: Obj): ContainerView["probes"] {
     });
 }
 
-function viewOf(c: Obj): ContainerView {
+/** `<scope>\0<Kind>/<name>` → the keys a ConfigMap or Secret of the plan holds. */
+type Sources = Map<string, string[]>;
+
+function sourcesOf(resources: readonly PlanResource[]): Sources {
+    const out: Sources = new Map();
+    for (const r of resources) {
+        const kind = kindOf(r.type);
+        if (kind !== "ConfigMap" && kind !== "Secret") continue;
+        const props = r.inputs as Obj;
+        const keys = [props.data, props.stringData, props.binaryData]
+            .filter(isObj)
+            .flatMap((d) => Object.keys(d));
+        out.set(`${scopeOf(r)}\0${kind}/${String(meta(props).name ?? "")}`, keys);
+    }
+    return out;
+}
+
+const scopeOf = (r: PlanResource): string =>
+    `${r.provider}\0${String(meta(r.inputs as Obj).namespace ?? "")}`;
+
+/**
+ * Every variable a container gets: its `env`, then each key of its `envFrom` ConfigMaps and Secrets (with their
+ * prefix), as the kubelet sets them. A source the plan does not hold contributes nothing it could check.
+ */
+function envOf(c: Obj, scope: string, sources: Sources): NonNullable<ContainerView["env"]> {
+    const fromSources = objectsOf(c.envFrom).flatMap((f) => {
+        const ref = isObj(f.configMapRef)
+            ? ["ConfigMap", f.configMapRef]
+            : isObj(f.secretRef)
+              ? ["Secret", f.secretRef]
+              : undefined;
+        if (!ref) return [];
+        const [kind, r] = ref as [string, Obj];
+        const prefix = typeof f.prefix === "string" ? f.prefix : "";
+        const source = `${kind} ${String(r.name)}`;
+        return (sources.get(`${scope}\0${kind}/${String(r.name)}`) ?? []).map((k) => ({
+            name: `${prefix}${k}`,
+            from: source,
+        }));
+    });
+    return [...objectsOf(c.env).map((e) => ({ name: String(e.name) })), ...fromSources];
+}
+
+function viewOf(c: Obj, scope: string, sources: Sources): ContainerView {
     return {
         image: String(c.image),
         args: Array.isArray(c.args) ? c.args : undefined,
         command: Array.isArray(c.command) ? c.command : undefined,
-        env: objectsOf(c.env).map((e) => ({ name: String(e.name) })),
+        env: envOf(c, scope, sources),
         ports: objectsOf(c.ports).map((p) => ({
             containerPort: Number(p.containerPort),
             ...(typeof p.name === "string" ? { name: p.name } : {}),
@@ -77,11 +120,12 @@ function workflowContainers(props: Obj): Obj[] {
 
 /** Every container of every workload of a plan. */
 export function plannedContainers(resources: readonly PlanResource[]): PlannedContainer[] {
+    const sources = sourcesOf(resources);
     return resources.flatMap((r) => {
         const kind = kindOf(r.type);
         const props = r.inputs as Obj;
         const name = `${r.system} ${kind} ${String(meta(props).namespace ?? "")}/${String(meta(props).name ?? "")}`;
-        const scope = `${r.provider}\0${String(meta(props).namespace ?? "")}`;
+        const scope = scopeOf(r);
         const pod = podSpecOf(r.type, props);
         const containers = pod
             ? containersOf(pod).map((c) => c.container)
@@ -93,7 +137,7 @@ export function plannedContainers(resources: readonly PlanResource[]): PlannedCo
             system: r.system,
             scope,
             labels: pod ? templateLabels(props) : {},
-            view: viewOf(c),
+            view: viewOf(c, scope, sources),
         }));
     });
 }
@@ -109,7 +153,7 @@ function servicePortFindings(
 ): { mismatches: string[]; unread: string[] } {
     const props = svc.inputs as Obj;
     const spec = isObj(props.spec) ? props.spec : {};
-    const scope = `${svc.provider}\0${String(meta(props).namespace ?? "")}`;
+    const scope = scopeOf(svc);
     const id = `${svc.system} Service ${String(meta(props).namespace ?? "")}/${String(meta(props).name ?? "")}`;
     if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0)
         return { mismatches: [], unread: [] };

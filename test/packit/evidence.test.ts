@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { evidenceFor, imageVersion } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
-import { CENTOSMSG_QUEUE, PACKIT_EVIDENCE, REQUIRED_ENV } from "../../components/packit/evidence";
+import { CENTOSMSG_QUEUE, PACKIT_EVIDENCE } from "../../components/packit/evidence";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 import type { PlanResource } from "../../tools/plan/render";
@@ -102,15 +102,6 @@ export function fileMismatches(containers: readonly Container[]): string[] {
     return out;
 }
 
-/** Variables an image needs that a container of it does not set. */
-export function requiredEnvMismatches(containers: readonly Container[]): string[] {
-    return containers.flatMap((c) =>
-        (REQUIRED_ENV[imageVersion(c.image).repository] ?? [])
-            .filter((v) => !c.env.has(v.name))
-            .map((v) => `${c.where}: sets no ${v.name}, which ${c.image} needs (${v.at})`),
-    );
-}
-
 /** Queues a process of a namespace publishes to that no worker of that namespace serves. */
 export function queueMismatches(containers: readonly Container[]): string[] {
     const out: string[] = [];
@@ -163,8 +154,18 @@ for (const stack of COMMITTED_STACKS) {
             assert.deepEqual(fileMismatches(containers), []);
         });
 
-        it("every variable an image needs is set", () => {
-            assert.deepEqual(requiredEnvMismatches(containers), []);
+        it("control: a worker without APP, a variable run_worker.sh needs, fails the shared replay", () => {
+            const edited = resources.map((r) => {
+                if (r.system !== "packit" || !/Deployment|StatefulSet/.test(r.type)) return r;
+                const inputs = JSON.parse(JSON.stringify(r.inputs)) as Obj;
+                const pod = podSpecOf(r.type, inputs);
+                for (const { container } of pod ? containersOf(pod) : [])
+                    container.env = objectsOf(container.env).filter((e) => e.name !== "APP");
+                return { ...r, inputs };
+            });
+            const found = replay(edited, TABLE).mismatches.filter((m) => m.includes("sets no APP"));
+            assert.ok(found.length > 0, "no worker reported without APP");
+            assert.match(found[0], /run_worker\.sh/);
         });
 
         it("every queue a process publishes to is served by a worker of its namespace", () => {

@@ -6,7 +6,8 @@ export interface ContainerView {
     image: string;
     args?: readonly unknown[];
     command?: readonly unknown[];
-    env?: readonly { name: string }[];
+    /** Every variable the container gets: its `env`, and each key of its `envFrom` sources (`from` names the source). */
+    env?: readonly { name: string; from?: string }[];
     ports?: readonly { name?: string; containerPort: number }[];
     probes: readonly { kind: string; port: number | string; path?: string }[];
 }
@@ -32,6 +33,8 @@ export function resolvePort(port: number | string, ports: ContainerView["ports"]
     if (/^[0-9]+$/.test(port)) return Number(port);
     return ports?.find((p) => p.name === port)?.containerPort;
 }
+
+const fromSource = (e: { from?: string }): string => (e.from ? ` (through envFrom ${e.from})` : "");
 
 function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
     const out: string[] = [];
@@ -65,7 +68,10 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
     }
     const read = new Set(facts.env.map((e) => e.name));
     for (const e of c.env ?? [])
-        if (!read.has(e.name)) out.push(`sets ${e.name}, a variable ${ref} never reads`);
+        if (!read.has(e.name)) out.push(`sets ${e.name}${fromSource(e)}, a variable ${ref} never reads`);
+    const set = new Set((c.env ?? []).map((e) => e.name));
+    for (const e of facts.env)
+        if (e.required && !set.has(e.name)) out.push(`sets no ${e.name}, which ${ref} needs (${e.at})`);
     return out;
 }
 

@@ -24,6 +24,11 @@ export interface FlagFact {
 /** An environment variable the code reads, a file or Secret key it opens, or a queue it consumes or publishes. */
 export interface NamedFact {
     name: string;
+    /**
+     * A variable the process cannot do without: unset, it stops, or does what production does not. Every container
+     * of the image must set it (the replay counts `env` and the keys its `envFrom` sources hold).
+     */
+    required?: boolean;
     at: At;
 }
 
