@@ -5,7 +5,6 @@ import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
-import type { PlanResource } from "../../tools/plan/render";
 
 // Helpers of test/dials/*: what test/evidence's replay does not see of DIALS, whose containers take their whole environment through envFrom
 // and whose Celery workers each consume the queue their command names: every variable a container gets is one its
@@ -14,7 +13,14 @@ import type { PlanResource } from "../../tools/plan/render";
 
 export const TABLE = DIALS_EVIDENCE.images;
 const meta = (o: Obj): Obj => (isObj(o.metadata) ? o.metadata : {});
-const nameOf = (r: PlanResource): string => String(meta(r.inputs).name ?? "");
+/** A rendered Kubernetes object of an evaluation (test/harness's recorder keeps Secret values unmasked). */
+export interface Rendered {
+    type: string;
+    custom?: boolean;
+    inputs: Record<string, unknown>;
+}
+
+const nameOf = (r: Rendered): string => String(meta(r.inputs).name ?? "");
 
 export interface DialsContainer {
     where: string;
@@ -25,7 +31,7 @@ export interface DialsContainer {
 }
 
 /** The keys of a ConfigMap's or Secret's data (stringData or data), by `<Kind>/<namespace>/<name>`. */
-export function dataKeys(resources: readonly PlanResource[]): Map<string, string[]> {
+export function dataKeys(resources: readonly Rendered[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const r of resources) {
         const kind = kindOf(r.type);
@@ -38,11 +44,11 @@ export function dataKeys(resources: readonly PlanResource[]): Map<string, string
     return out;
 }
 
-/** Every container of every DIALS workload of a plan, with the variables it gets. */
-export function dialsContainers(resources: readonly PlanResource[]): DialsContainer[] {
+/** Every container of every workload of an evaluation of DIALS alone (runSystem), with the variables it gets. */
+export function dialsContainers(resources: readonly Rendered[]): DialsContainer[] {
     const keys = dataKeys(resources);
     return resources
-        .filter((r) => r.system === "dials")
+        .filter((r) => r.custom !== false && r.type.startsWith("kubernetes:"))
         .flatMap((r) => {
             const pod = podSpecOf(r.type, r.inputs);
             if (!pod) return [];
