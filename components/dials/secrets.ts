@@ -95,7 +95,11 @@ export const BACKEND_SECRETS: readonly SecretKeySpec[] = [
     ),
 ];
 
-/** `dials-etl-secrets` (besides the three CELERY_* URLs, built from the broker password). */
+/**
+ * `dials-etl-secrets` (besides the three CELERY_* URLs, built from the broker password): only names v1.8.0's ETL
+ * reads (etl/python/env.py, components/dials/evidence.ts). RAW_LAYERS, which systems.md lists, is read by no code
+ * of v1.8.0 and is not set.
+ */
 export const ETL_SECRETS: readonly SecretKeySpec[] = [
     entry(
         "DATABASE_URI",
@@ -117,13 +121,6 @@ export const ETL_SECRETS: readonly SecretKeySpec[] = [
         "etl.yaml",
         "path (on /eos) of the grid certificate's key",
         "/eos/project/c/cmsdials/certs/userkey.pem",
-    ),
-    entry(
-        "RAW_LAYERS",
-        "dials-etl-raw-layers",
-        "etl.yaml",
-        "comma-separated EOS paths the DQMIO files are read from",
-        "/eos/cms/store/data",
     ),
     entry(
         "FLOWER_BASIC_AUTH",

@@ -269,7 +269,6 @@ describe("dials on the prod stack", () => {
                 "FLOWER_BASIC_AUTH",
                 "KEY_FPATH",
                 "MODEL_REGISTRY_PATH",
-                "RAW_LAYERS",
             ],
             "eos-credentials": ["KEYTAB_PWD", "KEYTAB_USER"],
             "redis-etl-broker": ["database-password"],
