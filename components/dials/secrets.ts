@@ -123,6 +123,13 @@ export const ETL_SECRETS: readonly SecretKeySpec[] = [
         "/eos/project/c/cmsdials/certs/userkey.pem",
     ),
     entry(
+        "EOS_LANDING_ZONE",
+        "dials-etl-eos-landing-zone",
+        "etl.yaml",
+        "EOS directory the downloaders copy DQMIO files into over lxplus (one subdirectory per primary dataset); v1.8.0's ETL stops at import without it (etl/python/env.py:5)",
+        "/eos/project/c/cmsdials/landing",
+    ),
+    entry(
         "FLOWER_BASIC_AUTH",
         "dials-etl-flower-basic-auth",
         "etl.yaml",

@@ -265,6 +265,7 @@ describe("dials on the prod stack", () => {
                 "CELERY_RESULT_BACKEND",
                 "CERT_FPATH",
                 "DATABASE_URI",
+                "EOS_LANDING_ZONE",
                 "ETL_CONFIG_FPATH",
                 "FLOWER_BASIC_AUTH",
                 "KEY_FPATH",

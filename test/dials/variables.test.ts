@@ -2,9 +2,10 @@ import { strict as assert } from "assert";
 import { COMMITTED_STACKS } from "../fixtures/plans";
 import { runSystem } from "../fixtures/system";
 import { DIALS } from "./fixtures";
-import { DialsContainer, TABLE, dialsContainers, unreadVariables } from "./upstream";
+import { DialsContainer, TABLE, dialsContainers, missingVariables, unreadVariables } from "./upstream";
 
-// Every variable a DIALS container gets, through env or envFrom, is one its image's code reads at the pinned release.
+// Every variable a DIALS container gets, through env or envFrom, is one its image's code reads at the pinned release,
+// and every variable that code requires (python-decouple without a default: the process stops at import) is given.
 
 for (const stack of COMMITTED_STACKS) {
     describe(`dials variables on the ${stack} stack (issue 51)`, () => {
@@ -23,6 +24,19 @@ for (const stack of COMMITTED_STACKS) {
             assert.deepEqual(unreadVariables([edited], TABLE), [
                 `${c.where}: gets RAW_LAYERS, which its code never reads`,
             ]);
+        });
+
+        it("gives every ETL and backend container every variable its code requires", () => {
+            assert.deepEqual(missingVariables(containers), []);
+        });
+
+        it("control: a container without a required variable fails", () => {
+            const c = containers.find((x) => x.where.includes("common-redbeat"))!;
+            const vars = new Set([...c.vars].filter((v) => v !== "ETL_CONFIG_FPATH"));
+            assert.deepEqual(
+                missingVariables([{ ...c, vars }]).map((m) => m.split(" (")[0]),
+                [`${c.where}: lacks ETL_CONFIG_FPATH, which its code requires`],
+            );
         });
     });
 }
