@@ -140,7 +140,7 @@ export const ETL_SECRETS: readonly SecretKeySpec[] = [
         "ETL_CONFIG_FPATH",
         "dials-etl-config-fpath",
         "etl.yaml",
-        "path (on /eos) of etl.config.json (workspaces' datasets and queues)",
+        "path (on /eos) of etl.config.json (workspaces' datasets and queues): it must list exactly dials.workspaces, with the primary datasets of dials.etl.downloaders (v1.8.0's own file restricted to them; the ETL stops at start without it)",
         "/eos/project/c/cmsdials/etl.config.json",
     ),
     entry(
