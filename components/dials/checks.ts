@@ -133,9 +133,9 @@ function workerNameProblems(config: DialsConfig): ConfigProblem[] {
     return problems;
 }
 
-/** What removes a worker's name clash: drop the extra queue, turn the indexer off, or rename the workspace. */
+/** What removes a worker's name clash: drop the extra queue or downloader, turn the indexer off, or rename the workspace. */
 function renameFix(worker: EtlWorker, key: string): string {
-    if (worker.role === "extra") return removeCommand(key, { path: true });
+    if (worker.role === "extra" || worker.role === "downloader") return removeCommand(key, { path: true });
     if (worker.role === "indexer") return setCommand(key, "false", { path: true });
     return setCommand(key, `${worker.workspace ?? worker.name}-ws`, { path: true });
 }

@@ -85,13 +85,28 @@ export const etlSchema = z
          * kills every longer task. When set, the grace period below must outlast it.
          */
         taskTimeLimitSeconds: positiveInt(7200).optional(),
-        /** One `common-indexer` worker for every workspace: the later upstream layout, not the runbook's. */
+        /**
+         * One `common-indexer` worker for every workspace: the queue v1.8.0's beat schedule and dataset indexer publish
+         * to (etl/python/celery/__init__.py:15-21, etl.config.json:3); the runbook's per-workspace indexers predate it.
+         */
         commonIndexer: z.boolean().default(false).meta({ example: "false" }),
         /**
          * How long a stopping worker may take to finish its task: longer than the task limit plus the pre-stop
          * hook's budget (120 s).
          */
         terminationGracePeriodSeconds: positiveInt(7500),
+        /**
+         * Primary datasets whose downloader queues (`<dataset>-downloader-bulk` and `-priority`, Deployments
+         * `<dataset in lower case>-downloader-<kind>`) get a worker each: v1.8.0's file indexer publishes one download
+         * task per new file to its dataset's queue (etl/python/pipelines/file_indexer/pipeline.py:39-66), the datasets
+         * of each workspace being those of the file at ETL_CONFIG_FPATH (components/dials/evidence.ts).
+         */
+        downloaders: z
+            .array(
+                z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, "must be a primary dataset name such as ZeroBias"),
+            )
+            .default([])
+            .meta({ example: "ZeroBias" }),
         /** Queues with a worker of their own that belong to no workspace, e.g. `private-bulk`. */
         extraQueues: z.array(k8sName("private-bulk")).default([]).meta({ example: "private-bulk" }),
         /** StorageClass of the EOS claim (the CERN PaaS EOS provisioner). */

@@ -1,63 +1,329 @@
+import type { At, FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
 import { unreadImage } from "../shared/evidence/unread";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
 
-// The images the dials system runs, by version. None of their sources has been read yet (issue 51 item 1): each entry
-// says so, the evidence replay (test/evidence) lists their containers as unread, and nothing about them is checked.
+// What the upstream sources say of the images DIALS runs, at the versions the stacks pin (issue 51 item 1): the
+// release v1.8.0 of cms-DQM/dials (tag v1.8.0 = commit 277e721511, "release: bump to v1.8.0", 2024-08-21) for the
+// etl, backend and frontend images; celery 5.3.6 and flower 2.0.1, the versions v1.8.0's poetry.lock pins
+// (poetry.lock:137-138, 826-827), for the ETL's command lines; nginxinc/docker-nginx-unprivileged for the sidecar.
+// Facts carried over with their lines, no code.
+//
+// The tag itself is not confirmed: v1.8.0's scripts/push_containers.sh tags and pushes the three images without a tag
+// (`docker tag dials_etl_release $REGISTRY_REPO/dials-etl`, then `docker push $REGISTRY_REPO/dials-etl`: lines 11-13,
+// 17-19), i.e. as `:latest` only, and runbook 003 imports them untagged. Whether registry.cern.ch/cms-dqmdc/dials-*:v1.8.0
+// exists, and whether it is the build of this commit, nobody has seen: these entries hold for the source at the tag,
+// and the stacks' images.confirmed (the digests read on the cluster) is what confirms the image (prod stops without it).
 
+const DIALS = { repo: "cms-DQM/dials", commit: "277e721511fdb00846bdcd6c6ddab021072c37b7" };
+const CELERY = "celery/celery@b8c67a7a9c"; // tag v5.3.6
+const FLOWER = "mher/flower@cf39575472"; // tag v2.0.1
+const NGINX_UNPRIVILEGED = {
+    repo: "nginxinc/docker-nginx-unprivileged",
+    // "feat: Update mainline NGINX to 1.27.4": the commit that set NGINX_VERSION=1.27.4 in mainline/ (no git tag
+    // names 1.27.4 in the repository). The image tag 1.27.4-alpine is rebuilt (Alpine updates) while 1.27.4 is
+    // mainline, from this directory.
+    commit: "2cc5e1e803dee7adc6418662068edb014b26584c",
+};
+
+/** `cms-DQM/dials@277e721511:path:lines`. */
+export const dialsAt = (path: string, lines: string | number): At =>
+    `cms-DQM/dials@277e721511:${path}:${lines}`;
+const nginxAt = (path: string, lines: string | number): At =>
+    `nginxinc/docker-nginx-unprivileged@2cc5e1e803:${path}:${lines}`;
+
+const named = (spec: Record<string, At>): NamedFact[] =>
+    Object.entries(spec).map(([name, at]) => ({ name, at }));
+
+// ---- the ETL image (etl/Dockerfile.prod: the etl/ directory at /home/app/etl, no ENTRYPOINT or CMD: every
+// container names its command).
+
+const ENV_PY = "etl/python/env.py";
+/** etl/python/env.py: python-decouple `config(NAME)` without a default raises when NAME is unset, at import. */
+const ETL_REQUIRED: Record<string, At> = {
+    ENV: dialsAt(ENV_PY, 4),
+    EOS_LANDING_ZONE: dialsAt(ENV_PY, 5),
+    MODEL_REGISTRY_PATH: dialsAt(ENV_PY, 7),
+    DATABASE_URI: dialsAt(ENV_PY, 8),
+    KEYTAB_USER: dialsAt(ENV_PY, 9),
+    KEYTAB_PWD: dialsAt(ENV_PY, 10),
+    CERT_FPATH: dialsAt(ENV_PY, 11),
+    KEY_FPATH: dialsAt(ENV_PY, 12),
+    CELERY_BROKER_URL: dialsAt(ENV_PY, 13),
+    CELERY_RESULT_BACKEND: dialsAt(ENV_PY, 14),
+    CELERY_REDBEAT_URL: dialsAt(ENV_PY, 15),
+    ETL_CONFIG_FPATH: dialsAt(ENV_PY, 17),
+};
+const ETL_OPTIONAL: Record<string, At> = {
+    // Default None: without it (or without the directory) files are fetched over lxplus instead of the EOS mount
+    // (etl/python/pipelines/file_downloader/extract.py:19, file_ingesting/extract.py:52).
+    MOUNTED_EOS_PATH: dialsAt(ENV_PY, 6),
+    MOCKED_DBS_FPATH: dialsAt(ENV_PY, 16),
+    // Only the migration (`alembic upgrade head`): the workspace databases to migrate.
+    DATABASES: dialsAt("etl/alembic/env.py", 27),
+    // flower 2.0.1 takes every FLOWER_<option> variable as its option (command.py:24,62-66,156-158; basic_auth is
+    // options.py:22); only the `celery flower` process reads it.
+    FLOWER_BASIC_AUTH: `${FLOWER}:flower/command.py:24,62-66,156-158`,
+};
+
+const WORKER = "celery/bin/worker.py";
+const celeryFlag = (name: string, path: string, lines: string): FlagFact => ({
+    name,
+    at: `${CELERY}:${path}:${lines}`,
+});
+/**
+ * The flags of the `celery` command lines the program runs (workers, beat, flower, the pre-stop and startup checks),
+ * each found defined by celery 5.3.6 (flower 2.0.1 for `flower`): the list holds what was looked for, not every
+ * option celery has.
+ */
+const ETL_FLAGS: FlagFact[] = [
+    celeryFlag("app", "celery/bin/celery.py", "90-91"),
+    celeryFlag("loglevel", WORKER, "162-163"),
+    celeryFlag("concurrency", WORKER, "185-186"),
+    celeryFlag("time-limit", WORKER, "212"),
+    celeryFlag("max-tasks-per-child", WORKER, "224"),
+    celeryFlag("queues", WORKER, "245"),
+    celeryFlag("autoscale", WORKER, "276"),
+    celeryFlag("hostname", WORKER, "138-139"),
+    // beat's --loglevel is beat.py:38-39; the name is the worker's too.
+    celeryFlag("scheduler", "celery/bin/beat.py", "27-28"),
+    celeryFlag("timeout", "celery/bin/control.py", "55-56"),
+    celeryFlag("destination", "celery/bin/control.py", "62-63"),
+    { name: "purge_offline_workers", at: `${FLOWER}:flower/options.py:52` },
+];
+
+const ETL_FACTS: ReadFacts = {
+    state: "read",
+    listens: [
+        {
+            // Only the `celery flower` process listens; workers and beat serve nothing.
+            port: 5555,
+            serves: "flower's UI and API (the `celery flower` process only)",
+            health: ["/healthcheck"],
+            at: `${FLOWER}:flower/options.py:10; flower/urls.py:56`,
+        },
+    ],
+    flags: ETL_FLAGS,
+    env: named({ ...ETL_REQUIRED, ...ETL_OPTIONAL }),
+    files: named({
+        // The ETL stops at import when the file is missing (config.py:8-9).
+        ETL_CONFIG_FPATH: dialsAt("etl/python/config.py", "8-13"),
+        CERT_FPATH: dialsAt("etl/python/common/dbs_client.py", 41),
+        KEY_FPATH: dialsAt("etl/python/common/dbs_client.py", 41),
+        MODEL_REGISTRY_PATH: dialsAt("etl/python/pipelines/ml_inference/predict.py", 8),
+    }),
+};
+
+// ---- the backend image (backend/Dockerfile: CMD ./scripts/run-django-production.sh, EXPOSE 8000).
+
+const SETTINGS = "backend/dials/settings.py";
+const RUN = "backend/scripts/run-django-production.sh";
+const BACKEND_REQUIRED: Record<string, At> = {
+    DJANGO_ENV: dialsAt(SETTINGS, 23),
+    DJANGO_SECRET_KEY: dialsAt(SETTINGS, 29),
+    DJANGO_WORKSPACES: dialsAt(SETTINGS, 110),
+    DJANGO_DATABASE_URI: dialsAt(SETTINGS, 111),
+    DJANGO_KEYCLOAK_SERVER_URL: dialsAt(SETTINGS, 166),
+    DJANGO_KEYCLOAK_REALM: dialsAt(SETTINGS, 167),
+    DJANGO_KEYCLOAK_CONFIDENTIAL_CLIENT_ID: dialsAt(SETTINGS, 168),
+    DJANGO_KEYCLOAK_CONFIDENTIAL_SECRET_KEY: dialsAt(SETTINGS, 169),
+    DJANGO_KEYCLOAK_PUBLIC_CLIENT_ID: dialsAt(SETTINGS, 170),
+    DJANGO_OMS_SSO_CLIENT_ID: dialsAt(SETTINGS, 174),
+    DJANGO_OMS_SSO_CLIENT_SECRET: dialsAt(SETTINGS, 175),
+    DJANGO_KEYTAB_USR: dialsAt(SETTINGS, 178),
+    DJANGO_KEYTAB_PWD: dialsAt(SETTINGS, 179),
+    DJANGO_REDIS_URL: dialsAt(SETTINGS, 239),
+};
+const BACKEND_OPTIONAL: Record<string, At> = {
+    DJANGO_DEBUG: dialsAt(SETTINGS, 32),
+    DJANGO_ALLOWED_HOSTS: dialsAt(SETTINGS, 35),
+    DJANGO_CSRF_TRUSTED_ORIGINS: dialsAt(SETTINGS, 38),
+    DJANGO_CORS_ALLOWED_ORIGINS: dialsAt(SETTINGS, 47),
+    DJANGO_DEFAULT_WORKSPACE: dialsAt(SETTINGS, 112),
+    DJANGO_ENABLE_SQL_LOGS: dialsAt(SETTINGS, 132),
+    DJANGO_KEYCLOAK_API_CLIENTS: dialsAt(SETTINGS, 171),
+    DJANGO_CACHE_TTL: dialsAt(SETTINGS, 235),
+    GUNICORN_LOG_TO_STDOUT: dialsAt(RUN, 10),
+    GUNICORN_N_WORKERS: dialsAt(RUN, 14),
+    GUNICORN_TIMEOUT: dialsAt(RUN, 14),
+};
+
+const BACKEND_FACTS: ReadFacts = {
+    state: "read",
+    listens: [
+        {
+            // No health view: urls.py routes api/v1/, api/v1/swagger and "" (the swagger page) only, so TCP.
+            port: 8000,
+            serves: "gunicorn (dials.wsgi): the API under /api/v1/, the swagger page at / (backend/dials/urls.py:38-42)",
+            at: dialsAt(RUN, 14),
+        },
+    ],
+    // The start script takes no argument; the program passes none.
+    flags: "none",
+    env: named({ ...BACKEND_REQUIRED, ...BACKEND_OPTIONAL }),
+    files: named({
+        // Outside dev the script copies the collected static files there for the nginx sidecar: it must be writable.
+        "/var/www/api/": dialsAt(RUN, "5-8"),
+    }),
+};
+
+// ---- the frontend image (frontend/Dockerfile.prod: nginx:stable-alpine with frontend/nginx/nginx.conf).
+
+const FRONTEND_FACTS: ReadFacts = {
+    state: "read",
+    listens: [
+        {
+            port: 8081,
+            serves: "the built single-page application; every path falls back to /index.html",
+            health: ["/"],
+            at: dialsAt("frontend/nginx/nginx.conf", "27-36"),
+        },
+    ],
+    flags: "none",
+    env: [],
+    files: [],
+};
+
+// ---- nginx-unprivileged, the backend's sidecar.
+
+const NGINX_FACTS: ReadFacts = {
+    state: "read",
+    listens: [
+        {
+            // The image's own default.conf listens on 8080 (mainline/alpine-slim/Dockerfile:117,134), but DIALS mounts
+            // backend-nginx-conf over /etc/nginx/conf.d, which hides it: the site upstream mounts (and the program's
+            // backendNginxConf reproduces) listens on 8081 and answers /nghealth itself.
+            port: 8081,
+            serves: "backend-nginx-conf: /static from /var/www/api/, everything else proxied to gunicorn on :8000",
+            health: ["/nghealth"],
+            at: dialsAt("oc/prod/configmaps/backend-rproxy.yaml", "14,36-38"),
+        },
+    ],
+    // CMD ["nginx", "-g", "daemon off;"] (mainline/alpine-slim/Dockerfile:140); the program passes no argument.
+    flags: "none",
+    env: named({
+        NGINX_ENTRYPOINT_QUIET_LOGS: nginxAt("mainline/alpine-slim/docker-entrypoint.sh", 7),
+        NGINX_ENVSUBST_TEMPLATE_DIR: nginxAt("mainline/alpine-slim/20-envsubst-on-templates.sh", 32),
+        NGINX_ENVSUBST_OUTPUT_DIR: nginxAt("mainline/alpine-slim/20-envsubst-on-templates.sh", 34),
+        NGINX_ENTRYPOINT_WORKER_PROCESSES_AUTOTUNE: nginxAt(
+            "mainline/alpine-slim/30-tune-worker-processes.sh",
+            10,
+        ),
+    }),
+    files: named({
+        // A read-only conf.d is expected: the IPv6 script skips a default.conf it cannot modify (or that is absent).
+        "/etc/nginx/conf.d/": nginxAt("mainline/alpine-slim/10-listen-on-ipv6-by-default.sh", "13,21-27"),
+    }),
+};
+
+// ---- the queues (Celery on redis-etl-broker) v1.8.0 publishes.
+
+/**
+ * v1.8.0's etl/etl.config.json, per workspace: the primary datasets whose downloader queues
+ * (`<dataset>-downloader-bulk` and `-priority`) the file indexer publishes to, and the lines of its own
+ * `bulk_ingesting_queue`/`priority_ingesting_queue` (`<ws>-bulk`, `<ws>-priority`). ETL_CONFIG_FPATH names the file
+ * the ETL reads: the queues below hold when it is this file restricted to the stack's workspaces.
+ */
+const ETL_CONFIG = "etl/etl.config.json";
+const WORKSPACE_QUEUES: Record<
+    string,
+    { datasets: Record<string, string>; own: string; ownQueues?: string[] }
+> = {
+    csc: { datasets: { Muon: "16-17", Muon0: "22-23", StreamExpress: "28-29" }, own: "35-36" },
+    ecal: { datasets: { ZeroBias: "44-45" }, own: "53-54" },
+    egamma: { datasets: { EGamma0: "62-63" }, own: "69-70" },
+    hcal: { datasets: { ZeroBias: "78-79" }, own: "85-86" },
+    jetmet: { datasets: { JetMET: "94-95", JetMET0: "100-101" }, own: "108-109" },
+    // Both of its queues are the bulk ones.
+    muon_staging: { datasets: { Private: "117-118" }, own: "128-129", ownQueues: ["private-bulk"] },
+    tracker: {
+        datasets: {
+            ZeroBias: "137-138",
+            StreamExpress: "143-144",
+            HIForward0: "149-150",
+            HIPhysicsRawPrime0: "155-156",
+            StreamHIExpressRawPrime: "161-162",
+        },
+        own: "202-203",
+    },
+};
+
+/** Who publishes each kind of queue (the task's `apply_async(..., queue=...)`). */
+export const PUBLISHERS = {
+    commonIndexer: `${dialsAt("etl/python/celery/__init__.py", "15-21")} (beat, hourly); ${dialsAt("etl/python/pipelines/dataset_indexer/post_load.py", "5-8")}`,
+    downloader: dialsAt("etl/python/pipelines/file_indexer/pipeline.py", "39-66"),
+    ingesting: dialsAt("etl/python/pipelines/file_downloader/pipeline.py", "48-57"),
+} as const;
+
+/**
+ * Every Celery queue v1.8.0 publishes for these workspaces, with where: `common-indexer` (the queue the beat schedule
+ * and the dataset indexer send to, etl.config.json:3), each workspace's datasets' downloader queues and its own two.
+ * A workspace v1.8.0's file does not list publishes its own two only if the operator's file adds it (unknown here).
+ */
+export function publishedQueues(workspaces: readonly string[]): NamedFact[] {
+    const out = new Map<string, At>();
+    out.set("common-indexer", `${dialsAt(ETL_CONFIG, 3)}; ${PUBLISHERS.commonIndexer}`);
+    for (const ws of workspaces) {
+        const known = WORKSPACE_QUEUES[ws];
+        if (!known) continue;
+        for (const [dataset, lines] of Object.entries(known.datasets)) {
+            // muon_staging's priority queue is its bulk one (etl.config.json:117-118).
+            const kinds = dataset === "Private" ? ["bulk"] : ["bulk", "priority"];
+            for (const kind of kinds)
+                out.set(
+                    `${dataset}-downloader-${kind}`,
+                    `${dialsAt(ETL_CONFIG, lines)}; ${PUBLISHERS.downloader}`,
+                );
+        }
+        for (const q of known.ownQueues ?? [`${ws}-bulk`, `${ws}-priority`])
+            out.set(q, `${dialsAt(ETL_CONFIG, known.own)}; ${PUBLISHERS.ingesting}`);
+    }
+    return [...out].map(([name, at]) => ({ name, at }));
+}
+
+/** The variables each image's code reads without a default: unset, the process stops (python-decouple raises). */
+export const REQUIRED_ENV = {
+    etl: named(ETL_REQUIRED),
+    backend: named(BACKEND_REQUIRED),
+} as const;
+
+// ---- the table.
+
+function read(image: string, version: string, source: { repo: string; commit: string }, facts: ReadFacts) {
+    return { image, version, source, facts } satisfies ImageEvidence;
+}
+
+const RELEASE = "v1.8.0";
+const INTERNAL = "image-registry.openshift-image-registry.svc:5000";
+/** Each DIALS image under every name a pod spec gives it: the ImageStream of each namespace and the registry's. */
+function release(stream: string, external: string, facts: ReadFacts): ImageEvidence[] {
+    return [
+        read(`${INTERNAL}/cms-dials-prod/${stream}`, RELEASE, DIALS, facts),
+        read(`${INTERNAL}/cms-dials-stage/${stream}`, RELEASE, DIALS, facts),
+        read(`registry.cern.ch/cms-dqmdc/${external}`, RELEASE, DIALS, facts),
+    ];
+}
+
+const NGINX_TAG = "1.27.4-alpine";
 const RESOLVED = "2026-11-25";
+
+/** Where the listeners above were read, for tests that name them. */
+export const LISTENERS: Record<"etl" | "backend" | "frontend" | "nginx", readonly Listener[]> = {
+    etl: ETL_FACTS.listens,
+    backend: BACKEND_FACTS.listens,
+    frontend: FRONTEND_FACTS.listens,
+    nginx: NGINX_FACTS.listens,
+};
 
 /** The evidence of every image the dials system runs. */
 export const DIALS_EVIDENCE: EvidenceTable = {
     file: "components/dials/evidence.ts",
     images: [
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/backend",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the release's ImageStream in the namespace; cms-DQM/dials at v1.8.0)",
-        ),
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/etl",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the release's ImageStream in the namespace; cms-DQM/dials at v1.8.0)",
-        ),
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/frontend",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the release's ImageStream in the namespace; cms-DQM/dials at v1.8.0)",
-        ),
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/nginx-unprivileged",
-            "1.27.4-alpine",
-            { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27.4-alpine" },
-            "not read yet",
-        ),
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-stage/backend",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the release's ImageStream in the namespace; cms-DQM/dials at v1.8.0)",
-        ),
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-stage/etl",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the release's ImageStream in the namespace; cms-DQM/dials at v1.8.0)",
-        ),
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-stage/frontend",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the release's ImageStream in the namespace; cms-DQM/dials at v1.8.0)",
-        ),
-        unreadImage(
-            "image-registry.openshift-image-registry.svc:5000/cms-dials-stage/nginx-unprivileged",
-            "1.27.4-alpine",
-            { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27.4-alpine" },
-            "not read yet",
-        ),
+        ...release("etl", "dials-etl", ETL_FACTS),
+        ...release("backend", "dials-backend", BACKEND_FACTS),
+        ...release("frontend", "dials-frontend", FRONTEND_FACTS),
+        read(`${INTERNAL}/cms-dials-prod/nginx-unprivileged`, NGINX_TAG, NGINX_UNPRIVILEGED, NGINX_FACTS),
+        read(`${INTERNAL}/cms-dials-stage/nginx-unprivileged`, NGINX_TAG, NGINX_UNPRIVILEGED, NGINX_FACTS),
+        read("docker.io/nginxinc/nginx-unprivileged", NGINX_TAG, NGINX_UNPRIVILEGED, NGINX_FACTS),
         unreadImage(
             "quay.io/sclorg/redis-7-c9s",
             "c9s",
@@ -66,31 +332,7 @@ export const DIALS_EVIDENCE: EvidenceTable = {
                 commit: "unresolved",
                 moving: { branch: "unresolved", resolved: RESOLVED },
             },
-            "not read yet",
-        ),
-        unreadImage(
-            "registry.cern.ch/cms-dqmdc/dials-etl",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the external build the etl ImageStream imports)",
-        ),
-        unreadImage(
-            "registry.cern.ch/cms-dqmdc/dials-backend",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the external build the backend ImageStream imports)",
-        ),
-        unreadImage(
-            "registry.cern.ch/cms-dqmdc/dials-frontend",
-            "v1.8.0",
-            { repo: "cms-DQM/dials", commit: "v1.8.0" },
-            "not read yet (the external build the frontend ImageStream imports)",
-        ),
-        unreadImage(
-            "docker.io/nginxinc/nginx-unprivileged",
-            "1.27.4-alpine",
-            { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27.4-alpine" },
-            "not read yet",
+            "not read: sclorg/redis-container was not fetched for the DIALS evidence (its c9s tag is rebuilt from the master branch; the probes the program gives it are the shared Redis component's: tcp 6379 and redis-cli ping)",
         ),
     ],
 };

@@ -95,7 +95,11 @@ export const BACKEND_SECRETS: readonly SecretKeySpec[] = [
     ),
 ];
 
-/** `dials-etl-secrets` (besides the three CELERY_* URLs, built from the broker password). */
+/**
+ * `dials-etl-secrets` (besides the three CELERY_* URLs, built from the broker password): only names v1.8.0's ETL
+ * reads (etl/python/env.py, components/dials/evidence.ts). RAW_LAYERS, which systems.md lists, is read by no code
+ * of v1.8.0 and is not set.
+ */
 export const ETL_SECRETS: readonly SecretKeySpec[] = [
     entry(
         "DATABASE_URI",
@@ -119,11 +123,11 @@ export const ETL_SECRETS: readonly SecretKeySpec[] = [
         "/eos/project/c/cmsdials/certs/userkey.pem",
     ),
     entry(
-        "RAW_LAYERS",
-        "dials-etl-raw-layers",
+        "EOS_LANDING_ZONE",
+        "dials-etl-eos-landing-zone",
         "etl.yaml",
-        "comma-separated EOS paths the DQMIO files are read from",
-        "/eos/cms/store/data",
+        "EOS directory the downloaders copy DQMIO files into over lxplus (one subdirectory per primary dataset); v1.8.0's ETL stops at import without it (etl/python/env.py:5)",
+        "/eos/project/c/cmsdials/landing",
     ),
     entry(
         "FLOWER_BASIC_AUTH",
@@ -136,7 +140,7 @@ export const ETL_SECRETS: readonly SecretKeySpec[] = [
         "ETL_CONFIG_FPATH",
         "dials-etl-config-fpath",
         "etl.yaml",
-        "path (on /eos) of etl.config.json (workspaces' datasets and queues)",
+        "path (on /eos) of etl.config.json (workspaces' datasets and queues): it must list exactly dials.workspaces, with the primary datasets of dials.etl.downloaders (v1.8.0's own file restricted to them; the ETL stops at start without it)",
         "/eos/project/c/cmsdials/etl.config.json",
     ),
     entry(

@@ -8,6 +8,8 @@ export const CELERY_APP = "python";
 
 /** Memory as in cms-DQM/dials oc/prod (no CPU requests there: the PaaS quota is memory-bound). */
 export const SIZES = {
+    /** `<dataset>-downloader-<kind>`: copies files to EOS over lxplus (oc/prod/deployments/etl/downloaders). */
+    downloader: sized(undefined, "256Mi", undefined, "1024Mi"),
     /** `<ws>-bulk`, `<ws>-priority` and extra queues: one DQMIO file in memory at a time. */
     worker: sized(undefined, "1024Mi", undefined, "5120Mi"),
     indexer: sized(undefined, "256Mi", undefined, "2048Mi"),
@@ -26,12 +28,14 @@ export const BEAT_NAME = "common-redbeat";
 export const FLOWER_NAME = "flower";
 export const COMMON_INDEXER = "common-indexer";
 
-export type WorkerRole = "indexer" | "bulk" | "priority" | "extra";
+export type WorkerRole = "indexer" | "bulk" | "priority" | "extra" | "downloader";
 
 /** One Celery worker Deployment, consuming exactly one queue of the same name. */
 export interface EtlWorker {
-    /** Deployment name, Celery queue and node-name prefix (`<name>@<pod>`), as in the source. */
+    /** Deployment name and node-name prefix (`<name>@<pod>`), and the Celery queue unless `queue` says otherwise. */
     name: string;
+    /** The Celery queue, when it is no Kubernetes name (a downloader's, e.g. `ZeroBias-downloader-bulk`). */
+    queue?: string;
     role: WorkerRole;
     /** The workspace it works for, when it belongs to one. */
     workspace?: string;
@@ -47,7 +51,7 @@ interface WorkspaceLike {
 
 interface WorkersConfig {
     workspaces: readonly WorkspaceLike[];
-    etl: { extraQueues: readonly string[]; commonIndexer?: boolean };
+    etl: { extraQueues: readonly string[]; commonIndexer?: boolean; downloaders?: readonly string[] };
 }
 
 /** The Deployment names a workspace adds: `<ws>-bulk`, `<ws>-priority` and, if it has one, `<ws>-indexer`. */
@@ -87,7 +91,7 @@ function workspaceWorkers(ws: WorkspaceLike, index: number): EtlWorker[] {
 
 /**
  * Every worker of a configuration, in a stable order: `common-indexer` (the later upstream layout, only when
- * configured), then each workspace's workers in config order, then the extra queues.
+ * configured), then each workspace's workers in config order, then the downloaders, then the extra queues.
  */
 export function etlWorkers(config: WorkersConfig): EtlWorker[] {
     const common: EtlWorker[] = config.etl.commonIndexer
@@ -103,6 +107,15 @@ export function etlWorkers(config: WorkersConfig): EtlWorker[] {
     return [
         ...common,
         ...config.workspaces.flatMap((ws, i) => workspaceWorkers(ws, i)),
+        ...(config.etl.downloaders ?? []).flatMap((dataset, i) =>
+            (["bulk", "priority"] as const).map((kind): EtlWorker => ({
+                name: `${dataset.toLowerCase()}-downloader-${kind}`,
+                queue: `${dataset}-downloader-${kind}`,
+                role: "downloader",
+                configKey: `dials.etl.downloaders[${i}]`,
+                sizing: SIZES.downloader,
+            })),
+        ),
         ...config.etl.extraQueues.map((queue, i): EtlWorker => ({
             name: queue,
             role: "extra",
@@ -110,6 +123,11 @@ export function etlWorkers(config: WorkersConfig): EtlWorker[] {
             sizing: SIZES.worker,
         })),
     ];
+}
+
+/** The Celery queue a worker consumes. */
+export function queueOf(worker: Pick<EtlWorker, "name" | "queue">): string {
+    return worker.queue ?? worker.name;
 }
 
 /** The Celery node name of a worker inside its pod, in shell syntax (Celery's `%h` is the pod's host name). */
@@ -122,7 +140,10 @@ export function nodeName(worker: Pick<EtlWorker, "name">): string {
  * starts its warm shutdown. `--time-limit` only when a limit is configured: the running system has none, and a
  * limit kills every longer task.
  */
-export function workerCommand(worker: Pick<EtlWorker, "name">, taskTimeLimitSeconds?: number): string[] {
+export function workerCommand(
+    worker: Pick<EtlWorker, "name" | "queue">,
+    taskTimeLimitSeconds?: number,
+): string[] {
     return [
         "celery",
         `--app=${CELERY_APP}`,
@@ -133,7 +154,7 @@ export function workerCommand(worker: Pick<EtlWorker, "name">, taskTimeLimitSeco
         "--max-tasks-per-child=1",
         ...(taskTimeLimitSeconds === undefined ? [] : [`--time-limit=${taskTimeLimitSeconds}`]),
         `--hostname=${worker.name}@%h`,
-        `--queues=${worker.name}`,
+        `--queues=${queueOf(worker)}`,
     ];
 }
 
@@ -177,12 +198,13 @@ export const PRE_STOP_BUDGET_SECONDS = 120;
  * so "wait until idle" could take several task lengths. SIGTERM after the hook starts Celery's warm shutdown, which
  * finishes only the task in hand and hands prefetched messages back to Redis, within the grace period.
  */
-export function preStopScript(worker: Pick<EtlWorker, "name">): string {
+export function preStopScript(worker: Pick<EtlWorker, "name" | "queue">): string {
     const node = `"${nodeName(worker)}"`;
+    const queue = queueOf(worker);
     return [
-        `celery --app=${CELERY_APP} control cancel_consumer ${worker.name} --destination=${node} --timeout=10`,
+        `celery --app=${CELERY_APP} control cancel_consumer ${queue} --destination=${node} --timeout=10`,
         `for i in ${Array.from({ length: CANCEL_CONFIRM_TRIES }, (_, i) => i + 1).join(" ")}; do`,
-        `celery --app=${CELERY_APP} inspect active_queues --destination=${node} --timeout=10 | grep -q "'name': '${worker.name}'" || break`,
+        `celery --app=${CELERY_APP} inspect active_queues --destination=${node} --timeout=10 | grep -q "'name': '${queue}'" || break`,
         `sleep ${CANCEL_CONFIRM_INTERVAL_SECONDS}`,
         "done",
     ].join("\n");

@@ -104,13 +104,20 @@ describe("dials on the prod stack", () => {
             assert.equal(containers(d).length, 1);
             assert.ok(c.image.endsWith("/cms-dials-prod/etl:v1.8.0"), c.image);
             assert.deepEqual(c.command!.slice(0, 3), ["celery", "--app=python", "worker"]);
-            assert.ok(c.command!.includes(`--queues=${name}`), `${name}: ${c.command!.join(" ")}`);
+            // A downloader's queue is its dataset's spelling (ZeroBias-downloader-bulk), its Deployment lower-case.
+            const queue = c.command!.find((a) => a.startsWith("--queues="))!.slice("--queues=".length);
+            assert.equal(queue.toLowerCase(), name, `${name}: ${c.command!.join(" ")}`);
+            assert.equal(queue === name, !name.includes("-downloader-"), name);
             assert.ok(c.command!.includes(`--hostname=${name}@%h`));
             assert.ok(
                 !c.command!.some((a) => a.startsWith("--time-limit")),
                 "no task limit unless configured: the running system kills no long task",
             );
-            const expected = name.endsWith("indexer") ? ["256Mi", "2048Mi"] : ["1024Mi", "5120Mi"];
+            const expected = name.endsWith("indexer")
+                ? ["256Mi", "2048Mi"]
+                : name.includes("-downloader-")
+                  ? ["256Mi", "1024Mi"]
+                  : ["1024Mi", "5120Mi"];
             assert.deepEqual([c.resources.requests.memory, c.resources.limits.memory], expected, name);
         }
     });
@@ -127,12 +134,13 @@ describe("dials on the prod stack", () => {
                 rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
             });
             const [c] = containers(d);
+            const queue = c.command!.find((a) => a.startsWith("--queues="))!.slice("--queues=".length);
             const hook = c.lifecycle?.preStop?.exec?.command;
             assert.ok(hook, `${name} has a preStop hook`);
             assert.deepEqual(hook.slice(0, 2), ["/bin/sh", "-c"]);
             assert.ok(
                 hook[2].startsWith(
-                    `celery --app=python control cancel_consumer ${name} --destination="${name}@$HOSTNAME"`,
+                    `celery --app=python control cancel_consumer ${queue} --destination="${name}@$HOSTNAME"`,
                 ),
                 hook[2],
             );
@@ -265,11 +273,11 @@ describe("dials on the prod stack", () => {
                 "CELERY_RESULT_BACKEND",
                 "CERT_FPATH",
                 "DATABASE_URI",
+                "EOS_LANDING_ZONE",
                 "ETL_CONFIG_FPATH",
                 "FLOWER_BASIC_AUTH",
                 "KEY_FPATH",
                 "MODEL_REGISTRY_PATH",
-                "RAW_LAYERS",
             ],
             "eos-credentials": ["KEYTAB_PWD", "KEYTAB_USER"],
             "redis-etl-broker": ["database-password"],
@@ -436,9 +444,9 @@ describe("dials on the prod stack", () => {
             ofType("kubernetes:batch/v1:Job"),
             ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy"),
         );
-        // 21 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job;
+        // 40 Deployments, 4 Services, 3 ConfigMaps, 5 Secrets, 2 PVCs, 2 Routes, 4 ImageStreams; no migration Job;
         // 5 NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx, frontend).
-        assert.equal(objects.length, 46);
+        assert.equal(objects.length, 65);
         for (const o of objects)
             assert.ok(o.provider.startsWith(provider.urn), `${o.name} uses ${o.provider}`);
         assert.equal(ofType("kubernetes:core/v1:Namespace").length, 0);
@@ -446,9 +454,9 @@ describe("dials on the prod stack", () => {
 
     it("produces objects the Kubernetes API accepts", () => {
         const objects = kubernetesObjects();
-        // The 41 above, the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend) and 5
+        // The 60 above, the PodDisruptionBudgets of the two multi-replica Deployments (backend, frontend) and 5
         // NetworkPolicies (the default deny; redis-etl-broker, redis-web-cache, backend-nginx, frontend).
-        assert.equal(objects.length, 48);
+        assert.equal(objects.length, 67);
         assert.deepEqual(
             objects.flatMap((o) => validateObject(o)),
             [],

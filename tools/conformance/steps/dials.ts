@@ -67,7 +67,7 @@ const ETL_SECRET_KEYS = [
     "dials-etl-database-uri",
     "dials-etl-cert-fpath",
     "dials-etl-key-fpath",
-    "dials-etl-raw-layers",
+    "dials-etl-eos-landing-zone",
     "dials-etl-flower-basic-auth",
     "dials-etl-config-fpath",
     "dials-etl-model-registry-path",

@@ -1,0 +1,147 @@
+import { strict as assert } from "assert";
+import { DIALS_EVIDENCE, REQUIRED_ENV, publishedQueues } from "../../components/dials/evidence";
+import { flagName } from "../../components/shared/evidence/check";
+import { evidenceFor } from "../../components/shared/evidence/lookup";
+import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
+import { Obj, isObj, objectsOf } from "../../policy/rules/types";
+
+// Helpers of test/dials/*: what test/evidence's replay does not see of DIALS, whose containers take their whole environment through envFrom
+// and whose Celery workers each consume the queue their command names: every variable a container gets is one its
+// image's code reads, every variable the code requires is given, every flag of a celery command line is defined, and
+// every queue the pinned release publishes (for the stack's workspaces) has a worker.
+
+export const TABLE = DIALS_EVIDENCE.images;
+const meta = (o: Obj): Obj => (isObj(o.metadata) ? o.metadata : {});
+/** A rendered Kubernetes object of an evaluation (test/harness's recorder keeps Secret values unmasked). */
+export interface Rendered {
+    type: string;
+    custom?: boolean;
+    inputs: Record<string, unknown>;
+}
+
+const nameOf = (r: Rendered): string => String(meta(r.inputs).name ?? "");
+
+export interface DialsContainer {
+    where: string;
+    namespace: string;
+    container: Obj;
+    /** Every variable it gets: its env names and the keys of the ConfigMaps and Secrets it envFroms. */
+    vars: Set<string>;
+}
+
+/** The keys of a ConfigMap's or Secret's data (stringData or data), by `<Kind>/<namespace>/<name>`. */
+export function dataKeys(resources: readonly Rendered[]): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const r of resources) {
+        const kind = kindOf(r.type);
+        if (kind !== "ConfigMap" && kind !== "Secret") continue;
+        const keys = ["data", "stringData"].flatMap((f) =>
+            isObj(r.inputs[f]) ? Object.keys(r.inputs[f] as Obj) : [],
+        );
+        out.set(`${kind}/${String(meta(r.inputs).namespace)}/${nameOf(r)}`, keys);
+    }
+    return out;
+}
+
+/** Every container of every workload of an evaluation of DIALS alone (runSystem), with the variables it gets. */
+export function dialsContainers(resources: readonly Rendered[]): DialsContainer[] {
+    const keys = dataKeys(resources);
+    return resources
+        .filter((r) => r.custom !== false && r.type.startsWith("kubernetes:"))
+        .flatMap((r) => {
+            const pod = podSpecOf(r.type, r.inputs);
+            if (!pod) return [];
+            const namespace = String(meta(r.inputs).namespace ?? "");
+            return containersOf(pod).map(({ name, container }) => {
+                const vars = new Set(objectsOf(container.env).map((e) => String(e.name)));
+                for (const from of objectsOf(container.envFrom)) {
+                    const ref = isObj(from.configMapRef)
+                        ? `ConfigMap/${namespace}/${String(from.configMapRef.name)}`
+                        : isObj(from.secretRef)
+                          ? `Secret/${namespace}/${String(from.secretRef.name)}`
+                          : undefined;
+                    const found = ref !== undefined ? keys.get(ref) : undefined;
+                    assert.ok(
+                        found,
+                        `${kindOf(r.type)} ${nameOf(r)} ${name}: envFrom ${ref} is not in the plan`,
+                    );
+                    const prefix = typeof from.prefix === "string" ? from.prefix : "";
+                    found.forEach((k) => vars.add(`${prefix}${k}`));
+                }
+                return {
+                    where: `${kindOf(r.type)} ${namespace}/${nameOf(r)} ${name}`,
+                    namespace,
+                    container,
+                    vars,
+                };
+            });
+        });
+}
+
+export function readFacts(table: readonly ImageEvidence[], c: DialsContainer): ReadFacts | undefined {
+    const { entry } = evidenceFor(table, String(c.container.image));
+    return entry?.facts.state === "read" ? entry.facts : undefined;
+}
+
+/** Variables a container gets that its image's code never reads. */
+export function unreadVariables(
+    containers: readonly DialsContainer[],
+    table: readonly ImageEvidence[],
+): string[] {
+    return containers.flatMap((c) => {
+        const facts = readFacts(table, c);
+        if (!facts) return [];
+        const read = new Set(facts.env.map((e) => e.name));
+        return [...c.vars]
+            .filter((v) => !read.has(v))
+            .map((v) => `${c.where}: gets ${v}, which its code never reads`);
+    });
+}
+
+/** Variables an image's code requires that a container running it does not get. */
+export function missingVariables(containers: readonly DialsContainer[]): string[] {
+    return containers.flatMap((c) => {
+        const { entry } = evidenceFor(TABLE, String(c.container.image));
+        const role = entry?.image.match(/(etl|backend)$/)?.[1] as keyof typeof REQUIRED_ENV | undefined;
+        if (!role) return [];
+        return REQUIRED_ENV[role]
+            .filter((e) => !c.vars.has(e.name))
+            .map((e) => `${c.where}: lacks ${e.name}, which its code requires (${e.at})`);
+    });
+}
+
+/** `--queues=<q>` of every worker command, by namespace. */
+export function consumedQueues(containers: readonly DialsContainer[]): Set<string> {
+    const out = new Set<string>();
+    for (const c of containers) {
+        const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
+        if (command[0] !== "celery") continue;
+        for (const arg of command) {
+            const m = /^--queues=(.+)$/.exec(arg);
+            if (m) m[1].split(",").forEach((q) => out.add(`${c.namespace}/${q}`));
+        }
+    }
+    return out;
+}
+
+/** Published queues of the stack's workspaces with no worker in the namespace. */
+export function unconsumed(containers: readonly DialsContainer[], workspaces: readonly string[]): string[] {
+    const consumed = consumedQueues(containers);
+    const namespaces = [...new Set(containers.map((c) => c.namespace))];
+    return namespaces.flatMap((ns) =>
+        publishedQueues(workspaces)
+            .filter((q) => !consumed.has(`${ns}/${q.name}`))
+            .map((q) => `${ns}: ${q.name} is published (${q.at}) and no worker consumes it`),
+    );
+}
+
+/** Every celery flag a container passes: its command, and the scripts of its probes and hooks that run celery. */
+export function celeryFlags(c: DialsContainer): string[] {
+    const lines: string[][] = [];
+    const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
+    if (command[0] === "celery") lines.push(command);
+    const scripts = JSON.stringify([c.container.startupProbe, c.container.lifecycle] as unknown[]);
+    for (const m of scripts.matchAll(/celery [^"\\]*/g)) lines.push(m[0].split(/\s+/));
+    return lines.flatMap((args) => args.flatMap((a) => flagName(a) ?? []));
+}

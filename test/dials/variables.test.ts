@@ -1,0 +1,42 @@
+import { strict as assert } from "assert";
+import { COMMITTED_STACKS } from "../fixtures/plans";
+import { runSystem } from "../fixtures/system";
+import { DIALS } from "./fixtures";
+import { DialsContainer, TABLE, dialsContainers, missingVariables, unreadVariables } from "./upstream";
+
+// Every variable a DIALS container gets, through env or envFrom, is one its image's code reads at the pinned release,
+// and every variable that code requires (python-decouple without a default: the process stops at import) is given.
+
+for (const stack of COMMITTED_STACKS) {
+    describe(`dials variables on the ${stack} stack (issue 51)`, () => {
+        let containers: DialsContainer[];
+        before(async () => {
+            containers = dialsContainers(await runSystem(DIALS, stack));
+        });
+
+        it("gives no container a variable its image's code never reads", () => {
+            assert.deepEqual(unreadVariables(containers, TABLE), []);
+        });
+
+        it("control: a variable the code does not read fails", () => {
+            const c = containers.find((x) => x.where.includes("common-redbeat"))!;
+            const edited = { ...c, vars: new Set([...c.vars, "RAW_LAYERS"]) };
+            assert.deepEqual(unreadVariables([edited], TABLE), [
+                `${c.where}: gets RAW_LAYERS, which its code never reads`,
+            ]);
+        });
+
+        it("gives every ETL and backend container every variable its code requires", () => {
+            assert.deepEqual(missingVariables(containers), []);
+        });
+
+        it("control: a container without a required variable fails", () => {
+            const c = containers.find((x) => x.where.includes("common-redbeat"))!;
+            const vars = new Set([...c.vars].filter((v) => v !== "ETL_CONFIG_FPATH"));
+            assert.deepEqual(
+                missingVariables([{ ...c, vars }]).map((m) => m.split(" (")[0]),
+                [`${c.where}: lacks ETL_CONFIG_FPATH, which its code requires`],
+            );
+        });
+    });
+}
