@@ -31,8 +31,8 @@ export const dialsAt = (path: string, lines: string | number): At =>
 const nginxAt = (path: string, lines: string | number): At =>
     `nginxinc/docker-nginx-unprivileged@2cc5e1e803:${path}:${lines}`;
 
-const named = (spec: Record<string, At>): NamedFact[] =>
-    Object.entries(spec).map(([name, at]) => ({ name, at }));
+const named = (spec: Record<string, At>, required = false): NamedFact[] =>
+    Object.entries(spec).map(([name, at]) => ({ name, at, ...(required ? { required } : {}) }));
 
 // ---- the ETL image (etl/Dockerfile.prod: the etl/ directory at /home/app/etl, no ENTRYPOINT or CMD: every
 // container names its command).
@@ -103,7 +103,7 @@ const ETL_FACTS: ReadFacts = {
         },
     ],
     flags: ETL_FLAGS,
-    env: named({ ...ETL_REQUIRED, ...ETL_OPTIONAL }),
+    env: [...named(ETL_REQUIRED, true), ...named(ETL_OPTIONAL)],
     files: named({
         // The ETL stops at import when the file is missing (config.py:8-9).
         ETL_CONFIG_FPATH: dialsAt("etl/python/config.py", "8-13"),
@@ -159,7 +159,7 @@ const BACKEND_FACTS: ReadFacts = {
     ],
     // The start script takes no argument; the program passes none.
     flags: "none",
-    env: named({ ...BACKEND_REQUIRED, ...BACKEND_OPTIONAL }),
+    env: [...named(BACKEND_REQUIRED, true), ...named(BACKEND_OPTIONAL)],
     files: named({
         // Outside dev the script copies the collected static files there for the nginx sidecar: it must be writable.
         "/var/www/api/": dialsAt(RUN, "5-8"),
@@ -279,12 +279,6 @@ export function publishedQueues(workspaces: readonly string[]): NamedFact[] {
     }
     return [...out].map(([name, at]) => ({ name, at }));
 }
-
-/** The variables each image's code reads without a default: unset, the process stops (python-decouple raises). */
-export const REQUIRED_ENV = {
-    etl: named(ETL_REQUIRED),
-    backend: named(BACKEND_REQUIRED),
-} as const;
 
 // ---- the table.
 

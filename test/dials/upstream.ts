@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { DIALS_EVIDENCE, REQUIRED_ENV, publishedQueues } from "../../components/dials/evidence";
-import { flagName } from "../../components/shared/evidence/check";
+import { DIALS_EVIDENCE, publishedQueues } from "../../components/dials/evidence";
+import { containerVerdict, flagName } from "../../components/shared/evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
@@ -84,30 +84,20 @@ export function readFacts(table: readonly ImageEvidence[], c: DialsContainer): R
     return entry?.facts.state === "read" ? entry.facts : undefined;
 }
 
-/** Variables a container gets that its image's code never reads. */
-export function unreadVariables(
-    containers: readonly DialsContainer[],
-    table: readonly ImageEvidence[],
-): string[] {
+/**
+ * What the shared evidence rule (components/shared/evidence/check.ts) says of each container's variables: one it gets
+ * that its image never reads, or one its image requires that it does not get.
+ */
+export function variableMismatches(containers: readonly DialsContainer[]): string[] {
     return containers.flatMap((c) => {
-        const facts = readFacts(table, c);
-        if (!facts) return [];
-        const read = new Set(facts.env.map((e) => e.name));
-        return [...c.vars]
-            .filter((v) => !read.has(v))
-            .map((v) => `${c.where}: gets ${v}, which its code never reads`);
-    });
-}
-
-/** Variables an image's code requires that a container running it does not get. */
-export function missingVariables(containers: readonly DialsContainer[]): string[] {
-    return containers.flatMap((c) => {
-        const { entry } = evidenceFor(TABLE, String(c.container.image));
-        const role = entry?.image.match(/(etl|backend)$/)?.[1] as keyof typeof REQUIRED_ENV | undefined;
-        if (!role) return [];
-        return REQUIRED_ENV[role]
-            .filter((e) => !c.vars.has(e.name))
-            .map((e) => `${c.where}: lacks ${e.name}, which its code requires (${e.at})`);
+        const verdict = containerVerdict(TABLE, {
+            image: String(c.container.image),
+            env: [...c.vars].map((name) => ({ name })),
+            probes: [],
+        });
+        return verdict.state === "checked"
+            ? verdict.mismatches.filter((m) => /^sets /.test(m)).map((m) => `${c.where}: ${m}`)
+            : [];
     });
 }
 

@@ -227,6 +227,54 @@ describe("the evidence's container rule, on generated containers", () => {
         );
     });
 
+    it("a variable passes exactly when the image reads it; a required one must be set, unless an envFrom source's keys are unknown", () => {
+        const withEnv = (read: string[], required: string[]): ImageEvidence => {
+            const base = facts([], []);
+            const env = [
+                ...read.map((n) => ({ name: n, at: "o/r@c:p:1" })),
+                ...required.map((n) => ({ name: n, required: true, at: "o/r@c:p:2" })),
+            ];
+            return { ...base, facts: { ...(base.facts as ReadFacts), env } };
+        };
+        fc.assert(
+            fc.property(
+                fc
+                    .uniqueArray(name, { maxLength: 8 })
+                    .chain((names) =>
+                        fc.tuple(
+                            fc.constant(names),
+                            fc.subarray(names),
+                            fc.subarray(names),
+                            fc.boolean(),
+                            fc.constantFrom(undefined, "ConfigMap c"),
+                        ),
+                    ),
+                ([names, requiredPick, setPick, complete, from]) => {
+                    const required = requiredPick;
+                    const read = names.filter((n) => !required.includes(n)).slice(1);
+                    const set = setPick;
+                    const v = containerVerdict([withEnv(read, required)], {
+                        image: "example.org/x:v1",
+                        env: set.map((n) => ({ name: n, ...(from ? { from } : {}) })),
+                        ...(complete ? {} : { envComplete: false }),
+                        probes: [],
+                    });
+                    assert.equal(v.state, "checked");
+                    const found = v.state === "checked" ? v.mismatches : [];
+                    const unread = set.filter((n) => !read.includes(n) && !required.includes(n));
+                    const missing = complete ? required.filter((n) => !set.includes(n)) : [];
+                    assert.deepEqual(
+                        found.map((m) => /^sets (no )?[^ ,]+/.exec(m)?.[0]).sort(),
+                        [...unread.map((n) => `sets ${n}`), ...missing.map((n) => `sets no ${n}`)].sort(),
+                    );
+                    if (from)
+                        for (const m of found.filter((x) => !x.startsWith("sets no ")))
+                            assert.match(m, /through envFrom ConfigMap c/);
+                },
+            ),
+        );
+    });
+
     it("another version of an image has no entry: the evidence names the version it was read at", () => {
         const v = containerVerdict([facts([], [])], { image: "example.org/x:v2", probes: [] });
         assert.equal(v.state, "missing");

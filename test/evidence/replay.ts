@@ -52,8 +52,11 @@ function probesOf(c: Obj): ContainerView["probes"] {
     });
 }
 
-/** `<scope>\0<Kind>/<name>` → the keys a ConfigMap or Secret of the plan holds. */
-type Sources = Map<string, string[]>;
+/**
+ * `<scope>\0<Kind>/<name>` → the keys a ConfigMap or Secret of the plan holds; `undefined` for a Secret whose whole
+ * payload the plan masks (a secret output), whose keys it cannot show.
+ */
+type Sources = Map<string, string[] | undefined>;
 
 function sourcesOf(resources: readonly PlanResource[]): Sources {
     const out: Sources = new Map();
@@ -61,9 +64,8 @@ function sourcesOf(resources: readonly PlanResource[]): Sources {
         const kind = kindOf(r.type);
         if (kind !== "ConfigMap" && kind !== "Secret") continue;
         const props = r.inputs as Obj;
-        const keys = [props.data, props.stringData, props.binaryData]
-            .filter(isObj)
-            .flatMap((d) => Object.keys(d));
+        const payloads = [props.data, props.stringData, props.binaryData].filter((d) => d !== undefined);
+        const keys = payloads.every(isObj) ? payloads.flatMap((d) => Object.keys(d)) : undefined;
         out.set(`${scopeOf(r)}\0${kind}/${String(meta(props).name ?? "")}`, keys);
     }
     return out;
@@ -74,25 +76,29 @@ const scopeOf = (r: PlanResource): string =>
 
 /**
  * Every variable a container gets: its `env`, then each key of its `envFrom` ConfigMaps and Secrets (with their
- * prefix), as the kubelet sets them. A source the plan does not hold contributes nothing it could check.
+ * prefix), as the kubelet sets them; `complete` is false when a source's keys are unknown here (not in the plan, or
+ * masked), so a variable the image needs may still come from it.
  */
-function envOf(c: Obj, scope: string, sources: Sources): NonNullable<ContainerView["env"]> {
+function envOf(c: Obj, scope: string, sources: Sources): Pick<ContainerView, "env" | "envComplete"> {
+    let complete = true;
     const fromSources = objectsOf(c.envFrom).flatMap((f) => {
-        const ref = isObj(f.configMapRef)
+        const [kind, ref] = isObj(f.configMapRef)
             ? ["ConfigMap", f.configMapRef]
             : isObj(f.secretRef)
               ? ["Secret", f.secretRef]
-              : undefined;
-        if (!ref) return [];
-        const [kind, r] = ref as [string, Obj];
+              : ["", {}];
+        const keys = sources.get(`${scope}\0${kind}/${String(ref.name)}`);
+        if (keys === undefined) {
+            complete = false;
+            return [];
+        }
         const prefix = typeof f.prefix === "string" ? f.prefix : "";
-        const source = `${kind} ${String(r.name)}`;
-        return (sources.get(`${scope}\0${kind}/${String(r.name)}`) ?? []).map((k) => ({
-            name: `${prefix}${k}`,
-            from: source,
-        }));
+        return keys.map((k) => ({ name: `${prefix}${k}`, from: `${kind} ${String(ref.name)}` }));
     });
-    return [...objectsOf(c.env).map((e) => ({ name: String(e.name) })), ...fromSources];
+    return {
+        env: [...objectsOf(c.env).map((e) => ({ name: String(e.name) })), ...fromSources],
+        ...(complete ? {} : { envComplete: false }),
+    };
 }
 
 function viewOf(c: Obj, scope: string, sources: Sources): ContainerView {
@@ -100,7 +106,7 @@ function viewOf(c: Obj, scope: string, sources: Sources): ContainerView {
         image: String(c.image),
         args: Array.isArray(c.args) ? c.args : undefined,
         command: Array.isArray(c.command) ? c.command : undefined,
-        env: envOf(c, scope, sources),
+        ...envOf(c, scope, sources),
         ports: objectsOf(c.ports).map((p) => ({
             containerPort: Number(p.containerPort),
             ...(typeof p.name === "string" ? { name: p.name } : {}),

@@ -8,6 +8,8 @@ export interface ContainerView {
     command?: readonly unknown[];
     /** Every variable the container gets: its `env`, and each key of its `envFrom` sources (`from` names the source). */
     env?: readonly { name: string; from?: string }[];
+    /** False when some `envFrom` source's keys are unknown (not given, or masked): a required variable may be there. */
+    envComplete?: boolean;
     ports?: readonly { name?: string; containerPort: number }[];
     probes: readonly { kind: string; port: number | string; path?: string }[];
 }
@@ -71,7 +73,8 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
         if (!read.has(e.name)) out.push(`sets ${e.name}${fromSource(e)}, a variable ${ref} never reads`);
     const set = new Set((c.env ?? []).map((e) => e.name));
     for (const e of facts.env)
-        if (e.required && !set.has(e.name)) out.push(`sets no ${e.name}, which ${ref} needs (${e.at})`);
+        if (e.required && c.envComplete !== false && !set.has(e.name))
+            out.push(`sets no ${e.name}, which ${ref} needs (${e.at})`);
     return out;
 }
 
