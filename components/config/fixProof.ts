@@ -231,12 +231,16 @@ function oneFixPerKey(out: ConfigProblem[], proven: Proven, proof: Proof): void 
     for (const key of new Set(out.map((p) => p.key))) {
         const on = out.filter((p) => p.key === key);
         if (new Set(on.map((p) => p.fix)).size <= 1) continue;
+        for (const p of on) proven.delete(p);
+        // The first problem's repair (the committed value, once proven, or a question) becomes every one's: its
+        // edits stay among the proven ones, so the fixes proven together see this key as it will be.
+        const restored = restoreOrAsk(on[0], proof);
         for (const p of on) {
-            proven.delete(p);
-            restoreOrAsk(p, proof);
+            delete p.sets;
+            delete p.invents;
+            p.fix = on[0].fix;
+            if (restored) proven.set(p, restored);
         }
-        const first = on[0].fix;
-        for (const p of on) p.fix = first;
     }
 }
 

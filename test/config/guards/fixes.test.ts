@@ -95,6 +95,30 @@ describe("guards: fixes by construction (issue 38, finding 6)", function () {
         );
     });
 
+    it("a key whose two problems get one repair keeps it among the fixes proven together (a credential beside them is restored, never removed)", () => {
+        // Found by the generative battery (seed 38, after the DIALS downloaders changed the committed stage file):
+        // a module tier of 5,000 characters (two problems, two fixes) hid the ultrahooks check, so removing a
+        // credential pasted over a tunnel's bot looked proven, and following every fix left the tunnel without one.
+        const jwt = `eyJhbGciOiJSUzI1NiJ9.${"eyJzdWIiOiJ4In0".repeat(2)}.${"Zm9vYmFy".repeat(5)}`;
+        const out = validate(
+            stage((d) => {
+                d.setIn(C("thoth", "ultrahooks", "instances", 0, "bot"), jwt);
+                d.setIn(
+                    C("thoth", "station", "modules", "catalog", "modules", 6, "tiers", 0),
+                    "x".repeat(5000),
+                );
+            }),
+        );
+        const fixes = out.problems.map((p) => p.fix);
+        assert.ok(
+            fixes.includes(
+                "pulumi config set --path 'thoth.ultrahooks.instances[0].bot' sesheta-webhooks --stack stage",
+            ),
+            fixes.join("\n"),
+        );
+        assert.ok(!fixes.some((f) => f.startsWith("pulumi config rm")), fixes.join("\n"));
+    });
+
     it("a missing GitHub App id is asked for, never production's", () => {
         const out = validate(stage((d) => d.deleteIn(C("packit", "tokman"))));
         assert.ok(
