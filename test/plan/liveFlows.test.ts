@@ -23,11 +23,17 @@ const PROW = {
     stage: { prow: "staging-kubevirt-prow", jobs: "staging-kubevirt-prow-jobs", prefix: "staging-" },
 } as const;
 
-/** The plan's pods that mount or read Secret `secret` of their own namespace. */
-function readersOfSecret(
+/**
+ * The plan's pods that are given key `key` of Secret `secret` of their own namespace: a volume of the whole Secret, a
+ * volume whose items name the key, or a variable read from it. A pod given other keys of the Secret never reads this
+ * one (packit-service-fedmsg mounts only fedora.toml of packit-config, and no code of it opens packit-service.yaml:
+ * components/packit/evidence.ts).
+ */
+function readersOfSecretKey(
     network: PlanNetwork,
     resources: readonly PlanResource[],
     secret: string,
+    key: string,
 ): PlanPod[] {
     return network.pods.filter((pod) => {
         const [kind, where] = pod.what.split(" ");
@@ -38,8 +44,21 @@ function readersOfSecret(
                 (x.inputs.metadata as { name: string; namespace?: string }).name === name &&
                 (x.inputs.metadata as { namespace?: string }).namespace === namespace,
         );
-        return r !== undefined && JSON.stringify(r.inputs.spec).includes(`"secretName":"${secret}"`);
+        return r !== undefined && givesKey(r.inputs.spec, secret, key);
     });
+}
+
+/** Whether some part of `value` (a workload's spec) hands key `key` of Secret `secret` to a container. */
+function givesKey(value: unknown, secret: string, key: string): boolean {
+    if (Array.isArray(value)) return value.some((v) => givesKey(v, secret, key));
+    if (typeof value !== "object" || value === null) return false;
+    const o = value as Record<string, unknown>;
+    if (o.secretName === secret) {
+        const items = Array.isArray(o.items) ? (o.items as { key?: unknown }[]) : [];
+        if (items.length === 0 || items.some((i) => i.key === key)) return true;
+    }
+    if (o.name === secret && o.key === key) return true;
+    return Object.values(o).some((v) => givesKey(v, secret, key));
 }
 
 function serviceNamed(network: PlanNetwork, namespace: string, name: string): PlanService | undefined {
@@ -53,7 +72,9 @@ function flowsOf(stack: keyof typeof PROW): LiveFlow[] {
         flows.push({
             why: `${ns}: packit-service.yaml (Secret packit-config) names tokman by authentication.github.com.tokman_instance_url (ogr)`,
             from: (network, resources) =>
-                readersOfSecret(network, resources, "packit-config").filter((p) => p.namespace === ns),
+                readersOfSecretKey(network, resources, "packit-config", "packit-service.yaml").filter(
+                    (p) => p.namespace === ns,
+                ),
             service: (network) => serviceNamed(network, ns, "tokman"),
             port: 80,
         });
