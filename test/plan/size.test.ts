@@ -20,6 +20,22 @@ describe("resource estimate of the size guard", function () {
         });
     }
 
+    it("counts what a DIALS downloader adds to the program", async () => {
+        const before = (await runSystem(DIALS, "stage")).length;
+        const after = (
+            await runSystem(
+                DIALS,
+                "stage",
+                onDials((d) => d.etl!.downloaders!.push("SizeGuardDataset")),
+            )
+        ).length;
+        const values = readStackFile("stage").values;
+        const more = structuredClone(values);
+        (dialsSection(more).etl as { downloaders: string[] }).downloaders.push("SizeGuardDataset");
+        assert.equal(estimateResources(more) - estimateResources(values), after - before);
+        assert.ok(after > before);
+    });
+
     it("counts what a DIALS workspace adds to the program", async () => {
         const extra = [
             { name: "sizeguard1", egroup: "cms-dqm-runregistry-offline-sizeguard1" },

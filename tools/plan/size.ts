@@ -6,11 +6,18 @@ import { ConfigError } from "../../components/config/problems";
  */
 const MULTIPLIERS: { key: string; list: (values: Record<string, unknown>) => unknown; perEntry: number }[] = [
     { key: "dials.workspaces", list: (v) => section(v, "dials")?.workspaces, perEntry: 6 },
+    // A dataset's downloader: a bulk and a priority worker of two resources each, as a workspace's workers (the
+    // Private dataset has no priority queue: fewer, never more).
+    {
+        key: "dials.etl.downloaders",
+        list: (v) => section(section(v, "dials") ?? {}, "etl")?.downloaders,
+        perEntry: 4,
+    },
 ];
 
 /**
- * Resources of everything else: the larger of the committed stacks without its workspaces (stage: 1,041 resources
- * with 5 workspaces). An estimate that falls short would let a stack past the limit; the test holds it at or above
+ * Resources of everything else: the larger of the committed stacks without its workspaces and downloaders (stage:
+ * 1,072 resources with 5 workspaces and 9 downloaders). An estimate that falls short would let a stack past the limit; the test holds it at or above
  * each committed stack's plan.
  */
 export const BASE_RESOURCES = 1011;
