@@ -60,7 +60,6 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
         assert.match(layout.found, /^20 Deployment \(backend, common-indexer, /);
         const named = layout.problems.map((p) => p.split(" runs today")[0]).sort();
         assert.deepEqual(named, [
-            "Deployment common-indexer",
             "Deployment egamma-bulk",
             "Deployment egamma-priority",
             "Deployment private-bulk",
@@ -97,7 +96,6 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
         // The committed stack cuts exactly the live workers it lacks, the ones its report blocks on.
         const cut = new Set(deniedFlows(DIALS_LIVE, committed).map((d) => d.split(" ")[0]));
         assert.deepEqual([...cut].sort(), [
-            "common-indexer",
             "egamma-bulk",
             "egamma-priority",
             "private-bulk",
