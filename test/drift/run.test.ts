@@ -15,10 +15,17 @@ const PROVIDER = "urn:pulumi:local::runbooks::pulumi:providers:kubernetes::clust
 const checkpoint: Checkpoint = {
     deployment: {
         resources: [
+            // The engine parents every top-level component to the stack (the plan's mocks record none).
+            {
+                urn: "urn:pulumi:local::runbooks::pulumi:pulumi:Stack::runbooks-local",
+                type: "pulumi:pulumi:Stack",
+                custom: false,
+            },
             {
                 urn: "urn:pulumi:local::runbooks::runbooks:dials:Dials::dials",
                 type: "runbooks:dials:Dials",
                 custom: false,
+                parent: "urn:pulumi:local::runbooks::pulumi:pulumi:Stack::runbooks-local",
             },
             {
                 urn: "urn:pulumi:local::runbooks::runbooks:dials:Dials$kubernetes:core/v1:ConfigMap::backend-nginx-conf",

@@ -45,8 +45,8 @@ function stepOf(key: string): Step {
 }
 
 /**
- * The paths a field set owns: every leaf, and every node marked `.` (reported once, as a whole: what lies below it
- * is part of the item the manager owns). Sorted as written.
+ * The paths a field set owns: every leaf, and every list item marked `.` (reported once, as a whole: what lies below
+ * it is part of the item the manager owns). Sorted as written.
  */
 export function ownedPaths(fieldsV1: unknown): OwnedPath[] {
     const out: OwnedPath[] = [];
@@ -58,7 +58,14 @@ export function ownedPaths(fieldsV1: unknown): OwnedPath[] {
             if (steps.length > 0) out.push({ steps, whole: false });
             return;
         }
-        if (keys.includes(".") && steps.length > 0) {
+        // `.` on a list item: the manager made the item, reported once as a whole. On a field, it made the map or
+        // list the field holds (kubectl set env on a container without env): the items below are what it wrote.
+        const others = keys.filter((k) => k !== ".");
+        if (
+            keys.includes(".") &&
+            steps.length > 0 &&
+            (!("field" in steps[steps.length - 1]) || others.length === 0)
+        ) {
             out.push({ steps, whole: true });
             return;
         }

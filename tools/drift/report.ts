@@ -25,14 +25,16 @@ export function exitCode(r: DriftReport): number {
 
 const STATE_TEXT: Record<DriftedField["state"], string> = {
     added: "added outside the program: pulumi up leaves it in place (see docs/operate/deploy.md#drift to remove it)",
-    changed: "the program sets another value: pulumi up sets the program's value back",
+    // A plain up compares the program with the state, not the cluster: only an up that refreshes first sees the edit.
+    changed:
+        "the program sets another value: pulumi up --refresh sets the program's value back (forced: docs/operate/deploy.md#drift)",
     same: "the program sets the same value: no change, but it is co-owned",
-    secret: "a secret value the program sets (not compared): pulumi up sets the program's value back",
+    secret: "a secret value the program sets (not compared): pulumi up --refresh sets the program's value back",
 };
 
 function fieldLine(f: DriftedField): string {
     const what = f.replace
-        ? `the program sets another value: pulumi up REPLACES the object (delete, then create), because ${f.replace}`
+        ? `the program sets another value: pulumi up --refresh REPLACES the object (delete, then create), because ${f.replace}`
         : STATE_TEXT[f.state];
     return `      ${f.path}${f.whole ? " (whole item)" : ""}: ${what}`;
 }

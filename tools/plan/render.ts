@@ -58,6 +58,8 @@ function lastName(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
 
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
 /** The system a resource belongs to: the section its top-level ancestor is named after, else the type's module. */
 export function systemOf<R extends Pick<RecordedResource, "parent" | "type" | "name">>(
     resource: R,
@@ -65,8 +67,12 @@ export function systemOf<R extends Pick<RecordedResource, "parent" | "type" | "n
     sections: readonly string[],
 ): string {
     let top = resource;
+    // The engine's state parents every top-level component to the stack itself (pulumi:pulumi:Stack); the mocks
+    // record no stack. Either way the top is the child of the stack.
     for (let i = 0; i < 100 && top.parent && byUrn.has(top.parent); i++) {
-        top = byUrn.get(top.parent)!;
+        const parent = byUrn.get(top.parent)!;
+        if (parent.type === STACK_TYPE) break;
+        top = parent;
     }
     if (top.type.startsWith("pulumi:providers:")) return "program";
     const bySection = [...sections]
