@@ -95,11 +95,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
         assert.deepEqual(deniedFlows(DIALS_LIVE, fixed), []);
         // The committed stack cuts exactly the live workers it lacks, the ones its report blocks on.
         const cut = new Set(deniedFlows(DIALS_LIVE, committed).map((d) => d.split(" ")[0]));
-        assert.deepEqual([...cut].sort(), [
-            "egamma-bulk",
-            "egamma-priority",
-            "private-bulk",
-        ]);
+        assert.deepEqual([...cut].sort(), ["egamma-bulk", "egamma-priority", "private-bulk"]);
     });
 
     describe("controls", () => {
