@@ -18,7 +18,7 @@ import {
     secretsRead,
 } from "./kube";
 import { missingSecrets } from "./local-secrets";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import {
     detectToolchain,
     engineCli,
@@ -1095,30 +1095,16 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             log(found.out.split("\n").join("\n      [engine]   "));
         });
 
-        it("pulumi up after the report restores what the program sets (forced: the hand edit owns those fields now); the documented commands remove the rest", async function () {
+        it("pulumi up --refresh after the report restores what the program sets; the documented commands remove the rest", async function () {
             if (!main || edits.length === 0) this.skip();
             const ns = ["-n", DRIFT_NAMESPACE];
             // Without --refresh an up compares the program with the state, not the cluster, and changes nothing:
-            // the documented repair refreshes first (docs/operate/deploy.md#drift).
-            await assert.rejects(
-                timed("engine: up --refresh over the hand edits (not forced)", () =>
-                    main!.stack.up({ refresh: true }),
-                ),
-                /conflict/,
-                "an up without force took fields another manager owns",
+            // the documented repair refreshes first (docs/operate/deploy.md#drift). On this engine (pulumi-kubernetes
+            // 4.32.0, kube-apiserver 1.36.3) that up took the hand-edited fields back without the force switch.
+            const res = await timed("engine: up --refresh over the hand edits", () =>
+                main!.stack.up({ refresh: true }),
             );
-            // The provider reads its force switch from the environment the CLI passes on (the workspace's envVars).
-            const env = (main.stack.workspace as LocalWorkspace).envVars;
-            env.PULUMI_K8S_ENABLE_PATCH_FORCE = "true";
-            try {
-                const res = await timed(
-                    "engine: up --refresh over the hand edits (PULUMI_K8S_ENABLE_PATCH_FORCE=true)",
-                    () => main!.stack.up({ refresh: true }),
-                );
-                assert.equal(res.summary.result, "succeeded");
-            } finally {
-                delete env.PULUMI_K8S_ENABLE_PATCH_FORCE;
-            }
+            assert.equal(res.summary.result, "succeeded");
             const image = kubectl.ok([
                 "get",
                 "deployment/frontend",
