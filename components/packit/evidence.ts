@@ -1,5 +1,4 @@
 import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
-import { requiringEnv } from "../shared/evidence/required";
 import { unreadImage } from "../shared/evidence/unread";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
 
@@ -98,14 +97,17 @@ const API_FACTS: ReadFacts = {
 };
 
 /** run_worker.sh's own reads, and what every Celery process of packit_service reads. */
-const WORKER_SCRIPT_ENV: NamedFact[] = ps("files/run_worker.sh", {
-    APP: "6,28,56",
-    CELERY_COMMAND: 25,
-    QUEUES: "32,49,56",
-    CONCURRENCY: 36,
-    POOL: "42-44",
-    LOGLEVEL: "28,56",
-});
+const WORKER_SCRIPT_ENV: NamedFact[] = [
+    // Unset, run_worker.sh exits at once.
+    { name: "APP", required: true, at: psAt("files/run_worker.sh", "6-9") },
+    ...ps("files/run_worker.sh", {
+        CELERY_COMMAND: 25,
+        QUEUES: "32,49,56",
+        CONCURRENCY: 36,
+        POOL: "42-44",
+        LOGLEVEL: "28,56",
+    }),
+];
 
 const WORKER_FACTS: ReadFacts = {
     state: "read",
@@ -202,7 +204,8 @@ const HARDLY_WORKFLOW = hdAt(".github/workflows/rebuild-and-push-images.yml", "3
 const HARDLY_FACTS: ReadFacts = {
     ...WORKER_FACTS,
     env: [
-        ...WORKER_FACTS.env.filter((e) => !["QUEUES"].includes(e.name)),
+        ...WORKER_FACTS.env.filter((e) => !["QUEUES", "APP"].includes(e.name)),
+        { name: "APP", required: true, at: baseAt("files/run_worker.sh", "6-9") },
         { name: "QUEUES", at: baseAt("files/run_worker.sh", "31,55") },
         ...fact(hdAt)("hardly/tasks.py", {
             DEBUGPY: 32,
@@ -263,8 +266,13 @@ function fedmsgFacts(short: string): ReadFacts {
                 SENTRY_SECRET: 51,
                 LIVENESS_FILE: 72,
             }),
-            // Drops a dist-git push that changes no spec file only under a PROJECT starting with "packit".
-            ...fact(at)("packit_service_fedmsg/callbacks.py", { PROJECT: 92 }),
+            // Drops a dist-git push that changes no spec file only under a PROJECT starting with "packit": without it
+            // every push reaches the workers; packit/deployment sets it (openshift/packit-service-fedmsg.yml.j2:43).
+            {
+                name: "PROJECT",
+                required: true,
+                at: "packit/packit-service-fedmsg@36563590ba:packit_service_fedmsg/callbacks.py:92",
+            },
             // The fedora-messaging library's config file (how production sets it:
             // packit/deployment@1c48cd8088:openshift/packit-service-fedmsg.yml.j2:39-40).
             { name: "FEDORA_MESSAGING_CONF", at: `${at("Dockerfile", 24)} (fedora-messaging's config)` },
@@ -286,6 +294,16 @@ const CENTOSMSG_COMMIT = "28fb14dc0b9c8e68bce06cdfea11ef59508427b1";
 const cmAt = (path: string, lines: string | number): string =>
     `packit/packit-service-centosmsg@28fb14dc0b:${path}:${lines}`;
 const CENTOSMSG_WORKFLOW = cmAt(".github/workflows/build-and-push.yml", "3-7,26-37");
+/**
+ * centosmsg publishes to the queue $CELERY_DEFAULT_QUEUE names, and without it to Celery's default queue `celery`, which
+ * no worker serves: test/packit/evidence.test.ts replays this over the plans.
+ */
+export const CENTOSMSG_QUEUE = {
+    env: "CELERY_DEFAULT_QUEUE",
+    unset: "celery",
+    at: cmAt("packit_service_centosmsg/consumer.py", "40-44"),
+} as const;
+
 const CENTOSMSG_FACTS: ReadFacts = {
     state: "read",
     // An MQTT client (consumer.py:101-102 connects out to MQTT_HOST:MQTT_PORT); it serves nothing.
@@ -294,13 +312,13 @@ const CENTOSMSG_FACTS: ReadFacts = {
     flags: "none",
     env: [
         ...fact(cmAt)("packit_service_centosmsg/cli.py", { CENTOS_CA_CERTS: 22, CENTOS_CERTFILE: 23 }),
+        { name: CENTOSMSG_QUEUE.env, required: true, at: CENTOSMSG_QUEUE.at },
         ...fact(cmAt)("packit_service_centosmsg/consumer.py", {
             LOG_LEVEL: 16,
             REDIS_SERVICE_HOST: 33,
             REDIS_PASSWORD: 34,
             REDIS_SERVICE_PORT: 35,
             REDIS_SERVICE_DB: 36,
-            CELERY_DEFAULT_QUEUE: "41-44",
             CELERY_TASK_NAME: 67,
             DISABLE_SENDING_CELERY_TASKS: "74-76",
             MQTT_TOPICS: 78,
@@ -316,16 +334,6 @@ const CENTOSMSG_FACTS: ReadFacts = {
     // $CELERY_DEFAULT_QUEUE; unset, Celery's own default `celery` (CENTOSMSG_QUEUE below).
     publishes: [{ name: "short-running", at: cmAt("packit_service_centosmsg/consumer.py", "41-44,66-69") }],
 };
-
-/**
- * centosmsg publishes to the queue $CELERY_DEFAULT_QUEUE names, and without it to Celery's default queue `celery`, which
- * no worker serves: test/packit/evidence.test.ts replays this over the plans.
- */
-export const CENTOSMSG_QUEUE = {
-    env: "CELERY_DEFAULT_QUEUE",
-    unset: "celery",
-    at: cmAt("packit_service_centosmsg/consumer.py", "40-44"),
-} as const;
 
 // ---- packit/dashboard: stable 92b9b55b3b (:prod), main e573903f4a (:stg) -----------------------------------------
 function dashboardFacts(short: string): ReadFacts {
@@ -397,155 +405,134 @@ const PUSHGATEWAY: ImageEvidence = {
 
 const NOT_READ = "not read in this pass (issue 51: the Packit sources were read first)";
 
-/**
- * Variables a process needs from its container: without one it stops, or does what production does not. Keyed by
- * repository (any version); the shared evidence check demands them of every container of the image.
- */
-export const REQUIRED_ENV: Record<string, readonly NamedFact[]> = {
-    "quay.io/packit/packit-worker": [{ name: "APP", at: psAt("files/run_worker.sh", "6-9") }],
-    "quay.io/packit/hardly": [{ name: "APP", at: baseAt("files/run_worker.sh", "6-9") }],
-    // Without it every dist-git push reaches the workers (callbacks.py:92); packit/deployment sets it
-    // (openshift/packit-service-fedmsg.yml.j2:43).
-    "quay.io/packit/packit-service-fedmsg": [
-        {
-            name: "PROJECT",
-            at: "packit/packit-service-fedmsg@36563590ba:packit_service_fedmsg/callbacks.py:92",
-        },
-    ],
-    "quay.io/packit/packit-service-centosmsg": [{ name: CENTOSMSG_QUEUE.env, at: CENTOSMSG_QUEUE.at }],
-};
-
 /** The evidence of every image the packit system runs (and stream, which shares its layout). */
 export const PACKIT_EVIDENCE: EvidenceTable = {
     file: "components/packit/evidence.ts",
-    images: requiringEnv(
-        [
-            unreadImage(
-                "docker.io/nginxinc/nginx-unprivileged",
-                "1.27",
-                { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27" },
-                `${NOT_READ}; its command and nginx.conf are the program's own (components/packit/nginx.ts)`,
-            ),
-            PUSHGATEWAY,
-            unreadImage(
-                "quay.io/openshift/origin-cli",
-                "4.15",
-                { repo: "openshift/oc", commit: "4.15" },
-                `${NOT_READ}; it runs the program's own scripts`,
-            ),
-            moving(
-                "quay.io/packit/dashboard",
-                "prod",
-                "packit/dashboard",
-                "92b9b55b3b5f75f8a265963bcaca16579f896c2f",
-                dashboardFacts("92b9b55b3b"),
-            ),
-            moving(
-                "quay.io/packit/dashboard",
-                "stg",
-                "packit/dashboard",
-                "e573903f4a0d1488cef61cada90b727f167ba799",
-                dashboardFacts("e573903f4a"),
-            ),
-            moving("quay.io/packit/hardly", "prod", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
-            moving("quay.io/packit/hardly", "stg", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
-            moving(
-                "quay.io/packit/packit-service-centosmsg",
-                "prod",
-                "packit/packit-service-centosmsg",
-                CENTOSMSG_COMMIT,
-                CENTOSMSG_FACTS,
-            ),
-            moving(
-                "quay.io/packit/packit-service-centosmsg",
-                "stg",
-                "packit/packit-service-centosmsg",
-                CENTOSMSG_COMMIT,
-                CENTOSMSG_FACTS,
-            ),
-            moving(
-                "quay.io/packit/packit-service-fedmsg",
-                "prod",
-                "packit/packit-service-fedmsg",
-                FEDMSG_PROD,
-                fedmsgFacts("36563590ba"),
-            ),
-            moving(
-                "quay.io/packit/packit-service-fedmsg",
-                "stg",
-                "packit/packit-service-fedmsg",
-                FEDMSG_STG,
-                fedmsgFacts("bff2924113"),
-            ),
-            moving("quay.io/packit/packit-service", "prod", "packit/packit-service", PS_COMMIT, API_FACTS),
-            moving("quay.io/packit/packit-service", "stg", "packit/packit-service", PS_COMMIT, API_FACTS),
-            moving("quay.io/packit/packit-worker", "prod", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
-            moving("quay.io/packit/packit-worker", "stg", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
-            unreadImage(
-                "quay.io/packit/tokman",
-                "prod",
-                {
-                    repo: "packit/tokman",
-                    commit: "1a0d933f557909ce949017000cc3a6ecebda15f5",
-                    moving: { branch: "stable", resolved: RESOLVED },
-                },
-                `${NOT_READ}; packit/tokman@1a0d933f55 is the head of stable, which builds :prod (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
-            ),
-            unreadImage(
-                "quay.io/packit/tokman",
-                "stg",
-                {
-                    repo: "packit/tokman",
-                    commit: "d574a3622f6ada95f92c1fc3d6842f7e9792856f",
-                    moving: { branch: "main", resolved: RESOLVED },
-                },
-                `${NOT_READ}; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
-            ),
-            unreadImage(
-                "quay.io/sclorg/postgresql-15-c9s",
-                "c9s",
-                {
-                    repo: "sclorg/postgresql-container",
-                    commit: "134bb39ab5",
-                    moving: { branch: "master", resolved: RESOLVED },
-                },
-                `${NOT_READ}; only its environment was looked at: 15/root/usr/share/container-scripts/postgresql/common.sh:41,64-69 reads POSTGRESQL_USER, _PASSWORD and _DATABASE, no host`,
-            ),
-            unreadImage(
-                "quay.io/sclorg/redis-7-c9s",
-                "c9s",
-                {
-                    repo: "sclorg/redis-container",
-                    commit: "unresolved",
-                    moving: { branch: "unresolved", resolved: RESOLVED },
-                },
-                NOT_READ,
-            ),
-            unreadImage(
-                "docker.io/mher/flower",
-                "2.0.1",
-                { repo: "mher/flower", commit: "2.0.1" },
-                `${NOT_READ}; off in both stacks`,
-            ),
-            unreadImage(
-                "docker.io/rediscommander/redis-commander",
-                "redis-commander-210",
-                { repo: "joeferner/redis-commander", commit: "unresolved" },
-                `${NOT_READ}; off in both stacks`,
-            ),
-            unreadImage(
-                "quay.io/sclorg/postgresql-13-c9s",
-                "c9s",
-                {
-                    repo: "sclorg/postgresql-container",
-                    commit: "unresolved",
-                    moving: { branch: "unresolved", resolved: RESOLVED },
-                },
-                `${NOT_READ} (the server a major upgrade starts from)`,
-            ),
-        ],
-        REQUIRED_ENV,
-    ),
+    images: [
+        unreadImage(
+            "docker.io/nginxinc/nginx-unprivileged",
+            "1.27",
+            { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27" },
+            `${NOT_READ}; its command and nginx.conf are the program's own (components/packit/nginx.ts)`,
+        ),
+        PUSHGATEWAY,
+        unreadImage(
+            "quay.io/openshift/origin-cli",
+            "4.15",
+            { repo: "openshift/oc", commit: "4.15" },
+            `${NOT_READ}; it runs the program's own scripts`,
+        ),
+        moving(
+            "quay.io/packit/dashboard",
+            "prod",
+            "packit/dashboard",
+            "92b9b55b3b5f75f8a265963bcaca16579f896c2f",
+            dashboardFacts("92b9b55b3b"),
+        ),
+        moving(
+            "quay.io/packit/dashboard",
+            "stg",
+            "packit/dashboard",
+            "e573903f4a0d1488cef61cada90b727f167ba799",
+            dashboardFacts("e573903f4a"),
+        ),
+        moving("quay.io/packit/hardly", "prod", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
+        moving("quay.io/packit/hardly", "stg", "packit/hardly", HARDLY_COMMIT, HARDLY_FACTS),
+        moving(
+            "quay.io/packit/packit-service-centosmsg",
+            "prod",
+            "packit/packit-service-centosmsg",
+            CENTOSMSG_COMMIT,
+            CENTOSMSG_FACTS,
+        ),
+        moving(
+            "quay.io/packit/packit-service-centosmsg",
+            "stg",
+            "packit/packit-service-centosmsg",
+            CENTOSMSG_COMMIT,
+            CENTOSMSG_FACTS,
+        ),
+        moving(
+            "quay.io/packit/packit-service-fedmsg",
+            "prod",
+            "packit/packit-service-fedmsg",
+            FEDMSG_PROD,
+            fedmsgFacts("36563590ba"),
+        ),
+        moving(
+            "quay.io/packit/packit-service-fedmsg",
+            "stg",
+            "packit/packit-service-fedmsg",
+            FEDMSG_STG,
+            fedmsgFacts("bff2924113"),
+        ),
+        moving("quay.io/packit/packit-service", "prod", "packit/packit-service", PS_COMMIT, API_FACTS),
+        moving("quay.io/packit/packit-service", "stg", "packit/packit-service", PS_COMMIT, API_FACTS),
+        moving("quay.io/packit/packit-worker", "prod", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
+        moving("quay.io/packit/packit-worker", "stg", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
+        unreadImage(
+            "quay.io/packit/tokman",
+            "prod",
+            {
+                repo: "packit/tokman",
+                commit: "1a0d933f557909ce949017000cc3a6ecebda15f5",
+                moving: { branch: "stable", resolved: RESOLVED },
+            },
+            `${NOT_READ}; packit/tokman@1a0d933f55 is the head of stable, which builds :prod (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
+        ),
+        unreadImage(
+            "quay.io/packit/tokman",
+            "stg",
+            {
+                repo: "packit/tokman",
+                commit: "d574a3622f6ada95f92c1fc3d6842f7e9792856f",
+                moving: { branch: "main", resolved: RESOLVED },
+            },
+            `${NOT_READ}; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
+        ),
+        unreadImage(
+            "quay.io/sclorg/postgresql-15-c9s",
+            "c9s",
+            {
+                repo: "sclorg/postgresql-container",
+                commit: "134bb39ab5",
+                moving: { branch: "master", resolved: RESOLVED },
+            },
+            `${NOT_READ}; only its environment was looked at: 15/root/usr/share/container-scripts/postgresql/common.sh:41,64-69 reads POSTGRESQL_USER, _PASSWORD and _DATABASE, no host`,
+        ),
+        unreadImage(
+            "quay.io/sclorg/redis-7-c9s",
+            "c9s",
+            {
+                repo: "sclorg/redis-container",
+                commit: "unresolved",
+                moving: { branch: "unresolved", resolved: RESOLVED },
+            },
+            NOT_READ,
+        ),
+        unreadImage(
+            "docker.io/mher/flower",
+            "2.0.1",
+            { repo: "mher/flower", commit: "2.0.1" },
+            `${NOT_READ}; off in both stacks`,
+        ),
+        unreadImage(
+            "docker.io/rediscommander/redis-commander",
+            "redis-commander-210",
+            { repo: "joeferner/redis-commander", commit: "unresolved" },
+            `${NOT_READ}; off in both stacks`,
+        ),
+        unreadImage(
+            "quay.io/sclorg/postgresql-13-c9s",
+            "c9s",
+            {
+                repo: "sclorg/postgresql-container",
+                commit: "unresolved",
+                moving: { branch: "unresolved", resolved: RESOLVED },
+            },
+            `${NOT_READ} (the server a major upgrade starts from)`,
+        ),
+    ],
 };
 
 /** Where each branch's tag is built (for the plan's notices and the report). */
