@@ -1,12 +1,13 @@
 import type { At, FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
-import { unreadImage } from "../shared/evidence/unread";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
+import { SCLORG_REDIS_EVIDENCE } from "../shared/redisEvidence";
 
 // What the upstream sources say of the images DIALS runs, at the versions the stacks pin (issue 51 item 1): the
 // release v1.8.0 of cms-DQM/dials (tag v1.8.0 = commit 277e721511, "release: bump to v1.8.0", 2024-08-21) for the
 // etl, backend and frontend images; celery 5.3.6 and flower 2.0.1, the versions v1.8.0's poetry.lock pins
-// (poetry.lock:137-138, 826-827), for the ETL's command lines; nginxinc/docker-nginx-unprivileged for the sidecar.
-// Facts carried over with their lines, no code.
+// (poetry.lock:137-138, 826-827), for the ETL's command lines; nginxinc/docker-nginx-unprivileged for the sidecar;
+// the Redis image's entry is the shared Redis building block's (components/shared/redisEvidence.ts). Facts carried
+// over with their lines, no code.
 //
 // The tag itself is not confirmed: v1.8.0's scripts/push_containers.sh tags and pushes the three images without a tag
 // (`docker tag dials_etl_release $REGISTRY_REPO/dials-etl`, then `docker push $REGISTRY_REPO/dials-etl`: lines 11-13,
@@ -298,7 +299,6 @@ function release(stream: string, external: string, facts: ReadFacts): ImageEvide
 }
 
 const NGINX_TAG = "1.27.4-alpine";
-const RESOLVED = "2026-11-25";
 
 /** Where the listeners above were read, for tests that name them. */
 export const LISTENERS: Record<"etl" | "backend" | "frontend" | "nginx", readonly Listener[]> = {
@@ -318,15 +318,7 @@ export const DIALS_EVIDENCE: EvidenceTable = {
         read(`${INTERNAL}/cms-dials-prod/nginx-unprivileged`, NGINX_TAG, NGINX_UNPRIVILEGED, NGINX_FACTS),
         read(`${INTERNAL}/cms-dials-stage/nginx-unprivileged`, NGINX_TAG, NGINX_UNPRIVILEGED, NGINX_FACTS),
         read("docker.io/nginxinc/nginx-unprivileged", NGINX_TAG, NGINX_UNPRIVILEGED, NGINX_FACTS),
-        unreadImage(
-            "quay.io/sclorg/redis-7-c9s",
-            "c9s",
-            {
-                repo: "sclorg/redis-container",
-                commit: "unresolved",
-                moving: { branch: "unresolved", resolved: RESOLVED },
-            },
-            "not read: sclorg/redis-container was not fetched for the DIALS evidence (its c9s tag is rebuilt from the master branch; the probes the program gives it are the shared Redis component's: tcp 6379 and redis-cli ping)",
-        ),
+        // The shared Redis building block (components/shared/redis.ts): the broker and the web cache.
+        SCLORG_REDIS_EVIDENCE,
     ],
 };

@@ -1,6 +1,7 @@
 import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
 import { unreadImage } from "../shared/evidence/unread";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
+import { SCLORG_REDIS_EVIDENCE } from "../shared/redisEvidence";
 
 // What the upstream source of each image the packit system runs (and stream, which shares its layout) says of it, read
 // at the commit its tag is built from. A moving tag (:prod, :stg) names the branch its repository's workflow builds it
@@ -403,6 +404,117 @@ const PUSHGATEWAY: ImageEvidence = {
     },
 };
 
+// ---- sclorg/postgresql-container @ 134bb39ab5: the head of master, which rebuilds every :c9s tag ---------------------
+// quay.io/sclorg/postgresql-<major>-c9s:c9s is <major>/Dockerfile.c9s, built by the workflow on each push to master and
+// weekly (.github/workflows/build-and-push.yml:2-7,17-31). 13/ and 15/ differ only in the versions they name
+// (Dockerfile.c9s:13-14 and the like): the scripts, and so the lines below, are the same in both directories.
+const PG_CONTAINER_COMMIT = "134bb39ab5c435087487c3422522bddf160f727d";
+const sclAt =
+    (major: number) =>
+    (path: string, lines: string | number): string =>
+        `sclorg/postgresql-container@134bb39ab5:${major}/${path}:${lines}`;
+const PG_SCRIPTS = "root/usr/share/container-scripts/postgresql";
+
+/**
+ * The sclorg PostgreSQL image of one major version. Its command is `container-entrypoint run-postgresql`
+ * (Dockerfile.c9s:90-91): run-postgresql stops (usage, exit 1) unless POSTGRESQL_USER, _PASSWORD and _DATABASE are set
+ * together, or POSTGRESQL_ADMIN_PASSWORD alone, or the migration pair (common.sh:63-87); the program's servers use
+ * the three, so they are required here. On an empty data directory it creates that user and database
+ * (run-postgresql:23-25,42-48; common.sh:226-230); at every start it sets the user's password to POSTGRESQL_PASSWORD
+ * (run-postgresql:51-53; start/set_passwords.sh:5-8), so the Secret's password is the one the server accepts. A data
+ * directory of another major version stops it unless POSTGRESQL_UPGRADE asks for pg_upgrade from the version before
+ * (common.sh:392-456). The readiness check it ships logs in as POSTGRESQL_USER to POSTGRESQL_DATABASE over 127.0.0.1
+ * (libexec/check-container:21-25); `--live` always succeeds (10-17).
+ */
+function sclorgPostgres(major: number): ImageEvidence {
+    const at = sclAt(major);
+    const common = (lines: string | number) => at(`${PG_SCRIPTS}/common.sh`, lines);
+    const reads = (spec: Record<string, string>): NamedFact[] =>
+        Object.entries(spec).map(([name, where]) => ({ name, at: where }));
+    return {
+        image: `quay.io/sclorg/postgresql-${major}-c9s`,
+        version: "c9s",
+        source: {
+            repo: "sclorg/postgresql-container",
+            commit: PG_CONTAINER_COMMIT,
+            moving: { branch: "master", resolved: RESOLVED },
+        },
+        facts: {
+            state: "read",
+            listens: [
+                {
+                    port: 5432,
+                    serves: "PostgreSQL on every interface (listen_addresses '*'; the port is the server's default)",
+                    at: `${at("Dockerfile.c9s", "28,37")}; ${at(`${PG_SCRIPTS}/openshift-custom-postgresql.conf.template`, 9)}; ${at("root/usr/bin/run-postgresql", 59)}`,
+                },
+            ],
+            // The container's arguments replace run-postgresql (CMD, Dockerfile.c9s:91): a flag would be run as a command.
+            flags: "none",
+            env: [
+                {
+                    name: "POSTGRESQL_USER",
+                    required: true,
+                    at: `${common("63-70,226-229")}; ${at("root/usr/libexec/check-container", 23)}`,
+                },
+                {
+                    name: "POSTGRESQL_PASSWORD",
+                    required: true,
+                    at: `${common("63-66")}; ${at(`${PG_SCRIPTS}/start/set_passwords.sh`, "5-8")}`,
+                },
+                {
+                    name: "POSTGRESQL_DATABASE",
+                    required: true,
+                    at: `${common("63-69,229")}; ${at("root/usr/libexec/check-container", 24)}`,
+                },
+                ...reads({
+                    POSTGRESQL_ADMIN_PASSWORD: `${common("73-74")}; ${at(`${PG_SCRIPTS}/start/set_passwords.sh`, "20-22")}`,
+                    POSTGRESQL_MIGRATION_REMOTE_HOST: common("77-79,252"),
+                    POSTGRESQL_MIGRATION_ADMIN_PASSWORD: common("77-79,251"),
+                    POSTGRESQL_MIGRATION_IGNORE_ERRORS: common(246),
+                    POSTGRESQL_MASTER_USER: `${common("232-235")}; ${at(`${PG_SCRIPTS}/start/set_passwords.sh`, "11-16")}`,
+                    POSTGRESQL_MASTER_PASSWORD: at(`${PG_SCRIPTS}/start/set_passwords.sh`, 13),
+                    POSTGRESQL_MAX_CONNECTIONS: common(2),
+                    POSTGRESQL_MAX_PREPARED_TRANSACTIONS: common(3),
+                    POSTGRESQL_SHARED_BUFFERS: common("10,17"),
+                    POSTGRESQL_EFFECTIVE_CACHE_SIZE: common("11,18"),
+                    NO_MEMORY_LIMIT: common(9),
+                    MEMORY_LIMIT_IN_BYTES: common("9,14,16"),
+                    POSTGRESQL_LOG_DESTINATION: common("21,158-162"),
+                    POSTGRESQL_LIBRARIES: common("132-133"),
+                    POSTGRESQL_EXTENSIONS: common("493-494"),
+                    ENABLE_REPLICATION: `${at("root/usr/bin/run-postgresql", 3)}; ${common(145)}`,
+                    POSTGRESQL_UPGRADE: common("317-327,407,434"),
+                    POSTGRESQL_UPGRADE_FORCE: common(425),
+                    POSTGRESQL_UPGRADE_INITDB_OPTIONS: common(346),
+                    POSTGRESQL_UPGRADE_PGUPGRADE_OPTIONS: common(361),
+                    LANG: common(196),
+                    // The image's own ENV (Dockerfile.c9s:13-17,59), which the scripts read.
+                    POSTGRESQL_VERSION: common("297,403"),
+                    POSTGRESQL_PREV_VERSION: common("296,401,449"),
+                    HOME: common("23-24,184,260"),
+                    APP_DATA: at("root/usr/bin/run-postgresql", "13,44,52"),
+                    CONTAINER_SCRIPTS_PATH: at("root/usr/bin/run-postgresql", "8,14,45,53"),
+                    PGUSER: at("Dockerfile.c9s", 16),
+                }),
+            ],
+            files: [
+                // The volume: the cluster lives in its userdata/ subdirectory (an older layout is moved there).
+                { name: "/var/lib/pgsql/data", at: `${at("Dockerfile.c9s", "5,15")}; ${common("258-273")}` },
+                // Rewritten at every start, outside the volume, and included from the cluster's postgresql.conf.
+                { name: "/var/lib/pgsql/openshift-custom-postgresql.conf", at: common("24,140-172,203-207") },
+                { name: "/var/lib/pgsql/passwd", at: common("181-188") },
+                // Optional extensions of the start, sourced or included when present.
+                ...reads({
+                    "/opt/app-root/src/postgresql-pre-start": at("root/usr/bin/run-postgresql", "12-14"),
+                    "/opt/app-root/src/postgresql-init": at("root/usr/bin/run-postgresql", "43-45"),
+                    "/opt/app-root/src/postgresql-start": at("root/usr/bin/run-postgresql", "51-53"),
+                    "/opt/app-root/src/postgresql-cfg": common("166-171"),
+                }),
+            ],
+        },
+    };
+}
+
 const NOT_READ = "not read in this pass (issue 51: the Packit sources were read first)";
 
 /** The evidence of every image the packit system runs (and stream, which shares its layout). */
@@ -490,26 +602,9 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
             },
             `${NOT_READ}; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
         ),
-        unreadImage(
-            "quay.io/sclorg/postgresql-15-c9s",
-            "c9s",
-            {
-                repo: "sclorg/postgresql-container",
-                commit: "134bb39ab5",
-                moving: { branch: "master", resolved: RESOLVED },
-            },
-            `${NOT_READ}; only its environment was looked at: 15/root/usr/share/container-scripts/postgresql/common.sh:41,64-69 reads POSTGRESQL_USER, _PASSWORD and _DATABASE, no host`,
-        ),
-        unreadImage(
-            "quay.io/sclorg/redis-7-c9s",
-            "c9s",
-            {
-                repo: "sclorg/redis-container",
-                commit: "unresolved",
-                moving: { branch: "unresolved", resolved: RESOLVED },
-            },
-            NOT_READ,
-        ),
+        sclorgPostgres(15),
+        // The shared Redis building block (components/shared/redis.ts): the Celery broker.
+        SCLORG_REDIS_EVIDENCE,
         unreadImage(
             "docker.io/mher/flower",
             "2.0.1",
@@ -522,16 +617,8 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
             { repo: "joeferner/redis-commander", commit: "unresolved" },
             `${NOT_READ}; off in both stacks`,
         ),
-        unreadImage(
-            "quay.io/sclorg/postgresql-13-c9s",
-            "c9s",
-            {
-                repo: "sclorg/postgresql-container",
-                commit: "unresolved",
-                moving: { branch: "unresolved", resolved: RESOLVED },
-            },
-            `${NOT_READ} (the server a major upgrade starts from)`,
-        ),
+        // The server a major upgrade from 13 starts from (postgres.previous).
+        sclorgPostgres(13),
     ],
 };
 
