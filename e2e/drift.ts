@@ -185,6 +185,8 @@ export function expectedOutcome(report: DriftReport): Record<string, Outcome> {
         if (fields.some((f) => f.replace)) out[d.object.urn] = "replace";
         else if (fields.some((f) => f.state === "changed")) out[d.object.urn] = "update or conflict";
     }
+    // Objects nobody changed that are replaced with a replaced object they read (delete-before-replace).
+    for (const d of report.dependents) out[d.urn] = "replace";
     return out;
 }
 

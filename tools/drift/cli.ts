@@ -70,8 +70,9 @@ async function main(): Promise<number> {
     // Loaded here: the systems pull in every component (a second of start-up) that a usage error need not wait for.
     const { SYSTEMS } = await import("../../components/systems");
     const { TABLES } = await import("../conformance/tables");
+    const checkpoint = exportState(stack);
     const objects = managedObjects(
-        exportState(stack),
+        checkpoint,
         SYSTEMS.map((s) => s.section),
     );
     const others = otherStacks(stack);
@@ -95,6 +96,7 @@ async function main(): Promise<number> {
         objects,
         ownedNamespaces: owned,
         tables: TABLES,
+        resources: checkpoint.deployment?.resources ?? [],
         connect: (cluster) =>
             new KubeCluster(
                 loadKubeconfig(

@@ -1,4 +1,5 @@
 import { DriftedField, ObjectDrift } from "./analyse";
+import { DependentReplace } from "./dependents";
 import { describeObject } from "./state";
 import { UnmanagedObject } from "./unmanaged";
 
@@ -8,6 +9,11 @@ export interface DriftReport {
     /** Managed objects checked, per cluster. */
     checked: Record<string, number>;
     drifted: (ObjectDrift & { steps: string[] })[];
+    /**
+     * Objects nobody changed that the next `up --refresh` replaces all the same: each reads an object replaced
+     * before it (a drifted one, or another dependent), which is deleted first.
+     */
+    dependents: (DependentReplace & { cluster: string; object: string; system: string; reads: string[] })[];
     /** Objects the state records that the cluster no longer has. */
     missing: { cluster: string; object: string; system: string }[];
     unmanaged: (UnmanagedObject & { cluster: string })[];
@@ -58,6 +64,12 @@ export function renderReport(r: DriftReport): string {
             for (const f of c.fields) lines.push(fieldLine(f));
         }
     }
+    for (const d of r.dependents) {
+        lines.push(
+            `${d.object} on cluster ${d.cluster} (system ${d.system}): nobody changed it, but pulumi up --refresh REPLACES it too (delete, then create): it reads ${d.reads.join(", ")}, replaced before it`,
+        );
+        for (const k of d.keys) lines.push(`      ${k.key}: ${k.why}`);
+    }
     for (const m of r.missing)
         lines.push(
             `${m.object} on cluster ${m.cluster} (system ${m.system}): in the state, gone from the cluster: pulumi up creates it again`,
@@ -78,7 +90,8 @@ export function renderReport(r: DriftReport): string {
         );
     const summary =
         `drift of stack ${r.stack}: ${r.drifted.length} of ${total} managed objects changed outside the program, ` +
-        `${r.missing.length} missing, ${r.unmanaged.length} unmanaged objects in owned namespaces` +
+        `${r.dependents.length} more replaced with them, ${r.missing.length} missing, ` +
+        `${r.unmanaged.length} unmanaged objects in owned namespaces` +
         (r.unreachable.length > 0 ? `; ${r.unreachable.length} clusters NOT CHECKED` : "");
     return [...lines, summary].join("\n");
 }

@@ -1,6 +1,7 @@
 import { KubeError, describeError } from "../adopt/kube";
 import { RunbookTable } from "../conformance/step";
 import { objectDrift } from "./analyse";
+import { DependencyRecord, dependentReplacements } from "./dependents";
 import { LiveCluster } from "./kube";
 import { ClusterController, CLUSTER_CONTROLLERS } from "./managers";
 import { DriftReport } from "./report";
@@ -30,6 +31,8 @@ export interface DriftInput {
     /** The client of a cluster; throws (a kubeconfig problem) when it cannot be made. */
     connect: (cluster: string) => LiveCluster;
     tables: readonly RunbookTable[];
+    /** The checkpoint's resources in its order, for the replaces a drifted object's replace brings along. */
+    resources?: readonly DependencyRecord[];
     controllers?: readonly ClusterController[];
     concurrency?: number;
 }
@@ -41,6 +44,7 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
         stack: input.stack,
         checked: {},
         drifted: [],
+        dependents: [],
         missing: [],
         unmanaged: [],
         unlisted: [],
@@ -106,5 +110,31 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
             report.unreachable.push({ cluster, reason: describeError(err) });
         }
     }
+    report.dependents = dependentsOf(report, input);
     return report;
+}
+
+/** The objects replaced along with the drifted objects the next up replaces, named as the report names objects. */
+function dependentsOf(report: DriftReport, input: DriftInput): DriftReport["dependents"] {
+    const replaced = new Set(
+        report.drifted
+            .filter((d) => d.changes.some((c) => c.fields.some((f) => f.replace)))
+            .map((d) => d.object.urn),
+    );
+    if (replaced.size === 0 || !input.resources) return [];
+    const byUrn = new Map(input.objects.map((o) => [o.urn, o]));
+    const name = (urn: string) => {
+        const o = byUrn.get(urn);
+        return o ? describeObject(o) : urn;
+    };
+    return dependentReplacements(input.resources, replaced, (urn) => byUrn.get(urn)).map((d) => {
+        const o = byUrn.get(d.urn);
+        return {
+            ...d,
+            cluster: o?.cluster ?? "?",
+            object: name(d.urn),
+            system: o?.system ?? "?",
+            reads: d.because.map(name),
+        };
+    });
 }

@@ -15,6 +15,9 @@ export interface StateResource {
     outputs?: Record<string, unknown>;
     replaceOnChanges?: string[];
     delete?: boolean;
+    /** Resources this one depends on, and per top-level input the resources its value came from. */
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
 }
 
 export interface Checkpoint {
