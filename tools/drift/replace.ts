@@ -163,6 +163,21 @@ function overlaps(a: readonly string[], b: readonly string[]): boolean {
     return true;
 }
 
+/** The force-new fields of an object's kind and its own `replaceOnChanges` paths, each as path segments with why. */
+export function forceNewRules(
+    object: { apiVersion: string; kind: string },
+    replaceOnChanges: readonly string[] = [],
+): { path: string; segments: string[]; why: string }[] {
+    return [
+        ...IDENTITY,
+        ...(FORCE_NEW[`${object.apiVersion}/${object.kind}`] ?? []),
+        ...replaceOnChanges.map((p) => ({
+            path: p,
+            why: `the resource's replaceOnChanges option names ${p}`,
+        })),
+    ].map((r) => ({ ...r, segments: parsePattern(r.path) }));
+}
+
 /**
  * Why a change of the field at `steps` makes the next `up` replace the object, or undefined when it updates it in
  * place. A path overlaps a force-new field when one lies below the other (an owned selector label, or a whole
@@ -174,14 +189,6 @@ export function replaceReason(
     replaceOnChanges: readonly string[] = [],
 ): string | undefined {
     const path = patternOf(steps);
-    const rules = [
-        ...IDENTITY,
-        ...(FORCE_NEW[`${object.apiVersion}/${object.kind}`] ?? []),
-        ...replaceOnChanges.map((p) => ({
-            path: p,
-            why: `the resource's replaceOnChanges option names ${p}`,
-        })),
-    ];
-    const rule = rules.find((r) => overlaps(parsePattern(r.path), path));
+    const rule = forceNewRules(object, replaceOnChanges).find((r) => overlaps(r.segments, path));
     return rule ? `${rule.path}: ${rule.why}` : undefined;
 }
