@@ -924,9 +924,12 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 // Every operator value of the committed file (ids of live objects, the digests running today) has a
                 // test value by now (e2e/operatorValues.ts), so a refusal here is a failure, never a skip.
                 const recorded = await timed(`offline plan of ${committed} (recording mocks)`, () =>
+                    // Read from the copy's directory, as the engine's run there reads it: the other stacks' files
+                    // it compares with are the copy's (none), not the work tree's committed ones.
                     recordProgram(
                         committed,
                         memoryConfigSource(config.values, config.secrets, { stack: committed }),
+                        { root: prepared.copy.dir },
                     ),
                 );
                 const preview = await timed(

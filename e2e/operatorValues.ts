@@ -38,11 +38,15 @@ function digestPins(problem: ConfigProblem): OperatorTestValue[] {
         if (at < 0) continue;
         const digest = testDigest(problem.key).slice("sha256:".length);
         const command = part.slice(at).replace(DIGEST_MARKER, digest);
-        const words = shellWords(command);
-        // Anything but one plain `set --path` of a literal value is no command the e2e can follow.
-        if (words.length !== 6 || words[3] !== "--path" || /[<>$]/.test(command) || !fixEdits(command))
+        // Anything but one plain `set --path` of a literal value is no command the e2e can follow. The words are
+        // read as fixEdits reads them: a proven fix may end in `--stack <stack>`.
+        const edits = fixEdits(command);
+        if (/[<>$]/.test(command) || edits?.length !== 1 || edits[0].secret || edits[0].path.length === 0)
             return [];
-        const [path, value] = words.slice(-2);
+        const valued = new Set(["--stack", "--type"]);
+        const [, path, value] = shellWords(command)
+            .slice(2)
+            .filter((w, i, all) => !w.startsWith("--") && !valued.has(all[i - 1]));
         out.push({
             key: problem.key,
             path,

@@ -10,11 +10,13 @@ import * as path from "path";
 import { fixEdits } from "../../components/config/fixCommands";
 import { editedSource } from "../../components/config/fixProof";
 import { loadProgramConfig } from "../../components/config/load";
+import { memoryConfigSource } from "../../components/config/source";
 import { ConfigError, ConfigProblem, shellQuote } from "../../components/config/problems";
 import { confirmation } from "../../components/shared/confirmedImages";
 import { unconfirmedImageProblem } from "../../components/shared/unconfirmedImage";
 import { SYSTEMS } from "../../components/systems";
-import { pinnedImages, stackFile } from "../../e2e/localStack";
+import { testValue } from "../../e2e/local-secrets";
+import { pinnedImages, requiredSecrets, stackFile } from "../../e2e/localStack";
 import {
     OperatorTestValue,
     fillOperatorValues,
@@ -22,7 +24,7 @@ import {
     testDigest,
 } from "../../e2e/operatorValues";
 import { OFF_CLUSTER_SECTIONS } from "../../e2e/stackCopies";
-import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";
+import { readStackFile } from "../../tools/plan/stackfile";
 
 const roots: string[] = [];
 const LIVE = { kubeSystemUid: "0b8e3f52-6a3c-4d1e-9f7a-2c5d8e1b4a90" };
@@ -41,18 +43,21 @@ function committedCopy(stack: string) {
     roots.push(root);
     copyFileSync(stackFile(stack), stackFile(stack, root));
     const file = readStackFile(stack, root);
-    const source = stackFileSource(file, "test-secret");
     const fixed = {
         ...Object.fromEntries(OFF_CLUSTER_SECTIONS.map((s) => [`${s}.enabled`, "false"])),
         ...pinnedImages(file.values),
     };
+    const secrets = Object.fromEntries(
+        requiredSecrets(stack, root).map((spec) => [spec.key, testValue(spec)]),
+    );
+    const source = memoryConfigSource(file.values, secrets, { stack, foreignKeys: file.foreignKeys });
+    // As a real run reports them: every required secret set, so the problems are the operator values, with the
+    // fixes the program proved (a proven fix may differ from the check's own text, e.g. end in --stack).
     const problemsWith = (given: readonly OperatorTestValue[]): readonly ConfigProblem[] => {
         const values = { ...fixed, ...Object.fromEntries(given.map((g) => [g.path, g.value])) };
         try {
-            return loadProgramConfig(editedSource(source, edits(values)), SYSTEMS, {
-                placeholderSecret: () => "test-secret",
-                root,
-            }).operatorValues;
+            loadProgramConfig(editedSource(source, edits(values)), SYSTEMS, { root });
+            return [];
         } catch (err) {
             if (err instanceof ConfigError) return err.problems;
             throw err;
@@ -102,11 +107,14 @@ describe("e2e operator values: test stand-ins for what only an operator has", fu
                 fc.constantFrom("quay.io", "docker.io", "registry.example.org:5000"),
                 fc.array(segment, { minLength: 1, maxLength: 3 }),
                 fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,12}$/),
-                (keyParts, registry, repoParts, tag) => {
+                fc.boolean(),
+                (keyParts, registry, repoParts, tag, proven) => {
                     const key = [...keyParts, "image"].join(".");
                     const image = `${registry}/${repoParts.join("/")}:${tag}`;
-                    const problem = unconfirmedImageProblem({ key, image });
-                    if (!problem) return;
+                    const found = unconfirmedImageProblem({ key, image });
+                    if (!found) return;
+                    // A proven fix names the stack it was proven on.
+                    const problem = proven ? { ...found, fix: `${found.fix} --stack prod` } : found;
                     const { values, unfilled } = operatorTestValues([problem], LIVE);
                     assert.deepEqual(unfilled, []);
                     assert.equal(values.length, 1);
