@@ -166,6 +166,19 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
     return undefined;
 }
 
+/**
+ * The objects (`Kind namespace/name`, as {@link HandEdit.object}) the report says the next up replaces: for a field of
+ * their own, or along with a replaced object they read. Whatever others added to them is gone with them.
+ */
+export function replacedObjects(report: DriftReport): Set<string> {
+    return new Set([
+        ...report.drifted
+            .filter((d) => d.changes.some((c) => c.fields.some((f) => f.replace)))
+            .map((d) => `${d.object.kind} ${d.object.namespace}/${d.object.name}`),
+        ...report.dependents.map((d) => d.object),
+    ]);
+}
+
 /** Whether the report still shows the edit's field under its manager (after an up that should have taken it back). */
 export function stillReported(report: DriftReport, e: HandEdit): boolean {
     const d = report.drifted.find(
