@@ -516,7 +516,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: [{ name: "http", containerPort: 8080 }],
         service: [{ name: "http", port: 80, targetPort: 8080 }],
         mounts: [],
-        // Source: /healthz on 8080 for both; liveness is the TCP connect (httpServerProbes).
+        // gcsweb v1.1.0 answers GET /healthz on -p (8080) and never upgrades it to https
+        // (kubernetes/test-infra@7d1d63c8a1:gcsweb/cmd/gcsweb/gcsweb.go:44,112,133-142); readiness there, liveness
+        // the TCP connect (httpServerProbes). Timings of the source manifest.
         ...serverProbes(
             httpProbe("/healthz", 8080, { initialDelaySeconds: 3, timeoutSeconds: 2, failureThreshold: 2 }),
             { initialDelaySeconds: 3, timeoutSeconds: 2, failureThreshold: 2 },
@@ -540,6 +542,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             // A pull-through cache: losing it on a restart costs only re-pulls.
             { emptyDir: "storage", path: "/var/lib/registry", sizeLimit: "100Gi" },
         ],
+        // registry 2.7.1 answers `/` with 200 on http.addr (:5000), and every request with 503 while a health check
+        // (mirror-config's health.storagedriver) fails (distribution/distribution@2461543d98:registry/registry.go:
+        // 110-111; health/health.go:262-272). /debug/health exists only on http.debug.addr, which is not configured.
         liveness: tcpProbe(5000, { initialDelaySeconds: 5 }),
         readiness: httpProbe("/", 5000, { initialDelaySeconds: 3 }),
         // Source: 3Gi.
@@ -564,7 +569,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ],
         mounts: [{ claim: "greenhouse", path: "/data" }],
         // Source: 3Gi.
-        // greenhouse (test-infra greenhouse/main.go) serves its cache and metrics and no health endpoint.
+        // greenhouse (test-infra greenhouse/main.go) serves its cache and metrics and no health endpoint. Its image is
+        // unread (a digest no file ties to a source commit: evidence.ts), so nothing checks this.
         ...listening(8080),
         resources: fixedSize(undefined, "3Gi"),
         placement: "cache",
@@ -600,7 +606,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ports: [{ name: "http", containerPort: 9091 }],
         service: [{ name: "http", port: 80, targetPort: 9091 }],
         mounts: [],
-        // /-/ready and /-/healthy (Packit's pushgateway probes) are not known to exist in prom/pushgateway v0.4.0.
+        // No /-/ready or /-/healthy (Packit's pushgateway probes) in v0.4.0: its router has /metrics, the push API,
+        // /static/, /status, / and /debug/pprof/ only (prometheus/pushgateway@6ceb4a19fa:main.go:70-100). Ready once
+        // :9091 accepts connections. No -persistence.file: pushed metrics live in memory (main.go:41,65).
         ...listening(9091),
         resources: sized("50m", "64Mi", undefined, "256Mi"),
     },
@@ -618,7 +626,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             // nginx-unprivileged writes its temp files and pid under /tmp.
             { emptyDir: "tmp", path: "/tmp", sizeLimit: "64Mi" },
         ],
-        // Source: nginx's /healthz on 8081 for both; liveness is the TCP connect (httpServerProbes).
+        // pushgateway-proxy-config hides the image's own default.conf (8080) and listens on 8081, answering
+        // `location = /healthz` itself (documents.ts pushgatewayProxyConf; test/prow/evidence.test.ts holds it to the
+        // evidence): readiness there, liveness the TCP connect (httpServerProbes).
         ...serverProbes(httpProbe("/healthz", 8081)),
         resources: sized("10m", "16Mi", undefined, "64Mi"),
     },

@@ -416,49 +416,241 @@ const REHEARSE_IMAGE: ImageEvidence = {
     },
 };
 
+/** `owner/repo@commit` → a function naming `path:lines` there. */
+const atIn =
+    (repoAt: string) =>
+    (path: string, lines: string | number): string =>
+        `${repoAt}:${path}:${lines}`;
+
+/**
+ * KubeVirt's release-blocker plugin, pinned by digest. Its Makefile's `push` target (lines 15-17) runs the bazel
+ * `container_push` of external-plugins/release-blocker (BUILD.bazel:37-43, index.docker.io/kubevirtci/release-blocker)
+ * and then update-job-with-latest-release-blocker-image.sh, which pulls the pushed `latest` and writes its digest into
+ * github/ci/prow/templates/release-blocker_deployment.yaml (script lines 4-8): the digest the stacks pin first appears
+ * there (line 20) in 74c488d (PR #451, 2020-06-24), the squash of the branch it was pushed from. Nothing under
+ * external-plugins/release-blocker or the vendored prow/flagutil changed from there to 145ec5a, where the kustomize
+ * base took the pin over. The image was built from the PR branch's working tree, which the squash commit holds.
+ */
+const atBlocker = atIn(`${PROJECT_INFRA}@74c488d`);
+const BLOCKER = "external-plugins/release-blocker/main.go";
+const RELEASE_BLOCKER_IMAGE: ImageEvidence = {
+    image: "index.docker.io/kubevirtci/release-blocker",
+    version: "sha256:aa89a48eca962ba63f089e7f923d56540c85fbbe34ccc324c3c733137195f0e4",
+    source: { repo: PROJECT_INFRA, commit: "74c488d4635093bad9a0cc91699d33dc0d1e5527" },
+    facts: {
+        state: "read",
+        // The webhook (and /help of the plugin help) on --port; no health endpoint: `/` is the webhook itself.
+        listens: [
+            { port: 8888, serves: "the external plugin's webhook", at: atBlocker(BLOCKER, "46,110-115") },
+        ],
+        // Its own FlagSet: no --plugin-config, no --labels (the options field is never registered).
+        flags: [
+            ...Object.entries({ port: 46, "dry-run": 47, "hmac-secret-file": 48 }).map(([name, line]) => ({
+                name,
+                at: atBlocker(BLOCKER, line),
+            })),
+            // GitHubOptions of the vendored test-infra (go.mod:15, v0.0.0-20200519204219-34a27f5e6d4e), main.go:49-51.
+            ...Object.entries({
+                "github-host": 48,
+                "github-endpoint": 50,
+                "github-graphql-endpoint": 51,
+                "github-token-path": 52,
+            }).map(([name, line]) => ({
+                name,
+                at: atBlocker("vendor/k8s.io/test-infra/prow/flagutil/github.go", line),
+            })),
+        ],
+        env: NO_ENV,
+        // The secret agent loads the token and the HMAC secret at start (main.go:68).
+        files: [{ name: "/etc/webhook/hmac", at: atBlocker(BLOCKER, "48,68") }],
+    },
+};
+
+/**
+ * gcsweb v1.1.0: gcsweb/Makefile sets `VERSION := v1.1.0` (line 28) from e29358aaea, merged with the
+ * -upgrade-proxied-http-to-https option (6527eb5f06) as 7d1d63c8a1 (PR #11176, 2019-02-07), and pushes
+ * staging-k8s.gcr.io/gcsweb:$(VERSION), promoted to k8s.gcr.io. The version never moved again until the Makefile was
+ * removed (a4c6603056, 2020-04-02; the bazel image after it pushes gcr.io/k8s-prow/gcsweb with dated tags), and
+ * gcsweb/cmd and gcsweb/pkg are identical over that range: every build tagged v1.1.0 is this source.
+ */
+const atGcsweb = atIn(`${TEST_INFRA}@7d1d63c8a1`);
+const GCSWEB = "gcsweb/cmd/gcsweb/gcsweb.go";
+const GCSWEB_IMAGE: ImageEvidence = {
+    image: "k8s.gcr.io/gcsweb",
+    version: "v1.1.0",
+    source: { repo: TEST_INFRA, commit: "7d1d63c8a1c05760767cfc8b27579d33789c2236" },
+    facts: {
+        state: "read",
+        listens: [
+            {
+                port: 8080,
+                serves: "/gcs/<bucket>/ for each -b bucket, /icons/, /styles/, /robots.txt",
+                // /healthz answers `ok` to a GET, never redirected to https (lines 133-142).
+                health: ["/healthz"],
+                at: atGcsweb(GCSWEB, "44,112,116,133-142"),
+            },
+        ],
+        flags: Object.entries({
+            p: 44,
+            i: 45,
+            s: 46,
+            version: 47,
+            "upgrade-proxied-http-to-https": 48,
+            b: 74,
+        }).map(([name, line]) => ({ name, at: atGcsweb(GCSWEB, line) })),
+        env: NO_ENV,
+        // The icons and styles the image adds (gcsweb/Dockerfile.in:23-24), at the -i and -s defaults.
+        files: [
+            { name: "/icons", at: atGcsweb("gcsweb/Dockerfile.in", 23) },
+            { name: "/styles", at: atGcsweb("gcsweb/Dockerfile.in", 24) },
+        ],
+    },
+};
+
+/**
+ * The Docker Hub `registry:2.7.1` image: distribution v2.7.1's `registry` binary in
+ * distribution/distribution-library-image's amd64/ at b804bcd ("Update registry to 2.7.1"): ENTRYPOINT
+ * docker-entrypoint.sh, which turns a first argument ending in .yml into `registry serve <it>`, and CMD
+ * /etc/docker/registry/config.yml (amd64/Dockerfile:9,15,17; docker-entrypoint.sh:5-8). Its later rebuilds of the tag
+ * changed only the Alpine base.
+ */
+const atRegistry = atIn("distribution/distribution@2461543d98");
+const atLibrary = atIn("distribution/distribution-library-image@b804bcd6a4");
+const REGISTRY_IMAGE: ImageEvidence = {
+    image: "docker.io/library/registry",
+    version: "2.7.1",
+    source: { repo: "distribution/distribution", commit: "2461543d988979529609e8cb6fca9ca190dc48da" },
+    facts: {
+        state: "read",
+        listens: [
+            {
+                // http.addr of the config: :5000 in the image's config and in the program's mirror-config.
+                port: 5000,
+                serves: "the registry API (/v2/), here a pull-through cache (proxy.remoteurl)",
+                // `/` answers 200 (alive, registry.go:110, 357-368) behind health.Handler, which answers 503 to every
+                // request while a registered check (health.storagedriver of the config) fails (registry.go:111,
+                // health/health.go:262-272, registry/handlers/app.go:353-370).
+                health: ["/"],
+                at: atRegistry("registry/registry.go", "110-111,132"),
+            },
+            // No debug listener (/debug/health, pprof, metrics): only with http.debug.addr (registry.go:54-61), which
+            // the program's config does not set.
+        ],
+        // `registry serve <config>` defines no flag (registry.go:38-81); only the root command has --version
+        // (registry/root.go:22), and the container's arguments go to `serve`.
+        flags: [],
+        // Any REGISTRY_<SECTION>_<KEY> overrides the config's key (configuration/parser.go:91-96,110-136); the
+        // program sets none.
+        env: [{ name: "REGISTRY_CONFIGURATION_PATH", at: atRegistry("registry/registry.go", "374-375") }],
+        files: [
+            { name: "/etc/docker/registry/config.yml", at: atLibrary("amd64/Dockerfile", "9,17") },
+            // storage.filesystem.rootdirectory of the config; a VOLUME of the image.
+            { name: "/var/lib/registry", at: atLibrary("amd64/Dockerfile", 11) },
+        ],
+    },
+};
+
+/** prom/pushgateway v0.4.0 (tag v0.4.0 = 6ceb4a19fa, 2017-06-09): ENTRYPOINT /bin/pushgateway (Dockerfile:8). */
+const atPushgateway = atIn("prometheus/pushgateway@6ceb4a19fa");
+const PUSHGATEWAY_IMAGE: ImageEvidence = {
+    image: "docker.io/prom/pushgateway",
+    version: "v0.4.0",
+    source: { repo: "prometheus/pushgateway", commit: "6ceb4a19fa85ac2d6c2d386c144566fb1ede1f6c" },
+    facts: {
+        state: "read",
+        listens: [
+            {
+                port: 9091,
+                serves: "GET /metrics, the push API under /metrics/job/ (PUT, POST, DELETE), /static/, /debug/pprof/",
+                // No /-/healthy or /-/ready at this version: the router has only the routes of main.go:70-100.
+                health: ["/metrics", "/status", "/"],
+                at: atPushgateway("main.go", "39,70-100,103"),
+            },
+        ],
+        // Go's flag package (one or two dashes), and the two flags the vendored prometheus/common/log adds.
+        flags: [
+            ...Object.entries({
+                version: 38,
+                "web.listen-address": 39,
+                "web.telemetry-path": 40,
+                "persistence.file": 41,
+                "persistence.interval": 42,
+            }).map(([name, line]) => ({ name, at: atPushgateway("main.go", line) })),
+            ...Object.entries({ "log.level": 95, "log.format": 96 }).map(([name, line]) => ({
+                name,
+                at: atPushgateway("vendor/github.com/prometheus/common/log/log.go", line),
+            })),
+        ],
+        env: NO_ENV,
+        // Opens a file only with -persistence.file (storage/diskmetricstore.go:262,269,285); without it (the
+        // program's case) the pushed metrics live in memory and a restart drops them.
+        files: [],
+    },
+};
+
+/**
+ * nginxinc/nginx-unprivileged:1.19.3-alpine: mainline/alpine at 097c32d ("Update mainline NGINX to 1.19.3",
+ * 2020-10-08; the next change of mainline/ is 1.19.4), which the tag is built (and rebuilt) from.
+ */
+const atNginx = atIn("nginxinc/docker-nginx-unprivileged@097c32dafc");
+const NGINX = "mainline/alpine";
+const PUSHGATEWAY_PROXY_CONF =
+    "kubevirt/project-infra@145ec5a:github/ci/prow-deploy/kustom/base/manifests/test_infra/e88598c4a7f86e0564a2d8b46ce5f729247791e6/pushgateway_deployment.yaml";
+const NGINX_IMAGE: ImageEvidence = {
+    image: "docker.io/nginxinc/nginx-unprivileged",
+    version: "1.19.3-alpine",
+    source: {
+        repo: "nginxinc/docker-nginx-unprivileged",
+        commit: "097c32dafcfc366ce6e2b0b9cd281650d2053485",
+    },
+    facts: {
+        state: "read",
+        listens: [
+            {
+                // The image's own conf.d/default.conf listens on 8080 (Dockerfile:112,127), but the program mounts
+                // pushgateway-proxy-config over /etc/nginx/conf.d, which hides it: its default.conf listens on 8081
+                // as KubeVirt's proxy config does (line 58), and adds `location = /healthz` answered by nginx itself
+                // (components/prow/documents.ts pushgatewayProxyConf; test/prow/evidence.test.ts holds the two
+                // together).
+                port: 8081,
+                serves: "pushgateway-proxy-config: GET proxied to the pushgateway Service, other methods denied",
+                health: ["/healthz"],
+                at: `${PUSHGATEWAY_PROXY_CONF}:57-65`,
+            },
+        ],
+        // CMD ["nginx", "-g", "daemon off;"] (Dockerfile:133); the program passes no argument.
+        flags: "none",
+        env: Object.entries({
+            NGINX_ENTRYPOINT_QUIET_LOGS: atNginx(`${NGINX}/docker-entrypoint.sh`, 6),
+            NGINX_ENVSUBST_TEMPLATE_DIR: atNginx(`${NGINX}/20-envsubst-on-templates.sh`, 8),
+            NGINX_ENVSUBST_TEMPLATE_SUFFIX: atNginx(`${NGINX}/20-envsubst-on-templates.sh`, 9),
+            NGINX_ENVSUBST_OUTPUT_DIR: atNginx(`${NGINX}/20-envsubst-on-templates.sh`, 10),
+        }).map(([name, at]) => ({ name, at })),
+        files: [
+            // A read-only conf.d is expected: the IPv6 script leaves a default.conf it cannot modify alone.
+            {
+                name: "/etc/nginx/conf.d/",
+                at: atNginx(`${NGINX}/10-listen-on-ipv6-by-default.sh`, "7,15-21"),
+            },
+            // The pid file and every temp path are moved to /tmp for the unprivileged user.
+            { name: "/tmp/", at: atNginx(`${NGINX}/Dockerfile`, "114-115") },
+        ],
+    },
+};
+
 const OTHER_IMAGES: ImageEvidence[] = [
     REHEARSE_IMAGE,
+    RELEASE_BLOCKER_IMAGE,
+    GCSWEB_IMAGE,
+    REGISTRY_IMAGE,
+    PUSHGATEWAY_IMAGE,
+    NGINX_IMAGE,
     unread(
         "gcr.io/k8s-testimages/greenhouse",
         "sha256:ab1a3421cc3c072a813d8543735f218ca6caa811011391a0e5b00104700e6e7b",
         TEST_INFRA,
         "unknown",
-        "pinned by digest; no source records which test-infra commit built it (greenhouse/main.go at a5b49bc903 serves the cache on --cache-port 8080 and /prometheus on --metrics-port 9090, lines 50-51,88-105, but that is not this build)",
-    ),
-    unread(
-        "index.docker.io/kubevirtci/release-blocker",
-        "sha256:aa89a48eca962ba63f089e7f923d56540c85fbbe34ccc324c3c733137195f0e4",
-        "kubevirt/project-infra",
-        "unknown",
-        "pinned by digest; no source records which kubevirt/project-infra commit built it",
-    ),
-    unread(
-        "k8s.gcr.io/gcsweb",
-        "v1.1.0",
-        "kubernetes/k8s.io",
-        "unknown",
-        "no source found that maps the v1.1.0 tag to a commit",
-    ),
-    unread(
-        "registry",
-        "2.7.1",
-        "distribution/distribution",
-        "v2.7.1",
-        "not read yet (registry/handlers at v2.7.1)",
-    ),
-    unread(
-        "prom/pushgateway",
-        "v0.4.0",
-        "prometheus/pushgateway",
-        "v0.4.0",
-        "not read yet (main.go at v0.4.0)",
-    ),
-    unread(
-        "nginxinc/nginx-unprivileged",
-        "1.19.3-alpine",
-        "nginxinc/docker-nginx-unprivileged",
-        "unknown",
-        "serves what its ConfigMap says (the program's pushgateway-proxy-config, components/prow/documents.ts); the image's source was not read",
+        "pinned by digest alone, copied in by kubevirt/project-infra f7bca24cb (2019-02-13) without a tag; test-infra then deployed the moving gcr.io/k8s-testimages/greenhouse:latest (greenhouse/deployment.yaml) and greenhouse/BUILD.bazel has an image rule but no push target, so no file records when or from which commit this digest was pushed (greenhouse/main.go at a5b49bc903 serves the cache on --cache-port 8080 and /prometheus on --metrics-port 9090, lines 50-51,88-105, but that is not this build)",
     ),
 ];
 
