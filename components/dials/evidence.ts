@@ -1,5 +1,11 @@
 import type { At, FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
+import {
+    NGINX_FLAGS,
+    NGINX_UNPRIVILEGED_SOURCE,
+    nginxEntrypointEnv,
+    nginxUnprivilegedAt,
+} from "../shared/nginxUnprivilegedEvidence";
 import { SCLORG_REDIS_EVIDENCE } from "../shared/redisEvidence";
 
 // What the upstream sources say of the images DIALS runs, at the versions the stacks pin (issue 51 item 1): the
@@ -18,19 +24,15 @@ import { SCLORG_REDIS_EVIDENCE } from "../shared/redisEvidence";
 const DIALS = { repo: "cms-DQM/dials", commit: "277e721511fdb00846bdcd6c6ddab021072c37b7" };
 const CELERY = "celery/celery@b8c67a7a9c"; // tag v5.3.6
 const FLOWER = "mher/flower@cf39575472"; // tag v2.0.1
-const NGINX_UNPRIVILEGED = {
-    repo: "nginxinc/docker-nginx-unprivileged",
-    // "feat: Update mainline NGINX to 1.27.4": the commit that set NGINX_VERSION=1.27.4 in mainline/ (no git tag
-    // names 1.27.4 in the repository). The image tag 1.27.4-alpine is rebuilt (Alpine updates) while 1.27.4 is
-    // mainline, from this directory.
-    commit: "2cc5e1e803dee7adc6418662068edb014b26584c",
-};
+// The nginx-unprivileged reading is shared with packit's metrics proxy (components/shared/nginxUnprivilegedEvidence.ts):
+// the commit that set NGINX_VERSION=1.27.4 in mainline/; the tag 1.27.4-alpine is rebuilt (Alpine updates) while
+// 1.27.4 is mainline.
+const NGINX_UNPRIVILEGED = NGINX_UNPRIVILEGED_SOURCE;
 
 /** `cms-DQM/dials@277e721511:path:lines`. */
 export const dialsAt = (path: string, lines: string | number): At =>
     `cms-DQM/dials@277e721511:${path}:${lines}`;
-const nginxAt = (path: string, lines: string | number): At =>
-    `nginxinc/docker-nginx-unprivileged@2cc5e1e803:${path}:${lines}`;
+const nginxAt = (path: string, lines: string | number): At => nginxUnprivilegedAt("alpine-slim")(path, lines);
 
 const named = (spec: Record<string, At>, required = false): NamedFact[] =>
     Object.entries(spec).map(([name, at]) => ({ name, at, ...(required ? { required } : {}) }));
@@ -199,20 +201,13 @@ const NGINX_FACTS: ReadFacts = {
             at: dialsAt("oc/prod/configmaps/backend-rproxy.yaml", "14,36-38"),
         },
     ],
-    // CMD ["nginx", "-g", "daemon off;"] (mainline/alpine-slim/Dockerfile:140); the program passes no argument.
-    flags: "none",
-    env: named({
-        NGINX_ENTRYPOINT_QUIET_LOGS: nginxAt("mainline/alpine-slim/docker-entrypoint.sh", 7),
-        NGINX_ENVSUBST_TEMPLATE_DIR: nginxAt("mainline/alpine-slim/20-envsubst-on-templates.sh", 32),
-        NGINX_ENVSUBST_OUTPUT_DIR: nginxAt("mainline/alpine-slim/20-envsubst-on-templates.sh", 34),
-        NGINX_ENTRYPOINT_WORKER_PROCESSES_AUTOTUNE: nginxAt(
-            "mainline/alpine-slim/30-tune-worker-processes.sh",
-            10,
-        ),
-    }),
+    // nginx's own options; CMD ["nginx", "-g", "daemon off;"] (mainline/alpine-slim/Dockerfile:140), the program passes
+    // no argument.
+    flags: NGINX_FLAGS,
+    env: nginxEntrypointEnv("alpine-slim"),
     files: named({
         // A read-only conf.d is expected: the IPv6 script skips a default.conf it cannot modify (or that is absent).
-        "/etc/nginx/conf.d/": nginxAt("mainline/alpine-slim/10-listen-on-ipv6-by-default.sh", "13,21-27"),
+        "/etc/nginx/conf.d/": nginxAt("10-listen-on-ipv6-by-default.sh", "13,21-27"),
     }),
 };
 

@@ -1,6 +1,13 @@
 import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
 import { unreadImage } from "../shared/evidence/unread";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
+import {
+    NGINX_FLAGS,
+    NGINX_UNPRIVILEGED_SOURCE,
+    nginxEntrypointEnv,
+    nginxUnprivilegedAt,
+} from "../shared/nginxUnprivilegedEvidence";
+import { ORIGIN_CLI_EVIDENCE } from "../shared/originCliEvidence";
 import { SCLORG_REDIS_EVIDENCE } from "../shared/redisEvidence";
 
 // What the upstream source of each image the packit system runs (and stream, which shares its layout) says of it, read
@@ -361,6 +368,160 @@ function dashboardFacts(short: string): ReadFacts {
 }
 const DASHBOARD_WORKFLOW = "packit/dashboard@e573903f4a:.github/workflows/build-and-push.yml:3-7,25-38";
 
+// ---- packit/tokman: stable 1a0d933f55 (:prod), main d574a3622f (:stg) ------------------------------------------------
+// The two heads differ in .pre-commit-config.yaml only: the lines below are the same at both.
+function tokmanFacts(short: string): ReadFacts {
+    const at = (path: string, lines: string | number) => `packit/tokman@${short}:${path}:${lines}`;
+    return {
+        state: "read",
+        listens: [
+            {
+                port: 8000,
+                serves: "the token API (gunicorn on $BIND_ADDR; unset, 127.0.0.1:8000, which nothing outside the pod reaches)",
+                // Flask-RESTX resource answering GET (and HEAD) without touching GitHub or the database.
+                health: ["/api/health"],
+                at: `${at("run.sh", 10)}; ${at("Containerfile", 29)}; ${at("tokman/app.py", "132-139")}`,
+            },
+        ],
+        // CMD ./run.sh (Containerfile:32), which takes no arguments.
+        flags: "none",
+        env: [
+            // Flask's config.from_envvar: unset, create_app raises at import and gunicorn exits.
+            { name: "TOKMAN_CONFIG", required: true, at: at("tokman/app.py", 28) },
+            // Unset, gunicorn binds 127.0.0.1: no probe, Service or client reaches it.
+            { name: "BIND_ADDR", required: true, at: at("run.sh", 10) },
+            ...fact(at)("run.sh", { WORKERS: 10 }),
+            { name: "LOG_LEVEL", at: `${at("run.sh", 10)}; ${at("tokman/app.py", "30-32")}` },
+            ...fact(at)("tokman/app.py", { SENTRY_SECRET: "47-49", DEPLOYMENT: 59 }),
+            // The migration run.sh starts with (alembic-3 upgrade head): else alembic.ini's sqlalchemy.url.
+            ...fact(at)("alembic/env.py", { DB_URI: "44,64" }),
+        ],
+        files: [
+            // The Flask config file $TOKMAN_CONFIG names (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, the database URI).
+            { name: "TOKMAN_CONFIG", at: at("tokman/app.py", "28,34-35") },
+            // The GitHub App key, at the path the config's GITHUB_APP_PRIVATE_KEY names: upstream's example config names
+            // this one, in the image's /secrets volume; read once, at start.
+            {
+                name: "/secrets/private-key.pem",
+                at: `${at("tokman/app.py", 34)}; ${at("config.py.example", 4)}; ${at("Containerfile", 30)}`,
+            },
+            // The sqlite file the migration creates and upgrades: the config's SQLALCHEMY_DATABASE_URI must name it.
+            { name: "/access_tokens/access_tokens.db", at: `${at("run.sh", 8)}; ${at("alembic.ini", 38)}` },
+        ],
+    };
+}
+const TOKMAN_WORKFLOW = "packit/tokman@d574a3622f:.github/workflows/build-and-push.yml:2-6,27-34";
+
+// ---- nginxinc/nginx-unprivileged:1.27 (mainline/debian/ @ 2cc5e1e803), the metrics proxy -------------------------
+// The image is read once (components/shared/nginxUnprivilegedEvidence.ts, shared with dials); what it listens on is
+// the program's own nginx.conf, which the container's command loads with -c instead of the image's /etc/nginx/nginx.conf
+// (whose conf.d server listens on 8080: Dockerfile:139 in mainline/debian/). The command replaces the image's
+// entrypoint (Dockerfile:154), so none of the entrypoint's variables is read by this container.
+const nginxDebianAt = nginxUnprivilegedAt("debian");
+const PACKIT_NGINX_FACTS: ReadFacts = {
+    state: "read",
+    listens: [
+        {
+            port: 8443,
+            serves: "GET /metrics of the pushgateway over TLS, everything else 404 (the program's nginx.conf)",
+            at: `components/packit/nginx.ts metricsProxyConfig (listen <listenPort> ssl; MetricsGateway's NGINX_PORT), loaded by -c (nginx/nginx@ecb809305e:src/core/nginx.c:880) in place of ${nginxDebianAt("Dockerfile", 139)}`,
+        },
+    ],
+    flags: NGINX_FLAGS,
+    env: nginxEntrypointEnv("debian"),
+    files: [
+        { name: "/etc/nginx/custom/nginx.conf", at: "nginx/nginx@ecb809305e:src/core/nginx.c:880 (-c)" },
+        // ssl_certificate and ssl_certificate_key of the program's nginx.conf, read when it loads.
+        {
+            name: "/secrets/fullchain.pem",
+            at: "components/packit/nginx.ts metricsProxyConfig (ssl_certificate)",
+        },
+        {
+            name: "/secrets/privkey.pem",
+            at: "components/packit/nginx.ts metricsProxyConfig (ssl_certificate_key)",
+        },
+    ],
+};
+
+// ---- mher/flower @ v2.0.1 (cf39575472), with celery 5.3.1 -----------------------------------------------------------
+// The tag's Dockerfile installs flower and redis from PyPI (Dockerfile:7), built once when the tag was pushed
+// (2023-08-13: .github/workflows/docker.yml:3-8,30-31); the celery it got is the newest 5.x then, 5.3.1 (celery's tag
+// v5.3.1 = 11b854aa32, 2023-06-18; v5.3.4 followed on 2023-09-03). CMD `celery flower` (Dockerfile:32).
+const FLOWER_SOURCE = { repo: "mher/flower", commit: "cf39575472e84648aa2d00c73826a60b1f6d828e" };
+const flowerAt = (path: string, lines: string | number): string => `mher/flower@cf39575472:${path}:${lines}`;
+const celeryAt = (path: string, lines: string | number): string =>
+    `celery/celery@11b854aa32:${path}:${lines}`;
+/** flower's options (tornado `define`s), by line of flower/options.py: each a flag, and a FLOWER_<NAME> variable. */
+const FLOWER_OPTIONS: Record<string, number> = {
+    port: 10,
+    address: 12,
+    unix_socket: 14,
+    debug: 16,
+    inspect_timeout: 18,
+    auth: 20,
+    basic_auth: 22,
+    oauth2_key: 24,
+    oauth2_secret: 26,
+    oauth2_redirect_uri: 28,
+    max_workers: 30,
+    max_tasks: 32,
+    db: 34,
+    persistent: 36,
+    state_save_interval: 38,
+    broker_api: 40,
+    ca_certs: 42,
+    certfile: 44,
+    keyfile: 46,
+    xheaders: 48,
+    auto_refresh: 50,
+    purge_offline_workers: 52,
+    cookie_secret: 54,
+    conf: 56,
+    enable_events: 58,
+    format_task: 60,
+    natural_time: 62,
+    tasks_columns: 64,
+    auth_provider: 67,
+    url_prefix: 68,
+    task_runtime_metric_buckets: 69,
+};
+const FLOWER_FACTS: ReadFacts = {
+    state: "read",
+    listens: [
+        {
+            port: 5555,
+            serves: "flower's UI and API (tornado on --port, default 5555, every address unless --address)",
+            // No authentication on it: 200 with basic_auth set too.
+            health: ["/healthcheck"],
+            at: `${flowerAt("flower/options.py", "10-13")}; ${flowerAt("flower/app.py", "71-74")}; ${flowerAt("flower/urls.py", 56)}; ${flowerAt("flower/views/monitor.py", "12-14")}; ${flowerAt("Dockerfile", 15)}`,
+        },
+    ],
+    // tornado takes an option with `-` or `_` between words (flower/command.py:150-153 keeps what it knows).
+    flags: Object.entries(FLOWER_OPTIONS).flatMap(([name, line]) =>
+        [...new Set([name, name.replace(/_/g, "-")])].map((n) => ({
+            name: n,
+            at: flowerAt("flower/options.py", line),
+        })),
+    ),
+    env: [
+        // Every FLOWER_<option> is that option (apply_env_options, before the command line).
+        ...Object.entries(FLOWER_OPTIONS).map(([name, line]) => ({
+            name: `FLOWER_${name.toUpperCase()}`,
+            at: `${flowerAt("flower/command.py", "24,41,62-79,156-158")}; ${flowerAt("flower/options.py", line)}`,
+        })),
+        // The broker and result backend of the Celery app flower monitors (no -A: celery's default app).
+        { name: "CELERY_BROKER_URL", at: celeryAt("celery/app/utils.py", "101-105") },
+        { name: "CELERY_RESULT_BACKEND", at: celeryAt("celery/app/utils.py", "107-112") },
+    ],
+    files: [
+        // --conf, default flowerconfig.py in the working directory (/data); missing, it is skipped.
+        {
+            name: "/data/flowerconfig.py",
+            at: `${flowerAt("flower/command.py", "86-92")}; ${flowerAt("flower/options.py", "7,56")}; ${flowerAt("Dockerfile", "17,20")}`,
+        },
+    ],
+};
+
 // ---- prometheus/pushgateway @ v1.6.2 --------------------------------------------------------------------------------
 const pgAt = (path: string, lines: string | number): string =>
     `prometheus/pushgateway@v1.6.2:${path}:${lines}`;
@@ -515,25 +676,19 @@ function sclorgPostgres(major: number): ImageEvidence {
     };
 }
 
-const NOT_READ = "not read in this pass (issue 51: the Packit sources were read first)";
-
 /** The evidence of every image the packit system runs (and stream, which shares its layout). */
 export const PACKIT_EVIDENCE: EvidenceTable = {
     file: "components/packit/evidence.ts",
     images: [
-        unreadImage(
-            "docker.io/nginxinc/nginx-unprivileged",
-            "1.27",
-            { repo: "nginxinc/docker-nginx-unprivileged", commit: "1.27" },
-            `${NOT_READ}; its command and nginx.conf are the program's own (components/packit/nginx.ts)`,
-        ),
+        {
+            image: "docker.io/nginxinc/nginx-unprivileged",
+            version: "1.27",
+            source: NGINX_UNPRIVILEGED_SOURCE,
+            facts: PACKIT_NGINX_FACTS,
+        },
         PUSHGATEWAY,
-        unreadImage(
-            "quay.io/openshift/origin-cli",
-            "4.15",
-            { repo: "openshift/oc", commit: "4.15" },
-            `${NOT_READ}; it runs the program's own scripts`,
-        ),
+        // The import and sandbox clean-up jobs' oc (shared with thoth's watcher restart).
+        ORIGIN_CLI_EVIDENCE,
         moving(
             "quay.io/packit/dashboard",
             "prod",
@@ -582,40 +737,29 @@ export const PACKIT_EVIDENCE: EvidenceTable = {
         moving("quay.io/packit/packit-service", "stg", "packit/packit-service", PS_COMMIT, API_FACTS),
         moving("quay.io/packit/packit-worker", "prod", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
         moving("quay.io/packit/packit-worker", "stg", "packit/packit-service", PS_COMMIT, WORKER_FACTS),
-        unreadImage(
+        moving(
             "quay.io/packit/tokman",
             "prod",
-            {
-                repo: "packit/tokman",
-                commit: "1a0d933f557909ce949017000cc3a6ecebda15f5",
-                moving: { branch: "stable", resolved: RESOLVED },
-            },
-            `${NOT_READ}; packit/tokman@1a0d933f55 is the head of stable, which builds :prod (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
+            "packit/tokman",
+            "1a0d933f557909ce949017000cc3a6ecebda15f5",
+            tokmanFacts("1a0d933f55"),
         ),
-        unreadImage(
+        moving(
             "quay.io/packit/tokman",
             "stg",
-            {
-                repo: "packit/tokman",
-                commit: "d574a3622f6ada95f92c1fc3d6842f7e9792856f",
-                moving: { branch: "main", resolved: RESOLVED },
-            },
-            `${NOT_READ}; packit/tokman@d574a3622f is the head of main, which builds :stg (packit/tokman@main:.github/workflows/build-and-push.yml:28-32)`,
+            "packit/tokman",
+            "d574a3622f6ada95f92c1fc3d6842f7e9792856f",
+            tokmanFacts("d574a3622f"),
         ),
         sclorgPostgres(15),
         // The shared Redis building block (components/shared/redis.ts): the Celery broker.
         SCLORG_REDIS_EVIDENCE,
-        unreadImage(
-            "docker.io/mher/flower",
-            "2.0.1",
-            { repo: "mher/flower", commit: "2.0.1" },
-            `${NOT_READ}; off in both stacks`,
-        ),
+        { image: "docker.io/mher/flower", version: "2.0.1", source: FLOWER_SOURCE, facts: FLOWER_FACTS },
         unreadImage(
             "docker.io/rediscommander/redis-commander",
             "redis-commander-210",
             { repo: "joeferner/redis-commander", commit: "unresolved" },
-            `${NOT_READ}; off in both stacks`,
+            "no commit of joeferner/redis-commander is known to build the tag redis-commander-210: no git tag or branch has that name, and the repository's image workflow tags master as latest and a tag v<version> as <version>, <minor> and <major>, on ghcr.io only (its Docker Hub lines are commented out: .github/workflows/docker-publish.yml:4-11,90-107 at b03e3c453c, 2025-07-21); before it Docker Hub had only latest (joeferner/redis-commander#365). Off in both stacks; pin a <version> tag to have it read",
         ),
         // The server a major upgrade from 13 starts from (postgres.previous).
         sclorgPostgres(13),
@@ -629,4 +773,5 @@ export const BUILD_WORKFLOWS = {
     "packit-service-fedmsg": FEDMSG_WORKFLOW,
     "packit-service-centosmsg": CENTOSMSG_WORKFLOW,
     dashboard: DASHBOARD_WORKFLOW,
+    tokman: TOKMAN_WORKFLOW,
 } as const;

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { unreadImage } from "../../components/shared/evidence/unread";
 import { evidenceVerdicts } from "../../components/shared/evidence/verdicts";
 import { PACKIT_EVIDENCE } from "../../components/packit/evidence";
 import { PROW_EVIDENCE } from "../../components/prow/evidence";
@@ -43,13 +44,26 @@ describe("an image version without evidence, on each tier", () => {
     });
 
     it("an unread source and a moving tag are noticed on both tiers, never a problem", () => {
-        const moving = {
-            // tokman's source is not read yet (packit-service's is: components/packit/evidence.ts).
-            key: "packit.images.pins.tokman",
-            image: "quay.io/packit/tokman:prod",
+        const moving = { key: "packit.images.pins.tokman", image: "quay.io/packit/tokman:prod" };
+        // Every moving tag of packit's table is read now: the table with tokman's :prod entry as it was before.
+        const unread = unreadImage(
+            "quay.io/packit/tokman",
+            "prod",
+            {
+                repo: "packit/tokman",
+                commit: "1a0d933f557909ce949017000cc3a6ecebda15f5",
+                moving: { branch: "stable", resolved: "2026-11-25" },
+            },
+            "not read",
+        );
+        const table = {
+            ...PACKIT_EVIDENCE,
+            images: PACKIT_EVIDENCE.images.map((e) =>
+                e.image === unread.image && e.version === unread.version ? unread : e,
+            ),
         };
         for (const tier of ["production", "staging"] as const) {
-            const { problems, notices } = evidenceVerdicts([moving], PACKIT_EVIDENCE, tier);
+            const { problems, notices } = evidenceVerdicts([moving], table, tier);
             assert.deepEqual(problems, []);
             assert.ok(notices.some((n) => n.startsWith("UNREAD IMAGE runbooks:packit.images.pins.tokman")));
             assert.ok(notices.some((n) => /^MOVING TAG .* the head of stable on \d{4}-\d{2}-\d{2}/.test(n)));

@@ -141,8 +141,16 @@ for (const stack of COMMITTED_STACKS) {
 
         it("the Packit images the source was read of are checked, not passed as unread", () => {
             const checked = containers.filter((c) => c.facts).map((c) => imageVersion(c.image).repository);
-            for (const repo of ["packit-service", "packit-worker", "hardly", "packit-service-fedmsg"])
+            for (const repo of [
+                "packit-service",
+                "packit-worker",
+                "hardly",
+                "packit-service-fedmsg",
+                "tokman",
+            ])
                 assert.ok(checked.includes(`quay.io/packit/${repo}`), `${repo} is not checked`);
+            for (const image of ["docker.io/nginxinc/nginx-unprivileged", "quay.io/openshift/origin-cli"])
+                assert.ok(checked.includes(image), `${image} is not checked`);
         });
 
         it("every variable a container sets is one its image reads (the shared replay, on packit and stream)", () => {

@@ -38,6 +38,81 @@ export function resolvePort(port: number | string, ports: ContainerView["ports"]
 
 const fromSource = (e: { from?: string }): string => (e.from ? ` (through envFrom ${e.from})` : "");
 
+/** The script of a container whose command is a shell given one inline (`[<shell>, "-c", <script>]`), else undefined. */
+export function shellScript(command: readonly unknown[] | undefined): string | undefined {
+    if (!command || command.length < 3) return undefined;
+    const [shell, option, script] = command;
+    if (typeof shell !== "string" || !/(^|\/)(ba|da|a)?sh$/.test(shell)) return undefined;
+    return option === "-c" && typeof script === "string" ? script : undefined;
+}
+
+/**
+ * The variables a shell script expands: `$NAME`, `${NAME...}`, and the bare names of its arithmetic `$(( ))`. Quoting
+ * is not followed, so a `$NAME` inside single quotes counts as well.
+ */
+export function scriptVariables(script: string): Set<string> {
+    const names = new Set<string>();
+    for (const m of script.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
+    for (const m of script.matchAll(/\$\(\(([^()]*)\)\)/g))
+        for (const n of m[1].matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) names.add(n[0]);
+    return names;
+}
+
+/**
+ * The simple commands of a shell script, each as its words (quotes removed): lines joined at a trailing backslash,
+ * split at unquoted newlines, `;`, `|`, `&`, parentheses and backticks (so a `$(...)` is a command of its own).
+ */
+export function scriptCommands(script: string): string[][] {
+    const out: string[][] = [];
+    let words: string[] = [];
+    let word: string | undefined;
+    let quote: "'" | '"' | undefined;
+    const endWord = () => {
+        if (word !== undefined) words.push(word);
+        word = undefined;
+    };
+    const endCommand = () => {
+        endWord();
+        if (words.length > 0) out.push(words);
+        words = [];
+    };
+    for (const ch of script.replace(/\\\n/g, " ")) {
+        if (quote) {
+            if (ch === quote) quote = undefined;
+            else word = (word ?? "") + ch;
+        } else if (ch === "'" || ch === '"') {
+            quote = ch;
+            word = word ?? "";
+        } else if (/\s/.test(ch) && ch !== "\n") endWord();
+        else if ("\n;|&()`".includes(ch)) endCommand();
+        else word = (word ?? "") + ch;
+    }
+    endCommand();
+    return out;
+}
+
+/** The flags a script passes to the image's programs (`facts.binaries`) that those programs do not define. */
+function scriptFlagMismatches(facts: ReadFacts, script: string, ref: string): string[] {
+    const binaries = new Set(facts.binaries ?? []);
+    const flags = facts.flags === "none" ? [] : facts.flags;
+    const out: string[] = [];
+    for (const words of scriptCommands(script)) {
+        const program = words[0].slice(words[0].lastIndexOf("/") + 1);
+        if (!binaries.has(program)) continue;
+        const rest = words.slice(1);
+        for (const arg of rest) {
+            const name = flagName(arg);
+            if (name === undefined) continue;
+            const defined = flags.some(
+                (f) => f.name === name && (f.command === undefined || rest.includes(f.command)),
+            );
+            if (!defined)
+                out.push(`its script passes --${name} to ${program}, a flag ${ref} does not define there`);
+        }
+    }
+    return out;
+}
+
 function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
     const out: string[] = [];
     const listening = new Map(facts.listens.map((l) => [l.port, l]));
@@ -68,9 +143,16 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
                 out.push(`passes --${name}, a flag ${ref} does not define`);
         }
     }
-    const read = new Set(facts.env.map((e) => e.name));
+    // A container running its own shell script: what the script expands is read too (by the script), and the flags
+    // it passes to the image's programs are checked against theirs.
+    const script = shellScript(c.command);
+    if (script !== undefined) out.push(...scriptFlagMismatches(facts, script, ref));
+    const read = new Set([...facts.env.map((e) => e.name), ...(script ? scriptVariables(script) : [])]);
     for (const e of c.env ?? [])
-        if (!read.has(e.name)) out.push(`sets ${e.name}${fromSource(e)}, a variable ${ref} never reads`);
+        if (!read.has(e.name))
+            out.push(
+                `sets ${e.name}${fromSource(e)}, a variable ${ref}${script !== undefined ? " (nor its script)" : ""} never reads`,
+            );
     const set = new Set((c.env ?? []).map((e) => e.name));
     for (const e of facts.env)
         if (e.required && c.envComplete !== false && !set.has(e.name))

@@ -18,6 +18,11 @@ export interface Listener {
 export interface FlagFact {
     name: string;
     requires?: string;
+    /**
+     * The subcommand that defines it (`get`, `patch`, `import-image`), for a binary of several commands; absent, every
+     * command takes it (a global flag, or a binary of one command).
+     */
+    command?: string;
     at: At;
 }
 
@@ -43,6 +48,11 @@ export interface ReadFacts {
     flags: readonly FlagFact[] | "none";
     env: readonly NamedFact[];
     files: readonly NamedFact[];
+    /**
+     * The programs of the image a container's own shell script (`command: [<shell>, "-c", <script>]`) may call by
+     * name: each flag such a call passes must be one of `flags` (global, or of a subcommand the call names).
+     */
+    binaries?: readonly string[];
     consumes?: readonly NamedFact[];
     publishes?: readonly NamedFact[];
 }

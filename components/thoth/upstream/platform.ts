@@ -1,5 +1,6 @@
 import type { FlagFact, ImageEvidence } from "../../shared/evidence/types";
 import { unreadImage } from "../../shared/evidence/unread";
+import { ORIGIN_CLI_EVIDENCE } from "../../shared/originCliEvidence";
 import { Source, at, readImage, reads } from "./sources";
 
 // What the station runs beside its own modules: Argo Workflows v2.12.5, Dgraph, PostgreSQL with pgbouncer and its
@@ -156,22 +157,6 @@ const POSTGRESQL = readImage("registry.access.redhat.com/rhscl/postgresql-10-rhe
     ),
 });
 
-/**
- * origin-cli 4.15: oc, with kubectl as a link to it (openshift/oc images/cli/Dockerfile.rhel:7-8 on release-4.15). Every
- * system runs it through a bash script it writes, and what reads those scripts' variables is the script, which the
- * shared evidence check cannot see (it matches variables against the image): left unread until it can.
- */
-const ORIGIN_CLI = unreadImage(
-    "quay.io/openshift/origin-cli",
-    "4.15",
-    {
-        repo: "openshift/oc",
-        commit: "82316376e25f6453b58258df6bf1e11ec4abb670",
-        moving: { branch: "release-4.15", resolved: "2024-10-03" },
-    },
-    "read at openshift/oc@8231637 (release-4.15): oc and a kubectl link in /usr/bin (images/cli/Dockerfile.rhel:7-8), no port, no variable of its own; the containers run bash scripts the programs write, whose variables only those scripts read, which the evidence check cannot attribute yet",
-);
-
 /** The evidence of what the station runs beside its modules. */
 export const PLATFORM_IMAGES: ImageEvidence[] = [
     WORKFLOW_CONTROLLER,
@@ -179,7 +164,8 @@ export const PLATFORM_IMAGES: ImageEvidence[] = [
     ARGO_EXEC,
     DGRAPH_IMAGE,
     POSTGRESQL,
-    ORIGIN_CLI,
+    // The watcher restart's kubectl: one reading, shared with packit and stream.
+    ORIGIN_CLI_EVIDENCE,
     unreadImage(
         "quay.io/openshiftio/bayesian-coreapi-pgbouncer",
         "to-be-pinned",
