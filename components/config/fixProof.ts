@@ -60,6 +60,8 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
                 : values.has(key)
                   ? values.get(key)
                   : source.getValue(key),
+        secretText: (key) =>
+            secrets.has(key) || removed.has(key) || values.has(key) ? undefined : source.secretText?.(key),
     };
 }
 

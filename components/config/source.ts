@@ -30,6 +30,12 @@ export interface ConfigSource {
     getValue(key: string): unknown;
     /** A secret value as a secret Output, undefined when unset. */
     getSecret(key: string): pulumi.Output<string> | undefined;
+    /**
+     * A secret's decrypted text exactly as {@link getSecret} hands it to deploy code (unparsed, unlike
+     * {@link getValue}), for a check that must judge it before anything is created; undefined when unset or when the
+     * source holds no real values (the offline plan, a partial configuration of a test). Never printed.
+     */
+    secretText?(key: string): string | undefined;
 }
 
 function parseValue(raw: string): unknown {
@@ -151,6 +157,8 @@ export function pulumiConfigSource(): ConfigSource {
             return value;
         },
         getSecret: (key) => config.getSecret(key),
+        // What getSecret wraps: the raw text, before getValue's JSON reading turns `123` or `"a"` into something else.
+        secretText: (key) => (runtimeConfig.isConfigSecret(`${prefix}${key}`) ? config.get(key) : undefined),
     };
 }
 

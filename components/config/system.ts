@@ -21,6 +21,25 @@ export interface SecretSpec {
     fromFile?: boolean;
     /** The program works without it (for example it generates a value with @pulumi/random instead). */
     optional?: boolean;
+    /**
+     * The values whatever reads this secret accepts, when it refuses some (an image's start script that exits on
+     * others): a set value outside them stops the run before anything is created (components/config/passes/secrets.ts).
+     */
+    accepts?: SecretValueRule;
+}
+
+/**
+ * What a secret's reader accepts of its value, declared once beside the reader (a building block of
+ * components/shared) and referenced by each secret it reads. The check is a predicate, so no message can quote the
+ * value: the refusal says only what is accepted and why.
+ */
+export interface SecretValueRule {
+    /** The values accepted, in words an operator can pick a new one by: `printable ASCII (0x21-0x7E) except ...`. */
+    accepted: string;
+    /** Who refuses other values and what happens then, with the source that says so. */
+    why: string;
+    /** Whether the reader accepts `value`. */
+    admits(value: string): boolean;
 }
 
 /** A secret key a system no longer reads because another key now holds the same value (one identity, one key). */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecretSpec, SecretStore } from "../config/system";
+import { REDIS_PASSWORD_ACCEPTED, REDIS_PASSWORD_RULE } from "../shared/redis";
 
 // Every secret value of DIALS and the Kubernetes Secret key it ends up in. Values come only from encrypted stack
 // config (or @pulumi/random for the Redis passwords); the Redis URLs are built from those passwords.
@@ -175,21 +176,27 @@ export const EOS_SECRETS: readonly SecretKeySpec[] = [
     ),
 ];
 
-/** Redis passwords: set them to keep today's, or leave them unset and a random one is generated and kept in state. */
+/**
+ * Redis passwords: set them to keep today's, or leave them unset and a random one is generated and kept in state. A
+ * set one is held to the Redis image's rule (components/shared/redis.ts): the image refuses others at start, and the
+ * ETL's broker or the backend's cache would crash-loop with every client of it.
+ */
 export const REDIS_PASSWORDS = {
     broker: {
         key: "dials-redis-etl-broker-password",
-        description: "password of redis-etl-broker (Secret key database-password); generated when unset",
+        description: `password of redis-etl-broker (Secret key database-password): ${REDIS_PASSWORD_ACCEPTED}, as the Redis image refuses others; generated when unset`,
         today: `${SOURCE}/redis.yaml: redis-etl-broker database-password, filled in by hand`,
         example: "s3cret-redis-password",
         optional: true,
+        accepts: REDIS_PASSWORD_RULE,
     },
     cache: {
         key: "dials-redis-web-cache-password",
-        description: "password of redis-web-cache (Secret key database-password); generated when unset",
+        description: `password of redis-web-cache (Secret key database-password): ${REDIS_PASSWORD_ACCEPTED}, as the Redis image refuses others; generated when unset`,
         today: `${SOURCE}/redis.yaml: redis-web-cache database-password, filled in by hand`,
         example: "s3cret-redis-password",
         optional: true,
+        accepts: REDIS_PASSWORD_RULE,
     },
 } satisfies Record<string, SecretSpec>;
 

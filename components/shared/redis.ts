@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import type { SecretValueRule } from "../config/system";
 import { ServiceEndpoint } from "./endpoints";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -27,7 +28,48 @@ export const REDIS_READINESS_COMMAND = [
     'test "$(redis-cli -h 127.0.0.1 -a $REDIS_PASSWORD ping)" == "PONG"',
 ];
 
-/** A password-protected Redis's password: the value from secret config, or a generated one when undefined. */
+/**
+ * The characters of printable ASCII (0x21-0x7E) the Redis image refuses in REDIS_PASSWORD. Its start script (run-redis)
+ * sources validate-variables.sh, which exits unless the password matches common.sh's `redis_password_regex`,
+ * `^[a-zA-Z0-9_~!@#$%^&*()-=<>,.?;:|]+$` (its `)-=` is the range 0x29-0x3D): every other printable character is in it,
+ * and nothing outside printable ASCII (a space, a control or non-ASCII character) is, nor the empty password.
+ * Read at sclorg/redis-container@ab5b8263ee (the head quay.io/sclorg/redis-7-c9s:c9s is built from, ./redisEvidence.ts).
+ */
+export const REDIS_PASSWORD_REFUSED: readonly string[] = ['"', "'", "`", "\\", "[", "]", "{", "}"];
+
+/** Where the image says so. */
+const REDIS_PASSWORD_SOURCE =
+    "sclorg/redis-container@ab5b8263ee:7/root/usr/share/container-scripts/redis/validate-variables.sh:10-11 against common.sh:11";
+
+/** Whether the Redis image starts with `password` as REDIS_PASSWORD (see {@link REDIS_PASSWORD_REFUSED}). */
+export function redisPasswordAccepted(password: string): boolean {
+    if (password.length === 0) return false;
+    for (const c of password) {
+        const code = c.codePointAt(0)!;
+        if (code < 0x21 || code > 0x7e || REDIS_PASSWORD_REFUSED.includes(c)) return false;
+    }
+    return true;
+}
+
+/** The passwords the Redis image accepts, in words without the refused characters themselves (for tables). */
+export const REDIS_PASSWORD_ACCEPTED =
+    "letters, digits and ASCII punctuation except quotes, backtick, backslash, square brackets and curly braces (no space, nothing outside ASCII)";
+
+/**
+ * The rule every secret that becomes a {@link RedisAuth} password declares (`SecretSpec.accepts`): a set value the
+ * image would refuse stops the run before anything is created, instead of a Redis pod that crash-loops.
+ */
+export const REDIS_PASSWORD_RULE: SecretValueRule = {
+    accepted: `one or more characters of printable ASCII (0x21-0x7E) except ${REDIS_PASSWORD_REFUSED.join(" ")}: ${REDIS_PASSWORD_ACCEPTED}`,
+    why: `the Redis image's start script (run-redis) exits before redis-server starts on any other REDIS_PASSWORD (${REDIS_PASSWORD_SOURCE}), so the Redis pod would crash-loop on every start, and every client of that Redis with it`,
+    admits: redisPasswordAccepted,
+};
+
+/**
+ * A password-protected Redis's password: the value from secret config (whose spec declares
+ * {@link REDIS_PASSWORD_RULE}, so the image accepts it), or a generated one when undefined (letters and digits only,
+ * always accepted).
+ */
 export interface RedisAuth {
     password?: pulumi.Input<string>;
 }
@@ -131,6 +173,7 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 ? pulumi.output(auth.password)
                 : new random.RandomPassword(
                       this.childName("password"),
+                      // Letters and digits only: always a password REDIS_PASSWORD_RULE admits.
                       { length: 32, special: false },
                       // Not a Kubernetes object: no cluster provider, nothing in the cluster to wait for.
                       { parent: this },

@@ -1,7 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import { ClusterContext } from "../../components/shared/cluster";
-import { Redis, RedisArgs, RedisAuth } from "../../components/shared/redis";
+import {
+    REDIS_PASSWORD_RULE,
+    Redis,
+    RedisArgs,
+    RedisAuth,
+    redisPasswordAccepted,
+} from "../../components/shared/redis";
 import { fixedSize } from "../../components/shared/resources";
 import { field, k8sObject, ofType, resetRecorder, settled, unwrap } from "../harness";
 
@@ -97,5 +104,63 @@ describe("shared Redis", () => {
         );
         const claim = k8sObject(PVC, "given", "ns");
         assert.ok(!claim.protect && !claim.retainOnDelete);
+    });
+});
+
+// The image's rule stated again, independently of components/shared/redis.ts: sclorg/redis-container@ab5b8263ee
+// 7/root/usr/share/container-scripts/redis/common.sh:11, `^[a-zA-Z0-9_~!@#$%^&*()-=<>,.?;:|]+$`, is every printable
+// ASCII character (0x21-0x7e) but these eight, one or more of them.
+const IMAGE_REFUSES = ['"', "'", "`", "\\", "[", "]", "{", "}"];
+const imageAccepts = (password: string): boolean =>
+    password.length > 0 &&
+    Array.from({ length: password.length }, (_, i) => password.charCodeAt(i)).every(
+        (code) => code >= 0x21 && code <= 0x7e && !IMAGE_REFUSES.includes(String.fromCharCode(code)),
+    );
+
+describe("the Redis image's password rule (REDIS_PASSWORD_RULE)", () => {
+    // Characters either side of every edge of the set, so short strings often mix accepted and refused ones.
+    const edges = [0x00, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0xa0, 0xe9, 0x2028, 0xfeff, 0xd800]
+        .map((c) => String.fromCharCode(c))
+        .concat(IMAGE_REFUSES, ["a", "Z", "0", "-", ")", "=", "|", "~", "!", "^", "_", "/", "+"]);
+
+    it("accepts exactly the non-empty strings of printable ASCII without quotes, backtick, backslash, brackets, braces", () => {
+        fc.assert(
+            fc.property(
+                fc.oneof(
+                    fc.string({ unit: "binary" }),
+                    fc.string({ unit: "binary-ascii" }),
+                    fc.string({ unit: "grapheme-ascii", minLength: 1 }),
+                    fc.string({ unit: fc.constantFrom(...edges) }),
+                    fc.string({ unit: "grapheme" }),
+                ),
+                (password) => {
+                    assert.equal(
+                        redisPasswordAccepted(password),
+                        imageAccepts(password),
+                        JSON.stringify(password),
+                    );
+                    assert.equal(REDIS_PASSWORD_RULE.admits(password), imageAccepts(password));
+                },
+            ),
+            { numRuns: 2000 },
+        );
+    });
+
+    it("every single character of the BMP as the image judges it", () => {
+        for (let code = 0; code <= 0xffff; code++) {
+            const c = String.fromCharCode(code);
+            assert.equal(redisPasswordAccepted(c), imageAccepts(c), `U+${code.toString(16)}`);
+        }
+        assert.equal(redisPasswordAccepted(""), false, "the image's regex needs one character or more");
+    });
+
+    it("says what it accepts by naming each refused character, and where the image says so", () => {
+        for (const c of IMAGE_REFUSES) assert.ok(REDIS_PASSWORD_RULE.accepted.includes(c), c);
+        assert.match(REDIS_PASSWORD_RULE.accepted, /0x21-0x7E/);
+        assert.match(
+            REDIS_PASSWORD_RULE.why,
+            /sclorg\/redis-container@ab5b8263ee:7\/.*validate-variables\.sh:10-11/,
+        );
+        assert.match(REDIS_PASSWORD_RULE.why, /common\.sh:11/);
     });
 });

@@ -73,6 +73,7 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
     const openstack = openstackProblems(keys, input, wanted);
     const unset = unsetSecrets(wanted.required, keys, input);
     const plain = plainTextSecrets(source, keys, wanted.declared, input.systems);
+    const refused = refusedValues(source, wanted.specs);
     return {
         state: {
             specs: wanted.specs,
@@ -80,7 +81,7 @@ export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secre
             declared: wanted.declared,
             placeholders: unset.placeholders,
         },
-        problems: [...openstack, ...unset.problems, ...plain],
+        problems: [...openstack, ...unset.problems, ...plain, ...refused],
     };
 }
 
@@ -173,6 +174,30 @@ function plainTextSecrets(
                 fix: secretFixCommand({ key }),
             });
         }
+    }
+    return problems;
+}
+
+/**
+ * Each used secret whose spec says what its reader accepts ({@link SecretSpec.accepts}), set (encrypted) to a value
+ * the reader refuses: the real source hands out its text as deploy code would read it; the offline plan's
+ * placeholders, and a secret a fix is about to prompt for, have none. A plain-text one is already a problem of its
+ * own, with the same fix. The message says what is accepted and why, never anything of the value.
+ */
+function refusedValues(source: ConfigSource, specs: readonly SecretSpec[]): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const seen = new Set<string>();
+    for (const spec of specs) {
+        const rule = spec.accepts;
+        if (!rule || seen.has(spec.key) || !source.isSecret(spec.key)) continue;
+        seen.add(spec.key);
+        const value = source.secretText?.(spec.key);
+        if (value === undefined || rule.admits(value)) continue;
+        problems.push({
+            key: fullKey(spec.key),
+            message: `is set to a value its reader refuses (not printed: it is a secret). It accepts only ${rule.accepted}: ${rule.why}. Set a new value it accepts`,
+            fix: secretFixCommand(spec),
+        });
     }
     return problems;
 }

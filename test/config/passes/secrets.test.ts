@@ -3,7 +3,7 @@ import { Placement } from "../../../components/config/passes/clusterReferences";
 import { secrets } from "../../../components/config/passes/secrets";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { memoryConfigSource } from "../../../components/config/source";
-import { SectionBase } from "../../../components/config/system";
+import { SecretValueRule, SectionBase, SystemDefinition } from "../../../components/config/system";
 import { app, cloud, cluster } from "./fixtures";
 
 const read = (section: string, parsed: SectionBase): SystemRead => ({
@@ -134,5 +134,58 @@ describe("pass: secrets wanted, set and encrypted", () => {
         });
         assert.deepEqual(off.problems, []);
         assert.ok(off.state.declared.has("openstack-password"));
+    });
+});
+
+describe("pass: secrets held to what their reader accepts (SecretSpec.accepts)", () => {
+    const digits: SecretValueRule = {
+        accepted: "decimal digits",
+        why: "the reader parses a number (example: its source, line 1)",
+        admits: (v) => /^[0-9]+$/.test(v),
+    };
+    const ruled: SystemDefinition = {
+        ...app("r"),
+        secrets: () => [
+            { key: "r-pin", description: "pin", today: "gopass", example: "1234", accepts: digits },
+            {
+                key: "r-file",
+                description: "file",
+                today: "gopass",
+                example: "pin.txt",
+                fromFile: true,
+                accepts: digits,
+            },
+        ],
+    };
+    const run = (enabled: boolean, text?: Record<string, string>) => {
+        const values = { "r-pin": "12a9", "r-file": "9876" };
+        const base = memoryConfigSource({}, values);
+        const source = text ? { ...base, secretText: (k: string) => text[k] } : base;
+        const r: SystemRead = { def: ruled, parsed: { enabled }, raw: {}, broken: [], problems: [] };
+        return secrets(source, { systems: [ruled], clusters: {}, read: [r], placements: [] }).problems;
+    };
+
+    it("a set value the reader refuses is a problem naming the key, what is accepted and why, never the value", () => {
+        const problems = run(true, { "r-pin": "12a9", "r-file": "x7q" });
+        assert.deepEqual(
+            problems.map((p) => [p.key, p.fix]),
+            [
+                ["runbooks:r-pin", "pulumi config set --secret r-pin"],
+                ["runbooks:r-file", "pulumi config set --secret r-file < pin.txt"],
+            ],
+        );
+        for (const p of problems) {
+            assert.match(
+                p.message,
+                /accepts only decimal digits: the reader parses a number \(example: its source, line 1\)/,
+            );
+            for (const value of ["12a9", "x7q"]) assert.ok(!p.message.includes(value));
+        }
+    });
+
+    it("accepted values, a switched-off system's, and a source without the text (the offline plan) are no problem", () => {
+        assert.deepEqual(run(true, { "r-pin": "1234", "r-file": "0" }), []);
+        assert.deepEqual(run(false, { "r-pin": "12a9", "r-file": "x" }), []);
+        assert.deepEqual(run(true), []);
     });
 });
