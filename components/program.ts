@@ -1,7 +1,7 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment, LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
-import { ConfigSource, pulumiConfigSource } from "./config/source";
+import { ConfigSource, engineProjectRoot, pulumiConfigSource } from "./config/source";
 import { OpenstackConfig } from "./config/program";
 import {
     KubernetesContext,
@@ -61,7 +61,7 @@ export async function runProgramOnEngine(
     source: ConfigSource = pulumiConfigSource(),
     systems: readonly SystemDefinition[] = SYSTEMS,
     read: ReadLiveIdentity = readLiveIdentity,
-    root = process.cwd(),
+    root = engineProjectRoot(),
 ): Promise<Record<string, pulumi.Input<unknown>>> {
     const config = loadProgramConfig(source, systems, { committed: gitCommittedFiles(root), root });
     const used = [

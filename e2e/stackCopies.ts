@@ -1,8 +1,9 @@
 import { spawnSync } from "child_process";
+import { randomBytes } from "crypto";
 import { parse } from "yaml";
 import { loadProgramConfig } from "../components/config/load";
 import { ConfigError, ConfigProblem } from "../components/config/problems";
-import { memoryConfigSource } from "../components/config/source";
+import { ConfigSource, memoryConfigSource } from "../components/config/source";
 import { SYSTEMS } from "../components/systems";
 import { readStackFile } from "../tools/plan/stackfile";
 import { testValue } from "./local-secrets";
@@ -26,27 +27,73 @@ export interface PreparedCopy {
 }
 
 /**
- * The section of a system that runs on no cluster: Callysto's operator values are ids of live OpenStack objects
- * (instance, port, floating IP, volumes, zone) that a preview imports, i.e. reads from the cloud, which the e2e does
- * not have. The copy turns it off; the local-callysto stack previews Callysto against an OpenStack on loopback.
+ * What a copy turns off, each for a reason of this machine, never of the program: the rest of the committed file is
+ * previewed as it is.
  */
-export const OFF_CLUSTER_SECTIONS = ["callysto"] as const;
+export const OFF_IN_COPIES: readonly { path: string; why: string }[] = [
+    {
+        path: "callysto.enabled",
+        why: "Callysto's operator values are ids of live OpenStack objects (instance, port, floating IP, volumes, zone) that a preview imports, i.e. reads from a cloud the e2e does not have; local-callysto previews Callysto against an OpenStack on loopback",
+    },
+    {
+        path: "thoth.station.modules.catalog.enabled",
+        why: "the provider renders the catalog's kustomize bases from github.com at preview time, and the e2e has no network (Pulumi.local.yaml turns it off for the same reason)",
+    },
+];
+
+/** Whether `values` holds the map a `--path` key sets a field of. */
+function holdsParent(values: Record<string, unknown>, path: string): boolean {
+    let at: unknown = values;
+    for (const k of path.split(".").slice(0, -1)) {
+        if (typeof at !== "object" || at === null || !(k in at)) return false;
+        at = (at as Record<string, unknown>)[k];
+    }
+    return typeof at === "object" && at !== null;
+}
 
 /**
- * The placeholder problems the program reports for the copy's configuration as the engine would hand it over, with
- * the problems that are not placeholders (a failure of the copy, never an operator value).
+ * The copy's configuration as the engine hands it to the program (components/config/source.ts pulumiConfigSource):
+ * a secret's decrypted text is its value too, so the checks of secret contents (database URIs, what an image accepts)
+ * judge the test values as a real run does. The plain in-memory source leaves them unread, as the offline plan does.
  */
+function engineSource(copy: StackCopy): ConfigSource {
+    const { values, secrets } = copy.decrypt();
+    const base = memoryConfigSource(values, secrets, { stack: copy.stack });
+    return {
+        ...base,
+        getValue: (key) => (key in secrets ? secrets[key] : base.getValue(key)),
+        secretText: (key) => secrets[key],
+    };
+}
+
+/** Every problem the program reports for the copy as the engine would run it (fixes proven, as a real run's). */
 function configProblems(copy: StackCopy): readonly ConfigProblem[] {
-    const config = copy.decrypt();
     try {
-        loadProgramConfig(memoryConfigSource(config.values, config.secrets, { stack: copy.stack }), SYSTEMS, {
-            root: copy.dir,
-        });
+        loadProgramConfig(engineSource(copy), SYSTEMS, { root: copy.dir });
         return [];
     } catch (err) {
         if (err instanceof ConfigError) return err.problems;
         throw err;
     }
+}
+
+/**
+ * A test URI for every database URI secret of the copy, on the server its system's section names
+ * (SystemDefinition.databaseServers): a real run refuses a URI that names another server, and the required-secret
+ * stand-in is no URI at all.
+ */
+function databaseUris(copy: StackCopy): Record<string, string> {
+    const { values, secrets } = copy.decrypt();
+    const config = loadProgramConfig(memoryConfigSource(values, secrets, { stack: copy.stack }), SYSTEMS, {
+        root: copy.dir,
+        placeholderSecret: () => "unset",
+    });
+    const uris: Record<string, string> = {};
+    for (const def of config.enabled)
+        for (const use of def.databaseServers?.(config.sections[def.section]) ?? [])
+            for (const key of use.uris)
+                uris[key] = `postgresql://e2e:${randomBytes(12).toString("hex")}@${use.server}/${key}`;
+    return uris;
 }
 
 /**
@@ -84,10 +131,10 @@ export function prepareCommittedCopy(stack: string, kubeconfig: string, uid: str
             copy.setPath(p, v);
             set.push(p);
         }
-        for (const section of OFF_CLUSTER_SECTIONS) {
-            if (!(section in values)) continue;
-            copy.setPath(`${section}.enabled`, "false");
-            set.push(`${section}.enabled`);
+        for (const { path } of OFF_IN_COPIES) {
+            if (!holdsParent(values, path)) continue;
+            copy.setPath(path, "false");
+            set.push(path);
         }
         for (const spec of requiredSecrets(stack, copy.dir)) {
             if (secrets.includes(spec.key)) continue;
@@ -97,7 +144,7 @@ export function prepareCommittedCopy(stack: string, kubeconfig: string, uid: str
         // Every operator value gets a test value the program's own checks accept; a kind of operator value without
         // one, or a problem that is no placeholder, fails the copy naming its key. A value given can reveal the next
         // check's problem (a production pin comes before the images it pins), hence rounds.
-        const { values: operatorValues, left: problems } = fillOperatorValues(
+        const { values: operatorValues } = fillOperatorValues(
             configProblems(copy),
             { kubeSystemUid: uid },
             (given) => {
@@ -108,11 +155,17 @@ export function prepareCommittedCopy(stack: string, kubeconfig: string, uid: str
                 return configProblems(copy);
             },
         );
-        if (problems.length > 0)
+        // The database server is an operator value: only now can the URIs on it be made.
+        for (const [key, uri] of Object.entries(databaseUris(copy))) {
+            copy.setSecret(key, uri);
+            if (!secrets.includes(key)) secrets.push(key);
+        }
+        const left = configProblems(copy);
+        if (left.length > 0)
             throw new Error(
                 `the ${stack} copy still stops a real run after its operator values got test values (a kind of ` +
                     `operator value without a stand-in in e2e/operatorValues.ts, or a problem that is no placeholder):\n` +
-                    problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"),
+                    left.map((p) => `  ${p.key}: ${p.message}`).join("\n"),
             );
         if (tier === "production") commitStackFile(copy);
         return { copy, set, secrets, operatorValues };

@@ -11,6 +11,15 @@ import { PROJECT } from "./problems";
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 /**
+ * The project's directory (where Pulumi.yaml and the stack files are) when the engine runs the program. Not the
+ * working directory: with `main: dist/index.js` the engine starts the program in `dist/` (pulumi/pulumi@a05d88f
+ * pkg/engine/project.go getPwdMain), where git tracks no stack file and no other stack's file is found.
+ */
+export function engineProjectRoot(): string {
+    return pulumi.getRootDirectory() || process.cwd();
+}
+
+/**
  * Where the program's configuration comes from. The real one wraps `pulumi.Config`; tests and the offline plan
  * provide their own. Secret values are only ever handed out as secret Outputs.
  */
@@ -134,7 +143,7 @@ export function pulumiConfigSource(): ConfigSource {
     const prefix = `${PROJECT}:`;
     // The stack file the CLI read, for the source text of values YAML turned into numbers (not needed to deploy:
     // without it, fixes print the number as the CLI gave it).
-    const file = path.join(process.cwd(), `Pulumi.${pulumi.getStack()}.yaml`);
+    const file = path.join(engineProjectRoot(), `Pulumi.${pulumi.getStack()}.yaml`);
     let text: string | undefined;
     try {
         text = existsSync(file) ? readFileSync(file, "utf8") : undefined;

@@ -23,7 +23,7 @@ import {
     operatorTestValues,
     testDigest,
 } from "../../e2e/operatorValues";
-import { OFF_CLUSTER_SECTIONS } from "../../e2e/stackCopies";
+import { OFF_IN_COPIES } from "../../e2e/stackCopies";
 import { readStackFile } from "../../tools/plan/stackfile";
 
 const roots: string[] = [];
@@ -44,7 +44,7 @@ function committedCopy(stack: string) {
     copyFileSync(stackFile(stack), stackFile(stack, root));
     const file = readStackFile(stack, root);
     const fixed = {
-        ...Object.fromEntries(OFF_CLUSTER_SECTIONS.map((s) => [`${s}.enabled`, "false"])),
+        ...Object.fromEntries(OFF_IN_COPIES.map((o) => [o.path, "false"])),
         ...pinnedImages(file.values),
     };
     const secrets = Object.fromEntries(
