@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { fixEdits, shellWords } from "../components/config/fixCommands";
+import { configArgs, fixEdits, shellWords } from "../components/config/fixCommands";
 import { ConfigProblem, PROJECT } from "../components/config/problems";
 
 // A committed stack file holds placeholders for values only an operator has (ids of live objects, the digests running
@@ -43,10 +43,7 @@ function digestPins(problem: ConfigProblem): OperatorTestValue[] {
         const edits = fixEdits(command);
         if (/[<>$]/.test(command) || edits?.length !== 1 || edits[0].secret || edits[0].path.length === 0)
             return [];
-        const valued = new Set(["--stack", "--type"]);
-        const [, path, value] = shellWords(command)
-            .slice(2)
-            .filter((w, i, all) => !w.startsWith("--") && !valued.has(all[i - 1]));
+        const [, path, value] = configArgs(shellWords(command));
         out.push({
             key: problem.key,
             path,

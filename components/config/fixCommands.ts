@@ -54,6 +54,12 @@ export interface FixEdit {
     secret?: boolean;
 }
 
+/** The positional words of a `pulumi config ...` command after `config` (verb, key, value), its flags left out. */
+export function configArgs(words: readonly string[]): string[] {
+    const valued = new Set(["--stack", "--type"]);
+    return words.slice(2).filter((w, i, all) => !w.startsWith("--") && !valued.has(all[i - 1]));
+}
+
 /**
  * The edits of a fix, in order, or undefined when a part of it needs judgement (an `edit Pulumi.<stack>.yaml: ...`)
  * or is not a `pulumi config` command of this project: such a fix is not applied, only shown.
@@ -64,8 +70,7 @@ export function fixEdits(fix: string): FixEdit[] | undefined {
         const [input, file] = part.trim().split(" < ");
         const words = shellWords(input);
         if (words[0] !== "pulumi" || words[1] !== "config") return undefined;
-        const valued = new Set(["--stack", "--type"]);
-        const args = words.slice(2).filter((w, i, all) => !w.startsWith("--") && !valued.has(all[i - 1]));
+        const args = configArgs(words);
         const flags = new Set(words.filter((w) => w.startsWith("--")));
         const type = words[words.indexOf("--type") + 1];
         const [verb, key, text] = args;
