@@ -102,6 +102,8 @@ const API_FACTS: ReadFacts = {
         },
         { name: "long-running", at: psAt("packit_service/celery_config.py", "21-22") },
     ],
+    // Every Celery process of a deployment talks to its own namespace's Redis (REDIS_SERVICE_HOST, set per namespace).
+    queues: { broker: "namespace" },
 };
 
 /** run_worker.sh's own reads, and what every Celery process of packit_service reads. */
@@ -176,6 +178,20 @@ const WORKER_FACTS: ReadFacts = {
             at: `${psAt("packit_service/constants.py", 179)}; ${psAt("packit_service/worker/handlers/abstract.py", "582-596")}`,
         },
     ],
+    queues: {
+        broker: "namespace",
+        servedFrom: {
+            env: "QUEUES",
+            unset: ["short-running", "long-running", "rate-limited"],
+            at: psAt("files/run_worker.sh", 32),
+            onlyWhen: {
+                env: "CELERY_COMMAND",
+                equals: "worker",
+                unset: "worker",
+                at: psAt("files/run_worker.sh", "25,30"),
+            },
+        },
+    },
 };
 
 /** One image version built from a branch head: `:prod` from stable, `:stg` from main (the repository's workflow). */
@@ -251,6 +267,20 @@ const HARDLY_FACTS: ReadFacts = {
         { name: "short-running", at: baseAt("packit_service/celery_config.py", 8) },
         { name: "long-running", at: baseAt("packit_service/celery_config.py", "11-35") },
     ],
+    queues: {
+        broker: "namespace",
+        servedFrom: {
+            env: "QUEUES",
+            unset: ["short-running", "long-running"],
+            at: baseAt("files/run_worker.sh", 31),
+            onlyWhen: {
+                env: "CELERY_COMMAND",
+                equals: "worker",
+                unset: "worker",
+                at: baseAt("files/run_worker.sh", "24,29"),
+            },
+        },
+    },
 };
 
 // ---- packit/packit-service-fedmsg: stable 36563590ba (:prod), main bff2924113 (:stg) -----------------------------
@@ -292,6 +322,7 @@ function fedmsgFacts(short: string): ReadFacts {
             },
         ],
         publishes: [{ name: "short-running", at: at("packit_service_fedmsg/consumer.py", "45,87-94") }],
+        queues: { broker: "namespace" },
     };
 }
 const FEDMSG_WORKFLOW =
@@ -341,6 +372,7 @@ const CENTOSMSG_FACTS: ReadFacts = {
     }),
     // $CELERY_DEFAULT_QUEUE; unset, Celery's own default `celery` (CENTOSMSG_QUEUE below).
     publishes: [{ name: "short-running", at: cmAt("packit_service_centosmsg/consumer.py", "41-44,66-69") }],
+    queues: { broker: "namespace", publishedFrom: CENTOSMSG_QUEUE },
 };
 
 // ---- packit/dashboard: stable 92b9b55b3b (:prod), main e573903f4a (:stg) -----------------------------------------

@@ -1,11 +1,16 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { containerVerdict, flagName } from "../../components/shared/evidence/check";
+import {
+    QueueView,
+    containerVerdict,
+    flagName,
+    unservedQueues,
+} from "../../components/shared/evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
-import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
+import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";
 import { plannedContainers, replay } from "./replay";
 
 /** Every system's evidence: the one table the plans are replayed against. */
@@ -51,7 +56,7 @@ for (const stack of COMMITTED_STACKS) {
         let notices: string[];
         before(async () => {
             const plan = await stackPlan(stack);
-            resources = plan.resources;
+            resources = recordedResources(plan);
             notices = (plan.files["notices.txt"] ?? "").split("\n");
         });
 
@@ -279,5 +284,109 @@ describe("the evidence's container rule, on generated containers", () => {
         const v = containerVerdict([facts([], [])], { image: "example.org/x:v2", probes: [] });
         assert.equal(v.state, "missing");
         assert.match(v.state === "missing" ? v.mismatches[0] : "", /no entry for \(it has v1\)|it has v1/);
+    });
+});
+
+describe("the evidence's Secret-file and queue rules, on generated containers", () => {
+    const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+    const image = (files: string[], extra: Partial<ReadFacts> = {}): ImageEvidence => ({
+        image: "example.org/x",
+        version: "v1",
+        source: { repo: "o/r", commit: "c" },
+        facts: {
+            state: "read",
+            listens: [],
+            flags: "none",
+            env: [],
+            files: files.map((name) => ({ name, at: "o/r@c:p:1" })),
+            ...extra,
+        },
+    });
+
+    it("a Secret key passes exactly when the process opens its file (by name, or told by an argument); an opened file its mount lacks fails", () => {
+        fc.assert(
+            fc.property(
+                fc.uniqueArray(word, { minLength: 1, maxLength: 5 }),
+                fc.uniqueArray(word, { maxLength: 5 }),
+                fc.boolean(),
+                (keys, openedNames, toldByArg) => {
+                    const dir = "/etc/s";
+                    const opened = openedNames.map((n) => `${dir}/${n}`);
+                    const told = toldByArg ? `${dir}/${keys[0]}` : undefined;
+                    const v = containerVerdict([image(opened)], {
+                        image: "example.org/x:v1",
+                        probes: [],
+                        ...(told ? { args: [`--key-file=${told}`] } : {}),
+                        secretFiles: {
+                            files: keys.map((key) => ({ path: `${dir}/${key}`, secret: "s", key })),
+                            dirs: [dir],
+                            undecided: [],
+                        },
+                    });
+                    const found = v.state === "checked" ? v.mismatches : [];
+                    const unopened = keys.filter((k) => !openedNames.includes(k) && `${dir}/${k}` !== told);
+                    const lacking = openedNames.filter((n) => !keys.includes(n));
+                    assert.deepEqual(
+                        found.filter((m) => m.includes("never opens")).length,
+                        unopened.length,
+                        found.join("\n"),
+                    );
+                    assert.deepEqual(found.filter((m) => m.includes("does not hold")).length, lacking.length);
+                },
+            ),
+        );
+    });
+
+    it("a published queue passes exactly when a worker within its broker's reach serves it", () => {
+        const queue = fc.constantFrom("a", "b", "c");
+        fc.assert(
+            fc.property(
+                fc.array(
+                    fc.record({
+                        ns: fc.constantFrom("n1", "n2"),
+                        serves: fc.option(fc.uniqueArray(queue, { maxLength: 3 }), { nil: undefined }),
+                        publishes: fc.uniqueArray(queue, { maxLength: 2 }),
+                    }),
+                    { maxLength: 5 },
+                ),
+                fc.boolean(),
+                (pods, perNamespace) => {
+                    const facts = (publishes: string[]): ReadFacts => ({
+                        state: "read",
+                        listens: [],
+                        flags: "none",
+                        env: [],
+                        files: [],
+                        consumes: ["a", "b", "c"].map((name) => ({ name, at: "o/r@c:p:1" })),
+                        publishes: publishes.map((name) => ({ name, at: "o/r@c:p:2" })),
+                        queues: {
+                            servedFrom: { env: "QUEUES", unset: [], at: "o/r@c:p:3" },
+                            ...(perNamespace ? { broker: "namespace" as const } : {}),
+                        },
+                    });
+                    const views: QueueView[] = pods.map((p, i) => ({
+                        where: `pod${i}`,
+                        namespace: p.ns,
+                        scope: p.ns,
+                        facts: facts(p.publishes),
+                        values: new Map(p.serves ? [["QUEUES", p.serves.join(",")]] : []),
+                    }));
+                    const reach = (ns: string) => (perNamespace ? ns : "");
+                    const served = new Set(
+                        pods.flatMap((p) => (p.serves ?? []).map((q) => `${reach(p.ns)}/${q}`)),
+                    );
+                    const expected = pods.flatMap((p, i) =>
+                        p.publishes
+                            .filter((q) => !served.has(`${reach(p.ns)}/${q}`))
+                            .map((q) => `pod${i} ${q}`),
+                    );
+                    const found = unservedQueues(views).map((m) => {
+                        const [, where, q] = /^(\S+): publishes to (\S+),/.exec(m) ?? [];
+                        return `${where} ${q}`;
+                    });
+                    assert.deepEqual(found, expected);
+                },
+            ),
+        );
     });
 });

@@ -1,9 +1,11 @@
 import {
     ContainerView,
+    QueueView,
+    SecretFiles,
     containerVerdict,
     listensOn,
     resolvePort,
-    unconsumedQueues,
+    unservedQueues,
 } from "../../components/shared/evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence } from "../../components/shared/evidence/types";
@@ -19,6 +21,7 @@ import type { PlanResource } from "../../tools/plan/render";
 export interface PlannedContainer {
     where: string;
     system: string;
+    namespace: string;
     scope: string;
     labels: Record<string, string>;
     view: ContainerView;
@@ -53,8 +56,8 @@ function probesOf(c: Obj): ContainerView["probes"] {
 }
 
 /**
- * `<scope>\0<Kind>/<name>` → the keys a ConfigMap or Secret of the plan holds; `undefined` for a Secret whose whole
- * payload the plan masks (a secret output), whose keys it cannot show.
+ * `<scope>\0<Kind>/<name>` → the keys a ConfigMap or Secret of the plan holds. The plan masks a Secret's payload
+ * whole; its keys come from what the evaluation recorded (test/fixtures/plans.ts `secretKeys`), else `undefined`.
  */
 type Sources = Map<string, string[] | undefined>;
 
@@ -65,7 +68,9 @@ function sourcesOf(resources: readonly PlanResource[]): Sources {
         if (kind !== "ConfigMap" && kind !== "Secret") continue;
         const props = r.inputs as Obj;
         const payloads = [props.data, props.stringData, props.binaryData].filter((d) => d !== undefined);
-        const keys = payloads.every(isObj) ? payloads.flatMap((d) => Object.keys(d)) : undefined;
+        const keys = payloads.every(isObj)
+            ? payloads.flatMap((d) => Object.keys(d))
+            : (r as { secretKeys?: string[] }).secretKeys;
         out.set(`${scopeOf(r)}\0${kind}/${String(meta(props).name ?? "")}`, keys);
     }
     return out;
@@ -96,13 +101,73 @@ function envOf(c: Obj, scope: string, sources: Sources): Pick<ContainerView, "en
         return keys.map((k) => ({ name: `${prefix}${k}`, from: `${kind} ${String(ref.name)}` }));
     });
     return {
-        env: [...objectsOf(c.env).map((e) => ({ name: String(e.name) })), ...fromSources],
+        env: [
+            ...objectsOf(c.env).map((e) => ({
+                name: String(e.name),
+                ...(typeof e.value === "string" ? { value: e.value } : {}),
+            })),
+            ...fromSources,
+        ],
         ...(complete ? {} : { envComplete: false }),
     };
 }
 
-function viewOf(c: Obj, scope: string, sources: Sources): ContainerView {
+/** `path in the volume` → Secret and key, for each Secret a volume projects; undefined where its keys are unknown. */
+function secretVolumeFiles(
+    v: Obj,
+    scope: string,
+    sources: Sources,
+): { path: string; secret: string; key: string }[] | undefined {
+    const refs = isObj(v.secret)
+        ? [{ name: v.secret.secretName, items: v.secret.items }]
+        : isObj(v.projected)
+          ? objectsOf(v.projected.sources)
+                .map((s) => s.secret)
+                .filter(isObj)
+          : [];
+    let known = true;
+    const files = refs.flatMap((ref) => {
+        const secret = String(ref.name ?? ref.secretName);
+        const items = objectsOf(ref.items);
+        if (items.length > 0)
+            return items.map((it) => ({ path: String(it.path), secret, key: String(it.key) }));
+        const keys = sources.get(`${scope}\0Secret/${secret}`);
+        if (keys === undefined) known = false;
+        return (keys ?? []).map((key) => ({ path: key, secret, key }));
+    });
+    return known ? files : undefined;
+}
+
+/** What the container's Secret volumes place in it, by mount (a `subPath` mount places the one file it names). */
+function secretFilesOf(c: Obj, pod: Obj, scope: string, sources: Sources): SecretFiles | undefined {
+    const volumes = new Map(objectsOf(pod.volumes).map((v) => [String(v.name), v]));
+    const files: SecretFiles["files"][number][] = [];
+    const dirs: string[] = [];
+    const undecided: string[] = [];
+    for (const m of objectsOf(c.volumeMounts)) {
+        const v = volumes.get(String(m.name));
+        if (!v || !(isObj(v.secret) || isObj(v.projected))) continue;
+        const at = String(m.mountPath).replace(/\/+$/, "");
+        const inVolume = secretVolumeFiles(v, scope, sources);
+        if (inVolume === undefined) {
+            undecided.push(at);
+            continue;
+        }
+        if (typeof m.subPath === "string" && m.subPath !== "") {
+            const sub = m.subPath;
+            files.push(...inVolume.filter((f) => f.path === sub).map((f) => ({ ...f, path: at })));
+            continue;
+        }
+        dirs.push(at);
+        files.push(...inVolume.map((f) => ({ ...f, path: `${at}/${f.path}` })));
+    }
+    return files.length + dirs.length + undecided.length > 0 ? { files, dirs, undecided } : undefined;
+}
+
+function viewOf(c: Obj, pod: Obj, scope: string, sources: Sources): ContainerView {
+    const secretFiles = secretFilesOf(c, pod, scope, sources);
     return {
+        ...(secretFiles ? { secretFiles } : {}),
         image: String(c.image),
         args: Array.isArray(c.args) ? c.args : undefined,
         command: Array.isArray(c.command) ? c.command : undefined,
@@ -115,10 +180,15 @@ function viewOf(c: Obj, scope: string, sources: Sources): ContainerView {
     };
 }
 
+/** An Argo CronWorkflow's workflowSpec (its `volumes` are its pods' volumes). */
+function workflowSpecOf(props: Obj): Obj {
+    const spec = isObj(props.spec) ? props.spec : {};
+    return isObj(spec.workflowSpec) ? spec.workflowSpec : {};
+}
+
 /** The containers of an Argo CronWorkflow's templates (what each Workflow it starts runs). */
 function workflowContainers(props: Obj): Obj[] {
-    const spec = isObj(props.spec) ? props.spec : {};
-    const wf = isObj(spec.workflowSpec) ? spec.workflowSpec : {};
+    const wf = workflowSpecOf(props);
     return objectsOf(wf.templates).flatMap((t) =>
         [t.container, t.script].filter(isObj).map((c, i) => ({ name: `${String(t.name)}#${i}`, ...c })),
     );
@@ -141,9 +211,10 @@ export function plannedContainers(resources: readonly PlanResource[]): PlannedCo
         return containers.map((c) => ({
             where: `${name} ${String(c.name)}`,
             system: r.system,
+            namespace: String(meta(props).namespace ?? ""),
             scope,
             labels: pod ? templateLabels(props) : {},
-            view: viewOf(c, scope, sources),
+            view: viewOf(c, pod?.spec ?? workflowSpecOf(props), scope, sources),
         }));
     });
 }
@@ -187,13 +258,31 @@ function servicePortFindings(
     return { mismatches, unread };
 }
 
+/** The containers of read images, as the queue rule sees them. */
+export function queueViews(
+    containers: readonly PlannedContainer[],
+    table: readonly ImageEvidence[],
+): QueueView[] {
+    return containers.flatMap((c) => {
+        const verdict = containerVerdict(table, c.view);
+        if (verdict.state !== "checked" || verdict.entry.facts.state !== "read") return [];
+        const values = new Map(
+            (c.view.env ?? []).flatMap((e) =>
+                typeof e.value === "string" ? [[e.name, e.value] as const] : [],
+            ),
+        );
+        return [
+            { where: c.where, namespace: c.namespace, scope: c.scope, facts: verdict.entry.facts, values },
+        ];
+    });
+}
+
 /** Replays `table` (every system's evidence) over a plan's resources. */
 export function replay(resources: readonly PlanResource[], table: readonly ImageEvidence[]): Replay {
     const containers = plannedContainers(resources);
     const mismatches: string[] = [];
     const unread: string[] = [];
     let checked = 0;
-    const used: ImageEvidence[] = [];
     for (const c of containers) {
         const verdict = containerVerdict(table, c.view);
         if (verdict.state === "unread") {
@@ -202,7 +291,6 @@ export function replay(resources: readonly PlanResource[], table: readonly Image
         }
         if (verdict.state === "checked") {
             checked++;
-            used.push(verdict.entry);
         }
         mismatches.push(...verdict.mismatches.map((m) => `${c.where}: ${m}`));
     }
@@ -211,8 +299,7 @@ export function replay(resources: readonly PlanResource[], table: readonly Image
         mismatches.push(...found.mismatches);
         unread.push(...found.unread);
     }
-    for (const { queue, by } of unconsumedQueues([...new Set(used)]))
-        mismatches.push(`${by} publishes to ${queue}, which no workload of the plan consumes`);
+    mismatches.push(...unservedQueues(queueViews(containers, table)));
     return { mismatches, unread, checked };
 }
 

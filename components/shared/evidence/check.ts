@@ -7,11 +7,22 @@ export interface ContainerView {
     args?: readonly unknown[];
     command?: readonly unknown[];
     /** Every variable the container gets: its `env`, and each key of its `envFrom` sources (`from` names the source). */
-    env?: readonly { name: string; from?: string }[];
+    env?: readonly { name: string; from?: string; value?: unknown }[];
     /** False when some `envFrom` source's keys are unknown (not given, or masked): a required variable may be there. */
     envComplete?: boolean;
     ports?: readonly { name?: string; containerPort: number }[];
     probes: readonly { kind: string; port: number | string; path?: string }[];
+    /** What the container's Secret volumes place in it (absent: none, or not looked at). */
+    secretFiles?: SecretFiles;
+}
+
+/** The files Secret volumes place in a container, each with its Secret and key. */
+export interface SecretFiles {
+    files: readonly { path: string; secret: string; key: string }[];
+    /** Every mount directory of a Secret volume whose keys are known (so what it does not hold is known too). */
+    dirs: readonly string[];
+    /** Mount directories of Secrets whose keys the plan cannot show (masked, or not in it): not checked. */
+    undecided: readonly string[];
 }
 
 /** What the evidence says of one container: mismatches, or that its image was not read (nothing checked). */
@@ -113,6 +124,52 @@ function scriptFlagMismatches(facts: ReadFacts, script: string, ref: string): st
     return out;
 }
 
+/**
+ * The paths a container tells its process to open: each argument, command word and plain `env` value, whole or after
+ * `=`. A binary that takes a file by flag or variable (`--hmac-secret-file=/etc/webhook/hmac`) opens what it is told, so
+ * its evidence lists the flag, not the file.
+ */
+function namedPaths(c: ContainerView): string[] {
+    const script = shellScript(c.command);
+    const words = [
+        ...(c.command ?? []),
+        ...(c.args ?? []),
+        ...(c.env ?? []).map((e) => e.value),
+        ...(script !== undefined ? scriptCommands(script).flat() : []),
+    ];
+    return words.flatMap((w) => (typeof w === "string" ? [w, w.slice(w.indexOf("=") + 1)] : []));
+}
+
+/** Whether the process opens `path`: the image opens it by name, or the container names it or a directory above it. */
+function opens(facts: ReadFacts, named: readonly string[], path: string): boolean {
+    if (facts.files.some((f) => f.name === path)) return true;
+    return named.some(
+        (n) => n.startsWith("/") && (n === path || path.startsWith(`${n.replace(/\/+$/, "")}/`)),
+    );
+}
+
+/**
+ * Secret files against the files the image opens: a key placed where the process never looks is a credential handed
+ * out for nothing, and a file it opens under a Secret mount that the mount does not hold stops it (or, worse, makes
+ * it run without the credential).
+ */
+function secretFileMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
+    const given = c.secretFiles;
+    if (!given) return [];
+    const named = namedPaths(c);
+    const out: string[] = [];
+    for (const f of given.files)
+        if (!opens(facts, named, f.path))
+            out.push(`is given Secret ${f.secret} key ${f.key} at ${f.path}, which ${ref} never opens`);
+    const placed = new Set(given.files.map((f) => f.path));
+    for (const f of facts.files) {
+        const dir = f.name.slice(0, f.name.lastIndexOf("/"));
+        if (given.dirs.includes(dir) && !placed.has(f.name))
+            out.push(`${ref} opens ${f.name} (${f.at}), which its Secret volume at ${dir} does not hold`);
+    }
+    return out;
+}
+
 function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
     const out: string[] = [];
     const listening = new Map(facts.listens.map((l) => [l.port, l]));
@@ -147,6 +204,7 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
     // it passes to the image's programs are checked against theirs.
     const script = shellScript(c.command);
     if (script !== undefined) out.push(...scriptFlagMismatches(facts, script, ref));
+    out.push(...secretFileMismatches(facts, c, ref));
     const read = new Set([...facts.env.map((e) => e.name), ...(script ? scriptVariables(script) : [])]);
     for (const e of c.env ?? [])
         if (!read.has(e.name))
@@ -181,16 +239,55 @@ export function listensOn(table: readonly ImageEvidence[], image: string, port: 
     return entry.facts.listens.some((l) => l.port === port);
 }
 
+/** A container as the queue rule sees it: where it runs (its broker's reach), its image's facts and its variables. */
+export interface QueueView {
+    where: string;
+    namespace: string;
+    /** Its cluster and namespace: a namespace's broker is one per cluster. */
+    scope: string;
+    facts: ReadFacts;
+    /** Plain values of the variables it sets (a variable from a Secret or ConfigMap reference has none here). */
+    values: ReadonlyMap<string, string>;
+}
+
+const listOf = (value: string): string[] =>
+    value
+        .split(",")
+        .map((q) => q.trim())
+        .filter((q) => q !== "");
+
+/** The queues a container serves: those its variable names (or the script's default) among what its image consumes. */
+export function servedQueues(c: QueueView): string[] {
+    const can = (c.facts.consumes ?? []).map((q) => q.name);
+    const from = c.facts.queues?.servedFrom;
+    if (!from) return can;
+    const role = from.onlyWhen;
+    if (role && (c.values.get(role.env) ?? role.unset) !== role.equals) return [];
+    const value = c.values.get(from.env);
+    const named = value !== undefined ? listOf(value) : from.unset;
+    return named.filter((q) => can.includes(q));
+}
+
+/** The queues a container publishes to: the one its variable names (or the default), else its image's own. */
+export function publishedQueuesOf(c: QueueView): string[] {
+    const from = c.facts.queues?.publishedFrom;
+    if (from) return [c.values.get(from.env) ?? from.unset];
+    return (c.facts.publishes ?? []).map((q) => q.name);
+}
+
 /**
- * Queues some image publishes that no image of the plan consumes, each with the publisher's entry; unread images
- * are left out (the caller lists them as unread).
+ * Each queue a container publishes to that no container serves within its broker's reach (its namespace, for an
+ * image whose facts say each namespace has its own broker; else the whole plan). A task sent there waits forever.
  */
-export function unconsumedQueues(entries: readonly ImageEvidence[]): { queue: string; by: string }[] {
-    const read = entries.flatMap((e) => (e.facts.state === "read" ? [{ e, facts: e.facts }] : []));
-    const consumed = new Set(read.flatMap(({ facts }) => (facts.consumes ?? []).map((q) => q.name)));
-    return read.flatMap(({ e, facts }) =>
-        (facts.publishes ?? [])
-            .filter((q) => !consumed.has(q.name))
-            .map((q) => ({ queue: q.name, by: entryRef(e) })),
+export function unservedQueues(containers: readonly QueueView[]): string[] {
+    const reach = (c: QueueView): string => (c.facts.queues?.broker === "namespace" ? c.scope : "");
+    const served = new Set(containers.flatMap((c) => servedQueues(c).map((q) => `${reach(c)}\0${q}`)));
+    return containers.flatMap((c) =>
+        publishedQueuesOf(c)
+            .filter((q) => !served.has(`${reach(c)}\0${q}`))
+            .map(
+                (q) =>
+                    `${c.where}: publishes to ${q}, which no worker ${reach(c) !== "" ? `of ${c.namespace}` : "of the plan"} serves`,
+            ),
     );
 }

@@ -55,6 +55,30 @@ export interface ReadFacts {
     binaries?: readonly string[];
     consumes?: readonly NamedFact[];
     publishes?: readonly NamedFact[];
+    /** How a container of the image names its queues, where it does (absent: it serves all `consumes`). */
+    queues?: QueueFacts;
+}
+
+/** Where the queues a container serves or publishes are named, and how far a queue reaches. */
+export interface QueueFacts {
+    /**
+     * The variable holding the comma-separated queues a worker serves among `consumes`; unset, `unset` (the start
+     * script's default).
+     */
+    servedFrom?: {
+        env: string;
+        unset: readonly string[];
+        at: At;
+        /** The variable that picks the process the start script runs: it serves queues only as `equals`. */
+        onlyWhen?: { env: string; equals: string; unset: string; at: At };
+    };
+    /** The variable naming the one queue it publishes to, replacing `publishes`; unset, `unset` (the library's default). */
+    publishedFrom?: { env: string; unset: string; at: At };
+    /**
+     * `namespace`: each namespace has its own broker (a Celery app on its namespace's Redis), so a queue is served
+     * only by a worker of the same namespace. Absent: one broker for the whole plan.
+     */
+    broker?: "namespace";
 }
 
 /** An image whose source was not read, and why: nothing about it is checked, and the plan says so. */

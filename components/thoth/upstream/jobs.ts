@@ -328,6 +328,11 @@ function prescriptionsRefresh(image: string, version: string): ImageEvidence {
                 name: "GITHUB_PRIVATE_KEY_PATH (the GitHub App's private key)",
                 at: at(src, `${pkg}/prescriptions.py`, 90),
             },
+            // GitPython clones and pushes git@github.com:thoth-station/prescriptions.git through ssh, which offers
+            // ~/.ssh/id_rsa by default (openssh/openssh-portable@fd0fa130ec:pathnames.h:60,77, the RHEL 8 client
+            // 8.0p1); HOME is /opt/app-root/src in the sclorg s2i images it builds on (.aicoe-ci.yaml;
+            // sclorg/s2i-base-container@cada84e647:core/Dockerfile.rhel8:27).
+            { name: "/opt/app-root/src/.ssh/id_rsa", at: at(src, `${pkg}/prescriptions.py`, "59,74,266") },
         ],
     });
 }
