@@ -1,8 +1,13 @@
 import { strict as assert } from "assert";
 import { DIALS_EVIDENCE, publishedQueues } from "../../components/dials/evidence";
-import { containerVerdict, flagName } from "../../components/shared/evidence/check";
+import {
+    QueueView,
+    containerVerdict,
+    flagName,
+    unservedQueues,
+} from "../../components/shared/evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import type { ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 
@@ -101,29 +106,55 @@ export function variableMismatches(containers: readonly DialsContainer[]): strin
     });
 }
 
-/** `--queues=<q>` of every worker command, by namespace. */
-export function consumedQueues(containers: readonly DialsContainer[]): Set<string> {
-    const out = new Set<string>();
-    for (const c of containers) {
-        const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
-        if (command[0] !== "celery") continue;
-        for (const arg of command) {
-            const m = /^--queues=(.+)$/.exec(arg);
-            if (m) m[1].split(",").forEach((q) => out.add(`${c.namespace}/${q}`));
-        }
-    }
-    return out;
+/** The queues a worker command serves: its `--queues=<q,...>`. */
+function commandQueues(c: DialsContainer): string[] {
+    const command = Array.isArray(c.container.command) ? c.container.command.map(String) : [];
+    if (command[0] !== "celery") return [];
+    return command.flatMap((arg) => /^--queues=(.+)$/.exec(arg)?.[1].split(",") ?? []);
 }
 
-/** Published queues of the stack's workspaces with no worker in the namespace. */
+/**
+ * Published queues of the stack's workspaces with no worker in the namespace (each has its own redis-etl-broker): the
+ * shared queue rule, with DIALS' publishers (one per namespace, the ETL's for these workspaces) and its workers'
+ * `--queues`.
+ */
 export function unconsumed(containers: readonly DialsContainer[], workspaces: readonly string[]): string[] {
-    const consumed = consumedQueues(containers);
+    const facts = (consumes: NamedFact[], publishes: NamedFact[]): ReadFacts => ({
+        state: "read",
+        listens: [],
+        flags: "none",
+        env: [],
+        files: [],
+        consumes,
+        publishes,
+        queues: { broker: "namespace" },
+    });
+    const published = publishedQueues(workspaces);
+    const at = new Map(published.map((q) => [q.name, q.at]));
     const namespaces = [...new Set(containers.map((c) => c.namespace))];
-    return namespaces.flatMap((ns) =>
-        publishedQueues(workspaces)
-            .filter((q) => !consumed.has(`${ns}/${q.name}`))
-            .map((q) => `${ns}: ${q.name} is published (${q.at}) and no worker consumes it`),
-    );
+    const views: QueueView[] = [
+        ...namespaces.map((ns) => ({
+            where: ns,
+            namespace: ns,
+            scope: ns,
+            facts: facts([], published),
+            values: new Map<string, string>(),
+        })),
+        ...containers.map((c) => ({
+            where: c.where,
+            namespace: c.namespace,
+            scope: c.namespace,
+            facts: facts(
+                commandQueues(c).map((name) => ({ name, at: "its command's --queues" })),
+                [],
+            ),
+            values: new Map<string, string>(),
+        })),
+    ];
+    return unservedQueues(views).map((m) => {
+        const [, ns, q] = /^(\S+): publishes to (\S+),/.exec(m) ?? [];
+        return `${ns}: ${q} is published (${at.get(q) ?? "?"}) and no worker consumes it`;
+    });
 }
 
 /** Every celery flag a container passes: its command, and the scripts of its probes and hooks that run celery. */
