@@ -52,11 +52,6 @@ export interface Cluster {
     policies: readonly NetworkPolicy[];
 }
 
-/** Whether `labels` satisfy `selector` (components/shared/labelSelector.ts: an empty selector selects all). */
-export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-    return labelSelectorMatches(selector, labels);
-}
-
 /**
  * Whether an ipBlock admits `address`: its cidr without its excepts, as address sets (the program's one range
  * arithmetic, components/shared/addressRanges.ts), so IPv6 and IPv4-mapped peers are judged as the API server does.
@@ -87,9 +82,9 @@ function peerMatches(cluster: Cluster, policyNamespace: string, peer: PolicyPeer
     // namespaceSelector alone: every pod of the selected namespaces; podSelector alone: pods of the policy's own
     // namespace; both: the selected pods of the selected namespaces.
     const namespaceOk = peer.namespaceSelector
-        ? selects(peer.namespaceSelector, namespaceLabels(cluster, source.namespace))
+        ? labelSelectorMatches(peer.namespaceSelector, namespaceLabels(cluster, source.namespace))
         : source.namespace === policyNamespace;
-    const podOk = peer.podSelector ? selects(peer.podSelector, source.labels) : true;
+    const podOk = peer.podSelector ? labelSelectorMatches(peer.podSelector, source.labels) : true;
     return namespaceOk && podOk;
 }
 
@@ -117,7 +112,7 @@ export function ingressPoliciesOf(cluster: Cluster, target: PodEndpoint): Networ
         (p) =>
             p.metadata.namespace === target.namespace &&
             affectsIngress(p) &&
-            selects(p.spec.podSelector, target.labels),
+            labelSelectorMatches(p.spec.podSelector, target.labels),
     );
 }
 
@@ -159,7 +154,7 @@ export function egressPoliciesOf(cluster: Cluster, source: PodEndpoint): Network
         (p) =>
             p.metadata.namespace === source.namespace &&
             affectsEgress(p) &&
-            selects(p.spec.podSelector, source.labels),
+            labelSelectorMatches(p.spec.podSelector, source.labels),
     );
 }
 
