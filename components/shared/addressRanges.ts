@@ -17,7 +17,8 @@ const MAPPED = 0xffffn << 32n;
 const V4_SIZE = 1n << 32n;
 /**
  * NAT64's well-known prefix 64:ff9b::/96 (RFC 6052), where a translator shows IPv4 clients: a block written inside
- * it admits those IPv4 clients too. (The deprecated IPv4-compatible ::a.b.c.d is not: nothing sends from it.)
+ * it admits those IPv4 clients too, unless the reader says it does not (`nat64AsIPv4: false`). (The deprecated
+ * IPv4-compatible ::a.b.c.d is not: nothing sends from it.)
  */
 const NAT64 = 0x64ff9bn << 96n;
 
@@ -56,12 +57,13 @@ export class AddressSet {
     /**
      * The set a list of pieces admits: CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`, host bits ignored as Neutron and
      * Kubernetes mask them), single addresses, and `first:last` IPv4 ranges (Dgraph's `--whitelist`). Undefined
-     * when a piece is none of these (its own check says why).
+     * when a piece is none of these (its own check says why). With `nat64AsIPv4: false` a block inside NAT64's
+     * prefix is an IPv6 block like any other, for a reader that sees the translated packets as IPv6.
      */
-    static of(pieces: readonly string[]): AddressSet | undefined {
+    static of(pieces: readonly string[], { nat64AsIPv4 = true } = {}): AddressSet | undefined {
         const intervals: Interval[] = [];
         for (const piece of pieces) {
-            const pieceIntervals = parsePiece(piece.trim());
+            const pieceIntervals = parsePiece(piece.trim(), nat64AsIPv4);
             if (pieceIntervals === undefined) return undefined;
             intervals.push(...pieceIntervals);
         }
@@ -130,7 +132,7 @@ export class AddressSet {
     }
 }
 
-function parsePiece(piece: string): Interval[] | undefined {
+function parsePiece(piece: string, nat64AsIPv4: boolean): Interval[] | undefined {
     const range = /^([0-9.]+):([0-9.]+)$/.exec(piece);
     if (range) {
         const ends = [range[1], range[2]].map((e) =>
@@ -156,7 +158,7 @@ function parsePiece(piece: string): Interval[] | undefined {
     if (v4) return [[MAPPED + first, MAPPED + last]];
     const inside = (base: bigint) => first >= base && last < base + V4_SIZE;
     if (inside(MAPPED)) return [[first, last]];
-    if (inside(NAT64))
+    if (nat64AsIPv4 && inside(NAT64))
         return [
             [first, last],
             [MAPPED + (first - NAT64), MAPPED + (last - NAT64)],

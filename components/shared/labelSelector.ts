@@ -1,6 +1,7 @@
 /**
  * Label selectors as the Kubernetes API server reads them (metav1.LabelSelector, `LabelSelectorAsSelector` in
- * k8s.io/apimachinery): one implementation for the policy pack, the NetworkPolicy evaluator and the adoption report.
+ * k8s.io/apimachinery): the one implementation for the program's NetworkPolicy ports, the policy pack, the manifest
+ * check, the NetworkPolicy evaluator, the adoption report and the tests' fixtures.
  */
 
 /** A `metav1.LabelSelectorRequirement`. */
@@ -67,7 +68,14 @@ function requirementHolds(requirement: unknown, labels: Record<string, string>):
     }
 }
 
-/** Whether a plain map selector (a Service's or a ReplicationController's `spec.selector`) selects `labels`. */
-export function mapSelectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-    return isRecord(selector) && labelSelectorMatches({ matchLabels: selector }, labels);
+/**
+ * Whether a Service's `spec.selector` (a plain map) selects a pod with `labels`. An empty or absent one selects no
+ * pod: such a Service's endpoints are managed by hand.
+ */
+export function serviceSelects(selector: unknown, labels: Record<string, string>): boolean {
+    return (
+        isRecord(selector) &&
+        Object.keys(selector).length > 0 &&
+        labelSelectorMatches({ matchLabels: selector }, labels)
+    );
 }

@@ -3,6 +3,7 @@ import type { ClusterContext } from "./cluster";
 import { ServiceEndpoint, endpointTextsIn } from "./endpoints";
 import { KeyedHandle, ObjectHandle, handlesIn, plainNamespace } from "./handles";
 import type { DerivedEgressPolicy } from "./egress";
+import { LabelSelector, serviceSelects } from "./labelSelector";
 import type { PodReads } from "./startupReads";
 
 /**
@@ -57,14 +58,7 @@ export interface PodSpecReads {
 }
 
 /** A label selector of pods, as a NetworkPolicy peer writes it. */
-export interface PodSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: {
-        key: string;
-        operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-        values?: string[];
-    }[];
-}
+export type PodSelector = LabelSelector;
 
 /** Pods the program makes (a workload's, a CronJob's, a Job's): where they run and which Services they reach. */
 export interface PodGroup {
@@ -273,10 +267,11 @@ function policyPort(
     targetPort: number | string,
 ): number | string {
     if (typeof targetPort === "number") return targetPort;
+    // A group's pods carry at least its selector's pairs: those are the labels the Service is matched against.
     const selected = graph.pods.filter(
         (g) =>
             g.namespace === service.namespace &&
-            Object.entries(service.selector).every(([k, v]) => g.selector.matchLabels?.[k] === v),
+            serviceSelects(service.selector, g.selector.matchLabels ?? {}),
     );
     const numbers = new Set(selected.map((g) => g.ports?.[targetPort]));
     const [only] = numbers;

@@ -1,6 +1,7 @@
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
 import { containersWithout } from "./resources";
-import { selectorMatches, serviceSelects, templateLabels } from "./selectors";
+import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
+import { templateLabels } from "./podTemplate";
 import { Obj, PolicyInput, Rule, StackRule, isObj, objectsOf } from "./types";
 
 // What keeps the pods of a workload serving through rollouts and node drains: a readiness probe on every container a
@@ -128,7 +129,9 @@ export const disruptionBudgets: StackRule = {
             const labels = templateLabels(workload.props);
             const where = describe(workload.type, workload.props);
             const matching = budgets.filter(
-                (b) => scopeOf(b) === scopeOf(workload) && selectorMatches(specOf(b.props).selector, labels),
+                (b) =>
+                    scopeOf(b) === scopeOf(workload) &&
+                    labelSelectorMatches(specOf(b.props).selector, labels),
             );
             const problems: string[] = [];
             if (replicas > 1 && matching.length !== 1) {

@@ -10,7 +10,8 @@ import {
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
-import { serviceSelects, templateLabels } from "../../policy/rules/selectors";
+import { serviceSelects } from "../../components/shared/labelSelector";
+import { templateLabels } from "../../policy/rules/podTemplate";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 import type { PlanResource } from "../../tools/plan/render";
 

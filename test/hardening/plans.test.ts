@@ -7,7 +7,8 @@ import { sameCheck } from "../../components/shared/probes";
 import { MAX_STARTING_DEADLINE_SECONDS, shortestIntervalSeconds } from "../../components/shared/scheduledJob";
 import { planInput } from "../../policy/offline";
 import { containersOf, describe as describeObject, kindOf, podSpecOf } from "../../policy/rules/k8s";
-import { selectorMatches, serviceSelects, templateLabels } from "../../policy/rules/selectors";
+import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
+import { templateLabels } from "../../policy/rules/podTemplate";
 import { isObj, type PolicyInput } from "../../policy/rules/types";
 import { budgetAllowsEviction, servingContainers } from "../../policy/rules/workloads";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
@@ -73,7 +74,8 @@ describe("hardening of the committed plans", function () {
                 const replicas = typeof spec(w).replicas === "number" ? (spec(w).replicas as number) : 1;
                 const labels = templateLabels(w.props);
                 const mine = budgets.filter(
-                    (b) => namespaceOf(b) === namespaceOf(w) && selectorMatches(spec(b).selector, labels),
+                    (b) =>
+                        namespaceOf(b) === namespaceOf(w) && labelSelectorMatches(spec(b).selector, labels),
                 );
                 const where = describeObject(w.type, w.props);
                 if (replicas > 1 && mine.length !== 1) problems.push(`${where}: ${mine.length} budgets`);
@@ -88,7 +90,7 @@ describe("hardening of the committed plans", function () {
                 const selected = workloads.filter(
                     (w) =>
                         namespaceOf(b) === namespaceOf(w) &&
-                        selectorMatches(spec(b).selector, templateLabels(w.props)),
+                        labelSelectorMatches(spec(b).selector, templateLabels(w.props)),
                 );
                 if (selected.length !== 1) {
                     problems.push(`${describeObject(b.type, b.props)} selects ${selected.length} workloads`);

@@ -4,6 +4,7 @@
 // Ingress leads to a control plane that serves unauthenticated.
 import { strict as assert } from "assert";
 import { hostCovers, scopedCovers } from "../../components/config/ownership";
+import { serviceSelects } from "../../components/shared/labelSelector";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { unauthenticatedControlPlane } from "../../policy/rules/controlPlanes";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
@@ -94,16 +95,15 @@ function unauthenticatedBehindRoutes(resources: readonly PlanResource[]): string
         for (const backend of backends) {
             const service = services.get(key(route, backend));
             assert.ok(service, `${route.name}: Service ${backend} exists in the plan`);
-            const selector = ((service.inputs.spec as Obj).selector ?? {}) as Record<string, unknown>;
+            const selector = (service.inputs.spec as Obj).selector;
             for (const w of workloads) {
                 if (key(w, "") !== key(route, "")) continue;
                 const template = (w.inputs.spec as Obj | undefined)?.template as Obj | undefined;
                 const labels = ((template?.metadata as Obj | undefined)?.labels ?? {}) as Record<
                     string,
-                    unknown
+                    string
                 >;
-                if (Object.keys(selector).length === 0) continue;
-                if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
+                if (!serviceSelects(selector, labels)) continue;
                 for (const c of containersOf(podSpecOf(w.type, w.inputs)!)) {
                     const why = unauthenticatedControlPlane(c.container);
                     if (why) found.push(`${route.name} (${hostsOf(route).join(", ")}) → ${w.name}: ${why}`);

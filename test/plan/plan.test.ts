@@ -113,6 +113,35 @@ for (const stack of ["stage", "prod"] as const) {
 }
 
 describe("validateObject", () => {
+    it("refuses a workload whose selector's expressions do not select its pod template, as the API server does", () => {
+        const deployment = (selector: object) => ({
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name: "d", namespace: "ns" },
+            spec: {
+                selector,
+                template: {
+                    metadata: { labels: { app: "a", tier: "web" } },
+                    spec: { containers: [{ name: "c", image: "i:1" }] },
+                },
+            },
+        });
+        const selects = {
+            matchLabels: { app: "a" },
+            matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }],
+        };
+        assert.doesNotMatch(validateObject(deployment(selects)).join("\n"), /selector does not match/);
+        for (const requirement of [
+            { key: "tier", operator: "NotIn", values: ["web"] },
+            { key: "toString", operator: "Exists" },
+        ])
+            assert.match(
+                validateObject(deployment({ ...selects, matchExpressions: [requirement] })).join("\n"),
+                /selector does not match/,
+                JSON.stringify(requirement),
+            );
+    });
+
     it("rejects what the API server rejects", () => {
         const bad = {
             apiVersion: "apps/v1",

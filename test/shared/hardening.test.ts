@@ -12,7 +12,7 @@ import {
 } from "../../components/shared/scheduledJob";
 import { disruptionBudgetSpec, spreadOverNodes } from "../../components/shared/workload";
 import { budgetAllowsEviction } from "../../policy/rules/workloads";
-import { selectorMatches } from "../../policy/rules/selectors";
+import { labelSelectorMatches } from "../../components/shared/labelSelector";
 
 describe("hardening helpers", () => {
     describe("sameCheck (kube-score's identical probes)", () => {
@@ -158,10 +158,12 @@ describe("hardening helpers", () => {
                     (replicas, labels) => {
                         const budget = disruptionBudgetSpec(replicas, labels)!;
                         assert.ok(budgetAllowsEviction(budget as Record<string, unknown>, replicas));
-                        assert.ok(selectorMatches(budget.selector, labels));
+                        assert.ok(labelSelectorMatches(budget.selector, labels));
                         // Another workload's pods (one label value different) are not selected.
                         const [key] = Object.keys(labels);
-                        assert.ok(!selectorMatches(budget.selector, { ...labels, [key]: `${labels[key]}x` }));
+                        assert.ok(
+                            !labelSelectorMatches(budget.selector, { ...labels, [key]: `${labels[key]}x` }),
+                        );
                         const term = spreadOverNodes(replicas, labels)!.podAntiAffinity as {
                             preferredDuringSchedulingIgnoredDuringExecution: {
                                 podAffinityTerm: { topologyKey: string; labelSelector: unknown };
@@ -169,7 +171,7 @@ describe("hardening helpers", () => {
                         };
                         const [preferred] = term.preferredDuringSchedulingIgnoredDuringExecution;
                         assert.equal(preferred.podAffinityTerm.topologyKey, "kubernetes.io/hostname");
-                        assert.ok(selectorMatches(preferred.podAffinityTerm.labelSelector, labels));
+                        assert.ok(labelSelectorMatches(preferred.podAffinityTerm.labelSelector, labels));
                     },
                 ),
             );

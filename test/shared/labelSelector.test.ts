@@ -1,14 +1,13 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { selects as adoptSelects } from "../../tools/adopt/selectors";
-import { selects as networkPolicySelects } from "../../tools/netpol/evaluate";
-import { selectorMatches, serviceSelects } from "../../policy/rules/selectors";
-import { labelSelectorMatches, mapSelectorMatches } from "../../components/shared/labelSelector";
+import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 
-// One label-selector rule (metav1.LabelSelector as the API server reads it) for the policy pack, the NetworkPolicy
-// evaluator and the adoption report. Its keys are generated with the names every JavaScript object inherits
-// (`toString`, `constructor`, `__proto__`, ...): a label an object does not carry is absent, whatever its prototype
-// holds; the policy pack's own copy took `toString` for a present label.
+// One label-selector rule (metav1.LabelSelector as the API server reads it) for every caller: the program's
+// NetworkPolicy ports, the policy pack, the manifest check, the NetworkPolicy evaluator, the adoption report. Its keys
+// are generated with the names every JavaScript object inherits (`toString`, `constructor`, `__proto__`, ...): a
+// label an object does not carry is absent, whatever its prototype holds; the policy pack's old copy took `toString`
+// for a present label.
 
 const INHERITED = ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf", "isPrototypeOf"];
 const key = fc.constantFrom("app", "tier", ...INHERITED);
@@ -53,14 +52,21 @@ function model(
     return pairs && requirements;
 }
 
-describe("label selectors: one rule for the policy pack, the NetworkPolicy evaluator and the adoption report", () => {
-    it("generated: every copy selects exactly the label sets the API's rule selects, inherited names included", () => {
+/** A Service's map selector from its definition: a non-empty map whose every pair the object's own labels carry. */
+function serviceModel(map: Record<string, string>, own: Record<string, string>): boolean {
+    const labelled = new Map(Object.entries(own));
+    const pairs = Object.entries(map);
+    return pairs.length > 0 && pairs.every(([k, v]) => labelled.get(k) === v);
+}
+
+describe("label selectors: one rule, with the Service's and the adoption report's readings of an empty selector", () => {
+    it("generated: the rule and its wrappers select exactly what the API's rule selects, inherited names included", () => {
         fc.assert(
             fc.property(selector, labels, (sel, own) => {
                 const expected = model(sel, own);
-                assert.equal(labelSelectorMatches(sel, own), expected, "the shared rule");
-                assert.equal(selectorMatches(sel, own), expected, "the policy pack");
-                assert.equal(networkPolicySelects(sel, own), expected, "the NetworkPolicy evaluator");
+                assert.equal(labelSelectorMatches(sel, own), expected, "the LabelSelector rule");
+                const map = sel.matchLabels ?? {};
+                assert.equal(serviceSelects(map, own), serviceModel(map, own), "a Service's map selector");
                 const empty =
                     Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0;
                 // The adoption report reads a workload's selector, which is never empty: an empty one selects nothing.
@@ -73,21 +79,41 @@ describe("label selectors: one rule for the policy pack, the NetworkPolicy evalu
     it("an inherited name is no label: Exists fails, DoesNotExist holds, In and NotIn read it as absent", () => {
         for (const name of INHERITED) {
             assert.equal(
-                selectorMatches({ matchExpressions: [{ key: name, operator: "Exists" }] }, {}),
+                labelSelectorMatches({ matchExpressions: [{ key: name, operator: "Exists" }] }, {}),
                 false,
                 name,
             );
             assert.equal(
-                selectorMatches({ matchExpressions: [{ key: name, operator: "DoesNotExist" }] }, {}),
+                labelSelectorMatches({ matchExpressions: [{ key: name, operator: "DoesNotExist" }] }, {}),
                 true,
                 name,
             );
             assert.equal(
-                selectorMatches({ matchExpressions: [{ key: name, operator: "NotIn", values: ["a"] }] }, {}),
+                labelSelectorMatches(
+                    { matchExpressions: [{ key: name, operator: "NotIn", values: ["a"] }] },
+                    {},
+                ),
                 true,
                 name,
             );
         }
+    });
+
+    it("listed: `toString` is a label only where the pod carries it", () => {
+        const exists = { matchExpressions: [{ key: "toString", operator: "Exists" as const }] };
+        assert.equal(labelSelectorMatches(exists, { app: "a" }), false, "a pod without it");
+        assert.equal(
+            labelSelectorMatches(exists, { app: "a", toString: "x" }),
+            true,
+            "a pod that carries it",
+        );
+        const wanted = {
+            matchLabels: { app: "a" },
+            matchExpressions: [{ key: "toString", operator: "In" as const, values: ["x"] }],
+        };
+        assert.equal(labelSelectorMatches(wanted, { app: "a" }), false);
+        assert.equal(serviceSelects({ toString: "x" }, { app: "a" }), false, "a Service selecting it");
+        assert.equal(serviceSelects({ toString: "x" }, { toString: "x" }), true);
     });
 
     it("an absent selector selects nothing, an empty one everything; a Service's empty map selects no pod", () => {
@@ -96,7 +122,8 @@ describe("label selectors: one rule for the policy pack, the NetworkPolicy evalu
         assert.equal(labelSelectorMatches({}, { app: "a" }), true);
         assert.equal(serviceSelects({}, { app: "a" }), false);
         assert.equal(serviceSelects({ app: "a" }, { app: "a", tier: "b" }), true);
-        assert.equal(mapSelectorMatches({ app: "a" }, { tier: "b" }), false);
+        assert.equal(serviceSelects({ app: "a" }, { tier: "b" }), false);
+        assert.equal(serviceSelects(undefined, { app: "a" }), false);
         assert.equal(
             labelSelectorMatches(
                 { matchExpressions: [{ key: "app", operator: "Matches", values: ["a"] }] },

@@ -7,8 +7,8 @@ import {
     connectionAllowed,
     egressAllowed,
     ingressAllowed,
-    selects,
 } from "../../tools/netpol/evaluate";
+import { labelSelectorMatches as selects } from "../../components/shared/labelSelector";
 
 // The examples of the Kubernetes documentation, "Network Policies" (concepts/services-networking/network-policies),
 // written as fixtures with what the page says each admits.

@@ -52,23 +52,28 @@ export interface Cluster {
     policies: readonly NetworkPolicy[];
 }
 
-/** Whether `labels` satisfy `selector` (components/shared/labelSelector.ts: an empty selector selects all). */
-export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-    return labelSelectorMatches(selector, labels);
-}
+/**
+ * An ipBlock's families as Kubernetes reads them. The NetworkPolicy API documents an IPv4 (`192.168.1.0/24`) and an
+ * IPv6 (`2001:db8::/64`) cidr and nothing in between, so the API server's parser decides the rest
+ * (k8s.io/apimachinery util/validation/ip.go, Go's net.ParseCIDR): a block written inside ::ffff:0:0/96 is the IPv4
+ * block it maps (the server warns "use 10.0.0.0/8" for `::ffff:10.0.0.0/104`, and its strict validation refuses the
+ * mapped form) and an IPv4-mapped address is its IPv4 address; every other IPv6 block, NAT64's 64:ff9b::/96
+ * included, holds IPv6 addresses only, since a pod behind a translator sees the translated packets as IPv6.
+ */
+const IP_BLOCK_READING = { nat64AsIPv4: false };
 
 /**
  * Whether an ipBlock admits `address`: its cidr without its excepts, as address sets (the program's one range
- * arithmetic, components/shared/addressRanges.ts), so IPv6 and IPv4-mapped peers are judged as the API server does.
+ * arithmetic, components/shared/addressRanges.ts, on ipaddr.js), IPv4 and IPv6 alike.
  */
 function ipBlockAdmits(block: { cidr: string; except?: string[] }, address: string): boolean {
-    const admitted = AddressSet.of([block.cidr])?.minus(
-        AddressSet.of(block.except ?? []) ?? AddressSet.EMPTY,
-    );
-    const one = AddressSet.of([address]);
-    if (admitted === undefined || one === undefined)
-        throw new Error(`not an ipBlock or address: ${block.cidr}, ${address}`);
-    return admitted.contains(one);
+    const admitted = AddressSet.of([block.cidr], IP_BLOCK_READING);
+    const excepted = AddressSet.of(block.except ?? [], IP_BLOCK_READING);
+    const one = AddressSet.of([address], IP_BLOCK_READING);
+    // The API server refuses a policy whose blocks do not parse; a pod's IP always does.
+    if (admitted === undefined || excepted === undefined || one === undefined)
+        throw new Error(`not an ipBlock or address: ${JSON.stringify(block)}, ${address}`);
+    return admitted.minus(excepted).contains(one);
 }
 
 function namespaceLabels(cluster: Cluster, namespace: string): Record<string, string> {
@@ -87,9 +92,9 @@ function peerMatches(cluster: Cluster, policyNamespace: string, peer: PolicyPeer
     // namespaceSelector alone: every pod of the selected namespaces; podSelector alone: pods of the policy's own
     // namespace; both: the selected pods of the selected namespaces.
     const namespaceOk = peer.namespaceSelector
-        ? selects(peer.namespaceSelector, namespaceLabels(cluster, source.namespace))
+        ? labelSelectorMatches(peer.namespaceSelector, namespaceLabels(cluster, source.namespace))
         : source.namespace === policyNamespace;
-    const podOk = peer.podSelector ? selects(peer.podSelector, source.labels) : true;
+    const podOk = peer.podSelector ? labelSelectorMatches(peer.podSelector, source.labels) : true;
     return namespaceOk && podOk;
 }
 
@@ -117,7 +122,7 @@ export function ingressPoliciesOf(cluster: Cluster, target: PodEndpoint): Networ
         (p) =>
             p.metadata.namespace === target.namespace &&
             affectsIngress(p) &&
-            selects(p.spec.podSelector, target.labels),
+            labelSelectorMatches(p.spec.podSelector, target.labels),
     );
 }
 
@@ -159,7 +164,7 @@ export function egressPoliciesOf(cluster: Cluster, source: PodEndpoint): Network
         (p) =>
             p.metadata.namespace === source.namespace &&
             affectsEgress(p) &&
-            selects(p.spec.podSelector, source.labels),
+            labelSelectorMatches(p.spec.podSelector, source.labels),
     );
 }
 

@@ -8,6 +8,7 @@ import {
     dnsSubdomainProblem,
     portNameProblem,
 } from "../../components/config/checks";
+import { labelSelectorMatches } from "../../components/shared/labelSelector";
 
 // Name rules come from the config layer's checks, so config and rendered objects are judged by one implementation.
 const isLabel = (v: string): boolean => dnsLabelProblem(v) === undefined;
@@ -216,9 +217,8 @@ export function validateObject(input: Obj): string[] {
             String((t.metadata as Obj).name),
         );
         checkPod(where, template.spec as Obj | undefined, problems, claimNames);
-        const selector = ((spec.selector as Obj | undefined)?.matchLabels ?? {}) as Record<string, string>;
         const podLabels = ((template.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>;
-        if (kind !== "Job" && Object.entries(selector).some(([k, v]) => podLabels[k] !== v)) {
+        if (kind !== "Job" && !labelSelectorMatches(spec.selector ?? {}, podLabels)) {
             problems.push(`${where}: selector does not match the pod template labels`);
         }
     }
