@@ -1,3 +1,5 @@
+import { DefinitionError } from "../shared/errors";
+
 /** A YAML/JSON document as Prow's config files hold them. */
 export type DocValue = string | number | boolean | null | DocValue[] | Doc;
 export interface Doc {
@@ -20,7 +22,7 @@ const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 function mergeInto(target: Doc, override: Doc, path: string): void {
     for (const [key, value] of Object.entries(override)) {
         if (FORBIDDEN.has(key)) {
-            throw new Error(`deepMerge: key "${key}" at ${path || "the top level"} is not allowed`);
+            throw new DefinitionError(`deepMerge: key "${key}" at ${path || "the top level"} is not allowed`);
         }
         if (value === null) {
             delete target[key];

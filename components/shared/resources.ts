@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { DefinitionError } from "./errors";
 
 /** CPU and memory of one side (requests or limits). Memory is required: every container gets a memory limit. */
 export interface Size {
@@ -95,7 +96,7 @@ export function quantityValue(q: unknown): number | undefined {
 export function parseQuantity(q: string): number {
     const value = quantityValue(q);
     if (value === undefined) {
-        throw new Error(`not a Kubernetes quantity: ${q}`);
+        throw new DefinitionError(`not a Kubernetes quantity: ${q}`);
     }
     return value;
 }
