@@ -19,6 +19,18 @@ function copy(value: DocValue): DocValue {
 // Keys that would reach Object.prototype through a plain object and poison every object in the process.
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
+/**
+ * Where a document holds a key {@link deepMerge} refuses, as paths from its root: the stack file's documents are
+ * checked with this before the program merges them, so none reaches the refusal.
+ */
+export function forbiddenKeyPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+    if (Array.isArray(value)) return value.flatMap((item, i) => forbiddenKeyPaths(item, [...path, i]));
+    if (typeof value !== "object" || value === null) return [];
+    return Object.entries(value).flatMap(([key, item]) =>
+        FORBIDDEN.has(key) ? [[...path, key]] : forbiddenKeyPaths(item, [...path, key]),
+    );
+}
+
 function mergeInto(target: Doc, override: Doc, path: string): void {
     for (const [key, value] of Object.entries(override)) {
         if (FORBIDDEN.has(key)) {
