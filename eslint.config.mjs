@@ -21,4 +21,22 @@ export default tseslint.config(
             "@typescript-eslint/no-floating-promises": "error",
         },
     },
+    {
+        // Issue 53: a plain Error tells the reader neither whose mistake it is nor where it belongs. A stack file's
+        // value is refused by the config passes (ConfigError, with its key and fix) before the program builds
+        // anything; what remains is either about a resource at hand or a bug of the program.
+        files: ["components/**/*.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                ...["NewExpression", "CallExpression"].map((call) => ({
+                    selector: `ThrowStatement > ${call}[callee.name='Error']`,
+                    message:
+                        "No plain Error in components/: throw pulumi.ResourceError with the resource at hand, or " +
+                        "DefinitionError (components/shared/errors.ts) for a mistake of the program; a stack file's " +
+                        "bad value is refused in components/config/ (ConfigError) instead",
+                })),
+            ],
+        },
+    },
 );

@@ -2,6 +2,7 @@ import { CronExpressionParser } from "cron-parser";
 import { distance } from "fastest-levenshtein";
 import * as ipaddr from "ipaddr.js";
 import { AddressSet, worldAdmitted } from "../shared/addressRanges";
+import { quantityValue } from "../shared/resources";
 
 // The one implementation of every value check that both the config layer (zod fields) and the offline validator
 // (tools/validate) apply. Each returns why a value is wrong, or undefined when it is fine.
@@ -202,7 +203,11 @@ const QUANTITY = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|
 export function quantityProblem(value: string): string | undefined {
     const m = QUANTITY.exec(value);
     if (!m) return "must be a Kubernetes quantity such as 500m or 1Gi";
-    if (Number(m[1]) === 0)
+    // Judged by the reader the program sizes with, so no accepted value stops it later without a key.
+    const size = quantityValue(value);
+    if (size === undefined)
+        return "must be a Kubernetes quantity of a size a number can hold (this one is too large)";
+    if (Number(m[1]) === 0 || size === 0)
         return "must be greater than zero (a volume or request of 0 is refused or useless)";
     return undefined;
 }

@@ -203,7 +203,10 @@ export class PackitImages extends SystemPart<PackitSection> {
     containerImage(stream: PackitImage, container: string): ContainerImage {
         const source = this.sources.get(stream);
         if (!source) {
-            throw new Error(`image ${stream} is not among the images of the enabled components`);
+            throw new pulumi.ResourceError(
+                `image ${stream} is not among the images of the enabled components`,
+                this,
+            );
         }
         if (!this.openshift) {
             return { image: source.from, managedByTrigger: false };

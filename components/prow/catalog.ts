@@ -2,6 +2,7 @@ import { PROW_HEALTH, httpProbe, httpServerProbes, tcpProbe } from "../shared/pr
 import { Sizing, fixedSize, sized } from "../shared/resources";
 import type { ProwRefs } from "./refs";
 import type { PortPurpose } from "../shared/portPurpose";
+import { DefinitionError } from "../shared/errors";
 
 /** Every deployable Prow part, as named in the per-component config map `prow.components`. */
 export const COMPONENT_NAMES = [
@@ -663,7 +664,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
 /** The spec of a component. */
 export function componentSpec(name: ComponentName): ComponentSpec {
     const spec = COMPONENTS.find((c) => c.name === name);
-    if (!spec) throw new Error(`unknown Prow component ${name}`);
+    if (!spec) throw new DefinitionError(`unknown Prow component ${name}`);
     return spec;
 }
 

@@ -1,9 +1,11 @@
+import { formatPath } from "../config/issues";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { Refined } from "../config/system";
 import { isDnsLabel } from "../shared/naming";
 import { sizingProblems } from "../shared/resources";
 import { CLAIM_NAMES, COMPONENTS, CONFIG_MAP_NAMES, ROUTE_NAMES } from "./catalog";
 import { ProwConfig, ProwSection } from "./config";
+import { forbiddenKeyPaths } from "./merge";
 import { CRONJOB_NAME_MAX, NameRule, invalidNames } from "./naming";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
 import { PROW_SECRETS, plannedSecrets } from "./secrets";
@@ -184,5 +186,20 @@ export function prowProblems(config: ProwConfig, env = resolveEnvironment(config
         ...productionProblems(env),
         ...stagingProblems(env),
         ...componentProblems(env),
+        ...documentProblems(config),
     ];
+}
+
+/** Keys of the stack's documents that the merge over Prow's base documents refuses ({@link deepMerge}). */
+function documentProblems(config: ProwConfig): ConfigProblem[] {
+    return Object.entries(config.documents ?? {}).flatMap(([name, doc]) =>
+        forbiddenKeyPaths(doc).map((path) => {
+            const key = formatPath("prow.documents", [name, ...path]);
+            return problem(
+                key,
+                `the key "${String(path[path.length - 1])}" is not allowed: merged into Prow's ${name} document, it would reach the prototype of every object in the program`,
+                removeCommand(key, { path: true }),
+            );
+        }),
+    );
 }

@@ -18,6 +18,7 @@ import { ComponentSpec, ConfigMapName, Mount, SecretName, liveSelectorOf, volume
 import { ProwSection } from "./config";
 import { ObjectName } from "./naming";
 import { endpointsNamedBy } from "./refs";
+import { DefinitionError } from "../shared/errors";
 
 export const PROW_PART_OF = "prow";
 
@@ -57,7 +58,8 @@ export function toVolume(
     if ("configMap" in mount) return reads.configMap(mount.configMap).volume(name);
     if ("secret" in mount) return reads.secret(mount.secret).volume(name, { optional: mount.optional });
     if ("claim" in mount) {
-        if (!claim) throw new Error(`claim ${mount.claim} is mounted by a component that does not own it`);
+        if (!claim)
+            throw new DefinitionError(`claim ${mount.claim} is mounted by a component that does not own it`);
         return claim.volume(name);
     }
     return { name, emptyDir: mount.sizeLimit ? { sizeLimit: mount.sizeLimit } : {} };

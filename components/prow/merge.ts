@@ -1,3 +1,5 @@
+import { DefinitionError } from "../shared/errors";
+
 /** A YAML/JSON document as Prow's config files hold them. */
 export type DocValue = string | number | boolean | null | DocValue[] | Doc;
 export interface Doc {
@@ -17,10 +19,22 @@ function copy(value: DocValue): DocValue {
 // Keys that would reach Object.prototype through a plain object and poison every object in the process.
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
+/**
+ * Where a document holds a key {@link deepMerge} refuses, as paths from its root: the stack file's documents are
+ * checked with this before the program merges them, so none reaches the refusal.
+ */
+export function forbiddenKeyPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+    if (Array.isArray(value)) return value.flatMap((item, i) => forbiddenKeyPaths(item, [...path, i]));
+    if (typeof value !== "object" || value === null) return [];
+    return Object.entries(value).flatMap(([key, item]) =>
+        FORBIDDEN.has(key) ? [[...path, key]] : forbiddenKeyPaths(item, [...path, key]),
+    );
+}
+
 function mergeInto(target: Doc, override: Doc, path: string): void {
     for (const [key, value] of Object.entries(override)) {
         if (FORBIDDEN.has(key)) {
-            throw new Error(`deepMerge: key "${key}" at ${path || "the top level"} is not allowed`);
+            throw new DefinitionError(`deepMerge: key "${key}" at ${path || "the top level"} is not allowed`);
         }
         if (value === null) {
             delete target[key];

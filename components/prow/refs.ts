@@ -1,6 +1,7 @@
 import { ServiceEndpoint, urlText } from "../shared/endpoints";
 import { COMPONENTS, ComponentName } from "./catalog";
 import { NamespaceName, ProwNaming } from "./naming";
+import { DefinitionError } from "../shared/errors";
 
 /** The environment facts references are made of. */
 export interface RefsInput {
@@ -58,7 +59,7 @@ export function prowRefs(input: RefsInput): ProwRefs {
         const spec = COMPONENTS.find((c) => c.name === component);
         const port = spec?.service?.[0]?.port;
         if (port === undefined) {
-            throw new Error(`Prow component ${component} has no Service to refer to`);
+            throw new DefinitionError(`Prow component ${component} has no Service to refer to`);
         }
         return ServiceEndpoint.of(input.names.name(component), input.namespaces.prow, port);
     };

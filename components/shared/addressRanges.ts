@@ -1,4 +1,5 @@
 import * as ipaddr from "ipaddr.js";
+import { DefinitionError } from "./errors";
 
 // Address ranges as sets of addresses, compared by range arithmetic, never as text: `0.0.0.0/1` and `128.0.0.0/1`
 // are `0.0.0.0/0`, `::ffff:10.0.0.0/104` is `10.0.0.0/8`. The one implementation of every question about source
@@ -73,7 +74,7 @@ export class AddressSet {
     /** {@link of} for pieces known to parse (constants): a piece that does not is a programming error. */
     static must(...pieces: string[]): AddressSet {
         const set = AddressSet.of(pieces);
-        if (set === undefined) throw new Error(`not address ranges: ${pieces.join(", ")}`);
+        if (set === undefined) throw new DefinitionError(`not address ranges: ${pieces.join(", ")}`);
         return set;
     }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppIdentity } from "./labels";
+import { DefinitionError } from "./errors";
 
 /**
  * The one vocabulary of the blocks (`new ConfigSecret(...)`, `new PlainConfigMap(...)`, ...): the object's
@@ -23,7 +24,9 @@ export function blockOptions(
     opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResourceOptions {
     if (opts.provider === undefined) {
-        throw new Error(`${kind} ${name}: a block needs the provider in its options (a component's child())`);
+        throw new DefinitionError(
+            `${kind} ${name}: a block needs the provider in its options (a component's child())`,
+        );
     }
     return opts;
 }

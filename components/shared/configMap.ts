@@ -6,6 +6,7 @@ import { BlockArgs, blockOptions } from "./block";
 import { standardLabels } from "./labels";
 import { StoredContent, storedConfigMap } from "./startupReads";
 import { Transform, transformed } from "./transform";
+import { DefinitionError } from "./errors";
 
 /** Arguments of {@link PlainConfigMap}: the block vocabulary plus the ConfigMap's content. */
 export interface ConfigMapArgs extends BlockArgs {
@@ -45,7 +46,7 @@ export class PlainConfigMap extends k8s.core.v1.ConfigMap {
             blockOptions("ConfigMap", name, opts),
         );
         if (made.args.data !== data) {
-            throw new Error(
+            throw new DefinitionError(
                 `ConfigMap ${args.name}: its transform replaced the content; write keys through data`,
             );
         }

@@ -5,6 +5,7 @@ import { sameCheck } from "./probes";
 import type { HandleEnvFrom, HandleMount } from "./handles";
 import { Sizing, toResourceRequirements } from "./resources";
 import { containerSecurityContext } from "./security";
+import { DefinitionError } from "./errors";
 
 /** A container as the systems describe it; turned into the Kubernetes shape by {@link toContainer}. */
 export interface ContainerSpec {
@@ -41,7 +42,7 @@ export interface ContainerSpec {
 /** A container's probes: a liveness probe making the readiness probe's check restarts healthy pods. */
 function probesOf(spec: ContainerSpec): Partial<k8s.types.input.core.v1.Container> {
     if (spec.livenessProbe && spec.readinessProbe && sameCheck(spec.livenessProbe, spec.readinessProbe)) {
-        throw new Error(
+        throw new DefinitionError(
             `container ${spec.name}: its livenessProbe makes the same check as its readinessProbe; give liveness a ` +
                 "check without the dependencies (httpServerProbes in components/shared/probes.ts) or none",
         );
@@ -115,7 +116,7 @@ export function podVolumes(
     for (const { volume } of mounted) {
         const name = volume.name as string;
         if (given.has(name)) {
-            throw new Error(
+            throw new DefinitionError(
                 `volume ${name} is given in volumes and mounted through a handle: mount the object through its ` +
                     "handle only (drop it from volumes and its volumeMount)",
             );

@@ -113,15 +113,17 @@ export function takeoverProofProblems(
     read: (path: string) => string = (path) => readFileSync(path, "utf8"),
 ): string[] {
     const rerun = `npm run adopt -- --stack "$(pulumi stack --show-name)" --dump ${planned.namespace}=${dumpFile(planned.namespace)} --json ${reportPath}`;
-    let recorded: RecordedTakeover[];
+    const unreadable = (why: string) => [
+        `the migration report ${reportPath} cannot be read as one (${why}): make it with ${rerun}`,
+    ];
+    let report: { databases?: unknown } | null;
     try {
-        const report = JSON.parse(read(reportPath)) as { databases?: RecordedTakeover[] };
-        if (!Array.isArray(report.databases)) throw new Error("it holds no database takeovers");
-        recorded = report.databases;
+        report = JSON.parse(read(reportPath)) as { databases?: unknown } | null;
     } catch (err) {
-        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-        return [`the migration report ${reportPath} cannot be read as one (${why}): make it with ${rerun}`];
+        return unreadable((err as NodeJS.ErrnoException).code ?? (err as Error).message);
     }
+    if (!Array.isArray(report?.databases)) return unreadable("it holds no database takeovers");
+    const recorded = report.databases as RecordedTakeover[];
     const entry = recorded.find(
         (d) =>
             d.cluster === planned.cluster &&

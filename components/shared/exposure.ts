@@ -5,6 +5,7 @@ import { plainNamespace } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 import { networkGraphOf } from "./network";
 import { ExposureAudience, PortPurpose, audienceAnnotations } from "./portPurpose";
+import { DefinitionError } from "./errors";
 
 /** How TLS ends for a public endpoint. */
 export interface ExposureTls {
@@ -159,7 +160,7 @@ export class Exposure {
         // The router reaches the Service's pods on this port: the network policies admit it there.
         const namespace = plainNamespace(args.namespace);
         if (namespace === undefined)
-            throw new Error(`${name}: its namespace must be known to admit the router`);
+            throw new DefinitionError(`${name}: its namespace must be known to admit the router`);
         networkGraphOf(args.cluster).exposures.push({
             namespace,
             service: args.serviceName,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { DefinitionError } from "./errors";
 
 /**
  * Typed references to the objects pods read (as cdk8s-plus and kubernetesx hand them out): a workload names a Secret,
@@ -436,7 +437,7 @@ export function checkReadNamespaces(
     if (plain === undefined) return;
     const foreign = handles.filter((h) => h.namespace !== undefined && h.namespace !== plain);
     if (foreign.length > 0) {
-        throw new Error(
+        throw new DefinitionError(
             `${reader}: pods in namespace ${plain} cannot read ${foreign.map((h) => h.describe()).join(", ")}`,
         );
     }

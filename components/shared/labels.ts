@@ -1,3 +1,5 @@
+import { DefinitionError } from "./errors";
+
 /** Identity of a workload for the recommended `app.kubernetes.io/*` labels. */
 export interface AppIdentity {
     /** The application, e.g. `kebechet`. */
@@ -86,12 +88,12 @@ export function workloadSelector(id: AppIdentity, live?: LiveSelector): Record<s
     if (live === undefined) return selectorLabels(id);
     const entries = Object.entries(live);
     if (entries.length === 0)
-        throw new Error(`${id.name}: liveSelector is empty; a selector must select something`);
+        throw new DefinitionError(`${id.name}: liveSelector is empty; a selector must select something`);
     for (const [k, v] of entries) {
         const key = labelKeyProblem(k);
-        if (key) throw new Error(`${id.name}: liveSelector label key "${k}" ${key}`);
+        if (key) throw new DefinitionError(`${id.name}: liveSelector label key "${k}" ${key}`);
         if (!LABEL_NAME.test(v))
-            throw new Error(`${id.name}: liveSelector label ${k}="${v}" is not a label value`);
+            throw new DefinitionError(`${id.name}: liveSelector label ${k}="${v}" is not a label value`);
     }
     return { ...live };
 }
@@ -109,18 +111,18 @@ export function podLabels(
     const labels = workloadLabels(id);
     for (const [k, v] of Object.entries(selector)) {
         if (k in labels && labels[k] !== v)
-            throw new Error(
+            throw new DefinitionError(
                 `${id.name}: selector label ${k}="${v}" contradicts the standard label ${k}="${labels[k]}"`,
             );
     }
     const selected = { ...labels, ...selector };
     for (const [k, v] of Object.entries(live)) {
         if (k in selected && selected[k] !== v)
-            throw new Error(
+            throw new DefinitionError(
                 `${id.name}: live pod label ${k}="${v}" contradicts its label ${k}="${selected[k]}"`,
             );
         if (labelKeyProblem(k) || !LABEL_NAME.test(v))
-            throw new Error(`${id.name}: live pod label ${k}="${v}" is not a label`);
+            throw new DefinitionError(`${id.name}: live pod label ${k}="${v}" is not a label`);
     }
     return { ...selected, ...live };
 }

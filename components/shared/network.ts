@@ -5,6 +5,7 @@ import { KeyedHandle, ObjectHandle, handlesIn, plainNamespace } from "./handles"
 import type { DerivedEgressPolicy } from "./egress";
 import { LabelSelector, serviceSelects } from "./labelSelector";
 import type { PodReads } from "./startupReads";
+import { DefinitionError } from "./errors";
 
 /**
  * The object graph's network side: which pods reach which Services, read from the references the pod specs already
@@ -27,7 +28,7 @@ export function recordPods(
 ): void {
     const plain = plainNamespace(namespace);
     if (plain === undefined)
-        throw new Error(`${what}: its namespace must be a Namespace's name or a plain string`);
+        throw new DefinitionError(`${what}: its namespace must be a Namespace's name or a plain string`);
     const reaches = [...new Set([...endpointsReadBy(pod), ...named])];
     networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches, ports: namedPorts(pod) });
 }
@@ -117,7 +118,9 @@ export function routerPeers(platform: ClusterContext["platform"], ingressNamespa
         }));
     if (ingressNamespace === undefined) {
         // The config check asks for clusters.<name>.ingressNamespace on every Kubernetes cluster that serves.
-        throw new Error("a Kubernetes cluster needs its ingress controller's namespace to admit its router");
+        throw new DefinitionError(
+            "a Kubernetes cluster needs its ingress controller's namespace to admit its router",
+        );
     }
     return [
         { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ingressNamespace } }, podSelector: {} },
@@ -336,7 +339,7 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
             );
     }
     if (problems.length > 0)
-        throw new Error(`network policies:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        throw new DefinitionError(`network policies:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
 
     const policies: DerivedPolicy[] = [...graph.namespaces.values()]
         .sort((a, b) => a.name.localeCompare(b.name))

@@ -1,4 +1,5 @@
 import type { Platform } from "../config/fields";
+import { DefinitionError } from "./errors";
 
 /**
  * What a Service port serves: the application's own clients, an admin API, or metrics. Declared on the port
@@ -35,7 +36,7 @@ export function isRestrictedPurpose(purpose: PortPurpose): boolean {
 export function declaredPurpose(port: { name: string; purpose?: PortPurpose }, owner: string): PortPurpose {
     if (port.purpose !== undefined) return port.purpose;
     if (/admin|metrics|monitor|debug|pprof/i.test(port.name))
-        throw new Error(
+        throw new DefinitionError(
             `${owner}: port "${port.name}" must declare its purpose (application, admin or metrics)`,
         );
     return "application";
@@ -54,7 +55,7 @@ export function audienceAnnotations(
 ): Record<string, string> {
     if (!isRestrictedPurpose(purpose)) return {};
     if (audience === undefined)
-        throw new Error(`${what}: a public endpoint to a ${purpose} port must name its audience`);
+        throw new DefinitionError(`${what}: a public endpoint to a ${purpose} port must name its audience`);
     if ("publicBy" in audience) return { [PUBLIC_BY_ANNOTATION]: audience.publicBy };
     if (audience.allowFrom.length > 0)
         // HAProxy's list is space-separated, ingress-nginx's comma-separated.
@@ -64,7 +65,7 @@ export function audienceAnnotations(
             ),
         };
     if (cluster.production)
-        throw new Error(
+        throw new DefinitionError(
             `${what}: a public endpoint to a ${purpose} port in production needs ${audience.key}`,
         );
     return {};

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { DefinitionError } from "./errors";
 
 type Probe = k8s.types.input.core.v1.Probe;
 
@@ -84,7 +85,7 @@ export function httpServerProbes(
 ): { readinessProbe: Probe; livenessProbe: Probe } {
     const port = (readiness as CheckOf).httpGet?.port;
     if (typeof port !== "number" && typeof port !== "string") {
-        throw new Error("httpServerProbes takes an HTTP readiness probe");
+        throw new DefinitionError("httpServerProbes takes an HTTP readiness probe");
     }
     return { readinessProbe: readiness, livenessProbe: tcpProbe(port, liveness) };
 }

@@ -1,4 +1,5 @@
 import type { ConfigMapHandle, SecretHandle } from "./handles";
+import { DefinitionError } from "./errors";
 
 /**
  * The Secrets and ConfigMaps a system's pods may read in one namespace, by the names the system types (a union of its
@@ -31,7 +32,7 @@ export function readsOver<S extends string, C extends string = never>(
         );
         if (!handle) {
             const where = namespace === undefined ? "" : ` in namespace ${namespace}`;
-            throw new Error(
+            throw new DefinitionError(
                 `a pod${where} reads ${kind} ${name}, which is not made there (see ${decidedIn})`,
             );
         }

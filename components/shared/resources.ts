@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { DefinitionError } from "./errors";
 
 /** CPU and memory of one side (requests or limits). Memory is required: every container gets a memory limit. */
 export interface Size {
@@ -64,8 +65,12 @@ export function toResourceRequirements(sizing: Sizing): k8s.types.input.core.v1.
     };
 }
 
+// Every suffix of the Kubernetes grammar, which the config's check (components/config/checks.ts) accepts: a value
+// it lets through and this cannot read would stop the program with no key to fix.
 const SUFFIX: Record<string, number> = {
     "": 1,
+    n: 1e-9,
+    u: 1e-6,
     m: 1e-3,
     k: 1e3,
     M: 1e6,
@@ -85,17 +90,17 @@ const SUFFIX: Record<string, number> = {
 export function quantityValue(q: unknown): number | undefined {
     if (typeof q === "number") return q;
     if (typeof q !== "string") return undefined;
-    const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|)$/.exec(q.trim());
+    const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|)$/.exec(q.trim());
     if (!m) return undefined;
-    const n = Number(m[1]);
-    return Number.isFinite(n) ? n * SUFFIX[m[2]] : undefined;
+    const value = Number(m[1]) * SUFFIX[m[2]];
+    return Number.isFinite(value) ? value : undefined;
 }
 
 /** Parses a Kubernetes quantity to a number (bytes or cores), for comparing requests with limits. */
 export function parseQuantity(q: string): number {
     const value = quantityValue(q);
     if (value === undefined) {
-        throw new Error(`not a Kubernetes quantity: ${q}`);
+        throw new DefinitionError(`not a Kubernetes quantity: ${q}`);
     }
     return value;
 }

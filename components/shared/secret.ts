@@ -6,6 +6,7 @@ import { ObjectHandle, SecretHandle, withHandle } from "./handles";
 import { standardLabels } from "./labels";
 import { StoredContent, storedSecret } from "./startupReads";
 import { Transform, transformed } from "./transform";
+import { DefinitionError } from "./errors";
 
 /** Arguments of {@link ConfigSecret}: the block vocabulary plus the Secret's content. */
 export interface SecretArgs extends BlockArgs {
@@ -70,7 +71,7 @@ export class ConfigSecret extends k8s.core.v1.Secret {
             blockOptions("Secret", name, opts),
         );
         if (made.args.stringData !== stringData || (made.args.data ?? data) !== data) {
-            throw new Error(
+            throw new DefinitionError(
                 `Secret ${args.name}: its transform replaced the content; write keys through data or base64Data`,
             );
         }
@@ -95,7 +96,9 @@ function withNamedEndpoints(
     const reaches = new Map<string, readonly ObjectHandle[]>(built);
     for (const [key, endpoints] of Object.entries(named)) {
         if (!keys.includes(key))
-            throw new Error(`Secret ${secret}: names endpoints inside key ${key}, which it does not hold`);
+            throw new DefinitionError(
+                `Secret ${secret}: names endpoints inside key ${key}, which it does not hold`,
+            );
         reaches.set(key, [...new Set([...(reaches.get(key) ?? []), ...endpoints])]);
     }
     return reaches;

@@ -4,6 +4,7 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { AccountHandle, ObjectHandle, plainNamespace } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
+import { DefinitionError } from "./errors";
 
 export type PolicyRule = k8s.types.input.rbac.v1.PolicyRule;
 
@@ -178,7 +179,7 @@ function mergedGrants(args: ServiceAccountArgs): Map<string, AccessGrant> {
 function grantNamespace(grant: AccessGrant): string {
     const plain = plainNamespace(grant.namespace);
     if (plain === undefined) {
-        throw new Error(
+        throw new DefinitionError(
             `a grant of ${grantName("<account>", grant)}: its namespace is neither a name nor a Namespace's name`,
         );
     }
@@ -204,7 +205,9 @@ export type GrantTarget = ObjectHandle | { readonly handle: ObjectHandle };
 export function objectGrant(object: GrantTarget, verbs: readonly string[]): AccessGrant {
     const target = object instanceof ObjectHandle ? object : object.handle;
     if (target.namespace === undefined) {
-        throw new Error(`${target.describe()}: a grant needs the object's namespace as a plain string`);
+        throw new DefinitionError(
+            `${target.describe()}: a grant needs the object's namespace as a plain string`,
+        );
     }
     return {
         namespace: target.placedIn ?? target.namespace,

@@ -27,6 +27,7 @@ import { checkReadNamespaces, handleOf, plainNamespace } from "./handles";
 import { networkGraphOf, recordPods } from "./network";
 import { Transform, transformed } from "./transform";
 import { PortPurpose, declaredPurpose } from "./portPurpose";
+import { DefinitionError } from "./errors";
 
 export interface ServicePort {
     name: string;
@@ -240,7 +241,9 @@ function podTemplateAnnotations(
     const account = handleOf(args.serviceAccountName);
     checkReadNamespaces(name, args.namespace, account ? [...handles, account] : handles);
     if (restart && args.podAnnotations?.[READS_CHECKSUM_ANNOTATION] !== undefined) {
-        throw new Error(`${name}: ${READS_CHECKSUM_ANNOTATION} is computed from restartOnChange, not given`);
+        throw new DefinitionError(
+            `${name}: ${READS_CHECKSUM_ANNOTATION} is computed from restartOnChange, not given`,
+        );
     }
     const annotations = {
         ...(args.podAnnotations ?? {}),
@@ -397,7 +400,7 @@ export class Workload extends RunbookComponent {
         template: k8s.types.input.core.v1.PodTemplateSpec,
     ): k8s.apps.v1.Deployment {
         if (args.volumeClaimTemplates?.length) {
-            throw new Error(`${name}: volumeClaimTemplates need kind StatefulSet`);
+            throw new pulumi.ResourceError(`${name}: volumeClaimTemplates need kind StatefulSet`, this);
         }
         const { metadata, opts } = this.workloadMetadata(args);
         const resourceName = this.childName("deployment");
@@ -454,9 +457,10 @@ export class Workload extends RunbookComponent {
         selector: Record<string, string>,
     ): { main?: k8s.core.v1.Service; services: Map<string, k8s.core.v1.Service> } {
         if (kind === "StatefulSet" && args.service && !args.service.headless) {
-            throw new Error(
+            throw new pulumi.ResourceError(
                 `${name}: a StatefulSet's service ${serviceName} must be headless (headless: true): it gives the ` +
                     "pods their DNS names; put a ClusterIP Service beside it in extraServices",
+                this,
             );
         }
         const services = new Map<string, k8s.core.v1.Service>();
@@ -487,14 +491,20 @@ export class Workload extends RunbookComponent {
         return exposures.flatMap((spec, i) => {
             const target = spec.service ?? serviceName;
             if (!services.has(target)) {
-                throw new Error(`${name}: an exposure needs a service (no service named ${target})`);
+                throw new pulumi.ResourceError(
+                    `${name}: an exposure needs a service (no service named ${target})`,
+                    this,
+                );
             }
             const role = exposures.length === 1 ? "endpoint" : `endpoint-${spec.name ?? i}`;
             const port = this.#services
                 .get(target)
                 ?.ports.find((p) => p.name === spec.servicePort || p.port === spec.servicePort);
             if (!port)
-                throw new Error(`${name}: Service ${target} has no port ${spec.servicePort} to expose`);
+                throw new pulumi.ResourceError(
+                    `${name}: Service ${target} has no port ${spec.servicePort} to expose`,
+                    this,
+                );
             return new Exposure(
                 this.childName(role),
                 {
@@ -523,7 +533,10 @@ export class Workload extends RunbookComponent {
         const chosen =
             port === undefined ? spec?.ports[0] : spec?.ports.find((p) => p.name === port || p.port === port);
         if (!spec || !chosen || name === undefined || this.#namespace === undefined) {
-            throw new Error(`${this.baseName}: no Service ${name ?? ""} port ${port ?? ""} to refer to`);
+            throw new pulumi.ResourceError(
+                `${this.baseName}: no Service ${name ?? ""} port ${port ?? ""} to refer to`,
+                this,
+            );
         }
         return ServiceEndpoint.of(name, this.#namespace, chosen.port);
     }
@@ -535,7 +548,7 @@ export class Workload extends RunbookComponent {
      */
     reaches(endpoint: ServiceEndpoint, why: string): void {
         if (this.#namespace === undefined)
-            throw new Error(`${this.baseName}: its namespace is not known here`);
+            throw new pulumi.ResourceError(`${this.baseName}: its namespace is not known here`, this);
         networkGraphOf(this.#cluster).pods.push({
             what: `${this.workload instanceof k8s.apps.v1.StatefulSet ? "StatefulSet" : "Deployment"} ${this.objectName} (${why})`,
             namespace: this.#namespace,

@@ -29,6 +29,7 @@ import { BotRouteHosts, botRouteHosts } from "./bots/routeHosts";
 import { targetedInstances } from "./ultrahooks/targets";
 import { defaultHost } from "./identity";
 import { stationNamespaces, tierNamespaces } from "./station/tiers";
+import { DefinitionError } from "../shared/errors";
 
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
 function problem(path: string, message: string, example: string): ConfigProblem {
@@ -419,7 +420,7 @@ export function thothProblems(config: ThothConfig, tier?: StackTier): ConfigProb
 /** A value {@link thothProblems} proved present; missing here, the check and this refinement disagree. */
 function proved<T>(value: T | undefined, key: string): T {
     if (value === undefined)
-        throw new Error(`thoth's check passed without ${key}: checks.ts and thothCheck disagree`);
+        throw new DefinitionError(`thoth's check passed without ${key}: checks.ts and thothCheck disagree`);
     return value;
 }
 

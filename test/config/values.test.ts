@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { z } from "zod";
+import fc from "fast-check";
 import {
     INT32_MAX,
     cidrProblem,
@@ -18,6 +19,7 @@ import {
 } from "../../components/config/fields";
 import { credentialProblem, problemsFromIssues, textProblems } from "../../components/config/issues";
 import { memoryConfigSource, recordStackFileSources, resolveMergeKeys } from "../../components/config/source";
+import { quantityValue } from "../../components/shared/resources";
 
 // Ranges and formats as the APIs define them (int32 replicas, positive quantities, real ports, IPs as Neutron reads
 // them), and fixes that print what the operator wrote rather than what YAML made of it. Tokens are assembled from
@@ -46,8 +48,40 @@ describe("values the API server or OpenStack would refuse", () => {
             assert.equal(quantityProblem(ok), undefined, ok);
         for (const zero of ["0", "0Gi", "0.0Mi", "0e3"])
             assert.match(quantityProblem(zero) ?? "", /greater than zero/, zero);
-        for (const bad of ["1 Gi", "-1Gi", "1GB", "Gi", "", "1.2.3"])
+        for (const bad of [
+            "1 Gi",
+            "-1Gi",
+            "1GB",
+            "Gi",
+            "",
+            "1.2.3",
+            "1e400",
+            ".1e310",
+            `${"9".repeat(300)}Ei`,
+        ])
             assert.match(quantityProblem(bad) ?? "", /quantity/, bad);
+        assert.match(quantityProblem("1e-400") ?? "", /greater than zero/);
+    });
+
+    it("every quantity the config accepts is one the program can size with (a request in u stopped it unkeyed)", () => {
+        // The config's check and the program's reader are two grammars; every suffix and number form of the first.
+        const suffixes = "|n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei".split("|");
+        fc.assert(
+            fc.property(
+                fc.oneof(
+                    fc.stringMatching(/^[0-9]{1,4}(\.[0-9]{0,3})?$/),
+                    fc.stringMatching(/^\.[0-9]{1,3}$/),
+                ),
+                fc.oneof(fc.constantFrom(...suffixes), fc.stringMatching(/^[eE][+-]?[0-9]{1,3}$/)),
+                (number, suffix) => {
+                    const written = `${number}${suffix}`;
+                    fc.pre(quantityProblem(written) === undefined);
+                    const value = quantityValue(written);
+                    assert.ok(value !== undefined && value > 0, `${written} read as ${value}`);
+                },
+            ),
+            { numRuns: 500 },
+        );
     });
 
     it("IP addresses in four decimal parts only, CIDR prefixes within the family", () => {

@@ -105,6 +105,28 @@ describe("packit: pulumi up refuses a database takeover the migration report has
         assert.deepEqual(keysOf(packitCheck("packit", missing, program(missing, true), NOW)), [KEY]);
     });
 
+    it("a report file that is not a migration report proves nothing, and says why", () => {
+        const dir = scratchDir("takeover-");
+        for (const [content, why] of [
+            ["{}", "it holds no database takeovers"],
+            ["null", "it holds no database takeovers"],
+            ['{"databases": {}}', "it holds no database takeovers"],
+            ["{", "JSON"],
+        ]) {
+            const file = path.join(dir, "report.json");
+            writeFileSync(file, content);
+            const config = adopted(file);
+            const problems = packitCheck("packit", config, program(config, true), NOW).problems ?? [];
+            assert.deepEqual(
+                problems.map((p) => p.key),
+                [KEY],
+                content,
+            );
+            assert.match(problems[0].message, /cannot be read as one/, content);
+            assert.ok(problems[0].message.includes(why), `${content}: ${problems[0].message}`);
+        }
+    });
+
     it("generated proofs: accepted exactly when PG_VERSION and the dump's server are 15 and the dump is 0-24 h old at the up", () => {
         fc.assert(
             fc.property(

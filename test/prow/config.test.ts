@@ -81,6 +81,24 @@ describe("prow config errors", () => {
         assert.match(problem(err, "runbooks:prow.components.ghproxy.replicas").message, /single instance/);
     });
 
+    it("refuses a document key the merge refuses, by its full key, before anything is merged", async () => {
+        // JSON, as the engine hands the program a structured value: `__proto__` stays an own key, as in the file.
+        const config = JSON.parse(
+            '{"tide": {"__proto__": {"polluted": true}}, "constructor": 1, "branch-protection": [{"prototype": {}}]}',
+        ) as Record<string, unknown>;
+        const err = await configError("stage", patchProw({ documents: { config } }));
+        for (const key of [
+            "prow.documents.config.tide.__proto__",
+            "prow.documents.config.constructor",
+            "prow.documents.config.branch-protection[0].prototype",
+        ]) {
+            const p = problem(err, `runbooks:${key}`);
+            assert.match(p.message, /is not allowed: merged into Prow's config document/);
+            assert.equal(p.fix.replace(/'/g, ""), `pulumi config rm --path ${key}`);
+        }
+        assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+
     it("rejects a request above its limit", async () => {
         const err = await configError(
             "prod",

@@ -87,6 +87,30 @@ describe("thoth config checks", function () {
         assert.match(sizing.problems[0].message, /memory request 2Gi is above the limit 1Gi/);
     });
 
+    it("sizes a request in any suffix the schema accepts, and refuses one too large to size with, by its full key", async () => {
+        // Both stopped the program with a plain error and no key: the schema took them, the sizing could not read them.
+        const micro = await thothConfigError("prod", (t) => {
+            t.bots.nepthys.resources = {
+                requests: { cpu: "600000u", memory: "128Mi" },
+                limits: { cpu: "500m", memory: "256Mi" },
+            };
+        });
+        assert.deepEqual(
+            micro.problems.map((p) => p.key),
+            ["runbooks:thoth.bots.nepthys.resources"],
+        );
+        assert.match(micro.problems[0].message, /cpu request 600000u is above the limit 500m/);
+
+        const huge = await thothConfigError("prod", (t) => {
+            t.bots.nepthys.resources = { requests: { memory: "1e400" }, limits: { memory: "1Gi" } };
+        });
+        assert.deepEqual(
+            huge.problems.map((p) => p.key),
+            ["runbooks:thoth.bots.nepthys.resources.requests.memory"],
+        );
+        assert.match(huge.problems[0].message, /too large/);
+    });
+
     it("asks only for the secrets of what is enabled", () => {
         const stage = thothSecrets(thothSchema.parse(thothStack("stage").thoth)).map((s) => s.key);
         const prod = thothSecrets(thothSchema.parse(thothStack("prod").thoth)).map((s) => s.key);

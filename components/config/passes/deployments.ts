@@ -3,6 +3,7 @@ import { withStackInText } from "../problems";
 import { SectionBase, StackTier, SystemDefinition } from "../system";
 import { Placement } from "./clusterReferences";
 import { deployedImages } from "./systems";
+import { DefinitionError } from "../../shared/errors";
 
 /** One enabled system as deploy runs it: its checked section and where it goes, both proven present. */
 export interface Deployment {
@@ -25,11 +26,13 @@ export function deployments(input: {
     return input.enabled.map((def): Deployment => {
         const section = input.sections[def.section];
         if (def.target === "openstack") {
-            if (!input.openstack) throw new Error(`${def.section} was accepted without an openstack section`);
+            if (!input.openstack)
+                throw new DefinitionError(`${def.section} was accepted without an openstack section`);
             return { def, section, target: { kind: "openstack", openstack: input.openstack } };
         }
         const placed = input.placements.find((p) => p.system.def === def && !p.fresh);
-        if (!placed) throw new Error(`${def.section} was accepted without a cluster of runbooks:clusters`);
+        if (!placed)
+            throw new DefinitionError(`${def.section} was accepted without a cluster of runbooks:clusters`);
         return { def, section, target: { kind: "kubernetes", cluster: placed.cluster } };
     });
 }

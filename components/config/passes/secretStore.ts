@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigSource } from "../source";
 import { SecretStore } from "../system";
 import { Secrets } from "./secrets";
+import { DefinitionError } from "../../shared/errors";
 
 /**
  * The store deploy code reads secrets from: only declared keys, each a secret Output (the offline plan's placeholder
@@ -22,7 +23,9 @@ export function secretStore(
             const value = lookup(key);
             if (!value) {
                 // A programming error, not a user one: deploy code asked for a secret its system never declared.
-                throw new Error(`secret ${key} was not declared by any system's secrets() or is unset`);
+                throw new DefinitionError(
+                    `secret ${key} was not declared by any system's secrets() or is unset`,
+                );
             }
             return value;
         },

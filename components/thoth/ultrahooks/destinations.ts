@@ -3,6 +3,7 @@ import { refText } from "../../shared/endpoints";
 import { BotEndpoint } from "../bots/botkit";
 import { WebhookBotName } from "../bots/catalog";
 import { UltrahookTarget } from "../config";
+import { DefinitionError } from "../../shared/errors";
 
 /**
  * Where a tunnel forwards to, from the target the check decided (ultrahookTarget): a URL as it is, or a bot's
@@ -17,7 +18,7 @@ export function resolveDestination(
     const endpoint = endpoints[to.service];
     if (!endpoint) {
         // checks.ts rejects a tunnel to a bot this stack does not deploy; Bots deploys every other one.
-        throw new Error(`ultrahook ${subdomain}: bot ${to.service} is not deployed by this stack`);
+        throw new DefinitionError(`ultrahook ${subdomain}: bot ${to.service} is not deployed by this stack`);
     }
     return refText`${endpoint.serviceUrl}${to.path}`;
 }

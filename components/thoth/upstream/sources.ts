@@ -1,4 +1,5 @@
 import type { ImageEvidence, Listener, NamedFact, ReadFacts } from "../../shared/evidence/types";
+import { DefinitionError } from "../../shared/errors";
 
 // The shared pieces of the Thoth images' evidence: where a fact was read, and what the libraries and base images
 // every Thoth Python image is built from read (thoth-common, thoth-storages, thoth-messaging, the s2i run script,
@@ -23,7 +24,7 @@ export function reads(source: Source, table: Reads, names: readonly string[]): N
     return names.map((name) => {
         const where = table[name];
         if (where === undefined) {
-            throw new Error(`${source.repo}@${source.commit} reads no ${name} in the table given`);
+            throw new DefinitionError(`${source.repo}@${source.commit} reads no ${name} in the table given`);
         }
         const split = where.lastIndexOf(":");
         return { name, at: at(source, where.slice(0, split), where.slice(split + 1)) };

@@ -24,6 +24,7 @@ import { StationEnvironment, StationTier } from "../tiers";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../config/fields";
 import { WorkflowControllerSettings } from "./argoPod";
+import { DefinitionError } from "../../../shared/errors";
 
 /** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
 export interface ArgoInstallPlan {
@@ -133,7 +134,7 @@ export function controllerSettings(
     artifactSecret?: string,
 ): WorkflowControllerSettings & Record<string, unknown> {
     if (plan.artifacts && !artifactSecret) {
-        throw new Error(
+        throw new DefinitionError(
             `the ${plan.tier} Argo install stores artifacts, but no Secret holds the repository's keys`,
         );
     }
