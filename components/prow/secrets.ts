@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { SecretSpec } from "../config/system";
+import { RetiredSecret, SecretSpec } from "../config/system";
 import { SecretName } from "./catalog";
 import { EnvironmentName } from "./environments";
 import { ProwRefs } from "./refs";
@@ -163,24 +163,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         testValue: (random) => random().apply((r) => `xoxb-${r}`),
     },
     {
-        name: "unsplash-api-key",
-        namespaces: ["prow"],
-        file: "unsplash-api/honk.txt",
-        layout: { file: "honk.txt" },
-        description: "Unsplash API key of hook's image plugins",
-        example: "honk.txt",
-        testValue: token,
-    },
-    {
-        name: "cat-api-key",
-        namespaces: ["prow"],
-        file: "configs/cat-api/api-key (a ConfigMap today)",
-        layout: { file: "api-key" },
-        description: "thecatapi.com key of hook's /meow plugin; hook works without it",
-        example: "api-key",
-        optional: true,
-    },
-    {
         name: "commenter-oauth-token",
         namespaces: ["jobs"],
         file: "commenter-oauth-token/oauth",
@@ -226,6 +208,18 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         testValue: token,
     },
 ];
+
+/**
+ * Keys of API keys hook was handed and never opened (see hook in catalog.ts): a stack that still sets one is told to
+ * remove it. The Secret and ConfigMap production has under those names were made by hand, and are left alone.
+ */
+export const PROW_RETIRED_SECRETS: readonly RetiredSecret[] = [
+    ["prow-unsplash-api-key", "goose.key_path"],
+    ["prow-cat-api-key", "cat.key_path"],
+].map(([key, path]) => ({
+    key,
+    why: `hook opens this key only at the plugins.yaml ${path}, which neither this program nor production sets (kubernetes/test-infra@a5b49bc903 prow/plugins/config.go), so no Secret holds it`,
+}));
 
 /** One key of a Prow Secret and the config secret that holds its value. */
 export interface SecretEntry {
