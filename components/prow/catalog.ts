@@ -82,7 +82,7 @@ export type ImageSource = { prow: string } | { image: ImageKey };
 /** A volume a container mounts; its object reference goes through the naming function when it is built. */
 export type Mount =
     | { configMap: ConfigMapName; path: string }
-    | { secret: SecretName; path: string; optional?: boolean }
+    | { secret: SecretName; path: string }
     | { claim: ClaimName; path: string }
     | { emptyDir: string; path: string; sizeLimit?: string };
 

@@ -25,8 +25,6 @@ export interface ProwSecretDef {
     layout: SecretLayout;
     description: string;
     example: string;
-    /** Not needed in any environment (the component works without it). */
-    optional?: boolean;
     /** A stand-in for one key on throw-away test clusters, built from generated random material. */
     testValue?(random: () => pulumi.Output<string>, refs: ProwRefs, key: string): pulumi.Input<string>;
     /**
@@ -242,9 +240,7 @@ export type SecretSource =
     /** Every key is set in the stack's config: the secret specs require each one, so validation stops without it. */
     | { from: "config" }
     /** A throw-away environment: a key the config leaves unset gets this stand-in from generated random material. */
-    | { from: "configOrGenerated"; testValue: NonNullable<ProwSecretDef["testValue"]> }
-    /** Not needed (the pods mount it optional): made only when every key is set, else left to an operator. */
-    | { from: "configIfSet" };
+    | { from: "configOrGenerated"; testValue: NonNullable<ProwSecretDef["testValue"]> };
 
 /** One Prow Secret of a stack: what it is, its keys with their config secrets, and where their values come from. */
 export interface PlannedSecret {
@@ -254,11 +250,10 @@ export interface PlannedSecret {
 }
 
 /**
- * The one rule of where a Secret's values come from: optional ones from the config when set; in an environment that
- * generates secrets (kubevirtci-testing) each with a stand-in is generated when unset; every other one is required.
+ * The one rule of where a Secret's values come from: in an environment that generates secrets (kubevirtci-testing)
+ * each with a stand-in is generated when unset; every other one is required.
  */
 export function secretSource(def: ProwSecretDef, generated: boolean): SecretSource {
-    if (def.optional) return { from: "configIfSet" };
     if (generated && def.testValue) return { from: "configOrGenerated", testValue: def.testValue };
     return { from: "config" };
 }
@@ -274,7 +269,7 @@ export function plannedSecrets(generated: boolean): PlannedSecret[] {
 
 /**
  * The SecretSpecs of an environment: a key is optional exactly where {@link secretSource} does not read it from the
- * config alone (generated when unset in a test environment, or not needed), so validation requires every other one.
+ * config alone (generated when unset in a test environment), so validation requires every other one.
  */
 export function prowSecretSpecs(environment: EnvironmentName, generated: boolean): SecretSpec[] {
     const today = (def: ProwSecretDef, key: string) =>
