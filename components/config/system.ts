@@ -42,12 +42,15 @@ export interface SecretValueRule {
     admits(value: string): boolean;
 }
 
-/** A secret key a system no longer reads because another key now holds the same value (one identity, one key). */
+/**
+ * A secret key a system no longer reads: another key now holds the same value (one identity, one key), or nothing
+ * needs the value any more.
+ */
 export interface RetiredSecret {
     /** Config key without the project namespace. */
     key: string;
-    /** The key the program reads instead. */
-    replacedBy: string;
+    /** The key the program reads instead; absent when nothing takes its place, so the fix only removes it. */
+    replacedBy?: string;
     /** Why, with its source (e.g. "runbook 000: kebechet uses Sesheta's GitHub identity"). */
     why: string;
 }

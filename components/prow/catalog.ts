@@ -42,7 +42,7 @@ export const CONFIG_MAP_NAMES = [
 ] as const;
 export type ConfigMapName = (typeof CONFIG_MAP_NAMES)[number];
 
-/** Secrets, by object base name (systems.md §3 file layout, plus the optional cat API key). */
+/** Secrets, by object base name (systems.md §3 file layout, less the API keys hook never opens: see hook). */
 export type SecretName =
     | "commenter-oauth-token"
     | "cookie"
@@ -55,9 +55,7 @@ export type SecretName =
     | "kubevirtci-quay-credential"
     | "kubevirtci-installer-pull-token"
     | "oauth-token"
-    | "slack-token"
-    | "unsplash-api-key"
-    | "cat-api-key";
+    | "slack-token";
 
 /** PersistentVolumeClaims, named after the component that owns them. */
 export const CLAIM_NAMES = ["ghproxy", "greenhouse"] as const;
@@ -85,7 +83,7 @@ export type ImageSource = { prow: string } | { image: ImageKey };
 /** A volume a container mounts; its object reference goes through the naming function when it is built. */
 export type Mount =
     | { configMap: ConfigMapName; path: string }
-    | { secret: SecretName; path: string; optional?: boolean }
+    | { secret: SecretName; path: string }
     | { claim: ClaimName; path: string }
     | { emptyDir: string; path: string; sizeLimit?: string };
 
@@ -297,16 +295,14 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ],
         ports: HTTP_8888,
         service: [{ name: "http", port: 8888, targetPort: 8888 }],
-        mounts: [
-            ...CONFIG_MOUNTS,
-            HMAC,
-            OAUTH,
-            PLUGINS,
-            SLACK,
-            { secret: "cat-api-key", path: "/etc/cat-api", optional: true },
-            { secret: "unsplash-api-key", path: "/etc/unsplash-api" },
-            KUBECONFIG,
-        ],
+        // No Unsplash (/etc/unsplash-api/honk.txt) or cat API (/etc/cat-api/api-key) key, unlike test-infra's
+        // manifest: hook opens one only at the path plugins.yaml sets as `goose.key_path` or `cat.key_path`
+        // (kubernetes/test-infra@a5b49bc903 prow/plugins/config.go:319,325, prow/plugins/goose/goose.go:97-116,
+        // prow/plugins/cat/cat.go:100-116,193), and neither our plugins.yaml (repos.ts ORG_PLUGINS: cat on, goose
+        // off) nor production's (kubevirt/project-infra@145ec5a github/ci/prow-deploy) sets either. Production's
+        // secrets boilerplate says honk.txt "can be safely left blank when the unsplash plugin is not used"
+        // (kustom/secrets-boilerplate/unsplash-api/honk.txt). A key goes back with the key_path that opens it.
+        mounts: [...CONFIG_MOUNTS, HMAC, OAUTH, PLUGINS, SLACK, KUBECONFIG],
         ...PROW_PROBES,
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {

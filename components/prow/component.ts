@@ -56,7 +56,7 @@ export function toVolume(
 ): k8s.types.input.core.v1.Volume {
     const name = volumeName(mount);
     if ("configMap" in mount) return reads.configMap(mount.configMap).volume(name);
-    if ("secret" in mount) return reads.secret(mount.secret).volume(name, { optional: mount.optional });
+    if ("secret" in mount) return reads.secret(mount.secret).volume(name);
     if ("claim" in mount) {
         if (!claim)
             throw new DefinitionError(`claim ${mount.claim} is mounted by a component that does not own it`);

@@ -7,7 +7,7 @@ import { PROW_EVIDENCE } from "./evidence";
 import { prowNotices } from "./notices";
 import { Prow } from "./prow";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
-import { prowSecretSpecs } from "./secrets";
+import { PROW_RETIRED_SECRETS, prowSecretSpecs } from "./secrets";
 
 /**
  * The environment of a section, resolved once: the program hands the same parsed section to namespaces, secrets,
@@ -58,6 +58,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
               ]
             : [],
     secrets: (config) => prowSecretSpecs(config.environment, environmentOf(config).generateSecrets),
+    retiredSecrets: () => [...PROW_RETIRED_SECRETS],
     check: (config) => prowCheck(config, environmentOf(config)),
     notices: prowNotices,
     // Images not built from the release, the environment's defaults included (the stack file may leave them out).

@@ -87,23 +87,13 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         return new ProwJobCrd(this.childName("crd"), { cluster, app: app("prowjobs", "crd") }, this.child());
     }
 
-    /**
-     * Every Secret, in each namespace that reads it; returns the prow namespace's by base name. An optional one the
-     * stack leaves unset is not made: the pods mount it optional, and an operator may create it later.
-     */
+    /** Every Secret, in each namespace that reads it; returns the prow namespace's by base name. */
     private secrets(namespaces: ProwNamespaces): Map<SecretName, SecretHandle> {
         const { names } = this.config.resolved;
         const reads = new Map<SecretName, SecretHandle>();
         for (const planned of this.config.secretSources) {
             const { def } = planned;
             const data = this.secretData(planned);
-            if (!data) {
-                reads.set(
-                    def.name,
-                    SecretHandle.existing(names.name(def.name), this.config.resolved.namespaces.prow),
-                );
-                continue;
-            }
             for (const where of def.namespaces) {
                 const secret = new ConfigSecret(
                     this.childName(`secret-${def.name}${where === "jobs" ? "-jobs" : ""}`),
@@ -121,24 +111,11 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         return reads;
     }
 
-    /** The data of one Secret from where its check said it comes; undefined for an optional one left unset. */
-    private secretData({
-        def,
-        entries,
-        source,
-    }: PlannedSecret): Record<string, pulumi.Input<string>> | undefined {
+    /** The data of one Secret from where its check said it comes. */
+    private secretData({ def, entries, source }: PlannedSecret): Record<string, pulumi.Input<string>> {
         const { secrets } = this.context;
         if (source.from === "config") {
             return Object.fromEntries(entries.map((e) => [e.key, secrets.require(e.configKey)]));
-        }
-        if (source.from === "configIfSet") {
-            const data: Record<string, pulumi.Output<string>> = {};
-            for (const { key, configKey } of entries) {
-                const value = secrets.get(configKey);
-                if (value === undefined) return undefined;
-                data[key] = value;
-            }
-            return data;
         }
         const { refs } = this.config.resolved;
         return Object.fromEntries(

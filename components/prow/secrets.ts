@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { SecretSpec } from "../config/system";
+import { RetiredSecret, SecretSpec } from "../config/system";
 import { SecretName } from "./catalog";
 import { EnvironmentName } from "./environments";
 import { ProwRefs } from "./refs";
@@ -25,8 +25,6 @@ export interface ProwSecretDef {
     layout: SecretLayout;
     description: string;
     example: string;
-    /** Not needed in any environment (the component works without it). */
-    optional?: boolean;
     /** A stand-in for one key on throw-away test clusters, built from generated random material. */
     testValue?(random: () => pulumi.Output<string>, refs: ProwRefs, key: string): pulumi.Input<string>;
     /**
@@ -163,24 +161,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         testValue: (random) => random().apply((r) => `xoxb-${r}`),
     },
     {
-        name: "unsplash-api-key",
-        namespaces: ["prow"],
-        file: "unsplash-api/honk.txt",
-        layout: { file: "honk.txt" },
-        description: "Unsplash API key of hook's image plugins",
-        example: "honk.txt",
-        testValue: token,
-    },
-    {
-        name: "cat-api-key",
-        namespaces: ["prow"],
-        file: "configs/cat-api/api-key (a ConfigMap today)",
-        layout: { file: "api-key" },
-        description: "thecatapi.com key of hook's /meow plugin; hook works without it",
-        example: "api-key",
-        optional: true,
-    },
-    {
         name: "commenter-oauth-token",
         namespaces: ["jobs"],
         file: "commenter-oauth-token/oauth",
@@ -227,6 +207,18 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
     },
 ];
 
+/**
+ * Keys of API keys hook was handed and never opened (see hook in catalog.ts): a stack that still sets one is told to
+ * remove it. The Secret and ConfigMap production has under those names were made by hand, and are left alone.
+ */
+export const PROW_RETIRED_SECRETS: readonly RetiredSecret[] = [
+    ["prow-unsplash-api-key", "goose.key_path"],
+    ["prow-cat-api-key", "cat.key_path"],
+].map(([key, path]) => ({
+    key,
+    why: `hook opens this key only at the plugins.yaml ${path}, which neither this program nor production sets (kubernetes/test-infra@a5b49bc903 prow/plugins/config.go), so no Secret holds it`,
+}));
+
 /** One key of a Prow Secret and the config secret that holds its value. */
 export interface SecretEntry {
     key: string;
@@ -248,9 +240,7 @@ export type SecretSource =
     /** Every key is set in the stack's config: the secret specs require each one, so validation stops without it. */
     | { from: "config" }
     /** A throw-away environment: a key the config leaves unset gets this stand-in from generated random material. */
-    | { from: "configOrGenerated"; testValue: NonNullable<ProwSecretDef["testValue"]> }
-    /** Not needed (the pods mount it optional): made only when every key is set, else left to an operator. */
-    | { from: "configIfSet" };
+    | { from: "configOrGenerated"; testValue: NonNullable<ProwSecretDef["testValue"]> };
 
 /** One Prow Secret of a stack: what it is, its keys with their config secrets, and where their values come from. */
 export interface PlannedSecret {
@@ -260,11 +250,10 @@ export interface PlannedSecret {
 }
 
 /**
- * The one rule of where a Secret's values come from: optional ones from the config when set; in an environment that
- * generates secrets (kubevirtci-testing) each with a stand-in is generated when unset; every other one is required.
+ * The one rule of where a Secret's values come from: in an environment that generates secrets (kubevirtci-testing)
+ * each with a stand-in is generated when unset; every other one is required.
  */
 export function secretSource(def: ProwSecretDef, generated: boolean): SecretSource {
-    if (def.optional) return { from: "configIfSet" };
     if (generated && def.testValue) return { from: "configOrGenerated", testValue: def.testValue };
     return { from: "config" };
 }
@@ -280,7 +269,7 @@ export function plannedSecrets(generated: boolean): PlannedSecret[] {
 
 /**
  * The SecretSpecs of an environment: a key is optional exactly where {@link secretSource} does not read it from the
- * config alone (generated when unset in a test environment, or not needed), so validation requires every other one.
+ * config alone (generated when unset in a test environment), so validation requires every other one.
  */
 export function prowSecretSpecs(environment: EnvironmentName, generated: boolean): SecretSpec[] {
     const today = (def: ProwSecretDef, key: string) =>

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { Stack, Values, runSystem } from "../fixtures/system";
 import { recorder } from "../harness";
-import { CLUSTER_KUBECONFIG, PROW, patchProw, toTesting } from "./helpers";
+import { CLUSTER_KUBECONFIG, PROW, PROW_SECRET_VALUES, patchProw, toTesting } from "./helpers";
 
 /** Runs the program expecting bad config: returns the ConfigError, after checking nothing was registered. */
 async function configError(
@@ -163,12 +163,30 @@ describe("prow config errors", () => {
     it("requires every secret in staging, each with its own fix", async () => {
         const err = await configError("stage", patchProw(), CLUSTER_KUBECONFIG);
         const keys = err.problems.map((p) => p.key).filter((k) => k.startsWith("runbooks:prow-"));
-        assert.equal(keys.length, 15);
+        assert.equal(keys.length, 14);
         assert.ok(!keys.includes("runbooks:prow-cat-api-key"));
         assert.equal(
             problem(err, "runbooks:prow-hmac-token").fix,
             "pulumi config set --secret prow-hmac-token < hmac",
         );
+    });
+
+    it("tells a stack that still sets hook's image plugin API keys they are no longer used, with the rm of each", async () => {
+        const err = await configError("stage", () => {}, {
+            ...PROW_SECRET_VALUES,
+            "prow-unsplash-api-key": "s3cret-unsplash",
+            "prow-cat-api-key": "s3cret-cat",
+        });
+        for (const [key, path] of [
+            ["prow-unsplash-api-key", "goose.key_path"],
+            ["prow-cat-api-key", "cat.key_path"],
+        ]) {
+            const p = problem(err, `runbooks:${key}`);
+            assert.match(p.message, /^is no longer used \(hook opens this key only at the plugins\.yaml /);
+            assert.ok(p.message.includes(path), p.message);
+            assert.equal(p.fix, `pulumi config rm ${key}`);
+        }
+        assert.equal(err.problems.length, 2, "nothing else is wrong with the stack");
     });
 
     it("keeps the ProwJob CRD with production and staging dry, refusing a staging stack that would own or act", async () => {

@@ -569,7 +569,6 @@ describe("prow environments (whole program under mocks)", function () {
                 "staging-kubevirt-prow/staging-kubeconfig",
                 "staging-kubevirt-prow/staging-oauth-token",
                 "staging-kubevirt-prow/staging-slack-token",
-                "staging-kubevirt-prow/staging-unsplash-api-key",
             ],
         );
         for (const s of secrets) {
@@ -607,7 +606,7 @@ describe("prow environments (whole program under mocks)", function () {
             .map((r) => r.name)
             // The reads checksum's key is random too, on every stack: no stand-in of a Secret.
             .filter((n) => n !== "prow-checksum-key");
-        assert.equal(generated.length, 11);
+        assert.equal(generated.length, 10);
         assert.ok(generated.includes("prow-generated-hmac-token"));
         assert.ok(!generated.includes("prow-generated-oauth-token"), "the GitHub token is never random");
         const kubeconfig = k8sResources(runs.testing).find(
@@ -623,6 +622,35 @@ describe("prow environments (whole program under mocks)", function () {
             "https://deck.prowdeploy.ci/github-login/redirect",
         );
         assert.equal(ofKind("testing", "Secret").filter((s) => s.metadata.name === "cat-api-key").length, 0);
+    });
+
+    it("hands hook no image plugin's API key while no plugins.yaml key_path makes hook open one", () => {
+        for (const env of ENVS) {
+            const p = env === "staging" ? "staging-" : "";
+            const plugins = parse(find(env, "ConfigMap", `${p}plugins`).data["plugins.yaml"]) as Obj;
+            // kubernetes/test-infra@a5b49bc903 prow/plugins/config.go:319,325: the only place either key is read from.
+            for (const plugin of ["cat", "goose"])
+                assert.equal(
+                    plugins[plugin]?.key_path,
+                    undefined,
+                    `${env}: plugins.yaml sets ${plugin}.key_path, so hook opens a key: mount it (catalog.ts hook)`,
+                );
+            const pod = podOf(find(env, "Deployment", `${p}hook`));
+            const mounted = pod.containers.flatMap((c: Obj) =>
+                (c.volumeMounts ?? []).map((m: Obj) => m.mountPath),
+            );
+            assert.deepEqual(
+                mounted.filter((path: string) => /\/etc\/(unsplash-api|cat-api)/.test(path)),
+                [],
+                `${env}: hook mounts a key it never opens`,
+            );
+            for (const name of ["unsplash-api-key", "cat-api-key"])
+                assert.equal(
+                    objects(env).filter((o) => o.metadata.name === `${p}${name}`).length,
+                    0,
+                    `${env}: ${p}${name} is made, though hook never opens it`,
+                );
+        }
     });
 
     it("marks the pods that read a Secret or ConfigMap with the checksum of what they mount", () => {

@@ -37,7 +37,6 @@ export const PROW_SECRET_VALUES: Record<string, string> = {
     "prow-gcs": '{"type":"service_account","private_key":"s3cret-gcs"}',
     "prow-kubeconfig": "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: s3cret-kube}}]\n",
     "prow-slack-token": "s3cret-slack",
-    "prow-unsplash-api-key": "s3cret-unsplash",
     "prow-commenter-oauth-token": "s3cret-commenter",
     "prow-kubevirtci-coveralls-token": "s3cret-coveralls",
     "prow-kubevirtci-docker-credential-username": "kubevirtbot",

@@ -353,12 +353,12 @@ describe("prow documents", () => {
 });
 
 describe("prow secrets", () => {
-    it("requires every secret but the cat API key, except in the testing environment", () => {
+    it("requires every secret, except in the testing environment", () => {
         const staging = prowSecretSpecs("ibmcloud-staging", false);
-        assert.equal(staging.length, 16);
+        assert.equal(staging.length, 14);
         assert.deepEqual(
             staging.filter((s) => s.optional).map((s) => s.key),
-            ["prow-cat-api-key"],
+            [],
         );
         assert.ok(staging.every((s) => s.key.startsWith("prow-")));
         assert.match(

@@ -61,16 +61,12 @@ describe("prow section: what the check proves for deploy", () => {
     it("generates on a throw-away cluster every Secret but the ones that must be real there", () => {
         const planned = checked(section("kubevirtci-testing")).secretSources;
         for (const { def, source } of planned) {
-            const expected = def.optional ? "configIfSet" : def.realInTest ? "config" : "configOrGenerated";
+            const expected = def.realInTest ? "config" : "configOrGenerated";
             assert.equal(source.from, expected, def.name);
         }
         for (const environment of ["ibmcloud-staging", "ibmcloud-production"] as const) {
             for (const { def, source } of checked(section(environment)).secretSources) {
-                assert.equal(
-                    source.from,
-                    def.optional ? "configIfSet" : "config",
-                    `${environment}: ${def.name}`,
-                );
+                assert.equal(source.from, "config", `${environment}: ${def.name}`);
             }
         }
     });
@@ -120,7 +116,7 @@ describe("prow notices", () => {
         assert.equal(generated.length, 1);
         for (const def of PROW_SECRETS) {
             const named = generated[0].includes(`prow-${def.name}`);
-            assert.equal(named, !def.optional && !def.realInTest, def.name);
+            assert.equal(named, !def.realInTest, def.name);
         }
     });
 

@@ -48,6 +48,8 @@ export interface ReplacedByObjects {
     objects: PlanObjectRef[];
     /** Full configuration keys the objects are built from (`packit.instances.prod.host`). */
     config?: string[];
+    /** What the runbook step makes that no object replaces, and why (a Secret no process opens). */
+    notMade?: string;
     tests: TestRef[];
 }
 

@@ -95,6 +95,7 @@ function stepLines(step: Step, runbook: string): string[] {
                 `- **Objects on ${stack}**: ${r.objects.map((o) => code(describeRef(o, stack))).join(", ")}`,
             );
         if (r.config?.length) lines.push(`- **Configuration**: ${r.config.map(code).join(", ")}`);
+        if (r.notMade) lines.push(`- **Not made**: ${prose(r.notMade)}`);
     } else if (r.by === "manual") {
         lines.push(`- **Manual**: ${prose(r.reason)}`);
         if ("doc" in r.procedure) {

@@ -13,13 +13,22 @@ function config(stack: string | undefined, args: string): string {
  * A secret one of its readers replaced (one identity, one key): set in the stack, it is a problem until its value
  * lives under the key that replaced it. The fix never loses a value: it copies the old one when the new key is
  * unset, and removes the old one only when both hold the same text; two different values are the operator's call.
+ * A secret nothing reads any more only has to go: its value is of no use to the program, whatever it holds.
  */
 export function retiredSecretProblem(
     retired: RetiredSecret,
     replacementSet: boolean,
     stack: string | undefined,
 ): ConfigProblem {
-    const [from, to] = [shellQuote(retired.key), shellQuote(retired.replacedBy)];
+    const from = shellQuote(retired.key);
+    if (retired.replacedBy === undefined) {
+        return {
+            key: fullKey(retired.key),
+            message: `is no longer used (${retired.why}): nothing in the program reads it. The fix removes it from this stack`,
+            fix: config(stack, `rm ${from}`),
+        };
+    }
+    const to = shellQuote(retired.replacedBy);
     return {
         key: fullKey(retired.key),
         message: replacementSet
@@ -41,6 +50,7 @@ export function retiredSecrets(source: ConfigSource, read: readonly SystemRead[]
         (def.retiredSecrets?.(parsed) ?? [])
             .filter((r) => keys.has(r.key))
             .map((r) => {
+                if (r.replacedBy === undefined) return retiredSecretProblem(r, false, source.stack);
                 const problem = retiredSecretProblem(r, filled.has(r.replacedBy), source.stack);
                 filled.add(r.replacedBy);
                 return problem;

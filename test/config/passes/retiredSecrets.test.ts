@@ -29,6 +29,7 @@ function retiring(retired: RetiredSecret[]) {
 
 const bot = retiring([
     { key: "bot-helper-token", replacedBy: "bot-identity-token", why: "one identity, one key" },
+    { key: "bot-image-key", why: "the bot never opens it" },
 ]);
 const read: SystemRead[] = [{ def: bot, parsed: { enabled: true }, raw: {}, broken: [], problems: [] }];
 
@@ -64,7 +65,7 @@ function applyFix(
         const out: Record<string, Record<string, string>> = {};
         for (const stack of Object.keys(stacks)) {
             out[stack] = {};
-            for (const key of ["bot-helper-token", "bot-identity-token"]) {
+            for (const key of ["bot-helper-token", "bot-identity-token", "bot-image-key"]) {
                 try {
                     out[stack][key] = readFileSync(path.join(dir, `${stack}.${key}`), "utf8");
                 } catch {
@@ -113,6 +114,29 @@ describe("config pass: retired secrets", () => {
         assert.deepEqual(same.prod, { "bot-identity-token": "a" });
         const differ = { prod: { "bot-helper-token": "a", "bot-identity-token": "b" } };
         assert.deepEqual(applyFix(problem.fix, differ), differ);
+    });
+
+    it("removes a key nothing reads any more from the stack checked only, whatever it holds", () => {
+        const source = memoryConfigSource(
+            {},
+            { "bot-image-key": "k", "bot-identity-token": "t" },
+            { stack: "prod" },
+        );
+        const problems = retiredSecrets(source, read).problems;
+        assert.equal(problems.length, 1, "a key the program still reads is no problem");
+        const [problem] = problems;
+        assert.equal(problem.key, "runbooks:bot-image-key");
+        assert.match(
+            problem.message,
+            /is no longer used \(the bot never opens it\): nothing in the program reads it/,
+        );
+        assert.equal(problem.fix, "pulumi config rm bot-image-key --stack prod");
+        const after = applyFix(problem.fix, {
+            prod: { "bot-image-key": "k", "bot-identity-token": "t" },
+            stage: { "bot-image-key": "k2" },
+        });
+        assert.deepEqual(after.prod, { "bot-identity-token": "t" });
+        assert.deepEqual(after.stage, { "bot-image-key": "k2" }, "another stack is untouched");
     });
 
     it("moves only the first of two retired keys into a shared replacement; the second is compared, never written", () => {

@@ -75,7 +75,6 @@ const PROW_SECRETS = [
     "kubeconfig",
     "oauth-token",
     "slack-token",
-    "unsplash-api-key",
 ];
 const JOBS_SECRETS = [
     "commenter-oauth-token",
@@ -87,7 +86,6 @@ const JOBS_SECRETS = [
 ];
 /** The stack secrets the Secrets are built from: one per file, one per variable of today's env files. */
 const SECRET_KEYS = [
-    "prow-cat-api-key",
     "prow-commenter-oauth-token",
     "prow-cookie",
     "prow-gcs",
@@ -102,7 +100,6 @@ const SECRET_KEYS = [
     "prow-kubevirtci-quay-credential-username",
     "prow-oauth-token",
     "prow-slack-token",
-    "prow-unsplash-api-key",
 ];
 
 const NAMESPACES: KubernetesObjectRef[] = [
@@ -274,10 +271,20 @@ export const prowTable: RunbookTable = {
                 by: "objects",
                 objects: SECRETS,
                 config: SECRET_KEYS,
+                notMade:
+                    'the boilerplate\'s unsplash-api/honk.txt (Secret unsplash-api-key) and cat-api/api-key (ConfigMap cat-api-key): hook opens them only at the plugins.yaml goose.key_path or cat.key_path (kubernetes/test-infra@a5b49bc903 prow/plugins/config.go:319,325), which neither this program nor production (kubevirt/project-infra@145ec5a) sets; the boilerplate says honk.txt "can be safely left blank when the unsplash plugin is not used". A stack that still sets `prow-unsplash-api-key` or `prow-cat-api-key` is told to remove it, and the copies running today are left alone',
                 tests: [
                     t(
                         ENVIRONMENTS_TEST,
                         "keeps secrets in Secrets only, marked secret, in the namespaces that read them",
+                    ),
+                    t(
+                        ENVIRONMENTS_TEST,
+                        "hands hook no image plugin's API key while no plugins.yaml key_path",
+                    ),
+                    t(
+                        CONFIG_TEST,
+                        "tells a stack that still sets hook's image plugin API keys they are no longer used",
                     ),
                     t(CONFIG_TEST, "requires every secret in staging, each with its own fix"),
                     t(PURE_TEST, "gives each variable of today's env files its own config secret"),
