@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Deployment, LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
 import { ConfigSource, engineProjectRoot, pulumiConfigSource } from "./config/source";
 import { OpenstackConfig } from "./config/program";
+import { noticeLine } from "./config/notices";
 import {
     KubernetesContext,
     OpenStackContext,
@@ -92,7 +93,7 @@ export function deployProgram(config: ProgramConfig): Record<string, pulumi.Inpu
     // Every preview and update shows them where the operator reads the diff (a PR's preview comment included).
     // Without an engine (the offline plan, which prints them in its summary, and tests) they would only be noise.
     if (pulumi.runtime.hasEngine()) {
-        for (const notice of config.notices) void pulumi.log.warn(`${notice.system}: ${notice.text}`);
+        for (const notice of config.notices) void pulumi.log.warn(noticeLine(notice));
     }
     const outputs: Record<string, pulumi.Input<unknown>> = {};
     const clusters = new Map<string, ClusterContext>();

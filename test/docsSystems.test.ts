@@ -22,10 +22,15 @@ function facts(stack: Stack): PlanFacts {
     return {
         resources: fixturePlan(stack),
         notices: [
-            `demo: CLEAN UP demo-${stack} when done`,
-            "other: not about the demo",
+            { kind: "ADOPTED HOST", line: `demo: CLEAN UP demo-${stack} when done` },
+            { kind: "ADOPTED HOST", line: "other: not about the demo" },
             ...(stack === "stage"
-                ? ["demo: UNCONFIRMED IMAGE runbooks:demo.image = demo:v1: nobody pinned it"]
+                ? [
+                      {
+                          kind: "UNCONFIRMED IMAGE",
+                          line: "demo: UNCONFIRMED IMAGE runbooks:demo.image = demo:v1: nobody pinned it",
+                      },
+                  ]
                 : []),
         ],
         operatorValues: ["runbooks:demo.hosts[0].portId", "runbooks:demos.x", "runbooks:other.y"],

@@ -1,5 +1,6 @@
 import { committedValue, provenFixes } from "./fixProof";
 import { CREDENTIAL_MESSAGE } from "./issues";
+import type { Notice } from "./notices";
 import { ConfigError, ConfigProblem } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
@@ -53,12 +54,6 @@ export interface ProgramConfig {
     /** What the enabled systems say an operator must read before a real run ({@link SystemDefinition.notices}). */
     notices: Notice[];
     secrets: SecretStore;
-}
-
-/** One line an operator must read before `pulumi up`, with the section that says it. */
-export interface Notice {
-    system: string;
-    text: string;
 }
 
 /**
@@ -235,7 +230,7 @@ function acceptedConfig(
         unsetSecrets: wanted.unset,
         operatorValues: [...identities.operatorValues, ...read.operatorValues],
         notices: [
-            ...identities.warnings.map((text) => ({ system: "clusters", text })),
+            ...identities.warnings.map((w) => ({ system: "clusters", ...w })),
             ...notices(deployed, tier, source.stack),
         ],
         secrets: secretStore(source, wanted),

@@ -1,3 +1,4 @@
+import { KindedNotice, notice } from "./notices";
 import { z } from "zod";
 import type { ExposureAudience } from "../shared/portPurpose";
 import { isPlaceholder } from "../shared/placeholder";
@@ -69,9 +70,12 @@ export function routeAudienceNotice(
     key: string,
     value: RouteAudienceConfig | undefined,
     routes: readonly string[],
-): string[] {
+): KindedNotice[] {
     if (routes.length === 0 || value !== undefined) return [];
     return [
-        `${routes.join(", ")}: public Routes to admin or metrics ports, reachable by anyone until ${fullKey(`${key}.allowFrom`)} names who may reach them (production refuses them without it)`,
+        notice(
+            "PUBLIC ROUTES",
+            `${routes.join(", ")}: public Routes to admin or metrics ports, reachable by anyone until ${fullKey(`${key}.allowFrom`)} names who may reach them (production refuses them without it)`,
+        ),
     ];
 }

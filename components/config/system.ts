@@ -5,6 +5,7 @@ import { ClusterContext } from "../shared/cluster";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
 import type { ImageUse } from "../shared/unconfirmedImage";
 import { Claim } from "./ownership";
+import type { KindedNotice } from "./notices";
 import { ConfigProblem } from "./problems";
 
 /** A secret that a system reads from stack config (never from the stack file itself). */
@@ -221,7 +222,7 @@ export interface SystemDefinition<
      * (a schema migration, objects rendered only at deploy time, values nobody confirmed): one line each, printed
      * by the offline plan and logged as a warning by every preview and update. Pure: from the section alone.
      */
-    notices?(config: R, program: { tier: StackTier }): string[];
+    notices?(config: R, program: { tier: StackTier }): KindedNotice[];
     /**
      * Images this configuration renders that no field named `image` (or of an `images` map) holds as a full
      * reference (a release tag shared by several images), and where the runbook runs an image today: each goes

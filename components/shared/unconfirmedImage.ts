@@ -1,4 +1,5 @@
 import { formatPath } from "../config/issues";
+import { KindedNotice, taggedNotice } from "../config/notices";
 import { ConfigProblem, fullKey, shellQuote } from "../config/problems";
 import type { StackTier } from "../config/system";
 import { confirmation } from "./confirmedImages";
@@ -78,9 +79,12 @@ export function unconfirmedImageProblem(use: ImageUse): ConfigProblem | undefine
 }
 
 /** The notice of an unconfirmed image on a stack that may try it (stage), or nothing when the rule confirms it. */
-export function unconfirmedImageNotice(use: ImageUse): string | undefined {
+export function unconfirmedImageNotice(use: ImageUse): KindedNotice | undefined {
     if (confirmation(use.image) !== undefined) return undefined;
-    return `UNCONFIRMED IMAGE ${fullKey(use.key)} = ${use.image}: ${unconfirmedWhy(use)}, so nobody has confirmed this tag exists or is what runs today; a production stack refuses it. To confirm it: ${pinFix(use)}`;
+    return taggedNotice(
+        "UNCONFIRMED IMAGE",
+        `${fullKey(use.key)} = ${use.image}: ${unconfirmedWhy(use)}, so nobody has confirmed this tag exists or is what runs today; a production stack refuses it. To confirm it: ${pinFix(use)}`,
+    );
 }
 
 /** A full image reference with a tag or digest, as the config schema's `imageRef` accepts it. */
@@ -126,7 +130,7 @@ export function systemImages(section: string, parsed: unknown, declared: readonl
 export function imageVerdicts(
     uses: readonly ImageUse[],
     tier: StackTier | undefined,
-): { problems: ConfigProblem[]; notices: string[] } {
+): { problems: ConfigProblem[]; notices: KindedNotice[] } {
     if (tier === "production")
         return { problems: uses.flatMap((u) => unconfirmedImageProblem(u) ?? []), notices: [] };
     if (tier === "staging")

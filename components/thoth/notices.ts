@@ -1,3 +1,4 @@
+import { KindedNotice, taggedNotice } from "../config/notices";
 import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
 import { BOT_NAMES, BotName, enabledBot } from "./bots/catalog";
 import { METRICS_AUDIENCE_KEY, STATION_METRICS_ROUTES, ThothConfig, ThothSection } from "./config";
@@ -64,19 +65,22 @@ export function thothImages(config: ThothConfig): ImageUse[] {
  * amun-api's Routes while they are held (`exposeAmunApi` off): why, what still answers, and the key that serves them
  * once amun's inspection templates exist. Empty when the station's modules are off or the Routes are served.
  */
-export function heldRouteNotices(config: ThothConfig): string[] {
+export function heldRouteNotices(config: ThothConfig): KindedNotice[] {
     const station = config.station;
     const modules = station?.modules;
     if (!station?.enabled || !modules?.enabled || modules.exposeAmunApi) return [];
     const ns = tierNamespaces(station.environment);
     return [
-        `HELD ROUTE runbooks:thoth.station.modules.exposeAmunApi = false: amun-api runs in ${ns["amun-api"]} without ` +
-            `its Routes (amun-api, and amun-api-route53 for ${modules.hosts.amunApi}): amun's inspection ` +
-            `WorkflowTemplates and Templates are not deployed in ${ns["amun-inspection"]} (no catalog module holds ` +
-            `them), so an inspection it accepted could not run. Inside the cluster its Service still answers. Routes ` +
-            `of these names already in the cluster are not this stack's and stay as they are ` +
-            `(oc -n ${ns["amun-api"]} get route amun-api amun-api-route53). Once the templates exist there: ` +
-            `pulumi config set --path thoth.station.modules.exposeAmunApi true`,
+        taggedNotice(
+            "HELD ROUTE",
+            `runbooks:thoth.station.modules.exposeAmunApi = false: amun-api runs in ${ns["amun-api"]} without ` +
+                `its Routes (amun-api, and amun-api-route53 for ${modules.hosts.amunApi}): amun's inspection ` +
+                `WorkflowTemplates and Templates are not deployed in ${ns["amun-inspection"]} (no catalog module holds ` +
+                `them), so an inspection it accepted could not run. Inside the cluster its Service still answers. Routes ` +
+                `of these names already in the cluster are not this stack's and stay as they are ` +
+                `(oc -n ${ns["amun-api"]} get route amun-api amun-api-route53). Once the templates exist there: ` +
+                `pulumi config set --path thoth.station.modules.exposeAmunApi true`,
+        ),
     ];
 }
 
@@ -84,7 +88,7 @@ export function heldRouteNotices(config: ThothConfig): string[] {
  * What an operator must read before `up` (the definition's `notices`): the held Routes, and the catalog's objects,
  * which exist only once the provider renders the pinned commit.
  */
-export function thothNotices(section: ThothSection): string[] {
+export function thothNotices(section: ThothSection): KindedNotice[] {
     const modules = section.station?.modules;
     return [
         ...heldRouteNotices(section),

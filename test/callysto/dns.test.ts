@@ -32,7 +32,7 @@ function parsed(
 
 /** The notices of `config` once the check has built its section, as the program prints them. */
 function noticesOf(config: CallystoConfig, program: { tier: StackTier }): string[] {
-    return callysto.notices!(checked(config), program);
+    return callysto.notices!(checked(config), program).map((n) => n.text);
 }
 
 async function configError(values: Record<string, unknown>): Promise<ConfigError> {

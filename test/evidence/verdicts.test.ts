@@ -28,8 +28,9 @@ describe("an image version without evidence, on each tier", () => {
         const stage = evidenceVerdicts([use], PROW_EVIDENCE, "staging");
         assert.deepEqual(stage.problems, []);
         assert.equal(stage.notices.length, 1);
+        assert.equal(stage.notices[0].kind, "NO EVIDENCE");
         assert.match(
-            stage.notices[0],
+            stage.notices[0].text,
             /^NO EVIDENCE runbooks:prow\.release = gcr\.io\/k8s-prow\/crier:v20210101-deadbeef: .*a production stack refuses it/,
         );
         assert.deepEqual(evidenceVerdicts([use], PROW_EVIDENCE, "local"), { problems: [], notices: [] });
@@ -65,8 +66,20 @@ describe("an image version without evidence, on each tier", () => {
         for (const tier of ["production", "staging"] as const) {
             const { problems, notices } = evidenceVerdicts([moving], table, tier);
             assert.deepEqual(problems, []);
-            assert.ok(notices.some((n) => n.startsWith("UNREAD IMAGE runbooks:packit.images.pins.tokman")));
-            assert.ok(notices.some((n) => /^MOVING TAG .* the head of stable on \d{4}-\d{2}-\d{2}/.test(n)));
+            assert.ok(
+                notices.some(
+                    (n) =>
+                        n.kind === "UNREAD IMAGE" &&
+                        n.text.startsWith("UNREAD IMAGE runbooks:packit.images.pins.tokman"),
+                ),
+            );
+            assert.ok(
+                notices.some(
+                    (n) =>
+                        n.kind === "MOVING TAG" &&
+                        /^MOVING TAG .* the head of stable on \d{4}-\d{2}-\d{2}/.test(n.text),
+                ),
+            );
         }
     });
 

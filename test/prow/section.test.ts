@@ -111,7 +111,9 @@ describe("prow section: what the check proves for deploy", () => {
 
 describe("prow notices", () => {
     it("names every generated Secret of a throw-away cluster, and none of the real ones", () => {
-        const notices = prow.notices?.(checked(section("kubevirtci-testing")), { tier: "local" }) ?? [];
+        const notices = (prow.notices?.(checked(section("kubevirtci-testing")), { tier: "local" }) ?? []).map(
+            (n) => n.text,
+        );
         const generated = notices.filter((n) => /^kubevirtci-testing generates each of /.test(n));
         assert.equal(generated.length, 1);
         for (const def of PROW_SECRETS) {
@@ -125,7 +127,7 @@ describe("prow notices", () => {
         it(`says, on ${environment}, what a rotation needs beyond the rollout, for exactly the Secrets that need it`, () => {
             assert.ok(prow.notices, "prow has notices");
             const config = checked(section(environment));
-            const notices = prow.notices(config, { tier: "production" });
+            const notices = prow.notices(config, { tier: "production" }).map((n) => n.text);
             const rotations = notices.filter((n) => n.startsWith("rotating "));
             for (const def of PROW_SECRETS) {
                 const keys = secretEntries(def).map((e) => e.configKey);

@@ -131,7 +131,8 @@ describe("what the rule does on each tier", () => {
         const stage = imageVerdicts(uses, "staging");
         assert.deepEqual(stage.problems, []);
         assert.equal(stage.notices.length, 1);
-        assert.match(stage.notices[0], /^UNCONFIRMED IMAGE runbooks:sys\.image = quay\.io\/x\/y:v1: /);
+        assert.equal(stage.notices[0].kind, "UNCONFIRMED IMAGE");
+        assert.match(stage.notices[0].text, /^UNCONFIRMED IMAGE runbooks:sys\.image = quay\.io\/x\/y:v1: /);
         assert.deepEqual(imageVerdicts(uses, "local"), { problems: [], notices: [] });
     });
 

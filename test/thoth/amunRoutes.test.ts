@@ -93,7 +93,8 @@ describe("thoth amun-api Routes are held while amun's inspection templates are n
             const ns = tierNamespaces(stack === "stage" ? "stage" : "test");
             const notices = heldRouteNotices(modulesOf(stack));
             assert.equal(notices.length, 1, stack);
-            const [notice] = notices;
+            assert.equal(notices[0].kind, "HELD ROUTE");
+            const notice = notices[0].text;
             assert.match(notice, /^HELD ROUTE runbooks:thoth\.station\.modules\.exposeAmunApi = false: /);
             assert.ok(notice.includes(`amun-api runs in ${ns["amun-api"]}`), notice);
             assert.ok(notice.includes(`not deployed in ${ns["amun-inspection"]}`), notice);

@@ -267,7 +267,9 @@ describe("thoth catalog prerequisites: what the catalog's templates need, in bot
                 assert.ok(config, "the committed stack passes Thoth's check");
                 // The catalog's own lines: Thoth also says which bot images nobody confirmed.
                 const catalogLines = (c: typeof config) =>
-                    thoth.notices!(c, { tier: "production" }).filter((n) => n.startsWith(CATALOG_KEY));
+                    thoth.notices!(c, { tier: "production" })
+                        .map((n) => n.text)
+                        .filter((n) => n.startsWith(CATALOG_KEY));
                 const notices = catalogLines(config);
                 const catalog = catalogOf(stack);
                 const ns = tierNamespaces(ENVIRONMENT[stack]);

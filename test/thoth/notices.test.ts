@@ -14,7 +14,8 @@ function stage(change?: (thoth: Json) => void) {
     return thothSchema.parse(thoth);
 }
 
-const notices = (config: ReturnType<typeof stage>) => imageVerdicts(thothImages(config), "staging").notices;
+const notices = (config: ReturnType<typeof stage>) =>
+    imageVerdicts(thothImages(config), "staging").notices.map((n) => n.text);
 
 describe("thoth: unconfirmed bot and ultrahook images (stage notices)", () => {
     it("names every enabled bot's image and the ultrahook image, each with a command reading what runs today", () => {

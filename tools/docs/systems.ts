@@ -1,8 +1,9 @@
 import type { PlanResource } from "../plan/render";
 import { operatorValuesOfSummary } from "../plan/render";
-import { noticesOfFile } from "../conformance/check";
+import { noticesOfPlanFile } from "../plan/notices";
 import { describeRef, parseRange, refMatches, stepStacks } from "../conformance/match";
 import { RunbookTable, STACKS, Stack, Step } from "../conformance/step";
+import type { NoticeKind } from "../../components/config/notices";
 import { SYSTEMS } from "../../components/systems";
 
 /** Where the generated system pages live, one per runbook table. */
@@ -19,8 +20,8 @@ export interface PrintedPlan {
 /** What a system page reads of a stack's plan. */
 export interface PlanFacts {
     resources: PlanResource[];
-    /** `<system>: <text>` lines (Plan.notices). */
-    notices: string[];
+    /** `<system>: <text>` lines (Plan.notices), each with its kind as `notices.txt` groups them. */
+    notices: { kind: string; line: string }[];
     /** Full keys whose stack-file value only the operator can fill in (Plan.operatorValues). */
     operatorValues: string[];
 }
@@ -28,7 +29,7 @@ export interface PlanFacts {
 export function planFacts(plan: PrintedPlan): PlanFacts {
     return {
         resources: JSON.parse(plan.files["resources.json"]) as PlanResource[],
-        notices: noticesOfFile(plan.files["notices.txt"]),
+        notices: noticesOfPlanFile(plan.files["notices.txt"] ?? ""),
         operatorValues: operatorValuesOfSummary(plan.summary),
     };
 }
@@ -74,10 +75,11 @@ function code(text: string): string {
     return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-const UNCONFIRMED = "UNCONFIRMED IMAGE ";
+/** The kind of notice a page lists with the unverified values rather than with the first-deploy notices. */
+const UNCONFIRMED: NoticeKind = "UNCONFIRMED IMAGE";
 
-function ofSections(notices: readonly string[], sections: readonly string[]): string[] {
-    return notices.filter((n) => sections.some((s) => n.startsWith(`${s}: `)));
+function ofSections(notices: PlanFacts["notices"], sections: readonly string[]): PlanFacts["notices"] {
+    return notices.filter((n) => sections.some((s) => n.line.startsWith(`${s}: `)));
 }
 
 function stepLines(step: Step, runbook: string): string[] {
@@ -156,7 +158,7 @@ export function systemPage(
             .sort((a, b) => parseRange(a.lines).from - parseRange(b.lines).from)
             .flatMap((s) => stepLines(s, table.runbook)),
     ];
-    const notices = (stack: Stack): string[] => ofSections(plans[stack].notices, sections);
+    const notices = (stack: Stack): PlanFacts["notices"] => ofSections(plans[stack].notices, sections);
     lines.push(
         ...perStack(
             "First deploy: what the plan says to read before `pulumi up`",
@@ -165,8 +167,8 @@ export function systemPage(
                 STACKS.map((s) => [
                     s,
                     notices(s)
-                        .filter((n) => !n.includes(`: ${UNCONFIRMED}`))
-                        .map(prose),
+                        .filter((n) => n.kind !== UNCONFIRMED)
+                        .map((n) => prose(n.line)),
                 ]),
             ) as Record<Stack, string[]>,
         ),
@@ -181,8 +183,9 @@ export function systemPage(
             .map((k) => `${code(k)}: a placeholder only the operator can fill in`);
     const images = (stack: Stack): string[] =>
         notices(stack)
-            .filter((n) => n.includes(`: ${UNCONFIRMED}`))
-            .map((n) => prose(n.slice(n.indexOf(UNCONFIRMED))));
+            .filter((n) => n.kind === UNCONFIRMED)
+            // Without the system: the page is the system's.
+            .map((n) => prose(n.line.slice(n.line.indexOf(": ") + 2)));
     lines.push(
         ...perStack(
             "Unverified values: placeholders and unconfirmed images",

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { CommandResult, crashText, parseFlags, printResult, required, usageResult } from "../cli/args";
 import { staleRunningBuild } from "../build/fresh";
-import { renderSummary } from "./render";
+import { renderSummary, wrapped } from "./render";
 import type { PlanObserver } from "./run";
 import { stackTracesAsked } from "./stacks";
 
@@ -48,7 +48,7 @@ export async function planCommand(
         const names = files.map((f) => path.relative(dir, f));
         return {
             code: 0,
-            stdout: `${renderSummary(stack, plan, shown)}\n\nWrote ${shown}: ${names.join(", ")}${keptText}\n`,
+            stdout: `${renderSummary(stack, plan, shown)}\n\n${wrapped(`Wrote ${shown}: ${names.join(", ")}`, "  ").join("\n")}${keptText}\n`,
             stderr: "",
         };
     } catch (err) {

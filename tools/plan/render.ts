@@ -1,5 +1,6 @@
 import { dump } from "js-yaml";
 import { RecordedResource } from "../mocks/recorder";
+import { PlanNotice, noticeSummaryLines } from "./notices";
 
 /** Apply order of Kubernetes kinds, so a rendered file can be read (and applied) top to bottom. */
 const KIND_ORDER = [
@@ -44,8 +45,8 @@ export interface Plan {
     unsetSecrets?: string[];
     /** Full keys whose stack-file value is a placeholder only the operator can replace (a real run stops on each). */
     operatorValues?: string[];
-    /** `<system>: <text>` lines a real run logs as warnings: what an operator must read before `pulumi up`. */
-    notices?: string[];
+    /** What an operator must read before `pulumi up`, each with its kind: a real run logs them as warnings. */
+    notices?: PlanNotice[];
     /** Cluster name → Kubernetes objects as `kubectl apply` takes them, secrets masked. */
     kubernetes: Record<string, Record<string, unknown>[]>;
 }
@@ -218,58 +219,61 @@ export function renderUnsetSecrets(stack: string, plan: Plan): string {
     ].join("\n")}\n`;
 }
 
-/** What an operator must read before `pulumi up`, one line each, for `notices.txt`. */
-export function renderNotices(stack: string, plan: Plan): string {
-    const notices = plan.notices ?? [];
-    if (notices.length === 0) return `# nothing to read before \`pulumi up --stack ${stack}\`\n`;
-    return `${[
-        `# ${notices.length} line(s) to read before \`pulumi up --stack ${stack}\` (every preview and update logs them as warnings)`,
-        ...notices,
-    ].join("\n")}\n`;
-}
+/** The widest line the summary prints (a notice of no known kind excepted: it is printed whole). */
+export const SUMMARY_WIDTH = 160;
 
-/** The widest line a summary prints for a system or a kind of notice: it fits a terminal of 100 columns. */
-export const NOTICE_LINE_WIDTH = 100;
-
-/**
- * The kind of a `<system>: <text>` notice: the tag its text opens with in capitals (`UNCONFIRMED IMAGE`, `DATABASE
- * TAKEOVER`), the same kind in every system; a notice without one is a kind of its own system.
- */
-export function noticeKind(notice: string): { kind: string; system: string; tagged: boolean } {
-    const colon = notice.indexOf(": ");
-    const system = colon === -1 ? "" : notice.slice(0, colon);
-    const text = colon === -1 ? notice : notice.slice(colon + 2);
-    const tag = /^([A-Z][A-Z0-9-]+(?: [A-Z][A-Z0-9-]+)*)(?=[ :]|$)/.exec(text)?.[1];
-    return tag ? { kind: tag, system, tagged: true } : { kind: system, system, tagged: false };
+/** A line of at most {@link SUMMARY_WIDTH} characters: cut, with an ellipsis, where it is longer. */
+function fitted(line: string): string {
+    return line.length <= SUMMARY_WIDTH ? line : `${line.slice(0, SUMMARY_WIDTH - 1)}…`;
 }
 
 /**
- * One line per kind of notice, most first: its count, its kind and which systems say it (a kind of one system's
- * own: the start of its first notice). Every line fits {@link NOTICE_LINE_WIDTH}.
+ * Words in lines of at most {@link SUMMARY_WIDTH} characters, every line after the first opening with `indent`; a
+ * word longer than a line (a path) stays whole on its own line.
  */
-export function noticeKindLines(notices: readonly string[]): string[] {
-    const kinds = new Map<string, { tagged: boolean; notices: string[]; systems: Map<string, number> }>();
-    for (const notice of notices) {
-        const { kind, system, tagged } = noticeKind(notice);
-        const entry = kinds.get(kind) ?? { tagged, notices: [], systems: new Map<string, number>() };
-        entry.notices.push(notice);
-        entry.systems.set(system, (entry.systems.get(system) ?? 0) + 1);
-        kinds.set(kind, entry);
+export function wrapped(text: string, indent = ""): string[] {
+    const lead = /^ */.exec(text)![0];
+    const lines: string[] = [];
+    let line = lead;
+    for (const word of text.slice(lead.length).split(" ")) {
+        const fresh = line.trim() === "";
+        const next = fresh ? `${line}${word}` : `${line} ${word}`;
+        if (next.length <= SUMMARY_WIDTH || fresh) line = next;
+        else {
+            lines.push(line);
+            line = `${indent}${word}`;
+        }
     }
-    const width = String(notices.length).length;
-    return [...kinds.entries()]
-        .sort(([ka, a], [kb, b]) => b.notices.length - a.notices.length || ka.localeCompare(kb))
-        .map(([kind, { tagged, notices: mine, systems }]) => {
-            const about = tagged
-                ? `${kind} (${[...systems.entries()].map(([s, n]) => `${s} ${n}`).join(", ")})`
-                : `${kind}${mine.length > 1 ? ", such as" : ""}: ${mine[0].slice(kind.length + 2)}`;
-            return fitted(`  ${String(mine.length).padStart(width)}  ${about}`);
-        });
+    return [...lines, line];
+}
+
+/** `runbooks:callysto.keypair.publicKey` as its section and the rest (`[0]` kept as it is written). */
+function keyParts(key: string): { section: string; rest: string } | undefined {
+    const m = /^([^.[]+)(?:\.|(?=\[))(.+)$/.exec(key);
+    return m ? { section: m[1], rest: m[2] } : undefined;
 }
 
 /** The head of the summary's list of operator values (renderSummary writes it, operatorValuesOfSummary reads it). */
 const OPERATOR_VALUES_HEAD =
     /^\d+ stack-file values? (is a placeholder|are placeholders) only the operator can fill in:/;
+
+/**
+ * The operator values one section a line (`  runbooks:<section>: <rest>, <rest>`, continued on lines indented by four),
+ * every key once: prod has dozens, one a line would not fit a screen.
+ */
+function operatorValueLines(keys: readonly string[]): string[] {
+    const bySection = new Map<string, string[]>();
+    const whole: string[] = [];
+    for (const key of keys) {
+        const parts = keyParts(key);
+        if (parts) bySection.set(parts.section, [...(bySection.get(parts.section) ?? []), parts.rest]);
+        else whole.push(key);
+    }
+    return [
+        ...[...bySection].flatMap(([section, rests]) => wrapped(`  ${section}: ${rests.join(", ")}`, "    ")),
+        ...whole.map((k) => `  ${k}`),
+    ];
+}
 
 /** The operator values (Plan.operatorValues) a printed summary lists: what a plan shows of them besides its files. */
 export function operatorValuesOfSummary(summary: string): string[] {
@@ -277,23 +281,35 @@ export function operatorValuesOfSummary(summary: string): string[] {
     const head = lines.findIndex((l) => OPERATOR_VALUES_HEAD.test(l));
     if (head === -1) return [];
     const values: string[] = [];
+    let section: string | undefined;
     for (const line of lines.slice(head + 1)) {
-        if (!line.startsWith("  ")) break;
-        values.push(line.trim());
+        // The head itself may wrap: its continuation lines come before the first value and are not indented.
+        if (!line.startsWith("  ")) {
+            if (line !== "" && values.length === 0) continue;
+            break;
+        }
+        const continued = line.startsWith("    ");
+        const at = line.indexOf(": ");
+        if (!continued && at === -1) {
+            section = undefined;
+            values.push(line.trim());
+            continue;
+        }
+        if (!continued) section = line.slice(2, at);
+        const rests = (continued ? line.trim() : line.slice(at + 2))
+            .split(", ")
+            .map((r) => r.replace(/,$/, ""));
+        for (const rest of rests)
+            values.push(rest.startsWith("[") ? `${section}${rest}` : `${section}.${rest}`);
     }
     return values;
-}
-
-/** A line of at most {@link NOTICE_LINE_WIDTH} characters: cut, with an ellipsis, where it is longer. */
-function fitted(line: string): string {
-    return line.length <= NOTICE_LINE_WIDTH ? line : `${line.slice(0, NOTICE_LINE_WIDTH - 1)}…`;
 }
 
 /**
  * The summary a plan prints, to fit a screen: resources per system (one line each, its most numerous kinds first;
  * every resource in resources.json), how many required secrets are unset (listed in unset-secrets.txt), the operator
- * values `pulumi up` stops on, and one line per kind of notice (in full in notices.txt). `dir` is the plan's directory
- * as the user names it.
+ * values `pulumi up` stops on (every key, by section), and one line per kind of notice with its count (in full in
+ * notices.txt; a notice of no known kind is printed whole). `dir` is the plan's directory as the user names it.
  */
 export function renderSummary(stack: string, plan: Plan, dir?: string): string {
     const file = (name: string): string => (dir === undefined ? name : `${dir}/${name}`);
@@ -306,8 +322,10 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
     const protectedCount = plan.resources.filter((r) => r.protect).length;
     const lines = [
         // How much of the stack `pulumi up` will refuse to delete or replace: the operator's safety net, made visible.
-        `Plan of stack ${stack}: ${plan.resources.length} resources, ${protectedCount} protected (pulumi refuses to delete or replace them)`,
-        `per system, most numerous kinds first (every resource: ${file("resources.json")}):`,
+        ...wrapped(
+            `Plan of stack ${stack}: ${plan.resources.length} resources, ${protectedCount} protected (pulumi refuses to delete or replace them)`,
+        ),
+        ...wrapped(`per system, most numerous kinds first (every resource: ${file("resources.json")}):`),
     ];
     for (const system of systems) {
         const kinds = rows
@@ -319,20 +337,22 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
         );
     }
     const unset = plan.unsetSecrets ?? [];
-    if (unset.length > 0) {
-        lines.push(
-            "",
-            `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
-        );
-    } else {
-        lines.push("", "Every required secret is set.");
-    }
+    lines.push(
+        "",
+        ...(unset.length > 0
+            ? wrapped(
+                  `${unset.length} required secret${unset.length === 1 ? " is" : "s are"} not set: the plan used placeholders, \`pulumi up --stack ${stack}\` would stop until they are set (each with its command: ${file("unset-secrets.txt")}).`,
+              )
+            : ["Every required secret is set."]),
+    );
     const operator = plan.operatorValues ?? [];
     if (operator.length > 0) {
         lines.push(
             "",
-            `${operator.length} stack-file value${operator.length === 1 ? " is a placeholder" : "s are placeholders"} only the operator can fill in: \`pulumi up --stack ${stack}\` would stop until ${operator.length === 1 ? "it is" : "they are"} set (its problem list prints each fix):`,
-            ...operator.map((k) => `  ${k}`),
+            ...wrapped(
+                `${operator.length} stack-file value${operator.length === 1 ? " is a placeholder" : "s are placeholders"} only the operator can fill in: \`pulumi up --stack ${stack}\` would stop until ${operator.length === 1 ? "it is" : "they are"} set (its problem list prints each fix):`,
+            ),
+            ...operatorValueLines(operator),
         );
     }
     const notices = plan.notices ?? [];
@@ -341,8 +361,10 @@ export function renderSummary(stack: string, plan: Plan, dir?: string): string {
         // preview and update, as warnings) keeps each notice in full.
         lines.push(
             "",
-            `Read before \`pulumi up --stack ${stack}\`: ${notices.length} notice${notices.length === 1 ? "" : "s"}, in full in ${file("notices.txt")} (every preview and update logs them as warnings):`,
-            ...noticeKindLines(notices),
+            ...wrapped(
+                `Read before \`pulumi up --stack ${stack}\`: ${notices.length} notice${notices.length === 1 ? "" : "s"}, in full by kind in ${file("notices.txt")} (every preview and update logs them as warnings):`,
+            ),
+            ...noticeSummaryLines(notices),
         );
     }
     return lines.join("\n");

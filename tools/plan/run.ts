@@ -16,14 +16,8 @@ import { ConfigSource } from "../../components/config/source";
 import { deployProgram } from "../../components/program";
 import { SYSTEMS } from "../../components/systems";
 import { RecordedResource, SECRET_MASK, installRecorder, settle } from "../mocks/recorder";
-import {
-    Plan,
-    buildPlan,
-    renderManifests,
-    renderResourcesJson,
-    renderNotices,
-    renderUnsetSecrets,
-} from "./render";
+import { Plan, buildPlan, renderManifests, renderResourcesJson, renderUnsetSecrets } from "./render";
+import { renderNotices } from "./notices";
 import { checkSize } from "./size";
 import { withQuietStacks } from "./stacks";
 import { StackFileError, readStackFile, stackFileSource } from "./stackfile";
@@ -99,7 +93,7 @@ export async function planStack(
         ),
         unsetSecrets: [...unset].sort(),
         operatorValues: config.operatorValues.map((p) => p.key).sort(),
-        notices: config.notices.map((n) => `${n.system}: ${n.text}`),
+        notices: config.notices,
     };
 }
 
@@ -238,7 +232,7 @@ export function writePlan(plan: Plan, dir: string, stack: string): { files: stri
         const files: [string, string][] = [
             ["resources.json", renderResourcesJson(plan)],
             ["unset-secrets.txt", renderUnsetSecrets(stack, plan)],
-            ["notices.txt", renderNotices(stack, plan)],
+            ["notices.txt", renderNotices(stack, plan.notices ?? [])],
         ];
         for (const cluster of Object.keys(plan.kubernetes).sort()) {
             files.push([

@@ -1,6 +1,7 @@
 import { ClusterMarks, writtenMarks } from "../clusterIdentity";
 import { missingPinProblem, pinRequired, sharedLocalPinProblems } from "../clusterPin";
 import { KubeconfigIdentity, kubeconfigReading } from "../kubeconfig";
+import { KindedNotice, notice } from "../notices";
 import { ConfigProblem, STACK_FILE, fullKey, secretFixCommand } from "../problems";
 import { ClustersConfig } from "../program";
 import { ConfigSource } from "../source";
@@ -17,7 +18,7 @@ export interface ClusterIdentities {
     /** What is known of each cluster the stack writes to (by the stack's name for it). */
     marks: Record<string, ClusterMarks>;
     /** What the kubeconfig policy warns about in a kubeconfig it accepts (a TLS check off outside production). */
-    warnings: string[];
+    warnings: KindedNotice[];
     /** Pins only the operator can supply: the offline plan lists them, a real run stops on them. */
     operatorValues: ConfigProblem[];
 }
@@ -54,7 +55,7 @@ export function clusterIdentities(
                       credentialEnv: entry?.credentialEnv,
                       cluster,
                   });
-        state.warnings.push(...reading.warnings.map((w) => `${spec.key}: ${w}`));
+        state.warnings.push(...reading.warnings.map((w) => notice("KUBECONFIG POLICY", `${spec.key}: ${w}`)));
         if ("problem" in reading && reading.problem) {
             problems.push({
                 key: fullKey(spec.key),

@@ -1,3 +1,4 @@
+import { Notice } from "../notices";
 import { OpenstackConfig } from "../program";
 import { withStackInText } from "../problems";
 import { SectionBase, StackTier, SystemDefinition } from "../system";
@@ -42,13 +43,14 @@ export function notices(
     deployed: readonly Deployment[],
     tier: StackTier,
     stack: string | undefined,
-): { system: string; text: string }[] {
+): Notice[] {
     return deployed.flatMap(({ def, section }) =>
         [
             ...deployedImages(def, section, section, tier).notices,
             ...(def.notices?.(section, { tier }) ?? []),
-        ].map((text) => ({
+        ].map(({ kind, text }) => ({
             system: def.section,
+            kind,
             text: stack ? withStackInText(text, stack) : text,
         })),
     );

@@ -1,3 +1,4 @@
+import { KindedNotice, taggedNotice } from "../../config/notices";
 import type { ConfigProblem } from "../../config/problems";
 import { fullKey } from "../../config/problems";
 import type { StackTier } from "../../config/system";
@@ -27,9 +28,9 @@ export function evidenceVerdicts(
     uses: readonly ImageUse[],
     table: EvidenceTable,
     tier: StackTier | undefined,
-): { problems: ConfigProblem[]; notices: string[] } {
+): { problems: ConfigProblem[]; notices: KindedNotice[] } {
     const problems: ConfigProblem[] = [];
-    const notices: string[] = [];
+    const notices: KindedNotice[] = [];
     if (tier !== "production" && tier !== "staging") return { problems, notices };
     for (const use of uses) {
         const { entry, others } = evidenceFor(table.images, use.image);
@@ -48,18 +49,27 @@ export function evidenceVerdicts(
                 });
             else
                 notices.push(
-                    `NO EVIDENCE ${fullKey(use.key)} = ${use.image}: ${what}; a production stack refuses it. To add it: ${howToAdd(use, table, others)}`,
+                    taggedNotice(
+                        "NO EVIDENCE",
+                        `${fullKey(use.key)} = ${use.image}: ${what}; a production stack refuses it. To add it: ${howToAdd(use, table, others)}`,
+                    ),
                 );
             continue;
         }
         if (entry.facts.state === "unread")
             notices.push(
-                `UNREAD IMAGE ${fullKey(use.key)} = ${use.image}: its source was not read (${entry.facts.why}), so nothing checks its probes, ports, flags and variables (${table.file})`,
+                taggedNotice(
+                    "UNREAD IMAGE",
+                    `${fullKey(use.key)} = ${use.image}: its source was not read (${entry.facts.why}), so nothing checks its probes, ports, flags and variables (${table.file})`,
+                ),
             );
         const moving = entry.source.moving;
         if (moving)
             notices.push(
-                `MOVING TAG ${fullKey(use.key)} = ${use.image}: the evidence was read at ${entry.source.repo}@${entry.source.commit}, the head of ${moving.branch} on ${moving.resolved}; the registry may serve a later build of ${entryRef(entry)}`,
+                taggedNotice(
+                    "MOVING TAG",
+                    `${fullKey(use.key)} = ${use.image}: the evidence was read at ${entry.source.repo}@${entry.source.commit}, the head of ${moving.branch} on ${moving.resolved}; the registry may serve a later build of ${entryRef(entry)}`,
+                ),
             );
     }
     return { problems, notices };

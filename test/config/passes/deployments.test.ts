@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { z } from "zod";
+import { notice, taggedNotice } from "../../../components/config/notices";
 import { deployments, notices } from "../../../components/config/passes/deployments";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { defineSystem, registered } from "../../../components/config/system";
@@ -70,7 +71,7 @@ describe("pass: what deploy runs", () => {
                 hosts: () => [],
                 clusterScoped: () => [],
                 secrets: () => [],
-                notices: (c, { tier }) => [`${tier}: ${c.cluster}`],
+                notices: (c, { tier }) => [notice("SCHEMA MIGRATION", `${tier}: ${c.cluster}`)],
                 deploy: () => ({}),
             }),
         );
@@ -81,7 +82,9 @@ describe("pass: what deploy runs", () => {
                 target: { kind: "kubernetes" as const, cluster: "psi" },
             },
         ];
-        assert.deepEqual(notices(deployed, "staging", "stage"), [{ system: "n", text: "staging: psi" }]);
+        assert.deepEqual(notices(deployed, "staging", "stage"), [
+            { system: "n", kind: "SCHEMA MIGRATION", text: "staging: psi" },
+        ]);
     });
 
     it("names the stack in every pulumi command a notice prints, so a pasted fix acts on that stack only", () => {
@@ -96,7 +99,10 @@ describe("pass: what deploy runs", () => {
                 clusterScoped: () => [],
                 secrets: () => [],
                 notices: () => [
-                    "confirm, then pin: pulumi config set --path n.image x; read it: pulumi stack output n --json; before the first pulumi up",
+                    taggedNotice(
+                        "UNCONFIRMED IMAGE",
+                        "confirm, then pin: pulumi config set --path n.image x; read it: pulumi stack output n --json; before the first pulumi up",
+                    ),
                 ],
                 deploy: () => ({}),
             }),
@@ -111,7 +117,8 @@ describe("pass: what deploy runs", () => {
         assert.deepEqual(notices(deployed, "production", "prod"), [
             {
                 system: "n",
-                text: "confirm, then pin: pulumi config set --stack prod --path n.image x; read it: pulumi stack output --stack prod n --json; before the first pulumi up --stack prod",
+                kind: "UNCONFIRMED IMAGE",
+                text: "UNCONFIRMED IMAGE confirm, then pin: pulumi config set --stack prod --path n.image x; read it: pulumi stack output --stack prod n --json; before the first pulumi up --stack prod",
             },
         ]);
     });

@@ -1,3 +1,4 @@
+import { KindedNotice, notice } from "../../../config/notices";
 import { StreamArgs } from "../../../shared/imagestream";
 import { CatalogConfig } from "../../config";
 import { thothApp } from "../../identity";
@@ -365,7 +366,7 @@ export function catalogImageStreamArgs(namespace: string, stream: CatalogImageSt
 export function catalogNotices(
     catalog: CatalogConfig | undefined,
     environment: StationEnvironment,
-): string[] {
+): KindedNotice[] {
     if (!catalog?.enabled) return [];
     const namespaces = tierNamespaces(environment);
     const key = "runbooks:thoth.station.modules.catalog";
@@ -388,5 +389,5 @@ export function catalogNotices(
     lines.push(
         `${key}: the bases' ImageStreams ${[...PROGRAM_STREAMS].join(", ")} are left out of the render; the program creates each (tag latest importing its pinned image, components/thoth/station/catalog/catalogPrerequisites.ts), so the offline plan shows them.`,
     );
-    return lines;
+    return lines.map((line) => notice("RENDERED AT PREVIEW", line));
 }
