@@ -1,4 +1,4 @@
-import { defineSystem } from "../config/system";
+import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../shared/unconfirmedImage";
 import { COMPONENTS, IMAGE_KEYS } from "./catalog";
 import { prowCheck } from "./checks";

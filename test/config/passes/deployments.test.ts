@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { z } from "zod";
 import { deployments, notices } from "../../../components/config/passes/deployments";
 import { SystemRead } from "../../../components/config/passes/systems";
-import { defineSystem, registered } from "../../../components/config/system";
+import { defineSystem, registered } from "../../../components/config/systemDefinition";
 import { app, cloud } from "./fixtures";
 
 const openstack = {
