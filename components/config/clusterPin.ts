@@ -8,7 +8,10 @@ import type { OtherStack } from "./stacks";
 // probe of the live cluster (components/shared/clusterProbe.ts) is the check that counts: these make a run stop
 // earlier, and say how to pin.
 
-/** The command of `KUBE_SYSTEM_UID_ASK` (./clusterPinCommands.ts) for a cluster entry, with the context the stack names when it names one. */
+/**
+ * `KUBE_SYSTEM_UID_ASK` (./clusterPinCommands.ts) for a cluster entry, with the context the stack names when it
+ * names one.
+ */
 export function uidCommand(context: string | undefined): string {
     const ctx = context !== undefined ? ` --context '${context.replace(/'/g, `'"'"'`)}'` : "";
     return `kubectl --kubeconfig <the kubeconfig of kubeconfig-<cluster>>${ctx} get namespace kube-system -o jsonpath='{.metadata.uid}'`;

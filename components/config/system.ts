@@ -139,8 +139,8 @@ export interface Rejected {
 
 /**
  * What a system's check returns: its problems, or the refined section ({@link Refined}) or why it cannot be built
- * ({@link Rejected}). Problems alone leave deploy the parsed section, so `defineSystem` (./systemDefinition.ts) accepts them only from a
- * system whose deploy takes the parsed section (`R` is `C`, the default).
+ * ({@link Rejected}). Problems alone leave deploy the parsed section, so `defineSystem` (./systemDefinition.ts)
+ * accepts them only from a system whose deploy takes the parsed section (`R` is `C`, the default).
  */
 export type CheckResult<R> = ConfigProblem[] | Refined<R> | Rejected;
 
