@@ -1,16 +1,12 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import { Deployment, LoadOptions, ProgramConfig, loadProgramConfig } from "./config/load";
+import { Deployment, ProgramConfig, loadProgramConfig } from "./config/load";
+import { LoadOptions } from "./config/loadOptions";
 import { ConfigSource, engineProjectRoot, pulumiConfigSource } from "./config/source";
 import { OpenstackConfig } from "./config/program";
 import { noticeLine } from "./config/notices";
-import {
-    KubernetesContext,
-    OpenStackContext,
-    SecretStore,
-    SystemContext,
-    SystemDefinition,
-} from "./config/system";
+import { KubernetesContext, OpenStackContext, SecretStore, SystemContext } from "./config/system";
+import { SystemDefinition } from "./config/systemDefinition";
 import { ClusterContext, KubernetesCluster } from "./shared/cluster";
 import { ReadLiveIdentity, readLiveIdentity, verifyClusterIdentities } from "./config/clusterProbe";
 import { gitCommittedFiles } from "./config/committedFiles";

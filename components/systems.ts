@@ -1,5 +1,5 @@
 import { callysto } from "./callysto";
-import { SystemDefinition, registered } from "./config/system";
+import { SystemDefinition, registered } from "./config/systemDefinition";
 import { dials } from "./dials";
 import { packit, stream } from "./packit";
 import { prow } from "./prow";

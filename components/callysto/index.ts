@@ -1,4 +1,4 @@
-import { defineSystem } from "../config/system";
+import { defineSystem } from "../config/systemDefinition";
 import { Environment } from "./callysto";
 import { callystoCheck } from "./checks";
 import { CallystoConfig, CallystoSection, callystoSchema } from "./config";

@@ -8,15 +8,10 @@ import type { OtherStack } from "./stacks";
 // probe of the live cluster (components/shared/clusterProbe.ts) is the check that counts: these make a run stop
 // earlier, and say how to pin.
 
-/** The read-only command that prints a cluster's kube-system uid, the value `identity.uid` pins. */
-export const KUBE_SYSTEM_UID_ASK =
-    "kubectl --kubeconfig <that cluster's kubeconfig> get namespace kube-system -o jsonpath='{.metadata.uid}'";
-
-/** The command that prints the SHA-256 fingerprint of the CA a kubeconfig trusts. */
-export const CA_FINGERPRINT_ASK =
-    "kubectl --kubeconfig <that cluster's kubeconfig> config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d | openssl x509 -noout -fingerprint -sha256";
-
-/** {@link KUBE_SYSTEM_UID_ASK} for a cluster entry, with the context the stack names when it names one. */
+/**
+ * `KUBE_SYSTEM_UID_ASK` (./clusterPinCommands.ts) for a cluster entry, with the context the stack names when it
+ * names one.
+ */
 export function uidCommand(context: string | undefined): string {
     const ctx = context !== undefined ? ` --context '${context.replace(/'/g, `'"'"'`)}'` : "";
     return `kubectl --kubeconfig <the kubeconfig of kubeconfig-<cluster>>${ctx} get namespace kube-system -o jsonpath='{.metadata.uid}'`;

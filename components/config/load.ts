@@ -5,10 +5,12 @@ import { ConfigError, ConfigProblem } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
-import { SecretSpec, SecretStore, SectionBase, StackTier, SystemDefinition } from "./system";
+import { LoadOptions } from "./loadOptions";
+import { SecretSpec, SecretStore, SectionBase, StackTier } from "./system";
+import { SystemDefinition } from "./systemDefinition";
 import { Placement, clusterReferences } from "./passes/clusterReferences";
 import { ClusterIdentities, clusterIdentities } from "./passes/clusterIdentities";
-import { CommittedFiles, productionClaimProblems } from "./identity";
+import { productionClaimProblems } from "./identity";
 import { stackTier } from "./system";
 import { ClusterMarks } from "./clusterIdentity";
 import { databaseServers } from "./passes/databaseServers";
@@ -59,23 +61,7 @@ export interface ProgramConfig {
 /**
  * Reads and checks the whole stack configuration. Every problem is collected first and reported in one
  * ConfigError, so an operator fixes everything in one round, and nothing is registered before it passes.
- */
-export interface LoadOptions {
-    /**
-     * Offline plan only: fill every secret that is not set with this placeholder instead of reporting it, so a
-     * plan needs no credentials.
-     */
-    placeholderSecret?: (spec: SecretSpec) => string;
-    /** Where the stack files are (the project directory): other stacks' grants and file lines are read there. */
-    root?: string;
-    /**
-     * The committed stack files (git at HEAD): production runs only as committed. The engine run gives git's; the
-     * offline plan gives none (it deploys nothing), a test its own.
-     */
-    committed?: CommittedFiles;
-}
-
-/**
+ *
  * The loader as a table of contents: each pass (components/config/passes) reads what the ones before it decided and
  * adds its problems; the whole list is reported at once, before anything is registered.
  */

@@ -3,7 +3,7 @@ import { checked, cidrBlock, k8sName, platform } from "./fields";
 import { stackTier } from "./system";
 import { canonicalApiServer } from "./clusterIdentity";
 import { clusterScopedProblem, hostPatternProblem } from "./ownership";
-import { CA_FINGERPRINT_ASK, KUBE_SYSTEM_UID_ASK } from "./clusterPin";
+import { CA_FINGERPRINT_ASK, KUBE_SYSTEM_UID_ASK } from "./clusterPinCommands";
 
 /** An API server names one cluster: `host`, `host:port` or an https:// URL (clusterIdentity.ts). */
 function apiServerProblem(value: string): string | undefined {

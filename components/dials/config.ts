@@ -12,7 +12,6 @@ import {
 import { INT32_MAX } from "../config/checks";
 import { canonicalDatabaseServer } from "../config/databaseServer";
 import { orPlaceholder } from "../shared/placeholder";
-import type { Migration } from "./migration";
 
 /** One DIALS workspace: a database, a pair of Celery queues with their workers, and the e-group that may edit it. */
 export const workspaceSchema = z
@@ -203,6 +202,14 @@ export const dialsSchema = z
     })
     .strict();
 export type DialsConfig = z.infer<typeof dialsSchema>;
+
+/** A schema migration the configuration asks for, complete and consistent (built by ./migration.ts). */
+export interface Migration {
+    from: string;
+    to: string;
+    /** The Job that runs it, named after `to`. */
+    job: string;
+}
 
 /**
  * The section deploy and notices receive, once the check passed (components/dials/checks.ts): a migration is there

@@ -1,5 +1,5 @@
 import { DIALS_EVIDENCE } from "./evidence";
-import { defineSystem } from "../config/system";
+import { defineSystem } from "../config/systemDefinition";
 import { dialsCheck } from "./checks";
 import { DialsConfig, DialsSection, dialsSchema } from "./config";
 import { Dials } from "./dials";

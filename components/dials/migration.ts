@@ -1,17 +1,9 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isConfirmedImage } from "../shared/confirmedImages";
 import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
-import type { DialsConfig } from "./config";
+import type { DialsConfig, Migration } from "./config";
 import { imageSources } from "./images";
 import { migrationJobName } from "./workers";
-
-/** A schema migration the configuration asks for, complete and consistent (see {@link checkedMigration}). */
-export interface Migration {
-    from: string;
-    to: string;
-    /** The Job that runs it, named after `to`. */
-    job: string;
-}
 
 /**
  * The only fix offered for a migration that is not right: removing it never touches the schema, so it is safe to

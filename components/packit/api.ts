@@ -1,19 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { tcpProbe } from "../shared/probes";
-import { ChecksumKey } from "../shared/startupReads";
 import { Workload } from "../shared/workload";
 import { TLS_FILES, appEnv } from "./env";
 import { SIZES, hostOf, writersPaused } from "./layout";
-import { PackitPart, PackitPartArgs } from "./part";
+import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
 import type { DatabaseClients } from "./stores";
-
-/**
- * `restartOnChange` of the deployment's applications: the stack's checksum key. What a pod reads is what its
- * handles name, so a changed Secret or ConfigMap rolls exactly the pods that read it, with no list to keep.
- */
-export interface PackitRestart {
-    key: ChecksumKey;
-}
 
 /** Arguments of {@link PackitApi}. */
 export interface PackitApiArgs extends PackitPartArgs {

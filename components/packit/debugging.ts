@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
-import type { PackitRestart } from "./api";
 import { Endpoint, SIZES, hostOf } from "./layout";
-import { PackitPart, PackitPartArgs } from "./part";
+import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
 
 /** Arguments of {@link PackitDebugging}. */
 export interface PackitDebuggingArgs extends PackitPartArgs {

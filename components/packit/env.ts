@@ -9,13 +9,6 @@ import type { PackitSecretName, SOURCE_SECRETS } from "./secrets";
 /** Generated database credentials every database client reads. */
 export const POSTGRES_SECRET = "postgres-secret";
 
-/** tokman's Service: packit-service.yaml's `tokman_instance_url` names it (`http://tokman`, port 80). */
-export const TOKMAN_SERVICE = { name: "tokman", port: 80 } as const;
-
-/** The Services a file of secret config may name by URL, by component (`SourceSecretKey.names`). */
-export const SERVICES_NAMED_IN_SECRETS = { tokman: TOKMAN_SERVICE } as const;
-export type ServiceNamedInSecrets = keyof typeof SERVICES_NAMED_IN_SECRETS;
-
 /** Name of the Redis Service (and Deployment); the source hard-codes it as the host in every component. */
 export const REDIS_NAME = "redis";
 

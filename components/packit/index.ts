@@ -1,5 +1,5 @@
 import { PACKIT_EVIDENCE } from "./evidence";
-import { defineSystem, SystemDefinition } from "../config/system";
+import { defineSystem, SystemDefinition } from "../config/systemDefinition";
 import { packitCheck } from "./checks";
 import { PackitConfig, PackitSection, ServiceName, packitSchema } from "./config";
 import { imageSources, mainNamespace, publicEndpoints, sandboxNamespace } from "./layout";

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Workload } from "../shared/workload";
 import { listenerEnv } from "./env";
-import type { PackitRestart } from "./api";
 import { SIZES } from "./layout";
-import { PackitPart, PackitPartArgs } from "./part";
+import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
 
 /** Arguments of {@link PackitListeners}. */
 export interface PackitListenersArgs extends PackitPartArgs {

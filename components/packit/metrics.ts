@@ -6,10 +6,9 @@ import { PlainConfigMap } from "../shared/configMap";
 import { ConfigMapHandle } from "../shared/handles";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
-import type { PackitRestart } from "./api";
 import { TLS_FILES, secretVolumes } from "./env";
 import { SIZES, hostOf } from "./layout";
-import { PackitPart, PackitPartArgs } from "./part";
+import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
 import { metricsProxyConfig } from "./nginx";
 
 /** Arguments of {@link MetricsGateway}. */

@@ -5,10 +5,19 @@ import { Namespace } from "../shared/namespace";
 import { SystemArgs, SystemPart } from "../shared/system";
 import { ContainerSpec } from "../shared/container";
 import { AppIdentity } from "../shared/labels";
+import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import type { PackitSection } from "./config";
 import { PackitReads, SecretFiles, secretVolumes } from "./env";
 import { ContainerImage, PackitImages } from "./images";
+
+/**
+ * `restartOnChange` of the deployment's applications: the stack's checksum key. What a pod reads is what its
+ * handles name, so a changed Secret or ConfigMap rolls exactly the pods that read it, with no list to keep.
+ */
+export interface PackitRestart {
+    key: ChecksumKey;
+}
 
 /**
  * What every part of one Packit deployment receives beside the system's `{ config, context }`: the main namespace it

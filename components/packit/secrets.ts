@@ -1,6 +1,6 @@
 import { SecretSpec } from "../config/system";
 import type { Component, PackitConfig, ServiceName } from "./config";
-import type { ServiceNamedInSecrets } from "./env";
+import type { ServiceNamedInSecrets } from "./servicesNamedInSecrets";
 import { mainNamespace } from "./layout";
 
 /** One key of a source Secret whose value comes from secret config. */

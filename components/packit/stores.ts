@@ -7,10 +7,10 @@ import { Redis } from "../shared/redis";
 import type { TokmanConfig } from "./config";
 import { SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
-import { REDIS_NAME, TOKMAN_SERVICE, listenerEnv } from "./env";
+import { REDIS_NAME, listenerEnv } from "./env";
+import { TOKMAN_SERVICE } from "./servicesNamedInSecrets";
 import { SIZES } from "./layout";
-import type { PackitRestart } from "./api";
-import { PackitPart, PackitPartArgs } from "./part";
+import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
 import { PackitPostgres } from "./postgres";
 import { postgresPasswordKey } from "./secrets";
 

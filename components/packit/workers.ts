@@ -7,8 +7,7 @@ import { Workload } from "../shared/workload";
 import { SecretFiles, celeryEnv, secretVolumes } from "./env";
 import type { ServiceName } from "./config";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
-import { PackitRestart } from "./api";
-import { PackitPart, PackitPartArgs } from "./part";
+import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
 import type { DatabaseClients } from "./stores";
 import { SecretHandle } from "../shared/handles";
 

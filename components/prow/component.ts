@@ -15,7 +15,7 @@ import { ChecksumKey } from "../shared/startupReads";
 import { SystemArgs, SystemPart } from "../shared/system";
 import { Workload } from "../shared/workload";
 import { ComponentSpec, ConfigMapName, Mount, SecretName, liveSelectorOf, volumeName } from "./catalog";
-import { ProwSection } from "./config";
+import { ProwSection } from "./section";
 import { ObjectName } from "./naming";
 import { endpointsNamedBy } from "./refs";
 import { DefinitionError } from "../shared/errors";

@@ -10,7 +10,6 @@ import {
     replicas,
     toDnsLabel,
 } from "../config/fields";
-import { SectionBase } from "../config/system";
 import { CLAIM_NAMES, COMPONENT_NAMES, IMAGE_KEYS, ImageKey, ROUTE_NAMES } from "./catalog";
 import {
     DEFAULT_IMAGES,
@@ -20,8 +19,6 @@ import {
     EnvironmentName,
     ProwEnvironment,
 } from "./environments";
-import { ResolvedEnvironment } from "./resolve";
-import { PlannedSecret } from "./secrets";
 
 const sizeSide = z
     .object({ cpu: quantity("100m").optional(), memory: quantity("256Mi").optional() })
@@ -154,16 +151,3 @@ export const prowSchema = z
     })
     .strict();
 export type ProwConfig = z.infer<typeof prowSchema>;
-
-/**
- * The `prow` section as its check builds it (checks.ts): the stack's settings, the environment with them applied,
- * and where each Secret's values come from. Deploy reads only this, so it never meets a value nobody provides; it
- * keeps the parsed settings, so what reads a section (namespaces, hosts) reads this one alike.
- */
-export interface ProwSection extends ProwConfig, SectionBase {
-    cluster: string;
-    /** The environment's typed defaults with the stack's overrides applied: every object is built from it. */
-    resolved: ResolvedEnvironment;
-    /** Each Secret with where its values come from (`secretSource`). */
-    secretSources: readonly PlannedSecret[];
-}

@@ -1,8 +1,9 @@
-import { defineSystem } from "../config/system";
+import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../shared/unconfirmedImage";
 import { COMPONENTS, IMAGE_KEYS } from "./catalog";
 import { prowCheck } from "./checks";
-import { ProwConfig, ProwSection, prowSchema } from "./config";
+import { ProwConfig, prowSchema } from "./config";
+import { ProwSection } from "./section";
 import { PROW_EVIDENCE } from "./evidence";
 import { prowNotices } from "./notices";
 import { Prow } from "./prow";

@@ -1,6 +1,6 @@
 import { KindedNotice, notice } from "../config/notices";
 import { StackTier } from "../config/system";
-import { ProwSection } from "./config";
+import { ProwSection } from "./section";
 
 /**
  * What an operator reads before `pulumi up` of a Prow stack: which Secrets of an environment that generates them

@@ -11,7 +11,7 @@ import { ChecksumKey, ReadsChecksumKey, seededOnce } from "../shared/startupRead
 import { SystemArgs, SystemComponent } from "../shared/system";
 import { COMPONENTS, ComponentName, ConfigMapName, SecretName } from "./catalog";
 import { Component, PROW_PART_OF, ProwNamespaces, ProwReads } from "./component";
-import { ProwSection } from "./config";
+import { ProwSection } from "./section";
 import { ProwJobCrd } from "./crd";
 import {
     DOCKER_MIRROR_CONFIG,

@@ -1,5 +1,5 @@
 import type { ClusterContext } from "./cluster";
-import { NAMESPACE_NAME_LABEL, NetworkGraph, PodSelector } from "./network";
+import { DerivedEgressPolicy, NAMESPACE_NAME_LABEL, NetworkGraph } from "./network";
 
 /**
  * Egress of the namespaces where code nobody reviewed runs (Packit's sandbox, Prow's PR jobs): their pods reach the
@@ -47,26 +47,6 @@ export const NON_INTERNET_IPV4 = [
     "172.16.0.0/12",
     "192.168.0.0/16",
 ] as const;
-
-/** An egress policy as derived (a valid networking.k8s.io/v1 spec). */
-export interface DerivedEgressPolicy {
-    namespace: string;
-    name: string;
-    spec: {
-        podSelector: PodSelector;
-        policyTypes: ["Egress"];
-        egress: {
-            to: (
-                | { ipBlock: { cidr: string; except: string[] } }
-                | {
-                      podSelector: PodSelector;
-                      namespaceSelector?: { matchLabels: Record<string, string> };
-                  }
-            )[];
-            ports?: { port: number | string; protocol: "TCP" | "UDP" }[];
-        }[];
-    };
-}
 
 /** The name of the policy that isolates an untrusted namespace's egress. */
 export const UNTRUSTED_EGRESS_POLICY = "egress-internet-and-dns-only";

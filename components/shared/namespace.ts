@@ -4,8 +4,7 @@ import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
 import { namespaceRef } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
-import type { DerivedEgressPolicy } from "./egress";
-import { DerivedPolicy, networkGraphOf } from "./network";
+import { DerivedEgressPolicy, DerivedPolicy, networkGraphOf } from "./network";
 import { statefulOptions } from "./protect";
 
 export interface Subject {

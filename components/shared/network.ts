@@ -2,7 +2,6 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterContext } from "./cluster";
 import { ServiceEndpoint, endpointTextsIn } from "./endpoints";
 import { KeyedHandle, ObjectHandle, handlesIn, plainNamespace } from "./handles";
-import type { DerivedEgressPolicy } from "./egress";
 import { LabelSelector, serviceSelects } from "./labelSelector";
 import type { PodReads } from "./startupReads";
 import { DefinitionError } from "./errors";
@@ -229,6 +228,26 @@ export function endpointsReadBy(pod: PodSpecReads): ServiceEndpoint[] {
 /** Who an ingress rule admits: the router, or pods (of another namespace, with its namespace selector). */
 export type IngressPeer =
     RouterPeer | { podSelector: PodSelector; namespaceSelector?: RouterPeer["namespaceSelector"] };
+
+/** An egress policy as derived (a valid networking.k8s.io/v1 spec). */
+export interface DerivedEgressPolicy {
+    namespace: string;
+    name: string;
+    spec: {
+        podSelector: PodSelector;
+        policyTypes: ["Egress"];
+        egress: {
+            to: (
+                | { ipBlock: { cidr: string; except: string[] } }
+                | {
+                      podSelector: PodSelector;
+                      namespaceSelector?: { matchLabels: Record<string, string> };
+                  }
+            )[];
+            ports?: { port: number | string; protocol: "TCP" | "UDP" }[];
+        }[];
+    };
+}
 
 /** A NetworkPolicy of one namespace, as `deriveNetworkPolicies` derives it (a valid networking.k8s.io/v1 spec). */
 export interface DerivedPolicy {

@@ -5,15 +5,8 @@ import { routeAudienceProblems } from "../config/routeAudience";
 import { duplicates } from "../shared/naming";
 import { sclorgPostgresMajor } from "../shared/postgresServer";
 import { Sizing, sizingProblems } from "../shared/resources";
-import {
-    BOT_NAMES,
-    WEBHOOK_BOTS,
-    botDisabledReason,
-    enabledBot,
-    enabledBots,
-    isBotName,
-    isWebhookBot,
-} from "./bots/catalog";
+import { BOT_NAMES, WEBHOOK_BOTS, isBotName, isWebhookBot } from "./bots/catalog";
+import { botDisabledReason, enabledBot, enabledBots } from "./bots/enabled";
 import {
     BotsConfig,
     CheckedBots,

@@ -1,6 +1,7 @@
 import { THOTH_EVIDENCE } from "./evidence";
 import { Claim } from "../config/ownership";
-import { NamespaceClaim, defineSystem } from "../config/system";
+import { NamespaceClaim } from "../config/system";
+import { defineSystem } from "../config/systemDefinition";
 import { thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
 import { thothImages, thothNotices } from "./notices";

@@ -1,6 +1,7 @@
 import { KindedNotice, taggedNotice } from "../config/notices";
 import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
-import { BOT_NAMES, BotName, enabledBot } from "./bots/catalog";
+import { BOT_NAMES, BotName } from "./bots/catalog";
+import { enabledBot } from "./bots/enabled";
 import { METRICS_AUDIENCE_KEY, STATION_METRICS_ROUTES, ThothConfig, ThothSection } from "./config";
 import { routeAudienceNotice } from "../config/routeAudience";
 import { catalogNotices } from "./station/catalog/catalogPrerequisites";

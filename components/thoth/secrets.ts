@@ -1,5 +1,6 @@
 import { RetiredSecret, SecretSpec, SecretStore } from "../config/system";
-import { BotName, SESHETA_SECRET_READERS, isBotEnabled } from "./bots/catalog";
+import { BotName, SESHETA_SECRET_READERS } from "./bots/catalog";
+import { isBotEnabled } from "./bots/enabled";
 import { ThothConfig } from "./config";
 import { stationSecretSpecs } from "./station/stationSecrets";
 

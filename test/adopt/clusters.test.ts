@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { KubeError, describeError } from "../../tools/adopt/kube";
+import { ClusterApi, KubeError, describeError } from "../../tools/adopt/kube";
 import { KubeconfigError } from "../../tools/adopt/kubeconfig";
 import { DesiredObject } from "../../tools/adopt/model";
 import { buildReport, exitCode, renderReport } from "../../tools/adopt/report";
-import { ClusterApi, inspectClusters } from "../../tools/adopt/run";
+import { inspectClusters } from "../../tools/adopt/run";
 import { FakeCluster, deployment, live } from "./fixtures";
 
 // A stack spans four clusters; without access to them the report must name every one it could not inspect, with

@@ -1,6 +1,5 @@
-import { KubeError, Scope } from "../../tools/adopt/kube";
+import { ClusterApi, KubeError, Scope } from "../../tools/adopt/kube";
 import { DesiredObject, KubeObject, objectId } from "../../tools/adopt/model";
-import { ClusterApi } from "../../tools/adopt/run";
 
 // Hand-written live objects as an API server returns them (defaults, status, managedFields filled in) and the
 // program's objects they are compared with.

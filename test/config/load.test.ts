@@ -3,7 +3,7 @@ import { z } from "zod";
 import { loadProgramConfig } from "../../components/config/load";
 import { ConfigError } from "../../components/config/problems";
 import { memoryConfigSource } from "../../components/config/source";
-import { SystemDefinition, defineSystem, registered } from "../../components/config/system";
+import { SystemDefinition, defineSystem, registered } from "../../components/config/systemDefinition";
 import { k8sName } from "../../components/config/fields";
 import { SYSTEMS } from "../../components/systems";
 import { recorder, runWith, stackSecrets, stackValues } from "../harness";

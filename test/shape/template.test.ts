@@ -14,7 +14,7 @@ function conforming(system: string): Record<string, string> {
     const Cls = system[0].toUpperCase() + system.slice(1);
     return {
         [`${dir}/index.ts`]: [
-            `import { defineSystem } from "../config/system";`,
+            `import { defineSystem } from "../config/systemDefinition";`,
             `import { ${system}Check } from "./checks";`,
             `import { ${system}Notices } from "./notices";`,
             `import { ${system}Secrets } from "./secrets";`,

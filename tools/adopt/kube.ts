@@ -116,6 +116,16 @@ export function describeError(err: unknown): string {
 /** How long one command in a container may take (./databases reads one small file). */
 const EXEC_TIMEOUT_MS = 30_000;
 
+/** What the report needs from a cluster; {@link Cluster} is the real one. */
+export interface ClusterApi {
+    scope(apiVersion: string, kind: string): Promise<Scope>;
+    get(obj: KubeObject): Promise<KubeObject | undefined>;
+    applyDryRun(obj: KubeObject): Promise<KubeObject>;
+    list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
+    /** Runs a command in a container (./databases reads one file with it); absent = cannot. */
+    exec?(namespace: string, pod: string, container: string, command: string[]): Promise<string>;
+}
+
 /**
  * Read-only access to one cluster: reads, lists, server-side-apply dry runs and a command in a container that only
  * reads (./databases: `cat` of one file), nothing that writes.

@@ -1,7 +1,6 @@
-import { KubeError } from "./kube";
+import { ClusterApi, KubeError } from "./kube";
 import { DesiredObject, KubeObject, PrerequisiteCheck, at, objectId } from "./model";
 import { CLUSTER_PREREQUISITES, ClusterPrerequisite } from "./prerequisites";
-import type { ClusterApi } from "./run";
 
 function prerequisiteId(p: ClusterPrerequisite): string {
     return objectId({ apiVersion: p.apiVersion, kind: p.kind, metadata: { name: p.name } });

@@ -1,7 +1,7 @@
 import { dataAtRisk, leftBehind, programClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
 import { DatabaseTakeover, databaseTakeovers } from "./databases";
-import { KubeError, Scope, describeError } from "./kube";
+import { ClusterApi, KubeError, Scope, describeError } from "./kube";
 import {
     DesiredObject,
     Finding,
@@ -24,16 +24,6 @@ import {
     replacedWorkloadFix,
     selectorChanges,
 } from "./selectors";
-
-/** What the report needs from a cluster; `Cluster` in ./kube is the real one. */
-export interface ClusterApi {
-    scope(apiVersion: string, kind: string): Promise<Scope>;
-    get(obj: KubeObject): Promise<KubeObject | undefined>;
-    applyDryRun(obj: KubeObject): Promise<KubeObject>;
-    list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
-    /** Runs a command in a container (./databases reads one file with it); absent = cannot. */
-    exec?(namespace: string, pod: string, container: string, command: string[]): Promise<string>;
-}
 
 /**
  * Kinds listed in the program's namespaces to find what the program leaves behind, besides the kinds it uses:

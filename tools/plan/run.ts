@@ -11,7 +11,8 @@ import {
     writeFileSync,
 } from "fs";
 import * as path from "path";
-import { LoadOptions, ProgramConfig, loadProgramConfig } from "../../components/config/load";
+import { ProgramConfig, loadProgramConfig } from "../../components/config/load";
+import { LoadOptions } from "../../components/config/loadOptions";
 import { ConfigSource } from "../../components/config/source";
 import { deployProgram } from "../../components/program";
 import { SYSTEMS } from "../../components/systems";

@@ -1,7 +1,8 @@
 import { Notice } from "../notices";
 import { OpenstackConfig } from "../program";
 import { withStackInText } from "../problems";
-import { SectionBase, StackTier, SystemDefinition } from "../system";
+import { SectionBase, StackTier } from "../system";
+import { SystemDefinition } from "../systemDefinition";
 import { Placement } from "./clusterReferences";
 import { deployedImages } from "./systems";
 import { DefinitionError } from "../../shared/errors";

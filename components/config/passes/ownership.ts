@@ -12,7 +12,7 @@ import {
 import { ConfigProblem, fullKey } from "../problems";
 import { ClustersConfig } from "../program";
 import { OtherStack, sameClusterElsewhere } from "../stacks";
-import { SystemDefinition } from "../system";
+import { SystemDefinition } from "../systemDefinition";
 import { Placement } from "./clusterReferences";
 import { Passed } from "./pass";
 import { underBroken } from "./section";

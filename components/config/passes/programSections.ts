@@ -1,5 +1,5 @@
 import { committedProductionProblems, isProductionStack, tierProblems } from "../identity";
-import type { LoadOptions } from "../load";
+import type { LoadOptions } from "../loadOptions";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
 import { ClustersConfig, OpenstackConfig, clustersSchema, openstackSchema } from "../program";
 import { ConfigSource } from "../source";

@@ -1,7 +1,8 @@
 import { ConfigProblem, fullKey, secretFixCommand, setCommand } from "../problems";
 import { ClustersConfig, OpenstackConfig } from "../program";
 import { ConfigSource } from "../source";
-import { SecretSpec, SystemDefinition } from "../system";
+import { SecretSpec } from "../system";
+import { SystemDefinition } from "../systemDefinition";
 import { Placement, usedClusters } from "./clusterReferences";
 import { Passed } from "./pass";
 import { knownSections } from "./strayKeys";

@@ -4,7 +4,7 @@ import { credentialProblem } from "../issues";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix } from "../problems";
 import { PROGRAM_SECTIONS } from "../program";
 import { ConfigSource } from "../source";
-import { SystemDefinition } from "../system";
+import { SystemDefinition } from "../systemDefinition";
 import { Passed } from "./pass";
 
 /** Every section the program reads: its own, then each system's. */

@@ -1,6 +1,7 @@
 import type { BotsConfig } from "../config";
 import { defaultHost } from "../identity";
-import { WebhookBotName, enabledBot, enabledBots, isWebhookBot } from "./catalog";
+import { WebhookBotName, isWebhookBot } from "./catalog";
+import { enabledBot, enabledBots } from "./enabled";
 
 /** The hosts of the deployed webhook bots' Routes, and the bots whose host cannot be known. */
 export interface BotRouteHosts {

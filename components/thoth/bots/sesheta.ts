@@ -8,7 +8,8 @@ import { httpProbe, httpServerProbes } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
 import { BotEndpoint, BotFamily, BotFamilyArgs } from "./botkit";
-import { BotName, isBotEnabled } from "./catalog";
+import { BotName } from "./catalog";
+import { isBotEnabled } from "./enabled";
 import { BotsConfig } from "../config";
 import { SECRET_KEYS } from "../secrets";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { notice, taggedNotice } from "../../../components/config/notices";
 import { deployments, notices } from "../../../components/config/passes/deployments";
 import { SystemRead } from "../../../components/config/passes/systems";
-import { defineSystem, registered } from "../../../components/config/system";
+import { defineSystem, registered } from "../../../components/config/systemDefinition";
 import { app, cloud } from "./fixtures";
 
 const openstack = {

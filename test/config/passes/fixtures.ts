@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { k8sName } from "../../../components/config/fields";
 import { ConfigProblem } from "../../../components/config/problems";
-import { SystemDefinition, defineSystem, registered } from "../../../components/config/system";
+import { SystemDefinition, defineSystem, registered } from "../../../components/config/systemDefinition";
 
 // Two small Kubernetes-side systems and an OpenStack-side one, so each pass is exercised on sections whose every
 // field the test decides, without depending on a real system's schema.

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { retiredSecrets } from "../../../components/config/passes/retiredSecrets";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { memoryConfigSource } from "../../../components/config/source";
-import { RetiredSecret, defineSystem, registered } from "../../../components/config/system";
+import { RetiredSecret } from "../../../components/config/system";
+import { defineSystem, registered } from "../../../components/config/systemDefinition";
 
 /** A system that retired `retired`, each for its replacement. */
 function retiring(retired: RetiredSecret[]) {

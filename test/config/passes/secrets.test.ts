@@ -3,7 +3,8 @@ import { Placement } from "../../../components/config/passes/clusterReferences";
 import { secrets } from "../../../components/config/passes/secrets";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { memoryConfigSource } from "../../../components/config/source";
-import { SecretValueRule, SectionBase, SystemDefinition } from "../../../components/config/system";
+import { SecretValueRule, SectionBase } from "../../../components/config/system";
+import { SystemDefinition } from "../../../components/config/systemDefinition";
 import { app, cloud, cluster } from "./fixtures";
 
 const read = (section: string, parsed: SectionBase): SystemRead => ({

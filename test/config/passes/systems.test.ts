@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { z } from "zod";
 import { readSystems } from "../../../components/config/passes/systems";
 import { memoryConfigSource } from "../../../components/config/source";
-import { Refined, Rejected, defineSystem, registered } from "../../../components/config/system";
+import { Refined, Rejected } from "../../../components/config/system";
+import { defineSystem, registered } from "../../../components/config/systemDefinition";
 import { app } from "./fixtures";
 
 const input = {
