@@ -1,34 +1,11 @@
 import { PROW_HEALTH, httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
 import { Sizing, fixedSize, sized } from "../shared/resources";
-import type { ProwRefs } from "./refs";
+import type { ProwRefs } from "./refsContract";
+import type { ComponentName } from "./componentNames";
 import type { PortPurpose } from "../shared/portPurpose";
 import { DefinitionError } from "../shared/errors";
 
-/** Every deployable Prow part, as named in the per-component config map `prow.components`. */
-export const COMPONENT_NAMES = [
-    "deck",
-    "hook",
-    "plank",
-    "crier",
-    "tide",
-    "horologium",
-    "sinker",
-    "statusreconciler",
-    "ghproxy",
-    "needs-rebase",
-    "cherrypicker",
-    "exporter",
-    "gcsweb",
-    "docker-mirror",
-    "greenhouse",
-    "rehearse",
-    "release-blocker",
-    "pushgateway",
-    "pushgateway-proxy",
-    "branch-protector",
-    "label-sync",
-] as const;
-export type ComponentName = (typeof COMPONENT_NAMES)[number];
+export { COMPONENT_NAMES, ComponentName } from "./componentNames";
 
 /** ConfigMaps the program renders (`job-config` only seeded: config-updater owns it after creation). */
 export const CONFIG_MAP_NAMES = [

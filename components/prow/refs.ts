@@ -1,37 +1,9 @@
 import { ServiceEndpoint, urlText } from "../shared/endpoints";
-import { COMPONENTS, ComponentName } from "./catalog";
-import { NamespaceName, ProwNaming } from "./naming";
+export type { ProwRefs, RefsInput } from "./refsContract";
+import { COMPONENTS } from "./catalog";
+import type { ComponentName } from "./componentNames";
+import type { ProwRefs, RefsInput } from "./refsContract";
 import { DefinitionError } from "../shared/errors";
-
-/** The environment facts references are made of. */
-export interface RefsInput {
-    names: ProwNaming;
-    namespaces: { prow: NamespaceName; jobs: NamespaceName };
-    /** GCS bucket of job artifacts. */
-    bucket: string;
-    /** Public URLs (no trailing slash). */
-    urls: { deck: string; hook: string; gcsweb: string };
-    /** The Prow release tag and registry, for the decoration utility images. */
-    release: { registry: string; tag: string };
-    /** GitHub-acting components only log what they would do (staging: it shares GitHub with production). */
-    dryRun: boolean;
-}
-
-/**
- * Everything a component's arguments and Prow's config documents may refer to. Built once from the resolved
- * environment, so every reference comes from the same naming function and the same two namespaces.
- */
-export interface ProwRefs extends RefsInput {
-    /**
-     * In-cluster URL of a component's Service: the short name for callers in the prow namespace, the
-     * namespace-qualified name (`fqdn`) for job pods in the jobs namespace.
-     */
-    serviceUrl(component: ComponentName, options?: { fqdn?: boolean }): string;
-    /** The bare host of a component's Service, for callers in the prow namespace (config.yaml's push_gateway). */
-    serviceHost(component: ComponentName): string;
-    /** The endpoint of a component's Service: what a text made by {@link serviceUrl} or {@link serviceHost} reaches. */
-    endpoint(component: ComponentName): ServiceEndpoint;
-}
 
 /**
  * The endpoints `render` names through the refs it is given: Prow's arguments and documents are plain text made by

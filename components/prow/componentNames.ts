@@ -1,0 +1,25 @@
+/** Every deployable Prow part, as named in the per-component config map `prow.components`. */
+export const COMPONENT_NAMES = [
+    "deck",
+    "hook",
+    "plank",
+    "crier",
+    "tide",
+    "horologium",
+    "sinker",
+    "statusreconciler",
+    "ghproxy",
+    "needs-rebase",
+    "cherrypicker",
+    "exporter",
+    "gcsweb",
+    "docker-mirror",
+    "greenhouse",
+    "rehearse",
+    "release-blocker",
+    "pushgateway",
+    "pushgateway-proxy",
+    "branch-protector",
+    "label-sync",
+] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
