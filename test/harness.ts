@@ -196,8 +196,21 @@ export function realRunProblems(
  */
 export function stackSecrets(
     stack: "stage" | "prod",
-    values: Record<string, unknown> = stackValues(stack),
+    values?: Record<string, unknown>,
 ): Record<string, string> {
+    if (values) return secretsOf(values);
+    // The committed values' secrets are the same every time: one configuration check per stack and process.
+    let secrets = committedSecrets.get(stack);
+    if (!secrets) {
+        secrets = secretsOf(stackValues(stack));
+        committedSecrets.set(stack, secrets);
+    }
+    return { ...secrets };
+}
+
+const committedSecrets = new Map<string, Record<string, string>>();
+
+function secretsOf(values: Record<string, unknown>): Record<string, string> {
     const config = loadProgramConfig(memoryConfigSource(values, {}), SYSTEMS, {
         placeholderSecret: () => "x",
     });

@@ -1,4 +1,5 @@
 import { isSha256Digest, parseImageRef } from "./imageRef";
+import { memoByString } from "./memo";
 
 // The one rule that decides whether an image reference is confirmed: pinned by a digest (the digest an operator read
 // from the running pods or the registry is the confirmation), or named exactly by a source the runbooks point to. A
@@ -108,7 +109,9 @@ export const SOURCED_IMAGES: readonly SourcedImage[] = [
  * A reference as a registry serves it, so one image has one spelling: Docker Hub's host and `library/` filled in
  * (`registry:2.7.1` = `docker.io/library/registry:2.7.1` = `index.docker.io/library/registry:2.7.1`).
  */
-export function canonicalImage(image: string): string {
+export const canonicalImage = memoByString(spelledAsServed);
+
+function spelledAsServed(image: string): string {
     const { registry: host, repository, tag, digest } = parseImageRef(image.trim());
     const hub =
         host === undefined ||

@@ -1,3 +1,5 @@
+import { memoByString } from "./memo";
+
 // The one reading of an image reference (`[registry/]repository[:tag][@digest]`): the version label, the
 // ImageStream tag, the policy's "pinned" rule and the image preflight all split references here, so one image
 // gets one version label in every system.
@@ -13,7 +15,10 @@ export interface ImageReference {
     digest?: string;
 }
 
-export function parseImageRef(image: string): ImageReference {
+/** Splits `image` (each reference once: see memoByString). */
+export const parseImageRef = memoByString(splitImageRef);
+
+function splitImageRef(image: string): ImageReference {
     let rest = image;
     let digest: string | undefined;
     const at = rest.indexOf("@");

@@ -2,8 +2,11 @@ import { Obj, isObj, objectsOf } from "./types";
 
 /** Kind of a Kubernetes type token (`kubernetes:apps/v1:Deployment` → `Deployment`); undefined for other providers. */
 export function kindOf(type: string): string | undefined {
-    const parts = type.split(":");
-    return parts.length === 3 && parts[0] === "kubernetes" ? parts[2] : undefined;
+    // Read in place, not split: the stack rules ask it of every resource for every workload.
+    const prefix = "kubernetes:";
+    if (!type.startsWith(prefix)) return undefined;
+    const last = type.indexOf(":", prefix.length);
+    return last >= 0 && type.indexOf(":", last + 1) < 0 ? type.slice(last + 1) : undefined;
 }
 
 /** Where the pod template sits in each workload kind. */

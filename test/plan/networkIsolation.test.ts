@@ -60,7 +60,8 @@ describe("network isolation of the committed plans", function () {
             it("fails, naming the path, when one reference's policy is deleted (the control)", async () => {
                 const network = planNetwork((await stackPlan(stack)).resources);
                 const clusters = stackClusters(stack);
-                for (const path of referencedPaths(network)) {
+                const paths = referencedPaths(network);
+                for (const path of paths) {
                     const name = `allow-to-${path.service.name}`;
                     const without = {
                         ...network,
@@ -72,7 +73,7 @@ describe("network isolation of the committed plans", function () {
                                 ),
                         ),
                     };
-                    const problems = networkProblems(without, clusters);
+                    const problems = networkProblems(without, clusters, paths);
                     const named = `denied: ${path.from.what} → Service ${path.service.namespace}/${path.service.name}:${path.port.port}`;
                     assert.ok(
                         problems.includes(named),

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { Document } from "yaml";
 import { CREDENTIAL_MESSAGE } from "../../../components/config/issues";
-import { C, Outcome, PROD, STAGE, edit, fixFaults, validate } from "../battery";
+import { C, Outcome, PROD, STAGE, edit, fixFaults, validate, validated } from "../battery";
 
 // The generated battery of issue 52's credential and address-range classes: what each class's cases are made of, and
 // how one case is judged. A bad case stops the run with exactly the problems named, each message clean (no stack
@@ -85,10 +85,11 @@ export function prodWith(path: (string | number)[], value: unknown): string {
 
 /** What a case reports: its outcome, and every way it falls short of a clean answer (none: clean). */
 export function judged(text: string, stack: string): { outcome: Outcome; faults: string[] } {
-    const outcome = validate(text, stack);
+    // The document the validation parsed is the one the fixes are drafted from: the text is not parsed again.
+    const { outcome, parsed } = validated(text, stack);
     const faults: string[] = [];
     if (/\n\s+at .+\(.+:\d+:\d+\)/.test(outcome.message)) faults.push("a stack trace");
-    if (outcome.problems.length > 0) faults.push(...fixFaults(text, stack, outcome));
+    if (outcome.problems.length > 0) faults.push(...fixFaults(text, stack, outcome, parsed));
     return { outcome, faults };
 }
 

@@ -137,23 +137,25 @@ const committedTexts = new Map<string, string>(
     COMMITTED_STACKS.map((s) => [s, readFileSync(path.join(ROOT, `Pulumi.${s}.yaml`), "utf8")]),
 );
 
+/** The program's own vocabulary (a tier, a platform): a fix naming one copies nothing from a file. */
+const VOCABULARY = new Set(["production", "staging", "local", "openshift", "kubernetes"]);
+
 /**
  * The values of the other committed stacks' files a fix writes: each string value (5 characters or more) of a
  * committed file that `own` (the case's own text) does not hold, found as a whole word of the fix.
  */
-/** The program's own vocabulary (a tier, a platform): a fix naming one copies nothing from a file. */
-const VOCABULARY = new Set(["production", "staging", "local", "openshift", "kubernetes"]);
-
 export function copiedValues(fix: string, own: string): string[] {
     const words = new Set(fix.split(/[\s'"[\](),;=]+/).map((w) => w.replace(/[.:]+$/, "")));
     const found = new Set<string>();
-    for (const text of committedTexts.values()) {
-        for (const v of stringsOf(text)) {
-            if (v.length >= 5 && !VOCABULARY.has(v) && !own.includes(v) && words.has(v)) found.add(v);
-        }
+    for (const v of committedStrings()) {
+        if (v.length >= 5 && words.has(v) && !VOCABULARY.has(v) && !own.includes(v)) found.add(v);
     }
     return [...found];
 }
+
+let committed: string[] | undefined;
+/** Every string value of the committed files, in file order: read once, as the files do not change during a run. */
+const committedStrings = (): string[] => (committed ??= [...committedTexts.values()].flatMap(stringsOf));
 
 /** The way a case falls short of a clean refusal at `key` (none: it is refused cleanly there). */
 export function refusalFaults(
