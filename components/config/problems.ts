@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { RunError } from "@pulumi/pulumi/errors";
 
 /** The Pulumi project name: every config key of this program lives in this namespace. */
 export const PROJECT = "runbooks";
@@ -179,7 +179,7 @@ export function formatProblems(problems: readonly ConfigProblem[], complete = tr
  * Raised for configuration mistakes. It is a RunError so Pulumi prints only the message, without a stack
  * trace: the operator needs the list of fixes, not our call stack.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends RunError {
     public readonly problems: readonly ConfigProblem[];
 
     /** `stack` (when known) is added to every fix, so a pasted command cannot change another stack. */
