@@ -1361,7 +1361,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             }
         }
 
-        it("an up killed midway, then npm run recover (plugins, stale lock, refresh, adoption up, clear pending creates, adoption back, up, preview) leaves a clean state", async function () {
+        it("an up killed midway, then npm run recover (plugins, stale lock, refresh, adoption up on a copy of the stack file, clear pending creates, up, preview) leaves a clean state", async function () {
             const { copy: c, stack } = await scenario("engine interrupted");
             // Killed like a lost CI runner: SIGKILL, no chance to write the state or drop the lock.
             await timed("engine: up killed while a Service is being created", async () => {
@@ -1450,7 +1450,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             assert.match(recovered.stdout, /recovered stack local/);
             assert.deepEqual(processesOf(c), [], "processes of the killed run still running after recover");
             assert.deepEqual(stackLocks(c), [], "the stale lock is still there");
-            // Adoption is back as the committed file has it (the local stack file does not set it).
+            // Adoption was set on a copy only: the committed file still does not set it.
             for (const cl of ["local-openshift", "local-kubernetes"]) {
                 await assert.rejects(
                     stack.getConfig(`runbooks:clusters.${cl}.adoptExisting`, true),

@@ -1,16 +1,10 @@
-// `npm run recover`: the README's recovery as a command. Played against a fake CLI that keeps a stack's pending
-// operations, lock and config the way the engine does, so each refusal and each step's order is checked here; the
-// e2e runs the same command against the real engine after a killed `up`.
+// `npm run recover`: the README's recovery as a command. Played against a fake host that keeps a stack's pending
+// operations, lock and adoption the way the engine does, so each refusal and each step's order is checked here;
+// recoverAutomation.test.ts runs the Automation API side against a stand-in CLI, and the e2e runs the same command
+// against the real engine after a killed `up`.
 import { strict as assert } from "assert";
-import { CliResult, RecoveryHost, RecoveryStopped, recover } from "../../tools/recover/recover";
-import {
-    LockHolder,
-    clusterOf,
-    lockHolders,
-    notStale,
-    pendingOperationsOf,
-    recoveryOf,
-} from "../../tools/recover/state";
+import { PulumiFailure, RecoveryHost, RecoveryStopped, recover } from "../../tools/recover/recover";
+import { LockHolder, clusterOf, notStale, pendingOperationsOf, recoveryOf } from "../../tools/recover/state";
 
 const K8S_PROVIDER =
     "urn:pulumi:prod::runbooks::pulumi:providers:kubernetes::cluster-psi::4c1e2d3f-0000-4000-8000-000000000000";
@@ -30,8 +24,13 @@ const pendingCreate = (name: string, provider = K8S_PROVIDER): PendingRecord => 
 interface World {
     pending: PendingRecord[];
     lock?: LockHolder;
+    /** A lock taken after recovery read the locks (by an update that then died): the next refresh finds it. */
+    lateLock?: LockHolder;
+    /** Whether the backend's lock files can be read here (a file backend). */
+    locksReadable: boolean;
     orphans: { pid: number; cmd: string }[];
-    config: Map<string, string>;
+    /** The clusters each up ran with adoption on, in order. */
+    ups: string[][];
     previewClean: boolean;
     failOn?: string;
 }
@@ -39,45 +38,35 @@ interface World {
 function fakeHost(world: World): RecoveryHost & { calls: string[]; printed: string[] } {
     const calls: string[] = [];
     const printed: string[] = [];
-    const ok = (stdout = ""): CliResult => ({ code: 0, stdout, stderr: "" });
+    /** Records an operation; fails it as the engine would (a lock refuses up, refresh and preview). */
+    const op = async (call: string, locking = true) => {
+        calls.push(call);
+        if (world.failOn && call.startsWith(world.failOn)) throw new PulumiFailure(255, "boom", false);
+        if (locking && world.lock) throw new PulumiFailure(255, "the stack is currently locked", true);
+    };
     return {
         stack: "prod",
         calls,
         printed,
-        pulumi(args) {
-            const call = args.join(" ");
-            calls.push(call);
-            if (world.failOn && call.startsWith(world.failOn))
-                return { code: 255, stdout: "", stderr: "boom" };
-            const locking = /^(up|refresh|cancel)/.test(call) && !call.startsWith("cancel");
-            if (locking && world.lock) {
-                const l = world.lock;
-                return {
-                    code: 255,
-                    stdout: "",
-                    stderr:
-                        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
-                        `  ${l.url}: created by ${l.user}@${l.host} (pid ${l.pid}) at ${l.time}\n`,
-                };
-            }
-            if (call === "cancel --yes") {
-                world.lock = undefined;
-                return ok();
-            }
-            if (call === "refresh --yes --clear-pending-creates") world.pending = [];
-            const [verb, sub, , key, value] = args;
-            if (verb === "config" && sub === "get") {
-                const v = world.config.get(key === "--path" ? value : args[3]);
-                return v === undefined ? { code: 255, stdout: "", stderr: "not found" } : ok(`${v}\n`);
-            }
-            if (verb === "config" && sub === "set") world.config.set(args[3], args[4]);
-            if (verb === "config" && sub === "rm") world.config.delete(args[3]);
-            if (verb === "preview")
-                return world.previewClean ? ok() : { code: 255, stdout: "~ 1 to update", stderr: "" };
-            return ok();
+        exportState: async () => ({ deployment: { pending_operations: world.pending } }),
+        cancel: async () => {
+            await op("cancel", false);
+            world.lock = undefined;
         },
-        exportState: () => ({ deployment: { pending_operations: world.pending } }),
-        locks: () => undefined,
+        refresh: async ({ clearPendingCreates }) => {
+            if (world.lateLock) [world.lock, world.lateLock] = [world.lateLock, undefined];
+            await op(clearPendingCreates ? "refresh --clear-pending-creates" : "refresh");
+            if (clearPendingCreates) world.pending = [];
+        },
+        up: async (adoptOn) => {
+            await op(adoptOn.length > 0 ? `up adopting ${adoptOn.join(",")}` : "up");
+            world.ups.push([...adoptOn]);
+        },
+        previewNoChanges: async () => {
+            await op("preview --expect-no-changes");
+            if (!world.previewClean) throw new PulumiFailure(255, "~ 1 to update", false);
+        },
+        locks: async () => (world.locksReadable ? (world.lock ? [world.lock] : []) : undefined),
         processes: () => ({ orphans: world.orphans, clis: [] }),
         end: async (pids) => {
             world.orphans = world.orphans.filter((p) => !pids.includes(p.pid));
@@ -100,38 +89,50 @@ const staleLock: LockHolder = {
 function world(over: Partial<World> = {}): World {
     return {
         pending: [pendingCreate("deck")],
+        locksReadable: true,
         orphans: [],
-        config: new Map(),
+        ups: [],
         previewClean: true,
         ...over,
     };
 }
 
 describe("npm run recover", () => {
-    it("runs the README's steps in order: stale lock removed, refresh, adoption on the pending create's cluster, up, clear, adoption back, up, preview", async () => {
-        const w = world({ lock: staleLock, config: new Map([["clusters.psi.adoptExisting", "false"]]) });
+    it("runs the README's steps in order: stale lock removed, refresh, adoption up on the pending create's cluster, clear, up without adoption, preview", async () => {
+        const w = world({ lock: staleLock });
         const host = fakeHost(w);
         await recover(host, { killPlugins: false });
         assert.deepEqual(host.calls, [
-            "refresh --yes",
-            "cancel --yes",
-            "refresh --yes",
-            "config get --path clusters.psi.adoptExisting",
-            "config set --path clusters.psi.adoptExisting true",
-            "up --yes",
-            "refresh --yes --clear-pending-creates",
-            "config set --path clusters.psi.adoptExisting false",
-            "up --yes",
+            "cancel",
+            "refresh",
+            "up adopting psi",
+            "refresh --clear-pending-creates",
+            "up",
             "preview --expect-no-changes",
         ]);
-        assert.equal(w.config.get("clusters.psi.adoptExisting"), "false");
+        assert.ok(host.printed.some((l) => /clusters\.psi\.adoptExisting: true for this up only/.test(l)));
         assert.match(host.printed.at(-1)!, /recovered stack prod/);
     });
 
-    it("puts adoption back as it was: a key that was unset is removed again, not left false", async () => {
+    it("turns adoption on for the adoption up only: the up after it runs as the stack file has it", async () => {
         const w = world();
         await recover(fakeHost(w), { killPlugins: false });
-        assert.equal(w.config.has("clusters.psi.adoptExisting"), false);
+        assert.deepEqual(w.ups, [["psi"], []]);
+    });
+
+    it("removes a lock taken after it read the locks once the refresh meets it, only after proving it stale from its file", async () => {
+        const host = fakeHost(world({ lateLock: staleLock }));
+        await recover(host, { killPlugins: false });
+        assert.deepEqual(host.calls.slice(0, 3), ["refresh", "cancel", "refresh"]);
+    });
+
+    it("keeps a lock it cannot see the holder of (a backend whose locks are not files here), and says how to remove it", async () => {
+        const host = fakeHost(world({ lateLock: staleLock, locksReadable: false }));
+        await assert.rejects(
+            recover(host, { killPlugins: false }),
+            /does not show here who holds the lock: make sure no update of it runs anywhere, then: pulumi cancel --stack prod --yes/,
+        );
+        assert.deepEqual(host.calls, ["refresh"]);
     });
 
     it("refuses where nothing needs recovery, and changes nothing", async () => {
@@ -163,14 +164,14 @@ describe("npm run recover", () => {
             const host = fakeHost(world({ lock }));
             host.alive = (pid) => pid === process.pid;
             await assert.rejects(recover(host, { killPlugins: false }), /may belong to a running update/);
-            assert.ok(!host.calls.includes("cancel --yes"), "cancelled a lock that was not proven stale");
+            assert.ok(!host.calls.includes("cancel"), "cancelled a lock that was not proven stale");
         }
     });
 
     it("stops at the failing step, naming it, and runs nothing after it", async () => {
         const host = fakeHost(world({ failOn: "up" }));
         await assert.rejects(recover(host, { killPlugins: false }), /step \d+ \(adoption up\)[\s\S]*boom/);
-        assert.equal(host.calls.at(-1), "up --yes");
+        assert.equal(host.calls.at(-1), "up adopting psi");
     });
 
     it("does not call a stack recovered that still previews changes", async () => {
@@ -271,21 +272,6 @@ describe("recovery's readers", () => {
             },
         });
         assert.deepEqual(ops.map(recoveryOf), ["forget", "forget", "adopt", "check", "check"]);
-    });
-
-    it("reads every holder of the CLI's lock refusal, and none from other errors", () => {
-        const msg =
-            "error: the stack is currently locked by 2 lock(s). Either wait ...\n" +
-            "  file:///s/.pulumi/locks/organization/runbooks/prod/a.json: created by ci@runner-1 (pid 12) at 2026-11-24T10:00:00Z\n" +
-            "  file:///s/.pulumi/locks/organization/runbooks/prod/b.json: created by first last@runner-2 (pid 13) at 2026-11-24T10:01:00Z\n";
-        assert.deepEqual(
-            lockHolders(msg).map((l) => [l.user, l.host, l.pid]),
-            [
-                ["ci", "runner-1", 12],
-                ["first last", "runner-2", 13],
-            ],
-        );
-        assert.deepEqual(lockHolders("error: connection refused (pid 12)"), []);
     });
 
     it("calls a lock stale only when taken here, by a process gone, with no pulumi running in the project", () => {

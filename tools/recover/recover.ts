@@ -1,33 +1,38 @@
-import {
-    ExportedState,
-    LockHolder,
-    clusterOf,
-    lockHolders,
-    recoveryOf,
-    notStale,
-    pendingOperationsOf,
-} from "./state";
+import { ExportedState, LockHolder, clusterOf, recoveryOf, notStale, pendingOperationsOf } from "./state";
 import { ProjectProcess } from "./processes";
 
 // The recovery of an interrupted `pulumi up` (docs/operate/recovery.md), as the steps an operator typed, each printed before it runs.
 // It stops at the first step that fails, saying what to do, and refuses to start where nothing needs recovering.
 
-/** What one CLI call answered. */
-export interface CliResult {
-    code: number;
-    stdout: string;
-    stderr: string;
+/** A stack operation the engine refused: its exit code and what it printed; `locked` when the stack was locked. */
+export class PulumiFailure extends Error {
+    constructor(
+        readonly code: number,
+        readonly output: string,
+        readonly locked: boolean,
+    ) {
+        super(`pulumi exited ${code}`);
+        this.name = "PulumiFailure";
+    }
 }
 
-/** Everything recovery reads or does outside itself, so that tests can play an interrupted stack. */
+/**
+ * Everything recovery reads or does outside itself, so that tests can play an interrupted stack. The stack
+ * operations are the Automation API's (tools/recover/automation.ts); each throws a PulumiFailure when the engine fails.
+ */
 export interface RecoveryHost {
     stack: string;
-    /** `pulumi <args> --stack <stack>` in the project, non-interactive. */
-    pulumi(args: string[]): CliResult;
-    /** `pulumi stack export` of the stack, secrets encrypted. */
-    exportState(): ExportedState;
+    /** The stack's state, read for its pending operations only. */
+    exportState(): Promise<ExportedState>;
+    /** Removes the stack's lock (`pulumi cancel`). */
+    cancel(): Promise<void>;
+    refresh(options: { clearPendingCreates: boolean }): Promise<void>;
+    /** An up; with `adoptOn`, `clusters.<cluster>.adoptExisting` is true for this run only, the stack file unchanged. */
+    up(adoptOn: readonly string[]): Promise<void>;
+    /** `preview --expect-no-changes`: throws when the stack would change. */
+    previewNoChanges(): Promise<void>;
     /** The locks of a file backend, read where the CLI keeps them; undefined for a backend they cannot be read on. */
-    locks(): LockHolder[] | undefined;
+    locks(): Promise<LockHolder[] | undefined>;
     processes(): { orphans: ProjectProcess[]; clis: ProjectProcess[] };
     /** Ends the processes (SIGTERM) and answers those still running after a grace period. */
     end(pids: number[]): Promise<ProjectProcess[]>;
@@ -51,15 +56,14 @@ export class RecoveryStopped extends Error {
 
 const ADOPT_KEY = (cluster: string) => `clusters.${cluster}.adoptExisting`;
 
-/** The last lines of a CLI call, indented, for a step that failed. */
-function tail(r: CliResult, lines = 30): string {
-    const text = `${r.stdout}\n${r.stderr}`.trimEnd().split("\n").slice(-lines);
-    return text.map((l) => `    ${l}`).join("\n");
-}
-
-/** `pulumi` answered with a lock refusal: the holders it names. */
-function lockedBy(r: CliResult): LockHolder[] {
-    return r.code === 0 ? [] : lockHolders(`${r.stdout}\n${r.stderr}`);
+/** The last lines of what a failed operation printed, indented. */
+function tail(f: PulumiFailure, lines = 30): string {
+    return f.output
+        .trimEnd()
+        .split("\n")
+        .slice(-lines)
+        .map((l) => `    ${l}`)
+        .join("\n");
 }
 
 /** Runs the recovery; returns normally only when the stack previews with no changes at the end. */
@@ -73,20 +77,32 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
         host.print(`[${n}] ${what}`);
     };
     const done = (what: string) => host.print(`    ${what}`);
-    const run = (args: string[], what: string): CliResult => {
-        const r = host.pulumi(args);
-        if (r.code !== 0 && lockedBy(r).length === 0) {
+    const readPending = async () => {
+        try {
+            return pendingOperationsOf(await host.exportState());
+        } catch (err) {
+            if (!(err instanceof PulumiFailure)) throw err;
+            throw new RecoveryStopped(`pulumi stack export failed (step ${n}):\n${tail(err)}`);
+        }
+    };
+    /** Runs a stack operation: true when it ran, false when the stack was locked (if `lockedIsAnswer`). */
+    const run = async (what: string, op: () => Promise<void>, lockedIsAnswer = false): Promise<boolean> => {
+        try {
+            await op();
+            return true;
+        } catch (err) {
+            if (!(err instanceof PulumiFailure)) throw err;
+            if (err.locked && lockedIsAnswer) return false;
             throw new RecoveryStopped(
-                `pulumi ${args.join(" ")} failed (exit ${r.code}); recovery stopped at step ${n} (${what}):\n${tail(r)}`,
+                `${what} failed (exit ${err.code}); recovery stopped at step ${n} (${what}):\n${tail(err)}`,
             );
         }
-        return r;
     };
 
     step(
-        "read the state: pending operations of the killed run (pulumi stack export, secrets stay encrypted)",
+        "read the state: pending operations of the killed run (held in memory only, never written or printed)",
     );
-    const pending = pendingOperationsOf(host.exportState());
+    const pending = await readPending();
     const creates = pending.filter((op) => op.type === "creating");
     const adoptable = creates.filter((op) => recoveryOf(op) === "adopt");
     const forgettable = creates.filter((op) => recoveryOf(op) === "forget");
@@ -128,23 +144,23 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
     } else done("none");
 
     step("stack lock (a stale one is removed only when no update can be running)");
-    const locks = host.locks();
+    const locks = await host.locks();
     if (locks === undefined)
         done("this backend's locks cannot be read here: a locked stack is found by the next step");
     else done(locks.length === 0 ? "not locked" : `${locks.length} lock(s)`);
 
+    const cancelYourself = `make sure no update of it runs anywhere, then: pulumi cancel --stack ${stack} --yes`;
     if (pending.length === 0 && orphans.length === 0 && (locks ?? []).length === 0) {
         throw new RecoveryStopped(
             `nothing to recover on stack ${stack}: no pending operation, no plugin of a killed run, ` +
                 (locks === undefined
-                    ? "and this backend's locks are not readable here (if pulumi says the stack is locked, make sure no update of it runs anywhere, then: pulumi cancel --stack " +
-                      `${stack} --yes). `
+                    ? `and this backend's locks are not readable here (if pulumi says the stack is locked, ${cancelYourself}). `
                     : "no lock. ") +
                 `Nothing was changed; \`pulumi preview --stack ${stack} --expect-no-changes\` says whether it is in sync.`,
         );
     }
 
-    const removeStale = (holders: LockHolder[]) => {
+    const removeStale = async (holders: LockHolder[]) => {
         const here = {
             host: host.hostname,
             alive: (pid: number) => host.alive(pid),
@@ -160,45 +176,45 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
                     `  Wait for that update, or make sure it is gone, then: pulumi cancel --stack ${stack} --yes; npm run recover -- --stack ${stack}`,
             );
         }
-        run(["cancel", "--yes"], "remove the stale lock");
+        await run("remove the stale lock", () => host.cancel());
         done(`removed the stale lock of ${holders.map((l) => `pid ${l.pid}`).join(", ")} (pulumi cancel)`);
     };
-    if ((locks ?? []).length > 0) removeStale(locks!);
+    if ((locks ?? []).length > 0) await removeStale(locks!);
 
     step("refresh: re-read every recorded object (the pending creates stay)");
-    let refreshed = run(["refresh", "--yes"], "refresh");
-    const holders = lockedBy(refreshed);
-    if (holders.length > 0) {
-        removeStale(holders);
-        refreshed = run(["refresh", "--yes"], "refresh");
-        if (refreshed.code !== 0)
-            throw new RecoveryStopped(`refresh failed after the lock was removed:\n${tail(refreshed)}`);
+    const refresh = () => host.refresh({ clearPendingCreates: false });
+    if (!(await run("refresh", refresh, true))) {
+        // Locked since the lock step: the stale proof needs the lock's holder, which only a file backend shows here.
+        const holders = (await host.locks()) ?? [];
+        if (holders.length === 0) {
+            throw new RecoveryStopped(
+                `the stack is locked and this backend does not show here who holds the lock: ${cancelYourself}; npm run recover -- --stack ${stack}`,
+            );
+        }
+        await removeStale(holders);
+        if (!(await run("refresh", refresh, true)))
+            throw new RecoveryStopped("refresh failed after the lock was removed: the stack is locked again");
     }
     done("refreshed");
 
     const clusters = [...new Set(adoptable.map((op) => clusterOf(op)!))].sort();
     if (creates.length > 0) {
         step(
-            `adoption on for the cluster(s) the pending creates were made on: ${clusters.join(", ") || "none"}`,
+            `adoption up on the cluster(s) the pending creates were made on (${clusters.join(", ") || "none"}): ` +
+                "creates what is missing, takes over what a pending create did make",
         );
-        const before = new Map<string, string | undefined>();
-        for (const c of clusters) {
-            const got = host.pulumi(["config", "get", "--path", ADOPT_KEY(c)]);
-            before.set(c, got.code === 0 ? got.stdout.trim() : undefined);
-            run(["config", "set", "--path", ADOPT_KEY(c), "true"], "adoption on");
-        }
         done(
-            clusters.map((c) => `${ADOPT_KEY(c)}: true (was ${before.get(c) ?? "unset"})`).join("; ") ||
-                "nothing to adopt",
+            clusters.length === 0
+                ? "nothing to adopt"
+                : `${clusters.map((c) => `${ADOPT_KEY(c)}: true`).join("; ")} for this up only ` +
+                      `(set on a copy of Pulumi.${stack}.yaml; the stack file is not changed)`,
         );
-
-        step("adoption up: creates what is missing, takes over what a pending create did make");
-        run(["up", "--yes"], "adoption up");
+        await run("adoption up", () => host.up(clusters));
         done("done");
 
         step("clear the pending creates (every object they name is now recorded under its URN)");
-        run(["refresh", "--yes", "--clear-pending-creates"], "clear pending creates");
-        const left = pendingOperationsOf(host.exportState());
+        await run("clear pending creates", () => host.refresh({ clearPendingCreates: true }));
+        const left = await readPending();
         if (left.length > 0) {
             throw new RecoveryStopped(
                 `pending operations still in the state after --clear-pending-creates:\n` +
@@ -207,27 +223,18 @@ export async function recover(host: RecoveryHost, options: RecoveryOptions): Pro
         }
         done("none left");
 
-        step("adoption back to what it was");
-        for (const c of clusters) {
-            const was = before.get(c);
-            if (was === undefined) run(["config", "rm", "--path", ADOPT_KEY(c)], "adoption off");
-            else run(["config", "set", "--path", ADOPT_KEY(c), was], "adoption off");
-        }
-        done(
-            clusters.map((c) => `${ADOPT_KEY(c)}: ${before.get(c) ?? "unset"}`).join("; ") ||
-                "nothing changed",
-        );
-
-        step("up: records the provider without adoption");
-        run(["up", "--yes"], "up");
+        step("up without adoption: records the provider as the stack file has it");
+        await run("up", () => host.up([]));
         done("done");
     }
 
     step("converged: pulumi preview --expect-no-changes");
-    const preview = host.pulumi(["preview", "--expect-no-changes"]);
-    if (preview.code !== 0) {
+    try {
+        await host.previewNoChanges();
+    } catch (err) {
+        if (!(err instanceof PulumiFailure)) throw err;
         throw new RecoveryStopped(
-            `the stack still previews changes after recovery (exit ${preview.code}): read the preview below before any up:\n${tail(preview)}`,
+            `the stack still previews changes after recovery (exit ${err.code}): read the preview below before any up:\n${tail(err)}`,
         );
     }
     done("no changes");

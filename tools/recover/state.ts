@@ -1,7 +1,7 @@
-// Pure readers of what a killed `pulumi up` leaves behind: the pending operations of a stack export, the lock
-// holders the CLI names when it refuses a locked stack, and which cluster a pending create was being made on.
+// Pure readers of what a killed `pulumi up` leaves behind: the pending operations of a stack export, which cluster
+// a pending create was being made on, and whether a lock is provably stale.
 
-/** One unresolved operation of a checkpoint (`pulumi stack export`, secrets encrypted). */
+/** One unresolved operation of a checkpoint (`pulumi stack export`). */
 export interface PendingOperation {
     /** `creating`, `updating`, `deleting`, `reading`, `importing`. */
     type: string;
@@ -14,7 +14,7 @@ export interface PendingOperation {
     provider?: string;
 }
 
-/** The checkpoint of `pulumi stack export` as far as recovery reads it. */
+/** The checkpoint of `pulumi stack export` (the Automation API's `exportStack()`) as far as recovery reads it. */
 export interface ExportedState {
     deployment?: {
         pending_operations?: {
@@ -63,23 +63,13 @@ export function clusterOf(op: PendingOperation): string | undefined {
     return m?.[1];
 }
 
-/** A lock as the CLI reports it: `<lock url>: created by <user>@<host> (pid <n>) at <time>`. */
+/** A lock of a file backend, as its lock file records it. */
 export interface LockHolder {
     url: string;
     user: string;
     host: string;
     pid: number;
     time: string;
-}
-
-/** The file backend's lock refusal ("the stack is currently locked by N lock(s)"), one holder per line. */
-export function lockHolders(message: string): LockHolder[] {
-    if (!/the stack is currently locked/.test(message)) return [];
-    const holders: LockHolder[] = [];
-    for (const m of message.matchAll(/^\s*(\S+): created by (.*)@(\S+) \(pid (\d+)\) at (\S+)\s*$/gm)) {
-        holders.push({ url: m[1], user: m[2], host: m[3], pid: Number(m[4]), time: m[5] });
-    }
-    return holders;
 }
 
 /**

@@ -1,0 +1,170 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { fileURLToPath } from "url";
+import {
+    CommandError,
+    ConcurrentUpdateError,
+    LocalWorkspace,
+    PulumiCommand,
+    Stack,
+} from "@pulumi/pulumi/automation";
+import { PulumiFailure, RecoveryHost, RecoveryStopped } from "./recover";
+import { LockHolder } from "./state";
+
+// Recovery's stack operations on Pulumi's Automation API, run in the project directory as the operator is logged in.
+// The SDK spawns the CLI and recognises a locked stack (ConcurrentUpdateError, the file backend's refusal and the
+// service's 409 alike); recovery only turns its errors into PulumiFailure, the one failure recover.ts reads.
+
+export type StackOperations = Pick<
+    RecoveryHost,
+    "exportState" | "cancel" | "refresh" | "up" | "previewNoChanges" | "locks"
+>;
+
+/**
+ * What the SDK's CommandError carries (typed private in its declarations, public at run time). A CLI that exits
+ * non-zero reaches it as execa's error in `err` (the SDK rewraps it with code -2 and execa's message as stderr), so the
+ * exit code and output are read from there first.
+ */
+interface CommandResultFields {
+    code: number;
+    stdout: string;
+    stderr: string;
+    err?: { exitCode?: number; stdout?: string; stderr?: string };
+}
+
+function failure(err: CommandError): PulumiFailure {
+    const r = (err as unknown as { commandResult: CommandResultFields }).commandResult;
+    return new PulumiFailure(
+        r.err?.exitCode ?? r.code,
+        `${r.err?.stdout ?? r.stdout}\n${r.err?.stderr ?? r.stderr}`,
+        err instanceof ConcurrentUpdateError,
+    );
+}
+
+async function engine<T>(op: () => Promise<T>): Promise<T> {
+    try {
+        return await op();
+    } catch (err) {
+        throw err instanceof CommandError ? failure(err) : err;
+    }
+}
+
+/**
+ * The stack `stack` of the project in `dir`. `pulumiCommand` is the CLI the SDK runs (the `pulumi` on PATH unless
+ * given: tests give a stand-in).
+ */
+export async function automationStack(
+    stack: string,
+    dir: string,
+    pulumiCommand?: PulumiCommand,
+): Promise<StackOperations> {
+    let workspace: LocalWorkspace;
+    try {
+        workspace = await LocalWorkspace.create({ workDir: dir, pulumiCommand });
+    } catch (err) {
+        throw new RecoveryStopped(
+            `cannot run pulumi: ${(err as Error).message.trim()} (is the Pulumi CLI on PATH?)`,
+        );
+    }
+    let selected: Stack;
+    try {
+        selected = await Stack.select(stack, workspace);
+    } catch (err) {
+        if (!(err instanceof CommandError)) throw err;
+        throw new RecoveryStopped(`cannot select stack ${stack}:\n${failure(err).output.trim()}`);
+    }
+    return {
+        exportState: () => engine(() => selected.exportStack()),
+        cancel: () => engine(() => selected.cancel()),
+        refresh: async ({ clearPendingCreates }) => {
+            await engine(() => selected.refresh({ clearPendingCreates }));
+        },
+        up: (adoptOn) =>
+            withAdoption(workspace, stack, adoptOn, async (configFile) => {
+                await engine(() => selected.up(configFile ? { configFile } : {}));
+            }),
+        previewNoChanges: async () => {
+            await engine(() => selected.preview({ expectNoChanges: true }));
+        },
+        locks: async () => {
+            let url: string | undefined;
+            try {
+                url = (await workspace.whoAmI()).url;
+            } catch {
+                return undefined;
+            }
+            const project = (await workspace.projectSettings()).name;
+            return url === undefined ? undefined : fileBackendLocks(url, project, stack);
+        },
+    };
+}
+
+/**
+ * Runs `body` with the path of a copy of the stack file that has `clusters.<cluster>.adoptExisting: true` for each of
+ * `clusters` (none: no copy, undefined). The copy is set through the Automation API's own config call on a workspace
+ * of its own, so the committed stack file is never written, and removed afterwards.
+ */
+async function withAdoption(
+    project: LocalWorkspace,
+    stack: string,
+    clusters: readonly string[],
+    body: (configFile: string | undefined) => Promise<void>,
+): Promise<void> {
+    if (clusters.length === 0) return body(undefined);
+    const copy = mkdtempSync(path.join(tmpdir(), "recover-adoption-"));
+    try {
+        const stackFile = `Pulumi.${stack.split("/").pop()}.yaml`;
+        copyFileSync(path.join(project.workDir, "Pulumi.yaml"), path.join(copy, "Pulumi.yaml"));
+        if (existsSync(path.join(project.workDir, stackFile)))
+            copyFileSync(path.join(project.workDir, stackFile), path.join(copy, stackFile));
+        const workspace = await LocalWorkspace.create({
+            workDir: copy,
+            pulumiCommand: project.pulumiCommand,
+        });
+        for (const c of clusters) {
+            await engine(() =>
+                workspace.setConfig(stack, `clusters.${c}.adoptExisting`, { value: "true" }, true),
+            );
+        }
+        await body(path.join(copy, stackFile));
+    } finally {
+        rmSync(copy, { recursive: true, force: true });
+    }
+}
+
+/**
+ * The locks of a file backend (`pulumi login file://...`, the `url` of `pulumi whoami`), where the CLI keeps them:
+ * `.pulumi/locks/` below the backend directory, per project and stack (and the older layout without a project).
+ * Other backends keep locks where only their own API reads them: undefined.
+ */
+export function fileBackendLocks(url: string, project: string, stack: string): LockHolder[] | undefined {
+    if (!url.startsWith("file://")) return undefined;
+    const root = fileURLToPath(url.replace(/^file:\/\/~/, `file://${process.env.HOME ?? ""}`));
+    const name = stack.split("/").pop()!;
+    const dirs = [
+        path.join(root, ".pulumi", "locks", "organization", project, name),
+        path.join(root, ".pulumi", "locks", name),
+    ];
+    return dirs.flatMap((d) =>
+        existsSync(d)
+            ? readdirSync(d)
+                  .filter((f) => f.endsWith(".json"))
+                  .map((f) => {
+                      const l = JSON.parse(readFileSync(path.join(d, f), "utf8")) as {
+                          pid: number;
+                          username: string;
+                          hostname: string;
+                          timestamp: string;
+                      };
+                      return {
+                          url: path.join(d, f),
+                          user: l.username,
+                          host: l.hostname,
+                          pid: l.pid,
+                          time: l.timestamp,
+                      };
+                  })
+            : [],
+    );
+}
