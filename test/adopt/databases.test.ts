@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { loadAll } from "js-yaml";
 import { DUMP_MAX_AGE_HOURS, takeoverProblems } from "../../components/shared/databaseTakeover";
 import { databaseTakeovers } from "../../tools/adopt/databases";
 import { DumpHeader, parseDumpHeader } from "../../components/shared/dumpHeader";
 import { DesiredObject, KubeObject } from "../../tools/adopt/model";
 import { encodeHeader } from "../fixtures/dumps";
-import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
+import { COMMITTED_STACKS, manifestObjects, stackPlan } from "../fixtures/plans";
 import { POSTGRES_MAJOR_ANNOTATION } from "../../components/shared/postgresServer";
 
 /** The first 160 bytes of `pg_dump -Fc packit` written by pg_dump 15.18 (Debian) against a 15.18 server. */
@@ -123,15 +122,17 @@ describe("adopt: the database takeover (PostgreSQL on a claim that holds data to
             const desired: DesiredObject[] = Object.entries(plan.files)
                 .filter(([f]) => f.startsWith("kubernetes/") && f.endsWith(".yaml"))
                 .flatMap(([f, text]) =>
-                    (loadAll(text) as KubeObject[]).filter(Boolean).map((object) => ({
-                        cluster: path.basename(f, ".yaml"),
-                        system: String(
-                            (object.metadata.labels as Record<string, string> | undefined)?.[
-                                "app.kubernetes.io/part-of"
-                            ],
-                        ),
-                        object,
-                    })),
+                    manifestObjects<KubeObject>(text)
+                        .filter(Boolean)
+                        .map((object) => ({
+                            cluster: path.basename(f, ".yaml"),
+                            system: String(
+                                (object.metadata.labels as Record<string, string> | undefined)?.[
+                                    "app.kubernetes.io/part-of"
+                                ],
+                            ),
+                            object,
+                        })),
                 );
             // Every system's PostgreSQL on a claim: Packit's and Stream's postgres-<v>, Thoth's knowledge graph.
             const servers = desired.filter(

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { loadAll } from "js-yaml";
 import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { isConfirmedImage } from "../../components/shared/confirmedImages";
@@ -8,7 +7,7 @@ import { KubeObject } from "../../tools/adopt/model";
 import { operatorValuesOfSummary } from "../../tools/plan/render";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { INTERNAL_REGISTRY, imageUses } from "../../tools/preflight/images";
-import { stackPlan } from "../fixtures/plans";
+import { manifestObjects, stackPlan } from "../fixtures/plans";
 
 /** Images of Argo's kinds (CronWorkflow, WorkflowTemplate, Workflow): every template's container, script, sidecar. */
 function workflowImages(objects: readonly KubeObject[]): string[] {
@@ -40,7 +39,7 @@ describe("every image of the prod plan is confirmed, or stops pulumi up once per
         const plan = await stackPlan("prod");
         const objects = Object.entries(plan.files)
             .filter(([f]) => f.startsWith("kubernetes/"))
-            .flatMap(([, text]) => (loadAll(text) as KubeObject[]).filter(Boolean));
+            .flatMap(([, text]) => manifestObjects<KubeObject>(text).filter(Boolean));
         const streams = new Set(
             objects
                 .filter((o) => o.kind === "ImageStream")

@@ -1,15 +1,14 @@
 import { strict as assert } from "assert";
-import { parseAllDocuments } from "yaml";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/render";
 import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
-import { freshStackPlan, stackPlan } from "../fixtures/plans";
+import { freshStackPlan, manifestObjects, stackPlan } from "../fixtures/plans";
 
 for (const stack of ["stage", "prod"] as const) {
     describe(`offline plan of ${stack}`, function () {
         this.timeout(180000);
         let first: Record<string, string>;
         let summary: string;
-        /** Each manifest file's objects, parsed once (by the yaml library, not the writer's js-yaml). */
+        /** Each manifest file's objects, parsed once. */
         let manifests: [string, Record<string, unknown>[]][];
 
         before(async () => {
@@ -30,10 +29,7 @@ for (const stack of ["stage", "prod"] as const) {
             }
             manifests = Object.entries(first)
                 .filter(([file]) => file.startsWith("kubernetes/"))
-                .map(([file, text]) => [
-                    file,
-                    parseAllDocuments(text).map((d) => d.toJS() as Record<string, unknown>),
-                ]);
+                .map(([file, text]) => [file, manifestObjects(text)]);
         });
 
         it("writes resources.json and one manifest file per cluster, byte-identical across runs", () => {

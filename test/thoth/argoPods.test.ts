@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { load, loadAll } from "js-yaml";
+import { parse } from "yaml";
 import { RESTRICTED_VOLUME_TYPES, restrictedViolations } from "../../components/shared/podSecurityStandard";
 import {
     WORKFLOW_KINDS,
@@ -18,7 +18,7 @@ import { evaluateThoth } from "./parts";
 import { thoth } from "../../components/thoth";
 import { evaluatePart } from "../fixtures/part";
 import { THOTH, planReads, planWorkflowAccount, stationModules } from "./fixtures";
-import { COMMITTED_STACKS, objectId, stackPlan } from "../fixtures/plans";
+import { COMMITTED_STACKS, manifestObjects, objectId, stackPlan } from "../fixtures/plans";
 
 // Rendered manifests are read by path, as the plan holds them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,7 +31,7 @@ async function plannedObjects(stack: (typeof COMMITTED_STACKS)[number]): Promise
     const plan = await stackPlan(stack);
     return Object.entries(plan.files)
         .filter(([file]) => file.startsWith("kubernetes/"))
-        .flatMap(([, text]) => (loadAll(text) as Json[]).filter(Boolean));
+        .flatMap(([, text]) => manifestObjects<Json>(text).filter(Boolean));
 }
 
 /** The settings of each Argo install of a plan, by the namespace its controller watches. */
@@ -39,7 +39,7 @@ function controllersByNamespace(objects: readonly Json[]): Map<string, WorkflowC
     return new Map(
         objects
             .filter((o) => o.kind === "ConfigMap" && o.metadata.name === "workflow-controller-configmap")
-            .map((o) => [o.metadata.namespace, load(o.data.config) as WorkflowControllerSettings]),
+            .map((o) => [o.metadata.namespace, parse(o.data.config) as WorkflowControllerSettings]),
     );
 }
 
