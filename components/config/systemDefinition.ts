@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { SourcedImage } from "../shared/confirmedImages";
 import type { EvidenceTable } from "../shared/evidence/verdicts";
 import type { ImageUse } from "../shared/unconfirmedImage";
 import type { KindedNotice } from "./notices";
@@ -83,6 +84,11 @@ export interface SystemDefinition<
      * through the one confirmation rule (components/shared/confirmedImages.ts) with the section's image fields.
      */
     images?(config: R): ImageUse[];
+    /**
+     * The references of its images that a runbook, systems.md or thoth-station.md names exactly, each with where
+     * (components/<system>/sourcedImages.ts): besides a digest, the only thing that confirms one of its images.
+     */
+    sourcedImages?: readonly SourcedImage[];
     /**
      * What the upstream source says of each image version this system runs (components/shared/evidence), and the
      * images it runs beyond its image fields and {@link images} (a release tag: `prow.release`). Every image is
