@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { isConfirmedImage } from "../components/shared/confirmedImages";
 import { PLACEHOLDER, PLACEHOLDER_TAG } from "../components/shared/placeholder";
-import { systemImages } from "../components/shared/unconfirmedImage";
+import { systemImages } from "../components/config/unconfirmedImage";
 import { SYSTEMS } from "../components/systems";
 import { SOURCED_IMAGES } from "./fixtures/sourcedImages";
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { SourcedImage } from "../shared/confirmedImages";
-import type { EvidenceTable } from "../shared/evidence/verdicts";
-import type { ImageUse } from "../shared/unconfirmedImage";
+import type { EvidenceTable } from "./evidenceVerdicts";
+import type { ImageUse } from "./unconfirmedImage";
 import type { KindedNotice } from "./notices";
 import { Claim } from "./ownership";
 import {
@@ -19,8 +19,9 @@ import {
     SystemTarget,
 } from "./system";
 
-// The contract each system folder fulfils. It names the image and evidence types of components/shared, which read
-// the tier from ./system: kept apart from ./system so that the two layers do not import each other in a circle.
+// The contract each system folder fulfils. It names the image and evidence types of ./unconfirmedImage and
+// ./evidenceVerdicts, which read the tier from ./system: kept apart from ./system so that they do not import each other
+// in a circle.
 
 /** A system whose deploy takes a narrower section than its schema's must have a check that builds it. */
 type ChecksNarrowing<C, R> = [C] extends [R]

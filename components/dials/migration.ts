@@ -1,6 +1,6 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isConfirmedImage } from "../shared/confirmedImages";
-import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
+import { ImageUse, runningImagesCommand } from "../config/unconfirmedImage";
 import type { DialsConfig, Migration } from "./config";
 import { imageSources } from "./images";
 import { migrationJobName } from "./workers";

@@ -1,6 +1,6 @@
 import { PROW_SOURCED_IMAGES } from "./sourcedImages";
 import { defineSystem } from "../config/systemDefinition";
-import { runningImagesCommand } from "../shared/unconfirmedImage";
+import { runningImagesCommand } from "../config/unconfirmedImage";
 import { COMPONENTS, IMAGE_KEYS } from "./catalog";
 import { prowCheck } from "./checks";
 import { ProwConfig, prowSchema } from "./config";

@@ -13,7 +13,7 @@ import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { ConfigError, ConfigProblem, shellQuote } from "../../components/config/problems";
 import { confirmation } from "../../components/shared/confirmedImages";
-import { unconfirmedImageProblem } from "../../components/shared/unconfirmedImage";
+import { unconfirmedImageProblem } from "../../components/config/unconfirmedImage";
 import { SYSTEMS } from "../../components/systems";
 import { SOURCED_IMAGES } from "../fixtures/sourcedImages";
 import { testValue } from "../../e2e/local-secrets";

@@ -5,7 +5,7 @@ import {
     confirmation as confirmationAgainst,
     isConfirmedImage as isConfirmedAgainst,
 } from "../../components/shared/confirmedImages";
-import { ImageUse, imageVerdicts, sectionImages } from "../../components/shared/unconfirmedImage";
+import { ImageUse, imageVerdicts, sectionImages } from "../../components/config/unconfirmedImage";
 
 import { PROW_SOURCED_IMAGES } from "../../components/prow/sourcedImages";
 import { THOTH_SOURCED_IMAGES } from "../../components/thoth/sourcedImages";

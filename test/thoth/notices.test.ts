@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { thothSchema } from "../../components/thoth/config";
 import { thothImages } from "../../components/thoth/notices";
-import { imageVerdicts } from "../../components/shared/unconfirmedImage";
+import { imageVerdicts } from "../../components/config/unconfirmedImage";
 import { THOTH_SOURCED_IMAGES } from "../../components/thoth/sourcedImages";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { Json } from "./fixtures";

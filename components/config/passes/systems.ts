@@ -1,5 +1,5 @@
-import { evidenceVerdicts } from "../../shared/evidence/verdicts";
-import { imageVerdicts, systemImages } from "../../shared/unconfirmedImage";
+import { evidenceVerdicts } from "../evidenceVerdicts";
+import { imageVerdicts, systemImages } from "../unconfirmedImage";
 import { isLocalStack } from "../identity";
 import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";

@@ -1,9 +1,9 @@
-import { formatPath } from "../config/issues";
-import { KindedNotice, taggedNotice } from "../config/notices";
-import { ConfigProblem, fullKey, shellQuote } from "../config/problems";
-import type { StackTier } from "../config/system";
-import { SourcedImage, confirmation } from "./confirmedImages";
-import { parseImageRef } from "./imageRef";
+import { formatPath } from "./issues";
+import { KindedNotice, taggedNotice } from "./notices";
+import { ConfigProblem, fullKey, shellQuote } from "./problems";
+import type { StackTier } from "./system";
+import { SourcedImage, confirmation } from "../shared/confirmedImages";
+import { parseImageRef } from "../shared/imageRef";
 
 /**
  * One image a configuration renders (a container, an init container, a Job's, a CronJob's or a Workflow's, an
