@@ -1,8 +1,9 @@
 import { createHash } from "crypto";
 import { isConfirmedImage } from "../components/shared/confirmedImages";
 import { PLACEHOLDER, PLACEHOLDER_TAG } from "../components/shared/placeholder";
-import { systemImages } from "../components/shared/unconfirmedImage";
+import { systemImages } from "../components/config/unconfirmedImage";
 import { SYSTEMS } from "../components/systems";
+import { SOURCED_IMAGES } from "./fixtures/sourcedImages";
 
 /** A public key made for tests only: not the local stack's committed one, so every tier accepts it. */
 export const OPERATOR_PUBLIC_KEY =
@@ -54,7 +55,7 @@ export function operatorDigest(image: string): string {
 
 /** An image as the operator leaves it on a production stack: itself when confirmed, else pinned by its digest. */
 export function asConfirmed(image: string): string {
-    if (isConfirmedImage(image)) return image;
+    if (isConfirmedImage(image, SOURCED_IMAGES)) return image;
     return `${image.slice(0, image.search(/[:@][^/:@]*$/))}@${operatorDigest(image)}`;
 }
 
@@ -68,7 +69,7 @@ export function confirmImages(values: Record<string, unknown>): Record<string, u
         const parsed = def.schema.safeParse(raw);
         if (!parsed.success || !parsed.data.enabled) continue;
         const uses = systemImages(def.section, parsed.data, def.images?.(parsed.data) ?? []);
-        for (const use of uses.filter((u) => !isConfirmedImage(u.image))) {
+        for (const use of uses.filter((u) => !isConfirmedImage(u.image, def.sourcedImages ?? []))) {
             const digest = operatorDigest(use.image);
             if (use.digestKey !== undefined) {
                 setAt(values, use.digestKey, digest);

@@ -2,7 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { statefulOptions } from "../shared/protect";
-import { SystemArgs, SystemComponent } from "../shared/system";
+import { SystemArgs, SystemComponent } from "../config/systemComponent";
 import { ProvidedCertificate, WildcardCertificate } from "./certificates";
 import { CallystoSection } from "./config";
 import { Host } from "./host";

@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { CallystoSection, CertificatesConfig } from "./config";
 import { DESIGNATE_OPENRC } from "./secrets";
 

@@ -2,7 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { statefulOptions } from "../shared/protect";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { CallystoSection } from "./config";
 import { ResolvedHost, absolute, bareIpv6, cloudInit } from "./hosts";
 

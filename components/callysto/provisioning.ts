@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { contentHash } from "../shared/naming";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { PlaybookCommand } from "./ansible";
 import { CallystoSection, ProvisioningConfig } from "./config";
 import { Host } from "./host";

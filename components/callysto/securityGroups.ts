@@ -1,7 +1,7 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { CallystoSection } from "./config";
 import { RoleGroup } from "./host";
 import { ResolvedHost } from "./hosts";

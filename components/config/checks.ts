@@ -2,6 +2,7 @@ import { CronExpressionParser } from "cron-parser";
 import { distance } from "fastest-levenshtein";
 import * as ipaddr from "ipaddr.js";
 import { AddressSet, worldAdmitted } from "../shared/addressRanges";
+import { DNS_LABEL, dnsLabelProblem } from "../shared/naming";
 import { quantityValue } from "../shared/resources";
 
 // The one implementation of every value check that both the config layer (zod fields) and the offline validator
@@ -47,17 +48,6 @@ export function cronProblem(schedule: string): string | undefined {
     } catch (err) {
         return `is not a valid cron schedule: ${(err as Error).message}`;
     }
-}
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** RFC 1123 label, as Kubernetes requires for namespaces and services: at most 63 characters. */
-export function dnsLabelProblem(value: string): string | undefined {
-    if (value.length > 63) return `must be at most 63 characters (a DNS label), not ${value.length}`;
-    if (!DNS_LABEL.test(value)) {
-        return "must be a DNS label: lower-case letters, digits and '-', starting and ending alphanumeric";
-    }
-    return undefined;
 }
 
 /** RFC 1123 subdomain (host names, most object names): labels joined by dots, at most 253 characters. */

@@ -3,13 +3,13 @@ import {
     INT32_MAX,
     cidrProblem,
     cronProblem,
-    dnsLabelProblem,
     dnsSubdomainProblem,
     hostPortListProblem,
     ipProblem,
     portProblem,
     quantityProblem,
 } from "./checks";
+import { dnsLabelProblem } from "../shared/naming";
 import type { FieldMeta } from "./issues";
 
 // Field schemas shared by every section. Each carries an example so a bad value's error can print a fix, and, where
@@ -162,6 +162,3 @@ export const positiveInt = (example: number) =>
 
 export const httpsUrl = (example: string) =>
     z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).meta({ example });
-
-export const platform = z.enum(["openshift", "kubernetes"]).meta({ example: "openshift" });
-export type Platform = z.infer<typeof platform>;

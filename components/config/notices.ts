@@ -4,7 +4,7 @@
  * A kind here is what an operator reads in the plan's summary; adding a notice of a new kind means adding it here.
  */
 export const NOTICE_KINDS = [
-    // Images (components/shared/unconfirmedImage.ts, components/shared/evidence/verdicts.ts).
+    // Images (./unconfirmedImage.ts, ./evidenceVerdicts.ts).
     "UNCONFIRMED IMAGE",
     "NO EVIDENCE",
     "UNREAD IMAGE",

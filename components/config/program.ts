@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { checked, cidrBlock, k8sName, platform } from "./fields";
+import { platform } from "../shared/platform";
+import { checked, cidrBlock, k8sName } from "./fields";
 import { stackTier } from "./system";
 import { canonicalApiServer } from "./clusterIdentity";
 import { clusterScopedProblem, hostPatternProblem } from "./ownership";

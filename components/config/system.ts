@@ -2,6 +2,7 @@ import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ClusterContext } from "../shared/cluster";
+import type { SecretValueRule } from "../shared/secretValueRule";
 import { ConfigProblem } from "./problems";
 
 /** A secret that a system reads from stack config (never from the stack file itself). */
@@ -23,20 +24,6 @@ export interface SecretSpec {
      * others): a set value outside them stops the run before anything is created (components/config/passes/secrets.ts).
      */
     accepts?: SecretValueRule;
-}
-
-/**
- * What a secret's reader accepts of its value, declared once beside the reader (a building block of
- * components/shared) and referenced by each secret it reads. The check is a predicate, so no message can quote the
- * value: the refusal says only what is accepted and why.
- */
-export interface SecretValueRule {
-    /** The values accepted, in words an operator can pick a new one by: `printable ASCII (0x21-0x7E) except ...`. */
-    accepted: string;
-    /** Who refuses other values and what happens then, with the source that says so. */
-    why: string;
-    /** Whether the reader accepts `value`. */
-    admits(value: string): boolean;
 }
 
 /**
@@ -109,6 +96,15 @@ export type ContextOf<T extends SystemTarget> = T extends "kubernetes" ? Kuberne
 /** The one production predicate, shared by the program and the policy pack. */
 export function isProductionTier(tier: StackTier | undefined): boolean {
     return tier === "production";
+}
+
+/**
+ * Whether a stack keeps its long-lived data (a knowledge graph, a graph database: what no `pulumi up` can rebuild):
+ * every stack but a local one, whose cluster is thrown away with it. A staging environment that others use holds
+ * such data as much as production does; what else it runs stays easy to tear down.
+ */
+export function keepsLongLivedData(tier: StackTier): boolean {
+    return tier !== "local";
 }
 
 export interface NamespaceClaim {

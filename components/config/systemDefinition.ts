@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { EvidenceTable } from "../shared/evidence/verdicts";
-import type { ImageUse } from "../shared/unconfirmedImage";
+import type { SourcedImage } from "../shared/confirmedImages";
+import type { EvidenceTable } from "./evidenceVerdicts";
+import type { ImageUse } from "./unconfirmedImage";
 import type { KindedNotice } from "./notices";
 import { Claim } from "./ownership";
 import {
@@ -18,8 +19,9 @@ import {
     SystemTarget,
 } from "./system";
 
-// The contract each system folder fulfils. It names the image and evidence types of components/shared, which read
-// the tier from ./system: kept apart from ./system so that the two layers do not import each other in a circle.
+// The contract each system folder fulfils. It names the image and evidence types of ./unconfirmedImage and
+// ./evidenceVerdicts, which read the tier from ./system: kept apart from ./system so that they do not import each other
+// in a circle.
 
 /** A system whose deploy takes a narrower section than its schema's must have a check that builds it. */
 type ChecksNarrowing<C, R> = [C] extends [R]
@@ -83,6 +85,11 @@ export interface SystemDefinition<
      * through the one confirmation rule (components/shared/confirmedImages.ts) with the section's image fields.
      */
     images?(config: R): ImageUse[];
+    /**
+     * The references of its images that a runbook, systems.md or thoth-station.md names exactly, each with where
+     * (components/<system>/sourcedImages.ts): besides a digest, the only thing that confirms one of its images.
+     */
+    sourcedImages?: readonly SourcedImage[];
     /**
      * What the upstream source says of each image version this system runs (components/shared/evidence), and the
      * images it runs beyond its image fields and {@link images} (a release tag: `prow.release`). Every image is

@@ -3,7 +3,7 @@ import { KubernetesContext } from "../config/system";
 import { Namespace } from "../shared/namespace";
 import { Redis, RedisAuth } from "../shared/redis";
 import { ChecksumKey, ReadsChecksumKey } from "../shared/startupReads";
-import { SystemArgs, SystemComponent } from "../shared/system";
+import { SystemArgs, SystemComponent } from "../config/systemComponent";
 import { DialsSection } from "./config";
 import { Etl } from "./etl";
 import { liveLabelsOf } from "./live";

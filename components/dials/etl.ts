@@ -13,7 +13,7 @@ import { Redis, RedisAuth } from "../shared/redis";
 import { Sizing } from "../shared/resources";
 import { ConfigSecret } from "../shared/secret";
 import { ChecksumKey } from "../shared/startupReads";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import type { DialsSection } from "./config";
 import { dialsApp } from "./app";

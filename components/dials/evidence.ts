@@ -1,5 +1,5 @@
 import type { At, FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
-import type { EvidenceTable } from "../shared/evidence/verdicts";
+import type { EvidenceTable } from "../config/evidenceVerdicts";
 import {
     NGINX_FLAGS,
     NGINX_UNPRIVILEGED_SOURCE,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Platform } from "../config/fields";
-import { SystemArgs, SystemPart } from "../shared/system";
+import type { Platform } from "../shared/platform";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { imageVersion, streamTag } from "../shared/imageRef";
 import { ImageStream, internalRegistryImage } from "../shared/imagestream";
 import type { DialsConfig, DialsSection } from "./config";

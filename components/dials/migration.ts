@@ -1,6 +1,6 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { isConfirmedImage } from "../shared/confirmedImages";
-import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
+import { ImageUse, runningImagesCommand } from "../config/unconfirmedImage";
 import type { DialsConfig, Migration } from "./config";
 import { imageSources } from "./images";
 import { migrationJobName } from "./workers";
@@ -68,7 +68,10 @@ function migrationProblems(config: DialsConfig): ConfigProblem[] {
             fix: REMOVE_MIGRATION,
         });
     } else {
-        const unconfirmed = releaseImages(config).filter((u) => !isConfirmedImage(u.image));
+        const unconfirmed = releaseImages(config).filter(
+            // No source names a DIALS release by its tag: only the digests an operator read confirm one.
+            (u) => !isConfirmedImage(u.image, []),
+        );
         if (unconfirmed.length > 0) {
             problems.push({
                 key: fullKey("dials.migration.to"),

@@ -6,7 +6,7 @@ import { httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
 import { Redis, RedisAuth } from "../shared/redis";
 import { ChecksumKey } from "../shared/startupReads";
 import { ConfigSecret } from "../shared/secret";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { Workload } from "../shared/workload";
 import type { DialsSection } from "./config";
 import type { DialsImage } from "./images";

@@ -1,6 +1,6 @@
 import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
 import { unreadImage } from "../shared/evidence/unread";
-import type { EvidenceTable } from "../shared/evidence/verdicts";
+import type { EvidenceTable } from "../config/evidenceVerdicts";
 import {
     NGINX_FLAGS,
     NGINX_UNPRIVILEGED_SOURCE,

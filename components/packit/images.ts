@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { ImageStream, imageTriggerAnnotation } from "../shared/imagestream";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";

@@ -1,4 +1,5 @@
 import { PACKIT_EVIDENCE } from "./evidence";
+import { PACKIT_SOURCED_IMAGES } from "./sourcedImages";
 import { defineSystem, SystemDefinition } from "../config/systemDefinition";
 import { packitCheck } from "./checks";
 import { PackitConfig, PackitSection, ServiceName, packitSchema } from "./config";
@@ -50,6 +51,7 @@ export function packitSystem(
                 digestKey: `${service}.images.pins.${source.stream}`,
             })),
         evidence: { table: PACKIT_EVIDENCE },
+        sourcedImages: PACKIT_SOURCED_IMAGES,
         deploy: (config, context) => new PackitService(service, { config, context }).outputs,
     });
 }

@@ -5,7 +5,7 @@ import { Namespace } from "../shared/namespace";
 import { REDIS_PORT } from "../shared/redis";
 import { ConfigSecret } from "../shared/secret";
 import { ReadsChecksumKey } from "../shared/startupReads";
-import { SystemArgs, SystemComponent } from "../shared/system";
+import { SystemArgs, SystemComponent } from "../config/systemComponent";
 import { PackitApi } from "./api";
 import type { PackitSection } from "./config";
 import { PackitDebugging } from "./debugging";

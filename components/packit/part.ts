@@ -2,7 +2,7 @@ import { liveLabelsOf } from "./live";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentType } from "../shared/component";
 import { Namespace } from "../shared/namespace";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { ContainerSpec } from "../shared/container";
 import { AppIdentity } from "../shared/labels";
 import { ChecksumKey } from "../shared/startupReads";

@@ -3,7 +3,7 @@ import { runOncePodSpec } from "../shared/runOnce";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import type { PackitSection } from "./config";
 import { ServiceEndpoint } from "../shared/endpoints";
 import { SecretHandle } from "../shared/handles";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import type { PackitSection } from "./config";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";

@@ -1,4 +1,4 @@
-import { PROW_HEALTH, httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
+import { httpProbe, httpServerProbes, tcpProbe } from "../shared/probes";
 import { Sizing, fixedSize, sized } from "../shared/resources";
 import type { ProwRefs } from "./refsContract";
 import type { ComponentName } from "./componentNames";
@@ -158,6 +158,17 @@ const SERVICE_HTTP_8888: ServicePortSpec[] = [{ name: "http", port: 80, targetPo
  * `serve_metrics`, so every binary calling metrics.ExposeMetrics pushes and serves nothing on --metrics-port
  * (kubernetes/test-infra@a5b49bc903:prow/metrics/metrics.go:38-42). status-reconciler does not call it at all.
  */
+
+/**
+ * Prow's health endpoints (test-infra prow/pjutil/health.go, served on flagutil.DefaultHealthPort 8081 by every Prow
+ * binary that calls pjutil.NewHealth): `/healthz` answers while the process runs, `/healthz/ready` once it has
+ * loaded its config and started its informers. Timings of the upstream deck and hook manifests
+ * (kubevirt/project-infra github/ci/prow-deploy/kustom/base manifests/test_infra, deck_deployment.yaml).
+ */
+const PROW_HEALTH = {
+    livenessProbe: httpProbe("/healthz", 8081, { initialDelaySeconds: 3, periodSeconds: 3 }),
+    readinessProbe: httpProbe("/healthz/ready", 8081, { initialDelaySeconds: 10, periodSeconds: 3 }),
+};
 
 /**
  * Prow's health server on 8081 (PROW_HEALTH, kubernetes/test-infra@a5b49bc903:prow/pjutil/health.go:29-51), for the

@@ -12,7 +12,7 @@ import { Reads } from "../shared/reads";
 import { ScheduledJob } from "../shared/scheduledJob";
 import { AccessGrant, AccountWithGrants } from "../shared/serviceAccount";
 import { ChecksumKey } from "../shared/startupReads";
-import { SystemArgs, SystemPart } from "../shared/system";
+import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { Workload } from "../shared/workload";
 import { ComponentSpec, ConfigMapName, Mount, SecretName, liveSelectorOf, volumeName } from "./catalog";
 import { ProwSection } from "./section";

@@ -1,5 +1,5 @@
 import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
-import type { EvidenceTable } from "../shared/evidence/verdicts";
+import type { EvidenceTable } from "../config/evidenceVerdicts";
 
 // What kubernetes/test-infra at the release the stacks pin (v20201020-a5b49bc903 = commit a5b49bc903) says of each
 // Prow binary the program runs, read from prow/cmd/<name>/main.go and the option groups they add; and of the other

@@ -1,5 +1,6 @@
+import { PROW_SOURCED_IMAGES } from "./sourcedImages";
 import { defineSystem } from "../config/systemDefinition";
-import { runningImagesCommand } from "../shared/unconfirmedImage";
+import { runningImagesCommand } from "../config/unconfirmedImage";
 import { COMPONENTS, IMAGE_KEYS } from "./catalog";
 import { prowCheck } from "./checks";
 import { ProwConfig, prowSchema } from "./config";
@@ -76,6 +77,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
             };
         });
     },
+    sourcedImages: PROW_SOURCED_IMAGES,
     // The release's images are named by `prow.release`, not by an image field: each is looked up in the evidence.
     evidence: {
         table: PROW_EVIDENCE,

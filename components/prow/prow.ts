@@ -8,7 +8,7 @@ import { recordPods } from "../shared/network";
 import { readsOver } from "../shared/reads";
 import { ConfigSecret } from "../shared/secret";
 import { ChecksumKey, ReadsChecksumKey, seededOnce } from "../shared/startupReads";
-import { SystemArgs, SystemComponent } from "../shared/system";
+import { SystemArgs, SystemComponent } from "../config/systemComponent";
 import { COMPONENTS, ComponentName, ConfigMapName, SecretName } from "./catalog";
 import { Component, PROW_PART_OF, ProwNamespaces, ProwReads } from "./component";
 import { ProwSection } from "./section";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Platform } from "../config/fields";
+import type { Platform } from "./platform";
 
 /** A Kubernetes cluster a system deploys to: the provider every child must use, and its platform. */
 export interface ClusterContext {

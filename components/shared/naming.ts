@@ -1,6 +1,16 @@
 import { createHash } from "crypto";
 import stableStringify from "safe-stable-stringify";
-import { dnsLabelProblem } from "../config/checks";
+
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** RFC 1123 label, as Kubernetes requires for namespaces and services: at most 63 characters. */
+export function dnsLabelProblem(value: string): string | undefined {
+    if (value.length > 63) return `must be at most 63 characters (a DNS label), not ${value.length}`;
+    if (!DNS_LABEL.test(value)) {
+        return "must be a DNS label: lower-case letters, digits and '-', starting and ending alphanumeric";
+    }
+    return undefined;
+}
 
 /** True when `name` is a valid DNS-1123 label (namespaces, services, most object names that become DNS names). */
 export function isDnsLabel(name: string): boolean {

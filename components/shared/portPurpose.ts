@@ -1,4 +1,4 @@
-import type { Platform } from "../config/fields";
+import type { Platform } from "./platform";
 import { DefinitionError } from "./errors";
 
 /**

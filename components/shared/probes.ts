@@ -89,14 +89,3 @@ export function httpServerProbes(
     }
     return { readinessProbe: readiness, livenessProbe: tcpProbe(port, liveness) };
 }
-
-/**
- * Prow's health endpoints (test-infra prow/pjutil/health.go, served on flagutil.DefaultHealthPort 8081 by every Prow
- * binary that calls pjutil.NewHealth): `/healthz` answers while the process runs, `/healthz/ready` once it has
- * loaded its config and started its informers. Timings of the upstream deck and hook manifests
- * (kubevirt/project-infra github/ci/prow-deploy/kustom/base manifests/test_infra, deck_deployment.yaml).
- */
-export const PROW_HEALTH = {
-    livenessProbe: httpProbe("/healthz", 8081, { initialDelaySeconds: 3, periodSeconds: 3 }),
-    readinessProbe: httpProbe("/healthz/ready", 8081, { initialDelaySeconds: 10, periodSeconds: 3 }),
-};

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type { SecretValueRule } from "../config/system";
+import type { SecretValueRule } from "./secretValueRule";
 import { ServiceEndpoint } from "./endpoints";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ContainerSpec, podVolumes, toContainer } from "./container";
-import type { Platform } from "../config/fields";
+import type { Platform } from "./platform";
 import { podSecurityContext } from "./security";
 
 /**

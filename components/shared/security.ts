@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type { Platform } from "../config/fields";
+import type { Platform } from "./platform";
 
 /**
  * Non-root by default. On OpenShift the restricted SCC assigns the UID from the namespace range, so no fixed

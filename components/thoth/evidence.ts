@@ -1,4 +1,4 @@
-import type { EvidenceTable } from "../shared/evidence/verdicts";
+import type { EvidenceTable } from "../config/evidenceVerdicts";
 import { BOT_IMAGES } from "./upstream/bots";
 import { JOB_IMAGES } from "./upstream/jobs";
 import { PLATFORM_IMAGES } from "./upstream/platform";

@@ -1,6 +1,7 @@
 import { THOTH_EVIDENCE } from "./evidence";
 import { Claim } from "../config/ownership";
 import { NamespaceClaim } from "../config/system";
+import { THOTH_SOURCED_IMAGES } from "./sourcedImages";
 import { defineSystem } from "../config/systemDefinition";
 import { thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
@@ -87,6 +88,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     check: (config, { tier }) => thothCheck(config, tier),
     notices: (section) => thothNotices(section),
     images: (config) => thothImages(config),
+    sourcedImages: THOTH_SOURCED_IMAGES,
     evidence: { table: THOTH_EVIDENCE },
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });

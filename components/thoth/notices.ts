@@ -1,5 +1,5 @@
 import { KindedNotice, taggedNotice } from "../config/notices";
-import { ImageUse, runningImagesCommand } from "../shared/unconfirmedImage";
+import { ImageUse, runningImagesCommand } from "../config/unconfirmedImage";
 import { BOT_NAMES, BotName } from "./bots/catalog";
 import { enabledBot } from "./bots/enabled";
 import { METRICS_AUDIENCE_KEY, STATION_METRICS_ROUTES, ThothConfig, ThothSection } from "./config";

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesContext, SecretStore } from "../config/system";
+import { KubernetesContext, SecretStore, keepsLongLivedData } from "../config/system";
 import { ownsClusterScoped } from "../shared/cluster";
 import { ChecksumKey, ReadsChecksumKey } from "../shared/startupReads";
-import { keepsLongLivedData } from "../shared/protect";
-import { SystemArgs, SystemComponent } from "../shared/system";
+import { SystemArgs, SystemComponent } from "../config/systemComponent";
 import { ArgoPrerequisites } from "./station/modules/argo";
 import { THOTH_CLUSTER_PREREQUISITES } from "./station/clusterPrerequisites";
 import { Bots } from "./bots/bots";

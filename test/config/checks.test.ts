@@ -4,7 +4,6 @@ import {
     cidrProblem,
     closest,
     cronProblem,
-    dnsLabelProblem,
     dnsSubdomainProblem,
     ipProblem,
     namePrefixProblem,
@@ -12,6 +11,7 @@ import {
     portProblem,
     textProblem,
 } from "../../components/config/checks";
+import { dnsLabelProblem } from "../../components/shared/naming";
 import { loadProgramConfig } from "../../components/config/load";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile, stackFileSource } from "../../tools/plan/stackfile";

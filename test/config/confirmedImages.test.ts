@@ -3,6 +3,7 @@ import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { isConfirmedImage } from "../../components/shared/confirmedImages";
 import { SYSTEMS } from "../../components/systems";
+import { SOURCED_IMAGES } from "../fixtures/sourcedImages";
 import { KubeObject } from "../../tools/adopt/model";
 import { operatorValuesOfSummary } from "../../tools/plan/render";
 import { readStackFile } from "../../tools/plan/stackfile";
@@ -63,7 +64,7 @@ describe("every image of the prod plan is confirmed, or stops pulumi up once per
         });
         // The summary lists the operator values one section a line (test/plan/operatorValues.test.ts reads them back).
         const listed = operatorValuesOfSummary(plan.summary);
-        const unconfirmed = images.filter((i) => !isConfirmedImage(i));
+        const unconfirmed = images.filter((i) => !isConfirmedImage(i, SOURCED_IMAGES));
         assert.ok(unconfirmed.length > 0);
         for (const image of unconfirmed) {
             // One problem per key that sets it (Packit and Stream each set their own nginx, say), never two.

@@ -13,7 +13,7 @@ for (const stack of COMMITTED_STACKS) {
 
         it("runs only images whose source was read (Redis included: the shared block's entry)", () => {
             // A digest pin (the prod fixture confirms its images) stands on its repository's entries, as in the
-            // plan's verdicts (components/shared/evidence/verdicts.ts).
+            // plan's verdicts (components/config/evidenceVerdicts.ts).
             const unread = containers
                 .map((c) => String(c.container.image))
                 .filter((image) => !readFacts(TABLE, { container: { image } } as unknown as DialsContainer))

@@ -13,8 +13,9 @@ import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { ConfigError, ConfigProblem, shellQuote } from "../../components/config/problems";
 import { confirmation } from "../../components/shared/confirmedImages";
-import { unconfirmedImageProblem } from "../../components/shared/unconfirmedImage";
+import { unconfirmedImageProblem } from "../../components/config/unconfirmedImage";
 import { SYSTEMS } from "../../components/systems";
+import { SOURCED_IMAGES } from "../fixtures/sourcedImages";
 import { testValue } from "../../e2e/local-secrets";
 import { pinnedImages, requiredSecrets, stackFile } from "../../e2e/localStack";
 import {
@@ -111,7 +112,7 @@ describe("e2e operator values: test stand-ins for what only an operator has", fu
                 (keyParts, registry, repoParts, tag, proven) => {
                     const key = [...keyParts, "image"].join(".");
                     const image = `${registry}/${repoParts.join("/")}:${tag}`;
-                    const found = unconfirmedImageProblem({ key, image });
+                    const found = unconfirmedImageProblem({ key, image }, SOURCED_IMAGES);
                     if (!found) return;
                     // A proven fix names the stack it was proven on.
                     const problem = proven ? { ...found, fix: `${found.fix} --stack prod` } : found;
@@ -119,7 +120,10 @@ describe("e2e operator values: test stand-ins for what only an operator has", fu
                     assert.deepEqual(unfilled, []);
                     assert.equal(values.length, 1);
                     assert.equal(values[0].path, key);
-                    assert.ok(confirmation(values[0].value), `${values[0].value} confirms nothing`);
+                    assert.ok(
+                        confirmation(values[0].value, SOURCED_IMAGES),
+                        `${values[0].value} confirms nothing`,
+                    );
                     assert.ok(values[0].value.startsWith(`${registry}/${repoParts.join("/")}@sha256:`));
                     assert.equal(values[0].value.split("@")[1], testDigest(`runbooks:${key}`));
                 },

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { unreadImage } from "../../components/shared/evidence/unread";
-import { evidenceVerdicts } from "../../components/shared/evidence/verdicts";
+import { evidenceVerdicts } from "../../components/config/evidenceVerdicts";
 import { PACKIT_EVIDENCE } from "../../components/packit/evidence";
 import { PROW_EVIDENCE } from "../../components/prow/evidence";
 

@@ -12,7 +12,7 @@ import type { DatabaseClients } from "../../components/packit/stores";
 import { ServiceEndpoint } from "../../components/shared/endpoints";
 import { SecretHandle, handlesIn } from "../../components/shared/handles";
 import { Namespace } from "../../components/shared/namespace";
-import { SystemPart } from "../../components/shared/system";
+import { SystemPart } from "../../components/config/systemComponent";
 import { evaluatePart } from "../fixtures/part";
 import { field } from "../harness";
 import { PACKIT_ALONE, ROLEBINDING, packitValues } from "./fixtures";

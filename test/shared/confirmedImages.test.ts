@@ -1,12 +1,19 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import {
-    SOURCED_IMAGES,
     canonicalImage,
-    confirmation,
-    isConfirmedImage,
+    confirmation as confirmationAgainst,
+    isConfirmedImage as isConfirmedAgainst,
 } from "../../components/shared/confirmedImages";
-import { ImageUse, imageVerdicts, sectionImages } from "../../components/shared/unconfirmedImage";
+import { ImageUse, imageVerdicts, sectionImages } from "../../components/config/unconfirmedImage";
+
+import { PROW_SOURCED_IMAGES } from "../../components/prow/sourcedImages";
+import { THOTH_SOURCED_IMAGES } from "../../components/thoth/sourcedImages";
+import { SOURCED_IMAGES } from "../fixtures/sourcedImages";
+
+// The rule against every system's sources: what each system's own table confirms of the images it names.
+const confirmation = (image: string) => confirmationAgainst(image, SOURCED_IMAGES);
+const isConfirmedImage = (image: string) => isConfirmedAgainst(image, SOURCED_IMAGES);
 
 const hex = fc.stringMatching(/^[a-f0-9]{64}$/);
 const segment = fc.stringMatching(/^[a-z0-9]{1,8}([._-][a-z0-9]{1,6})?$/);
@@ -88,6 +95,15 @@ describe("the image confirmation rule (components/shared/confirmedImages.ts)", (
             );
         }
     });
+
+    it("a source confirms an image for the system whose table names it, not for another", () => {
+        const catalog = "quay.io/thoth-station/kebechet-job:v1.11.2";
+        assert.match(confirmationAgainst(catalog, THOTH_SOURCED_IMAGES) ?? "", /^thoth-station\.md:1251$/);
+        assert.equal(confirmationAgainst(catalog, PROW_SOURCED_IMAGES), undefined);
+        assert.equal(confirmationAgainst(catalog, []), undefined);
+        // A digest needs no table.
+        assert.equal(confirmationAgainst(`quay.io/x/y@sha256:${"0".repeat(64)}`, []), "pinned by digest");
+    });
 });
 
 describe("what the rule does on each tier", () => {
@@ -105,7 +121,7 @@ describe("what the rule does on each tier", () => {
                     const uses = specs.map(([r, t, pinned, h], i) =>
                         use(pinned ? `${r}@sha256:${h}` : `${r}:${t}`, { key: `sys.images.i${i}` }),
                     );
-                    const { problems, notices } = imageVerdicts(uses, "production");
+                    const { problems, notices } = imageVerdicts(uses, "production", SOURCED_IMAGES);
                     assert.deepEqual(notices, []);
                     const unconfirmed = uses.filter((u) => !isConfirmedImage(u.image));
                     assert.deepEqual(
@@ -128,16 +144,20 @@ describe("what the rule does on each tier", () => {
 
     it("stage: a notice per unconfirmed image and no problem; a local cluster: nothing", () => {
         const uses = [use("quay.io/x/y:v1"), use(`quay.io/x/z@sha256:${"0".repeat(64)}`)];
-        const stage = imageVerdicts(uses, "staging");
+        const stage = imageVerdicts(uses, "staging", SOURCED_IMAGES);
         assert.deepEqual(stage.problems, []);
         assert.equal(stage.notices.length, 1);
         assert.equal(stage.notices[0].kind, "UNCONFIRMED IMAGE");
         assert.match(stage.notices[0].text, /^UNCONFIRMED IMAGE runbooks:sys\.image = quay\.io\/x\/y:v1: /);
-        assert.deepEqual(imageVerdicts(uses, "local"), { problems: [], notices: [] });
+        assert.deepEqual(imageVerdicts(uses, "local", SOURCED_IMAGES), { problems: [], notices: [] });
     });
 
     it("the fix pins the key's own reference, or writes the digest to the key a shared tag needs", () => {
-        const [own] = imageVerdicts([use("quay.io/x/y:v1", { running: "read-it" })], "production").problems;
+        const [own] = imageVerdicts(
+            [use("quay.io/x/y:v1", { running: "read-it" })],
+            "production",
+            SOURCED_IMAGES,
+        ).problems;
         assert.equal(
             own.fix,
             "read-it ; then pin exactly the digest it prints: pulumi config set --path sys.image quay.io/x/y@sha256:<the digest printed>",
@@ -145,6 +165,7 @@ describe("what the rule does on each tier", () => {
         const [shared] = imageVerdicts(
             [use("quay.io/x/y:v1", { key: "sys.images.pins.y", digestKey: "sys.images.pins.y" })],
             "production",
+            SOURCED_IMAGES,
         ).problems;
         assert.match(
             shared.fix,

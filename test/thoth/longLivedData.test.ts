@@ -1,8 +1,7 @@
 // Issue 39, finding 2: stage's station data (the knowledge graph's 120Gi claim, Dgraph's claims) was unprotected,
 // because protection followed "production" alone. The rule: long-lived data is kept on every stack but a local one.
 import { strict as assert } from "assert";
-import { stackTier } from "../../components/config/system";
-import { keepsLongLivedData } from "../../components/shared/protect";
+import { keepsLongLivedData, stackTier } from "../../components/config/system";
 import { thoth } from "../../components/thoth/index";
 import { Thoth } from "../../components/thoth/thoth";
 import type { RecordedResource } from "../../tools/mocks/recorder";

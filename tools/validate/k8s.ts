@@ -4,10 +4,10 @@
 import {
     cronProblem,
     dataKeyProblem,
-    dnsLabelProblem,
     dnsSubdomainProblem,
     portNameProblem,
 } from "../../components/config/checks";
+import { dnsLabelProblem } from "../../components/shared/naming";
 import { labelSelectorMatches } from "../../components/shared/labelSelector";
 
 // Name rules come from the config layer's checks, so config and rendered objects are judged by one implementation.

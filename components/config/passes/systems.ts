@@ -1,5 +1,5 @@
-import { evidenceVerdicts } from "../../shared/evidence/verdicts";
-import { imageVerdicts, systemImages } from "../../shared/unconfirmedImage";
+import { evidenceVerdicts } from "../evidenceVerdicts";
+import { imageVerdicts, systemImages } from "../unconfirmedImage";
 import { isLocalStack } from "../identity";
 import { ingressNamespaceProblems } from "../ingressNamespace";
 import { placeholderImageProblems } from "../placeholders";
@@ -145,7 +145,7 @@ export function deployedImages(
 ): ReturnType<typeof imageVerdicts> {
     const declared = checked !== undefined ? (def.images?.(checked) ?? []) : [];
     const uses = systemImages(def.section, cfg, declared);
-    const confirmed = imageVerdicts(uses, tier);
+    const confirmed = imageVerdicts(uses, tier, def.sourcedImages ?? []);
     if (!def.evidence) return confirmed;
     const more = checked !== undefined ? (def.evidence.uses?.(checked) ?? []) : [];
     const evidence = evidenceVerdicts([...uses, ...more], def.evidence.table, tier);

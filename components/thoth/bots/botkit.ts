@@ -12,7 +12,7 @@ import { Sizing } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
 import { ConfigSecret, SecretArgs } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
-import { SystemArgs, SystemPart } from "../../shared/system";
+import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { Workload } from "../../shared/workload";
 import { BotName, WEBHOOK_BOTS, WebhookBotName } from "./catalog";
 import { BotsConfig, ThothSection } from "../config";

@@ -4,7 +4,7 @@ import { SecretHandle } from "../../shared/handles";
 import { Namespace } from "../../shared/namespace";
 import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
-import { SystemArgs, SystemPart } from "../../shared/system";
+import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { BotEndpoint, BotFamilyArgs } from "./botkit";
 import { SESHETA_SECRET_READERS, WebhookBotName } from "./catalog";
 import { enabledBot, enabledBots, isBotEnabled } from "./enabled";

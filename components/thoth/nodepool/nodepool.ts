@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../config/system";
 import { Namespace } from "../../shared/namespace";
-import { SystemArgs, SystemPart } from "../../shared/system";
+import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { NodepoolConfig, ThothSection } from "../config";
 import { bindingName, thothApp } from "../identity";
 import { nodepoolContext, nodepoolYaml } from "./nodepoolYaml";

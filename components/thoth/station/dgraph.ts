@@ -9,7 +9,7 @@ import { tcpProbe } from "../../shared/probes";
 import { Sizing, fixedSize, sized } from "../../shared/resources";
 import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
-import { SystemArgs, SystemPart } from "../../shared/system";
+import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { ServiceSpec, Workload } from "../../shared/workload";
 import { CheckedStation, DgraphHosts, ThothSection } from "../config";
 import {

@@ -7,7 +7,7 @@ import { Namespace } from "../../shared/namespace";
 import { fixedSize } from "../../shared/resources";
 import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
-import { SystemArgs, SystemPart } from "../../shared/system";
+import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { Workload } from "../../shared/workload";
 import { BotEndpoint } from "../bots/botkit";
 import { WebhookBotName } from "../bots/catalog";

@@ -3,7 +3,8 @@ import { Placement } from "../../../components/config/passes/clusterReferences";
 import { secrets } from "../../../components/config/passes/secrets";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { memoryConfigSource } from "../../../components/config/source";
-import { SecretValueRule, SectionBase } from "../../../components/config/system";
+import { SectionBase } from "../../../components/config/system";
+import type { SecretValueRule } from "../../../components/shared/secretValueRule";
 import { SystemDefinition } from "../../../components/config/systemDefinition";
 import { app, cloud, cluster } from "./fixtures";
 

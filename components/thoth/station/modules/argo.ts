@@ -14,7 +14,7 @@ import { AccessGrant, PolicyRule, ServiceAccount } from "../../../shared/service
 import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
 import { Workload } from "../../../shared/workload";
 import { KubernetesContext } from "../../../config/system";
-import { SystemArgs, SystemPart } from "../../../shared/system";
+import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { StationImages, StationShared, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { WORKFLOW_ROLE } from "./rbac";
@@ -22,7 +22,7 @@ import { SizedPart } from "../sizing";
 import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
-import type { Platform } from "../../../config/fields";
+import type { Platform } from "../../../shared/platform";
 import { WorkflowControllerSettings } from "./argoPod";
 import { DefinitionError } from "../../../shared/errors";
 

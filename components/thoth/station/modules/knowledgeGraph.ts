@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExposureAudience } from "../../../shared/portPurpose";
 import { refText } from "../../../shared/endpoints";
 import { KubernetesContext } from "../../../config/system";
-import { SystemArgs, SystemPart } from "../../../shared/system";
+import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { EnvMap } from "../../../shared/env";
 import { SecretHandle } from "../../../shared/handles";
 import { httpProbe, sclorgPostgresProbes, tcpProbe } from "../../../shared/probes";

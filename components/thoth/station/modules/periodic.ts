@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../../config/system";
-import { SystemArgs, SystemPart } from "../../../shared/system";
+import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { EnvMap, mergeEnv } from "../../../shared/env";
 import { AccountHandle } from "../../../shared/handles";
 import { Sizing } from "../../../shared/resources";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../../config/system";
-import { SystemArgs, SystemPart } from "../../../shared/system";
+import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ThothSection } from "../../config";
 import { EnvMap, toEnvVars } from "../../../shared/env";
 import { AccountHandle, SecretHandle } from "../../../shared/handles";
@@ -9,7 +9,7 @@ import { ImageStream, internalRegistryImage } from "../../../shared/imagestream"
 import { standardLabels } from "../../../shared/labels";
 import { fixedSize, toResourceRequirements } from "../../../shared/resources";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
-import type { Platform } from "../../../config/fields";
+import type { Platform } from "../../../shared/platform";
 import { thothApp } from "../../identity";
 import { WorkflowControllerSettings, workflowPodViolations } from "./argoPod";
 import { StationReads } from "../stationEnv";

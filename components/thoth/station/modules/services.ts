@@ -3,7 +3,7 @@ import { placedGrants, placedIn } from "./placement";
 import { recordService } from "../../../shared/network";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../../config/system";
-import { SystemArgs, SystemPart } from "../../../shared/system";
+import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ContainerSpec } from "../../../shared/container";
 import { EnvMap, mergeEnv } from "../../../shared/env";
 import { HandleKeyRef } from "../../../shared/handles";

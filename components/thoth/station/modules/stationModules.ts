@@ -14,7 +14,7 @@ import { statefulOptions } from "../../../shared/protect";
 import { AccountHandle } from "../../../shared/handles";
 import { ConfigSecret } from "../../../shared/secret";
 import { ServiceAccount } from "../../../shared/serviceAccount";
-import { SystemArgs, SystemPart } from "../../../shared/system";
+import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ArgoInstall, ArgoInstallPlan, argoInstalls } from "./argo";
 import { catalogImageStreamArgs, catalogImageStreamPlan } from "../catalog/catalogPrerequisites";
 import { CheckedStation, ThothSection } from "../../config";

@@ -8,7 +8,7 @@ import { sized } from "../../../shared/resources";
 import { Workload } from "../../../shared/workload";
 import { renderWithEndpoints } from "../../../shared/endpoints";
 import { recordPods } from "../../../shared/network";
-import { SystemArgs, SystemPart } from "../../../shared/system";
+import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ThothSection } from "../../config";
 import { thothApp } from "../../identity";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesContext, OpenStackContext } from "../config/system";
-import { ComponentType, RunbookComponent } from "./component";
+import type { KubernetesContext, OpenStackContext } from "./system";
+import { ComponentType, RunbookComponent } from "../shared/component";
 
 /** The context a system or part deploys with: the cluster's or OpenStack's (components/config/system.ts). */
 export type DeployContext = KubernetesContext | OpenStackContext;

@@ -1,9 +1,9 @@
-import { formatPath } from "../config/issues";
-import { KindedNotice, taggedNotice } from "../config/notices";
-import { ConfigProblem, fullKey, shellQuote } from "../config/problems";
-import type { StackTier } from "../config/system";
-import { confirmation } from "./confirmedImages";
-import { parseImageRef } from "./imageRef";
+import { formatPath } from "./issues";
+import { KindedNotice, taggedNotice } from "./notices";
+import { ConfigProblem, fullKey, shellQuote } from "./problems";
+import type { StackTier } from "./system";
+import { SourcedImage, confirmation } from "../shared/confirmedImages";
+import { parseImageRef } from "../shared/imageRef";
 
 /**
  * One image a configuration renders (a container, an init container, a Job's, a CronJob's or a Workflow's, an
@@ -68,8 +68,11 @@ function unconfirmedWhy(use: ImageUse): string {
  * (components/shared/confirmedImages.ts) confirms it. A placeholder problem: the offline plan renders and lists it,
  * `pulumi up` stops on it before anything is created.
  */
-export function unconfirmedImageProblem(use: ImageUse): ConfigProblem | undefined {
-    if (confirmation(use.image) !== undefined) return undefined;
+export function unconfirmedImageProblem(
+    use: ImageUse,
+    sourced: readonly SourcedImage[],
+): ConfigProblem | undefined {
+    if (confirmation(use.image, sourced) !== undefined) return undefined;
     return {
         key: fullKey(use.key),
         message: `is ${use.image}: ${unconfirmedWhy(use)}, so nobody has confirmed it exists or is what runs today (components/shared/confirmedImages.ts). A production stack runs only an image pinned by digest or named by a source: pin the digest running today`,
@@ -79,8 +82,11 @@ export function unconfirmedImageProblem(use: ImageUse): ConfigProblem | undefine
 }
 
 /** The notice of an unconfirmed image on a stack that may try it (stage), or nothing when the rule confirms it. */
-export function unconfirmedImageNotice(use: ImageUse): KindedNotice | undefined {
-    if (confirmation(use.image) !== undefined) return undefined;
+export function unconfirmedImageNotice(
+    use: ImageUse,
+    sourced: readonly SourcedImage[],
+): KindedNotice | undefined {
+    if (confirmation(use.image, sourced) !== undefined) return undefined;
     return taggedNotice(
         "UNCONFIRMED IMAGE",
         `${fullKey(use.key)} = ${use.image}: ${unconfirmedWhy(use)}, so nobody has confirmed this tag exists or is what runs today; a production stack refuses it. To confirm it: ${pinFix(use)}`,
@@ -126,15 +132,19 @@ export function systemImages(section: string, parsed: unknown, declared: readonl
     return [...declared, ...sectionImages(section, parsed).filter((u) => !keys.has(u.key))];
 }
 
-/** What the rule says of a system's images on a tier: problems that stop production, notices for stage. */
+/**
+ * What the rule says of a system's images on a tier, against the references its sources name: problems that stop
+ * production, notices for stage.
+ */
 export function imageVerdicts(
     uses: readonly ImageUse[],
     tier: StackTier | undefined,
+    sourced: readonly SourcedImage[],
 ): { problems: ConfigProblem[]; notices: KindedNotice[] } {
     if (tier === "production")
-        return { problems: uses.flatMap((u) => unconfirmedImageProblem(u) ?? []), notices: [] };
+        return { problems: uses.flatMap((u) => unconfirmedImageProblem(u, sourced) ?? []), notices: [] };
     if (tier === "staging")
-        return { problems: [], notices: uses.flatMap((u) => unconfirmedImageNotice(u) ?? []) };
+        return { problems: [], notices: uses.flatMap((u) => unconfirmedImageNotice(u, sourced) ?? []) };
     // A local (kwok) cluster pulls no image at all.
     return { problems: [], notices: [] };
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { KubernetesContext } from "../../components/config/system";
-import { SystemComponent } from "../../components/shared/system";
+import { SystemComponent } from "../../components/config/systemComponent";
 import { testCluster } from "../fixtures/cluster";
 import { settled } from "../harness";
 

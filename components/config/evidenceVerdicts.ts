@@ -1,11 +1,11 @@
-import { KindedNotice, taggedNotice } from "../../config/notices";
-import type { ConfigProblem } from "../../config/problems";
-import { fullKey } from "../../config/problems";
-import type { StackTier } from "../../config/system";
-import type { ImageUse } from "../unconfirmedImage";
-import { parseImageRef } from "../imageRef";
-import { entryRef, evidenceFor } from "./lookup";
-import type { ImageEvidence } from "./types";
+import { KindedNotice, taggedNotice } from "./notices";
+import type { ConfigProblem } from "./problems";
+import { fullKey } from "./problems";
+import type { StackTier } from "./system";
+import type { ImageUse } from "./unconfirmedImage";
+import { parseImageRef } from "../shared/imageRef";
+import { entryRef, evidenceFor } from "../shared/evidence/lookup";
+import type { ImageEvidence } from "../shared/evidence/types";
 
 /** Where a system keeps its evidence, for the messages: `components/<section>/evidence.ts`. */
 export interface EvidenceTable {
