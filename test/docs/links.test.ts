@@ -2,15 +2,8 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { readFileSync } from "fs";
 import * as path from "path";
-import {
-    DocsRepo,
-    declaredFlags,
-    docProblems,
-    documentationPages,
-    githubSlug,
-    headingAnchors,
-    repoFacts,
-} from "../../tools/docs/links";
+import { DocsRepo, declaredFlags, docProblems, documentationPages, repoFacts } from "../../tools/docs/links";
+import { githubSlug, headingAnchors } from "../../tools/docs/markdown";
 import { repoRoot } from "../../tools/root";
 
 const ROOT = repoRoot();
@@ -147,6 +140,29 @@ describe("docs checker", () => {
         ]);
         assert.deepEqual(check("# T\n\n[a](#two-commands)"), [
             "README.md:3: link #two-commands: README.md has no heading #two-commands",
+        ]);
+    });
+
+    it("follows reference-style links and repeated headings' anchors, skips code, and fails only a broken anchor", () => {
+        const page = (anchor: string) =>
+            [
+                "# Deploying", // 1
+                "",
+                "## Deploying",
+                "",
+                "Read [the steps][steps] and [again](#deploying-1), or <https://example.com/x>.", // 5
+                "Quoted, not followed: `[old](docs/missing.md)`.",
+                "",
+                "```markdown",
+                "[old](docs/missing.md#gone)",
+                "```",
+                "",
+                `[steps]: docs/operate/deploy.md#${anchor}`,
+            ].join("\n");
+        assert.deepEqual(check(page("deploying-for-real-1")), []);
+        // The control: the same page with the reference's anchor misspelt fails, on the line the link is used.
+        assert.deepEqual(check(page("deploying-for-real-2")), [
+            "README.md:5: link docs/operate/deploy.md#deploying-for-real-2: docs/operate/deploy.md has no heading #deploying-for-real-2",
         ]);
     });
 

@@ -1,5 +1,5 @@
 import type { PlanResource } from "../plan/render";
-import { anchors } from "./anchors";
+import { headingAnchors } from "../docs/markdown";
 import { describeRef, parseRange, planHas, stepLocation, stepStacks } from "./match";
 import { operationalLines } from "./operational";
 import { LineRange, Procedure, RunbookTable, STACKS, Stack, Step } from "./step";
@@ -105,7 +105,7 @@ function procedureProblems(
         const text = inputs.readFile(file);
         if (text === undefined) return [`${where}: the procedure's page ${file} does not exist`];
         if (!anchor) return [`${where}: the procedure ${procedure.doc} names no heading (${file}#<heading>)`];
-        const found = anchors(text);
+        const found = headingAnchors(text);
         return found.has(anchor)
             ? []
             : [

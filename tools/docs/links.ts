@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { anchors as headingAnchors, githubSlug } from "../conformance/anchors";
+import { headingAnchors, pageParts } from "./markdown";
 
 // Every link, anchor and command of the README and docs/ is one the repository has. The documentation is read as an
 // operator reads it: a relative link must open a file, an anchor must land on a heading (GitHub's slug), and a command
@@ -203,103 +203,63 @@ function propertyName(name: ts.PropertyName): string | undefined {
     return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
 }
 
-interface Block {
-    /** 1-based line of the block's first line. */
-    line: number;
-    text: string;
-    /** A fenced code block's info string; undefined for prose. */
-    fence?: string;
-}
-
-/** The page cut into fenced code blocks and prose paragraphs (split at blank lines). */
-function blocks(text: string): Block[] {
-    const out: Block[] = [];
-    const lines = text.split("\n");
-    let current: Block | undefined;
-    let fence: { marker: string; block: Block } | undefined;
-    lines.forEach((l, i) => {
-        if (fence) {
-            if (l.trimStart().startsWith(fence.marker)) fence = undefined;
-            else fence.block.text += (fence.block.text === "" ? "" : "\n") + l;
-            return;
-        }
-        const open = /^\s*(`{3,}|~{3,})\s*([\w-]*)/.exec(l);
-        if (open) {
-            current = undefined;
-            const block = { line: i + 2, text: "", fence: open[2] };
-            out.push(block);
-            fence = { marker: open[1], block };
-            return;
-        }
-        if (l.trim() === "") {
-            current = undefined;
-            return;
-        }
-        if (current) current.text += `\n${l}`;
-        else out.push((current = { line: i + 1, text: l }));
-    });
-    return out;
-}
-
-// A page's anchors: the one implementation the runbook tables' procedures are checked with too.
-export { headingAnchors, githubSlug };
-
 const SHELL_BLOCKS = new Set(["", "sh", "bash", "shell", "console"]);
 
-/** Every problem of one page, each `<page>:<line>: <what is wrong>`. */
+/** Every problem of one page, each `<page>:<line>: <what is wrong>`, in the page's order. */
 export function docProblems(page: string, text: string, repo: DocsRepo): string[] {
-    const problems: string[] = [];
+    const problems: { line: number; problem: string }[] = [];
     const topLevel = new Set([...repo.files].map((f) => f.split("/")[0]));
-    for (const b of blocks(text)) {
-        const at = (offset: number) =>
-            `${page}:${b.line + (b.text.slice(0, offset).match(/\n/g)?.length ?? 0)}`;
-        if (b.fence !== undefined) {
-            if (!SHELL_BLOCKS.has(b.fence)) continue;
-            let offset = 0;
-            for (const l of b.text.split("\n")) {
-                const command = l.replace(/(^|\s)#.*$/, "");
-                for (const p of commandProblems(command, repo, topLevel))
-                    problems.push(`${at(offset)}: ${p}`);
-                offset += l.length + 1;
-            }
-            continue;
-        }
-        const spans: { offset: number; code: string }[] = [];
-        const prose = b.text.replace(
-            /(`+)([\s\S]*?[^`])\1(?!`)/g,
-            (all, _ticks: string, code: string, offset: number) => {
-                spans.push({ offset, code: code.replace(/\s+/g, " ").trim() });
-                return " ".repeat(all.length);
-            },
-        );
-        for (const s of spans) {
-            for (const p of commandProblems(s.code, repo, topLevel)) problems.push(`${at(s.offset)}: ${p}`);
-        }
-        for (const m of prose.matchAll(/\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
-            const problem = linkProblem(page, text, m[1], repo);
-            if (problem) problems.push(`${at(m.index)}: ${problem}`);
-        }
+    const parts = pageParts(text);
+    for (const c of parts.code) {
+        if (c.block !== undefined && !SHELL_BLOCKS.has(c.block)) continue;
+        const command = c.block === undefined ? c.text : c.text.replace(/(^|\s)#.*$/, "");
+        for (const problem of commandProblems(command, repo, topLevel))
+            problems.push({ line: c.line, problem });
     }
-    return problems;
+    const ownAnchors = new Set(parts.headings.map((h) => h.anchor));
+    for (const link of parts.links) {
+        const problem = linkProblem(page, ownAnchors, link.target, repo);
+        if (problem) problems.push({ line: link.line, problem });
+    }
+    return problems.sort((a, b) => a.line - b.line).map((p) => `${page}:${p.line}: ${p.problem}`);
 }
 
-function linkProblem(page: string, text: string, target: string, repo: DocsRepo): string | undefined {
+/** A target's percent-decoded text (markdown-it encodes what is not ASCII), or the text itself when it is not valid. */
+function decoded(text: string): string {
+    try {
+        return decodeURIComponent(text);
+    } catch {
+        return text;
+    }
+}
+
+function linkProblem(
+    page: string,
+    ownAnchors: ReadonlySet<string>,
+    target: string,
+    repo: DocsRepo,
+): string | undefined {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined; // https:, mailto:: another site's
     const hash = target.indexOf("#");
-    const file = hash === -1 ? target : target.slice(0, hash);
-    const anchor = hash === -1 ? undefined : decodeURIComponent(target.slice(hash + 1));
+    const file = decoded(hash === -1 ? target : target.slice(0, hash));
+    const anchor = hash === -1 ? undefined : decoded(target.slice(hash + 1));
+    const shown = decoded(target);
     const resolved =
         file === "" ? page : path.posix.normalize(path.posix.join(path.posix.dirname(page), file));
     const dir = resolved.replace(/\/$/, "");
     const exists = repo.files.has(resolved) || [...repo.files].some((f) => f.startsWith(`${dir}/`));
     if (!exists) {
-        return `link ${target}: ${resolved} does not exist`;
+        return `link ${shown}: ${resolved} does not exist`;
     }
     if (anchor === undefined) return undefined;
-    const content = resolved === page ? text : repo.read(resolved);
-    if (content === undefined || !resolved.endsWith(".md"))
-        return `link ${target}: ${resolved} has no headings`;
-    if (!headingAnchors(content).has(anchor)) return `link ${target}: ${resolved} has no heading #${anchor}`;
+    let anchors = ownAnchors;
+    if (resolved !== page) {
+        const content = repo.read(resolved);
+        if (content === undefined || !resolved.endsWith(".md"))
+            return `link ${shown}: ${resolved} has no headings`;
+        anchors = headingAnchors(content);
+    }
+    if (!anchors.has(anchor)) return `link ${shown}: ${resolved} has no heading #${anchor}`;
     return undefined;
 }
 
