@@ -163,6 +163,32 @@ describe("structural diff: one walker for plan:diff and the adoption report", fu
             ],
         );
     });
+    it("compares a scalar list of one length item by item, of another length whole", function () {
+        const args = (tide: string, extra: string[] = []): string[] => [
+            "--config-path=/etc/config/config.yaml",
+            "--job-config-path=/etc/job-config",
+            `--tide-url=${tide}`,
+            "--github-endpoint=http://ghproxy",
+            ...extra,
+        ];
+        // A long args list: one line for the flag that changed, not the whole list cut where the change is hidden.
+        assert.deepEqual(
+            structuralChanges({ args: args("http://staging-tide/") }, { args: args("http://tide/") }),
+            [
+                {
+                    path: [{ key: "args" }, { index: 2 }],
+                    kind: "changed",
+                    before: "--tide-url=http://staging-tide/",
+                    after: "--tide-url=http://tide/",
+                },
+            ],
+        );
+        const before = args("http://tide/");
+        const after = args("http://tide/", ["--dry-run=false"]);
+        assert.deepEqual(structuralChanges({ args: before }, { args: after }), [
+            { path: [{ key: "args" }], kind: "changed", before, after },
+        ]);
+    });
 });
 
 const TOKEN = /S3CRET-[a-z0-9]+/;

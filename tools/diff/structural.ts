@@ -41,25 +41,37 @@ function itemNames(list: unknown[]): string[] | undefined {
 
 /**
  * How two lists at the same place are compared. Kubernetes lists of containers, ports, env or volumes are keyed by
- * `name`, so they are matched by name when every item of both has one; other lists of objects by position; lists of
- * scalars (args, verbs, finalizers) and lists mixing scalars with objects as one value, read whole.
+ * `name`, so they are matched by name when every item of both has one; other lists of objects by position. Lists of
+ * scalars (args, verbs, hosts) of one length item by item, so one changed flag of a long `args` is the line shown;
+ * of another length, and lists mixing scalars with objects, as one value, read whole.
  */
-function listMatching(a: unknown[], b: unknown[]): "whole" | "name" | "position" {
+function listMatching(a: unknown[], b: unknown[]): "whole" | "name" | "position" | "item" {
     if (itemNames(a) && itemNames(b)) return "name";
-    const containers = (list: unknown[]): boolean => list.every((v) => !isScalar(v));
-    return containers(a) && containers(b) && a.length + b.length > 0 ? "position" : "whole";
+    const all = (test: (v: unknown) => boolean): boolean => a.every(test) && b.every(test);
+    if (all((v) => !isScalar(v)) && a.length + b.length > 0) return "position";
+    return all(isScalar) && a.length === b.length ? "item" : "whole";
 }
 
 /** The identity jsondiffpatch matches each list item by, set for the two lists being compared just before it does. */
 const identity = new WeakMap<object, string>();
 
-/** Runs before jsondiffpatch's own list filter: scalar lists become one change; the others get their identities. */
+/**
+ * Runs before jsondiffpatch's own list filter, which it leaves lists of objects to, with their identities; lists of
+ * scalars it answers itself: one change, or one per differing item.
+ */
 const keyedLists: Filter<DiffContext> = (context) => {
     if (!Array.isArray(context.left) || !Array.isArray(context.right)) return;
     const [a, b] = [context.left, context.right];
     const matching = listMatching(a, b);
     if (matching === "whole") {
         context.setResult(isDeepStrictEqual(a, b) ? undefined : [a, b]).exit();
+        return;
+    }
+    if (matching === "item") {
+        const changed = a.flatMap((v, i) => (v === b[i] ? [] : [[i, [v, b[i]]] as const]));
+        context
+            .setResult(changed.length === 0 ? undefined : { _t: "a", ...Object.fromEntries(changed) })
+            .exit();
         return;
     }
     for (const list of [a, b]) {
