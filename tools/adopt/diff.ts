@@ -1,5 +1,4 @@
-import { isDeepStrictEqual } from "node:util";
-import { SECRET_MASK } from "../mocks/recorder";
+import { masked, type PathSegment, structuralChanges } from "../diff/structural";
 import { FieldChange } from "./model";
 
 /** Fields the API server owns: they differ between any two reads and are not the program's to change. */
@@ -13,62 +12,11 @@ export function comparable(obj: Record<string, unknown>): Record<string, unknown
     return { ...rest, metadata };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Lists whose items all carry a distinct `name` (containers, env, ports, volumes) are matched by name, not index. */
-function byName(list: unknown[]): Map<string, unknown> | undefined {
-    const map = new Map<string, unknown>();
-    for (const item of list) {
-        const name = isObject(item) ? item.name : undefined;
-        if (typeof name !== "string" || map.has(name)) return undefined;
-        map.set(name, item);
-    }
-    return map;
-}
-
-function join(path: string, key: string): string {
-    return path ? `${path}.${key}` : key;
-}
-
-function walk(old: unknown, now: unknown, path: string, out: FieldChange[]): void {
-    if (isDeepStrictEqual(old, now)) return;
-    if (isObject(old) && isObject(now)) {
-        for (const k of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
-            walk(old[k], now[k], join(path, k), out);
-        }
-        return;
-    }
-    if (Array.isArray(old) && Array.isArray(now)) {
-        const a = byName(old);
-        const b = byName(now);
-        if (a && b) {
-            for (const name of [...new Set([...a.keys(), ...b.keys()])]) {
-                walk(a.get(name), b.get(name), `${path}[${name}]`, out);
-            }
-            return;
-        }
-        if (old.length === now.length) {
-            old.forEach((v, i) => walk(v, now[i], `${path}[${i}]`, out));
-            return;
-        }
-    }
-    const change: FieldChange = { path };
-    if (old !== undefined) change.old = old;
-    if (now !== undefined) change.new = now;
-    out.push(change);
-}
-
-/** True for the paths whose values are secret: a Secret's `data` and `stringData`. */
-function secretPath(kind: string, path: string): boolean {
-    return kind === "Secret" && /^(data|stringData)(\.|$)/.test(path);
-}
-
-function maskValue(v: unknown): unknown {
-    if (v === undefined) return undefined;
-    if (isObject(v)) return Object.fromEntries(Object.keys(v).map((k) => [k, SECRET_MASK]));
-    return SECRET_MASK;
+/** `a.b`, `containers[web]`, `rules[0]`: the report's paths, dotted without quoting. */
+function pathText(path: PathSegment[]): string {
+    return path
+        .map((s, i) => ("key" in s ? `${i === 0 ? "" : "."}${s.key}` : `[${"name" in s ? s.name : s.index}]`))
+        .join("");
 }
 
 /**
@@ -80,14 +28,13 @@ export function fieldChanges(
     after: Record<string, unknown>,
     kind: string,
 ): FieldChange[] {
-    const out: FieldChange[] = [];
-    walk(comparable(live), comparable(after), "", out);
-    return out.map((c) => {
-        if (!secretPath(kind, c.path)) return c;
-        const masked: FieldChange = { path: c.path };
-        if ("old" in c) masked.old = maskValue(c.old);
-        if ("new" in c) masked.new = maskValue(c.new);
-        return masked;
+    return structuralChanges(comparable(live), comparable(after)).map((c) => {
+        const shown = masked(c, kind === "Secret");
+        const change: FieldChange = { path: pathText(shown.path) };
+        if ("before" in shown) change.old = shown.before;
+        if ("after" in shown) change.new = shown.after;
+        if (shown.reordered) change.reordered = true;
+        return change;
     });
 }
 
@@ -96,4 +43,10 @@ export function showValue(v: unknown): string {
     if (v === undefined) return "(absent)";
     const text = typeof v === "string" ? v : JSON.stringify(v);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** A change as the rest of its report line: `old → new`, or the names of a reordered list. */
+export function changeText(c: FieldChange): string {
+    if (c.reordered) return `order ${(c.old as string[]).join(", ")} → ${(c.new as string[]).join(", ")}`;
+    return `${showValue(c.old)} → ${showValue(c.new)}`;
 }

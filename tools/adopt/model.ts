@@ -43,6 +43,8 @@ export interface FieldChange {
     path: string;
     old?: unknown;
     new?: unknown;
+    /** Only the order of a named list changed: `old`/`new` hold its names. */
+    reordered?: true;
 }
 
 export interface Finding {

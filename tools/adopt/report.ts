@@ -1,5 +1,5 @@
 import { DatabaseTakeover, takeoverLines } from "./databases";
-import { showValue } from "./diff";
+import { changeText } from "./diff";
 import { managedElsewhereWarning } from "./managers";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
@@ -227,8 +227,7 @@ export function renderReport(report: Report): string {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 for (const r of f.reasons) lines.push(`      ! ${r}`);
                 for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
-                for (const c of f.changes)
-                    lines.push(`      ~ ${c.path}: ${showValue(c.old)} → ${showValue(c.new)}`);
+                for (const c of f.changes) lines.push(`      ~ ${c.path}: ${changeText(c)}`);
                 if (f.secretValuesNotCompared && verdict !== "create") {
                     lines.push("      (secret values are not compared offline; keys are)");
                 }

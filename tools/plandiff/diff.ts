@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { SECRET_MASK } from "../mocks/recorder";
+import { masked, type PathSegment, structuralChanges } from "../diff/structural";
 import type { PlanResource } from "../plan/render";
 import { kindLabel } from "../plan/render";
 
@@ -49,95 +49,28 @@ function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function keyPath(base: string, key: string): string {
-    const segment = IDENTIFIER.test(key) ? key : `[${JSON.stringify(key)}]`;
-    if (!base) return segment;
-    return segment.startsWith("[") ? `${base}${segment}` : `${base}.${segment}`;
-}
-
-/** Names of a list whose every element is an object with a distinct string `name` (containers, env, ports...). */
-function elementNames(list: unknown[]): string[] | undefined {
-    const names: string[] = [];
-    for (const el of list) {
-        if (!isObject(el) || typeof el.name !== "string") return undefined;
-        names.push(el.name);
-    }
-    return new Set(names).size === names.length ? names : undefined;
-}
-
-function isScalar(v: unknown): boolean {
-    return v === null || ["string", "number", "boolean"].includes(typeof v);
-}
-
-/** Paths below which every value is secret whatever it looks like: the payload of a Kubernetes Secret. */
-function alwaysSecret(type: string, path: string): boolean {
-    return type === "kubernetes:core/v1:Secret" && /^(data|stringData)([.[]|$)/.test(path);
-}
-
-function isMasked(v: unknown): boolean {
-    return v === SECRET_MASK;
-}
-
-/**
- * Walks two input trees and collects leaf differences. A value that is secret on either side (masked, or under a
- * Secret's payload) is compared but reported only as `[secret]`, so a change list never carries a secret.
- */
-function diffValues(type: string, path: string, a: unknown, b: unknown, out: FieldChange[]): void {
-    if (isDeepStrictEqual(a, b)) return;
-    const secret = isMasked(a) || isMasked(b) || alwaysSecret(type, path);
-    const leaf = (kind: FieldChange["kind"]): void => {
-        const change: FieldChange = { scope: "input", path, kind, secret };
-        if (kind !== "added") change.before = secret ? SECRET_MASK : a;
-        if (kind !== "removed") change.after = secret ? SECRET_MASK : b;
-        out.push(change);
-    };
-    if (a === undefined) return leaf("added");
-    if (b === undefined) return leaf("removed");
-    if (isMasked(a) || isMasked(b)) return leaf("changed");
-    if (isObject(a) && isObject(b)) {
-        const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-        for (const k of keys) diffValues(type, keyPath(path, k), a[k], b[k], out);
-        return;
-    }
-    if (Array.isArray(a) && Array.isArray(b)) {
-        if (a.every(isScalar) && b.every(isScalar)) return leaf("changed");
-        const na = elementNames(a);
-        const nb = elementNames(b);
-        if (na && nb) {
-            const before = new Map(na.map((n, i) => [n, a[i]]));
-            const after = new Map(nb.map((n, i) => [n, b[i]]));
-            // Head order, then what the head no longer has.
-            const names = [...nb, ...na.filter((n) => !after.has(n))];
-            const start = out.length;
-            for (const n of names) diffValues(type, `${path}[name=${n}]`, before.get(n), after.get(n), out);
-            const common = (list: string[], other: Map<string, unknown>): string[] =>
-                list.filter((n) => other.has(n));
-            if (out.length === start && !isDeepStrictEqual(common(na, after), common(nb, before))) {
-                out.push({
-                    scope: "input",
-                    path,
-                    kind: "changed",
-                    before: na,
-                    after: nb,
-                    secret: false,
-                    reordered: true,
-                });
+/** `a.b`, `labels["app.kubernetes.io/name"]`, `containers[name=web]`, `rules[0]`. */
+function pathText(path: PathSegment[]): string {
+    return path
+        .map((s, i) => {
+            if ("key" in s) {
+                if (!IDENTIFIER.test(s.key)) return `[${JSON.stringify(s.key)}]`;
+                return i === 0 ? s.key : `.${s.key}`;
             }
-            return;
-        }
-        for (let i = 0; i < Math.max(a.length, b.length); i++)
-            diffValues(type, `${path}[${i}]`, a[i], b[i], out);
-        return;
-    }
-    leaf("changed");
+            return "name" in s ? `[name=${s.name}]` : `[${s.index}]`;
+        })
+        .join("");
 }
 
 const OPTIONS = ["protect", "retainOnDelete", "ignoreChanges", "provider"] as const;
 
 /** Field changes of one resource present in both plans: inputs first, then resource options. */
 export function diffResource(base: PlanResource, head: PlanResource): FieldChange[] {
-    const fields: FieldChange[] = [];
-    diffValues(head.type, "", base.inputs, head.inputs, fields);
+    const secretObject = head.type === "kubernetes:core/v1:Secret";
+    const fields: FieldChange[] = structuralChanges(base.inputs, head.inputs).map((c) => {
+        const { path, reordered, ...shown } = masked(c, secretObject);
+        return { scope: "input", path: pathText(path), ...shown, ...(reordered ? { reordered } : {}) };
+    });
     for (const option of OPTIONS) {
         const a = base[option];
         const b = head[option];
