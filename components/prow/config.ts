@@ -11,6 +11,7 @@ import {
     toDnsLabel,
 } from "../config/fields";
 import { CLAIM_NAMES, COMPONENT_NAMES, IMAGE_KEYS, ImageKey, ROUTE_NAMES } from "./catalog";
+import { RUNBOOK_RELEASE } from "./release";
 import {
     DEFAULT_IMAGES,
     DEFAULT_PROW_REGISTRY,
@@ -92,7 +93,7 @@ export const prowSchema = z
         /** The environment whose typed defaults apply (namespaces, prefix, volumes, replicas, bucket, ingress). */
         environment: z.enum(ENVIRONMENT_NAMES).meta({ example: "ibmcloud-staging" }),
         /** The Prow release tag every gcr.io/k8s-prow image (and decoration utility image) is pinned to. */
-        release: imageTag("v20201020-a5b49bc903"),
+        release: imageTag(RUNBOOK_RELEASE),
         prowRegistry: z
             .string()
             .regex(

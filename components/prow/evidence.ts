@@ -1,11 +1,12 @@
 import type { FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
 import type { EvidenceTable } from "../config/evidenceVerdicts";
+import { RUNBOOK_RELEASE } from "./release";
 
 // What kubernetes/test-infra at the release the stacks pin (v20201020-a5b49bc903 = commit a5b49bc903) says of each
 // Prow binary the program runs, read from prow/cmd/<name>/main.go and the option groups they add; and of the other
 // images of systems.md §3 where their source could be read. Facts carried over with their lines, no code.
 
-const RELEASE = "v20201020-a5b49bc903";
+const RELEASE = RUNBOOK_RELEASE;
 const TEST_INFRA = "kubernetes/test-infra";
 const COMMIT = "a5b49bc903d6496a23e1b383c1f5d843091c8cf6";
 const at = (path: string, lines: string | number): string => `${TEST_INFRA}@a5b49bc903:${path}:${lines}`;

@@ -1,7 +1,7 @@
 import type { SourcedImage } from "../shared/confirmedImages";
 
-const PROW_RELEASE = "v20201020-a5b49bc903";
-const PROW_TABLE = `systems.md §3 table "image (test-infra tag ${PROW_RELEASE} unless noted)", kubevirt/project-infra@145ec5a00`;
+import { RUNBOOK_RELEASE } from "./release";
+const PROW_TABLE = `systems.md §3 table "image (test-infra tag ${RUNBOOK_RELEASE} unless noted)", kubevirt/project-infra@145ec5a00`;
 
 /**
  * Every reference systems.md's Prow table names exactly (repository and tag), each with where: what confirms a Prow
@@ -24,7 +24,7 @@ export const PROW_SOURCED_IMAGES: readonly SourcedImage[] = [
         "exporter",
         "branchprotector",
         "label_sync",
-    ].map((name) => ({ image: `gcr.io/k8s-prow/${name}:${PROW_RELEASE}`, source: PROW_TABLE })),
+    ].map((name) => ({ image: `gcr.io/k8s-prow/${name}:${RUNBOOK_RELEASE}`, source: PROW_TABLE })),
     { image: "k8s.gcr.io/gcsweb:v1.1.0", source: "systems.md §3 table, row gcsweb" },
     { image: "registry:2.7.1", source: "systems.md §3 table, row docker-mirror" },
     { image: "prom/pushgateway:v0.4.0", source: "systems.md §3 table, row pushgateway + pushgateway-proxy" },
