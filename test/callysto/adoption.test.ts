@@ -9,7 +9,7 @@ import { fakeId } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
 import { runSystem } from "../fixtures/system";
-import { CALLYSTO, Plan, T, editing, planOf } from "./helpers";
+import { CALLYSTO, Plan, T, editing, planOf, stageWithoutPacker } from "./helpers";
 
 const ASSOCIATE = "openstack:networking/portSecGroupAssociate:PortSecGroupAssociate";
 
@@ -55,18 +55,10 @@ describe("callysto adopted machines on the first pulumi up", function () {
         const choice = fc.constantFrom<"created" | "unset" | "off" | "on">("created", "unset", "off", "on");
         await fc.assert(
             fc.asyncProperty(fc.array(choice, { minLength: 4, maxLength: 4 }), async (choices) => {
-                const plan = await planOf(
-                    runSystem(
-                        CALLYSTO,
-                        "stage",
-                        editing((c) => {
-                            c.packerSecurityGroup = false;
-                            choices.forEach((what, i) => {
-                                if (what !== "created")
-                                    adopt(c, i, { unset: undefined, off: false, on: true }[what]);
-                            });
-                        }),
-                    ),
+                const plan = await stageWithoutPacker((c) =>
+                    choices.forEach((what, i) => {
+                        if (what !== "created") adopt(c, i, { unset: undefined, off: false, on: true }[what]);
+                    }),
                 );
                 const names = ["hub-dev", "hub", "ssp", "stats"].map((n) => `${n}.callysto.space`);
                 const expected = names.filter((_, i) => choices[i] === "created" || choices[i] === "on");

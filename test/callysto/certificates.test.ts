@@ -10,8 +10,7 @@ import {
 } from "../../components/callysto/certificates";
 import { fakeId } from "../../tools/mocks/fakes";
 import { Registered } from "../harness";
-import { runSystem } from "../fixtures/system";
-import { CALLYSTO, SECRETS, T, committedPlan, editing, planOf } from "./helpers";
+import { SECRETS, T, committedPlan, stageWithoutPacker } from "./helpers";
 import { Sandbox, selfSignedCertificate } from "./scripts";
 
 function env(c: Registered): Record<string, string> {
@@ -41,15 +40,7 @@ describe("callysto certificates", function () {
 
     it("runs certbot for *.<domain> against the environment's zone, and hands its directory to provisioning", async () => {
         // Stage without the packer security group, which no host, certificate or playbook run uses.
-        const plan = await planOf(
-            runSystem(
-                CALLYSTO,
-                "stage",
-                editing((c) => {
-                    c.packerSecurityGroup = false;
-                }),
-            ),
-        );
+        const plan = await stageWithoutPacker();
         const certbot = plan.byName("callysto-certificate-certbot", T.command);
         const zoneId = fakeId(T.zone, plan.ofType(T.zone)[0].name);
         const e = env(certbot);

@@ -95,3 +95,20 @@ export async function committedPlan(stack: "stage" | "prod"): Promise<Objects<Re
 export async function planOf(run: Promise<readonly RecordedResource[]>): Promise<Plan> {
     return new Plan([...(await run)]);
 }
+
+/**
+ * Stage changed by `edit`, without the packer security group: a group no host, certificate or playbook run uses, so
+ * the cases that compare such evaluations see nothing that comes from it or is hidden by it.
+ */
+export function stageWithoutPacker(edit: (c: CallystoConfig) => void = () => undefined): Promise<Plan> {
+    return planOf(
+        runSystem(
+            CALLYSTO,
+            "stage",
+            editing((c) => {
+                c.packerSecurityGroup = false;
+                edit(c);
+            }),
+        ),
+    );
+}

@@ -11,8 +11,7 @@ import {
 } from "../../components/callysto/inventory";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { runSystem } from "../fixtures/system";
-import { CALLYSTO, Plan, SECRETS, T, editing, planOf } from "./helpers";
-import { CallystoConfig } from "../../components/callysto/config";
+import { CALLYSTO, Plan, SECRETS, T, editing, planOf, stageWithoutPacker } from "./helpers";
 import { Sandbox } from "./scripts";
 
 /** Prod with the adopted hub's provisioning asked for and a new clavius: every host Ansible can run on. */
@@ -93,28 +92,10 @@ function changed(before: Record<string, unknown>, after: Record<string, unknown>
     return hosts;
 }
 
-/**
- * Stage changed by `edit`, for the cases that compare provisioning runs. Every such evaluation, the baseline alike,
- * leaves out the packer security group: a group no host and no playbook run uses, so nothing compared here can come
- * from it or be hidden by it.
- */
-function stageRuns(edit: (c: CallystoConfig) => void = () => undefined): Promise<Plan> {
-    return planOf(
-        runSystem(
-            CALLYSTO,
-            "stage",
-            editing((c) => {
-                c.packerSecurityGroup = false;
-                edit(c);
-            }),
-        ),
-    );
-}
-
 /** This file's baseline of those cases: stage unchanged (but for the packer group), evaluated once. */
 let stageBaseline: Promise<Plan> | undefined;
 function unchangedStage(): Promise<Plan> {
-    stageBaseline ??= stageRuns();
+    stageBaseline ??= stageWithoutPacker();
     return stageBaseline;
 }
 
@@ -261,18 +242,18 @@ describe("callysto inventory and provisioning", function () {
     it("re-runs only the hubs when the announcement changes, and every host for a new playbook version", async () => {
         const base = triggers(await unchangedStage());
         assert.deepEqual(Object.keys(base).sort(), ["hub", "hub-dev", "ssp", "stats"]);
-        const same = triggers(await stageRuns());
+        const same = triggers(await stageWithoutPacker());
         assert.deepEqual(changed(base, same), [], "an unchanged config changes no trigger");
 
         const announced = triggers(
-            await stageRuns((c) => {
+            await stageWithoutPacker((c) => {
                 c.provisioning!.announcement = "Hub maintenance on Friday";
             }),
         );
         assert.deepEqual(changed(base, announced), ["hub-dev"]);
 
         const upgraded = triggers(
-            await stageRuns((c) => {
+            await stageWithoutPacker((c) => {
                 c.provisioning!.version = "0123abc";
             }),
         );
@@ -282,14 +263,14 @@ describe("callysto inventory and provisioning", function () {
     it("re-runs only the host that changed: a new address for one host leaves the others alone, a flavor none", async () => {
         const base = triggers(await unchangedStage());
         const moved = triggers(
-            await stageRuns((c) => {
+            await stageWithoutPacker((c) => {
                 c.hosts.find((h) => h.name === "ssp")!.floatingIp = "162.246.156.143";
             }),
         );
         assert.deepEqual(changed(base, moved), ["ssp"]);
 
         const resized = triggers(
-            await stageRuns((c) => {
+            await stageWithoutPacker((c) => {
                 c.hosts.find((h) => h.name === "stats")!.flavor = "m1.large";
             }),
         );

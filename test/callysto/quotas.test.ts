@@ -4,8 +4,7 @@ import { parse } from "yaml";
 import { ADHOC_SCRIPT } from "../../components/callysto/ansible";
 import { quotaCommand } from "../../components/callysto/quotas";
 import { Objects, Registered } from "../harness";
-import { runSystem } from "../fixtures/system";
-import { CALLYSTO, Plan, T, committedPlan, editing, planOf } from "./helpers";
+import { Plan, T, committedPlan, stageWithoutPacker } from "./helpers";
 import { Sandbox } from "./scripts";
 
 const QUOTAS = { "3b4c9e0f1a2d": "5G", "9f8e7d6c5b4a": "10G" };
@@ -25,17 +24,10 @@ function quotaCommands<R extends Registered>(plan: Objects<R>): Record<string, R
  * can come from them or be hidden by them.
  */
 function withQuotas(quotas: Record<string, string>) {
-    return planOf(
-        runSystem(
-            CALLYSTO,
-            "stage",
-            editing((c) => {
-                c.packerSecurityGroup = false;
-                c.certificates!.enabled = false;
-                c.hosts.find((h) => h.name === "hub-dev")!.quotas = quotas;
-            }),
-        ),
-    );
+    return stageWithoutPacker((c) => {
+        c.certificates!.enabled = false;
+        c.hosts.find((h) => h.name === "hub-dev")!.quotas = quotas;
+    });
 }
 
 /** Stage with {@link QUOTAS} on hub-dev, evaluated once for the cases of this file that read it. */

@@ -19,9 +19,8 @@ import {
     onDials,
 } from "./fixtures";
 import { runSystem } from "../fixtures/system";
+import { JOB, DEPLOYMENT } from "../fixtures/resourceTypes";
 
-const JOB = "kubernetes:batch/v1:Job";
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const REMOVE = "pulumi config rm --path dials.migration";
 
 /** The reviewed migration of a release: the running v1.7.0 to the deployed (and checked) v1.8.0. */

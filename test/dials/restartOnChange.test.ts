@@ -6,8 +6,8 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, k8sObjects } from "../harness";
 import { runSystem } from "../fixtures/system";
 import { DIALS, DIALS_SECRETS, DialsSection, fewerWorkspaces, onDials } from "./fixtures";
+import { DEPLOYMENT } from "../fixtures/resourceTypes";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const STAGE = "cms-dials-stage";
 /** The two Redis servers: each reads its password Secret at start (REDIS_PASSWORD). */
 const REDIS = ["redis-etl-broker", "redis-web-cache"];

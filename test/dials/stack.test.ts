@@ -17,14 +17,8 @@ import {
     onDials,
 } from "./fixtures";
 import { runSystem } from "../fixtures/system";
+import { DEPLOYMENT, CONFIGMAP, SECRET, PVC, SERVICE, ROUTE, IMAGESTREAM } from "../fixtures/resourceTypes";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
-const SECRET = "kubernetes:core/v1:Secret";
-const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
-const SERVICE = "kubernetes:core/v1:Service";
-const ROUTE = "kubernetes:route.openshift.io/v1:Route";
-const IMAGESTREAM = "kubernetes:image.openshift.io/v1:ImageStream";
 const PROD = "cms-dials-prod";
 /** The digests the prod fixture confirms its release with (test/placeholders.ts). */
 const PROD_RELEASE = dialsSection(dialsValues("prod")).images.confirmed!;

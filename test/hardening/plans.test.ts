@@ -5,13 +5,13 @@
 import { strict as assert } from "assert";
 import { sameCheck } from "../../components/shared/probes";
 import { MAX_STARTING_DEADLINE_SECONDS, shortestIntervalSeconds } from "../../components/shared/scheduledJob";
-import { planInput } from "../../policy/offline";
 import { containersOf, describe as describeObject, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 import { templateLabels } from "../../policy/rules/podTemplate";
 import { isObj, type PolicyInput } from "../../policy/rules/types";
 import { budgetAllowsEviction, servingContainers } from "../../policy/rules/workloads";
-import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
+import { COMMITTED_STACKS } from "../fixtures/plans";
+import { committedPolicyInputs } from "./committedInputs";
 
 const spec = (r: PolicyInput): Record<string, unknown> => (isObj(r.props.spec) ? r.props.spec : {});
 const namespaceOf = (r: PolicyInput): string =>
@@ -19,12 +19,7 @@ const namespaceOf = (r: PolicyInput): string =>
 
 describe("hardening of the committed plans", function () {
     this.timeout(180_000);
-    const inputs: Record<string, PolicyInput[]> = {};
-
-    before(async () => {
-        for (const stack of COMMITTED_STACKS)
-            inputs[stack] = (await stackPlan(stack)).resources.map(planInput);
-    });
+    const inputs = committedPolicyInputs();
 
     for (const stack of COMMITTED_STACKS) {
         const ofKind = (...kinds: string[]) =>

@@ -3,7 +3,6 @@
 // removal, one at a time, gives exactly one violation of its rule, about the object it was removed from.
 import { strict as assert } from "assert";
 import { checkResources } from "../../policy/rules";
-import { planInput } from "../../policy/offline";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { isObj, type Obj, type PolicyInput, type Rule, type StackRule } from "../../policy/rules/types";
 import {
@@ -13,7 +12,8 @@ import {
     readinessOnServing,
     servingContainers,
 } from "../../policy/rules/workloads";
-import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
+import { COMMITTED_STACKS } from "../fixtures/plans";
+import { committedPolicyInputs } from "./committedInputs";
 
 const CONTEXT = { production: false };
 
@@ -38,12 +38,7 @@ function violations(resources: readonly PolicyInput[], rule: Rule | StackRule) {
 
 describe("the policy pack fails on removing any of the hardening", function () {
     this.timeout(180_000);
-    const inputs: Record<string, PolicyInput[]> = {};
-
-    before(async () => {
-        for (const stack of COMMITTED_STACKS)
-            inputs[stack] = (await stackPlan(stack)).resources.map(planInput);
-    });
+    const inputs = committedPolicyInputs();
 
     for (const stack of COMMITTED_STACKS) {
         it(`${stack}: readiness-on-serving, for every serving container's readiness probe`, () => {

@@ -147,20 +147,22 @@ export function committedStage(): Promise<Objects> {
     return committedObjects("stage");
 }
 
-export const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-export const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
-export const CRONJOB = "kubernetes:batch/v1:CronJob";
-export const JOB = "kubernetes:batch/v1:Job";
-export const SERVICE = "kubernetes:core/v1:Service";
-export const SECRET = "kubernetes:core/v1:Secret";
-export const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
-export const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
-export const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
-export const ROLEBINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
-export const CLUSTERROLEBINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
-export const ROUTE = "kubernetes:route.openshift.io/v1:Route";
-export const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
-export const IMAGESTREAM = "kubernetes:image.openshift.io/v1:ImageStream";
+export {
+    DEPLOYMENT,
+    STATEFULSET,
+    CRONJOB,
+    JOB,
+    SERVICE,
+    SECRET,
+    CONFIGMAP,
+    PVC,
+    ROLE,
+    ROLEBINDING,
+    CLUSTERROLEBINDING,
+    ROUTE,
+    INGRESS,
+    IMAGESTREAM,
+} from "../fixtures/resourceTypes";
 
 export interface EnvVar {
     name: string;

@@ -14,9 +14,7 @@ import { THOTH } from "../thoth/fixtures";
 import { confirmImages, nameRouteAudiences } from "../placeholders";
 import { thoth } from "../../components/thoth/index";
 import { Thoth } from "../../components/thoth/thoth";
-
-const NAMESPACE = "kubernetes:core/v1:Namespace";
-const SECRET = "kubernetes:core/v1:Secret";
+import { NAMESPACE, SECRET } from "../fixtures/resourceTypes";
 
 /** What these checks read of a resource: a recorded one, or one of a committed stack's plan with its dependencies. */
 type Resource = Pick<

@@ -7,9 +7,8 @@ import { READS_CHECKSUM_ANNOTATION, seededOnce, startupReadsOf } from "../../com
 import { field, k8sObjects, resetRecorder, settled } from "../harness";
 import { runSystem } from "../fixtures/system";
 import { PROW, PROW_SECRET_VALUES, patchProw } from "./helpers";
+import { DEPLOYMENT, CRONJOB } from "../fixtures/resourceTypes";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const CRONJOB = "kubernetes:batch/v1:CronJob";
 /** The stage stack: ibmcloud-staging, every object name prefixed `staging-` (systems.md). */
 const PREFIX = "staging-";
 

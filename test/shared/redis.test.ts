@@ -11,11 +11,7 @@ import {
 } from "../../components/shared/redis";
 import { fixedSize } from "../../components/shared/resources";
 import { field, k8sObject, ofType, resetRecorder, settled, unwrap } from "../harness";
-
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const SECRET = "kubernetes:core/v1:Secret";
-const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
-const PASSWORD = "random:index/randomPassword:RandomPassword";
+import { DEPLOYMENT, SECRET, PVC, RANDOM_PASSWORD as PASSWORD } from "../fixtures/resourceTypes";
 
 const cluster: ClusterContext = {
     name: "redis-test",

@@ -13,12 +13,14 @@ import { readStackFile } from "../../tools/plan/stackfile";
 import { ofType, recorder } from "../harness";
 import { Json, catalogSwitchedOff, stationModules, thothConfigError, thothStack } from "./fixtures";
 import { evaluateThoth, plannedThoth } from "./parts";
+import {
+    KUSTOMIZE_DIRECTORY as DIRECTORY,
+    TEMPLATE,
+    WORKFLOW_TEMPLATE,
+    NAMESPACE,
+    CRD,
+} from "../fixtures/resourceTypes";
 
-const DIRECTORY = "kubernetes:kustomize:Directory";
-const TEMPLATE = "kubernetes:template.openshift.io/v1:Template";
-const WORKFLOW_TEMPLATE = "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate";
-const NAMESPACE = "kubernetes:core/v1:Namespace";
-const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 const PIN = "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d";
 const REPO = "https://github.com/thoth-station/thoth-application";
 

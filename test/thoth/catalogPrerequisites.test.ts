@@ -16,8 +16,8 @@ import { RecordedResource, answerKustomize } from "../../tools/mocks/recorder";
 import { ofType, recorder } from "../harness";
 import { Json, catalogSwitchedOff, stationModules, thothStack } from "./fixtures";
 import { evaluateThoth } from "./parts";
+import { KUSTOMIZE_DIRECTORY as DIRECTORY } from "../fixtures/resourceTypes";
 
-const DIRECTORY = "kubernetes:kustomize:Directory";
 const TYPE = {
     ImageStream: "kubernetes:image.openshift.io/v1:ImageStream",
     WorkflowTemplate: "kubernetes:argoproj.io/v1alpha1:WorkflowTemplate",

@@ -9,10 +9,7 @@ import { evaluatePart } from "../fixtures/part";
 import { recordedResources, stackPlan } from "../fixtures/plans";
 import { confirmImages, nameRouteAudiences } from "../placeholders";
 import { THOTH } from "./fixtures";
-
-const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
-const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
-const NAMESPACE = "kubernetes:core/v1:Namespace";
+import { PVC as CLAIM, STATEFULSET as STATEFUL_SET, NAMESPACE } from "../fixtures/resourceTypes";
 
 type Resource = Pick<RecordedResource, "type" | "inputs" | "protect" | "retainOnDelete">;
 

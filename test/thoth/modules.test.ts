@@ -22,6 +22,7 @@ import {
 import { evaluateSecretHolders, plannedBefore, sharedEvaluation } from "./parts";
 import { runWithStubs } from "./shellStub";
 import { repoRoot } from "../../tools/root";
+import { PVC, CRD, CLUSTERROLE as CLUSTER_ROLE } from "../fixtures/resourceTypes";
 
 /**
  * The committed stage stack, evaluated once for the cases that read secrets in plain text (the plan masks them), and
@@ -38,9 +39,6 @@ const CORE_STAGE = [
     "thoth-infra-stage",
 ];
 const TEST_NS = "thoth-test-core";
-const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
-const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
-const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
 const HOSTS = { userApi: "u.example", managementApi: "m.example", amunApi: "a.example" };
 
 function routes(namespace: string): Record<string, Json> {

@@ -20,6 +20,7 @@ import {
     withoutNodepool,
 } from "./fixtures";
 import { evaluateThoth, plannedBefore, sharedEvaluation } from "./parts";
+import { IMAGESTREAM as IMAGE_STREAM } from "../fixtures/resourceTypes";
 
 /**
  * The committed stage stack, evaluated for what the plan masks: the secrets' plain text, which inputs are secret. Every
@@ -39,7 +40,6 @@ const stageEvaluated = sharedEvaluation(() =>
 );
 
 const CRON_WORKFLOW = "kubernetes:argoproj.io/v1alpha1:CronWorkflow";
-const IMAGE_STREAM = "kubernetes:image.openshift.io/v1:ImageStream";
 const BACKEND = "thoth-backend-stage";
 const TEST_NS = "thoth-test-core";
 const NAMES = [

@@ -4,8 +4,7 @@ import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads"
 import { field, k8sObjects } from "../harness";
 import { Json, onThoth, secretsFor, stationModules, thothOf, thothStack, THOTH } from "./fixtures";
 import { evaluateThoth, plannedThoth } from "./parts";
-
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+import { DEPLOYMENT, STATEFULSET as STATEFUL_SET } from "../fixtures/resourceTypes";
 
 /**
  * `namespace/name` → pod-template checksum of every station service Deployment, after a run with `changed` secrets.
@@ -73,8 +72,6 @@ describe("thoth station: a rotated secret restarts exactly its readers", functio
         assert.deepEqual(rolled(base, after), ["thoth-amun-api-stage/amun-api"]);
     });
 });
-
-const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 
 /** `namespace/name` → checksum of every Deployment and StatefulSet among `resources`. */
 function checksumsOf(resources: readonly { type: string; inputs: Json }[]): Map<string, string | undefined> {

@@ -168,6 +168,22 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
         );
     });
 
+    it("an empty from, to or ports list admits anything, as an unset one does (the API reference)", () => {
+        const emptyLists: NetworkPolicy = {
+            metadata: { name: "empty-lists", namespace: "default" },
+            spec: {
+                podSelector: { matchLabels: { role: "db" } },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [{ from: [], ports: [] }],
+                egress: [{ to: [], ports: [] }],
+            },
+        };
+        const c = cluster(emptyLists);
+        assert.equal(ingressAllowed(c, { ip: "203.0.113.7" }, db, 9999, "UDP"), true);
+        assert.equal(ingressAllowed(c, { namespace: "other", labels: {} }, db, 80), true);
+        assert.equal(egressAllowed(c, db, { ip: "8.8.8.8" }, 53, "UDP"), true);
+    });
+
     it("a policy with egress rules and no policyTypes isolates for egress (the API's default)", () => {
         const unset: NetworkPolicy = {
             metadata: { name: "unset", namespace: "default" },

@@ -111,6 +111,11 @@ function portMatches(rule: PolicyPort, target: Source, port: number, protocol: s
     return rule.endPort !== undefined ? port >= number && port <= rule.endPort : port === number;
 }
 
+/** A rule's peer or port list, as the API reads it: unset or empty admits anything, else one entry must match. */
+function listAdmits<T>(list: T[] | undefined, matches: (entry: T) => boolean): boolean {
+    return list === undefined || list.length === 0 || list.some(matches);
+}
+
 /** Whether `policy` isolates pods for ingress (policyTypes unset: it does, as the API defaults it). */
 function affectsIngress(policy: NetworkPolicy): boolean {
     return policy.spec.policyTypes === undefined || policy.spec.policyTypes.includes("Ingress");
@@ -137,17 +142,12 @@ export function ingressAllowed(
     const policies = ingressPoliciesOf(cluster, target);
     if (policies.length === 0) return true;
     return policies.some((policy) =>
-        (policy.spec.ingress ?? []).some((rule) => {
-            const fromOk =
-                rule.from === undefined ||
-                rule.from.length === 0 ||
-                rule.from.some((peer) => peerMatches(cluster, policy.metadata.namespace, peer, source));
-            const portOk =
-                rule.ports === undefined ||
-                rule.ports.length === 0 ||
-                rule.ports.some((p) => portMatches(p, target, port, protocol));
-            return fromOk && portOk;
-        }),
+        (policy.spec.ingress ?? []).some(
+            (rule) =>
+                listAdmits(rule.from, (peer) =>
+                    peerMatches(cluster, policy.metadata.namespace, peer, source),
+                ) && listAdmits(rule.ports, (p) => portMatches(p, target, port, protocol)),
+        ),
     );
 }
 
@@ -182,17 +182,12 @@ export function egressAllowed(
     const policies = egressPoliciesOf(cluster, source);
     if (policies.length === 0) return true;
     return policies.some((policy) =>
-        (policy.spec.egress ?? []).some((rule) => {
-            const toOk =
-                rule.to === undefined ||
-                rule.to.length === 0 ||
-                rule.to.some((peer) => peerMatches(cluster, policy.metadata.namespace, peer, destination));
-            const portOk =
-                rule.ports === undefined ||
-                rule.ports.length === 0 ||
-                rule.ports.some((p) => portMatches(p, destination, port, protocol));
-            return toOk && portOk;
-        }),
+        (policy.spec.egress ?? []).some(
+            (rule) =>
+                listAdmits(rule.to, (peer) =>
+                    peerMatches(cluster, policy.metadata.namespace, peer, destination),
+                ) && listAdmits(rule.ports, (p) => portMatches(p, destination, port, protocol)),
+        ),
     );
 }
 

@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, RunbookTable, TestRef } from "../step";
+import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, TestRef } from "../step";
 
 /**
  * Runbook 003 (CMS DIALS) line by line. The runbook describes production (`cms-dials-prod`); the stage stack runs
@@ -51,6 +51,13 @@ const SECRETS_DOC = "docs/reference/secrets.md#secrets";
 const PORTAL_DOC = "docs/systems/dials-notes.md#cern-application-portal--keycloak-checklist";
 const PORTAL =
     "Applications of CERN's Application Portal (application-portal.web.cern.ch) are registered there by a person, once per stack; no API of the portal is used here. ";
+
+/** A step an operator does in the Application Portal, by the checklist in the DIALS notes. */
+const inThePortal = (reason: string): ManualStep => ({
+    by: "manual",
+    reason: PORTAL + reason,
+    procedure: { doc: PORTAL_DOC },
+});
 
 const BACKEND_SECRET_KEYS = [
     "dials-django-secret-key",
@@ -122,81 +129,57 @@ export const dialsTable: RunbookTable = {
             lines: "17-21",
             says: "* Public application",
             step: "public application cms-dials-public-app, category Official, administrator group cms-dqm-coreteam",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Its identifier is dials.web.keycloak.publicClientId (stage: an application of its own).`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal(
+                "Its identifier is dials.web.keycloak.publicClientId (stage: an application of its own).",
+            ),
         },
         {
             lines: "22-26",
             says: "* Confidential application",
             step: "confidential application cms-dials-confidential-app, category Official, administrator group cms-dqm-coreteam",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Its client id and secret are dials-django-keycloak-confidential-client-id and -secret-key.`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal(
+                "Its client id and secret are dials-django-keycloak-confidential-client-id and -secret-key.",
+            ),
         },
         {
             lines: "27-31",
             says: "* Api client test application",
             step: "API-client application cms-dials-api-client-test, category Official, administrator group cms-dqm-coreteam",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Its secret and id go into the JSON of dials-django-keycloak-api-clients.`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal("Its secret and id go into the JSON of dials-django-keycloak-api-clients."),
         },
         {
             lines: "37-41",
             says: "* Public application",
             step: "public application: OIDC, redirect and base URL https://cmsdials.web.cern.ch/, cannot store a client secret",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Its URLs must be the frontend host the stack serves (dials.web.frontendHost).`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal(
+                "Its URLs must be the frontend host the stack serves (dials.web.frontendHost).",
+            ),
         },
         {
             lines: "42-45",
             says: "* Confidential application",
             step: "confidential application: OIDC, redirect and base URL https://cmsdials-api.web.cern.ch/api/v1/swagger",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Its URLs must be the API host the stack serves (dials.web.apiHost).`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal("Its URLs must be the API host the stack serves (dials.web.apiHost)."),
         },
         {
             lines: "46-50",
             says: "* Api client test application",
             step: "API-client application: OIDC, the API host's swagger URL, gets tokens with its own client id and secret",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Its URLs must be the API host the stack serves (dials.web.apiHost).`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal("Its URLs must be the API host the stack serves (dials.web.apiHost)."),
         },
         {
             lines: "54",
             says: "After creating the public and confidential application go to the `confidential` application",
             step: "open the confidential application's token exchange permissions",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Token exchange permissions are a setting of the portal application.`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal("Token exchange permissions are a setting of the portal application."),
         },
         {
             lines: "58",
             says: "Make sure to grant the permission to the public application to exchange token",
             step: "grant the public application token exchange with the confidential one",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}The grant is a setting of the portal application; nothing in the cluster can check it.`,
-                procedure: { doc: PORTAL_DOC },
-            },
+            replaced: inThePortal(
+                "The grant is a setting of the portal application; nothing in the cluster can check it.",
+            ),
         },
         {
             lines: "62",

@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, Procedure, RunbookTable } from "../step";
+import { KubernetesObjectRef, PerStack, Procedure, ReplacedByObjects, RunbookTable, TestRef } from "../step";
 
 /**
  * Runbook 001 (packit/deployment's README), which deploys both services with one layout: its steps name objects of
@@ -81,6 +81,22 @@ const CERT_MISSING = {
     title: "reports a missing certificate secret with the command",
 };
 const SECRET_KEYING = { file: "test/packit/layout.test.ts", title: "keys secrets <section>-<secret>-<key>" };
+
+const CERT_STORED = [CERT_MISSING, SECRET_KEYING];
+
+/** What changes one service's certificate on one stack: the certificate keys of that namespace's packit-secrets. */
+function certificateSecret(
+    namespace: string,
+    service: "packit" | "stream",
+    tests: TestRef[],
+): ReplacedByObjects {
+    return {
+        by: "objects",
+        objects: [obj("Secret", namespace, "packit-secrets")],
+        config: CERT_KEYS.map((key) => `${service}-${key}`),
+        tests,
+    };
+}
 
 const certbotByHand =
     "obtaining the certificate stays certbot's DNS-01 challenge by hand (Google Domains, no API the program has); " +
@@ -713,48 +729,28 @@ export const packitTable: RunbookTable = {
             says: "secrets/packit/prod/",
             step: "store the certificate for Packit production",
             stacks: ["prod"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "packit-prod", "packit-secrets")],
-                config: ["packit-packit-secrets-fullchain-pem", "packit-packit-secrets-privkey-pem"],
-                tests: [CERT_MISSING, SECRET_KEYING],
-            },
+            replaced: certificateSecret("packit-prod", "packit", CERT_STORED),
         },
         {
             lines: "303",
             says: "secrets/packit/stg/",
             step: "store the certificate for Packit staging",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "packit-stg", "packit-secrets")],
-                config: ["packit-packit-secrets-fullchain-pem", "packit-packit-secrets-privkey-pem"],
-                tests: [CERT_MISSING, SECRET_KEYING],
-            },
+            replaced: certificateSecret("packit-stg", "packit", CERT_STORED),
         },
         {
             lines: "304",
             says: "secrets/stream/prod/",
             step: "store the certificate for Stream production",
             stacks: ["prod"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "stream-prod", "packit-secrets")],
-                config: ["stream-packit-secrets-fullchain-pem", "stream-packit-secrets-privkey-pem"],
-                tests: [CERT_MISSING, SECRET_KEYING],
-            },
+            replaced: certificateSecret("stream-prod", "stream", CERT_STORED),
         },
         {
             lines: "305",
             says: "secrets/stream/stg/",
             step: "store the certificate for Stream staging",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "stream-stg", "packit-secrets")],
-                config: ["stream-packit-secrets-fullchain-pem", "stream-packit-secrets-privkey-pem"],
-                tests: [CERT_MISSING, SECRET_KEYING],
-            },
+            replaced: certificateSecret("stream-stg", "stream", CERT_STORED),
         },
         {
             lines: "307",
@@ -773,48 +769,28 @@ export const packitTable: RunbookTable = {
             says: "DEPLOYMENT=stg make deploy TAGS=secrets",
             step: "redeploy Packit staging's secrets",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "packit-stg", "packit-secrets")],
-                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("packit-")),
-                tests: [CERT_ROLL],
-            },
+            replaced: certificateSecret("packit-stg", "packit", [CERT_ROLL]),
         },
         {
             lines: "314",
             says: "DEPLOYMENT=prod make deploy TAGS=secrets",
             step: "redeploy Packit production's secrets",
             stacks: ["prod"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "packit-prod", "packit-secrets")],
-                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("packit-")),
-                tests: [CERT_ROLL],
-            },
+            replaced: certificateSecret("packit-prod", "packit", [CERT_ROLL]),
         },
         {
             lines: "318",
             says: "SERVICE=stream DEPLOYMENT=stg make deploy TAGS=secrets",
             step: "redeploy Stream staging's secrets",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "stream-stg", "packit-secrets")],
-                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("stream-")),
-                tests: [CERT_ROLL],
-            },
+            replaced: certificateSecret("stream-stg", "stream", [CERT_ROLL]),
         },
         {
             lines: "319",
             says: "SERVICE=stream DEPLOYMENT=prod make deploy TAGS=secrets",
             step: "redeploy Stream production's secrets",
             stacks: ["prod"],
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "stream-prod", "packit-secrets")],
-                config: bothKeys(...CERT_KEYS).filter((k) => k.startsWith("stream-")),
-                tests: [CERT_ROLL],
-            },
+            replaced: certificateSecret("stream-prod", "stream", [CERT_ROLL]),
         },
         {
             lines: "321",

@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, RunbookTable, TestRef } from "../step";
+import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, TestRef } from "../step";
 
 /**
  * Runbook 000 (Thoth-station) line by line. Stage is the station's `stage` environment (one namespace per tier) and
@@ -60,6 +60,15 @@ const TUNNEL_DESTINATION: TestRef = {
     file: ULTRAHOOKS_TEST,
     title: "follows each bot's Route (plus path) and keeps plain URLs as they are",
 };
+
+/** One ultrahook tunnel of the runbook: its Deployment and the Secret of the account it runs as. */
+const tunnelled = (subdomain: string, account: string): ReplacedByObjects => ({
+    by: "objects",
+    objects: [tunnel(subdomain), tunnelSecret(account)],
+    config: ["thoth.ultrahooks.instances"],
+    tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
+});
+
 const TUNNEL_KEYS: TestRef = {
     file: ULTRAHOOKS_TEST,
     title: "keeps API keys in Secrets marked secret, never in the deployment",
@@ -479,46 +488,26 @@ export const thothTable: RunbookTable = {
             says: "**ultrahook-cyborg-regidores**",
             step: "tunnel cyborg-regidores (account ultrahook-aicoe) to webhook2kafka's Route",
             stacks: ["prod"],
-            replaced: {
-                by: "objects",
-                objects: [tunnel("cyborg-regidores"), tunnelSecret("ultrahook-aicoe")],
-                config: ["thoth.ultrahooks.instances"],
-                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
-            },
+            replaced: tunnelled("cyborg-regidores", "ultrahook-aicoe"),
         },
         {
             lines: "91-95",
             says: "**ultrahook-webhooks**",
             step: "tunnel webhooks (account ultrahook-thoth) to sesheta-webhooks' Route",
-            replaced: {
-                by: "objects",
-                objects: [tunnel("webhooks"), tunnelSecret("ultrahook-thoth")],
-                config: ["thoth.ultrahooks.instances"],
-                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
-            },
+            replaced: tunnelled("webhooks", "ultrahook-thoth"),
         },
         {
             lines: "97-101",
             says: "**ultrahook-review-manager**",
             step: "tunnel review-manager (account ultrahook-aicoe) to review-manager's Route, path /github",
-            replaced: {
-                by: "objects",
-                objects: [tunnel("review-manager"), tunnelSecret("ultrahook-aicoe")],
-                config: ["thoth.ultrahooks.instances"],
-                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
-            },
+            replaced: tunnelled("review-manager", "ultrahook-aicoe"),
         },
         {
             lines: "103-107",
             says: "**ultrahook-zuul-thoth-test-core**",
             step: "tunnel zuul-thoth-test-core (account ultrahook-aicoe) to https://managesf.thoth-station.ninja",
             stacks: ["prod"],
-            replaced: {
-                by: "objects",
-                objects: [tunnel("zuul-thoth-test-core"), tunnelSecret("ultrahook-aicoe")],
-                config: ["thoth.ultrahooks.instances"],
-                tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
-            },
+            replaced: tunnelled("zuul-thoth-test-core", "ultrahook-aicoe"),
         },
         {
             lines: "113",
