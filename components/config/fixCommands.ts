@@ -1,5 +1,4 @@
 import { pathValue } from "./issues";
-import { PROJECT } from "./problems";
 
 // A printed fix read back as the edits it makes: what the program applies to a configuration to prove the fix
 // before printing it (fixProof.ts), and what the tests apply to a stack file (test/config/apply.ts). One reading,
@@ -89,9 +88,4 @@ export function fixEdits(fix: string): FixEdit[] | undefined {
         }
     }
     return edits;
-}
-
-/** The full key (`runbooks:a.b`) a fix edit writes, for matching it with problems. */
-export function editedKey(edit: FixEdit): string {
-    return `${PROJECT}:${[edit.head, ...edit.path].join(".")}`;
 }

@@ -10,8 +10,6 @@ type Segment = string | number;
 export interface FieldMeta {
     /** A valid value printed in the `pulumi config set` fix. */
     example?: string;
-    /** What the field means; also used in generated documentation. */
-    description?: string;
     /**
      * The valid value closest to what was written (`Packit-Stg` → `packit-stg`), when the written value shows what
      * was meant; preferred to the example, which is some system's own value.

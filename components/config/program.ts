@@ -52,7 +52,6 @@ export const clusterPinSchema = z
             .meta({ example: "5e:0f:...", ask: CA_FINGERPRINT_ASK }),
     })
     .strict();
-export type ClusterPin = z.infer<typeof clusterPinSchema>;
 
 /** The system (its config section, e.g. `thoth`) a grant is for. */
 const grantee = z.string().min(1).meta({ example: "thoth" });

@@ -3,7 +3,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ClusterMarks, provenDistinct, provenSame, writtenMarks } from "./clusterIdentity";
 import { COMMITTED_STACKS, isLocalStack, isProductionStack } from "./identity";
-import { ForeignCluster, GrantKind, Grants } from "./ownership";
+import { ForeignCluster, Grants } from "./ownership";
 import { PROJECT } from "./problems";
 import { resolveMergeKeys } from "./source";
 
@@ -128,5 +128,3 @@ export function sameClusterElsewhere(
             })),
     );
 }
-
-export const GRANT_KINDS: readonly GrantKind[] = ["namespaces", "hosts", "clusterScoped"];

@@ -53,8 +53,6 @@ function normalized(intervals: readonly Interval[]): Interval[] {
 export class AddressSet {
     private constructor(private readonly intervals: readonly Interval[]) {}
 
-    static readonly EMPTY = new AddressSet([]);
-
     /**
      * The set a list of pieces admits: CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`, host bits ignored as Neutron and
      * Kubernetes mask them), single addresses, and `first:last` IPv4 ranges (Dgraph's `--whitelist`). Undefined
@@ -76,10 +74,6 @@ export class AddressSet {
         const set = AddressSet.of(pieces);
         if (set === undefined) throw new DefinitionError(`not address ranges: ${pieces.join(", ")}`);
         return set;
-    }
-
-    union(other: AddressSet): AddressSet {
-        return new AddressSet(normalized([...this.intervals, ...other.intervals]));
     }
 
     /** The addresses of this set that `other` does not hold. */
@@ -192,11 +186,4 @@ export function worldAdmitted(sources: AddressSet): ("IPv4" | "IPv6")[] {
         ...(sources.contains(EVERY_UNICAST_IPV4) ? (["IPv4"] as const) : []),
         ...(sources.contains(EVERY_GLOBAL_IPV6) ? (["IPv6"] as const) : []),
     ];
-}
-
-/** Whether `address` is in the set of `ranges` (CIDR blocks, addresses); false when either does not parse. */
-export function admits(ranges: readonly string[], address: string): boolean {
-    const set = AddressSet.of(ranges);
-    const one = AddressSet.of([address]);
-    return set !== undefined && one !== undefined && !one.isEmpty() && set.contains(one);
 }

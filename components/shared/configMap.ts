@@ -5,8 +5,6 @@ import { ConfigMapHandle, withHandle } from "./handles";
 import { BlockArgs, blockOptions } from "./block";
 import { standardLabels } from "./labels";
 import { StoredContent, storedConfigMap } from "./startupReads";
-import { Transform, transformed } from "./transform";
-import { DefinitionError } from "./errors";
 
 /** Arguments of {@link PlainConfigMap}: the block vocabulary plus the ConfigMap's content. */
 export interface ConfigMapArgs extends BlockArgs {
@@ -16,11 +14,6 @@ export interface ConfigMapArgs extends BlockArgs {
      * text, so the ConfigMap remembers which Services a reader of that key reaches.
      */
     data: Record<string, string | EndpointText>;
-    /**
-     * Edits of the ConfigMap's arguments before it is made ({@link Transform}); its content stays `data` (the
-     * handle's keys and the readers' checksum come from it), so a transform that replaces it stops.
-     */
-    transform?: Transform<k8s.core.v1.ConfigMapArgs>;
 }
 
 /** A ConfigMap with the standard labels, on the provider of `opts`; pods read it through its `.handle`. */
@@ -36,8 +29,7 @@ export class PlainConfigMap extends k8s.core.v1.ConfigMap {
                 .sort()
                 .map((k) => [k, args.data[k]]),
         );
-        const made = transformed(
-            args.transform,
+        super(
             name,
             {
                 metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
@@ -45,12 +37,6 @@ export class PlainConfigMap extends k8s.core.v1.ConfigMap {
             },
             blockOptions("ConfigMap", name, opts),
         );
-        if (made.args.data !== data) {
-            throw new DefinitionError(
-                `ConfigMap ${args.name}: its transform replaced the content; write keys through data`,
-            );
-        }
-        super(name, made.args, made.opts);
         Object.defineProperty(this, "stored", { value: storedConfigMap(args.name, data) });
         const handle = ConfigMapHandle.of(this, args.name, args.namespace, Object.keys(data));
         handle.reaches = endpointsByKey(data);

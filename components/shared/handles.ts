@@ -145,12 +145,6 @@ export class Handle<K extends HandleKind = HandleKind> {
      */
     public readonly keys: ReadonlySet<string> | undefined;
 
-    /**
-     * The namespace as the object was placed (its Namespace's reference, when it was placed with one): what an object
-     * that must sit beside it (the Role naming it) is placed with, so it too is ordered after the Namespace.
-     */
-    public readonly placedIn: pulumi.Input<string> | undefined;
-
     protected constructor(
         public readonly kind: K,
         /** The object's name, known when the program is evaluated (what checksums and messages match on). */
@@ -160,10 +154,8 @@ export class Handle<K extends HandleKind = HandleKind> {
         /** The object, when this program creates it; unset for objects made elsewhere. */
         public readonly resource: ResourceOfKind[K] | undefined,
         keys?: Iterable<string>,
-        placedIn?: pulumi.Input<string>,
     ) {
         this.keys = keys === undefined ? undefined : new Set(keys);
-        this.placedIn = placedIn ?? namespace;
         // A fresh Output per handle: the tag must not land on the SDK's own output of the resource. An object made
         // elsewhere has no resource to wait for: its name is a plain Output.
         const object = resource as KubernetesObject | undefined;
@@ -184,7 +176,7 @@ export class Handle<K extends HandleKind = HandleKind> {
         namespace: pulumi.Input<string>,
         keys?: Iterable<string>,
     ): Handle<K> {
-        return new Handle(kind, objectName, plainNamespace(namespace), resource, keys, namespace);
+        return new Handle(kind, objectName, plainNamespace(namespace), resource, keys);
     }
 
     /** An object made elsewhere (another system, an operator, the cluster): named once, here, never at the reader. */

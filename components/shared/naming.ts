@@ -17,16 +17,6 @@ export function isDnsLabel(name: string): boolean {
     return dnsLabelProblem(name) === undefined;
 }
 
-/** Name of a child resource: the parent's name plus the child's role, so two instances of a component never clash. */
-export function childName(parent: string, role: string): string {
-    return `${parent}-${role}`;
-}
-
-/** Applies an optional prefix to a Kubernetes object name (e.g. Prow's `staging-`). */
-export function prefixed(prefix: string | undefined, name: string): string {
-    return `${prefix ?? ""}${name}`;
-}
-
 /** A short stable hash of content, for annotations that roll pods when a ConfigMap or Secret changes. */
 export function contentHash(content: unknown): string {
     // Keys sorted: the same value always gives the same text (and hash), whatever order it was built in.

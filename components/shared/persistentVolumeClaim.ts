@@ -4,7 +4,6 @@ import { ClaimHandle, withHandle } from "./handles";
 import { BlockArgs } from "./block";
 import { standardLabels } from "./labels";
 import { statefulOptions } from "./protect";
-import { Transform, transformed } from "./transform";
 
 /** Arguments of {@link PersistentVolumeClaim}: the block vocabulary plus the claim's size and rule. */
 export interface PersistentVolumeClaimArgs extends BlockArgs {
@@ -16,8 +15,6 @@ export interface PersistentVolumeClaimArgs extends BlockArgs {
     storageClassName?: string;
     /** Production (or adopted data): protected from `pulumi destroy` and retained if a delete is forced. */
     protectStateful: boolean;
-    /** Edits of the claim's arguments and options before it is made ({@link Transform}). */
-    transform?: Transform<k8s.core.v1.PersistentVolumeClaimArgs>;
 }
 
 /** Arguments of a claim whose labels are given as they are in existing state, instead of an app's. */
@@ -39,8 +36,7 @@ export class PersistentVolumeClaim extends k8s.core.v1.PersistentVolumeClaim {
         args: PersistentVolumeClaimArgs | (ClaimArgs & { app?: undefined }),
         opts: pulumi.CustomResourceOptions,
     ) {
-        const made = transformed(
-            args.transform,
+        super(
             name,
             {
                 metadata: {
@@ -58,7 +54,6 @@ export class PersistentVolumeClaim extends k8s.core.v1.PersistentVolumeClaim {
             },
             { ...statefulOptions(args.protectStateful), ...opts },
         );
-        super(name, made.args, made.opts);
         withHandle(this, ClaimHandle.of(this, args.name, args.namespace));
     }
 }

@@ -10,7 +10,6 @@ import { podSecurityContext } from "./security";
 import { handlesReadBy } from "./startupReads";
 import { ServiceEndpoint } from "./endpoints";
 import { recordPods } from "./network";
-import { Transform, transformed } from "./transform";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
 export interface ScheduledJobArgs {
@@ -51,12 +50,6 @@ export interface ScheduledJobArgs {
      * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
      */
     reaches?: readonly ServiceEndpoint[];
-    /** Edits of what it makes, for what these arguments do not model (see {@link Transform}). */
-    transform?: {
-        /** The spec of its runs' pods; a spec is no resource: `opts` is unused. */
-        podSpec?: Transform<k8s.types.input.core.v1.PodSpec>;
-        cronJob?: Transform<k8s.batch.v1.CronJobArgs>;
-    };
 }
 
 /** The longest a run may start late: an hour. */
@@ -130,8 +123,8 @@ export function startingDeadlineFor(schedule: string, timeZone?: string): number
     return Math.max(MIN_STARTING_DEADLINE_SECONDS, Math.min(MAX_STARTING_DEADLINE_SECONDS, half));
 }
 
-/** The pod spec of its runs, after `transform.podSpec`. */
-function jobPodSpec(name: string, args: ScheduledJobArgs): k8s.types.input.core.v1.PodSpec {
+/** The pod spec of its runs. */
+function jobPodSpec(args: ScheduledJobArgs): k8s.types.input.core.v1.PodSpec {
     const podSpec: k8s.types.input.core.v1.PodSpec = {
         restartPolicy: args.restartPolicy ?? "Never",
         containers: args.containers.map(toContainer),
@@ -142,11 +135,11 @@ function jobPodSpec(name: string, args: ScheduledJobArgs): k8s.types.input.core.
     if (args.automountServiceAccountToken !== undefined) {
         podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
     }
-    return args.transform?.podSpec?.(podSpec, {}, name) ?? podSpec;
+    return podSpec;
 }
 
 /** The CronJob's arguments: the schedule's rules and the run's pod. */
-function cronJobArgs(name: string, args: ScheduledJobArgs): k8s.batch.v1.CronJobArgs {
+function cronJobArgs(args: ScheduledJobArgs): k8s.batch.v1.CronJobArgs {
     const labels = workloadLabels(args.app);
     return {
         metadata: { name: args.app.name, namespace: args.namespace, labels },
@@ -171,7 +164,7 @@ function cronJobArgs(name: string, args: ScheduledJobArgs): k8s.batch.v1.CronJob
                             labels,
                             ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
                         },
-                        spec: jobPodSpec(name, args),
+                        spec: jobPodSpec(args),
                     },
                 },
             },
@@ -197,14 +190,12 @@ export class ScheduledJob extends RunbookComponent {
         const selector = { matchLabels: selectorLabels(args.app) };
         recordPods(args.cluster, `CronJob ${args.app.name}`, args.namespace, selector, args, args.reaches);
         const resourceName = this.childName("cronjob");
-        const made = transformed(
-            args.transform?.cronJob,
+        this.cronJob = new k8s.batch.v1.CronJob(
             resourceName,
-            cronJobArgs(name, args),
+            cronJobArgs(args),
             // order: the first run starts with the account's rights (see grantedBy).
             this.child(args.grantedBy?.length ? { dependsOn: [...args.grantedBy] } : {}),
         );
-        this.cronJob = new k8s.batch.v1.CronJob(resourceName, made.args, made.opts);
         this.registerOutputs({ objectName: this.objectName });
     }
 }

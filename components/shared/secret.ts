@@ -5,7 +5,6 @@ import { ServiceEndpoint, endpointsByKey } from "./endpoints";
 import { ObjectHandle, SecretHandle, withHandle } from "./handles";
 import { standardLabels } from "./labels";
 import { StoredContent, storedSecret } from "./startupReads";
-import { Transform, transformed } from "./transform";
 import { DefinitionError } from "./errors";
 
 /** Arguments of {@link ConfigSecret}: the block vocabulary plus the Secret's content. */
@@ -16,11 +15,6 @@ export interface SecretArgs extends BlockArgs {
     data: Record<string, pulumi.Input<string>>;
     /** Key → base64-encoded value, for binary files such as keytabs (written to `data` as is, also secret). */
     base64Data?: Record<string, pulumi.Input<string>>;
-    /**
-     * Edits of the Secret's arguments before it is made ({@link Transform}); its content stays `data`/`base64Data`
-     * (the handle's keys and the readers' checksum come from them), so a transform that replaces it stops.
-     */
-    transform?: Transform<k8s.core.v1.SecretArgs>;
     /**
      * Key → the Services a URL inside that key names, where the program cannot build the text from the endpoint (a
      * file the operator writes into secret config, such as packit-service.yaml naming tokman): a pod reading the key
@@ -59,8 +53,7 @@ export class ConfigSecret extends k8s.core.v1.Secret {
                 ]),
         );
         const type = args.type ?? "Opaque";
-        const made = transformed(
-            args.transform,
+        super(
             name,
             {
                 metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
@@ -70,12 +63,6 @@ export class ConfigSecret extends k8s.core.v1.Secret {
             },
             blockOptions("Secret", name, opts),
         );
-        if (made.args.stringData !== stringData || (made.args.data ?? data) !== data) {
-            throw new DefinitionError(
-                `Secret ${args.name}: its transform replaced the content; write keys through data or base64Data`,
-            );
-        }
-        super(name, made.args, made.opts);
         Object.defineProperty(this, "stored", { value: storedSecret(args.name, type, stringData, data) });
         // The keys it carries: a reader naming another one stops the evaluation.
         const keys = [...Object.keys(stringData), ...Object.keys(data)];

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { AccountHandle, ObjectHandle, plainNamespace } from "./handles";
+import { AccountHandle, plainNamespace } from "./handles";
 import { AppIdentity, standardLabels } from "./labels";
 import { DefinitionError } from "./errors";
 
@@ -186,43 +186,6 @@ function grantNamespace(grant: AccessGrant): string {
     return plain;
 }
 
-/** The API resource (plural) of each kind a handle names, as RBAC rules spell it. */
-const RBAC_RESOURCE: Record<ObjectHandle["kind"], string> = {
-    Secret: "secrets",
-    ConfigMap: "configmaps",
-    PersistentVolumeClaim: "persistentvolumeclaims",
-    ServiceAccount: "serviceaccounts",
-    Service: "services",
-};
-
-/** What a grant names its object by: the object's handle, or a block that carries one (`new ConfigSecret(...)`). */
-export type GrantTarget = ObjectHandle | { readonly handle: ObjectHandle };
-
-/**
- * The grant of `verbs` on exactly one object (`resourceNames` from its handle, so the Role follows a rename and
- * comes after the object), in the object's namespace: what `ServiceAccount.grant` binds.
- */
-export function objectGrant(object: GrantTarget, verbs: readonly string[]): AccessGrant {
-    const target = object instanceof ObjectHandle ? object : object.handle;
-    if (target.namespace === undefined) {
-        throw new DefinitionError(
-            `${target.describe()}: a grant needs the object's namespace as a plain string`,
-        );
-    }
-    return {
-        namespace: target.placedIn ?? target.namespace,
-        role: `${target.kind.toLowerCase()}-${target.objectName}`,
-        rules: [
-            {
-                apiGroups: [""],
-                resources: [RBAC_RESOURCE[target.kind]],
-                resourceNames: [target.name],
-                verbs: [...verbs],
-            },
-        ],
-    };
-}
-
 /** A service account with exactly the Roles and RoleBindings its workload needs, wherever they are. */
 export class ServiceAccount extends RunbookComponent {
     /** Unset when another owner creates the account (`createAccount: false`). */
@@ -232,7 +195,6 @@ export class ServiceAccount extends RunbookComponent {
     public readonly roles: k8s.rbac.v1.Role[];
     public readonly bindings: k8s.rbac.v1.RoleBinding[];
     public readonly objectName: string;
-    readonly #args: ServiceAccountArgs;
 
     constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:ServiceAccount", name, opts, args.cluster.provider);
@@ -251,25 +213,6 @@ export class ServiceAccount extends RunbookComponent {
             : AccountHandle.existing(args.name, plainNamespace(args.namespace));
         this.roles = objects.roles;
         this.bindings = objects.bindings;
-        this.#args = args;
         this.registerOutputs({ objectName: this.objectName });
-    }
-
-    /**
-     * Lets the account do `verbs` on exactly one object (`secret`, `secret.handle`, `ConfigMapHandle.existing(...)`): a Role
-     * naming only that object in its namespace and a RoleBinding to this account, both children of this component.
-     * The same rule as `grants`, for grants on objects the program holds a handle of.
-     */
-    grant(
-        target: GrantTarget,
-        verbs: readonly string[],
-    ): { role: k8s.rbac.v1.Role; binding: k8s.rbac.v1.RoleBinding } {
-        const grant = objectGrant(target, verbs);
-        const { roles, bindings } = new AccountGrants(
-            { childName: (s) => this.childName(s), child: (extra) => this.child(extra) },
-            { ...this.#args, grants: [grant] },
-            this.handle,
-        );
-        return { role: roles[0], binding: bindings[0] };
     }
 }

@@ -25,7 +25,6 @@ import {
 import { ServiceEndpoint } from "./endpoints";
 import { checkReadNamespaces, handleOf, plainNamespace } from "./handles";
 import { networkGraphOf, recordPods } from "./network";
-import { Transform, transformed } from "./transform";
 import { PortPurpose, declaredPurpose } from "./portPurpose";
 import { DefinitionError } from "./errors";
 
@@ -126,22 +125,6 @@ export interface WorkloadArgs {
     reaches?: readonly ServiceEndpoint[];
     /** Options for the Deployment/StatefulSet itself, e.g. `statefulOptions()` when its pods own data. */
     workloadOptions?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete">;
-    /**
-     * Edits of what it makes, for what these arguments do not model (see {@link Transform}): each callback gets the
-     * arguments of its resource just before it is made, after the checks and the derived policies and checksums.
-     */
-    transform?: WorkloadTransforms;
-}
-
-/** The {@link Transform}s of a {@link Workload}'s resources. */
-export interface WorkloadTransforms {
-    /** The pod template's spec (of the Deployment or StatefulSet); a spec is no resource: `opts` is unused. */
-    podSpec?: Transform<k8s.types.input.core.v1.PodSpec>;
-    deployment?: Transform<k8s.apps.v1.DeploymentArgs>;
-    statefulSet?: Transform<k8s.apps.v1.StatefulSetArgs>;
-    /** Every Service of its pods: the main one and the extra ones (`name` tells them apart). */
-    service?: Transform<k8s.core.v1.ServiceArgs>;
-    disruptionBudget?: Transform<k8s.policy.v1.PodDisruptionBudgetArgs>;
 }
 
 /** A Service's port as the Service and the network policies write it. */
@@ -318,7 +301,7 @@ export class Workload extends RunbookComponent {
         this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
     }
 
-    /** The pod template: its labels, annotations (restart checksum) and pod spec, after `transform.podSpec`. */
+    /** The pod template: its labels, annotations (restart checksum) and pod spec. */
     private podTemplate(
         name: string,
         args: WorkloadArgs,
@@ -328,9 +311,7 @@ export class Workload extends RunbookComponent {
             labels: podLabels(args.app, selector, args.livePodLabels),
             ...podTemplateAnnotations(name, args),
         };
-        const spec = podSpecOf(args, args.cluster.platform, selector);
-        const podSpec = args.transform?.podSpec;
-        return { metadata, spec: podSpec ? (podSpec(spec, {}, name) ?? spec) : spec };
+        return { metadata, spec: podSpecOf(args, args.cluster.platform, selector) };
     }
 
     /** The Deployment's or StatefulSet's metadata and options (images left to OpenShift triggers when they own them). */
@@ -366,8 +347,7 @@ export class Workload extends RunbookComponent {
         const { metadata, opts } = this.workloadMetadata(args);
         const labels = standardLabels(args.app);
         const resourceName = this.childName("statefulset");
-        const made = transformed(
-            args.transform?.statefulSet,
+        return new k8s.apps.v1.StatefulSet(
             resourceName,
             {
                 metadata,
@@ -390,7 +370,6 @@ export class Workload extends RunbookComponent {
             },
             opts,
         );
-        return new k8s.apps.v1.StatefulSet(resourceName, made.args, made.opts);
     }
 
     private deployment(
@@ -404,8 +383,7 @@ export class Workload extends RunbookComponent {
         }
         const { metadata, opts } = this.workloadMetadata(args);
         const resourceName = this.childName("deployment");
-        const made = transformed(
-            args.transform?.deployment,
+        return new k8s.apps.v1.Deployment(
             resourceName,
             {
                 metadata,
@@ -418,7 +396,6 @@ export class Workload extends RunbookComponent {
             },
             opts,
         );
-        return new k8s.apps.v1.Deployment(resourceName, made.args, made.opts);
     }
 
     /** The budget of a workload of more than one replica ({@link disruptionBudgetSpec}). */
@@ -429,8 +406,7 @@ export class Workload extends RunbookComponent {
         const budget = disruptionBudgetSpec(args.replicas ?? 1, selector);
         if (!budget) return undefined;
         const resourceName = this.childName("pdb");
-        const made = transformed(
-            args.transform?.disruptionBudget,
+        return new k8s.policy.v1.PodDisruptionBudget(
             resourceName,
             {
                 metadata: {
@@ -442,7 +418,6 @@ export class Workload extends RunbookComponent {
             },
             this.child(),
         );
-        return new k8s.policy.v1.PodDisruptionBudget(resourceName, made.args, made.opts);
     }
 
     /**
@@ -584,8 +559,7 @@ export class Workload extends RunbookComponent {
         args: WorkloadArgs,
         selector: Record<string, string>,
     ): k8s.core.v1.Service {
-        const made = transformed(
-            args.transform?.service,
+        return new k8s.core.v1.Service(
             resourceName,
             {
                 metadata: { name: objectName, namespace: args.namespace, labels: standardLabels(args.app) },
@@ -598,6 +572,5 @@ export class Workload extends RunbookComponent {
             },
             this.child(),
         );
-        return new k8s.core.v1.Service(resourceName, made.args, made.opts);
     }
 }

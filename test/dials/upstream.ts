@@ -1,11 +1,6 @@
 import { strict as assert } from "assert";
 import { DIALS_EVIDENCE, publishedQueues } from "../../components/dials/evidence";
-import {
-    QueueView,
-    containerVerdict,
-    flagName,
-    unservedQueues,
-} from "../../components/shared/evidence/check";
+import { QueueView, containerVerdict, flagName, unservedQueues } from "../evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
@@ -90,7 +85,7 @@ export function readFacts(table: readonly ImageEvidence[], c: DialsContainer): R
 }
 
 /**
- * What the shared evidence rule (components/shared/evidence/check.ts) says of each container's variables: one it gets
+ * What the shared evidence rule (test/evidence/check.ts) says of each container's variables: one it gets
  * that its image never reads, or one its image requires that it does not get.
  */
 export function variableMismatches(containers: readonly DialsContainer[]): string[] {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { containerVerdict, scriptCommands, scriptVariables } from "../../components/shared/evidence/check";
+import { containerVerdict, scriptCommands, scriptVariables } from "./check";
 import { ORIGIN_CLI_EVIDENCE } from "../../components/shared/originCliEvidence";
 import { IMPORT_IMAGES_SCRIPT, SANDBOX_CLEANUP_SCRIPT } from "../../components/packit/scripts";
 import { restartScript } from "../../components/thoth/station/modules/restartPlan";

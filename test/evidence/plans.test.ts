@@ -1,11 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import {
-    QueueView,
-    containerVerdict,
-    flagName,
-    unservedQueues,
-} from "../../components/shared/evidence/check";
+import { QueueView, containerVerdict, flagName, unservedQueues } from "./check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 import { SYSTEMS } from "../../components/systems";

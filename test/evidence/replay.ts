@@ -6,7 +6,7 @@ import {
     listensOn,
     resolvePort,
     unservedQueues,
-} from "../../components/shared/evidence/check";
+} from "./check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";

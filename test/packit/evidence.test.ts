@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { QueueView, containerVerdict, unservedQueues } from "../../components/shared/evidence/check";
+import { QueueView, containerVerdict, unservedQueues } from "../evidence/check";
 import { imageVersion } from "../../components/shared/evidence/lookup";
 import type { ImageEvidence } from "../../components/shared/evidence/types";
 import { CENTOSMSG_QUEUE, PACKIT_EVIDENCE } from "../../components/packit/evidence";

@@ -6,7 +6,7 @@ import {
     standardLabels,
     workloadLabels,
 } from "../../components/shared/labels";
-import { childName, contentHash, duplicates, isDnsLabel, prefixed } from "../../components/shared/naming";
+import { contentHash, duplicates, isDnsLabel } from "../../components/shared/naming";
 import {
     parseQuantity,
     sized,
@@ -17,10 +17,7 @@ import { imageTriggerAnnotation } from "../../components/shared/imagestream";
 import { exposureUrl } from "../../components/shared/exposure";
 
 describe("shared pure helpers", () => {
-    it("names children from the parent and validates DNS labels", () => {
-        assert.equal(childName("packit", "postgres"), "packit-postgres");
-        assert.equal(prefixed("staging-", "deck"), "staging-deck");
-        assert.equal(prefixed(undefined, "deck"), "deck");
+    it("validates DNS labels", () => {
         assert.ok(isDnsLabel("staging-deck"));
         assert.ok(!isDnsLabel("Staging-deck"));
         assert.ok(!isDnsLabel("-deck"));

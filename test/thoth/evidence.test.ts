@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { SYSTEMS } from "../../components/systems";
-import { flagName } from "../../components/shared/evidence/check";
+import { flagName } from "../evidence/check";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 import { THOTH_EVIDENCE } from "../../components/thoth/evidence";
 import { alphaScript, zeroHaScript, zeroSingleScript } from "../../components/thoth/station/dgraphCommands";

@@ -1,6 +1,5 @@
 import { valueAt } from "../issues";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
-import { ClustersConfig } from "../program";
 import { isLocalStack, isProductionStack } from "../identity";
 import { StackTier } from "../system";
 import { Passed } from "./pass";
@@ -59,7 +58,6 @@ export interface ProductionSettingsInput {
     stack?: string;
     tier?: StackTier;
     read: readonly SystemRead[];
-    clusters: ClustersConfig;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { entryRef, evidenceFor } from "./lookup";
-import type { ImageEvidence, ReadFacts } from "./types";
+import { entryRef, evidenceFor } from "../../components/shared/evidence/lookup";
+import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 
 /** A container as a pod spec has it, reduced to what the evidence speaks of. */
 export interface ContainerView {
