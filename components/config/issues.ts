@@ -439,6 +439,9 @@ function knownKeys(schema: z.ZodType, path: readonly Segment[]): string {
     return knownKeyList(schema, path).join(", ") || "(none)";
 }
 
+/** A key JSON keeps as an own property but a parsed object never shows (zod skips it): refused wherever it stands. */
+const PROTO_KEY = "__proto__";
+
 /**
  * Control or bidirectional characters and oversized strings anywhere in a section: whatever field they are in,
  * they end up in an object (a ConfigMap, a label, a command line) where they are invisible or harmful.
@@ -470,7 +473,10 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
             v.forEach((x, i) => walk(x, [...path, i], depth + 1));
         } else if (v && typeof v === "object") {
             for (const [k, x] of Object.entries(v)) {
-                const keyReason = textProblem(k);
+                const keyReason =
+                    k === PROTO_KEY
+                        ? `"${PROTO_KEY}" is no setting: the schema drops it without a word, so what it holds would be lost (and merged into an object it would reach every object's prototype)`
+                        : textProblem(k);
                 if (keyReason) {
                     problems.push({
                         key: fullKey(formatPath(section, [...path, k])),

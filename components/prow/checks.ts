@@ -194,13 +194,16 @@ export function prowProblems(config: ProwConfig, env = resolveEnvironment(config
 /** Keys of the stack's documents that the merge over Prow's base documents refuses ({@link deepMerge}). */
 function documentProblems(config: ProwConfig): ConfigProblem[] {
     return Object.entries(config.documents ?? {}).flatMap(([name, doc]) =>
-        forbiddenKeyPaths(doc).map((path) => {
-            const key = formatPath("prow.documents", [name, ...path]);
-            return problem(
-                key,
-                `the key "${String(path[path.length - 1])}" is not allowed: merged into Prow's ${name} document, it would reach the prototype of every object in the program`,
-                removeCommand(key, { path: true }),
-            );
-        }),
+        // A `__proto__` key is refused wherever it stands in any section (textProblems): once is enough.
+        forbiddenKeyPaths(doc)
+            .filter((path) => path[path.length - 1] !== "__proto__")
+            .map((path) => {
+                const key = formatPath("prow.documents", [name, ...path]);
+                return problem(
+                    key,
+                    `the key "${String(path[path.length - 1])}" is not allowed: merged into Prow's ${name} document, it would reach the prototype of every object in the program`,
+                    removeCommand(key, { path: true }),
+                );
+            }),
     );
 }

@@ -216,3 +216,30 @@ describe("a YAML number whose source text is unknown", () => {
         assert.match(p.message, /the number 1\.1 \(an unquoted 1\.10 reads as 1\.1\)/);
     });
 });
+
+describe("a __proto__ key in a section", () => {
+    const schema = z.object({ a: z.record(z.string(), z.unknown()).optional() }).strict();
+    const segment = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/);
+
+    it("is refused at any depth with its full key and the rm that removes it, where the schema would drop it silently", () => {
+        fc.assert(
+            fc.property(fc.array(segment, { maxLength: 4 }), (path) => {
+                // JSON.parse keeps __proto__ as an own key, as the stack file's value reaches the program.
+                const nested = path.reduceRight<unknown>((inner, k) => ({ [k]: inner }), { keep: "1" });
+                const value = JSON.parse(`{"a": {"__proto__": ${JSON.stringify(nested)}}}`) as unknown;
+                assert.deepEqual(schema.parse(value), { a: {} }, "zod drops it: the reason for the rule");
+                const found = textProblems("x", schema, value);
+                assert.equal(found.length, 1, JSON.stringify(found));
+                assert.equal(found[0].key, "runbooks:x.a.__proto__");
+                assert.match(found[0].message, /^the key "__proto__" is no setting/);
+                assert.match(found[0].fix, /^pulumi config rm --path/);
+            }),
+            { numRuns: 20 },
+        );
+    });
+
+    it("control: the same value under an ordinary key is no problem", () => {
+        const value = JSON.parse('{"a": {"proto": {"keep": "1"}}}') as unknown;
+        assert.deepEqual(textProblems("x", schema, value), []);
+    });
+});

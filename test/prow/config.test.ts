@@ -87,8 +87,14 @@ describe("prow config errors", () => {
             '{"tide": {"__proto__": {"polluted": true}}, "constructor": 1, "branch-protection": [{"prototype": {}}]}',
         ) as Record<string, unknown>;
         const err = await configError("stage", patchProw({ documents: { config } }));
+        // `__proto__` is refused as it is in every section; the merge's own keys by the merge's reason.
+        const proto = problem(err, "runbooks:prow.documents.config.tide.__proto__");
+        assert.match(proto.message, /^the key "__proto__" is no setting/);
+        assert.equal(
+            proto.fix.replace(/'/g, ""),
+            "pulumi config rm --path prow.documents.config.tide.__proto__",
+        );
         for (const key of [
-            "prow.documents.config.tide.__proto__",
             "prow.documents.config.constructor",
             "prow.documents.config.branch-protection[0].prototype",
         ]) {
