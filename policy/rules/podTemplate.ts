@@ -13,7 +13,8 @@ function stringMap(v: unknown): Record<string, string> {
 /** The labels of a pod template (`spec.template.metadata.labels`, a CronJob's under its jobTemplate). */
 export function templateLabels(props: Obj): Record<string, string> {
     const spec = isObj(props.spec) ? props.spec : {};
-    const template = isObj(spec.template) ? spec.template : {};
+    const job = isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec) ? spec.jobTemplate.spec : {};
+    const template = isObj(spec.template) ? spec.template : isObj(job.template) ? job.template : {};
     const meta = isObj(template.metadata) ? template.metadata : {};
     return stringMap(meta.labels);
 }

@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import { checkResources } from "../../policy/rules";
 import type { PolicyInput } from "../../policy/rules/types";
+import { templateLabels } from "../../policy/rules/podTemplate";
 import {
     cpuRequests,
     cronJobDeadline,
@@ -117,5 +118,19 @@ describe("policy rules of workloads", () => {
         assert.deepEqual(cpuRequests.check(deployment([sized({ memory: "1Gi" })]), CONTEXT), [
             'Deployment ns/web: container "app" requests no CPU (spec.template.spec.containers[0].resources.requests.cpu)',
         ]);
+    });
+});
+
+describe("the labels of a workload's pod template", () => {
+    const labels = { app: "a" };
+    const template = { metadata: { labels }, spec: { containers: [] } };
+
+    it("are read under spec.template, and a CronJob's under its jobTemplate", () => {
+        assert.deepEqual(templateLabels({ spec: { template } }), labels);
+        assert.deepEqual(templateLabels({ spec: { jobTemplate: { spec: { template } } } }), labels);
+    });
+
+    it("control: an object without a pod template has none", () => {
+        assert.deepEqual(templateLabels({ spec: { schedule: "@daily" } }), {});
     });
 });
