@@ -10,6 +10,7 @@ import { SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
 import { recordPods, recordService } from "../shared/network";
 import { AppIdentity, standardLabels } from "../shared/labels";
+import { podServiceArgs } from "../shared/service";
 import { sclorgPostgresProbes } from "../shared/probes";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { statefulOptions } from "../shared/protect";
@@ -163,14 +164,12 @@ export class PackitPostgres extends SystemPart<PackitSection> {
         });
         return new k8s.core.v1.Service(
             this.childName("service"),
-            {
-                metadata: {
-                    name: this.host,
-                    namespace: args.namespace.name,
-                    labels: standardLabels(app("postgres")),
-                },
+            podServiceArgs({
+                name: this.host,
+                namespace: args.namespace.name,
+                app: app("postgres"),
                 spec: { selector, ports },
-            },
+            }),
             // The selector is labels, no reference.
             // order: an upgrade moves `postgres` to the new server only once that server runs.
             this.child({ dependsOn: [currentServer] }),

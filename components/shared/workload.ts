@@ -27,6 +27,7 @@ import { checkReadNamespaces, handleOf, plainNamespace } from "./handles";
 import { networkGraphOf, recordPods } from "./network";
 import { PortPurpose, declaredPurpose } from "./portPurpose";
 import { DefinitionError } from "./errors";
+import { podServiceArgs } from "./service";
 
 export interface ServicePort {
     name: string;
@@ -561,15 +562,17 @@ export class Workload extends RunbookComponent {
     ): k8s.core.v1.Service {
         return new k8s.core.v1.Service(
             resourceName,
-            {
-                metadata: { name: objectName, namespace: args.namespace, labels: standardLabels(args.app) },
+            podServiceArgs({
+                name: objectName,
+                namespace: args.namespace,
+                app: args.app,
                 spec: {
                     selector,
                     ...(svc.headless ? { clusterIP: "None" } : {}),
                     ...(svc.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
                     ...(svc.ports.length > 0 ? { ports: svc.ports.map(servicePort) } : {}),
                 },
-            },
+            }),
             this.child(),
         );
     }

@@ -5,7 +5,13 @@ import { pinnedImages } from "./images";
 import { statefulProtected } from "./stateful";
 import { noWildcardRbac } from "./rbac";
 import { publicEndpointsTls } from "./tls";
-import { cpuRequests, cronJobDeadline, disruptionBudgets, readinessOnServing } from "./workloads";
+import {
+    cpuRequests,
+    cronJobDeadline,
+    disruptionBudgets,
+    readinessOnServing,
+    serviceSelectsPods,
+} from "./workloads";
 import { defaultDenyIngress } from "./network";
 import { PolicyInput, Rule, RuleContext, StackRule, isStackRule } from "./types";
 
@@ -23,6 +29,7 @@ export const RULES: readonly (Rule | StackRule)[] = [
     cpuRequests,
     cronJobDeadline,
     readinessOnServing,
+    serviceSelectsPods,
     disruptionBudgets,
     defaultDenyIngress,
 ];

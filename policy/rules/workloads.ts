@@ -92,6 +92,38 @@ export const readinessOnServing: StackRule = {
     },
 };
 
+/**
+ * Every Service with a selector selects the pods of a workload of the stack in its namespace. The deploy leaves a
+ * Service's readiness to the workload it selects (components/shared/service.ts skips the provider's Service await),
+ * so a Service that selects nothing would otherwise deploy green and serve nobody.
+ */
+export const serviceSelectsPods: StackRule = {
+    name: "service-selects-pods",
+    description:
+        "Every Service with a selector selects the pods of a workload of the stack in its namespace.",
+    checkStack(resources) {
+        const workloads = resources.filter((r) => SERVING_KINDS.has(kindOf(r.type) ?? ""));
+        return resources
+            .filter((svc) => kindOf(svc.type) === "Service")
+            .filter((svc) => {
+                const selector = specOf(svc.props).selector;
+                return isObj(selector) && Object.keys(selector).length > 0;
+            })
+            .filter(
+                (svc) =>
+                    !workloads.some(
+                        (w) =>
+                            scopeOf(w) === scopeOf(svc) &&
+                            serviceSelects(specOf(svc.props).selector, templateLabels(w.props)),
+                    ),
+            )
+            .map((svc) => ({
+                urn: svc.urn,
+                message: `${describe(svc.type, svc.props)}: its selector ${JSON.stringify(specOf(svc.props).selector)} selects the pods of no workload in its namespace (spec.selector must be the pod labels of the workload it serves)`,
+            }));
+    },
+};
+
 /** Replicas of a workload (1 when unset, as the API defaults it). */
 function replicasOf(props: Obj): number {
     const replicas = specOf(props).replicas;

@@ -90,6 +90,7 @@ describe("policy pack served to the engine (policy/index.ts over gRPC)", functio
                 "cpu-requests",
                 "cronjob-starting-deadline",
                 "readiness-on-serving",
+                "service-selects-pods",
                 "disruption-budgets",
                 "default-deny-ingress",
             ],

@@ -8,6 +8,7 @@ import {
     cronJobDeadline,
     disruptionBudgets,
     readinessOnServing,
+    serviceSelectsPods,
     servingContainers,
 } from "../../policy/rules/workloads";
 
@@ -71,6 +72,44 @@ describe("policy rules of workloads", () => {
         );
         const probed = deployment([{ ...app, readinessProbe: probe }, sidecar]);
         assert.deepEqual(checkResources([probed, service("http")], CONTEXT, [readinessOnServing]), []);
+    });
+
+    it("service-selects-pods: a Service whose selector picks no workload's pods in its namespace and cluster is refused", () => {
+        const w = deployment([app]);
+        const verdict = (svc: PolicyInput) =>
+            checkResources([w, svc], CONTEXT, [serviceSelectsPods]).map((v) => v.message);
+        assert.deepEqual(verdict(service("http")), []);
+        // A Service without a selector (its endpoints are written by hand or by a controller) selects nothing by design.
+        assert.deepEqual(verdict(service("http", {})), []);
+        assert.match(
+            verdict(service("http", { app: "db" }))[0],
+            /Service ns\/web: its selector \{"app":"db"\} selects the pods of no workload/,
+        );
+        assert.equal(verdict(service("http", LABELS, "other")).length, 1);
+        assert.equal(verdict({ ...service("http"), provider: "urn:other" }).length, 1);
+        // Generated: a selector is satisfied exactly when each of its pairs is among the pod labels.
+        for (let i = 0; i < 200; i++) {
+            const pool = ["a", "b", "c", "d"];
+            const pick = () =>
+                Object.fromEntries(
+                    pool.filter(() => Math.random() < 0.5).map((k) => [k, Math.random() < 0.5 ? "x" : "y"]),
+                );
+            const labels = pick();
+            const selector = pick();
+            const pod = obj("kubernetes:apps/v1:Deployment", {
+                metadata: { name: "w", namespace: "ns" },
+                spec: { template: { metadata: { labels }, spec: { containers: [app] } } },
+            });
+            const selects = Object.entries(selector).every(([k, v]) => labels[k] === v);
+            const refused = checkResources([pod, service("http", selector)], CONTEXT, [
+                serviceSelectsPods,
+            ]).length;
+            assert.equal(
+                refused,
+                Object.keys(selector).length === 0 || selects ? 0 : 1,
+                JSON.stringify({ labels, selector }),
+            );
+        }
     });
 
     it("disruption-budgets: exactly one budget per multi-replica workload, never one that blocks a drain", () => {

@@ -37,6 +37,8 @@ const RUN = [
     "      [e2e] engine local: fresh cluster: 8.0 s",
     "      [e2e] engine: pulumi up (local): 99.7 s",
     "      [e2e] engine: readiness: 0.4 s",
+    "      [e2e] engine: preview --expect-no-changes: 14.2 s",
+    "      [e2e] engine: preview --refresh --expect-no-changes: 29.0 s",
     "      [e2e] phase times: first apply 12.0 s; engine: pulumi up (local) 99.7 s",
 ].join("\n");
 
@@ -66,8 +68,12 @@ describe("npm run bench -- --only engine", () => {
         assert.deepEqual(rows.slice(1), [
             "  kubectl apply --server-side + readiness          18.1 s  (apply 12.0 s, readiness 6.1 s)",
             "  pulumi up (default --parallel) + readiness      100.1 s  (up 99.7 s, readiness 0.4 s; 5.53x kubectl's)",
+            "  no-op pulumi preview --expect-no-changes         14.2 s  (after that up)",
+            "    the same with --refresh                        29.0 s  (every object read back)",
             "  kubectl apply --server-side + readiness          18.1 s  (apply 12.0 s, readiness 6.1 s)",
             "  pulumi up --parallel 32 + readiness              40.7 s  (up 40.3 s, readiness 0.4 s; 2.25x kubectl's)",
+            "  no-op pulumi preview --expect-no-changes         14.2 s  (after that up)",
+            "    the same with --refresh                        29.0 s  (every object read back)",
         ]);
     });
 

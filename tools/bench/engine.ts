@@ -12,6 +12,7 @@ export const ENGINE_CHECKS = [
     "(a) server-side apply (strict field validation) of every object succeeds: CRDs, namespaces, the rest",
     "(b) every Deployment and StatefulSet becomes Ready and every PersistentVolumeClaim binds",
     "pulumi up creates every object of the render, and every workload becomes Ready",
+    "a second pulumi preview --expect-no-changes passes, with and without --refresh",
 ] as const;
 
 /** The phases those checks time (`timed(...)` in e2e/local.e2e.ts), as the e2e prints them. */
@@ -20,6 +21,8 @@ export const ENGINE_PHASES = {
     applyReady: "readiness (every workload Ready, every claim Bound)",
     up: "engine: pulumi up (local)",
     upReady: "engine: readiness",
+    noOpPreview: "engine: preview --expect-no-changes",
+    noOpRefresh: "engine: preview --refresh --expect-no-changes",
 } as const;
 
 /** The variable the e2e's first `pulumi up` reads its `--parallel` from (unset or 0: the engine's default). */
@@ -42,6 +45,8 @@ export interface EngineRun {
     parallel: number;
     kubectl?: { apply: number; ready: number };
     engine?: { up: number; ready: number };
+    /** The no-op preview after that up: plain, and with `--refresh` (every object read back from the cluster). */
+    preview?: { plain: number; refresh: number };
     /** The e2e's own line when it skipped every engine check (a missing CLI, language host or plugin). */
     skipped?: string;
     /** The run failed: its exit code and the end of its output. */
@@ -55,11 +60,13 @@ export function engineRun(parallel: number, output: string, code: number | null)
         t.has(a) && t.has(b) ? [t.get(a) ?? 0, t.get(b) ?? 0] : undefined;
     const applied = both(ENGINE_PHASES.apply, ENGINE_PHASES.applyReady);
     const upped = both(ENGINE_PHASES.up, ENGINE_PHASES.upReady);
+    const previewed = both(ENGINE_PHASES.noOpPreview, ENGINE_PHASES.noOpRefresh);
     const skipped = /\[e2e\] (engine checks SKIPPED.*)$/m.exec(output)?.[1];
     return {
         parallel,
         ...(applied ? { kubectl: { apply: applied[0], ready: applied[1] } } : {}),
         ...(upped ? { engine: { up: upped[0], ready: upped[1] } } : {}),
+        ...(previewed ? { preview: { plain: previewed[0], refresh: previewed[1] } } : {}),
         ...(skipped ? { skipped } : {}),
         ...(code === 0
             ? {}
@@ -101,6 +108,10 @@ export function engineRows(runs: readonly EngineRun[]): string[] {
             );
         } else {
             rows.push(`  pulumi up ${flag}: not measured: ${run.skipped ?? "the e2e did not time it"}`);
+        }
+        if (run.preview) {
+            rows.push(row("no-op pulumi preview --expect-no-changes", run.preview.plain, "after that up"));
+            rows.push(row("  the same with --refresh", run.preview.refresh, "every object read back"));
         }
         if (run.failed) rows.push(`  the e2e run failed, ${run.failed}`);
     }

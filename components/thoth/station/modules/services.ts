@@ -9,7 +9,7 @@ import { EnvMap, mergeEnv } from "../../../shared/env";
 import { HandleKeyRef } from "../../../shared/handles";
 import { Exposure, ExposureSpec } from "../../../shared/exposure";
 import { ExposureAudience, PortPurpose } from "../../../shared/portPurpose";
-import { standardLabels } from "../../../shared/labels";
+import { podServiceArgs } from "../../../shared/service";
 import { httpProbe, tcpProbe } from "../../../shared/probes";
 import { Sizing } from "../../../shared/resources";
 import { AccessGrant, ServiceAccount } from "../../../shared/serviceAccount";
@@ -480,14 +480,12 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
         });
         new k8s.core.v1.Service(
             this.childName(`${serviceName}-service`),
-            {
-                metadata: {
-                    name: serviceName,
-                    namespace: this.#args.namespaceRefs[namespace],
-                    labels: standardLabels(app),
-                },
+            podServiceArgs({
+                name: serviceName,
+                namespace: this.#args.namespaceRefs[namespace],
+                app,
                 spec: { selector, ports },
-            },
+            }),
             this.child(),
         );
         new Exposure(
