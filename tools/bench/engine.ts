@@ -43,6 +43,14 @@ export function checksGrep(): string {
 /** What one run measured: both ways to the same Ready cluster, and why the engine's is missing when it is. */
 export interface EngineRun {
     parallel: number;
+    /**
+     * The run set `PULUMI_SKIP_CHECKPOINTS`: the state is written once, at the end, instead of after every step. The
+     * DIY backends rewrite the whole state file on every step (pulumi/pulumi@a05d88f:pkg/backend/diy/state.go
+     * saveCheckpoint: marshal, `.bak` copy, write); only Pulumi Cloud journals steps instead
+     * (pkg/backend/httpstate/backend.go:2013). Measured to say what the checkpoints cost, never how to deploy: an
+     * up that dies without them leaves no record of what it created.
+     */
+    withoutCheckpoints?: boolean;
     kubectl?: { apply: number; ready: number };
     engine?: { up: number; ready: number };
     /** The no-op preview after that up: plain, and with `--refresh` (every object read back from the cluster). */
@@ -54,7 +62,12 @@ export interface EngineRun {
 }
 
 /** Reads a run of the e2e checks from its output and exit code. */
-export function engineRun(parallel: number, output: string, code: number | null): EngineRun {
+export function engineRun(
+    parallel: number,
+    output: string,
+    code: number | null,
+    withoutCheckpoints = false,
+): EngineRun {
     const t = phaseTimes(output);
     const both = (a: string, b: string) =>
         t.has(a) && t.has(b) ? [t.get(a) ?? 0, t.get(b) ?? 0] : undefined;
@@ -64,6 +77,7 @@ export function engineRun(parallel: number, output: string, code: number | null)
     const skipped = /\[e2e\] (engine checks SKIPPED.*)$/m.exec(output)?.[1];
     return {
         parallel,
+        ...(withoutCheckpoints ? { withoutCheckpoints } : {}),
         ...(applied ? { kubectl: { apply: applied[0], ready: applied[1] } } : {}),
         ...(upped ? { engine: { up: upped[0], ready: upped[1] } } : {}),
         ...(previewed ? { preview: { plain: previewed[0], refresh: previewed[1] } } : {}),
@@ -84,7 +98,9 @@ export function engineRows(runs: readonly EngineRun[]): string[] {
         "(d) the local stack on the e2e's control plane, each until every workload is Ready (fresh cluster each)",
     ];
     for (const run of runs) {
-        const flag = run.parallel > 0 ? `--parallel ${run.parallel}` : "(default --parallel)";
+        const flag =
+            (run.parallel > 0 ? `--parallel ${run.parallel}` : "(default --parallel)") +
+            (run.withoutCheckpoints ? ", PULUMI_SKIP_CHECKPOINTS" : "");
         const k = run.kubectl ? run.kubectl.apply + run.kubectl.ready : undefined;
         if (run.kubectl && k !== undefined) {
             const { apply, ready } = run.kubectl;
@@ -122,23 +138,31 @@ export function engineRows(runs: readonly EngineRun[]): string[] {
 const MISSING = /^\[e2e\] missing in .*$/m;
 
 /**
- * Runs the e2e checks once per `parallel` value (0: the engine's default) through `e2e/run.sh`, which stops at once,
- * naming what is missing, when the toolchain is not built; then nothing else is run.
+ * Runs the e2e checks once per `parallel` value (0: the engine's default) through `e2e/run.sh`, then once more at the
+ * first value without per-step checkpoints ({@link EngineRun.withoutCheckpoints}). It stops at once, naming what is
+ * missing, when the toolchain is not built; then nothing else is run.
  */
 export function benchEngine(parallels: readonly number[]): string[] {
     const grep = checksGrep();
     const runs: EngineRun[] = [];
-    for (const parallel of parallels) {
+    const variants = [
+        ...parallels.map((parallel) => ({ parallel, withoutCheckpoints: false })),
+        ...parallels.slice(0, 1).map((parallel) => ({ parallel, withoutCheckpoints: true })),
+    ];
+    for (const { parallel, withoutCheckpoints } of variants) {
+        const env: NodeJS.ProcessEnv = { ...process.env, [PARALLEL_VARIABLE]: String(parallel) };
+        if (withoutCheckpoints) env.PULUMI_SKIP_CHECKPOINTS = "true";
+        else delete env.PULUMI_SKIP_CHECKPOINTS;
         const res = spawnSync("bash", [path.join("e2e", "run.sh"), "--grep", grep], {
             cwd: repoRoot(),
             encoding: "utf8",
             maxBuffer: 64 * 1024 * 1024,
-            env: { ...process.env, [PARALLEL_VARIABLE]: String(parallel) },
+            env,
         });
         const output = `${res.stdout ?? ""}${res.stderr ?? ""}`;
         const missing = MISSING.exec(output)?.[0];
         if (missing) return [`(d) engine: SKIPPED, ${missing.replace(/^\[e2e\] /, "")}`];
-        runs.push(engineRun(parallel, output, res.status));
+        runs.push(engineRun(parallel, output, res.status, withoutCheckpoints));
     }
     return engineRows(runs);
 }
