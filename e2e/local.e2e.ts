@@ -1364,7 +1364,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         it("an up killed midway, then npm run recover (plugins, stale lock, refresh, adoption up on a copy of the stack file, clear pending creates, up, preview) leaves a clean state", async function () {
             const { copy: c, stack } = await scenario("engine interrupted");
             // Killed like a lost CI runner: SIGKILL, no chance to write the state or drop the lock.
-            await timed("engine: up killed while a Service is being created", async () => {
+            await timed("engine: up killed while an awaited create runs", async () => {
                 const child = spawn(
                     path.join(tools.cliDir!, "pulumi"),
                     ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK],
@@ -1375,20 +1375,30 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         stdio: ["ignore", "pipe", "pipe"],
                     },
                 );
-                // Killed while a Service is being created: its await lasts at least 10 s after its endpoints settle,
-                // so the kill always lands on a create the engine has begun and not recorded (a fixed delay after
-                // the first create sometimes landed between creates and left nothing pending).
+                // Killed while a create has run for a while and not ended (a Deployment or StatefulSet waiting for its
+                // pods, a claim for its volume): the kill lands on a create the engine has begun and not recorded. A
+                // fixed delay sometimes landed between creates and left nothing pending.
                 let created = 0;
-                let serviceCreating = false;
+                let pending = "";
+                const running = new Map<string, number>();
                 child.stdout!.on("data", (d: Buffer) => {
-                    const text = d.toString();
-                    created += (text.match(/created/g) ?? []).length;
-                    if (/kubernetes:core\/v1:Service \S+ creating/.test(text)) serviceCreating = true;
+                    const lines = (pending + d.toString()).split("\n");
+                    pending = lines.pop() ?? "";
+                    for (const line of lines) {
+                        const step = /(\S+:\S+:\S+) (\S+) (creating|created)\b/.exec(line);
+                        if (!step) continue;
+                        const key = `${step[1]} ${step[2]}`;
+                        if (step[3] === "creating") running.set(key, running.get(key) ?? Date.now());
+                        else {
+                            running.delete(key);
+                            created++;
+                        }
+                    }
                 });
                 const exited = new Promise((resolve) => child.on("exit", resolve));
-                const deadline = Date.now() + 120_000;
-                while (!serviceCreating && Date.now() < deadline) await sleep(200);
-                await sleep(3_000);
+                const deadline = Date.now() + 180_000;
+                const longRunning = () => [...running.values()].some((t) => Date.now() - t >= 2_000);
+                while (!(created >= 20 && longRunning()) && Date.now() < deadline) await sleep(100);
                 process.kill(-child.pid!, "SIGKILL");
                 await exited;
                 log(`killed after ${created} creates`);
