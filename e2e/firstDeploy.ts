@@ -163,7 +163,8 @@ export function sample(watched: readonly Watched[], items: readonly K8sObject[],
  * of its name, or no Ready pod its live selector selects), with when (s after the first sample) and why; except that
  * a workload the program rolls with `Recreate` (`recreate`: a singleton, or the one writer of a ReadWriteOnce claim,
  * which must never run two pods) may be without a Ready pod while its own pod is swapped, as long as it stays the
- * same object: that gap, in seconds, is returned for each of them instead.
+ * same object: that gap, in seconds (at most: from the sample before to the sample after), is returned for each of them
+ * instead.
  */
 export function lostPods(
     watched: readonly Watched[],
@@ -177,7 +178,12 @@ export function lostPods(
         if (down.length === 0) continue;
         const swapped = down.every((s) => s.why[w.id] === NO_READY_POD);
         if (recreate.has(w.id) && swapped) {
-            out.gaps[w.id] = (down[down.length - 1].at - down[0].at) / 1000;
+            // From the last sample with a Ready pod before to the first after: the gap's upper bound.
+            const first = samples.indexOf(down[0]);
+            const last = samples.indexOf(down[down.length - 1]);
+            const from = samples[Math.max(first - 1, 0)].at;
+            const to = samples[Math.min(last + 1, samples.length - 1)].at;
+            out.gaps[w.id] = (to - from) / 1000;
             continue;
         }
         const first = down.find((s) => s.why[w.id] !== NO_READY_POD) ?? down[0];
