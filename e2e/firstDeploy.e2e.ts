@@ -94,7 +94,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
     let report: Report;
     /** The report exited 0 after its fixes: the documented first deploy may go on. */
     let go = false;
-    let watched: Watched[] = [];
+    const watched: Watched[] = [];
     const samples: Sample[] = [];
     const steps: PlannedStep[] = [];
     const uids = new Map<string, string>();
