@@ -373,7 +373,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             {},
         );
         log(
-            `up: ${JSON.stringify(ops)}; ${samples.length} samples of ${watched.length} live workloads, none without a Ready pod; every live selector kept`,
+            `up: ${JSON.stringify(ops)}; ${samples.length} samples of ${watched.length} live workloads, none lost (no Ready pod outside a Recreate swap, none deleted or replaced); every live selector kept`,
         );
     });
 
