@@ -97,12 +97,19 @@ function databaseUris(copy: StackCopy): Record<string, string> {
 }
 
 /**
- * Prepares a copy of committed stack `stack` against the cluster `kubeconfig` reaches (its kube-system uid `uid`).
+ * Prepares a copy of committed stack `stack` against the cluster `kubeconfig` reaches (its kube-system uid `uid`);
+ * `source` is the stack file to copy when it is not the committed one (an operator's reviewed edit of it, such as the
+ * first deploy's fixes: e2e/firstDeploy.e2e.ts).
  * Production is the committed file: the copy becomes a git repository whose HEAD holds the prepared file, as an
  * operator's checkout holds theirs, so the engine's committed-production check runs as it does there.
  */
-export function prepareCommittedCopy(stack: string, kubeconfig: string, uid: string): PreparedCopy {
-    const copy = StackCopy.create(stack);
+export function prepareCommittedCopy(
+    stack: string,
+    kubeconfig: string,
+    uid: string,
+    source?: string,
+): PreparedCopy {
+    const copy = StackCopy.create(stack, source);
     const set: string[] = [];
     const secrets: string[] = [];
     try {

@@ -76,7 +76,9 @@ export const clustersSchema = z.record(
             description: z.string().optional().meta({ example: "Red Hat PSI OpenShift 4" }),
             /**
              * First deploy onto a cluster where the objects already exist: the provider updates an existing object
-             * instead of failing with AlreadyExists (`upsertExistingObjects`). Switch it off after that deploy.
+             * instead of failing with AlreadyExists (`upsertExistingObjects`), its fields forced over the managers
+             * that hold them today (`enablePatchForce`), as `npm run adopt`'s dry run applies them. Switch it off after
+             * that deploy.
              */
             adoptExisting: z.boolean().default(false).meta({ example: "false" }),
             /**

@@ -70,7 +70,8 @@ export class KubernetesCluster implements ClusterContext {
             // cluster.
             void pulumi.log.warn(
                 `clusters.${args.name}.adoptExisting is on: existing objects on cluster "${args.name}" are taken over ` +
-                    `instead of failing with AlreadyExists. Switch it off after the first successful deploy ` +
+                    `instead of failing with AlreadyExists, their fields forced over the managers that hold them today. Switch ` +
+                    `it off after the first successful deploy ` +
                     `(pulumi config set --stack ${pulumi.getStack()} --path clusters.${args.name}.adoptExisting false).`,
             );
         }
@@ -80,7 +81,11 @@ export class KubernetesCluster implements ClusterContext {
                 kubeconfig: pulumi.secret(args.kubeconfig),
                 context: args.context,
                 enableServerSideApply: true,
-                ...(args.adoptExisting ? { upsertExistingObjects: true } : {}),
+                // The adoption run takes over the fields today's managers (kubectl, oc, Argo CD) hold: forced, as
+                // the migration report's dry run applies (tools/adopt/kube.ts), so the up does what the report showed.
+                // Unforced, the first up stops on the first field another manager holds with another value (measured
+                // on e2e/firstDeploy.e2e.ts: ImageStream spec.tags) and leaves a half-made stack.
+                ...(args.adoptExisting ? { upsertExistingObjects: true, enablePatchForce: true } : {}),
             },
             opts,
         );

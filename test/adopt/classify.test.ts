@@ -46,6 +46,22 @@ describe("adopt: classification of one object", function () {
         assert.equal(refusedOnly.verdict, "blocking");
     });
 
+    it("a Recreate the live RollingUpdate defaults refuse blocks with the patch that sets the live strategy first", function () {
+        const today = live(deployment("web:v1"));
+        const refused = classify(desired(deployment("web:v1")), today, {
+            refused:
+                "Deployment.apps \"web\" is invalid: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'",
+        });
+        assert.equal(refused.verdict, "blocking");
+        assert.match(
+            refused.reasons[0],
+            /cannot remove under server-side apply.*kubectl -n shop patch deployment web --type=json -p '\[\{"op":"replace","path":"\/spec\/strategy","value":\{"type":"Recreate"\}\}\]', then run the report again$/,
+        );
+        // Any other refusal has no such fix.
+        const other = classify(desired(deployment("web:v1")), today, { refused: "spec.foo: Invalid value" });
+        assert.doesNotMatch(other.reasons[0], /kubectl/);
+    });
+
     it("Secrets: masked plan values are taken from the live object; a key the live object lacks shows as added", function () {
         const today = live(secret({ password: "b2xk" }));
         const form = applyForm(secret({}, { password: "[secret]", user: "[secret]" }), today);

@@ -5,7 +5,8 @@ import { inspectCluster } from "../../tools/adopt/run";
 import { FakeCluster } from "./fixtures";
 import { DIALS_LIVE } from "../fixtures/live/dials";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
-import { StackValues, systemObjects } from "../fixtures/live/program";
+import { systemObjects } from "../fixtures/live/program";
+import { DIALS_LIVE_PASSWORDS, dialsLiveLayout } from "../fixtures/live/fixes";
 import { LiveSystem, liveObjects } from "../fixtures/live/types";
 
 // The first deploy of Pulumi.prod.yaml's DIALS over DIALS as cms-DQM/dials@9fd1394 oc/prod runs it (the commit whose
@@ -19,24 +20,6 @@ async function report(live: LiveSystem, desired: readonly DesiredObject[]): Prom
     return buildReport("prod", r.findings, r.leftBehind, [], r);
 }
 
-/** The report's fixes for the 9fd1394 layout, as the operator applies them (report text: layout and Secrets). */
-function describeLiveLayout(values: StackValues): void {
-    const dials = values.dials as {
-        workspaces: { name: string; egroup: string; indexer?: boolean }[];
-        etl: { commonIndexer?: boolean; extraQueues: string[] };
-    };
-    // DJANGO_WORKSPACES of cms-DQM/dials@9fd1394 oc/prod/configmaps/backend.yaml names egamma's e-group.
-    const egamma = { name: "egamma", egroup: "cms-dqm-runregistry-offline-egamma-certifiers" };
-    dials.workspaces = [...dials.workspaces, egamma]
-        .map((w) => ({ ...w, indexer: false }))
-        .sort((a, b) => a.name.localeCompare(b.name));
-    dials.etl.commonIndexer = true;
-    dials.etl.extraQueues = ["private-bulk"];
-}
-
-/** The live Redis passwords, set as the report's regenerated-value findings ask (pulumi config set --secret). */
-const LIVE_PASSWORDS = ["dials-redis-etl-broker-password", "dials-redis-web-cache-password"];
-
 describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
     this.timeout(120_000);
     let committed: DesiredObject[];
@@ -44,7 +27,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
 
     before(async () => {
         committed = await systemObjects("prod", "dials");
-        fixed = await systemObjects("prod", "dials", describeLiveLayout, LIVE_PASSWORDS);
+        fixed = await systemObjects("prod", "dials", dialsLiveLayout, DIALS_LIVE_PASSWORDS);
     });
 
     it("keeps every live selector and the pod labels live Services select: no workload is replaced", () => {

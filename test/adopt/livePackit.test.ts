@@ -5,7 +5,8 @@ import { inspectCluster } from "../../tools/adopt/run";
 import { FakeCluster } from "./fixtures";
 import { PACKIT_LIVE } from "../fixtures/live/packit";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
-import { StackValues, systemObjects } from "../fixtures/live/program";
+import { systemObjects } from "../fixtures/live/program";
+import { packitWhereItRuns } from "../fixtures/live/fixes";
 import { LiveSystem, liveObjects } from "../fixtures/live/types";
 
 // The first deploy of Pulumi.prod.yaml's Packit over Packit as packit/deployment@1f79bca runs it (Deployments,
@@ -19,22 +20,6 @@ async function report(live: LiveSystem, desired: readonly DesiredObject[]): Prom
     return buildReport("prod", r.findings, r.leftBehind, [], r);
 }
 
-/** The report's fixes: the MP+ project where production runs (made by the platform), the live database claim. */
-function whereItRuns(values: StackValues): void {
-    const packit = values.packit as {
-        namespace: string;
-        createNamespaces: boolean;
-        postgres: { claimName: string; storage: string };
-    };
-    const clusters = values.clusters as Record<string, { namespaces: Record<string, string> }>;
-    clusters["packit-auto"].namespaces["packit--prod"] = "packit";
-    packit.namespace = "packit--prod";
-    packit.createNamespaces = false;
-    packit.postgres.claimName = "postgres-15";
-    // openshift/postgres.yml.j2: 4Gi in prod.
-    packit.postgres.storage = "4Gi";
-}
-
 describe("adopt: Packit over packit/deployment@1f79bca", function () {
     this.timeout(120_000);
     let committed: DesiredObject[];
@@ -42,7 +27,7 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
 
     before(async () => {
         committed = await systemObjects("prod", "packit");
-        fixed = await systemObjects("prod", "packit", whereItRuns);
+        fixed = await systemObjects("prod", "packit", packitWhereItRuns);
     });
 
     it("the committed stack: packit-prod is empty where production runs in packit--prod: blocks, no second Packit", async () => {

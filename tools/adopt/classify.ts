@@ -78,6 +78,24 @@ function regenerated(desired: DesiredObject, live: KubeObject): string[] {
 }
 
 /**
+ * The way past a refusal the live object's own history causes, where there is one that changes nothing running.
+ * A Deployment applied without a strategy got the API server's RollingUpdate defaults, owned by the manager that
+ * applied it; the program's `Recreate` cannot drop fields another manager owns under server-side apply, so the API
+ * server refuses the pair. The live strategy is set first (no pod rolls: the strategy is not part of the template).
+ */
+function refusalFix(live: KubeObject, refused: string): string {
+    if (live.kind !== "Deployment" || !/spec\.strategy\.rollingUpdate: Forbidden: .*'Recreate'/.test(refused))
+        return "";
+    const patch = JSON.stringify([{ op: "replace", path: "/spec/strategy", value: { type: "Recreate" } }]);
+    return (
+        `. The live Deployment has RollingUpdate settings (the API server's defaults, owned by the manager that ` +
+        `applied it), which the program's Recreate cannot remove under server-side apply. Switch the live strategy ` +
+        `first (no pod rolls: the strategy is not part of the pod template): kubectl -n ${live.metadata.namespace} ` +
+        `patch deployment ${live.metadata.name} --type=json -p '${patch}', then run the report again`
+    );
+}
+
+/**
  * Classifies one object of the program against the cluster: absent (create, or data at risk when `risk` says
  * a claim of another name holds the data), identical, changed (each field old → new), blocking (an immutable
  * field differs, or the API server refuses the apply), or managed elsewhere (a cluster-wide object another field
@@ -99,7 +117,10 @@ export function classify(
     }
     const reasons = [...immutableConflicts(live, desired.object), ...regenerated(desired, live)];
     const changes = dryRun && "result" in dryRun ? fieldChanges(live, dryRun.result, live.kind) : [];
-    if (dryRun && "refused" in dryRun) reasons.push(`the API server refuses the apply: ${dryRun.refused}`);
+    if (dryRun && "refused" in dryRun)
+        reasons.push(
+            `the API server refuses the apply: ${dryRun.refused}${refusalFix(live, dryRun.refused)}`,
+        );
     const masked = applyForm(desired.object, live).masked;
     const managers = otherManagers(live);
     const extra = {

@@ -1,0 +1,455 @@
+import * as assert from "assert";
+import { execFile, spawn } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { KubeObject, objectId } from "../tools/adopt/model";
+import { Report } from "../tools/adopt/report";
+import { readStackFile } from "../tools/plan/stackfile";
+import { DIALS_LIVE } from "../test/fixtures/live/dials";
+import { PACKIT_LIVE } from "../test/fixtures/live/packit";
+import { PROW_LIVE } from "../test/fixtures/live/prow";
+import { THOTH_LIVE } from "../test/fixtures/live/thoth";
+import { classification, externalDeleted, liveIds } from "../test/fixtures/live/checks";
+import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
+import { StackValues, onlySystems } from "../test/fixtures/live/program";
+import { LiveSystem } from "../test/fixtures/live/types";
+import { detectToolchain, engineStack } from "./engine";
+import {
+    PlannedStep,
+    Sample,
+    Watched,
+    editedStackText,
+    liveStorageClasses,
+    lostPods,
+    plannedLosses,
+    recreated,
+    sample,
+    selectorsChanged,
+    stackStorageClasses,
+    todayManifests,
+    watchedOf,
+} from "./firstDeploy";
+import { Kubectl } from "./kube";
+import { BIN, E2E_CACHE, ROOT, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
+import { K8sObject } from "./render";
+import { prepareCommittedCopy } from "./stackCopies";
+
+// The documented first deploy (docs/operate/first-deploy.md) over production as the teams' own deployment
+// repositories describe it (test/fixtures/live), on the real engine: today's objects applied by the teams' tool, the
+// adoption report on that cluster, the report's fixes (test/fixtures/live/fixes.ts, the ones the offline tests use),
+// then ONE `pulumi up` with adoption on, watched from the API server while it runs.
+
+const CLUSTER_NAME = "runbooks-e2e-first";
+const STACK = "prod";
+
+/**
+ * How each team applies what runs today: DIALS (`oc apply -f oc/prod`, runbook 003) and Prow (`kubectl apply -k`,
+ * runbook 002) apply client-side, so their fields belong to kubectl-client-side-apply; Argo CD, which deploys
+ * Thoth's Argo Deployments, applies as its own manager; here it is server-side, so both kinds of ownership meet the
+ * program's server-side apply.
+ */
+const APPLIED_BY: Record<string, { serverSide: boolean; manager: string }> = {
+    dials: { serverSide: false, manager: "kubectl-client-side-apply" },
+    prow: { serverSide: false, manager: "kubectl-client-side-apply" },
+    packit: { serverSide: false, manager: "kubectl-client-side-apply" },
+    thoth: { serverSide: true, manager: "argocd-controller" },
+};
+
+/**
+ * The systems whose first deploy is proved here, and the ones that cannot be taken over in place today, each with
+ * what the report blocks on (the same findings the offline tests assert, test/adopt/live*.test.ts).
+ */
+const PROVED: readonly LiveSystem[] = [DIALS_LIVE, PROW_LIVE];
+const NOT_IN_PLACE: readonly { live: LiveSystem; why: string }[] = [
+    {
+        live: PACKIT_LIVE,
+        why:
+            "the workers' StatefulSets carry the 2024 layout's claim templates (spec.volumeClaimTemplates is immutable) " +
+            "and the broker runs as redict where the program runs redis",
+    },
+    {
+        live: THOTH_LIVE,
+        why: "its services run as DeploymentConfigs where the program runs Deployments: the report can only replace them",
+    },
+];
+
+const exec = promisify(execFile);
+
+/** The longest a Recreate workload may be without a Ready pod while kwok swaps its one pod (seconds). */
+const MAX_SWAP_SECONDS = 30;
+
+describe("first deploy over production as it runs (kwok, real engine)", function () {
+    const tools = detectToolchain(["kubernetes", "random"]);
+    const missing = ["kubectl", "kube-apiserver", "kube-controller-manager", "etcd", "kwokctl"].filter(
+        (b) => !existsSync(path.join(BIN, b)),
+    );
+    let kubectl: Kubectl;
+    let copy: StackCopy | undefined;
+    let stack: Stack;
+    let workDir: string;
+    let started = false;
+    let report: Report;
+    /** The report exited 0 after its fixes: the documented first deploy may go on. */
+    let go = false;
+    const watched: Watched[] = [];
+    const samples: Sample[] = [];
+    const steps: PlannedStep[] = [];
+    const uids = new Map<string, string>();
+    const log = (line: string) => process.stdout.write(`      [first] ${line}\n`);
+    const timings: string[] = [];
+    async function timed<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
+        const t = Date.now();
+        try {
+            return await fn();
+        } finally {
+            const s = ((Date.now() - t) / 1000).toFixed(1);
+            timings.push(`${phase} ${s} s`);
+            log(`${phase}: ${s} s`);
+        }
+    }
+
+    before(async function () {
+        const lacking = [...missing.map((b) => `${b} in ${BIN}`), ...tools.missing];
+        if (lacking.length > 0) {
+            log(`SKIPPED: toolchain incomplete, missing: ${lacking.join("; ")} (npm run e2e:tools)`);
+            this.skip();
+        }
+        workDir = mkdtempSync(path.join(tmpdir(), "runbooks-first-"));
+        const classes = [
+            "standard",
+            ...new Set([
+                ...liveStorageClasses(PROVED),
+                ...stackStorageClasses(readStackFile(STACK, ROOT).values),
+            ]),
+        ];
+        await timed("cluster", () => {
+            kwokCluster(CLUSTER_NAME, "stop");
+            started = true;
+            kwokCluster(CLUSTER_NAME, "start", classes);
+        });
+        kubectl = new Kubectl(kwokKubeconfig(CLUSTER_NAME));
+        // Production's IKS cluster has the cache node Prow's caches are placed on (components/prow/environments.ts
+        // IBM_CACHE_NODE); the one kwok node stands for it too (its taint is left out: every other pod runs there).
+        kubectl.ok(["label", "node", "kwok-node-0", "ci.kubevirt.io/cachenode=true"]);
+    });
+
+    after(function () {
+        if (process.env.E2E_KEEP !== "1") {
+            if (started) kwokCluster(CLUSTER_NAME, "stop");
+            copy?.dispose();
+            if (workDir) rmSync(workDir, { recursive: true, force: true });
+        }
+        if (timings.length > 0) log(`timings: ${timings.join(", ")}`);
+    });
+
+    /** Applies a system's live objects as its team does, and waits until every workload runs its Ready pods. */
+    async function today(live: LiveSystem): Promise<void> {
+        const how = APPLIED_BY[live.system];
+        const manifests = todayManifests(live);
+        const list = (items: KubeObject[]) => JSON.stringify({ apiVersion: "v1", kind: "List", items });
+        const args = how.serverSide
+            ? ["apply", "--server-side", `--field-manager=${how.manager}`, "-f", "-"]
+            : ["apply", "-f", "-"];
+        kubectl.ok(args, list(manifests.filter((o) => o.kind === "Namespace")));
+        kubectl.ok(args, list(manifests.filter((o) => o.kind !== "Namespace")));
+    }
+
+    /** Lists the watched kinds and pods once (async, so the engine's output keeps flowing while it runs). */
+    async function listing(): Promise<K8sObject[]> {
+        const { stdout } = await exec(
+            path.join(BIN, "kubectl"),
+            [
+                "--kubeconfig",
+                kubectl.kubeconfig,
+                "get",
+                "deployments.apps,statefulsets.apps,pods",
+                "-A",
+                "-o",
+                "json",
+            ],
+            {
+                maxBuffer: 256 * 1024 * 1024,
+                env: { ...process.env, KUBECACHEDIR: path.join(E2E_CACHE, "kube-cache") },
+            },
+        );
+        return (JSON.parse(stdout) as { items: K8sObject[] }).items;
+    }
+
+    /** Until every watched workload with replicas has a Ready pod its live selector selects (kwok makes them Ready). */
+    async function allReady(timeoutMs: number): Promise<Sample> {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            const s = sample(watched, await listing());
+            const down = watched.filter((w) => w.replicas > 0 && s.ready[w.id] === 0);
+            if (down.length === 0) return s;
+            if (Date.now() > deadline)
+                throw new Error(
+                    `not Ready after ${timeoutMs / 1000} s: ${down.map((w) => `${w.id} (${s.why[w.id]})`).join(", ")}`,
+                );
+            await new Promise((r) => setTimeout(r, 1000));
+        }
+    }
+
+    it("today: every live object of DIALS and Prow, applied as their teams apply them, runs with Ready pods", async function () {
+        await timed("today applied", async () => {
+            for (const live of PROVED) await today(live);
+        });
+        const items = await listing();
+        for (const live of PROVED)
+            for (const w of live.workloads) {
+                const id = `${w.kind === "DeploymentConfig" ? "apps.openshift.io/v1" : "apps/v1"}/${w.kind}/${live.namespace}/${w.name}`;
+                const o = items.find(
+                    (x) =>
+                        x.kind === w.kind &&
+                        x.metadata.namespace === live.namespace &&
+                        x.metadata.name === w.name,
+                );
+                assert.ok(o, `${id} was not created`);
+                uids.set(id, String(o.metadata.uid));
+                watched.push(watchedOf(live, w, String(o.metadata.uid)));
+            }
+        await timed("today Ready", () => allReady(120_000));
+        log(
+            `${watched.length} live workloads running, ${watched.filter((w) => w.replicas > 0).length} with pods`,
+        );
+    });
+
+    it("the report on that cluster, after the fixes the offline tests apply: every live object adopted, replaced with a reason, or named and left alone; nothing blocks", async function () {
+        const file = readStackFile(STACK, ROOT);
+        const values = structuredClone(file.values) as StackValues;
+        const systems = PROVED.map((l) => l.system);
+        onlySystems(values, systems);
+        const secrets: string[] = [];
+        for (const s of systems) {
+            FIRST_DEPLOY_FIXES[s].edit(values);
+            secrets.push(...FIRST_DEPLOY_FIXES[s].secrets);
+        }
+        // Prow's greenhouse claim was made without a class, so it has the cluster's default one: the report asks for
+        // the live class (storage is immutable), which the operator reads from the claim.
+        const greenhouse = kubectl
+            .ok([
+                "get",
+                "pvc",
+                "-n",
+                PROW_LIVE.namespace,
+                "greenhouse",
+                "-o",
+                "jsonpath={.spec.storageClassName}",
+            ])
+            .trim();
+        (
+            values.prow as { storage: { greenhouse: { storageClass: string } } }
+        ).storage.greenhouse.storageClass = greenhouse;
+        const source = path.join(workDir, `Pulumi.${STACK}.yaml`);
+        writeFileSync(
+            source,
+            editedStackText(
+                readFileSync(path.join(ROOT, `Pulumi.${STACK}.yaml`), "utf8"),
+                file.values,
+                values,
+            ),
+        );
+        const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
+        const prepared = await timed("prod copy prepared", () =>
+            prepareCommittedCopy(STACK, kubeconfig, kubectl.kubeSystemUid(), source),
+        );
+        copy = prepared.copy;
+        for (const key of secrets) copy.setSecret(key, "live-value");
+
+        const json = path.join(workDir, "report.json");
+        const clusters = Object.keys(values.clusters as Record<string, unknown>);
+        let res = await timed("npm run adopt", () => adopt(copy!.dir, kubectl.kubeconfig, clusters, json));
+        report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        // The fixes the report prints on the cluster (docs/operate/first-deploy.md step 3), then the report again.
+        const fixes = printedPatches(report);
+        if (fixes.length > 0) {
+            for (const f of fixes) kubectl.ok(f.args);
+            log(
+                `applied the report's ${fixes.length} printed patches: ${fixes.map((f) => f.what).join(", ")}`,
+            );
+            res = await timed("npm run adopt (again)", () =>
+                adopt(copy!.dir, kubectl.kubeconfig, clusters, json),
+            );
+            report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        }
+        const problems: string[] = [];
+        for (const live of PROVED) {
+            const c = classification(live, report);
+            problems.push(
+                ...c.problems,
+                ...externalDeleted(live, report).map((id) => `${id}: deleted, used outside`),
+            );
+            log(
+                `${live.system}: ${c.adopted.length} adopted, ${c.replaced.length} replaced, ${c.leftAlone.length} left alone (${c.leftAlone.join(", ") || "none"})`,
+            );
+        }
+        assert.deepEqual(problems, [], res.out);
+        assert.equal(res.code, 0, res.out);
+        go = true;
+    });
+
+    it("ONE pulumi up with adoption on: no live workload is ever without a Ready pod, every selector kept, nothing used outside deleted", async function () {
+        // The provider waits up to 10 minutes for a rollout: a stuck one fails with its own message, not mocha's.
+        this.timeout(900_000);
+        assert.ok(copy && go, "the report did not say go: no up");
+        const clusters = readStackFile(STACK, copy.dir).values.clusters as Record<
+            string,
+            { platform?: string }
+        >;
+        for (const [cluster, c] of Object.entries(clusters)) {
+            copy.setPath(`clusters.${cluster}.adoptExisting`, "true");
+            // No ingress controller runs here, so no Ingress ever gets an address (e2e/README.md): the provider's
+            // await would wait 10 minutes for it, as the local stack's skipIngressAwait says.
+            if (c.platform === "kubernetes") copy.setPath(`clusters.${cluster}.skipIngressAwait`, "true");
+        }
+        stack = await engineStack(copy, tools);
+        let output = "";
+        let done = false;
+        const watcher = (async () => {
+            while (!done) {
+                samples.push(sample(watched, await listing()));
+                await new Promise((r) => setTimeout(r, 500));
+            }
+        })();
+        const onEvent = (e: EngineEvent) => {
+            const m = e.resourcePreEvent?.metadata;
+            if (m)
+                steps.push({
+                    op: m.op,
+                    urn: m.urn,
+                    type: m.type,
+                    inputs: (m.new?.inputs ?? m.old?.inputs) as Record<string, unknown> | undefined,
+                });
+        };
+        let result: string;
+        try {
+            result = await timed("pulumi up (adoption on)", () =>
+                stack.up({ onOutput: (s) => (output += s), onEvent }).then(
+                    (r) => r.summary.result,
+                    (err: unknown) => `failed: ${String(err).slice(-4000)}`,
+                ),
+            );
+        } finally {
+            done = true;
+            await watcher;
+        }
+        writeFileSync(path.join(workDir, "up.log"), output);
+        assert.equal(result, "succeeded", output.split("\n").slice(-60).join("\n"));
+        // Kwok finishes rollouts in seconds: watch until the workloads settle, then take the last look.
+        const last = await timed("settled", () => allReady(120_000));
+        samples.push(last);
+
+        const recreate = new Set(PROVED.flatMap((live) => [...recreated(live, steps)]));
+        const watch = lostPods(watched, samples, recreate);
+        const losses = [...watch.lost, ...PROVED.flatMap((live) => plannedLosses(live, steps))];
+        assert.deepEqual(losses, [], `${samples.length} samples`);
+        // A Recreate workload's swap is one pod's stop and start: seconds here, never the rollout's whole time.
+        const long = Object.entries(watch.gaps).filter(([, seconds]) => seconds > MAX_SWAP_SECONDS);
+        assert.deepEqual(long, [], `Recreate swaps longer than ${MAX_SWAP_SECONDS} s`);
+        const swaps = Object.entries(watch.gaps)
+            .map(([id, seconds]) => `${id.split("/").slice(-1)[0]} ≤ ${seconds.toFixed(1)} s`)
+            .join(", ");
+        log(`Recreate (one pod, never two) swapped without a Ready pod: ${swaps || "none"}`);
+        const items = await listing();
+        assert.deepEqual(selectorsChanged(watched, items), []);
+
+        // Every live object is still there: adopted in place (same uid), or named and left alone by the report.
+        const live = kubectl.items([
+            "all,configmaps,secrets,persistentvolumeclaims,routes.route.openshift.io,imagestreams.image.openshift.io",
+            "-A",
+        ]);
+        const present = new Set(live.map((o) => objectId(o as unknown as KubeObject)));
+        const gone = PROVED.flatMap((l) => liveIds(l)).filter((id) => !present.has(id));
+        assert.deepEqual(gone, []);
+        for (const [id, uid] of uids) {
+            const o = live.find((x) => objectId(x as unknown as KubeObject) === id);
+            assert.equal(o?.metadata.uid, uid, `${id} is another object after the up`);
+        }
+        const ops = steps.reduce<Record<string, number>>(
+            (acc, s) => ((acc[s.op] = (acc[s.op] ?? 0) + 1), acc),
+            {},
+        );
+        log(
+            `up: ${JSON.stringify(ops)}; ${samples.length} samples of ${watched.length} live workloads, none lost (no Ready pod outside a Recreate swap, none deleted or replaced); every live selector kept`,
+        );
+    });
+
+    it("control: the plan with one live selector dropped (the program's own selector) fails, naming the workload that loses its pods", function () {
+        assert.ok(steps.length > 0, "the up step did not run");
+        const dropped = structuredClone(steps);
+        const flower = dropped.find(
+            (s) =>
+                (s.inputs as { kind?: string; metadata?: { name?: string; namespace?: string } } | undefined)
+                    ?.kind === "Deployment" &&
+                (s.inputs as { metadata: { name: string; namespace: string } }).metadata.name === "flower" &&
+                (s.inputs as { metadata: { namespace: string } }).metadata.namespace === DIALS_LIVE.namespace,
+        )!;
+        assert.ok(flower, "the up planned no Deployment flower");
+        (flower.inputs as { spec: { selector: unknown } }).spec.selector = {
+            matchLabels: { "app.kubernetes.io/name": "flower", "app.kubernetes.io/instance": "flower" },
+        };
+        const losses = plannedLosses(DIALS_LIVE, dropped);
+        assert.equal(losses.length, 1, losses.join("\n"));
+        assert.match(losses[0], /^Deployment flower: its live selector \{"app":"flower"\}/);
+        // And on the watch: a workload re-selected by a new object counts as having lost its pods.
+        const replaced = watched.find((w) => w.id === `apps/v1/Deployment/${DIALS_LIVE.namespace}/flower`)!;
+        const after = sample([{ ...replaced, uid: "another-object" }], []);
+        assert.deepEqual(Object.keys(after.why), [replaced.id]);
+        assert.match(
+            lostPods([replaced], [after], new Set([replaced.id])).lost[0],
+            /^apps\/v1\/Deployment\/cms-dials-prod\/flower \(dials\) had no Ready pod/,
+        );
+    });
+
+    it("names the systems whose live layout cannot be taken over in place, and why", function () {
+        for (const n of NOT_IN_PLACE)
+            log(`NOT PROVED: ${n.live.system} (${n.live.repo}@${n.live.commit.slice(0, 7)}): ${n.why}`);
+        assert.deepEqual([...PROVED, ...NOT_IN_PLACE.map((n) => n.live)].map((l) => l.system).sort(), [
+            "dials",
+            "packit",
+            "prow",
+            "thoth",
+        ]);
+    });
+});
+
+/**
+ * The cluster-side fixes the report prints, as kubectl arguments: `kubectl [-n <ns>] patch <kind> <name> --type=<t>
+ * -p '<patch>'` in a blocking or managed-elsewhere finding (a Namespace's old managers, a Deployment's live strategy).
+ */
+function printedPatches(report: Report): { what: string; args: string[] }[] {
+    const out: { what: string; args: string[] }[] = [];
+    for (const f of report.findings) {
+        if (!["blocking", "managed-elsewhere"].includes(f.verdict)) continue;
+        for (const r of f.reasons)
+            for (const m of r.matchAll(
+                /kubectl (?:-n (\S+) )?patch (\S+) (\S+) --type=(\w+) -p '([^']+)'/g,
+            )) {
+                const [, ns, kind, name, type, patch] = m;
+                out.push({
+                    what: `${kind} ${ns ? `${ns}/` : ""}${name}`,
+                    args: [...(ns ? ["-n", ns] : []), "patch", kind, name, `--type=${type}`, "-p", patch],
+                });
+            }
+    }
+    return out;
+}
+
+/** `npm run adopt -- --stack prod` (the compiled CLI) in the copy, every cluster of the stack on the test cluster. */
+function adopt(
+    cwd: string,
+    kubeconfig: string,
+    clusters: readonly string[],
+    json: string,
+): Promise<{ code: number; out: string }> {
+    const args = [path.join(ROOT, "dist", "tools", "adopt", "cli.js"), "--stack", STACK, "--json", json];
+    for (const c of clusters) args.push("--kubeconfig", `${c}=${kubeconfig}`);
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, out })));
+}
