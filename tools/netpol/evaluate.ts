@@ -121,13 +121,39 @@ function affectsIngress(policy: NetworkPolicy): boolean {
     return policy.spec.policyTypes === undefined || policy.spec.policyTypes.includes("Ingress");
 }
 
-/** The policies that select `target` for ingress. */
-export function ingressPoliciesOf(cluster: Cluster, target: PodEndpoint): NetworkPolicy[] {
-    return cluster.policies.filter(
+/**
+ * Whether the policies of one direction admit a connection, judged at `isolated` (the destination's pod for
+ * ingress, the source's for egress): a pod no such policy selects admits anything; else one rule of one policy must
+ * admit both `peer` (the other end, matched against the rule's peer list) and the port, which is always the
+ * destination's (the isolated pod for ingress, the peer for egress), as the API reads them.
+ */
+function directionAllows(
+    cluster: Cluster,
+    direction: "ingress" | "egress",
+    isolated: PodEndpoint,
+    peer: Source,
+    port: number,
+    protocol: string,
+): boolean {
+    const destination = direction === "ingress" ? isolated : peer;
+    const affects = direction === "ingress" ? affectsIngress : affectsEgress;
+    const policies = cluster.policies.filter(
         (p) =>
-            p.metadata.namespace === target.namespace &&
-            affectsIngress(p) &&
-            labelSelectorMatches(p.spec.podSelector, target.labels),
+            p.metadata.namespace === isolated.namespace &&
+            affects(p) &&
+            labelSelectorMatches(p.spec.podSelector, isolated.labels),
+    );
+    if (policies.length === 0) return true;
+    return policies.some((policy) =>
+        (direction === "ingress"
+            ? (policy.spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
+            : (policy.spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }))
+        ).some(
+            (rule) =>
+                listAdmits(rule.peers, (entry) =>
+                    peerMatches(cluster, policy.metadata.namespace, entry, peer),
+                ) && listAdmits(rule.ports, (p) => portMatches(p, destination, port, protocol)),
+        ),
     );
 }
 
@@ -139,16 +165,7 @@ export function ingressAllowed(
     port: number,
     protocol: "TCP" | "UDP" | "SCTP" = "TCP",
 ): boolean {
-    const policies = ingressPoliciesOf(cluster, target);
-    if (policies.length === 0) return true;
-    return policies.some((policy) =>
-        (policy.spec.ingress ?? []).some(
-            (rule) =>
-                listAdmits(rule.from, (peer) =>
-                    peerMatches(cluster, policy.metadata.namespace, peer, source),
-                ) && listAdmits(rule.ports, (p) => portMatches(p, target, port, protocol)),
-        ),
-    );
+    return directionAllows(cluster, "ingress", target, source, port, protocol);
 }
 
 /** Whether `policy` isolates pods for egress (policyTypes unset: when it has egress rules, as the API defaults it). */
@@ -156,16 +173,6 @@ function affectsEgress(policy: NetworkPolicy): boolean {
     return policy.spec.policyTypes === undefined
         ? policy.spec.egress !== undefined
         : policy.spec.policyTypes.includes("Egress");
-}
-
-/** The policies that select `source` for egress. */
-export function egressPoliciesOf(cluster: Cluster, source: PodEndpoint): NetworkPolicy[] {
-    return cluster.policies.filter(
-        (p) =>
-            p.metadata.namespace === source.namespace &&
-            affectsEgress(p) &&
-            labelSelectorMatches(p.spec.podSelector, source.labels),
-    );
 }
 
 /**
@@ -179,16 +186,7 @@ export function egressAllowed(
     port: number,
     protocol: "TCP" | "UDP" | "SCTP" = "TCP",
 ): boolean {
-    const policies = egressPoliciesOf(cluster, source);
-    if (policies.length === 0) return true;
-    return policies.some((policy) =>
-        (policy.spec.egress ?? []).some(
-            (rule) =>
-                listAdmits(rule.to, (peer) =>
-                    peerMatches(cluster, policy.metadata.namespace, peer, destination),
-                ) && listAdmits(rule.ports, (p) => portMatches(p, destination, port, protocol)),
-        ),
-    );
+    return directionAllows(cluster, "egress", source, destination, port, protocol);
 }
 
 /** Whether a connection from pod `source` to `destination` happens: its egress and, to a pod, that pod's ingress. */
