@@ -500,35 +500,26 @@ function seedJobConfig(): string {
     });
 }
 
-/** Every ConfigMap of the environment: its one key, rendered by a function of the environment alone. */
-const CONFIG_MAPS: (Omit<RenderedConfigMap, "data"> & {
+/** A ConfigMap of the environment: its one key, rendered by a function of the environment alone. */
+type ConfigMapSource = Omit<RenderedConfigMap, "data"> & {
     key: string;
     render: (env: ResolvedEnvironment) => string;
-})[] = [
-    {
-        name: "config",
-        namespace: "prow",
-        key: "config.yaml",
-        render: (e) => renderYaml(prowDocument(e, "config")),
-    },
-    {
-        name: "plugins",
-        namespace: "prow",
-        key: "plugins.yaml",
-        render: (e) => renderYaml(prowDocument(e, "plugins")),
-    },
-    {
-        name: "label-config",
-        namespace: "prow",
-        key: "labels.yaml",
-        render: (e) => renderYaml(prowDocument(e, "labels")),
-    },
-    {
-        name: "mirror-config",
-        namespace: "prow",
-        key: "config.yml",
-        render: (e) => renderYaml(prowDocument(e, "mirror")),
-    },
+};
+
+/** A ConfigMap of Prow's namespace whose one key is one of Prow's documents, as YAML. */
+const documentMap = (name: ConfigMapName, key: string, doc: DocumentName): ConfigMapSource => ({
+    name,
+    namespace: "prow",
+    key,
+    render: (e) => renderYaml(prowDocument(e, doc)),
+});
+
+/** Every ConfigMap of the environment. */
+const CONFIG_MAPS: ConfigMapSource[] = [
+    documentMap("config", "config.yaml", "config"),
+    documentMap("plugins", "plugins.yaml", "plugins"),
+    documentMap("label-config", "labels.yaml", "labels"),
+    documentMap("mirror-config", "config.yml", "mirror"),
     {
         name: "pushgateway-proxy-config",
         namespace: "prow",
