@@ -133,7 +133,7 @@ function directionAllows(
     isolated: PodEndpoint,
     peer: Source,
     port: number,
-    protocol: string,
+    protocol: string = "TCP",
 ): boolean {
     const destination = direction === "ingress" ? isolated : peer;
     const affects = direction === "ingress" ? affectsIngress : affectsEgress;
@@ -157,16 +157,18 @@ function directionAllows(
     );
 }
 
-/** Whether a connection from `source` to `target` on `port`/`protocol` is admitted by the ingress policies. */
-export function ingressAllowed(
+/** A check of one connection from `source` to `destination` on `port`/`protocol` (TCP unless said). */
+type ConnectionCheck<From extends Source, To extends Source> = (
     cluster: Cluster,
-    source: Source,
-    target: PodEndpoint,
+    source: From,
+    destination: To,
     port: number,
-    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
-): boolean {
-    return directionAllows(cluster, "ingress", target, source, port, protocol);
-}
+    protocol?: "TCP" | "UDP" | "SCTP",
+) => boolean;
+
+/** Whether a connection from `from` to pod `to` on `port`/`protocol` is admitted by `to`'s ingress policies. */
+export const ingressAllowed: ConnectionCheck<Source, PodEndpoint> = (cluster, from, to, port, protocol) =>
+    directionAllows(cluster, "ingress", to, from, port, protocol);
 
 /** Whether `policy` isolates pods for egress (policyTypes unset: when it has egress rules, as the API defaults it). */
 function affectsEgress(policy: NetworkPolicy): boolean {
@@ -176,29 +178,13 @@ function affectsEgress(policy: NetworkPolicy): boolean {
 }
 
 /**
- * Whether `source`'s egress policies let it open a connection to `destination` (a pod, or an address outside the
+ * Whether pod `from`'s egress policies let it open a connection to `to` (a pod, or an address outside the
  * cluster) on `port`/`protocol`. Only the sending side: {@link connectionAllowed} adds the destination's ingress.
  */
-export function egressAllowed(
-    cluster: Cluster,
-    source: PodEndpoint,
-    destination: Source,
-    port: number,
-    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
-): boolean {
-    return directionAllows(cluster, "egress", source, destination, port, protocol);
-}
+export const egressAllowed: ConnectionCheck<PodEndpoint, Source> = (cluster, from, to, port, protocol) =>
+    directionAllows(cluster, "egress", from, to, port, protocol);
 
-/** Whether a connection from pod `source` to `destination` happens: its egress and, to a pod, that pod's ingress. */
-export function connectionAllowed(
-    cluster: Cluster,
-    source: PodEndpoint,
-    destination: Source,
-    port: number,
-    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
-): boolean {
-    return (
-        egressAllowed(cluster, source, destination, port, protocol) &&
-        (!isPod(destination) || ingressAllowed(cluster, source, destination, port, protocol))
-    );
-}
+/** Whether a connection from pod `from` to `to` happens: its egress and, to a pod, that pod's ingress. */
+export const connectionAllowed: ConnectionCheck<PodEndpoint, Source> = (cluster, from, to, port, protocol) =>
+    egressAllowed(cluster, from, to, port, protocol) &&
+    (!isPod(to) || ingressAllowed(cluster, from, to, port, protocol));
