@@ -47,6 +47,15 @@ export const DIALS: SystemFixture = {
     secrets: () => DIALS_SECRETS,
 };
 
+/** DJANGO_WORKSPACES on the prod stack: each workspace's certifier e-group. */
+export const PROD_WORKSPACE_GROUPS = {
+    csc: "cms-dqm-runregistry-offline-csc-certifiers",
+    ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
+    hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
+    jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
+    tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
+};
+
 /**
  * The workers of the prod stack: `oc get deployments` of runbook 003 (without common-redbeat and flower), and what the
  * pinned release v1.8.0 publishes to besides: `common-indexer` and one downloader per primary dataset and kind.

@@ -10,6 +10,7 @@ import {
     DIALS_SECRETS,
     DialsSection,
     PROD_WORKERS,
+    PROD_WORKSPACE_GROUPS,
     dialsSection,
     dialsValues,
     DIALS,
@@ -210,13 +211,7 @@ describe("dials on the prod stack", () => {
     it("builds the backend and ETL ConfigMaps from the typed config", () => {
         const backend = k8sObject(CONFIGMAP, "dials-backend-configmap", PROD);
         const data = field(backend.inputs, "data") as Record<string, string>;
-        assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), {
-            csc: "cms-dqm-runregistry-offline-csc-certifiers",
-            ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
-            hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
-            jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
-            tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
-        });
+        assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), PROD_WORKSPACE_GROUPS);
         assert.equal(data.DJANGO_DEFAULT_WORKSPACE, "tracker");
         assert.equal(data.DJANGO_ALLOWED_HOSTS, "cmsdials-api.web.cern.ch cmsdials.web.cern.ch");
         const etl = k8sObject(CONFIGMAP, "dials-etl-configmap", PROD);
