@@ -7,15 +7,15 @@ import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from 
 import { stackPlan } from "../fixtures/plans";
 import { Objects, Registered } from "../harness";
 import {
+    DIALS,
     DIALS_SECRETS,
     DialsSection,
     PROD_WORKERS,
     PROD_WORKSPACE_GROUPS,
     dialsSection,
     dialsValues,
-    DIALS,
     fewerWorkspaces,
-    onDials,
+    runDials,
 } from "./fixtures";
 import { runSystem } from "../fixtures/system";
 import { DEPLOYMENT, CONFIGMAP, SECRET, PVC, SERVICE, ROUTE, IMAGESTREAM } from "../fixtures/resourceTypes";
@@ -479,13 +479,9 @@ describe("dials on the stage stack and other configurations", () => {
     });
 
     it("adding a workspace is one config entry: its three workers, its database and its e-group follow", async () => {
-        await runSystem(
-            DIALS,
-            "prod",
-            onDials((d) => {
-                d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
-            }),
-        );
+        await runDials("prod", (d) => {
+            d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
+        });
         assert.deepEqual(
             names(workerDeployments()).filter((n) => !PROD_WORKERS.includes(n)),
             ["muon-bulk", "muon-indexer", "muon-priority"],
@@ -507,7 +503,7 @@ describe("dials on the stage stack and other configurations", () => {
 
     it("uses Redis passwords from secret config instead of generating them", async () => {
         // No worker makes or reads a password but through the Secrets read here (see fewerWorkspaces).
-        await runSystem(DIALS, "prod", onDials(fewerWorkspaces), {
+        await runDials("prod", fewerWorkspaces, {
             ...DIALS_SECRETS,
             "dials-redis-etl-broker-password": "broker p@ss",
             "dials-redis-web-cache-password": "cache-pass",
