@@ -142,23 +142,20 @@ export const quantity = (example: string) =>
 export const cronSchedule = (example: string) =>
     z.string().superRefine(checked(cronProblem)).meta({ example });
 
-/** A replica count: the API's int32, not negative. */
-export const replicas = (example: number) =>
+/** A whole number from `min` up to the API's int32 top, like every count and duration field of Kubernetes. */
+const int32From = (min: number, tooSmall: string) => (example: number) =>
     z
         .number()
         .int("must be a whole number")
-        .min(0, "must not be negative")
+        .min(min, tooSmall)
         .max(INT32_MAX, `must be at most ${INT32_MAX} (the API's 32-bit integer)`)
         .meta({ example: String(example) });
 
-/** A count or a duration that must be at least 1; int32 like every such field of the Kubernetes API. */
-export const positiveInt = (example: number) =>
-    z
-        .number()
-        .int("must be a whole number")
-        .min(1, "must be at least 1")
-        .max(INT32_MAX, `must be at most ${INT32_MAX} (the API's 32-bit integer)`)
-        .meta({ example: String(example) });
+/** A replica count: the API's int32, not negative. */
+export const replicas = int32From(0, "must not be negative");
+
+/** A count or a duration that must be at least 1. */
+export const positiveInt = int32From(1, "must be at least 1");
 
 export const httpsUrl = (example: string) =>
     z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).meta({ example });

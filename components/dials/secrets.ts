@@ -181,24 +181,18 @@ export const EOS_SECRETS: readonly SecretKeySpec[] = [
  * set one is held to the Redis image's rule (components/shared/redis.ts): the image refuses others at start, and the
  * ETL's broker or the backend's cache would crash-loop with every client of it.
  */
+const redisPassword = (redis: string): SecretSpec => ({
+    key: `dials-${redis}-password`,
+    description: `password of ${redis} (Secret key database-password): ${REDIS_PASSWORD_ACCEPTED}, as the Redis image refuses others; generated when unset`,
+    today: `${SOURCE}/redis.yaml: ${redis} database-password, filled in by hand`,
+    example: "s3cret-redis-password",
+    optional: true,
+    accepts: REDIS_PASSWORD_RULE,
+});
 export const REDIS_PASSWORDS = {
-    broker: {
-        key: "dials-redis-etl-broker-password",
-        description: `password of redis-etl-broker (Secret key database-password): ${REDIS_PASSWORD_ACCEPTED}, as the Redis image refuses others; generated when unset`,
-        today: `${SOURCE}/redis.yaml: redis-etl-broker database-password, filled in by hand`,
-        example: "s3cret-redis-password",
-        optional: true,
-        accepts: REDIS_PASSWORD_RULE,
-    },
-    cache: {
-        key: "dials-redis-web-cache-password",
-        description: `password of redis-web-cache (Secret key database-password): ${REDIS_PASSWORD_ACCEPTED}, as the Redis image refuses others; generated when unset`,
-        today: `${SOURCE}/redis.yaml: redis-web-cache database-password, filled in by hand`,
-        example: "s3cret-redis-password",
-        optional: true,
-        accepts: REDIS_PASSWORD_RULE,
-    },
-} satisfies Record<string, SecretSpec>;
+    broker: redisPassword("redis-etl-broker"),
+    cache: redisPassword("redis-web-cache"),
+};
 
 /** Everything DIALS declares, for validation and the generated secrets table. */
 export function dialsSecretSpecs(): SecretSpec[] {

@@ -17,20 +17,33 @@ const JOB_PATH_TEMPLATE =
     '{{if eq .Spec.Type "presubmit"}}/{{with index .Spec.Refs.Pulls 0}}{{.Number}}{{end}}' +
     '{{else if eq .Spec.Type "batch"}}/batch{{end}}/{{.Spec.Job}}/{{.Status.BuildID}}/';
 
+/** A job preset that mounts Secret `secret` read-only at /etc/`directory` and points each variable at its file. */
 function secretPreset(
-    label: string,
     secret: SecretName,
-    mountPath: string,
+    directory: string,
     r: ProwRefs,
-    env: Doc[] = [],
+    files: Record<string, string>,
+    preset: string = secret,
 ): Doc {
+    const mountPath = `/etc/${directory}`;
     return {
-        labels: { [label]: "true" },
-        ...(env.length ? { env } : {}),
+        labels: { [`preset-${preset}`]: "true" },
+        env: Object.entries(files).map(([name, file]) => ({ name, value: `${mountPath}/${file}` })),
         volumes: [{ name: secret, secret: { defaultMode: 0o400, secretName: r.names.name(secret) } }],
         volumeMounts: [{ name: secret, mountPath, readOnly: true }],
     };
 }
+
+/** A registry login's files, `username` and `password`, as the variables `<prefix>_USER` and `<prefix>_PASSWORD`. */
+const login = (prefix: string) => ({ [`${prefix}_USER`]: "username", [`${prefix}_PASSWORD`]: "password" });
+
+/** The kubevirtci presets: each Secret, its directory under /etc, and the variables that name its files. */
+const SECRET_PRESETS: [SecretName, string, Record<string, string>][] = [
+    ["kubevirtci-docker-credential", "kubevirtci-cred", login("DOCKER")],
+    ["kubevirtci-quay-credential", "kubevirtci-quay-cred", login("QUAY")],
+    ["kubevirtci-installer-pull-token", "installer-pull-token", { INSTALLER_PULL_TOKEN: "token" }],
+    ["kubevirtci-coveralls-token", "coveralls-token", { COVERALLS_TOKEN_FILE: "token" }],
+];
 
 /** Prow's `config.yaml`; every name, namespace, bucket and URL comes from `r`. */
 function baseConfig(r: ProwRefs): Doc {
@@ -162,43 +175,14 @@ function baseConfig(r: ProwRefs): Doc {
                 ],
                 volumeMounts: [{ name: "shared-iso", mountPath: "/var/lib/stdci/shared/kubevirt-images/" }],
             },
+            ...SECRET_PRESETS.map(([secret, directory, files]) => secretPreset(secret, directory, r, files)),
             secretPreset(
-                "preset-kubevirtci-docker-credential",
-                "kubevirtci-docker-credential",
-                "/etc/kubevirtci-cred",
+                "commenter-oauth-token",
+                "github",
                 r,
-                [
-                    { name: "DOCKER_USER", value: "/etc/kubevirtci-cred/username" },
-                    { name: "DOCKER_PASSWORD", value: "/etc/kubevirtci-cred/password" },
-                ],
+                { GITHUB_TOKEN_PATH: "oauth" },
+                "github-credentials",
             ),
-            secretPreset(
-                "preset-kubevirtci-quay-credential",
-                "kubevirtci-quay-credential",
-                "/etc/kubevirtci-quay-cred",
-                r,
-                [
-                    { name: "QUAY_USER", value: "/etc/kubevirtci-quay-cred/username" },
-                    { name: "QUAY_PASSWORD", value: "/etc/kubevirtci-quay-cred/password" },
-                ],
-            ),
-            secretPreset(
-                "preset-kubevirtci-installer-pull-token",
-                "kubevirtci-installer-pull-token",
-                "/etc/installer-pull-token",
-                r,
-                [{ name: "INSTALLER_PULL_TOKEN", value: "/etc/installer-pull-token/token" }],
-            ),
-            secretPreset(
-                "preset-kubevirtci-coveralls-token",
-                "kubevirtci-coveralls-token",
-                "/etc/coveralls-token",
-                r,
-                [{ name: "COVERALLS_TOKEN_FILE", value: "/etc/coveralls-token/token" }],
-            ),
-            secretPreset("preset-github-credentials", "commenter-oauth-token", "/etc/github", r, [
-                { name: "GITHUB_TOKEN_PATH", value: "/etc/github/oauth" },
-            ]),
         ],
     };
 }
@@ -516,35 +500,26 @@ function seedJobConfig(): string {
     });
 }
 
-/** Every ConfigMap of the environment: its one key, rendered by a function of the environment alone. */
-const CONFIG_MAPS: (Omit<RenderedConfigMap, "data"> & {
+/** A ConfigMap of the environment: its one key, rendered by a function of the environment alone. */
+type ConfigMapSource = Omit<RenderedConfigMap, "data"> & {
     key: string;
     render: (env: ResolvedEnvironment) => string;
-})[] = [
-    {
-        name: "config",
-        namespace: "prow",
-        key: "config.yaml",
-        render: (e) => renderYaml(prowDocument(e, "config")),
-    },
-    {
-        name: "plugins",
-        namespace: "prow",
-        key: "plugins.yaml",
-        render: (e) => renderYaml(prowDocument(e, "plugins")),
-    },
-    {
-        name: "label-config",
-        namespace: "prow",
-        key: "labels.yaml",
-        render: (e) => renderYaml(prowDocument(e, "labels")),
-    },
-    {
-        name: "mirror-config",
-        namespace: "prow",
-        key: "config.yml",
-        render: (e) => renderYaml(prowDocument(e, "mirror")),
-    },
+};
+
+/** A ConfigMap of Prow's namespace whose one key is one of Prow's documents, as YAML. */
+const documentMap = (name: ConfigMapName, key: string, doc: DocumentName): ConfigMapSource => ({
+    name,
+    namespace: "prow",
+    key,
+    render: (e) => renderYaml(prowDocument(e, doc)),
+});
+
+/** Every ConfigMap of the environment. */
+const CONFIG_MAPS: ConfigMapSource[] = [
+    documentMap("config", "config.yaml", "config"),
+    documentMap("plugins", "plugins.yaml", "plugins"),
+    documentMap("label-config", "labels.yaml", "labels"),
+    documentMap("mirror-config", "config.yml", "mirror"),
     {
         name: "pushgateway-proxy-config",
         namespace: "prow",

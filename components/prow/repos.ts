@@ -29,44 +29,47 @@ const FULL = [
     "trigger",
 ] as const;
 
+/** The repositories tide merges with a merge commit; it squashes every other one. */
+const MERGE_COMMITS = ["kubevirt/kubevirt", "kubevirt/node-maintenance-operator"];
+
+/** Repositories that share tide's label policy and plugins, in the order given. */
+const alike = (strict: boolean, plugins: readonly string[], ...repos: string[]) =>
+    repos.map((repo): RepoPolicy => ({
+        repo,
+        merge: MERGE_COMMITS.includes(repo) ? "merge" : "squash",
+        strict,
+        plugins,
+    }));
+
 /** The repositories KubeVirt's Prow serves (kubevirt/project-infra config.yaml and plugins.yaml, 2020-10). */
 export const REPOS: readonly RepoPolicy[] = [
-    { repo: "kubevirt/kubevirt", merge: "merge", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/containerized-data-importer", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/hostpath-provisioner", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/cluster-network-addons-operator", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/ovs-cni", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/macvtap-cni", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/bridge-marker", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/node-maintenance-operator", merge: "merge", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/hyperconverged-cluster-operator", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/common-templates", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/ssp-operator", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/kubevirt-csi", merge: "squash", strict: true, plugins: STANDARD },
-    { repo: "kubevirt/must-gather", merge: "squash", strict: true, plugins: STANDARD },
-    {
-        repo: "kubevirt/project-infra",
-        merge: "squash",
-        strict: false,
-        plugins: [...CI_ONLY, "config-updater"],
-    },
-    { repo: "kubevirt/kubevirtci", merge: "squash", strict: false, plugins: CI_ONLY },
-    { repo: "kubevirt/kubectl-virt-plugin", merge: "squash", strict: false, plugins: CI_ONLY },
-    { repo: "kubevirt/kubevirt.github.io", merge: "squash", strict: false, plugins: DOCS },
-    { repo: "kubevirt/kubevirt-tutorial", merge: "squash", strict: false, plugins: DOCS },
-    {
-        repo: "kubevirt/community",
-        merge: "squash",
-        strict: false,
-        plugins: ["approve", "lgtm", "owners-label"],
-    },
-    { repo: "nmstate/kubernetes-nmstate", merge: "squash", strict: true, plugins: FULL },
-    {
-        repo: "k8snetworkplumbingwg/kubemacpool",
-        merge: "squash",
-        strict: true,
-        plugins: FULL.filter((p) => p !== "owners-label"),
-    },
+    ...alike(
+        true,
+        STANDARD,
+        "kubevirt/kubevirt",
+        "kubevirt/containerized-data-importer",
+        "kubevirt/hostpath-provisioner",
+        "kubevirt/cluster-network-addons-operator",
+        "kubevirt/ovs-cni",
+        "kubevirt/macvtap-cni",
+        "kubevirt/bridge-marker",
+        "kubevirt/node-maintenance-operator",
+        "kubevirt/hyperconverged-cluster-operator",
+        "kubevirt/common-templates",
+        "kubevirt/ssp-operator",
+        "kubevirt/kubevirt-csi",
+        "kubevirt/must-gather",
+    ),
+    ...alike(false, [...CI_ONLY, "config-updater"], "kubevirt/project-infra"),
+    ...alike(false, CI_ONLY, "kubevirt/kubevirtci", "kubevirt/kubectl-virt-plugin"),
+    ...alike(false, DOCS, "kubevirt/kubevirt.github.io", "kubevirt/kubevirt-tutorial"),
+    ...alike(false, ["approve", "lgtm", "owners-label"], "kubevirt/community"),
+    ...alike(true, FULL, "nmstate/kubernetes-nmstate"),
+    ...alike(
+        true,
+        FULL.filter((p) => p !== "owners-label"),
+        "k8snetworkplumbingwg/kubemacpool",
+    ),
 ];
 
 /** Plugins enabled for a whole organisation. */

@@ -1,5 +1,5 @@
 import { containersOf, describe, kindOf, podSpecOf } from "./k8s";
-import { containersWithout } from "./resources";
+import { everyContainerSets } from "./resources";
 import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 import { templateLabels } from "./podTemplate";
 import { Obj, PolicyInput, Rule, StackRule, isObj, objectsOf } from "./types";
@@ -205,15 +205,7 @@ export const cronJobDeadline: Rule = {
  * Every container, init containers included, requests CPU: the scheduler counts a container without a request as
  * needing none and places it on a node whose CPU is taken.
  */
-export const cpuRequests: Rule = {
-    name: "cpu-requests",
-    description: "Every container (init containers included) of every workload requests CPU.",
-    check({ type, props }) {
-        const pod = podSpecOf(type, props);
-        if (!pod) return [];
-        return containersWithout(pod, "requests", "cpu").map(
-            (c) =>
-                `${describe(type, props)}: ${c.init ? "init " : ""}container "${c.name}" requests no CPU (${c.path}.resources.requests.cpu)`,
-        );
-    },
-};
+export const cpuRequests = everyContainerSets("cpu-requests", ["requests", "cpu"], {
+    must: "requests CPU",
+    lacks: "requests no CPU",
+});

@@ -1,5 +1,8 @@
 import { ClusterApi, KubeError, Scope } from "../../tools/adopt/kube";
 import { DesiredObject, KubeObject, objectId } from "../../tools/adopt/model";
+import { Report, buildReport } from "../../tools/adopt/report";
+import { inspectCluster } from "../../tools/adopt/run";
+import { LiveSystem, liveObjects } from "../fixtures/live/types";
 
 // Hand-written live objects as an API server returns them (defaults, status, managedFields filled in) and the
 // program's objects they are compared with.
@@ -146,4 +149,19 @@ export function managedBy<T extends KubeObject>(obj: T, ...managers: string[]): 
     const l = live(obj);
     l.metadata.managedFields = managers.map((manager) => ({ manager, operation: "Update" }));
     return l;
+}
+
+/**
+ * The production report of a first deploy of `desired` onto `cluster` as `live` runs it today (an OpenShift cluster
+ * unless `options` say otherwise).
+ */
+export async function liveReport(
+    cluster: string,
+    live: LiveSystem,
+    desired: readonly DesiredObject[],
+    options: FakeOptions = { openshift: true },
+): Promise<Report> {
+    const api = new FakeCluster(liveObjects(live), options);
+    const r = await inspectCluster(cluster, desired, api, 8, new Map(), { production: true });
+    return buildReport("prod", r.findings, r.leftBehind, [], r);
 }

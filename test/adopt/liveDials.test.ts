@@ -1,24 +1,17 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject, objectId } from "../../tools/adopt/model";
-import { Report, buildReport, exitCode, renderReport } from "../../tools/adopt/report";
-import { inspectCluster } from "../../tools/adopt/run";
-import { FakeCluster } from "./fixtures";
+import { exitCode, renderReport } from "../../tools/adopt/report";
+import { liveReport } from "./fixtures";
 import { DIALS_LIVE } from "../fixtures/live/dials";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
 import { DIALS_LIVE_PASSWORDS, dialsLiveLayout } from "../fixtures/live/fixes";
-import { LiveSystem, liveObjects } from "../fixtures/live/types";
+import { LiveSystem } from "../fixtures/live/types";
 
 // The first deploy of Pulumi.prod.yaml's DIALS over DIALS as cms-DQM/dials@9fd1394 oc/prod runs it (the commit whose
 // docs/DEPLOYMENT.md is runbook 003): what the report says, and the deploy after the fixes it prints.
 
 const CLUSTER = "cern-paas";
-
-async function report(live: LiveSystem, desired: readonly DesiredObject[]): Promise<Report> {
-    const api = new FakeCluster(liveObjects(live), { openshift: true });
-    const r = await inspectCluster(CLUSTER, desired, api, 8, new Map(), { production: true });
-    return buildReport("prod", r.findings, r.leftBehind, [], r);
-}
 
 describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
     this.timeout(120_000);
@@ -36,7 +29,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
     });
 
     it("the committed stack: names the layout found and blocks on the live workers it lacks, and on nothing else of the layout", async () => {
-        const r = await report(DIALS_LIVE, committed);
+        const r = await liveReport(CLUSTER, DIALS_LIVE, committed);
         assert.equal(exitCode(r), 2);
         const [layout] = r.layouts;
         assert.match(layout.layout ?? "", /cms-DQM\/dials@9fd1394 oc\/prod .* one common-indexer/);
@@ -63,7 +56,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
     });
 
     it("after the fixes: every live object adopted, replaced with a reason or named and left alone; nothing blocks", async () => {
-        const r = await report(DIALS_LIVE, fixed);
+        const r = await liveReport(CLUSTER, DIALS_LIVE, fixed);
         const c = classification(DIALS_LIVE, r);
         assert.deepEqual(c.problems, []);
         assert.equal(exitCode(r), 0, renderReport(r));
@@ -125,7 +118,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
             }
             for (const s of renamed.services) s.name = rename(s.name);
             for (const c of renamed.claims) c.name = rename(c.name);
-            const r = await report(renamed, fixed);
+            const r = await liveReport(CLUSTER, renamed, fixed);
             assert.equal(exitCode(r), 2);
             const problems = r.layouts[0].problems.join("\n");
             assert.match(
@@ -140,7 +133,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
 
         it("a production namespace with nothing running blocks: the deploy would start a second, empty DIALS", async () => {
             const empty: LiveSystem = { ...DIALS_LIVE, workloads: [], services: [], routes: [], flows: [] };
-            const r = await report(empty, fixed);
+            const r = await liveReport(CLUSTER, empty, fixed);
             assert.equal(exitCode(r), 2);
             assert.match(
                 r.layouts[0].problems.join("\n"),

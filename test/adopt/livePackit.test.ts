@@ -1,24 +1,16 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject, objectId } from "../../tools/adopt/model";
-import { Report, buildReport, exitCode, renderReport } from "../../tools/adopt/report";
-import { inspectCluster } from "../../tools/adopt/run";
-import { FakeCluster } from "./fixtures";
+import { exitCode, renderReport } from "../../tools/adopt/report";
+import { liveReport } from "./fixtures";
 import { PACKIT_LIVE } from "../fixtures/live/packit";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
 import { packitWhereItRuns } from "../fixtures/live/fixes";
-import { LiveSystem, liveObjects } from "../fixtures/live/types";
 
 // The first deploy of Pulumi.prod.yaml's Packit over Packit as packit/deployment@1f79bca runs it (Deployments,
 // tokman, the redict broker, MP+ project packit--prod).
 
 const CLUSTER = "packit-auto";
-
-async function report(live: LiveSystem, desired: readonly DesiredObject[]): Promise<Report> {
-    const api = new FakeCluster(liveObjects(live), { openshift: true });
-    const r = await inspectCluster(CLUSTER, desired, api, 8, new Map(), { production: true });
-    return buildReport("prod", r.findings, r.leftBehind, [], r);
-}
 
 describe("adopt: Packit over packit/deployment@1f79bca", function () {
     this.timeout(120_000);
@@ -31,7 +23,7 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
     });
 
     it("the committed stack: packit-prod is empty where production runs in packit--prod: blocks, no second Packit", async () => {
-        const r = await report(PACKIT_LIVE, committed);
+        const r = await liveReport(CLUSTER, PACKIT_LIVE, committed);
         assert.equal(exitCode(r), 2);
         assert.equal(r.layouts[0].found, "no workload");
         assert.match(
@@ -45,7 +37,7 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
     });
 
     it("in packit--prod: names the layout, blocks on the broker under another name, and on nothing else of the workloads", async () => {
-        const r = await report(PACKIT_LIVE, fixed);
+        const r = await liveReport(CLUSTER, PACKIT_LIVE, fixed);
         const text = renderReport(r);
         assert.equal(exitCode(r), 2);
         assert.match(r.layouts[0].layout ?? "", /81ede2c\.\.1f79bca .* tokman/);

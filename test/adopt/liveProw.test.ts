@@ -1,21 +1,13 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject, objectId } from "../../tools/adopt/model";
-import { Report, buildReport, exitCode, renderReport } from "../../tools/adopt/report";
-import { inspectCluster } from "../../tools/adopt/run";
-import { FakeCluster } from "./fixtures";
+import { exitCode, renderReport } from "../../tools/adopt/report";
+import { liveReport } from "./fixtures";
 import { PROW_LIVE } from "../fixtures/live/prow";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
-import { liveObjects } from "../fixtures/live/types";
 
 // The first deploy of Pulumi.prod.yaml's Prow over KubeVirt Prow as kubevirt/project-infra@145ec5a's kustomize
 // base applies it in kubevirt-prow.
-
-async function report(desired: readonly DesiredObject[]): Promise<Report> {
-    const api = new FakeCluster(liveObjects(PROW_LIVE));
-    const r = await inspectCluster("ibmcloud-prow", desired, api, 8, new Map(), { production: true });
-    return buildReport("prod", r.findings, r.leftBehind, [], r);
-}
 
 describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
     this.timeout(120_000);
@@ -32,7 +24,7 @@ describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
     });
 
     it("classifies every live object: adopted, or named and left alone (bazel-cache, used by the PR jobs)", async () => {
-        const r = await report(committed);
+        const r = await liveReport("ibmcloud-prow", PROW_LIVE, committed, {});
         const c = classification(PROW_LIVE, r);
         // The one live object that blocks: greenhouse's claim, made without a class (the cluster default then), which
         // the stack names ibmc-vpc-block-general-purpose: the report asks for the live class.

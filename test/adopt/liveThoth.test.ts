@@ -1,21 +1,13 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject } from "../../tools/adopt/model";
-import { Report, buildReport, exitCode, renderReport } from "../../tools/adopt/report";
-import { inspectCluster } from "../../tools/adopt/run";
-import { FakeCluster } from "./fixtures";
+import { exitCode, renderReport } from "../../tools/adopt/report";
+import { liveReport } from "./fixtures";
 import { THOTH_LIVE } from "../fixtures/live/thoth";
 import { classification, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
-import { liveObjects } from "../fixtures/live/types";
 
 // The first deploy of Pulumi.prod.yaml's Thoth test station over thoth-test-core as thoth-application@f2cf35f runs
 // it: DeploymentConfigs the program runs as Deployments are another kind, which no apply takes over.
-
-async function report(desired: readonly DesiredObject[]): Promise<Report> {
-    const api = new FakeCluster(liveObjects(THOTH_LIVE), { openshift: true });
-    const r = await inspectCluster("psi", desired, api, 8, new Map(), { production: true });
-    return buildReport("prod", r.findings, r.leftBehind, [], r);
-}
 
 describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf35f", function () {
     this.timeout(120_000);
@@ -32,7 +24,7 @@ describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf3
     });
 
     it("names the DeploymentConfig layout and blocks every DeploymentConfig the program runs as a Deployment, with its pods", async () => {
-        const r = await report(desired);
+        const r = await liveReport("psi", THOTH_LIVE, desired);
         const text = renderReport(r);
         assert.equal(exitCode(r), 2);
         assert.match(r.layouts[0].layout ?? "", /DeploymentConfigs/);

@@ -16,18 +16,16 @@ const clusterRole = (): KubeObject => ({
     rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
 });
 
+/** The program's ClusterRole against `today`'s, where a dry run would leave it as it is. */
+const classifyClusterRole = (today: KubeObject) =>
+    classify(desired(clusterRole()), today, { result: structuredClone(today) }, undefined, "cluster");
+
 const namespace = (): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } });
 
 describe("adopt: objects managed by another field manager", function () {
     it("a cluster-wide object another manager has blocks, naming the managers and how to hand it over", function () {
         const today = managedBy(clusterRole(), "helm", "kubectl-client-side-apply");
-        const f = classify(
-            desired(clusterRole()),
-            today,
-            { result: structuredClone(today) },
-            undefined,
-            "cluster",
-        );
+        const f = classifyClusterRole(today);
         assert.equal(f.verdict, "managed-elsewhere");
         assert.match(f.reasons[0], /managed today by helm, kubectl-client-side-apply/);
         assert.match(f.reasons[0], /delete it for every tenant/);
@@ -72,13 +70,7 @@ describe("adopt: objects managed by another field manager", function () {
             { manager: "argocd-controller", operation: "Update", subresource: "status" },
         ];
         assert.deepEqual(otherManagers(today), []);
-        const f = classify(
-            desired(clusterRole()),
-            today,
-            { result: structuredClone(today) },
-            undefined,
-            "cluster",
-        );
+        const f = classifyClusterRole(today);
         assert.equal(f.verdict, "unchanged");
         assert.equal(f.otherManagers, undefined);
     });

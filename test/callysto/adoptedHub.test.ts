@@ -4,8 +4,7 @@ import * as path from "path";
 import { PROVIDED_CERTIFICATE_SCRIPT } from "../../components/callysto/certificates";
 import { operatorId } from "../placeholders";
 import { Sandbox, selfSignedCertificate } from "./scripts";
-import { runSystem } from "../fixtures/system";
-import { CALLYSTO, T, editing, planOf, unchangedPlans } from "./helpers";
+import { T, planEdited, unchangedPlans } from "./helpers";
 
 /** This file's own evaluation of each unchanged stack (see unchangedPlans). */
 const stackPlan = unchangedPlans();
@@ -47,13 +46,7 @@ describe("callysto production hub instance", function () {
             );
         }
         // A new clavius, where asked for, is created as usual: its own instance, nothing imported or ignored but the image.
-        const withClavius = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((c) => (c.workstation!.create = true)),
-            ),
-        );
+        const withClavius = await planEdited("prod", (c) => (c.workstation!.create = true));
         const clavius = withClavius.byName("callysto-clavius-instance", T.instance);
         assert.equal(clavius.importId, "");
         assert.deepEqual(clavius.ignoreChanges, ["imageId"]);

@@ -9,7 +9,7 @@ import { fakeId } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
 import { runSystem } from "../fixtures/system";
-import { CALLYSTO, Plan, T, editing, planOf, stageWithoutPacker } from "./helpers";
+import { CALLYSTO, Plan, T, planEdited, planOf, stageWithoutPacker } from "./helpers";
 
 const ASSOCIATE = "openstack:networking/portSecGroupAssociate:PortSecGroupAssociate";
 
@@ -84,28 +84,16 @@ describe("callysto adopted machines on the first pulumi up", function () {
             "the first up runs no playbook of its own on hub.callysto.ca, only the certificate deployment",
         );
 
-        const on = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((c) => (c.hosts[0].adopt!.provision = true)),
-            ),
-        );
+        const on = await planEdited("prod", (c) => (c.hosts[0].adopt!.provision = true));
         const run = on.byName("callysto-provisioning-hub", T.command);
         assert.equal(env(run).ANSIBLE_LIMIT, "hub.callysto.ca");
         assert.equal(env(run).ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub.yml");
         assert.equal(env(run).PLAYBOOK_VERSION, "904146a");
         // Switched on later, the command is new (it runs once); a new pin changes its triggers (it runs again).
-        const moved = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((c) => {
-                    c.hosts[0].adopt!.provision = true;
-                    c.provisioning!.version = "0123abc";
-                }),
-            ),
-        );
+        const moved = await planEdited("prod", (c) => {
+            c.hosts[0].adopt!.provision = true;
+            c.provisioning!.version = "0123abc";
+        });
         const triggers = (p: Plan) => p.byName("callysto-provisioning-hub", T.command).inputs.triggers;
         assert.notDeepEqual(triggers(moved), triggers(on));
         assert.ok(JSON.stringify(triggers(moved)).includes("0123abc"));
@@ -120,22 +108,16 @@ describe("callysto adopted machines on the first pulumi up", function () {
         );
         assert.ok(!prod.ofType(T.group).some((g) => g.inputs.name === "callysto-prod-workstation"));
         for (const create of [false, true, undefined]) {
-            const plan = await planOf(
-                runSystem(
-                    CALLYSTO,
-                    "stage",
-                    editing((c) => {
-                        c.workstation = {
-                            name: "clavius",
-                            flavor: "m1.small",
-                            image: "Alma Linux 9",
-                            homeSize: 20,
-                            dockerSize: 100,
-                        } as NonNullable<CallystoConfig["workstation"]>;
-                        if (create !== undefined) c.workstation.create = create;
-                    }),
-                ),
-            );
+            const plan = await planEdited("stage", (c) => {
+                c.workstation = {
+                    name: "clavius",
+                    flavor: "m1.small",
+                    image: "Alma Linux 9",
+                    homeSize: 20,
+                    dockerSize: 100,
+                } as NonNullable<CallystoConfig["workstation"]>;
+                if (create !== undefined) c.workstation.create = create;
+            });
             const made = plan.ofType(T.instance).some((i) => i.inputs.name === "clavius.callysto.space");
             assert.equal(made, create === true, `create: ${String(create)}`);
         }
@@ -156,13 +138,7 @@ describe("callysto adopted machines on the first pulumi up", function () {
                     )
                     .map(([fours, sixes]) => [...fours, ...sixes]),
                 async (sources) => {
-                    const plan = await planOf(
-                        runSystem(
-                            CALLYSTO,
-                            "prod",
-                            editing((c) => (c.sshSources = sources)),
-                        ),
-                    );
+                    const plan = await planEdited("prod", (c) => (c.sshSources = sources));
                     const associations = plan.ofType(ASSOCIATE);
                     assert.equal(associations.length, 1);
                     const [association] = associations;

@@ -6,18 +6,7 @@ import { ConfigError } from "../../components/config/problems";
 import { StackTier } from "../../components/config/system";
 import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { runWith } from "../harness";
-import { runSystem } from "../fixtures/system";
-import {
-    CALLYSTO,
-    SECRETS,
-    T,
-    callystoValues,
-    checked,
-    committedPlan,
-    editing,
-    planOf,
-    section,
-} from "./helpers";
+import { SECRETS, T, callystoValues, checked, committedPlan, planEdited, section } from "./helpers";
 
 const ZONE = "1cf42d24-a04e-431b-a715-1701f297100e";
 
@@ -84,16 +73,10 @@ describe("callysto DNS: whose zone it is", function () {
     });
 
     it("where the zone is ours, gives every host A → floating IP and AAAA → instance IPv6, TTL 60: clavius and the adopted hub too", async () => {
-        const plan = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((cfg) => {
-                    cfg.dns = { zone: "ours", zoneId: ZONE, recordTtl: 60 };
-                    cfg.workstation!.create = true;
-                }),
-            ),
-        );
+        const plan = await planEdited("prod", (cfg) => {
+            cfg.dns = { zone: "ours", zoneId: ZONE, recordTtl: 60 };
+            cfg.workstation!.create = true;
+        });
         const records = plan.ofType(T.record);
         const byName = (name: string, type: string) => {
             const found = records.filter((r) => r.inputs.name === name && r.inputs.type === type);

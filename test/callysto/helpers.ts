@@ -4,7 +4,7 @@ import { callystoCheck } from "../../components/callysto/checks";
 import { CallystoConfig, CallystoSection } from "../../components/callysto/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { Objects, stackValues } from "../harness";
-import { SystemFixture, Values, runSystem } from "../fixtures/system";
+import { Stack, SystemFixture, Values, runSystem } from "../fixtures/system";
 import { RecordedPlanResource, recordedResources, stackPlan as committedStackPlan } from "../fixtures/plans";
 
 export const SECRETS = {
@@ -96,19 +96,18 @@ export async function planOf(run: Promise<readonly RecordedResource[]>): Promise
     return new Plan([...(await run)]);
 }
 
+/** `stack` evaluated with Callysto's config changed by `edit`, as a {@link Plan}. */
+export function planEdited(stack: Stack, edit: (config: CallystoConfig) => void): Promise<Plan> {
+    return planOf(runSystem(CALLYSTO, stack, editing(edit)));
+}
+
 /**
  * Stage changed by `edit`, without the packer security group: a group no host, certificate or playbook run uses, so
  * the cases that compare such evaluations see nothing that comes from it or is hidden by it.
  */
 export function stageWithoutPacker(edit: (c: CallystoConfig) => void = () => undefined): Promise<Plan> {
-    return planOf(
-        runSystem(
-            CALLYSTO,
-            "stage",
-            editing((c) => {
-                c.packerSecurityGroup = false;
-                edit(c);
-            }),
-        ),
-    );
+    return planEdited("stage", (c) => {
+        c.packerSecurityGroup = false;
+        edit(c);
+    });
 }

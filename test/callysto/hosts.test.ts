@@ -3,7 +3,7 @@ import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { operatorId } from "../placeholders";
 import { runSystem } from "../fixtures/system";
-import { CALLYSTO, Plan, T, editing, planOf, unchangedPlans } from "./helpers";
+import { CALLYSTO, Plan, T, editing, planEdited, unchangedPlans } from "./helpers";
 import { evaluatingAgain } from "../harness";
 
 // The module behind `openstack.images.getImageOutput`; its export is looked up on every call, so a test can wrap it.
@@ -172,13 +172,7 @@ describe("callysto hosts", function () {
 
     it("protects and retains new volumes and floating IPs in production; the hand-made dev zone is adopted and protected", async () => {
         // A new clavius asked for (workstation.create): its volumes and address are the new stateful objects.
-        const plan = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((c) => (c.workstation!.create = true)),
-            ),
-        );
+        const plan = await planEdited("prod", (c) => (c.workstation!.create = true));
         assert.equal(plan.byName("callysto-clavius-homedir", T.volume).inputs.size, 20);
         assert.equal(attachmentsOf(plan, "clavius").length, 2);
         const stateful = [...plan.ofType(T.volume), ...plan.ofType(T.fip)];

@@ -10,23 +10,16 @@ import {
     renderInventory,
 } from "../../components/callysto/inventory";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { runSystem } from "../fixtures/system";
-import { CALLYSTO, Plan, SECRETS, T, editing, planOf, stageWithoutPacker } from "./helpers";
+import { Plan, SECRETS, T, planEdited, stageWithoutPacker } from "./helpers";
 import { Sandbox } from "./scripts";
 
 /** Prod with the adopted hub's provisioning asked for and a new clavius: every host Ansible can run on. */
 let provisioned: Promise<Plan> | undefined;
 function provisionedProd(): Promise<Plan> {
-    provisioned ??= planOf(
-        runSystem(
-            CALLYSTO,
-            "prod",
-            editing((c) => {
-                c.hosts[0].adopt!.provision = true;
-                c.workstation!.create = true;
-            }),
-        ),
-    );
+    provisioned ??= planEdited("prod", (c) => {
+        c.hosts[0].adopt!.provision = true;
+        c.workstation!.create = true;
+    });
     return provisioned;
 }
 

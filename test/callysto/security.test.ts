@@ -14,8 +14,7 @@ import { fakeId } from "../../tools/mocks/fakes";
 import { field } from "../harness";
 import { OPERATOR_SOURCE } from "../placeholders";
 import { PLACEHOLDER } from "../../components/shared/placeholder";
-import { runSystem } from "../fixtures/system";
-import { CALLYSTO, T, callystoValues, editing, planOf } from "./helpers";
+import { T, callystoValues, planEdited } from "./helpers";
 
 /** The rules of a profile that Terraform has a group for. */
 function rules(
@@ -87,16 +86,10 @@ describe("callysto security groups", function () {
     it("creates one group per role in use, each with its own rules (dev also gets packer's)", async () => {
         // Stage (its ssh source set as an operator has it) without the certificate and the playbook runs, which make
         // no group or rule: only the hosts' roles and the packer flag decide which groups exist.
-        const plan = await planOf(
-            runSystem(
-                CALLYSTO,
-                "stage",
-                editing((c) => {
-                    c.certificates!.enabled = false;
-                    c.provisioning!.enabled = false;
-                }),
-            ),
-        );
+        const plan = await planEdited("stage", (c) => {
+            c.certificates!.enabled = false;
+            c.provisioning!.enabled = false;
+        });
         const groups = plan.ofType(T.group);
         assert.deepEqual(groups.map((g) => g.inputs.name).sort(), [
             "callysto-dev-hub",
@@ -132,13 +125,7 @@ describe("callysto security groups", function () {
     });
 
     it("puts each host's port in its role's group, and a new workstation in its ssh-only group (prod)", async () => {
-        const plan = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((c) => (c.workstation!.create = true)),
-            ),
-        );
+        const plan = await planEdited("prod", (c) => (c.workstation!.create = true));
         const groupIds = new Map(
             plan.ofType(T.group).map((g) => [g.inputs.name as string, fakeId(T.group, g.name)]),
         );
@@ -182,13 +169,7 @@ describe("callysto production: the security groups of runbook 004's Terraform", 
 
     it("makes the prod hub's group with those rules, ssh narrowed to the sources of each family", async () => {
         const sources = ["203.0.113.10/32", "2001:db8::/64"];
-        const plan = await planOf(
-            runSystem(
-                CALLYSTO,
-                "prod",
-                editing((c) => (c.sshSources = sources)),
-            ),
-        );
+        const plan = await planEdited("prod", (c) => (c.sshSources = sources));
         const [group] = plan.ofType(T.group).filter((g) => g.inputs.name === "callysto-prod-hub");
         assert.ok(group, "the hub's group is made");
         const hubRules = plan

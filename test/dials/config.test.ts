@@ -4,8 +4,7 @@ import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { recorder } from "../harness";
-import { runSystem } from "../fixtures/system";
-import { DIALS, DIALS_SECRETS, DialsSection, dialsSection, dialsValues, onDials } from "./fixtures";
+import { DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
 
 /** Runs a changed prod config and returns the ConfigError it must raise, after checking nothing was registered. */
 async function configError(
@@ -13,7 +12,7 @@ async function configError(
     secrets = DIALS_SECRETS,
 ): Promise<ConfigError> {
     try {
-        await runSystem(DIALS, "prod", onDials(change), secrets);
+        await runDials("prod", change, secrets);
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
         assert.equal(recorder.resources.length, 0, "nothing may be registered when the config is wrong");

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { dialsSchema } from "../../components/dials/config";
 import { stackValues } from "../harness";
-import { SystemFixture, Values } from "../fixtures/system";
+import { Stack, SystemFixture, Values, runSystem } from "../fixtures/system";
+import { RecordedResource } from "../../tools/mocks/recorder";
 import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS } from "../../components/dials/secrets";
 
 /** Every required DIALS secret, each with a value that is easy to search for in recorded inputs. */
@@ -45,6 +46,24 @@ export function onDials(change: (dials: DialsSection) => void): (values: Values)
 export const DIALS: SystemFixture = {
     sections: ["tier", "clusters", "dials"],
     secrets: () => DIALS_SECRETS,
+};
+
+/** `stack` evaluated with its DIALS section changed by `change` (and `secrets` instead of the fixture's). */
+export function runDials(
+    stack: Stack,
+    change: (dials: DialsSection) => void,
+    secrets?: Record<string, string>,
+): Promise<RecordedResource[]> {
+    return runSystem(DIALS, stack, onDials(change), secrets);
+}
+
+/** DJANGO_WORKSPACES on the prod stack: each workspace's certifier e-group. */
+export const PROD_WORKSPACE_GROUPS = {
+    csc: "cms-dqm-runregistry-offline-csc-certifiers",
+    ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
+    hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
+    jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
+    tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
 };
 
 /**

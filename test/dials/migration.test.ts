@@ -15,10 +15,8 @@ import {
     dialsSection,
     dialsValues,
     fewerWorkspaces,
-    DIALS,
-    onDials,
+    runDials,
 } from "./fixtures";
-import { runSystem } from "../fixtures/system";
 import { JOB, DEPLOYMENT } from "../fixtures/resourceTypes";
 
 const REMOVE = "pulumi config rm --path dials.migration";
@@ -49,7 +47,7 @@ async function configError(
     change: (dials: DialsSection) => void,
 ): Promise<ConfigError> {
     try {
-        await runSystem(DIALS, stack, onDials(change));
+        await runDials(stack, change);
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
         assert.equal(recorder.resources.length, 0, "nothing may be registered when the config is wrong");
@@ -79,14 +77,10 @@ const reviewedRuns = new Map<"stage" | "prod", Promise<RecordedResource[]>>();
 function withReviewedMigration(stack: "stage" | "prod"): Promise<RecordedResource[]> {
     let run = reviewedRuns.get(stack);
     if (!run) {
-        run = runSystem(
-            DIALS,
-            stack,
-            onDials((d) => {
-                fewerWorkspaces(d, 2);
-                reviewed(d);
-            }),
-        ).then((r) => [...r]);
+        run = runDials(stack, (d) => {
+            fewerWorkspaces(d, 2);
+            reviewed(d);
+        }).then((r) => [...r]);
         reviewedRuns.set(stack, run);
     }
     return run;

@@ -4,8 +4,7 @@ import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS } from "../.
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, k8sObjects } from "../harness";
-import { runSystem } from "../fixtures/system";
-import { DIALS, DIALS_SECRETS, DialsSection, fewerWorkspaces, onDials } from "./fixtures";
+import { DIALS_SECRETS, DialsSection, fewerWorkspaces, runDials } from "./fixtures";
 import { DEPLOYMENT } from "../fixtures/resourceTypes";
 
 const STAGE = "cms-dials-stage";
@@ -19,13 +18,12 @@ async function checksums(
     change?: (dials: DialsSection) => void,
 ): Promise<Map<string, string | undefined>> {
     // Every evaluation alike, the baseline too: see fewerWorkspaces.
-    await runSystem(
-        DIALS,
+    await runDials(
         "stage",
-        onDials((d) => {
+        (d) => {
             fewerWorkspaces(d);
             change?.(d);
-        }),
+        },
         secrets,
     );
     const out = new Map<string, string | undefined>();

@@ -11,7 +11,7 @@ import {
     redisUrl,
 } from "../../components/dials/settings";
 import { unwrap } from "../harness";
-import { dialsSection, dialsValues } from "./fixtures";
+import { PROD_WORKSPACE_GROUPS, dialsSection, dialsValues } from "./fixtures";
 
 describe("dials settings (pure)", () => {
     it("builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order", () => {
@@ -27,13 +27,7 @@ describe("dials settings (pure)", () => {
 
     it("builds the backend ConfigMap of the prod stack from typed config", () => {
         const data = backendConfigMapData(dialsSection(dialsValues("prod")) as never);
-        assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), {
-            csc: "cms-dqm-runregistry-offline-csc-certifiers",
-            ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
-            hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
-            jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
-            tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
-        });
+        assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), PROD_WORKSPACE_GROUPS);
         assert.deepEqual(
             { ...data, DJANGO_WORKSPACES: undefined },
             {

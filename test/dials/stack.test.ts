@@ -7,14 +7,15 @@ import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from 
 import { stackPlan } from "../fixtures/plans";
 import { Objects, Registered } from "../harness";
 import {
+    DIALS,
     DIALS_SECRETS,
     DialsSection,
     PROD_WORKERS,
+    PROD_WORKSPACE_GROUPS,
     dialsSection,
     dialsValues,
-    DIALS,
     fewerWorkspaces,
-    onDials,
+    runDials,
 } from "./fixtures";
 import { runSystem } from "../fixtures/system";
 import { DEPLOYMENT, CONFIGMAP, SECRET, PVC, SERVICE, ROUTE, IMAGESTREAM } from "../fixtures/resourceTypes";
@@ -210,13 +211,7 @@ describe("dials on the prod stack", () => {
     it("builds the backend and ETL ConfigMaps from the typed config", () => {
         const backend = k8sObject(CONFIGMAP, "dials-backend-configmap", PROD);
         const data = field(backend.inputs, "data") as Record<string, string>;
-        assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), {
-            csc: "cms-dqm-runregistry-offline-csc-certifiers",
-            ecal: "cms-dqm-runregistry-offline-ecal-certifiers",
-            hcal: "cms-dqm-runregistry-offline-hcal-certifiers",
-            jetmet: "cms-dqm-runregistry-offline-jme-certifiers",
-            tracker: "cms-dqm-runregistry-offline-tracker-certifiers",
-        });
+        assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), PROD_WORKSPACE_GROUPS);
         assert.equal(data.DJANGO_DEFAULT_WORKSPACE, "tracker");
         assert.equal(data.DJANGO_ALLOWED_HOSTS, "cmsdials-api.web.cern.ch cmsdials.web.cern.ch");
         const etl = k8sObject(CONFIGMAP, "dials-etl-configmap", PROD);
@@ -484,13 +479,9 @@ describe("dials on the stage stack and other configurations", () => {
     });
 
     it("adding a workspace is one config entry: its three workers, its database and its e-group follow", async () => {
-        await runSystem(
-            DIALS,
-            "prod",
-            onDials((d) => {
-                d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
-            }),
-        );
+        await runDials("prod", (d) => {
+            d.workspaces.push({ name: "muon", egroup: "cms-dqm-runregistry-offline-muon-certifiers" });
+        });
         assert.deepEqual(
             names(workerDeployments()).filter((n) => !PROD_WORKERS.includes(n)),
             ["muon-bulk", "muon-indexer", "muon-priority"],
@@ -512,7 +503,7 @@ describe("dials on the stage stack and other configurations", () => {
 
     it("uses Redis passwords from secret config instead of generating them", async () => {
         // No worker makes or reads a password but through the Secrets read here (see fewerWorkspaces).
-        await runSystem(DIALS, "prod", onDials(fewerWorkspaces), {
+        await runDials("prod", fewerWorkspaces, {
             ...DIALS_SECRETS,
             "dials-redis-etl-broker-password": "broker p@ss",
             "dials-redis-web-cache-password": "cache-pass",

@@ -1,4 +1,3 @@
-import { runSystem } from "../fixtures/system";
 import { asConfirmed } from "../placeholders";
 import { strict as assert } from "assert";
 import { BOT_NAMES } from "../../components/thoth/bots/catalog";
@@ -6,6 +5,7 @@ import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { k8sObject, k8sObjects } from "../harness";
 import {
+    Json,
     KIND,
     SECRETS,
     botsOnly,
@@ -14,13 +14,11 @@ import {
     isSecretAt,
     leakedSecrets,
     podOf,
-    onThoth,
+    runThoth,
     secretsFor,
     thothOf,
     thothStack,
     withoutStation,
-    Json,
-    THOTH,
 } from "./fixtures";
 import { evaluateSecretHolders, plannedBefore } from "./parts";
 
@@ -426,14 +424,10 @@ describe("thoth bots", function () {
     // objects of the bots.
     describe("switches", () => {
         it("switches one bot off: its objects and its secrets go, the others stay", async () => {
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    botsOnly(t);
-                    t.bots.kebechet.enabled = false;
-                }),
-            );
+            await runThoth("prod", (t) => {
+                botsOnly(t);
+                t.bots.kebechet.enabled = false;
+            });
             assert.throws(() => k8sObject(KIND.cronJob, "kebechet", PROD_NS));
             assert.throws(() => k8sObject(KIND.secret, "kebechet-secret", PROD_NS));
             assert.throws(() => k8sObject(KIND.configMap, "kebechet-configmap", PROD_NS));
@@ -465,11 +459,7 @@ describe("thoth bots", function () {
                 botsOnly(t);
                 for (const bot of BOT_NAMES) if (t.bots[bot]) t.bots[bot].enabled = bots.includes(bot);
             };
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => only(t, ["review-manager"])),
-            );
+            await runThoth("prod", (t) => only(t, ["review-manager"]));
             assert.equal(seshetaSecrets().length, 1);
             assert.deepEqual(
                 envOf(k8sObject(KIND.deployment, "review-manager", PROD_NS)).GITHUB_WEBHOOK_SECRET,
@@ -478,24 +468,16 @@ describe("thoth bots", function () {
                     valueFrom: { secretKeyRef: { name: "sesheta-secret", key: "github-webhook-secret" } },
                 },
             );
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => only(t, ["kebechet", "nepthys"])),
-            );
+            await runThoth("prod", (t) => only(t, ["kebechet", "nepthys"]));
             assert.equal(seshetaSecrets().length, 0);
         });
 
         it("switches every bot off at once", async () => {
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    withoutStation(t);
-                    t.bots.enabled = false;
-                    t.ultrahooks.instances = t.ultrahooks.instances.filter((i: Json) => i.destination);
-                }),
-            );
+            await runThoth("prod", (t) => {
+                withoutStation(t);
+                t.bots.enabled = false;
+                t.ultrahooks.instances = t.ultrahooks.instances.filter((i: Json) => i.destination);
+            });
             assert.equal(
                 k8sObjects(KIND.deployment, PROD_NS).length +
                     k8sObjects(KIND.cronJob, PROD_NS).length +
@@ -514,7 +496,7 @@ describe("thoth bots", function () {
                 "thoth-kebechet-sentry-dsn",
             ])
                 delete secrets[k];
-            await runSystem(THOTH, "prod", onThoth(botsOnly), secrets);
+            await runThoth("prod", botsOnly, secrets);
             assert.deepEqual(stringKeys("kebechet-secret"), ["github-oauth-token", "ssh-privatekey"]);
             const env = envOf(k8sObject(KIND.cronJob, "kebechet", PROD_NS));
             assert.equal(env.SENTRY_DSN, undefined);
@@ -522,18 +504,14 @@ describe("thoth bots", function () {
         });
 
         it("takes a bot's sizing and schedule from config when set", async () => {
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    botsOnly(t);
-                    t.bots.kebechet.schedule = "*/5 * * * *";
-                    t.bots.kebechet.resources = {
-                        requests: { cpu: "1", memory: "1Gi" },
-                        limits: { cpu: "2", memory: "3Gi" },
-                    };
-                }),
-            );
+            await runThoth("prod", (t) => {
+                botsOnly(t);
+                t.bots.kebechet.schedule = "*/5 * * * *";
+                t.bots.kebechet.resources = {
+                    requests: { cpu: "1", memory: "1Gi" },
+                    limits: { cpu: "2", memory: "3Gi" },
+                };
+            });
             const cron = k8sObject(KIND.cronJob, "kebechet", PROD_NS);
             assert.equal((cron.inputs.spec as Json).schedule, "*/5 * * * *");
             assert.deepEqual(containerOf(cron).resources, {

@@ -1,24 +1,22 @@
-import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { alphaScript, zeroHaScript } from "../../components/thoth/station/dgraphCommands";
 import { k8sObject, k8sObjects } from "../harness";
 import {
+    Json,
     KIND,
     SECRETS,
     containerOf,
     isSecretAt,
     podOf,
-    onThoth,
+    runThoth,
     secretValue,
     stationCore,
-    Json,
-    THOTH,
 } from "./fixtures";
 import { plannedBefore, sharedEvaluation } from "./parts";
 import { runWithStubs } from "./shellStub";
 
 /** Stage's namespaces and Dgraph, evaluated: the plan records no secret in plain text. */
-const stageCore = sharedEvaluation(() => runSystem(THOTH, "stage", onThoth(stationCore)));
+const stageCore = sharedEvaluation(() => runThoth("stage", stationCore));
 
 const HA_NS = "thoth-dgraph-stage";
 const TEST_NS = "thoth-test-core";
@@ -224,15 +222,11 @@ describe("thoth Dgraph", function () {
 
         it("follows the configured member count and hosts", async () => {
             // Only Dgraph is inspected: the rest of the stack is off (a tenth of the evaluation).
-            await runSystem(
-                THOTH,
-                "stage",
-                onThoth((t) => {
-                    stationCore(t);
-                    t.station.dgraph.replicas = 5;
-                    t.station.dgraph.hosts = { alphaGrpc: "dgraph.thoth-station.ninja" };
-                }),
-            );
+            await runThoth("stage", (t) => {
+                stationCore(t);
+                t.station.dgraph.replicas = 5;
+                t.station.dgraph.hosts = { alphaGrpc: "dgraph.thoth-station.ninja" };
+            });
             assert.equal((k8sObject(KIND.statefulSet, "alpha", HA_NS).inputs.spec as Json).replicas, 5);
             assert.match(script(k8sObject(KIND.statefulSet, "zero", HA_NS)), /--replicas 5/);
             assert.equal(routeSpec("alpha-grpc", HA_NS).host, "dgraph.thoth-station.ninja");

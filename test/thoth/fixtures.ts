@@ -6,7 +6,7 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { AccountHandle, ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
 import { StationReads } from "../../components/thoth/station/stationEnv";
 import { ofType, recorder, stackValues } from "../harness";
-import { SystemFixture, Values, runSystem } from "../fixtures/system";
+import { Stack, SystemFixture, Values, runSystem } from "../fixtures/system";
 
 /** Every secret the thoth section can ask for, with recognisable values so leaks can be searched for. */
 /** Recorded inputs are untyped JSON; tests read them structurally. */
@@ -84,6 +84,15 @@ export const THOTH: SystemFixture = {
     sections: ["tier", "clusters", "thoth"],
     secrets: (values, pristine) => secretsFor(values.thoth, pristine.thoth),
 };
+
+/** `stack` evaluated with its thoth section changed by `change` (and `secrets` instead of the fixture's). */
+export function runThoth(
+    stack: Stack,
+    change: (thoth: Record<string, Json>) => void,
+    secrets?: Record<string, string>,
+): Promise<RecordedResource[]> {
+    return runSystem(THOTH, stack, onThoth(change), secrets);
+}
 
 // Trims for variants that inspect one part of the thoth section. A fresh evaluation of the whole station costs 0.5-1 s
 // (its modules are ~400 of stage's ~450 objects); without the parts a variant does not look at, a tenth of that. Use
@@ -166,7 +175,7 @@ export async function thothConfigError(
     change: (thoth: Record<string, Json>) => void,
 ): Promise<ConfigError> {
     try {
-        await runSystem(THOTH, stack, onThoth(change));
+        await runThoth(stack, change);
     } catch (err) {
         if (err instanceof ConfigError) {
             assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");

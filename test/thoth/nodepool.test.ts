@@ -1,4 +1,3 @@
-import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
@@ -8,7 +7,7 @@ import { runProgram } from "../../components/program";
 import { nodepoolSchema } from "../../components/thoth/config";
 import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepool/nodepoolYaml";
 import { k8sObject, resetRecorder, settled } from "../harness";
-import { KIND, onThoth, secretsFor, thothOf, thothStack, nodepoolOnly, Json, THOTH } from "./fixtures";
+import { Json, KIND, nodepoolOnly, runThoth, secretsFor, thothOf, thothStack } from "./fixtures";
 import { plannedBefore } from "./parts";
 
 // psi is OpenShift 4: the context names its API server, thoth.apiServer, not the OpenShift 3 paas.psi host.
@@ -120,25 +119,17 @@ describe("thoth Zuul nodepool", function () {
 
     it("has one source for the API server: a nodepool setting of its own is rejected, a missing thoth.apiServer named", async () => {
         await assert.rejects(
-            runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    t.nodepool.apiServer = "paas.psi.redhat.com:443";
-                }),
-            ),
+            runThoth("prod", (t) => {
+                t.nodepool.apiServer = "paas.psi.redhat.com:443";
+            }),
             (err: unknown) =>
                 err instanceof ConfigError &&
                 err.problems.some((p) => p.key === "runbooks:thoth.nodepool.apiServer"),
         );
         await assert.rejects(
-            runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    delete t.apiServer;
-                }),
-            ),
+            runThoth("prod", (t) => {
+                delete t.apiServer;
+            }),
             (err: unknown) =>
                 err instanceof ConfigError &&
                 err.problems.length === 1 &&
@@ -149,17 +140,13 @@ describe("thoth Zuul nodepool", function () {
 
     it("rejects a label defined twice", async () => {
         try {
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    t.nodepool.labels.push({
-                        name: "thoth-pylint",
-                        image: "thoth-pylint:v0.10.3",
-                        minReady: 0,
-                    });
-                }),
-            );
+            await runThoth("prod", (t) => {
+                t.nodepool.labels.push({
+                    name: "thoth-pylint",
+                    image: "thoth-pylint:v0.10.3",
+                    minReady: 0,
+                });
+            });
             assert.fail("expected a ConfigError");
         } catch (err) {
             assert.ok(err instanceof ConfigError, String(err));

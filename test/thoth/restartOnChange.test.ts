@@ -1,8 +1,7 @@
-import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import { field, k8sObjects } from "../harness";
-import { Json, onThoth, secretsFor, stationModules, thothOf, thothStack, THOTH } from "./fixtures";
+import { Json, runThoth, secretsFor, stationModules, thothOf, thothStack } from "./fixtures";
 import { evaluateThoth, plannedThoth } from "./parts";
 import { DEPLOYMENT, STATEFULSET as STATEFUL_SET } from "../fixtures/resourceTypes";
 
@@ -103,9 +102,7 @@ function withoutModules(thoth: Record<string, Json>): void {
 async function prodChecksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
     const values = thothStack("prod");
     withoutModules(thothOf(values));
-    return checksumsOf(
-        await runSystem(THOTH, "prod", onThoth(withoutModules), { ...secretsFor(values.thoth), ...changed }),
-    );
+    return checksumsOf(await runThoth("prod", withoutModules, { ...secretsFor(values.thoth), ...changed }));
 }
 
 describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret restarts exactly its readers", function () {

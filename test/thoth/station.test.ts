@@ -1,11 +1,10 @@
-import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { memoryConfigSource } from "../../components/config/source";
 import { runProgram } from "../../components/program";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObject, k8sObjects, ofType, recorder, resetRecorder, settled, unwrap } from "../harness";
-import { KIND, onThoth, secretsFor, stationEnvironment, thothOf, thothStack, Json, THOTH } from "./fixtures";
+import { Json, KIND, runThoth, secretsFor, stationEnvironment, thothOf, thothStack } from "./fixtures";
 import { evaluateThoth, plannedBefore, plannedThoth } from "./parts";
 
 const STAGE_NAMESPACES = [
@@ -48,14 +47,10 @@ describe("thoth station environments", function () {
 
     it("binds OpenShift's system: ClusterRoles under a valid RoleBinding name", async () => {
         // The ops account's bindings are the station's own objects: the rest of the stack, Dgraph too, is off.
-        await runSystem(
-            THOTH,
-            "stage",
-            onThoth((t) => {
-                stationEnvironment(t);
-                t.station.opsClusterRoles = ["admin", "system:image-puller"];
-            }),
-        );
+        await runThoth("stage", (t) => {
+            stationEnvironment(t);
+            t.station.opsClusterRoles = ["admin", "system:image-puller"];
+        });
         const binding = k8sObject(KIND.roleBinding, "thoth-ops-system-image-puller", "thoth-backend-stage");
         assert.equal((binding.inputs.roleRef as Json).name, "system:image-puller");
     });
@@ -185,13 +180,9 @@ describe("thoth station environments", function () {
     });
 
     it("switches the whole station off", async () => {
-        await runSystem(
-            THOTH,
-            "stage",
-            onThoth((t) => {
-                t.station.enabled = false;
-            }),
-        );
+        await runThoth("stage", (t) => {
+            t.station.enabled = false;
+        });
         assert.equal(
             ofType(KIND.namespace).filter((n) => (n.inputs.metadata as Json).name.startsWith("thoth-"))
                 .length,

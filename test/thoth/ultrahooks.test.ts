@@ -1,19 +1,17 @@
-import { runSystem } from "../fixtures/system";
 import { strict as assert } from "assert";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { byName, field, k8sObject, k8sObjects, recorder } from "../harness";
 import {
+    Json,
     KIND,
     botsAndTunnels,
     envOf,
     isSecretAt,
-    onThoth,
+    runThoth,
     thothConfigError,
     thothStack,
     withoutStation,
-    Json,
-    THOTH,
 } from "./fixtures";
 import { plannedBefore, sharedEvaluation } from "./parts";
 
@@ -21,7 +19,7 @@ import { plannedBefore, sharedEvaluation } from "./parts";
  * Prod's bots and tunnels, evaluated for what the plan masks (neither the station nor the nodepool is handed a
  * tunnel's key).
  */
-const prodTunnels = sharedEvaluation(() => runSystem(THOTH, "prod", onThoth(botsAndTunnels)));
+const prodTunnels = sharedEvaluation(() => runThoth("prod", botsAndTunnels));
 
 const DEPLOYMENT = KIND.deployment;
 const DOMAIN = "apps.ocp4.prod.psi.redhat.com";
@@ -77,7 +75,7 @@ describe("thoth ultrahooks", function () {
     it("does not create the prod namespace it does not own, but creates stage's", async () => {
         assert.throws(() => k8sObject(KIND.namespace, "aicoe"));
         // Stage's tunnels: the station, which never creates the ultrahook namespace, is off.
-        await runSystem(THOTH, "stage", onThoth(withoutStation));
+        await runThoth("stage", withoutStation);
         assert.ok(k8sObject(KIND.namespace, "aicoe-stage"));
     });
 
@@ -99,15 +97,11 @@ describe("thoth ultrahooks", function () {
         });
 
         it("moves the tunnel with the bot: a new host or namespace changes the Route and the destination together", async () => {
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    botsAndTunnels(t);
-                    t.bots.namespace = "aicoe-bots";
-                    t.bots["sesheta-webhooks"].host = "sesheta.thoth-station.ninja";
-                }),
-            );
+            await runThoth("prod", (t) => {
+                botsAndTunnels(t);
+                t.bots.namespace = "aicoe-bots";
+                t.bots["sesheta-webhooks"].host = "sesheta.thoth-station.ninja";
+            });
             assert.equal(
                 (k8sObject(KIND.route, "sesheta-webhooks", "aicoe-bots").inputs.spec as Json).host,
                 "sesheta.thoth-station.ninja",
@@ -117,15 +111,11 @@ describe("thoth ultrahooks", function () {
         });
 
         it("uses the bot's Service when asked to, or when the bot has no Route", async () => {
-            await runSystem(
-                THOTH,
-                "prod",
-                onThoth((t) => {
-                    botsAndTunnels(t);
-                    t.ultrahooks.instances[0].via = "service";
-                    t.bots["review-manager"].route = false;
-                }),
-            );
+            await runThoth("prod", (t) => {
+                botsAndTunnels(t);
+                t.ultrahooks.instances[0].via = "service";
+                t.bots["review-manager"].route = false;
+            });
             assert.equal(destinationOf("cyborg-regidores"), "http://webhook2kafka.aicoe-prod-bots.svc:8080");
             assert.equal(
                 destinationOf("review-manager"),

@@ -121,35 +121,54 @@ function affectsIngress(policy: NetworkPolicy): boolean {
     return policy.spec.policyTypes === undefined || policy.spec.policyTypes.includes("Ingress");
 }
 
-/** The policies that select `target` for ingress. */
-export function ingressPoliciesOf(cluster: Cluster, target: PodEndpoint): NetworkPolicy[] {
-    return cluster.policies.filter(
-        (p) =>
-            p.metadata.namespace === target.namespace &&
-            affectsIngress(p) &&
-            labelSelectorMatches(p.spec.podSelector, target.labels),
-    );
-}
-
-/** Whether a connection from `source` to `target` on `port`/`protocol` is admitted by the ingress policies. */
-export function ingressAllowed(
+/**
+ * Whether the policies of one direction admit a connection, judged at `isolated` (the destination's pod for
+ * ingress, the source's for egress): a pod no such policy selects admits anything; else one rule of one policy must
+ * admit both `peer` (the other end, matched against the rule's peer list) and the port, which is always the
+ * destination's (the isolated pod for ingress, the peer for egress), as the API reads them.
+ */
+function directionAllows(
     cluster: Cluster,
-    source: Source,
-    target: PodEndpoint,
+    direction: "ingress" | "egress",
+    isolated: PodEndpoint,
+    peer: Source,
     port: number,
-    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
+    protocol: string = "TCP",
 ): boolean {
-    const policies = ingressPoliciesOf(cluster, target);
+    const destination = direction === "ingress" ? isolated : peer;
+    const affects = direction === "ingress" ? affectsIngress : affectsEgress;
+    const policies = cluster.policies.filter(
+        (p) =>
+            p.metadata.namespace === isolated.namespace &&
+            affects(p) &&
+            labelSelectorMatches(p.spec.podSelector, isolated.labels),
+    );
     if (policies.length === 0) return true;
     return policies.some((policy) =>
-        (policy.spec.ingress ?? []).some(
+        (direction === "ingress"
+            ? (policy.spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
+            : (policy.spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }))
+        ).some(
             (rule) =>
-                listAdmits(rule.from, (peer) =>
-                    peerMatches(cluster, policy.metadata.namespace, peer, source),
-                ) && listAdmits(rule.ports, (p) => portMatches(p, target, port, protocol)),
+                listAdmits(rule.peers, (entry) =>
+                    peerMatches(cluster, policy.metadata.namespace, entry, peer),
+                ) && listAdmits(rule.ports, (p) => portMatches(p, destination, port, protocol)),
         ),
     );
 }
+
+/** A check of one connection from `source` to `destination` on `port`/`protocol` (TCP unless said). */
+type ConnectionCheck<From extends Source, To extends Source> = (
+    cluster: Cluster,
+    source: From,
+    destination: To,
+    port: number,
+    protocol?: "TCP" | "UDP" | "SCTP",
+) => boolean;
+
+/** Whether a connection from `from` to pod `to` on `port`/`protocol` is admitted by `to`'s ingress policies. */
+export const ingressAllowed: ConnectionCheck<Source, PodEndpoint> = (cluster, from, to, port, protocol) =>
+    directionAllows(cluster, "ingress", to, from, port, protocol);
 
 /** Whether `policy` isolates pods for egress (policyTypes unset: when it has egress rules, as the API defaults it). */
 function affectsEgress(policy: NetworkPolicy): boolean {
@@ -158,49 +177,14 @@ function affectsEgress(policy: NetworkPolicy): boolean {
         : policy.spec.policyTypes.includes("Egress");
 }
 
-/** The policies that select `source` for egress. */
-export function egressPoliciesOf(cluster: Cluster, source: PodEndpoint): NetworkPolicy[] {
-    return cluster.policies.filter(
-        (p) =>
-            p.metadata.namespace === source.namespace &&
-            affectsEgress(p) &&
-            labelSelectorMatches(p.spec.podSelector, source.labels),
-    );
-}
-
 /**
- * Whether `source`'s egress policies let it open a connection to `destination` (a pod, or an address outside the
+ * Whether pod `from`'s egress policies let it open a connection to `to` (a pod, or an address outside the
  * cluster) on `port`/`protocol`. Only the sending side: {@link connectionAllowed} adds the destination's ingress.
  */
-export function egressAllowed(
-    cluster: Cluster,
-    source: PodEndpoint,
-    destination: Source,
-    port: number,
-    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
-): boolean {
-    const policies = egressPoliciesOf(cluster, source);
-    if (policies.length === 0) return true;
-    return policies.some((policy) =>
-        (policy.spec.egress ?? []).some(
-            (rule) =>
-                listAdmits(rule.to, (peer) =>
-                    peerMatches(cluster, policy.metadata.namespace, peer, destination),
-                ) && listAdmits(rule.ports, (p) => portMatches(p, destination, port, protocol)),
-        ),
-    );
-}
+export const egressAllowed: ConnectionCheck<PodEndpoint, Source> = (cluster, from, to, port, protocol) =>
+    directionAllows(cluster, "egress", from, to, port, protocol);
 
-/** Whether a connection from pod `source` to `destination` happens: its egress and, to a pod, that pod's ingress. */
-export function connectionAllowed(
-    cluster: Cluster,
-    source: PodEndpoint,
-    destination: Source,
-    port: number,
-    protocol: "TCP" | "UDP" | "SCTP" = "TCP",
-): boolean {
-    return (
-        egressAllowed(cluster, source, destination, port, protocol) &&
-        (!isPod(destination) || ingressAllowed(cluster, source, destination, port, protocol))
-    );
-}
+/** Whether a connection from pod `from` to `to` happens: its egress and, to a pod, that pod's ingress. */
+export const connectionAllowed: ConnectionCheck<PodEndpoint, Source> = (cluster, from, to, port, protocol) =>
+    egressAllowed(cluster, from, to, port, protocol) &&
+    (!isPod(to) || ingressAllowed(cluster, from, to, port, protocol));

@@ -23,16 +23,13 @@ export const WEBHOOK_BOTS = {
 } as const;
 export type WebhookBotName = keyof typeof WEBHOOK_BOTS;
 
-/** Bots that read Secret sesheta-secret (Sesheta's GitHub identity and webhook secret). */
-export const SESHETA_SECRET_READERS: readonly BotName[] = [
-    "sesheta-webhooks",
-    "sesheta-label-checker",
-    "sesheta-scrum",
-    "sesheta-approver",
-    "review-manager",
-    "webhook2kafka",
-    "normalizers",
-];
+/**
+ * Bots that read Secret sesheta-secret (Sesheta's GitHub identity and webhook secret): every bot but Kebechet and
+ * Nepthys, in catalog order, so a bot added to the catalog reads it unless it is named here.
+ */
+export const SESHETA_SECRET_READERS: readonly BotName[] = BOT_NAMES.filter(
+    (bot) => bot !== "kebechet" && bot !== "nepthys",
+);
 
 export function isBotName(name: string): name is BotName {
     return (BOT_NAMES as readonly string[]).includes(name);

@@ -1,8 +1,6 @@
-import type { ImageEvidence, NamedFact } from "../../shared/evidence/types";
+import type { ImageEvidence } from "../../shared/evidence/types";
 import { unreadImage } from "../../shared/evidence/unread";
 import {
-    Reads,
-    Source,
     TOPIC,
     at,
     readImage,
@@ -19,14 +17,13 @@ import {
 // repository's tag (.aicoe-ci.yaml builds quay.io/thoth-station/<image>:<tag> from it) and the libraries its
 // Pipfile.lock pins. None serves a port: each runs once and exits (the s2i run script starts app.sh or app.py).
 
-const own = (source: Source, table: Reads): NamedFact[] => reads(source, table, Object.keys(table));
 const KAFKA_CLIENT = ["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SSL_CA_LOCATION"] as const;
 
 function cveUpdate(): ImageEvidence {
     const src = { repo: "thoth-station/cve-update-job", commit: "23a6f45c3616a5923f5e2ef30447117ee268fb4c" };
     return readImage("quay.io/thoth-station/cve-update-job", "v0.5.7", src, {
         env: [
-            ...own(src, { THOTH_DEPLOYMENT_NAME: "app.py:53", PROMETHEUS_PUSHGATEWAY_URL: "app.py:54" }),
+            ...reads(src, { THOTH_DEPLOYMENT_NAME: "app.py:53", PROMETHEUS_PUSHGATEWAY_URL: "app.py:54" }),
             // The producer (app.py:56), GraphDatabase (59) and init_logging (62); no OpenShift().
             ...thothCommon("0.36.6").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON", "THOTH_LOG_CVE_UPDATE"),
             ...thothStorages("0.74.0").graph(),
@@ -44,7 +41,7 @@ function documentSync(): ImageEvidence {
     return readImage("quay.io/thoth-station/document-sync-job", "v0.1.0", src, {
         // click: one argument DST from the environment; --debug and --force (THOTH_SYNC_DEBUG, _FORCE) unset.
         env: [
-            ...own(src, { THOTH_DOCUMENT_SYNC_DST: "app.py:49" }),
+            ...reads(src, { THOTH_DOCUMENT_SYNC_DST: "app.py:49" }),
             // init_logging (app.py:35); the three result stores it copies from (app.py:57).
             ...thothCommon("0.34.0").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
             ...thothStorages("0.66.0").ceph(
@@ -68,7 +65,7 @@ function graphBackup(): ImageEvidence {
     };
     return readImage("quay.io/thoth-station/graph-backup-job", "v0.10.1", src, {
         env: [
-            ...own(src, {
+            ...reads(src, {
                 THOTH_DATA_DUMP_PATH: "app.py:36",
                 PROMETHEUS_PUSHGATEWAY_URL: "app.py:44",
                 THOTH_DEPLOYMENT_NAME: "app.py:45",
@@ -95,7 +92,7 @@ function graphMetricsExporter(): ImageEvidence {
     };
     return readImage("quay.io/thoth-station/graph-metrics-exporter", "v0.6.5", src, {
         env: [
-            ...own(src, { PROMETHEUS_PUSHGATEWAY_URL: "app.py:43", THOTH_DEPLOYMENT_NAME: "app.py:44" }),
+            ...reads(src, { PROMETHEUS_PUSHGATEWAY_URL: "app.py:43", THOTH_DEPLOYMENT_NAME: "app.py:44" }),
             // init_logging (app.py:58), GraphDatabase (280), GraphBackupStore (283); it pushes to the gateway (146).
             ...thothCommon("0.36.6").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
             ...thothStorages("0.74.0").graph(),
@@ -118,7 +115,7 @@ function graphRefresh(): ImageEvidence {
     const common = thothCommon("0.36.6");
     return readImage("quay.io/thoth-station/graph-refresh-job", "v0.3.22", src, {
         env: [
-            ...own(src, {
+            ...reads(src, {
                 THOTH_GRAPH_REFRESH_COUNT: "producer.py:64",
                 THOTH_DEPLOYMENT_NAME: "producer.py:69",
                 PROMETHEUS_PUSHGATEWAY_URL: "producer.py:70",
@@ -149,7 +146,7 @@ function packageReleases(): ImageEvidence {
     };
     return readImage("quay.io/thoth-station/package-releases-job", "v0.11.11", src, {
         env: [
-            ...own(src, {
+            ...reads(src, {
                 THOTH_DEPLOYMENT_NAME: "producer.py:59",
                 PROMETHEUS_PUSHGATEWAY_URL: "producer.py:60",
             }),
@@ -194,7 +191,7 @@ function pulpPypiSync(): ImageEvidence {
     };
     return readImage("quay.io/thoth-station/pulp-pypi-sync-job", "v0.1.1", src, {
         env: [
-            ...own(src, {
+            ...reads(src, {
                 THOTH_PULP_REPOSITORIES_SYNC_PULP_INSTANCE: "app.py:62",
                 THOTH_PULP_REPOSITORIES_SYNC_PULP_USERNAME: "app.py:70",
                 THOTH_PULP_REPOSITORIES_SYNC_PULP_PASSWORD: "app.py:78",
@@ -214,7 +211,7 @@ function integrationTests(): ImageEvidence {
     };
     // behave and thamos, no thoth-common logging: app.py and the steps read only their own names.
     return readImage("quay.io/thoth-station/integration-tests", "v0.11.5", src, {
-        env: own(src, {
+        env: reads(src, {
             THOTH_DEPLOYMENT_NAME: "app.py:35",
             GENERATE_REPORT: "app.py:39",
             MAIL_REPORT: "app.py:40",
@@ -232,7 +229,7 @@ function sloReporter(): ImageEvidence {
     const config = "thoth/slo_reporter/configuration.py";
     return readImage("quay.io/thoth-station/slo-reporter", "v0.19.3", src, {
         env: [
-            ...own(src, {
+            ...reads(src, {
                 THOTH_SLO_REPORTER_SEND_EMAIL: "app.py:61",
                 PROMETHEUS_INSTANCE_METRICS_EXPORTER_INFRA: `${config}:66`,
                 PROMETHEUS_INSTANCE_WORKFLOW_CONTROLLER_BACKEND: `${config}:67`,
@@ -269,7 +266,7 @@ function miScheduler(): ImageEvidence {
     const common = thothCommon("0.36.6");
     return readImage("quay.io/thoth-station/mi-scheduler", "v1.7.9", src, {
         env: [
-            ...own(src, {
+            ...reads(src, {
                 GITHUB_ACCESS_TOKEN: "app.py:38",
                 MI_ENTITIES: "app.py:41",
                 THOTH_DEPLOYMENT_NAME: "app.py:45",
@@ -303,7 +300,7 @@ function prescriptionsRefresh(image: string, version: string): ImageEvidence {
     const pkg = "thoth/prescriptions_refresh";
     return readImage(image, version, src, {
         env: [
-            ...own(src, {
+            ...reads(src, {
                 THOTH_PRESCRIPTIONS_REFRESH_SUBCOMMAND: "app.sh:7,12",
                 GITHUB_APP_ID: `${pkg}/prescriptions.py:89`,
                 GITHUB_PRIVATE_KEY_PATH: `${pkg}/prescriptions.py:90`,

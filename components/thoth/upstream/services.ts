@@ -1,7 +1,5 @@
 import type { ImageEvidence, NamedFact } from "../../shared/evidence/types";
 import {
-    Reads,
-    Source,
     TOPIC,
     at,
     gunicorn,
@@ -19,8 +17,6 @@ import {
 // .aicoe-ci.yaml builds quay.io/thoth-station/<name>:<tag> from it with s2i) and the library versions its
 // Pipfile.lock pins. Each lists every variable the image reads that the station could set, the port and health paths
 // it serves, and the Kafka topics it publishes or consumes.
-
-const own = (source: Source, table: Reads): NamedFact[] => reads(source, table, Object.keys(table));
 
 /** thoth-station/user-api: the public REST API; both pinned tags read the same names on the same lines. */
 function userApi(version: "v0.35.10" | "v0.35.12", commit: string, publishLine: number): ImageEvidence {
@@ -49,7 +45,7 @@ function userApi(version: "v0.35.10" | "v0.35.12", commit: string, publishLine: 
             ),
         ],
         env: [
-            ...own(src, {
+            ...reads(src, {
                 THOTH_USER_API_APP_SECRET_KEY: "thoth/user_api/configuration.py:30",
                 THOTH_MIDDLETIER_NAMESPACE: "thoth/user_api/configuration.py:33",
                 THOTH_BACKEND_NAMESPACE: "thoth/user_api/configuration.py:34",
@@ -119,7 +115,7 @@ function managementApi(): ImageEvidence {
             ),
         ],
         env: [
-            ...own(src, {
+            ...reads(src, {
                 AMUN_API_URL: "thoth/management_api/configuration.py:25",
                 THOTH_APP_SECRET_KEY: "thoth/management_api/configuration.py:36",
                 THOTH_MANAGEMENT_API_TOKEN: "thoth/management_api/configuration.py:41",
@@ -166,7 +162,7 @@ function amunApi(): ImageEvidence {
             ),
         ],
         env: [
-            ...own(src, {
+            ...reads(src, {
                 AMUN_API_APP_SECRET_KEY: "amun/configuration.py:30",
                 THOTH_AMUN_INSPECTION_NAMESPACE: "amun/configuration.py:32",
                 THOTH_AMUN_INFRA_NAMESPACE: "amun/configuration.py:33",
@@ -216,7 +212,7 @@ function investigator(): ImageEvidence {
             },
         ],
         env: [
-            ...own(src, {
+            ...reads(src, {
                 SUBCOMMAND: "app.sh:13",
                 DEBUG_LEVEL: "consumer.py:83",
                 THOTH_BACKEND_NAMESPACE: "thoth/investigator/configuration.py:51",
@@ -289,7 +285,7 @@ function metricsExporter(): ImageEvidence {
             ),
         ],
         env: [
-            ...own(src, {
+            ...reads(src, {
                 PROMETHEUS_HOST_URL: `${config}:31`,
                 PROMETHEUS_SERVICE_ACCOUNT_TOKEN: `${config}:32`,
                 THOTH_BACKEND_NAMESPACE: `${config}:37`,

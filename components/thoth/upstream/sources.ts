@@ -19,8 +19,15 @@ export function at(source: Source, path: string, lines: number | string): string
 /** `{ NAME: "path:line" }` read at one source. */
 export type Reads = Readonly<Record<string, string>>;
 
-/** The named reads of `table` at `source`; a name the table lacks is a mistake of this file, found at load. */
-export function reads(source: Source, table: Reads, names: readonly string[]): NamedFact[] {
+/**
+ * The named reads of `table` at `source` (all of them when no names are given); a name the table lacks is a mistake
+ * of this file, found at load.
+ */
+export function reads(
+    source: Source,
+    table: Reads,
+    names: readonly string[] = Object.keys(table),
+): NamedFact[] {
     return names.map((name) => {
         const where = table[name];
         if (where === undefined) {
@@ -186,7 +193,7 @@ export function thothStorages(version: StoragesVersion) {
     const source = { repo: "thoth-station/storages", commit };
     return {
         /** Every KNOWLEDGE_GRAPH_* name GraphDatabase reads when it connects. */
-        graph: (): NamedFact[] => reads(source, GRAPH, Object.keys(GRAPH)),
+        graph: (): NamedFact[] => reads(source, GRAPH),
         ceph: (...names: string[]): NamedFact[] => reads(source, cephReads, names),
     };
 }

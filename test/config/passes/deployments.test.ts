@@ -4,15 +4,9 @@ import { notice, taggedNotice } from "../../../components/config/notices";
 import { deployments, notices } from "../../../components/config/passes/deployments";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { defineSystem, registered } from "../../../components/config/systemDefinition";
-import { app, cloud } from "./fixtures";
+import { OPENSTACK, app, cloud } from "./fixtures";
 
-const openstack = {
-    authUrl: "https://k",
-    region: "r",
-    projectName: "p",
-    projectDomainName: "D",
-    userDomainName: "D",
-};
+const openstack = OPENSTACK;
 
 describe("pass: what deploy runs", () => {
     const a = app("a");

@@ -63,6 +63,15 @@ export const cloud = registered(
     }),
 );
 
+/** The openstack section as it is once parsed, for {@link cloud}. */
+export const OPENSTACK = {
+    authUrl: "https://k",
+    region: "r",
+    projectName: "p",
+    projectDomainName: "D",
+    userDomainName: "D",
+};
+
 /** A cluster entry as `runbooks:clusters` holds it once parsed. */
 export function cluster(
     grants: { namespaces?: Record<string, string>; hosts?: Record<string, string> } = {},

@@ -6,7 +6,7 @@ import { memoryConfigSource } from "../../../components/config/source";
 import { SectionBase } from "../../../components/config/system";
 import type { SecretValueRule } from "../../../components/shared/secretValueRule";
 import { SystemDefinition } from "../../../components/config/systemDefinition";
-import { app, cloud, cluster } from "./fixtures";
+import { OPENSTACK, app, cloud, cluster } from "./fixtures";
 
 const read = (section: string, parsed: SectionBase): SystemRead => ({
     def: section === "cloud" ? cloud : app(section),
@@ -110,14 +110,7 @@ describe("pass: secrets wanted, set and encrypted", () => {
             without.problems.map((p) => p.key),
             ["runbooks:openstack.authUrl"],
         );
-        const openstack = {
-            authUrl: "https://k",
-            region: "r",
-            projectName: "p",
-            projectDomainName: "D",
-            userDomainName: "D",
-            userName: "u",
-        };
+        const openstack = { ...OPENSTACK, userName: "u" };
         const withIt = secrets(memoryConfigSource({ openstack: {} }), {
             ...input,
             read: [on],

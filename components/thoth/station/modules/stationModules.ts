@@ -192,46 +192,43 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
 
     /** The knowledge graph: PostgreSQL on its claim, pgbouncer, the exporter. */
     private knowledgeGraph(reads: (namespace: string) => StationReads): KnowledgeGraph {
-        const { modules, station } = this.#args;
-        const namespace = this.#namespaces.graph;
+        const { modules } = this.#args;
         return new KnowledgeGraph(
             this.childName("graph"),
             {
-                config: this.config,
-                context: this.context,
-                namespace,
-                namespaceRef: this.placed(namespace),
-                domain: modules.domain,
-                metricsAudience: metricsAudience(modules),
-                images: modules.images,
+                ...this.servedFrom(this.#namespaces.graph, reads),
                 storageSize: modules.postgresql.storageSize,
                 storageClassName: modules.postgresql.storageClassName,
-                sizing: STATION_SIZING[station.environment],
                 protectStateful: this.#args.protectStateful,
-                reads: reads(namespace),
             },
             this.child(),
         );
     }
 
+    /** What the knowledge graph and each workflow controller take alike: their namespace, reads, images and sizes. */
+    private servedFrom(namespace: string, reads: (namespace: string) => StationReads) {
+        const { modules, station } = this.#args;
+        return {
+            config: this.config,
+            context: this.context,
+            namespace,
+            namespaceRef: this.placed(namespace),
+            domain: modules.domain,
+            metricsAudience: metricsAudience(modules),
+            images: modules.images,
+            sizing: STATION_SIZING[station.environment],
+            reads: reads(namespace),
+        };
+    }
+
     /** The workflow controller of one tier. */
     private argoInstall(plan: ArgoInstallPlan, reads: (namespace: string) => StationReads): ArgoInstall {
-        const { modules, station } = this.#args;
-        const namespace = this.#namespaces[plan.tier];
         return new ArgoInstall(
             this.childName(`argo-${plan.tier}`),
             {
-                config: this.config,
-                context: this.context,
-                namespace,
-                namespaceRef: this.placed(namespace),
-                domain: modules.domain,
-                metricsAudience: metricsAudience(modules),
+                ...this.servedFrom(this.#namespaces[plan.tier], reads),
                 plan,
-                shared: modules.shared,
-                images: modules.images,
-                sizing: STATION_SIZING[station.environment],
-                reads: reads(namespace),
+                shared: this.#args.modules.shared,
             },
             this.child(),
         );
