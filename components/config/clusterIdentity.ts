@@ -1,4 +1,5 @@
 import * as ipaddr from "ipaddr.js";
+import { memoByString } from "../shared/memo";
 
 // A cluster is what its credential reaches, never what a stack file calls it. Offline, the kubeconfig the stack holds
 // decides (components/config/kubeconfigIdentity.ts): the API server it connects to, in one canonical spelling, and the
@@ -22,7 +23,14 @@ export const LOOPBACK_HOST = "localhost";
  * network in clear.
  */
 export function canonicalApiServer(written: unknown): CanonicalServer | undefined {
-    if (typeof written !== "string") return undefined;
+    return typeof written === "string" ? canonicalServerOf(written) : undefined;
+}
+
+// Pure in the text, and each configuration check reads every cluster entry's server and every kubeconfig's again
+// (a fix's proof checks the configuration once per fix): each spelling is read once per process.
+const canonicalServerOf = memoByString(readServer);
+
+function readServer(written: string): CanonicalServer | undefined {
     const text = written.trim();
     if (text === "" || /[\s\u0000-\u001f\u007f-\u009f]/.test(text)) return undefined;
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)?.[1];

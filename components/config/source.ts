@@ -65,6 +65,56 @@ export function scalarSource(parent: unknown, key: string | number): string | un
 }
 
 /**
+ * A text two values share only when every reader of a config value reads them alike: the same keys in the same order,
+ * the same scalars (-0 apart from 0) and the same stack-file text of each non-string scalar ({@link scalarSource}).
+ * Undefined for a value holding anything a stack file cannot (undefined, NaN, a function, a class instance, a sparse
+ * array): such a value has no key, and a memo keyed by this text computes it afresh.
+ */
+export function contentKey(value: unknown): string | undefined {
+    const parts: string[] = [];
+    const scalar = (v: unknown): boolean => {
+        if (v === null) parts.push("n");
+        else if (typeof v === "string") parts.push(JSON.stringify(v));
+        else if (typeof v === "boolean") parts.push(v ? "t" : "f");
+        else if (typeof v === "number" && Number.isFinite(v)) parts.push(Object.is(v, -0) ? "-0" : String(v));
+        else return false;
+        return true;
+    };
+    const walk = (v: unknown, depth: number): boolean => {
+        if (v === null || typeof v !== "object") return scalar(v);
+        if (depth > 256 || Object.getOwnPropertySymbols(v).length > 0) return false;
+        const proto = Object.getPrototypeOf(v) as unknown;
+        const keys = Object.keys(v);
+        const sources = scalarSources.get(v);
+        const entry = (key: string, child: unknown): boolean => {
+            const text = sources?.get(key);
+            if (text !== undefined) parts.push(`@${JSON.stringify(text)}`);
+            return walk(child, depth + 1);
+        };
+        if (Array.isArray(v)) {
+            if (proto !== Array.prototype || keys.length !== v.length) return false;
+            parts.push("[");
+            for (let i = 0; i < v.length; i++) {
+                if (!(i in v) || !entry(String(i), v[i])) return false;
+                parts.push(",");
+            }
+            parts.push("]");
+            return true;
+        }
+        if (proto !== Object.prototype && proto !== null) return false;
+        parts.push(proto === null ? "{0" : "{");
+        for (const key of keys) {
+            parts.push(JSON.stringify(key), ":");
+            if (!entry(key, (v as Record<string, unknown>)[key])) return false;
+            parts.push(",");
+        }
+        parts.push("}");
+        return true;
+    };
+    return walk(value, 0) ? parts.join("") : undefined;
+}
+
+/**
  * Records, for every number, boolean or null in `value` (the parsed value of a config key), the text the stack file
  * has for it at the same place in `node`, so scalarSource can give it back.
  */

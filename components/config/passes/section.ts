@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { formatPath, problemsFromIssues, repairSection, textProblems } from "../issues";
 import { ConfigProblem, PROJECT, STACK_FILE, fullKey } from "../problems";
-import { ConfigSource } from "../source";
+import { ConfigSource, contentKey } from "../source";
 import { Passed } from "./pass";
 
 /** One section as its schema reads it. */
@@ -34,6 +34,49 @@ export function parseSection<T>(
         };
     }
     const value = source.getValue(section);
+    // A whole configuration check reads every section, and a fix's proof (fixProof.ts) checks the configuration again
+    // once per fix with one setting changed: the other sections are read again exactly as they were. What a section
+    // reads as depends only on its name, its schema and its value, so a value read before is not parsed again.
+    const key = contentKey(value);
+    const reads = key === undefined ? undefined : sectionReads.get(schema);
+    const known = reads?.get(`${section}\n${key}`);
+    // Callers own what they are given (a later pass may add to a section it read): each gets its own copy.
+    if (known) return structuredClone(known) as Passed<SectionRead<T>>;
+    const read = readSection(section, schema, value);
+    if (key !== undefined) remember(schema, `${section}\n${key}`, read);
+    return read;
+}
+
+/**
+ * Section reads by schema, then by section name and value ({@link contentKey}): at most {@link SECTION_READS} in all,
+ * so a process that reads many distinct values (a property test's thousands of generated stacks) keeps few of them.
+ */
+const sectionReads = new Map<z.ZodType, Map<string, Passed<SectionRead<unknown>>>>();
+const SECTION_READS = 512;
+let remembered = 0;
+
+function remember(schema: z.ZodType, key: string, read: Passed<SectionRead<unknown>>): void {
+    let copy: Passed<SectionRead<unknown>>;
+    try {
+        copy = structuredClone(read);
+    } catch {
+        return; // a read holding what cannot be copied is computed again next time
+    }
+    if (remembered >= SECTION_READS) {
+        sectionReads.clear();
+        remembered = 0;
+    }
+    let reads = sectionReads.get(schema);
+    if (!reads) {
+        reads = new Map();
+        sectionReads.set(schema, reads);
+    }
+    reads.set(key, copy);
+    remembered++;
+}
+
+/** {@link parseSection} of a section's plain value. */
+function readSection<T>(section: string, schema: z.ZodType<T>, value: unknown): Passed<SectionRead<T>> {
     const problems: ConfigProblem[] = [...textProblems(section, schema, value)];
     const result = schema.safeParse(value);
     if (result.success) {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { z } from "zod";
 import { parseSection, underBroken } from "../../../components/config/passes/section";
-import { memoryConfigSource } from "../../../components/config/source";
+import { contentKey, memoryConfigSource, recordStackFileSources } from "../../../components/config/source";
 
 const schema = z
     .object({ enabled: z.boolean(), replicas: z.number().default(1).meta({ example: "2" }) })
@@ -43,6 +43,47 @@ describe("pass: parse one section", () => {
             r.problems[0].fix,
             "edit Pulumi.<stack>.yaml: write the settings of runbooks:app as plain YAML",
         );
+    });
+
+    it("a section read again is the same read, and each caller owns its copy", () => {
+        const first = parseSection("app", schema, memoryConfigSource({ app: { enabled: true } }));
+        first.state.value!.replicas = 9;
+        first.problems.push({ key: "k", message: "m", fix: "f" });
+        const again = parseSection("app", schema, memoryConfigSource({ app: { enabled: true } }));
+        assert.deepEqual(again, {
+            state: { value: { enabled: true, replicas: 1 }, broken: [], exact: true },
+            problems: [],
+        });
+        again.state.value!.replicas = 7;
+        const third = parseSection("app", schema, memoryConfigSource({ app: { enabled: true } }));
+        assert.equal(third.state.value?.replicas, 1);
+    });
+
+    it("a read is remembered by the value's content with the stack file's text of its scalars", () => {
+        // YAML reads `1.10` and `1.1` alike; a fix prints what the file has, so the two are different values.
+        const written = (text: string) => {
+            const values = { app: { version: 1.1 } };
+            recordStackFileSources(values, `config:\n  runbooks:app:\n    version: ${text}\n`);
+            return values.app;
+        };
+        assert.notEqual(contentKey(written("1.10")), contentKey(written("1.1")));
+        assert.equal(contentKey(written("1.10")), contentKey(written("1.10")));
+        assert.equal(contentKey({ a: [1, "x", null, true] }), contentKey({ a: [1, "x", null, true] }));
+        assert.notEqual(contentKey({ a: 1, b: 2 }), contentKey({ b: 2, a: 1 }), "key order is kept");
+        assert.notEqual(contentKey({ a: 0 }), contentKey({ a: -0 }));
+        assert.notEqual(contentKey({ a: "1" }), contentKey({ a: 1 }));
+        assert.notEqual(contentKey(["a,b"]), contentKey(["a", "b"]));
+        // What no stack file holds has no key, so it is read afresh every time.
+        for (const odd of [
+            { a: undefined },
+            { a: NaN },
+            { a: () => 1 },
+            [1, , 2],
+            new Date(0),
+            { a: new Map() },
+        ]) {
+            assert.equal(contentKey(odd), undefined, String(odd));
+        }
     });
 
     it("a key lies under a broken key by path, not by prefix", () => {
