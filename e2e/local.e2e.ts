@@ -1375,9 +1375,10 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         stdio: ["ignore", "pipe", "pipe"],
                     },
                 );
-                // Killed while a create has run for a while and not ended (a Deployment or StatefulSet waiting for its
-                // pods, a claim for its volume): the kill lands on a create the engine has begun and not recorded. A
-                // fixed delay sometimes landed between creates and left nothing pending.
+                // Killed while a Kubernetes create has run for a while and not ended (a Deployment or StatefulSet
+                // waiting for its pods, a claim for its volume): the kill lands on a create the engine has begun and not
+                // recorded. A component stays "creating" until its children are done, and its pending record is only
+                // state, so only the provider's objects count. A fixed delay sometimes left nothing pending.
                 let created = 0;
                 let pending = "";
                 const running = new Map<string, number>();
@@ -1385,7 +1386,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                     const lines = (pending + d.toString()).split("\n");
                     pending = lines.pop() ?? "";
                     for (const line of lines) {
-                        const step = /(\S+:\S+:\S+) (\S+) (creating|created)\b/.exec(line);
+                        const step = /(kubernetes:\S+:\S+) (\S+) (creating|created)\b/.exec(line);
                         if (!step) continue;
                         const key = `${step[1]} ${step[2]}`;
                         if (step[3] === "creating") running.set(key, running.get(key) ?? Date.now());
@@ -1397,7 +1398,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 });
                 const exited = new Promise((resolve) => child.on("exit", resolve));
                 const deadline = Date.now() + 180_000;
-                const longRunning = () => [...running.values()].some((t) => Date.now() - t >= 2_000);
+                const longRunning = () => [...running.values()].some((t) => Date.now() - t >= 1_000);
                 while (!(created >= 20 && longRunning()) && Date.now() < deadline) await sleep(100);
                 process.kill(-child.pid!, "SIGKILL");
                 await exited;
