@@ -1398,7 +1398,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 });
                 const exited = new Promise((resolve) => child.on("exit", resolve));
                 const deadline = Date.now() + 180_000;
-                const longRunning = () => [...running.values()].some((t) => Date.now() - t >= 1_000);
+                const longRunning = () => [...running.values()].some((t) => Date.now() - t >= 500);
                 while (!(created >= 20 && longRunning()) && Date.now() < deadline) await sleep(100);
                 process.kill(-child.pid!, "SIGKILL");
                 await exited;
