@@ -7,8 +7,8 @@ import { AppIdentity, standardLabels } from "./labels";
  * for them to "settle" (pulumi/pulumi-kubernetes@a03ff6b:provider/pkg/await/service.go:344-348, 4.32.0). Readiness of
  * the pods a Service selects is already awaited once, on the Deployment or StatefulSet that runs them; awaiting it a
  * second time on the Service only delays every object that refers to the Service (a client's env naming its host)
- * by that much. A Service that selects no pod of the program is refused before any deploy by the selector rule of
- * the network graph, so skipping this await loses no check.
+ * by that much. What the await also caught, a Service that selects no pod, is the policy pack's `service-selects-pods`
+ * rule (policy/rules/workloads.ts: `npm run policy:check`, `pulumi preview --policy-pack policy`).
  */
 export const SERVICE_AWAIT_ANNOTATIONS: Readonly<Record<string, string>> = { "pulumi.com/skipAwait": "true" };
 
