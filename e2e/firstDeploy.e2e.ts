@@ -257,7 +257,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             prepareCommittedCopy(STACK, kubeconfig, kubectl.kubeSystemUid(), source),
         );
         copy = prepared.copy;
-        for (const key of secrets) copy.setSecret(key, "live-value");
+        copy.configure({ secrets: Object.fromEntries(secrets.map((key) => [key, "live-value"])) });
 
         const json = path.join(workDir, "report.json");
         const clusters = Object.keys(values.clusters as Record<string, unknown>);
@@ -299,12 +299,14 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             string,
             { platform?: string }
         >;
+        const paths: Record<string, string> = {};
         for (const [cluster, c] of Object.entries(clusters)) {
-            copy.setPath(`clusters.${cluster}.adoptExisting`, "true");
+            paths[`clusters.${cluster}.adoptExisting`] = "true";
             // No ingress controller runs here, so no Ingress ever gets an address (e2e/README.md): the provider's
             // await would wait 10 minutes for it, as the local stack's skipIngressAwait says.
-            if (c.platform === "kubernetes") copy.setPath(`clusters.${cluster}.skipIngressAwait`, "true");
+            if (c.platform === "kubernetes") paths[`clusters.${cluster}.skipIngressAwait`] = "true";
         }
+        copy.configure({ paths });
         stack = await engineStack(copy, tools);
         let output = "";
         let done = false;

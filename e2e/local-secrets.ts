@@ -57,7 +57,7 @@ export function fillSecrets(stack: string = STACK, root = ROOT): string[] {
     if (missing.length === 0 && doc.has("encryptionsalt")) return [];
     const copy = StackCopy.create(stack, file);
     try {
-        for (const spec of missing) copy.setSecret(spec.key, testValue(spec));
+        copy.configure({ secrets: Object.fromEntries(missing.map((spec) => [spec.key, testValue(spec)])) });
         const encrypted = parseDocument(readFileSync(copy.stackFile, "utf8"));
         const salt = String(encrypted.get("encryptionsalt"));
         const current = doc.get("encryptionsalt");

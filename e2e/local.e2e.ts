@@ -284,9 +284,13 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             copy = StackCopy.create();
             // Self-contained (certificates inline), as a user would set it from their own cluster.
             const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
-            copy.setSecret("kubeconfig-local-openshift", kubeconfig);
-            copy.setSecret("kubeconfig-local-kubernetes", kubeconfig);
-            copy.pinClusters(kubectl.kubeSystemUid());
+            copy.configure({
+                secrets: {
+                    "kubeconfig-local-openshift": kubeconfig,
+                    "kubeconfig-local-kubernetes": kubeconfig,
+                },
+                paths: copy.clusterPins(kubectl.kubeSystemUid()),
+            });
             config = copy.decrypt();
         });
         rendered = await timed("render (program under the recording mocks, real test secrets)", () =>
@@ -819,10 +823,14 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const c = StackCopy.create(STACK);
             copies.push(c);
             const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
-            c.setSecret("kubeconfig-local-openshift", kubeconfig);
-            c.setSecret("kubeconfig-local-kubernetes", kubeconfig);
-            c.pinClusters(kubectl.kubeSystemUid());
-            for (const [k, v] of Object.entries(values)) c.setPath(k, v);
+            c.configure({
+                secrets: {
+                    "kubeconfig-local-openshift": kubeconfig,
+                    "kubeconfig-local-kubernetes": kubeconfig,
+                },
+                // The scenario's values last: one may pin a cluster to another identity.
+                paths: { ...c.clusterPins(kubectl.kubeSystemUid()), ...values },
+            });
             return { copy: c, stack: await engineStack(c, tools) };
         }
 

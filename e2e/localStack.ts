@@ -227,24 +227,40 @@ export class StackCopy {
 
     /** `pulumi config set --path` of a plain value. */
     setPath(path_: string, value: string): void {
-        this.pulumi(["config", "set", "--path", `${PROJECT}:${path_}`, value]);
+        this.configure({ paths: { [path_]: value } });
     }
 
     /**
-     * Pins every cluster of the copy's stack to the live cluster whose kube-system namespace has `uid`, as an operator
-     * pins a local stack to their own cluster (Pulumi.local.yaml, components/config/clusterPin.ts). Made for each run:
-     * kwok's cluster is new every time.
+     * Sets plain values by path and secrets by key in ONE `pulumi config set-all --path`: each CLI run of the
+     * passphrase provider derives its key anew, so a copy set one value at a time spent most of a minute on it.
+     * The secrets here are the run's test values (generated ones, a throwaway cluster's kubeconfig) and sit in
+     * that one local process's argv; {@link setSecret} keeps a value off argv where that matters.
      */
-    pinClusters(uid: string): void {
-        for (const cluster of Object.keys(readStackFile(this.stack, this.dir).values.clusters ?? {})) {
-            this.setPath(`clusters.${cluster}.identity.uid`, uid);
+    configure(values: { paths?: Record<string, string>; secrets?: Record<string, string> }): void {
+        const args: string[] = [];
+        for (const [p, v] of Object.entries(values.paths ?? {}))
+            args.push("--plaintext", `${PROJECT}:${p}=${v}`);
+        for (const [k, v] of Object.entries(values.secrets ?? {})) {
+            // With --path a dot or bracket would nest the key: the program's secrets are flat keys.
+            if (/[.[\]"]/.test(k)) throw new Error(`secret key ${k} is not flat; set it with setSecret`);
+            args.push("--secret", `${PROJECT}:${k}=${v}`);
         }
+        if (args.length > 0) this.pulumi(["config", "set-all", "--path", ...args]);
+    }
+
+    /**
+     * The paths that pin every cluster of the copy's stack to the live cluster whose kube-system namespace has `uid`,
+     * as an operator pins a local stack to their own cluster (Pulumi.local.yaml, components/config/clusterPin.ts).
+     * Made for each run: kwok's cluster is new every time.
+     */
+    clusterPins(uid: string): Record<string, string> {
+        const clusters = Object.keys(readStackFile(this.stack, this.dir).values.clusters ?? {});
+        return Object.fromEntries(clusters.map((cluster) => [`clusters.${cluster}.identity.uid`, uid]));
     }
 
     /** Sets the values that are made at run time and never committed (see {@link runTimeValues}). */
     setRunTimeValues(values = runTimeValues(this.stack)): void {
-        for (const [p, v] of Object.entries(values.plain)) this.setPath(p, v);
-        for (const [k, v] of Object.entries(values.secrets)) this.setSecret(k, v);
+        this.configure({ paths: values.plain, secrets: values.secrets });
     }
 
     /** The whole configuration as the engine would hand it to the program, secrets decrypted. */

@@ -119,35 +119,33 @@ export function prepareCommittedCopy(
         // The credential decides which server a cluster is (components/config/clusterIdentity.ts): a file that
         // spells another one is refused offline, so every apiServer the file spells becomes the local cluster's.
         const server = localServer(kubeconfig);
+        // Gathered, then written in one CLI run (StackCopy.configure): `set` and `secrets` keep the order given.
+        const paths: Record<string, string> = {};
+        const secretValues: Record<string, string> = {};
+        const give = (p: string, v: string): void => {
+            paths[p] = v;
+            set.push(p);
+        };
+        const giveSecret = (k: string, v: string): void => {
+            secretValues[k] = v;
+            if (!secrets.includes(k)) secrets.push(k);
+        };
         for (const cluster of clusters) {
-            copy.setSecret(`kubeconfig-${cluster}`, kubeconfig);
-            secrets.push(`kubeconfig-${cluster}`);
-            if (hasKey(values.clusters, cluster, "apiServer")) {
-                copy.setPath(`clusters.${cluster}.apiServer`, server);
-                set.push(`clusters.${cluster}.apiServer`);
-            }
+            giveSecret(`kubeconfig-${cluster}`, kubeconfig);
+            if (hasKey(values.clusters, cluster, "apiServer")) give(`clusters.${cluster}.apiServer`, server);
         }
         for (const section of Object.keys(values)) {
             if (section === "clusters" || !hasKey(values, section, "apiServer")) continue;
-            copy.setPath(`${section}.apiServer`, server);
-            set.push(`${section}.apiServer`);
+            give(`${section}.apiServer`, server);
         }
         // An image the program ships as `:to-be-pinned` (components/config/placeholders.ts) is pinned to a test tag,
         // as an operator pins the tag running today.
-        for (const [p, v] of Object.entries(pinnedImages(values))) {
-            copy.setPath(p, v);
-            set.push(p);
-        }
-        for (const { path } of OFF_IN_COPIES) {
-            if (!holdsParent(values, path)) continue;
-            copy.setPath(path, "false");
-            set.push(path);
-        }
+        for (const [p, v] of Object.entries(pinnedImages(values))) give(p, v);
+        for (const { path } of OFF_IN_COPIES) if (holdsParent(values, path)) give(path, "false");
         for (const spec of requiredSecrets(stack, copy.dir)) {
-            if (secrets.includes(spec.key)) continue;
-            copy.setSecret(spec.key, testValue(spec));
-            secrets.push(spec.key);
+            if (!(spec.key in secretValues)) giveSecret(spec.key, testValue(spec));
         }
+        copy.configure({ paths, secrets: secretValues });
         // Every operator value gets a test value the program's own checks accept; a kind of operator value without
         // one, or a problem that is no placeholder, fails the copy naming its key. A value given can reveal the next
         // check's problem (a production pin comes before the images it pins), hence rounds.
@@ -155,18 +153,15 @@ export function prepareCommittedCopy(
             configProblems(copy),
             { kubeSystemUid: uid },
             (given) => {
-                for (const v of given) {
-                    copy.setPath(v.path, v.value);
-                    set.push(v.path);
-                }
+                copy.configure({ paths: Object.fromEntries(given.map((v) => [v.path, v.value])) });
+                set.push(...given.map((v) => v.path));
                 return configProblems(copy);
             },
         );
         // The database server is an operator value: only now can the URIs on it be made.
-        for (const [key, uri] of Object.entries(databaseUris(copy))) {
-            copy.setSecret(key, uri);
-            if (!secrets.includes(key)) secrets.push(key);
-        }
+        const uris = databaseUris(copy);
+        copy.configure({ secrets: uris });
+        for (const key of Object.keys(uris)) if (!secrets.includes(key)) secrets.push(key);
         const left = configProblems(copy);
         if (left.length > 0)
             throw new Error(

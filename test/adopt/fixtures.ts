@@ -88,7 +88,7 @@ export function desired(object: KubeObject, system = "shop"): DesiredObject {
     return { cluster: "main", system, object };
 }
 
-const CLUSTER_SCOPED = ["ClusterRole", "ClusterRoleBinding", "Namespace", "CustomResourceDefinition"];
+const CLUSTER_SCOPED = ["ClusterRole", "ClusterRoleBinding", "Namespace", "CustomResourceDefinition", "Node"];
 
 export interface FakeOptions {
     /** Dry runs the API server refuses (422), by object id, with its message. */
@@ -97,6 +97,8 @@ export interface FakeOptions {
     absentGroups?: string[];
     /** Kinds whose GET answers 403. */
     forbiddenKinds?: string[];
+    /** Kinds the report's user may not list (403). */
+    forbiddenLists?: string[];
     /** Serve OpenShift's API groups (DeploymentConfigs, Routes, ...), as an OpenShift cluster does. */
     openshift?: boolean;
 }
@@ -136,9 +138,15 @@ export class FakeCluster implements ClusterApi {
     }
     async list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]> {
         this.calls.push(`list ${kind} ${namespace}`);
+        if ((this.options.forbiddenLists ?? []).includes(kind))
+            throw new KubeError(403, `${kind.toLowerCase()}s is forbidden`);
+        // A cluster-scoped kind is listed with namespace "" (the real client's path then names none).
         return structuredClone(
             this.objects.filter(
-                (o) => o.apiVersion === apiVersion && o.kind === kind && o.metadata.namespace === namespace,
+                (o) =>
+                    o.apiVersion === apiVersion &&
+                    o.kind === kind &&
+                    (o.metadata.namespace ?? "") === namespace,
             ),
         );
     }

@@ -1,6 +1,7 @@
 import { DatabaseTakeover, takeoverLines } from "./databases";
 import { changeText } from "./diff";
 import { managedElsewhereWarning } from "./managers";
+import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import {
@@ -28,6 +29,8 @@ export interface Report {
     databases: DatabaseTakeover[];
     /** ResourceQuotas of the program's namespaces; one the program's pods would not fit in blocks. */
     quotas: QuotaCheck[];
+    /** Workloads whose pods no node can run (blocking), or why the nodes could not be judged. */
+    placements: PlacementCheck[];
     /** What runs today of each system; each problem (a layout the program cannot take over) blocks. */
     layouts: LayoutCheck[];
     /** Clusters not inspected: their objects are missing from the report. */
@@ -62,6 +65,7 @@ export function buildReport(
         unreachable?: readonly Unreachable[];
         databases?: readonly DatabaseTakeover[];
         quotas?: readonly QuotaCheck[];
+        placements?: readonly PlacementCheck[];
         layouts?: readonly LayoutCheck[];
     } = {},
 ): Report {
@@ -81,6 +85,11 @@ export function buildReport(
             a.cluster.localeCompare(b.cluster) ||
             `${a.namespace}/${a.quota}`.localeCompare(`${b.namespace}/${b.quota}`),
     );
+    const placements = [...(clusters.placements ?? [])].sort(
+        (a, b) =>
+            a.cluster.localeCompare(b.cluster) ||
+            `${a.namespace}/${a.workload}`.localeCompare(`${b.namespace}/${b.workload}`),
+    );
     const layouts = [...(clusters.layouts ?? [])].sort(
         (a, b) => a.cluster.localeCompare(b.cluster) || a.system.localeCompare(b.system),
     );
@@ -94,6 +103,7 @@ export function buildReport(
         prerequisites,
         databases,
         quotas,
+        placements,
         layouts,
         unreachable: [...(clusters.unreachable ?? [])].sort((a, b) => a.cluster.localeCompare(b.cluster)),
         counts: {
@@ -109,6 +119,7 @@ export function buildReport(
             running +
             takeoversBlocked +
             quotas.filter((q) => q.state === "blocking").length +
+            placements.filter((p) => p.state === "blocking").length +
             layouts.reduce((n, l) => n + l.problems.length, 0),
     };
 }
@@ -246,6 +257,7 @@ export function renderReport(report: Report): string {
     lines.push(...prerequisiteLines(report.prerequisites));
     lines.push(...takeoverLines(report.databases ?? []));
     lines.push(...quotaLines(report.quotas ?? []));
+    lines.push(...placementLines(report.placements ?? []));
     if (report.openstack.length > 0) {
         const adopted = report.openstack.filter((r) => r.importId);
         const created = report.openstack.filter((r) => !r.importId);

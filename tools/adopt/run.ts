@@ -13,6 +13,7 @@ import {
     objectId,
 } from "./model";
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
+import { PlacementCheck, placementChecks } from "./placement";
 import { QuotaCheck, quotaChecks } from "./quota";
 import { KNOWN_LAYOUTS } from "./knownLayouts";
 import { LayoutCheck, LayoutOptions, layoutChecks } from "./layouts";
@@ -83,6 +84,8 @@ export interface ClusterResult {
     prerequisites: PrerequisiteCheck[];
     databases: DatabaseTakeover[];
     quotas: QuotaCheck[];
+    /** Workloads whose pods no node can run, or why nodes could not be judged (./placement). */
+    placements: PlacementCheck[];
     /** What runs today of each system, and the layouts the program cannot take over (./layouts). */
     layouts: LayoutCheck[];
 }
@@ -153,6 +156,7 @@ export async function inspectCluster(
     const risks = dataAtRisk(claims, livePvcs);
     const databases = await databaseTakeovers(cluster, desired, livePvcs, api, dumps);
     const quotas = await quotaChecks(cluster, desired, namespaces, systemOfNamespace, api);
+    const placements = await placementChecks(cluster, desired, api);
 
     // ReplicaSets and pods are read only where a workload's selector would change, once per namespace.
     const lists = new Map<string, Promise<KubeObject[]>>();
@@ -241,6 +245,7 @@ export async function inspectCluster(
         prerequisites,
         databases,
         quotas,
+        placements,
         layouts: layoutChecks(cluster, desired, live, findings, replaced, {
             ...options,
             known: KNOWN_LAYOUTS,
@@ -283,6 +288,7 @@ export async function inspectClusters(
         prerequisites: [],
         databases: [],
         quotas: [],
+        placements: [],
         layouts: [],
         unreachable: [],
     };
@@ -296,6 +302,7 @@ export async function inspectClusters(
         out.prerequisites.push(...r.prerequisites);
         out.databases.push(...r.databases);
         out.quotas.push(...r.quotas);
+        out.placements.push(...r.placements);
         out.layouts.push(...r.layouts);
     }
     return out;

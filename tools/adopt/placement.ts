@@ -1,0 +1,248 @@
+import { DesiredObject, KubeObject, at } from "./model";
+import { PodSpec, QuotaWorkload, quotaWorkload } from "./quota";
+
+/**
+ * Whether the nodes of a cluster can run the pods of the program's workloads, as the scheduler's filters decide it
+ * from the node objects alone (kubernetes/kubernetes@v1.36.3, the API server the e2e runs):
+ * - NodeAffinity: every `nodeSelector` label, and one term of the required node affinity
+ *   (k8s.io/component-helpers@v0.36.3:scheduling/corev1/nodeaffinity/nodeaffinity.go `GetRequiredNodeAffinity`);
+ * - TaintToleration: every `NoSchedule`/`NoExecute` taint tolerated (pkg/scheduler/framework/plugins/tainttoleration,
+ *   k8s.io/api@v0.36.3:core/v1/toleration.go `ToleratesTaint`);
+ * - NodeUnschedulable: a cordoned node only for a pod that tolerates `node.kubernetes.io/unschedulable:NoSchedule`
+ *   (pkg/scheduler/framework/plugins/nodeunschedulable).
+ * Free capacity, pod (anti-)affinity and volume topology are not judged: a pod that passes may still wait for room.
+ */
+
+/** A `NodeSelectorRequirement` (labels, or `metadata.name` in matchFields). */
+interface NodeRequirement {
+    key?: unknown;
+    operator?: unknown;
+    values?: unknown;
+}
+
+interface NodeSelectorTerm {
+    matchExpressions?: NodeRequirement[];
+    matchFields?: NodeRequirement[];
+}
+
+interface Toleration {
+    key?: string;
+    operator?: string;
+    value?: string;
+    effect?: string;
+}
+
+interface Taint {
+    key: string;
+    value?: string;
+    effect: string;
+}
+
+/** A decimal int64 as the API parses a label value for Gt/Lt (strconv.ParseInt base 10); undefined otherwise. */
+function int64(v: unknown): bigint | undefined {
+    if (typeof v !== "string" || !/^[+-]?\d+$/.test(v)) return undefined;
+    const n = BigInt(v);
+    return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+}
+
+/** One label requirement against a node's labels (k8s.io/apimachinery labels.Requirement.Matches). */
+function requirementHolds(r: NodeRequirement, labels: Record<string, string>): boolean {
+    if (typeof r.key !== "string") return false;
+    const values = Array.isArray(r.values) ? r.values : [];
+    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+    const value = has ? labels[r.key] : undefined;
+    switch (r.operator) {
+        case "In":
+            return value !== undefined && values.includes(value);
+        case "NotIn":
+            return value === undefined || !values.includes(value);
+        case "Exists":
+            return has;
+        case "DoesNotExist":
+            return !has;
+        case "Gt":
+        case "Lt": {
+            const [bound, actual] = [int64(values.length === 1 ? values[0] : undefined), int64(value)];
+            if (bound === undefined || actual === undefined) return false;
+            return r.operator === "Gt" ? actual > bound : actual < bound;
+        }
+        default:
+            return false;
+    }
+}
+
+/** A matchFields requirement: only `metadata.name`, only In/NotIn with one value. */
+function fieldHolds(r: NodeRequirement, name: string): boolean {
+    const values = Array.isArray(r.values) ? r.values : [];
+    if (r.key !== "metadata.name" || values.length !== 1) return false;
+    if (r.operator === "In") return name === values[0];
+    if (r.operator === "NotIn") return name !== values[0];
+    return false;
+}
+
+/** Whether a node satisfies a term: all of its requirements; an empty term matches no node. */
+function termMatches(term: NodeSelectorTerm, labels: Record<string, string>, name: string): boolean {
+    const expressions = term.matchExpressions ?? [];
+    const fields = term.matchFields ?? [];
+    if (expressions.length === 0 && fields.length === 0) return false;
+    return expressions.every((r) => requirementHolds(r, labels)) && fields.every((r) => fieldHolds(r, name));
+}
+
+/** Whether a toleration tolerates a taint; the alpha comparison operators (off by default) tolerate nothing. */
+export function tolerates(t: Toleration, taint: Taint): boolean {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.key && t.key !== taint.key) return false;
+    if (t.operator === "Exists") return true;
+    if (t.operator === undefined || t.operator === "" || t.operator === "Equal")
+        return (t.value ?? "") === (taint.value ?? "");
+    return false;
+}
+
+const UNSCHEDULABLE: Taint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
+
+/** Why `node` cannot run a pod of `spec`, or undefined when it can. */
+export function nodeRefusal(spec: PodSpec & Record<string, unknown>, node: KubeObject): string | undefined {
+    const labels = (node.metadata.labels ?? {}) as Record<string, string>;
+    const missing = Object.entries((spec.nodeSelector ?? {}) as Record<string, string>).filter(
+        ([k, v]) => !Object.prototype.hasOwnProperty.call(labels, k) || labels[k] !== v,
+    );
+    if (missing.length > 0) return `lacks ${missing.map(([k, v]) => `${k}=${v}`).join(", ")} (nodeSelector)`;
+    const required = at(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution");
+    if (required !== undefined && required !== null) {
+        const terms = (at(required, "nodeSelectorTerms") ?? []) as NodeSelectorTerm[];
+        if (!terms.some((t) => termMatches(t, labels, node.metadata.name)))
+            return "matches no term of the required node affinity";
+    }
+    const tolerations = (spec.tolerations ?? []) as Toleration[];
+    const taints = ((at(node, "spec", "taints") ?? []) as Taint[]).filter(
+        (t) => t.effect === "NoSchedule" || t.effect === "NoExecute",
+    );
+    const untolerated = taints.find((taint) => !tolerations.some((t) => tolerates(t, taint)));
+    if (untolerated)
+        return `has taint ${untolerated.key}${untolerated.value ? `=${untolerated.value}` : ""}:${untolerated.effect}, not tolerated`;
+    if (at(node, "spec", "unschedulable") === true && !tolerations.some((t) => tolerates(t, UNSCHEDULABLE)))
+        return "is cordoned (unschedulable)";
+    return undefined;
+}
+
+/** One workload the program runs on a cluster, and whether any node can run its pods. */
+export interface PlacementCheck {
+    cluster: string;
+    system: string;
+    namespace: string;
+    /** `<Kind> <name>`, or `*` for a check of the whole cluster (nodes not readable). */
+    workload: string;
+    state: "blocking" | "not-verified";
+    problems: string[];
+}
+
+/** What the placement check reads of a cluster. */
+export interface PlacementApi {
+    list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
+}
+
+/** Whether a workload asks for particular nodes (a selector or a required node affinity). */
+function asksForNodes(spec: Record<string, unknown>): boolean {
+    return (
+        Object.keys((spec.nodeSelector ?? {}) as object).length > 0 ||
+        at(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution") !== undefined
+    );
+}
+
+/** The fix for a workload no node can run: label a node only where plain labels are asked for, else ask. */
+function placementFix(w: QuotaWorkload, nodes: readonly KubeObject[]): string {
+    const spec = w.spec as Record<string, unknown>;
+    const selector = Object.entries((spec.nodeSelector ?? {}) as Record<string, string>);
+    const names = nodes.map((n) => n.metadata.name).sort();
+    const listed =
+        names.length > 8 ? `${names.slice(0, 8).join(", ")}, … (${names.length} nodes)` : names.join(", ");
+    const labelCommand =
+        selector.length > 0 && at(spec, "affinity", "nodeAffinity") === undefined
+            ? ` Label the node meant to run it: kubectl label node <NODE> ${selector.map(([k, v]) => `${k}=${v}`).join(" ")}, ` +
+              `<NODE> being the one its runbook names (nodes today: ${listed});`
+            : "";
+    return (
+        `Fix before the deploy:${labelCommand} a taint or a cordon is the cluster administrators' to lift. The first ` +
+        "up would otherwise replace its running pods by pods that stay Pending until the rollout's 10-minute await fails"
+    );
+}
+
+/**
+ * Every program workload whose pods no node of the cluster can run (blocking), or one not-verified row when nodes
+ * cannot be listed and some workload asks for particular nodes. A cluster that lists no node at all (a control
+ * plane without workers, a virtual cluster) is judged the same way as an unreadable one.
+ */
+export async function placementChecks(
+    cluster: string,
+    desired: readonly DesiredObject[],
+    api: PlacementApi,
+): Promise<PlacementCheck[]> {
+    const workloads = desired
+        .map((d) => ({ d, w: quotaWorkload(d.object, d.system) }))
+        .filter((x): x is { d: DesiredObject; w: QuotaWorkload } => x.w !== undefined && x.w.pods > 0);
+    let nodes: KubeObject[] = [];
+    let unreadable: string | undefined;
+    try {
+        nodes = await api.list("v1", "Node", "");
+    } catch (err) {
+        if ((err as { code?: unknown }).code !== 403) throw err;
+        unreadable = "the report's user may not list the cluster's nodes";
+    }
+    if (!unreadable && nodes.length === 0) unreadable = "the cluster lists no node";
+    if (unreadable) {
+        const asking = workloads.filter(({ w }) => asksForNodes(w.spec as Record<string, unknown>));
+        if (asking.length === 0) return [];
+        return [
+            {
+                cluster,
+                system: [...new Set(asking.map(({ w }) => w.system))].sort().join(", "),
+                namespace: "*",
+                workload: "*",
+                state: "not-verified",
+                problems: [
+                    `${unreadable}: ${asking.map(({ d, w }) => `${w.name} (${d.object.metadata.namespace})`).join(", ")} ` +
+                        "ask for particular nodes; check with oc get nodes --show-labels that one matches each",
+                ],
+            },
+        ];
+    }
+    const checks: PlacementCheck[] = [];
+    for (const { d, w } of workloads) {
+        const spec = w.spec as PodSpec & Record<string, unknown>;
+        const refusals = nodes.map((n) => ({ node: n.metadata.name, why: nodeRefusal(spec, n) }));
+        if (refusals.some((r) => r.why === undefined)) continue;
+        const byReason = new Map<string, string[]>();
+        for (const r of refusals) byReason.set(r.why!, [...(byReason.get(r.why!) ?? []), r.node]);
+        const reasons = [...byReason].map(
+            ([why, ns]) =>
+                `${ns.length} node${ns.length === 1 ? "" : "s"} (${ns.slice(0, 3).join(", ")}${ns.length > 3 ? ", …" : ""}) ${why}`,
+        );
+        checks.push({
+            cluster,
+            system: w.system,
+            namespace: d.object.metadata.namespace ?? "",
+            workload: w.name,
+            state: "blocking",
+            problems: [`no node can run its pods: ${reasons.join("; ")}. ${placementFix(w, nodes)}`],
+        });
+    }
+    return checks;
+}
+
+const STATE_LABEL: Record<PlacementCheck["state"], string> = {
+    blocking: "BLOCKING: no node can run its pods",
+    "not-verified": "WARNING: not verified",
+};
+
+/** The report's lines about pod placement: nothing when every workload has a node. */
+export function placementLines(checks: readonly PlacementCheck[]): string[] {
+    if (checks.length === 0) return [];
+    const lines = ["", "== pod placement (node selectors, required node affinity, taints, cordons)"];
+    for (const state of ["blocking", "not-verified"] as const)
+        for (const c of checks.filter((x) => x.state === state)) {
+            const what = c.workload === "*" ? "the cluster's nodes" : `${c.workload} in ${c.namespace}`;
+            lines.push(`  [${STATE_LABEL[state]}] ${what} (cluster ${c.cluster}, ${c.system})`);
+            for (const p of c.problems) lines.push(`      ! ${p}`);
+        }
+    return lines;
+}
