@@ -120,7 +120,17 @@ export function engineEnv(copy: StackCopy, tools: Toolchain): Record<string, str
         ...copy.env(),
         PATH: `${tools.cliDir}${path.delimiter}${process.env.PATH ?? ""}`,
         PULUMI_HOME: tools.pulumiHome,
+        ...(copy.checkpoints === "at-end" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
     };
+}
+
+/**
+ * From now on the engine writes the copy's state once per operation, at its end (see StackCopy.checkpoints): for
+ * the CLI runs of {@link engineCli} and for `stack`, an Automation API stack made before the switch.
+ */
+export function checkpointAtEnd(copy: StackCopy, stack?: Stack): void {
+    copy.checkpoints = "at-end";
+    if (stack) stack.workspace.envVars.PULUMI_SKIP_CHECKPOINTS = "true";
 }
 
 /** An Automation API stack on a StackCopy, using the detected toolchain and the copy's file backend. */

@@ -307,6 +307,8 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             if (c.platform === "kubernetes") paths[`clusters.${cluster}.skipIngressAwait`] = "true";
         }
         copy.configure({ paths });
+        // What is watched is the cluster, not the state on the way: one state write at the end (StackCopy.checkpoints).
+        copy.checkpoints = "at-end";
         stack = await engineStack(copy, tools);
         let output = "";
         let done = false;
