@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { execFile, spawn } from "child_process";
+import { execFile } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -13,15 +13,12 @@ import { PACKIT_LIVE } from "../test/fixtures/live/packit";
 import { PROW_LIVE } from "../test/fixtures/live/prow";
 import { THOTH_LIVE } from "../test/fixtures/live/thoth";
 import { classification, externalDeleted, liveIds } from "../test/fixtures/live/checks";
-import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
-import { StackValues, onlySystems } from "../test/fixtures/live/program";
 import { LiveSystem } from "../test/fixtures/live/types";
 import { detectToolchain, engineStack } from "./engine";
 import {
     PlannedStep,
     Sample,
     Watched,
-    editedStackText,
     liveStorageClasses,
     lostPods,
     plannedLosses,
@@ -29,13 +26,12 @@ import {
     sample,
     selectorsChanged,
     stackStorageClasses,
-    todayManifests,
     watchedOf,
 } from "./firstDeploy";
 import { Kubectl } from "./kube";
 import { BIN, E2E_CACHE, ROOT, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
 import { K8sObject } from "./render";
-import { prepareCommittedCopy } from "./stackCopies";
+import { FIRST_DEPLOY_STACK as STACK, adoptReport, applyToday, firstDeployCopy } from "./firstDeployCluster";
 
 // The documented first deploy (docs/operate/first-deploy.md) over production as the teams' own deployment
 // repositories describe it (test/fixtures/live), on the real engine: today's objects applied by the teams' tool, the
@@ -43,20 +39,6 @@ import { prepareCommittedCopy } from "./stackCopies";
 // then ONE `pulumi up` with adoption on, watched from the API server while it runs.
 
 const CLUSTER_NAME = "runbooks-e2e-first";
-const STACK = "prod";
-
-/**
- * How each team applies what runs today: DIALS (`oc apply -f oc/prod`, runbook 003) and Prow (`kubectl apply -k`,
- * runbook 002) apply client-side, so their fields belong to kubectl-client-side-apply; Argo CD, which deploys
- * Thoth's Argo Deployments, applies as its own manager; here it is server-side, so both kinds of ownership meet the
- * program's server-side apply.
- */
-const APPLIED_BY: Record<string, { serverSide: boolean; manager: string }> = {
-    dials: { serverSide: false, manager: "kubectl-client-side-apply" },
-    prow: { serverSide: false, manager: "kubectl-client-side-apply" },
-    packit: { serverSide: false, manager: "kubectl-client-side-apply" },
-    thoth: { serverSide: true, manager: "argocd-controller" },
-};
 
 /**
  * The systems whose first deploy is proved here, and the ones that cannot be taken over in place today, each with
@@ -145,18 +127,6 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         if (timings.length > 0) log(`timings: ${timings.join(", ")}`);
     });
 
-    /** Applies a system's live objects as its team does, and waits until every workload runs its Ready pods. */
-    async function today(live: LiveSystem): Promise<void> {
-        const how = APPLIED_BY[live.system];
-        const manifests = todayManifests(live);
-        const list = (items: KubeObject[]) => JSON.stringify({ apiVersion: "v1", kind: "List", items });
-        const args = how.serverSide
-            ? ["apply", "--server-side", `--field-manager=${how.manager}`, "-f", "-"]
-            : ["apply", "-f", "-"];
-        kubectl.ok(args, list(manifests.filter((o) => o.kind === "Namespace")));
-        kubectl.ok(args, list(manifests.filter((o) => o.kind !== "Namespace")));
-    }
-
     /** Lists the watched kinds and pods once (async, so the engine's output keeps flowing while it runs). */
     async function listing(): Promise<K8sObject[]> {
         const { stdout } = await exec(
@@ -195,7 +165,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
 
     it("today: every live object of DIALS and Prow, applied as their teams apply them, runs with Ready pods", async function () {
         await timed("today applied", async () => {
-            for (const live of PROVED) await today(live);
+            for (const live of PROVED) applyToday(kubectl, live);
         });
         const items = await listing();
         for (const live of PROVED)
@@ -218,15 +188,6 @@ describe("first deploy over production as it runs (kwok, real engine)", function
     });
 
     it("the report on that cluster, after the fixes the offline tests apply: every live object adopted, replaced with a reason, or named and left alone; nothing blocks", async function () {
-        const file = readStackFile(STACK, ROOT);
-        const values = structuredClone(file.values) as StackValues;
-        const systems = PROVED.map((l) => l.system);
-        onlySystems(values, systems);
-        const secrets: string[] = [];
-        for (const s of systems) {
-            FIRST_DEPLOY_FIXES[s].edit(values);
-            secrets.push(...FIRST_DEPLOY_FIXES[s].secrets);
-        }
         // Prow's greenhouse claim was made without a class, so it has the cluster's default one: the report asks for
         // the live class (storage is immutable), which the operator reads from the claim.
         const greenhouse = kubectl
@@ -240,28 +201,23 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                 "jsonpath={.spec.storageClassName}",
             ])
             .trim();
-        (
-            values.prow as { storage: { greenhouse: { storageClass: string } } }
-        ).storage.greenhouse.storageClass = greenhouse;
-        const source = path.join(workDir, `Pulumi.${STACK}.yaml`);
-        writeFileSync(
-            source,
-            editedStackText(
-                readFileSync(path.join(ROOT, `Pulumi.${STACK}.yaml`), "utf8"),
-                file.values,
-                values,
+        const prepared = await timed("prod copy prepared", () =>
+            firstDeployCopy(
+                kubectl,
+                PROVED.map((l) => l.system),
+                workDir,
+                (values) =>
+                    ((
+                        values.prow as { storage: { greenhouse: { storageClass: string } } }
+                    ).storage.greenhouse.storageClass = greenhouse),
             ),
         );
-        const kubeconfig = kubectl.ok(["config", "view", "--raw", "--flatten", "--minify"]);
-        const prepared = await timed("prod copy prepared", () =>
-            prepareCommittedCopy(STACK, kubeconfig, kubectl.kubeSystemUid(), source),
-        );
         copy = prepared.copy;
-        copy.configure({ secrets: Object.fromEntries(secrets.map((key) => [key, "live-value"])) });
-
+        const clusters = prepared.clusters;
         const json = path.join(workDir, "report.json");
-        const clusters = Object.keys(values.clusters as Record<string, unknown>);
-        let res = await timed("npm run adopt", () => adopt(copy!.dir, kubectl.kubeconfig, clusters, json));
+        let res = await timed("npm run adopt", () =>
+            adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json),
+        );
         report = JSON.parse(readFileSync(json, "utf8")) as Report;
         // The fixes the report prints on the cluster (docs/operate/first-deploy.md step 3), then the report again.
         const fixes = printedPatches(report);
@@ -271,7 +227,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                 `applied the report's ${fixes.length} printed patches: ${fixes.map((f) => f.what).join(", ")}`,
             );
             res = await timed("npm run adopt (again)", () =>
-                adopt(copy!.dir, kubectl.kubeconfig, clusters, json),
+                adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json),
             );
             report = JSON.parse(readFileSync(json, "utf8")) as Report;
         }
@@ -440,20 +396,4 @@ function printedPatches(report: Report): { what: string; args: string[] }[] {
             }
     }
     return out;
-}
-
-/** `npm run adopt -- --stack prod` (the compiled CLI) in the copy, every cluster of the stack on the test cluster. */
-function adopt(
-    cwd: string,
-    kubeconfig: string,
-    clusters: readonly string[],
-    json: string,
-): Promise<{ code: number; out: string }> {
-    const args = [path.join(ROOT, "dist", "tools", "adopt", "cli.js"), "--stack", STACK, "--json", json];
-    for (const c of clusters) args.push("--kubeconfig", `${c}=${kubeconfig}`);
-    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, out })));
 }

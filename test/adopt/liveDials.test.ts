@@ -6,7 +6,7 @@ import { DIALS_LIVE } from "../fixtures/live/dials";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
 import { DIALS_LIVE_PASSWORDS, dialsLiveLayout } from "../fixtures/live/fixes";
-import { LiveSystem } from "../fixtures/live/types";
+import { LiveSystem, datastoreRenamed } from "../fixtures/live/types";
 
 // The first deploy of Pulumi.prod.yaml's DIALS over DIALS as cms-DQM/dials@9fd1394 oc/prod runs it (the commit whose
 // docs/DEPLOYMENT.md is runbook 003): what the report says, and the deploy after the fixes it prints.
@@ -108,16 +108,7 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
         });
 
         it("a live datastore under another name blocks the report", async () => {
-            const renamed: LiveSystem = structuredClone(DIALS_LIVE);
-            const rename = (n: string) => (n === "redis-etl-broker" ? "redis" : n);
-            for (const w of renamed.workloads) {
-                w.name = rename(w.name);
-                w.selector = { app: rename(w.selector.app) };
-                w.podLabels = { app: rename(w.podLabels.app), deployment: rename(w.podLabels.deployment) };
-                w.claims = w.claims?.map(rename);
-            }
-            for (const s of renamed.services) s.name = rename(s.name);
-            for (const c of renamed.claims) c.name = rename(c.name);
+            const renamed = datastoreRenamed(DIALS_LIVE, "redis-etl-broker", "redis");
             const r = await liveReport(CLUSTER, renamed, fixed);
             assert.equal(exitCode(r), 2);
             const problems = r.layouts[0].problems.join("\n");
