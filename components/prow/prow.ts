@@ -189,7 +189,11 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             "ProwJob pods of the docker-mirror preset",
             namespaces.jobs.name,
             { matchLabels: { ...DOCKER_MIRROR_PRESET } },
-            { containers: [], volumes: [config.volume("docker-config")] },
+            // The preset's volume (documents.ts): what matters here is the object it mounts.
+            {
+                containers: [],
+                volumes: [config.mount("/etc/default", { volume: "docker-config", readOnly: true }).volume],
+            },
         );
     }
 

@@ -6,7 +6,7 @@ import type { HandleEnvFrom } from "./handles";
 import { Sizing, toResourceRequirements } from "./resources";
 import { containerSecurityContext } from "./security";
 import { DefinitionError } from "./errors";
-import { PodMount, VolumeClaimTemplateSpec, mountedSource, mountsVolume } from "./volumes";
+import { PodMount, VolumeClaimTemplateSpec, mountedClaimTemplates, mountedVolumes } from "./volumes";
 
 /** A container as the systems describe it; turned into the Kubernetes shape by {@link toContainer}. */
 export interface ContainerSpec {
@@ -103,76 +103,24 @@ export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Contai
     return container;
 }
 
-/**
- * A pod's volumes: the given ones, then each volume the containers' {@link ContainerSpec.mounts} need, once. Mounts
- * of one name are one volume when their sources are the same (one object with the same options, one
- * `podVolume`): a handle mounted at several paths or in several containers. `volumes` itself when no container
- * mounts a volume.
- *
- * A given volume that is a mount's own `.volume` is that mount's volume, in the given place: how a pod whose live
- * volumes are in another order than its mounts keeps that order. Stops, in one message, a mount whose name is a
- * given volume's (the pair would be matched by the name again) and mounts of one name with different sources (the
- * pod would get one of them, the other container's files would be missing).
- */
+/** A pod's volumes: the given ones, then those its containers' {@link ContainerSpec.mounts} need ({@link mountedVolumes}). */
 export function podVolumes(
     containers: readonly ContainerSpec[],
     volumes: k8s.types.input.core.v1.Volume[] | undefined,
 ): k8s.types.input.core.v1.Volume[] | undefined {
-    const mounted = containers.flatMap((c) => c.mounts ?? []).filter(mountsVolume);
-    if (mounted.length === 0) return volumes;
-    const mountedVolumes = new Set(mounted.map((m) => m.volume));
-    const byName = new Map((volumes ?? []).map((v) => [v.name as string, v]));
-    const added: k8s.types.input.core.v1.Volume[] = [];
-    const problems: string[] = [];
-    for (const { volume } of mounted) {
-        const name = volume.name as string;
-        const known = byName.get(name);
-        if (known === undefined) {
-            byName.set(name, volume);
-            added.push(volume);
-        } else if (!mountedVolumes.has(known)) {
-            problems.push(
-                `volume ${name} is given in volumes and mounted through a handle: mount the object through its ` +
-                    "handle only (drop it from volumes and its volumeMount)",
-            );
-        } else if (known !== volume && mountedSource(known) !== mountedSource(volume)) {
-            problems.push(
-                `volume ${name} is mounted from two sources, ${mountedSource(known)} and ${mountedSource(volume)}: ` +
-                    "give one of the mounts another volume name (a pod has one volume of a name)",
-            );
-        }
-    }
-    if (problems.length > 0) throw new DefinitionError([...new Set(problems)].join("; "));
-    return [...(volumes ?? []), ...added];
+    return mountedVolumes(
+        containers.flatMap((c) => c.mounts ?? []),
+        volumes,
+    );
 }
 
-/**
- * A StatefulSet's claim templates: the given ones, then each per-pod claim the containers mount
- * (`claimTemplate(...).mount(path)`), once. Stops, in one message, two different templates of one name.
- */
+/** A StatefulSet's claim templates: the given ones, then those its containers mount ({@link mountedClaimTemplates}). */
 export function podClaimTemplates(
     containers: readonly ContainerSpec[],
     templates: VolumeClaimTemplateSpec[] | undefined,
 ): VolumeClaimTemplateSpec[] | undefined {
-    const mounted = containers
-        .flatMap((c) => c.mounts ?? [])
-        .flatMap((m) => (mountsVolume(m) ? [] : [m.claimTemplate]));
-    if (mounted.length === 0) return templates;
-    const byName = new Map((templates ?? []).map((t) => [t.name, t]));
-    const added: VolumeClaimTemplateSpec[] = [];
-    const problems: string[] = [];
-    for (const template of mounted) {
-        const known = byName.get(template.name);
-        if (known === undefined) {
-            byName.set(template.name, template);
-            added.push(template);
-        } else if (known !== template && JSON.stringify(known) !== JSON.stringify(template)) {
-            problems.push(
-                `claim template ${template.name} is mounted as ${JSON.stringify(known)} and as ` +
-                    `${JSON.stringify(template)}: mount one claimTemplate of the name`,
-            );
-        }
-    }
-    if (problems.length > 0) throw new DefinitionError([...new Set(problems)].join("; "));
-    return [...(templates ?? []), ...added];
+    return mountedClaimTemplates(
+        containers.flatMap((c) => c.mounts ?? []),
+        templates,
+    );
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DefinitionError } from "./errors";
 
 /**
  * The one pairing of a pod volume with a container's volumeMount (issue 53): a mount is made from its volume, so the
@@ -46,11 +47,6 @@ export interface MountPlacement {
  * rendered object.
  */
 const SOURCES = new WeakMap<object, string>();
-
-/** The text {@link SOURCES} holds for `volume`; undefined for a volume no mount made. */
-export function mountedSource(volume: k8s.types.input.core.v1.Volume): string | undefined {
-    return SOURCES.get(volume);
-}
 
 function volumeMount(
     name: string,
@@ -126,11 +122,85 @@ export interface ClaimTemplate {
 export function claimTemplate(spec: VolumeClaimTemplateSpec): ClaimTemplate {
     return {
         claimTemplate: spec,
-        mount: (path, placement = {}) => ({ claimTemplate: spec, mount: volumeMount(spec.name, path, placement) }),
+        mount: (path, placement = {}) => ({
+            claimTemplate: spec,
+            mount: volumeMount(spec.name, path, placement),
+        }),
     };
 }
 
 /** Whether `mount` mounts a pod volume (not a StatefulSet's per-pod claim). */
 export function mountsVolume(mount: PodMount): mount is HandleMount {
     return "volume" in mount;
+}
+
+/**
+ * A pod's volumes: the given ones, then each volume `mounts` need, once. Mounts of one name are one volume when their
+ * sources are the same (one object with the same options, one `podVolume`): a handle mounted at several paths or in
+ * several containers. `volumes` itself when nothing mounts a volume.
+ *
+ * A given volume that is a mount's own `.volume` is that mount's volume, in the given place: how a pod whose live
+ * volumes are in another order than its mounts keeps that order. Stops, in one message, a mount whose name is a
+ * given volume's (the pair would be matched by the name again) and mounts of one name with different sources (the
+ * pod would get one of them, the other mount's files would be missing).
+ */
+export function mountedVolumes(
+    mounts: readonly PodMount[],
+    volumes: k8s.types.input.core.v1.Volume[] | undefined,
+): k8s.types.input.core.v1.Volume[] | undefined {
+    const mounted = mounts.filter(mountsVolume);
+    if (mounted.length === 0) return volumes;
+    const ofMounts = new Set(mounted.map((m) => m.volume));
+    const byName = new Map((volumes ?? []).map((v) => [v.name as string, v]));
+    const added: k8s.types.input.core.v1.Volume[] = [];
+    const problems: string[] = [];
+    for (const { volume } of mounted) {
+        const name = volume.name as string;
+        const known = byName.get(name);
+        if (known === undefined) {
+            byName.set(name, volume);
+            added.push(volume);
+        } else if (!ofMounts.has(known)) {
+            problems.push(
+                `volume ${name} is given in volumes and mounted through a handle: mount the object through its ` +
+                    "handle only (drop it from volumes and its volumeMount)",
+            );
+        } else if (known !== volume && SOURCES.get(known) !== SOURCES.get(volume)) {
+            problems.push(
+                `volume ${name} is mounted from two sources, ${SOURCES.get(known)} and ${SOURCES.get(volume)}: ` +
+                    "give one of the mounts another volume name (a pod has one volume of a name)",
+            );
+        }
+    }
+    if (problems.length > 0) throw new DefinitionError([...new Set(problems)].join("; "));
+    return [...(volumes ?? []), ...added];
+}
+
+/**
+ * A StatefulSet's claim templates: the given ones, then each per-pod claim `mounts` mount
+ * (`claimTemplate(...).mount(path)`), once. Stops, in one message, two different templates of one name.
+ */
+export function mountedClaimTemplates(
+    mounts: readonly PodMount[],
+    templates: VolumeClaimTemplateSpec[] | undefined,
+): VolumeClaimTemplateSpec[] | undefined {
+    const mounted = mounts.flatMap((m) => (mountsVolume(m) ? [] : [m.claimTemplate]));
+    if (mounted.length === 0) return templates;
+    const byName = new Map((templates ?? []).map((t) => [t.name, t]));
+    const added: VolumeClaimTemplateSpec[] = [];
+    const problems: string[] = [];
+    for (const template of mounted) {
+        const known = byName.get(template.name);
+        if (known === undefined) {
+            byName.set(template.name, template);
+            added.push(template);
+        } else if (known !== template && JSON.stringify(known) !== JSON.stringify(template)) {
+            problems.push(
+                `claim template ${template.name} is mounted as ${JSON.stringify(known)} and as ` +
+                    `${JSON.stringify(template)}: mount one claimTemplate of the name`,
+            );
+        }
+    }
+    if (problems.length > 0) throw new DefinitionError([...new Set(problems)].join("; "));
+    return [...(templates ?? []), ...added];
 }
