@@ -15,6 +15,7 @@ import { ProwSection } from "./section";
 import { ProwJobCrd } from "./crd";
 import {
     DOCKER_MIRROR_CONFIG,
+    DOCKER_MIRROR_MOUNT,
     DOCKER_MIRROR_PRESET,
     PROWJOB_POD,
     configMapEndpoints,
@@ -192,7 +193,12 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             // The preset's volume (documents.ts): what matters here is the object it mounts.
             {
                 containers: [],
-                volumes: [config.mount("/etc/default", { volume: "docker-config", readOnly: true }).volume],
+                volumes: [
+                    config.mount(DOCKER_MIRROR_MOUNT.path, {
+                        volume: DOCKER_MIRROR_MOUNT.volume,
+                        readOnly: true,
+                    }).volume,
+                ],
             },
         );
     }

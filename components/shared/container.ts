@@ -28,9 +28,9 @@ export interface ContainerSpec {
     livenessProbe?: k8s.types.input.core.v1.Probe;
     readinessProbe?: k8s.types.input.core.v1.Probe;
     startupProbe?: k8s.types.input.core.v1.Probe;
-    volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
     /**
-     * Objects mounted through their handles (`mounts: [tls.mount("/etc/tls")]`), volumes without an object
+     * The container's only mounts (it has no `volumeMounts`: a volume and its mount are made by one call). Objects
+     * mounted through their handles (`mounts: [tls.mount("/etc/tls")]`), volumes without an object
      * (`podVolume(...).mount(path)`) and a StatefulSet's per-pod claims (`claimTemplate(...).mount(path)`): the
      * container gets the mount and its pod the volume ({@link podVolumes}) or claim template
      * ({@link podClaimTemplates}), so the volume's name is written once, where the volume is made.
@@ -57,9 +57,9 @@ function probesOf(spec: ContainerSpec): Partial<k8s.types.input.core.v1.Containe
     };
 }
 
-/** What a container reads: env, whole objects as env, and mounts (given ones, then the handles' ones). */
+/** What a container reads: env, whole objects as env, and its mounts. */
 function readsOf(spec: ContainerSpec): Partial<k8s.types.input.core.v1.Container> {
-    const volumeMounts = [...(spec.volumeMounts ?? []), ...(spec.mounts ?? []).map((m) => m.mount)];
+    const volumeMounts = (spec.mounts ?? []).map((m) => m.mount);
     return {
         ...(spec.env && Object.keys(spec.env).length > 0 ? { env: toEnvVars(spec.env) } : {}),
         ...(spec.envFrom?.length

@@ -61,7 +61,10 @@ export type VolumeOptions<K extends HandleKind> = K extends KeyedKind
       ? ClaimVolumeOptions
       : never;
 
-/** Where and how `handle.mount(path, options)` mounts: the volume's options plus the mount's own. */
+/**
+ * Where and how `handle.mount(path, options)` mounts: the volume's options plus the mount's own (`readOnly` on a
+ * claim also makes its volume source read-only).
+ */
 export type MountOptions<K extends HandleKind> = VolumeOptions<K> &
     MountPlacement & {
         /**
