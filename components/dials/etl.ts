@@ -63,7 +63,7 @@ interface EtlReads {
 
 /** What every ETL Deployment shares: the pod around its containers, and what it waits for. */
 interface EtlPod {
-    shared: Pick<WorkloadArgs, "podAnnotations" | "restartOnChange" | "volumes">;
+    shared: Pick<WorkloadArgs, "podAnnotations" | "restartOnChange">;
     container(name: string, command: string[], resources: Sizing): ContainerSpec;
     /** What the pods wait for that no field of theirs names (see the constructor). */
     after: pulumi.Resource[];
@@ -170,12 +170,11 @@ export class Etl extends SystemPart<DialsSection> {
             reads.secret.envFrom(),
             reads.eos.envFrom(),
         ];
-        const volumeMounts = [{ name: "eos-storage", mountPath: EOS_MOUNT_PATH, readOnly: true }];
+        const eos = eosClaim.handle.mount(EOS_MOUNT_PATH, { volume: "eos-storage", readOnly: true });
         return {
             shared: {
                 podAnnotations: { [EOS_ANNOTATION]: reads.eos.name },
                 restartOnChange: { key: args.restartKey },
-                volumes: [eosClaim.handle.volume("eos-storage", { readOnly: true })],
             },
             container: (name, command, resources) => ({
                 name,
@@ -183,7 +182,7 @@ export class Etl extends SystemPart<DialsSection> {
                 command,
                 envFrom,
                 resources,
-                volumeMounts,
+                mounts: [eos],
             }),
             after,
         };

@@ -7,6 +7,7 @@ import { Redis, RedisAuth } from "../shared/redis";
 import { ChecksumKey } from "../shared/startupReads";
 import { ConfigSecret } from "../shared/secret";
 import { SystemArgs, SystemPart } from "../config/systemComponent";
+import { podVolume } from "../shared/volumes";
 import { Workload } from "../shared/workload";
 import type { DialsSection } from "./config";
 import type { DialsImage } from "./images";
@@ -30,6 +31,8 @@ export const BACKEND_SERVICE = "backend-nginx";
 export const ROUTE_TIMEOUT_ANNOTATION = "haproxy.router.openshift.io/timeout";
 /** Shared by gunicorn (which copies the collected static files here) and nginx (which serves them). */
 const STATIC_DIR = "/var/www/api/";
+/** Django's collected static files, which gunicorn's container writes and nginx serves: pod scratch space. */
+const STATIC_FILES = podVolume("staticfiles", { emptyDir: {} });
 
 /** Arguments of {@link Web}: the section and context, and what the web tier reads of the rest of DIALS. */
 export interface WebArgs extends SystemArgs<DialsSection> {
@@ -122,6 +125,10 @@ export class Web extends SystemPart<DialsSection> {
         reads: BackendReads,
         opts: pulumi.CustomResourceOptions,
     ): Workload {
+        const nginxConf = reads.nginxConf.mount("/etc/nginx/conf.d", {
+            volume: "nginx-conf",
+            readOnly: true,
+        });
         return new Workload(
             this.childName("backend"),
             {
@@ -134,7 +141,8 @@ export class Web extends SystemPart<DialsSection> {
                 automountServiceAccountToken: false,
                 // gunicorn reads its env and nginx its site file once, at start: the handles below roll it.
                 restartOnChange: { key: args.restartKey },
-                volumes: [reads.nginxConf.volume("nginx-conf"), { name: "staticfiles", emptyDir: {} }],
+                // The live pods' volume order: nginx-conf first, though the first container mounts staticfiles.
+                volumes: [nginxConf.volume],
                 containers: [
                     {
                         name: "backend",
@@ -143,7 +151,7 @@ export class Web extends SystemPart<DialsSection> {
                         envFrom: [reads.configMap.envFrom(), reads.secret.envFrom()],
                         resources: SIZES.backend,
                         readinessProbe: tcpProbe(GUNICORN_PORT),
-                        volumeMounts: [{ name: "staticfiles", mountPath: STATIC_DIR }],
+                        mounts: [STATIC_FILES.mount(STATIC_DIR)],
                     },
                     {
                         name: "nginx",
@@ -152,10 +160,7 @@ export class Web extends SystemPart<DialsSection> {
                         resources: SIZES.nginx,
                         // Source: /nghealth for both.
                         ...httpServerProbes(httpProbe("/nghealth", HTTP_PORT), { initialDelaySeconds: 10 }),
-                        volumeMounts: [
-                            { name: "nginx-conf", mountPath: "/etc/nginx/conf.d", readOnly: true },
-                            { name: "staticfiles", mountPath: STATIC_DIR, readOnly: true },
-                        ],
+                        mounts: [nginxConf, STATIC_FILES.mount(STATIC_DIR, { readOnly: true })],
                     },
                 ],
                 service: {

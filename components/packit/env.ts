@@ -1,7 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import { EnvMap, mergeEnv } from "../shared/env";
 import { ServiceEndpoint } from "../shared/endpoints";
-import { SecretHandle } from "../shared/handles";
+import { HandleMount, SecretHandle } from "../shared/handles";
 import { Reads, readsOver } from "../shared/reads";
 import type { PackitSection } from "./config";
 import type { PackitSecretName, SOURCE_SECRETS } from "./secrets";
@@ -141,23 +140,19 @@ export type SecretFiles = { readonly [N in MountedSecret]?: readonly SecretKeyOf
  */
 export const TLS_FILES: SecretFiles = { "packit-secrets": ["fullchain.pem", "privkey.pem"] };
 
-/** Volumes and read-only mounts of the listed keys of each Secret, named like the Secrets. */
-export function secretVolumes(
-    reads: PackitReads,
-    files: SecretFiles,
-): {
-    volumes: k8s.types.input.core.v1.Volume[];
-    volumeMounts: k8s.types.input.core.v1.VolumeMount[];
-} {
+/**
+ * Read-only mounts of the listed keys of each Secret where the source mounts it, in volumes named like the Secrets
+ * (the names the live pods have).
+ */
+export function secretMounts(reads: PackitReads, files: SecretFiles): HandleMount[] {
     const mounted = (Object.keys(files) as MountedSecret[]).filter((n) => (files[n] ?? []).length > 0);
-    return {
-        volumes: mounted.map((n) =>
-            reads.secret(n).volume(n, {
-                items: (files[n] ?? []).map((key) => ({ key, path: key })),
-                // ssh refuses keys readable by others.
-                ...(n === "packit-ssh" ? { defaultMode: 0o400 } : {}),
-            }),
-        ),
-        volumeMounts: mounted.map((n) => ({ name: n, mountPath: SECRET_MOUNTS[n], readOnly: true })),
-    };
+    return mounted.map((n) =>
+        reads.secret(n).mount(SECRET_MOUNTS[n], {
+            volume: n,
+            items: (files[n] ?? []).map((key) => ({ key, path: key })),
+            // ssh refuses keys readable by others.
+            ...(n === "packit-ssh" ? { defaultMode: 0o400 } : {}),
+            readOnly: true,
+        }),
+    );
 }

@@ -6,7 +6,7 @@ import { PlainConfigMap } from "../shared/configMap";
 import { ConfigMapHandle } from "../shared/handles";
 import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
-import { TLS_FILES, secretVolumes } from "./env";
+import { TLS_FILES, secretMounts } from "./env";
 import { SIZES, hostOf } from "./layout";
 import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
 import { metricsProxyConfig } from "./nginx";
@@ -99,7 +99,7 @@ export class MetricsGateway extends PackitPart {
 
     /** nginx, the only public way in, serving the wildcard certificate of `packit-secrets` (TLS passed through). */
     private metricsProxy(restart: PackitRestart): Workload {
-        const certs = secretVolumes(this.reads, TLS_FILES);
+        const certs = secretMounts(this.reads, TLS_FILES);
         return new Workload(
             this.childName("nginx"),
             {
@@ -120,13 +120,15 @@ export class MetricsGateway extends PackitPart {
                         resources: SIZES.nginx,
                         // Source: a TCP check for both; readiness only (sameCheck, shared/probes.ts).
                         readinessProbe: tcpProbe(NGINX_PORT),
-                        volumeMounts: [
-                            { name: "nginx-config", mountPath: "/etc/nginx/custom", readOnly: true },
-                            ...certs.volumeMounts,
+                        mounts: [
+                            this.nginxConfig.handle.mount("/etc/nginx/custom", {
+                                volume: "nginx-config",
+                                readOnly: true,
+                            }),
+                            ...certs,
                         ],
                     },
                 ],
-                volumes: [this.nginxConfig.handle.volume("nginx-config"), ...certs.volumes],
                 service: {
                     ports: [{ name: "https", port: 443, targetPort: NGINX_PORT, purpose: "metrics" }],
                 },

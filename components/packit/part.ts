@@ -8,7 +8,7 @@ import { AppIdentity } from "../shared/labels";
 import { ChecksumKey } from "../shared/startupReads";
 import { Workload, WorkloadArgs } from "../shared/workload";
 import type { PackitSection } from "./config";
-import { PackitReads, SecretFiles, secretVolumes } from "./env";
+import { PackitReads, SecretFiles, secretMounts } from "./env";
 import { ContainerImage, PackitImages } from "./images";
 
 /**
@@ -83,7 +83,7 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         extra: pulumi.CustomResourceOptions = {},
     ): Workload {
         const { image, secrets = {}, container, ...rest } = spec;
-        const mounted = secretVolumes(this.reads, secrets);
+        const mounted = secretMounts(this.reads, secrets);
         const pinned = typeof image === "string" ? { image, managedByTrigger: false } : image;
         return new Workload(
             this.childName(role),
@@ -100,10 +100,9 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
                         ...container,
                         name: spec.app.name,
                         image: pinned.image,
-                        volumeMounts: [...mounted.volumeMounts, ...(container.volumeMounts ?? [])],
+                        mounts: [...mounted, ...(container.mounts ?? [])],
                     },
                 ],
-                volumes: [...mounted.volumes, ...(rest.volumes ?? [])],
             },
             this.child(extra),
         );

@@ -227,10 +227,9 @@ export class PackitPostgres extends SystemPart<PackitSection> {
                         ports: [{ name: "postgres", containerPort: PORT }],
                         resources: SIZES.postgres,
                         ...sclorgPostgresProbes(10),
-                        volumeMounts: [{ name: "postgres-data", mountPath: "/var/lib/pgsql/data" }],
+                        mounts: [pvc.handle.mount("/var/lib/pgsql/data", { volume: "postgres-data" })],
                     },
                 ],
-                volumes: [pvc.handle.volume("postgres-data")],
                 service: { ports: [{ name: "postgres", port: PORT }] },
                 // The serving database is protected like its volume; a previous version is not, so the
                 // upgrade can retire it once its data has been copied.

@@ -167,12 +167,11 @@ export class PackitDataStores extends PackitPart {
                         httpProbe("/api/health", 8000, { initialDelaySeconds: 15, timeoutSeconds: 2 }),
                         { timeoutSeconds: 2, periodSeconds: 20 },
                     ),
-                    volumeMounts: [
-                        { name: "tokman-config", mountPath: "/etc/config", readOnly: true },
-                        { name: "access-tokens", mountPath: "/access_tokens" },
+                    mounts: [
+                        settings.handle.mount("/etc/config", { volume: "tokman-config", readOnly: true }),
+                        claim.handle.mount("/access_tokens", { volume: "access-tokens" }),
                     ],
                 },
-                volumes: [settings.handle.volume("tokman-config"), claim.handle.volume("access-tokens")],
                 service: { ports: [{ name: "http", port: TOKMAN_SERVICE.port, targetPort: 8000 }] },
             },
             // order: its trigger annotation names the ImageStream by string, which no reference carries.

@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { mergeEnv } from "../shared/env";
 import { ContainerSpec } from "../shared/container";
 import { execProbe } from "../shared/probes";
+import { claimTemplate } from "../shared/volumes";
 import { Workload } from "../shared/workload";
-import { SecretFiles, celeryEnv, secretVolumes } from "./env";
+import { SecretFiles, celeryEnv, secretMounts } from "./env";
 import type { ServiceName } from "./config";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
@@ -80,7 +81,12 @@ export class PackitWorkers extends PackitPart {
     private worker(group: WorkerGroup, restart: PackitRestart, database: SecretHandle): Workload {
         const { config } = this;
         const image = this.images.containerImage("packit-worker", WORKER_CONTAINER);
-        const volumes = secretVolumes(this.reads, celeryFiles(config.service));
+        const secrets = secretMounts(this.reads, celeryFiles(config.service));
+        // Each pod's own claims, named as the live StatefulSets' templates (which cannot change).
+        const sandcastle = claimTemplate({ name: "packit-worker-vol", size: group.sandcastleVolume });
+        const cache = group.repositoryCache
+            ? claimTemplate({ name: "packit-worker-repository-cache", size: group.repositoryCache })
+            : undefined;
         const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
         return new Workload(
             this.childName(`worker-${role}`),
@@ -108,21 +114,12 @@ export class PackitWorkers extends PackitPart {
                         }),
                         resources: group.size,
                         ...workerProbes(),
-                        volumeMounts: [
-                            ...volumes.volumeMounts,
-                            { name: "packit-worker-vol", mountPath: "/sandcastle" },
-                            ...(group.repositoryCache
-                                ? [{ name: "packit-worker-repository-cache", mountPath: "/repository-cache" }]
-                                : []),
+                        mounts: [
+                            ...secrets,
+                            sandcastle.mount("/sandcastle"),
+                            ...(cache ? [cache.mount("/repository-cache")] : []),
                         ],
                     },
-                ],
-                volumes: volumes.volumes,
-                volumeClaimTemplates: [
-                    { name: "packit-worker-vol", size: group.sandcastleVolume },
-                    ...(group.repositoryCache
-                        ? [{ name: "packit-worker-repository-cache", size: group.repositoryCache }]
-                        : []),
                 ],
             },
             this.child(),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../config/system";
 import { ContainerSpec } from "../shared/container";
 import { ExposureSpec } from "../shared/exposure";
-import { ClaimHandle } from "../shared/handles";
+import { ClaimHandle, HandleMount } from "../shared/handles";
 import { imageVersion } from "../shared/imageRef";
 import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
@@ -13,6 +13,7 @@ import { ScheduledJob } from "../shared/scheduledJob";
 import { AccessGrant, AccountWithGrants } from "../shared/serviceAccount";
 import { ChecksumKey } from "../shared/startupReads";
 import { SystemArgs, SystemPart } from "../config/systemComponent";
+import { podVolume } from "../shared/volumes";
 import { Workload } from "../shared/workload";
 import { ComponentSpec, ConfigMapName, Mount, SecretName, liveSelectorOf, volumeName } from "./catalog";
 import { ProwSection } from "./section";
@@ -46,28 +47,24 @@ export interface ProwComponentArgs extends SystemArgs<ProwSection> {
 }
 
 /**
- * The pod volume of a mount, through the handle of the object it names: the reference is the object's own name and
- * orders the pods after it. A component mounts only its own claim.
+ * A catalog mount as the container's mount and its pod volume, through the handle of the object it names: the
+ * reference is the object's own name and orders the pods after it. The volume keeps the catalog's name (the live
+ * pods'). Objects are mounted read-only, the component's own claim and scratch space writable. A component mounts
+ * only its own claim.
  */
-export function toVolume(
-    mount: Mount,
-    reads: ProwReads,
-    claim: ClaimHandle | undefined,
-): k8s.types.input.core.v1.Volume {
-    const name = volumeName(mount);
-    if ("configMap" in mount) return reads.configMap(mount.configMap).volume(name);
-    if ("secret" in mount) return reads.secret(mount.secret).volume(name);
+export function toMount(mount: Mount, reads: ProwReads, claim: ClaimHandle | undefined): HandleMount {
+    const volume = volumeName(mount);
+    if ("configMap" in mount)
+        return reads.configMap(mount.configMap).mount(mount.path, { volume, readOnly: true });
+    if ("secret" in mount) return reads.secret(mount.secret).mount(mount.path, { volume, readOnly: true });
     if ("claim" in mount) {
         if (!claim)
             throw new DefinitionError(`claim ${mount.claim} is mounted by a component that does not own it`);
-        return claim.volume(name);
+        return claim.mount(mount.path, { volume });
     }
-    return { name, emptyDir: mount.sizeLimit ? { sizeLimit: mount.sizeLimit } : {} };
-}
-
-function toVolumeMount(mount: Mount): k8s.types.input.core.v1.VolumeMount {
-    const writable = "claim" in mount || "emptyDir" in mount;
-    return { name: volumeName(mount), mountPath: mount.path, ...(writable ? {} : { readOnly: true }) };
+    return podVolume(volume, { emptyDir: mount.sizeLimit ? { sizeLimit: mount.sizeLimit } : {} }).mount(
+        mount.path,
+    );
 }
 
 /** Whether a component's Roles grant it ProwJobs: its controllers list or create them as they start. */
@@ -187,14 +184,13 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
             resources: env.resources[spec.name],
             livenessProbe: spec.liveness,
             readinessProbe: spec.readiness,
-            volumeMounts: spec.mounts.map(toVolumeMount),
+            mounts: spec.mounts.map((m) => toMount(m, reads, this.claim?.handle)),
         };
         return {
             cluster: this.context.cluster,
             namespace: this.#args.namespaces.prow.name,
             app: this.#app,
             containers: [container],
-            volumes: spec.mounts.map((m) => toVolume(m, reads, this.claim?.handle)),
             serviceAccountName: account.handle.name,
             automountServiceAccountToken: usesApi(spec),
             // The arguments name Services as plain text (ghproxy, tide, hook): the same render, recorded, says which.

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { ServiceEndpoint } from "../shared/endpoints";
+import { HandleMount, podVolume } from "../shared/volumes";
 import { endpointsNamedBy } from "./refs";
 import { ConfigMapName, SecretName } from "./catalog";
 import { Doc, deepMerge } from "./merge";
@@ -29,8 +30,25 @@ function secretPreset(
     return {
         labels: { [`preset-${preset}`]: "true" },
         env: Object.entries(files).map(([name, file]) => ({ name, value: `${mountPath}/${file}` })),
-        volumes: [{ name: secret, secret: { defaultMode: 0o400, secretName: r.names.name(secret) } }],
-        volumeMounts: [{ name: secret, mountPath, readOnly: true }],
+        ...presetMounts(
+            podVolume(secret, { secret: { defaultMode: 0o400, secretName: r.names.name(secret) } }).mount(
+                mountPath,
+                {
+                    readOnly: true,
+                },
+            ),
+        ),
+    };
+}
+
+/**
+ * A preset's `volumes` and `volumeMounts`, each volume and its mount made by one call (components/shared/volumes.ts).
+ * The volumes here are plain data (names and strings), what a Prow config document holds.
+ */
+function presetMounts(...mounts: HandleMount[]): Doc {
+    return {
+        volumes: mounts.map((m) => m.volume as unknown as Doc),
+        volumeMounts: mounts.map((m) => m.mount as unknown as Doc),
     };
 }
 
@@ -148,32 +166,27 @@ function baseConfig(r: ProwRefs): Doc {
             {
                 labels: { "preset-dind-enabled": "true" },
                 env: [{ name: "DOCKER_IN_DOCKER_ENABLED", value: "true" }],
-                volumes: [{ name: "docker-graph", emptyDir: {} }],
-                volumeMounts: [{ name: "docker-graph", mountPath: "/docker-graph" }],
+                ...presetMounts(podVolume("docker-graph", { emptyDir: {} }).mount("/docker-graph")),
             },
             {
                 labels: { ...DOCKER_MIRROR_PRESET },
-                volumes: [
-                    {
-                        name: "docker-config",
+                ...presetMounts(
+                    podVolume(DOCKER_MIRROR_MOUNT.volume, {
                         configMap: { name: r.names.name(DOCKER_MIRROR_CONFIG) },
-                    },
-                ],
-                volumeMounts: [{ name: "docker-config", mountPath: "/etc/default", readOnly: true }],
+                    }).mount(DOCKER_MIRROR_MOUNT.path, { readOnly: true }),
+                ),
             },
             {
                 labels: { "preset-shared-images": "true" },
-                volumes: [
-                    {
-                        name: "shared-iso",
+                ...presetMounts(
+                    podVolume("shared-iso", {
                         // Per environment, so staging jobs never share images with production's on a common node.
                         hostPath: {
                             path: `/var/lib/stdci/shared/kubevirt-images/${r.namespaces.prow}`,
                             type: "DirectoryOrCreate",
                         },
-                    },
-                ],
-                volumeMounts: [{ name: "shared-iso", mountPath: "/var/lib/stdci/shared/kubevirt-images/" }],
+                    }).mount("/var/lib/stdci/shared/kubevirt-images/"),
+                ),
             },
             ...SECRET_PRESETS.map(([secret, directory, files]) => secretPreset(secret, directory, r, files)),
             secretPreset(
@@ -450,6 +463,8 @@ export const PROWJOB_POD = { "created-by-prow": "true" } as const;
 export const DOCKER_MIRROR_PRESET = { "preset-docker-mirror": "true" } as const;
 /** The ConfigMap of docker daemon options job pods of the docker-mirror preset read. */
 export const DOCKER_MIRROR_CONFIG = "docker-daemon-mirror-config" as const;
+/** Where the docker-mirror preset mounts {@link DOCKER_MIRROR_CONFIG} in a job's pods, in the volume named so today. */
+export const DOCKER_MIRROR_MOUNT = { volume: "docker-config", path: "/etc/default" } as const;
 
 /** nginx in front of the pushgateway: only GET reaches it from outside, so nobody can push fake metrics. */
 function pushgatewayProxyConf(r: ProwRefs): string {

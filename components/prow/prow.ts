@@ -15,6 +15,7 @@ import { ProwSection } from "./section";
 import { ProwJobCrd } from "./crd";
 import {
     DOCKER_MIRROR_CONFIG,
+    DOCKER_MIRROR_MOUNT,
     DOCKER_MIRROR_PRESET,
     PROWJOB_POD,
     configMapEndpoints,
@@ -189,7 +190,16 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             "ProwJob pods of the docker-mirror preset",
             namespaces.jobs.name,
             { matchLabels: { ...DOCKER_MIRROR_PRESET } },
-            { containers: [], volumes: [config.volume("docker-config")] },
+            // The preset's volume (documents.ts): what matters here is the object it mounts.
+            {
+                containers: [],
+                volumes: [
+                    config.mount(DOCKER_MIRROR_MOUNT.path, {
+                        volume: DOCKER_MIRROR_MOUNT.volume,
+                        readOnly: true,
+                    }).volume,
+                ],
+            },
         );
     }
 

@@ -2,10 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap, toEnvVars } from "./env";
 import { sameCheck } from "./probes";
-import type { HandleEnvFrom, HandleMount } from "./handles";
+import type { HandleEnvFrom } from "./handles";
 import { Sizing, toResourceRequirements } from "./resources";
 import { containerSecurityContext } from "./security";
 import { DefinitionError } from "./errors";
+import { PodMount, VolumeClaimTemplateSpec, mountedClaimTemplates, mountedVolumes } from "./volumes";
 
 /** A container as the systems describe it; turned into the Kubernetes shape by {@link toContainer}. */
 export interface ContainerSpec {
@@ -27,12 +28,14 @@ export interface ContainerSpec {
     livenessProbe?: k8s.types.input.core.v1.Probe;
     readinessProbe?: k8s.types.input.core.v1.Probe;
     startupProbe?: k8s.types.input.core.v1.Probe;
-    volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
     /**
-     * Objects mounted through their handles (`mounts: [tls.mount("/etc/tls")]`): the container gets the mount and
-     * its pod the volume ({@link podVolumes}), named from the object, so no call site names a volume.
+     * The container's only mounts (it has no `volumeMounts`: a volume and its mount are made by one call). Objects
+     * mounted through their handles (`mounts: [tls.mount("/etc/tls")]`), volumes without an object
+     * (`podVolume(...).mount(path)`) and a StatefulSet's per-pod claims (`claimTemplate(...).mount(path)`): the
+     * container gets the mount and its pod the volume ({@link podVolumes}) or claim template
+     * ({@link podClaimTemplates}), so the volume's name is written once, where the volume is made.
      */
-    mounts?: HandleMount[];
+    mounts?: PodMount[];
     lifecycle?: k8s.types.input.core.v1.Lifecycle;
     /** Merged over the non-root default. */
     securityContext?: k8s.types.input.core.v1.SecurityContext;
@@ -54,9 +57,9 @@ function probesOf(spec: ContainerSpec): Partial<k8s.types.input.core.v1.Containe
     };
 }
 
-/** What a container reads: env, whole objects as env, and mounts (given ones, then the handles' ones). */
+/** What a container reads: env, whole objects as env, and its mounts. */
 function readsOf(spec: ContainerSpec): Partial<k8s.types.input.core.v1.Container> {
-    const volumeMounts = [...(spec.volumeMounts ?? []), ...(spec.mounts ?? []).map((m) => m.mount)];
+    const volumeMounts = (spec.mounts ?? []).map((m) => m.mount);
     return {
         ...(spec.env && Object.keys(spec.env).length > 0 ? { env: toEnvVars(spec.env) } : {}),
         ...(spec.envFrom?.length
@@ -100,28 +103,24 @@ export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Contai
     return container;
 }
 
-/**
- * A pod's volumes: the given ones, then each volume the containers' {@link ContainerSpec.mounts} need, once (two
- * containers mounting one object with the same options share its volume). `volumes` itself when no container
- * mounts a handle. Stops a mount whose volume name is also a given volume's.
- */
+/** A pod's volumes: the given ones, then those its containers' {@link ContainerSpec.mounts} need ({@link mountedVolumes}). */
 export function podVolumes(
     containers: readonly ContainerSpec[],
     volumes: k8s.types.input.core.v1.Volume[] | undefined,
 ): k8s.types.input.core.v1.Volume[] | undefined {
-    const mounted = containers.flatMap((c) => c.mounts ?? []);
-    if (mounted.length === 0) return volumes;
-    const given = new Set((volumes ?? []).map((v) => v.name));
-    const added = new Map<string, k8s.types.input.core.v1.Volume>();
-    for (const { volume } of mounted) {
-        const name = volume.name as string;
-        if (given.has(name)) {
-            throw new DefinitionError(
-                `volume ${name} is given in volumes and mounted through a handle: mount the object through its ` +
-                    "handle only (drop it from volumes and its volumeMount)",
-            );
-        }
-        if (!added.has(name)) added.set(name, volume);
-    }
-    return [...(volumes ?? []), ...added.values()];
+    return mountedVolumes(
+        containers.flatMap((c) => c.mounts ?? []),
+        volumes,
+    );
+}
+
+/** A StatefulSet's claim templates: the given ones, then those its containers mount ({@link mountedClaimTemplates}). */
+export function podClaimTemplates(
+    containers: readonly ContainerSpec[],
+    templates: VolumeClaimTemplateSpec[] | undefined,
+): VolumeClaimTemplateSpec[] | undefined {
+    return mountedClaimTemplates(
+        containers.flatMap((c) => c.mounts ?? []),
+        templates,
+    );
 }

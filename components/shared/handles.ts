@@ -2,6 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { DefinitionError } from "./errors";
+import { HandleMount, MountPlacement, pairedMount } from "./volumes";
+
+export type { HandleMount } from "./volumes";
 
 /**
  * Typed references to the objects pods read (as cdk8s-plus and kubernetesx hand them out): a workload names a Secret,
@@ -58,19 +61,20 @@ export type VolumeOptions<K extends HandleKind> = K extends KeyedKind
       ? ClaimVolumeOptions
       : never;
 
-/** A container's mount of a handle's volume (`handle.mount(path)`): the pod volume and the volumeMount together. */
-export interface HandleMount {
-    volume: k8s.types.input.core.v1.Volume;
-    mount: k8s.types.input.core.v1.VolumeMount;
-}
-
-/** Where and how `handle.mount(path, options)` mounts: the volume's options plus the mount's own. */
-export type MountOptions<K extends HandleKind> = VolumeOptions<K> & {
-    /** One file (or directory) of the volume at `path`, instead of the whole volume. */
-    subPath?: string;
-    /** Mounted read-only (a claim's volume source too). */
-    readOnly?: boolean;
-};
+/**
+ * Where and how `handle.mount(path, options)` mounts: the volume's options plus the mount's own (`readOnly` on a
+ * claim also makes its volume source read-only).
+ */
+export type MountOptions<K extends HandleKind> = VolumeOptions<K> &
+    MountPlacement & {
+        /**
+         * The pod volume's name, for a pod that exists today under a name of its own (`volume: "postgres-data"`):
+         * renaming a volume changes the pod template, so every pod of the workload rolls and an adopted object
+         * changes. Unset: named from the object ({@link Handle.volumeName}). The name is still written only here,
+         * the volume and the mount take it from the one call.
+         */
+        volume?: string;
+    };
 
 function keyVolumeSource(options: KeyVolumeOptions): Record<string, unknown> {
     return {
@@ -237,28 +241,26 @@ export class Handle<K extends HandleKind = HandleKind> {
     }
 
     /**
-     * The object mounted at `path`: the pod volume (named by {@link volumeName}) and the container's volumeMount
-     * together, for `ContainerSpec.mounts` (`mounts: [tls.mount("/etc/tls", { items: [...] })]`).
+     * The object mounted at `path`: the pod volume (named by {@link volumeName}, or `options.volume`) and the
+     * container's volumeMount together, for `ContainerSpec.mounts` (`mounts: [tls.mount("/etc/tls", { items: [...] })]`).
+     * Mounting it at several paths or in several containers of a pod gives the pod one volume (see `podVolumes`).
      */
     mount(
         this: Handle<VolumeKind>,
         path: string,
         options: MountOptions<K> = {} as MountOptions<K>,
     ): HandleMount {
-        const { subPath, readOnly, ...rest } = options as MountOptions<VolumeKind>;
+        const { subPath, readOnly, volume, ...rest } = options as MountOptions<VolumeKind>;
         const volumeOptions = (
             this.kind === "PersistentVolumeClaim" && readOnly ? { ...rest, readOnly } : rest
         ) as VolumeOptions<K>;
-        const name = this.volumeName(volumeOptions);
-        return {
-            volume: this.volume(name, volumeOptions),
-            mount: {
-                name,
-                mountPath: path,
-                ...(readOnly ? { readOnly: true } : {}),
-                ...(subPath !== undefined ? { subPath } : {}),
-            },
-        };
+        const selection = volumeSelection(this.kind, volumeOptions);
+        return pairedMount(
+            this.volume(volume ?? this.volumeName(volumeOptions), volumeOptions),
+            selection === undefined ? this.describe() : `${this.describe()} ${selection}`,
+            path,
+            { subPath, readOnly },
+        );
     }
 
     /**

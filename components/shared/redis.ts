@@ -135,12 +135,10 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
         const secured = args.auth ? this.passwordSecret(args, args.auth) : undefined;
         this.password = secured?.password as typeof this.password;
         if (secured) container.env = { REDIS_PASSWORD: secured.secret.handle.env("database-password") };
-        const volumes: k8s.types.input.core.v1.Volume[] = [];
         if (args.storage) {
             const claim = this.dataClaim(args, args.storage);
             this.claim = claim;
-            volumes.push(claim.handle.volume("redis-data"));
-            container.volumeMounts = [{ name: "redis-data", mountPath: REDIS_DATA_DIR }];
+            container.mounts = [claim.handle.mount(REDIS_DATA_DIR, { volume: "redis-data" })];
         }
         this.workload = new Workload(
             this.childName("workload"),
@@ -152,7 +150,6 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
                 strategy: args.storage ? "Recreate" : "RollingUpdate",
                 automountServiceAccountToken: false,
                 ...(args.restartKey ? { restartOnChange: { key: args.restartKey } } : {}),
-                volumes,
                 containers: [container],
                 service: { ports: [{ name: "redis", port: REDIS_PORT, targetPort: "redis" }] },
             },

@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { ContainerSpec, podVolumes, toContainer } from "./container";
+import { ContainerSpec, podClaimTemplates, podVolumes, toContainer } from "./container";
+import type { VolumeClaimTemplateSpec } from "./volumes";
 import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
 import {
     AppIdentity,
@@ -49,12 +50,7 @@ export interface ServiceSpec {
     publishNotReadyAddresses?: boolean;
 }
 
-export interface VolumeClaimTemplateSpec {
-    name: string;
-    size: string;
-    storageClassName?: string;
-    accessModes?: string[];
-}
+export type { VolumeClaimTemplateSpec } from "./volumes";
 
 /** Arguments of a {@link Workload}: one Deployment or StatefulSet, optionally with its Service and public endpoints. */
 export interface WorkloadArgs {
@@ -133,10 +129,17 @@ function servicePort(p: ServicePort): Required<Omit<ServicePort, "purpose">> {
     return { name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? "TCP" };
 }
 
-/** `args` with the volumes of its containers' handle mounts ({@link podVolumes}) among its volumes. */
+/**
+ * `args` with the volumes of its containers' mounts ({@link podVolumes}) among its volumes, and the per-pod claims
+ * they mount ({@link podClaimTemplates}) among its claim templates.
+ */
 function withMountedVolumes(args: WorkloadArgs): WorkloadArgs {
-    const volumes = podVolumes([...args.containers, ...(args.initContainers ?? [])], args.volumes);
-    return volumes === args.volumes ? args : { ...args, volumes };
+    const containers = [...args.containers, ...(args.initContainers ?? [])];
+    const volumes = podVolumes(containers, args.volumes);
+    const volumeClaimTemplates = podClaimTemplates(containers, args.volumeClaimTemplates);
+    return volumes === args.volumes && volumeClaimTemplates === args.volumeClaimTemplates
+        ? args
+        : { ...args, volumes, volumeClaimTemplates };
 }
 
 /** The pod spec of a workload's template: its containers and the pod-level settings `args` sets. */

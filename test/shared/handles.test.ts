@@ -52,6 +52,7 @@ function reader(
     o: ReturnType<typeof objects>,
     extra: { restart?: boolean; account?: ServiceAccount } = {},
 ): Workload {
+    const data = o.claim.handle.mount("/data", { volume: "data" });
     return new Workload(`handles-web-${++serial}`, {
         cluster: c,
         namespace: ns,
@@ -66,13 +67,10 @@ function reader(
                     MODE: o.configMap.handle.env("mode", { optional: true }),
                 },
                 envFrom: [o.configMap.handle.envFrom()],
-                volumeMounts: [{ name: "data", mountPath: "/data" }],
+                mounts: [data],
             },
         ],
-        volumes: [
-            o.claim.handle.volume("data"),
-            o.secret.handle.volume("tls", { items: [{ key: "password", path: "p" }] }),
-        ],
+        volumes: [data.volume, o.secret.handle.volume("tls", { items: [{ key: "password", path: "p" }] })],
         ...(extra.account ? { serviceAccountName: extra.account.handle.name } : {}),
         ...(extra.restart ? { restartOnChange: { key: c.provider.urn.apply(() => "k".repeat(64)) } } : {}),
     });

@@ -3,10 +3,12 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { ClusterContext } from "../../components/shared/cluster";
 import { PlainConfigMap } from "../../components/shared/configMap";
-import { ClaimHandle, SecretHandle, dnsLabel } from "../../components/shared/handles";
+import { ClaimHandle, ConfigMapHandle, SecretHandle, dnsLabel } from "../../components/shared/handles";
 import { sized } from "../../components/shared/resources";
 import { ScheduledJob } from "../../components/shared/scheduledJob";
 import { ConfigSecret } from "../../components/shared/secret";
+import { DefinitionError } from "../../components/shared/errors";
+import { claimTemplate, mountedVolumes, podVolume } from "../../components/shared/volumes";
 import { Workload } from "../../components/shared/workload";
 import { field, k8sObject, resetRecorder, settled } from "../harness";
 
@@ -36,6 +38,7 @@ describe("mounting an object through its handle", () => {
             { provider: c.provider },
         );
         const cert = tls.handle.mount("/etc/tls", { items: [{ key: "tls.crt", path: "tls.crt" }] });
+        const scratch = podVolume("scratch", { emptyDir: {} }).mount("/tmp");
         new Workload(`mounts-web-${++serial}`, {
             cluster: c,
             namespace: "ns",
@@ -45,12 +48,10 @@ describe("mounting an object through its handle", () => {
                     name: "web",
                     image: "i:1",
                     resources,
-                    volumeMounts: [{ name: "scratch", mountPath: "/tmp" }],
-                    mounts: [cert, conf.handle.mount("/etc/nginx", { readOnly: true })],
+                    mounts: [scratch, cert, conf.handle.mount("/etc/nginx", { readOnly: true })],
                 },
                 { name: "sidecar", image: "i:1", resources, mounts: [conf.handle.mount("/conf")] },
             ],
-            volumes: [{ name: "scratch", emptyDir: {} }],
         });
         await settled();
         const d = k8sObject("kubernetes:apps/v1:Deployment", "web", "ns");
@@ -152,5 +153,179 @@ describe("mounting an object through its handle", () => {
         assert.equal(ssh.volumeName(item("a")), ssh.volumeName(item("a")));
         assert.notEqual(ssh.volumeName(item("a")), ssh.volumeName(item("b")));
         assert.notEqual(ssh.volumeName(), ClaimHandle.existing("ssh", "ns").volumeName());
+    });
+
+    it("keeps the live volume name given with `volume`, one volume however many paths and containers mount it", async () => {
+        const c = cluster();
+        const data = ClaimHandle.existing("pg-data", "ns");
+        const tls = SecretHandle.existing("tls", "ns");
+        const crt = { items: [{ key: "tls.crt", path: "tls.crt" }] };
+        new Workload(`mounts-named-${++serial}`, {
+            cluster: c,
+            namespace: "ns",
+            app: app("named"),
+            containers: [
+                {
+                    name: "db",
+                    image: "i:1",
+                    resources,
+                    mounts: [
+                        data.mount("/var/lib/pgsql/data", { volume: "postgres-data" }),
+                        data.mount("/backup", { volume: "postgres-data", subPath: "backup" }),
+                        tls.mount("/etc/tls", { volume: "certs", ...crt, readOnly: true }),
+                    ],
+                },
+                {
+                    name: "exporter",
+                    image: "i:1",
+                    resources,
+                    mounts: [data.mount("/data", { volume: "postgres-data", readOnly: false })],
+                },
+            ],
+            initContainers: [
+                {
+                    name: "init",
+                    image: "i:1",
+                    resources,
+                    mounts: [tls.mount("/tls", { volume: "certs", ...crt })],
+                },
+            ],
+        });
+        await settled();
+        const d = k8sObject("kubernetes:apps/v1:Deployment", "named", "ns");
+        const pod = "spec.template.spec";
+        assert.deepEqual(field(d.inputs, `${pod}.volumes`), [
+            { name: "postgres-data", persistentVolumeClaim: { claimName: "pg-data" } },
+            { name: "certs", secret: { secretName: "tls", items: [{ key: "tls.crt", path: "tls.crt" }] } },
+        ]);
+        assert.deepEqual(field(d.inputs, `${pod}.containers[0].volumeMounts`), [
+            { name: "postgres-data", mountPath: "/var/lib/pgsql/data" },
+            { name: "postgres-data", mountPath: "/backup", subPath: "backup" },
+            { name: "certs", mountPath: "/etc/tls", readOnly: true },
+        ]);
+        assert.deepEqual(field(d.inputs, `${pod}.containers[1].volumeMounts`), [
+            { name: "postgres-data", mountPath: "/data" },
+        ]);
+        assert.deepEqual(field(d.inputs, `${pod}.initContainers[0].volumeMounts`), [
+            { name: "certs", mountPath: "/tls" },
+        ]);
+    });
+
+    it("stops, in one message, one volume name mounted from different sources", () => {
+        const c = cluster();
+        const tls = SecretHandle.existing("tls", "ns");
+        const other = SecretHandle.existing("other", "ns");
+        const pod = (mounts: ReturnType<typeof tls.mount>[]) => () =>
+            new Workload(`mounts-conflict-${++serial}`, {
+                cluster: c,
+                namespace: "ns",
+                app: app(`conflict-${serial}`),
+                containers: [{ name: "c", image: "i:1", resources, mounts }],
+            });
+        const crt = { items: [{ key: "tls.crt", path: "tls.crt" }] };
+        const key = { items: [{ key: "tls.key", path: "tls.key" }] };
+        assert.throws(
+            pod([
+                tls.mount("/a", { volume: "certs", ...crt }),
+                tls.mount("/b", { volume: "certs", ...key }),
+                tls.mount("/c", { volume: "keys" }),
+                other.mount("/d", { volume: "keys" }),
+            ]),
+            (e: unknown) =>
+                e instanceof DefinitionError &&
+                /volume certs is mounted from two sources, Secret ns\/tls \{"items":\[\{"key":"tls.crt"/.test(
+                    e.message,
+                ) &&
+                /and Secret ns\/tls \{"items":\[\{"key":"tls.key"/.test(e.message) &&
+                /volume keys is mounted from two sources, Secret ns\/tls and Secret ns\/other/.test(
+                    e.message,
+                ),
+        );
+        // A claim mounted read-only is another volume source than the claim mounted writable.
+        const data = ClaimHandle.existing("data", "ns");
+        assert.throws(
+            pod([
+                data.mount("/rw", { volume: "data" }),
+                data.mount("/ro", { volume: "data", readOnly: true }),
+            ]),
+            /volume data is mounted from two sources, PersistentVolumeClaim ns\/data and PersistentVolumeClaim ns\/data \{"readOnly":true\}/,
+        );
+        // Two scratch volumes of one name are one when their sources are the same, a conflict when not.
+        const same = [
+            podVolume("scratch", { emptyDir: {} }).mount("/a"),
+            podVolume("scratch", { emptyDir: {} }).mount("/b"),
+        ];
+        assert.deepEqual(mountedVolumes(same, undefined), [{ name: "scratch", emptyDir: {} }]);
+        assert.throws(
+            () =>
+                mountedVolumes(
+                    [...same, podVolume("scratch", { emptyDir: { sizeLimit: "1Gi" } }).mount("/c")],
+                    undefined,
+                ),
+            /volume scratch is mounted from two sources, \{"emptyDir":\{\}\} and \{"emptyDir":\{"sizeLimit":"1Gi"\}\}/,
+        );
+    });
+
+    it("keeps a mount's volume where `volumes` lists it, the order of the live pods", () => {
+        const conf = ConfigMapHandle.existing("nginx", "ns").mount("/etc/nginx", { volume: "nginx-conf" });
+        const scratch = podVolume("static", { emptyDir: {} }).mount("/static");
+        assert.deepEqual(
+            (mountedVolumes([scratch, conf], [conf.volume]) ?? []).map((v) => v.name),
+            ["nginx-conf", "static"],
+        );
+    });
+
+    it("gives a StatefulSet the per-pod claims its containers mount, once each", async () => {
+        const c = cluster();
+        const datadir = () => claimTemplate({ name: "datadir", size: "1Gi" });
+        new Workload(`mounts-templates-${++serial}`, {
+            cluster: c,
+            namespace: "ns",
+            app: app("templates"),
+            kind: "StatefulSet",
+            containers: [
+                { name: "zero", image: "i:1", resources, mounts: [datadir().mount("/dgraph")] },
+                {
+                    name: "alpha",
+                    image: "i:1",
+                    resources,
+                    mounts: [datadir().mount("/dgraph", { readOnly: true })],
+                },
+            ],
+        });
+        await settled();
+        const set = k8sObject("kubernetes:apps/v1:StatefulSet", "templates", "ns");
+        assert.deepEqual(
+            (field(set.inputs, "spec.volumeClaimTemplates") as { metadata: { name: string } }[]).map(
+                (t) => t.metadata.name,
+            ),
+            ["datadir"],
+        );
+        assert.equal(field(set.inputs, "spec.template.spec.volumes"), undefined);
+        assert.deepEqual(field(set.inputs, "spec.template.spec.containers[1].volumeMounts"), [
+            { name: "datadir", mountPath: "/dgraph", readOnly: true },
+        ]);
+        assert.throws(
+            () =>
+                new Workload(`mounts-templates-${++serial}`, {
+                    cluster: c,
+                    namespace: "ns",
+                    app: app("templates-conflict"),
+                    kind: "StatefulSet",
+                    containers: [
+                        {
+                            name: "c",
+                            image: "i:1",
+                            resources,
+                            mounts: [
+                                datadir().mount("/a"),
+                                claimTemplate({ name: "datadir", size: "2Gi" }).mount("/b"),
+                            ],
+                        },
+                    ],
+                }),
+            (e: unknown) =>
+                e instanceof DefinitionError && /claim template datadir is mounted as/.test(e.message),
+        );
     });
 });

@@ -6,8 +6,8 @@ const USAGE = "usage: npm run shape -- [--stack <stack>]... [--json]";
 
 /**
  * `npm run shape`: the counts of issue 40 (hand `dependsOn`, string-placed objects, complexity, constructors, handle
- * classes, template deviations), measured on the checkout and on each stack's offline plan. It prints; the tests
- * assert (test/shape/).
+ * classes, template deviations) and of issue 53 (volumes and mounts paired by a literal name), measured on the
+ * checkout and on each stack's offline plan. It prints; the tests assert (test/shape/).
  */
 async function main(argv: string[]): Promise<number> {
     const flags = parseFlags(

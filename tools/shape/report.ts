@@ -3,11 +3,12 @@ import { FunctionShape, functionShapes } from "./functions";
 import { derivedFrom } from "./handles";
 import { SourceTree } from "./sources";
 import { CONSTRUCTOR_COMPLEXITY, CONSTRUCTOR_LINES, templateProblems } from "./template";
+import { LiteralVolumeName, literalVolumeNames } from "./volumeNames";
 
 /** Functions at or over this complexity are a finding anywhere in `components/` (issue 40's bar). */
 export const COMPLEX = 20;
 
-/** The source-side shape of the program: the counts issue 40 is measured by, each with its sites. */
+/** The source-side shape of the program: the counts issues 40 and 53 are measured by, each with its sites. */
 export interface SourceShape {
     dependsOn: HandDependsOn[];
     complex: FunctionShape[];
@@ -15,6 +16,8 @@ export interface SourceShape {
     handleClasses: string[];
     untypedThrows: number;
     template: string[];
+    /** Volumes and volumeMounts paired by a name written as a literal on each side (issue 53: none). */
+    literalVolumeNames: LiteralVolumeName[];
 }
 
 /** Classes that are typed references to objects (`ObjectHandle` and what derives from it, or a generic `Handle`). */
@@ -43,6 +46,7 @@ export async function sourceShape(tree: SourceTree): Promise<SourceShape> {
         handleClasses: handleClasses(tree),
         untypedThrows: untypedThrows(tree),
         template: templateProblems(tree, functions),
+        literalVolumeNames: literalVolumeNames(tree),
     };
 }
 
@@ -71,6 +75,8 @@ export function renderShape(
         `throw new Error in system folders: ${shape.untypedThrows}`,
         `system template deviations: ${shape.template.length}`,
         ...shape.template.map((p) => `  ${p}`),
+        `volumes and volumeMounts paired by a literal name in components/: ${shape.literalVolumeNames.length}`,
+        ...shape.literalVolumeNames.map((v) => `  ${v.file}:${v.line} ${v.what}`),
     ];
     return `${lines.join("\n")}\n`;
 }

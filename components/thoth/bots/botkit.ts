@@ -51,7 +51,6 @@ export interface CronBotSpec {
     /** Requests/limits of the source manifests, unless the config overrides them. */
     resources: Sizing;
     container: Omit<ContainerSpec, "name" | "image" | "resources">;
-    volumes?: k8s.types.input.core.v1.Volume[];
     successfulJobsHistoryLimit: number;
     failedJobsHistoryLimit: number;
     activeDeadlineSeconds?: number;
@@ -62,7 +61,6 @@ export interface WebBotSpec {
     entry: WebEntry;
     resources: Sizing;
     container: Omit<ContainerSpec, "name" | "image" | "resources" | "ports">;
-    volumes?: k8s.types.input.core.v1.Volume[];
     podAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
@@ -160,7 +158,6 @@ export abstract class BotFamily extends SystemPart<ThothSection, KubernetesConte
                         resources: spec.entry.resources ?? spec.resources,
                     },
                 ],
-                volumes: spec.volumes,
             },
             this.objectOptions(),
         );
@@ -185,7 +182,6 @@ export abstract class BotFamily extends SystemPart<ThothSection, KubernetesConte
                         resources: spec.entry.resources ?? spec.resources,
                     },
                 ],
-                volumes: spec.volumes,
                 podAnnotations: spec.podAnnotations,
                 restartOnChange: this.botReads(),
                 service: { ports: [{ name: "http", port, targetPort: "http" }] },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap } from "../../shared/env";
-import { SecretHandle } from "../../shared/handles";
+import { HandleMount, SecretHandle } from "../../shared/handles";
 import { fixedSize } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
 import { BotFamily, BotFamilyArgs } from "./botkit";
@@ -13,9 +13,11 @@ const SSH_DIR = "/home/user/.ssh";
 const PRIVATE_KEY_MODE = 0o600;
 
 /** The SSH key of a Secret mounted as `~/.ssh/id_rsa`, as both bots expect it. */
-function sshVolume(secret: SecretHandle) {
-    return secret.volume("ssh-config", {
+function sshMount(secret: SecretHandle): HandleMount {
+    return secret.mount(SSH_DIR, {
+        volume: "ssh-config",
         items: [{ key: "ssh-privatekey", path: "id_rsa", mode: PRIVATE_KEY_MODE }],
+        readOnly: true,
     });
 }
 
@@ -90,9 +92,8 @@ export class KebechetFamily extends BotFamily {
             resources: fixedSize("2", "2Gi"),
             container: {
                 env,
-                volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
+                mounts: [sshMount(secret)],
             },
-            volumes: [sshVolume(secret)],
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 1,
         });
@@ -118,9 +119,8 @@ export class KebechetFamily extends BotFamily {
                     GITHUB_USER: secret.env("user-name"),
                     GITHUB_USER_EMAIL: secret.env("user-email"),
                 },
-                volumeMounts: [{ name: "ssh-config", mountPath: SSH_DIR, readOnly: true }],
+                mounts: [sshMount(secret)],
             },
-            volumes: [sshVolume(secret)],
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 1,
             // Nepthys' own changelog: "Give job 30 minutes to finish".

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EnvMap } from "../../shared/env";
-import { SecretHandle } from "../../shared/handles";
+import { HandleMount, SecretHandle } from "../../shared/handles";
 import { httpProbe, tcpProbe } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { Workload } from "../../shared/workload";
@@ -67,9 +67,8 @@ export class Regidores extends BotFamily {
                 // /healthz answers 503 while Kafka is unreachable: take the pod out of the Service, do not kill it.
                 readinessProbe: httpProbe("/healthz", "http"),
                 livenessProbe: tcpProbe("http", { initialDelaySeconds: 30 }),
-                volumeMounts: VOLUME_MOUNTS,
+                mounts: caMounts(regidores),
             },
-            volumes: caVolumes(regidores),
         });
     }
 
@@ -92,10 +91,9 @@ export class Regidores extends BotFamily {
                             SESHETA_GITHUB_WEBHOOK_SECRET: this.#args.sesheta.env("github-webhook-secret"),
                         },
                         resources: norm.resources ?? RESOURCES,
-                        volumeMounts: VOLUME_MOUNTS,
+                        mounts: caMounts(regidores),
                     },
                 ],
-                volumes: caVolumes(regidores),
                 restartOnChange: this.botReads(),
             },
             this.objectOptions(),
@@ -103,18 +101,21 @@ export class Regidores extends BotFamily {
     }
 }
 
-/** Where both bots read the DataHub CAs: `conf/ca.pem` and `secrets/data-hub-kafka-ca.crt` under the source root. */
-const VOLUME_MOUNTS = [
-    { name: "root-ca-cert", mountPath: `${APP_ROOT}/conf`, readOnly: true },
-    { name: "datahub-ca-cert", mountPath: `${APP_ROOT}/secrets`, readOnly: true },
-];
-
-/** The CAs of Secret cyborg-regidores, each under the file name the code opens. */
-function caVolumes(regidores: SecretHandle) {
+/**
+ * The CAs of Secret cyborg-regidores, each under the file name the code opens, where both bots read them:
+ * `conf/ca.pem` and `secrets/data-hub-kafka-ca.crt` under the source root.
+ */
+function caMounts(regidores: SecretHandle): HandleMount[] {
     return [
-        regidores.volume("root-ca-cert", { items: [{ key: "root-ca-cert", path: "ca.pem" }] }),
-        regidores.volume("datahub-ca-cert", {
+        regidores.mount(`${APP_ROOT}/conf`, {
+            volume: "root-ca-cert",
+            items: [{ key: "root-ca-cert", path: "ca.pem" }],
+            readOnly: true,
+        }),
+        regidores.mount(`${APP_ROOT}/secrets`, {
+            volume: "datahub-ca-cert",
             items: [{ key: "datahub-ca-cert", path: "data-hub-kafka-ca.crt" }],
+            readOnly: true,
         }),
     ];
 }

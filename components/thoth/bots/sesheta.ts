@@ -1,9 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import stableStringify from "safe-stable-stringify";
 import { SecretStore } from "../../config/system";
 import { EnvMap } from "../../shared/env";
-import { ConfigMapHandle, SecretHandle } from "../../shared/handles";
+import { ConfigMapHandle, HandleMount, SecretHandle } from "../../shared/handles";
 import { httpProbe, httpServerProbes } from "../../shared/probes";
 import { sized } from "../../shared/resources";
 import { ScheduledJob } from "../../shared/scheduledJob";
@@ -51,6 +50,8 @@ export function seshetaSecretData(
 type WebEntry = NonNullable<BotsConfig["sesheta-webhooks"]>;
 type CronEntry = NonNullable<BotsConfig["sesheta-label-checker"]>;
 type ScrumEntry = NonNullable<BotsConfig["sesheta-scrum"]>;
+/** The chat credentials mounted at `path` (one file of them with `subPath`), in volume chat-credentials. */
+type ChatMount = (path: string, subPath?: string) => HandleMount;
 
 /** Arguments of {@link SeshetaFamily}: each bot's entry only when it is deployed, and Sesheta's identity. */
 export interface SeshetaFamilyArgs extends BotFamilyArgs {
@@ -61,14 +62,6 @@ export interface SeshetaFamilyArgs extends BotFamilyArgs {
     /** Secret sesheta-secret, which the Bots component makes for all its readers. */
     sesheta: SecretHandle;
 }
-
-/** The mount of the label-checker's and the approver's `etc/config.json`. */
-const CONFIG_MOUNT = {
-    name: "bot-config",
-    mountPath: `${APP_ROOT}/etc/config.json`,
-    subPath: "config.json",
-    readOnly: true,
-};
 
 /** The Sesheta bots: the webhook receiver and the label-checker, scrum and approver CronJobs. */
 export class SeshetaFamily extends BotFamily {
@@ -81,19 +74,23 @@ export class SeshetaFamily extends BotFamily {
         this.#args = args;
         const keyFile = this.bots.seshetaChatKeyFile;
         // Only the chat bot's JSON of the identity's Secret, as the file name sesheta opens.
-        const chatVolume = args.sesheta.volume("chat-credentials", {
-            items: [{ key: keyFile, path: keyFile }],
-        });
+        const chat: ChatMount = (path, subPath) =>
+            args.sesheta.mount(path, {
+                volume: "chat-credentials",
+                items: [{ key: keyFile, path: keyFile }],
+                readOnly: true,
+                ...(subPath !== undefined ? { subPath } : {}),
+            });
         const configMap = this.configMap("sesheta-configmap", "bot", this.settings()).handle;
-        const configVolumes = this.botConfigVolumes();
+        const configMounts = this.botConfigMounts();
         const common: EnvMap = {
             SESHETA_GITHUB_ACCESS_TOKEN: args.sesheta.env("github-oauth-token"),
             SESHETA_VERBOSE: configMap.env("sesheta-verbose"),
         };
-        if (args.webhooks) this.endpoint = this.webhooks(args.webhooks, common, chatVolume);
-        if (args.labelChecker) this.jobs.push(this.labelChecker(args.labelChecker, common, configVolumes));
-        if (args.scrum) this.jobs.push(this.scrum(args.scrum, common, configMap, chatVolume));
-        if (args.approver) this.jobs.push(this.approver(args.approver, common, configVolumes));
+        if (args.webhooks) this.endpoint = this.webhooks(args.webhooks, common, chat);
+        if (args.labelChecker) this.jobs.push(this.labelChecker(args.labelChecker, common, configMounts));
+        if (args.scrum) this.jobs.push(this.scrum(args.scrum, common, configMap, chat));
+        if (args.approver) this.jobs.push(this.approver(args.approver, common, configMounts));
         this.registerOutputs({});
     }
 
@@ -116,22 +113,24 @@ export class SeshetaFamily extends BotFamily {
     }
 
     /**
-     * ConfigMap sesheta-bot as a volume: only the label-checker and the approver mount it, and it exists exactly when
-     * one of them runs.
+     * ConfigMap sesheta-bot mounted as `etc/config.json`: only the label-checker and the approver mount it, and it
+     * exists exactly when one of them runs.
      */
-    private botConfigVolumes(): k8s.types.input.core.v1.Volume[] {
+    private botConfigMounts(): HandleMount[] {
         if (!this.#args.labelChecker && !this.#args.approver) return [];
         const botConfig = this.configMap("sesheta-bot", "bot", {
             "config.json": seshetaConfigJson(this.bots.seshetaConfig),
         });
-        return [botConfig.handle.volume("bot-config")];
+        return [
+            botConfig.handle.mount(`${APP_ROOT}/etc/config.json`, {
+                volume: "bot-config",
+                subPath: "config.json",
+                readOnly: true,
+            }),
+        ];
     }
 
-    private webhooks(
-        entry: WebEntry,
-        common: EnvMap,
-        chatVolume: k8s.types.input.core.v1.Volume,
-    ): BotEndpoint {
+    private webhooks(entry: WebEntry, common: EnvMap, chat: ChatMount): BotEndpoint {
         const secret = this.#args.sesheta;
         return this.webBot({
             bot: "sesheta-webhooks",
@@ -148,26 +147,20 @@ export class SeshetaFamily extends BotFamily {
                 },
                 // Source: /_healthz/ for both.
                 ...httpServerProbes(httpProbe("/_healthz/", "http"), { initialDelaySeconds: 30 }),
-                volumeMounts: [{ name: "chat-credentials", mountPath: GCLOUD_DIR, readOnly: true }],
+                mounts: [chat(GCLOUD_DIR)],
             },
-            volumes: [chatVolume],
         });
     }
 
-    private labelChecker(
-        entry: CronEntry,
-        common: EnvMap,
-        configVolumes: k8s.types.input.core.v1.Volume[],
-    ): ScheduledJob {
+    private labelChecker(entry: CronEntry, common: EnvMap, configMounts: HandleMount[]): ScheduledJob {
         return this.cronBot({
             bot: "sesheta-label-checker",
             entry,
             resources: sized("100m", "32Mi", "250m", "128Mi"),
             container: {
                 env: { ...common, APP_FILE: "check_if_labels_present.py" },
-                volumeMounts: [CONFIG_MOUNT],
+                mounts: configMounts,
             },
-            volumes: configVolumes,
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 4,
         });
@@ -177,7 +170,7 @@ export class SeshetaFamily extends BotFamily {
         entry: ScrumEntry,
         common: EnvMap,
         configMap: ConfigMapHandle,
-        chatVolume: k8s.types.input.core.v1.Volume,
+        chat: ChatMount,
     ): ScheduledJob {
         return this.cronBot({
             bot: "sesheta-scrum",
@@ -194,32 +187,19 @@ export class SeshetaFamily extends BotFamily {
                     USERS_INVITED: configMap.env("users-invited"),
                 },
                 // scrum_standup.py reads the chat credentials from etc/credentials.json.
-                volumeMounts: [
-                    {
-                        name: "chat-credentials",
-                        mountPath: `${APP_ROOT}/etc/credentials.json`,
-                        subPath: this.bots.seshetaChatKeyFile,
-                        readOnly: true,
-                    },
-                ],
+                mounts: [chat(`${APP_ROOT}/etc/credentials.json`, this.bots.seshetaChatKeyFile)],
             },
-            volumes: [chatVolume],
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 4,
         });
     }
 
-    private approver(
-        entry: CronEntry,
-        common: EnvMap,
-        configVolumes: k8s.types.input.core.v1.Volume[],
-    ): ScheduledJob {
+    private approver(entry: CronEntry, common: EnvMap, configMounts: HandleMount[]): ScheduledJob {
         return this.cronBot({
             bot: "sesheta-approver",
             entry,
             resources: sized("100m", "32Mi", "250m", "128Mi"),
-            container: { env: { ...common, APP_FILE: "approver.py" }, volumeMounts: [CONFIG_MOUNT] },
-            volumes: configVolumes,
+            container: { env: { ...common, APP_FILE: "approver.py" }, mounts: configMounts },
             successfulJobsHistoryLimit: 2,
             failedJobsHistoryLimit: 4,
         });

@@ -10,6 +10,7 @@ import { Sizing, fixedSize, sized } from "../../shared/resources";
 import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { SystemArgs, SystemPart } from "../../config/systemComponent";
+import { ClaimTemplateMount, claimTemplate } from "../../shared/volumes";
 import { ServiceSpec, Workload } from "../../shared/workload";
 import { CheckedStation, DgraphHosts, ThothSection } from "../config";
 import {
@@ -70,8 +71,6 @@ const POD_NAMESPACE = { fieldRef: { fieldPath: "metadata.namespace" } };
  */
 const namespaceEnvOf = (script: string) =>
     script.includes("${POD_NAMESPACE}") ? { env: { POD_NAMESPACE } } : {};
-const DATADIR = { name: "datadir", mountPath: "/dgraph" };
-const TLS_MOUNT = { name: "dgraph-tls", mountPath: DGRAPH_TLS_DIR, readOnly: true };
 
 /**
  * Routes: alpha's REST and gRPC passed through to alpha's own TLS. Zero's HTTP port gets none: it is Dgraph's
@@ -160,9 +159,11 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
         );
     }
 
-    /** What every Dgraph workload shares: a StatefulSet on its data volume, rolled when the certificates change. */
+    /**
+     * What every Dgraph workload shares: a StatefulSet (its data volume comes with its containers' mounts, see
+     * {@link datadir}), rolled when the certificates change.
+     */
     private common(tls: ConfigSecret) {
-        const config = this.#args.dgraph;
         return {
             cluster: this.context.cluster,
             namespace: this.#args.namespace,
@@ -170,17 +171,20 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
             automountServiceAccountToken: false,
             // Dgraph flushes its write-ahead log on SIGTERM; give it the source's minute.
             terminationGracePeriodSeconds: 60,
-            volumeClaimTemplates: [
-                {
-                    name: "datadir",
-                    size: config.storageSize,
-                    ...(config.storageClassName ? { storageClassName: config.storageClassName } : {}),
-                },
-            ],
             workloadOptions: statefulOptions(this.#args.protectStateful),
             // Alpha loads its TLS files at start: rotated certificates are seen only by a new pod.
             restartOnChange: { key: this.#args.restartKey, candidates: [tls] },
         };
+    }
+
+    /** Each pod's data volume at /dgraph: the live StatefulSets' claim template `datadir` (templates cannot change). */
+    private datadir(): ClaimTemplateMount {
+        const config = this.#args.dgraph;
+        return claimTemplate({
+            name: "datadir",
+            size: config.storageSize,
+            ...(config.storageClassName ? { storageClassName: config.storageClassName } : {}),
+        }).mount("/dgraph");
     }
 
     /** Zero's container: the cluster membership service. */
@@ -191,14 +195,14 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
             command: ["bash", "-c", script],
             ports: ZERO_PORTS,
             ...namespaceEnvOf(script),
-            volumeMounts: [DATADIR],
+            mounts: [this.datadir()],
             readinessProbe: tcpProbe("zero-grpc"),
             resources,
         };
     }
 
     /** Alpha's container: the data server, on the TLS files. */
-    private alpha(zeroAddress: string, resources: Sizing): ContainerSpec {
+    private alpha(zeroAddress: string, resources: Sizing, tls: ConfigSecret): ContainerSpec {
         const config = this.#args.dgraph;
         const script = alphaScript({
             zero: zeroAddress,
@@ -211,7 +215,10 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
             command: ["bash", "-c", script],
             ports: ALPHA_PORTS,
             ...namespaceEnvOf(script),
-            volumeMounts: [DATADIR, TLS_MOUNT],
+            mounts: [
+                this.datadir(),
+                tls.handle.mount(DGRAPH_TLS_DIR, { volume: "dgraph-tls", readOnly: true }),
+            ],
             readinessProbe: tcpProbe("alpha-grpc"),
             resources,
         };
@@ -247,8 +254,9 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
                 app: thothApp("alpha", "database", config.image),
                 replicas: config.replicas,
                 affinity: spread("alpha"),
-                containers: [this.alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"))],
-                volumes: [tls.handle.volume("dgraph-tls")],
+                containers: [
+                    this.alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"), tls),
+                ],
                 service: {
                     ports: [{ name: "alpha-grpc-int", port: 7080 }],
                     headless: true,
@@ -282,9 +290,12 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
                 replicas: 1,
                 containers: [
                     this.zero(zeroSingleScript(), config.zeroResources ?? fixedSize("500m", "1Gi")),
-                    this.alpha(SINGLE_ZERO_ADDRESS, config.alphaResources ?? sized("1", "1Gi", "2", "4Gi")),
+                    this.alpha(
+                        SINGLE_ZERO_ADDRESS,
+                        config.alphaResources ?? sized("1", "1Gi", "2", "4Gi"),
+                        tls,
+                    ),
                 ],
-                volumes: [tls.handle.volume("dgraph-tls")],
                 service: {
                     ports: [
                         { name: "zero-grpc", port: 5080 },

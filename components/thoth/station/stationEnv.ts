@@ -1,6 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
 import { EnvMap } from "../../shared/env";
-import { KeyedHandle } from "../../shared/handles";
+import { HandleMount, KeyedHandle } from "../../shared/handles";
 import type { Reads } from "../../shared/reads";
 import type { StationConfigMapName } from "./modules/sharedConfig";
 import type { StationSecretName } from "./stationSecrets";
@@ -52,7 +51,7 @@ export function cephLocationEnv(reads: StationReads, endpointKey: "host" | "endp
 
 export const KAFKA_CA_PATH = "/mnt/secrets/kafka_ca.crt";
 
-/** Kafka producer/consumer settings; needs {@link kafkaCaVolume} mounted by {@link kafkaCaMount}. */
+/** Kafka producer/consumer settings; needs {@link kafkaCaMount} among the container's mounts. */
 export function kafkaEnv(reads: StationReads): EnvMap {
     const kafka = reads.configMap("kafka");
     return {
@@ -62,17 +61,14 @@ export function kafkaEnv(reads: StationReads): EnvMap {
     };
 }
 
-/** Only the CA of Secret kafka, as the services mount it. */
-export function kafkaCaVolume(reads: StationReads): k8s.types.input.core.v1.Volume {
-    return reads
-        .secret("kafka")
-        .volume("secrets", { items: [{ key: "kafka_ca.crt", path: "kafka_ca.crt" }] });
+/** Only the CA of Secret kafka, as the services mount it (at {@link KAFKA_CA_PATH}). */
+export function kafkaCaMount(reads: StationReads): HandleMount {
+    return reads.secret("kafka").mount("/mnt/secrets", {
+        volume: "secrets",
+        items: [{ key: "kafka_ca.crt", path: "kafka_ca.crt" }],
+        readOnly: true,
+    });
 }
-export const kafkaCaMount: k8s.types.input.core.v1.VolumeMount = {
-    name: "secrets",
-    mountPath: "/mnt/secrets",
-    readOnly: true,
-};
 
 /** Deployment name, logging format and Sentry, which nearly every module reads. */
 export function deploymentEnv(reads: StationReads): EnvMap {

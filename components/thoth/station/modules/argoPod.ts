@@ -1,4 +1,5 @@
 import { restrictedViolations } from "../../../shared/podSecurityStandard";
+import { PodVolume, podVolume } from "../../../shared/volumes";
 
 // The pod an Argo Workflows v2.12.5 controller builds for one template, derived from its rules as that release has
 // them: argoproj/argo-workflows@v2.12.5 (53f022c3f740b5a8636d74873462011702403e42), workflow/controller/
@@ -23,6 +24,21 @@ function clone<T>(v: T): T {
     }
     return v;
 }
+
+/**
+ * The volumes the controller adds to a pod, with the names and sources it gives them (createVolumes,
+ * setupServiceAccount, addInputArtifactsVolumes, addScriptStagingVolume).
+ */
+const POD_METADATA = podVolume("podmetadata", { downwardAPI: { items: [] } });
+const DOCKER_SOCK = podVolume("docker-sock", { hostPath: { path: "/var/run/docker.sock", type: "Socket" } });
+const EXEC_SA_TOKEN = podVolume("exec-sa-token", { secret: { secretName: "<executor account token>" } });
+const INPUT_ARTIFACTS = podVolume("input-artifacts", { emptyDir: {} });
+const ARGO_STAGING = podVolume("argo-staging", { emptyDir: {} });
+/** The kubeconfig Secret of the controller's settings, in the volume they name (`kubeconfig` unless set). */
+const kubeConfigVolume = (kubeConfig: NonNullable<WorkflowControllerSettings["kubeConfig"]>): PodVolume =>
+    podVolume(kubeConfig.volumeName || "kubeconfig", { secret: { secretName: kubeConfig.secretName } });
+/** A volume or mount of the pod, as the plain JSON the pod here is built of. */
+const asJson = (value: object): Json => clone(value as Json);
 
 /** The executors of v2.12 (workflow/common/common.go ContainerRuntimeExecutor*); unset is `docker`. */
 export type WorkflowExecutor = "docker" | "kubelet" | "k8sapi" | "pns";
@@ -117,30 +133,19 @@ function templatePod(tmpl: Json, spec: Json, settings: WorkflowControllerSetting
         initContainers.push(exec("init"));
     }
     const volumes: Json[] = [
-        { name: "podmetadata", downwardAPI: { items: [] } },
-        ...(settings.kubeConfig
-            ? [
-                  {
-                      name: settings.kubeConfig.volumeName || "kubeconfig",
-                      secret: { secretName: settings.kubeConfig.secretName },
-                  },
-              ]
-            : []),
-        ...(["kubelet", "k8sapi", "pns"].includes(executor)
-            ? []
-            : [{ name: "docker-sock", hostPath: { path: "/var/run/docker.sock", type: "Socket" } }]),
+        asJson(POD_METADATA.volume),
+        ...(settings.kubeConfig ? [asJson(kubeConfigVolume(settings.kubeConfig).volume)] : []),
+        ...(["kubelet", "k8sapi", "pns"].includes(executor) ? [] : [asJson(DOCKER_SOCK.volume)]),
     ];
-    if (executorAccount(tmpl, spec)) {
-        volumes.push({ name: "exec-sa-token", secret: { secretName: "<executor account token>" } });
-    }
+    if (executorAccount(tmpl, spec)) volumes.push(asJson(EXEC_SA_TOKEN.volume));
     const userInit = listAt(tmpl, "initContainers").filter(isObj).map(withoutArgoFields);
     const sidecars = listAt(tmpl, "sidecars").filter(isObj).map(withoutArgoFields);
     const mounting = [main, ...userInit, ...sidecars];
     volumes.push(...referencedVolumes(mounting, tmpl, spec));
     if (listAt(objectAt(tmpl, "inputs"), "artifacts").length > 0) {
-        volumes.push({ name: "input-artifacts", emptyDir: {} });
+        volumes.push(asJson(INPUT_ARTIFACTS.volume));
     }
-    if (isObj(tmpl.script)) volumes.push({ name: "argo-staging", emptyDir: {} });
+    if (isObj(tmpl.script)) volumes.push(asJson(ARGO_STAGING.volume));
     const securityContext = isObj(tmpl.securityContext) ? tmpl.securityContext : spec.securityContext;
     const pod: Json = {
         restartPolicy: "Never",
@@ -189,12 +194,12 @@ function mergePatch(target: unknown, patch: unknown, field = ""): Json {
 
 /** newExecContainer: the executor's container, with only what the controller config gives it. */
 function execContainer(name: string, tmpl: Json, spec: Json, settings: WorkflowControllerSettings): Json {
-    const mounts: Json[] = [{ name: "podmetadata", mountPath: "/argo/podmetadata" }];
+    const mounts: Json[] = [asJson(POD_METADATA.mount("/argo/podmetadata").mount)];
     if (settings.kubeConfig) {
-        mounts.push({ name: settings.kubeConfig.volumeName || "kubeconfig", mountPath: "/kube/config" });
+        mounts.push(asJson(kubeConfigVolume(settings.kubeConfig).mount("/kube/config").mount));
     }
     if (executorAccount(tmpl, spec)) {
-        mounts.push({ name: "exec-sa-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" });
+        mounts.push(asJson(EXEC_SA_TOKEN.mount("/var/run/secrets/kubernetes.io/serviceaccount").mount));
     }
     const securityContext = settings.executor?.securityContext;
     return {
@@ -225,7 +230,7 @@ function waitContainer(tmpl: Json, settings: WorkflowControllerSettings, wait: J
                 ...wait,
                 volumeMounts: [
                     ...listAt(wait, "volumeMounts"),
-                    { name: "docker-sock", mountPath: "/var/run/docker.sock", readOnly: true },
+                    asJson(DOCKER_SOCK.mount("/var/run/docker.sock", { readOnly: true }).mount),
                 ],
             };
         default:

@@ -112,10 +112,11 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                         env: credentials(postgresql),
                         resources: args.sizing.postgresql,
                         ...sclorgPostgresProbes(1),
-                        volumeMounts: [{ name: "postgresql-data", mountPath: "/var/lib/pgsql/data" }],
+                        mounts: [
+                            this.claim.handle.mount("/var/lib/pgsql/data", { volume: "postgresql-data" }),
+                        ],
                     },
                 ],
-                volumes: [this.claim.handle.volume("postgresql-data")],
                 service: { ports: [{ name: "postgresql", port: 5432 }] },
                 workloadOptions: statefulOptions(args.protectStateful),
             },

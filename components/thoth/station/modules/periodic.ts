@@ -1,9 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { EnvMap, mergeEnv } from "../../../shared/env";
-import { AccountHandle } from "../../../shared/handles";
+import { AccountHandle, HandleMount } from "../../../shared/handles";
 import { Sizing } from "../../../shared/resources";
 import { ScheduledJob } from "../../../shared/scheduledJob";
 import { StationImages, ThothSection } from "../../config";
@@ -16,7 +15,6 @@ import {
     deploymentEnv,
     graphEnv,
     kafkaCaMount,
-    kafkaCaVolume,
     kafkaEnv,
     namespaceEnv,
     pushgatewayEnv,
@@ -332,13 +330,6 @@ export function periodicPlans(): PeriodicPlan[] {
     ];
 }
 
-function secretFilesVolume(
-    files: NonNullable<PeriodicPlan["secretFiles"]>,
-    reads: StationReads,
-): k8s.types.input.core.v1.Volume {
-    return reads.secret(files.secret).volume(files.secret, { items: [{ key: files.key, path: files.key }] });
-}
-
 export interface PeriodicJobsArgs extends SystemArgs<ThothSection, KubernetesContext> {
     namespaces: Record<StationTier, string>;
     /** Each namespace's name from its Namespace, by plain name: the jobs placed with it are made after it. */
@@ -374,7 +365,7 @@ export class PeriodicJobs extends SystemPart<ThothSection, KubernetesContext> {
         const namespace = args.namespaces[plan.tier];
         const reads = args.reads(namespace);
         const account = plan.serviceAccount ? args.accounts[plan.serviceAccount] : undefined;
-        const { volumes, mounts } = jobVolumes(plan, reads);
+        const mounts = jobMounts(plan, reads);
         return new ScheduledJob(
             this.childName(plan.name),
             {
@@ -390,14 +381,13 @@ export class PeriodicJobs extends SystemPart<ThothSection, KubernetesContext> {
                 backoffLimit: plan.backoffLimit ?? 6,
                 ...(plan.deadlineSeconds ? { activeDeadlineSeconds: plan.deadlineSeconds } : {}),
                 ...(account ? { serviceAccountName: account.name } : { automountServiceAccountToken: false }),
-                ...(volumes.length ? { volumes } : {}),
                 containers: [
                     {
                         name: plan.name,
                         image,
                         env: plan.env(reads),
                         resources: args.sizing[plan.size],
-                        ...(mounts.length ? { volumeMounts: mounts } : {}),
+                        ...(mounts.length ? { mounts } : {}),
                     },
                 ],
             },
@@ -406,16 +396,19 @@ export class PeriodicJobs extends SystemPart<ThothSection, KubernetesContext> {
     }
 }
 
-/** A job's volumes and their mounts: the Kafka CA, and a Secret mounted as files. */
-function jobVolumes(plan: PeriodicPlan, reads: StationReads) {
+/** A job's mounts: the Kafka CA, and a Secret's key as a file (in a volume named like the Secret, as today). */
+function jobMounts(plan: PeriodicPlan, reads: StationReads): HandleMount[] {
     const files = plan.secretFiles;
-    const volumes = [
-        ...(plan.kafkaCa ? [kafkaCaVolume(reads)] : []),
-        ...(files ? [secretFilesVolume(files, reads)] : []),
+    return [
+        ...(plan.kafkaCa ? [kafkaCaMount(reads)] : []),
+        ...(files
+            ? [
+                  reads.secret(files.secret).mount(files.mountPath, {
+                      volume: files.secret,
+                      items: [{ key: files.key, path: files.key }],
+                      readOnly: true,
+                  }),
+              ]
+            : []),
     ];
-    const mounts = [
-        ...(plan.kafkaCa ? [kafkaCaMount] : []),
-        ...(files ? [{ name: files.secret, mountPath: files.mountPath, readOnly: true }] : []),
-    ];
-    return { volumes, mounts };
 }

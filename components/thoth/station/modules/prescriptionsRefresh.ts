@@ -4,12 +4,13 @@ import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ThothSection } from "../../config";
 import { EnvMap, toEnvVars } from "../../../shared/env";
-import { AccountHandle, SecretHandle } from "../../../shared/handles";
+import { AccountHandle, HandleMount } from "../../../shared/handles";
 import { ImageStream, internalRegistryImage } from "../../../shared/imagestream";
 import { standardLabels } from "../../../shared/labels";
 import { fixedSize, toResourceRequirements } from "../../../shared/resources";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../shared/platform";
+import { mountedVolumes } from "../../../shared/volumes";
 import { thothApp } from "../../identity";
 import { WorkflowControllerSettings, workflowPodViolations } from "./argoPod";
 import { StationReads } from "../stationEnv";
@@ -132,31 +133,36 @@ export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
 const GITHUB_KEY_DIR = "/opt/app-root/src/.github";
 const GITHUB_KEY_FILE = "github-privatekey";
 
-/** Secret kebechet's SSH key (as `id_rsa`, 0600) and GitHub App key, which every step mounts. */
-function kebechetVolumes(kebechet: SecretHandle): k8s.types.input.core.v1.Volume[] {
+/**
+ * What a step mounts: Secret kebechet's SSH key (as `id_rsa`, 0600) and GitHub App key, which every step mounts, and
+ * Secret prescriptions' Google credentials for the steps that read them.
+ */
+function stepMounts(s: RefreshStep, reads: StationReads): HandleMount[] {
+    const kebechet = reads.secret("kebechet");
     return [
-        kebechet.volume("ssh-config", { items: [{ key: "ssh-privatekey", path: "id_rsa", mode: 0o600 }] }),
-        kebechet.volume("github-app-privatekey", {
-            items: [{ key: "KEBBHUT_GITHUB_PRIVATE_KEY", path: GITHUB_KEY_FILE }],
+        kebechet.mount("/opt/app-root/src/.ssh", {
+            volume: "ssh-config",
+            items: [{ key: "ssh-privatekey", path: "id_rsa", mode: 0o600 }],
+            readOnly: true,
         }),
+        kebechet.mount(GITHUB_KEY_DIR, {
+            volume: "github-app-privatekey",
+            items: [{ key: "KEBBHUT_GITHUB_PRIVATE_KEY", path: GITHUB_KEY_FILE }],
+            readOnly: true,
+        }),
+        ...(s.googleCredentials
+            ? [
+                  reads.secret("prescriptions").mount(GOOGLE_CREDENTIALS_DIR, {
+                      volume: "google-app-config",
+                      items: [{ key: GOOGLE_CREDENTIALS_KEY, path: GOOGLE_CREDENTIALS_FILE }],
+                      readOnly: true,
+                  }),
+              ]
+            : []),
     ];
 }
-const KEBECHET_MOUNTS: k8s.types.input.core.v1.VolumeMount[] = [
-    { name: "ssh-config", mountPath: "/opt/app-root/src/.ssh", readOnly: true },
-    { name: "github-app-privatekey", mountPath: GITHUB_KEY_DIR, readOnly: true },
-];
-function googleVolume(prescriptions: SecretHandle): k8s.types.input.core.v1.Volume {
-    return prescriptions.volume("google-app-config", {
-        items: [{ key: GOOGLE_CREDENTIALS_KEY, path: GOOGLE_CREDENTIALS_FILE }],
-    });
-}
-const GOOGLE_MOUNT: k8s.types.input.core.v1.VolumeMount = {
-    name: "google-app-config",
-    mountPath: GOOGLE_CREDENTIALS_DIR,
-    readOnly: true,
-};
 
-/** Where the GitHub App's key is, as {@link kebechetVolumes} mounts it. */
+/** Where the GitHub App's key is, as {@link stepMounts} mounts it. */
 export const GITHUB_PRIVATE_KEY_PATH = `${GITHUB_KEY_DIR}/${GITHUB_KEY_FILE}`;
 
 /** The env a step gets (see the note at the top). */
@@ -198,13 +204,14 @@ export function cronWorkflowObject(
         account: AccountHandle;
     },
 ): { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: Record<string, unknown> } {
-    const containers = plan.steps.map((s) => ({
+    const mounts = plan.steps.map((s) => stepMounts(s, where.reads));
+    const containers = plan.steps.map((s, i) => ({
         name: s.template,
         container: {
             image: where.image,
             env: toEnvVars(stepEnv(s, where.reads)),
             resources: toResourceRequirements(fixedSize(s.cpu, s.memory)),
-            volumeMounts: [...KEBECHET_MOUNTS, ...(s.googleCredentials ? [GOOGLE_MOUNT] : [])],
+            volumeMounts: mounts[i].map((m) => m.mount),
             securityContext: containerSecurityContext(),
         },
     }));
@@ -241,12 +248,8 @@ export function cronWorkflowObject(
                     secondsAfterSuccess: TTL_SECONDS,
                     secondsAfterFailure: TTL_SECONDS,
                 },
-                volumes: [
-                    ...kebechetVolumes(where.reads.secret("kebechet")),
-                    ...(plan.steps.some((s) => s.googleCredentials)
-                        ? [googleVolume(where.reads.secret("prescriptions"))]
-                        : []),
-                ],
+                // The steps' volumes, once each (every step mounts kebechet's).
+                volumes: mountedVolumes(mounts.flat(), undefined) ?? [],
                 templates: [...entry, ...containers],
             },
         },

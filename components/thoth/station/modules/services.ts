@@ -25,7 +25,6 @@ import {
     deploymentEnv,
     graphEnv,
     kafkaCaMount,
-    kafkaCaVolume,
     kafkaEnv,
     namespaceEnv,
     StationReads,
@@ -333,7 +332,7 @@ function serviceContainer(
         resources: sizing[plan.size],
         livenessProbe: plan.liveness,
         readinessProbe: plan.readiness,
-        ...(plan.kafkaCa ? { volumeMounts: [kafkaCaMount] } : {}),
+        ...(plan.kafkaCa ? { mounts: [kafkaCaMount(reads)] } : {}),
     };
 }
 
@@ -450,7 +449,6 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
                 serviceAccountName: account.handle.name,
                 containers: [container],
                 restartOnChange: { key: restartKey },
-                ...(plan.kafkaCa ? { volumes: [kafkaCaVolume(reads)] } : {}),
                 ...(plan.serviceName
                     ? {}
                     : {
