@@ -135,15 +135,23 @@ export function checkpointAtEnd(copy: StackCopy, stack?: Stack): void {
 
 /** An Automation API stack on a StackCopy, using the detected toolchain and the copy's file backend. */
 export async function engineStack(copy: StackCopy, tools: Toolchain): Promise<Stack> {
+    return LocalWorkspace.selectStack(
+        { stackName: copy.stack, workDir: copy.dir },
+        {
+            pulumiCommand: await pulumiCommandOf(tools),
+            pulumiHome: tools.pulumiHome,
+            envVars: engineEnv(copy, tools),
+        },
+    );
+}
+
+/** The Automation API's handle on the toolchain's CLI. */
+export function pulumiCommandOf(tools: Toolchain): Promise<PulumiCommand> {
     // PulumiCommand runs <root>/bin/pulumi; a CLI in another directory is found on the PATH of engineEnv.
-    const pulumiCommand = await PulumiCommand.get({
+    return PulumiCommand.get({
         ...(path.basename(tools.cliDir!) === "bin" ? { root: path.dirname(tools.cliDir!) } : {}),
         skipVersionCheck: true,
     });
-    return LocalWorkspace.selectStack(
-        { stackName: copy.stack, workDir: copy.dir },
-        { pulumiCommand, pulumiHome: tools.pulumiHome, envVars: engineEnv(copy, tools) },
-    );
 }
 
 /** A CLI command the Automation API has no method for (e.g. `state unprotect`), in the copy with the engine env. */

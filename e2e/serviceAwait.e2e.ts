@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { SERVICE_AWAIT_ANNOTATIONS, podServiceArgs } from "../components/shared/service";
-import { detectToolchain } from "./engine";
+import { detectToolchain, pulumiCommandOf } from "./engine";
 import { Kubectl } from "./kube";
 import { kwokCluster, kwokKubeconfig } from "./localStack";
 
@@ -123,10 +123,7 @@ describe("a Service's readiness is its workload's (real engine, kwok, 127.0.0.1)
         started = true;
         kwokCluster(CLUSTER_NAME, "start");
         kubectl = new Kubectl(kwokKubeconfig(CLUSTER_NAME));
-        pulumiCommand = await PulumiCommand.get({
-            ...(path.basename(tools.cliDir!) === "bin" ? { root: path.dirname(tools.cliDir!) } : {}),
-            skipVersionCheck: true,
-        });
+        pulumiCommand = await pulumiCommandOf(tools);
     });
 
     after(function () {
