@@ -5,14 +5,14 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { KubeObject, objectId } from "../tools/adopt/model";
+import { KubeObject, at, objectId } from "../tools/adopt/model";
 import { Report } from "../tools/adopt/report";
 import { readStackFile } from "../tools/plan/stackfile";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
 import { PACKIT_LIVE } from "../test/fixtures/live/packit";
 import { PROW_LIVE } from "../test/fixtures/live/prow";
 import { THOTH_LIVE } from "../test/fixtures/live/thoth";
-import { classification, externalDeleted, liveIds } from "../test/fixtures/live/checks";
+import { classification, deniedFlows, externalDeleted, liveIds } from "../test/fixtures/live/checks";
 import { LiveSystem } from "../test/fixtures/live/types";
 import { detectToolchain, engineStack } from "./engine";
 import {
@@ -334,6 +334,28 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         );
         log(
             `up: ${JSON.stringify(ops)}; ${samples.length} samples of ${watched.length} live workloads, none lost (no Ready pod outside a Recreate swap, none deleted or replaced); every live selector kept`,
+        );
+    });
+
+    it("every flow between live objects (test/fixtures/live flows) is admitted by the NetworkPolicies the API server holds after the up; control: without the policies that admit, they are denied", function () {
+        assert.ok(steps.length > 0, "the up step did not run");
+        // What the server holds, not what the program meant: the policies and the workloads' templates as applied.
+        const onServer = kubectl
+            .items(["networkpolicies.networking.k8s.io,deployments.apps,statefulsets.apps", "-A"])
+            .map((o) => ({ cluster: "", system: "", object: o as unknown as KubeObject }));
+        const denied = PROVED.flatMap((live) => deniedFlows(live, onServer));
+        assert.deepEqual(denied, []);
+        const flows = PROVED.reduce((n, l) => n + l.flows.length, 0);
+        const policies = onServer.filter((d) => d.object.kind === "NetworkPolicy").length;
+        log(`${flows} live flows admitted by the ${policies} NetworkPolicies on the server`);
+        const denyOnly = onServer.filter(
+            (d) =>
+                d.object.kind !== "NetworkPolicy" ||
+                ((at(d.object, "spec", "ingress") ?? []) as unknown[]).length === 0,
+        );
+        assert.ok(
+            PROVED.flatMap((live) => deniedFlows(live, denyOnly)).length > 0,
+            "control: with only the policies that admit nothing, no flow was denied",
         );
     });
 
