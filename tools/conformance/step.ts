@@ -36,6 +36,9 @@ export interface TestRef {
     title: string;
 }
 
+/** A {@link TestRef}: every table names its guarding tests this one way, file first. */
+export const testRef = (file: string, title: string): TestRef => ({ file, title });
+
 /**
  * Where an operator reads the manual procedure of a step the program does not do: a docs page with its heading
  * (`docs/operate/first-deploy.md#restore-a-backup`), or a notice the program prints (its text's start).

@@ -1,4 +1,4 @@
-import { ResourceRef, RunbookTable, TestRef } from "../step";
+import { ResourceRef, RunbookTable, TestRef, testRef } from "../step";
 
 // Runbook 004 (callysto/infrastructure PROCESSES.md). Stage is its development environment (zone callysto.space,
 // hosts hub-dev, hub (sharder), ssp, stats, all provisioned by Ansible); prod is its production hub hub.callysto.ca,
@@ -31,7 +31,8 @@ const stageProvisioning = ["hub-dev", "hub", "ssp", "stats"].map((h) =>
 /** The Ansible run of stage's one JupyterHub (role hub): what hub variables and the announcement reach. */
 const stageHubProvisioning = command("callysto-provisioning-hub-dev");
 
-const test = (file: string, title: string): TestRef => ({ file: `test/callysto/${file}.test.ts`, title });
+/** A test of test/callysto/, by the file's stem. */
+const test = (file: string, title: string): TestRef => testRef(`test/callysto/${file}.test.ts`, title);
 const T = {
     provisioningRuns: test("provisioning", "checks out the pinned version and runs the playbooks in order"),
     provisioningPerHost: test("provisioning", "runs init and the role's playbook on each host alone"),
@@ -113,10 +114,10 @@ export const callystoTable: RunbookTable = {
                 ],
                 tests: [
                     test("hosts", "uses the stack's OpenStack provider for every OpenStack resource"),
-                    {
-                        file: "test/config/passes/secrets.test.ts",
-                        title: "an enabled OpenStack-side system wants the openstack section and its credential",
-                    },
+                    testRef(
+                        "test/config/passes/secrets.test.ts",
+                        "an enabled OpenStack-side system wants the openstack section and its credential",
+                    ),
                 ],
             },
         },
@@ -284,10 +285,7 @@ export const callystoTable: RunbookTable = {
                 reason: "Deploys run from clavius (the callysto-* jobs on its self-hosted runner, or by hand), so the checkout of this program lives there; the key comes from the stack secret callysto-ssh-private-key and each Ansible run makes its own checkout.",
                 procedure: { doc: "docs/operate/deploy.md#delivery-pull-requests-deploys-drift-policy" },
                 tests: [
-                    {
-                        file: "test/delivery/callystoRunner.test.ts",
-                        title: "hosted jobs leave out exactly Callysto",
-                    },
+                    testRef("test/delivery/callystoRunner.test.ts", "hosted jobs leave out exactly Callysto"),
                 ],
             },
         },

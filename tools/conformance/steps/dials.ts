@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, TestRef } from "../step";
+import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, testRef } from "../step";
 
 /**
  * Runbook 003 (CMS DIALS) line by line. The runbook describes production (`cms-dials-prod`); the stage stack runs
@@ -14,38 +14,32 @@ const WORKERS = WORKSPACES.flatMap((ws) => [`${ws}-bulk`, `${ws}-indexer`, `${ws
 const IMAGE_STREAMS = ["etl", "backend", "frontend"].map((n) => obj("ImageStream", n));
 
 const STACK_TEST = "test/dials/stack.test.ts";
-const EXACT_DEPLOYMENTS: TestRef = {
-    file: STACK_TEST,
-    title: "creates exactly the source's Deployments in cms-dials-prod",
-};
-const PINNED_STREAMS: TestRef = {
-    file: STACK_TEST,
-    title: "imports the four images into pinned image streams",
-};
-const RELEASE_CONFIRMED: TestRef = {
-    file: "test/dials/migration.test.ts",
-    title: "runs no migration on either committed stack, and tells stage how to confirm the release",
-};
-const SECRETS_MARKED: TestRef = {
-    file: STACK_TEST,
-    title: "keeps every secret out of ConfigMaps and plain env, and marks the Secrets secret",
-};
-const EOS_MOUNT: TestRef = {
-    file: STACK_TEST,
-    title: "mounts EOS read-only with the credentials annotation in every ETL pod, with the ETL env",
-};
-const GRACEFUL_WORKERS: TestRef = {
-    file: STACK_TEST,
-    title: "gives every worker the graceful-shutdown settings: drain hook, long grace period, surge-first rollout",
-};
-const ON_THE_PAAS: TestRef = {
-    file: STACK_TEST,
-    title: "uses the cern-paas provider for every Kubernetes object and creates no namespace on the PaaS",
-};
-const SECRET_ASKED: TestRef = {
-    file: "test/dials/config.test.ts",
-    title: "lets a cross-field problem and a missing secret be reported together",
-};
+const EXACT_DEPLOYMENTS = testRef(STACK_TEST, "creates exactly the source's Deployments in cms-dials-prod");
+const PINNED_STREAMS = testRef(STACK_TEST, "imports the four images into pinned image streams");
+const RELEASE_CONFIRMED = testRef(
+    "test/dials/migration.test.ts",
+    "runs no migration on either committed stack, and tells stage how to confirm the release",
+);
+const SECRETS_MARKED = testRef(
+    STACK_TEST,
+    "keeps every secret out of ConfigMaps and plain env, and marks the Secrets secret",
+);
+const EOS_MOUNT = testRef(
+    STACK_TEST,
+    "mounts EOS read-only with the credentials annotation in every ETL pod, with the ETL env",
+);
+const GRACEFUL_WORKERS = testRef(
+    STACK_TEST,
+    "gives every worker the graceful-shutdown settings: drain hook, long grace period, surge-first rollout",
+);
+const ON_THE_PAAS = testRef(
+    STACK_TEST,
+    "uses the cern-paas provider for every Kubernetes object and creates no namespace on the PaaS",
+);
+const SECRET_ASKED = testRef(
+    "test/dials/config.test.ts",
+    "lets a cross-field problem and a missing secret be reported together",
+);
 
 const SECRETS_DOC = "docs/reference/secrets.md#secrets";
 const PORTAL_DOC = "docs/systems/dials-notes.md#cern-application-portal--keycloak-checklist";
@@ -97,10 +91,10 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.cluster", "dials.databaseServer", ...IMAGE_KEYS],
                 tests: [
                     ON_THE_PAAS,
-                    {
-                        file: "test/dials/databaseServer.test.ts",
-                        title: "the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks",
-                    },
+                    testRef(
+                        "test/dials/databaseServer.test.ts",
+                        "the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks",
+                    ),
                 ],
             },
         },
@@ -190,10 +184,10 @@ export const dialsTable: RunbookTable = {
                 reason: `${PORTAL}The roles must match the e-groups of dials.workspaces[*].egroup, which the program writes into DJANGO_WORKSPACES.`,
                 procedure: { doc: PORTAL_DOC },
                 tests: [
-                    {
-                        file: "test/dials/settings.test.ts",
-                        title: "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order",
-                    },
+                    testRef(
+                        "test/dials/settings.test.ts",
+                        "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order",
+                    ),
                 ],
             },
         },
@@ -257,10 +251,7 @@ export const dialsTable: RunbookTable = {
                 config: [...BACKEND_SECRET_KEYS, ...ETL_SECRET_KEYS, ...EOS_KEYS, ...REDIS_KEYS],
                 tests: [
                     SECRETS_MARKED,
-                    {
-                        file: STACK_TEST,
-                        title: "uses Redis passwords from secret config instead of generating them",
-                    },
+                    testRef(STACK_TEST, "uses Redis passwords from secret config instead of generating them"),
                 ],
             },
         },
@@ -317,10 +308,10 @@ export const dialsTable: RunbookTable = {
                 ],
                 config: ["dials.etl.brokerStorage", "dials.images.redis", ...REDIS_KEYS],
                 tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "runs both Redis instances with the source's probes; only the broker keeps data, protected in prod",
-                    },
+                    testRef(
+                        STACK_TEST,
+                        "runs both Redis instances with the source's probes; only the broker keeps data, protected in prod",
+                    ),
                 ],
             },
         },
@@ -343,10 +334,7 @@ export const dialsTable: RunbookTable = {
                 by: "objects",
                 objects: [{ type: "runbooks:dials:Dials", name: "dials" }],
                 tests: [
-                    {
-                        file: "test/dials/migration.test.ts",
-                        title: "each object a pod names exists and comes first",
-                    },
+                    testRef("test/dials/migration.test.ts", "each object a pod names exists and comes first"),
                 ],
             },
         },
@@ -384,12 +372,7 @@ export const dialsTable: RunbookTable = {
                     obj("ConfigMap", "backend-nginx-conf"),
                 ],
                 config: ["dials.workspaces", "dials.defaultWorkspace", "dials.web", "dials.etl.env"],
-                tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "builds the backend and ETL ConfigMaps from the typed config",
-                    },
-                ],
+                tests: [testRef(STACK_TEST, "builds the backend and ETL ConfigMaps from the typed config")],
             },
         },
         {
@@ -400,9 +383,7 @@ export const dialsTable: RunbookTable = {
                 by: "objects",
                 objects: deployments("redis-etl-broker", "common-redbeat", "flower"),
                 config: ["dials.etl.commonIndexer"],
-                tests: [
-                    { file: STACK_TEST, title: "runs the scheduler and flower with the source's commands" },
-                ],
+                tests: [testRef(STACK_TEST, "runs the scheduler and flower with the source's commands")],
             },
         },
         {
@@ -415,10 +396,10 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.workspaces", "dials.etl.extraQueues"],
                 tests: [
                     EXACT_DEPLOYMENTS,
-                    {
-                        file: STACK_TEST,
-                        title: "runs every worker with its own queue and node name, the task limit and the source's memory",
-                    },
+                    testRef(
+                        STACK_TEST,
+                        "runs every worker with its own queue and node name, the task limit and the source's memory",
+                    ),
                 ],
             },
         },
@@ -431,10 +412,10 @@ export const dialsTable: RunbookTable = {
                 objects: deployments("backend", "frontend", "redis-web-cache"),
                 config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.images.nginx"],
                 tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts",
-                    },
+                    testRef(
+                        STACK_TEST,
+                        "runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts",
+                    ),
                 ],
             },
         },
@@ -448,10 +429,7 @@ export const dialsTable: RunbookTable = {
                     obj("Service", n),
                 ),
                 tests: [
-                    {
-                        file: "test/dials/migration.test.ts",
-                        title: "each object a pod names exists and comes first",
-                    },
+                    testRef("test/dials/migration.test.ts", "each object a pod names exists and comes first"),
                 ],
             },
         },
@@ -464,10 +442,10 @@ export const dialsTable: RunbookTable = {
                 objects: [obj("Route", "dials-backend"), obj("Route", "dials-frontend")],
                 config: ["dials.web.apiHost", "dials.web.frontendHost", "dials.web.routeTimeout"],
                 tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout",
-                    },
+                    testRef(
+                        STACK_TEST,
+                        "exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout",
+                    ),
                 ],
             },
         },
@@ -533,10 +511,10 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.workspaces"],
                 tests: [
                     EXACT_DEPLOYMENTS,
-                    {
-                        file: "test/dials/workers.test.ts",
-                        title: "turns the prod workspace list into exactly the running system's workers (runbook 003)",
-                    },
+                    testRef(
+                        "test/dials/workers.test.ts",
+                        "turns the prod workspace list into exactly the running system's workers (runbook 003)",
+                    ),
                 ],
             },
         },
@@ -549,10 +527,10 @@ export const dialsTable: RunbookTable = {
                 objects: deployments("frontend", "backend"),
                 config: ["dials.images.tag"],
                 tests: [
-                    {
-                        file: "test/dials/restartOnChange.test.ts",
-                        title: "a change of dials-backend-configmap rolls only the backend",
-                    },
+                    testRef(
+                        "test/dials/restartOnChange.test.ts",
+                        "a change of dials-backend-configmap rolls only the backend",
+                    ),
                 ],
             },
         },
@@ -566,10 +544,10 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.etl.terminationGracePeriodSeconds", "dials.etl.taskTimeLimitSeconds"],
                 tests: [
                     GRACEFUL_WORKERS,
-                    {
-                        file: "test/dials/workers.test.ts",
-                        title: "derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect",
-                    },
+                    testRef(
+                        "test/dials/workers.test.ts",
+                        "derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect",
+                    ),
                 ],
             },
         },

@@ -1,4 +1,12 @@
-import { KubernetesObjectRef, PerStack, Procedure, ReplacedByObjects, RunbookTable, TestRef } from "../step";
+import {
+    KubernetesObjectRef,
+    PerStack,
+    Procedure,
+    ReplacedByObjects,
+    RunbookTable,
+    TestRef,
+    testRef,
+} from "../step";
 
 /**
  * Runbook 001 (packit/deployment's README), which deploys both services with one layout: its steps name objects of
@@ -63,24 +71,18 @@ const IMPORT_TEST = "test/packit/imageImport.test.ts";
 const ROLL_TEST = "test/packit/restartOnChange.test.ts";
 const UPGRADE_TEST = "test/packit/upgrade.test.ts";
 
-const STAGE_IMAGES = {
-    file: STACKS_TEST,
-    title: "follows :stg images: scheduled ImageStream tags plus the hourly import",
-};
-const PROD_WINDOW = { file: STACKS_TEST, title: "imports :prod images only in the Tuesday 02:00 window" };
-const PINNED_ROLLBACK = {
-    file: STACKS_TEST,
-    title: "moves a pinned production image only by config: a rollback",
-};
-const CERT_ROLL = {
-    file: ROLL_TEST,
-    title: "new certificates in packit-secrets roll the API, the dashboard",
-};
-const CERT_MISSING = {
-    file: "test/packit/config.test.ts",
-    title: "reports a missing certificate secret with the command",
-};
-const SECRET_KEYING = { file: "test/packit/layout.test.ts", title: "keys secrets <section>-<secret>-<key>" };
+const STAGE_IMAGES = testRef(
+    STACKS_TEST,
+    "follows :stg images: scheduled ImageStream tags plus the hourly import",
+);
+const PROD_WINDOW = testRef(STACKS_TEST, "imports :prod images only in the Tuesday 02:00 window");
+const PINNED_ROLLBACK = testRef(STACKS_TEST, "moves a pinned production image only by config: a rollback");
+const CERT_ROLL = testRef(ROLL_TEST, "new certificates in packit-secrets roll the API, the dashboard");
+const CERT_MISSING = testRef(
+    "test/packit/config.test.ts",
+    "reports a missing certificate secret with the command",
+);
+const SECRET_KEYING = testRef("test/packit/layout.test.ts", "keys secrets <section>-<secret>-<key>");
 
 const CERT_STORED = [CERT_MISSING, SECRET_KEYING];
 
@@ -130,14 +132,14 @@ export const packitTable: RunbookTable = {
                 ],
                 tests: [
                     SECRET_KEYING,
-                    {
-                        file: "test/config/passes/secrets.test.ts",
-                        title: "wants an enabled system's secrets and its cluster's kubeconfig",
-                    },
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "never shows a secret config value outside secret",
-                    },
+                    testRef(
+                        "test/config/passes/secrets.test.ts",
+                        "wants an enabled system's secrets and its cluster's kubeconfig",
+                    ),
+                    testRef(
+                        "test/packit/security.test.ts",
+                        "never shows a secret config value outside secret",
+                    ),
                 ],
             },
         },
@@ -159,12 +161,9 @@ export const packitTable: RunbookTable = {
                     "kubeconfig-packit-auto",
                 ],
                 tests: [
-                    { file: "test/config/checks.test.ts", title: "has every section and passes the guard" },
-                    { file: "test/packit/layout.test.ts", title: "names namespaces <service>-<deployment>" },
-                    {
-                        file: "test/packit/config.test.ts",
-                        title: "rejects unknown settings such as a mistyped",
-                    },
+                    testRef("test/config/checks.test.ts", "has every section and passes the guard"),
+                    testRef("test/packit/layout.test.ts", "names namespaces <service>-<deployment>"),
+                    testRef("test/packit/config.test.ts", "rejects unknown settings such as a mistyped"),
                 ],
             },
         },
@@ -193,11 +192,11 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.enabled", "stream.enabled"],
                 tests: [
-                    { file: STACKS_TEST, title: "keeps packit and stream in their own namespaces" },
-                    {
-                        file: "test/packit/order.test.ts",
-                        title: "creates every namespaced object only after its Namespace",
-                    },
+                    testRef(STACKS_TEST, "keeps packit and stream in their own namespaces"),
+                    testRef(
+                        "test/packit/order.test.ts",
+                        "creates every namespaced object only after its Namespace",
+                    ),
                 ],
             },
         },
@@ -214,12 +213,7 @@ export const packitTable: RunbookTable = {
                     obj("ImageStream", PACKIT, "packit-service-centosmsg"),
                 ],
                 config: bothSections("images.registry", "images.repositories", "components"),
-                tests: [
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "runs only the images of enabled components",
-                    },
-                ],
+                tests: [testRef("test/packit/layout.test.ts", "runs only the images of enabled components")],
             },
         },
         {
@@ -236,10 +230,10 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("sandbox.namespace"),
                 tests: [
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "grants the workers' default service account exactly ClusterRole edit",
-                    },
+                    testRef(
+                        "test/packit/security.test.ts",
+                        "grants the workers' default service account exactly ClusterRole edit",
+                    ),
                 ],
             },
         },
@@ -310,14 +304,11 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("images.updates", "images.cli"),
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "gives each import its own account allowed only to read its streams",
-                    },
-                    {
-                        file: IMPORT_TEST,
-                        title: "imports each stream's own tag, one `oc import-image` per stream",
-                    },
+                    testRef(
+                        IMPORT_TEST,
+                        "gives each import its own account allowed only to read its streams",
+                    ),
+                    testRef(IMPORT_TEST, "imports each stream's own tag, one `oc import-image` per stream"),
                 ],
             },
         },
@@ -334,10 +325,10 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("images.updates"),
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "runs one hourly import in exactly the namespaces with scheduled tags",
-                    },
+                    testRef(
+                        IMPORT_TEST,
+                        "runs one hourly import in exactly the namespaces with scheduled tags",
+                    ),
                 ],
             },
         },
@@ -371,10 +362,10 @@ export const packitTable: RunbookTable = {
                     obj("StatefulSet", STREAM, ALL_WORKERS),
                 ],
                 tests: [
-                    {
-                        file: STACKS_TEST,
-                        title: "lets OpenShift own the images of Packit's Deployments through image",
-                    },
+                    testRef(
+                        STACKS_TEST,
+                        "lets OpenShift own the images of Packit's Deployments through image",
+                    ),
                 ],
             },
         },
@@ -424,7 +415,7 @@ export const packitTable: RunbookTable = {
                     "which parts to deploy is chosen on the command line, not in the stack: `pulumi up --target " +
                     "'**::packit-redis*'` (every object has a stable `<service>-<part>` name)",
                 procedure: GENERAL_STEPS,
-                tests: [{ file: "test/packit/handles.test.ts", title: "makes every object its pods read" }],
+                tests: [testRef("test/packit/handles.test.ts", "makes every object its pods read")],
             },
         },
         {
@@ -590,10 +581,7 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.updates"],
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "imports each stream's own tag, one `oc import-image` per stream",
-                    },
+                    testRef(IMPORT_TEST, "imports each stream's own tag, one `oc import-image` per stream"),
                 ],
             },
         },
@@ -610,10 +598,10 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.updates", "packit.images.pins.packit-worker"],
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "runs one hourly import in exactly the namespaces with scheduled tags",
-                    },
+                    testRef(
+                        IMPORT_TEST,
+                        "runs one hourly import in exactly the namespaces with scheduled tags",
+                    ),
                     STAGE_IMAGES,
                 ],
             },
@@ -667,14 +655,8 @@ export const packitTable: RunbookTable = {
                     ...bothKeys("packit-secrets-fullchain-pem"),
                 ],
                 tests: [
-                    {
-                        file: "test/packit/config.test.ts",
-                        title: "reports a public host no certificate covers",
-                    },
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "matches wildcard certificates one label deep",
-                    },
+                    testRef("test/packit/config.test.ts", "reports a public host no certificate covers"),
+                    testRef("test/packit/layout.test.ts", "matches wildcard certificates one label deep"),
                 ],
             },
         },
@@ -818,10 +800,10 @@ export const packitTable: RunbookTable = {
                     "certificate the next up serves and for the one each public host serves today",
                 procedure: { notice: "CERTIFICATE packit" },
                 tests: [
-                    {
-                        file: "test/packit/takeover.test.ts",
-                        title: "the notices say the takeover needs a dump and the version check, and how to inspect",
-                    },
+                    testRef(
+                        "test/packit/takeover.test.ts",
+                        "the notices say the takeover needs a dump and the version check, and how to inspect",
+                    ),
                 ],
             },
         },
@@ -851,18 +833,15 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.workers.repositoryCache", "packit.workers.split"],
                 tests: [
-                    {
-                        file: STACKS_TEST,
-                        title: "splits workers into short-running and long-running, the cache only",
-                    },
-                    {
-                        file: STACKS_TEST,
-                        title: "runs one all-queues worker StatefulSet with the sandcastle volume",
-                    },
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "spares the repository caches this program manages",
-                    },
+                    testRef(
+                        STACKS_TEST,
+                        "splits workers into short-running and long-running, the cache only",
+                    ),
+                    testRef(STACKS_TEST, "runs one all-queues worker StatefulSet with the sandcastle volume"),
+                    testRef(
+                        "test/packit/security.test.ts",
+                        "spares the repository caches this program manages",
+                    ),
                 ],
             },
         },
@@ -903,12 +882,7 @@ export const packitTable: RunbookTable = {
                 by: "objects",
                 objects: [obj("Deployment", PACKIT, "pushgateway"), obj("Service", PACKIT, "pushgateway")],
                 config: ["packit.components.pushgateway", "packit.images.pushgateway"],
-                tests: [
-                    {
-                        file: STACKS_TEST,
-                        title: "runs the Prometheus Pushgateway (not an aggregation gateway)",
-                    },
-                ],
+                tests: [testRef(STACKS_TEST, "runs the Prometheus Pushgateway (not an aggregation gateway)")],
             },
         },
         {
@@ -919,12 +893,7 @@ export const packitTable: RunbookTable = {
                 by: "objects",
                 objects: [obj("Route", PACKIT, "nginx"), obj("Service", PACKIT, "nginx")],
                 config: ["packit.domain", "packit.deployment"],
-                tests: [
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "names hosts per service and deployment like",
-                    },
-                ],
+                tests: [testRef("test/packit/layout.test.ts", "names hosts per service and deployment like")],
             },
         },
         {
@@ -940,14 +909,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.nginx"],
                 tests: [
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "exposes the pushgateway only through nginx",
-                    },
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "renders an nginx that serves only GET /metrics",
-                    },
+                    testRef("test/packit/security.test.ts", "exposes the pushgateway only through nginx"),
+                    testRef("test/packit/layout.test.ts", "renders an nginx that serves only GET /metrics"),
                 ],
             },
         },
@@ -962,14 +925,14 @@ export const packitTable: RunbookTable = {
                     "prints the pg_dump command and checks the dump (retention is no backup)",
                 procedure: { notice: "DATABASE TAKEOVER" },
                 tests: [
-                    {
-                        file: "test/adopt/databases.test.ts",
-                        title: "is ready exactly when the data directory and the dump are of the configured major",
-                    },
-                    {
-                        file: "test/adopt/takeover.test.ts",
-                        title: "reports the server on the live claim as blocking",
-                    },
+                    testRef(
+                        "test/adopt/databases.test.ts",
+                        "is ready exactly when the data directory and the dump are of the configured major",
+                    ),
+                    testRef(
+                        "test/adopt/takeover.test.ts",
+                        "reports the server on the live claim as blocking",
+                    ),
                 ],
             },
         },
@@ -982,12 +945,12 @@ export const packitTable: RunbookTable = {
                 objects: [...both("Deployment", "postgres-15"), ...both("Service", "postgres-15")],
                 config: bothSections("postgres.version", "postgres.image", "postgres.previous"),
                 tests: [
-                    { file: UPGRADE_TEST, title: "runs the new server beside the old one" },
-                    {
-                        file: UPGRADE_TEST,
-                        title: "copies the data with a dump/restore Job once the writers have stopped",
-                    },
-                    { file: UPGRADE_TEST, title: "stops the database writers (API, workers, beat)" },
+                    testRef(UPGRADE_TEST, "runs the new server beside the old one"),
+                    testRef(
+                        UPGRADE_TEST,
+                        "copies the data with a dump/restore Job once the writers have stopped",
+                    ),
+                    testRef(UPGRADE_TEST, "stops the database writers (API, workers, beat)"),
                 ],
             },
         },
@@ -1000,8 +963,8 @@ export const packitTable: RunbookTable = {
                 objects: both("Service", "postgres"),
                 config: bothSections("postgres.version", "postgres.previous"),
                 tests: [
-                    { file: UPGRADE_TEST, title: "points the postgres Service at the new one" },
-                    { file: UPGRADE_TEST, title: "keeps the old volume (the adopted claim): never deleted" },
+                    testRef(UPGRADE_TEST, "points the postgres Service at the new one"),
+                    testRef(UPGRADE_TEST, "keeps the old volume (the adopted claim): never deleted"),
                 ],
             },
         },

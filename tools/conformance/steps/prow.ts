@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, RunbookTable, TestRef } from "../step";
+import { KubernetesObjectRef, PerStack, RunbookTable, testRef } from "../step";
 
 /**
  * Runbook 002 (KubeVirt Prow) line by line. Its `ibmcloud-staging` environment is the stage stack and
@@ -131,7 +131,6 @@ const ENVIRONMENTS_TEST = "test/prow/environments.test.ts";
 const CONFIG_TEST = "test/prow/config.test.ts";
 const PURE_TEST = "test/prow/pure.test.ts";
 const RESTART_TEST = "test/prow/restartOnChange.test.ts";
-const t = (file: string, title: string): TestRef => ({ file, title });
 
 const DEPLOY_DOC = "docs/operate/deploy.md#deploying-for-real";
 const E2E_DOC = "docs/develop/e2e.md#end-to-end-test";
@@ -150,8 +149,8 @@ export const prowTable: RunbookTable = {
                 reason: "no committed stack is a throw-away cluster: a stack of your own sets `prow.environment: kubevirtci-testing` and `prow.release` (the e2e's local stack does), then `pulumi up` deploys it into kubernetes-prow / kubernetes-prow-jobs, generating every secret but the GitHub token",
                 procedure: { doc: E2E_DOC },
                 tests: [
-                    t(PURE_TEST, "derives both namespaces and the prefix per environment"),
-                    t(
+                    testRef(PURE_TEST, "derives both namespaces and the prefix per environment"),
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "generates the testing environment's secrets instead of requiring them",
                     ),
@@ -178,9 +177,9 @@ export const prowTable: RunbookTable = {
                     "prow.manageCrd",
                 ],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "prefixes every name and every reference in staging"),
-                    t(ENVIRONMENTS_TEST, "runs staging dry: no GitHub-acting component comments"),
-                    t(CONFIG_TEST, "keeps the ProwJob CRD with production and staging dry"),
+                    testRef(ENVIRONMENTS_TEST, "prefixes every name and every reference in staging"),
+                    testRef(ENVIRONMENTS_TEST, "runs staging dry: no GitHub-acting component comments"),
+                    testRef(CONFIG_TEST, "keeps the ProwJob CRD with production and staging dry"),
                 ],
             },
         },
@@ -198,8 +197,8 @@ export const prowTable: RunbookTable = {
                 ],
                 config: ["prow.environment", "prow.namespace", "prow.jobsNamespace", "prow.manageCrd"],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "has nothing that mentions staging in production"),
-                    t(
+                    testRef(ENVIRONMENTS_TEST, "has nothing that mentions staging in production"),
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "protects the volumes in production only, and never deletes the ProwJob CRD",
                     ),
@@ -250,13 +249,13 @@ export const prowTable: RunbookTable = {
                     "prow.documents.mirror",
                 ],
                 tests: [
-                    t(
+                    testRef(
                         PURE_TEST,
                         "points staging's config at its own namespaces, bucket, URLs and prefixed objects",
                     ),
-                    t(PURE_TEST, "leaves production's documents as the base"),
-                    t(PURE_TEST, "applies the stack's document overrides last"),
-                    t(
+                    testRef(PURE_TEST, "leaves production's documents as the base"),
+                    testRef(PURE_TEST, "applies the stack's document overrides last"),
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "marks the pods that read a Secret or ConfigMap with the checksum of what they mount",
                     ),
@@ -274,20 +273,20 @@ export const prowTable: RunbookTable = {
                 notMade:
                     'the boilerplate\'s unsplash-api/honk.txt (Secret unsplash-api-key) and cat-api/api-key (ConfigMap cat-api-key): hook opens them only at the plugins.yaml goose.key_path or cat.key_path (kubernetes/test-infra@a5b49bc903 prow/plugins/config.go:319,325), which neither this program nor production (kubevirt/project-infra@145ec5a) sets; the boilerplate says honk.txt "can be safely left blank when the unsplash plugin is not used". A stack that still sets `prow-unsplash-api-key` or `prow-cat-api-key` is told to remove it, and the copies running today are left alone',
                 tests: [
-                    t(
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "keeps secrets in Secrets only, marked secret, in the namespaces that read them",
                     ),
-                    t(
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "hands hook no image plugin's API key while no plugins.yaml key_path",
                     ),
-                    t(
+                    testRef(
                         CONFIG_TEST,
                         "tells a stack that still sets hook's image plugin API keys they are no longer used",
                     ),
-                    t(CONFIG_TEST, "requires every secret in staging, each with its own fix"),
-                    t(PURE_TEST, "gives each variable of today's env files its own config secret"),
+                    testRef(CONFIG_TEST, "requires every secret in staging, each with its own fix"),
+                    testRef(PURE_TEST, "gives each variable of today's env files its own config secret"),
                 ],
             },
         },
@@ -299,7 +298,7 @@ export const prowTable: RunbookTable = {
                 by: "manual",
                 reason: "there are no secret files to leave out: each secret is an encrypted `secure:` value set with `pulumi config set --secret`, and a secret written in plain text stops the run",
                 procedure: { doc: "docs/reference/secrets.md#secrets" },
-                tests: [t("test/config/load.test.ts", "rejects a secret stored in plain text")],
+                tests: [testRef("test/config/load.test.ts", "rejects a secret stored in plain text")],
             },
         },
         {
@@ -317,16 +316,16 @@ export const prowTable: RunbookTable = {
                     "prow.jobsNamespace",
                 ],
                 tests: [
-                    t(
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "creates each environment's two namespaces and puts every object in one of them",
                     ),
-                    t(ENVIRONMENTS_TEST, "renders objects the Kubernetes API accepts"),
-                    t(
+                    testRef(ENVIRONMENTS_TEST, "renders objects the Kubernetes API accepts"),
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "resolves every reference to an object that exists in the right namespace",
                     ),
-                    t(ENVIRONMENTS_TEST, "binds every Role to an existing ServiceAccount"),
+                    testRef(ENVIRONMENTS_TEST, "binds every Role to an existing ServiceAccount"),
                 ],
             },
         },
@@ -358,8 +357,8 @@ export const prowTable: RunbookTable = {
                 objects: [...inProw("Deployment", DEPLOYMENTS), ...inProw("CronJob", CRONJOBS)],
                 config: ["prow.components"],
                 tests: [
-                    t(PURE_TEST, "lists every component of systems.md §3 once"),
-                    t(
+                    testRef(PURE_TEST, "lists every component of systems.md §3 once"),
+                    testRef(
                         CONFIG_TEST,
                         "rejects an unknown component in the per-component map, listing the known ones",
                     ),
@@ -380,12 +379,15 @@ export const prowTable: RunbookTable = {
                     "prow.images.pushgatewayProxy",
                 ],
                 tests: [
-                    t(
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "pins every Prow image to the release, and every container has a memory limit",
                     ),
-                    t(PURE_TEST, "pins Prow images to the release and the others to config"),
-                    t(ENVIRONMENTS_TEST, "keeps the selector every kustomize Deployment runs with today"),
+                    testRef(PURE_TEST, "pins Prow images to the release and the others to config"),
+                    testRef(
+                        ENVIRONMENTS_TEST,
+                        "keeps the selector every kustomize Deployment runs with today",
+                    ),
                 ],
             },
         },
@@ -405,9 +407,12 @@ export const prowTable: RunbookTable = {
                     "prow.images.releaseBlocker",
                 ],
                 tests: [
-                    t(PURE_TEST, "pins Prow images to the release and the others to config"),
-                    t(ENVIRONMENTS_TEST, "keeps the selector every kustomize Deployment runs with today"),
-                    t(ENVIRONMENTS_TEST, "points rehearse at the jobs namespace that exists"),
+                    testRef(PURE_TEST, "pins Prow images to the release and the others to config"),
+                    testRef(
+                        ENVIRONMENTS_TEST,
+                        "keeps the selector every kustomize Deployment runs with today",
+                    ),
+                    testRef(ENVIRONMENTS_TEST, "points rehearse at the jobs namespace that exists"),
                 ],
             },
         },
@@ -425,9 +430,9 @@ export const prowTable: RunbookTable = {
                     "prow.documents.mirror",
                 ],
                 tests: [
-                    t(PURE_TEST, "leaves production's documents as the base"),
-                    t(PURE_TEST, "renders the ConfigMaps into the namespaces that read them"),
-                    t(
+                    testRef(PURE_TEST, "leaves production's documents as the base"),
+                    testRef(PURE_TEST, "renders the ConfigMaps into the namespaces that read them"),
+                    testRef(
                         RESTART_TEST,
                         "a change of config.yaml rolls exactly the Deployments that mount ConfigMap config",
                     ),
@@ -450,11 +455,11 @@ export const prowTable: RunbookTable = {
                     "prow.documents.plugins",
                 ],
                 tests: [
-                    t(
+                    testRef(
                         PURE_TEST,
                         "points staging's config at its own namespaces, bucket, URLs and prefixed objects",
                     ),
-                    t(PURE_TEST, "applies the stack's document overrides last"),
+                    testRef(PURE_TEST, "applies the stack's document overrides last"),
                 ],
             },
         },
@@ -483,13 +488,16 @@ export const prowTable: RunbookTable = {
                     "prow.ingress.tls",
                 ],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "runs each environment's replica counts"),
-                    t(ENVIRONMENTS_TEST, "sizes the ghproxy and greenhouse volumes per environment"),
-                    t(
+                    testRef(ENVIRONMENTS_TEST, "runs each environment's replica counts"),
+                    testRef(ENVIRONMENTS_TEST, "sizes the ghproxy and greenhouse volumes per environment"),
+                    testRef(
                         ENVIRONMENTS_TEST,
                         "routes deck, hook and gcsweb on each environment's ingress class, hosts and paths",
                     ),
-                    t(ENVIRONMENTS_TEST, "uses cert-manager's letsencrypt issuer and deck-tls in production"),
+                    testRef(
+                        ENVIRONMENTS_TEST,
+                        "uses cert-manager's letsencrypt issuer and deck-tls in production",
+                    ),
                 ],
             },
         },
@@ -502,9 +510,9 @@ export const prowTable: RunbookTable = {
                 objects: NAMESPACES,
                 config: ["prow.prefix", "prow.namespace", "prow.jobsNamespace"],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "prefixes every name and every reference in staging"),
-                    t(CONFIG_TEST, "rejects a prefixed environment whose namespace lacks the prefix"),
-                    t(PURE_TEST, "derives both namespaces and the prefix per environment"),
+                    testRef(ENVIRONMENTS_TEST, "prefixes every name and every reference in staging"),
+                    testRef(CONFIG_TEST, "rejects a prefixed environment whose namespace lacks the prefix"),
+                    testRef(PURE_TEST, "derives both namespaces and the prefix per environment"),
                 ],
             },
         },
@@ -545,7 +553,7 @@ export const prowTable: RunbookTable = {
                 reason: "only a kubevirtci-testing stack, which no committed stack is, takes a personal token: `pulumi config set --secret prow-oauth-token < oauth` with a token limited to read:user (github.com/settings/tokens); it is never generated, and a missing one stops the run naming the scope",
                 procedure: { doc: "docs/reference/secrets.md#secrets" },
                 tests: [
-                    t(
+                    testRef(
                         CONFIG_TEST,
                         "refuses to generate kubevirtci-testing's GitHub token, naming the scope it needs",
                     ),
@@ -614,8 +622,11 @@ export const prowTable: RunbookTable = {
                     "prow.components.deck.resources.limits.memory",
                 ],
                 tests: [
-                    t(PURE_TEST, "applies config overrides over the defaults, deriving what depends on them"),
-                    t(CONFIG_TEST, "rejects a request above its limit"),
+                    testRef(
+                        PURE_TEST,
+                        "applies config overrides over the defaults, deriving what depends on them",
+                    ),
+                    testRef(CONFIG_TEST, "rejects a request above its limit"),
                 ],
             },
         },

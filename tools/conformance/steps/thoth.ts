@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, TestRef } from "../step";
+import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, testRef } from "../step";
 
 /**
  * Runbook 000 (Thoth-station) line by line. Stage is the station's `stage` environment (one namespace per tier) and
@@ -32,34 +32,34 @@ const WATCHER_TEST = "test/thoth/watcherRestart.test.ts";
 const DGRAPH_TEST = "test/thoth/dgraph.test.ts";
 const NODEPOOL_TEST = "test/thoth/nodepool.test.ts";
 
-const SCHEDULED_BOTS: TestRef = {
-    file: BOTS_TEST,
-    title: "runs every scheduled bot as a non-overlapping CronJob with the source's schedule, image, history and sizing",
-};
-const WEBHOOK_BOTS: TestRef = {
-    file: BOTS_TEST,
-    title: "runs the webhook bots as Deployments with a Service on 8080 and an edge Route",
-};
-const BOT_SECRETS: TestRef = {
-    file: BOTS_TEST,
-    title: "keeps each bot's Secret with the real key names and type, every value marked secret",
-};
-const ONE_SESHETA_SECRET: TestRef = {
-    file: BOTS_TEST,
-    title: "keeps the Sesheta identity in one Secret that every reader of its keys refers to",
-};
-const RETIRED_COPIES: TestRef = {
-    file: "test/thoth/config.test.ts",
-    title: "refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)",
-};
-const TUNNEL_PER_SUBDOMAIN: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "creates one Recreate deployment per subdomain in the ultrahook namespace (prod)",
-};
-const TUNNEL_DESTINATION: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "follows each bot's Route (plus path) and keeps plain URLs as they are",
-};
+const SCHEDULED_BOTS = testRef(
+    BOTS_TEST,
+    "runs every scheduled bot as a non-overlapping CronJob with the source's schedule, image, history and sizing",
+);
+const WEBHOOK_BOTS = testRef(
+    BOTS_TEST,
+    "runs the webhook bots as Deployments with a Service on 8080 and an edge Route",
+);
+const BOT_SECRETS = testRef(
+    BOTS_TEST,
+    "keeps each bot's Secret with the real key names and type, every value marked secret",
+);
+const ONE_SESHETA_SECRET = testRef(
+    BOTS_TEST,
+    "keeps the Sesheta identity in one Secret that every reader of its keys refers to",
+);
+const RETIRED_COPIES = testRef(
+    "test/thoth/config.test.ts",
+    "refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)",
+);
+const TUNNEL_PER_SUBDOMAIN = testRef(
+    ULTRAHOOKS_TEST,
+    "creates one Recreate deployment per subdomain in the ultrahook namespace (prod)",
+);
+const TUNNEL_DESTINATION = testRef(
+    ULTRAHOOKS_TEST,
+    "follows each bot's Route (plus path) and keeps plain URLs as they are",
+);
 
 /** One ultrahook tunnel of the runbook: its Deployment and the Secret of the account it runs as. */
 const tunnelled = (subdomain: string, account: string): ReplacedByObjects => ({
@@ -69,69 +69,63 @@ const tunnelled = (subdomain: string, account: string): ReplacedByObjects => ({
     tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
 });
 
-const TUNNEL_KEYS: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "keeps API keys in Secrets marked secret, never in the deployment",
-};
-const TUNNEL_GOPASS: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "sends the operator to gopass aicoe/thoth/ultrahook for every ultrahook API key",
-};
-const EVERY_OBJECT_ON_ITS_CLUSTER: TestRef = {
-    file: "test/plan/plan.test.ts",
-    title: "gives every Kubernetes object an explicit cluster provider",
-};
-const KUBECONFIG_ASKED: TestRef = {
-    file: "test/config/load.test.ts",
-    title: "asks for every kubeconfig of clusters in use, but not for unused clusters",
-};
-const STAGE_TIERS: TestRef = {
-    file: STATION_TEST,
-    title: "creates the seven tier namespaces, labelled with environment and tier",
-};
-const TEST_LAYOUT: TestRef = {
-    file: STATION_TEST,
-    title: "puts every tier, the ops account and Dgraph into thoth-test-core",
-};
-const OPS_ACCOUNT: TestRef = {
-    file: STATION_TEST,
-    title: "creates thoth-ops in the infra namespace and binds it to admin in every station namespace",
-};
-const SHARED_CONFIG: TestRef = {
-    file: MODULES_TEST,
-    title: "puts the shared ConfigMaps into the five core namespaces, pointing every client at pgbouncer",
-};
-const STATION_SECRETS: TestRef = {
-    file: MODULES_TEST,
-    title: "copies each station Secret from one encrypted value into every namespace that needs it",
-};
-const TEST_HIBERNATED: TestRef = {
-    file: MODULES_TEST,
-    title: "puts everything into thoth-test-core, hibernated: services at 0, database and Argo at 1, jobs suspended",
-};
-const CATALOG_STAGE: TestRef = {
-    file: "test/thoth/catalog.test.ts",
-    title: "stage: the eleven modules in their tiers' namespaces, graph-sync in two tiers, core in all five",
-};
-const CATALOG_TEST: TestRef = {
-    file: "test/thoth/catalog.test.ts",
-    title: "test: every module once in thoth-test-core, where stage's rules would move nothing",
-};
-const WATCHERS_NAMED: TestRef = {
-    file: WATCHER_TEST,
-    title: "restarts what the runbook's deaf-watcher step names: the middletier and backend tiers, nothing else",
-};
-const DGRAPH_TLS: TestRef = {
-    file: DGRAPH_TEST,
-    title: "takes its TLS material from secret config into Secret dgraph-tls",
-};
+const TUNNEL_KEYS = testRef(
+    ULTRAHOOKS_TEST,
+    "keeps API keys in Secrets marked secret, never in the deployment",
+);
+const TUNNEL_GOPASS = testRef(
+    ULTRAHOOKS_TEST,
+    "sends the operator to gopass aicoe/thoth/ultrahook for every ultrahook API key",
+);
+const EVERY_OBJECT_ON_ITS_CLUSTER = testRef(
+    "test/plan/plan.test.ts",
+    "gives every Kubernetes object an explicit cluster provider",
+);
+const KUBECONFIG_ASKED = testRef(
+    "test/config/load.test.ts",
+    "asks for every kubeconfig of clusters in use, but not for unused clusters",
+);
+const STAGE_TIERS = testRef(
+    STATION_TEST,
+    "creates the seven tier namespaces, labelled with environment and tier",
+);
+const TEST_LAYOUT = testRef(STATION_TEST, "puts every tier, the ops account and Dgraph into thoth-test-core");
+const OPS_ACCOUNT = testRef(
+    STATION_TEST,
+    "creates thoth-ops in the infra namespace and binds it to admin in every station namespace",
+);
+const SHARED_CONFIG = testRef(
+    MODULES_TEST,
+    "puts the shared ConfigMaps into the five core namespaces, pointing every client at pgbouncer",
+);
+const STATION_SECRETS = testRef(
+    MODULES_TEST,
+    "copies each station Secret from one encrypted value into every namespace that needs it",
+);
+const TEST_HIBERNATED = testRef(
+    MODULES_TEST,
+    "puts everything into thoth-test-core, hibernated: services at 0, database and Argo at 1, jobs suspended",
+);
+const CATALOG_STAGE = testRef(
+    "test/thoth/catalog.test.ts",
+    "stage: the eleven modules in their tiers' namespaces, graph-sync in two tiers, core in all five",
+);
+const CATALOG_TEST = testRef(
+    "test/thoth/catalog.test.ts",
+    "test: every module once in thoth-test-core, where stage's rules would move nothing",
+);
+const WATCHERS_NAMED = testRef(
+    WATCHER_TEST,
+    "restarts what the runbook's deaf-watcher step names: the middletier and backend tiers, nothing else",
+);
+const DGRAPH_TLS = testRef(DGRAPH_TEST, "takes its TLS material from secret config into Secret dgraph-tls");
 
 const SECRETS_DOC = "docs/reference/secrets.md#secrets";
 const OWNERSHIP_DOC = "docs/reference/ownership.md#ownership-what-a-stack-may-write-on-a-cluster";
-const WITHIN_GRANTS: TestRef = {
-    file: "test/plan/boundaries.test.ts",
-    title: "creates nothing outside its clusters' grants to each system (namespaces, hosts, cluster-scoped)",
-};
+const WITHIN_GRANTS = testRef(
+    "test/plan/boundaries.test.ts",
+    "creates nothing outside its clusters' grants to each system (namespaces, hosts, cluster-scoped)",
+);
 
 const SESHETA_KEYS = [
     "thoth-sesheta-ssh-privatekey",
@@ -161,9 +155,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: BOTS }],
                 config: ["thoth.bots.namespace", "thoth.bots.createNamespace"],
-                tests: [
-                    { file: BOTS_TEST, title: "runs the bots in the stage namespace only, never in prod's" },
-                ],
+                tests: [testRef(BOTS_TEST, "runs the bots in the stage namespace only, never in prod's")],
             },
         },
         {
@@ -200,9 +192,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [bot("Secret", "nepthys-secret")],
                 config: SESHETA_KEYS,
-                tests: [
-                    { file: BOTS_TEST, title: "gives Nepthys Kebechet's SSH identity, not a key of its own" },
-                ],
+                tests: [testRef(BOTS_TEST, "gives Nepthys Kebechet's SSH identity, not a key of its own")],
             },
         },
         {
@@ -239,10 +229,10 @@ export const thothTable: RunbookTable = {
                     "thoth.bots.sesheta-approver.enabled",
                 ],
                 tests: [
-                    {
-                        file: BOTS_TEST,
-                        title: "switches one bot off: its objects and its secrets go, the others stay",
-                    },
+                    testRef(
+                        BOTS_TEST,
+                        "switches one bot off: its objects and its secrets go, the others stay",
+                    ),
                 ],
             },
         },
@@ -260,10 +250,10 @@ export const thothTable: RunbookTable = {
                 ],
                 tests: [
                     ONE_SESHETA_SECRET,
-                    {
-                        file: ULTRAHOOKS_TEST,
-                        title: "sends the operator to the gopass paths of Sesheta's SSH key and chat bot credentials",
-                    },
+                    testRef(
+                        ULTRAHOOKS_TEST,
+                        "sends the operator to the gopass paths of Sesheta's SSH key and chat bot credentials",
+                    ),
                 ],
             },
         },
@@ -304,10 +294,10 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ type: "runbooks:thoth:SeshetaFamily", name: "thoth-bots-sesheta-family" }],
                 tests: [
-                    {
-                        file: "test/thoth/botFamilies.test.ts",
-                        title: "moves the bot objects under the four family components",
-                    },
+                    testRef(
+                        "test/thoth/botFamilies.test.ts",
+                        "moves the bot objects under the four family components",
+                    ),
                 ],
             },
         },
@@ -331,10 +321,10 @@ export const thothTable: RunbookTable = {
                 objects: [bot("ConfigMap", "sesheta-bot")],
                 config: ["thoth.bots.seshetaConfig"],
                 tests: [
-                    {
-                        file: BOTS_TEST,
-                        title: "keeps ConfigMaps plain, with the real keys, and no secret value anywhere outside Secrets",
-                    },
+                    testRef(
+                        BOTS_TEST,
+                        "keeps ConfigMaps plain, with the real keys, and no secret value anywhere outside Secrets",
+                    ),
                 ],
             },
         },
@@ -346,9 +336,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [bot("ConfigMap", "sesheta-configmap"), bot("CronJob", "sesheta-scrum")],
                 config: ["thoth.bots.sesheta-scrum.space", "thoth.bots.sesheta-scrum.url"],
-                tests: [
-                    { file: BOTS_TEST, title: "wires each bot's env to the right Secret and ConfigMap keys" },
-                ],
+                tests: [testRef(BOTS_TEST, "wires each bot's env to the right Secret and ConfigMap keys")],
             },
         },
         {
@@ -359,9 +347,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: BOTS }],
                 config: ["thoth.bots.namespace"],
-                tests: [
-                    { file: BOTS_TEST, title: "runs the bots in the stage namespace only, never in prod's" },
-                ],
+                tests: [testRef(BOTS_TEST, "runs the bots in the stage namespace only, never in prod's")],
             },
         },
         {
@@ -420,10 +406,10 @@ export const thothTable: RunbookTable = {
                 ],
                 tests: [
                     BOT_SECRETS,
-                    {
-                        file: "test/thoth/config.test.ts",
-                        title: "needs Kafka bootstrap servers when webhook2kafka or normalizers run",
-                    },
+                    testRef(
+                        "test/thoth/config.test.ts",
+                        "needs Kafka bootstrap servers when webhook2kafka or normalizers run",
+                    ),
                 ],
             },
         },
@@ -442,11 +428,11 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.bots.webhook2kafka.image", "thoth.bots.normalizers.image"],
                 tests: [
-                    { file: BOTS_TEST, title: "runs normalizers as a worker without Service or Route" },
-                    {
-                        file: BOTS_TEST,
-                        title: "keeps the scheduled bots suspended and the Kafka writers off, so stage never acts behind prod's back",
-                    },
+                    testRef(BOTS_TEST, "runs normalizers as a worker without Service or Route"),
+                    testRef(
+                        BOTS_TEST,
+                        "keeps the scheduled bots suspended and the Kafka writers off, so stage never acts behind prod's back",
+                    ),
                 ],
             },
         },
@@ -460,10 +446,10 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:Regidores", name: "thoth-bots-regidores" }],
                 config: ["thoth.bots.namespace"],
                 tests: [
-                    {
-                        file: "test/thoth/botFamilies.test.ts",
-                        title: "moves the bot objects under the four family components (stage without cyborg-regidores, prod with)",
-                    },
+                    testRef(
+                        "test/thoth/botFamilies.test.ts",
+                        "moves the bot objects under the four family components (stage without cyborg-regidores, prod with)",
+                    ),
                 ],
             },
         },
@@ -476,10 +462,10 @@ export const thothTable: RunbookTable = {
                 objects: [tunnel("webhooks")],
                 config: ["thoth.ultrahooks.namespace", "thoth.ultrahooks.createNamespace"],
                 tests: [
-                    {
-                        file: ULTRAHOOKS_TEST,
-                        title: "does not create the prod namespace it does not own, but creates stage's",
-                    },
+                    testRef(
+                        ULTRAHOOKS_TEST,
+                        "does not create the prod namespace it does not own, but creates stage's",
+                    ),
                 ],
             },
         },
@@ -563,10 +549,10 @@ export const thothTable: RunbookTable = {
                 config: TUNNEL_API_KEYS,
                 tests: [
                     TUNNEL_KEYS,
-                    {
-                        file: "test/thoth/restartOnChange.test.ts",
-                        title: "a new ultrahook API key rolls the tunnels of that account only",
-                    },
+                    testRef(
+                        "test/thoth/restartOnChange.test.ts",
+                        "a new ultrahook API key rolls the tunnels of that account only",
+                    ),
                 ],
             },
         },
@@ -590,10 +576,10 @@ export const thothTable: RunbookTable = {
                 reason: "New credentials are made at GitHub, Google Chat and ultrahook.com, outside any cluster; the new value is set once with `pulumi config set --secret` (the Secrets table names each key) and the next `pulumi up` rolls exactly the pods that read it.",
                 procedure: { doc: SECRETS_DOC },
                 tests: [
-                    {
-                        file: "test/thoth/restartOnChange.test.ts",
-                        title: "a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else",
-                    },
+                    testRef(
+                        "test/thoth/restartOnChange.test.ts",
+                        "a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else",
+                    ),
                 ],
             },
         },
@@ -663,8 +649,8 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.environment"],
                 tests: [
-                    { file: STATION_TEST, title: "gives stage one namespace per tier" },
-                    { file: STATION_TEST, title: "puts every tier of test into thoth-test-core" },
+                    testRef(STATION_TEST, "gives stage one namespace per tier"),
+                    testRef(STATION_TEST, "puts every tier of test into thoth-test-core"),
                 ],
             },
         },
@@ -699,7 +685,7 @@ export const thothTable: RunbookTable = {
                 config: ["thoth.station.environment"],
                 tests: [
                     TEST_LAYOUT,
-                    { file: STATION_TEST, title: "runs the long-lived test environment, protected" },
+                    testRef(STATION_TEST, "runs the long-lived test environment, protected"),
                 ],
             },
         },
@@ -723,7 +709,7 @@ export const thothTable: RunbookTable = {
                     { kind: "Deployment", namespace: FRONTEND, name: "management-api" },
                 ],
                 config: ["thoth.station.modules.images"],
-                tests: [{ file: MODULES_TEST, title: "marks every unconfirmed Thoth image tag of Pulumi." }],
+                tests: [testRef(MODULES_TEST, "marks every unconfirmed Thoth image tag of Pulumi.")],
             },
         },
         {
@@ -735,7 +721,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-backend-stage" }],
                 config: ["thoth.station.environment"],
-                tests: [{ file: STATION_TEST, title: "gives stage one namespace per tier" }],
+                tests: [testRef(STATION_TEST, "gives stage one namespace per tier")],
             },
         },
         {
@@ -785,10 +771,10 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.modules", "thoth.station.modules.catalog"],
                 tests: [
-                    {
-                        file: MODULES_TEST,
-                        title: "exposes user-api publicly at stage.thoth-station.ninja and management-api at its host, from frontend; not amun-api",
-                    },
+                    testRef(
+                        MODULES_TEST,
+                        "exposes user-api publicly at stage.thoth-station.ninja and management-api at its host, from frontend; not amun-api",
+                    ),
                     CATALOG_STAGE,
                 ],
             },
@@ -803,10 +789,10 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:StationVerify", name: "thoth-station-modules-verify" }],
                 config: ["thoth.station.modules.verify"],
                 tests: [
-                    {
-                        file: "test/thoth/verify.test.ts",
-                        title: "checks user-api and management-api through their Services, one Job each in the API's namespace",
-                    },
+                    testRef(
+                        "test/thoth/verify.test.ts",
+                        "checks user-api and management-api through their Services, one Job each in the API's namespace",
+                    ),
                 ],
             },
         },
@@ -819,7 +805,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-test-core" }],
                 config: ["thoth.station.environment"],
-                tests: [{ file: STATION_TEST, title: "puts every tier of test into thoth-test-core" }],
+                tests: [testRef(STATION_TEST, "puts every tier of test into thoth-test-core")],
             },
         },
         {
@@ -843,10 +829,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "ConfigMap", namespace: "thoth-test-core", name: "thoth" }],
                 config: ["thoth.station.environment"],
-                tests: [
-                    TEST_LAYOUT,
-                    { file: MODULES_TEST, title: "creates each shared ConfigMap and Secret once" },
-                ],
+                tests: [TEST_LAYOUT, testRef(MODULES_TEST, "creates each shared ConfigMap and Secret once")],
             },
         },
         {
@@ -863,7 +846,7 @@ export const thothTable: RunbookTable = {
                     { kind: "Secret", namespace: INFRA, name: "thoth" },
                 ],
                 config: ["thoth.station.opsServiceAccount", "thoth.station.modules.shared"],
-                tests: [TEST_LAYOUT, { file: MODULES_TEST, title: "asks for each station secret key once" }],
+                tests: [TEST_LAYOUT, testRef(MODULES_TEST, "asks for each station secret key once")],
             },
         },
         {
@@ -912,10 +895,10 @@ export const thothTable: RunbookTable = {
                     { kind: "Secret", namespace: "thoth-test-core", name: "thoth-ops-token" },
                 ],
                 tests: [
-                    {
-                        file: STATION_TEST,
-                        title: "exports the ops token only as a secret, with the namespace mapping in plain text",
-                    },
+                    testRef(
+                        STATION_TEST,
+                        "exports the ops token only as a secret, with the namespace mapping in plain text",
+                    ),
                 ],
             },
         },
@@ -928,14 +911,14 @@ export const thothTable: RunbookTable = {
                 objects: [{ kind: "CronJob", namespace: BACKEND, name: "watcher-restart" }],
                 config: ["thoth.station.watcherRestart.schedule", "thoth.station.watcherRestart.targets"],
                 tests: [
-                    {
-                        file: WATCHER_TEST,
-                        title: "runs one CronJob per namespace with that service account, on the configured schedule",
-                    },
-                    {
-                        file: WATCHER_TEST,
-                        title: "takes interval and which watchers from config, in the test layout too",
-                    },
+                    testRef(
+                        WATCHER_TEST,
+                        "runs one CronJob per namespace with that service account, on the configured schedule",
+                    ),
+                    testRef(
+                        WATCHER_TEST,
+                        "takes interval and which watchers from config, in the test layout too",
+                    ),
                 ],
             },
         },
@@ -972,14 +955,14 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.watcherRestart"],
                 tests: [
-                    {
-                        file: WATCHER_TEST,
-                        title: "allows each job only get and patch on exactly its named Deployments, in their own namespace",
-                    },
-                    {
-                        file: WATCHER_TEST,
-                        title: "patches the restartedAt annotation of every target, keeps going past a failure and then fails",
-                    },
+                    testRef(
+                        WATCHER_TEST,
+                        "allows each job only get and patch on exactly its named Deployments, in their own namespace",
+                    ),
+                    testRef(
+                        WATCHER_TEST,
+                        "patches the restartedAt annotation of every target, keeps going past a failure and then fails",
+                    ),
                 ],
             },
         },
@@ -1011,10 +994,10 @@ export const thothTable: RunbookTable = {
                 config: ["thoth.station.watcherRestart.targets"],
                 tests: [
                     WATCHERS_NAMED,
-                    {
-                        file: WATCHER_TEST,
-                        title: "every event-based Deployment runbook 000 names has a successor in every station layout",
-                    },
+                    testRef(
+                        WATCHER_TEST,
+                        "every event-based Deployment runbook 000 names has a successor in every station layout",
+                    ),
                 ],
             },
         },
@@ -1029,8 +1012,8 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.dgraph.enabled", "thoth.station.dgraph.layout"],
                 tests: [
-                    { file: DGRAPH_TEST, title: "runs zero and alpha as StatefulSets of three" },
-                    { file: DGRAPH_TEST, title: "runs zero and alpha side by side in one pod on one volume" },
+                    testRef(DGRAPH_TEST, "runs zero and alpha as StatefulSets of three"),
+                    testRef(DGRAPH_TEST, "runs zero and alpha side by side in one pod on one volume"),
                 ],
             },
         },
@@ -1052,14 +1035,14 @@ export const thothTable: RunbookTable = {
                     "thoth.station.dgraph.storageClassName",
                 ],
                 tests: [
-                    {
-                        file: DGRAPH_TEST,
-                        title: "has headless services for peer discovery and ClusterIP public services",
-                    },
-                    {
-                        file: DGRAPH_TEST,
-                        title: "routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port",
-                    },
+                    testRef(
+                        DGRAPH_TEST,
+                        "has headless services for peer discovery and ClusterIP public services",
+                    ),
+                    testRef(
+                        DGRAPH_TEST,
+                        "routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port",
+                    ),
                 ],
             },
         },
@@ -1083,10 +1066,10 @@ export const thothTable: RunbookTable = {
                 reason: "Certificates are made by a person with the dgraph CLI for the Routes' hostnames; the five files then go into the thoth-dgraph-tls-* secrets with `pulumi config set --secret`, and `pulumi up` rolls Dgraph.",
                 procedure: { doc: SECRETS_DOC },
                 tests: [
-                    {
-                        file: "test/thoth/restartOnChange.test.ts",
-                        title: "a new Dgraph certificate rolls Dgraph only",
-                    },
+                    testRef(
+                        "test/thoth/restartOnChange.test.ts",
+                        "a new Dgraph certificate rolls Dgraph only",
+                    ),
                 ],
             },
         },
@@ -1108,10 +1091,10 @@ export const thothTable: RunbookTable = {
                     "thoth.nodepool.clusterRole",
                 ],
                 tests: [
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "creates the nodepool service account with edit in its namespace, and its token",
-                    },
+                    testRef(
+                        NODEPOOL_TEST,
+                        "creates the nodepool service account with edit in its namespace, and its token",
+                    ),
                 ],
             },
         },
@@ -1125,10 +1108,10 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
                 config: ["thoth.nodepool.labels", "thoth.apiServer"],
                 tests: [
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "exports the provider YAML in plain text and the token as a secret",
-                    },
+                    testRef(
+                        NODEPOOL_TEST,
+                        "exports the provider YAML in plain text and the token as a secret",
+                    ),
                 ],
             },
         },
@@ -1142,14 +1125,14 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
                 config: ["thoth.nodepool.labels", "thoth.nodepool.provider", "thoth.apiServer"],
                 tests: [
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "lists every label with min-ready and one openshiftpods provider whose pool is the namespace",
-                    },
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "names the context as `oc login` does for the service account on the section's API server",
-                    },
+                    testRef(
+                        NODEPOOL_TEST,
+                        "lists every label with min-ready and one openshiftpods provider whose pool is the namespace",
+                    ),
+                    testRef(
+                        NODEPOOL_TEST,
+                        "names the context as `oc login` does for the service account on the section's API server",
+                    ),
                 ],
             },
         },
