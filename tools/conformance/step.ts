@@ -39,6 +39,12 @@ export interface TestRef {
 /** A {@link TestRef}: every table names its guarding tests this one way, file first. */
 export const testRef = (file: string, title: string): TestRef => ({ file, title });
 
+/** The {@link testRef} of one system's test folder, by the file's stem: `test/<dir>/<stem>.test.ts`. */
+export const testsIn =
+    (dir: string) =>
+    (stem: string, title: string): TestRef =>
+        testRef(`test/${dir}/${stem}.test.ts`, title);
+
 /**
  * Where an operator reads the manual procedure of a step the program does not do: a docs page with its heading
  * (`docs/operate/first-deploy.md#restore-a-backup`), or a notice the program prints (its text's start).

@@ -1,4 +1,4 @@
-import { ResourceRef, RunbookTable, TestRef, testRef } from "../step";
+import { ResourceRef, RunbookTable, testRef, testsIn } from "../step";
 
 // Runbook 004 (callysto/infrastructure PROCESSES.md). Stage is its development environment (zone callysto.space,
 // hosts hub-dev, hub (sharder), ssp, stats, all provisioned by Ansible); prod is its production hub hub.callysto.ca,
@@ -31,8 +31,7 @@ const stageProvisioning = ["hub-dev", "hub", "ssp", "stats"].map((h) =>
 /** The Ansible run of stage's one JupyterHub (role hub): what hub variables and the announcement reach. */
 const stageHubProvisioning = command("callysto-provisioning-hub-dev");
 
-/** A test of test/callysto/, by the file's stem. */
-const test = (file: string, title: string): TestRef => testRef(`test/callysto/${file}.test.ts`, title);
+const test = testsIn("callysto");
 const T = {
     provisioningRuns: test("provisioning", "checks out the pinned version and runs the playbooks in order"),
     provisioningPerHost: test("provisioning", "runs init and the role's playbook on each host alone"),

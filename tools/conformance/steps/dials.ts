@@ -1,10 +1,11 @@
-import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, testRef } from "../step";
+import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, testsIn } from "../step";
 
 /**
  * Runbook 003 (CMS DIALS) line by line. The runbook describes production (`cms-dials-prod`); the stage stack runs
  * the same objects in `cms-dials-stage`, so every object is proved on both.
  */
 
+const test = testsIn("dials");
 const NS: PerStack<string> = { stage: "cms-dials-stage", prod: "cms-dials-prod" };
 const obj = (kind: string, name: string): KubernetesObjectRef => ({ kind, namespace: NS, name });
 const deployments = (...names: string[]): KubernetesObjectRef[] => names.map((n) => obj("Deployment", n));
@@ -13,33 +14,29 @@ const WORKSPACES = ["csc", "ecal", "hcal", "jetmet", "tracker"];
 const WORKERS = WORKSPACES.flatMap((ws) => [`${ws}-bulk`, `${ws}-indexer`, `${ws}-priority`]);
 const IMAGE_STREAMS = ["etl", "backend", "frontend"].map((n) => obj("ImageStream", n));
 
-const STACK_TEST = "test/dials/stack.test.ts";
-const EXACT_DEPLOYMENTS = testRef(STACK_TEST, "creates exactly the source's Deployments in cms-dials-prod");
-const PINNED_STREAMS = testRef(STACK_TEST, "imports the four images into pinned image streams");
-const RELEASE_CONFIRMED = testRef(
-    "test/dials/migration.test.ts",
+const EXACT_DEPLOYMENTS = test("stack", "creates exactly the source's Deployments in cms-dials-prod");
+const PINNED_STREAMS = test("stack", "imports the four images into pinned image streams");
+const RELEASE_CONFIRMED = test(
+    "migration",
     "runs no migration on either committed stack, and tells stage how to confirm the release",
 );
-const SECRETS_MARKED = testRef(
-    STACK_TEST,
+const SECRETS_MARKED = test(
+    "stack",
     "keeps every secret out of ConfigMaps and plain env, and marks the Secrets secret",
 );
-const EOS_MOUNT = testRef(
-    STACK_TEST,
+const EOS_MOUNT = test(
+    "stack",
     "mounts EOS read-only with the credentials annotation in every ETL pod, with the ETL env",
 );
-const GRACEFUL_WORKERS = testRef(
-    STACK_TEST,
+const GRACEFUL_WORKERS = test(
+    "stack",
     "gives every worker the graceful-shutdown settings: drain hook, long grace period, surge-first rollout",
 );
-const ON_THE_PAAS = testRef(
-    STACK_TEST,
+const ON_THE_PAAS = test(
+    "stack",
     "uses the cern-paas provider for every Kubernetes object and creates no namespace on the PaaS",
 );
-const SECRET_ASKED = testRef(
-    "test/dials/config.test.ts",
-    "lets a cross-field problem and a missing secret be reported together",
-);
+const SECRET_ASKED = test("config", "lets a cross-field problem and a missing secret be reported together");
 
 const SECRETS_DOC = "docs/reference/secrets.md#secrets";
 const PORTAL_DOC = "docs/systems/dials-notes.md#cern-application-portal--keycloak-checklist";
@@ -91,8 +88,8 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.cluster", "dials.databaseServer", ...IMAGE_KEYS],
                 tests: [
                     ON_THE_PAAS,
-                    testRef(
-                        "test/dials/databaseServer.test.ts",
+                    test(
+                        "databaseServer",
                         "the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks",
                     ),
                 ],
@@ -184,10 +181,7 @@ export const dialsTable: RunbookTable = {
                 reason: `${PORTAL}The roles must match the e-groups of dials.workspaces[*].egroup, which the program writes into DJANGO_WORKSPACES.`,
                 procedure: { doc: PORTAL_DOC },
                 tests: [
-                    testRef(
-                        "test/dials/settings.test.ts",
-                        "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order",
-                    ),
+                    test("settings", "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order"),
                 ],
             },
         },
@@ -251,7 +245,7 @@ export const dialsTable: RunbookTable = {
                 config: [...BACKEND_SECRET_KEYS, ...ETL_SECRET_KEYS, ...EOS_KEYS, ...REDIS_KEYS],
                 tests: [
                     SECRETS_MARKED,
-                    testRef(STACK_TEST, "uses Redis passwords from secret config instead of generating them"),
+                    test("stack", "uses Redis passwords from secret config instead of generating them"),
                 ],
             },
         },
@@ -308,8 +302,8 @@ export const dialsTable: RunbookTable = {
                 ],
                 config: ["dials.etl.brokerStorage", "dials.images.redis", ...REDIS_KEYS],
                 tests: [
-                    testRef(
-                        STACK_TEST,
+                    test(
+                        "stack",
                         "runs both Redis instances with the source's probes; only the broker keeps data, protected in prod",
                     ),
                 ],
@@ -333,9 +327,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "objects",
                 objects: [{ type: "runbooks:dials:Dials", name: "dials" }],
-                tests: [
-                    testRef("test/dials/migration.test.ts", "each object a pod names exists and comes first"),
-                ],
+                tests: [test("migration", "each object a pod names exists and comes first")],
             },
         },
         {
@@ -372,7 +364,7 @@ export const dialsTable: RunbookTable = {
                     obj("ConfigMap", "backend-nginx-conf"),
                 ],
                 config: ["dials.workspaces", "dials.defaultWorkspace", "dials.web", "dials.etl.env"],
-                tests: [testRef(STACK_TEST, "builds the backend and ETL ConfigMaps from the typed config")],
+                tests: [test("stack", "builds the backend and ETL ConfigMaps from the typed config")],
             },
         },
         {
@@ -383,7 +375,7 @@ export const dialsTable: RunbookTable = {
                 by: "objects",
                 objects: deployments("redis-etl-broker", "common-redbeat", "flower"),
                 config: ["dials.etl.commonIndexer"],
-                tests: [testRef(STACK_TEST, "runs the scheduler and flower with the source's commands")],
+                tests: [test("stack", "runs the scheduler and flower with the source's commands")],
             },
         },
         {
@@ -396,8 +388,8 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.workspaces", "dials.etl.extraQueues"],
                 tests: [
                     EXACT_DEPLOYMENTS,
-                    testRef(
-                        STACK_TEST,
+                    test(
+                        "stack",
                         "runs every worker with its own queue and node name, the task limit and the source's memory",
                     ),
                 ],
@@ -412,8 +404,8 @@ export const dialsTable: RunbookTable = {
                 objects: deployments("backend", "frontend", "redis-web-cache"),
                 config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.images.nginx"],
                 tests: [
-                    testRef(
-                        STACK_TEST,
+                    test(
+                        "stack",
                         "runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts",
                     ),
                 ],
@@ -428,9 +420,7 @@ export const dialsTable: RunbookTable = {
                 objects: ["backend-nginx", "frontend", "redis-web-cache", "redis-etl-broker"].map((n) =>
                     obj("Service", n),
                 ),
-                tests: [
-                    testRef("test/dials/migration.test.ts", "each object a pod names exists and comes first"),
-                ],
+                tests: [test("migration", "each object a pod names exists and comes first")],
             },
         },
         {
@@ -442,8 +432,8 @@ export const dialsTable: RunbookTable = {
                 objects: [obj("Route", "dials-backend"), obj("Route", "dials-frontend")],
                 config: ["dials.web.apiHost", "dials.web.frontendHost", "dials.web.routeTimeout"],
                 tests: [
-                    testRef(
-                        STACK_TEST,
+                    test(
+                        "stack",
                         "exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout",
                     ),
                 ],
@@ -511,8 +501,8 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.workspaces"],
                 tests: [
                     EXACT_DEPLOYMENTS,
-                    testRef(
-                        "test/dials/workers.test.ts",
+                    test(
+                        "workers",
                         "turns the prod workspace list into exactly the running system's workers (runbook 003)",
                     ),
                 ],
@@ -527,10 +517,7 @@ export const dialsTable: RunbookTable = {
                 objects: deployments("frontend", "backend"),
                 config: ["dials.images.tag"],
                 tests: [
-                    testRef(
-                        "test/dials/restartOnChange.test.ts",
-                        "a change of dials-backend-configmap rolls only the backend",
-                    ),
+                    test("restartOnChange", "a change of dials-backend-configmap rolls only the backend"),
                 ],
             },
         },
@@ -544,8 +531,8 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.etl.terminationGracePeriodSeconds", "dials.etl.taskTimeLimitSeconds"],
                 tests: [
                     GRACEFUL_WORKERS,
-                    testRef(
-                        "test/dials/workers.test.ts",
+                    test(
+                        "workers",
                         "derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect",
                     ),
                 ],

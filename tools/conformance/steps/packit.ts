@@ -6,6 +6,7 @@ import {
     RunbookTable,
     TestRef,
     testRef,
+    testsIn,
 } from "../step";
 
 /**
@@ -13,6 +14,7 @@ import {
  * Packit's namespaces and of Stream's, so one table under system "packit" covers both sections.
  */
 
+const test = testsIn("packit");
 const PACKIT: PerStack<string> = { stage: "packit-stg", prod: "packit-prod" };
 const STREAM: PerStack<string> = { stage: "stream-stg", prod: "stream-prod" };
 const PACKIT_SANDBOX: PerStack<string> = { stage: "packit-stg-sandbox", prod: "packit-prod-sandbox" };
@@ -66,23 +68,12 @@ const GENERAL_STEPS: Procedure = { doc: "docs/reference/configuration.md#general
 const SECRETS: Procedure = { doc: "docs/reference/secrets.md#secrets" };
 const LOCAL_STACK: Procedure = { doc: "docs/develop/e2e.md#end-to-end-test" };
 
-const STACKS_TEST = "test/packit/stacks.test.ts";
-const IMPORT_TEST = "test/packit/imageImport.test.ts";
-const ROLL_TEST = "test/packit/restartOnChange.test.ts";
-const UPGRADE_TEST = "test/packit/upgrade.test.ts";
-
-const STAGE_IMAGES = testRef(
-    STACKS_TEST,
-    "follows :stg images: scheduled ImageStream tags plus the hourly import",
-);
-const PROD_WINDOW = testRef(STACKS_TEST, "imports :prod images only in the Tuesday 02:00 window");
-const PINNED_ROLLBACK = testRef(STACKS_TEST, "moves a pinned production image only by config: a rollback");
-const CERT_ROLL = testRef(ROLL_TEST, "new certificates in packit-secrets roll the API, the dashboard");
-const CERT_MISSING = testRef(
-    "test/packit/config.test.ts",
-    "reports a missing certificate secret with the command",
-);
-const SECRET_KEYING = testRef("test/packit/layout.test.ts", "keys secrets <section>-<secret>-<key>");
+const STAGE_IMAGES = test("stacks", "follows :stg images: scheduled ImageStream tags plus the hourly import");
+const PROD_WINDOW = test("stacks", "imports :prod images only in the Tuesday 02:00 window");
+const PINNED_ROLLBACK = test("stacks", "moves a pinned production image only by config: a rollback");
+const CERT_ROLL = test("restartOnChange", "new certificates in packit-secrets roll the API, the dashboard");
+const CERT_MISSING = test("config", "reports a missing certificate secret with the command");
+const SECRET_KEYING = test("layout", "keys secrets <section>-<secret>-<key>");
 
 const CERT_STORED = [CERT_MISSING, SECRET_KEYING];
 
@@ -136,10 +127,7 @@ export const packitTable: RunbookTable = {
                         "test/config/passes/secrets.test.ts",
                         "wants an enabled system's secrets and its cluster's kubeconfig",
                     ),
-                    testRef(
-                        "test/packit/security.test.ts",
-                        "never shows a secret config value outside secret",
-                    ),
+                    test("security", "never shows a secret config value outside secret"),
                 ],
             },
         },
@@ -162,8 +150,8 @@ export const packitTable: RunbookTable = {
                 ],
                 tests: [
                     testRef("test/config/checks.test.ts", "has every section and passes the guard"),
-                    testRef("test/packit/layout.test.ts", "names namespaces <service>-<deployment>"),
-                    testRef("test/packit/config.test.ts", "rejects unknown settings such as a mistyped"),
+                    test("layout", "names namespaces <service>-<deployment>"),
+                    test("config", "rejects unknown settings such as a mistyped"),
                 ],
             },
         },
@@ -192,11 +180,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.enabled", "stream.enabled"],
                 tests: [
-                    testRef(STACKS_TEST, "keeps packit and stream in their own namespaces"),
-                    testRef(
-                        "test/packit/order.test.ts",
-                        "creates every namespaced object only after its Namespace",
-                    ),
+                    test("stacks", "keeps packit and stream in their own namespaces"),
+                    test("order", "creates every namespaced object only after its Namespace"),
                 ],
             },
         },
@@ -213,7 +198,7 @@ export const packitTable: RunbookTable = {
                     obj("ImageStream", PACKIT, "packit-service-centosmsg"),
                 ],
                 config: bothSections("images.registry", "images.repositories", "components"),
-                tests: [testRef("test/packit/layout.test.ts", "runs only the images of enabled components")],
+                tests: [test("layout", "runs only the images of enabled components")],
             },
         },
         {
@@ -230,10 +215,7 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("sandbox.namespace"),
                 tests: [
-                    testRef(
-                        "test/packit/security.test.ts",
-                        "grants the workers' default service account exactly ClusterRole edit",
-                    ),
+                    test("security", "grants the workers' default service account exactly ClusterRole edit"),
                 ],
             },
         },
@@ -304,11 +286,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("images.updates", "images.cli"),
                 tests: [
-                    testRef(
-                        IMPORT_TEST,
-                        "gives each import its own account allowed only to read its streams",
-                    ),
-                    testRef(IMPORT_TEST, "imports each stream's own tag, one `oc import-image` per stream"),
+                    test("imageImport", "gives each import its own account allowed only to read its streams"),
+                    test("imageImport", "imports each stream's own tag, one `oc import-image` per stream"),
                 ],
             },
         },
@@ -325,8 +304,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("images.updates"),
                 tests: [
-                    testRef(
-                        IMPORT_TEST,
+                    test(
+                        "imageImport",
                         "runs one hourly import in exactly the namespaces with scheduled tags",
                     ),
                 ],
@@ -362,10 +341,7 @@ export const packitTable: RunbookTable = {
                     obj("StatefulSet", STREAM, ALL_WORKERS),
                 ],
                 tests: [
-                    testRef(
-                        STACKS_TEST,
-                        "lets OpenShift own the images of Packit's Deployments through image",
-                    ),
+                    test("stacks", "lets OpenShift own the images of Packit's Deployments through image"),
                 ],
             },
         },
@@ -415,7 +391,7 @@ export const packitTable: RunbookTable = {
                     "which parts to deploy is chosen on the command line, not in the stack: `pulumi up --target " +
                     "'**::packit-redis*'` (every object has a stable `<service>-<part>` name)",
                 procedure: GENERAL_STEPS,
-                tests: [testRef("test/packit/handles.test.ts", "makes every object its pods read")],
+                tests: [test("handles", "makes every object its pods read")],
             },
         },
         {
@@ -581,7 +557,7 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.updates"],
                 tests: [
-                    testRef(IMPORT_TEST, "imports each stream's own tag, one `oc import-image` per stream"),
+                    test("imageImport", "imports each stream's own tag, one `oc import-image` per stream"),
                 ],
             },
         },
@@ -598,8 +574,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.updates", "packit.images.pins.packit-worker"],
                 tests: [
-                    testRef(
-                        IMPORT_TEST,
+                    test(
+                        "imageImport",
                         "runs one hourly import in exactly the namespaces with scheduled tags",
                     ),
                     STAGE_IMAGES,
@@ -655,8 +631,8 @@ export const packitTable: RunbookTable = {
                     ...bothKeys("packit-secrets-fullchain-pem"),
                 ],
                 tests: [
-                    testRef("test/packit/config.test.ts", "reports a public host no certificate covers"),
-                    testRef("test/packit/layout.test.ts", "matches wildcard certificates one label deep"),
+                    test("config", "reports a public host no certificate covers"),
+                    test("layout", "matches wildcard certificates one label deep"),
                 ],
             },
         },
@@ -800,8 +776,8 @@ export const packitTable: RunbookTable = {
                     "certificate the next up serves and for the one each public host serves today",
                 procedure: { notice: "CERTIFICATE packit" },
                 tests: [
-                    testRef(
-                        "test/packit/takeover.test.ts",
+                    test(
+                        "takeover",
                         "the notices say the takeover needs a dump and the version check, and how to inspect",
                     ),
                 ],
@@ -833,15 +809,9 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.workers.repositoryCache", "packit.workers.split"],
                 tests: [
-                    testRef(
-                        STACKS_TEST,
-                        "splits workers into short-running and long-running, the cache only",
-                    ),
-                    testRef(STACKS_TEST, "runs one all-queues worker StatefulSet with the sandcastle volume"),
-                    testRef(
-                        "test/packit/security.test.ts",
-                        "spares the repository caches this program manages",
-                    ),
+                    test("stacks", "splits workers into short-running and long-running, the cache only"),
+                    test("stacks", "runs one all-queues worker StatefulSet with the sandcastle volume"),
+                    test("security", "spares the repository caches this program manages"),
                 ],
             },
         },
@@ -882,7 +852,7 @@ export const packitTable: RunbookTable = {
                 by: "objects",
                 objects: [obj("Deployment", PACKIT, "pushgateway"), obj("Service", PACKIT, "pushgateway")],
                 config: ["packit.components.pushgateway", "packit.images.pushgateway"],
-                tests: [testRef(STACKS_TEST, "runs the Prometheus Pushgateway (not an aggregation gateway)")],
+                tests: [test("stacks", "runs the Prometheus Pushgateway (not an aggregation gateway)")],
             },
         },
         {
@@ -893,7 +863,7 @@ export const packitTable: RunbookTable = {
                 by: "objects",
                 objects: [obj("Route", PACKIT, "nginx"), obj("Service", PACKIT, "nginx")],
                 config: ["packit.domain", "packit.deployment"],
-                tests: [testRef("test/packit/layout.test.ts", "names hosts per service and deployment like")],
+                tests: [test("layout", "names hosts per service and deployment like")],
             },
         },
         {
@@ -909,8 +879,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.nginx"],
                 tests: [
-                    testRef("test/packit/security.test.ts", "exposes the pushgateway only through nginx"),
-                    testRef("test/packit/layout.test.ts", "renders an nginx that serves only GET /metrics"),
+                    test("security", "exposes the pushgateway only through nginx"),
+                    test("layout", "renders an nginx that serves only GET /metrics"),
                 ],
             },
         },
@@ -945,12 +915,9 @@ export const packitTable: RunbookTable = {
                 objects: [...both("Deployment", "postgres-15"), ...both("Service", "postgres-15")],
                 config: bothSections("postgres.version", "postgres.image", "postgres.previous"),
                 tests: [
-                    testRef(UPGRADE_TEST, "runs the new server beside the old one"),
-                    testRef(
-                        UPGRADE_TEST,
-                        "copies the data with a dump/restore Job once the writers have stopped",
-                    ),
-                    testRef(UPGRADE_TEST, "stops the database writers (API, workers, beat)"),
+                    test("upgrade", "runs the new server beside the old one"),
+                    test("upgrade", "copies the data with a dump/restore Job once the writers have stopped"),
+                    test("upgrade", "stops the database writers (API, workers, beat)"),
                 ],
             },
         },
@@ -963,8 +930,8 @@ export const packitTable: RunbookTable = {
                 objects: both("Service", "postgres"),
                 config: bothSections("postgres.version", "postgres.previous"),
                 tests: [
-                    testRef(UPGRADE_TEST, "points the postgres Service at the new one"),
-                    testRef(UPGRADE_TEST, "keeps the old volume (the adopted claim): never deleted"),
+                    test("upgrade", "points the postgres Service at the new one"),
+                    test("upgrade", "keeps the old volume (the adopted claim): never deleted"),
                 ],
             },
         },

@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, testRef } from "../step";
+import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, testRef, testsIn } from "../step";
 
 /**
  * Runbook 000 (Thoth-station) line by line. Stage is the station's `stage` environment (one namespace per tier) and
@@ -6,6 +6,7 @@ import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, testRef
  * (`thoth-test-core`) with Zuul's nodepool.
  */
 
+const test = testsIn("thoth");
 const BOTS: PerStack<string> = { stage: "aicoe-stage-bots", prod: "aicoe-prod-bots" };
 const TUNNELS: PerStack<string> = { stage: "aicoe-stage", prod: "aicoe" };
 /** Where the station's shared objects and the ops account live: infra in stage, the one test namespace in prod. */
@@ -24,40 +25,32 @@ const tunnel = (subdomain: string): KubernetesObjectRef => ({
 const tunnelSecret = (name: string): KubernetesObjectRef => ({ kind: "Secret", namespace: TUNNELS, name });
 const PSI_PROVIDER = { type: "pulumi:providers:kubernetes", name: "cluster-psi" };
 
-const BOTS_TEST = "test/thoth/bots.test.ts";
-const ULTRAHOOKS_TEST = "test/thoth/ultrahooks.test.ts";
-const STATION_TEST = "test/thoth/station.test.ts";
-const MODULES_TEST = "test/thoth/modules.test.ts";
-const WATCHER_TEST = "test/thoth/watcherRestart.test.ts";
-const DGRAPH_TEST = "test/thoth/dgraph.test.ts";
-const NODEPOOL_TEST = "test/thoth/nodepool.test.ts";
-
-const SCHEDULED_BOTS = testRef(
-    BOTS_TEST,
+const SCHEDULED_BOTS = test(
+    "bots",
     "runs every scheduled bot as a non-overlapping CronJob with the source's schedule, image, history and sizing",
 );
-const WEBHOOK_BOTS = testRef(
-    BOTS_TEST,
+const WEBHOOK_BOTS = test(
+    "bots",
     "runs the webhook bots as Deployments with a Service on 8080 and an edge Route",
 );
-const BOT_SECRETS = testRef(
-    BOTS_TEST,
+const BOT_SECRETS = test(
+    "bots",
     "keeps each bot's Secret with the real key names and type, every value marked secret",
 );
-const ONE_SESHETA_SECRET = testRef(
-    BOTS_TEST,
+const ONE_SESHETA_SECRET = test(
+    "bots",
     "keeps the Sesheta identity in one Secret that every reader of its keys refers to",
 );
-const RETIRED_COPIES = testRef(
-    "test/thoth/config.test.ts",
+const RETIRED_COPIES = test(
+    "config",
     "refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)",
 );
-const TUNNEL_PER_SUBDOMAIN = testRef(
-    ULTRAHOOKS_TEST,
+const TUNNEL_PER_SUBDOMAIN = test(
+    "ultrahooks",
     "creates one Recreate deployment per subdomain in the ultrahook namespace (prod)",
 );
-const TUNNEL_DESTINATION = testRef(
-    ULTRAHOOKS_TEST,
+const TUNNEL_DESTINATION = test(
+    "ultrahooks",
     "follows each bot's Route (plus path) and keeps plain URLs as they are",
 );
 
@@ -69,12 +62,9 @@ const tunnelled = (subdomain: string, account: string): ReplacedByObjects => ({
     tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
 });
 
-const TUNNEL_KEYS = testRef(
-    ULTRAHOOKS_TEST,
-    "keeps API keys in Secrets marked secret, never in the deployment",
-);
-const TUNNEL_GOPASS = testRef(
-    ULTRAHOOKS_TEST,
+const TUNNEL_KEYS = test("ultrahooks", "keeps API keys in Secrets marked secret, never in the deployment");
+const TUNNEL_GOPASS = test(
+    "ultrahooks",
     "sends the operator to gopass aicoe/thoth/ultrahook for every ultrahook API key",
 );
 const EVERY_OBJECT_ON_ITS_CLUSTER = testRef(
@@ -85,40 +75,37 @@ const KUBECONFIG_ASKED = testRef(
     "test/config/load.test.ts",
     "asks for every kubeconfig of clusters in use, but not for unused clusters",
 );
-const STAGE_TIERS = testRef(
-    STATION_TEST,
-    "creates the seven tier namespaces, labelled with environment and tier",
-);
-const TEST_LAYOUT = testRef(STATION_TEST, "puts every tier, the ops account and Dgraph into thoth-test-core");
-const OPS_ACCOUNT = testRef(
-    STATION_TEST,
+const STAGE_TIERS = test("station", "creates the seven tier namespaces, labelled with environment and tier");
+const TEST_LAYOUT = test("station", "puts every tier, the ops account and Dgraph into thoth-test-core");
+const OPS_ACCOUNT = test(
+    "station",
     "creates thoth-ops in the infra namespace and binds it to admin in every station namespace",
 );
-const SHARED_CONFIG = testRef(
-    MODULES_TEST,
+const SHARED_CONFIG = test(
+    "modules",
     "puts the shared ConfigMaps into the five core namespaces, pointing every client at pgbouncer",
 );
-const STATION_SECRETS = testRef(
-    MODULES_TEST,
+const STATION_SECRETS = test(
+    "modules",
     "copies each station Secret from one encrypted value into every namespace that needs it",
 );
-const TEST_HIBERNATED = testRef(
-    MODULES_TEST,
+const TEST_HIBERNATED = test(
+    "modules",
     "puts everything into thoth-test-core, hibernated: services at 0, database and Argo at 1, jobs suspended",
 );
-const CATALOG_STAGE = testRef(
-    "test/thoth/catalog.test.ts",
+const CATALOG_STAGE = test(
+    "catalog",
     "stage: the eleven modules in their tiers' namespaces, graph-sync in two tiers, core in all five",
 );
-const CATALOG_TEST = testRef(
-    "test/thoth/catalog.test.ts",
+const CATALOG_TEST = test(
+    "catalog",
     "test: every module once in thoth-test-core, where stage's rules would move nothing",
 );
-const WATCHERS_NAMED = testRef(
-    WATCHER_TEST,
+const WATCHERS_NAMED = test(
+    "watcherRestart",
     "restarts what the runbook's deaf-watcher step names: the middletier and backend tiers, nothing else",
 );
-const DGRAPH_TLS = testRef(DGRAPH_TEST, "takes its TLS material from secret config into Secret dgraph-tls");
+const DGRAPH_TLS = test("dgraph", "takes its TLS material from secret config into Secret dgraph-tls");
 
 const SECRETS_DOC = "docs/reference/secrets.md#secrets";
 const OWNERSHIP_DOC = "docs/reference/ownership.md#ownership-what-a-stack-may-write-on-a-cluster";
@@ -155,7 +142,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: BOTS }],
                 config: ["thoth.bots.namespace", "thoth.bots.createNamespace"],
-                tests: [testRef(BOTS_TEST, "runs the bots in the stage namespace only, never in prod's")],
+                tests: [test("bots", "runs the bots in the stage namespace only, never in prod's")],
             },
         },
         {
@@ -192,7 +179,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [bot("Secret", "nepthys-secret")],
                 config: SESHETA_KEYS,
-                tests: [testRef(BOTS_TEST, "gives Nepthys Kebechet's SSH identity, not a key of its own")],
+                tests: [test("bots", "gives Nepthys Kebechet's SSH identity, not a key of its own")],
             },
         },
         {
@@ -229,10 +216,7 @@ export const thothTable: RunbookTable = {
                     "thoth.bots.sesheta-approver.enabled",
                 ],
                 tests: [
-                    testRef(
-                        BOTS_TEST,
-                        "switches one bot off: its objects and its secrets go, the others stay",
-                    ),
+                    test("bots", "switches one bot off: its objects and its secrets go, the others stay"),
                 ],
             },
         },
@@ -250,8 +234,8 @@ export const thothTable: RunbookTable = {
                 ],
                 tests: [
                     ONE_SESHETA_SECRET,
-                    testRef(
-                        ULTRAHOOKS_TEST,
+                    test(
+                        "ultrahooks",
                         "sends the operator to the gopass paths of Sesheta's SSH key and chat bot credentials",
                     ),
                 ],
@@ -293,12 +277,7 @@ export const thothTable: RunbookTable = {
             replaced: {
                 by: "objects",
                 objects: [{ type: "runbooks:thoth:SeshetaFamily", name: "thoth-bots-sesheta-family" }],
-                tests: [
-                    testRef(
-                        "test/thoth/botFamilies.test.ts",
-                        "moves the bot objects under the four family components",
-                    ),
-                ],
+                tests: [test("botFamilies", "moves the bot objects under the four family components")],
             },
         },
         {
@@ -321,8 +300,8 @@ export const thothTable: RunbookTable = {
                 objects: [bot("ConfigMap", "sesheta-bot")],
                 config: ["thoth.bots.seshetaConfig"],
                 tests: [
-                    testRef(
-                        BOTS_TEST,
+                    test(
+                        "bots",
                         "keeps ConfigMaps plain, with the real keys, and no secret value anywhere outside Secrets",
                     ),
                 ],
@@ -336,7 +315,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [bot("ConfigMap", "sesheta-configmap"), bot("CronJob", "sesheta-scrum")],
                 config: ["thoth.bots.sesheta-scrum.space", "thoth.bots.sesheta-scrum.url"],
-                tests: [testRef(BOTS_TEST, "wires each bot's env to the right Secret and ConfigMap keys")],
+                tests: [test("bots", "wires each bot's env to the right Secret and ConfigMap keys")],
             },
         },
         {
@@ -347,7 +326,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: BOTS }],
                 config: ["thoth.bots.namespace"],
-                tests: [testRef(BOTS_TEST, "runs the bots in the stage namespace only, never in prod's")],
+                tests: [test("bots", "runs the bots in the stage namespace only, never in prod's")],
             },
         },
         {
@@ -406,10 +385,7 @@ export const thothTable: RunbookTable = {
                 ],
                 tests: [
                     BOT_SECRETS,
-                    testRef(
-                        "test/thoth/config.test.ts",
-                        "needs Kafka bootstrap servers when webhook2kafka or normalizers run",
-                    ),
+                    test("config", "needs Kafka bootstrap servers when webhook2kafka or normalizers run"),
                 ],
             },
         },
@@ -428,9 +404,9 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.bots.webhook2kafka.image", "thoth.bots.normalizers.image"],
                 tests: [
-                    testRef(BOTS_TEST, "runs normalizers as a worker without Service or Route"),
-                    testRef(
-                        BOTS_TEST,
+                    test("bots", "runs normalizers as a worker without Service or Route"),
+                    test(
+                        "bots",
                         "keeps the scheduled bots suspended and the Kafka writers off, so stage never acts behind prod's back",
                     ),
                 ],
@@ -446,8 +422,8 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:Regidores", name: "thoth-bots-regidores" }],
                 config: ["thoth.bots.namespace"],
                 tests: [
-                    testRef(
-                        "test/thoth/botFamilies.test.ts",
+                    test(
+                        "botFamilies",
                         "moves the bot objects under the four family components (stage without cyborg-regidores, prod with)",
                     ),
                 ],
@@ -462,8 +438,8 @@ export const thothTable: RunbookTable = {
                 objects: [tunnel("webhooks")],
                 config: ["thoth.ultrahooks.namespace", "thoth.ultrahooks.createNamespace"],
                 tests: [
-                    testRef(
-                        ULTRAHOOKS_TEST,
+                    test(
+                        "ultrahooks",
                         "does not create the prod namespace it does not own, but creates stage's",
                     ),
                 ],
@@ -549,10 +525,7 @@ export const thothTable: RunbookTable = {
                 config: TUNNEL_API_KEYS,
                 tests: [
                     TUNNEL_KEYS,
-                    testRef(
-                        "test/thoth/restartOnChange.test.ts",
-                        "a new ultrahook API key rolls the tunnels of that account only",
-                    ),
+                    test("restartOnChange", "a new ultrahook API key rolls the tunnels of that account only"),
                 ],
             },
         },
@@ -576,8 +549,8 @@ export const thothTable: RunbookTable = {
                 reason: "New credentials are made at GitHub, Google Chat and ultrahook.com, outside any cluster; the new value is set once with `pulumi config set --secret` (the Secrets table names each key) and the next `pulumi up` rolls exactly the pods that read it.",
                 procedure: { doc: SECRETS_DOC },
                 tests: [
-                    testRef(
-                        "test/thoth/restartOnChange.test.ts",
+                    test(
+                        "restartOnChange",
                         "a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else",
                     ),
                 ],
@@ -649,8 +622,8 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.environment"],
                 tests: [
-                    testRef(STATION_TEST, "gives stage one namespace per tier"),
-                    testRef(STATION_TEST, "puts every tier of test into thoth-test-core"),
+                    test("station", "gives stage one namespace per tier"),
+                    test("station", "puts every tier of test into thoth-test-core"),
                 ],
             },
         },
@@ -683,10 +656,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-test-core" }],
                 config: ["thoth.station.environment"],
-                tests: [
-                    TEST_LAYOUT,
-                    testRef(STATION_TEST, "runs the long-lived test environment, protected"),
-                ],
+                tests: [TEST_LAYOUT, test("station", "runs the long-lived test environment, protected")],
             },
         },
         {
@@ -709,7 +679,7 @@ export const thothTable: RunbookTable = {
                     { kind: "Deployment", namespace: FRONTEND, name: "management-api" },
                 ],
                 config: ["thoth.station.modules.images"],
-                tests: [testRef(MODULES_TEST, "marks every unconfirmed Thoth image tag of Pulumi.")],
+                tests: [test("modules", "marks every unconfirmed Thoth image tag of Pulumi.")],
             },
         },
         {
@@ -721,7 +691,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-backend-stage" }],
                 config: ["thoth.station.environment"],
-                tests: [testRef(STATION_TEST, "gives stage one namespace per tier")],
+                tests: [test("station", "gives stage one namespace per tier")],
             },
         },
         {
@@ -771,8 +741,8 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.modules", "thoth.station.modules.catalog"],
                 tests: [
-                    testRef(
-                        MODULES_TEST,
+                    test(
+                        "modules",
                         "exposes user-api publicly at stage.thoth-station.ninja and management-api at its host, from frontend; not amun-api",
                     ),
                     CATALOG_STAGE,
@@ -789,8 +759,8 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:StationVerify", name: "thoth-station-modules-verify" }],
                 config: ["thoth.station.modules.verify"],
                 tests: [
-                    testRef(
-                        "test/thoth/verify.test.ts",
+                    test(
+                        "verify",
                         "checks user-api and management-api through their Services, one Job each in the API's namespace",
                     ),
                 ],
@@ -805,7 +775,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-test-core" }],
                 config: ["thoth.station.environment"],
-                tests: [testRef(STATION_TEST, "puts every tier of test into thoth-test-core")],
+                tests: [test("station", "puts every tier of test into thoth-test-core")],
             },
         },
         {
@@ -829,7 +799,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "ConfigMap", namespace: "thoth-test-core", name: "thoth" }],
                 config: ["thoth.station.environment"],
-                tests: [TEST_LAYOUT, testRef(MODULES_TEST, "creates each shared ConfigMap and Secret once")],
+                tests: [TEST_LAYOUT, test("modules", "creates each shared ConfigMap and Secret once")],
             },
         },
         {
@@ -846,7 +816,7 @@ export const thothTable: RunbookTable = {
                     { kind: "Secret", namespace: INFRA, name: "thoth" },
                 ],
                 config: ["thoth.station.opsServiceAccount", "thoth.station.modules.shared"],
-                tests: [TEST_LAYOUT, testRef(MODULES_TEST, "asks for each station secret key once")],
+                tests: [TEST_LAYOUT, test("modules", "asks for each station secret key once")],
             },
         },
         {
@@ -895,8 +865,8 @@ export const thothTable: RunbookTable = {
                     { kind: "Secret", namespace: "thoth-test-core", name: "thoth-ops-token" },
                 ],
                 tests: [
-                    testRef(
-                        STATION_TEST,
+                    test(
+                        "station",
                         "exports the ops token only as a secret, with the namespace mapping in plain text",
                     ),
                 ],
@@ -911,12 +881,12 @@ export const thothTable: RunbookTable = {
                 objects: [{ kind: "CronJob", namespace: BACKEND, name: "watcher-restart" }],
                 config: ["thoth.station.watcherRestart.schedule", "thoth.station.watcherRestart.targets"],
                 tests: [
-                    testRef(
-                        WATCHER_TEST,
+                    test(
+                        "watcherRestart",
                         "runs one CronJob per namespace with that service account, on the configured schedule",
                     ),
-                    testRef(
-                        WATCHER_TEST,
+                    test(
+                        "watcherRestart",
                         "takes interval and which watchers from config, in the test layout too",
                     ),
                 ],
@@ -955,12 +925,12 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.watcherRestart"],
                 tests: [
-                    testRef(
-                        WATCHER_TEST,
+                    test(
+                        "watcherRestart",
                         "allows each job only get and patch on exactly its named Deployments, in their own namespace",
                     ),
-                    testRef(
-                        WATCHER_TEST,
+                    test(
+                        "watcherRestart",
                         "patches the restartedAt annotation of every target, keeps going past a failure and then fails",
                     ),
                 ],
@@ -994,8 +964,8 @@ export const thothTable: RunbookTable = {
                 config: ["thoth.station.watcherRestart.targets"],
                 tests: [
                     WATCHERS_NAMED,
-                    testRef(
-                        WATCHER_TEST,
+                    test(
+                        "watcherRestart",
                         "every event-based Deployment runbook 000 names has a successor in every station layout",
                     ),
                 ],
@@ -1012,8 +982,8 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.dgraph.enabled", "thoth.station.dgraph.layout"],
                 tests: [
-                    testRef(DGRAPH_TEST, "runs zero and alpha as StatefulSets of three"),
-                    testRef(DGRAPH_TEST, "runs zero and alpha side by side in one pod on one volume"),
+                    test("dgraph", "runs zero and alpha as StatefulSets of three"),
+                    test("dgraph", "runs zero and alpha side by side in one pod on one volume"),
                 ],
             },
         },
@@ -1035,12 +1005,9 @@ export const thothTable: RunbookTable = {
                     "thoth.station.dgraph.storageClassName",
                 ],
                 tests: [
-                    testRef(
-                        DGRAPH_TEST,
-                        "has headless services for peer discovery and ClusterIP public services",
-                    ),
-                    testRef(
-                        DGRAPH_TEST,
+                    test("dgraph", "has headless services for peer discovery and ClusterIP public services"),
+                    test(
+                        "dgraph",
                         "routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port",
                     ),
                 ],
@@ -1065,12 +1032,7 @@ export const thothTable: RunbookTable = {
                 by: "manual",
                 reason: "Certificates are made by a person with the dgraph CLI for the Routes' hostnames; the five files then go into the thoth-dgraph-tls-* secrets with `pulumi config set --secret`, and `pulumi up` rolls Dgraph.",
                 procedure: { doc: SECRETS_DOC },
-                tests: [
-                    testRef(
-                        "test/thoth/restartOnChange.test.ts",
-                        "a new Dgraph certificate rolls Dgraph only",
-                    ),
-                ],
+                tests: [test("restartOnChange", "a new Dgraph certificate rolls Dgraph only")],
             },
         },
         {
@@ -1091,8 +1053,8 @@ export const thothTable: RunbookTable = {
                     "thoth.nodepool.clusterRole",
                 ],
                 tests: [
-                    testRef(
-                        NODEPOOL_TEST,
+                    test(
+                        "nodepool",
                         "creates the nodepool service account with edit in its namespace, and its token",
                     ),
                 ],
@@ -1108,10 +1070,7 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
                 config: ["thoth.nodepool.labels", "thoth.apiServer"],
                 tests: [
-                    testRef(
-                        NODEPOOL_TEST,
-                        "exports the provider YAML in plain text and the token as a secret",
-                    ),
+                    test("nodepool", "exports the provider YAML in plain text and the token as a secret"),
                 ],
             },
         },
@@ -1125,12 +1084,12 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
                 config: ["thoth.nodepool.labels", "thoth.nodepool.provider", "thoth.apiServer"],
                 tests: [
-                    testRef(
-                        NODEPOOL_TEST,
+                    test(
+                        "nodepool",
                         "lists every label with min-ready and one openshiftpods provider whose pool is the namespace",
                     ),
-                    testRef(
-                        NODEPOOL_TEST,
+                    test(
+                        "nodepool",
                         "names the context as `oc login` does for the service account on the section's API server",
                     ),
                 ],
