@@ -97,6 +97,16 @@ export interface Context {
     why: string;
 }
 
+/**
+ * A table's context from its reasons: each reason (`"heading"`) with every range it covers, so a reason that recurs
+ * is written once. The entries come out in runbook order, as the checks and the generated pages list them.
+ */
+export function contextOf(ranges: Record<string, LineRange[]>): Context[] {
+    return Object.entries(ranges)
+        .flatMap(([why, all]) => all.map((lines) => ({ lines, why })))
+        .sort((a, b) => Number.parseInt(a.lines, 10) - Number.parseInt(b.lines, 10));
+}
+
 /** The table of one runbook. */
 export interface RunbookTable {
     /** The system as `components/systems.ts` names it. */

@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, testsIn } from "../step";
+import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, testsIn, contextOf } from "../step";
 
 /**
  * Runbook 003 (CMS DIALS) line by line. The runbook describes production (`cms-dials-prod`); the stage stack runs
@@ -539,31 +539,10 @@ export const dialsTable: RunbookTable = {
             },
         },
     ],
-    context: [
-        { lines: "1", why: "heading" },
-        { lines: "5", why: "heading" },
-        { lines: "9", why: "heading" },
-        { lines: "13", why: "screenshot" },
-        { lines: "15", why: "prose: introduces the form" },
-        { lines: "33", why: "screenshot" },
-        { lines: "35", why: "prose: introduces the form" },
-        { lines: "52", why: "screenshot" },
-        { lines: "56", why: "screenshot" },
-        { lines: "60", why: "screenshot" },
-        { lines: "64", why: "heading" },
-        { lines: "72", why: "heading" },
-        { lines: "76", why: "screenshot" },
-        { lines: "80", why: "heading" },
-        { lines: "84", why: "screenshot" },
-        { lines: "88", why: "screenshot" },
-        { lines: "93", why: "screenshot" },
-        { lines: "97", why: "heading" },
-        { lines: "101", why: "heading" },
-        { lines: "111", why: "code fence" },
-        { lines: "122", why: "code fence" },
-        { lines: "126", why: "heading" },
-        { lines: "130", why: "code fence" },
-        { lines: "135", why: "code fence" },
-        { lines: "139", why: "screenshot" },
-    ],
+    context: contextOf({
+        heading: ["1", "5", "9", "64", "72", "80", "97", "101", "126"],
+        screenshot: ["13", "33", "52", "56", "60", "76", "84", "88", "93", "139"],
+        "prose: introduces the form": ["15", "35"],
+        "code fence": ["111", "122", "130", "135"],
+    }),
 };

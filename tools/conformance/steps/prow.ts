@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, RunbookTable, testRef, testsIn } from "../step";
+import { KubernetesObjectRef, PerStack, RunbookTable, testRef, testsIn, contextOf } from "../step";
 
 /**
  * Runbook 002 (KubeVirt Prow) line by line. Its `ibmcloud-staging` environment is the stage stack and
@@ -635,28 +635,16 @@ export const prowTable: RunbookTable = {
             },
         },
     ],
-    context: [
-        { lines: "1", why: "heading" },
-        { lines: "3-6", why: "prose: how the kubevirt deployment relates to test-infra's" },
-        { lines: "24", why: "heading" },
-        { lines: "38", why: "heading" },
-        { lines: "53", why: "heading" },
-        { lines: "71", why: "heading" },
-        { lines: "87", why: "heading" },
-        {
-            lines: "101-107",
-            why: "heading and directory overview: what each directory holds is the steps below",
-        },
-        {
-            lines: "128-138",
-            why: "directory overview: environments/, and the outputs of the steps at lines 55-82",
-        },
-        { lines: "148", why: "heading" },
-        { lines: "160-170", why: "headings and prose: what the Ansible role is" },
-        { lines: "172-178", why: "prose: what the molecule scenario is, and the next heading" },
-        { lines: "243-269", why: "headings and prose: why and how services are debugged in the pod" },
-        { lines: "280-285", why: "heading and prose: why the pod's Go runtime must be updated" },
-        { lines: "299-300", why: "prose: what the script did" },
-        { lines: "308", why: "prose" },
-    ],
+    context: contextOf({
+        heading: ["1", "24", "38", "53", "71", "87", "148"],
+        "prose: how the kubevirt deployment relates to test-infra's": ["3-6"],
+        "heading and directory overview: what each directory holds is the steps below": ["101-107"],
+        "directory overview: environments/, and the outputs of the steps at lines 55-82": ["128-138"],
+        "headings and prose: what the Ansible role is": ["160-170"],
+        "prose: what the molecule scenario is, and the next heading": ["172-178"],
+        "headings and prose: why and how services are debugged in the pod": ["243-269"],
+        "heading and prose: why the pod's Go runtime must be updated": ["280-285"],
+        "prose: what the script did": ["299-300"],
+        prose: ["308"],
+    }),
 };
