@@ -90,6 +90,11 @@ export interface Step {
     replaced: Replacement;
 }
 
+/** Steps of consecutive runbook lines that one replacement covers alike (each of certbot's manual steps). */
+export function replacedAlike(replaced: Replacement, steps: Omit<Step, "replaced">[]): Step[] {
+    return steps.map((step) => ({ ...step, replaced }));
+}
+
 /** Runbook lines without an operational effect. */
 export interface Context {
     lines: LineRange;

@@ -8,6 +8,8 @@ import {
     testRef,
     testsIn,
     contextOf,
+    replacedAlike,
+    Step,
 } from "../step";
 
 /**
@@ -16,10 +18,15 @@ import {
  */
 
 const test = testsIn("packit");
-const PACKIT: PerStack<string> = { stage: "packit-stg", prod: "packit-prod" };
-const STREAM: PerStack<string> = { stage: "stream-stg", prod: "stream-prod" };
-const PACKIT_SANDBOX: PerStack<string> = { stage: "packit-stg-sandbox", prod: "packit-prod-sandbox" };
-const STREAM_SANDBOX: PerStack<string> = { stage: "stream-stg-sandbox", prod: "stream-prod-sandbox" };
+/** A service's namespace per stack, `<service>-<deployment>` (and its sandbox's, with `-sandbox`). */
+const namespaces = (service: string, suffix = ""): PerStack<string> => ({
+    stage: `${service}-stg${suffix}`,
+    prod: `${service}-prod${suffix}`,
+});
+const PACKIT = namespaces("packit");
+const STREAM = namespaces("stream");
+const PACKIT_SANDBOX = namespaces("packit", "-sandbox");
+const STREAM_SANDBOX = namespaces("stream", "-sandbox");
 /** The worker StatefulSet that carries the repository cache: all queues on stage, long-running ones on prod. */
 const CACHED_WORKER: PerStack<string> = { stage: "packit-worker", prod: "packit-worker-long-running" };
 const ALL_WORKERS = "packit-worker";
@@ -91,6 +98,37 @@ function certificateSecret(
         tests,
     };
 }
+
+/** The runbook's four copies of the certificate, one per service and deployment, and the lines that store and redeploy each. */
+const CERTIFICATE_COPIES = [
+    { service: "packit", deployment: "prod", stored: "302", redeployed: "314" },
+    { service: "packit", deployment: "stg", stored: "303", redeployed: "313" },
+    { service: "stream", deployment: "prod", stored: "304", redeployed: "319" },
+    { service: "stream", deployment: "stg", stored: "305", redeployed: "318" },
+] as const;
+type CertificateCopy = (typeof CERTIFICATE_COPIES)[number];
+const DEPLOYMENT_STACK = { stg: "stage", prod: "prod" } as const;
+const DEPLOYMENT_NAME = { stg: "staging", prod: "production" } as const;
+const SERVICE_NAME = { packit: "Packit", stream: "Stream" } as const;
+
+/** Storing one copy in the secrets repository becomes that namespace's certificate keys. */
+const storedCertificate = ({ service, deployment, stored }: CertificateCopy): Step => ({
+    lines: stored,
+    says: `secrets/${service}/${deployment}/`,
+    step: `store the certificate for ${SERVICE_NAME[service]} ${DEPLOYMENT_NAME[deployment]}`,
+    stacks: [DEPLOYMENT_STACK[deployment]],
+    replaced: certificateSecret(`${service}-${deployment}`, service, CERT_STORED),
+});
+
+/** Redeploying one copy's secrets (`make deploy TAGS=secrets`) is the same keys, whose change rolls the pods. */
+const redeployedCertificate = ({ service, deployment, redeployed }: CertificateCopy): Step => ({
+    lines: redeployed,
+    says: `${service === "stream" ? "SERVICE=stream " : ""}DEPLOYMENT=${deployment} make deploy TAGS=secrets`,
+    step: `redeploy ${SERVICE_NAME[service]} ${DEPLOYMENT_NAME[deployment]}'s secrets`,
+    stacks: [DEPLOYMENT_STACK[deployment]],
+    replaced: certificateSecret(`${service}-${deployment}`, service, [CERT_ROLL]),
+});
+const byFirstLine = (a: Step, b: Step): number => Number.parseInt(a.lines, 10) - Number.parseInt(b.lines, 10);
 
 const certbotByHand =
     "obtaining the certificate stays certbot's DNS-01 challenge by hand (Google Domains, no API the program has); " +
@@ -647,70 +685,35 @@ export const packitTable: RunbookTable = {
                 procedure: FIRST_DEPLOY,
             },
         },
-        {
-            lines: "247-248",
-            says: "Check if you have access to packit.dev domain",
-            step: "have access to the packit.dev domain in Google Domains",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "250-252",
-            says: "Check/install certbot locally",
-            step: "install certbot",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "256-270",
-            says: "Run certbot:",
-            step: "certbot certonly --manual --preferred-challenges dns for the four wildcard names",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "274-278",
-            says: "Go to [Google Domains]",
-            step: "create or edit the _acme-challenge TXT record certbot asks for",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "280-292",
-            says: "Wait till it's distributed",
-            step: "watch nslookup -q=TXT until the record is served",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "294-296",
-            says: "Go to the terminal with certbot command",
-            step: "continue certbot, and repeat for every requested domain",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "302",
-            says: "secrets/packit/prod/",
-            step: "store the certificate for Packit production",
-            stacks: ["prod"],
-            replaced: certificateSecret("packit-prod", "packit", CERT_STORED),
-        },
-        {
-            lines: "303",
-            says: "secrets/packit/stg/",
-            step: "store the certificate for Packit staging",
-            stacks: ["stage"],
-            replaced: certificateSecret("packit-stg", "packit", CERT_STORED),
-        },
-        {
-            lines: "304",
-            says: "secrets/stream/prod/",
-            step: "store the certificate for Stream production",
-            stacks: ["prod"],
-            replaced: certificateSecret("stream-prod", "stream", CERT_STORED),
-        },
-        {
-            lines: "305",
-            says: "secrets/stream/stg/",
-            step: "store the certificate for Stream staging",
-            stacks: ["stage"],
-            replaced: certificateSecret("stream-stg", "stream", CERT_STORED),
-        },
+        ...replacedAlike({ by: "manual", reason: certbotByHand, procedure: SECRETS }, [
+            {
+                lines: "247-248",
+                says: "Check if you have access to packit.dev domain",
+                step: "have access to the packit.dev domain in Google Domains",
+            },
+            { lines: "250-252", says: "Check/install certbot locally", step: "install certbot" },
+            {
+                lines: "256-270",
+                says: "Run certbot:",
+                step: "certbot certonly --manual --preferred-challenges dns for the four wildcard names",
+            },
+            {
+                lines: "274-278",
+                says: "Go to [Google Domains]",
+                step: "create or edit the _acme-challenge TXT record certbot asks for",
+            },
+            {
+                lines: "280-292",
+                says: "Wait till it's distributed",
+                step: "watch nslookup -q=TXT until the record is served",
+            },
+            {
+                lines: "294-296",
+                says: "Go to the terminal with certbot command",
+                step: "continue certbot, and repeat for every requested domain",
+            },
+        ]),
+        ...CERTIFICATE_COPIES.map(storedCertificate),
         {
             lines: "307",
             says: "Push, create merge request and merge.",
@@ -723,34 +726,7 @@ export const packitTable: RunbookTable = {
                 procedure: DELIVERY,
             },
         },
-        {
-            lines: "313",
-            says: "DEPLOYMENT=stg make deploy TAGS=secrets",
-            step: "redeploy Packit staging's secrets",
-            stacks: ["stage"],
-            replaced: certificateSecret("packit-stg", "packit", [CERT_ROLL]),
-        },
-        {
-            lines: "314",
-            says: "DEPLOYMENT=prod make deploy TAGS=secrets",
-            step: "redeploy Packit production's secrets",
-            stacks: ["prod"],
-            replaced: certificateSecret("packit-prod", "packit", [CERT_ROLL]),
-        },
-        {
-            lines: "318",
-            says: "SERVICE=stream DEPLOYMENT=stg make deploy TAGS=secrets",
-            step: "redeploy Stream staging's secrets",
-            stacks: ["stage"],
-            replaced: certificateSecret("stream-stg", "stream", [CERT_ROLL]),
-        },
-        {
-            lines: "319",
-            says: "SERVICE=stream DEPLOYMENT=prod make deploy TAGS=secrets",
-            step: "redeploy Stream production's secrets",
-            stacks: ["prod"],
-            replaced: certificateSecret("stream-prod", "stream", [CERT_ROLL]),
-        },
+        ...CERTIFICATE_COPIES.map(redeployedCertificate).sort(byFirstLine),
         {
             lines: "321",
             says: "Restart (scale down and up) `packit-service`, `packit-dashboard` and `nginx`",

@@ -15,14 +15,19 @@ import {
  */
 
 const test = testsIn("thoth");
+/** A station tier's namespace: its own on stage (`thoth-<tier>-stage`), the one test namespace on prod. */
+function tier(name: string): PerStack<string> {
+    return { stage: `thoth-${name}-stage`, prod: "thoth-test-core" };
+}
+
 const BOTS: PerStack<string> = { stage: "aicoe-stage-bots", prod: "aicoe-prod-bots" };
 const TUNNELS: PerStack<string> = { stage: "aicoe-stage", prod: "aicoe" };
 /** Where the station's shared objects and the ops account live: infra in stage, the one test namespace in prod. */
-const INFRA: PerStack<string> = { stage: "thoth-infra-stage", prod: "thoth-test-core" };
-const FRONTEND: PerStack<string> = { stage: "thoth-frontend-stage", prod: "thoth-test-core" };
-const BACKEND: PerStack<string> = { stage: "thoth-backend-stage", prod: "thoth-test-core" };
-const GRAPH: PerStack<string> = { stage: "thoth-graph-stage", prod: "thoth-test-core" };
-const DGRAPH: PerStack<string> = { stage: "thoth-dgraph-stage", prod: "thoth-test-core" };
+const INFRA = tier("infra");
+const FRONTEND = tier("frontend");
+const BACKEND = tier("backend");
+const GRAPH = tier("graph");
+const DGRAPH = tier("dgraph");
 
 const bot = (kind: string, name: string): KubernetesObjectRef => ({ kind, namespace: BOTS, name });
 const tunnel = (subdomain: string): KubernetesObjectRef => ({
@@ -625,9 +630,7 @@ export const thothTable: RunbookTable = {
             step: "set up the station in two environments, stage and test",
             replaced: {
                 by: "objects",
-                objects: [
-                    { kind: "Namespace", name: { stage: "thoth-infra-stage", prod: "thoth-test-core" } },
-                ],
+                objects: [{ kind: "Namespace", name: INFRA }],
                 config: ["thoth.station.environment"],
                 tests: [
                     test("station", "gives stage one namespace per tier"),
