@@ -1354,6 +1354,27 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
         });
 
+        /** A state a recovery or a way back must leave: nothing pending, nothing twice, one entry per rendered object. */
+        function assertSoundState(state: Checkpoint): void {
+            assert.deepEqual(pendingOperations(state), [], "pending operations left");
+            assert.deepEqual(duplicateUrns(state), [], "a resource recorded twice");
+            assert.equal(
+                kubernetesUrns(state).length,
+                engineObjects.length,
+                "one state entry per rendered object",
+            );
+        }
+
+        /** Converged: a preview (`phase` names it) has nothing to change, and every rendered workload is Ready. */
+        async function assertConverged(stack: Stack, phase: string): Promise<void> {
+            const clean = await timed(phase, () => stack.preview({ expectNoChanges: true }));
+            assert.deepEqual(
+                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
+                [],
+            );
+            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+        }
+
         /** adoptExisting on every cluster of the local stack (on, or back off). */
         async function adoption(stack: Stack, on: boolean): Promise<void> {
             for (const cl of ["local-openshift", "local-kubernetes"]) {
@@ -1472,14 +1493,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const again = recoverCmd();
             assert.equal(again.status, 1);
             assert.match(again.stderr, /nothing to recover/);
-            const state = exportState(c, tools).checkpoint;
-            assert.deepEqual(pendingOperations(state), [], "pending operations left");
-            assert.deepEqual(duplicateUrns(state), [], "a resource recorded twice");
-            assert.equal(
-                kubernetesUrns(state).length,
-                engineObjects.length,
-                "one state entry per rendered object",
-            );
+            assertSoundState(exportState(c, tools).checkpoint);
             const deployments = engineObjects.filter(
                 (o) => o.kind === "Deployment" && ((o.spec as { replicas?: number }).replicas ?? 1) > 0,
             ).length;
@@ -1491,14 +1505,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 deployments,
                 "one live ReplicaSet per Deployment: nothing rolled twice",
             );
-            const clean = await timed("engine: preview --expect-no-changes after recovery", () =>
-                stack.preview({ expectNoChanges: true }),
-            );
-            assert.deepEqual(
-                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
-                [],
-            );
-            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+            await assertConverged(stack, "engine: preview --expect-no-changes after recovery");
         });
 
         it("destroy, then up again: the README's way back (one adoption up) converges and reuses the retained objects (same uid)", async function () {
@@ -1533,21 +1540,8 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 [],
                 "retained objects recreated instead of taken over",
             );
-            assert.deepEqual(pendingOperations(after), [], "pending operations left");
-            assert.deepEqual(duplicateUrns(after), [], "a resource recorded twice");
-            assert.equal(
-                kubernetesUrns(after).length,
-                engineObjects.length,
-                "one state entry per rendered object",
-            );
-            const clean = await timed("engine: preview --expect-no-changes after the way back", () =>
-                stack.preview({ expectNoChanges: true }),
-            );
-            assert.deepEqual(
-                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
-                [],
-            );
-            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+            assertSoundState(after);
+            await assertConverged(stack, "engine: preview --expect-no-changes after the way back");
             log(`${retainedUids.size} retained objects taken over with their uid`);
         });
 
