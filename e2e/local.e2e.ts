@@ -81,7 +81,13 @@ import {
     runDrift,
     stillReported,
 } from "./drift";
-import { NORMALISATIONS, PreviewJson, planPreviewDifferences, previewResources } from "./planPreview";
+import {
+    NORMALISATIONS,
+    PlannedResource,
+    PreviewJson,
+    planPreviewDifferences,
+    previewResources,
+} from "./planPreview";
 import { OFF_IN_COPIES, prepareCommittedCopy } from "./stackCopies";
 
 // `npm run e2e`: the local stack (Pulumi.local.yaml) rendered with its real test secrets and applied to a real
@@ -887,6 +893,28 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
         });
 
+        /**
+         * The engine's preview of `copy` (`phase` names it) against the offline plan's recorded resources: the same
+         * URNs and inputs, the first 40 differences shown. Returns how many resources the preview has.
+         */
+        async function assertPlanIsPreview(
+            copy: StackCopy,
+            recorded: readonly PlannedResource[],
+            phase: string,
+        ): Promise<number> {
+            const preview = await timed(
+                phase,
+                () => JSON.parse(engineCli(copy, tools, ["preview", "--json"])) as PreviewJson,
+            );
+            const previewed = previewResources(preview);
+            const differences = planPreviewDifferences(
+                recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
+                previewed,
+            );
+            assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
+            return previewed.length;
+        }
+
         let main: { copy: StackCopy; stack: Stack } | undefined;
         let edits: HandEdit[] = [];
         /** The objects the report over the edits says the next up replaces (their own fields, or as dependents). */
@@ -898,19 +926,14 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const recorded = await timed("offline plan (recording mocks)", () =>
                 recordProgram(STACK, memoryConfigSource(config.values, config.secrets)),
             );
-            const preview = await timed(
+            const previewed = await assertPlanIsPreview(
+                main.copy,
+                recorded,
                 "engine: preview --json (fresh stack)",
-                () => JSON.parse(engineCli(main!.copy, tools, ["preview", "--json"])) as PreviewJson,
             );
-            const previewed = previewResources(preview);
-            const differences = planPreviewDifferences(
-                recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
-                previewed,
-            );
-            assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
-            assert.ok(previewed.length > 500, `only ${previewed.length} resources in the preview`);
+            assert.ok(previewed > 500, `only ${previewed} resources in the preview`);
             log(
-                `${previewed.length} resources: same URNs and inputs (normalised: ${NORMALISATIONS.map((n) => n.name).join("; ")})`,
+                `${previewed} resources: same URNs and inputs (normalised: ${NORMALISATIONS.map((n) => n.name).join("; ")})`,
             );
         });
 
@@ -935,19 +958,14 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         { root: prepared.copy.dir },
                     ),
                 );
-                const preview = await timed(
+                const previewed = await assertPlanIsPreview(
+                    prepared.copy,
+                    recorded,
                     `engine: preview --json (${committed} copy)`,
-                    () => JSON.parse(engineCli(prepared.copy, tools, ["preview", "--json"])) as PreviewJson,
                 );
-                const previewed = previewResources(preview);
-                const differences = planPreviewDifferences(
-                    recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
-                    previewed,
-                );
-                assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
-                assert.ok(previewed.length > 100, `only ${previewed.length} resources in the preview`);
+                assert.ok(previewed > 100, `only ${previewed} resources in the preview`);
                 log(
-                    `${committed}: ${previewed.length} resources, same URNs and inputs (given: ${prepared.secrets.length} test secrets, ${prepared.operatorValues.length} operator values, ${prepared.set.length} paths; off: ${OFF_IN_COPIES.map((o) => o.path).join(", ")})`,
+                    `${committed}: ${previewed} resources, same URNs and inputs (given: ${prepared.secrets.length} test secrets, ${prepared.operatorValues.length} operator values, ${prepared.set.length} paths; off: ${OFF_IN_COPIES.map((o) => o.path).join(", ")})`,
                 );
             });
         }
