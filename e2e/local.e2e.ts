@@ -235,6 +235,21 @@ async function waitReady(
 }
 
 /** Waits (`kubectl wait --for=delete`) until none of these namespaces exists; returns those still there. */
+/** The generation of every live Deployment and StatefulSet, by object id: what a rollout raises. */
+function workloadGenerations(kubectl: Kubectl): Map<string, number> {
+    return new Map(
+        kubectl
+            .items(["deployments.apps,statefulsets.apps", "-A"])
+            .map((o) => [objectId(o), (o.metadata as { generation?: number }).generation ?? 0]),
+    );
+}
+
+/** The workloads rolled since `before` (a {@link workloadGenerations} reading): their generation changed. */
+function rolledSince(kubectl: Kubectl, before: Map<string, number>): string[] {
+    const now = workloadGenerations(kubectl);
+    return [...now.keys()].filter((id) => now.get(id) !== before.get(id));
+}
+
 async function waitNamespacesGone(kubectl: Kubectl, names: string[], timeoutS = 180): Promise<string[]> {
     if (names.length > 0)
         kubectl.run([
@@ -627,13 +642,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             // The API server sees exactly the objects the two renders differ in.
             assert.deepEqual(diffedObjects(diff.stdout), differing.map(diffName).sort());
 
-            const generations = () =>
-                new Map(
-                    kubectl
-                        .items(["deployments.apps,statefulsets.apps", "-A"])
-                        .map((o) => [objectId(o), (o.metadata as { generation?: number }).generation ?? 0]),
-                );
-            const genBefore = generations();
+            const genBefore = workloadGenerations(kubectl);
             await timed("image change apply + rollout", async () => {
                 const res = kubectl.apply([next.crds, next.namespaces, next.rest]);
                 assert.equal(res.status, 0, res.stderr);
@@ -646,9 +655,9 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                     `--timeout=${READY_TIMEOUT_S}s`,
                 ]);
             });
-            const genAfter = generations();
-            const rolled = [...genAfter.keys()].filter((id) => genAfter.get(id) !== genBefore.get(id));
-            assert.deepEqual(rolled, ["apps/v1/Deployment/thoth-local-bots/review-manager"]);
+            assert.deepEqual(rolledSince(kubectl, genBefore), [
+                "apps/v1/Deployment/thoth-local-bots/review-manager",
+            ]);
             const live = kubectl.items(["deployments.apps", "-n", "thoth-local-bots"]);
             const rm = live.find((d) => d.metadata.name === "review-manager")!;
             const spec = rm.spec as { template: { spec: { containers: { image: string }[] } } };
@@ -1174,13 +1183,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
             assert.ok((same ?? 0) > 0);
             assert.match(preview.stdout, /review-manager/);
-            const generations = () =>
-                new Map(
-                    kubectl
-                        .items(["deployments.apps,statefulsets.apps", "-A"])
-                        .map((o) => [objectId(o), (o.metadata as { generation?: number }).generation ?? 0]),
-                );
-            const before = generations();
+            const before = workloadGenerations(kubectl);
             const res = await timed("engine: up of the image change", () => main!.stack.up());
             assert.deepEqual(
                 Object.fromEntries(
@@ -1188,11 +1191,9 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 ),
                 { update: 1 },
             );
-            const after = generations();
-            assert.deepEqual(
-                [...after.keys()].filter((id) => after.get(id) !== before.get(id)),
-                ["apps/v1/Deployment/thoth-local-bots/review-manager"],
-            );
+            assert.deepEqual(rolledSince(kubectl, before), [
+                "apps/v1/Deployment/thoth-local-bots/review-manager",
+            ]);
         });
 
         it("pulumi stack export (secrets encrypted, as a user runs it) holds no secret value: config secrets, kubeconfigs and generated ones", async function () {
