@@ -235,6 +235,12 @@ async function waitReady(
 }
 
 /** Waits (`kubectl wait --for=delete`) until none of these namespaces exists; returns those still there. */
+/** The live objects of `kinds` (kubectl's comma list) in the namespaces `rendered` declares: the cluster's own left out. */
+function liveIn(kubectl: Kubectl, rendered: readonly K8sObject[], kinds: string): K8sObject[] {
+    const namespaces = new Set(rendered.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
+    return kubectl.items([kinds, "-A"]).filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+}
+
 /** The generation of every live Deployment and StatefulSet, by object id: what a rollout raises. */
 function workloadGenerations(kubectl: Kubectl): Map<string, number> {
     return new Map(
@@ -453,11 +459,8 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
     it("every Secret, ConfigMap, claim and service account a pod uses exists, with the keys it reads", function () {
         if (!ready) this.skip();
-        const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-        const live = kubectl
-            .items(["secrets,configmaps,persistentvolumeclaims,serviceaccounts", "-A"])
-            .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
-        const pods = kubectl.items(["pods", "-A"]).filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+        const live = liveIn(kubectl, objects, "secrets,configmaps,persistentvolumeclaims,serviceaccounts");
+        const pods = liveIn(kubectl, objects, "pods");
         assert.ok(pods.length > 0, "no pods to check");
         const problems = new Set<string>();
         for (const pod of pods) {
@@ -479,10 +482,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
     it("every Service has Ready endpoints on its ports; every Route and Ingress names a Service port that exists", function () {
         if (!ready) this.skip();
-        const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-        const live = kubectl
-            .items(["services,endpointslices.discovery.k8s.io,pods", "-A"])
-            .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+        const live = liveIn(kubectl, objects, "services,endpointslices.discovery.k8s.io,pods");
         const services = live.filter((o) => o.kind === "Service");
         const problems: string[] = [];
         for (const svc of services) {
@@ -702,16 +702,14 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
     it("(e) no plaintext test secret in any ConfigMap, env value or other non-Secret object in the cluster", function () {
         if (!applied) this.skip();
-        const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
         const readBack = [
-            ...kubectl
-                .items([
-                    "configmaps,deployments.apps,statefulsets.apps,cronjobs.batch,jobs.batch,pods,services," +
-                        "serviceaccounts,roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io," +
-                        "ingresses.networking.k8s.io,routes.route.openshift.io,imagestreams.image.openshift.io",
-                    "-A",
-                ])
-                .filter((o) => namespaces.has(o.metadata.namespace ?? "")),
+            ...liveIn(
+                kubectl,
+                objects,
+                "configmaps,deployments.apps,statefulsets.apps,cronjobs.batch,jobs.batch,pods,services," +
+                    "serviceaccounts,roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io," +
+                    "ingresses.networking.k8s.io,routes.route.openshift.io,imagestreams.image.openshift.io",
+            ),
             ...kubectl.items(["namespaces,customresourcedefinitions"]),
         ];
         assert.ok(readBack.some((o) => o.kind === "ConfigMap") && readBack.some((o) => o.kind === "Pod"));
@@ -1211,12 +1209,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         ),
                     ]),
             );
-            const namespaces = new Set(
-                engineObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name),
-            );
-            const live = kubectl
-                .items(["secrets", "-A"])
-                .filter((o) => namespaces.has(o.metadata.namespace ?? "")) as unknown as LiveSecret[];
+            const live = liveIn(kubectl, engineObjects, "secrets") as unknown as LiveSecret[];
             const { generated, filledByKubernetes } = generatedSecretValues(live, rendered);
             const entries: SecretEntry[] = [...Object.entries(secrets), ...generated];
             const plain = await timed("engine: stack export (plain)", () => exportState(main!.copy, tools));
