@@ -1,4 +1,4 @@
-import { ResourceRef, RunbookTable, testRef, testsIn, contextOf } from "../step";
+import { ReplacedByObjects, ResourceRef, RunbookTable, TestRef, testRef, testsIn, contextOf } from "../step";
 
 // Runbook 004 (callysto/infrastructure PROCESSES.md). Stage is its development environment (zone callysto.space,
 // hosts hub-dev, hub (sharder), ssp, stats, all provisioned by Ansible); prod is its production hub hub.callysto.ca,
@@ -63,6 +63,16 @@ const T = {
     prodVolumes: test("hosts", "adopts the production hub's two 250 GB home volumes and its address by id"),
     prodResolved: test("config", "resolves the production hub as runbook 004 has it"),
 };
+
+/**
+ * A step stage's Ansible runs carry out (every host's, or only `runs`): the keys that feed them and the tests that
+ * prove it. Prod's hub runs no playbook while callysto.hosts[0].adopt.provision is false, which the last test proves.
+ */
+const byStageAnsible = (
+    config: string[],
+    tests: TestRef[],
+    runs: ResourceRef[] = stageProvisioning,
+): ReplacedByObjects => ({ by: "objects", objects: runs, config, tests: [...tests, T.prodRunsNothing] });
 
 /** Where an operator reads how to set a key and deploy: the deploy page of the docs. */
 const DEPLOY = { doc: "docs/operate/deploy.md#deploying-for-real" };
@@ -180,14 +190,11 @@ export const callystoTable: RunbookTable = {
             says: "Next, set up Ansible",
             step: "make setup in ansible/ (external roles and collections)",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // Each run installs requirements.yml's roles and collections into its own checkout. Prod runs no
-                // playbook while callysto.hosts[0].adopt.provision is false.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.repo", "callysto.provisioning.version"],
-                tests: [T.provisioningRuns, T.prodRunsNothing],
-            },
+            // Each run installs requirements.yml's roles and collections into its own checkout.
+            replaced: byStageAnsible(
+                ["callysto.provisioning.repo", "callysto.provisioning.version"],
+                [T.provisioningRuns],
+            ),
         },
         {
             lines: "93",
@@ -615,54 +622,37 @@ export const callystoTable: RunbookTable = {
             says: "To add a base package, edit the `ansible/roles/internal/base-packages/vars/RedHat.yml`",
             step: "add a base package to the base-packages role of callysto/infrastructure",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // The edit is a commit of callysto/infrastructure; pinning it re-runs every host. Prod's hub runs no
-                // playbook until callysto.hosts[0].adopt.provision is true.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.version"],
-                tests: [T.provisioningReruns, T.prodRunsNothing],
-            },
+            // The edit is a commit of callysto/infrastructure; pinning it re-runs every host.
+            replaced: byStageAnsible(["callysto.provisioning.version"], [T.provisioningReruns]),
         },
         {
             lines: "384-400",
             says: "You can define SSH keys in the `local_vars.yml` file",
             step: "define ssh_public_keys for every host or per environment",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // The stack is the environment: its provisioning.vars reach every host's run (all committed stacks
-                // hold none today). Prod's hub runs no playbook until adopt.provision is true.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.vars"],
-                tests: [T.provisioningRuns, T.prodRunsNothing],
-            },
+            // The stack is the environment: its provisioning.vars reach every host's run (all committed stacks hold
+            // none today).
+            replaced: byStageAnsible(["callysto.provisioning.vars"], [T.provisioningRuns]),
         },
         {
             lines: "406-413",
             says: "Set the `jupyterhub_announcement` variable",
             step: "set jupyterhub_announcement and run hub/apply",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // Re-runs the hubs only. Prod's hub runs no playbook until adopt.provision is true.
-                objects: [stageHubProvisioning],
-                config: ["callysto.provisioning.announcement"],
-                tests: [T.provisioningReruns, T.provisioningVars, T.prodRunsNothing],
-            },
+            // Re-runs the hubs only.
+            replaced: byStageAnsible(
+                ["callysto.provisioning.announcement"],
+                [T.provisioningReruns, T.provisioningVars],
+                [stageHubProvisioning],
+            ),
         },
         {
             lines: "423-441",
             says: "If you need to alter the actual Jupyter Notebook itself",
             step: "override a notebook template in the jupyterhub role (wrapped in raw tags)",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // The template is a commit of callysto/infrastructure; pinning it re-runs the hubs' playbooks.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.version"],
-                tests: [T.provisioningReruns, T.prodRunsNothing],
-            },
+            // The template is a commit of callysto/infrastructure; pinning it re-runs the hubs' playbooks.
+            replaced: byStageAnsible(["callysto.provisioning.version"], [T.provisioningReruns]),
         },
         {
             lines: "445-450",
