@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, testsIn, contextOf } from "../step";
+import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, Step, testsIn, contextOf } from "../step";
 
 /**
  * Runbook 003 (CMS DIALS) line by line. The runbook describes production (`cms-dials-prod`); the stage stack runs
@@ -73,6 +73,18 @@ const ETL_SECRET_KEYS = [
 const EOS_KEYS = ["dials-eos-keytab-user", "dials-eos-keytab-pwd"];
 const REDIS_KEYS = ["dials-redis-etl-broker-password", "dials-redis-web-cache-password"];
 const IMAGE_KEYS = ["dials.images.registry", "dials.images.tag", "dials.images.confirmed"];
+
+/** The runbook's image import, which it gives twice (a new deployment and an update): the pinned streams. */
+const IMPORT_IMAGES: Omit<Step, "lines"> = {
+    says: "oc import-image etl --from=registry.cern.ch/cms-dqmdc/dials-etl --confirm",
+    step: "oc import-image etl, backend and frontend",
+    replaced: {
+        by: "objects",
+        objects: IMAGE_STREAMS,
+        config: IMAGE_KEYS,
+        tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
+    },
+};
 
 export const dialsTable: RunbookTable = {
     system: "dials",
@@ -341,17 +353,7 @@ export const dialsTable: RunbookTable = {
                 tests: [PINNED_STREAMS],
             },
         },
-        {
-            lines: "113-115",
-            says: "oc import-image etl --from=registry.cern.ch/cms-dqmdc/dials-etl --confirm",
-            step: "oc import-image etl, backend and frontend",
-            replaced: {
-                by: "objects",
-                objects: IMAGE_STREAMS,
-                config: IMAGE_KEYS,
-                tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
-            },
-        },
+        { lines: "113-115", ...IMPORT_IMAGES },
         {
             lines: "116",
             says: "oc apply -f ./oc/prod/configmaps",
@@ -469,17 +471,7 @@ export const dialsTable: RunbookTable = {
                 reason: "Building and pushing the images is the DIALS release process of the application repository; the stack only names the release (dials.images.tag) and its confirmed digests.",
             },
         },
-        {
-            lines: "132-134",
-            says: "oc import-image etl --from=registry.cern.ch/cms-dqmdc/dials-etl --confirm",
-            step: "oc import-image etl, backend and frontend",
-            replaced: {
-                by: "objects",
-                objects: IMAGE_STREAMS,
-                config: IMAGE_KEYS,
-                tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
-            },
-        },
+        { lines: "132-134", ...IMPORT_IMAGES },
         {
             lines: "137",
             says: "In order to update a pod you need to do a rollout",
