@@ -90,6 +90,16 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
     }
 
     /** Applies hand-made objects as a runbook would have (kubectl, its own field manager) and records the expectation. */
+    /** A core (v1) object only today's deployment has: what it holds beside its kind and name is `body`. */
+    function leftover(
+        kind: string,
+        namespace: string,
+        name: string,
+        body: Record<string, unknown>,
+    ): KubeObject {
+        return { apiVersion: "v1", kind, metadata: { name, namespace }, ...body };
+    }
+
     function today(objects: KubeObject[], verdict?: string): void {
         for (const o of objects) {
             if (verdict) expected.set(objectId(o), verdict);
@@ -143,14 +153,7 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         const dgraph = find(desired, "v1/Service/thoth-test-core/dgraph");
         delete (dgraph.spec as Record<string, unknown>).clusterIP;
         today([dgraph], "blocking");
-        today([
-            {
-                apiVersion: "v1",
-                kind: "ConfigMap",
-                metadata: { name: "thoth-legacy-settings", namespace: "thoth-local-bots" },
-                data: { a: "1" },
-            },
-        ]);
+        today([leftover("ConfigMap", "thoth-local-bots", "thoth-legacy-settings", { data: { a: "1" } })]);
 
         // Packit: Redis made with another selector (immutable); its data in a claim of another name.
         today([find(desired, "v1/Namespace//packit-dev")], "managed-elsewhere");
@@ -167,28 +170,18 @@ describe("migration report (npm run adopt) on a real kube-apiserver (kwok, 127.0
         delete (spec.template as { spec?: Record<string, unknown> }).spec?.serviceAccountName;
         today([redis], "blocking");
         today([
-            {
-                apiVersion: "v1",
-                kind: "PersistentVolumeClaim",
-                metadata: { name: "redis-data", namespace: "packit-dev" },
+            leftover("PersistentVolumeClaim", "packit-dev", "redis-data", {
                 spec: {
                     accessModes: ["ReadWriteOnce"],
                     storageClassName: "standard",
                     resources: { requests: { storage: "1Gi" } },
                 },
-            },
+            }),
         ]);
 
         // Stream: its namespace, and a token Secret nobody manages any more.
         today([find(desired, "v1/Namespace//stream-dev")], "managed-elsewhere");
-        today([
-            {
-                apiVersion: "v1",
-                kind: "Secret",
-                metadata: { name: "stream-legacy-token", namespace: "stream-dev" },
-                stringData: { token: "old" },
-            },
-        ]);
+        today([leftover("Secret", "stream-dev", "stream-legacy-token", { stringData: { token: "old" } })]);
 
         // Prow: hook's Service selecting old pods (a mutable change); a retired Deployment left over.
         today([find(desired, "v1/Namespace//kubernetes-prow")], "managed-elsewhere");

@@ -82,7 +82,13 @@ import {
     runDrift,
     stillReported,
 } from "./drift";
-import { NORMALISATIONS, PreviewJson, planPreviewDifferences, previewResources } from "./planPreview";
+import {
+    NORMALISATIONS,
+    PlannedResource,
+    PreviewJson,
+    planPreviewDifferences,
+    previewResources,
+} from "./planPreview";
 import { OFF_IN_COPIES, prepareCommittedCopy } from "./stackCopies";
 
 // `npm run e2e`: the local stack (Pulumi.local.yaml) rendered with its real test secrets and applied to a real
@@ -230,6 +236,27 @@ async function waitReady(
 }
 
 /** Waits (`kubectl wait --for=delete`) until none of these namespaces exists; returns those still there. */
+/** The live objects of `kinds` (kubectl's comma list) in the namespaces `rendered` declares: the cluster's own left out. */
+function liveIn(kubectl: Kubectl, rendered: readonly K8sObject[], kinds: string): K8sObject[] {
+    const namespaces = new Set(rendered.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
+    return kubectl.items([kinds, "-A"]).filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+}
+
+/** The generation of every live Deployment and StatefulSet, by object id: what a rollout raises. */
+function workloadGenerations(kubectl: Kubectl): Map<string, number> {
+    return new Map(
+        kubectl
+            .items(["deployments.apps,statefulsets.apps", "-A"])
+            .map((o) => [objectId(o), (o.metadata as { generation?: number }).generation ?? 0]),
+    );
+}
+
+/** The workloads rolled since `before` (a {@link workloadGenerations} reading): their generation changed. */
+function rolledSince(kubectl: Kubectl, before: Map<string, number>): string[] {
+    const now = workloadGenerations(kubectl);
+    return [...now.keys()].filter((id) => now.get(id) !== before.get(id));
+}
+
 async function waitNamespacesGone(kubectl: Kubectl, names: string[], timeoutS = 180): Promise<string[]> {
     if (names.length > 0)
         kubectl.run([
@@ -437,11 +464,8 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
     it("every Secret, ConfigMap, claim and service account a pod uses exists, with the keys it reads", function () {
         if (!ready) this.skip();
-        const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-        const live = kubectl
-            .items(["secrets,configmaps,persistentvolumeclaims,serviceaccounts", "-A"])
-            .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
-        const pods = kubectl.items(["pods", "-A"]).filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+        const live = liveIn(kubectl, objects, "secrets,configmaps,persistentvolumeclaims,serviceaccounts");
+        const pods = liveIn(kubectl, objects, "pods");
         assert.ok(pods.length > 0, "no pods to check");
         const problems = new Set<string>();
         for (const pod of pods) {
@@ -463,10 +487,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
     it("every Service has Ready endpoints on its ports; every Route and Ingress names a Service port that exists", function () {
         if (!ready) this.skip();
-        const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-        const live = kubectl
-            .items(["services,endpointslices.discovery.k8s.io,pods", "-A"])
-            .filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+        const live = liveIn(kubectl, objects, "services,endpointslices.discovery.k8s.io,pods");
         const services = live.filter((o) => o.kind === "Service");
         const problems: string[] = [];
         for (const svc of services) {
@@ -626,13 +647,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             // The API server sees exactly the objects the two renders differ in.
             assert.deepEqual(diffedObjects(diff.stdout), differing.map(diffName).sort());
 
-            const generations = () =>
-                new Map(
-                    kubectl
-                        .items(["deployments.apps,statefulsets.apps", "-A"])
-                        .map((o) => [objectId(o), (o.metadata as { generation?: number }).generation ?? 0]),
-                );
-            const genBefore = generations();
+            const genBefore = workloadGenerations(kubectl);
             await timed("image change apply + rollout", async () => {
                 const res = kubectl.apply([next.crds, next.namespaces, next.rest]);
                 assert.equal(res.status, 0, res.stderr);
@@ -645,9 +660,9 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                     `--timeout=${READY_TIMEOUT_S}s`,
                 ]);
             });
-            const genAfter = generations();
-            const rolled = [...genAfter.keys()].filter((id) => genAfter.get(id) !== genBefore.get(id));
-            assert.deepEqual(rolled, ["apps/v1/Deployment/thoth-local-bots/review-manager"]);
+            assert.deepEqual(rolledSince(kubectl, genBefore), [
+                "apps/v1/Deployment/thoth-local-bots/review-manager",
+            ]);
             const live = kubectl.items(["deployments.apps", "-n", "thoth-local-bots"]);
             const rm = live.find((d) => d.metadata.name === "review-manager")!;
             const spec = rm.spec as { template: { spec: { containers: { image: string }[] } } };
@@ -692,16 +707,14 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
     it("(e) no plaintext test secret in any ConfigMap, env value or other non-Secret object in the cluster", function () {
         if (!applied) this.skip();
-        const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
         const readBack = [
-            ...kubectl
-                .items([
-                    "configmaps,deployments.apps,statefulsets.apps,cronjobs.batch,jobs.batch,pods,services," +
-                        "serviceaccounts,roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io," +
-                        "ingresses.networking.k8s.io,routes.route.openshift.io,imagestreams.image.openshift.io",
-                    "-A",
-                ])
-                .filter((o) => namespaces.has(o.metadata.namespace ?? "")),
+            ...liveIn(
+                kubectl,
+                objects,
+                "configmaps,deployments.apps,statefulsets.apps,cronjobs.batch,jobs.batch,pods,services," +
+                    "serviceaccounts,roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io," +
+                    "ingresses.networking.k8s.io,routes.route.openshift.io,imagestreams.image.openshift.io",
+            ),
             ...kubectl.items(["namespaces,customresourcedefinitions"]),
         ];
         assert.ok(readBack.some((o) => o.kind === "ConfigMap") && readBack.some((o) => o.kind === "Pod"));
@@ -901,6 +914,28 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
         });
 
+        /**
+         * The engine's preview of `copy` (`phase` names it) against the offline plan's recorded resources: the same
+         * URNs and inputs, the first 40 differences shown. Returns how many resources the preview has.
+         */
+        async function assertPlanIsPreview(
+            copy: StackCopy,
+            recorded: readonly PlannedResource[],
+            phase: string,
+        ): Promise<number> {
+            const preview = await timed(
+                phase,
+                () => JSON.parse(engineCli(copy, tools, ["preview", "--json"])) as PreviewJson,
+            );
+            const previewed = previewResources(preview);
+            const differences = planPreviewDifferences(
+                recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
+                previewed,
+            );
+            assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
+            return previewed.length;
+        }
+
         let main: { copy: StackCopy; stack: Stack } | undefined;
         let edits: HandEdit[] = [];
         /** The objects the report over the edits says the next up replaces (their own fields, or as dependents). */
@@ -912,19 +947,14 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const recorded = await timed("offline plan (recording mocks)", () =>
                 recordProgram(STACK, memoryConfigSource(config.values, config.secrets)),
             );
-            const preview = await timed(
+            const previewed = await assertPlanIsPreview(
+                main.copy,
+                recorded,
                 "engine: preview --json (fresh stack)",
-                () => JSON.parse(engineCli(main!.copy, tools, ["preview", "--json"])) as PreviewJson,
             );
-            const previewed = previewResources(preview);
-            const differences = planPreviewDifferences(
-                recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
-                previewed,
-            );
-            assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
-            assert.ok(previewed.length > 500, `only ${previewed.length} resources in the preview`);
+            assert.ok(previewed > 500, `only ${previewed} resources in the preview`);
             log(
-                `${previewed.length} resources: same URNs and inputs (normalised: ${NORMALISATIONS.map((n) => n.name).join("; ")})`,
+                `${previewed} resources: same URNs and inputs (normalised: ${NORMALISATIONS.map((n) => n.name).join("; ")})`,
             );
         });
 
@@ -949,19 +979,14 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         { root: prepared.copy.dir },
                     ),
                 );
-                const preview = await timed(
+                const previewed = await assertPlanIsPreview(
+                    prepared.copy,
+                    recorded,
                     `engine: preview --json (${committed} copy)`,
-                    () => JSON.parse(engineCli(prepared.copy, tools, ["preview", "--json"])) as PreviewJson,
                 );
-                const previewed = previewResources(preview);
-                const differences = planPreviewDifferences(
-                    recorded.map((r) => ({ urn: r.urn, type: r.type, inputs: r.inputs })),
-                    previewed,
-                );
-                assert.deepEqual(differences.slice(0, 40), [], `${differences.length} differences`);
-                assert.ok(previewed.length > 100, `only ${previewed.length} resources in the preview`);
+                assert.ok(previewed > 100, `only ${previewed} resources in the preview`);
                 log(
-                    `${committed}: ${previewed.length} resources, same URNs and inputs (given: ${prepared.secrets.length} test secrets, ${prepared.operatorValues.length} operator values, ${prepared.set.length} paths; off: ${OFF_IN_COPIES.map((o) => o.path).join(", ")})`,
+                    `${committed}: ${previewed} resources, same URNs and inputs (given: ${prepared.secrets.length} test secrets, ${prepared.operatorValues.length} operator values, ${prepared.set.length} paths; off: ${OFF_IN_COPIES.map((o) => o.path).join(", ")})`,
                 );
             });
         }
@@ -1173,13 +1198,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
             assert.ok((same ?? 0) > 0);
             assert.match(preview.stdout, /review-manager/);
-            const generations = () =>
-                new Map(
-                    kubectl
-                        .items(["deployments.apps,statefulsets.apps", "-A"])
-                        .map((o) => [objectId(o), (o.metadata as { generation?: number }).generation ?? 0]),
-                );
-            const before = generations();
+            const before = workloadGenerations(kubectl);
             const res = await timed("engine: up of the image change", () => main!.stack.up());
             assert.deepEqual(
                 Object.fromEntries(
@@ -1187,11 +1206,9 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 ),
                 { update: 1 },
             );
-            const after = generations();
-            assert.deepEqual(
-                [...after.keys()].filter((id) => after.get(id) !== before.get(id)),
-                ["apps/v1/Deployment/thoth-local-bots/review-manager"],
-            );
+            assert.deepEqual(rolledSince(kubectl, before), [
+                "apps/v1/Deployment/thoth-local-bots/review-manager",
+            ]);
         });
 
         it("pulumi stack export (secrets encrypted, as a user runs it) holds no secret value: config secrets, kubeconfigs and generated ones", async function () {
@@ -1209,12 +1226,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         ),
                     ]),
             );
-            const namespaces = new Set(
-                engineObjects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name),
-            );
-            const live = kubectl
-                .items(["secrets", "-A"])
-                .filter((o) => namespaces.has(o.metadata.namespace ?? "")) as unknown as LiveSecret[];
+            const live = liveIn(kubectl, engineObjects, "secrets") as unknown as LiveSecret[];
             const { generated, filledByKubernetes } = generatedSecretValues(live, rendered);
             const entries: SecretEntry[] = [...Object.entries(secrets), ...generated];
             const plain = await timed("engine: stack export (plain)", () => exportState(main!.copy, tools));
@@ -1372,6 +1384,27 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
         });
 
+        /** A state a recovery or a way back must leave: nothing pending, nothing twice, one entry per rendered object. */
+        function assertSoundState(state: Checkpoint): void {
+            assert.deepEqual(pendingOperations(state), [], "pending operations left");
+            assert.deepEqual(duplicateUrns(state), [], "a resource recorded twice");
+            assert.equal(
+                kubernetesUrns(state).length,
+                engineObjects.length,
+                "one state entry per rendered object",
+            );
+        }
+
+        /** Converged: a preview (`phase` names it) has nothing to change, and every rendered workload is Ready. */
+        async function assertConverged(stack: Stack, phase: string): Promise<void> {
+            const clean = await timed(phase, () => stack.preview({ expectNoChanges: true }));
+            assert.deepEqual(
+                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
+                [],
+            );
+            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+        }
+
         /** adoptExisting on every cluster of the local stack (on, or back off). */
         async function adoption(stack: Stack, on: boolean): Promise<void> {
             for (const cl of ["local-openshift", "local-kubernetes"]) {
@@ -1490,14 +1523,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const again = recoverCmd();
             assert.equal(again.status, 1);
             assert.match(again.stderr, /nothing to recover/);
-            const state = exportState(c, tools).checkpoint;
-            assert.deepEqual(pendingOperations(state), [], "pending operations left");
-            assert.deepEqual(duplicateUrns(state), [], "a resource recorded twice");
-            assert.equal(
-                kubernetesUrns(state).length,
-                engineObjects.length,
-                "one state entry per rendered object",
-            );
+            assertSoundState(exportState(c, tools).checkpoint);
             const deployments = engineObjects.filter(
                 (o) => o.kind === "Deployment" && ((o.spec as { replicas?: number }).replicas ?? 1) > 0,
             ).length;
@@ -1509,14 +1535,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 deployments,
                 "one live ReplicaSet per Deployment: nothing rolled twice",
             );
-            const clean = await timed("engine: preview --expect-no-changes after recovery", () =>
-                stack.preview({ expectNoChanges: true }),
-            );
-            assert.deepEqual(
-                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
-                [],
-            );
-            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+            await assertConverged(stack, "engine: preview --expect-no-changes after recovery");
         });
 
         it("destroy, then up again: the README's way back (one adoption up) converges and reuses the retained objects (same uid)", async function () {
@@ -1551,21 +1570,8 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 [],
                 "retained objects recreated instead of taken over",
             );
-            assert.deepEqual(pendingOperations(after), [], "pending operations left");
-            assert.deepEqual(duplicateUrns(after), [], "a resource recorded twice");
-            assert.equal(
-                kubernetesUrns(after).length,
-                engineObjects.length,
-                "one state entry per rendered object",
-            );
-            const clean = await timed("engine: preview --expect-no-changes after the way back", () =>
-                stack.preview({ expectNoChanges: true }),
-            );
-            assert.deepEqual(
-                Object.keys(clean.changeSummary).filter((k) => k !== "same"),
-                [],
-            );
-            assert.deepEqual((await waitReady(kubectl, engineObjects)).waiting, []);
+            assertSoundState(after);
+            await assertConverged(stack, "engine: preview --expect-no-changes after the way back");
             log(`${retainedUids.size} retained objects taken over with their uid`);
         });
 

@@ -36,6 +36,15 @@ export interface TestRef {
     title: string;
 }
 
+/** A {@link TestRef}: every table names its guarding tests this one way, file first. */
+export const testRef = (file: string, title: string): TestRef => ({ file, title });
+
+/** The {@link testRef} of one system's test folder, by the file's stem: `test/<dir>/<stem>.test.ts`. */
+export const testsIn =
+    (dir: string) =>
+    (stem: string, title: string): TestRef =>
+        testRef(`test/${dir}/${stem}.test.ts`, title);
+
 /**
  * Where an operator reads the manual procedure of a step the program does not do: a docs page with its heading
  * (`docs/operate/first-deploy.md#restore-a-backup`), or a notice the program prints (its text's start).
@@ -81,11 +90,26 @@ export interface Step {
     replaced: Replacement;
 }
 
+/** Steps of consecutive runbook lines that one replacement covers alike (each of certbot's manual steps). */
+export function replacedAlike(replaced: Replacement, steps: Omit<Step, "replaced">[]): Step[] {
+    return steps.map((step) => ({ ...step, replaced }));
+}
+
 /** Runbook lines without an operational effect. */
 export interface Context {
     lines: LineRange;
     /** Why the lines have no effect: "heading", "prose", "screenshot", "link list", … */
     why: string;
+}
+
+/**
+ * A table's context from its reasons: each reason (`"heading"`) with every range it covers, so a reason that recurs
+ * is written once. The entries come out in runbook order, as the checks and the generated pages list them.
+ */
+export function contextOf(ranges: Record<string, LineRange[]>): Context[] {
+    return Object.entries(ranges)
+        .flatMap(([why, all]) => all.map((lines) => ({ lines, why })))
+        .sort((a, b) => Number.parseInt(a.lines, 10) - Number.parseInt(b.lines, 10));
 }
 
 /** The table of one runbook. */

@@ -1,6 +1,8 @@
 import type { ImageEvidence } from "../../shared/evidence/types";
 import { unreadImage } from "../../shared/evidence/unread";
 import {
+    CEPH_RESULT_STORE,
+    readAicoeImage,
     TOPIC,
     at,
     readImage,
@@ -21,7 +23,7 @@ const KAFKA_CLIENT = ["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAF
 
 function cveUpdate(): ImageEvidence {
     const src = { repo: "thoth-station/cve-update-job", commit: "23a6f45c3616a5923f5e2ef30447117ee268fb4c" };
-    return readImage("quay.io/thoth-station/cve-update-job", "v0.5.7", src, {
+    return readAicoeImage("v0.5.7", src, {
         env: [
             ...reads(src, { THOTH_DEPLOYMENT_NAME: "app.py:53", PROMETHEUS_PUSHGATEWAY_URL: "app.py:54" }),
             // The producer (app.py:56), GraphDatabase (59) and init_logging (62); no OpenShift().
@@ -38,20 +40,13 @@ function documentSync(): ImageEvidence {
         repo: "thoth-station/document-sync-job",
         commit: "b4f62e50cb4675c0f394595107094a75e154e85e",
     };
-    return readImage("quay.io/thoth-station/document-sync-job", "v0.1.0", src, {
+    return readAicoeImage("v0.1.0", src, {
         // click: one argument DST from the environment; --debug and --force (THOTH_SYNC_DEBUG, _FORCE) unset.
         env: [
             ...reads(src, { THOTH_DOCUMENT_SYNC_DST: "app.py:49" }),
             // init_logging (app.py:35); the three result stores it copies from (app.py:57).
             ...thothCommon("0.34.0").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
-            ...thothStorages("0.66.0").ceph(
-                "THOTH_S3_ENDPOINT_URL",
-                "THOTH_CEPH_KEY_ID",
-                "THOTH_CEPH_SECRET_KEY",
-                "THOTH_CEPH_BUCKET",
-                "THOTH_CEPH_BUCKET_PREFIX",
-                "THOTH_DEPLOYMENT_NAME",
-            ),
+            ...thothStorages("0.66.0").ceph(...CEPH_RESULT_STORE, "THOTH_DEPLOYMENT_NAME"),
         ],
         // `aws s3 ls|cp` to DST with the AWS CLI's credentials file under the s2i HOME (/opt/app-root/src).
         files: [{ name: "/opt/app-root/src/.aws/credentials", at: at(src, "app.py", "68,83") }],
@@ -63,7 +58,7 @@ function graphBackup(): ImageEvidence {
         repo: "thoth-station/graph-backup-job",
         commit: "83be92f91e4ae646a346f1cccd1866a94faf3e2b",
     };
-    return readImage("quay.io/thoth-station/graph-backup-job", "v0.10.1", src, {
+    return readAicoeImage("v0.10.1", src, {
         env: [
             ...reads(src, {
                 THOTH_DATA_DUMP_PATH: "app.py:36",
@@ -74,13 +69,7 @@ function graphBackup(): ImageEvidence {
             // (87) reads the same names and the SSL switch; GraphBackupStore (92) is a Ceph store.
             ...thothCommon("0.36.6").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
             ...thothStorages("0.74.0").graph(),
-            ...thothStorages("0.74.0").ceph(
-                "THOTH_S3_ENDPOINT_URL",
-                "THOTH_CEPH_KEY_ID",
-                "THOTH_CEPH_SECRET_KEY",
-                "THOTH_CEPH_BUCKET",
-                "THOTH_CEPH_BUCKET_PREFIX",
-            ),
+            ...thothStorages("0.74.0").ceph(...CEPH_RESULT_STORE),
         ],
     });
 }
@@ -90,19 +79,13 @@ function graphMetricsExporter(): ImageEvidence {
         repo: "thoth-station/graph-metrics-exporter",
         commit: "368ef76ccbec51524dd1f8f09ef3cb04ebe8c044",
     };
-    return readImage("quay.io/thoth-station/graph-metrics-exporter", "v0.6.5", src, {
+    return readAicoeImage("v0.6.5", src, {
         env: [
             ...reads(src, { PROMETHEUS_PUSHGATEWAY_URL: "app.py:43", THOTH_DEPLOYMENT_NAME: "app.py:44" }),
             // init_logging (app.py:58), GraphDatabase (280), GraphBackupStore (283); it pushes to the gateway (146).
             ...thothCommon("0.36.6").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
             ...thothStorages("0.74.0").graph(),
-            ...thothStorages("0.74.0").ceph(
-                "THOTH_S3_ENDPOINT_URL",
-                "THOTH_CEPH_KEY_ID",
-                "THOTH_CEPH_SECRET_KEY",
-                "THOTH_CEPH_BUCKET",
-                "THOTH_CEPH_BUCKET_PREFIX",
-            ),
+            ...thothStorages("0.74.0").ceph(...CEPH_RESULT_STORE),
         ],
     });
 }
@@ -113,7 +96,7 @@ function graphRefresh(): ImageEvidence {
         commit: "6f50a3e0367d17f80b34564a1533a25be9876cc4",
     };
     const common = thothCommon("0.36.6");
-    return readImage("quay.io/thoth-station/graph-refresh-job", "v0.3.22", src, {
+    return readAicoeImage("v0.3.22", src, {
         env: [
             ...reads(src, {
                 THOTH_GRAPH_REFRESH_COUNT: "producer.py:64",
@@ -144,7 +127,7 @@ function packageReleases(): ImageEvidence {
         repo: "thoth-station/package-releases-job",
         commit: "fc68a43e5c841c3cd11f46dc03b0abf023c7b51a",
     };
-    return readImage("quay.io/thoth-station/package-releases-job", "v0.11.11", src, {
+    return readAicoeImage("v0.11.11", src, {
         env: [
             ...reads(src, {
                 THOTH_DEPLOYMENT_NAME: "producer.py:59",
@@ -166,7 +149,7 @@ function packageUpdate(): ImageEvidence {
         repo: "thoth-station/package-update-job",
         commit: "f6442400386c0339d8a9921bc7d484ae037e3f59",
     };
-    return readImage("quay.io/thoth-station/package-update-job", "v0.8.17", src, {
+    return readAicoeImage("v0.8.17", src, {
         env: [
             // Built on s2i-thoth v0.20.1 (python-38 1-34): the run script before 2021. app.sh runs producer.py,
             // which pushes no metrics (no PROMETHEUS_PUSHGATEWAY_URL) and takes no subcommand.
@@ -189,7 +172,7 @@ function pulpPypiSync(): ImageEvidence {
         repo: "thoth-station/pulp-pypi-sync-job",
         commit: "c218e4b6e525dfc9b6ea70c3579ebbb030affe2d",
     };
-    return readImage("quay.io/thoth-station/pulp-pypi-sync-job", "v0.1.1", src, {
+    return readAicoeImage("v0.1.1", src, {
         env: [
             ...reads(src, {
                 THOTH_PULP_REPOSITORIES_SYNC_PULP_INSTANCE: "app.py:62",
@@ -210,7 +193,7 @@ function integrationTests(): ImageEvidence {
         commit: "27c499332837f84a101bd546792cee4d6107b0aa",
     };
     // behave and thamos, no thoth-common logging: app.py and the steps read only their own names.
-    return readImage("quay.io/thoth-station/integration-tests", "v0.11.5", src, {
+    return readAicoeImage("v0.11.5", src, {
         env: reads(src, {
             THOTH_DEPLOYMENT_NAME: "app.py:35",
             GENERATE_REPORT: "app.py:39",
@@ -227,7 +210,7 @@ function integrationTests(): ImageEvidence {
 function sloReporter(): ImageEvidence {
     const src = { repo: "thoth-station/slo-reporter", commit: "0349f2a888cd93dded60bdd6fe79d1eab618d62c" };
     const config = "thoth/slo_reporter/configuration.py";
-    return readImage("quay.io/thoth-station/slo-reporter", "v0.19.3", src, {
+    return readAicoeImage("v0.19.3", src, {
         env: [
             ...reads(src, {
                 THOTH_SLO_REPORTER_SEND_EMAIL: "app.py:61",
@@ -264,7 +247,7 @@ function sloReporter(): ImageEvidence {
 function miScheduler(): ImageEvidence {
     const src = { repo: "thoth-station/mi-scheduler", commit: "3634d324916d25279f5af0e463991750bdaad768" };
     const common = thothCommon("0.36.6");
-    return readImage("quay.io/thoth-station/mi-scheduler", "v1.7.9", src, {
+    return readAicoeImage("v1.7.9", src, {
         env: [
             ...reads(src, {
                 GITHUB_ACCESS_TOKEN: "app.py:38",

@@ -1,10 +1,11 @@
 import type { ImageEvidence, NamedFact } from "../../shared/evidence/types";
 import {
+    CEPH_RESULT_STORE,
+    readAicoeImage,
     TOPIC,
     at,
     gunicorn,
     gunicornListener,
-    readImage,
     reads,
     s2iRun,
     thothCommon,
@@ -35,7 +36,7 @@ function userApi(version: "v0.35.10" | "v0.35.12", commit: string, publishLine: 
         [TOPIC.kebechetTrigger, 1245 + shift],
         [TOPIC.repoInit, 1266 + shift],
     ];
-    return readImage("quay.io/thoth-station/user-api", version, src, {
+    return readAicoeImage(version, src, {
         listens: [
             gunicornListener(
                 8080,
@@ -69,13 +70,7 @@ function userApi(version: "v0.35.10" | "v0.35.12", commit: string, publishLine: 
                 "THOTH_INFRA_NAMESPACE",
             ),
             ...storages.graph(),
-            ...storages.ceph(
-                "THOTH_S3_ENDPOINT_URL",
-                "THOTH_CEPH_KEY_ID",
-                "THOTH_CEPH_SECRET_KEY",
-                "THOTH_CEPH_BUCKET",
-                "THOTH_CEPH_BUCKET_PREFIX",
-            ),
+            ...storages.ceph(...CEPH_RESULT_STORE),
             // The producer of openapi_server.py:151.
             ...thothMessaging.kafka(
                 "KAFKA_BOOTSTRAP_SERVERS",
@@ -105,7 +100,7 @@ function managementApi(): ImageEvidence {
     const src = MANAGEMENT_API;
     const common = thothCommon("0.36.6");
     const storages = thothStorages("0.74.0");
-    return readImage("quay.io/thoth-station/management-api", "v0.18.11", src, {
+    return readAicoeImage("v0.18.11", src, {
         listens: [
             gunicornListener(
                 8080,
@@ -152,7 +147,7 @@ function amunApi(): ImageEvidence {
     const src = AMUN_API;
     const common = thothCommon("0.36.1");
     const storages = thothStorages("0.71.1");
-    return readImage("quay.io/thoth-station/amun-api", "v0.10.6", src, {
+    return readAicoeImage("v0.10.6", src, {
         listens: [
             gunicornListener(
                 8080,
@@ -202,7 +197,7 @@ function investigator(): ImageEvidence {
     const storages = thothStorages("0.74.1");
     const handler = (topic: string, dir: string, line: number): NamedFact =>
         topicAt(src, topic, `thoth/investigator/${dir}/investigate_${dir}.py`, line);
-    return readImage("quay.io/thoth-station/investigator", "v0.17.0", src, {
+    return readAicoeImage("v0.17.0", src, {
         listens: [
             {
                 port: 6066,
@@ -275,7 +270,7 @@ function investigator(): ImageEvidence {
 function metricsExporter(): ImageEvidence {
     const src = METRICS_EXPORTER;
     const config = "thoth/metrics_exporter/configuration.py";
-    return readImage("quay.io/thoth-station/metrics-exporter", "v0.21.4", src, {
+    return readAicoeImage("v0.21.4", src, {
         listens: [
             gunicornListener(
                 8080,

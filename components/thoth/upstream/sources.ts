@@ -61,6 +61,24 @@ export function readImage(
     };
 }
 
+/** An image .aicoe-ci.yaml builds from a tag of its repository: quay.io/<repo>:<tag>, read at the source's commit. */
+export function readAicoeImage(
+    tag: string,
+    source: Source,
+    facts: Parameters<typeof readImage>[3],
+): ImageEvidence {
+    return readImage(`quay.io/${source.repo}`, tag, source, facts);
+}
+
+/** What a thoth-storages CephStore of results reads: the endpoint, the credentials, the bucket and its prefix. */
+export const CEPH_RESULT_STORE = [
+    "THOTH_S3_ENDPOINT_URL",
+    "THOTH_CEPH_KEY_ID",
+    "THOTH_CEPH_SECRET_KEY",
+    "THOTH_CEPH_BUCKET",
+    "THOTH_CEPH_BUCKET_PREFIX",
+] as const;
+
 // ---- thoth-station/common: logging (init_logging), OpenShift() and the Ceph parameters of the Workflows it submits.
 
 type CommonVersion = "0.33.0" | "0.34.0" | "0.36.1" | "0.36.4" | "0.36.5" | "0.36.6";

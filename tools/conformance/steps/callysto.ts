@@ -1,4 +1,4 @@
-import { ResourceRef, RunbookTable, TestRef } from "../step";
+import { ReplacedByObjects, ResourceRef, RunbookTable, TestRef, testRef, testsIn, contextOf } from "../step";
 
 // Runbook 004 (callysto/infrastructure PROCESSES.md). Stage is its development environment (zone callysto.space,
 // hosts hub-dev, hub (sharder), ssp, stats, all provisioned by Ansible); prod is its production hub hub.callysto.ca,
@@ -31,7 +31,7 @@ const stageProvisioning = ["hub-dev", "hub", "ssp", "stats"].map((h) =>
 /** The Ansible run of stage's one JupyterHub (role hub): what hub variables and the announcement reach. */
 const stageHubProvisioning = command("callysto-provisioning-hub-dev");
 
-const test = (file: string, title: string): TestRef => ({ file: `test/callysto/${file}.test.ts`, title });
+const test = testsIn("callysto");
 const T = {
     provisioningRuns: test("provisioning", "checks out the pinned version and runs the playbooks in order"),
     provisioningPerHost: test("provisioning", "runs init and the role's playbook on each host alone"),
@@ -63,6 +63,16 @@ const T = {
     prodVolumes: test("hosts", "adopts the production hub's two 250 GB home volumes and its address by id"),
     prodResolved: test("config", "resolves the production hub as runbook 004 has it"),
 };
+
+/**
+ * A step stage's Ansible runs carry out (every host's, or only `runs`): the keys that feed them and the tests that
+ * prove it. Prod's hub runs no playbook while callysto.hosts[0].adopt.provision is false, which the last test proves.
+ */
+const byStageAnsible = (
+    config: string[],
+    tests: TestRef[],
+    runs: ResourceRef[] = stageProvisioning,
+): ReplacedByObjects => ({ by: "objects", objects: runs, config, tests: [...tests, T.prodRunsNothing] });
 
 /** Where an operator reads how to set a key and deploy: the deploy page of the docs. */
 const DEPLOY = { doc: "docs/operate/deploy.md#deploying-for-real" };
@@ -113,10 +123,10 @@ export const callystoTable: RunbookTable = {
                 ],
                 tests: [
                     test("hosts", "uses the stack's OpenStack provider for every OpenStack resource"),
-                    {
-                        file: "test/config/passes/secrets.test.ts",
-                        title: "an enabled OpenStack-side system wants the openstack section and its credential",
-                    },
+                    testRef(
+                        "test/config/passes/secrets.test.ts",
+                        "an enabled OpenStack-side system wants the openstack section and its credential",
+                    ),
                 ],
             },
         },
@@ -180,14 +190,11 @@ export const callystoTable: RunbookTable = {
             says: "Next, set up Ansible",
             step: "make setup in ansible/ (external roles and collections)",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // Each run installs requirements.yml's roles and collections into its own checkout. Prod runs no
-                // playbook while callysto.hosts[0].adopt.provision is false.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.repo", "callysto.provisioning.version"],
-                tests: [T.provisioningRuns, T.prodRunsNothing],
-            },
+            // Each run installs requirements.yml's roles and collections into its own checkout.
+            replaced: byStageAnsible(
+                ["callysto.provisioning.repo", "callysto.provisioning.version"],
+                [T.provisioningRuns],
+            ),
         },
         {
             lines: "93",
@@ -284,10 +291,7 @@ export const callystoTable: RunbookTable = {
                 reason: "Deploys run from clavius (the callysto-* jobs on its self-hosted runner, or by hand), so the checkout of this program lives there; the key comes from the stack secret callysto-ssh-private-key and each Ansible run makes its own checkout.",
                 procedure: { doc: "docs/operate/deploy.md#delivery-pull-requests-deploys-drift-policy" },
                 tests: [
-                    {
-                        file: "test/delivery/callystoRunner.test.ts",
-                        title: "hosted jobs leave out exactly Callysto",
-                    },
+                    testRef("test/delivery/callystoRunner.test.ts", "hosted jobs leave out exactly Callysto"),
                 ],
             },
         },
@@ -618,54 +622,37 @@ export const callystoTable: RunbookTable = {
             says: "To add a base package, edit the `ansible/roles/internal/base-packages/vars/RedHat.yml`",
             step: "add a base package to the base-packages role of callysto/infrastructure",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // The edit is a commit of callysto/infrastructure; pinning it re-runs every host. Prod's hub runs no
-                // playbook until callysto.hosts[0].adopt.provision is true.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.version"],
-                tests: [T.provisioningReruns, T.prodRunsNothing],
-            },
+            // The edit is a commit of callysto/infrastructure; pinning it re-runs every host.
+            replaced: byStageAnsible(["callysto.provisioning.version"], [T.provisioningReruns]),
         },
         {
             lines: "384-400",
             says: "You can define SSH keys in the `local_vars.yml` file",
             step: "define ssh_public_keys for every host or per environment",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // The stack is the environment: its provisioning.vars reach every host's run (all committed stacks
-                // hold none today). Prod's hub runs no playbook until adopt.provision is true.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.vars"],
-                tests: [T.provisioningRuns, T.prodRunsNothing],
-            },
+            // The stack is the environment: its provisioning.vars reach every host's run (all committed stacks hold
+            // none today).
+            replaced: byStageAnsible(["callysto.provisioning.vars"], [T.provisioningRuns]),
         },
         {
             lines: "406-413",
             says: "Set the `jupyterhub_announcement` variable",
             step: "set jupyterhub_announcement and run hub/apply",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // Re-runs the hubs only. Prod's hub runs no playbook until adopt.provision is true.
-                objects: [stageHubProvisioning],
-                config: ["callysto.provisioning.announcement"],
-                tests: [T.provisioningReruns, T.provisioningVars, T.prodRunsNothing],
-            },
+            // Re-runs the hubs only.
+            replaced: byStageAnsible(
+                ["callysto.provisioning.announcement"],
+                [T.provisioningReruns, T.provisioningVars],
+                [stageHubProvisioning],
+            ),
         },
         {
             lines: "423-441",
             says: "If you need to alter the actual Jupyter Notebook itself",
             step: "override a notebook template in the jupyterhub role (wrapped in raw tags)",
             stacks: ["stage"],
-            replaced: {
-                by: "objects",
-                // The template is a commit of callysto/infrastructure; pinning it re-runs the hubs' playbooks.
-                objects: stageProvisioning,
-                config: ["callysto.provisioning.version"],
-                tests: [T.provisioningReruns, T.prodRunsNothing],
-            },
+            // The template is a commit of callysto/infrastructure; pinning it re-runs the hubs' playbooks.
+            replaced: byStageAnsible(["callysto.provisioning.version"], [T.provisioningReruns]),
         },
         {
             lines: "445-450",
@@ -691,28 +678,17 @@ export const callystoTable: RunbookTable = {
             },
         },
     ],
-    context: [
-        { lines: "1-4", why: "title and prose" },
-        { lines: "6-26", why: "table of contents (link list)" },
-        { lines: "28-38", why: "headings and prose" },
-        { lines: "48", why: "heading" },
-        { lines: "57-58", why: "prose: where later commands run" },
-        { lines: "76", why: "prose: read the Makefile" },
-        { lines: "86-91", why: "prose, heading and prose" },
-        { lines: "101", why: "heading" },
-        { lines: "172-174", why: "prose: why the setup is repeated" },
-        { lines: "178-184", why: "heading and prose" },
-        { lines: "207-210", why: "heading and prose" },
-        { lines: "235-242", why: "heading and prose" },
-        { lines: "276", why: "heading" },
-        { lines: "289", why: "heading" },
-        { lines: "303-306", why: "heading and prose" },
-        { lines: "347-350", why: "heading and prose" },
-        { lines: "362", why: "heading" },
-        { lines: "374-377", why: "heading and prose" },
-        { lines: "382", why: "heading" },
-        { lines: "402-404", why: "headings" },
-        { lines: "415-421", why: "prose (where the announcement shows) and heading" },
-        { lines: "443", why: "heading" },
-    ],
+    context: contextOf({
+        "title and prose": ["1-4"],
+        "table of contents (link list)": ["6-26"],
+        "headings and prose": ["28-38"],
+        heading: ["48", "101", "276", "289", "362", "382", "443"],
+        "prose: where later commands run": ["57-58"],
+        "prose: read the Makefile": ["76"],
+        "prose, heading and prose": ["86-91"],
+        "prose: why the setup is repeated": ["172-174"],
+        "heading and prose": ["178-184", "207-210", "235-242", "303-306", "347-350", "374-377"],
+        headings: ["402-404"],
+        "prose (where the announcement shows) and heading": ["415-421"],
+    }),
 };

@@ -1,10 +1,11 @@
-import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, TestRef } from "../step";
+import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, Step, testsIn, contextOf } from "../step";
 
 /**
  * Runbook 003 (CMS DIALS) line by line. The runbook describes production (`cms-dials-prod`); the stage stack runs
  * the same objects in `cms-dials-stage`, so every object is proved on both.
  */
 
+const test = testsIn("dials");
 const NS: PerStack<string> = { stage: "cms-dials-stage", prod: "cms-dials-prod" };
 const obj = (kind: string, name: string): KubernetesObjectRef => ({ kind, namespace: NS, name });
 const deployments = (...names: string[]): KubernetesObjectRef[] => names.map((n) => obj("Deployment", n));
@@ -13,39 +14,29 @@ const WORKSPACES = ["csc", "ecal", "hcal", "jetmet", "tracker"];
 const WORKERS = WORKSPACES.flatMap((ws) => [`${ws}-bulk`, `${ws}-indexer`, `${ws}-priority`]);
 const IMAGE_STREAMS = ["etl", "backend", "frontend"].map((n) => obj("ImageStream", n));
 
-const STACK_TEST = "test/dials/stack.test.ts";
-const EXACT_DEPLOYMENTS: TestRef = {
-    file: STACK_TEST,
-    title: "creates exactly the source's Deployments in cms-dials-prod",
-};
-const PINNED_STREAMS: TestRef = {
-    file: STACK_TEST,
-    title: "imports the four images into pinned image streams",
-};
-const RELEASE_CONFIRMED: TestRef = {
-    file: "test/dials/migration.test.ts",
-    title: "runs no migration on either committed stack, and tells stage how to confirm the release",
-};
-const SECRETS_MARKED: TestRef = {
-    file: STACK_TEST,
-    title: "keeps every secret out of ConfigMaps and plain env, and marks the Secrets secret",
-};
-const EOS_MOUNT: TestRef = {
-    file: STACK_TEST,
-    title: "mounts EOS read-only with the credentials annotation in every ETL pod, with the ETL env",
-};
-const GRACEFUL_WORKERS: TestRef = {
-    file: STACK_TEST,
-    title: "gives every worker the graceful-shutdown settings: drain hook, long grace period, surge-first rollout",
-};
-const ON_THE_PAAS: TestRef = {
-    file: STACK_TEST,
-    title: "uses the cern-paas provider for every Kubernetes object and creates no namespace on the PaaS",
-};
-const SECRET_ASKED: TestRef = {
-    file: "test/dials/config.test.ts",
-    title: "lets a cross-field problem and a missing secret be reported together",
-};
+const EXACT_DEPLOYMENTS = test("stack", "creates exactly the source's Deployments in cms-dials-prod");
+const PINNED_STREAMS = test("stack", "imports the four images into pinned image streams");
+const RELEASE_CONFIRMED = test(
+    "migration",
+    "runs no migration on either committed stack, and tells stage how to confirm the release",
+);
+const SECRETS_MARKED = test(
+    "stack",
+    "keeps every secret out of ConfigMaps and plain env, and marks the Secrets secret",
+);
+const EOS_MOUNT = test(
+    "stack",
+    "mounts EOS read-only with the credentials annotation in every ETL pod, with the ETL env",
+);
+const GRACEFUL_WORKERS = test(
+    "stack",
+    "gives every worker the graceful-shutdown settings: drain hook, long grace period, surge-first rollout",
+);
+const ON_THE_PAAS = test(
+    "stack",
+    "uses the cern-paas provider for every Kubernetes object and creates no namespace on the PaaS",
+);
+const SECRET_ASKED = test("config", "lets a cross-field problem and a missing secret be reported together");
 
 const SECRETS_DOC = "docs/reference/secrets.md#secrets";
 const PORTAL_DOC = "docs/systems/dials-notes.md#cern-application-portal--keycloak-checklist";
@@ -83,6 +74,18 @@ const EOS_KEYS = ["dials-eos-keytab-user", "dials-eos-keytab-pwd"];
 const REDIS_KEYS = ["dials-redis-etl-broker-password", "dials-redis-web-cache-password"];
 const IMAGE_KEYS = ["dials.images.registry", "dials.images.tag", "dials.images.confirmed"];
 
+/** The runbook's image import, which it gives twice (a new deployment and an update): the pinned streams. */
+const IMPORT_IMAGES: Omit<Step, "lines"> = {
+    says: "oc import-image etl --from=registry.cern.ch/cms-dqmdc/dials-etl --confirm",
+    step: "oc import-image etl, backend and frontend",
+    replaced: {
+        by: "objects",
+        objects: IMAGE_STREAMS,
+        config: IMAGE_KEYS,
+        tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
+    },
+};
+
 export const dialsTable: RunbookTable = {
     system: "dials",
     runbook: "003-cms-dials.txt",
@@ -97,10 +100,10 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.cluster", "dials.databaseServer", ...IMAGE_KEYS],
                 tests: [
                     ON_THE_PAAS,
-                    {
-                        file: "test/dials/databaseServer.test.ts",
-                        title: "the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks",
-                    },
+                    test(
+                        "databaseServer",
+                        "the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks",
+                    ),
                 ],
             },
         },
@@ -190,10 +193,7 @@ export const dialsTable: RunbookTable = {
                 reason: `${PORTAL}The roles must match the e-groups of dials.workspaces[*].egroup, which the program writes into DJANGO_WORKSPACES.`,
                 procedure: { doc: PORTAL_DOC },
                 tests: [
-                    {
-                        file: "test/dials/settings.test.ts",
-                        title: "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order",
-                    },
+                    test("settings", "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order"),
                 ],
             },
         },
@@ -257,10 +257,7 @@ export const dialsTable: RunbookTable = {
                 config: [...BACKEND_SECRET_KEYS, ...ETL_SECRET_KEYS, ...EOS_KEYS, ...REDIS_KEYS],
                 tests: [
                     SECRETS_MARKED,
-                    {
-                        file: STACK_TEST,
-                        title: "uses Redis passwords from secret config instead of generating them",
-                    },
+                    test("stack", "uses Redis passwords from secret config instead of generating them"),
                 ],
             },
         },
@@ -317,10 +314,10 @@ export const dialsTable: RunbookTable = {
                 ],
                 config: ["dials.etl.brokerStorage", "dials.images.redis", ...REDIS_KEYS],
                 tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "runs both Redis instances with the source's probes; only the broker keeps data, protected in prod",
-                    },
+                    test(
+                        "stack",
+                        "runs both Redis instances with the source's probes; only the broker keeps data, protected in prod",
+                    ),
                 ],
             },
         },
@@ -342,12 +339,7 @@ export const dialsTable: RunbookTable = {
             replaced: {
                 by: "objects",
                 objects: [{ type: "runbooks:dials:Dials", name: "dials" }],
-                tests: [
-                    {
-                        file: "test/dials/migration.test.ts",
-                        title: "each object a pod names exists and comes first",
-                    },
-                ],
+                tests: [test("migration", "each object a pod names exists and comes first")],
             },
         },
         {
@@ -361,17 +353,7 @@ export const dialsTable: RunbookTable = {
                 tests: [PINNED_STREAMS],
             },
         },
-        {
-            lines: "113-115",
-            says: "oc import-image etl --from=registry.cern.ch/cms-dqmdc/dials-etl --confirm",
-            step: "oc import-image etl, backend and frontend",
-            replaced: {
-                by: "objects",
-                objects: IMAGE_STREAMS,
-                config: IMAGE_KEYS,
-                tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
-            },
-        },
+        { lines: "113-115", ...IMPORT_IMAGES },
         {
             lines: "116",
             says: "oc apply -f ./oc/prod/configmaps",
@@ -384,12 +366,7 @@ export const dialsTable: RunbookTable = {
                     obj("ConfigMap", "backend-nginx-conf"),
                 ],
                 config: ["dials.workspaces", "dials.defaultWorkspace", "dials.web", "dials.etl.env"],
-                tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "builds the backend and ETL ConfigMaps from the typed config",
-                    },
-                ],
+                tests: [test("stack", "builds the backend and ETL ConfigMaps from the typed config")],
             },
         },
         {
@@ -400,9 +377,7 @@ export const dialsTable: RunbookTable = {
                 by: "objects",
                 objects: deployments("redis-etl-broker", "common-redbeat", "flower"),
                 config: ["dials.etl.commonIndexer"],
-                tests: [
-                    { file: STACK_TEST, title: "runs the scheduler and flower with the source's commands" },
-                ],
+                tests: [test("stack", "runs the scheduler and flower with the source's commands")],
             },
         },
         {
@@ -415,10 +390,10 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.workspaces", "dials.etl.extraQueues"],
                 tests: [
                     EXACT_DEPLOYMENTS,
-                    {
-                        file: STACK_TEST,
-                        title: "runs every worker with its own queue and node name, the task limit and the source's memory",
-                    },
+                    test(
+                        "stack",
+                        "runs every worker with its own queue and node name, the task limit and the source's memory",
+                    ),
                 ],
             },
         },
@@ -431,10 +406,10 @@ export const dialsTable: RunbookTable = {
                 objects: deployments("backend", "frontend", "redis-web-cache"),
                 config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.images.nginx"],
                 tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts",
-                    },
+                    test(
+                        "stack",
+                        "runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts",
+                    ),
                 ],
             },
         },
@@ -447,12 +422,7 @@ export const dialsTable: RunbookTable = {
                 objects: ["backend-nginx", "frontend", "redis-web-cache", "redis-etl-broker"].map((n) =>
                     obj("Service", n),
                 ),
-                tests: [
-                    {
-                        file: "test/dials/migration.test.ts",
-                        title: "each object a pod names exists and comes first",
-                    },
-                ],
+                tests: [test("migration", "each object a pod names exists and comes first")],
             },
         },
         {
@@ -464,10 +434,10 @@ export const dialsTable: RunbookTable = {
                 objects: [obj("Route", "dials-backend"), obj("Route", "dials-frontend")],
                 config: ["dials.web.apiHost", "dials.web.frontendHost", "dials.web.routeTimeout"],
                 tests: [
-                    {
-                        file: STACK_TEST,
-                        title: "exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout",
-                    },
+                    test(
+                        "stack",
+                        "exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout",
+                    ),
                 ],
             },
         },
@@ -501,17 +471,7 @@ export const dialsTable: RunbookTable = {
                 reason: "Building and pushing the images is the DIALS release process of the application repository; the stack only names the release (dials.images.tag) and its confirmed digests.",
             },
         },
-        {
-            lines: "132-134",
-            says: "oc import-image etl --from=registry.cern.ch/cms-dqmdc/dials-etl --confirm",
-            step: "oc import-image etl, backend and frontend",
-            replaced: {
-                by: "objects",
-                objects: IMAGE_STREAMS,
-                config: IMAGE_KEYS,
-                tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
-            },
-        },
+        { lines: "132-134", ...IMPORT_IMAGES },
         {
             lines: "137",
             says: "In order to update a pod you need to do a rollout",
@@ -533,10 +493,10 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.workspaces"],
                 tests: [
                     EXACT_DEPLOYMENTS,
-                    {
-                        file: "test/dials/workers.test.ts",
-                        title: "turns the prod workspace list into exactly the running system's workers (runbook 003)",
-                    },
+                    test(
+                        "workers",
+                        "turns the prod workspace list into exactly the running system's workers (runbook 003)",
+                    ),
                 ],
             },
         },
@@ -549,10 +509,7 @@ export const dialsTable: RunbookTable = {
                 objects: deployments("frontend", "backend"),
                 config: ["dials.images.tag"],
                 tests: [
-                    {
-                        file: "test/dials/restartOnChange.test.ts",
-                        title: "a change of dials-backend-configmap rolls only the backend",
-                    },
+                    test("restartOnChange", "a change of dials-backend-configmap rolls only the backend"),
                 ],
             },
         },
@@ -566,39 +523,18 @@ export const dialsTable: RunbookTable = {
                 config: ["dials.etl.terminationGracePeriodSeconds", "dials.etl.taskTimeLimitSeconds"],
                 tests: [
                     GRACEFUL_WORKERS,
-                    {
-                        file: "test/dials/workers.test.ts",
-                        title: "derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect",
-                    },
+                    test(
+                        "workers",
+                        "derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect",
+                    ),
                 ],
             },
         },
     ],
-    context: [
-        { lines: "1", why: "heading" },
-        { lines: "5", why: "heading" },
-        { lines: "9", why: "heading" },
-        { lines: "13", why: "screenshot" },
-        { lines: "15", why: "prose: introduces the form" },
-        { lines: "33", why: "screenshot" },
-        { lines: "35", why: "prose: introduces the form" },
-        { lines: "52", why: "screenshot" },
-        { lines: "56", why: "screenshot" },
-        { lines: "60", why: "screenshot" },
-        { lines: "64", why: "heading" },
-        { lines: "72", why: "heading" },
-        { lines: "76", why: "screenshot" },
-        { lines: "80", why: "heading" },
-        { lines: "84", why: "screenshot" },
-        { lines: "88", why: "screenshot" },
-        { lines: "93", why: "screenshot" },
-        { lines: "97", why: "heading" },
-        { lines: "101", why: "heading" },
-        { lines: "111", why: "code fence" },
-        { lines: "122", why: "code fence" },
-        { lines: "126", why: "heading" },
-        { lines: "130", why: "code fence" },
-        { lines: "135", why: "code fence" },
-        { lines: "139", why: "screenshot" },
-    ],
+    context: contextOf({
+        heading: ["1", "5", "9", "64", "72", "80", "97", "101", "126"],
+        screenshot: ["13", "33", "52", "56", "60", "76", "84", "88", "93", "139"],
+        "prose: introduces the form": ["15", "35"],
+        "code fence": ["111", "122", "130", "135"],
+    }),
 };

@@ -1,14 +1,32 @@
-import { KubernetesObjectRef, PerStack, Procedure, ReplacedByObjects, RunbookTable, TestRef } from "../step";
+import {
+    KubernetesObjectRef,
+    PerStack,
+    Procedure,
+    ReplacedByObjects,
+    RunbookTable,
+    TestRef,
+    testRef,
+    testsIn,
+    contextOf,
+    replacedAlike,
+    Step,
+} from "../step";
 
 /**
  * Runbook 001 (packit/deployment's README), which deploys both services with one layout: its steps name objects of
  * Packit's namespaces and of Stream's, so one table under system "packit" covers both sections.
  */
 
-const PACKIT: PerStack<string> = { stage: "packit-stg", prod: "packit-prod" };
-const STREAM: PerStack<string> = { stage: "stream-stg", prod: "stream-prod" };
-const PACKIT_SANDBOX: PerStack<string> = { stage: "packit-stg-sandbox", prod: "packit-prod-sandbox" };
-const STREAM_SANDBOX: PerStack<string> = { stage: "stream-stg-sandbox", prod: "stream-prod-sandbox" };
+const test = testsIn("packit");
+/** A service's namespace per stack, `<service>-<deployment>` (and its sandbox's, with `-sandbox`). */
+const namespaces = (service: string, suffix = ""): PerStack<string> => ({
+    stage: `${service}-stg${suffix}`,
+    prod: `${service}-prod${suffix}`,
+});
+const PACKIT = namespaces("packit");
+const STREAM = namespaces("stream");
+const PACKIT_SANDBOX = namespaces("packit", "-sandbox");
+const STREAM_SANDBOX = namespaces("stream", "-sandbox");
 /** The worker StatefulSet that carries the repository cache: all queues on stage, long-running ones on prod. */
 const CACHED_WORKER: PerStack<string> = { stage: "packit-worker", prod: "packit-worker-long-running" };
 const ALL_WORKERS = "packit-worker";
@@ -58,29 +76,12 @@ const GENERAL_STEPS: Procedure = { doc: "docs/reference/configuration.md#general
 const SECRETS: Procedure = { doc: "docs/reference/secrets.md#secrets" };
 const LOCAL_STACK: Procedure = { doc: "docs/develop/e2e.md#end-to-end-test" };
 
-const STACKS_TEST = "test/packit/stacks.test.ts";
-const IMPORT_TEST = "test/packit/imageImport.test.ts";
-const ROLL_TEST = "test/packit/restartOnChange.test.ts";
-const UPGRADE_TEST = "test/packit/upgrade.test.ts";
-
-const STAGE_IMAGES = {
-    file: STACKS_TEST,
-    title: "follows :stg images: scheduled ImageStream tags plus the hourly import",
-};
-const PROD_WINDOW = { file: STACKS_TEST, title: "imports :prod images only in the Tuesday 02:00 window" };
-const PINNED_ROLLBACK = {
-    file: STACKS_TEST,
-    title: "moves a pinned production image only by config: a rollback",
-};
-const CERT_ROLL = {
-    file: ROLL_TEST,
-    title: "new certificates in packit-secrets roll the API, the dashboard",
-};
-const CERT_MISSING = {
-    file: "test/packit/config.test.ts",
-    title: "reports a missing certificate secret with the command",
-};
-const SECRET_KEYING = { file: "test/packit/layout.test.ts", title: "keys secrets <section>-<secret>-<key>" };
+const STAGE_IMAGES = test("stacks", "follows :stg images: scheduled ImageStream tags plus the hourly import");
+const PROD_WINDOW = test("stacks", "imports :prod images only in the Tuesday 02:00 window");
+const PINNED_ROLLBACK = test("stacks", "moves a pinned production image only by config: a rollback");
+const CERT_ROLL = test("restartOnChange", "new certificates in packit-secrets roll the API, the dashboard");
+const CERT_MISSING = test("config", "reports a missing certificate secret with the command");
+const SECRET_KEYING = test("layout", "keys secrets <section>-<secret>-<key>");
 
 const CERT_STORED = [CERT_MISSING, SECRET_KEYING];
 
@@ -97,6 +98,37 @@ function certificateSecret(
         tests,
     };
 }
+
+/** The runbook's four copies of the certificate, one per service and deployment, and the lines that store and redeploy each. */
+const CERTIFICATE_COPIES = [
+    { service: "packit", deployment: "prod", stored: "302", redeployed: "314" },
+    { service: "packit", deployment: "stg", stored: "303", redeployed: "313" },
+    { service: "stream", deployment: "prod", stored: "304", redeployed: "319" },
+    { service: "stream", deployment: "stg", stored: "305", redeployed: "318" },
+] as const;
+type CertificateCopy = (typeof CERTIFICATE_COPIES)[number];
+const DEPLOYMENT_STACK = { stg: "stage", prod: "prod" } as const;
+const DEPLOYMENT_NAME = { stg: "staging", prod: "production" } as const;
+const SERVICE_NAME = { packit: "Packit", stream: "Stream" } as const;
+
+/** Storing one copy in the secrets repository becomes that namespace's certificate keys. */
+const storedCertificate = ({ service, deployment, stored }: CertificateCopy): Step => ({
+    lines: stored,
+    says: `secrets/${service}/${deployment}/`,
+    step: `store the certificate for ${SERVICE_NAME[service]} ${DEPLOYMENT_NAME[deployment]}`,
+    stacks: [DEPLOYMENT_STACK[deployment]],
+    replaced: certificateSecret(`${service}-${deployment}`, service, CERT_STORED),
+});
+
+/** Redeploying one copy's secrets (`make deploy TAGS=secrets`) is the same keys, whose change rolls the pods. */
+const redeployedCertificate = ({ service, deployment, redeployed }: CertificateCopy): Step => ({
+    lines: redeployed,
+    says: `${service === "stream" ? "SERVICE=stream " : ""}DEPLOYMENT=${deployment} make deploy TAGS=secrets`,
+    step: `redeploy ${SERVICE_NAME[service]} ${DEPLOYMENT_NAME[deployment]}'s secrets`,
+    stacks: [DEPLOYMENT_STACK[deployment]],
+    replaced: certificateSecret(`${service}-${deployment}`, service, [CERT_ROLL]),
+});
+const byFirstLine = (a: Step, b: Step): number => Number.parseInt(a.lines, 10) - Number.parseInt(b.lines, 10);
 
 const certbotByHand =
     "obtaining the certificate stays certbot's DNS-01 challenge by hand (Google Domains, no API the program has); " +
@@ -130,14 +162,11 @@ export const packitTable: RunbookTable = {
                 ],
                 tests: [
                     SECRET_KEYING,
-                    {
-                        file: "test/config/passes/secrets.test.ts",
-                        title: "wants an enabled system's secrets and its cluster's kubeconfig",
-                    },
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "never shows a secret config value outside secret",
-                    },
+                    testRef(
+                        "test/config/passes/secrets.test.ts",
+                        "wants an enabled system's secrets and its cluster's kubeconfig",
+                    ),
+                    test("security", "never shows a secret config value outside secret"),
                 ],
             },
         },
@@ -159,12 +188,9 @@ export const packitTable: RunbookTable = {
                     "kubeconfig-packit-auto",
                 ],
                 tests: [
-                    { file: "test/config/checks.test.ts", title: "has every section and passes the guard" },
-                    { file: "test/packit/layout.test.ts", title: "names namespaces <service>-<deployment>" },
-                    {
-                        file: "test/packit/config.test.ts",
-                        title: "rejects unknown settings such as a mistyped",
-                    },
+                    testRef("test/config/checks.test.ts", "has every section and passes the guard"),
+                    test("layout", "names namespaces <service>-<deployment>"),
+                    test("config", "rejects unknown settings such as a mistyped"),
                 ],
             },
         },
@@ -193,11 +219,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.enabled", "stream.enabled"],
                 tests: [
-                    { file: STACKS_TEST, title: "keeps packit and stream in their own namespaces" },
-                    {
-                        file: "test/packit/order.test.ts",
-                        title: "creates every namespaced object only after its Namespace",
-                    },
+                    test("stacks", "keeps packit and stream in their own namespaces"),
+                    test("order", "creates every namespaced object only after its Namespace"),
                 ],
             },
         },
@@ -214,12 +237,7 @@ export const packitTable: RunbookTable = {
                     obj("ImageStream", PACKIT, "packit-service-centosmsg"),
                 ],
                 config: bothSections("images.registry", "images.repositories", "components"),
-                tests: [
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "runs only the images of enabled components",
-                    },
-                ],
+                tests: [test("layout", "runs only the images of enabled components")],
             },
         },
         {
@@ -236,10 +254,7 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("sandbox.namespace"),
                 tests: [
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "grants the workers' default service account exactly ClusterRole edit",
-                    },
+                    test("security", "grants the workers' default service account exactly ClusterRole edit"),
                 ],
             },
         },
@@ -310,14 +325,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("images.updates", "images.cli"),
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "gives each import its own account allowed only to read its streams",
-                    },
-                    {
-                        file: IMPORT_TEST,
-                        title: "imports each stream's own tag, one `oc import-image` per stream",
-                    },
+                    test("imageImport", "gives each import its own account allowed only to read its streams"),
+                    test("imageImport", "imports each stream's own tag, one `oc import-image` per stream"),
                 ],
             },
         },
@@ -334,10 +343,10 @@ export const packitTable: RunbookTable = {
                 ],
                 config: bothSections("images.updates"),
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "runs one hourly import in exactly the namespaces with scheduled tags",
-                    },
+                    test(
+                        "imageImport",
+                        "runs one hourly import in exactly the namespaces with scheduled tags",
+                    ),
                 ],
             },
         },
@@ -371,10 +380,7 @@ export const packitTable: RunbookTable = {
                     obj("StatefulSet", STREAM, ALL_WORKERS),
                 ],
                 tests: [
-                    {
-                        file: STACKS_TEST,
-                        title: "lets OpenShift own the images of Packit's Deployments through image",
-                    },
+                    test("stacks", "lets OpenShift own the images of Packit's Deployments through image"),
                 ],
             },
         },
@@ -424,7 +430,7 @@ export const packitTable: RunbookTable = {
                     "which parts to deploy is chosen on the command line, not in the stack: `pulumi up --target " +
                     "'**::packit-redis*'` (every object has a stable `<service>-<part>` name)",
                 procedure: GENERAL_STEPS,
-                tests: [{ file: "test/packit/handles.test.ts", title: "makes every object its pods read" }],
+                tests: [test("handles", "makes every object its pods read")],
             },
         },
         {
@@ -590,10 +596,7 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.updates"],
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "imports each stream's own tag, one `oc import-image` per stream",
-                    },
+                    test("imageImport", "imports each stream's own tag, one `oc import-image` per stream"),
                 ],
             },
         },
@@ -610,10 +613,10 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.updates", "packit.images.pins.packit-worker"],
                 tests: [
-                    {
-                        file: IMPORT_TEST,
-                        title: "runs one hourly import in exactly the namespaces with scheduled tags",
-                    },
+                    test(
+                        "imageImport",
+                        "runs one hourly import in exactly the namespaces with scheduled tags",
+                    ),
                     STAGE_IMAGES,
                 ],
             },
@@ -667,14 +670,8 @@ export const packitTable: RunbookTable = {
                     ...bothKeys("packit-secrets-fullchain-pem"),
                 ],
                 tests: [
-                    {
-                        file: "test/packit/config.test.ts",
-                        title: "reports a public host no certificate covers",
-                    },
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "matches wildcard certificates one label deep",
-                    },
+                    test("config", "reports a public host no certificate covers"),
+                    test("layout", "matches wildcard certificates one label deep"),
                 ],
             },
         },
@@ -688,70 +685,35 @@ export const packitTable: RunbookTable = {
                 procedure: FIRST_DEPLOY,
             },
         },
-        {
-            lines: "247-248",
-            says: "Check if you have access to packit.dev domain",
-            step: "have access to the packit.dev domain in Google Domains",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "250-252",
-            says: "Check/install certbot locally",
-            step: "install certbot",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "256-270",
-            says: "Run certbot:",
-            step: "certbot certonly --manual --preferred-challenges dns for the four wildcard names",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "274-278",
-            says: "Go to [Google Domains]",
-            step: "create or edit the _acme-challenge TXT record certbot asks for",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "280-292",
-            says: "Wait till it's distributed",
-            step: "watch nslookup -q=TXT until the record is served",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "294-296",
-            says: "Go to the terminal with certbot command",
-            step: "continue certbot, and repeat for every requested domain",
-            replaced: { by: "manual", reason: certbotByHand, procedure: SECRETS },
-        },
-        {
-            lines: "302",
-            says: "secrets/packit/prod/",
-            step: "store the certificate for Packit production",
-            stacks: ["prod"],
-            replaced: certificateSecret("packit-prod", "packit", CERT_STORED),
-        },
-        {
-            lines: "303",
-            says: "secrets/packit/stg/",
-            step: "store the certificate for Packit staging",
-            stacks: ["stage"],
-            replaced: certificateSecret("packit-stg", "packit", CERT_STORED),
-        },
-        {
-            lines: "304",
-            says: "secrets/stream/prod/",
-            step: "store the certificate for Stream production",
-            stacks: ["prod"],
-            replaced: certificateSecret("stream-prod", "stream", CERT_STORED),
-        },
-        {
-            lines: "305",
-            says: "secrets/stream/stg/",
-            step: "store the certificate for Stream staging",
-            stacks: ["stage"],
-            replaced: certificateSecret("stream-stg", "stream", CERT_STORED),
-        },
+        ...replacedAlike({ by: "manual", reason: certbotByHand, procedure: SECRETS }, [
+            {
+                lines: "247-248",
+                says: "Check if you have access to packit.dev domain",
+                step: "have access to the packit.dev domain in Google Domains",
+            },
+            { lines: "250-252", says: "Check/install certbot locally", step: "install certbot" },
+            {
+                lines: "256-270",
+                says: "Run certbot:",
+                step: "certbot certonly --manual --preferred-challenges dns for the four wildcard names",
+            },
+            {
+                lines: "274-278",
+                says: "Go to [Google Domains]",
+                step: "create or edit the _acme-challenge TXT record certbot asks for",
+            },
+            {
+                lines: "280-292",
+                says: "Wait till it's distributed",
+                step: "watch nslookup -q=TXT until the record is served",
+            },
+            {
+                lines: "294-296",
+                says: "Go to the terminal with certbot command",
+                step: "continue certbot, and repeat for every requested domain",
+            },
+        ]),
+        ...CERTIFICATE_COPIES.map(storedCertificate),
         {
             lines: "307",
             says: "Push, create merge request and merge.",
@@ -764,34 +726,7 @@ export const packitTable: RunbookTable = {
                 procedure: DELIVERY,
             },
         },
-        {
-            lines: "313",
-            says: "DEPLOYMENT=stg make deploy TAGS=secrets",
-            step: "redeploy Packit staging's secrets",
-            stacks: ["stage"],
-            replaced: certificateSecret("packit-stg", "packit", [CERT_ROLL]),
-        },
-        {
-            lines: "314",
-            says: "DEPLOYMENT=prod make deploy TAGS=secrets",
-            step: "redeploy Packit production's secrets",
-            stacks: ["prod"],
-            replaced: certificateSecret("packit-prod", "packit", [CERT_ROLL]),
-        },
-        {
-            lines: "318",
-            says: "SERVICE=stream DEPLOYMENT=stg make deploy TAGS=secrets",
-            step: "redeploy Stream staging's secrets",
-            stacks: ["stage"],
-            replaced: certificateSecret("stream-stg", "stream", [CERT_ROLL]),
-        },
-        {
-            lines: "319",
-            says: "SERVICE=stream DEPLOYMENT=prod make deploy TAGS=secrets",
-            step: "redeploy Stream production's secrets",
-            stacks: ["prod"],
-            replaced: certificateSecret("stream-prod", "stream", [CERT_ROLL]),
-        },
+        ...CERTIFICATE_COPIES.map(redeployedCertificate).sort(byFirstLine),
         {
             lines: "321",
             says: "Restart (scale down and up) `packit-service`, `packit-dashboard` and `nginx`",
@@ -818,10 +753,10 @@ export const packitTable: RunbookTable = {
                     "certificate the next up serves and for the one each public host serves today",
                 procedure: { notice: "CERTIFICATE packit" },
                 tests: [
-                    {
-                        file: "test/packit/takeover.test.ts",
-                        title: "the notices say the takeover needs a dump and the version check, and how to inspect",
-                    },
+                    test(
+                        "takeover",
+                        "the notices say the takeover needs a dump and the version check, and how to inspect",
+                    ),
                 ],
             },
         },
@@ -851,18 +786,9 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.workers.repositoryCache", "packit.workers.split"],
                 tests: [
-                    {
-                        file: STACKS_TEST,
-                        title: "splits workers into short-running and long-running, the cache only",
-                    },
-                    {
-                        file: STACKS_TEST,
-                        title: "runs one all-queues worker StatefulSet with the sandcastle volume",
-                    },
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "spares the repository caches this program manages",
-                    },
+                    test("stacks", "splits workers into short-running and long-running, the cache only"),
+                    test("stacks", "runs one all-queues worker StatefulSet with the sandcastle volume"),
+                    test("security", "spares the repository caches this program manages"),
                 ],
             },
         },
@@ -903,12 +829,7 @@ export const packitTable: RunbookTable = {
                 by: "objects",
                 objects: [obj("Deployment", PACKIT, "pushgateway"), obj("Service", PACKIT, "pushgateway")],
                 config: ["packit.components.pushgateway", "packit.images.pushgateway"],
-                tests: [
-                    {
-                        file: STACKS_TEST,
-                        title: "runs the Prometheus Pushgateway (not an aggregation gateway)",
-                    },
-                ],
+                tests: [test("stacks", "runs the Prometheus Pushgateway (not an aggregation gateway)")],
             },
         },
         {
@@ -919,12 +840,7 @@ export const packitTable: RunbookTable = {
                 by: "objects",
                 objects: [obj("Route", PACKIT, "nginx"), obj("Service", PACKIT, "nginx")],
                 config: ["packit.domain", "packit.deployment"],
-                tests: [
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "names hosts per service and deployment like",
-                    },
-                ],
+                tests: [test("layout", "names hosts per service and deployment like")],
             },
         },
         {
@@ -940,14 +856,8 @@ export const packitTable: RunbookTable = {
                 ],
                 config: ["packit.images.nginx"],
                 tests: [
-                    {
-                        file: "test/packit/security.test.ts",
-                        title: "exposes the pushgateway only through nginx",
-                    },
-                    {
-                        file: "test/packit/layout.test.ts",
-                        title: "renders an nginx that serves only GET /metrics",
-                    },
+                    test("security", "exposes the pushgateway only through nginx"),
+                    test("layout", "renders an nginx that serves only GET /metrics"),
                 ],
             },
         },
@@ -962,14 +872,14 @@ export const packitTable: RunbookTable = {
                     "prints the pg_dump command and checks the dump (retention is no backup)",
                 procedure: { notice: "DATABASE TAKEOVER" },
                 tests: [
-                    {
-                        file: "test/adopt/databases.test.ts",
-                        title: "is ready exactly when the data directory and the dump are of the configured major",
-                    },
-                    {
-                        file: "test/adopt/takeover.test.ts",
-                        title: "reports the server on the live claim as blocking",
-                    },
+                    testRef(
+                        "test/adopt/databases.test.ts",
+                        "is ready exactly when the data directory and the dump are of the configured major",
+                    ),
+                    testRef(
+                        "test/adopt/takeover.test.ts",
+                        "reports the server on the live claim as blocking",
+                    ),
                 ],
             },
         },
@@ -982,12 +892,9 @@ export const packitTable: RunbookTable = {
                 objects: [...both("Deployment", "postgres-15"), ...both("Service", "postgres-15")],
                 config: bothSections("postgres.version", "postgres.image", "postgres.previous"),
                 tests: [
-                    { file: UPGRADE_TEST, title: "runs the new server beside the old one" },
-                    {
-                        file: UPGRADE_TEST,
-                        title: "copies the data with a dump/restore Job once the writers have stopped",
-                    },
-                    { file: UPGRADE_TEST, title: "stops the database writers (API, workers, beat)" },
+                    test("upgrade", "runs the new server beside the old one"),
+                    test("upgrade", "copies the data with a dump/restore Job once the writers have stopped"),
+                    test("upgrade", "stops the database writers (API, workers, beat)"),
                 ],
             },
         },
@@ -1000,51 +907,29 @@ export const packitTable: RunbookTable = {
                 objects: both("Service", "postgres"),
                 config: bothSections("postgres.version", "postgres.previous"),
                 tests: [
-                    { file: UPGRADE_TEST, title: "points the postgres Service at the new one" },
-                    { file: UPGRADE_TEST, title: "keeps the old volume (the adopted claim): never deleted" },
+                    test("upgrade", "points the postgres Service at the new one"),
+                    test("upgrade", "keeps the old volume (the adopted claim): never deleted"),
                 ],
             },
         },
     ],
-    context: [
-        { lines: "1-3", why: "headings" },
-        { lines: "10-19", why: "heading and link list of packit/deployment's directories" },
-        { lines: "21", why: "heading" },
-        { lines: "31-33", why: "heading and prose" },
-        {
-            lines: "41-51",
-            why: "heading and prose: the images are built by each service repository's own workflow",
-        },
-        {
-            lines: "53-66",
-            why: "heading and prose: why ImageStreams sit between the registry and the workloads",
-        },
-        { lines: "77", why: "heading" },
-        { lines: "81-83", why: "prose introducing the import command below" },
-        { lines: "87", why: "prose" },
-        { lines: "91-96", why: "heading and prose introducing the TAGS example below" },
-        { lines: "102", why: "heading" },
-        { lines: "112", why: "prose: the StatefulSet case follows" },
-        { lines: "122", why: "heading" },
-        { lines: "133-140", why: "headings and links to packit-service's own docker-compose setup" },
-        { lines: "153", why: "heading" },
-        { lines: "167-170", why: "heading and prose: when staging may be borrowed for a test" },
-        { lines: "181-183", why: "heading and prose" },
-        { lines: "192-195", why: "heading and prose" },
-        { lines: "199-202", why: "heading and prose: how Zuul encrypts" },
-        { lines: "204-209", why: "heading, link to certbot's manual, prose" },
-        { lines: "218-221", why: "prose: an older HTTP challenge, not used" },
-        { lines: "223-231", why: "summary of sections 1-5 below, each mapped there; a note" },
-        { lines: "233", why: "heading" },
-        { lines: "254", why: "heading" },
-        { lines: "272", why: "heading" },
-        { lines: "298-300", why: "heading and prose introducing the four copies below" },
-        { lines: "309-311", why: "headings" },
-        { lines: "316", why: "heading" },
-        { lines: "323", why: "heading" },
-        { lines: "336-340", why: "heading and prose" },
-        { lines: "374-376", why: "headings" },
-        { lines: "387", why: "heading" },
-        { lines: "394-396", why: "heading and prose" },
-    ],
+    context: contextOf({
+        headings: ["1-3", "309-311", "374-376"],
+        "heading and link list of packit/deployment's directories": ["10-19"],
+        heading: ["21", "77", "102", "122", "153", "233", "254", "272", "316", "323", "387"],
+        "heading and prose": ["31-33", "181-183", "192-195", "336-340", "394-396"],
+        "heading and prose: the images are built by each service repository's own workflow": ["41-51"],
+        "heading and prose: why ImageStreams sit between the registry and the workloads": ["53-66"],
+        "prose introducing the import command below": ["81-83"],
+        prose: ["87"],
+        "heading and prose introducing the TAGS example below": ["91-96"],
+        "prose: the StatefulSet case follows": ["112"],
+        "headings and links to packit-service's own docker-compose setup": ["133-140"],
+        "heading and prose: when staging may be borrowed for a test": ["167-170"],
+        "heading and prose: how Zuul encrypts": ["199-202"],
+        "heading, link to certbot's manual, prose": ["204-209"],
+        "prose: an older HTTP challenge, not used": ["218-221"],
+        "summary of sections 1-5 below, each mapped there; a note": ["223-231"],
+        "heading and prose introducing the four copies below": ["298-300"],
+    }),
 };

@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, RunbookTable, TestRef } from "../step";
+import { KubernetesObjectRef, PerStack, RunbookTable, testRef, testsIn, contextOf } from "../step";
 
 /**
  * Runbook 002 (KubeVirt Prow) line by line. Its `ibmcloud-staging` environment is the stage stack and
@@ -7,6 +7,7 @@ import { KubernetesObjectRef, PerStack, RunbookTable, TestRef } from "../step";
  */
 
 /** Staging's kustomize `namePrefix` renames every object, namespaces included; production has no prefix. */
+const test = testsIn("prow");
 const named = (name: string): PerStack<string> => ({ stage: `staging-${name}`, prod: name });
 const NAMESPACE = named("kubevirt-prow");
 const JOBS_NAMESPACE = named("kubevirt-prow-jobs");
@@ -127,12 +128,6 @@ const EVERY_OBJECT: KubernetesObjectRef[] = [
     ...INGRESSES,
 ];
 
-const ENVIRONMENTS_TEST = "test/prow/environments.test.ts";
-const CONFIG_TEST = "test/prow/config.test.ts";
-const PURE_TEST = "test/prow/pure.test.ts";
-const RESTART_TEST = "test/prow/restartOnChange.test.ts";
-const t = (file: string, title: string): TestRef => ({ file, title });
-
 const DEPLOY_DOC = "docs/operate/deploy.md#deploying-for-real";
 const E2E_DOC = "docs/develop/e2e.md#end-to-end-test";
 const RUNBOOK_STEPS_DOC = "docs/reference/configuration.md#general-runbook-steps";
@@ -150,9 +145,9 @@ export const prowTable: RunbookTable = {
                 reason: "no committed stack is a throw-away cluster: a stack of your own sets `prow.environment: kubevirtci-testing` and `prow.release` (the e2e's local stack does), then `pulumi up` deploys it into kubernetes-prow / kubernetes-prow-jobs, generating every secret but the GitHub token",
                 procedure: { doc: E2E_DOC },
                 tests: [
-                    t(PURE_TEST, "derives both namespaces and the prefix per environment"),
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test("pure", "derives both namespaces and the prefix per environment"),
+                    test(
+                        "environments",
                         "generates the testing environment's secrets instead of requiring them",
                     ),
                 ],
@@ -178,9 +173,9 @@ export const prowTable: RunbookTable = {
                     "prow.manageCrd",
                 ],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "prefixes every name and every reference in staging"),
-                    t(ENVIRONMENTS_TEST, "runs staging dry: no GitHub-acting component comments"),
-                    t(CONFIG_TEST, "keeps the ProwJob CRD with production and staging dry"),
+                    test("environments", "prefixes every name and every reference in staging"),
+                    test("environments", "runs staging dry: no GitHub-acting component comments"),
+                    test("config", "keeps the ProwJob CRD with production and staging dry"),
                 ],
             },
         },
@@ -198,9 +193,9 @@ export const prowTable: RunbookTable = {
                 ],
                 config: ["prow.environment", "prow.namespace", "prow.jobsNamespace", "prow.manageCrd"],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "has nothing that mentions staging in production"),
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test("environments", "has nothing that mentions staging in production"),
+                    test(
+                        "environments",
                         "protects the volumes in production only, and never deletes the ProwJob CRD",
                     ),
                 ],
@@ -250,14 +245,14 @@ export const prowTable: RunbookTable = {
                     "prow.documents.mirror",
                 ],
                 tests: [
-                    t(
-                        PURE_TEST,
+                    test(
+                        "pure",
                         "points staging's config at its own namespaces, bucket, URLs and prefixed objects",
                     ),
-                    t(PURE_TEST, "leaves production's documents as the base"),
-                    t(PURE_TEST, "applies the stack's document overrides last"),
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test("pure", "leaves production's documents as the base"),
+                    test("pure", "applies the stack's document overrides last"),
+                    test(
+                        "environments",
                         "marks the pods that read a Secret or ConfigMap with the checksum of what they mount",
                     ),
                 ],
@@ -274,20 +269,20 @@ export const prowTable: RunbookTable = {
                 notMade:
                     'the boilerplate\'s unsplash-api/honk.txt (Secret unsplash-api-key) and cat-api/api-key (ConfigMap cat-api-key): hook opens them only at the plugins.yaml goose.key_path or cat.key_path (kubernetes/test-infra@a5b49bc903 prow/plugins/config.go:319,325), which neither this program nor production (kubevirt/project-infra@145ec5a) sets; the boilerplate says honk.txt "can be safely left blank when the unsplash plugin is not used". A stack that still sets `prow-unsplash-api-key` or `prow-cat-api-key` is told to remove it, and the copies running today are left alone',
                 tests: [
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test(
+                        "environments",
                         "keeps secrets in Secrets only, marked secret, in the namespaces that read them",
                     ),
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test(
+                        "environments",
                         "hands hook no image plugin's API key while no plugins.yaml key_path",
                     ),
-                    t(
-                        CONFIG_TEST,
+                    test(
+                        "config",
                         "tells a stack that still sets hook's image plugin API keys they are no longer used",
                     ),
-                    t(CONFIG_TEST, "requires every secret in staging, each with its own fix"),
-                    t(PURE_TEST, "gives each variable of today's env files its own config secret"),
+                    test("config", "requires every secret in staging, each with its own fix"),
+                    test("pure", "gives each variable of today's env files its own config secret"),
                 ],
             },
         },
@@ -299,7 +294,7 @@ export const prowTable: RunbookTable = {
                 by: "manual",
                 reason: "there are no secret files to leave out: each secret is an encrypted `secure:` value set with `pulumi config set --secret`, and a secret written in plain text stops the run",
                 procedure: { doc: "docs/reference/secrets.md#secrets" },
-                tests: [t("test/config/load.test.ts", "rejects a secret stored in plain text")],
+                tests: [testRef("test/config/load.test.ts", "rejects a secret stored in plain text")],
             },
         },
         {
@@ -317,16 +312,16 @@ export const prowTable: RunbookTable = {
                     "prow.jobsNamespace",
                 ],
                 tests: [
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test(
+                        "environments",
                         "creates each environment's two namespaces and puts every object in one of them",
                     ),
-                    t(ENVIRONMENTS_TEST, "renders objects the Kubernetes API accepts"),
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test("environments", "renders objects the Kubernetes API accepts"),
+                    test(
+                        "environments",
                         "resolves every reference to an object that exists in the right namespace",
                     ),
-                    t(ENVIRONMENTS_TEST, "binds every Role to an existing ServiceAccount"),
+                    test("environments", "binds every Role to an existing ServiceAccount"),
                 ],
             },
         },
@@ -358,9 +353,9 @@ export const prowTable: RunbookTable = {
                 objects: [...inProw("Deployment", DEPLOYMENTS), ...inProw("CronJob", CRONJOBS)],
                 config: ["prow.components"],
                 tests: [
-                    t(PURE_TEST, "lists every component of systems.md §3 once"),
-                    t(
-                        CONFIG_TEST,
+                    test("pure", "lists every component of systems.md §3 once"),
+                    test(
+                        "config",
                         "rejects an unknown component in the per-component map, listing the known ones",
                     ),
                 ],
@@ -380,12 +375,12 @@ export const prowTable: RunbookTable = {
                     "prow.images.pushgatewayProxy",
                 ],
                 tests: [
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test(
+                        "environments",
                         "pins every Prow image to the release, and every container has a memory limit",
                     ),
-                    t(PURE_TEST, "pins Prow images to the release and the others to config"),
-                    t(ENVIRONMENTS_TEST, "keeps the selector every kustomize Deployment runs with today"),
+                    test("pure", "pins Prow images to the release and the others to config"),
+                    test("environments", "keeps the selector every kustomize Deployment runs with today"),
                 ],
             },
         },
@@ -405,9 +400,9 @@ export const prowTable: RunbookTable = {
                     "prow.images.releaseBlocker",
                 ],
                 tests: [
-                    t(PURE_TEST, "pins Prow images to the release and the others to config"),
-                    t(ENVIRONMENTS_TEST, "keeps the selector every kustomize Deployment runs with today"),
-                    t(ENVIRONMENTS_TEST, "points rehearse at the jobs namespace that exists"),
+                    test("pure", "pins Prow images to the release and the others to config"),
+                    test("environments", "keeps the selector every kustomize Deployment runs with today"),
+                    test("environments", "points rehearse at the jobs namespace that exists"),
                 ],
             },
         },
@@ -425,10 +420,10 @@ export const prowTable: RunbookTable = {
                     "prow.documents.mirror",
                 ],
                 tests: [
-                    t(PURE_TEST, "leaves production's documents as the base"),
-                    t(PURE_TEST, "renders the ConfigMaps into the namespaces that read them"),
-                    t(
-                        RESTART_TEST,
+                    test("pure", "leaves production's documents as the base"),
+                    test("pure", "renders the ConfigMaps into the namespaces that read them"),
+                    test(
+                        "restartOnChange",
                         "a change of config.yaml rolls exactly the Deployments that mount ConfigMap config",
                     ),
                 ],
@@ -450,11 +445,11 @@ export const prowTable: RunbookTable = {
                     "prow.documents.plugins",
                 ],
                 tests: [
-                    t(
-                        PURE_TEST,
+                    test(
+                        "pure",
                         "points staging's config at its own namespaces, bucket, URLs and prefixed objects",
                     ),
-                    t(PURE_TEST, "applies the stack's document overrides last"),
+                    test("pure", "applies the stack's document overrides last"),
                 ],
             },
         },
@@ -483,13 +478,13 @@ export const prowTable: RunbookTable = {
                     "prow.ingress.tls",
                 ],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "runs each environment's replica counts"),
-                    t(ENVIRONMENTS_TEST, "sizes the ghproxy and greenhouse volumes per environment"),
-                    t(
-                        ENVIRONMENTS_TEST,
+                    test("environments", "runs each environment's replica counts"),
+                    test("environments", "sizes the ghproxy and greenhouse volumes per environment"),
+                    test(
+                        "environments",
                         "routes deck, hook and gcsweb on each environment's ingress class, hosts and paths",
                     ),
-                    t(ENVIRONMENTS_TEST, "uses cert-manager's letsencrypt issuer and deck-tls in production"),
+                    test("environments", "uses cert-manager's letsencrypt issuer and deck-tls in production"),
                 ],
             },
         },
@@ -502,9 +497,9 @@ export const prowTable: RunbookTable = {
                 objects: NAMESPACES,
                 config: ["prow.prefix", "prow.namespace", "prow.jobsNamespace"],
                 tests: [
-                    t(ENVIRONMENTS_TEST, "prefixes every name and every reference in staging"),
-                    t(CONFIG_TEST, "rejects a prefixed environment whose namespace lacks the prefix"),
-                    t(PURE_TEST, "derives both namespaces and the prefix per environment"),
+                    test("environments", "prefixes every name and every reference in staging"),
+                    test("config", "rejects a prefixed environment whose namespace lacks the prefix"),
+                    test("pure", "derives both namespaces and the prefix per environment"),
                 ],
             },
         },
@@ -545,8 +540,8 @@ export const prowTable: RunbookTable = {
                 reason: "only a kubevirtci-testing stack, which no committed stack is, takes a personal token: `pulumi config set --secret prow-oauth-token < oauth` with a token limited to read:user (github.com/settings/tokens); it is never generated, and a missing one stops the run naming the scope",
                 procedure: { doc: "docs/reference/secrets.md#secrets" },
                 tests: [
-                    t(
-                        CONFIG_TEST,
+                    test(
+                        "config",
                         "refuses to generate kubevirtci-testing's GitHub token, naming the scope it needs",
                     ),
                 ],
@@ -614,8 +609,8 @@ export const prowTable: RunbookTable = {
                     "prow.components.deck.resources.limits.memory",
                 ],
                 tests: [
-                    t(PURE_TEST, "applies config overrides over the defaults, deriving what depends on them"),
-                    t(CONFIG_TEST, "rejects a request above its limit"),
+                    test("pure", "applies config overrides over the defaults, deriving what depends on them"),
+                    test("config", "rejects a request above its limit"),
                 ],
             },
         },
@@ -640,28 +635,16 @@ export const prowTable: RunbookTable = {
             },
         },
     ],
-    context: [
-        { lines: "1", why: "heading" },
-        { lines: "3-6", why: "prose: how the kubevirt deployment relates to test-infra's" },
-        { lines: "24", why: "heading" },
-        { lines: "38", why: "heading" },
-        { lines: "53", why: "heading" },
-        { lines: "71", why: "heading" },
-        { lines: "87", why: "heading" },
-        {
-            lines: "101-107",
-            why: "heading and directory overview: what each directory holds is the steps below",
-        },
-        {
-            lines: "128-138",
-            why: "directory overview: environments/, and the outputs of the steps at lines 55-82",
-        },
-        { lines: "148", why: "heading" },
-        { lines: "160-170", why: "headings and prose: what the Ansible role is" },
-        { lines: "172-178", why: "prose: what the molecule scenario is, and the next heading" },
-        { lines: "243-269", why: "headings and prose: why and how services are debugged in the pod" },
-        { lines: "280-285", why: "heading and prose: why the pod's Go runtime must be updated" },
-        { lines: "299-300", why: "prose: what the script did" },
-        { lines: "308", why: "prose" },
-    ],
+    context: contextOf({
+        heading: ["1", "24", "38", "53", "71", "87", "148"],
+        "prose: how the kubevirt deployment relates to test-infra's": ["3-6"],
+        "heading and directory overview: what each directory holds is the steps below": ["101-107"],
+        "directory overview: environments/, and the outputs of the steps at lines 55-82": ["128-138"],
+        "headings and prose: what the Ansible role is": ["160-170"],
+        "prose: what the molecule scenario is, and the next heading": ["172-178"],
+        "headings and prose: why and how services are debugged in the pod": ["243-269"],
+        "heading and prose: why the pod's Go runtime must be updated": ["280-285"],
+        "prose: what the script did": ["299-300"],
+        prose: ["308"],
+    }),
 };

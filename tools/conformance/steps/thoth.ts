@@ -1,4 +1,12 @@
-import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, TestRef } from "../step";
+import {
+    KubernetesObjectRef,
+    PerStack,
+    ReplacedByObjects,
+    RunbookTable,
+    testRef,
+    testsIn,
+    contextOf,
+} from "../step";
 
 /**
  * Runbook 000 (Thoth-station) line by line. Stage is the station's `stage` environment (one namespace per tier) and
@@ -6,14 +14,20 @@ import { KubernetesObjectRef, PerStack, ReplacedByObjects, RunbookTable, TestRef
  * (`thoth-test-core`) with Zuul's nodepool.
  */
 
+const test = testsIn("thoth");
+/** A station tier's namespace: its own on stage (`thoth-<tier>-stage`), the one test namespace on prod. */
+function tier(name: string): PerStack<string> {
+    return { stage: `thoth-${name}-stage`, prod: "thoth-test-core" };
+}
+
 const BOTS: PerStack<string> = { stage: "aicoe-stage-bots", prod: "aicoe-prod-bots" };
 const TUNNELS: PerStack<string> = { stage: "aicoe-stage", prod: "aicoe" };
 /** Where the station's shared objects and the ops account live: infra in stage, the one test namespace in prod. */
-const INFRA: PerStack<string> = { stage: "thoth-infra-stage", prod: "thoth-test-core" };
-const FRONTEND: PerStack<string> = { stage: "thoth-frontend-stage", prod: "thoth-test-core" };
-const BACKEND: PerStack<string> = { stage: "thoth-backend-stage", prod: "thoth-test-core" };
-const GRAPH: PerStack<string> = { stage: "thoth-graph-stage", prod: "thoth-test-core" };
-const DGRAPH: PerStack<string> = { stage: "thoth-dgraph-stage", prod: "thoth-test-core" };
+const INFRA = tier("infra");
+const FRONTEND = tier("frontend");
+const BACKEND = tier("backend");
+const GRAPH = tier("graph");
+const DGRAPH = tier("dgraph");
 
 const bot = (kind: string, name: string): KubernetesObjectRef => ({ kind, namespace: BOTS, name });
 const tunnel = (subdomain: string): KubernetesObjectRef => ({
@@ -24,42 +38,34 @@ const tunnel = (subdomain: string): KubernetesObjectRef => ({
 const tunnelSecret = (name: string): KubernetesObjectRef => ({ kind: "Secret", namespace: TUNNELS, name });
 const PSI_PROVIDER = { type: "pulumi:providers:kubernetes", name: "cluster-psi" };
 
-const BOTS_TEST = "test/thoth/bots.test.ts";
-const ULTRAHOOKS_TEST = "test/thoth/ultrahooks.test.ts";
-const STATION_TEST = "test/thoth/station.test.ts";
-const MODULES_TEST = "test/thoth/modules.test.ts";
-const WATCHER_TEST = "test/thoth/watcherRestart.test.ts";
-const DGRAPH_TEST = "test/thoth/dgraph.test.ts";
-const NODEPOOL_TEST = "test/thoth/nodepool.test.ts";
-
-const SCHEDULED_BOTS: TestRef = {
-    file: BOTS_TEST,
-    title: "runs every scheduled bot as a non-overlapping CronJob with the source's schedule, image, history and sizing",
-};
-const WEBHOOK_BOTS: TestRef = {
-    file: BOTS_TEST,
-    title: "runs the webhook bots as Deployments with a Service on 8080 and an edge Route",
-};
-const BOT_SECRETS: TestRef = {
-    file: BOTS_TEST,
-    title: "keeps each bot's Secret with the real key names and type, every value marked secret",
-};
-const ONE_SESHETA_SECRET: TestRef = {
-    file: BOTS_TEST,
-    title: "keeps the Sesheta identity in one Secret that every reader of its keys refers to",
-};
-const RETIRED_COPIES: TestRef = {
-    file: "test/thoth/config.test.ts",
-    title: "refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)",
-};
-const TUNNEL_PER_SUBDOMAIN: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "creates one Recreate deployment per subdomain in the ultrahook namespace (prod)",
-};
-const TUNNEL_DESTINATION: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "follows each bot's Route (plus path) and keeps plain URLs as they are",
-};
+const SCHEDULED_BOTS = test(
+    "bots",
+    "runs every scheduled bot as a non-overlapping CronJob with the source's schedule, image, history and sizing",
+);
+const WEBHOOK_BOTS = test(
+    "bots",
+    "runs the webhook bots as Deployments with a Service on 8080 and an edge Route",
+);
+const BOT_SECRETS = test(
+    "bots",
+    "keeps each bot's Secret with the real key names and type, every value marked secret",
+);
+const ONE_SESHETA_SECRET = test(
+    "bots",
+    "keeps the Sesheta identity in one Secret that every reader of its keys refers to",
+);
+const RETIRED_COPIES = test(
+    "config",
+    "refuses the retired copies of Sesheta's identity with a fix that moves or compares them (runbook 000)",
+);
+const TUNNEL_PER_SUBDOMAIN = test(
+    "ultrahooks",
+    "creates one Recreate deployment per subdomain in the ultrahook namespace (prod)",
+);
+const TUNNEL_DESTINATION = test(
+    "ultrahooks",
+    "follows each bot's Route (plus path) and keeps plain URLs as they are",
+);
 
 /** One ultrahook tunnel of the runbook: its Deployment and the Secret of the account it runs as. */
 const tunnelled = (subdomain: string, account: string): ReplacedByObjects => ({
@@ -69,69 +75,57 @@ const tunnelled = (subdomain: string, account: string): ReplacedByObjects => ({
     tests: [TUNNEL_PER_SUBDOMAIN, TUNNEL_DESTINATION],
 });
 
-const TUNNEL_KEYS: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "keeps API keys in Secrets marked secret, never in the deployment",
-};
-const TUNNEL_GOPASS: TestRef = {
-    file: ULTRAHOOKS_TEST,
-    title: "sends the operator to gopass aicoe/thoth/ultrahook for every ultrahook API key",
-};
-const EVERY_OBJECT_ON_ITS_CLUSTER: TestRef = {
-    file: "test/plan/plan.test.ts",
-    title: "gives every Kubernetes object an explicit cluster provider",
-};
-const KUBECONFIG_ASKED: TestRef = {
-    file: "test/config/load.test.ts",
-    title: "asks for every kubeconfig of clusters in use, but not for unused clusters",
-};
-const STAGE_TIERS: TestRef = {
-    file: STATION_TEST,
-    title: "creates the seven tier namespaces, labelled with environment and tier",
-};
-const TEST_LAYOUT: TestRef = {
-    file: STATION_TEST,
-    title: "puts every tier, the ops account and Dgraph into thoth-test-core",
-};
-const OPS_ACCOUNT: TestRef = {
-    file: STATION_TEST,
-    title: "creates thoth-ops in the infra namespace and binds it to admin in every station namespace",
-};
-const SHARED_CONFIG: TestRef = {
-    file: MODULES_TEST,
-    title: "puts the shared ConfigMaps into the five core namespaces, pointing every client at pgbouncer",
-};
-const STATION_SECRETS: TestRef = {
-    file: MODULES_TEST,
-    title: "copies each station Secret from one encrypted value into every namespace that needs it",
-};
-const TEST_HIBERNATED: TestRef = {
-    file: MODULES_TEST,
-    title: "puts everything into thoth-test-core, hibernated: services at 0, database and Argo at 1, jobs suspended",
-};
-const CATALOG_STAGE: TestRef = {
-    file: "test/thoth/catalog.test.ts",
-    title: "stage: the eleven modules in their tiers' namespaces, graph-sync in two tiers, core in all five",
-};
-const CATALOG_TEST: TestRef = {
-    file: "test/thoth/catalog.test.ts",
-    title: "test: every module once in thoth-test-core, where stage's rules would move nothing",
-};
-const WATCHERS_NAMED: TestRef = {
-    file: WATCHER_TEST,
-    title: "restarts what the runbook's deaf-watcher step names: the middletier and backend tiers, nothing else",
-};
-const DGRAPH_TLS: TestRef = {
-    file: DGRAPH_TEST,
-    title: "takes its TLS material from secret config into Secret dgraph-tls",
-};
+const TUNNEL_KEYS = test("ultrahooks", "keeps API keys in Secrets marked secret, never in the deployment");
+const TUNNEL_GOPASS = test(
+    "ultrahooks",
+    "sends the operator to gopass aicoe/thoth/ultrahook for every ultrahook API key",
+);
+const EVERY_OBJECT_ON_ITS_CLUSTER = testRef(
+    "test/plan/plan.test.ts",
+    "gives every Kubernetes object an explicit cluster provider",
+);
+const KUBECONFIG_ASKED = testRef(
+    "test/config/load.test.ts",
+    "asks for every kubeconfig of clusters in use, but not for unused clusters",
+);
+const STAGE_TIERS = test("station", "creates the seven tier namespaces, labelled with environment and tier");
+const TEST_LAYOUT = test("station", "puts every tier, the ops account and Dgraph into thoth-test-core");
+const OPS_ACCOUNT = test(
+    "station",
+    "creates thoth-ops in the infra namespace and binds it to admin in every station namespace",
+);
+const SHARED_CONFIG = test(
+    "modules",
+    "puts the shared ConfigMaps into the five core namespaces, pointing every client at pgbouncer",
+);
+const STATION_SECRETS = test(
+    "modules",
+    "copies each station Secret from one encrypted value into every namespace that needs it",
+);
+const TEST_HIBERNATED = test(
+    "modules",
+    "puts everything into thoth-test-core, hibernated: services at 0, database and Argo at 1, jobs suspended",
+);
+const CATALOG_STAGE = test(
+    "catalog",
+    "stage: the eleven modules in their tiers' namespaces, graph-sync in two tiers, core in all five",
+);
+const CATALOG_TEST = test(
+    "catalog",
+    "test: every module once in thoth-test-core, where stage's rules would move nothing",
+);
+const WATCHERS_NAMED = test(
+    "watcherRestart",
+    "restarts what the runbook's deaf-watcher step names: the middletier and backend tiers, nothing else",
+);
+const DGRAPH_TLS = test("dgraph", "takes its TLS material from secret config into Secret dgraph-tls");
 
 const SECRETS_DOC = "docs/reference/secrets.md#secrets";
 const OWNERSHIP_DOC = "docs/reference/ownership.md#ownership-what-a-stack-may-write-on-a-cluster";
-const WITHIN_GRANTS: TestRef = {
-    file: "test/plan/boundaries.test.ts",
-    title: "creates nothing outside its clusters' grants to each system (namespaces, hosts, cluster-scoped)",
-};
+const WITHIN_GRANTS = testRef(
+    "test/plan/boundaries.test.ts",
+    "creates nothing outside its clusters' grants to each system (namespaces, hosts, cluster-scoped)",
+);
 
 const SESHETA_KEYS = [
     "thoth-sesheta-ssh-privatekey",
@@ -161,9 +155,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: BOTS }],
                 config: ["thoth.bots.namespace", "thoth.bots.createNamespace"],
-                tests: [
-                    { file: BOTS_TEST, title: "runs the bots in the stage namespace only, never in prod's" },
-                ],
+                tests: [test("bots", "runs the bots in the stage namespace only, never in prod's")],
             },
         },
         {
@@ -200,9 +192,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [bot("Secret", "nepthys-secret")],
                 config: SESHETA_KEYS,
-                tests: [
-                    { file: BOTS_TEST, title: "gives Nepthys Kebechet's SSH identity, not a key of its own" },
-                ],
+                tests: [test("bots", "gives Nepthys Kebechet's SSH identity, not a key of its own")],
             },
         },
         {
@@ -239,10 +229,7 @@ export const thothTable: RunbookTable = {
                     "thoth.bots.sesheta-approver.enabled",
                 ],
                 tests: [
-                    {
-                        file: BOTS_TEST,
-                        title: "switches one bot off: its objects and its secrets go, the others stay",
-                    },
+                    test("bots", "switches one bot off: its objects and its secrets go, the others stay"),
                 ],
             },
         },
@@ -260,10 +247,10 @@ export const thothTable: RunbookTable = {
                 ],
                 tests: [
                     ONE_SESHETA_SECRET,
-                    {
-                        file: ULTRAHOOKS_TEST,
-                        title: "sends the operator to the gopass paths of Sesheta's SSH key and chat bot credentials",
-                    },
+                    test(
+                        "ultrahooks",
+                        "sends the operator to the gopass paths of Sesheta's SSH key and chat bot credentials",
+                    ),
                 ],
             },
         },
@@ -303,12 +290,7 @@ export const thothTable: RunbookTable = {
             replaced: {
                 by: "objects",
                 objects: [{ type: "runbooks:thoth:SeshetaFamily", name: "thoth-bots-sesheta-family" }],
-                tests: [
-                    {
-                        file: "test/thoth/botFamilies.test.ts",
-                        title: "moves the bot objects under the four family components",
-                    },
-                ],
+                tests: [test("botFamilies", "moves the bot objects under the four family components")],
             },
         },
         {
@@ -331,10 +313,10 @@ export const thothTable: RunbookTable = {
                 objects: [bot("ConfigMap", "sesheta-bot")],
                 config: ["thoth.bots.seshetaConfig"],
                 tests: [
-                    {
-                        file: BOTS_TEST,
-                        title: "keeps ConfigMaps plain, with the real keys, and no secret value anywhere outside Secrets",
-                    },
+                    test(
+                        "bots",
+                        "keeps ConfigMaps plain, with the real keys, and no secret value anywhere outside Secrets",
+                    ),
                 ],
             },
         },
@@ -346,9 +328,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [bot("ConfigMap", "sesheta-configmap"), bot("CronJob", "sesheta-scrum")],
                 config: ["thoth.bots.sesheta-scrum.space", "thoth.bots.sesheta-scrum.url"],
-                tests: [
-                    { file: BOTS_TEST, title: "wires each bot's env to the right Secret and ConfigMap keys" },
-                ],
+                tests: [test("bots", "wires each bot's env to the right Secret and ConfigMap keys")],
             },
         },
         {
@@ -359,9 +339,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: BOTS }],
                 config: ["thoth.bots.namespace"],
-                tests: [
-                    { file: BOTS_TEST, title: "runs the bots in the stage namespace only, never in prod's" },
-                ],
+                tests: [test("bots", "runs the bots in the stage namespace only, never in prod's")],
             },
         },
         {
@@ -420,10 +398,7 @@ export const thothTable: RunbookTable = {
                 ],
                 tests: [
                     BOT_SECRETS,
-                    {
-                        file: "test/thoth/config.test.ts",
-                        title: "needs Kafka bootstrap servers when webhook2kafka or normalizers run",
-                    },
+                    test("config", "needs Kafka bootstrap servers when webhook2kafka or normalizers run"),
                 ],
             },
         },
@@ -442,11 +417,11 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.bots.webhook2kafka.image", "thoth.bots.normalizers.image"],
                 tests: [
-                    { file: BOTS_TEST, title: "runs normalizers as a worker without Service or Route" },
-                    {
-                        file: BOTS_TEST,
-                        title: "keeps the scheduled bots suspended and the Kafka writers off, so stage never acts behind prod's back",
-                    },
+                    test("bots", "runs normalizers as a worker without Service or Route"),
+                    test(
+                        "bots",
+                        "keeps the scheduled bots suspended and the Kafka writers off, so stage never acts behind prod's back",
+                    ),
                 ],
             },
         },
@@ -460,10 +435,10 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:Regidores", name: "thoth-bots-regidores" }],
                 config: ["thoth.bots.namespace"],
                 tests: [
-                    {
-                        file: "test/thoth/botFamilies.test.ts",
-                        title: "moves the bot objects under the four family components (stage without cyborg-regidores, prod with)",
-                    },
+                    test(
+                        "botFamilies",
+                        "moves the bot objects under the four family components (stage without cyborg-regidores, prod with)",
+                    ),
                 ],
             },
         },
@@ -476,10 +451,10 @@ export const thothTable: RunbookTable = {
                 objects: [tunnel("webhooks")],
                 config: ["thoth.ultrahooks.namespace", "thoth.ultrahooks.createNamespace"],
                 tests: [
-                    {
-                        file: ULTRAHOOKS_TEST,
-                        title: "does not create the prod namespace it does not own, but creates stage's",
-                    },
+                    test(
+                        "ultrahooks",
+                        "does not create the prod namespace it does not own, but creates stage's",
+                    ),
                 ],
             },
         },
@@ -563,10 +538,7 @@ export const thothTable: RunbookTable = {
                 config: TUNNEL_API_KEYS,
                 tests: [
                     TUNNEL_KEYS,
-                    {
-                        file: "test/thoth/restartOnChange.test.ts",
-                        title: "a new ultrahook API key rolls the tunnels of that account only",
-                    },
+                    test("restartOnChange", "a new ultrahook API key rolls the tunnels of that account only"),
                 ],
             },
         },
@@ -590,10 +562,10 @@ export const thothTable: RunbookTable = {
                 reason: "New credentials are made at GitHub, Google Chat and ultrahook.com, outside any cluster; the new value is set once with `pulumi config set --secret` (the Secrets table names each key) and the next `pulumi up` rolls exactly the pods that read it.",
                 procedure: { doc: SECRETS_DOC },
                 tests: [
-                    {
-                        file: "test/thoth/restartOnChange.test.ts",
-                        title: "a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else",
-                    },
+                    test(
+                        "restartOnChange",
+                        "a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else",
+                    ),
                 ],
             },
         },
@@ -658,13 +630,11 @@ export const thothTable: RunbookTable = {
             step: "set up the station in two environments, stage and test",
             replaced: {
                 by: "objects",
-                objects: [
-                    { kind: "Namespace", name: { stage: "thoth-infra-stage", prod: "thoth-test-core" } },
-                ],
+                objects: [{ kind: "Namespace", name: INFRA }],
                 config: ["thoth.station.environment"],
                 tests: [
-                    { file: STATION_TEST, title: "gives stage one namespace per tier" },
-                    { file: STATION_TEST, title: "puts every tier of test into thoth-test-core" },
+                    test("station", "gives stage one namespace per tier"),
+                    test("station", "puts every tier of test into thoth-test-core"),
                 ],
             },
         },
@@ -697,10 +667,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-test-core" }],
                 config: ["thoth.station.environment"],
-                tests: [
-                    TEST_LAYOUT,
-                    { file: STATION_TEST, title: "runs the long-lived test environment, protected" },
-                ],
+                tests: [TEST_LAYOUT, test("station", "runs the long-lived test environment, protected")],
             },
         },
         {
@@ -723,7 +690,7 @@ export const thothTable: RunbookTable = {
                     { kind: "Deployment", namespace: FRONTEND, name: "management-api" },
                 ],
                 config: ["thoth.station.modules.images"],
-                tests: [{ file: MODULES_TEST, title: "marks every unconfirmed Thoth image tag of Pulumi." }],
+                tests: [test("modules", "marks every unconfirmed Thoth image tag of Pulumi.")],
             },
         },
         {
@@ -735,7 +702,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-backend-stage" }],
                 config: ["thoth.station.environment"],
-                tests: [{ file: STATION_TEST, title: "gives stage one namespace per tier" }],
+                tests: [test("station", "gives stage one namespace per tier")],
             },
         },
         {
@@ -785,10 +752,10 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.modules", "thoth.station.modules.catalog"],
                 tests: [
-                    {
-                        file: MODULES_TEST,
-                        title: "exposes user-api publicly at stage.thoth-station.ninja and management-api at its host, from frontend; not amun-api",
-                    },
+                    test(
+                        "modules",
+                        "exposes user-api publicly at stage.thoth-station.ninja and management-api at its host, from frontend; not amun-api",
+                    ),
                     CATALOG_STAGE,
                 ],
             },
@@ -803,10 +770,10 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:StationVerify", name: "thoth-station-modules-verify" }],
                 config: ["thoth.station.modules.verify"],
                 tests: [
-                    {
-                        file: "test/thoth/verify.test.ts",
-                        title: "checks user-api and management-api through their Services, one Job each in the API's namespace",
-                    },
+                    test(
+                        "verify",
+                        "checks user-api and management-api through their Services, one Job each in the API's namespace",
+                    ),
                 ],
             },
         },
@@ -819,7 +786,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "Namespace", name: "thoth-test-core" }],
                 config: ["thoth.station.environment"],
-                tests: [{ file: STATION_TEST, title: "puts every tier of test into thoth-test-core" }],
+                tests: [test("station", "puts every tier of test into thoth-test-core")],
             },
         },
         {
@@ -843,10 +810,7 @@ export const thothTable: RunbookTable = {
                 by: "objects",
                 objects: [{ kind: "ConfigMap", namespace: "thoth-test-core", name: "thoth" }],
                 config: ["thoth.station.environment"],
-                tests: [
-                    TEST_LAYOUT,
-                    { file: MODULES_TEST, title: "creates each shared ConfigMap and Secret once" },
-                ],
+                tests: [TEST_LAYOUT, test("modules", "creates each shared ConfigMap and Secret once")],
             },
         },
         {
@@ -863,7 +827,7 @@ export const thothTable: RunbookTable = {
                     { kind: "Secret", namespace: INFRA, name: "thoth" },
                 ],
                 config: ["thoth.station.opsServiceAccount", "thoth.station.modules.shared"],
-                tests: [TEST_LAYOUT, { file: MODULES_TEST, title: "asks for each station secret key once" }],
+                tests: [TEST_LAYOUT, test("modules", "asks for each station secret key once")],
             },
         },
         {
@@ -912,10 +876,10 @@ export const thothTable: RunbookTable = {
                     { kind: "Secret", namespace: "thoth-test-core", name: "thoth-ops-token" },
                 ],
                 tests: [
-                    {
-                        file: STATION_TEST,
-                        title: "exports the ops token only as a secret, with the namespace mapping in plain text",
-                    },
+                    test(
+                        "station",
+                        "exports the ops token only as a secret, with the namespace mapping in plain text",
+                    ),
                 ],
             },
         },
@@ -928,14 +892,14 @@ export const thothTable: RunbookTable = {
                 objects: [{ kind: "CronJob", namespace: BACKEND, name: "watcher-restart" }],
                 config: ["thoth.station.watcherRestart.schedule", "thoth.station.watcherRestart.targets"],
                 tests: [
-                    {
-                        file: WATCHER_TEST,
-                        title: "runs one CronJob per namespace with that service account, on the configured schedule",
-                    },
-                    {
-                        file: WATCHER_TEST,
-                        title: "takes interval and which watchers from config, in the test layout too",
-                    },
+                    test(
+                        "watcherRestart",
+                        "runs one CronJob per namespace with that service account, on the configured schedule",
+                    ),
+                    test(
+                        "watcherRestart",
+                        "takes interval and which watchers from config, in the test layout too",
+                    ),
                 ],
             },
         },
@@ -972,14 +936,14 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.watcherRestart"],
                 tests: [
-                    {
-                        file: WATCHER_TEST,
-                        title: "allows each job only get and patch on exactly its named Deployments, in their own namespace",
-                    },
-                    {
-                        file: WATCHER_TEST,
-                        title: "patches the restartedAt annotation of every target, keeps going past a failure and then fails",
-                    },
+                    test(
+                        "watcherRestart",
+                        "allows each job only get and patch on exactly its named Deployments, in their own namespace",
+                    ),
+                    test(
+                        "watcherRestart",
+                        "patches the restartedAt annotation of every target, keeps going past a failure and then fails",
+                    ),
                 ],
             },
         },
@@ -1011,10 +975,10 @@ export const thothTable: RunbookTable = {
                 config: ["thoth.station.watcherRestart.targets"],
                 tests: [
                     WATCHERS_NAMED,
-                    {
-                        file: WATCHER_TEST,
-                        title: "every event-based Deployment runbook 000 names has a successor in every station layout",
-                    },
+                    test(
+                        "watcherRestart",
+                        "every event-based Deployment runbook 000 names has a successor in every station layout",
+                    ),
                 ],
             },
         },
@@ -1029,8 +993,8 @@ export const thothTable: RunbookTable = {
                 ],
                 config: ["thoth.station.dgraph.enabled", "thoth.station.dgraph.layout"],
                 tests: [
-                    { file: DGRAPH_TEST, title: "runs zero and alpha as StatefulSets of three" },
-                    { file: DGRAPH_TEST, title: "runs zero and alpha side by side in one pod on one volume" },
+                    test("dgraph", "runs zero and alpha as StatefulSets of three"),
+                    test("dgraph", "runs zero and alpha side by side in one pod on one volume"),
                 ],
             },
         },
@@ -1052,14 +1016,11 @@ export const thothTable: RunbookTable = {
                     "thoth.station.dgraph.storageClassName",
                 ],
                 tests: [
-                    {
-                        file: DGRAPH_TEST,
-                        title: "has headless services for peer discovery and ClusterIP public services",
-                    },
-                    {
-                        file: DGRAPH_TEST,
-                        title: "routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port",
-                    },
+                    test("dgraph", "has headless services for peer discovery and ClusterIP public services"),
+                    test(
+                        "dgraph",
+                        "routes alpha's REST and gRPC with TLS passthrough, and never zero's unauthenticated admin port",
+                    ),
                 ],
             },
         },
@@ -1082,12 +1043,7 @@ export const thothTable: RunbookTable = {
                 by: "manual",
                 reason: "Certificates are made by a person with the dgraph CLI for the Routes' hostnames; the five files then go into the thoth-dgraph-tls-* secrets with `pulumi config set --secret`, and `pulumi up` rolls Dgraph.",
                 procedure: { doc: SECRETS_DOC },
-                tests: [
-                    {
-                        file: "test/thoth/restartOnChange.test.ts",
-                        title: "a new Dgraph certificate rolls Dgraph only",
-                    },
-                ],
+                tests: [test("restartOnChange", "a new Dgraph certificate rolls Dgraph only")],
             },
         },
         {
@@ -1108,10 +1064,10 @@ export const thothTable: RunbookTable = {
                     "thoth.nodepool.clusterRole",
                 ],
                 tests: [
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "creates the nodepool service account with edit in its namespace, and its token",
-                    },
+                    test(
+                        "nodepool",
+                        "creates the nodepool service account with edit in its namespace, and its token",
+                    ),
                 ],
             },
         },
@@ -1125,10 +1081,7 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
                 config: ["thoth.nodepool.labels", "thoth.apiServer"],
                 tests: [
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "exports the provider YAML in plain text and the token as a secret",
-                    },
+                    test("nodepool", "exports the provider YAML in plain text and the token as a secret"),
                 ],
             },
         },
@@ -1142,14 +1095,14 @@ export const thothTable: RunbookTable = {
                 objects: [{ type: "runbooks:thoth:ZuulNodepool", name: "thoth-nodepool" }],
                 config: ["thoth.nodepool.labels", "thoth.nodepool.provider", "thoth.apiServer"],
                 tests: [
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "lists every label with min-ready and one openshiftpods provider whose pool is the namespace",
-                    },
-                    {
-                        file: NODEPOOL_TEST,
-                        title: "names the context as `oc login` does for the service account on the section's API server",
-                    },
+                    test(
+                        "nodepool",
+                        "lists every label with min-ready and one openshiftpods provider whose pool is the namespace",
+                    ),
+                    test(
+                        "nodepool",
+                        "names the context as `oc login` does for the service account on the section's API server",
+                    ),
                 ],
             },
         },
@@ -1163,45 +1116,22 @@ export const thothTable: RunbookTable = {
             },
         },
     ],
-    context: [
-        { lines: "1", why: "heading" },
-        { lines: "3", why: "prose: what the migration covers" },
-        { lines: "5", why: "heading" },
-        { lines: "7-16", why: "prose: the list of bots and what each does" },
-        { lines: "18", why: "heading" },
-        { lines: "22", why: "prose: what Kebechet is" },
-        { lines: "24", why: "link to the source code" },
-        { lines: "28", why: "prose: what Nepthys is" },
-        { lines: "30", why: "link to the source code" },
-        { lines: "34-39", why: "prose: what each Sesheta bot does" },
-        { lines: "46", why: "link to the source code" },
-        { lines: "50", why: "code fence" },
-        { lines: "63", why: "code fence" },
-        { lines: "67", why: "prose: what webhook2kafka and the normalizers are" },
-        { lines: "69", why: "link to the source code" },
-        { lines: "73", why: "code fence" },
-        { lines: "75", why: "code fence" },
-        { lines: "77", why: "rule" },
-        { lines: "79", why: "heading" },
-        { lines: "83", why: "prose: why ultrahook is needed" },
-        { lines: "109", why: "link to the source code" },
-        { lines: "111", why: "prose: what makes a public webhook" },
-        { lines: "127", why: "heading" },
-        { lines: "131", why: "heading" },
-        { lines: "137", why: "heading" },
-        { lines: "142", why: "rule" },
-        { lines: "144", why: "heading" },
-        { lines: "153", why: "heading" },
-        { lines: "155-159", why: "prose: what thoth-ops and its playbooks create (each is a step below)" },
-        { lines: "164-167", why: "link list: thoth-ops documentation" },
-        { lines: "171", why: "heading (list item)" },
-        { lines: "179", why: "heading (list item)" },
-        { lines: "215", why: "heading" },
-        { lines: "223", why: "heading" },
-        { lines: "226-227", why: "heading and prose: what Zuul is in Thoth" },
-        { lines: "229", why: "heading" },
-        { lines: "232", why: "heading" },
-        { lines: "234", why: "code fence" },
-        { lines: "253", why: "code fence" },
-    ],
+    context: contextOf({
+        heading: ["1", "5", "18", "79", "127", "131", "137", "144", "153", "215", "223", "229", "232"],
+        "prose: what the migration covers": ["3"],
+        "prose: the list of bots and what each does": ["7-16"],
+        "prose: what Kebechet is": ["22"],
+        "link to the source code": ["24", "30", "46", "69", "109"],
+        "prose: what Nepthys is": ["28"],
+        "prose: what each Sesheta bot does": ["34-39"],
+        "code fence": ["50", "63", "73", "75", "234", "253"],
+        "prose: what webhook2kafka and the normalizers are": ["67"],
+        rule: ["77", "142"],
+        "prose: why ultrahook is needed": ["83"],
+        "prose: what makes a public webhook": ["111"],
+        "prose: what thoth-ops and its playbooks create (each is a step below)": ["155-159"],
+        "link list: thoth-ops documentation": ["164-167"],
+        "heading (list item)": ["171", "179"],
+        "heading and prose: what Zuul is in Thoth": ["226-227"],
+    }),
 };
