@@ -138,6 +138,20 @@ const committedValues = new Map<string, Record<string, unknown>>();
 
 /** Plain values of a committed stack file, for tests that start from the real stage/prod config (a copy to edit). */
 export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
+    return structuredClone(committedStackValues(stack));
+}
+
+/**
+ * The sections of {@link stackValues} named in `sections` (those the stack has), a copy of only them: a system's
+ * tests keep a few of a stack's sections, and copying the whole stack for each evaluation was most of the cost.
+ */
+export function stackSections(stack: "stage" | "prod", sections: readonly string[]): Record<string, unknown> {
+    const all = committedStackValues(stack);
+    return structuredClone(Object.fromEntries(sections.filter((s) => s in all).map((s) => [s, all[s]])));
+}
+
+/** {@link stackValues} as the process keeps them: never handed out, only copies of it. */
+function committedStackValues(stack: "stage" | "prod"): Record<string, unknown> {
     let values = committedValues.get(stack);
     if (!values) {
         // As the operator has them once every set-by-operator placeholder is set (test/placeholders.ts).
@@ -150,7 +164,7 @@ export function stackValues(stack: "stage" | "prod"): Record<string, unknown> {
         if (dials && readStackFile(stack).values.dials) dials.databaseServer = operatorDatabaseServer(stack);
         committedValues.set(stack, values);
     }
-    return structuredClone(values);
+    return values;
 }
 
 /** Every cluster entry pinned as its operator pins it: a uid per cluster, made for tests. */

@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { FixEdit, fixEdits } from "./fixCommands";
 import { pathValue } from "./issues";
 import { ConfigProblem, PROJECT, STACK_FILE, setCommand } from "./problems";
-import { ConfigSource } from "./source";
+import { ConfigSource, contentKey } from "./source";
 
 // A fix is printed only once the program has followed it: applied to the configuration, every pass run again. One
 // that leaves its own problem, makes a new one, or collides with another fix of the same run is not printed; the
@@ -93,15 +93,10 @@ function editedValue(root: unknown, e: FixEdit): unknown {
 const same = (a: ConfigProblem, b: ConfigProblem) => a.key === b.key && a.message === b.message;
 
 /** Whether following `fix` alone removes `problem` and leaves no other problem on its key. */
-function holds(
-    problem: ConfigProblem,
-    edits: readonly FixEdit[],
-    source: ConfigSource,
-    rerun: Rerun,
-): boolean {
+function holds(problem: ConfigProblem, edits: readonly FixEdit[], proof: Proof): boolean {
     let after: readonly ConfigProblem[];
     try {
-        after = rerun(editedSource(source, edits));
+        after = proof.after(edits);
     } catch {
         return false;
     }
@@ -144,11 +139,43 @@ export function committedValue(stack: string | undefined, key: string, root: str
     return node;
 }
 
-/** What proving a fix reads: the configuration, every pass again, and the committed file's values. */
+/** What proving a fix reads: every pass again over the configuration as edits leave it, and the committed values. */
 interface Proof {
-    source: ConfigSource;
-    rerun: Rerun;
+    /** The problems of every pass over the configuration after `edits` (throws as the passes do). */
+    after: (edits: readonly FixEdit[]) => readonly ConfigProblem[];
     committed: (key: string) => unknown;
+}
+
+/**
+ * {@link Proof.after}, each list of edits run once: a run's one fix is followed alone and then as "every fix
+ * together", the same edits, and a whole configuration check per proof is the cost of a fix. The passes read only
+ * the configuration and the checkout, which do not change while one run's fixes are proven.
+ */
+function rerunOnce(source: ConfigSource, rerun: Rerun): Proof["after"] {
+    const runs = new Map<string, { problems: readonly ConfigProblem[] } | { error: unknown }>();
+    return (edits) => {
+        // Each edit as a list: contentKey keeps apart what `--path` typed differently (1 and "1", -0 and 0).
+        const key = contentKey(
+            edits.map((e) => [
+                e.verb,
+                e.head,
+                e.path,
+                e.value === undefined ? [] : [e.value],
+                e.secret === true,
+            ]),
+        );
+        let run = key === undefined ? undefined : runs.get(key);
+        if (!run) {
+            try {
+                run = { problems: rerun(editedSource(source, edits)) };
+            } catch (error) {
+                run = { error };
+            }
+            if (key !== undefined) runs.set(key, run);
+        }
+        if ("error" in run) throw run.error;
+        return run.problems;
+    };
 }
 
 /** A run's problems with the edits each proven fix makes; a problem without edits is asked for. */
@@ -164,7 +191,7 @@ export function provenFixes(
     rerun: Rerun,
     committed: (key: string) => unknown,
 ): ConfigProblem[] {
-    const proof: Proof = { source, rerun, committed };
+    const proof: Proof = { after: rerunOnce(source, rerun), committed };
     const out = problems.map((p) => ({ ...p }));
     const proven = proveAlone(out, proof);
     oneFixPerKey(out, proven, proof);
@@ -196,7 +223,7 @@ function restoreCommitted(p: ConfigProblem, was: unknown, proof: Proof): FixEdit
         ...(typeof was === "string" && pathValue(text) !== text ? { type: "string" as const } : {}),
     });
     const edits = fixEdits(restore);
-    if (!edits || !holds(p, edits, proof.source, proof.rerun)) return undefined;
+    if (!edits || !holds(p, edits, proof)) return undefined;
     p.fix = restore;
     return edits;
 }
@@ -212,10 +239,7 @@ function proveAlone(out: ConfigProblem[], proof: Proof): Proven {
             offerCommitted(p, proof);
             continue;
         }
-        const restored =
-            p.invents || (alone && !holds(p, edits, proof.source, proof.rerun))
-                ? restoreOrAsk(p, proof)
-                : edits;
+        const restored = p.invents || (alone && !holds(p, edits, proof)) ? restoreOrAsk(p, proof) : edits;
         if (restored) proven.set(p, restored);
     }
     return proven;
@@ -282,7 +306,7 @@ function leftOver(
 ): ConfigProblem[] {
     let after: readonly ConfigProblem[];
     try {
-        after = proof.rerun(editedSource(proof.source, all));
+        after = proof.after(all);
     } catch {
         after = problems;
     }

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { DesiredObject, KubeObject } from "../../tools/adopt/model";
 import { CLUSTER_PREREQUISITES } from "../../tools/adopt/prerequisites";
-import { stackObjects } from "../../tools/adopt/program";
 import { checkPrerequisites, neededPrerequisites } from "../../tools/adopt/provided";
 import { buildReport, exitCode, renderReport } from "../../tools/adopt/report";
 import { inspectCluster } from "../../tools/adopt/run";
 import { FakeCluster, deployment, live } from "./fixtures";
+import { stackPlan } from "../fixtures/plans";
 
 // What the cluster setup provides and the program never creates (thoth-station.md §6.3, §7): checked on the
 // cluster of each enabled system that uses it, BLOCKING with who provides it when missing.
@@ -147,8 +147,9 @@ describe("adopt: cluster prerequisites", function () {
     });
     it("stage's Prow needs the ProwJob CRD that only the production stack creates: BLOCKING until production went first", async function () {
         this.timeout(120000);
-        const prow = async (stack: string) =>
-            (await stackObjects(stack)).kubernetes.filter((d) => d.system === "prow");
+        // The objects `stackObjects` gives the adoption report for each committed stack, from the run's one plan of it.
+        const prow = async (stack: "stage" | "prod") =>
+            (await stackPlan(stack)).objects.kubernetes.filter((d) => d.system === "prow");
         const stage = await prow("stage");
         const prod = await prow("prod");
         // Staging's Roles grant on prow.k8s.io; production owns the CRD (prow.manageCrd), so needs none.

@@ -3,7 +3,7 @@ import { callysto } from "../../components/callysto";
 import { callystoCheck } from "../../components/callysto/checks";
 import { CallystoConfig, CallystoSection } from "../../components/callysto/config";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { Objects, stackValues } from "../harness";
+import { Objects, stackSections } from "../harness";
 import { Stack, SystemFixture, Values, runSystem } from "../fixtures/system";
 import { RecordedPlanResource, recordedResources, stackPlan as committedStackPlan } from "../fixtures/plans";
 
@@ -16,8 +16,7 @@ export const SECRETS = {
 
 /** A stack's real program-level and Callysto config, and nothing of the other systems. */
 export function callystoValues(stack: "stage" | "prod"): Record<string, unknown> {
-    const all = stackValues(stack);
-    return { tier: all.tier, openstack: all.openstack, callysto: all.callysto };
+    return stackSections(stack, ["tier", "openstack", "callysto"]);
 }
 
 /** The Callysto section of a stack, for tests that change it. */

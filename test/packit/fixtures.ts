@@ -1,7 +1,7 @@
 import { operatorDigest } from "../placeholders";
 import { strict as assert } from "assert";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { Objects, Registered, stackValues } from "../harness";
+import { Objects, Registered, stackSections, stackValues } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { SystemFixture, Values as SystemValues } from "../fixtures/system";
 import { packit, stream } from "../../components/packit";
@@ -31,8 +31,7 @@ export const PACKIT_SYSTEMS = [packit, stream];
 
 /** The committed stack config of the two Packit sections (plus what the program itself needs). */
 export function packitValues(stack: Stack): Values {
-    const all = stackValues(stack);
-    return { tier: all.tier, clusters: all.clusters, packit: all.packit, stream: all.stream } as Values;
+    return stackSections(stack, ["tier", "clusters", "packit", "stream"]) as Values;
 }
 
 /** A recognisable value for every secret the configuration declares. */

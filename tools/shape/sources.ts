@@ -21,10 +21,27 @@ export function readSources(dir = "components", root = repoRoot()): SourceTree {
     return tree;
 }
 
-/** One parsed file (no type checker: the counts are syntactic, so they also run on a tree edited in memory). */
+/**
+ * One parsed file (no type checker: the counts are syntactic, so they also run on a tree edited in memory). Every
+ * count reads its own parse of the same files (the template, the function shapes, the handles, the dependencies), and
+ * the tests check trees that differ from the real one in a file or two: a text is parsed once per process. The
+ * counts only read a parsed file, never change it, so all of them share it.
+ */
 export function parse(file: string, text: string): ts.SourceFile {
-    return ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const key = `${file}\0${text}`;
+    let source = parsed.get(key);
+    if (!source) {
+        source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+        // Bounded: a generated battery makes many variants of a few files; the real tree is a few hundred.
+        if (parsed.size >= PARSED_FILES) parsed.clear();
+        parsed.set(key, source);
+    }
+    return source;
 }
+
+/** {@link parse} by path and text. */
+const parsed = new Map<string, ts.SourceFile>();
+const PARSED_FILES = 2000;
 
 /** Every node of `source`, depth first. */
 export function* nodes(source: ts.Node): Generator<ts.Node> {
