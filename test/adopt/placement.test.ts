@@ -62,7 +62,7 @@ describe("adoption report: can a node run the program's pods (nodeSelector, node
         assert.equal(c.workload, "Deployment greenhouse");
         assert.match(
             c.problems[0],
-            /2 nodes \(worker-1, worker-2\) lacks? ci\.kubevirt\.io\/cachenode=true \(nodeSelector\)/,
+            /no node of 2 can run its pods: lacks ci\.kubevirt\.io\/cachenode=true \(nodeSelector\): worker-1, worker-2/,
         );
         assert.match(c.problems[0], /kubectl label node <NODE> ci\.kubevirt\.io\/cachenode=true/);
         assert.match(c.problems[0], /nodes today: worker-1, worker-2/);

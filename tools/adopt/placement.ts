@@ -158,7 +158,7 @@ function placementFix(w: QuotaWorkload, nodes: readonly KubeObject[]): string {
         names.length > 8 ? `${names.slice(0, 8).join(", ")}, … (${names.length} nodes)` : names.join(", ");
     const labelCommand =
         selector.length > 0 && at(spec, "affinity", "nodeAffinity") === undefined
-            ? ` Label the node meant to run it: kubectl label node <NODE> ${selector.map(([k, v]) => `${k}=${v}`).join(" ")}, ` +
+            ? ` label the node meant to run it: kubectl label node <NODE> ${selector.map(([k, v]) => `${k}=${v}`).join(" ")}, ` +
               `<NODE> being the one its runbook names (nodes today: ${listed});`
             : "";
     return (
@@ -213,9 +213,10 @@ export async function placementChecks(
         if (refusals.some((r) => r.why === undefined)) continue;
         const byReason = new Map<string, string[]>();
         for (const r of refusals) byReason.set(r.why!, [...(byReason.get(r.why!) ?? []), r.node]);
+        // Each reason with the nodes it keeps out: "lacks ci.kubevirt.io/cachenode=true (nodeSelector): a, b".
         const reasons = [...byReason].map(
             ([why, ns]) =>
-                `${ns.length} node${ns.length === 1 ? "" : "s"} (${ns.slice(0, 3).join(", ")}${ns.length > 3 ? ", …" : ""}) ${why}`,
+                `${why}: ${ns.slice(0, 3).join(", ")}${ns.length > 3 ? ` and ${ns.length - 3} more` : ""}`,
         );
         checks.push({
             cluster,
@@ -223,7 +224,9 @@ export async function placementChecks(
             namespace: d.object.metadata.namespace ?? "",
             workload: w.name,
             state: "blocking",
-            problems: [`no node can run its pods: ${reasons.join("; ")}. ${placementFix(w, nodes)}`],
+            problems: [
+                `no node of ${nodes.length} can run its pods: ${reasons.join("; ")}. ${placementFix(w, nodes)}`,
+            ],
         });
     }
     return checks;
