@@ -31,6 +31,11 @@ function committed(stack: "stage" | "prod"): Record<string, unknown> {
     return { tier: values.tier, openstack: values.openstack, callysto: structuredClone(values.callysto) };
 }
 
+/** Each key's printed fix is the command given for it. */
+function assertFixes(fixes: Record<string, string | undefined>, expected: Record<string, string>): void {
+    for (const [key, fix] of Object.entries(expected)) assert.equal(fixes[key], fix, key);
+}
+
 describe("callysto operator-held values", function () {
     this.timeout(60_000);
 
@@ -55,18 +60,13 @@ describe("callysto operator-held values", function () {
             "runbooks:callysto.keypair.publicKey",
             "runbooks:callysto.sshSources[0]",
         ]);
-        assert.equal(
-            fixes["runbooks:callysto.keypair.publicKey"],
-            'pulumi config set --path callysto.keypair.publicKey "$(cat keys/id_rsa.pub)"',
-        );
-        assert.equal(
-            fixes["runbooks:callysto.dns.createZone.importId"],
-            'pulumi config set --path callysto.dns.createZone.importId "$(openstack zone show -f value -c id callysto.space.)"',
-        );
-        assert.equal(
-            fixes["runbooks:callysto.sshSources[0]"],
-            `pulumi config set --path 'callysto.sshSources[0]' "$(curl -fsS https://checkip.amazonaws.com)/32"`,
-        );
+        assertFixes(fixes, {
+            "runbooks:callysto.keypair.publicKey":
+                'pulumi config set --path callysto.keypair.publicKey "$(cat keys/id_rsa.pub)"',
+            "runbooks:callysto.dns.createZone.importId":
+                'pulumi config set --path callysto.dns.createZone.importId "$(openstack zone show -f value -c id callysto.space.)"',
+            "runbooks:callysto.sshSources[0]": `pulumi config set --path 'callysto.sshSources[0]' "$(curl -fsS https://checkip.amazonaws.com)/32"`,
+        });
         assert.match(
             err.message,
             /keypair\.publicKey: is a placeholder: .*only this environment's operators hold/,
@@ -76,27 +76,14 @@ describe("callysto operator-held values", function () {
     it("stops a real prod run until every id of the adopted hub, volumes and address is set, each with its lookup", async () => {
         const err = await problemsOf(committed("prod"));
         const fixes = Object.fromEntries(err.problems.map((p) => [p.key, p.fix]));
-        assert.equal(
-            fixes["runbooks:callysto.hosts[0].zfs.existingVolumes[1].id"],
-            `pulumi config set --path 'callysto.hosts[0].zfs.existingVolumes[1].id' "$(openstack volume show -f value -c id hub.callysto.ca-home-2)"`,
-        );
-        assert.equal(
-            fixes["runbooks:callysto.hosts[0].adopt.instanceId"],
-            `pulumi config set --path 'callysto.hosts[0].adopt.instanceId' "$(openstack server show -f value -c id hub.callysto.ca)"`,
-        );
-        assert.equal(
-            fixes["runbooks:callysto.hosts[0].floatingIpId"],
-            `pulumi config set --path 'callysto.hosts[0].floatingIpId' "$(openstack floating ip show -f value -c id 162.246.156.97)"`,
-        );
-        assert.equal(
-            fixes["runbooks:callysto.hosts[0].adopt.portId"],
-            `pulumi config set --path 'callysto.hosts[0].adopt.portId' "$(openstack port list --server hub.callysto.ca -f value -c ID)"`,
-        );
-        // The second ssh source is the workstation's IPv6 range, which runbook 004's hub takes ssh over.
-        assert.equal(
-            fixes["runbooks:callysto.sshSources[1]"],
-            `pulumi config set --path 'callysto.sshSources[1]' "$(curl -6 -fsS https://api6.ipify.org)/128"`,
-        );
+        assertFixes(fixes, {
+            "runbooks:callysto.hosts[0].zfs.existingVolumes[1].id": `pulumi config set --path 'callysto.hosts[0].zfs.existingVolumes[1].id' "$(openstack volume show -f value -c id hub.callysto.ca-home-2)"`,
+            "runbooks:callysto.hosts[0].adopt.instanceId": `pulumi config set --path 'callysto.hosts[0].adopt.instanceId' "$(openstack server show -f value -c id hub.callysto.ca)"`,
+            "runbooks:callysto.hosts[0].floatingIpId": `pulumi config set --path 'callysto.hosts[0].floatingIpId' "$(openstack floating ip show -f value -c id 162.246.156.97)"`,
+            "runbooks:callysto.hosts[0].adopt.portId": `pulumi config set --path 'callysto.hosts[0].adopt.portId' "$(openstack port list --server hub.callysto.ca -f value -c ID)"`,
+            // The second ssh source is the workstation's IPv6 range, which runbook 004's hub takes ssh over.
+            "runbooks:callysto.sshSources[1]": `pulumi config set --path 'callysto.sshSources[1]' "$(curl -6 -fsS https://api6.ipify.org)/128"`,
+        });
         assert.ok(
             err.problems.every((p) => p.placeholder),
             "every problem is a placeholder the operator fills",

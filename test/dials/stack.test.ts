@@ -189,23 +189,20 @@ describe("dials on the prod stack", () => {
     });
 
     it("runs the scheduler and flower with the source's commands", () => {
-        const beat = k8sObject(DEPLOYMENT, "common-redbeat", PROD);
-        assert.deepEqual(containers(beat)[0].command, [
-            "celery",
-            "--app=python",
-            "beat",
-            "--loglevel=INFO",
-            "--scheduler",
-            "redbeat.RedBeatScheduler",
-        ]);
-        const flower = k8sObject(DEPLOYMENT, "flower", PROD);
-        assert.deepEqual(containers(flower)[0].command, [
-            "celery",
-            "--app=python",
-            "flower",
-            "--purge_offline_workers=120",
-        ]);
-        assert.equal(containers(flower)[0].resources.limits.memory, "1024Mi");
+        const celery = ["celery", "--app=python"];
+        const commands: Record<string, string[]> = {
+            "common-redbeat": [
+                ...celery,
+                "beat",
+                "--loglevel=INFO",
+                "--scheduler",
+                "redbeat.RedBeatScheduler",
+            ],
+            flower: [...celery, "flower", "--purge_offline_workers=120"],
+        };
+        for (const [name, command] of Object.entries(commands))
+            assert.deepEqual(containers(k8sObject(DEPLOYMENT, name, PROD))[0].command, command, name);
+        assert.equal(containers(k8sObject(DEPLOYMENT, "flower", PROD))[0].resources.limits.memory, "1024Mi");
     });
 
     it("builds the backend and ETL ConfigMaps from the typed config", () => {

@@ -132,15 +132,22 @@ describe("docs checker", () => {
     });
 
     it("fails a link to a missing file or heading, naming the page and line", () => {
-        assert.deepEqual(check("# T\n\n[a](docs/missing.md)"), [
-            "README.md:3: link docs/missing.md: docs/missing.md does not exist",
-        ]);
-        assert.deepEqual(check("# T\n\ntext\n[a](docs/operate/deploy.md#deploying)"), [
-            "README.md:4: link docs/operate/deploy.md#deploying: docs/operate/deploy.md has no heading #deploying",
-        ]);
-        assert.deepEqual(check("# T\n\n[a](#two-commands)"), [
-            "README.md:3: link #two-commands: README.md has no heading #two-commands",
-        ]);
+        // Each page, and the one problem it has.
+        const broken: [string, string][] = [
+            [
+                "# T\n\n[a](docs/missing.md)",
+                "README.md:3: link docs/missing.md: docs/missing.md does not exist",
+            ],
+            [
+                "# T\n\ntext\n[a](docs/operate/deploy.md#deploying)",
+                "README.md:4: link docs/operate/deploy.md#deploying: docs/operate/deploy.md has no heading #deploying",
+            ],
+            [
+                "# T\n\n[a](#two-commands)",
+                "README.md:3: link #two-commands: README.md has no heading #two-commands",
+            ],
+        ];
+        for (const [page, problem] of broken) assert.deepEqual(check(page), [problem], page);
     });
 
     it("follows reference-style links and repeated headings' anchors, skips code, and fails only a broken anchor", () => {
@@ -178,25 +185,32 @@ describe("docs checker", () => {
     });
 
     it("fails an unknown script, a flag the script's CLI does not declare, a missing file, a pulumi typo", () => {
-        assert.deepEqual(check("`npm run plans -- --stack prod`"), [
-            'README.md:1: `npm run plans -- --stack prod`: package.json has no script "plans"',
-        ]);
-        assert.deepEqual(check("```sh\nnpm run plan -- --stak prod   # typo\n```"), [
-            'README.md:2: `npm run plan -- --stak prod`: "npm run plan" has no flag --stak (it reads --stack, --out)',
-        ]);
+        // Each page, and the one problem it has.
+        const broken: [string, string][] = [
+            [
+                "`npm run plans -- --stack prod`",
+                'README.md:1: `npm run plans -- --stack prod`: package.json has no script "plans"',
+            ],
+            [
+                "```sh\nnpm run plan -- --stak prod   # typo\n```",
+                'README.md:2: `npm run plan -- --stak prod`: "npm run plan" has no flag --stak (it reads --stack, --out)',
+            ],
+            ["`bash e2e/runs.sh`", "README.md:1: `bash e2e/runs.sh`: e2e/runs.sh does not exist"],
+            [
+                "see `tools/plan/cly.ts`",
+                "README.md:1: `tools/plan/cly.ts`: tools/plan/cly.ts does not exist in this repository",
+            ],
+            [
+                "`pulumi upp --stack prod`",
+                'README.md:1: `pulumi upp --stack prod`: pulumi has no subcommand "upp"',
+            ],
+            [
+                "`pulumi stack selekt prod`",
+                'README.md:1: `pulumi stack selekt prod`: "pulumi stack" has no subcommand "selekt"',
+            ],
+        ];
+        for (const [page, problem] of broken) assert.deepEqual(check(page), [problem], page);
         assert.match(check("`npm test -- --grep x`")[0], /declares no flags, so it takes none of --grep/);
-        assert.deepEqual(check("`bash e2e/runs.sh`"), [
-            "README.md:1: `bash e2e/runs.sh`: e2e/runs.sh does not exist",
-        ]);
-        assert.deepEqual(check("see `tools/plan/cly.ts`"), [
-            "README.md:1: `tools/plan/cly.ts`: tools/plan/cly.ts does not exist in this repository",
-        ]);
-        assert.deepEqual(check("`pulumi upp --stack prod`"), [
-            'README.md:1: `pulumi upp --stack prod`: pulumi has no subcommand "upp"',
-        ]);
-        assert.deepEqual(check("`pulumi stack selekt prod`"), [
-            'README.md:1: `pulumi stack selekt prod`: "pulumi stack" has no subcommand "selekt"',
-        ]);
     });
 
     it("reads a CLI's flags from its parseFlags or parseArgs declaration, not from a list", () => {

@@ -12,7 +12,12 @@ import {
 // The offline plan against the engine's preview: equal up to the listed normalisations, and every other
 // difference found (a value, a key order inside a serialised file, a URN one side lacks).
 
-const URN = "urn:pulumi:local::runbooks::runbooks:thoth:Bots$kubernetes:core/v1:ConfigMap::sesheta-bot";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+
+/** A resource of `type` named `name` under the thoth Bots component, as the offline plan records it. */
+function planned(type: string, name: string, inputs: Record<string, unknown>): PlannedResource {
+    return { urn: `urn:pulumi:local::runbooks::runbooks:thoth:Bots$${type}::${name}`, type, inputs };
+}
 
 /** What the engine shows of a planned resource: secrets masked, Secret stringData folded, empty values dropped. */
 function asEngineShows(r: PlannedResource, secretPaths: ReadonlySet<string>): PlannedResource {
@@ -44,18 +49,11 @@ const inputs = fc.dictionary(
 
 describe("e2e: offline plan = engine preview", () => {
     it("matches a preview that differs only by the listed normalisations; each normalisation has its reason", () => {
-        const secret: PlannedResource = {
-            urn: URN.replace("ConfigMap::sesheta-bot", "Secret::sesheta-secret").replace(
-                "core/v1:ConfigMap",
-                "core/v1:Secret",
-            ),
-            type: "kubernetes:core/v1:Secret",
-            inputs: {
-                metadata: { name: "sesheta-secret" },
-                stringData: { token: "t" },
-                data: { key: "a2V5" },
-            },
-        };
+        const secret = planned("kubernetes:core/v1:Secret", "sesheta-secret", {
+            metadata: { name: "sesheta-secret" },
+            stringData: { token: "t" },
+            data: { key: "a2V5" },
+        });
         const engineSecret = {
             ...secret,
             inputs: {
@@ -63,16 +61,9 @@ describe("e2e: offline plan = engine preview", () => {
                 data: { key: ENGINE_SECRET, token: ENGINE_SECRET },
             },
         };
-        const container: PlannedResource = {
-            urn: URN.replace("ConfigMap::sesheta-bot", "Deployment::x").replace(
-                "core/v1:ConfigMap",
-                "apps/v1:Deployment",
-            ),
-            type: "kubernetes:apps/v1:Deployment",
-            inputs: {
-                spec: { containers: [{ name: "a", args: [], env: [{ name: "P", value: "generated" }] }] },
-            },
-        };
+        const container = planned("kubernetes:apps/v1:Deployment", "x", {
+            spec: { containers: [{ name: "a", args: [], env: [{ name: "P", value: "generated" }] }] },
+        });
         const engineContainer = {
             ...container,
             inputs: { spec: { containers: [{ name: "a", env: [{ name: "P", value: ENGINE_UNKNOWN }] }] } },
@@ -98,11 +89,7 @@ describe("e2e: offline plan = engine preview", () => {
     });
 
     it("finds a config.json whose keys the engine got in another order, a missing URN and a changed value", () => {
-        const plan: PlannedResource = {
-            urn: URN,
-            type: "kubernetes:core/v1:ConfigMap",
-            inputs: { data: { "config.json": '{"b":1,"a":2}' } },
-        };
+        const plan = planned(CONFIG_MAP, "sesheta-bot", { data: { "config.json": '{"b":1,"a":2}' } });
         const engine: PlannedResource = { ...plan, inputs: { data: { "config.json": '{"a":2,"b":1}' } } };
         assert.deepEqual(planPreviewDifferences([plan], [engine]).length, 1);
         assert.match(planPreviewDifferences([plan], [])[0], /in the plan only$/);
@@ -112,7 +99,7 @@ describe("e2e: offline plan = engine preview", () => {
     it("generated: a preview made from the plan by the engine's normalisations matches; any changed leaf is found (control)", () => {
         fc.assert(
             fc.property(inputs, fc.boolean(), (i, maskData) => {
-                const plan: PlannedResource = { urn: URN, type: "kubernetes:core/v1:ConfigMap", inputs: i };
+                const plan = planned(CONFIG_MAP, "sesheta-bot", i);
                 const secretPaths = new Set(
                     maskData
                         ? Object.keys((i.data as Record<string, unknown>) ?? {}).map((k) => `data.${k}`)

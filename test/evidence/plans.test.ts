@@ -54,6 +54,12 @@ for (const stack of COMMITTED_STACKS) {
             resources = recordedResources(plan);
             notices = (plan.files["notices.txt"] ?? "").split("\n");
         });
+        // Prow's parts carry the staging- prefix outside prod.
+        const named = (part: string) => (stack === "prod" ? part : `staging-${part}`);
+        /** The plan with the first container of `part`'s Deployment changed in place. */
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const editContainer = (part: string, edit: (c: Record<string, any>) => void) =>
+            editObject(resources, "Deployment", named(part), (o) => edit(podOf(o).containers[0]));
 
         it("every probe, port, flag and variable of every read image agrees with its source; every Service port is served", () => {
             const { mismatches, checked } = replay(resources, TABLE);
@@ -100,14 +106,9 @@ for (const stack of COMMITTED_STACKS) {
         });
 
         it("control: a flag the binary does not define, or one the entry drops, fails", () => {
-            const renamed = editObject(
-                resources,
-                "Deployment",
-                stack === "prod" ? "horologium" : "staging-horologium",
-                (o) => {
-                    podOf(o).containers[0].args = [...podOf(o).containers[0].args, "--dryrun=false"];
-                },
-            );
+            const renamed = editContainer("horologium", (c) => {
+                c.args = [...c.args, "--dryrun=false"];
+            });
             assert.ok(replay(renamed, TABLE).mismatches.some((m) => m.includes("passes --dryrun")));
             const dropped = editEntry("gcr.io/k8s-prow/horologium", (e) => {
                 const read = e.facts as ReadFacts;
@@ -120,30 +121,20 @@ for (const stack of COMMITTED_STACKS) {
         });
 
         it("control: a probe on a port or path the binary does not serve fails (the crier probe of issue 51)", () => {
-            const probed = editObject(
-                resources,
-                "Deployment",
-                stack === "prod" ? "crier" : "staging-crier",
-                (o) => {
-                    podOf(o).containers[0].livenessProbe = { httpGet: { path: "/healthz", port: 8081 } };
-                },
-            );
+            const probed = editContainer("crier", (c) => {
+                c.livenessProbe = { httpGet: { path: "/healthz", port: 8081 } };
+            });
             assert.ok(
                 replay(probed, TABLE).mismatches.some((m) => m.includes("liveness probe on port 8081")),
             );
-            const path = editObject(
-                resources,
-                "Deployment",
-                stack === "prod" ? "deck" : "staging-deck",
-                (o) => {
-                    podOf(o).containers[0].readinessProbe.httpGet.path = "/ready";
-                },
-            );
+            const path = editContainer("deck", (c) => {
+                c.readinessProbe.httpGet.path = "/ready";
+            });
             assert.ok(replay(path, TABLE).mismatches.some((m) => m.includes("asks /ready on 8081")));
         });
 
         it("control: a Service targeting a port no container of its pods serves fails, by number and by name", () => {
-            const svc = stack === "prod" ? "tide" : "staging-tide";
+            const svc = named("tide");
             const byNumber = editObject(resources, "Service", svc, (o) => {
                 o.spec.ports[0].targetPort = 9090;
             });

@@ -65,61 +65,70 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
         base = await checksums();
     });
 
-    it("new certificates in packit-secrets roll the API, the dashboard, the metrics nginx, the workers and beat", async () => {
-        const after = await checksums({
-            [secretConfigKey("packit", "packit-secrets", "fullchain.pem")]: "NEW CERTIFICATE",
+    // One file of one packit Secret changes; exactly the named workloads roll.
+    const SECRET_CHANGES: { title: string; secret: string; file: string; value: string; rolls: string[] }[] =
+        [
+            {
+                title: "new certificates in packit-secrets roll the API, the dashboard, the metrics nginx, the workers and beat",
+                secret: "packit-secrets",
+                file: "fullchain.pem",
+                value: "NEW CERTIFICATE",
+                rolls: [
+                    "nginx",
+                    "packit-dashboard",
+                    "packit-service",
+                    "packit-service-beat",
+                    "packit-worker-long-running",
+                    "packit-worker-short-running",
+                ],
+            },
+            {
+                title: "a new SSH key in packit-ssh rolls only what mounts it: workers and beat",
+                secret: "packit-ssh",
+                file: "id_ed25519",
+                value: "NEW KEY",
+                rolls: ["packit-service-beat", "packit-worker-long-running", "packit-worker-short-running"],
+            },
+            {
+                title: "a new GitHub App key rolls only tokman",
+                secret: "github-app-private-key",
+                file: "private-key.pem",
+                value: "NEW APP KEY",
+                rolls: ["tokman"],
+            },
+            {
+                title: "a new fedora.toml in packit-config rolls the fedmsg listener with the API, the workers and beat",
+                secret: "packit-config",
+                file: "fedora.toml",
+                value: "NEW TOML",
+                rolls: [
+                    "packit-service",
+                    "packit-service-beat",
+                    "packit-service-fedmsg",
+                    "packit-worker-long-running",
+                    "packit-worker-short-running",
+                ],
+            },
+            {
+                title: "new CentOS certificates roll only the centosmsg listener",
+                secret: "centos-secrets",
+                file: "centos.cert",
+                value: "NEW CENTOS CERT",
+                rolls: ["packit-service-centosmsg"],
+            },
+        ];
+    for (const c of SECRET_CHANGES) {
+        it(c.title, async () => {
+            const after = await checksums({ [secretConfigKey("packit", c.secret, c.file)]: c.value });
+            assert.deepEqual(rolled(base, after), c.rolls);
         });
-        assert.deepEqual(rolled(base, after), [
-            "nginx",
-            "packit-dashboard",
-            "packit-service",
-            "packit-service-beat",
-            "packit-worker-long-running",
-            "packit-worker-short-running",
-        ]);
-    });
-
-    it("a new SSH key in packit-ssh rolls only what mounts it: workers and beat", async () => {
-        const after = await checksums({ [secretConfigKey("packit", "packit-ssh", "id_ed25519")]: "NEW KEY" });
-        assert.deepEqual(rolled(base, after), [
-            "packit-service-beat",
-            "packit-worker-long-running",
-            "packit-worker-short-running",
-        ]);
-    });
-
-    it("a new GitHub App key rolls only tokman", async () => {
-        const after = await checksums({
-            [secretConfigKey("packit", "github-app-private-key", "private-key.pem")]: "NEW APP KEY",
-        });
-        assert.deepEqual(rolled(base, after), ["tokman"]);
-    });
+    }
 
     it("a new GitHub App id (tokman-config's config.py) rolls only tokman", async () => {
         const after = await checksums({}, (packit) => {
             packit.tokman = { ...(packit.tokman as object), githubAppId: 424242 };
         });
         assert.deepEqual(rolled(base, after), ["tokman"]);
-    });
-
-    it("a new fedora.toml in packit-config rolls the fedmsg listener with the API, the workers and beat", async () => {
-        const after = await checksums({
-            [secretConfigKey("packit", "packit-config", "fedora.toml")]: "NEW TOML",
-        });
-        assert.deepEqual(rolled(base, after), [
-            "packit-service",
-            "packit-service-beat",
-            "packit-service-fedmsg",
-            "packit-worker-long-running",
-            "packit-worker-short-running",
-        ]);
-    });
-
-    it("new CentOS certificates roll only the centosmsg listener", async () => {
-        const after = await checksums({
-            [secretConfigKey("packit", "centos-secrets", "centos.cert")]: "NEW CENTOS CERT",
-        });
-        assert.deepEqual(rolled(base, after), ["packit-service-centosmsg"]);
     });
 
     it("with the debugging tools on, a new flower password rolls only flower", async () => {

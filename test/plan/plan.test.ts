@@ -191,30 +191,27 @@ describe("validateObject", () => {
         assert.deepEqual(validateObject(dataObject("ConfigMap", "c", both)), [
             `ConfigMap ns/c: key "config.yaml" is in both data and binaryData`,
         ]);
+        // The problems of one object of `kind` in namespace n, joined for matching.
+        const specProblems = (
+            apiVersion: string,
+            kind: string,
+            name: string,
+            spec: Record<string, unknown>,
+        ) => validateObject({ apiVersion, kind, metadata: { name, namespace: "n" }, spec }).join();
         assert.match(
-            validateObject({
-                apiVersion: "batch/v1",
-                kind: "CronJob",
-                metadata: { name: "c", namespace: "n" },
-                spec: {
-                    schedule: "daily",
-                    jobTemplate: { spec: { template: { spec: { containers: [] } } } },
-                },
-            }).join(),
+            specProblems("batch/v1", "CronJob", "c", {
+                schedule: "daily",
+                jobTemplate: { spec: { template: { spec: { containers: [] } } } },
+            }),
             /schedule daily must have five fields/,
         );
         assert.match(
-            validateObject({
-                apiVersion: "route.openshift.io/v1",
-                kind: "Route",
-                metadata: { name: "r", namespace: "n" },
-                spec: {
-                    host: "x.example.org",
-                    to: { kind: "Service", name: "s" },
-                    path: "/a",
-                    tls: { termination: "passthrough" },
-                },
-            }).join(),
+            specProblems("route.openshift.io/v1", "Route", "r", {
+                host: "x.example.org",
+                to: { kind: "Service", name: "s" },
+                path: "/a",
+                tls: { termination: "passthrough" },
+            }),
             /cannot have a path/,
         );
         assert.deepEqual(duplicateObjects([bad, bad]).length, 1);

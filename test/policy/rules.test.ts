@@ -40,6 +40,14 @@ function podSpec(containers: Container[], extra: Record<string, unknown> = {}): 
     return { securityContext: { runAsNonRoot: true }, containers, ...extra };
 }
 
+/** An ImageStream in `namespace` whose one tag imports `image`. */
+function imageStream(namespace: string, name: string, tag: string, image: string): PolicyInput {
+    return input("kubernetes:image.openshift.io/v1:ImageStream", {
+        metadata: { name, namespace },
+        spec: { tags: [{ name: tag, from: { kind: "DockerImage", name: image } }] },
+    });
+}
+
 function deployment(spec: Record<string, unknown>): PolicyInput {
     return input("kubernetes:apps/v1:Deployment", {
         metadata: { name: "sesheta", namespace: "aicoe-prod-bots" },
@@ -274,17 +282,12 @@ describe("policy rules", () => {
             ]) {
                 assert.equal(unpinnedReason(image), undefined, image);
             }
-            const stream = input("kubernetes:image.openshift.io/v1:ImageStream", {
-                metadata: { name: "packit-service", namespace: "packit-stg" },
-                spec: {
-                    tags: [
-                        {
-                            name: "stg",
-                            from: { kind: "DockerImage", name: "quay.io/packit/packit-service:stg" },
-                        },
-                    ],
-                },
-            });
+            const stream = imageStream(
+                "packit-stg",
+                "packit-service",
+                "stg",
+                "quay.io/packit/packit-service:stg",
+            );
             assert.deepEqual(pinnedImages(stream), []);
         });
 
@@ -301,17 +304,12 @@ describe("policy rules", () => {
                 'Deployment aicoe-prod-bots/sesheta: container "app" image "quay.io/aicoe/sesheta:latest" uses the tag "latest"',
                 'Deployment aicoe-prod-bots/sesheta: container "b" image "localhost:5000/app" has no tag (which means latest)',
             ]);
-            const stream = input("kubernetes:image.openshift.io/v1:ImageStream", {
-                metadata: { name: "dials-etl", namespace: "cms-dials-prod" },
-                spec: {
-                    tags: [
-                        {
-                            name: "prod",
-                            from: { kind: "DockerImage", name: "registry.cern.ch/cms-dqmdc/dials-etl" },
-                        },
-                    ],
-                },
-            });
+            const stream = imageStream(
+                "cms-dials-prod",
+                "dials-etl",
+                "prod",
+                "registry.cern.ch/cms-dqmdc/dials-etl",
+            );
             assert.deepEqual(pinnedImages(stream), [
                 'ImageStream cms-dials-prod/dials-etl: tag "prod" imports "registry.cern.ch/cms-dqmdc/dials-etl", which has no tag (which means latest)',
             ]);

@@ -1,6 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
 import { strict as assert } from "assert";
-import { ClusterContext } from "../../components/shared/cluster";
 import { Namespace } from "../../components/shared/namespace";
 import { ScheduledJob } from "../../components/shared/scheduledJob";
 import { fixedSize, sized } from "../../components/shared/resources";
@@ -8,17 +6,10 @@ import { httpProbe } from "../../components/shared/probes";
 import { statefulOptions } from "../../components/shared/protect";
 import { Workload } from "../../components/shared/workload";
 import { field, k8sObject, ofType, resetRecorder, settled } from "../harness";
+import { testCluster } from "../fixtures/cluster";
 
-function cluster(platform: "openshift" | "kubernetes"): ClusterContext {
-    const name = `blocks-${platform}`;
-    return {
-        name,
-        platform,
-        provider: new k8s.Provider(`cluster-${name}`, { kubeconfig: "{}" }),
-        skipIngressAwait: false,
-        production: false,
-    };
-}
+// A cluster of the test's own per object: the fixture's providers never share a name.
+const cluster = (platform: "openshift" | "kubernetes") => testCluster("blocks", platform);
 
 const app = { name: "web", partOf: "test", component: "frontend", version: "1.0" };
 

@@ -9,7 +9,7 @@ import { ScheduledJob } from "../../components/shared/scheduledJob";
 import { ConfigSecret } from "../../components/shared/secret";
 import { DefinitionError } from "../../components/shared/errors";
 import { claimTemplate, mountedVolumes, podVolume } from "../../components/shared/volumes";
-import { Workload } from "../../components/shared/workload";
+import { Workload, WorkloadArgs } from "../../components/shared/workload";
 import { field, k8sObject, resetRecorder, settled } from "../harness";
 
 // `handle.mount(path)` gives the pod volume and the container's volumeMount together (kubernetesx's secret.mount,
@@ -20,6 +20,18 @@ const cluster = (): ClusterContext => testCluster("mounts");
 
 const app = (name: string) => ({ name, partOf: "test", component: "c" });
 const resources = sized("10m", "16Mi", "10m", "16Mi");
+/** Workload `appName` of its own resource name in namespace ns of cluster `c`. */
+const workload = (
+    c: ClusterContext,
+    appName: string,
+    args: Omit<WorkloadArgs, "cluster" | "namespace" | "app">,
+) =>
+    new Workload(`mounts-${appName}-${++serial}`, {
+        cluster: c,
+        namespace: "ns",
+        app: app(appName),
+        ...args,
+    });
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 describe("mounting an object through its handle", () => {
@@ -39,10 +51,7 @@ describe("mounting an object through its handle", () => {
         );
         const cert = tls.handle.mount("/etc/tls", { items: [{ key: "tls.crt", path: "tls.crt" }] });
         const scratch = podVolume("scratch", { emptyDir: {} }).mount("/tmp");
-        new Workload(`mounts-web-${++serial}`, {
-            cluster: c,
-            namespace: "ns",
-            app: app("web"),
+        workload(c, "web", {
             containers: [
                 {
                     name: "web",
@@ -122,10 +131,7 @@ describe("mounting an object through its handle", () => {
         const ssh = SecretHandle.existing("ssh", "ns");
         assert.throws(
             () =>
-                new Workload(`mounts-clash-${++serial}`, {
-                    cluster: c,
-                    namespace: "ns",
-                    app: app("clash"),
+                workload(c, "clash", {
                     containers: [{ name: "c", image: "i:1", resources, mounts: [ssh.mount("/ssh")] }],
                     volumes: [ssh.volume("secret-ssh")],
                 }),
@@ -160,10 +166,7 @@ describe("mounting an object through its handle", () => {
         const data = ClaimHandle.existing("pg-data", "ns");
         const tls = SecretHandle.existing("tls", "ns");
         const crt = { items: [{ key: "tls.crt", path: "tls.crt" }] };
-        new Workload(`mounts-named-${++serial}`, {
-            cluster: c,
-            namespace: "ns",
-            app: app("named"),
+        workload(c, "named", {
             containers: [
                 {
                     name: "db",
@@ -278,10 +281,7 @@ describe("mounting an object through its handle", () => {
     it("gives a StatefulSet the per-pod claims its containers mount, once each", async () => {
         const c = cluster();
         const datadir = () => claimTemplate({ name: "datadir", size: "1Gi" });
-        new Workload(`mounts-templates-${++serial}`, {
-            cluster: c,
-            namespace: "ns",
-            app: app("templates"),
+        workload(c, "templates", {
             kind: "StatefulSet",
             containers: [
                 { name: "zero", image: "i:1", resources, mounts: [datadir().mount("/dgraph")] },
@@ -307,10 +307,7 @@ describe("mounting an object through its handle", () => {
         ]);
         assert.throws(
             () =>
-                new Workload(`mounts-templates-${++serial}`, {
-                    cluster: c,
-                    namespace: "ns",
-                    app: app("templates-conflict"),
+                workload(c, "templates-conflict", {
                     kind: "StatefulSet",
                     containers: [
                         {

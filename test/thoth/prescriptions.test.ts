@@ -346,40 +346,40 @@ describe("thoth prescriptions-refresh-job", function () {
     });
 
     describe("bad configuration", () => {
-        it("a missing prescriptions secret stops the program, naming its full key and the command that sets it", async () => {
-            const values = thothStack("prod");
-            const secrets = secretsFor(values.thoth);
-            delete secrets[GOOGLE];
+        /**
+         * The ConfigError a prod run stops with when its secrets lack `key` (and `values` are the stack's, changed as
+         * given); fails when it does not stop, or when it registered anything before stopping.
+         */
+        async function refusedWithout(key: string, values: Record<string, unknown>): Promise<ConfigError> {
+            const secrets = secretsFor(thothStack("prod").thoth);
+            delete secrets[key];
             try {
                 await runWith({ values, secrets });
-                assert.fail("expected a ConfigError");
             } catch (err) {
                 assert.ok(err instanceof ConfigError, String(err));
                 assert.equal(recorder.resources.length, 0, "nothing is registered");
-                assert.deepEqual(
-                    err.problems.map((p) => p.key),
-                    [`runbooks:${GOOGLE}`],
-                );
-                assert.equal(
-                    err.problems[0].fix,
-                    `pulumi config set --secret ${GOOGLE} < thoth-prescriptions-refresh-4cfa295278d8.json`,
-                );
+                return err;
             }
+            return assert.fail("expected a ConfigError");
+        }
+
+        it("a missing prescriptions secret stops the program, naming its full key and the command that sets it", async () => {
+            const err = await refusedWithout(GOOGLE, thothStack("prod"));
+            assert.deepEqual(
+                err.problems.map((p) => p.key),
+                [`runbooks:${GOOGLE}`],
+            );
+            assert.equal(
+                err.problems[0].fix,
+                `pulumi config set --secret ${GOOGLE} < thoth-prescriptions-refresh-4cfa295278d8.json`,
+            );
         });
 
         it("a prescriptions secret stored in plain text is refused as leaked", async () => {
-            const values = { ...thothStack("prod"), [QUAY]: "plain-token" };
-            const secrets = secretsFor(values.thoth);
-            delete secrets[QUAY];
-            try {
-                await runWith({ values, secrets });
-                assert.fail("expected a ConfigError");
-            } catch (err) {
-                assert.ok(err instanceof ConfigError, String(err));
-                const p = err.problems.find((q) => q.key === `runbooks:${QUAY}`)!;
-                assert.match(p.message, /stored in plain text/);
-                assert.equal(p.fix, `pulumi config set --secret ${QUAY}`);
-            }
+            const err = await refusedWithout(QUAY, { ...thothStack("prod"), [QUAY]: "plain-token" });
+            const p = err.problems.find((q) => q.key === `runbooks:${QUAY}`)!;
+            assert.match(p.message, /stored in plain text/);
+            assert.equal(p.fix, `pulumi config set --secret ${QUAY}`);
         });
 
         it("refuses a package list that is empty or not package names, and a latest image, with full keys", async () => {

@@ -12,6 +12,13 @@ const TEST_NS = "thoth-test-core";
 const SUBJECT = (namespace: string) => [{ kind: "ServiceAccount", name: "revsolver", namespace }];
 const CONFIGMAP_READ = [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"] }];
 
+/** Revsolver's three bindings: Role revsolver where the ConfigMaps are, argo and argo-admin where it runs. */
+const THREE_BINDINGS = (roleNamespace: string, argoNamespace: string) => [
+    `${roleNamespace}/revsolver -> Role revsolver`,
+    `${argoNamespace}/revsolver-argo -> ClusterRole argo`,
+    `${argoNamespace}/revsolver-argo-admin -> ClusterRole argo-admin`,
+];
+
 /** RoleBindings naming revsolver as subject: `<namespace>/<name> -> <kind> <role>`. */
 function revsolverBindings(): string[] {
     return k8sObjects(KIND.roleBinding)
@@ -76,11 +83,7 @@ describe("thoth revsolver RBAC", function () {
         plannedBefore("stage");
 
         it("binds revsolver (middletier) to Role revsolver in infra and to argo, argo-admin in middletier", () => {
-            assert.deepEqual(revsolverBindings(), [
-                `${INFRA}/revsolver -> Role revsolver`,
-                `${MIDDLETIER}/revsolver-argo -> ClusterRole argo`,
-                `${MIDDLETIER}/revsolver-argo-admin -> ClusterRole argo-admin`,
-            ]);
+            assert.deepEqual(revsolverBindings(), THREE_BINDINGS(INFRA, MIDDLETIER));
             for (const b of k8sObjects(KIND.roleBinding).filter((r) =>
                 ((r.inputs.subjects as Json[]) ?? []).some((s) => s.name === "revsolver"),
             )) {
@@ -106,11 +109,7 @@ describe("thoth revsolver RBAC", function () {
         plannedBefore("prod");
 
         it("makes the three bindings in thoth-test-core and leaves Role revsolver to the catalog rendered there", () => {
-            assert.deepEqual(revsolverBindings(), [
-                `${TEST_NS}/revsolver -> Role revsolver`,
-                `${TEST_NS}/revsolver-argo -> ClusterRole argo`,
-                `${TEST_NS}/revsolver-argo-admin -> ClusterRole argo-admin`,
-            ]);
+            assert.deepEqual(revsolverBindings(), THREE_BINDINGS(TEST_NS, TEST_NS));
             assert.deepEqual(
                 revsolverRoles(),
                 {},

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { Document } from "yaml";
 import { canonicalApiServer, provenDistinct } from "../../../components/config/clusterIdentity";
-import { C, stage, validate } from "../battery";
+import { stage, validate } from "../battery";
 import { prodValuesIn } from "./ownedValues";
+import { renamedPackit, renamedPsi } from "./renamedClusters";
 
 // Issue 38, finding 1: a cluster is its API server, compared canonically; a renamed entry, a respelt server or an
 // entry without a server never escapes production's grants, and no printed fix hands stage what production owns.
@@ -21,18 +21,6 @@ const spellings = fc
         const host = [...PSI].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch)).join("");
         return `${scheme}${host}${scheme === "" && slash !== "" ? "" : slash}`;
     });
-
-function renamedPsi(server: string | undefined, namespace: string): (d: Document) => void {
-    return (d) => {
-        const psi = d.getIn(C("clusters", "psi"));
-        d.deleteIn(C("clusters", "psi"));
-        d.setIn(C("clusters", "psi-renamed"), psi);
-        if (server === undefined) d.deleteIn(C("clusters", "psi-renamed", "apiServer"));
-        else d.setIn(C("clusters", "psi-renamed", "apiServer"), server);
-        d.setIn(C("thoth", "cluster"), "psi-renamed");
-        d.setIn(C("thoth", "bots", "namespace"), namespace);
-    };
-}
 
 describe("guards: a cluster is its API server (issue 38, finding 1)", function () {
     this.timeout(60000);
@@ -76,17 +64,7 @@ describe("guards: a cluster is its API server (issue 38, finding 1)", function (
     });
 
     it("a renamed entry without an API server is production's cluster as far as grants go", () => {
-        const out = validate(
-            stage((d) => {
-                const c = d.getIn(C("clusters", "packit-auto"));
-                d.deleteIn(C("clusters", "packit-auto"));
-                d.setIn(C("clusters", "packit-elsewhere"), c);
-                d.setIn(C("packit", "cluster"), "packit-elsewhere");
-                d.setIn(C("stream", "cluster"), "packit-elsewhere");
-                d.setIn(C("packit", "namespace"), "packit-prod");
-                d.setIn(C("clusters", "packit-elsewhere", "namespaces", "packit-prod"), "packit");
-            }),
-        );
+        const out = validate(stage(renamedPackit()));
         assert.deepEqual(out.problems.map((p) => p.key).sort(), [
             "runbooks:clusters.packit-elsewhere.namespaces.packit-prod",
             "runbooks:packit.namespace",

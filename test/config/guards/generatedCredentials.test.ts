@@ -99,6 +99,16 @@ const command = (vars: unknown) =>
         },
     }) as never;
 
+/** A generated credential, and a place under a plain (not secret-sounding) name that holds `textOf` it. */
+function underPlainName<T>(credential: fc.Arbitrary<T>, textOf: (c: T) => string): fc.Arbitrary<[T, Placed]> {
+    return credential.chain((c) =>
+        fc.tuple(
+            fc.constant(c),
+            plainName.chain((n) => placed(n, textOf(c))),
+        ),
+    );
+}
+
 /** A credential case: refused with one clean problem at its key, and a policy violation in a command's input. */
 function refused(at: Placed, secrets: string[]): void {
     const top = String(at.path[0]);
@@ -221,14 +231,10 @@ describe("generated battery: credentials by the ruleset, at any depth, base64 on
     it("OpenShift sha256~ access tokens, under any name", () => {
         fc.assert(
             fc.property(
-                chars(`${ALNUM}_-`, 43)
-                    .map((b) => `sha256~${b}`)
-                    .chain((t) =>
-                        fc.tuple(
-                            fc.constant(t),
-                            plainName.chain((n) => placed(n, t)),
-                        ),
-                    ),
+                underPlainName(
+                    chars(`${ALNUM}_-`, 43).map((b) => `sha256~${b}`),
+                    (t) => t,
+                ),
                 ([t, at]) => refused(at, [t]),
             ),
             RUNS,
@@ -266,12 +272,7 @@ describe("generated battery: credentials by the ruleset, at any depth, base64 on
             });
         fc.assert(
             fc.property(
-                kubeconfig.chain((k) =>
-                    fc.tuple(
-                        fc.constant(k),
-                        plainName.chain((n) => placed(n, k.encoded)),
-                    ),
-                ),
+                underPlainName(kubeconfig, (k) => k.encoded),
                 ([k, at]) => refused(at, [k.encoded, ...k.secrets.filter((s) => s.length >= 8)]),
             ),
             RUNS,
@@ -293,12 +294,7 @@ describe("generated battery: credentials by the ruleset, at any depth, base64 on
         );
         fc.assert(
             fc.property(
-                key.chain((k) =>
-                    fc.tuple(
-                        fc.constant(k),
-                        plainName.chain((n) => placed(n, k.text)),
-                    ),
-                ),
+                underPlainName(key, (k) => k.text),
                 ([k, at]) => refused(at, [k.body]),
             ),
             RUNS,

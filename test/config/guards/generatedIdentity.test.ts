@@ -3,10 +3,9 @@ import fc from "fast-check";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { Document } from "yaml";
 import { canonicalApiServer } from "../../../components/config/clusterIdentity";
 import { nearProductionName } from "../../../components/config/identity";
-import { C, PROD, STAGE, stage } from "../battery";
+import { PROD, STAGE, stage } from "../battery";
 import {
     PSI,
     assertBattery,
@@ -16,6 +15,7 @@ import {
     refusalFaults,
     stackRun,
 } from "./identityCases";
+import { renamedPackit, renamedPsi } from "./renamedClusters";
 
 // Issue 52, items 1 and 2, generated: a cluster is what its credential reaches, in any spelling of its server, and
 // production is the committed Pulumi.prod.yaml run as stack `prod`. Each class is a list of generated cases judged one
@@ -81,32 +81,6 @@ const loopbackSpellings = fc
         fc.constantFrom("", "https://"),
     )
     .map(([host, port, scheme]) => `${scheme}${host}${port}`);
-
-/** Stage's psi entry renamed, with `server` as its apiServer, and Thoth's bots moved into `namespace`. */
-function renamedPsi(server: string, namespace: string): (d: Document) => void {
-    return (d) => {
-        const psi = d.getIn(C("clusters", "psi"));
-        d.deleteIn(C("clusters", "psi"));
-        d.setIn(C("clusters", "psi-renamed"), psi);
-        d.setIn(C("clusters", "psi-renamed", "apiServer"), server);
-        d.setIn(C("thoth", "cluster"), "psi-renamed");
-        d.setIn(C("thoth", "bots", "namespace"), namespace);
-    };
-}
-
-/** Stage's packit-auto entry renamed, with `server` as its apiServer, Packit moved into production's namespace. */
-function renamedPackit(server: string): (d: Document) => void {
-    return (d) => {
-        const c = d.getIn(C("clusters", "packit-auto"));
-        d.deleteIn(C("clusters", "packit-auto"));
-        d.setIn(C("clusters", "packit-elsewhere"), c);
-        d.setIn(C("clusters", "packit-elsewhere", "apiServer"), server);
-        d.setIn(C("packit", "cluster"), "packit-elsewhere");
-        d.setIn(C("stream", "cluster"), "packit-elsewhere");
-        d.setIn(C("packit", "namespace"), "packit-prod");
-        d.setIn(C("clusters", "packit-elsewhere", "namespaces", "packit-prod"), "packit");
-    };
-}
 
 describe("generated battery: one cluster, however its server is spelt (issue 52 item 1)", function () {
     this.timeout(600000);

@@ -1,12 +1,40 @@
 import { strict as assert } from "assert";
 import { z } from "zod";
-import { notice, taggedNotice } from "../../../components/config/notices";
+import { KindedNotice, notice, taggedNotice } from "../../../components/config/notices";
 import { deployments, notices } from "../../../components/config/passes/deployments";
 import { SystemRead } from "../../../components/config/passes/systems";
 import { defineSystem, registered } from "../../../components/config/systemDefinition";
+import { StackTier } from "../../../components/config/system";
 import { OPENSTACK, app, cloud } from "./fixtures";
 
 const openstack = OPENSTACK;
+
+/** System n, deployed on psi, whose notices are what `say` makes of its section. */
+function deployedSaying(
+    say: (section: { enabled: boolean; cluster: string }, program: { tier: StackTier }) => KindedNotice[],
+) {
+    const def = registered(
+        defineSystem({
+            section: "n",
+            title: "N",
+            target: "kubernetes",
+            schema: z.object({ enabled: z.boolean(), cluster: z.string() }),
+            namespaces: () => [],
+            hosts: () => [],
+            clusterScoped: () => [],
+            secrets: () => [],
+            notices: say,
+            deploy: () => ({}),
+        }),
+    );
+    return [
+        {
+            def,
+            section: { enabled: true, cluster: "psi" },
+            target: { kind: "kubernetes" as const, cluster: "psi" },
+        },
+    ];
+}
 
 describe("pass: what deploy runs", () => {
     const a = app("a");
@@ -55,59 +83,21 @@ describe("pass: what deploy runs", () => {
     });
 
     it("notices come from the checked section, with the system that says them", () => {
-        const noisy = registered(
-            defineSystem<{ enabled: boolean; cluster?: string }, "kubernetes">({
-                section: "n",
-                title: "N",
-                target: "kubernetes",
-                schema: z.object({ enabled: z.boolean(), cluster: z.string().optional() }),
-                namespaces: () => [],
-                hosts: () => [],
-                clusterScoped: () => [],
-                secrets: () => [],
-                notices: (c, { tier }) => [notice("SCHEMA MIGRATION", `${tier}: ${c.cluster}`)],
-                deploy: () => ({}),
-            }),
-        );
-        const deployed = [
-            {
-                def: noisy,
-                section: { enabled: true, cluster: "psi" },
-                target: { kind: "kubernetes" as const, cluster: "psi" },
-            },
-        ];
+        const deployed = deployedSaying((c, { tier }) => [
+            notice("SCHEMA MIGRATION", `${tier}: ${c.cluster}`),
+        ]);
         assert.deepEqual(notices(deployed, "staging", "stage"), [
             { system: "n", kind: "SCHEMA MIGRATION", text: "staging: psi" },
         ]);
     });
 
     it("names the stack in every pulumi command a notice prints, so a pasted fix acts on that stack only", () => {
-        const pinning = registered(
-            defineSystem({
-                section: "n",
-                title: "N",
-                target: "kubernetes",
-                schema: z.object({ enabled: z.boolean(), cluster: z.string() }),
-                namespaces: () => [],
-                hosts: () => [],
-                clusterScoped: () => [],
-                secrets: () => [],
-                notices: () => [
-                    taggedNotice(
-                        "UNCONFIRMED IMAGE",
-                        "confirm, then pin: pulumi config set --path n.image x; read it: pulumi stack output n --json; before the first pulumi up",
-                    ),
-                ],
-                deploy: () => ({}),
-            }),
-        );
-        const deployed = [
-            {
-                def: pinning,
-                section: { enabled: true, cluster: "psi" },
-                target: { kind: "kubernetes" as const, cluster: "psi" },
-            },
-        ];
+        const deployed = deployedSaying(() => [
+            taggedNotice(
+                "UNCONFIRMED IMAGE",
+                "confirm, then pin: pulumi config set --path n.image x; read it: pulumi stack output n --json; before the first pulumi up",
+            ),
+        ]);
         assert.deepEqual(notices(deployed, "production", "prod"), [
             {
                 system: "n",

@@ -17,6 +17,9 @@ const read = (
     broken,
     problems: [],
 });
+/** System `section` read with its namespace "apps" on psi (as `raw` was written, with `broken` keys). */
+const inApps = (section: string, raw?: unknown, broken?: string[]): SystemRead =>
+    read(section, { enabled: true, cluster: "psi", namespace: "apps" }, raw, broken);
 const placed = (system: SystemRead, fresh = false): Placement => ({ system, cluster: "psi", fresh });
 const base = {
     production: false,
@@ -33,10 +36,7 @@ describe("pass: namespace and host ownership", () => {
             const r = ownership({
                 ...base,
                 clusters: { psi: cluster() },
-                placements: [
-                    placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" })),
-                    placed(read("b", { enabled: true, cluster: "psi", namespace: "apps" })),
-                ],
+                placements: [placed(inApps("a")), placed(inApps("b"))],
                 otherStacks: () => assert.fail("a partial configuration reads no other stack"),
             });
             assert.deepEqual(r.problems, [
@@ -53,26 +53,24 @@ describe("pass: namespace and host ownership", () => {
             const r = ownership({
                 ...base,
                 clusters: { psi: cluster() },
-                placements: [
-                    placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" })),
-                    placed(
-                        read("b", { enabled: true, cluster: "psi", namespace: "apps" }, {}, ["b.namespace"]),
-                    ),
-                ],
+                placements: [placed(inApps("a")), placed(inApps("b", {}, ["b.namespace"]))],
             });
             assert.deepEqual(r.problems, []);
         });
     });
 
     describe("a whole stack", () => {
-        it("asks for the grant a system's namespace needs, and accepts one it has", () => {
-            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }));
-            const missing = ownership({
+        // Stack stage with system a in namespace apps on psi, which grants nothing unless `over` says so.
+        const onStage = (over: Partial<Parameters<typeof ownership>[0]>) =>
+            ownership({
                 ...base,
                 stack: "stage",
                 clusters: { psi: cluster() },
-                placements: [a],
+                placements: [placed(inApps("a"))],
+                ...over,
             });
+        it("asks for the grant a system's namespace needs, and accepts one it has", () => {
+            const missing = onStage({});
             assert.deepEqual(
                 missing.problems.map((p) => [p.key, p.fix]),
                 [
@@ -82,31 +80,18 @@ describe("pass: namespace and host ownership", () => {
                     ],
                 ],
             );
-            const granted = ownership({
-                ...base,
-                stack: "stage",
-                clusters: { psi: cluster({ namespaces: { apps: "a" } }) },
-                placements: [a],
-            });
+            const granted = onStage({ clusters: { psi: cluster({ namespaces: { apps: "a" } }) } });
             assert.deepEqual(granted.problems, []);
         });
 
         it("a key another pass already fixes is checked once that fix is made", () => {
-            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }));
             const decided = { key: "runbooks:clusters.psi.namespaces.apps", message: "x", fix: "y" };
-            const r = ownership({
-                ...base,
-                stack: "stage",
-                clusters: { psi: cluster() },
-                placements: [a],
-                found: [decided],
-            });
+            const r = onStage({ found: [decided] });
             assert.deepEqual(r.problems, []);
         });
 
         it("a cluster the same run defines grants nothing yet: what its system writes is asked for", () => {
-            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }), true);
-            const r = ownership({ ...base, stack: "stage", clusters: {}, clusterNames: [], placements: [a] });
+            const r = onStage({ clusters: {}, clusterNames: [], placements: [placed(inApps("a"), true)] });
             assert.deepEqual(
                 r.problems.map((p) => p.key),
                 ["runbooks:clusters.psi.namespaces.apps"],
@@ -114,30 +99,18 @@ describe("pass: namespace and host ownership", () => {
         });
 
         it("clusters that are not a mapping: nothing to check against", () => {
-            const a = placed(read("a", { enabled: true, cluster: "psi", namespace: "apps" }));
-            const r = ownership({
-                ...base,
-                stack: "stage",
-                clusters: {},
-                clusterNames: undefined,
-                placements: [a],
-            });
+            const r = onStage({ clusters: {}, clusterNames: undefined });
             assert.deepEqual(r.problems, []);
         });
     });
 
     describe("what a system writes", () => {
         it("a namespace the key holds itself may be set by a fix; a repaired one counts with its repaired value", () => {
-            const a = read("a", { enabled: true, cluster: "psi", namespace: "apps" });
+            const a = inApps("a");
             assert.deepEqual(claimsOf(a, []).namespaces, [
                 { value: "apps", key: "a.namespace", settable: true },
             ]);
-            const repaired = read(
-                "a",
-                { enabled: true, cluster: "psi", namespace: "apps" },
-                { namespace: "Apps" },
-                ["a.namespace"],
-            );
+            const repaired = inApps("a", { namespace: "Apps" }, ["a.namespace"]);
             const fix = { key: "runbooks:a.namespace", message: "m", fix: "f", sets: "apps-x" };
             assert.deepEqual(claimsOf(repaired, [fix]).namespaces, [
                 { value: "apps-x", key: "a.namespace", settable: false },
