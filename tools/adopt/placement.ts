@@ -1,3 +1,4 @@
+import { labelSelectorMatches } from "../../components/shared/labelSelector";
 import { DesiredObject, KubeObject, at } from "./model";
 import { PodSpec, QuotaWorkload, quotaWorkload } from "./quota";
 
@@ -45,30 +46,19 @@ function int64(v: unknown): bigint | undefined {
     return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
 }
 
-/** One label requirement against a node's labels (k8s.io/apimachinery labels.Requirement.Matches). */
+/**
+ * One label requirement against a node's labels (k8s.io/apimachinery labels.Requirement.Matches): In, NotIn, Exists
+ * and DoesNotExist as every label selector reads them (the shared ./labelSelector); Gt and Lt, which only node
+ * selectors have, compare the label and the one value as int64.
+ */
 function requirementHolds(r: NodeRequirement, labels: Record<string, string>): boolean {
-    if (typeof r.key !== "string") return false;
+    if (r.operator !== "Gt" && r.operator !== "Lt")
+        return labelSelectorMatches({ matchExpressions: [r] }, labels);
+    if (typeof r.key !== "string" || !Object.prototype.hasOwnProperty.call(labels, r.key)) return false;
     const values = Array.isArray(r.values) ? r.values : [];
-    const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-    const value = has ? labels[r.key] : undefined;
-    switch (r.operator) {
-        case "In":
-            return value !== undefined && values.includes(value);
-        case "NotIn":
-            return value === undefined || !values.includes(value);
-        case "Exists":
-            return has;
-        case "DoesNotExist":
-            return !has;
-        case "Gt":
-        case "Lt": {
-            const [bound, actual] = [int64(values.length === 1 ? values[0] : undefined), int64(value)];
-            if (bound === undefined || actual === undefined) return false;
-            return r.operator === "Gt" ? actual > bound : actual < bound;
-        }
-        default:
-            return false;
-    }
+    const [bound, actual] = [int64(values.length === 1 ? values[0] : undefined), int64(labels[r.key])];
+    if (bound === undefined || actual === undefined) return false;
+    return r.operator === "Gt" ? actual > bound : actual < bound;
 }
 
 /** A matchFields requirement: only `metadata.name`, only In/NotIn with one value. */
@@ -100,6 +90,13 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
 
 const UNSCHEDULABLE: Taint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
 
+/** The pod's required node affinity, undefined when it has none (absent or null). */
+function requiredNodeAffinity(spec: Record<string, unknown>): unknown {
+    return (
+        at(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution") ?? undefined
+    );
+}
+
 /** Why `node` cannot run a pod of `spec`, or undefined when it can. */
 export function nodeRefusal(spec: PodSpec & Record<string, unknown>, node: KubeObject): string | undefined {
     const labels = (node.metadata.labels ?? {}) as Record<string, string>;
@@ -107,8 +104,8 @@ export function nodeRefusal(spec: PodSpec & Record<string, unknown>, node: KubeO
         ([k, v]) => !Object.prototype.hasOwnProperty.call(labels, k) || labels[k] !== v,
     );
     if (missing.length > 0) return `lacks ${missing.map(([k, v]) => `${k}=${v}`).join(", ")} (nodeSelector)`;
-    const required = at(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution");
-    if (required !== undefined && required !== null) {
+    const required = requiredNodeAffinity(spec);
+    if (required !== undefined) {
         const terms = (at(required, "nodeSelectorTerms") ?? []) as NodeSelectorTerm[];
         if (!terms.some((t) => termMatches(t, labels, node.metadata.name)))
             return "matches no term of the required node affinity";
@@ -145,7 +142,7 @@ export interface PlacementApi {
 function asksForNodes(spec: Record<string, unknown>): boolean {
     return (
         Object.keys((spec.nodeSelector ?? {}) as object).length > 0 ||
-        at(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution") !== undefined
+        requiredNodeAffinity(spec) !== undefined
     );
 }
 
