@@ -35,7 +35,98 @@ describe("adopt: immutable fields that block adoption in place", function () {
         assert.deepEqual(immutableConflicts(today, statefulSet("10240Mi")), [], "equal quantities are equal");
         const reasons = immutableConflicts(today, statefulSet("20Gi"));
         assert.deepEqual(paths(reasons), ["spec.volumeClaimTemplates"]);
-        assert.match(reasons[0], /new, empty claims/);
+        // The claims keep the name, so the new StatefulSet's pods mount them as they are: no new, empty claim.
+        assert.match(
+            reasons[0],
+            /the claims data-db-<ordinal> keep their data and their size, class and access modes/,
+        );
+        assert.doesNotMatch(reasons[0], /new and empty/);
+    });
+
+    describe("a StatefulSet whose claim templates, service name or pod management differ", function () {
+        /** A StatefulSet `db` in `shop` with claim templates by name, `replicas` and a selector. */
+        const set = (templates: string[], replicas = 2, selector: Record<string, string> = { app: "db" }) => {
+            const o = statefulSet("10Gi", replicas);
+            const spec = o.spec as Record<string, unknown> & { template: { metadata: { labels: object } } };
+            spec.selector = { matchLabels: selector };
+            spec.template.metadata.labels = { ...selector, tier: "data" };
+            spec.volumeClaimTemplates = templates.map((name) => ({
+                metadata: { name },
+                spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+            }));
+            return o;
+        };
+        const NAMES = ["data", "cache", "scratch", "wal", "logs"];
+
+        it("labels the live templates lack are a difference (the API server compares the templates whole)", function () {
+            const program = set(["data"]);
+            const t = (program.spec as { volumeClaimTemplates: { metadata: object }[] })
+                .volumeClaimTemplates[0];
+            t.metadata = { name: "data", labels: { "app.kubernetes.io/name": "db" } };
+            assert.deepEqual(paths(immutableConflicts(live(set(["data"])), program)), [
+                "spec.volumeClaimTemplates",
+            ]);
+            assert.deepEqual(immutableConflicts(live(set(["data"])), set(["data"])), []);
+        });
+
+        it("with the live selector kept: the orphan delete, and what becomes of every template's claims", function () {
+            fc.assert(
+                fc.property(
+                    fc.subarray(NAMES),
+                    fc.subarray(NAMES),
+                    fc.integer({ min: 0, max: 4 }),
+                    fc.constantFrom("serviceName", "podManagementPolicy", "templates"),
+                    (before, after, replicas, what) => {
+                        const today = live(set(before));
+                        const program = set(what === "templates" ? after : before, replicas);
+                        if (what === "serviceName")
+                            (program.spec as Record<string, unknown>).serviceName = "db-x";
+                        if (what === "podManagementPolicy")
+                            (program.spec as Record<string, unknown>).podManagementPolicy = "Parallel";
+                        const reasons = immutableConflicts(today, program);
+                        const changed =
+                            what !== "templates" ||
+                            before.length !== after.length ||
+                            before.some((n, i) => after[i] !== n);
+                        if (!changed) return assert.deepEqual(reasons, []);
+                        assert.equal(reasons.length, 1, reasons.join("\n"));
+                        const [reason] = reasons;
+                        assert.ok(
+                            reason.includes("kubectl -n shop delete statefulset db --cascade=orphan"),
+                            reason,
+                        );
+                        assert.ok(reason.includes("selects them (app=db)"), reason);
+                        assert.equal(
+                            reason.includes("no Ready pod while its one pod is replaced"),
+                            replicas < 2,
+                        );
+                        const kept = what === "templates" ? after.filter((n) => before.includes(n)) : before;
+                        const added = what === "templates" ? after.filter((n) => !before.includes(n)) : [];
+                        const unused = what === "templates" ? before.filter((n) => !after.includes(n)) : [];
+                        const clause = (names: string[], tail: string) =>
+                            names.length === 0
+                                ? undefined
+                                : `the claims ${names.map((n) => `${n}-db-<ordinal>`).join(", ")} ${tail}`;
+                        for (const [names, tail] of [
+                            [kept, "keep their data"],
+                            [added, "are made new and empty"],
+                            [unused, "stay as they are, unused"],
+                        ] as const) {
+                            const c = clause(names, tail);
+                            if (c) assert.ok(reason.includes(c), `${c}\n${reason}`);
+                            else assert.ok(!reason.includes(tail), reason);
+                        }
+                    },
+                ),
+            );
+        });
+
+        it("with another selector: no orphan delete (the old pods would run unowned beside the new ones)", function () {
+            const reasons = immutableConflicts(live(set(["data"])), set(["cache"], 2, { app: "db", v: "2" }));
+            assert.deepEqual(paths(reasons), ["spec.selector", "spec.volumeClaimTemplates"]);
+            assert.ok(!reasons[1].includes("cascade=orphan"), reasons[1]);
+            assert.match(reasons[1], /the selector changes too/);
+        });
     });
 
     it("a claim may grow but not shrink, and keeps its storage class", function () {

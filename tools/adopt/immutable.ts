@@ -1,7 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import { showValue } from "./diff";
 import { KubeObject, at } from "./model";
-import { selectorChanges, selectorFix } from "./selectors";
+import {
+    adoptableInPlace,
+    selectorArgument,
+    selectorChanges,
+    selectorFix,
+    workloadSelector,
+} from "./selectors";
 import { quantityValue } from "../../components/shared/resources";
 
 /**
@@ -42,13 +48,74 @@ interface Rule {
 const differs = (live: unknown, desired: unknown) => desired !== undefined && !covers(live, desired);
 
 const KEEP = "make the configuration produce the live value";
+
+/** The names of a StatefulSet's claim templates: each pod's claim is `<template>-<set>-<ordinal>`. */
+function templateNames(o: KubeObject): string[] {
+    return ((at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[]).map((t) =>
+        String(t.metadata?.name),
+    );
+}
+
 /**
- * Workloads whose selector stays the live one: deleting with --cascade=orphan keeps the pods (and claims) running
- * until the program's object, selecting the same pods, takes them over. Never when the selector changes (./selectors).
+ * A StatefulSet's immutable fields can change only through a new object. While the program's selector is the live
+ * one and its pod template carries it, deleting the live object with --cascade=orphan keeps its pods (and their
+ * claims) running until the program's StatefulSet, which selects the same pods, adopts them and replaces them one at
+ * a time; each new pod mounts the existing claim of every template whose name it keeps. Otherwise the pods would
+ * run unowned beside the new ones, so only the selector's replacement order is offered (./selectors).
  */
-const KEEP_OR_ORPHAN =
-    `${KEEP}, or delete the live object with kubectl delete --cascade=orphan just before the deploy ` +
-    "(only while its selector is the program's: the new object then takes its pods over)";
+/** Whether a template kept under its name asks for another spec than the live one. */
+function resized(live: KubeObject, desired: KubeObject, names: string[]): boolean {
+    const spec = (o: KubeObject, name: string) =>
+        at(
+            ((at(o, "spec", "volumeClaimTemplates") ?? []) as KubeObject[]).find(
+                (t) => t.metadata?.name === name,
+            ),
+            "spec",
+        );
+    return names.some((n) => !covers(spec(live, n), spec(desired, n)));
+}
+
+function statefulSetFix(live: KubeObject, desired: KubeObject): string {
+    const templateLabels = (at(desired, "spec", "template", "metadata", "labels") ?? {}) as Record<
+        string,
+        string
+    >;
+    if (!adoptableInPlace(workloadSelector(live), workloadSelector(desired), templateLabels))
+        return `${KEEP} (the selector changes too: see spec.selector)`;
+    const ns = live.metadata.namespace ?? "";
+    const name = live.metadata.name;
+    const before = templateNames(live);
+    const after = templateNames(desired);
+    const replicas = Number(at(desired, "spec", "replicas") ?? 1);
+    const claims = (names: string[]) => names.map((t) => `${t}-${name}-<ordinal>`).join(", ");
+    const kept = after.filter((t) => before.includes(t));
+    const added = after.filter((t) => !before.includes(t));
+    const unused = before.filter((t) => !after.includes(t));
+    return [
+        `${KEEP}, or right before the deploy: kubectl -n ${ns} delete statefulset ${name} --cascade=orphan ` +
+            `(its pods keep running; the program's StatefulSet selects them (${selectorArgument(workloadSelector(desired)!)}), ` +
+            "takes them over and replaces them one at a time, highest ordinal first)",
+        ...(replicas < 2
+            ? [
+                  `with spec.replicas ${replicas} it has no Ready pod while its one pod is replaced: run at least 2 ` +
+                      "replicas for the deploy if it must not stop",
+              ]
+            : []),
+        ...(kept.length > 0
+            ? [
+                  `the claims ${claims(kept)} keep their data` +
+                      (resized(live, desired, kept)
+                          ? " and their size, class and access modes (a template applies only to the claims it makes)"
+                          : ""),
+              ]
+            : []),
+        ...(added.length > 0 ? [`the claims ${claims(added)} are made new and empty`] : []),
+        ...(unused.length > 0
+            ? [`the claims ${claims(unused)} stay as they are, unused (the program never deletes them)`]
+            : []),
+    ].join("; ");
+}
+
 const KEEP_OR_DELETE = `${KEEP}, or delete the live object just before the deploy (it is unavailable until recreated)`;
 
 /** A Secret's type, `Opaque` when unset (what the API server stores). */
@@ -92,20 +159,30 @@ const RULES: Rule[] = [
         conflicts: selectorChanges,
         fix: selectorFix,
     },
-    { kinds: ["StatefulSet"], path: ["spec", "serviceName"], fix: KEEP_OR_ORPHAN },
-    { kinds: ["StatefulSet"], path: ["spec", "podManagementPolicy"], fix: KEEP_OR_ORPHAN },
+    { kinds: ["StatefulSet"], path: ["spec", "serviceName"], fix: statefulSetFix },
+    { kinds: ["StatefulSet"], path: ["spec", "podManagementPolicy"], fix: statefulSetFix },
     {
         kinds: ["StatefulSet"],
         path: ["spec", "volumeClaimTemplates"],
         conflicts: (live, desired) => {
-            // The API server adds defaults (volumeMode, status) to each template: compare what the program sets.
-            const strip = (t: unknown) => ({
-                metadata: { name: at(t, "metadata", "name") },
-                spec: at(t, "spec"),
+            // The API server adds defaults (volumeMode, status) to each template's spec: compare what the program
+            // sets there. Its metadata it keeps as sent, and compares whole: labels the live templates lack differ.
+            const meta = (t: unknown) => ({
+                name: at(t, "metadata", "name"),
+                labels: at(t, "metadata", "labels") ?? {},
+                annotations: at(t, "metadata", "annotations") ?? {},
             });
-            return desired !== undefined && !covers(live, (desired as unknown[]).map(strip));
+            if (desired === undefined) return false;
+            const l = (live ?? []) as unknown[];
+            const d = desired as unknown[];
+            return (
+                !covers(
+                    l,
+                    d.map((t) => ({ spec: at(t, "spec") })),
+                ) || !isDeepStrictEqual(l.map(meta), d.map(meta))
+            );
         },
-        fix: "make the claim templates (names, size, class, access modes) match the live ones: other templates mean new, empty claims",
+        fix: statefulSetFix,
     },
     {
         kinds: ["Job"],
