@@ -155,6 +155,28 @@ function upgradeProblems(r: Reporter, config: PackitConfig): void {
     }
 }
 
+/**
+ * A broker left running under its live name is reachable only while the namespace's default deny leaves its pods
+ * alone: that deny selects every pod of a namespace the program creates (and owns), only the program's pods of one
+ * it does not (components/shared/network.ts defaultDenySelector).
+ */
+function liveBrokerProblems(r: Reporter, config: PackitConfig): void {
+    const live = config.redis.liveService;
+    if (live === undefined) return;
+    if (!config.components.redis)
+        r.problem(
+            "redis.liveService",
+            `names the broker the Celery processes use, but components.redis is off: with it off they reach a Redis Service named redis`,
+            r.rm("redis.liveService"),
+        );
+    if (config.createNamespaces)
+        r.problem(
+            "redis.liveService",
+            `leaves the broker ${live} running in ${mainNamespace(r.section, config)}, but createNamespaces is on: the program would own the namespace and its default deny of ingress would isolate every pod there, the broker's too, cutting the Celery processes off from their queue. Leave it to the platform that made the namespace (${fullKey(`${r.section}.createNamespaces`)} false, checked with the namespace's owners), or deploy the program's broker`,
+            r.rm("redis.liveService"),
+        );
+}
+
 /** What a switched-on component needs: the components it runs on, and its own settings. */
 function componentProblems(r: Reporter, config: PackitConfig): void {
     const on = config.components;
@@ -215,6 +237,7 @@ export function packitProblems(
     certificateProblems(r, config);
     upgradeProblems(r, config);
     componentProblems(r, config);
+    liveBrokerProblems(r, config);
     unusedHostProblems(r, config);
     return problems;
 }

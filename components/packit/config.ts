@@ -247,7 +247,17 @@ export const packitSchema = z
         workers: workersSchema,
         postgres: postgresSchema,
         redis: z
-            .object({ storage: quantity("1Gi").default("1Gi") })
+            .object({
+                storage: quantity("1Gi").default("1Gi"),
+                /**
+                 * The Service of the Celery broker that runs today under another name (packit/deployment runs
+                 * `redict` since 2024). Set, the program deploys no Redis and leaves that broker's Deployment,
+                 * Service and claim as they are: every Celery process connects to this Service of the main
+                 * namespace, so the tasks queued in it are neither lost nor split over two brokers. Moving the queue
+                 * to the program's Redis is a later step of its own, after the queue is drained.
+                 */
+                liveService: k8sName("redict").optional(),
+            })
             .strict()
             .prefault({}),
         tokman: z

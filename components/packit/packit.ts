@@ -61,8 +61,12 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
             this.child(),
         );
         // A partial deployment (TAGS) without components.redis reaches the Redis another deployment of the namespace
-        // runs: a Service made elsewhere, so this run opens no path to it (that run's policies admit its own readers).
-        const redisOfNamespace = ServiceEndpoint.existing(REDIS_NAME, REDIS_PORT);
+        // runs, and a first deploy the broker running today under its live name: a Service made elsewhere, so this
+        // run opens no path to it (the namespace's default deny isolates only the program's pods: checks.ts).
+        const redisOfNamespace = ServiceEndpoint.existing(
+            this.config.redis.liveService ?? REDIS_NAME,
+            REDIS_PORT,
+        );
         const part: PackitPartArgs = {
             config: this.config,
             context: this.context,

@@ -87,7 +87,8 @@ export class PackitDataStores extends PackitPart {
     /** The Celery broker, whose queued tasks survive a restart on its volume. */
     private broker(namespace: Namespace): Redis | undefined {
         const { config, context } = this;
-        if (!config.components.redis) return undefined;
+        // A broker running under another name is the namespace's, as it is (packit.ts reads it by its Service).
+        if (!config.components.redis || config.redis.liveService) return undefined;
         return new Redis(
             this.childName("redis"),
             {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { applyForm, classify } from "../../tools/adopt/classify";
-import { dataAtRisk, leftBehind, programClaims } from "../../tools/adopt/claims";
+import fc from "fast-check";
+import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims } from "../../tools/adopt/claims";
 import { KubeObject } from "../../tools/adopt/model";
 import { deployment, desired, live, pvc, secret, statefulSet } from "./fixtures";
 
@@ -106,6 +107,55 @@ describe("adopt: claims with data, and what the program leaves behind", function
         assert.equal(
             dataAtRisk(claims, [pvc("uploads", "1Gi"), pvc("data-db-0", "1Gi"), pvc("other", "1Gi")]).size,
             0,
+        );
+    });
+
+    it("data a live workload keeps using where it runs is not at risk; data of one the program replaces or doubles is", function () {
+        // Live: Deployments w<i>, each mounting its Bound claim c<i>, doing their own job, the job of the program's
+        // Deployment web (its image: a second server of it), or replaced by a program object of their name; and
+        // maybe a Bound claim no workload mounts. The program adds web and a new claim uploads.
+        const role = fc.constantFrom("own job", "web's job", "replaced");
+        fc.assert(
+            fc.property(fc.array(role, { maxLength: 5 }), fc.boolean(), (roles, unmounted) => {
+                const workloads = roles.map((r, i) => {
+                    const w = deployment(r === "web's job" ? "web:v1" : `tool-${i}:1`, { app: `w${i}` });
+                    w.metadata.name = `w${i}`;
+                    const spec = (
+                        w.spec as {
+                            template: { spec: { containers: { ports: object[] }[]; volumes?: unknown } };
+                        }
+                    ).template.spec;
+                    // Its own job: another image and another port than web's 8080.
+                    if (r !== "web's job") spec.containers[0].ports = [{ containerPort: 9000 + i }];
+                    spec.volumes = [{ name: "data", persistentVolumeClaim: { claimName: `c${i}` } }];
+                    return live(w);
+                });
+                const program = [
+                    deployment("web:v1"),
+                    pvc("uploads", "1Gi"),
+                    ...roles.flatMap((r, i) => {
+                        if (r !== "replaced") return [];
+                        const d = deployment("tool-new:2", { app: `w${i}` });
+                        d.metadata.name = `w${i}`;
+                        d.kind = "StatefulSet";
+                        return [d];
+                    }),
+                ];
+                const pvcs = [
+                    ...roles.map((_, i) => live(pvc(`c${i}`, "1Gi"))),
+                    ...(unmounted ? [live(pvc("old-uploads", "1Gi"))] : []),
+                ];
+                const risks = dataAtRisk(
+                    programClaims(program),
+                    pvcs,
+                    claimsKeptInUse([...workloads, ...pvcs], program),
+                );
+                const expected = unmounted || roles.some((r) => r !== "own job");
+                assert.equal(risks.has("shop/uploads"), expected, [...risks.values()].join("\n"));
+                if (!expected) return;
+                const reason = risks.get("shop/uploads")!;
+                roles.forEach((r, i) => assert.equal(reason.includes(`c${i} (`), r !== "own job", reason));
+            }),
         );
     });
 

@@ -1,7 +1,10 @@
 import * as assert from "node:assert/strict";
 import { DesiredObject, objectId } from "../../tools/adopt/model";
 import { exitCode, renderReport } from "../../tools/adopt/report";
-import { liveReport } from "./fixtures";
+import { FakeCluster, liveReport } from "./fixtures";
+import { inspectCluster } from "../../tools/adopt/run";
+import { buildReport } from "../../tools/adopt/report";
+import { liveObjects } from "../fixtures/live/types";
 import { PACKIT_LIVE } from "../fixtures/live/packit";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
@@ -16,10 +19,16 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
     this.timeout(120_000);
     let committed: DesiredObject[];
     let fixed: DesiredObject[];
+    /** The fixes without the live broker described: the program would add its own Redis beside redict. */
+    let ownBroker: DesiredObject[];
 
     before(async () => {
         committed = await systemObjects("prod", "packit");
         fixed = await systemObjects("prod", "packit", packitWhereItRuns);
+        ownBroker = await systemObjects("prod", "packit", (values) => {
+            packitWhereItRuns(values);
+            delete (values.packit as { redis: { liveService?: string } }).redis.liveService;
+        });
     });
 
     it("the committed stack: packit-prod is empty where production runs in packit--prod: blocks, no second Packit", async () => {
@@ -37,7 +46,7 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
     });
 
     it("in packit--prod: names the layout, blocks on the broker under another name, and on nothing else of the workloads", async () => {
-        const r = await liveReport(CLUSTER, PACKIT_LIVE, fixed);
+        const r = await liveReport(CLUSTER, PACKIT_LIVE, ownBroker);
         const text = renderReport(r);
         assert.equal(exitCode(r), 2);
         assert.match(r.layouts[0].layout ?? "", /81ede2c\.\.1f79bca .* tokman/);
@@ -61,6 +70,96 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
         const risk = r.findings.find((f) => f.id === "v1/PersistentVolumeClaim/packit--prod/redis-pvc");
         assert.equal(risk?.verdict, "data-at-risk");
         assert.match(risk!.reasons[0], /redict-pvc/);
+    });
+
+    it("with the broker left as it runs (redis.liveService): the Celery processes use redict, no second broker, no claim at risk; only the workers' StatefulSets block, each with its orphan delete", async () => {
+        const r = await liveReport(CLUSTER, PACKIT_LIVE, fixed);
+        const text = renderReport(r);
+        assert.equal(exitCode(r), 2);
+        assert.deepEqual(r.layouts[0].problems, [], text);
+        assert.ok(!fixed.some((d) => d.object.metadata.name === "redis"), "the program makes no Redis");
+        const env = (name: string) =>
+            (
+                fixed.find((d) => objectId(d.object) === `apps/v1/StatefulSet/packit--prod/${name}`)!.object
+                    .spec as {
+                    template: { spec: { containers: { env: { name: string; value?: string }[] }[] } };
+                }
+            ).template.spec.containers[0].env.find((e) => e.name === "REDIS_SERVICE_HOST")?.value;
+        assert.equal(env("packit-worker-long-running"), "redict");
+        assert.deepEqual(
+            r.findings.filter((f) => f.verdict === "data-at-risk").map((f) => f.id),
+            [],
+            text,
+        );
+        // redict, its Service and its claim stay, named as never to be deleted.
+        const kept = r.leftBehind.filter((l) => !l.replacedBy).map((l) => l.id);
+        for (const id of [
+            "apps/v1/Deployment/packit--prod/redict",
+            "v1/Service/packit--prod/redict",
+            "v1/PersistentVolumeClaim/packit--prod/redict-pvc",
+        ])
+            assert.ok(kept.includes(id), `${id} not left alone:\n${text}`);
+        const blocking = r.findings.filter((f) => f.verdict === "blocking");
+        assert.deepEqual(
+            blocking.map((f) => f.id).sort(),
+            [
+                "apps/v1/StatefulSet/packit--prod/packit-worker-long-running",
+                "apps/v1/StatefulSet/packit--prod/packit-worker-short-running",
+            ],
+            text,
+        );
+        for (const f of blocking) {
+            const name = f.id.split("/").pop()!;
+            assert.ok(
+                f.reasons[0].includes(`kubectl -n packit--prod delete statefulset ${name} --cascade=orphan`),
+                f.reasons[0],
+            );
+            assert.ok(
+                f.reasons[0].includes(
+                    `the claims packit-worker-vol-${name}-<ordinal> are made new and empty`,
+                ),
+            );
+            // Two replicas each, as production runs them: a Ready pod while the other is replaced.
+            assert.ok(!f.reasons[0].includes("no Ready pod"), f.reasons[0]);
+        }
+        assert.match(
+            blocking.find((f) => f.id.endsWith("long-running"))!.reasons[0],
+            /the claims packit-worker-repository-cache-packit-worker-long-running-<ordinal> keep their data/,
+        );
+        assert.ok(r.databases[0].problems.length > 0, "the takeover gate holds until the dump exists");
+    });
+
+    it("after the printed orphan deletes: the workers' StatefulSets are created over their running pods, their repository caches reused", async () => {
+        const today = liveObjects(PACKIT_LIVE).filter((o) => o.kind !== "StatefulSet");
+        assert.ok(today.some((o) => o.kind === "Pod" && o.metadata.name === "packit-worker-long-running-1"));
+        const result = await inspectCluster(
+            CLUSTER,
+            fixed,
+            new FakeCluster(today, { openshift: true }),
+            8,
+            new Map(),
+            {
+                production: true,
+            },
+        );
+        const r = buildReport("prod", result.findings, result.leftBehind, [], result);
+        const text = renderReport(r);
+        assert.deepEqual(
+            r.findings
+                .filter((f) => f.verdict === "blocking" || f.verdict === "data-at-risk")
+                .map((f) => f.id),
+            [],
+            text,
+        );
+        for (const q of ["short-running", "long-running"])
+            assert.equal(
+                r.findings.find((f) => f.id === `apps/v1/StatefulSet/packit--prod/packit-worker-${q}`)
+                    ?.verdict,
+                "create",
+            );
+        // Only the database takeover gate is left: the dump and the data's version (pods/exec) are the operator's.
+        assert.equal(exitCode(r), 2);
+        assert.ok(r.databases[0].problems.length > 0);
     });
 
     it("admits every live flow, for today's pods and the program's", () => {

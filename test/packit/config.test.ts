@@ -5,7 +5,7 @@ import { REQUIRES, packitProblems } from "../../components/packit/checks";
 import { Component, packitSchema } from "../../components/packit/config";
 import { packitSecretSpecs } from "../../components/packit/secrets";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { field, k8sObject, recorder, runWith } from "../harness";
+import { field, k8sObject, k8sObjects, recorder, runWith } from "../harness";
 import {
     DEPLOYMENT,
     ROUTE,
@@ -19,6 +19,7 @@ import {
     secretsFor,
     Values,
     onlyComponents,
+    STATEFULSET,
 } from "./fixtures";
 
 /** Runs a changed stage config that must be rejected; returns the error. */
@@ -184,6 +185,57 @@ describe("packit configuration", () => {
         assert.match(redis.message, /service needs it/);
         assert.equal(redis.fix, "pulumi config set --path packit.components.redis true");
         problem(err, "runbooks:packit.postgres.previous.version");
+    });
+
+    it("leaves a broker running under its live name as it is: no Redis of its own, every Celery process and flower on that Service", async () => {
+        await runSystem(PACKIT_ALONE, "stage", (values) => {
+            const packit = packitSections(values).packit;
+            packit.createNamespaces = false;
+            packit.redis = { liveService: "redict" };
+            packit.components = { ...packit.components, flower: true };
+        });
+        const names = (type: string) =>
+            k8sObjects(type, "packit-stg").map((o) => field(o.inputs, "metadata.name"));
+        assert.ok(!names(DEPLOYMENT).includes("redis"), "no Redis Deployment");
+        assert.ok(!names("kubernetes:core/v1:PersistentVolumeClaim").includes("redis-pvc"), "no Redis claim");
+        assert.ok(!names("kubernetes:core/v1:Service").includes("redis"), "no Redis Service");
+        for (const [type, name] of [
+            [STATEFULSET, "packit-worker"],
+            [DEPLOYMENT, "packit-service-beat"],
+            [DEPLOYMENT, "packit-service"],
+        ] as const)
+            assert.equal(
+                envOf(k8sObject(type, name, "packit-stg")).REDIS_SERVICE_HOST?.value,
+                "redict",
+                name,
+            );
+        assert.equal(
+            envOf(k8sObject(DEPLOYMENT, "flower", "packit-stg")).CELERY_BROKER_URL.value,
+            "redis://redict:6379/0",
+        );
+    });
+
+    it("refuses a live broker the namespace's default deny would cut off, or that no Celery process would use", async () => {
+        const owned = await rejected((v) => {
+            v.packit.redis = { liveService: "redict" };
+        });
+        const [deny] = problem(owned, "runbooks:packit.redis.liveService");
+        assert.match(
+            deny.message,
+            /createNamespaces is on: .*default deny of ingress would isolate every pod there/,
+        );
+        assert.equal(deny.fix, "pulumi config rm --path packit.redis.liveService");
+        const off = await rejected((v) => {
+            v.packit.createNamespaces = false;
+            v.packit.redis = { liveService: "redict" };
+            v.packit.components = {
+                ...Object.fromEntries(Object.keys(v.packit.components ?? {}).map((c) => [c, false])),
+                redis: false,
+                pushgateway: true,
+            };
+        });
+        const [unused] = problem(off, "runbooks:packit.redis.liveService");
+        assert.match(unused.message, /components\.redis is off/);
     });
 
     it("rejects unknown settings such as a mistyped component", async () => {

@@ -1,4 +1,6 @@
+import { sameJobElsewhere } from "./layouts";
 import { KubeObject, LeftBehind, at, objectId } from "./model";
+import { POD_RUNNING_KINDS } from "./selectors";
 
 /** A claim the program would use: its own PersistentVolumeClaim, or one a StatefulSet's template makes. */
 export interface ProgramClaim {
@@ -48,8 +50,9 @@ function describeClaim(pvc: KubeObject): string {
 export function dataAtRisk(
     claims: readonly ProgramClaim[],
     livePvcs: readonly KubeObject[],
+    keptInUse: ReadonlySet<string> = new Set(),
 ): Map<string, string> {
-    const used = new Set(claims.map((c) => `${c.namespace}/${c.name}`));
+    const used = new Set([...claims.map((c) => `${c.namespace}/${c.name}`), ...keptInUse]);
     const live = new Set(livePvcs.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`));
     const risks = new Map<string, string>();
     for (const c of claims) {
@@ -72,6 +75,33 @@ export function dataAtRisk(
         );
     }
     return risks;
+}
+
+/**
+ * The claims (`<namespace>/<name>`) of live workloads that keep running through the deploy, untouched: neither the
+ * program's own objects, nor replaced by a program workload of their name, nor doing the job of one the program adds
+ * under another name (./layouts sameJobElsewhere: a second broker, whose data the program's empty one lacks). Their
+ * data is in use where it is, so a new claim of the program is no sign of it being left behind (a broker the program
+ * leaves running and uses, as Packit's `redis.liveService`).
+ */
+export function claimsKeptInUse(live: readonly KubeObject[], desired: readonly KubeObject[]): Set<string> {
+    const liveIds = new Set(live.map(objectId));
+    const created = new Set(desired.map(objectId).filter((id) => !liveIds.has(id)));
+    const mine = new Set(desired.map(objectId));
+    const named = new Set(desired.map((d) => `${d.metadata.namespace ?? ""}/${d.metadata.name}`));
+    const secondJob = new Set(
+        sameJobElsewhere(live, desired, created, new Set()).map((s) => objectId(s.live)),
+    );
+    const kept = new Set<string>();
+    for (const l of live) {
+        const key = `${l.metadata.namespace ?? ""}/${l.metadata.name}`;
+        if (!POD_RUNNING_KINDS.includes(l.kind) || mine.has(objectId(l)) || named.has(key)) continue;
+        if (secondJob.has(objectId(l))) continue;
+        // A StatefulSet's pods mount its templates' claims too.
+        const claims = [...mountedClaims(l), ...programClaims([l]).map((c) => c.name)];
+        for (const c of claims) kept.add(`${l.metadata.namespace ?? ""}/${c}`);
+    }
+    return kept;
 }
 
 /** Objects the cluster makes by itself in every namespace: never a leftover of the old deployment. */

@@ -1,4 +1,4 @@
-import { dataAtRisk, leftBehind, programClaims } from "./claims";
+import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
 import { DatabaseTakeover, databaseTakeovers } from "./databases";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
@@ -153,7 +153,7 @@ export async function inspectCluster(
 
     const claims = programClaims(objects);
     const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
-    const risks = dataAtRisk(claims, livePvcs);
+    const risks = dataAtRisk(claims, livePvcs, claimsKeptInUse(live, objects));
     const databases = await databaseTakeovers(cluster, desired, livePvcs, api, dumps);
     const quotas = await quotaChecks(cluster, desired, namespaces, systemOfNamespace, api);
     const placements = await placementChecks(cluster, desired, api);
@@ -220,19 +220,26 @@ export async function inspectCluster(
         return finding;
     });
 
-    // Claims a StatefulSet would make: their own findings, since no object of the program names them.
+    // Claims a StatefulSet would make, or finds and mounts as they are: their own findings, since no object of the
+    // program names them.
     const byId = new Map(desired.map((d) => [objectId(d.object), d]));
+    const existing = new Set(livePvcs.map((p) => `${p.metadata.namespace ?? ""}/${p.metadata.name}`));
     for (const c of claims) {
-        const risk = risks.get(`${c.namespace}/${c.name}`);
+        const key = `${c.namespace}/${c.name}`;
+        const risk = risks.get(key);
         const maker = byId.get(c.madeBy);
-        if (!risk || !maker || maker.object.kind !== "StatefulSet") continue;
+        if (!maker || maker.object.kind !== "StatefulSet" || (!risk && !existing.has(key))) continue;
         findings.push({
             cluster,
             system: maker.system,
             id: `v1/PersistentVolumeClaim/${c.namespace}/${c.name}`,
-            verdict: "data-at-risk",
+            ...(risk
+                ? { verdict: "data-at-risk", reasons: [risk] }
+                : {
+                      verdict: "unchanged",
+                      reasons: [`its pod of ${c.madeBy} mounts it as it is, with its data`],
+                  }),
             changes: [],
-            reasons: [risk],
         });
     }
 
