@@ -31,7 +31,13 @@ import {
 import { Kubectl } from "./kube";
 import { BIN, E2E_CACHE, ROOT, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
 import { K8sObject } from "./render";
-import { FIRST_DEPLOY_STACK as STACK, adoptReport, applyToday, firstDeployCopy } from "./firstDeployCluster";
+import {
+    FIRST_DEPLOY_STACK as STACK,
+    adoptReport,
+    applyToday,
+    firstDeployCopy,
+    printedPatches,
+} from "./firstDeployCluster";
 
 // The documented first deploy (docs/operate/first-deploy.md) over production as the teams' own deployment
 // repositories describe it (test/fixtures/live), on the real engine: today's objects applied by the teams' tool, the
@@ -49,8 +55,9 @@ const NOT_IN_PLACE: readonly { live: LiveSystem; why: string }[] = [
     {
         live: PACKIT_LIVE,
         why:
-            "the workers' StatefulSets carry the 2024 layout's claim templates (spec.volumeClaimTemplates is immutable) " +
-            "and the broker runs as redict where the program runs redis",
+            "its database takeover: the report reads the data's major version (PG_VERSION) through pods/exec, which " +
+            "kwok serves only as a command on the host; the workers' StatefulSets (the printed orphan and pod " +
+            "deletes) are proved in e2e/firstDeployOrphan.e2e.ts, the broker is left running (redis.liveService)",
     },
     {
         live: THOTH_LIVE,
@@ -397,25 +404,3 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         ]);
     });
 });
-
-/**
- * The cluster-side fixes the report prints, as kubectl arguments: `kubectl [-n <ns>] patch <kind> <name> --type=<t>
- * -p '<patch>'` in a blocking or managed-elsewhere finding (a Namespace's old managers, a Deployment's live strategy).
- */
-function printedPatches(report: Report): { what: string; args: string[] }[] {
-    const out: { what: string; args: string[] }[] = [];
-    for (const f of report.findings) {
-        if (!["blocking", "managed-elsewhere"].includes(f.verdict)) continue;
-        for (const r of f.reasons)
-            for (const m of r.matchAll(
-                /kubectl (?:-n (\S+) )?patch (\S+) (\S+) --type=(\w+) -p '([^']+)'/g,
-            )) {
-                const [, ns, kind, name, type, patch] = m;
-                out.push({
-                    what: `${kind} ${ns ? `${ns}/` : ""}${name}`,
-                    args: [...(ns ? ["-n", ns] : []), "patch", kind, name, `--type=${type}`, "-p", patch],
-                });
-            }
-    }
-    return out;
-}

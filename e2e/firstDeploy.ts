@@ -2,7 +2,13 @@ import { Document, parseDocument } from "yaml";
 import { DesiredObject, KubeObject, objectId } from "../tools/adopt/model";
 import { adoptableInPlace, selects, workloadSelector } from "../tools/adopt/selectors";
 import { notInPlace } from "../test/fixtures/live/checks";
-import { LiveSystem, LiveWorkload, liveObjects, workloadObject } from "../test/fixtures/live/types";
+import {
+    LiveSystem,
+    LiveWorkload,
+    liveObjects,
+    statefulSetClaims,
+    workloadObject,
+} from "../test/fixtures/live/types";
 import { K8sObject } from "./render";
 
 // The pure parts of the first-deploy e2e (e2e/firstDeploy.e2e.ts): what is applied as "what runs today", the stack
@@ -30,8 +36,14 @@ export function asApplied(o: KubeObject): KubeObject {
  * DeploymentConfig (no OpenShift controller runs here), the ReplicationController it runs today, so its pods exist.
  */
 export function todayManifests(live: LiveSystem): KubeObject[] {
+    // A StatefulSet's controller makes its pods' claims from its templates.
+    const claimsOfSets = new Set(statefulSetClaims(live).map((c) => c.name));
     const applied = liveObjects(live)
-        .filter((o) => !MADE_BY_CONTROLLERS.has(o.kind))
+        .filter(
+            (o) =>
+                !MADE_BY_CONTROLLERS.has(o.kind) &&
+                !(o.kind === "PersistentVolumeClaim" && claimsOfSets.has(o.metadata.name)),
+        )
         .map(asApplied);
     const controllers = live.workloads
         .filter((w) => w.kind === "DeploymentConfig")

@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { KubeObject } from "../tools/adopt/model";
+import { Report } from "../tools/adopt/report";
 import { readStackFile } from "../tools/plan/stackfile";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
 import { StackValues, onlySystems } from "../test/fixtures/live/program";
@@ -98,4 +99,26 @@ export function adoptReport(
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     return new Promise((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, out })));
+}
+
+/**
+ * The cluster-side fixes the report prints, as kubectl arguments: `kubectl [-n <ns>] patch <kind> <name> --type=<t>
+ * -p '<patch>'` in a blocking or managed-elsewhere finding (a Namespace's old managers, a Deployment's live strategy).
+ */
+export function printedPatches(report: Report): { what: string; args: string[] }[] {
+    const out: { what: string; args: string[] }[] = [];
+    for (const f of report.findings) {
+        if (!["blocking", "managed-elsewhere"].includes(f.verdict)) continue;
+        for (const r of f.reasons)
+            for (const m of r.matchAll(
+                /kubectl (?:-n (\S+) )?patch (\S+) (\S+) --type=(\w+) -p '([^']+)'/g,
+            )) {
+                const [, ns, kind, name, type, patch] = m;
+                out.push({
+                    what: `${kind} ${ns ? `${ns}/` : ""}${name}`,
+                    args: [...(ns ? ["-n", ns] : []), "patch", kind, name, `--type=${type}`, "-p", patch],
+                });
+            }
+    }
+    return out;
 }

@@ -100,6 +100,20 @@ describe("adopt: immutable fields that block adoption in place", function () {
                             reason.includes("no Ready pod while its one pod is replaced"),
                             replicas < 2,
                         );
+                        // A new template or service name cannot be given to a running pod: the old pods are deleted
+                        // from ordinal 0 up, every ordinal the live or the program's StatefulSet has.
+                        const restart =
+                            what === "serviceName" ||
+                            (what === "templates" && after.some((n) => !before.includes(n)));
+                        const deletes = [...reason.matchAll(/kubectl -n shop delete pod (db-\d+)/g)].map(
+                            (m) => m[1],
+                        );
+                        assert.deepEqual(
+                            deletes,
+                            restart ? Array.from({ length: Math.max(replicas, 2) }, (_, k) => `db-${k}`) : [],
+                            reason,
+                        );
+                        if (!restart) assert.ok(reason.includes("highest ordinal first"), reason);
                         const kept = what === "templates" ? after.filter((n) => before.includes(n)) : before;
                         const added = what === "templates" ? after.filter((n) => !before.includes(n)) : [];
                         const unused = what === "templates" ? before.filter((n) => !after.includes(n)) : [];

@@ -119,6 +119,13 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
                     `the claims packit-worker-vol-${name}-<ordinal> are made new and empty`,
                 ),
             );
+            // A new claim template: the old pods go one at a time from ordinal 0 (e2e/firstDeployOrphan.e2e.ts).
+            assert.ok(
+                f.reasons[0].includes(
+                    `kubectl -n packit--prod delete pod ${name}-0, then kubectl -n packit--prod delete pod ${name}-1;`,
+                ),
+                f.reasons[0],
+            );
             // Two replicas each, as production runs them: a Ready pod while the other is replaced.
             assert.ok(!f.reasons[0].includes("no Ready pod"), f.reasons[0]);
         }

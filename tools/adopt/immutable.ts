@@ -91,10 +91,23 @@ function statefulSetFix(live: KubeObject, desired: KubeObject): string {
     const kept = after.filter((t) => before.includes(t));
     const added = after.filter((t) => !before.includes(t));
     const unused = before.filter((t) => !after.includes(t));
+    // The controller gives each pod its claims and host name by updating the running pod, which the API server
+    // refuses for volumes and the subdomain; it then waits on that ordinal (kube-controller-manager
+    // stateful_set_control.go, seen on kubernetes v1.36.3 in e2e/firstDeployOrphan.e2e.ts). A deleted pod comes
+    // back from the new template, so the old pods go one at a time from ordinal 0, the lowest it waits on.
+    const restart =
+        added.length > 0 || at(live, "spec", "serviceName") !== at(desired, "spec", "serviceName");
+    const ordinals = Math.max(replicas, Number(at(live, "spec", "replicas") ?? 1));
+    const deletes = Array.from({ length: ordinals }, (_, i) => `kubectl -n ${ns} delete pod ${name}-${i}`);
+    const takeover = restart
+        ? "takes them over, but cannot give a running pod a new claim or host name: once pulumi up has created it " +
+          "(its wait for readiness goes on meanwhile), delete the old pods one at a time from ordinal 0 up, each " +
+          `once the one before is back and Ready: ${deletes.join(", then ")}; each comes back from the program's template)`
+        : "takes them over and replaces them one at a time, highest ordinal first)";
     return [
         `${KEEP}, or right before the deploy: kubectl -n ${ns} delete statefulset ${name} --cascade=orphan ` +
             `(its pods keep running; the program's StatefulSet selects them (${selectorArgument(workloadSelector(desired)!)}), ` +
-            "takes them over and replaces them one at a time, highest ordinal first)",
+            takeover,
         ...(replicas < 2
             ? [
                   `with spec.replicas ${replicas} it has no Ready pod while its one pod is replaced: run at least 2 ` +
