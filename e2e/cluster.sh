@@ -89,6 +89,11 @@ options:
   disableKubeControllerManager: false
   kubeAuthorization: true
 EOF
+  # Extra kwok configuration documents (e.g. a ClusterExec answering kubectl exec with a local command).
+  if [[ -n ${E2E_KWOK_EXTRA_CONFIG:-} ]]; then
+    printf -- '---\n' >> "$CONFIG"
+    cat "$E2E_KWOK_EXTRA_CONFIG" >> "$CONFIG"
+  fi
 }
 
 # One fake node with room for everything the program deploys. kwok manages nodes with this annotation; its default

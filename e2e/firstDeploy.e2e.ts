@@ -10,6 +10,9 @@ import { Report } from "../tools/adopt/report";
 import { readStackFile } from "../tools/plan/stackfile";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
 import { PACKIT_LIVE } from "../test/fixtures/live/packit";
+import { encodeHeader } from "../test/fixtures/dumps";
+import { DATA_SUBDIR } from "../tools/adopt/databases";
+import { PodFiles, podFilesystem } from "./podFiles";
 import { PROW_LIVE } from "../test/fixtures/live/prow";
 import { THOTH_LIVE } from "../test/fixtures/live/thoth";
 import { classification, deniedFlows, externalDeleted, liveIds } from "../test/fixtures/live/checks";
@@ -35,8 +38,10 @@ import {
     FIRST_DEPLOY_STACK as STACK,
     adoptReport,
     applyToday,
+    deletePodsInOrder,
     firstDeployCopy,
     printedPatches,
+    printedStatefulSetTakeovers,
 } from "./firstDeployCluster";
 
 // The documented first deploy (docs/operate/first-deploy.md) over production as the teams' own deployment
@@ -50,20 +55,29 @@ const CLUSTER_NAME = "runbooks-e2e-first";
  * The systems whose first deploy is proved here, and the ones that cannot be taken over in place today, each with
  * what the report blocks on (the same findings the offline tests assert, test/adopt/live*.test.ts).
  */
-const PROVED: readonly LiveSystem[] = [DIALS_LIVE, PROW_LIVE];
+const PROVED: readonly LiveSystem[] = [DIALS_LIVE, PROW_LIVE, PACKIT_LIVE];
 const NOT_IN_PLACE: readonly { live: LiveSystem; why: string }[] = [
-    {
-        live: PACKIT_LIVE,
-        why:
-            "its database takeover: the report reads the data's major version (PG_VERSION) through pods/exec, which " +
-            "kwok serves only as a command on the host; the workers' StatefulSets (the printed orphan and pod " +
-            "deletes) are proved in e2e/firstDeployOrphan.e2e.ts, the broker is left running (redis.liveService)",
-    },
     {
         live: THOTH_LIVE,
         why: "its services run as DeploymentConfigs where the program runs Deployments: the report can only replace them",
     },
 ];
+
+/**
+ * The files the report's database takeover reads in today's PostgreSQL pods (`<mount>/userdata/PG_VERSION`), which
+ * kwok has none of (e2e/podFiles.ts): the major version the live server's image names (sclorg postgresql-<major>).
+ */
+function dataVersionFiles(systems: readonly LiveSystem[]): PodFiles {
+    const files: Record<string, Record<string, string>> = {};
+    for (const live of systems)
+        for (const w of live.workloads) {
+            const major = /postgresql-(\d+)/.exec(w.containers[0]?.image ?? "")?.[1];
+            for (const mount of Object.values(w.mountPaths ?? {}))
+                if (major)
+                    (files[live.namespace] ??= {})[`${mount}/${DATA_SUBDIR}/PG_VERSION`] = `${major}\n`;
+        }
+    return files;
+}
 
 const exec = promisify(execFile);
 
@@ -81,6 +95,8 @@ describe("first deploy over production as it runs (kwok, real engine)", function
     let workDir: string;
     let started = false;
     let report: Report;
+    /** The StatefulSets handed over by the report's printed orphan delete, with their printed pod deletes. */
+    let takeovers: ReturnType<typeof printedStatefulSetTakeovers> = [];
     /** The report exited 0 after its fixes: the documented first deploy may go on. */
     let go = false;
     const watched: Watched[] = [];
@@ -117,7 +133,12 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         await timed("cluster", () => {
             kwokCluster(CLUSTER_NAME, "stop");
             started = true;
-            kwokCluster(CLUSTER_NAME, "start", classes);
+            kwokCluster(
+                CLUSTER_NAME,
+                "start",
+                classes,
+                podFilesystem(path.join(workDir, "kwok"), dataVersionFiles(PROVED)),
+            );
         });
         kubectl = new Kubectl(kwokKubeconfig(CLUSTER_NAME));
         // Production's IKS cluster has the cache node Prow's caches are placed on (components/prow/environments.ts
@@ -170,7 +191,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         }
     }
 
-    it("today: every live object of DIALS and Prow, applied as their teams apply them, runs with Ready pods", async function () {
+    it("today: every live object of DIALS, Prow and Packit, applied as their teams apply them, runs with Ready pods", async function () {
         await timed("today applied", async () => {
             for (const live of PROVED) applyToday(kubectl, live);
         });
@@ -222,8 +243,24 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         copy = prepared.copy;
         const clusters = prepared.clusters;
         const json = path.join(workDir, "report.json");
+        // The dump of each database taken over, as runbook 001's pg_dump writes it, made now (the report reads its
+        // header: a custom-format archive of a server of the data's major version, under a day old).
+        const dumps: Record<string, string> = {};
+        for (const [namespace, files] of Object.entries(dataVersionFiles(PROVED))) {
+            const major = Object.values(files)[0].trim();
+            dumps[namespace] = path.join(workDir, `${namespace}-postgres.dump`);
+            writeFileSync(
+                dumps[namespace],
+                encodeHeader({
+                    archive: [1, 14],
+                    made: new Date(),
+                    database: "packit",
+                    server: `${major}.10`,
+                }),
+            );
+        }
         let res = await timed("npm run adopt", () =>
-            adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json),
+            adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json, dumps),
         );
         report = JSON.parse(readFileSync(json, "utf8")) as Report;
         // The fixes the report prints on the cluster (docs/operate/first-deploy.md step 3), then the report again.
@@ -234,15 +271,33 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                 `applied the report's ${fixes.length} printed patches: ${fixes.map((f) => f.what).join(", ")}`,
             );
             res = await timed("npm run adopt (again)", () =>
-                adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json),
+                adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json, dumps),
             );
             report = JSON.parse(readFileSync(json, "utf8")) as Report;
         }
+        // Right before the up (step 4): the StatefulSets the report hands over by an orphan delete (its pods keep
+        // running); their printed pod deletes follow during the up. Then the report once more.
+        takeovers = printedStatefulSetTakeovers(report);
+        if (takeovers.length > 0) {
+            for (const t of takeovers) kubectl.ok(t.orphan);
+            log(
+                `ran the report's ${takeovers.length} orphan deletes: ${takeovers.map((t) => t.id).join(", ")}`,
+            );
+            res = await timed("npm run adopt (after the orphan deletes)", () =>
+                adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json, dumps),
+            );
+            report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        }
+        const orphaned = new Set(takeovers.map((t) => t.id));
+        // The up starts PostgreSQL on the claim only with the report that found the takeover ready
+        // (packit.postgres.takeoverReport).
+        copy.configure({ paths: { "packit.postgres.takeoverReport": json } });
         const problems: string[] = [];
         for (const live of PROVED) {
             const c = classification(live, report);
             problems.push(
-                ...c.problems,
+                // An orphaned StatefulSet is gone until the up makes the program's: not in the report by design.
+                ...c.problems.filter((p) => !orphaned.has(p.split(": ")[0])),
                 ...externalDeleted(live, report).map((id) => `${id}: deleted, used outside`),
             );
             log(
@@ -291,6 +346,14 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                     inputs: (m.new?.inputs ?? m.old?.inputs) as Record<string, unknown> | undefined,
                 });
         };
+        // The operator, while the up waits for each StatefulSet handed over by an orphan delete: its printed pod
+        // deletes, one at a time (the controller cannot give a running pod the new claims).
+        const operator = (async () => {
+            for (const t of takeovers) await deletePodsInOrder(kubectl, t, uids.get(t.id)!, listing, 600_000);
+        })().then(
+            () => undefined,
+            (err: unknown) => String(err),
+        );
         let result: string;
         try {
             result = await timed("pulumi up (adoption on)", () =>
@@ -304,13 +367,15 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             await watcher;
         }
         writeFileSync(path.join(workDir, "up.log"), output);
+        assert.equal(await operator, undefined, "the printed pod deletes");
         assert.equal(result, "succeeded", output.split("\n").slice(-60).join("\n"));
         // Kwok finishes rollouts in seconds: watch until the workloads settle, then take the last look.
         const last = await timed("settled", () => allReady(120_000));
         samples.push(last);
 
         const recreate = new Set(PROVED.flatMap((live) => [...recreated(live, steps)]));
-        const watch = lostPods(watched, samples, recreate);
+        const orphaned = new Set(takeovers.map((t) => t.id));
+        const watch = lostPods(watched, samples, recreate, orphaned);
         const losses = [...watch.lost, ...PROVED.flatMap((live) => plannedLosses(live, steps))];
         assert.deepEqual(losses, [], `${samples.length} samples`);
         // A Recreate workload's swap is one pod's stop and start: seconds here, never the rollout's whole time.
@@ -333,7 +398,9 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         assert.deepEqual(gone, []);
         for (const [id, uid] of uids) {
             const o = live.find((x) => objectId(x as unknown as KubeObject) === id);
-            assert.equal(o?.metadata.uid, uid, `${id} is another object after the up`);
+            // A StatefulSet handed over by the printed orphan delete is the program's new one, by design.
+            if (orphaned.has(id)) assert.notEqual(o?.metadata.uid, uid, `${id} was not handed over`);
+            else assert.equal(o?.metadata.uid, uid, `${id} is another object after the up`);
         }
         const ops = steps.reduce<Record<string, number>>(
             (acc, s) => ((acc[s.op] = (acc[s.op] ?? 0) + 1), acc),

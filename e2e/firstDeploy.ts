@@ -133,6 +133,8 @@ export interface Sample {
     ready: Record<string, number>;
     /** Watched id → why it counts 0 (deleted, another object of that name, no Ready pod). */
     why: Record<string, string>;
+    /** Watched id → Ready pods its live selector selects, whichever object runs them (an orphan takeover's). */
+    pods: Record<string, number>;
 }
 
 const podReady = (p: K8sObject) =>
@@ -145,7 +147,7 @@ const NO_READY_POD = "no Ready pod its live selector selects";
 
 /** A sample from one listing of the watched kinds and pods (`kubectl get ... -A -o json`). */
 export function sample(watched: readonly Watched[], items: readonly K8sObject[], at = Date.now()): Sample {
-    const out: Sample = { at, ready: {}, why: {} };
+    const out: Sample = { at, ready: {}, why: {}, pods: {} };
     for (const w of watched) {
         const now = items.find(
             (o) =>
@@ -166,6 +168,7 @@ export function sample(watched: readonly Watched[], items: readonly K8sObject[],
             out.why[w.id] = `replaced (uid ${now.metadata.uid} was ${w.uid})`;
         else if (pods.length === 0) out.why[w.id] = NO_READY_POD;
         out.ready[w.id] = out.why[w.id] ? 0 : pods.length;
+        out.pods[w.id] = pods.length;
     }
     return out;
 }
@@ -182,11 +185,18 @@ export function lostPods(
     watched: readonly Watched[],
     samples: readonly Sample[],
     recreate: ReadonlySet<string> = new Set(),
+    /**
+     * Workloads the report's printed orphan delete hands to a new object of their name: that object is another one by
+     * design, so only their Ready pods count, whichever object runs them.
+     */
+    orphaned: ReadonlySet<string> = new Set(),
 ): { lost: string[]; gaps: Record<string, number> } {
     const t0 = samples[0]?.at ?? 0;
     const out = { lost: [] as string[], gaps: {} as Record<string, number> };
     for (const w of watched.filter((x) => x.replicas > 0)) {
-        const down = samples.filter((s) => (s.ready[w.id] ?? 0) === 0);
+        const down = samples.filter((s) =>
+            orphaned.has(w.id) ? (s.pods[w.id] ?? 0) === 0 : (s.ready[w.id] ?? 0) === 0,
+        );
         if (down.length === 0) continue;
         const swapped = down.every((s) => s.why[w.id] === NO_READY_POD);
         if (recreate.has(w.id) && swapped) {

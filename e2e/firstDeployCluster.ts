@@ -9,6 +9,7 @@ import { StackValues, onlySystems } from "../test/fixtures/live/program";
 import { LiveSystem } from "../test/fixtures/live/types";
 import { editedStackText, todayManifests } from "./firstDeploy";
 import { Kubectl } from "./kube";
+import { K8sObject } from "./render";
 import { ROOT, StackCopy } from "./localStack";
 import { prepareCommittedCopy } from "./stackCopies";
 
@@ -85,6 +86,8 @@ export function adoptReport(
     kubeconfig: string,
     clusters: readonly string[],
     json: string,
+    /** The dump of each namespace's database taken over (`--dump <namespace>=<path>`). */
+    dumps: Readonly<Record<string, string>> = {},
 ): Promise<{ code: number; out: string }> {
     const args = [
         path.join(ROOT, "dist", "tools", "adopt", "cli.js"),
@@ -94,6 +97,7 @@ export function adoptReport(
         json,
     ];
     for (const c of clusters) args.push("--kubeconfig", `${c}=${kubeconfig}`);
+    for (const [ns, file] of Object.entries(dumps)) args.push("--dump", `${ns}=${file}`);
     const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -121,4 +125,75 @@ export function printedPatches(report: Report): { what: string; args: string[] }
             }
     }
     return out;
+}
+
+/**
+ * The StatefulSet takeovers the report prints (`kubectl -n <ns> delete statefulset <name> --cascade=orphan`, then the
+ * old pods' deletes from ordinal 0 up): per StatefulSet id, the orphan delete's and each pod delete's kubectl
+ * arguments, in the printed order.
+ */
+export function printedStatefulSetTakeovers(
+    report: Report,
+): { id: string; orphan: string[]; podDeletes: string[][] }[] {
+    return report.findings.flatMap((f) => {
+        const text = f.reasons.join("\n");
+        const orphan = /kubectl (-n \S+ delete statefulset \S+ --cascade=orphan)/.exec(text);
+        if (f.verdict !== "blocking" || !orphan) return [];
+        const podDeletes = [...text.matchAll(/kubectl (-n \S+ delete pod [a-z0-9.-]+)/g)].map((m) =>
+            m[1].split(" "),
+        );
+        return [{ id: f.id, orphan: orphan[1].split(" "), podDeletes }];
+    });
+}
+
+/** Whether a pod is Ready and not being deleted. */
+export function podReady(p: K8sObject): boolean {
+    return (
+        !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp &&
+        (
+            (p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
+        ).some((c) => c.type === "Ready" && c.status === "True")
+    );
+}
+
+/**
+ * The printed pod deletes of one StatefulSet taken over after its orphan delete, as the operator runs them: once the
+ * new StatefulSet exists (another uid than `oldUid`), each pod in the printed order, the next only when the one
+ * before is back from the new template (its revision the StatefulSet's update revision) and Ready. `listing` reads
+ * the namespace's StatefulSets and pods.
+ */
+export async function deletePodsInOrder(
+    kubectl: Kubectl,
+    takeover: { id: string; podDeletes: string[][] },
+    oldUid: string,
+    listing: () => Promise<K8sObject[]>,
+    timeoutMs = 300_000,
+): Promise<void> {
+    const name = takeover.id.split("/").at(-1)!;
+    const deadline = Date.now() + timeoutMs;
+    const until = async (what: string, done: (items: K8sObject[]) => boolean) => {
+        for (;;) {
+            if (done(await listing())) return;
+            if (Date.now() > deadline)
+                throw new Error(`${takeover.id}: ${what} not seen in ${timeoutMs / 1000} s`);
+            await new Promise((r) => setTimeout(r, 300));
+        }
+    };
+    const set = (items: K8sObject[]) =>
+        items.find((o) => o.kind === "StatefulSet" && o.metadata.name === name && o.metadata.uid !== oldUid);
+    await until("the new StatefulSet", (items) => set(items) !== undefined);
+    for (const args of takeover.podDeletes) {
+        const pod = args.at(-1)!;
+        await kubectl.okAsync([...args, "--wait=false"]);
+        await until(`${pod} back from the new template`, (items) => {
+            const revision = (set(items)?.status as { updateRevision?: string } | undefined)?.updateRevision;
+            const p = items.find((o) => o.kind === "Pod" && o.metadata.name === pod);
+            return (
+                revision !== undefined &&
+                p !== undefined &&
+                podReady(p) &&
+                (p.metadata.labels as Record<string, string>)["controller-revision-hash"] === revision
+            );
+        });
+    }
 }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { execFile, spawn } from "child_process";
+import { execFile } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -10,7 +10,15 @@ import { PACKIT_LIVE } from "../test/fixtures/live/packit";
 import { packitWhereItRuns } from "../test/fixtures/live/fixes";
 import { systemObjects } from "../test/fixtures/live/program";
 import { liveStorageClasses } from "./firstDeploy";
-import { adoptReport, applyToday, firstDeployCopy, printedPatches } from "./firstDeployCluster";
+import {
+    adoptReport,
+    applyToday,
+    deletePodsInOrder,
+    firstDeployCopy,
+    podReady,
+    printedPatches,
+    printedStatefulSetTakeovers,
+} from "./firstDeployCluster";
 import { Kubectl } from "./kube";
 import { BIN, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
 import { K8sObject } from "./render";
@@ -70,32 +78,12 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
     const recorded: K8sObject[][] = [];
     let recording = false;
 
-    /** kubectl without blocking the event loop, so the listings go on while it runs. */
-    function kubectlAsync(args: string[], input?: string): Promise<void> {
-        return new Promise((resolve, reject) => {
-            const child = spawn(path.join(BIN, "kubectl"), ["--kubeconfig", kubectl.kubeconfig, ...args], {
-                stdio: ["pipe", "ignore", "pipe"],
-            });
-            let err = "";
-            child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-            child.on("close", (code) =>
-                code === 0 ? resolve() : reject(new Error(`kubectl ${args.join(" ")}: ${err}`)),
-            );
-            child.stdin.end(input ?? "");
-        });
-    }
-
-    const ready = (p: K8sObject) =>
-        !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp &&
-        (
-            (p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
-        ).some((c) => c.type === "Ready" && c.status === "True");
     const liveSelector = (name: string) => PACKIT_LIVE.workloads.find((w) => w.name === name)!.selector;
     const readyPods = (items: K8sObject[], name: string) =>
         items.filter(
             (o) =>
                 o.kind === "Pod" &&
-                ready(o) &&
+                podReady(o) &&
                 selects(
                     { matchLabels: liveSelector(name) },
                     (o.metadata.labels ?? {}) as Record<string, string>,
@@ -156,7 +144,9 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
             cacheUids.every((u) => u !== undefined),
             "today's repository caches exist",
         );
-        const before = Object.fromEntries(WORKERS.map((w) => [w, statefulSet(today, w)!.metadata.uid]));
+        const before: Record<string, string> = Object.fromEntries(
+            WORKERS.map((w) => [w, String(statefulSet(today, w)!.metadata.uid)]),
+        );
 
         // The report on the operator's copy with the fixes: only the workers' StatefulSets (and the database takeover,
         // which needs pods/exec kwok cannot serve) block; each blocking StatefulSet prints its orphan delete.
@@ -177,22 +167,13 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
             WORKERS.map((w) => `apps/v1/StatefulSet/${ns}/${w}`).sort(),
             res.out,
         );
-        const printed = (f: (typeof blocking)[number], re: RegExp) =>
-            [...f.reasons.join("\n").matchAll(re)].map((m) => m[1].split(" "));
-        const orphans = blocking.flatMap((f) =>
-            printed(f, /kubectl (-n \S+ delete statefulset \S+ --cascade=orphan)/g),
+        const takeovers = WORKERS.map((w) =>
+            printedStatefulSetTakeovers(report).find((t) => t.id === `apps/v1/StatefulSet/${ns}/${w}`)!,
         );
-        assert.equal(orphans.length, 2, res.out);
-        // Per worker, the pod deletes in the printed order (ordinal 0 up).
-        const podDeletes = WORKERS.map((w) =>
-            printed(
-                blocking.find((f) => f.id.endsWith(`/${w}`))!,
-                /kubectl (-n \S+ delete pod [a-z0-9.-]+)/g,
-            ),
-        );
+        // Per worker, its orphan delete and the pod deletes in the printed order (ordinal 0 up).
         assert.deepEqual(
-            podDeletes.map((d) => d.map((args) => args.at(-1))),
-            WORKERS.map((w) => [`${w}-0`, `${w}-1`]),
+            takeovers.map((t) => [t?.orphan.at(4), ...(t?.podDeletes ?? []).map((args) => args.at(-1))]),
+            WORKERS.map((w) => [w, `${w}-0`, `${w}-1`]),
             res.out,
         );
 
@@ -203,25 +184,13 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
             .map((d) => d.object)
             .filter((o) => o.kind === "StatefulSet");
         assert.deepEqual(program.map((o) => o.metadata.name).sort(), [...WORKERS].sort());
-        const backFromTemplate = (items: K8sObject[], w: string, pod: string) => {
-            const s = statefulSet(items, w);
-            const p = items.find((o) => o.kind === "Pod" && o.metadata.name === pod);
-            const revision = (s?.status as { updateRevision?: string } | undefined)?.updateRevision;
-            return (
-                s !== undefined &&
-                s.metadata.uid !== before[w] &&
-                p !== undefined &&
-                ready(p) &&
-                (p.metadata.labels as Record<string, string>)["controller-revision-hash"] === revision
-            );
-        };
         recording = true;
         const t0 = Date.now();
         let operating = true;
         const operator = (async () => {
             try {
-                for (const c of orphans) await kubectlAsync(c);
-                await kubectlAsync(
+                for (const t of takeovers) await kubectl.okAsync(t.orphan);
+                await kubectl.okAsync(
                     ["apply", "--server-side", "--field-manager=pulumi-kubernetes", "-f", "-"],
                     JSON.stringify({ apiVersion: "v1", kind: "List", items: program }),
                 );
@@ -244,13 +213,8 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
                         `${w}: a pod took the new template without its delete`,
                     );
                 }
-                for (const [i, w] of WORKERS.entries()) {
-                    for (const args of podDeletes[i]) {
-                        await kubectlAsync([...args, "--wait=false"]);
-                        const pod = args.at(-1)!;
-                        await watchUntil((items) => backFromTemplate(items, w, pod), 120);
-                    }
-                }
+                for (const [i, t] of takeovers.entries())
+                    await deletePodsInOrder(kubectl, t, before[WORKERS[i]], listing);
             } finally {
                 operating = false;
             }

@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as path from "path";
 import { BIN, E2E_CACHE } from "./localStack";
 import { K8sObject } from "./render";
@@ -39,6 +39,26 @@ export class Kubectl {
             throw new Error(`kubectl ${args.join(" ")} failed (exit ${res.status}):\n${res.stderr}`);
         }
         return res.stdout;
+    }
+
+    /** {@link ok} without blocking the event loop, so watches (listings on a timer) go on while kubectl runs. */
+    okAsync(args: string[], input?: string): Promise<string> {
+        return new Promise((resolve, reject) => {
+            const child = spawn(path.join(BIN, "kubectl"), ["--kubeconfig", this.kubeconfig, ...args], {
+                env: { ...process.env, KUBECACHEDIR: path.join(E2E_CACHE, "kube-cache") },
+            });
+            let out = "";
+            let err = "";
+            child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+            child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+            child.on("error", reject);
+            child.on("close", (code) =>
+                code === 0
+                    ? resolve(out)
+                    : reject(new Error(`kubectl ${args.join(" ")} failed (exit ${code}):\n${err}`)),
+            );
+            child.stdin.end(input ?? "");
+        });
     }
 
     /** `kubectl get ... -o json` items. */

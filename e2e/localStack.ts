@@ -45,11 +45,18 @@ export const BIN = path.join(E2E_CACHE, "bin");
  * Starts or stops the kwok cluster `name` with e2e/cluster.sh; throws with its output when it fails. `pvClasses`: the
  * storage classes to pre-make volumes of (the first is the default class), when not the local stack's.
  */
-export function kwokCluster(name: string, command: "start" | "stop", pvClasses?: readonly string[]): void {
+export function kwokCluster(
+    name: string,
+    command: "start" | "stop",
+    pvClasses?: readonly string[],
+    /** More environment of cluster.sh (e2e/podFiles.ts: what kwok answers an exec with). */
+    env: Record<string, string> = {},
+): void {
     const res = spawnSync("bash", [path.join(ROOT, "e2e", "cluster.sh"), command], {
         encoding: "utf8",
         env: {
             ...process.env,
+            ...env,
             E2E_CACHE,
             E2E_CLUSTER_NAME: name,
             E2E_PV_CLASSES: pvClasses?.join(" ") ?? localEnv().E2E_PV_CLASSES,

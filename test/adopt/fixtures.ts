@@ -123,7 +123,15 @@ export class FakeCluster implements ClusterApi {
         this.calls.push(`get ${objectId(obj)}`);
         if ((this.options.forbiddenKinds ?? []).includes(obj.kind))
             throw new KubeError(403, `${obj.kind.toLowerCase()}s is forbidden`);
-        return structuredClone(this.objects.find((o) => objectId(o) === objectId(obj)));
+        const found = this.objects.find((o) => objectId(o) === objectId(obj));
+        // The API server holds no object in a namespace that does not exist: one holding objects exists.
+        if (
+            !found &&
+            obj.kind === "Namespace" &&
+            this.objects.some((o) => o.metadata.namespace === obj.metadata.name)
+        )
+            return { apiVersion: "v1", kind: "Namespace", metadata: { name: obj.metadata.name } };
+        return structuredClone(found);
     }
     async applyDryRun(obj: KubeObject): Promise<KubeObject> {
         this.calls.push(`dry-run ${objectId(obj)}`);

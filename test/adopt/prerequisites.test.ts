@@ -31,6 +31,9 @@ const bindingToArgo: KubeObject = {
     subjects: [{ kind: "ServiceAccount", name: "argo", namespace: "thoth-backend" }],
 };
 
+/** The namespace the binding goes to, as the cluster has it (the report blocks on a namespace nobody makes). */
+const itsNamespace: KubeObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: "thoth-backend" } };
+
 const argoCrd = (plural: string): KubeObject => ({
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
@@ -117,7 +120,7 @@ describe("adopt: cluster prerequisites", function () {
     });
 
     it("a missing ClusterRole alone blocks the deploy (the API server accepts a binding to a role that is absent)", async function () {
-        const r = await inspectCluster("psi", [on(bindingToArgo)], new FakeCluster([]));
+        const r = await inspectCluster("psi", [on(bindingToArgo)], new FakeCluster([live(itsNamespace)]));
         assert.deepEqual(
             r.findings.map((f) => f.verdict),
             ["create"],
@@ -129,12 +132,16 @@ describe("adopt: cluster prerequisites", function () {
     });
 
     it("all present: nothing blocks; a ClusterRole the user may not read is a warning, not a block", async function () {
-        const present = new FakeCluster([live(clusterRole("argo")), live(clusterRole("argo-admin"))]);
+        const present = new FakeCluster([
+            live(itsNamespace),
+            live(clusterRole("argo")),
+            live(clusterRole("argo-admin")),
+        ]);
         const ok = await inspectCluster("psi", [on(bindingToArgo)], present);
         assert.ok(ok.prerequisites.every((p) => p.state === "present"));
         assert.equal(exitCode(buildReport("stage", ok.findings, ok.leftBehind, [], ok)), 0);
 
-        const forbidden = new FakeCluster([], { forbiddenKinds: ["ClusterRole"] });
+        const forbidden = new FakeCluster([live(itsNamespace)], { forbiddenKinds: ["ClusterRole"] });
         const r = await inspectCluster("psi", [on(bindingToArgo)], forbidden);
         const roles = r.prerequisites.filter((p) => p.id.includes("ClusterRole"));
         assert.deepEqual(

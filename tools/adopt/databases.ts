@@ -42,7 +42,7 @@ export interface ExecApi {
  * Where the sclorg PostgreSQL images the program runs keep the data directory inside their volume (`PGDATA` is
  * `<mount>/userdata`): `postgres-<version>` reads `<claim>/userdata/PG_VERSION` when it starts on the claim.
  */
-const DATA_SUBDIR = "userdata";
+export const DATA_SUBDIR = "userdata";
 
 /** A program server: a Deployment that declares the major version it runs, its claim and mount path. */
 interface Server {

@@ -109,6 +109,8 @@ export interface LayoutOptions {
     /** Systems the operator declared new on this stack (`--first-install`): nothing of them runs yet. */
     firstInstall?: ReadonlySet<string>;
     known?: readonly KnownLayout[];
+    /** Namespaces of the program's objects that the cluster lacks and the program does not create. */
+    absentNamespaces?: ReadonlySet<string>;
 }
 
 /**
@@ -148,6 +150,14 @@ export function layoutChecks(
                     `elsewhere. Set the system's namespace to where it runs (oc get deployments,deploymentconfigs,` +
                     `statefulsets -A shows it), or, only if ${system} has never run on this cluster, run the report ` +
                     `again with --first-install ${system}`,
+            );
+        }
+        for (const ns of [...namespaces].filter((n) => options.absentNamespaces?.has(n)).sort()) {
+            const count = mine.filter((o) => o.metadata.namespace === ns).length;
+            problems.push(
+                `namespace ${ns} does not exist and the program does not create it, so the up would fail on the ` +
+                    `first of its ${count} object(s) there: have it made the way this cluster's namespaces are made ` +
+                    "(a project request, the platform's tenant namespaces), or set the system's namespace to one that exists",
             );
         }
         for (const s of sameJobElsewhere(workloads, mine, created, replaced)) {

@@ -256,8 +256,31 @@ export async function inspectCluster(
         layouts: layoutChecks(cluster, desired, live, findings, replaced, {
             ...options,
             known: KNOWN_LAYOUTS,
+            absentNamespaces: await absentNamespaces(objects, namespaces, api),
         }),
     };
+}
+
+/**
+ * The namespaces the program's objects go to, which it does not create and the cluster does not have: the up would
+ * fail on their first object. One the user may not read (403) is not judged.
+ */
+async function absentNamespaces(
+    objects: readonly KubeObject[],
+    namespaces: readonly string[],
+    api: ClusterApi,
+): Promise<Set<string>> {
+    const created = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
+    const absent = new Set<string>();
+    for (const name of namespaces.filter((n) => !created.has(n))) {
+        try {
+            const found = await api.get({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+            if (!found) absent.add(name);
+        } catch (err) {
+            if (!(err instanceof KubeError && err.code === 403)) throw err;
+        }
+    }
+    return absent;
 }
 
 /** Every cluster's result, and every cluster that could not be inspected with the reason. */
