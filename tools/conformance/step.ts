@@ -90,9 +90,26 @@ export interface Step {
     replaced: Replacement;
 }
 
-/** Steps of consecutive runbook lines that one replacement covers alike (each of certbot's manual steps). */
-export function replacedAlike(replaced: Replacement, steps: Omit<Step, "replaced">[]): Step[] {
-    return steps.map((step) => ({ ...step, replaced }));
+/**
+ * A step as a table writes it: the runbook line and what replaces it side by side (`by` after `step`), one level
+ * shallower than {@link Step}, which the checks and the generated pages read.
+ */
+export type StepEntry = Omit<Step, "replaced"> & Replacement;
+
+/** A table's steps from its entries, in their order: each entry's replacement fields become its `replaced`. */
+export function stepsOf(entries: StepEntry[]): Step[] {
+    return entries.map(({ lines, says, step, stacks, ...replaced }) => ({
+        lines,
+        says,
+        step,
+        ...(stacks && { stacks }),
+        replaced: replaced as Replacement,
+    }));
+}
+
+/** Entries of consecutive runbook lines that one replacement covers alike (each of certbot's manual steps). */
+export function replacedAlike(replaced: Replacement, steps: Omit<Step, "replaced">[]): StepEntry[] {
+    return steps.map((step) => ({ ...step, ...replaced }));
 }
 
 /** Runbook lines without an operational effect. */
