@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "fs";
+import { readFileSync } from "fs";
 import * as path from "path";
 import { loadProgramConfig } from "../../components/config/load";
 import { secretFixCommand } from "../../components/config/problems";
@@ -92,15 +92,4 @@ export function secretsPage(
 ): { file: string; current: string; generated: string } {
     const current = readFileSync(path.join(root, SECRETS_PAGE), "utf8");
     return { file: SECRETS_PAGE, current, generated: withSecretsTable(current, renderSecretsTable(secrets)) };
-}
-
-/**
- * Regenerates the secrets table of `root`/{@link SECRETS_PAGE} and says what happened: a page that already holds it
- * is not written (so `git status` and the file's time show nothing), and the message does not claim a change.
- */
-export function updateReadme(root: string): string {
-    const { current, generated } = secretsPage(root);
-    if (generated === current) return `${SECRETS_PAGE} secrets table unchanged (already up to date)`;
-    writeFileSync(path.join(root, SECRETS_PAGE), generated);
-    return `${SECRETS_PAGE} secrets table updated`;
 }

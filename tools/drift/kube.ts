@@ -6,14 +6,17 @@ import { ServedKind } from "./unmanaged";
 /** API groups whose every resource drift skips (./unmanaged SKIPPED_RESOURCES): their discovery is not asked. */
 const VIEW_GROUPS = ["metrics.k8s.io", "packages.operators.coreos.com"];
 
+/** An object drift looks up by its kind and place (every ManagedObject of ./state is one). */
+export interface ObjectRef {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+}
+
 /** What drift reads of a cluster: objects, and the namespaced kinds it serves. Read-only. */
 export interface LiveCluster {
-    get(ref: {
-        apiVersion: string;
-        kind: string;
-        namespace?: string;
-        name: string;
-    }): Promise<KubeObject | undefined>;
+    get(ref: ObjectRef): Promise<KubeObject | undefined>;
     list(kind: ServedKind, namespace: string): Promise<KubeObject[]>;
     namespacedKinds(): Promise<ServedKind[]>;
 }
@@ -26,12 +29,7 @@ export class KubeCluster implements LiveCluster {
         this.cluster = new Cluster(kubeconfig);
     }
 
-    get(ref: {
-        apiVersion: string;
-        kind: string;
-        namespace?: string;
-        name: string;
-    }): Promise<KubeObject | undefined> {
+    get(ref: ObjectRef): Promise<KubeObject | undefined> {
         return this.cluster.get({
             apiVersion: ref.apiVersion,
             kind: ref.kind,

@@ -42,11 +42,6 @@ export interface ManagedObject {
     replaceOnChanges: string[];
 }
 
-/** `<apiVersion>/<kind>/<namespace>/<name>` (no namespace part for a cluster-scoped object). */
-export function objectKey(o: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
-    return [o.apiVersion, o.kind, ...(o.namespace ? [o.namespace] : []), o.name].join("/");
-}
-
 /** `Deployment cms-dials-local/backend`: how the report names an object. */
 export function describeObject(o: { kind: string; namespace?: string; name: string }): string {
     return `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;

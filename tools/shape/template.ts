@@ -1,4 +1,3 @@
-import * as path from "path";
 import * as ts from "typescript";
 import { FunctionShape } from "./functions";
 import { SourceTree, nameText, nodes, parse } from "./sources";
@@ -162,9 +161,4 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
  */
 export function templateProblems(tree: SourceTree, functions: readonly FunctionShape[]): string[] {
     return systemFolders(tree).flatMap((system) => folderProblems(tree, system, functions));
-}
-
-/** The folder a template problem is about (`components/<system>`), for grouping. */
-export function problemFolder(problem: string): string {
-    return path.posix.dirname(problem.split(/[: ]/)[0]).split("/").slice(0, 2).join("/");
 }
