@@ -4,8 +4,6 @@ import { describeRef, parseRange, planHas, stepLocation, stepStacks } from "./ma
 import { operationalLines } from "./operational";
 import { LineRange, Procedure, RunbookTable, STACKS, Stack, Step } from "./step";
 
-export { describeRef, parseRange, planHas, stepLocation } from "./match";
-
 /** What a committed stack's plan shows the checks: its resources and the notices it prints. */
 export interface StackPlanView {
     resources: readonly PlanResource[];

@@ -1,6 +1,6 @@
 import * as ts from "typescript";
 import { FunctionShape } from "./functions";
-import { SourceTree, nameText, nodes, parse } from "./sources";
+import { SourceTree, lineOf, nameText, nodes, parse } from "./sources";
 
 // The one shape of a system folder (docs/develop/layout.md, "The system template"): a reader who has learned one
 // system predicts the files, the root component, the definition's deploy and how parts are made in every other.
@@ -135,9 +135,8 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
         for (const n of nodes(source)) {
             if (!ts.isThrowStatement(n) || !n.expression || !ts.isNewExpression(n.expression)) continue;
             if (n.expression.expression.getText() === "Error" && UNTYPED_GUARD.test(n.expression.getText())) {
-                const line = source.getLineAndCharacterOfPosition(n.getStart(source)).line + 1;
                 problems.push(
-                    `${file}:${line}: a throw stands for what the check should prove (narrow the section)`,
+                    `${file}:${lineOf(source, n)}: a throw stands for what the check should prove (narrow the section)`,
                 );
             }
         }

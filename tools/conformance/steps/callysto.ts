@@ -15,23 +15,17 @@ import {
 // The workstation clavius exists and is where pulumi up runs: both committed stacks leave callysto.workstation.create
 // false, so no plan holds it and its steps are manual, naming the key that would build it.
 
-const OPENSTACK = "openstack:";
-const instance = (name: ResourceRef["name"]): ResourceRef => ({
-    type: `${OPENSTACK}compute/instance:Instance`,
-    name,
-});
-const volume = (name: string): ResourceRef => ({ type: `${OPENSTACK}blockstorage/volume:Volume`, name });
-const floatingIp = (name: string): ResourceRef => ({
-    type: `${OPENSTACK}networking/floatingIp:FloatingIp`,
-    name,
-});
-const secGroup = (name: string): ResourceRef => ({ type: `${OPENSTACK}networking/secGroup:SecGroup`, name });
-const secGroupRule = (name: string): ResourceRef => ({
-    type: `${OPENSTACK}networking/secGroupRule:SecGroupRule`,
-    name,
-});
+/** A resource of the OpenStack provider, by its type token after `openstack:` (`compute/instance:Instance`). */
+const openstack =
+    (type: string) =>
+    (name: ResourceRef["name"]): ResourceRef => ({ type: `openstack:${type}`, name });
+const instance = openstack("compute/instance:Instance");
+const volume = openstack("blockstorage/volume:Volume");
+const floatingIp = openstack("networking/floatingIp:FloatingIp");
+const secGroup = openstack("networking/secGroup:SecGroup");
+const secGroupRule = openstack("networking/secGroupRule:SecGroupRule");
 const command = (name: ResourceRef["name"]): ResourceRef => ({ type: "command:local:Command", name });
-const zone: ResourceRef = { type: `${OPENSTACK}dns/zone:Zone`, name: "callysto-zone" };
+const zone: ResourceRef = { type: "openstack:dns/zone:Zone", name: "callysto-zone" };
 
 /** Every Ansible run of stage, one per host: each checks out provisioning.repo at provisioning.version. */
 const stageProvisioning = ["hub-dev", "hub", "ssp", "stats"].map((h) =>
@@ -161,7 +155,7 @@ export const callystoTable: RunbookTable = {
             says: "Next, create an ssh keypair",
             step: "create the ssh keypair keys/id_rsa, kept out of the repository",
             by: "objects",
-            objects: [{ type: `${OPENSTACK}compute/keypair:Keypair`, name: "callysto-keypair" }],
+            objects: [{ type: "openstack:compute/keypair:Keypair", name: "callysto-keypair" }],
             config: [
                 "callysto.keypair.name",
                 "callysto.keypair.publicKey",
@@ -440,7 +434,7 @@ export const callystoTable: RunbookTable = {
             objects: [
                 instance("callysto-hub-instance"),
                 {
-                    type: `${OPENSTACK}networking/portSecGroupAssociate:PortSecGroupAssociate`,
+                    type: "openstack:networking/portSecGroupAssociate:PortSecGroupAssociate",
                     name: "callysto-hub-port-secgroups",
                 },
                 secGroup("callysto-secgroups-hub"),
@@ -467,12 +461,12 @@ export const callystoTable: RunbookTable = {
             by: "objects",
             objects: [
                 instance("callysto-hub-dev-instance"),
-                { type: `${OPENSTACK}networking/port:Port`, name: "callysto-hub-dev-port" },
+                { type: "openstack:networking/port:Port", name: "callysto-hub-dev-port" },
                 floatingIp("callysto-hub-dev-fip"),
                 volume("callysto-hub-dev-zfs-01"),
                 volume("callysto-hub-dev-zfs-02"),
-                { type: `${OPENSTACK}dns/recordSet:RecordSet`, name: "callysto-hub-dev-a" },
-                { type: `${OPENSTACK}dns/recordSet:RecordSet`, name: "callysto-hub-dev-aaaa" },
+                { type: "openstack:dns/recordSet:RecordSet", name: "callysto-hub-dev-a" },
+                { type: "openstack:dns/recordSet:RecordSet", name: "callysto-hub-dev-aaaa" },
                 instance("callysto-hub-instance"),
                 instance("callysto-ssp-instance"),
                 instance("callysto-stats-instance"),

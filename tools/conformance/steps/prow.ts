@@ -46,7 +46,6 @@ const LOCAL = [
 ];
 const DEPLOYMENTS = [...FROM_TEST_INFRA, ...LOCAL];
 const CRONJOBS = ["branch-protector", "label-sync"];
-/** Every Deployment but plank (no port) has a Service. */
 /**
  * Deployments with a Service: not plank (0 replicas), nor the controllers that listen on nothing a client reaches at
  * the pinned release (crier, horologium, sinker, statusreconciler, exporter: components/prow/catalog.ts).
