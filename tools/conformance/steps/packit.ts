@@ -197,9 +197,7 @@ export const packitTable: RunbookTable = {
             says: "dnf install ansible origin-clients python3-openshift",
             step: "install Ansible and the OpenShift client on the operator's machine",
             by: "manual",
-            reason:
-                "tools on the operator's machine are not objects of a stack: Node.js and the Pulumi CLI replace " +
-                "Ansible and python3-openshift (`npm ci` installs the rest)",
+            reason: "tools on the operator's machine are not objects of a stack: Node.js and the Pulumi CLI replace Ansible and python3-openshift (`npm ci` installs the rest)",
             procedure: DEPLOYING,
         },
         {
@@ -277,9 +275,7 @@ export const packitTable: RunbookTable = {
             says: "To move `stable` branch to a newer 'stable' commit",
             step: "release to production: git branch -f stable <commit>; git push upstream stable",
             by: "manual",
-            reason:
-                "a release moves a branch of the service repositories, whose own workflows build :prod; the " +
-                "program only imports the tag, so the release stays a git step there (never during the takeover)",
+            reason: "a release moves a branch of the service repositories, whose own workflows build :prod; the program only imports the tag, so the release stays a git step there (never during the takeover)",
             procedure: FIRST_DEPLOY,
         },
         {
@@ -356,9 +352,7 @@ export const packitTable: RunbookTable = {
             says: "DEPLOYMENT=prod make import-images",
             step: "import (and so deploy) newer images before the CronJob does",
             by: "manual",
-            reason:
-                "an import outside the schedule is an operator's decision, not state: start the program's CronJob " +
-                "once, `oc create job --from=cronjob/import-images import-now -n <namespace>`",
+            reason: "an import outside the schedule is an operator's decision, not state: start the program's CronJob once, `oc create job --from=cronjob/import-images import-now -n <namespace>`",
             procedure: FIRST_DEPLOY,
         },
         {
@@ -366,9 +360,7 @@ export const packitTable: RunbookTable = {
             says: "oc import-image is/packit-",
             step: "import one image stream by hand",
             by: "manual",
-            reason:
-                "the same one-off import; the CronJob's job imports every stream of the namespace with the tag " +
-                "the stack sets (`oc create job --from=cronjob/import-images import-now -n <namespace>`)",
+            reason: "the same one-off import; the CronJob's job imports every stream of the namespace with the tag the stack sets (`oc create job --from=cronjob/import-images import-now -n <namespace>`)",
             procedure: FIRST_DEPLOY,
         },
         {
@@ -376,9 +368,7 @@ export const packitTable: RunbookTable = {
             says: "There's also 'import-images' target in the Makefile",
             step: "import every image stream of a deployment (make import-images)",
             by: "manual",
-            reason:
-                "the Makefile target's job is the program's CronJob: `oc create job --from=cronjob/import-images " +
-                "import-now -n <namespace>` runs it now",
+            reason: "the Makefile target's job is the program's CronJob: `oc create job --from=cronjob/import-images import-now -n <namespace>` runs it now",
             procedure: FIRST_DEPLOY,
         },
         {
@@ -386,9 +376,7 @@ export const packitTable: RunbookTable = {
             says: 'TAGS="redis,redis-commander" make deploy',
             step: "deploy only some parts (TAGS)",
             by: "manual",
-            reason:
-                "which parts to deploy is chosen on the command line, not in the stack: `pulumi up --target " +
-                "'**::packit-redis*'` (every object has a stable `<service>-<part>` name)",
+            reason: "which parts to deploy is chosen on the command line, not in the stack: `pulumi up --target '**::packit-redis*'` (every object has a stable `<service>-<part>` name)",
             procedure: GENERAL_STEPS,
             tests: [test("handles", "makes every object its pods read")],
         },
@@ -431,9 +419,7 @@ export const packitTable: RunbookTable = {
             says: "Trigger `:prod` images builds",
             step: "run scripts/move_stable.py to build new :prod images",
             by: "manual",
-            reason:
-                "the :prod builds are the service repositories' workflows; move_stable.py stays in " +
-                "packit/deployment and is not a cluster change",
+            reason: "the :prod builds are the service repositories' workflows; move_stable.py stays in packit/deployment and is not a cluster change",
             procedure: FIRST_DEPLOY,
         },
         {
@@ -454,9 +440,7 @@ export const packitTable: RunbookTable = {
             says: "Because we run the service in OpenShift",
             step: "test changes on a local OpenShift (oc cluster up)",
             by: "manual",
-            reason:
-                "a test cluster is neither stage nor prod: the local stack (Pulumi.local.yaml, Packit and Stream " +
-                "`dev`) deploys onto a local cluster",
+            reason: "a test cluster is neither stage nor prod: the local stack (Pulumi.local.yaml, Packit and Stream `dev`) deploys onto a local cluster",
             procedure: LOCAL_STACK,
         },
         {
@@ -464,18 +448,14 @@ export const packitTable: RunbookTable = {
             says: "Create `secrets/packit/dev/`",
             step: "copy secrets from the secrets repository for the dev deployment",
             by: "dropped",
-            reason:
-                "the local stack carries generated test values (`npm run e2e:secrets`), so no real secret is " +
-                "copied into a test cluster",
+            reason: "the local stack carries generated test values (`npm run e2e:secrets`), so no real secret is copied into a test cluster",
         },
         {
             lines: "146-147",
             says: "cp dev_template.yml dev.yml",
             step: "write vars/packit/dev.yml with api_key from oc whoami -t",
             by: "manual",
-            reason:
-                "the dev settings are committed in Pulumi.local.yaml; only the kubeconfig is yours: " +
-                "`pulumi config set --secret kubeconfig-local-openshift < kubeconfig.yaml`",
+            reason: "the dev settings are committed in Pulumi.local.yaml; only the kubeconfig is yours: `pulumi config set --secret kubeconfig-local-openshift < kubeconfig.yaml`",
             procedure: LOCAL_STACK,
         },
         {
@@ -512,9 +492,7 @@ export const packitTable: RunbookTable = {
             says: "in packit-service repo:",
             step: "build a test worker and push it as :stg",
             by: "dropped",
-            reason:
-                "building and pushing an image happens in packit-service, not in this deployment; stage picks " +
-                "up whatever :stg holds by itself (next steps)",
+            reason: "building and pushing an image happens in packit-service, not in this deployment; stage picks up whatever :stg holds by itself (next steps)",
         },
         {
             lines: "176",
@@ -550,9 +528,7 @@ export const packitTable: RunbookTable = {
             says: "Create `dev` directory under `secrets`",
             step: "generate secrets for a local packit-service (GitHub app key, make generate-local-secrets)",
             by: "dropped",
-            reason:
-                "secrets for a developer's own packit-service (docker-compose) are not part of any deployment; " +
-                "the playbook stays in packit/deployment",
+            reason: "secrets for a developer's own packit-service (docker-compose) are not part of any deployment; the playbook stays in packit/deployment",
         },
         {
             lines: "190",
@@ -566,9 +542,7 @@ export const packitTable: RunbookTable = {
             says: "DEPLOYMENT=stg make zuul-secrets",
             step: "encrypt the secrets for Zuul CI",
             by: "manual",
-            reason:
-                "it encrypts files of the secrets repository for Zuul jobs, which keep running from " +
-                "packit/deployment; nothing in the cluster reads them",
+            reason: "it encrypts files of the secrets repository for Zuul jobs, which keep running from packit/deployment; nothing in the cluster reads them",
             procedure: FIRST_DEPLOY,
         },
         {
@@ -633,9 +607,7 @@ export const packitTable: RunbookTable = {
             says: "Push, create merge request and merge.",
             step: "merge the new certificates into the secrets repository",
             by: "manual",
-            reason:
-                "`pulumi config set --secret` writes the encrypted value into Pulumi.<stack>.yaml: commit it in a " +
-                "pull request, and its merge deploys stage, then prod after approval",
+            reason: "`pulumi config set --secret` writes the encrypted value into Pulumi.<stack>.yaml: commit it in a pull request, and its merge deploys stage, then prod after approval",
             procedure: DELIVERY,
         },
         ...CERTIFICATE_COPIES.map(redeployedCertificate).sort(byFirstLine),
@@ -657,9 +629,7 @@ export const packitTable: RunbookTable = {
             says: "If you want to inspect local certificates",
             step: "inspect a certificate (certtool: issuer, serial, validity)",
             by: "manual",
-            reason:
-                "reading a certificate changes nothing; the plan's notice prints the openssl commands for the " +
-                "certificate the next up serves and for the one each public host serves today",
+            reason: "reading a certificate changes nothing; the plan's notice prints the openssl commands for the certificate the next up serves and for the one each public host serves today",
             procedure: { notice: "CERTIFICATE packit" },
             tests: [
                 test(
@@ -716,9 +686,7 @@ export const packitTable: RunbookTable = {
             says: "And finally, add some repositories to the cache.",
             step: "fill the caches (clone in the pod, oc rsync, or the repository-cache-filler pod)",
             by: "manual",
-            reason:
-                "filling is data, not configuration, and the filler pod mounts a worker's RWO claim and blocks " +
-                "its sandboxes while it runs: by hand, per claim, in a quiet hour (adopted claims stay filled)",
+            reason: "filling is data, not configuration, and the filler pod mounts a worker's RWO claim and blocks its sandboxes while it runs: by hand, per claim, in a quiet hour (adopted claims stay filled)",
             procedure: FIRST_DEPLOY,
         },
         {
@@ -760,9 +728,7 @@ export const packitTable: RunbookTable = {
             says: "To write out the data from the database",
             step: "dump the database (pg_dump/pg_dumpall) and import it with psql",
             by: "manual",
-            reason:
-                "a dump is taken by the operator, never by pulumi up: before the takeover the migration report " +
-                "prints the pg_dump command and checks the dump (retention is no backup)",
+            reason: "a dump is taken by the operator, never by pulumi up: before the takeover the migration report prints the pg_dump command and checks the dump (retention is no backup)",
             procedure: { notice: "DATABASE TAKEOVER" },
             tests: [
                 testRef(
