@@ -63,13 +63,7 @@ export function managedObjects(checkpoint: Checkpoint, sections: readonly string
     for (const r of resources) {
         if (r.delete || r.custom === false || !r.type.startsWith("kubernetes:")) continue;
         if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("kubernetes:index")) continue;
-        const cluster = clusterOf({
-            type: "",
-            urn: r.urn,
-            type_: r.type,
-            custom: true,
-            provider: r.provider,
-        });
+        const cluster = clusterOf({ provider: r.provider });
         if (cluster === undefined) continue;
         const outputs = r.outputs ?? {};
         const meta = (outputs.metadata ?? (r.inputs?.metadata as unknown) ?? {}) as {
