@@ -97,7 +97,7 @@ export interface Step {
 export type StepEntry = Omit<Step, "replaced"> & Replacement;
 
 /** A table's steps from its entries, in their order: each entry's replacement fields become its `replaced`. */
-export function stepsOf(entries: StepEntry[]): Step[] {
+function stepsOf(entries: StepEntry[]): Step[] {
     return entries.map(({ lines, says, step, stacks, ...replaced }) => ({
         lines,
         says,
@@ -123,7 +123,7 @@ export interface Context {
  * A table's context from its reasons: each reason (`"heading"`) with every range it covers, so a reason that recurs
  * is written once. The entries come out in runbook order, as the checks and the generated pages list them.
  */
-export function contextOf(ranges: Record<string, LineRange[]>): Context[] {
+function contextOf(ranges: Record<string, LineRange[]>): Context[] {
     return Object.entries(ranges)
         .flatMap(([why, all]) => all.map((lines) => ({ lines, why })))
         .sort((a, b) => Number.parseInt(a.lines, 10) - Number.parseInt(b.lines, 10));
@@ -137,4 +137,17 @@ export interface RunbookTable {
     runbook: string;
     steps: Step[];
     context: Context[];
+}
+
+/**
+ * The table of one runbook as its file writes it: each step beside its replacement ({@link StepEntry}), and the
+ * context by reason, each reason written once with every range it covers (`heading: ["1", "5"]`).
+ */
+export function runbookTable(table: {
+    system: string;
+    runbook: string;
+    steps: StepEntry[];
+    context: Record<string, LineRange[]>;
+}): RunbookTable {
+    return { ...table, steps: stepsOf(table.steps), context: contextOf(table.context) };
 }

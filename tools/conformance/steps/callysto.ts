@@ -1,13 +1,4 @@
-import {
-    ReplacedByObjects,
-    ResourceRef,
-    RunbookTable,
-    TestRef,
-    testRef,
-    testsIn,
-    contextOf,
-    stepsOf,
-} from "../step";
+import { ReplacedByObjects, ResourceRef, TestRef, testRef, testsIn, runbookTable } from "../step";
 
 // Runbook 004 (callysto/infrastructure PROCESSES.md). Stage is its development environment (zone callysto.space,
 // hosts hub-dev, hub (sharder), ssp, stats, all provisioned by Ansible); prod is its production hub hub.callysto.ca,
@@ -86,10 +77,10 @@ const CLAVIUS_BY_HAND = { doc: "docs/systems/callysto-notes.md#clavius-the-works
 const CLAVIUS_NOT_BUILT =
     "clavius exists and runs pulumi up, so both committed stacks leave callysto.workstation.create false and no plan builds it";
 
-export const callystoTable: RunbookTable = {
+export const callystoTable = runbookTable({
     system: "callysto",
     runbook: "004-callysto.txt",
-    steps: stepsOf([
+    steps: [
         {
             lines: "40-41",
             says: "Make sure your OpenStack account has a sufficient quota",
@@ -609,8 +600,8 @@ export const callystoTable: RunbookTable = {
                 test("quotas", "applies each user's quota with its own command on the hub"),
             ],
         },
-    ]),
-    context: contextOf({
+    ],
+    context: {
         "title and prose": ["1-4"],
         "table of contents (link list)": ["6-26"],
         "headings and prose": ["28-38"],
@@ -622,5 +613,5 @@ export const callystoTable: RunbookTable = {
         "heading and prose": ["178-184", "207-210", "235-242", "303-306", "347-350", "374-377"],
         headings: ["402-404"],
         "prose (where the announcement shows) and heading": ["415-421"],
-    }),
-};
+    },
+});

@@ -3,11 +3,9 @@ import {
     ManualStep,
     PerStack,
     ReplacedByObjects,
-    RunbookTable,
     StepEntry,
     testsIn,
-    contextOf,
-    stepsOf,
+    runbookTable,
 } from "../step";
 
 /**
@@ -94,10 +92,10 @@ const IMPORT_IMAGES: Omit<StepEntry & ReplacedByObjects, "lines"> = {
     tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
 };
 
-export const dialsTable: RunbookTable = {
+export const dialsTable = runbookTable({
     system: "dials",
     runbook: "003-cms-dials.txt",
-    steps: stepsOf([
+    steps: [
         {
             lines: "3",
             says: "DIALS service components and Redis are currently deployed in [CERN's Openshift PaaS]",
@@ -474,11 +472,11 @@ export const dialsTable: RunbookTable = {
                 ),
             ],
         },
-    ]),
-    context: contextOf({
+    ],
+    context: {
         heading: ["1", "5", "9", "64", "72", "80", "97", "101", "126"],
         screenshot: ["13", "33", "52", "56", "60", "76", "84", "88", "93", "139"],
         "prose: introduces the form": ["15", "35"],
         "code fence": ["111", "122", "130", "135"],
-    }),
-};
+    },
+});

@@ -3,14 +3,12 @@ import {
     PerStack,
     Procedure,
     ReplacedByObjects,
-    RunbookTable,
     TestRef,
     testRef,
     testsIn,
-    contextOf,
-    stepsOf,
     replacedAlike,
     StepEntry,
+    runbookTable,
 } from "../step";
 
 /**
@@ -136,10 +134,10 @@ const certbotByHand =
     "obtaining the certificate stays certbot's DNS-01 challenge by hand (Google Domains, no API the program has); " +
     "only where the PEMs go changes: the secret config keys of the secrets table";
 
-export const packitTable: RunbookTable = {
+export const packitTable = runbookTable({
     system: "packit",
     runbook: "001-packit-stream.txt",
-    steps: stepsOf([
+    steps: [
         {
             lines: "5",
             says: "Obtain all the necessary [secrets]",
@@ -763,8 +761,8 @@ export const packitTable: RunbookTable = {
                 test("upgrade", "keeps the old volume (the adopted claim): never deleted"),
             ],
         },
-    ]),
-    context: contextOf({
+    ],
+    context: {
         headings: ["1-3", "309-311", "374-376"],
         "heading and link list of packit/deployment's directories": ["10-19"],
         heading: ["21", "77", "102", "122", "153", "233", "254", "272", "316", "323", "387"],
@@ -782,5 +780,5 @@ export const packitTable: RunbookTable = {
         "prose: an older HTTP challenge, not used": ["218-221"],
         "summary of sections 1-5 below, each mapped there; a note": ["223-231"],
         "heading and prose introducing the four copies below": ["298-300"],
-    }),
-};
+    },
+});

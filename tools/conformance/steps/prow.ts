@@ -1,4 +1,4 @@
-import { KubernetesObjectRef, PerStack, RunbookTable, testRef, testsIn, contextOf, stepsOf } from "../step";
+import { KubernetesObjectRef, PerStack, testRef, testsIn, runbookTable } from "../step";
 
 /**
  * Runbook 002 (KubeVirt Prow) line by line. Its `ibmcloud-staging` environment is the stage stack and
@@ -131,10 +131,10 @@ const DEPLOY_DOC = "docs/operate/deploy.md#deploying-for-real";
 const E2E_DOC = "docs/develop/e2e.md#end-to-end-test";
 const RUNBOOK_STEPS_DOC = "docs/reference/configuration.md#general-runbook-steps";
 
-export const prowTable: RunbookTable = {
+export const prowTable = runbookTable({
     system: "prow",
     runbook: "002-kubevirt-prow.txt",
-    steps: stepsOf([
+    steps: [
         {
             lines: "8-11",
             says: "- kubevirtci-testing",
@@ -561,8 +561,8 @@ export const prowTable: RunbookTable = {
             reason: "debugging inside a running pod is done by hand on the live cluster, unchanged: the runbook's kubectl exec, with the cluster's kubeconfig (`kubeconfig-<cluster>`) and the stack's namespace",
             procedure: { doc: RUNBOOK_STEPS_DOC },
         },
-    ]),
-    context: contextOf({
+    ],
+    context: {
         heading: ["1", "24", "38", "53", "71", "87", "148"],
         "prose: how the kubevirt deployment relates to test-infra's": ["3-6"],
         "heading and directory overview: what each directory holds is the steps below": ["101-107"],
@@ -573,5 +573,5 @@ export const prowTable: RunbookTable = {
         "heading and prose: why the pod's Go runtime must be updated": ["280-285"],
         "prose: what the script did": ["299-300"],
         prose: ["308"],
-    }),
-};
+    },
+});

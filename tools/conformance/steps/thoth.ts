@@ -1,13 +1,4 @@
-import {
-    KubernetesObjectRef,
-    PerStack,
-    ReplacedByObjects,
-    RunbookTable,
-    testRef,
-    testsIn,
-    contextOf,
-    stepsOf,
-} from "../step";
+import { KubernetesObjectRef, PerStack, ReplacedByObjects, testRef, testsIn, runbookTable } from "../step";
 
 /**
  * Runbook 000 (Thoth-station) line by line. Stage is the station's `stage` environment (one namespace per tier) and
@@ -144,10 +135,10 @@ const DGRAPH_TLS_KEYS = ["ca-crt", "client-user-crt", "client-user-key", "node-c
     (key) => [`thoth-dgraph-tls-${key}`, `thoth-stage-dgraph-tls-${key}`],
 );
 
-export const thothTable: RunbookTable = {
+export const thothTable = runbookTable({
     system: "thoth",
     runbook: "000-thoth-station.txt",
-    steps: stepsOf([
+    steps: [
         {
             lines: "20",
             says: "Thoth Bots are to deployed in `aicoe-prod-bots` namespace.",
@@ -979,8 +970,8 @@ export const thothTable: RunbookTable = {
             by: "dropped",
             reason: "Which label a job runs on is chosen in each project repository's own .zuul.yaml, a change to those repositories, not to this cluster.",
         },
-    ]),
-    context: contextOf({
+    ],
+    context: {
         heading: ["1", "5", "18", "79", "127", "131", "137", "144", "153", "215", "223", "229", "232"],
         "prose: what the migration covers": ["3"],
         "prose: the list of bots and what each does": ["7-16"],
@@ -997,5 +988,5 @@ export const thothTable: RunbookTable = {
         "link list: thoth-ops documentation": ["164-167"],
         "heading (list item)": ["171", "179"],
         "heading and prose: what Zuul is in Thoth": ["226-227"],
-    }),
-};
+    },
+});
