@@ -105,9 +105,8 @@ let runningVerdict: { stale: string | undefined } | undefined;
 export function staleRunningBuild(): string | undefined {
     // One verdict per process: the plan CLI asks before touching --out and planStack asks again, and every
     // in-process plan of a test worker would hash the whole tree once more.
-    if (runningVerdict === undefined) {
+    if (runningVerdict === undefined)
         runningVerdict = { stale: isCompiled() ? staleBuild(repoRoot()) : undefined };
-    }
     return runningVerdict.stale;
 }
 

@@ -242,9 +242,7 @@ function linkProblem(
         file === "" ? page : path.posix.normalize(path.posix.join(path.posix.dirname(page), file));
     const dir = resolved.replace(/\/$/, "");
     const exists = repo.files.has(resolved) || [...repo.files].some((f) => f.startsWith(`${dir}/`));
-    if (!exists) {
-        return `link ${shown}: ${resolved} does not exist`;
-    }
+    if (!exists) return `link ${shown}: ${resolved} does not exist`;
     if (anchor === undefined) return undefined;
     let anchors = ownAnchors;
     if (resolved !== page) {
@@ -264,14 +262,12 @@ export function commandProblems(code: string, repo: DocsRepo, topLevel: Readonly
         const words = command.replace(/[[\]]/g, " ").trim().split(/\s+/).filter(Boolean);
         if (words[0] === "npm") problems.push(...npmProblems(words, repo));
         if (words[0] === "pulumi") problems.push(...pulumiProblems(words));
-        if (words[0] === "bash" && words[1] && !words[1].startsWith("-") && !fileExists(words[1], repo)) {
+        if (words[0] === "bash" && words[1] && !words[1].startsWith("-") && !fileExists(words[1], repo))
             problems.push(`\`${command.trim()}\`: ${words[1]} does not exist`);
-        }
         for (const [i, w] of words.entries()) {
             if (words[0] === "bash" && i === 1) continue;
-            if (repoPath(w, topLevel) && !fileExists(w, repo)) {
+            if (repoPath(w, topLevel) && !fileExists(w, repo))
                 problems.push(`\`${command.trim()}\`: ${w} does not exist in this repository`);
-            }
         }
     }
     return problems;
@@ -314,9 +310,8 @@ function pulumiProblems(words: string[]): string[] {
     const nested = PULUMI_SUBCOMMANDS[sub];
     if (!nested) return [`\`${words.join(" ")}\`: pulumi has no subcommand "${sub}"`];
     const next = words[2];
-    if (nested.length > 0 && next !== undefined && /^[a-z][a-z-]*$/.test(next) && !nested.includes(next)) {
+    if (nested.length > 0 && next !== undefined && /^[a-z][a-z-]*$/.test(next) && !nested.includes(next))
         return [`\`${words.join(" ")}\`: "pulumi ${sub}" has no subcommand "${next}"`];
-    }
     return [];
 }
 

@@ -79,9 +79,8 @@ export function renderSecretsTable(
 export function withSecretsTable(readme: string, table: string): string {
     const start = readme.indexOf(BEGIN);
     const end = readme.indexOf(END);
-    if (start === -1 || end === -1 || end < start) {
+    if (start === -1 || end === -1 || end < start)
         throw new Error(`${SECRETS_PAGE} lacks the secrets markers`);
-    }
     return `${readme.slice(0, start + BEGIN.length)}\n${table}\n${readme.slice(end)}`;
 }
 

@@ -75,6 +75,4 @@ export function kubeScoreCommand(argv: string[], cwd = repoRoot()): CommandResul
     return { code: failed ? 1 : 0, stdout, stderr };
 }
 
-if (require.main === module) {
-    process.exitCode = printResult(kubeScoreCommand(process.argv.slice(2)));
-}
+if (require.main === module) process.exitCode = printResult(kubeScoreCommand(process.argv.slice(2)));

@@ -99,9 +99,8 @@ function fieldSymbol(change: FieldChange): string {
 
 /** `before → after`, `after` or `before`, as one line. */
 function fieldValues(change: FieldChange, fmt: (s: string) => string): string {
-    if (change.reordered) {
+    if (change.reordered)
         return `order ${fmt((change.before as string[]).join(", "))} → ${fmt((change.after as string[]).join(", "))}`;
-    }
     if (change.kind === "added") return fmt(formatValue(change.after));
     if (change.kind === "removed") return fmt(formatValue(change.before));
     const [before, after] = formatChangedPair(change.before, change.after);

@@ -82,12 +82,10 @@ export function notStale(
     lock: LockHolder,
     here: { host: string; alive: (pid: number) => boolean; runningCli: readonly number[] },
 ): string | undefined {
-    if (lock.host !== here.host) {
+    if (lock.host !== here.host)
         return `it was taken on ${lock.host}, not on this machine (${here.host}): only there can anyone see whether that update still runs`;
-    }
     if (here.alive(lock.pid)) return `process ${lock.pid} that took it is still running`;
-    if (here.runningCli.length > 0) {
+    if (here.runningCli.length > 0)
         return `pulumi process(es) ${here.runningCli.join(", ")} run in this project now`;
-    }
     return undefined;
 }

@@ -112,9 +112,8 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
         const defs = definitions(index);
         if (defs.length === 0) problems.push(`${indexFile} defines no system (defineSystem({...}))`);
         for (const def of defs) {
-            for (const key of ["check", "notices", "secrets", "deploy"]) {
+            for (const key of ["check", "notices", "secrets", "deploy"])
                 if (!property(def, key)) problems.push(`${indexFile}: the definition has no ${key}`);
-            }
             const deploy = property(def, "deploy");
             if (deploy && root && !deploysOutputsOf(deploy, root)) {
                 problems.push(
@@ -128,9 +127,8 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
         if (!file.startsWith(`${dir}/`)) continue;
         const source = parse(file, text);
         for (const c of classesOf(source)) {
-            if (baseOf(c) === "RunbookComponent") {
+            if (baseOf(c) === "RunbookComponent")
                 problems.push(`${file}: ${c.name!.text} extends RunbookComponent; a part extends SystemPart`);
-            }
         }
         for (const n of nodes(source)) {
             if (!ts.isThrowStatement(n) || !n.expression || !ts.isNewExpression(n.expression)) continue;

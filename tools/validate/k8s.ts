@@ -209,9 +209,8 @@ export function validateObject(input: Obj): string[] {
         );
         checkPod(where, template.spec as Obj | undefined, problems, claimNames);
         const podLabels = ((template.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>;
-        if (kind !== "Job" && !labelSelectorMatches(spec.selector ?? {}, podLabels)) {
+        if (kind !== "Job" && !labelSelectorMatches(spec.selector ?? {}, podLabels))
             problems.push(`${where}: selector does not match the pod template labels`);
-        }
     }
     if (kind === "CronJob") {
         const schedule = String(spec.schedule);
