@@ -49,12 +49,7 @@ export function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv = pr
     const res = spawnSync(
         process.execPath,
         ["--require", path.join(repoRoot(), "tools", "bench", "peak.js"), ...args],
-        {
-            cwd,
-            env,
-            encoding: "utf8",
-            maxBuffer: 256 * 1024 * 1024,
-        },
+        { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
     );
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const cpuSeconds = childrenCpuSeconds() - cpuBefore;

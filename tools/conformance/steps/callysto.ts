@@ -302,10 +302,7 @@ export const callystoTable = runbookTable({
             // Stage deploys it to its web hosts; prod checks the directory and deploys to no host while the
             // adopted hub is not provisioned.
             objects: [
-                command({
-                    stage: "callysto-provisioning-certificates",
-                    prod: "callysto-certificate-check",
-                }),
+                command({ stage: "callysto-provisioning-certificates", prod: "callysto-certificate-check" }),
             ],
             config: ["callysto.certificates.directory", "callysto.provisioning.certificatesPlaybook"],
             tests: [
