@@ -1,5 +1,6 @@
 import * as ts from "typescript";
 import { FunctionShape } from "./functions";
+import { classes } from "./handles";
 import { SourceTree, lineOf, nameText, nodes, parse } from "./sources";
 
 // The one shape of a system folder (docs/develop/layout.md, "The system template"): a reader who has learned one
@@ -32,16 +33,6 @@ export function systemFolders(tree: SourceTree): string[] {
             folders.add(parts[1]);
     }
     return [...folders].sort();
-}
-
-function classesOf(source: ts.SourceFile): ts.ClassDeclaration[] {
-    return [...nodes(source)].filter((n): n is ts.ClassDeclaration => ts.isClassDeclaration(n) && !!n.name);
-}
-
-function baseOf(c: ts.ClassDeclaration): string | undefined {
-    const base = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]
-        ?.expression;
-    return base ? (ts.isPropertyAccessExpression(base) ? base.name.text : base.getText()) : undefined;
 }
 
 function imports(source: ts.SourceFile): Set<string> {
@@ -91,15 +82,15 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
     for (const f of missing) problems.push(`${dir}/${f} is missing`);
 
     const rootFile = `${dir}/${system}.ts`;
-    const roots = tree[rootFile]
-        ? classesOf(parse(rootFile, tree[rootFile])).filter((c) => baseOf(c) === "SystemComponent")
-        : [];
+    const roots = (tree[rootFile] ? classes({ [rootFile]: tree[rootFile] }) : []).filter(
+        (c) => c.base === "SystemComponent",
+    );
     if (tree[rootFile] && roots.length !== 1) {
         problems.push(
             `${rootFile} must hold exactly one class extending SystemComponent (found ${roots.length})`,
         );
     }
-    const root = roots.length === 1 ? roots[0].name!.text : undefined;
+    const root = roots.length === 1 ? roots[0].name : undefined;
 
     const indexFile = `${dir}/index.ts`;
     if (tree[indexFile]) {
@@ -125,11 +116,10 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
 
     for (const [file, text] of Object.entries(tree)) {
         if (!file.startsWith(`${dir}/`)) continue;
+        for (const c of classes({ [file]: text }))
+            if (c.base === "RunbookComponent")
+                problems.push(`${file}: ${c.name} extends RunbookComponent; a part extends SystemPart`);
         const source = parse(file, text);
-        for (const c of classesOf(source)) {
-            if (baseOf(c) === "RunbookComponent")
-                problems.push(`${file}: ${c.name!.text} extends RunbookComponent; a part extends SystemPart`);
-        }
         for (const n of nodes(source)) {
             if (!ts.isThrowStatement(n) || !n.expression || !ts.isNewExpression(n.expression)) continue;
             if (n.expression.expression.getText() === "Error" && UNTYPED_GUARD.test(n.expression.getText())) {
