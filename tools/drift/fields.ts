@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { NamedError } from "../cli/args";
 
 // A managedFields entry's `fieldsV1` (the structured-merge-diff field set) as readable paths.
 //
@@ -19,12 +20,7 @@ export interface OwnedPath {
 }
 
 /** A field set that is not the documented form: where in it, and what. */
-export class FieldsError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "FieldsError";
-    }
-}
+export class FieldsError extends NamedError {}
 
 function stepOf(key: string): Step {
     const kind = key.slice(0, 2);
