@@ -1,5 +1,6 @@
 import type { PlanResource } from "../plan/render";
 import { headingAnchors } from "../docs/markdown";
+import { noticesOfPlanFile } from "../plan/notices";
 import { describeRef, parseRange, planHas, stepLocation, stepStacks } from "./match";
 import { operationalLines } from "./operational";
 import { LineRange, Procedure, RunbookTable, STACKS, Stack, Step } from "./step";
@@ -21,9 +22,9 @@ export interface ConformanceInputs {
     unreadKeyReason(key: string): string | undefined;
 }
 
-/** The notices of a plan's `notices.txt`: every line but its `#` header. */
+/** The notices of a plan's `notices.txt`: every line under its kinds' headers. */
 export function noticesOfFile(text: string | undefined): string[] {
-    return (text ?? "").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+    return noticesOfPlanFile(text ?? "").map((n) => n.line);
 }
 
 /** Whether `start` begins a notice, with or without the `<system>: ` the plan puts before its text. */
