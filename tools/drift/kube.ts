@@ -1,18 +1,11 @@
 import { ApisApi, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import { Cluster } from "../adopt/kube";
 import { KubeObject } from "../adopt/model";
+import type { ObjectRef } from "./state";
 import { ServedKind } from "./unmanaged";
 
 /** API groups whose every resource drift skips (./unmanaged SKIPPED_RESOURCES): their discovery is not asked. */
 const VIEW_GROUPS = ["metrics.k8s.io", "packages.operators.coreos.com"];
-
-/** An object drift looks up by its kind and place (every ManagedObject of ./state is one). */
-export interface ObjectRef {
-    apiVersion: string;
-    kind: string;
-    namespace?: string;
-    name: string;
-}
 
 /** What drift reads of a cluster: objects, and the namespaced kinds it serves. Read-only. */
 export interface LiveCluster {

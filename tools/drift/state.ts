@@ -24,16 +24,20 @@ export interface Checkpoint {
     deployment?: { resources?: StateResource[] };
 }
 
-/** A Kubernetes object the stack manages. */
-export interface ManagedObject {
-    urn: string;
-    /** The cluster's name in the stack (its provider `cluster-<name>`). */
-    cluster: string;
-    system: string;
+/** A Kubernetes object by its kind and place: what drift looks up on a cluster. */
+export interface ObjectRef {
     apiVersion: string;
     kind: string;
     namespace?: string;
     name: string;
+}
+
+/** A Kubernetes object the stack manages. */
+export interface ManagedObject extends ObjectRef {
+    urn: string;
+    /** The cluster's name in the stack (its provider `cluster-<name>`). */
+    cluster: string;
+    system: string;
     uid?: string;
     /** The provider's field manager for this object (`__fieldManager` of its outputs). */
     fieldManager?: string;
