@@ -1,4 +1,12 @@
-import { KubernetesObjectRef, PerStack, ReplacedByObjects, testRef, testsIn, runbookTable } from "../step";
+import {
+    KubernetesObjectRef,
+    PerStack,
+    ReplacedByObjects,
+    TestRef,
+    testRef,
+    testsIn,
+    runbookTable,
+} from "../step";
 
 /**
  * Runbook 000 (Thoth-station) line by line. Stage is the station's `stage` environment (one namespace per tier) and
@@ -22,6 +30,9 @@ const GRAPH = tier("graph");
 const DGRAPH = tier("dgraph");
 
 const bot = (kind: string, name: string): KubernetesObjectRef => ({ kind, namespace: BOTS, name });
+/** A bot that receives GitHub's webhooks: its Deployment, the Service in front of it and the Route to that. */
+const webhookBot = (name: string): KubernetesObjectRef[] =>
+    ["Deployment", "Service", "Route"].map((k) => bot(k, name));
 const tunnel = (subdomain: string): KubernetesObjectRef => ({
     kind: "Deployment",
     namespace: TUNNELS,
@@ -131,6 +142,13 @@ const TUNNEL_API_KEYS = [
     "thoth-stage-ultrahook-aicoe-api-key",
     "thoth-stage-ultrahook-thoth-api-key",
 ];
+/** Both accounts' ultrahook Secrets, from the accounts' API keys. */
+const tunnelKeys = (...tests: TestRef[]): ReplacedByObjects => ({
+    by: "objects",
+    objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
+    config: TUNNEL_API_KEYS,
+    tests,
+});
 const DGRAPH_TLS_KEYS = ["ca-crt", "client-user-crt", "client-user-key", "node-crt", "node-key"].flatMap(
     (key) => [`thoth-dgraph-tls-${key}`, `thoth-stage-dgraph-tls-${key}`],
 );
@@ -245,9 +263,7 @@ export const thothTable = runbookTable({
             step: "deploy Sesheta's webhook receiver, scheduled bots and configuration with its provision playbook",
             by: "objects",
             objects: [
-                bot("Deployment", "sesheta-webhooks"),
-                bot("Service", "sesheta-webhooks"),
-                bot("Route", "sesheta-webhooks"),
+                ...webhookBot("sesheta-webhooks"),
                 bot("CronJob", "sesheta-label-checker"),
                 bot("CronJob", "sesheta-scrum"),
                 bot("CronJob", "sesheta-approver"),
@@ -331,11 +347,7 @@ export const thothTable = runbookTable({
             says: "**Review Manager**: Contact the thoth-station admin",
             step: "deploy review-manager (ask the thoth-station admin how)",
             by: "objects",
-            objects: [
-                bot("Deployment", "review-manager"),
-                bot("Service", "review-manager"),
-                bot("Route", "review-manager"),
-            ],
+            objects: webhookBot("review-manager"),
             config: ["thoth.bots.review-manager.image"],
             tests: [WEBHOOK_BOTS],
         },
@@ -362,12 +374,7 @@ export const thothTable = runbookTable({
             step: "deploy webhook2kafka and the normalizers with the cyborg-regidores playbook (production's Kafka topics: prod only)",
             stacks: ["prod"],
             by: "objects",
-            objects: [
-                bot("Deployment", "webhook2kafka"),
-                bot("Service", "webhook2kafka"),
-                bot("Route", "webhook2kafka"),
-                bot("Deployment", "normalizers"),
-            ],
+            objects: [...webhookBot("webhook2kafka"), bot("Deployment", "normalizers")],
             config: ["thoth.bots.webhook2kafka.image", "thoth.bots.normalizers.image"],
             tests: [
                 test("bots", "runs normalizers as a worker without Service or Route"),
@@ -433,19 +440,13 @@ export const thothTable = runbookTable({
             lines: "113",
             says: "Use the [ultrahook secret template]",
             step: "create the ultrahook Secrets from the template",
-            by: "objects",
-            objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
-            config: TUNNEL_API_KEYS,
-            tests: [TUNNEL_KEYS],
+            ...tunnelKeys(TUNNEL_KEYS),
         },
         {
             lines: "114",
             says: "Use `gopass show aicoe/thoth/ultrahook` to get ULTRAHOOK_API_KEY",
             step: "read each account's ULTRAHOOK_API_KEY from gopass",
-            by: "objects",
-            objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
-            config: TUNNEL_API_KEYS,
-            tests: [TUNNEL_GOPASS],
+            ...tunnelKeys(TUNNEL_GOPASS),
         },
         {
             lines: "116",
@@ -469,13 +470,10 @@ export const thothTable = runbookTable({
             lines: "119",
             says: "`oc process -p ULTRAHOOK_API_KEY={{ ULTRAHOOK_API_KEY }} -f openshift/ultrahook.secret.yaml",
             step: "oc process the secret template and apply it in aicoe",
-            by: "objects",
-            objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
-            config: TUNNEL_API_KEYS,
-            tests: [
+            ...tunnelKeys(
                 TUNNEL_KEYS,
                 test("restartOnChange", "a new ultrahook API key rolls the tunnels of that account only"),
-            ],
+            ),
         },
         {
             lines: "121-125",
@@ -532,10 +530,7 @@ export const thothTable = runbookTable({
             lines: "138-139",
             says: "All the ultrahook for webhook have been already created and ultrahook api key is stored in GOPASS.",
             step: "read the existing ultrahook API keys (gopass show aicoe/thoth/ultrahook)",
-            by: "objects",
-            objects: [tunnelSecret("ultrahook-aicoe"), tunnelSecret("ultrahook-thoth")],
-            config: TUNNEL_API_KEYS,
-            tests: [TUNNEL_GOPASS],
+            ...tunnelKeys(TUNNEL_GOPASS),
         },
         {
             lines: "140",
