@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import type { PlanResource } from "../../tools/plan/render";
 import { diffPlans, diffResource } from "../../tools/plandiff/diff";
+import { code } from "../../tools/docs/markdown";
 import {
-    code,
     commentMarker,
     formatChangedPair,
     lineDiff,

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { repoRoot } from "../root";
+import { NamedError } from "../cli/args";
 
 /** What one child process cost: wall time, CPU time (user+sys, its own children included) and peak memory. */
 export interface Measure {
@@ -17,12 +18,7 @@ export interface Measure {
  * What stops a bench for a reason its message tells in full (a measured command that failed, with its own output; a
  * stack the bench cannot multiply): printed without a stack trace, which would only bury it.
  */
-export class BenchError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "BenchError";
-    }
-}
+export class BenchError extends NamedError {}
 
 /** Clock ticks per second of /proc times (USER_HZ, 100 on every Linux this runs on). */
 const TICKS = 100;
@@ -49,12 +45,7 @@ export function measure(args: string[], cwd: string, env: NodeJS.ProcessEnv = pr
     const res = spawnSync(
         process.execPath,
         ["--require", path.join(repoRoot(), "tools", "bench", "peak.js"), ...args],
-        {
-            cwd,
-            env,
-            encoding: "utf8",
-            maxBuffer: 256 * 1024 * 1024,
-        },
+        { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
     );
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const cpuSeconds = childrenCpuSeconds() - cpuBefore;

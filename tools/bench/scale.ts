@@ -25,9 +25,8 @@ interface Workspace {
 function workspacesOf(values: Record<string, unknown>): Workspace[] {
     const dials = values.dials as { workspaces?: Workspace[] } | undefined;
     const list = dials?.workspaces;
-    if (!Array.isArray(list) || list.length === 0) {
+    if (!Array.isArray(list) || list.length === 0)
         throw new BenchError(`Pulumi.${SCALED_STACK}.yaml has no runbooks:dials.workspaces to multiply`);
-    }
     return list;
 }
 

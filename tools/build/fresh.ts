@@ -33,10 +33,10 @@ export interface BuildInfo {
 export const STALE_MESSAGE = "dist/ was built from other sources than this checkout: run `npm run build`";
 
 /**
- * sha256 over {@link PROGRAM_SOURCES} of the checkout at `root` (relative path and content of every file, in path
- * order), or undefined when the checkout holds none of them: a packaged dist/ without its sources.
+ * sha256 over `sources` (files and folders) of the checkout at `root` (relative path and content of every file, in
+ * path order), or undefined when the checkout holds none of them: a packaged dist/ without its sources.
  */
-export function sourceDigest(root: string): string | undefined {
+export function sourceDigest(root: string, sources: readonly string[] = PROGRAM_SOURCES): string | undefined {
     const hash = createHash("sha256");
     let found = false;
     const addFile = (rel: string): void => {
@@ -53,7 +53,7 @@ export function sourceDigest(root: string): string | undefined {
             else if (entry.isFile()) addFile(child);
         }
     };
-    for (const rel of PROGRAM_SOURCES) {
+    for (const rel of sources) {
         const file = path.join(root, rel);
         if (!existsSync(file)) continue;
         if (statSync(file).isDirectory()) addDir(rel);
@@ -105,9 +105,8 @@ let runningVerdict: { stale: string | undefined } | undefined;
 export function staleRunningBuild(): string | undefined {
     // One verdict per process: the plan CLI asks before touching --out and planStack asks again, and every
     // in-process plan of a test worker would hash the whole tree once more.
-    if (runningVerdict === undefined) {
+    if (runningVerdict === undefined)
         runningVerdict = { stale: isCompiled() ? staleBuild(repoRoot()) : undefined };
-    }
     return runningVerdict.stale;
 }
 

@@ -4,11 +4,18 @@ import { ParseArgsConfig, parseArgs } from "node:util";
 // everywhere: one line saying what is wrong, the usage, no stack trace, and exit code USAGE_EXIT (1 in the tools
 // whose 2 already reports a finding CI acts on: plan:diff, adopt, preflight).
 
+/** An error named after its class, so a trace or a log says which it is (`StackFileError: ...`). */
+export class NamedError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+
 /** A command line the tool cannot read; its message is the whole story (what is wrong, then the usage). */
-export class UsageError extends Error {
+export class UsageError extends NamedError {
     constructor(problem: string, usage: string) {
         super(`${problem}\n${usage.trimEnd()}`);
-        this.name = "UsageError";
     }
 }
 

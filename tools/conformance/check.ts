@@ -1,10 +1,9 @@
 import type { PlanResource } from "../plan/render";
 import { headingAnchors } from "../docs/markdown";
+import { noticesOfPlanFile } from "../plan/notices";
 import { describeRef, parseRange, planHas, stepLocation, stepStacks } from "./match";
 import { operationalLines } from "./operational";
 import { LineRange, Procedure, RunbookTable, STACKS, Stack, Step } from "./step";
-
-export { describeRef, parseRange, planHas, stepLocation } from "./match";
 
 /** What a committed stack's plan shows the checks: its resources and the notices it prints. */
 export interface StackPlanView {
@@ -23,9 +22,9 @@ export interface ConformanceInputs {
     unreadKeyReason(key: string): string | undefined;
 }
 
-/** The notices of a plan's `notices.txt`: every line but its `#` header. */
+/** The notices of a plan's `notices.txt`: every line under its kinds' headers. */
 export function noticesOfFile(text: string | undefined): string[] {
-    return (text ?? "").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+    return noticesOfPlanFile(text ?? "").map((n) => n.line);
 }
 
 /** Whether `start` begins a notice, with or without the `<system>: ` the plan puts before its text. */

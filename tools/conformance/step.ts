@@ -90,9 +90,26 @@ export interface Step {
     replaced: Replacement;
 }
 
-/** Steps of consecutive runbook lines that one replacement covers alike (each of certbot's manual steps). */
-export function replacedAlike(replaced: Replacement, steps: Omit<Step, "replaced">[]): Step[] {
-    return steps.map((step) => ({ ...step, replaced }));
+/**
+ * A step as a table writes it: the runbook line and what replaces it side by side (`by` after `step`), one level
+ * shallower than {@link Step}, which the checks and the generated pages read.
+ */
+export type StepEntry = Omit<Step, "replaced"> & Replacement;
+
+/** A table's steps from its entries, in their order: each entry's replacement fields become its `replaced`. */
+function stepsOf(entries: StepEntry[]): Step[] {
+    return entries.map(({ lines, says, step, stacks, ...replaced }) => ({
+        lines,
+        says,
+        step,
+        ...(stacks && { stacks }),
+        replaced: replaced as Replacement,
+    }));
+}
+
+/** Entries of consecutive runbook lines that one replacement covers alike (each of certbot's manual steps). */
+export function replacedAlike(replaced: Replacement, steps: Omit<Step, "replaced">[]): StepEntry[] {
+    return steps.map((step) => ({ ...step, ...replaced }));
 }
 
 /** Runbook lines without an operational effect. */
@@ -106,7 +123,7 @@ export interface Context {
  * A table's context from its reasons: each reason (`"heading"`) with every range it covers, so a reason that recurs
  * is written once. The entries come out in runbook order, as the checks and the generated pages list them.
  */
-export function contextOf(ranges: Record<string, LineRange[]>): Context[] {
+function contextOf(ranges: Record<string, LineRange[]>): Context[] {
     return Object.entries(ranges)
         .flatMap(([why, all]) => all.map((lines) => ({ lines, why })))
         .sort((a, b) => Number.parseInt(a.lines, 10) - Number.parseInt(b.lines, 10));
@@ -120,4 +137,17 @@ export interface RunbookTable {
     runbook: string;
     steps: Step[];
     context: Context[];
+}
+
+/**
+ * The table of one runbook as its file writes it: each step beside its replacement ({@link StepEntry}), and the
+ * context by reason, each reason written once with every range it covers (`heading: ["1", "5"]`).
+ */
+export function runbookTable(table: {
+    system: string;
+    runbook: string;
+    steps: StepEntry[];
+    context: Record<string, LineRange[]>;
+}): RunbookTable {
+    return { ...table, steps: stepsOf(table.steps), context: contextOf(table.context) };
 }

@@ -134,9 +134,8 @@ function collect(delta: Delta, path: PathSegment[], out: StructuralChange[], a?:
         return;
     }
     const nested = delta as ObjectDelta;
-    for (const key of Object.keys(nested).sort()) {
+    for (const key of Object.keys(nested).sort())
         collect(nested[key], [...path, { key }], out, (a as Json)[key], (b as Json)[key]);
-    }
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "os";
 import * as path from "path";
 import { CommandResult, crashText, parseFlags, printResult, usageResult } from "../cli/args";
+import { repoFileReader } from "../conformance/inputs";
 import { STACKS, Stack } from "../conformance/step";
 import { TABLES } from "../conformance/tables";
 import { repoRoot } from "../root";
@@ -22,11 +23,6 @@ export interface DocFile {
     file: string;
     current?: string;
     generated?: string;
-}
-
-function read(root: string, file: string): string | undefined {
-    const p = path.join(root, file);
-    return existsSync(p) ? readFileSync(p, "utf8") : undefined;
 }
 
 /** Every committed stack's plan as `npm run plan` prints and writes it, made in this process. */
@@ -59,6 +55,7 @@ export async function generatedDocs(
     root: string,
     plans: () => Promise<Record<Stack, PrintedPlan>> = () => committedPlans(root),
 ): Promise<DocFile[]> {
+    const read = repoFileReader(root);
     const secrets = committedSecrets(root);
     const docs: DocFile[] = [secretsPage(root, secrets)];
     if (TABLES.length > 0) {
@@ -67,13 +64,13 @@ export async function generatedDocs(
         for (const table of TABLES) {
             const file = systemPagePath(table);
             const generated = systemPage(table, facts, (keep) => renderSecretsTable(secrets, keep));
-            docs.push({ file, current: read(root, file), generated });
+            docs.push({ file, current: read(file), generated });
         }
     }
     const dir = path.join(root, SYSTEM_PAGES_DIR);
     for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
         const file = `${SYSTEM_PAGES_DIR}/${name}`;
-        const current = read(root, file);
+        const current = read(file);
         if (docs.some((d) => d.file === file) || !current?.startsWith(SYSTEM_PAGE_MARKER)) continue;
         docs.push({ file, current });
     }

@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { nameText, nodes } from "../shape/sources";
 import { headingAnchors, pageParts } from "./markdown";
 
 // Every link, anchor and command of the README and docs/ is one the repository has. The documentation is read as an
@@ -148,14 +149,11 @@ export function declaredFlags(file: string, source: string): ReadonlySet<string>
     const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
     const consts = new Map<string, ts.Expression>();
     const calls: ts.CallExpression[] = [];
-    const visit = (node: ts.Node): void => {
-        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+    for (const node of nodes(sf)) {
+        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer)
             consts.set(node.name.text, node.initializer);
-        }
         if (ts.isCallExpression(node)) calls.push(node);
-        ts.forEachChild(node, visit);
-    };
-    visit(sf);
+    }
     const literal = (e: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined => {
         while (
             e &&
@@ -168,7 +166,7 @@ export function declaredFlags(file: string, source: string): ReadonlySet<string>
     };
     const property = (o: ts.ObjectLiteralExpression, name: string) =>
         o.properties.find(
-            (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyName(p.name) === name,
+            (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && nameText(p.name) === name,
         )?.initializer;
     const flags = new Set<string>();
     let declared = false;
@@ -188,7 +186,7 @@ export function declaredFlags(file: string, source: string): ReadonlySet<string>
         if (!options) continue;
         declared = true;
         for (const p of options.properties) {
-            const flag = p.name && propertyName(p.name);
+            const flag = p.name && nameText(p.name);
             if (flag === undefined) continue;
             flags.add(`--${flag}`);
             const spec = ts.isPropertyAssignment(p) ? literal(p.initializer) : undefined;
@@ -197,10 +195,6 @@ export function declaredFlags(file: string, source: string): ReadonlySet<string>
         }
     }
     return declared ? flags : undefined;
-}
-
-function propertyName(name: ts.PropertyName): string | undefined {
-    return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
 }
 
 const SHELL_BLOCKS = new Set(["", "sh", "bash", "shell", "console"]);
@@ -248,9 +242,7 @@ function linkProblem(
         file === "" ? page : path.posix.normalize(path.posix.join(path.posix.dirname(page), file));
     const dir = resolved.replace(/\/$/, "");
     const exists = repo.files.has(resolved) || [...repo.files].some((f) => f.startsWith(`${dir}/`));
-    if (!exists) {
-        return `link ${shown}: ${resolved} does not exist`;
-    }
+    if (!exists) return `link ${shown}: ${resolved} does not exist`;
     if (anchor === undefined) return undefined;
     let anchors = ownAnchors;
     if (resolved !== page) {
@@ -270,14 +262,12 @@ export function commandProblems(code: string, repo: DocsRepo, topLevel: Readonly
         const words = command.replace(/[[\]]/g, " ").trim().split(/\s+/).filter(Boolean);
         if (words[0] === "npm") problems.push(...npmProblems(words, repo));
         if (words[0] === "pulumi") problems.push(...pulumiProblems(words));
-        if (words[0] === "bash" && words[1] && !words[1].startsWith("-") && !fileExists(words[1], repo)) {
+        if (words[0] === "bash" && words[1] && !words[1].startsWith("-") && !fileExists(words[1], repo))
             problems.push(`\`${command.trim()}\`: ${words[1]} does not exist`);
-        }
         for (const [i, w] of words.entries()) {
             if (words[0] === "bash" && i === 1) continue;
-            if (repoPath(w, topLevel) && !fileExists(w, repo)) {
+            if (repoPath(w, topLevel) && !fileExists(w, repo))
                 problems.push(`\`${command.trim()}\`: ${w} does not exist in this repository`);
-            }
         }
     }
     return problems;
@@ -320,9 +310,8 @@ function pulumiProblems(words: string[]): string[] {
     const nested = PULUMI_SUBCOMMANDS[sub];
     if (!nested) return [`\`${words.join(" ")}\`: pulumi has no subcommand "${sub}"`];
     const next = words[2];
-    if (nested.length > 0 && next !== undefined && /^[a-z][a-z-]*$/.test(next) && !nested.includes(next)) {
+    if (nested.length > 0 && next !== undefined && /^[a-z][a-z-]*$/.test(next) && !nested.includes(next))
         return [`\`${words.join(" ")}\`: "pulumi ${sub}" has no subcommand "${next}"`];
-    }
     return [];
 }
 

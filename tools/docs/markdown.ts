@@ -106,3 +106,11 @@ export function headingAnchors(markdown: string): Set<string> {
 export function githubSlug(heading: string): string {
     return GithubSlugger.slug(renderedText(parser.parseInline(heading, {})[0]?.children ?? []).trim());
 }
+
+/** Inline code that survives backticks inside the text, on one line. */
+export function code(text: string): string {
+    const runs = text.match(/`+/g) ?? [];
+    const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+    const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+    return `${fence}${pad}${text.replace(/\n/g, " ")}${pad}${fence}`;
+}

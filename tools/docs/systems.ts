@@ -1,6 +1,7 @@
 import type { PlanResource } from "../plan/render";
 import { operatorValuesOfSummary } from "../plan/render";
 import { noticesOfPlanFile } from "../plan/notices";
+import { code } from "./markdown";
 import { describeRef, parseRange, refMatches, stepStacks } from "../conformance/match";
 import { RunbookTable, STACKS, Stack, Step } from "../conformance/step";
 import type { NoticeKind } from "../../components/config/notices";
@@ -66,13 +67,6 @@ function prose(text: string): string {
         .replace(/\\/g, "\\\\")
         .replace(/</g, "&lt;")
         .replace(/([*[\]|])/g, "\\$1");
-}
-
-/** Inline code that survives backticks inside. */
-function code(text: string): string {
-    const fence = "`".repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length)) + 1);
-    const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-    return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** The kind of notice a page lists with the unverified values rather than with the first-deploy notices. */

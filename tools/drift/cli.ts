@@ -28,10 +28,7 @@ function exportState(stack: string): Checkpoint {
         const r = spawnSync(
             "pulumi",
             ["--non-interactive", "stack", "export", "--stack", stack, "--file", file],
-            {
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "pipe"],
-            },
+            { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
         );
         if (r.error) throw new Error(`cannot run pulumi (${r.error.message}): is the Pulumi CLI on PATH?`);
         if (r.status !== 0)

@@ -1,3 +1,6 @@
+import { isDeepStrictEqual } from "node:util";
+import { NamedError } from "../cli/args";
+
 // A managedFields entry's `fieldsV1` (the structured-merge-diff field set) as readable paths.
 //
 // The set is a tree whose keys name one step each: `f:<name>` a field of an object, `k:<json>` the item of an
@@ -17,12 +20,7 @@ export interface OwnedPath {
 }
 
 /** A field set that is not the documented form: where in it, and what. */
-export class FieldsError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "FieldsError";
-    }
-}
+export class FieldsError extends NamedError {}
 
 function stepOf(key: string): Step {
     const kind = key.slice(0, 2);
@@ -110,7 +108,8 @@ export const ABSENT: unique symbol = Symbol("absent");
 
 /**
  * The value a path names in an object (the program's inputs, the live object), or {@link ABSENT}. A keyed step
- * picks the list item whose fields equal the key, a value step the set member equal to it.
+ * picks the list item whose fields equal the key, a value step the set member equal to it (as JSON: plain objects
+ * on both sides, key order ignored).
  */
 export function valueAt(root: unknown, steps: readonly Step[]): unknown {
     let node: unknown = root;
@@ -123,7 +122,7 @@ export function valueAt(root: unknown, steps: readonly Step[]): unknown {
             if (!Array.isArray(node)) return ABSENT;
             let found: unknown = ABSENT;
             if ("index" in step) found = step.index < node.length ? node[step.index] : ABSENT;
-            else if ("value" in step) found = node.find((i) => sameJson(i, step.value)) ?? ABSENT;
+            else if ("value" in step) found = node.find((i) => isDeepStrictEqual(i, step.value)) ?? ABSENT;
             else
                 found =
                     node.find(
@@ -131,7 +130,7 @@ export function valueAt(root: unknown, steps: readonly Step[]): unknown {
                             typeof i === "object" &&
                             i !== null &&
                             Object.entries(step.key).every(([k, v]) =>
-                                sameJson((i as Record<string, unknown>)[k], v),
+                                isDeepStrictEqual((i as Record<string, unknown>)[k], v),
                             ),
                     ) ?? ABSENT;
             if (found === ABSENT) return ABSENT;
@@ -139,30 +138,4 @@ export function valueAt(root: unknown, steps: readonly Step[]): unknown {
         }
     }
     return node;
-}
-
-/** Equal as JSON values (key order ignored). */
-export function sameJson(a: unknown, b: unknown): boolean {
-    if (a === b) return true;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return (
-            Array.isArray(a) &&
-            Array.isArray(b) &&
-            a.length === b.length &&
-            a.every((x, i) => sameJson(x, b[i]))
-        );
-    }
-    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-        const ka = Object.keys(a);
-        const kb = Object.keys(b);
-        return (
-            ka.length === kb.length &&
-            ka.every(
-                (k) =>
-                    Object.prototype.hasOwnProperty.call(b, k) &&
-                    sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-            )
-        );
-    }
-    return false;
 }

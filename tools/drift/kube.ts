@@ -1,6 +1,7 @@
 import { ApisApi, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import { Cluster } from "../adopt/kube";
 import { KubeObject } from "../adopt/model";
+import type { ObjectRef } from "./state";
 import { ServedKind } from "./unmanaged";
 
 /** API groups whose every resource drift skips (./unmanaged SKIPPED_RESOURCES): their discovery is not asked. */
@@ -8,12 +9,7 @@ const VIEW_GROUPS = ["metrics.k8s.io", "packages.operators.coreos.com"];
 
 /** What drift reads of a cluster: objects, and the namespaced kinds it serves. Read-only. */
 export interface LiveCluster {
-    get(ref: {
-        apiVersion: string;
-        kind: string;
-        namespace?: string;
-        name: string;
-    }): Promise<KubeObject | undefined>;
+    get(ref: ObjectRef): Promise<KubeObject | undefined>;
     list(kind: ServedKind, namespace: string): Promise<KubeObject[]>;
     namespacedKinds(): Promise<ServedKind[]>;
 }
@@ -26,12 +22,7 @@ export class KubeCluster implements LiveCluster {
         this.cluster = new Cluster(kubeconfig);
     }
 
-    get(ref: {
-        apiVersion: string;
-        kind: string;
-        namespace?: string;
-        name: string;
-    }): Promise<KubeObject | undefined> {
+    get(ref: ObjectRef): Promise<KubeObject | undefined> {
         return this.cluster.get({
             apiVersion: ref.apiVersion,
             kind: ref.kind,

@@ -1,4 +1,5 @@
 import { KubeError, describeError } from "../adopt/kube";
+import { pool } from "../cli/pool";
 import { RunbookTable } from "../conformance/step";
 import { objectDrift } from "./analyse";
 import { DependencyRecord, dependentReplacements } from "./dependents";
@@ -8,20 +9,6 @@ import { DriftReport } from "./report";
 import { ManagedObject, describeObject } from "./state";
 import { runbookSteps } from "./steps";
 import { LiveObject, SKIPPED_RESOURCES, resourceKey, unmanagedObjects } from "./unmanaged";
-
-/** Runs `work` over `items`, at most `limit` at a time, keeping the order of the results. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-    const out: R[] = new Array(items.length);
-    let next = 0;
-    const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await work(items[i]);
-        }
-    });
-    await Promise.all(runners);
-    return out;
-}
 
 export interface DriftInput {
     stack: string;

@@ -24,27 +24,26 @@ export interface Checkpoint {
     deployment?: { resources?: StateResource[] };
 }
 
-/** A Kubernetes object the stack manages. */
-export interface ManagedObject {
-    urn: string;
-    /** The cluster's name in the stack (its provider `cluster-<name>`). */
-    cluster: string;
-    system: string;
+/** A Kubernetes object by its kind and place: what drift looks up on a cluster. */
+export interface ObjectRef {
     apiVersion: string;
     kind: string;
     namespace?: string;
     name: string;
+}
+
+/** A Kubernetes object the stack manages. */
+export interface ManagedObject extends ObjectRef {
+    urn: string;
+    /** The cluster's name in the stack (its provider `cluster-<name>`). */
+    cluster: string;
+    system: string;
     uid?: string;
     /** The provider's field manager for this object (`__fieldManager` of its outputs). */
     fieldManager?: string;
     /** What the program sets (secret values stay encrypted: never compared, never printed). */
     inputs: Record<string, unknown>;
     replaceOnChanges: string[];
-}
-
-/** `<apiVersion>/<kind>/<namespace>/<name>` (no namespace part for a cluster-scoped object). */
-export function objectKey(o: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
-    return [o.apiVersion, o.kind, ...(o.namespace ? [o.namespace] : []), o.name].join("/");
 }
 
 /** `Deployment cms-dials-local/backend`: how the report names an object. */
@@ -68,13 +67,7 @@ export function managedObjects(checkpoint: Checkpoint, sections: readonly string
     for (const r of resources) {
         if (r.delete || r.custom === false || !r.type.startsWith("kubernetes:")) continue;
         if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("kubernetes:index")) continue;
-        const cluster = clusterOf({
-            type: "",
-            urn: r.urn,
-            type_: r.type,
-            custom: true,
-            provider: r.provider,
-        });
+        const cluster = clusterOf({ provider: r.provider });
         if (cluster === undefined) continue;
         const outputs = r.outputs ?? {};
         const meta = (outputs.metadata ?? (r.inputs?.metadata as unknown) ?? {}) as {

@@ -6,12 +6,12 @@ import { spawnSync } from "child_process";
 import { existsSync, readdirSync } from "fs";
 import * as path from "path";
 import { CommandResult, parseFlags, printResult, usageResult } from "../cli/args";
+import { STACKS } from "../conformance/step";
 import { repoRoot } from "../root";
 import { countByCheck, findingsOf } from "./findings";
 import { KUBE_SCORE_FLAGS, KUBE_SCORE_SKIPS } from "./skips";
 
 const USAGE = "usage: npm run kube-score -- [--stack <stack> ...] [--kube-score <binary>]";
-const COMMITTED = ["stage", "prod"];
 
 /** The kube-score arguments: score the files as JSON with every skip and flag of ./skips.ts. */
 export function kubeScoreArgs(files: readonly string[]): string[] {
@@ -36,7 +36,7 @@ export function kubeScoreCommand(argv: string[], cwd = repoRoot()): CommandResul
             { stack: { type: "string", multiple: true }, "kube-score": { type: "string" } },
             USAGE,
         );
-        stacks = values.stack?.length ? values.stack : COMMITTED;
+        stacks = values.stack?.length ? values.stack : [...STACKS];
         binary = values["kube-score"] ?? process.env.KUBE_SCORE ?? "kube-score";
     } catch (err) {
         return usageResult(err);
@@ -75,6 +75,4 @@ export function kubeScoreCommand(argv: string[], cwd = repoRoot()): CommandResul
     return { code: failed ? 1 : 0, stdout, stderr };
 }
 
-if (require.main === module) {
-    process.exitCode = printResult(kubeScoreCommand(process.argv.slice(2)));
-}
+if (require.main === module) process.exitCode = printResult(kubeScoreCommand(process.argv.slice(2)));

@@ -34,9 +34,7 @@ export function fakeOutputs(type: string, name: string, inputs: State): State {
         case "openstack:networking/floatingIp:FloatingIp":
             return { address: inputs.address ?? fakeIpv4(`fip/${name}`) };
         case "openstack:networking/port:Port":
-            return {
-                allFixedIps: [fakeIpv4(`port/${name}`), fakeIpv6(`port6/${name}`)],
-            };
+            return { allFixedIps: [fakeIpv4(`port/${name}`), fakeIpv6(`port6/${name}`)] };
         case "openstack:blockstorage/volume:Volume":
             return { attachments: [] };
         case "command:local:Command":

@@ -10,7 +10,7 @@
 import { AddressSet } from "../../components/shared/addressRanges";
 import { LabelSelector, labelSelectorMatches } from "../../components/shared/labelSelector";
 
-export type { LabelSelector, LabelSelectorRequirement } from "../../components/shared/labelSelector";
+export type { LabelSelector } from "../../components/shared/labelSelector";
 
 export interface PolicyPeer {
     podSelector?: LabelSelector;

@@ -1,7 +1,7 @@
 import { spawn } from "child_process";
-import { createHash } from "crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import * as path from "path";
+import { sourceDigest } from "../build/fresh";
 import { crashText } from "../cli/args";
 import { isCompiled, repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";
@@ -10,29 +10,13 @@ import { withQuietStacks } from "./stacks";
 /** What a plan is made from besides the stack file: the program, the tools and the locked dependencies. */
 const PLAN_SOURCES = ["index.ts", "package-lock.json", "components", "tools"];
 
-/** A digest of a checkout's {@link PLAN_SOURCES}: equal digests, the same plan code. */
-function sourceDigest(root: string): string {
-    const hash = createHash("sha256");
-    const add = (rel: string): void => {
-        const file = path.join(root, rel);
-        if (!existsSync(file)) return;
-        if (statSync(file).isDirectory()) {
-            for (const entry of readdirSync(file).sort()) add(path.join(rel, entry));
-        } else {
-            hash.update(`${rel}\0`).update(readFileSync(file)).update("\0");
-        }
-    };
-    PLAN_SOURCES.forEach(add);
-    return hash.digest("hex");
-}
-
 /**
  * Whether the checkout in `cwd` plans with this process's own code: this checkout, or plan:diff's base worktree of
- * an unchanged program (only the stack file differs).
+ * an unchanged program (only the stack file differs: equal digests of {@link PLAN_SOURCES}).
  */
 export function planCodeIsOurs(cwd: string): boolean {
     const here = repoRoot();
-    return path.resolve(cwd) === here || sourceDigest(cwd) === ownDigest();
+    return path.resolve(cwd) === here || sourceDigest(cwd, PLAN_SOURCES) === ownDigest();
 }
 
 let own: string | undefined;
@@ -41,8 +25,8 @@ let own: string | undefined;
  * The digest of this checkout, taken once: this process runs the code it loaded, whatever the files say later (and
  * hashing every source costs a quarter of a second).
  */
-function ownDigest(): string {
-    return (own ??= sourceDigest(repoRoot()));
+function ownDigest(): string | undefined {
+    return (own ??= sourceDigest(repoRoot(), PLAN_SOURCES));
 }
 
 /** The plan CLI of the checkout in `cwd`, through this repository's ts-node (a checkout with other code has no build). */

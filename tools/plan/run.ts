@@ -46,9 +46,7 @@ function recordConfig(stack: string, config: ProgramConfig): Promise<RecordedRes
         const recorder = installRecorder(stack);
         deployProgram(config);
         await settle();
-        if (recorder.errors.length > 0) {
-            throw new Error(recorder.errors.join("\n"));
-        }
+        if (recorder.errors.length > 0) throw new Error(recorder.errors.join("\n"));
         return recorder.resources;
     });
 }
@@ -165,9 +163,8 @@ function filesBelow(dir: string, rel = ""): string[] {
  */
 export function checkOutputDir(dir: string, stack: string): boolean {
     if (!existsSync(dir)) return false;
-    if (!statSync(dir).isDirectory()) {
+    if (!statSync(dir).isDirectory())
         throw new PlanOutputError(`--out ${dir} is a file, not a directory; nothing was written`);
-    }
     if (readdirSync(dir).length === 0) return false;
     const owner = markerStack(dir);
     if (owner !== stack) {

@@ -4,6 +4,7 @@ import { Document, LineCounter, isMap, parseDocument } from "yaml";
 import { closest } from "../../components/config/checks";
 import { ConfigError, ConfigProblem, PROJECT, renameFix } from "../../components/config/problems";
 import { ConfigSource, memoryConfigSource, recordDocumentSources } from "../../components/config/source";
+import { NamedError } from "../cli/args";
 
 /** The configuration of `Pulumi.<stack>.yaml`, split into plain values and the keys of encrypted values. */
 export interface StackFile {
@@ -16,12 +17,7 @@ export interface StackFile {
 }
 
 /** A stack file that cannot be read at all (missing, not YAML): one line, no stack trace. */
-export class StackFileError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "StackFileError";
-    }
-}
+export class StackFileError extends NamedError {}
 
 /** Top-level keys Pulumi itself reads in a stack file. */
 const STACK_FILE_KEYS = ["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"];

@@ -147,9 +147,7 @@ export function diffPlans(
         if (fields.length > 0) changes.push(change("change", r, stepsOf, fields));
         else unchanged++;
     }
-    for (const r of base) {
-        if (!after.has(r.urn)) changes.push(change("remove", r, stepsOf));
-    }
+    for (const r of base) if (!after.has(r.urn)) changes.push(change("remove", r, stepsOf));
     changes.sort(
         (x, y) =>
             systemRank(x.system).localeCompare(systemRank(y.system)) ||

@@ -1,4 +1,5 @@
 import { diffArrays } from "diff";
+import { code } from "../docs/markdown";
 import { FieldChange, PlanDiff, ResourceChange } from "./diff";
 
 /** What was compared, for headings. */
@@ -98,9 +99,8 @@ function fieldSymbol(change: FieldChange): string {
 
 /** `before → after`, `after` or `before`, as one line. */
 function fieldValues(change: FieldChange, fmt: (s: string) => string): string {
-    if (change.reordered) {
+    if (change.reordered)
         return `order ${fmt((change.before as string[]).join(", "))} → ${fmt((change.after as string[]).join(", "))}`;
-    }
     if (change.kind === "added") return fmt(formatValue(change.after));
     if (change.kind === "removed") return fmt(formatValue(change.before));
     const [before, after] = formatChangedPair(change.before, change.after);
@@ -192,14 +192,6 @@ export function renderText(diff: PlanDiff, meta: DiffMeta): string {
     }
     lines.push("", `Summary: ${summaryLine(meta.stack, diff)}`);
     return `${lines.join("\n")}\n`;
-}
-
-/** Inline code that survives backticks inside the text. */
-export function code(text: string): string {
-    const runs = text.match(/`+/g) ?? [];
-    const fence = "`".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-    const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-    return `${fence}${pad}${text.replace(/\n/g, " ")}${pad}${fence}`;
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside. */

@@ -49,6 +49,17 @@ export function runCleanups(): void {
     }
 }
 
+/** Runs `fn`, then `cleanup`, which also runs when the process is interrupted meanwhile ({@link runCleanups}). */
+async function cleanedUp<T>(cleanup: () => void, fn: () => Promise<T>): Promise<T> {
+    cleanups.push(cleanup);
+    try {
+        return await fn();
+    } finally {
+        cleanups.splice(cleanups.indexOf(cleanup), 1);
+        cleanup();
+    }
+}
+
 /**
  * Checks out `commit` into a temporary detached worktree (sharing this checkout's node_modules), runs `fn` in it
  * and always removes the worktree again.
@@ -70,28 +81,20 @@ export async function withWorktree<T>(
         }
         rmSync(tmp, { recursive: true, force: true });
     };
-    cleanups.push(cleanup);
-    try {
+    return cleanedUp(cleanup, () => {
         git(root, ["worktree", "add", "--detach", "--quiet", dir, commit]);
         symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-        return await fn(dir);
-    } finally {
-        cleanups.splice(cleanups.indexOf(cleanup), 1);
-        cleanup();
-    }
+        return fn(dir);
+    });
 }
 
 /** A temporary directory removed after `fn`, even on failure or interruption. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
     const tmp = mkdtempSync(path.join(os.tmpdir(), "plandiff-out-"));
-    const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
-    cleanups.push(cleanup);
-    try {
-        return await fn(tmp);
-    } finally {
-        cleanups.splice(cleanups.indexOf(cleanup), 1);
-        cleanup();
-    }
+    return cleanedUp(
+        () => rmSync(tmp, { recursive: true, force: true }),
+        () => fn(tmp),
+    );
 }
 
 /** Waits for both plans; when one fails the other is stopped, so an error is reported quickly. */

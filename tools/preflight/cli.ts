@@ -1,4 +1,5 @@
 import { UsageError, keyValues, parseFlags, required, runTool } from "../cli/args";
+import { pool } from "../cli/pool";
 import { stackObjects } from "../adopt/program";
 import { ImageResult, preflightExit, renderPreflight } from "./check";
 import { formatImage, groupByImage, imageUses, mirrored, parseImage } from "./images";
@@ -41,19 +42,13 @@ async function main(): Promise<number> {
         ref: mirrored(parseImage(image), mirrors),
     }));
     const auth = writeAuthFile([...new Set(targets.map((t) => t.ref.registry))], process.env);
-    const results: ImageResult[] = new Array(targets.length);
+    let results: ImageResult[];
     try {
-        let next = 0;
-        const worker = async () => {
-            while (next < targets.length) {
-                const i = next++;
-                const t = targets[i];
-                const checked = formatImage(t.ref);
-                const answer = await inspect(checked, t.ref.registry, auth?.file);
-                results[i] = { image: t.image, checked, users: t.users, ...answer };
-            }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+        results = await pool(targets, concurrency, async (t) => {
+            const checked = formatImage(t.ref);
+            const answer = await inspect(checked, t.ref.registry, auth?.file);
+            return { image: t.image, checked, users: t.users, ...answer };
+        });
     } finally {
         auth?.dispose();
     }

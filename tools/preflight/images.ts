@@ -59,9 +59,8 @@ export function imageUses(objects: readonly KubeObject[]): ImageUse[] {
                 from?: { kind?: string; name?: string };
             }[]) {
                 streamTags.add(`${o.metadata.namespace ?? ""}/${o.metadata.name}:${t.name}`);
-                if (t.from?.kind === "DockerImage" && t.from.name) {
+                if (t.from?.kind === "DockerImage" && t.from.name)
                     uses.push({ image: t.from.name, user: `${id} tag ${t.name}` });
-                }
             }
         }
     }

@@ -1,5 +1,6 @@
 import { ExportedState, LockHolder, clusterOf, recoveryOf, notStale, pendingOperationsOf } from "./state";
 import { ProjectProcess } from "./processes";
+import { NamedError } from "../cli/args";
 
 // The recovery of an interrupted `pulumi up` (docs/operate/recovery.md), as the steps an operator typed, each printed before it runs.
 // It stops at the first step that fails, saying what to do, and refuses to start where nothing needs recovering.
@@ -47,12 +48,7 @@ export interface RecoveryOptions {
 }
 
 /** A step that cannot go on: what happened, and what the operator does next. */
-export class RecoveryStopped extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "RecoveryStopped";
-    }
-}
+export class RecoveryStopped extends NamedError {}
 
 const ADOPT_KEY = (cluster: string) => `clusters.${cluster}.adoptExisting`;
 

@@ -54,9 +54,10 @@ export function recoveryOf(op: PendingOperation): "adopt" | "forget" | "check" {
 /**
  * The cluster a Kubernetes operation was acting on: the program gives each cluster one explicit provider named
  * `cluster-<name>` (components/shared/cluster.ts), and a provider reference is `<urn>::<id>`, the URN ending in
- * `pulumi:providers:kubernetes::<name>`. Undefined for any other provider: adoption cannot take those over.
+ * `pulumi:providers:kubernetes::<name>`. Undefined for any other provider: adoption cannot take those over. Only
+ * the provider is read, so a checkpoint resource (drift) is asked the same way.
  */
-export function clusterOf(op: PendingOperation): string | undefined {
+export function clusterOf(op: Partial<PendingOperation>): string | undefined {
     if (!op.provider) return undefined;
     const urn = op.provider.slice(0, op.provider.lastIndexOf("::"));
     const m = /::pulumi:providers:kubernetes::cluster-([^:]+)$/.exec(urn);
@@ -81,12 +82,10 @@ export function notStale(
     lock: LockHolder,
     here: { host: string; alive: (pid: number) => boolean; runningCli: readonly number[] },
 ): string | undefined {
-    if (lock.host !== here.host) {
+    if (lock.host !== here.host)
         return `it was taken on ${lock.host}, not on this machine (${here.host}): only there can anyone see whether that update still runs`;
-    }
     if (here.alive(lock.pid)) return `process ${lock.pid} that took it is still running`;
-    if (here.runningCli.length > 0) {
+    if (here.runningCli.length > 0)
         return `pulumi process(es) ${here.runningCli.join(", ")} run in this project now`;
-    }
     return undefined;
 }

@@ -100,8 +100,6 @@ export async function functionShapes(tree: SourceTree): Promise<FunctionShape[]>
 
 // An arrow function assigned to a property is reported at its parameters, which share the function's line.
 function nearest(counted: Map<string, number>, line: number): number | undefined {
-    for (const [place, n] of counted) {
-        if (Number(place.split(":")[0]) === line) return n;
-    }
+    for (const [place, n] of counted) if (Number(place.split(":")[0]) === line) return n;
     return undefined;
 }

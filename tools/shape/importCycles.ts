@@ -31,56 +31,34 @@ function resolveImport(tree: SourceTree, from: string, specifier: string): strin
     return [`${base}.ts`, `${base}/index.ts`].find((candidate) => candidate in tree);
 }
 
+/** The files `file` reaches by following one import or more (itself only round a loop). */
+function reachable(graph: ReadonlyMap<string, readonly string[]>, file: string): Set<string> {
+    const seen = new Set<string>();
+    // A work list, not recursion: the production tree's import chains are long.
+    const todo = [...(graph.get(file) ?? [])];
+    while (todo.length > 0) {
+        const next = todo.pop()!;
+        if (seen.has(next) || !graph.has(next)) continue;
+        seen.add(next);
+        todo.push(...graph.get(next)!);
+    }
+    return seen;
+}
+
 /**
  * Every import cycle of `graph`: each strongly connected group of more than one file, and each file that imports
  * itself. Files sorted within a group, groups by their first file.
  */
 export function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-    // Tarjan's algorithm with an explicit stack: the production tree's import chains are long.
-    const index = new Map<string, number>();
-    const low = new Map<string, number>();
-    const onStack = new Set<string>();
-    const stack: string[] = [];
+    const reach = new Map([...graph.keys()].map((file) => [file, reachable(graph, file)]));
+    const grouped = new Set<string>();
     const groups: string[][] = [];
-    for (const root of graph.keys()) {
-        if (index.has(root)) continue;
-        const work: { file: string; next: number }[] = [{ file: root, next: 0 }];
-        index.set(root, index.size);
-        low.set(root, index.get(root)!);
-        stack.push(root);
-        onStack.add(root);
-        while (work.length > 0) {
-            const frame = work[work.length - 1];
-            const targets = graph.get(frame.file) ?? [];
-            if (frame.next < targets.length) {
-                const target = targets[frame.next++];
-                if (!graph.has(target)) continue;
-                if (!index.has(target)) {
-                    index.set(target, index.size);
-                    low.set(target, index.get(target)!);
-                    stack.push(target);
-                    onStack.add(target);
-                    work.push({ file: target, next: 0 });
-                } else if (onStack.has(target)) {
-                    low.set(frame.file, Math.min(low.get(frame.file)!, index.get(target)!));
-                }
-                continue;
-            }
-            work.pop();
-            if (work.length > 0) {
-                const parent = work[work.length - 1].file;
-                low.set(parent, Math.min(low.get(parent)!, low.get(frame.file)!));
-            }
-            if (low.get(frame.file) !== index.get(frame.file)) continue;
-            const group: string[] = [];
-            let member: string;
-            do {
-                member = stack.pop()!;
-                onStack.delete(member);
-                group.push(member);
-            } while (member !== frame.file);
-            if (group.length > 1 || targets.includes(frame.file)) groups.push(group.sort());
-        }
+    for (const [file, reached] of reach) {
+        // A file on a loop reaches itself; its group is every file it reaches that reaches it back.
+        if (grouped.has(file) || !reached.has(file)) continue;
+        const group = [...reached].filter((other) => reach.get(other)!.has(file)).sort();
+        group.forEach((member) => grouped.add(member));
+        groups.push(group);
     }
     return groups.sort((a, b) => a[0].localeCompare(b[0]));
 }

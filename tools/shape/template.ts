@@ -1,7 +1,7 @@
-import * as path from "path";
 import * as ts from "typescript";
 import { FunctionShape } from "./functions";
-import { SourceTree, nameText, nodes, parse } from "./sources";
+import { classes } from "./handles";
+import { SourceTree, lineOf, nameText, nodes, parse } from "./sources";
 
 // The one shape of a system folder (docs/develop/layout.md, "The system template"): a reader who has learned one
 // system predicts the files, the root component, the definition's deploy and how parts are made in every other.
@@ -33,16 +33,6 @@ export function systemFolders(tree: SourceTree): string[] {
             folders.add(parts[1]);
     }
     return [...folders].sort();
-}
-
-function classesOf(source: ts.SourceFile): ts.ClassDeclaration[] {
-    return [...nodes(source)].filter((n): n is ts.ClassDeclaration => ts.isClassDeclaration(n) && !!n.name);
-}
-
-function baseOf(c: ts.ClassDeclaration): string | undefined {
-    const base = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]
-        ?.expression;
-    return base ? (ts.isPropertyAccessExpression(base) ? base.name.text : base.getText()) : undefined;
 }
 
 function imports(source: ts.SourceFile): Set<string> {
@@ -92,15 +82,15 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
     for (const f of missing) problems.push(`${dir}/${f} is missing`);
 
     const rootFile = `${dir}/${system}.ts`;
-    const roots = tree[rootFile]
-        ? classesOf(parse(rootFile, tree[rootFile])).filter((c) => baseOf(c) === "SystemComponent")
-        : [];
+    const roots = (tree[rootFile] ? classes({ [rootFile]: tree[rootFile] }) : []).filter(
+        (c) => c.base === "SystemComponent",
+    );
     if (tree[rootFile] && roots.length !== 1) {
         problems.push(
             `${rootFile} must hold exactly one class extending SystemComponent (found ${roots.length})`,
         );
     }
-    const root = roots.length === 1 ? roots[0].name!.text : undefined;
+    const root = roots.length === 1 ? roots[0].name : undefined;
 
     const indexFile = `${dir}/index.ts`;
     if (tree[indexFile]) {
@@ -113,9 +103,8 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
         const defs = definitions(index);
         if (defs.length === 0) problems.push(`${indexFile} defines no system (defineSystem({...}))`);
         for (const def of defs) {
-            for (const key of ["check", "notices", "secrets", "deploy"]) {
+            for (const key of ["check", "notices", "secrets", "deploy"])
                 if (!property(def, key)) problems.push(`${indexFile}: the definition has no ${key}`);
-            }
             const deploy = property(def, "deploy");
             if (deploy && root && !deploysOutputsOf(deploy, root)) {
                 problems.push(
@@ -127,18 +116,15 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
 
     for (const [file, text] of Object.entries(tree)) {
         if (!file.startsWith(`${dir}/`)) continue;
+        for (const c of classes({ [file]: text }))
+            if (c.base === "RunbookComponent")
+                problems.push(`${file}: ${c.name} extends RunbookComponent; a part extends SystemPart`);
         const source = parse(file, text);
-        for (const c of classesOf(source)) {
-            if (baseOf(c) === "RunbookComponent") {
-                problems.push(`${file}: ${c.name!.text} extends RunbookComponent; a part extends SystemPart`);
-            }
-        }
         for (const n of nodes(source)) {
             if (!ts.isThrowStatement(n) || !n.expression || !ts.isNewExpression(n.expression)) continue;
             if (n.expression.expression.getText() === "Error" && UNTYPED_GUARD.test(n.expression.getText())) {
-                const line = source.getLineAndCharacterOfPosition(n.getStart(source)).line + 1;
                 problems.push(
-                    `${file}:${line}: a throw stands for what the check should prove (narrow the section)`,
+                    `${file}:${lineOf(source, n)}: a throw stands for what the check should prove (narrow the section)`,
                 );
             }
         }
@@ -162,9 +148,4 @@ function folderProblems(tree: SourceTree, system: string, functions: readonly Fu
  */
 export function templateProblems(tree: SourceTree, functions: readonly FunctionShape[]): string[] {
     return systemFolders(tree).flatMap((system) => folderProblems(tree, system, functions));
-}
-
-/** The folder a template problem is about (`components/<system>`), for grouping. */
-export function problemFolder(problem: string): string {
-    return path.posix.dirname(problem.split(/[: ]/)[0]).split("/").slice(0, 2).join("/");
 }

@@ -21,30 +21,21 @@ const LABEL_NAMED = new Set(["Namespace", "Service"]);
 
 type Obj = Record<string, unknown>;
 
-function modelPath(apiVersion: string, kind: string): string {
-    return apiVersion.includes("/")
-        ? `kubernetes-models/${apiVersion}/${kind}`
-        : `kubernetes-models/${apiVersion}/${kind}`;
-}
+/** A kubernetes-models class: constructed from an object, it checks it against the OpenAPI schema. */
+type Model = new (o: Obj) => { validate(): void };
 
 function schemaProblems(obj: Obj): string[] {
-    const apiVersion = String(obj.apiVersion ?? "");
-    const kind = String(obj.kind ?? "");
-    let Model: (new (o: Obj) => { validate(): void }) | undefined;
+    const [apiVersion, kind] = [String(obj.apiVersion ?? ""), String(obj.kind ?? "")];
+    let Model: Model | undefined;
     try {
         // kubernetes-models has one module per kind; load only the kinds a plan contains.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const models = require(modelPath(apiVersion, kind)) as Record<
-            string,
-            new (o: Obj) => { validate(): void }
-        >;
+        const models = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, Model>;
         Model = models[kind];
     } catch {
-        Model = undefined;
+        // No module for that apiVersion and kind: the kinds kubernetes-models does not publish.
     }
-    if (!Model) {
-        return customProblems(obj);
-    }
+    if (!Model) return customProblems(obj);
     try {
         new Model(obj).validate();
         return [];
@@ -218,9 +209,8 @@ export function validateObject(input: Obj): string[] {
         );
         checkPod(where, template.spec as Obj | undefined, problems, claimNames);
         const podLabels = ((template.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>;
-        if (kind !== "Job" && !labelSelectorMatches(spec.selector ?? {}, podLabels)) {
+        if (kind !== "Job" && !labelSelectorMatches(spec.selector ?? {}, podLabels))
             problems.push(`${where}: selector does not match the pod template labels`);
-        }
     }
     if (kind === "CronJob") {
         const schedule = String(spec.schedule);

@@ -1,4 +1,12 @@
-import { KubernetesObjectRef, ManualStep, PerStack, RunbookTable, Step, testsIn, contextOf } from "../step";
+import {
+    KubernetesObjectRef,
+    ManualStep,
+    PerStack,
+    ReplacedByObjects,
+    StepEntry,
+    testsIn,
+    runbookTable,
+} from "../step";
 
 /**
  * Runbook 003 (CMS DIALS) line by line. The runbook describes production (`cms-dials-prod`); the stage stack runs
@@ -75,18 +83,16 @@ const REDIS_KEYS = ["dials-redis-etl-broker-password", "dials-redis-web-cache-pa
 const IMAGE_KEYS = ["dials.images.registry", "dials.images.tag", "dials.images.confirmed"];
 
 /** The runbook's image import, which it gives twice (a new deployment and an update): the pinned streams. */
-const IMPORT_IMAGES: Omit<Step, "lines"> = {
+const IMPORT_IMAGES: Omit<StepEntry & ReplacedByObjects, "lines"> = {
     says: "oc import-image etl --from=registry.cern.ch/cms-dqmdc/dials-etl --confirm",
     step: "oc import-image etl, backend and frontend",
-    replaced: {
-        by: "objects",
-        objects: IMAGE_STREAMS,
-        config: IMAGE_KEYS,
-        tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
-    },
+    by: "objects",
+    objects: IMAGE_STREAMS,
+    config: IMAGE_KEYS,
+    tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
 };
 
-export const dialsTable: RunbookTable = {
+export const dialsTable = runbookTable({
     system: "dials",
     runbook: "003-cms-dials.txt",
     steps: [
@@ -94,45 +100,39 @@ export const dialsTable: RunbookTable = {
             lines: "3",
             says: "DIALS service components and Redis are currently deployed in [CERN's Openshift PaaS]",
             step: "run DIALS on CERN's OpenShift PaaS, PostgreSQL on DB-on-demand, images from registry.cern.ch through ImageStreams",
-            replaced: {
-                by: "objects",
-                objects: IMAGE_STREAMS,
-                config: ["dials.cluster", "dials.databaseServer", ...IMAGE_KEYS],
-                tests: [
-                    ON_THE_PAAS,
-                    test(
-                        "databaseServer",
-                        "the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks",
-                    ),
-                ],
-            },
+            by: "objects",
+            objects: IMAGE_STREAMS,
+            config: ["dials.cluster", "dials.databaseServer", ...IMAGE_KEYS],
+            tests: [
+                ON_THE_PAAS,
+                test(
+                    "databaseServer",
+                    "the committed stacks leave it to the operator: a real run stops on the placeholder, the fix asks",
+                ),
+            ],
         },
         {
             lines: "7",
             says: "Read [here](/docs/SETTING_UP_SA.md) how to do it.",
             step: "set up the CERN service account",
-            replaced: {
-                by: "manual",
-                reason: "A CERN service account is created in CERN's account services, outside any cluster; the program only reads its name and password as secrets (dials-eos-keytab-user/-pwd, dials-django-keytab-usr/-pwd).",
-                procedure: { doc: SECRETS_DOC },
-            },
+            by: "manual",
+            reason: "A CERN service account is created in CERN's account services, outside any cluster; the program only reads its name and password as secrets (dials-eos-keytab-user/-pwd, dials-django-keytab-usr/-pwd).",
+            procedure: { doc: SECRETS_DOC },
         },
         {
             lines: "11",
             says: "We need to create at least the public, confidential and api client applications.",
             step: "create the public, confidential and API-client applications in the Application Portal; more API clients go into DJANGO_KEYCLOAK_API_CLIENTS",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}Their client ids and secrets go into dials-django-keycloak-* with \`pulumi config set --secret\`; a missing one stops \`pulumi up\` with that command.`,
-                procedure: { doc: SECRETS_DOC },
-                tests: [SECRET_ASKED],
-            },
+            by: "manual",
+            reason: `${PORTAL}Their client ids and secrets go into dials-django-keycloak-* with \`pulumi config set --secret\`; a missing one stops \`pulumi up\` with that command.`,
+            procedure: { doc: SECRETS_DOC },
+            tests: [SECRET_ASKED],
         },
         {
             lines: "17-21",
             says: "* Public application",
             step: "public application cms-dials-public-app, category Official, administrator group cms-dqm-coreteam",
-            replaced: inThePortal(
+            ...inThePortal(
                 "Its identifier is dials.web.keycloak.publicClientId (stage: an application of its own).",
             ),
         },
@@ -140,7 +140,7 @@ export const dialsTable: RunbookTable = {
             lines: "22-26",
             says: "* Confidential application",
             step: "confidential application cms-dials-confidential-app, category Official, administrator group cms-dqm-coreteam",
-            replaced: inThePortal(
+            ...inThePortal(
                 "Its client id and secret are dials-django-keycloak-confidential-client-id and -secret-key.",
             ),
         },
@@ -148,39 +148,37 @@ export const dialsTable: RunbookTable = {
             lines: "27-31",
             says: "* Api client test application",
             step: "API-client application cms-dials-api-client-test, category Official, administrator group cms-dqm-coreteam",
-            replaced: inThePortal("Its secret and id go into the JSON of dials-django-keycloak-api-clients."),
+            ...inThePortal("Its secret and id go into the JSON of dials-django-keycloak-api-clients."),
         },
         {
             lines: "37-41",
             says: "* Public application",
             step: "public application: OIDC, redirect and base URL https://cmsdials.web.cern.ch/, cannot store a client secret",
-            replaced: inThePortal(
-                "Its URLs must be the frontend host the stack serves (dials.web.frontendHost).",
-            ),
+            ...inThePortal("Its URLs must be the frontend host the stack serves (dials.web.frontendHost)."),
         },
         {
             lines: "42-45",
             says: "* Confidential application",
             step: "confidential application: OIDC, redirect and base URL https://cmsdials-api.web.cern.ch/api/v1/swagger",
-            replaced: inThePortal("Its URLs must be the API host the stack serves (dials.web.apiHost)."),
+            ...inThePortal("Its URLs must be the API host the stack serves (dials.web.apiHost)."),
         },
         {
             lines: "46-50",
             says: "* Api client test application",
             step: "API-client application: OIDC, the API host's swagger URL, gets tokens with its own client id and secret",
-            replaced: inThePortal("Its URLs must be the API host the stack serves (dials.web.apiHost)."),
+            ...inThePortal("Its URLs must be the API host the stack serves (dials.web.apiHost)."),
         },
         {
             lines: "54",
             says: "After creating the public and confidential application go to the `confidential` application",
             step: "open the confidential application's token exchange permissions",
-            replaced: inThePortal("Token exchange permissions are a setting of the portal application."),
+            ...inThePortal("Token exchange permissions are a setting of the portal application."),
         },
         {
             lines: "58",
             says: "Make sure to grant the permission to the public application to exchange token",
             step: "grant the public application token exchange with the confidential one",
-            replaced: inThePortal(
+            ...inThePortal(
                 "The grant is a setting of the portal application; nothing in the cluster can check it.",
             ),
         },
@@ -188,353 +186,297 @@ export const dialsTable: RunbookTable = {
             lines: "62",
             says: "Don't forget to add roles to confidential application matching e-groups",
             step: "add roles matching the workspaces' e-groups to the confidential application, and force a role on API clients",
-            replaced: {
-                by: "manual",
-                reason: `${PORTAL}The roles must match the e-groups of dials.workspaces[*].egroup, which the program writes into DJANGO_WORKSPACES.`,
-                procedure: { doc: PORTAL_DOC },
-                tests: [
-                    test("settings", "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order"),
-                ],
-            },
+            by: "manual",
+            reason: `${PORTAL}The roles must match the e-groups of dials.workspaces[*].egroup, which the program writes into DJANGO_WORKSPACES.`,
+            procedure: { doc: PORTAL_DOC },
+            tests: [
+                test("settings", "builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order"),
+            ],
         },
         {
             lines: "66",
             says: "our containers need access to EOS",
             step: "mount EOS in the ETL containers",
-            replaced: {
-                by: "objects",
-                objects: [obj("PersistentVolumeClaim", "eos-storage")],
-                config: ["dials.etl.eosStorageClass"],
-                tests: [EOS_MOUNT],
-            },
+            by: "objects",
+            objects: [obj("PersistentVolumeClaim", "eos-storage")],
+            config: ["dials.etl.eosStorageClass"],
+            tests: [EOS_MOUNT],
         },
         {
             lines: "68",
             says: "you must follow only these topics in the above documentation",
             step: "create the eos-credentials Secret and the EOS PersistentVolumeClaim",
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "eos-credentials"), obj("PersistentVolumeClaim", "eos-storage")],
-                config: [...EOS_KEYS, "dials.etl.eosStorageClass"],
-                tests: [EOS_MOUNT, SECRETS_MARKED],
-            },
+            by: "objects",
+            objects: [obj("Secret", "eos-credentials"), obj("PersistentVolumeClaim", "eos-storage")],
+            config: [...EOS_KEYS, "dials.etl.eosStorageClass"],
+            tests: [EOS_MOUNT, SECRETS_MARKED],
         },
         {
             lines: "70",
             says: "Note: You can also deploy the secrets using the [template secrets file](/oc/prod/secrets/eos-credentials.yaml)",
             step: "fill eos-credentials.yaml with base64 values and oc apply it",
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "eos-credentials")],
-                config: EOS_KEYS,
-                tests: [SECRETS_MARKED],
-            },
+            by: "objects",
+            objects: [obj("Secret", "eos-credentials")],
+            config: EOS_KEYS,
+            tests: [SECRETS_MARKED],
         },
         {
             lines: "74",
             says: "Under `Secrets` in `Developer` view of PaaS create a `key/value secret` with the name `dials-secrets`",
             step: "create the key/value Secret dials-secrets with every environment variable",
-            replaced: {
-                by: "objects",
-                objects: [obj("Secret", "dials-backend-secrets"), obj("Secret", "dials-etl-secrets")],
-                config: [...BACKEND_SECRET_KEYS, ...ETL_SECRET_KEYS],
-                tests: [SECRETS_MARKED, SECRET_ASKED],
-            },
+            by: "objects",
+            objects: [obj("Secret", "dials-backend-secrets"), obj("Secret", "dials-etl-secrets")],
+            config: [...BACKEND_SECRET_KEYS, ...ETL_SECRET_KEYS],
+            tests: [SECRETS_MARKED, SECRET_ASKED],
         },
         {
             lines: "78",
             says: "Note: You can also deploy the secrets using the [template secrets file](/oc/prod/secrets)",
             step: "fill the secrets templates with base64 values and oc apply -f ./oc/prod/secrets",
-            replaced: {
-                by: "objects",
-                objects: [
-                    obj("Secret", "dials-backend-secrets"),
-                    obj("Secret", "dials-etl-secrets"),
-                    obj("Secret", "eos-credentials"),
-                    obj("Secret", "redis-etl-broker"),
-                    obj("Secret", "redis-web-cache"),
-                ],
-                config: [...BACKEND_SECRET_KEYS, ...ETL_SECRET_KEYS, ...EOS_KEYS, ...REDIS_KEYS],
-                tests: [
-                    SECRETS_MARKED,
-                    test("stack", "uses Redis passwords from secret config instead of generating them"),
-                ],
-            },
+            by: "objects",
+            objects: [
+                obj("Secret", "dials-backend-secrets"),
+                obj("Secret", "dials-etl-secrets"),
+                obj("Secret", "eos-credentials"),
+                obj("Secret", "redis-etl-broker"),
+                obj("Secret", "redis-web-cache"),
+            ],
+            config: [...BACKEND_SECRET_KEYS, ...ETL_SECRET_KEYS, ...EOS_KEYS, ...REDIS_KEYS],
+            tests: [
+                SECRETS_MARKED,
+                test("stack", "uses Redis passwords from secret config instead of generating them"),
+            ],
         },
         {
             lines: "82",
             says: "In order to deploy all resources (`Image Stream`, `Deployment`, `Services` and `Routes`) you need to set",
             step: "set up the oc client to deploy",
-            replaced: {
-                by: "dropped",
-                reason: "`pulumi up` applies every object itself through the stack's cern-paas provider; no oc client is needed to deploy (an operator may still use one to look).",
-            },
+            by: "dropped",
+            reason: "`pulumi up` applies every object itself through the stack's cern-paas provider; no oc client is needed to deploy (an operator may still use one to look).",
         },
         {
             lines: "86",
             says: "Download and install `oc` tool",
             step: "install oc and copy the login command",
-            replaced: {
-                by: "dropped",
-                reason: "`pulumi up` applies every object itself through the stack's cern-paas provider; no oc client is needed to deploy.",
-            },
+            by: "dropped",
+            reason: "`pulumi up` applies every object itself through the stack's cern-paas provider; no oc client is needed to deploy.",
         },
         {
             lines: "91",
             says: "It will load a blank page with one link called `Display token`",
             step: "display the API token and log in with it",
-            replaced: {
-                by: "objects",
-                objects: [{ type: "pulumi:providers:kubernetes", name: "cluster-cern-paas" }],
-                config: ["dials.cluster", "kubeconfig-cern-paas"],
-                tests: [ON_THE_PAAS],
-            },
+            by: "objects",
+            objects: [{ type: "pulumi:providers:kubernetes", name: "cluster-cern-paas" }],
+            config: ["dials.cluster", "kubeconfig-cern-paas"],
+            tests: [ON_THE_PAAS],
         },
         {
             lines: "95",
             says: "Note that the token expire",
             step: "request a new token when it expires and log in again",
-            replaced: {
-                by: "manual",
-                reason: "The PaaS token in kubeconfig-cern-paas still expires; a person requests a new one and sets the kubeconfig again with `pulumi config set --secret kubeconfig-cern-paas`.",
-                procedure: { doc: "docs/reference/configuration.md#kubeconfig-policy" },
-            },
+            by: "manual",
+            reason: "The PaaS token in kubeconfig-cern-paas still expires; a person requests a new one and sets the kubeconfig again with `pulumi config set --secret kubeconfig-cern-paas`.",
+            procedure: { doc: "docs/reference/configuration.md#kubeconfig-policy" },
         },
         {
             lines: "99",
             says: "Both redis instances for the ETL and the backend (and their secrets) should be deployed using `OC` cli.",
             step: "deploy both Redis instances and their secrets; create PVC redis-etl-broker (at least 1G) in the PaaS interface",
-            replaced: {
-                by: "objects",
-                objects: [
-                    ...deployments("redis-etl-broker", "redis-web-cache"),
-                    obj("PersistentVolumeClaim", "redis-etl-broker"),
-                    obj("Secret", "redis-etl-broker"),
-                    obj("Secret", "redis-web-cache"),
-                ],
-                config: ["dials.etl.brokerStorage", "dials.images.redis", ...REDIS_KEYS],
-                tests: [
-                    test(
-                        "stack",
-                        "runs both Redis instances with the source's probes; only the broker keeps data, protected in prod",
-                    ),
-                ],
-            },
+            by: "objects",
+            objects: [
+                ...deployments("redis-etl-broker", "redis-web-cache"),
+                obj("PersistentVolumeClaim", "redis-etl-broker"),
+                obj("Secret", "redis-etl-broker"),
+                obj("Secret", "redis-web-cache"),
+            ],
+            config: ["dials.etl.brokerStorage", "dials.images.redis", ...REDIS_KEYS],
+            tests: [
+                test(
+                    "stack",
+                    "runs both Redis instances with the source's probes; only the broker keeps data, protected in prod",
+                ),
+            ],
         },
         {
             lines: "103-107",
             says: "After logging in always check that you are in the correct project namespace:",
             step: "oc project cms-dials-prod",
-            replaced: {
-                by: "objects",
-                objects: [{ type: "runbooks:shared:Namespace", name: "dials-ns" }],
-                config: ["dials.namespace", "dials.createNamespace"],
-                tests: [ON_THE_PAAS],
-            },
+            by: "objects",
+            objects: [{ type: "runbooks:shared:Namespace", name: "dials-ns" }],
+            config: ["dials.namespace", "dials.createNamespace"],
+            tests: [ON_THE_PAAS],
         },
         {
             lines: "109",
             says: "Then for a new deployment follow the order:",
             step: "apply in order: image streams, configmaps, etl/common, etl/workspaces, web, services, routes",
-            replaced: {
-                by: "objects",
-                objects: [{ type: "runbooks:dials:Dials", name: "dials" }],
-                tests: [test("migration", "each object a pod names exists and comes first")],
-            },
+            by: "objects",
+            objects: [{ type: "runbooks:dials:Dials", name: "dials" }],
+            tests: [test("migration", "each object a pod names exists and comes first")],
         },
         {
             lines: "112",
             says: "oc apply -f ./oc/prod/image_stream.yaml",
             step: "oc apply the image streams",
-            replaced: {
-                by: "objects",
-                objects: [...IMAGE_STREAMS, obj("ImageStream", "nginx-unprivileged")],
-                config: [...IMAGE_KEYS, "dials.images.nginx"],
-                tests: [PINNED_STREAMS],
-            },
+            by: "objects",
+            objects: [...IMAGE_STREAMS, obj("ImageStream", "nginx-unprivileged")],
+            config: [...IMAGE_KEYS, "dials.images.nginx"],
+            tests: [PINNED_STREAMS],
         },
         { lines: "113-115", ...IMPORT_IMAGES },
         {
             lines: "116",
             says: "oc apply -f ./oc/prod/configmaps",
             step: "oc apply the ConfigMaps",
-            replaced: {
-                by: "objects",
-                objects: [
-                    obj("ConfigMap", "dials-backend-configmap"),
-                    obj("ConfigMap", "dials-etl-configmap"),
-                    obj("ConfigMap", "backend-nginx-conf"),
-                ],
-                config: ["dials.workspaces", "dials.defaultWorkspace", "dials.web", "dials.etl.env"],
-                tests: [test("stack", "builds the backend and ETL ConfigMaps from the typed config")],
-            },
+            by: "objects",
+            objects: [
+                obj("ConfigMap", "dials-backend-configmap"),
+                obj("ConfigMap", "dials-etl-configmap"),
+                obj("ConfigMap", "backend-nginx-conf"),
+            ],
+            config: ["dials.workspaces", "dials.defaultWorkspace", "dials.web", "dials.etl.env"],
+            tests: [test("stack", "builds the backend and ETL ConfigMaps from the typed config")],
         },
         {
             lines: "117",
             says: "oc apply -f ./oc/prod/deployments/etl/common",
             step: "oc apply the common ETL deployments (broker, redbeat, flower)",
-            replaced: {
-                by: "objects",
-                objects: deployments("redis-etl-broker", "common-redbeat", "flower"),
-                config: ["dials.etl.commonIndexer"],
-                tests: [test("stack", "runs the scheduler and flower with the source's commands")],
-            },
+            by: "objects",
+            objects: deployments("redis-etl-broker", "common-redbeat", "flower"),
+            config: ["dials.etl.commonIndexer"],
+            tests: [test("stack", "runs the scheduler and flower with the source's commands")],
         },
         {
             lines: "118",
             says: "oc apply -f ./oc/prod/deployments/etl/workspaces",
             step: "oc apply the workspace workers (<ws>-bulk, <ws>-indexer, <ws>-priority)",
-            replaced: {
-                by: "objects",
-                objects: deployments(...WORKERS),
-                config: ["dials.workspaces", "dials.etl.extraQueues"],
-                tests: [
-                    EXACT_DEPLOYMENTS,
-                    test(
-                        "stack",
-                        "runs every worker with its own queue and node name, the task limit and the source's memory",
-                    ),
-                ],
-            },
+            by: "objects",
+            objects: deployments(...WORKERS),
+            config: ["dials.workspaces", "dials.etl.extraQueues"],
+            tests: [
+                EXACT_DEPLOYMENTS,
+                test(
+                    "stack",
+                    "runs every worker with its own queue and node name, the task limit and the source's memory",
+                ),
+            ],
         },
         {
             lines: "119",
             says: "oc apply -f ./oc/prod/deployments/web",
             step: "oc apply the web deployments (backend, frontend, redis-web-cache)",
-            replaced: {
-                by: "objects",
-                objects: deployments("backend", "frontend", "redis-web-cache"),
-                config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.images.nginx"],
-                tests: [
-                    test(
-                        "stack",
-                        "runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts",
-                    ),
-                ],
-            },
+            by: "objects",
+            objects: deployments("backend", "frontend", "redis-web-cache"),
+            config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.images.nginx"],
+            tests: [
+                test(
+                    "stack",
+                    "runs the backend as gunicorn plus the nginx sidecar, with the prod replica counts",
+                ),
+            ],
         },
         {
             lines: "120",
             says: "oc apply -f ./oc/prod/services.yaml",
             step: "oc apply the Services",
-            replaced: {
-                by: "objects",
-                objects: ["backend-nginx", "frontend", "redis-web-cache", "redis-etl-broker"].map((n) =>
-                    obj("Service", n),
-                ),
-                tests: [test("migration", "each object a pod names exists and comes first")],
-            },
+            by: "objects",
+            objects: ["backend-nginx", "frontend", "redis-web-cache", "redis-etl-broker"].map((n) =>
+                obj("Service", n),
+            ),
+            tests: [test("migration", "each object a pod names exists and comes first")],
         },
         {
             lines: "121",
             says: "oc apply -f ./oc/prod/routes.yaml",
             step: "oc apply the Routes",
-            replaced: {
-                by: "objects",
-                objects: [obj("Route", "dials-backend"), obj("Route", "dials-frontend")],
-                config: ["dials.web.apiHost", "dials.web.frontendHost", "dials.web.routeTimeout"],
-                tests: [
-                    test(
-                        "stack",
-                        "exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout",
-                    ),
-                ],
-            },
+            by: "objects",
+            objects: [obj("Route", "dials-backend"), obj("Route", "dials-frontend")],
+            config: ["dials.web.apiHost", "dials.web.frontendHost", "dials.web.routeTimeout"],
+            tests: [
+                test(
+                    "stack",
+                    "exposes the API and the frontend on their hosts with edge TLS, redirect and the 180s timeout",
+                ),
+            ],
         },
         {
             lines: "124",
             says: "If resources are already deployed and just need to re-deploy some resources",
             step: "re-apply only some resources; delete with oc delete -f",
-            replaced: {
-                by: "manual",
-                reason: "There are no files to pick: `pulumi up` applies only what differs from the stack, `--target` deploys one part, and a part is deleted by switching it off in the stack file.",
-                procedure: { doc: "docs/reference/configuration.md#general-runbook-steps" },
-            },
+            by: "manual",
+            reason: "There are no files to pick: `pulumi up` applies only what differs from the stack, `--target` deploys one part, and a part is deleted by switching it off in the stack file.",
+            procedure: { doc: "docs/reference/configuration.md#general-runbook-steps" },
         },
         {
             lines: "128",
             says: "Suppose you have done a new release",
             step: "after a release, import the new etl, backend and frontend images into the image streams",
-            replaced: {
-                by: "objects",
-                objects: IMAGE_STREAMS,
-                config: IMAGE_KEYS,
-                tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
-            },
+            by: "objects",
+            objects: IMAGE_STREAMS,
+            config: IMAGE_KEYS,
+            tests: [PINNED_STREAMS, RELEASE_CONFIRMED],
         },
         {
             lines: "131",
             says: "./scripts/push_container.sh",
             step: "build and push the release's containers",
-            replaced: {
-                by: "dropped",
-                reason: "Building and pushing the images is the DIALS release process of the application repository; the stack only names the release (dials.images.tag) and its confirmed digests.",
-            },
+            by: "dropped",
+            reason: "Building and pushing the images is the DIALS release process of the application repository; the stack only names the release (dials.images.tag) and its confirmed digests.",
         },
         { lines: "132-134", ...IMPORT_IMAGES },
         {
             lines: "137",
             says: "In order to update a pod you need to do a rollout",
             step: "restart the rollout of each Deployment from the Topology view",
-            replaced: {
-                by: "objects",
-                objects: deployments("backend", "frontend", ...WORKERS),
-                config: ["dials.images.tag"],
-                tests: [GRACEFUL_WORKERS],
-            },
+            by: "objects",
+            objects: deployments("backend", "frontend", ...WORKERS),
+            config: ["dials.images.tag"],
+            tests: [GRACEFUL_WORKERS],
         },
         {
             lines: "141-166",
             says: "You can also rollout from `oc` cli, for that you need to get the deployment name:",
             step: "oc get deployments: backend and frontend 3/3, common-redbeat, flower and each workspace's bulk, indexer and priority 1/1",
-            replaced: {
-                by: "objects",
-                objects: deployments("backend", "frontend", "common-redbeat", "flower", ...WORKERS),
-                config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.workspaces"],
-                tests: [
-                    EXACT_DEPLOYMENTS,
-                    test(
-                        "workers",
-                        "turns the prod workspace list into exactly the running system's workers (runbook 003)",
-                    ),
-                ],
-            },
+            by: "objects",
+            objects: deployments("backend", "frontend", "common-redbeat", "flower", ...WORKERS),
+            config: ["dials.web.backendReplicas", "dials.web.frontendReplicas", "dials.workspaces"],
+            tests: [
+                EXACT_DEPLOYMENTS,
+                test(
+                    "workers",
+                    "turns the prod workspace list into exactly the running system's workers (runbook 003)",
+                ),
+            ],
         },
         {
             lines: "168-172",
             says: "Then you rollout a specific deployment:",
             step: "oc rollout restart deployment/frontend",
-            replaced: {
-                by: "objects",
-                objects: deployments("frontend", "backend"),
-                config: ["dials.images.tag"],
-                tests: [
-                    test("restartOnChange", "a change of dials-backend-configmap rolls only the backend"),
-                ],
-            },
+            by: "objects",
+            objects: deployments("frontend", "backend"),
+            config: ["dials.images.tag"],
+            tests: [test("restartOnChange", "a change of dials-backend-configmap rolls only the backend")],
         },
         {
             lines: "174",
             says: "In order to avoid dead jobs connect to `flower` trough port-forward and disable the consumers",
             step: "before a rollout, disable the workers' consumers in flower and wait for their jobs",
-            replaced: {
-                by: "objects",
-                objects: deployments(...WORKERS),
-                config: ["dials.etl.terminationGracePeriodSeconds", "dials.etl.taskTimeLimitSeconds"],
-                tests: [
-                    GRACEFUL_WORKERS,
-                    test(
-                        "workers",
-                        "derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect",
-                    ),
-                ],
-            },
+            by: "objects",
+            objects: deployments(...WORKERS),
+            config: ["dials.etl.terminationGracePeriodSeconds", "dials.etl.taskTimeLimitSeconds"],
+            tests: [
+                GRACEFUL_WORKERS,
+                test(
+                    "workers",
+                    "derives the pre-stop cancel from the worker's own node name and queue, then waits for it to take effect",
+                ),
+            ],
         },
     ],
-    context: contextOf({
+    context: {
         heading: ["1", "5", "9", "64", "72", "80", "97", "101", "126"],
         screenshot: ["13", "33", "52", "56", "60", "76", "84", "88", "93", "139"],
         "prose: introduces the form": ["15", "35"],
         "code fence": ["111", "122", "130", "135"],
-    }),
-};
+    },
+});
