@@ -2,6 +2,8 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { imageRepository, sameJobElsewhere } from "../../tools/adopt/layouts";
 import { KubeObject, objectId } from "../../tools/adopt/model";
+import { inspectCluster } from "../../tools/adopt/run";
+import { FakeCluster, live } from "./fixtures";
 
 // A live workload the program does not run, doing the job of one the program would add under another name (the same
 // image or container port), is named; one that shares neither, or that the program runs itself, is not.
@@ -80,6 +82,58 @@ describe("adopt: a live workload doing the job of one the program adds under ano
             sameJobElsewhere([live], [program], new Set([objectId(program)]), new Set([objectId(live)]))
                 .length,
             0,
+        );
+    });
+});
+
+describe("adopt: a namespace the program's objects go to that nobody makes", () => {
+    const cm = (namespace: string, name = "settings"): KubeObject => ({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name, namespace },
+        data: {},
+    });
+    const ns = (name: string): KubeObject => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+
+    it("blocks exactly the namespaces the cluster lacks and the program does not create, with their object counts", async () => {
+        const names = ["a", "b", "c", "d"];
+        await fc.assert(
+            fc.asyncProperty(
+                fc.subarray(names),
+                fc.subarray(names),
+                fc.subarray(names, { minLength: 1 }),
+                async (onCluster, createdByProgram, used) => {
+                    const desired = [
+                        ...used.flatMap((n) => [cm(n), cm(n, "more")]),
+                        ...createdByProgram.map(ns),
+                    ].map((object) => ({ cluster: "main", system: "shop", object }));
+                    const cluster = new FakeCluster(onCluster.map((n) => live(ns(n))));
+                    const r = await inspectCluster("main", desired, cluster);
+                    const problems = r.layouts.flatMap((l) => l.problems);
+                    const absent = used.filter(
+                        (n) => !onCluster.includes(n) && !createdByProgram.includes(n),
+                    );
+                    assert.deepEqual(
+                        problems.map((p) => /^namespace (\S+) does not exist/.exec(p)?.[1]),
+                        absent.sort(),
+                        problems.join("\n"),
+                    );
+                    for (const p of problems) assert.match(p, /first of its 2 object\(s\) there/);
+                },
+            ),
+            { numRuns: 60 },
+        );
+    });
+
+    it("does not judge a namespace the user may not read", async () => {
+        const r = await inspectCluster(
+            "main",
+            [{ cluster: "main", system: "shop", object: cm("hidden") }],
+            new FakeCluster([], { forbiddenKinds: ["Namespace"] }),
+        );
+        assert.deepEqual(
+            r.layouts.flatMap((l) => l.problems),
+            [],
         );
     });
 });
