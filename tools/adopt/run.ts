@@ -1,6 +1,7 @@
 import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
 import { DatabaseTakeover, databaseTakeovers } from "./databases";
+import { pool } from "../cli/pool";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
 import {
     DesiredObject,
@@ -50,20 +51,6 @@ const INVENTORY: [string, string][] = [
     ["apps.openshift.io/v1", "DeploymentConfig"],
     ["build.openshift.io/v1", "BuildConfig"],
 ];
-
-/** Runs `fn` over `items` with at most `limit` at a time, results in input order. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
 
 /** Kinds the program itself defines with a CustomResourceDefinition: absent from the cluster until the deploy. */
 function programKinds(objects: readonly KubeObject[]): Set<string> {
