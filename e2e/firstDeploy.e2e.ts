@@ -263,10 +263,15 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                 }),
             );
         }
-        let res = await timed("npm run adopt", () =>
-            adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json, dumps),
-        );
-        report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        /** `npm run adopt` on the cluster as it is now; the report it wrote. */
+        const adopt = async (phase: string) => {
+            const r = await timed(phase, () =>
+                adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json, dumps),
+            );
+            report = JSON.parse(readFileSync(json, "utf8")) as Report;
+            return r;
+        };
+        let res = await adopt("npm run adopt");
         // The fixes the report prints on the cluster (docs/operate/first-deploy.md step 3), then the report again.
         const fixes = printedPatches(report);
         if (fixes.length > 0) {
@@ -274,10 +279,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             log(
                 `applied the report's ${fixes.length} printed patches: ${fixes.map((f) => f.what).join(", ")}`,
             );
-            res = await timed("npm run adopt (again)", () =>
-                adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json, dumps),
-            );
-            report = JSON.parse(readFileSync(json, "utf8")) as Report;
+            res = await adopt("npm run adopt (again)");
         }
         // Right before the up (step 4): the StatefulSets the report hands over by an orphan delete (its pods keep
         // running); their printed pod deletes follow during the up. Then the report once more.
@@ -287,10 +289,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             log(
                 `ran the report's ${takeovers.length} orphan deletes: ${takeovers.map((t) => t.id).join(", ")}`,
             );
-            res = await timed("npm run adopt (after the orphan deletes)", () =>
-                adoptReport(copy!.dir, kubectl.kubeconfig, clusters, json, dumps),
-            );
-            report = JSON.parse(readFileSync(json, "utf8")) as Report;
+            res = await adopt("npm run adopt (after the orphan deletes)");
         }
         const orphaned = new Set(takeovers.map((t) => t.id));
         // The up starts PostgreSQL on the claim only with the report that found the takeover ready

@@ -1,5 +1,6 @@
 import { spawn } from "child_process";
-import { readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { KubeObject } from "../tools/adopt/model";
 import { Report } from "../tools/adopt/report";
@@ -10,7 +11,7 @@ import { LiveSystem } from "../test/fixtures/live/types";
 import { editedStackText, todayManifests } from "./firstDeploy";
 import { Kubectl } from "./kube";
 import { K8sObject } from "./render";
-import { ROOT, StackCopy } from "./localStack";
+import { BIN, ROOT, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
 import { prepareCommittedCopy } from "./stackCopies";
 
 // The steps of the documented first deploy that act on a cluster (docs/operate/first-deploy.md), shared by the
@@ -196,4 +197,44 @@ export async function deletePodsInOrder(
             );
         });
     }
+}
+
+/** What {@link ownCluster} gives the tests of its suite, once its `before` ran. */
+export interface OwnCluster {
+    kubectl: Kubectl;
+    workDir: string;
+    /** A stack copy to dispose of with the cluster. */
+    copy?: StackCopy;
+}
+
+/**
+ * A kwok cluster of the calling suite's own (`name`, with volumes of `classes`) and a work directory, made in its
+ * `before` and removed in its `after` (kept with E2E_KEEP=1); the suite skips with one line where the control plane
+ * is not built. Call it in a `describe` body.
+ */
+export function ownCluster(name: string, tag: string, classes: readonly string[]): OwnCluster {
+    const own = {} as OwnCluster;
+    let started = false;
+    const log = (line: string) => process.stdout.write(`      [${tag}] ${line}\n`);
+    before(function () {
+        const missing = ["kubectl", "kube-apiserver", "kube-controller-manager", "etcd", "kwokctl"].filter(
+            (b) => !existsSync(path.join(BIN, b)),
+        );
+        if (missing.length > 0) {
+            log(`SKIPPED: missing in ${BIN}: ${missing.join(", ")} (npm run e2e:tools)`);
+            this.skip();
+        }
+        own.workDir = mkdtempSync(path.join(tmpdir(), `runbooks-${tag}-`));
+        kwokCluster(name, "stop");
+        started = true;
+        kwokCluster(name, "start", ["standard", ...classes]);
+        own.kubectl = new Kubectl(kwokKubeconfig(name));
+    });
+    after(function () {
+        if (process.env.E2E_KEEP === "1") return;
+        if (started) kwokCluster(name, "stop");
+        own.copy?.dispose();
+        if (own.workDir) rmSync(own.workDir, { recursive: true, force: true });
+    });
+    return own;
 }

@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import { execFile } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync } from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { Report } from "../tools/adopt/report";
@@ -15,12 +14,12 @@ import {
     applyToday,
     deletePodsInOrder,
     firstDeployCopy,
+    ownCluster,
     podReady,
     printedPatches,
     printedStatefulSetTakeovers,
 } from "./firstDeployCluster";
-import { Kubectl } from "./kube";
-import { BIN, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
+import { BIN } from "./localStack";
 import { K8sObject } from "./render";
 
 // The fix the report prints for Packit's worker StatefulSets (claim templates of packit/deployment's 2024 layout,
@@ -33,40 +32,24 @@ const exec = promisify(execFile);
 const WORKERS = ["packit-worker-short-running", "packit-worker-long-running"];
 
 describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the adoption report)", function () {
-    const missing = ["kubectl", "kube-apiserver", "kube-controller-manager", "etcd", "kwokctl"].filter(
-        (b) => !existsSync(path.join(BIN, b)),
-    );
     const ns = PACKIT_LIVE.namespace;
-    let kubectl: Kubectl;
-    let copy: StackCopy | undefined;
-    let workDir: string;
-    let started = false;
+    const own = ownCluster(CLUSTER_NAME, "orphan", liveStorageClasses([PACKIT_LIVE]));
     const log = (line: string) => process.stdout.write(`      [orphan] ${line}\n`);
-
-    before(function () {
-        if (missing.length > 0) {
-            log(`SKIPPED: missing in ${BIN}: ${missing.join(", ")} (npm run e2e:tools)`);
-            this.skip();
-        }
-        workDir = mkdtempSync(path.join(tmpdir(), "runbooks-orphan-"));
-        kwokCluster(CLUSTER_NAME, "stop");
-        started = true;
-        kwokCluster(CLUSTER_NAME, "start", ["standard", ...liveStorageClasses([PACKIT_LIVE])]);
-        kubectl = new Kubectl(kwokKubeconfig(CLUSTER_NAME));
-    });
-
-    after(function () {
-        if (process.env.E2E_KEEP === "1") return;
-        if (started) kwokCluster(CLUSTER_NAME, "stop");
-        copy?.dispose();
-        if (workDir) rmSync(workDir, { recursive: true, force: true });
-    });
 
     /** The workers' StatefulSets, pods and claims, in one listing (async: the controller keeps working meanwhile). */
     async function listing(): Promise<K8sObject[]> {
         const { stdout } = await exec(
             path.join(BIN, "kubectl"),
-            ["--kubeconfig", kubectl.kubeconfig, "get", "statefulsets.apps,pods,pvc", "-n", ns, "-o", "json"],
+            [
+                "--kubeconfig",
+                own.kubectl.kubeconfig,
+                "get",
+                "statefulsets.apps,pods,pvc",
+                "-n",
+                ns,
+                "-o",
+                "json",
+            ],
             { maxBuffer: 64 * 1024 * 1024 },
         );
         const items = (JSON.parse(stdout) as { items: K8sObject[] }).items;
@@ -119,6 +102,7 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
     }
 
     it("the printed orphan deletes, then the program's StatefulSets: each keeps a Ready pod throughout, takes its pods over and mounts the claims that hold data", async function () {
+        const { kubectl, workDir } = own;
         applyToday(kubectl, PACKIT_LIVE);
         const settled = (items: K8sObject[]) =>
             WORKERS.every((w) => {
@@ -151,7 +135,7 @@ describe("first deploy: the printed orphan delete of a StatefulSet (kwok, the ad
         // The report on the operator's copy with the fixes: only the workers' StatefulSets (and the database takeover,
         // which needs pods/exec kwok cannot serve) block; each blocking StatefulSet prints its orphan delete.
         const prepared = firstDeployCopy(kubectl, ["packit"], workDir);
-        copy = prepared.copy;
+        const copy = (own.copy = prepared.copy);
         const json = path.join(workDir, "report.json");
         await adoptReport(copy.dir, kubectl.kubeconfig, prepared.clusters, json);
         // The live strategies the report prints patches for (no pod rolls), as the first-deploy e2e applies them.

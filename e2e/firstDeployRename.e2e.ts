@@ -1,14 +1,11 @@
 import * as assert from "assert";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync } from "fs";
 import * as path from "path";
 import { Report } from "../tools/adopt/report";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
 import { datastoreRenamed } from "../test/fixtures/live/types";
 import { liveStorageClasses } from "./firstDeploy";
-import { adoptReport, applyToday, firstDeployCopy } from "./firstDeployCluster";
-import { Kubectl } from "./kube";
-import { BIN, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
+import { adoptReport, applyToday, firstDeployCopy, ownCluster } from "./firstDeployCluster";
 
 // The first deploy's datastore control on a real API server: today's DIALS with its Celery broker's Redis running
 // under another name (workload, Service and the claim that holds the queue), as a team that renamed it would run it.
@@ -17,36 +14,12 @@ import { BIN, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
 const CLUSTER_NAME = "runbooks-e2e-rename";
 
 describe("first deploy control: a live datastore under another name (kwok, the adoption report)", function () {
-    const missing = ["kubectl", "kube-apiserver", "kube-controller-manager", "etcd", "kwokctl"].filter(
-        (b) => !existsSync(path.join(BIN, b)),
-    );
     const renamed = datastoreRenamed(DIALS_LIVE, "redis-etl-broker", "redis");
-    let kubectl: Kubectl;
-    let copy: StackCopy | undefined;
-    let workDir: string;
-    let started = false;
+    const own = ownCluster(CLUSTER_NAME, "rename", liveStorageClasses([renamed]));
     const log = (line: string) => process.stdout.write(`      [rename] ${line}\n`);
 
-    before(function () {
-        if (missing.length > 0) {
-            log(`SKIPPED: missing in ${BIN}: ${missing.join(", ")} (npm run e2e:tools)`);
-            this.skip();
-        }
-        workDir = mkdtempSync(path.join(tmpdir(), "runbooks-rename-"));
-        kwokCluster(CLUSTER_NAME, "stop");
-        started = true;
-        kwokCluster(CLUSTER_NAME, "start", ["standard", ...liveStorageClasses([renamed])]);
-        kubectl = new Kubectl(kwokKubeconfig(CLUSTER_NAME));
-    });
-
-    after(function () {
-        if (process.env.E2E_KEEP === "1") return;
-        if (started) kwokCluster(CLUSTER_NAME, "stop");
-        copy?.dispose();
-        if (workDir) rmSync(workDir, { recursive: true, force: true });
-    });
-
     it("the report blocks (exit 2): the claim it would create EMPTY beside the live one, and the renamed workload", async function () {
+        const { kubectl, workDir } = own;
         applyToday(kubectl, renamed);
         // The rule reads a Bound claim as one holding data: wait for the binding, as the team's cluster has it.
         const deadline = Date.now() + 60_000;
@@ -59,7 +32,7 @@ describe("first deploy control: a live datastore under another name (kwok, the a
             await new Promise((r) => setTimeout(r, 500));
         }
         const prepared = firstDeployCopy(kubectl, ["dials"], workDir);
-        copy = prepared.copy;
+        const copy = (own.copy = prepared.copy);
         const json = path.join(workDir, "report.json");
         const res = await adoptReport(copy.dir, kubectl.kubeconfig, prepared.clusters, json);
         const report = JSON.parse(readFileSync(json, "utf8")) as Report;
