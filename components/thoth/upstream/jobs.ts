@@ -299,7 +299,6 @@ function prescriptionsRefresh(image: string, version: string): ImageEvidence {
                     commit: "05b7a7244287ef0a8eb0dc8219c411c1f8a37509",
                 },
                 { GOOGLE_APPLICATION_CREDENTIALS: "google/auth/_default.py:216" },
-                ["GOOGLE_APPLICATION_CREDENTIALS"],
             ),
             ...thothCommon("0.36.5").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
         ],

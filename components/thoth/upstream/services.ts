@@ -180,7 +180,6 @@ function amunApi(): ImageEvidence {
             ...reads(
                 { repo: "thoth-station/storages", commit: "31c0f3d6eddf403058eda3a04e27fbd1384eda34" },
                 { THOTH_CEPH_BUCKET_PREFIX: "thoth/storages/inspections.py:37" },
-                ["THOTH_CEPH_BUCKET_PREFIX"],
             ),
         ],
     });
