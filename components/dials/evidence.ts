@@ -1,4 +1,4 @@
-import type { At, FlagFact, ImageEvidence, Listener, NamedFact, ReadFacts } from "../shared/evidence/types";
+import type { At, FlagFact, ImageEvidence, NamedFact, ReadFacts } from "../shared/evidence/types";
 import type { EvidenceTable } from "../config/evidenceVerdicts";
 import {
     NGINX_FLAGS,
@@ -294,14 +294,6 @@ function release(stream: string, external: string, facts: ReadFacts): ImageEvide
 }
 
 const NGINX_TAG = "1.27.4-alpine";
-
-/** Where the listeners above were read, for tests that name them. */
-export const LISTENERS: Record<"etl" | "backend" | "frontend" | "nginx", readonly Listener[]> = {
-    etl: ETL_FACTS.listens,
-    backend: BACKEND_FACTS.listens,
-    frontend: FRONTEND_FACTS.listens,
-    nginx: NGINX_FACTS.listens,
-};
 
 /** The evidence of every image the dials system runs. */
 export const DIALS_EVIDENCE: EvidenceTable = {

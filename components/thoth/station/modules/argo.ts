@@ -399,7 +399,7 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
     }
 }
 
-const ARGO_GROUP = "argoproj.io";
+export const ARGO_GROUP = "argoproj.io";
 
 /** How argo-server authenticates requests: with the caller's own Kubernetes token, never its own account. */
 export const ARGO_SERVER_AUTH_MODE = "client";
