@@ -23,7 +23,7 @@ import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../shared/platform";
-import { WorkflowControllerSettings } from "./argoPod";
+import { WorkflowControllerSettings, keptFor } from "./argoPod";
 import { DefinitionError } from "../../../shared/errors";
 
 /** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
@@ -138,7 +138,6 @@ export function controllerSettings(
             `the ${plan.tier} Argo install stores artifacts, but no Secret holds the repository's keys`,
         );
     }
-    const ttl = plan.ttlSeconds;
     const endpoint = shared.ceph.host.replace(/^https?:\/\//, "").replace(/\/$/, "");
     return {
         containerRuntimeExecutor: plan.executor.name,
@@ -147,11 +146,7 @@ export function controllerSettings(
         workflowDefaults: {
             spec: {
                 securityContext: podSecurityContext(platform),
-                ttlStrategy: {
-                    secondsAfterCompletion: ttl,
-                    secondsAfterSuccess: ttl,
-                    secondsAfterFailure: ttl,
-                },
+                ttlStrategy: keptFor(plan.ttlSeconds),
                 parallelism: plan.workflowParallelism,
             },
         },

@@ -47,6 +47,11 @@ export interface WorkflowControllerSettings {
     workflowDefaults?: { spec?: Json };
 }
 
+/** A Workflow's ttlStrategy that deletes it `seconds` after it finishes, whatever its outcome. */
+export function keptFor(seconds: number): Json {
+    return { secondsAfterCompletion: seconds, secondsAfterSuccess: seconds, secondsAfterFailure: seconds };
+}
+
 /** The Argo kinds whose templates become pods. */
 export const WORKFLOW_KINDS: readonly string[] = [
     "Workflow",
