@@ -3,7 +3,6 @@ import { Sizing, fixedSize, sized } from "../shared/resources";
 import type { ProwRefs } from "./refsContract";
 import type { ComponentName } from "./componentNames";
 import type { PortPurpose } from "../shared/portPurpose";
-import { DefinitionError } from "../shared/errors";
 
 export { COMPONENT_NAMES, ComponentName } from "./componentNames";
 
@@ -638,13 +637,6 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("50m", "64Mi", undefined, "256Mi"),
     },
 ];
-
-/** The spec of a component. */
-export function componentSpec(name: ComponentName): ComponentSpec {
-    const spec = COMPONENTS.find((c) => c.name === name);
-    if (!spec) throw new DefinitionError(`unknown Prow component ${name}`);
-    return spec;
-}
 
 /** Volume name of a mount inside the pod (pod-local, so not an object name and never prefixed). */
 export function volumeName(mount: Mount): string {

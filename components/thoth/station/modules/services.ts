@@ -6,7 +6,6 @@ import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ContainerSpec } from "../../../shared/container";
 import { EnvMap, mergeEnv } from "../../../shared/env";
-import { HandleKeyRef } from "../../../shared/handles";
 import { Exposure, ExposureSpec } from "../../../shared/exposure";
 import { ExposureAudience, PortPurpose } from "../../../shared/portPurpose";
 import { podServiceArgs } from "../../../shared/service";
@@ -307,14 +306,6 @@ export function servicePlans(
                 ),
         },
     ];
-}
-
-/** The Secrets (and keys) a plan's env reads: what each module needs from encrypted config. */
-export function secretsRead(env: EnvMap): string[] {
-    const refs = Object.values(env)
-        .filter((v): v is HandleKeyRef => typeof v === "object" && "from" in v && v.from.kind === "Secret")
-        .map((v) => `${v.from.objectName}/${v.key}`);
-    return [...new Set(refs)].sort();
 }
 
 /** A service's one container, reading its env from the station's objects of its namespace. */
