@@ -45,7 +45,6 @@ export const existingVolumeSchema = z.strictObject({
     name: z.string().min(1).meta({ example: "hub.example.org-home-1" }),
     size: gigabytes(250),
 });
-export type ExistingVolume = z.infer<typeof existingVolumeSchema>;
 
 /** Two ZFS volumes (the pool is a mirror): created with a size, or existing volumes adopted by id. */
 export const zfsSchema = z.strictObject({
@@ -123,7 +122,6 @@ export const workstationSchema = z.strictObject({
     /** Docker storage volume in GB. */
     dockerSize: gigabytes(100).default(100),
 });
-export type WorkstationConfig = z.infer<typeof workstationSchema>;
 
 /**
  * Whose the zone of `domain` is. `ours`: this stack writes it (the host records, and certbot's DNS-01 TXT record
