@@ -44,7 +44,6 @@ export interface ScheduledJobArgs {
     grantedBy?: readonly pulumi.Resource[];
     automountServiceAccountToken?: boolean;
     restartPolicy?: "Never" | "OnFailure";
-    podAnnotations?: Record<string, pulumi.Input<string>>;
     /**
      * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
      * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
@@ -160,10 +159,7 @@ function cronJobArgs(args: ScheduledJobArgs): k8s.batch.v1.CronJobArgs {
                         ? { activeDeadlineSeconds: args.activeDeadlineSeconds }
                         : {}),
                     template: {
-                        metadata: {
-                            labels,
-                            ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
-                        },
+                        metadata: { labels },
                         spec: jobPodSpec(args),
                     },
                 },

@@ -61,7 +61,6 @@ export interface WebBotSpec {
     entry: WebEntry;
     resources: Sizing;
     container: Omit<ContainerSpec, "name" | "image" | "resources" | "ports">;
-    podAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -182,7 +181,6 @@ export abstract class BotFamily extends SystemPart<ThothSection, KubernetesConte
                         resources: spec.entry.resources ?? spec.resources,
                     },
                 ],
-                podAnnotations: spec.podAnnotations,
                 restartOnChange: this.botReads(),
                 service: { ports: [{ name: "http", port, targetPort: "http" }] },
                 expose: this.exposure(spec),
