@@ -11,7 +11,7 @@ import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
 import { AccountHandle } from "../../../shared/handles";
 import { AccessGrant, PolicyRule, ServiceAccount } from "../../../shared/serviceAccount";
-import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
+import { READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
 import { Workload } from "../../../shared/workload";
 import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
@@ -195,14 +195,12 @@ export interface ArgoInstallArgs extends SystemArgs<ThothSection, KubernetesCont
     sizing: Record<SizedPart, Sizing>;
     /** The station's Secrets of the install's namespace (the artifact repository's keys). */
     reads: StationReads;
-    /** Key of the checksum that rolls argo-server when its ConfigMap changes; {@link PLAIN_READS_KEY} if unset. */
-    restartKey?: ChecksumKey;
 }
 
 /**
- * The checksum key when argo-server is given none: what it reads is a ConfigMap, which holds the names of Secrets and
- * never their values, and anyone who may see the pod's annotation may read that ConfigMap. A public key hides
- * nothing there, so no generated key (and no extra resource per install) is needed.
+ * The key of the checksum that rolls argo-server when its ConfigMap changes: what it reads is a ConfigMap, which holds
+ * the names of Secrets and never their values, and anyone who may see the pod's annotation may read that ConfigMap. A
+ * public key hides nothing there, so no generated key (and no extra resource per install) is needed.
  */
 const PLAIN_READS_KEY = "argo-server-configmap";
 
@@ -346,7 +344,7 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
                 // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
                 // start, so the pod spec does not name it; the controller watches it and needs no restart.
                 podAnnotations: {
-                    [READS_CHECKSUM_ANNOTATION]: readsChecksum(args.restartKey ?? PLAIN_READS_KEY, [config]),
+                    [READS_CHECKSUM_ANNOTATION]: readsChecksum(PLAIN_READS_KEY, [config]),
                 },
                 containers: [
                     {
