@@ -57,8 +57,6 @@ const ROLLING_UPDATE = { maxSurge: "25%", maxUnavailable: 0 };
 
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
 export class Web extends SystemPart<DialsSection> {
-    public readonly backend: Workload;
-    public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
     readonly #namespace: pulumi.Output<string>;
@@ -69,8 +67,8 @@ export class Web extends SystemPart<DialsSection> {
         const reads = this.reads(args.cache);
         // The ImageStreams and the cache come first by the system's order of its applications (see Dials).
         const ready = this.child();
-        this.backend = this.backendWorkload(args, reads, ready);
-        this.frontend = this.frontendWorkload(args, ready);
+        this.backendWorkload(args, reads, ready);
+        this.frontendWorkload(args, ready);
         const { apiHost, frontendHost } = this.config.web;
         this.apiUrl = `https://${apiHost}`;
         this.frontendUrl = `https://${frontendHost}`;

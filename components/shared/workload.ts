@@ -251,8 +251,6 @@ function deploymentStrategy(args: WorkloadArgs): k8s.types.input.apps.v1.Deploym
  */
 export class Workload extends RunbookComponent {
     public readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
-    /** The disruption budget of a workload of more than one replica (see {@link disruptionBudgetSpec}). */
-    public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly service?: k8s.core.v1.Service;
     public readonly endpoints: pulumi.CustomResource[] = [];
     /** Object name of the workload (and of its Service unless renamed). */
@@ -295,7 +293,7 @@ export class Workload extends RunbookComponent {
             kind === "StatefulSet"
                 ? this.statefulSet(args, serviceName, selector, template)
                 : this.deployment(name, args, selector, template);
-        this.disruptionBudget = this.makeDisruptionBudget(args, selector);
+        this.makeDisruptionBudget(args, selector);
         this.recordServices(args, serviceName, selector);
         this.endpoints.push(...this.expose(name, args, serviceName, services));
         this.urls = (args.expose ?? []).map(exposureUrl);

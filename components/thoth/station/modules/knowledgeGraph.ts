@@ -56,7 +56,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
     public readonly claim: PersistentVolumeClaim;
     public readonly postgresql: Workload;
     public readonly pgbouncer: Workload;
-    public readonly exporter: Workload;
     readonly #args: KnowledgeGraphArgs;
 
     constructor(name: string, args: KnowledgeGraphArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,7 +65,7 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
         this.claim = this.dataClaim();
         this.postgresql = this.database(postgresql);
         this.pgbouncer = this.pooler(postgresql);
-        this.exporter = this.metricsExporter(postgresql);
+        this.metricsExporter(postgresql);
         this.registerOutputs({});
     }
 
