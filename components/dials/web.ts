@@ -117,6 +117,19 @@ export class Web extends SystemPart<DialsSection> {
         };
     }
 
+    /** What the backend and the frontend share: their namespace, the live pods' labels, replicas and rollout. */
+    private served(part: "backend" | "frontend", component: string) {
+        return {
+            cluster: this.context.cluster,
+            namespace: this.#namespace,
+            app: dialsApp(part, component),
+            ...liveLabelsOf(part),
+            replicas: this.config.web[`${part}Replicas`],
+            rollingUpdate: ROLLING_UPDATE,
+            automountServiceAccountToken: false,
+        };
+    }
+
     /** gunicorn with the nginx sidecar that serves the static files and proxies the rest; Service backend-nginx. */
     private backendWorkload(
         args: WebArgs,
@@ -130,13 +143,7 @@ export class Web extends SystemPart<DialsSection> {
         return new Workload(
             this.childName("backend"),
             {
-                cluster: this.context.cluster,
-                namespace: this.#namespace,
-                app: dialsApp("backend", "api"),
-                ...liveLabelsOf("backend"),
-                replicas: this.config.web.backendReplicas,
-                rollingUpdate: ROLLING_UPDATE,
-                automountServiceAccountToken: false,
+                ...this.served("backend", "api"),
                 // gunicorn reads its env and nginx its site file once, at start: the handles below roll it.
                 restartOnChange: { key: args.restartKey },
                 // The live pods' volume order: nginx-conf first, though the first container mounts staticfiles.
@@ -176,13 +183,7 @@ export class Web extends SystemPart<DialsSection> {
         return new Workload(
             this.childName("frontend"),
             {
-                cluster: this.context.cluster,
-                namespace: this.#namespace,
-                app: dialsApp("frontend", "frontend"),
-                ...liveLabelsOf("frontend"),
-                replicas: this.config.web.frontendReplicas,
-                rollingUpdate: ROLLING_UPDATE,
-                automountServiceAccountToken: false,
+                ...this.served("frontend", "frontend"),
                 containers: [
                     {
                         name: "frontend",
