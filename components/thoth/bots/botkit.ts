@@ -51,8 +51,8 @@ export interface CronBotSpec {
     /** Requests/limits of the source manifests, unless the config overrides them. */
     resources: Sizing;
     container: Omit<ContainerSpec, "name" | "image" | "resources">;
-    successfulJobsHistoryLimit: number;
-    failedJobsHistoryLimit: number;
+    /** Finished runs kept: successful, failed (as the periodic jobs' `history`). */
+    history: [number, number];
     activeDeadlineSeconds?: number;
 }
 
@@ -145,8 +145,8 @@ export abstract class BotFamily extends SystemPart<ThothSection, KubernetesConte
                 schedule: spec.entry.schedule,
                 concurrencyPolicy: "Forbid",
                 suspend: spec.entry.suspend,
-                successfulJobsHistoryLimit: spec.successfulJobsHistoryLimit,
-                failedJobsHistoryLimit: spec.failedJobsHistoryLimit,
+                successfulJobsHistoryLimit: spec.history[0],
+                failedJobsHistoryLimit: spec.history[1],
                 activeDeadlineSeconds: spec.activeDeadlineSeconds,
                 automountServiceAccountToken: false,
                 containers: [
