@@ -40,27 +40,22 @@ const userHash = z
  * `import` option, protected and retained in every tier, so no destroy or replacement can delete it. Name and
  * size must be the volume's own, or the import stops without touching it.
  */
-export const existingVolumeSchema = z
-    .object({
-        id: existingId("a Cinder volume id"),
-        name: z.string().min(1).meta({ example: "hub.example.org-home-1" }),
-        size: gigabytes(250),
-    })
-    .strict();
-export type ExistingVolume = z.infer<typeof existingVolumeSchema>;
+export const existingVolumeSchema = z.strictObject({
+    id: existingId("a Cinder volume id"),
+    name: z.string().min(1).meta({ example: "hub.example.org-home-1" }),
+    size: gigabytes(250),
+});
 
 /** Two ZFS volumes (the pool is a mirror): created with a size, or existing volumes adopted by id. */
-export const zfsSchema = z
-    .object({
-        /** Size of each new volume `<host>-zfs-01/02` in GB; the role's default size when unset. */
-        size: gigabytes(25).optional(),
-        /** Existing volumes (production: `hub.callysto.ca-home-1/-2`, created by hand so data outlives the host). */
-        existingVolumes: z
-            .array(existingVolumeSchema)
-            .length(2, "must list exactly two volumes (the ZFS mirror)")
-            .optional(),
-    })
-    .strict();
+export const zfsSchema = z.strictObject({
+    /** Size of each new volume `<host>-zfs-01/02` in GB; the role's default size when unset. */
+    size: gigabytes(25).optional(),
+    /** Existing volumes (production: `hub.callysto.ca-home-1/-2`, created by hand so data outlives the host). */
+    existingVolumes: z
+        .array(existingVolumeSchema)
+        .length(2, "must list exactly two volumes (the ZFS mirror)")
+        .optional(),
+});
 
 /**
  * A running instance adopted by id (`import`), protected and retained in every tier, with what Terraform set from
@@ -69,73 +64,64 @@ export const zfsSchema = z
  * Its port gets exactly the security group of its role, so `sshSources` governs its ssh as it does every created
  * host's. Ansible runs on it only when `provision` says so.
  */
-export const adoptSchema = z
-    .object({
-        instanceId: existingId("a Nova instance id"),
-        /** The instance's one Neutron port (Terraform's): its security groups become exactly its role's group. */
-        portId: existingId("a Neutron port id"),
-        /**
-         * Run the init and role playbooks (and the certificate deployment) on this running host. Off by default: the
-         * first `pulumi up` of an adopted host must not re-provision a live machine; turn it on after reviewing what
-         * provisioning.version's playbooks do to it (the plan's notices name them).
-         */
-        provision: z.boolean().default(false).meta({ example: "false" }),
-    })
-    .strict();
+export const adoptSchema = z.strictObject({
+    instanceId: existingId("a Nova instance id"),
+    /** The instance's one Neutron port (Terraform's): its security groups become exactly its role's group. */
+    portId: existingId("a Neutron port id"),
+    /**
+     * Run the init and role playbooks (and the certificate deployment) on this running host. Off by default: the
+     * first `pulumi up` of an adopted host must not re-provision a live machine; turn it on after reviewing what
+     * provisioning.version's playbooks do to it (the plan's notices name them).
+     */
+    provision: z.boolean().default(false).meta({ example: "false" }),
+});
 
-export const hostSchema = z
-    .object({
-        /** DNS label; the host is `<name>.<domain>`. Hubs are `hub-<name>`, the sharder is `hub`. */
-        name: hostLabel("hub-dev"),
-        role: hostRole,
-        /** Nova flavor; the role's default flavor when unset. */
-        flavor: flavorName("m1.40g100g4c8g").optional(),
-        /** Glance image name (the newest image of that name is used); the role's default when unset. */
-        image: imageName("callysto-hub").optional(),
-        /** Network of the host's port; the environment's network when unset. */
-        network: networkName.optional(),
-        /** An existing floating IP to associate; a new one is allocated from the pool when unset. */
-        floatingIp: floatingAddress.optional(),
-        /** Id of that floating IP: it is adopted (`import`) and protected, so it can never be released. */
-        floatingIpId: existingId("a Neutron floating IP id").optional(),
-        /** Take over a running instance instead of creating one (see adoptSchema). */
-        adopt: adoptSchema.optional(),
-        zfs: zfsSchema.optional(),
-        /** Hub only: user hash → ZFS refquota of `tank/home/<hash>`. */
-        quotas: z.record(userHash, refquota).optional(),
-    })
-    .strict();
+export const hostSchema = z.strictObject({
+    /** DNS label; the host is `<name>.<domain>`. Hubs are `hub-<name>`, the sharder is `hub`. */
+    name: hostLabel("hub-dev"),
+    role: hostRole,
+    /** Nova flavor; the role's default flavor when unset. */
+    flavor: flavorName("m1.40g100g4c8g").optional(),
+    /** Glance image name (the newest image of that name is used); the role's default when unset. */
+    image: imageName("callysto-hub").optional(),
+    /** Network of the host's port; the environment's network when unset. */
+    network: networkName.optional(),
+    /** An existing floating IP to associate; a new one is allocated from the pool when unset. */
+    floatingIp: floatingAddress.optional(),
+    /** Id of that floating IP: it is adopted (`import`) and protected, so it can never be released. */
+    floatingIpId: existingId("a Neutron floating IP id").optional(),
+    /** Take over a running instance instead of creating one (see adoptSchema). */
+    adopt: adoptSchema.optional(),
+    zfs: zfsSchema.optional(),
+    /** Hub only: user hash → ZFS refquota of `tank/home/<hash>`. */
+    quotas: z.record(userHash, refquota).optional(),
+});
 export type HostConfig = z.infer<typeof hostSchema>;
 
-export const roleDefaultsSchema = z
-    .object({
-        flavor: flavorName("m1.small").optional(),
-        image: imageName("Alma Linux 9").optional(),
-        /** Size in GB of each of the two ZFS volumes created for hosts of this role. */
-        zfsSize: gigabytes(25).optional(),
-    })
-    .strict();
+export const roleDefaultsSchema = z.strictObject({
+    flavor: flavorName("m1.small").optional(),
+    image: imageName("Alma Linux 9").optional(),
+    /** Size in GB of each of the two ZFS volumes created for hosts of this role. */
+    zfsSize: gigabytes(25).optional(),
+});
 
 /** The team workstation "clavius": its own security group, home and docker volumes, a floating IP. */
-export const workstationSchema = z
-    .object({
-        /**
-         * Create this workstation. Off by default: clavius exists once the team has bootstrapped (runbook 004) and is
-         * where `pulumi up` runs, so a stack describing it must not build a second one unless asked.
-         */
-        create: z.boolean().default(false).meta({ example: "false" }),
-        name: hostLabel("clavius").default("clavius"),
-        flavor: flavorName("m1.small"),
-        image: imageName("Alma Linux 9"),
-        network: networkName.optional(),
-        floatingIp: floatingAddress.optional(),
-        /** Home directory volume in GB (LUKS-encrypted by hand after the first boot). */
-        homeSize: gigabytes(20).default(20),
-        /** Docker storage volume in GB. */
-        dockerSize: gigabytes(100).default(100),
-    })
-    .strict();
-export type WorkstationConfig = z.infer<typeof workstationSchema>;
+export const workstationSchema = z.strictObject({
+    /**
+     * Create this workstation. Off by default: clavius exists once the team has bootstrapped (runbook 004) and is
+     * where `pulumi up` runs, so a stack describing it must not build a second one unless asked.
+     */
+    create: z.boolean().default(false).meta({ example: "false" }),
+    name: hostLabel("clavius").default("clavius"),
+    flavor: flavorName("m1.small"),
+    image: imageName("Alma Linux 9"),
+    network: networkName.optional(),
+    floatingIp: floatingAddress.optional(),
+    /** Home directory volume in GB (LUKS-encrypted by hand after the first boot). */
+    homeSize: gigabytes(20).default(20),
+    /** Docker storage volume in GB. */
+    dockerSize: gigabytes(100).default(100),
+});
 
 /**
  * Whose the zone of `domain` is. `ours`: this stack writes it (the host records, and certbot's DNS-01 TXT record
@@ -145,28 +131,25 @@ export type WorkstationConfig = z.infer<typeof workstationSchema>;
  */
 export const ZONE_OWNERS = ["ours", "outside"] as const;
 
-export const dnsSchema = z
-    .object({
-        zone: z.enum(ZONE_OWNERS).meta({ example: "ours" }),
-        /** Zone ours: a Designate zone of this project whose records this stack writes (the zone itself is not managed). */
-        zoneId: z.string().min(1).optional().meta({ example: "1cf42d24-a04e-431b-a715-1701f297100e" }),
-        /** Zone ours: create and own the zone `<domain>.` with this SOA e-mail. */
-        createZone: z
-            .object({
-                email: z.email().meta({ example: "hostmaster@example.org" }),
-                ttl: positiveInt(3600).default(3600),
-                /**
-                 * The zone exists already (runbook 004 adds it by hand): its id. It is adopted (`import`) and
-                 * protected in every tier, so destroying the stack never deletes it.
-                 */
-                importId: existingId("a Designate zone id").optional(),
-            })
-            .strict()
-            .optional(),
-        /** TTL of every host record (systems.md: 60), written here or listed for the operator. */
-        recordTtl: positiveInt(60).default(60),
-    })
-    .strict();
+export const dnsSchema = z.strictObject({
+    zone: z.enum(ZONE_OWNERS).meta({ example: "ours" }),
+    /** Zone ours: a Designate zone of this project whose records this stack writes (the zone itself is not managed). */
+    zoneId: z.string().min(1).optional().meta({ example: "1cf42d24-a04e-431b-a715-1701f297100e" }),
+    /** Zone ours: create and own the zone `<domain>.` with this SOA e-mail. */
+    createZone: z
+        .strictObject({
+            email: z.email().meta({ example: "hostmaster@example.org" }),
+            ttl: positiveInt(3600).default(3600),
+            /**
+             * The zone exists already (runbook 004 adds it by hand): its id. It is adopted (`import`) and
+             * protected in every tier, so destroying the stack never deletes it.
+             */
+            importId: existingId("a Designate zone id").optional(),
+        })
+        .optional(),
+    /** TTL of every host record (systems.md: 60), written here or listed for the operator. */
+    recordTtl: positiveInt(60).default(60),
+});
 
 /** A playbook path inside the repository's ansible/ directory. */
 const playbookPath = (example: string) =>
@@ -178,43 +161,40 @@ const playbookPath = (example: string) =>
 /** An Ansible variable's value: any JSON (lists such as `ssh_public_keys` included). */
 const varValue = z.json();
 
-export const provisioningSchema = z
-    .object({
-        enabled: z.boolean().default(true).meta({ example: "true" }),
-        /** The Ansible repository (callysto/infrastructure) and the commit or tag to run. */
-        repo: z.url().meta({ example: "https://github.com/callysto/infrastructure.git" }),
-        version: z
-            .string()
-            .regex(/^[A-Za-z0-9._/-]+$/, "must be a git commit, tag or branch")
-            .meta({ example: "904146a" }),
-        /** Run first on every host (`make hub/init/apply`, `clavius/init/apply`). */
-        initPlaybook: playbookPath("plays/init.yml").default("plays/init.yml"),
-        /** The playbook of each role, run limited to one host at a time. */
-        playbooks: z
-            .object({
-                hub: playbookPath("plays/hub.yml").default("plays/hub.yml"),
-                sharder: playbookPath("plays/sharder.yml").default("plays/sharder.yml"),
-                ssp: playbookPath("plays/imports/ssp.yml").default("plays/imports/ssp.yml"),
-                stats: playbookPath("plays/stats.yml").default("plays/stats.yml"),
-                workstation: playbookPath("plays/clavius.yml").default("plays/clavius.yml"),
-            })
-            .strict()
-            .prefault({}),
-        certificatesPlaybook: playbookPath("plays/deploy-certs.yml").default("plays/deploy-certs.yml"),
-        /** Banner shown on every hub (`jupyterhub_announcement`); empty for none. */
-        announcement: z.string().default("").meta({ example: "Scheduled maintenance Friday 18:00 MT" }),
-        /** Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`. */
-        hubVars: z
-            .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
-            .default({})
-            .meta({ example: "{}" }),
-        /** Variables for every host. */
-        vars: z
-            .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
-            .default({})
-            .meta({ example: "{}" }),
-    })
-    .strict();
+export const provisioningSchema = z.strictObject({
+    enabled: z.boolean().default(true).meta({ example: "true" }),
+    /** The Ansible repository (callysto/infrastructure) and the commit or tag to run. */
+    repo: z.url().meta({ example: "https://github.com/callysto/infrastructure.git" }),
+    version: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+$/, "must be a git commit, tag or branch")
+        .meta({ example: "904146a" }),
+    /** Run first on every host (`make hub/init/apply`, `clavius/init/apply`). */
+    initPlaybook: playbookPath("plays/init.yml").default("plays/init.yml"),
+    /** The playbook of each role, run limited to one host at a time. */
+    playbooks: z
+        .strictObject({
+            hub: playbookPath("plays/hub.yml").default("plays/hub.yml"),
+            sharder: playbookPath("plays/sharder.yml").default("plays/sharder.yml"),
+            ssp: playbookPath("plays/imports/ssp.yml").default("plays/imports/ssp.yml"),
+            stats: playbookPath("plays/stats.yml").default("plays/stats.yml"),
+            workstation: playbookPath("plays/clavius.yml").default("plays/clavius.yml"),
+        })
+        .prefault({}),
+    certificatesPlaybook: playbookPath("plays/deploy-certs.yml").default("plays/deploy-certs.yml"),
+    /** Banner shown on every hub (`jupyterhub_announcement`); empty for none. */
+    announcement: z.string().default("").meta({ example: "Scheduled maintenance Friday 18:00 MT" }),
+    /** Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`. */
+    hubVars: z
+        .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
+        .default({})
+        .meta({ example: "{}" }),
+    /** Variables for every host. */
+    vars: z
+        .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
+        .default({})
+        .meta({ example: "{}" }),
+});
 export type ProvisioningConfig = z.infer<typeof provisioningSchema>;
 
 /**
@@ -225,120 +205,113 @@ export type ProvisioningConfig = z.infer<typeof provisioningSchema>;
  */
 export const CERTIFICATE_SOURCES = ["designate", "operator"] as const;
 
-export const certificatesSchema = z
-    .object({
-        enabled: z.boolean().default(true).meta({ example: "true" }),
-        obtainedBy: z.enum(CERTIFICATE_SOURCES).meta({ example: "designate" }),
-        /** ACME account e-mail (expiry notices). */
-        email: z.email().meta({ example: "sysadmin@callysto.ca" }),
-        /**
-         * designate: certbot's config dir on the machine running `pulumi up` (clavius); it must persist between runs.
-         * operator: the directory holding the certificate generated by hand (cert.pem, privkey.pem, fullchain.pem):
-         * `callysto_ssl_cert_dir` as the runbook sets it.
-         */
-        directory: z
-            .string()
-            .regex(/^\/[^\s]*$/, "must be an absolute path without spaces")
-            .meta({ example: "/home/ptty2u/work/letsencrypt/prod" }),
-        /** designate: renew when it expires within this many days; operator: stop and ask for a new one then. */
-        renewBeforeDays: positiveInt(30).default(30),
-        /** How often (days) a `pulumi up` re-checks the expiry; at most renewBeforeDays so no window is missed. */
-        checkEveryDays: positiveInt(7).default(7),
-        acmeServer: z
-            .url()
-            .default("https://acme-v02.api.letsencrypt.org/directory")
-            .meta({ example: "https://acme-v02.api.letsencrypt.org/directory" }),
-        /** Seconds the hook waits for the TXT record to reach Designate's name servers. */
-        propagationSeconds: positiveInt(60).default(60),
-    })
-    .strict();
+export const certificatesSchema = z.strictObject({
+    enabled: z.boolean().default(true).meta({ example: "true" }),
+    obtainedBy: z.enum(CERTIFICATE_SOURCES).meta({ example: "designate" }),
+    /** ACME account e-mail (expiry notices). */
+    email: z.email().meta({ example: "sysadmin@callysto.ca" }),
+    /**
+     * designate: certbot's config dir on the machine running `pulumi up` (clavius); it must persist between runs.
+     * operator: the directory holding the certificate generated by hand (cert.pem, privkey.pem, fullchain.pem):
+     * `callysto_ssl_cert_dir` as the runbook sets it.
+     */
+    directory: z
+        .string()
+        .regex(/^\/[^\s]*$/, "must be an absolute path without spaces")
+        .meta({ example: "/home/ptty2u/work/letsencrypt/prod" }),
+    /** designate: renew when it expires within this many days; operator: stop and ask for a new one then. */
+    renewBeforeDays: positiveInt(30).default(30),
+    /** How often (days) a `pulumi up` re-checks the expiry; at most renewBeforeDays so no window is missed. */
+    checkEveryDays: positiveInt(7).default(7),
+    acmeServer: z
+        .url()
+        .default("https://acme-v02.api.letsencrypt.org/directory")
+        .meta({ example: "https://acme-v02.api.letsencrypt.org/directory" }),
+    /** Seconds the hook waits for the TXT record to reach Designate's name servers. */
+    propagationSeconds: positiveInt(60).default(60),
+});
 export type CertificatesConfig = z.infer<typeof certificatesSchema>;
 
-export const callystoSchema = z
-    .object({
-        enabled: z.boolean().meta({ example: "true" }),
-        /** Inventory group of every host: `dev` or `prod`. */
-        environment: z.enum(["dev", "prod"]).meta({ example: "dev" }),
-        domain: hostName("callysto.space"),
-        dns: dnsSchema,
-        keypair: z
-            .object({
-                name: z.string().min(1).meta({ example: "example-dev" }),
-                /**
-                 * Content of `keys/id_rsa.pub`: a key whose private half only the operators hold (the secret
-                 * callysto-ssh-private-key). Committed stack files carry the placeholder until it is set.
-                 */
-                publicKey: orPlaceholder(
-                    z
-                        .string()
-                        .regex(
-                            /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/,
-                            "must be an OpenSSH public key",
-                        )
-                        .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator" }),
-                ).meta({
-                    example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator",
-                    // An example key would let nobody in (or whoever holds its private half): only the operator has it.
-                    ask: "the public half of a key pair only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa, then the one line of keys/id_rsa.pub)",
-                }),
-                /** The keypair exists in OpenStack already (Terraform made it): adopt it by name instead of creating it. */
-                adopt: z.boolean().default(false).meta({ example: "false" }),
-            })
-            .strict(),
+export const callystoSchema = z.strictObject({
+    enabled: z.boolean().meta({ example: "true" }),
+    /** Inventory group of every host: `dev` or `prod`. */
+    environment: z.enum(["dev", "prod"]).meta({ example: "dev" }),
+    domain: hostName("callysto.space"),
+    dns: dnsSchema,
+    keypair: z.strictObject({
+        name: z.string().min(1).meta({ example: "example-dev" }),
         /**
-         * Where ssh (22) to hubs, sharder, ssp and stats may come from: Ansible runs from the team workstation, so
-         * its address. Unset keeps Terraform's 0.0.0.0/0, which only the local test stack may do.
+         * Content of `keys/id_rsa.pub`: a key whose private half only the operators hold (the secret
+         * callysto-ssh-private-key). Committed stack files carry the placeholder until it is set.
          */
-        sshSources: z.array(orPlaceholder(cidr)).min(1, "must list at least one address range").optional(),
-        /**
-         * Production only: why ssh (22) may come from anywhere (`0.0.0.0/0` or `::/0` in sshSources), e.g. a ticket.
-         * Without it such a source is refused: the whole internet would reach every production host's ssh.
-         */
-        allowSshFromAnywhere: z
-            .string()
-            .min(10, "must say why (at least 10 characters, e.g. a ticket and a reason)")
-            .optional()
-            .meta({ example: "INC-1234: workstation address changes daily" }),
-        /** Default user cloud-init creates on every instance; Ansible logs in as this user. */
-        defaultUser: z
-            .string()
-            .regex(/^[a-z_][a-z0-9_-]*$/, "must be a Linux user name")
-            .default("ptty2u")
-            .meta({ example: "ptty2u" }),
-        /** Network of every port unless a host names another. */
-        network: networkName,
-        floatingIpPool: z.string().min(1).default("public").meta({ example: "public" }),
-        roleDefaults: z.partialRecord(hostRole, roleDefaultsSchema).default({}).meta({ example: "{}" }),
-        hosts: z.array(hostSchema).default([]),
-        workstation: workstationSchema.optional(),
-        /** Create the `packer` security group used by image builds. */
-        packerSecurityGroup: z.boolean().default(false).meta({ example: "true" }),
-        /**
-         * Compare what the stack holds (instances, cores, RAM, volumes, gigabytes, floating IPs) with the project's
-         * OpenStack quota before anything is created. Off only where no OpenStack answers (the local test stack).
-         */
-        quotaCheck: z.boolean().default(true).meta({ example: "true" }),
-        /**
-         * Image and network ids pinned by name. A pinned name is not looked up in Glance/Neutron: a hub can be
-         * held on one exact image build, and a preview needs no API call (delayed authentication).
-         */
-        pinnedIds: z
-            .object({
-                images: z
-                    .record(z.string().min(1), z.uuid({ error: "must be a Glance image id (a UUID)" }))
-                    .default({})
-                    .meta({ example: '{"callysto-hub": "c0ffee00-0000-4000-8000-000000000001"}' }),
-                networks: z
-                    .record(z.string().min(1), z.uuid({ error: "must be a Neutron network id (a UUID)" }))
-                    .default({})
-                    .meta({ example: '{"default": "c0ffee00-0000-4000-8000-000000000002"}' }),
-            })
-            .strict()
-            .default({ images: {}, networks: {} }),
-        provisioning: provisioningSchema.optional(),
-        certificates: certificatesSchema.optional(),
-    })
-    .strict();
+        publicKey: orPlaceholder(
+            z
+                .string()
+                .regex(
+                    /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/,
+                    "must be an OpenSSH public key",
+                )
+                .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator" }),
+        ).meta({
+            example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkA operator",
+            // An example key would let nobody in (or whoever holds its private half): only the operator has it.
+            ask: "the public half of a key pair only the operators hold (ssh-keygen -t ed25519 -f keys/id_rsa, then the one line of keys/id_rsa.pub)",
+        }),
+        /** The keypair exists in OpenStack already (Terraform made it): adopt it by name instead of creating it. */
+        adopt: z.boolean().default(false).meta({ example: "false" }),
+    }),
+    /**
+     * Where ssh (22) to hubs, sharder, ssp and stats may come from: Ansible runs from the team workstation, so
+     * its address. Unset keeps Terraform's 0.0.0.0/0, which only the local test stack may do.
+     */
+    sshSources: z.array(orPlaceholder(cidr)).min(1, "must list at least one address range").optional(),
+    /**
+     * Production only: why ssh (22) may come from anywhere (`0.0.0.0/0` or `::/0` in sshSources), e.g. a ticket.
+     * Without it such a source is refused: the whole internet would reach every production host's ssh.
+     */
+    allowSshFromAnywhere: z
+        .string()
+        .min(10, "must say why (at least 10 characters, e.g. a ticket and a reason)")
+        .optional()
+        .meta({ example: "INC-1234: workstation address changes daily" }),
+    /** Default user cloud-init creates on every instance; Ansible logs in as this user. */
+    defaultUser: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]*$/, "must be a Linux user name")
+        .default("ptty2u")
+        .meta({ example: "ptty2u" }),
+    /** Network of every port unless a host names another. */
+    network: networkName,
+    floatingIpPool: z.string().min(1).default("public").meta({ example: "public" }),
+    roleDefaults: z.partialRecord(hostRole, roleDefaultsSchema).default({}).meta({ example: "{}" }),
+    hosts: z.array(hostSchema).default([]),
+    workstation: workstationSchema.optional(),
+    /** Create the `packer` security group used by image builds. */
+    packerSecurityGroup: z.boolean().default(false).meta({ example: "true" }),
+    /**
+     * Compare what the stack holds (instances, cores, RAM, volumes, gigabytes, floating IPs) with the project's
+     * OpenStack quota before anything is created. Off only where no OpenStack answers (the local test stack).
+     */
+    quotaCheck: z.boolean().default(true).meta({ example: "true" }),
+    /**
+     * Image and network ids pinned by name. A pinned name is not looked up in Glance/Neutron: a hub can be
+     * held on one exact image build, and a preview needs no API call (delayed authentication).
+     */
+    pinnedIds: z
+        .strictObject({
+            images: z
+                .record(z.string().min(1), z.uuid({ error: "must be a Glance image id (a UUID)" }))
+                .default({})
+                .meta({ example: '{"callysto-hub": "c0ffee00-0000-4000-8000-000000000001"}' }),
+            networks: z
+                .record(z.string().min(1), z.uuid({ error: "must be a Neutron network id (a UUID)" }))
+                .default({})
+                .meta({ example: '{"default": "c0ffee00-0000-4000-8000-000000000002"}' }),
+        })
+        .default({ images: {}, networks: {} }),
+    provisioning: provisioningSchema.optional(),
+    certificates: certificatesSchema.optional(),
+});
 export type CallystoConfig = z.infer<typeof callystoSchema>;
 
 /** A Designate zone created here, or adopted by its id (runbook 004 adds it by hand). */

@@ -5,8 +5,6 @@ import { CallystoConfig, CallystoSection, callystoSchema } from "./config";
 import { callystoNotices } from "./notices";
 import { callystoSecrets } from "./secrets";
 
-export { DESIGNATE_OPENRC, SSH_PRIVATE_KEY } from "./secrets";
-
 /** Callysto: JupyterHub hubs, sharder, SSP, stats and the clavius workstation on OpenStack (region Calgary). */
 export const callysto = defineSystem<CallystoConfig, "openstack", CallystoSection>({
     section: "callysto",

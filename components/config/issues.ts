@@ -74,9 +74,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 export function schemaAt(schema: z.ZodType, path: readonly Segment[]): z.ZodType | undefined {
     let current: z.ZodType | undefined = schema;
     for (const seg of path) {
-        if (!current) {
-            return undefined;
-        }
+        if (!current) return undefined;
         const def = defOf(unwrap(current));
         if (def.type === "object" && def.shape) {
             current = def.shape[String(seg)];
@@ -97,9 +95,7 @@ function metaOf(schema: z.ZodType | undefined): FieldMeta {
     let current = schema;
     for (let i = 0; current && i < 20; i++) {
         const meta = (current.meta() ?? {}) as FieldMeta;
-        if (meta.example !== undefined || meta.ask !== undefined || meta.suggest !== undefined) {
-            return meta;
-        }
+        if (meta.example !== undefined || meta.ask !== undefined || meta.suggest !== undefined) return meta;
         const def = defOf(current);
         current = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
     }
@@ -308,12 +304,8 @@ function askFix(keyPath: string, meta: FieldMeta, parent: unknown): string | und
 
 function exampleFor(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): string {
     const meta = metaOf(schema);
-    if (meta.example !== undefined) {
-        return meta.example;
-    }
-    if (issue.code === "invalid_value" && issue.values.length > 0) {
-        return String(issue.values[0]);
-    }
+    if (meta.example !== undefined) return meta.example;
+    if (issue.code === "invalid_value" && issue.values.length > 0) return String(issue.values[0]);
     const expected = issue.code === "invalid_type" ? issue.expected : undefined;
     switch (expected) {
         case "number":
@@ -342,9 +334,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
 export function valueAt(root: unknown, path: readonly Segment[]): unknown {
     let current = root;
     for (const seg of path) {
-        if (current === null || typeof current !== "object") {
-            return undefined;
-        }
+        if (current === null || typeof current !== "object") return undefined;
         current = (current as Record<string, unknown>)[String(seg)];
     }
     return current;

@@ -26,7 +26,6 @@ import { Secrets, secrets } from "./passes/secrets";
 import { strayKeys } from "./passes/strayKeys";
 import { SystemsInput, SystemsRead, readSystems } from "./passes/systems";
 
-export { kubeconfigSecret, openstackSecrets } from "./passes/secrets";
 export type { Deployment } from "./passes/deployments";
 
 /** The validated configuration of the whole program. */

@@ -118,6 +118,10 @@ const OVERLAP: Record<GrantKind, (a: string, b: string) => boolean> = {
     hosts: hostsOverlap,
     clusterScoped: scopedOverlap,
 };
+/** Whether one of `grants` (value → system) gives `section` the value claimed. */
+function covered(kind: GrantKind, grants: Grants[GrantKind], section: string, value: string): boolean {
+    return Object.entries(grants).some(([g, s]) => s === section && COVERS[kind](g, value));
+}
 const NOUN: Record<GrantKind, string> = {
     namespaces: "namespace",
     hosts: "host",
@@ -373,9 +377,7 @@ function ungrantedClaimProblem(
     grants: Grants,
     added: Map<string, string>,
 ): ConfigProblem | undefined {
-    const mine = Object.entries(grants[kind]).some(
-        ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
-    );
+    const mine = covered(kind, grants[kind], w.section, claim.value);
     const other = Object.entries(grants[kind]).find(
         ([g, s]) => s !== w.section && OVERLAP[kind](g, claim.value),
     );
@@ -389,16 +391,9 @@ function homeElsewhere(
 ): { cluster: string; kind: GrantKind; value: string } | undefined {
     for (const kind of ["namespaces", "hosts"] as const) {
         for (const claim of w.claims[kind]) {
-            if (
-                Object.entries(input.clusters[w.cluster]?.[kind] ?? {}).some(
-                    ([g, s]) => s === w.section && COVERS[kind](g, claim.value),
-                )
-            )
-                continue;
+            if (covered(kind, input.clusters[w.cluster]?.[kind] ?? {}, w.section, claim.value)) continue;
             const home = Object.entries(input.clusters).find(
-                ([c, g]) =>
-                    c !== w.cluster &&
-                    Object.entries(g[kind]).some(([v, s]) => s === w.section && COVERS[kind](v, claim.value)),
+                ([c, g]) => c !== w.cluster && covered(kind, g[kind], w.section, claim.value),
             )?.[0];
             if (home !== undefined) return { cluster: home, kind, value: claim.value };
         }

@@ -44,9 +44,7 @@ export interface FixOptions {
 
 /** Quotes a shell word only when it needs it, so the printed command can be pasted as is. */
 export function shellQuote(word: string): string {
-    if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(word)) {
-        return word;
-    }
+    if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(word)) return word;
     return `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
@@ -58,9 +56,7 @@ export function setCommand(key: string, example: string, options: FixOptions = {
         options.type ? `--type ${options.type}` : undefined,
     ].filter((f): f is string => f !== undefined);
     const head = ["pulumi", "config", "set", ...flags, shellQuote(key)].join(" ");
-    if (options.fromFile) {
-        return `${head} < ${example}`;
-    }
+    if (options.fromFile) return `${head} < ${example}`;
     return `${head} ${options.type ? `'${example.replace(/'/g, `'"'"'`)}'` : shellQuote(example)}`;
 }
 

@@ -29,29 +29,27 @@ const uuid = (example: string, ask: string) =>
  * file. Before anything is written, the engine reads the live cluster's identity through the stack's credential and
  * stops on any difference (components/shared/clusterProbe.ts); offline, two entries with one pin are one cluster.
  */
-export const clusterPinSchema = z
-    .object({
-        /** The uid of the cluster's kube-system namespace: made once, when the cluster is installed. */
-        uid: uuid("3f6c2a7e-1d2b-4c5e-9f80-7a1b2c3d4e5f", KUBE_SYSTEM_UID_ASK),
-        /** OpenShift only: the ClusterVersion `version`'s spec.clusterID. */
-        clusterID: uuid(
-            "9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f",
-            "oc get clusterversion version -o jsonpath='{.spec.clusterID}'",
-        ).optional(),
-        /** SHA-256 fingerprint of the CA certificate the cluster's kubeconfig trusts (hex, colons allowed). */
-        ca: z
-            .string()
-            .superRefine(
-                checked((v) =>
-                    /^[0-9a-f]{64}$/i.test(v.replace(/:/g, ""))
-                        ? undefined
-                        : "must be a SHA-256 fingerprint: 64 hex digits, optionally in pairs separated by ':'",
-                ),
-            )
-            .optional()
-            .meta({ example: "5e:0f:...", ask: CA_FINGERPRINT_ASK }),
-    })
-    .strict();
+export const clusterPinSchema = z.strictObject({
+    /** The uid of the cluster's kube-system namespace: made once, when the cluster is installed. */
+    uid: uuid("3f6c2a7e-1d2b-4c5e-9f80-7a1b2c3d4e5f", KUBE_SYSTEM_UID_ASK),
+    /** OpenShift only: the ClusterVersion `version`'s spec.clusterID. */
+    clusterID: uuid(
+        "9b8e7d6c-5a4b-4c3d-8e2f-1a0b9c8d7e6f",
+        "oc get clusterversion version -o jsonpath='{.spec.clusterID}'",
+    ).optional(),
+    /** SHA-256 fingerprint of the CA certificate the cluster's kubeconfig trusts (hex, colons allowed). */
+    ca: z
+        .string()
+        .superRefine(
+            checked((v) =>
+                /^[0-9a-f]{64}$/i.test(v.replace(/:/g, ""))
+                    ? undefined
+                    : "must be a SHA-256 fingerprint: 64 hex digits, optionally in pairs separated by ':'",
+            ),
+        )
+        .optional()
+        .meta({ example: "5e:0f:...", ask: CA_FINGERPRINT_ASK }),
+});
 
 /** The system (its config section, e.g. `thoth`) a grant is for. */
 const grantee = z.string().min(1).meta({ example: "thoth" });
@@ -67,87 +65,85 @@ const clusterScopedEntry = z
 /** `runbooks:clusters`: every Kubernetes cluster the stack deploys to. Each one's kubeconfig is the secret `kubeconfig-<name>`. */
 export const clustersSchema = z.record(
     k8sName("example-cluster"),
-    z
-        .object({
-            platform,
-            /** kubeconfig context; the file's current context when unset. */
-            context: z.string().min(1).optional().meta({ example: "default/api-cluster:6443/admin" }),
-            /** What the cluster is, for people reading the stack file. */
-            description: z.string().optional().meta({ example: "Red Hat PSI OpenShift 4" }),
-            /**
-             * First deploy onto a cluster where the objects already exist: the provider updates an existing object
-             * instead of failing with AlreadyExists (`upsertExistingObjects`), its fields forced over the managers
-             * that hold them today (`enablePatchForce`), as `npm run adopt`'s dry run applies them. Switch it off after
-             * that deploy.
-             */
-            adoptExisting: z.boolean().default(false).meta({ example: "false" }),
-            /**
-             * The cluster's ingress controller publishes no `.status.loadBalancer` (kwok, some controllers): Ingresses
-             * get `pulumi.com/skipAwait` so a deploy does not wait 10 minutes for a status that never comes.
-             */
-            skipIngressAwait: z.boolean().default(false).meta({ example: "false" }),
-            /**
-             * Kubernetes clusters: the namespace the ingress controller's pods run in, the one namespace the
-             * NetworkPolicies admit to exposed Services (OpenShift's routers are found by their policy group).
-             */
-            ingressNamespace: k8sName("ingress-nginx").optional().meta({
-                ask: "the namespace of this cluster's ingress controller pods (kubectl get pods -A -l app.kubernetes.io/component=controller)",
-            }),
-            /**
-             * The cluster's pod and Service networks (OpenShift: `oc get network.config cluster -o
-             * jsonpath='{.spec.clusterNetwork[*].cidr} {.spec.serviceNetwork[*]}'`): closed to the pods of namespaces
-             * that run untrusted code, beside the private and link-local ranges that are always closed. Unset: those.
-             */
-            clusterNetworks: z.array(cidrBlock("10.128.0.0/14")).optional(),
-            /**
-             * The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one
-             * cluster even under different names, so their grants are compared.
-             */
-            apiServer: z
-                .string()
-                .min(1)
-                .superRefine(checked(apiServerProblem))
-                .optional()
-                .meta({ example: "api.ocp4.prod.psi.redhat.com:6443" }),
-            /**
-             * The one credential-plugin command this cluster's kubeconfig may run (its `users[].user.exec.command`,
-             * an auth-provider's `cmd-path`, or `auth-provider:<name>` for one without), written only after a review
-             * of what it runs: any other plugin is refused before a provider is made (docs/reference/configuration.md, "Kubeconfig policy").
-             */
-            credentialCommand: z.string().min(1).optional().meta({
-                example: "kubelogin",
-                ask: "the credential plugin's command, after review (its path as the kubeconfig's exec.command writes it)",
-            }),
-            /**
-             * The environment the reviewed credential command runs with: every variable the kubeconfig's `exec.env`
-             * sets, with its value. Anything else in that environment is refused like an unreviewed command.
-             */
-            credentialEnv: z.record(z.string().min(1), z.string()).optional(),
-            identity: clusterPinSchema.optional(),
-            /**
-             * What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`,
-             * per system). A namespace no entry grants is refused before anything is created.
-             */
-            namespaces: z.record(k8sName("aicoe-prod-bots"), grantee).default({}),
-            /**
-             * Hosts this stack serves (Routes, Ingresses), per system: an exact host or one `*` standing for any
-             * run of letters, digits and '-' inside one DNS label (`*-aicoe-prod-bots.apps.example.com`).
-             */
-            hosts: z.record(hostPattern, grantee).default({}),
-            /**
-             * Cluster-scoped objects this stack may own, per system: `Kind` (any name) or `Kind/name` (Argo CD's
-             * `clusterResourceWhitelist`). None by default: CRDs and ClusterRoles of a shared cluster usually belong to
-             * its platform team. Namespaces are granted by `namespaces`.
-             */
-            clusterScoped: z.record(clusterScopedEntry, grantee).default({}),
-        })
-        .strict(),
+    z.strictObject({
+        platform,
+        /** kubeconfig context; the file's current context when unset. */
+        context: z.string().min(1).optional().meta({ example: "default/api-cluster:6443/admin" }),
+        /** What the cluster is, for people reading the stack file. */
+        description: z.string().optional().meta({ example: "Red Hat PSI OpenShift 4" }),
+        /**
+         * First deploy onto a cluster where the objects already exist: the provider updates an existing object
+         * instead of failing with AlreadyExists (`upsertExistingObjects`), its fields forced over the managers
+         * that hold them today (`enablePatchForce`), as `npm run adopt`'s dry run applies them. Switch it off after
+         * that deploy.
+         */
+        adoptExisting: z.boolean().default(false).meta({ example: "false" }),
+        /**
+         * The cluster's ingress controller publishes no `.status.loadBalancer` (kwok, some controllers): Ingresses
+         * get `pulumi.com/skipAwait` so a deploy does not wait 10 minutes for a status that never comes.
+         */
+        skipIngressAwait: z.boolean().default(false).meta({ example: "false" }),
+        /**
+         * Kubernetes clusters: the namespace the ingress controller's pods run in, the one namespace the
+         * NetworkPolicies admit to exposed Services (OpenShift's routers are found by their policy group).
+         */
+        ingressNamespace: k8sName("ingress-nginx").optional().meta({
+            ask: "the namespace of this cluster's ingress controller pods (kubectl get pods -A -l app.kubernetes.io/component=controller)",
+        }),
+        /**
+         * The cluster's pod and Service networks (OpenShift: `oc get network.config cluster -o
+         * jsonpath='{.spec.clusterNetwork[*].cidr} {.spec.serviceNetwork[*]}'`): closed to the pods of namespaces
+         * that run untrusted code, beside the private and link-local ranges that are always closed. Unset: those.
+         */
+        clusterNetworks: z.array(cidrBlock("10.128.0.0/14")).optional(),
+        /**
+         * The cluster's API server (`host:port`): two stacks whose entries name the same API server are on one
+         * cluster even under different names, so their grants are compared.
+         */
+        apiServer: z
+            .string()
+            .min(1)
+            .superRefine(checked(apiServerProblem))
+            .optional()
+            .meta({ example: "api.ocp4.prod.psi.redhat.com:6443" }),
+        /**
+         * The one credential-plugin command this cluster's kubeconfig may run (its `users[].user.exec.command`,
+         * an auth-provider's `cmd-path`, or `auth-provider:<name>` for one without), written only after a review
+         * of what it runs: any other plugin is refused before a provider is made (docs/reference/configuration.md, "Kubeconfig policy").
+         */
+        credentialCommand: z.string().min(1).optional().meta({
+            example: "kubelogin",
+            ask: "the credential plugin's command, after review (its path as the kubeconfig's exec.command writes it)",
+        }),
+        /**
+         * The environment the reviewed credential command runs with: every variable the kubeconfig's `exec.env`
+         * sets, with its value. Anything else in that environment is refused like an unreviewed command.
+         */
+        credentialEnv: z.record(z.string().min(1), z.string()).optional(),
+        identity: clusterPinSchema.optional(),
+        /**
+         * What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`,
+         * per system). A namespace no entry grants is refused before anything is created.
+         */
+        namespaces: z.record(k8sName("aicoe-prod-bots"), grantee).default({}),
+        /**
+         * Hosts this stack serves (Routes, Ingresses), per system: an exact host or one `*` standing for any
+         * run of letters, digits and '-' inside one DNS label (`*-aicoe-prod-bots.apps.example.com`).
+         */
+        hosts: z.record(hostPattern, grantee).default({}),
+        /**
+         * Cluster-scoped objects this stack may own, per system: `Kind` (any name) or `Kind/name` (Argo CD's
+         * `clusterResourceWhitelist`). None by default: CRDs and ClusterRoles of a shared cluster usually belong to
+         * its platform team. Namespaces are granted by `namespaces`.
+         */
+        clusterScoped: z.record(clusterScopedEntry, grantee).default({}),
+    }),
 );
 export type ClustersConfig = z.infer<typeof clustersSchema>;
 
 /** `runbooks:openstack`: the OpenStack cloud of the OpenStack-side systems. */
 export const openstackSchema = z
-    .object({
+    .strictObject({
         authUrl: z
             .url({ error: "must be the Keystone URL, e.g. https://keystone.example.org:5000/v3" })
             .meta({
@@ -166,7 +162,6 @@ export const openstackSchema = z
             .optional()
             .meta({ example: "0123456789abcdef0123456789abcdef" }),
     })
-    .strict()
     .refine((o) => (o.userName === undefined) !== (o.applicationCredentialId === undefined), {
         message:
             "set exactly one of userName (password auth) or applicationCredentialId (application credential)",

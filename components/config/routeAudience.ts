@@ -12,18 +12,16 @@ import { StackTier, isProductionTier } from "./system";
  * Who may reach a system's public Routes to admin or metrics ports: the source ranges (CIDR) of the readers, such as
  * the Prometheus that scrapes them. The router admits no one else (`haproxy.router.openshift.io/ip_whitelist`).
  */
-export const routeAudienceSchema = z
-    .object({
-        allowFrom: z
-            .array(
-                z
-                    .string()
-                    .superRefine(checked((v: string) => (isPlaceholder(v) ? undefined : cidrProblem(v))))
-                    .meta({ example: "<the CIDR of the Prometheus that scrapes them>" }),
-            )
-            .min(1, "needs at least one range; to expose nothing, ask for the Routes to be removed instead"),
-    })
-    .strict();
+export const routeAudienceSchema = z.strictObject({
+    allowFrom: z
+        .array(
+            z
+                .string()
+                .superRefine(checked((v: string) => (isPlaceholder(v) ? undefined : cidrProblem(v))))
+                .meta({ example: "<the CIDR of the Prometheus that scrapes them>" }),
+        )
+        .min(1, "needs at least one range; to expose nothing, ask for the Routes to be removed instead"),
+});
 export type RouteAudienceConfig = z.infer<typeof routeAudienceSchema>;
 
 /** The audience the Routes of `key` get: the ranges the stack names, none where it names none (stage only). */

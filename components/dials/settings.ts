@@ -5,7 +5,6 @@ import type { DialsConfig, WorkspaceConfig } from "./config";
 
 // What DIALS reads from its ConfigMaps, built from typed config. Pure functions: tested without mocks.
 
-export const REDIS_PORT = 6379;
 /** Redis databases on the broker instance, one per Celery role (as the ETL's env samples number them). */
 export const BROKER_DB = { broker: 0, results: 1, redbeat: 2 } as const;
 /** The web cache has an instance of its own. */

@@ -57,8 +57,6 @@ const ROLLING_UPDATE = { maxSurge: "25%", maxUnavailable: 0 };
 
 /** The public side of DIALS: backend (gunicorn + nginx sidecar) and frontend, their Services and Routes. */
 export class Web extends SystemPart<DialsSection> {
-    public readonly backend: Workload;
-    public readonly frontend: Workload;
     public readonly apiUrl: string;
     public readonly frontendUrl: string;
     readonly #namespace: pulumi.Output<string>;
@@ -69,8 +67,8 @@ export class Web extends SystemPart<DialsSection> {
         const reads = this.reads(args.cache);
         // The ImageStreams and the cache come first by the system's order of its applications (see Dials).
         const ready = this.child();
-        this.backend = this.backendWorkload(args, reads, ready);
-        this.frontend = this.frontendWorkload(args, ready);
+        this.backendWorkload(args, reads, ready);
+        this.frontendWorkload(args, ready);
         const { apiHost, frontendHost } = this.config.web;
         this.apiUrl = `https://${apiHost}`;
         this.frontendUrl = `https://${frontendHost}`;
@@ -119,6 +117,19 @@ export class Web extends SystemPart<DialsSection> {
         };
     }
 
+    /** What the backend and the frontend share: their namespace, the live pods' labels, replicas and rollout. */
+    private served(part: "backend" | "frontend", component: string) {
+        return {
+            cluster: this.context.cluster,
+            namespace: this.#namespace,
+            app: dialsApp(part, component),
+            ...liveLabelsOf(part),
+            replicas: this.config.web[`${part}Replicas`],
+            rollingUpdate: ROLLING_UPDATE,
+            automountServiceAccountToken: false,
+        };
+    }
+
     /** gunicorn with the nginx sidecar that serves the static files and proxies the rest; Service backend-nginx. */
     private backendWorkload(
         args: WebArgs,
@@ -132,13 +143,7 @@ export class Web extends SystemPart<DialsSection> {
         return new Workload(
             this.childName("backend"),
             {
-                cluster: this.context.cluster,
-                namespace: this.#namespace,
-                app: dialsApp("backend", "api"),
-                ...liveLabelsOf("backend"),
-                replicas: this.config.web.backendReplicas,
-                rollingUpdate: ROLLING_UPDATE,
-                automountServiceAccountToken: false,
+                ...this.served("backend", "api"),
                 // gunicorn reads its env and nginx its site file once, at start: the handles below roll it.
                 restartOnChange: { key: args.restartKey },
                 // The live pods' volume order: nginx-conf first, though the first container mounts staticfiles.
@@ -178,13 +183,7 @@ export class Web extends SystemPart<DialsSection> {
         return new Workload(
             this.childName("frontend"),
             {
-                cluster: this.context.cluster,
-                namespace: this.#namespace,
-                app: dialsApp("frontend", "frontend"),
-                ...liveLabelsOf("frontend"),
-                replicas: this.config.web.frontendReplicas,
-                rollingUpdate: ROLLING_UPDATE,
-                automountServiceAccountToken: false,
+                ...this.served("frontend", "frontend"),
                 containers: [
                     {
                         name: "frontend",

@@ -3,7 +3,6 @@ import { Sizing, fixedSize, sized } from "../shared/resources";
 import type { ProwRefs } from "./refsContract";
 import type { ComponentName } from "./componentNames";
 import type { PortPurpose } from "../shared/portPurpose";
-import { DefinitionError } from "../shared/errors";
 
 export { COMPONENT_NAMES, ComponentName } from "./componentNames";
 
@@ -127,6 +126,12 @@ export function liveSelectorOf(spec: ComponentSpec): Record<string, string> {
 
 const PROWJOBS = "prow.k8s.io";
 const CORE = "";
+/** A rule on ProwJobs, the verbs a component uses on them. */
+const prowjobs = (...verbs: string[]): PolicyRule => ({
+    apiGroups: [PROWJOBS],
+    resources: ["prowjobs"],
+    verbs,
+});
 
 const github = (r: ProwRefs): string[] => [
     `--github-endpoint=${r.serviceUrl("ghproxy")}`,
@@ -261,7 +266,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {
             jobs: [
-                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["get", "list", "watch", "create"] },
+                prowjobs("get", "list", "watch", "create"),
                 { apiGroups: [CORE], resources: ["pods/log"], verbs: ["get"] },
             ],
         },
@@ -294,13 +299,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ...PROW_PROBES,
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {
-            jobs: [
-                {
-                    apiGroups: [PROWJOBS],
-                    resources: ["prowjobs"],
-                    verbs: ["create", "get", "list", "update"],
-                },
-            ],
+            jobs: [prowjobs("create", "get", "list", "update")],
             // config-updater writes job-config in the prow namespace.
             prow: [{ apiGroups: [CORE], resources: ["configmaps"], verbs: ["create", "get", "update"] }],
         },
@@ -320,11 +319,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("100m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
-                {
-                    apiGroups: [PROWJOBS],
-                    resources: ["prowjobs"],
-                    verbs: ["get", "create", "list", "watch", "update", "patch"],
-                },
+                prowjobs("get", "create", "list", "watch", "update", "patch"),
                 {
                     apiGroups: [CORE],
                     resources: ["pods"],
@@ -354,7 +349,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("100m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
-                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["get", "watch", "list", "patch"] },
+                prowjobs("get", "watch", "list", "patch"),
                 { apiGroups: [CORE], resources: ["pods", "events"], verbs: ["get", "list"] },
                 { apiGroups: [CORE], resources: ["pods"], verbs: ["patch"] },
             ],
@@ -383,9 +378,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         ...listening(8888),
         resources: sized("100m", "256Mi", undefined, "1Gi"),
         rbac: {
-            jobs: [
-                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create", "list", "get", "watch"] },
-            ],
+            jobs: [prowjobs("create", "list", "get", "watch")],
         },
     },
     {
@@ -400,7 +393,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/horologium/main.go:87,103): no probe, port or Service.
         resources: sized("50m", "64Mi", undefined, "256Mi"),
         rbac: {
-            jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create", "list", "watch"] }],
+            jobs: [prowjobs("create", "list", "watch")],
         },
     },
     {
@@ -414,7 +407,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("50m", "128Mi", undefined, "512Mi"),
         rbac: {
             jobs: [
-                { apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["delete", "list", "watch", "get"] },
+                prowjobs("delete", "list", "watch", "get"),
                 {
                     apiGroups: [CORE],
                     resources: ["pods"],
@@ -452,7 +445,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         mounts: [...CONFIG_MOUNTS, PLUGINS, OAUTH, GCS],
         // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/status-reconciler/main.go:107): no probe, port or Service.
         resources: sized("50m", "128Mi", undefined, "512Mi"),
-        rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create"] }] },
+        rbac: { jobs: [prowjobs("create")] },
         terminationGracePeriodSeconds: 180,
     },
     {
@@ -490,7 +483,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         mounts: [{ configMap: "config", path: "/etc/config" }],
         ...PROW_PROBES,
         resources: sized("50m", "64Mi", undefined, "256Mi"),
-        rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["get", "list", "watch"] }] },
+        rbac: { jobs: [prowjobs("get", "list", "watch")] },
     },
     {
         name: "gcsweb",
@@ -579,7 +572,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         // Clones project-infra and renders every job config.
         resources: sized("100m", "512Mi", undefined, "2Gi"),
         // Rehearsals are ProwJobs created in the prowjob namespace (a ClusterRole in the source).
-        rbac: { jobs: [{ apiGroups: [PROWJOBS], resources: ["prowjobs"], verbs: ["create"] }] },
+        rbac: { jobs: [prowjobs("create")] },
     },
     externalPlugin("release-blocker", { image: "releaseBlocker" }),
     {
@@ -644,13 +637,6 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         resources: sized("50m", "64Mi", undefined, "256Mi"),
     },
 ];
-
-/** The spec of a component. */
-export function componentSpec(name: ComponentName): ComponentSpec {
-    const spec = COMPONENTS.find((c) => c.name === name);
-    if (!spec) throw new DefinitionError(`unknown Prow component ${name}`);
-    return spec;
-}
 
 /** Volume name of a mount inside the pod (pod-local, so not an object name and never prefixed). */
 export function volumeName(mount: Mount): string {

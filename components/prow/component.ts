@@ -89,9 +89,6 @@ function usesApi(spec: ComponentSpec): boolean {
  */
 export class Component extends SystemPart<ProwSection, KubernetesContext> {
     public readonly objectName: ObjectName;
-    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
-    public readonly roles: k8s.rbac.v1.Role[];
-    public readonly roleBindings: k8s.rbac.v1.RoleBinding[];
     public readonly claim?: k8s.core.v1.PersistentVolumeClaim & { readonly handle: ClaimHandle };
     public readonly workload: Workload | ScheduledJob;
     readonly #args: ProwComponentArgs;
@@ -109,9 +106,6 @@ export class Component extends SystemPart<ProwSection, KubernetesContext> {
             version: imageVersion(this.config.resolved.componentImages[spec.name]),
         };
         const account = this.account();
-        this.serviceAccount = account.account;
-        this.roles = account.roles;
-        this.roleBindings = account.bindings;
         this.claim = this.volumeClaim();
         this.workload = spec.schedule ? this.schedule(spec.schedule, account) : this.deployment(account);
         this.registerOutputs({ objectName: this.objectName });

@@ -21,54 +21,41 @@ import {
     ProwEnvironment,
 } from "./environments";
 
-const sizeSide = z
-    .object({ cpu: quantity("100m").optional(), memory: quantity("256Mi").optional() })
-    .strict();
+const sizeSide = z.strictObject({ cpu: quantity("100m").optional(), memory: quantity("256Mi").optional() });
 
 /** Per-component override: replicas and requests/limits over the catalog's defaults. */
-const componentOverride = z
-    .object({
-        replicas: replicas(1).optional(),
-        resources: z
-            .object({ requests: sizeSide.optional(), limits: sizeSide.optional() })
-            .strict()
-            .optional(),
-    })
-    .strict();
+const componentOverride = z.strictObject({
+    replicas: replicas(1).optional(),
+    resources: z.strictObject({ requests: sizeSide.optional(), limits: sizeSide.optional() }).optional(),
+});
 
 function keyedBy<K extends string, T extends z.ZodType>(keys: readonly K[], value: T) {
-    return z
-        .object(Object.fromEntries(keys.map((k) => [k, value.optional()])) as Record<K, z.ZodOptional<T>>)
-        .strict();
+    return z.strictObject(
+        Object.fromEntries(keys.map((k) => [k, value.optional()])) as Record<K, z.ZodOptional<T>>,
+    );
 }
 
-const volumeOverride = z
-    .object({
-        size: quantity("30Gi").optional(),
-        storageClass: hostName("ibmc-vpc-block-general-purpose").optional(),
-    })
-    .strict();
+const volumeOverride = z.strictObject({
+    size: quantity("30Gi").optional(),
+    storageClass: hostName("ibmc-vpc-block-general-purpose").optional(),
+});
 
-const routeOverride = z
-    .object({
-        host: hostName("prow.example.org").optional(),
-        path: z
-            .string()
-            .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be an absolute URL path such as /hook")
-            .optional()
-            .meta({ example: "/hook" }),
-    })
-    .strict();
+const routeOverride = z.strictObject({
+    host: hostName("prow.example.org").optional(),
+    path: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._~/-]*$/, "must be an absolute URL path such as /hook")
+        .optional()
+        .meta({ example: "/hook" }),
+});
 
 const tlsSchema = z.discriminatedUnion("mode", [
-    z.object({ mode: z.literal("controller-default").meta({ example: "controller-default" }) }).strict(),
-    z
-        .object({
-            mode: z.literal("cert-manager").meta({ example: "cert-manager" }),
-            clusterIssuer: hostName("letsencrypt"),
-            secretName: k8sName("deck-tls"),
-        })
-        .strict(),
+    z.strictObject({ mode: z.literal("controller-default").meta({ example: "controller-default" }) }),
+    z.strictObject({
+        mode: z.literal("cert-manager").meta({ example: "cert-manager" }),
+        clusterIssuer: hostName("letsencrypt"),
+        secretName: k8sName("deck-tls"),
+    }),
 ]);
 
 /**
@@ -86,69 +73,62 @@ function prefixedLabel(written: unknown, section: Record<string, unknown>): stri
 const document = z.record(z.string(), z.unknown()).meta({ example: "{}" });
 
 /** The `runbooks:prow` section: which environment, the pinned release, and overrides of its typed defaults. */
-export const prowSchema = z
-    .object({
-        enabled: z.boolean().meta({ example: "true" }),
-        cluster: k8sName("ibmcloud-prow"),
-        /** The environment whose typed defaults apply (namespaces, prefix, volumes, replicas, bucket, ingress). */
-        environment: z.enum(ENVIRONMENT_NAMES).meta({ example: "ibmcloud-staging" }),
-        /** The Prow release tag every gcr.io/k8s-prow image (and decoration utility image) is pinned to. */
-        release: imageTag(RUNBOOK_RELEASE),
-        prowRegistry: z
-            .string()
-            .regex(
-                /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/,
-                "must be a registry path such as gcr.io/k8s-prow",
-            )
-            .default(DEFAULT_PROW_REGISTRY)
-            .meta({ example: DEFAULT_PROW_REGISTRY }),
-        /** Images not built from the Prow release. */
-        images: z
-            .object(
-                Object.fromEntries(
-                    IMAGE_KEYS.map((k) => [k, imageRef(DEFAULT_IMAGES[k]).optional()]),
-                ) as Record<ImageKey, z.ZodOptional<ReturnType<typeof imageRef>>>,
-            )
-            .strict()
-            .optional(),
-        /** Overrides the environment's name prefix ("" for none). */
-        prefix: z
-            .string()
-            .max(40, "must be at most 40 characters, so prefixed names stay valid")
-            .superRefine(checked(namePrefixProblem))
-            .optional()
-            .meta({ example: "staging-" }),
-        namespace: k8sName("kubevirt-prow", prefixedLabel).optional(),
-        jobsNamespace: k8sName("kubevirt-prow-jobs", prefixedLabel).optional(),
-        bucket: z
-            .string()
-            .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "must be a GCS bucket name")
-            .optional()
-            .meta({ example: "kubevirt-prow" }),
-        storage: keyedBy(CLAIM_NAMES, volumeOverride).optional(),
-        components: keyedBy(COMPONENT_NAMES, componentOverride).optional(),
-        ingress: z
-            .object({
-                className: k8sName("public-iks-k8s-nginx").optional(),
-                routes: keyedBy(ROUTE_NAMES, routeOverride).optional(),
-                tls: tlsSchema.optional(),
-            })
-            .strict()
-            .optional(),
-        /** Owns the cluster-scoped ProwJob CRD (one stack per cluster: production's on the shared cluster). */
-        manageCrd: z.boolean().optional().meta({ example: "true" }),
-        /** GitHub-acting components run `--dry-run=true` (staging's default: it shares GitHub with production). */
-        dryRun: z.boolean().optional().meta({ example: "true" }),
-        /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
-        documents: z
-            .object({
-                config: document.optional(),
-                plugins: document.optional(),
-                labels: document.optional(),
-                mirror: document.optional(),
-            })
-            .strict()
-            .optional(),
-    })
-    .strict();
+export const prowSchema = z.strictObject({
+    enabled: z.boolean().meta({ example: "true" }),
+    cluster: k8sName("ibmcloud-prow"),
+    /** The environment whose typed defaults apply (namespaces, prefix, volumes, replicas, bucket, ingress). */
+    environment: z.enum(ENVIRONMENT_NAMES).meta({ example: "ibmcloud-staging" }),
+    /** The Prow release tag every gcr.io/k8s-prow image (and decoration utility image) is pinned to. */
+    release: imageTag(RUNBOOK_RELEASE),
+    prowRegistry: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry path such as gcr.io/k8s-prow")
+        .default(DEFAULT_PROW_REGISTRY)
+        .meta({ example: DEFAULT_PROW_REGISTRY }),
+    /** Images not built from the Prow release. */
+    images: z
+        .strictObject(
+            Object.fromEntries(IMAGE_KEYS.map((k) => [k, imageRef(DEFAULT_IMAGES[k]).optional()])) as Record<
+                ImageKey,
+                z.ZodOptional<ReturnType<typeof imageRef>>
+            >,
+        )
+        .optional(),
+    /** Overrides the environment's name prefix ("" for none). */
+    prefix: z
+        .string()
+        .max(40, "must be at most 40 characters, so prefixed names stay valid")
+        .superRefine(checked(namePrefixProblem))
+        .optional()
+        .meta({ example: "staging-" }),
+    namespace: k8sName("kubevirt-prow", prefixedLabel).optional(),
+    jobsNamespace: k8sName("kubevirt-prow-jobs", prefixedLabel).optional(),
+    bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "must be a GCS bucket name")
+        .optional()
+        .meta({ example: "kubevirt-prow" }),
+    storage: keyedBy(CLAIM_NAMES, volumeOverride).optional(),
+    components: keyedBy(COMPONENT_NAMES, componentOverride).optional(),
+    ingress: z
+        .strictObject({
+            className: k8sName("public-iks-k8s-nginx").optional(),
+            routes: keyedBy(ROUTE_NAMES, routeOverride).optional(),
+            tls: tlsSchema.optional(),
+        })
+        .optional(),
+    /** Owns the cluster-scoped ProwJob CRD (one stack per cluster: production's on the shared cluster). */
+    manageCrd: z.boolean().optional().meta({ example: "true" }),
+    /** GitHub-acting components run `--dry-run=true` (staging's default: it shares GitHub with production). */
+    dryRun: z.boolean().optional().meta({ example: "true" }),
+    /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
+    documents: z
+        .strictObject({
+            config: document.optional(),
+            plugins: document.optional(),
+            labels: document.optional(),
+            mirror: document.optional(),
+        })
+        .optional(),
+});
 export type ProwConfig = z.infer<typeof prowSchema>;

@@ -8,8 +8,6 @@ import { ProwRefs } from "./refs";
 import { DocumentName, ResolvedEnvironment } from "./resolve";
 import { EXTERNAL_PLUGINS, MISSING_LABELS, ORG_PLUGINS, REPOS, STRICT_MISSING_LABELS } from "./repos";
 
-export type ProwDocuments = Record<DocumentName, Doc>;
-
 // Kept on one line so the rendered YAML holds exactly the template Prow evaluates (the source folded it with
 // `>-`, which put spaces into the URLs).
 const JOB_PATH_TEMPLATE =
@@ -419,28 +417,16 @@ function baseMirror(): Doc {
 }
 
 /** Each base document from the references it is made of (one function per document: see {@link configMapEndpoints}). */
-const BASE_DOCUMENTS: Record<DocumentName, (r: ProwRefs) => Doc> = {
+export const BASE_DOCUMENTS: Record<DocumentName, (r: ProwRefs) => Doc> = {
     config: baseConfig,
     plugins: basePlugins,
     labels: () => baseLabels(),
     mirror: () => baseMirror(),
 };
 
-/** The base documents of an environment, before its overrides. */
-export function baseDocuments(r: ProwRefs): ProwDocuments {
-    return { config: baseConfig(r), plugins: basePlugins(r), labels: baseLabels(), mirror: baseMirror() };
-}
-
 /** One document deep-merged with the environment's and the stack config's overrides (the yq scripts' job). */
-function prowDocument(env: ResolvedEnvironment, name: DocumentName): Doc {
+export function prowDocument(env: ResolvedEnvironment, name: DocumentName): Doc {
     return deepMerge(BASE_DOCUMENTS[name](env.refs), ...env.documentLayers.map((layer) => layer[name]));
-}
-
-/** Base documents deep-merged with the environment's and the stack config's overrides (the yq scripts' job). */
-export function prowDocuments(env: ResolvedEnvironment): ProwDocuments {
-    const merged = {} as ProwDocuments;
-    for (const name of Object.keys(BASE_DOCUMENTS) as DocumentName[]) merged[name] = prowDocument(env, name);
-    return merged;
 }
 
 export function renderYaml(doc: Doc): string {

@@ -10,8 +10,11 @@ const RELEASE = RUNBOOK_RELEASE;
 const TEST_INFRA = "kubernetes/test-infra";
 const COMMIT = "a5b49bc903d6496a23e1b383c1f5d843091c8cf6";
 const at = (path: string, lines: string | number): string => `${TEST_INFRA}@a5b49bc903:${path}:${lines}`;
+/** Each flag of `spec` (name → line), where `place` puts its line. */
+const flagsAt = (place: (line: number) => string, spec: Record<string, number>): FlagFact[] =>
+    Object.entries(spec).map(([name, line]) => ({ name, at: place(line) }));
 const flags = (path: string, spec: Record<string, number>): FlagFact[] =>
-    Object.entries(spec).map(([name, line]) => ({ name, at: at(path, line) }));
+    flagsAt((line) => at(path, line), spec);
 
 // The option groups of prow/flagutil, each binary adding those its main.go names.
 const GITHUB = flags("prow/flagutil/github.go", {
@@ -40,15 +43,16 @@ const health = (main: string, lines: string): Listener => ({
 
 const NO_ENV: readonly NamedFact[] = [];
 
+/** A binary of the release; none of them opens a file of its own unless `files` says so. */
 function release(
     name: string,
-    facts: Omit<ReadFacts, "state" | "env"> & { env?: NamedFact[] },
+    facts: Omit<ReadFacts, "state" | "env" | "files"> & { env?: NamedFact[]; files?: NamedFact[] },
 ): ImageEvidence {
     return {
         image: `gcr.io/k8s-prow/${name}`,
         version: RELEASE,
         source: { repo: TEST_INFRA, commit: COMMIT },
-        facts: { state: "read", env: NO_ENV, ...facts },
+        facts: { state: "read", env: NO_ENV, ...facts, files: facts.files ?? [] },
     };
 }
 
@@ -96,7 +100,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...GITHUB,
             ...STORAGE,
         ],
-        files: [],
     }),
     release("hook", {
         listens: [
@@ -126,7 +129,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
                 "jira-password-file": 38,
             }),
         ],
-        files: [],
     }),
     release("plank", {
         listens: [pprof("prow/cmd/plank/main.go", 98)],
@@ -142,7 +144,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...KUBERNETES,
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("crier", {
         // No health server; metrics only pushed (config push_gateway, no serve_metrics: prow/metrics/metrics.go:38-42).
@@ -178,7 +179,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...STORAGE,
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("tide", {
         // Listens only after its first sync (main.go:194-201); no health endpoint.
@@ -204,7 +204,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...STORAGE,
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("horologium", {
         listens: [pprof("prow/cmd/horologium/main.go", 87)],
@@ -217,7 +216,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...KUBERNETES,
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("sinker", {
         listens: [pprof("prow/cmd/sinker/main.go", 104)],
@@ -231,7 +229,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...KUBERNETES,
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("status-reconciler", {
         listens: [pprof("prow/cmd/status-reconciler/main.go", 107)],
@@ -252,7 +249,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...STORAGE,
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("ghproxy", {
         listens: [
@@ -281,7 +277,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             }),
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("needs-rebase", {
         listens: [
@@ -298,7 +293,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             }),
             ...GITHUB,
         ],
-        files: [],
     }),
     release("cherrypicker", {
         listens: [
@@ -318,7 +312,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             }),
             ...GITHUB,
         ],
-        files: [],
     }),
     release("exporter", {
         listens: [health("prow/cmd/exporter/main.go", "81,106"), pprof("prow/cmd/exporter/main.go", 80)],
@@ -327,7 +320,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             ...KUBERNETES,
             ...INSTRUMENTATION,
         ],
-        files: [],
     }),
     release("branchprotector", {
         listens: [],
@@ -342,7 +334,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             }),
             ...GITHUB,
         ],
-        files: [],
     }),
     release("label_sync", {
         listens: [],
@@ -364,7 +355,6 @@ const RELEASE_IMAGES: ImageEvidence[] = [
             "token-burst": 137,
             endpoint: 141,
         }),
-        files: [],
     }),
 ];
 
@@ -389,7 +379,7 @@ const REHEARSE_IMAGE: ImageEvidence = {
             { port: 9900, serves: "the external plugin's webhook", at: atInfra(REHEARSE, "73-76,167-170") },
         ],
         flags: [
-            ...Object.entries({
+            ...flagsAt((line) => atInfra(REHEARSE, line), {
                 port: 74,
                 endpoint: 78,
                 "dry-run": 82,
@@ -400,17 +390,14 @@ const REHEARSE_IMAGE: ImageEvidence = {
                 "jobs-namespace": 102,
                 "always-run": 106,
                 "cache-dir": 110,
-            }).map(([name, line]) => ({ name, at: atInfra(REHEARSE, line) })),
+            }),
             // GitHubOptions of the test-infra its go.mod pins (v0.0.0-20200714015921-96801a40ed66), added at line 113.
-            ...Object.entries({
+            ...flagsAt((line) => `${TEST_INFRA}@96801a40ed66:prow/flagutil/github.go:${line}`, {
                 "github-host": 50,
                 "github-endpoint": 52,
                 "github-graphql-endpoint": 53,
                 "github-token-path": 54,
-            }).map(([name, line]) => ({
-                name,
-                at: `${TEST_INFRA}@96801a40ed66:prow/flagutil/github.go:${line}`,
-            })),
+            }),
         ],
         env: NO_ENV,
         files: [],
@@ -446,20 +433,18 @@ const RELEASE_BLOCKER_IMAGE: ImageEvidence = {
         ],
         // Its own FlagSet: no --plugin-config, no --labels (the options field is never registered).
         flags: [
-            ...Object.entries({ port: 46, "dry-run": 47, "hmac-secret-file": 48 }).map(([name, line]) => ({
-                name,
-                at: atBlocker(BLOCKER, line),
-            })),
+            ...flagsAt((line) => atBlocker(BLOCKER, line), {
+                port: 46,
+                "dry-run": 47,
+                "hmac-secret-file": 48,
+            }),
             // GitHubOptions of the vendored test-infra (go.mod:15, v0.0.0-20200519204219-34a27f5e6d4e), main.go:49-51.
-            ...Object.entries({
+            ...flagsAt((line) => atBlocker("vendor/k8s.io/test-infra/prow/flagutil/github.go", line), {
                 "github-host": 48,
                 "github-endpoint": 50,
                 "github-graphql-endpoint": 51,
                 "github-token-path": 52,
-            }).map(([name, line]) => ({
-                name,
-                at: atBlocker("vendor/k8s.io/test-infra/prow/flagutil/github.go", line),
-            })),
+            }),
         ],
         env: NO_ENV,
         // The secret agent loads the token and the HMAC secret at start (main.go:68).
@@ -491,14 +476,14 @@ const GCSWEB_IMAGE: ImageEvidence = {
                 at: atGcsweb(GCSWEB, "44,112,116,133-142"),
             },
         ],
-        flags: Object.entries({
+        flags: flagsAt((line) => atGcsweb(GCSWEB, line), {
             p: 44,
             i: 45,
             s: 46,
             version: 47,
             "upgrade-proxied-http-to-https": 48,
             b: 74,
-        }).map(([name, line]) => ({ name, at: atGcsweb(GCSWEB, line) })),
+        }),
         env: NO_ENV,
         // The icons and styles the image adds (gcsweb/Dockerfile.in:23-24), at the -i and -s defaults.
         files: [
@@ -570,17 +555,17 @@ const PUSHGATEWAY_IMAGE: ImageEvidence = {
         ],
         // Go's flag package (one or two dashes), and the two flags the vendored prometheus/common/log adds.
         flags: [
-            ...Object.entries({
+            ...flagsAt((line) => atPushgateway("main.go", line), {
                 version: 38,
                 "web.listen-address": 39,
                 "web.telemetry-path": 40,
                 "persistence.file": 41,
                 "persistence.interval": 42,
-            }).map(([name, line]) => ({ name, at: atPushgateway("main.go", line) })),
-            ...Object.entries({ "log.level": 95, "log.format": 96 }).map(([name, line]) => ({
-                name,
-                at: atPushgateway("vendor/github.com/prometheus/common/log/log.go", line),
-            })),
+            }),
+            ...flagsAt((line) => atPushgateway("vendor/github.com/prometheus/common/log/log.go", line), {
+                "log.level": 95,
+                "log.format": 96,
+            }),
         ],
         env: NO_ENV,
         // Opens a file only with -persistence.file (storage/diskmetricstore.go:262,269,285); without it (the

@@ -10,12 +10,6 @@ function isDoc(value: unknown): value is Doc {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function copy(value: DocValue): DocValue {
-    if (Array.isArray(value)) return value.map(copy);
-    if (isDoc(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
-    return value;
-}
-
 // Keys that would reach Object.prototype through a plain object and poison every object in the process.
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -41,7 +35,7 @@ function mergeInto(target: Doc, override: Doc, path: string): void {
         } else if (isDoc(value) && isDoc(target[key])) {
             mergeInto(target[key] as Doc, value, path ? `${path}.${key}` : key);
         } else {
-            target[key] = copy(value);
+            target[key] = structuredClone(value);
         }
     }
 }
@@ -52,7 +46,7 @@ function mergeInto(target: Doc, override: Doc, path: string): void {
  * override's order. Nothing passed in is modified and the result shares no objects with the inputs.
  */
 export function deepMerge(base: Doc, ...overrides: (Doc | undefined)[]): Doc {
-    const result = copy(base) as Doc;
+    const result = structuredClone(base);
     for (const override of overrides) {
         if (override !== undefined) mergeInto(result, override, "");
     }

@@ -9,7 +9,7 @@ import { readsOver } from "../shared/reads";
 import { ConfigSecret } from "../shared/secret";
 import { ChecksumKey, ReadsChecksumKey, seededOnce } from "../shared/startupReads";
 import { SystemArgs, SystemComponent } from "../config/systemComponent";
-import { COMPONENTS, ComponentName, ConfigMapName, SecretName } from "./catalog";
+import { COMPONENTS, ConfigMapName, SecretName } from "./catalog";
 import { Component, PROW_PART_OF, ProwNamespaces, ProwReads } from "./component";
 import { ProwSection } from "./section";
 import { ProwJobCrd } from "./crd";
@@ -44,8 +44,6 @@ function app(objectName: string, component: string) {
  * secrets, the rendered config documents, and every component with its RBAC, volume, Service and Ingress.
  */
 export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOutputs> {
-    public readonly components: Record<ComponentName, Component>;
-
     constructor(name: string, args: SystemArgs<ProwSection>, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:prow:Prow", name, args, opts);
         // "Kustomize patches": the environment's two namespaces, renamed per environment.
@@ -57,7 +55,7 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         // "Generate configuration": config, plugins, labels and the rest, rendered per environment.
         const configMaps = this.configMaps(namespaces);
         // "Generate manifests" and `kubectl apply`: every component, reading what the steps above made.
-        this.components = this.deployComponents(namespaces, this.reads(secrets, configMaps), prowJobCrd);
+        this.deployComponents(namespaces, this.reads(secrets, configMaps), prowJobCrd);
         // The PR jobs' bazel builds read greenhouse, by a URL of the jobs' own repositories.
         this.jobPodsReachTheBuildCache(namespaces);
         this.setOutputs(this.stackOutputs());
@@ -226,13 +224,12 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         namespaces: ProwNamespaces,
         reads: ProwReads,
         prowJobCrd: ProwJobCrd | undefined,
-    ): Record<ComponentName, Component> {
+    ): void {
         const env = this.config.resolved;
         const restartKey = this.restartKey();
         const routes = ingressPlan(env);
-        const components = {} as Record<ComponentName, Component>;
         for (const spec of COMPONENTS) {
-            components[spec.name] = new Component(
+            new Component(
                 this.childName(spec.name),
                 {
                     config: this.config,
@@ -247,7 +244,6 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
                 this.child(),
             );
         }
-        return components;
     }
 
     /** The key of every component's reads checksum, kept encrypted in state. */

@@ -5,16 +5,6 @@ import { SecretName } from "./catalog";
 import { EnvironmentName } from "./environments";
 import { ProwRefs } from "./refs";
 
-/** How today's secret files become the keys of the Kubernetes Secret. */
-export type SecretLayout =
-    /** One file, stored under this key; one config secret holds it. */
-    | { file: string }
-    /**
-     * A kustomize `env:` file: each listed variable becomes a key, and has its own config secret
-     * (`prow-<secret>-<variable>`), so nothing parses secret text and a missing variable is a config error.
-     */
-    | { env: readonly string[] };
-
 /** A secret of systems.md §3: where it is mounted from, where it lives today, and its test stand-in. */
 export interface ProwSecretDef {
     name: SecretName;
@@ -22,7 +12,12 @@ export interface ProwSecretDef {
     namespaces: readonly ("prow" | "jobs")[];
     /** Path in the environment's `secrets/` directory today. */
     file: string;
-    layout: SecretLayout;
+    /**
+     * A kustomize `env:` file: each listed variable becomes a key, and has its own config secret
+     * (`prow-<secret>-<variable>`), so nothing parses secret text and a missing variable is a config error. Unset: the
+     * file is one key named as the file is (kustomize's key for a file) and one config secret holds it.
+     */
+    env?: readonly string[];
     description: string;
     example: string;
     /** A stand-in for one key on throw-away test clusters, built from generated random material. */
@@ -48,7 +43,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "hmac-token",
         namespaces: ["prow"],
         file: "hmac-token/hmac",
-        layout: { file: "hmac" },
         description: "HMAC secret GitHub signs webhook deliveries with (hook, external plugins)",
         example: "hmac",
         testValue: token,
@@ -60,7 +54,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "oauth-token",
         namespaces: ["prow"],
         file: "oauth-token/oauth",
-        layout: { file: "oauth" },
         description: "GitHub token of the Prow bot account (kubevirt-bot)",
         example: "oauth",
         // Runbook 002: "a real github token is a major requirement. Many services will try to access github using
@@ -72,7 +65,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "github-oauth-config",
         namespaces: ["prow"],
         file: "github-oauth-config/secret",
-        layout: { file: "secret" },
         description:
             "deck's GitHub OAuth app (client_id, client_secret, redirect_url, final_redirect_url as YAML)",
         example: "github-oauth-config.yaml",
@@ -92,7 +84,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "cookie",
         namespaces: ["prow"],
         file: "cookie/secret",
-        layout: { file: "secret" },
         description: "deck's session cookie key (base64 of at least 32 random bytes)",
         example: "cookie-secret",
         testValue: (random) => random().apply((r) => Buffer.from(r).toString("base64")),
@@ -101,7 +92,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "gcs",
         namespaces: ["prow", "jobs"],
         file: "gcs/service-account.json",
-        layout: { file: "service-account.json" },
         description:
             "Google service account key that uploads job artifacts and tide/status-reconciler state to the bucket",
         example: "service-account.json",
@@ -119,7 +109,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "kubeconfig",
         namespaces: ["prow"],
         file: "kubeconfig/config",
-        layout: { file: "config" },
         description: "kubeconfig of the build cluster(s) Prow starts job pods in (context `default`)",
         example: "kubeconfig.yaml",
         // The build cluster is the cluster itself: the pod's own service-account token, no secret material.
@@ -155,7 +144,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "slack-token",
         namespaces: ["prow"],
         file: "slack-token/token",
-        layout: { file: "token" },
         description: "Slack bot token hook and crier post with",
         example: "slack-token",
         testValue: (random) => random().apply((r) => `xoxb-${r}`),
@@ -164,7 +152,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "commenter-oauth-token",
         namespaces: ["jobs"],
         file: "commenter-oauth-token/oauth",
-        layout: { file: "oauth" },
         description: "GitHub token jobs comment on pull requests with (githubCommenterToken)",
         example: "oauth",
         testValue: token,
@@ -173,7 +160,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "kubevirtci-coveralls-token",
         namespaces: ["jobs"],
         file: "kubevirtci-coveralls-token/token",
-        layout: { file: "token" },
         description: "Coveralls token of coverage jobs (coverallsToken)",
         example: "token",
         testValue: token,
@@ -182,7 +168,7 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "kubevirtci-docker-credential",
         namespaces: ["jobs"],
         file: "kubevirtci-docker-credential/env",
-        layout: { env: ["username", "password"] },
+        env: ["username", "password"],
         description: "Docker Hub account jobs push kubevirtci images with",
         example: "kubevirtbot",
         testValue: account,
@@ -191,7 +177,7 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "kubevirtci-quay-credential",
         namespaces: ["jobs"],
         file: "kubevirtci-quay-credential/env",
-        layout: { env: ["username", "password"] },
+        env: ["username", "password"],
         description: "quay.io robot account jobs push images with",
         example: "kubevirt+bot",
         testValue: account,
@@ -200,7 +186,6 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
         name: "kubevirtci-installer-pull-token",
         namespaces: ["jobs"],
         file: "kubevirtci-installer-pull-token/token",
-        layout: { file: "token" },
         description: "OpenShift installer pull secret of the kubevirtci provider jobs (installerPullToken)",
         example: "token",
         testValue: token,
@@ -227,9 +212,9 @@ export interface SecretEntry {
 
 /** The keys of a Prow Secret with their config secret keys: `prow-<secret>`, or `prow-<secret>-<variable>` for env files. */
 export function secretEntries(def: ProwSecretDef): SecretEntry[] {
-    const layout = def.layout;
-    if ("file" in layout) return [{ key: layout.file, configKey: `prow-${def.name}` }];
-    return layout.env.map((key) => ({ key, configKey: `prow-${def.name}-${key}` }));
+    if (!def.env)
+        return [{ key: def.file.slice(def.file.lastIndexOf("/") + 1), configKey: `prow-${def.name}` }];
+    return def.env.map((key) => ({ key, configKey: `prow-${def.name}-${key}` }));
 }
 
 /**
@@ -274,16 +259,15 @@ export function plannedSecrets(generated: boolean): PlannedSecret[] {
 export function prowSecretSpecs(environment: EnvironmentName, generated: boolean): SecretSpec[] {
     const today = (def: ProwSecretDef, key: string) =>
         `kubevirt/project-infra github/ci/prow-deploy/kustom/environments/${environment}/secrets/${def.file}` +
-        ("env" in def.layout ? ` (its ${key}= line)` : "") +
+        (def.env ? ` (its ${key}= line)` : "") +
         ", copied in from the CI secrets store before `kustomize build`";
     return plannedSecrets(generated).flatMap(({ def, entries, source }) =>
         entries.map(({ key, configKey }) => ({
             key: configKey,
-            description: "env" in def.layout ? `${def.description}: ${key}` : def.description,
+            description: def.env ? `${def.description}: ${key}` : def.description,
             today: today(def, key),
-            example:
-                "env" in def.layout ? (key === "username" ? def.example : "s3cr3t-password") : def.example,
-            ...("file" in def.layout ? { fromFile: true } : {}),
+            example: def.env ? (key === "username" ? def.example : "s3cr3t-password") : def.example,
+            ...(def.env ? {} : { fromFile: true }),
             ...(generated && def.realInTest ? { description: `${def.description}; ${def.realInTest}` } : {}),
             ...(source.from !== "config" ? { optional: true } : {}),
         })),

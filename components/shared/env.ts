@@ -39,15 +39,9 @@ export function toEnvVars(env: EnvMap): k8s.types.input.core.v1.EnvVar[] {
         .sort()
         .flatMap((name): k8s.types.input.core.v1.EnvVar[] => {
             const value = env[name];
-            if (value === undefined) {
-                return [];
-            }
-            if (typeof value === "string") {
-                return [{ name, value }];
-            }
-            if ("computed" in value) {
-                return [{ name, value: value.computed }];
-            }
+            if (value === undefined) return [];
+            if (typeof value === "string") return [{ name, value }];
+            if ("computed" in value) return [{ name, value: value.computed }];
             if ("from" in value) {
                 const ref = {
                     name: value.from.name,

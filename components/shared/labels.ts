@@ -34,18 +34,14 @@ export function standardLabels(id: AppIdentity): Record<string, string> {
         "app.kubernetes.io/part-of": id.partOf,
         "app.kubernetes.io/managed-by": MANAGED_BY,
     };
-    if (id.component) {
-        labels["app.kubernetes.io/component"] = id.component;
-    }
+    if (id.component) labels["app.kubernetes.io/component"] = id.component;
     return labels;
 }
 
 /** Labels of the objects that do change with a release: the Deployment/StatefulSet/CronJob and its pods. */
 export function workloadLabels(id: AppIdentity): Record<string, string> {
     const labels = standardLabels(id);
-    if (id.version) {
-        labels["app.kubernetes.io/version"] = sanitizeLabelValue(id.version);
-    }
+    if (id.version) labels["app.kubernetes.io/version"] = sanitizeLabelValue(id.version);
     return labels;
 }
 

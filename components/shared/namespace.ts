@@ -60,7 +60,6 @@ export class Namespace extends RunbookComponent {
      */
     public readonly name: pulumi.Output<string>;
     public readonly serviceAccounts: Record<string, k8s.core.v1.ServiceAccount> = {};
-    public readonly roleBindings: k8s.rbac.v1.RoleBinding[] = [];
     /** Its NetworkPolicies, written once the whole program's pods are known (`writeNetworkPolicies`). */
     public readonly networkPolicies: k8s.networking.v1.NetworkPolicy[] = [];
 
@@ -107,26 +106,24 @@ export class Namespace extends RunbookComponent {
             );
         }
         for (const rb of args.roleBindings ?? []) {
-            this.roleBindings.push(
-                new k8s.rbac.v1.RoleBinding(
-                    this.childName(`rb-${rb.name}`),
-                    {
-                        metadata: { name: rb.name, namespace: this.name, labels },
-                        roleRef: {
-                            apiGroup: "rbac.authorization.k8s.io",
-                            kind: rb.role.kind,
-                            name: rb.role.name,
-                        },
-                        subjects: rb.subjects.map((s) => ({
-                            kind: s.kind,
-                            name: s.name,
-                            ...(s.kind === "ServiceAccount"
-                                ? { namespace: s.namespace ?? args.name }
-                                : { apiGroup: "rbac.authorization.k8s.io" }),
-                        })),
+            new k8s.rbac.v1.RoleBinding(
+                this.childName(`rb-${rb.name}`),
+                {
+                    metadata: { name: rb.name, namespace: this.name, labels },
+                    roleRef: {
+                        apiGroup: "rbac.authorization.k8s.io",
+                        kind: rb.role.kind,
+                        name: rb.role.name,
                     },
-                    this.child(),
-                ),
+                    subjects: rb.subjects.map((s) => ({
+                        kind: s.kind,
+                        name: s.name,
+                        ...(s.kind === "ServiceAccount"
+                            ? { namespace: s.namespace ?? args.name }
+                            : { apiGroup: "rbac.authorization.k8s.io" }),
+                    })),
+                },
+                this.child(),
             );
         }
     }

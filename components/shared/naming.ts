@@ -31,9 +31,7 @@ export function duplicates<T>(values: readonly T[]): T[] {
     const seen = new Set<T>();
     const dup = new Set<T>();
     for (const v of values) {
-        if (seen.has(v)) {
-            dup.add(v);
-        }
+        if (seen.has(v)) dup.add(v);
         seen.add(v);
     }
     return [...dup];

@@ -4,11 +4,12 @@
 // container, init container and ephemeral container of a pod spec given as plain JSON (a rendered manifest, or a pod a
 // controller would build). Pure, so a plan, a test and the program read the same rule.
 
-type Json = Record<string, unknown>;
+/** A plain JSON object, and how the pod walkers here and in argoPod.ts read one: a missing field is empty. */
+export type Json = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const objectAt = (o: Json, key: string): Json => (isObj(o[key]) ? o[key] : {});
-const listAt = (o: Json, key: string): unknown[] => (Array.isArray(o[key]) ? o[key] : []);
+export const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+export const objectAt = (o: Json, key: string): Json => (isObj(o[key]) ? o[key] : {});
+export const listAt = (o: Json, key: string): unknown[] => (Array.isArray(o[key]) ? o[key] : []);
 
 /** Baseline, "Capabilities": what a container may add (Restricted narrows it to NET_BIND_SERVICE). */
 const RESTRICTED_ADDABLE_CAPABILITIES: ReadonlySet<string> = new Set(["NET_BIND_SERVICE"]);

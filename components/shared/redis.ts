@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import type { SecretValueRule } from "./secretValueRule";
 import { ServiceEndpoint } from "./endpoints";
 import * as pulumi from "@pulumi/pulumi";
@@ -119,7 +118,6 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
     public readonly workload: Workload;
     /** What clients connect to: the Service on the Redis port. */
     public readonly endpoint: ServiceEndpoint;
-    public readonly claim?: k8s.core.v1.PersistentVolumeClaim;
 
     constructor(name: string, args: RedisArgs<Auth>, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:shared:Redis", name, opts, args.cluster.provider);
@@ -137,7 +135,6 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
         if (secured) container.env = { REDIS_PASSWORD: secured.secret.handle.env("database-password") };
         if (args.storage) {
             const claim = this.dataClaim(args, args.storage);
-            this.claim = claim;
             container.mounts = [claim.handle.mount(REDIS_DATA_DIR, { volume: "redis-data" })];
         }
         this.workload = new Workload(

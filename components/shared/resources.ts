@@ -33,9 +33,7 @@ export function sized(
 
 function side(size: Size): Record<string, string> {
     const out: Record<string, string> = {};
-    if (size.cpu !== undefined) {
-        out.cpu = size.cpu;
-    }
+    if (size.cpu !== undefined) out.cpu = size.cpu;
     out.memory = size.memory;
     return out;
 }
@@ -99,9 +97,7 @@ export function quantityValue(q: unknown): number | undefined {
 /** Parses a Kubernetes quantity to a number (bytes or cores), for comparing requests with limits. */
 export function parseQuantity(q: string): number {
     const value = quantityValue(q);
-    if (value === undefined) {
-        throw new DefinitionError(`not a Kubernetes quantity: ${q}`);
-    }
+    if (value === undefined) throw new DefinitionError(`not a Kubernetes quantity: ${q}`);
     return value;
 }
 

@@ -44,7 +44,6 @@ export interface ScheduledJobArgs {
     grantedBy?: readonly pulumi.Resource[];
     automountServiceAccountToken?: boolean;
     restartPolicy?: "Never" | "OnFailure";
-    podAnnotations?: Record<string, pulumi.Input<string>>;
     /**
      * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
      * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
@@ -160,10 +159,7 @@ function cronJobArgs(args: ScheduledJobArgs): k8s.batch.v1.CronJobArgs {
                         ? { activeDeadlineSeconds: args.activeDeadlineSeconds }
                         : {}),
                     template: {
-                        metadata: {
-                            labels,
-                            ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}),
-                        },
+                        metadata: { labels },
                         spec: jobPodSpec(args),
                     },
                 },
@@ -174,7 +170,6 @@ function cronJobArgs(args: ScheduledJobArgs): k8s.batch.v1.CronJobArgs {
 
 /** A CronJob with the standard labels, non-root security context and the cluster's provider. */
 export class ScheduledJob extends RunbookComponent {
-    public readonly cronJob: k8s.batch.v1.CronJob;
     public readonly objectName: string;
 
     constructor(name: string, given: ScheduledJobArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -190,7 +185,7 @@ export class ScheduledJob extends RunbookComponent {
         const selector = { matchLabels: selectorLabels(args.app) };
         recordPods(args.cluster, `CronJob ${args.app.name}`, args.namespace, selector, args, args.reaches);
         const resourceName = this.childName("cronjob");
-        this.cronJob = new k8s.batch.v1.CronJob(
+        new k8s.batch.v1.CronJob(
             resourceName,
             cronJobArgs(args),
             // order: the first run starts with the account's rights (see grantedBy).

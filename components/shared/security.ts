@@ -5,10 +5,7 @@ import type { Platform } from "./platform";
  * Non-root by default. On OpenShift the restricted SCC assigns the UID from the namespace range, so no fixed
  * UID is set there; on plain Kubernetes a fixed non-root UID is needed for images whose USER is a name.
  */
-export function podSecurityContext(
-    platform: Platform,
-    overrides: k8s.types.input.core.v1.PodSecurityContext = {},
-): k8s.types.input.core.v1.PodSecurityContext {
+export function podSecurityContext(platform: Platform): k8s.types.input.core.v1.PodSecurityContext {
     const base: k8s.types.input.core.v1.PodSecurityContext = {
         runAsNonRoot: true,
         seccompProfile: { type: "RuntimeDefault" },
@@ -18,7 +15,7 @@ export function podSecurityContext(
         base.runAsGroup = 0;
         base.fsGroup = 0;
     }
-    return { ...base, ...overrides };
+    return base;
 }
 
 export function containerSecurityContext(

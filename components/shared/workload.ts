@@ -73,8 +73,6 @@ export interface WorkloadArgs {
     strategy?: "Recreate" | "RollingUpdate";
     /** RollingUpdate tuning, e.g. `{ maxSurge: 1, maxUnavailable: 0 }` so capacity never drops during a rollout. */
     rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
-    /** StatefulSet pod management; `Parallel` starts all pods at once. */
-    podManagementPolicy?: "OrderedReady" | "Parallel";
     containers: ContainerSpec[];
     initContainers?: ContainerSpec[];
     volumes?: k8s.types.input.core.v1.Volume[];
@@ -95,7 +93,6 @@ export interface WorkloadArgs {
      * program roll nothing: their content is not known here.
      */
     restartOnChange?: { key: ChecksumKey };
-    podSecurityContext?: k8s.types.input.core.v1.PodSecurityContext;
     service?: ServiceSpec;
     /** Public endpoints to the service: Routes on OpenShift, Ingresses on Kubernetes. */
     expose?: ExposureSpec[];
@@ -150,7 +147,7 @@ function podSpecOf(
 ): k8s.types.input.core.v1.PodSpec {
     const podSpec: k8s.types.input.core.v1.PodSpec = {
         containers: args.containers.map(toContainer),
-        securityContext: podSecurityContext(platform, args.podSecurityContext),
+        securityContext: podSecurityContext(platform),
     };
     if (args.initContainers?.length) podSpec.initContainers = args.initContainers.map(toContainer);
     if (args.volumes?.length) podSpec.volumes = args.volumes;
@@ -254,8 +251,6 @@ function deploymentStrategy(args: WorkloadArgs): k8s.types.input.apps.v1.Deploym
  */
 export class Workload extends RunbookComponent {
     public readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
-    /** The disruption budget of a workload of more than one replica (see {@link disruptionBudgetSpec}). */
-    public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly service?: k8s.core.v1.Service;
     public readonly endpoints: pulumi.CustomResource[] = [];
     /** Object name of the workload (and of its Service unless renamed). */
@@ -298,7 +293,7 @@ export class Workload extends RunbookComponent {
             kind === "StatefulSet"
                 ? this.statefulSet(args, serviceName, selector, template)
                 : this.deployment(name, args, selector, template);
-        this.disruptionBudget = this.makeDisruptionBudget(args, selector);
+        this.makeDisruptionBudget(args, selector);
         this.recordServices(args, serviceName, selector);
         this.endpoints.push(...this.expose(name, args, serviceName, services));
         this.urls = (args.expose ?? []).map(exposureUrl);
@@ -359,7 +354,7 @@ export class Workload extends RunbookComponent {
                     replicas: args.replicas ?? 1,
                     serviceName,
                     selector: { matchLabels: selector },
-                    podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
+                    podManagementPolicy: "OrderedReady",
                     updateStrategy: { type: "RollingUpdate" },
                     template,
                     volumeClaimTemplates: (args.volumeClaimTemplates ?? []).map((t) => ({

@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
-import { publishedQueues } from "../../components/dials/evidence";
 import { COMMITTED_STACKS } from "../fixtures/plans";
 import { runSystem } from "../fixtures/system";
 import { DIALS, dialsSection, dialsValues } from "./fixtures";
-import { DialsContainer, dialsContainers, unconsumed } from "./upstream";
+import { DialsContainer, dialsContainers, publishedQueues, unconsumed } from "./upstream";
 
-// Every Celery queue the pinned release publishes for the stack's workspaces (components/dials/evidence.ts) has a
+// Every Celery queue the pinned release publishes for the stack's workspaces (test/dials/upstream.ts) has a
 // worker in the namespace, consuming it by its command's --queues: a queue without one piles up tasks nobody runs.
 
 for (const stack of COMMITTED_STACKS) {

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { DIALS_EVIDENCE, publishedQueues } from "../../components/dials/evidence";
+import { DIALS_EVIDENCE, dialsAt } from "../../components/dials/evidence";
 import { QueueView, containerVerdict, flagName, unservedQueues } from "../evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/types";
+import type { At, ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/types";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 
@@ -10,6 +10,71 @@ import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 // and whose Celery workers each consume the queue their command names: every variable a container gets is one its
 // image's code reads, every variable the code requires is given, every flag of a celery command line is defined, and
 // every queue the pinned release publishes (for the stack's workspaces) has a worker.
+
+// ---- the queues (Celery on redis-etl-broker) v1.8.0 publishes.
+
+/**
+ * v1.8.0's etl/etl.config.json, per workspace: the primary datasets whose downloader queues
+ * (`<dataset>-downloader-bulk` and `-priority`) the file indexer publishes to, and the lines of its own
+ * `bulk_ingesting_queue`/`priority_ingesting_queue` (`<ws>-bulk`, `<ws>-priority`). ETL_CONFIG_FPATH names the file
+ * the ETL reads: the queues below hold when it is this file restricted to the stack's workspaces.
+ */
+const ETL_CONFIG = "etl/etl.config.json";
+const WORKSPACE_QUEUES: Record<
+    string,
+    { datasets: Record<string, string>; own: string; ownQueues?: string[] }
+> = {
+    csc: { datasets: { Muon: "16-17", Muon0: "22-23", StreamExpress: "28-29" }, own: "35-36" },
+    ecal: { datasets: { ZeroBias: "44-45" }, own: "53-54" },
+    egamma: { datasets: { EGamma0: "62-63" }, own: "69-70" },
+    hcal: { datasets: { ZeroBias: "78-79" }, own: "85-86" },
+    jetmet: { datasets: { JetMET: "94-95", JetMET0: "100-101" }, own: "108-109" },
+    // Both of its queues are the bulk ones.
+    muon_staging: { datasets: { Private: "117-118" }, own: "128-129", ownQueues: ["private-bulk"] },
+    tracker: {
+        datasets: {
+            ZeroBias: "137-138",
+            StreamExpress: "143-144",
+            HIForward0: "149-150",
+            HIPhysicsRawPrime0: "155-156",
+            StreamHIExpressRawPrime: "161-162",
+        },
+        own: "202-203",
+    },
+};
+
+/** Who publishes each kind of queue (the task's `apply_async(..., queue=...)`). */
+const PUBLISHERS = {
+    commonIndexer: `${dialsAt("etl/python/celery/__init__.py", "15-21")} (beat, hourly); ${dialsAt("etl/python/pipelines/dataset_indexer/post_load.py", "5-8")}`,
+    downloader: dialsAt("etl/python/pipelines/file_indexer/pipeline.py", "39-66"),
+    ingesting: dialsAt("etl/python/pipelines/file_downloader/pipeline.py", "48-57"),
+} as const;
+
+/**
+ * Every Celery queue v1.8.0 publishes for these workspaces, with where: `common-indexer` (the queue the beat schedule
+ * and the dataset indexer send to, etl.config.json:3), each workspace's datasets' downloader queues and its own two.
+ * A workspace v1.8.0's file does not list publishes its own two only if the operator's file adds it (unknown here).
+ */
+export function publishedQueues(workspaces: readonly string[]): NamedFact[] {
+    const out = new Map<string, At>();
+    out.set("common-indexer", `${dialsAt(ETL_CONFIG, 3)}; ${PUBLISHERS.commonIndexer}`);
+    for (const ws of workspaces) {
+        const known = WORKSPACE_QUEUES[ws];
+        if (!known) continue;
+        for (const [dataset, lines] of Object.entries(known.datasets)) {
+            // muon_staging's priority queue is its bulk one (etl.config.json:117-118).
+            const kinds = dataset === "Private" ? ["bulk"] : ["bulk", "priority"];
+            for (const kind of kinds)
+                out.set(
+                    `${dataset}-downloader-${kind}`,
+                    `${dialsAt(ETL_CONFIG, lines)}; ${PUBLISHERS.downloader}`,
+                );
+        }
+        for (const q of known.ownQueues ?? [`${ws}-bulk`, `${ws}-priority`])
+            out.set(q, `${dialsAt(ETL_CONFIG, known.own)}; ${PUBLISHERS.ingesting}`);
+    }
+    return [...out].map(([name, at]) => ({ name, at }));
+}
 
 export const TABLE = DIALS_EVIDENCE.images;
 const meta = (o: Obj): Obj => (isObj(o.metadata) ? o.metadata : {});

@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { componentSpec } from "../../components/prow/catalog";
 import { renderConfigMaps } from "../../components/prow/documents";
 import { DEFAULT_IMAGES, ENVIRONMENTS, EnvironmentName } from "../../components/prow/environments";
 import { PROW_EVIDENCE } from "../../components/prow/evidence";
@@ -8,6 +7,7 @@ import { prowSchema } from "../../components/prow/config";
 import { resolveEnvironment } from "../../components/prow/resolve";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { ReadFacts } from "../../components/shared/evidence/types";
+import { componentSpec } from "./helpers";
 
 // Two images serve what the program's own ConfigMaps say (issue 51): nginx-unprivileged (pushgateway-proxy-config
 // over its conf.d) and the registry (mirror-config as its config.yml). Their evidence states the listener those files

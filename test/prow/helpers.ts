@@ -1,3 +1,8 @@
+import { COMPONENTS, ComponentName, ComponentSpec } from "../../components/prow/catalog";
+import { BASE_DOCUMENTS, prowDocument } from "../../components/prow/documents";
+import { Doc } from "../../components/prow/merge";
+import { ProwRefs } from "../../components/prow/refs";
+import { DocumentName, ResolvedEnvironment } from "../../components/prow/resolve";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { SystemFixture, Values } from "../fixtures/system";
 
@@ -82,3 +87,23 @@ export function meta(r: RecordedResource): {
 } {
     return r.inputs.metadata as { name: string; namespace?: string };
 }
+
+/** The spec of a component. */
+export function componentSpec(name: ComponentName): ComponentSpec {
+    const spec = COMPONENTS.find((c) => c.name === name);
+    if (!spec) throw new Error(`unknown Prow component ${name}`);
+    return spec;
+}
+
+export type ProwDocuments = Record<DocumentName, Doc>;
+
+/** Each of the four documents, made by `make`. */
+const everyDocument = (make: (name: DocumentName) => Doc): ProwDocuments =>
+    Object.fromEntries(Object.keys(BASE_DOCUMENTS).map((n) => [n, make(n as DocumentName)])) as ProwDocuments;
+
+/** The base documents of an environment, before its overrides. */
+export const baseDocuments = (r: ProwRefs): ProwDocuments => everyDocument((name) => BASE_DOCUMENTS[name](r));
+
+/** Base documents deep-merged with the environment's and the stack config's overrides (the yq scripts' job). */
+export const prowDocuments = (env: ResolvedEnvironment): ProwDocuments =>
+    everyDocument((name) => prowDocument(env, name));

@@ -5,13 +5,14 @@ import { validateObject } from "../../tools/validate/k8s";
 import { COMPONENTS } from "../../components/prow/catalog";
 import { ProwConfig, prowSchema } from "../../components/prow/config";
 import { PROWJOB_CRD_ANNOTATIONS, prowJobCrdSpec } from "../../components/prow/crd";
-import { baseDocuments, prowDocuments, renderConfigMaps, renderYaml } from "../../components/prow/documents";
+import { renderConfigMaps, renderYaml } from "../../components/prow/documents";
 import { ENVIRONMENTS, EnvironmentName } from "../../components/prow/environments";
 import { ingressPlan } from "../../components/prow/ingress";
 import { Doc, deepMerge } from "../../components/prow/merge";
 import { CRONJOB_NAME_MAX, invalidNames, prowNaming } from "../../components/prow/naming";
 import { resolveEnvironment } from "../../components/prow/resolve";
 import { PROW_SECRETS, prowSecretSpecs, secretEntries } from "../../components/prow/secrets";
+import { baseDocuments, prowDocuments } from "./helpers";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

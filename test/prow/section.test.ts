@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { Namespace } from "../../components/shared/namespace";
 import { ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
-import { COMPONENTS, componentSpec } from "../../components/prow/catalog";
+import { COMPONENTS } from "../../components/prow/catalog";
 import { Component, PROW_PART_OF, usesProwJobs } from "../../components/prow/component";
 import { ProwConfig, prowSchema } from "../../components/prow/config";
 import { ProwSection } from "../../components/prow/section";
@@ -12,7 +12,7 @@ import { prow } from "../../components/prow/index";
 import { PROW_SECRETS, secretEntries } from "../../components/prow/secrets";
 import { evaluatePart } from "../fixtures/part";
 import { RecordedPlanResource, dependencyClosure, recordedResources, stackPlan } from "../fixtures/plans";
-import { PROW } from "./helpers";
+import { PROW, componentSpec } from "./helpers";
 
 // The template of issue 40 for Prow: the check builds the section deploy reads (so deploy meets no Secret nobody
 // provides), notices say what a plan cannot show, and objects wait only for what they use.

@@ -3,7 +3,8 @@ import { ConfigError } from "../../components/config/problems";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { AccountHandle, ConfigMapHandle, SecretHandle } from "../../components/shared/handles";
+import { EnvMap } from "../../components/shared/env";
+import { AccountHandle, ConfigMapHandle, HandleKeyRef, SecretHandle } from "../../components/shared/handles";
 import { StationReads } from "../../components/thoth/station/stationEnv";
 import { ofType, recorder, stackValues } from "../harness";
 import { Stack, SystemFixture, Values, runSystem } from "../fixtures/system";
@@ -266,4 +267,12 @@ export function planReads(namespace = "ns"): StationReads {
 /** Account `argo` of `namespace`, as the pure CronWorkflow tests name it. */
 export function planWorkflowAccount(namespace = "ns"): AccountHandle {
     return AccountHandle.existing("argo", namespace);
+}
+
+/** The Secrets (and keys) a plan's env reads: what each module needs from encrypted config. */
+export function secretsRead(env: EnvMap): string[] {
+    const refs = Object.values(env)
+        .filter((v): v is HandleKeyRef => typeof v === "object" && "from" in v && v.from.kind === "Secret")
+        .map((v) => `${v.from.objectName}/${v.key}`);
+    return [...new Set(refs)].sort();
 }

@@ -2,10 +2,9 @@ import { strict as assert } from "assert";
 import { periodicPlans } from "../../components/thoth/station/modules/periodic";
 import { workflowAccounts } from "../../components/thoth/station/modules/rbac";
 import { tierNamespaces } from "../../components/thoth/station/tiers";
-import { secretsRead } from "../../components/thoth/station/modules/services";
 import { STATION_SECRETS } from "../../components/thoth/station/stationSecrets";
 import { k8sObject, k8sObjects } from "../harness";
-import { Json, KIND, podOf, envOf, planReads } from "./fixtures";
+import { Json, KIND, podOf, envOf, planReads, secretsRead } from "./fixtures";
 import { plannedBefore } from "./parts";
 
 const STAGE = {

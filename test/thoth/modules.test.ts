@@ -3,7 +3,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
-import { secretsRead, servicePlans } from "../../components/thoth/station/modules/services";
+import { servicePlans } from "../../components/thoth/station/modules/services";
 import { STATION_SECRETS, stationSecretKey } from "../../components/thoth/station/stationSecrets";
 import { VERIFY_ATTEMPTS, verifyScript } from "../../components/thoth/station/modules/verify";
 import { k8sObject, k8sObjects, ofType } from "../harness";
@@ -16,6 +16,7 @@ import {
     podOf,
     planReads,
     secretValue,
+    secretsRead,
     thothStack,
     Json,
 } from "./fixtures";

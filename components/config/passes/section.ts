@@ -79,9 +79,7 @@ function remember(schema: z.ZodType, key: string, read: Passed<SectionRead<unkno
 function readSection<T>(section: string, schema: z.ZodType<T>, value: unknown): Passed<SectionRead<T>> {
     const problems: ConfigProblem[] = [...textProblems(section, schema, value)];
     const result = schema.safeParse(value);
-    if (result.success) {
-        return { state: { value: result.data, broken: [], exact: true }, problems };
-    }
+    if (result.success) return { state: { value: result.data, broken: [], exact: true }, problems };
     problems.push(...problemsFromIssues(section, schema, value, result.error.issues));
     // Read what is readable, so the checks that do not depend on the broken fields still run in this same pass.
     const partial = repairSection(schema, value, result.error.issues);

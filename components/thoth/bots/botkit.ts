@@ -51,8 +51,8 @@ export interface CronBotSpec {
     /** Requests/limits of the source manifests, unless the config overrides them. */
     resources: Sizing;
     container: Omit<ContainerSpec, "name" | "image" | "resources">;
-    successfulJobsHistoryLimit: number;
-    failedJobsHistoryLimit: number;
+    /** Finished runs kept: successful, failed (as the periodic jobs' `history`). */
+    history: [number, number];
     activeDeadlineSeconds?: number;
 }
 
@@ -61,7 +61,6 @@ export interface WebBotSpec {
     entry: WebEntry;
     resources: Sizing;
     container: Omit<ContainerSpec, "name" | "image" | "resources" | "ports">;
-    podAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -146,8 +145,8 @@ export abstract class BotFamily extends SystemPart<ThothSection, KubernetesConte
                 schedule: spec.entry.schedule,
                 concurrencyPolicy: "Forbid",
                 suspend: spec.entry.suspend,
-                successfulJobsHistoryLimit: spec.successfulJobsHistoryLimit,
-                failedJobsHistoryLimit: spec.failedJobsHistoryLimit,
+                successfulJobsHistoryLimit: spec.history[0],
+                failedJobsHistoryLimit: spec.history[1],
                 activeDeadlineSeconds: spec.activeDeadlineSeconds,
                 automountServiceAccountToken: false,
                 containers: [
@@ -182,7 +181,6 @@ export abstract class BotFamily extends SystemPart<ThothSection, KubernetesConte
                         resources: spec.entry.resources ?? spec.resources,
                     },
                 ],
-                podAnnotations: spec.podAnnotations,
                 restartOnChange: this.botReads(),
                 service: { ports: [{ name: "http", port, targetPort: "http" }] },
                 expose: this.exposure(spec),

@@ -94,8 +94,7 @@ export class KebechetFamily extends BotFamily {
                 env,
                 mounts: [sshMount(secret)],
             },
-            successfulJobsHistoryLimit: 2,
-            failedJobsHistoryLimit: 1,
+            history: [2, 1],
         });
     }
 
@@ -121,8 +120,7 @@ export class KebechetFamily extends BotFamily {
                 },
                 mounts: [sshMount(secret)],
             },
-            successfulJobsHistoryLimit: 2,
-            failedJobsHistoryLimit: 1,
+            history: [2, 1],
             // Nepthys' own changelog: "Give job 30 minutes to finish".
             activeDeadlineSeconds: 1800,
         });

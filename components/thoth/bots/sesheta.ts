@@ -161,8 +161,7 @@ export class SeshetaFamily extends BotFamily {
                 env: { ...common, APP_FILE: "check_if_labels_present.py" },
                 mounts: configMounts,
             },
-            successfulJobsHistoryLimit: 2,
-            failedJobsHistoryLimit: 4,
+            history: [2, 4],
         });
     }
 
@@ -189,8 +188,7 @@ export class SeshetaFamily extends BotFamily {
                 // scrum_standup.py reads the chat credentials from etc/credentials.json.
                 mounts: [chat(`${APP_ROOT}/etc/credentials.json`, this.bots.seshetaChatKeyFile)],
             },
-            successfulJobsHistoryLimit: 2,
-            failedJobsHistoryLimit: 4,
+            history: [2, 4],
         });
     }
 
@@ -200,8 +198,7 @@ export class SeshetaFamily extends BotFamily {
             entry,
             resources: sized("100m", "32Mi", "250m", "128Mi"),
             container: { env: { ...common, APP_FILE: "approver.py" }, mounts: configMounts },
-            successfulJobsHistoryLimit: 2,
-            failedJobsHistoryLimit: 4,
+            history: [2, 4],
         });
     }
 }

@@ -1,4 +1,4 @@
-import { ARGO_KINDS } from "./modules/argo";
+import { ARGO_GROUP, ARGO_KINDS } from "./modules/argo";
 
 /**
  * A cluster-scoped object the station needs and does not create on a shared cluster: the cluster setup provides it
@@ -16,8 +16,6 @@ export interface ClusterPrerequisite {
      */
     serves?: { apiVersion: string; kind: string };
 }
-
-const ARGO_GROUP = "argoproj.io";
 
 /** The five Argo Workflows CRDs and the ClusterRoles `argo` and `argo-admin` (thoth-station.md §6.3, §7). */
 export const THOTH_CLUSTER_PREREQUISITES: readonly ClusterPrerequisite[] = [

@@ -11,7 +11,7 @@ import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { ClaimTemplateMount, claimTemplate } from "../../shared/volumes";
-import { ServiceSpec, Workload } from "../../shared/workload";
+import { ServicePort, ServiceSpec, Workload } from "../../shared/workload";
 import { CheckedStation, DgraphHosts, ThothSection } from "../config";
 import {
     DGRAPH_TLS_DIR,
@@ -64,6 +64,12 @@ const ALPHA_PUBLIC: ServiceSpec & { name: string } = {
         { name: "alpha-grpc", port: 9080 },
     ],
 };
+/** The headless Service members find each other through, ready or not: that is how the quorum forms. */
+const peerService = (...ports: ServicePort[]): ServiceSpec => ({
+    ports,
+    headless: true,
+    publishNotReadyAddresses: true,
+});
 const POD_NAMESPACE = { fieldRef: { fieldPath: "metadata.namespace" } };
 /**
  * POD_NAMESPACE for a script that expands it (the HA layout's zero-0 address); Dgraph itself reads no variable
@@ -78,22 +84,13 @@ const namespaceEnvOf = (script: string) =>
  * which no runbook asks to publish; the alphas reach it inside the cluster.
  */
 function alphaRoutes(hosts: DgraphHosts): ExposureSpec[] {
-    return [
-        {
-            name: "alpha-rest",
-            host: hosts.alphaRest,
-            servicePort: "alpha-rest",
-            service: "alpha-public",
-            tls: { termination: "passthrough" },
-        },
-        {
-            name: "alpha-grpc",
-            host: hosts.alphaGrpc,
-            servicePort: "alpha-grpc",
-            service: "alpha-public",
-            tls: { termination: "passthrough" },
-        },
-    ];
+    return (["alpha-rest", "alpha-grpc"] as const).map((port) => ({
+        name: port,
+        host: port === "alpha-rest" ? hosts.alphaRest : hosts.alphaGrpc,
+        servicePort: port,
+        service: "alpha-public",
+        tls: { termination: "passthrough" },
+    }));
 }
 
 /** Spread the members of a quorum over nodes: losing one node must not lose the majority. */
@@ -237,12 +234,7 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
                 containers: [
                     this.zero(zeroHaScript(config.replicas), config.zeroResources ?? fixedSize("1", "1Gi")),
                 ],
-                // Peers must resolve each other before they are ready: that is how the quorum forms.
-                service: {
-                    ports: [{ name: "zero-grpc", port: 5080 }],
-                    headless: true,
-                    publishNotReadyAddresses: true,
-                },
+                service: peerService({ name: "zero-grpc", port: 5080 }),
                 extraServices: [ZERO_PUBLIC],
             },
             this.child(),
@@ -257,11 +249,7 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
                 containers: [
                     this.alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"), tls),
                 ],
-                service: {
-                    ports: [{ name: "alpha-grpc-int", port: 7080 }],
-                    headless: true,
-                    publishNotReadyAddresses: true,
-                },
+                service: peerService({ name: "alpha-grpc-int", port: 7080 }),
                 extraServices: [ALPHA_PUBLIC],
                 expose: alphaRoutes(config.hosts),
             },
@@ -296,14 +284,10 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
                         tls,
                     ),
                 ],
-                service: {
-                    ports: [
-                        { name: "zero-grpc", port: 5080 },
-                        { name: "alpha-grpc-int", port: 7080 },
-                    ],
-                    headless: true,
-                    publishNotReadyAddresses: true,
-                },
+                service: peerService(
+                    { name: "zero-grpc", port: 5080 },
+                    { name: "alpha-grpc-int", port: 7080 },
+                ),
                 extraServices: [ZERO_PUBLIC, ALPHA_PUBLIC],
                 expose: alphaRoutes(config.hosts),
             },

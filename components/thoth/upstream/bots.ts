@@ -17,43 +17,27 @@ const PIPENV = { repo: "pypa/pipenv", commit: "dc377ef2d2b38b09bcf6f71ac7aa919e5
  */
 const KEBECHET_IMAGE = readImage("quay.io/thoth-station/kebechet-job", "v1.2.4", KEBECHET, {
     env: [
-        ...reads(
-            KEBECHET,
-            {
-                KEBECHET_SUBCOMMAND: "app.sh:23,33-34",
-                KEBECHET_VERBOSE: "kebechet/cli.py:51",
-                KEBECHET_CONFIGURATION_PATH: "kebechet/cli.py:75",
-                // Each `{NAME}` token of the configuration is expanded from the environment: config/thoth.yaml names
-                // KEBECHET_TOKEN; a configuration of GitLab or Pagure repositories names their tokens.
-                KEBECHET_TOKEN: "kebechet/config.py:353",
-                GITLAB_KEBECHET_TOKEN: "kebechet/config.py:353",
-                PAGURE_KEBECHET_TOKEN: "kebechet/config.py:353",
-            },
-            [
-                "KEBECHET_SUBCOMMAND",
-                "KEBECHET_VERBOSE",
-                "KEBECHET_CONFIGURATION_PATH",
-                "KEBECHET_TOKEN",
-                "GITLAB_KEBECHET_TOKEN",
-                "PAGURE_KEBECHET_TOKEN",
-            ],
-        ),
+        ...reads(KEBECHET, {
+            KEBECHET_SUBCOMMAND: "app.sh:23,33-34",
+            KEBECHET_VERBOSE: "kebechet/cli.py:51",
+            KEBECHET_CONFIGURATION_PATH: "kebechet/cli.py:75",
+            // Each `{NAME}` token of the configuration is expanded from the environment: config/thoth.yaml names
+            // KEBECHET_TOKEN; a configuration of GitLab or Pagure repositories names their tokens.
+            KEBECHET_TOKEN: "kebechet/config.py:353",
+            GITLAB_KEBECHET_TOKEN: "kebechet/config.py:353",
+            PAGURE_KEBECHET_TOKEN: "kebechet/config.py:353",
+        }),
         // init_logging (kebechet/cli.py:32) of thoth-common 0.22.0, its Pipfile.lock's.
         ...reads(
             { repo: "thoth-station/common", commit: "c2ea6005fb0999142b0be6739a41d1d02b191b82" },
             { SENTRY_DSN: "thoth/common/logging.py:43" },
-            ["SENTRY_DSN"],
         ),
         // app.sh runs `pipenv run` with pipenv 2020.11.15 (Dockerfile:21).
-        ...reads(
-            PIPENV,
-            {
-                PIPENV_COLORBLIND: "pipenv/environments.py:95",
-                PIPENV_HIDE_EMOJIS: "pipenv/environments.py:143-146",
-                PIPENV_NOSPIN: "pipenv/environments.py:203",
-            },
-            ["PIPENV_COLORBLIND", "PIPENV_HIDE_EMOJIS", "PIPENV_NOSPIN"],
-        ),
+        ...reads(PIPENV, {
+            PIPENV_COLORBLIND: "pipenv/environments.py:95",
+            PIPENV_HIDE_EMOJIS: "pipenv/environments.py:143-146",
+            PIPENV_NOSPIN: "pipenv/environments.py:203",
+        }),
     ],
     files: [
         // HOME=/home/user (Dockerfile:7); git pushes over SSH with the default key (GIT_SSH_COMMAND, app.sh:21).
@@ -72,10 +56,7 @@ const NEPTHYS = { repo: "thoth-station/nepthys", commit: "5f3c6077240dd734d2e300
  * over SSH as GITHUB_USER; it calls no GitHub API, so it reads no token.
  */
 const NEPTHYS_IMAGE = readImage("quay.io/thoth-station/nepthys", "v0.2.6", NEPTHYS, {
-    env: reads(NEPTHYS, { GITHUB_USER: "create_docs.sh:52", GITHUB_USER_EMAIL: "create_docs.sh:53" }, [
-        "GITHUB_USER",
-        "GITHUB_USER_EMAIL",
-    ]),
+    env: reads(NEPTHYS, { GITHUB_USER: "create_docs.sh:52", GITHUB_USER_EMAIL: "create_docs.sh:53" }),
     files: [{ name: "/home/user/.ssh/id_rsa", at: at(NEPTHYS, "create_docs.sh", "55,81") }],
 });
 

@@ -19,8 +19,6 @@ import {
 // repository's tag (.aicoe-ci.yaml builds quay.io/thoth-station/<image>:<tag> from it) and the libraries its
 // Pipfile.lock pins. None serves a port: each runs once and exits (the s2i run script starts app.sh or app.py).
 
-const KAFKA_CLIENT = ["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SSL_CA_LOCATION"] as const;
-
 function cveUpdate(): ImageEvidence {
     const src = { repo: "thoth-station/cve-update-job", commit: "23a6f45c3616a5923f5e2ef30447117ee268fb4c" };
     return readAicoeImage("v0.5.7", src, {
@@ -29,7 +27,7 @@ function cveUpdate(): ImageEvidence {
             // The producer (app.py:56), GraphDatabase (59) and init_logging (62); no OpenShift().
             ...thothCommon("0.36.6").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON", "THOTH_LOG_CVE_UPDATE"),
             ...thothStorages("0.74.0").graph(),
-            ...thothMessaging.kafka(...KAFKA_CLIENT),
+            ...thothMessaging.client(),
         ],
         publishes: [topicAt(src, TOPIC.cveProvided, "app.py", "151-153")],
     });
@@ -112,7 +110,7 @@ function graphRefresh(): ImageEvidence {
             ...common.logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON", "THOTH_LOG_GRAPH_REFRESH_JOB"),
             ...common.openshift("KUBERNETES_API_URL", "KUBERNETES_VERIFY_TLS", "THOTH_INFRA_NAMESPACE"),
             ...thothStorages("0.74.0").graph(),
-            ...thothMessaging.kafka(...KAFKA_CLIENT),
+            ...thothMessaging.client(),
         ],
         publishes: [
             topicAt(src, TOPIC.unresolvedPackage, "producer.py", "187-189"),
@@ -138,7 +136,7 @@ function packageReleases(): ImageEvidence {
             // init_logging (producer.py:49), the producer (53), GraphDatabase (280).
             ...thothCommon("0.36.4").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
             ...thothStorages("0.73.3").graph(),
-            ...thothMessaging.kafka(...KAFKA_CLIENT),
+            ...thothMessaging.client(),
         ],
         publishes: [topicAt(src, TOPIC.packageReleased, "producer.py", "151-153")],
     });
@@ -157,7 +155,7 @@ function packageUpdate(): ImageEvidence {
             // init_logging (producer.py:40), the producer (49), GraphDatabase (179).
             ...thothCommon("0.36.4").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON", "THOTH_DEPLOYMENT_NAME"),
             ...thothStorages("0.73.0").graph(),
-            ...thothMessaging.kafka(...KAFKA_CLIENT),
+            ...thothMessaging.client(),
         ],
         publishes: [
             topicAt(src, TOPIC.missingPackage, "producer.py", "93-95"),
@@ -299,7 +297,6 @@ function prescriptionsRefresh(image: string, version: string): ImageEvidence {
                     commit: "05b7a7244287ef0a8eb0dc8219c411c1f8a37509",
                 },
                 { GOOGLE_APPLICATION_CREDENTIALS: "google/auth/_default.py:216" },
-                ["GOOGLE_APPLICATION_CREDENTIALS"],
             ),
             ...thothCommon("0.36.5").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
         ],

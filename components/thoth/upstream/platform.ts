@@ -146,15 +146,11 @@ const PG_CONTAINER = {
 const POSTGRESQL = readImage("registry.access.redhat.com/rhscl/postgresql-10-rhel7", "1", PG_CONTAINER, {
     listens: [{ port: 5432, serves: "PostgreSQL", at: at(PG_CONTAINER, "10/Dockerfile.rhel7", 38) }],
     // run-postgresql (Dockerfile.rhel7:99) checks the three together (common.sh:64-69) and creates them (236-237).
-    env: reads(
-        PG_CONTAINER,
-        {
-            POSTGRESQL_USER: "10/root/usr/share/container-scripts/postgresql/common.sh:64-68",
-            POSTGRESQL_PASSWORD: "10/root/usr/share/container-scripts/postgresql/common.sh:64-66",
-            POSTGRESQL_DATABASE: "10/root/usr/share/container-scripts/postgresql/common.sh:64-69",
-        },
-        ["POSTGRESQL_USER", "POSTGRESQL_PASSWORD", "POSTGRESQL_DATABASE"],
-    ),
+    env: reads(PG_CONTAINER, {
+        POSTGRESQL_USER: "10/root/usr/share/container-scripts/postgresql/common.sh:64-68",
+        POSTGRESQL_PASSWORD: "10/root/usr/share/container-scripts/postgresql/common.sh:64-66",
+        POSTGRESQL_DATABASE: "10/root/usr/share/container-scripts/postgresql/common.sh:64-69",
+    }),
 });
 
 /** The evidence of what the station runs beside its modules. */

@@ -72,11 +72,7 @@ function userApi(version: "v0.35.10" | "v0.35.12", commit: string, publishLine: 
             ...storages.graph(),
             ...storages.ceph(...CEPH_RESULT_STORE),
             // The producer of openapi_server.py:151.
-            ...thothMessaging.kafka(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                "KAFKA_SECURITY_PROTOCOL",
-                "KAFKA_SSL_CA_LOCATION",
-            ),
+            ...thothMessaging.client(),
         ],
         publishes: published.map(([topic, line]) => topicAt(src, topic, api, `${line},${publishLine}`)),
     });
@@ -180,7 +176,6 @@ function amunApi(): ImageEvidence {
             ...reads(
                 { repo: "thoth-station/storages", commit: "31c0f3d6eddf403058eda3a04e27fbd1384eda34" },
                 { THOTH_CEPH_BUCKET_PREFIX: "thoth/storages/inspections.py:37" },
-                ["THOTH_CEPH_BUCKET_PREFIX"],
             ),
         ],
     });
@@ -228,10 +223,8 @@ function investigator(): ImageEvidence {
             ...common.openshift("KUBERNETES_API_URL", "KUBERNETES_VERIFY_TLS", "THOTH_INFRA_NAMESPACE"),
             ...common.workflowCeph("THOTH_CEPH_BUCKET_PREFIX", "THOTH_CEPH_BUCKET", "THOTH_S3_ENDPOINT_URL"),
             ...storages.graph(),
+            ...thothMessaging.client(),
             ...thothMessaging.kafka(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                "KAFKA_SECURITY_PROTOCOL",
-                "KAFKA_SSL_CA_LOCATION",
                 "KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM",
                 "KAFKA_CONSUMER_GROUP_ID",
                 "KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS",
@@ -306,11 +299,7 @@ function metricsExporter(): ImageEvidence {
             ...thothCommon("0.36.6").logging("SENTRY_DSN", "THOTH_LOGGING_NO_JSON"),
             ...thothCommon("0.36.6").openshift("THOTH_FRONTEND_NAMESPACE", "THOTH_INFRA_NAMESPACE"),
             ...thothStorages("0.74.0").graph(),
-            ...thothMessaging.kafka(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                "KAFKA_SECURITY_PROTOCOL",
-                "KAFKA_SSL_CA_LOCATION",
-            ),
+            ...thothMessaging.client(),
         ],
     });
 }

@@ -233,8 +233,11 @@ const KAFKA: Reads = {
     // MessageBase.topic_name prefixes every topic with it.
     THOTH_DEPLOYMENT_NAME: "thoth/messaging/message_base.py:55",
 };
+/** Where the brokers are and how TLS reaches them: what every Kafka client here reads. */
+const KAFKA_CLIENT = ["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SSL_CA_LOCATION"];
 export const thothMessaging = {
     kafka: (...names: string[]): NamedFact[] => reads(MESSAGING, KAFKA, names),
+    client: (): NamedFact[] => reads(MESSAGING, KAFKA, KAFKA_CLIENT),
 };
 
 /**

@@ -112,12 +112,8 @@ export function catalogPlan(
  * mi-scheduler's CronJobs: catalogPrerequisites.ts) is left out of every instance.
  */
 export function placeObject(instance: CatalogInstance, kind: string, name: string): ObjectPlacement {
-    if (!keepsRendered(instance.path, kind, name)) {
-        return { keep: false };
-    }
-    if (CLUSTER_WIDE_KINDS.has(kind)) {
-        return { keep: instance.first };
-    }
+    if (!keepsRendered(instance.path, kind, name)) return { keep: false };
+    if (CLUSTER_WIDE_KINDS.has(kind)) return { keep: instance.first };
     const rule =
         instance.placements.find((p) => p.kind === kind && p.name === name) ??
         instance.placements.find((p) => p.kind === kind && p.name === undefined);

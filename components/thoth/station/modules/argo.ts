@@ -11,7 +11,7 @@ import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
 import { AccountHandle } from "../../../shared/handles";
 import { AccessGrant, PolicyRule, ServiceAccount } from "../../../shared/serviceAccount";
-import { ChecksumKey, READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
+import { READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startupReads";
 import { Workload } from "../../../shared/workload";
 import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
@@ -23,7 +23,7 @@ import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
 import { containerSecurityContext, podSecurityContext } from "../../../shared/security";
 import type { Platform } from "../../../shared/platform";
-import { WorkflowControllerSettings } from "./argoPod";
+import { WorkflowControllerSettings, keptFor } from "./argoPod";
 import { DefinitionError } from "../../../shared/errors";
 
 /** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
@@ -138,7 +138,6 @@ export function controllerSettings(
             `the ${plan.tier} Argo install stores artifacts, but no Secret holds the repository's keys`,
         );
     }
-    const ttl = plan.ttlSeconds;
     const endpoint = shared.ceph.host.replace(/^https?:\/\//, "").replace(/\/$/, "");
     return {
         containerRuntimeExecutor: plan.executor.name,
@@ -147,11 +146,7 @@ export function controllerSettings(
         workflowDefaults: {
             spec: {
                 securityContext: podSecurityContext(platform),
-                ttlStrategy: {
-                    secondsAfterCompletion: ttl,
-                    secondsAfterSuccess: ttl,
-                    secondsAfterFailure: ttl,
-                },
+                ttlStrategy: keptFor(plan.ttlSeconds),
                 parallelism: plan.workflowParallelism,
             },
         },
@@ -200,14 +195,12 @@ export interface ArgoInstallArgs extends SystemArgs<ThothSection, KubernetesCont
     sizing: Record<SizedPart, Sizing>;
     /** The station's Secrets of the install's namespace (the artifact repository's keys). */
     reads: StationReads;
-    /** Key of the checksum that rolls argo-server when its ConfigMap changes; {@link PLAIN_READS_KEY} if unset. */
-    restartKey?: ChecksumKey;
 }
 
 /**
- * The checksum key when argo-server is given none: what it reads is a ConfigMap, which holds the names of Secrets and
- * never their values, and anyone who may see the pod's annotation may read that ConfigMap. A public key hides
- * nothing there, so no generated key (and no extra resource per install) is needed.
+ * The key of the checksum that rolls argo-server when its ConfigMap changes: what it reads is a ConfigMap, which holds
+ * the names of Secrets and never their values, and anyone who may see the pod's annotation may read that ConfigMap. A
+ * public key hides nothing there, so no generated key (and no extra resource per install) is needed.
  */
 const PLAIN_READS_KEY = "argo-server-configmap";
 
@@ -351,7 +344,7 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
                 // argo-server reads workflow-controller-configmap (its --configmap default) through the API once at
                 // start, so the pod spec does not name it; the controller watches it and needs no restart.
                 podAnnotations: {
-                    [READS_CHECKSUM_ANNOTATION]: readsChecksum(args.restartKey ?? PLAIN_READS_KEY, [config]),
+                    [READS_CHECKSUM_ANNOTATION]: readsChecksum(PLAIN_READS_KEY, [config]),
                 },
                 containers: [
                     {
@@ -399,7 +392,7 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
     }
 }
 
-const ARGO_GROUP = "argoproj.io";
+export const ARGO_GROUP = "argoproj.io";
 
 /** How argo-server authenticates requests: with the caller's own Kubernetes token, never its own account. */
 export const ARGO_SERVER_AUTH_MODE = "client";

@@ -1,4 +1,4 @@
-import { restrictedViolations } from "../../../shared/podSecurityStandard";
+import { Json, isObj, listAt, objectAt, restrictedViolations } from "../../../shared/podSecurityStandard";
 import { PodVolume, podVolume } from "../../../shared/volumes";
 
 // The pod an Argo Workflows v2.12.5 controller builds for one template, derived from its rules as that release has
@@ -11,11 +11,6 @@ import { PodVolume, podVolume } from "../../../shared/volumes";
 // workflowDefaults fill what a Workflow leaves unset). Only what decides the pod's security is derived: containers,
 // their securityContext, ports and mounts, the pod's securityContext, host namespaces and volumes.
 
-type Json = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const objectAt = (o: Json, key: string): Json => (isObj(o[key]) ? o[key] : {});
-const listAt = (o: Json, key: string): unknown[] => (Array.isArray(o[key]) ? o[key] : []);
 /** A copy of plain objects and lists; anything else (an Output the program has not resolved) is kept as it is. */
 function clone<T>(v: T): T {
     if (Array.isArray(v)) return v.map(clone) as T;
@@ -40,9 +35,6 @@ const kubeConfigVolume = (kubeConfig: NonNullable<WorkflowControllerSettings["ku
 /** A volume or mount of the pod, as the plain JSON the pod here is built of. */
 const asJson = (value: object): Json => clone(value as Json);
 
-/** The executors of v2.12 (workflow/common/common.go ContainerRuntimeExecutor*); unset is `docker`. */
-export type WorkflowExecutor = "docker" | "kubelet" | "k8sapi" | "pns";
-
 /** What of `workflow-controller-configmap`'s `config` shapes a workflow pod (config/config.go Config). */
 export interface WorkflowControllerSettings {
     /** Unset: `docker` (config/config.go: "default is docker"; createVolumes' default branch). */
@@ -53,6 +45,11 @@ export interface WorkflowControllerSettings {
     kubeConfig?: { secretName?: string; volumeName?: string };
     /** A Workflow object whose spec fills what each Workflow leaves unset. */
     workflowDefaults?: { spec?: Json };
+}
+
+/** A Workflow's ttlStrategy that deletes it `seconds` after it finishes, whatever its outcome. */
+export function keptFor(seconds: number): Json {
+    return { secondsAfterCompletion: seconds, secondsAfterSuccess: seconds, secondsAfterFailure: seconds };
 }
 
 /** The Argo kinds whose templates become pods. */

@@ -56,7 +56,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
     public readonly claim: PersistentVolumeClaim;
     public readonly postgresql: Workload;
     public readonly pgbouncer: Workload;
-    public readonly exporter: Workload;
     readonly #args: KnowledgeGraphArgs;
 
     constructor(name: string, args: KnowledgeGraphArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,7 +65,7 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
         this.claim = this.dataClaim();
         this.postgresql = this.database(postgresql);
         this.pgbouncer = this.pooler(postgresql);
-        this.exporter = this.metricsExporter(postgresql);
+        this.metricsExporter(postgresql);
         this.registerOutputs({});
     }
 
@@ -87,14 +86,26 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
         );
     }
 
+    /**
+     * What the three workloads share: the graph's namespace, no account token, and in production the protection the
+     * issue asks of the database trio.
+     */
+    private graphWorkload() {
+        return {
+            cluster: this.context.cluster,
+            namespace: this.#args.namespaceRef,
+            automountServiceAccountToken: false,
+            workloadOptions: statefulOptions(this.#args.protectStateful),
+        };
+    }
+
     /** PostgreSQL on the claim: `Recreate`, as a single writer on a ReadWriteOnce claim must. */
     private database(postgresql: SecretHandle): Workload {
         const args = this.#args;
         return new Workload(
             this.childName("postgresql"),
             {
-                cluster: this.context.cluster,
-                namespace: args.namespaceRef,
+                ...this.graphWorkload(),
                 app: thothApp("postgresql", "database", args.images.postgresql),
                 // The takeover check compares this with the data on the claim (thoth's checks require the major
                 // in the image's name).
@@ -103,7 +114,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                     "thoth.station.modules.images.postgresql",
                 ),
                 strategy: "Recreate",
-                automountServiceAccountToken: false,
                 containers: [
                     {
                         name: "postgresql",
@@ -118,7 +128,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                     },
                 ],
                 service: { ports: [{ name: "postgresql", port: 5432 }] },
-                workloadOptions: statefulOptions(args.protectStateful),
             },
             this.child(),
         );
@@ -130,10 +139,8 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
         return new Workload(
             this.childName("pgbouncer"),
             {
-                cluster: this.context.cluster,
-                namespace: args.namespaceRef,
+                ...this.graphWorkload(),
                 app: thothApp("pgbouncer", "database", args.images.pgbouncer),
-                automountServiceAccountToken: false,
                 containers: [
                     {
                         name: "pgbouncer",
@@ -149,7 +156,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                     },
                 ],
                 service: { ports: [{ name: "pgbouncer", port: 5432 }] },
-                workloadOptions: statefulOptions(args.protectStateful),
             },
             this.child(),
         );
@@ -162,10 +168,8 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
         return new Workload(
             this.childName("exporter"),
             {
-                cluster: this.context.cluster,
-                namespace: args.namespaceRef,
+                ...this.graphWorkload(),
                 app: thothApp(exporterName, "monitoring", args.images.postgresExporter),
-                automountServiceAccountToken: false,
                 containers: [
                     {
                         name: "postgresql-metrics-exporter",
@@ -191,7 +195,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                     },
                 ],
                 service: { ports: [{ name: "metrics", port: 80, targetPort: 9187, purpose: "metrics" }] },
-                workloadOptions: statefulOptions(args.protectStateful),
                 expose: [
                     {
                         host: defaultHost(exporterName, args.namespace, args.domain),

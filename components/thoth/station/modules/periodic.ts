@@ -28,12 +28,12 @@ export interface PeriodicPlan {
     name: string;
     tier: StationTier;
     schedule: string;
-    image: keyof StationImages;
-    size: SizedPart;
+    /** Its image in `images`, which also names its size in the environment's sizing. */
+    image: keyof StationImages & SizedPart;
     /** Its env, read through the station's objects of its tier's namespace. */
     env: (reads: StationReads) => EnvMap;
-    /** Suspended in the reference even where the environment runs. */
-    suspended: boolean;
+    /** Suspended in the reference even where the environment runs (unset: scheduled). */
+    suspended?: boolean;
     history: [number, number];
     /**
      * Run-time limit. The reference expresses it as a liveness probe on port 80 (which the jobs never open)
@@ -41,7 +41,8 @@ export interface PeriodicPlan {
      */
     deadlineSeconds?: number;
     serviceAccount?: string;
-    kafkaCa: boolean;
+    /** Mounts the Kafka CA (unset: no Kafka client). */
+    kafkaCa?: boolean;
     /** Default OnFailure with 6 retries; the integration tests run once and report (Never, no retry). */
     restartPolicy?: "Never" | "OnFailure";
     backoffLimit?: number;
@@ -64,11 +65,9 @@ function miScheduler(
         tier: "middletier",
         schedule,
         image: "miScheduler",
-        size: "miScheduler",
         suspended: true,
         history: [1, 1],
         serviceAccount: "mi-scheduler",
-        kafkaCa: false,
         env: (reads) =>
             mergeEnv(
                 { KUBERNETES_VERIFY_TLS: "0", APP_FILE: "app.py" },
@@ -100,8 +99,6 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "frontend",
             schedule: "@hourly",
             image: "graphRefresh",
-            size: "graphRefresh",
-            suspended: false,
             history: [2, 4],
             deadlineSeconds: 14400,
             serviceAccount: "graph-refresh-job",
@@ -129,8 +126,6 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "frontend",
             schedule: "@daily",
             image: "cveUpdate",
-            size: "cveUpdate",
-            suspended: false,
             history: [2, 4],
             kafkaCa: true,
             env: (reads) =>
@@ -148,8 +143,6 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "frontend",
             schedule: "0 */12 * * *",
             image: "packageReleases",
-            size: "packageReleases",
-            suspended: false,
             history: [2, 4],
             deadlineSeconds: 14400,
             kafkaCa: true,
@@ -160,8 +153,6 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "frontend",
             schedule: "0 */12 * * *",
             image: "packageUpdate",
-            size: "packageUpdate",
-            suspended: false,
             history: [2, 4],
             deadlineSeconds: 7200,
             kafkaCa: true,
@@ -172,8 +163,6 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "infra",
             schedule: "0 2 * * *",
             image: "adviseReporter",
-            size: "adviseReporter",
-            suspended: false,
             history: [2, 4],
             deadlineSeconds: 7200,
             kafkaCa: true,
@@ -189,11 +178,8 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "graph",
             schedule: "@monthly",
             image: "graphBackup",
-            size: "graphBackup",
-            suspended: false,
             history: [1, 2],
             deadlineSeconds: 7200,
-            kafkaCa: false,
             env: (reads) =>
                 mergeEnv(deploymentEnv(reads), cephEnv(reads), pushgatewayEnv(reads), graphEnv(reads), {
                     // The reference reads the bucket's deployment folder, not the deployment name, here.
@@ -206,11 +192,8 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "graph",
             schedule: "@monthly",
             image: "graphMetricsExporter",
-            size: "graphMetricsExporter",
-            suspended: false,
             history: [1, 1],
             deadlineSeconds: 7200,
-            kafkaCa: false,
             env: (reads) =>
                 mergeEnv(deploymentEnv(reads), cephEnv(reads), pushgatewayEnv(reads), graphEnv(reads)),
         },
@@ -219,11 +202,9 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "frontend",
             schedule: "* */6 * * *",
             image: "pulpPypiSync",
-            size: "pulpPypiSync",
             suspended: true,
             history: [1, 1],
             deadlineSeconds: 1800,
-            kafkaCa: false,
             env: (reads) =>
                 mergeEnv(deploymentEnv(reads), graphEnv(reads), {
                     THOTH_PULP_REPOSITORIES_SYNC_DISABLE_INDEX: "0",
@@ -237,11 +218,9 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "frontend",
             schedule: "@daily",
             image: "documentSync",
-            size: "documentSync",
             suspended: true,
             history: [1, 2],
             deadlineSeconds: 259200,
-            kafkaCa: false,
             secretFiles: { secret: "dst-ceph", key: "credentials", mountPath: "/opt/app-root/src/.aws" },
             // v0.1.0, the image the reference runs, takes only its destination: the reference's solvers, concurrency,
             // days and push gateway are settings of later releases it never reads.
@@ -257,13 +236,10 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "infra",
             schedule: "@monthly",
             image: "integrationTests",
-            size: "integrationTests",
-            suspended: false,
             history: [5, 4],
             deadlineSeconds: 21600,
             restartPolicy: "Never",
             backoffLimit: 0,
-            kafkaCa: false,
             env: (reads) => {
                 const tests = reads.configMap("integration-tests");
                 // v0.11.5 logs through behave, not thoth-common: no THOTH_LOGGING_NO_JSON.
@@ -286,11 +262,8 @@ export function periodicPlans(): PeriodicPlan[] {
             tier: "infra",
             schedule: "0 6 * * *",
             image: "sloReporter",
-            size: "sloReporter",
-            suspended: false,
             history: [1, 2],
             deadlineSeconds: 7200,
-            kafkaCa: false,
             env: (reads) =>
                 mergeEnv(
                     pushgatewayEnv(reads),
@@ -386,7 +359,7 @@ export class PeriodicJobs extends SystemPart<ThothSection, KubernetesContext> {
                         name: plan.name,
                         image,
                         env: plan.env(reads),
-                        resources: args.sizing[plan.size],
+                        resources: args.sizing[plan.image],
                         ...(mounts.length ? { mounts } : {}),
                     },
                 ],

@@ -12,7 +12,7 @@ import { containerSecurityContext, podSecurityContext } from "../../../shared/se
 import type { Platform } from "../../../shared/platform";
 import { mountedVolumes } from "../../../shared/volumes";
 import { thothApp } from "../../identity";
-import { WorkflowControllerSettings, workflowPodViolations } from "./argoPod";
+import { WorkflowControllerSettings, keptFor, workflowPodViolations } from "./argoPod";
 import { StationReads } from "../stationEnv";
 
 // prescriptions-refresh-job: six Argo CronWorkflows in the backend namespace, all suspended in both environments
@@ -69,12 +69,7 @@ const step = (
     cpu: string,
     memory: string,
     extra: Partial<RefreshStep> = {},
-): RefreshStep => ({
-    template,
-    cpu,
-    memory,
-    ...extra,
-});
+): RefreshStep => ({ template, cpu, memory, ...extra });
 
 /** The six CronWorkflows of thoth-station.md §3.4 (same in stage and test). */
 export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
@@ -243,11 +238,7 @@ export function cronWorkflowObject(
                 entrypoint: plan.entrypoint,
                 // Non-root like every other station pod (restricted SCC / Pod Security Standard).
                 securityContext: podSecurityContext(where.platform),
-                ttlStrategy: {
-                    secondsAfterCompletion: TTL_SECONDS,
-                    secondsAfterSuccess: TTL_SECONDS,
-                    secondsAfterFailure: TTL_SECONDS,
-                },
+                ttlStrategy: keptFor(TTL_SECONDS),
                 // The steps' volumes, once each (every step mounts kebechet's).
                 volumes: mountedVolumes(mounts.flat(), undefined) ?? [],
                 templates: [...entry, ...containers],

@@ -172,11 +172,7 @@ const MANAGEMENT: PolicyRule[] = [
 const METRICS_READ: PolicyRule[] = [
     { apiGroups: [""], resources: ["configmaps", "pods", "services"], verbs: READ },
     { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: READ },
-    {
-        apiGroups: ["", "image.openshift.io"],
-        resources: ["imagestreamimages", "imagestreammappings", "imagestreams", "imagestreamtags"],
-        verbs: READ,
-    },
+    { apiGroups: ["", "image.openshift.io"], resources: IMAGE_STREAMS, verbs: READ },
 ];
 
 /** Argo's ClusterRoles, bound where an account submits Workflows (cluster prerequisites, see argo.ts). */

@@ -6,7 +6,6 @@ import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ContainerSpec } from "../../../shared/container";
 import { EnvMap, mergeEnv } from "../../../shared/env";
-import { HandleKeyRef } from "../../../shared/handles";
 import { Exposure, ExposureSpec } from "../../../shared/exposure";
 import { ExposureAudience, PortPurpose } from "../../../shared/portPurpose";
 import { podServiceArgs } from "../../../shared/service";
@@ -37,9 +36,10 @@ export interface ServicePlan {
     /** Deployment, Service and container-owner name. */
     name: string;
     tier: StationTier;
-    /** Made by the first plan that runs as it (one account for both investigator consumers). */
-    serviceAccount: string;
-    container: string;
+    /** Made by the first plan that runs as it (one account for both investigator consumers); unset: `name`. */
+    serviceAccount?: string;
+    /** Its container's name; unset: `name`. */
+    container?: string;
     image: keyof StationImages;
     size: SizedPart;
     /** Its env, read through the station's objects of its tier's namespace. */
@@ -54,7 +54,8 @@ export interface ServicePlan {
     serviceName?: string;
     liveness: k8s.types.input.core.v1.Probe;
     readiness: k8s.types.input.core.v1.Probe;
-    kafkaCa: boolean;
+    /** Mounts the Kafka CA (unset: no Kafka client). */
+    kafkaCa?: boolean;
     /** Public host of the `<name>-route53` Route, beside the generated `<name>` Route. */
     publicHost?: string;
     /** False: no Route at all, the Service answers inside the cluster only (amun-api until its templates run). */
@@ -145,8 +146,6 @@ export function servicePlans(
         {
             name: "user-api",
             tier: "frontend",
-            serviceAccount: "user-api",
-            container: "user-api",
             image: "userApi",
             size: "userApi",
             ...API_PORT,
@@ -184,13 +183,11 @@ export function servicePlans(
         {
             name: "management-api",
             tier: "frontend",
-            serviceAccount: "management-api",
             container: "management-api-openapi",
             image: "managementApi",
             size: "managementApi",
             ...API_PORT,
             ...apiProbes(15),
-            kafkaCa: false,
             publicHost: hosts.managementApi,
             env: (reads) =>
                 mergeEnv(
@@ -225,13 +222,10 @@ export function servicePlans(
         {
             name: "amun-api",
             tier: "amun-api",
-            serviceAccount: "amun-api",
-            container: "amun-api",
             image: "amunApi",
             size: "amunApi",
             ...API_PORT,
             ...apiProbes(5),
-            kafkaCa: false,
             publicHost: hosts.amunApi,
             ...(config.exposeAmunApi ? {} : { exposed: false as const }),
             env: (reads) =>
@@ -262,8 +256,6 @@ export function servicePlans(
         {
             name: "metrics-exporter",
             tier: "infra",
-            serviceAccount: "metrics-exporter",
-            container: "metrics-exporter",
             image: "metricsExporter",
             size: "metricsExporter",
             // thoth-station/metrics-exporter v0.21.4: its one HTTP port serves the Prometheus metrics it exports.
@@ -309,14 +301,6 @@ export function servicePlans(
     ];
 }
 
-/** The Secrets (and keys) a plan's env reads: what each module needs from encrypted config. */
-export function secretsRead(env: EnvMap): string[] {
-    const refs = Object.values(env)
-        .filter((v): v is HandleKeyRef => typeof v === "object" && "from" in v && v.from.kind === "Secret")
-        .map((v) => `${v.from.objectName}/${v.key}`);
-    return [...new Set(refs)].sort();
-}
-
 /** A service's one container, reading its env from the station's objects of its namespace. */
 function serviceContainer(
     plan: ServicePlan,
@@ -325,7 +309,7 @@ function serviceContainer(
     sizing: Record<SizedPart, Sizing>,
 ): ContainerSpec {
     return {
-        name: plan.container,
+        name: plan.container ?? plan.name,
         image,
         ports: [{ name: "http", containerPort: plan.port }],
         env: plan.env(reads),
@@ -386,20 +370,21 @@ export class StationServices extends SystemPart<ThothSection, KubernetesContext>
         const args = this.#args;
         const accounts = new Map<string, ServiceAccount>();
         return plans.map((plan) => {
+            const sa = plan.serviceAccount ?? plan.name;
             const account =
-                accounts.get(plan.serviceAccount) ??
+                accounts.get(sa) ??
                 new ServiceAccount(
-                    this.childName(plan.serviceAccount),
+                    this.childName(sa),
                     {
                         cluster: this.context.cluster,
                         namespace: placedIn(args.namespaceRefs, args.namespaces[plan.tier]),
-                        name: plan.serviceAccount,
-                        app: thothApp(plan.serviceAccount, "api"),
-                        grants: placedGrants(args.namespaceRefs, args.grants[plan.serviceAccount] ?? []),
+                        name: sa,
+                        app: thothApp(sa, "api"),
+                        grants: placedGrants(args.namespaceRefs, args.grants[sa] ?? []),
                     },
                     this.child(),
                 );
-            accounts.set(plan.serviceAccount, account);
+            accounts.set(sa, account);
             return { plan, account };
         });
     }

@@ -100,7 +100,6 @@ export interface StationModulesArgs extends SystemArgs<ThothSection, KubernetesC
  */
 export class StationModules extends SystemPart<ThothSection, KubernetesContext> {
     public readonly services: StationServices;
-    public readonly graph: KnowledgeGraph;
     public readonly argo: ArgoInstall[];
     /** The backend tier's install, whose account `argo` the prescriptions' Workflows run as. */
     readonly #backendArgo: ArgoInstall;
@@ -120,7 +119,7 @@ export class StationModules extends SystemPart<ThothSection, KubernetesContext> 
         const handles = [...configMaps, ...this.secrets()].map((c) => c.handle);
         const reads = (namespace: string): StationReads =>
             readsOver(handles, namespace, STATION_READS_DECIDED_IN);
-        this.graph = this.knowledgeGraph(reads);
+        this.knowledgeGraph(reads);
         const [backend, ...others] = argoInstalls(this.#args.station.environment);
         this.#backendArgo = this.argoInstall(backend, reads);
         this.argo = [this.#backendArgo, ...others.map((plan) => this.argoInstall(plan, reads))];
