@@ -56,13 +56,6 @@ function templateNames(o: KubeObject): string[] {
     );
 }
 
-/**
- * A StatefulSet's immutable fields can change only through a new object. While the program's selector is the live
- * one and its pod template carries it, deleting the live object with --cascade=orphan keeps its pods (and their
- * claims) running until the program's StatefulSet, which selects the same pods, adopts them and replaces them one at
- * a time; each new pod mounts the existing claim of every template whose name it keeps. Otherwise the pods would
- * run unowned beside the new ones, so only the selector's replacement order is offered (./selectors).
- */
 /** Whether a template kept under its name asks for another spec than the live one. */
 function resized(live: KubeObject, desired: KubeObject, names: string[]): boolean {
     const spec = (o: KubeObject, name: string) =>
@@ -75,6 +68,14 @@ function resized(live: KubeObject, desired: KubeObject, names: string[]): boolea
     return names.some((n) => !covers(spec(live, n), spec(desired, n)));
 }
 
+/**
+ * A StatefulSet's immutable fields can change only through a new object. While the program's selector is the live
+ * one and its pod template carries it, deleting the live object with --cascade=orphan keeps its pods (and their
+ * claims) running until the program's StatefulSet, which selects the same pods, adopts them and replaces them one at
+ * a time (a pod that needs a new claim or host name only once it is deleted: the printed deletes); each new pod
+ * mounts the existing claim of every template whose name it keeps. Otherwise the pods would run unowned beside the
+ * new ones, so only the selector's replacement order is offered (./selectors).
+ */
 function statefulSetFix(live: KubeObject, desired: KubeObject): string {
     const templateLabels = (at(desired, "spec", "template", "metadata", "labels") ?? {}) as Record<
         string,
