@@ -137,7 +137,8 @@ export interface Sample {
     pods: Record<string, number>;
 }
 
-const podReady = (p: K8sObject) =>
+/** Whether a pod is Ready and not being deleted. */
+export const podReady = (p: K8sObject): boolean =>
     !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp &&
     ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
         (c) => c.type === "Ready" && c.status === "True",

@@ -8,7 +8,7 @@ import { readStackFile } from "../tools/plan/stackfile";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
 import { StackValues, onlySystems } from "../test/fixtures/live/program";
 import { LiveSystem } from "../test/fixtures/live/types";
-import { editedStackText, todayManifests } from "./firstDeploy";
+import { editedStackText, podReady, todayManifests } from "./firstDeploy";
 import { Kubectl } from "./kube";
 import { K8sObject } from "./render";
 import { BIN, ROOT, StackCopy, kwokCluster, kwokKubeconfig } from "./localStack";
@@ -145,16 +145,6 @@ export function printedStatefulSetTakeovers(
         );
         return [{ id: f.id, orphan: orphan[1].split(" "), podDeletes }];
     });
-}
-
-/** Whether a pod is Ready and not being deleted. */
-export function podReady(p: K8sObject): boolean {
-    return (
-        !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp &&
-        (
-            (p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
-        ).some((c) => c.type === "Ready" && c.status === "True")
-    );
 }
 
 /**

@@ -8,14 +8,13 @@ import { selects } from "../tools/adopt/selectors";
 import { PACKIT_LIVE } from "../test/fixtures/live/packit";
 import { packitWhereItRuns } from "../test/fixtures/live/fixes";
 import { systemObjects } from "../test/fixtures/live/program";
-import { liveStorageClasses } from "./firstDeploy";
+import { liveStorageClasses, podReady } from "./firstDeploy";
 import {
     adoptReport,
     applyToday,
     deletePodsInOrder,
     firstDeployCopy,
     ownCluster,
-    podReady,
     printedPatches,
     printedStatefulSetTakeovers,
 } from "./firstDeployCluster";
