@@ -166,7 +166,7 @@ export function leftBehind(
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"]);
 
 /** The claims a workload's pod template mounts. */
-function mountedClaims(o: KubeObject): string[] {
+export function mountedClaims(o: KubeObject): string[] {
     const volumes = (at(o, "spec", "template", "spec", "volumes") ?? []) as {
         persistentVolumeClaim?: { claimName?: string };
     }[];
@@ -179,7 +179,7 @@ function mountedClaims(o: KubeObject): string[] {
  * The live claims many pods mount at once by design (ReadWriteMany, ReadOnlyMany: DIALS' EOS claim, which every
  * ETL worker reads), as `<namespace>/<name>`: two workloads on one of them are no server and its replacement.
  */
-function sharedClaims(live: readonly KubeObject[]): Set<string> {
+export function sharedClaims(live: readonly KubeObject[]): Set<string> {
     return new Set(
         live
             .filter(

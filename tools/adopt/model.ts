@@ -65,6 +65,11 @@ export interface Finding {
      * workload would not select, each blocking: they would keep running next to the program's pods.
      */
     leftRunning?: string[];
+    /**
+     * A live workload of another kind under this one's name, handed over without being taken over (the program's
+     * selector selects its pods): what to run around the up (see tools/adopt/handover.ts).
+     */
+    handover?: { beforeUp: string[]; afterUp: string[] };
 }
 
 /**

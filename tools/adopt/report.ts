@@ -238,6 +238,9 @@ export function renderReport(report: Report): string {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 for (const r of f.reasons) lines.push(`      ! ${r}`);
                 for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
+                for (const c of f.handover?.beforeUp ?? [])
+                    lines.push(`      [handover, right before step 4] ${c}`);
+                for (const c of f.handover?.afterUp ?? []) lines.push(`      [handover, after step 5] ${c}`);
                 for (const c of f.changes) lines.push(`      ~ ${c.path}: ${changeText(c)}`);
                 if (f.secretValuesNotCompared && verdict !== "create") {
                     lines.push("      (secret values are not compared offline; keys are)");

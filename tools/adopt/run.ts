@@ -1,6 +1,7 @@
-import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims } from "./claims";
+import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims, sharedClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
 import { DatabaseTakeover, databaseTakeovers } from "./databases";
+import { handoverOf } from "./handover";
 import { pool } from "../cli/pool";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
 import {
@@ -24,6 +25,7 @@ import {
     leftRunning,
     replacedWorkload,
     replacedWorkloadFix,
+    runningUnder,
     selectorChanges,
 } from "./selectors";
 
@@ -198,11 +200,16 @@ export async function inspectCluster(
                 controller ? namespaceList(controller.apiVersion, controller.kind, ns) : Promise.resolve([]),
                 namespaceList("v1", "Pod", ns),
             ]);
-            const running = leftRunning(old, o, controllers, pods);
-            if (replaced) {
-                finding.leftRunning = [replaced, ...running].map(objectId);
+            const handover =
+                replaced &&
+                handoverOf(replaced, o, runningUnder(replaced, controllers, pods).pods, sharedClaims(live));
+            if (handover) {
+                finding.handover = { beforeUp: handover.beforeUp, afterUp: handover.afterUp };
+                finding.reasons.push(handover.why);
+            } else if (replaced) {
+                finding.leftRunning = [replaced, ...leftRunning(old, o, controllers, pods)].map(objectId);
                 finding.reasons.push(replacedWorkloadFix(replaced, o));
-            } else finding.leftRunning = running.map(objectId);
+            } else finding.leftRunning = leftRunning(old, o, controllers, pods).map(objectId);
         }
         return finding;
     });

@@ -149,10 +149,35 @@ function finished(pod: KubeObject): boolean {
 }
 
 /**
- * The controllers and pods of the live workload (owned by it, by one of its controllers — a Deployment's
- * ReplicaSets, a DeploymentConfig's ReplicationControllers —, or selected by its selector) that the program's
- * workload would not select: they would keep running beside the program's pods if the live workload went away
- * without them. `controllers` and `pods` are the live ones of its namespace.
+ * What a live workload runs now: its controllers (a Deployment's ReplicaSets, a DeploymentConfig's
+ * ReplicationControllers, found by owner or by its selector) and the unfinished pods they or it own or its selector
+ * selects; `taken` ones (and what only they own) left out. `controllers` and `pods` are the live ones of its namespace.
+ */
+export function runningUnder(
+    live: KubeObject,
+    controllers: readonly KubeObject[],
+    pods: readonly KubeObject[],
+    taken: (o: KubeObject) => boolean = () => false,
+): { controllers: KubeObject[]; pods: KubeObject[] } {
+    const ns = live.metadata.namespace ?? "";
+    const selector = workloadSelector(live);
+    const ofLive = (o: KubeObject, owners: ReadonlySet<string>) =>
+        (o.metadata.namespace ?? "") === ns &&
+        (ownerUids(o).some((u) => owners.has(u)) || selects(selector, labelsOf(o))) &&
+        !taken(o);
+    const uid = String(live.metadata.uid ?? "");
+    const controller = controllerKind(live.kind)?.kind;
+    const sets = controller
+        ? controllers.filter((r) => r.kind === controller && ofLive(r, new Set(uid ? [uid] : [])))
+        : [];
+    const owners = new Set([uid, ...sets.map((r) => String(r.metadata.uid ?? ""))].filter((u) => u !== ""));
+    return { controllers: sets, pods: pods.filter((p) => ofLive(p, owners) && !finished(p)) };
+}
+
+/**
+ * The controllers and pods the live workload runs (see {@link runningUnder}) that the program's workload would not
+ * select: they would keep running beside the program's pods if the live workload went away without them. A
+ * controller the program's selector selects is taken over with its pods.
  */
 export function leftRunning(
     live: KubeObject,
@@ -160,20 +185,9 @@ export function leftRunning(
     controllers: readonly KubeObject[],
     pods: readonly KubeObject[],
 ): KubeObject[] {
-    const ns = live.metadata.namespace ?? "";
-    const liveSelector = workloadSelector(live);
     const programSelector = workloadSelector(desired);
-    const ofLive = (o: KubeObject, owners: ReadonlySet<string>) =>
-        (o.metadata.namespace ?? "") === ns &&
-        (ownerUids(o).some((u) => owners.has(u)) || selects(liveSelector, labelsOf(o))) &&
-        !selects(programSelector, labelsOf(o));
-    const uid = String(live.metadata.uid ?? "");
-    const controller = controllerKind(live.kind)?.kind;
-    const sets = controller
-        ? controllers.filter((r) => r.kind === controller && ofLive(r, new Set(uid ? [uid] : [])))
-        : [];
-    const owners = new Set([uid, ...sets.map((r) => String(r.metadata.uid ?? ""))].filter((u) => u !== ""));
+    const running = runningUnder(live, controllers, pods, (o) => selects(programSelector, labelsOf(o)));
     // A controller scaled to 0 (an old revision) still holds the old template: deleting it with the workload is part
     // of the same step, so it is listed too.
-    return [...sets, ...pods.filter((p) => ofLive(p, owners) && !finished(p))];
+    return [...running.controllers, ...running.pods];
 }

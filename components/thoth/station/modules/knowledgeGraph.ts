@@ -14,6 +14,7 @@ import { Workload } from "../../../shared/workload";
 import { StationImages, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { StationReads } from "../stationEnv";
+import { liveLabelsOf } from "../../live";
 
 /** Arguments of {@link KnowledgeGraph}. */
 export interface KnowledgeGraphArgs extends SystemArgs<ThothSection, KubernetesContext> {
@@ -107,6 +108,7 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
             {
                 ...this.graphWorkload(),
                 app: thothApp("postgresql", "database", args.images.postgresql),
+                ...liveLabelsOf("postgresql"),
                 // The takeover check compares this with the data on the claim (thoth's checks require the major
                 // in the image's name).
                 annotations: postgresServerAnnotations(
@@ -141,6 +143,7 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
             {
                 ...this.graphWorkload(),
                 app: thothApp("pgbouncer", "database", args.images.pgbouncer),
+                ...liveLabelsOf("pgbouncer"),
                 containers: [
                     {
                         name: "pgbouncer",
@@ -170,6 +173,7 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
             {
                 ...this.graphWorkload(),
                 app: thothApp(exporterName, "monitoring", args.images.postgresExporter),
+                ...liveLabelsOf(exporterName),
                 containers: [
                     {
                         name: "postgresql-metrics-exporter",

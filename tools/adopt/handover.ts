@@ -1,0 +1,89 @@
+import { mountedClaims } from "./claims";
+import { KubeObject, at } from "./model";
+import { selectorArgument, selects, workloadSelector } from "./selectors";
+
+// A live workload of another kind under a program workload's name (Thoth's DeploymentConfigs, which the program runs
+// as Deployments) cannot be taken over: the API server keeps both objects. It can be handed over without a gap when
+// the program's workload keeps its selector: every Service that selects today's pods then selects the program's
+// too, so the program's pods start beside today's and the old workload is deleted once they are Ready. Pods that
+// must never run beside today's (a single writer) get the shortest gap there is: today's scaled to 0 right before
+// the up, which starts the program's.
+
+/** What the operator does around the first up to hand a live workload over, and why. */
+export interface Handover {
+    /** Run right before step 4 (after the report: a database takeover reads today's pod). */
+    beforeUp: string[];
+    /** Run after step 5, once the up has made the program's workload Ready. */
+    afterUp: string[];
+    why: string;
+}
+
+function labels(o: KubeObject, ...path: string[]): Record<string, string> {
+    return (at(o, ...path) ?? {}) as Record<string, string>;
+}
+
+/**
+ * Whether the program's workload must never run a pod beside `live`'s: it replaces its pods one at a time by
+ * stopping the old one first (`Recreate`), or it mounts a claim `live` mounts that one pod at a time may use
+ * (anything but a `*Many` claim in `shared`, `<namespace>/<name>`).
+ */
+function exclusive(live: KubeObject, desired: KubeObject, shared: ReadonlySet<string>): string | undefined {
+    if (at(desired, "spec", "strategy", "type") === "Recreate")
+        return `the program's ${desired.kind} replaces its pod by stopping the old one first (Recreate)`;
+    const ns = live.metadata.namespace ?? "";
+    const claim = mountedClaims(desired).find(
+        (c) => mountedClaims(live).includes(c) && !shared.has(`${ns}/${c}`),
+    );
+    return claim && `both mount claim ${claim}, which one pod at a time may use`;
+}
+
+/**
+ * The handover of `live` (another kind under `desired`'s name and namespace) to `desired`, given the pods it runs
+ * now; undefined when the program's selector does not select its pods (then only a replacement with a gap is left).
+ */
+export function handoverOf(
+    live: KubeObject,
+    desired: KubeObject,
+    pods: readonly KubeObject[],
+    shared: ReadonlySet<string>,
+): Handover | undefined {
+    const ns = live.metadata.namespace ?? "";
+    const name = live.metadata.name;
+    const kind = live.kind.toLowerCase();
+    const replicas = Number(at(live, "spec", "replicas") ?? 1);
+    const remove = `kubectl -n ${ns} delete ${kind} ${name}`;
+    const after = `after step 5 (the program's ${desired.kind} Ready): ${remove} (its controllers and pods go with it)`;
+    if (pods.length === 0 && replicas === 0)
+        return {
+            beforeUp: [],
+            afterUp: [remove],
+            why: `${live.kind} ${name} runs no pod (0 replicas): ${after}`,
+        };
+    const selector = workloadSelector(desired);
+    const kept =
+        selects(selector, labels(live, "spec", "template", "metadata", "labels")) &&
+        pods.every((p) => selects(selector, labels(p, "metadata", "labels")));
+    if (!kept) return undefined;
+    const running = `${live.kind} ${name} runs ${pods.length} pod(s)`;
+    const why = exclusive(live, desired, shared);
+    if (!why)
+        return {
+            beforeUp: [],
+            afterUp: [remove],
+            why:
+                `${running}; the program's ${desired.kind} keeps its selector ` +
+                `(${selectorArgument(selector ?? {})}), so its pods start beside them under every Service that ` +
+                `selects them, and a request always finds a Ready pod: ${after}`,
+        };
+    const scale = `kubectl -n ${ns} scale ${kind} ${name} --replicas=0`;
+    const wait = `kubectl -n ${ns} wait --for=delete pod -l '${selectorArgument(workloadSelector(live) ?? {})}' --timeout=300s`;
+    return {
+        beforeUp: [scale, wait],
+        afterUp: [remove],
+        why:
+            `${running} and ${why}: the two must never run at once. Right before step 4 (after this report, which ` +
+            `reads today's pod), in this order: 1) ${scale}; 2) ${wait}; 3) pulumi up at once. ${name} has no pod ` +
+            `from 1 until the up has made the ${desired.kind}'s pod Ready (it keeps the selector, so every Service ` +
+            `finds it); ${after}`,
+    };
+}
