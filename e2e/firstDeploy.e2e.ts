@@ -7,6 +7,7 @@ import { promisify } from "util";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { KubeObject, at, objectId } from "../tools/adopt/model";
 import { Report } from "../tools/adopt/report";
+import { selects } from "../tools/adopt/selectors";
 import { readStackFile } from "../tools/plan/stackfile";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
 import { PACKIT_LIVE } from "../test/fixtures/live/packit";
@@ -25,6 +26,7 @@ import {
     liveStorageClasses,
     lostPods,
     plannedLosses,
+    podReady,
     recreated,
     sample,
     selectorsChanged,
@@ -38,9 +40,12 @@ import {
     FIRST_DEPLOY_STACK as STACK,
     adoptReport,
     applyToday,
+    carryDeploymentConfigScales,
+    clusterSetup,
     deletePodsInOrder,
     firstDeployCopy,
     printedPatches,
+    printedKubectl,
     printedStatefulSetTakeovers,
 } from "./firstDeployCluster";
 
@@ -51,17 +56,8 @@ import {
 
 const CLUSTER_NAME = "runbooks-e2e-first";
 
-/**
- * The systems whose first deploy is proved here, and the ones that cannot be taken over in place today, each with
- * what the report blocks on (the same findings the offline tests assert, test/adopt/live*.test.ts).
- */
-const PROVED: readonly LiveSystem[] = [DIALS_LIVE, PROW_LIVE, PACKIT_LIVE];
-const NOT_IN_PLACE: readonly { live: LiveSystem; why: string }[] = [
-    {
-        live: THOTH_LIVE,
-        why: "its services run as DeploymentConfigs where the program runs Deployments: the report can only replace them",
-    },
-];
+/** The systems whose first deploy is proved here: every Kubernetes system of the prod stack. */
+const PROVED: readonly LiveSystem[] = [DIALS_LIVE, PROW_LIVE, PACKIT_LIVE, THOTH_LIVE];
 
 /**
  * The files the report's database takeover reads in today's PostgreSQL pods (`<mount>/userdata/PG_VERSION`), which
@@ -97,6 +93,8 @@ describe("first deploy over production as it runs (kwok, real engine)", function
     let report: Report;
     /** The StatefulSets handed over by the report's printed orphan delete, with their printed pod deletes. */
     let takeovers: ReturnType<typeof printedStatefulSetTakeovers> = [];
+    /** The live workloads of another kind the report hands over (its printed commands around the up), by id. */
+    let handovers: { id: string; beforeUp: string[]; afterUp: string[] }[] = [];
     /** The report exited 0 after its fixes: the documented first deploy may go on. */
     let go = false;
     const watched: Watched[] = [];
@@ -141,6 +139,13 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             );
         });
         kubectl = new Kubectl(kwokKubeconfig(CLUSTER_NAME));
+        // What the clusters' administrators provide before any first deploy (Thoth's Argo CRDs and ClusterRoles).
+        const setup = clusterSetup(PROVED.map((l) => l.system));
+        if (setup.length > 0)
+            kubectl.ok(
+                ["apply", "-f", "-"],
+                JSON.stringify({ apiVersion: "v1", kind: "List", items: setup }),
+            );
         // Production's IKS cluster has the cache node Prow's caches are placed on (components/prow/environments.ts
         // IBM_CACHE_NODE); the one kwok node stands for it too (its taint is left out: every other pod runs there).
         kubectl.ok(["label", "node", "kwok-node-0", "ci.kubevirt.io/cachenode=true"]);
@@ -163,7 +168,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                 "--kubeconfig",
                 kubectl.kubeconfig,
                 "get",
-                "deployments.apps,statefulsets.apps,pods",
+                "deployments.apps,statefulsets.apps,deploymentconfigs.apps.openshift.io,replicationcontrollers,pods",
                 "-A",
                 "-o",
                 "json",
@@ -195,7 +200,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         }
     }
 
-    it("today: every live object of DIALS, Prow and Packit, applied as their teams apply them, runs with Ready pods", async function () {
+    it("today: every live object of DIALS, Prow, Packit and Thoth, applied as their teams apply them, runs with Ready pods", async function () {
         await timed("today applied", async () => {
             for (const live of PROVED) applyToday(kubectl, live);
         });
@@ -309,6 +314,10 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         }
         assert.deepEqual(problems, [], res.out);
         assert.equal(res.code, 0, res.out);
+        handovers = report.findings.flatMap((f) => (f.handover ? [{ id: f.id, ...f.handover }] : []));
+        log(
+            `the report hands ${handovers.length} workloads of another kind over: ${handovers.map((h) => h.id.split("/").at(-1)).join(", ")}`,
+        );
         go = true;
     });
 
@@ -339,6 +348,26 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                 await new Promise((r) => setTimeout(r, 500));
             }
         })();
+        // Right before the up (step 4), watched: the report's printed handover commands, in their order (a single
+        // writer of another kind scaled to 0, its pods gone); the scale reaches the pods as OpenShift's controller
+        // carries it, here by carryDeploymentConfigScales.
+        const scaled = new Set<string>();
+        await timed("handover commands before the up", async () => {
+            for (const h of handovers)
+                for (const command of h.beforeUp) {
+                    await kubectl.okAsync(printedKubectl(command));
+                    if (/ scale deploymentconfig /.test(command)) {
+                        carryDeploymentConfigScales(kubectl, h.id.split("/")[3]);
+                        scaled.add(
+                            watched.find(
+                                (w) =>
+                                    w.kind === "DeploymentConfig" &&
+                                    h.id.endsWith(`/${w.namespace}/${w.name}`),
+                            )!.id,
+                        );
+                    }
+                }
+        });
         const onEvent = (e: EngineEvent) => {
             const m = e.resourcePreEvent?.metadata;
             if (m)
@@ -376,7 +405,9 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         const last = await timed("settled", () => allReady(120_000));
         samples.push(last);
 
-        const recreate = new Set(PROVED.flatMap((live) => [...recreated(live, steps)]));
+        // A single writer handed over by the printed scale to 0 is down from the scale until the up's pod is Ready:
+        // one pod, never two, like a Recreate swap.
+        const recreate = new Set([...PROVED.flatMap((live) => [...recreated(live, steps)]), ...scaled]);
         const orphaned = new Set(takeovers.map((t) => t.id));
         const watch = lostPods(watched, samples, recreate, orphaned);
         const losses = [...watch.lost, ...PROVED.flatMap((live) => plannedLosses(live, steps))];
@@ -393,7 +424,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
 
         // Every live object is still there: adopted in place (same uid), or named and left alone by the report.
         const live = kubectl.items([
-            "all,configmaps,secrets,persistentvolumeclaims,routes.route.openshift.io,imagestreams.image.openshift.io",
+            "all,configmaps,secrets,persistentvolumeclaims,routes.route.openshift.io,imagestreams.image.openshift.io,deploymentconfigs.apps.openshift.io",
             "-A",
         ]);
         const present = new Set(live.map((o) => objectId(o as unknown as KubeObject)));
@@ -463,14 +494,67 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         );
     });
 
-    it("names the systems whose live layout cannot be taken over in place, and why", function () {
-        for (const n of NOT_IN_PLACE)
-            log(`NOT PROVED: ${n.live.system} (${n.live.repo}@${n.live.commit.slice(0, 7)}): ${n.why}`);
-        assert.deepEqual([...PROVED, ...NOT_IN_PLACE.map((n) => n.live)].map((l) => l.system).sort(), [
-            "dials",
-            "packit",
-            "prow",
-            "thoth",
-        ]);
+    it("step 5, the report's printed deletes of the workloads handed over: today's pods go with them, the program's stay Ready under the same selector", async function () {
+        assert.ok(steps.length > 0, "the up step did not run");
+        assert.ok(handovers.length > 0, "the report handed nothing over");
+        for (const h of handovers) for (const command of h.afterUp) kubectl.ok(printedKubectl(command));
+        const mine = watched.filter(
+            (w) =>
+                w.kind === "DeploymentConfig" &&
+                handovers.some((h) => h.id.endsWith(`/${w.namespace}/${w.name}`)),
+        );
+        const settled = await timed("step 5 settled", async () => {
+            const deadline = Date.now() + 120_000;
+            for (;;) {
+                const items = await listing();
+                const left = items.filter(
+                    (o) =>
+                        (o.kind === "DeploymentConfig" ||
+                            o.kind === "ReplicationController" ||
+                            o.kind === "Pod") &&
+                        mine.some(
+                            (w) =>
+                                o.metadata.namespace === w.namespace &&
+                                (o.kind === "DeploymentConfig"
+                                    ? o.metadata.name === w.name
+                                    : [
+                                          (o.metadata.labels as Record<string, string> | undefined)
+                                              ?.deploymentconfig,
+                                          (o.metadata.labels as Record<string, string> | undefined)?.[
+                                              "openshift.io/deployment-config.name"
+                                          ],
+                                      ].includes(w.name)),
+                        ),
+                );
+                if (left.length === 0) return items;
+                if (Date.now() > deadline)
+                    throw new Error(
+                        `still there: ${left.map((o) => `${o.kind} ${o.metadata.name}`).join(", ")}`,
+                    );
+                await new Promise((r) => setTimeout(r, 1000));
+            }
+        });
+        const down = mine.filter(
+            (w) =>
+                w.replicas > 0 &&
+                !settled.some(
+                    (o) =>
+                        o.kind === "Pod" &&
+                        o.metadata.namespace === w.namespace &&
+                        selects(
+                            { matchLabels: w.selector },
+                            (o.metadata.labels ?? {}) as Record<string, string>,
+                        ) &&
+                        podReady(o),
+                ),
+        );
+        assert.deepEqual(
+            down.map((w) => w.id),
+            [],
+            "no Ready pod under the live selector after step 5",
+        );
+        log(
+            `step 5: ${mine.length} DeploymentConfigs deleted with their pods; the program's pods Ready under each live selector`,
+        );
     });
 });

@@ -5,6 +5,7 @@ import { notInPlace } from "../test/fixtures/live/checks";
 import {
     LiveSystem,
     LiveWorkload,
+    deploymentConfigPodLabels,
     liveObjects,
     statefulSetClaims,
     workloadObject,
@@ -48,12 +49,29 @@ export function todayManifests(live: LiveSystem): KubeObject[] {
     const controllers = live.workloads
         .filter((w) => w.kind === "DeploymentConfig")
         .map((w): KubeObject => {
-            const dc = workloadObject(live.namespace, w) as KubeObject & { spec: { template: unknown } };
+            const dc = workloadObject(live.namespace, w) as KubeObject & {
+                spec: { template: { metadata: { labels: Record<string, string> } } };
+            };
+            const labels = deploymentConfigPodLabels(w.name);
             return {
                 apiVersion: "v1",
                 kind: "ReplicationController",
-                metadata: { name: `${w.name}-1`, namespace: live.namespace, labels: { ...w.podLabels } },
-                spec: { replicas: w.replicas, selector: { ...w.selector }, template: dc.spec.template },
+                metadata: {
+                    name: labels.deployment,
+                    namespace: live.namespace,
+                    labels: {
+                        ...(dc.metadata.labels as Record<string, string>),
+                        "openshift.io/deployment-config.name": w.name,
+                    },
+                },
+                spec: {
+                    replicas: w.replicas,
+                    selector: { ...w.selector, ...labels },
+                    template: {
+                        ...dc.spec.template,
+                        metadata: { labels: { ...dc.spec.template.metadata.labels, ...labels } },
+                    },
+                },
             };
         });
     return [...applied, ...controllers];

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs
 import { tmpdir } from "os";
 import * as path from "path";
 import { KubeObject } from "../tools/adopt/model";
+import { ARGO_ADMIN_ROLE, ARGO_GROUP, ARGO_KINDS, ARGO_ROLE } from "../components/thoth/station/modules/argo";
 import { Report } from "../tools/adopt/report";
 import { readStackFile } from "../tools/plan/stackfile";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
@@ -44,6 +45,96 @@ export function applyToday(kubectl: Kubectl, live: LiveSystem): void {
         : ["apply", "-f", "-"];
     kubectl.ok(args, list(manifests.filter((o) => o.kind === "Namespace")));
     kubectl.ok(args, list(manifests.filter((o) => o.kind !== "Namespace")));
+    // OpenShift's controller owns each rollout's ReplicationController by its DeploymentConfig (deleting the
+    // DeploymentConfig deletes them and their pods); the uid exists only now.
+    for (const rc of manifests.filter((o) => o.kind === "ReplicationController")) {
+        const dc = (rc.metadata.labels as Record<string, string>)["openshift.io/deployment-config.name"];
+        const ns = ["-n", live.namespace];
+        const uid = kubectl
+            .ok(["get", "deploymentconfig", dc, ...ns, "-o", "jsonpath={.metadata.uid}"])
+            .trim();
+        const owner = { apiVersion: "apps.openshift.io/v1", kind: "DeploymentConfig", name: dc, uid };
+        kubectl.ok([
+            "patch",
+            "replicationcontroller",
+            rc.metadata.name,
+            ...ns,
+            "--type=merge",
+            "-p",
+            JSON.stringify({
+                metadata: { ownerReferences: [{ ...owner, controller: true, blockOwnerDeletion: true }] },
+            }),
+        ]);
+    }
+}
+
+/**
+ * What OpenShift's DeploymentConfig controller does on a scale (`kubectl scale deploymentconfig`), which no
+ * controller does here: each DeploymentConfig's latest ReplicationController (`<name>-1`, the only one here) takes
+ * its replicas.
+ */
+export function carryDeploymentConfigScales(kubectl: Kubectl, namespace: string): void {
+    for (const dc of kubectl.items(["deploymentconfigs.apps.openshift.io", "-n", namespace])) {
+        const replicas = String((dc.spec as { replicas?: number }).replicas ?? 1);
+        const rc = `${dc.metadata.name}-1`;
+        kubectl.ok(["scale", "replicationcontroller", rc, "-n", namespace, `--replicas=${replicas}`]);
+    }
+}
+
+/**
+ * A kubectl command line the report prints (`kubectl -n <ns> wait --for=delete pod -l 'name=db' --timeout=300s`) as
+ * the arguments the operator's shell gives kubectl: split at spaces, single quotes removed.
+ */
+export function printedKubectl(command: string): string[] {
+    const words = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+    if (words[0] !== "kubectl") throw new Error(`not a kubectl command: ${command}`);
+    return words.slice(1);
+}
+
+/**
+ * The cluster setup a system's prod stack expects and never creates (docs/operate/first-deploy.md, cluster
+ * prerequisites): Thoth's Argo Workflows CRDs and ClusterRoles `argo`/`argo-admin`, as the PSI administrators
+ * provide them (the program's own definitions, components/thoth/station/modules/argo.ts, stand in for theirs).
+ */
+export function clusterSetup(systems: readonly string[]): KubeObject[] {
+    if (!systems.includes("thoth")) return [];
+    const crds = ARGO_KINDS.map((k): KubeObject => ({
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: `${k.plural}.${ARGO_GROUP}` },
+        spec: {
+            group: ARGO_GROUP,
+            names: {
+                kind: k.kind,
+                listKind: `${k.kind}List`,
+                plural: k.plural,
+                singular: k.kind.toLowerCase(),
+            },
+            scope: k.kind === "ClusterWorkflowTemplate" ? "Cluster" : "Namespaced",
+            versions: [
+                {
+                    name: "v1alpha1",
+                    served: true,
+                    storage: true,
+                    schema: {
+                        openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                    },
+                },
+            ],
+        },
+    }));
+    const roles = (
+        [
+            ["argo", ARGO_ROLE],
+            ["argo-admin", ARGO_ADMIN_ROLE],
+        ] as const
+    ).map(([name, rules]): KubeObject => ({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name },
+        rules: structuredClone(rules) as unknown,
+    }));
+    return [...crds, ...roles];
 }
 
 /**
