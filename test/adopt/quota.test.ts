@@ -113,6 +113,45 @@ describe("adopt: the program's pods against the namespaces' ResourceQuotas", () 
         assert.equal(report.blocking, 0);
     });
 
+    it("a DeploymentConfig handed over side by side keeps its pods' usage until step 5; one scaled to 0 first (Recreate) frees it", async () => {
+        /** Today's pod of DeploymentConfig `name`, through its first rollout's ReplicationController. */
+        const dcPod = (name: string): KubeObject[] => [
+            {
+                ...pod(`${name}-1-a`, name, { requests: { cpu: "500m" } }),
+                metadata: {
+                    name: `${name}-1-a`,
+                    namespace: "shop",
+                    ownerReferences: [{ kind: "ReplicationController", name: `${name}-1`, controller: true }],
+                },
+            },
+            {
+                apiVersion: "v1",
+                kind: "ReplicationController",
+                metadata: {
+                    name: `${name}-1`,
+                    namespace: "shop",
+                    ownerReferences: [{ kind: "DeploymentConfig", name, controller: true }],
+                },
+            },
+        ];
+        const live = (name: string) => [
+            quota({ "requests.cpu": "1" }, { "requests.cpu": "500m" }),
+            ...dcPod(name),
+        ];
+        const beside = await check(
+            [workload("api", { resources: [{ requests: { cpu: "600m" } }] })],
+            live("api"),
+        );
+        // 500m stays (today's pod runs until step 5) + 600m for the program's pod: over 1.
+        assert.equal(beside.quotas[0].state, "warning", beside.text);
+        assert.match(beside.quotas[0].problems.join("\n"), /of which 0 by pods/);
+        const scaled = await check(
+            [workload("db", { recreate: true, resources: [{ requests: { cpu: "600m" } }] })],
+            live("db"),
+        );
+        assert.equal(scaled.quotas[0].state, "fits", scaled.text);
+    });
+
     it("a Recreate workload that does not fit: BLOCKING with the numbers, the stack key and the quota to raise", async () => {
         const { quotas, report, text } = await check(
             [workload("db", { recreate: true, resources: [{ requests: { cpu: "100m", memory: "512Mi" } }] })],

@@ -165,9 +165,10 @@ export function leftBehind(
 /** Kinds that run pods from a template: what a program workload can take the place of. */
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"]);
 
-/** The claims a workload's pod template mounts. */
+/** The claims a workload's pod template (or a pod) mounts. */
 export function mountedClaims(o: KubeObject): string[] {
-    const volumes = (at(o, "spec", "template", "spec", "volumes") ?? []) as {
+    const spec = o.kind === "Pod" ? at(o, "spec") : at(o, "spec", "template", "spec");
+    const volumes = (at(spec, "volumes") ?? []) as {
         persistentVolumeClaim?: { claimName?: string };
     }[];
     return volumes.flatMap((v) =>

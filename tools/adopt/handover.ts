@@ -23,17 +23,19 @@ function labels(o: KubeObject, ...path: string[]): Record<string, string> {
 }
 
 /**
- * Whether the program's workload must never run a pod beside `live`'s: it replaces its pods one at a time by
- * stopping the old one first (`Recreate`), or it mounts a claim `live` mounts that one pod at a time may use
- * (anything but a `*Many` claim in `shared`, `<namespace>/<name>`).
+ * Why the program's workload must never run a pod beside a live one whose pods mount `liveClaims`: it replaces its
+ * pods one at a time by stopping the old one first (`Recreate`), or it mounts one of those claims that one pod at a
+ * time may use (anything but a `*Many` claim in `shared`, `<namespace>/<name>`). Undefined: the two may run at once.
  */
-function exclusive(live: KubeObject, desired: KubeObject, shared: ReadonlySet<string>): string | undefined {
+export function neverBeside(
+    desired: KubeObject,
+    liveClaims: readonly string[],
+    shared: ReadonlySet<string>,
+): string | undefined {
     if (at(desired, "spec", "strategy", "type") === "Recreate")
         return `the program's ${desired.kind} replaces its pod by stopping the old one first (Recreate)`;
-    const ns = live.metadata.namespace ?? "";
-    const claim = mountedClaims(desired).find(
-        (c) => mountedClaims(live).includes(c) && !shared.has(`${ns}/${c}`),
-    );
+    const ns = desired.metadata.namespace ?? "";
+    const claim = mountedClaims(desired).find((c) => liveClaims.includes(c) && !shared.has(`${ns}/${c}`));
     return claim && `both mount claim ${claim}, which one pod at a time may use`;
 }
 
@@ -65,7 +67,7 @@ export function handoverOf(
         pods.every((p) => selects(selector, labels(p, "metadata", "labels")));
     if (!kept) return undefined;
     const running = `${live.kind} ${name} runs ${pods.length} pod(s)`;
-    const why = exclusive(live, desired, shared);
+    const why = neverBeside(desired, mountedClaims(live), shared);
     if (!why)
         return {
             beforeUp: [],

@@ -2,6 +2,8 @@ import { quantityValue } from "../../components/shared/resources";
 import { DesiredObject, KubeObject, at } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
+import { mountedClaims, sharedClaims } from "./claims";
+import { neverBeside } from "./handover";
 
 /**
  * Whether the first `pulumi up` fits a namespace's ResourceQuotas. Every amount is an integer count of
@@ -286,12 +288,23 @@ export interface QuotaCheck {
     problems: string[];
 }
 
-/** Which live pods the deploy replaces: the pods of a live workload with a program workload's name. */
+/**
+ * Which live pods the deploy replaces: the pods of a live workload with a program workload's name. A workload of
+ * another kind (a DeploymentConfig the program runs as a Deployment) keeps its pods running beside the program's
+ * until step 5 (tools/adopt/handover.ts), unless the two must never run at once (`neverBeside`): only then do they go
+ * before the up.
+ */
 export function replacedPods(
     pods: readonly KubeObject[],
     controllers: readonly KubeObject[],
-    programNames: ReadonlySet<string>,
+    program: readonly KubeObject[],
+    shared: ReadonlySet<string> = new Set(),
 ): KubeObject[] {
+    const programNames = new Set(program.map((o) => o.metadata.name));
+    const besideUntilStep5 = (pod: KubeObject, top: { kind?: string; name?: string }) => {
+        const mine = program.find((o) => o.metadata.name === top.name && POD_RUNNING_KINDS.includes(o.kind));
+        return mine !== undefined && mine.kind !== top.kind && !neverBeside(mine, mountedClaims(pod), shared);
+    };
     const ownerOf = (o: KubeObject) =>
         ((o.metadata.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[]).find(
             (r) => r.controller !== false,
@@ -305,7 +318,8 @@ export function replacedPods(
         const top = (controller && ownerOf(controller)) ?? owner;
         return (
             [...POD_RUNNING_KINDS, "CronJob", "Job"].includes(String(top.kind)) &&
-            programNames.has(String(top.name))
+            programNames.has(String(top.name)) &&
+            !besideUntilStep5(p, top)
         );
     });
 }
@@ -453,14 +467,15 @@ export async function quotaChecks(
         const workloads = mine
             .map((d) => quotaWorkload(d.object, d.system))
             .filter((w): w is QuotaWorkload => w !== undefined);
-        const [limitRanges, pods, ...controllers] = await Promise.all([
+        const [limitRanges, claims, pods, ...controllers] = await Promise.all([
             api.list("v1", "LimitRange", namespace),
+            api.list("v1", "PersistentVolumeClaim", namespace),
             api.list("v1", "Pod", namespace),
             api.list("apps/v1", "ReplicaSet", namespace),
             api.list("v1", "ReplicationController", namespace),
             api.list("batch/v1", "Job", namespace),
         ]);
-        const replaced = replacedPods(pods, controllers.flat(), new Set(objects.map((o) => o.metadata.name)));
+        const replaced = replacedPods(pods, controllers.flat(), objects, sharedClaims(claims));
         const defaults = containerDefaults(limitRanges);
         for (const quota of quotas) {
             const { state, problems } = quotaVerdict({ namespace, quota, workloads, defaults, replaced });
