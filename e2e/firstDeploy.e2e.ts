@@ -27,6 +27,7 @@ import {
     lostPods,
     plannedLosses,
     podReady,
+    printedKubectl,
     recreated,
     sample,
     selectorsChanged,
@@ -45,7 +46,6 @@ import {
     deletePodsInOrder,
     firstDeployCopy,
     printedPatches,
-    printedKubectl,
     printedStatefulSetTakeovers,
 } from "./firstDeployCluster";
 

@@ -299,3 +299,13 @@ export function selectorsChanged(watched: readonly Watched[], items: readonly K8
               ];
     });
 }
+
+/**
+ * A kubectl command line the report prints (`kubectl -n <ns> wait --for=delete pod -l 'name=db' --timeout=300s`) as
+ * the arguments the operator's shell gives kubectl: split at spaces, single quotes removed.
+ */
+export function printedKubectl(command: string): string[] {
+    const words = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+    if (words[0] !== "kubectl") throw new Error(`not a kubectl command: ${command}`);
+    return words.slice(1);
+}

@@ -82,16 +82,6 @@ export function carryDeploymentConfigScales(kubectl: Kubectl, namespace: string)
 }
 
 /**
- * A kubectl command line the report prints (`kubectl -n <ns> wait --for=delete pod -l 'name=db' --timeout=300s`) as
- * the arguments the operator's shell gives kubectl: split at spaces, single quotes removed.
- */
-export function printedKubectl(command: string): string[] {
-    const words = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
-    if (words[0] !== "kubectl") throw new Error(`not a kubectl command: ${command}`);
-    return words.slice(1);
-}
-
-/**
  * The cluster setup a system's prod stack expects and never creates (docs/operate/first-deploy.md, cluster
  * prerequisites): Thoth's Argo Workflows CRDs and ClusterRoles `argo`/`argo-admin`, as the PSI administrators
  * provide them (the program's own definitions, components/thoth/station/modules/argo.ts, stand in for theirs).

@@ -7,6 +7,7 @@ import {
     editedStackText,
     lostPods,
     plannedLosses,
+    printedKubectl,
     recreated,
     sample,
     todayManifests,
@@ -146,5 +147,31 @@ describe("e2e first deploy: the watch and the plan checks", function () {
             "runbooks:b": { y: 3 },
             "runbooks:s": { secure: "v1:abc" },
         });
+    });
+    it("a printed kubectl command is the arguments the operator's shell gives kubectl: quotes removed, nothing else split", function () {
+        assert.deepEqual(
+            printedKubectl(
+                "kubectl -n graph wait --for=delete pod -l 'name=db,tier in (a,b)' --timeout=300s",
+            ),
+            ["-n", "graph", "wait", "--for=delete", "pod", "-l", "name=db,tier in (a,b)", "--timeout=300s"],
+        );
+        assert.throws(() => printedKubectl("oc -n graph scale dc/db --replicas=0"), /not a kubectl command/);
+    });
+
+    it("a DeploymentConfig's ReplicationController is OpenShift's first rollout: owned pods carry its selector and the rollout labels", function () {
+        for (const rc of todayManifests(THOTH_LIVE).filter((o) => o.kind === "ReplicationController")) {
+            const spec = rc.spec as {
+                selector: Record<string, string>;
+                template: { metadata: { labels: Record<string, string> } };
+            };
+            const dc = THOTH_LIVE.workloads.find((w) => `${w.name}-1` === rc.metadata.name)!;
+            assert.deepEqual(spec.selector, {
+                ...dc.selector,
+                deploymentconfig: dc.name,
+                deployment: rc.metadata.name,
+            });
+            for (const [k, v] of Object.entries(spec.selector))
+                assert.equal(spec.template.metadata.labels[k], v, k);
+        }
     });
 });
