@@ -14,8 +14,8 @@ const LIVE_SELECTORS = {
 /**
  * The selector a database-trio workload runs with today. The program runs Deployments where today's are
  * DeploymentConfigs (another kind, nothing takes one over): keeping the DeploymentConfig's selector puts the
- * Deployment's pods under every Service that selects today's pods, so a RollingUpdate one starts beside today's and
- * the DeploymentConfig is deleted after the deploy (the handover the migration report prints).
+ * Deployment's pods beside today's under the program's Services, which select with it, so a RollingUpdate one starts
+ * beside today's and the DeploymentConfig is deleted after the deploy (the handover the migration report prints).
  */
 export function liveLabelsOf(name: keyof typeof LIVE_SELECTORS): Pick<WorkloadArgs, "liveSelector"> {
     return { liveSelector: { ...LIVE_SELECTORS[name] } };

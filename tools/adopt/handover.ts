@@ -4,10 +4,10 @@ import { selectorArgument, selects, workloadSelector } from "./selectors";
 
 // A live workload of another kind under a program workload's name (Thoth's DeploymentConfigs, which the program runs
 // as Deployments) cannot be taken over: the API server keeps both objects. It can be handed over without a gap when
-// the program's workload keeps its selector: every Service that selects today's pods then selects the program's
-// too, so the program's pods start beside today's and the old workload is deleted once they are Ready. Pods that
-// must never run beside today's (a single writer) get the shortest gap there is: today's scaled to 0 right before
-// the up, which starts the program's.
+// the program's workload keeps its selector: the program's Services, which select with it, then select today's pods
+// and the program's alike, so the program's pods start beside today's and the old workload is deleted once they are
+// Ready. Pods that must never run beside today's (a single writer) get the shortest gap there is: today's scaled to 0
+// right before the up, which starts the program's. Services the program does not manage are not judged here.
 
 /** What the operator does around the first up to hand a live workload over, and why. */
 export interface Handover {
@@ -74,8 +74,8 @@ export function handoverOf(
             afterUp: [remove],
             why:
                 `${running}; the program's ${desired.kind} keeps its selector ` +
-                `(${selectorArgument(selector ?? {})}), so its pods start beside them under every Service that ` +
-                `selects them, and a request always finds a Ready pod: ${after}`,
+                `(${selectorArgument(selector ?? {})}), so its pods start beside them and the program's Services ` +
+                `select both: a request always finds a Ready pod: ${after}`,
         };
     const scale = `kubectl -n ${ns} scale ${kind} ${name} --replicas=0`;
     const wait = `kubectl -n ${ns} wait --for=delete pod -l '${selectorArgument(workloadSelector(live) ?? {})}' --timeout=300s`;
@@ -85,7 +85,7 @@ export function handoverOf(
         why:
             `${running} and ${why}: the two must never run at once. Right before step 4 (after this report, which ` +
             `reads today's pod), in this order: 1) ${scale}; 2) ${wait}; 3) pulumi up at once. ${name} has no pod ` +
-            `from 1 until the up has made the ${desired.kind}'s pod Ready (it keeps the selector, so every Service ` +
-            `finds it); ${after}`,
+            `from 1 until the up has made the ${desired.kind}'s pod Ready (it keeps the selector, so the program's ` +
+            `Services find it); ${after}`,
     };
 }
