@@ -250,7 +250,7 @@ export async function inspectCluster(
         layouts: layoutChecks(cluster, desired, live, findings, replaced, {
             ...options,
             known: KNOWN_LAYOUTS,
-            absentNamespaces: await absentNamespaces(objects, namespaces, api),
+            absentNamespaces: await absentNamespaces(objects, namespaces, api, concurrency),
         }),
     };
 }
@@ -263,18 +263,23 @@ async function absentNamespaces(
     objects: readonly KubeObject[],
     namespaces: readonly string[],
     api: ClusterApi,
+    concurrency: number,
 ): Promise<Set<string>> {
     const created = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-    const absent = new Set<string>();
-    for (const name of namespaces.filter((n) => !created.has(n))) {
-        try {
-            const found = await api.get({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
-            if (!found) absent.add(name);
-        } catch (err) {
-            if (!(err instanceof KubeError && err.code === 403)) throw err;
-        }
-    }
-    return absent;
+    const looked = await pool(
+        namespaces.filter((n) => !created.has(n)),
+        concurrency,
+        async (name): Promise<string | undefined> => {
+            try {
+                const found = await api.get({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+                return found ? undefined : name;
+            } catch (err) {
+                if (!(err instanceof KubeError && err.code === 403)) throw err;
+                return undefined;
+            }
+        },
+    );
+    return new Set(looked.filter((n): n is string => n !== undefined));
 }
 
 /** Every cluster's result, and every cluster that could not be inspected with the reason. */
