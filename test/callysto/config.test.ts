@@ -3,23 +3,12 @@ import { callysto } from "../../components/callysto";
 import { callystoProblems } from "../../components/callysto/checks";
 import { CallystoConfig, callystoSchema } from "../../components/callysto/config";
 import { resolveHosts } from "../../components/callysto/hosts";
-import { ConfigError } from "../../components/config/problems";
-import { recorder, runWith } from "../harness";
+import { configErrorOf, recorder, runWith } from "../harness";
 import { operatorId } from "../placeholders";
 import { SECRETS, callystoValues, checked, section } from "./helpers";
 
-async function configError(
-    values: Record<string, unknown>,
-    secrets: Record<string, string> = SECRETS,
-): Promise<ConfigError> {
-    try {
-        await runWith({ values, secrets, systems: [callysto] });
-    } catch (err) {
-        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-        return err;
-    }
-    assert.fail("expected the configuration to be rejected");
-}
+const configError = (values: Record<string, unknown>, secrets: Record<string, string> = SECRETS) =>
+    configErrorOf(() => runWith({ values, secrets, systems: [callysto] }));
 
 function parsed(stack: "stage" | "prod"): CallystoConfig {
     return callystoSchema.parse(callystoValues(stack).callysto);

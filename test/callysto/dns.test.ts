@@ -2,10 +2,9 @@ import { strict as assert } from "assert";
 import { callysto } from "../../components/callysto";
 import { callystoProblems } from "../../components/callysto/checks";
 import { CallystoConfig, callystoSchema } from "../../components/callysto/config";
-import { ConfigError } from "../../components/config/problems";
 import { StackTier } from "../../components/config/system";
 import { fakeId, fakeIpv4, fakeIpv6 } from "../../tools/mocks/fakes";
-import { runWith } from "../harness";
+import { configErrorOf, runWith } from "../harness";
 import { SECRETS, T, callystoValues, checked, committedPlan, planEdited, section } from "./helpers";
 
 const ZONE = "1cf42d24-a04e-431b-a715-1701f297100e";
@@ -24,15 +23,8 @@ function noticesOf(config: CallystoConfig, program: { tier: StackTier }): string
     return callysto.notices!(checked(config), program).map((n) => n.text);
 }
 
-async function configError(values: Record<string, unknown>): Promise<ConfigError> {
-    try {
-        await runWith({ values, secrets: SECRETS, systems: [callysto] });
-    } catch (err) {
-        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-        return err;
-    }
-    assert.fail("expected the configuration to be rejected");
-}
+const configError = (values: Record<string, unknown>) =>
+    configErrorOf(() => runWith({ values, secrets: SECRETS, systems: [callysto] }));
 
 describe("callysto DNS: whose zone it is", function () {
     this.timeout(120_000);

@@ -1,24 +1,12 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { Stack, Values, runSystem } from "../fixtures/system";
-import { recorder } from "../harness";
+import { configErrorOf } from "../harness";
 import { CLUSTER_KUBECONFIG, PROW, PROW_SECRET_VALUES, patchProw, toTesting } from "./helpers";
 
 /** Runs the program expecting bad config: returns the ConfigError, after checking nothing was registered. */
-async function configError(
-    stack: Stack,
-    change: (values: Values) => void,
-    secrets?: Record<string, string>,
-): Promise<ConfigError> {
-    try {
-        await runSystem(PROW, stack, change, secrets);
-    } catch (err) {
-        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-        assert.equal(recorder.resources.length, 0, "resources were registered despite bad config");
-        return err;
-    }
-    assert.fail("the program accepted bad config");
-}
+const configError = (stack: Stack, change: (values: Values) => void, secrets?: Record<string, string>) =>
+    configErrorOf(() => runSystem(PROW, stack, change, secrets));
 
 function problem(err: ConfigError, key: string) {
     const found = err.problems.filter((p) => p.key === key);
