@@ -5,7 +5,9 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { EnvMap } from "../../components/shared/env";
 import { AccountHandle, ConfigMapHandle, HandleKeyRef, SecretHandle } from "../../components/shared/handles";
 import { StationReads } from "../../components/thoth/station/stationEnv";
-import { configErrorOf, ofType, stackValues } from "../harness";
+import { memoryConfigSource } from "../../components/config/source";
+import { runProgram } from "../../components/program";
+import { configErrorOf, ofType, resetRecorder, settled, stackValues } from "../harness";
 import { Stack, SystemFixture, Values, runSystem } from "../fixtures/system";
 
 /** Every secret the thoth section can ask for, with recognisable values so leaks can be searched for. */
@@ -92,6 +94,17 @@ export function runThoth(
     secrets?: Record<string, string>,
 ): Promise<RecordedResource[]> {
     return runSystem(THOTH, stack, onThoth(change), secrets);
+}
+
+/**
+ * The thoth stack outputs of a fresh evaluation of `values` (a trimmed {@link thothStack}) with every secret set, read
+ * once every registration has settled.
+ */
+export async function thothOutputs(values: Record<string, unknown>): Promise<Record<string, Json>> {
+    resetRecorder();
+    const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<string, Json>;
+    await settled();
+    return outputs.thoth;
 }
 
 // Trims for variants that inspect one part of the thoth section. A fresh evaluation of the whole station costs 0.5-1 s

@@ -2,12 +2,10 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError } from "../../components/config/problems";
-import { memoryConfigSource } from "../../components/config/source";
-import { runProgram } from "../../components/program";
 import { nodepoolSchema } from "../../components/thoth/config";
 import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepool/nodepoolYaml";
-import { k8sObject, resetRecorder, settled } from "../harness";
-import { Json, KIND, nodepoolOnly, runThoth, secretsFor, thothOf, thothStack } from "./fixtures";
+import { k8sObject } from "../harness";
+import { Json, KIND, nodepoolOnly, runThoth, thothOf, thothOutputs, thothStack } from "./fixtures";
 import { plannedBefore } from "./parts";
 
 // psi is OpenShift 4: the context names its API server, thoth.apiServer, not the OpenShift 3 paas.psi host.
@@ -98,13 +96,7 @@ describe("thoth Zuul nodepool", function () {
         // tunnels, none of which the nodepool reads.
         const values = thothStack("prod");
         nodepoolOnly(thothOf(values));
-        resetRecorder();
-        const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<
-            string,
-            Json
-        >;
-        await settled();
-        const nodepool = outputs.thoth.nodepool;
+        const nodepool = (await thothOutputs(values)).nodepool;
         assert.equal(
             nodepool.providerYaml,
             nodepoolYaml(
