@@ -1,3 +1,4 @@
+import { strict as assert } from "assert";
 import { ConfigError } from "../../components/config/problems";
 import { thothSchema } from "../../components/thoth/config";
 import { thothSecrets } from "../../components/thoth/secrets";
@@ -94,6 +95,18 @@ export function runThoth(
     secrets?: Record<string, string>,
 ): Promise<RecordedResource[]> {
     return runSystem(THOTH, stack, onThoth(change), secrets);
+}
+
+/** Fails unless `binding` grants the `kind` `role` to exactly one subject: service account `account` of `namespace`. */
+export function assertGrants(
+    binding: RecordedResource,
+    kind: "Role" | "ClusterRole",
+    role: string,
+    account: string,
+    namespace: string,
+): void {
+    assert.deepEqual(binding.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind, name: role });
+    assert.deepEqual(binding.inputs.subjects, [{ kind: "ServiceAccount", name: account, namespace }]);
 }
 
 /**

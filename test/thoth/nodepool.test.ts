@@ -5,7 +5,16 @@ import { ConfigError } from "../../components/config/problems";
 import { nodepoolSchema } from "../../components/thoth/config";
 import { nodepoolContext, nodepoolYaml } from "../../components/thoth/nodepool/nodepoolYaml";
 import { k8sObject } from "../harness";
-import { Json, KIND, nodepoolOnly, runThoth, thothOf, thothOutputs, thothStack } from "./fixtures";
+import {
+    Json,
+    KIND,
+    assertGrants,
+    nodepoolOnly,
+    runThoth,
+    thothOf,
+    thothOutputs,
+    thothStack,
+} from "./fixtures";
 import { plannedBefore } from "./parts";
 
 // psi is OpenShift 4: the context names its API server, thoth.apiServer, not the OpenShift 3 paas.psi host.
@@ -78,14 +87,7 @@ describe("thoth Zuul nodepool", function () {
             assert.ok(k8sObject(KIND.namespace, "thoth-zuul"));
             assert.ok(k8sObject(KIND.serviceAccount, "nodepool", "thoth-zuul"));
             const binding = k8sObject(KIND.roleBinding, "nodepool-edit", "thoth-zuul");
-            assert.deepEqual(binding.inputs.roleRef, {
-                apiGroup: "rbac.authorization.k8s.io",
-                kind: "ClusterRole",
-                name: "edit",
-            });
-            assert.deepEqual(binding.inputs.subjects, [
-                { kind: "ServiceAccount", name: "nodepool", namespace: "thoth-zuul" },
-            ]);
+            assertGrants(binding, "ClusterRole", "edit", "nodepool", "thoth-zuul");
             const token = k8sObject(KIND.secret, "nodepool-token", "thoth-zuul");
             assert.equal(token.inputs.type, "kubernetes.io/service-account-token");
         });

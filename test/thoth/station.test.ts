@@ -2,7 +2,16 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
 import { k8sObject, k8sObjects, ofType, recorder, unwrap } from "../harness";
-import { Json, KIND, runThoth, stationEnvironment, thothOf, thothOutputs, thothStack } from "./fixtures";
+import {
+    Json,
+    KIND,
+    assertGrants,
+    runThoth,
+    stationEnvironment,
+    thothOf,
+    thothOutputs,
+    thothStack,
+} from "./fixtures";
 import { evaluateThoth, plannedBefore, plannedThoth } from "./parts";
 
 const STAGE_NAMESPACES = [
@@ -82,16 +91,8 @@ describe("thoth station environments", function () {
                 bindings.map((b) => (b.inputs.metadata as Json).namespace).sort(),
                 [...STAGE_NAMESPACES].sort(),
             );
-            for (const b of bindings) {
-                assert.deepEqual(b.inputs.roleRef, {
-                    apiGroup: "rbac.authorization.k8s.io",
-                    kind: "ClusterRole",
-                    name: "admin",
-                });
-                assert.deepEqual(b.inputs.subjects, [
-                    { kind: "ServiceAccount", name: "thoth-ops", namespace: "thoth-infra-stage" },
-                ]);
-            }
+            for (const b of bindings)
+                assertGrants(b, "ClusterRole", "admin", "thoth-ops", "thoth-infra-stage");
         });
 
         it("issues a service-account token Secret for thoth-ops", () => {
