@@ -89,12 +89,12 @@ export interface WildcardCertificateArgs extends CertificateArgs {
     zoneId: pulumi.Input<string>;
 }
 
-/** The run of a certificate part's script: its child's name, the script and its environment, what re-runs it. */
+/** A certificate part's script: the directory it leaves, its child, environment and triggers besides the window. */
 interface CertificateRun {
+    directory: string;
     child: string;
     script: string;
     environment: Record<string, pulumi.Input<string>>;
-    /** Besides the current renewal-check window, which every run has. */
     triggers: pulumi.Input<string>[];
 }
 
@@ -107,10 +107,7 @@ abstract class CertificatePart extends SystemPart<CallystoSection, OpenStackCont
     public readonly directory: string;
     /** The script's run; provisioning depends on it. */
     public readonly command: command.local.Command;
-    /**
-     * Changes once per window, so a certificate renewed since (by the run, or by hand) is deployed by the next
-     * window's run; certificate deployment re-runs on it.
-     */
+    /** Changes once per window, so a certificate renewed since is deployed again; certificate deployment re-runs on it. */
     public readonly generation: string;
 
     protected constructor(
@@ -118,12 +115,11 @@ abstract class CertificatePart extends SystemPart<CallystoSection, OpenStackCont
         name: string,
         args: CertificateArgs,
         opts: pulumi.ComponentResourceOptions | undefined,
-        directory: string,
         run: CertificateRun,
     ) {
         super(type, name, args, opts);
         const window = renewalWindow(new Date(), args.certificates.checkEveryDays);
-        this.directory = directory;
+        this.directory = run.directory;
         this.command = new command.local.Command(
             this.childName(run.child),
             {
@@ -148,31 +144,25 @@ export class WildcardCertificate extends CertificatePart {
         const certs = args.certificates;
         const domain = args.config.domain;
         const certName = certificateName(domain);
-        super(
-            "runbooks:callysto:WildcardCertificate",
-            name,
-            args,
-            opts,
-            certificateDir(certs.directory, domain),
-            {
-                child: "certbot",
-                script: CERTIFICATE_SCRIPT,
-                environment: {
-                    CERT_DOMAIN: domain,
-                    CERT_NAME: certName,
-                    CERT_DIRECTORY: certs.directory,
-                    RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
-                    ACME_EMAIL: certs.email,
-                    ACME_SERVER: certs.acmeServer,
-                    DNS_ZONE_ID: args.zoneId,
-                    PROPAGATION_SECONDS: String(certs.propagationSeconds),
-                    DNS_HOOK_SCRIPT,
-                    // An openrc (shell exports of OS_*) allowed to manage the zone's recordsets.
-                    DESIGNATE_OPENRC: pulumi.secret(args.context.secrets.require(DESIGNATE_OPENRC)),
-                },
-                triggers: [certName, args.zoneId],
+        super("runbooks:callysto:WildcardCertificate", name, args, opts, {
+            directory: certificateDir(certs.directory, domain),
+            child: "certbot",
+            script: CERTIFICATE_SCRIPT,
+            environment: {
+                CERT_DOMAIN: domain,
+                CERT_NAME: certName,
+                CERT_DIRECTORY: certs.directory,
+                RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
+                ACME_EMAIL: certs.email,
+                ACME_SERVER: certs.acmeServer,
+                DNS_ZONE_ID: args.zoneId,
+                PROPAGATION_SECONDS: String(certs.propagationSeconds),
+                DNS_HOOK_SCRIPT,
+                // An openrc (shell exports of OS_*) allowed to manage the zone's recordsets.
+                DESIGNATE_OPENRC: pulumi.secret(args.context.secrets.require(DESIGNATE_OPENRC)),
             },
-        );
+            triggers: [certName, args.zoneId],
+        });
     }
 }
 
@@ -212,7 +202,8 @@ export class ProvidedCertificate extends CertificatePart {
     constructor(name: string, args: CertificateArgs, opts?: pulumi.ComponentResourceOptions) {
         const certs = args.certificates;
         const directory = certs.directory.replace(/\/+$/, "");
-        super("runbooks:callysto:ProvidedCertificate", name, args, opts, directory, {
+        super("runbooks:callysto:ProvidedCertificate", name, args, opts, {
+            directory,
             child: "check",
             script: PROVIDED_CERTIFICATE_SCRIPT,
             environment: {
