@@ -207,6 +207,20 @@ export async function configErrorOf(run: () => Promise<unknown>): Promise<Config
     return assert.fail("the configuration was accepted");
 }
 
+/** Fails unless `outcome` (a ConfigError, a pass's result) has exactly one problem, and it is about `key`; returns it. */
+export function onlyProblem<P extends { key: string }>(
+    outcome: { problems: readonly P[] },
+    key: string,
+    message?: string,
+): P {
+    assert.deepEqual(
+        outcome.problems.map((p) => p.key),
+        [key],
+        message,
+    );
+    return outcome.problems[0];
+}
+
 /**
  * The problems a real run of a committed stack stops on: the file as it is (placeholders unfilled, unlike
  * {@link stackValues}), after `edit`, with every secret set.
