@@ -72,6 +72,24 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         return { name, partOf: this.config.service, component };
     }
 
+    /** A workload of this deployment in its main namespace, selected as its live objects are (by `app.name`). */
+    protected workload(
+        role: string,
+        args: Omit<WorkloadArgs, "cluster" | "namespace">,
+        extra: pulumi.CustomResourceOptions = {},
+    ): Workload {
+        return new Workload(
+            this.childName(role),
+            {
+                ...liveLabelsOf(args.app.name),
+                ...args,
+                cluster: this.context.cluster,
+                namespace: this.namespace,
+            },
+            this.child(extra),
+        );
+    }
+
     /**
      * The block every application of the source repeats: one container named like its Deployment, its image
      * (and the ImageStream trigger that rolls it), its Secrets mounted, and no service account token, because
@@ -85,13 +103,10 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         const { image, secrets = {}, container, ...rest } = spec;
         const mounted = secretMounts(this.reads, secrets);
         const pinned = typeof image === "string" ? { image, managedByTrigger: false } : image;
-        return new Workload(
-            this.childName(role),
+        return this.workload(
+            role,
             {
-                ...liveLabelsOf(spec.app.name),
                 ...rest,
-                cluster: this.context.cluster,
-                namespace: this.namespace,
                 automountServiceAccountToken: false,
                 annotations: pinned.annotations,
                 imagesManagedByTriggers: pinned.managedByTrigger,
@@ -104,7 +119,7 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
                     },
                 ],
             },
-            this.child(extra),
+            extra,
         );
     }
 }

@@ -1,4 +1,3 @@
-import { liveLabelsOf } from "./live";
 import * as pulumi from "@pulumi/pulumi";
 import { mergeEnv } from "../shared/env";
 import { ContainerSpec } from "../shared/container";
@@ -88,42 +87,35 @@ export class PackitWorkers extends PackitPart {
             ? claimTemplate({ name: "packit-worker-repository-cache", size: group.repositoryCache })
             : undefined;
         const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
-        return new Workload(
-            this.childName(`worker-${role}`),
-            {
-                cluster: this.context.cluster,
-                namespace: this.namespace,
-                kind: "StatefulSet",
-                app: this.app(group.name, "worker"),
-                ...liveLabelsOf(group.name),
-                replicas: writersPaused(config) ? 0 : group.replicas,
-                // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
-                terminationGracePeriodSeconds: 10,
-                // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
-                annotations: image.annotations,
-                imagesManagedByTriggers: image.managedByTrigger,
-                restartOnChange: restart,
-                containers: [
-                    {
-                        name: WORKER_CONTAINER,
-                        image: image.image,
-                        command: ["/usr/bin/run_worker.sh"],
-                        env: mergeEnv(celeryEnv(config, this.reads, database, {}), {
-                            CELERY_COMMAND: "worker",
-                            QUEUES: group.queues,
-                        }),
-                        resources: group.size,
-                        ...workerProbes(),
-                        mounts: [
-                            ...secrets,
-                            sandcastle.mount("/sandcastle"),
-                            ...(cache ? [cache.mount("/repository-cache")] : []),
-                        ],
-                    },
-                ],
-            },
-            this.child(),
-        );
+        return this.workload(`worker-${role}`, {
+            kind: "StatefulSet",
+            app: this.app(group.name, "worker"),
+            replicas: writersPaused(config) ? 0 : group.replicas,
+            // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
+            terminationGracePeriodSeconds: 10,
+            // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
+            annotations: image.annotations,
+            imagesManagedByTriggers: image.managedByTrigger,
+            restartOnChange: restart,
+            containers: [
+                {
+                    name: WORKER_CONTAINER,
+                    image: image.image,
+                    command: ["/usr/bin/run_worker.sh"],
+                    env: mergeEnv(celeryEnv(config, this.reads, database, {}), {
+                        CELERY_COMMAND: "worker",
+                        QUEUES: group.queues,
+                    }),
+                    resources: group.size,
+                    ...workerProbes(),
+                    mounts: [
+                        ...secrets,
+                        sandcastle.mount("/sandcastle"),
+                        ...(cache ? [cache.mount("/repository-cache")] : []),
+                    ],
+                },
+            ],
+        });
     }
 
     /** Beat, which schedules the periodic tasks. */
