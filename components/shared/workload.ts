@@ -289,10 +289,7 @@ export class Workload extends RunbookComponent {
         this.service = main;
         // The governing Service alone serves nothing: no host to call.
         if (args.service) this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
-        this.workload =
-            kind === "StatefulSet"
-                ? this.statefulSet(args, serviceName, selector, template)
-                : this.deployment(name, args, selector, template);
+        this.workload = this.controller(name, args, serviceName, selector, template);
         this.makeDisruptionBudget(args, selector);
         this.recordServices(args, serviceName, selector);
         this.endpoints.push(...this.expose(name, args, serviceName, services));
@@ -337,21 +334,35 @@ export class Workload extends RunbookComponent {
         };
     }
 
-    private statefulSet(
+    /** The Deployment, or the StatefulSet with its claim templates, that runs the pods of `template`. */
+    private controller(
+        name: string,
         args: WorkloadArgs,
         serviceName: string,
         selector: Record<string, string>,
         template: k8s.types.input.core.v1.PodTemplateSpec,
-    ): k8s.apps.v1.StatefulSet {
+    ): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
         const { metadata, opts } = this.workloadMetadata(args);
+        const replicas = args.replicas ?? 1;
+        if (args.kind !== "StatefulSet") {
+            if (args.volumeClaimTemplates?.length) {
+                throw new pulumi.ResourceError(`${name}: volumeClaimTemplates need kind StatefulSet`, this);
+            }
+            const spec = {
+                replicas,
+                selector: { matchLabels: selector },
+                strategy: deploymentStrategy(args),
+                template,
+            };
+            return new k8s.apps.v1.Deployment(this.childName("deployment"), { metadata, spec }, opts);
+        }
         const labels = standardLabels(args.app);
-        const resourceName = this.childName("statefulset");
         return new k8s.apps.v1.StatefulSet(
-            resourceName,
+            this.childName("statefulset"),
             {
                 metadata,
                 spec: {
-                    replicas: args.replicas ?? 1,
+                    replicas,
                     serviceName,
                     selector: { matchLabels: selector },
                     podManagementPolicy: "OrderedReady",
@@ -371,32 +382,6 @@ export class Workload extends RunbookComponent {
         );
     }
 
-    private deployment(
-        name: string,
-        args: WorkloadArgs,
-        selector: Record<string, string>,
-        template: k8s.types.input.core.v1.PodTemplateSpec,
-    ): k8s.apps.v1.Deployment {
-        if (args.volumeClaimTemplates?.length) {
-            throw new pulumi.ResourceError(`${name}: volumeClaimTemplates need kind StatefulSet`, this);
-        }
-        const { metadata, opts } = this.workloadMetadata(args);
-        const resourceName = this.childName("deployment");
-        return new k8s.apps.v1.Deployment(
-            resourceName,
-            {
-                metadata,
-                spec: {
-                    replicas: args.replicas ?? 1,
-                    selector: { matchLabels: selector },
-                    strategy: deploymentStrategy(args),
-                    template,
-                },
-            },
-            opts,
-        );
-    }
-
     /** The budget of a workload of more than one replica ({@link disruptionBudgetSpec}). */
     private makeDisruptionBudget(
         args: WorkloadArgs,
@@ -404,9 +389,8 @@ export class Workload extends RunbookComponent {
     ): k8s.policy.v1.PodDisruptionBudget | undefined {
         const budget = disruptionBudgetSpec(args.replicas ?? 1, selector);
         if (!budget) return undefined;
-        const resourceName = this.childName("pdb");
         return new k8s.policy.v1.PodDisruptionBudget(
-            resourceName,
+            this.childName("pdb"),
             {
                 metadata: {
                     name: args.app.name,
