@@ -7,14 +7,8 @@ import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import { TLS_FILES, secretMounts } from "./env";
 import { SIZES, hostOf } from "./layout";
-import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
+import { PackitPart, PackitPartArgs } from "./part";
 import { metricsProxyConfig } from "./nginx";
-
-/** Arguments of {@link MetricsGateway}. */
-export interface MetricsGatewayArgs extends PackitPartArgs {
-    /** The deployment's checksum key and Secrets: nginx reads the certificate and its nginx.conf at start only. */
-    restart: PackitRestart;
-}
 
 const PUSHGATEWAY_PORT = 9091;
 const NGINX_PORT = 8443;
@@ -29,11 +23,11 @@ export class MetricsGateway extends PackitPart {
     public readonly proxy: Workload;
     public readonly nginxConfig: k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle };
 
-    constructor(name: string, args: MetricsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: PackitPartArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:MetricsGateway", name, args, opts);
         this.pushgateway = this.gateway();
         this.nginxConfig = this.proxyConfig(this.pushgateway);
-        this.proxy = this.metricsProxy(args.restart);
+        this.proxy = this.metricsProxy();
         this.registerOutputs({ url: `https://${hostOf("metrics", this.config)}/metrics` });
     }
 
@@ -90,7 +84,7 @@ export class MetricsGateway extends PackitPart {
     }
 
     /** nginx, the only public way in, serving the wildcard certificate of `packit-secrets` (TLS passed through). */
-    private metricsProxy(restart: PackitRestart): Workload {
+    private metricsProxy(): Workload {
         const certs = secretMounts(this.reads, TLS_FILES);
         return this.workload(
             "nginx",
@@ -99,7 +93,7 @@ export class MetricsGateway extends PackitPart {
                 automountServiceAccountToken: false,
                 // New certificates (runbook 001: "restart ... nginx for them to use the new certs") or a changed
                 // nginx.conf only take effect in a new pod.
-                restartOnChange: restart,
+                restartOnChange: this.restart,
                 containers: [
                     {
                         name: "nginx",

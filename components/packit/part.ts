@@ -30,6 +30,8 @@ export interface PackitPartArgs extends SystemArgs<PackitSection> {
     images: PackitImages;
     /** The Secrets its pods read, through their handles. */
     reads: PackitReads;
+    /** The checksum key its applications roll on: each reads its Secrets and ConfigMaps at start only. */
+    restart: PackitRestart;
 }
 
 /** One application container of packit/deployment: named like its Deployment, which is `app.name`. */
@@ -54,17 +56,19 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
     protected readonly namespace: pulumi.Output<string>;
     protected readonly images: PackitImages;
     protected readonly reads: PackitReads;
+    protected readonly restart: PackitRestart;
 
     protected constructor(
         type: ComponentType,
         name: string,
-        { config, context, namespace, images, reads }: PackitPartArgs,
+        { config, context, namespace, images, reads, restart }: PackitPartArgs,
         opts: pulumi.ComponentResourceOptions | undefined,
     ) {
         super(type, name, { config, context }, opts);
         this.namespace = namespace.name;
         this.images = images;
         this.reads = reads;
+        this.restart = restart;
     }
 
     /** Identity of an object of this deployment. */
