@@ -36,7 +36,6 @@ export class PackitApi extends PackitPart {
                 image: images.containerImage("packit-service", "packit-service"),
                 // run_httpd.sh: the certificate, and server_name from packit-service.yaml (files/run_httpd.sh:22-35).
                 secrets: { ...TLS_FILES, "packit-config": ["packit-service.yaml"] },
-                restartOnChange: this.restart,
                 replicas: writersPaused(config) ? 0 : 1,
                 // run_httpd.sh migrates the schema (alembic) first: two pods must not migrate at once.
                 strategy: "Recreate",
@@ -59,7 +58,6 @@ export class PackitApi extends PackitPart {
                 app: this.app("packit-dashboard", "dashboard"),
                 image: images.containerImage("packit-dashboard", "packit-dashboard"),
                 secrets: TLS_FILES,
-                restartOnChange: this.restart,
                 container: {
                     env: { DEPLOYMENT: config.deployment },
                     ...https,

@@ -33,7 +33,6 @@ export class PackitDebugging extends PackitPart {
             this.redisCommander = this.appWorkload("redis-commander", {
                 app: this.app("redis-commander", "debugging"),
                 image: config.images.redisCommander,
-                restartOnChange: this.restart,
                 container: {
                     env: {
                         REDIS_HOST: { computed: args.reads.redis().localHost },
@@ -53,7 +52,6 @@ export class PackitDebugging extends PackitPart {
             this.flower = this.appWorkload("flower", {
                 app: this.app("flower", "debugging"),
                 image: config.images.flower,
-                restartOnChange: this.restart,
                 container: {
                     env: {
                         CELERY_BROKER_URL: {

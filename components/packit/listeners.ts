@@ -22,7 +22,6 @@ export class PackitListeners extends PackitPart {
                 image: images.containerImage("packit-service-fedmsg", "packit-service-fedmsg"),
                 // $FEDORA_MESSAGING_CONF, below.
                 secrets: { "packit-config": ["fedora.toml"] },
-                restartOnChange: this.restart,
                 strategy: "Recreate",
                 container: {
                     env: listenerEnv(config, args.reads, {
@@ -42,7 +41,6 @@ export class PackitListeners extends PackitPart {
                 image: images.containerImage("packit-service-centosmsg", "packit-service-centosmsg"),
                 // The CA and client certificate cli.py opens (CENTOS_CA_CERTS, CENTOS_CERTFILE defaults).
                 secrets: { "centos-secrets": ["centos-server-ca.cert", "centos.cert"] },
-                restartOnChange: this.restart,
                 strategy: "Recreate",
                 container: {
                     command: ["listen-to-centos-messaging"],

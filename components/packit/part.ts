@@ -37,7 +37,7 @@ export interface PackitPartArgs extends SystemArgs<PackitSection> {
 /** One application container of packit/deployment: named like its Deployment, which is `app.name`. */
 export interface AppWorkloadSpec extends Omit<
     WorkloadArgs,
-    "cluster" | "namespace" | "containers" | "annotations" | "imagesManagedByTriggers"
+    "cluster" | "namespace" | "containers" | "annotations" | "imagesManagedByTriggers" | "restartOnChange"
 > {
     /** One of the deployment's own images (followed through its ImageStream), or a plain reference. */
     image: ContainerImage | string;
@@ -96,8 +96,8 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
 
     /**
      * The block every application of the source repeats: one container named like its Deployment, its image
-     * (and the ImageStream trigger that rolls it), its Secrets mounted, and no service account token, because
-     * none of them calls the Kubernetes API.
+     * (and the ImageStream trigger that rolls it), its Secrets mounted and rolled on (it reads them at start only),
+     * and no service account token, because none of them calls the Kubernetes API.
      */
     protected appWorkload(
         role: string,
@@ -111,6 +111,7 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
             role,
             {
                 ...rest,
+                restartOnChange: this.restart,
                 automountServiceAccountToken: false,
                 annotations: pinned.annotations,
                 imagesManagedByTriggers: pinned.managedByTrigger,

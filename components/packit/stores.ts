@@ -143,7 +143,6 @@ export class PackitDataStores extends PackitPart {
                 image: this.images.containerImage("tokman", "tokman"),
                 // config.py's GITHUB_APP_PRIVATE_KEY.
                 secrets: { "github-app-private-key": ["private-key.pem"] },
-                restartOnChange: this.restart,
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",
                 container: {

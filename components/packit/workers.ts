@@ -124,7 +124,6 @@ export class PackitWorkers extends PackitPart {
             app: this.app("packit-service-beat", "scheduler"),
             image: this.images.containerImage("packit-worker", "packit-service-beat"),
             secrets: celeryFiles(config.service),
-            restartOnChange: this.restart,
             replicas: writersPaused(config) ? 0 : 1,
             // Two beats would schedule every periodic task twice.
             strategy: "Recreate",
