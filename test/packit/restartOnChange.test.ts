@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { secretConfigKey } from "../../components/packit/secrets";
-import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
+import { Checksums, checksumsOf, rolled } from "../fixtures/checksums";
 import { field } from "../harness";
 import { runSystem } from "../fixtures/system";
 import { DEPLOYMENT, PACKIT_ALONE, PackitSection, STATEFULSET, Values } from "./fixtures";
@@ -19,7 +19,7 @@ const NS = "packit-prod";
 async function checksums(
     changed: Record<string, string> = {},
     change?: (packit: PackitSection) => void,
-): Promise<Map<string, string | undefined>> {
+): Promise<Checksums> {
     const trimmed = (values: Values) => {
         Object.assign((values.clusters as Record<string, object>)["packit-auto"], {
             platform: "kubernetes",
@@ -42,25 +42,14 @@ async function checksums(
         (r) => [DEPLOYMENT, STATEFULSET].includes(r.type) && field(r.inputs, "metadata.namespace") === NS,
     );
     assert.ok(workloads.length > 5, `packit-prod workloads: ${workloads.length}`);
-    return new Map(
-        workloads.map((w) => [
-            field(w.inputs, "metadata.name") as string,
-            (field(w.inputs, "spec.template.metadata.annotations") as Record<string, string> | undefined)?.[
-                READS_CHECKSUM_ANNOTATION
-            ],
-        ]),
-    );
-}
-
-function rolled(before: Map<string, string | undefined>, after: Map<string, string | undefined>): string[] {
-    return [...before.keys()].filter((n) => before.get(n) !== after.get(n)).sort();
+    return checksumsOf(workloads);
 }
 
 // Runbook 001, after new certificates: "Restart (scale down and up) packit-service, packit-dashboard and nginx for
 // them to use the new certs". A changed Secret now rolls exactly the pods that read it.
 describe("packit: a changed Secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Map<string, string | undefined>;
+    let base: Checksums;
     before(async () => {
         base = await checksums();
     });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
+import { Checksums, byPlace, checksumOf, checksumsOf, rolled } from "../fixtures/checksums";
 import { field, k8sObjects } from "../harness";
 import { Json, runThoth, secretsFor, stationModules, thothOf, thothStack } from "./fixtures";
 import { evaluateThoth, plannedThoth } from "./parts";
@@ -12,25 +12,14 @@ import { DEPLOYMENT, STATEFULSET as STATEFUL_SET } from "../fixtures/resourceTyp
  * modules only the services' pods carry a checksum of the shared Secrets (argo-server's is of its own ConfigMap, the
  * knowledge graph's pods carry none), so the services hold every reader.
  */
-async function checksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
+async function checksums(changed: Record<string, string> = {}): Promise<Checksums> {
     const values = thothStack("stage");
     stationModules(thothOf(values));
     await evaluateThoth("stage", {
         change: stationModules,
         secrets: { ...secretsFor(values.thoth), ...changed },
     });
-    return new Map(
-        k8sObjects(DEPLOYMENT).map((d) => [
-            `${field(d.inputs, "metadata.namespace")}/${field(d.inputs, "metadata.name")}`,
-            (field(d.inputs, "spec.template.metadata.annotations") as Record<string, string> | undefined)?.[
-                READS_CHECKSUM_ANNOTATION
-            ],
-        ]),
-    );
-}
-
-function rolled(before: Map<string, string | undefined>, after: Map<string, string | undefined>): string[] {
-    return [...before.keys()].filter((n) => before.get(n) !== after.get(n)).sort();
+    return checksumsOf(k8sObjects(DEPLOYMENT), byPlace);
 }
 
 /** The one stage config key whose name ends with `suffix`. */
@@ -43,7 +32,7 @@ function stageKey(suffix: string): string {
 
 describe("thoth station: a rotated secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Map<string, string | undefined>;
+    let base: Checksums;
     before(async () => {
         base = await checksums();
     });
@@ -73,17 +62,10 @@ describe("thoth station: a rotated secret restarts exactly its readers", functio
 });
 
 /** `namespace/name` → checksum of every Deployment and StatefulSet among `resources`. */
-function checksumsOf(resources: readonly { type: string; inputs: Json }[]): Map<string, string | undefined> {
-    return new Map(
-        resources
-            .filter((d) => d.type === DEPLOYMENT || d.type === STATEFUL_SET)
-            .map((d) => [
-                `${field(d.inputs, "metadata.namespace")}/${field(d.inputs, "metadata.name")}`,
-                (
-                    field(d.inputs, "spec.template.metadata.annotations") as
-                        Record<string, string> | undefined
-                )?.[READS_CHECKSUM_ANNOTATION],
-            ]),
+function workloadChecksums(resources: readonly { type: string; inputs: Json }[]): Checksums {
+    return checksumsOf(
+        resources.filter((d) => d.type === DEPLOYMENT || d.type === STATEFUL_SET),
+        byPlace,
     );
 }
 
@@ -99,21 +81,23 @@ function withoutModules(thoth: Record<string, Json>): void {
 }
 
 /** `namespace/name` → checksum of every Deployment and StatefulSet of a prod run with `changed` secrets. */
-async function prodChecksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
+async function prodChecksums(changed: Record<string, string> = {}): Promise<Checksums> {
     const values = thothStack("prod");
     withoutModules(thothOf(values));
-    return checksumsOf(await runThoth("prod", withoutModules, { ...secretsFor(values.thoth), ...changed }));
+    return workloadChecksums(
+        await runThoth("prod", withoutModules, { ...secretsFor(values.thoth), ...changed }),
+    );
 }
 
 describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Map<string, string | undefined>;
+    let base: Checksums;
     before(async () => {
         base = await prodChecksums();
     });
 
     it("every long-running bot, tunnel, Dgraph and argo-server carries the checksum of what it reads", async () => {
-        const planned = checksumsOf(await plannedThoth("prod"));
+        const planned = workloadChecksums(await plannedThoth("prod"));
         const readers = [
             "aicoe-prod-bots/sesheta-webhooks",
             "aicoe-prod-bots/review-manager",
@@ -173,9 +157,7 @@ describe("thoth argo-server: rolls when the controller ConfigMap it reads at sta
         const [server] = k8sObjects(DEPLOYMENT).filter(
             (d) => field(d.inputs, "metadata.name") === "argo-server",
         );
-        return (field(server.inputs, "spec.template.metadata.annotations") as Record<string, string>)[
-            READS_CHECKSUM_ANNOTATION
-        ];
+        return checksumOf(server.inputs);
     }
 
     it("a new artifact bucket in workflow-controller-configmap restarts argo-server", async () => {
