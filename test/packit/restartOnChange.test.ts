@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { secretConfigKey } from "../../components/packit/secrets";
-import { Checksums, checksumsOf, rolled } from "../fixtures/checksums";
+import { Checksums, baselineBefore, checksumsOf, rolled } from "../fixtures/checksums";
 import { field } from "../harness";
 import { runSystem } from "../fixtures/system";
 import { DEPLOYMENT, PACKIT_ALONE, PackitSection, STATEFULSET, Values } from "./fixtures";
@@ -49,10 +49,7 @@ async function checksums(
 // them to use the new certs". A changed Secret now rolls exactly the pods that read it.
 describe("packit: a changed Secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Checksums;
-    before(async () => {
-        base = await checksums();
-    });
+    const base = baselineBefore(() => checksums());
 
     // One file of one packit Secret changes; exactly the named workloads roll.
     const SECRET_CHANGES: { title: string; secret: string; file: string; value: string; rolls: string[] }[] =
@@ -109,7 +106,7 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
     for (const c of SECRET_CHANGES) {
         it(c.title, async () => {
             const after = await checksums({ [secretConfigKey("packit", c.secret, c.file)]: c.value });
-            assert.deepEqual(rolled(base, after), c.rolls);
+            assert.deepEqual(rolled(base(), after), c.rolls);
         });
     }
 
@@ -117,7 +114,7 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
         const after = await checksums({}, (packit) => {
             packit.tokman = { ...(packit.tokman as object), githubAppId: 424242 };
         });
-        assert.deepEqual(rolled(base, after), ["tokman"]);
+        assert.deepEqual(rolled(base(), after), ["tokman"]);
     });
 
     it("with the debugging tools on, a new flower password rolls only flower", async () => {
@@ -133,6 +130,6 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
     });
 
     it("the same values roll nothing", async () => {
-        assert.deepEqual(rolled(base, await checksums()), []);
+        assert.deepEqual(rolled(base(), await checksums()), []);
     });
 });

@@ -4,7 +4,7 @@ import { COMPONENTS } from "../../components/prow/catalog";
 import { PROW_SECRETS, secretEntries } from "../../components/prow/secrets";
 import { PlainConfigMap } from "../../components/shared/configMap";
 import { seededOnce, startupReadsOf } from "../../components/shared/startupReads";
-import { Checksums, checksumsOf, rolled } from "../fixtures/checksums";
+import { Checksums, baselineBefore, checksumsOf, rolled } from "../fixtures/checksums";
 import { field, k8sObjects, resetRecorder, settled } from "../harness";
 import { runSystem } from "../fixtures/system";
 import { PROW, PROW_SECRET_VALUES, patchProw } from "./helpers";
@@ -33,14 +33,11 @@ function readersOf(mounted: (m: (typeof COMPONENTS)[number]["mounts"][number]) =
 // a Prow pod mounts is read at start (and Prow's own reloads are not proof a new value was taken): the pods roll.
 describe("prow: a changed Secret or ConfigMap rolls exactly the Deployments that mount it", function () {
     this.timeout(600_000);
-    let base: Checksums;
-    before(async () => {
-        base = await checksums();
-    });
+    const base = baselineBefore(() => checksums());
 
     it("every Deployment that mounts a Secret or ConfigMap carries a checksum, and only those", () => {
         const readers = readersOf((m) => "secret" in m || "configMap" in m);
-        for (const [name, sum] of base) {
+        for (const [name, sum] of base()) {
             if (readers.includes(name)) assert.match(sum ?? "", /^[0-9a-f]{32}$/, name);
             else assert.equal(sum, undefined, name);
         }
@@ -62,7 +59,7 @@ describe("prow: a changed Secret or ConfigMap rolls exactly the Deployments that
             it(`rotating ${configKey} rolls exactly the Deployments that mount Secret ${def.name}`, async () => {
                 const after = await checksums({ ...PROW_SECRET_VALUES, [configKey]: "rotated" });
                 assert.deepEqual(
-                    rolled(base, after),
+                    rolled(base(), after),
                     readersOf((m) => "secret" in m && m.secret === def.name),
                 );
             });
@@ -72,7 +69,7 @@ describe("prow: a changed Secret or ConfigMap rolls exactly the Deployments that
     it("a change of config.yaml rolls exactly the Deployments that mount ConfigMap config", async () => {
         const after = await checksums(PROW_SECRET_VALUES, { documents: { config: { log_level: "info" } } });
         assert.deepEqual(
-            rolled(base, after),
+            rolled(base(), after),
             readersOf((m) => "configMap" in m && m.configMap === "config"),
         );
     });

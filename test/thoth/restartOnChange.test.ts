@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Checksums, byPlace, checksumOf, checksumsOf, rolled } from "../fixtures/checksums";
+import { Checksums, baselineBefore, byPlace, checksumOf, checksumsOf, rolled } from "../fixtures/checksums";
 import { field, k8sObjects } from "../harness";
 import { Json, runThoth, secretsFor, stationModules, thothOf, thothStack } from "./fixtures";
 import { evaluateThoth, plannedThoth } from "./parts";
@@ -32,21 +32,18 @@ function stageKey(suffix: string): string {
 
 describe("thoth station: a rotated secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Checksums;
-    before(async () => {
-        base = await checksums();
-    });
+    const base = baselineBefore(() => checksums());
 
     it("every station service (APIs, consumers, exporters) carries the checksum of what it reads", () => {
-        const services = [...base.keys()].filter((k) => /^thoth-(frontend|infra|amun-api)-stage\//.test(k));
+        const services = [...base().keys()].filter((k) => /^thoth-(frontend|infra|amun-api)-stage\//.test(k));
         assert.ok(services.length >= 5, services.join(", "));
-        for (const k of services) assert.match(base.get(k) ?? "", /^[0-9a-f]{32}$/, k);
+        for (const k of services) assert.match(base().get(k) ?? "", /^[0-9a-f]{32}$/, k);
     });
 
     // Secret `thoth` (user-api-token, app-secret-key, sentry-dsn) is read whole by these readers' env.
     it("a new user-api token rolls the readers of Secret thoth, and nothing else", async () => {
         const after = await checksums({ [stageKey("station-thoth-user-api-token")]: "rotated" });
-        assert.deepEqual(rolled(base, after), [
+        assert.deepEqual(rolled(base(), after), [
             "thoth-frontend-stage/management-api",
             "thoth-frontend-stage/user-api",
             "thoth-infra-stage/investigator-consumer-backend",
@@ -57,7 +54,7 @@ describe("thoth station: a rotated secret restarts exactly its readers", functio
 
     it("a new amun secret key rolls amun-api only", async () => {
         const after = await checksums({ [stageKey("amun-app-secret-key")]: "rotated" });
-        assert.deepEqual(rolled(base, after), ["thoth-amun-api-stage/amun-api"]);
+        assert.deepEqual(rolled(base(), after), ["thoth-amun-api-stage/amun-api"]);
     });
 });
 
@@ -91,10 +88,7 @@ async function prodChecksums(changed: Record<string, string> = {}): Promise<Chec
 
 describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Checksums;
-    before(async () => {
-        base = await prodChecksums();
-    });
+    const base = baselineBefore(() => prodChecksums());
 
     it("every long-running bot, tunnel, Dgraph and argo-server carries the checksum of what it reads", async () => {
         const planned = workloadChecksums(await plannedThoth("prod"));
@@ -115,7 +109,7 @@ describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret resta
 
     it("a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else", async () => {
         const after = await prodChecksums({ "thoth-sesheta-github-webhook-secret": "rotated" });
-        assert.deepEqual(rolled(base, after), [
+        assert.deepEqual(rolled(base(), after), [
             "aicoe-prod-bots/normalizers",
             "aicoe-prod-bots/review-manager",
             "aicoe-prod-bots/sesheta-webhooks",
@@ -125,7 +119,7 @@ describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret resta
 
     it("a new DataHub CA rolls the cyborg-regidores bots only", async () => {
         const after = await prodChecksums({ "thoth-cyborg-regidores-datahub-ca-cert": "rotated" });
-        assert.deepEqual(rolled(base, after), [
+        assert.deepEqual(rolled(base(), after), [
             "aicoe-prod-bots/normalizers",
             "aicoe-prod-bots/webhook2kafka",
         ]);
@@ -133,12 +127,12 @@ describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret resta
 
     it("a new ultrahook API key rolls the tunnels of that account only", async () => {
         const after = await prodChecksums({ "thoth-ultrahook-thoth-api-key": "rotated" });
-        assert.deepEqual(rolled(base, after), ["aicoe/ultrahook-webhooks"]);
+        assert.deepEqual(rolled(base(), after), ["aicoe/ultrahook-webhooks"]);
     });
 
     it("a new Dgraph certificate rolls Dgraph only", async () => {
         const after = await prodChecksums({ "thoth-dgraph-tls-node-crt": "rotated" });
-        assert.deepEqual(rolled(base, after), ["thoth-test-core/dgraph"]);
+        assert.deepEqual(rolled(base(), after), ["thoth-test-core/dgraph"]);
     });
 });
 
