@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { ContainerSpec, podClaimTemplates, podVolumes, toContainer } from "./container";
+import { PodBase, basePodSpec, podClaimTemplates, podVolumes } from "./container";
 import type { VolumeClaimTemplateSpec } from "./volumes";
 import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
 import {
@@ -14,7 +14,6 @@ import {
     workloadLabels,
     workloadSelector,
 } from "./labels";
-import { podSecurityContext } from "./security";
 import {
     ChecksumKey,
     READS_CHECKSUM_ANNOTATION,
@@ -53,7 +52,7 @@ export interface ServiceSpec {
 export type { VolumeClaimTemplateSpec } from "./volumes";
 
 /** Arguments of a {@link Workload}: one Deployment or StatefulSet, optionally with its Service and public endpoints. */
-export interface WorkloadArgs {
+export interface WorkloadArgs extends PodBase {
     cluster: ClusterContext;
     namespace: pulumi.Input<string>;
     /** Identity; `app.name` is the object name (stable, so other objects and `pulumi up --target` can rely on it). */
@@ -73,14 +72,8 @@ export interface WorkloadArgs {
     strategy?: "Recreate" | "RollingUpdate";
     /** RollingUpdate tuning, e.g. `{ maxSurge: 1, maxUnavailable: 0 }` so capacity never drops during a rollout. */
     rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
-    containers: ContainerSpec[];
-    initContainers?: ContainerSpec[];
-    volumes?: k8s.types.input.core.v1.Volume[];
     /** StatefulSet only: per-pod PersistentVolumeClaims. */
     volumeClaimTemplates?: VolumeClaimTemplateSpec[];
-    serviceAccountName?: pulumi.Input<string>;
-    /** Workloads that never call the Kubernetes API should not carry a token. */
-    automountServiceAccountToken?: boolean;
     terminationGracePeriodSeconds?: number;
     /** Annotations on the Deployment/StatefulSet itself (e.g. OpenShift image triggers). */
     annotations?: Record<string, pulumi.Input<string>>;
@@ -145,16 +138,7 @@ function podSpecOf(
     platform: ClusterContext["platform"],
     selector: Record<string, string>,
 ): k8s.types.input.core.v1.PodSpec {
-    const podSpec: k8s.types.input.core.v1.PodSpec = {
-        containers: args.containers.map(toContainer),
-        securityContext: podSecurityContext(platform),
-    };
-    if (args.initContainers?.length) podSpec.initContainers = args.initContainers.map(toContainer);
-    if (args.volumes?.length) podSpec.volumes = args.volumes;
-    if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
-    if (args.automountServiceAccountToken !== undefined) {
-        podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
-    }
+    const podSpec = basePodSpec(args, platform);
     if (args.terminationGracePeriodSeconds !== undefined) {
         podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
     }
