@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { strict as assert } from "assert";
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { COMMITTED_STACKS } from "../components/config/identity";
@@ -189,6 +190,35 @@ export function configProblems(
         if (err instanceof ConfigError) return [...err.problems];
         throw err;
     }
+}
+
+/**
+ * The ConfigError `run` (an evaluation of the program) stops with; fails when it is accepted, stops on anything else,
+ * or registered anything before stopping: a wrong configuration registers nothing.
+ */
+export async function configErrorOf(run: () => Promise<unknown>): Promise<ConfigError> {
+    try {
+        await run();
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+        assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
+        return err;
+    }
+    return assert.fail("the configuration was accepted");
+}
+
+/** Fails unless `outcome` (a ConfigError, a pass's result) has exactly one problem, and it is about `key`; returns it. */
+export function onlyProblem<P extends { key: string }>(
+    outcome: { problems: readonly P[] },
+    key: string,
+    message?: string,
+): P {
+    assert.deepEqual(
+        outcome.problems.map((p) => p.key),
+        [key],
+        message,
+    );
+    return outcome.problems[0];
 }
 
 /**

@@ -2,6 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { SystemArgs, SystemPart } from "../config/systemComponent";
+import { ComponentType } from "../shared/component";
 import { CallystoSection, CertificatesConfig } from "./config";
 import { DESIGNATE_OPENRC } from "./secrets";
 
@@ -88,54 +89,80 @@ export interface WildcardCertificateArgs extends CertificateArgs {
     zoneId: pulumi.Input<string>;
 }
 
-/** The current renewal-check window of the section's certificate (see {@link renewalWindow}). */
-function currentWindow(certificates: CertificatesConfig): string {
-    return renewalWindow(new Date(), certificates.checkEveryDays);
+/** A certificate part's script: the directory it leaves, its child, environment and triggers besides the window. */
+interface CertificateRun {
+    directory: string;
+    child: string;
+    script: string;
+    environment: Record<string, pulumi.Input<string>>;
+    triggers: pulumi.Input<string>[];
+}
+
+/**
+ * What provisioning reads of the environment's wildcard certificate, however it is had: a bash script run once per
+ * renewal-check window (see {@link renewalWindow}) that obtains or checks it.
+ */
+abstract class CertificatePart extends SystemPart<CallystoSection, OpenStackContext> {
+    /** Directory with cert.pem, chain.pem, fullchain.pem and privkey.pem. */
+    public readonly directory: string;
+    /** The script's run; provisioning depends on it. */
+    public readonly command: command.local.Command;
+    /** Changes once per window, so a certificate renewed since is deployed again; certificate deployment re-runs on it. */
+    public readonly generation: string;
+
+    protected constructor(
+        type: ComponentType,
+        name: string,
+        args: CertificateArgs,
+        opts: pulumi.ComponentResourceOptions | undefined,
+        run: CertificateRun,
+    ) {
+        super(type, name, args, opts);
+        const window = renewalWindow(new Date(), args.certificates.checkEveryDays);
+        this.directory = run.directory;
+        this.command = new command.local.Command(
+            this.childName(run.child),
+            {
+                create: run.script,
+                interpreter: ["/bin/bash", "-c"],
+                environment: run.environment,
+                triggers: [...run.triggers, `window:${window}`],
+            },
+            this.foreignChild(),
+        );
+        this.generation = `${certificateName(this.config.domain)}@${window}`;
+        this.registerOutputs({ directory: this.directory, generation: this.generation });
+    }
 }
 
 /**
  * The environment's wildcard Let's Encrypt certificate, obtained by DNS-01 through Designate with certbot, and
  * checked for renewal once per window.
  */
-export class WildcardCertificate extends SystemPart<CallystoSection, OpenStackContext> {
-    /** Directory with cert.pem, chain.pem, fullchain.pem and privkey.pem. */
-    public readonly directory: string;
-    /** The certbot run; provisioning depends on it. */
-    public readonly command: command.local.Command;
-    /** Changes whenever the certificate may have been renewed; certificate deployment re-runs on it. */
-    public readonly generation: string;
-
+export class WildcardCertificate extends CertificatePart {
     constructor(name: string, args: WildcardCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:WildcardCertificate", name, args, opts);
         const certs = args.certificates;
-        const domain = this.config.domain;
-        const window = currentWindow(certs);
-        this.directory = certificateDir(certs.directory, domain);
+        const domain = args.config.domain;
         const certName = certificateName(domain);
-        this.command = new command.local.Command(
-            this.childName("certbot"),
-            {
-                create: CERTIFICATE_SCRIPT,
-                interpreter: ["/bin/bash", "-c"],
-                environment: {
-                    CERT_DOMAIN: domain,
-                    CERT_NAME: certName,
-                    CERT_DIRECTORY: certs.directory,
-                    RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
-                    ACME_EMAIL: certs.email,
-                    ACME_SERVER: certs.acmeServer,
-                    DNS_ZONE_ID: args.zoneId,
-                    PROPAGATION_SECONDS: String(certs.propagationSeconds),
-                    DNS_HOOK_SCRIPT,
-                    // An openrc (shell exports of OS_*) allowed to manage the zone's recordsets.
-                    DESIGNATE_OPENRC: pulumi.secret(this.context.secrets.require(DESIGNATE_OPENRC)),
-                },
-                triggers: [certName, args.zoneId, `window:${window}`],
+        super("runbooks:callysto:WildcardCertificate", name, args, opts, {
+            directory: certificateDir(certs.directory, domain),
+            child: "certbot",
+            script: CERTIFICATE_SCRIPT,
+            environment: {
+                CERT_DOMAIN: domain,
+                CERT_NAME: certName,
+                CERT_DIRECTORY: certs.directory,
+                RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
+                ACME_EMAIL: certs.email,
+                ACME_SERVER: certs.acmeServer,
+                DNS_ZONE_ID: args.zoneId,
+                PROPAGATION_SECONDS: String(certs.propagationSeconds),
+                DNS_HOOK_SCRIPT,
+                // An openrc (shell exports of OS_*) allowed to manage the zone's recordsets.
+                DESIGNATE_OPENRC: pulumi.secret(args.context.secrets.require(DESIGNATE_OPENRC)),
             },
-            this.foreignChild(),
-        );
-        this.generation = `${certName}@${window}`;
-        this.registerOutputs({ directory: this.directory, generation: this.generation });
+            triggers: [certName, args.zoneId],
+        });
     }
 }
 
@@ -171,35 +198,22 @@ export const PROVIDED_CERTIFICATE_SCRIPT = [
  * The wildcard certificate an operator generated by hand where the zone is not this stack's to write: checked once
  * per window and handed to provisioning, which deploys it.
  */
-export class ProvidedCertificate extends SystemPart<CallystoSection, OpenStackContext> {
-    public readonly directory: string;
-    /** The check; provisioning depends on it. */
-    public readonly command: command.local.Command;
-    /** Changes once per window, so a certificate renewed by hand is deployed by the next window's run. */
-    public readonly generation: string;
-
+export class ProvidedCertificate extends CertificatePart {
     constructor(name: string, args: CertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("runbooks:callysto:ProvidedCertificate", name, args, opts);
         const certs = args.certificates;
-        const window = currentWindow(certs);
-        this.directory = certs.directory.replace(/\/+$/, "");
-        this.command = new command.local.Command(
-            this.childName("check"),
-            {
-                create: PROVIDED_CERTIFICATE_SCRIPT,
-                interpreter: ["/bin/bash", "-c"],
-                environment: {
-                    CERT_DOMAIN: this.config.domain,
-                    // The Makefile's env of the command that regenerates it.
-                    CERT_ENV: this.config.environment,
-                    CERT_DIRECTORY: this.directory,
-                    RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
-                },
-                triggers: [this.directory, `window:${window}`],
+        const directory = certs.directory.replace(/\/+$/, "");
+        super("runbooks:callysto:ProvidedCertificate", name, args, opts, {
+            directory,
+            child: "check",
+            script: PROVIDED_CERTIFICATE_SCRIPT,
+            environment: {
+                CERT_DOMAIN: args.config.domain,
+                // The Makefile's env of the command that regenerates it.
+                CERT_ENV: args.config.environment,
+                CERT_DIRECTORY: directory,
+                RENEW_BEFORE_DAYS: String(certs.renewBeforeDays),
             },
-            this.foreignChild(),
-        );
-        this.generation = `${certificateName(this.config.domain)}@${window}`;
-        this.registerOutputs({ directory: this.directory, generation: this.generation });
+            triggers: [directory],
+        });
     }
 }

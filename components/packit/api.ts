@@ -3,12 +3,11 @@ import { tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import { TLS_FILES, appEnv } from "./env";
 import { SIZES, hostOf, writersPaused } from "./layout";
-import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
+import { PackitPart, PackitPartArgs } from "./part";
 import type { DatabaseClients } from "./stores";
 
 /** Arguments of {@link PackitApi}. */
 export interface PackitApiArgs extends PackitPartArgs {
-    restart: PackitRestart;
     /** The API reads the database: its switch is on only beside the handle. */
     clients: DatabaseClients;
 }
@@ -37,7 +36,6 @@ export class PackitApi extends PackitPart {
                 image: images.containerImage("packit-service", "packit-service"),
                 // run_httpd.sh: the certificate, and server_name from packit-service.yaml (files/run_httpd.sh:22-35).
                 secrets: { ...TLS_FILES, "packit-config": ["packit-service.yaml"] },
-                restartOnChange: args.restart,
                 replicas: writersPaused(config) ? 0 : 1,
                 // run_httpd.sh migrates the schema (alembic) first: two pods must not migrate at once.
                 strategy: "Recreate",
@@ -60,7 +58,6 @@ export class PackitApi extends PackitPart {
                 app: this.app("packit-dashboard", "dashboard"),
                 image: images.containerImage("packit-dashboard", "packit-dashboard"),
                 secrets: TLS_FILES,
-                restartOnChange: args.restart,
                 container: {
                     env: { DEPLOYMENT: config.deployment },
                     ...https,

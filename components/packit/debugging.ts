@@ -2,14 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import { Endpoint, SIZES, hostOf } from "./layout";
-import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
+import { PackitPart, PackitPartArgs } from "./part";
 
 /** Arguments of {@link PackitDebugging}. */
 export interface PackitDebuggingArgs extends PackitPartArgs {
     /** The wildcard certificate and key (secret): the Routes terminate TLS, the tools speak plain HTTP. */
     certificate: { certificate: pulumi.Output<string>; key: pulumi.Output<string> };
-    /** Both tools read their basic-auth Secret through env, at start only. */
-    restart: PackitRestart;
 }
 
 /**
@@ -35,7 +33,6 @@ export class PackitDebugging extends PackitPart {
             this.redisCommander = this.appWorkload("redis-commander", {
                 app: this.app("redis-commander", "debugging"),
                 image: config.images.redisCommander,
-                restartOnChange: args.restart,
                 container: {
                     env: {
                         REDIS_HOST: { computed: args.reads.redis().localHost },
@@ -55,7 +52,6 @@ export class PackitDebugging extends PackitPart {
             this.flower = this.appWorkload("flower", {
                 app: this.app("flower", "debugging"),
                 image: config.images.flower,
-                restartOnChange: args.restart,
                 container: {
                     env: {
                         CELERY_BROKER_URL: {

@@ -2,13 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Workload } from "../shared/workload";
 import { listenerEnv } from "./env";
 import { SIZES } from "./layout";
-import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
-
-/** Arguments of {@link PackitListeners}. */
-export interface PackitListenersArgs extends PackitPartArgs {
-    /** The listeners read their Secret (fedora.toml, the CentOS certificates) at start only. */
-    restart: PackitRestart;
-}
+import { PackitPart, PackitPartArgs } from "./part";
 
 /**
  * The message consumers: fedora messaging (events from Copr, Koji, ...) and, for stream, the CentOS MQTT bus
@@ -19,7 +13,7 @@ export class PackitListeners extends PackitPart {
     public readonly fedmsg?: Workload;
     public readonly centosmsg?: Workload;
 
-    constructor(name: string, args: PackitListenersArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: PackitPartArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitListeners", name, args, opts);
         const { config, images } = args;
         if (config.components.fedmsg) {
@@ -28,7 +22,6 @@ export class PackitListeners extends PackitPart {
                 image: images.containerImage("packit-service-fedmsg", "packit-service-fedmsg"),
                 // $FEDORA_MESSAGING_CONF, below.
                 secrets: { "packit-config": ["fedora.toml"] },
-                restartOnChange: args.restart,
                 strategy: "Recreate",
                 container: {
                     env: listenerEnv(config, args.reads, {
@@ -48,7 +41,6 @@ export class PackitListeners extends PackitPart {
                 image: images.containerImage("packit-service-centosmsg", "packit-service-centosmsg"),
                 // The CA and client certificate cli.py opens (CENTOS_CA_CERTS, CENTOS_CERTFILE defaults).
                 secrets: { "centos-secrets": ["centos-server-ca.cert", "centos.cert"] },
-                restartOnChange: args.restart,
                 strategy: "Recreate",
                 container: {
                     command: ["listen-to-centos-messaging"],

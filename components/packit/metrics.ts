@@ -1,4 +1,3 @@
-import { liveLabelsOf } from "./live";
 import * as k8s from "@pulumi/kubernetes";
 import { renderWithEndpoints } from "../shared/endpoints";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,14 +7,8 @@ import { httpProbe, tcpProbe } from "../shared/probes";
 import { Workload } from "../shared/workload";
 import { TLS_FILES, secretMounts } from "./env";
 import { SIZES, hostOf } from "./layout";
-import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
+import { PackitPart, PackitPartArgs } from "./part";
 import { metricsProxyConfig } from "./nginx";
-
-/** Arguments of {@link MetricsGateway}. */
-export interface MetricsGatewayArgs extends PackitPartArgs {
-    /** The deployment's checksum key and Secrets: nginx reads the certificate and its nginx.conf at start only. */
-    restart: PackitRestart;
-}
 
 const PUSHGATEWAY_PORT = 9091;
 const NGINX_PORT = 8443;
@@ -30,47 +23,40 @@ export class MetricsGateway extends PackitPart {
     public readonly proxy: Workload;
     public readonly nginxConfig: k8s.core.v1.ConfigMap & { readonly handle: ConfigMapHandle };
 
-    constructor(name: string, args: MetricsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: PackitPartArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:MetricsGateway", name, args, opts);
         this.pushgateway = this.gateway();
         this.nginxConfig = this.proxyConfig(this.pushgateway);
-        this.proxy = this.metricsProxy(args.restart);
+        this.proxy = this.metricsProxy();
         this.registerOutputs({ url: `https://${hostOf("metrics", this.config)}/metrics` });
     }
 
     /** The Pushgateway, on port 80 inside the cluster. */
     private gateway(): Workload {
-        return new Workload(
-            this.childName("pushgateway"),
-            {
-                cluster: this.context.cluster,
-                namespace: this.namespace,
-                app: this.app("pushgateway", "metrics"),
-                ...liveLabelsOf("pushgateway"),
-                strategy: "Recreate",
-                automountServiceAccountToken: false,
-                containers: [
-                    {
-                        name: "pushgateway",
-                        image: this.config.images.pushgateway,
-                        args: [`--web.listen-address=:${PUSHGATEWAY_PORT}`],
-                        ports: [{ name: "push", containerPort: PUSHGATEWAY_PORT }],
-                        resources: SIZES.pushgateway,
-                        readinessProbe: httpProbe("/-/ready", PUSHGATEWAY_PORT),
-                        livenessProbe: httpProbe("/-/healthy", PUSHGATEWAY_PORT, {
-                            initialDelaySeconds: 10,
-                            periodSeconds: 20,
-                        }),
-                    },
-                ],
-                // Port 80 so the workers' PUSHGATEWAY_ADDRESS is plain http://pushgateway.
-                // Its push API and /metrics: the Pushgateway's one port (prometheus/pushgateway README).
-                service: {
-                    ports: [{ name: "push", port: 80, targetPort: PUSHGATEWAY_PORT, purpose: "metrics" }],
+        return this.workload("pushgateway", {
+            app: this.app("pushgateway", "metrics"),
+            strategy: "Recreate",
+            automountServiceAccountToken: false,
+            containers: [
+                {
+                    name: "pushgateway",
+                    image: this.config.images.pushgateway,
+                    args: [`--web.listen-address=:${PUSHGATEWAY_PORT}`],
+                    ports: [{ name: "push", containerPort: PUSHGATEWAY_PORT }],
+                    resources: SIZES.pushgateway,
+                    readinessProbe: httpProbe("/-/ready", PUSHGATEWAY_PORT),
+                    livenessProbe: httpProbe("/-/healthy", PUSHGATEWAY_PORT, {
+                        initialDelaySeconds: 10,
+                        periodSeconds: 20,
+                    }),
                 },
+            ],
+            // Port 80 so the workers' PUSHGATEWAY_ADDRESS is plain http://pushgateway.
+            // Its push API and /metrics: the Pushgateway's one port (prometheus/pushgateway README).
+            service: {
+                ports: [{ name: "push", port: 80, targetPort: PUSHGATEWAY_PORT, purpose: "metrics" }],
             },
-            this.child(),
-        );
+        });
     }
 
     /** nginx.conf: GET /metrics to the gateway, nothing else. */
@@ -98,19 +84,16 @@ export class MetricsGateway extends PackitPart {
     }
 
     /** nginx, the only public way in, serving the wildcard certificate of `packit-secrets` (TLS passed through). */
-    private metricsProxy(restart: PackitRestart): Workload {
+    private metricsProxy(): Workload {
         const certs = secretMounts(this.reads, TLS_FILES);
-        return new Workload(
-            this.childName("nginx"),
+        return this.workload(
+            "nginx",
             {
-                cluster: this.context.cluster,
-                namespace: this.namespace,
                 app: this.app("nginx", "metrics"),
-                ...liveLabelsOf("nginx"),
                 automountServiceAccountToken: false,
                 // New certificates (runbook 001: "restart ... nginx for them to use the new certs") or a changed
                 // nginx.conf only take effect in a new pod.
-                restartOnChange: restart,
+                restartOnChange: this.restart,
                 containers: [
                     {
                         name: "nginx",
@@ -146,7 +129,7 @@ export class MetricsGateway extends PackitPart {
                 ],
             },
             // order: nginx resolves its upstream `pushgateway` when it loads the config and exits if the name is unknown.
-            this.child({ dependsOn: [this.pushgateway] }),
+            { dependsOn: [this.pushgateway] },
         );
     }
 }

@@ -37,7 +37,6 @@ export type PackitOutputs = {
 interface Applications {
     part: PackitPartArgs;
     stores: PackitDataStores;
-    restart: PackitRestart;
     /** Their options: after the stores and images they name by host or tag (see {@link PackitService.applications}). */
     opts: pulumi.ComponentResourceOptions;
 }
@@ -73,16 +72,16 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
             namespace,
             images,
             reads: packitReads(secrets, this.config.namespace, { redis: redisOfNamespace }),
+            restart: this.restartOnChange(),
         };
-        const restart = this.restartOnChange();
-        const stores = this.dataStores(part, images, restart);
-        const metrics = this.metrics(part, restart);
+        const stores = this.dataStores(part, images);
+        const metrics = this.metrics(part);
         // The applications reach the stores' Redis and the gateway, once both are made.
         const reads = packitReads(secrets, this.config.namespace, {
             redis: stores.redis?.endpoint ?? redisOfNamespace,
             pushgateway: metrics?.pushgateway.endpoint(),
         });
-        const apps = this.applications({ ...part, reads }, stores, images, restart);
+        const apps = this.applications({ ...part, reads }, stores, images);
         const sandboxName = this.sandbox(namespace);
         this.listeners(apps);
         this.debugging(apps);
@@ -162,10 +161,10 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
      * PostgreSQL, Redis and tokman. The parts (stores, API, workers, listeners, debugging) carry the service's own
      * name, told apart by their types: a new name would change their URNs in existing state.
      */
-    private dataStores(part: PackitPartArgs, images: PackitImages, restart: PackitRestart): PackitDataStores {
+    private dataStores(part: PackitPartArgs, images: PackitImages): PackitDataStores {
         return new PackitDataStores(
             this.keepsStateName(this.baseName),
-            { ...part, tokmanDependsOn: [images], restart },
+            { ...part, tokmanDependsOn: [images] },
             this.child(),
         );
     }
@@ -178,21 +177,17 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         part: PackitPartArgs,
         stores: PackitDataStores,
         images: PackitImages,
-        restart: PackitRestart,
     ): Applications & { api?: PackitApi; workers?: PackitWorkers } {
         const on = this.config.components;
         // order: the applications connect to the database and Redis by host name and follow ImageStream tags by name.
         const opts = this.child({ dependsOn: [...stores.forApplications, images] });
         const name = this.keepsStateName(this.baseName);
         const { clients } = stores;
-        const api =
-            on.service || on.dashboard ? new PackitApi(name, { ...part, restart, clients }, opts) : undefined;
+        const api = on.service || on.dashboard ? new PackitApi(name, { ...part, clients }, opts) : undefined;
         const groups = workerGroups(this.config.workers);
         const workers =
-            on.workers || on.beat
-                ? new PackitWorkers(name, { ...part, groups, restart, clients }, opts)
-                : undefined;
-        return { part, stores, restart, opts, api, workers };
+            on.workers || on.beat ? new PackitWorkers(name, { ...part, groups, clients }, opts) : undefined;
+        return { part, stores, opts, api, workers };
     }
 
     /** Sandcastle runs the workers' untrusted code in its own namespace; returns its name. */
@@ -223,25 +218,25 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
     }
 
     /** The message listeners (fedora messaging, CentOS MQTT). */
-    private listeners({ part, restart, opts }: Applications): void {
+    private listeners({ part, opts }: Applications): void {
         const { config } = this;
         if (config.components.fedmsg || config.centosmsg)
-            new PackitListeners(this.keepsStateName(this.baseName), { ...part, restart }, opts);
+            new PackitListeners(this.keepsStateName(this.baseName), part, opts);
     }
 
     /**
      * "Monitoring of packit-service": the workers push, Prometheus reads GET /metrics through nginx. Made before the
      * applications, which take the gateway's address from its Workload.
      */
-    private metrics(part: PackitPartArgs, restart: PackitRestart): MetricsGateway | undefined {
+    private metrics(part: PackitPartArgs): MetricsGateway | undefined {
         if (!this.config.components.pushgateway) return undefined;
         // Neither the gateway nor its proxy talks to the database or Redis: only the namespace, which their objects
         // are placed with, comes first.
-        return new MetricsGateway(this.childName("metrics"), { ...part, restart }, this.child());
+        return new MetricsGateway(this.childName("metrics"), part, this.child());
     }
 
     /** Redis Commander and Flower, behind the wildcard certificate. */
-    private debugging({ part, restart, opts }: Applications): void {
+    private debugging({ part, opts }: Applications): void {
         const { config, context } = this;
         if (!config.components.redisCommander && !config.components.flower) return;
         const certificate = (file: string) =>
@@ -250,7 +245,6 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
             this.keepsStateName(this.baseName),
             {
                 ...part,
-                restart,
                 certificate: { certificate: certificate("fullchain.pem"), key: certificate("privkey.pem") },
             },
             opts,

@@ -30,12 +30,14 @@ export interface PackitPartArgs extends SystemArgs<PackitSection> {
     images: PackitImages;
     /** The Secrets its pods read, through their handles. */
     reads: PackitReads;
+    /** The checksum key its applications roll on: each reads its Secrets and ConfigMaps at start only. */
+    restart: PackitRestart;
 }
 
 /** One application container of packit/deployment: named like its Deployment, which is `app.name`. */
 export interface AppWorkloadSpec extends Omit<
     WorkloadArgs,
-    "cluster" | "namespace" | "containers" | "annotations" | "imagesManagedByTriggers"
+    "cluster" | "namespace" | "containers" | "annotations" | "imagesManagedByTriggers" | "restartOnChange"
 > {
     /** One of the deployment's own images (followed through its ImageStream), or a plain reference. */
     image: ContainerImage | string;
@@ -54,17 +56,19 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
     protected readonly namespace: pulumi.Output<string>;
     protected readonly images: PackitImages;
     protected readonly reads: PackitReads;
+    protected readonly restart: PackitRestart;
 
     protected constructor(
         type: ComponentType,
         name: string,
-        { config, context, namespace, images, reads }: PackitPartArgs,
+        { config, context, namespace, images, reads, restart }: PackitPartArgs,
         opts: pulumi.ComponentResourceOptions | undefined,
     ) {
         super(type, name, { config, context }, opts);
         this.namespace = namespace.name;
         this.images = images;
         this.reads = reads;
+        this.restart = restart;
     }
 
     /** Identity of an object of this deployment. */
@@ -72,10 +76,28 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         return { name, partOf: this.config.service, component };
     }
 
+    /** A workload of this deployment in its main namespace, selected as its live objects are (by `app.name`). */
+    protected workload(
+        role: string,
+        args: Omit<WorkloadArgs, "cluster" | "namespace">,
+        extra: pulumi.CustomResourceOptions = {},
+    ): Workload {
+        return new Workload(
+            this.childName(role),
+            {
+                ...liveLabelsOf(args.app.name),
+                ...args,
+                cluster: this.context.cluster,
+                namespace: this.namespace,
+            },
+            this.child(extra),
+        );
+    }
+
     /**
      * The block every application of the source repeats: one container named like its Deployment, its image
-     * (and the ImageStream trigger that rolls it), its Secrets mounted, and no service account token, because
-     * none of them calls the Kubernetes API.
+     * (and the ImageStream trigger that rolls it), its Secrets mounted and rolled on (it reads them at start only),
+     * and no service account token, because none of them calls the Kubernetes API.
      */
     protected appWorkload(
         role: string,
@@ -85,13 +107,11 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         const { image, secrets = {}, container, ...rest } = spec;
         const mounted = secretMounts(this.reads, secrets);
         const pinned = typeof image === "string" ? { image, managedByTrigger: false } : image;
-        return new Workload(
-            this.childName(role),
+        return this.workload(
+            role,
             {
-                ...liveLabelsOf(spec.app.name),
                 ...rest,
-                cluster: this.context.cluster,
-                namespace: this.namespace,
+                restartOnChange: this.restart,
                 automountServiceAccountToken: false,
                 annotations: pinned.annotations,
                 imagesManagedByTriggers: pinned.managedByTrigger,
@@ -104,7 +124,7 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
                     },
                 ],
             },
-            this.child(extra),
+            extra,
         );
     }
 }

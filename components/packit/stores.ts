@@ -10,7 +10,7 @@ import { Namespace } from "../shared/namespace";
 import { REDIS_NAME, listenerEnv } from "./env";
 import { TOKMAN_SERVICE } from "./servicesNamedInSecrets";
 import { SIZES } from "./layout";
-import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
+import { PackitPart, PackitPartArgs } from "./part";
 import { PackitPostgres } from "./postgres";
 import { postgresPasswordKey } from "./secrets";
 
@@ -28,8 +28,6 @@ export interface PackitDataStoresArgs extends PackitPartArgs {
      * ImageStream by string). Its Secrets, ConfigMap and claim it names through their handles.
      */
     tokmanDependsOn: pulumi.Resource[];
-    /** The checksum key and the deployment's Secrets: tokman reads its key and config.py at start only. */
-    restart: PackitRestart;
 }
 
 /**
@@ -62,8 +60,7 @@ export class PackitDataStores extends PackitPart {
         } else this.clients = clientSwitches(on);
         this.redis = this.broker(args.namespace);
         this.forApplications = [this.postgres, this.redis].filter((s) => s !== undefined);
-        if (this.config.tokman)
-            this.tokenManager(this.config.tokman, args.tokmanDependsOn, args.restart, args.namespace);
+        if (this.config.tokman) this.tokenManager(this.config.tokman, args.tokmanDependsOn, args.namespace);
         this.registerOutputs({});
     }
 
@@ -106,12 +103,7 @@ export class PackitDataStores extends PackitPart {
     }
 
     /** tokman hands out GitHub App installation tokens and keeps them in sqlite on `access-tokens-pvc`. */
-    private tokenManager(
-        tokman: TokmanConfig,
-        after: pulumi.Resource[],
-        restart: PackitRestart,
-        namespace: Namespace,
-    ): void {
+    private tokenManager(tokman: TokmanConfig, after: pulumi.Resource[], namespace: Namespace): void {
         const { context, config } = this;
         const app = this.app("tokman", "token-manager");
         const claim = new PersistentVolumeClaim(
@@ -151,7 +143,6 @@ export class PackitDataStores extends PackitPart {
                 image: this.images.containerImage("tokman", "tokman"),
                 // config.py's GITHUB_APP_PRIVATE_KEY.
                 secrets: { "github-app-private-key": ["private-key.pem"] },
-                restartOnChange: restart,
                 // The sqlite file lives on a ReadWriteOnce volume.
                 strategy: "Recreate",
                 container: {

@@ -1,4 +1,3 @@
-import { liveLabelsOf } from "./live";
 import * as pulumi from "@pulumi/pulumi";
 import { mergeEnv } from "../shared/env";
 import { ContainerSpec } from "../shared/container";
@@ -8,7 +7,7 @@ import { Workload } from "../shared/workload";
 import { SecretFiles, celeryEnv, secretMounts } from "./env";
 import type { ServiceName } from "./config";
 import { SIZES, WorkerGroup, writersPaused } from "./layout";
-import { PackitPart, PackitPartArgs, PackitRestart } from "./part";
+import { PackitPart, PackitPartArgs } from "./part";
 import type { DatabaseClients } from "./stores";
 import { SecretHandle } from "../shared/handles";
 
@@ -16,7 +15,6 @@ import { SecretHandle } from "../shared/handles";
 export interface PackitWorkersArgs extends PackitPartArgs {
     /** One StatefulSet per group (all-queues, or short-running + long-running); none when workers are off. */
     groups: WorkerGroup[];
-    restart: PackitRestart;
     /** Every Celery process reads the database: the workers' and beat's switches are on only beside the handle. */
     clients: DatabaseClients;
 }
@@ -71,14 +69,14 @@ export class PackitWorkers extends PackitPart {
         const { clients } = args;
         if (clients.workers) {
             for (const group of args.groups)
-                this.statefulSets[group.name] = this.worker(group, args.restart, clients.database);
+                this.statefulSets[group.name] = this.worker(group, clients.database);
         }
-        if (clients.beat) this.beat = this.scheduler(args.restart, clients.database);
+        if (clients.beat) this.beat = this.scheduler(clients.database);
         this.registerOutputs({ statefulSets: Object.keys(this.statefulSets) });
     }
 
     /** One worker StatefulSet: its own sandcastle volume and, for long-running tasks, its repository cache. */
-    private worker(group: WorkerGroup, restart: PackitRestart, database: SecretHandle): Workload {
+    private worker(group: WorkerGroup, database: SecretHandle): Workload {
         const { config } = this;
         const image = this.images.containerImage("packit-worker", WORKER_CONTAINER);
         const secrets = secretMounts(this.reads, celeryFiles(config.service));
@@ -88,52 +86,44 @@ export class PackitWorkers extends PackitPart {
             ? claimTemplate({ name: "packit-worker-repository-cache", size: group.repositoryCache })
             : undefined;
         const role = group.name.replace(/^packit-worker-?/, "") || "all-queues";
-        return new Workload(
-            this.childName(`worker-${role}`),
-            {
-                cluster: this.context.cluster,
-                namespace: this.namespace,
-                kind: "StatefulSet",
-                app: this.app(group.name, "worker"),
-                ...liveLabelsOf(group.name),
-                replicas: writersPaused(config) ? 0 : group.replicas,
-                // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
-                terminationGracePeriodSeconds: 10,
-                // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
-                annotations: image.annotations,
-                imagesManagedByTriggers: image.managedByTrigger,
-                restartOnChange: restart,
-                containers: [
-                    {
-                        name: WORKER_CONTAINER,
-                        image: image.image,
-                        command: ["/usr/bin/run_worker.sh"],
-                        env: mergeEnv(celeryEnv(config, this.reads, database, {}), {
-                            CELERY_COMMAND: "worker",
-                            QUEUES: group.queues,
-                        }),
-                        resources: group.size,
-                        ...workerProbes(),
-                        mounts: [
-                            ...secrets,
-                            sandcastle.mount("/sandcastle"),
-                            ...(cache ? [cache.mount("/repository-cache")] : []),
-                        ],
-                    },
-                ],
-            },
-            this.child(),
-        );
+        return this.workload(`worker-${role}`, {
+            kind: "StatefulSet",
+            app: this.app(group.name, "worker"),
+            replicas: writersPaused(config) ? 0 : group.replicas,
+            // A worker killed mid-task is retried by Celery; waiting longer only delays rollouts.
+            terminationGracePeriodSeconds: 10,
+            // No automountServiceAccountToken: false here, sandcastle starts the sandbox pods with it.
+            annotations: image.annotations,
+            imagesManagedByTriggers: image.managedByTrigger,
+            restartOnChange: this.restart,
+            containers: [
+                {
+                    name: WORKER_CONTAINER,
+                    image: image.image,
+                    command: ["/usr/bin/run_worker.sh"],
+                    env: mergeEnv(celeryEnv(config, this.reads, database, {}), {
+                        CELERY_COMMAND: "worker",
+                        QUEUES: group.queues,
+                    }),
+                    resources: group.size,
+                    ...workerProbes(),
+                    mounts: [
+                        ...secrets,
+                        sandcastle.mount("/sandcastle"),
+                        ...(cache ? [cache.mount("/repository-cache")] : []),
+                    ],
+                },
+            ],
+        });
     }
 
     /** Beat, which schedules the periodic tasks. */
-    private scheduler(restart: PackitRestart, database: SecretHandle): Workload {
+    private scheduler(database: SecretHandle): Workload {
         const { config } = this;
         return this.appWorkload("beat", {
             app: this.app("packit-service-beat", "scheduler"),
             image: this.images.containerImage("packit-worker", "packit-service-beat"),
             secrets: celeryFiles(config.service),
-            restartOnChange: restart,
             replicas: writersPaused(config) ? 0 : 1,
             // Two beats would schedule every periodic task twice.
             strategy: "Recreate",

@@ -4,7 +4,8 @@ import { EnvMap, toEnvVars } from "./env";
 import { sameCheck } from "./probes";
 import type { HandleEnvFrom } from "./handles";
 import { Sizing, toResourceRequirements } from "./resources";
-import { containerSecurityContext } from "./security";
+import type { Platform } from "./platform";
+import { containerSecurityContext, podSecurityContext } from "./security";
 import { DefinitionError } from "./errors";
 import { PodMount, VolumeClaimTemplateSpec, mountedClaimTemplates, mountedVolumes } from "./volumes";
 
@@ -101,6 +102,30 @@ export function toContainer(spec: ContainerSpec): k8s.types.input.core.v1.Contai
     if (spec.lifecycle) container.lifecycle = spec.lifecycle;
     if (spec.imagePullPolicy) container.imagePullPolicy = spec.imagePullPolicy;
     return container;
+}
+
+/** What a pod spec of a workload or a scheduled job holds besides its own settings. */
+export interface PodBase {
+    containers: ContainerSpec[];
+    initContainers?: ContainerSpec[];
+    volumes?: k8s.types.input.core.v1.Volume[];
+    serviceAccountName?: pulumi.Input<string>;
+    /** Pods that never call the Kubernetes API should not carry a token. */
+    automountServiceAccountToken?: boolean;
+}
+
+/** A pod spec's containers, the platform's pod security context, and the volumes, account and token switch when set. */
+export function basePodSpec(pod: PodBase, platform: Platform): k8s.types.input.core.v1.PodSpec {
+    const podSpec: k8s.types.input.core.v1.PodSpec = {
+        containers: pod.containers.map(toContainer),
+        securityContext: podSecurityContext(platform),
+    };
+    if (pod.initContainers?.length) podSpec.initContainers = pod.initContainers.map(toContainer);
+    if (pod.volumes?.length) podSpec.volumes = pod.volumes;
+    if (pod.serviceAccountName) podSpec.serviceAccountName = pod.serviceAccountName;
+    if (pod.automountServiceAccountToken !== undefined)
+        podSpec.automountServiceAccountToken = pod.automountServiceAccountToken;
+    return podSpec;
 }
 
 /** A pod's volumes: the given ones, then those its containers' {@link ContainerSpec.mounts} need ({@link mountedVolumes}). */

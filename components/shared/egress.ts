@@ -1,5 +1,5 @@
 import type { ClusterContext } from "./cluster";
-import { DerivedEgressPolicy, NAMESPACE_NAME_LABEL, NetworkGraph } from "./network";
+import { DerivedEgressPolicy, NAMESPACE_NAME_LABEL, NetworkGraph, servedBy } from "./network";
 
 /**
  * Egress of the namespaces where code nobody reviewed runs (Packit's sandbox, Prow's PR jobs): their pods reach the
@@ -94,12 +94,9 @@ export function deriveEgressPolicies(
         const taken = new Set<string>();
         for (const group of graph.pods.filter((g) => g.namespace === owner.name)) {
             for (const endpoint of group.reaches) {
-                if (endpoint.external) continue;
-                const service = graph.services.find(
-                    (s) => s.name === endpoint.objectName && s.namespace === endpoint.namespace,
-                );
-                const port = service?.ports.find((p) => p.port === endpoint.port);
-                if (!service || !port) continue;
+                const served = endpoint.external ? undefined : servedBy(graph, endpoint);
+                if (!served) continue;
+                const { service, port } = served;
                 let name = `egress-to-${service.name}`;
                 for (let i = 2; taken.has(name); i++) name = `egress-to-${service.name}-${i}`;
                 taken.add(name);

@@ -300,6 +300,18 @@ function policyPort(
     return numbers.size === 1 && only !== undefined ? only : targetPort;
 }
 
+/** The program's Service and port an internal `endpoint` reaches; undefined when the program makes neither. */
+export function servedBy(
+    graph: NetworkGraph,
+    endpoint: ServiceEndpoint,
+): { service: ServedService; port: ServedService["ports"][number] } | undefined {
+    const service = graph.services.find(
+        (s) => s.name === endpoint.objectName && s.namespace === endpoint.namespace,
+    );
+    const port = service?.ports.find((p) => p.port === endpoint.port);
+    return service && port ? { service, port } : undefined;
+}
+
 /**
  * The policies of `graph`: per namespace a default deny of ingress; per Service of the program one policy that
  * admits, on the Service's target ports, exactly the pod groups whose specs reach it (a namespace selector added
@@ -319,17 +331,15 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
     for (const group of graph.pods) {
         for (const endpoint of group.reaches) {
             if (endpoint.external) continue;
-            const service = graph.services.find(
-                (s) => s.name === endpoint.objectName && s.namespace === endpoint.namespace,
-            );
-            const port = service?.ports.find((p) => p.port === endpoint.port);
-            if (!service || !port) {
+            const served = servedBy(graph, endpoint);
+            if (!served) {
                 problems.push(
                     `${group.what} (namespace ${group.namespace}) reaches ${endpoint.describe()}, which the program does not make: ` +
                         `refer to the Service through its workload's endpoint(), or to one made elsewhere with ServiceEndpoint.existing(host, port)`,
                 );
                 continue;
             }
+            const { service, port } = served;
             const peer: IngressPeer =
                 group.namespace === service.namespace
                     ? { podSelector: group.selector }

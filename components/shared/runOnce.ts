@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import { ContainerSpec, podVolumes, toContainer } from "./container";
+import { ContainerSpec, basePodSpec, podVolumes } from "./container";
 import type { Platform } from "./platform";
-import { podSecurityContext } from "./security";
 
 /**
  * The pod of a Job that runs once (a schema migration, a data copy): never restarted in place (a retry is a new pod,
@@ -11,13 +10,10 @@ export function runOncePodSpec(
     platform: Platform,
     containers: ContainerSpec[],
 ): k8s.types.input.core.v1.PodSpec {
-    const mounted = podVolumes(containers, undefined);
+    // The volumes of handle mounts (`mounts: [secret.mount(path)]`): none given otherwise.
+    const volumes = podVolumes(containers, undefined);
     return {
         restartPolicy: "Never",
-        automountServiceAccountToken: false,
-        securityContext: podSecurityContext(platform),
-        containers: containers.map(toContainer),
-        // The volumes of handle mounts (`mounts: [secret.mount(path)]`): none given otherwise.
-        ...(mounted ? { volumes: mounted } : {}),
+        ...basePodSpec({ containers, volumes, automountServiceAccountToken: false }, platform),
     };
 }

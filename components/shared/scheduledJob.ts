@@ -3,16 +3,15 @@ import { CronExpressionParser } from "cron-parser";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { ContainerSpec, podVolumes, toContainer } from "./container";
+import { PodBase, basePodSpec, podVolumes } from "./container";
 import { checkReadNamespaces, handleOf } from "./handles";
 import { AppIdentity, selectorLabels, workloadLabels } from "./labels";
-import { podSecurityContext } from "./security";
 import { handlesReadBy } from "./startupReads";
 import { ServiceEndpoint } from "./endpoints";
 import { recordPods } from "./network";
 
 /** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
-export interface ScheduledJobArgs {
+export interface ScheduledJobArgs extends Omit<PodBase, "initContainers"> {
     cluster: ClusterContext;
     namespace: pulumi.Input<string>;
     /** `app.name` is the CronJob's object name. */
@@ -34,15 +33,11 @@ export interface ScheduledJobArgs {
     activeDeadlineSeconds?: number;
     backoffLimit?: number;
     suspend?: boolean;
-    containers: ContainerSpec[];
-    volumes?: k8s.types.input.core.v1.Volume[];
-    serviceAccountName?: pulumi.Input<string>;
     /**
      * The RoleBindings that give its account its rights: a pod names only the account, so without them its first run
      * could start before it may do its work.
      */
     grantedBy?: readonly pulumi.Resource[];
-    automountServiceAccountToken?: boolean;
     restartPolicy?: "Never" | "OnFailure";
     /**
      * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
@@ -124,17 +119,7 @@ export function startingDeadlineFor(schedule: string, timeZone?: string): number
 
 /** The pod spec of its runs. */
 function jobPodSpec(args: ScheduledJobArgs): k8s.types.input.core.v1.PodSpec {
-    const podSpec: k8s.types.input.core.v1.PodSpec = {
-        restartPolicy: args.restartPolicy ?? "Never",
-        containers: args.containers.map(toContainer),
-        securityContext: podSecurityContext(args.cluster.platform),
-    };
-    if (args.volumes?.length) podSpec.volumes = args.volumes;
-    if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
-    if (args.automountServiceAccountToken !== undefined) {
-        podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
-    }
-    return podSpec;
+    return { restartPolicy: args.restartPolicy ?? "Never", ...basePodSpec(args, args.cluster.platform) };
 }
 
 /** The CronJob's arguments: the schedule's rules and the run's pod. */

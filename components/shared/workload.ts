@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "./cluster";
 import { RunbookComponent } from "./component";
-import { ContainerSpec, podClaimTemplates, podVolumes, toContainer } from "./container";
+import { PodBase, basePodSpec, podClaimTemplates, podVolumes } from "./container";
 import type { VolumeClaimTemplateSpec } from "./volumes";
 import { Exposure, ExposureSpec, exposureUrl } from "./exposure";
 import {
@@ -14,7 +14,6 @@ import {
     workloadLabels,
     workloadSelector,
 } from "./labels";
-import { podSecurityContext } from "./security";
 import {
     ChecksumKey,
     READS_CHECKSUM_ANNOTATION,
@@ -53,7 +52,7 @@ export interface ServiceSpec {
 export type { VolumeClaimTemplateSpec } from "./volumes";
 
 /** Arguments of a {@link Workload}: one Deployment or StatefulSet, optionally with its Service and public endpoints. */
-export interface WorkloadArgs {
+export interface WorkloadArgs extends PodBase {
     cluster: ClusterContext;
     namespace: pulumi.Input<string>;
     /** Identity; `app.name` is the object name (stable, so other objects and `pulumi up --target` can rely on it). */
@@ -73,14 +72,8 @@ export interface WorkloadArgs {
     strategy?: "Recreate" | "RollingUpdate";
     /** RollingUpdate tuning, e.g. `{ maxSurge: 1, maxUnavailable: 0 }` so capacity never drops during a rollout. */
     rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
-    containers: ContainerSpec[];
-    initContainers?: ContainerSpec[];
-    volumes?: k8s.types.input.core.v1.Volume[];
     /** StatefulSet only: per-pod PersistentVolumeClaims. */
     volumeClaimTemplates?: VolumeClaimTemplateSpec[];
-    serviceAccountName?: pulumi.Input<string>;
-    /** Workloads that never call the Kubernetes API should not carry a token. */
-    automountServiceAccountToken?: boolean;
     terminationGracePeriodSeconds?: number;
     /** Annotations on the Deployment/StatefulSet itself (e.g. OpenShift image triggers). */
     annotations?: Record<string, pulumi.Input<string>>;
@@ -145,16 +138,7 @@ function podSpecOf(
     platform: ClusterContext["platform"],
     selector: Record<string, string>,
 ): k8s.types.input.core.v1.PodSpec {
-    const podSpec: k8s.types.input.core.v1.PodSpec = {
-        containers: args.containers.map(toContainer),
-        securityContext: podSecurityContext(platform),
-    };
-    if (args.initContainers?.length) podSpec.initContainers = args.initContainers.map(toContainer);
-    if (args.volumes?.length) podSpec.volumes = args.volumes;
-    if (args.serviceAccountName) podSpec.serviceAccountName = args.serviceAccountName;
-    if (args.automountServiceAccountToken !== undefined) {
-        podSpec.automountServiceAccountToken = args.automountServiceAccountToken;
-    }
+    const podSpec = basePodSpec(args, platform);
     if (args.terminationGracePeriodSeconds !== undefined) {
         podSpec.terminationGracePeriodSeconds = args.terminationGracePeriodSeconds;
     }
@@ -289,10 +273,7 @@ export class Workload extends RunbookComponent {
         this.service = main;
         // The governing Service alone serves nothing: no host to call.
         if (args.service) this.serviceHost = pulumi.interpolate`${serviceName}.${args.namespace}.svc`;
-        this.workload =
-            kind === "StatefulSet"
-                ? this.statefulSet(args, serviceName, selector, template)
-                : this.deployment(name, args, selector, template);
+        this.workload = this.controller(name, args, serviceName, selector, template);
         this.makeDisruptionBudget(args, selector);
         this.recordServices(args, serviceName, selector);
         this.endpoints.push(...this.expose(name, args, serviceName, services));
@@ -337,21 +318,35 @@ export class Workload extends RunbookComponent {
         };
     }
 
-    private statefulSet(
+    /** The Deployment, or the StatefulSet with its claim templates, that runs the pods of `template`. */
+    private controller(
+        name: string,
         args: WorkloadArgs,
         serviceName: string,
         selector: Record<string, string>,
         template: k8s.types.input.core.v1.PodTemplateSpec,
-    ): k8s.apps.v1.StatefulSet {
+    ): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
         const { metadata, opts } = this.workloadMetadata(args);
+        const replicas = args.replicas ?? 1;
+        if (args.kind !== "StatefulSet") {
+            if (args.volumeClaimTemplates?.length) {
+                throw new pulumi.ResourceError(`${name}: volumeClaimTemplates need kind StatefulSet`, this);
+            }
+            const spec = {
+                replicas,
+                selector: { matchLabels: selector },
+                strategy: deploymentStrategy(args),
+                template,
+            };
+            return new k8s.apps.v1.Deployment(this.childName("deployment"), { metadata, spec }, opts);
+        }
         const labels = standardLabels(args.app);
-        const resourceName = this.childName("statefulset");
         return new k8s.apps.v1.StatefulSet(
-            resourceName,
+            this.childName("statefulset"),
             {
                 metadata,
                 spec: {
-                    replicas: args.replicas ?? 1,
+                    replicas,
                     serviceName,
                     selector: { matchLabels: selector },
                     podManagementPolicy: "OrderedReady",
@@ -371,32 +366,6 @@ export class Workload extends RunbookComponent {
         );
     }
 
-    private deployment(
-        name: string,
-        args: WorkloadArgs,
-        selector: Record<string, string>,
-        template: k8s.types.input.core.v1.PodTemplateSpec,
-    ): k8s.apps.v1.Deployment {
-        if (args.volumeClaimTemplates?.length) {
-            throw new pulumi.ResourceError(`${name}: volumeClaimTemplates need kind StatefulSet`, this);
-        }
-        const { metadata, opts } = this.workloadMetadata(args);
-        const resourceName = this.childName("deployment");
-        return new k8s.apps.v1.Deployment(
-            resourceName,
-            {
-                metadata,
-                spec: {
-                    replicas: args.replicas ?? 1,
-                    selector: { matchLabels: selector },
-                    strategy: deploymentStrategy(args),
-                    template,
-                },
-            },
-            opts,
-        );
-    }
-
     /** The budget of a workload of more than one replica ({@link disruptionBudgetSpec}). */
     private makeDisruptionBudget(
         args: WorkloadArgs,
@@ -404,9 +373,8 @@ export class Workload extends RunbookComponent {
     ): k8s.policy.v1.PodDisruptionBudget | undefined {
         const budget = disruptionBudgetSpec(args.replicas ?? 1, selector);
         if (!budget) return undefined;
-        const resourceName = this.childName("pdb");
         return new k8s.policy.v1.PodDisruptionBudget(
-            resourceName,
+            this.childName("pdb"),
             {
                 metadata: {
                     name: args.app.name,

@@ -11,7 +11,7 @@ import {
 import { fakeId } from "../../tools/mocks/fakes";
 import { Registered } from "../harness";
 import { SECRETS, T, committedPlan, stageWithoutPacker } from "./helpers";
-import { Sandbox, selfSignedCertificate } from "./scripts";
+import { Sandbox, recordArgs, recordFile, selfSignedCertificate } from "./scripts";
 
 function env(c: Registered): Record<string, string> {
     return c.inputs.environment as Record<string, string>;
@@ -118,7 +118,7 @@ describe("callysto certificates", function () {
     });
 
     it("the DNS hook replaces the TXT recordset _acme-challenge.<domain>. in the zone, and removes it afterwards", () => {
-        const sandbox = new Sandbox({ openstack: 'printf \'%s\\n\' "$*" >> "$CALLS/openstack"' });
+        const sandbox = new Sandbox({ openstack: recordArgs("openstack") });
         const openrc = path.join(sandbox.dir, "openrc");
         writeFileSync(openrc, "export OS_CLOUD=designate\n");
         const hookEnv = {
@@ -142,11 +142,7 @@ describe("callysto certificates", function () {
 
     it("renews only when the certificate expires within renewBeforeDays, with the hook and a private openrc", () => {
         const sandbox = new Sandbox({
-            certbot: [
-                'printf \'%s\\n\' "$*" >> "$CALLS/certbot"',
-                'stat -c %a "$OPENRC" >> "$CALLS/openrc-mode"',
-                'printf \'%s\\n\' "$OPENRC" >> "$CALLS/openrc-path"',
-            ].join("\n"),
+            certbot: [recordArgs("certbot"), ...recordFile("OPENRC", "openrc")].join("\n"),
         });
         const live = path.join(sandbox.dir, "le", "live", "star_callysto_space");
         // A certificate valid for 60 more days.

@@ -2,10 +2,9 @@ import { strict as assert } from "assert";
 import { callysto } from "../../components/callysto";
 import { callystoProblems } from "../../components/callysto/checks";
 import { callystoSchema } from "../../components/callysto/config";
-import { ConfigError } from "../../components/config/problems";
 import { PLACEHOLDER } from "../../components/shared/placeholder";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { recorder, runWith } from "../harness";
+import { configErrorOf, runWith } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { OPERATOR_PUBLIC_KEY } from "../placeholders";
 import { SECRETS, callystoValues, section } from "./helpers";
@@ -14,16 +13,8 @@ import { SECRETS, callystoValues, section } from "./helpers";
 const LOCAL_TEST_KEY =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEc8SSCqoMcfNcscZ/78ETT6vbV3+lYdlwFiBtipPSlX callysto-dev";
 
-async function problemsOf(values: Record<string, unknown>): Promise<ConfigError> {
-    try {
-        await runWith({ values, secrets: SECRETS, systems: [callysto] });
-    } catch (err) {
-        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-        assert.equal(recorder.resources.length, 0, "nothing is created");
-        return err;
-    }
-    assert.fail("expected the configuration to be rejected");
-}
+const problemsOf = (values: Record<string, unknown>) =>
+    configErrorOf(() => runWith({ values, secrets: SECRETS, systems: [callysto] }));
 
 /** The committed stack file as it is, placeholders included. */
 function committed(stack: "stage" | "prod"): Record<string, unknown> {

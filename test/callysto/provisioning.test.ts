@@ -11,7 +11,7 @@ import {
 } from "../../components/callysto/inventory";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { Plan, SECRETS, T, planEdited, stageWithoutPacker } from "./helpers";
-import { Sandbox } from "./scripts";
+import { Sandbox, recordArgs } from "./scripts";
 
 /** Prod with the adopted hub's provisioning asked for and a new clavius: every host Ansible can run on. */
 let provisioned: Promise<Plan> | undefined;
@@ -272,12 +272,9 @@ describe("callysto inventory and provisioning", function () {
 
     it("checks out the pinned version and runs the playbooks in order, limited to the host, with the variables", () => {
         const sandbox = new Sandbox({
-            git: [
-                'printf \'%s\\n\' "$*" >> "$CALLS/git"',
-                'if [ "$1" = clone ]; then mkdir -p "$4/ansible"; fi',
-            ].join("\n"),
+            git: [recordArgs("git"), 'if [ "$1" = clone ]; then mkdir -p "$4/ansible"; fi'].join("\n"),
             "ansible-playbook": [
-                'printf \'%s\\n\' "$*" >> "$CALLS/ansible-playbook"',
+                recordArgs("ansible-playbook"),
                 'vars="$(printf \'%s\\n\' "$@" | grep -A1 -- --extra-vars | tail -1)"',
                 'cat "${vars#@}" >> "$CALLS/vars"; echo >> "$CALLS/vars"',
             ].join("\n"),

@@ -5,7 +5,7 @@ import { ADHOC_SCRIPT } from "../../components/callysto/ansible";
 import { quotaCommand } from "../../components/callysto/quotas";
 import { Objects, Registered } from "../harness";
 import { Plan, T, committedPlan, stageWithoutPacker } from "./helpers";
-import { Sandbox } from "./scripts";
+import { Sandbox, recordArgs, recordFile } from "./scripts";
 
 const QUOTAS = { "3b4c9e0f1a2d": "5G", "9f8e7d6c5b4a": "10G" };
 
@@ -85,9 +85,8 @@ describe("callysto user quotas", function () {
         const sandbox = new Sandbox({
             ansible: [
                 'key="$(printf \'%s\\n\' "$@" | grep -A1 -- --private-key | tail -1)"',
-                'printf \'%s\\n\' "$*" >> "$CALLS/ansible"',
-                'stat -c %a "$key" >> "$CALLS/key-mode"',
-                'printf \'%s\\n\' "$key" >> "$CALLS/key-path"',
+                recordArgs("ansible"),
+                ...recordFile("key", "key"),
                 'printf \'%s\\n\' "${ANSIBLE_SSH_PRIVATE_KEY:-unset}" >> "$CALLS/key-env"',
             ].join("\n"),
         });

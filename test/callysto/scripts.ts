@@ -42,6 +42,19 @@ export class Sandbox {
     }
 }
 
+/** A stub's line that appends its arguments, one call a line, to `$CALLS/<name>` (see {@link Sandbox.calls}). */
+export function recordArgs(name: string): string {
+    return `printf '%s\\n' "$*" >> "$CALLS/${name}"`;
+}
+
+/** A stub's lines that append the mode and the path of the file `$<variable>` to `$CALLS/<name>-mode` and `-path`. */
+export function recordFile(variable: string, name: string): string[] {
+    return [
+        `stat -c %a "$${variable}" >> "$CALLS/${name}-mode"`,
+        `printf '%s\\n' "$${variable}" >> "$CALLS/${name}-path"`,
+    ];
+}
+
 /**
  * A self-signed certificate for `commonName`, valid `days` more days, as `cert.pem` and `privkey.pem` in `dir` (and
  * DNS `subjectAltName` when given): what the certificate scripts read.

@@ -115,6 +115,11 @@ function expectFixed(stack: string, text: string, keys: string[]): Map<string, C
     return new Map(problems.map((p) => [p.key, p]));
 }
 
+/** The one problem of a case, about `key`, after {@link expectFixed}'s checks. */
+function onlyFixed(stack: string, text: string, key: string): ConfigProblem {
+    return expectFixed(stack, text, [key]).get(key)!;
+}
+
 describe("stack boundaries (#25)", function () {
     this.timeout(60000);
 
@@ -128,7 +133,7 @@ describe("stack boundaries (#25)", function () {
         it("refuses tier: staging in Pulumi.prod.yaml, names the file line, and the fix restores production", () => {
             const text = committed("prod").replace("runbooks:tier: production", "runbooks:tier: staging");
             const line = text.split("\n").findIndex((l) => l.includes("runbooks:tier:")) + 1;
-            const p = expectFixed("prod", text, ["runbooks:tier"]).get("runbooks:tier")!;
+            const p = onlyFixed("prod", text, "runbooks:tier");
             assert.match(p.message, new RegExp(`says "staging" \\(Pulumi\\.prod\\.yaml:${line}\\)`));
             assert.match(p.message, /production by its name/);
             assert.equal(p.fix, "pulumi config set tier production --stack prod");
@@ -145,9 +150,7 @@ describe("stack boundaries (#25)", function () {
     describe("a stack writes only what it owns (finding 2)", () => {
         it("stage's DIALS in prod's namespace moves back to stage's own, and prod's stays", () => {
             const text = edited("stage", (d) => d.setIn(C("dials", "namespace"), "cms-dials-prod"));
-            const p = expectFixed("stage", text, ["runbooks:dials.namespace"]).get(
-                "runbooks:dials.namespace",
-            )!;
+            const p = onlyFixed("stage", text, "runbooks:dials.namespace");
             assert.match(p.message, /stack "prod" \(production\) owns it \(Pulumi\.prod\.yaml/);
             assert.equal(p.fix, "pulumi config set --path dials.namespace cms-dials-stage --stack stage");
         });
@@ -171,9 +174,7 @@ describe("stack boundaries (#25)", function () {
             const text = edited("stage", (d) =>
                 d.setIn(C("dials", "web", "apiHost"), "cmsdials-api.web.cern.ch"),
             );
-            const p = expectFixed("stage", text, ["runbooks:dials.web.apiHost"]).get(
-                "runbooks:dials.web.apiHost",
-            )!;
+            const p = onlyFixed("stage", text, "runbooks:dials.web.apiHost");
             assert.match(p.message, /stack "prod" \(production\) owns it/);
             assert.match(p.fix, /dials\.web\.apiHost cmsdials-api-stage\.web\.cern\.ch --stack stage$/);
         });
@@ -217,7 +218,7 @@ describe("stack boundaries (#25)", function () {
             const text = edited("prod", (d) =>
                 d.setIn(C("thoth", "station", "modules", "ownClusterPrerequisites"), true),
             );
-            const p = expectFixed("prod", text, [key]).get(key)!;
+            const p = onlyFixed("prod", text, key);
             assert.match(p.message, /workflows\.argoproj\.io.*ClusterRole\/argo-admin/);
             assert.match(p.message, /thoth-station\.md §6\.3 and §7/);
             assert.equal(
@@ -232,19 +233,14 @@ describe("stack boundaries (#25)", function () {
                 d.setIn(C("clusters", "ibmcloud-prow", "clusterScoped", crd), "prow"),
             );
             const key = `runbooks:clusters.ibmcloud-prow.clusterScoped["${crd}"]`;
-            assert.match(
-                expectFixed("stage", text, [key]).get(key)!.message,
-                /stack "prod" \(production\) owns/,
-            );
+            assert.match(onlyFixed("stage", text, key).message, /stack "prod" \(production\) owns/);
         });
     });
 
     describe("a namespace clash moves only the wrong side", () => {
         it("stream in packit's namespace: stream moves to its own granted namespace, packit is not touched", () => {
             const text = edited("prod", (d) => d.setIn(C("stream", "namespace"), "packit-prod"));
-            const p = expectFixed("prod", text, ["runbooks:stream.namespace"]).get(
-                "runbooks:stream.namespace",
-            )!;
+            const p = onlyFixed("prod", text, "runbooks:stream.namespace");
             assert.match(p.message, /grants it to packit, so stream's setting is the one that is wrong/);
             assert.equal(p.fix, "pulumi config set --path stream.namespace stream-prod --stack prod");
         });

@@ -49,10 +49,7 @@ describe("shared value checks", () => {
             "* * * * MON-FRI",
             "1-5/2 * * * *",
             "0 0 ? * *",
-        ]) {
-            assert.equal(cronProblem(ok), undefined, ok);
-        }
-        for (const macro of [
+            // The macros.
             "@daily",
             "@hourly",
             "@weekly",
@@ -61,9 +58,8 @@ describe("shared value checks", () => {
             "@annually",
             "@midnight",
             "@every 1h30m",
-        ]) {
-            assert.equal(cronProblem(macro), undefined, macro);
-        }
+        ])
+            assert.equal(cronProblem(ok), undefined, ok);
         assert.match(cronProblem("61 25 32 13 8")!, /not a valid cron schedule/);
         assert.match(cronProblem("0 0 2 * * *")!, /five fields/);
         assert.match(cronProblem("@fortnightly")!, /unknown macro/);

@@ -6,7 +6,7 @@ import { memoryConfigSource } from "../../components/config/source";
 import { SystemDefinition, defineSystem, registered } from "../../components/config/systemDefinition";
 import { k8sName } from "../../components/config/fields";
 import { SYSTEMS } from "../../components/systems";
-import { recorder, runWith, stackSecrets, stackValues } from "../harness";
+import { onlyProblem, recorder, runWith, stackSecrets, stackValues } from "../harness";
 
 // A second, minimal system so namespace clashes between two systems can be provoked without depending on
 // any other system's schema.
@@ -143,11 +143,7 @@ describe("config validation", () => {
         const err = problemsOf(() =>
             loadProgramConfig(memoryConfigSource(values, { ...secrets, clusters: "{}" }), SYSTEMS),
         );
-        assert.deepEqual(
-            err.problems.map((p) => p.key),
-            ["runbooks:clusters"],
-        );
-        assert.match(err.problems[0].message, /stored as a secret/);
+        assert.match(onlyProblem(err, "runbooks:clusters").message, /stored as a secret/);
     });
 
     it("flags unknown fields inside a section with the command that removes them", () => {
@@ -173,11 +169,10 @@ describe("config validation", () => {
                 SYSTEMS,
             ),
         );
-        assert.deepEqual(
-            err.problems.map((p) => p.key),
-            ["runbooks:thoth-old-bot-token"],
+        assert.match(
+            onlyProblem(err, "runbooks:thoth-old-bot-token").fix,
+            /^pulumi config set --secret thoth-old-bot-token/,
         );
-        assert.match(err.problems[0].fix, /^pulumi config set --secret thoth-old-bot-token/);
     });
 
     it("fills missing secrets with placeholders only when asked (offline plan)", () => {

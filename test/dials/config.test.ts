@@ -3,23 +3,12 @@ import { ConfigError } from "../../components/config/problems";
 import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
-import { recorder } from "../harness";
+import { configErrorOf } from "../harness";
 import { DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
 
 /** Runs a changed prod config and returns the ConfigError it must raise, after checking nothing was registered. */
-async function configError(
-    change: (dials: DialsSection) => void,
-    secrets = DIALS_SECRETS,
-): Promise<ConfigError> {
-    try {
-        await runDials("prod", change, secrets);
-    } catch (err) {
-        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-        assert.equal(recorder.resources.length, 0, "nothing may be registered when the config is wrong");
-        return err;
-    }
-    assert.fail("the configuration was accepted");
-}
+const configError = (change: (dials: DialsSection) => void, secrets = DIALS_SECRETS) =>
+    configErrorOf(() => runDials("prod", change, secrets));
 
 /**
  * Fails unless the checks accept a stack's (changed) DIALS config: what rejects a configuration is the config load,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import { BACKEND_SECRETS, EOS_SECRETS, ETL_SECRETS, REDIS_PASSWORDS } from "../../components/dials/secrets";
-import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
+import { Checksums, checksumsOf, rolled } from "../fixtures/checksums";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { field, k8sObjects } from "../harness";
 import { DIALS_SECRETS, DialsSection, fewerWorkspaces, runDials } from "./fixtures";
@@ -16,7 +16,7 @@ const NOT_ETL = ["backend", "frontend", ...REDIS];
 async function checksums(
     secrets: Record<string, string> = DIALS_SECRETS,
     change?: (dials: DialsSection) => void,
-): Promise<Map<string, string | undefined>> {
+): Promise<Checksums> {
     // Every evaluation alike, the baseline too: see fewerWorkspaces.
     await runDials(
         "stage",
@@ -26,25 +26,14 @@ async function checksums(
         },
         secrets,
     );
-    const out = new Map<string, string | undefined>();
-    for (const d of k8sObjects(DEPLOYMENT, STAGE)) {
-        const annotations = field(d.inputs, "spec.template.metadata.annotations") as
-            Record<string, string> | undefined;
-        out.set(field(d.inputs, "metadata.name") as string, annotations?.[READS_CHECKSUM_ANNOTATION]);
-    }
-    return out;
-}
-
-function changed(before: Map<string, string | undefined>, after: Map<string, string | undefined>): string[] {
-    assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
-    return [...before.keys()].filter((name) => before.get(name) !== after.get(name)).sort();
+    return checksumsOf(k8sObjects(DEPLOYMENT, STAGE));
 }
 
 // Runbook 003 restarts readers by hand after a change ("oc rollout restart"); envFrom is read at start only, so
 // without a template change a rotated value is never seen.
 describe("dials: a changed Secret or ConfigMap restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Map<string, string | undefined>;
+    let base: Checksums;
     /** The Deployments of that first evaluation, as registered. */
     let baseDeployments: RecordedResource[];
     let etlReaders: string[];
@@ -65,40 +54,40 @@ describe("dials: a changed Secret or ConfigMap restarts exactly its readers", fu
     it("a new value in dials-etl-secrets rolls every ETL Deployment and not the web", async () => {
         const key = ETL_SECRETS[0].key;
         const after = await checksums({ ...DIALS_SECRETS, [key]: "rotated" });
-        assert.deepEqual(changed(base, after), etlReaders);
+        assert.deepEqual(rolled(base, after), etlReaders);
     });
 
     it("a new value in eos-credentials rolls every ETL Deployment and not the web", async () => {
         const key = EOS_SECRETS[0].key;
         const after = await checksums({ ...DIALS_SECRETS, [key]: "rotated" });
-        assert.deepEqual(changed(base, after), etlReaders);
+        assert.deepEqual(rolled(base, after), etlReaders);
     });
 
     it("a new value in dials-backend-secrets rolls only the backend", async () => {
         const key = BACKEND_SECRETS[0].key;
         const after = await checksums({ ...DIALS_SECRETS, [key]: "rotated" });
-        assert.deepEqual(changed(base, after), ["backend"]);
+        assert.deepEqual(rolled(base, after), ["backend"]);
     });
 
     it("a new broker password rolls redis-etl-broker with every ETL Deployment (their Celery URLs carry it)", async () => {
         const after = await checksums({ ...DIALS_SECRETS, [REDIS_PASSWORDS.broker.key]: "rotated" });
-        assert.deepEqual(changed(base, after), [...etlReaders, "redis-etl-broker"].sort());
+        assert.deepEqual(rolled(base, after), [...etlReaders, "redis-etl-broker"].sort());
     });
 
     it("a new cache password rolls redis-web-cache with the backend (DJANGO_REDIS_URL carries it)", async () => {
         const after = await checksums({ ...DIALS_SECRETS, [REDIS_PASSWORDS.cache.key]: "rotated" });
-        assert.deepEqual(changed(base, after), ["backend", "redis-web-cache"]);
+        assert.deepEqual(rolled(base, after), ["backend", "redis-web-cache"]);
     });
 
     it("a change of dials-backend-configmap rolls only the backend", async () => {
         const after = await checksums(DIALS_SECRETS, (d) => {
             d.web = { ...d.web, gunicornWorkers: 7 } as typeof d.web;
         });
-        assert.deepEqual(changed(base, after), ["backend"]);
+        assert.deepEqual(rolled(base, after), ["backend"]);
     });
 
     it("the same values give the same checksums: an unchanged up restarts nothing", async () => {
-        assert.deepEqual(changed(base, await checksums()), []);
+        assert.deepEqual(rolled(base, await checksums()), []);
     });
 
     it("reveals nothing derivable about the values: a keyed HMAC, not a hash of the content", () => {

@@ -75,20 +75,22 @@ function liveAfterUp(extra: object[] = [], change: (o: LiveDeployment) => void =
             fieldsType: "FieldsV1",
             fieldsV1: { "f:spec": { "f:replicas": {} } },
         },
-        {
-            manager: "kube-controller-manager",
-            operation: "Update",
-            fieldsV1: { "f:metadata": { "f:annotations": { "f:deployment.kubernetes.io/revision": {} } } },
-        },
-        {
-            manager: "kube-controller-manager",
-            operation: "Update",
-            subresource: "status",
-            fieldsV1: { "f:status": { "f:replicas": {} } },
-        },
+        updatedBy("kube-controller-manager", {
+            "f:metadata": { "f:annotations": { "f:deployment.kubernetes.io/revision": {} } },
+        }),
+        updatedBy("kube-controller-manager", { "f:status": { "f:replicas": {} } }, { subresource: "status" }),
         ...extra,
     ];
     return o as unknown as Record<string, unknown>;
+}
+
+/** A managedFields entry of an Update by `manager` (of `subresource`, at `time`, when given). */
+function updatedBy(
+    manager: string,
+    fieldsV1: object,
+    more: { subresource?: string; time?: string } = {},
+): object {
+    return { manager, operation: "Update", ...more, fieldsV1 };
 }
 
 const container = (fields: object) => ({
@@ -109,26 +111,16 @@ describe("drift: field managers", () => {
     it("names kubectl set env, set image, label and scale with their fields and what the next up does", () => {
         const live = liveAfterUp(
             [
-                {
-                    manager: "kubectl-set",
-                    operation: "Update",
-                    time: "2026-01-02T03:04:05Z",
-                    fieldsV1: container({
+                updatedBy(
+                    "kubectl-set",
+                    container({
                         "f:env": { 'k:{"name":"HELDOUT_DRIFT"}': { ".": {}, "f:name": {}, "f:value": {} } },
                         "f:image": {},
                     }),
-                },
-                {
-                    manager: "kubectl-label",
-                    operation: "Update",
-                    fieldsV1: { "f:metadata": { "f:labels": { "f:team": {} } } },
-                },
-                {
-                    manager: "kubectl",
-                    operation: "Update",
-                    subresource: "scale",
-                    fieldsV1: { "f:spec": { "f:replicas": {} } },
-                },
+                    { time: "2026-01-02T03:04:05Z" },
+                ),
+                updatedBy("kubectl-label", { "f:metadata": { "f:labels": { "f:team": {} } } }),
+                updatedBy("kubectl", { "f:spec": { "f:replicas": {} } }, { subresource: "scale" }),
             ],
             (o) => {
                 o.spec.template.spec.containers[0].env.push({ name: "HELDOUT_DRIFT", value: "1" });
@@ -179,11 +171,7 @@ describe("drift: field managers", () => {
             metadata: {
                 name: "backend-nginx-conf",
                 managedFields: [
-                    {
-                        manager: "kubectl-edit",
-                        operation: "Update",
-                        fieldsV1: { "f:data": { "f:nginx.conf": {}, "f:extra": {} } },
-                    },
+                    updatedBy("kubectl-edit", { "f:data": { "f:nginx.conf": {}, "f:extra": {} } }),
                 ],
             },
             data: { "nginx.conf": "b", extra: "1" },
@@ -193,13 +181,7 @@ describe("drift: field managers", () => {
         assert.equal(fields[1].state, "added");
         assert.equal(fields[1].replace, undefined);
         const sel = liveAfterUp(
-            [
-                {
-                    manager: "kubectl-edit",
-                    operation: "Update",
-                    fieldsV1: { "f:spec": { "f:selector": { "f:matchLabels": { "f:app": {} } } } },
-                },
-            ],
+            [updatedBy("kubectl-edit", { "f:spec": { "f:selector": { "f:matchLabels": { "f:app": {} } } } })],
             (o) => (o.spec.selector.matchLabels.app = "other"),
         );
         assert.match(
@@ -207,13 +189,7 @@ describe("drift: field managers", () => {
             /^spec\.selector: .*immutable/,
         );
         // The same value as the program's: co-owned, nothing for the up to do.
-        const same = liveAfterUp([
-            {
-                manager: "kubectl-client-side-apply",
-                operation: "Update",
-                fieldsV1: container({ "f:image": {} }),
-            },
-        ]);
+        const same = liveAfterUp([updatedBy("kubectl-client-side-apply", container({ "f:image": {} }))]);
         assert.equal(objectDrift(deployment(), same)!.changes[0].fields[0].state, "same");
     });
 

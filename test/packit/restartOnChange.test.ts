@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { secretConfigKey } from "../../components/packit/secrets";
-import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
+import { Checksums, baselineBefore, checksumsOf, rolled } from "../fixtures/checksums";
 import { field } from "../harness";
 import { runSystem } from "../fixtures/system";
 import { DEPLOYMENT, PACKIT_ALONE, PackitSection, STATEFULSET, Values } from "./fixtures";
@@ -19,7 +19,7 @@ const NS = "packit-prod";
 async function checksums(
     changed: Record<string, string> = {},
     change?: (packit: PackitSection) => void,
-): Promise<Map<string, string | undefined>> {
+): Promise<Checksums> {
     const trimmed = (values: Values) => {
         Object.assign((values.clusters as Record<string, object>)["packit-auto"], {
             platform: "kubernetes",
@@ -42,28 +42,14 @@ async function checksums(
         (r) => [DEPLOYMENT, STATEFULSET].includes(r.type) && field(r.inputs, "metadata.namespace") === NS,
     );
     assert.ok(workloads.length > 5, `packit-prod workloads: ${workloads.length}`);
-    return new Map(
-        workloads.map((w) => [
-            field(w.inputs, "metadata.name") as string,
-            (field(w.inputs, "spec.template.metadata.annotations") as Record<string, string> | undefined)?.[
-                READS_CHECKSUM_ANNOTATION
-            ],
-        ]),
-    );
-}
-
-function rolled(before: Map<string, string | undefined>, after: Map<string, string | undefined>): string[] {
-    return [...before.keys()].filter((n) => before.get(n) !== after.get(n)).sort();
+    return checksumsOf(workloads);
 }
 
 // Runbook 001, after new certificates: "Restart (scale down and up) packit-service, packit-dashboard and nginx for
 // them to use the new certs". A changed Secret now rolls exactly the pods that read it.
 describe("packit: a changed Secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Map<string, string | undefined>;
-    before(async () => {
-        base = await checksums();
-    });
+    const base = baselineBefore(() => checksums());
 
     // One file of one packit Secret changes; exactly the named workloads roll.
     const SECRET_CHANGES: { title: string; secret: string; file: string; value: string; rolls: string[] }[] =
@@ -120,7 +106,7 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
     for (const c of SECRET_CHANGES) {
         it(c.title, async () => {
             const after = await checksums({ [secretConfigKey("packit", c.secret, c.file)]: c.value });
-            assert.deepEqual(rolled(base, after), c.rolls);
+            assert.deepEqual(rolled(base(), after), c.rolls);
         });
     }
 
@@ -128,7 +114,7 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
         const after = await checksums({}, (packit) => {
             packit.tokman = { ...(packit.tokman as object), githubAppId: 424242 };
         });
-        assert.deepEqual(rolled(base, after), ["tokman"]);
+        assert.deepEqual(rolled(base(), after), ["tokman"]);
     });
 
     it("with the debugging tools on, a new flower password rolls only flower", async () => {
@@ -144,6 +130,6 @@ describe("packit: a changed Secret restarts exactly its readers", function () {
     });
 
     it("the same values roll nothing", async () => {
-        assert.deepEqual(rolled(base, await checksums()), []);
+        assert.deepEqual(rolled(base(), await checksums()), []);
     });
 });

@@ -3,7 +3,8 @@ import { strict as assert } from "assert";
 import { COMPONENTS } from "../../components/prow/catalog";
 import { PROW_SECRETS, secretEntries } from "../../components/prow/secrets";
 import { PlainConfigMap } from "../../components/shared/configMap";
-import { READS_CHECKSUM_ANNOTATION, seededOnce, startupReadsOf } from "../../components/shared/startupReads";
+import { seededOnce, startupReadsOf } from "../../components/shared/startupReads";
+import { Checksums, baselineBefore, checksumsOf, rolled } from "../fixtures/checksums";
 import { field, k8sObjects, resetRecorder, settled } from "../harness";
 import { runSystem } from "../fixtures/system";
 import { PROW, PROW_SECRET_VALUES, patchProw } from "./helpers";
@@ -12,26 +13,13 @@ import { DEPLOYMENT, CRONJOB } from "../fixtures/resourceTypes";
 /** The stage stack: ibmcloud-staging, every object name prefixed `staging-` (systems.md). */
 const PREFIX = "staging-";
 
-type Checksums = Map<string, string | undefined>;
-
 /** Deployment name → its pod-template reads checksum, after one evaluation of the stage stack. */
 async function checksums(
     secrets: Record<string, string> = PROW_SECRET_VALUES,
     patch?: Record<string, unknown>,
 ): Promise<Checksums> {
     await runSystem(PROW, "stage", patch ? patchProw(patch) : undefined, secrets);
-    const out: Checksums = new Map();
-    for (const d of k8sObjects(DEPLOYMENT)) {
-        const annotations = field(d.inputs, "spec.template.metadata.annotations") as
-            Record<string, string> | undefined;
-        out.set(field(d.inputs, "metadata.name") as string, annotations?.[READS_CHECKSUM_ANNOTATION]);
-    }
-    return out;
-}
-
-function changed(before: Checksums, after: Checksums): string[] {
-    assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
-    return [...before.keys()].filter((name) => before.get(name) !== after.get(name)).sort();
+    return checksumsOf(k8sObjects(DEPLOYMENT));
 }
 
 /** The rule, stated apart from the program: the Deployments whose catalog mounts name `mounted`. */
@@ -45,14 +33,11 @@ function readersOf(mounted: (m: (typeof COMPONENTS)[number]["mounts"][number]) =
 // a Prow pod mounts is read at start (and Prow's own reloads are not proof a new value was taken): the pods roll.
 describe("prow: a changed Secret or ConfigMap rolls exactly the Deployments that mount it", function () {
     this.timeout(600_000);
-    let base: Checksums;
-    before(async () => {
-        base = await checksums();
-    });
+    const base = baselineBefore(() => checksums());
 
     it("every Deployment that mounts a Secret or ConfigMap carries a checksum, and only those", () => {
         const readers = readersOf((m) => "secret" in m || "configMap" in m);
-        for (const [name, sum] of base) {
+        for (const [name, sum] of base()) {
             if (readers.includes(name)) assert.match(sum ?? "", /^[0-9a-f]{32}$/, name);
             else assert.equal(sum, undefined, name);
         }
@@ -74,7 +59,7 @@ describe("prow: a changed Secret or ConfigMap rolls exactly the Deployments that
             it(`rotating ${configKey} rolls exactly the Deployments that mount Secret ${def.name}`, async () => {
                 const after = await checksums({ ...PROW_SECRET_VALUES, [configKey]: "rotated" });
                 assert.deepEqual(
-                    changed(base, after),
+                    rolled(base(), after),
                     readersOf((m) => "secret" in m && m.secret === def.name),
                 );
             });
@@ -84,7 +69,7 @@ describe("prow: a changed Secret or ConfigMap rolls exactly the Deployments that
     it("a change of config.yaml rolls exactly the Deployments that mount ConfigMap config", async () => {
         const after = await checksums(PROW_SECRET_VALUES, { documents: { config: { log_level: "info" } } });
         assert.deepEqual(
-            changed(base, after),
+            rolled(base(), after),
             readersOf((m) => "configMap" in m && m.configMap === "config"),
         );
     });

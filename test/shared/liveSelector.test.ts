@@ -1,7 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import { testCluster } from "../fixtures/cluster";
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ClusterContext } from "../../components/shared/cluster";
 import {
     AppIdentity,
     podLabels,
@@ -16,13 +15,7 @@ import { field, k8sObject, resetRecorder, settled } from "../harness";
 // A system that takes over running workloads declares the selector they run with today: a Deployment's selector
 // cannot change in place, and a replaced one would leave its old pods running beside the new ones.
 
-const cluster: ClusterContext = {
-    name: "live-selector-test",
-    platform: "kubernetes",
-    provider: new k8s.Provider("cluster-live-selector-test", { kubeconfig: "{}" }),
-    skipIngressAwait: false,
-    production: false,
-};
+const cluster = testCluster("live-selector-test");
 const app: AppIdentity = { name: "hook", partOf: "prow", component: "webhook", version: "v1" };
 
 function workload(name: string, liveSelector?: Record<string, string>): Workload {

@@ -1,7 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
+import { testCluster } from "../fixtures/cluster";
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ClusterContext } from "../../components/shared/cluster";
 import {
     REDIS_PASSWORD_RULE,
     Redis,
@@ -13,13 +12,7 @@ import { fixedSize } from "../../components/shared/resources";
 import { field, k8sObject, ofType, resetRecorder, settled, unwrap } from "../harness";
 import { DEPLOYMENT, SECRET, PVC, RANDOM_PASSWORD as PASSWORD } from "../fixtures/resourceTypes";
 
-const cluster: ClusterContext = {
-    name: "redis-test",
-    platform: "openshift",
-    provider: new k8s.Provider("cluster-redis-test", { kubeconfig: "{}" }),
-    skipIngressAwait: false,
-    production: false,
-};
+const cluster = testCluster("redis-test", "openshift");
 
 function redis<A extends RedisAuth | undefined>(name: string, extra: Partial<RedisArgs<A>>): Redis<A> {
     return new Redis<A>(`redis-test-${name}`, {

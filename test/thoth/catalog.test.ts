@@ -4,6 +4,7 @@ import { keepsRendered } from "../../components/thoth/station/catalog/catalogPre
 import { CatalogConfig, catalogSchema } from "../../components/thoth/config";
 import { tierNamespaces } from "../../components/thoth/station/tiers";
 import {
+    CatalogInstance,
     catalogPlan,
     placeObject,
     remoteTarget,
@@ -23,6 +24,17 @@ import {
 
 const PIN = "f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d";
 const REPO = "https://github.com/thoth-station/thoth-application";
+
+/** Fails unless `instance` places its `kind` `name` into `namespace`, creating it there (`keep`) or leaving it. */
+function assertPlaced(
+    instance: CatalogInstance,
+    kind: string,
+    name: string,
+    namespace: string,
+    keep: boolean,
+): void {
+    assert.deepEqual(placeObject(instance, kind, name), { namespace, keep }, `${kind} ${name}`);
+}
 
 function catalogOf(stack: "stage" | "prod"): CatalogConfig {
     const thoth = thothStack(stack).thoth as Json;
@@ -137,22 +149,10 @@ describe("thoth workflow and template catalog", function () {
         it("stage: Templates to infra, adviser's dm to amun-inspection, everything else stays", () => {
             const plan = catalogPlan(catalogOf("stage"), tierNamespaces("stage"));
             const adviser = plan.find((i) => i.module === "adviser")!;
-            assert.deepEqual(placeObject(adviser, "Template", "adviser"), {
-                namespace: "thoth-infra-stage",
-                keep: true,
-            });
-            assert.deepEqual(placeObject(adviser, "WorkflowTemplate", "dm"), {
-                namespace: "thoth-amun-inspection-stage",
-                keep: true,
-            });
-            assert.deepEqual(placeObject(adviser, "WorkflowTemplate", "advise"), {
-                namespace: "thoth-backend-stage",
-                keep: true,
-            });
-            assert.deepEqual(placeObject(adviser, "ConfigMap", "adviser"), {
-                namespace: "thoth-backend-stage",
-                keep: true,
-            });
+            assertPlaced(adviser, "Template", "adviser", "thoth-infra-stage", true);
+            assertPlaced(adviser, "WorkflowTemplate", "dm", "thoth-amun-inspection-stage", true);
+            assertPlaced(adviser, "WorkflowTemplate", "advise", "thoth-backend-stage", true);
+            assertPlaced(adviser, "ConfigMap", "adviser", "thoth-backend-stage", true);
             // Every module that keeps Templates moves them to infra (core keeps only its WorkflowTemplates).
             for (const i of plan.filter((p) => p.module !== "core")) {
                 assert.equal(placeObject(i, "Template", "any").namespace, "thoth-infra-stage", i.module);
@@ -163,19 +163,10 @@ describe("thoth workflow and template catalog", function () {
             const [backend, middletier] = catalogPlan(catalogOf("stage"), tierNamespaces("stage")).filter(
                 (i) => i.module === "graph-sync",
             );
-            assert.deepEqual(placeObject(backend, "Template", "graph-sync-job"), {
-                namespace: "thoth-infra-stage",
-                keep: true,
-            });
-            assert.deepEqual(placeObject(middletier, "Template", "graph-sync-job"), {
-                namespace: "thoth-infra-stage",
-                keep: false,
-            });
+            assertPlaced(backend, "Template", "graph-sync-job", "thoth-infra-stage", true);
+            assertPlaced(middletier, "Template", "graph-sync-job", "thoth-infra-stage", false);
             // What is not moved exists once per tier.
-            assert.deepEqual(placeObject(middletier, "WorkflowTemplate", "graph-sync"), {
-                namespace: "thoth-middletier-stage",
-                keep: true,
-            });
+            assertPlaced(middletier, "WorkflowTemplate", "graph-sync", "thoth-middletier-stage", true);
             // A cluster-wide object would be the same object from both: the first keeps it.
             assert.equal(placeObject(backend, "ClusterRole", "x").keep, true);
             assert.equal(placeObject(middletier, "ClusterRole", "x").keep, false);
@@ -199,19 +190,10 @@ describe("thoth workflow and template catalog", function () {
             });
             const [middletier, backend] = catalogPlan(config, tierNamespaces("stage"));
             assert.equal(middletier.namespace, "thoth-middletier-stage");
-            assert.deepEqual(placeObject(middletier, "Template", "graph-sync"), {
-                namespace: "thoth-backend-stage",
-                keep: true,
-            });
+            assertPlaced(middletier, "Template", "graph-sync", "thoth-backend-stage", true);
             // backend would create it in its own namespace too: middletier already does.
-            assert.deepEqual(placeObject(backend, "Template", "graph-sync"), {
-                namespace: "thoth-backend-stage",
-                keep: false,
-            });
-            assert.deepEqual(placeObject(middletier, "Template", "graph-sync-job"), {
-                namespace: "thoth-infra-stage",
-                keep: true,
-            });
+            assertPlaced(backend, "Template", "graph-sync", "thoth-backend-stage", false);
+            assertPlaced(middletier, "Template", "graph-sync-job", "thoth-infra-stage", true);
         });
 
         it("test: every module once in thoth-test-core, where stage's rules would move nothing", () => {

@@ -6,7 +6,9 @@ import { RecordedResource } from "../../tools/mocks/recorder";
 import { EnvMap } from "../../components/shared/env";
 import { AccountHandle, ConfigMapHandle, HandleKeyRef, SecretHandle } from "../../components/shared/handles";
 import { StationReads } from "../../components/thoth/station/stationEnv";
-import { ofType, recorder, stackValues } from "../harness";
+import { memoryConfigSource } from "../../components/config/source";
+import { runProgram } from "../../components/program";
+import { configErrorOf, ofType, resetRecorder, settled, stackValues } from "../harness";
 import { Stack, SystemFixture, Values, runSystem } from "../fixtures/system";
 
 /** Every secret the thoth section can ask for, with recognisable values so leaks can be searched for. */
@@ -95,6 +97,29 @@ export function runThoth(
     return runSystem(THOTH, stack, onThoth(change), secrets);
 }
 
+/** Fails unless `binding` grants the `kind` `role` to exactly one subject: service account `account` of `namespace`. */
+export function assertGrants(
+    binding: RecordedResource,
+    kind: "Role" | "ClusterRole",
+    role: string,
+    account: string,
+    namespace: string,
+): void {
+    assert.deepEqual(binding.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind, name: role });
+    assert.deepEqual(binding.inputs.subjects, [{ kind: "ServiceAccount", name: account, namespace }]);
+}
+
+/**
+ * The thoth stack outputs of a fresh evaluation of `values` (a trimmed {@link thothStack}) with every secret set, read
+ * once every registration has settled.
+ */
+export async function thothOutputs(values: Record<string, unknown>): Promise<Record<string, Json>> {
+    resetRecorder();
+    const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<string, Json>;
+    await settled();
+    return outputs.thoth;
+}
+
 // Trims for variants that inspect one part of the thoth section. A fresh evaluation of the whole station costs 0.5-1 s
 // (its modules are ~400 of stage's ~450 objects); without the parts a variant does not look at, a tenth of that. Use
 // one only where nothing the test asserts comes from, or could be hidden by, what it switches off; a variant compared
@@ -171,20 +196,11 @@ export function catalogSwitchedOff(thoth: Record<string, Json>): void {
  * The ConfigError the program stops with when the thoth part of `stack` is changed by `change`; fails when it
  * does not stop, or when it registered anything before stopping.
  */
-export async function thothConfigError(
+export function thothConfigError(
     stack: "stage" | "prod",
     change: (thoth: Record<string, Json>) => void,
 ): Promise<ConfigError> {
-    try {
-        await runThoth(stack, change);
-    } catch (err) {
-        if (err instanceof ConfigError) {
-            assert.equal(recorder.resources.length, 0, "nothing is registered when the config is wrong");
-            return err;
-        }
-        throw err;
-    }
-    return assert.fail("expected a ConfigError");
+    return configErrorOf(() => runThoth(stack, change));
 }
 
 export const KIND = {

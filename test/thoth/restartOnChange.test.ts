@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
+import { Checksums, baselineBefore, byPlace, checksumOf, checksumsOf, rolled } from "../fixtures/checksums";
 import { field, k8sObjects } from "../harness";
 import { Json, runThoth, secretsFor, stationModules, thothOf, thothStack } from "./fixtures";
 import { evaluateThoth, plannedThoth } from "./parts";
@@ -12,25 +12,14 @@ import { DEPLOYMENT, STATEFULSET as STATEFUL_SET } from "../fixtures/resourceTyp
  * modules only the services' pods carry a checksum of the shared Secrets (argo-server's is of its own ConfigMap, the
  * knowledge graph's pods carry none), so the services hold every reader.
  */
-async function checksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
+async function checksums(changed: Record<string, string> = {}): Promise<Checksums> {
     const values = thothStack("stage");
     stationModules(thothOf(values));
     await evaluateThoth("stage", {
         change: stationModules,
         secrets: { ...secretsFor(values.thoth), ...changed },
     });
-    return new Map(
-        k8sObjects(DEPLOYMENT).map((d) => [
-            `${field(d.inputs, "metadata.namespace")}/${field(d.inputs, "metadata.name")}`,
-            (field(d.inputs, "spec.template.metadata.annotations") as Record<string, string> | undefined)?.[
-                READS_CHECKSUM_ANNOTATION
-            ],
-        ]),
-    );
-}
-
-function rolled(before: Map<string, string | undefined>, after: Map<string, string | undefined>): string[] {
-    return [...before.keys()].filter((n) => before.get(n) !== after.get(n)).sort();
+    return checksumsOf(k8sObjects(DEPLOYMENT), byPlace);
 }
 
 /** The one stage config key whose name ends with `suffix`. */
@@ -43,21 +32,18 @@ function stageKey(suffix: string): string {
 
 describe("thoth station: a rotated secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Map<string, string | undefined>;
-    before(async () => {
-        base = await checksums();
-    });
+    const base = baselineBefore(() => checksums());
 
     it("every station service (APIs, consumers, exporters) carries the checksum of what it reads", () => {
-        const services = [...base.keys()].filter((k) => /^thoth-(frontend|infra|amun-api)-stage\//.test(k));
+        const services = [...base().keys()].filter((k) => /^thoth-(frontend|infra|amun-api)-stage\//.test(k));
         assert.ok(services.length >= 5, services.join(", "));
-        for (const k of services) assert.match(base.get(k) ?? "", /^[0-9a-f]{32}$/, k);
+        for (const k of services) assert.match(base().get(k) ?? "", /^[0-9a-f]{32}$/, k);
     });
 
     // Secret `thoth` (user-api-token, app-secret-key, sentry-dsn) is read whole by these readers' env.
     it("a new user-api token rolls the readers of Secret thoth, and nothing else", async () => {
         const after = await checksums({ [stageKey("station-thoth-user-api-token")]: "rotated" });
-        assert.deepEqual(rolled(base, after), [
+        assert.deepEqual(rolled(base(), after), [
             "thoth-frontend-stage/management-api",
             "thoth-frontend-stage/user-api",
             "thoth-infra-stage/investigator-consumer-backend",
@@ -68,22 +54,15 @@ describe("thoth station: a rotated secret restarts exactly its readers", functio
 
     it("a new amun secret key rolls amun-api only", async () => {
         const after = await checksums({ [stageKey("amun-app-secret-key")]: "rotated" });
-        assert.deepEqual(rolled(base, after), ["thoth-amun-api-stage/amun-api"]);
+        assert.deepEqual(rolled(base(), after), ["thoth-amun-api-stage/amun-api"]);
     });
 });
 
 /** `namespace/name` → checksum of every Deployment and StatefulSet among `resources`. */
-function checksumsOf(resources: readonly { type: string; inputs: Json }[]): Map<string, string | undefined> {
-    return new Map(
-        resources
-            .filter((d) => d.type === DEPLOYMENT || d.type === STATEFUL_SET)
-            .map((d) => [
-                `${field(d.inputs, "metadata.namespace")}/${field(d.inputs, "metadata.name")}`,
-                (
-                    field(d.inputs, "spec.template.metadata.annotations") as
-                        Record<string, string> | undefined
-                )?.[READS_CHECKSUM_ANNOTATION],
-            ]),
+function workloadChecksums(resources: readonly { type: string; inputs: Json }[]): Checksums {
+    return checksumsOf(
+        resources.filter((d) => d.type === DEPLOYMENT || d.type === STATEFUL_SET),
+        byPlace,
     );
 }
 
@@ -99,21 +78,20 @@ function withoutModules(thoth: Record<string, Json>): void {
 }
 
 /** `namespace/name` → checksum of every Deployment and StatefulSet of a prod run with `changed` secrets. */
-async function prodChecksums(changed: Record<string, string> = {}): Promise<Map<string, string | undefined>> {
+async function prodChecksums(changed: Record<string, string> = {}): Promise<Checksums> {
     const values = thothStack("prod");
     withoutModules(thothOf(values));
-    return checksumsOf(await runThoth("prod", withoutModules, { ...secretsFor(values.thoth), ...changed }));
+    return workloadChecksums(
+        await runThoth("prod", withoutModules, { ...secretsFor(values.thoth), ...changed }),
+    );
 }
 
 describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret restarts exactly its readers", function () {
     this.timeout(120_000);
-    let base: Map<string, string | undefined>;
-    before(async () => {
-        base = await prodChecksums();
-    });
+    const base = baselineBefore(() => prodChecksums());
 
     it("every long-running bot, tunnel, Dgraph and argo-server carries the checksum of what it reads", async () => {
-        const planned = checksumsOf(await plannedThoth("prod"));
+        const planned = workloadChecksums(await plannedThoth("prod"));
         const readers = [
             "aicoe-prod-bots/sesheta-webhooks",
             "aicoe-prod-bots/review-manager",
@@ -131,7 +109,7 @@ describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret resta
 
     it("a new Sesheta webhook secret rolls every bot that checks GitHub signatures, and nothing else", async () => {
         const after = await prodChecksums({ "thoth-sesheta-github-webhook-secret": "rotated" });
-        assert.deepEqual(rolled(base, after), [
+        assert.deepEqual(rolled(base(), after), [
             "aicoe-prod-bots/normalizers",
             "aicoe-prod-bots/review-manager",
             "aicoe-prod-bots/sesheta-webhooks",
@@ -141,7 +119,7 @@ describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret resta
 
     it("a new DataHub CA rolls the cyborg-regidores bots only", async () => {
         const after = await prodChecksums({ "thoth-cyborg-regidores-datahub-ca-cert": "rotated" });
-        assert.deepEqual(rolled(base, after), [
+        assert.deepEqual(rolled(base(), after), [
             "aicoe-prod-bots/normalizers",
             "aicoe-prod-bots/webhook2kafka",
         ]);
@@ -149,12 +127,12 @@ describe("thoth bots, ultrahooks, Dgraph and argo-server: a rotated secret resta
 
     it("a new ultrahook API key rolls the tunnels of that account only", async () => {
         const after = await prodChecksums({ "thoth-ultrahook-thoth-api-key": "rotated" });
-        assert.deepEqual(rolled(base, after), ["aicoe/ultrahook-webhooks"]);
+        assert.deepEqual(rolled(base(), after), ["aicoe/ultrahook-webhooks"]);
     });
 
     it("a new Dgraph certificate rolls Dgraph only", async () => {
         const after = await prodChecksums({ "thoth-dgraph-tls-node-crt": "rotated" });
-        assert.deepEqual(rolled(base, after), ["thoth-test-core/dgraph"]);
+        assert.deepEqual(rolled(base(), after), ["thoth-test-core/dgraph"]);
     });
 });
 
@@ -173,9 +151,7 @@ describe("thoth argo-server: rolls when the controller ConfigMap it reads at sta
         const [server] = k8sObjects(DEPLOYMENT).filter(
             (d) => field(d.inputs, "metadata.name") === "argo-server",
         );
-        return (field(server.inputs, "spec.template.metadata.annotations") as Record<string, string>)[
-            READS_CHECKSUM_ANNOTATION
-        ];
+        return checksumOf(server.inputs);
     }
 
     it("a new artifact bucket in workflow-controller-configmap restarts argo-server", async () => {

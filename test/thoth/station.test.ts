@@ -1,10 +1,17 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { memoryConfigSource } from "../../components/config/source";
-import { runProgram } from "../../components/program";
 import { STATION_TIERS, stationNamespaces, tierNamespaces } from "../../components/thoth/station/tiers";
-import { k8sObject, k8sObjects, ofType, recorder, resetRecorder, settled, unwrap } from "../harness";
-import { Json, KIND, runThoth, secretsFor, stationEnvironment, thothOf, thothStack } from "./fixtures";
+import { k8sObject, k8sObjects, ofType, recorder, unwrap } from "../harness";
+import {
+    Json,
+    KIND,
+    assertGrants,
+    runThoth,
+    stationEnvironment,
+    thothOf,
+    thothOutputs,
+    thothStack,
+} from "./fixtures";
 import { evaluateThoth, plannedBefore, plannedThoth } from "./parts";
 
 const STAGE_NAMESPACES = [
@@ -84,16 +91,8 @@ describe("thoth station environments", function () {
                 bindings.map((b) => (b.inputs.metadata as Json).namespace).sort(),
                 [...STAGE_NAMESPACES].sort(),
             );
-            for (const b of bindings) {
-                assert.deepEqual(b.inputs.roleRef, {
-                    apiGroup: "rbac.authorization.k8s.io",
-                    kind: "ClusterRole",
-                    name: "admin",
-                });
-                assert.deepEqual(b.inputs.subjects, [
-                    { kind: "ServiceAccount", name: "thoth-ops", namespace: "thoth-infra-stage" },
-                ]);
-            }
+            for (const b of bindings)
+                assertGrants(b, "ClusterRole", "admin", "thoth-ops", "thoth-infra-stage");
         });
 
         it("issues a service-account token Secret for thoth-ops", () => {
@@ -165,13 +164,7 @@ describe("thoth station environments", function () {
             // The outputs are the station's own: evaluated without its modules, Dgraph, bots and tunnels.
             const values = thothStack("stage");
             stationEnvironment(thothOf(values));
-            resetRecorder();
-            const outputs = runProgram(memoryConfigSource(values, secretsFor(values.thoth))) as Record<
-                string,
-                Json
-            >;
-            await settled();
-            const station = outputs.thoth.station;
+            const station = (await thothOutputs(values)).station;
             assert.equal(await pulumi.isSecret(station.opsToken), true);
             assert.deepEqual(station.namespaces, tierNamespaces("stage"));
             assert.equal(station.opsServiceAccount, "thoth-infra-stage/thoth-ops");

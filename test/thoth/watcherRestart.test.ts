@@ -10,7 +10,7 @@ import {
 import { argoInstalls } from "../../components/thoth/station/modules/argo";
 import { servicePlans } from "../../components/thoth/station/modules/services";
 import { k8sObject, k8sObjects, ofType } from "../harness";
-import { KIND, containerOf, podOf, Json } from "./fixtures";
+import { KIND, assertGrants, containerOf, podOf, Json } from "./fixtures";
 import { evaluateThoth, plannedBefore } from "./parts";
 import { runWithStubs } from "./shellStub";
 
@@ -166,14 +166,7 @@ describe("thoth watcher restarts", function () {
                     },
                 ]);
                 const binding = k8sObject(KIND.roleBinding, "watcher-restart", g.namespace);
-                assert.deepEqual(binding.inputs.roleRef, {
-                    apiGroup: "rbac.authorization.k8s.io",
-                    kind: "Role",
-                    name: "watcher-restart",
-                });
-                assert.deepEqual(binding.inputs.subjects, [
-                    { kind: "ServiceAccount", name: "watcher-restart", namespace: g.namespace },
-                ]);
+                assertGrants(binding, "Role", "watcher-restart", "watcher-restart", g.namespace);
                 assert.ok(k8sObject(KIND.serviceAccount, "watcher-restart", g.namespace));
             }
             assert.equal(ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").length, 0);

@@ -13,25 +13,27 @@ import { labelSelectorMatches as selects } from "../../components/shared/labelSe
 // The examples of the Kubernetes documentation, "Network Policies" (concepts/services-networking/network-policies),
 // written as fixtures with what the page says each admits.
 
+/** A policy of namespace `default`, where the page's examples live. */
+function policy(name: string, spec: NetworkPolicy["spec"]): NetworkPolicy {
+    return { metadata: { name, namespace: "default" }, spec };
+}
+
 /** The page's first example, `test-network-policy`. */
-const TEST_NETWORK_POLICY: NetworkPolicy = {
-    metadata: { name: "test-network-policy", namespace: "default" },
-    spec: {
-        podSelector: { matchLabels: { role: "db" } },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [
-            {
-                from: [
-                    { ipBlock: { cidr: "172.17.0.0/16", except: ["172.17.1.0/24"] } },
-                    { namespaceSelector: { matchLabels: { project: "myproject" } } },
-                    { podSelector: { matchLabels: { role: "frontend" } } },
-                ],
-                ports: [{ protocol: "TCP", port: 6379 }],
-            },
-        ],
-        egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/24" } }], ports: [{ protocol: "TCP", port: 5978 }] }],
-    },
-};
+const TEST_NETWORK_POLICY = policy("test-network-policy", {
+    podSelector: { matchLabels: { role: "db" } },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [
+        {
+            from: [
+                { ipBlock: { cidr: "172.17.0.0/16", except: ["172.17.1.0/24"] } },
+                { namespaceSelector: { matchLabels: { project: "myproject" } } },
+                { podSelector: { matchLabels: { role: "frontend" } } },
+            ],
+            ports: [{ protocol: "TCP", port: 6379 }],
+        },
+    ],
+    egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/24" } }], ports: [{ protocol: "TCP", port: 5978 }] }],
+});
 
 const db: PodEndpoint = { namespace: "default", labels: { role: "db" } };
 const namespaces = { default: {}, myproject: { project: "myproject" }, other: {} };
@@ -61,38 +63,31 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("namespaceSelector and podSelector in one element are AND; in two elements OR (the alice/client example)", () => {
-        const and: NetworkPolicy = {
-            metadata: { name: "and", namespace: "default" },
-            spec: {
-                podSelector: {},
-                policyTypes: ["Ingress"],
-                ingress: [
-                    {
-                        from: [
-                            {
-                                namespaceSelector: { matchLabels: { user: "alice" } },
-                                podSelector: { matchLabels: { role: "client" } },
-                            },
-                        ],
-                    },
-                ],
-            },
-        };
-        const or: NetworkPolicy = {
-            ...and,
-            metadata: { name: "or", namespace: "default" },
-            spec: {
-                ...and.spec,
-                ingress: [
-                    {
-                        from: [
-                            { namespaceSelector: { matchLabels: { user: "alice" } } },
-                            { podSelector: { matchLabels: { role: "client" } } },
-                        ],
-                    },
-                ],
-            },
-        };
+        const and = policy("and", {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [
+                        {
+                            namespaceSelector: { matchLabels: { user: "alice" } },
+                            podSelector: { matchLabels: { role: "client" } },
+                        },
+                    ],
+                },
+            ],
+        });
+        const or = policy("or", {
+            ...and.spec,
+            ingress: [
+                {
+                    from: [
+                        { namespaceSelector: { matchLabels: { user: "alice" } } },
+                        { podSelector: { matchLabels: { role: "client" } } },
+                    ],
+                },
+            ],
+        });
         const ns = { default: {}, alice: { user: "alice" } };
         const target = { namespace: "default", labels: {} };
         const aliceClient = { namespace: "alice", labels: { role: "client" } };
@@ -106,14 +101,15 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("default-deny-ingress isolates every pod of its namespace and admits nothing; allow-all-ingress admits everything", () => {
-        const deny: NetworkPolicy = {
-            metadata: { name: "default-deny-ingress", namespace: "default" },
-            spec: { podSelector: {}, policyTypes: ["Ingress"] },
-        };
-        const allowAll: NetworkPolicy = {
-            metadata: { name: "allow-all-ingress", namespace: "default" },
-            spec: { podSelector: {}, ingress: [{}], policyTypes: ["Ingress"] },
-        };
+        const deny = policy("default-deny-ingress", {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+        });
+        const allowAll = policy("allow-all-ingress", {
+            podSelector: {},
+            ingress: [{}],
+            policyTypes: ["Ingress"],
+        });
         const anyone = { namespace: "other", labels: {} };
         assert.equal(ingressAllowed(cluster(deny), anyone, db, 80), false);
         assert.equal(
@@ -135,14 +131,15 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("default-deny-egress closes every destination; allow-all-egress reopens it; a connection needs both sides", () => {
-        const deny: NetworkPolicy = {
-            metadata: { name: "default-deny-egress", namespace: "default" },
-            spec: { podSelector: {}, policyTypes: ["Egress"] },
-        };
-        const allowAll: NetworkPolicy = {
-            metadata: { name: "allow-all-egress", namespace: "default" },
-            spec: { podSelector: {}, egress: [{}], policyTypes: ["Egress"] },
-        };
+        const deny = policy("default-deny-egress", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+        });
+        const allowAll = policy("allow-all-egress", {
+            podSelector: {},
+            egress: [{}],
+            policyTypes: ["Egress"],
+        });
         const web = { namespace: "default", labels: { role: "web" } };
         assert.equal(egressAllowed(cluster(deny), web, { ip: "8.8.8.8" }, 443), false);
         assert.equal(
@@ -169,15 +166,12 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("an empty from, to or ports list admits anything, as an unset one does (the API reference)", () => {
-        const emptyLists: NetworkPolicy = {
-            metadata: { name: "empty-lists", namespace: "default" },
-            spec: {
-                podSelector: { matchLabels: { role: "db" } },
-                policyTypes: ["Ingress", "Egress"],
-                ingress: [{ from: [], ports: [] }],
-                egress: [{ to: [], ports: [] }],
-            },
-        };
+        const emptyLists = policy("empty-lists", {
+            podSelector: { matchLabels: { role: "db" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [], ports: [] }],
+            egress: [{ to: [], ports: [] }],
+        });
         const c = cluster(emptyLists);
         assert.equal(ingressAllowed(c, { ip: "203.0.113.7" }, db, 9999, "UDP"), true);
         assert.equal(ingressAllowed(c, { namespace: "other", labels: {} }, db, 80), true);
@@ -185,46 +179,38 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("a policy with egress rules and no policyTypes isolates for egress (the API's default)", () => {
-        const unset: NetworkPolicy = {
-            metadata: { name: "unset", namespace: "default" },
-            spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }] },
-        };
+        const unset = policy("unset", {
+            podSelector: {},
+            egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }],
+        });
         const web = { namespace: "default", labels: {} };
         assert.equal(egressAllowed(cluster(unset), web, { ip: "10.1.1.1" }, 80), true);
         assert.equal(egressAllowed(cluster(unset), web, { ip: "8.8.8.8" }, 80), false);
-        const ingressOnly: NetworkPolicy = {
-            metadata: { name: "i", namespace: "default" },
-            spec: { podSelector: {} },
-        };
+        const ingressOnly = policy("i", { podSelector: {} });
         assert.equal(egressAllowed(cluster(ingressOnly), web, { ip: "8.8.8.8" }, 80), true);
     });
 
     it("a policy with policyTypes [Egress] only does not isolate for ingress; unset policyTypes does", () => {
-        const egressOnly: NetworkPolicy = {
-            metadata: { name: "default-deny-egress", namespace: "default" },
-            spec: { podSelector: {}, policyTypes: ["Egress"] },
-        };
-        const unset: NetworkPolicy = {
-            metadata: { name: "unset", namespace: "default" },
-            spec: { podSelector: {} },
-        };
+        const egressOnly = policy("default-deny-egress", {
+            podSelector: {},
+            policyTypes: ["Egress"],
+        });
+        const unset = policy("unset", { podSelector: {} });
         assert.equal(ingressAllowed(cluster(egressOnly), { ip: "1.2.3.4" }, db, 80), true);
         assert.equal(ingressAllowed(cluster(unset), { ip: "1.2.3.4" }, db, 80), false);
     });
 
     it("endPort admits the range 32000-32768 (the multi-port example) and a named port matches the pod's port of that name", () => {
-        const range: NetworkPolicy = {
-            metadata: { name: "multi-port-egress", namespace: "default" },
-            spec: {
-                podSelector: {},
-                policyTypes: ["Ingress"],
-                ingress: [{ ports: [{ protocol: "TCP", port: 32000, endPort: 32768 }] }],
-            },
-        };
-        const named: NetworkPolicy = {
-            metadata: { name: "named", namespace: "default" },
-            spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: "http" }] }] },
-        };
+        const range = policy("multi-port-egress", {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [{ ports: [{ protocol: "TCP", port: 32000, endPort: 32768 }] }],
+        });
+        const named = policy("named", {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [{ ports: [{ port: "http" }] }],
+        });
         const web = { namespace: "default", labels: {}, namedPorts: { http: 8080 } };
         assert.equal(ingressAllowed(cluster(range), { ip: "1.1.1.1" }, web, 32000), true);
         assert.equal(ingressAllowed(cluster(range), { ip: "1.1.1.1" }, web, 32768), true);
@@ -238,24 +224,21 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("targets a namespace by name through kubernetes.io/metadata.name, which every namespace carries", () => {
-        const byName: NetworkPolicy = {
-            metadata: { name: "by-name", namespace: "default" },
-            spec: {
-                podSelector: {},
-                policyTypes: ["Ingress"],
-                ingress: [
-                    {
-                        from: [
-                            {
-                                namespaceSelector: {
-                                    matchLabels: { "kubernetes.io/metadata.name": "myproject" },
-                                },
+        const byName = policy("by-name", {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [
+                {
+                    from: [
+                        {
+                            namespaceSelector: {
+                                matchLabels: { "kubernetes.io/metadata.name": "myproject" },
                             },
-                        ],
-                    },
-                ],
-            },
-        };
+                        },
+                    ],
+                },
+            ],
+        });
         assert.equal(ingressAllowed(cluster(byName), { namespace: "myproject", labels: {} }, db, 1), true);
         assert.equal(ingressAllowed(cluster(byName), { namespace: "other", labels: {} }, db, 1), false);
     });

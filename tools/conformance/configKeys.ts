@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { loadProgramConfig } from "../../components/config/load";
+import { ProgramConfig, loadProgramConfig } from "../../components/config/load";
 import { schemaAt } from "../../components/config/issues";
 import { PROJECT, segments } from "../../components/config/problems";
 import { PROGRAM_SECTIONS, clustersSchema, openstackSchema } from "../../components/config/program";
@@ -8,7 +8,7 @@ import { stackTier } from "../../components/config/system";
 import { SystemDefinition } from "../../components/config/systemDefinition";
 import { SYSTEMS } from "../../components/systems";
 import { readStackFile, stackFileSource } from "../plan/stackfile";
-import { STACKS } from "./step";
+import { STACKS, Stack } from "./step";
 
 /** The schema of each section the program itself reads: typed by PROGRAM_SECTIONS, so a new one needs its schema. */
 const PROGRAM_SCHEMAS: Record<(typeof PROGRAM_SECTIONS)[number], z.ZodType> = {
@@ -24,16 +24,22 @@ export interface ReadKeys {
     secrets: ReadonlySet<string>;
 }
 
-/** The keys the committed stacks read, from the same passes that reject a stray key in a stack file. */
-export function committedReadKeys(root: string): ReadKeys {
-    const secrets = new Set<string>();
-    for (const stack of STACKS) {
-        const config = loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
+/** Each committed stack's configuration as the program validates it, its file as it stands and every secret set. */
+export function committedConfigs(root: string): [Stack, ProgramConfig][] {
+    return STACKS.map((stack) => [
+        stack,
+        loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
             placeholderSecret: () => "x",
             root,
-        });
-        for (const spec of config.secretSpecs) secrets.add(spec.key);
-    }
+        }),
+    ]);
+}
+
+/** The keys the committed stacks read, from the same passes that reject a stray key in a stack file. */
+export function committedReadKeys(root: string): ReadKeys {
+    const secrets = new Set(
+        committedConfigs(root).flatMap(([, config]) => config.secretSpecs.map((s) => s.key)),
+    );
     return { systems: SYSTEMS, secrets };
 }
 

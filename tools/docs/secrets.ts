@@ -1,11 +1,8 @@
 import { readFileSync } from "fs";
 import * as path from "path";
-import { loadProgramConfig } from "../../components/config/load";
 import { secretFixCommand } from "../../components/config/problems";
 import { SecretSpec } from "../../components/config/system";
-import { SYSTEMS } from "../../components/systems";
-import { STACKS } from "../conformance/step";
-import { readStackFile, stackFileSource } from "../plan/stackfile";
+import { committedConfigs } from "../conformance/configKeys";
 
 /** The page that holds the generated secrets table (between the markers below). */
 export const SECRETS_PAGE = "docs/reference/secrets.md";
@@ -33,10 +30,7 @@ export type CommittedSecrets = ReadonlyMap<
 /** The secrets every committed stack file asks for, validated once (the table of each page reads them). */
 export function committedSecrets(root: string): CommittedSecrets {
     const byKey = new Map<string, { spec: SecretSpec; stacks: string[]; today: Map<string, string[]> }>();
-    for (const stack of STACKS) {
-        const config = loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
-            placeholderSecret: () => "x",
-        });
+    for (const [stack, config] of committedConfigs(root)) {
         for (const spec of config.secretSpecs) {
             const entry = byKey.get(spec.key) ?? { spec, stacks: [], today: new Map<string, string[]>() };
             entry.stacks.push(stack);

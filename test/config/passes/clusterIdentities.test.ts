@@ -6,6 +6,7 @@ import { ClustersConfig } from "../../../components/config/program";
 import { memoryConfigSource } from "../../../components/config/source";
 import { caData } from "../../fixtures/testCas";
 import { app, cluster } from "./fixtures";
+import { onlyProblem } from "../../harness";
 
 const KUBECONFIG = (server: string, ca?: number) =>
     [
@@ -47,10 +48,7 @@ const base = (clusters: ClustersConfig = { psi: cluster() }) => ({
 describe("pass: cluster identities (issue 52 item 1)", () => {
     it("a kubeconfig that is not one is refused before a provider fails on it; a cluster placed fresh reads none", () => {
         const bad = clusterIdentities(decrypting({ "kubeconfig-psi": "just text" }), base());
-        assert.deepEqual(
-            bad.problems.map((p) => p.key),
-            ["runbooks:kubeconfig-psi"],
-        );
+        onlyProblem(bad, "runbooks:kubeconfig-psi");
         assert.match(
             bad.problems[0].message,
             /^is not a kubeconfig: .*Set the kubeconfig file of that cluster$/,
@@ -77,10 +75,7 @@ describe("pass: cluster identities (issue 52 item 1)", () => {
             decrypting({ "kubeconfig-psi": text }),
             base({ psi: { ...cluster(), apiServer: "api.elsewhere.example.org:6443" } }),
         );
-        assert.deepEqual(
-            other.problems.map((p) => p.key),
-            ["runbooks:clusters.psi.apiServer"],
-        );
+        onlyProblem(other, "runbooks:clusters.psi.apiServer");
         // Control: the same entry without a kubeconfig to check it against says nothing.
         assert.deepEqual(
             clusterIdentities(
@@ -98,20 +93,14 @@ describe("pass: cluster identities (issue 52 item 1)", () => {
                 },
             }),
         );
-        assert.deepEqual(
-            pinnedCa.problems.map((p) => p.key),
-            ["runbooks:clusters.psi.identity.ca"],
-        );
+        onlyProblem(pinnedCa, "runbooks:clusters.psi.identity.ca");
     });
 
     it("production and the local stacks must pin each cluster: listed by the plan, a problem of a real run", () => {
         for (const stack of ["prod", "local"]) {
             const source = { ...decrypting({}), stack };
             const real = clusterIdentities(source, { ...base(), stack });
-            assert.deepEqual(
-                real.problems.map((p) => p.key),
-                ["runbooks:clusters.psi.identity.uid"],
-            );
+            onlyProblem(real, "runbooks:clusters.psi.identity.uid");
             assert.match(
                 real.problems[0].fix,
                 /kubectl .*get namespace kube-system -o jsonpath='\{\.metadata\.uid\}'/,

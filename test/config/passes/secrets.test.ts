@@ -7,6 +7,7 @@ import { SectionBase } from "../../../components/config/system";
 import type { SecretValueRule } from "../../../components/shared/secretValueRule";
 import { SystemDefinition } from "../../../components/config/systemDefinition";
 import { OPENSTACK, app, cloud, cluster } from "./fixtures";
+import { onlyProblem } from "../../harness";
 
 const read = (section: string, parsed: SectionBase): SystemRead => ({
     def: section === "cloud" ? cloud : app(section),
@@ -106,10 +107,7 @@ describe("pass: secrets wanted, set and encrypted", () => {
     it("an enabled OpenStack-side system wants the openstack section and its credential", () => {
         const on = read("cloud", { enabled: true });
         const without = secrets(memoryConfigSource({}), { ...input, read: [on], placements: [] });
-        assert.deepEqual(
-            without.problems.map((p) => p.key),
-            ["runbooks:openstack.authUrl"],
-        );
+        onlyProblem(without, "runbooks:openstack.authUrl");
         const openstack = { ...OPENSTACK, userName: "u" };
         const withIt = secrets(memoryConfigSource({ openstack: {} }), {
             ...input,
@@ -117,10 +115,7 @@ describe("pass: secrets wanted, set and encrypted", () => {
             placements: [],
             openstack,
         });
-        assert.deepEqual(
-            withIt.problems.map((p) => p.key),
-            ["runbooks:openstack-password"],
-        );
+        onlyProblem(withIt, "runbooks:openstack-password");
         const off = secrets(memoryConfigSource({ openstack: {} }), {
             ...input,
             read: [],

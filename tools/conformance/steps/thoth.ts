@@ -39,7 +39,6 @@ const tunnel = (subdomain: string): KubernetesObjectRef => ({
     name: { stage: `ultrahook-${subdomain}-stage`, prod: `ultrahook-${subdomain}` },
 });
 const tunnelSecret = (name: string): KubernetesObjectRef => ({ kind: "Secret", namespace: TUNNELS, name });
-const PSI_PROVIDER = { type: "pulumi:providers:kubernetes", name: "cluster-psi" };
 
 const SCHEDULED_BOTS = test(
     "bots",
@@ -91,6 +90,13 @@ const KUBECONFIG_ASKED = testRef(
     "test/config/load.test.ts",
     "asks for every kubeconfig of clusters in use, but not for unused clusters",
 );
+/** What `oc login` to PSI becomes: the cluster's provider, made from the stack's cluster and its kubeconfig secret. */
+const ON_PSI: ReplacedByObjects = {
+    by: "objects",
+    objects: [{ type: "pulumi:providers:kubernetes", name: "cluster-psi" }],
+    config: ["thoth.cluster", "kubeconfig-psi"],
+    tests: [EVERY_OBJECT_ON_ITS_CLUSTER, KUBECONFIG_ASKED],
+};
 const STAGE_TIERS = test("station", "creates the seven tier namespaces, labelled with environment and tier");
 const TEST_LAYOUT = test("station", "puts every tier, the ops account and Dgraph into thoth-test-core");
 const OPS_ACCOUNT = test(
@@ -283,10 +289,7 @@ export const thothTable = runbookTable({
             lines: "52-53",
             says: "--extra-vars=OCP_URL=<openshift_cluster_url> \\",
             step: "pass the cluster URL and a token",
-            by: "objects",
-            objects: [PSI_PROVIDER],
-            config: ["thoth.cluster", "kubeconfig-psi"],
-            tests: [EVERY_OBJECT_ON_ITS_CLUSTER, KUBECONFIG_ASKED],
+            ...ON_PSI,
         },
         {
             lines: "54",
@@ -794,10 +797,7 @@ export const thothTable = runbookTable({
             lines: "204",
             says: "oc login to OpenShift cluster where deployment is done.",
             step: "oc login to the cluster",
-            by: "objects",
-            objects: [PSI_PROVIDER],
-            config: ["thoth.cluster", "kubeconfig-psi"],
-            tests: [EVERY_OBJECT_ON_ITS_CLUSTER, KUBECONFIG_ASKED],
+            ...ON_PSI,
         },
         {
             lines: "205",
