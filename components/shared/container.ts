@@ -20,7 +20,7 @@ export interface ContainerSpec {
     ports?: { name: string; containerPort: number; protocol?: "TCP" | "UDP" }[];
     env?: EnvMap;
     /**
-     * Whole Secrets/ConfigMaps exposed as env (e.g. DIALS' `dials-etl-secrets`), as their handles' `.envFrom()`: the
+     * Whole Secrets/ConfigMaps exposed as env (e.g. a Secret of a worker's settings), as their handles' `.envFrom()`: the
      * reference carries the object's name, so the pod waits for the object and follows a rename.
      */
     envFrom?: HandleEnvFrom[];

@@ -5,7 +5,7 @@ import { DumpHeader, majorOf, readDumpHeader } from "./dumpHeader";
  * The one rule of a database takeover (a PostgreSQL server of the program started on a claim that holds data today):
  * the data directory is of the major version the server runs, and a recent dump of that server exists. The migration
  * report (`npm run adopt`) evaluates it against the live cluster; the program evaluates it again, at `pulumi up`,
- * over the report the operator names (packit's `postgres.takeoverReport`), so the up itself refuses a takeover the
+ * over the report the operator names (a section's `postgres.takeoverReport`), so the up itself refuses a takeover the
  * report has not proved, or proved too long ago.
  */
 
@@ -40,7 +40,7 @@ export function takeoverProblems(input: {
             problems.push(
                 `the data directory on claim ${claim} is PostgreSQL ${input.dataVersion}, but ${server} runs ${version}: ` +
                     `it would refuse to start on it. Set the version running today (${versionKey}: ${input.dataVersion}, ` +
-                    `with its image), or make the upgrade a real one where the system has one (docs/systems/packit-notes.md, "PostgreSQL major upgrade")`,
+                    `with its image), or make the upgrade a real one where the system has one (its docs/systems/<system>-notes.md)`,
             );
         }
     } else {

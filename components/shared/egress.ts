@@ -2,11 +2,11 @@ import type { ClusterContext } from "./cluster";
 import { DerivedEgressPolicy, NAMESPACE_NAME_LABEL, NetworkGraph, servedBy } from "./network";
 
 /**
- * Egress of the namespaces where code nobody reviewed runs (Packit's sandbox, Prow's PR jobs): their pods reach the
+ * Egress of the namespaces where code nobody reviewed runs (a sandbox, pull-request jobs): their pods reach the
  * internet and the cluster's DNS, and nothing of the cluster, its private networks or the node's link-local services
  * (the cloud's metadata address 169.254.169.254 hands out the node's credentials) beyond the Services the program's
  * references name for them. Derived from the same graph as the ingress policies: a path declared for such a pod
- * (ProwJob pods to the build cache) is opened on both sides.
+ * (job pods to a build cache) is opened on both sides.
  */
 
 /** Where a cluster's pods resolve names: the DNS pods and the ports they listen on behind the DNS Service. */

@@ -91,8 +91,8 @@ export interface UrlOptions {
 
 /**
  * `<scheme>://<host>[:<port>]<path>`: the port is left out where it is the scheme's default (80 for http, 443 for
- * https), as clients and the source manifests write it. The one format of the program's in-cluster URLs (Prow's
- * plain-text refs use it too).
+ * https), as clients and the source manifests write it. The one format of the program's in-cluster URLs (plain-text
+ * refs use it too).
  */
 export function urlText(host: string, port: number, options: UrlOptions = {}): string {
     const scheme = options.scheme ?? "http";

@@ -42,7 +42,7 @@ export interface NamespaceArgs {
     serviceAccounts?: string[];
     roleBindings?: RoleBindingSpec[];
     /**
-     * Runs code nobody reviewed (Packit's sandbox, Prow's PR jobs): every pod of it, whoever made it, reaches only
+     * Runs code nobody reviewed (a sandbox, pull-request jobs): every pod of it, whoever made it, reaches only
      * the internet, the cluster DNS and the Services the program's references name for it.
      */
     untrusted?: boolean;

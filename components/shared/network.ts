@@ -42,7 +42,7 @@ function namedPorts(pod: PodSpecReads): Record<string, number> {
     return ports;
 }
 
-/** Records a Service made outside a {@link Workload} (a stable name moved between servers, Packit's `postgres`). */
+/** Records a Service made outside a {@link Workload} (a stable name moved between servers, a database's). */
 export function recordService(cluster: OnCluster, service: ServedService): void {
     networkGraphOf(cluster).services.push(service);
 }
@@ -280,7 +280,7 @@ const key = (value: unknown): string => JSON.stringify(value);
 /**
  * A Service's target port as a NetworkPolicy admits it: a named one as the number its pods give that name, when all
  * the program's pods the Service selects agree on it. A policy port by name admits only pods that declare the name;
- * the pods a first deploy takes over declare none (cms-DQM/dials oc/prod names no container port), and they serve
+ * the pods a first deploy takes over declare none (a source manifest may name no container port), and they serve
  * until the rollout replaces them, so a name would cut them off from their callers for that time.
  */
 function policyPort(

@@ -1,8 +1,7 @@
 import type { At, EvidenceSource, FlagFact, NamedFact } from "./evidence/types";
 
 // What the upstream source of nginxinc/nginx-unprivileged 1.27.x says of the image itself, whichever system runs it
-// (dials: 1.27.4-alpine, the backend's sidecar; packit and stream: 1.27, the metrics proxy): one reading, which each
-// system's entry takes, adding the listener its own nginx.conf defines (the image's own server is replaced by both).
+// (as a sidecar or a proxy, at a 1.27 tag): one reading, which each system's entry takes, adding the listener its own nginx.conf defines (the image's own server is replaced by both).
 // Facts carried over with their lines, no code.
 //
 // "feat: Update mainline NGINX to 1.27.4" (2cc5e1e803, 2025-02-13) set NGINX_VERSION=1.27.4 in mainline/ (no git tag

@@ -1,8 +1,7 @@
 import type { At, FlagFact, ImageEvidence } from "./evidence/types";
 
 // What the upstream source of quay.io/openshift/origin-cli:4.15 says of it: one entry, which every system running the
-// image (packit and stream: the image import and sandbox clean-up jobs; thoth: the watcher restart) puts in its own
-// evidence table, so the image has one reading whichever system runs it. Facts carried over with their lines, no code.
+// image (its jobs' scripts) puts in its own evidence table, so the image has one reading whichever system runs it. Facts carried over with their lines, no code.
 //
 // The image is openshift/oc's images/cli/Dockerfile.rhel on release-4.15, read at that branch's head (82316376e2,
 // 2024-10-03, "Merge pull request #1893 ...", the head on the day below). oc vendors kubectl, client-go and
@@ -25,9 +24,8 @@ const flag = (name: string, path: string, line: number, command?: string): FlagF
 
 /**
  * oc, and kubectl as a link to it, which runs kubectl's own command tree (cmd/oc/oc.go:47-48, pkg/cli/cli.go:405-407).
- * It serves nothing and has no command of its own the program uses: every container runs a bash script the program
- * writes (components/packit/scripts.ts, components/thoth/station/modules/restartPlan.ts), and what those scripts
- * expand is theirs. The flags listed are those the scripts were checked for, by the command that defines each (not
+ * It serves nothing and has no command of its own the program uses: every container runs a bash script a system
+ * writes, and what those scripts expand is theirs. The flags listed are those the scripts were checked for, by the command that defines each (not
  * every flag oc has); a flag a script passes that is not here fails the evidence check.
  */
 export const ORIGIN_CLI_EVIDENCE: ImageEvidence = {

@@ -3,8 +3,8 @@ import { DefinitionError } from "./errors";
 
 /**
  * What a Service port serves: the application's own clients, an admin API, or metrics. Declared on the port
- * (`ServicePort.purpose`) from the image's source, never read from its name: Thoth's APIs serve their REST API on a
- * port the reference names `metrics`.
+ * (`ServicePort.purpose`) from the image's source, never read from its name: an API may serve its REST API on
+ * a port its reference names `metrics`.
  */
 export type PortPurpose = "application" | "admin" | "metrics";
 

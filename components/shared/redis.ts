@@ -83,9 +83,9 @@ export interface RedisArgs<Auth extends RedisAuth | undefined = RedisAuth | unde
     image: string;
     resources: Sizing;
     /**
-     * Password-protected, as CMS DIALS runs it: a Secret `<app.name>` with key `database-password` holding this
+     * Password-protected: a Secret `<app.name>` with key `database-password` holding this
      * value, or a random one (kept in state) when the value is undefined. Without `auth` Redis answers anyone in
-     * the namespace, as packit/deployment runs its Celery broker.
+     * the namespace its policies admit.
      */
     auth?: Auth;
     /** A volume keeps the data across restarts (a broker's queued tasks); none for a cache. */

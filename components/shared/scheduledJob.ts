@@ -40,7 +40,7 @@ export interface ScheduledJobArgs extends Omit<PodBase, "initContainers"> {
     grantedBy?: readonly pulumi.Resource[];
     restartPolicy?: "Never" | "OnFailure";
     /**
-     * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
+     * Services its pods reach by an address its spec writes as plain text (rendered arguments): the
      * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
      */
     reaches?: readonly ServiceEndpoint[];

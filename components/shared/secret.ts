@@ -17,7 +17,7 @@ export interface SecretArgs extends BlockArgs {
     base64Data?: Record<string, pulumi.Input<string>>;
     /**
      * Key → the Services a URL inside that key names, where the program cannot build the text from the endpoint (a
-     * file the operator writes into secret config, such as packit-service.yaml naming tokman): a pod reading the key
+     * file the operator writes into secret config, such as a service's settings file naming another service): a pod reading the key
      * reaches them, exactly as if the URL had been made with `endpoint.url()`. A key the Secret does not hold stops.
      */
     names?: Record<string, readonly ServiceEndpoint[]>;

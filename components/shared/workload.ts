@@ -96,7 +96,7 @@ export interface WorkloadArgs extends PodBase {
     imagesManagedByTriggers?: boolean;
     /** Pod affinity rules, e.g. spreading the replicas of a quorum (Dgraph zero/alpha) over nodes. */
     affinity?: k8s.types.input.core.v1.Affinity;
-    /** Pins pods to labelled nodes, e.g. Prow's caches to the node with the big local disk. */
+    /** Pins pods to labelled nodes, e.g. caches to the node with the big local disk. */
     nodeSelector?: Record<string, string>;
     /** Lets pods run on tainted (dedicated) nodes. */
     tolerations?: k8s.types.input.core.v1.Toleration[];
@@ -106,7 +106,7 @@ export interface WorkloadArgs extends PodBase {
      */
     extraServices?: (ServiceSpec & { name: string })[];
     /**
-     * Services its pods reach by an address its spec writes as plain text (Prow's rendered arguments): the
+     * Services its pods reach by an address its spec writes as plain text (rendered arguments): the
      * references the network policies admit them by, beside the endpoint texts and keys the spec itself holds.
      */
     reaches?: readonly ServiceEndpoint[];
