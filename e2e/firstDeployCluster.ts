@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs
 import { tmpdir } from "os";
 import * as path from "path";
 import { KubeObject } from "../tools/adopt/model";
-import { ARGO_ADMIN_ROLE, ARGO_GROUP, ARGO_KINDS, ARGO_ROLE } from "../components/thoth/station/modules/argo";
+import { ARGO_CLUSTER_ROLES, ARGO_KINDS, argoCrd } from "../components/thoth/station/modules/argo";
 import { Report } from "../tools/adopt/report";
 import { readStackFile } from "../tools/plan/stackfile";
 import { FIRST_DEPLOY_FIXES } from "../test/fixtures/live/fixes";
@@ -91,34 +91,9 @@ export function clusterSetup(systems: readonly string[]): KubeObject[] {
     const crds = ARGO_KINDS.map((k): KubeObject => ({
         apiVersion: "apiextensions.k8s.io/v1",
         kind: "CustomResourceDefinition",
-        metadata: { name: `${k.plural}.${ARGO_GROUP}` },
-        spec: {
-            group: ARGO_GROUP,
-            names: {
-                kind: k.kind,
-                listKind: `${k.kind}List`,
-                plural: k.plural,
-                singular: k.kind.toLowerCase(),
-            },
-            scope: k.kind === "ClusterWorkflowTemplate" ? "Cluster" : "Namespaced",
-            versions: [
-                {
-                    name: "v1alpha1",
-                    served: true,
-                    storage: true,
-                    schema: {
-                        openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-                    },
-                },
-            ],
-        },
+        ...structuredClone(argoCrd(k)),
     }));
-    const roles = (
-        [
-            ["argo", ARGO_ROLE],
-            ["argo-admin", ARGO_ADMIN_ROLE],
-        ] as const
-    ).map(([name, rules]): KubeObject => ({
+    const roles = ARGO_CLUSTER_ROLES.map(([name, rules]): KubeObject => ({
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "ClusterRole",
         metadata: { name },

@@ -435,6 +435,42 @@ export const ARGO_ADMIN_ROLE: PolicyRule[] = [
     },
 ];
 
+/** The ClusterRoles the station's installs are bound to, by name. */
+export const ARGO_CLUSTER_ROLES = [
+    ["argo", ARGO_ROLE],
+    ["argo-admin", ARGO_ADMIN_ROLE],
+] as const;
+
+/**
+ * The CustomResourceDefinition of one Argo kind, accepting any spec (`x-kubernetes-preserve-unknown-fields`), as Argo
+ * v2.12's own minimal CRDs did: what {@link ArgoPrerequisites} creates and a cluster's setup provides.
+ */
+export function argoCrd(k: (typeof ARGO_KINDS)[number], labels?: Record<string, string>) {
+    return {
+        metadata: { name: `${k.plural}.${ARGO_GROUP}`, ...(labels ? { labels } : {}) },
+        spec: {
+            group: ARGO_GROUP,
+            names: {
+                kind: k.kind,
+                listKind: `${k.kind}List`,
+                plural: k.plural,
+                singular: k.kind.toLowerCase(),
+                shortNames: [...k.short],
+            },
+            scope: k.kind === "ClusterWorkflowTemplate" ? "Cluster" : "Namespaced",
+            versions: [
+                {
+                    name: "v1alpha1",
+                    served: true,
+                    storage: true,
+                    schema: { openAPIV3Schema: preserveUnknownFields },
+                    ...(k.kind === "Workflow" ? { subresources: {} } : {}),
+                },
+            ],
+        },
+    };
+}
+
 /** Arguments of {@link ArgoPrerequisites}: the section and the context, whose `protectStateful` keeps the CRDs. */
 export type ArgoPrerequisitesArgs = SystemArgs<ThothSection, KubernetesContext>;
 
@@ -454,40 +490,13 @@ export class ArgoPrerequisites extends SystemPart<ThothSection, KubernetesContex
             this.resources.push(
                 new k8s.apiextensions.v1.CustomResourceDefinition(
                     this.childName(`crd-${k.plural}`),
-                    {
-                        metadata: { name: `${k.plural}.${ARGO_GROUP}`, labels },
-                        spec: {
-                            group: ARGO_GROUP,
-                            names: {
-                                kind: k.kind,
-                                listKind: `${k.kind}List`,
-                                plural: k.plural,
-                                singular: k.kind.toLowerCase(),
-                                shortNames: [...k.short],
-                            },
-                            scope: k.kind === "ClusterWorkflowTemplate" ? "Cluster" : "Namespaced",
-                            versions: [
-                                {
-                                    name: "v1alpha1",
-                                    served: true,
-                                    storage: true,
-                                    schema: {
-                                        openAPIV3Schema: preserveUnknownFields,
-                                    },
-                                    ...(k.kind === "Workflow" ? { subresources: {} } : {}),
-                                },
-                            ],
-                        },
-                    },
+                    argoCrd(k, labels),
                     // Production: deleting a CRD deletes every object of it, so the CRDs are protected and retained.
                     this.child(statefulOptions(this.context.protectStateful)),
                 ),
             );
         }
-        for (const [role, rules] of [
-            ["argo", ARGO_ROLE],
-            ["argo-admin", ARGO_ADMIN_ROLE],
-        ] as const) {
+        for (const [role, rules] of ARGO_CLUSTER_ROLES) {
             this.resources.push(
                 new k8s.rbac.v1.ClusterRole(
                     this.childName(`clusterrole-${role}`),
