@@ -297,9 +297,14 @@ describe("first deploy over production as it runs (kwok, real engine)", function
             res = await adopt("npm run adopt (after the orphan deletes)");
         }
         const orphaned = new Set(takeovers.map((t) => t.id));
-        // The up starts PostgreSQL on the claim only with the report that found the takeover ready
-        // (packit.postgres.takeoverReport).
-        copy.configure({ paths: { "packit.postgres.takeoverReport": json } });
+        // The up starts PostgreSQL on a claim only with the report that found the takeover ready
+        // (packit.postgres.takeoverReport, thoth.station.modules.postgresql.takeoverReport).
+        copy.configure({
+            paths: {
+                "packit.postgres.takeoverReport": json,
+                "thoth.station.modules.postgresql.takeoverReport": json,
+            },
+        });
         const problems: string[] = [];
         for (const live of PROVED) {
             const c = classification(live, report);

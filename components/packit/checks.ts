@@ -2,7 +2,7 @@ import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from ".
 import { isPlaceholder } from "../shared/placeholder";
 import { Refined, Rejected } from "../config/system";
 import type { Component, PackitComponents, PackitConfig, PackitSection, ServiceName } from "./config";
-import { dumpFile, takeoverProofProblems } from "../shared/databaseTakeover";
+import { takeoverProof } from "../config/takeoverProof";
 import { certificateCovers, hostOf, mainNamespace, publicEndpoints, wildcardFor } from "./layout";
 import { serverName } from "./postgres";
 
@@ -53,12 +53,8 @@ export interface PackitProgram {
     clusters: Record<string, unknown>;
 }
 
-/**
- * The database takeover, in `pulumi up` itself: while the cluster's `adoptExisting` is on, the up starts the server on
- * the adopted claim, so it runs only once the migration report named by `postgres.takeoverReport` proves the data
- * directory's major version and a dump under a day old (`takeoverProofProblems`, the rule `npm run adopt` applies).
- */
-function takeoverProof(
+/** Packit's database takeover, by the one rule of `pulumi up`'s takeovers ({@link takeoverProof}). */
+function packitTakeoverProof(
     section: ServiceName,
     config: PackitConfig,
     program: PackitProgram | undefined,
@@ -69,36 +65,19 @@ function takeoverProof(
     if (!config.components.postgres || pg.claimName === undefined || isPlaceholder(pg.claimName)) return [];
     if (!cluster?.adoptExisting) return [];
     const server = pg.previous ?? pg;
-    const namespace = mainNamespace(section, config);
-    const key = `${section}.postgres.takeoverReport`;
-    const report = `${namespace}-takeover.json`;
-    const make =
-        `npm run adopt -- --stack "$(pulumi stack --show-name)" --dump ${namespace}=${dumpFile(namespace)} ` +
-        `--json ${report} (its dump command first, until the takeover of ${namespace} says [ready]), then ` +
-        setCommand(key, report, { path: true });
-    const planned = {
-        cluster: config.cluster,
-        namespace,
-        claim: pg.claimName,
-        server: serverName(server.version),
-        version: server.version,
-        versionKey: `${section}.postgres.${pg.previous ? "previous.version" : "version"}`,
-    };
-    if (pg.takeoverReport === undefined)
-        return [
-            {
-                key: fullKey(key),
-                message:
-                    `is required while clusters.${config.cluster}.adoptExisting is on: pulumi up starts ${planned.server} ` +
-                    `on claim ${planned.claim}, the data of ${namespace} today, and does so only once a migration report ` +
-                    `has read the data directory's major version and a dump under a day old`,
-                fix: make,
-            },
-        ];
-    const problems = takeoverProofProblems(pg.takeoverReport, planned, now);
-    return problems.length === 0
-        ? []
-        : [{ key: fullKey(key), message: `does not prove the takeover: ${problems.join("; ")}`, fix: make }];
+    return takeoverProof(
+        `${section}.postgres.takeoverReport`,
+        pg.takeoverReport,
+        {
+            cluster: config.cluster,
+            namespace: mainNamespace(section, config),
+            claim: pg.claimName,
+            server: serverName(server.version),
+            version: server.version,
+            versionKey: `${section}.postgres.${pg.previous ? "previous.version" : "version"}`,
+        },
+        now,
+    );
 }
 
 /** Replica counts of the other worker split. */
@@ -230,7 +209,7 @@ export function packitProblems(
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [
         ...claimPlaceholder(section, config),
-        ...takeoverProof(section, config, program, now),
+        ...packitTakeoverProof(section, config, program, now),
     ];
     const r = reporter(section, problems);
     workerSplitProblems(r, config.workers);

@@ -23,6 +23,8 @@ import { targetedInstances } from "./ultrahooks/targets";
 import { defaultHost } from "./identity";
 import { stationNamespaces, tierNamespaces } from "./station/tiers";
 import { DefinitionError } from "../shared/errors";
+import { takeoverProof } from "../config/takeoverProof";
+import { GRAPH_CLAIM } from "./live";
 
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
 function problem(path: string, message: string, example: string): ConfigProblem {
@@ -399,8 +401,14 @@ export function catalogProblems(config: ThothConfig): ConfigProblem[] {
 }
 
 /** Every cross-field check of the thoth section. */
-export function thothProblems(config: ThothConfig, tier?: StackTier): ConfigProblem[] {
+export function thothProblems(
+    config: ThothConfig,
+    tier?: StackTier,
+    clusters: Record<string, unknown> = {},
+    now: Date = new Date(),
+): ConfigProblem[] {
     return [
+        ...graphTakeoverProblems(config, tier, clusters, now),
         ...ultrahookProblems(config),
         ...botProblems(config),
         ...stationProblems(config, tier),
@@ -408,6 +416,38 @@ export function thothProblems(config: ThothConfig, tier?: StackTier): ConfigProb
         ...nodepoolProblems(config),
         ...namespaceProblems(config),
     ];
+}
+
+/**
+ * The knowledge graph's database takeover, by the one rule of `pulumi up`'s takeovers ({@link takeoverProof}):
+ * PostgreSQL starts on claim `pgsql-data`, which holds today's data on the stage and production stations, so while
+ * the cluster's `adoptExisting` is on the up needs the report's proof. A local stack's claim holds only what its own
+ * runs wrote.
+ */
+function graphTakeoverProblems(
+    config: ThothConfig,
+    tier: StackTier | undefined,
+    clusters: Record<string, unknown>,
+    now: Date,
+): ConfigProblem[] {
+    const station = config.station?.enabled ? config.station : undefined;
+    const modules = station?.modules?.enabled ? station.modules : undefined;
+    const cluster = clusters[config.cluster] as { adoptExisting?: boolean } | undefined;
+    if (!station || !modules || tier === "local" || !cluster?.adoptExisting) return [];
+    const imageKey = "thoth.station.modules.images.postgresql";
+    return takeoverProof(
+        "thoth.station.modules.postgresql.takeoverReport",
+        modules.postgresql.takeoverReport,
+        {
+            cluster: config.cluster,
+            namespace: tierNamespaces(station.environment).graph,
+            claim: GRAPH_CLAIM,
+            server: "postgresql",
+            version: sclorgPostgresMajor(modules.images.postgresql) ?? 0,
+            versionKey: imageKey,
+        },
+        now,
+    );
 }
 
 /** A value {@link thothProblems} proved present; missing here, the check and this refinement disagree. */
@@ -474,9 +514,13 @@ function checkedUltrahooks(
 }
 
 /** Thoth's check: every problem of {@link thothProblems}, or the section deploy reads ({@link ThothSection}). */
-export function thothCheck(config: ThothConfig, tier?: StackTier): Refined<ThothSection> | Rejected {
+export function thothCheck(
+    config: ThothConfig,
+    tier?: StackTier,
+    clusters?: Record<string, unknown>,
+): Refined<ThothSection> | Rejected {
     const problems = [
-        ...thothProblems(config, tier),
+        ...thothProblems(config, tier, clusters),
         ...metricsAudienceProblems(config, tier).filter((p) => !p.placeholder),
     ];
     if (problems.length > 0) return { problems: [problems[0], ...problems.slice(1)] };

@@ -420,6 +420,12 @@ export const stationModulesSchema = z.strictObject({
     postgresql: z.strictObject({
         storageSize: quantity("120Gi"),
         storageClassName: k8sName("standard").optional(),
+        /**
+         * The migration report (`npm run adopt -- --dump <graph namespace>=<file> --json <file>`) that proves the
+         * takeover of claim `pgsql-data`: required on a stage or production stack while its cluster's `adoptExisting`
+         * is on (the up starts PostgreSQL on today's data). Remove it after the takeover.
+         */
+        takeoverReport: z.string().min(1).optional().meta({ example: "thoth-test-core-takeover.json" }),
     }),
     /**
      * Create the cluster-wide prerequisites (Argo CRDs, ClusterRoles argo and argo-admin). Exactly one stack

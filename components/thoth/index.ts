@@ -85,7 +85,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     clusterScoped,
     secrets: thothSecrets,
     retiredSecrets: thothRetiredSecrets,
-    check: (config, { tier }) => thothCheck(config, tier),
+    check: (config, { tier, clusters }) => thothCheck(config, tier, clusters),
     notices: (section) => thothNotices(section),
     images: (config) => thothImages(config),
     sourcedImages: THOTH_SOURCED_IMAGES,

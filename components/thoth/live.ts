@@ -4,6 +4,9 @@ import type { WorkloadArgs } from "../shared/workload";
 // station's namespace thoth-test-core; ocp4-stage/graph-stage the same) applies it, for the first `pulumi up` to take
 // each one over without a gap where two can run at once.
 
+/** Name of the claim holding the database, as thoth-application names it (so an existing one is adopted). */
+export const GRAPH_CLAIM = "pgsql-data";
+
 /** The DeploymentConfigs' selectors, by workload name (core/overlays/test/{postgresql,pgbouncer,postgresql-metrics-exporter}.yaml). */
 const LIVE_SELECTORS = {
     postgresql: { name: "postgresql" },

@@ -167,6 +167,8 @@ function stepOf(command: string, stack: string): ((doc: Document) => void) | str
         return (doc) => renameKey(doc, rename[2], rename[3]);
     }
     if (command.startsWith("edit ")) return command;
+    // A migration report is made against the live cluster (a database takeover's proof): the operator's to run.
+    if (command.startsWith("npm run adopt ")) return command;
     // What the shell would substitute: the fixes for ssh sources ask for the workstation's own public address.
     const [input, file] = command
         .replace(/\$\(curl -fsS https:\/\/checkip\.amazonaws\.com\)/g, "203.0.113.7")

@@ -395,7 +395,12 @@ export const CASES: Case[] = [
     {
         name: "adoptExisting as a string",
         text: stage((d) => d.setIn(C("clusters", "psi", "adoptExisting"), "yes")),
-        keys: ["runbooks:clusters.psi.adoptExisting"],
+        // Meant on, so the same run asks for the proof of the knowledge graph's takeover it would start (made
+        // against the cluster: the operator's step, never followed here).
+        keys: [
+            "runbooks:clusters.psi.adoptExisting",
+            "runbooks:thoth.station.modules.postgresql.takeoverReport",
+        ],
     },
     {
         name: "namespace clash between two systems",

@@ -14,7 +14,7 @@ import { Workload } from "../../../shared/workload";
 import { StationImages, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { StationReads } from "../stationEnv";
-import { liveLabelsOf } from "../../live";
+import { GRAPH_CLAIM, liveLabelsOf } from "../../live";
 
 /** Arguments of {@link KnowledgeGraph}. */
 export interface KnowledgeGraphArgs extends SystemArgs<ThothSection, KubernetesContext> {
@@ -34,9 +34,6 @@ export interface KnowledgeGraphArgs extends SystemArgs<ThothSection, KubernetesC
     /** The station's Secrets of the graph namespace (the database's credentials). */
     reads: StationReads;
 }
-
-/** Name of the claim holding the database, as thoth-application names it (so an existing one is adopted). */
-export const GRAPH_CLAIM = "pgsql-data";
 
 /** The database's credentials, as the server is initialised with them and pgbouncer passes them on. */
 function credentials(postgresql: SecretHandle): EnvMap {

@@ -1,0 +1,37 @@
+import { ConfigProblem, fullKey, setCommand } from "./problems";
+import { PlannedTakeover, dumpFile, takeoverProofProblems } from "../shared/databaseTakeover";
+
+/**
+ * The database takeover, in `pulumi up` itself (one rule for every system that starts PostgreSQL on a claim holding
+ * today's data): while the cluster's `adoptExisting` is on, the up starts the server on the adopted claim, so it runs
+ * only once the migration report named by `key` proves the data directory's major version and a dump under a day old
+ * (`takeoverProofProblems`, the rule `npm run adopt` applies).
+ */
+export function takeoverProof(
+    key: string,
+    report: string | undefined,
+    planned: PlannedTakeover,
+    now: Date,
+): ConfigProblem[] {
+    const { namespace } = planned;
+    const file = `${namespace}-takeover.json`;
+    const make =
+        `npm run adopt -- --stack "$(pulumi stack --show-name)" --dump ${namespace}=${dumpFile(namespace)} ` +
+        `--json ${file} (its dump command first, until the takeover of ${namespace} says [ready]), then ` +
+        setCommand(key, file, { path: true });
+    if (report === undefined)
+        return [
+            {
+                key: fullKey(key),
+                message:
+                    `is required while clusters.${planned.cluster}.adoptExisting is on: pulumi up starts ${planned.server} ` +
+                    `on claim ${planned.claim}, the data of ${namespace} today, and does so only once a migration report ` +
+                    `has read the data directory's major version and a dump under a day old`,
+                fix: make,
+            },
+        ];
+    const problems = takeoverProofProblems(report, planned, now);
+    return problems.length === 0
+        ? []
+        : [{ key: fullKey(key), message: `does not prove the takeover: ${problems.join("; ")}`, fix: make }];
+}
