@@ -19,12 +19,16 @@ export const REDIS_PORT = 6379;
 /** Where the Redis image keeps its data (sclorg/OpenShift redis images). */
 export const REDIS_DATA_DIR = "/var/lib/redis/data";
 
-/** The source's readiness check of a password-protected Redis: it answers PONG to an authenticated ping. */
+/**
+ * The source's readiness check of a password-protected Redis: it answers PONG to an authenticated ping. The password is
+ * quoted where the source's is not: {@link REDIS_PASSWORD_RULE} admits `*` and `?`, which the shell would expand
+ * against the pod's working directory, and the ping would then fail with a wrong password on a healthy Redis.
+ */
 export const REDIS_READINESS_COMMAND = [
     "/bin/sh",
     "-i",
     "-c",
-    'test "$(redis-cli -h 127.0.0.1 -a $REDIS_PASSWORD ping)" == "PONG"',
+    'test "$(redis-cli -h 127.0.0.1 -a "$REDIS_PASSWORD" ping)" == "PONG"',
 ];
 
 /**

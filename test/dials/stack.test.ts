@@ -394,7 +394,9 @@ describe("dials on the prod stack", () => {
                 failureThreshold: 3,
             });
             assert.ok(
-                JSON.stringify(c.readinessProbe).includes("redis-cli -h 127.0.0.1 -a $REDIS_PASSWORD ping"),
+                JSON.stringify(c.readinessProbe).includes(
+                    'redis-cli -h 127.0.0.1 -a \\"$REDIS_PASSWORD\\" ping',
+                ),
             );
             assert.deepEqual(c.env, [
                 { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name, key: "database-password" } } },

@@ -1,8 +1,12 @@
 import { testCluster } from "../fixtures/cluster";
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { execFileSync } from "child_process";
+import { chmodSync, writeFileSync } from "fs";
+import * as path from "path";
 import {
     REDIS_PASSWORD_RULE,
+    REDIS_READINESS_COMMAND,
     Redis,
     RedisArgs,
     RedisAuth,
@@ -11,6 +15,7 @@ import {
 import { fixedSize } from "../../components/shared/resources";
 import { field, k8sObject, ofType, resetRecorder, settled, unwrap } from "../harness";
 import { DEPLOYMENT, SECRET, PVC, RANDOM_PASSWORD as PASSWORD } from "../fixtures/resourceTypes";
+import { scratchDir } from "../fixtures/scratch";
 
 const cluster = testCluster("redis-test", "openshift");
 
@@ -76,7 +81,7 @@ describe("shared Redis", () => {
         ]);
         assert.match(
             JSON.stringify(field(d.inputs, "spec.template.spec.containers[0].readinessProbe")),
-            /redis-cli -h 127.0.0.1 -a \$REDIS_PASSWORD ping/,
+            /redis-cli -h 127.0.0.1 -a \\"\$REDIS_PASSWORD\\" ping/,
         );
         assert.equal(field(d.inputs, "spec.template.spec.volumes"), undefined);
         assert.ok(r.password);
@@ -151,5 +156,45 @@ describe("the Redis image's password rule (REDIS_PASSWORD_RULE)", () => {
             /sclorg\/redis-container@ab5b8263ee:7\/.*validate-variables\.sh:10-11/,
         );
         assert.match(REDIS_PASSWORD_RULE.why, /common\.sh:11/);
+    });
+});
+
+describe("Redis readiness command", () => {
+    // The image's /bin/sh is bash (the sclorg images are RHEL-family); its working directory holds files a glob in the
+    // password could match. A redis-cli stand-in answers PONG only to the exact password.
+    const dir = scratchDir("redis-probe-");
+    const bin = path.join(dir, "bin");
+    const work = path.join(dir, "work");
+    execFileSync("mkdir", ["-p", bin, work]);
+    for (const name of ["data", "a", "ab", "redis.conf"]) writeFileSync(path.join(work, name), "");
+    writeFileSync(path.join(bin, "redis-cli"), '#!/bin/bash\n[ "$4" = "$EXPECTED" ] && echo PONG\n');
+    chmodSync(path.join(bin, "redis-cli"), 0o755);
+    const ready = (password: string): boolean => {
+        const [, ...args] = REDIS_READINESS_COMMAND;
+        try {
+            execFileSync("/bin/bash", args, {
+                cwd: work,
+                env: { PATH: `${bin}:/usr/bin:/bin`, REDIS_PASSWORD: password, EXPECTED: password },
+                stdio: "ignore",
+            });
+            return true;
+        } catch {
+            return false;
+        }
+    };
+
+    it("is ready with every password the image accepts, glob characters included", () => {
+        for (const listed of ["*", "a?", "a*", "?", "$HOME", "p@ss;w|rd&"]) assert.ok(ready(listed), listed);
+        const printable = fc.mapToConstant({
+            num: 0x7e - 0x21 + 1,
+            build: (i) => String.fromCharCode(0x21 + i),
+        });
+        fc.assert(
+            fc.property(
+                fc.string({ unit: printable, minLength: 1, maxLength: 12 }).filter(redisPasswordAccepted),
+                (password) => ready(password),
+            ),
+            { numRuns: 40 },
+        );
     });
 });
