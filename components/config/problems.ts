@@ -88,7 +88,9 @@ export function withStack(fix: string, stack: string): string {
     return fix
         .split(" && ")
         .map((part) => {
-            if (!part.startsWith("pulumi config ")) return part.replace(STACK_FILE, `Pulumi.${stack}.yaml`);
+            // A step that is not a config command (a tool run, then its config set) names the stack in each command.
+            if (!part.startsWith("pulumi config "))
+                return withStackInText(part.replace(STACK_FILE, `Pulumi.${stack}.yaml`), stack);
             // A fix that names its stacks itself (a pipe between two commands) is already complete.
             if (part.includes(" --stack ")) return part;
             const input = part.indexOf(" < ");
@@ -178,10 +180,12 @@ export function formatProblems(problems: readonly ConfigProblem[], complete = tr
 export class ConfigError extends RunError {
     public readonly problems: readonly ConfigProblem[];
 
-    /** `stack` (when known) is added to every fix, so a pasted command cannot change another stack. */
+    /** `stack` (when known) is named in every command a fix or a message prints, so none can change another stack. */
     constructor(problems: readonly ConfigProblem[], stack?: string, complete = true) {
         // `problems` keeps the order they were found in; the message lists them in the order fixes must run.
-        const fixed = problems.map((p) => (stack ? { ...p, fix: withStack(p.fix, stack) } : p));
+        const fixed = problems.map((p) =>
+            stack ? { ...p, message: withStackInText(p.message, stack), fix: withStack(p.fix, stack) } : p,
+        );
         super(formatProblems(fixed, complete));
         this.name = "ConfigError";
         this.problems = fixed;

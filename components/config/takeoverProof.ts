@@ -16,7 +16,7 @@ export function takeoverProof(
     const { namespace } = planned;
     const file = `${namespace}-takeover.json`;
     const make =
-        `npm run adopt -- --stack "$(pulumi stack --show-name)" --dump ${namespace}=${dumpFile(namespace)} ` +
+        `npm run adopt -- --dump ${namespace}=${dumpFile(namespace)} ` +
         `--json ${file} (its dump command first, until the takeover of ${namespace} says [ready]), then ` +
         setCommand(key, file, { path: true });
     if (report === undefined)

@@ -112,7 +112,7 @@ export function takeoverProofProblems(
     now: Date,
     read: (path: string) => string = (path) => readFileSync(path, "utf8"),
 ): string[] {
-    const rerun = `npm run adopt -- --stack "$(pulumi stack --show-name)" --dump ${planned.namespace}=${dumpFile(planned.namespace)} --json ${reportPath}`;
+    const rerun = `npm run adopt -- --dump ${planned.namespace}=${dumpFile(planned.namespace)} --json ${reportPath}`;
     const unreadable = (why: string) => [
         `the migration report ${reportPath} cannot be read as one (${why}): make it with ${rerun}`,
     ];

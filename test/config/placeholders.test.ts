@@ -41,7 +41,7 @@ describe("unconfirmed images (`:to-be-pinned`)", () => {
                 );
                 assert.ok(
                     problem.fix.endsWith(
-                        "pulumi config set --path thoth.station.modules.images.pgbouncer quay.io/openshiftio/bayesian-coreapi-pgbouncer@sha256:<the digest printed>",
+                        "pulumi config set --stack prod --path thoth.station.modules.images.pgbouncer quay.io/openshiftio/bayesian-coreapi-pgbouncer@sha256:<the digest printed>",
                     ),
                     problem.fix,
                 );

@@ -1,0 +1,86 @@
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { ConfigError, setCommand, shellQuote, withStack } from "../../components/config/problems";
+
+// A fix is pasted as printed on a production stack: every command in it must act on the stack whose run printed it,
+// whatever stack the operator's CLI has selected. Fixes are `pulumi config` commands joined by `&&`, or a tool's run
+// and free text that names more commands (`..., then pulumi config set ...`); both shapes are generated here.
+
+const COMMANDS =
+    /\bpulumi (?:config (?:set|rm|get)|stack output|preview|up)\b|\bnpm run (?:adopt|preflight) --/g;
+
+const key = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,8}(\.[a-z][a-zA-Z0-9]{0,8}){0,2}$/);
+const value = fc.stringMatching(/^[a-z0-9./:-]{1,12}$/);
+const stackName = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
+
+const configPart = fc.oneof(
+    fc.tuple(key, value, fc.boolean()).map(([k, v, path]) => setCommand(k, v, { path })),
+    fc.tuple(key, value).map(([k, v]) => setCommand(k, v, { secret: true, fromFile: true })),
+    key.map((k) => `pulumi config rm --path ${shellQuote(k)}`),
+);
+const toolPart = fc.oneof(
+    fc
+        .tuple(value, key, value)
+        .map(
+            ([file, k, v]) =>
+                `npm run adopt -- --dump ns=${file} --json ${file} (its dump command first), then ${setCommand(k, v, { path: true })}`,
+        ),
+    fc
+        .tuple(key, value)
+        .map(([k, v]) => `oc get pods -A | grep ${v} ; then pin the digest: ${setCommand(k, v)}`),
+    key.map((k) => `edit Pulumi.<stack>.yaml: move ${k} under its new section`),
+    fc.constant("npm run preflight -- --images"),
+);
+const fix = fc
+    .array(fc.oneof(configPart, toolPart), { minLength: 1, maxLength: 4 })
+    .map((parts) => parts.join(" && "));
+
+/** Each command of a printed fix with the text up to the next command: where its own flags stand. */
+function commandsOf(printed: string): string[] {
+    const starts = [...printed.matchAll(COMMANDS)].map((m) => m.index);
+    return starts.map((start, i) => printed.slice(start, starts[i + 1] ?? printed.length));
+}
+
+describe("printed fixes name their stack", () => {
+    it("every pulumi command and tool run of any fix acts on the stack that printed it, once, and naming it again changes nothing", () => {
+        fc.assert(
+            fc.property(fix, stackName, (f, stack) => {
+                const printed = withStack(f, stack);
+                const commands = commandsOf(printed);
+                assert.equal(commands.length, commandsOf(f).length);
+                for (const command of commands) {
+                    assert.equal(
+                        command.split(` --stack ${shellQuote(stack)}`).length,
+                        2,
+                        `${command} (in ${printed})`,
+                    );
+                }
+                assert.ok(!printed.includes("<stack>"), printed);
+                assert.equal(withStack(printed, stack), printed);
+            }),
+        );
+    });
+
+    it("the takeover's tool run and config set both name the stack, in the message too", () => {
+        const error = new ConfigError(
+            [
+                {
+                    key: "runbooks:packit.postgres.takeoverReport",
+                    message:
+                        "does not prove the takeover: make it with npm run adopt -- --dump packit-prod=packit-prod-postgres.dump --json r.json",
+                    fix:
+                        "npm run adopt -- --dump packit-prod=packit-prod-postgres.dump --json r.json (its dump command first), then " +
+                        setCommand("packit.postgres.takeoverReport", "r.json", { path: true }),
+                },
+            ],
+            "prod",
+        );
+        const [problem] = error.problems;
+        assert.match(problem.fix, /^npm run adopt -- --stack prod --dump /);
+        assert.match(
+            problem.fix,
+            /pulumi config set --stack prod --path packit\.postgres\.takeoverReport r\.json$/,
+        );
+        assert.match(problem.message, /make it with npm run adopt -- --stack prod --dump /);
+    });
+});
