@@ -1,5 +1,8 @@
 import * as assert from "assert";
+import { readFileSync, readdirSync } from "fs";
+import * as path from "path";
 import { UsageError, keyValues, parseFlags, required } from "../../tools/cli/args";
+import { repoRoot } from "../../tools/root";
 
 const USAGE = "usage: npm run x -- --stack <stack>";
 const FLAGS = { stack: { type: "string" }, mirror: { type: "string", multiple: true } } as const;
@@ -63,5 +66,23 @@ describe("command-line flags of the tools (node:util parseArgs)", () => {
                 usageMessage(() => keyValues([bad], "--kubeconfig", "<cluster>=<path>", USAGE)),
                 `--kubeconfig ${bad}: expected <cluster>=<path>\n${USAGE}`,
             );
+    });
+});
+
+describe("every tool reads its command line through parseFlags", () => {
+    it("no other file of tools/ calls node:util's parseArgs (whose errors would end in a stack trace)", () => {
+        const root = path.join(repoRoot(), "tools");
+        const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) =>
+            /\.[jt]s$/.test(f),
+        );
+        assert.ok(files.length > 50, `${files.length} files read`);
+        const callers = files.filter(
+            (f) =>
+                f !== path.join("cli", "args.ts") &&
+                /import\s*\{[^}]*\bparseArgs\b[^}]*\}\s*from\s*"(node:)?util"/.test(
+                    readFileSync(path.join(root, f), "utf8"),
+                ),
+        );
+        assert.deepEqual(callers, []);
     });
 });

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags, runTool } from "../cli/args";
 import { SECRET_MASK, RecordedResource } from "../mocks/recorder";
 import { recordProgram } from "../plan/run";
 import { systemOf } from "../plan/render";
@@ -136,16 +136,13 @@ export async function recordStack(stack: string, root = process.cwd()): Promise<
     });
 }
 
-async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { stack: { type: "string", multiple: true } } });
+const USAGE = "usage: npm run chains -- [--stack <stack> ...]   (default: stage and prod)";
+
+async function main(): Promise<number> {
+    const values = parseFlags(process.argv.slice(2), { stack: { type: "string", multiple: true } }, USAGE);
     const stacks = values.stack?.length ? values.stack : ["stage", "prod"];
     for (const stack of stacks) process.stdout.write(`${chainReport(stack, await recordStack(stack))}\n`);
+    return 0;
 }
 
-if (require.main === module) {
-    Error.stackTraceLimit = 0;
-    main().catch((err: unknown) => {
-        process.stderr.write(`chains failed: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(1);
-    });
-}
+if (require.main === module) runTool("chains", main);

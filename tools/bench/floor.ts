@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "fs";
-import { parseArgs } from "node:util";
+import { UsageError, parseFlags, runTool } from "../cli/args";
 import { installRecorder, settle } from "../mocks/recorder";
 import type { PlanResource } from "../plan/render";
 
@@ -14,10 +14,16 @@ class Bare extends pulumi.CustomResource {
 // bare custom resources (no inputs, no components, no config). What a plan costs above it is the program's own.
 // With --replay <resources.json>, the floor of that plan's own inputs: each recorded resource registered again with
 // its type and inputs, flat (no components, parents, dependencies or config): what the SDK costs for the same data.
-async function main(): Promise<void> {
-    const { values } = parseArgs({
-        options: { resources: { type: "string", default: "0" }, replay: { type: "string" } },
-    });
+const USAGE = "usage: node dist/tools/bench/floor.js [--resources <count>] [--replay <resources.json>]";
+
+async function main(): Promise<number> {
+    const values = parseFlags(
+        process.argv.slice(2),
+        { resources: { type: "string", default: "0" }, replay: { type: "string" } },
+        USAGE,
+    );
+    if (!/^\d+$/.test(values.resources))
+        throw new UsageError(`--resources ${values.resources}: a whole number`, USAGE);
     const recorder = installRecorder("bench");
     if (values.replay) {
         const plan = JSON.parse(readFileSync(values.replay, "utf8")) as PlanResource[];
@@ -28,6 +34,7 @@ async function main(): Promise<void> {
     }
     await settle();
     process.stdout.write(`registered ${recorder.resources.length}\n`);
+    return 0;
 }
 
-void main();
+runTool("floor", main);
