@@ -24,9 +24,23 @@ export function handDependsOn(tree: SourceTree): HandDependsOn[] {
             if (!ts.isPropertyAssignment(node) && !ts.isShorthandPropertyAssignment(node)) continue;
             if (nameText(node.name) !== "dependsOn" || !ts.isObjectLiteralExpression(node.parent)) continue;
             const line = lineOf(source, node);
-            const reason = ORDER.exec(lines[line - 2] ?? "")?.[1]?.trim();
+            const reason = orderAbove(lines, line - 2);
             found.push({ file, line, ...(reason ? { reason } : {}) });
         }
     }
     return found.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** The reason of the `// order:` comment that ends on line index `last`, read over all its lines. */
+function orderAbove(lines: readonly string[], last: number): string | undefined {
+    const comment: string[] = [];
+    for (let i = last; i >= 0 && /^\s*\/\//.test(lines[i]); i--) {
+        comment.unshift(lines[i]);
+        const start = ORDER.exec(lines[i]);
+        if (start) {
+            const rest = comment.slice(1).map((l) => l.replace(/^\s*\/\/\s*/, ""));
+            return [start[1].trim(), ...rest].join(" ");
+        }
+    }
+    return undefined;
 }
