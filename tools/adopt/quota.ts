@@ -2,7 +2,7 @@ import { quantityValue } from "../../components/shared/resources";
 import { DesiredObject, KubeObject, at } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
-import { mountedClaims, sharedClaims } from "./claims";
+import { mountedClaims } from "./claims";
 import { neverBeside } from "./handover";
 
 /**
@@ -432,13 +432,17 @@ function forbidden(err: unknown): boolean {
     return typeof err === "object" && err !== null && (err as { code?: unknown }).code === 403;
 }
 
-/** Every ResourceQuota of the namespaces the program writes, checked (see {@link quotaVerdict}). */
+/**
+ * Every ResourceQuota of the namespaces the program writes, checked (see {@link quotaVerdict}). `shared`: the live
+ * claims many pods may mount at once (claims.ts sharedClaims of the claims the report already read).
+ */
 export async function quotaChecks(
     cluster: string,
     desired: readonly DesiredObject[],
     namespaces: readonly string[],
     systemOfNamespace: ReadonlyMap<string, string>,
     api: QuotaApi,
+    shared: ReadonlySet<string>,
 ): Promise<QuotaCheck[]> {
     const checks: QuotaCheck[] = [];
     for (const namespace of namespaces) {
@@ -467,15 +471,14 @@ export async function quotaChecks(
         const workloads = mine
             .map((d) => quotaWorkload(d.object, d.system))
             .filter((w): w is QuotaWorkload => w !== undefined);
-        const [limitRanges, claims, pods, ...controllers] = await Promise.all([
+        const [limitRanges, pods, ...controllers] = await Promise.all([
             api.list("v1", "LimitRange", namespace),
-            api.list("v1", "PersistentVolumeClaim", namespace),
             api.list("v1", "Pod", namespace),
             api.list("apps/v1", "ReplicaSet", namespace),
             api.list("v1", "ReplicationController", namespace),
             api.list("batch/v1", "Job", namespace),
         ]);
-        const replaced = replacedPods(pods, controllers.flat(), objects, sharedClaims(claims));
+        const replaced = replacedPods(pods, controllers.flat(), objects, shared);
         const defaults = containerDefaults(limitRanges);
         for (const quota of quotas) {
             const { state, problems } = quotaVerdict({ namespace, quota, workloads, defaults, replaced });

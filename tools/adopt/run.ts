@@ -142,9 +142,10 @@ export async function inspectCluster(
 
     const claims = programClaims(objects);
     const livePvcs = live.filter((o) => o.kind === "PersistentVolumeClaim");
+    const shared = sharedClaims(livePvcs);
     const risks = dataAtRisk(claims, livePvcs, claimsKeptInUse(live, objects));
     const databases = await databaseTakeovers(cluster, desired, livePvcs, api, dumps);
-    const quotas = await quotaChecks(cluster, desired, namespaces, systemOfNamespace, api);
+    const quotas = await quotaChecks(cluster, desired, namespaces, systemOfNamespace, api, shared);
     const placements = await placementChecks(cluster, desired, api);
 
     // ReplicaSets and pods are read only where a workload's selector would change, once per namespace.
@@ -201,8 +202,7 @@ export async function inspectCluster(
                 namespaceList("v1", "Pod", ns),
             ]);
             const handover =
-                replaced &&
-                handoverOf(replaced, o, runningUnder(replaced, controllers, pods).pods, sharedClaims(live));
+                replaced && handoverOf(replaced, o, runningUnder(replaced, controllers, pods).pods, shared);
             if (handover) {
                 finding.handover = { beforeUp: handover.beforeUp, afterUp: handover.afterUp };
                 finding.reasons.push(handover.why);
