@@ -2,7 +2,7 @@ import { testCluster } from "../fixtures/cluster";
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { execFileSync } from "child_process";
-import { chmodSync, writeFileSync } from "fs";
+import { chmodSync, mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
     REDIS_PASSWORD_RULE,
@@ -162,13 +162,16 @@ describe("the Redis image's password rule (REDIS_PASSWORD_RULE)", () => {
 describe("Redis readiness command", () => {
     // The image's /bin/sh is bash (the sclorg images are RHEL-family); its working directory holds files a glob in the
     // password could match. A redis-cli stand-in answers PONG only to the exact password.
-    const dir = scratchDir("redis-probe-");
-    const bin = path.join(dir, "bin");
-    const work = path.join(dir, "work");
-    execFileSync("mkdir", ["-p", bin, work]);
-    for (const name of ["data", "a", "ab", "redis.conf"]) writeFileSync(path.join(work, name), "");
-    writeFileSync(path.join(bin, "redis-cli"), '#!/bin/bash\n[ "$4" = "$EXPECTED" ] && echo PONG\n');
-    chmodSync(path.join(bin, "redis-cli"), 0o755);
+    let bin = "";
+    let work = "";
+    before(() => {
+        const dir = scratchDir("redis-probe-");
+        [bin, work] = [path.join(dir, "bin"), path.join(dir, "work")];
+        for (const d of [bin, work]) mkdirSync(d);
+        for (const name of ["data", "a", "ab", "redis.conf"]) writeFileSync(path.join(work, name), "");
+        writeFileSync(path.join(bin, "redis-cli"), '#!/bin/bash\n[ "$4" = "$EXPECTED" ] && echo PONG\n');
+        chmodSync(path.join(bin, "redis-cli"), 0o755);
+    });
     const ready = (password: string): boolean => {
         const [, ...args] = REDIS_READINESS_COMMAND;
         try {
