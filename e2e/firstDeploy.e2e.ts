@@ -7,7 +7,6 @@ import { promisify } from "util";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { KubeObject, at, objectId } from "../tools/adopt/model";
 import { Report } from "../tools/adopt/report";
-import { selects } from "../tools/adopt/selectors";
 import { readStackFile } from "../tools/plan/stackfile";
 import { DIALS_LIVE } from "../test/fixtures/live/dials";
 import { PACKIT_LIVE } from "../test/fixtures/live/packit";
@@ -26,7 +25,6 @@ import {
     liveStorageClasses,
     lostPods,
     plannedLosses,
-    podReady,
     printedKubectl,
     recreated,
     sample,
@@ -365,13 +363,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                     await kubectl.okAsync(printedKubectl(command));
                     if (/ scale deploymentconfig /.test(command)) {
                         carryDeploymentConfigScales(kubectl, h.id.split("/")[3]);
-                        scaled.add(
-                            watched.find(
-                                (w) =>
-                                    w.kind === "DeploymentConfig" &&
-                                    h.id.endsWith(`/${w.namespace}/${w.name}`),
-                            )!.id,
-                        );
+                        scaled.add(handedOver(watched, [h])[0].id);
                     }
                 }
         });
@@ -517,11 +509,7 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         assert.ok(steps.length > 0, "the up step did not run");
         assert.ok(handovers.length > 0, "the report handed nothing over");
         for (const h of handovers) for (const command of h.afterUp) kubectl.ok(printedKubectl(command));
-        const mine = watched.filter(
-            (w) =>
-                w.kind === "DeploymentConfig" &&
-                handovers.some((h) => h.id.endsWith(`/${w.namespace}/${w.name}`)),
-        );
+        const mine = handedOver(watched, handovers);
         const settled = await timed("step 5 settled", async () => {
             const deadline = Date.now() + 120_000;
             for (;;) {
@@ -553,20 +541,8 @@ describe("first deploy over production as it runs (kwok, real engine)", function
                 await new Promise((r) => setTimeout(r, 1000));
             }
         });
-        const down = mine.filter(
-            (w) =>
-                w.replicas > 0 &&
-                !settled.some(
-                    (o) =>
-                        o.kind === "Pod" &&
-                        o.metadata.namespace === w.namespace &&
-                        selects(
-                            { matchLabels: w.selector },
-                            (o.metadata.labels ?? {}) as Record<string, string>,
-                        ) &&
-                        podReady(o),
-                ),
-        );
+        const readyPods = sample(mine, settled).pods;
+        const down = mine.filter((w) => w.replicas > 0 && readyPods[w.id] === 0);
         assert.deepEqual(
             down.map((w) => w.id),
             [],
@@ -577,3 +553,12 @@ describe("first deploy over production as it runs (kwok, real engine)", function
         );
     });
 });
+
+/** The watched DeploymentConfigs the report hands over (a handover's id names the live object it stops). */
+function handedOver(watched: readonly Watched[], handovers: readonly { id: string }[]): Watched[] {
+    return watched.filter(
+        (w) =>
+            w.kind === "DeploymentConfig" &&
+            handovers.some((h) => h.id.endsWith(`/${w.namespace}/${w.name}`)),
+    );
+}
