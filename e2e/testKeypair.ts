@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "crypto";
 
-// The Callysto test keypair of the local-callysto stack, made fresh for each run and set only on a temporary copy
+// The Callysto test keypair of the local-callysto stack, made fresh for each run (process) and set only on a temporary copy
 // of the stack: no committed file holds either half, so no key that the committed test passphrase could decrypt
 // (or a public key stage or prod could be given by mistake) opens anything anywhere.
 
@@ -25,7 +25,19 @@ function sshMpint(unsigned: Buffer): Buffer {
     return sshString(b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 }
 
+/** The keypairs of this process by comment: a 3072-bit RSA key takes seconds to make, and one per run is enough. */
+const made = new Map<string, TestKeypair>();
+
 export function testKeypair(comment = "callysto-local-test-only"): TestKeypair {
+    let keypair = made.get(comment);
+    if (!keypair) {
+        keypair = newKeypair(comment);
+        made.set(comment, keypair);
+    }
+    return keypair;
+}
+
+function newKeypair(comment: string): TestKeypair {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 3072 });
     const jwk = publicKey.export({ format: "jwk" }) as { n: string; e: string };
     const blob = Buffer.concat([
