@@ -107,4 +107,34 @@ describe("adopt: Thoth's test station over thoth-station/thoth-application@f2cf3
             );
         }
     });
+
+    it("a Service the program does not manage that selects a DeploymentConfig's pods by the label OpenShift adds to them blocks, named, with the question for its owner", async () => {
+        const extra = structuredClone(THOTH_LIVE);
+        extra.services.push({
+            name: "pgbouncer-direct",
+            selector: { deploymentconfig: "pgbouncer" },
+            ports: [{ port: 5432, targetPort: 5432 }],
+            src: "made here: a Service another team added",
+        });
+        // The same label the program's pods carry: still served after step 5, so nothing to say.
+        extra.services.push({
+            name: "pgbouncer-mirror",
+            selector: { service: "pgbouncer" },
+            ports: [{ port: 5432, targetPort: 5432 }],
+            src: "made here: a Service another team added",
+        });
+        const r = await liveReport("psi", extra, desired);
+        const f = r.findings.find((x) => x.id === "apps/v1/Deployment/thoth-test-core/pgbouncer")!;
+        assert.deepEqual(f.strandedServices, ["v1/Service/thoth-test-core/pgbouncer-direct"]);
+        assert.match(
+            f.reasons.join("\n"),
+            /Service pgbouncer-direct, which the program does not manage, selects today's pods \(deploymentconfig=pgbouncer\) by deploymentconfig=pgbouncer/,
+        );
+        assert.equal(r.counts.strandedServices, 1);
+        assert.match(
+            renderReport(r),
+            /\[BLOCKING: a Service the program does not manage, left without pods\] v1\/Service\/thoth-test-core\/pgbouncer-direct/,
+        );
+        assert.equal(exitCode(r), 2);
+    });
 });

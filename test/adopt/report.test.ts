@@ -57,6 +57,7 @@ describe("adopt: the report", function () {
             managedAlsoElsewhere: 0,
             prerequisitesMissing: 0,
             leftRunning: 0,
+            strandedServices: 0,
         });
         assert.equal(exitCode(ok), 0);
         const bad = buildReport(

@@ -70,6 +70,11 @@ export interface Finding {
      * selector selects its pods): what to run around the up (see tools/adopt/handover.ts).
      */
     handover?: { beforeUp: string[]; afterUp: string[] };
+    /**
+     * Live Services the program does not manage that select today's pods of this workload but not the program's
+     * (tools/adopt/services.ts), each blocking: they would have no endpoint once today's pods are gone.
+     */
+    strandedServices?: string[];
 }
 
 /**

@@ -42,6 +42,8 @@ export interface Report {
         prerequisitesMissing: number;
         /** ReplicaSets and pods that a changed selector would leave running next to the program's pods (blocking). */
         leftRunning: number;
+        /** Services the program does not manage that would be left without pods (blocking). */
+        strandedServices: number;
     };
     /** Findings and missing prerequisites that stop the first deploy. */
     blocking: number;
@@ -53,6 +55,11 @@ const ORDER = (a: { id: string; cluster: string }, b: { id: string; cluster: str
 /** The live ReplicaSets and pods that the findings' selector changes would leave running. */
 function leftRunningCount(findings: readonly Finding[]): number {
     return findings.reduce((n, f) => n + (f.leftRunning ?? []).length, 0);
+}
+
+/** The live Services the program does not manage that would be left without pods. */
+function strandedCount(findings: readonly Finding[]): number {
+    return findings.reduce((n, f) => n + (f.strandedServices ?? []).length, 0);
 }
 
 export function buildReport(
@@ -112,11 +119,13 @@ export function buildReport(
             managedAlsoElsewhere: findings.filter((f) => (f.otherManagers ?? []).length > 0).length,
             prerequisitesMissing: missing,
             leftRunning: running,
+            strandedServices: strandedCount(findings),
         },
         blocking:
             findings.filter((f) => BLOCKING.includes(f.verdict)).length +
             missing +
             running +
+            strandedCount(findings) +
             takeoversBlocked +
             quotas.filter((q) => q.state === "blocking").length +
             placements.filter((p) => p.state === "blocking").length +
@@ -143,6 +152,7 @@ const LABEL: Record<Verdict, string> = {
 };
 
 const LEFT_RUNNING = "BLOCKING: left running beside the program's pods";
+const STRANDED = "BLOCKING: a Service the program does not manage, left without pods";
 
 function countLine(findings: readonly Finding[], left: number): string {
     const parts = VERDICTS.map((v) => [v, findings.filter((f) => f.verdict === v).length] as const)
@@ -238,6 +248,7 @@ export function renderReport(report: Report): string {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 for (const r of f.reasons) lines.push(`      ! ${r}`);
                 for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
+                for (const id of f.strandedServices ?? []) lines.push(`      [${STRANDED}] ${id}`);
                 for (const c of f.handover?.beforeUp ?? [])
                     lines.push(`      [handover, right before step 4] ${c}`);
                 for (const c of f.handover?.afterUp ?? []) lines.push(`      [handover, after step 5] ${c}`);

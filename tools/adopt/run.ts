@@ -1,3 +1,4 @@
+import { strandedServiceReason, strandedServices } from "./services";
 import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims, sharedClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
 import { DatabaseTakeover, databaseTakeovers } from "./databases";
@@ -155,6 +156,7 @@ export async function inspectCluster(
         if (!lists.has(k)) lists.set(k, api.list(apiVersion, kind, ns));
         return lists.get(k)!;
     };
+    const managed = new Set(objects.map(objectId));
     const findings = await pool(desired, concurrency, async (d): Promise<Finding> => {
         const o = d.object;
         const key = `${o.apiVersion}/${o.kind}`;
@@ -194,6 +196,7 @@ export async function inspectCluster(
             selectorChanges(at(current, "spec", "selector"), at(o, "spec", "selector"));
         const replaced = current ? undefined : replacedWorkload(o, live);
         const old = selectorChanged ? current : replaced;
+        let todayPods: KubeObject[] = [];
         if (old) {
             const ns = o.metadata.namespace ?? "";
             const controller = controllerKind(old.kind);
@@ -201,8 +204,8 @@ export async function inspectCluster(
                 controller ? namespaceList(controller.apiVersion, controller.kind, ns) : Promise.resolve([]),
                 namespaceList("v1", "Pod", ns),
             ]);
-            const handover =
-                replaced && handoverOf(replaced, o, runningUnder(replaced, controllers, pods).pods, shared);
+            todayPods = runningUnder(old, controllers, pods).pods;
+            const handover = replaced && handoverOf(replaced, o, todayPods, shared);
             if (handover) {
                 finding.handover = { beforeUp: handover.beforeUp, afterUp: handover.afterUp };
                 finding.reasons.push(handover.why);
@@ -210,6 +213,17 @@ export async function inspectCluster(
                 finding.leftRunning = [replaced, ...leftRunning(old, o, controllers, pods)].map(objectId);
                 finding.reasons.push(replacedWorkloadFix(replaced, o));
             } else finding.leftRunning = leftRunning(old, o, controllers, pods).map(objectId);
+        }
+        const today = current ?? replaced;
+        if (today && at(o, "spec", "template") !== undefined) {
+            // The pods the program runs carry the template the API server would hold after the apply: labels other
+            // field managers own stay on an object taken over in place; a new object has only the program's.
+            const after = dryRun && "result" in dryRun ? dryRun.result : o;
+            const stranded = strandedServices(after, [today, ...todayPods], live, managed);
+            if (stranded.length > 0) {
+                finding.strandedServices = stranded.map(objectId);
+                finding.reasons.push(...stranded.map((s) => strandedServiceReason(s, after)));
+            }
         }
         return finding;
     });
@@ -237,7 +251,6 @@ export async function inspectCluster(
         });
     }
 
-    const managed = new Set(objects.map(objectId));
     const left = leftBehind(cluster, live, managed, claims, systemOfNamespace, objects);
     const replaced = new Set(left.filter((l) => l.replacedBy).map((l) => l.id));
     return {
