@@ -34,6 +34,27 @@ type ChecksNarrowing<C, R> = [C] extends [R]
       };
 
 /**
+ * A cluster-wide object a system needs and does not create: the cluster setup provides it. The migration report
+ * checks that it exists on each cluster the system deploys to, and names who must provide it when it does not.
+ */
+export interface ClusterPrerequisite {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    /** What of the system needs it. */
+    neededBy: string;
+    /** Who must create it when it is missing (the program never does). */
+    providedBy: string;
+    /** Where the requirement is written down. */
+    source: string;
+    /**
+     * For a CustomResourceDefinition: a kind it serves. Its presence is checked through API discovery, which every
+     * user of a cluster may read, unlike CustomResourceDefinition objects.
+     */
+    serves?: { apiVersion: string; kind: string };
+}
+
+/**
  * Everything the program needs to know about one system: its config schema, what it claims (namespaces,
  * secrets) for cross-checks, and how to deploy it. Each system folder exports one of these.
  *
@@ -96,6 +117,13 @@ export interface SystemDefinition<
      * looked up in it: a version without an entry stops production and is a notice on stage.
      */
     evidence?: { table: EvidenceTable; uses?(config: R): ImageUse[] };
+    /** Cluster-wide objects it needs and never creates: the migration report checks them on its clusters. */
+    clusterPrerequisites?: readonly ClusterPrerequisite[];
+    /**
+     * The stack key that sets a container's requests and limits, for the containers the stack file sizes (the others
+     * are sized in code from the source manifests): what the migration report's quota fixes name.
+     */
+    resourcesKey?(container: { name: string; image?: string }): string | undefined;
     /** Creates the system's component from the checked section; returns the stack outputs for this system. */
     deploy(config: R, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }

@@ -2,11 +2,28 @@ import { preserveUnknownFields } from "../shared/crd";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
+import { ClusterPrerequisite } from "../config/systemDefinition";
 import { AppIdentity, standardLabels } from "../shared/labels";
 
 /** The CRD's name (`<plural>.<group>`, fixed by the API) and the kind it serves. */
 export const PROWJOB_CRD_NAME = "prowjobs.prow.k8s.io";
 export const PROWJOB_KIND = { apiVersion: "prow.k8s.io/v1", kind: "ProwJob" } as const;
+
+/**
+ * One stack per cluster owns the cluster-scoped ProwJob CRD (prow.manageCrd: true, production's); a stack that does not
+ * (staging, on the same cluster) needs it before its controllers start, so production goes first.
+ */
+export const PROWJOB_CRD_PREREQUISITE: ClusterPrerequisite = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    name: PROWJOB_CRD_NAME,
+    neededBy:
+        "Prow's controllers and plugins (deck, hook, plank, crier, tide, horologium, sinker, rehearse, exporter): their Roles grant on prowjobs, which they list, watch and create",
+    providedBy:
+        "the stack that owns the cluster's ProwJob CRD (prow.manageCrd: true, the production stack): run its first pulumi up before this stack's",
+    source: "components/prow/environments.ts (manageCrd), docs/systems/prow-notes.md",
+    serves: PROWJOB_KIND,
+};
 
 /** States a ProwJob moves through (prow/apis/prowjobs/v1 ProwJobState). */
 export const PROWJOB_STATES = [

@@ -3,6 +3,7 @@ import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../config/unconfirmedImage";
 import { COMPONENTS, IMAGE_KEYS } from "./catalog";
 import { prowCheck } from "./checks";
+import { PROWJOB_CRD_PREREQUISITE } from "./crd";
 import { ProwConfig, prowSchema } from "./config";
 import { ProwSection } from "./section";
 import { PROW_EVIDENCE } from "./evidence";
@@ -88,6 +89,12 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
                 image: componentImages[c.name],
             }));
         },
+    },
+    clusterPrerequisites: [PROWJOB_CRD_PREREQUISITE],
+    // Each component's container is named `spec.container ?? spec.name`; the stack file sizes it by component.
+    resourcesKey: ({ name }) => {
+        const component = COMPONENTS.find((c) => (c.container ?? c.name) === name);
+        return component && `prow.components.${component.name}.resources`;
     },
     deploy: (config, context) => new Prow("prow", { config, context }).outputs,
 });

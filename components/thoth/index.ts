@@ -8,7 +8,8 @@ import { ThothConfig, ThothSection, thothSchema } from "./config";
 import { thothImages, thothNotices } from "./notices";
 import { thothRetiredSecrets, thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
-import { prerequisiteClaims } from "./station/clusterPrerequisites";
+import { THOTH_CLUSTER_PREREQUISITES, prerequisiteClaims } from "./station/clusterPrerequisites";
+import { BOT_NAMES } from "./bots/catalog";
 import { stationNamespaces } from "./station/tiers";
 
 function namespaces(config: ThothConfig): NamespaceClaim[] {
@@ -75,6 +76,18 @@ function clusterScoped(config: ThothConfig): Claim[] {
 }
 
 /** Thoth-station: bots, ultrahooks, the station (namespaces, Dgraph, modules, verify) and the Zuul nodepool hookup. */
+/**
+ * The key that sizes a container the stack file sizes: each bot (its container is named after it, botkit's
+ * `name: spec.bot`) and the `zero` and `alpha` containers of Dgraph's image.
+ */
+function resourcesKey(container: { name: string; image?: string }): string | undefined {
+    const { name } = container;
+    if ((BOT_NAMES as readonly string[]).includes(name)) return `thoth.bots.${name}.resources`;
+    if ((name === "zero" || name === "alpha") && /dgraph/.test(container.image ?? ""))
+        return `thoth.station.dgraph.${name}Resources`;
+    return undefined;
+}
+
 export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     section: "thoth",
     title: "Thoth-station",
@@ -90,5 +103,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     images: (config) => thothImages(config),
     sourcedImages: THOTH_SOURCED_IMAGES,
     evidence: { table: THOTH_EVIDENCE },
+    clusterPrerequisites: THOTH_CLUSTER_PREREQUISITES,
+    resourcesKey,
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });

@@ -34,7 +34,7 @@ function treeOf(imports: Record<string, readonly string[]>): SourceTree {
 
 describe("the layers of components/", () => {
     it("shared imports no config and no system; config imports shared and nothing above it", () => {
-        const tree = readSources("components");
+        const tree = { ...readSources("components"), ...readSources("tools") };
         assert.ok(
             Object.keys(tree).some((f) => f.startsWith("components/shared/")),
             "the sources were read",
@@ -52,7 +52,7 @@ describe("the layers of components/", () => {
         );
     });
 
-    it("finds an import from shared into config or into a system folder, and from config into a system", () => {
+    it("finds an import from shared into config or into a system folder, from config into a system, and from a tool into a system", () => {
         // The clean tree with three imports that go up a layer, and one between systems that is no breach.
         const tree = treeOf({
             ...DOWNWARD,
@@ -60,11 +60,21 @@ describe("the layers of components/", () => {
             "components/shared/verdicts.ts": ["components/config/problems.ts"],
             "components/config/systems.ts": ["components/prow/index.ts"],
             "components/prow/index.ts": ["components/thoth/catalog.ts"],
+            "components/systems.ts": ["components/thoth/index.ts"],
+            // A tool reads the registry and the shared layers; a system's own file is a breach.
+            "tools/adopt/run.ts": [
+                "components/systems.ts",
+                "components/config/problems.ts",
+                "tools/cli/args.ts",
+            ],
+            "tools/adopt/keys.ts": ["components/thoth/catalog.ts"],
+            "tools/cli/args.ts": [],
         });
         assert.deepEqual(layerBreaches(importGraph(tree)), [
             "components/config/systems.ts -> components/prow/index.ts",
             "components/shared/images.ts -> components/thoth/catalog.ts",
             "components/shared/verdicts.ts -> components/config/problems.ts",
+            "tools/adopt/keys.ts -> components/thoth/catalog.ts",
         ]);
     });
 
