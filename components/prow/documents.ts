@@ -257,6 +257,9 @@ const label = (
     ...(description ? { description } : {}),
 });
 
+/** The size plugin's labels, smallest first, with their colours: all alike but for those two. */
+const SIZE_COLORS = { XS: "009900", S: "77bb00", M: "eebb00", L: "ee9900", XL: "ee5500", XXL: "ee0000" };
+
 /** label_sync's `labels.yaml`. */
 function baseLabels(): Doc {
     return {
@@ -312,12 +315,9 @@ function baseLabels(): Doc {
                     "anyone",
                     "Categorizes issue or PR as related to adding, removing, or otherwise changing an API",
                 ),
-                label("size/XS", "009900", "both", "size", "prow"),
-                label("size/S", "77bb00", "both", "size", "prow"),
-                label("size/M", "eebb00", "both", "size", "prow"),
-                label("size/L", "ee9900", "both", "size", "prow"),
-                label("size/XL", "ee5500", "both", "size", "prow"),
-                label("size/XXL", "ee0000", "both", "size", "prow"),
+                ...Object.entries(SIZE_COLORS).map(([size, color]) =>
+                    label(`size/${size}`, color, "both", "size", "prow"),
+                ),
                 label(
                     "lifecycle/frozen",
                     "d3e2f0",

@@ -10,6 +10,11 @@ export interface RepoPolicy {
 const STANDARD = ["trigger", "release-note", "owners-label", "lgtm", "approve"] as const;
 const CI_ONLY = ["trigger", "lgtm", "approve"] as const;
 const DOCS = ["approve", "lgtm", "owners-label", "trigger"] as const;
+/**
+ * The triage plugins the kubevirt organisation enables on all its repositories (ORG_PLUGINS); repositories of other
+ * organisations that want them (FULL) enable them one by one.
+ */
+const TRIAGE = ["assign", "blunderbuss", "lifecycle", "verify-owners", "skip", "override", "wip"] as const;
 const FULL = [
     "size",
     "label",
@@ -18,13 +23,7 @@ const FULL = [
     "approve",
     "release-note",
     "owners-label",
-    "assign",
-    "blunderbuss",
-    "lifecycle",
-    "verify-owners",
-    "skip",
-    "override",
-    "wip",
+    ...TRIAGE,
     "dco",
     "trigger",
 ] as const;
@@ -74,23 +73,7 @@ export const REPOS: readonly RepoPolicy[] = [
 
 /** Plugins enabled for a whole organisation. */
 export const ORG_PLUGINS: Record<string, readonly string[]> = {
-    kubevirt: [
-        "size",
-        "label",
-        "hold",
-        "assign",
-        "blunderbuss",
-        "lifecycle",
-        "verify-owners",
-        "skip",
-        "override",
-        "wip",
-        "pony",
-        "dog",
-        "cat",
-        "dco",
-        "invalidcommitmsg",
-    ],
+    kubevirt: ["size", "label", "hold", ...TRIAGE, "pony", "dog", "cat", "dco", "invalidcommitmsg"],
 };
 
 /** External plugins (our own Services) per organisation or repository, with the events hook forwards. */

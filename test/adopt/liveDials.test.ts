@@ -4,7 +4,7 @@ import { exitCode, renderReport } from "../../tools/adopt/report";
 import { liveReport } from "./fixtures";
 import { DIALS_LIVE } from "../fixtures/live/dials";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
-import { systemObjects } from "../fixtures/live/program";
+import { systemObjects, withWorkloadSpec } from "../fixtures/live/program";
 import { DIALS_LIVE_PASSWORDS, dialsLiveLayout } from "../fixtures/live/fixes";
 import { LiveSystem, datastoreRenamed } from "../fixtures/live/types";
 
@@ -76,16 +76,14 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
 
     describe("controls", () => {
         it("a program that drops one live selector fails, naming the workload", () => {
-            const dropped = structuredClone(fixed);
-            const flower = dropped.find(
-                (d) => objectId(d.object) === "apps/v1/Deployment/cms-dials-prod/flower",
-            )!;
-            const spec = flower.object.spec as {
-                selector: { matchLabels: Record<string, string> };
-            };
-            spec.selector = {
-                matchLabels: { "app.kubernetes.io/name": "flower", "app.kubernetes.io/instance": "flower" },
-            };
+            const dropped = withWorkloadSpec(fixed, "apps/v1/Deployment/cms-dials-prod/flower", (spec) => {
+                spec.selector = {
+                    matchLabels: {
+                        "app.kubernetes.io/name": "flower",
+                        "app.kubernetes.io/instance": "flower",
+                    },
+                };
+            });
             const problems = notInPlace(DIALS_LIVE, dropped);
             assert.equal(problems.length, 1);
             assert.match(
@@ -95,12 +93,9 @@ describe("adopt: DIALS over cms-DQM/dials@9fd1394 oc/prod", function () {
         });
 
         it("a program whose pods lose the live `deployment` label fails, naming the workload", () => {
-            const lost = structuredClone(fixed);
-            const frontend = lost.find(
-                (d) => objectId(d.object) === "apps/v1/Deployment/cms-dials-prod/frontend",
-            )!;
-            delete (frontend.object.spec as { template: { metadata: { labels: Record<string, string> } } })
-                .template.metadata.labels.deployment;
+            const lost = withWorkloadSpec(fixed, "apps/v1/Deployment/cms-dials-prod/frontend", (spec) => {
+                delete spec.template.metadata.labels.deployment;
+            });
             assert.deepEqual(
                 notInPlace(DIALS_LIVE, lost).map((p) => p.split(":")[0]),
                 ["Deployment frontend"],

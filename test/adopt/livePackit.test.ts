@@ -7,7 +7,7 @@ import { buildReport } from "../../tools/adopt/report";
 import { liveObjects } from "../fixtures/live/types";
 import { PACKIT_LIVE } from "../fixtures/live/packit";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
-import { systemObjects } from "../fixtures/live/program";
+import { systemObjects, withWorkloadSpec } from "../fixtures/live/program";
 import { packitWhereItRuns } from "../fixtures/live/fixes";
 
 // The first deploy of Pulumi.prod.yaml's Packit over Packit as packit/deployment@1f79bca runs it (Deployments,
@@ -174,11 +174,11 @@ describe("adopt: Packit over packit/deployment@1f79bca", function () {
     });
 
     it("control: a program that drops tokman's live selector fails, naming it", () => {
-        const dropped = structuredClone(fixed);
-        const tokman = dropped.find((d) => objectId(d.object) === "apps/v1/Deployment/packit--prod/tokman")!;
-        (tokman.object.spec as { selector: unknown }).selector = {
-            matchLabels: { "app.kubernetes.io/name": "tokman", "app.kubernetes.io/instance": "tokman" },
-        };
+        const dropped = withWorkloadSpec(fixed, "apps/v1/Deployment/packit--prod/tokman", (spec) => {
+            spec.selector = {
+                matchLabels: { "app.kubernetes.io/name": "tokman", "app.kubernetes.io/instance": "tokman" },
+            };
+        });
         assert.deepEqual(
             notInPlace(PACKIT_LIVE, dropped).map((p) => p.split(":")[0]),
             ["Deployment tokman"],

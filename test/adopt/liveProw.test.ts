@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
-import { DesiredObject, objectId } from "../../tools/adopt/model";
+import { DesiredObject } from "../../tools/adopt/model";
 import { exitCode, renderReport } from "../../tools/adopt/report";
 import { liveReport } from "./fixtures";
 import { PROW_LIVE } from "../fixtures/live/prow";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
-import { systemObjects } from "../fixtures/live/program";
+import { systemObjects, withWorkloadSpec } from "../fixtures/live/program";
 
 // The first deploy of Pulumi.prod.yaml's Prow over KubeVirt Prow as kubevirt/project-infra@145ec5a's kustomize
 // base applies it in kubevirt-prow.
@@ -46,11 +46,9 @@ describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
     });
 
     it("control: a program that drops hook's live selector fails, naming it", () => {
-        const dropped = structuredClone(committed);
-        const hook = dropped.find((d) => objectId(d.object) === "apps/v1/Deployment/kubevirt-prow/hook")!;
-        (hook.object.spec as { selector: unknown }).selector = {
-            matchLabels: { "app.kubernetes.io/name": "hook" },
-        };
+        const dropped = withWorkloadSpec(committed, "apps/v1/Deployment/kubevirt-prow/hook", (spec) => {
+            spec.selector = { matchLabels: { "app.kubernetes.io/name": "hook" } };
+        });
         assert.deepEqual(
             notInPlace(PROW_LIVE, dropped).map((p) => p.split(":")[0]),
             ["Deployment hook"],

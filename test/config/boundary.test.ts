@@ -120,6 +120,23 @@ function onlyFixed(stack: string, text: string, key: string): ConfigProblem {
     return expectFixed(stack, text, [key]).get(key)!;
 }
 
+/** The config path of the grant of `namespace` on `cluster`, and its key. */
+const grantPath = (cluster: string, namespace: string) => `clusters.${cluster}.namespaces.${namespace}`;
+const grantKey = (cluster: string, namespace: string) => `runbooks:${grantPath(cluster, namespace)}`;
+
+/** That grant's fix on `stack`, among a case's problems: granting the namespace to `system`, or without one removing it. */
+function assertGrantFix(
+    byKey: Map<string, ConfigProblem>,
+    stack: string,
+    cluster: string,
+    namespace: string,
+    system?: string,
+): void {
+    const path = grantPath(cluster, namespace);
+    const edit = system === undefined ? `rm --path ${path}` : `set --path ${path} ${system}`;
+    assert.equal(byKey.get(grantKey(cluster, namespace))!.fix, `pulumi config ${edit} --stack ${stack}`);
+}
+
 describe("stack boundaries (#25)", function () {
     this.timeout(60000);
 
@@ -161,13 +178,10 @@ describe("stack boundaries (#25)", function () {
                 d.setIn(C("clusters", "cern-paas", "namespaces", "cms-dials-prod"), "dials");
             });
             const byKey = expectFixed("stage", text, [
-                "runbooks:clusters.cern-paas.namespaces.cms-dials-prod",
+                grantKey("cern-paas", "cms-dials-prod"),
                 "runbooks:dials.namespace",
             ]);
-            assert.equal(
-                byKey.get("runbooks:clusters.cern-paas.namespaces.cms-dials-prod")!.fix,
-                "pulumi config rm --path clusters.cern-paas.namespaces.cms-dials-prod --stack stage",
-            );
+            assertGrantFix(byKey, "stage", "cern-paas", "cms-dials-prod");
         });
 
         it("stage serving prod's host is refused (two stacks, one host)", () => {
@@ -193,13 +207,10 @@ describe("stack boundaries (#25)", function () {
         it("a namespace no grant covers is granted by the fix, with its Route hosts", () => {
             const text = edited("prod", (d) => d.setIn(C("thoth", "bots", "namespace"), "aicoe-prod-bots-2"));
             const byKey = expectFixed("prod", text, [
-                "runbooks:clusters.psi.namespaces.aicoe-prod-bots-2",
+                grantKey("psi", "aicoe-prod-bots-2"),
                 'runbooks:clusters.psi.hosts["*-aicoe-prod-bots-2.apps.ocp4.prod.psi.redhat.com"]',
             ]);
-            assert.equal(
-                byKey.get("runbooks:clusters.psi.namespaces.aicoe-prod-bots-2")!.fix,
-                "pulumi config set --path clusters.psi.namespaces.aicoe-prod-bots-2 thoth --stack prod",
-            );
+            assertGrantFix(byKey, "prod", "psi", "aicoe-prod-bots-2", "thoth");
         });
 
         it("host patterns: '*' stays inside one label, and overlaps are found", () => {
@@ -253,13 +264,10 @@ describe("stack boundaries (#25)", function () {
                 d.setIn(C("stream", "namespace"), "packit-shared");
             });
             const byKey = expectFixed("prod", text, [
-                "runbooks:clusters.packit-auto.namespaces.packit-shared",
+                grantKey("packit-auto", "packit-shared"),
                 "runbooks:stream.namespace",
             ]);
-            assert.equal(
-                byKey.get("runbooks:clusters.packit-auto.namespaces.packit-shared")!.fix,
-                "pulumi config set --path clusters.packit-auto.namespaces.packit-shared packit --stack prod",
-            );
+            assertGrantFix(byKey, "prod", "packit-auto", "packit-shared", "packit");
             const stream = byKey.get("runbooks:stream.namespace")!;
             assert.match(stream.message, /packit comes first in the program's system order and keeps it/);
             assert.equal(

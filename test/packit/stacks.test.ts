@@ -39,6 +39,21 @@ function routeHosts(objects: Objects, namespace: string): Record<string, string>
     );
 }
 
+/**
+ * The Route hosts of one deployment (`stg`, `prod`): packit's API, dashboard and workers' nginx as given, and
+ * stream's API alone, at `<deployment>.stream.packit.dev`.
+ */
+function assertServedHosts(objects: Objects, deployment: string, [api, dashboard, workers]: string[]): void {
+    assert.deepEqual(routeHosts(objects, `packit-${deployment}`), {
+        "packit-service": api,
+        "packit-dashboard": dashboard,
+        nginx: workers,
+    });
+    assert.deepEqual(routeHosts(objects, `stream-${deployment}`), {
+        "packit-service": `${deployment}.stream.packit.dev`,
+    });
+}
+
 function imageStream(
     objects: Objects,
     namespace: string,
@@ -133,12 +148,11 @@ describe("packit and stream: stage stack (stg)", () => {
     });
 
     it("serves stg hosts, packit's and stream's apart, with TLS passed through", () => {
-        assert.deepEqual(routeHosts(stage, "packit-stg"), {
-            "packit-service": "stg.packit.dev",
-            "packit-dashboard": "dashboard.stg.packit.dev",
-            nginx: "workers.stg.packit.dev",
-        });
-        assert.deepEqual(routeHosts(stage, "stream-stg"), { "packit-service": "stg.stream.packit.dev" });
+        assertServedHosts(stage, "stg", [
+            "stg.packit.dev",
+            "dashboard.stg.packit.dev",
+            "workers.stg.packit.dev",
+        ]);
         for (const route of stage.ofType(ROUTE)) {
             assert.equal(field(route.inputs, "spec.tls.termination"), "passthrough");
             assert.equal(field(route.inputs, "spec.tls.insecureEdgeTerminationPolicy"), "Redirect");
@@ -214,28 +228,23 @@ describe("packit and stream: prod stack", () => {
         assert.equal(field(job.inputs, "spec.schedule"), "0 2 * * 2");
         assert.equal(field(job.inputs, "spec.concurrencyPolicy"), "Forbid");
         assert.equal(podSpec(job).serviceAccountName, "importimager");
-        const env = envOf(job);
-        assert.deepEqual(env.IMAGE_STREAMS.value!.split(" ").sort(), [
+        // Every image production runs: what the job imports and all its Role may read.
+        const streams = [
             "packit-dashboard",
             "packit-service",
             "packit-service-centosmsg",
             "packit-service-fedmsg",
             "packit-worker",
             "tokman",
-        ]);
+        ];
+        const env = envOf(job);
+        assert.deepEqual(env.IMAGE_STREAMS.value!.split(" ").sort(), streams);
         assert.equal(env.IMAGE_TAG.value, "prod");
         assert.deepEqual(field(prod.one(ROLE, "importimager", "packit-prod").inputs, "rules"), [
             {
                 apiGroups: ["image.openshift.io"],
                 resources: ["imagestreams"],
-                resourceNames: [
-                    "packit-dashboard",
-                    "packit-service",
-                    "packit-service-centosmsg",
-                    "packit-service-fedmsg",
-                    "packit-worker",
-                    "tokman",
-                ],
+                resourceNames: streams,
                 verbs: ["get"],
             },
             { apiGroups: ["image.openshift.io"], resources: ["imagestreamimports"], verbs: ["create"] },
@@ -288,12 +297,7 @@ describe("packit and stream: prod stack", () => {
     });
 
     it("serves production hosts", () => {
-        assert.deepEqual(routeHosts(prod, "packit-prod"), {
-            "packit-service": "prod.packit.dev",
-            "packit-dashboard": "dashboard.packit.dev",
-            nginx: "workers.packit.dev",
-        });
-        assert.deepEqual(routeHosts(prod, "stream-prod"), { "packit-service": "prod.stream.packit.dev" });
+        assertServedHosts(prod, "prod", ["prod.packit.dev", "dashboard.packit.dev", "workers.packit.dev"]);
         const env = envOf(prod.one(DEPLOYMENT, "packit-service-centosmsg", "packit-prod"));
         assert.equal(env.MQTT_HOST.value, "mqtt.git.centos.org");
         assert.equal(env.MQTT_TOPICS.value, "git.centos.org/#");

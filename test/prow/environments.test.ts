@@ -11,6 +11,7 @@ import {
     stackPlan,
 } from "../fixtures/plans";
 import { runSystem } from "../fixtures/system";
+import { COMPONENT_NAMES } from "../../components/prow/componentNames";
 import { PROW, PROW_SECRET_VALUES, TESTING_SECRETS, k8sResources, toTesting } from "./helpers";
 import { Reference, referencesOf } from "./references";
 
@@ -293,31 +294,14 @@ describe("prow environments (whole program under mocks)", function () {
 
     it("keeps the selector every kustomize Deployment runs with today, on the pods and the Service too", () => {
         // kubevirt/project-infra@145ec5a github/ci/prow-deploy/kustom/base: every Deployment selects `app` only.
-        const KUSTOMIZE_APP: Record<string, string> = {
-            ...Object.fromEntries(
-                [
-                    "deck",
-                    "hook",
-                    "plank",
-                    "crier",
-                    "tide",
-                    "horologium",
-                    "sinker",
-                    "statusreconciler",
-                    "ghproxy",
-                    "needs-rebase",
-                    "cherrypicker",
-                    "exporter",
-                    "gcsweb",
-                    "docker-mirror",
-                    "greenhouse",
-                    "release-blocker",
-                    "pushgateway",
-                    "pushgateway-proxy",
-                ].map((n) => [n, n]),
-            ),
-            rehearse: "prow-rehearse",
-        };
+        // Every component runs as a Deployment but the two CronJobs; rehearse selects its own app label.
+        const CRONJOBS: readonly string[] = ["branch-protector", "label-sync"];
+        const KUSTOMIZE_APP: Record<string, string> = Object.fromEntries(
+            COMPONENT_NAMES.filter((n) => !CRONJOBS.includes(n)).map((n) => [
+                n,
+                n === "rehearse" ? "prow-rehearse" : n,
+            ]),
+        );
         for (const [env, prefix] of [
             ["staging", "staging-"],
             ["production", ""],

@@ -125,9 +125,16 @@ export async function thothOutputs(values: Record<string, unknown>): Promise<Rec
 // one only where nothing the test asserts comes from, or could be hidden by, what it switches off; a variant compared
 // with a baseline trims both sides alike.
 
-/** Bots, ultrahooks and nodepool only: the station (namespaces, Dgraph, modules) off. */
-export function withoutStation(thoth: Record<string, Json>): void {
-    thoth.station.enabled = false;
+/** A trim: it edits the thoth section of a stack's values in place. */
+export type Trim = (thoth: Record<string, Json>) => void;
+
+/** The trim that runs `base`, then switches off (`enabled: false`) each section at `paths` (dotted, below thoth). */
+function switchedOff(base: Trim | undefined, ...paths: string[]): Trim {
+    return (thoth) => {
+        base?.(thoth);
+        for (const path of paths)
+            path.split(".").reduce((section, key) => section[key], thoth).enabled = false;
+    };
 }
 
 /**
@@ -138,59 +145,35 @@ export function withoutNodepool(thoth: Record<string, Json>): void {
     if (thoth.nodepool) thoth.nodepool.enabled = false;
 }
 
+/** Bots, ultrahooks and nodepool only: the station (namespaces, Dgraph, modules) off. */
+export const withoutStation = switchedOff(undefined, "station");
+
 /** The bots and the ultrahooks: the station and the nodepool off. */
-export function botsAndTunnels(thoth: Record<string, Json>): void {
-    withoutStation(thoth);
-    withoutNodepool(thoth);
-}
+export const botsAndTunnels = switchedOff(withoutNodepool, "station");
 
 /** The bots alone: the station, the ultrahooks (in namespaces of their own) and the nodepool off. */
-export function botsOnly(thoth: Record<string, Json>): void {
-    botsAndTunnels(thoth);
-    thoth.ultrahooks.enabled = false;
-}
+export const botsOnly = switchedOff(botsAndTunnels, "ultrahooks");
 
 /** The nodepool alone: the station, the bots and the ultrahooks off. */
-export function nodepoolOnly(thoth: Record<string, Json>): void {
-    withoutStation(thoth);
-    thoth.bots.enabled = false;
-    thoth.ultrahooks.enabled = false;
-}
+export const nodepoolOnly = switchedOff(undefined, "station", "bots", "ultrahooks");
 
 /** Bots, ultrahooks and nodepool off: the variants below look at the station alone. */
-function stationOnly(thoth: Record<string, Json>): void {
-    thoth.bots.enabled = false;
-    thoth.ultrahooks.enabled = false;
-    withoutNodepool(thoth);
-    thoth.station.watcherRestart.enabled = false;
-}
+const stationOnly = switchedOff(withoutNodepool, "bots", "ultrahooks", "station.watcherRestart");
 
 /**
  * The station's own objects only (tier namespaces, the ops account and its bindings, Dgraph): its modules and the
  * watcher restart (which restarts the modules' Deployments) off, and the bots, ultrahooks and nodepool.
  */
-export function stationCore(thoth: Record<string, Json>): void {
-    stationOnly(thoth);
-    thoth.station.modules.enabled = false;
-}
+export const stationCore = switchedOff(stationOnly, "station.modules");
 
 /** The station's environment alone (tier namespaces, the ops account and its bindings): {@link stationCore} without Dgraph. */
-export function stationEnvironment(thoth: Record<string, Json>): void {
-    stationCore(thoth);
-    thoth.station.dgraph.enabled = false;
-}
+export const stationEnvironment = switchedOff(stationCore, "station.dgraph");
 
 /** The station's namespaces and modules (with the catalog): Dgraph, the watcher restart, bots, ultrahooks, nodepool off. */
-export function stationModules(thoth: Record<string, Json>): void {
-    stationOnly(thoth);
-    thoth.station.dgraph.enabled = false;
-}
+export const stationModules = switchedOff(stationOnly, "station.dgraph");
 
 /** {@link stationModules} with the catalog switched off (one configuration for the files that check that switch). */
-export function catalogSwitchedOff(thoth: Record<string, Json>): void {
-    stationModules(thoth);
-    thoth.station.modules.catalog.enabled = false;
-}
+export const catalogSwitchedOff = switchedOff(stationModules, "station.modules.catalog");
 
 /**
  * The ConfigError the program stops with when the thoth part of `stack` is changed by `change`; fails when it

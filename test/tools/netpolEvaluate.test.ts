@@ -35,6 +35,41 @@ const TEST_NETWORK_POLICY = policy("test-network-policy", {
     egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/24" } }], ports: [{ protocol: "TCP", port: 5978 }] }],
 });
 
+type Direction = "Ingress" | "Egress";
+
+/** A policy that selects every pod of `default` for one direction, with these rules of it (none: it admits nothing). */
+function everyPod(
+    name: string,
+    direction: Direction,
+    spec: Partial<NetworkPolicy["spec"]> = {},
+): NetworkPolicy {
+    return policy(name, { podSelector: {}, policyTypes: [direction], ...spec });
+}
+
+/** {@link everyPod} for ingress, with these ingress rules. */
+function everyPodIngress(
+    name: string,
+    ...ingress: NonNullable<NetworkPolicy["spec"]["ingress"]>
+): NetworkPolicy {
+    return everyPod(name, "Ingress", { ingress });
+}
+
+/**
+ * The page's `default-deny-<direction>` (no rule: admits nothing) and `allow-all-<direction>` (one empty rule: admits
+ * everything).
+ */
+function denyAndAllowAll(direction: Direction): [deny: NetworkPolicy, allowAll: NetworkPolicy] {
+    const name = direction.toLowerCase();
+    return [
+        everyPod(`default-deny-${name}`, direction),
+        everyPod(
+            `allow-all-${name}`,
+            direction,
+            direction === "Ingress" ? { ingress: [{}] } : { egress: [{}] },
+        ),
+    ];
+}
+
 const db: PodEndpoint = { namespace: "default", labels: { role: "db" } };
 const namespaces = { default: {}, myproject: { project: "myproject" }, other: {} };
 const cluster = (...policies: NetworkPolicy[]): Cluster => ({ namespaces, policies });
@@ -63,29 +98,18 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("namespaceSelector and podSelector in one element are AND; in two elements OR (the alice/client example)", () => {
-        const and = policy("and", {
-            podSelector: {},
-            policyTypes: ["Ingress"],
-            ingress: [
+        const and = everyPodIngress("and", {
+            from: [
                 {
-                    from: [
-                        {
-                            namespaceSelector: { matchLabels: { user: "alice" } },
-                            podSelector: { matchLabels: { role: "client" } },
-                        },
-                    ],
+                    namespaceSelector: { matchLabels: { user: "alice" } },
+                    podSelector: { matchLabels: { role: "client" } },
                 },
             ],
         });
-        const or = policy("or", {
-            ...and.spec,
-            ingress: [
-                {
-                    from: [
-                        { namespaceSelector: { matchLabels: { user: "alice" } } },
-                        { podSelector: { matchLabels: { role: "client" } } },
-                    ],
-                },
+        const or = everyPodIngress("or", {
+            from: [
+                { namespaceSelector: { matchLabels: { user: "alice" } } },
+                { podSelector: { matchLabels: { role: "client" } } },
             ],
         });
         const ns = { default: {}, alice: { user: "alice" } };
@@ -101,15 +125,7 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("default-deny-ingress isolates every pod of its namespace and admits nothing; allow-all-ingress admits everything", () => {
-        const deny = policy("default-deny-ingress", {
-            podSelector: {},
-            policyTypes: ["Ingress"],
-        });
-        const allowAll = policy("allow-all-ingress", {
-            podSelector: {},
-            ingress: [{}],
-            policyTypes: ["Ingress"],
-        });
+        const [deny, allowAll] = denyAndAllowAll("Ingress");
         const anyone = { namespace: "other", labels: {} };
         assert.equal(ingressAllowed(cluster(deny), anyone, db, 80), false);
         assert.equal(
@@ -131,15 +147,7 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("default-deny-egress closes every destination; allow-all-egress reopens it; a connection needs both sides", () => {
-        const deny = policy("default-deny-egress", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-        });
-        const allowAll = policy("allow-all-egress", {
-            podSelector: {},
-            egress: [{}],
-            policyTypes: ["Egress"],
-        });
+        const [deny, allowAll] = denyAndAllowAll("Egress");
         const web = { namespace: "default", labels: { role: "web" } };
         assert.equal(egressAllowed(cluster(deny), web, { ip: "8.8.8.8" }, 443), false);
         assert.equal(
@@ -191,26 +199,17 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("a policy with policyTypes [Egress] only does not isolate for ingress; unset policyTypes does", () => {
-        const egressOnly = policy("default-deny-egress", {
-            podSelector: {},
-            policyTypes: ["Egress"],
-        });
+        const [egressOnly] = denyAndAllowAll("Egress");
         const unset = policy("unset", { podSelector: {} });
         assert.equal(ingressAllowed(cluster(egressOnly), { ip: "1.2.3.4" }, db, 80), true);
         assert.equal(ingressAllowed(cluster(unset), { ip: "1.2.3.4" }, db, 80), false);
     });
 
     it("endPort admits the range 32000-32768 (the multi-port example) and a named port matches the pod's port of that name", () => {
-        const range = policy("multi-port-egress", {
-            podSelector: {},
-            policyTypes: ["Ingress"],
-            ingress: [{ ports: [{ protocol: "TCP", port: 32000, endPort: 32768 }] }],
+        const range = everyPodIngress("multi-port-egress", {
+            ports: [{ protocol: "TCP", port: 32000, endPort: 32768 }],
         });
-        const named = policy("named", {
-            podSelector: {},
-            policyTypes: ["Ingress"],
-            ingress: [{ ports: [{ port: "http" }] }],
-        });
+        const named = everyPodIngress("named", { ports: [{ port: "http" }] });
         const web = { namespace: "default", labels: {}, namedPorts: { http: 8080 } };
         assert.equal(ingressAllowed(cluster(range), { ip: "1.1.1.1" }, web, 32000), true);
         assert.equal(ingressAllowed(cluster(range), { ip: "1.1.1.1" }, web, 32768), true);
@@ -224,20 +223,8 @@ describe("NetworkPolicy evaluator: the Kubernetes documentation's examples", () 
     });
 
     it("targets a namespace by name through kubernetes.io/metadata.name, which every namespace carries", () => {
-        const byName = policy("by-name", {
-            podSelector: {},
-            policyTypes: ["Ingress"],
-            ingress: [
-                {
-                    from: [
-                        {
-                            namespaceSelector: {
-                                matchLabels: { "kubernetes.io/metadata.name": "myproject" },
-                            },
-                        },
-                    ],
-                },
-            ],
+        const byName = everyPodIngress("by-name", {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "myproject" } } }],
         });
         assert.equal(ingressAllowed(cluster(byName), { namespace: "myproject", labels: {} }, db, 1), true);
         assert.equal(ingressAllowed(cluster(byName), { namespace: "other", labels: {} }, db, 1), false);

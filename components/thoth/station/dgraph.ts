@@ -11,7 +11,7 @@ import { ConfigSecret } from "../../shared/secret";
 import { ChecksumKey } from "../../shared/startupReads";
 import { SystemArgs, SystemPart } from "../../config/systemComponent";
 import { ClaimTemplateMount, claimTemplate } from "../../shared/volumes";
-import { ServicePort, ServiceSpec, Workload } from "../../shared/workload";
+import { ServicePort, ServiceSpec, Workload, WorkloadArgs } from "../../shared/workload";
 import { CheckedStation, DgraphHosts, ThothSection } from "../config";
 import {
     DGRAPH_TLS_DIR,
@@ -221,40 +221,52 @@ export class Dgraph extends SystemPart<ThothSection, KubernetesContext> {
         };
     }
 
+    /**
+     * One StatefulSet of `ha`'s members (`zero` or `alpha`): the configured replicas of its one container, spread
+     * over nodes, with its headless peer service and its public services.
+     */
+    private members(
+        role: "zero" | "alpha",
+        container: ContainerSpec,
+        services: Pick<WorkloadArgs, "service" | "extraServices" | "expose">,
+        tls: ConfigSecret,
+        extra: pulumi.CustomResourceOptions = {},
+    ): Workload {
+        const config = this.#args.dgraph;
+        return new Workload(
+            this.childName(role),
+            {
+                ...this.common(tls),
+                app: thothApp(role, "database", config.image),
+                replicas: config.replicas,
+                affinity: spread(role),
+                containers: [container],
+                ...services,
+            },
+            this.child(extra),
+        );
+    }
+
     /** `ha`: StatefulSets `zero` and `alpha` with headless services for peer discovery, public services and Routes. */
     private ha(tls: ConfigSecret): void {
         const config = this.#args.dgraph;
-        const zeroSet = new Workload(
-            this.childName("zero"),
-            {
-                ...this.common(tls),
-                app: thothApp("zero", "database", config.image),
-                replicas: config.replicas,
-                affinity: spread("zero"),
-                containers: [
-                    this.zero(zeroHaScript(config.replicas), config.zeroResources ?? fixedSize("1", "1Gi")),
-                ],
-                service: peerService({ name: "zero-grpc", port: 5080 }),
-                extraServices: [ZERO_PUBLIC],
-            },
-            this.child(),
+        const zeroSet = this.members(
+            "zero",
+            this.zero(zeroHaScript(config.replicas), config.zeroResources ?? fixedSize("1", "1Gi")),
+            { service: peerService({ name: "zero-grpc", port: 5080 }), extraServices: [ZERO_PUBLIC] },
+            tls,
         );
-        const alphaSet = new Workload(
-            this.childName("alpha"),
+        const alphaSet = this.members(
+            "alpha",
+            this.alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"), tls),
             {
-                ...this.common(tls),
-                app: thothApp("alpha", "database", config.image),
-                replicas: config.replicas,
-                affinity: spread("alpha"),
-                containers: [
-                    this.alpha(HA_ZERO_ADDRESS, config.alphaResources ?? fixedSize("4", "8Gi"), tls),
-                ],
                 service: peerService({ name: "alpha-grpc-int", port: 7080 }),
                 extraServices: [ALPHA_PUBLIC],
                 expose: alphaRoutes(config.hosts),
             },
+            tls,
             // order: an alpha joins the cluster through zero-0, so the zeros are up before the alphas start.
-            this.child({ dependsOn: [zeroSet] }),
+            { dependsOn: [zeroSet] },
         );
         // Dgraph's ports (docs "Ports Usage"): zero's 5080 serves the other zeros and the alphas, alpha's 7080 the
         // other alphas and zero. The scripts name these peers through the pod's own namespace variable, which no

@@ -19,6 +19,10 @@ export function at(source: Source, path: string, lines: number | string): string
 /** `{ NAME: "path:line" }` read at one source. */
 export type Reads = Readonly<Record<string, string>>;
 
+/** A table of reads all in one file: each name at its line (or lines) of `path`. */
+const linesIn = (path: string, lines: Readonly<Record<string, number | string>>): Reads =>
+    Object.fromEntries(Object.entries(lines).map(([name, line]) => [name, `${path}:${line}`]));
+
 /**
  * The named reads of `table` at `source` (all of them when no names are given); a name the table lacks is a mistake
  * of this file, found at load.
@@ -83,37 +87,37 @@ export const CEPH_RESULT_STORE = [
 
 type CommonVersion = "0.33.0" | "0.34.0" | "0.36.1" | "0.36.4" | "0.36.5" | "0.36.6";
 
-const LOGGING_033: Reads = {
-    SENTRY_DSN: "thoth/common/logging.py:43",
-    THOTH_LOGGING_NO_JSON: "thoth/common/logging.py:234",
-    THOTH_DEPLOYMENT_NAME: "thoth/common/logging.py:271",
-    THOTH_SENTRY_IGNORE_LOGGER: "thoth/common/logging.py:286",
-    THOTH_SENTRY_IGNORE_EXCEPTION: "thoth/common/logging.py:291",
-    THOTH_ADJUST_LOGGING: "thoth/common/logging.py:105",
+const LOGGING_033: Reads = linesIn("thoth/common/logging.py", {
+    SENTRY_DSN: 43,
+    THOTH_LOGGING_NO_JSON: 234,
+    THOTH_DEPLOYMENT_NAME: 271,
+    THOTH_SENTRY_IGNORE_LOGGER: 286,
+    THOTH_SENTRY_IGNORE_EXCEPTION: 291,
+    THOTH_ADJUST_LOGGING: 105,
     // _init_log_levels reads every variable that starts with this prefix (a logger's level each).
-    THOTH_LOG_: "thoth/common/logging.py:41",
-};
-const LOGGING_036: Reads = {
-    SENTRY_DSN: "thoth/common/logging.py:39",
-    THOTH_LOGGING_NO_JSON: "thoth/common/logging.py:230",
-    THOTH_DEPLOYMENT_NAME: "thoth/common/logging.py:267",
-    THOTH_SENTRY_IGNORE_LOGGER: "thoth/common/logging.py:282",
-    THOTH_SENTRY_IGNORE_EXCEPTION: "thoth/common/logging.py:287",
-    THOTH_ADJUST_LOGGING: "thoth/common/logging.py:101",
-    THOTH_LOG_: "thoth/common/logging.py:37",
-};
+    THOTH_LOG_: 41,
+});
+const LOGGING_036: Reads = linesIn("thoth/common/logging.py", {
+    SENTRY_DSN: 39,
+    THOTH_LOGGING_NO_JSON: 230,
+    THOTH_DEPLOYMENT_NAME: 267,
+    THOTH_SENTRY_IGNORE_LOGGER: 282,
+    THOTH_SENTRY_IGNORE_EXCEPTION: 287,
+    THOTH_ADJUST_LOGGING: 101,
+    THOTH_LOG_: 37,
+});
 /** OpenShift.__init__: the same lines in every version here. */
-const OPENSHIFT: Reads = {
-    KUBERNETES_VERIFY_TLS: "thoth/common/openshift.py:98",
-    THOTH_AMUN_INSPECTION_NAMESPACE: "thoth/common/openshift.py:137",
-    THOTH_AMUN_INFRA_NAMESPACE: "thoth/common/openshift.py:140",
-    THOTH_FRONTEND_NAMESPACE: "thoth/common/openshift.py:143",
-    THOTH_MIDDLETIER_NAMESPACE: "thoth/common/openshift.py:146",
-    THOTH_BACKEND_NAMESPACE: "thoth/common/openshift.py:149",
-    THOTH_GRAPH_NAMESPACE: "thoth/common/openshift.py:151",
-    THOTH_INFRA_NAMESPACE: "thoth/common/openshift.py:152",
-    KUBERNETES_API_URL: "thoth/common/openshift.py:154",
-};
+const OPENSHIFT: Reads = linesIn("thoth/common/openshift.py", {
+    KUBERNETES_VERIFY_TLS: 98,
+    THOTH_AMUN_INSPECTION_NAMESPACE: 137,
+    THOTH_AMUN_INFRA_NAMESPACE: 140,
+    THOTH_FRONTEND_NAMESPACE: 143,
+    THOTH_MIDDLETIER_NAMESPACE: 146,
+    THOTH_BACKEND_NAMESPACE: 149,
+    THOTH_GRAPH_NAMESPACE: 151,
+    THOTH_INFRA_NAMESPACE: 152,
+    KUBERNETES_API_URL: 154,
+});
 /** OpenShift._assign_workflow_parameters_for_ceph, called by every schedule_* that submits an adviser-like Workflow. */
 const workflowCeph = (first: number): Reads => ({
     THOTH_CEPH_BUCKET_PREFIX: `thoth/common/openshift.py:${first}`,
@@ -175,14 +179,14 @@ export function thothCommon(version: CommonVersion) {
 
 type StoragesVersion = "0.66.0" | "0.68.2" | "0.71.1" | "0.73.0" | "0.73.3" | "0.73.5" | "0.74.0" | "0.74.1";
 
-const GRAPH: Reads = {
-    KNOWLEDGE_GRAPH_USER: "thoth/storages/graph/postgres.py:271",
-    KNOWLEDGE_GRAPH_PASSWORD: "thoth/storages/graph/postgres.py:271",
-    KNOWLEDGE_GRAPH_HOST: "thoth/storages/graph/postgres.py:272",
-    KNOWLEDGE_GRAPH_PORT: "thoth/storages/graph/postgres.py:272",
-    KNOWLEDGE_GRAPH_DATABASE: "thoth/storages/graph/postgres.py:273",
-    KNOWLEDGE_GRAPH_SSL_DISABLED: "thoth/storages/graph/postgres.py:276",
-};
+const GRAPH: Reads = linesIn("thoth/storages/graph/postgres.py", {
+    KNOWLEDGE_GRAPH_USER: 271,
+    KNOWLEDGE_GRAPH_PASSWORD: 271,
+    KNOWLEDGE_GRAPH_HOST: 272,
+    KNOWLEDGE_GRAPH_PORT: 272,
+    KNOWLEDGE_GRAPH_DATABASE: 273,
+    KNOWLEDGE_GRAPH_SSL_DISABLED: 276,
+});
 const ceph = (first: number, resultBase: number): Reads => ({
     THOTH_S3_ENDPOINT_URL: `thoth/storages/ceph.py:${first}`,
     THOTH_CEPH_KEY_ID: `thoth/storages/ceph.py:${first + 1}`,
@@ -221,15 +225,17 @@ export function thothStorages(version: StoragesVersion) {
 const MESSAGING = { repo: "thoth-station/messaging", commit: "34f89d2cf2d836f822c16c4e3565eb971b2a93c9" };
 /** kafka_config_from_env reads each of these (config.py:59) for producers, consumers and the admin client alike. */
 const KAFKA: Reads = {
-    KAFKA_BOOTSTRAP_SERVERS: "thoth/messaging/config.py:27",
-    KAFKA_CLIENT_ID: "thoth/messaging/config.py:28",
-    KAFKA_SECURITY_PROTOCOL: "thoth/messaging/config.py:31",
-    KAFKA_SSL_CA_LOCATION: "thoth/messaging/config.py:33",
-    KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: "thoth/messaging/config.py:34",
-    KAFKA_CONSUMER_GROUP_ID: "thoth/messaging/config.py:40",
-    KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS: "thoth/messaging/config.py:42",
-    KAFKA_CONSUMER_ENABLE_AUTO_COMMIT: "thoth/messaging/config.py:43",
-    KAFKA_CONSUMER_AUTO_OFFSET_RESET: "thoth/messaging/config.py:44",
+    ...linesIn("thoth/messaging/config.py", {
+        KAFKA_BOOTSTRAP_SERVERS: 27,
+        KAFKA_CLIENT_ID: 28,
+        KAFKA_SECURITY_PROTOCOL: 31,
+        KAFKA_SSL_CA_LOCATION: 33,
+        KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: 34,
+        KAFKA_CONSUMER_GROUP_ID: 40,
+        KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS: 42,
+        KAFKA_CONSUMER_ENABLE_AUTO_COMMIT: 43,
+        KAFKA_CONSUMER_AUTO_OFFSET_RESET: 44,
+    }),
     // MessageBase.topic_name prefixes every topic with it.
     THOTH_DEPLOYMENT_NAME: "thoth/messaging/message_base.py:55",
 };
@@ -279,24 +285,24 @@ export const topicAt = (source: Source, topic: string, path: string, lines: numb
  * later: python-38 1-75 and newer); at 940fa85 (2022-10-25), the state of the v0.35.x bases.
  */
 const S2I_RUN = { repo: "sclorg/s2i-python-container", commit: "940fa85b72ea9682f3b416c4a03b75633337b061" };
-const S2I_RUN_READS: Reads = {
-    APP_SCRIPT: "3.8/s2i/bin/run:51,62",
-    APP_FILE: "3.8/s2i/bin/run:51,74",
-    APP_MODULE: "3.8/s2i/bin/run:104-110",
-    APP_CONFIG: "3.8/s2i/bin/run:114,124",
+const S2I_RUN_READS: Reads = linesIn("3.8/s2i/bin/run", {
+    APP_SCRIPT: "51,62",
+    APP_FILE: "51,74",
+    APP_MODULE: "104-110",
+    APP_CONFIG: "114,124",
     // Unset, PORT is 8080 for the default gunicorn settings (96-99,115); with APP_CONFIG gunicorn reads it itself.
-    PORT: "3.8/s2i/bin/run:97",
-    WEB_CONCURRENCY: "3.8/s2i/bin/run:111",
-};
+    PORT: 97,
+    WEB_CONCURRENCY: 111,
+});
 /** The same script before 36d4a33 (2021-05): python-38 1-34, the base of s2i-thoth v0.20.1. */
 const S2I_RUN_2020 = {
     repo: "sclorg/s2i-python-container",
     commit: "67c00ce20d2ef061036b0173d63a5b07893f7210",
 };
-const S2I_RUN_2020_READS: Reads = {
-    APP_SCRIPT: "3.8/s2i/bin/run:51-52",
-    APP_FILE: "3.8/s2i/bin/run:63-64",
-};
+const S2I_RUN_2020_READS: Reads = linesIn("3.8/s2i/bin/run", {
+    APP_SCRIPT: "51-52",
+    APP_FILE: "63-64",
+});
 export const s2iRun = (...names: string[]): NamedFact[] => reads(S2I_RUN, S2I_RUN_READS, names);
 export const s2iRun2020 = (...names: string[]): NamedFact[] => reads(S2I_RUN_2020, S2I_RUN_2020_READS, names);
 

@@ -153,10 +153,7 @@ export const prowTable = runbookTable({
             step: "deploy staging on the ibmcloud cluster beside production, renamed so it does not interfere",
             stacks: ["stage"],
             by: "objects",
-            objects: [
-                { kind: "Namespace", name: "staging-kubevirt-prow" },
-                { kind: "Namespace", name: "staging-kubevirt-prow-jobs" },
-            ],
+            objects: NAMESPACES,
             config: [
                 "prow.environment",
                 "prow.prefix",
@@ -177,11 +174,7 @@ export const prowTable = runbookTable({
             step: "deploy production on the ibmcloud cluster (the default environment; real jobs)",
             stacks: ["prod"],
             by: "objects",
-            objects: [
-                { kind: "Namespace", name: "kubevirt-prow" },
-                { kind: "Namespace", name: "kubevirt-prow-jobs" },
-                { kind: "CustomResourceDefinition", name: "prowjobs.prow.k8s.io" },
-            ],
+            objects: [...NAMESPACES, { kind: "CustomResourceDefinition", name: "prowjobs.prow.k8s.io" }],
             config: ["prow.environment", "prow.namespace", "prow.jobsNamespace", "prow.manageCrd"],
             tests: [
                 test("environments", "has nothing that mentions staging in production"),

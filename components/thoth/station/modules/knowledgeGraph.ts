@@ -10,7 +10,7 @@ import { PersistentVolumeClaim } from "../../../shared/persistentVolumeClaim";
 import { postgresServerAnnotations, sclorgPostgresMajor } from "../../../shared/postgresServer";
 import { statefulOptions } from "../../../shared/protect";
 import { Sizing } from "../../../shared/resources";
-import { Workload } from "../../../shared/workload";
+import { Workload, WorkloadArgs } from "../../../shared/workload";
 import { StationImages, ThothSection } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { StationReads } from "../stationEnv";
@@ -85,27 +85,37 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
     }
 
     /**
-     * What the three workloads share: the graph's namespace, no account token, and in production the protection the
-     * issue asks of the database trio.
+     * One of the three workloads, `app` by its identity and the selector its live objects run with, with what they
+     * share: the graph's namespace, no account token, and in production the protection the issue asks of the
+     * database trio.
      */
-    private graphWorkload() {
-        return {
-            cluster: this.context.cluster,
-            namespace: this.#args.namespaceRef,
-            automountServiceAccountToken: false,
-            workloadOptions: statefulOptions(this.#args.protectStateful),
-        };
+    private graphWorkload(
+        role: string,
+        app: { name: Parameters<typeof liveLabelsOf>[0]; component: string; image: string },
+        spec: Omit<WorkloadArgs, "cluster" | "namespace" | "app">,
+    ): Workload {
+        return new Workload(
+            this.childName(role),
+            {
+                cluster: this.context.cluster,
+                namespace: this.#args.namespaceRef,
+                automountServiceAccountToken: false,
+                workloadOptions: statefulOptions(this.#args.protectStateful),
+                app: thothApp(app.name, app.component, app.image),
+                ...liveLabelsOf(app.name),
+                ...spec,
+            },
+            this.child(),
+        );
     }
 
     /** PostgreSQL on the claim: `Recreate`, as a single writer on a ReadWriteOnce claim must. */
     private database(postgresql: SecretHandle): Workload {
         const args = this.#args;
-        return new Workload(
-            this.childName("postgresql"),
+        return this.graphWorkload(
+            "postgresql",
+            { name: "postgresql", component: "database", image: args.images.postgresql },
             {
-                ...this.graphWorkload(),
-                app: thothApp("postgresql", "database", args.images.postgresql),
-                ...liveLabelsOf("postgresql"),
                 // The takeover check compares this with the data on the claim (thoth's checks require the major
                 // in the image's name).
                 annotations: postgresServerAnnotations(
@@ -128,19 +138,16 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                 ],
                 service: { ports: [{ name: "postgresql", port: 5432 }] },
             },
-            this.child(),
         );
     }
 
     /** pgbouncer in front of the database: every client connects to `pgbouncer.<graph namespace>.svc:5432`. */
     private pooler(postgresql: SecretHandle): Workload {
         const args = this.#args;
-        return new Workload(
-            this.childName("pgbouncer"),
+        return this.graphWorkload(
+            "pgbouncer",
+            { name: "pgbouncer", component: "database", image: args.images.pgbouncer },
             {
-                ...this.graphWorkload(),
-                app: thothApp("pgbouncer", "database", args.images.pgbouncer),
-                ...liveLabelsOf("pgbouncer"),
                 containers: [
                     {
                         name: "pgbouncer",
@@ -157,7 +164,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                 ],
                 service: { ports: [{ name: "pgbouncer", port: 5432 }] },
             },
-            this.child(),
         );
     }
 
@@ -165,12 +171,10 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
     private metricsExporter(postgresql: SecretHandle): Workload {
         const args = this.#args;
         const exporterName = "postgres-metrics-exporter";
-        return new Workload(
-            this.childName("exporter"),
+        return this.graphWorkload(
+            "exporter",
+            { name: exporterName, component: "monitoring", image: args.images.postgresExporter },
             {
-                ...this.graphWorkload(),
-                app: thothApp(exporterName, "monitoring", args.images.postgresExporter),
-                ...liveLabelsOf(exporterName),
                 containers: [
                     {
                         name: "postgresql-metrics-exporter",
@@ -205,7 +209,6 @@ export class KnowledgeGraph extends SystemPart<ThothSection, KubernetesContext> 
                     },
                 ],
             },
-            this.child(),
         );
     }
 }
