@@ -76,18 +76,6 @@ function clusterScoped(config: ThothConfig): Claim[] {
 }
 
 /** Thoth-station: bots, ultrahooks, the station (namespaces, Dgraph, modules, verify) and the Zuul nodepool hookup. */
-/**
- * The key that sizes a container the stack file sizes: each bot (its container is named after it, botkit's
- * `name: spec.bot`) and the `zero` and `alpha` containers of Dgraph's image.
- */
-function resourcesKey(container: { name: string; image?: string }): string | undefined {
-    const { name } = container;
-    if ((BOT_NAMES as readonly string[]).includes(name)) return `thoth.bots.${name}.resources`;
-    if ((name === "zero" || name === "alpha") && /dgraph/.test(container.image ?? ""))
-        return `thoth.station.dgraph.${name}Resources`;
-    return undefined;
-}
-
 export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     section: "thoth",
     title: "Thoth-station",
@@ -107,3 +95,15 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     resourcesKey,
     deploy: (config, context) => new Thoth("thoth", { config, context }).outputs,
 });
+
+/**
+ * The key that sizes a container the stack file sizes: each bot (its container is named after it, botkit's
+ * `name: spec.bot`) and the `zero` and `alpha` containers of Dgraph's image.
+ */
+function resourcesKey(container: { name: string; image?: string }): string | undefined {
+    const { name } = container;
+    if ((BOT_NAMES as readonly string[]).includes(name)) return `thoth.bots.${name}.resources`;
+    if ((name === "zero" || name === "alpha") && /dgraph/.test(container.image ?? ""))
+        return `thoth.station.dgraph.${name}Resources`;
+    return undefined;
+}
