@@ -102,18 +102,20 @@ export function withStack(fix: string, stack: string): string {
 
 /**
  * Names the stack in every `pulumi` command a free text carries (a notice's confirm-then-pin line, a read of the
- * stack's outputs): pasted as printed, it can only ever act on the stack whose run printed it.
+ * stack's outputs): pasted as printed, it can only ever act on the stack whose run printed it. A command that names a
+ * stack already (up to the punctuation that ends it in a sentence) keeps it; a `--stack <stack>` placeholder becomes
+ * this stack.
  */
 export function withStackInText(text: string, stack: string): string {
-    return text
-        .replace(
-            /\bpulumi (config (?:set|rm|get)|stack output|preview|up)\b(?! --stack)/g,
-            (_, command: string) => `pulumi ${command} --stack ${shellQuote(stack)}`,
-        )
-        .replace(
-            /\bnpm run (adopt|preflight) --(?! --stack)/g,
-            (_, tool: string) => `npm run ${tool} -- --stack ${shellQuote(stack)}`,
-        );
+    const flag = `--stack ${shellQuote(stack)}`;
+    const named = text.replace(/--stack <stack>/g, flag);
+    const commands =
+        /\bpulumi (?:config (?:set|rm|get)|stack output|preview|up)\b|\bnpm run (?:adopt|preflight) --/g;
+    return named.replace(commands, (head: string, at: number) => {
+        const rest = named.slice(at + head.length);
+        const end = rest.search(/[,;)\n]| && /);
+        return (end < 0 ? rest : rest.slice(0, end)).includes("--stack ") ? head : `${head} ${flag}`;
+    });
 }
 
 export function removeCommand(key: string, options: { path?: boolean } = {}): string {

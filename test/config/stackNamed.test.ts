@@ -1,6 +1,12 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ConfigError, setCommand, shellQuote, withStack } from "../../components/config/problems";
+import {
+    ConfigError,
+    setCommand,
+    shellQuote,
+    withStack,
+    withStackInText,
+} from "../../components/config/problems";
 
 // A fix is pasted as printed on a production stack: every command in it must act on the stack whose run printed it,
 // whatever stack the operator's CLI has selected. Fixes are `pulumi config` commands joined by `&&`, or a tool's run
@@ -30,6 +36,11 @@ const toolPart = fc.oneof(
         .map(([k, v]) => `oc get pods -A | grep ${v} ; then pin the digest: ${setCommand(k, v)}`),
     key.map((k) => `edit Pulumi.<stack>.yaml: move ${k} under its new section`),
     fc.constant("npm run preflight -- --images"),
+    // A message's example that names the stack by its placeholder, inside a sentence.
+    key.map(
+        (k) =>
+            `it belongs in an encrypted key (pulumi config set --secret ${k}-<name> --stack <stack>, the docs)`,
+    ),
 );
 const fix = fc
     .array(fc.oneof(configPart, toolPart), { minLength: 1, maxLength: 4 })
@@ -58,6 +69,15 @@ describe("printed fixes name their stack", () => {
                 assert.ok(!printed.includes("<stack>"), printed);
                 assert.equal(withStack(printed, stack), printed);
             }),
+        );
+    });
+
+    it("a command that names another stack keeps it: a sentence may quote one", () => {
+        const text =
+            "run it there first (pulumi config set --path clusters.psi.pin x --stack prod), then here: pulumi up";
+        assert.equal(
+            withStackInText(text, "stage"),
+            "run it there first (pulumi config set --path clusters.psi.pin x --stack prod), then here: pulumi up --stack stage",
         );
     });
 
