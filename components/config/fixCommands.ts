@@ -1,4 +1,5 @@
 import { pathValue } from "./issues";
+import { commandsOf, inputRedirect } from "./shellText";
 
 // A printed fix read back as the edits it makes: what the program applies to a configuration to prove the fix
 // before printing it (fixProof.ts), and what the tests apply to a stack file (test/config/apply.ts). One reading,
@@ -65,8 +66,8 @@ export function configArgs(words: readonly string[]): string[] {
  */
 export function fixEdits(fix: string): FixEdit[] | undefined {
     const edits: FixEdit[] = [];
-    for (const part of fix.split(" && ")) {
-        const [input, file] = part.trim().split(" < ");
+    for (const part of commandsOf(fix)) {
+        const [input, file] = inputRedirect(part.trim());
         const words = shellWords(input);
         if (words[0] !== "pulumi" || words[1] !== "config") return undefined;
         const args = configArgs(words);

@@ -1,4 +1,5 @@
 import { RunError } from "@pulumi/pulumi/errors";
+import { commandsOf, unquoted } from "./shellText";
 
 /** The Pulumi project name: every config key of this program lives in this namespace. */
 export const PROJECT = "runbooks";
@@ -85,15 +86,15 @@ export function renameFix(from: string, to: string): string {
 
 /** Adds `--stack <stack>` to every `pulumi config` command of a fix and names the stack file. */
 export function withStack(fix: string, stack: string): string {
-    return fix
-        .split(" && ")
+    return commandsOf(fix)
         .map((part) => {
             // A step that is not a config command (a tool run, then its config set) names the stack in each command.
             if (!part.startsWith("pulumi config "))
                 return withStackInText(part.replace(STACK_FILE, `Pulumi.${stack}.yaml`), stack);
+            const words = unquoted(part);
             // A fix that names its stacks itself (a pipe between two commands) is already complete.
-            if (part.includes(" --stack ")) return part;
-            const input = part.indexOf(" < ");
+            if (words.includes(" --stack ")) return part;
+            const input = words.indexOf(" < ");
             const flag = ` --stack ${shellQuote(stack)}`;
             return input < 0 ? `${part}${flag}` : `${part.slice(0, input)}${flag}${part.slice(input)}`;
         })
@@ -109,13 +110,21 @@ export function withStack(fix: string, stack: string): string {
 export function withStackInText(text: string, stack: string): string {
     const flag = `--stack ${shellQuote(stack)}`;
     const named = text.replace(/--stack <stack>/g, flag);
+    const words = unquoted(named);
+    // Commands are found, and where each ends, outside quoted values (a value may hold `pulumi up`, `,` or ` && `).
     const commands =
         /\bpulumi (?:config (?:set|rm|get)|stack output|preview|up)\b|\bnpm run (?:adopt|preflight) --/g;
-    return named.replace(commands, (head: string, at: number) => {
-        const rest = named.slice(at + head.length);
+    let out = "";
+    let from = 0;
+    for (const m of words.matchAll(commands)) {
+        const after = m.index + m[0].length;
+        const rest = words.slice(after);
         const end = rest.search(/[,;)\n]| && /);
-        return (end < 0 ? rest : rest.slice(0, end)).includes("--stack ") ? head : `${head} ${flag}`;
-    });
+        const own = end < 0 ? rest : rest.slice(0, end);
+        out += named.slice(from, after) + (own.includes("--stack ") ? "" : ` ${flag}`);
+        from = after;
+    }
+    return out + named.slice(from);
 }
 
 export function removeCommand(key: string, options: { path?: boolean } = {}): string {

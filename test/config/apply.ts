@@ -1,6 +1,7 @@
 import { Document, Node, isCollection, isMap, isNode, isPair, isScalar, isSeq } from "yaml";
 import { pathValue } from "../../components/config/issues";
 import { PROJECT } from "../../components/config/problems";
+import { commandsOf, inputRedirect } from "../../components/config/shellText";
 
 // Applies a printed fix to a stack file the way the Pulumi CLI (or an operator doing the one edit it names) would,
 // so a test can prove that following a fix removes its problem.
@@ -140,7 +141,7 @@ export interface FixPlan {
  */
 export function planFix(fix: string, stack: string): FixPlan {
     const edits: FixPlan["edits"] = [];
-    for (const part of fix.split(" && ")) {
+    for (const part of commandsOf(fix)) {
         const step = stepOf(part.trim(), stack);
         if (typeof step === "string") return { edits, manual: step };
         edits.push(step);
@@ -170,10 +171,11 @@ function stepOf(command: string, stack: string): ((doc: Document) => void) | str
     // A migration report is made against the live cluster (a database takeover's proof): the operator's to run.
     if (command.startsWith("npm run adopt ")) return command;
     // What the shell would substitute: the fixes for ssh sources ask for the workstation's own public address.
-    const [input, file] = command
-        .replace(/\$\(curl -fsS https:\/\/checkip\.amazonaws\.com\)/g, "203.0.113.7")
-        .replace(/\$\(curl -6 -fsS https:\/\/api6\.ipify\.org\)/g, "2001:db8::7")
-        .split(" < ");
+    const [input, file] = inputRedirect(
+        command
+            .replace(/\$\(curl -fsS https:\/\/checkip\.amazonaws\.com\)/g, "203.0.113.7")
+            .replace(/\$\(curl -6 -fsS https:\/\/api6\.ipify\.org\)/g, "2001:db8::7"),
+    );
     const words = shellWords(input);
     if (words[0] !== "pulumi" || words[1] !== "config")
         throw new Error(`not a pulumi config command: ${command}`);

@@ -5,6 +5,7 @@ import { Document, LineCounter, parseDocument } from "yaml";
 import { committedValue } from "../../components/config/fixProof";
 import { ProgramConfig, loadProgramConfig } from "../../components/config/load";
 import { ConfigError, ConfigProblem, PROJECT } from "../../components/config/problems";
+import { commandsOf } from "../../components/config/shellText";
 import { SYSTEMS } from "../../components/systems";
 import { checkSize } from "../../tools/plan/size";
 import {
@@ -519,7 +520,7 @@ export function sortedAsPrinted(outcome: Outcome): ConfigProblem[] {
 
 /** What a fix must never do on a production stack. */
 export function assertSafe(p: ConfigProblem, stack: string): void {
-    for (const part of p.fix.split(" && ")) {
+    for (const part of commandsOf(p.fix)) {
         if (part.startsWith("pulumi config")) assert.match(part, new RegExp(`--stack ${stack}( |$)`), p.fix);
         // Below the committed tier: production's for prod, staging's for stage (restoring it is no lowering).
         const lower = stack === "prod" ? /config set .*tier (staging|local)/ : /config set .*tier local/;
@@ -1159,7 +1160,7 @@ function borrowed(
         walk(v, k.replace(/^runbooks:/, ""), k);
     const faults: string[] = [];
     for (const p of problems) {
-        for (const part of p.fix.split(" && ")) {
+        for (const part of commandsOf(p.fix)) {
             const words = part.startsWith("pulumi config set") ? part.split(" ") : [];
             const at = words.indexOf("--stack");
             const args = words.filter(

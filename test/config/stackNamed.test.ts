@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { fixEdits, shellWords } from "../../components/config/fixCommands";
+import { commandsOf as fixParts } from "../../components/config/shellText";
 import {
     ConfigError,
     setCommand,
@@ -52,7 +54,72 @@ function commandsOf(printed: string): string[] {
     return starts.map((start, i) => printed.slice(start, starts[i + 1] ?? printed.length));
 }
 
+// A value is the operator's text (a committed value restored, a description): it may hold anything a shell treats
+// specially, and what separates or ends commands in it must be read as part of the value.
+const anyValue = fc
+    .array(
+        fc.oneof(
+            fc.constantFrom(
+                " && ",
+                " < ",
+                ", ",
+                "; ",
+                ")",
+                "(",
+                "'",
+                '"',
+                "it's",
+                " --stack prod",
+                "pulumi up",
+                "\\",
+            ),
+            fc.stringMatching(/^[a-z0-9 .:-]{1,6}$/),
+        ),
+        { minLength: 1, maxLength: 5 },
+    )
+    .map((parts) => parts.join(""));
+const valuedPart = fc.tuple(key, anyValue, fc.boolean()).map(([k, v, path]) => setCommand(k, v, { path }));
+
 describe("printed fixes name their stack", () => {
+    it("a value holding shell text (&&, <, quotes, --stack, a command) is left whole, and each command gets the flag once", () => {
+        fc.assert(
+            fc.property(fc.array(valuedPart, { minLength: 1, maxLength: 3 }), stackName, (parts, stack) => {
+                const printed = withStack(parts.join(" && "), stack);
+                const commands = fixParts(printed);
+                assert.equal(commands.length, parts.length, printed);
+                commands.forEach((command, i) =>
+                    assert.deepEqual(
+                        shellWords(command),
+                        [...shellWords(parts[i]), "--stack", stack],
+                        printed,
+                    ),
+                );
+                assert.deepEqual(fixEdits(printed), fixEdits(parts.join(" && ")));
+                assert.equal(withStack(printed, stack), printed);
+            }),
+        );
+    });
+
+    it("in a sentence, a command that names a stack after a quoted value keeps it; prose apostrophes quote nothing", () => {
+        fc.assert(
+            fc.property(key, anyValue, stackName, (k, v, stack) => {
+                const named = `${setCommand(k, v)} --stack prod`;
+                const text = `run it there first (${named}), then the program's pods: pulumi up`;
+                assert.equal(
+                    withStackInText(text, stack),
+                    `run it there first (${named}), then the program's pods: pulumi up --stack ${shellQuote(stack)}`,
+                );
+            }),
+        );
+        assert.equal(
+            withStackInText(
+                "pulumi up once the program's pods and the cluster's nodes are Ready, then pulumi preview",
+                "stage",
+            ),
+            "pulumi up --stack stage once the program's pods and the cluster's nodes are Ready, then pulumi preview --stack stage",
+        );
+    });
+
     it("every pulumi command and tool run of any fix acts on the stack that printed it, once, and naming it again changes nothing", () => {
         fc.assert(
             fc.property(fix, stackName, (f, stack) => {

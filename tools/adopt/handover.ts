@@ -1,6 +1,6 @@
 import { mountedClaims } from "./claims";
 import { KubeObject, at } from "./model";
-import { selectorArgument, selects, workloadSelector } from "./selectors";
+import { labelsOf, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
 
 // A live workload of another kind under a program workload's name (Thoth's DeploymentConfigs, which the program runs
 // as Deployments) cannot be taken over: the API server keeps both objects. It can be handed over without a gap when
@@ -16,10 +16,6 @@ export interface Handover {
     /** Run after step 5, once the up has made the program's workload Ready. */
     afterUp: string[];
     why: string;
-}
-
-function labels(o: KubeObject, ...path: string[]): Record<string, string> {
-    return (at(o, ...path) ?? {}) as Record<string, string>;
 }
 
 /**
@@ -62,9 +58,7 @@ export function handoverOf(
             why: `${live.kind} ${name} runs no pod (0 replicas): ${after}`,
         };
     const selector = workloadSelector(desired);
-    const kept =
-        selects(selector, labels(live, "spec", "template", "metadata", "labels")) &&
-        pods.every((p) => selects(selector, labels(p, "metadata", "labels")));
+    const kept = selects(selector, templateLabels(live)) && pods.every((p) => selects(selector, labelsOf(p)));
     if (!kept) return undefined;
     const running = `${live.kind} ${name} runs ${pods.length} pod(s)`;
     const why = neverBeside(desired, mountedClaims(live), shared);

@@ -6,6 +6,7 @@ import {
     selectorArgument,
     selectorChanges,
     selectorFix,
+    templateLabels,
     workloadSelector,
 } from "./selectors";
 import { quantityValue } from "../../components/shared/resources";
@@ -77,11 +78,7 @@ function resized(live: KubeObject, desired: KubeObject, names: string[]): boolea
  * new ones, so only the selector's replacement order is offered (./selectors).
  */
 function statefulSetFix(live: KubeObject, desired: KubeObject): string {
-    const templateLabels = (at(desired, "spec", "template", "metadata", "labels") ?? {}) as Record<
-        string,
-        string
-    >;
-    if (!adoptableInPlace(workloadSelector(live), workloadSelector(desired), templateLabels))
+    if (!adoptableInPlace(workloadSelector(live), workloadSelector(desired), templateLabels(desired)))
         return `${KEEP} (the selector changes too: see spec.selector)`;
     const ns = live.metadata.namespace ?? "";
     const name = live.metadata.name;

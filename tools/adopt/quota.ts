@@ -301,8 +301,13 @@ export function replacedPods(
     shared: ReadonlySet<string> = new Set(),
 ): KubeObject[] {
     const programNames = new Set(program.map((o) => o.metadata.name));
+    // The first workload of a name, as the program lists them (a name is one workload per namespace).
+    const workloads = new Map<string, KubeObject>();
+    for (const o of program)
+        if (POD_RUNNING_KINDS.includes(o.kind) && !workloads.has(o.metadata.name))
+            workloads.set(o.metadata.name, o);
     const besideUntilStep5 = (pod: KubeObject, top: { kind?: string; name?: string }) => {
-        const mine = program.find((o) => o.metadata.name === top.name && POD_RUNNING_KINDS.includes(o.kind));
+        const mine = workloads.get(String(top.name));
         return mine !== undefined && mine.kind !== top.kind && !neverBeside(mine, mountedClaims(pod), shared);
     };
     const ownerOf = (o: KubeObject) =>

@@ -157,6 +157,7 @@ export async function inspectCluster(
         return lists.get(k)!;
     };
     const managed = new Set(objects.map(objectId));
+    const liveServices = live.filter((o) => o.kind === "Service");
     const findings = await pool(desired, concurrency, async (d): Promise<Finding> => {
         const o = d.object;
         const key = `${o.apiVersion}/${o.kind}`;
@@ -219,7 +220,7 @@ export async function inspectCluster(
             // The pods the program runs carry the template the API server would hold after the apply: labels other
             // field managers own stay on an object taken over in place; a new object has only the program's.
             const after = dryRun && "result" in dryRun ? dryRun.result : o;
-            const stranded = strandedServices(after, [today, ...todayPods], live, managed);
+            const stranded = strandedServices(after, [today, ...todayPods], liveServices, managed);
             if (stranded.length > 0) {
                 finding.strandedServices = stranded.map(objectId);
                 finding.reasons.push(...stranded.map((s) => strandedServiceReason(s, after)));

@@ -138,8 +138,14 @@ function ownerUids(o: KubeObject): string[] {
         .filter((u) => u !== "");
 }
 
-function labelsOf(o: KubeObject): Record<string, string> {
+/** An object's own labels. */
+export function labelsOf(o: KubeObject): Record<string, string> {
     return (o.metadata.labels ?? {}) as Record<string, string>;
+}
+
+/** The labels a workload puts on its pods (`spec.template.metadata.labels`). */
+export function templateLabels(o: KubeObject): Record<string, string> {
+    return (at(o, "spec", "template", "metadata", "labels") ?? {}) as Record<string, string>;
 }
 
 /** Pods that are done (a Job's, an evicted one) run nothing. */

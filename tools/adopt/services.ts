@@ -1,33 +1,27 @@
 import { KubeObject, at, objectId } from "./model";
-import { selectorArgument, selects } from "./selectors";
+import { labelsOf, selectorArgument, selects, templateLabels } from "./selectors";
 
 // A Service the program does not manage keeps the selector its owner gave it. When it selects today's pods of a
 // workload the program takes over, hands over or replaces, by a label the program's pods lack (a label today's
 // template carries, or one a DeploymentConfig's controller adds to its pods), it selects no pod once today's are gone:
 // whoever reaches it (a Route, another team's client) is cut off, and nothing in the program's own checks sees it.
 
-/** The labels of a pod template (`spec.template.metadata.labels`). */
-function templateLabels(o: KubeObject): Record<string, string> {
-    return (at(o, "spec", "template", "metadata", "labels") ?? {}) as Record<string, string>;
-}
-
 /**
- * The live Services of `desired`'s namespace that the program does not manage (`managed`: object ids) and that select
- * one of today's pods of the workload (`today`: the live workload, and the pods it runs when they were read) but not
- * the pods of the program's workload: each loses every endpoint once today's pods are gone.
+ * The live Services (`services`, the cluster's) of `desired`'s namespace that the program does not manage (`managed`:
+ * object ids) and that select one of today's pods of the workload (`today`: the live workload, and the pods it runs
+ * when they were read) but not the pods of the program's workload: each loses every endpoint once today's pods are
+ * gone.
  */
 export function strandedServices(
     desired: KubeObject,
     today: readonly KubeObject[],
-    live: readonly KubeObject[],
+    services: readonly KubeObject[],
     managed: ReadonlySet<string>,
 ): KubeObject[] {
     const ns = desired.metadata.namespace ?? "";
     const mine = templateLabels(desired);
-    const theirs = today.map((o) =>
-        o.kind === "Pod" ? ((o.metadata.labels ?? {}) as Record<string, string>) : templateLabels(o),
-    );
-    return live.filter((s) => {
+    const theirs = today.map((o) => (o.kind === "Pod" ? labelsOf(o) : templateLabels(o)));
+    return services.filter((s) => {
         if (s.kind !== "Service" || (s.metadata.namespace ?? "") !== ns || managed.has(objectId(s)))
             return false;
         const selector = { matchLabels: (at(s, "spec", "selector") ?? {}) as Record<string, string> };
