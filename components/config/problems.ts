@@ -89,8 +89,7 @@ export function withStack(fix: string, stack: string): string {
     return commandsOf(fix)
         .map((part) => {
             // A step that is not a config command (a tool run, then its config set) names the stack in each command.
-            if (!part.startsWith("pulumi config "))
-                return withStackInText(part.replace(STACK_FILE, `Pulumi.${stack}.yaml`), stack);
+            if (!part.startsWith("pulumi config ")) return withStackInText(part, stack);
             const words = unquoted(part);
             // A fix that names its stacks itself (a pipe between two commands) is already complete.
             if (words.includes(" --stack ")) return part;
@@ -109,7 +108,7 @@ export function withStack(fix: string, stack: string): string {
  */
 export function withStackInText(text: string, stack: string): string {
     const flag = `--stack ${shellQuote(stack)}`;
-    const named = text.replace(/--stack <stack>/g, flag);
+    const named = text.replaceAll(STACK_FILE, `Pulumi.${stack}.yaml`).replace(/--stack <stack>/g, flag);
     const words = unquoted(named);
     // Commands are found, and where each ends, outside quoted values (a value may hold `pulumi up`, `,` or ` && `).
     const commands =

@@ -37,6 +37,11 @@ const toolPart = fc.oneof(
         .tuple(key, value)
         .map(([k, v]) => `oc get pods -A | grep ${v} ; then pin the digest: ${setCommand(k, v)}`),
     key.map((k) => `edit Pulumi.<stack>.yaml: move ${k} under its new section`),
+    // A question names the stack file twice: to edit, and to compare with the committed one.
+    key.map(
+        (k) =>
+            `edit Pulumi.<stack>.yaml: set ${k} by hand (the committed file has a value there: git diff -- Pulumi.<stack>.yaml)`,
+    ),
     fc.constant("npm run preflight -- --images"),
     // A message's example that names the stack by its placeholder, inside a sentence.
     key.map(
