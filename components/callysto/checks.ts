@@ -112,7 +112,8 @@ function hostAdoptionProblems(config: CallystoConfig, host: HostConfig, i: numbe
             placeholderProblem(
                 `hosts[${i}].zfs.existingVolumes[${v}].id`,
                 `the id of the existing volume ${volume.name}`,
-                `openstack volume show -f value -c id ${volume.name}`,
+                // A Cinder volume's name is free text: quoted, so the pasted command reads it as one word.
+                `openstack volume show -f value -c id ${shellQuote(volume.name)}`,
             ),
         );
     });

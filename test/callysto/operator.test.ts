@@ -82,6 +82,21 @@ describe("callysto operator-held values", function () {
         assert.equal(err.problems.length, 8);
     });
 
+    it("quotes an existing volume's name (Cinder names are free text) so the pasted lookup reads it as one word", async () => {
+        const values = committed("prod");
+        const hosts = (values.callysto as { hosts: { zfs: { existingVolumes: { name: string }[] } }[] })
+            .hosts;
+        hosts[0].zfs.existingVolumes[1].name = "home 2; rm -rf ~ $HOME";
+        const err = await problemsOf(values);
+        const fix = err.problems.find(
+            (p) => p.key === "runbooks:callysto.hosts[0].zfs.existingVolumes[1].id",
+        )?.fix;
+        assert.equal(
+            fix,
+            `pulumi config set --path 'callysto.hosts[0].zfs.existingVolumes[1].id' "$(openstack volume show -f value -c id 'home 2; rm -rf ~ $HOME')"`,
+        );
+    });
+
     it("lets the offline plan render the committed files, placeholders and all", async () => {
         // The run's plan of the committed prod stack is that offline plan: placeholders, unset secrets and all.
         const { resources } = await stackPlan("prod");
