@@ -140,6 +140,20 @@ const github = (r: ProwRefs): string[] => [
 ];
 /** Staging logs what it would do on GitHub instead of doing it (ProwEnvironment.dryRun). */
 const dryRunArg = (r: ProwRefs) => `--dry-run=${r.dryRun}`;
+/**
+ * A binary that validates prow/flagutil's Kubernetes options reads ProwJobs through deck when it runs dry, and exits
+ * at start without a deck URL (kubernetes/test-infra@a5b49bc903:prow/flagutil/kubernetes_cluster_clients.go:63-66,
+ * 137-145).
+ */
+const dryRunThroughDeck = (r: ProwRefs): string[] =>
+    r.dryRun ? [dryRunArg(r), `--deck-url=${r.serviceUrl("deck")}`] : [dryRunArg(r)];
+/**
+ * hook cannot run dry at this release: its infrastructure client is refused in dry-run mode and it exits at start
+ * (a5b49bc903:prow/cmd/hook/main.go:167-170, prow/flagutil/kubernetes_cluster_clients.go:159-174). It acts only on
+ * the events GitHub delivers to its own host, signed with its own HMAC secret, so staging's hook acts on nothing
+ * until a webhook is registered for it.
+ */
+const HOOK_ACTS = "--dry-run=false";
 /** branchprotector and label_sync change GitHub only with --confirm. */
 const confirmArg = (r: ProwRefs) => `--confirm=${!r.dryRun}`;
 const CONFIG_ARGS = ["--config-path=/etc/config/config.yaml", "--job-config-path=/etc/job-config"];
@@ -278,7 +292,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "hook" },
         replicas: 4,
         args: (r) => [
-            dryRunArg(r),
+            HOOK_ACTS,
             ...CONFIG_ARGS,
             ...github(r),
             "--hmac-secret-file=/etc/webhook/hmac",
@@ -362,7 +376,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "tide" },
         replicas: 1,
         args: (r) => [
-            dryRunArg(r),
+            ...dryRunThroughDeck(r),
             ...CONFIG_ARGS,
             ...github(r),
             GCS_ARG,
@@ -388,7 +402,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         replicas: 1,
         // Two horologiums would trigger every periodic twice.
         strategy: "Recreate",
-        args: (r) => [dryRunArg(r), ...CONFIG_ARGS],
+        args: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS],
         mounts: CONFIG_MOUNTS,
         // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/horologium/main.go:87,103): no probe, port or Service.
         resources: sized("50m", "64Mi", undefined, "256Mi"),
@@ -401,7 +415,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         role: "garbage-collector",
         image: { prow: "sinker" },
         replicas: 1,
-        args: (r) => [dryRunArg(r), ...CONFIG_ARGS, KUBECONFIG_ARG],
+        args: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS, KUBECONFIG_ARG],
         mounts: [...CONFIG_MOUNTS, KUBECONFIG],
         // No health server, no listener but pprof on 6060 (a5b49bc903:prow/cmd/sinker/main.go:104,117): no probe, port or Service.
         resources: sized("50m", "128Mi", undefined, "512Mi"),
@@ -434,7 +448,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         image: { prow: "status-reconciler" },
         replicas: 1,
         args: (r) => [
-            dryRunArg(r),
+            ...dryRunThroughDeck(r),
             "--continue-on-error=true",
             ...CONFIG_ARGS,
             "--plugin-config=/etc/plugins/plugins.yaml",

@@ -119,7 +119,10 @@ export const prowSchema = z.strictObject({
         .optional(),
     /** Owns the cluster-scoped ProwJob CRD (one stack per cluster: production's on the shared cluster). */
     manageCrd: z.boolean().optional().meta({ example: "true" }),
-    /** GitHub-acting components run `--dry-run=true` (staging's default: it shares GitHub with production). */
+    /**
+     * GitHub-acting components run `--dry-run=true` (staging's default: it shares GitHub with production), reading
+     * ProwJobs through deck; hook cannot run dry at the pinned release and acts only on webhooks registered for its host.
+     */
     dryRun: z.boolean().optional().meta({ example: "true" }),
     /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
     documents: z

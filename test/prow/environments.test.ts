@@ -155,21 +155,46 @@ describe("prow environments (whole program under mocks)", function () {
         }
     });
 
-    it("runs staging dry: no GitHub-acting component comments, labels, merges or triggers jobs", () => {
-        const args = (env: Env) =>
+    it("runs staging dry: no GitHub-acting component but hook comments, labels, merges or triggers jobs", () => {
+        const argsByWorkload = (env: Env) =>
             k8sResources(runs[env])
                 .filter((r) =>
                     ["kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:CronJob"].includes(r.type),
                 )
-                .flatMap((r) => {
+                .map((r) => {
                     const spec = r.type.endsWith("CronJob")
                         ? (r.inputs.spec as Obj).jobTemplate.spec.template.spec
                         : (r.inputs.spec as Obj).template.spec;
-                    return (spec.containers as Obj[]).flatMap((c) => (c.args ?? []) as string[]);
+                    const args = (spec.containers as Obj[]).flatMap((c) => (c.args ?? []) as string[]);
+                    return { name: (r.inputs.metadata as Obj).name as string, args };
                 });
+        const args = (env: Env) => argsByWorkload(env).flatMap((w) => w.args);
         const staging = args("staging");
         assert.ok(staging.filter((a) => a === "--dry-run=true").length >= 7);
-        assert.ok(!staging.includes("--dry-run=false"));
+        // hook exits at start when dry at the pinned release (its infrastructure client is refused in dry-run mode):
+        // it is the one component that acts, and only on webhooks registered for staging's own host.
+        assert.deepEqual(
+            argsByWorkload("staging")
+                .filter((w) => w.args.includes("--dry-run=false"))
+                .map((w) => w.name),
+            ["staging-hook"],
+        );
+        // A dry controller that validates prow/flagutil's Kubernetes options reads ProwJobs through staging's deck.
+        for (const name of [
+            "staging-tide",
+            "staging-horologium",
+            "staging-sinker",
+            "staging-statusreconciler",
+        ]) {
+            const w = argsByWorkload("staging").find((x) => x.name === name);
+            assert.ok(w, name);
+            assert.ok(w.args.includes("--dry-run=true"), name);
+            assert.deepEqual(
+                w.args.filter((a) => a.startsWith("--deck-url=")),
+                ["--deck-url=http://staging-deck"],
+                name,
+            );
+        }
         assert.ok(!staging.some((a) => a === "--confirm" || a === "--confirm=true"));
         assert.ok(staging.includes("--confirm=false"));
         const production = args("production");
