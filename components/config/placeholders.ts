@@ -2,6 +2,7 @@ import { parseImageRef } from "../shared/imageRef";
 import { PLACEHOLDER_TAG } from "../shared/placeholder";
 import { formatPath } from "./issues";
 import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
+import { grepFixed } from "./unconfirmedImage";
 
 type Segment = string | number;
 
@@ -35,7 +36,7 @@ export function placeholderImageProblems(section: string, value: unknown): Confi
         return {
             key: fullKey(key),
             message: `is ${image}: "${PLACEHOLDER_TAG}" marks an image nobody has confirmed yet, which no registry serves, so the deploy would hang on a pod that cannot pull. Pin the tag or digest running today`,
-            fix: `edit ${STACK_FILE}: set ${fullKey(key)} to ${repository}:<the tag running today> (oc get deployment -A -o jsonpath='{..image}' | tr ' ' '\\n' | grep ${repository.split("/").pop()})`,
+            fix: `edit ${STACK_FILE}: set ${fullKey(key)} to ${repository}:<the tag running today> (oc get deployment -A -o jsonpath='{..image}' | tr ' ' '\\n' | ${grepFixed(repository.split("/").pop() ?? repository)})`,
             placeholder: true,
         };
     });

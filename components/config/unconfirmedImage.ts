@@ -30,13 +30,21 @@ export interface ImageUse {
  * image. It reads only pod status, so it is safe on production; a CronJob's finished pods keep theirs.
  */
 export function runningImagesCommand(namespace: string, pods: string, cli: "oc" | "kubectl" = "oc"): string {
-    return `${cli} get pods -n ${namespace} -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | grep ${pods}`;
+    return `${cli} get pods -n ${namespace} -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | ${grepFixed(pods)}`;
+}
+
+/**
+ * grep for a fixed text as one word the shell keeps whole: a pattern that starts with `-` (a pod suffix such as
+ * `-bulk`) is otherwise read as grep's options and refused.
+ */
+export function grepFixed(text: string): string {
+    return `grep -F -e ${shellQuote(text)}`;
 }
 
 /** The same for an image whose namespace the program does not know: every namespace the operator may read. */
 function anywhereCommand(image: string): string {
     const name = parseImageRef(image).repository.split("/").pop() ?? image;
-    return `oc get pods -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | grep ${shellQuote(name)}`;
+    return `oc get pods -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | ${grepFixed(name)}`;
 }
 
 /** The repository of a reference, without tag or digest. */

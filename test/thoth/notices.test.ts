@@ -38,7 +38,7 @@ describe("thoth: unconfirmed bot and ultrahook images (stage notices)", () => {
         assert.ok(kebechet.includes("= quay.io/thoth-station/kebechet-job:v1.2.4:"), kebechet);
         assert.ok(
             kebechet.includes(
-                `oc get pods -n aicoe-prod-bots -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | grep kebechet`,
+                `oc get pods -n aicoe-prod-bots -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | grep -F -e kebechet`,
             ),
             kebechet,
         );
