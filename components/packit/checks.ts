@@ -134,11 +134,7 @@ function upgradeProblems(r: Reporter, config: PackitConfig): void {
     }
 }
 
-/**
- * A broker left running under its live name is reachable only while the namespace's default deny leaves its pods
- * alone: that deny selects every pod of a namespace the program creates (and owns), only the program's pods of one
- * it does not (components/shared/network.ts defaultDenySelector).
- */
+/** redis.liveService names the broker the Celery processes keep using, which only the program's Redis component points them at. */
 function liveBrokerProblems(r: Reporter, config: PackitConfig): void {
     const live = config.redis.liveService;
     if (live === undefined) return;
@@ -146,12 +142,6 @@ function liveBrokerProblems(r: Reporter, config: PackitConfig): void {
         r.problem(
             "redis.liveService",
             `names the broker the Celery processes use, but components.redis is off: with it off they reach a Redis Service named redis`,
-            r.rm("redis.liveService"),
-        );
-    if (config.createNamespaces)
-        r.problem(
-            "redis.liveService",
-            `leaves the broker ${live} running in ${mainNamespace(r.section, config)}, but createNamespaces is on: the program would own the namespace and its default deny of ingress would isolate every pod there, the broker's too, cutting the Celery processes off from their queue. Leave it to the platform that made the namespace (${fullKey(`${r.section}.createNamespaces`)} false, checked with the namespace's owners), or deploy the program's broker`,
             r.rm("redis.liveService"),
         );
 }

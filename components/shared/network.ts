@@ -266,9 +266,13 @@ export interface DerivedPolicy {
 /** The default deny of ingress: selects the pods of the namespace it isolates and admits nothing. */
 export const DEFAULT_DENY_POLICY = "default-deny-ingress";
 
-/** The pods a namespace's default deny isolates: all of them where the program owns the namespace, else its own. */
-export function defaultDenySelector(owner: Pick<NamespaceOwner, "created" | "programPods">): PodSelector {
-    return owner.created ? {} : { matchLabels: { ...owner.programPods } };
+/**
+ * The pods a namespace's default deny isolates: the program's own, in every namespace. A namespace the program
+ * creates may still hold workloads it leaves running (production's own plugins, proxies, brokers under other names):
+ * a deny of every pod would cut their callers off, and nothing admits them again.
+ */
+export function defaultDenySelector(owner: Pick<NamespaceOwner, "programPods">): PodSelector {
+    return { matchLabels: { ...owner.programPods } };
 }
 
 function servedPort(service: ServedService, ref: string | number) {

@@ -2,17 +2,16 @@ import { kindOf } from "./k8s";
 import { PolicyInput, StackRule, isObj, objectsOf, stringsOf } from "./types";
 
 /**
- * A NetworkPolicy that isolates its namespace's pods for ingress and admits nothing: the default deny. In a namespace
- * the stack creates it selects every pod; in one made elsewhere (shared with other teams) it may select only the
- * program's own pods (`app.kubernetes.io/managed-by: pulumi`), so the program never cuts off another team's.
+ * A NetworkPolicy that isolates its namespace's pods for ingress and admits nothing: the default deny. It selects
+ * every pod, or the program's own (`app.kubernetes.io/managed-by: pulumi`): a namespace may hold workloads the
+ * program leaves running, whose callers a deny of every pod would cut off.
  */
-function isDefaultDeny(resource: PolicyInput, created: boolean): boolean {
+function isDefaultDeny(resource: PolicyInput): boolean {
     if (kindOf(resource.type) !== "NetworkPolicy" || !isObj(resource.props.spec)) return false;
     const spec = resource.props.spec;
     if (!isObj(spec.podSelector) || objectsOf(spec.podSelector.matchExpressions).length > 0) return false;
     const labels = isObj(spec.podSelector.matchLabels) ? spec.podSelector.matchLabels : {};
-    const selects =
-        Object.keys(labels).length === 0 || (!created && labels["app.kubernetes.io/managed-by"] === "pulumi");
+    const selects = Object.keys(labels).length === 0 || labels["app.kubernetes.io/managed-by"] === "pulumi";
     const ingress = spec.policyTypes === undefined || stringsOf(spec.policyTypes).includes("Ingress");
     return selects && ingress && objectsOf(spec.ingress).length === 0;
 }
@@ -34,12 +33,7 @@ export const defaultDenyIngress: StackRule = {
     name: "default-deny-ingress",
     description: "Every namespace the stack writes has a NetworkPolicy that denies all ingress by default.",
     checkStack(resources) {
-        const created = new Set(
-            resources.filter((r) => kindOf(r.type) === "Namespace").map((r) => namespaceOf(r)),
-        );
-        const denied = new Set(
-            resources.filter((r) => isDefaultDeny(r, created.has(namespaceOf(r)))).map((r) => namespaceOf(r)),
-        );
+        const denied = new Set(resources.filter(isDefaultDeny).map((r) => namespaceOf(r)));
         const first = new Map<string, PolicyInput>();
         for (const r of resources) {
             const ns = namespaceOf(r);

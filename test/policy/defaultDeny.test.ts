@@ -21,7 +21,7 @@ const deny = (namespace: string, spec: unknown = { podSelector: {}, policyTypes:
     object("NetworkPolicy", "default-deny-ingress", namespace, spec);
 
 describe("policy: default-deny-ingress", () => {
-    it("accepts a deny of the program's own pods only in a namespace the stack does not create", () => {
+    it("accepts a deny of the program's own pods in any namespace, one the stack creates included (issue 68), and no deny of other pods", () => {
         const own = {
             podSelector: { matchLabels: { "app.kubernetes.io/managed-by": "pulumi" } },
             policyTypes: ["Ingress"],
@@ -29,11 +29,7 @@ describe("policy: default-deny-ingress", () => {
         const shared = [object("ConfigMap", "x", "shared"), deny("shared", own)];
         assert.deepEqual(defaultDenyIngress.checkStack(shared, ctx), []);
         const created = [object("Namespace", "mine"), object("ConfigMap", "x", "mine"), deny("mine", own)];
-        assert.equal(
-            defaultDenyIngress.checkStack(created, ctx).length,
-            1,
-            "a namespace of the stack denies every pod",
-        );
+        assert.deepEqual(defaultDenyIngress.checkStack(created, ctx), []);
         const other = { ...own, podSelector: { matchLabels: { app: "web" } } };
         assert.equal(
             defaultDenyIngress.checkStack([object("ConfigMap", "x", "s"), deny("s", other)], ctx).length,
