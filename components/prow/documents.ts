@@ -482,8 +482,12 @@ function dockerDaemonOptions(r: ProwRefs): string {
     ].join("\n");
 }
 
-/** A job config that lets a fresh environment start; config-updater replaces it on the first merged job change. */
-function seedJobConfig(): string {
+/**
+ * The job config a new environment starts with; config-updater replaces it on the first merged job change. Only a
+ * throw-away cluster gets a test presubmit: staging and production share GitHub and must never run a job of ours.
+ */
+function seedJobConfig(env: ResolvedEnvironment): string {
+    if (!env.generateSecrets) return renderYaml({});
     return renderYaml({
         presubmits: {
             "testorg/testrepo": [
@@ -531,7 +535,7 @@ const CONFIG_MAPS: ConfigMapSource[] = [
         name: "job-config",
         namespace: "prow",
         key: "test_job_config.yaml",
-        render: () => seedJobConfig(),
+        render: (e) => seedJobConfig(e),
         seedOnly: true,
     },
     {

@@ -166,6 +166,9 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
                     name: env.names.name(cm.name),
                     app: app(env.names.name(cm.name), "config"),
                     data: cm.data,
+                    // Taking over production, the live job-config is config-updater's, holding every job: the seed
+                    // would replace them until the next merged job change.
+                    keepLiveData: cm.seedOnly === true && this.context.cluster.adoptExisting === true,
                 },
                 this.child(cm.seedOnly ? { ignoreChanges: ["data"] } : {}),
             );

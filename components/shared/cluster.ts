@@ -22,6 +22,11 @@ export interface ClusterContext {
      * ask {@link ownsClusterScoped} before creating one, so no code path creates what the cluster setup provides.
      */
     clusterScoped?: Readonly<Record<string, string>>;
+    /**
+     * This `up` takes over the objects that exist (`clusters.<name>.adoptExisting`): what another writer owns after
+     * creation (a seeded document) is applied without its content, so the live one is kept.
+     */
+    adoptExisting?: boolean;
 }
 
 /** Whether the stack may create a cluster-scoped object here for a system. */
@@ -62,6 +67,7 @@ export class KubernetesCluster implements ClusterContext {
     public readonly skipIngressAwait: boolean;
     public readonly production: boolean;
     public readonly clusterScoped: Readonly<Record<string, string>>;
+    public readonly adoptExisting: boolean;
 
     constructor(args: ClusterProviderArgs, opts?: pulumi.CustomResourceOptions) {
         if (args.adoptExisting) {
@@ -94,5 +100,6 @@ export class KubernetesCluster implements ClusterContext {
         this.skipIngressAwait = args.skipIngressAwait ?? false;
         this.production = args.production ?? false;
         this.clusterScoped = args.clusterScoped ?? {};
+        this.adoptExisting = args.adoptExisting ?? false;
     }
 }

@@ -14,6 +14,11 @@ export interface ConfigMapArgs extends BlockArgs {
      * text, so the ConfigMap remembers which Services a reader of that key reaches.
      */
     data: Record<string, string | EndpointText>;
+    /**
+     * The content is another writer's once the object exists (a seed): applied over a live object, it is left out,
+     * so server-side apply keeps the live keys with whoever holds them. Readers still know the keys it seeds.
+     */
+    keepLiveData?: boolean;
 }
 
 /** A ConfigMap with the standard labels, on the provider of `opts`; pods read it through its `.handle`. */
@@ -33,7 +38,7 @@ export class PlainConfigMap extends k8s.core.v1.ConfigMap {
             name,
             {
                 metadata: { name: args.name, namespace: args.namespace, labels: standardLabels(args.app) },
-                data,
+                ...(args.keepLiveData ? {} : { data }),
             },
             blockOptions("ConfigMap", name, opts),
         );

@@ -155,7 +155,7 @@ describe("prow environments (whole program under mocks)", function () {
         }
     });
 
-    it("runs staging dry: no GitHub-acting component but hook comments, labels, merges or triggers jobs", () => {
+    it("runs staging dry: no GitHub-acting component comments, labels, merges or triggers jobs but hook, which cannot run dry", () => {
         const argsByWorkload = (env: Env) =>
             k8sResources(runs[env])
                 .filter((r) =>
@@ -200,6 +200,27 @@ describe("prow environments (whole program under mocks)", function () {
         const production = args("production");
         assert.ok(!production.includes("--dry-run=true"));
         assert.ok(production.includes("--confirm=true"));
+    });
+
+    it("seeds a test presubmit only on a throw-away cluster, and keeps the live job-config when taking over (issue 68)", async () => {
+        const jobConfig = (env: Env) =>
+            ofKind(env, "ConfigMap").find((o) => /(^|-)job-config$/.test(o.metadata.name));
+        assert.match(jobConfig("testing")?.data["test_job_config.yaml"], /testorg\/testrepo/);
+        for (const env of ["staging", "production"] as const)
+            assert.deepEqual(parse(jobConfig(env)?.data["test_job_config.yaml"]), {}, env);
+        // Taking over: applied without its content, so server-side apply leaves config-updater's jobs in place.
+        const adopting = await runSystem(PROW, "stage", (v) => {
+            const clusters = v.clusters as Record<string, Obj>;
+            for (const c of Object.values(clusters)) c.adoptExisting = true;
+        });
+        const configMaps = k8sResources(adopting)
+            .map((r) => r.inputs as Obj)
+            .filter((o) => o.kind === "ConfigMap");
+        const seeded = configMaps.find((o) => o.metadata.name === "staging-job-config");
+        assert.ok(seeded);
+        assert.equal(seeded.data, undefined);
+        // Every document the program owns is still written.
+        assert.ok(configMaps.filter((o) => o !== seeded).every((o) => o.data !== undefined));
     });
 
     it("runs each environment's replica counts", () => {
