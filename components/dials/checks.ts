@@ -22,13 +22,16 @@ import {
  * cannot say: beside it the section is built and the other problems still stop every run (only a placeholder passes,
  * see `checkOutcome`), so one run still shows every problem.
  */
-export function dialsCheck(config: DialsConfig): Refined<DialsSection> | Rejected {
+export function dialsCheck(
+    config: DialsConfig,
+    clusters: Record<string, unknown> = {},
+): Refined<DialsSection> | Rejected {
     const { problems: migrationProblems, migration } = checkedMigration(config);
-    const problems = [...dialsProblems(config), ...migrationProblems];
+    const problems = [...dialsProblems(config), ...migrationProblems, ...drainProblems(config, clusters)];
     if (problems.length > 0 && problems.every((p) => !p.placeholder)) {
         return { problems: [problems[0], ...problems.slice(1)] };
     }
-    const { migration: _asWritten, ...rest } = config;
+    const { migration: _asWritten, workersDrained: _confirmed, ...rest } = config;
     return { section: { ...rest, ...(migration ? { migration } : {}) }, problems };
 }
 
@@ -164,6 +167,24 @@ function gracePeriodProblems(config: DialsConfig): ConfigProblem[] {
                 String(limit + 2 * PRE_STOP_BUDGET_SECONDS + 60),
                 { path: true },
             ),
+        },
+    ];
+}
+
+/**
+ * The `up` that takes DIALS over replaces today's worker pods, which have no pre-stop drain and a 30 s grace: a job
+ * running longer is killed. Runbook 003's own step comes first: disable the consumers in flower and let the workers
+ * finish what they prefetched; the operator says so in the stack file.
+ */
+function drainProblems(config: DialsConfig, clusters: Record<string, unknown>): ConfigProblem[] {
+    const cluster = clusters[config.cluster] as { adoptExisting?: boolean } | undefined;
+    if (!cluster?.adoptExisting || config.workersDrained) return [];
+    const ns = config.namespace;
+    return [
+        {
+            key: fullKey("dials.workersDrained"),
+            message: `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces today's ETL worker pods in ${ns}, which stop after 30 s with no drain, so every job running longer is lost (runbook 003). Drain them first, as the runbook does`,
+            fix: `oc -n ${ns} port-forward deployment/${FLOWER_NAME} 5555 , then in flower (http://localhost:5555, Workers) cancel every queue's consumer of every worker and wait until each worker's active and reserved tasks are 0 ; then ${setCommand("dials.workersDrained", "true", { path: true })}`,
         },
     ];
 }

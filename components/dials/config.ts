@@ -183,6 +183,12 @@ export const dialsSchema = z.strictObject({
     web: webSchema,
     /** A schema migration in this `up`, only when set (see {@link migrationSchema}). */
     migration: migrationSchema.optional(),
+    /**
+     * The operator drained today's workers in flower (runbook 003: disable the consumers, let the prefetched jobs
+     * finish) before the `up` that takes them over: their pods have no pre-stop drain and a 30 s grace, so the first
+     * roll would kill the jobs they run. Asked for only while the cluster's `adoptExisting` is on.
+     */
+    workersDrained: z.boolean().default(false).meta({ example: "true" }),
 });
 export type DialsConfig = z.infer<typeof dialsSchema>;
 

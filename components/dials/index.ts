@@ -28,7 +28,7 @@ export const dials = defineSystem<DialsConfig, "kubernetes", DialsSection>({
             holds: "workspace databases",
         },
     ],
-    check: (config) => dialsCheck(config),
+    check: (config, { clusters }) => dialsCheck(config, clusters),
     notices: dialsNotices,
     images: (config) => releaseImages(config),
     evidence: { table: DIALS_EVIDENCE },

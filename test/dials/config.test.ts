@@ -35,6 +35,35 @@ describe("dials config checks", () => {
         accepts("stage");
     });
 
+    it("refuses the takeover up until today's workers are drained, with runbook 003's drain step (issue 68)", async () => {
+        const adopting = (stack: "stage" | "prod", drained?: boolean) => {
+            const values = dialsValues(stack);
+            const dials = dialsSection(values);
+            const clusters = values.clusters as Record<string, Record<string, unknown>>;
+            clusters[dials.cluster ?? "cern-paas"] = {
+                ...clusters[dials.cluster ?? "cern-paas"],
+                adoptExisting: true,
+            };
+            if (drained !== undefined) dials.workersDrained = drained;
+            return values;
+        };
+        for (const stack of ["stage", "prod"] as const) {
+            const values = adopting(stack);
+            const ns = dialsSection(values).namespace;
+            const err = await configErrorOf(() =>
+                loadProgramConfig(memoryConfigSource(values, DIALS_SECRETS), SYSTEMS),
+            );
+            const [p] = err.problems.filter((x) => x.key === "runbooks:dials.workersDrained");
+            assert.ok(p, `${stack}: ${keysOf(err).join(", ")}`);
+            assert.match(p.message, /adoptExisting is on: .* no drain/);
+            assert.ok(p.fix?.startsWith(`oc -n ${ns} port-forward deployment/flower 5555 ,`), p.fix);
+            assert.ok(p.fix?.endsWith("pulumi config set --path dials.workersDrained true"), p.fix);
+            // Confirmed: the takeover goes on; every later up (adoptExisting off) never asks.
+            loadProgramConfig(memoryConfigSource(adopting(stack, true), DIALS_SECRETS), SYSTEMS);
+        }
+        accepts("prod", (d) => (d.workersDrained = false));
+    });
+
     it("rejects a workspace configured twice, pointing at the second entry", async () => {
         const err = await configError((d) => {
             d.workspaces.push({ name: "csc", egroup: "cms-dqm-runregistry-offline-csc-certifiers" });
