@@ -37,6 +37,19 @@ function childOptions(
  * the component as parent, the component's provider and the component's `dependsOn` from {@link child}, so no
  * component can forget one of them.
  */
+/**
+ * A Kubernetes object with a name of its own is replaced by deleting it first. Created first, the server-side apply
+ * of the replacement lands on the same object, and the delete of the original that follows removes it (issue 69:
+ * a Secret's hand-changed key replaced it and Stream's Deployment and StatefulSet with it, all gone after a
+ * successful `up`). The provider asks for this only when it knows the new name equals the old; a dependent replaced
+ * while its inputs are unknown does not, so the option says it for every named object.
+ */
+export const fixedNameReplacesFirst: pulumi.ResourceTransformation = (args) => {
+    const metadata = (args.props as { metadata?: { name?: unknown } }).metadata;
+    if (!args.type.startsWith("kubernetes:") || metadata?.name === undefined) return undefined;
+    return { props: args.props, opts: { ...args.opts, deleteBeforeReplace: true } };
+};
+
 export abstract class RunbookComponent extends pulumi.ComponentResource {
     /** The component's logical name; every child's name starts with it. */
     protected readonly baseName: string;
@@ -65,7 +78,15 @@ export abstract class RunbookComponent extends pulumi.ComponentResource {
                 parent.#checkChildName(args.name, args.type);
             return undefined;
         };
-        super(type, name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), check] });
+        super(
+            type,
+            name,
+            {},
+            {
+                ...opts,
+                transformations: [...(opts?.transformations ?? []), check, fixedNameReplacesFirst],
+            },
+        );
         owner.component = this;
         this.baseName = name;
         this.#opts = opts;

@@ -25,6 +25,8 @@ export interface RecordedResource {
     secretPaths: string[];
     protect: boolean;
     retainOnDelete: boolean;
+    /** Replaced by deleting it first (the `deleteBeforeReplace` option). */
+    deleteBeforeReplace: boolean;
     /** The id of an existing object the resource adopts (`import` option); empty when it is created. */
     importId: string;
     ignoreChanges: string[];
@@ -220,6 +222,7 @@ export class Recorder {
             secretPaths,
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
             importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
