@@ -65,7 +65,7 @@ import { PARALLEL_VARIABLE } from "../tools/bench/engine";
 import { KubeConfig } from "@kubernetes/client-node";
 import { memoryConfigSource } from "../components/config/source";
 import { SYSTEMS } from "../components/systems";
-import { TABLES } from "../tools/conformance/tables";
+import { runbookTables } from "../tools/conformance/load";
 import { KubeCluster } from "../tools/drift/kube";
 import { clusterController } from "../tools/drift/managers";
 import { checkDrift } from "../tools/drift/run";
@@ -1070,7 +1070,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                     SYSTEMS.map((s) => s.section),
                 ),
                 ownedNamespaces: new Map(),
-                tables: TABLES,
+                tables: runbookTables(),
                 connect: () => new KubeCluster(kc),
                 controllers: [],
             });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { Stack } from "../tools/conformance/step";
+import { Stack } from "../tools/conformance/schema";
 import { docsCommand, generatedDocs, outOfDate } from "../tools/docs/cli";
 import { SECRETS_PAGE } from "../tools/docs/secrets";
 import { PlanFacts, PrintedPlan, SYSTEM_PAGE_MARKER, systemPage } from "../tools/docs/systems";

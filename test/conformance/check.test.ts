@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { conformanceProblems, tableCoverageProblems } from "../../tools/conformance/check";
-import { ConformanceInputs } from "../../tools/conformance/check";
-import { ManualStep, ReplacedByObjects, RunbookTable } from "../../tools/conformance/step";
+import { conformanceProblems, tableCoverageProblems } from "./check";
+import { ConformanceInputs } from "./check";
+import { ManualStep, ReplacedByObjects, RunbookTable } from "../../tools/conformance/schema";
 import { fixtureInputs, fixturePlan, fixtureTable } from "./fixture";
 
 function problems(edit: (t: RunbookTable) => void, inputs: Partial<ConformanceInputs> = {}): string[] {
@@ -182,11 +182,11 @@ describe("conformance checker, on a fixture table: one test per kind of problem"
         const table = fixtureTable();
         assert.deepEqual(tableCoverageProblems(["999-demo.txt"], [table]), []);
         assert.deepEqual(tableCoverageProblems(["999-demo.txt", "998-other.txt"], [table, table]), [
-            "999-demo.txt: has 2 tables in tools/conformance/tables.ts (each runbook has exactly one)",
-            "998-other.txt: has 0 tables in tools/conformance/tables.ts (each runbook has exactly one)",
+            "999-demo.txt: has 2 tables in facts/runbooks/ (each runbook has exactly one)",
+            "998-other.txt: has 0 tables in facts/runbooks/ (each runbook has exactly one)",
         ]);
         assert.deepEqual(tableCoverageProblems([], [table]), [
-            "999-demo.txt: the demo table's runbook is not in tools/conformance/runbooks/",
+            "999-demo.txt: the demo table's runbook is not in test/conformance/runbooks/",
         ]);
     });
 });

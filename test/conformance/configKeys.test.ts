@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { committedReadKeys, unreadKeyReason } from "../../tools/conformance/configKeys";
+import { committedReadKeys, unreadKeyReason } from "./configKeys";
 import { repoRoot } from "../../tools/root";
 
 describe("conformance: the configuration keys a step may name are the ones the program reads", () => {

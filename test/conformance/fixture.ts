@@ -1,6 +1,6 @@
 import type { PlanResource } from "../../tools/plan/render";
-import { ConformanceInputs } from "../../tools/conformance/check";
-import { RunbookTable, Stack } from "../../tools/conformance/step";
+import { ConformanceInputs } from "./check";
+import { RunbookTable, Stack } from "../../tools/conformance/schema";
 
 /** A small runbook with each form the checker reads: prose, a fenced command, a prompt line, an inline command. */
 export const FIXTURE_RUNBOOK = [

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { COMMAND_WORDS, commandWord, operationalLines } from "../../tools/conformance/operational";
+import { COMMAND_WORDS, commandWord, operationalLines } from "./operational";
 
 /** The form of line `n` (1-based) of `lines`, or undefined when it is not operational. */
 const formOf = (lines: string[], n: number): string | undefined => operationalLines(lines.join("\n")).get(n);

@@ -1,17 +1,16 @@
 import { strict as assert } from "assert";
-import {
-    StackPlanView,
-    conformanceProblems,
-    noticesOfFile,
-    tableCoverageProblems,
-} from "../../tools/conformance/check";
-import { committedReadKeys } from "../../tools/conformance/configKeys";
-import { conformanceInputs, runbookFiles } from "../../tools/conformance/inputs";
-import { describeRef, refMatches, stepLocation, stepStacks } from "../../tools/conformance/match";
-import { ReplacedByObjects, RunbookTable, Stack, Step } from "../../tools/conformance/step";
-import { TABLES } from "../../tools/conformance/tables";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import * as path from "path";
+import { Document, parseDocument } from "yaml";
+import { StackPlanView, conformanceProblems, noticesOfFile, tableCoverageProblems } from "./check";
+import { committedReadKeys } from "./configKeys";
+import { conformanceInputs, runbookFiles } from "./inputs";
+import { describeRef, parseRange, refMatches, stepLocation, stepStacks } from "../../tools/conformance/match";
+import { ReplacedByObjects, RunbookTable, Stack, Step } from "../../tools/conformance/schema";
+import { FACTS_DIR, factsFile, runbookTables } from "../../tools/conformance/load";
 import { repoRoot } from "../../tools/root";
 import { stackPlan } from "../fixtures/plans";
+import { scratchDir } from "../fixtures/scratch";
 
 const ROOT = repoRoot();
 
@@ -34,11 +33,11 @@ describe("conformance: every runbook line is a step the plans prove, or context"
     this.timeout(120_000);
     const read = committedReadKeys(ROOT);
 
-    it("has exactly one table per runbook under tools/conformance/runbooks/", () => {
-        assert.deepEqual(tableCoverageProblems(runbookFiles(ROOT), TABLES), []);
+    it("has exactly one table per runbook under test/conformance/runbooks/", () => {
+        assert.deepEqual(tableCoverageProblems(runbookFiles(ROOT), runbookTables()), []);
     });
 
-    for (const table of TABLES) {
+    for (const table of runbookTables()) {
         it(`${table.runbook} (${table.system})`, async () => {
             const inputs = conformanceInputs(ROOT, table, await committedPlans(), read);
             assert.deepEqual(conformanceProblems(table, inputs), []);
@@ -73,8 +72,46 @@ describe("conformance: every runbook line is a step the plans prove, or context"
             });
     }
 
+    // The control of the data: each committed facts file passes above, so a copy of it with one row deleted, or with
+    // that row's objects emptied, must fail the check at the row's runbook line.
+    for (const table of runbookTables()) {
+        const i = table.steps.findIndex((s) => s.replaced.by === "objects");
+        const step = table.steps[i];
+        const from = parseRange(step.lines).from;
+        const edits: [string, (doc: Document) => void, (problem: string) => boolean][] = [
+            [
+                "without the row",
+                (doc) => doc.deleteIn(["steps", i]),
+                (p) =>
+                    p.startsWith(`${table.runbook}:${from} `) &&
+                    p.includes(": is neither a step nor context"),
+            ],
+            [
+                "with the row's objects emptied",
+                (doc) => doc.setIn(["steps", i, "objects"], doc.createNode([])),
+                (p) => p === `${stepLocation(table, step)}: replaced by objects, but names none`,
+            ],
+        ];
+        for (const [what, edit, expected] of edits)
+            it(`${factsFile(table.runbook)} ${what} (lines ${step.lines}) fails the check`, async () => {
+                const file = factsFile(table.runbook);
+                const doc = parseDocument(readFileSync(path.join(ROOT, file), "utf8"));
+                edit(doc);
+                const copy = scratchDir("facts-control-");
+                mkdirSync(path.join(copy, FACTS_DIR), { recursive: true });
+                writeFileSync(path.join(copy, file), doc.toString());
+                const [changed] = runbookTables(copy);
+                assert.equal(changed.steps.length, table.steps.length - (what === "without the row" ? 1 : 0));
+                const problems = conformanceProblems(
+                    changed,
+                    conformanceInputs(ROOT, changed, await committedPlans(), read),
+                );
+                assert.ok(problems.some(expected), problems.join("\n"));
+            });
+    }
+
     it("the control on the committed plans: DIALS' etl ImageStream gone from prod fails its runbook step", async () => {
-        // A one-step table of runbook 003, so the control holds on the real plans whatever TABLES holds.
+        // A one-step table of runbook 003, so the control holds on the real plans whatever facts/runbooks/ holds.
         const table: RunbookTable = {
             system: "dials",
             runbook: "003-cms-dials.txt",

@@ -5,7 +5,7 @@ import { LiveCluster } from "../../tools/drift/kube";
 import { exitCode, renderReport } from "../../tools/drift/report";
 import { checkDrift } from "../../tools/drift/run";
 import { Checkpoint, managedObjects } from "../../tools/drift/state";
-import { TABLES } from "../../tools/conformance/tables";
+import { runbookTables } from "../../tools/conformance/load";
 import { ServedKind } from "../../tools/drift/unmanaged";
 
 // The drift check over a stack's state and a fake cluster: what it reports, and that a cluster it cannot read is
@@ -88,7 +88,7 @@ describe("drift: the check over a stack", () => {
         stack: "local",
         objects,
         ownedNamespaces: new Map([["local-openshift", ["cms-dials-local"]]]),
-        tables: TABLES,
+        tables: runbookTables(),
         connect: () => {
             if (live instanceof Error) throw live;
             return live;

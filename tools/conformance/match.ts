@@ -1,5 +1,5 @@
 import type { PlanResource } from "../plan/render";
-import { KubernetesObjectRef, PerStack, PlanObjectRef, RunbookTable, STACKS, Stack, Step } from "./step";
+import { KubernetesObjectRef, PerStack, PlanObjectRef, RunbookTable, STACKS, Stack, Step } from "./schema";
 
 /** The value of `value` on `stack`: a plain value holds on every stack, a per-stack one only where it is given. */
 export function valueOn<T>(value: PerStack<T> | undefined, stack: string): T | undefined {
@@ -31,7 +31,7 @@ function metadataOf(r: PlanResource): { name?: unknown; namespace?: unknown } {
 /**
  * Whether the plan resource `r` of `stack` is the object `ref` names: a Kubernetes object by kind, namespace and
  * name (cluster-scoped ones have no namespace), anything else by its Pulumi type token and resource name. The one
- * matching rule of the conformance check and of the pull-request plan diff.
+ * matching rule of the conformance check, the generated pages, drift and the pull-request plan diff.
  */
 export function refMatches(r: PlanResource, ref: PlanObjectRef, stack: string): boolean {
     const name = valueOn(ref.name, stack);
@@ -42,11 +42,6 @@ export function refMatches(r: PlanResource, ref: PlanObjectRef, stack: string): 
         return meta.name === name && (meta.namespace ?? undefined) === valueOn(ref.namespace, stack);
     }
     return r.type === ref.type && r.name === name;
-}
-
-/** Whether the plan has the object `ref` names on `stack`. */
-export function planHas(plan: readonly PlanResource[], ref: PlanObjectRef, stack: string): boolean {
-    return plan.some((r) => refMatches(r, ref, stack));
 }
 
 /** Lines of the runbook, 1-based and inclusive. */

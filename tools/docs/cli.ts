@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "os";
 import * as path from "path";
 import { CommandResult, crashText, parseFlags, printResult, usageResult } from "../cli/args";
-import { repoFileReader } from "../conformance/inputs";
-import { STACKS, Stack } from "../conformance/step";
-import { TABLES } from "../conformance/tables";
+import { runbookTables } from "../conformance/load";
+import { STACKS, Stack } from "../conformance/schema";
 import { repoRoot } from "../root";
 import { committedSecrets, renderSecretsTable, secretsPage } from "./secrets";
 import {
@@ -17,6 +16,14 @@ import {
 } from "./systems";
 
 const USAGE = "usage: npm run docs [-- --check]";
+
+/** A repository file's text, or undefined when there is none. */
+export function repoFileReader(root: string): (relative: string) => string | undefined {
+    return (relative) => {
+        const file = path.join(root, relative);
+        return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    };
+}
 
 /** A generated file: what it holds now (undefined: none) and what it should hold (undefined: it should go). */
 export interface DocFile {
@@ -58,10 +65,12 @@ export async function generatedDocs(
     const read = repoFileReader(root);
     const secrets = committedSecrets(root);
     const docs: DocFile[] = [secretsPage(root, secrets)];
-    if (TABLES.length > 0) {
+    // This checkout's facts whatever `root` is: a copy the pages are checked in need not hold facts/.
+    const tables = runbookTables();
+    if (tables.length > 0) {
         const printed = await plans();
         const facts = { stage: planFacts(printed.stage), prod: planFacts(printed.prod) };
-        for (const table of TABLES) {
+        for (const table of tables) {
             const file = systemPagePath(table);
             const generated = systemPage(table, facts, (keep) => renderSecretsTable(secrets, keep));
             docs.push({ file, current: read(file), generated });

@@ -2,7 +2,10 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { secretFixCommand } from "../../components/config/problems";
 import { SecretSpec } from "../../components/config/system";
-import { committedConfigs } from "../conformance/configKeys";
+import { ProgramConfig, loadProgramConfig } from "../../components/config/load";
+import { SYSTEMS } from "../../components/systems";
+import { STACKS, Stack } from "../conformance/schema";
+import { readStackFile, stackFileSource } from "../plan/stackfile";
 
 /** The page that holds the generated secrets table (between the markers below). */
 export const SECRETS_PAGE = "docs/reference/secrets.md";
@@ -26,6 +29,17 @@ export type CommittedSecrets = ReadonlyMap<
     string,
     { spec: SecretSpec; stacks: string[]; today: Map<string, string[]> }
 >;
+
+/** Each committed stack's configuration as the program validates it, its file as it stands and every secret set. */
+export function committedConfigs(root: string): [Stack, ProgramConfig][] {
+    return STACKS.map((stack) => [
+        stack,
+        loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
+            placeholderSecret: () => "x",
+            root,
+        }),
+    ]);
+}
 
 /** The secrets every committed stack file asks for, validated once (the table of each page reads them). */
 export function committedSecrets(root: string): CommittedSecrets {

@@ -3,7 +3,8 @@ import { operatorValuesOfSummary } from "../plan/render";
 import { noticesOfPlanFile } from "../plan/notices";
 import { code } from "./markdown";
 import { describeRef, parseRange, refMatches, stepStacks } from "../conformance/match";
-import { RunbookTable, STACKS, Stack, Step } from "../conformance/step";
+import { factsFile } from "../conformance/load";
+import { RunbookTable, STACKS, Stack, Step } from "../conformance/schema";
 import type { NoticeKind } from "../../components/config/notices";
 import { SYSTEMS } from "../../components/systems";
 
@@ -134,7 +135,7 @@ export function systemPage(
         return n + to - from + 1;
     }, 0);
     const lines = [
-        `${SYSTEM_PAGE_MARKER} from tools/conformance/steps/${table.system}.ts and the committed stacks' plans; do not edit by hand. -->`,
+        `${SYSTEM_PAGE_MARKER} from ${factsFile(table.runbook)} and the committed stacks' plans; do not edit by hand. -->`,
         "",
         `# ${prose(title)}: runbook ${code(table.runbook)}`,
         "",

@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     >;
     // Loaded here: the systems pull in every component (a second of start-up) that a usage error need not wait for.
     const { SYSTEMS } = await import("../../components/systems");
-    const { TABLES } = await import("../conformance/tables");
+    const { runbookTables } = await import("../conformance/load");
     const checkpoint = exportState(stack);
     const objects = managedObjects(
         checkpoint,
@@ -92,7 +92,7 @@ async function main(): Promise<number> {
         stack,
         objects,
         ownedNamespaces: owned,
-        tables: TABLES,
+        tables: runbookTables(),
         resources: checkpoint.deployment?.resources ?? [],
         connect: (cluster) =>
             new KubeCluster(

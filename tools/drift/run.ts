@@ -1,6 +1,6 @@
 import { KubeError, describeError } from "../adopt/kube";
 import { pool } from "../cli/pool";
-import { RunbookTable } from "../conformance/step";
+import { RunbookTable } from "../conformance/schema";
 import { objectDrift } from "./analyse";
 import { DependencyRecord, dependentReplacements } from "./dependents";
 import { LiveCluster } from "./kube";

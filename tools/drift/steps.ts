@@ -1,9 +1,9 @@
-import { STACKS, Stack, RunbookTable, KubernetesObjectRef, PerStack } from "../conformance/step";
+import { STACKS, Stack, RunbookTable, KubernetesObjectRef, PerStack } from "../conformance/schema";
 import { isKubernetesRef, stepLocation, stepStacks, stepsTouching } from "../conformance/match";
 import { PlanResource } from "../plan/render";
 import { ManagedObject } from "./state";
 
-// The runbook step an object replaces (tools/conformance): what an operator reads to know why the object exists.
+// The runbook step an object replaces (facts/runbooks/): what an operator reads to know why the object exists.
 
 function asPlanResource(o: ManagedObject): PlanResource {
     return {

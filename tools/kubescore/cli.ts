@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import { existsSync, readdirSync } from "fs";
 import * as path from "path";
 import { CommandResult, parseFlags, printResult, usageResult } from "../cli/args";
-import { STACKS } from "../conformance/step";
+import { STACKS } from "../conformance/schema";
 import { repoRoot } from "../root";
 import { countByCheck, findingsOf } from "./findings";
 import { KUBE_SCORE_FLAGS, KUBE_SCORE_SKIPS } from "./skips";

@@ -96,8 +96,8 @@ async function main(args: Args, cwd: string): Promise<CommandResult> {
     const { diffPlans, hasChanges } = await import("./diff");
     const { renderMarkdown, renderText, summaryLine } = await import("./render");
     const { stepsTouching } = await import("../conformance/match");
-    const { TABLES } = await import("../conformance/tables");
-    const diff = diffPlans(base, head, (r) => stepsTouching(TABLES, r, args.stack));
+    const { runbookTables } = await import("../conformance/load");
+    const diff = diffPlans(base, head, (r) => stepsTouching(runbookTables(), r, args.stack));
     const report = args.format === "markdown" ? renderMarkdown(diff, meta) : renderText(diff, meta);
     let stdout = report;
     if (args.output) {

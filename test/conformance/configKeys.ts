@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import { ProgramConfig, loadProgramConfig } from "../../components/config/load";
 import { schemaAt } from "../../components/config/issues";
 import { PROJECT, segments } from "../../components/config/problems";
 import { PROGRAM_SECTIONS, clustersSchema, openstackSchema } from "../../components/config/program";
@@ -7,8 +6,7 @@ import { knownSections } from "../../components/config/passes/strayKeys";
 import { stackTier } from "../../components/config/system";
 import { SystemDefinition } from "../../components/config/systemDefinition";
 import { SYSTEMS } from "../../components/systems";
-import { readStackFile, stackFileSource } from "../plan/stackfile";
-import { STACKS, Stack } from "./step";
+import { committedConfigs } from "../../tools/docs/secrets";
 
 /** The schema of each section the program itself reads: typed by PROGRAM_SECTIONS, so a new one needs its schema. */
 const PROGRAM_SCHEMAS: Record<(typeof PROGRAM_SECTIONS)[number], z.ZodType> = {
@@ -22,17 +20,6 @@ export interface ReadKeys {
     systems: readonly SystemDefinition[];
     /** Secret keys a committed stack's configuration declares (SecretSpecs, kubeconfigs and OpenStack's included). */
     secrets: ReadonlySet<string>;
-}
-
-/** Each committed stack's configuration as the program validates it, its file as it stands and every secret set. */
-export function committedConfigs(root: string): [Stack, ProgramConfig][] {
-    return STACKS.map((stack) => [
-        stack,
-        loadProgramConfig(stackFileSource(readStackFile(stack, root), "x"), SYSTEMS, {
-            placeholderSecret: () => "x",
-            root,
-        }),
-    ]);
 }
 
 /** The keys the committed stacks read, from the same passes that reject a stray key in a stack file. */

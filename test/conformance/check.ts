@@ -1,9 +1,17 @@
-import type { PlanResource } from "../plan/render";
-import { headingAnchors } from "../docs/markdown";
-import { noticesOfPlanFile } from "../plan/notices";
-import { describeRef, parseRange, planHas, stepLocation, stepStacks } from "./match";
+import type { PlanResource } from "../../tools/plan/render";
+import { headingAnchors } from "../../tools/docs/markdown";
+import { noticesOfPlanFile } from "../../tools/plan/notices";
+import { describeRef, parseRange, refMatches, stepLocation, stepStacks } from "../../tools/conformance/match";
+import {
+    LineRange,
+    PlanObjectRef,
+    Procedure,
+    RunbookTable,
+    STACKS,
+    Stack,
+    Step,
+} from "../../tools/conformance/schema";
 import { operationalLines } from "./operational";
-import { LineRange, Procedure, RunbookTable, STACKS, Stack, Step } from "./step";
 
 /** What a committed stack's plan shows the checks: its resources and the notices it prints. */
 export interface StackPlanView {
@@ -20,6 +28,11 @@ export interface ConformanceInputs {
     readFile(relative: string): string | undefined;
     /** Why the program does not read a configuration key, or undefined when it does (configKeys.ts). */
     unreadKeyReason(key: string): string | undefined;
+}
+
+/** Whether the plan has the object `ref` names on `stack`. */
+function planHas(plan: readonly PlanResource[], ref: PlanObjectRef, stack: string): boolean {
+    return plan.some((r) => refMatches(r, ref, stack));
 }
 
 /** The notices of a plan's `notices.txt`: every line under its kinds' headers. */
@@ -151,7 +164,7 @@ function replacementProblems(step: Step, where: string, inputs: ConformanceInput
     return problems;
 }
 
-/** The runbook files with no table or more than one, and tables of runbooks that do not exist. */
+/** The runbook files with no facts file or more than one, and facts of runbooks that do not exist. */
 export function tableCoverageProblems(
     runbooks: readonly string[],
     tables: readonly RunbookTable[],
@@ -161,13 +174,13 @@ export function tableCoverageProblems(
         const count = tables.filter((t) => t.runbook === runbook).length;
         if (count !== 1)
             problems.push(
-                `${runbook}: has ${count} tables in tools/conformance/tables.ts (each runbook has exactly one)`,
+                `${runbook}: has ${count} tables in facts/runbooks/ (each runbook has exactly one)`,
             );
     }
     for (const table of tables)
         if (!runbooks.includes(table.runbook))
             problems.push(
-                `${table.runbook}: the ${table.system} table's runbook is not in tools/conformance/runbooks/`,
+                `${table.runbook}: the ${table.system} table's runbook is not in test/conformance/runbooks/`,
             );
     return problems;
 }
