@@ -31,7 +31,7 @@ export function dialsCheck(
     if (problems.length > 0 && problems.every((p) => !p.placeholder)) {
         return { problems: [problems[0], ...problems.slice(1)] };
     }
-    const { migration: _asWritten, workersDrained: _confirmed, ...rest } = config;
+    const { migration: _asWritten, ...rest } = config;
     return { section: { ...rest, ...(migration ? { migration } : {}) }, problems };
 }
 

@@ -30,6 +30,7 @@ function rec(r: Partial<RecordedResource>): RecordedResource {
         propertyDependencies: {},
         protect: false,
         retainOnDelete: false,
+        deleteBeforeReplace: false,
         ignoreChanges: [],
         dependencies: [],
         aliases: [],

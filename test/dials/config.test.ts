@@ -50,7 +50,7 @@ describe("dials config checks", () => {
         for (const stack of ["stage", "prod"] as const) {
             const values = adopting(stack);
             const ns = dialsSection(values).namespace;
-            const err = await configErrorOf(() =>
+            const err = await configErrorOf(async () =>
                 loadProgramConfig(memoryConfigSource(values, DIALS_SECRETS), SYSTEMS),
             );
             const [p] = err.problems.filter((x) => x.key === "runbooks:dials.workersDrained");

@@ -114,6 +114,7 @@ interface Req {
     getObject(): { toJavaScript(): unknown };
     getProtect(): boolean;
     getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
     getIgnorechangesList(): string[];
     getImportid(): string;
     getDependenciesList(): string[];
