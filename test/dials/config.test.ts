@@ -4,7 +4,8 @@ import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
 import { configErrorOf } from "../harness";
-import { DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
+import { DIALS, DIALS_SECRETS, DialsSection, dialsSection, dialsValues, runDials } from "./fixtures";
+import { runSystem } from "../fixtures/system";
 
 /** Runs a changed prod config and returns the ConfigError it must raise, after checking nothing was registered. */
 const configError = (change: (dials: DialsSection) => void, secrets = DIALS_SECRETS) =>
@@ -36,30 +37,27 @@ describe("dials config checks", () => {
     });
 
     it("refuses the takeover up until today's workers are drained, with runbook 003's drain step (issue 68)", async () => {
-        const adopting = (stack: "stage" | "prod", drained?: boolean) => {
-            const values = dialsValues(stack);
+        const adopting = (drained?: boolean) => (values: Record<string, unknown>) => {
             const dials = dialsSection(values);
             const clusters = values.clusters as Record<string, Record<string, unknown>>;
-            clusters[dials.cluster ?? "cern-paas"] = {
-                ...clusters[dials.cluster ?? "cern-paas"],
-                adoptExisting: true,
-            };
+            const cluster = dials.cluster ?? "cern-paas";
+            clusters[cluster] = { ...clusters[cluster], adoptExisting: true };
             if (drained !== undefined) dials.workersDrained = drained;
-            return values;
         };
         for (const stack of ["stage", "prod"] as const) {
-            const values = adopting(stack);
+            const values = dialsValues(stack);
+            adopting()(values);
             const ns = dialsSection(values).namespace;
-            const err = await configErrorOf(async () =>
-                loadProgramConfig(memoryConfigSource(values, DIALS_SECRETS), SYSTEMS),
-            );
+            const err = await configErrorOf(() => runSystem(DIALS, stack, adopting()));
             const [p] = err.problems.filter((x) => x.key === "runbooks:dials.workersDrained");
             assert.ok(p, `${stack}: ${keysOf(err).join(", ")}`);
             assert.match(p.message, /adoptExisting is on: .* no drain/);
             assert.ok(p.fix?.startsWith(`oc -n ${ns} port-forward deployment/flower 5555 ,`), p.fix);
             assert.ok(p.fix?.endsWith("pulumi config set --path dials.workersDrained true"), p.fix);
             // Confirmed: the takeover goes on; every later up (adoptExisting off) never asks.
-            loadProgramConfig(memoryConfigSource(adopting(stack, true), DIALS_SECRETS), SYSTEMS);
+            const confirmed = dialsValues(stack);
+            adopting(true)(confirmed);
+            loadProgramConfig(memoryConfigSource(confirmed, DIALS_SECRETS), SYSTEMS);
         }
         accepts("prod", (d) => (d.workersDrained = false));
     });
