@@ -1,4 +1,3 @@
-import { Json, isObj, listAt, objectAt, restrictedViolations } from "../../../shared/podSecurityStandard";
 import { PodVolume, podVolume } from "../../../shared/volumes";
 
 // The pod an Argo Workflows v2.12.5 controller builds for one template, derived from its rules as that release has
@@ -10,6 +9,13 @@ import { PodVolume, podVolume } from "../../../shared/volumes";
 // workflow/controller/controller.go setWorkflowDefaults with workflow/util/merge.go MergeTo (the controller's
 // workflowDefaults fill what a Workflow leaves unset). Only what decides the pod's security is derived: containers,
 // their securityContext, ports and mounts, the pod's securityContext, host namespaces and volumes.
+
+/** A plain JSON object, and how the pod walkers here read one: a missing field is empty. */
+export type Json = Record<string, unknown>;
+
+export const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+export const objectAt = (o: Json, key: string): Json => (isObj(o[key]) ? o[key] : {});
+export const listAt = (o: Json, key: string): unknown[] => (Array.isArray(o[key]) ? o[key] : []);
 
 /** A copy of plain objects and lists; anything else (an Output the program has not resolved) is kept as it is. */
 function clone<T>(v: T): T {
@@ -265,15 +271,78 @@ function referencedVolumes(containers: Json[], tmpl: Json, spec: Json): Json[] {
     return found;
 }
 
+/** The volume sources the restricted standard allows (the docker executor's socket, a hostPath, is not one). */
+export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+];
+const CONFINED_PROFILES: readonly unknown[] = ["RuntimeDefault", "Localhost"];
+
 /**
- * Every way the pods of `object` (a Workflow, CronWorkflow or WorkflowTemplate) break the Restricted Pod Security
- * Standard under a controller with `settings`, each prefixed with the template; empty when every pod passes.
+ * The offline pre-check of a pod Argo would build: the restricted standard's own controls (host namespaces, volume
+ * types, and per container privilege, escalation, capabilities, non-root, seccomp), so a wrong executor, controller
+ * setting or template stops the plan or preview before anything is registered. Not the standard itself: the API
+ * server's Pod Security admission is, and e2e/podSecurity.e2e.ts asks it about every pod of the plans, these
+ * included, and about each Baseline control this leaves to it (sysctls, SELinux, AppArmor, /proc, host ports).
+ */
+export function podProblems(spec: Json): string[] {
+    const problems: string[] = [];
+    const pod = objectAt(spec, "securityContext");
+    for (const field of ["hostNetwork", "hostPID", "hostIPC"]) {
+        if (spec[field] === true) problems.push(`${field}: true shares the node's namespace`);
+    }
+    for (const volume of listAt(spec, "volumes").filter(isObj)) {
+        for (const source of Object.keys(volume).filter((k) => k !== "name")) {
+            if (!RESTRICTED_VOLUME_TYPES.includes(source)) {
+                problems.push(`volume ${String(volume.name)} is a ${source} volume`);
+            }
+        }
+    }
+    if (pod.runAsUser === 0) problems.push("securityContext.runAsUser is 0 (root)");
+    for (const field of ["initContainers", "containers"]) {
+        for (const [i, c] of listAt(spec, field).filter(isObj).entries()) {
+            const at = `${field}[${i}] (${String(c.name)})`;
+            const sc = objectAt(c, "securityContext");
+            const caps = objectAt(sc, "capabilities");
+            if (sc.privileged === true) problems.push(`${at}: privileged`);
+            if (sc.allowPrivilegeEscalation !== false)
+                problems.push(`${at}: allowPrivilegeEscalation is not false`);
+            if (!listAt(caps, "drop").includes("ALL"))
+                problems.push(`${at}: capabilities.drop does not include ALL`);
+            for (const cap of listAt(caps, "add").filter((a) => a !== "NET_BIND_SERVICE")) {
+                problems.push(`${at}: capabilities.add includes ${String(cap)}`);
+            }
+            // A container's own setting wins over the pod's, as the kubelet applies them.
+            if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) {
+                problems.push(`${at}: runAsNonRoot is not true (on the container or the pod)`);
+            }
+            if (sc.runAsUser === 0) problems.push(`${at}: runAsUser is 0 (root)`);
+            const seccomp = objectAt(sc, "seccompProfile").type ?? objectAt(pod, "seccompProfile").type;
+            if (!CONFINED_PROFILES.includes(seccomp)) {
+                problems.push(
+                    `${at}: seccompProfile.type is ${String(seccomp ?? "unset")} (RuntimeDefault or Localhost)`,
+                );
+            }
+        }
+    }
+    return problems;
+}
+
+/**
+ * Every way the pods of `object` (a Workflow, CronWorkflow or WorkflowTemplate) fail {@link podProblems} under a
+ * controller with `settings`, each prefixed with the template; empty when every pod passes.
  */
 export function workflowPodViolations(object: Json, settings: WorkflowControllerSettings): string[] {
     return workflowPods(object, settings).flatMap((p) =>
         p.unknowable !== undefined
             ? [`template ${p.template}: ${p.unknowable}`]
-            : restrictedViolations(p.pod!).map((v) => `template ${p.template}: ${v}`),
+            : podProblems(p.pod!).map((v) => `template ${p.template}: ${v}`),
     );
 }
 
