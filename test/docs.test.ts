@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { documentationPages } from "../tools/docs/links";
+import { documentationPages } from "./oracles/docs/links";
 import { SECRETS_PAGE, secretsTable, withSecretsTable } from "../tools/docs/secrets";
 import { repoRoot } from "../tools/root";
 

@@ -6,7 +6,7 @@ import { DNS_LABEL, dnsLabelProblem } from "../shared/naming";
 import { quantityValue } from "../shared/resources";
 
 // The one implementation of every value check that both the config layer (zod fields) and the offline validator
-// (tools/validate) apply. Each returns why a value is wrong, or undefined when it is fine.
+// (test/oracles/validate) apply. Each returns why a value is wrong, or undefined when it is fine.
 
 /** Macros Kubernetes' CronJob controller accepts (robfig/cron's ParseStandard descriptors). */
 const CRON_MACROS = new Set([

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { loadProgramConfig } from "../../components/config/load";
 import { memoryConfigSource } from "../../components/config/source";
 import { SYSTEMS } from "../../components/systems";
-import { validateObject } from "../../tools/validate/k8s";
+import { validateObject } from "../oracles/validate/k8s";
 import { RecordedResource } from "../../tools/mocks/recorder";
 import { configErrorOf, field, onlyProblem } from "../harness";
 import { stackPlan } from "../fixtures/plans";

@@ -2,7 +2,7 @@ import { asConfirmed } from "../placeholders";
 import { streamTag } from "../../components/shared/imageRef";
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+import { duplicateObjects, validateObject } from "../oracles/validate/k8s";
 import { byName, field, k8sObject, k8sObjects, ofType, recorder, runWith } from "../harness";
 import { stackPlan } from "../fixtures/plans";
 import { Objects, Registered } from "../harness";

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { DocsRepo, declaredFlags, docProblems, documentationPages, repoFacts } from "../../tools/docs/links";
+import { DocsRepo, declaredFlags, docProblems, documentationPages, repoFacts } from "../oracles/docs/links";
 import { githubSlug, headingAnchors } from "../../tools/docs/markdown";
 import { repoRoot } from "../../tools/root";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { SECRET_PLACEHOLDER } from "../../tools/plan/render";
-import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+import { duplicateObjects, validateObject } from "../oracles/validate/k8s";
 import { freshStackPlan, manifestObjects, stackPlan } from "../fixtures/plans";
 
 for (const stack of ["stage", "prod"] as const) {

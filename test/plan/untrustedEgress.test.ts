@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
-import { Cluster, PodEndpoint, Source, connectionAllowed } from "../../tools/netpol/evaluate";
+import { Cluster, PodEndpoint, Source, connectionAllowed } from "../oracles/netpol/evaluate";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
 import { PlanNetwork, planNetwork, servicePods, stackClusters } from "../fixtures/planNetwork";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { RecordedResource } from "../../tools/mocks/recorder";
-import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+import { duplicateObjects, validateObject } from "../oracles/validate/k8s";
 import { READS_CHECKSUM_ANNOTATION } from "../../components/shared/startupReads";
 import {
     RecordedPlanResource,

@@ -1,7 +1,7 @@
 import { readStackFile } from "../../tools/plan/stackfile";
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { validateObject } from "../../tools/validate/k8s";
+import { validateObject } from "../oracles/validate/k8s";
 import { COMPONENTS } from "../../components/prow/catalog";
 import { ProwConfig, prowSchema } from "../../components/prow/config";
 import { PROWJOB_CRD_ANNOTATIONS, prowJobCrdSpec } from "../../components/prow/crd";

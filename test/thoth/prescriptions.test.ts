@@ -5,7 +5,7 @@ import {
     prescriptionsRefreshPlans,
 } from "../../components/thoth/station/modules/prescriptionsRefresh";
 import { stationSecretKey } from "../../components/thoth/station/stationSecrets";
-import { validateObject } from "../../tools/validate/k8s";
+import { validateObject } from "../oracles/validate/k8s";
 import { k8sObject, k8sObjects, ofType, onlyProblem, recorder, runWith } from "../harness";
 import {
     Json,

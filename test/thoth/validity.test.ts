@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { duplicateObjects, validateObject } from "../../tools/validate/k8s";
+import { duplicateObjects, validateObject } from "../oracles/validate/k8s";
 import { objectId, renderedObjects } from "../fixtures/plans";
 import { plannedThoth } from "./parts";
 

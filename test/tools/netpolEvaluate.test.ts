@@ -7,7 +7,7 @@ import {
     connectionAllowed,
     egressAllowed,
     ingressAllowed,
-} from "../../tools/netpol/evaluate";
+} from "../oracles/netpol/evaluate";
 import { labelSelectorMatches as selects } from "../../components/shared/labelSelector";
 
 // The examples of the Kubernetes documentation, "Network Policies" (concepts/services-networking/network-policies),

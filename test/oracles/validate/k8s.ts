@@ -6,9 +6,9 @@ import {
     dataKeyProblem,
     dnsSubdomainProblem,
     portNameProblem,
-} from "../../components/config/checks";
-import { dnsLabelProblem } from "../../components/shared/naming";
-import { labelSelectorMatches } from "../../components/shared/labelSelector";
+} from "../../../components/config/checks";
+import { dnsLabelProblem } from "../../../components/shared/naming";
+import { labelSelectorMatches } from "../../../components/shared/labelSelector";
 
 // Name rules come from the config layer's checks, so config and rendered objects are judged by one implementation.
 const isLabel = (v: string): boolean => dnsLabelProblem(v) === undefined;

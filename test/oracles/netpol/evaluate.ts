@@ -7,10 +7,10 @@
  * implements this, so this is a small evaluator, tested against the documentation's examples.
  */
 
-import { AddressSet } from "../../components/shared/addressRanges";
-import { LabelSelector, labelSelectorMatches } from "../../components/shared/labelSelector";
+import { AddressSet } from "../../../components/shared/addressRanges";
+import { LabelSelector, labelSelectorMatches } from "../../../components/shared/labelSelector";
 
-export type { LabelSelector } from "../../components/shared/labelSelector";
+export type { LabelSelector } from "../../../components/shared/labelSelector";
 
 export interface PolicyPeer {
     podSelector?: LabelSelector;
