@@ -1,19 +1,9 @@
-import { existsSync } from "fs";
 import * as path from "path";
+import { repoRoot } from "../components/shared/repoRoot";
 
-let root: string | undefined;
-
-/**
- * The checkout this code belongs to: the nearest directory above this file with `Pulumi.yaml`. The same answer from
- * the TypeScript sources and from their compiled copy in `dist/`, so nothing counts `..` from its own location.
- */
-export function repoRoot(): string {
-    if (root !== undefined) return root;
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        if (existsSync(path.join(dir, "Pulumi.yaml"))) return (root = dir);
-        if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${__dirname}`);
-    }
-}
+// The checkout's root is found by the program's own finder: the program reads data of the checkout too, and its
+// layer may not import the tools.
+export { repoRoot };
 
 /** Whether this code runs from the compiled output (`dist/`) rather than through ts-node. */
 export function isCompiled(): boolean {

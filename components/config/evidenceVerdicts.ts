@@ -5,18 +5,14 @@ import type { StackTier } from "./system";
 import type { ImageUse } from "./unconfirmedImage";
 import { parseImageRef } from "../shared/imageRef";
 import { entryRef, evidenceFor } from "../shared/evidence/lookup";
-import type { ImageEvidence } from "../shared/evidence/types";
+import type { EvidenceTable } from "../shared/evidence/load";
 
-/** Where a system keeps its evidence, for the messages: `components/<section>/evidence.ts`. */
-export interface EvidenceTable {
-    file: string;
-    images: readonly ImageEvidence[];
-}
+export type { EvidenceTable };
 
 function howToAdd(use: ImageUse, table: EvidenceTable, others: string[]): string {
     const back =
         others.length > 0 ? `, or set ${fullKey(use.key)} to a version it has (${others.join(", ")})` : "";
-    return `read the upstream source at the commit ${use.image} was built from and add its entry to ${table.file} (ports it listens on, health endpoints, flags, variables, files and queues, each with owner/repo@commit:path:line)${back}`;
+    return `read the upstream source at the commit ${use.image} was built from and add its entry to ${table.folder} (ports it listens on, health endpoints, flags, variables, files and queues, each with owner/repo@commit:path:line)${back}`;
 }
 
 /**

@@ -92,7 +92,7 @@ export const etlSchema = z.strictObject({
      * Primary datasets whose downloader queues (`<dataset>-downloader-bulk` and `-priority`, Deployments
      * `<dataset in lower case>-downloader-<kind>`) get a worker each: v1.8.0's file indexer publishes one download
      * task per new file to its dataset's queue (etl/python/pipelines/file_indexer/pipeline.py:39-66), the datasets
-     * of each workspace being those of the file at ETL_CONFIG_FPATH (components/dials/evidence.ts).
+     * of each workspace being those of the file at ETL_CONFIG_FPATH (facts/evidence/dials/dials-etl@v1.8.0.yaml).
      */
     downloaders: z
         .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, "must be a primary dataset name such as ZeroBias"))

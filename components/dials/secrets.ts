@@ -98,7 +98,7 @@ export const BACKEND_SECRETS: readonly SecretKeySpec[] = [
 
 /**
  * `dials-etl-secrets` (besides the three CELERY_* URLs, built from the broker password): only names v1.8.0's ETL
- * reads (etl/python/env.py, components/dials/evidence.ts). RAW_LAYERS, which systems.md lists, is read by no code
+ * reads (etl/python/env.py, facts/evidence/dials/dials-etl@v1.8.0.yaml). RAW_LAYERS, which systems.md lists, is read by no code
  * of v1.8.0 and is not set.
  */
 export const ETL_SECRETS: readonly SecretKeySpec[] = [

@@ -36,7 +36,7 @@ export const REDIS_READINESS_COMMAND = [
  * sources validate-variables.sh, which exits unless the password matches common.sh's `redis_password_regex`,
  * `^[a-zA-Z0-9_~!@#$%^&*()-=<>,.?;:|]+$` (its `)-=` is the range 0x29-0x3D): every other printable character is in it,
  * and nothing outside printable ASCII (a space, a control or non-ASCII character) is, nor the empty password.
- * Read at sclorg/redis-container@ab5b8263ee (the head quay.io/sclorg/redis-7-c9s:c9s is built from, ./redisEvidence.ts).
+ * Read at sclorg/redis-container@ab5b8263ee (the head quay.io/sclorg/redis-7-c9s:c9s is built from, facts/evidence/shared/redis-7-c9s@c9s.yaml).
  */
 export const REDIS_PASSWORD_REFUSED: readonly string[] = ['"', "'", "`", "\\", "[", "]", "{", "}"];
 

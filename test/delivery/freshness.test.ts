@@ -5,7 +5,7 @@
 // none, would let the edited copy run). The verdicts themselves are checked in this process.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import {
@@ -95,6 +95,27 @@ describe("stale dist/ cannot deploy or plan", function () {
         assert.equal(res.code, 0, res.stderr);
         assert.match(res.stdout, /Wrote .*resources\.json/);
         assert.ok(!res.stderr.includes(STALE_MESSAGE), res.stderr);
+    });
+
+    it("the compiled program of a copy reads the copy's facts, and an edited fact makes its build stale", () => {
+        const fact = path.join(dir, "facts", "evidence", "prow", "crier@v20201020-a5b49bc903.yaml");
+        const text = readFileSync(fact);
+        const images = () => {
+            const table = path.join(dir, "dist", "components", "prow", "evidence.js");
+            const script = `console.log(require(${JSON.stringify(table)}).PROW_EVIDENCE.images.map((e) => e.image).join("\\n"))`;
+            const res = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
+            assert.equal(res.status, 0, res.stderr);
+            return res.stdout.split("\n");
+        };
+        try {
+            assert.ok(images().includes("gcr.io/k8s-prow/crier"));
+            rmSync(fact);
+            assert.equal(staleBuild(dir), STALE_MESSAGE);
+            assert.ok(!images().includes("gcr.io/k8s-prow/crier"));
+        } finally {
+            writeFileSync(fact, text);
+        }
+        assert.equal(staleBuild(dir), undefined);
     });
 
     it("after a one-line change to a component, both refuse with one line and nothing registered", async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { DIALS_EVIDENCE, dialsAt } from "../../components/dials/evidence";
+import { DIALS_EVIDENCE } from "../../components/dials/evidence";
 import { QueueView, containerVerdict, flagName, unservedQueues } from "../evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import type { At, ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/types";
@@ -12,6 +12,9 @@ import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 // every queue the pinned release publishes (for the stack's workspaces) has a worker.
 
 // ---- the queues (Celery on redis-etl-broker) v1.8.0 publishes.
+
+/** `cms-DQM/dials@277e721511:path:lines`, as facts/evidence/dials/ cites the release. */
+const dialsAt = (path: string, lines: string | number): At => `cms-DQM/dials@277e721511:${path}:${lines}`;
 
 /**
  * v1.8.0's etl/etl.config.json, per workspace: the primary datasets whose downloader queues

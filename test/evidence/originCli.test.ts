@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { containerVerdict, scriptCommands, scriptVariables } from "./check";
-import { ORIGIN_CLI_EVIDENCE } from "../../components/shared/originCliEvidence";
+import { loadEvidence } from "../../components/shared/evidence/load";
 import { IMPORT_IMAGES_SCRIPT, SANDBOX_CLEANUP_SCRIPT } from "../../components/packit/scripts";
 import { restartScript } from "../../components/thoth/station/modules/restartPlan";
 
@@ -13,7 +13,7 @@ const IMPORT_ENV = ["HOME", "IMAGE_STREAMS", "IMAGE_TAG", "NAMESPACE"];
 const CLEANUP_ENV = ["HOME", "SANDBOX_NAMESPACE", "POD_MAX_AGE_HOURS", "PVC_GRACE_MINUTES"];
 
 function mismatches(script: string, env: readonly string[]): string[] {
-    const verdict = containerVerdict([ORIGIN_CLI_EVIDENCE], {
+    const verdict = containerVerdict(loadEvidence("shared/origin-cli@4.15.yaml"), {
         image: IMAGE,
         command: ["/bin/bash", "-c", script],
         env: env.map((name) => ({ name })),

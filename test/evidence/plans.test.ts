@@ -1,11 +1,16 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { cpSync, readdirSync, rmSync } from "fs";
+import * as path from "path";
 import { QueueView, containerVerdict, flagName, unservedQueues } from "./check";
+import { EVIDENCE_ROOT, readEvidence } from "../../components/shared/evidence/load";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
+import { repoRoot } from "../../components/shared/repoRoot";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";
+import { scratchDir } from "../fixtures/scratch";
 import { plannedContainers, replay } from "./replay";
 
 /** Every system's evidence: the one table the plans are replayed against. */
@@ -97,6 +102,21 @@ for (const stack of COMMITTED_STACKS) {
         it("control: without crier's entry its containers have no evidence", () => {
             const table = editEntry("gcr.io/k8s-prow/crier", () => undefined);
             const { mismatches } = replay(resources, table);
+            assert.ok(
+                mismatches.some((m) =>
+                    /crier: runs gcr\.io\/k8s-prow\/crier:\S+, which the evidence has no entry for/.test(m),
+                ),
+                mismatches.join("\n"),
+            );
+        });
+
+        it("control: a copy of facts/evidence replays as the data does, and without crier's file fails", () => {
+            const copy = scratchDir("evidence-copy-");
+            cpSync(path.join(repoRoot(), EVIDENCE_ROOT), copy, { recursive: true });
+            const copied = () => readdirSync(copy).flatMap((folder) => readEvidence(path.join(copy, folder)));
+            assert.deepEqual(replay(resources, copied()).mismatches, []);
+            rmSync(path.join(copy, "prow", "crier@v20201020-a5b49bc903.yaml"));
+            const { mismatches } = replay(resources, copied());
             assert.ok(
                 mismatches.some((m) =>
                     /crier: runs gcr\.io\/k8s-prow\/crier:\S+, which the evidence has no entry for/.test(m),

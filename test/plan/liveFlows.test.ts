@@ -27,7 +27,7 @@ const PROW = {
  * The plan's pods that are given key `key` of Secret `secret` of their own namespace: a volume of the whole Secret, a
  * volume whose items name the key, or a variable read from it. A pod given other keys of the Secret never reads this
  * one (packit-service-fedmsg mounts only fedora.toml of packit-config, and no code of it opens packit-service.yaml:
- * components/packit/evidence.ts).
+ * facts/evidence/packit/packit-service-fedmsg@prod.yaml).
  */
 function readersOfSecretKey(
     network: PlanNetwork,

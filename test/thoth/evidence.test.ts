@@ -1,11 +1,12 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { stringify } from "yaml";
 import { SYSTEMS } from "../../components/systems";
 import { flagName } from "../evidence/check";
 import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
 import { THOTH_EVIDENCE } from "../../components/thoth/evidence";
 import { alphaScript, zeroHaScript, zeroSingleScript } from "../../components/thoth/station/dgraphCommands";
-import { at, reads } from "../../components/thoth/upstream/sources";
+import { parseEvidence } from "../../components/shared/evidence/load";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
 import { replay } from "../evidence/replay";
@@ -152,7 +153,7 @@ describe("the Thoth evidence's provenance", () => {
         }
     });
 
-    it("writes any source and line as owner/repo@commit:path:line, and refuses a name the source's table lacks", () => {
+    it("reads back any source and line written as owner/repo@commit:path:line, and refuses a fact without one", () => {
         const word = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$/);
         const name = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,20}$/);
         fc.assert(
@@ -163,17 +164,31 @@ describe("the Thoth evidence's provenance", () => {
                 fc.array(word, { minLength: 1, maxLength: 3 }),
                 fc.integer({ min: 1, max: 5000 }),
                 fc.uniqueArray(name, { minLength: 1, maxLength: 5 }),
-                name,
-                (owner, repo, commit, dirs, line, names, other) => {
-                    const source = { repo: `${owner}/${repo}`, commit };
-                    const path = dirs.join("/");
-                    assert.match(at(source, path, line), PROVENANCE);
-                    const table = Object.fromEntries(names.map((n) => [n, `${path}:${line}`]));
+                fc.nat(),
+                (owner, repo, commit, dirs, line, names, pick) => {
+                    const at = `${owner}/${repo}@${commit.slice(0, 10)}:${dirs.join("/")}:${line}`;
+                    const env = names.map((n) => ({ name: n, at }));
+                    const file = (facts: object) =>
+                        stringify({
+                            image: `quay.io/${owner}/${repo}`,
+                            version: "v1",
+                            source: { repo: `${owner}/${repo}`, commit },
+                            facts: { state: "read", listens: [], flags: "none", files: [], ...facts },
+                        });
+                    const [entry] = parseEvidence(`${repo}@v1.yaml`, file({ env }));
+                    assert.ok(entry.facts.state === "read");
                     assert.deepEqual(
-                        reads(source, table, names).map((f) => f.name),
+                        entry.facts.env.map((f) => f.name),
                         names,
                     );
-                    if (!names.includes(other)) assert.throws(() => reads(source, table, [other]));
+                    for (const f of entry.facts.env) assert.match(f.at, PROVENANCE);
+                    const i = pick % names.length;
+                    const uncited = env.map((f, j) => (j === i ? { name: f.name } : f));
+                    assert.throws(
+                        () => parseEvidence(`${repo}@v1.yaml`, file({ env: uncited })),
+                        (e: Error) =>
+                            e.message.includes(`${repo}@v1.yaml`) && e.message.includes(`facts.env[${i}].at`),
+                    );
                 },
             ),
         );

@@ -9,11 +9,14 @@ import { isCompiled, repoRoot } from "../root";
 
 /**
  * What dist/index.js is made of: the program's sources (index.ts loads components/ and this check, nothing else of
- * tools/ or policy/), plus what changes tsc's output for the same sources (compiler options, locked type packages).
+ * tools/ or policy/), the data they read at run time (facts/: an edited fact plans differently, and a copy of the
+ * program without it cannot check its images), plus what changes tsc's output for the same sources (compiler
+ * options, locked type packages).
  */
 export const PROGRAM_SOURCES = [
     "index.ts",
     "components",
+    "facts",
     "tools/build",
     "tools/root.ts",
     "tsconfig.json",

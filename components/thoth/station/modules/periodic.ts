@@ -89,7 +89,7 @@ function miScheduler(
  */
 export function periodicPlans(): PeriodicPlan[] {
     // A Kafka producer whose app.sh runs producer.py. package-releases v0.11.11 and package-update v0.8.17 read no
-    // SUBCOMMAND, and package-update pushes no metrics (components/thoth/upstream/jobs.ts); advise-reporter, whose
+    // SUBCOMMAND, and package-update pushes no metrics (facts/evidence/thoth/); advise-reporter, whose
     // source could not be read, keeps what the reference gives it.
     const producer = (reads: StationReads): EnvMap =>
         mergeEnv({ APP_SCRIPT: "app.sh" }, kafkaEnv(reads), deploymentEnv(reads), graphEnv(reads));

@@ -19,7 +19,7 @@ import { StationReads } from "../stationEnv";
 // (thoth-station.md §3.4, §4.2 ConfigMap prescriptions-refresh-job, §5.1 Secrets kebechet and prescriptions).
 //
 // What the image needs to run a step at all (thoth-station/prescriptions-refresh-job v0.8.0, read in
-// components/thoth/upstream/jobs.ts): app.sh runs the subcommand THOTH_PRESCRIPTIONS_REFRESH_SUBCOMMAND names and
+// facts/evidence/thoth/prescriptions-refresh-job@v0.8.0.yaml): app.sh runs the subcommand THOTH_PRESCRIPTIONS_REFRESH_SUBCOMMAND names and
 // exits 1 without one (app.sh:7-12); every handler opens GitHub with THOTH_PRESCRIPTIONS_REFRESH_GITHUB_TOKEN
 // (prescriptions.py:96-99 raises without it) and the App key at GITHUB_PRIVATE_KEY_PATH (prescriptions.py:90). Those
 // three are set as the reference's CronWorkflows set them (thoth-application@f2cf35f

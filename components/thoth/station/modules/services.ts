@@ -140,7 +140,7 @@ export function servicePlans(
     config: Pick<StationModulesConfig, "hosts" | "exposeAmunApi">,
 ): ServicePlan[] {
     // The APIs push no metrics: none of user-api v0.35.x, management-api v0.18.11 or amun-api v0.10.6 reads the
-    // reference's PROMETHEUS_PUSHGATEWAY_HOST/_PORT (components/thoth/upstream/services.ts), so they get neither.
+    // reference's PROMETHEUS_PUSHGATEWAY_HOST/_PORT (facts/evidence/thoth/), so they get neither.
     const hosts = config.hosts;
     return [
         {
