@@ -43,7 +43,7 @@ export class UserQuotas extends SystemPart<CallystoSection, OpenStackContext> {
                     inventory,
                     limit: hubName,
                     sshPrivateKey,
-                    moduleArgs: quotaCommand(userHash, refquota),
+                    steps: [{ module: "ansible.builtin.command", args: quotaCommand(userHash, refquota) }],
                     triggers: [hubName, userHash, refquota],
                 },
                 // Waits for what the component waits for (the hub's playbook, which creates the home datasets).

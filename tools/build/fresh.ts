@@ -14,6 +14,8 @@ import { isCompiled, repoRoot } from "../root";
 export const PROGRAM_SOURCES = [
     "index.ts",
     "components",
+    // Data the program reads at run time (facts/trees/: what it runs of upstream trees).
+    "facts",
     "tools/build",
     "tools/root.ts",
     "tsconfig.json",
