@@ -183,22 +183,20 @@ export class PlaybookCommand extends command.local.Command {
 }
 
 /** A local command that runs ad-hoc Ansible modules on hosts of this stack. */
-export function adhocCommand(
-    name: string,
-    args: AdhocRunArgs,
-    opts: pulumi.CustomResourceOptions,
-): command.local.Command {
-    return new command.local.Command(
-        name,
-        {
-            create: ADHOC_SCRIPT,
-            interpreter: ["/bin/bash", "-c"],
-            environment: environment(args, {
-                ...args.environment,
-                ANSIBLE_ADHOC_STEPS: adhocSteps(args.steps),
-            }),
-            triggers: args.triggers,
-        },
-        opts,
-    );
+export class AdhocCommand extends command.local.Command {
+    constructor(name: string, args: AdhocRunArgs, opts: pulumi.CustomResourceOptions) {
+        super(
+            name,
+            {
+                create: ADHOC_SCRIPT,
+                interpreter: ["/bin/bash", "-c"],
+                environment: environment(args, {
+                    ...args.environment,
+                    ANSIBLE_ADHOC_STEPS: adhocSteps(args.steps),
+                }),
+                triggers: args.triggers,
+            },
+            opts,
+        );
+    }
 }

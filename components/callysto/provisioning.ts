@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { contentHash } from "../shared/naming";
 import { SystemArgs, SystemPart } from "../config/systemComponent";
-import { PlaybookCommand, adhocCommand } from "./ansible";
+import { AdhocCommand, PlaybookCommand } from "./ansible";
 import { CERT_DIR_VARIABLE, certificateDeploySteps } from "./certificates";
 import { CallystoSection, ProvisioningConfig } from "./config";
 import { Host } from "./host";
@@ -147,7 +147,7 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
         });
         const name = this.childName("certificates");
         if (cfg.certificatesPlaybook === undefined) {
-            adhocCommand(
+            new AdhocCommand(
                 name,
                 {
                     ...common,

@@ -1,7 +1,6 @@
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { repoRoot } from "../../../tools/root";
 import { DefinitionError } from "../errors";
 import { PathEntry, Tree, TreesRecord, treesRecordSchema } from "./schema";
 
@@ -19,13 +18,24 @@ export function parseTreesRecord(text: string, source: string): TreesRecord {
 const loaded = new Map<string, TreesRecord>();
 
 /**
+ * The checkout this code belongs to: the nearest directory above it with Pulumi.yaml, the same from the sources and
+ * from dist/. tools/root.ts finds it so too; components/shared imports nothing above it (test/shape/layers.test.ts).
+ */
+function checkoutRoot(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        if (existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) throw new DefinitionError(`no Pulumi.yaml above ${__dirname}`);
+    }
+}
+
+/**
  * The record `facts/trees/<name>.yaml` of the checkout this code belongs to (the nearest directory with Pulumi.yaml,
  * the same from the sources and from dist/), read once per process.
  */
 export function loadTreesRecord(name: string): TreesRecord {
     let record = loaded.get(name);
     if (record === undefined) {
-        const file = path.join(repoRoot(), TREES_DIR, `${name}.yaml`);
+        const file = path.join(checkoutRoot(), TREES_DIR, `${name}.yaml`);
         record = parseTreesRecord(readFileSync(file, "utf8"), path.join(TREES_DIR, `${name}.yaml`));
         loaded.set(name, record);
     }
