@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { namedCredentials } from "../config/secretValues";
+import { DefinitionError } from "../shared/errors";
 
 // The scripts are constant: every value reaches them through the environment, so nothing from config is ever
 // parsed by the shell, and a command's inputs change only when those values do.
@@ -46,11 +47,19 @@ export const PLAYBOOK_SCRIPT = [
     "",
 ].join("\n");
 
-/** One ad-hoc command as root on the limited hosts (the Makefile's `ansible/exec`). */
+/**
+ * Ad-hoc modules as root on the limited hosts (the Makefile's `ansible/exec`), one step a line of
+ * ANSIBLE_ADHOC_STEPS: the module, a space, its arguments. Each line reaches Ansible as two words, read and never
+ * evaluated by this shell; a step that fails stops the ones after it.
+ */
 export const ADHOC_SCRIPT = [
     ...PRELUDE,
-    'ansible "$ANSIBLE_LIMIT" --private-key "$work/id_rsa" -i "$work/inventory.yml" --become \\',
-    '  -m ansible.builtin.command -a "$ANSIBLE_MODULE_ARGS"',
+    // Its own descriptor: ansible reads standard input, which would swallow the steps after the first.
+    "while IFS=' ' read -r -u 3 module args; do",
+    '  [ -n "$module" ] || continue',
+    '  ansible "$ANSIBLE_LIMIT" --private-key "$work/id_rsa" -i "$work/inventory.yml" --become \\',
+    '    -m "$module" -a "$args"',
+    'done 3<<<"$ANSIBLE_ADHOC_STEPS"',
     "",
 ].join("\n");
 
@@ -73,9 +82,27 @@ export interface PlaybookRunArgs extends CommonArgs {
     extraVars: pulumi.Input<Record<string, unknown>>;
 }
 
-/** An ad-hoc run of `ansible.builtin.command` with become. */
+/** One ad-hoc module run: its fully qualified name and its arguments as `ansible -a` takes them (one line). */
+export interface AdhocStep {
+    module: string;
+    args: string;
+}
+
+/** Ad-hoc module runs with become, in order, and what else their arguments read from the environment. */
 export interface AdhocRunArgs extends CommonArgs {
-    moduleArgs: string;
+    steps: readonly AdhocStep[];
+    /** Variables the steps read with `lookup('env', ...)`: values that never enter the arguments' text. */
+    environment?: Record<string, pulumi.Input<string>>;
+}
+
+/** The steps as ADHOC_SCRIPT reads them; a module name or arguments that would split a step is a program bug. */
+export function adhocSteps(steps: readonly AdhocStep[]): string {
+    for (const step of steps) {
+        if (!/^[A-Za-z0-9_.]+$/.test(step.module) || /[\r\n]/.test(step.args)) {
+            throw new DefinitionError(`ad-hoc step ${JSON.stringify(step)} does not fit on one line`);
+        }
+    }
+    return steps.map((s) => `${s.module} ${s.args}`).join("\n");
 }
 
 function environment(args: CommonArgs, extra: Record<string, pulumi.Input<string>>) {
@@ -155,20 +182,21 @@ export class PlaybookCommand extends command.local.Command {
     }
 }
 
-/** A local command that runs one ad-hoc Ansible command on a host created in this stack. */
-export function adhocCommand(
-    name: string,
-    args: AdhocRunArgs,
-    opts: pulumi.CustomResourceOptions,
-): command.local.Command {
-    return new command.local.Command(
-        name,
-        {
-            create: ADHOC_SCRIPT,
-            interpreter: ["/bin/bash", "-c"],
-            environment: environment(args, { ANSIBLE_MODULE_ARGS: args.moduleArgs }),
-            triggers: args.triggers,
-        },
-        opts,
-    );
+/** A local command that runs ad-hoc Ansible modules on hosts of this stack. */
+export class AdhocCommand extends command.local.Command {
+    constructor(name: string, args: AdhocRunArgs, opts: pulumi.CustomResourceOptions) {
+        super(
+            name,
+            {
+                create: ADHOC_SCRIPT,
+                interpreter: ["/bin/bash", "-c"],
+                environment: environment(args, {
+                    ...args.environment,
+                    ANSIBLE_ADHOC_STEPS: adhocSteps(args.steps),
+                }),
+                triggers: args.triggers,
+            },
+            opts,
+        );
+    }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { SystemArgs, SystemPart } from "../config/systemComponent";
 import { ComponentType } from "../shared/component";
+import { AdhocStep } from "./ansible";
 import { CallystoSection, CertificatesConfig } from "./config";
 import { DESIGNATE_OPENRC } from "./secrets";
 
@@ -216,4 +217,66 @@ export class ProvidedCertificate extends CertificatePart {
             triggers: [directory],
         });
     }
+}
+
+/**
+ * Where each file of the certificate goes on a web host: RHEL's TLS directories, which every web server of the
+ * hosts reads (httpd: callysto/infrastructure@904146a3d8bc1fd4e7cc168343d20a757cb439be:
+ * ansible/roles/internal/jupyterhub/templates/jupyter-http.conf.j2:21-23; caddy: same commit,
+ * ansible/plays/imports/stats_client.yml:22). The key is root's alone, as the hub's own copy leaves it (same commit,
+ * ansible/roles/internal/callysto-ssl/tasks/main.yml:19-24); a first copy must not take the umask's mode.
+ */
+export const DEPLOYED_CERTIFICATE = [
+    { file: "cert.pem", dest: "/etc/pki/tls/certs/cert.pem", mode: "0644" },
+    { file: "chain.pem", dest: "/etc/pki/tls/certs/chain.pem", mode: "0644" },
+    { file: "fullchain.pem", dest: "/etc/pki/tls/certs/fullchain.pem", mode: "0644" },
+    { file: "privkey.pem", dest: "/etc/pki/tls/private/privkey.pem", mode: "0600" },
+] as const;
+
+/** The environment variable the copy steps read the certificate's directory from (never their arguments' text). */
+export const CERT_DIR_VARIABLE = "CALLYSTO_SSL_CERT_DIR";
+
+/**
+ * The units that may serve the certificate: httpd on every web host, httpd24-httpd where it is the SCL's, caddy on
+ * stats and wherever stats_client put it (callysto/infrastructure@904146a3d8bc1fd4e7cc168343d20a757cb439be:
+ * ansible/plays/deploy-certs.yml:44-47).
+ */
+export const WEB_SERVER_UNITS = ["httpd", "httpd24-httpd", "caddy"] as const;
+
+/**
+ * Run on each host after the copies (as root, by /bin/sh): restarts each of WEB_SERVER_UNITS that is running and
+ * started no later than the newest certificate file was written. A unit the host lacks is not running, so it is
+ * never required; a restart left undone by an interrupted run is made by the next one, which finds the files older
+ * than nothing and the server older than the files; an unchanged certificate restarts nothing. Constant text: one line
+ * of words Ansible passes to the shell as they are (no quote inside another, no Jinja delimiter).
+ */
+export const RESTART_SERVING_SCRIPT = [
+    `w=$(stat -c %Y ${DEPLOYED_CERTIFICATE.map((f) => f.dest).join(" ")} | sort -n | tail -n 1) && [ -n "$w" ] || exit 1;`,
+    "rc=0;",
+    `for u in ${WEB_SERVER_UNITS.join(" ")}; do`,
+    "if systemctl is-active --quiet $u; then",
+    "t=$(systemctl show -p ActiveEnterTimestamp $u | cut -d= -f2-);",
+    // An unreadable start time restarts: serving an old certificate is the worse mistake.
+    's=$(date -d "$t" +%s 2>/dev/null || echo 0);',
+    'if [ "$s" -le "$w" ]; then echo "restarting $u"; systemctl restart $u || rc=1; fi;',
+    "fi;",
+    "done;",
+    "exit $rc",
+].join(" ");
+
+/**
+ * The program's deployment of the certificate (replacing plays/deploy-certs.yml, whose unconditional caddy restart
+ * fails on a hub without caddy before httpd is restarted: callysto/infrastructure@904146a3d8bc1fd4e7cc168343d20a757cb439be:
+ * ansible/plays/deploy-certs.yml:30-34): the four files copied from the directory in CERT_DIR_VARIABLE, then the
+ * servers restarted that still serve the old one.
+ */
+export function certificateDeploySteps(): AdhocStep[] {
+    const dir = `{{ lookup('env', '${CERT_DIR_VARIABLE}') }}`;
+    return [
+        ...DEPLOYED_CERTIFICATE.map((f) => ({
+            module: "ansible.builtin.copy",
+            args: `src=${dir}/${f.file} dest=${f.dest} owner=root group=root mode=${f.mode}`,
+        })),
+        { module: "ansible.builtin.shell", args: RESTART_SERVING_SCRIPT },
+    ];
 }

@@ -21,6 +21,7 @@ import {
     terraformOf,
 } from "./securityRules";
 import { isKnownTestKey } from "./testKeys";
+import { playbookProblems } from "./upstream";
 
 const SECTION = "callysto";
 
@@ -542,6 +543,7 @@ export function callystoProblems(config: CallystoConfig, tier?: StackTier): Conf
         ...nameProblems(config),
         ...config.hosts.flatMap((host, i) => hostProblems(config, host, i)),
         ...certificateProblems(config),
+        ...playbookProblems(config),
     ];
 }
 

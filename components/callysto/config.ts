@@ -155,7 +155,7 @@ export const dnsSchema = z.strictObject({
 const playbookPath = (example: string) =>
     z
         .string()
-        .regex(/^[A-Za-z0-9._/-]+\.ya?ml$/, "must be a playbook path such as plays/hub.yml")
+        .regex(/^[A-Za-z0-9._/-]+\.ya?ml$/, "must be a playbook path such as plays/hub-aio.yml")
         .meta({ example });
 
 /** An Ansible variable's value: any JSON (lists such as `ssh_public_keys` included). */
@@ -171,17 +171,33 @@ export const provisioningSchema = z.strictObject({
         .meta({ example: "904146a" }),
     /** Run first on every host (`make hub/init/apply`, `clavius/init/apply`). */
     initPlaybook: playbookPath("plays/init.yml").default("plays/init.yml"),
-    /** The playbook of each role, run limited to one host at a time. */
+    /**
+     * The playbook of each role, run limited to one host at a time: each must be a playbook the record of the pinned
+     * tree (facts/trees/callysto-infrastructure.yaml) holds for that role.
+     */
     playbooks: z
         .strictObject({
-            hub: playbookPath("plays/hub.yml").default("plays/hub.yml"),
-            sharder: playbookPath("plays/sharder.yml").default("plays/sharder.yml"),
+            hub: playbookPath("plays/hub-aio.yml").default("plays/hub-aio.yml"),
+            sharder: playbookPath("plays/imports/sharder.yml").default("plays/imports/sharder.yml"),
             ssp: playbookPath("plays/imports/ssp.yml").default("plays/imports/ssp.yml"),
-            stats: playbookPath("plays/stats.yml").default("plays/stats.yml"),
+            stats: playbookPath("plays/imports/stats.yml").default("plays/imports/stats.yml"),
             workstation: playbookPath("plays/clavius.yml").default("plays/clavius.yml"),
         })
         .prefault({}),
-    certificatesPlaybook: playbookPath("plays/deploy-certs.yml").default("plays/deploy-certs.yml"),
+    /**
+     * Run after the role's playbook on every hub, sharder and ssp when the stack has a stats server: the caddy and
+     * node exporter its Prometheus scrapes (what hub-cluster.yml runs after the roles).
+     */
+    statsClientPlaybook: playbookPath("plays/imports/stats_client.yml").default(
+        "plays/imports/stats_client.yml",
+    ),
+    /**
+     * A playbook of the repository that deploys the certificate instead of the program's own step (copy the four
+     * files to /etc/pki/tls/, then restart whichever of httpd, httpd24-httpd and caddy runs and predates them).
+     * Unset by default: plays/deploy-certs.yml at 904146a restarts caddy whether or not the host has it, so on a hub
+     * that serves TLS with httpd alone (runbook 004's) every renewal fails before httpd is restarted.
+     */
+    certificatesPlaybook: playbookPath("plays/deploy-certs.yml").optional(),
     /** Banner shown on every hub (`jupyterhub_announcement`); empty for none. */
     announcement: z.string().default("").meta({ example: "Scheduled maintenance Friday 18:00 MT" }),
     /** Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`. */

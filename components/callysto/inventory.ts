@@ -44,6 +44,26 @@ export function ansibleGroup(role: MachineRole): string {
     return role === "workstation" ? "infra" : role;
 }
 
+/** The group of Shibboleth service providers (see playbookGroups). */
+export const SHIBBOLETH_GROUP = "shibboleth_hosts";
+
+/**
+ * The groups a host is in besides its role's and the environment's, that the playbooks at the pin read of every
+ * layout (callysto/infrastructure@904146a3d8bc1fd4e7cc168343d20a757cb439be):
+ * - `ssp`, for a hub where no host is the SSP: the hub plays decide whether the hub runs SimpleSAMLphp itself by
+ *   comparing groups['ssp'][0] with groups['hub'][0] (ansible/plays/imports/hub.yml:218-221), which stops every hub
+ *   run of an inventory without the group; the all-in-one hub is in both, as terraform/hub-dev/main.tf:83-88 puts it.
+ * - `shibboleth_hosts`, for hubs and sharders: SimpleSAMLphp reads its service providers' metadata from each of them
+ *   (ansible/roles/internal/ssp-idp-multi/templates/simplesamlphp/config-metarefresh.php.j2:27), and its template
+ *   stops without the group; terraform/templates/dev-hub-cluster.tf:147-153,186-192 puts hubs and the sharder there.
+ */
+function playbookGroups(host: InventoryHost, hosts: readonly InventoryHost[]): string[] {
+    const groups: string[] = [];
+    if (host.role === "hub" && !hosts.some((h) => h.role === "ssp")) groups.push("ssp");
+    if (host.role === "hub" || host.role === "sharder") groups.push(SHIBBOLETH_GROUP);
+    return groups;
+}
+
 function sorted<T>(entries: [string, T][]): Record<string, T> {
     return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -81,6 +101,7 @@ export function buildInventory(
         ]);
         add(ansibleGroup(host.role), name);
         add(options.environment, name);
+        for (const group of playbookGroups(host, hosts)) add(group, name);
     }
     return {
         all: {
@@ -119,7 +140,7 @@ export interface VarsOptions {
     certificateDir?: string;
 }
 
-/** Roles whose web servers serve the wildcard certificate (the hosts of plays/deploy-certs.yml). */
+/** Roles whose web servers serve the wildcard certificate (the hosts plays/deploy-certs.yml deploys it to). */
 export const CERTIFICATE_ROLES: readonly MachineRole[] = ["hub", "sharder", "ssp", "stats"];
 
 /** Extra variables of a host's playbook run; they win over the repository's group_vars. */

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { contentHash } from "../shared/naming";
 import { SystemArgs, SystemPart } from "../config/systemComponent";
-import { PlaybookCommand } from "./ansible";
+import { AdhocCommand, PlaybookCommand } from "./ansible";
+import { CERT_DIR_VARIABLE, certificateDeploySteps } from "./certificates";
 import { CallystoSection, ProvisioningConfig } from "./config";
 import { Host } from "./host";
 import {
@@ -17,6 +18,7 @@ import {
     renderInventory,
 } from "./inventory";
 import { SSH_PRIVATE_KEY } from "./secrets";
+import { hostPlaybooks } from "./upstream";
 
 /** The certificate handed to provisioning. */
 export interface ProvisioningCertificate {
@@ -53,9 +55,9 @@ export function inventoryHost(h: Host): pulumi.Output<InventoryHost> {
 
 /**
  * Ansible for every host to be provisioned (see `ResolvedHost.provision`), each run on its own (`init.yml`, then the
- * environment or workstation playbook, limited to the host) and re-run only when the host, its variables or the
- * playbook version change; then the wildcard certificate deployed to every web host, adopted ones included, whenever it
- * may have been renewed.
+ * role's or workstation playbook, then stats_client beside a stats server, limited to the host: see `hostPlaybooks`)
+ * and re-run only when the host, its variables or the playbook version change; then the wildcard certificate deployed
+ * to every web host, adopted ones included, whenever it may have been renewed.
  */
 export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> {
     /** The whole environment's inventory (YAML), for ad-hoc runs by operators. */
@@ -76,15 +78,19 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
         // Every host is in the inventory (an adopted one's address and disks included), but playbooks run only on
         // those whose provisioning is asked for: a running host adopted as it is is left as it is.
         const provisioned = args.hosts.filter((h) => h.host.provision);
-        for (const h of provisioned) this.runs[h.host.name] = this.playbooks(h, all, args.certificate);
+        // A stats server scrapes the others whether or not a playbook runs on it here.
+        const withStats = args.hosts.some((h) => h.host.role === "stats");
+        for (const h of provisioned)
+            this.runs[h.host.name] = this.playbooks(h, all, withStats, args.certificate);
         if (args.certificate) this.deployCertificate(args.hosts, args.certificate);
         this.registerOutputs({ inventory: this.inventory });
     }
 
-    /** `init.yml` and the role's playbook on one host, its inventory focused on it. */
+    /** `init.yml`, the role's playbook and, beside a stats server, stats_client on one host, its inventory focused on it. */
     private playbooks(
         h: Host,
         all: pulumi.Output<InventoryHost[]>,
+        withStats: boolean,
         certificate: ProvisioningCertificate | undefined,
     ): PlaybookCommand {
         const cfg = this.#settings;
@@ -104,7 +110,7 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
                 sshPrivateKey: this.#sshPrivateKey,
                 repo: cfg.repo,
                 version: cfg.version,
-                playbooks: [cfg.initPlaybook, cfg.playbooks[h.host.role]],
+                playbooks: hostPlaybooks(cfg, h.host.role, withStats),
                 extraVars: vars,
                 triggers: inventory.apply((inv) => provisioningTriggers(inv, target, vars, cfg.version)),
             },
@@ -118,32 +124,50 @@ export class Provisioning extends SystemPart<CallystoSection, OpenStackContext> 
      * The wildcard certificate deployed to every web host, whenever it may have been renewed: a host adopted as it is
      * (no playbook of its own) gets it too, since installing the renewed certificate is the runbook's renewal step, not
      * provisioning (runbook 004: callysto_ssl_cert_dir, whose files Ansible copies to /etc/pki/tls/ on the servers).
+     * The program's own steps do it (see certificateDeploySteps), or the repository's playbook where one is named.
      */
     private deployCertificate(hosts: readonly Host[], certificate: ProvisioningCertificate): void {
         const cfg = this.#settings;
         const web = hosts.filter((h) => CERTIFICATE_ROLES.includes(h.host.role));
         if (web.length === 0) return;
+        const common = {
+            inventory: this.inventory,
+            limit: CERTIFICATE_ROLES.join(","),
+            sshPrivateKey: this.#sshPrivateKey,
+            triggers: this.inventory.apply((inv) => [
+                certificate.generation,
+                `inventory:${contentHash(inv)}`,
+                `version:${cfg.version}`,
+            ]),
+        };
+        const options = this.foreignChild({
+            // order: after the certificate is checked or renewed, and after each web host's own playbooks, or, on
+            // a host adopted as it is, after its port has the group that lets Ansible's ssh in.
+            dependsOn: [certificate.command, ...web.map((h) => this.runs[h.host.name] ?? h)],
+        });
+        const name = this.childName("certificates");
+        if (cfg.certificatesPlaybook === undefined) {
+            new AdhocCommand(
+                name,
+                {
+                    ...common,
+                    steps: certificateDeploySteps(),
+                    environment: { [CERT_DIR_VARIABLE]: certificate.directory },
+                },
+                options,
+            );
+            return;
+        }
         new PlaybookCommand(
-            this.childName("certificates"),
+            name,
             {
-                inventory: this.inventory,
-                limit: CERTIFICATE_ROLES.join(","),
-                sshPrivateKey: this.#sshPrivateKey,
+                ...common,
                 repo: cfg.repo,
                 version: cfg.version,
                 playbooks: [cfg.certificatesPlaybook],
                 extraVars: { callysto_ssl_cert_dir: certificate.directory },
-                triggers: this.inventory.apply((inv) => [
-                    certificate.generation,
-                    `inventory:${contentHash(inv)}`,
-                    `version:${cfg.version}`,
-                ]),
             },
-            this.foreignChild({
-                // order: after the certificate is checked or renewed, and after each web host's own playbooks, or, on
-                // a host adopted as it is, after its port has the group that lets Ansible's ssh in.
-                dependsOn: [certificate.command, ...web.map((h) => this.runs[h.host.name] ?? h)],
-            }),
+            options,
         );
     }
 }

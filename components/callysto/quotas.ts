@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenStackContext } from "../config/system";
 import { SystemArgs, SystemPart } from "../config/systemComponent";
-import { adhocCommand } from "./ansible";
+import { AdhocCommand } from "./ansible";
 import { CallystoSection } from "./config";
 import { Host } from "./host";
 import { ZFS_POOL, buildInventory, inventoryName, renderInventory } from "./inventory";
@@ -37,13 +37,13 @@ export class UserQuotas extends SystemPart<CallystoSection, OpenStackContext> {
         const sshPrivateKey = this.context.secrets.require(SSH_PRIVATE_KEY);
         for (const userHash of Object.keys(hub.quotas).sort()) {
             const refquota = hub.quotas[userHash];
-            this.commands[userHash] = adhocCommand(
+            this.commands[userHash] = new AdhocCommand(
                 this.childName(userHash),
                 {
                     inventory,
                     limit: hubName,
                     sshPrivateKey,
-                    moduleArgs: quotaCommand(userHash, refquota),
+                    steps: [{ module: "ansible.builtin.command", args: quotaCommand(userHash, refquota) }],
                     triggers: [hubName, userHash, refquota],
                 },
                 // Waits for what the component waits for (the hub's playbook, which creates the home datasets).

@@ -12,18 +12,26 @@ import { runSystem } from "../fixtures/system";
 import { CALLYSTO, Plan, T, planEdited, planOf, stageWithoutPacker } from "./helpers";
 
 const ASSOCIATE = "openstack:networking/portSecGroupAssociate:PortSecGroupAssociate";
+/** The commit the stacks pin as 904146a, whole: a recorded tree (facts/trees/callysto-infrastructure.yaml). */
+const FULL_PIN = "904146a3d8bc1fd4e7cc168343d20a757cb439be";
 
 function env(c: RecordedResource): Record<string, string> {
     return (c.inputs.environment ?? {}) as Record<string, string>;
 }
 
-/** The Ansible runs of a plan: each command's limit (host or hosts) and playbooks. */
-function ansibleRuns(plan: Plan): { limit: string[]; playbooks: string }[] {
+/** The Ansible runs of a plan: each command's name, limit (host or hosts) and playbooks (none: ad-hoc steps). */
+function ansibleRuns(plan: Plan): { name: string; limit: string[]; playbooks?: string }[] {
     return plan
         .ofType(T.command)
-        .filter((c) => "ANSIBLE_PLAYBOOKS" in env(c))
-        .map((c) => ({ limit: env(c).ANSIBLE_LIMIT.split(","), playbooks: env(c).ANSIBLE_PLAYBOOKS }));
+        .filter((c) => "ANSIBLE_PLAYBOOKS" in env(c) || "ANSIBLE_ADHOC_STEPS" in env(c))
+        .map((c) => ({
+            name: c.name,
+            limit: env(c).ANSIBLE_LIMIT.split(","),
+            playbooks: env(c).ANSIBLE_PLAYBOOKS,
+        }));
 }
+
+const CERTIFICATES = "callysto-provisioning-certificates";
 
 /** Takes stage host `i` over as a running instance, as the stack file of an adopted host has it. */
 function adopt(config: CallystoConfig, i: number, provision: boolean | undefined): void {
@@ -63,12 +71,12 @@ describe("callysto adopted machines on the first pulumi up", function () {
                 const names = ["hub-dev", "hub", "ssp", "stats"].map((n) => `${n}.callysto.space`);
                 const expected = names.filter((_, i) => choices[i] === "created" || choices[i] === "on");
                 const runs = ansibleRuns(plan);
-                const perHost = runs.filter((r) => !r.playbooks.includes("deploy-certs"));
+                const perHost = runs.filter((r) => r.name !== CERTIFICATES);
                 assert.deepEqual(perHost.map((r) => r.limit[0]).sort(), [...expected].sort());
-                for (const r of perHost) assert.match(r.playbooks, /^plays\/init\.yml plays\//);
+                for (const r of perHost) assert.match(r.playbooks!, /^plays\/init\.yml plays\//);
                 // No playbook of its own reaches a host adopted as it is; the renewed certificate reaches every web
                 // host, as the runbook's renewal does, adopted ones included.
-                const certs = runs.filter((r) => r.playbooks.includes("deploy-certs"));
+                const certs = runs.filter((r) => r.name === CERTIFICATES);
                 assert.equal(certs.length, 1);
                 assert.deepEqual([...certs[0].limit].sort(), [...CERTIFICATE_ROLES].sort());
             }),
@@ -79,24 +87,25 @@ describe("callysto adopted machines on the first pulumi up", function () {
     it("production: nothing runs on the live hub until adopt.provision is set; then init and hub at the pin, again when the pin moves", async () => {
         const asCommitted = await planOf(runSystem(CALLYSTO, "prod"));
         assert.deepEqual(
-            ansibleRuns(asCommitted).map((r) => r.playbooks),
-            ["plays/deploy-certs.yml"],
+            ansibleRuns(asCommitted).map((r) => r.name),
+            [CERTIFICATES],
             "the first up runs no playbook of its own on hub.callysto.ca, only the certificate deployment",
         );
 
         const on = await planEdited("prod", (c) => (c.hosts[0].adopt!.provision = true));
         const run = on.byName("callysto-provisioning-hub", T.command);
         assert.equal(env(run).ANSIBLE_LIMIT, "hub.callysto.ca");
-        assert.equal(env(run).ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub.yml");
+        assert.equal(env(run).ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub-aio.yml");
         assert.equal(env(run).PLAYBOOK_VERSION, "904146a");
-        // Switched on later, the command is new (it runs once); a new pin changes its triggers (it runs again).
+        // Switched on later, the command is new (it runs once); a new pin changes its triggers (it runs again). The
+        // only other pin a check lets through is the recorded commit spelt out in full (facts/trees/).
         const moved = await planEdited("prod", (c) => {
             c.hosts[0].adopt!.provision = true;
-            c.provisioning!.version = "0123abc";
+            c.provisioning!.version = FULL_PIN;
         });
         const triggers = (p: Plan) => p.byName("callysto-provisioning-hub", T.command).inputs.triggers;
         assert.notDeepEqual(triggers(moved), triggers(on));
-        assert.ok(JSON.stringify(triggers(moved)).includes("0123abc"));
+        assert.ok(JSON.stringify(triggers(moved)).includes(FULL_PIN));
     });
 
     it("builds a workstation only where workstation.create says so: production's clavius is never made again", async () => {

@@ -109,6 +109,8 @@ describe("callysto inventory and provisioning", function () {
                 },
             },
             sharder: { hosts: { "hub.callysto.ca": null } },
+            // The service providers SimpleSAMLphp reads metadata from (inventory.ts playbookGroups).
+            shibboleth_hosts: { hosts: { "hub-01.callysto.ca": null, "hub.callysto.ca": null } },
             ssp: { hosts: { "ssp.callysto.ca": null } },
         });
         assert.deepEqual(inventory.all.hosts["hub-01.callysto.ca"], {
@@ -179,7 +181,7 @@ describe("callysto inventory and provisioning", function () {
         const hub = plan.byName("callysto-provisioning-hub", T.command);
         const e = env(hub);
         assert.equal(e.ANSIBLE_LIMIT, "hub.callysto.ca");
-        assert.equal(e.ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub.yml");
+        assert.equal(e.ANSIBLE_PLAYBOOKS, "plays/init.yml plays/hub-aio.yml");
         assert.equal(e.PLAYBOOK_REPO, "https://github.com/callysto/infrastructure.git");
         assert.equal(e.PLAYBOOK_VERSION, "904146a");
         const inventory = parse(e.ANSIBLE_INVENTORY_YAML);
@@ -247,7 +249,8 @@ describe("callysto inventory and provisioning", function () {
 
         const upgraded = triggers(
             await stageWithoutPacker((c) => {
-                c.provisioning!.version = "0123abc";
+                // Another spelling of the pinned commit: the only other pin the record of the tree lets through.
+                c.provisioning!.version = "904146a3d8bc1fd4e7cc168343d20a757cb439be";
             }),
         );
         assert.deepEqual(changed(base, upgraded), ["hub", "hub-dev", "ssp", "stats"]);
@@ -270,6 +273,45 @@ describe("callysto inventory and provisioning", function () {
         assert.deepEqual(changed(base, resized), [], "a resize needs no playbook run");
     });
 
+    it("beside a stats server, runs stats_client after the role's playbook on every hub, sharder and ssp, as hub-cluster.yml does", async () => {
+        const playbooks = (plan: Plan) =>
+            Object.fromEntries(hostRuns(plan).map((c) => [c.name, env(c).ANSIBLE_PLAYBOOKS]));
+        assert.deepEqual(playbooks(await unchangedStage()), {
+            "callysto-provisioning-hub-dev":
+                "plays/init.yml plays/hub-aio.yml plays/imports/stats_client.yml",
+            "callysto-provisioning-hub":
+                "plays/init.yml plays/imports/sharder.yml plays/imports/stats_client.yml",
+            "callysto-provisioning-ssp":
+                "plays/init.yml plays/imports/ssp.yml plays/imports/stats_client.yml",
+            "callysto-provisioning-stats": "plays/init.yml plays/imports/stats.yml",
+        });
+        // Nothing scrapes them without a stats server: no caddy on 9999.
+        const noStats = await stageWithoutPacker((c) => {
+            c.hosts = c.hosts.filter((h) => h.role !== "stats");
+        });
+        assert.deepEqual(playbooks(noStats), {
+            "callysto-provisioning-hub-dev": "plays/init.yml plays/hub-aio.yml",
+            "callysto-provisioning-hub": "plays/init.yml plays/imports/sharder.yml",
+            "callysto-provisioning-ssp": "plays/init.yml plays/imports/ssp.yml",
+        });
+    });
+
+    it("groups an all-in-one hub as the SSP too, and hubs and sharders as Shibboleth hosts, as the pinned plays read them", () => {
+        const aio = buildInventory(
+            HOSTS.filter((h) => h.role === "hub"),
+            OPTIONS,
+        ).all.children;
+        assert.deepEqual(Object.keys(aio).sort(), ["hub", "prod", "shibboleth_hosts", "ssp"]);
+        assert.deepEqual(aio.ssp, { hosts: { "hub-01.callysto.ca": null } }, "groups['ssp'][0] is the hub");
+        // With an SSP of its own, the hub is not one.
+        const cluster = buildInventory(HOSTS, OPTIONS).all.children;
+        assert.deepEqual(cluster.ssp, { hosts: { "ssp.callysto.ca": null } });
+        assert.ok(
+            !("clavius" in cluster.shibboleth_hosts.hosts) &&
+                !("ssp.callysto.ca" in cluster.shibboleth_hosts.hosts),
+        );
+    });
+
     it("checks out the pinned version and runs the playbooks in order, limited to the host, with the variables", () => {
         const sandbox = new Sandbox({
             git: [recordArgs("git"), 'if [ "$1" = clone ]; then mkdir -p "$4/ansible"; fi'].join("\n"),
@@ -286,7 +328,7 @@ describe("callysto inventory and provisioning", function () {
             ANSIBLE_EXTRA_VARS: JSON.stringify({ jupyterhub_announcement: "Maintenance Friday" }),
             PLAYBOOK_REPO: "https://github.com/callysto/infrastructure.git",
             PLAYBOOK_VERSION: "904146a",
-            ANSIBLE_PLAYBOOKS: "plays/init.yml plays/hub.yml",
+            ANSIBLE_PLAYBOOKS: "plays/init.yml plays/hub-aio.yml",
         });
         const git = sandbox.calls("git");
         assert.match(
@@ -297,7 +339,7 @@ describe("callysto inventory and provisioning", function () {
         const runs = sandbox.calls("ansible-playbook");
         assert.equal(runs.length, 2);
         assert.match(runs[0], /--limit hub-01\.callysto\.ca plays\/init\.yml$/);
-        assert.match(runs[1], /--limit hub-01\.callysto\.ca plays\/hub\.yml$/);
+        assert.match(runs[1], /--limit hub-01\.callysto\.ca plays\/hub-aio\.yml$/);
         assert.match(
             runs[0],
             /^--private-key \S+\/id_rsa -i \S+\/inventory\.yml --extra-vars @\S+\/vars\.json /,

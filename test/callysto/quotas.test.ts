@@ -50,7 +50,10 @@ describe("callysto user quotas", function () {
         assert.deepEqual(Object.keys(commands).sort(), Object.keys(QUOTAS).sort());
         const c = commands["3b4c9e0f1a2d"];
         const env = c.inputs.environment as Record<string, string>;
-        assert.equal(env.ANSIBLE_MODULE_ARGS, "zfs set refquota=5G tank/home/3b4c9e0f1a2d");
+        assert.equal(
+            env.ANSIBLE_ADHOC_STEPS,
+            "ansible.builtin.command zfs set refquota=5G tank/home/3b4c9e0f1a2d",
+        );
         assert.equal(env.ANSIBLE_LIMIT, "hub-dev.callysto.space");
         assert.deepEqual(Object.keys(parse(env.ANSIBLE_INVENTORY_YAML).all.hosts), [
             "hub-dev.callysto.space",
@@ -76,8 +79,8 @@ describe("callysto user quotas", function () {
         assert.deepEqual(after["3b4c9e0f1a2d"].inputs, before["3b4c9e0f1a2d"].inputs);
         assert.notDeepEqual(after["9f8e7d6c5b4a"].inputs.triggers, before["9f8e7d6c5b4a"].inputs.triggers);
         assert.equal(
-            (after["9f8e7d6c5b4a"].inputs.environment as Record<string, string>).ANSIBLE_MODULE_ARGS,
-            "zfs set refquota=20G tank/home/9f8e7d6c5b4a",
+            (after["9f8e7d6c5b4a"].inputs.environment as Record<string, string>).ANSIBLE_ADHOC_STEPS,
+            "ansible.builtin.command zfs set refquota=20G tank/home/9f8e7d6c5b4a",
         );
     });
 
@@ -94,7 +97,7 @@ describe("callysto user quotas", function () {
             ANSIBLE_SSH_PRIVATE_KEY: "KEY",
             ANSIBLE_INVENTORY_YAML: "all: {}\n",
             ANSIBLE_LIMIT: "hub-dev.callysto.space",
-            ANSIBLE_MODULE_ARGS: quotaCommand("3b4c9e0f1a2d", "5G"),
+            ANSIBLE_ADHOC_STEPS: `ansible.builtin.command ${quotaCommand("3b4c9e0f1a2d", "5G")}`,
         });
         const [call] = sandbox.calls("ansible");
         assert.match(

@@ -16,6 +16,7 @@ import { isCompiled, repoRoot } from "../root";
 export const PROGRAM_SOURCES = [
     "index.ts",
     "components",
+    // Data the program reads at run time (facts/evidence, facts/trees).
     "facts",
     "tools/build",
     "tools/root.ts",
