@@ -327,8 +327,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         replicas: 0,
         strategy: "Recreate",
         // No GitHub flags: plank defines none at this release (kubernetes/test-infra@a5b49bc903:
-        // prow/cmd/plank/main.go:54-63) and would exit on them if scaled up.
-        args: () => [...CONFIG_ARGS, KUBECONFIG_ARG, "--skip-report=true"],
+        // prow/cmd/plank/main.go:54-63) and would exit on them if scaled up. Its --dry-run defaults to true (line 61),
+        // so it is always given: left out, plank runs dry without a deck URL and exits at start.
+        args: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS, KUBECONFIG_ARG, "--skip-report=true"],
         mounts: [...CONFIG_MOUNTS, KUBECONFIG],
         resources: sized("100m", "128Mi", undefined, "512Mi"),
         rbac: {

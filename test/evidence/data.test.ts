@@ -127,7 +127,7 @@ describe("an evidence file the schema refuses", () => {
         assert.throws(() => parseEvidence("bad.yaml", "image: [unclosed"), /bad\.yaml is not YAML/);
     });
 
-    it("accepts what the next checks read: structured requirements, files a value names, paths of the pinned tree", () => {
+    it("accepts what the replay reads: structured requirements, a default, refused values, files a value names", () => {
         const file = edited(DECK, (doc) => {
             const facts = doc.facts as { flags: Record<string, unknown>[]; arguments?: unknown[] };
             const dryRun = facts.flags.find((f) => f.name === "dry-run")!;
@@ -136,17 +136,16 @@ describe("an evidence file the schema refuses", () => {
                 { config: "deck.spyglass", file: "config.yaml" },
                 { file: "/etc/github/oauth", at: "o/r@c:p:1" },
             ];
+            dryRun.default = "false";
+            dryRun.refuses = [{ value: "maybe", why: "not a boolean", at: "o/r@c:p:4" }];
             facts.flags.find((f) => f.name === "static-files-location")!.namesFile = true;
             facts.arguments = [{ position: 1, namesFile: true, at: "o/r@c:p:2" }];
-            doc.paths = [
-                {
-                    path: "prow/cmd/deck/static",
-                    at: "o/r@c:p:3",
-                    effects: { restarts: ["deck"], reboots: false },
-                },
-            ];
         });
         const [deck] = readEvidence(file);
-        assert.equal(deck.paths?.[0].effects?.restarts?.[0], "deck");
+        const flags = deck.facts.state === "read" && deck.facts.flags !== "none" ? deck.facts.flags : [];
+        assert.equal(flags.find((f) => f.name === "dry-run")?.refuses?.[0].value, "maybe");
+        // What an upstream tree's path does to a host is another kind of fact (facts/trees), not an image's.
+        const withPaths = edited(DECK, (doc) => (doc.paths = [{ path: "p", at: "o/r@c:p:3" }]));
+        assert.throws(() => readEvidence(withPaths), /paths/);
     });
 });

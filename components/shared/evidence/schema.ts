@@ -36,6 +36,9 @@ const requirement = z.union(
 /** Whether a value names a path that must exist in the image at this version (the next check reads the image). */
 const namesFile = z.boolean().optional();
 
+/** A value of a flag the binary refuses at start, whatever else it is given. */
+const refusal = z.strictObject({ value: z.string(), why: z.string().min(1), at });
+
 /** A flag the binary defines, and what it needs beside it. */
 const flagFact = z.strictObject({
     name: z.string().min(1),
@@ -45,7 +48,10 @@ const flagFact = z.strictObject({
      */
     command: z.string().min(1).optional(),
     at,
+    /** The value it has when a container does not pass it: a requirement of that value holds then too. */
+    default: z.string().optional(),
     requires: z.array(requirement).readonly().optional(),
+    refuses: z.array(refusal).readonly().optional(),
     namesFile,
 });
 
@@ -133,19 +139,6 @@ const evidenceSource = z.strictObject({
         .optional(),
 });
 
-/** What a path of the pinned upstream tree does to the host it is applied to: what an operator must expect. */
-const hostEffects = z.strictObject({
-    /** The services it restarts. */
-    restarts: names.optional(),
-    /** The packages it updates. */
-    updates: names.optional(),
-    /** Whether it reboots the host. */
-    reboots: z.boolean().optional(),
-});
-
-/** A path that must exist in the upstream tree at the pinned commit (a playbook, a script the program runs from it). */
-const pathFact = z.strictObject({ path: z.string().min(1), at, effects: hostEffects.optional() });
-
 /** The evidence of one image version. */
 export const imageEvidence = z.strictObject({
     /** Repository as a pod spec names it, without tag or digest (any spelling; compared canonically). */
@@ -153,7 +146,6 @@ export const imageEvidence = z.strictObject({
     /** The tag or `sha256:` digest this evidence holds for. */
     version: z.string().min(1),
     source: evidenceSource,
-    paths: z.array(pathFact).readonly().optional(),
     facts: z.discriminatedUnion("state", [readFacts, unreadFacts]),
 });
 
@@ -177,6 +169,5 @@ export type QueueFacts = z.infer<typeof queueFacts>;
 export type ReadFacts = z.infer<typeof readFacts>;
 export type UnreadFacts = z.infer<typeof unreadFacts>;
 export type EvidenceSource = z.infer<typeof evidenceSource>;
-export type PathFact = z.infer<typeof pathFact>;
 export type ImageEvidence = z.infer<typeof imageEvidence>;
 export type EvidenceFile = z.infer<typeof evidenceFile>;

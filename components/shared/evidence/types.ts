@@ -8,7 +8,6 @@ export type {
     ImageEvidence,
     Listener,
     NamedFact,
-    PathFact,
     QueueFacts,
     ReadFacts,
     Requirement,
