@@ -38,6 +38,7 @@ describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
         assert.deepEqual(c.replaced, []);
         assert.deepEqual(externalDeleted(PROW_LIVE, r), []);
         assert.deepEqual(r.layouts[0].problems, []);
+        assert.match(r.layouts[0].layout ?? "", /kubevirt\/project-infra@145ec5a/);
         assert.ok(exitCode(r) !== 1);
     });
 

@@ -1,5 +1,6 @@
 import { sameJobElsewhere } from "./layouts";
 import { KubeObject, LeftBehind, at, objectId } from "./model";
+import { roleMatches } from "./roles";
 import { POD_RUNNING_KINDS } from "./selectors";
 
 /** A claim the program would use: its own PersistentVolumeClaim, or one a StatefulSet's template makes. */
@@ -80,7 +81,8 @@ export function dataAtRisk(
 /**
  * The claims (`<namespace>/<name>`) of live workloads that keep running through the deploy, untouched: neither the
  * program's own objects, nor replaced by a program workload of their name, nor doing the job of one the program adds
- * under another name (./layouts sameJobElsewhere: a second broker, whose data the program's empty one lacks). Their
+ * under another name (./layouts sameJobElsewhere: a second broker, whose data the program's empty one lacks; ./roles:
+ * a workload holding the role of one of the program's, whose job the program's takes). Their
  * data is in use where it is, so a new claim of the program is no sign of it being left behind (a broker the program
  * leaves running and uses, as Packit's `redis.liveService`).
  */
@@ -89,9 +91,10 @@ export function claimsKeptInUse(live: readonly KubeObject[], desired: readonly K
     const created = new Set(desired.map(objectId).filter((id) => !liveIds.has(id)));
     const mine = new Set(desired.map(objectId));
     const named = new Set(desired.map((d) => `${d.metadata.namespace ?? ""}/${d.metadata.name}`));
-    const secondJob = new Set(
-        sameJobElsewhere(live, desired, created, new Set()).map((s) => objectId(s.live)),
-    );
+    const secondJob = new Set([
+        ...sameJobElsewhere(live, desired, created, new Set()).map((s) => objectId(s.live)),
+        ...roleMatches(live, desired).map((m) => objectId(m.live)),
+    ]);
     const kept = new Set<string>();
     for (const l of live) {
         const key = `${l.metadata.namespace ?? ""}/${l.metadata.name}`;

@@ -58,6 +58,21 @@ const packitLayouts = (system: string): KnownLayout[] => [
 
 export const KNOWN_LAYOUTS: readonly KnownLayout[] = [
     {
+        system: "prow",
+        name:
+            "kubevirt/project-infra@2c863fd github/ci/prow-deploy/kustom/overlays/kubevirt-prow-control-plane: Prow from " +
+            "us-docker.pkg.dev/k8s-infra-prow/images, prow-controller-manager running plank's controller, label_sync " +
+            "one CronJob per org, the external plugins coverage, phased, referee and test-subset, docker-mirror-proxy",
+        matches: (w) => names(w).has("prow-controller-manager"),
+    },
+    {
+        system: "prow",
+        name:
+            "kubevirt/project-infra@145ec5a github/ci/prow-deploy/kustom (runbook 002, what the program describes): Prow " +
+            "from gcr.io/k8s-prow, plank kept at 0 replicas, docker-mirror and greenhouse",
+        matches: (w) => names(w).has("plank"),
+    },
+    {
         system: "thoth",
         name:
             "thoth-station/thoth-application@f2cf35f and runbook 000 (`oc set probe dc/<name>`): the services and the " +

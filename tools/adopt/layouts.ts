@@ -1,10 +1,13 @@
 import { DesiredObject, Finding, KubeObject, at, objectId } from "./model";
-import { POD_RUNNING_KINDS } from "./selectors";
+import { ROLE_KINDS, RoleMatch, blocks, roleProblem } from "./roles";
+import { POD_RUNNING_KINDS, selects, templateLabels } from "./selectors";
 
 // What runs today in a system's namespaces, said in one line, and the layouts the program cannot take over: a
-// system with nothing running where production is expected, and a live workload doing the job of one the program
-// would add under another name. The program's first deploy beside either would run a second system (an empty one,
-// or a second consumer of the same queue, a second controller of the same resources) next to the live one.
+// system with nothing running where production is expected (or only workloads of no known role), a live workload
+// holding the role of one of the program's under another name or kind (./roles), and one doing the job of one the
+// program would add under another name (its image or port). The program's first deploy beside any of them would run
+// a second system (an empty one, or a second consumer of the same queue, a second controller of the same resources)
+// next to the live one.
 
 /** What the report found of one system on one cluster. */
 export interface LayoutCheck {
@@ -38,19 +41,52 @@ export function imageRepository(image: string): string {
 }
 
 interface PodSpecLike {
-    containers?: { image?: string; ports?: { containerPort?: number }[] }[];
+    containers?: { image?: string; ports?: { name?: string; containerPort?: number }[] }[];
 }
 
 function podSpec(o: KubeObject): PodSpecLike {
     return (at(o, "spec", "template", "spec") ?? {}) as PodSpecLike;
 }
 
-/** The image repositories and container ports of a workload's pods: what it runs and serves. */
-function jobOf(o: KubeObject): { images: Set<string>; ports: Set<number> } {
+/**
+ * The ports the Services of `services` that select `o`'s pods send to it: a server that declares no containerPort
+ * (a broker started from a plain image) still serves what its Service's targetPort says. A named targetPort counts
+ * only when a container declares it.
+ */
+function servedPorts(o: KubeObject, services: readonly KubeObject[]): number[] {
+    const ns = o.metadata.namespace ?? "";
+    const labels = templateLabels(o);
+    const named = new Map(
+        (podSpec(o).containers ?? []).flatMap((c) =>
+            (c.ports ?? []).flatMap((p) =>
+                p.name && p.containerPort ? [[p.name, p.containerPort] as const] : [],
+            ),
+        ),
+    );
+    return services
+        .filter(
+            (s) =>
+                (s.metadata.namespace ?? "") === ns &&
+                selects({ matchLabels: (at(s, "spec", "selector") ?? {}) as Record<string, string> }, labels),
+        )
+        .flatMap((s) => (at(s, "spec", "ports") ?? []) as { port?: number; targetPort?: number | string }[])
+        .flatMap((p) => {
+            const target = p.targetPort ?? p.port;
+            if (typeof target === "number") return [target];
+            if (typeof target === "string" && /^[0-9]+$/.test(target)) return [Number(target)];
+            return typeof target === "string" && named.has(target) ? [named.get(target)!] : [];
+        });
+}
+
+/** The image repositories and ports of a workload's pods (declared, or sent to by a Service): what it runs and serves. */
+function jobOf(o: KubeObject, services: readonly KubeObject[]): { images: Set<string>; ports: Set<number> } {
     const containers = podSpec(o).containers ?? [];
     return {
         images: new Set(containers.flatMap((c) => (c.image ? [imageRepository(c.image)] : []))),
-        ports: new Set(containers.flatMap((c) => (c.ports ?? []).flatMap((p) => p.containerPort ?? []))),
+        ports: new Set([
+            ...containers.flatMap((c) => (c.ports ?? []).flatMap((p) => p.containerPort ?? [])),
+            ...servedPorts(o, services),
+        ]),
     };
 }
 
@@ -59,8 +95,9 @@ function describe(o: KubeObject): string {
 }
 
 /**
- * Live workloads the program does not run (no object of its id) that run the image or serve a container port of a
- * workload the program would create in the same namespace: each with the program's workloads it overlaps, and why.
+ * Live workloads the program does not run (no object of its id) that run the image or serve a port (declared, or what
+ * a Service of its side sends to it: `live` and `desired` may hold Services) of a workload the program would create in
+ * the same namespace: each with the program's workloads it overlaps, and why.
  * `replaced` holds the ids of live workloads the program provably runs in place of (another kind of the same name,
  * the same claim): those are handled as replacements, not as a second system.
  */
@@ -72,15 +109,17 @@ export function sameJobElsewhere(
 ): { live: KubeObject; program: KubeObject[]; why: string }[] {
     const mine = new Set(desired.map(objectId));
     const added = desired.filter((d) => POD_RUNNING_KINDS.includes(d.kind) && created.has(objectId(d)));
+    const liveServices = live.filter((o) => o.kind === "Service");
+    const programServices = desired.filter((o) => o.kind === "Service");
     const out: { live: KubeObject; program: KubeObject[]; why: string }[] = [];
     for (const l of live) {
         if (!POD_RUNNING_KINDS.includes(l.kind) || mine.has(objectId(l)) || replaced.has(objectId(l)))
             continue;
-        const job = jobOf(l);
+        const job = jobOf(l, liveServices);
         const reasons = new Set<string>();
         const program = added.filter((d) => {
             if (d.metadata.namespace !== l.metadata.namespace) return false;
-            const theirs = jobOf(d);
+            const theirs = jobOf(d, programServices);
             const images = [...job.images].filter((i) => theirs.images.has(i));
             const ports = [...job.ports].filter((p) => theirs.ports.has(p));
             for (const i of images) reasons.add(`image ${i}`);
@@ -111,6 +150,27 @@ export interface LayoutOptions {
     known?: readonly KnownLayout[];
     /** Namespaces of the program's objects that the cluster lacks and the program does not create. */
     absentNamespaces?: ReadonlySet<string>;
+    /** The live workloads that hold a role of a program workload under another name (./roles roleMatches). */
+    roles?: readonly RoleMatch[];
+}
+
+/**
+ * A namespace the program runs workloads in where only workloads of no known role run: none is the program's (by id
+ * or name), none holds a role a program workload holds, none runs its image or serves its port. One unrelated
+ * Deployment there is no sign that the system runs there; the system may run in another namespace, and the first
+ * deploy would start a second, empty one here.
+ */
+function strayProblem(ns: string, system: string, strays: readonly KubeObject[]): string {
+    return (
+        `only workloads of no known role run in ${ns} today (${foundLine(strays)}), where the program runs ${system}: ` +
+        `none is the program's (by name), none holds the role of one of its workloads (a Prow controller it runs, a ` +
+        `Celery queue it consumes, a Service it serves, a job it schedules), none runs its image or serves its port. If ` +
+        `${system} runs in another namespace, the first deploy would start a second, empty ${system} here. Set the ` +
+        `system's namespace to where it runs (oc get deployments,deploymentconfigs,statefulsets,cronjobs -A shows it). ` +
+        `If these are ${system} under names or images the report does not know, it cannot tell: ask their owner, and ` +
+        `never delete them as part of the migration. Only if ${system} has never run on this cluster, run the report ` +
+        `again with --first-install ${system}`
+    );
 }
 
 /**
@@ -160,7 +220,40 @@ export function layoutChecks(
                     "(a project request, the platform's tenant namespaces), or set the system's namespace to one that exists",
             );
         }
-        for (const s of sameJobElsewhere(workloads, mine, created, replaced)) {
+        const liveHere = live.filter((o) => namespaces.has(o.metadata.namespace ?? ""));
+        const roles = (options.roles ?? []).filter((m) => namespaces.has(m.live.metadata.namespace ?? ""));
+        const byRole = new Set(roles.map((m) => objectId(m.live)));
+        for (const m of roles.filter(blocks)) problems.push(roleProblem(m, system));
+        const elsewhere = sameJobElsewhere(liveHere, mine, created, replaced);
+        if (
+            options.production &&
+            runsWorkloads &&
+            workloads.length > 0 &&
+            !options.firstInstall?.has(system)
+        ) {
+            const ids = new Set(mine.map(objectId));
+            const names = new Set(
+                mine
+                    .filter((o) => ROLE_KINDS.includes(o.kind))
+                    .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
+            );
+            const ofSystem = (o: KubeObject) =>
+                ids.has(objectId(o)) ||
+                names.has(`${o.metadata.namespace ?? ""}/${o.metadata.name}`) ||
+                replaced.has(objectId(o)) ||
+                byRole.has(objectId(o)) ||
+                elsewhere.some((s) => s.live === o);
+            const planned = new Set(
+                mine.filter((o) => POD_RUNNING_KINDS.includes(o.kind)).map((o) => o.metadata.namespace ?? ""),
+            );
+            for (const ns of [...planned].sort()) {
+                const here = liveHere.filter(
+                    (o) => ROLE_KINDS.includes(o.kind) && (o.metadata.namespace ?? "") === ns,
+                );
+                if (here.length > 0 && !here.some(ofSystem)) problems.push(strayProblem(ns, system, here));
+            }
+        }
+        for (const s of elsewhere.filter((x) => !byRole.has(objectId(x.live)))) {
             problems.push(
                 `${describe(s.live)} runs today (${s.why}) and the program does not deploy it, while it would add ` +
                     `${s.program.map(describe).join(", ")} with the same ${s.why.includes("image") ? "image" : "port"}: ` +

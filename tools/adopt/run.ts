@@ -20,6 +20,7 @@ import { PlacementCheck, placementChecks } from "./placement";
 import { QuotaCheck, quotaChecks } from "./quota";
 import { KNOWN_LAYOUTS } from "./knownLayouts";
 import { LayoutCheck, LayoutOptions, layoutChecks } from "./layouts";
+import { roleMatches, roleReplacement } from "./roles";
 import {
     SELECTING_WORKLOADS,
     controllerKind,
@@ -81,7 +82,7 @@ export interface ClusterResult {
 }
 
 /** Whether the stack runs production and which of its systems are new there (./layouts); none by default. */
-export type InspectOptions = Omit<LayoutOptions, "known">;
+export type InspectOptions = Omit<LayoutOptions, "known" | "roles">;
 
 /** Why the deploy would fail on an object of a kind the cluster does not serve, and who provides the kind. */
 function notServed(o: KubeObject): string {
@@ -254,6 +255,14 @@ export async function inspectCluster(
 
     const left = leftBehind(cluster, live, managed, claims, systemOfNamespace, objects);
     const replaced = new Set(left.filter((l) => l.replacedBy).map((l) => l.id));
+    // Judged after the claim and name replacements: a workload the program takes over another way is not a second
+    // holder of its role.
+    const roles = roleMatches(live, objects, replaced);
+    for (const l of left) {
+        const match = roles.find((m) => objectId(m.live) === l.id);
+        const replacedBy = match && !l.replacedBy ? roleReplacement(match) : undefined;
+        if (replacedBy) l.replacedBy = replacedBy;
+    }
     return {
         findings,
         leftBehind: left,
@@ -264,6 +273,7 @@ export async function inspectCluster(
         layouts: layoutChecks(cluster, desired, live, findings, replaced, {
             ...options,
             known: KNOWN_LAYOUTS,
+            roles,
             absentNamespaces: await absentNamespaces(objects, namespaces, api, concurrency),
         }),
     };

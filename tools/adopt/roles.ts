@@ -1,0 +1,700 @@
+import { KubeObject, at, objectId } from "./model";
+import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
+
+// What a live workload does, decided from what it is wired to rather than from its name or image reference:
+// production renames things, pulls Prow from another registry than the program does (us-docker.pkg.dev/k8s-infra-
+// prow/images today, gcr.io/k8s-prow in the program), lets OpenShift rewrite ImageStream-triggered images to digests
+// of the internal registry, and runs Celery workers and Prow controllers that declare no port. A live workload that
+// holds a role the program gives to one of its own, under another name or kind, is a second holder once the program's
+// starts: two horologiums trigger every periodic job twice, two consumers split a queue between two releases, and a
+// Service the program adopts switches its clients to the program's empty broker while the queued tasks stay behind.
+
+/**
+ * How the holders of a role behave, which decides the one safe way from two holders to one:
+ * - `controller` acts on shared state by itself (a Prow controller, a scheduled job): two act twice, so the two
+ *   must never run at once;
+ * - `consumer` takes work from a queue: a worker killed mid-task loses the task;
+ * - `server` is reached through a Service and holds what its clients stored: scaling it down drops that data.
+ */
+export type RoleNature = "controller" | "consumer" | "server";
+
+/** A Prow binary, recognised by what the container runs: the image's last path segment, or its command. */
+export interface BinaryRule {
+    kind: "binary";
+    role: string;
+    /** Binary names under which the role ships (an image's last path segment, a command's base name). */
+    binaries: readonly string[];
+    /** Flags whose values narrow the role to part of what it acts on (label_sync's orgs and repositories). */
+    scopeFlags?: readonly string[];
+    /** What two holders do. */
+    twice: string;
+    source: string;
+}
+
+/** How one way of starting a Celery worker names the queues it consumes. */
+export interface CeleryLauncher {
+    /** A command-line word (base name) that starts it. */
+    command: string;
+    /** The Celery subcommand that makes it a worker, when the command line says it (`celery ... worker`). */
+    subcommand?: string;
+    /** Images whose default command is this launcher (a container that sets no command runs it). */
+    images?: readonly string[];
+    /** The environment variable that picks the Celery subcommand, with the value (or absence) that means a worker. */
+    commandEnv?: { name: string; worker: string };
+    /** Command-line flags that list the queues. */
+    queueFlags?: readonly string[];
+    /** The environment variable that lists the queues (comma-separated). */
+    queueEnv?: string;
+    source: string;
+}
+
+/** A Celery worker: holds the role of consumer of each queue it consumes; one that names none consumes every queue. */
+export interface CeleryRule {
+    kind: "celery";
+    launchers: readonly CeleryLauncher[];
+    twice: string;
+}
+
+/** The server behind a Service of the program's name: what the Service's clients reach, whatever its ports. */
+export interface ServiceRule {
+    kind: "service";
+    twice: string;
+}
+
+/** The server the system's clients name in an environment variable (a host, or a URL's host). */
+export interface ClientEnvRule {
+    kind: "clientEnv";
+    env: string;
+    url?: boolean;
+    role: string;
+    /** The stack key that makes the program's clients use a live Service instead of the program's own server. */
+    keepLive?: { systems: readonly string[]; key: string; source: string };
+    twice: string;
+}
+
+/** A scheduled job: the same image (by name) and command line as a program CronJob, on its schedule or running always. */
+export interface ScheduleRule {
+    kind: "schedule";
+    twice: string;
+}
+
+export type RoleRule = BinaryRule | CeleryRule | ServiceRule | ClientEnvRule | ScheduleRule;
+
+/** Where today's KubeVirt Prow runs a binary: kubevirt/project-infra@2c863fd, github/ci/prow-deploy/kustom/base/manifests. */
+const TODAY = (file: string) =>
+    `kubevirt/project-infra@2c863fd:github/ci/prow-deploy/kustom/base/manifests/${file}`;
+
+/**
+ * The roles the report recognises, and how. The Prow binaries are the singleton controllers of one Prow instance,
+ * each run with one replica (`Recreate` for horologium and tide) in the manifests cited; prow-controller-manager runs
+ * plank's controller (`--enable-controller=plank`), where the 145ec5a layout the program describes kept a plank
+ * Deployment (kubevirt/project-infra@145ec5a:github/ci/prow-deploy/kustom/base/kustomization.yaml).
+ */
+export const ROLES: readonly RoleRule[] = [
+    {
+        kind: "binary",
+        role: "horologium",
+        binaries: ["horologium"],
+        twice: "two horologiums trigger every periodic job twice",
+        source: TODAY("upstream/horologium_deployment.yaml"),
+    },
+    {
+        kind: "binary",
+        role: "tide",
+        binaries: ["tide"],
+        twice: "two tides merge and retest the same pull requests, racing each other",
+        source: TODAY("upstream/tide_deployment.yaml"),
+    },
+    {
+        kind: "binary",
+        role: "sinker",
+        binaries: ["sinker"],
+        twice: "two sinkers delete the same ProwJobs and pods",
+        source: TODAY("upstream/sinker_deployment.yaml"),
+    },
+    {
+        kind: "binary",
+        role: "crier",
+        binaries: ["crier"],
+        twice: "two criers report every job result twice",
+        source: TODAY("upstream/crier_deployment.yaml"),
+    },
+    {
+        kind: "binary",
+        role: "plank (the ProwJob pod controller)",
+        binaries: ["plank", "prow-controller-manager"],
+        twice: "two controllers start pods for the same ProwJobs",
+        source: TODAY("upstream/prow-controller-manager_deployment.yaml"),
+    },
+    {
+        kind: "binary",
+        role: "status-reconciler",
+        binaries: ["status-reconciler", "statusreconciler"],
+        twice: "two status-reconcilers retrigger the same presubmits",
+        source: TODAY("upstream/statusreconciler_deployment.yaml"),
+    },
+    {
+        kind: "binary",
+        role: "branch-protector",
+        binaries: ["branchprotector", "branch-protector"],
+        twice: "two branch-protectors rewrite the same branch protections",
+        source: TODAY("local/branch-protector.yaml"),
+    },
+    {
+        kind: "binary",
+        role: "label-sync",
+        binaries: ["label_sync", "label-sync"],
+        // One CronJob per org or repository: label-sync-kubevirt --orgs=kubevirt, label-sync-nmstate --only=nmstate/...
+        scopeFlags: ["--orgs", "--only"],
+        twice: "two label-syncs rewrite the same labels",
+        source: TODAY("local/label-sync-kubevirt.yaml"),
+    },
+    {
+        kind: "celery",
+        launchers: [
+            {
+                // components/dials/workers.ts workerCommand; the Celery CLI's `worker -Q/--queues`.
+                command: "celery",
+                subcommand: "worker",
+                queueFlags: ["-Q", "--queues"],
+                source: "components/dials/workers.ts (workerCommand)",
+            },
+            {
+                // components/packit/evidence.ts: run_worker.sh runs `celery worker` unless CELERY_COMMAND says
+                // otherwise and serves $QUEUES, every queue when unset; the worker image's default command is it
+                // (packit/packit-service@19c8b2ff:files/docker/Dockerfile.worker, CMD ["/usr/bin/run_worker.sh"]).
+                command: "run_worker.sh",
+                images: ["packit-worker"],
+                commandEnv: { name: "CELERY_COMMAND", worker: "worker" },
+                queueEnv: "QUEUES",
+                source: "components/packit/evidence.ts (run_worker.sh)",
+            },
+        ],
+        twice: "two consumers split the queue's tasks between today's release and the program's",
+    },
+    {
+        kind: "service",
+        twice: "the Service's clients would switch to the program's new, empty server while what they stored (queued tasks, data) stays in the live one",
+    },
+    {
+        kind: "clientEnv",
+        env: "REDIS_SERVICE_HOST",
+        role: "the Celery broker",
+        keepLive: {
+            systems: ["packit", "stream"],
+            key: "redis.liveService",
+            source: "components/packit/config.ts (redis.liveService)",
+        },
+        twice: "the Celery processes would switch to the program's new, empty broker while the queued tasks stay in the live one",
+    },
+    {
+        kind: "clientEnv",
+        env: "CELERY_BROKER_URL",
+        url: true,
+        role: "the Celery broker",
+        twice: "the Celery processes would switch to the program's new, empty broker while the queued tasks stay in the live one",
+    },
+    {
+        kind: "schedule",
+        twice: "the job would run twice, once from each",
+    },
+];
+
+/** One role a workload holds, and what in it shows so. */
+export interface Held {
+    rule: RoleRule;
+    nature: RoleNature;
+    /** What is compared: two holds of one rule with overlapping keys are the same role. */
+    key: string;
+    /** The role in words. */
+    role: string;
+    /** What in the workload shows it. */
+    evidence: string;
+    /** A consumer of every queue (a Celery worker that names none). */
+    every?: boolean;
+    /** A CronJob's schedule, normalised. */
+    schedule?: string;
+}
+
+/** Workload kinds that hold roles: what runs pods, and a CronJob, which runs them on a schedule. */
+export const ROLE_KINDS: readonly string[] = [...POD_RUNNING_KINDS, "CronJob"];
+
+interface EnvVar {
+    name: string;
+    value?: string;
+    valueFrom?: unknown;
+}
+
+interface Container {
+    name?: string;
+    image?: string;
+    command?: string[];
+    args?: string[];
+    env?: EnvVar[];
+}
+
+/** The containers a workload's pods run (a CronJob's through its job template). */
+export function containersOf(o: KubeObject): Container[] {
+    const spec =
+        o.kind === "CronJob"
+            ? at(o, "spec", "jobTemplate", "spec", "template", "spec")
+            : at(o, "spec", "template", "spec");
+    return ((at(spec, "containers") ?? []) as Container[]).filter((c) => typeof c === "object" && c);
+}
+
+/** An image's name: its last path segment without tag or digest, the same under every registry and mirror. */
+export function imageName(image: string): string {
+    const noDigest = image.split("@")[0];
+    const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
+    const colon = last.indexOf(":");
+    return colon >= 0 ? last.slice(0, colon) : last;
+}
+
+/** The words of a command line, shell scripts (`sh -c '...'`) split as well. */
+function words(values: readonly string[]): string[] {
+    return values.flatMap((v) => v.split(/[\s;&|()"'`]+/)).filter((w) => w !== "");
+}
+
+const baseName = (word: string) => word.slice(word.lastIndexOf("/") + 1);
+
+/** What a container runs, by name: its image's name and the base names of the programs its command line names. */
+function programNames(c: Container): Set<string> {
+    const named = words([...(c.command ?? []), ...(c.args ?? [])]).filter(
+        (w) => !w.startsWith("-") && /^[\w./-]+$/.test(w),
+    );
+    return new Set([...(c.image ? [imageName(c.image)] : []), ...named.map(baseName)]);
+}
+
+/** The values a command line gives `flag` (`--flag=v`, `--flag v`; `-Qv` for a one-letter flag). */
+function flagValues(tokens: readonly string[], flag: string): string[] {
+    const out: string[] = [];
+    tokens.forEach((t, i) => {
+        if (t === flag && i + 1 < tokens.length) out.push(tokens[i + 1]);
+        else if (t.startsWith(`${flag}=`)) out.push(t.slice(flag.length + 1));
+        else if (!flag.startsWith("--") && t.startsWith(flag) && t.length > flag.length)
+            out.push(t.slice(flag.length));
+    });
+    return out;
+}
+
+/** An environment variable's literal value, `null` when it comes from a reference, undefined when unset. */
+function envValue(c: Container, name: string): string | null | undefined {
+    const e = (c.env ?? []).find((x) => x.name === name);
+    if (!e) return undefined;
+    return typeof e.value === "string" ? e.value : null;
+}
+
+/** A schedule as five fields: `@hourly` and `0 * * * *` start the same job at the same minutes. */
+function cronField(schedule: string): string {
+    const aliases: Record<string, string> = {
+        "@yearly": "0 0 1 1 *",
+        "@annually": "0 0 1 1 *",
+        "@monthly": "0 0 1 * *",
+        "@weekly": "0 0 * * 0",
+        "@daily": "0 0 * * *",
+        "@midnight": "0 0 * * *",
+        "@hourly": "0 * * * *",
+    };
+    const s = schedule.trim().replace(/\s+/g, " ");
+    return aliases[s] ?? s;
+}
+
+function binaryHolds(rule: BinaryRule, c: Container): Held[] {
+    const names = programNames(c);
+    const binary = rule.binaries.find((b) => names.has(b));
+    if (!binary) return [];
+    const tokens = words(c.args ?? []);
+    const scope = (rule.scopeFlags ?? [])
+        .flatMap((f) => flagValues(tokens, f).map((v) => `${f}=${v}`))
+        .sort()
+        .join(" ");
+    const image = c.image && imageName(c.image) === binary;
+    return [
+        {
+            rule,
+            nature: "controller",
+            key: `${rule.role}|${scope}`,
+            role: `Prow's ${rule.role}${scope ? ` (${scope})` : ""}`,
+            evidence: image ? `image ${c.image}` : `runs ${binary} (${[...(c.command ?? [])].join(" ")})`,
+        },
+    ];
+}
+
+function celeryHolds(rule: CeleryRule, c: Container): Held[] {
+    const tokens = words([...(c.command ?? []), ...(c.args ?? [])]);
+    for (const l of rule.launchers) {
+        const start = tokens.findIndex((t) => baseName(t) === l.command);
+        const byImage = start < 0 && !c.command?.length && c.image && l.images?.includes(imageName(c.image));
+        if (start < 0 && !byImage) continue;
+        if (l.subcommand && !tokens.slice(start + 1).includes(l.subcommand)) continue;
+        const launched = byImage ? `image ${c.image} (its command is ${l.command})` : l.command;
+        if (l.commandEnv) {
+            const command = envValue(c, l.commandEnv.name);
+            if (typeof command === "string" && command !== l.commandEnv.worker) continue;
+        }
+        const flagged = (l.queueFlags ?? []).flatMap((f) =>
+            flagValues(tokens, f).map((v) => ({ how: `${f} ${v}`, v })),
+        );
+        const fromEnv = l.queueEnv ? envValue(c, l.queueEnv) : undefined;
+        const listed = [
+            ...flagged,
+            ...(typeof fromEnv === "string" ? [{ how: `${l.queueEnv}=${fromEnv}`, v: fromEnv }] : []),
+        ];
+        const queues = [
+            ...new Set(
+                listed.flatMap((x) =>
+                    x.v
+                        .split(",")
+                        .map((q) => q.trim())
+                        .filter(Boolean),
+                ),
+            ),
+        ];
+        if (queues.length === 0) {
+            const why =
+                fromEnv === null
+                    ? `${l.queueEnv} from a reference the report cannot read`
+                    : `no ${[...(l.queueFlags ?? []), ...(l.queueEnv ? [l.queueEnv] : [])].join("/")}`;
+            return [
+                {
+                    rule,
+                    nature: "consumer",
+                    key: "*",
+                    every: true,
+                    role: "a consumer of every Celery queue",
+                    evidence: `${launched} worker, ${why}: it consumes every queue`,
+                },
+            ];
+        }
+        const how = listed.map((x) => x.how).join(", ");
+        return queues.map((q) => ({
+            rule,
+            nature: "consumer" as const,
+            key: q,
+            role: `the consumer of Celery queue ${q}`,
+            evidence: `${launched} worker, ${how}`,
+        }));
+    }
+    return [];
+}
+
+/** The Services of `services` (one namespace's) whose selector selects `o`'s pods. */
+function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): KubeObject[] {
+    if (!POD_RUNNING_KINDS.includes(o.kind)) return [];
+    const labels = templateLabels(o);
+    return services.filter((s) => {
+        const selector = (at(s, "spec", "selector") ?? {}) as Record<string, string>;
+        return selects({ matchLabels: selector }, labels);
+    });
+}
+
+/** The Service name a client's value names: a bare name, `<name>.<ns>.svc...`, or a URL's host. */
+function serviceNamed(value: string, url: boolean): string | undefined {
+    let host = value.trim();
+    if (url) {
+        try {
+            host = new URL(host).hostname;
+        } catch {
+            return undefined;
+        }
+    }
+    if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(host)) return host;
+    return host.includes(".svc") ? host.split(".")[0] : undefined;
+}
+
+/** What one side (the live cluster, or the program) has in a namespace, to recognise roles held through others. */
+export interface Side {
+    workloads: readonly KubeObject[];
+    services: readonly KubeObject[];
+}
+
+function clientEnvHolds(rule: ClientEnvRule, o: KubeObject, side: Side): Held[] {
+    const mine = new Set(servicesSelecting(o, side.services).map((s) => s.metadata.name));
+    if (mine.size === 0) return [];
+    const clients = new Map<string, string[]>();
+    for (const w of side.workloads) {
+        for (const c of containersOf(w)) {
+            const v = envValue(c, rule.env);
+            const name = typeof v === "string" ? serviceNamed(v, !!rule.url) : undefined;
+            if (name && mine.has(name)) clients.set(name, [...(clients.get(name) ?? []), w.metadata.name]);
+        }
+    }
+    return [...clients].map(([service, names]) => ({
+        rule,
+        nature: "server" as const,
+        key: rule.env,
+        role: rule.role,
+        evidence: `Service ${service} selects its pods, and ${rule.env} of ${[...new Set(names)].sort().join(", ")} names it`,
+    }));
+}
+
+function identity(o: KubeObject): string {
+    return containersOf(o)
+        .map((c) => [c.image ? imageName(c.image) : "", ...(c.command ?? []), ...(c.args ?? [])].join(" "))
+        .join(" + ");
+}
+
+/** Every role `o` holds, recognised from its own fields and what `side` (its namespace, the same side) wires to it. */
+export function rolesHeld(o: KubeObject, side: Side): Held[] {
+    if (!ROLE_KINDS.includes(o.kind)) return [];
+    const held: Held[] = [];
+    const containers = containersOf(o);
+    for (const rule of ROLES) {
+        if (rule.kind === "binary") held.push(...containers.flatMap((c) => binaryHolds(rule, c)));
+        if (rule.kind === "celery") held.push(...containers.flatMap((c) => celeryHolds(rule, c)));
+        if (rule.kind === "service")
+            held.push(
+                ...servicesSelecting(o, side.services).map((s) => ({
+                    rule,
+                    nature: "server" as const,
+                    key: s.metadata.name,
+                    role: `the server of Service ${s.metadata.name}`,
+                    evidence: `Service ${s.metadata.name} selects its pods (${selectorArgument({ matchLabels: (at(s, "spec", "selector") ?? {}) as Record<string, string> })})`,
+                })),
+            );
+        if (rule.kind === "clientEnv") held.push(...clientEnvHolds(rule, o, side));
+        if (rule.kind === "schedule" && containers.length > 0) {
+            const schedule =
+                o.kind === "CronJob" ? cronField(String(at(o, "spec", "schedule") ?? "")) : undefined;
+            held.push({
+                rule,
+                nature: "controller",
+                key: identity(o),
+                role: `the job ${identity(o)}`,
+                evidence: schedule
+                    ? `runs ${identity(o)} on schedule ${schedule}`
+                    : `runs ${identity(o)} all the time (a ${o.kind})`,
+                ...(schedule ? { schedule } : {}),
+            });
+        }
+    }
+    return held;
+}
+
+/** Whether two holds are the same role. */
+export function sameRole(a: Held, b: Held): boolean {
+    if (a.rule !== b.rule) return false;
+    if (a.rule.kind === "celery") return a.every || b.every || a.key === b.key;
+    if (a.rule.kind === "schedule") {
+        // Two workloads that run the same command all the time are not a scheduled job (other rules judge them).
+        if (a.schedule === undefined && b.schedule === undefined) return false;
+        return (
+            a.key === b.key &&
+            (a.schedule === undefined || b.schedule === undefined || a.schedule === b.schedule)
+        );
+    }
+    return a.key === b.key;
+}
+
+/** Whether a workload runs anything now: replicas above 0, a CronJob not suspended. */
+export function runsNow(o: KubeObject): boolean {
+    if (o.kind === "CronJob") return at(o, "spec", "suspend") !== true;
+    if (o.kind === "DaemonSet") return true;
+    return Number(at(o, "spec", "replicas") ?? 1) > 0;
+}
+
+/** A live workload that holds a role one of the program's workloads holds, under another name. */
+export interface RoleMatch {
+    live: KubeObject;
+    /** Every role it holds, matched or not (a consumer's other queues). */
+    held: Held[];
+    /** Its roles the program's workloads hold too, each with the program's holders. */
+    roles: { live: Held; program: { object: KubeObject; held: Held }[] }[];
+    /** It runs pods now. */
+    liveRuns: boolean;
+    /** A program holder runs pods (one of 0 replicas holds the role in name only). */
+    programRuns: boolean;
+    /** The most careful nature among its roles (a server's data outweighs the rest). */
+    nature: RoleNature;
+}
+
+const CAREFUL: readonly RoleNature[] = ["server", "consumer", "controller"];
+
+function sideOf(objects: readonly KubeObject[], ns: string): Side {
+    const here = objects.filter((o) => (o.metadata.namespace ?? "") === ns);
+    return {
+        workloads: here.filter((o) => ROLE_KINDS.includes(o.kind)),
+        services: here.filter((o) => o.kind === "Service"),
+    };
+}
+
+/**
+ * The live workloads (of `live`, the cluster's objects in the program's namespaces) that hold a role a program
+ * workload of the same namespace holds, and are not one the program runs: not the program's object, no program
+ * workload of their name (the handover and replacement rules judge another kind under the same name), not `replaced`
+ * (ids whose single-writer claim a program workload takes over).
+ */
+export function roleMatches(
+    live: readonly KubeObject[],
+    desired: readonly KubeObject[],
+    replaced: ReadonlySet<string> = new Set(),
+): RoleMatch[] {
+    const mine = new Set(desired.map(objectId));
+    const named = new Set(
+        desired
+            .filter((d) => ROLE_KINDS.includes(d.kind))
+            .map((d) => `${d.metadata.namespace ?? ""}/${d.metadata.name}`),
+    );
+    const out: RoleMatch[] = [];
+    const namespaces = [...new Set(live.map((o) => o.metadata.namespace ?? ""))].sort();
+    for (const ns of namespaces) {
+        const liveSide = sideOf(live, ns);
+        const programSide = sideOf(desired, ns);
+        const programHeld = programSide.workloads.flatMap((object) =>
+            rolesHeld(object, programSide).map((held) => ({ object, held })),
+        );
+        if (programHeld.length === 0) continue;
+        for (const l of liveSide.workloads) {
+            const id = objectId(l);
+            if (mine.has(id) || named.has(`${ns}/${l.metadata.name}`) || replaced.has(id)) continue;
+            const held = rolesHeld(l, liveSide);
+            const roles = held
+                .map((h) => ({ live: h, program: programHeld.filter((p) => sameRole(h, p.held)) }))
+                .filter((r) => r.program.length > 0);
+            if (roles.length === 0) continue;
+            const natures = new Set(roles.map((r) => r.live.nature));
+            out.push({
+                live: l,
+                held,
+                roles,
+                liveRuns: runsNow(l),
+                programRuns: roles.some((r) => r.program.some((p) => runsNow(p.object))),
+                nature: CAREFUL.find((n) => natures.has(n))!,
+            });
+        }
+    }
+    return out;
+}
+
+/** A match blocks when both sides run: the first deploy would start a second holder beside the live one. */
+export const blocks = (m: RoleMatch): boolean => m.liveRuns && m.programRuns;
+
+function describe(o: KubeObject): string {
+    return `${o.kind} ${o.metadata.name}`;
+}
+
+/** The program's running holders of the match, in one list. */
+function holders(m: RoleMatch): KubeObject[] {
+    const seen = new Map<string, KubeObject>();
+    for (const r of m.roles)
+        for (const p of r.program) if (runsNow(p.object)) seen.set(objectId(p.object), p.object);
+    return [...seen.values()];
+}
+
+/** The commands that stop a live workload running pods, and undo it; how to check none is left. */
+function stopSteps(l: KubeObject): { stop: string; check: string; undo: string; remove: string } {
+    const ns = l.metadata.namespace ?? "";
+    const name = l.metadata.name;
+    const kind = l.kind.toLowerCase();
+    if (l.kind === "CronJob")
+        return {
+            stop: `kubectl -n ${ns} patch cronjob ${name} --type=merge -p '{"spec":{"suspend":true}}'`,
+            check: `kubectl -n ${ns} get pods --field-selector=status.phase=Running -o name | grep '^pod/${name}-' prints nothing (a Job it started before is finished)`,
+            undo: `kubectl -n ${ns} patch cronjob ${name} --type=merge -p '{"spec":{"suspend":false}}'`,
+            remove: `kubectl -n ${ns} delete cronjob ${name}`,
+        };
+    const selector = selectorArgument(workloadSelector(l) ?? {});
+    const check = `kubectl -n ${ns} wait --for=delete pod -l '${selector}' --timeout=300s`;
+    // A DaemonSet has no replicas to scale: its manifest is kept before it goes, so the undo can bring it back.
+    if (l.kind === "DaemonSet")
+        return {
+            stop: `kubectl -n ${ns} get daemonset ${name} -o yaml > ${ns}-${name}.yaml, then kubectl -n ${ns} delete daemonset ${name}`,
+            check,
+            undo: `kubectl -n ${ns} apply -f ${ns}-${name}.yaml`,
+            remove: `rm ${ns}-${name}.yaml (the DaemonSet is gone since 1)`,
+        };
+    return {
+        stop: `kubectl -n ${ns} scale ${kind} ${name} --replicas=0`,
+        check,
+        undo: `kubectl -n ${ns} scale ${kind} ${name} --replicas=${Number(at(l, "spec", "replicas") ?? 1)}`,
+        remove: `kubectl -n ${ns} delete ${kind} ${name}`,
+    };
+}
+
+/** The queues a live consumer serves that no program holder does: they would stall once it stops. */
+function unservedQueues(m: RoleMatch): string[] {
+    const programQueues = m.roles.flatMap((r) => r.program.map((p) => p.held));
+    if (programQueues.some((h) => h.every)) return [];
+    const served = new Set(programQueues.map((h) => h.key));
+    return m.held.filter((h) => h.rule.kind === "celery" && !h.every && !served.has(h.key)).map((h) => h.key);
+}
+
+/**
+ * Why a match blocks and the one safe way out, as the report prints it: what was found (the roles, the program's
+ * holders, the evidence on both sides), what two holders do, and the order that never runs both, never deletes blindly
+ * and never drops a server's data; what the cluster cannot tell is said as a question for the system's owner. Names
+ * alone are no fix here: a stack edit derived from the live names (a known layout's) would name the wrong queue or
+ * worker when the live holder runs under another name. `system` names the stack section.
+ */
+export function roleProblem(m: RoleMatch, system: string): string {
+    const l = m.live;
+    const name = l.metadata.name;
+    const program = holders(m);
+    const programList = program.map(describe).join(", ");
+    const roles = [...new Set(m.roles.map((r) => r.live.role))].join("; ");
+    const evidence = [...new Set(m.roles.map((r) => r.live.evidence))].join("; ");
+    const theirs = [
+        ...new Set(
+            m.roles.flatMap((r) => r.program.map((p) => `${p.object.metadata.name}: ${p.held.evidence}`)),
+        ),
+    ].join("; ");
+    const twice = [...new Set(m.roles.map((r) => r.live.rule.twice))].join("; ");
+    const found =
+        `${describe(l)} runs today as ${roles} (evidence: ${evidence}), and the program does not run it: it would ` +
+        `add ${programList} for the same role (evidence: ${theirs}), so ${twice}. `;
+    const ready = program
+        .map((p) => `${describe(p)} ${p.kind === "CronJob" ? "created" : "Ready"}`)
+        .join(", ");
+    const { stop, check, undo, remove } = stopSteps(l);
+    if (m.nature === "server") {
+        const keep = m.roles
+            .map((r) => r.live)
+            .flatMap((h) =>
+                h.rule.kind === "clientEnv" && h.rule.keepLive?.systems.includes(system) ? [h] : [],
+            )[0];
+        const service = keep && /^Service (\S+)/.exec(keep.evidence)?.[1];
+        const keepFix =
+            keep && service && keep.rule.kind === "clientEnv" && keep.rule.keepLive
+                ? `To keep it, set ${system}.${keep.rule.keepLive.key}: ${service} in the stack file (the program then ` +
+                  `makes no broker of its own and its clients use ${service}) and run this report again. `
+                : "";
+        return (
+            found +
+            `Do not scale ${name} down or delete it: what its clients stored is in it, and the program's starts empty. ` +
+            keepFix +
+            `Whether that data may be left behind cannot be told from the cluster: ask ${system}'s owner. The report ` +
+            `blocks until ${name} no longer holds this role or the program no longer adds its own`
+        );
+    }
+    const unserved = unservedQueues(m);
+    const stall =
+        unserved.length > 0
+            ? `It also consumes ${unserved.join(", ")}, which no program worker consumes: those queues would stall once ` +
+              `it stops; ask ${system}'s owner which worker should consume them before stopping it. `
+            : m.held.some((h) => h.every)
+              ? "It consumes every queue, and the report cannot list which of them no program worker consumes (those " +
+                `would stall once it stops): check in flower, and ask ${system}'s owner about any such queue before ` +
+                "stopping it. "
+              : "";
+    const drain =
+        m.nature === "consumer"
+            ? "first make sure it runs no task (flower, or celery inspect active): its pods stop within their grace " +
+              "period and a longer task is lost, while the queued tasks stay in the broker for the program's workers; then "
+            : "";
+    return (
+        found +
+        stall +
+        `Whether ${name} should be the one that stays (the program running it under its live name) cannot be told ` +
+        `from the cluster: if so, ask ${system}'s owner how the stack file names it. Otherwise never delete it ` +
+        `blindly and never let both run: ${drain}right before step 4, in this order: 1) ${stop}; 2) ${check}; 3) run ` +
+        `this report again (it no longer blocks: ${name} runs nothing) and pulumi up at once. After step 5 (the ` +
+        `program's ${ready}): ${remove}. If the up fails, undo 1: ${undo}`
+    );
+}
+
+/** What the left-behind list says of a live holder whose role the program's workload takes: deleted after step 5. */
+export function roleReplacement(m: RoleMatch): string | undefined {
+    if (m.nature === "server" || !m.programRuns) return undefined;
+    const roles = [...new Set(m.roles.map((r) => r.live.role))].join("; ");
+    return `the program's ${holders(m).map(describe).join(", ")} holds its role (${roles}) now`;
+}
