@@ -170,6 +170,53 @@ function secretFileMismatches(facts: ReadFacts, c: ContainerView, ref: string): 
     return out;
 }
 
+/**
+ * The value each flag of a command line has: what an argument gives it (`--x=v`; a bare `--x` is `true`), else the
+ * flag's default in the source. Only flags the image defines.
+ */
+function flagValues(
+    facts: ReadFacts,
+    args: readonly unknown[],
+): Map<string, { value: string; given: boolean }> {
+    const values = new Map<string, { value: string; given: boolean }>();
+    if (facts.flags === "none") return values;
+    for (const f of facts.flags)
+        if (f.default !== undefined) values.set(f.name, { value: f.default, given: false });
+    for (const arg of args) {
+        if (typeof arg !== "string") continue;
+        const name = flagName(arg);
+        if (name === undefined) continue;
+        const eq = arg.indexOf("=");
+        values.set(name, { value: eq < 0 ? "true" : arg.slice(eq + 1), given: true });
+    }
+    return values;
+}
+
+/**
+ * What the software refuses at start, from the flags a container passes and those it leaves at their default: a
+ * flag whose value requires another flag the container does not pass, or a value the binary refuses.
+ */
+function requirementMismatches(facts: ReadFacts, args: readonly unknown[], ref: string): string[] {
+    if (facts.flags === "none") return [];
+    const values = flagValues(facts, args);
+    const out: string[] = [];
+    for (const f of facts.flags) {
+        const v = values.get(f.name);
+        if (v === undefined) continue;
+        const shown = `--${f.name}=${v.value}${v.given ? "" : " (its default)"}`;
+        for (const r of f.requires ?? []) {
+            if (!("flag" in r) || (r.when !== undefined && r.when !== v.value)) continue;
+            if (!values.get(r.flag)?.given)
+                out.push(
+                    `runs ${shown} without --${r.flag}, which ${ref} requires with it (${r.at ?? f.at})`,
+                );
+        }
+        for (const r of f.refuses ?? [])
+            if (r.value === v.value) out.push(`runs ${shown}, which ${ref} refuses: ${r.why} (${r.at})`);
+    }
+    return out;
+}
+
 function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
     const out: string[] = [];
     const listening = new Map(facts.listens.map((l) => [l.port, l]));
@@ -199,6 +246,7 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
             if (name !== undefined && !defined.has(name))
                 out.push(`passes --${name}, a flag ${ref} does not define`);
         }
+        out.push(...requirementMismatches(facts, c.args ?? [], ref));
     }
     // A container running its own shell script: what the script expands is read too (by the script), and the flags
     // it passes to the image's programs are checked against theirs.

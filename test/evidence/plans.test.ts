@@ -140,6 +140,42 @@ for (const stack of COMMITTED_STACKS) {
             );
         });
 
+        it("control: a flag value the software refuses, or one whose requirement is unmet, fails naming the container (issue 67)", () => {
+            // Each Prow controller that validates prow/flagutil's Kubernetes options, dry without a deck URL.
+            for (const part of ["tide", "horologium", "sinker", "statusreconciler"]) {
+                const dry = editContainer(part, (c) => {
+                    c.args = [
+                        ...c.args.filter((a: string) => !/^--(dry-run|deck-url)=/.test(a)),
+                        "--dry-run=true",
+                    ];
+                });
+                const found = replay(dry, TABLE).mismatches.filter((m) =>
+                    m.includes("--dry-run=true without --deck-url"),
+                );
+                assert.equal(found.length, 1, `${part}: ${found.join("\n")}`);
+                assert.ok(found[0].includes(named(part)), found[0]);
+            }
+            // Left at its default (true), plank's --dry-run needs the deck URL just the same.
+            const plankDefault = editContainer("plank", (c) => {
+                c.args = c.args.filter((a: string) => !/^--(dry-run|deck-url)=/.test(a));
+            });
+            assert.ok(
+                replay(plankDefault, TABLE).mismatches.some((m) =>
+                    m.includes("runs --dry-run=true (its default) without --deck-url"),
+                ),
+            );
+            const hookDry = editContainer("hook", (c) => {
+                c.args = c.args.map((a: string) => (a === "--dry-run=false" ? "--dry-run=true" : a));
+            });
+            assert.ok(
+                replay(hookDry, TABLE).mismatches.some((m) =>
+                    m.includes(
+                        "runs --dry-run=true, which gcr.io/k8s-prow/hook:v20201020-a5b49bc903 refuses",
+                    ),
+                ),
+            );
+        });
+
         it("control: a probe on a port or path the binary does not serve fails (the crier probe of issue 51)", () => {
             const probed = editContainer("crier", (c) => {
                 c.livenessProbe = { httpGet: { path: "/healthz", port: 8081 } };
@@ -213,6 +249,64 @@ describe("the evidence's container rule, on generated containers", () => {
                     });
                     assert.equal(v.state, "checked");
                     assert.equal(v.state === "checked" && v.mismatches.length === 0, defined.includes(flag));
+                },
+            ),
+        );
+    });
+
+    it("a flag's requirement holds exactly when its value (given, or its default) asks for it and the other flag is given", () => {
+        const value = fc.constantFrom("true", "false");
+        fc.assert(
+            fc.property(
+                fc.option(value, { nil: undefined }),
+                fc.option(value, { nil: undefined }),
+                fc.option(value, { nil: undefined }),
+                fc.boolean(),
+                fc.option(value, { nil: undefined }),
+                (given, dflt, when, other, refused) => {
+                    const table: ImageEvidence[] = [
+                        {
+                            ...facts([], []),
+                            facts: {
+                                state: "read",
+                                listens: [],
+                                flags: [
+                                    {
+                                        name: "mode",
+                                        at: "o/r@c:p:1",
+                                        ...(dflt !== undefined ? { default: dflt } : {}),
+                                        requires: [{ flag: "peer", ...(when !== undefined ? { when } : {}) }],
+                                        ...(refused !== undefined
+                                            ? { refuses: [{ value: refused, why: "no", at: "o/r@c:p:2" }] }
+                                            : {}),
+                                    },
+                                    { name: "peer", at: "o/r@c:p:3" },
+                                ],
+                                env: [],
+                                files: [],
+                            },
+                        },
+                    ];
+                    const args = [
+                        ...(given !== undefined ? [`--mode=${given}`] : []),
+                        ...(other ? ["--peer=x"] : []),
+                    ];
+                    const v = containerVerdict(table, { image: "example.org/x:v1", args, probes: [] });
+                    const effective = given ?? dflt;
+                    const unmet =
+                        effective !== undefined && (when === undefined || when === effective) && !other;
+                    const refusedNow = effective !== undefined && refused === effective;
+                    const mismatches = v.state === "checked" ? v.mismatches : ["?"];
+                    assert.equal(
+                        mismatches.some((m) => m.includes("without --peer")),
+                        unmet,
+                        args.join(" "),
+                    );
+                    assert.equal(
+                        mismatches.some((m) => m.includes("refuses")),
+                        refusedNow,
+                        args.join(" "),
+                    );
                 },
             ),
         );
