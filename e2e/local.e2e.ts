@@ -1138,6 +1138,13 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
         it("pulumi up --refresh after the report restores what the program sets; the documented commands remove the rest", async function () {
             if (!main || edits.length === 0) this.skip();
             const ns = ["-n", DRIFT_NAMESPACE];
+            const workloads = () =>
+                kubectl
+                    .ok(["get", "deployments,statefulsets", ...ns, "-o", "name"])
+                    .trim()
+                    .split("\n")
+                    .sort();
+            const before = workloads();
             // Without --refresh an up compares the program with the state, not the cluster, and changes nothing:
             // the documented repair refreshes first (docs/operate/deploy.md#drift). On this engine (pulumi-kubernetes
             // 4.32.0, kube-apiserver 1.36.3) that up took the hand-edited fields back without the force switch.
@@ -1153,6 +1160,13 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 "jsonpath={.spec.template.spec.containers[*].image}",
             ]);
             assert.doesNotMatch(image, /quay\.io\/hand\//, "the image set by hand is still there");
+            // Issue 69: the up replaces the hand-changed ConfigMap that every ETL worker reads, and the workers with
+            // it; each replace of a named object deletes first, so none ends absent.
+            assert.deepEqual(
+                workloads(),
+                before,
+                "a workload is gone after the up that replaced what it reads",
+            );
             const after = await drift("after-up");
             // What the program sets is back; what others added is still there, as the docs say, unless the up
             // replaced its object (itself, or along with a replaced object it reads): a new object has none of it.
