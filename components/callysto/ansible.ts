@@ -161,20 +161,21 @@ export function extraVarsEnvironment(
     };
 }
 
-/** A local command that runs Ansible playbooks against hosts created in this stack. */
-export class PlaybookCommand extends command.local.Command {
-    constructor(name: string, args: PlaybookRunArgs, opts: pulumi.CustomResourceOptions) {
+/** A local command that runs one of this file's Ansible scripts against hosts of this stack. */
+abstract class AnsibleRun extends command.local.Command {
+    protected constructor(
+        name: string,
+        script: string,
+        args: CommonArgs,
+        extra: Record<string, pulumi.Input<string>>,
+        opts: pulumi.CustomResourceOptions,
+    ) {
         super(
             name,
             {
-                create: PLAYBOOK_SCRIPT,
+                create: script,
                 interpreter: ["/bin/bash", "-c"],
-                environment: environment(args, {
-                    PLAYBOOK_REPO: args.repo,
-                    PLAYBOOK_VERSION: args.version,
-                    ANSIBLE_PLAYBOOKS: args.playbooks.join(" "),
-                    ...extraVarsEnvironment(args.extraVars),
-                }),
+                environment: environment(args, extra),
                 triggers: args.triggers,
             },
             opts,
@@ -182,20 +183,32 @@ export class PlaybookCommand extends command.local.Command {
     }
 }
 
+/** A local command that runs Ansible playbooks against hosts created in this stack. */
+export class PlaybookCommand extends AnsibleRun {
+    constructor(name: string, args: PlaybookRunArgs, opts: pulumi.CustomResourceOptions) {
+        super(
+            name,
+            PLAYBOOK_SCRIPT,
+            args,
+            {
+                PLAYBOOK_REPO: args.repo,
+                PLAYBOOK_VERSION: args.version,
+                ANSIBLE_PLAYBOOKS: args.playbooks.join(" "),
+                ...extraVarsEnvironment(args.extraVars),
+            },
+            opts,
+        );
+    }
+}
+
 /** A local command that runs ad-hoc Ansible modules on hosts of this stack. */
-export class AdhocCommand extends command.local.Command {
+export class AdhocCommand extends AnsibleRun {
     constructor(name: string, args: AdhocRunArgs, opts: pulumi.CustomResourceOptions) {
         super(
             name,
-            {
-                create: ADHOC_SCRIPT,
-                interpreter: ["/bin/bash", "-c"],
-                environment: environment(args, {
-                    ...args.environment,
-                    ANSIBLE_ADHOC_STEPS: adhocSteps(args.steps),
-                }),
-                triggers: args.triggers,
-            },
+            ADHOC_SCRIPT,
+            args,
+            { ...args.environment, ANSIBLE_ADHOC_STEPS: adhocSteps(args.steps) },
             opts,
         );
     }
