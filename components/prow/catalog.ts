@@ -352,7 +352,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             ...CONFIG_ARGS,
             ...github(r),
             "--github-workers=5",
-            "--slack-workers=1",
+            // With Slack reports off in config.yaml, a Slack worker makes crier exit at start
+            // (kubernetes/test-infra@a5b49bc903:prow/cmd/crier/main.go:222-224).
+            ...(r.slackReports ? ["--slack-workers=1"] : []),
             "--slack-token-file=/etc/slack/token",
             "--gcs-workers=1",
             "--kubernetes-gcs-workers=1",
@@ -381,8 +383,15 @@ export const COMPONENTS: readonly ComponentSpec[] = [
             ...CONFIG_ARGS,
             ...github(r),
             GCS_ARG,
-            `--history-uri=gs://${r.bucket}/tide-history.json`,
-            `--status-path=gs://${r.bucket}/tide-status-checkpoint.yaml`,
+            // tide reads its history from the bucket at start and exits on credentials GCS refuses
+            // (a5b49bc903:prow/cmd/tide/main.go:166-168, prow/tide/history/history.go:58-65): a throw-away
+            // cluster's generated key is no key, so its tide keeps both in memory.
+            ...(r.bucketCredentials
+                ? [
+                      `--history-uri=gs://${r.bucket}/tide-history.json`,
+                      `--status-path=gs://${r.bucket}/tide-status-checkpoint.yaml`,
+                  ]
+                : []),
         ],
         ports: HTTP_8888,
         service: SERVICE_HTTP_8888,

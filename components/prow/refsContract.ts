@@ -16,6 +16,10 @@ export interface RefsInput {
     release: { registry: string; tag: string };
     /** GitHub-acting components only log what they would do (staging: it shares GitHub with production). */
     dryRun: boolean;
+    /** config.yaml keeps `slack_reporter_configs`: crier's Slack reporter exits at start without them. */
+    slackReports: boolean;
+    /** The GCS credentials are real (not generated test values): tide keeps its history and status in the bucket. */
+    bucketCredentials: boolean;
 }
 
 /**

@@ -147,6 +147,8 @@ export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
         urls: { deck: urlOf(routes.deck), hook: urlOf(routes.hook), gcsweb: urlOf(routes.gcsweb) },
         release: { registry, tag: config.release },
         dryRun: config.dryRun ?? env.dryRun,
+        slackReports: keepsSlackReports([env.documents, (config.documents ?? {}) as DocumentLayer]),
+        bucketCredentials: !env.generateSecrets,
     });
 
     return {
@@ -173,4 +175,18 @@ export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
         documentLayers: [env.documents, (config.documents ?? {}) as DocumentLayer],
         refs,
     };
+}
+
+/**
+ * Whether config.yaml still has `slack_reporter_configs` once every layer is merged over the base, which has them:
+ * the last layer that names the key decides (null removes it, a value sets it).
+ */
+function keepsSlackReports(layers: readonly DocumentLayer[]): boolean {
+    let kept = true;
+    for (const layer of layers) {
+        const config = layer.config as Record<string, unknown> | undefined;
+        if (config !== undefined && "slack_reporter_configs" in config)
+            kept = config.slack_reporter_configs !== null;
+    }
+    return kept;
 }
