@@ -452,10 +452,11 @@ export function errorMessages(output: string): string[] {
     for (const line of output.split("\n")) {
         const json = /"level":"(error|fatal|panic)"/.test(line);
         if (!json && !/\blevel=(error|fatal|panic)\b/.test(line) && !/^[EF]\d{4} /.test(line)) continue;
+        // klog's header (severity, date, time, thread) differs on every line of a repeated message.
         const msg =
             /"msg":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ??
             /\bmsg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ??
-            line;
+            line.replace(/^[EF]\d{4} [\d:.]+\s+\d+ /, "");
         const err = /"error":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
         out.add(err ? `${msg}: ${err}` : msg);
     }
