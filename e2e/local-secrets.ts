@@ -20,11 +20,16 @@ import {
 // reports what is missing (exit 1). Run-time values are left out: the kubeconfigs and the Callysto test keypair
 // are made for each run and set on a temporary copy only (localStack.ts runTimeValues, local.e2e.ts).
 
-/** A recognisable, unique test value; base64 where the program decodes base64. */
+/**
+ * A recognisable, unique test value; base64 where the program decodes base64. A file holds the bare value and no
+ * marker line: Prow reads a token file whole (kubernetes/test-infra@a5b49bc903 prow/config/secret/secret.go:40-45),
+ * so a second line went into the GitHub Authorization header, which Go's HTTP client refuses to send, and hook and
+ * tide never got past asking GitHub who the bot is (e2e/startCheck.e2e.ts).
+ */
 export function testValue(spec: SecretSpec): string {
     const value = `test-only-${spec.key}-${randomBytes(12).toString("hex")}`;
     if (/base64/i.test(spec.description)) return Buffer.from(value).toString("base64");
-    return spec.fromFile ? `# test-only file for ${spec.key}\n${value}\n` : value;
+    return spec.fromFile ? `${value}\n` : value;
 }
 
 function secureKeys(doc: Document): Set<string> {

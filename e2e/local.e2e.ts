@@ -52,7 +52,6 @@ import {
     STACK,
     StackCopy,
     holderOf,
-    insideWorkTree,
     kwokCluster,
     kwokKubeconfig,
     pinnedImages,
@@ -60,7 +59,7 @@ import {
     E2E_METRICS_AUDIENCE,
     stackFile,
 } from "./localStack";
-import { K8sObject, Rendered, objectId, renderStack, writeRendered } from "./render";
+import { K8sObject, Rendered, objectId, renderStack, writeApplyFiles, writeRendered } from "./render";
 import { PARALLEL_VARIABLE } from "../tools/bench/engine";
 import { KubeConfig } from "@kubernetes/client-node";
 import { memoryConfigSource } from "../components/config/source";
@@ -126,33 +125,6 @@ function kubeconfigPath(): string {
 
 function allObjects(rendered: Rendered): K8sObject[] {
     return Object.values(rendered.clusters).flat();
-}
-
-/** The three apply files: CRDs (then wait until established), namespaces, everything else. */
-function writeApplyFiles(
-    objects: K8sObject[],
-    dir: string,
-): { crds: string; namespaces: string; rest: string } {
-    if (insideWorkTree(dir)) throw new Error(`unmasked apply files must not go into the work tree (${dir})`);
-    const write = (name: string, list: K8sObject[]) => {
-        const file = path.join(dir, name);
-        writeFileSync(file, renderManifests(list), { mode: 0o600 });
-        return file;
-    };
-    return {
-        crds: write(
-            "1-crds.yaml",
-            objects.filter((o) => o.kind === "CustomResourceDefinition"),
-        ),
-        namespaces: write(
-            "2-namespaces.yaml",
-            objects.filter((o) => o.kind === "Namespace"),
-        ),
-        rest: write(
-            "3-objects.yaml",
-            objects.filter((o) => o.kind !== "CustomResourceDefinition" && o.kind !== "Namespace"),
-        ),
-    };
 }
 
 /** An object's file name in `kubectl diff` output: `<group>.<version>.<Kind>.<namespace>.<name>`. */

@@ -69,3 +69,30 @@ export function writeRendered(rendered: Rendered, dir: string): string[] {
 export function objectId(obj: K8sObject): string {
     return `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 }
+
+/** The three apply files: CRDs (then wait until established), namespaces, everything else. */
+export function writeApplyFiles(
+    objects: K8sObject[],
+    dir: string,
+): { crds: string; namespaces: string; rest: string } {
+    if (insideWorkTree(dir)) throw new Error(`unmasked apply files must not go into the work tree (${dir})`);
+    const write = (name: string, list: K8sObject[]) => {
+        const file = path.join(dir, name);
+        writeFileSync(file, renderManifests(list), { mode: 0o600 });
+        return file;
+    };
+    return {
+        crds: write(
+            "1-crds.yaml",
+            objects.filter((o) => o.kind === "CustomResourceDefinition"),
+        ),
+        namespaces: write(
+            "2-namespaces.yaml",
+            objects.filter((o) => o.kind === "Namespace"),
+        ),
+        rest: write(
+            "3-objects.yaml",
+            objects.filter((o) => o.kind !== "CustomResourceDefinition" && o.kind !== "Namespace"),
+        ),
+    };
+}
