@@ -78,7 +78,8 @@ describe("generated docs: docs/systems/<system>.md from the runbook tables", fun
             "\n- **9** restore the backup → **by hand**: a restore needs the operator's backup ([procedure][p1])\n",
             "\n[p1]: ../operate/recovery.md#restore-a-pg_dump-backup\n",
             "\n- **10** clean up → **by hand**: only the operator knows when (procedure: the plan's notice starting `CLEAN UP demo`)\n",
-            "- stage: demo: CLEAN UP demo-stage when done\n- prod: demo: CLEAN UP demo-prod when done\n",
+            // One notice about each stack's own objects: once, with what differs per stack in `{stage|prod}`.
+            "- stage, prod: demo: CLEAN UP {demo-stage|demo-prod} when done\n",
             "## Secrets\n\nSECRETS TABLE\n",
             "- `demo.hosts[0].portId`: placeholder (stage, prod)\n- `demo.image`: `demo:v1` UNCONFIRMED IMAGE (stage)\n",
         ];

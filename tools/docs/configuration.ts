@@ -335,12 +335,10 @@ export function configKeysPage(root: string): string {
         "",
         "# Configuration keys",
         "",
-        "Every key of a stack file, from the schemas that check it (`components/config/program.ts`, each system's",
-        "`config.ts`). Keys are below their section: `runbooks:thoth` holds `bots.kebechet.image`, set with",
-        "`pulumi config set --stack <stack> --path thoth.bots.kebechet.image <value>`. `{a,b}` stands for each of `a` and",
-        "`b`, `<name>` for a name you choose, `[i]` for an item of a list. A value is `= default`, `e.g. example`, or the",
-        "values allowed; `optional` may be left out. Secrets are not here: [secrets.md](secrets.md). What the checks",
-        "refuse and why: [configuration.md](configuration.md).",
+        "Every key of a stack file, from the schemas that check it and their doc comments. Keys are below their section:",
+        "`bots.kebechet.image` of `runbooks:thoth` is set with `pulumi config set --stack <stack> --path thoth.bots.kebechet.image <value>`.",
+        "`{a,b}`: each of `a` and `b`; `<name>`: a name you choose; `[i]`: an item of a list. Secrets: [secrets.md](secrets.md);",
+        "what the checks refuse: [configuration.md](configuration.md).",
         "",
     ];
     const shown = new Map<z.ZodType, string>();

@@ -93,11 +93,37 @@ function variantOf(key: string, keys: readonly string[], byKey: CommittedSecrets
     return bases.length === 1 ? bases[0] : undefined;
 }
 
-/** Where a secret lives today: one place, or each stack's own. */
+/**
+ * Where a secret lives today: one place, or each stack's own (`stage: …; prod: …`), what the places share at the start
+ * or the end, between commas, said once.
+ */
 function todayOf(entry: { spec: SecretSpec; today: Map<string, string[]> }): string {
-    return entry.today.size === 1
-        ? entry.spec.today
-        : [...entry.today].map(([where, on]) => `${on.join(", ")}: ${where}`).join("; ");
+    if (entry.today.size === 1) return entry.spec.today;
+    const places = [...entry.today.keys()];
+    const parts = places.map((p) => p.split(", "));
+    let head = 0;
+    while (parts.every((p) => p.length > head + 1 && p[head] === parts[0][head])) head++;
+    let tail = 0;
+    while (
+        parts.every(
+            (p) =>
+                p.length > head + tail + 1 && p[p.length - 1 - tail] === parts[0][parts[0].length - 1 - tail],
+        )
+    )
+        tail++;
+    const own = [...entry.today].map(
+        ([where, on]) =>
+            `${on.join(", ")}: ${where
+                .split(", ")
+                .slice(head, where.split(", ").length - tail)
+                .join(", ")}`,
+    );
+    const shared = (from: number, to: number) => parts[0].slice(from, to).join(", ");
+    return [
+        head > 0 ? `${shared(0, head)}, ` : "",
+        own.join("; "),
+        tail > 0 ? ` (each ${shared(parts[0].length - tail, parts[0].length)})` : "",
+    ].join("");
 }
 
 /**
@@ -109,10 +135,9 @@ export function renderSecretsTable(
     keep: (key: string) => boolean = () => true,
 ): string {
     const lines = [
-        "Set each once per stack: `pulumi config set --stack <stack> --secret <key>` prompts for the value, so no secret",
-        "lands in shell history; one that is a whole file (its name shown) is set with",
-        "`pulumi config set --stack <stack> --secret <key> < <file>`. An optional one is generated (`@pulumi/random`) or",
-        "left out when unset.",
+        "Set each once per stack with `pulumi config set --stack <stack> --secret <key>`, which prompts for it (none lands in",
+        "shell history); a file (its name shown) with `pulumi config set --stack <stack> --secret <key> < <file>`. An optional",
+        "one is generated (`@pulumi/random`) or left out when unset.",
     ];
     const tick = "`";
     for (const group of secretGroups([...byKey.keys()].filter(keep).sort())) {
@@ -173,24 +198,38 @@ export function renderSecretsTable(
 export function secretKeysList(byKey: CommittedSecrets, keep: (key: string) => boolean): string {
     const keys = [...byKey.keys()].filter(keep).sort();
     if (keys.length === 0) return "None.";
-    const byStacks = new Map<string, string[]>();
+    // A key that is another's variant for other stacks is counted, not listed: secrets.md names it on that row.
+    const variants = new Map<string, string[]>();
     for (const key of keys) {
+        const base = variantOf(key, keys, byKey);
+        if (base !== undefined) {
+            const on = byKey.get(key)!.stacks.join(", ");
+            variants.set(on, [...(variants.get(on) ?? []), key]);
+        }
+    }
+    const listed = keys.filter((k) => ![...variants.values()].flat().includes(k));
+    const byStacks = new Map<string, string[]>();
+    for (const key of listed) {
         const on = byKey.get(key)!.stacks.join(", ");
         byStacks.set(on, [...(byStacks.get(on) ?? []), key]);
     }
+    for (const on of variants.keys()) if (!byStacks.has(on)) byStacks.set(on, []);
     const anchors = [...new Set(keys.map((k) => secretsAnchor(k, byKey)))];
     return [
         `What each is, where it lives today and how to set it: ${anchors.map((a) => `[secrets.md#${a}](../reference/secrets.md#${a})`).join(", ")}.`,
         "",
-        ...[...byStacks].map(
-            ([on, ks]) =>
-                `- ${on}: ${bracedKeys(ks)
-                    .map((k) => `${"`"}${k}${"`"}`)
-                    .join(", ")}`,
-        ),
+        ...[...byStacks].map(([on, ks]) => {
+            const own = variants.get(on);
+            const parts = [
+                ...(own
+                    ? [`its own variant of ${own.length} keys above (named on their secrets.md rows)`]
+                    : []),
+                ...bracedKeys(ks).map((k) => `${"`"}${k}${"`"}`),
+            ];
+            return `- ${on}: ${parts.join(", ")}`;
+        }),
     ].join("\n");
 }
-
 /** Replaces the generated block of the secrets page; returns the new text. */
 export function withSecretsTable(readme: string, table: string): string {
     const start = readme.indexOf(BEGIN);

@@ -1,7 +1,7 @@
 import type { PlanResource } from "../plan/render";
 import { operatorValuesOfSummary } from "../plan/render";
 import { noticesOfPlanFile } from "../plan/notices";
-import { bracedKeys } from "./braces";
+import { bracedKeys, mergePaths } from "./braces";
 import { code } from "./markdown";
 import { isKubernetesRef, parseRange, refMatches, stepStacks, valueOn } from "../conformance/match";
 import { factsFile } from "../conformance/load";
@@ -73,6 +73,8 @@ function prose(text: string): string {
 
 /** The kinds of notice about one image (`<KIND> runbooks:<key> = <image>: <why>`): listed with the unverified values. */
 const IMAGE_KINDS: readonly NoticeKind[] = ["UNCONFIRMED IMAGE", "NO EVIDENCE", "UNREAD IMAGE", "MOVING TAG"];
+/** The kind of notice about rotating a secret, not about the first deploy: counted with the secrets. */
+const ROTATION: NoticeKind = "SECRET ROTATION";
 
 function ofSections(notices: PlanFacts["notices"], sections: readonly string[]): PlanFacts["notices"] {
     return notices.filter((n) => sections.some((s) => n.line.startsWith(`${s}: `)));
@@ -159,7 +161,21 @@ export function shortObjects(refs: readonly PlanObjectRef[], stacks: readonly St
         if (!list.includes(text)) list.push(text);
         byKind.set(kind, list);
     }
-    return `${[...byKind].map(([kind, names]) => `${kind} ${names.join(", ")}`).join("; ")}${note}`;
+    return `${[...byKind].map(([kind, names]) => `${kind} ${mergedNames(names).join(", ")}`).join("; ")}${note}`;
+}
+
+/**
+ * Names of one kind that differ in one dash-separated part, as one: `callysto-provisioning-{hub,ssp,stats}`. Only
+ * names shown alone (`\`x\``), and only where a part stays outside the braces.
+ */
+function mergedNames(texts: readonly string[]): string[] {
+    const plain = texts.filter((t) => /^`[^`]+`$/.test(t)).map((t) => t.slice(1, -1));
+    const merged = mergePaths(plain.map((n) => ({ path: n.split("-") })))
+        .map((r) => r.path)
+        .flatMap((path) =>
+            path.length > 1 || !/^\{/.test(path[0]) ? [path.join("-")] : path[0].slice(1, -1).split(","),
+        );
+    return [...merged.map((n) => code(n)), ...texts.filter((t) => !/^`[^`]+`$/.test(t))];
 }
 
 /** Configuration and secret keys in short form: `thoth.bots.{namespace,createNamespace}`. */
@@ -178,7 +194,9 @@ export function stepLine(step: Step, label: (target: string) => string = (t) => 
     let what: string;
     if (r.by === "objects") {
         const parts = r.objects.length > 0 ? [shortObjects(r.objects, stepStacks(step))] : [];
-        if (r.config?.length) parts.push(`config ${shortKeys(r.config)}`);
+        // Secret keys (no dots) are the page's Secrets section's; a step with objects names its Secret objects.
+        const keys = (r.config ?? []).filter((k) => k.includes(".") || r.objects.length === 0);
+        if (keys.length > 0) parts.push(`config ${shortKeys(keys)}`);
         if (r.notMade) parts.push(`not made: ${prose(r.notMade)}`);
         what = parts.join("; ");
     } else if (r.by === "manual") {
@@ -211,12 +229,59 @@ function collapsed(notices: PlanFacts["notices"]): string[] {
     );
 }
 
-/** Lines the same on every stack once, with the stacks they are on; the others per stack. */
+/**
+ * Two stacks' versions of one line as one, `{stage's|prod's}` where their words differ: the same notice about each
+ * stack's own namespaces and hosts. Undefined when they differ in more than a third of their words.
+ */
+export function mergedLine(a: string, b: string): string | undefined {
+    const x = a.split(" ");
+    const y = b.split(" ");
+    if (x.length !== y.length) return undefined;
+    const differ = x.filter((w, i) => w !== y[i]).length;
+    if (differ === 0 || differ * 3 > x.length) return undefined;
+    const out: string[] = [];
+    for (let i = 0; i < x.length;) {
+        if (x[i] === y[i]) {
+            out.push(x[i++]);
+            continue;
+        }
+        let j = i;
+        while (j < x.length && x[j] !== y[j]) j++;
+        out.push(`{${x.slice(i, j).join(" ")}|${y.slice(i, j).join(" ")}}`);
+        i = j;
+    }
+    return out.join(" ");
+}
+
+/** Lines the same on every stack once, with the stacks they are on; two stacks' versions of one line merged. */
 function acrossStacks(items: Record<Stack, string[]>): string[] {
     const seen = new Map<string, Stack[]>();
     for (const stack of STACKS)
         for (const item of items[stack]) seen.set(item, [...(seen.get(item) ?? []), stack]);
-    return [...seen].map(([item, on]) => `- ${on.join(", ")}: ${item}`);
+    const lines = [...seen].map(([item, on]) => ({ item, on }));
+    if (STACKS.length !== 2) return lines.map(({ item, on }) => `- ${on.join(", ")}: ${item}`);
+    const [first, second] = STACKS;
+    const out: string[] = [];
+    const used = new Set<number>();
+    lines.forEach((line, n) => {
+        if (used.has(n)) return;
+        if (line.on.length === 1 && line.on[0] === first) {
+            const m = lines.findIndex(
+                (other, k) =>
+                    !used.has(k) &&
+                    other.on.length === 1 &&
+                    other.on[0] === second &&
+                    mergedLine(line.item, other.item) !== undefined,
+            );
+            if (m !== -1) {
+                used.add(m);
+                out.push(`- ${first}, ${second}: ${mergedLine(line.item, lines[m].item)!}`);
+                return;
+            }
+        }
+        out.push(`- ${line.on.join(", ")}: ${line.item}`);
+    });
+    return out;
 }
 
 /**
@@ -244,7 +309,7 @@ export function systemPage(
         "",
         "## Runbook steps",
         "",
-        "Runbook line → objects (namespace left out) and configuration keys, or why it stays by hand.",
+        "Runbook line → objects (namespace left out) and configuration keys (secrets: below), or why it stays by hand.",
         "",
     ];
     // Each procedure's page once, as a reference the step lines name.
@@ -265,17 +330,26 @@ export function systemPage(
     lines.push(
         "## Before the first `pulumi up`",
         "",
-        "What `npm run plan -- --stack <stack>` prints for these sections, besides images (below); read it in full there.",
+        "What `npm run plan -- --stack <stack>` says to read first (images and rotations: below). `{x|y}`: x on stage, y on prod.",
         "",
     );
     const before = acrossStacks(
         Object.fromEntries(
-            STACKS.map((s) => [s, collapsed(notices(s).filter((n) => !imageNotice(n)))]),
+            STACKS.map((s) => [
+                s,
+                collapsed(notices(s).filter((n) => !imageNotice(n) && n.kind !== ROTATION)),
+            ]),
         ) as Record<Stack, string[]>,
     );
     lines.push(...(before.length > 0 ? before : ["Nothing to read."]), "");
     const keep = (key: string): boolean => sections.some((s) => key.startsWith(`${s}-`));
     lines.push("## Secrets", "", secrets(keep), "");
+    const rotations = STACKS.filter((s) => notices(s).some((n) => n.kind === ROTATION));
+    if (rotations.length > 0)
+        lines.push(
+            `Before rotating one, read the plan's ${ROTATION} notices (${rotations.join(", ")}): what \`pulumi up\` cannot finish alone.`,
+            "",
+        );
     // Each unverified key once, with what each stack says of it.
     const values = new Map<string, Map<string, Stack[]>>();
     const add = (key: string, what: string, stack: Stack) => {
@@ -295,13 +369,20 @@ export function systemPage(
     lines.push(
         "## Unverified values",
         "",
-        "Placeholders only the operator can fill in, and images no source confirms (the plan says why), by stack.",
+        "Placeholders the operator fills in, and images no source confirms (the plan says why).",
         "",
     );
     if (values.size === 0) lines.push("None.");
-    for (const [key, said] of values)
-        lines.push(
-            `- ${code(key.replace(/^runbooks:/, ""))}: ${[...said].map(([what, on]) => `${what} (${on.join(", ")})`).join(", ")}`,
-        );
+    for (const [key, said] of values) {
+        // Each image once, with every kind said of it: `img` UNCONFIRMED IMAGE (stage), MOVING TAG (stage, prod).
+        const byImage = new Map<string, string[]>();
+        for (const [what, on] of said) {
+            const m = /^(`.*`) (.*)$/.exec(what);
+            const [image, kind] = m ? [m[1], m[2]] : ["", what];
+            byImage.set(image, [...(byImage.get(image) ?? []), `${kind} (${on.join(", ")})`]);
+        }
+        const text = [...byImage].map(([image, kinds]) => `${image ? `${image} ` : ""}${kinds.join(", ")}`);
+        lines.push(`- ${code(key.replace(/^runbooks:/, ""))}: ${text.join("; ")}`);
+    }
     return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }
