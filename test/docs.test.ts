@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { documentationPages } from "./oracles/docs/links";
+import { CONFIG_KEYS_PAGE, configKeysPage } from "../tools/docs/configuration";
 import { SECRETS_PAGE, secretsTable, withSecretsTable } from "../tools/docs/secrets";
 import { repoRoot } from "../tools/root";
 
@@ -55,6 +56,50 @@ describe("README and docs/", () => {
         assert.ok(row, "prow-hmac-token row");
         assert.match(row, /stage: [^;]*environments\/ibmcloud-staging\/secrets\/hmac-token/);
         assert.match(row, /prod: [^|]*environments\/ibmcloud-production\/secrets\/hmac-token/);
+    });
+
+    it("keeps a key that is another's for other stacks on the other's row (Thoth's stage credentials)", () => {
+        const row = secretsTable(ROOT)
+            .split("\n")
+            .find((l) => l.startsWith("| `thoth-station-ceph-key-id`;"));
+        assert.ok(row, "thoth-station-ceph-key-id row");
+        assert.match(
+            row,
+            /^\| `thoth-station-ceph-key-id`; stage: `thoth-stage-station-ceph-key-id` \| prod; stage \|/,
+        );
+        assert.doesNotMatch(secretsTable(ROOT), /^\| `thoth-stage-station-ceph-key-id`/m);
+        assert.match(
+            secretsTable(ROOT),
+            /A second key on a row is its stack's: stage's own credential, never production's\./,
+        );
+    });
+
+    it("has the configuration keys the schemas and their doc comments generate (run `npm run docs` after changing a schema)", function () {
+        // The TypeScript checker reads the doc comments: a cold run takes a while on a loaded machine.
+        this.timeout(180_000);
+        const page = read(CONFIG_KEYS_PAGE);
+        assert.equal(configKeysPage(ROOT), page);
+        // A field's doc comment, through a spread helper, its default, and sibling bots merged into one row.
+        assert.match(
+            page,
+            /\| `bots\.createNamespace` \| = `true` \| Create the namespace \(false when it exists and is owned by someone else\)\. \|/,
+        );
+        assert.match(
+            page,
+            /\| `bots\.\{kebechet,nepthys,sesheta-label-checker,sesheta-scrum,sesheta-approver\}\.suspend` \| = `false` \| Keep the CronJob/,
+        );
+        for (const section of [
+            "tier",
+            "clusters",
+            "openstack",
+            "thoth",
+            "packit",
+            "stream",
+            "prow",
+            "dials",
+            "callysto",
+        ])
+            assert.ok(page.includes(`## \`runbooks:${section}\``), section);
     });
 
     it("names the two commands of a new user and the test command CI runs", () => {

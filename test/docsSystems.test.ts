@@ -5,7 +5,14 @@ import * as path from "path";
 import { Stack } from "../tools/conformance/schema";
 import { docsCommand, generatedDocs, outOfDate } from "../tools/docs/cli";
 import { SECRETS_PAGE } from "../tools/docs/secrets";
-import { PlanFacts, PrintedPlan, SYSTEM_PAGE_MARKER, systemPage } from "../tools/docs/systems";
+import {
+    PlanFacts,
+    PrintedPlan,
+    SYSTEM_PAGE_MARKER,
+    shortKeys,
+    shortObjects,
+    systemPage,
+} from "../tools/docs/systems";
 import { operatorValuesOfSummary, renderSummary } from "../tools/plan/render";
 import { repoRoot } from "../tools/root";
 import { stackPlan } from "./fixtures/plans";
@@ -48,7 +55,7 @@ describe("generated docs: docs/systems/<system>.md from the runbook tables", fun
         );
     });
 
-    it("lays out a table's steps, first-deploy notices, secrets and unverified values per stack", () => {
+    it("lays out a table's steps one line each, first-deploy notices, secrets and unverified values per stack", () => {
         const plans = { stage: facts("stage"), prod: facts("prod") };
         const keys: string[] = [];
         const page = systemPage(fixtureTable(), plans, (keep) => {
@@ -63,19 +70,66 @@ describe("generated docs: docs/systems/<system>.md from the runbook tables", fun
         assert.deepEqual(keys, ["demo-token"]);
         const expected = [
             "# demo: runbook `999-demo.txt`",
-            "The runbook's 5 steps: 2 replaced by objects, 2 by a documented manual step, 1 dropped with a reason; 4 lines are context",
-            "### Line 5: create the namespace\n\n`999-demo.txt:5` says `oc new-project`.\n\n- **Objects on stage**: `Namespace demo-stg`\n- **Objects on prod**: `Namespace demo-prod`\n- **Configuration**: `demo.namespace`\n- **Guarded by**: `test/demo.test.ts` (`deploys the demo`)\n",
-            "- **Objects on prod**: `Deployment demo-prod/app`",
-            "- **Dropped**: the token is a stack secret",
-            "- **Procedure**: [docs/operate/recovery.md#restore-a-pg_dump-backup](../operate/recovery.md#restore-a-pg_dump-backup)",
-            "- **Procedure**: the plan's notice starting `CLEAN UP demo`",
-            "### stage\n\n- demo: CLEAN UP demo-stage when done\n\n### prod\n\n- demo: CLEAN UP demo-prod when done\n",
+            "5 steps: 2 replaced by objects, 2 by hand, 1 dropped.",
+            // One line per step: its runbook line, the step, what replaces it (per-stack names tagged).
+            "\n- **5** create the namespace → Namespace `demo-stg` (stage), `demo-prod` (prod); config `demo.namespace`\n",
+            "\n- **6** apply the app → Deployment `app`\n",
+            "\n- **8** read the token → **dropped**: the token is a stack secret\n",
+            "\n- **9** restore the backup → **by hand**: a restore needs the operator's backup ([procedure][p1])\n",
+            "\n[p1]: ../operate/recovery.md#restore-a-pg_dump-backup\n",
+            "\n- **10** clean up → **by hand**: only the operator knows when (procedure: the plan's notice starting `CLEAN UP demo`)\n",
+            // One notice about each stack's own objects: once, with what differs per stack in `{stage|prod}`.
+            "- stage, prod: demo: CLEAN UP {demo-stage|demo-prod} when done\n",
             "## Secrets\n\nSECRETS TABLE\n",
-            "### stage\n\n- `runbooks:demo.hosts[0].portId`: a placeholder only the operator can fill in\n- UNCONFIRMED IMAGE runbooks:demo.image = demo:v1: nobody pinned it\n\n### prod\n\n- `runbooks:demo.hosts[0].portId`: a placeholder only the operator can fill in\n",
+            "- `demo.hosts[0].portId`: placeholder (stage, prod)\n- `demo.image`: `demo:v1` UNCONFIRMED IMAGE (stage)\n",
         ];
+        // Every line of the steps' section is a step, a reference or blank: a step never spills onto a second line.
+        const steps = page.slice(page.indexOf("## Runbook steps"), page.indexOf("## Before the first"));
+        assert.equal(
+            steps.split("\n").filter((l) => l.startsWith("- **")).length,
+            fixtureTable().steps.length,
+        );
         for (const text of expected) assert.ok(page.includes(text), `${text}\n--- not in ---\n${page}`);
         assert.ok(page.startsWith(SYSTEM_PAGE_MARKER));
         assert.doesNotMatch(page, /other|demos/);
+    });
+
+    it("names a step's objects and keys in short form, each once", () => {
+        const prefixed = [
+            {
+                kind: "Deployment",
+                namespace: { stage: "ns-stg", prod: "ns" },
+                name: { stage: "staging-crier", prod: "crier" },
+            },
+            { kind: "Deployment", name: { stage: "staging-deck", prod: "deck" } },
+            { kind: "CronJob", name: { stage: "staging-label-sync", prod: "label-sync" } },
+        ];
+        assert.equal(
+            shortObjects(prefixed, ["stage", "prod"]),
+            "Deployment `crier`, `deck`; CronJob `label-sync` (stage: each prefixed `staging-`)",
+        );
+        // One name that does not follow the others: every name with its stack.
+        assert.equal(
+            shortObjects(
+                [...prefixed, { kind: "Secret", name: { stage: "a", prod: "b" } }],
+                ["stage", "prod"],
+            ).split("(stage)").length - 1,
+            4,
+        );
+        assert.equal(
+            shortObjects([{ type: "pulumi:providers:kubernetes", name: "psi" }], ["prod"]),
+            "provider `psi`",
+        );
+        assert.equal(
+            shortKeys([
+                "thoth.bots.namespace",
+                "thoth.bots.createNamespace",
+                "packit-aws-key",
+                "stream-aws-key",
+                "x-y",
+            ]),
+            "`thoth.bots.{namespace,createNamespace}`, `{packit,stream}-aws-key`, `x-y`",
+        );
     });
 
     it("reads the operator values back from the summary the plan prints", async () => {

@@ -59,33 +59,53 @@ describe("docs: every link, anchor and command of the README and docs/ exists", 
         );
     });
 
-    it("names every part of the checkout in the layout table (top-level, and each folder of tools/ and components/)", () => {
-        const table = readFileSync(path.join(ROOT, "docs/develop/layout.md"), "utf8")
+    /** The paths a page's table names (its rows' first cells), `<name>` standing for any one part. */
+    function tableNames(page: string, under = ""): RegExp[] {
+        const named = readFileSync(path.join(ROOT, page), "utf8")
             .split("\n")
             .filter((l) => l.startsWith("| `"))
-            .map((l) => l.split(" | ")[0]);
-        const named = table.flatMap((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
-        const patterns = named.map(
-            (n) => new RegExp(`^${n.replace(/[.+?^${}()|\\]/g, "\\$&").replace(/<[^>]+>/g, "[^/]+")}`),
+            .map((l) => l.split(" | ")[0])
+            .flatMap((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+        return named.map(
+            (n) =>
+                new RegExp(`^${under}${n.replace(/[.+?^${}()|\\]/g, "\\$&").replace(/<[^>]+>/g, "[^/]+")}`),
         );
-        const parts = new Set(
-            [...repo.files]
-                .filter(
-                    (f) =>
-                        !f.startsWith(".") && !/^[^/]+\.(json|md|mjs)$/.test(f) && f !== "package-lock.json",
-                )
-                .map((f) => {
-                    const p = f.split("/");
-                    if (p[0] === "tools" || p[0] === "components")
-                        return p.length > 2 ? `${p[0]}/${p[1]}/` : f;
-                    return p.length > 1 ? `${p[0]}/` : p[0];
-                }),
+    }
+
+    it("names every top-level part of the checkout in the layout table, and each folder of tools/ and components/ in its README's", () => {
+        const files = [...repo.files].filter(
+            (f) => !f.startsWith(".") && !/^[^/]+\.(json|md|mjs)$/.test(f) && f !== "package-lock.json",
         );
+        const top = new Set(files.map((f) => (f.includes("/") ? `${f.split("/")[0]}/` : f)));
+        const layout = tableNames("docs/develop/layout.md");
         assert.deepEqual(
-            [...parts].filter((part) => !patterns.some((re) => re.test(part))),
+            [...top].filter((part) => !layout.some((re) => re.test(part))),
             [],
-            "a part of the checkout the layout table does not name",
+            "a top-level part of the checkout the layout table does not name",
         );
+        for (const folder of ["tools", "components"]) {
+            // A folder's own README describes it; every other file or folder in it is named in that README's table.
+            const parts = new Set(
+                files
+                    .filter((f) => f.startsWith(`${folder}/`) && f !== `${folder}/README.md`)
+                    .map((f) => {
+                        const p = f.split("/");
+                        return p.length > 2 ? `${p[0]}/${p[1]}/` : f;
+                    }),
+            );
+            const table = tableNames(`${folder}/README.md`, `${folder}/`);
+            assert.deepEqual(
+                [...parts].filter((part) => !table.some((re) => re.test(part))),
+                [],
+                `a part of ${folder}/ the table of ${folder}/README.md does not name`,
+            );
+        }
+        // The layout table sends the reader to each folder's README.
+        for (const folder of ["components", "tools", "test", "e2e", "facts", "policy"])
+            assert.ok(
+                repo.read("docs/develop/layout.md")!.includes(`](../../${folder}/README.md)`),
+                `docs/develop/layout.md links ${folder}/README.md`,
+            );
     });
 });
 

@@ -5,7 +5,8 @@ import { CommandResult, crashText, parseFlags, printResult, usageResult } from "
 import { runbookTables } from "../conformance/load";
 import { STACKS, Stack } from "../conformance/schema";
 import { repoRoot } from "../root";
-import { committedSecrets, renderSecretsTable, secretsPage } from "./secrets";
+import { CONFIG_KEYS_PAGE, configKeysPage } from "./configuration";
+import { committedSecrets, secretKeysList, secretsPage } from "./secrets";
 import {
     PrintedPlan,
     SYSTEM_PAGES_DIR,
@@ -55,8 +56,8 @@ export async function committedPlans(root: string): Promise<Record<Stack, Printe
 }
 
 /**
- * Every file `npm run docs` owns in `root`: the secrets table's page, a page per runbook table, and the generated
- * pages whose table is gone (to remove). The plans are made only when a table needs them.
+ * Every file `npm run docs` owns in `root`: the secrets table's page, the configuration keys' page, a page per
+ * runbook table, and the generated pages whose table is gone (to remove). The plans are made only when a table needs them.
  */
 export async function generatedDocs(
     root: string,
@@ -64,7 +65,11 @@ export async function generatedDocs(
 ): Promise<DocFile[]> {
     const read = repoFileReader(root);
     const secrets = committedSecrets(root);
-    const docs: DocFile[] = [secretsPage(root, secrets)];
+    const docs: DocFile[] = [
+        secretsPage(root, secrets),
+        // Like the tables, from this checkout's schemas whatever `root` is.
+        { file: CONFIG_KEYS_PAGE, current: read(CONFIG_KEYS_PAGE), generated: configKeysPage(repoRoot()) },
+    ];
     // This checkout's facts whatever `root` is: a copy the pages are checked in need not hold facts/.
     const tables = runbookTables();
     if (tables.length > 0) {
@@ -72,7 +77,7 @@ export async function generatedDocs(
         const facts = { stage: planFacts(printed.stage), prod: planFacts(printed.prod) };
         for (const table of tables) {
             const file = systemPagePath(table);
-            const generated = systemPage(table, facts, (keep) => renderSecretsTable(secrets, keep));
+            const generated = systemPage(table, facts, (keep) => secretKeysList(secrets, keep));
             docs.push({ file, current: read(file), generated });
         }
     }

@@ -1,10 +1,11 @@
 import { readFileSync } from "fs";
 import * as path from "path";
-import { secretFixCommand } from "../../components/config/problems";
 import { SecretSpec } from "../../components/config/system";
 import { ProgramConfig, loadProgramConfig } from "../../components/config/load";
 import { SYSTEMS } from "../../components/systems";
 import { STACKS, Stack } from "../conformance/schema";
+import { bracedKeys } from "./braces";
+import { githubSlug } from "./markdown";
 import { readStackFile, stackFileSource } from "../plan/stackfile";
 
 /** The page that holds the generated secrets table (between the markers below). */
@@ -57,32 +58,178 @@ export function committedSecrets(root: string): CommittedSecrets {
     return byKey;
 }
 
-/** The secrets table of {@link committedSecrets}, only the keys `keep` accepts. */
+/** The secrets a page lists under a heading: each system's (`<section>-` keys), then the program's own. */
+function secretGroups(keys: readonly string[]): { title: string; keys: string[] }[] {
+    const groups = SYSTEMS.map((s) => ({
+        title: s.section,
+        keys: keys.filter((k) => k.startsWith(`${s.section}-`)),
+    }));
+    const rest = keys.filter((k) => !groups.some((g) => g.keys.includes(k)));
+    return [...groups, { title: "program", keys: rest }].filter((g) => g.keys.length > 0);
+}
+
+/** Where each key's row is: the secrets page's heading of its group. */
+export function secretsAnchor(key: string, byKey: CommittedSecrets): string {
+    const group = secretGroups([...byKey.keys()].sort()).find((g) => g.keys.includes(key));
+    return group ? githubSlug(group.title) : "secrets";
+}
+
+/**
+ * The key that `key` is a variant of for other stacks (Thoth's `thoth-stage-…` of `thoth-…`): on none of its stacks,
+ * described as it is and more, kept where the other's source says.
+ */
+function variantOf(key: string, keys: readonly string[], byKey: CommittedSecrets): string | undefined {
+    const b = byKey.get(key)!;
+    const bases = keys.filter((k) => {
+        const a = byKey.get(k)!;
+        return (
+            k !== key &&
+            a.stacks.every((s) => !b.stacks.includes(s)) &&
+            b.spec.description.length > a.spec.description.length &&
+            b.spec.description.startsWith(a.spec.description) &&
+            [...b.today.keys()].every((t) => [...a.today.keys()].some((u) => t !== u && t.includes(u)))
+        );
+    });
+    return bases.length === 1 ? bases[0] : undefined;
+}
+
+/**
+ * Where a secret lives today: one place, or each stack's own (`stage: …; prod: …`), what the places share at the start
+ * or the end, between commas, said once.
+ */
+function todayOf(entry: { spec: SecretSpec; today: Map<string, string[]> }): string {
+    if (entry.today.size === 1) return entry.spec.today;
+    const places = [...entry.today.keys()];
+    const parts = places.map((p) => p.split(", "));
+    let head = 0;
+    while (parts.every((p) => p.length > head + 1 && p[head] === parts[0][head])) head++;
+    let tail = 0;
+    while (
+        parts.every(
+            (p) =>
+                p.length > head + tail + 1 && p[p.length - 1 - tail] === parts[0][parts[0].length - 1 - tail],
+        )
+    )
+        tail++;
+    const own = [...entry.today].map(
+        ([where, on]) =>
+            `${on.join(", ")}: ${where
+                .split(", ")
+                .slice(head, where.split(", ").length - tail)
+                .join(", ")}`,
+    );
+    const shared = (from: number, to: number) => parts[0].slice(from, to).join(", ");
+    return [
+        head > 0 ? `${shared(0, head)}, ` : "",
+        own.join("; "),
+        tail > 0 ? ` (each ${shared(parts[0].length - tail, parts[0].length)})` : "",
+    ].join("");
+}
+
+/**
+ * The secrets table of {@link committedSecrets}, only the keys `keep` accepts, a table per system. A key that is
+ * another's variant for other stacks shares its row, what it adds said for its stacks.
+ */
 export function renderSecretsTable(
     byKey: CommittedSecrets,
     keep: (key: string) => boolean = () => true,
 ): string {
     const lines = [
-        "Set each one once per stack with the command shown and `--stack <stack>`: it prompts for the value (or reads the",
-        "file), so no secret lands in shell history. Optional ones are generated (`@pulumi/random`) when unset.",
-        "",
-        "| key | stacks | what it is | where it lives today | set it with |",
-        "| --- | --- | --- | --- | --- |",
+        "Set each once per stack with `pulumi config set --stack <stack> --secret <key>`, which prompts for it (none lands in",
+        "shell history); a file (its name shown) with `pulumi config set --stack <stack> --secret <key> < <file>`. An optional",
+        "one is generated (`@pulumi/random`) or left out when unset.",
     ];
-    for (const key of [...byKey.keys()].filter(keep).sort()) {
-        const { spec, stacks, today: sources } = byKey.get(key)!;
-        const today =
-            sources.size === 1
-                ? spec.today
-                : [...sources].map(([where, on]) => `${on.join(", ")}: ${where}`).join("; ");
-        const command = secretFixCommand(spec);
+    const tick = "`";
+    for (const group of secretGroups([...byKey.keys()].filter(keep).sort())) {
         lines.push(
-            `| \`${key}\` | ${stacks.join(", ")} | ${cell(spec.description)}${spec.optional ? " (optional)" : ""} | ${cell(today)} | \`${cell(command)}\` |`,
+            "",
+            `## ${group.title}`,
+            "",
+            "| key | stacks | what it is | where it lives today |",
+            "| --- | --- | --- | --- |",
         );
+        const variants = new Map<string, string[]>();
+        for (const key of group.keys) {
+            const base = variantOf(key, group.keys, byKey);
+            if (base !== undefined) variants.set(base, [...(variants.get(base) ?? []), key]);
+        }
+        const merged = new Set([...variants.values()].flat());
+        // What every variant adds to its base's description, when it is one sentence for all: said once.
+        const added = (other: string, base: string): string =>
+            byKey
+                .get(other)!
+                .spec.description.slice(byKey.get(base)!.spec.description.length)
+                .replace(/^[;,:]?\s*/, "");
+        const additions = new Set(
+            [...variants].flatMap(([base, others]) => others.map((o) => added(o, base))),
+        );
+        const common = additions.size === 1 ? [...additions][0] : undefined;
+        if (common !== undefined)
+            lines.splice(lines.length - 2, 0, `A second key on a row is its stack's: ${common}.`, "");
+        for (const key of group.keys) {
+            if (merged.has(key)) continue;
+            const entry = byKey.get(key)!;
+            const { spec } = entry;
+            const file = spec.fromFile && spec.example ? `, a file: ${tick}${spec.example}${tick}` : "";
+            let name = `${tick}${key}${tick}`;
+            let stacks = entry.stacks.join(", ");
+            let what = `${spec.description}${spec.optional ? " (optional)" : ""}${file}`;
+            let today = todayOf(entry);
+            for (const other of variants.get(key) ?? []) {
+                const v = byKey.get(other)!;
+                const on = v.stacks.join(", ");
+                name += `; ${on}: ${tick}${other}${tick}`;
+                stacks += `; ${on}`;
+                if (common === undefined) what += `; ${on}: ${added(other, key)}`;
+                // Its own value, kept where the base's source says (the variant's description says whose).
+                const own = todayOf(v);
+                if (!own.includes(today)) today += `; ${on}: ${own}`;
+            }
+            lines.push(`| ${name} | ${stacks} | ${cell(what)} | ${cell(today)} |`);
+        }
     }
     return lines.join("\n");
 }
 
+/**
+ * A system page's secrets: the keys `keep` accepts, by the stacks that read them, with where the secrets page says
+ * what each is, where it lives today and how to set it.
+ */
+export function secretKeysList(byKey: CommittedSecrets, keep: (key: string) => boolean): string {
+    const keys = [...byKey.keys()].filter(keep).sort();
+    if (keys.length === 0) return "None.";
+    // A key that is another's variant for other stacks is counted, not listed: secrets.md names it on that row.
+    const variants = new Map<string, string[]>();
+    for (const key of keys) {
+        const base = variantOf(key, keys, byKey);
+        if (base !== undefined) {
+            const on = byKey.get(key)!.stacks.join(", ");
+            variants.set(on, [...(variants.get(on) ?? []), key]);
+        }
+    }
+    const listed = keys.filter((k) => ![...variants.values()].flat().includes(k));
+    const byStacks = new Map<string, string[]>();
+    for (const key of listed) {
+        const on = byKey.get(key)!.stacks.join(", ");
+        byStacks.set(on, [...(byStacks.get(on) ?? []), key]);
+    }
+    for (const on of variants.keys()) if (!byStacks.has(on)) byStacks.set(on, []);
+    const anchors = [...new Set(keys.map((k) => secretsAnchor(k, byKey)))];
+    return [
+        `What each is, where it lives today and how to set it: ${anchors.map((a) => `[secrets.md#${a}](../reference/secrets.md#${a})`).join(", ")}.`,
+        "",
+        ...[...byStacks].map(([on, ks]) => {
+            const own = variants.get(on);
+            const parts = [
+                ...(own
+                    ? [`its own variant of ${own.length} keys above (named on their secrets.md rows)`]
+                    : []),
+                ...bracedKeys(ks).map((k) => `${"`"}${k}${"`"}`),
+            ];
+            return `- ${on}: ${parts.join(", ")}`;
+        }),
+    ].join("\n");
+}
 /** Replaces the generated block of the secrets page; returns the new text. */
 export function withSecretsTable(readme: string, table: string): string {
     const start = readme.indexOf(BEGIN);

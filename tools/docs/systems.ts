@@ -1,10 +1,11 @@
 import type { PlanResource } from "../plan/render";
 import { operatorValuesOfSummary } from "../plan/render";
 import { noticesOfPlanFile } from "../plan/notices";
+import { bracedKeys, mergePaths } from "./braces";
 import { code } from "./markdown";
-import { describeRef, parseRange, refMatches, stepStacks } from "../conformance/match";
+import { isKubernetesRef, parseRange, refMatches, stepStacks, valueOn } from "../conformance/match";
 import { factsFile } from "../conformance/load";
-import { RunbookTable, STACKS, Stack, Step } from "../conformance/schema";
+import { PlanObjectRef, RunbookTable, STACKS, Stack, Step } from "../conformance/schema";
 import type { NoticeKind } from "../../components/config/notices";
 import { SYSTEMS } from "../../components/systems";
 
@@ -70,56 +71,223 @@ function prose(text: string): string {
         .replace(/([*[\]|])/g, "\\$1");
 }
 
-/** The kind of notice a page lists with the unverified values rather than with the first-deploy notices. */
-const UNCONFIRMED: NoticeKind = "UNCONFIRMED IMAGE";
+/** The kinds of notice about one image (`<KIND> runbooks:<key> = <image>: <why>`): listed with the unverified values. */
+const IMAGE_KINDS: readonly NoticeKind[] = ["UNCONFIRMED IMAGE", "NO EVIDENCE", "UNREAD IMAGE", "MOVING TAG"];
+/** The kind of notice about rotating a secret, not about the first deploy: counted with the secrets. */
+const ROTATION: NoticeKind = "SECRET ROTATION";
 
 function ofSections(notices: PlanFacts["notices"], sections: readonly string[]): PlanFacts["notices"] {
     return notices.filter((n) => sections.some((s) => n.line.startsWith(`${s}: `)));
 }
 
-function stepLines(step: Step, runbook: string): string[] {
-    const { from, to } = parseRange(step.lines);
-    const lines = [
-        `### ${from === to ? `Line ${from}` : `Lines ${from}-${to}`}: ${prose(step.step)}`,
-        "",
-        `${code(`${runbook}:${from}`)} says ${code(step.says)}${step.stacks ? ` (${step.stacks.join(", ")} only)` : ""}.`,
-        "",
-    ];
-    const r = step.replaced;
-    if (r.by === "objects") {
-        for (const stack of stepStacks(step))
-            lines.push(
-                `- **Objects on ${stack}**: ${r.objects.map((o) => code(describeRef(o, stack))).join(", ")}`,
-            );
-        if (r.config?.length) lines.push(`- **Configuration**: ${r.config.map(code).join(", ")}`);
-        if (r.notMade) lines.push(`- **Not made**: ${prose(r.notMade)}`);
-    } else if (r.by === "manual") {
-        lines.push(`- **Manual**: ${prose(r.reason)}`);
-        if ("doc" in r.procedure) {
-            const target = r.procedure.doc.replace(/^docs\//, "../");
-            lines.push(`- **Procedure**: [${r.procedure.doc}](${target})`);
-        } else lines.push(`- **Procedure**: the plan's notice starting ${code(r.procedure.notice)}`);
-    } else lines.push(`- **Dropped**: ${prose(r.reason)}`);
-    const tests = r.by === "dropped" ? [] : (r.tests ?? []);
-    if (tests.length > 0)
-        lines.push(`- **Guarded by**: ${tests.map((t) => `${code(t.file)} (${code(t.title)})`).join(", ")}`);
-    return [...lines, ""];
+/** The text of a notice line without its `<system>: `. */
+function noticeText(line: string): string {
+    return line.slice(line.indexOf(": ") + 2);
 }
 
-function perStack(title: string, empty: string, items: Record<Stack, string[]>): string[] {
-    const lines = [`## ${title}`, ""];
-    for (const stack of STACKS) {
-        lines.push(`### ${stack}`, "");
-        if (items[stack].length === 0) lines.push(empty, "");
-        else lines.push(...items[stack].map((i) => `- ${i}`), "");
-    }
-    return lines;
+/** An image notice's key and image, when it has the form every image kind gives it. */
+function imageNotice(n: { kind: string; line: string }): { key: string; image: string } | undefined {
+    if (!(IMAGE_KINDS as readonly string[]).includes(n.kind)) return undefined;
+    const m = /^(\S+(?: \S+)?) (runbooks:\S+) = (\S+): /.exec(noticeText(n.line));
+    return m && m[1] === n.kind ? { key: m[2], image: m[3] } : undefined;
+}
+
+/** The short form of a plan object: its kind (or type's last part) and name, the namespace being the system's. */
+function shortRef(ref: PlanObjectRef, stack: Stack): { kind: string; name: string } | undefined {
+    const name = valueOn(ref.name, stack);
+    if (name === undefined) return undefined;
+    if (isKubernetesRef(ref)) return { kind: ref.kind, name };
+    const type = ref.type.startsWith("pulumi:providers:")
+        ? "provider"
+        : (ref.type.split(":").pop() ?? ref.type);
+    return { kind: type, name };
 }
 
 /**
- * The page of one runbook's table: its steps and what replaces each, the first-deploy notices the plans print for
- * its sections, its secrets, and the values nobody has confirmed yet. Deterministic: the same table, plans and
- * secrets table give the same bytes.
+ * How the names of one stack follow from another's in a step: the same with a prefix or suffix on every object
+ * (`staging-crier` on stage, `crier` on prod), so the page names each object once.
+ */
+function nameAffix(pairs: readonly [string, string][]): { prefix: string } | { suffix: string } | undefined {
+    if (pairs.length === 0) return undefined;
+    const [[a, b]] = pairs;
+    if (a.length > b.length && a.endsWith(b)) {
+        const prefix = a.slice(0, a.length - b.length);
+        if (pairs.every(([x, y]) => x === prefix + y)) return { prefix };
+    }
+    if (a.length > b.length && a.startsWith(b)) {
+        const suffix = a.slice(b.length);
+        if (pairs.every(([x, y]) => x === y + suffix)) return { suffix };
+    }
+    return undefined;
+}
+
+/**
+ * The objects of a step, each kind once: `CronJob \`kebechet\`, ConfigMap \`kebechet-configmap\``. A name that differs per
+ * stack is tagged with its stack, or, when every name of one stack is another's with a prefix or suffix, named once.
+ */
+export function shortObjects(refs: readonly PlanObjectRef[], stacks: readonly Stack[]): string {
+    const named = refs.map((ref) => stacks.map((s) => shortRef(ref, s)));
+    let base = -1;
+    let note = "";
+    if (stacks.length === 2 && named.every((n) => n[0] && n[1])) {
+        for (const [longer, shorter] of [
+            [0, 1],
+            [1, 0],
+        ]) {
+            const affix = nameAffix(named.map((n) => [n[longer]!.name, n[shorter]!.name]));
+            if (!affix) continue;
+            base = shorter;
+            note =
+                "prefix" in affix
+                    ? ` (${stacks[longer]}: each prefixed ${code(affix.prefix)})`
+                    : ` (${stacks[longer]}: each suffixed ${code(affix.suffix)})`;
+            break;
+        }
+    }
+    const byKind = new Map<string, string[]>();
+    for (const names of named) {
+        const kind = names.find((n) => n !== undefined)?.kind ?? "?";
+        const distinct = [...new Set(names.map((n) => n?.name))];
+        const text =
+            base !== -1
+                ? code(names[base]!.name)
+                : distinct.length === 1 && names.every((n) => n !== undefined)
+                  ? code(distinct[0]!)
+                  : stacks
+                        .map((s, i) => (names[i] ? `${code(names[i]!.name)} (${s})` : undefined))
+                        .filter((t) => t !== undefined)
+                        .join(", ");
+        const list = byKind.get(kind) ?? [];
+        if (!list.includes(text)) list.push(text);
+        byKind.set(kind, list);
+    }
+    return `${[...byKind].map(([kind, names]) => `${kind} ${mergedNames(names).join(", ")}`).join("; ")}${note}`;
+}
+
+/**
+ * Names of one kind that differ in one dash-separated part, as one: `callysto-provisioning-{hub,ssp,stats}`. Only
+ * names shown alone (`\`x\``), and only where a part stays outside the braces.
+ */
+function mergedNames(texts: readonly string[]): string[] {
+    const plain = texts.filter((t) => /^`[^`]+`$/.test(t)).map((t) => t.slice(1, -1));
+    const merged = mergePaths(plain.map((n) => ({ path: n.split("-") })))
+        .map((r) => r.path)
+        .flatMap((path) =>
+            path.length > 1 || !/^\{/.test(path[0]) ? [path.join("-")] : path[0].slice(1, -1).split(","),
+        );
+    return [...merged.map((n) => code(n)), ...texts.filter((t) => !/^`[^`]+`$/.test(t))];
+}
+
+/** Configuration and secret keys in short form: `thoth.bots.{namespace,createNamespace}`. */
+export function shortKeys(keys: readonly string[]): string {
+    return bracedKeys(keys)
+        .map((k) => code(k))
+        .join(", ");
+}
+
+/** One step on one line: its runbook lines, what it does, and what replaces it (or why it stays by hand). */
+export function stepLine(step: Step, label: (target: string) => string = (t) => t): string {
+    const { from, to } = parseRange(step.lines);
+    const where = `**${from === to ? from : `${from}-${to}`}**`;
+    const only = step.stacks ? ` (${step.stacks.join(", ")} only)` : "";
+    const r = step.replaced;
+    let what: string;
+    if (r.by === "objects") {
+        const parts = r.objects.length > 0 ? [shortObjects(r.objects, stepStacks(step))] : [];
+        // Secret keys (no dots) are the page's Secrets section's; a step with objects names its Secret objects.
+        const keys = (r.config ?? []).filter((k) => k.includes(".") || r.objects.length === 0);
+        if (keys.length > 0) parts.push(`config ${shortKeys(keys)}`);
+        if (r.notMade) parts.push(`not made: ${prose(r.notMade)}`);
+        what = parts.join("; ");
+    } else if (r.by === "manual") {
+        const procedure =
+            "doc" in r.procedure
+                ? `[procedure][${label(r.procedure.doc.replace(/^docs\//, "../"))}]`
+                : `procedure: the plan's notice starting ${code(r.procedure.notice)}`;
+        what = `**by hand**: ${prose(r.reason)} (${procedure})`;
+    } else what = `**dropped**: ${prose(r.reason)}`;
+    return `- ${where}${only} ${prose(step.step)} → ${what}`;
+}
+
+/**
+ * Notices as a page lists them: each in full, except a run of three or more of one kind about one thing (the
+ * Thoth catalog's modules), which is its first in full and a count of the others.
+ */
+function collapsed(notices: PlanFacts["notices"]): string[] {
+    const head = (line: string): string => line.split(": ", 2).join(": ");
+    const groups = new Map<string, PlanFacts["notices"]>();
+    for (const n of notices) {
+        const id = `${n.kind}\0${head(n.line)}`;
+        groups.set(id, [...(groups.get(id) ?? []), n]);
+    }
+    return [...groups.values()].flatMap((group) =>
+        group.length < 3
+            ? group.map((n) => prose(n.line))
+            : [
+                  `${prose(group[0].line)} (and ${group.length - 1} more ${group[0].kind} notices on ${code(head(group[0].line).split(": ")[1])}: the plan lists them)`,
+              ],
+    );
+}
+
+/**
+ * Two stacks' versions of one line as one, `{stage's|prod's}` where their words differ: the same notice about each
+ * stack's own namespaces and hosts. Undefined when they differ in more than a third of their words.
+ */
+export function mergedLine(a: string, b: string): string | undefined {
+    const x = a.split(" ");
+    const y = b.split(" ");
+    if (x.length !== y.length) return undefined;
+    const differ = x.filter((w, i) => w !== y[i]).length;
+    if (differ === 0 || differ * 3 > x.length) return undefined;
+    const out: string[] = [];
+    for (let i = 0; i < x.length;) {
+        if (x[i] === y[i]) {
+            out.push(x[i++]);
+            continue;
+        }
+        let j = i;
+        while (j < x.length && x[j] !== y[j]) j++;
+        out.push(`{${x.slice(i, j).join(" ")}|${y.slice(i, j).join(" ")}}`);
+        i = j;
+    }
+    return out.join(" ");
+}
+
+/** Lines the same on every stack once, with the stacks they are on; two stacks' versions of one line merged. */
+function acrossStacks(items: Record<Stack, string[]>): string[] {
+    const seen = new Map<string, Stack[]>();
+    for (const stack of STACKS)
+        for (const item of items[stack]) seen.set(item, [...(seen.get(item) ?? []), stack]);
+    const lines = [...seen].map(([item, on]) => ({ item, on }));
+    if (STACKS.length !== 2) return lines.map(({ item, on }) => `- ${on.join(", ")}: ${item}`);
+    const [first, second] = STACKS;
+    const out: string[] = [];
+    const used = new Set<number>();
+    lines.forEach((line, n) => {
+        if (used.has(n)) return;
+        if (line.on.length === 1 && line.on[0] === first) {
+            const m = lines.findIndex(
+                (other, k) =>
+                    !used.has(k) &&
+                    other.on.length === 1 &&
+                    other.on[0] === second &&
+                    mergedLine(line.item, other.item) !== undefined,
+            );
+            if (m !== -1) {
+                used.add(m);
+                out.push(`- ${first}, ${second}: ${mergedLine(line.item, lines[m].item)!}`);
+                return;
+            }
+        }
+        out.push(`- ${line.on.join(", ")}: ${line.item}`);
+    });
+    return out;
+}
+
+/**
+ * The page of one runbook's table: one line per step with what replaces it, what the plans say to read before the
+ * first `pulumi up` for its sections, its secrets' keys, and the values nobody has confirmed yet. Deterministic: the
+ * same table, plans and secrets give the same bytes.
  */
 export function systemPage(
     table: RunbookTable,
@@ -130,66 +298,91 @@ export function systemPage(
     const title = SYSTEMS.find((s) => s.section === table.system)?.title ?? table.system;
     const count = (by: Step["replaced"]["by"]): number =>
         table.steps.filter((s) => s.replaced.by === by).length;
-    const contextLines = table.context.reduce((n, c) => {
-        const { from, to } = parseRange(c.lines);
-        return n + to - from + 1;
-    }, 0);
     const lines = [
         `${SYSTEM_PAGE_MARKER} from ${factsFile(table.runbook)} and the committed stacks' plans; do not edit by hand. -->`,
         "",
         `# ${prose(title)}: runbook ${code(table.runbook)}`,
         "",
-        `Configuration sections: ${sections.map((s) => code(`runbooks:${s}`)).join(", ")}.`,
-        "",
-        // The hand-written half of the page: what a table row cannot hold (layout, order, upgrades, checklists).
-        `Operator notes (layout, first-deploy order, upgrades, checklists): [${table.system}-notes.md](${table.system}-notes.md).`,
-        "",
-        `The runbook's ${table.steps.length} steps: ${count("objects")} replaced by objects, ${count("manual")} by a documented manual step, ${count("dropped")} dropped with a reason; ${contextLines} lines are context (prose, headings, links). ` +
-            "`npm test` proves every step against the plans of both committed stacks (test/conformance/tables.test.ts).",
+        `Sections ${sections.map((s) => code(`runbooks:${s}`)).join(", ")}; layout, order and checklists: [${table.system}-notes.md](${table.system}-notes.md). ` +
+            `${table.steps.length} steps: ${count("objects")} replaced by objects, ${count("manual")} by hand, ${count("dropped")} dropped. ` +
+            "`npm test` proves each against both stacks' plans (test/conformance/tables.test.ts).",
         "",
         "## Runbook steps",
         "",
+        "Runbook line → objects (namespace left out) and configuration keys (secrets: below), or why it stays by hand.",
+        "",
+    ];
+    // Each procedure's page once, as a reference the step lines name.
+    const targets = new Map<string, string>();
+    const label = (target: string): string => {
+        if (!targets.has(target)) targets.set(target, `p${targets.size + 1}`);
+        return targets.get(target)!;
+    };
+    lines.push(
         ...[...table.steps]
             .sort((a, b) => parseRange(a.lines).from - parseRange(b.lines).from)
-            .flatMap((s) => stepLines(s, table.runbook)),
-    ];
+            .map((step) => stepLine(step, label)),
+        "",
+        ...[...targets].map(([target, name]) => `[${name}]: ${target}`),
+        ...(targets.size > 0 ? [""] : []),
+    );
     const notices = (stack: Stack): PlanFacts["notices"] => ofSections(plans[stack].notices, sections);
     lines.push(
-        ...perStack(
-            "First deploy: what the plan says to read before `pulumi up`",
-            "Nothing to read.",
-            Object.fromEntries(
-                STACKS.map((s) => [
-                    s,
-                    notices(s)
-                        .filter((n) => n.kind !== UNCONFIRMED)
-                        .map((n) => prose(n.line)),
-                ]),
-            ) as Record<Stack, string[]>,
-        ),
+        "## Before the first `pulumi up`",
+        "",
+        "What `npm run plan -- --stack <stack>` says to read first (images and rotations: below). `{x|y}`: x on stage, y on prod.",
+        "",
     );
+    const before = acrossStacks(
+        Object.fromEntries(
+            STACKS.map((s) => [
+                s,
+                collapsed(notices(s).filter((n) => !imageNotice(n) && n.kind !== ROTATION)),
+            ]),
+        ) as Record<Stack, string[]>,
+    );
+    lines.push(...(before.length > 0 ? before : ["Nothing to read."]), "");
     const keep = (key: string): boolean => sections.some((s) => key.startsWith(`${s}-`));
     lines.push("## Secrets", "", secrets(keep), "");
-    const operator = (stack: Stack): string[] =>
-        plans[stack].operatorValues
-            .filter((k) =>
-                sections.some((s) => k.startsWith(`runbooks:${s}.`) || k.startsWith(`runbooks:${s}[`)),
-            )
-            .map((k) => `${code(k)}: a placeholder only the operator can fill in`);
-    const images = (stack: Stack): string[] =>
-        notices(stack)
-            .filter((n) => n.kind === UNCONFIRMED)
-            // Without the system: the page is the system's.
-            .map((n) => prose(n.line.slice(n.line.indexOf(": ") + 2)));
+    const rotations = STACKS.filter((s) => notices(s).some((n) => n.kind === ROTATION));
+    if (rotations.length > 0)
+        lines.push(
+            `Before rotating one, read the plan's ${ROTATION} notices (${rotations.join(", ")}): what \`pulumi up\` cannot finish alone.`,
+            "",
+        );
+    // Each unverified key once, with what each stack says of it.
+    const values = new Map<string, Map<string, Stack[]>>();
+    const add = (key: string, what: string, stack: Stack) => {
+        const said = values.get(key) ?? new Map<string, Stack[]>();
+        said.set(what, [...(said.get(what) ?? []), stack]);
+        values.set(key, said);
+    };
+    for (const stack of STACKS) {
+        for (const k of plans[stack].operatorValues)
+            if (sections.some((s) => k.startsWith(`runbooks:${s}.`) || k.startsWith(`runbooks:${s}[`)))
+                add(k, "placeholder", stack);
+        for (const n of notices(stack)) {
+            const image = imageNotice(n);
+            if (image) add(image.key, `${code(image.image)} ${n.kind}`, stack);
+        }
+    }
     lines.push(
-        ...perStack(
-            "Unverified values: placeholders and unconfirmed images",
-            "None.",
-            Object.fromEntries(STACKS.map((s) => [s, [...operator(s), ...images(s)]])) as Record<
-                Stack,
-                string[]
-            >,
-        ),
+        "## Unverified values",
+        "",
+        "Placeholders the operator fills in, and images no source confirms (the plan says why).",
+        "",
     );
+    if (values.size === 0) lines.push("None.");
+    for (const [key, said] of values) {
+        // Each image once, with every kind said of it: `img` UNCONFIRMED IMAGE (stage), MOVING TAG (stage, prod).
+        const byImage = new Map<string, string[]>();
+        for (const [what, on] of said) {
+            const m = /^(`.*`) (.*)$/.exec(what);
+            const [image, kind] = m ? [m[1], m[2]] : ["", what];
+            byImage.set(image, [...(byImage.get(image) ?? []), `${kind} (${on.join(", ")})`]);
+        }
+        const text = [...byImage].map(([image, kinds]) => `${image ? `${image} ` : ""}${kinds.join(", ")}`);
+        lines.push(`- ${code(key.replace(/^runbooks:/, ""))}: ${text.join("; ")}`);
+    }
     return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }

@@ -85,9 +85,16 @@ export interface DocsRepo {
     read(file: string): string | undefined;
 }
 
-/** The README and every page under docs/, relative to `root`. */
+/** The README, every page under docs/ and each top-level folder's README, relative to `root`. */
 export function documentationPages(root: string, files: Iterable<string> = checkoutFiles(root)): string[] {
-    return [...files].filter((f) => f === "README.md" || (f.startsWith("docs/") && f.endsWith(".md"))).sort();
+    return [...files]
+        .filter(
+            (f) =>
+                f === "README.md" ||
+                (f.startsWith("docs/") && f.endsWith(".md")) ||
+                /^[^./][^/]*\/README\.md$/.test(f),
+        )
+        .sort();
 }
 
 function checkoutFiles(root: string): Set<string> {
