@@ -1,7 +1,8 @@
+import { duplicateKeyProblems, underAmbiguous } from "./duplicateKeys";
 import { committedValue, provenFixes } from "./fixProof";
 import { CREDENTIAL_MESSAGE } from "./issues";
 import type { Notice } from "./notices";
-import { ConfigError, ConfigProblem } from "./problems";
+import { ConfigError, ConfigProblem, STACK_FILE } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
@@ -103,6 +104,11 @@ function checkProgramConfig(
         return pass.state;
     };
 
+    // A key written twice comes first: every other check reads the copy that stays.
+    const duplicates = source.duplicateKeys?.() ?? [];
+    problems.push(
+        ...duplicateKeyProblems(duplicates, source.stack ? `Pulumi.${source.stack}.yaml` : STACK_FILE),
+    );
     const foreign = run(foreignNamespaces(source));
     // A stack that claims production without being it: every other fix would depend on which stack it really is
     // (turning a copy of production's file into another stack's, one fix at a time). That question comes first.
@@ -159,7 +165,12 @@ function checkProgramConfig(
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));
 
     if (problems.length > 0 || tier === undefined) {
-        return { problems: dedupe(problems), complete: read.complete };
+        // What lies at a key written twice with two values is not known until the operator keeps one of them.
+        const ambiguous = problems.filter((p) => underAmbiguous(p.key, duplicates));
+        return {
+            problems: dedupe(problems.filter((p) => !ambiguous.includes(p))),
+            complete: read.complete && ambiguous.length === 0,
+        };
     }
     return { config: acceptedConfig(source, tier, program, read, placements, wanted, identities) };
 }
