@@ -1,5 +1,6 @@
 import { duplicateKeyProblems, underAmbiguous } from "./duplicateKeys";
 import { committedValue, provenFixes } from "./fixProof";
+import { foreignWrites } from "./foreignValues";
 import { CREDENTIAL_MESSAGE } from "./issues";
 import type { Notice } from "./notices";
 import { ConfigError, ConfigProblem, STACK_FILE } from "./problems";
@@ -80,6 +81,7 @@ export function loadProgramConfig(
     const leaked = new Set(
         run.problems.filter((p) => p.message.startsWith(CREDENTIAL_MESSAGE)).map((p) => p.key),
     );
+    const committed = (key: string) => committedValue(source.stack, key, root);
     const problems = provenFixes(
         run.problems.filter((p) => !leaked.has(p.key) || p.message.startsWith(CREDENTIAL_MESSAGE)),
         source,
@@ -87,7 +89,9 @@ export function loadProgramConfig(
             const again = checkProgramConfig(edited, systems, options);
             return "config" in again ? [] : again.problems;
         },
-        (key) => committedValue(source.stack, key, root),
+        committed,
+        // No printed fix writes another stack's value, in any spelling of it.
+        foreignWrites(source, () => otherStacks(source.stack ?? "", options.root), committed),
     );
     throw new ConfigError(problems, source.stack, run.complete);
 }
