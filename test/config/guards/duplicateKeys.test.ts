@@ -1,7 +1,11 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { writeFileSync } from "fs";
+import * as path from "path";
 import { duplicateKeysOf } from "../../../components/config/duplicateKeys";
+import { otherStacks } from "../../../components/config/stacks";
+import { scratchDir } from "../../fixtures/scratch";
 import { PROD, STAGE, fixFaults, validate, validated } from "../battery";
 import { chars, LOWER } from "./generated";
 
@@ -213,6 +217,33 @@ describe("issue 70, part 3: the same key twice in one mapping, at any depth", fu
                     found.map((d) => [d.key, d.kind, d.keptValue]),
                     [["runbooks:tier", "namespace", stack === "prod" ? "production" : "staging"]],
                 );
+            }),
+            { ...RUNS, numRuns: 20 },
+        );
+    });
+});
+
+describe("issue 70, part 3: another stack's file with a key twice still owns what it grants", function () {
+    this.timeout(600000);
+
+    it("production's grants are read from its file as its fix leaves it, so stage's check still sees them", () => {
+        const grants = (text: string) => {
+            const root = scratchDir("duplicate-other-");
+            writeFileSync(path.join(root, "Pulumi.prod.yaml"), text);
+            const prod = otherStacks("stage", root).find((o) => o.stack === "prod");
+            return prod?.clusters.find((c) => c.name === "psi")?.grants.namespaces ?? {};
+        };
+        const committed = grants(PROD);
+        assert.ok("aicoe-prod-bots" in committed);
+        fc.assert(
+            fc.property(fc.nat({ max: SETTINGS.prod.length - 1 }), fc.boolean(), (at, namespace) => {
+                const s = SETTINGS.prod[at];
+                const rows = PROD.split("\n");
+                const text = namespace
+                    ? `${PROD}  tier: staging\n`
+                    : [...rows.slice(0, s.line), s.text, ...rows.slice(s.line)].join("\n");
+                // Control: before, a repeated key made the strict reading throw, and production's file granted nothing.
+                assert.deepEqual(grants(text), committed);
             }),
             { ...RUNS, numRuns: 20 },
         );
