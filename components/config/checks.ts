@@ -205,19 +205,34 @@ export function quantityProblem(value: string): string | undefined {
 /** Longest string any config value may hold: far above every real value (240), far below what hurts a plan. */
 export const MAX_STRING_LENGTH = 1024;
 
-// C0 and C1 control characters (newline and tab included: no config value is multi-line) and the Unicode
-// bidirectional controls that make text display differently from what it is (Trojan Source).
+// C0 and C1 control characters (newline and tab included: a setting is one line; the multi-line content a free-form
+// value may hold, certificates, public keys and scripts, is let through by its caller, components/config/issues.ts)
+// and the Unicode bidirectional controls that make text display differently from what it is (Trojan Source).
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-/** Characters or a length that must never reach an object from config. */
-export function textProblem(value: string): string | undefined {
-    const bad = UNSAFE_CHARS.exec(value);
+/**
+ * Longest multi-line content a free-form value may hold (a CA bundle of a few certificates, a short script): one
+ * RSA certificate alone is over 1,024 characters.
+ */
+export const MAX_DOCUMENT_LENGTH = 16384;
+
+/**
+ * Characters or a length that must never reach an object from config. `document`: the value is multi-line content a
+ * free-form value may hold (components/config/issues.ts): its line breaks and tabs are its own, and it may be longer.
+ */
+export function textProblem(value: string, document = false): string | undefined {
+    const bad = UNSAFE_CHARS.exec(document ? value.replace(/\r?\n|\t/g, (m) => " ".repeat(m.length)) : value);
     if (bad) {
         const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-        return `contains the control or bidirectional character U+${code} at position ${bad.index}; retype the value`;
+        const oneLine =
+            code === "000A"
+                ? " (a setting is one line; only a free-form value may hold PEM certificates, SSH public keys or a #! script over several)"
+                : "";
+        return `contains the control or bidirectional character U+${code} at position ${bad.index}; retype the value${oneLine}`;
     }
-    if (value.length > MAX_STRING_LENGTH) {
-        return `is ${value.length} characters long; at most ${MAX_STRING_LENGTH} are allowed`;
+    const max = document ? MAX_DOCUMENT_LENGTH : MAX_STRING_LENGTH;
+    if (value.length > max) {
+        return `is ${value.length} characters long; at most ${max} are allowed`;
     }
     return undefined;
 }

@@ -67,20 +67,31 @@ function canonicalHost(hostname: string): string | undefined {
 
 /**
  * What is known of which cluster an entry is: its canonical API server, the SHA-256 fingerprint of the CA its
- * credential trusts, and the uid of its kube-system namespace as the committed stack file pins it. Each is optional:
- * an entry without a server, a kubeconfig or a pin says less, and is taken for the same cluster as more entries.
+ * credential trusts (the pinned one, else the first of its bundle) and every other one of that bundle, and the uid of
+ * its kube-system namespace as the committed stack file pins it. Each is optional: an entry without a server, a
+ * kubeconfig or a pin says less, and is taken for the same cluster as more entries.
  */
 export interface ClusterMarks {
     server?: CanonicalServer;
     ca?: string;
+    /** Every CA the credential trusts (its `certificate-authority-data` bundle): a client trusts each one. */
+    cas?: readonly string[];
     uid?: string;
 }
 
-const MARKS = ["server", "ca", "uid"] as const;
+/** The CAs an entry's marks name, pinned or trusted. */
+function caSet(m: ClusterMarks): Set<string> {
+    return new Set([...(m.ca !== undefined ? [m.ca] : []), ...(m.cas ?? [])]);
+}
 
-/** Whether two entries are shown to be one cluster: one mark they both have is equal. */
+/**
+ * Whether two entries are shown to be one cluster: one mark they both have is equal. CAs are compared as sets: a
+ * credential that trusts another cluster's CA anywhere in its bundle can be answered by that cluster.
+ */
 export function provenSame(a: ClusterMarks, b: ClusterMarks): boolean {
-    return MARKS.some((m) => a[m] !== undefined && a[m] === b[m]);
+    if ((["server", "uid"] as const).some((m) => a[m] !== undefined && a[m] === b[m])) return true;
+    const theirs = caSet(b);
+    return [...caSet(a)].some((ca) => theirs.has(ca));
 }
 
 /**
@@ -90,7 +101,8 @@ export function provenSame(a: ClusterMarks, b: ClusterMarks): boolean {
  */
 export function provenDistinct(a: ClusterMarks, b: ClusterMarks): boolean {
     if (provenSame(a, b)) return false;
-    return MARKS.some((m) => a[m] !== undefined && b[m] !== undefined);
+    if ((["server", "uid"] as const).some((m) => a[m] !== undefined && b[m] !== undefined)) return true;
+    return caSet(a).size > 0 && caSet(b).size > 0;
 }
 
 /** The marks a stack file alone gives an entry: its `apiServer` (canonical) and its pinned identity. */

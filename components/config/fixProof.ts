@@ -4,6 +4,7 @@ import { FixEdit, fixEdits } from "./fixCommands";
 import { pathValue } from "./issues";
 import { ConfigProblem, PROJECT, STACK_FILE, setCommand } from "./problems";
 import { ConfigSource, contentKey } from "./source";
+import { ForeignWrite, foreignQuestion } from "./foreignValues";
 
 // A fix is printed only once the program has followed it: applied to the configuration, every pass run again. One
 // that leaves its own problem, makes a new one, or collides with another fix of the same run is not printed; the
@@ -144,6 +145,8 @@ interface Proof {
     /** The problems of every pass over the configuration after `edits` (throws as the passes do). */
     after: (edits: readonly FixEdit[]) => readonly ConfigProblem[];
     committed: (key: string) => unknown;
+    /** Another stack's value that `edits` write (components/config/foreignValues.ts), when they write one. */
+    foreign: (edits: readonly FixEdit[]) => ForeignWrite | undefined;
 }
 
 /**
@@ -190,8 +193,9 @@ export function provenFixes(
     source: ConfigSource,
     rerun: Rerun,
     committed: (key: string) => unknown,
+    foreign: Proof["foreign"] = () => undefined,
 ): ConfigProblem[] {
-    const proof: Proof = { after: rerunOnce(source, rerun), committed };
+    const proof: Proof = { after: rerunOnce(source, rerun), committed, foreign };
     const out = problems.map((p) => ({ ...p }));
     const proven = proveAlone(out, proof);
     oneFixPerKey(out, proven, proof);
@@ -239,8 +243,15 @@ function proveAlone(out: ConfigProblem[], proof: Proof): Proven {
             offerCommitted(p, proof);
             continue;
         }
-        const restored = p.invents || (alone && !holds(p, edits, proof)) ? restoreOrAsk(p, proof) : edits;
+        // A fix writing another stack's value (in any spelling of it) fails its proof like one that does not hold:
+        // restoring this stack's committed value is offered, else the operator is asked for its own.
+        const borrowed = proof.foreign(edits);
+        const restored =
+            p.invents || borrowed !== undefined || (alone && !holds(p, edits, proof))
+                ? restoreOrAsk(p, proof)
+                : edits;
         if (restored) proven.set(p, restored);
+        else if (borrowed !== undefined) p.fix = foreignQuestion(p.key, borrowed);
     }
     return proven;
 }

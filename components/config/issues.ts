@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { closest, textProblem, yaml11Boolean } from "./checks";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
-import { credentialKinds, listOf, namedCredentials } from "./secretValues";
+import { credentialKinds, listOf, multiLineDocument, namedCredentials } from "./secretValues";
 import { scalarSource } from "./source";
 
 type Segment = string | number;
@@ -446,7 +446,7 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
                 problems.push(credential);
                 return;
             }
-            const reason = textProblem(v);
+            const reason = textProblem(v, multiLineAllowed(schema, path, v));
             if (reason) {
                 const keyPath = formatPath(section, path);
                 const meta = metaOf(schemaAt(schema, path));
@@ -481,6 +481,22 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
     };
     walk(value, [], 0);
     return problems;
+}
+
+/**
+ * Whether a value may span lines: it is passed on as written (an entry of a free-form value: Ansible variables, a
+ * bot's JSON configuration, a Prow document) and is content whose lines belong together (PEM certificates, SSH public
+ * keys, a script), holding no credential. A typed setting (a name, a host, an e-group) is one line, always.
+ */
+function multiLineAllowed(schema: z.ZodType, path: readonly Segment[], value: string): boolean {
+    if (!value.includes("\n")) return false;
+    let at = path.length - 1;
+    while (at >= 0 && typeof path[at] !== "string") at--;
+    if (at < 0) return false;
+    const field = schemaAt(schema, path.slice(0, at + 1));
+    const freeForm =
+        inFreeFormMap(schema, path.slice(0, at + 1)) || (field !== undefined && isFreeForm(field));
+    return freeForm && multiLineDocument(value) !== undefined;
 }
 
 /** How a credential's problem begins: the one problem its key gets, so no other message quotes the value. */
@@ -555,7 +571,8 @@ function credentialFieldFix(
 }
 
 function credentialMessage(section: string, kinds: readonly string[]): string {
-    const what = `${/^[aeiou]/i.test(kinds[0]) ? "an" : "a"} ${listOf(kinds)}`;
+    // "a URL", "an npm registry credential": by the sound, so a word's first letter alone does not decide.
+    const what = `${/^(?:[aeio]|u[^rs]|npm\b)/i.test(kinds[0]) ? "an" : "a"} ${listOf(kinds)}`;
     return `${CREDENTIAL_MESSAGE} (${listOf(kinds)}): this plain setting is stored unencrypted in the stack file and the state and reaches objects and commands as it is, so the ${kinds.length > 1 ? "credentials are" : "credential is"} leaked if the file was ever committed or pushed: rotate ${kinds.length > 1 ? "them" : "it"}. A setting cannot hold a secret: if the system needs ${what}, it belongs in an encrypted key of its own (pulumi config set --secret ${section.split(".")[0]}-<name> --stack <stack>, docs/reference/secrets.md)`;
 }
 

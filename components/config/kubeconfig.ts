@@ -83,12 +83,51 @@ export interface KubeconfigPolicy {
     credentialEnv?: Record<string, string>;
     /** The stack's name for the cluster, for the key a finding names. */
     cluster?: string;
+    /** `clusters.<name>.proxyUrl`: the `proxy-url` reviewed for this cluster's kubeconfig. */
+    proxyUrl?: string;
+    /** `clusters.<name>.tlsServerName`: the `tls-server-name` reviewed for this cluster's kubeconfig. */
+    tlsServerName?: string;
+}
+
+/**
+ * Cluster settings that change who is trusted on the way to the API server: `proxy-url` hands every request (the
+ * credential included) to another host, `tls-server-name` accepts a certificate made out to another name than the
+ * server's. Each runs only as a stack file's review writes it (`clusters.<name>.<key>`).
+ */
+export const REVIEWED_CLUSTER_SETTINGS = [
+    {
+        setting: "proxy-url",
+        key: "proxyUrl",
+        means: "every request, the credential included, goes through that proxy",
+    },
+    {
+        setting: "tls-server-name",
+        key: "tlsServerName",
+        means: "the server is trusted with a certificate made out to that name instead of its own",
+    },
+] as const;
+
+/** A reviewed cluster setting the kubeconfig holds without the review it needs. */
+export interface UnreviewedSetting {
+    setting: (typeof REVIEWED_CLUSTER_SETTINGS)[number]["setting"];
+    /** The stack file's key below `clusters.<name>` that reviews it. */
+    key: (typeof REVIEWED_CLUSTER_SETTINGS)[number]["key"];
+    /** The entry that holds it (`clusters[0] ("psi")`). */
+    entry: string;
+    /** The stack file reviews another value. */
+    differs: boolean;
+    means: string;
 }
 
 /** What the policy finds in one kubeconfig: refusals stop the run, warnings are shown before it. */
 export interface KubeconfigFindings {
     refused: string[];
     warnings: string[];
+    /**
+     * Reviewed settings held without their review: refused on a production stack and wherever the review names
+     * another value, a warning elsewhere (already in `warnings`). Kept apart so the stack check can ask for the review.
+     */
+    unreviewed: UnreviewedSetting[];
 }
 
 /**
@@ -132,8 +171,7 @@ export function kubeconfigPolicyFindings(
 ): KubeconfigFindings {
     const refused: string[] = [];
     const warnings: string[] = [];
-    const entry = (list: string, i: number, e: unknown) =>
-        `${list}[${i}]${isMapping(e) && typeof e.name === "string" ? ` ("${e.name.slice(0, 64)}")` : ""}`;
+    const unreviewed: UnreviewedSetting[] = [];
     const key = `clusters.${policy.cluster ?? "<cluster>"}.credentialCommand`;
     const allowed = (command: unknown) =>
         policy.credentialCommand !== undefined && command === policy.credentialCommand;
@@ -170,39 +208,114 @@ export function kubeconfigPolicyFindings(
             const text = `${entry("clusters", i, c)} has insecure-skip-tls-verify: anyone in the path can pose as the API server and take the credentials`;
             (policy.production ? refused : warnings).push(text);
         }
+        for (const r of REVIEWED_CLUSTER_SETTINGS) {
+            const value = cluster[r.setting];
+            if (value === undefined || value === null || value === "") continue;
+            const reviewed = policy[r.key];
+            if (reviewed !== undefined && value === reviewed) continue;
+            const differs = reviewed !== undefined;
+            const found = {
+                setting: r.setting,
+                key: r.key,
+                entry: entry("clusters", i, c),
+                differs,
+                means: r.means,
+            };
+            // Outside production an unreviewed one is shown before the run; a review that names another value is
+            // refused everywhere: the kubeconfig is not the one that was reviewed.
+            if (policy.production || differs) unreviewed.push(found);
+            else warnings.push(unreviewedText(found, policy.cluster));
+        }
     });
-    return { refused, warnings };
+    return { refused, warnings, unreviewed };
 }
 
-/** What a kubeconfig says of the cluster its context reaches: the canonical server and the CA it trusts. */
+/** An entry's label in a finding: its list, its position and its name (never anything else of it). */
+function entry(list: string, i: number, e: unknown): string {
+    return `${list}[${i}]${isMapping(e) && typeof e.name === "string" ? ` ("${e.name.slice(0, 64)}")` : ""}`;
+}
+
+/** What an unreviewed setting means, naming the key that reviews it; its value is never shown. */
+export function unreviewedText(u: UnreviewedSetting, cluster: string | undefined): string {
+    const key = `clusters.${cluster ?? "<cluster>"}.${u.key}`;
+    return `${u.entry} sets ${u.setting} ${u.differs ? `to another value than the reviewed ${key}` : `without a reviewed ${key}`}: ${u.means}`;
+}
+
+/** What a kubeconfig says of the cluster its context reaches: the canonical server and the CAs it trusts. */
 export interface KubeconfigIdentity {
     server: CanonicalServer;
-    /** SHA-256 of the DER of `certificate-authority-data`, lower-case hex; unset when the CA is the system's. */
-    ca?: string;
+    /**
+     * SHA-256 of the DER of each certificate of `certificate-authority-data`, lower-case hex, in the bundle's order;
+     * unset when the CA is the system's. A client trusts every one of them, so each one says which cluster this is.
+     */
+    cas?: string[];
+}
+
+/** A kubeconfig secret as the stack check reads it. */
+export interface KubeconfigReading {
+    /** Why it is not a usable kubeconfig, or what the policy refuses in it. */
+    problem?: string;
+    warnings: string[];
+    identity?: KubeconfigIdentity;
+    /**
+     * Entries the context in use does not use (another cluster, another user, a context naming either, a second
+     * entry of one name): the secret holds a credential the stack never needs, so it must not hold it.
+     */
+    strays: string[];
+    /** Credentials and trust read from files of the machine that runs the program instead of from the secret. */
+    runnerFiles: RunnerFile[];
+    unreviewed: UnreviewedSetting[];
+    /** The context in use (the stack's, else the file's current-context), when there is one. */
+    context?: string;
 }
 
 /**
  * Why a kubeconfig secret's text is not a usable kubeconfig, or undefined when it is one: YAML (JSON is YAML) with at
- * least one cluster that names its API server, and the context the stack names when it names one.
+ * least one cluster that names its API server, and the context the stack names when it names one; nothing in it but
+ * that context, its cluster and its user, and no credential read from the runner's files.
  */
 export function kubeconfigProblem(
     value: unknown,
     context?: string,
     policy: KubeconfigPolicy = { production: true },
 ): string | undefined {
-    return kubeconfigReading(value, context, policy).problem;
+    const r = kubeconfigReading(value, context, policy);
+    const all = [
+        ...(r.problem !== undefined ? [r.problem] : []),
+        ...(r.strays.length > 0 ? [strayText(r.strays, r.context)] : []),
+        ...r.runnerFiles.map((f) => f.finding),
+        ...r.unreviewed.map((u) => unreviewedText(u, policy.cluster)),
+    ];
+    return all.length > 0 ? all.join("; ") : undefined;
+}
+
+/** What the stray entries of a kubeconfig are, for a message (names only). */
+export function strayText(strays: readonly string[], context: string | undefined): string {
+    return `holds ${listed(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
+}
+
+function listed(items: readonly string[]): string {
+    return items.length <= 1
+        ? (items[0] ?? "")
+        : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 /**
- * {@link kubeconfigProblem} with the policy's warnings for a kubeconfig it accepts, and the identity of the cluster
- * its context (the stack's, else the file's current-context) reaches.
+ * {@link kubeconfigProblem} with the policy's warnings for a kubeconfig it accepts, the identity of the cluster its
+ * context (the stack's, else the file's current-context) reaches, and what else it holds, each kind apart.
  */
 export function kubeconfigReading(
     value: unknown,
     context: string | undefined,
     policy: KubeconfigPolicy,
-): { problem?: string; warnings: string[]; identity?: KubeconfigIdentity } {
-    const problem = (text: string) => ({ problem: text, warnings: [] });
+): KubeconfigReading {
+    const problem = (text: string): KubeconfigReading => ({
+        problem: text,
+        warnings: [],
+        strays: [],
+        runnerFiles: [],
+        unreviewed: [],
+    });
     let doc: unknown = value;
     if (typeof value === "string") {
         const parsed = parseKubeconfig(value);
@@ -216,52 +329,194 @@ export function kubeconfigReading(
         );
     }
     if (config.clusters.length === 0) return problem("is not a kubeconfig: it has no clusters: entry");
-    const { refused, warnings } = kubeconfigPolicyFindings(config, policy);
-    if (refused.length > 0) return problem(refused.join("; "));
+    const { refused, warnings, unreviewed } = kubeconfigPolicyFindings(config, policy);
+    // Read whatever else the policy finds, so one run names every change the secret needs.
+    const runnerFiles = runnerFileFindings(config);
+    const inUse = contextInUse(config, context);
+    const rest = (found: { problem?: string; identity?: KubeconfigIdentity; strays?: string[] }) => ({
+        warnings: found.problem === undefined ? warnings : [],
+        strays: [],
+        runnerFiles,
+        unreviewed,
+        ...(inUse !== undefined ? { context: inUse } : {}),
+        ...found,
+    });
     const servers = config.clusters.filter((c) => isServerUrl(serverOf(c)));
-    if (servers.length === 0)
-        return problem("is not a kubeconfig: no entry under clusters: names a server: https://...");
+    if (refused.length === 0 && servers.length === 0)
+        return rest({ problem: "is not a kubeconfig: no entry under clusters: names a server: https://..." });
     if (context !== undefined && !namedEntry(config.contexts, context)) {
-        return problem(`has no context "${context}" (the one the stack's cluster entry names)`);
+        return rest({
+            problem: [
+                ...refused,
+                `has no context "${context}" (the one the stack's cluster entry names)`,
+            ].join("; "),
+        });
     }
+    const strays = strayEntries(config, context);
+    if (refused.length > 0) return rest({ problem: refused.join("; "), strays });
     const reached = reachedCluster(config, context);
-    if (typeof reached === "string") return problem(reached);
-    return { warnings, identity: reached };
+    if (typeof reached === "string") return rest({ problem: reached, strays });
+    return rest({ identity: reached, strays });
+}
+
+/** The name of the context in use: the stack's, else the file's current-context. */
+function contextInUse(config: KubeconfigShape, context: string | undefined): string | undefined {
+    const name = context ?? config.currentContext;
+    return typeof name === "string" && name !== "" ? name : undefined;
+}
+
+/**
+ * Every entry the context in use does not need: clusters but its cluster, users but its user, contexts that name
+ * any other, and a second entry of a name already listed (client-go keeps the last of two entries of one name, the
+ * JavaScript client and these checks the first: which one a run uses would depend on the reader). Empty when no
+ * context is in use: that is reported on its own.
+ */
+function strayEntries(config: KubeconfigShape, context: string | undefined): string[] {
+    const name = contextInUse(config, context);
+    const ctx = name === undefined ? undefined : namedEntry(config.contexts, name);
+    if (!ctx) return [];
+    const own = isMapping(ctx.context) ? ctx.context : {};
+    const strays: string[] = [];
+    const check = (list: string, entries: unknown[], keep: (e: Record<string, unknown>) => boolean) => {
+        const seen = new Set<unknown>();
+        entries.forEach((e, i) => {
+            const named = isMapping(e) ? e.name : undefined;
+            const repeated = seen.has(named);
+            seen.add(named);
+            if (repeated || !isMapping(e) || !keep(e)) strays.push(entry(list, i, e));
+        });
+    };
+    check("contexts", config.contexts, (e) => {
+        if (e === ctx) return true;
+        // A second name for the context in use holds nothing of its own.
+        const c = isMapping(e.context) ? e.context : {};
+        return c.cluster === own.cluster && c.user === own.user;
+    });
+    check("clusters", config.clusters, (e) => e.name === own.cluster);
+    check("users", config.users, (e) => e.name === own.user);
+    return strays;
+}
+
+/** A credential or trust a run would read from a file of the runner, and what the secret writes instead. */
+export interface RunnerFile {
+    finding: string;
+    /** The change of the kubeconfig that puts it in the secret itself. */
+    instead: string;
+}
+
+/**
+ * The settings of a kubeconfig entry that make a client read a file of the machine it runs on: what each holds, and
+ * the setting that holds the same in the file itself (`kubectl config view --flatten` inlines certificate files,
+ * never a token file).
+ */
+const USER_FILES: readonly (readonly [string, string, string])[] = [
+    ["tokenFile", "its token", "token: with the token itself"],
+    ["client-certificate", "its client certificate", "client-certificate-data: with the certificate, base64"],
+    ["client-key", "its client key", "client-key-data: with the key, base64"],
+];
+const CLUSTER_FILES: readonly (readonly [string, string, string])[] = [
+    ["certificate-authority", "the CA it trusts", "certificate-authority-data: with the CA bundle, base64"],
+];
+
+/**
+ * What a run would read from the runner's files instead of from the secret: a token file, certificate and key paths
+ * (instead of their `-data`), a CA path, an OIDC auth-provider's CA path, and the gcp auth-provider without a command
+ * (Google's application default credentials of the runner). The secret is what was reviewed and encrypted; a file
+ * on the runner is whatever that machine holds that day. Names the entry and the setting, never its value.
+ */
+function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
+    const found: RunnerFile[] = [];
+    const present = (v: unknown) => v !== undefined && v !== null && v !== "";
+    config.users.forEach((u, i) => {
+        const user = isMapping(u) && isMapping(u.user) ? u.user : undefined;
+        if (!user) return;
+        const at = entry("users", i, u);
+        for (const [field, what, instead] of USER_FILES) {
+            if (present(user[field]))
+                found.push({
+                    finding: `${at} reads ${what} from a file of the runner (${field})`,
+                    instead: `in ${at}, replace ${field} by ${instead}`,
+                });
+        }
+        const provider = isMapping(user["auth-provider"]) ? user["auth-provider"] : undefined;
+        const settings = provider && isMapping(provider.config) ? provider.config : {};
+        if (present(settings["idp-certificate-authority"])) {
+            found.push({
+                finding: `${at} reads its identity provider's CA from a file of the runner (auth-provider idp-certificate-authority)`,
+                instead: `in ${at}, replace the auth-provider's idp-certificate-authority by idp-certificate-authority-data: with that CA, base64`,
+            });
+        }
+        if (provider?.name === "gcp" && !present(settings["cmd-path"])) {
+            found.push({
+                finding: `${at} uses the gcp auth-provider without a command, which reads the runner's Google application default credentials`,
+                instead: `in ${at}, replace the auth-provider by token: with a service account's token`,
+            });
+        }
+    });
+    config.clusters.forEach((c, i) => {
+        const cluster = isMapping(c) && isMapping(c.cluster) ? c.cluster : undefined;
+        if (!cluster) return;
+        const at = entry("clusters", i, c);
+        for (const [field, what, instead] of CLUSTER_FILES) {
+            if (present(cluster[field]))
+                found.push({
+                    finding: `${at} reads ${what} from a file of the runner (${field})`,
+                    instead: `in ${at}, replace ${field} by ${instead}`,
+                });
+        }
+    });
+    return found;
 }
 
 /** The identity of the cluster a context reaches, or why the kubeconfig names none a client could use. */
 function reachedCluster(config: KubeconfigShape, context: string | undefined): KubeconfigIdentity | string {
-    const name = context ?? config.currentContext;
-    if (typeof name !== "string" || name === "") {
+    const name = contextInUse(config, context);
+    if (name === undefined) {
         return "names no current-context, and the stack's cluster entry names no context: set runbooks:clusters.<cluster>.context";
     }
     const ctx = namedEntry(config.contexts, name);
     if (!ctx) return `has no context "${name.slice(0, 64)}" (its current-context)`;
     const clusterName = isMapping(ctx.context) ? ctx.context.cluster : undefined;
-    const entry = typeof clusterName === "string" ? namedEntry(config.clusters, clusterName) : undefined;
-    if (!entry) return `has a context "${name.slice(0, 64)}" that names no cluster listed under clusters:`;
-    const server = serverOf(entry);
+    const found = typeof clusterName === "string" ? namedEntry(config.clusters, clusterName) : undefined;
+    if (!found) return `has a context "${name.slice(0, 64)}" that names no cluster listed under clusters:`;
+    const server = serverOf(found);
     const canonical = isServerUrl(server) ? canonicalApiServer(server) : undefined;
     if (canonical === undefined) {
         return `gives the cluster of context "${name.slice(0, 64)}" no https:// server`;
     }
-    const data = isMapping(entry.cluster) ? entry.cluster["certificate-authority-data"] : undefined;
+    const data = isMapping(found.cluster) ? found.cluster["certificate-authority-data"] : undefined;
     if (data === undefined || data === null || data === "") return { server: canonical };
-    const ca = caFingerprint(data);
-    if (ca === undefined) {
-        return `gives the cluster of context "${name.slice(0, 64)}" a certificate-authority-data that is not a base64 PEM certificate`;
+    const cas = caFingerprints(data);
+    if (cas === undefined) {
+        return `gives the cluster of context "${name.slice(0, 64)}" a certificate-authority-data that is not a base64 PEM certificate bundle (every block a certificate)`;
     }
-    return { server: canonical, ca };
+    return { server: canonical, cas };
 }
 
-/** SHA-256 of the DER of the first certificate in a base64 PEM bundle (`certificate-authority-data`). */
-export function caFingerprint(data: unknown): string | undefined {
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+/**
+ * SHA-256 of the DER of every certificate of a base64 PEM bundle (`certificate-authority-data`), in its order and
+ * without repeats; undefined when the data is no such bundle (not base64 PEM, no certificate, a block that is not a
+ * certificate or does not parse). A client trusts each certificate of the bundle, so none is left unread.
+ */
+export function caFingerprints(data: unknown): string[] | undefined {
     if (typeof data !== "string") return undefined;
-    try {
-        const pem = Buffer.from(data, "base64").toString("utf8");
-        if (!pem.includes("-----BEGIN CERTIFICATE-----")) return undefined;
-        return canonicalFingerprint(new X509Certificate(pem).fingerprint256);
-    } catch {
-        return undefined;
+    const pem = Buffer.from(data, "base64").toString("utf8");
+    const out: string[] = [];
+    for (const m of pem.matchAll(PEM_BLOCK)) {
+        if (m[1] !== "CERTIFICATE") return undefined;
+        try {
+            const fingerprint = canonicalFingerprint(new X509Certificate(m[0]).fingerprint256);
+            if (!out.includes(fingerprint)) out.push(fingerprint);
+        } catch {
+            return undefined;
+        }
     }
+    return out.length > 0 ? out : undefined;
+}
+
+/** SHA-256 of the DER of the first certificate in a base64 PEM bundle (what `openssl x509` prints of it). */
+export function caFingerprint(data: unknown): string | undefined {
+    return caFingerprints(data)?.[0];
 }

@@ -1,7 +1,9 @@
+import { duplicateKeyProblems, underAmbiguous } from "./duplicateKeys";
 import { committedValue, provenFixes } from "./fixProof";
+import { foreignWrites } from "./foreignValues";
 import { CREDENTIAL_MESSAGE } from "./issues";
 import type { Notice } from "./notices";
-import { ConfigError, ConfigProblem } from "./problems";
+import { ConfigError, ConfigProblem, STACK_FILE } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
@@ -79,6 +81,7 @@ export function loadProgramConfig(
     const leaked = new Set(
         run.problems.filter((p) => p.message.startsWith(CREDENTIAL_MESSAGE)).map((p) => p.key),
     );
+    const committed = (key: string) => committedValue(source.stack, key, root);
     const problems = provenFixes(
         run.problems.filter((p) => !leaked.has(p.key) || p.message.startsWith(CREDENTIAL_MESSAGE)),
         source,
@@ -86,7 +89,9 @@ export function loadProgramConfig(
             const again = checkProgramConfig(edited, systems, options);
             return "config" in again ? [] : again.problems;
         },
-        (key) => committedValue(source.stack, key, root),
+        committed,
+        // No printed fix writes another stack's value, in any spelling of it.
+        foreignWrites(source, () => otherStacks(source.stack ?? "", options.root), committed),
     );
     throw new ConfigError(problems, source.stack, run.complete);
 }
@@ -103,6 +108,11 @@ function checkProgramConfig(
         return pass.state;
     };
 
+    // A key written twice comes first: every other check reads the copy that stays.
+    const duplicates = source.duplicateKeys?.() ?? [];
+    problems.push(
+        ...duplicateKeyProblems(duplicates, source.stack ? `Pulumi.${source.stack}.yaml` : STACK_FILE),
+    );
     const foreign = run(foreignNamespaces(source));
     // A stack that claims production without being it: every other fix would depend on which stack it really is
     // (turning a copy of production's file into another stack's, one fix at a time). That question comes first.
@@ -159,7 +169,12 @@ function checkProgramConfig(
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));
 
     if (problems.length > 0 || tier === undefined) {
-        return { problems: dedupe(problems), complete: read.complete };
+        // What lies at a key written twice with two values is not known until the operator keeps one of them.
+        const ambiguous = problems.filter((p) => underAmbiguous(p.key, duplicates));
+        return {
+            problems: dedupe(problems.filter((p) => !ambiguous.includes(p))),
+            complete: read.complete && ambiguous.length === 0,
+        };
     }
     return { config: acceptedConfig(source, tier, program, read, placements, wanted, identities) };
 }

@@ -120,6 +120,22 @@ export const clustersSchema = z.record(
          * sets, with its value. Anything else in that environment is refused like an unreviewed command.
          */
         credentialEnv: z.record(z.string().min(1), z.string()).optional(),
+        /**
+         * The `proxy-url` this cluster's kubeconfig may name, written only after a review of that proxy: it receives
+         * every request, the credential included. Unset, a proxy is refused on a production stack and shown as a
+         * notice on any other; any other value than this one is refused.
+         */
+        proxyUrl: z.string().min(1).optional().meta({
+            ask: "the proxy-url the cluster's kubeconfig names, after review of that proxy",
+        }),
+        /**
+         * The `tls-server-name` this cluster's kubeconfig may name, written only after review: the API server is then
+         * trusted with a certificate made out to this name instead of its own. Unset, it is refused on a production
+         * stack and shown as a notice on any other.
+         */
+        tlsServerName: z.string().min(1).optional().meta({
+            ask: "the tls-server-name the cluster's kubeconfig names, after review",
+        }),
         identity: clusterPinSchema.optional(),
         /**
          * What this stack may write on the cluster, and for which system (Argo CD's AppProject `destinations`,

@@ -102,10 +102,133 @@ function scan(text: string, decode: boolean): string[] {
     for (const [name, shape] of EXTRA_SHAPES) if (shape.test(content)) found.add(name);
     // secretlint's URL rules read a password of some characters only (not `~`, `!`, `*`, ...): any is one.
     if (URL_PASSWORD.test(content)) found.add("basicauth");
+    // secretlint's npm rule reads `_authToken=` only in a file named .npmrc: a value holding such a line is one.
+    if (content.includes("_authToken")) {
+        for (const rule of SECRETLINT_RULES.filter((r) => r.meta.id.endsWith("-npm"))) {
+            const handlers = rule.create(
+                {
+                    report: () => found.add("npmrc"),
+                    createTranslator: () => (id, data) => ({ id, data }),
+                    sharedOptions: {},
+                    options: {},
+                },
+                {},
+            );
+            handlers.file?.({ content, filePath: ".npmrc", ext: ".npmrc", contentType: "text" });
+        }
+    }
+    for (const f of lineFindings(content)) found.add(f);
     for (const f of documentFindings(content)) found.add(f);
     // Decoded once: what a base64 value decodes to is scanned, never decoded again.
     if (decode && found.size === 0) for (const f of base64Findings(content)) found.add(`base64:${f}`);
     return [...found].sort();
+}
+
+/**
+ * Whether a credential's place holds only a stand-in for it: nothing, an environment or template reference, a shell
+ * substitution, an argument, a placeholder (`<token>`, `***`). A value with a literal beside a reference (`Bearer
+ * $TOKEN`, `$USER:hunter2`) holds that literal.
+ */
+function isStandIn(written: string): boolean {
+    let v = written.trim();
+    if (/^(["'])[\s\S]*\1$/.test(v) && v.length >= 2) v = v.slice(1, -1).trim();
+    // URL-encoded templates and references (`%7B%7B vault %7D%7D`, `%24%7BTOKEN%7D`).
+    if (/%(?:7B|24|3C)/i.test(v)) {
+        try {
+            v = decodeURIComponent(v);
+        } catch {
+            // Not URL-encoded after all: judged as written.
+        }
+    }
+    const left = v
+        .replace(/\{\{[^}]*\}\}|\{%[^%]*%\}/g, "")
+        .replace(/\$\{[^}]*\}|\$\([^)]*\)|`[^`]*`|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?!-]/g, "")
+        .replace(/<[^<>]*>|%\([A-Za-z_][A-Za-z0-9_]*\)s|%s|\{[A-Za-z_][A-Za-z0-9_]*\}/g, "")
+        .replace(/["':@\s]/g, "");
+    return (
+        left === "" ||
+        /^(?:\*+|x+|X+|\.+|-+|_+|changeme|redacted|secret|password|null|none|nil|undefined)$/i.test(left)
+    );
+}
+
+/** Query, fragment or connection-string parameters whose name says they carry a credential on their own. */
+const PARAM_NAMES = new Set([
+    "key",
+    "sig",
+    "signature",
+    "auth",
+    "pass",
+    "pwd",
+    "passwd",
+    "x-amz-signature",
+    "x-goog-signature",
+]);
+
+function isCredentialParam(name: string): boolean {
+    return PARAM_NAMES.has(name.toLowerCase()) || isSecretName(name);
+}
+
+/**
+ * A value as the files and strings below write one: quoted, a template, a shell substitution or reference (kept whole,
+ * so a stand-in with spaces in it is read as one), else a run of characters up to what ends it there (`ends`).
+ */
+const valueOf = (ends: string) =>
+    String.raw`"[^"\n]*"|'[^'\n]*'|\{\{[^}\n]*\}\}|\$\([^)\n]*\)|\$\{[^}\n]*\}|` +
+    "`[^`\\n]*`" +
+    String.raw`|\{[^}\n]*\}|[^${ends}]*`;
+
+/**
+ * A `name=value` parameter of a URL's query or fragment (`?access_token=`, `&sig=`, `#token=`) or of a connection
+ * string (JDBC's `;password=`, ODBC's `Pwd=`), at the start of the value or after `?`, `&`, `#` or `;`.
+ */
+const PARAMETER = new RegExp(
+    String.raw`(^|[?&#;])[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*(` + valueOf(String.raw`&#;\s"'`) + ")",
+    "g",
+);
+/** A connection string: JDBC or ODBC by its scheme, or `name=value` pairs separated by `;`. */
+const CONNECTION_STRING = /^\s*(?:jdbc|odbc):|;\s*[A-Za-z ]+=/i;
+/** An npm registry credential line (.npmrc): `_auth` is base64 `user:password`, `_password` the password itself. */
+const NPMRC_LINE = new RegExp(
+    String.raw`(?:^|[\s:])_(?:auth|password)[ \t]*=[ \t]*(` + valueOf(String.raw`\s`) + ")",
+    "gm",
+);
+/** A password line of a configuration file (.pypirc, INI, properties, YAML): `password: ...`, `password = ...`. */
+const PASSWORD_LINE = /^[ \t]*(?:password|passwd)[ \t]*[:=][ \t]*(.*?)[ \t]*$/gim;
+/** A .netrc entry (`machine <host>` or `default`) with its `password <value>`, on one line or many. */
+const NETRC = new RegExp(
+    String.raw`(?:^|\s)(?:machine[ \t]+\S+|default)(?=\s)[\s\S]*?(?:^|\s)password[ \t]+(` +
+        valueOf(String.raw`\s`) +
+        ")",
+    "gm",
+);
+/** A variable set in a script or an environment file: `NAME=value`, `export NAME=value`. */
+const ASSIGNMENT = new RegExp(
+    String.raw`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=(` + valueOf(String.raw`\s#;`) + ")",
+    "gm",
+);
+/** An Ansible Vault envelope: ciphertext of a vaulted value, decrypted by whoever holds the vault's password. */
+const ANSIBLE_VAULT = /(?:^|\n)[ \t]*\$ANSIBLE_VAULT;[0-9.]+;/;
+
+/**
+ * Credentials in the lines of a text, by the shapes of the files and strings that carry them and secretlint's rules do
+ * not read: a credential parameter of a URL's query or fragment or of a connection string, an .npmrc `_auth` or
+ * `_password`, a password line of a configuration file, a .netrc password, a secret-named variable a script or an
+ * environment file sets, an Ansible Vault envelope. A stand-in for the credential (a reference, a placeholder) is none.
+ */
+function lineFindings(content: string): string[] {
+    const found = new Set<string>();
+    for (const m of content.matchAll(PARAMETER)) {
+        if (!isCredentialParam(m[2]) || isStandIn(m[3])) continue;
+        found.add(m[1] === ";" || CONNECTION_STRING.test(content) ? "connection-string" : "url-credential");
+    }
+    for (const m of content.matchAll(NPMRC_LINE)) if (!isStandIn(m[1])) found.add("npmrc");
+    for (const m of content.matchAll(PASSWORD_LINE)) if (!isStandIn(m[1])) found.add("password-line");
+    for (const m of content.matchAll(NETRC)) if (!isStandIn(m[1])) found.add("netrc");
+    for (const m of content.matchAll(ASSIGNMENT)) {
+        if (isSecretName(m[1]) && !isStandIn(m[2])) found.add("assignment");
+    }
+    if (ANSIBLE_VAULT.test(content)) found.add("ansible-vault");
+    return [...found];
 }
 
 /** A whole value in base64 (standard or URL alphabet, padded or not) long enough to hold a credential. */
@@ -194,6 +317,13 @@ const KINDS: Record<string, string> = {
     "registry-auth": "container registry login",
     named: "value under a secret-named key",
     docker: "Docker token",
+    "url-credential": "URL with a credential in its query or fragment",
+    "connection-string": "connection string with a password",
+    npmrc: "npm registry credential (.npmrc)",
+    "password-line": "password line of a configuration file",
+    netrc: ".netrc password",
+    assignment: "secret-named variable set in a script or environment file",
+    "ansible-vault": "Ansible Vault envelope",
 };
 
 /** The kinds of credential `value` holds (`GitHub token`, `private key`, ...); empty when it holds none. */
@@ -334,17 +464,54 @@ export function isPublicKey(value: string): boolean {
     return PUBLIC_KEY.test(value) && credentialKinds(value).length === 0;
 }
 
+/** PEM blocks that are public by design: certificates, a CRL, public keys. */
+const PUBLIC_PEM =
+    /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|PUBLIC KEY|RSA PUBLIC KEY)-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+-----END \1-----/g;
+/** One OpenSSH public key line (authorized_keys: options are not allowed here, a comment is). */
+const SSH_PUBLIC_LINE =
+    /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,2}(?: [^\r\n]*)?$/;
+const SSH2_PUBLIC_BLOCK = /^---- BEGIN SSH2 PUBLIC KEY ----\r?\n[\s\S]*?\r?\n---- END SSH2 PUBLIC KEY ----$/;
+
+/**
+ * What a multi-line value is, when it is content whose lines belong together and that no setting needs to hold on
+ * one line: PEM certificates or public keys (a CA bundle), OpenSSH public keys one per line or RFC 4716's public key
+ * block, a script (its first line a `#!`). Undefined for any other text with a line break, and for any value that
+ * holds a credential: the lines of a script are read like every other value's.
+ */
+export function multiLineDocument(value: string): string | undefined {
+    if (!value.includes("\n") || credentialKinds(value).length > 0) return undefined;
+    const text = value.trim();
+    if (/^#![^\r\n]+\r?\n/.test(text)) return "script";
+    if (text.replace(PUBLIC_PEM, "").trim() === "" && /^-----BEGIN /.test(text))
+        return "PEM certificates or public keys";
+    if (SSH2_PUBLIC_BLOCK.test(text)) return "SSH2 public key";
+    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+    if (lines.length > 0 && lines.every((l) => SSH_PUBLIC_LINE.test(l.trim()))) return "SSH public keys";
+    return undefined;
+}
+
 /** The fields of a registry's entry in a container registry login (`auths.<registry>`) that hold its credential. */
 const REGISTRY_AUTH_FIELDS = new Set(["auth", "password", "identitytoken", "registrytoken"]);
 
 const REGISTRY_LOGIN = "container registry login";
 
-/** `auths.<registry>.<field>`: a credential of a container registry login (`.dockerconfigjson`, `auth.json`). */
+/** A registry as a login file keys it: a host with a dot or a port, with or without a scheme and a path. */
+const REGISTRY_HOST =
+    /^(?:https?:\/\/)?(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost)(?::[0-9]+)?(?:\/\S*)?$/;
+
+/**
+ * `auths.<registry>.<field>`: a credential of a container registry login (`.dockerconfigjson`, `auth.json`); and
+ * `<registry>.auth` of the older `.dockercfg`, which keys registries at its top without `auths`.
+ */
 function isRegistryLogin(keys: readonly string[]): boolean {
     const n = keys.length;
-    return (
-        n >= 3 && keys[n - 3].toLowerCase() === "auths" && REGISTRY_AUTH_FIELDS.has(keys[n - 1].toLowerCase())
-    );
+    if (
+        n >= 3 &&
+        keys[n - 3].toLowerCase() === "auths" &&
+        REGISTRY_AUTH_FIELDS.has(keys[n - 1].toLowerCase())
+    )
+        return true;
+    return n >= 2 && keys[n - 1].toLowerCase() === "auth" && REGISTRY_HOST.test(keys[n - 2]);
 }
 
 /**

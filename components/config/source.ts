@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Document, Node, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { DuplicateKey, duplicateKeysOf } from "./duplicateKeys";
 import { PROJECT } from "./problems";
 
 // Not in the SDK's typings but exported: the only way to know a key is encrypted without reading its value. The public
@@ -45,6 +46,11 @@ export interface ConfigSource {
      * source holds no real values (the offline plan, a partial configuration of a test). Never printed.
      */
     secretText?(key: string): string | undefined;
+    /**
+     * Keys the stack file writes twice (components/config/duplicateKeys.ts): each is a problem, and every other check
+     * reads the value of the copy that stays. Unset for a source without a stack file.
+     */
+    duplicateKeys?(): readonly DuplicateKey[];
 }
 
 function parseValue(raw: string): unknown {
@@ -200,6 +206,14 @@ export function pulumiConfigSource(): ConfigSource {
     } catch {
         text = undefined;
     }
+    // The CLI refuses a file with a key twice in one mapping, but keeps `tier` beside `runbooks:tier` as one key with
+    // either value: the copy with the namespace is read instead, as the offline plan reads it.
+    const duplicates = text === undefined ? [] : duplicateKeysOf(text);
+    const kept = new Map(
+        duplicates
+            .filter((d) => d.kind === "namespace" && d.key.startsWith(prefix))
+            .map((d) => [d.key.slice(prefix.length), d.keptValue]),
+    );
     return {
         stack: pulumi.getStack(),
         foreignKeys: () => Object.keys(pulumi.runtime.allConfig()).filter((k) => !k.startsWith(prefix)),
@@ -208,7 +222,12 @@ export function pulumiConfigSource(): ConfigSource {
                 .filter((k) => k.startsWith(prefix))
                 .map((k) => k.slice(prefix.length)),
         isSecret: (key) => runtimeConfig.isConfigSecret(`${prefix}${key}`),
+        duplicateKeys: () => duplicates,
         getValue: (key) => {
+            if (kept.has(key)) {
+                const value = kept.get(key);
+                return value !== null && typeof value === "object" && "secure" in value ? undefined : value;
+            }
             const raw = config.get(key);
             if (raw === undefined) return undefined;
             const value = parseValue(raw);
@@ -228,11 +247,12 @@ export function pulumiConfigSource(): ConfigSource {
 export function memoryConfigSource(
     values: Record<string, unknown>,
     secrets: Record<string, string> = {},
-    whole?: { stack: string; foreignKeys?: string[] },
+    whole?: { stack: string; foreignKeys?: string[]; duplicates?: readonly DuplicateKey[] },
 ): ConfigSource {
     return {
         stack: whole?.stack,
         foreignKeys: () => whole?.foreignKeys ?? [],
+        duplicateKeys: () => whole?.duplicates ?? [],
         keys: () => [...new Set([...Object.keys(values), ...Object.keys(secrets)])].sort(),
         isSecret: (key) => key in secrets,
         getValue: (key) => resolveMergeKeys(values[key]),

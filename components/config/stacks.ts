@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { ClusterMarks, provenDistinct, provenSame, writtenMarks } from "./clusterIdentity";
+import { duplicateKeys, withoutStrays } from "./duplicateKeys";
 import { COMMITTED_STACKS, isLocalStack, isProductionStack } from "./identity";
 import { ForeignCluster, Grants } from "./ownership";
 import { PROJECT } from "./problems";
@@ -44,7 +45,16 @@ const readings = new Map<string, { mtimeMs: number; size: number; stack: OtherSt
 function readOther(file: string, name: string): OtherStack | undefined {
     let config: Record<string, unknown>;
     try {
-        const doc = parse(readFileSync(file, "utf8"), { merge: true }) as { config?: unknown } | null;
+        // Read as that stack's own check reads it: a key written twice there (its run's problem) must not make its
+        // whole file, and every grant in it, vanish from this stack's ownership check.
+        const lines = new LineCounter();
+        const parsed = parseDocument(readFileSync(file, "utf8"), {
+            merge: true,
+            uniqueKeys: false,
+            lineCounter: lines,
+        });
+        if (parsed.errors.length > 0) return undefined;
+        const doc = withoutStrays(parsed, duplicateKeys(parsed, lines)).toJS() as { config?: unknown } | null;
         if (!doc || typeof doc.config !== "object" || doc.config === null) return undefined;
         config = doc.config as Record<string, unknown>;
     } catch {

@@ -191,9 +191,15 @@ export const CASES: Case[] = [
         fileError: /^Pulumi\.stage\.yaml:\d+:\d+: /,
     },
     {
+        // Issue 70: one problem naming both lines, instead of the parser's one line; two values, so the fix asks.
         name: "duplicate key",
         text: STAGE.replace("runbooks:tier: staging", "runbooks:tier: staging\n  runbooks:tier: production"),
-        fileError: /^Pulumi\.stage\.yaml:\d+:\d+: Map keys must be unique/,
+        keys: ["runbooks:tier (Pulumi.stage.yaml:5)"],
+        messages: { "runbooks:tier (Pulumi.stage.yaml:5)": /written twice .* at line 4 and .* at line 5/ },
+        fixes: {
+            "runbooks:tier (Pulumi.stage.yaml:5)":
+                /^edit Pulumi\.stage\.yaml: keep the one of runbooks:tier at line 4 and runbooks:tier at line 5 /,
+        },
     },
     {
         name: "project namespace misspelt: runbook:dials",

@@ -53,7 +53,13 @@ async function main(): Promise<number> {
     const started = Date.now();
     const clusterConfig = (readStackFile(args.stack).values.clusters ?? {}) as Record<
         string,
-        { context?: string; credentialCommand?: string; credentialEnv?: Record<string, string> }
+        {
+            context?: string;
+            credentialCommand?: string;
+            credentialEnv?: Record<string, string>;
+            proxyUrl?: string;
+            tlsServerName?: string;
+        }
     >;
     const unknown = [...args.kubeconfigs.keys()].filter((c) => !(c in clusterConfig));
     if (unknown.length > 0) {
@@ -93,6 +99,10 @@ async function main(): Promise<number> {
                     clusterConfig[cluster]?.context,
                     clusterConfig[cluster]?.credentialCommand,
                     clusterConfig[cluster]?.credentialEnv,
+                    {
+                        proxyUrl: clusterConfig[cluster]?.proxyUrl,
+                        tlsServerName: clusterConfig[cluster]?.tlsServerName,
+                    },
                 ),
             ),
         8,

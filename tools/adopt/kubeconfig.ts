@@ -10,6 +10,7 @@ import {
     kubeconfigShape,
     namedEntry,
     serverOf,
+    unreviewedText,
 } from "../../components/config/kubeconfig";
 
 /**
@@ -76,6 +77,7 @@ export function loadKubeconfig(
     context?: string,
     credentialCommand?: string,
     credentialEnv?: Record<string, string>,
+    reviewed: { proxyUrl?: string; tlsServerName?: string } = {},
 ): KubeConfig {
     const fromFile = "file" in source;
     const fix = fromFile
@@ -149,11 +151,13 @@ export function loadKubeconfig(
         credentialCommand,
         credentialEnv,
         cluster,
+        ...reviewed,
     });
-    if (policy.refused.length > 0) {
+    const refused = [...policy.refused, ...policy.unreviewed.map((u) => unreviewedText(u, cluster))];
+    if (refused.length > 0) {
         throw fail(
-            policy.refused.join("; "),
-            `use a kubeconfig that verifies the server over https:// and authenticates with a token or client certificate; a credential plugin only after review: pulumi config set --stack ${stack} --path clusters.${cluster}.credentialCommand <its command>`,
+            refused.join("; "),
+            `use a kubeconfig that verifies the server over https:// and authenticates with a token or client certificate; a credential plugin, a proxy-url or a tls-server-name only after review: pulumi config set --stack ${stack} --path clusters.${cluster}.<credentialCommand|proxyUrl|tlsServerName> <its reviewed value>`,
         );
     }
     for (const w of policy.warnings) process.stderr.write(`adopt: cluster ${cluster}: the kubeconfig ${w}\n`);

@@ -59,6 +59,9 @@ async function main(): Promise<number> {
         {
             context?: string;
             credentialCommand?: string;
+            credentialEnv?: Record<string, string>;
+            proxyUrl?: string;
+            tlsServerName?: string;
             apiServer?: string;
             identity?: unknown;
             namespaces?: Record<string, string>;
@@ -102,6 +105,11 @@ async function main(): Promise<number> {
                     kubeconfigOf(stack, cluster, files),
                     clusters[cluster]?.context,
                     clusters[cluster]?.credentialCommand,
+                    clusters[cluster]?.credentialEnv,
+                    {
+                        proxyUrl: clusters[cluster]?.proxyUrl,
+                        tlsServerName: clusters[cluster]?.tlsServerName,
+                    },
                 ),
             ),
     });

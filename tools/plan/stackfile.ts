@@ -4,6 +4,7 @@ import { Document, LineCounter, isMap, parseDocument } from "yaml";
 import { closest } from "../../components/config/checks";
 import { ConfigError, ConfigProblem, PROJECT, renameFix } from "../../components/config/problems";
 import { ConfigSource, memoryConfigSource, recordDocumentSources } from "../../components/config/source";
+import { DuplicateKey, duplicateKeys, withoutStrays } from "../../components/config/duplicateKeys";
 import { NamedError } from "../cli/args";
 
 /** The configuration of `Pulumi.<stack>.yaml`, split into plain values and the keys of encrypted values. */
@@ -14,6 +15,8 @@ export interface StackFile {
     secureKeys: string[];
     /** Full keys in other namespaces (`kubernetes:...`, or a misspelt `runbook:...`). */
     foreignKeys: string[];
+    /** Keys written twice: each a problem of the configuration; `values` holds the copy that stays. */
+    duplicates: DuplicateKey[];
 }
 
 /** A stack file that cannot be read at all (missing, not YAML): one line, no stack trace. */
@@ -69,8 +72,11 @@ export function parseStackText(text: string): ParsedStackText {
  * many texts (test/config/battery.ts) reads each text once and needs no file.
  */
 export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedStackText): StackFile {
-    if (doc.errors.length > 0) {
-        const err = doc.errors[0];
+    // A key written twice is a problem of the configuration, named at both lines with every other problem; the file
+    // is still read (the yaml library keeps both copies).
+    const errors = doc.errors.filter((e) => e.code !== "DUPLICATE_KEY");
+    if (errors.length > 0) {
+        const err = errors[0];
         const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
         const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
         throw new StackFileError(`${name}:${pos.line}:${pos.col}: ${what}`);
@@ -91,7 +97,10 @@ export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedS
             `edit ${name}: make the top level a mapping with config:`,
         );
     }
-    const top = doc.toJS() as Record<string, unknown>;
+    const duplicates = duplicateKeys(doc, lines);
+    // Read as the duplicates' fixes leave the file: `tier` beside `runbooks:tier` is read as `runbooks:tier` alone.
+    const read = withoutStrays(doc, duplicates);
+    const top = read.toJS() as Record<string, unknown>;
     const problems: ConfigProblem[] = [];
     for (const key of Object.keys(top)) {
         if (STACK_FILE_KEYS.includes(key)) continue;
@@ -141,8 +150,8 @@ export function stackFileOf(stack: string, name: string, { doc, lines }: ParsedS
         }
     }
     // The written text of each value, so a number YAML read from `1.10` is reported as written, not as 1.1.
-    recordDocumentSources(values, doc);
-    return { stack, values, secureKeys, foreignKeys };
+    recordDocumentSources(values, read);
+    return { stack, values, secureKeys, foreignKeys, duplicates };
 }
 
 /** A config source for a stack file whose encrypted values are replaced by a placeholder. */
@@ -150,5 +159,6 @@ export function stackFileSource(file: StackFile, placeholder: string): ConfigSou
     return memoryConfigSource(file.values, Object.fromEntries(file.secureKeys.map((k) => [k, placeholder])), {
         stack: file.stack,
         foreignKeys: file.foreignKeys,
+        duplicates: file.duplicates,
     });
 }

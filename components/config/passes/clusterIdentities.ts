@@ -1,6 +1,13 @@
 import { ClusterMarks, writtenMarks } from "../clusterIdentity";
 import { missingPinProblem, pinRequired, sharedLocalPinProblems } from "../clusterPin";
-import { KubeconfigIdentity, kubeconfigReading } from "../kubeconfig";
+import {
+    KubeconfigIdentity,
+    KubeconfigReading,
+    UnreviewedSetting,
+    kubeconfigReading,
+    strayText,
+    unreviewedText,
+} from "../kubeconfig";
 import { KindedNotice, notice } from "../notices";
 import { ConfigProblem, STACK_FILE, fullKey, secretFixCommand } from "../problems";
 import { ClustersConfig } from "../program";
@@ -46,28 +53,32 @@ export function clusterIdentities(
         // The real source hands out a secret's decrypted text here (pulumi.Config.get); the offline plan's
         // placeholders are not values, so the plan is never stopped by this check.
         const text = source.isSecret(spec.key) ? source.getValue(spec.key) : undefined;
-        const reading =
+        const reading: KubeconfigReading =
             text === undefined
-                ? { warnings: [] as string[], identity: undefined as KubeconfigIdentity | undefined }
+                ? { warnings: [], strays: [], runnerFiles: [], unreviewed: [] }
                 : kubeconfigReading(text, entry?.context, {
                       production: input.production,
                       credentialCommand: entry?.credentialCommand,
                       credentialEnv: entry?.credentialEnv,
+                      proxyUrl: entry?.proxyUrl,
+                      tlsServerName: entry?.tlsServerName,
                       cluster,
                   });
         state.warnings.push(...reading.warnings.map((w) => notice("KUBECONFIG POLICY", `${spec.key}: ${w}`)));
-        if ("problem" in reading && reading.problem) {
+        if (reading.problem) {
             problems.push({
                 key: fullKey(spec.key),
                 message: `${reading.problem}: the provider of cluster "${cluster}" would fail or reach the wrong cluster. Set the kubeconfig file of that cluster`,
                 fix: secretFixCommand(spec),
             });
         }
+        problems.push(...contentProblems(cluster, reading));
         const reached = reading.identity;
         problems.push(...credentialMismatches(cluster, written, reached));
         state.marks[cluster] = {
             server: reached?.server ?? written.server,
-            ca: reached?.ca ?? written.ca,
+            ca: written.ca ?? reached?.cas?.[0],
+            ...(reached?.cas !== undefined ? { cas: reached.cas } : {}),
             uid: written.uid,
         };
         if (input.stack !== undefined && pinRequired(input.stack) && written.uid === undefined) {
@@ -80,6 +91,61 @@ export function clusterIdentities(
         problems.push(...sharedLocalPinProblems(input.stack, input.clusters, input.otherStacks()));
     }
     return { state, problems };
+}
+
+/**
+ * What a usable kubeconfig secret holds beyond the one credential the stack uses: entries of other clusters, users or
+ * contexts, and credentials it would read from the runner's files, each named with what to remove or write instead
+ * (one problem at the secret's key); and settings that need the stack file's review, each at the key that reviews it.
+ * Nothing of a value is quoted: entries by position and name, settings by name.
+ */
+function contentProblems(cluster: string, reading: KubeconfigReading): ConfigProblem[] {
+    const context = reading.context;
+    const key = `kubeconfig-${cluster}`;
+    const store = `pulumi config set --secret ${key} < kubeconfig.yaml`;
+    const problems: ConfigProblem[] = [];
+    const found: string[] = [];
+    const edits: string[] = [];
+    if (reading.strays.length > 0) {
+        found.push(strayText(reading.strays, context));
+        edits.push(
+            `delete ${reading.strays.join(", ")}, keeping only the context in use, its cluster and its user (kubectl --kubeconfig kubeconfig.yaml config view --raw --flatten --minify${context !== undefined ? ` --context ${shellWord(context)}` : ""} prints just those)`,
+        );
+    }
+    if (reading.runnerFiles.length > 0) {
+        found.push(
+            `${reading.runnerFiles.map((f) => f.finding).join("; ")}: the run would use whatever that machine's file holds that day, not the credential reviewed and encrypted in this secret`,
+        );
+        edits.push(...reading.runnerFiles.map((f) => f.instead));
+    }
+    if (found.length > 0) {
+        problems.push({
+            key: fullKey(key),
+            message: found.join("; "),
+            fix: `edit kubeconfig.yaml, the kubeconfig stored as ${key}: ${edits.join("; ")} && ${store}`,
+        });
+    }
+    for (const u of reading.unreviewed) problems.push(reviewProblem(cluster, key, u, store));
+    return problems;
+}
+
+/** A context name as one shell word of a printed command. */
+function shellWord(word: string): string {
+    return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
+/**
+ * A setting that needs the stack file's review, at the key that reviews it: the fix asks for the value after that
+ * review (only the operator who reads the kubeconfig knows it, and a proxy is not to be trusted on a guess), or for
+ * a kubeconfig without it.
+ */
+function reviewProblem(cluster: string, secret: string, u: UnreviewedSetting, store: string): ConfigProblem {
+    const reviewKey = fullKey(`clusters.${cluster}.${u.key}`);
+    return {
+        key: reviewKey,
+        message: `${secret}: ${unreviewedText(u, cluster)}. ${u.differs ? "The kubeconfig is not the one that was reviewed" : "A production stack trusts nothing on the way to its API server that its committed file does not name"}`,
+        fix: `edit ${STACK_FILE}: set ${reviewKey} to the ${u.setting} that ${secret} names, after review of it, or remove ${u.setting} from kubeconfig.yaml (the kubeconfig stored as ${secret}) and store it again: ${store}`,
+    };
 }
 
 /**
@@ -101,10 +167,12 @@ function credentialMismatches(
             fix: `edit ${STACK_FILE}: set ${fullKey(`clusters.${cluster}.apiServer`)} to the server of the cluster this entry is, ${store}`,
         });
     }
-    if (written.ca !== undefined && reached.ca !== undefined && written.ca !== reached.ca) {
+    // Every certificate of the kubeconfig's bundle is read: the pin must be one of them.
+    if (written.ca !== undefined && reached.cas !== undefined && !reached.cas.includes(written.ca)) {
+        const count = reached.cas.length;
         problems.push({
             key: fullKey(`clusters.${cluster}.identity.ca`),
-            message: `pins another CA certificate than the one kubeconfig-${cluster} trusts: the credential is for another cluster than the one this file pins`,
+            message: `pins another CA certificate than ${count === 1 ? "the one" : `any of the ${count}`} kubeconfig-${cluster} trusts: the credential is for another cluster than the one this file pins`,
             fix: `edit ${STACK_FILE}: ${store.replace(/^or /, "")}; re-pin only after review`,
         });
     }

@@ -336,7 +336,8 @@ describe("generated battery: legitimate values keep planning (issue 52, item 4)"
     this.timeout(600000);
 
     it("a public key under any name (ssh_key, deploy_key, ...): as an OpenSSH line", () => {
-        // One line: a setting holds no line break (textProblem), so RFC 4716's block is no setting's value.
+        // One line: here a public key is an OpenSSH line (RFC 4716's multi-line block, in a free-form value, is
+        // test/config/guards/credentialShapes.test.ts's).
         const publicKey = fc
             .tuple(
                 fc.constantFrom("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256"),

@@ -176,12 +176,15 @@ describe("generated battery: every user and context is read, and the one in use 
         });
     });
 
-    it("legitimate: a second context with a plain token, before or after the one in use, plans", () => {
+    // Issue 70 overturns this class's former legitimate case: a second context with its own cluster and token is
+    // another cluster's credential at hand to every run of the stack, so it is refused now, naming each entry to
+    // remove. What stays legitimate is a second name for the context in use (below).
+    it("a second context with a plain token, before or after the one in use, is refused, naming what to remove (issue 70)", () => {
         const cases = sample(
             fc.tuple(fc.tuple(entryName, entryName), fc.boolean(), fc.constantFrom("stage", "prod")),
             531,
         );
-        assertBattery("legitimate: second context", cases, ([names, first, stack]) => {
+        assertBattery("second context", cases, ([names, first, stack]) => {
             const n = names[0] === names[1] ? ([names[0], `${names[1]}-2`] as [string, string]) : names;
             const text = twoContexts({
                 names: n,
@@ -190,6 +193,35 @@ describe("generated battery: every user and context is read, and the one in use 
                 current: "a",
                 first,
             });
+            const out = stackRun(stack as "stage" | "prod", { psi: text });
+            const at = first ? 1 : 0;
+            return refusalFaults(out, "runbooks:kubeconfig-psi", stack === "prod" ? PROD : STAGE, (p) => {
+                if (p.key !== "runbooks:kubeconfig-psi") return `another key: ${p.message.slice(0, 200)}`;
+                const named = ["contexts", "clusters", "users"].map((l) => `${l}[${at}] ("${n[1]}")`);
+                const missing = named.filter((e) => !p.message.includes(e) || !p.fix.includes(e));
+                if (missing.length > 0) return `does not name ${missing.join(", ")} to remove`;
+                return p.fix.includes("pulumi config set --secret kubeconfig-psi --stack")
+                    ? undefined
+                    : `the fix does not store the secret again: ${p.fix}`;
+            });
+        });
+    });
+
+    it("legitimate: a second context naming the same cluster and user as the one in use plans", () => {
+        const cases = sample(
+            fc.tuple(fc.tuple(entryName, entryName), fc.boolean(), fc.constantFrom("stage", "prod")),
+            532,
+        );
+        assertBattery("legitimate: second name of the context", cases, ([names, first, stack]) => {
+            const [a, b] = names[0] === names[1] ? [names[0], `${names[1]}-2`] : names;
+            const contexts = [
+                `- name: ${a}\n  context:\n    cluster: c\n    user: u\n`,
+                `- name: ${b}\n  context:\n    cluster: c\n    user: u\n    namespace: default\n`,
+            ];
+            const text =
+                `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${PSI_URL}\n` +
+                `    certificate-authority-data: ${caData(0)}\nusers:\n- name: u\n  user:\n    token: sha256~t\n` +
+                `contexts:\n${(first ? contexts : [...contexts].reverse()).join("")}current-context: ${a}\n`;
             const out = stackRun(stack as "stage" | "prod", { psi: text });
             return out.problems.length === 0 ? [] : [out.message.slice(0, 500)];
         });
