@@ -1,6 +1,6 @@
 import { toDnsLabel } from "../config/fields";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
-import { Refined, Rejected } from "../config/system";
+import { Refined, Rejected, StackTier } from "../config/system";
 import { isPlaceholder } from "../shared/placeholder";
 import { isDnsLabel } from "../shared/naming";
 import { DATABASE_SERVER_ASK, DialsConfig, DialsSection } from "./config";
@@ -25,9 +25,14 @@ import {
 export function dialsCheck(
     config: DialsConfig,
     clusters: Record<string, unknown> = {},
+    tier?: StackTier,
 ): Refined<DialsSection> | Rejected {
     const { problems: migrationProblems, migration } = checkedMigration(config);
-    const problems = [...dialsProblems(config), ...migrationProblems, ...drainProblems(config, clusters)];
+    const problems = [
+        ...dialsProblems(config),
+        ...migrationProblems,
+        ...drainProblems(config, clusters, tier),
+    ];
     if (problems.length > 0 && problems.every((p) => !p.placeholder)) {
         return { problems: [problems[0], ...problems.slice(1)] };
     }
@@ -176,9 +181,14 @@ function gracePeriodProblems(config: DialsConfig): ConfigProblem[] {
  * running longer is killed. Runbook 003's own step comes first: disable the consumers in flower and let the workers
  * finish what they prefetched; the operator says so in the stack file.
  */
-function drainProblems(config: DialsConfig, clusters: Record<string, unknown>): ConfigProblem[] {
+function drainProblems(
+    config: DialsConfig,
+    clusters: Record<string, unknown>,
+    tier: StackTier | undefined,
+): ConfigProblem[] {
     const cluster = clusters[config.cluster] as { adoptExisting?: boolean } | undefined;
-    if (!cluster?.adoptExisting || config.workersDrained) return [];
+    // A local stack's workers are its own runs': nothing of production's is running there to drain.
+    if (!cluster?.adoptExisting || config.workersDrained || tier === "local") return [];
     const ns = config.namespace;
     return [
         {

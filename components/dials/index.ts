@@ -28,7 +28,7 @@ export const dials = defineSystem<DialsConfig, "kubernetes", DialsSection>({
             holds: "workspace databases",
         },
     ],
-    check: (config, { clusters }) => dialsCheck(config, clusters),
+    check: (config, { clusters, tier }) => dialsCheck(config, clusters, tier),
     notices: dialsNotices,
     images: (config) => releaseImages(config),
     evidence: { table: DIALS_EVIDENCE },
