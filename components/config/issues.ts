@@ -37,8 +37,9 @@ export function formatPath(section: string, path: readonly Segment[]): string {
     return out;
 }
 
-// zod keeps its structure in `_zod.def`; walking it lets an error find the example of the field it is about.
-interface Def {
+// zod keeps its structure in `_zod.def`; walking it lets an error find the example of the field it is about, and the
+// generated configuration reference list every key (tools/docs/configuration.ts).
+export interface Def {
     type: string;
     shape?: Record<string, z.ZodType>;
     innerType?: z.ZodType;
@@ -46,10 +47,15 @@ interface Def {
     element?: z.ZodType;
     in?: z.ZodType;
     options?: z.ZodType[];
+    left?: z.ZodType;
+    right?: z.ZodType;
+    entries?: Record<string, string | number>;
+    values?: unknown[];
     getter?: () => z.ZodType;
+    defaultValue?: unknown;
 }
 
-function defOf(schema: z.ZodType): Def {
+export function defOf(schema: z.ZodType): Def {
     return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 

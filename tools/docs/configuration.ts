@@ -1,4 +1,5 @@
 import * as path from "path";
+import { defOf } from "../../components/config/issues";
 import * as ts from "typescript";
 import { z } from "zod";
 import { clustersSchema, openstackSchema } from "../../components/config/program";
@@ -30,24 +31,6 @@ export function configSections(): { section: string; schema: z.ZodType }[] {
 
 // ---------------------------------------------------------------------------------------------------------------
 // The schemas: which keys there are, and what a key is set to when nothing sets it
-
-interface Def {
-    type: string;
-    shape?: Record<string, z.ZodType>;
-    innerType?: z.ZodType;
-    valueType?: z.ZodType;
-    element?: z.ZodType;
-    in?: z.ZodType;
-    options?: z.ZodType[];
-    left?: z.ZodType;
-    right?: z.ZodType;
-    entries?: Record<string, string | number>;
-    values?: unknown[];
-    getter?: () => z.ZodType;
-    defaultValue?: unknown;
-}
-
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** One key of a section: its path below the section (`bots.kebechet.image`), and what it is. */
 export interface KeyRow {
