@@ -1,13 +1,13 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { DriftReport } from "../tools/drift/report";
 import { FieldState } from "../tools/drift/analyse";
 import { ROOT } from "./localStack";
 
-// The hand edits an operator used to make (`oc set env`, `oc edit`, `oc create`), each with what `npm run drift`
-// must report for it and the command docs/operate/deploy.md#drift gives to remove what `pulumi up` leaves. All in
-// one namespace of the local stack, each on an object of its own so that each report line is its edit's.
+// The hand edits an operator used to make (`oc set env`, `oc edit`, `oc create`, `oc delete`), each with what
+// `npm run drift` must report for it. All in one namespace of the local stack, each on an object of its own so that
+// each report line is its edit's. What restores them is the report's own procedure, run as printed.
 
 export const DRIFT_NAMESPACE = "cms-dials-local";
 
@@ -21,14 +21,30 @@ export interface HandEdit {
     manager: string;
     /** A field path the manager owns. */
     field: RegExp;
-    /** What the next up does with it; `unmanaged` for an object made by hand. */
-    state: FieldState | "replace" | "unmanaged";
-    /** kubectl arguments that remove what the up leaves (docs/operate/deploy.md#drift). */
+    /**
+     * What the report must say: a field's verdict (`replace`: the engine replaces the object), `unmanaged` for an
+     * object made by hand, `restored` for what only the engine's preview sees, `missing` for an object deleted.
+     */
+    state: FieldState | "replace" | "unmanaged" | "restored" | "missing";
+    /** For an object made by hand: the operator's decision after review (the report never deletes). */
     remove?: string[];
+    /** For a hand-made RBAC object: what the report must say it grants. */
+    grants?: RegExp;
 }
 
-/** The seven edits; `live` reads what an edit needs (a ConfigMap key, a replica count) from the cluster. */
-export function handEdits(live: { configMapKey: string; replicas: number }): HandEdit[] {
+/** What the edits read from the cluster first. */
+export interface LiveValues {
+    configMapKey: string;
+    replicas: number;
+    /** A key of the Secret `redis-web-cache`. */
+    secretKey: string;
+    /** The field manager the program's provider applies `csc-indexer` with, and its replica count. */
+    programManager: string;
+    indexerReplicas: number;
+}
+
+/** The fifteen edits; `live` holds what they read from the cluster. */
+export function handEdits(live: LiveValues): HandEdit[] {
     const ns = DRIFT_NAMESPACE;
     return [
         {
@@ -38,7 +54,6 @@ export function handEdits(live: { configMapKey: string; replicas: number }): Han
             manager: "kubectl-set",
             field: /^spec\.template\.spec\.containers\[name=[^\]]+\]\.env\[name=HELDOUT_DRIFT\]$/,
             state: "added",
-            remove: ["set", "env", "deployment/backend", "HELDOUT_DRIFT-"],
         },
         {
             label: "kubectl set image",
@@ -62,14 +77,6 @@ export function handEdits(live: { configMapKey: string; replicas: number }): Han
             manager: "kubectl-patch",
             field: /^data\.drift-extra$/,
             state: "added",
-            remove: [
-                "patch",
-                "configmap",
-                "backend-nginx-conf",
-                "--type=json",
-                "-p",
-                '[{"op":"remove","path":"/data/drift-extra"}]',
-            ],
         },
         {
             label: "a ConfigMap value changed",
@@ -83,9 +90,7 @@ export function handEdits(live: { configMapKey: string; replicas: number }): Han
             ],
             object: `ConfigMap ${ns}/dials-etl-configmap`,
             manager: "kubectl-patch",
-            field: new RegExp(
-                `^data(\\.|\\[")${live.configMapKey.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?\\]?$`,
-            ),
+            field: new RegExp(`^data(\\.|\\[")${escape(live.configMapKey)}"?\\]?$`),
             state: "replace",
         },
         {
@@ -95,7 +100,6 @@ export function handEdits(live: { configMapKey: string; replicas: number }): Han
             manager: "kubectl-label",
             field: /^metadata\.labels\.drift-by-hand$/,
             state: "added",
-            remove: ["label", "deployment/flower", "drift-by-hand-"],
         },
         {
             label: "kubectl scale",
@@ -117,8 +121,105 @@ export function handEdits(live: { configMapKey: string; replicas: number }): Han
             state: "unmanaged",
             remove: ["delete", "configmap", "drift-hand-made"],
         },
+        // The eight the last round's e2e lacked (issue 69).
+        {
+            label: "a Secret key changed",
+            edit: [
+                "patch",
+                "secret",
+                "redis-web-cache",
+                "--type=merge",
+                "-p",
+                JSON.stringify({
+                    data: { [live.secretKey]: Buffer.from("changed by hand").toString("base64") },
+                }),
+            ],
+            object: `Secret ${ns}/redis-web-cache`,
+            manager: "kubectl-patch",
+            field: new RegExp(`^data(\\.|\\[")${escape(live.secretKey)}"?\\]?$`),
+            state: "replace",
+        },
+        {
+            label: "a label the program sets removed",
+            edit: ["label", "deployment/csc-bulk", "app.kubernetes.io/part-of-"],
+            object: `Deployment ${ns}/csc-bulk`,
+            manager: "",
+            field: /part-of/,
+            state: "restored",
+        },
+        {
+            label: "an edit under the program's own field manager",
+            edit: [
+                "patch",
+                "deployment/csc-indexer",
+                `--field-manager=${live.programManager}`,
+                "--type=merge",
+                "-p",
+                JSON.stringify({ spec: { replicas: live.indexerReplicas + 1 } }),
+            ],
+            object: `Deployment ${ns}/csc-indexer`,
+            manager: "",
+            field: /^spec\.replicas$/,
+            state: "restored",
+        },
+        {
+            label: "a Service port changed",
+            edit: [
+                "patch",
+                "service/redis-web-cache",
+                "--type=json",
+                "-p",
+                '[{"op":"replace","path":"/spec/ports/0/port","value":16379}]',
+            ],
+            object: `Service ${ns}/redis-web-cache`,
+            manager: "kubectl-patch",
+            field: /^spec\.ports\[port=16379,protocol=TCP\]$/,
+            state: "added",
+        },
+        {
+            label: "an annotation added",
+            edit: ["annotate", "service/frontend", "drift-note=by-hand"],
+            object: `Service ${ns}/frontend`,
+            manager: "kubectl-annotate",
+            field: /^metadata\.annotations\.drift-note$/,
+            state: "added",
+        },
+        {
+            label: "a RoleBinding made by hand",
+            edit: [
+                "create",
+                "rolebinding",
+                "drift-hand-grant",
+                "--clusterrole=edit",
+                `--serviceaccount=${ns}:default`,
+            ],
+            object: `RoleBinding ${ns}/drift-hand-grant`,
+            manager: "kubectl-create",
+            field: /.*/,
+            state: "unmanaged",
+            remove: ["delete", "rolebinding", "drift-hand-grant"],
+            grants: new RegExp(`^ClusterRole edit to ServiceAccount ${ns}/default$`),
+        },
+        {
+            label: "a ConfigMap deleted",
+            edit: ["delete", "configmap", "dials-backend-configmap"],
+            object: `ConfigMap ${ns}/dials-backend-configmap`,
+            manager: "",
+            field: /.*/,
+            state: "missing",
+        },
+        {
+            label: "a NetworkPolicy deleted",
+            edit: ["delete", "networkpolicy", "allow-to-redis-web-cache"],
+            object: `NetworkPolicy ${ns}/allow-to-redis-web-cache`,
+            manager: "",
+            field: /.*/,
+            state: "missing",
+        },
     ];
 }
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `npm run drift` as an operator runs it, in the stack's directory with the engine's environment. */
 export function runDrift(
@@ -146,9 +247,22 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
     if (e.state === "unmanaged") {
         const u = report.unmanaged.find((x) => `${x.kind} ${x.namespace}/${x.name}` === e.object);
         if (!u) return `${e.label}: ${e.object} not listed as unmanaged`;
+        if (e.grants && !e.grants.test(u.grants ?? ""))
+            return `${e.label}: grants "${u.grants}", not ${e.grants}`;
         return u.managers.includes(e.manager)
             ? undefined
             : `${e.label}: made by ${u.managers.join(", ")}, not ${e.manager}`;
+    }
+    if (e.state === "missing")
+        return report.missing.some((m) => m.object === e.object)
+            ? undefined
+            : `${e.label}: ${e.object} not missing`;
+    if (e.state === "restored") {
+        const r = report.restored.find((x) => x.object === e.object);
+        if (!r) return `${e.label}: ${e.object} not among what only the engine sees`;
+        return r.paths.some((p) => e.field.test(p))
+            ? undefined
+            : `${e.label}: the engine's paths ${r.paths.join(", ")}: none matches ${e.field}`;
     }
     const d = report.drifted.find(
         (x) => `${x.object.kind} ${x.object.namespace}/${x.object.name}` === e.object,
@@ -166,84 +280,78 @@ export function reportedProblem(report: DriftReport, e: HandEdit): string | unde
     return undefined;
 }
 
-/**
- * The objects (`Kind namespace/name`, as {@link HandEdit.object}) the report says the next up replaces: for a field of
- * their own, or along with a replaced object they read. Whatever others added to them is gone with them.
- */
-export function replacedObjects(report: DriftReport): Set<string> {
-    return new Set([
-        ...report.drifted
-            .filter((d) => d.changes.some((c) => c.fields.some((f) => f.replace)))
-            .map((d) => `${d.object.kind} ${d.object.namespace}/${d.object.name}`),
-        ...report.dependents.map((d) => d.object),
-    ]);
+/** The report's procedure: the commands it prints, in order, as printed (comments included: bash skips them). */
+export function printedProcedure(text: string): string[] {
+    const at = text.indexOf("To restore the program's state, run in order:\n");
+    if (at < 0) return [];
+    const lines = text.slice(at).split("\n").slice(1);
+    const end = lines.findIndex((l) => !l.startsWith("  "));
+    return (end < 0 ? lines : lines.slice(0, end)).map((l) => l.trim());
 }
 
-/** Whether the report still shows the edit's field under its manager (after an up that should have taken it back). */
-export function stillReported(report: DriftReport, e: HandEdit): boolean {
-    const d = report.drifted.find(
-        (x) => `${x.object.kind} ${x.object.namespace}/${x.object.name}` === e.object,
-    );
-    return !!d?.changes.some((c) => c.manager === e.manager && c.fields.some((f) => e.field.test(f.path)));
+/** What a watch of a namespace's workloads saw: a workload absent, or without a Ready pod, and for how long. */
+export interface WorkloadWatch {
+    /** Stops the watch; every episode seen: `Deployment x absent` or `Deployment x: no Ready pod for 3.2 s`. */
+    stop(): Promise<{ absent: string[]; unready: { workload: string; seconds: number }[]; polls: number }>;
 }
 
-/** What the engine does to an object on the next up, as far as drift can foresee it. */
-export type Outcome = "replace" | "update or conflict";
-
-/** Per URN, what the next up does according to the drift report: only objects with fields the program sets. */
-export function expectedOutcome(report: DriftReport): Record<string, Outcome> {
-    const out: Record<string, Outcome> = {};
-    for (const d of report.drifted) {
-        const fields = d.changes.flatMap((c) => c.fields);
-        if (fields.some((f) => f.replace)) out[d.object.urn] = "replace";
-        else if (fields.some((f) => f.state === "changed")) out[d.object.urn] = "update or conflict";
-    }
-    // Objects nobody changed that are replaced with a replaced object they read (delete-before-replace).
-    for (const d of report.dependents) out[d.urn] = "replace";
-    return out;
+/** Lists the namespace's Deployments and StatefulSets every half second from the API server until stopped. */
+export function watchWorkloads(list: () => Promise<string>, baseline: readonly string[]): WorkloadWatch {
+    const absent = new Set<string>();
+    const since = new Map<string, number>();
+    const unready: { workload: string; seconds: number }[] = [];
+    let polls = 0;
+    let running = true;
+    const loop = (async () => {
+        while (running) {
+            const items = (
+                JSON.parse(await list()) as {
+                    items: {
+                        kind: string;
+                        metadata: { name: string };
+                        spec?: { replicas?: number };
+                        status?: { readyReplicas?: number };
+                    }[];
+                }
+            ).items;
+            polls++;
+            const now = Date.now();
+            const seen = new Map(items.map((o) => [`${o.kind} ${o.metadata.name}`, o]));
+            for (const w of baseline) {
+                const o = seen.get(w);
+                if (!o) absent.add(w);
+                const ready = !!o && ((o.spec?.replicas ?? 1) === 0 || (o.status?.readyReplicas ?? 0) > 0);
+                if (!ready && !since.has(w)) since.set(w, now);
+                if (ready && since.has(w)) {
+                    unready.push({ workload: w, seconds: (now - since.get(w)!) / 1000 });
+                    since.delete(w);
+                }
+            }
+            await new Promise((r) => setTimeout(r, 500));
+        }
+    })();
+    return {
+        stop: async () => {
+            running = false;
+            await loop;
+            for (const [w, t] of since) unready.push({ workload: w, seconds: (Date.now() - t) / 1000 });
+            return { absent: [...absent].sort(), unready, polls };
+        },
+    };
 }
 
-/**
- * `pulumi preview --refresh --json` of the stack, read per URN: a replace step, an update step, or an error
- * diagnostic about a field conflict (the provider's preview applies without force, so a field another manager owns
- * stops it there; pulumi/pulumi-kubernetes@a03ff6b provider/pkg/await/await.go `patchForce`). The preview may exit
- * non-zero: its JSON still lists steps and diagnostics.
- */
-export function previewOutcome(
+/** One line as an operator pastes it into bash (process substitution, comments), without blocking the event loop. */
+export function runShell(
+    line: string,
     cwd: string,
     env: Record<string, string>,
-    stack: string,
-): { outcome: Record<string, Outcome>; text: string } {
-    const res = spawnSync(
-        path.join(env.PATH.split(path.delimiter)[0], "pulumi"),
-        ["--non-interactive", "preview", "--refresh", "--json", "--stack", stack],
-        { cwd, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
-    );
-    const text = `${res.stdout}\n${res.stderr}`;
-    let parsed: {
-        steps?: { op: string; urn: string }[];
-        diagnostics?: { urn?: string; message?: string; severity?: string }[];
-    };
-    try {
-        parsed = JSON.parse(res.stdout) as typeof parsed;
-    } catch {
-        throw new Error(`pulumi preview --json printed no JSON (exit ${res.status}):\n${text.slice(-4000)}`);
-    }
-    const outcome: Record<string, Outcome> = {};
-    for (const step of parsed.steps ?? []) {
-        if (/replace/.test(step.op)) outcome[step.urn] = "replace";
-        else if (step.op === "update" && outcome[step.urn] === undefined)
-            outcome[step.urn] = "update or conflict";
-        else if (!["same", "refresh", "read", "update"].includes(step.op))
-            outcome[step.urn] = step.op as Outcome;
-    }
-    for (const d of parsed.diagnostics ?? [])
-        if (
-            d.urn &&
-            d.severity === "error" &&
-            /conflict/i.test(d.message ?? "") &&
-            outcome[d.urn] === undefined
-        )
-            outcome[d.urn] = "update or conflict";
-    return { outcome, text };
+): Promise<{ code: number; out: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("bash", ["-c", line], { cwd, env: { ...process.env, ...env } });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, out }));
+    });
 }

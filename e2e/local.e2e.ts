@@ -73,13 +73,12 @@ import { recordProgram } from "../tools/plan/run";
 import {
     DRIFT_NAMESPACE,
     HandEdit,
-    expectedOutcome,
     handEdits,
-    previewOutcome,
-    replacedObjects,
+    printedProcedure,
     reportedProblem,
+    runShell,
     runDrift,
-    stillReported,
+    watchWorkloads,
 } from "./drift";
 import {
     NORMALISATIONS,
@@ -913,8 +912,6 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
         let main: { copy: StackCopy; stack: Stack } | undefined;
         let edits: HandEdit[] = [];
-        /** The objects the report over the edits says the next up replaces (their own fields, or as dependents). */
-        let replacedByUp = new Set<string>();
 
         it("the offline plan of the fresh local stack is the engine's preview, object by object (URNs and inputs)", async function () {
             main = await scenario("engine local");
@@ -1043,6 +1040,8 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 ),
                 ownedNamespaces: new Map(),
                 tables: runbookTables(),
+                preview: { steps: new Map() },
+                kubectl: () => "kubectl",
                 connect: () => new KubeCluster(kc),
                 controllers: [],
             });
@@ -1061,31 +1060,38 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             );
         });
 
-        it("npm run drift reports each of seven hand edits (set env, set image, ConfigMap key added and value changed, label, scale, an object made by hand) with its object, manager and field", async function () {
+        it("npm run drift reports each of fifteen hand edits with its object, manager, field and the engine's verdict", async function () {
             if (!main) this.skip();
             const ns = ["-n", DRIFT_NAMESPACE];
             const etl = kubectl
                 .items(["configmaps", ...ns])
                 .find((o) => o.metadata.name === "dials-etl-configmap")!;
-            const redbeat = JSON.parse(
-                kubectl.ok(["get", "deployment/common-redbeat", ...ns, "-o", "json"]),
-            ) as {
-                spec: { replicas: number };
-            };
+            const secret = kubectl
+                .items(["secrets", ...ns])
+                .find((o) => o.metadata.name === "redis-web-cache")!;
+            const deployment = (name: string) =>
+                JSON.parse(kubectl.ok(["get", `deployment/${name}`, ...ns, "-o", "json"])) as {
+                    spec: { replicas: number };
+                    metadata: { managedFields: { manager: string; operation: string }[] };
+                };
+            const indexer = deployment("csc-indexer");
             edits = handEdits({
                 configMapKey: Object.keys(etl.data as object).sort()[0],
-                replicas: redbeat.spec.replicas,
+                replicas: deployment("common-redbeat").spec.replicas,
+                secretKey: Object.keys(secret.data as object).sort()[0],
+                programManager: indexer.metadata.managedFields.find((m) => m.operation === "Apply")!.manager,
+                indexerReplicas: indexer.spec.replicas,
             });
+            assert.equal(edits.length, 15);
             for (const e of edits) kubectl.ok([...e.edit, ...ns]);
             const found = await drift("edited");
             assert.equal(found.code, 2, found.out);
-            replacedByUp = replacedObjects(found.report);
             assert.deepEqual(
                 edits.map((e) => reportedProblem(found.report, e)).filter((p) => p),
                 [],
                 found.out,
             );
-            // Nothing but the edits: every drifted or unmanaged object is one of theirs.
+            // Nothing but the edits is drift, missing or unmanaged; what else the engine changes is named with its step.
             const edited = new Set(edits.map((e) => e.object));
             assert.deepEqual(
                 [
@@ -1093,83 +1099,62 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         (d) => `${d.object.kind} ${d.object.namespace}/${d.object.name}`,
                     ),
                     ...found.report.unmanaged.map((u) => `${u.kind} ${u.namespace}/${u.name}`),
+                    ...found.report.missing.map((m) => m.object),
                 ].filter((o) => !edited.has(o)),
                 [],
             );
-            // The engine's refresh preview agrees on what the program sets: it replaces exactly the objects drift
-            // says the up replaces, updates (or, applying without force, stops on a field conflict at) those whose
-            // fields drift calls changed, and sees none of the fields others added.
-            const preview = await timed("engine: preview --refresh --json over the hand edits", () =>
-                previewOutcome(main!.copy.dir, engineEnv(main!.copy, tools), STACK),
+            // Every object with fields others added and no replace gets a dry-run-proved command, none is refused.
+            assert.deepEqual(
+                found.report.removals.filter((r) => !r.command).map((r) => `${r.object}: ${r.refused}`),
+                [],
             );
-            const expected = expectedOutcome(found.report);
-            assert.deepEqual(preview.outcome, expected, preview.text.slice(-4000));
+            assert.ok(printedProcedure(found.out).length >= 2, found.out);
             log(found.out.split("\n").join("\n      [engine]   "));
         });
 
-        it("pulumi up --refresh after the report restores what the program sets; the documented commands remove the rest", async function () {
+        it("the report's procedure, run as printed, restores the program's state with no workload lost, watched from the API server", async function () {
             if (!main || edits.length === 0) this.skip();
             const ns = ["-n", DRIFT_NAMESPACE];
-            const workloads = () =>
-                kubectl
-                    .ok(["get", "deployments,statefulsets", ...ns, "-o", "name"])
-                    .trim()
-                    .split("\n")
-                    .sort();
-            const before = workloads();
-            // Without --refresh an up compares the program with the state, not the cluster, and changes nothing:
-            // the documented repair refreshes first (docs/operate/deploy.md#drift). On this engine (pulumi-kubernetes
-            // 4.32.0, kube-apiserver 1.36.3) that up took the hand-edited fields back without the force switch.
-            const res = await timed("engine: up --refresh over the hand edits", () =>
-                main!.stack.up({ refresh: true }),
-            );
-            assert.equal(res.summary.result, "succeeded");
-            const image = kubectl.ok([
-                "get",
-                "deployment/frontend",
-                ...ns,
-                "-o",
-                "jsonpath={.spec.template.spec.containers[*].image}",
-            ]);
-            assert.doesNotMatch(image, /quay\.io\/hand\//, "the image set by hand is still there");
-            // Issue 69: the up replaces the hand-changed ConfigMap that every ETL worker reads, and the workers with
-            // it; each replace of a named object deletes first, so none ends absent.
+            const env = engineEnv(main.copy, tools);
+            const listed = () => kubectl.okAsync(["get", "deployments,statefulsets", ...ns, "-o", "json"]);
+            const baseline = (
+                JSON.parse(await listed()) as { items: { kind: string; metadata: { name: string } }[] }
+            ).items.map((o) => `${o.kind} ${o.metadata.name}`);
+            const before = await drift("before-procedure");
+            const commands = printedProcedure(before.out);
+            assert.match(commands[commands.length - 1], /^pulumi up --refresh --stack /);
+            const watch = watchWorkloads(listed, baseline);
+            for (const command of commands) {
+                // An operator confirms the up's preview; the e2e says yes (the only word it adds to what is printed).
+                const line = command.replace(/^pulumi up /, "pulumi up --yes ");
+                const res = await timed(`procedure: ${line.slice(0, 80)}`, () =>
+                    runShell(line, main!.copy.dir, env),
+                );
+                assert.equal(res.code, 0, `${line}\n${res.out.slice(-4000)}`);
+            }
+            // The objects made by hand: the report names them and leaves the decision; the operator removes them.
+            for (const e of edits) if (e.remove) kubectl.ok([...e.remove, ...ns]);
+            const seen = await watch.stop();
+            assert.deepEqual(seen.absent, [], "a workload was absent while the procedure ran");
             assert.deepEqual(
-                workloads(),
-                before,
-                "a workload is gone after the up that replaced what it reads",
-            );
-            const after = await drift("after-up");
-            // What the program sets is back; what others added is still there, as the docs say, unless the up
-            // replaced its object (itself, or along with a replaced object it reads): a new object has none of it.
-            const restored = edits.filter(
-                (e) =>
-                    e.state === "changed" ||
-                    e.state === "replace" ||
-                    e.state === "secret" ||
-                    replacedByUp.has(e.object),
-            );
-            assert.deepEqual(
-                restored.filter((e) => stillReported(after.report, e)).map((e) => e.label),
+                seen.unready.filter((u) => u.seconds > 60),
                 [],
-                `still reported after the up:\n${after.out}`,
+                "a workload had no Ready pod for longer than a rollout",
             );
-            const left = edits.filter((e) => !restored.includes(e));
-            assert.deepEqual(
-                left.map((e) => reportedProblem(after.report, e)).filter((p) => p),
-                [],
-                `an added field or object is gone after the up (the docs say it stays):\n${after.out}`,
-            );
-            assert.equal(after.code, 2);
-            for (const e of left) if (e.remove) kubectl.ok([...e.remove, ...ns]);
-            const removed = await drift("after-removal");
-            assert.equal(removed.code, 0, removed.out);
-            const check = await timed("engine: preview --refresh --expect-no-changes after the repair", () =>
-                main!.stack.preview({ expectNoChanges: true, refresh: true }),
+            const after = await drift("after-procedure");
+            assert.equal(after.code, 0, after.out);
+            const check = await timed(
+                "engine: preview --refresh --expect-no-changes after the procedure",
+                () => main!.stack.preview({ expectNoChanges: true, refresh: true }),
             );
             assert.deepEqual(
                 Object.keys(check.changeSummary).filter((k) => k !== "same"),
                 [],
+            );
+            const ready = await waitReady(kubectl, engineObjects);
+            assert.deepEqual(ready.waiting, []);
+            log(
+                `${commands.length} commands, ${seen.polls} polls of the API server, ${seen.unready.length} rollouts without a Ready pod (longest ${Math.max(0, ...seen.unready.map((u) => u.seconds)).toFixed(1)} s); ${ready.workloads} workloads Ready`,
             );
         });
 

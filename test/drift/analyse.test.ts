@@ -6,9 +6,8 @@ import {
     PROVIDER_CLIENT_SIDE_MANAGERS,
     classifyEntry,
 } from "../../tools/drift/managers";
-import { replaceReason } from "../../tools/drift/replace";
+import { EngineStep, declaredAt, pathSegments } from "../../tools/drift/engine";
 import { ManagedObject } from "../../tools/drift/state";
-import { Step } from "../../tools/drift/fields";
 
 // Which managedFields entries of a managed object are drift, and what the next `pulumi up` does with each field.
 
@@ -100,7 +99,7 @@ const container = (fields: object) => ({
 describe("drift: field managers", () => {
     it("a clean up is no drift; the same object is drift when the controller list is emptied (control)", () => {
         assert.equal(objectDrift(deployment(), liveAfterUp()), undefined);
-        const withoutList = objectDrift(deployment(), liveAfterUp(), []);
+        const withoutList = objectDrift(deployment(), liveAfterUp(), undefined, []);
         assert.deepEqual(
             withoutList?.changes.map((c) => c.manager),
             ["kube-controller-manager"],
@@ -152,7 +151,7 @@ describe("drift: field managers", () => {
         assert.equal(drift.changes[0].time, "2026-01-02T03:04:05Z");
     });
 
-    it("a hand-changed selector or ConfigMap value is named a replace, with the reason; an added key is not", () => {
+    it("a hand-changed ConfigMap value is a replace when the engine plans one, an update when it does not; an added key is neither", () => {
         const cm: ManagedObject = {
             ...deployment(),
             apiVersion: "v1",
@@ -176,23 +175,94 @@ describe("drift: field managers", () => {
             },
             data: { "nginx.conf": "b", extra: "1" },
         };
-        const fields = objectDrift(cm, live)!.changes[0].fields;
-        assert.match(fields[0].replace ?? "", /^data: the provider replaces a ConfigMap/);
+        const replace: EngineStep = {
+            op: "replace",
+            replaceKeys: ["data"],
+            diffs: [{ path: 'data["nginx.conf"]', kind: "update-replace" }],
+            errors: [],
+        };
+        const fields = objectDrift(cm, live, replace)!.changes[0].fields;
+        assert.match(fields[0].replace ?? "", /engine's preview replaces the object \(replace keys: data\)/);
         assert.equal(fields[1].state, "added");
         assert.equal(fields[1].replace, undefined);
-        const sel = liveAfterUp(
-            [updatedBy("kubectl-edit", { "f:spec": { "f:selector": { "f:matchLabels": { "f:app": {} } } } })],
-            (o) => (o.spec.selector.matchLabels.app = "other"),
-        );
-        assert.match(
-            objectDrift(deployment(), sel)!.changes[0].fields[0].replace ?? "",
-            /^spec\.selector: .*immutable/,
-        );
+        // Control: the same edit, the engine planning an update: no replace is claimed.
+        const update = objectDrift(cm, live, {
+            ...replace,
+            op: "update",
+            replaceKeys: [],
+            diffs: [{ path: 'data["nginx.conf"]', kind: "update" }],
+        })!.changes[0].fields;
+        assert.deepEqual([update[0].state, update[0].replace], ["changed", undefined]);
         // The same value as the program's: co-owned, nothing for the up to do.
         const same = liveAfterUp([updatedBy("kubectl-client-side-apply", container({ "f:image": {} }))]);
         assert.equal(objectDrift(deployment(), same)!.changes[0].fields[0].state, "same");
     });
 
+    it("compares with what the program declares now (the engine's inputs), not with the refreshed state", () => {
+        // After a refresh the state holds the hand value; the engine's inputs hold the program's.
+        const refreshed = deployment();
+        (refreshed.inputs.spec as { replicas: number }).replicas = 3;
+        const live = liveAfterUp(
+            [updatedBy("kubectl", { "f:spec": { "f:replicas": {} } })],
+            (o) => (o.spec.replicas = 3),
+        );
+        assert.equal(
+            objectDrift(refreshed, live)!.changes[0].fields[0].state,
+            "same",
+            "the state alone is fooled",
+        );
+        const step: EngineStep = {
+            op: "update",
+            replaceKeys: [],
+            diffs: [],
+            errors: [],
+            inputs: deployment().inputs,
+        };
+        assert.equal(objectDrift(refreshed, live, step)!.changes[0].fields[0].state, "changed");
+    });
+
+    it("a Secret is compared key by key through the engine's diff, its values never read", () => {
+        const secret: ManagedObject = {
+            ...deployment(),
+            apiVersion: "v1",
+            kind: "Secret",
+            name: "packit-sentry",
+            inputs: {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: "packit-sentry" },
+                stringData: "[secret]",
+            },
+        };
+        const live = {
+            metadata: {
+                name: "packit-sentry",
+                managedFields: [updatedBy("kubectl-patch", { "f:data": { "f:dsn": {}, "f:other": {} } })],
+            },
+            data: { dsn: "aGFuZA==", other: "eA==" },
+        };
+        const step: EngineStep = {
+            op: "replace",
+            replaceKeys: ["data"],
+            diffs: [{ path: "data.dsn", kind: "update-replace" }],
+            errors: [],
+            inputs: secret.inputs,
+        };
+        const fields = objectDrift(secret, live, step)!.changes[0].fields;
+        assert.deepEqual(
+            fields.map((f) => [f.path, f.state, !!f.replace]),
+            [
+                ["data.dsn", "changed", true],
+                ["data.other", "same", false],
+            ],
+        );
+        assert.deepEqual(
+            objectDrift(secret, live)!.changes[0].fields.map((f) => f.state),
+            ["secret", "secret"],
+            "without the engine: not compared",
+        );
+        assert.doesNotMatch(JSON.stringify(fields), /aGFuZA|eA==/, "no value in the verdicts");
+    });
     it("any manager that is neither the program's nor a listed controller is drift; status entries never are (generated)", () => {
         fc.assert(
             fc.property(
@@ -226,67 +296,43 @@ describe("drift: field managers", () => {
     });
 });
 
-describe("drift: replace detection (the provider's force-new fields)", () => {
-    const steps = (...names: (string | number)[]): Step[] =>
-        names.map((n) => (typeof n === "number" ? { index: n } : { field: n }));
-
-    it("listed: selector, claim class, Secret data, role binding, Job template replace; an image or replicas does not", () => {
-        const cases: [string, string, Step[], boolean][] = [
-            ["apps/v1", "Deployment", steps("spec", "selector", "matchLabels", "app"), true],
-            [
-                "apps/v1",
-                "Deployment",
-                [
-                    ...steps("spec", "template", "spec", "containers"),
-                    { key: { name: "a" } },
-                    { field: "image" },
-                ],
-                false,
-            ],
-            ["apps/v1", "Deployment", steps("spec", "replicas"), false],
-            ["apps/v1", "StatefulSet", steps("spec", "volumeClaimTemplates"), true],
-            ["v1", "PersistentVolumeClaim", steps("spec", "storageClassName"), true],
-            ["v1", "Secret", steps("data", "token"), true],
-            ["v1", "ConfigMap", steps("metadata", "labels", "x"), false],
-            ["rbac.authorization.k8s.io/v1", "RoleBinding", steps("roleRef", "name"), true],
-            ["batch/v1", "Job", steps("spec", "template", "spec"), true],
-            ["batch/v1", "CronJob", steps("spec", "jobTemplate", "spec", "template"), false],
-            ["v1", "Pod", [...steps("spec", "containers"), { key: { name: "a" } }, { field: "image" }], true],
-            ["v1", "Service", steps("spec", "ports", 0, "port"), false],
-        ];
-        for (const [apiVersion, kind, path, replaces] of cases)
-            assert.equal(
-                replaceReason({ apiVersion, kind }, path) !== undefined,
-                replaces,
-                `${kind} ${JSON.stringify(path)}`,
-            );
-        assert.match(
-            replaceReason({ apiVersion: "v1", kind: "Service" }, steps("spec", "type"), ["spec.type"]) ?? "",
-            /replaceOnChanges/,
-        );
-    });
-
-    it("generated: any path below, or above, a force-new field replaces; a metadata label never does", () => {
-        const below = fc.array(fc.string({ minLength: 1 }), { maxLength: 3 });
+describe("drift: paths between managed fields and the engine's diff", () => {
+    it("generated: a keyed list item resolves to its index in the program's list, and back from the diff's path", () => {
         fc.assert(
-            fc.property(below, fc.string({ minLength: 1 }), (rest, label) => {
-                assert.ok(
-                    replaceReason(
-                        { apiVersion: "apps/v1", kind: "Deployment" },
-                        steps("spec", "selector", ...rest),
-                    ),
-                );
-                assert.ok(replaceReason({ apiVersion: "v1", kind: "ConfigMap" }, steps("data", ...rest)));
-                assert.ok(
-                    replaceReason({ apiVersion: "apps/v1", kind: "Deployment" }, steps("spec")),
-                    "a whole spec",
-                );
-                for (const kind of ["Deployment", "ConfigMap", "Secret", "Service"])
-                    assert.equal(
-                        replaceReason({ apiVersion: "v1", kind }, steps("metadata", "labels", label)),
-                        undefined,
-                    );
-            }),
+            fc.property(
+                fc.uniqueArray(fc.stringMatching(/^[A-Z_]{1,8}$/), { minLength: 1, maxLength: 6 }),
+                fc.nat(),
+                (names, pick) => {
+                    const env = names.map((name, i) => ({ name, value: String(i) }));
+                    const i = pick % names.length;
+                    const inputs = { spec: { containers: [{ name: "app", env }] } };
+                    const at = declaredAt(inputs, [
+                        { field: "spec" },
+                        { field: "containers" },
+                        { key: { name: "app" } },
+                        { field: "env" },
+                        { key: { name: names[i] } },
+                        { field: "value" },
+                    ]);
+                    assert.deepEqual(at.segments, ["spec", "containers", 0, "env", i, "value"]);
+                    assert.equal(at.value, String(i));
+                    assert.deepEqual(pathSegments(`spec.containers[0].env[${i}].value`), at.segments);
+                    // An item the program does not declare is not the program's.
+                    const other = declaredAt(inputs, [
+                        { field: "spec" },
+                        { field: "containers" },
+                        { key: { name: "app" } },
+                        { field: "env" },
+                        { key: { name: `${names.join("")}X` } },
+                    ]);
+                    assert.equal(other.declared, false);
+                },
+            ),
         );
+        assert.deepEqual(pathSegments('metadata.labels["app.kubernetes.io/name"]'), [
+            "metadata",
+            "labels",
+            "app.kubernetes.io/name",
+        ]);
     });
 });

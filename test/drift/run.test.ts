@@ -3,6 +3,7 @@ import { KubeError } from "../../tools/adopt/kube";
 import { KubeObject } from "../../tools/adopt/model";
 import { LiveCluster } from "../../tools/drift/kube";
 import { exitCode, renderReport } from "../../tools/drift/report";
+import { EnginePreview, EngineStep } from "../../tools/drift/engine";
 import { checkDrift } from "../../tools/drift/run";
 import { Checkpoint, managedObjects } from "../../tools/drift/state";
 import { runbookTables } from "../../tools/conformance/load";
@@ -55,7 +56,8 @@ const checkpoint: Checkpoint = {
     },
 };
 
-function fakeCluster(objects: KubeObject[]): LiveCluster {
+/** A fake cluster; the JSON patches it was asked to dry-run are recorded, and refused when `refuse` is set. */
+function fakeCluster(objects: KubeObject[], dryRuns: object[][] = [], refuse?: string): LiveCluster {
     const kinds: ServedKind[] = [
         { apiVersion: "v1", kind: "ConfigMap", resource: "configmaps" },
         { apiVersion: "v1", kind: "Event", resource: "events" },
@@ -64,7 +66,21 @@ function fakeCluster(objects: KubeObject[]): LiveCluster {
         get: async (ref) => objects.find((o) => o.kind === ref.kind && o.metadata.name === ref.name),
         list: async (k, ns) => objects.filter((o) => o.kind === k.kind && o.metadata.namespace === ns),
         namespacedKinds: async () => kinds,
+        patchDryRun: async (_ref, ops) => {
+            dryRuns.push([...ops]);
+            if (refuse) throw new KubeError(422, refuse);
+        },
     };
+}
+
+const CM_URN =
+    "urn:pulumi:local::runbooks::runbooks:dials:Dials$kubernetes:core/v1:ConfigMap::backend-nginx-conf";
+
+/** The engine's preview with one step for the ConfigMap (none: every resource the same). */
+function engineSays(step?: Partial<EngineStep>, failure?: string): EnginePreview {
+    const steps = new Map<string, EngineStep>();
+    if (step) steps.set(CM_URN, { op: "update", replaceKeys: [], diffs: [], errors: [], ...step });
+    return { steps, ...(failure ? { failure } : {}) };
 }
 
 const liveCm = (
@@ -84,11 +100,13 @@ const liveCm = (
 
 describe("drift: the check over a stack", () => {
     const objects = managedObjects(checkpoint, ["dials"]);
-    const input = (live: LiveCluster | Error) => ({
+    const input = (live: LiveCluster | Error, preview: EnginePreview = engineSays()) => ({
         stack: "local",
         objects,
         ownedNamespaces: new Map([["local-openshift", ["cms-dials-local"]]]),
         tables: runbookTables(),
+        preview,
+        kubectl: () => "kubectl --kubeconfig kc.yaml --context local",
         connect: () => {
             if (live instanceof Error) throw live;
             return live;
@@ -122,9 +140,10 @@ describe("drift: the check over a stack", () => {
             ),
         );
         assert.equal(exitCode(clean), 0, renderReport(clean));
-        const edited = await checkDrift(
-            input(
-                fakeCluster([
+        const dryRuns: object[][] = [];
+        const editedCluster = (refuse?: string) =>
+            fakeCluster(
+                [
                     liveCm(
                         [
                             { manager: "pulumi-kubernetes-x1", fieldsV1: { "f:data": {} } },
@@ -142,8 +161,14 @@ describe("drift: the check over a stack", () => {
                             managedFields: [{ manager: "kubectl-create", operation: "Update" }],
                         },
                     },
-                ]),
-            ),
+                ],
+                dryRuns,
+                refuse,
+            );
+        // The engine plans an update (no replace): the report says the up sets the value back, and removes the
+        // added key first with a patch the API server has dry-run.
+        const edited = await checkDrift(
+            input(editedCluster(), engineSays({ diffs: [{ path: "data.a", kind: "update" }] })),
         );
         assert.equal(exitCode(edited), 2);
         const text = renderReport(edited);
@@ -154,12 +179,80 @@ describe("drift: the check over a stack", () => {
         assert.match(text, /system dials; runbook step: 003-cms-dials\.txt:\d+/);
         assert.match(
             text,
-            /by kubectl-patch \(Update\):\n {6}data\.a: .*REPLACES the object.*\n {6}data\.b: added outside the program/,
+            /by kubectl-patch \(Update\):\n {6}data\.a: the program declares another value: pulumi up --refresh sets the program's value back\n {6}data\.b: added outside the program/,
         );
+        assert.doesNotMatch(text, /REPLACES/);
         assert.match(
             text,
             /ConfigMap cms-dials-local\/by-hand on cluster local-openshift.* by kubectl-create/,
         );
+        const patch = [
+            { op: "test", path: "/data/b", value: "1" },
+            { op: "remove", path: "/data/b" },
+        ];
+        assert.deepEqual(dryRuns, [patch], "the removal is dry-run before it is printed");
+        const steps = text.slice(text.indexOf("To restore the program's state, run in order:")).split("\n");
+        assert.equal(
+            steps[1].trim().split("    #")[0],
+            `kubectl --kubeconfig kc.yaml --context local -n cms-dials-local patch configmap/backend-nginx-conf --type=json -p '${JSON.stringify(patch)}'`,
+        );
+        assert.match(steps[2], /^ {2}pulumi up --refresh --stack local /);
+        // The engine plans a replace of the same object: the report says so, and removes nothing by hand (the
+        // replace makes the object anew).
+        const replaced = await checkDrift(
+            input(
+                editedCluster(),
+                engineSays({
+                    op: "replace",
+                    replaceKeys: ["data"],
+                    diffs: [{ path: "data.a", kind: "update-replace" }],
+                }),
+            ),
+        );
+        assert.match(renderReport(replaced), /data\.a: .*REPLACES the object.*replace keys: data/);
+        assert.deepEqual(replaced.removals, []);
+        // Control: the API server refuses the removal's dry run: no command is printed, the refusal is.
+        const refused = await checkDrift(
+            input(
+                editedCluster("the request is invalid"),
+                engineSays({ diffs: [{ path: "data.a", kind: "update" }] }),
+            ),
+        );
+        assert.doesNotMatch(renderReport(refused), /patch configmap/);
+        assert.match(
+            renderReport(refused),
+            /no command printed, the API server refused its dry run: .*invalid/,
+        );
+    });
+
+    it("what only the engine sees (a field removed, an edit under the program's manager) is drift; a failed preview is unknown", async () => {
+        const cluster = () =>
+            fakeCluster([
+                liveCm([{ manager: "pulumi-kubernetes-x1", fieldsV1: { "f:data": { "f:a": {} } } }], {
+                    a: "1",
+                }),
+            ]);
+        const restored = await checkDrift(
+            input(cluster(), engineSays({ diffs: [{ path: 'metadata.labels["app"]', kind: "add" }] })),
+        );
+        assert.equal(exitCode(restored), 2);
+        assert.match(
+            renderReport(restored),
+            /ConfigMap cms-dials-local\/backend-nginx-conf on cluster local-openshift \(system dials\): no other manager wrote it, yet the engine changes it.*\n.*update at metadata\.labels\["app"\][\s\S]*pulumi up --refresh --stack local/,
+        );
+        const failed = await checkDrift(input(cluster(), engineSays(undefined, "error: the program failed")));
+        assert.equal(exitCode(failed), 1, "a preview that did not complete is never no drift");
+        // A preview stopped by one resource's conflict still answers for the rest: drift, not unknown.
+        const conflict = await checkDrift(
+            input(
+                cluster(),
+                engineSays({ errors: ["Apply failed with 1 conflict"] }, "error: preview failed"),
+            ),
+        );
+        assert.equal(exitCode(conflict), 2);
+        assert.match(renderReport(conflict), /the preview stopped on it: Apply failed with 1 conflict/);
+        const gone = await checkDrift(input(fakeCluster([]), engineSays({ op: "create" })));
+        assert.match(renderReport(gone), /gone from the cluster: pulumi up --refresh creates it again/);
     });
 
     it("a kind the credentials may not list is named in the report, not taken for an empty namespace", async () => {

@@ -59,13 +59,14 @@ class PlainObjectApi extends KubernetesObjectApi {
         method: HttpMethod,
         query: Record<string, string>,
         body?: string,
+        contentType = "application/apply-patch+yaml",
     ): Promise<unknown> {
         const path = await this.specUriPath(spec, action);
         const ctx: RequestContext = this.configuration.baseServer.makeRequestContext(path, method);
         ctx.setHeaderParam("Accept", "application/json");
         for (const [k, v] of Object.entries(query)) ctx.setQueryParam(k, v);
         if (body !== undefined) {
-            ctx.setHeaderParam("Content-Type", "application/apply-patch+yaml");
+            ctx.setHeaderParam("Content-Type", contentType);
             ctx.setBody(body);
         }
         try {
@@ -197,6 +198,18 @@ export class Cluster {
             query,
             JSON.stringify(obj),
         )) as KubeObject;
+    }
+
+    /** A JSON patch (RFC 6902) with `dryRun=All`: the API server's answer to it, nothing written. */
+    async jsonPatchDryRun(obj: KubeObject, ops: readonly object[]): Promise<void> {
+        await this.api.send(
+            structuredClone(obj),
+            "patch",
+            HttpMethod.PATCH,
+            { dryRun: "All" },
+            JSON.stringify(ops),
+            "application/json-patch+json",
+        );
     }
 
     /** Every object of a kind in a namespace, each with its apiVersion and kind (list items carry neither). */

@@ -1,18 +1,20 @@
 import { covers } from "../adopt/immutable";
+import { EngineStep, declaredAt, overlaps, pathSegments, replaces } from "./engine";
 import { ABSENT, Step, ownedPaths, render, valueAt } from "./fields";
 import { ClusterController, CLUSTER_CONTROLLERS, ManagedFieldsEntry, classifyEntry } from "./managers";
-import { replaceReason } from "./replace";
 import { ManagedObject } from "./state";
 
 // One managed object against its live copy: which managers other than the program's and the cluster's own own which
-// fields, and what the next `pulumi up` does to each.
+// fields, and what the next `pulumi up --refresh` does to each: compared with what the program declares now (the
+// engine's preview inputs), the replace read from the engine's own plan (./engine), never from copied rules.
 
 /**
- * What the next `pulumi up` does with a field another manager owns:
- * - `added`: the program does not set it; under server-side apply the up leaves it in place (remove it by hand);
+ * What the next `pulumi up --refresh` does with a field another manager owns:
+ * - `added`: the program does not set it; under server-side apply the up leaves it in place (the report prints
+ *   the command that removes it);
  * - `changed`: the program sets another value; the up applies the program's value (or replaces the object);
  * - `same`: the program sets the same value; nothing changes, the other manager co-owns it;
- * - `secret`: the program sets it and the value is a secret: not compared, the up applies the program's value.
+ * - `secret`: the program sets a secret there and no engine preview was read: not compared.
  */
 export type FieldState = "added" | "changed" | "same" | "secret";
 
@@ -21,8 +23,10 @@ export interface DriftedField {
     /** The manager owns the node as a whole (an item or key it added), not only fields below it. */
     whole: boolean;
     state: FieldState;
-    /** Why the next up replaces the object for this field (only for a field the program sets differently). */
+    /** The engine's reason to replace the object for this field (only for a field the program sets differently). */
     replace?: string;
+    /** The field's steps, for the command that removes an added field. */
+    steps: Step[];
 }
 
 export interface ManagerChange {
@@ -38,34 +42,45 @@ export interface ObjectDrift {
     changes: ManagerChange[];
 }
 
-/** The secret envelope of a value in an encrypted checkpoint (pulumi/pulumi sdk/go/common/resource/sig). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-function holdsSecret(value: unknown): boolean {
-    if (typeof value !== "object" || value === null) return false;
-    if (SECRET_SIG in value) return true;
-    return Object.values(value).some(holdsSecret);
-}
-
-/**
- * What the program sets at a path of its object. A Secret's `data.<key>` is set by `stringData.<key>` too (the
- * API server moves stringData into data).
- */
-function desiredAt(object: ManagedObject, steps: readonly Step[]): unknown {
-    const direct = valueAt(object.inputs, steps);
-    if (direct !== ABSENT || object.kind !== "Secret") return direct;
+/** Secret keys the program writes as `stringData` are `data` on the server (and in the provider's diff). */
+function dataKeyed(object: ManagedObject, steps: readonly Step[]): Step[][] {
     const first = steps[0];
-    if (first && "field" in first && first.field === "data")
-        return valueAt(object.inputs, [{ field: "stringData" }, ...steps.slice(1)]);
-    return ABSENT;
+    if (object.kind !== "Secret" || !first || !("field" in first) || first.field !== "data")
+        return [[...steps]];
+    return [[...steps], [{ field: "stringData" }, ...steps.slice(1)]];
 }
 
-function fieldState(object: ManagedObject, live: unknown, steps: readonly Step[]): FieldState {
-    const desired = desiredAt(object, steps);
-    if (desired === ABSENT) return "added";
-    if (object.kind === "Secret" || holdsSecret(desired)) return "secret";
-    const current = valueAt(live, steps);
-    return current !== ABSENT && covers(current, desired) ? "same" : "changed";
+const asData = (segments: readonly (string | number)[]) =>
+    segments[0] === "stringData" ? ["data", ...segments.slice(1)] : [...segments];
+
+function fieldVerdict(
+    object: ManagedObject,
+    live: unknown,
+    steps: readonly Step[],
+    step: EngineStep | undefined,
+): Pick<DriftedField, "state" | "replace"> {
+    const inputs = step?.inputs ?? object.inputs;
+    const d =
+        dataKeyed(object, steps)
+            .map((s) => declaredAt(inputs, s))
+            .find((x) => x.declared) ?? declaredAt(inputs, steps);
+    if (!d.declared) return { state: "added" };
+    // The engine's diff names the paths the up changes: a secret is compared key by key there, never read.
+    const diffs = (step?.diffs ?? []).filter((x) =>
+        overlaps(asData(pathSegments(x.path)), asData(d.segments)),
+    );
+    let state: FieldState;
+    if (d.masked) state = step === undefined ? "secret" : diffs.length > 0 ? "changed" : "same";
+    else {
+        const current = valueAt(live, steps);
+        state = current !== ABSENT && covers(current, d.value) ? "same" : "changed";
+    }
+    if (state !== "changed" || !replaces(step)) return { state };
+    const keys = step!.replaceKeys.length > 0 ? step!.replaceKeys : diffs.map((x) => x.path);
+    return {
+        state,
+        replace: `the engine's preview replaces the object (replace keys: ${keys.join(", ") || "?"})`,
+    };
 }
 
 /**
@@ -75,20 +90,19 @@ function fieldState(object: ManagedObject, live: unknown, steps: readonly Step[]
 export function objectDrift(
     object: ManagedObject,
     live: Record<string, unknown> & { metadata?: unknown },
+    step?: EngineStep,
     controllers: readonly ClusterController[] = CLUSTER_CONTROLLERS,
 ): ObjectDrift | undefined {
     const changes: ManagerChange[] = [];
     const entries = ((live.metadata ?? {}) as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? [];
     for (const entry of entries) {
         if (!classifyEntry(entry, object.fieldManager, controllers).drift) continue;
-        const fields = ownedPaths(entry.fieldsV1).map(({ steps, whole }): DriftedField => {
-            const state = fieldState(object, live, steps);
-            const replace =
-                state === "changed" || state === "secret"
-                    ? replaceReason(object, steps, object.replaceOnChanges)
-                    : undefined;
-            return { path: render(steps), whole, state, ...(replace ? { replace } : {}) };
-        });
+        const fields = ownedPaths(entry.fieldsV1).map(({ steps, whole }): DriftedField => ({
+            path: render(steps),
+            whole,
+            ...fieldVerdict(object, live, steps, step),
+            steps,
+        }));
         changes.push({
             manager: entry.manager ?? "(no manager name)",
             operation: entry.operation ?? "?",

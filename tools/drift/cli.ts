@@ -1,45 +1,26 @@
-import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import * as path from "path";
+import { writeFileSync } from "fs";
 import { otherStacks, sameClusterElsewhere } from "../../components/config/stacks";
 import { writtenMarks } from "../../components/config/clusterIdentity";
 import { isLocalStack } from "../../components/config/identity";
 import { keyValues, parseFlags, required, runTool } from "../cli/args";
 import { kubeconfigOf, loadKubeconfig } from "../adopt/kubeconfig";
 import { readStackFile } from "../plan/stackfile";
+import { automationStack } from "../recover/automation";
+import { previewOf } from "./engine";
 import { KubeCluster } from "./kube";
+import { shellWord } from "./procedure";
 import { exitCode, renderReport } from "./report";
 import { checkDrift } from "./run";
 import { Checkpoint, managedObjects } from "./state";
 
 // `npm run drift -- --stack <stack>`: which objects of the stack someone changed outside the program, and which
 // objects in its namespaces it does not manage. Read-only: it exports the state (secrets encrypted) and reads the
-// clusters. Exit 0: no drift; 2: drift; 1: it could not tell (a cluster unreachable, no kubeconfig, no state).
+// clusters, and asks the engine for its preview of the refreshed stack (nothing written) for what the next
+// `pulumi up --refresh` does. Exit 0: no drift; 2: drift; 1: it could not tell (a cluster unreachable, no
+// kubeconfig, no state, the preview failed).
 
 const USAGE =
-    "usage: npm run drift -- --stack <stack> [--kubeconfig <cluster>=<path>]... [--json <file>] [--markdown <file>]\n";
-
-/** The stack's checkpoint through the Pulumi CLI, secrets encrypted (the file is deleted once read). */
-function exportState(stack: string): Checkpoint {
-    const dir = mkdtempSync(path.join(tmpdir(), "drift-"));
-    try {
-        const file = path.join(dir, "state.json");
-        const r = spawnSync(
-            "pulumi",
-            ["--non-interactive", "stack", "export", "--stack", stack, "--file", file],
-            { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-        );
-        if (r.error) throw new Error(`cannot run pulumi (${r.error.message}): is the Pulumi CLI on PATH?`);
-        if (r.status !== 0)
-            throw new Error(
-                `pulumi stack export --stack ${stack} failed: ${r.stderr.trim().split("\n").pop()}`,
-            );
-        return JSON.parse(readFileSync(file, "utf8")) as Checkpoint;
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
-}
+    "usage: npm run drift -- --stack <stack> [--kubeconfig <cluster>=<path>]... [--exclude <urn>]... [--json <file>] [--markdown <file>]\n";
 
 async function main(): Promise<number> {
     const flags = parseFlags(
@@ -47,6 +28,7 @@ async function main(): Promise<number> {
         {
             stack: { type: "string" },
             kubeconfig: { type: "string", multiple: true },
+            exclude: { type: "string", multiple: true },
             json: { type: "string" },
             markdown: { type: "string" },
         },
@@ -70,7 +52,9 @@ async function main(): Promise<number> {
     // Loaded here: the systems pull in every component (a second of start-up) that a usage error need not wait for.
     const { SYSTEMS } = await import("../../components/systems");
     const { runbookTables } = await import("../conformance/load");
-    const checkpoint = exportState(stack);
+    const engine = await automationStack(stack, process.cwd());
+    const checkpoint = (await engine.exportState()) as Checkpoint;
+    const preview = await engine.previewRefreshed(flags.exclude ?? []);
     const objects = managedObjects(
         checkpoint,
         SYSTEMS.map((s) => s.section),
@@ -91,27 +75,41 @@ async function main(): Promise<number> {
             ];
         }),
     );
+    // Read per cluster as it is connected: a cluster whose kubeconfig cannot be read is reported, not fatal.
+    const kubeconfigs = new Map<string, ReturnType<typeof kubeconfigOf>>();
+    const contexts = new Map<string, string>();
     const report = await checkDrift({
         stack,
         objects,
         ownedNamespaces: owned,
         tables: runbookTables(),
-        resources: checkpoint.deployment?.resources ?? [],
-        connect: (cluster) =>
-            new KubeCluster(
-                loadKubeconfig(
-                    stack,
-                    cluster,
-                    kubeconfigOf(stack, cluster, files),
-                    clusters[cluster]?.context,
-                    clusters[cluster]?.credentialCommand,
-                    clusters[cluster]?.credentialEnv,
-                    {
-                        proxyUrl: clusters[cluster]?.proxyUrl,
-                        tlsServerName: clusters[cluster]?.tlsServerName,
-                    },
-                ),
-            ),
+        preview: previewOf(preview.events, preview.failure),
+        // The kubeconfig file given, or the stack's secret read into a pipe (bash): never written to disk.
+        kubectl: (cluster) => {
+            const source = kubeconfigs.get(cluster);
+            const file =
+                source && "file" in source
+                    ? shellWord(source.file)
+                    : `<(pulumi config get --stack ${shellWord(stack)} kubeconfig-${cluster})`;
+            const context = contexts.get(cluster);
+            return `kubectl --kubeconfig ${file}${context ? ` --context ${shellWord(context)}` : ""}`;
+        },
+        connect: (cluster) => {
+            const kc = loadKubeconfig(
+                stack,
+                cluster,
+                kubeconfigs.set(cluster, kubeconfigOf(stack, cluster, files)).get(cluster)!,
+                clusters[cluster]?.context,
+                clusters[cluster]?.credentialCommand,
+                clusters[cluster]?.credentialEnv,
+                {
+                    proxyUrl: clusters[cluster]?.proxyUrl,
+                    tlsServerName: clusters[cluster]?.tlsServerName,
+                },
+            );
+            contexts.set(cluster, kc.getCurrentContext());
+            return new KubeCluster(kc);
+        },
     });
     const text = renderReport(report);
     process.stdout.write(`${text}\n`);

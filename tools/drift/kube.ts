@@ -7,12 +7,20 @@ import { ServedKind } from "./unmanaged";
 /** API groups whose every resource drift skips (./unmanaged SKIPPED_RESOURCES): their discovery is not asked. */
 const VIEW_GROUPS = ["metrics.k8s.io", "packages.operators.coreos.com"];
 
-/** What drift reads of a cluster: objects, and the namespaced kinds it serves. Read-only. */
+/** What drift reads of a cluster: objects, and the namespaced kinds it serves. It writes nothing. */
 export interface LiveCluster {
     get(ref: ObjectRef): Promise<KubeObject | undefined>;
     list(kind: ServedKind, namespace: string): Promise<KubeObject[]>;
     namespacedKinds(): Promise<ServedKind[]>;
+    /** The API server's dry run of a JSON patch the report would print: rejects with its refusal. */
+    patchDryRun(ref: ObjectRef, ops: readonly object[]): Promise<void>;
 }
+
+const objectOf = (ref: ObjectRef): KubeObject => ({
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
+});
 
 /** A cluster through its kubeconfig (the adoption report's read-only client, plus discovery). */
 export class KubeCluster implements LiveCluster {
@@ -23,11 +31,11 @@ export class KubeCluster implements LiveCluster {
     }
 
     get(ref: ObjectRef): Promise<KubeObject | undefined> {
-        return this.cluster.get({
-            apiVersion: ref.apiVersion,
-            kind: ref.kind,
-            metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
-        });
+        return this.cluster.get(objectOf(ref));
+    }
+
+    patchDryRun(ref: ObjectRef, ops: readonly object[]): Promise<void> {
+        return this.cluster.jsonPatchDryRun(objectOf(ref), ops);
     }
 
     list(kind: ServedKind, namespace: string): Promise<KubeObject[]> {

@@ -1,19 +1,29 @@
 import { DriftedField, ObjectDrift } from "./analyse";
-import { DependentReplace } from "./dependents";
 import { describeObject } from "./state";
 import { UnmanagedObject } from "./unmanaged";
+
+/** What the engine's preview plans for an object on the next `pulumi up --refresh`. */
+export interface NextStep {
+    op: string;
+    /** The property paths the engine's diff names. */
+    paths: string[];
+    /** Errors the engine's preview printed for it (an apply conflict). */
+    errors: string[];
+}
 
 /** What drift found on one stack. */
 export interface DriftReport {
     stack: string;
     /** Managed objects checked, per cluster. */
     checked: Record<string, number>;
-    drifted: (ObjectDrift & { steps: string[] })[];
+    /** Objects with fields other managers wrote, each with what the engine does to it next. */
+    drifted: (ObjectDrift & { steps: string[]; next?: NextStep })[];
     /**
-     * Objects nobody changed that the next `up --refresh` replaces all the same: each reads an object replaced
-     * before it (a drifted one, or another dependent), which is deleted first.
+     * Resources no other manager wrote that the engine's preview of the refreshed stack changes all the same: a
+     * field removed by hand or written under the program's own manager name (neither leaves a managedFields entry of
+     * its own), or a resource replaced with one it reads.
      */
-    dependents: (DependentReplace & { cluster: string; object: string; system: string; reads: string[] })[];
+    restored: ({ cluster?: string; urn: string; object: string; system?: string } & NextStep)[];
     /** Objects the state records that the cluster no longer has. */
     missing: { cluster: string; object: string; system: string }[];
     unmanaged: (UnmanagedObject & { cluster: string })[];
@@ -21,28 +31,65 @@ export interface DriftReport {
     unlisted: { cluster: string; namespace: string; kind: string; reason: string }[];
     /** Clusters that could not be read, and why: drift there is unknown. */
     unreachable: { cluster: string; reason: string }[];
+    /** Per object with fields others added: the dry-run-proved command that removes them, or why there is none. */
+    removals: { cluster: string; object: string; command?: string; refused?: string }[];
+    /** The engine's preview did not complete, and no resource's error explains why: its verdicts are partial. */
+    engineFailure?: string;
 }
+
+/** A field only co-owned at the program's value is no drift: the object is as the program declares it. */
+const differs = (d: ObjectDrift) => d.changes.some((c) => c.fields.some((f) => f.state !== "same"));
 
 /** 0: no drift; 2: drift (a change by hand, a missing object, an object the program does not manage); 1: unknown. */
 export function exitCode(r: DriftReport): number {
-    if (r.unreachable.length > 0) return 1;
-    return r.drifted.length > 0 || r.missing.length > 0 || r.unmanaged.length > 0 ? 2 : 0;
+    if (r.unreachable.length > 0 || r.engineFailure !== undefined) return 1;
+    return r.drifted.some(differs) || r.restored.length > 0 || r.missing.length > 0 || r.unmanaged.length > 0
+        ? 2
+        : 0;
 }
 
 const STATE_TEXT: Record<DriftedField["state"], string> = {
-    added: "added outside the program: pulumi up leaves it in place (see docs/operate/deploy.md#drift to remove it)",
+    added: "added outside the program: pulumi up leaves it in place (the procedure below removes it)",
     // A plain up compares the program with the state, not the cluster: only an up that refreshes first sees the edit.
-    changed:
-        "the program sets another value: pulumi up --refresh sets the program's value back (forced: docs/operate/deploy.md#drift)",
-    same: "the program sets the same value: no change, but it is co-owned",
+    changed: "the program declares another value: pulumi up --refresh sets the program's value back",
+    same: "the program declares the same value: no change, but it is co-owned",
     secret: "a secret value the program sets (not compared): pulumi up --refresh sets the program's value back",
 };
 
 function fieldLine(f: DriftedField): string {
     const what = f.replace
-        ? `the program sets another value: pulumi up --refresh REPLACES the object (delete, then create), because ${f.replace}`
+        ? `the program declares another value: pulumi up --refresh REPLACES the object (delete, then create): ${f.replace}`
         : STATE_TEXT[f.state];
     return `      ${f.path}${f.whole ? " (whole item)" : ""}: ${what}`;
+}
+
+const nextLine = (n: NextStep) =>
+    `  the engine's preview of the refreshed stack: ${n.op === "replace" ? "REPLACE (delete, then create)" : n.op}` +
+    `${n.paths.length > 0 ? ` at ${n.paths.join(", ")}` : ""}` +
+    (n.errors.length > 0 ? `; the preview stopped on it: ${n.errors.join(" / ")}` : "");
+
+/** The commands that restore the program's state, in the order they must run. */
+export function procedure(r: DriftReport): string[] {
+    const steps: string[] = [];
+    for (const m of r.removals)
+        steps.push(
+            m.command
+                ? `${m.command}    # takes off what others added to ${m.object} (dry-run accepted by the API server)`
+                : `# ${m.object} on cluster ${m.cluster}: no command printed, ${m.refused}: remove the fields marked "added" above by hand`,
+        );
+    const up =
+        r.drifted.some(
+            (d) =>
+                d.next ||
+                d.changes.some((c) => c.fields.some((f) => f.state === "changed" || f.state === "secret")),
+        ) ||
+        r.restored.length > 0 ||
+        r.missing.length > 0;
+    if (up)
+        steps.push(
+            `pulumi up --refresh --stack ${r.stack}    # sets what the program declares; then npm run drift -- --stack ${r.stack} again`,
+        );
+    return steps;
 }
 
 /** The report as text: one block per drifted object, then the objects the program does not manage. */
@@ -57,6 +104,7 @@ export function renderReport(r: DriftReport): string {
             `${describeObject(o)} on cluster ${o.cluster}: changed outside the program`,
             `  system ${o.system}; runbook step: ${d.steps.length > 0 ? d.steps.join("; ") : "none names it"}`,
         );
+        if (d.next) lines.push(nextLine(d.next));
         for (const c of d.changes) {
             lines.push(
                 `  by ${c.manager} (${c.operation}${c.subresource ? ` of /${c.subresource}` : ""}${c.time ? ` at ${c.time}` : ""}):`,
@@ -64,15 +112,16 @@ export function renderReport(r: DriftReport): string {
             for (const f of c.fields) lines.push(fieldLine(f));
         }
     }
-    for (const d of r.dependents) {
+    for (const d of r.restored) {
         lines.push(
-            `${d.object} on cluster ${d.cluster} (system ${d.system}): nobody changed it, but pulumi up --refresh REPLACES it too (delete, then create): it reads ${d.reads.join(", ")}, replaced before it`,
+            `${d.object}${d.cluster ? ` on cluster ${d.cluster}` : ""}${d.system ? ` (system ${d.system})` : ""}: no other manager wrote it, yet the engine changes it:` +
+                " a field removed by hand or written under the program's own manager name, or it reads a replaced object",
+            nextLine(d),
         );
-        for (const k of d.keys) lines.push(`      ${k.key}: ${k.why}`);
     }
     for (const m of r.missing)
         lines.push(
-            `${m.object} on cluster ${m.cluster} (system ${m.system}): in the state, gone from the cluster: pulumi up creates it again`,
+            `${m.object} on cluster ${m.cluster} (system ${m.system}): in the state, gone from the cluster: pulumi up --refresh creates it again (a plain up trusts the state and does not)`,
         );
     if (r.unmanaged.length > 0) {
         lines.push(
@@ -81,16 +130,26 @@ export function renderReport(r: DriftReport): string {
         for (const u of r.unmanaged)
             lines.push(
                 `  ${describeObject(u)} on cluster ${u.cluster}${u.created ? `, created ${u.created}` : ""}` +
-                    ` by ${u.managers.join(", ") || "an unknown manager"}${u.owns > 0 ? ` (and ${u.owns} objects it owns)` : ""}`,
+                    ` by ${u.managers.join(", ") || "an unknown manager"}${u.owns > 0 ? ` (and ${u.owns} objects it owns)` : ""}` +
+                    (u.grants ? `; SECURITY: it grants ${u.grants}` : ""),
             );
     }
     for (const u of r.unlisted)
         lines.push(
             `not listed: ${u.kind} in ${u.namespace} on cluster ${u.cluster} (${u.reason}): objects made by hand there are not seen`,
         );
+    if (r.engineFailure)
+        lines.push(`the engine's preview did not complete, its verdicts are partial: ${r.engineFailure}`);
+    const steps = procedure(r);
+    if (steps.length > 0)
+        lines.push("To restore the program's state, run in order:", ...steps.map((c) => `  ${c}`));
+    if (r.unmanaged.length > 0)
+        lines.push(
+            "Objects made outside the program are not removed by any of this: find who made each one; delete it (kubectl delete) only once nobody needs it.",
+        );
     const summary =
         `drift of stack ${r.stack}: ${r.drifted.length} of ${total} managed objects changed outside the program, ` +
-        `${r.dependents.length} more replaced with them, ${r.missing.length} missing, ` +
+        `${r.restored.length} more changed by the next up, ${r.missing.length} missing, ` +
         `${r.unmanaged.length} unmanaged objects in owned namespaces` +
         (r.unreachable.length > 0 ? `; ${r.unreachable.length} clusters NOT CHECKED` : "");
     return [...lines, summary].join("\n");

@@ -2,9 +2,10 @@ import { KubeError, describeError } from "../adopt/kube";
 import { pool } from "../cli/pool";
 import { RunbookTable } from "../conformance/schema";
 import { objectDrift } from "./analyse";
-import { DependencyRecord, dependentReplacements } from "./dependents";
+import { EnginePreview, changes, replaces } from "./engine";
 import { LiveCluster } from "./kube";
 import { ClusterController, CLUSTER_CONTROLLERS } from "./managers";
+import { removalPatch, patchCommand } from "./procedure";
 import { DriftReport } from "./report";
 import { ManagedObject, describeObject } from "./state";
 import { runbookSteps } from "./steps";
@@ -18,8 +19,10 @@ export interface DriftInput {
     /** The client of a cluster; throws (a kubeconfig problem) when it cannot be made. */
     connect: (cluster: string) => LiveCluster;
     tables: readonly RunbookTable[];
-    /** The checkpoint's resources in its order, for the replaces a drifted object's replace brings along. */
-    resources?: readonly DependencyRecord[];
+    /** The engine's preview of the refreshed stack: what the next `pulumi up --refresh` does to each resource. */
+    preview: EnginePreview;
+    /** `kubectl --kubeconfig ... --context ...`: how the operator reaches a cluster, for the commands printed. */
+    kubectl: (cluster: string) => string;
     controllers?: readonly ClusterController[];
     concurrency?: number;
 }
@@ -31,11 +34,16 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
         stack: input.stack,
         checked: {},
         drifted: [],
-        dependents: [],
+        restored: [],
         missing: [],
         unmanaged: [],
         unlisted: [],
         unreachable: [],
+        removals: [],
+        // A preview stopped by a resource's own error (an apply conflict) still says what it planned for the rest.
+        ...(input.preview.failure && ![...input.preview.steps.values()].some((s) => s.errors.length > 0)
+            ? { engineFailure: input.preview.failure }
+            : {}),
     };
     const clusters = [
         ...new Set([...input.ownedNamespaces.keys(), ...input.objects.map((o) => o.cluster)]),
@@ -58,9 +66,36 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
                 }
                 const uid = (l.metadata as { uid?: string }).uid;
                 if (uid) uids.add(uid);
-                const drift = objectDrift(o, l, controllers);
-                if (drift)
-                    report.drifted.push({ ...drift, steps: runbookSteps(input.tables, o, input.stack) });
+                const step = input.preview.steps.get(o.urn);
+                const drift = objectDrift(o, l, step, controllers);
+                const next = changes(step)
+                    ? { op: step!.op, paths: step!.diffs.map((d) => d.path), errors: step!.errors }
+                    : undefined;
+                if (drift) {
+                    report.drifted.push({
+                        ...drift,
+                        ...(next ? { next } : {}),
+                        steps: runbookSteps(input.tables, o, input.stack),
+                    });
+                    const added = drift.changes.flatMap((c) => c.fields).filter((f) => f.state === "added");
+                    // A replace makes the object anew: what others added goes with the old one.
+                    if (added.length > 0 && !replaces(step)) {
+                        const ops = removalPatch(
+                            l,
+                            added.map((f) => f.steps),
+                            step?.inputs ?? o.inputs,
+                        );
+                        report.removals.push(await provedRemoval(live, o, ops, input.kubectl(cluster)));
+                    }
+                } else if (next) {
+                    report.restored.push({
+                        cluster,
+                        urn: o.urn,
+                        object: describeObject(o),
+                        system: o.system,
+                        ...next,
+                    });
+                }
             }
             report.checked[cluster] = objects.length;
             const namespaces = input.ownedNamespaces.get(cluster) ?? [];
@@ -97,31 +132,42 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
             report.unreachable.push({ cluster, reason: describeError(err) });
         }
     }
-    report.dependents = dependentsOf(report, input);
+    // Resources the engine changes that are no cluster object read above (a Command, a random value).
+    const read = new Set(input.objects.map((o) => o.urn));
+    for (const [urn, step] of input.preview.steps)
+        if (!read.has(urn) && changes(step) && step.op !== "create")
+            report.restored.push({
+                urn,
+                object: urn,
+                op: step.op,
+                paths: step.diffs.map((d) => d.path),
+                errors: step.errors,
+            });
     return report;
 }
 
-/** The objects replaced along with the drifted objects the next up replaces, named as the report names objects. */
-function dependentsOf(report: DriftReport, input: DriftInput): DriftReport["dependents"] {
-    const replaced = new Set(
-        report.drifted
-            .filter((d) => d.changes.some((c) => c.fields.some((f) => f.replace)))
-            .map((d) => d.object.urn),
-    );
-    if (replaced.size === 0 || !input.resources) return [];
-    const byUrn = new Map(input.objects.map((o) => [o.urn, o]));
-    const name = (urn: string) => {
-        const o = byUrn.get(urn);
-        return o ? describeObject(o) : urn;
-    };
-    return dependentReplacements(input.resources, replaced, (urn) => byUrn.get(urn)).map((d) => {
-        const o = byUrn.get(d.urn);
+/** The command that removes what others added to `o`, once the API server has accepted it in a dry run. */
+async function provedRemoval(
+    live: LiveCluster,
+    o: ManagedObject,
+    ops: ReturnType<typeof removalPatch>,
+    kubectl: string,
+): Promise<DriftReport["removals"][number]> {
+    const object = describeObject(o);
+    if (!ops)
         return {
-            ...d,
-            cluster: o?.cluster ?? "?",
-            object: name(d.urn),
-            system: o?.system ?? "?",
-            reads: d.because.map(name),
+            cluster: o.cluster,
+            object,
+            refused: "a list item the program declares holds a secret the report does not print",
         };
-    });
+    try {
+        await live.patchDryRun(o, ops);
+    } catch (err) {
+        return {
+            cluster: o.cluster,
+            object,
+            refused: `the API server refused its dry run: ${describeError(err)}`,
+        };
+    }
+    return { cluster: o.cluster, object, command: patchCommand(kubectl, o, ops) };
 }

@@ -92,6 +92,9 @@ export interface LiveObject {
         ownerReferences?: { uid: string; kind?: string; name?: string }[];
         managedFields?: ManagedFieldsEntry[];
     };
+    roleRef?: { kind?: string; name?: string };
+    subjects?: { kind?: string; name?: string; namespace?: string }[];
+    rules?: { verbs?: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }[];
 }
 
 /** An object in an owned namespace that the stack does not manage. */
@@ -105,6 +108,24 @@ export interface UnmanagedObject {
     managers: string[];
     /** Objects it owns (pods of a hand-made Deployment, ...), counted, not listed. */
     owns: number;
+    /** What a hand-made Role or binding grants: a security finding, named in full. */
+    grants?: string;
+}
+
+/** What an RBAC object grants, in one line; undefined for any other kind. */
+export function grantsOf(o: LiveObject): string | undefined {
+    if (!o.apiVersion.startsWith("rbac.authorization.k8s.io/")) return undefined;
+    if (o.roleRef) {
+        const who = (o.subjects ?? [])
+            .map((s) => `${s.kind ?? "?"} ${s.namespace ? `${s.namespace}/` : ""}${s.name ?? "?"}`)
+            .join(", ");
+        return `${o.roleRef.kind ?? "?"} ${o.roleRef.name ?? "?"} to ${who || "no subject"}`;
+    }
+    if (!o.rules) return undefined;
+    const rule = (r: NonNullable<LiveObject["rules"]>[number]) =>
+        `${(r.verbs ?? []).join(",")} on ${(r.resources ?? []).map((x) => `${x}${r.apiGroups?.some((g) => g) ? `.${r.apiGroups.filter((g) => g).join("|")}` : ""}`).join(",")}` +
+        (r.resourceNames?.length ? ` named ${r.resourceNames.join(",")}` : "");
+    return o.rules.map(rule).join("; ") || "no rule";
 }
 
 /** Why a listed object is the cluster's own (or a running system's), or undefined when it is not. */
@@ -190,6 +211,7 @@ export function unmanagedObjects(
             ...(o.metadata.creationTimestamp ? { created: o.metadata.creationTimestamp } : {}),
             managers: [...new Set((o.metadata.managedFields ?? []).map((e) => e.manager ?? "?"))].sort(),
             owns,
+            ...(grantsOf(o) !== undefined ? { grants: grantsOf(o) } : {}),
         }))
         .sort((a, b) =>
             `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`),

@@ -5,6 +5,7 @@ import { fileURLToPath } from "url";
 import {
     CommandError,
     ConcurrentUpdateError,
+    EngineEvent,
     LocalWorkspace,
     PulumiCommand,
     Stack,
@@ -12,14 +13,21 @@ import {
 import { PulumiFailure, RecoveryHost, RecoveryStopped } from "./recover";
 import { LockHolder } from "./state";
 
-// Recovery's stack operations on Pulumi's Automation API, run in the project directory as the operator is logged in.
-// The SDK spawns the CLI and recognises a locked stack (ConcurrentUpdateError, the file backend's refusal and the
-// service's 409 alike); recovery only turns its errors into PulumiFailure, the one failure recover.ts reads.
+// The tools' stack operations on Pulumi's Automation API (recovery, drift), run in the project directory as the
+// operator is logged in. The SDK spawns the CLI and recognises a locked stack (ConcurrentUpdateError, the file
+// backend's refusal and the service's 409 alike); its errors become PulumiFailure, the one failure the tools read.
 
 export type StackOperations = Pick<
     RecoveryHost,
     "exportState" | "cancel" | "refresh" | "up" | "previewNoChanges" | "locks"
->;
+> & {
+    /**
+     * The engine's events of `pulumi preview --refresh` (nothing written: the refresh stays in the preview), and the
+     * failure when the preview did not complete (its events up to there are kept). `exclude`: URNs (globs) left
+     * out, as `pulumi preview --exclude` (Callysto's resources, reachable only from clavius).
+     */
+    previewRefreshed(exclude?: readonly string[]): Promise<{ events: EngineEvent[]; failure?: string }>;
+};
 
 /**
  * What the SDK's CommandError carries (typed private in its declarations, public at run time). A CLI that exits
@@ -84,6 +92,22 @@ export async function automationStack(
             withAdoption(workspace, stack, adoptOn, async (configFile) => {
                 await engine(() => selected.up(configFile ? { configFile } : {}));
             }),
+        previewRefreshed: async (exclude = []) => {
+            const events: EngineEvent[] = [];
+            try {
+                await engine(() =>
+                    selected.preview({
+                        refresh: true,
+                        onEvent: (e) => events.push(e),
+                        ...(exclude.length > 0 ? { exclude: [...exclude] } : {}),
+                    }),
+                );
+                return { events };
+            } catch (err) {
+                if (!(err instanceof PulumiFailure)) throw err;
+                return { events, failure: err.output.trim().split("\n").slice(-5).join("\n") };
+            }
+        },
         previewNoChanges: async () => {
             await engine(() => selected.preview({ expectNoChanges: true }));
         },

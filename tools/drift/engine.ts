@@ -1,0 +1,155 @@
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { Step } from "./fields";
+
+// What the next `pulumi up --refresh` does to each resource, as the engine itself answers it: the events of its own
+// preview of the refreshed stack (Automation API, `preview({ refresh: true })`). Drift never derives a replace from
+// copied provider rules; it reads the step the engine plans (`op`), the top-level keys that force a replace (`keys`)
+// and the property paths that differ (`detailedDiff`), and what the program declares now (`new.inputs`).
+
+/** One property path the engine's diff names, and whether a change there replaces the resource. */
+export interface EngineDiff {
+    path: string;
+    kind: string;
+}
+
+/** The engine's planned step for one resource. */
+export interface EngineStep {
+    /** `same`, `update`, `replace` (and its `create-replacement`/`delete-replaced` halves), `create`, `delete`. */
+    op: string;
+    /** The keys the provider says force the replace (only on a replace). */
+    replaceKeys: string[];
+    diffs: EngineDiff[];
+    /** What the program declares for the resource now (secret values masked by the engine). */
+    inputs?: Record<string, unknown>;
+    /** Error diagnostics the engine printed for the resource (an apply conflict stops the preview there). */
+    errors: string[];
+}
+
+/** The engine's refresh preview, per URN. `failure` when the preview itself did not complete. */
+export interface EnginePreview {
+    steps: ReadonlyMap<string, EngineStep>;
+    failure?: string;
+}
+
+const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
+
+/** Whether the engine replaces the resource (deletes it and creates it again) on the next up. */
+export const replaces = (s: EngineStep | undefined): boolean =>
+    !!s && (REPLACE_OPS.has(s.op) || s.diffs.some((d) => d.kind.endsWith("-replace")));
+
+/** Whether the engine changes the resource at all on the next up. */
+export const changes = (s: EngineStep | undefined): boolean =>
+    !!s && !["same", "refresh", "read", "read-replacement"].includes(s.op);
+
+/** The engine's events of one preview (in the order received), read into one step per URN. */
+export function previewOf(events: readonly EngineEvent[], failure?: string): EnginePreview {
+    const steps = new Map<string, EngineStep>();
+    const errors = new Map<string, string[]>();
+    for (const e of events) {
+        const d = e.diagnosticEvent;
+        if (d?.urn && d.severity === "error")
+            errors.set(d.urn, [...(errors.get(d.urn) ?? []), d.message.trim()]);
+        const m = e.resourcePreEvent?.metadata;
+        if (!m || m.op === "refresh") continue;
+        const prior = steps.get(m.urn);
+        // A replace arrives as its halves; the strongest step of a resource is the one reported.
+        if (prior && REPLACE_OPS.has(prior.op) && !REPLACE_OPS.has(m.op)) continue;
+        steps.set(m.urn, {
+            op: REPLACE_OPS.has(m.op) ? "replace" : m.op,
+            replaceKeys: m.op === "same" ? [] : [...(m.keys ?? [])],
+            diffs: Object.entries(m.detailedDiff ?? {}).map(([path, p]) => ({
+                path,
+                kind: String(p.diffKind),
+            })),
+            ...(m.new?.inputs ? { inputs: m.new.inputs as Record<string, unknown> } : {}),
+            errors: [],
+        });
+    }
+    for (const [urn, list] of errors) {
+        const s = steps.get(urn) ?? { op: "same", replaceKeys: [], diffs: [], errors: [] };
+        steps.set(urn, { ...s, errors: list });
+    }
+    return { steps, ...(failure ? { failure } : {}) };
+}
+
+/** A Pulumi property path (`spec.ports[0].port`, `metadata.labels["app.kubernetes.io/name"]`) as segments. */
+export function pathSegments(path: string): (string | number)[] {
+    const out: (string | number)[] = [];
+    const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([^.[\]]+)/g;
+    for (let m = re.exec(path); m !== null; m = re.exec(path)) {
+        if (m[1] !== undefined) out.push(Number(m[1]));
+        else if (m[2] !== undefined) out.push(JSON.parse(`"${m[2]}"`) as string);
+        else out.push(m[3]);
+    }
+    return out;
+}
+
+/** The envelope of a secret value: the engine's masked `[secret]`, or a checkpoint's signature object. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const isMasked = (v: unknown): boolean =>
+    v === "[secret]" || (typeof v === "object" && v !== null && SECRET_SIG in v);
+
+/** What the program declares at a managed-fields path. */
+export interface Declared {
+    /** The path with list items as their index in the program's list, as far as the program declares it. */
+    segments: (string | number)[];
+    /** The program declares the whole path; `value` is what it sets there. */
+    declared: boolean;
+    /** The walk met a secret the engine masks: the program sets the path, its value is not for reading. */
+    masked: boolean;
+    value?: unknown;
+}
+
+/**
+ * A managed-fields path resolved against what the program declares: list items by their index in the program's list.
+ * Stops at an item or field the program does not declare (the rest is someone else's) or at a masked secret.
+ */
+export function declaredAt(inputs: unknown, steps: readonly Step[]): Declared {
+    const segments: (string | number)[] = [];
+    let node: unknown = inputs;
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    for (const [at, step] of steps.entries()) {
+        // Below a masked secret only field names are known (a Secret's keys): the engine's diff names them so.
+        if (isMasked(node)) {
+            const rest = steps.slice(at).map((s) => ("field" in s ? s.field : undefined));
+            return {
+                segments: [...segments, ...(rest.includes(undefined) ? [] : (rest as string[]))],
+                declared: true,
+                masked: true,
+            };
+        }
+        if ("field" in step) {
+            if (typeof node !== "object" || node === null || Array.isArray(node) || !(step.field in node))
+                return { segments, declared: false, masked: false };
+            segments.push(step.field);
+            node = (node as Record<string, unknown>)[step.field];
+            continue;
+        }
+        if (!Array.isArray(node)) return { segments, declared: false, masked: false };
+        const i =
+            "index" in step
+                ? step.index < node.length
+                    ? step.index
+                    : -1
+                : node.findIndex((item) =>
+                      "value" in step
+                          ? same(item, step.value)
+                          : typeof item === "object" &&
+                            item !== null &&
+                            Object.entries(step.key).every(([k, v]) =>
+                                same((item as Record<string, unknown>)[k], v),
+                            ),
+                  );
+        if (i < 0) return { segments, declared: false, masked: false };
+        segments.push(i);
+        node = node[i];
+    }
+    return { segments, declared: true, masked: isMasked(node), value: node };
+}
+
+/** One path lies at or below the other. */
+export function overlaps(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+    return true;
+}
