@@ -1070,7 +1070,9 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 .items(["secrets", ...ns])
                 .find((o) => o.metadata.name === "redis-web-cache")!;
             const deployment = (name: string) =>
-                JSON.parse(kubectl.ok(["get", `deployment/${name}`, ...ns, "-o", "json"])) as {
+                JSON.parse(
+                    kubectl.ok(["get", `deployment/${name}`, ...ns, "-o", "json", "--show-managed-fields"]),
+                ) as {
                     spec: { replicas: number };
                     metadata: { managedFields: { manager: string; operation: string }[] };
                 };

@@ -26,6 +26,8 @@ export const NOTICE_KINDS = [
     "OUTSIDE DNS RECORDS",
     "HAND-MADE CERTIFICATE",
     "WORKSTATION BY HAND",
+    // What the program's network policies cut.
+    "EGRESS LOCK",
 ] as const;
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

@@ -1,8 +1,9 @@
-import { KindedNotice, taggedNotice } from "../config/notices";
+import { KindedNotice, notice, taggedNotice } from "../config/notices";
 import { fullKey } from "../config/problems";
+import { egressLockText } from "../shared/egress";
 import { isPlaceholder } from "../shared/placeholder";
 import type { PackitConfig, PackitSection, ServiceName } from "./config";
-import { mainNamespace, publicEndpoints } from "./layout";
+import { mainNamespace, publicEndpoints, sandboxNamespace } from "./layout";
 import { serverName } from "./postgres";
 import { secretConfigKey } from "./secrets";
 
@@ -50,7 +51,12 @@ function certificateNotice(service: ServiceName, config: PackitConfig): KindedNo
 
 /** What an operator must read before `pulumi up` of one Packit/Stream deployment. */
 export function packitNotices(section: PackitSection): KindedNotice[] {
-    return [takeoverNotice(section.service, section), certificateNotice(section.service, section)].filter(
-        (n): n is KindedNotice => n !== undefined,
-    );
+    return [
+        takeoverNotice(section.service, section),
+        certificateNotice(section.service, section),
+        // Sandcastle runs the workers' untrusted code there (./packit.ts), only with the workers.
+        section.components.workers
+            ? notice("EGRESS LOCK", egressLockText(sandboxNamespace(section.service, section)))
+            : undefined,
+    ].filter((n): n is KindedNotice => n !== undefined);
 }

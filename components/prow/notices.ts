@@ -1,5 +1,6 @@
 import { KindedNotice, notice } from "../config/notices";
 import { StackTier } from "../config/system";
+import { egressLockText } from "../shared/egress";
 import { ProwSection } from "./section";
 
 /**
@@ -8,7 +9,13 @@ import { ProwSection } from "./section";
  * of its readers (a value GitHub holds too; the job pods plank starts, which no `up` rolls).
  */
 export function prowNotices(section: ProwSection, _program: { tier: StackTier }): KindedNotice[] {
-    return [...generatedNotices(section), ...rotationNotices(section), ...jobPodNotices(section)];
+    return [
+        ...generatedNotices(section),
+        ...rotationNotices(section),
+        ...jobPodNotices(section),
+        // Presubmits run any pull request's code there (./prow.ts).
+        notice("EGRESS LOCK", egressLockText(section.resolved.namespaces.jobs)),
+    ];
 }
 
 /** The Secrets of a throw-away cluster that hold random stand-ins: which paths cannot work there. */

@@ -51,6 +51,15 @@ export const NON_INTERNET_IPV4 = [
 /** The name of the policy that isolates an untrusted namespace's egress. */
 export const UNTRUSTED_EGRESS_POLICY = "egress-internet-and-dns-only";
 
+/** What the egress lock of an untrusted namespace admits and cuts: its system's notice, from the rule's own values. */
+export function egressLockText(namespace: string): string {
+    return (
+        `${namespace}: ${UNTRUSTED_EGRESS_POLICY} admits DNS, IPv4 outside ${NON_INTERNET_IPV4.join(" ")} and the ` +
+        "cluster's networks, and the Services the program names for these pods: one that needs the API server or " +
+        "another Service fails until the program declares the path (docs/operate/network-isolation.md)"
+    );
+}
+
 /**
  * The egress policies of every untrusted namespace of `graph`: one selecting all its pods (whoever made them: the
  * sandbox's pods are sandcastle's, the jobs' plank's) that allows DNS and IPv4 outside {@link NON_INTERNET_IPV4} and

@@ -2,6 +2,8 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
 import { Cluster, PodEndpoint, Source, connectionAllowed } from "../oracles/netpol/evaluate";
+import { UNTRUSTED_EGRESS_POLICY } from "../../components/shared/egress";
+import { noticesOfPlanFile } from "../../tools/plan/notices";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
 import { PlanNetwork, planNetwork, servicePods, stackClusters } from "../fixtures/planNetwork";
 
@@ -98,6 +100,41 @@ describe("egress of the namespaces that run untrusted code", function () {
                     problems.push(...leaks(network, platform, namespace));
                 }
                 assert.deepEqual(problems, []);
+            });
+
+            it("each lock is an EGRESS LOCK notice on its system's page, naming every range its policy closes", async () => {
+                const plan = await stackPlan(stack);
+                const locks = noticesOfPlanFile(plan.files["notices.txt"] ?? "").filter(
+                    (n) => n.kind === "EGRESS LOCK",
+                );
+                const policies = plan.resources.filter(
+                    (r) =>
+                        r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" &&
+                        (r.inputs.metadata as { name?: string }).name === UNTRUSTED_EGRESS_POLICY,
+                );
+                const namespaceOf = (r: (typeof policies)[number]) =>
+                    (r.inputs.metadata as { namespace: string }).namespace;
+                assert.deepEqual(policies.map(namespaceOf).sort(), [...UNTRUSTED[stack]].sort());
+                const clusterNetworks = new Set(
+                    Object.values(stackClusters(stack)).flatMap(
+                        (c) => (c as { clusterNetworks?: string[] }).clusterNetworks ?? [],
+                    ),
+                );
+                for (const policy of policies) {
+                    const ns = namespaceOf(policy);
+                    const said = locks.filter((n) => n.line.includes(`: ${ns}: ${UNTRUSTED_EGRESS_POLICY} `));
+                    assert.equal(said.length, 1, `${ns}: one EGRESS LOCK notice`);
+                    const closed = JSON.stringify(policy.inputs).match(/"except":\[[^\]]*\]/g) ?? [];
+                    const ranges = [
+                        ...new Set(closed.flatMap((e) => JSON.parse(`{${e}}`).except as string[])),
+                    ];
+                    assert.ok(
+                        ranges.length > 0,
+                        `${ns}: the policy closes no range (the check proves nothing)`,
+                    );
+                    for (const range of ranges.filter((r) => !clusterNetworks.has(r)))
+                        assert.ok(said[0].line.includes(range), `${ns}: the notice does not name ${range}`);
+                }
             });
 
             it("any generated IPv4 address: open exactly when it is public unicast (private, shared, link-local, loopback closed)", async () => {
