@@ -1081,7 +1081,9 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 configMapKey: Object.keys(etl.data as object).sort()[0],
                 replicas: deployment("common-redbeat").spec.replicas,
                 secretKey: Object.keys(secret.data as object).sort()[0],
-                programManager: indexer.metadata.managedFields.find((m) => m.operation === "Apply")!.manager,
+                programManager: indexer.metadata.managedFields.find((m) =>
+                    m.manager.startsWith("pulumi-kubernetes-"),
+                )!.manager,
                 indexerReplicas: indexer.spec.replicas,
             });
             assert.equal(edits.length, 15);

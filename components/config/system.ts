@@ -158,3 +158,18 @@ export function checkOutcome<R>(
     }
     return { problems: result.problems ?? [], passable: () => false };
 }
+
+/**
+ * Whether this run takes over what runs on `cluster` today: its `adoptExisting` is on and the stack is no local one
+ * (a local stack's objects hold only its own runs'). The first-deploy gates of the systems ask this one question.
+ */
+export function takesOver(
+    clusters: Record<string, unknown>,
+    cluster: string,
+    tier: StackTier | undefined,
+): boolean {
+    return (
+        tier !== "local" &&
+        (clusters[cluster] as { adoptExisting?: boolean } | undefined)?.adoptExisting === true
+    );
+}

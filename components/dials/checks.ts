@@ -1,6 +1,6 @@
 import { toDnsLabel } from "../config/fields";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "../config/problems";
-import { Refined, Rejected, StackTier } from "../config/system";
+import { Refined, Rejected, StackTier, takesOver } from "../config/system";
 import { isPlaceholder } from "../shared/placeholder";
 import { isDnsLabel } from "../shared/naming";
 import { DATABASE_SERVER_ASK, DialsConfig, DialsSection } from "./config";
@@ -186,9 +186,7 @@ function drainProblems(
     clusters: Record<string, unknown>,
     tier: StackTier | undefined,
 ): ConfigProblem[] {
-    const cluster = clusters[config.cluster] as { adoptExisting?: boolean } | undefined;
-    // A local stack's workers are its own runs': nothing of production's is running there to drain.
-    if (!cluster?.adoptExisting || config.workersDrained || tier === "local") return [];
+    if (config.workersDrained || !takesOver(clusters, config.cluster, tier)) return [];
     const ns = config.namespace;
     return [
         {

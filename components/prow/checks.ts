@@ -1,9 +1,9 @@
 import { formatPath } from "../config/issues";
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
-import { Refined } from "../config/system";
+import { Refined, StackTier, takesOver } from "../config/system";
 import { isDnsLabel } from "../shared/naming";
 import { sizingProblems } from "../shared/resources";
-import { CLAIM_NAMES, COMPONENTS, CONFIG_MAP_NAMES, ROUTE_NAMES } from "./catalog";
+import { CLAIM_NAMES, COMPONENTS, CONFIG_MAP_NAMES, ConfigMapName, ROUTE_NAMES } from "./catalog";
 import { ProwConfig } from "./config";
 import { forbiddenKeyPaths } from "./merge";
 import { ProwSection } from "./section";
@@ -16,11 +16,37 @@ import { PROW_SECRETS, plannedSecrets } from "./secrets";
  * values come from) and every problem of the configuration. The section can always be built (every environment
  * default is typed), so the check never rejects it: any problem that is no placeholder stops the run before deploy.
  */
-export function prowCheck(config: ProwConfig, env = resolveEnvironment(config)): Refined<ProwSection> {
+export function prowCheck(
+    config: ProwConfig,
+    env = resolveEnvironment(config),
+    program: { clusters: Record<string, unknown>; tier?: StackTier } = { clusters: {} },
+): Refined<ProwSection> {
     return {
         section: { ...config, resolved: env, secretSources: plannedSecrets(env.generateSecrets) },
-        problems: prowProblems(config, env),
+        problems: [...prowProblems(config, env), ...documentsComparedProblems(config, env, program)],
     };
+}
+
+/**
+ * The first deploy replaces the live config, plugins and label documents with the program's, rebuilt from the runbook
+ * and the stack file: whatever production added by hand since is gone after it. The adoption report shows each
+ * setting that changes (tools/adopt/diff.ts reads both sides' YAML); the up waits until the operator says it was read.
+ */
+function documentsComparedProblems(
+    config: ProwConfig,
+    env: ResolvedEnvironment,
+    program: { clusters: Record<string, unknown>; tier?: StackTier },
+): ConfigProblem[] {
+    if (config.liveDocumentsCompared || !takesOver(program.clusters, config.cluster, program.tier)) return [];
+    const documents: readonly ConfigMapName[] = ["config", "plugins", "label-config", "mirror-config"];
+    const maps = documents.map((n) => env.names.name(n));
+    return [
+        problem(
+            "prow.liveDocumentsCompared",
+            `is not true while clusters.${config.cluster}.adoptExisting is on: this up replaces the live ConfigMaps ${maps.join(", ")} in ${env.namespaces.prow} with the program's documents, and a setting production added by hand is gone after it`,
+            `npm run adopt -- --stack <this stack> , read every "data.<document>.<setting>" change of those ConfigMaps (put a setting you keep into prow.documents first) ; then ${example("prow.liveDocumentsCompared", "true")}`,
+        ),
+    ];
 }
 
 /** Every object base name the environment creates, with the longest its prefixed name may be. */

@@ -124,6 +124,11 @@ export const prowSchema = z.strictObject({
      * ProwJobs through deck; hook cannot run dry at the pinned release and acts only on webhooks registered for its host.
      */
     dryRun: z.boolean().optional().meta({ example: "true" }),
+    /**
+     * The operator has read, in `npm run adopt`'s report, every setting the program's config, plugins and labels
+     * documents change in the live ones. Asked for only while the cluster's `adoptExisting` is on.
+     */
+    liveDocumentsCompared: z.boolean().default(false).meta({ example: "true" }),
     /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
     documents: z
         .strictObject({

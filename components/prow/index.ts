@@ -62,7 +62,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
             : [],
     secrets: (config) => prowSecretSpecs(config.environment, environmentOf(config).generateSecrets),
     retiredSecrets: () => [...PROW_RETIRED_SECRETS],
-    check: (config) => prowCheck(config, environmentOf(config)),
+    check: (config, { clusters, tier }) => prowCheck(config, environmentOf(config), { clusters, tier }),
     notices: prowNotices,
     // Images not built from the release, the environment's defaults included (the stack file may leave them out).
     // Read through the stack's settings, which the checked section keeps: callers pass either.

@@ -1,6 +1,6 @@
 import { ConfigProblem, fullKey, removeCommand, setCommand } from "../config/problems";
 import { RunbookSources, widerSourcesProblem } from "../config/sourceRanges";
-import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
+import { Refined, Rejected, StackTier, isProductionTier, takesOver } from "../config/system";
 import { routeAudienceProblems } from "../config/routeAudience";
 import { duplicates } from "../shared/naming";
 import { sclorgPostgresMajor } from "../shared/postgresServer";
@@ -432,8 +432,7 @@ function graphTakeoverProblems(
 ): ConfigProblem[] {
     const station = config.station?.enabled ? config.station : undefined;
     const modules = station?.modules?.enabled ? station.modules : undefined;
-    const cluster = clusters[config.cluster] as { adoptExisting?: boolean } | undefined;
-    if (!station || !modules || tier === "local" || !cluster?.adoptExisting) return [];
+    if (!station || !modules || !takesOver(clusters, config.cluster, tier)) return [];
     const imageKey = "thoth.station.modules.images.postgresql";
     return takeoverProof(
         "thoth.station.modules.postgresql.takeoverReport",

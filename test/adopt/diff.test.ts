@@ -29,6 +29,39 @@ describe("adopt: field changes of a dry run against the live object", function (
         ]);
     });
 
+    it("reads a ConfigMap's YAML documents on both sides: each changed setting, not two whole texts (Prow's config.yaml)", function () {
+        const cm = (config: string, note: string) => ({
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "config", namespace: "kubevirt-prow" },
+            data: { "config.yaml": config, note },
+        });
+        const live = cm(
+            "tide:\n  sync_period: 2m\n  queries:\n    - repos: [kubevirt/kubevirt]\nplank: {}\n",
+            "a",
+        );
+        const after = cm(
+            "tide:\n  sync_period: 1m\n  queries:\n    - repos: [kubevirt/kubevirt, kubevirt/kubevirtci]\n",
+            "b",
+        );
+        assert.deepEqual(fieldChanges(live, after, "ConfigMap"), [
+            { path: "data.config.yaml.plank", old: {} },
+            {
+                path: "data.config.yaml.tide.queries[0].repos",
+                old: ["kubevirt/kubevirt"],
+                new: ["kubevirt/kubevirt", "kubevirt/kubevirtci"],
+            },
+            { path: "data.config.yaml.tide.sync_period", old: "2m", new: "1m" },
+            { path: "data.note", old: "a", new: "b" },
+        ]);
+        // Control: a value that is a document on one side only stays one text change.
+        const plain = cm("not: [a, document", "a");
+        assert.deepEqual(
+            fieldChanges(plain, after, "ConfigMap").map((c) => c.path),
+            ["data.config.yaml", "data.note"],
+        );
+    });
+
     it("identical objects have no change", function () {
         const obj = live(deployment("web:v1"));
         assert.deepEqual(fieldChanges(obj, structuredClone(obj), "Deployment"), []);

@@ -19,6 +19,36 @@ function problem(err: ConfigError, key: string) {
 }
 
 describe("prow config errors", () => {
+    it("refuses the takeover up until the live documents were compared in the adoption report; a local stack and a later up never ask (issue 68)", async () => {
+        const adopting =
+            (compared?: boolean, tier?: string) =>
+            (values: Values): void => {
+                const prow = values.prow as Record<string, unknown>;
+                const clusters = values.clusters as Record<string, Record<string, unknown>>;
+                const cluster = (prow.cluster as string | undefined) ?? "ibmcloud-prow";
+                clusters[cluster] = { ...clusters[cluster], adoptExisting: true };
+                if (compared !== undefined) prow.liveDocumentsCompared = compared;
+                if (tier) values.tier = tier;
+            };
+        for (const stack of ["stage", "prod"] as const) {
+            const err = await configError(stack, adopting());
+            const p = problem(err, "runbooks:prow.liveDocumentsCompared");
+            assert.match(
+                p.message,
+                /adoptExisting is on: this up replaces the live ConfigMaps .*config.*plugins.*label-config/,
+            );
+            assert.ok(p.fix.startsWith("npm run adopt -- --stack"), p.fix);
+            assert.ok(p.fix.endsWith("pulumi config set --path prow.liveDocumentsCompared true"), p.fix);
+            // Confirmed: the takeover goes on.
+            await runSystem(PROW, stack, adopting(true));
+        }
+        // Control: the same takeover on a local stack (its documents are its own runs') is not asked.
+        await runSystem(PROW, "stage", (v) => {
+            toTesting()(v);
+            adopting(undefined, "local")(v);
+        });
+    });
+
     it("rejects a prefix that is not a DNS label prefix, with a working fix", async () => {
         const err = await configError("stage", patchProw({ prefix: "Staging_" }));
         const p = problem(err, "runbooks:prow.prefix");

@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import { masked, type PathSegment, structuralChanges } from "../diff/structural";
 import { FieldChange } from "./model";
 
@@ -12,6 +13,36 @@ export function comparable(obj: Record<string, unknown>): Record<string, unknown
     return { ...rest, metadata };
 }
 
+/** A ConfigMap value that is a YAML or JSON document (a mapping or a list), read; undefined for anything else. */
+function documentOf(value: unknown): unknown {
+    if (typeof value !== "string" || !value.includes("\n")) return undefined;
+    try {
+        const doc: unknown = parse(value);
+        return typeof doc === "object" && doc !== null ? doc : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * A ConfigMap's keys that hold a document on both sides (Prow's config.yaml, plugins.yaml, labels.yaml), read as
+ * documents: the report names each setting the apply changes, not two texts of a thousand lines.
+ */
+function withDocuments(
+    live: Record<string, unknown>,
+    after: Record<string, unknown>,
+): [typeof live, typeof after] {
+    const a = (live.data ?? {}) as Record<string, unknown>;
+    const b = (after.data ?? {}) as Record<string, unknown>;
+    const keys = Object.keys(b).filter((k) => a[k] !== b[k] && documentOf(a[k]) && documentOf(b[k]));
+    if (keys.length === 0) return [live, after];
+    const read = (o: Record<string, unknown>, data: Record<string, unknown>) => ({
+        ...o,
+        data: { ...data, ...Object.fromEntries(keys.map((k) => [k, documentOf(data[k])])) },
+    });
+    return [read(live, a), read(after, b)];
+}
+
 /** `a.b`, `containers[web]`, `rules[0]`: the report's paths, dotted without quoting. */
 function pathText(path: PathSegment[]): string {
     return path
@@ -21,14 +52,19 @@ function pathText(path: PathSegment[]): string {
 
 /**
  * Every leaf field that differs between the live object and the object after the apply, old → new, in a stable
- * order. Secret values are masked: the report shows which keys change, never what they hold.
+ * order; inside a ConfigMap's YAML documents too. Secret values are masked: the report shows which keys change,
+ * never what they hold.
  */
 export function fieldChanges(
     live: Record<string, unknown>,
     after: Record<string, unknown>,
     kind: string,
 ): FieldChange[] {
-    return structuralChanges(comparable(live), comparable(after)).map((c) => {
+    const [before, next] =
+        kind === "ConfigMap"
+            ? withDocuments(comparable(live), comparable(after))
+            : [comparable(live), comparable(after)];
+    return structuralChanges(before, next).map((c) => {
         const shown = masked(c, kind === "Secret");
         const change: FieldChange = { path: pathText(shown.path) };
         if ("before" in shown) change.old = shown.before;
