@@ -8,6 +8,7 @@ import {
     shellQuote,
 } from "../config/problems";
 import { worldWords } from "../config/sourceRanges";
+import { AddressSet } from "../shared/addressRanges";
 import { Refined, Rejected, StackTier, isProductionTier } from "../config/system";
 import { duplicates } from "../shared/naming";
 import { isPlaceholder } from "../shared/placeholder";
@@ -143,6 +144,22 @@ const OWN_ADDRESS = "curl -fsS https://checkip.amazonaws.com";
 const OPEN_TO_ALL =
     "List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up); if it must be open, set callysto.allowSshFromAnywhere to the reason (a ticket), and it is allowed";
 
+/**
+ * The widest block one organisation's operators connect from: an IPv4 /16, and the IPv6 /32 an RIR allocates to a
+ * whole provider (RIPE-738 5.1.2). Runbook 004's operators reach the hosts from clavius and their workstations;
+ * wider than this is no list of those, so production asks for the same stated reason as the whole internet.
+ */
+const ONE_NETWORK = { IPv4: 16, IPv6: 32 } as const;
+
+/** The blocks of the union of `sources` wider than {@link ONE_NETWORK}. */
+function widerThanOneNetwork(sources: readonly string[]): string[] {
+    const set = AddressSet.of(sources.filter((b) => AddressSet.of([b]) !== undefined));
+    return (set?.toCidrs() ?? []).filter((b) => {
+        const bits = Number(b.slice(b.indexOf("/") + 1));
+        return b.includes(":") ? bits < ONE_NETWORK.IPv6 : bits < ONE_NETWORK.IPv4;
+    });
+}
+
 /** Who reaches ssh: required outside the local stack, never the whole internet in production unless a reason says so. */
 function sshProblems(config: CallystoConfig, tier: StackTier | undefined): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -164,6 +181,16 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             problem(
                 "sshSources",
                 `together admit ${worldWords(world)}: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
+                `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`,
+            ),
+        );
+    }
+    const wide = world.length > 0 ? [] : widerThanOneNetwork(sources);
+    if (guarded && wide.length > 0) {
+        problems.push(
+            problem(
+                "sshSources",
+                `together admit ${wide.slice(0, 3).join(", ")}${wide.length > 3 ? ` and ${wide.length - 3} more blocks` : ""}, wider than one network (an IPv4 /${ONE_NETWORK.IPv4}, an IPv6 /${ONE_NETWORK.IPv6}): ssh (port 22) of every production host would be open to networks nobody named. ${OPEN_TO_ALL}`,
                 `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`,
             ),
         );

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
+import { Document, parseDocument } from "yaml";
 import { assertPlans, judged, prodWith } from "./generated";
 
 // Issue 52, item 5 and issue 50's bad input: production refuses a source set wider than its runbook's, whatever
@@ -159,6 +160,43 @@ describe("generated battery: production source sets wider than the runbook's (is
             RUNS,
         );
     });
+});
+
+describe("generated battery: production ssh sources wider than one network (issue 70 item 2)", function () {
+    this.timeout(600000);
+
+    /** A public IPv4 block of prefix 2-15 that is not the whole internet, with a narrow IPv6 source beside it. */
+    const wideV4 = fc.tuple(fc.integer({ min: 2, max: 15 }), fc.nat()).map(([p, n]) => {
+        const size = 2 ** (32 - p);
+        const start = (n % Math.floor((2 ** 32 - 2 ** 29) / size)) * size;
+        return [`${v4(start)}/${p}`, "2001:db8:1::/48"];
+    });
+    /** A global IPv6 block of prefix 4-31 with a narrow IPv4 source beside it. */
+    const wideV6 = fc
+        .tuple(fc.integer({ min: 4, max: 31 }), fc.integer({ min: 0x2000, max: 0x3fff }))
+        .map(([p, head]) => [
+            `${(head & ~((1 << Math.max(0, 16 - p)) - 1) & 0xffff).toString(16)}::/${p}`,
+            "192.0.2.10/32",
+        ]);
+
+    for (const [family, sets] of [
+        ["IPv4", wideV4],
+        ["IPv6", wideV6],
+    ] as const)
+        it(`a ${family} source wider than one network is refused; with a reason (allowSshFromAnywhere) it plans (control)`, () => {
+            fc.assert(
+                fc.property(sets, (sources) => {
+                    refusedInProduction(SSH, sources, /wider than one network/);
+                    const reasoned = parseDocument(prodWith(SSH, sources)) as Document;
+                    reasoned.setIn(
+                        ["config", "runbooks:callysto", "allowSshFromAnywhere"],
+                        "TICKET-1: measured",
+                    );
+                    assertPlans(String(reasoned), "prod");
+                }),
+                RUNS,
+            );
+        });
 });
 
 describe("generated battery: narrow source sets keep planning (issue 52 item 5)", function () {
