@@ -1070,20 +1070,29 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                 .items(["secrets", ...ns])
                 .find((o) => o.metadata.name === "redis-web-cache")!;
             const deployment = (name: string) =>
-                JSON.parse(
-                    kubectl.ok(["get", `deployment/${name}`, ...ns, "-o", "json", "--show-managed-fields"]),
-                ) as {
+                JSON.parse(kubectl.ok(["get", `deployment/${name}`, ...ns, "-o", "json"])) as {
                     spec: { replicas: number };
-                    metadata: { managedFields: { manager: string; operation: string }[] };
                 };
             const indexer = deployment("csc-indexer");
+            // The manager the provider applies the object with, as the state records it (what drift compares with).
+            const state = (await main.stack.exportStack()).deployment as {
+                resources: {
+                    type: string;
+                    outputs?: { metadata?: { name?: string; namespace?: string }; __fieldManager?: string };
+                }[];
+            };
+            const programManager = state.resources.find(
+                (r) =>
+                    r.type === "kubernetes:apps/v1:Deployment" &&
+                    r.outputs?.metadata?.name === "csc-indexer" &&
+                    r.outputs.metadata.namespace === DRIFT_NAMESPACE,
+            )?.outputs?.__fieldManager;
+            assert.ok(programManager, "the state records the program's field manager of csc-indexer");
             edits = handEdits({
                 configMapKey: Object.keys(etl.data as object).sort()[0],
                 replicas: deployment("common-redbeat").spec.replicas,
                 secretKey: Object.keys(secret.data as object).sort()[0],
-                programManager: indexer.metadata.managedFields.find((m) =>
-                    m.manager.startsWith("pulumi-kubernetes-"),
-                )!.manager,
+                programManager: programManager,
                 indexerReplicas: indexer.spec.replicas,
             });
             assert.equal(edits.length, 15);
