@@ -1,5 +1,7 @@
+import { posix } from "path";
+import { parse } from "yaml";
 import { entryRef, evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import type { ImageEvidence, ReadFacts, Requirement } from "../../components/shared/evidence/types";
 
 /** A container as a pod spec has it, reduced to what the evidence speaks of. */
 export interface ContainerView {
@@ -14,6 +16,14 @@ export interface ContainerView {
     probes: readonly { kind: string; port: number | string; path?: string }[];
     /** What the container's Secret volumes place in it (absent: none, or not looked at). */
     secretFiles?: SecretFiles;
+    /**
+     * Where its volumes are mounted, each with the paths it places there where the plan shows them (a Secret's or a
+     * ConfigMap's keys; absent: an emptyDir or a claim, which may hold anything). Absent: not looked at, so no file a
+     * flag names is checked.
+     */
+    mounts?: readonly { path: string; files?: readonly string[] }[];
+    /** The text of each file its ConfigMap volumes place, by path: the documents a `{config}` requirement reads. */
+    configFiles?: ReadonlyMap<string, string>;
 }
 
 /** The files Secret volumes place in a container, each with its Secret and key. */
@@ -193,23 +203,88 @@ function flagValues(
 }
 
 /**
- * What the software refuses at start, from the flags a container passes and those it leaves at their default: a
- * flag whose value requires another flag the container does not pass, or a value the binary refuses.
+ * Why `path` is not there when the process starts (the deepest volume mount above it does not hold it, or there is
+ * none), or undefined. A relative path (the working directory's) and a container whose mounts were not looked at are
+ * not checked.
  */
-function requirementMismatches(facts: ReadFacts, args: readonly unknown[], ref: string): string[] {
+function missingFile(c: ContainerView, path: string): string | undefined {
+    if (c.mounts === undefined || !path.startsWith("/")) return undefined;
+    const file = path.replace(/\/+$/, "");
+    const under = (dir: string) => file === dir || file.startsWith(`${dir}/`);
+    const mount = c.mounts.filter((m) => under(m.path)).sort((a, b) => b.path.length - a.path.length)[0];
+    if (!mount) return "which no volume of the container holds";
+    if (
+        mount.files &&
+        file !== mount.path &&
+        !mount.files.some((f) => f === file || f.startsWith(`${file}/`))
+    )
+        return `which its volume at ${mount.path} does not hold`;
+    return undefined;
+}
+
+/** A requirement's file with each `<flag>` replaced by that flag's value; undefined when one has none. */
+function requiredPath(file: string, values: ReadonlyMap<string, { value: string }>): string | undefined {
+    let unset = false;
+    const path = file.replace(/<([^<>]+)>/g, (_, name: string) => {
+        const value = values.get(name)?.value ?? "";
+        if (value === "") unset = true;
+        return value;
+    });
+    return unset ? undefined : path;
+}
+
+/** Whether a YAML document has a value at a dotted key (`deck.spyglass`). */
+function hasKey(text: string, key: string): boolean {
+    let node: unknown = parse(text);
+    for (const part of key.split(".")) {
+        if (typeof node !== "object" || node === null) return false;
+        node = (node as Record<string, unknown>)[part];
+    }
+    return node !== undefined && node !== null;
+}
+
+/**
+ * The documents a `{config, file}` requirement is read in: each path the container names whose file name is `file`,
+ * as a ConfigMap volume of the plan places it. A requirement without `file`, or on a file the plan does not carry (a
+ * Secret's payload, which the plan masks; a file of the image), cannot be read offline and is not checked.
+ */
+function configMisses(c: ContainerView, r: Extract<Requirement, { config: string }>): string[] {
+    if (r.file === undefined || c.configFiles === undefined) return [];
+    const docs = new Set(namedPaths(c).filter((p) => posix.basename(p) === r.file && c.configFiles?.has(p)));
+    return [...docs].filter((p) => !hasKey(c.configFiles?.get(p) ?? "", r.config));
+}
+
+/**
+ * What the software refuses at start, from the flags a container passes and those it leaves at their default: a
+ * requirement of a flag's value that the container does not meet (another flag it does not pass, a file no volume of
+ * it holds, a section its configuration lacks), or a value the binary refuses.
+ */
+function requirementMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
     if (facts.flags === "none") return [];
-    const values = flagValues(facts, args);
+    const values = flagValues(facts, c.args ?? []);
     const out: string[] = [];
     for (const f of facts.flags) {
         const v = values.get(f.name);
         if (v === undefined) continue;
         const shown = `--${f.name}=${v.value}${v.given ? "" : " (its default)"}`;
+        const missing = f.namesFile && v.value !== "" ? missingFile(c, v.value) : undefined;
+        if (missing) out.push(`runs ${shown}: ${ref} opens ${v.value} at start (${f.at}), ${missing}`);
         for (const r of f.requires ?? []) {
-            if (!("flag" in r) || (r.when !== undefined && r.when !== v.value)) continue;
-            if (!values.get(r.flag)?.given)
-                out.push(
-                    `runs ${shown} without --${r.flag}, which ${ref} requires with it (${r.at ?? f.at})`,
-                );
+            if (r.when !== undefined && r.when !== v.value) continue;
+            const at = r.at ?? f.at;
+            if ("flag" in r) {
+                if (!values.get(r.flag)?.given)
+                    out.push(`runs ${shown} without --${r.flag}, which ${ref} requires with it (${at})`);
+            } else if ("config" in r) {
+                for (const doc of configMisses(c, r))
+                    out.push(
+                        `runs ${shown}: ${ref} needs ${r.config} in ${r.file} (${at}), which ${doc} lacks`,
+                    );
+            } else {
+                const path = requiredPath(r.file, values);
+                const why = path !== undefined ? missingFile(c, path) : undefined;
+                if (why) out.push(`runs ${shown}: ${ref} opens ${path} at start (${at}), ${why}`);
+            }
         }
         for (const r of f.refuses ?? [])
             if (r.value === v.value) out.push(`runs ${shown}, which ${ref} refuses: ${r.why} (${r.at})`);
@@ -246,7 +321,7 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
             if (name !== undefined && !defined.has(name))
                 out.push(`passes --${name}, a flag ${ref} does not define`);
         }
-        out.push(...requirementMismatches(facts, c.args ?? [], ref));
+        out.push(...requirementMismatches(facts, c, ref));
     }
     // A container running its own shell script: what the script expands is read too (by the script), and the flags
     // it passes to the image's programs are checked against theirs.

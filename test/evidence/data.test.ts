@@ -135,6 +135,8 @@ describe("an evidence file the schema refuses", () => {
                 { flag: "deck-url", when: "true" },
                 { config: "deck.spyglass", file: "config.yaml" },
                 { file: "/etc/github/oauth", at: "o/r@c:p:1" },
+                { file: "<cookie-secret>", when: "true", at: "o/r@c:p:5" },
+                { config: "deck.spyglass", file: "config.yaml", when: "true" },
             ];
             dryRun.default = "false";
             dryRun.refuses = [{ value: "maybe", why: "not a boolean", at: "o/r@c:p:4" }];

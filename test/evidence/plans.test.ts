@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
+import { parse, stringify } from "yaml";
 import { cpSync, readdirSync, rmSync } from "fs";
 import * as path from "path";
 import { QueueView, containerVerdict, flagName, unservedQueues } from "./check";
@@ -11,6 +12,8 @@ import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";
 import { scratchDir } from "../fixtures/scratch";
+import { runSystem } from "../fixtures/system";
+import { PROW, TESTING_SECRETS, k8sResources, toTesting } from "../prow/helpers";
 import { plannedContainers, replay } from "./replay";
 
 /** Every system's evidence: the one table the plans are replayed against. */
@@ -176,6 +179,102 @@ for (const stack of COMMITTED_STACKS) {
             );
         });
 
+        it("control: a file a flag names (given, or its default) that no volume of the container holds fails, naming the flag", () => {
+            const found = (plan: PlanResource[], text: string) =>
+                replay(plan, TABLE).mismatches.filter((m) => m.includes(text));
+            // A {file} requirement on the flag's own value: deck's kubeconfig without its volume.
+            const noKubeconfig = editContainer("deck", (c) => {
+                c.volumeMounts = c.volumeMounts.filter(
+                    (m: { mountPath: string }) => m.mountPath !== "/etc/kubeconfig",
+                );
+            });
+            const unmounted = found(noKubeconfig, "runs --kubeconfig=/etc/kubeconfig/config: ");
+            assert.equal(unmounted.length, 1, unmounted.join("\n"));
+            assert.ok(
+                unmounted[0].includes(named("deck")) && unmounted[0].includes("which no volume"),
+                unmounted[0],
+            );
+            // The volume is there but does not hold the file: hook's HMAC secret at another name.
+            const renamed = editContainer("hook", (c) => {
+                c.args = c.args.map((a: string) => a.replace("/etc/webhook/hmac", "/etc/webhook/token"));
+            });
+            assert.ok(
+                found(renamed, "runs --hmac-secret-file=/etc/webhook/token: ").some((m) =>
+                    m.includes("which its volume at /etc/webhook does not hold"),
+                ),
+            );
+            // Left at its default, status-reconciler still opens /etc/plugins/plugins.yaml.
+            const noPlugins = editContainer("statusreconciler", (c) => {
+                c.args = c.args.filter((a: string) => !a.startsWith("--plugin-config="));
+                c.volumeMounts = c.volumeMounts.filter(
+                    (m: { mountPath: string }) => m.mountPath !== "/etc/plugins",
+                );
+            });
+            assert.equal(
+                found(noPlugins, "runs --plugin-config=/etc/plugins/plugins.yaml (its default): ").length,
+                1,
+            );
+            // A {file} requirement on another flag's value: crier's GitHub workers open the token --github-token-path names.
+            const noToken = editContainer("crier", (c) => {
+                c.volumeMounts = c.volumeMounts.filter(
+                    (m: { mountPath: string }) => m.mountPath !== "/etc/github",
+                );
+            });
+            assert.ok(
+                found(noToken, "runs --github-workers=5: ").some((m) =>
+                    m.includes("opens /etc/github/oauth"),
+                ),
+            );
+        });
+
+        it("control: a default the binary refuses, a mode without its peer flag, or a config section a mode needs, fails naming the flag", () => {
+            const exporter = editContainer("exporter", (c) => {
+                c.args = c.args.filter((a: string) => !a.startsWith("--config-path="));
+            });
+            assert.ok(
+                replay(exporter, TABLE).mismatches.some(
+                    (m) =>
+                        m.includes(named("exporter")) &&
+                        m.includes("runs --config-path= (its default), which gcr.io/k8s-prow/exporter"),
+                ),
+            );
+            const ghproxy = editContainer("ghproxy", (c) => {
+                c.args = c.args.filter((a: string) => !a.startsWith("--cache-sizeGB="));
+            });
+            assert.ok(
+                replay(ghproxy, TABLE).mismatches.some((m) =>
+                    m.includes("runs --cache-dir=/cache without --cache-sizeGB"),
+                ),
+            );
+            // crier's Slack workers, against a config.yaml without Slack reporting: read in the planned ConfigMap.
+            const slack = editContainer("crier", (c) => {
+                if (!c.args.includes("--slack-workers=1")) c.args = [...c.args, "--slack-workers=1"];
+            });
+            const withoutSlack = editObject(slack, "ConfigMap", named("config"), (o) => {
+                const doc = parse(o.data["config.yaml"]) as Record<string, unknown>;
+                delete doc.slack_reporter_configs;
+                o.data["config.yaml"] = stringify(doc);
+            });
+            const found = replay(withoutSlack, TABLE).mismatches.filter((m) =>
+                m.includes("runs --slack-workers=1: "),
+            );
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(
+                found[0],
+                /needs slack_reporter_configs in config\.yaml .*, which \/etc\/config\/config\.yaml lacks/,
+            );
+            // With the section, the same workers pass.
+            const withSlack = editObject(slack, "ConfigMap", named("config"), (o) => {
+                const doc = parse(o.data["config.yaml"]) as Record<string, unknown>;
+                doc.slack_reporter_configs = { "*": { channel: "x", job_states_to_report: ["failure"] } };
+                o.data["config.yaml"] = stringify(doc);
+            });
+            assert.deepEqual(
+                replay(withSlack, TABLE).mismatches.filter((m) => m.includes("--slack-workers")),
+                [],
+            );
+        });
+
         it("control: a probe on a port or path the binary does not serve fails (the crier probe of issue 51)", () => {
             const probed = editContainer("crier", (c) => {
                 c.livenessProbe = { httpGet: { path: "/healthz", port: 8081 } };
@@ -216,6 +315,18 @@ for (const stack of COMMITTED_STACKS) {
         });
     });
 }
+
+describe("the evidence replayed over the local stack's Prow (kubevirtci-testing, as the e2e deploys it)", function () {
+    this.timeout(120000);
+
+    it("every container meets what its image requires at start: flags, files its volumes hold, config sections", async () => {
+        const recorded = await runSystem(PROW, "stage", toTesting(), TESTING_SECRETS);
+        const resources: PlanResource[] = k8sResources(recorded).map((r) => ({ ...r, system: "prow" }));
+        const { mismatches, checked } = replay(resources, TABLE);
+        assert.deepEqual(mismatches, []);
+        assert.ok(checked >= 14, `only ${checked} containers were checked`);
+    });
+});
 
 describe("the evidence's container rule, on generated containers", () => {
     const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
@@ -306,6 +417,66 @@ describe("the evidence's container rule, on generated containers", () => {
                         mismatches.some((m) => m.includes("refuses")),
                         refusedNow,
                         args.join(" "),
+                    );
+                },
+            ),
+        );
+    });
+
+    it("a file a flag names passes exactly when it lies under a mount whose known files (if any) hold it; a `when` limits it to that value", () => {
+        const dir = fc.constantFrom("/etc/a", "/etc/a/b", "/etc/c");
+        fc.assert(
+            fc.property(
+                fc.uniqueArray(dir, { maxLength: 3 }),
+                fc.boolean(),
+                fc.constantFrom("/etc/a/b/key", "/etc/a/key", "/etc/c", "/other/key"),
+                fc.constantFrom("true", "false"),
+                (mounted, keyed, path, mode) => {
+                    const table: ImageEvidence[] = [
+                        {
+                            ...facts([], []),
+                            facts: {
+                                state: "read",
+                                listens: [],
+                                flags: [
+                                    { name: "key-file", at: "o/r@c:p:1", namesFile: true },
+                                    {
+                                        name: "mode",
+                                        at: "o/r@c:p:2",
+                                        requires: [{ file: "<key-file>", when: "true", at: "o/r@c:p:3" }],
+                                    },
+                                ],
+                                env: [],
+                                files: [],
+                            },
+                        },
+                    ];
+                    // A keyed mount (a Secret's, a ConfigMap's) holds only `key`; another holds anything.
+                    const mounts = mounted.map((m) => ({
+                        path: m,
+                        ...(keyed ? { files: [`${m}/key`] } : {}),
+                    }));
+                    const v = containerVerdict(table, {
+                        image: "example.org/x:v1",
+                        args: [`--key-file=${path}`, `--mode=${mode}`],
+                        probes: [],
+                        mounts,
+                    });
+                    const deepest = mounted
+                        .filter((m) => path === m || path.startsWith(`${m}/`))
+                        .sort((a, b) => b.length - a.length)[0];
+                    const held =
+                        deepest !== undefined && (!keyed || path === deepest || path === `${deepest}/key`);
+                    const found = v.state === "checked" ? v.mismatches : ["?"];
+                    assert.equal(
+                        found.filter((m) => m.startsWith("runs --key-file=")).length,
+                        held ? 0 : 1,
+                        found.join("\n"),
+                    );
+                    assert.equal(
+                        found.filter((m) => m.startsWith("runs --mode=")).length,
+                        held || mode === "false" ? 0 : 1,
+                        found.join("\n"),
                     );
                 },
             ),

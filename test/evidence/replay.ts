@@ -77,6 +77,19 @@ function sourcesOf(resources: readonly PlanResource[]): Sources {
     return out;
 }
 
+/** `<scope>\0ConfigMap/<name>` → the text of each key of a ConfigMap of the plan (its `data`). */
+type Texts = Map<string, Record<string, unknown>>;
+
+function textsOf(resources: readonly PlanResource[]): Texts {
+    const out: Texts = new Map();
+    for (const r of resources) {
+        const props = r.inputs as Obj;
+        if (kindOf(r.type) === "ConfigMap" && isObj(props.data))
+            out.set(`${scopeOf(r)}\0ConfigMap/${String(meta(props).name ?? "")}`, props.data);
+    }
+    return out;
+}
+
 const scopeOf = (r: PlanResource): string =>
     `${r.provider}\0${String(meta(r.inputs as Obj).namespace ?? "")}`;
 
@@ -165,10 +178,75 @@ function secretFilesOf(c: Obj, pod: Obj, scope: string, sources: Sources): Secre
     return files.length + dirs.length + undecided.length > 0 ? { files, dirs, undecided } : undefined;
 }
 
-function viewOf(c: Obj, pod: Obj, scope: string, sources: Sources): ContainerView {
+/**
+ * The files a volume's Secrets and ConfigMaps place in it (by path inside it), with a ConfigMap key's text; undefined
+ * where the plan cannot tell: an emptyDir or a claim may hold anything, and a masked Secret's keys are unknown.
+ */
+function volumeFiles(
+    v: Obj,
+    scope: string,
+    sources: Sources,
+    texts: Texts,
+): { path: string; text?: string }[] | undefined {
+    const refs: { kind: string; name: unknown; items: unknown }[] = [];
+    const source = (s: Obj): boolean => {
+        if (isObj(s.secret))
+            refs.push({ kind: "Secret", name: s.secret.secretName ?? s.secret.name, items: s.secret.items });
+        else if (isObj(s.configMap))
+            refs.push({ kind: "ConfigMap", name: s.configMap.name, items: s.configMap.items });
+        else return false;
+        return true;
+    };
+    if (isObj(v.projected) ? !objectsOf(v.projected.sources).every(source) : !source(v)) return undefined;
+    let known = true;
+    const files = refs.flatMap((ref) => {
+        const id = `${scope}\0${ref.kind}/${String(ref.name)}`;
+        const data = texts.get(id);
+        const file = (path: string, key: string) =>
+            typeof data?.[key] === "string" ? { path, text: data[key] } : { path };
+        const items = objectsOf(ref.items);
+        if (items.length > 0) return items.map((it) => file(String(it.path), String(it.key)));
+        const keys = sources.get(id);
+        if (keys === undefined) known = false;
+        return (keys ?? []).map((key) => file(key, key));
+    });
+    return known ? files : undefined;
+}
+
+/** Where the container's volumes are mounted and what each holds there, and the text of its ConfigMap files. */
+function mountsOf(
+    c: Obj,
+    pod: Obj,
+    scope: string,
+    sources: Sources,
+    texts: Texts,
+): Pick<ContainerView, "mounts" | "configFiles"> {
+    const volumes = new Map(objectsOf(pod.volumes).map((v) => [String(v.name), v]));
+    const mounts: { path: string; files?: string[] }[] = [];
+    const configFiles = new Map<string, string>();
+    for (const m of objectsOf(c.volumeMounts)) {
+        const at = String(m.mountPath).replace(/\/+$/, "");
+        const v = volumes.get(String(m.name));
+        const inVolume = v ? volumeFiles(v, scope, sources, texts) : undefined;
+        const sub = typeof m.subPath === "string" && m.subPath !== "" ? m.subPath : undefined;
+        // A subPath mount places the one file it names; a subPath the volume's keys do not name holds unknown files.
+        const placed =
+            sub === undefined
+                ? inVolume?.map((f) => ({ ...f, path: `${at}/${f.path}` }))
+                : inVolume?.some((f) => f.path === sub)
+                  ? inVolume.filter((f) => f.path === sub).map((f) => ({ ...f, path: at }))
+                  : undefined;
+        mounts.push({ path: at, ...(placed ? { files: placed.map((f) => f.path) } : {}) });
+        for (const f of placed ?? []) if (f.text !== undefined) configFiles.set(f.path, f.text);
+    }
+    return { mounts, ...(configFiles.size > 0 ? { configFiles } : {}) };
+}
+
+function viewOf(c: Obj, pod: Obj, scope: string, sources: Sources, texts: Texts): ContainerView {
     const secretFiles = secretFilesOf(c, pod, scope, sources);
     return {
         ...(secretFiles ? { secretFiles } : {}),
+        ...mountsOf(c, pod, scope, sources, texts),
         image: String(c.image),
         args: Array.isArray(c.args) ? c.args : undefined,
         command: Array.isArray(c.command) ? c.command : undefined,
@@ -198,6 +276,7 @@ function workflowContainers(props: Obj): Obj[] {
 /** Every container of every workload of a plan. */
 export function plannedContainers(resources: readonly PlanResource[]): PlannedContainer[] {
     const sources = sourcesOf(resources);
+    const texts = textsOf(resources);
     return resources.flatMap((r) => {
         const kind = kindOf(r.type);
         const props = r.inputs as Obj;
@@ -215,7 +294,7 @@ export function plannedContainers(resources: readonly PlanResource[]): PlannedCo
             namespace: String(meta(props).namespace ?? ""),
             scope,
             labels: pod ? templateLabels(props) : {},
-            view: viewOf(c, pod?.spec ?? workflowSpecOf(props), scope, sources),
+            view: viewOf(c, pod?.spec ?? workflowSpecOf(props), scope, sources, texts),
         }));
     });
 }

@@ -20,20 +20,22 @@ const listener = z.strictObject({
 });
 
 /**
- * What a flag needs beside it: another flag (only when this one has the value `when`, e.g. `--dry-run=true` needs
- * `--deck-url`), a section of a configuration file, or a file (a credential, a certificate; `<flag>/name` for one
- * inside the directory the flag names).
+ * What a flag needs beside it, only when it has the value `when` if one is given (e.g. `--dry-run=true` needs
+ * `--deck-url`): another flag, a section of a configuration file (`config`, a dotted key of the file named `file`),
+ * or a file (a credential, a certificate: a path, `<flag>` for the path another flag names, `<flag>/name` for one
+ * inside the directory it names; nothing when that flag has no value).
  */
+const when = z.string().optional();
 const requirement = z.union(
     [
-        z.strictObject({ flag: z.string().min(1), when: z.string().optional(), at: at.optional() }),
-        z.strictObject({ config: z.string().min(1), file: z.string().optional(), at: at.optional() }),
-        z.strictObject({ file: z.string().min(1), at: at.optional() }),
+        z.strictObject({ flag: z.string().min(1), when, at: at.optional() }),
+        z.strictObject({ config: z.string().min(1), file: z.string().optional(), when, at: at.optional() }),
+        z.strictObject({ file: z.string().min(1), when, at: at.optional() }),
     ],
-    { error: "a requirement is one of {flag, when?}, {config, file?} or {file}, each with an optional at" },
+    { error: "a requirement is one of {flag}, {config, file?} or {file}, each with an optional when and at" },
 );
 
-/** Whether a value names a path that must exist in the image at this version (the next check reads the image). */
+/** Whether a value names a path that must exist when the process starts (the replay holds a flag's to its volumes). */
 const namesFile = z.boolean().optional();
 
 /** A value of a flag the binary refuses at start, whatever else it is given. */
