@@ -133,9 +133,10 @@ describe("callysto adopted machines on the first pulumi up", function () {
     });
 
     it("the groups on the adopted hub's port are exactly its role's group, whose ssh rules are sshSources, for any list of both families", async () => {
-        const v4 = fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`);
+        // Narrower than one network even as a union of two (checks.ts ONE_NETWORK: wider needs a stated reason).
+        const v4 = fc.tuple(fc.ipV4(), fc.integer({ min: 17, max: 32 })).map(([ip, bits]) => `${ip}/${bits}`);
         const v6 = fc
-            .tuple(fc.ipV6(), fc.integer({ min: 16, max: 128 }))
+            .tuple(fc.ipV6(), fc.integer({ min: 33, max: 128 }))
             .map(([ip, bits]) => `${ip}/${bits}`);
         await fc.assert(
             fc.asyncProperty(
