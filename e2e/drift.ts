@@ -30,6 +30,8 @@ export interface HandEdit {
     remove?: string[];
     /** For a hand-made RBAC object: what the report must say it grants. */
     grants?: RegExp;
+    /** Its verdict is the engine's preview's alone: known once the preview completes (no earlier stop). */
+    engine?: boolean;
 }
 
 /** What the edits read from the cluster first. */
@@ -91,7 +93,8 @@ export function handEdits(live: LiveValues): HandEdit[] {
             object: `ConfigMap ${ns}/dials-etl-configmap`,
             manager: "kubectl-patch",
             field: new RegExp(`^data(\\.|\\[")${escape(live.configMapKey)}"?\\]?$`),
-            state: "replace",
+            // Updated in place (enableConfigMapMutable): a replace would delete every ETL worker reading it first.
+            state: "changed",
         },
         {
             label: "a label added",
@@ -137,7 +140,9 @@ export function handEdits(live: LiveValues): HandEdit[] {
             object: `Secret ${ns}/redis-web-cache`,
             manager: "kubectl-patch",
             field: new RegExp(`^data(\\.|\\[")${escape(live.secretKey)}"?\\]?$`),
-            state: "replace",
+            // Updated in place (components/shared/cluster.ts enableSecretMutable): compared key by key by the engine.
+            state: "changed",
+            engine: true,
         },
         {
             label: "a label the program sets removed",
@@ -146,6 +151,7 @@ export function handEdits(live: LiveValues): HandEdit[] {
             manager: "",
             field: /part-of/,
             state: "restored",
+            engine: true,
         },
         {
             label: "an edit under the program's own field manager",
@@ -161,6 +167,7 @@ export function handEdits(live: LiveValues): HandEdit[] {
             manager: "",
             field: /^spec\.replicas$/,
             state: "restored",
+            engine: true,
         },
         {
             label: "a Service port changed",

@@ -912,6 +912,8 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
 
         let main: { copy: StackCopy; stack: Stack } | undefined;
         let edits: HandEdit[] = [];
+        /** Edits whose verdict waits for a preview that completes (the first one stopped). */
+        let deferred: HandEdit[] = [];
 
         it("the offline plan of the fresh local stack is the engine's preview, object by object (URNs and inputs)", async function () {
             main = await scenario("engine local");
@@ -1099,8 +1101,15 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             for (const e of edits) kubectl.ok([...e.edit, ...ns]);
             const found = await drift("edited");
             assert.equal(found.code, 2, found.out);
+            // The hand-changed Service port makes the engine's own preview fail (a second port named "redis"): what it
+            // does after that is unknown, so the verdicts that are the engine's alone wait for the next round.
+            assert.deepEqual(found.report.engineStoppedAt, [`Service ${DRIFT_NAMESPACE}/redis-web-cache`]);
+            deferred = edits.filter((e) => e.engine);
             assert.deepEqual(
-                edits.map((e) => reportedProblem(found.report, e)).filter((p) => p),
+                edits
+                    .filter((e) => !deferred.includes(e))
+                    .map((e) => reportedProblem(found.report, e))
+                    .filter((p) => p),
                 [],
                 found.out,
             );
@@ -1133,29 +1142,53 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const baseline = (
                 JSON.parse(await listed()) as { items: { kind: string; metadata: { name: string } }[] }
             ).items.map((o) => `${o.kind} ${o.metadata.name}`);
-            const before = await drift("before-procedure");
-            const commands = printedProcedure(before.out);
-            assert.match(commands[commands.length - 1], /^pulumi up --refresh --stack /);
-            const watch = watchWorkloads(listed, baseline);
-            for (const command of commands) {
-                // An operator confirms the up's preview; the e2e says yes (the only word it adds to what is printed).
-                const line = command.replace(/^pulumi up /, "pulumi up --yes ");
-                const res = await timed(`procedure: ${line.slice(0, 80)}`, () =>
-                    runShell(line, main!.copy.dir, env),
-                );
-                assert.equal(res.code, 0, `${line}\n${res.out.slice(-4000)}`);
-            }
             // The objects made by hand: the report names them and leaves the decision; the operator removes them.
             for (const e of edits) if (e.remove) kubectl.ok([...e.remove, ...ns]);
-            const seen = await watch.stop();
+            let report = await drift("round-1");
+            const watch = watchWorkloads(listed, baseline);
+            let upRan = false;
+            let seen: Awaited<ReturnType<typeof watch.stop>> | undefined;
+            try {
+                for (let round = 1; report.code !== 0; round++) {
+                    assert.ok(round <= 3, `no convergence after 3 rounds:\n${report.out}`);
+                    const commands = printedProcedure(report.out);
+                    assert.ok(commands.length > 0, `drift, but nothing to run:\n${report.out}`);
+                    for (const command of commands) {
+                        // The last line may send the operator back to drift: the loop does that next.
+                        if (command.startsWith("npm run drift")) break;
+                        // An operator confirms the up's preview; the e2e says yes (the only word it adds to what is printed).
+                        const line = command.replace(/^pulumi up /, "pulumi up --yes ");
+                        const res = await timed(`procedure, round ${round}: ${line.slice(0, 60)}`, () =>
+                            runShell(line, main!.copy.dir, env),
+                        );
+                        assert.equal(res.code, 0, `${line}\n${res.out.slice(-4000)}`);
+                        upRan ||= line.startsWith("pulumi up");
+                    }
+                    report = await drift(`round-${round + 1}`);
+                    // The verdicts the first, stopped preview could not give, from the first one that completes.
+                    if (deferred.length > 0 && !upRan && report.report.engineStoppedAt.length === 0) {
+                        assert.deepEqual(
+                            deferred.map((e) => reportedProblem(report.report, e)).filter((p) => p),
+                            [],
+                            report.out,
+                        );
+                        deferred = [];
+                    }
+                }
+            } finally {
+                seen = await watch.stop();
+            }
+            assert.deepEqual(
+                deferred.map((e) => e.label),
+                [],
+                "verdicts never given by a completed preview",
+            );
             assert.deepEqual(seen.absent, [], "a workload was absent while the procedure ran");
             assert.deepEqual(
                 seen.unready.filter((u) => u.seconds > 60),
                 [],
                 "a workload had no Ready pod for longer than a rollout",
             );
-            const after = await drift("after-procedure");
-            assert.equal(after.code, 0, after.out);
             const check = await timed(
                 "engine: preview --refresh --expect-no-changes after the procedure",
                 () => main!.stack.preview({ expectNoChanges: true, refresh: true }),
@@ -1167,7 +1200,7 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
             const ready = await waitReady(kubectl, engineObjects);
             assert.deepEqual(ready.waiting, []);
             log(
-                `${commands.length} commands, ${seen.polls} polls of the API server, ${seen.unready.length} rollouts without a Ready pod (longest ${Math.max(0, ...seen.unready.map((u) => u.seconds)).toFixed(1)} s); ${ready.workloads} workloads Ready`,
+                `converged, ${seen.polls} polls of the API server, ${seen.unready.length} rollouts without a Ready pod (longest ${Math.max(0, ...seen.unready.map((u) => u.seconds)).toFixed(1)} s); ${ready.workloads} workloads Ready`,
             );
         });
 

@@ -87,6 +87,11 @@ export class KubernetesCluster implements ClusterContext {
                 kubeconfig: pulumi.secret(args.kubeconfig),
                 context: args.context,
                 enableServerSideApply: true,
+                // A changed ConfigMap or Secret is updated in place: pods roll through the checksum of what they read
+                // (./workload.ts). Replaced, a fixed name is deleted first, and with it every workload whose spec
+                // reads its outputs (the engine's dependent replace): the Deployments are gone until re-created.
+                enableConfigMapMutable: true,
+                enableSecretMutable: true,
                 // The adoption run takes over the fields today's managers (kubectl, oc, Argo CD) hold: forced, as
                 // the migration report's dry run applies (tools/adopt/kube.ts), so the up does what the report showed.
                 // Unforced, the first up stops on the first field another manager holds with another value (measured

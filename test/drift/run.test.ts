@@ -251,6 +251,12 @@ describe("drift: the check over a stack", () => {
         );
         assert.equal(exitCode(conflict), 2);
         assert.match(renderReport(conflict), /the preview stopped on it: Apply failed with 1 conflict/);
+        // What the engine would do after the stop is unknown: no up is printed, drift runs again first.
+        assert.match(
+            renderReport(conflict),
+            /npm run drift -- --stack local +# the engine's preview stopped at ConfigMap cms-dials-local\/backend-nginx-conf/,
+        );
+        assert.doesNotMatch(renderReport(conflict), /pulumi up --refresh --stack/);
         const gone = await checkDrift(input(fakeCluster([]), engineSays({ op: "create" })));
         assert.match(renderReport(gone), /gone from the cluster: pulumi up --refresh creates it again/);
     });

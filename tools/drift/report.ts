@@ -35,6 +35,8 @@ export interface DriftReport {
     removals: { cluster: string; object: string; command?: string; refused?: string }[];
     /** The engine's preview did not complete, and no resource's error explains why: its verdicts are partial. */
     engineFailure?: string;
+    /** The objects the engine's preview stopped on (an error of their own): what it does to the rest is not known. */
+    engineStoppedAt: string[];
 }
 
 /** A field only co-owned at the program's value is no drift: the object is as the program declares it. */
@@ -85,7 +87,12 @@ export function procedure(r: DriftReport): string[] {
         ) ||
         r.restored.length > 0 ||
         r.missing.length > 0;
-    if (up)
+    // A preview that stopped said nothing of what comes after: once the commands above ran, drift asks again.
+    if (r.engineStoppedAt.length > 0)
+        steps.push(
+            `npm run drift -- --stack ${r.stack}    # the engine's preview stopped at ${r.engineStoppedAt.join(", ")}: run it again for the rest before any up`,
+        );
+    else if (up)
         steps.push(
             `pulumi up --refresh --stack ${r.stack}    # sets what the program declares; then npm run drift -- --stack ${r.stack} again`,
         );

@@ -40,6 +40,7 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
         unlisted: [],
         unreachable: [],
         removals: [],
+        engineStoppedAt: [],
         // A preview stopped by a resource's own error (an apply conflict) still says what it planned for the rest.
         ...(input.preview.failure && ![...input.preview.steps.values()].some((s) => s.errors.length > 0)
             ? { engineFailure: input.preview.failure }
@@ -132,6 +133,9 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
             report.unreachable.push({ cluster, reason: describeError(err) });
         }
     }
+    const named = new Map(input.objects.map((o) => [o.urn, describeObject(o)]));
+    for (const [urn, step] of input.preview.steps)
+        if (step.errors.length > 0) report.engineStoppedAt.push(named.get(urn) ?? urn);
     // Resources the engine changes that are no cluster object read above (a Command, a random value).
     const read = new Set(input.objects.map((o) => o.urn));
     for (const [urn, step] of input.preview.steps)
