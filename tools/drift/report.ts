@@ -79,14 +79,11 @@ export function procedure(r: DriftReport): string[] {
                 ? `${m.command}    # takes off what others added to ${m.object} (dry-run accepted by the API server)`
                 : `# ${m.object} on cluster ${m.cluster}: no command printed, ${m.refused}: remove the fields marked "added" above by hand`,
         );
-    const up =
-        r.drifted.some(
-            (d) =>
-                d.next ||
-                d.changes.some((c) => c.fields.some((f) => f.state === "changed" || f.state === "secret")),
-        ) ||
-        r.restored.length > 0 ||
-        r.missing.length > 0;
+    // Another manager holds a field the program sets with another value: an unforced apply stops on the conflict.
+    const contested = r.drifted.some((d) =>
+        d.changes.some((c) => c.fields.some((f) => f.state === "changed" || f.state === "secret")),
+    );
+    const up = contested || r.drifted.some((d) => d.next) || r.restored.length > 0 || r.missing.length > 0;
     // A preview that stopped said nothing of what comes after: once the commands above ran, drift asks again.
     if (r.engineStoppedAt.length > 0)
         steps.push(
@@ -94,7 +91,9 @@ export function procedure(r: DriftReport): string[] {
         );
     else if (up)
         steps.push(
-            `pulumi up --refresh --stack ${r.stack}    # sets what the program declares; then npm run drift -- --stack ${r.stack} again`,
+            contested
+                ? `PULUMI_K8S_ENABLE_PATCH_FORCE=true pulumi up --refresh --stack ${r.stack}    # takes back the fields others changed (forced: they hold them now); then npm run drift -- --stack ${r.stack} again`
+                : `pulumi up --refresh --stack ${r.stack}    # sets what the program declares; then npm run drift -- --stack ${r.stack} again`,
         );
     return steps;
 }
