@@ -1157,12 +1157,17 @@ describe("local stack on a real kube-apiserver (kwok, 127.0.0.1)", function () {
                         // The last line may send the operator back to drift: the loop does that next.
                         if (command.startsWith("npm run drift")) break;
                         // An operator confirms the up's preview; the e2e says yes (the only word it adds to what is printed).
-                        const line = command.replace(/^pulumi up /, "pulumi up --yes ");
+                        const line = command.replace(/^((?:\w+=\S+ )*)pulumi up /, "$1pulumi up --yes ");
                         const res = await timed(`procedure, round ${round}: ${line.slice(0, 60)}`, () =>
                             runShell(line, main!.copy.dir, env),
                         );
-                        assert.equal(res.code, 0, `${line}\n${res.out.slice(-4000)}`);
-                        upRan ||= line.startsWith("pulumi up");
+                        const errors = res.out.split("\n").filter((l) => /error|failed|conflict/i.test(l));
+                        assert.equal(
+                            res.code,
+                            0,
+                            `${line}\n${errors.slice(0, 40).join("\n")}\n${res.out.slice(-1500)}`,
+                        );
+                        upRan ||= line.includes("pulumi up ");
                     }
                     report = await drift(`round-${round + 1}`);
                     // The verdicts the first, stopped preview could not give, from the first one that completes.
