@@ -1,4 +1,5 @@
 import { writeFileSync } from "fs";
+import { shellQuote } from "../../components/config/problems";
 import { otherStacks, sameClusterElsewhere } from "../../components/config/stacks";
 import { writtenMarks } from "../../components/config/clusterIdentity";
 import { isLocalStack } from "../../components/config/identity";
@@ -8,7 +9,6 @@ import { readStackFile } from "../plan/stackfile";
 import { automationStack } from "../recover/automation";
 import { previewOf } from "./engine";
 import { KubeCluster } from "./kube";
-import { shellWord } from "./procedure";
 import { exitCode, renderReport } from "./report";
 import { checkDrift } from "./run";
 import { Checkpoint, managedObjects } from "./state";
@@ -89,10 +89,10 @@ async function main(): Promise<number> {
             const source = kubeconfigs.get(cluster);
             const file =
                 source && "file" in source
-                    ? shellWord(source.file)
-                    : `<(pulumi config get --stack ${shellWord(stack)} kubeconfig-${cluster})`;
+                    ? shellQuote(source.file)
+                    : `<(pulumi config get --stack ${shellQuote(stack)} kubeconfig-${cluster})`;
             const context = contexts.get(cluster);
-            return `kubectl --kubeconfig ${file}${context ? ` --context ${shellWord(context)}` : ""}`;
+            return `kubectl --kubeconfig ${file}${context ? ` --context ${shellQuote(context)}` : ""}`;
         },
         connect: (cluster) => {
             const kc = loadKubeconfig(

@@ -1,3 +1,4 @@
+import { shellQuote } from "../../components/config/problems";
 import { declaredAt, isMasked } from "./engine";
 import { Step } from "./fields";
 import { ObjectRef } from "./state";
@@ -87,11 +88,6 @@ export function removalPatch(
     return ops.some((o) => o.op === "remove") ? ops : undefined;
 }
 
-/** A word for a POSIX shell, quoted where it needs it. */
-export function shellWord(s: string): string {
-    return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** `deployment.apps/backend`: how kubectl names one object of a kind. */
 export function kubectlName(o: ObjectRef): string {
     const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
@@ -100,6 +96,6 @@ export function kubectlName(o: ObjectRef): string {
 
 /** The kubectl command that applies `ops` to `o` on a cluster reached with `kubectl` (its context flags included). */
 export function patchCommand(kubectl: string, o: ObjectRef, ops: readonly PatchOp[]): string {
-    const ns = o.namespace ? ` -n ${shellWord(o.namespace)}` : "";
-    return `${kubectl}${ns} patch ${shellWord(kubectlName(o))} --type=json -p ${shellWord(JSON.stringify(ops))}`;
+    const ns = o.namespace ? ` -n ${shellQuote(o.namespace)}` : "";
+    return `${kubectl}${ns} patch ${shellQuote(kubectlName(o))} --type=json -p ${shellQuote(JSON.stringify(ops))}`;
 }

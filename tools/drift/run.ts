@@ -137,9 +137,8 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
     for (const [urn, step] of input.preview.steps)
         if (step.errors.length > 0) report.engineStoppedAt.push(named.get(urn) ?? urn);
     // Resources the engine changes that are no cluster object read above (a Command, a random value).
-    const read = new Set(input.objects.map((o) => o.urn));
     for (const [urn, step] of input.preview.steps)
-        if (!read.has(urn) && changes(step) && step.op !== "create")
+        if (!named.has(urn) && changes(step) && step.op !== "create")
             report.restored.push({
                 urn,
                 object: urn,
