@@ -280,6 +280,9 @@ function requirementMismatches(facts: ReadFacts, c: ContainerView, ref: string):
                     out.push(
                         `runs ${shown}: ${ref} needs ${r.config} in ${r.file} (${at}), which ${doc} lacks`,
                     );
+            } else if ("env" in r) {
+                if (!(c.env ?? []).some((e) => e.name === r.env))
+                    out.push(`runs ${shown} without ${r.env}, which ${ref} requires with it (${at})`);
             } else {
                 const path = requiredPath(r.file, values);
                 const why = path !== undefined ? missingFile(c, path) : undefined;

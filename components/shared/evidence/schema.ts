@@ -20,8 +20,8 @@ const listener = z.strictObject({
 });
 
 /**
- * What a flag needs beside it, only when it has the value `when` if one is given (e.g. `--dry-run=true` needs
- * `--deck-url`): another flag, a section of a configuration file (`config`, a dotted key of the file named `file`),
+ * What a flag or variable needs beside it, only when it has the value `when` if one is given (e.g. `--dry-run=true`
+ * needs `--deck-url`): another flag, a variable the container sets, a section of a configuration file (`config`, a dotted key of the file named `file`),
  * or a file (a credential, a certificate: a path, `<flag>` for the path another flag names, `<flag>/name` for one
  * inside the directory it names; nothing when that flag has no value).
  */
@@ -29,10 +29,11 @@ const when = z.string().optional();
 const requirement = z.union(
     [
         z.strictObject({ flag: z.string().min(1), when, at: at.optional() }),
+        z.strictObject({ env: z.string().min(1), when, at: at.optional() }),
         z.strictObject({ config: z.string().min(1), file: z.string().optional(), when, at: at.optional() }),
         z.strictObject({ file: z.string().min(1), when, at: at.optional() }),
     ],
-    { error: "a requirement is one of {flag}, {config, file?} or {file}, each with an optional when and at" },
+    { error: "a requirement is one of {flag}, {env}, {config, file?} or {file}, each with an optional when and at" },
 );
 
 /** Whether a value names a path that must exist when the process starts (the replay holds a flag's to its volumes). */
@@ -74,6 +75,12 @@ const namedFact = z.strictObject({
      */
     required: z.boolean().optional(),
     at,
+    /** The value it has when a container does not set it: a requirement of that value holds then too. */
+    default: z.string().optional(),
+    requires: z.array(requirement).readonly().optional(),
+    refuses: z.array(refusal).readonly().optional(),
+    /** Its value is a path the process opens at start (held to the container's volumes and the image's `paths`). */
+    namesFile,
 });
 
 /** Where the queues a container serves or publishes are named, and how far a queue reaches. */
@@ -123,6 +130,16 @@ const readFacts = z.strictObject({
     publishes: z.array(namedFact).readonly().optional(),
     /** How a container of the image names its queues, where it does (absent: it serves all `consumes`). */
     queues: queueFacts.optional(),
+    /**
+     * Files and directories the image holds at this version (its build copies or installs them), which a container's
+     * command, arguments, script or a `namesFile` value may name: a path a container names that is neither here nor
+     * on one of its volumes is not there when it starts. `does`: what running it changes beyond the container, if
+     * anything (a script that migrates a database, writes a bucket).
+     */
+    paths: z
+        .array(z.strictObject({ path: z.string().startsWith("/"), at, does: z.string().min(1).optional() }))
+        .readonly()
+        .optional(),
 });
 
 /** An image whose source was not read, and why: nothing about it is checked, and the plan says so. */
@@ -167,6 +184,7 @@ export type Requirement = z.infer<typeof requirement>;
 export type FlagFact = z.infer<typeof flagFact>;
 export type ArgumentFact = z.infer<typeof argumentFact>;
 export type NamedFact = z.infer<typeof namedFact>;
+export type ImagePath = NonNullable<z.infer<typeof readFacts>["paths"]>[number];
 export type QueueFacts = z.infer<typeof queueFacts>;
 export type ReadFacts = z.infer<typeof readFacts>;
 export type UnreadFacts = z.infer<typeof unreadFacts>;
