@@ -33,14 +33,25 @@ const requirement = z.union(
         z.strictObject({ config: z.string().min(1), file: z.string().optional(), when, at: at.optional() }),
         z.strictObject({ file: z.string().min(1), when, at: at.optional() }),
     ],
-    { error: "a requirement is one of {flag}, {env}, {config, file?} or {file}, each with an optional when and at" },
+    {
+        error: "a requirement is one of {flag}, {env}, {config, file?} or {file}, each with an optional when and at",
+    },
 );
 
-/** Whether a value names a path that must exist when the process starts (the replay holds a flag's to its volumes). */
+/** Whether a value names a path that must exist when the process starts (held to the volumes and the image's `paths`). */
 const namesFile = z.boolean().optional();
 
 /** A value of a flag the binary refuses at start, whatever else it is given. */
 const refusal = z.strictObject({ value: z.string(), why: z.string().min(1), at });
+
+/** What a flag's or a variable's value starts: its default, what it needs beside it, what is refused, a file it opens. */
+const valueFacts = {
+    /** The value it has when a container does not give it: a requirement of that value holds then too. */
+    default: z.string().optional(),
+    requires: z.array(requirement).readonly().optional(),
+    refuses: z.array(refusal).readonly().optional(),
+    namesFile,
+};
 
 /** A flag the binary defines, and what it needs beside it. */
 const flagFact = z.strictObject({
@@ -51,11 +62,7 @@ const flagFact = z.strictObject({
      */
     command: z.string().min(1).optional(),
     at,
-    /** The value it has when a container does not pass it: a requirement of that value holds then too. */
-    default: z.string().optional(),
-    requires: z.array(requirement).readonly().optional(),
-    refuses: z.array(refusal).readonly().optional(),
-    namesFile,
+    ...valueFacts,
 });
 
 /** A positional argument of a command (1: the first after the command's name). */
@@ -75,12 +82,7 @@ const namedFact = z.strictObject({
      */
     required: z.boolean().optional(),
     at,
-    /** The value it has when a container does not set it: a requirement of that value holds then too. */
-    default: z.string().optional(),
-    requires: z.array(requirement).readonly().optional(),
-    refuses: z.array(refusal).readonly().optional(),
-    /** Its value is a path the process opens at start (held to the container's volumes and the image's `paths`). */
-    namesFile,
+    ...valueFacts,
 });
 
 /** Where the queues a container serves or publishes are named, and how far a queue reaches. */
