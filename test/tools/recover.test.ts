@@ -3,8 +3,9 @@
 // recoverAutomation.test.ts runs the Automation API side against a stand-in CLI, and the e2e runs the same command
 // against the real engine after a killed `up`.
 import { strict as assert } from "assert";
-import { PulumiFailure, RecoveryHost, RecoveryStopped, recover } from "../../tools/recover/recover";
-import { LockHolder, clusterOf, notStale, pendingOperationsOf, recoveryOf } from "../../tools/recover/state";
+import { LockHolder, PulumiFailure } from "../../tools/engine/automation";
+import { RecoveryHost, RecoveryStopped, recover } from "../../tools/recover/recover";
+import { clusterOf, notStale, pendingOperationsOf, recoveryOf } from "../../tools/recover/state";
 
 const K8S_PROVIDER =
     "urn:pulumi:prod::runbooks::pulumi:providers:kubernetes::cluster-psi::4c1e2d3f-0000-4000-8000-000000000000";

@@ -1,4 +1,4 @@
-// `npm run recover`'s Automation API side (tools/recover/automation.ts), offline: the SDK spawns the CLI, so it is
+// `npm run recover`'s Automation API side (tools/engine/automation.ts), offline: the SDK spawns the CLI, so it is
 // handed a stand-in through its own seam (`PulumiCommand.get({ root })`, `<root>/bin/pulumi`) rather than through
 // PATH, which every other test of the worker shares. The stand-in keeps a stack's state and answers as the CLI does;
 // it records each call with the config file the call read.
@@ -7,8 +7,7 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
-import { automationStack, fileBackendLocks } from "../../tools/recover/automation";
-import { PulumiFailure } from "../../tools/recover/recover";
+import { PulumiFailure, automationStack, fileBackendLocks } from "../../tools/engine/automation";
 import { scratchDir } from "../fixtures/scratch";
 
 const STACK_FILE = "config:\n  runbooks:clusters:\n    psi:\n      context: psi # the operator's comment\n";

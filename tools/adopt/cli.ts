@@ -4,7 +4,7 @@ import { isProductionStack } from "../../components/config/identity";
 import { readStackFile } from "../plan/stackfile";
 import { databaseNamespaces } from "./databases";
 import { Cluster } from "./kube";
-import { kubeconfigOf, loadKubeconfig } from "./kubeconfig";
+import { ClusterSettings, connectKubeconfig, kubeconfigOf } from "./kubeconfig";
 import { stackObjects } from "./program";
 import { buildReport, exitCode, renderReport } from "./report";
 import { inspectClusters } from "./run";
@@ -53,13 +53,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     const clusterConfig = (readStackFile(args.stack).values.clusters ?? {}) as Record<
         string,
-        {
-            context?: string;
-            credentialCommand?: string;
-            credentialEnv?: Record<string, string>;
-            proxyUrl?: string;
-            tlsServerName?: string;
-        }
+        ClusterSettings
     >;
     const unknown = [...args.kubeconfigs.keys()].filter((c) => !(c in clusterConfig));
     if (unknown.length > 0) {
@@ -90,19 +84,13 @@ async function main(): Promise<number> {
     }
     const result = await inspectClusters(
         program.kubernetes,
-        (cluster) =>
+        async (cluster) =>
             new Cluster(
-                loadKubeconfig(
+                await connectKubeconfig(
                     args.stack,
                     cluster,
                     kubeconfigOf(args.stack, cluster, args.kubeconfigs),
-                    clusterConfig[cluster]?.context,
-                    clusterConfig[cluster]?.credentialCommand,
-                    clusterConfig[cluster]?.credentialEnv,
-                    {
-                        proxyUrl: clusterConfig[cluster]?.proxyUrl,
-                        tlsServerName: clusterConfig[cluster]?.tlsServerName,
-                    },
+                    clusterConfig[cluster],
                 ),
             ),
         8,

@@ -1,8 +1,9 @@
 import { KubeConfig } from "@kubernetes/client-node";
-import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import { parseDocument } from "yaml";
 import { isProductionStack } from "../../components/config/identity";
+import { EngineUnavailable, PulumiFailure, configValue } from "../engine/automation";
+import { repoRoot } from "../root";
 import {
     isMapping,
     isServerUrl,
@@ -38,31 +39,56 @@ export function sourceName(cluster: string, source: KubeconfigSource): string {
 
 /**
  * The kubeconfig of a cluster: the file given on the command line, else the stack's secret `kubeconfig-<cluster>`
- * through the Pulumi CLI. The value stays in memory and is never printed.
+ * through the engine. The value stays in memory and is never printed.
  */
-export function kubeconfigOf(
+export async function kubeconfigOf(
     stack: string,
     cluster: string,
     files: ReadonlyMap<string, string>,
-): KubeconfigSource {
+): Promise<KubeconfigSource> {
     const file = files.get(cluster);
     if (file) return { file };
     const secret = `kubeconfig-${cluster}`;
-    const res = spawnSync("pulumi", ["config", "get", "--stack", stack, secret], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-        maxBuffer: 16 * 1024 * 1024,
-    });
-    if (res.error || res.status !== 0) {
-        const why = res.error
-            ? "the Pulumi CLI is not installed"
-            : `pulumi config get ${secret} failed: ${res.stderr.trim().split("\n")[0]}`;
+    try {
+        return { secret, text: await configValue(stack, repoRoot(), secret) };
+    } catch (err) {
+        if (!(err instanceof PulumiFailure || err instanceof EngineUnavailable)) throw err;
+        const why =
+            err instanceof PulumiFailure
+                ? `pulumi config get ${secret} failed: ${err.output.trim().split("\n")[0]}`
+                : err.message;
         throw new KubeconfigError(
             `no kubeconfig (${why}); pass --kubeconfig ${cluster}=<path to its kubeconfig>, or store it: ` +
                 `pulumi config set --stack ${stack} --secret ${secret} < kubeconfig.yaml`,
         );
     }
-    return { secret, text: res.stdout };
+}
+
+/** How a stack file sets up one of its clusters for the tools: the context and what a review let through. */
+export interface ClusterSettings {
+    context?: string;
+    credentialCommand?: string;
+    credentialEnv?: Record<string, string>;
+    proxyUrl?: string;
+    tlsServerName?: string;
+}
+
+/** A cluster's checked kubeconfig, with the context selected, from the stack file's settings of it. */
+export async function connectKubeconfig(
+    stack: string,
+    cluster: string,
+    source: KubeconfigSource | Promise<KubeconfigSource>,
+    settings: ClusterSettings = {},
+): Promise<KubeConfig> {
+    return loadKubeconfig(
+        stack,
+        cluster,
+        await source,
+        settings.context,
+        settings.credentialCommand,
+        settings.credentialEnv,
+        { proxyUrl: settings.proxyUrl, tlsServerName: settings.tlsServerName },
+    );
 }
 
 /**

@@ -318,7 +318,7 @@ export interface StackResult extends ClusterResult {
  */
 export async function inspectClusters(
     desired: readonly DesiredObject[],
-    connect: (cluster: string) => ClusterApi,
+    connect: (cluster: string) => ClusterApi | Promise<ClusterApi>,
     concurrency = 8,
     dumps: ReadonlyMap<string, string> = new Map(),
     options: InspectOptions = { production: false },
@@ -327,7 +327,7 @@ export async function inspectClusters(
     const results = await Promise.all(
         clusters.map(async (cluster): Promise<ClusterResult | Unreachable> => {
             try {
-                const api = connect(cluster);
+                const api = await connect(cluster);
                 const mine = desired.filter((d) => d.cluster === cluster);
                 return await inspectCluster(cluster, mine, api, concurrency, dumps, options);
             } catch (err) {

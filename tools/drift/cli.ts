@@ -4,9 +4,9 @@ import { otherStacks, sameClusterElsewhere } from "../../components/config/stack
 import { writtenMarks } from "../../components/config/clusterIdentity";
 import { isLocalStack } from "../../components/config/identity";
 import { keyValues, parseFlags, required, runTool } from "../cli/args";
-import { kubeconfigOf, loadKubeconfig } from "../adopt/kubeconfig";
+import { ClusterSettings, KubeconfigSource, connectKubeconfig, kubeconfigOf } from "../adopt/kubeconfig";
 import { readStackFile } from "../plan/stackfile";
-import { automationStack } from "../recover/automation";
+import { automationStack } from "../engine/automation";
 import { previewOf } from "./engine";
 import { KubeCluster } from "./kube";
 import { exitCode, renderReport } from "./report";
@@ -38,12 +38,7 @@ async function main(): Promise<number> {
     const files = keyValues(flags.kubeconfig ?? [], "--kubeconfig", "<cluster>=<path>", USAGE);
     const clusters = (readStackFile(stack).values.clusters ?? {}) as Record<
         string,
-        {
-            context?: string;
-            credentialCommand?: string;
-            credentialEnv?: Record<string, string>;
-            proxyUrl?: string;
-            tlsServerName?: string;
+        ClusterSettings & {
             apiServer?: string;
             identity?: unknown;
             namespaces?: Record<string, string>;
@@ -76,7 +71,7 @@ async function main(): Promise<number> {
         }),
     );
     // Read per cluster as it is connected: a cluster whose kubeconfig cannot be read is reported, not fatal.
-    const kubeconfigs = new Map<string, ReturnType<typeof kubeconfigOf>>();
+    const kubeconfigs = new Map<string, KubeconfigSource>();
     const contexts = new Map<string, string>();
     const report = await checkDrift({
         stack,
@@ -94,19 +89,10 @@ async function main(): Promise<number> {
             const context = contexts.get(cluster);
             return `kubectl --kubeconfig ${file}${context ? ` --context ${shellQuote(context)}` : ""}`;
         },
-        connect: (cluster) => {
-            const kc = loadKubeconfig(
-                stack,
-                cluster,
-                kubeconfigs.set(cluster, kubeconfigOf(stack, cluster, files)).get(cluster)!,
-                clusters[cluster]?.context,
-                clusters[cluster]?.credentialCommand,
-                clusters[cluster]?.credentialEnv,
-                {
-                    proxyUrl: clusters[cluster]?.proxyUrl,
-                    tlsServerName: clusters[cluster]?.tlsServerName,
-                },
-            );
+        connect: async (cluster) => {
+            const source = await kubeconfigOf(stack, cluster, files);
+            kubeconfigs.set(cluster, source);
+            const kc = await connectKubeconfig(stack, cluster, source, clusters[cluster]);
             contexts.set(cluster, kc.getCurrentContext());
             return new KubeCluster(kc);
         },

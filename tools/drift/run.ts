@@ -17,7 +17,7 @@ export interface DriftInput {
     /** Per cluster of the stack: its namespaces that no other stack on that cluster is granted. */
     ownedNamespaces: ReadonlyMap<string, readonly string[]>;
     /** The client of a cluster; throws (a kubeconfig problem) when it cannot be made. */
-    connect: (cluster: string) => LiveCluster;
+    connect: (cluster: string) => LiveCluster | Promise<LiveCluster>;
     tables: readonly RunbookTable[];
     /** The engine's preview of the refreshed stack: what the next `pulumi up --refresh` does to each resource. */
     preview: EnginePreview;
@@ -52,7 +52,7 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
     for (const cluster of clusters) {
         const objects = input.objects.filter((o) => o.cluster === cluster);
         try {
-            const live = input.connect(cluster);
+            const live = await input.connect(cluster);
             const seen = await pool(objects, input.concurrency ?? 8, async (o) => ({
                 o,
                 live: await live.get(o),

@@ -1,7 +1,7 @@
 import { hostname } from "os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseFlags, required, runTool } from "../cli/args";
-import { automationStack } from "./automation";
+import { EngineUnavailable, automationStack } from "../engine/automation";
 import { alive, projectProcesses } from "./processes";
 import { RecoveryHost, RecoveryStopped, recover } from "./recover";
 
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
         await recover(await host(stack, process.cwd()), { killPlugins: flags["kill-plugins"] === true });
         return 0;
     } catch (err) {
-        if (!(err instanceof RecoveryStopped)) throw err;
+        if (!(err instanceof RecoveryStopped || err instanceof EngineUnavailable)) throw err;
         process.stderr.write(`recover: ${err.message}\n`);
         return 1;
     }

@@ -1,39 +1,19 @@
-import { ExportedState, LockHolder, clusterOf, recoveryOf, notStale, pendingOperationsOf } from "./state";
+import { ExportedState, clusterOf, recoveryOf, notStale, pendingOperationsOf } from "./state";
 import { ProjectProcess } from "./processes";
 import { NamedError } from "../cli/args";
+import { LockHolder, PulumiFailure, StackOperations } from "../engine/automation";
 
 // The recovery of an interrupted `pulumi up` (docs/operate/recovery.md), as the steps an operator typed, each printed before it runs.
 // It stops at the first step that fails, saying what to do, and refuses to start where nothing needs recovering.
 
-/** A stack operation the engine refused: its exit code and what it printed; `locked` when the stack was locked. */
-export class PulumiFailure extends Error {
-    constructor(
-        readonly code: number,
-        readonly output: string,
-        readonly locked: boolean,
-    ) {
-        super(`pulumi exited ${code}`);
-        this.name = "PulumiFailure";
-    }
-}
-
 /**
  * Everything recovery reads or does outside itself, so that tests can play an interrupted stack. The stack
- * operations are the Automation API's (tools/recover/automation.ts); each throws a PulumiFailure when the engine fails.
+ * operations are the Automation API's (tools/engine/automation.ts); each throws a PulumiFailure when the engine fails.
  */
-export interface RecoveryHost {
+export interface RecoveryHost extends Omit<StackOperations, "exportState" | "previewRefreshed"> {
     stack: string;
     /** The stack's state, read for its pending operations only. */
     exportState(): Promise<ExportedState>;
-    /** Removes the stack's lock (`pulumi cancel`). */
-    cancel(): Promise<void>;
-    refresh(options: { clearPendingCreates: boolean }): Promise<void>;
-    /** An up; with `adoptOn`, `clusters.<cluster>.adoptExisting` is true for this run only, the stack file unchanged. */
-    up(adoptOn: readonly string[]): Promise<void>;
-    /** `preview --expect-no-changes`: throws when the stack would change. */
-    previewNoChanges(): Promise<void>;
-    /** The locks of a file backend, read where the CLI keeps them; undefined for a backend they cannot be read on. */
-    locks(): Promise<LockHolder[] | undefined>;
     processes(): { orphans: ProjectProcess[]; clis: ProjectProcess[] };
     /** Ends the processes (SIGTERM) and answers those still running after a grace period. */
     end(pids: number[]): Promise<ProjectProcess[]>;

@@ -1,6 +1,8 @@
 // Pure readers of what a killed `pulumi up` leaves behind: the pending operations of a stack export, which cluster
 // a pending create was being made on, and whether a lock is provably stale.
 
+import { LockHolder } from "../engine/automation";
+
 /** One unresolved operation of a checkpoint (`pulumi stack export`). */
 export interface PendingOperation {
     /** `creating`, `updating`, `deleting`, `reading`, `importing`. */
@@ -62,15 +64,6 @@ export function clusterOf(op: Partial<PendingOperation>): string | undefined {
     const urn = op.provider.slice(0, op.provider.lastIndexOf("::"));
     const m = /::pulumi:providers:kubernetes::cluster-([^:]+)$/.exec(urn);
     return m?.[1];
-}
-
-/** A lock of a file backend, as its lock file records it. */
-export interface LockHolder {
-    url: string;
-    user: string;
-    host: string;
-    pid: number;
-    time: string;
 }
 
 /**

@@ -5,29 +5,62 @@ import { fileURLToPath } from "url";
 import {
     CommandError,
     ConcurrentUpdateError,
+    Deployment,
     EngineEvent,
     LocalWorkspace,
     PulumiCommand,
     Stack,
 } from "@pulumi/pulumi/automation";
-import { PulumiFailure, RecoveryHost, RecoveryStopped } from "./recover";
-import { LockHolder } from "./state";
+import { NamedError } from "../cli/args";
 
-// The tools' stack operations on Pulumi's Automation API (recovery, drift), run in the project directory as the
-// operator is logged in. The SDK spawns the CLI and recognises a locked stack (ConcurrentUpdateError, the file
-// backend's refusal and the service's 409 alike); its errors become PulumiFailure, the one failure the tools read.
+// The tools' one way to the engine: stack operations and stack configuration on Pulumi's Automation API (recovery,
+// drift, adopt), run in the project directory as the operator is logged in. The SDK spawns the CLI and recognises a
+// locked stack (ConcurrentUpdateError, the file backend's refusal and the service's 409 alike); its errors become
+// PulumiFailure, the one failure the tools read.
 
-export type StackOperations = Pick<
-    RecoveryHost,
-    "exportState" | "cancel" | "refresh" | "up" | "previewNoChanges" | "locks"
-> & {
+/** A stack operation the engine refused: its exit code and what it printed; `locked` when the stack was locked. */
+export class PulumiFailure extends Error {
+    constructor(
+        readonly code: number,
+        readonly output: string,
+        readonly locked: boolean,
+    ) {
+        super(`pulumi exited ${code}`);
+        this.name = "PulumiFailure";
+    }
+}
+
+/** The engine cannot be reached for the stack (no CLI, no such stack): what happened and what to do. */
+export class EngineUnavailable extends NamedError {}
+
+/** A lock of a file backend, as its lock file records it. */
+export interface LockHolder {
+    url: string;
+    user: string;
+    host: string;
+    pid: number;
+    time: string;
+}
+
+export interface StackOperations {
+    /** The stack's state (`pulumi stack export`: secrets stay encrypted). */
+    exportState(): Promise<Deployment>;
+    /** Removes the stack's lock (`pulumi cancel`). */
+    cancel(): Promise<void>;
+    refresh(options: { clearPendingCreates: boolean }): Promise<void>;
+    /** An up; with `adoptOn`, `clusters.<cluster>.adoptExisting` is true for this run only, the stack file unchanged. */
+    up(adoptOn: readonly string[]): Promise<void>;
+    /** `preview --expect-no-changes`: throws when the stack would change. */
+    previewNoChanges(): Promise<void>;
+    /** The locks of a file backend, read where the CLI keeps them; undefined for a backend they cannot be read on. */
+    locks(): Promise<LockHolder[] | undefined>;
     /**
      * The engine's events of `pulumi preview --refresh` (nothing written: the refresh stays in the preview), and the
      * failure when the preview did not complete (its events up to there are kept). `exclude`: URNs (globs) left
      * out, as `pulumi preview --exclude` (Callysto's resources, reachable only from clavius).
      */
     previewRefreshed(exclude?: readonly string[]): Promise<{ events: EngineEvent[]; failure?: string }>;
-};
+}
 
 /**
  * What the SDK's CommandError carries (typed private in its declarations, public at run time). A CLI that exits
@@ -71,7 +104,7 @@ export async function automationStack(
     try {
         workspace = await LocalWorkspace.create({ workDir: dir, pulumiCommand });
     } catch (err) {
-        throw new RecoveryStopped(
+        throw new EngineUnavailable(
             `cannot run pulumi: ${(err as Error).message.trim()} (is the Pulumi CLI on PATH?)`,
         );
     }
@@ -80,7 +113,7 @@ export async function automationStack(
         selected = await Stack.select(stack, workspace);
     } catch (err) {
         if (!(err instanceof CommandError)) throw err;
-        throw new RecoveryStopped(`cannot select stack ${stack}:\n${failure(err).output.trim()}`);
+        throw new EngineUnavailable(`cannot select stack ${stack}:\n${failure(err).output.trim()}`);
     }
     return {
         exportState: () => engine(() => selected.exportStack()),
@@ -122,6 +155,22 @@ export async function automationStack(
             return url === undefined ? undefined : fileBackendLocks(url, project, stack);
         },
     };
+}
+
+/**
+ * The value of a configuration key of the stack `stack` of the project in `dir`, decrypted (`pulumi config get`), for
+ * the caller to hold in memory only. The engine's refusal (no such key, no passphrase) is a PulumiFailure.
+ */
+export async function configValue(stack: string, dir: string, key: string): Promise<string> {
+    let workspace: LocalWorkspace;
+    try {
+        workspace = await LocalWorkspace.create({ workDir: dir });
+    } catch (err) {
+        throw new EngineUnavailable(
+            `cannot run pulumi: ${(err as Error).message.trim()} (is the Pulumi CLI on PATH?)`,
+        );
+    }
+    return (await engine(() => workspace.getConfig(stack, key))).value;
 }
 
 /**
