@@ -108,7 +108,7 @@ export interface SystemDefinition<
     images?(config: R): ImageUse[];
     /**
      * The references of its images that a runbook, systems.md or thoth-station.md names exactly, each with where
-     * (components/<system>/sourcedImages.ts): besides a digest, the only thing that confirms one of its images.
+     * (facts/images/<system>.yaml): besides a digest, the only thing that confirms one of its images.
      */
     sourcedImages?: readonly SourcedImage[];
     /**

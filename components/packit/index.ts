@@ -1,5 +1,5 @@
+import { sourcedImages } from "../shared/confirmedImages";
 import { PACKIT_EVIDENCE } from "./evidence";
-import { PACKIT_SOURCED_IMAGES } from "./sourcedImages";
 import { defineSystem, SystemDefinition } from "../config/systemDefinition";
 import { packitCheck } from "./checks";
 import { PackitConfig, PackitSection, ServiceName, packitSchema } from "./config";
@@ -51,7 +51,7 @@ export function packitSystem(
                 digestKey: `${service}.images.pins.${source.stream}`,
             })),
         evidence: { table: PACKIT_EVIDENCE },
-        sourcedImages: PACKIT_SOURCED_IMAGES,
+        sourcedImages: sourcedImages("packit"),
         deploy: (config, context) => new PackitService(service, { config, context }).outputs,
     });
 }

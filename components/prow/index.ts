@@ -1,4 +1,4 @@
-import { PROW_SOURCED_IMAGES } from "./sourcedImages";
+import { sourcedImages } from "../shared/confirmedImages";
 import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../config/unconfirmedImage";
 import { COMPONENTS, IMAGE_KEYS } from "./catalog";
@@ -78,7 +78,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
             };
         });
     },
-    sourcedImages: PROW_SOURCED_IMAGES,
+    sourcedImages: sourcedImages("prow"),
     // The release's images are named by `prow.release`, not by an image field: each is looked up in the evidence.
     evidence: {
         table: PROW_EVIDENCE,

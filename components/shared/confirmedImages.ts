@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { loadFacts } from "./facts";
 import { isSha256Digest, parseImageRef } from "./imageRef";
 import { memoByString } from "./memo";
 
@@ -6,10 +8,19 @@ import { memoByString } from "./memo";
 // tag in a stack file is otherwise a guess: production runs no guess (components/config/passes/systems.ts stops
 // `pulumi up` on it), stage may try one and is told so.
 
+const sourcedImagesFile = z.strictObject({
+    images: z.array(z.strictObject({ image: z.string().min(1), source: z.string().min(1) })).readonly(),
+});
+
 /** A reference a source names, with the line that names it. */
-export interface SourcedImage {
-    image: string;
-    source: string;
+export type SourcedImage = z.infer<typeof sourcedImagesFile>["images"][number];
+
+/**
+ * The references the sources a system's runbook points to name exactly (facts/images/<system>.yaml), each with where:
+ * what confirms one of its images without a digest.
+ */
+export function sourcedImages(system: string): readonly SourcedImage[] {
+    return loadFacts(`facts/images/${system}.yaml`, sourcedImagesFile, "a list of sourced images").images;
 }
 
 /**
@@ -44,7 +55,7 @@ function sourcesByImage(sourced: readonly SourcedImage[]): Map<string, string> {
 
 /**
  * What confirms an image: its digest, or the source that names it in `sourced` (the references the system running
- * it names, components/<system>/sourcedImages.ts); undefined when nothing does.
+ * it names, facts/images/<system>.yaml); undefined when nothing does.
  */
 export function confirmation(image: string, sourced: readonly SourcedImage[]): string | undefined {
     const { digest } = parseImageRef(image.trim());

@@ -1,7 +1,7 @@
+import { sourcedImages } from "../shared/confirmedImages";
 import { THOTH_EVIDENCE } from "./evidence";
 import { Claim } from "../config/ownership";
 import { NamespaceClaim } from "../config/system";
-import { THOTH_SOURCED_IMAGES } from "./sourcedImages";
 import { defineSystem } from "../config/systemDefinition";
 import { thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
@@ -89,7 +89,7 @@ export const thoth = defineSystem<ThothConfig, "kubernetes", ThothSection>({
     check: (config, { tier, clusters }) => thothCheck(config, tier, clusters),
     notices: (section) => thothNotices(section),
     images: (config) => thothImages(config),
-    sourcedImages: THOTH_SOURCED_IMAGES,
+    sourcedImages: sourcedImages("thoth"),
     evidence: { table: THOTH_EVIDENCE },
     clusterPrerequisites: THOTH_CLUSTER_PREREQUISITES,
     resourcesKey,

@@ -4,11 +4,10 @@ import {
     canonicalImage,
     confirmation as confirmationAgainst,
     isConfirmedImage as isConfirmedAgainst,
+    sourcedImages,
 } from "../../components/shared/confirmedImages";
 import { ImageUse, imageVerdicts, sectionImages } from "../../components/config/unconfirmedImage";
 
-import { PROW_SOURCED_IMAGES } from "../../components/prow/sourcedImages";
-import { THOTH_SOURCED_IMAGES } from "../../components/thoth/sourcedImages";
 import { SOURCED_IMAGES } from "../fixtures/sourcedImages";
 
 // The rule against every system's sources: what each system's own table confirms of the images it names.
@@ -98,8 +97,8 @@ describe("the image confirmation rule (components/shared/confirmedImages.ts)", (
 
     it("a source confirms an image for the system whose table names it, not for another", () => {
         const catalog = "quay.io/thoth-station/kebechet-job:v1.11.2";
-        assert.match(confirmationAgainst(catalog, THOTH_SOURCED_IMAGES) ?? "", /^thoth-station\.md:1251$/);
-        assert.equal(confirmationAgainst(catalog, PROW_SOURCED_IMAGES), undefined);
+        assert.match(confirmationAgainst(catalog, sourcedImages("thoth")) ?? "", /^thoth-station\.md:1251$/);
+        assert.equal(confirmationAgainst(catalog, sourcedImages("prow")), undefined);
         assert.equal(confirmationAgainst(catalog, []), undefined);
         // A digest needs no table.
         assert.equal(confirmationAgainst(`quay.io/x/y@sha256:${"0".repeat(64)}`, []), "pinned by digest");

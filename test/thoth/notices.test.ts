@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { thothSchema } from "../../components/thoth/config";
 import { thothImages } from "../../components/thoth/notices";
 import { imageVerdicts } from "../../components/config/unconfirmedImage";
-import { THOTH_SOURCED_IMAGES } from "../../components/thoth/sourcedImages";
+import { sourcedImages } from "../../components/shared/confirmedImages";
 import { readStackFile } from "../../tools/plan/stackfile";
 import { Json } from "./fixtures";
 
@@ -16,7 +16,7 @@ function stage(change?: (thoth: Json) => void) {
 }
 
 const notices = (config: ReturnType<typeof stage>) =>
-    imageVerdicts(thothImages(config), "staging", THOTH_SOURCED_IMAGES).notices.map((n) => n.text);
+    imageVerdicts(thothImages(config), "staging", sourcedImages("thoth")).notices.map((n) => n.text);
 
 describe("thoth: unconfirmed bot and ultrahook images (stage notices)", () => {
     it("names every enabled bot's image and the ultrahook image, each with a command reading what runs today", () => {

@@ -1,16 +1,12 @@
 import { readFileSync, readdirSync, statSync } from "fs";
 import * as path from "path";
-import { LineCounter, parseDocument } from "yaml";
 import { DefinitionError } from "../errors";
 import { repoRoot } from "../repoRoot";
 import { imageVersion } from "./lookup";
-import { refusals } from "./refusals";
+import { parseFacts } from "../facts";
 import { ImageEvidence, evidenceFile } from "./schema";
 
-// The evidence is data of the checkout (facts/evidence/<system>/<image>@<version>.yaml), found from the checkout's
-// root so that the TypeScript sources, the compiled dist/ and a copy of the program (which carries facts/, a program
-// source) all read the same files. A file the schema refuses stops whoever reads it, naming the file, the key and
-// its line: the data is the program's own definition, so a mistake in it is the program's.
+// The evidence is data of the checkout (facts/evidence/<system>/<image>@<version>.yaml), read through ../facts.
 
 /** Where the evidence lives, relative to the checkout. */
 export const EVIDENCE_ROOT = "facts/evidence";
@@ -24,15 +20,7 @@ export function evidenceFileName(image: string, version: string): string {
 
 /** The entries of one evidence file: its image, then each alias. `file` is how errors name it. */
 export function parseEvidence(file: string, text: string): ImageEvidence[] {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines });
-    if (doc.errors.length > 0) throw new DefinitionError(`${file} is not YAML: ${doc.errors[0].message}`);
-    const parsed = evidenceFile.safeParse(doc.toJS());
-    if (!parsed.success)
-        throw new DefinitionError(
-            `${file} is not evidence: ${refusals(parsed.error.issues, doc, lines).join("; ")}`,
-        );
-    const { aliases = [], ...entry } = parsed.data;
+    const { aliases = [], ...entry } = parseFacts(file, text, evidenceFile, "evidence");
     const name = evidenceFileName(entry.image, entry.version);
     if (!path.basename(file).endsWith(name))
         throw new DefinitionError(`${file} holds ${entry.image} at ${entry.version}: name it ${name}`);
