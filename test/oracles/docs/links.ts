@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { nameText, nodes } from "../../../tools/shape/sources";
+import { nameText, nodes } from "../shape/sources";
 import { headingAnchors, pageParts } from "../../../tools/docs/markdown";
 
 // Every link, anchor and command of the README and docs/ is one the repository has. The documentation is read as an

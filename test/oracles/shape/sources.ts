@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { repoRoot } from "../root";
+import { repoRoot } from "../../../tools/root";
 
 /** Source texts by path relative to the checkout (`components/dials/etl.ts`): what every shape count reads. */
 export type SourceTree = Readonly<Record<string, string>>;

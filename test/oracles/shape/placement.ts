@@ -1,4 +1,4 @@
-import type { RecordedResource } from "../mocks/recorder";
+import type { RecordedResource } from "../../../tools/mocks/recorder";
 
 /** What the placement check reads of a recorded resource (a recording's, or a plan's with its recorded fields). */
 export type Placed = Pick<

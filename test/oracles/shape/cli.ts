@@ -1,4 +1,4 @@
-import { parseFlags, printResult, runTool } from "../cli/args";
+import { parseFlags, printResult, runTool } from "../../../tools/cli/args";
 import { renderShape, sourceShape } from "./report";
 import { readSources } from "./sources";
 
@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     const stacks = flags.stack ?? ["stage", "prod"];
     const shape = await sourceShape(readSources());
     // Loaded only now: planning loads the program and the SDK.
-    const { planStack } = await import("../plan/run");
+    const { planStack } = await import("../../../tools/plan/run");
     const { inForeignNamespaces, stringPlaced } = await import("./placement");
     const placed: Record<string, { string: number; foreign: number }> = {};
     for (const stack of stacks) {
