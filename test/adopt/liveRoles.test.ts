@@ -11,32 +11,19 @@ import { THOTH_LIVE } from "../fixtures/live/thoth";
 import { classification, externalDeleted, notInPlace } from "../fixtures/live/checks";
 import { systemObjects } from "../fixtures/live/program";
 import { DIALS_LIVE_PASSWORDS, dialsLiveLayout, packitWhereItRuns } from "../fixtures/live/fixes";
-import { LiveSystem, LiveWorkload, datastoreRenamed, liveObjects } from "../fixtures/live/types";
+import {
+    LiveWorkload,
+    datastoreRenamed,
+    liveObjects,
+    onlyStray,
+    renamed,
+    withoutPorts,
+} from "../fixtures/live/types";
 
 // The report judges a live workload by its role (tools/adopt/roles.ts), not by its name or image: today's KubeVirt
 // Prow (kubevirt/project-infra@2c863fd) over the program, and the controls of issue 68 on every live fixture: a
 // controller under another name and registry, a broker that declares no port, a worker consuming the program's
 // queues, a job of another kind, and a namespace that holds only a stray workload while the system runs elsewhere.
-
-/** `live` with workload `from` renamed `to` (its selector and pod labels too), optionally running `image`. */
-function renamed(live: LiveSystem, from: string, to: string, image?: string): LiveSystem {
-    const copy = structuredClone(live);
-    const w = copy.workloads.find((x) => x.name === from)!;
-    const relabel = (labels: Record<string, string>) =>
-        Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v === from ? to : v]));
-    w.name = to;
-    w.selector = relabel(w.selector);
-    w.podLabels = relabel(w.podLabels);
-    if (image) for (const c of w.containers) c.image = image;
-    return copy;
-}
-
-/** `live` with `name`'s containers declaring no port (a broker started from a plain image). */
-function withoutPorts(live: LiveSystem, name: string): LiveSystem {
-    const copy = structuredClone(live);
-    for (const c of copy.workloads.find((w) => w.name === name)!.containers) delete c.ports;
-    return copy;
-}
 
 const problemsOf = (r: { layouts: { problems: string[] }[] }) => r.layouts.flatMap((l) => l.problems);
 const named = (problems: string[], workload: string) =>
@@ -290,19 +277,7 @@ describe("adopt roles: controls on Packit, DIALS and Thoth", function () {
     });
 
     it("DIALS elsewhere, one stray Deployment in cms-dials-prod: blocks naming it; beside DIALS it is left alone", async () => {
-        const stray = {
-            name: "backup-tool",
-            selector: { app: "backup-tool" },
-            containers: [{ name: "backup", image: "docker.io/restic/restic:0.16.0" }],
-            src: "control: a workload of another team",
-        };
-        const only: LiveSystem = {
-            ...DIALS_LIVE,
-            workloads: [{ kind: "Deployment", replicas: 1, podLabels: { app: "backup-tool" }, ...stray }],
-            services: [],
-            routes: [],
-            flows: [],
-        };
+        const only = onlyStray(DIALS_LIVE);
         const r = await liveReport("cern-paas", only, dials);
         assert.equal(exitCode(r), 2);
         const problems = problemsOf(r).filter((p) => p.startsWith("only workloads of no known role"));
