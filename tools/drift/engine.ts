@@ -1,5 +1,5 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { Step } from "./fields";
+import { Step, walk } from "./fields";
 
 // What the next `pulumi up --refresh` does to each resource, as the engine itself answers it: the events of its own
 // preview of the refreshed stack (Automation API, `preview({ refresh: true })`). Drift never derives a replace from
@@ -105,44 +105,16 @@ export interface Declared {
  * Stops at an item or field the program does not declare (the rest is someone else's) or at a masked secret.
  */
 export function declaredAt(inputs: unknown, steps: readonly Step[]): Declared {
-    const segments: (string | number)[] = [];
-    let node: unknown = inputs;
-    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-    for (const [at, step] of steps.entries()) {
-        // Below a masked secret only field names are known (a Secret's keys): the engine's diff names them so.
-        if (isMasked(node)) {
-            const rest = steps.slice(at).map((s) => ("field" in s ? s.field : undefined));
-            return {
-                segments: [...segments, ...(rest.includes(undefined) ? [] : (rest as string[]))],
-                declared: true,
-                masked: true,
-            };
-        }
-        if ("field" in step) {
-            if (typeof node !== "object" || node === null || Array.isArray(node) || !(step.field in node))
-                return { segments, declared: false, masked: false };
-            segments.push(step.field);
-            node = (node as Record<string, unknown>)[step.field];
-            continue;
-        }
-        if (!Array.isArray(node)) return { segments, declared: false, masked: false };
-        const i =
-            "index" in step
-                ? step.index < node.length
-                    ? step.index
-                    : -1
-                : node.findIndex((item) =>
-                      "value" in step
-                          ? same(item, step.value)
-                          : typeof item === "object" &&
-                            item !== null &&
-                            Object.entries(step.key).every(([k, v]) =>
-                                same((item as Record<string, unknown>)[k], v),
-                            ),
-                  );
-        if (i < 0) return { segments, declared: false, masked: false };
-        segments.push(i);
-        node = node[i];
+    const { segments, node, rest, missing } = walk(inputs, steps, isMasked);
+    if (missing) return { segments, declared: false, masked: false };
+    // Below a masked secret only field names are known (a Secret's keys): the engine's diff names them so.
+    if (rest.length > 0) {
+        const names = rest.map((s) => ("field" in s ? s.field : undefined));
+        return {
+            segments: [...segments, ...(names.includes(undefined) ? [] : (names as string[]))],
+            declared: true,
+            masked: true,
+        };
     }
     return { segments, declared: true, masked: isMasked(node), value: node };
 }

@@ -107,35 +107,52 @@ export function render(steps: readonly Step[]): string {
 export const ABSENT: unique symbol = Symbol("absent");
 
 /**
- * The value a path names in an object (the program's inputs, the live object), or {@link ABSENT}. A keyed step
- * picks the list item whose fields equal the key, a value step the set member equal to it (as JSON: plain objects
- * on both sides, key order ignored).
+ * Where a path leads in an object: the segments taken (a list item as its index) and the node there; `missing` where
+ * the object lacks a step (the segments then say how far it has the path). A keyed step picks the list item whose fields equal the key, a value step the set
+ * member equal to it (as JSON: key order ignored). `stop` ends the walk early at a node it accepts (the steps not
+ * taken are `rest`).
  */
-export function valueAt(root: unknown, steps: readonly Step[]): unknown {
+export function walk(
+    root: unknown,
+    steps: readonly Step[],
+    stop: (node: unknown) => boolean = () => false,
+): { segments: (string | number)[]; node: unknown; rest: readonly Step[]; missing: boolean } {
+    const segments: (string | number)[] = [];
     let node: unknown = root;
-    for (const step of steps) {
+    for (const [at, step] of steps.entries()) {
+        const missing = { segments, node: undefined, rest: steps.slice(at), missing: true };
+        if (stop(node)) return { segments, node, rest: steps.slice(at), missing: false };
         if ("field" in step) {
-            if (typeof node !== "object" || node === null || Array.isArray(node)) return ABSENT;
-            if (!Object.prototype.hasOwnProperty.call(node, step.field)) return ABSENT;
+            if (typeof node !== "object" || node === null || Array.isArray(node)) return missing;
+            if (!Object.prototype.hasOwnProperty.call(node, step.field)) return missing;
+            segments.push(step.field);
             node = (node as Record<string, unknown>)[step.field];
-        } else {
-            if (!Array.isArray(node)) return ABSENT;
-            let found: unknown = ABSENT;
-            if ("index" in step) found = step.index < node.length ? node[step.index] : ABSENT;
-            else if ("value" in step) found = node.find((i) => isDeepStrictEqual(i, step.value)) ?? ABSENT;
-            else
-                found =
-                    node.find(
-                        (i) =>
-                            typeof i === "object" &&
-                            i !== null &&
-                            Object.entries(step.key).every(([k, v]) =>
-                                isDeepStrictEqual((i as Record<string, unknown>)[k], v),
-                            ),
-                    ) ?? ABSENT;
-            if (found === ABSENT) return ABSENT;
-            node = found;
+            continue;
         }
+        if (!Array.isArray(node)) return missing;
+        const i =
+            "index" in step
+                ? step.index < node.length
+                    ? step.index
+                    : -1
+                : node.findIndex((item) =>
+                      "value" in step
+                          ? isDeepStrictEqual(item, step.value)
+                          : typeof item === "object" &&
+                            item !== null &&
+                            Object.entries(step.key).every(([k, v]) =>
+                                isDeepStrictEqual((item as Record<string, unknown>)[k], v),
+                            ),
+                  );
+        if (i < 0) return missing;
+        segments.push(i);
+        node = node[i];
     }
-    return node;
+    return { segments, node, rest: [], missing: false };
+}
+
+/** The value a path names in an object (the program's inputs, the live object), or {@link ABSENT}. */
+export function valueAt(root: unknown, steps: readonly Step[]): unknown {
+    const found = walk(root, steps);
+    return found.missing ? ABSENT : found.node;
 }
