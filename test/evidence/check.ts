@@ -299,13 +299,14 @@ function commandPaths(words: readonly string[], cwd: string | undefined, how: st
     let start = 0;
     while (start < words.length - 1 && LEADING.test(words[start])) start++;
     const program = words[start] ?? "";
-    const runs = [program];
+    // A program without a slash is looked up on PATH; the file an interpreter is given is opened where it says.
+    const runs = program.includes("/") ? [program] : [];
     const script = words[start + 1];
     if (INTERPRETER.test(posix.basename(program)) && script !== undefined && !script.startsWith("-"))
         runs.push(script);
     const out: NamedPath[] = [];
     for (const word of runs) {
-        if (word.startsWith("/") || !word.includes("/") || cwd === undefined) continue;
+        if (word.startsWith("/") || cwd === undefined) continue;
         const path = literalPath(word);
         if (path !== undefined) out.push({ path: posix.join(cwd, path), how });
     }
