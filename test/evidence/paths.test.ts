@@ -145,6 +145,42 @@ for (const stack of COMMITTED_STACKS) {
             assert.deepEqual(pathFindings(replay(relative(), TABLE).mismatches), []);
         });
 
+        it("graph-backup's dump path is on its scratch volume: marked namesFile, the variable passes, and fails without it", () => {
+            // The mark belongs in facts/evidence/thoth/graph-backup-job@v0.10.1.yaml once it is written there; until
+            // then this holds the component to it (pg_dump writes the dump before the upload).
+            const marked = TABLE.map((e) =>
+                e.image === "quay.io/thoth-station/graph-backup-job" && e.facts.state === "read"
+                    ? {
+                          ...e,
+                          facts: {
+                              ...e.facts,
+                              env: e.facts.env.map((v) =>
+                                  v.name === "THOTH_DATA_DUMP_PATH" ? { ...v, namesFile: true } : v,
+                              ),
+                          },
+                      }
+                    : e,
+            );
+            assert.deepEqual(pathFindings(replay(resources, marked).mismatches), []);
+            const unmounted = clone(resources) as PlanResource[];
+            const backup = unmounted.find(
+                (r) =>
+                    r.type.endsWith(":CronJob") &&
+                    (r.inputs.metadata as { name?: string } | undefined)?.name === "graph-backup",
+            );
+            assert.ok(backup, "no graph-backup CronJob in the plan");
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            const pod = (backup.inputs as any).spec.jobTemplate.spec.template.spec;
+            delete pod.containers[0].volumeMounts;
+            delete pod.volumes;
+            const found = pathFindings(replay(unmounted, marked).mismatches);
+            assert.equal(found.length, 1, found.join("\n"));
+            assert.match(
+                found[0],
+                /graph-backup: names \/var\/lib\/pgsql\/pg_dump\.sql as THOTH_DATA_DUMP_PATH/,
+            );
+        });
+
         it("control: an unread image's containers are not checked (the plan notices the image instead)", () => {
             const plan = editContainer(resources, ns, "packit-service", (c) => {
                 c.command = ["/usr/bin/run_httpd2.sh"];
