@@ -36,7 +36,7 @@ const requirement = z.union(
     { error: "a requirement is one of {flag}, {env}, {config, file?} or {file}, each with an optional when and at" },
 );
 
-/** Whether a value names a path that must exist when the process starts (the replay holds a flag's to its volumes). */
+/** Whether a value names a path that must be there when the process starts (on a volume, or in the image's `paths`). */
 const namesFile = z.boolean().optional();
 
 /** A value of a flag the binary refuses at start, whatever else it is given. */
