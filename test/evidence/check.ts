@@ -289,13 +289,24 @@ function literalPath(word: string): string | undefined {
     return dir === "" ? undefined : dir;
 }
 
+/** Programs that print their arguments and open none of them. */
+const PRINTS = /^(echo|printf)$/;
+
 /**
  * The paths one command (its words, program first) names: its program when that is a path, the file an interpreter
  * is told to run, and each word that is an absolute path. A relative one is resolved against `cwd` when that is
  * known, else left out. A flag's word (`--config=/x`, `--path=/metrics`) is not a path here: whether its value is one
- * is the flag's fact (`namesFile`).
+ * is the flag's fact (`namesFile`). In a shell's command (`shell`), a comment ends the words, and a redirection's
+ * target counts as the shell opens it: a file read (`<`) must be there, a file written (`>`, `>>`) only its directory.
  */
-function commandPaths(words: readonly string[], cwd: string | undefined, how: string): NamedPath[] {
+function commandPaths(
+    all: readonly string[],
+    cwd: string | undefined,
+    how: string,
+    shell = false,
+): NamedPath[] {
+    const comment = shell ? all.findIndex((w) => w.startsWith("#")) : -1;
+    const words = comment < 0 ? all : all.slice(0, comment);
     let start = 0;
     while (start < words.length - 1 && LEADING.test(words[start])) start++;
     const program = words[start] ?? "";
@@ -310,9 +321,14 @@ function commandPaths(words: readonly string[], cwd: string | undefined, how: st
         const path = literalPath(word);
         if (path !== undefined) out.push({ path: posix.join(cwd, path), how });
     }
-    for (const word of words.slice(start)) {
-        const path = word.startsWith("/") ? literalPath(word) : undefined;
-        if (path !== undefined) out.push({ path, how });
+    const prints = PRINTS.test(posix.basename(program));
+    for (let i = start; i < words.length; i++) {
+        const redirect = shell ? /^[0-9&]?(>>?|<)(.*)$/s.exec(words[i]) : null;
+        const target = redirect ? (redirect[2] !== "" ? redirect[2] : (words[++i] ?? "")) : words[i];
+        if (!target.startsWith("/") || (prints && !redirect)) continue;
+        const path = literalPath(target);
+        if (path !== undefined)
+            out.push({ path: redirect && redirect[1] !== "<" ? posix.dirname(path) : path, how });
     }
     return out;
 }
@@ -333,7 +349,7 @@ export function commandLinePaths(c: ContainerView): NamedPath[] {
     const out = commandPaths([argv[0]], c.workingDir, "in its command");
     let cwd = c.workingDir;
     for (const words of scriptCommands(script)) {
-        out.push(...commandPaths(words, cwd, "in its script"));
+        out.push(...commandPaths(words, cwd, "in its script", true));
         if (words[0] === "cd") {
             // `cd` alone goes home, and an expanded directory is not known: the relative paths after it are not checked.
             const to = words[1];
@@ -356,7 +372,8 @@ function variablePaths(facts: ReadFacts, c: ContainerView): NamedPath[] {
         const value = set ? set.value : e.default;
         if (typeof value !== "string" || value === "") return [];
         const how = `as ${e.name}${set ? "" : " (its default)"} (${e.at})`;
-        const path = value.startsWith("/") || c.workingDir === undefined ? value : posix.join(c.workingDir, value);
+        const path =
+            value.startsWith("/") || c.workingDir === undefined ? value : posix.join(c.workingDir, value);
         return [{ path, how }];
     });
 }

@@ -297,6 +297,10 @@ describe("the path rule, on generated containers (issue 67)", () => {
         "an argument to its entrypoint": (path) => ({ args: [path] }),
         "a word of its script": (path) => ({ command: ["sh", "-c", `set -e\ncat ${path} | wc -l`] }),
         "a script given in args": (path) => ({ command: ["/bin/sh", "-c"], args: [`exec tool "${path}"`] }),
+        "a file its script reads by redirection": (path) => ({ command: ["sh", "-c", `wc -l <${path}`] }),
+        "the directory its script writes a file in": (path) => ({
+            command: ["sh", "-c", `run > ${path}/out.log 2>&1`],
+        }),
         "a namesFile flag": (path) => ({ args: [`--config=${path}`] }),
         "a namesFile variable": (path) => ({ env: [{ name: "CONF", value: path }] }),
     };
@@ -304,6 +308,8 @@ describe("the path rule, on generated containers (issue 67)", () => {
     const decoys: Record<string, (path: string) => Partial<ContainerView>> = {
         "a flag not marked namesFile": (path) => ({ args: [`--path=${path}`] }),
         "a variable not marked namesFile": (path) => ({ env: [{ name: "PLAIN", value: path }] }),
+        "a comment of its script": (path) => ({ command: ["sh", "-c", `true # see ${path}`] }),
+        "what its script prints": (path) => ({ command: ["sh", "-c", `echo ${path}; printf '%s' ${path}`] }),
         "an HTTP probe's path": (path) => ({
             ports: [{ containerPort: 8080 }],
             probes: [{ kind: "readiness", port: 8080, path }],
