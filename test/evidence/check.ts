@@ -345,7 +345,11 @@ export function commandLinePaths(c: ContainerView): NamedPath[] {
     if (script === undefined)
         return c.command !== undefined
             ? commandPaths(argv, c.workingDir, "in its command")
-            : argv.flatMap((w) => (w.startsWith("/") ? [{ path: w, how: "in its arguments" }] : []));
+            : argv.flatMap((w) => {
+                  // Kubernetes expands $(VAR) in arguments: only the directory before it is known.
+                  const path = w.startsWith("/") ? literalPath(w) : undefined;
+                  return path !== undefined ? [{ path, how: "in its arguments" }] : [];
+              });
     const out = commandPaths([argv[0]], c.workingDir, "in its command");
     let cwd = c.workingDir;
     for (const words of scriptCommands(script)) {
