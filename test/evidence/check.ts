@@ -24,6 +24,8 @@ export interface ContainerView {
     mounts?: readonly { path: string; files?: readonly string[] }[];
     /** The text of each file its ConfigMap volumes place, by path: the documents a `{config}` requirement reads. */
     configFiles?: ReadonlyMap<string, string>;
+    /** The directory its process starts in, when the container sets one (else the image's, which is not recorded). */
+    workingDir?: string;
 }
 
 /** The files Secret volumes place in a container, each with its Secret and key. */
@@ -222,6 +224,181 @@ function missingFile(c: ContainerView, path: string): string | undefined {
     return undefined;
 }
 
+/**
+ * What every container holds whatever its image: the filesystems and devices the OCI runtime supplies
+ * (opencontainers/runtime-spec@6999a89a76:config-linux.md:6-18,178-189).
+ */
+export const RUNTIME_PATHS: readonly string[] = [
+    "/proc",
+    "/sys",
+    "/dev/pts",
+    "/dev/shm",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/tty",
+    "/dev/ptmx",
+];
+
+const trimmed = (path: string): string => (path === "/" ? path : path.replace(/\/+$/, ""));
+/** Whether `path` is `dir` or lies below it. */
+const within = (path: string, dir: string): boolean =>
+    path === dir || path.startsWith(`${dir === "/" ? "" : dir}/`);
+
+/**
+ * Why `path` is not there when the process starts, or undefined when it is: a volume mounted at or above it decides
+ * (the deepest one, which hides what the image has there), else the image's recorded `paths` hold it (the path
+ * itself, a directory above it, or a file below it, which makes it a directory the image has), else the runtime
+ * supplies it. A directory above a mount is there too: the runtime makes every mount point. A relative path is not
+ * checked here (its caller resolves it against a known working directory first).
+ */
+export function missingPath(facts: ReadFacts, c: ContainerView, path: string): string | undefined {
+    if (!path.startsWith("/")) return undefined;
+    const file = trimmed(posix.normalize(path));
+    if (file === "/") return undefined;
+    const mounts = c.mounts ?? [];
+    if (mounts.some((m) => within(file, m.path))) return missingFile(c, file);
+    if (mounts.some((m) => within(m.path, file))) return undefined;
+    const recorded = (facts.paths ?? []).map((p) => trimmed(p.path));
+    if (recorded.some((p) => within(file, p) || within(p, file))) return undefined;
+    if (RUNTIME_PATHS.some((p) => within(file, p))) return undefined;
+    return "which no volume of the container holds and the image's paths do not record";
+}
+
+/** A path a container names, and where it names it (for messages). */
+export interface NamedPath {
+    path: string;
+    how: string;
+}
+
+/** Programs that run the file their first argument names (`sh x.sh`, `python3 manage.py`). */
+const INTERPRETER = /^((ba|da|a)?sh|python[0-9.]*|perl|ruby|node)$/;
+/** Words a shell reads before a command's program: reserved words, `exec`, and variable assignments. */
+const LEADING = /^(if|then|else|elif|while|until|do|!|\{|exec|[A-Za-z_][A-Za-z0-9_]*=.*)$/s;
+
+/**
+ * The path a word names as far as it is known before the shell expands it: the word itself, or for one with an
+ * expansion or a glob (`/opt/$APP/run.sh`), the directory before it; undefined when nothing of it is literal.
+ */
+function literalPath(word: string): string | undefined {
+    const cut = word.search(/[$*?[{~`]/);
+    if (cut < 0) return word;
+    const dir = word.slice(0, word.lastIndexOf("/", cut));
+    return dir === "" ? undefined : dir;
+}
+
+/** Programs that print their arguments and open none of them. */
+const PRINTS = /^(echo|printf)$/;
+
+/**
+ * The paths one command (its words, program first) names: its program when that is a path, the file an interpreter
+ * is told to run, and each word that is an absolute path. A relative one is resolved against `cwd` when that is
+ * known, else left out. A flag's word (`--config=/x`, `--path=/metrics`) is not a path here: whether its value is one
+ * is the flag's fact (`namesFile`). In a shell's command (`shell`), a comment ends the words, and a redirection's
+ * target counts as the shell opens it: a file read (`<`) must be there, a file written (`>`, `>>`) only its directory.
+ */
+function commandPaths(
+    all: readonly string[],
+    cwd: string | undefined,
+    how: string,
+    shell = false,
+): NamedPath[] {
+    const comment = shell ? all.findIndex((w) => w.startsWith("#")) : -1;
+    const words = comment < 0 ? all : all.slice(0, comment);
+    let start = 0;
+    while (start < words.length - 1 && LEADING.test(words[start])) start++;
+    const program = words[start] ?? "";
+    // A program without a slash is looked up on PATH; the file an interpreter is given is opened where it says.
+    const runs = program.includes("/") ? [program] : [];
+    const script = words[start + 1];
+    if (INTERPRETER.test(posix.basename(program)) && script !== undefined && !script.startsWith("-"))
+        runs.push(script);
+    const out: NamedPath[] = [];
+    for (const word of runs) {
+        if (word.startsWith("/") || cwd === undefined) continue;
+        const path = literalPath(word);
+        if (path !== undefined) out.push({ path: posix.join(cwd, path), how });
+    }
+    const prints = PRINTS.test(posix.basename(program));
+    for (let i = start; i < words.length; i++) {
+        const redirect = shell ? /^[0-9&]?(>>?|<)(.*)$/s.exec(words[i]) : null;
+        const target = redirect ? (redirect[2] !== "" ? redirect[2] : (words[++i] ?? "")) : words[i];
+        if (!target.startsWith("/") || (prints && !redirect)) continue;
+        const path = literalPath(target);
+        if (path !== undefined)
+            out.push({ path: redirect && redirect[1] !== "<" ? posix.dirname(path) : path, how });
+    }
+    return out;
+}
+
+/**
+ * Every path a container's command line names: the words of its command and arguments, or, for a shell given a
+ * script (`[<shell>, "-c", <script>]`, the script in `command` or in `args`), the shell and each command of the
+ * script, following a `cd` to a literal directory for the relative paths after it. Arguments to the image's own
+ * entrypoint (no `command`) have no program word: only their absolute paths count.
+ */
+export function commandLinePaths(c: ContainerView): NamedPath[] {
+    const argv = [...(c.command ?? []), ...(c.args ?? [])].filter((w): w is string => typeof w === "string");
+    const script = c.command !== undefined ? shellScript(argv) : undefined;
+    if (script === undefined)
+        return c.command !== undefined
+            ? commandPaths(argv, c.workingDir, "in its command")
+            : argv.flatMap((w) => {
+                  // Kubernetes expands $(VAR) in arguments: only the directory before it is known.
+                  const path = w.startsWith("/") ? literalPath(w) : undefined;
+                  return path !== undefined ? [{ path, how: "in its arguments" }] : [];
+              });
+    const out = commandPaths([argv[0]], c.workingDir, "in its command");
+    let cwd = c.workingDir;
+    for (const words of scriptCommands(script)) {
+        out.push(...commandPaths(words, cwd, "in its script", true));
+        if (words[0] === "cd") {
+            // `cd` alone goes home, and an expanded directory is not known: the relative paths after it are not checked.
+            const to = words[1];
+            const known = to !== undefined && literalPath(to) === to;
+            cwd = !known ? undefined : to.startsWith("/") ? to : cwd && posix.join(cwd, to);
+        }
+    }
+    return out;
+}
+
+/**
+ * The paths the values of its variables name, where the image's fact says the variable's value is a path it opens
+ * (`namesFile`): the value the container sets, else the variable's default. A value from a Secret or ConfigMap
+ * reference is not in the plan, and is not checked.
+ */
+function variablePaths(facts: ReadFacts, c: ContainerView): NamedPath[] {
+    return facts.env.flatMap((e) => {
+        if (!e.namesFile) return [];
+        const set = (c.env ?? []).find((v) => v.name === e.name);
+        const value = set ? set.value : e.default;
+        if (typeof value !== "string" || value === "") return [];
+        const how = `as ${e.name}${set ? "" : " (its default)"} (${e.at})`;
+        const path =
+            value.startsWith("/") || c.workingDir === undefined ? value : posix.join(c.workingDir, value);
+        return [{ path, how }];
+    });
+}
+
+/**
+ * Every path a container names that is not there when it starts (issue 67): not on one of its volumes, not in its
+ * image's recorded `paths`, not supplied by the runtime. Its process, or the script it runs, stops at that word.
+ */
+function pathMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const p of [...commandLinePaths(c), ...variablePaths(facts, c)]) {
+        if (seen.has(p.path)) continue;
+        seen.add(p.path);
+        const why = missingPath(facts, c, p.path);
+        if (why !== undefined)
+            out.push(`names ${p.path} ${p.how}, ${why}: it is not there when ${ref} starts`);
+    }
+    return out;
+}
+
 /** A requirement's file with each `<flag>` replaced by that flag's value; undefined when one has none. */
 function requiredPath(file: string, values: ReadonlyMap<string, { value: string }>): string | undefined {
     let unset = false;
@@ -267,7 +444,7 @@ function requirementMismatches(facts: ReadFacts, c: ContainerView, ref: string):
         const v = values.get(f.name);
         if (v === undefined) continue;
         const shown = `--${f.name}=${v.value}${v.given ? "" : " (its default)"}`;
-        const missing = f.namesFile && v.value !== "" ? missingFile(c, v.value) : undefined;
+        const missing = f.namesFile && v.value !== "" ? missingPath(facts, c, v.value) : undefined;
         if (missing) out.push(`runs ${shown}: ${ref} opens ${v.value} at start (${f.at}), ${missing}`);
         for (const r of f.requires ?? []) {
             if (r.when !== undefined && r.when !== v.value) continue;
@@ -285,7 +462,7 @@ function requirementMismatches(facts: ReadFacts, c: ContainerView, ref: string):
                     out.push(`runs ${shown} without ${r.env}, which ${ref} requires with it (${at})`);
             } else {
                 const path = requiredPath(r.file, values);
-                const why = path !== undefined ? missingFile(c, path) : undefined;
+                const why = path !== undefined ? missingPath(facts, c, path) : undefined;
                 if (why) out.push(`runs ${shown}: ${ref} opens ${path} at start (${at}), ${why}`);
             }
         }
@@ -331,6 +508,7 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
     const script = shellScript(c.command);
     if (script !== undefined) out.push(...scriptFlagMismatches(facts, script, ref));
     out.push(...secretFileMismatches(facts, c, ref));
+    out.push(...pathMismatches(facts, c, ref));
     const read = new Set([...facts.env.map((e) => e.name), ...(script ? scriptVariables(script) : [])]);
     for (const e of c.env ?? [])
         if (!read.has(e.name))

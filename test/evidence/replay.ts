@@ -250,6 +250,7 @@ function viewOf(c: Obj, pod: Obj, scope: string, sources: Sources, texts: Texts)
         image: String(c.image),
         args: Array.isArray(c.args) ? c.args : undefined,
         command: Array.isArray(c.command) ? c.command : undefined,
+        ...(typeof c.workingDir === "string" && c.workingDir !== "" ? { workingDir: c.workingDir } : {}),
         ...envOf(c, scope, sources),
         ports: objectsOf(c.ports).map((p) => ({
             containerPort: Number(p.containerPort),

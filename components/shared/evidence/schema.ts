@@ -38,7 +38,7 @@ const requirement = z.union(
     },
 );
 
-/** Whether a value names a path that must exist when the process starts (held to the volumes and the image's `paths`). */
+/** Whether a value names a path that must be there when the process starts (on a volume, or in the image's `paths`). */
 const namesFile = z.boolean().optional();
 
 /** A value of a flag the binary refuses at start, whatever else it is given. */

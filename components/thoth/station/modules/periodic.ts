@@ -4,6 +4,7 @@ import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { EnvMap, mergeEnv } from "../../../shared/env";
 import { AccountHandle, HandleMount } from "../../../shared/handles";
 import { Sizing } from "../../../shared/resources";
+import { podVolume } from "../../../shared/volumes";
 import { ScheduledJob } from "../../../shared/scheduledJob";
 import { StationImages, ThothSection } from "../../config";
 import { thothApp } from "../../identity";
@@ -48,6 +49,8 @@ export interface PeriodicPlan {
     backoffLimit?: number;
     /** A Secret of its namespace mounted as files (document-sync's destination S3 credentials). */
     secretFiles?: { secret: StationSecretName; key: string; mountPath: string };
+    /** Scratch space the job writes to (an emptyDir): its volume's name, as the live pods name it, and where. */
+    scratch?: { volume: string; mountPath: string };
 }
 
 /**
@@ -186,6 +189,11 @@ export function periodicPlans(): PeriodicPlan[] {
                     THOTH_DEPLOYMENT_NAME: reads.configMap("thoth").env("storage-bucket-name"),
                     THOTH_DATA_DUMP_PATH: "/var/lib/pgsql/pg_dump.sql",
                 }),
+            // pg_dump writes the dump there before it is uploaded, and the job only logs a failed dump and completes
+            // (thoth-station/graph-backup-job@83be92f91e:app.py:96-113): without the reference's emptyDir the directory
+            // is not the job's to write, and every run ends "successful" with no backup
+            // (thoth-station/thoth-application@f2cf35f51e:graph-backup-job/base/cronjob.yaml:26-28,99-100,117-119).
+            scratch: { volume: "postgresql-data", mountPath: "/var/lib/pgsql" },
         },
         {
             name: "graph-metrics-exporter",
@@ -369,11 +377,16 @@ export class PeriodicJobs extends SystemPart<ThothSection, KubernetesContext> {
     }
 }
 
-/** A job's mounts: the Kafka CA, and a Secret's key as a file (in a volume named like the Secret, as today). */
+/**
+ * A job's mounts: the Kafka CA, a Secret's key as a file (in a volume named like the Secret, as today), and its
+ * scratch space.
+ */
 function jobMounts(plan: PeriodicPlan, reads: StationReads): HandleMount[] {
     const files = plan.secretFiles;
+    const scratch = plan.scratch;
     return [
         ...(plan.kafkaCa ? [kafkaCaMount(reads)] : []),
+        ...(scratch ? [podVolume(scratch.volume, { emptyDir: {} }).mount(scratch.mountPath)] : []),
         ...(files
             ? [
                   reads.secret(files.secret).mount(files.mountPath, {
