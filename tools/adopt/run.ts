@@ -21,6 +21,7 @@ import { QuotaCheck, quotaChecks } from "./quota";
 import { KNOWN_LAYOUTS } from "./knownLayouts";
 import { LayoutCheck, LayoutOptions, layoutChecks } from "./layouts";
 import { roleMatches, roleReplacement } from "./roles";
+import { FlowCut, cutFlows } from "./flows";
 import {
     SELECTING_WORKLOADS,
     controllerKind,
@@ -79,6 +80,8 @@ export interface ClusterResult {
     placements: PlacementCheck[];
     /** What runs today of each system, and the layouts the program cannot take over (./layouts). */
     layouts: LayoutCheck[];
+    /** Flows of the workloads left running that the program's NetworkPolicies would cut (./flows), each blocking. */
+    flows: FlowCut[];
 }
 
 /** Whether the stack runs production and which of its systems are new there (./layouts); none by default. */
@@ -263,7 +266,16 @@ export async function inspectCluster(
         const replacedBy = match && !l.replacedBy ? roleReplacement(match) : undefined;
         if (replacedBy) l.replacedBy = replacedBy;
     }
+    const flows = cutFlows({
+        cluster,
+        live,
+        desired: objects,
+        leftBehind: left,
+        systemOfNamespace,
+        openshift: served.get("route.openshift.io/v1/Route") === "namespaced",
+    });
     return {
+        flows,
         findings,
         leftBehind: left,
         prerequisites,
@@ -343,6 +355,7 @@ export async function inspectClusters(
         quotas: [],
         placements: [],
         layouts: [],
+        flows: [],
         unreachable: [],
     };
     for (const r of results) {
@@ -357,6 +370,7 @@ export async function inspectClusters(
         out.quotas.push(...r.quotas);
         out.placements.push(...r.placements);
         out.layouts.push(...r.layouts);
+        out.flows.push(...r.flows);
     }
     return out;
 }
