@@ -3,6 +3,7 @@ import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims, sharedClaims } 
 import { DryRun, applyForm, classify } from "./classify";
 import { DatabaseTakeover, databaseTakeovers } from "./databases";
 import { handoverOf } from "./handover";
+import { secretSwapReaders, secretTypeChanges } from "./immutable";
 import { pool } from "../cli/pool";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
 import {
@@ -193,6 +194,9 @@ export async function inspectCluster(
                 ? risks.get(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
                 : undefined;
         const finding = classify(d, current, dryRun, risk, served.get(key));
+        // A Secret of another type is deleted and created around the up: whoever reads it today waits meanwhile.
+        const swap = current && secretTypeChanges(current, o) ? secretSwapReaders(o, live) : undefined;
+        if (swap) finding.reasons.push(swap);
         // The live workload whose pods could keep running beside the program's: the same object with another
         // selector, or another kind under the same name (a DeploymentConfig the program replaces).
         const selectorChanged =
