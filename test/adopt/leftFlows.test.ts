@@ -147,6 +147,42 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
         assert.ok(named.includes("coverage") && named.includes("test-subset"));
     });
 
+    it("control: a live Route to a workload left running: a planned policy admitting only its namespace cuts the router, named", async () => {
+        const live: LiveSystem = structuredClone(PROW_TODAY);
+        live.routes.push({
+            name: "referee",
+            host: "referee.example.org",
+            service: "referee",
+            targetPort: "default",
+            src: "control: a Route of production's own",
+        });
+        const planted = [
+            ...committed,
+            policy("same-namespace-only", {
+                podSelector: { matchLabels: { app: "referee" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ podSelector: {} }] }],
+            }),
+        ];
+        const lines = cuts(await liveReport("ibmcloud-prow", live, planted, { openshift: true }));
+        assert.ok(
+            lines.some((l) =>
+                l.startsWith(
+                    "the router -> Service kubevirt-prow/referee:9900 (pods of Deployment kubevirt-prow/referee), port 9900 | kubevirt-prow/same-namespace-only",
+                ),
+            ),
+            lines.join("\n"),
+        );
+        // Without the Route, the router is no caller: only the other namespaces' probe is cut.
+        const without = cuts(await liveReport("ibmcloud-prow", PROW_TODAY, planted, { openshift: true }));
+        assert.ok(!without.some((l) => l.startsWith("the router")));
+        assert.ok(
+            without.some((l) =>
+                l.startsWith("a pod of another namespace -> Service kubevirt-prow/referee:9900"),
+            ),
+        );
+    });
+
     it("control: an egress policy that selects a workload left running blocks, naming it and the policy", async () => {
         const planted = [
             ...committed,
@@ -261,6 +297,17 @@ describe("adopt flows: the Service a URL names", () => {
         );
         assert.deepEqual(urlEndpoints("https://api.github.com", "ns"), []);
         assert.deepEqual(urlEndpoints("http://needs-rebase", "ns")[0].port, 80);
+        assert.deepEqual(
+            urlEndpoints(
+                "redis://:pw@redict.packit--prod.svc:6380/0 amqp://broker postgresql://u@db foo://x",
+                "ns",
+            ).map((u) => [u.namespace, u.name, u.port]),
+            [
+                ["packit--prod", "redict", 6380],
+                ["ns", "broker", 5672],
+                ["ns", "db", 5432],
+            ],
+        );
     });
 
     it("generated: a host of a DNS label and an optional namespace and cluster suffix is that Service; any other suffix is none", () => {

@@ -38,7 +38,7 @@ export interface FlowCut {
 }
 
 /** The router of an OpenShift cluster as a NetworkPolicy sees it: its namespace carries the ingress policy groups. */
-const ROUTER: PodEndpoint = {
+export const ROUTER: PodEndpoint = {
     namespace: "openshift-ingress",
     labels: { "ingresscontroller.operator.openshift.io/deployment-ingresscontroller": "default" },
 };
@@ -82,16 +82,36 @@ export function serviceOfHost(
     return tail === "" || tail === "svc" || tail === "svc.cluster.local" ? { namespace, name } : undefined;
 }
 
-/** The in-cluster Service endpoints the URLs of `text` name: `http(s)://host[:port]` (80 and 443 by default). */
+/**
+ * The port a URL of each scheme reaches when it names none: HTTP's (RFC 9110 §4.2), Redis' and AMQP's (their IANA
+ * registrations) and PostgreSQL's (libpq's connection URIs). A URL of another scheme names its port or is skipped.
+ */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+    http: 80,
+    https: 443,
+    redis: 6379,
+    rediss: 6379,
+    amqp: 5672,
+    amqps: 5671,
+    postgres: 5432,
+    postgresql: 5432,
+};
+
+/**
+ * The in-cluster Service endpoints the URLs of `text` name: `scheme://[user@]host[:port]`, the scheme's port when it
+ * names none ({@link DEFAULT_PORTS}).
+ */
 export function urlEndpoints(
     text: string,
     callerNamespace: string,
 ): { namespace: string; name: string; port: number; url: string }[] {
     const out: { namespace: string; name: string; port: number; url: string }[] = [];
-    for (const m of text.matchAll(/\b(https?):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?/g)) {
+    for (const m of text.matchAll(
+        /\b([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]*@)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/gi,
+    )) {
         const service = serviceOfHost(m[2], callerNamespace);
-        if (!service) continue;
-        const port = m[3] ? Number(m[3]) : m[1] === "https" ? 443 : 80;
+        const port = m[3] ? Number(m[3]) : DEFAULT_PORTS[m[1].toLowerCase()];
+        if (!service || port === undefined) continue;
         out.push({ ...service, port, url: m[0] });
     }
     return out;
