@@ -46,7 +46,10 @@ describe("adopt: Secrets whose type the program changes (Thoth's bots)", functio
     /** The report over the program's own objects as live, the Secrets `opaque` names stored Opaque today. */
     async function reportWith(opaque: ReadonlySet<string>) {
         const objects = [
-            ...desired.map((d) => d.object).filter((o) => o.kind === "Namespace").map((o) => live(o)),
+            ...desired
+                .map((d) => d.object)
+                .filter((o) => o.kind === "Namespace")
+                .map((o) => live(o)),
             ...workloads.map((w) => live(w)),
             ...secrets.map((s) => {
                 const copy = live(s);
