@@ -285,15 +285,22 @@ describe("packit and stream: prod stack", () => {
         });
         assert.equal(field(containers(short)[0], "resources.limits.memory"), "256Mi");
         assert.equal(field(containers(long)[0], "resources.limits.memory"), "896Mi");
-        assert.equal(field(short.inputs, "spec.replicas"), 1);
-        assert.equal(field(long.inputs, "spec.replicas"), 1);
+        // Two of each, as production runs them (packit/deployment@1c48cd8:vars/packit/prod_template.yml:88-91).
+        assert.equal(field(short.inputs, "spec.replicas"), 2);
+        assert.equal(field(long.inputs, "spec.replicas"), 2);
         // stream's one worker keeps the all-queues layout and has no cache
         assert.deepEqual(claimTemplates(prod.one(STATEFULSET, "packit-worker", "stream-prod")), {
             "packit-worker-vol": "3Gi",
         });
-        assert.ok(
-            prod.one(PVC, "sandcastle-repository-cache-packit-worker-long-running-0", "packit-prod-sandbox"),
-        );
+        // One sandbox repository cache per long-running worker pod (roles/deploy/tasks/main.yml:218-229).
+        for (const i of [0, 1])
+            assert.ok(
+                prod.one(
+                    PVC,
+                    `sandcastle-repository-cache-packit-worker-long-running-${i}`,
+                    "packit-prod-sandbox",
+                ),
+            );
     });
 
     it("serves production hosts", () => {

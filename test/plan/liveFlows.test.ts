@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type { PlanResource } from "../../tools/plan/render";
-import type { Cluster, PodEndpoint } from "../oracles/netpol/evaluate";
+import type { Cluster, PodEndpoint } from "../../components/shared/netpolEvaluate";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";
 import { PlanNetwork, PlanPod, PlanService, admitted, planNetwork } from "../fixtures/planNetwork";
 

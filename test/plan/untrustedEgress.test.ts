@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
-import { Cluster, PodEndpoint, Source, connectionAllowed } from "../oracles/netpol/evaluate";
+import { Cluster, PodEndpoint, Source, connectionAllowed } from "../../components/shared/netpolEvaluate";
 import { UNTRUSTED_EGRESS_POLICY } from "../../components/shared/egress";
 import { noticesOfPlanFile } from "../../tools/plan/notices";
 import { COMMITTED_STACKS, stackPlan } from "../fixtures/plans";

@@ -9,7 +9,7 @@ import {
     endpointsReadBy,
     routerPeers,
 } from "../../components/shared/network";
-import { ingressAllowed } from "../oracles/netpol/evaluate";
+import { ingressAllowed } from "../../components/shared/netpolEvaluate";
 import { unwrap } from "../harness";
 
 const value = (o: Parameters<typeof unwrap>[0]) => unwrap(o);

@@ -7,7 +7,7 @@ import {
     connectionAllowed,
     egressAllowed,
     ingressAllowed,
-} from "../oracles/netpol/evaluate";
+} from "../../components/shared/netpolEvaluate";
 import { labelSelectorMatches as selects } from "../../components/shared/labelSelector";
 
 // The examples of the Kubernetes documentation, "Network Policies" (concepts/services-networking/network-policies),

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
-import { Cluster, PolicyPeer, ingressAllowed } from "../oracles/netpol/evaluate";
+import { Cluster, PolicyPeer, ingressAllowed } from "../../components/shared/netpolEvaluate";
 
 // ipBlock peers as Kubernetes reads them, IPv4 and IPv6: an address is admitted when its block holds it and no except
 // does; an IPv4 peer is never in an IPv6 block (NAT64's included) nor an IPv6 peer in an IPv4 block, and the

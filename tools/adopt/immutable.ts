@@ -132,6 +132,80 @@ const KEEP_OR_DELETE = `${KEEP}, or delete the live object just before the deplo
 /** A Secret's type, `Opaque` when unset (what the API server stores). */
 const secretType = (value: unknown) => (value === undefined || value === "" ? "Opaque" : value);
 
+/** Whether the program's Secret has another type than the live one: the API server refuses the change. */
+export function secretTypeChanges(live: KubeObject, desired: KubeObject): boolean {
+    return (
+        live.kind === "Secret" &&
+        desired.kind === "Secret" &&
+        at(desired, "type") !== undefined &&
+        secretType(at(live, "type")) !== secretType(at(desired, "type"))
+    );
+}
+
+/** Whether a pod spec hands Secret `name` to its containers: a volume, a projected source, env or envFrom. */
+function podReadsSecret(spec: unknown, name: string): boolean {
+    type Volume = {
+        secret?: { secretName?: unknown };
+        projected?: { sources?: { secret?: { name?: unknown } }[] };
+    };
+    type Container = {
+        env?: { valueFrom?: { secretKeyRef?: { name?: unknown } } }[];
+        envFrom?: { secretRef?: { name?: unknown } }[];
+    };
+    const volumes = (at(spec, "volumes") ?? []) as Volume[];
+    const containers = [
+        ...((at(spec, "containers") ?? []) as Container[]),
+        ...((at(spec, "initContainers") ?? []) as Container[]),
+    ];
+    return (
+        volumes.some(
+            (v) =>
+                v?.secret?.secretName === name ||
+                (v?.projected?.sources ?? []).some((x) => x?.secret?.name === name),
+        ) ||
+        containers.some(
+            (c) =>
+                (c?.env ?? []).some((e) => e?.valueFrom?.secretKeyRef?.name === name) ||
+                (c?.envFrom ?? []).some((e) => e?.secretRef?.name === name),
+        )
+    );
+}
+
+/**
+ * What a Secret swap (`secret`: the program's) means for the live workloads that read it (`workloads`): their
+ * pods keep what they read, but one that starts between the delete and the up waits for the Secret, and its bot
+ * misses deliveries meanwhile. The two steps are run back to back, and each reader is watched after the up.
+ */
+export function secretSwapReaders(secret: KubeObject, workloads: readonly KubeObject[]): string | undefined {
+    const ns = secret.metadata.namespace ?? "";
+    const name = secret.metadata.name;
+    const readers = workloads.filter(
+        (w) =>
+            (w.metadata.namespace ?? "") === ns &&
+            podReadsSecret(
+                w.kind === "CronJob"
+                    ? at(w, "spec", "jobTemplate", "spec", "template", "spec")
+                    : at(w, "spec", "template", "spec"),
+                name,
+            ),
+    );
+    if (readers.length === 0) return undefined;
+    const watch = readers
+        .filter((w) => w.kind !== "CronJob")
+        .map((w) =>
+            w.kind === "DeploymentConfig"
+                ? `oc -n ${ns} rollout status dc/${w.metadata.name} --timeout=300s`
+                : `kubectl -n ${ns} rollout status ${w.kind.toLowerCase()}/${w.metadata.name} --timeout=300s`,
+        );
+    return (
+        `read today by ${readers.map((w) => `${w.kind} ${w.metadata.name}`).join(", ")}: run steps (3) and (4) of ` +
+        `the swap back to back (a pod of these that starts between them waits for the Secret and misses what it ` +
+        `would receive meanwhile); after (4): kubectl -n ${ns} get secret ${name} -o jsonpath='{.type}' prints ` +
+        `${String(secretType(at(secret, "type")))}` +
+        (watch.length > 0 ? `, and each of these reports its rollout complete: ${watch.join("; ")}` : "")
+    );
+}
+
 /**
  * The ordered steps that swap a Secret for one of another type: the API server refuses a type change and the
  * adoption cannot replace the live object, so it is deleted by hand right before the deploy that creates it anew.

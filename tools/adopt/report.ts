@@ -4,6 +4,7 @@ import { managedElsewhereWarning } from "./managers";
 import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
+import { FlowCut } from "./flows";
 import {
     BLOCKING,
     CloudResource,
@@ -33,6 +34,8 @@ export interface Report {
     placements: PlacementCheck[];
     /** What runs today of each system; each problem (a layout the program cannot take over) blocks. */
     layouts: LayoutCheck[];
+    /** Flows of what is left running that the up would cut (./flows): each blocks. */
+    flows: FlowCut[];
     /** Clusters not inspected: their objects are missing from the report. */
     unreachable: Unreachable[];
     counts: Record<Verdict, number> & {
@@ -74,6 +77,7 @@ export function buildReport(
         quotas?: readonly QuotaCheck[];
         placements?: readonly PlacementCheck[];
         layouts?: readonly LayoutCheck[];
+        flows?: readonly FlowCut[];
     } = {},
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
@@ -112,6 +116,7 @@ export function buildReport(
         quotas,
         placements,
         layouts,
+        flows: [...(clusters.flows ?? [])],
         unreachable: [...(clusters.unreachable ?? [])].sort((a, b) => a.cluster.localeCompare(b.cluster)),
         counts: {
             ...counts,
@@ -129,7 +134,8 @@ export function buildReport(
             takeoversBlocked +
             quotas.filter((q) => q.state === "blocking").length +
             placements.filter((p) => p.state === "blocking").length +
-            layouts.reduce((n, l) => n + l.problems.length, 0),
+            layouts.reduce((n, l) => n + l.problems.length, 0) +
+            (clusters.flows ?? []).length,
     };
 }
 
@@ -212,6 +218,22 @@ function warningLines(findings: readonly Finding[]): string[] {
     return lines;
 }
 
+const FLOW_CUT = "BLOCKING: the up would cut a flow of a workload left running";
+
+/** The flows of what is left running that the up would cut, and what to do: never a hand-made policy. */
+function flowLines(cuts: readonly FlowCut[]): string[] {
+    if (cuts.length === 0) return [];
+    return [
+        ...cuts.map(
+            (c) =>
+                `  [${FLOW_CUT}] ${c.from} -> ${c.to} (cluster ${c.cluster}; ${c.namedIn}): cut by ${c.cutBy.join(", ")}`,
+        ),
+        "      ! do not run pulumi up while a flow is listed here: the program's NetworkPolicies must admit it (report " +
+            "the line above as a bug of the program). Do not add a NetworkPolicy by hand: one that selects these pods " +
+            "isolates them from every caller it does not name",
+    ];
+}
+
 /** What runs today of one system per cluster, the layout it is, and what of it the program cannot take over. */
 function layoutLines(checks: readonly LayoutCheck[]): string[] {
     return checks.flatMap((c) => [
@@ -266,6 +288,7 @@ export function renderReport(report: Report): string {
             lines.push(
                 `  [left behind: not managed by the program, may be used outside it: never delete it as part of the migration] ${where(l)}`,
             );
+        lines.push(...flowLines((report.flows ?? []).filter((c) => c.system === system)));
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));

@@ -258,7 +258,7 @@ function words(values: readonly string[]): string[] {
 const baseName = (word: string) => word.slice(word.lastIndexOf("/") + 1);
 
 /** What a container runs, by name: its image's name and the base names of the programs its command line names. */
-function programNames(c: Container): Set<string> {
+export function programNames(c: Container): Set<string> {
     const named = words([...(c.command ?? []), ...(c.args ?? [])]).filter(
         (w) => !w.startsWith("-") && /^[\w./-]+$/.test(w),
     );

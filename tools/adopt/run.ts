@@ -3,6 +3,7 @@ import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims, sharedClaims } 
 import { DryRun, applyForm, classify } from "./classify";
 import { DatabaseTakeover, databaseTakeovers } from "./databases";
 import { handoverOf } from "./handover";
+import { secretSwapReaders, secretTypeChanges } from "./immutable";
 import { pool } from "../cli/pool";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
 import {
@@ -21,6 +22,7 @@ import { QuotaCheck, quotaChecks } from "./quota";
 import { KNOWN_LAYOUTS } from "./knownLayouts";
 import { LayoutCheck, LayoutOptions, layoutChecks } from "./layouts";
 import { roleMatches, roleReplacement } from "./roles";
+import { FlowCut, cutFlows } from "./flows";
 import {
     SELECTING_WORKLOADS,
     controllerKind,
@@ -79,6 +81,8 @@ export interface ClusterResult {
     placements: PlacementCheck[];
     /** What runs today of each system, and the layouts the program cannot take over (./layouts). */
     layouts: LayoutCheck[];
+    /** Flows of the workloads left running that the program's NetworkPolicies would cut (./flows), each blocking. */
+    flows: FlowCut[];
 }
 
 /** Whether the stack runs production and which of its systems are new there (./layouts); none by default. */
@@ -190,6 +194,9 @@ export async function inspectCluster(
                 ? risks.get(`${o.metadata.namespace ?? ""}/${o.metadata.name}`)
                 : undefined;
         const finding = classify(d, current, dryRun, risk, served.get(key));
+        // A Secret of another type is deleted and created around the up: whoever reads it today waits meanwhile.
+        const swap = current && secretTypeChanges(current, o) ? secretSwapReaders(o, live) : undefined;
+        if (swap) finding.reasons.push(swap);
         // The live workload whose pods could keep running beside the program's: the same object with another
         // selector, or another kind under the same name (a DeploymentConfig the program replaces).
         const selectorChanged =
@@ -263,7 +270,16 @@ export async function inspectCluster(
         const replacedBy = match && !l.replacedBy ? roleReplacement(match) : undefined;
         if (replacedBy) l.replacedBy = replacedBy;
     }
+    const flows = cutFlows({
+        cluster,
+        live,
+        desired: objects,
+        leftBehind: left,
+        systemOfNamespace,
+        openshift: served.get("route.openshift.io/v1/Route") === "namespaced",
+    });
     return {
+        flows,
         findings,
         leftBehind: left,
         prerequisites,
@@ -343,6 +359,7 @@ export async function inspectClusters(
         quotas: [],
         placements: [],
         layouts: [],
+        flows: [],
         unreachable: [],
     };
     for (const r of results) {
@@ -357,6 +374,7 @@ export async function inspectClusters(
         out.quotas.push(...r.quotas);
         out.placements.push(...r.placements);
         out.layouts.push(...r.layouts);
+        out.flows.push(...r.flows);
     }
     return out;
 }

@@ -4,13 +4,16 @@
  * its namespace selects it with that policy type; an isolated pod admits (sends) a connection that at least one of
  * those policies' rules allows (the union of policies); a pod no policy selects allows everything. A connection
  * happens when the source's egress and the destination's ingress both allow it. No npm package of the registry
- * implements this, so this is a small evaluator, tested against the documentation's examples.
+ * implements this, so this is a small evaluator, tested against the documentation's examples
+ * (test/tools/netpolEvaluate.test.ts). The one implementation: the adoption report judges the flows of what it
+ * leaves running with it, and the tests judge the planned policies with it.
  */
 
-import { AddressSet } from "../../../components/shared/addressRanges";
-import { LabelSelector, labelSelectorMatches } from "../../../components/shared/labelSelector";
+import { AddressSet } from "./addressRanges";
+import { DefinitionError } from "./errors";
+import { LabelSelector, labelSelectorMatches } from "./labelSelector";
 
-export type { LabelSelector } from "../../../components/shared/labelSelector";
+export type { LabelSelector } from "./labelSelector";
 
 export interface PolicyPeer {
     podSelector?: LabelSelector;
@@ -72,7 +75,7 @@ function ipBlockAdmits(block: { cidr: string; except?: string[] }, address: stri
     const one = AddressSet.of([address], IP_BLOCK_READING);
     // The API server refuses a policy whose blocks do not parse; a pod's IP always does.
     if (admitted === undefined || excepted === undefined || one === undefined)
-        throw new Error(`not an ipBlock or address: ${JSON.stringify(block)}, ${address}`);
+        throw new DefinitionError(`not an ipBlock or address: ${JSON.stringify(block)}, ${address}`);
     return admitted.minus(excepted).contains(one);
 }
 

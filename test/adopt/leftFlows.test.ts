@@ -1,0 +1,330 @@
+import * as assert from "node:assert/strict";
+import fc from "fast-check";
+import { DesiredObject, KubeObject } from "../../tools/adopt/model";
+import { exitCode, renderReport } from "../../tools/adopt/report";
+import { serviceOfHost, urlEndpoints } from "../../tools/adopt/flows";
+import { FakeCluster, liveReport } from "./fixtures";
+import { buildReport } from "../../tools/adopt/report";
+import { inspectCluster } from "../../tools/adopt/run";
+import { PROW_TODAY, pluginsYaml } from "../fixtures/live/prowToday";
+import { systemObjects } from "../fixtures/live/program";
+import { LiveSystem, liveObjects } from "../fixtures/live/types";
+
+// What the report leaves running keeps its flows (issue 68 item 2, tools/adopt/flows.ts): today's KubeVirt Prow
+// (kubevirt/project-infra@2c863fd) under the program's planned policies of kubevirt-prow and kubevirt-prow-jobs, a
+// control that plants the whole-namespace deny the issue found, and generated plugin layouts and policies whose
+// cuts follow from the rule alone.
+
+const NS = "kubevirt-prow";
+
+/** The external plugins production runs beside Prow: workload, its Service, the Service port hook calls. */
+const PLUGINS = [
+    { workload: "coverage", app: "prow-coverage", service: "prow-coverage", port: 9901 },
+    { workload: "phased", app: "prow-phased", service: "prow-phased", port: 9900 },
+    { workload: "referee", app: "referee", service: "referee", port: 9900 },
+    { workload: "test-subset", app: "test-subset", service: "test-subset", port: 9900 },
+] as const;
+
+function policy(name: string, spec: Record<string, unknown>): DesiredObject {
+    return {
+        cluster: "ibmcloud-prow",
+        system: "prow",
+        object: {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name, namespace: NS },
+            spec,
+        } as KubeObject,
+    };
+}
+
+const cuts = (r: { flows: { from: string; to: string; cutBy: string[] }[] }) =>
+    r.flows.map((f) => `${f.from} -> ${f.to} | ${f.cutBy.join(", ")}`);
+
+describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-infra@2c863fd runs it)", function () {
+    this.timeout(300_000);
+    let committed: DesiredObject[];
+
+    before(async () => {
+        committed = (await systemObjects("prod", "prow")).filter(
+            (d) =>
+                d.object.metadata.namespace === NS ||
+                d.object.metadata.namespace === "kubevirt-prow-jobs" ||
+                d.object.kind === "Namespace",
+        );
+    });
+
+    it("admits hook's calls to every external plugin and every Service's callers; blocks on the jobs' docker-mirror-proxy, which the jobs' egress lock cuts", async () => {
+        const r = await liveReport("ibmcloud-prow", PROW_TODAY, committed, {});
+        const text = renderReport(r);
+        // The one flow cut: the preset's job pods to docker-mirror-proxy:3128 (config.yaml's preset), by the jobs'
+        // egress lock, which admits the program's Services only.
+        assert.deepEqual(
+            r.flows.map((f) => [f.workload, f.from]),
+            [
+                [
+                    "apps/v1/Deployment/kubevirt-prow/docker-mirror-proxy",
+                    "ProwJob pods of preset-docker-mirror-proxy=true in kubevirt-prow-jobs",
+                ],
+            ],
+            text,
+        );
+        assert.match(r.flows[0].to, /^Service kubevirt-prow\/docker-mirror-proxy:3128 .*port 3128$/);
+        assert.ok(
+            r.flows[0].cutBy.some((c) => c.startsWith("kubevirt-prow-jobs/egress-internet-and-dns-only")),
+        );
+        assert.match(text, /\[BLOCKING: the up would cut a flow of a workload left running\] ProwJob pods/);
+        assert.match(text, /Do not add a NetworkPolicy by hand/);
+        assert.equal(exitCode(r), 2);
+    });
+
+    it("control: a whole-namespace default deny in kubevirt-prow blocks, naming hook's call to each plugin, the Service's callers and the policy", async () => {
+        const planted = [
+            ...committed.filter(
+                (d) =>
+                    !(
+                        d.object.kind === "NetworkPolicy" &&
+                        d.object.metadata.name === "default-deny-ingress" &&
+                        d.object.metadata.namespace === NS
+                    ),
+            ),
+            policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+        ];
+        const r = await liveReport("ibmcloud-prow", PROW_TODAY, planted, {});
+        const lines = cuts(r);
+        for (const p of PLUGINS) {
+            for (const from of [
+                "Deployment kubevirt-prow/hook",
+                "Deployment kubevirt-prow/hook (the program's)",
+            ])
+                assert.ok(
+                    lines.includes(
+                        `${from} -> Service kubevirt-prow/${p.service}:${p.port} (pods of Deployment kubevirt-prow/${p.workload}), port ${p.port} | kubevirt-prow/default-deny-ingress (ingress of Deployment kubevirt-prow/${p.workload})`,
+                    ),
+                    `${from} -> ${p.service} not named:\n${lines.join("\n")}`,
+                );
+        }
+        assert.ok(
+            lines.some((l) =>
+                l.startsWith("a pod of another namespace -> Service kubevirt-prow/docker-mirror-proxy:3128"),
+            ),
+        );
+        const hookToCoverage = r.flows.find(
+            (f) => f.from === "Deployment kubevirt-prow/hook" && f.to.includes("prow-coverage"),
+        );
+        assert.match(
+            hookToCoverage?.namedIn ?? "",
+            /ConfigMap kubevirt-prow\/plugins plugins\.yaml: external_plugins\.kubevirt\/(project-infra|ci-health) coverage \(http:\/\/prow-coverage:9901\)/,
+        );
+        assert.equal(exitCode(r), 2);
+    });
+
+    it("a flow today's own policies already deny is no flow to keep: a live policy that isolates referee stays, and only the others are named", async () => {
+        const planted = [
+            ...committed.filter(
+                (d) =>
+                    !(
+                        d.object.kind === "NetworkPolicy" &&
+                        d.object.metadata.name === "default-deny-ingress" &&
+                        d.object.metadata.namespace === NS
+                    ),
+            ),
+            policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+        ];
+        const isolateReferee = {
+            ...policy("deny-referee", {
+                podSelector: { matchLabels: { app: "referee" } },
+                policyTypes: ["Ingress"],
+            }).object,
+        };
+        const api = new FakeCluster([...liveObjects(PROW_TODAY), isolateReferee]);
+        const result = await inspectCluster("ibmcloud-prow", planted, api, 8, new Map(), {
+            production: true,
+        });
+        const r = buildReport("prod", result.findings, result.leftBehind, [], result);
+        const named = r.flows.map((f) => f.workload.split("/").pop());
+        assert.ok(!named.includes("referee"), cuts(r).join("\n"));
+        assert.ok(named.includes("coverage") && named.includes("test-subset"));
+    });
+
+    it("control: a live Route to a workload left running: a planned policy admitting only its namespace cuts the router, named", async () => {
+        const live: LiveSystem = structuredClone(PROW_TODAY);
+        live.routes.push({
+            name: "referee",
+            host: "referee.example.org",
+            service: "referee",
+            targetPort: "default",
+            src: "control: a Route of production's own",
+        });
+        const planted = [
+            ...committed,
+            policy("same-namespace-only", {
+                podSelector: { matchLabels: { app: "referee" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ podSelector: {} }] }],
+            }),
+        ];
+        const lines = cuts(await liveReport("ibmcloud-prow", live, planted, { openshift: true }));
+        assert.ok(
+            lines.some((l) =>
+                l.startsWith(
+                    "the router -> Service kubevirt-prow/referee:9900 (pods of Deployment kubevirt-prow/referee), port 9900 | kubevirt-prow/same-namespace-only",
+                ),
+            ),
+            lines.join("\n"),
+        );
+        // Without the Route, the router is no caller: only the other namespaces' probe is cut.
+        const without = cuts(await liveReport("ibmcloud-prow", PROW_TODAY, planted, { openshift: true }));
+        assert.ok(!without.some((l) => l.startsWith("the router")));
+        assert.ok(
+            without.some((l) =>
+                l.startsWith("a pod of another namespace -> Service kubevirt-prow/referee:9900"),
+            ),
+        );
+    });
+
+    it("control: an egress policy that selects a workload left running blocks, naming it and the policy", async () => {
+        const planted = [
+            ...committed,
+            policy("egress-lock-referee", {
+                podSelector: { matchLabels: { app: "referee" } },
+                policyTypes: ["Egress"],
+                egress: [],
+            }),
+        ];
+        const r = await liveReport("ibmcloud-prow", PROW_TODAY, planted, {});
+        const own = r.flows.filter((f) => f.workload === "apps/v1/Deployment/kubevirt-prow/referee");
+        assert.deepEqual(
+            own.map((f) => f.cutBy),
+            [["kubevirt-prow/egress-lock-referee (egress of Deployment kubevirt-prow/referee)"]],
+        );
+    });
+
+    it("generated: plugin layouts and policies cut exactly the flows the rule says", async () => {
+        const apps = PLUGINS.map((p) => p.app);
+        await fc.assert(
+            fc.asyncProperty(
+                fc.subarray([...PLUGINS], { minLength: 1 }),
+                fc.subarray(apps),
+                fc.subarray([9900, 9901]),
+                fc.boolean(),
+                async (listed, isolated, admittedPorts, fromHookOnly) => {
+                    const live: LiveSystem = structuredClone(PROW_TODAY);
+                    // plugins.yaml names only `listed`; the policy isolates `isolated` and admits `admittedPorts`
+                    // from every pod of the namespace, or from hook's pods only (the program's and today's).
+                    live.configMaps.find((c) => c.name === "plugins")!.data = {
+                        "plugins.yaml": pluginsYaml(
+                            listed.map((p) => [
+                                "kubevirt/kubevirt",
+                                p.workload,
+                                `http://${p.service}:${p.port}`,
+                            ]),
+                        ),
+                    };
+                    const planted = [
+                        ...committed,
+                        policy("generated", {
+                            podSelector: {
+                                matchExpressions: [
+                                    {
+                                        key: "app",
+                                        operator: "In",
+                                        values: isolated.length ? isolated : ["none"],
+                                    },
+                                ],
+                            },
+                            policyTypes: ["Ingress"],
+                            ingress: admittedPorts.length
+                                ? [
+                                      {
+                                          from: [
+                                              fromHookOnly
+                                                  ? {
+                                                        podSelector: {
+                                                            matchExpressions: [
+                                                                {
+                                                                    key: "app",
+                                                                    operator: "In",
+                                                                    values: ["hook"],
+                                                                },
+                                                            ],
+                                                        },
+                                                    }
+                                                  : { podSelector: {} },
+                                          ],
+                                          ports: admittedPorts.map((port) => ({ port, protocol: "TCP" })),
+                                      },
+                                  ]
+                                : [],
+                        }),
+                    ];
+                    const r = await liveReport("ibmcloud-prow", live, planted, {});
+                    const got = new Set(
+                        r.flows
+                            .filter((f) => f.cutBy.some((c) => c.startsWith("kubevirt-prow/generated ")))
+                            .map(
+                                (f) =>
+                                    `${f.from.replace(/^Deployment kubevirt-prow\/hook.*/, "hook")} ${f.to.split(" ")[1]}`,
+                            ),
+                    );
+                    // The rule: a plugin's pods isolated by the policy lose every caller the policy does not admit.
+                    const want = new Set<string>();
+                    for (const p of PLUGINS.filter((x) => (isolated as string[]).includes(x.app))) {
+                        const to = `kubevirt-prow/${p.service}:${p.port}`;
+                        const portOk = admittedPorts.includes(p.port);
+                        if (listed.some((l) => l.workload === p.workload) && !portOk) want.add(`hook ${to}`);
+                        if (!portOk || fromHookOnly) want.add(`a pod of kubevirt-prow ${to}`);
+                        want.add(`a pod of another namespace ${to}`);
+                    }
+                    assert.deepEqual([...got].sort(), [...want].sort());
+                },
+            ),
+            { numRuns: 20, seed: 68 },
+        );
+    });
+});
+
+describe("adopt flows: the Service a URL names", () => {
+    it("reads bare, namespaced and cluster-local hosts, default ports by scheme, and skips hosts outside the cluster", () => {
+        assert.deepEqual(urlEndpoints("http://referee:9900", "ns"), [
+            { namespace: "ns", name: "referee", port: 9900, url: "http://referee:9900" },
+        ]);
+        assert.deepEqual(
+            urlEndpoints("export http_proxy=http://docker-mirror-proxy.kubevirt-prow.svc:3128", "jobs").map(
+                (u) => [u.namespace, u.name, u.port],
+            ),
+            [["kubevirt-prow", "docker-mirror-proxy", 3128]],
+        );
+        assert.deepEqual(urlEndpoints("https://api.github.com", "ns"), []);
+        assert.deepEqual(urlEndpoints("http://needs-rebase", "ns")[0].port, 80);
+        assert.deepEqual(
+            urlEndpoints(
+                "redis://:pw@redict.packit--prod.svc:6380/0 amqp://broker postgresql://u@db foo://x",
+                "ns",
+            ).map((u) => [u.namespace, u.name, u.port]),
+            [
+                ["packit--prod", "redict", 6380],
+                ["ns", "broker", 5672],
+                ["ns", "db", 5432],
+            ],
+        );
+    });
+
+    it("generated: a host of a DNS label and an optional namespace and cluster suffix is that Service; any other suffix is none", () => {
+        const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
+        fc.assert(
+            fc.property(
+                label,
+                label,
+                fc.constantFrom("", ".svc", ".svc.cluster.local", ".com", ".example.org"),
+                (name, ns, suffix) => {
+                    const got = serviceOfHost(`${name}.${ns}${suffix}`, "caller");
+                    const inCluster = ["", ".svc", ".svc.cluster.local"].includes(suffix);
+                    assert.deepEqual(got, inCluster ? { namespace: ns, name } : undefined);
+                    assert.deepEqual(serviceOfHost(name, "caller"), { namespace: "caller", name });
+                },
+            ),
+            { numRuns: 200, seed: 68 },
+        );
+    });
+});

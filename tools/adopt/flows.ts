@@ -1,0 +1,585 @@
+import { parseAllDocuments } from "yaml";
+import {
+    Cluster,
+    NetworkPolicy,
+    PodEndpoint,
+    Source,
+    connectionAllowed,
+    egressAllowed,
+    ingressAllowed,
+} from "../../components/shared/netpolEvaluate";
+import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
+import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
+import { KubeObject, LeftBehind, at, objectId } from "./model";
+import { containersOf, programNames } from "./roles";
+import { POD_RUNNING_KINDS, templateLabels } from "./selectors";
+
+// What the report leaves running keeps the flows it has today: the callers that live configuration names for it,
+// whoever reaches it through a Service or a Route, and its own egress. The program's NetworkPolicies of a namespace
+// isolate pods it selects; a policy that selects a pod it leaves running (or a caller's pod) cuts whatever that
+// policy does not admit. Each flow is judged with the one NetworkPolicy evaluator
+// (components/shared/netpolEvaluate.ts) under today's policies and under the policies after the up (the program's,
+// and the live ones it neither manages nor replaces): a flow admitted today and denied after blocks, named.
+
+/** A flow of a workload the report leaves running that the up would cut. */
+export interface FlowCut {
+    cluster: string;
+    system: string;
+    /** The workload left running (an object id). */
+    workload: string;
+    /** Who opens the connection. */
+    from: string;
+    /** Where it goes: `Service <ns>/<name>:<port>`, or what the egress reaches. */
+    to: string;
+    /** Where the flow is written down (the live object and key that names the caller, or the Service). */
+    namedIn: string;
+    /** The planned policies that cut it (namespace/name), each with the side it isolates. */
+    cutBy: string[];
+}
+
+/** The router of an OpenShift cluster as a NetworkPolicy sees it: its namespace carries the ingress policy groups. */
+export const ROUTER: PodEndpoint = {
+    namespace: "openshift-ingress",
+    labels: { "ingresscontroller.operator.openshift.io/deployment-ingresscontroller": "default" },
+};
+
+/**
+ * The label plank puts on every ProwJob's pod, beside the job's own labels (a preset's labels among them):
+ * kubernetes/test-infra@a5b49bc903:prow/pod-utils/decorate/podspec.go:100-115 (kube.CreatedByProw,
+ * prow/kube/prowjob.go:25).
+ */
+const CREATED_BY_PROW = "created-by-prow";
+
+/** A pod a flow starts from or ends at, with what the report calls it. */
+interface End {
+    what: string;
+    endpoint: Source;
+}
+
+/** One flow: its sources today and during and after the up, its destination Service's pods and port. */
+interface Flow {
+    workload: string;
+    from: { today: End[]; after: End[] };
+    to: string;
+    /** Destination pods today and after (for an egress to the outside, one address). */
+    destination: { today: End[]; after: End[] };
+    /** The port each destination pod is reached on (a Service's target port, resolved). */
+    port: (pod: Source) => number | undefined;
+    namedIn: string;
+}
+
+/** A Service address a URL's host names, relative to the caller's namespace: `name`, `name.ns`, `name.ns.svc[.cluster.local]`. */
+export function serviceOfHost(
+    host: string,
+    callerNamespace: string,
+): { namespace: string; name: string } | undefined {
+    const parts = host.toLowerCase().split(".");
+    const label = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+    if (!parts.every((p) => label.test(p))) return undefined;
+    const [name, namespace, ...rest] = parts;
+    if (namespace === undefined) return { namespace: callerNamespace, name };
+    const tail = rest.join(".");
+    return tail === "" || tail === "svc" || tail === "svc.cluster.local" ? { namespace, name } : undefined;
+}
+
+/**
+ * The port a URL of each scheme reaches when it names none: HTTP's (RFC 9110 §4.2), Redis' and AMQP's (their IANA
+ * registrations) and PostgreSQL's (libpq's connection URIs). A URL of another scheme names its port or is skipped.
+ */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+    http: 80,
+    https: 443,
+    redis: 6379,
+    rediss: 6379,
+    amqp: 5672,
+    amqps: 5671,
+    postgres: 5432,
+    postgresql: 5432,
+};
+
+/**
+ * The in-cluster Service endpoints the URLs of `text` name: `scheme://[user@]host[:port]`, the scheme's port when it
+ * names none ({@link DEFAULT_PORTS}).
+ */
+export function urlEndpoints(
+    text: string,
+    callerNamespace: string,
+): { namespace: string; name: string; port: number; url: string }[] {
+    const out: { namespace: string; name: string; port: number; url: string }[] = [];
+    for (const m of text.matchAll(
+        /\b([a-z][a-z0-9+.-]*):\/\/(?:[^@/\s]*@)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/gi,
+    )) {
+        const service = serviceOfHost(m[2], callerNamespace);
+        const port = m[3] ? Number(m[3]) : DEFAULT_PORTS[m[1].toLowerCase()];
+        if (!service || port === undefined) continue;
+        out.push({ ...service, port, url: m[0] });
+    }
+    return out;
+}
+
+/** The literal texts of a workload's containers: command, args and env values. */
+function containerTexts(o: KubeObject): string[] {
+    return containersOf(o).flatMap((c) => [
+        ...(c.command ?? []),
+        ...(c.args ?? []),
+        ...(c.env ?? []).map((e) => (typeof e.value === "string" ? e.value : "")),
+    ]);
+}
+
+/** The YAML documents of a ConfigMap's values, each as plain data (values that do not parse are skipped). */
+function configDocuments(cm: KubeObject): { key: string; doc: Record<string, unknown> }[] {
+    const data = (at(cm, "data") ?? {}) as Record<string, unknown>;
+    const out: { key: string; doc: Record<string, unknown> }[] = [];
+    for (const [key, value] of Object.entries(data)) {
+        if (typeof value !== "string" || !/\.ya?ml$/.test(key)) continue;
+        try {
+            for (const d of parseAllDocuments(value)) {
+                const js: unknown = d.toJS();
+                if (typeof js === "object" && js !== null && !Array.isArray(js))
+                    out.push({ key, doc: js as Record<string, unknown> });
+            }
+        } catch {
+            continue;
+        }
+    }
+    return out;
+}
+
+/** Whether a workload's pods mount or read ConfigMap `name`. */
+function readsConfigMap(o: KubeObject, name: string): boolean {
+    const spec =
+        o.kind === "CronJob"
+            ? at(o, "spec", "jobTemplate", "spec", "template", "spec")
+            : at(o, "spec", "template", "spec");
+    type Volume = {
+        configMap?: { name?: unknown };
+        projected?: { sources?: { configMap?: { name?: unknown } }[] };
+    };
+    const volumes = (at(spec, "volumes") ?? []) as Volume[];
+    const fromVolume = volumes.some(
+        (v) =>
+            v?.configMap?.name === name ||
+            (v?.projected?.sources ?? []).some((source) => source?.configMap?.name === name),
+    );
+    const fromEnv = containersOf(o).some((c) =>
+        ((c as { envFrom?: { configMapRef?: { name?: unknown } }[] }).envFrom ?? []).some(
+            (e) => e?.configMapRef?.name === name,
+        ),
+    );
+    return fromVolume || fromEnv;
+}
+
+/** A caller named in live configuration: whose pods call which URL, and where that is written. */
+interface NamedCaller {
+    /** Live workloads whose pods call (their program successors' pods too), or pods of a namespace by labels. */
+    callers:
+        { workloads: KubeObject[] } | { namespace: string; labels: Record<string, string>; what: string };
+    namespace: string;
+    url: string;
+    namedIn: string;
+}
+
+/**
+ * Prow's external plugins (plugins.yaml `external_plugins`): hook sends each plugin its events at `endpoint`,
+ * `http://<name>` when unset (kubernetes/test-infra@a5b49bc903:prow/plugins/config.go:103-113 and 878-884). The
+ * callers are the live workloads running hook that read the ConfigMap.
+ */
+function externalPluginCallers(cm: KubeObject, live: readonly KubeObject[]): NamedCaller[] {
+    const ns = cm.metadata.namespace ?? "";
+    const hooks = live.filter(
+        (w) =>
+            POD_RUNNING_KINDS.includes(w.kind) &&
+            (w.metadata.namespace ?? "") === ns &&
+            readsConfigMap(w, cm.metadata.name) &&
+            containersOf(w).some((c) => programNames(c).has("hook")),
+    );
+    const out: NamedCaller[] = [];
+    for (const { key, doc } of configDocuments(cm)) {
+        const plugins = doc.external_plugins;
+        if (typeof plugins !== "object" || plugins === null) continue;
+        for (const [repo, list] of Object.entries(plugins as Record<string, unknown>)) {
+            for (const p of Array.isArray(list) ? (list as { name?: unknown; endpoint?: unknown }[]) : []) {
+                if (typeof p?.name !== "string") continue;
+                const url =
+                    typeof p.endpoint === "string" && p.endpoint !== "" ? p.endpoint : `http://${p.name}`;
+                out.push({
+                    callers: { workloads: hooks },
+                    namespace: ns,
+                    url,
+                    namedIn: `ConfigMap ${ns}/${cm.metadata.name} ${key}: external_plugins.${repo} ${p.name} (${url})`,
+                });
+            }
+        }
+    }
+    return out;
+}
+
+/**
+ * Prow's presets (config.yaml `presets`): a job whose labels carry a preset's labels gets its env; its pod runs in
+ * `pod_namespace` with the job's labels and `created-by-prow: "true"` (test-infra@a5b49bc903:prow/config/jobs.go
+ * mergePreset; prow/pod-utils/decorate/podspec.go:100-115).
+ */
+function presetCallers(cm: KubeObject): NamedCaller[] {
+    const out: NamedCaller[] = [];
+    for (const { key, doc } of configDocuments(cm)) {
+        const podNamespace = doc.pod_namespace;
+        if (typeof podNamespace !== "string" || !Array.isArray(doc.presets)) continue;
+        for (const preset of doc.presets as {
+            labels?: Record<string, string>;
+            env?: { name?: string; value?: unknown }[];
+        }[]) {
+            const labels = preset?.labels ?? {};
+            for (const e of preset?.env ?? []) {
+                if (typeof e?.value !== "string") continue;
+                for (const u of urlEndpoints(e.value, podNamespace))
+                    out.push({
+                        callers: {
+                            namespace: podNamespace,
+                            labels: { ...labels, [CREATED_BY_PROW]: "true" },
+                            what: `ProwJob pods of ${Object.entries(labels)
+                                .map(([k, v]) => `${k}=${v}`)
+                                .join(",")} in ${podNamespace}`,
+                        },
+                        namespace: podNamespace,
+                        url: u.url,
+                        namedIn: `ConfigMap ${cm.metadata.namespace ?? ""}/${cm.metadata.name} ${key}: presets (${Object.keys(labels).join(",")}) ${e.name ?? ""}`,
+                    });
+            }
+        }
+    }
+    return out;
+}
+
+/** A workload's pods as policies see them: its template's labels and named container ports. */
+function podOf(o: KubeObject): PodEndpoint {
+    const namedPorts: Record<string, number> = {};
+    for (const c of containersOf(o))
+        for (const p of ((c as { ports?: unknown }).ports ?? []) as {
+            name?: unknown;
+            containerPort?: unknown;
+        }[])
+            if (typeof p.name === "string" && typeof p.containerPort === "number")
+                namedPorts[p.name] = p.containerPort;
+    const labels =
+        o.kind === "CronJob"
+            ? ((at(o, "spec", "jobTemplate", "spec", "template", "metadata", "labels") ?? {}) as Record<
+                  string,
+                  string
+              >)
+            : templateLabels(o);
+    return { namespace: o.metadata.namespace ?? "", labels, namedPorts };
+}
+
+const WORKLOAD_KINDS = [...POD_RUNNING_KINDS, "CronJob"];
+/** A namespace no policy of the program's names: where an unknown caller of a Service may run. */
+const ANOTHER_NAMESPACE = "another-namespace";
+const nameOf = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+/** The inputs of the judgement: what runs today and what the program applies, on one cluster. */
+export interface FlowInputs {
+    cluster: string;
+    /** Live objects of the program's namespaces. */
+    live: readonly KubeObject[];
+    /** What the program applies there. */
+    desired: readonly KubeObject[];
+    /** What the report leaves behind (only those without `replacedBy` keep running). */
+    leftBehind: readonly LeftBehind[];
+    /** The system of each namespace, for the report. */
+    systemOfNamespace: ReadonlyMap<string, string>;
+    /** The cluster is OpenShift: its router reaches Routes' Services. */
+    openshift: boolean;
+}
+
+/** The flows of the workloads left running that the planned NetworkPolicies cut. */
+export function cutFlows(inputs: FlowInputs): FlowCut[] {
+    const { live, desired } = inputs;
+    const leftIds = new Set(inputs.leftBehind.filter((l) => !l.replacedBy).map((l) => l.id));
+    const left = live.filter((o) => WORKLOAD_KINDS.includes(o.kind) && leftIds.has(objectId(o)));
+    if (left.length === 0) return [];
+    const planned = new Set(desired.map(objectId));
+    const livePolicies = live.filter((o) => o.kind === "NetworkPolicy") as unknown as NetworkPolicy[];
+    const plannedPolicies = desired.filter((o) => o.kind === "NetworkPolicy") as unknown as NetworkPolicy[];
+    const namespaces: Cluster["namespaces"] = {
+        ...(inputs.openshift ? { [ROUTER.namespace]: Object.assign({}, ...OPENSHIFT_INGRESS_GROUPS) } : {}),
+    };
+    for (const o of [...live, ...desired].filter((x) => x.kind === "Namespace"))
+        namespaces[o.metadata.name] = {
+            ...(namespaces[o.metadata.name] ?? {}),
+            ...((o.metadata.labels ?? {}) as Record<string, string>),
+        };
+    const today: Cluster = { namespaces, policies: livePolicies };
+    const after: Cluster = {
+        namespaces,
+        policies: [
+            ...plannedPolicies,
+            ...livePolicies.filter((p) => !planned.has(objectId(p as unknown as KubeObject))),
+        ],
+    };
+
+    // The pods a live workload runs today, and during and after the up: today's and its program successor's.
+    const successor = (w: KubeObject) =>
+        desired.find(
+            (d) =>
+                WORKLOAD_KINDS.includes(d.kind) &&
+                d.metadata.name === w.metadata.name &&
+                (d.metadata.namespace ?? "") === (w.metadata.namespace ?? ""),
+        );
+    const ends = (w: KubeObject): { today: End[]; after: End[] } => {
+        const now = { what: nameOf(w), endpoint: podOf(w) };
+        const next = successor(w);
+        return {
+            today: [now],
+            after: next ? [now, { what: `${nameOf(next)} (the program's)`, endpoint: podOf(next) }] : [now],
+        };
+    };
+    const services = [
+        ...live.filter((s) => s.kind === "Service" && !planned.has(objectId(s))),
+        ...desired.filter((s) => s.kind === "Service"),
+    ];
+    const liveWorkloads = live.filter((o) => WORKLOAD_KINDS.includes(o.kind));
+    const newWorkloads = desired.filter(
+        (d) => POD_RUNNING_KINDS.includes(d.kind) && !liveWorkloads.some((w) => successor(w) === d),
+    );
+    /**
+     * The flow to Service `namespace`/`name`:`port` from `from`: to each workload it selects, when that workload or
+     * the caller (`callerLeft`, an id) is left running.
+     */
+    const serviceFlow = (
+        namespace: string,
+        name: string,
+        port: number,
+        from: { today: End[]; after: End[] },
+        namedIn: string,
+        callerLeft?: string,
+    ): Flow[] => {
+        const service = services.find(
+            (s) => s.metadata.name === name && (s.metadata.namespace ?? "") === namespace,
+        );
+        const sp = (
+            (at(service, "spec", "ports") ?? []) as { port?: number; targetPort?: number | string }[]
+        ).find((p) => p.port === port);
+        if (!service || !sp) return [];
+        const selector = at(service, "spec", "selector");
+        const target = sp.targetPort ?? port;
+        const selected = (w: KubeObject) =>
+            (w.metadata.namespace ?? "") === namespace && serviceSelects(selector, podOf(w).labels);
+        const targets: { workload: string; to: KubeObject; ends: { today: End[]; after: End[] } }[] = [
+            ...liveWorkloads.filter(selected).map((w) => ({
+                workload: leftIds.has(objectId(w)) ? objectId(w) : callerLeft,
+                to: w,
+                ends: ends(w),
+            })),
+            ...newWorkloads.filter(selected).map((d) => ({
+                workload: callerLeft,
+                to: d,
+                ends: { today: [], after: [{ what: `${nameOf(d)} (the program's)`, endpoint: podOf(d) }] },
+            })),
+        ].filter(
+            (t): t is { workload: string; to: KubeObject; ends: { today: End[]; after: End[] } } =>
+                !!t.workload,
+        );
+        return targets.map((t) => ({
+            workload: t.workload,
+            from,
+            to: `Service ${namespace}/${name}:${port} (pods of ${nameOf(t.to)})`,
+            destination: t.ends,
+            port: (pod) =>
+                typeof target === "number"
+                    ? target
+                    : "namedPorts" in pod
+                      ? pod.namedPorts?.[target]
+                      : undefined,
+            namedIn,
+        }));
+    };
+
+    const flows: Flow[] = [];
+    // Callers named in live configuration.
+    const named: NamedCaller[] = [];
+    for (const cm of live.filter((o) => o.kind === "ConfigMap"))
+        named.push(...externalPluginCallers(cm, live), ...presetCallers(cm));
+    for (const w of liveWorkloads)
+        for (const text of containerTexts(w))
+            for (const u of urlEndpoints(text, w.metadata.namespace ?? ""))
+                named.push({
+                    callers: { workloads: [w] },
+                    namespace: w.metadata.namespace ?? "",
+                    url: u.url,
+                    namedIn: `${nameOf(w)} names ${u.url}`,
+                });
+    for (const n of named) {
+        for (const u of urlEndpoints(n.url, n.namespace)) {
+            const from =
+                "workloads" in n.callers
+                    ? n.callers.workloads.map(ends).reduce(
+                          (a, b) => ({
+                              today: [...a.today, ...b.today],
+                              after: [...a.after, ...b.after],
+                          }),
+                          { today: [] as End[], after: [] as End[] },
+                      )
+                    : (() => {
+                          const c = n.callers as {
+                              namespace: string;
+                              labels: Record<string, string>;
+                              what: string;
+                          };
+                          const e = { what: c.what, endpoint: { namespace: c.namespace, labels: c.labels } };
+                          return { today: [e], after: [e] };
+                      })();
+            const callerLeft =
+                "workloads" in n.callers
+                    ? n.callers.workloads.map(objectId).find((id) => leftIds.has(id))
+                    : undefined;
+            flows.push(...serviceFlow(u.namespace, u.name, u.port, from, n.namedIn, callerLeft));
+        }
+    }
+    // Whoever reaches a left-behind workload through a Service it selects, and the router through a Route.
+    for (const s of services) {
+        const ns = s.metadata.namespace ?? "";
+        const probes: End[] = [
+            { what: `a pod of ${ns}`, endpoint: { namespace: ns, labels: {} } },
+            { what: "a pod of another namespace", endpoint: { namespace: ANOTHER_NAMESPACE, labels: {} } },
+        ];
+        for (const p of (at(s, "spec", "ports") ?? []) as { port: number }[])
+            for (const e of probes)
+                flows.push(
+                    ...serviceFlow(
+                        ns,
+                        s.metadata.name,
+                        p.port,
+                        { today: [e], after: [e] },
+                        `Service ${ns}/${s.metadata.name} selects its pods`,
+                    ),
+                );
+    }
+    if (inputs.openshift)
+        for (const r of live.filter((o) => o.kind === "Route")) {
+            const ns = r.metadata.namespace ?? "";
+            const service = services.find(
+                (s) => s.metadata.name === at(r, "spec", "to", "name") && (s.metadata.namespace ?? "") === ns,
+            );
+            const target = at(r, "spec", "port", "targetPort");
+            if (!service) continue;
+            for (const p of (at(service, "spec", "ports") ?? []) as {
+                name?: string;
+                port: number;
+                targetPort?: unknown;
+            }[]) {
+                if (target !== undefined && target !== p.name && target !== p.port && target !== p.targetPort)
+                    continue;
+                const e = { what: "the router", endpoint: ROUTER };
+                flows.push(
+                    ...serviceFlow(
+                        ns,
+                        service.metadata.name,
+                        p.port,
+                        { today: [e], after: [e] },
+                        `Route ${ns}/${r.metadata.name}`,
+                    ),
+                );
+            }
+        }
+
+    const cuts = new Map<string, FlowCut>();
+    for (const flow of flows) judge(flow, today, after, inputs, cuts);
+    // Its own egress: open today, isolated after by a policy that selects its pods (every flow it opens beyond what
+    // that policy admits is cut).
+    for (const w of left) {
+        const pod = podOf(w);
+        const isolating = (c: Cluster) =>
+            c.policies.filter(
+                (p) => p.metadata.namespace === pod.namespace && isolatesEgress(p) && selectsPod(p, pod),
+            );
+        if (isolating(today).length > 0) continue;
+        const by = isolating(after);
+        if (by.length === 0) continue;
+        record(cuts, inputs, {
+            workload: objectId(w),
+            from: nameOf(w),
+            to: "anything its egress reaches today beyond what these policies admit",
+            namedIn: "its own egress, which no NetworkPolicy limits today",
+            cutBy: by.map((p) => `${p.metadata.namespace}/${p.metadata.name} (egress of ${nameOf(w)})`),
+        });
+    }
+    return [...cuts.values()].sort((a, b) =>
+        `${a.workload} ${a.from} ${a.to}`.localeCompare(`${b.workload} ${b.from} ${b.to}`),
+    );
+}
+
+function isolatesEgress(p: NetworkPolicy): boolean {
+    return p.spec.policyTypes === undefined
+        ? p.spec.egress !== undefined
+        : p.spec.policyTypes.includes("Egress");
+}
+
+function isolatesIngress(p: NetworkPolicy): boolean {
+    return p.spec.policyTypes === undefined || p.spec.policyTypes.includes("Ingress");
+}
+
+function selectsPod(p: NetworkPolicy, pod: Source): boolean {
+    return (
+        "namespace" in pod &&
+        p.metadata.namespace === pod.namespace &&
+        labelSelectorMatches(p.spec.podSelector, pod.labels)
+    );
+}
+
+/** A flow admitted today for some source and destination pod, and denied after the up for one: a cut, named. */
+function judge(
+    flow: Flow,
+    today: Cluster,
+    after: Cluster,
+    inputs: FlowInputs,
+    cuts: Map<string, FlowCut>,
+): void {
+    const admitted = (c: Cluster, from: End, to: End) => {
+        const port = flow.port(to.endpoint);
+        if (port === undefined) return true;
+        const source = from.endpoint;
+        return "namespace" in source
+            ? connectionAllowed(c, source, to.endpoint, port)
+            : "namespace" in to.endpoint
+              ? ingressAllowed(c, source, to.endpoint as PodEndpoint, port)
+              : true;
+    };
+    const openToday = flow.from.today.some((f) => flow.destination.today.some((t) => admitted(today, f, t)));
+    if (!openToday) return;
+    for (const f of flow.from.after)
+        for (const t of flow.destination.after) {
+            if (admitted(after, f, t)) continue;
+            const port = flow.port(t.endpoint)!;
+            const cutBy: string[] = [];
+            const src = f.endpoint;
+            if ("namespace" in src && !egressAllowed(after, src, t.endpoint, port))
+                cutBy.push(
+                    ...after.policies
+                        .filter((p) => isolatesEgress(p) && selectsPod(p, src))
+                        .map((p) => `${p.metadata.namespace}/${p.metadata.name} (egress of ${f.what})`),
+                );
+            if ("namespace" in t.endpoint && !ingressAllowed(after, src, t.endpoint as PodEndpoint, port))
+                cutBy.push(
+                    ...after.policies
+                        .filter((p) => isolatesIngress(p) && selectsPod(p, t.endpoint))
+                        .map((p) => `${p.metadata.namespace}/${p.metadata.name} (ingress of ${t.what})`),
+                );
+            record(cuts, inputs, {
+                workload: flow.workload,
+                from: f.what,
+                to: `${flow.to}, port ${port}`,
+                namedIn: flow.namedIn,
+                cutBy,
+            });
+        }
+}
+
+function record(
+    cuts: Map<string, FlowCut>,
+    inputs: FlowInputs,
+    cut: Omit<FlowCut, "cluster" | "system">,
+): void {
+    const ns = cut.workload.split("/").slice(-2)[0];
+    const key = `${cut.workload}|${cut.from}|${cut.to}`;
+    if (!cuts.has(key))
+        cuts.set(key, { cluster: inputs.cluster, system: inputs.systemOfNamespace.get(ns) ?? "", ...cut });
+}
