@@ -1,7 +1,13 @@
 import { posix } from "path";
 import { parse } from "yaml";
 import { entryRef, evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence, ReadFacts, Requirement } from "../../components/shared/evidence/types";
+import type {
+    FlagFact,
+    ImageEvidence,
+    NamedFact,
+    ReadFacts,
+    Requirement,
+} from "../../components/shared/evidence/types";
 
 /** A container as a pod spec has it, reduced to what the evidence speaks of. */
 export interface ContainerView {
@@ -203,6 +209,52 @@ function flagValues(
 }
 
 /**
+ * A flag or variable as the process starts with it: the value a container gives it, else its default in the source
+ * (`value` undefined: a variable set from a Secret or ConfigMap key, whose value the plan does not show, so no `when`
+ * and no refusal can be decided for it).
+ */
+interface Setting {
+    fact: FlagFact | NamedFact;
+    value: string | undefined;
+    given: boolean;
+    /** How a mismatch names it: `runs --x=v`, `sets X=v`, `leaves X at its default v`. */
+    shown: string;
+}
+
+/** The flags the image's own parser is given (none when a command replaces it: those arguments are the command's). */
+function flagSettings(facts: ReadFacts, c: ContainerView): Setting[] {
+    if (facts.flags === "none" || (c.command !== undefined && c.command.length > 0)) return [];
+    const values = flagValues(facts, c.args ?? []);
+    return facts.flags.flatMap((fact): Setting[] => {
+        const v = values.get(fact.name);
+        if (v === undefined) return [];
+        const shown = `runs --${fact.name}=${v.value}${v.given ? "" : " (its default)"}`;
+        return [{ fact, value: v.value, given: v.given, shown }];
+    });
+}
+
+/** The variables the image reads that a container sets, or that have a default in the source. */
+function envSettings(facts: ReadFacts, c: ContainerView): Setting[] {
+    return facts.env.flatMap((fact): Setting[] => {
+        const e = (c.env ?? []).find((x) => x.name === fact.name);
+        if (e !== undefined) {
+            const value = typeof e.value === "string" ? e.value : undefined;
+            const shown = `sets ${fact.name}${value !== undefined ? `=${value}` : fromSource(e)}`;
+            return [{ fact, value, given: true, shown }];
+        }
+        if (fact.default === undefined) return [];
+        return [
+            {
+                fact,
+                value: fact.default,
+                given: false,
+                shown: `leaves ${fact.name} at its default ${JSON.stringify(fact.default)}`,
+            },
+        ];
+    });
+}
+
+/**
  * Why `path` is not there when the process starts (the deepest volume mount above it does not hold it, or there is
  * none), or undefined. A relative path (the working directory's) and a container whose mounts were not looked at are
  * not checked.
@@ -222,11 +274,11 @@ function missingFile(c: ContainerView, path: string): string | undefined {
     return undefined;
 }
 
-/** A requirement's file with each `<flag>` replaced by that flag's value; undefined when one has none. */
-function requiredPath(file: string, values: ReadonlyMap<string, { value: string }>): string | undefined {
+/** A requirement's file with each `<name>` replaced by that flag's or variable's value; undefined when one has none. */
+function requiredPath(file: string, settings: readonly Setting[]): string | undefined {
     let unset = false;
     const path = file.replace(/<([^<>]+)>/g, (_, name: string) => {
-        const value = values.get(name)?.value ?? "";
+        const value = settings.find((x) => x.fact.name === name)?.value ?? "";
         if (value === "") unset = true;
         return value;
     });
@@ -255,42 +307,42 @@ function configMisses(c: ContainerView, r: Extract<Requirement, { config: string
 }
 
 /**
- * What the software refuses at start, from the flags a container passes and those it leaves at their default: a
- * requirement of a flag's value that the container does not meet (another flag it does not pass, a file no volume of
- * it holds, a section its configuration lacks), or a value the binary refuses.
+ * What the software refuses at start, from the flags a container passes and the variables it sets, and those it
+ * leaves at their default: a requirement of a value that the container does not meet (another flag it does not pass, a
+ * variable it does not set, a file no volume of it holds, a section its configuration lacks), or a value the software
+ * refuses. Flags and variables are held to one rule: only how each is given differs.
  */
 function requirementMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
-    if (facts.flags === "none") return [];
-    const values = flagValues(facts, c.args ?? []);
+    const flags = flagSettings(facts, c);
+    const settings = [...flags, ...envSettings(facts, c)];
+    const passed = new Set(flags.filter((s) => s.given).map((s) => s.fact.name));
+    // A variable that may come from an envFrom source whose keys the plan does not show is not counted missing.
+    const hasEnv = (name: string) => c.envComplete === false || (c.env ?? []).some((e) => e.name === name);
     const out: string[] = [];
-    for (const f of facts.flags) {
-        const v = values.get(f.name);
-        if (v === undefined) continue;
-        const shown = `--${f.name}=${v.value}${v.given ? "" : " (its default)"}`;
-        const missing = f.namesFile && v.value !== "" ? missingFile(c, v.value) : undefined;
-        if (missing) out.push(`runs ${shown}: ${ref} opens ${v.value} at start (${f.at}), ${missing}`);
-        for (const r of f.requires ?? []) {
-            if (r.when !== undefined && r.when !== v.value) continue;
-            const at = r.at ?? f.at;
+    for (const { fact, value, shown } of settings) {
+        const missing = fact.namesFile && value ? missingFile(c, value) : undefined;
+        if (missing) out.push(`${shown}: ${ref} opens ${value} at start (${fact.at}), ${missing}`);
+        for (const r of fact.requires ?? []) {
+            if (r.when !== undefined && r.when !== value) continue;
+            const at = r.at ?? fact.at;
             if ("flag" in r) {
-                if (!values.get(r.flag)?.given)
-                    out.push(`runs ${shown} without --${r.flag}, which ${ref} requires with it (${at})`);
+                if (!passed.has(r.flag))
+                    out.push(`${shown} without --${r.flag}, which ${ref} requires with it (${at})`);
             } else if ("config" in r) {
                 for (const doc of configMisses(c, r))
-                    out.push(
-                        `runs ${shown}: ${ref} needs ${r.config} in ${r.file} (${at}), which ${doc} lacks`,
-                    );
+                    out.push(`${shown}: ${ref} needs ${r.config} in ${r.file} (${at}), which ${doc} lacks`);
             } else if ("env" in r) {
-                if (!(c.env ?? []).some((e) => e.name === r.env))
-                    out.push(`runs ${shown} without ${r.env}, which ${ref} requires with it (${at})`);
+                if (!hasEnv(r.env))
+                    out.push(`${shown} without ${r.env}, which ${ref} requires with it (${at})`);
             } else {
-                const path = requiredPath(r.file, values);
+                const path = requiredPath(r.file, settings);
                 const why = path !== undefined ? missingFile(c, path) : undefined;
-                if (why) out.push(`runs ${shown}: ${ref} opens ${path} at start (${at}), ${why}`);
+                if (why) out.push(`${shown}: ${ref} opens ${path} at start (${at}), ${why}`);
             }
         }
-        for (const r of f.refuses ?? [])
-            if (r.value === v.value) out.push(`runs ${shown}, which ${ref} refuses: ${r.why} (${r.at})`);
+        for (const r of fact.refuses ?? [])
+            if (value !== undefined && r.value === value)
+                out.push(`${shown}, which ${ref} refuses: ${r.why} (${r.at})`);
     }
     return out;
 }
@@ -324,8 +376,8 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
             if (name !== undefined && !defined.has(name))
                 out.push(`passes --${name}, a flag ${ref} does not define`);
         }
-        out.push(...requirementMismatches(facts, c, ref));
     }
+    out.push(...requirementMismatches(facts, c, ref));
     // A container running its own shell script: what the script expands is read too (by the script), and the flags
     // it passes to the image's programs are checked against theirs.
     const script = shellScript(c.command);
