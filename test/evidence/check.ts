@@ -14,7 +14,7 @@ export interface ContainerView {
     image: string;
     args?: readonly unknown[];
     command?: readonly unknown[];
-    /** Every variable the container gets: its `env`, and each key of its `envFrom` sources (`from` names the source). */
+    /** Every variable a container gets: its `env`, and each key of its `envFrom` sources (`from` names the source), with the value where the plan shows it (plain, or a ConfigMap's). */
     env?: readonly { name: string; from?: string; value?: unknown }[];
     /** False when some `envFrom` source's keys are unknown (not given, or masked): a required variable may be there. */
     envComplete?: boolean;
@@ -424,7 +424,7 @@ export interface QueueView {
     /** Its cluster and namespace: a namespace's broker is one per cluster. */
     scope: string;
     facts: ReadFacts;
-    /** Plain values of the variables it sets (a variable from a Secret or ConfigMap reference has none here). */
+    /** The values the plan shows of the variables it sets (plain, or a ConfigMap's; a Secret's has none here). */
     values: ReadonlyMap<string, string>;
 }
 
