@@ -14,7 +14,10 @@ export interface ContainerView {
     image: string;
     args?: readonly unknown[];
     command?: readonly unknown[];
-    /** Every variable a container gets: its `env`, and each key of its `envFrom` sources (`from` names the source), with the value where the plan shows it (plain, or a ConfigMap's). */
+    /**
+     * Every variable a container gets: its `env`, and each key of its `envFrom` sources (`from` names the source), with
+     * its value where the plan shows it (plain, or a ConfigMap's).
+     */
     env?: readonly { name: string; from?: string; value?: unknown }[];
     /** False when some `envFrom` source's keys are unknown (not given, or masked): a required variable may be there. */
     envComplete?: boolean;
