@@ -242,7 +242,7 @@ function envSettings(facts: ReadFacts, c: ContainerView): Setting[] {
         const e = (c.env ?? []).find((x) => x.name === fact.name);
         if (e !== undefined) {
             const value = typeof e.value === "string" ? e.value : undefined;
-            const shown = `sets ${fact.name}${value !== undefined ? `=${value}` : fromSource(e)}`;
+            const shown = `sets ${fact.name}${value !== undefined ? `=${value}` : ""}${fromSource(e)}`;
             return [{ fact, value, given: true, shown }];
         }
         if (fact.default === undefined) return [];
