@@ -77,6 +77,14 @@ export function shellScript(command: readonly unknown[] | undefined): string | u
 }
 
 /**
+ * The inline shell script a container runs: in its command (`[<shell>, "-c", <script>]`), or given to a command of a
+ * shell and `-c` as its first argument (`command: [<shell>, "-c"]`, `args: [<script>]`), as the kubelet joins them.
+ */
+function containerScript(c: ContainerView): string | undefined {
+    return shellScript(c.command) ?? shellScript([...(c.command ?? []), ...(c.args ?? [])]);
+}
+
+/**
  * The variables a shell script expands: `$NAME`, `${NAME...}`, and the bare names of its arithmetic `$(( ))`. Quoting
  * is not followed, so a `$NAME` inside single quotes counts as well.
  */
@@ -149,7 +157,7 @@ function scriptFlagMismatches(facts: ReadFacts, script: string, ref: string): st
  * its evidence lists the flag, not the file.
  */
 function namedPaths(c: ContainerView): string[] {
-    const script = shellScript(c.command);
+    const script = containerScript(c);
     const words = [
         ...(c.command ?? []),
         ...(c.args ?? []),
@@ -236,8 +244,23 @@ function flagSettings(facts: ReadFacts, c: ContainerView): Setting[] {
     });
 }
 
+/**
+ * Whether the container starts the image's software: no inline shell script of its own, or one that calls one of the
+ * image's programs (`binaries`). A script that calls none of them (a curl check run in an API's image) never starts
+ * the software, so what the software needs from its variables does not apply to it.
+ */
+function startsImage(facts: ReadFacts, c: ContainerView): boolean {
+    const script = containerScript(c);
+    if (script === undefined) return true;
+    const binaries = new Set(facts.binaries ?? []);
+    return scriptCommands(script).some((words) =>
+        binaries.has(words[0].slice(words[0].lastIndexOf("/") + 1)),
+    );
+}
+
 /** The variables the image reads that a container sets, or that have a default in the source. */
 function envSettings(facts: ReadFacts, c: ContainerView): Setting[] {
+    if (!startsImage(facts, c)) return [];
     return facts.env.flatMap((fact): Setting[] => {
         const e = (c.env ?? []).find((x) => x.name === fact.name);
         if (e !== undefined) {
@@ -383,7 +406,7 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
     out.push(...requirementMismatches(facts, c, ref));
     // A container running its own shell script: what the script expands is read too (by the script), and the flags
     // it passes to the image's programs are checked against theirs.
-    const script = shellScript(c.command);
+    const script = containerScript(c);
     if (script !== undefined) out.push(...scriptFlagMismatches(facts, script, ref));
     out.push(...secretFileMismatches(facts, c, ref));
     const read = new Set([...facts.env.map((e) => e.name), ...(script ? scriptVariables(script) : [])]);
@@ -393,8 +416,9 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
                 `sets ${e.name}${fromSource(e)}, a variable ${ref}${script !== undefined ? " (nor its script)" : ""} never reads`,
             );
     const set = new Set((c.env ?? []).map((e) => e.name));
+    const starts = startsImage(facts, c);
     for (const e of facts.env)
-        if (e.required && c.envComplete !== false && !set.has(e.name))
+        if (e.required && starts && c.envComplete !== false && !set.has(e.name))
             out.push(`sets no ${e.name}, which ${ref} needs (${e.at})`);
     return out;
 }
