@@ -147,6 +147,35 @@ for (const { stack, plan } of STACKS) {
             }
         });
 
+        it("control: kebechet's run subcommand without its configuration path fails naming both", () => {
+            const targets = settingIn(containers, "kebechet-job", "KEBECHET_CONFIGURATION_PATH");
+            assert.equal(targets.length, 1, "one kebechet job sets its configuration path");
+            const [t] = targets;
+            const changed = editContainer(resources, t.where, withoutEnv("KEBECHET_CONFIGURATION_PATH"));
+            assert.equal(
+                found(changed, t.where, "sets KEBECHET_SUBCOMMAND=run without KEBECHET_CONFIGURATION_PATH")
+                    .length,
+                1,
+            );
+        });
+
+        it("control: a Thoth API without a variable its configuration class reads at import fails; its verify Job's curl does not need it", () => {
+            const apis = settingIn(containers, "user-api", "THOTH_DEPLOYMENT_NAME");
+            assert.ok(apis.length >= 1, "no user-api sets its deployment name");
+            for (const t of apis) {
+                const changed = editContainer(resources, t.where, withoutEnv("THOTH_DEPLOYMENT_NAME"));
+                assert.equal(found(changed, t.where, "sets no THOTH_DEPLOYMENT_NAME").length, 1);
+            }
+            // A container of the same image running only its own shell script never imports the API.
+            for (const v of containers.filter(
+                (c) => c.where.includes(" Job ") && /\/user-api:/.test(c.view.image),
+            ))
+                assert.deepEqual(
+                    replay(resources, TABLE).mismatches.filter((m) => m.startsWith(`${v.where}: `)),
+                    [],
+                );
+        });
+
         it("control: DIALS's backend in its production mode needs /var/www/api/; in dev mode it does not", () => {
             const [backend] = containers.filter((c) => /\/(dials-)?backend:/.test(c.view.image));
             assert.ok(backend, "no DIALS backend in the plan");
@@ -251,6 +280,48 @@ describe("flags and variables held to one requirement rule, on generated contain
                         mismatches.length,
                         Number(asks && !withPeer) + Number(effective !== undefined && refused === effective),
                         label,
+                    );
+                },
+            ),
+        );
+    });
+
+    it("a container's own shell script is held to the image's variables only when it calls one of the image's programs", () => {
+        fc.assert(
+            fc.property(
+                fc.constantFrom("app", "curl", "/usr/bin/app"),
+                fc.boolean(),
+                fc.boolean(),
+                (program, inArgs, required) => {
+                    const table: ImageEvidence[] = [
+                        {
+                            ...entry(
+                                { kind: "env" },
+                                required ? { required: true } : { default: "a", requires: [{ env: "PEER" }] },
+                                "env",
+                            ),
+                        },
+                    ];
+                    (table[0].facts as { binaries?: string[] }).binaries = ["app"];
+                    const script = `set -e; ${program} --x`;
+                    const view: ContainerView = {
+                        image: "example.org/x:v1",
+                        ...(inArgs
+                            ? { command: ["/bin/sh", "-c"], args: [script] }
+                            : { command: ["/bin/sh", "-c", script] }),
+                        env: [],
+                        probes: [],
+                    };
+                    const v = containerVerdict(table, view);
+                    const mismatches = v.state === "checked" ? v.mismatches : ["?"];
+                    const starts = program !== "curl";
+                    const expected = required
+                        ? "sets no MODE"
+                        : 'leaves MODE at its default "a" without PEER';
+                    assert.equal(
+                        mismatches.some((m) => m.includes(expected)),
+                        starts,
+                        mismatches.join("\n"),
                     );
                 },
             ),
