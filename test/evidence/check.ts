@@ -96,11 +96,24 @@ export function scriptVariables(script: string): Set<string> {
     return names;
 }
 
+/** The index just past the `)` that closes the `(` at `open`, or the script's end. */
+function closingParen(script: string, open: number): number {
+    let depth = 0;
+    for (let i = open; i < script.length; i++) {
+        if (script[i] === "(") depth++;
+        else if (script[i] === ")" && --depth === 0) return i + 1;
+    }
+    return script.length;
+}
+
 /**
  * The simple commands of a shell script, each as its words (quotes removed): lines joined at a trailing backslash,
- * split at unquoted newlines, `;`, `|`, `&`, parentheses and backticks (so a `$(...)` is a command of its own).
+ * split at unquoted newlines, `;`, `|`, `&`, parentheses and backticks. A command substitution `$(...)` is a command
+ * of its own, and stays in the word it is part of as written (`--my=$(hostname -f):7080` is one argument); an
+ * arithmetic `$((...))` is part of its word only.
  */
 export function scriptCommands(script: string): string[][] {
+    const text = script.replace(/\\\n/g, " ");
     const out: string[][] = [];
     let words: string[] = [];
     let word: string | undefined;
@@ -114,8 +127,14 @@ export function scriptCommands(script: string): string[][] {
         if (words.length > 0) out.push(words);
         words = [];
     };
-    for (const ch of script.replace(/\\\n/g, " ")) {
-        if (quote) {
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (ch === "$" && text[i + 1] === "(" && quote !== "'") {
+            const end = closingParen(text, i + 1);
+            if (text[i + 2] !== "(") out.push(...scriptCommands(text.slice(i + 2, end - 1)));
+            word = (word ?? "") + text.slice(i, end);
+            i = end - 1;
+        } else if (quote) {
             if (ch === quote) quote = undefined;
             else word = (word ?? "") + ch;
         } else if (ch === "'" || ch === '"') {
@@ -129,15 +148,23 @@ export function scriptCommands(script: string): string[][] {
     return out;
 }
 
+/**
+ * The program a simple command of a script runs (its file name) and the words it passes: `exec` before it replaces
+ * the shell with the same program, so it is read through.
+ */
+function scriptCall(words: readonly string[]): { program: string; rest: string[] } {
+    const call = words[0] === "exec" && words.length > 1 ? words.slice(1) : [...words];
+    return { program: posix.basename(call[0]), rest: call.slice(1) };
+}
+
 /** The flags a script passes to the image's programs (`facts.binaries`) that those programs do not define. */
 function scriptFlagMismatches(facts: ReadFacts, script: string, ref: string): string[] {
     const binaries = new Set(facts.binaries ?? []);
     const flags = facts.flags === "none" ? [] : facts.flags;
     const out: string[] = [];
     for (const words of scriptCommands(script)) {
-        const program = words[0].slice(words[0].lastIndexOf("/") + 1);
+        const { program, rest } = scriptCall(words);
         if (!binaries.has(program)) continue;
-        const rest = words.slice(1);
         for (const arg of rest) {
             const name = flagName(arg);
             if (name === undefined) continue;
@@ -232,10 +259,24 @@ interface Setting {
     shown: string;
 }
 
+/**
+ * What the image's own command line parser is given: the container's args under the image's entrypoint, or the rest
+ * of a command that names one of the image's programs (`binaries`: `[workflow-controller]`, `[celery, --app=x]`) with
+ * the args after it. Undefined when a command of the container's own (a shell, a script) takes them.
+ */
+function parserArgs(facts: ReadFacts, c: ContainerView): readonly unknown[] | undefined {
+    if (c.command === undefined || c.command.length === 0) return c.args ?? [];
+    const [program, ...rest] = c.command;
+    if (typeof program !== "string" || !(facts.binaries ?? []).includes(posix.basename(program)))
+        return undefined;
+    return [...rest, ...(c.args ?? [])];
+}
+
 /** The flags the image's own parser is given (none when a command replaces it: those arguments are the command's). */
 function flagSettings(facts: ReadFacts, c: ContainerView): Setting[] {
-    if (facts.flags === "none" || (c.command !== undefined && c.command.length > 0)) return [];
-    const values = flagValues(facts, c.args ?? []);
+    const argv = parserArgs(facts, c);
+    if (facts.flags === "none" || argv === undefined) return [];
+    const values = flagValues(facts, argv);
     return facts.flags.flatMap((fact): Setting[] => {
         const v = values.get(fact.name);
         if (v === undefined) return [];
@@ -253,9 +294,7 @@ function startsImage(facts: ReadFacts, c: ContainerView): boolean {
     const script = containerScript(c);
     if (script === undefined) return true;
     const binaries = new Set(facts.binaries ?? []);
-    return scriptCommands(script).some((words) =>
-        binaries.has(words[0].slice(words[0].lastIndexOf("/") + 1)),
-    );
+    return scriptCommands(script).some((words) => binaries.has(scriptCall(words).program));
 }
 
 /** The variables the image reads that a container sets, or that have a default in the source. */
@@ -394,10 +433,11 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
                 `${probe.kind} probe asks ${probe.path} on ${listener.port}, which ${ref} does not serve as a health endpoint (${listener.at})`,
             );
     }
-    // Arguments after a command belong to that command (a shell, a script), not to the image's own parser.
-    if (c.command === undefined || c.command.length === 0) {
+    // Arguments after a command of the container's own belong to it (a shell, a script), not to the image's parser.
+    const argv = parserArgs(facts, c);
+    if (argv !== undefined) {
         const defined = facts.flags === "none" ? new Set<string>() : new Set(facts.flags.map((f) => f.name));
-        for (const arg of c.args ?? []) {
+        for (const arg of argv) {
             const name = typeof arg === "string" ? flagName(arg) : undefined;
             if (name !== undefined && !defined.has(name))
                 out.push(`passes --${name}, a flag ${ref} does not define`);

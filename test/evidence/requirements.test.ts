@@ -43,6 +43,8 @@ function editContainer(
     assert.fail(`no container ${where} in the plan`);
 }
 
+const objectsOfArgs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
 const withoutEnv = (name: string) => (c: Obj) => {
     c.env = objectsOf(c.env).filter((e) => e.name !== name);
 };
@@ -174,6 +176,23 @@ for (const { stack, plan } of STACKS) {
                     replay(resources, TABLE).mismatches.filter((m) => m.startsWith(`${v.where}: `)),
                     [],
                 );
+        });
+
+        it("control: a flag the image's program does not define fails after a command naming it, or behind exec in a script", () => {
+            const [controller] = containers.filter((c) => /\/workflow-controller:/.test(c.view.image));
+            assert.ok(controller, "no Argo workflow-controller in the plan");
+            const bogus = editContainer(resources, controller.where, (c) => {
+                c.args = [...objectsOfArgs(c.args), "--workflow-worker=4"];
+            });
+            assert.equal(found(bogus, controller.where, "passes --workflow-worker, a flag").length, 1);
+            const [alpha] = containers.filter(
+                (c) => /\/dgraph:/.test(c.view.image) && String(c.view.command?.[2]).includes("dgraph alpha"),
+            );
+            assert.ok(alpha, "no dgraph alpha in the plan");
+            const misspelt = editContainer(resources, alpha.where, (c) => {
+                c.command = objectsOfArgs(c.command).map((w) => w.replace("--lru_mb", "--lru-mb"));
+            });
+            assert.equal(found(misspelt, alpha.where, "its script passes --lru-mb to dgraph").length, 1);
         });
 
         it("control: DIALS's backend in its production mode needs /var/www/api/; in dev mode it does not", () => {
