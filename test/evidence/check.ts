@@ -1,14 +1,23 @@
 import { posix } from "path";
 import { parse } from "yaml";
 import { entryRef, evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence, ReadFacts, Requirement } from "../../components/shared/evidence/types";
+import type {
+    FlagFact,
+    ImageEvidence,
+    NamedFact,
+    ReadFacts,
+    Requirement,
+} from "../../components/shared/evidence/types";
 
 /** A container as a pod spec has it, reduced to what the evidence speaks of. */
 export interface ContainerView {
     image: string;
     args?: readonly unknown[];
     command?: readonly unknown[];
-    /** Every variable the container gets: its `env`, and each key of its `envFrom` sources (`from` names the source). */
+    /**
+     * Every variable a container gets: its `env`, and each key of its `envFrom` sources (`from` names the source), with
+     * its value where the plan shows it (plain, or a ConfigMap's).
+     */
     env?: readonly { name: string; from?: string; value?: unknown }[];
     /** False when some `envFrom` source's keys are unknown (not given, or masked): a required variable may be there. */
     envComplete?: boolean;
@@ -70,6 +79,14 @@ export function shellScript(command: readonly unknown[] | undefined): string | u
 }
 
 /**
+ * The inline shell script a container runs: in its command (`[<shell>, "-c", <script>]`), or given to a command of a
+ * shell and `-c` as its first argument (`command: [<shell>, "-c"]`, `args: [<script>]`), as the kubelet joins them.
+ */
+function containerScript(c: ContainerView): string | undefined {
+    return shellScript(c.command) ?? shellScript([...(c.command ?? []), ...(c.args ?? [])]);
+}
+
+/**
  * The variables a shell script expands: `$NAME`, `${NAME...}`, and the bare names of its arithmetic `$(( ))`. Quoting
  * is not followed, so a `$NAME` inside single quotes counts as well.
  */
@@ -81,11 +98,24 @@ export function scriptVariables(script: string): Set<string> {
     return names;
 }
 
+/** The index just past the `)` that closes the `(` at `open`, or the script's end. */
+function closingParen(script: string, open: number): number {
+    let depth = 0;
+    for (let i = open; i < script.length; i++) {
+        if (script[i] === "(") depth++;
+        else if (script[i] === ")" && --depth === 0) return i + 1;
+    }
+    return script.length;
+}
+
 /**
  * The simple commands of a shell script, each as its words (quotes removed): lines joined at a trailing backslash,
- * split at unquoted newlines, `;`, `|`, `&`, parentheses and backticks (so a `$(...)` is a command of its own).
+ * split at unquoted newlines, `;`, `|`, `&`, parentheses and backticks. A command substitution `$(...)` is a command
+ * of its own, and stays in the word it is part of as written (`--my=$(hostname -f):7080` is one argument); an
+ * arithmetic `$((...))` is part of its word only.
  */
 export function scriptCommands(script: string): string[][] {
+    const text = script.replace(/\\\n/g, " ");
     const out: string[][] = [];
     let words: string[] = [];
     let word: string | undefined;
@@ -99,8 +129,14 @@ export function scriptCommands(script: string): string[][] {
         if (words.length > 0) out.push(words);
         words = [];
     };
-    for (const ch of script.replace(/\\\n/g, " ")) {
-        if (quote) {
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (ch === "$" && text[i + 1] === "(" && quote !== "'") {
+            const end = closingParen(text, i + 1);
+            if (text[i + 2] !== "(") out.push(...scriptCommands(text.slice(i + 2, end - 1)));
+            word = (word ?? "") + text.slice(i, end);
+            i = end - 1;
+        } else if (quote) {
             if (ch === quote) quote = undefined;
             else word = (word ?? "") + ch;
         } else if (ch === "'" || ch === '"') {
@@ -114,15 +150,23 @@ export function scriptCommands(script: string): string[][] {
     return out;
 }
 
+/**
+ * The program a simple command of a script runs (its file name) and the words it passes: `exec` before it replaces
+ * the shell with the same program, so it is read through.
+ */
+function scriptCall(words: readonly string[]): { program: string; rest: string[] } {
+    const call = words[0] === "exec" && words.length > 1 ? words.slice(1) : [...words];
+    return { program: posix.basename(call[0]), rest: call.slice(1) };
+}
+
 /** The flags a script passes to the image's programs (`facts.binaries`) that those programs do not define. */
 function scriptFlagMismatches(facts: ReadFacts, script: string, ref: string): string[] {
     const binaries = new Set(facts.binaries ?? []);
     const flags = facts.flags === "none" ? [] : facts.flags;
     const out: string[] = [];
     for (const words of scriptCommands(script)) {
-        const program = words[0].slice(words[0].lastIndexOf("/") + 1);
+        const { program, rest } = scriptCall(words);
         if (!binaries.has(program)) continue;
-        const rest = words.slice(1);
         for (const arg of rest) {
             const name = flagName(arg);
             if (name === undefined) continue;
@@ -142,7 +186,7 @@ function scriptFlagMismatches(facts: ReadFacts, script: string, ref: string): st
  * its evidence lists the flag, not the file.
  */
 function namedPaths(c: ContainerView): string[] {
-    const script = shellScript(c.command);
+    const script = containerScript(c);
     const words = [
         ...(c.command ?? []),
         ...(c.args ?? []),
@@ -202,6 +246,79 @@ function flagValues(
         values.set(name, { value: eq < 0 ? "true" : arg.slice(eq + 1), given: true });
     }
     return values;
+}
+
+/**
+ * A flag or variable as the process starts with it: the value a container gives it, else its default in the source
+ * (`value` undefined: a variable set from a Secret or ConfigMap key, whose value the plan does not show, so no `when`
+ * and no refusal can be decided for it).
+ */
+interface Setting {
+    fact: FlagFact | NamedFact;
+    value: string | undefined;
+    given: boolean;
+    /** How a mismatch names it: `runs --x=v`, `sets X=v`, `leaves X at its default v`. */
+    shown: string;
+}
+
+/**
+ * What the image's own command line parser is given: the container's args under the image's entrypoint, or the rest
+ * of a command that names one of the image's programs (`binaries`: `[workflow-controller]`, `[celery, --app=x]`) with
+ * the args after it. Undefined when a command of the container's own (a shell, a script) takes them.
+ */
+function parserArgs(facts: ReadFacts, c: ContainerView): readonly unknown[] | undefined {
+    if (c.command === undefined || c.command.length === 0) return c.args ?? [];
+    const [program, ...rest] = c.command;
+    if (typeof program !== "string" || !(facts.binaries ?? []).includes(posix.basename(program)))
+        return undefined;
+    return [...rest, ...(c.args ?? [])];
+}
+
+/** The flags the image's own parser is given (none when a command replaces it: those arguments are the command's). */
+function flagSettings(facts: ReadFacts, c: ContainerView): Setting[] {
+    const argv = parserArgs(facts, c);
+    if (facts.flags === "none" || argv === undefined) return [];
+    const values = flagValues(facts, argv);
+    return facts.flags.flatMap((fact): Setting[] => {
+        const v = values.get(fact.name);
+        if (v === undefined) return [];
+        const shown = `runs --${fact.name}=${v.value}${v.given ? "" : " (its default)"}`;
+        return [{ fact, value: v.value, given: v.given, shown }];
+    });
+}
+
+/**
+ * Whether the container starts the image's software: no inline shell script of its own, or one that calls one of the
+ * image's programs (`binaries`). A script that calls none of them (a curl check run in an API's image) never starts
+ * the software, so what the software needs from its variables does not apply to it.
+ */
+function startsImage(facts: ReadFacts, c: ContainerView): boolean {
+    const script = containerScript(c);
+    if (script === undefined) return true;
+    const binaries = new Set(facts.binaries ?? []);
+    return scriptCommands(script).some((words) => binaries.has(scriptCall(words).program));
+}
+
+/** The variables the image reads that a container sets, or that have a default in the source. */
+function envSettings(facts: ReadFacts, c: ContainerView): Setting[] {
+    if (!startsImage(facts, c)) return [];
+    return facts.env.flatMap((fact): Setting[] => {
+        const e = (c.env ?? []).find((x) => x.name === fact.name);
+        if (e !== undefined) {
+            const value = typeof e.value === "string" ? e.value : undefined;
+            const shown = `sets ${fact.name}${value !== undefined ? `=${value}` : ""}${fromSource(e)}`;
+            return [{ fact, value, given: true, shown }];
+        }
+        if (fact.default === undefined) return [];
+        return [
+            {
+                fact,
+                value: fact.default,
+                given: false,
+                shown: `leaves ${fact.name} at its default ${JSON.stringify(fact.default)}`,
+            },
+        ];
+    });
 }
 
 /**
@@ -399,11 +516,11 @@ function pathMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
     return out;
 }
 
-/** A requirement's file with each `<flag>` replaced by that flag's value; undefined when one has none. */
-function requiredPath(file: string, values: ReadonlyMap<string, { value: string }>): string | undefined {
+/** A requirement's file with each `<name>` replaced by that flag's or variable's value; undefined when one has none. */
+function requiredPath(file: string, settings: readonly Setting[]): string | undefined {
     let unset = false;
     const path = file.replace(/<([^<>]+)>/g, (_, name: string) => {
-        const value = values.get(name)?.value ?? "";
+        const value = settings.find((x) => x.fact.name === name)?.value ?? "";
         if (value === "") unset = true;
         return value;
     });
@@ -432,42 +549,42 @@ function configMisses(c: ContainerView, r: Extract<Requirement, { config: string
 }
 
 /**
- * What the software refuses at start, from the flags a container passes and those it leaves at their default: a
- * requirement of a flag's value that the container does not meet (another flag it does not pass, a file no volume of
- * it holds, a section its configuration lacks), or a value the binary refuses.
+ * What the software refuses at start, from the flags a container passes and the variables it sets, and those it
+ * leaves at their default: a requirement of a value that the container does not meet (another flag it does not pass, a
+ * variable it does not set, a file no volume of it holds, a section its configuration lacks), or a value the software
+ * refuses. Flags and variables are held to one rule: only how each is given differs.
  */
 function requirementMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
-    if (facts.flags === "none") return [];
-    const values = flagValues(facts, c.args ?? []);
+    const flags = flagSettings(facts, c);
+    const settings = [...flags, ...envSettings(facts, c)];
+    const passed = new Set(flags.filter((s) => s.given).map((s) => s.fact.name));
+    // A variable that may come from an envFrom source whose keys the plan does not show is not counted missing.
+    const hasEnv = (name: string) => c.envComplete === false || (c.env ?? []).some((e) => e.name === name);
     const out: string[] = [];
-    for (const f of facts.flags) {
-        const v = values.get(f.name);
-        if (v === undefined) continue;
-        const shown = `--${f.name}=${v.value}${v.given ? "" : " (its default)"}`;
-        const missing = f.namesFile && v.value !== "" ? missingPath(facts, c, v.value) : undefined;
-        if (missing) out.push(`runs ${shown}: ${ref} opens ${v.value} at start (${f.at}), ${missing}`);
-        for (const r of f.requires ?? []) {
-            if (r.when !== undefined && r.when !== v.value) continue;
-            const at = r.at ?? f.at;
+    for (const { fact, value, shown } of settings) {
+        const missing = fact.namesFile && value ? missingPath(facts, c, value) : undefined;
+        if (missing) out.push(`${shown}: ${ref} opens ${value} at start (${fact.at}), ${missing}`);
+        for (const r of fact.requires ?? []) {
+            if (r.when !== undefined && r.when !== value) continue;
+            const at = r.at ?? fact.at;
             if ("flag" in r) {
-                if (!values.get(r.flag)?.given)
-                    out.push(`runs ${shown} without --${r.flag}, which ${ref} requires with it (${at})`);
+                if (!passed.has(r.flag))
+                    out.push(`${shown} without --${r.flag}, which ${ref} requires with it (${at})`);
             } else if ("config" in r) {
                 for (const doc of configMisses(c, r))
-                    out.push(
-                        `runs ${shown}: ${ref} needs ${r.config} in ${r.file} (${at}), which ${doc} lacks`,
-                    );
+                    out.push(`${shown}: ${ref} needs ${r.config} in ${r.file} (${at}), which ${doc} lacks`);
             } else if ("env" in r) {
-                if (!(c.env ?? []).some((e) => e.name === r.env))
-                    out.push(`runs ${shown} without ${r.env}, which ${ref} requires with it (${at})`);
+                if (!hasEnv(r.env))
+                    out.push(`${shown} without ${r.env}, which ${ref} requires with it (${at})`);
             } else {
-                const path = requiredPath(r.file, values);
+                const path = requiredPath(r.file, settings);
                 const why = path !== undefined ? missingPath(facts, c, path) : undefined;
-                if (why) out.push(`runs ${shown}: ${ref} opens ${path} at start (${at}), ${why}`);
+                if (why) out.push(`${shown}: ${ref} opens ${path} at start (${at}), ${why}`);
             }
         }
-        for (const r of f.refuses ?? [])
-            if (r.value === v.value) out.push(`runs ${shown}, which ${ref} refuses: ${r.why} (${r.at})`);
+        for (const r of fact.refuses ?? [])
+            if (value !== undefined && r.value === value)
+                out.push(`${shown}, which ${ref} refuses: ${r.why} (${r.at})`);
     }
     return out;
 }
@@ -493,19 +610,20 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
                 `${probe.kind} probe asks ${probe.path} on ${listener.port}, which ${ref} does not serve as a health endpoint (${listener.at})`,
             );
     }
-    // Arguments after a command belong to that command (a shell, a script), not to the image's own parser.
-    if (c.command === undefined || c.command.length === 0) {
+    // Arguments after a command of the container's own belong to it (a shell, a script), not to the image's parser.
+    const argv = parserArgs(facts, c);
+    if (argv !== undefined) {
         const defined = facts.flags === "none" ? new Set<string>() : new Set(facts.flags.map((f) => f.name));
-        for (const arg of c.args ?? []) {
+        for (const arg of argv) {
             const name = typeof arg === "string" ? flagName(arg) : undefined;
             if (name !== undefined && !defined.has(name))
                 out.push(`passes --${name}, a flag ${ref} does not define`);
         }
-        out.push(...requirementMismatches(facts, c, ref));
     }
+    out.push(...requirementMismatches(facts, c, ref));
     // A container running its own shell script: what the script expands is read too (by the script), and the flags
     // it passes to the image's programs are checked against theirs.
-    const script = shellScript(c.command);
+    const script = containerScript(c);
     if (script !== undefined) out.push(...scriptFlagMismatches(facts, script, ref));
     out.push(...secretFileMismatches(facts, c, ref));
     out.push(...pathMismatches(facts, c, ref));
@@ -516,8 +634,9 @@ function readMismatches(facts: ReadFacts, c: ContainerView, ref: string): string
                 `sets ${e.name}${fromSource(e)}, a variable ${ref}${script !== undefined ? " (nor its script)" : ""} never reads`,
             );
     const set = new Set((c.env ?? []).map((e) => e.name));
+    const starts = startsImage(facts, c);
     for (const e of facts.env)
-        if (e.required && c.envComplete !== false && !set.has(e.name))
+        if (e.required && starts && c.envComplete !== false && !set.has(e.name))
             out.push(`sets no ${e.name}, which ${ref} needs (${e.at})`);
     return out;
 }
@@ -550,7 +669,7 @@ export interface QueueView {
     /** Its cluster and namespace: a namespace's broker is one per cluster. */
     scope: string;
     facts: ReadFacts;
-    /** Plain values of the variables it sets (a variable from a Secret or ConfigMap reference has none here). */
+    /** The values the plan shows of the variables it sets (plain, or a ConfigMap's; a Secret's has none here). */
     values: ReadonlyMap<string, string>;
 }
 

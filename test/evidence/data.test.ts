@@ -75,6 +75,7 @@ describe("facts/evidence", () => {
             etl.map((e) => `${e.image}:${e.version}`),
             [
                 "registry.cern.ch/cms-dqmdc/dials-etl:v1.8.0",
+                "image-registry.openshift-image-registry.svc:5000/cms-dials-local/etl:v1.8.0",
                 "image-registry.openshift-image-registry.svc:5000/cms-dials-prod/etl:v1.8.0",
                 "image-registry.openshift-image-registry.svc:5000/cms-dials-stage/etl:v1.8.0",
             ],

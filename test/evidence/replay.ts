@@ -93,12 +93,24 @@ function textsOf(resources: readonly PlanResource[]): Texts {
 const scopeOf = (r: PlanResource): string =>
     `${r.provider}\0${String(meta(r.inputs as Obj).namespace ?? "")}`;
 
+/** The text of a ConfigMap's key in the plan, or undefined (not a ConfigMap of the plan, or not text). */
+function configMapValue(texts: Texts, scope: string, name: unknown, key: string): string | undefined {
+    const value = texts.get(`${scope}\0ConfigMap/${String(name)}`)?.[key];
+    return typeof value === "string" ? value : undefined;
+}
+
 /**
  * Every variable a container gets: its `env`, then each key of its `envFrom` ConfigMaps and Secrets (with their
  * prefix), as the kubelet sets them; `complete` is false when a source's keys are unknown here (not in the plan, or
- * masked), so a variable the image needs may still come from it.
+ * masked), so a variable the image needs may still come from it. A value a ConfigMap of the plan holds is carried,
+ * as the process sees it: a requirement of that value (a mode, a path) is then held too.
  */
-function envOf(c: Obj, scope: string, sources: Sources): Pick<ContainerView, "env" | "envComplete"> {
+function envOf(
+    c: Obj,
+    scope: string,
+    sources: Sources,
+    texts: Texts,
+): Pick<ContainerView, "env" | "envComplete"> {
     let complete = true;
     const fromSources = objectsOf(c.envFrom).flatMap((f) => {
         const [kind, ref] = isObj(f.configMapRef)
@@ -112,14 +124,29 @@ function envOf(c: Obj, scope: string, sources: Sources): Pick<ContainerView, "en
             return [];
         }
         const prefix = typeof f.prefix === "string" ? f.prefix : "";
-        return keys.map((k) => ({ name: `${prefix}${k}`, from: `${kind} ${String(ref.name)}` }));
+        return keys.map((k) => {
+            const value = kind === "ConfigMap" ? configMapValue(texts, scope, ref.name, k) : undefined;
+            return {
+                name: `${prefix}${k}`,
+                from: `${kind} ${String(ref.name)}`,
+                ...(value !== undefined ? { value } : {}),
+            };
+        });
     });
+    const valueOf = (e: Obj): string | undefined => {
+        if (typeof e.value === "string") return e.value;
+        const ref =
+            isObj(e.valueFrom) && isObj(e.valueFrom.configMapKeyRef)
+                ? e.valueFrom.configMapKeyRef
+                : undefined;
+        return ref ? configMapValue(texts, scope, ref.name, String(ref.key)) : undefined;
+    };
     return {
         env: [
-            ...objectsOf(c.env).map((e) => ({
-                name: String(e.name),
-                ...(typeof e.value === "string" ? { value: e.value } : {}),
-            })),
+            ...objectsOf(c.env).map((e) => {
+                const value = valueOf(e);
+                return { name: String(e.name), ...(value !== undefined ? { value } : {}) };
+            }),
             ...fromSources,
         ],
         ...(complete ? {} : { envComplete: false }),
@@ -251,7 +278,7 @@ function viewOf(c: Obj, pod: Obj, scope: string, sources: Sources, texts: Texts)
         args: Array.isArray(c.args) ? c.args : undefined,
         command: Array.isArray(c.command) ? c.command : undefined,
         ...(typeof c.workingDir === "string" && c.workingDir !== "" ? { workingDir: c.workingDir } : {}),
-        ...envOf(c, scope, sources),
+        ...envOf(c, scope, sources, texts),
         ports: objectsOf(c.ports).map((p) => ({
             containerPort: Number(p.containerPort),
             ...(typeof p.name === "string" ? { name: p.name } : {}),

@@ -21,9 +21,11 @@ const listener = z.strictObject({
 
 /**
  * What a flag or variable needs beside it, only when it has the value `when` if one is given (e.g. `--dry-run=true`
- * needs `--deck-url`): another flag, a variable the container sets, a section of a configuration file (`config`, a dotted key of the file named `file`),
- * or a file (a credential, a certificate: a path, `<flag>` for the path another flag names, `<flag>/name` for one
- * inside the directory it names; nothing when that flag has no value).
+ * needs `--deck-url`; `KEBECHET_SUBCOMMAND=run` needs `KEBECHET_CONFIGURATION_PATH`): another flag, a variable the
+ * container sets, a section of a configuration file (`config`, a dotted key of the file named `file`), or a file (a
+ * credential, a certificate: a path, `<name>` for the path another flag or variable names, `<name>/file` for one
+ * inside the directory it names; nothing when that one has no value). A variable whose value the plan does not show
+ * (a Secret's) meets only the requirements without `when`.
  */
 const when = z.string().optional();
 const requirement = z.union(
@@ -78,7 +80,8 @@ const namedFact = z.strictObject({
     name: z.string().min(1),
     /**
      * A variable the process cannot do without: unset, it stops, or does what production does not. Every container
-     * of the image must set it (the replay counts `env` and the keys its `envFrom` sources hold).
+     * that starts the image's software must set it (the replay counts `env` and the keys its `envFrom` sources hold;
+     * a container running only its own shell script, which calls none of `binaries`, never starts it).
      */
     required: z.boolean().optional(),
     at,
