@@ -482,31 +482,13 @@ export function commandLinePaths(c: ContainerView): NamedPath[] {
 }
 
 /**
- * The paths the values of its variables name, where the image's fact says the variable's value is a path it opens
- * (`namesFile`): the value the container sets, else the variable's default. A value from a Secret or ConfigMap
- * reference is not in the plan, and is not checked.
- */
-function variablePaths(facts: ReadFacts, c: ContainerView): NamedPath[] {
-    return facts.env.flatMap((e) => {
-        if (!e.namesFile) return [];
-        const set = (c.env ?? []).find((v) => v.name === e.name);
-        const value = set ? set.value : e.default;
-        if (typeof value !== "string" || value === "") return [];
-        const how = `as ${e.name}${set ? "" : " (its default)"} (${e.at})`;
-        const path =
-            value.startsWith("/") || c.workingDir === undefined ? value : posix.join(c.workingDir, value);
-        return [{ path, how }];
-    });
-}
-
-/**
  * Every path a container names that is not there when it starts (issue 67): not on one of its volumes, not in its
  * image's recorded `paths`, not supplied by the runtime. Its process, or the script it runs, stops at that word.
  */
 function pathMismatches(facts: ReadFacts, c: ContainerView, ref: string): string[] {
     const seen = new Set<string>();
     const out: string[] = [];
-    for (const p of [...commandLinePaths(c), ...variablePaths(facts, c)]) {
+    for (const p of commandLinePaths(c)) {
         if (seen.has(p.path)) continue;
         seen.add(p.path);
         const why = missingPath(facts, c, p.path);
@@ -562,8 +544,11 @@ function requirementMismatches(facts: ReadFacts, c: ContainerView, ref: string):
     const hasEnv = (name: string) => c.envComplete === false || (c.env ?? []).some((e) => e.name === name);
     const out: string[] = [];
     for (const { fact, value, shown } of settings) {
-        const missing = fact.namesFile && value ? missingPath(facts, c, value) : undefined;
-        if (missing) out.push(`${shown}: ${ref} opens ${value} at start (${fact.at}), ${missing}`);
+        // A relative path is opened in the working directory, where one is known.
+        const path =
+            value && !value.startsWith("/") && c.workingDir ? posix.join(c.workingDir, value) : value;
+        const missing = fact.namesFile && path ? missingPath(facts, c, path) : undefined;
+        if (missing) out.push(`${shown}: ${ref} opens ${path} at start (${fact.at}), ${missing}`);
         for (const r of fact.requires ?? []) {
             if (r.when !== undefined && r.when !== value) continue;
             const at = r.at ?? fact.at;
