@@ -175,15 +175,11 @@ export function kubeconfigPolicyFindings(
     const key = `clusters.${policy.cluster ?? "<cluster>"}.credentialCommand`;
     const allowed = (command: unknown) =>
         policy.credentialCommand !== undefined && command === policy.credentialCommand;
-    config.users.forEach((u, i) => {
-        const user = isMapping(u) && isMapping(u.user) ? u.user : undefined;
-        if (!user) return;
+    eachEntry(config, "users", (user, at) => {
         if (user.exec !== undefined && !allowed(isMapping(user.exec) ? user.exec.command : undefined)) {
-            refused.push(
-                `${entry("users", i, u)} runs a credential plugin (exec) that no reviewed ${key} names`,
-            );
+            refused.push(`${at} runs a credential plugin (exec) that no reviewed ${key} names`);
         } else if (isMapping(user.exec)) {
-            refused.push(...execEnvFindings(entry("users", i, u), user.exec.env, policy));
+            refused.push(...execEnvFindings(at, user.exec.env, policy));
         }
         const provider = user["auth-provider"];
         if (provider !== undefined) {
@@ -191,21 +187,17 @@ export function kubeconfigPolicyFindings(
             const command = isMapping(p.config) ? p.config["cmd-path"] : undefined;
             if (!allowed(command ?? `auth-provider:${String(p.name)}`)) {
                 refused.push(
-                    `${entry("users", i, u)} uses an auth-provider${command !== undefined ? " that runs a command (cmd-path)" : ""} that no reviewed ${key} names`,
+                    `${at} uses an auth-provider${command !== undefined ? " that runs a command (cmd-path)" : ""} that no reviewed ${key} names`,
                 );
             }
         }
     });
-    config.clusters.forEach((c, i) => {
-        const cluster = isMapping(c) && isMapping(c.cluster) ? c.cluster : undefined;
-        if (!cluster) return;
+    eachEntry(config, "clusters", (cluster, at) => {
         if (typeof cluster.server === "string" && /^http:\/\//i.test(cluster.server.trim())) {
-            refused.push(
-                `${entry("clusters", i, c)} names a plain http:// server: credentials would cross in clear`,
-            );
+            refused.push(`${at} names a plain http:// server: credentials would cross in clear`);
         }
         if (isTrue(cluster["insecure-skip-tls-verify"])) {
-            const text = `${entry("clusters", i, c)} has insecure-skip-tls-verify: anyone in the path can pose as the API server and take the credentials`;
+            const text = `${at} has insecure-skip-tls-verify: anyone in the path can pose as the API server and take the credentials`;
             (policy.production ? refused : warnings).push(text);
         }
         for (const r of REVIEWED_CLUSTER_SETTINGS) {
@@ -214,15 +206,8 @@ export function kubeconfigPolicyFindings(
             const reviewed = policy[r.key];
             if (reviewed !== undefined && value === reviewed) continue;
             const differs = reviewed !== undefined;
-            const found = {
-                setting: r.setting,
-                key: r.key,
-                entry: entry("clusters", i, c),
-                differs,
-                means: r.means,
-            };
-            // Outside production an unreviewed one is shown before the run; a review that names another value is
-            // refused everywhere: the kubeconfig is not the one that was reviewed.
+            const found = { setting: r.setting, key: r.key, entry: at, differs, means: r.means };
+            // Refused everywhere when the review names another value: the kubeconfig is not the one reviewed.
             if (policy.production || differs) unreviewed.push(found);
             else warnings.push(unreviewedText(found, policy.cluster));
         }
@@ -404,67 +389,72 @@ export interface RunnerFile {
     instead: string;
 }
 
-/**
- * The settings of a kubeconfig entry that make a client read a file of the machine it runs on: what each holds, and
- * the setting that holds the same in the file itself (`kubectl config view --flatten` inlines certificate files,
- * never a token file).
- */
-const USER_FILES: readonly (readonly [string, string, string])[] = [
-    ["tokenFile", "its token", "token: with the token itself"],
-    ["client-certificate", "its client certificate", "client-certificate-data: with the certificate, base64"],
-    ["client-key", "its client key", "client-key-data: with the key, base64"],
-];
-const CLUSTER_FILES: readonly (readonly [string, string, string])[] = [
-    ["certificate-authority", "the CA it trusts", "certificate-authority-data: with the CA bundle, base64"],
-];
+/** Settings that make a client read a file of the runner: what each holds, and the setting inlining it instead. */
+const RUNNER_FILES = {
+    users: [
+        ["tokenFile", "its token", "token: with the token itself"],
+        [
+            "client-certificate",
+            "its client certificate",
+            "client-certificate-data: with the certificate, base64",
+        ],
+        ["client-key", "its client key", "client-key-data: with the key, base64"],
+    ],
+    clusters: [
+        [
+            "certificate-authority",
+            "the CA it trusts",
+            "certificate-authority-data: with the CA bundle, base64",
+        ],
+    ],
+} as const;
+
+/** Calls `fn` with each entry's inner mapping (`user`, `cluster`) and its label; entries without one are skipped. */
+function eachEntry(
+    config: KubeconfigShape,
+    list: "users" | "clusters",
+    fn: (inner: Record<string, unknown>, at: string) => void,
+): void {
+    const inner = list === "users" ? "user" : "cluster";
+    config[list].forEach((e, i) => {
+        if (isMapping(e) && isMapping(e[inner])) fn(e[inner], entry(list, i, e));
+    });
+}
 
 /**
- * What a run would read from the runner's files instead of from the secret: a token file, certificate and key paths
- * (instead of their `-data`), a CA path, an OIDC auth-provider's CA path, and the gcp auth-provider without a command
- * (Google's application default credentials of the runner). The secret is what was reviewed and encrypted; a file
- * on the runner is whatever that machine holds that day. Names the entry and the setting, never its value.
+ * What a run would read from the runner's files instead of the secret (a token, certificate, key or CA path, an
+ * OIDC CA path, gcp's application default credentials): a runner's file is whatever that machine holds that day.
+ * Names the entry and the setting, never its value.
  */
 function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
     const found: RunnerFile[] = [];
     const present = (v: unknown) => v !== undefined && v !== null && v !== "";
-    config.users.forEach((u, i) => {
-        const user = isMapping(u) && isMapping(u.user) ? u.user : undefined;
-        if (!user) return;
-        const at = entry("users", i, u);
-        for (const [field, what, instead] of USER_FILES) {
-            if (present(user[field]))
+    for (const list of ["users", "clusters"] as const) {
+        eachEntry(config, list, (inner, at) => {
+            for (const [field, what, instead] of RUNNER_FILES[list]) {
+                if (present(inner[field]))
+                    found.push({
+                        finding: `${at} reads ${what} from a file of the runner (${field})`,
+                        instead: `in ${at}, replace ${field} by ${instead}`,
+                    });
+            }
+            if (list === "clusters") return;
+            const provider = isMapping(inner["auth-provider"]) ? inner["auth-provider"] : undefined;
+            const settings = provider && isMapping(provider.config) ? provider.config : {};
+            if (present(settings["idp-certificate-authority"])) {
                 found.push({
-                    finding: `${at} reads ${what} from a file of the runner (${field})`,
-                    instead: `in ${at}, replace ${field} by ${instead}`,
+                    finding: `${at} reads its identity provider's CA from a file of the runner (auth-provider idp-certificate-authority)`,
+                    instead: `in ${at}, replace the auth-provider's idp-certificate-authority by idp-certificate-authority-data: with that CA, base64`,
                 });
-        }
-        const provider = isMapping(user["auth-provider"]) ? user["auth-provider"] : undefined;
-        const settings = provider && isMapping(provider.config) ? provider.config : {};
-        if (present(settings["idp-certificate-authority"])) {
-            found.push({
-                finding: `${at} reads its identity provider's CA from a file of the runner (auth-provider idp-certificate-authority)`,
-                instead: `in ${at}, replace the auth-provider's idp-certificate-authority by idp-certificate-authority-data: with that CA, base64`,
-            });
-        }
-        if (provider?.name === "gcp" && !present(settings["cmd-path"])) {
-            found.push({
-                finding: `${at} uses the gcp auth-provider without a command, which reads the runner's Google application default credentials`,
-                instead: `in ${at}, replace the auth-provider by token: with a service account's token`,
-            });
-        }
-    });
-    config.clusters.forEach((c, i) => {
-        const cluster = isMapping(c) && isMapping(c.cluster) ? c.cluster : undefined;
-        if (!cluster) return;
-        const at = entry("clusters", i, c);
-        for (const [field, what, instead] of CLUSTER_FILES) {
-            if (present(cluster[field]))
+            }
+            if (provider?.name === "gcp" && !present(settings["cmd-path"])) {
                 found.push({
-                    finding: `${at} reads ${what} from a file of the runner (${field})`,
-                    instead: `in ${at}, replace ${field} by ${instead}`,
+                    finding: `${at} uses the gcp auth-provider without a command, which reads the runner's Google application default credentials`,
+                    instead: `in ${at}, replace the auth-provider by token: with a service account's token`,
                 });
-        }
-    });
+            }
+        });
+    }
     return found;
 }
 
