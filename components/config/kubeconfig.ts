@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { parseDocument } from "yaml";
 import { yaml11Boolean } from "./checks";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
+import { listOf } from "./secretValues";
 
 // One reading of a kubeconfig's structure for every check of one: the stack's secret before a run (below) and the
 // adoption report's loader (tools/adopt/kubeconfig.ts). Only the shape is read: nothing of a value is ever returned
@@ -276,13 +277,7 @@ export function kubeconfigProblem(
 
 /** What the stray entries of a kubeconfig are, for a message (names only). */
 export function strayText(strays: readonly string[], context: string | undefined): string {
-    return `holds ${listed(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
-}
-
-function listed(items: readonly string[]): string {
-    return items.length <= 1
-        ? (items[0] ?? "")
-        : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+    return `holds ${listOf(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
 }
 
 /**
