@@ -188,7 +188,7 @@ function fixFor(
     return exampleFix(broken);
 }
 
-/** The repairs of a broken field, most certain first: what the file shows was meant, a near value, a suggestion, asking. */
+/** The repairs of a broken field, most certain first: what the file shows, a near value, a suggestion, asking. */
 const REPAIRS: readonly ((broken: BrokenField) => FieldFix | undefined)[] = [
     quoteWrittenText,
     quoteLostText,

@@ -223,7 +223,7 @@ function documentOf(text: string): { doc: unknown; json: boolean } | undefined {
     return undefined;
 }
 
-/** A JSON or YAML document's credentials: a kubeconfig with users, a registry login, a JSON value under a secret-named key. */
+/** A document's credentials: a kubeconfig with users, a registry login, a JSON value under a secret-named key. */
 function documentFindings(text: string): string[] {
     const read = documentOf(text);
     if (read === undefined || read.doc === null || typeof read.doc !== "object") return [];
@@ -322,7 +322,7 @@ export function nameWords(name: string): string[] {
         .map((w) => w.toUpperCase());
 }
 
-/** Names of a secret value (`DJANGO_SECRET_KEY`, `id_rsa`), Ansible's included (`ansible_become_pass`, `vault_<name>`). */
+/** Names of a secret (`DJANGO_SECRET_KEY`, `id_rsa`), Ansible's included (`ansible_become_pass`, `vault_<name>`). */
 export function isSecretName(name: string): boolean {
     const words = nameWords(name);
     const last = words[words.length - 1];
