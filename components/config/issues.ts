@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { closest, textProblem, yaml11Boolean } from "./checks";
-import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
+import {
+    ConfigProblem,
+    STACK_FILE,
+    formatPath,
+    fullKey,
+    removeCommand,
+    renameFix,
+    setCommand,
+} from "./problems";
+
+export { formatPath };
 import { credentialKinds, listOf, multiLineDocument, namedCredentials } from "./secretValues";
 import { scalarSource } from "./source";
 
@@ -18,21 +28,6 @@ export interface FieldMeta {
 
 const asRecord = (v: unknown): Record<string, unknown> =>
     v && typeof v === "object" ? (v as Record<string, unknown>) : {};
-
-/** Renders a path as Pulumi's `--path` syntax: `thoth.hosts[0].name`, `a["key.with.dots"]`. */
-export function formatPath(section: string, path: readonly Segment[]): string {
-    let out = section;
-    for (const seg of path) {
-        if (typeof seg === "number") {
-            out += `[${seg}]`;
-        } else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) {
-            out += `.${seg}`;
-        } else {
-            out += `["${seg}"]`;
-        }
-    }
-    return out;
-}
 
 // zod keeps its structure in `_zod.def`; walking it lets an error find the example of the field it is about, and the
 // generated configuration reference list every key (tools/docs/configuration.ts).

@@ -29,6 +29,19 @@ export interface ConfigProblem {
     invents?: boolean;
 }
 
+/** Renders a path as Pulumi's `--path` syntax: `thoth.hosts[0].name`, `a["key.with.dots"]`. */
+export function formatPath(section: string, path: readonly (string | number)[]): string {
+    return path.reduce<string>(
+        (out, seg) =>
+            typeof seg === "number"
+                ? `${out}[${seg}]`
+                : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)
+                  ? `${out}.${seg}`
+                  : `${out}["${seg}"]`,
+        section,
+    );
+}
+
 export interface FixOptions {
     /** The value is a secret: `--secret` is added. */
     secret?: boolean;
