@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { Document, LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
-import { ConfigProblem, PROJECT, formatPath } from "./problems";
+import { ConfigProblem, PROJECT, formatPath, keyWithin } from "./problems";
 
 // A key written twice: the yaml library keeps the last, go-yaml (the Pulumi CLI) refuses the file, and `tier:` beside
 // `runbooks:tier:` is one key whose value changes from run to run (Pulumi's config map is read in no fixed order).
@@ -182,9 +182,6 @@ export function underAmbiguous(key: string, dups: readonly DuplicateKey[]): bool
             !d.same &&
             d.kind === "repeated" &&
             // Two `config` sections: nothing in either is known.
-            (d.key === "config" ||
-                key === d.key ||
-                key.startsWith(`${d.key}.`) ||
-                key.startsWith(`${d.key}[`)),
+            (d.key === "config" || keyWithin(key, d.key)),
     );
 }

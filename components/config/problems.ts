@@ -42,6 +42,11 @@ export function formatPath(section: string, path: readonly (string | number)[]):
     );
 }
 
+/** Whether a key is `parent` or lies below it (`a.b`, `a.b.c`, `a.b[0]`, `a.b["x"]`). */
+export function keyWithin(key: string, parent: string): boolean {
+    return key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
+}
+
 export interface FixOptions {
     /** The value is a secret: `--secret` is added. */
     secret?: boolean;

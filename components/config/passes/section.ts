@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatPath, problemsFromIssues, repairSection, textProblems } from "../issues";
-import { ConfigProblem, PROJECT, STACK_FILE, fullKey } from "../problems";
+import { ConfigProblem, PROJECT, STACK_FILE, fullKey, keyWithin } from "../problems";
 import { ConfigSource, contentKey } from "../source";
 import { Passed } from "./pass";
 
@@ -95,5 +95,5 @@ function readSection<T>(section: string, schema: z.ZodType<T>, value: unknown): 
 /** True when a problem key (with or without the project namespace) is one of the broken keys or lies under one. */
 export function underBroken(key: string, broken: readonly string[]): boolean {
     const k = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
-    return broken.some((b) => k === b || k.startsWith(`${b}.`) || k.startsWith(`${b}[`));
+    return broken.some((b) => keyWithin(k, b));
 }
