@@ -23,10 +23,7 @@ export interface DuplicateKey {
     key: string;
     kept: KeyAt;
     stray: KeyAt;
-    /**
-     * `namespace`: the stray copy lacks the project's namespace (`tier` beside `runbooks:tier`): the written one is what
-     * `pulumi config set` writes, so it stays. `repeated`: the same key twice in one mapping.
-     */
+    /** `namespace`: `tier` beside `runbooks:tier` (the namespaced one stays); `repeated`: twice in one mapping. */
     kind: "namespace" | "repeated";
     /** Both copies hold the same value: deleting either changes nothing the program reads. */
     same: boolean;

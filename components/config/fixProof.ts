@@ -58,10 +58,7 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
     };
 }
 
-/**
- * A key's value (edited in place) after one `--path` edit below it: what is missing on the way is made as the CLI
- * makes it (a list before a number, else a map), except that removing below nothing removes nothing.
- */
+/** A key's value after one `--path` edit below it: what is missing on the way is made as the CLI makes it. */
 function editedValue(root: unknown, e: FixEdit): unknown {
     const value = root !== null && typeof root === "object" ? root : {};
     let node = value as Record<string | number, unknown>;

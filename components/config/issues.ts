@@ -100,10 +100,7 @@ function metaOf(schema: z.ZodType | undefined): FieldMeta {
     return {};
 }
 
-/**
- * What `pulumi config set --path` writes for a value: `true`/`false` become booleans and integers numbers, the
- * rest strings. A fix is only useful if what it writes is what the schema wants.
- */
+/** What `pulumi config set --path` writes for a value: `true`/`false` booleans, integers numbers, else strings. */
 export function pathValue(text: string): unknown {
     if (text === "true" || text === "false") return text === "true";
     if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
