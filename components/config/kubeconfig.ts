@@ -4,15 +4,10 @@ import { yaml11Boolean } from "./checks";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 import { listOf } from "./secretValues";
 
-// One reading of a kubeconfig's structure for every check of one: the stack's secret before a run (below) and the
-// adoption report's loader (tools/adopt/kubeconfig.ts). Only the shape is read: nothing of a value is ever returned
-// for a message. It is read as client-go reads it (sigs.k8s.io/yaml over go-yaml, YAML 1.1): merge keys (`<<: *x`)
-// are resolved, so a setting merged in from an anchor is the setting, and `yes`/`on` are true.
+// One reading of a kubeconfig's structure for every check of one (the stack's secret, the adoption report), as
+// client-go reads it (YAML 1.1, merge keys resolved). Nothing of a value is ever returned for a message.
 
-/**
- * A kubeconfig's text as client-go reads it, or undefined when it is not YAML (a duplicate key is an error, as it is
- * for go-yaml). Merge keys are resolved: a reader that left them would see a `<<` key where client-go sees `exec`.
- */
+/** A kubeconfig's text as client-go reads it (duplicate keys an error, merge keys resolved), or undefined. */
 export function parseKubeconfig(text: string): { doc: unknown } | undefined {
     const doc = parseDocument(text, { merge: true, uniqueKeys: true });
     if (doc.errors.length > 0) return undefined;
@@ -57,11 +52,7 @@ export function serverOf(entry: unknown): unknown {
     return isMapping(entry) && isMapping(entry.cluster) ? entry.cluster.server : undefined;
 }
 
-/**
- * Whether a `server` value is an API server address a client can connect to: an `https://` URL naming a host (the
- * canonical reading of components/config/clusterIdentity.ts). The one rule of both checks, so a stack check never
- * passes a kubeconfig the adoption report then refuses.
- */
+/** Whether a `server` is an `https://` URL naming a host: one rule for the stack check and the adoption report. */
 export function isServerUrl(server: unknown): server is string {
     return (
         typeof server === "string" &&
@@ -76,11 +67,7 @@ export interface KubeconfigPolicy {
     production: boolean;
     /** `clusters.<name>.credentialCommand`: the one credential-plugin command reviewed for this cluster. */
     credentialCommand?: string;
-    /**
-     * `clusters.<name>.credentialEnv`: the environment that command was reviewed with. What an `exec` entry adds to
-     * the plugin's environment decides what runs as much as its command does (`PATH` picks the binary, `LD_PRELOAD`
-     * loads a library into it), so every variable it sets must be reviewed with its value.
-     */
+    /** `clusters.<name>.credentialEnv`: the environment that command was reviewed with (`PATH` picks the binary). */
     credentialEnv?: Record<string, string>;
     /** The stack's name for the cluster, for the key a finding names. */
     cluster?: string;
@@ -90,11 +77,7 @@ export interface KubeconfigPolicy {
     tlsServerName?: string;
 }
 
-/**
- * Cluster settings that change who is trusted on the way to the API server: `proxy-url` hands every request (the
- * credential included) to another host, `tls-server-name` accepts a certificate made out to another name than the
- * server's. Each runs only as a stack file's review writes it (`clusters.<name>.<key>`).
- */
+/** Cluster settings that change who is trusted on the way to the API server: each runs only as reviewed. */
 export const REVIEWED_CLUSTER_SETTINGS = [
     {
         setting: "proxy-url",
@@ -124,17 +107,11 @@ export interface UnreviewedSetting {
 export interface KubeconfigFindings {
     refused: string[];
     warnings: string[];
-    /**
-     * Reviewed settings held without their review: refused on a production stack and wherever the review names
-     * another value, a warning elsewhere (already in `warnings`). Kept apart so the stack check can ask for the review.
-     */
+    /** Reviewed settings held without their review, apart so the stack check can ask for the review. */
     unreviewed: UnreviewedSetting[];
 }
 
-/**
- * What a reviewed credential plugin's `env` adds that its review did not: each variable must be reviewed with exactly
- * the value the kubeconfig gives it (`clusters.<name>.credentialEnv`). Names are printed, values never.
- */
+/** What a reviewed credential plugin's `env` adds that its review did not; names printed, values never. */
 function execEnvFindings(where: string, env: unknown, policy: KubeconfigPolicy): string[] {
     if (env === undefined || env === null) return [];
     const envKey = `clusters.${policy.cluster ?? "<cluster>"}.credentialEnv`;
@@ -160,11 +137,8 @@ function execEnvFindings(where: string, env: unknown, policy: KubeconfigPolicy):
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && yaml11Boolean(v) === true);
 
 /**
- * The kubeconfig's content against the policy, read before any client or provider is made from it: a credential
- * plugin (`exec`, an `auth-provider` with `cmd-path`) runs a program on the machine of every preview, so only the
- * command a reviewed config key names may run; an API server without TLS, or with its certificate unchecked, hands
- * the credentials to whoever answers. Findings name entries by position and name, never a command's arguments or
- * anything else of the file.
+ * The kubeconfig against the policy, before any client is made from it: only a reviewed credential plugin may run,
+ * and no server without TLS or with its certificate unchecked. Findings name entries by position and name only.
  */
 export function kubeconfigPolicyFindings(
     config: KubeconfigShape,
@@ -230,10 +204,7 @@ export function unreviewedText(u: UnreviewedSetting, cluster: string | undefined
 /** What a kubeconfig says of the cluster its context reaches: the canonical server and the CAs it trusts. */
 export interface KubeconfigIdentity {
     server: CanonicalServer;
-    /**
-     * SHA-256 of the DER of each certificate of `certificate-authority-data`, lower-case hex, in the bundle's order;
-     * unset when the CA is the system's. A client trusts every one of them, so each one says which cluster this is.
-     */
+    /** SHA-256 of each CA certificate of `certificate-authority-data`, in order; unset when the CA is the system's. */
     cas?: string[];
 }
 
@@ -243,10 +214,7 @@ export interface KubeconfigReading {
     problem?: string;
     warnings: string[];
     identity?: KubeconfigIdentity;
-    /**
-     * Entries the context in use does not use (another cluster, another user, a context naming either, a second
-     * entry of one name): the secret holds a credential the stack never needs, so it must not hold it.
-     */
+    /** Entries the context in use does not use: credentials the stack never needs, so the secret must not hold them. */
     strays: string[];
     /** Credentials and trust read from files of the machine that runs the program instead of from the secret. */
     runnerFiles: RunnerFile[];
@@ -256,9 +224,8 @@ export interface KubeconfigReading {
 }
 
 /**
- * Why a kubeconfig secret's text is not a usable kubeconfig, or undefined when it is one: YAML (JSON is YAML) with at
- * least one cluster that names its API server, and the context the stack names when it names one; nothing in it but
- * that context, its cluster and its user, and no credential read from the runner's files.
+ * Why a kubeconfig secret is not usable, or undefined: YAML with a cluster naming its API server, the stack's context,
+ * nothing but that context, its cluster and user, and no credential read from the runner's files.
  */
 export function kubeconfigProblem(
     value: unknown,
@@ -280,10 +247,7 @@ export function strayText(strays: readonly string[], context: string | undefined
     return `holds ${listOf(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
 }
 
-/**
- * {@link kubeconfigProblem} with the policy's warnings for a kubeconfig it accepts, the identity of the cluster its
- * context (the stack's, else the file's current-context) reaches, and what else it holds, each kind apart.
- */
+/** {@link kubeconfigProblem} with its warnings, the identity its context reaches, and what else it holds. */
 export function kubeconfigReading(
     value: unknown,
     context: string | undefined,
@@ -346,10 +310,8 @@ function contextInUse(config: KubeconfigShape, context: string | undefined): str
 }
 
 /**
- * Every entry the context in use does not need: clusters but its cluster, users but its user, contexts that name
- * any other, and a second entry of a name already listed (client-go keeps the last of two entries of one name, the
- * JavaScript client and these checks the first: which one a run uses would depend on the reader). Empty when no
- * context is in use: that is reported on its own.
+ * Every entry the context in use does not need, and a second entry of one name (client-go keeps the last, these
+ * checks the first). Empty when no context is in use: that is reported on its own.
  */
 function strayEntries(config: KubeconfigShape, context: string | undefined): string[] {
     const name = contextInUse(config, context);
@@ -416,11 +378,7 @@ function eachEntry(
     });
 }
 
-/**
- * What a run would read from the runner's files instead of the secret (a token, certificate, key or CA path, an
- * OIDC CA path, gcp's application default credentials): a runner's file is whatever that machine holds that day.
- * Names the entry and the setting, never its value.
- */
+/** What a run would read from the runner's files instead of the secret; names the entry and setting, never a value. */
 function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
     const found: RunnerFile[] = [];
     const present = (v: unknown) => v !== undefined && v !== null && v !== "";
@@ -480,11 +438,7 @@ function reachedCluster(config: KubeconfigShape, context: string | undefined): K
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
-/**
- * SHA-256 of the DER of every certificate of a base64 PEM bundle (`certificate-authority-data`), in its order and
- * without repeats; undefined when the data is no such bundle (not base64 PEM, no certificate, a block that is not a
- * certificate or does not parse). A client trusts each certificate of the bundle, so none is left unread.
- */
+/** SHA-256 of every certificate of a base64 PEM bundle, in order, no repeats; undefined unless all are certificates. */
 export function caFingerprints(data: unknown): string[] | undefined {
     if (typeof data !== "string") return undefined;
     const pem = Buffer.from(data, "base64").toString("utf8");
