@@ -47,10 +47,7 @@ export function parseSection<T>(
     return read;
 }
 
-/**
- * Section reads by schema, then by section name and value ({@link contentKey}): at most {@link SECTION_READS} in all,
- * so a process that reads many distinct values (a property test's thousands of generated stacks) keeps few of them.
- */
+/** Section reads by schema, then by section name and value: at most {@link SECTION_READS}, for property tests. */
 const sectionReads = new Map<z.ZodType, Map<string, Passed<SectionRead<unknown>>>>();
 const SECTION_READS = 512;
 let remembered = 0;
