@@ -223,31 +223,12 @@ export interface KubeconfigReading {
     context?: string;
 }
 
-/**
- * Why a kubeconfig secret is not usable, or undefined: YAML with a cluster naming its API server, the stack's context,
- * nothing but that context, its cluster and user, and no credential read from the runner's files.
- */
-export function kubeconfigProblem(
-    value: unknown,
-    context?: string,
-    policy: KubeconfigPolicy = { production: true },
-): string | undefined {
-    const r = kubeconfigReading(value, context, policy);
-    const all = [
-        ...(r.problem !== undefined ? [r.problem] : []),
-        ...(r.strays.length > 0 ? [strayText(r.strays, r.context)] : []),
-        ...r.runnerFiles.map((f) => f.finding),
-        ...r.unreviewed.map((u) => unreviewedText(u, policy.cluster)),
-    ];
-    return all.length > 0 ? all.join("; ") : undefined;
-}
-
 /** What the stray entries of a kubeconfig are, for a message (names only). */
 export function strayText(strays: readonly string[], context: string | undefined): string {
     return `holds ${listOf(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
 }
 
-/** {@link kubeconfigProblem} with its warnings, the identity its context reaches, and what else it holds. */
+/** Why a kubeconfig secret is not usable, with its warnings, the identity its context reaches and what else it holds. */
 export function kubeconfigReading(
     value: unknown,
     context: string | undefined,
@@ -453,9 +434,4 @@ export function caFingerprints(data: unknown): string[] | undefined {
         }
     }
     return out.length > 0 ? out : undefined;
-}
-
-/** SHA-256 of the DER of the first certificate in a base64 PEM bundle (what `openssl x509` prints of it). */
-export function caFingerprint(data: unknown): string | undefined {
-    return caFingerprints(data)?.[0];
 }
