@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { gitCommittedFiles } from "./committedFiles";
-import { FixEdit, fixEdits } from "./fixCommands";
+import { FixEdit, fixEdits, parsePath } from "./fixCommands";
 import { pathValue } from "./issues";
 import { ConfigProblem, PROJECT, STACK_FILE, keyWithin, setCommand } from "./problems";
 import { ConfigSource, contentKey } from "./source";
@@ -115,13 +115,10 @@ function committedConfig(stack: string, root: string): Record<string, unknown> {
 /** The committed file's value at a full key (`runbooks:a.b[0]`), when the stack file is under git. */
 export function committedValue(stack: string | undefined, key: string, root: string): unknown {
     if (stack === undefined) return undefined;
-    const config = committedConfig(stack, root);
-    const path = key.slice(PROJECT.length + 1).match(/[^.[\]]+|\[\d+\]|\["[^"]*"\]/g) ?? [];
-    let node: unknown = config[`${PROJECT}:${path[0]}`];
-    for (const seg of path.slice(1)) {
-        const k = seg.startsWith("[") ? seg.slice(1, -1).replace(/^"|"$/g, "") : seg;
+    const [head, ...path] = parsePath(key.slice(PROJECT.length + 1));
+    let node: unknown = committedConfig(stack, root)[`${PROJECT}:${head}`];
+    for (const k of path)
         node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[k] : undefined;
-    }
     return node;
 }
 
