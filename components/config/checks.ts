@@ -9,25 +9,13 @@ import { quantityValue } from "../shared/resources";
 // (test/oracles/validate) apply. Each returns why a value is wrong, or undefined when it is fine.
 
 /** Macros Kubernetes' CronJob controller accepts (robfig/cron's ParseStandard descriptors). */
-const CRON_MACROS = new Set([
-    "@yearly",
-    "@annually",
-    "@monthly",
-    "@weekly",
-    "@daily",
-    "@midnight",
-    "@hourly",
-]);
+const CRON_MACROS = new Set("@yearly @annually @monthly @weekly @daily @midnight @hourly".split(" "));
 /** Month and weekday names robfig/cron accepts; removed before looking for syntax it does not. */
 const NAMES = /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi;
 /** `@every <Go duration>`, also accepted by ParseStandard. */
 const CRON_EVERY = /^@every ([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
-/**
- * A Kubernetes CronJob schedule: robfig/cron's standard syntax (five fields with names such as TUE or JAN, ranges,
- * lists and steps) or one of its macros. Field ranges are checked by cron-parser; the syntax cron-parser accepts
- * beyond robfig's (a seconds field, `L`, `W`, `#`, `TZ=`) is refused here because the API server refuses it.
- */
+/** A CronJob schedule as robfig/cron reads it: cron-parser checks ranges; what only it accepts is refused here. */
 export function cronProblem(schedule: string): string | undefined {
     const value = schedule.trim();
     if (CRON_MACROS.has(value) || CRON_EVERY.test(value)) return undefined;
@@ -60,19 +48,6 @@ export function dnsSubdomainProblem(value: string): string | undefined {
     return undefined;
 }
 
-const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
-
-/**
- * A key of a Secret's or ConfigMap's data (the API server's IsConfigMapKey): it becomes a file name where the object
- * is mounted, so no `/`, and not `.`, `..` or a name starting with `..`.
- */
-export function dataKeyProblem(value: string): string | undefined {
-    if (value.length > 253) return `must be at most 253 characters, not ${value.length}`;
-    if (!DATA_KEY.test(value)) return "must consist of letters, digits, '-', '_' or '.'";
-    if (value.startsWith("..") || value === ".") return "must not be '.' or start with '..'";
-    return undefined;
-}
-
 /** A certificate subject name: a DNS name of two labels or more, or a one-level wildcard such as `*.packit.dev`. */
 export function certificateNameProblem(value: string): string | undefined {
     const host = value.startsWith("*.") ? value.slice(2) : value;
@@ -82,18 +57,7 @@ export function certificateNameProblem(value: string): string | undefined {
     return undefined;
 }
 
-/** A container port name (IANA service name): a DNS label of at most 15 characters with at least one letter. */
-export function portNameProblem(value: string): string | undefined {
-    if (value.length > 15 || dnsLabelProblem(value) !== undefined || !/[a-z]/.test(value)) {
-        return "must be at most 15 lower-case characters";
-    }
-    return undefined;
-}
-
-/**
- * A prefix of object names (e.g. Prow's `staging-`): empty, or the start of a DNS label (it may end with '-', as
- * the name it is put before completes the label).
- */
+/** A prefix of object names (Prow's `staging-`): empty, or the start of a DNS label (it may end with '-'). */
 export function namePrefixProblem(value: string): string | undefined {
     if (value !== "" && dnsLabelProblem(`${value}0`) !== undefined) {
         return "must be empty or lower-case letters, digits and '-', starting alphanumeric";
@@ -101,10 +65,7 @@ export function namePrefixProblem(value: string): string | undefined {
     return undefined;
 }
 
-/**
- * An IPv4 (or, with `family` 6, IPv6) address as OpenStack and Kubernetes store it: IPv4 in four decimal parts only
- * (ipaddr.js would also read `10.1` or `0x7f.1`, which Neutron refuses).
- */
+/** An IPv4 (or IPv6) address as OpenStack stores it: IPv4 in four decimal parts only (Neutron refuses `10.1`). */
 export function ipProblem(value: string, family: 4 | 6 | "any" = 4): string | undefined {
     const found = ipFamily(value);
     if (found === undefined || (family !== "any" && found !== family)) {
@@ -147,11 +108,7 @@ export function ipRangeListProblem(value: string): string | undefined {
     return undefined;
 }
 
-/**
- * The families (`IPv4`, `IPv6`) whose whole internet the union of these blocks admits: every unicast IPv4 address or
- * every global IPv6 address (2000::/3), however the union is split, overlapped or spelt (IPv4-mapped IPv6 included;
- * components/shared/addressRanges.ts). Blocks that do not parse are left to their own check.
- */
+/** The families whose whole internet the union of these blocks admits, however split or spelt (unparsed ones aside). */
 export function worldAdmittedBy(blocks: readonly string[]): ("IPv4" | "IPv6")[] {
     const set = AddressSet.of(blocks.filter((b) => AddressSet.of([b]) !== undefined));
     return set === undefined ? [] : worldAdmitted(set);
@@ -185,8 +142,7 @@ export function hostPortListProblem(value: string): string | undefined {
 /** Largest value of a Kubernetes int32 field (replicas) and of the OpenStack sizes in GB. */
 export const INT32_MAX = 2147483647;
 
-// The Kubernetes quantity grammar (k8s.io/apimachinery resource.Quantity): a decimal number with an optional
-// binary suffix, decimal suffix or exponent.
+// The Kubernetes quantity grammar (k8s.io/apimachinery resource.Quantity).
 const QUANTITY = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
 /** A Kubernetes quantity that sizes something (a volume, a request): the API grammar, and more than zero. */
@@ -205,21 +161,14 @@ export function quantityProblem(value: string): string | undefined {
 /** Longest string any config value may hold: far above every real value (240), far below what hurts a plan. */
 export const MAX_STRING_LENGTH = 1024;
 
-// C0 and C1 control characters (newline and tab included: a setting is one line; the multi-line content a free-form
-// value may hold, certificates, public keys and scripts, is let through by its caller, components/config/issues.ts)
-// and the Unicode bidirectional controls that make text display differently from what it is (Trojan Source).
+// C0 and C1 controls (a setting is one line; issues.ts lets a free-form value's documents through) and bidirectional
+// controls (Trojan Source).
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-/**
- * Longest multi-line content a free-form value may hold (a CA bundle of a few certificates, a short script): one
- * RSA certificate alone is over 1,024 characters.
- */
+/** Longest multi-line content a free-form value may hold (a CA bundle, a short script). */
 export const MAX_DOCUMENT_LENGTH = 16384;
 
-/**
- * Characters or a length that must never reach an object from config. `document`: the value is multi-line content a
- * free-form value may hold (components/config/issues.ts): its line breaks and tabs are its own, and it may be longer.
- */
+/** Characters or a length that must never reach an object; a `document`'s line breaks and tabs are its own. */
 export function textProblem(value: string, document = false): string | undefined {
     const bad = UNSAFE_CHARS.exec(document ? value.replace(/\r?\n|\t/g, (m) => " ".repeat(m.length)) : value);
     if (bad) {
@@ -237,10 +186,7 @@ export function textProblem(value: string, document = false): string | undefined
     return undefined;
 }
 
-/**
- * The closest candidate to a misspelt name, when it is close enough to be a typo (edit distance 1 for names of up to
- * 3 characters, 2 up to 5, else 3; a swap of two letters counts 2) and unambiguous.
- */
+/** The closest candidate to a misspelt name, when close enough to be a typo and unambiguous. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
     const limit = name.length <= 3 ? 1 : name.length <= 5 ? 2 : 3;
     let best: string | undefined;
@@ -260,11 +206,7 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
 }
 
-/**
- * The boolean a YAML 1.1 word says (`yes`, `no`, `on`, `off`, `y`, `n` in any of their spellings), as Kubernetes'
- * and Ansible's YAML readers and many users read them; undefined for any other text. YAML 1.2 (the stack file's
- * reader) keeps them as strings, so a fix must write what the word says, never its opposite.
- */
+/** The boolean a YAML 1.1 word says (`yes`, `off`...); YAML 1.2 keeps them as strings, so a fix writes what it says. */
 export function yaml11Boolean(text: string): boolean | undefined {
     const t = text.trim();
     if (/^(y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(t)) return true;

@@ -1,12 +1,8 @@
 import * as ipaddr from "ipaddr.js";
 import { memoByString } from "../shared/memo";
 
-// A cluster is what its credential reaches, never what a stack file calls it. Offline, the kubeconfig the stack holds
-// decides (components/config/kubeconfigIdentity.ts): the API server it connects to, in one canonical spelling, and the
-// CA certificate it trusts; a stack file's `apiServer` is checked against that, never trusted instead of it. On the
-// engine, the live cluster's own identity (its kube-system namespace's uid) is compared with the one the committed
-// stack file pins (components/shared/clusterProbe.ts). One normaliser serves the stack checks, the kubeconfig checks
-// and `npm run adopt`, so no two readers can disagree about which cluster a server is.
+// A cluster is what its credential reaches, never what a stack file calls it: offline, the kubeconfig's canonical API
+// server and trusted CAs; on the engine, the live kube-system uid against the pin. One normaliser serves every reader.
 
 /** The canonical form of an API server: `host:port`, host lower-case (IPv6 in brackets), port explicit. */
 export type CanonicalServer = string;
@@ -15,19 +11,14 @@ export type CanonicalServer = string;
 export const LOOPBACK_HOST = "localhost";
 
 /**
- * The canonical `host:port` of an API server written as `host`, `host:port` or an `https://` URL (a path, a trailing
- * slash, a trailing dot of the host and case are not part of it; the port defaults to 443, as Kubernetes clients do
- * for https; numeric hosts are read as a resolver reads them, so `127.1`, `0x7f.0.0.1` and `::ffff:127.0.0.1` are one
- * address, and every loopback form is {@link LOOPBACK_HOST}), or undefined when it names no server a client could
- * reach over TLS. A plain `http://` server is not a cluster identity: its credentials and objects would cross the
- * network in clear.
+ * The canonical `host:port` of an API server written as `host`, `host:port` or an `https://` URL (port 443 by
+ * default, numeric hosts as a resolver reads them, every loopback one host), or undefined when it names no TLS server.
  */
 export function canonicalApiServer(written: unknown): CanonicalServer | undefined {
     return typeof written === "string" ? canonicalServerOf(written) : undefined;
 }
 
-// Pure in the text, and each configuration check reads every cluster entry's server and every kubeconfig's again
-// (a fix's proof checks the configuration once per fix): each spelling is read once per process.
+// Each spelling is read once per process: every fix's proof reads every server again.
 const canonicalServerOf = memoByString(readServer);
 
 function readServer(written: string): CanonicalServer | undefined {
@@ -65,12 +56,7 @@ function canonicalHost(hostname: string): string | undefined {
     return name;
 }
 
-/**
- * What is known of which cluster an entry is: its canonical API server, the SHA-256 fingerprint of the CA its
- * credential trusts (the pinned one, else the first of its bundle) and every other one of that bundle, and the uid of
- * its kube-system namespace as the committed stack file pins it. Each is optional: an entry without a server, a
- * kubeconfig or a pin says less, and is taken for the same cluster as more entries.
- */
+/** What is known of which cluster an entry is (server, CAs, kube-system uid); an entry saying less matches more. */
 export interface ClusterMarks {
     server?: CanonicalServer;
     ca?: string;
@@ -84,21 +70,14 @@ function caSet(m: ClusterMarks): Set<string> {
     return new Set([...(m.ca !== undefined ? [m.ca] : []), ...(m.cas ?? [])]);
 }
 
-/**
- * Whether two entries are shown to be one cluster: one mark they both have is equal. CAs are compared as sets: a
- * credential that trusts another cluster's CA anywhere in its bundle can be answered by that cluster.
- */
+/** Whether two entries are shown to be one cluster: one mark they both have is equal (CAs compared as sets). */
 export function provenSame(a: ClusterMarks, b: ClusterMarks): boolean {
     if ((["server", "uid"] as const).some((m) => a[m] !== undefined && a[m] === b[m])) return true;
     const theirs = caSet(b);
     return [...caSet(a)].some((ca) => theirs.has(ca));
 }
 
-/**
- * Whether two cluster entries can be proven to be different clusters: no mark they share is equal, and at least one
- * they both have differs. Entries that cannot be proven distinct are the same cluster, so a renamed entry without an
- * API server never escapes another stack's grants, and neither does a respelt one.
- */
+/** Whether two entries are proven different clusters; those that are not count as one (no escape by renaming). */
 export function provenDistinct(a: ClusterMarks, b: ClusterMarks): boolean {
     if (provenSame(a, b)) return false;
     if ((["server", "uid"] as const).some((m) => a[m] !== undefined && b[m] !== undefined)) return true;

@@ -8,10 +8,7 @@ import type { OtherStack } from "./stacks";
 // probe of the live cluster (components/shared/clusterProbe.ts) is the check that counts: these make a run stop
 // earlier, and say how to pin.
 
-/**
- * `KUBE_SYSTEM_UID_ASK` (./clusterPinCommands.ts) for a cluster entry, with the context the stack names when it
- * names one.
- */
+/** `KUBE_SYSTEM_UID_ASK` for a cluster entry, with the context the stack names. */
 export function uidCommand(context: string | undefined): string {
     const ctx = context !== undefined ? ` --context '${context.replace(/'/g, `'"'"'`)}'` : "";
     return `kubectl --kubeconfig <the kubeconfig of kubeconfig-<cluster>>${ctx} get namespace kube-system -o jsonpath='{.metadata.uid}'`;
@@ -37,10 +34,7 @@ export function missingPinProblem(
     };
 }
 
-/**
- * A local stack's pin that another committed stack pins too: that cluster is shared, not the local stack's own, and
- * a local stack may act as production only on a cluster of its own.
- */
+/** A local stack's pin another committed stack pins too: a local stack acts as production only on its own cluster. */
 export function sharedLocalPinProblems(
     stack: string | undefined,
     clusters: ClustersConfig,

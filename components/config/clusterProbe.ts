@@ -5,10 +5,8 @@ import type { ClustersConfig } from "./program";
 import type { OtherStack } from "./stacks";
 import { kubeconfigSecret } from "./passes/secrets";
 
-// The engine's check of which cluster each credential reaches, before anything is written: the live cluster's own
-// identity, read through the stack's kubeconfig (read-only: one GET of the kube-system namespace, and on OpenShift of
-// the ClusterVersion `version`), against the identity the committed stack file pins for that cluster. A stack file can
-// spell a server any way it likes; the kube-system namespace's uid is made once, when the cluster is installed.
+// The engine's check, before anything is written, of which cluster each credential reaches: the live kube-system uid
+// (and OpenShift's clusterID), read-only, against the committed pin. A uid is made once, when the cluster is installed.
 
 /** What a live cluster says it is. */
 export interface LiveIdentity {
@@ -81,8 +79,7 @@ export const readLiveIdentity: ReadLiveIdentity = async (kubeconfig, context, op
         return typeof id === "string" && id !== "" ? { uid, clusterID: id } : { uid };
     } catch (err) {
         // A cluster without ClusterVersion (not OpenShift 4, or no right to read it) says nothing more.
-        if ((err as { code?: unknown }).code === 404 || (err as { code?: unknown }).code === 403)
-            return { uid };
+        if ([403, 404].includes((err as { code?: unknown }).code as number)) return { uid };
         throw why(err);
     }
 };
@@ -99,10 +96,7 @@ export interface ProbeInput {
     otherStacks: () => readonly OtherStack[];
 }
 
-/**
- * Every cluster the run writes to, read live and compared with its pin. Resolves when all match; otherwise rejects
- * with one ConfigError listing every cluster that does not (nothing has been registered yet).
- */
+/** Every cluster the run writes to, read live and compared with its pin: one ConfigError for all that differ. */
 export async function verifyClusterIdentities(
     input: ProbeInput,
     read: ReadLiveIdentity = readLiveIdentity,
@@ -156,11 +150,7 @@ async function clusterProblems(
     return problems;
 }
 
-/**
- * An entry without a pin (a stack that need not pin): the live cluster is looked up among the other committed stacks'
- * pins. One that pins it, where the offline checks took this entry for another cluster, would have had its grants
- * compared: the run stops and asks for this entry's pin (never printing the other file's value).
- */
+/** An unpinned entry reaching a cluster another stack pins, which the offline checks took it not to be: asks a pin. */
 function unpinnedProblems(
     input: ProbeInput,
     cluster: string,

@@ -1,10 +1,7 @@
 import { execFileSync } from "child_process";
 import type { CommittedFiles } from "./identity";
 
-/**
- * The committed stack files as git has them at HEAD in `root`: read only by the engine run (components/program.ts),
- * which is the run that writes. A file git does not track there, or a checkout without git, has none.
- */
+/** The committed stack files at HEAD in `root`, read only by the engine run (the one that writes). */
 export function gitCommittedFiles(root: string): CommittedFiles {
     return {
         atHead(stack) {

@@ -1,7 +1,5 @@
-// A PostgreSQL server is what a client connects to, never its spelling: `DBOD-Dials.CERN.ch:6600`, `dbod-dials.cern.ch.`
-// on the default port and `postgresql://u:p@dbod-dials.cern.ch:6600/db` are compared as `host:port`. A stack names its
-// server in a plain key; every URI secret must name that same server, and a non-production stack's must not be a
-// production stack's (components/config/passes/databaseServers.ts).
+// A PostgreSQL server is what a client connects to, never its spelling: servers are compared as `host:port`. A stack
+// names its server in a plain key; every URI secret must name it (components/config/passes/databaseServers.ts).
 
 /** The port libpq and every PostgreSQL driver use when a URI names none. */
 export const POSTGRES_PORT = 5432;
@@ -11,11 +9,7 @@ export type DatabaseServer = string;
 
 const AUTHORITY = /^(\[[^[\]]+\]|[^:[\]]+)(?::([0-9]{1,5}))?$/;
 
-/**
- * The canonical `host:port` of a server written as `host` or `host:port` (port 5432 when absent), or undefined when it
- * names no single server. The host goes through the WHATWG host parser (case, IDNA, the IPv4 and IPv6 forms,
- * percent-escapes), as libpq decodes them too; a trailing root dot names the same DNS name.
- */
+/** The canonical `host:port` of a server written as `host` or `host:port` (port 5432), hosts as libpq decodes them. */
 export function canonicalDatabaseServer(written: unknown): DatabaseServer | undefined {
     if (typeof written !== "string") return undefined;
     const match = AUTHORITY.exec(written);
@@ -34,10 +28,8 @@ export function canonicalDatabaseServer(written: unknown): DatabaseServer | unde
 const SERVER_PARAMETERS = new Set(["host", "hostaddr", "port", "service"]);
 
 /**
- * The server a PostgreSQL URI (`postgresql://`, `postgres://`, SQLAlchemy's `postgresql+<driver>://`) connects to, or
- * undefined when it names none or its readers could disagree: no host (a Unix socket), several hosts, a server
- * given in the query instead, or more than one `@` (libpq splits the user part at the first, URL parsers at the
- * last).
+ * The server a PostgreSQL URI connects to, or undefined when it names none or its readers could disagree (no host,
+ * several hosts, a server in the query, more than one `@`).
  */
 export function uriDatabaseServer(uri: string): DatabaseServer | undefined {
     const match = /^postgres(?:ql)?(?:\+[A-Za-z0-9_]+)?:\/\/([^/?#]*)([/?#].*)?$/is.exec(uri.trim());

@@ -1,13 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import { Document, LineCounter, Node, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
-import { ConfigProblem, PROJECT } from "./problems";
+import { ConfigProblem, PROJECT, formatPath, keyWithin } from "./problems";
 
-// A stack file that writes one key twice says two things at once, and no reader agrees on which one counts: the yaml
-// library keeps the last, go-yaml (the Pulumi CLI) refuses the file, and a key written with and without the project's
-// namespace (`tier:` beside `runbooks:tier:`) reaches the CLI's config map as one key whose value is whichever of the
-// two its map iteration sees last (pulumi/pulumi sdk/go/common/resource/config/map.go, UnmarshalYAML): a different one
-// from run to run. Each such pair is named at both its lines, one problem each, with the one edit that removes the
-// stray copy; every other check reads the file as that edit leaves it.
+// A key written twice: the yaml library keeps the last, go-yaml (the Pulumi CLI) refuses the file, and `tier:` beside
+// `runbooks:tier:` is one key whose value changes from run to run (Pulumi's config map is read in no fixed order).
+// Each pair is one problem with the edit that removes the stray copy; every other check reads the file as it leaves it.
 
 /** Where a key is written in the stack file. */
 export interface KeyAt {
@@ -26,10 +23,7 @@ export interface DuplicateKey {
     key: string;
     kept: KeyAt;
     stray: KeyAt;
-    /**
-     * `namespace`: the stray copy lacks the project's namespace (`tier` beside `runbooks:tier`): the written one is what
-     * `pulumi config set` writes, so it stays. `repeated`: the same key twice in one mapping.
-     */
+    /** `namespace`: `tier` beside `runbooks:tier` (the namespaced one stays); `repeated`: twice in one mapping. */
     kind: "namespace" | "repeated";
     /** Both copies hold the same value: deleting either changes nothing the program reads. */
     same: boolean;
@@ -59,39 +53,16 @@ function keyAt(pair: { key: unknown; value: unknown }, lines: LineCounter): KeyA
 const plain = (node: unknown): unknown =>
     node && typeof node === "object" && "toJSON" in node ? (node as Node).toJSON() : node;
 
-/** A path segment as the checks write keys: `.name`, `["odd name"]`, `[0]`. */
-function joined(base: string, seg: string | number): string {
-    if (typeof seg === "number") return `${base}[${seg}]`;
-    return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg) ? `${base}.${seg}` : `${base}["${seg}"]`;
-}
-
-/**
- * Every key a stack file writes twice: in `config` by its full key (a key without a namespace is the project's), below
- * it in every mapping at any depth, and at the file's top. `doc` is the file as its reader parsed it: the yaml library
- * keeps both pairs of a duplicate (and records an error when it checks unique keys), merge keys are not keys.
- */
+/** Every key a stack file writes twice: in `config` by its full key, in every mapping below it, and at the top. */
 export function duplicateKeys(doc: Document, lines: LineCounter): DuplicateKey[] {
     const found: DuplicateKey[] = [];
     const contents = doc.contents;
     if (!isMap(contents)) return found;
-    const pairOf = (
-        written: string,
-        node: unknown,
-        kept: KeyAt,
-        stray: KeyAt,
-        kind: DuplicateKey["kind"],
-        a: unknown,
-    ) => ({
-        key: written,
-        kept,
-        stray,
-        kind,
-        same: isDeepStrictEqual(plain(a), plain(node)),
-    });
+    const same = (a: unknown, b: unknown) => isDeepStrictEqual(plain(a), plain(b));
     const walk = (node: unknown, base: string, depth: number): void => {
         if (depth > 64) return;
         if (isSeq(node)) {
-            node.items.forEach((item, i) => walk(item, joined(base, i), depth + 1));
+            node.items.forEach((item, i) => walk(item, formatPath(base, [i]), depth + 1));
             return;
         }
         if (!isMap(node)) return;
@@ -101,10 +72,12 @@ export function duplicateKeys(doc: Document, lines: LineCounter): DuplicateKey[]
             const name = String(pair.key.value);
             const at = keyAt(pair, lines);
             const seen = first.get(name);
-            if (seen) found.push(pairOf(joined(base, name), pair.value, seen.at, at, "repeated", seen.value));
+            const key = formatPath(base, [name]);
+            const sameValue = seen && same(seen.value, pair.value);
+            if (seen) found.push({ key, kept: seen.at, stray: at, kind: "repeated", same: !!sameValue });
             else {
                 first.set(name, { at, value: pair.value });
-                walk(pair.value, joined(base, name), depth + 1);
+                walk(pair.value, key, depth + 1);
             }
         }
     };
@@ -136,15 +109,14 @@ export function duplicateKeys(doc: Document, lines: LineCounter): DuplicateKey[]
             // The copy with the namespace is what `pulumi config set` writes: it stays, wherever it stands.
             const namespace = seen.namespaced !== here.namespaced;
             const [kept, stray] = namespace && !seen.namespaced ? [here, seen] : [seen, here];
+            const kind = namespace ? "namespace" : "repeated";
+            const sameValue = same(kept.value, stray.value);
             found.push({
-                ...pairOf(
-                    full,
-                    stray.value,
-                    kept.at,
-                    stray.at,
-                    namespace ? "namespace" : "repeated",
-                    kept.value,
-                ),
+                key: full,
+                kept: kept.at,
+                stray: stray.at,
+                kind,
+                same: sameValue,
                 keptValue: plain(kept.value),
             });
             if (kept === here) {
@@ -156,10 +128,7 @@ export function duplicateKeys(doc: Document, lines: LineCounter): DuplicateKey[]
     return found;
 }
 
-/**
- * The document as the duplicates' fixes leave it: every stray copy deleted (for two different values, the first copy
- * is read: what lies at that key is not reported until the operator keeps one). `doc` itself is left as it is.
- */
+/** A copy of the document as the duplicates' fixes leave it: every stray copy deleted. */
 export function withoutStrays(doc: Document, dups: readonly DuplicateKey[]): Document {
     if (dups.length === 0) return doc;
     const strays = new Set(dups.map((d) => d.stray.offset));
@@ -182,11 +151,7 @@ export function duplicateKeysOf(text: string): DuplicateKey[] {
 
 const span = (at: KeyAt) => (at.endLine > at.line ? `lines ${at.line}-${at.endLine}` : `line ${at.line}`);
 
-/**
- * One problem per key written twice, named at both its lines, with the edit that deletes the stray copy. Keyed by
- * the stray copy's place (`runbooks:tier (Pulumi.prod.yaml:712)`), so a problem of the value that stays keeps a fix
- * of its own. No value is quoted: a duplicate may be anything, a credential too.
- */
+/** One problem per key written twice, keyed by the stray copy's place; no value is quoted (it may be a credential). */
 export function duplicateKeyProblems(dups: readonly DuplicateKey[], file: string): ConfigProblem[] {
     return dups.map((d) => {
         const readers =
@@ -214,9 +179,6 @@ export function underAmbiguous(key: string, dups: readonly DuplicateKey[]): bool
             !d.same &&
             d.kind === "repeated" &&
             // Two `config` sections: nothing in either is known.
-            (d.key === "config" ||
-                key === d.key ||
-                key.startsWith(`${d.key}.`) ||
-                key.startsWith(`${d.key}[`)),
+            (d.key === "config" || keyWithin(key, d.key)),
     );
 }

@@ -16,9 +16,8 @@ function howToAdd(use: ImageUse, table: EvidenceTable, others: string[]): string
 }
 
 /**
- * What the evidence table says of a system's images on a tier: an image version without an entry stops production
- * (nothing would check what the program assumes of it) and is a notice on stage; an entry whose source was not
- * read, or that follows a moving tag, is a notice on both. A local (kwok) cluster runs no image: nothing.
+ * What the evidence table says of a system's images on a tier: a version without an entry stops production and is a
+ * notice on stage; an unread source or a moving tag is a notice on both; a local cluster runs no image.
  */
 export function evidenceVerdicts(
     uses: readonly ImageUse[],

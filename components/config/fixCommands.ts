@@ -60,10 +60,7 @@ export function configArgs(words: readonly string[]): string[] {
     return words.slice(2).filter((w, i, all) => !w.startsWith("--") && !valued.has(all[i - 1]));
 }
 
-/**
- * The edits of a fix, in order, or undefined when a part of it needs judgement (an `edit Pulumi.<stack>.yaml: ...`)
- * or is not a `pulumi config` command of this project: such a fix is not applied, only shown.
- */
+/** The edits of a fix, or undefined when a part needs judgement or is no `pulumi config` command (shown only). */
 export function fixEdits(fix: string): FixEdit[] | undefined {
     const edits: FixEdit[] = [];
     for (const part of commandsOf(fix)) {

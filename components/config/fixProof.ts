@@ -1,16 +1,14 @@
-import { execFileSync } from "child_process";
 import { parse } from "yaml";
-import { FixEdit, fixEdits } from "./fixCommands";
+import { gitCommittedFiles } from "./committedFiles";
+import { FixEdit, fixEdits, parsePath } from "./fixCommands";
 import { pathValue } from "./issues";
-import { ConfigProblem, PROJECT, STACK_FILE, setCommand } from "./problems";
+import { ConfigProblem, PROJECT, STACK_FILE, keyWithin, setCommand } from "./problems";
 import { ConfigSource, contentKey } from "./source";
 import { ForeignWrite, foreignQuestion } from "./foreignValues";
 
 // A fix is printed only once the program has followed it: applied to the configuration, every pass run again. One
-// that leaves its own problem, makes a new one, or collides with another fix of the same run is not printed; the
-// operator is asked instead, with the committed value offered where the committed file has one. Ownership, platform
-// namespaces and production settings run again too, so a fix that writes what another stack owns, or a production
-// value into another stack, fails its proof like any other.
+// that leaves its own problem, makes a new one, or collides with another fix is not printed; the operator is asked
+// instead, with the committed value offered where the committed file has one.
 
 /** Every problem of one run of every pass over a configuration (no proof of its own). */
 export type Rerun = (source: ConfigSource) => readonly ConfigProblem[];
@@ -32,18 +30,12 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
             removed.delete(e.head);
             continue;
         }
-        if (e.path.length === 0) {
-            if (e.verb === "rm") {
-                removed.add(e.head);
-                values.delete(e.head);
-            } else {
-                values.set(e.head, e.value);
-                removed.delete(e.head);
-            }
+        if (e.path.length === 0 && e.verb === "rm") {
+            removed.add(e.head);
+            values.delete(e.head);
             continue;
         }
-        const value = editedValue(current(e.head), e);
-        values.set(e.head, value);
+        values.set(e.head, e.path.length === 0 ? e.value : editedValue(current(e.head), e));
         removed.delete(e.head);
     }
     return {
@@ -66,10 +58,7 @@ export function editedSource(source: ConfigSource, edits: readonly FixEdit[]): C
     };
 }
 
-/**
- * A key's value (edited in place) after one `--path` edit below it: what is missing on the way is made as the CLI
- * makes it (a list before a number, else a map), except that removing below nothing removes nothing.
- */
+/** A key's value after one `--path` edit below it: what is missing on the way is made as the CLI makes it. */
 function editedValue(root: unknown, e: FixEdit): unknown {
     const value = root !== null && typeof root === "object" ? root : {};
     let node = value as Record<string | number, unknown>;
@@ -112,13 +101,9 @@ function committedConfig(stack: string, root: string): Record<string, unknown> {
     const id = `${root}\0${stack}`;
     let config = committedFiles.get(id);
     if (config === undefined) {
+        const text = gitCommittedFiles(root).atHead(stack);
         try {
-            const text = execFileSync("git", ["show", `HEAD:./Pulumi.${stack}.yaml`], {
-                cwd: root,
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "ignore"],
-            });
-            config = (parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {};
+            config = (parse(text ?? "") as { config?: Record<string, unknown> } | null)?.config ?? {};
         } catch {
             config = {};
         }
@@ -130,13 +115,10 @@ function committedConfig(stack: string, root: string): Record<string, unknown> {
 /** The committed file's value at a full key (`runbooks:a.b[0]`), when the stack file is under git. */
 export function committedValue(stack: string | undefined, key: string, root: string): unknown {
     if (stack === undefined) return undefined;
-    const config = committedConfig(stack, root);
-    const path = key.slice(PROJECT.length + 1).match(/[^.[\]]+|\[\d+\]|\["[^"]*"\]/g) ?? [];
-    let node: unknown = config[`${PROJECT}:${path[0]}`];
-    for (const seg of path.slice(1)) {
-        const k = seg.startsWith("[") ? seg.slice(1, -1).replace(/^"|"$/g, "") : seg;
+    const [head, ...path] = parsePath(key.slice(PROJECT.length + 1));
+    let node: unknown = committedConfig(stack, root)[`${PROJECT}:${head}`];
+    for (const k of path)
         node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[k] : undefined;
-    }
     return node;
 }
 
@@ -149,11 +131,7 @@ interface Proof {
     foreign: (edits: readonly FixEdit[]) => ForeignWrite | undefined;
 }
 
-/**
- * {@link Proof.after}, each list of edits run once: a run's one fix is followed alone and then as "every fix
- * together", the same edits, and a whole configuration check per proof is the cost of a fix. The passes read only
- * the configuration and the checkout, which do not change while one run's fixes are proven.
- */
+/** {@link Proof.after}, each list of edits run once (a fix alone and "every fix together" are often the same edits). */
 function rerunOnce(source: ConfigSource, rerun: Rerun): Proof["after"] {
     const runs = new Map<string, { problems: readonly ConfigProblem[] } | { error: unknown }>();
     return (edits) => {
@@ -184,10 +162,7 @@ function rerunOnce(source: ConfigSource, rerun: Rerun): Proof["after"] {
 /** A run's problems with the edits each proven fix makes; a problem without edits is asked for. */
 type Proven = Map<ConfigProblem, FixEdit[]>;
 
-/**
- * The problems of a run with every fix proven. `committed` gives the committed file's value at a key (or
- * undefined): where it is a plain value, restoring it is offered when that is proven in turn.
- */
+/** The problems of a run with every fix proven; restoring a committed plain value is offered when proven in turn. */
 export function provenFixes(
     problems: readonly ConfigProblem[],
     source: ConfigSource,
@@ -203,10 +178,7 @@ export function provenFixes(
     return out;
 }
 
-/**
- * A fix that failed its proof: the committed value where restoring it is proven (its edits, and it becomes the
- * fix), else a question.
- */
+/** A fix that failed its proof: the committed value where restoring it is proven (its edits), else a question. */
 function restoreOrAsk(p: ConfigProblem, proof: Proof): FixEdit[] | undefined {
     const was = proof.committed(p.key);
     delete p.sets;
@@ -281,10 +253,7 @@ function oneFixPerKey(out: ConfigProblem[], proven: Proven, proof: Proof): void 
     }
 }
 
-/**
- * Every proven fix together, in the order printed: nothing may be left but what is asked for. A fix that the others
- * undo, or that leaves a problem behind, falls back to the committed value, then to a question.
- */
+/** Every proven fix together: a fix the others undo, or one leaving a problem, falls back to committed, then asks. */
 function proveTogether(
     out: ConfigProblem[],
     problems: readonly ConfigProblem[],
@@ -323,7 +292,7 @@ function leftOver(
     }
     const asked = out.filter((p) => !proven.has(p));
     // What lies under a key the operator is asked to write depends on what they write there.
-    return after.filter((q) => !asked.some((p) => within(q.key, p.key)));
+    return after.filter((q) => !asked.some((p) => keyWithin(q.key, p.key)));
 }
 
 /** The proven fixes of the sections a problem is left in (by key or by what they edit); all of them when none is. */
@@ -341,9 +310,4 @@ function culprits(out: ConfigProblem[], proven: Proven, left: readonly ConfigPro
 /** What a fix that no repair proves becomes: the operator sets the key, with the committed file to compare. */
 function question(p: ConfigProblem, committedValue: unknown): string {
     return `edit ${STACK_FILE}: set ${p.key} by hand (no repair of it proved itself on this configuration${committedValue !== undefined ? `; the committed file has a value there: git diff -- ${STACK_FILE}` : ""})`;
-}
-
-/** Whether a key is `parent` or lies below it (`a.b`, `a.b.c`, `a.b[0]`, `a.b["x"]`). */
-function within(key: string, parent: string): boolean {
-    return key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
 }

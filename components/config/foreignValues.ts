@@ -5,11 +5,8 @@ import { STACK_FILE, fullKey } from "./problems";
 import { ConfigSource } from "./source";
 import type { OtherStack } from "./stacks";
 
-// A printed fix is pasted as it is, on production too: it must never write a value another stack owns into this one
-// (production's host into stage's DIALS, production's ultrahook subdomain, its DNS zone). The repairs derive a fix
-// from what was written, and what was written may be another stack's value in another spelling (`CMSDIALS.WEB.CERN.CH.`
-// is cmsdials.web.cern.ch to every resolver): so a fix's values are compared with every other committed stack's in
-// the form DNS reads them, and where they meet, the fix asks for this stack's own value instead of writing it.
+// A printed fix must never write a value another stack owns, in any spelling (`CMSDIALS.WEB.CERN.CH.` is
+// cmsdials.web.cern.ch to a resolver): fixes' values are compared canonically, and where they meet, the fix asks.
 
 /** The settings that name a stack's own object or endpoint: a host, a domain, a namespace, a bucket, a subdomain. */
 const OWNED_KEYS = new Set(["namespace", "host", "domain", "subdomain", "bucket", "egroup"]);
@@ -22,10 +19,7 @@ export function isOwnedKey(name: string): boolean {
 /** The grant maps of a cluster entry: their keys are what a stack owns there. */
 const GRANT_KINDS = new Set(["namespaces", "hosts"]);
 
-/**
- * A value as a resolver or the API server reads it: a URL's host (and port), lower case, without a trailing dot, an
- * internationalised name in its ASCII form, without the default port of https or http. Other text: lower case, trimmed.
- */
+/** A value as a resolver reads it: a URL's host (and non-default port), lower case, ASCII, no trailing dot. */
 export function canonicalName(written: string): string {
     let text = written.trim();
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && URL.canParse(text)) text = new URL(text).host;
@@ -78,11 +72,7 @@ export interface ForeignWrite {
     grantMap?: string;
 }
 
-/**
- * What tells whether a fix's edits write a value another committed stack owns (in a setting named like a stack's own,
- * or as the namespace or host of a grant), compared canonically. A value this stack holds as well (in another such
- * setting, or at the key in its committed file) is its own too: restoring it stays a fix.
- */
+/** Whether a fix writes a value another committed stack owns (a value this stack holds as well stays its own). */
 export function foreignWrites(
     source: ConfigSource,
     others: () => readonly OtherStack[],

@@ -6,29 +6,16 @@ import { parse } from "yaml";
 import { ConfigProblem, PROJECT, STACK_FILE, fullKey, setCommand } from "./problems";
 import type { StackTier } from "./system";
 
-// Which stacks are production is decided by the stack's NAME, in this one committed list, not by a value in the
-// stack's own file: a one-line edit of `runbooks:tier` in Pulumi.prod.yaml must not be able to switch off the
-// protection of production data (and the policy pack's idea of production with it). A new production stack is
-// added here, in review, next to `prod`.
+// Which stacks are production is decided by the stack's NAME in this committed list, never by its own file: a one-line
+// edit of `runbooks:tier` must not switch off the protection of production data.
 
 /** The stacks that are production. */
 export const PRODUCTION_STACKS: readonly string[] = ["prod"];
 
-/**
- * The stacks whose files take part in the ownership model (components/config/stacks.ts): each one's grants are
- * what it owns on its clusters, and every other stack is checked against them. Only these files count, whatever else
- * lies beside them: a backup copy (`Pulumi.prod-backup.yaml`) or a scratch copy of stage neither blocks a stack nor
- * grants anything. The list is the committed stack files (a test holds it equal to `git ls-files 'Pulumi.*.yaml'`), so
- * a new stack is added here in the same review that commits its file.
- */
+/** The stacks whose files take part in the ownership model: the committed ones, not a backup copy beside them. */
 export const COMMITTED_STACKS: readonly string[] = ["prod", "stage", "local", "local-callysto"];
 
-/**
- * The stacks that rehearse on a cluster of their own (the e2e's kwok): they may run production's code paths (Thoth's
- * production identity, production's protections) because every cluster they write to is pinned to their own
- * (`clusters.<name>.identity`, required for them as for production) and the engine checks the pin before any write.
- * Being local is decided by this committed list, never by how a stack file spells its API server.
- */
+/** The stacks that rehearse production's code paths on pinned clusters of their own (the e2e's kwok). */
 export const LOCAL_STACKS: readonly string[] = ["local", "local-callysto"];
 
 /** Whether a stack is production: by its name, never by its configuration. */
@@ -41,11 +28,7 @@ export function isLocalStack(stack: string | undefined): boolean {
     return stack !== undefined && LOCAL_STACKS.includes(stack);
 }
 
-/**
- * The production stack a stack name is a near miss of (`Prod`, `PROD`, `prd`, `prod1`, `Production`, `prodution`),
- * or undefined. On a case-insensitive file system `--stack Prod` even reads Pulumi.prod.yaml, under a name that is
- * not production's.
- */
+/** The production stack a stack name is a near miss of (`Prod`, `prd`, `Production`): it may even read its file. */
 export function nearProductionName(stack: string | undefined): string | undefined {
     if (stack === undefined || isProductionStack(stack)) return undefined;
     const name = stack.toLowerCase();
@@ -56,13 +39,7 @@ export function nearProductionName(stack: string | undefined): string | undefine
     return undefined;
 }
 
-/**
- * A stack that is not production by its name but claims it: its own `tier: production`, or a name that is a near
- * miss of production's. Only the committed Pulumi.prod.yaml, run as stack `prod`, is production; a copy of stage
- * with one `tier` line would otherwise plan into stage's namespaces as production. The local stacks may rehearse
- * production's tier on their own pinned clusters. The fix never copies another stack's value: it asks for this
- * stack's tier (the proof of fixes offers the committed one of this stack's own file).
- */
+/** A stack that claims production without its name (its `tier`, or a near-miss name); local stacks may rehearse. */
 export function productionClaimProblems(
     stack: string | undefined,
     tier: StackTier | undefined,
@@ -108,11 +85,7 @@ const COMMITTED_KEYS = (config: Record<string, unknown>) => {
     return new Map<string, unknown>([["tier", config.tier], ...(identities as [string, unknown][])]);
 };
 
-/**
- * Production is the committed Pulumi.prod.yaml: the file must be tracked at HEAD, and its tier and each cluster's
- * pinned identity must be what the program was given (an uncommitted edit, or `--config-file` of another file, is
- * refused). `received` holds the values the program reads (keys without the project namespace).
- */
+/** Production's tier and pinned identities run only as committed at HEAD (`received`: the values read). */
 export function committedProductionProblems(
     stack: string | undefined,
     received: (key: string) => unknown,
@@ -155,10 +128,7 @@ export function committedProductionProblems(
     return problems;
 }
 
-/**
- * Where a top-level key is written in a stack file, as `Pulumi.<stack>.yaml:<line>` (the file alone when the key or
- * the file cannot be found), so an operator reviewing the problem goes straight to the line.
- */
+/** Where a top-level key is written, as `Pulumi.<stack>.yaml:<line>` (the file alone when not found). */
 export function stackFileLocation(stack: string, key: string, root = process.cwd()): string {
     const name = `Pulumi.${stack}.yaml`;
     const file = path.join(root, name);
@@ -169,10 +139,7 @@ export function stackFileLocation(stack: string, key: string, root = process.cwd
     return at < 0 ? name : `${name}:${at + 1}`;
 }
 
-/**
- * A production stack whose file names another tier: refused, never followed. The only fix restores `production`:
- * nothing in a stack file lowers the protection of a production stack.
- */
+/** A production stack whose file names another tier: refused; the only fix restores `production`. */
 export function tierProblems(
     stack: string | undefined,
     tier: StackTier | undefined,

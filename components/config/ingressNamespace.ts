@@ -3,10 +3,8 @@ import type { ClustersConfig } from "./program";
 import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
 
 /**
- * A system on a plain Kubernetes cluster needs that cluster's ingress controller namespace: the NetworkPolicies admit
- * the router to exposed Services by it (OpenShift's routers are found by their policy group instead). Nothing says
- * which namespace a cluster's controller runs in, so the fix asks; a placeholder lets the offline plan render and
- * stops a real run, because a wrong namespace would cut every public endpoint off.
+ * A system on a plain Kubernetes cluster needs its ingress controller's namespace for the NetworkPolicies; nothing
+ * says which it is, so the fix asks, and a placeholder stops a real run (a wrong one cuts off every endpoint).
  */
 export function ingressNamespaceProblems(cluster: unknown, clusters: ClustersConfig): ConfigProblem[] {
     if (typeof cluster !== "string") return [];

@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { closest, textProblem, yaml11Boolean } from "./checks";
-import { ConfigProblem, STACK_FILE, fullKey, removeCommand, renameFix, setCommand } from "./problems";
+import {
+    ConfigProblem,
+    STACK_FILE,
+    formatPath,
+    fullKey,
+    removeCommand,
+    renameFix,
+    setCommand,
+} from "./problems";
+
+export { formatPath };
 import { credentialKinds, listOf, multiLineDocument, namedCredentials } from "./secretValues";
 import { scalarSource } from "./source";
 
@@ -10,32 +20,14 @@ type Segment = string | number;
 export interface FieldMeta {
     /** A valid value printed in the `pulumi config set` fix. */
     example?: string;
-    /**
-     * The valid value closest to what was written (`Packit-Stg` → `packit-stg`), when the written value shows what
-     * was meant; preferred to the example, which is some system's own value.
-     */
+    /** The valid value meant by what was written (`Packit-Stg` → `packit-stg`); preferred to the example. */
     suggest?: (written: unknown, section: Record<string, unknown>) => string | undefined;
-    /**
-     * A value only the operator knows (an e-group, a public key): the fix asks for it instead of printing an example
-     * that would be wrong. Given the mapping the field is in.
-     */
+    /** A value only the operator knows (an e-group): the fix asks for it. Given the mapping the field is in. */
     ask?: string | ((parent: Record<string, unknown>) => string);
 }
 
-/** Renders a path as Pulumi's `--path` syntax: `thoth.hosts[0].name`, `a["key.with.dots"]`. */
-export function formatPath(section: string, path: readonly Segment[]): string {
-    let out = section;
-    for (const seg of path) {
-        if (typeof seg === "number") {
-            out += `[${seg}]`;
-        } else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) {
-            out += `.${seg}`;
-        } else {
-            out += `["${seg}"]`;
-        }
-    }
-    return out;
-}
+const asRecord = (v: unknown): Record<string, unknown> =>
+    v && typeof v === "object" ? (v as Record<string, unknown>) : {};
 
 // zod keeps its structure in `_zod.def`; walking it lets an error find the example of the field it is about, and the
 // generated configuration reference list every key (tools/docs/configuration.ts).
@@ -108,10 +100,7 @@ function metaOf(schema: z.ZodType | undefined): FieldMeta {
     return {};
 }
 
-/**
- * What `pulumi config set --path` writes for a value: `true`/`false` become booleans and integers numbers, the
- * rest strings. A fix is only useful if what it writes is what the schema wants.
- */
+/** What `pulumi config set --path` writes for a value: `true`/`false` booleans, integers numbers, else strings. */
 export function pathValue(text: string): unknown {
     if (text === "true" || text === "false") return text === "true";
     if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
@@ -127,10 +116,7 @@ function coercedRaw(schema: z.ZodType | undefined, raw: unknown): string | undef
     return said !== undefined && schema.safeParse(said).success ? String(said) : undefined;
 }
 
-/**
- * How YAML read a value that is not text: the stack file's text for it (`1.10` for 1.1) when the source recorded it
- * (recordStackFileSources), else undefined text with `known` false.
- */
+/** How YAML read a number or boolean: the stack file's text of it (`1.10` for 1.1) when the source recorded it. */
 function writtenAsNumber(
     raw: unknown,
     parent: unknown,
@@ -141,10 +127,7 @@ function writtenAsNumber(
     return { text, known: text !== undefined };
 }
 
-/**
- * True when `pulumi config set --path` would not store `text` as the string it is: it reads integers and booleans
- * as such, and a number-like text is safest written with `--type string` whatever the CLI's reading of it.
- */
+/** True when `pulumi config set --path` might not store `text` as a string (integers, booleans, number-like). */
 function needsStringType(text: string): boolean {
     return pathValue(text) !== text || (text.trim() !== "" && Number.isFinite(Number(text)));
 }
@@ -173,7 +156,7 @@ interface BrokenField {
     set: (text: string) => string;
 }
 
-/** The fix of one broken field, and what the message adds to the issue (how YAML read the value). */
+/** The fix of one broken field: the first repair that applies, else the example. */
 function fixFor(
     keyPath: string,
     field: z.ZodType | undefined,
@@ -184,21 +167,11 @@ function fixFor(
     section: unknown,
 ): FieldFix {
     const path = keyPath.includes(".") || keyPath.includes("[");
+    const stringType = (text: string) => path && needsStringType(text) && !!field?.safeParse(text).success;
     const broken: BrokenField = {
-        keyPath,
-        field,
-        issue,
-        raw,
-        parent,
-        section,
-        path,
+        ...{ keyPath, field, issue, raw, parent, section, path },
         written: writtenAsNumber(raw, parent, last),
-        set: (text) =>
-            setCommand(keyPath, text, {
-                path,
-                type:
-                    path && needsStringType(text) && !!field?.safeParse(text).success ? "string" : undefined,
-            }),
+        set: (text) => setCommand(keyPath, text, { path, type: stringType(text) ? "string" : undefined }),
     };
     for (const repair of REPAIRS) {
         const fix = repair(broken);
@@ -207,10 +180,7 @@ function fixFor(
     return exampleFix(broken);
 }
 
-/**
- * The repairs of a broken field, most certain first: what the stack file shows was meant beats a near value, which
- * beats a suggestion, which beats asking; the first that applies is the fix.
- */
+/** The repairs of a broken field, most certain first: what the file shows, a near value, a suggestion, asking. */
 const REPAIRS: readonly ((broken: BrokenField) => FieldFix | undefined)[] = [
     quoteWrittenText,
     quoteLostText,
@@ -270,10 +240,7 @@ function nearestAllowedValue({ issue, raw, set }: BrokenField): FieldFix | undef
 
 /** The field's own suggestion from what was written (`Packit-Stg` → `packit-stg`), when the field takes it. */
 function suggestedValue({ field, raw, section, set }: BrokenField): FieldFix | undefined {
-    const suggested = metaOf(field).suggest?.(
-        raw,
-        section && typeof section === "object" ? (section as Record<string, unknown>) : {},
-    );
+    const suggested = metaOf(field).suggest?.(raw, asRecord(section));
     if (suggested === undefined || suggested === raw || !accepts(field, suggested)) return undefined;
     return { fix: set(suggested), sets: suggested };
 }
@@ -284,10 +251,7 @@ function askedValue({ keyPath, field, parent }: BrokenField): FieldFix | undefin
     return ask === undefined ? undefined : { fix: ask };
 }
 
-/**
- * The field's example. A text field's (a host, an id, a banner) is a value nobody chose for this stack: fixProof
- * offers the committed value or asks. An enum's, a number's or a boolean's is one of the values the field takes.
- */
+/** The field's example; a text field's is nobody's value for this stack (fixProof offers the committed one or asks). */
 function exampleFix({ field, issue, set }: BrokenField): FieldFix {
     const text = field !== undefined && defOf(unwrap(field)).type === "string";
     return { fix: set(exampleFor(field, issue)), ...(text ? { invents: true } : {}) };
@@ -301,10 +265,7 @@ function accepts(field: z.ZodType | undefined, text: string): boolean {
 /** The fix that asks for a value only the operator knows, when the field declares one. */
 function askFix(keyPath: string, meta: FieldMeta, parent: unknown): string | undefined {
     if (meta.ask === undefined) return undefined;
-    const what =
-        typeof meta.ask === "string"
-            ? meta.ask
-            : meta.ask(parent && typeof parent === "object" ? (parent as Record<string, unknown>) : {});
+    const what = typeof meta.ask === "string" ? meta.ask : meta.ask(asRecord(parent));
     return `edit ${STACK_FILE}: set ${fullKey(keyPath)} to ${what}`;
 }
 
@@ -312,22 +273,18 @@ function exampleFor(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): str
     const meta = metaOf(schema);
     if (meta.example !== undefined) return meta.example;
     if (issue.code === "invalid_value" && issue.values.length > 0) return String(issue.values[0]);
-    const expected = issue.code === "invalid_type" ? issue.expected : undefined;
-    switch (expected) {
-        case "number":
-        case "int":
-            return "1";
-        case "boolean":
-            return "true";
-        case "object":
-        case "record":
-            return "{}";
-        case "array":
-            return "[]";
-        default:
-            return "<value>";
-    }
+    const expected = issue.code === "invalid_type" ? issue.expected : "";
+    return EXAMPLES_BY_TYPE[expected] ?? "<value>";
 }
+
+const EXAMPLES_BY_TYPE: Record<string, string> = {
+    number: "1",
+    int: "1",
+    boolean: "true",
+    object: "{}",
+    record: "{}",
+    array: "[]",
+};
 
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     if (issue.code === "invalid_type" && value === undefined) {
@@ -346,10 +303,7 @@ export function valueAt(root: unknown, path: readonly Segment[]): unknown {
     return current;
 }
 
-/**
- * Turns zod's issues for one config section into operator-facing problems: full key, what is wrong,
- * and the `pulumi config set --path` (or `rm`) command that fixes it.
- */
+/** zod's issues of one config section as problems: full key, what is wrong, and the command that fixes it. */
 export function problemsFromIssues(
     section: string,
     schema: z.ZodType,
@@ -378,15 +332,7 @@ export function problemsFromIssues(
         // A credential is reported once, by credentialProblems, with the fix that takes it out of the stack file.
         if (typeof raw === "string" && credentialKinds(raw).length > 0) continue;
         const parent = valueAt(value, path.slice(0, -1));
-        const { fix, note, sets, invents } = fixFor(
-            keyPath,
-            field,
-            issue,
-            raw,
-            parent,
-            path[path.length - 1],
-            value,
-        );
+        const { fix, note, sets, invents } = fixFor(keyPath, field, issue, raw, parent, path.at(-1), value);
         problems.push({
             key: fullKey(keyPath),
             message: note ? `${describeIssue(issue, raw)}: ${note}` : describeIssue(issue, raw),
@@ -438,10 +384,7 @@ function knownKeys(schema: z.ZodType, path: readonly Segment[]): string {
 /** A key JSON keeps as an own property but a parsed object never shows (zod skips it): refused wherever it stands. */
 const PROTO_KEY = "__proto__";
 
-/**
- * Control or bidirectional characters and oversized strings anywhere in a section: whatever field they are in,
- * they end up in an object (a ConfigMap, a label, a command line) where they are invisible or harmful.
- */
+/** Control or bidirectional characters and oversized strings anywhere in a section (and credentials, first). */
 export function textProblems(section: string, schema: z.ZodType, value: unknown): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const walk = (v: unknown, path: Segment[], depth: number): void => {
@@ -489,15 +432,17 @@ export function textProblems(section: string, schema: z.ZodType, value: unknown)
     return problems;
 }
 
-/**
- * Whether a value may span lines: it is passed on as written (an entry of a free-form value: Ansible variables, a
- * bot's JSON configuration, a Prow document) and is content whose lines belong together (PEM certificates, SSH public
- * keys, a script), holding no credential. A typed setting (a name, a host, an e-group) is one line, always.
- */
-function multiLineAllowed(schema: z.ZodType, path: readonly Segment[], value: string): boolean {
-    if (!value.includes("\n")) return false;
+/** The index of the last key of a path: a list's entries are under the list's key (`db_passwords: [...]`). */
+function lastKeyAt(path: readonly Segment[]): number {
     let at = path.length - 1;
     while (at >= 0 && typeof path[at] !== "string") at--;
+    return at;
+}
+
+/** Whether a value may span lines: free-form content whose lines belong together; a typed setting is one line. */
+function multiLineAllowed(schema: z.ZodType, path: readonly Segment[], value: string): boolean {
+    if (!value.includes("\n")) return false;
+    const at = lastKeyAt(path);
     if (at < 0) return false;
     const field = schemaAt(schema, path.slice(0, at + 1));
     const freeForm =
@@ -508,11 +453,7 @@ function multiLineAllowed(schema: z.ZodType, path: readonly Segment[], value: st
 /** How a credential's problem begins: the one problem its key gets, so no other message quotes the value. */
 export const CREDENTIAL_MESSAGE = "looks like a credential";
 
-/**
- * A credential in a plain setting (a token, a private key, a URL with a password): the stack file and the state hold
- * it unencrypted, and whatever object the setting reaches (a ConfigMap, a command line) shows it. Settings cannot
- * hold secrets (a section is one plain value); secrets have encrypted keys of their own that systems declare.
- */
+/** A credential in a plain setting: the stack file and state hold it unencrypted; secrets have keys of their own. */
 export function credentialProblem(
     section: string,
     schema: z.ZodType,
@@ -537,9 +478,7 @@ export function credentialProblem(
 
 /** What credentials a value holds. In a map whose keys are the user's, the key's name says what the value is. */
 function credentialKindsAt(schema: z.ZodType, path: readonly Segment[], value: string): string[] {
-    // A list's entries are under the list's key (`db_passwords: [...]`), however deep the list is.
-    let at = path.length - 1;
-    while (at >= 0 && typeof path[at] !== "string") at--;
+    const at = lastKeyAt(path);
     const named = path.slice(0, at + 1);
     if (at < 0 || !inFreeFormMap(schema, named)) return credentialKinds(value);
     // The user's keys from the free-form map's root: `auths.<registry>.auth` is read as a registry login.
@@ -549,11 +488,7 @@ function credentialKindsAt(schema: z.ZodType, path: readonly Segment[], value: s
     return namedCredentials(value, String(path[at]), 0, keys);
 }
 
-/**
- * A credential's field loses it: asked for where only the operator knows its value, else removed, unless the field
- * is required and its example (no credential itself) is all that can stand there. That example is nobody's value for
- * this stack: fixProof offers the committed one or asks.
- */
+/** A credential's field loses it: asked for, else removed, unless required with an example to stand there. */
 function credentialFieldFix(
     keyPath: string,
     schema: z.ZodType,
@@ -607,10 +542,8 @@ function isFreeForm(field: z.ZodType): boolean {
 }
 
 /**
- * The readable part of a section that failed its schema: each broken field is replaced by what the operator
- * evidently meant (`"false"` → false), else its documented example, else dropped (defaults apply). Used only to run
- * the checks that do not depend on the broken fields; never deployed. `exact` is true when nothing was guessed
- * (only type slips were read as meant and unknown keys dropped): only then can cross-field checks trust it.
+ * The readable part of a section that failed its schema, for the checks that do not depend on the broken fields
+ * (never deployed): each broken field as evidently meant, else its example, else dropped. `exact`: nothing guessed.
  */
 export function repairSection<T>(
     schema: z.ZodType<T>,

@@ -2,16 +2,12 @@ import { X509Certificate } from "node:crypto";
 import { parseDocument } from "yaml";
 import { yaml11Boolean } from "./checks";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
+import { listOf } from "./secretValues";
 
-// One reading of a kubeconfig's structure for every check of one: the stack's secret before a run (below) and the
-// adoption report's loader (tools/adopt/kubeconfig.ts). Only the shape is read: nothing of a value is ever returned
-// for a message. It is read as client-go reads it (sigs.k8s.io/yaml over go-yaml, YAML 1.1): merge keys (`<<: *x`)
-// are resolved, so a setting merged in from an anchor is the setting, and `yes`/`on` are true.
+// One reading of a kubeconfig's structure for every check of one (the stack's secret, the adoption report), as
+// client-go reads it (YAML 1.1, merge keys resolved). Nothing of a value is ever returned for a message.
 
-/**
- * A kubeconfig's text as client-go reads it, or undefined when it is not YAML (a duplicate key is an error, as it is
- * for go-yaml). Merge keys are resolved: a reader that left them would see a `<<` key where client-go sees `exec`.
- */
+/** A kubeconfig's text as client-go reads it (duplicate keys an error, merge keys resolved), or undefined. */
 export function parseKubeconfig(text: string): { doc: unknown } | undefined {
     const doc = parseDocument(text, { merge: true, uniqueKeys: true });
     if (doc.errors.length > 0) return undefined;
@@ -56,11 +52,7 @@ export function serverOf(entry: unknown): unknown {
     return isMapping(entry) && isMapping(entry.cluster) ? entry.cluster.server : undefined;
 }
 
-/**
- * Whether a `server` value is an API server address a client can connect to: an `https://` URL naming a host (the
- * canonical reading of components/config/clusterIdentity.ts). The one rule of both checks, so a stack check never
- * passes a kubeconfig the adoption report then refuses.
- */
+/** Whether a `server` is an `https://` URL naming a host: one rule for the stack check and the adoption report. */
 export function isServerUrl(server: unknown): server is string {
     return (
         typeof server === "string" &&
@@ -75,11 +67,7 @@ export interface KubeconfigPolicy {
     production: boolean;
     /** `clusters.<name>.credentialCommand`: the one credential-plugin command reviewed for this cluster. */
     credentialCommand?: string;
-    /**
-     * `clusters.<name>.credentialEnv`: the environment that command was reviewed with. What an `exec` entry adds to
-     * the plugin's environment decides what runs as much as its command does (`PATH` picks the binary, `LD_PRELOAD`
-     * loads a library into it), so every variable it sets must be reviewed with its value.
-     */
+    /** `clusters.<name>.credentialEnv`: the environment that command was reviewed with (`PATH` picks the binary). */
     credentialEnv?: Record<string, string>;
     /** The stack's name for the cluster, for the key a finding names. */
     cluster?: string;
@@ -89,11 +77,7 @@ export interface KubeconfigPolicy {
     tlsServerName?: string;
 }
 
-/**
- * Cluster settings that change who is trusted on the way to the API server: `proxy-url` hands every request (the
- * credential included) to another host, `tls-server-name` accepts a certificate made out to another name than the
- * server's. Each runs only as a stack file's review writes it (`clusters.<name>.<key>`).
- */
+/** Cluster settings that change who is trusted on the way to the API server: each runs only as reviewed. */
 export const REVIEWED_CLUSTER_SETTINGS = [
     {
         setting: "proxy-url",
@@ -123,17 +107,11 @@ export interface UnreviewedSetting {
 export interface KubeconfigFindings {
     refused: string[];
     warnings: string[];
-    /**
-     * Reviewed settings held without their review: refused on a production stack and wherever the review names
-     * another value, a warning elsewhere (already in `warnings`). Kept apart so the stack check can ask for the review.
-     */
+    /** Reviewed settings held without their review, apart so the stack check can ask for the review. */
     unreviewed: UnreviewedSetting[];
 }
 
-/**
- * What a reviewed credential plugin's `env` adds that its review did not: each variable must be reviewed with exactly
- * the value the kubeconfig gives it (`clusters.<name>.credentialEnv`). Names are printed, values never.
- */
+/** What a reviewed credential plugin's `env` adds that its review did not; names printed, values never. */
 function execEnvFindings(where: string, env: unknown, policy: KubeconfigPolicy): string[] {
     if (env === undefined || env === null) return [];
     const envKey = `clusters.${policy.cluster ?? "<cluster>"}.credentialEnv`;
@@ -159,11 +137,8 @@ function execEnvFindings(where: string, env: unknown, policy: KubeconfigPolicy):
 const isTrue = (v: unknown) => v === true || (typeof v === "string" && yaml11Boolean(v) === true);
 
 /**
- * The kubeconfig's content against the policy, read before any client or provider is made from it: a credential
- * plugin (`exec`, an `auth-provider` with `cmd-path`) runs a program on the machine of every preview, so only the
- * command a reviewed config key names may run; an API server without TLS, or with its certificate unchecked, hands
- * the credentials to whoever answers. Findings name entries by position and name, never a command's arguments or
- * anything else of the file.
+ * The kubeconfig against the policy, before any client is made from it: only a reviewed credential plugin may run,
+ * and no server without TLS or with its certificate unchecked. Findings name entries by position and name only.
  */
 export function kubeconfigPolicyFindings(
     config: KubeconfigShape,
@@ -175,15 +150,11 @@ export function kubeconfigPolicyFindings(
     const key = `clusters.${policy.cluster ?? "<cluster>"}.credentialCommand`;
     const allowed = (command: unknown) =>
         policy.credentialCommand !== undefined && command === policy.credentialCommand;
-    config.users.forEach((u, i) => {
-        const user = isMapping(u) && isMapping(u.user) ? u.user : undefined;
-        if (!user) return;
+    eachEntry(config, "users", (user, at) => {
         if (user.exec !== undefined && !allowed(isMapping(user.exec) ? user.exec.command : undefined)) {
-            refused.push(
-                `${entry("users", i, u)} runs a credential plugin (exec) that no reviewed ${key} names`,
-            );
+            refused.push(`${at} runs a credential plugin (exec) that no reviewed ${key} names`);
         } else if (isMapping(user.exec)) {
-            refused.push(...execEnvFindings(entry("users", i, u), user.exec.env, policy));
+            refused.push(...execEnvFindings(at, user.exec.env, policy));
         }
         const provider = user["auth-provider"];
         if (provider !== undefined) {
@@ -191,21 +162,17 @@ export function kubeconfigPolicyFindings(
             const command = isMapping(p.config) ? p.config["cmd-path"] : undefined;
             if (!allowed(command ?? `auth-provider:${String(p.name)}`)) {
                 refused.push(
-                    `${entry("users", i, u)} uses an auth-provider${command !== undefined ? " that runs a command (cmd-path)" : ""} that no reviewed ${key} names`,
+                    `${at} uses an auth-provider${command !== undefined ? " that runs a command (cmd-path)" : ""} that no reviewed ${key} names`,
                 );
             }
         }
     });
-    config.clusters.forEach((c, i) => {
-        const cluster = isMapping(c) && isMapping(c.cluster) ? c.cluster : undefined;
-        if (!cluster) return;
+    eachEntry(config, "clusters", (cluster, at) => {
         if (typeof cluster.server === "string" && /^http:\/\//i.test(cluster.server.trim())) {
-            refused.push(
-                `${entry("clusters", i, c)} names a plain http:// server: credentials would cross in clear`,
-            );
+            refused.push(`${at} names a plain http:// server: credentials would cross in clear`);
         }
         if (isTrue(cluster["insecure-skip-tls-verify"])) {
-            const text = `${entry("clusters", i, c)} has insecure-skip-tls-verify: anyone in the path can pose as the API server and take the credentials`;
+            const text = `${at} has insecure-skip-tls-verify: anyone in the path can pose as the API server and take the credentials`;
             (policy.production ? refused : warnings).push(text);
         }
         for (const r of REVIEWED_CLUSTER_SETTINGS) {
@@ -214,15 +181,8 @@ export function kubeconfigPolicyFindings(
             const reviewed = policy[r.key];
             if (reviewed !== undefined && value === reviewed) continue;
             const differs = reviewed !== undefined;
-            const found = {
-                setting: r.setting,
-                key: r.key,
-                entry: entry("clusters", i, c),
-                differs,
-                means: r.means,
-            };
-            // Outside production an unreviewed one is shown before the run; a review that names another value is
-            // refused everywhere: the kubeconfig is not the one that was reviewed.
+            const found = { setting: r.setting, key: r.key, entry: at, differs, means: r.means };
+            // Refused everywhere when the review names another value: the kubeconfig is not the one reviewed.
             if (policy.production || differs) unreviewed.push(found);
             else warnings.push(unreviewedText(found, policy.cluster));
         }
@@ -244,10 +204,7 @@ export function unreviewedText(u: UnreviewedSetting, cluster: string | undefined
 /** What a kubeconfig says of the cluster its context reaches: the canonical server and the CAs it trusts. */
 export interface KubeconfigIdentity {
     server: CanonicalServer;
-    /**
-     * SHA-256 of the DER of each certificate of `certificate-authority-data`, lower-case hex, in the bundle's order;
-     * unset when the CA is the system's. A client trusts every one of them, so each one says which cluster this is.
-     */
+    /** SHA-256 of each CA certificate of `certificate-authority-data`, in order; unset when the CA is the system's. */
     cas?: string[];
 }
 
@@ -257,10 +214,7 @@ export interface KubeconfigReading {
     problem?: string;
     warnings: string[];
     identity?: KubeconfigIdentity;
-    /**
-     * Entries the context in use does not use (another cluster, another user, a context naming either, a second
-     * entry of one name): the secret holds a credential the stack never needs, so it must not hold it.
-     */
+    /** Entries the context in use does not use: credentials the stack never needs, so the secret must not hold them. */
     strays: string[];
     /** Credentials and trust read from files of the machine that runs the program instead of from the secret. */
     runnerFiles: RunnerFile[];
@@ -269,41 +223,12 @@ export interface KubeconfigReading {
     context?: string;
 }
 
-/**
- * Why a kubeconfig secret's text is not a usable kubeconfig, or undefined when it is one: YAML (JSON is YAML) with at
- * least one cluster that names its API server, and the context the stack names when it names one; nothing in it but
- * that context, its cluster and its user, and no credential read from the runner's files.
- */
-export function kubeconfigProblem(
-    value: unknown,
-    context?: string,
-    policy: KubeconfigPolicy = { production: true },
-): string | undefined {
-    const r = kubeconfigReading(value, context, policy);
-    const all = [
-        ...(r.problem !== undefined ? [r.problem] : []),
-        ...(r.strays.length > 0 ? [strayText(r.strays, r.context)] : []),
-        ...r.runnerFiles.map((f) => f.finding),
-        ...r.unreviewed.map((u) => unreviewedText(u, policy.cluster)),
-    ];
-    return all.length > 0 ? all.join("; ") : undefined;
-}
-
 /** What the stray entries of a kubeconfig are, for a message (names only). */
 export function strayText(strays: readonly string[], context: string | undefined): string {
-    return `holds ${listed(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
+    return `holds ${listOf(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
 }
 
-function listed(items: readonly string[]): string {
-    return items.length <= 1
-        ? (items[0] ?? "")
-        : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
-/**
- * {@link kubeconfigProblem} with the policy's warnings for a kubeconfig it accepts, the identity of the cluster its
- * context (the stack's, else the file's current-context) reaches, and what else it holds, each kind apart.
- */
+/** Why a kubeconfig secret is not usable, with its warnings, the identity its context reaches and what else it holds. */
 export function kubeconfigReading(
     value: unknown,
     context: string | undefined,
@@ -366,10 +291,8 @@ function contextInUse(config: KubeconfigShape, context: string | undefined): str
 }
 
 /**
- * Every entry the context in use does not need: clusters but its cluster, users but its user, contexts that name
- * any other, and a second entry of a name already listed (client-go keeps the last of two entries of one name, the
- * JavaScript client and these checks the first: which one a run uses would depend on the reader). Empty when no
- * context is in use: that is reported on its own.
+ * Every entry the context in use does not need, and a second entry of one name (client-go keeps the last, these
+ * checks the first). Empty when no context is in use: that is reported on its own.
  */
 function strayEntries(config: KubeconfigShape, context: string | undefined): string[] {
     const name = contextInUse(config, context);
@@ -404,67 +327,68 @@ export interface RunnerFile {
     instead: string;
 }
 
-/**
- * The settings of a kubeconfig entry that make a client read a file of the machine it runs on: what each holds, and
- * the setting that holds the same in the file itself (`kubectl config view --flatten` inlines certificate files,
- * never a token file).
- */
-const USER_FILES: readonly (readonly [string, string, string])[] = [
-    ["tokenFile", "its token", "token: with the token itself"],
-    ["client-certificate", "its client certificate", "client-certificate-data: with the certificate, base64"],
-    ["client-key", "its client key", "client-key-data: with the key, base64"],
-];
-const CLUSTER_FILES: readonly (readonly [string, string, string])[] = [
-    ["certificate-authority", "the CA it trusts", "certificate-authority-data: with the CA bundle, base64"],
-];
+/** Settings that make a client read a file of the runner: what each holds, and the setting inlining it instead. */
+const RUNNER_FILES = {
+    users: [
+        ["tokenFile", "its token", "token: with the token itself"],
+        [
+            "client-certificate",
+            "its client certificate",
+            "client-certificate-data: with the certificate, base64",
+        ],
+        ["client-key", "its client key", "client-key-data: with the key, base64"],
+    ],
+    clusters: [
+        [
+            "certificate-authority",
+            "the CA it trusts",
+            "certificate-authority-data: with the CA bundle, base64",
+        ],
+    ],
+} as const;
 
-/**
- * What a run would read from the runner's files instead of from the secret: a token file, certificate and key paths
- * (instead of their `-data`), a CA path, an OIDC auth-provider's CA path, and the gcp auth-provider without a command
- * (Google's application default credentials of the runner). The secret is what was reviewed and encrypted; a file
- * on the runner is whatever that machine holds that day. Names the entry and the setting, never its value.
- */
+/** Calls `fn` with each entry's inner mapping (`user`, `cluster`) and its label; entries without one are skipped. */
+function eachEntry(
+    config: KubeconfigShape,
+    list: "users" | "clusters",
+    fn: (inner: Record<string, unknown>, at: string) => void,
+): void {
+    const inner = list === "users" ? "user" : "cluster";
+    config[list].forEach((e, i) => {
+        if (isMapping(e) && isMapping(e[inner])) fn(e[inner], entry(list, i, e));
+    });
+}
+
+/** What a run would read from the runner's files instead of the secret; names the entry and setting, never a value. */
 function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
     const found: RunnerFile[] = [];
     const present = (v: unknown) => v !== undefined && v !== null && v !== "";
-    config.users.forEach((u, i) => {
-        const user = isMapping(u) && isMapping(u.user) ? u.user : undefined;
-        if (!user) return;
-        const at = entry("users", i, u);
-        for (const [field, what, instead] of USER_FILES) {
-            if (present(user[field]))
+    for (const list of ["users", "clusters"] as const) {
+        eachEntry(config, list, (inner, at) => {
+            for (const [field, what, instead] of RUNNER_FILES[list]) {
+                if (present(inner[field]))
+                    found.push({
+                        finding: `${at} reads ${what} from a file of the runner (${field})`,
+                        instead: `in ${at}, replace ${field} by ${instead}`,
+                    });
+            }
+            if (list === "clusters") return;
+            const provider = isMapping(inner["auth-provider"]) ? inner["auth-provider"] : undefined;
+            const settings = provider && isMapping(provider.config) ? provider.config : {};
+            if (present(settings["idp-certificate-authority"])) {
                 found.push({
-                    finding: `${at} reads ${what} from a file of the runner (${field})`,
-                    instead: `in ${at}, replace ${field} by ${instead}`,
+                    finding: `${at} reads its identity provider's CA from a file of the runner (auth-provider idp-certificate-authority)`,
+                    instead: `in ${at}, replace the auth-provider's idp-certificate-authority by idp-certificate-authority-data: with that CA, base64`,
                 });
-        }
-        const provider = isMapping(user["auth-provider"]) ? user["auth-provider"] : undefined;
-        const settings = provider && isMapping(provider.config) ? provider.config : {};
-        if (present(settings["idp-certificate-authority"])) {
-            found.push({
-                finding: `${at} reads its identity provider's CA from a file of the runner (auth-provider idp-certificate-authority)`,
-                instead: `in ${at}, replace the auth-provider's idp-certificate-authority by idp-certificate-authority-data: with that CA, base64`,
-            });
-        }
-        if (provider?.name === "gcp" && !present(settings["cmd-path"])) {
-            found.push({
-                finding: `${at} uses the gcp auth-provider without a command, which reads the runner's Google application default credentials`,
-                instead: `in ${at}, replace the auth-provider by token: with a service account's token`,
-            });
-        }
-    });
-    config.clusters.forEach((c, i) => {
-        const cluster = isMapping(c) && isMapping(c.cluster) ? c.cluster : undefined;
-        if (!cluster) return;
-        const at = entry("clusters", i, c);
-        for (const [field, what, instead] of CLUSTER_FILES) {
-            if (present(cluster[field]))
+            }
+            if (provider?.name === "gcp" && !present(settings["cmd-path"])) {
                 found.push({
-                    finding: `${at} reads ${what} from a file of the runner (${field})`,
-                    instead: `in ${at}, replace ${field} by ${instead}`,
+                    finding: `${at} uses the gcp auth-provider without a command, which reads the runner's Google application default credentials`,
+                    instead: `in ${at}, replace the auth-provider by token: with a service account's token`,
                 });
-        }
-    });
+            }
+        });
+    }
     return found;
 }
 
@@ -495,11 +419,7 @@ function reachedCluster(config: KubeconfigShape, context: string | undefined): K
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
-/**
- * SHA-256 of the DER of every certificate of a base64 PEM bundle (`certificate-authority-data`), in its order and
- * without repeats; undefined when the data is no such bundle (not base64 PEM, no certificate, a block that is not a
- * certificate or does not parse). A client trusts each certificate of the bundle, so none is left unread.
- */
+/** SHA-256 of every certificate of a base64 PEM bundle, in order, no repeats; undefined unless all are certificates. */
 export function caFingerprints(data: unknown): string[] | undefined {
     if (typeof data !== "string") return undefined;
     const pem = Buffer.from(data, "base64").toString("utf8");
@@ -514,9 +434,4 @@ export function caFingerprints(data: unknown): string[] | undefined {
         }
     }
     return out.length > 0 ? out : undefined;
-}
-
-/** SHA-256 of the DER of the first certificate in a base64 PEM bundle (what `openssl x509` prints of it). */
-export function caFingerprint(data: unknown): string | undefined {
-    return caFingerprints(data)?.[0];
 }

@@ -49,10 +49,7 @@ export interface ProgramConfig {
     secretSpecs: SecretSpec[];
     /** Required secrets that are not set (only possible with `placeholderSecret`: the plan lists them). */
     unsetSecrets: SecretSpec[];
-    /**
-     * Placeholders in the stack file for values only the operator has (their public key, an existing object's id),
-     * only possible with `placeholderSecret`: a real run stops on each, the plan lists them.
-     */
+    /** Placeholders for values only the operator has (with `placeholderSecret`): the plan lists them. */
     operatorValues: ConfigProblem[];
     /** What the enabled systems say an operator must read before a real run ({@link SystemDefinition.notices}). */
     notices: Notice[];
@@ -60,11 +57,8 @@ export interface ProgramConfig {
 }
 
 /**
- * Reads and checks the whole stack configuration. Every problem is collected first and reported in one
- * ConfigError, so an operator fixes everything in one round, and nothing is registered before it passes.
- *
- * The loader as a table of contents: each pass (components/config/passes) reads what the ones before it decided and
- * adds its problems; the whole list is reported at once, before anything is registered.
+ * Reads and checks the whole stack configuration: each pass (./passes) reads what the ones before it decided and adds
+ * its problems, all reported in one ConfigError before anything is registered.
  */
 export function loadProgramConfig(
     source: ConfigSource,
@@ -73,8 +67,7 @@ export function loadProgramConfig(
 ): ProgramConfig {
     const run = checkProgramConfig(source, systems, options);
     if ("config" in run) return run.config;
-    // A partial configuration (some systems, no stack: a system's own tests) has no committed file and no other
-    // stacks to prove a fix against; only a whole stack's fixes are printed for an operator to follow.
+    // A partial configuration (a system's own tests) has no committed file to prove a fix against.
     if (source.stack === undefined) throw new ConfigError(run.problems, source.stack, run.complete);
     const root = options.root ?? process.cwd();
     // A key holding a credential gets that one problem: no other message may quote the value.
@@ -126,46 +119,21 @@ function checkProgramConfig(
     run(identity);
     const placements = run(clusterReferences(read.read, program));
     const others = () => otherStacks(source.stack ?? "", options.root);
+    const { stack } = source;
+    const common = { stack, clusters, placements, otherStacks: others };
     const identities = run(
         clusterIdentities(source, {
-            stack: source.stack,
+            ...common,
             production: program.production,
-            clusters,
-            placements,
-            placeholders: !!options.placeholderSecret,
-            otherStacks: others,
+            placeholders: systemsInput.placeholders,
         }),
     );
-    run(
-        ownership({
-            ...program,
-            stack: source.stack,
-            systems,
-            placements,
-            marks: identities.marks,
-            found: [...problems],
-            otherStacks: others,
-        }),
-    );
+    run(ownership({ ...program, ...common, systems, marks: identities.marks, found: [...problems] }));
     run(retiredSecrets(source, read.read));
     const wanted = run(
-        secrets(source, {
-            ...options,
-            systems,
-            read: read.read,
-            placements,
-            clusters,
-            openstack,
-        }),
+        secrets(source, { ...options, systems, read: read.read, placements, clusters, openstack }),
     );
-    run(
-        databaseServers(source, {
-            stack: source.stack,
-            read: read.read,
-            clusters,
-            otherStacks: others,
-        }),
-    );
+    run(databaseServers(source, { stack, read: read.read, clusters, otherStacks: others }));
     run(strayKeys(source, systems, { declared: new Set(wanted.declared.keys()), ...program }));
 
     if (problems.length > 0 || tier === undefined) {
@@ -186,10 +154,7 @@ function readTier(source: ConfigSource): StackTier | undefined {
     return parsed.success ? parsed.data : undefined;
 }
 
-/**
- * The systems read with each production-selecting setting the stack's identity overrules read as its fix leaves it:
- * what that setting implies is then neither reported nor repaired to match production.
- */
+/** The systems read with each production setting the stack's identity overrules as its fix leaves it. */
 function readAsIdentityLeaves(
     source: ConfigSource,
     systems: readonly SystemDefinition[],

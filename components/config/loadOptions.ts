@@ -5,16 +5,10 @@ import { SecretSpec } from "./system";
 
 /** What the caller of the loader decides: the offline plan, the engine run and the tests each give their own. */
 export interface LoadOptions {
-    /**
-     * Offline plan only: fill every secret that is not set with this placeholder instead of reporting it, so a
-     * plan needs no credentials.
-     */
+    /** Offline plan only: the placeholder of every unset secret, so a plan needs no credentials. */
     placeholderSecret?: (spec: SecretSpec) => string;
     /** Where the stack files are (the project directory): other stacks' grants and file lines are read there. */
     root?: string;
-    /**
-     * The committed stack files (git at HEAD): production runs only as committed. The engine run gives git's; the
-     * offline plan gives none (it deploys nothing), a test its own.
-     */
+    /** The committed stack files (git at HEAD): production runs only as committed; the offline plan gives none. */
     committed?: CommittedFiles;
 }

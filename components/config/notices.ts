@@ -1,8 +1,4 @@
-/**
- * Every kind of notice the program can give, named where each notice is made: the offline plan counts notices by
- * kind (one line each) and groups `notices.txt` by it, so what a kind is must not be guessed back from the text.
- * A kind here is what an operator reads in the plan's summary; adding a notice of a new kind means adding it here.
- */
+/** Every kind of notice, named where each is made: the plan counts and groups notices by kind, never by text. */
 export const NOTICE_KINDS = [
     // Images (./unconfirmedImage.ts, ./evidenceVerdicts.ts).
     "UNCONFIRMED IMAGE",

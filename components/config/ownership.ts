@@ -2,10 +2,8 @@ import { dnsSubdomainProblem } from "./checks";
 import { formatPath } from "./issues";
 import { ConfigProblem, STACK_FILE, fullKey, removeCommand, setCommand } from "./problems";
 
-// What a stack may write on a cluster, modelled on Argo CD's AppProject: `destinations` (namespaces),
-// `clusterResourceWhitelist` (cluster-scoped kinds, none by default) and, for Routes and Ingresses, the hosts it
-// serves. Each grant names the system it is for, so a clash between two systems has a right and a wrong side, and a
-// stack never writes into what another stack on the same cluster owns. Checked before anything is created.
+// What a stack may write on a cluster, modelled on Argo CD's AppProject (namespaces, cluster-scoped kinds, and hosts).
+// Each grant names its system, so a clash has a right and a wrong side, and no stack writes what another one owns.
 
 /** A namespace, host or cluster-scoped object a system writes, with the config key that decides it. */
 export interface Claim {
@@ -15,16 +13,9 @@ export interface Claim {
     path?: string;
     /** Config key (without project) that sets it. */
     key: string;
-    /**
-     * The key holds exactly `value`, so a fix may set it to another value. Unset for values derived from a key
-     * (Thoth's namespaces from its environment, hosts from a namespace and a domain).
-     */
+    /** The key holds exactly `value`, so a fix may set it to another (unset for derived values). */
     settable?: boolean;
-    /**
-     * Cluster-scoped claims: the setting that stops the system from creating the object (the cluster setup provides
-     * it). Its fix is printed instead of a grant: widening what a stack owns on a shared cluster is a decision, not
-     * a repair.
-     */
+    /** Cluster-scoped claims: the setting that stops creating the object, printed instead of a grant (a decision). */
     disable?: { key: string; value: string; why: string };
 }
 
@@ -33,12 +24,7 @@ export type GrantKind = "namespaces" | "hosts" | "clusterScoped";
 /** Grants of one cluster entry: value → system. */
 export type Grants = Record<GrantKind, Record<string, string>>;
 
-/**
- * Namespaces the cluster's platform reserves for itself: Kubernetes' `default` and `kube-*` (kube-system, kube-public,
- * kube-node-lease), OpenShift's `openshift` and `openshift-*` (its operators and their configuration). Whatever a
- * stack file says, no system is granted one and no system writes into one: a stack owning `openshift-config` would
- * delete it on `pulumi destroy`. Read for every platform: a name one platform reserves is never a system's name.
- */
+/** Namespaces the platform reserves (Kubernetes' and OpenShift's): a stack owning one would delete it on destroy. */
 export function platformNamespaceProblem(namespace: string): string | undefined {
     const name = namespace.toLowerCase();
     return name === "default" || name === "openshift" || /^(kube|openshift)-/.test(name)
@@ -136,10 +122,7 @@ export interface ForeignCluster {
     /** Its name for the cluster in its own file. */
     cluster: string;
     grants: Grants;
-    /**
-     * Both entries name one API server. Otherwise they are taken for one cluster because nothing tells them apart
-     * (components/config/clusterIdentity.ts), and a message says how to: name each one's API server.
-     */
+    /** Both entries name one API server (else they are one cluster because nothing tells them apart). */
     byApiServer?: boolean;
 }
 
@@ -163,20 +146,14 @@ export interface OwnershipInput {
     foreign: Record<string, readonly ForeignCluster[]>;
 }
 
-/**
- * The namespace a system moves to when the namespace it writes stays with another: the side that is wrong moves, the
- * side that keeps it stays as it is. `suffix` is the moving system, or (a namespace another stack owns, on a stack
- * that is not production) this stack.
- */
+/** The namespace the wrong side moves to (`suffix`: the moving system, or this stack), a DNS label. */
 export function movedNamespace(namespace: string, suffix: string): string {
-    // A stack or system name may hold what a DNS label may not (`my_stage`): the derived name is a label all the same.
-    const label = `${namespace}-${suffix}`
+    return `${namespace}-${suffix}`
         .toLowerCase()
         .replace(/[^a-z0-9-]+/g, "-")
         .replace(/-+/g, "-")
         .slice(0, 63)
         .replace(/-+$/, "");
-    return label;
 }
 
 /** A namespace one system writes on a cluster, with the key that sets it. */
@@ -188,10 +165,8 @@ export interface NamespaceWrite {
 }
 
 /**
- * Namespaces two systems write on one cluster of a configuration without grants (a partial configuration: a test of
- * some systems, no stack). The rule is the one {@link ownershipProblems} applies to a namespace granted to neither: the
- * system that comes first in the program's order keeps it, and only the later one moves; renaming both would move the
- * right one too. `writes` are in the program's system order.
+ * Namespaces two systems write on one cluster of a configuration without grants: as in {@link ownershipProblems}, the
+ * first in the program's system order (`writes`' order) keeps it, the later one moves.
  */
 export function ungrantedClashProblems(writes: readonly NamespaceWrite[]): ConfigProblem[] {
     const owners = new Map<string, NamespaceWrite[]>();
@@ -221,11 +196,7 @@ function grantKey(cluster: string, kind: GrantKind, value: string): string {
 
 const KINDS = ["namespaces", "hosts", "clusterScoped"] as const;
 
-/**
- * Problems of what the stack would write against what it is granted, and of its grants against other stacks'.
- * Fixes change only the side that is wrong: a grant that another stack holds (production wins; two stacks of one
- * kind both hear of it), a system writing what is granted to another system or owned by another stack.
- */
+/** What the stack would write against its grants, and its grants against other stacks'; fixes change the wrong side. */
 export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
     const grants = grantProblems(input);
     const placement = placementProblems(input);
@@ -236,10 +207,7 @@ export function ownershipProblems(input: OwnershipInput): ConfigProblem[] {
     return [...problems, ...routeClashProblems(input.writes).filter((p) => !keyed.has(p.key))];
 }
 
-/**
- * The stack on the same cluster whose grants overlap a value: a production stack's always, another stack's only
- * when this one is not production (production's grants are what the others move away from).
- */
+/** The stack on the cluster whose grants overlap a value: production's always, another's for a non-production one. */
 function foreignOwner(
     input: OwnershipInput,
     cluster: string,
@@ -302,10 +270,7 @@ function grantProblem(
     return undefined;
 }
 
-/**
- * A system whose namespaces or hosts this stack grants it on another of its clusters is on the wrong cluster: its
- * placement moves back, and nothing it writes here is granted (it would have two homes).
- */
+/** A system whose grants are on another of the stack's clusters moves back there; nothing it writes here is granted. */
 function placementProblems(input: OwnershipInput): {
     problems: ConfigProblem[];
     misplaced: Set<SystemClaims>;
@@ -402,10 +367,8 @@ function homeElsewhere(
 }
 
 /**
- * Two Routes or Ingresses of one cluster serving one host and path: the router (OpenShift's, an ingress controller)
- * admits only the oldest, so the other is never reached, whichever system or stack it belongs to. Checked over every
- * system of the stack (across stacks, a host is granted to one of them). Host patterns (`*-ns.domain`) are OpenShift's
- * per-Route default hosts, one per Route name, and never collide. A host is a name its operators choose: the fix asks.
+ * Two Routes or Ingresses of one cluster serving one host and path: the router admits only the oldest. Host patterns
+ * are per-Route default hosts and never collide. A host is its operators' choice: the fix asks.
  */
 export function routeClashProblems(writes: readonly SystemClaims[]): ConfigProblem[] {
     const first = new Map<string, { section: string; key: string }>();
@@ -471,10 +434,7 @@ function disabledClaimProblem(
     };
 }
 
-/**
- * A value another system or stack holds (`taken` says which). The wrong side moves to what is granted to it and
- * unused; the side that owns the value stays as it is.
- */
+/** A value another system or stack holds (`taken`): the wrong side moves to what is granted to it and unused. */
 function takenClaimProblem(
     input: OwnershipInput,
     w: SystemClaims,
@@ -510,10 +470,7 @@ function takenClaimProblem(
     };
 }
 
-/**
- * A value nobody owns: the grant is missing, and granting is the fix (it shows in review as a new line). A namespace
- * an earlier system's fix grants already stays with it (the program's system order), and this system moves.
- */
+/** A value nobody owns: granting is the fix, unless an earlier system's fix grants it already (this one moves). */
 function missingGrantProblem(
     w: SystemClaims,
     kind: GrantKind,

@@ -23,12 +23,7 @@ export function placeholderImages(value: unknown): { path: Segment[]; image: str
     return found;
 }
 
-/**
- * Every image in a parsed section whose tag is the program's own "not yet known" mark (`:to-be-pinned`): it renders in
- * the offline plan, but a real run would start a rollout that can never pull. Each is a placeholder problem, as a
- * `set-by-operator` value is: the plan lists it, `pulumi up` stops on it before anything is created. Walks the parsed
- * section, so a schema default carrying the mark is found as well as a value written in the stack file.
- */
+/** Every image of a parsed section tagged `:to-be-pinned`: a placeholder problem (the plan lists it, `up` stops). */
 export function placeholderImageProblems(section: string, value: unknown): ConfigProblem[] {
     return placeholderImages(value).map(({ path, image }) => {
         const key = formatPath(section, path);

@@ -12,21 +12,30 @@ export interface ConfigProblem {
     message: string;
     /** The exact `pulumi config ...` command that fixes the problem. */
     fix: string;
-    /**
-     * The stack file holds a placeholder for a value only the operator has (their public key, the id of an existing
-     * object): the offline plan proceeds with it, as it does with a missing secret; a real run stops.
-     */
+    /** A placeholder for a value only the operator has: the offline plan proceeds with it; a real run stops. */
     placeholder?: boolean;
-    /**
-     * The value the fix writes, when it writes one derived from what was there (a repaired name): checks that read
-     * the key (a namespace's grant) judge this value, so the fixes of one run converge together.
-     */
+    /** The value the fix writes, when derived from what was there: checks reading the key judge this value. */
     sets?: string;
-    /**
-     * The fix writes a value nobody chose for this stack (the schema's example): components/config/fixProof.ts
-     * offers the committed value instead, or asks.
-     */
+    /** The fix writes a value nobody chose for this stack (an example): fixProof offers the committed one or asks. */
     invents?: boolean;
+}
+
+/** Renders a path as Pulumi's `--path` syntax: `thoth.hosts[0].name`, `a["key.with.dots"]`. */
+export function formatPath(section: string, path: readonly (string | number)[]): string {
+    return path.reduce<string>(
+        (out, seg) =>
+            typeof seg === "number"
+                ? `${out}[${seg}]`
+                : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)
+                  ? `${out}.${seg}`
+                  : `${out}["${seg}"]`,
+        section,
+    );
+}
+
+/** Whether a key is `parent` or lies below it (`a.b`, `a.b.c`, `a.b[0]`, `a.b["x"]`). */
+export function keyWithin(key: string, parent: string): boolean {
+    return key === parent || key.startsWith(`${parent}.`) || key.startsWith(`${parent}[`);
 }
 
 export interface FixOptions {
@@ -36,10 +45,7 @@ export interface FixOptions {
     path?: boolean;
     /** The value is a file's content: the command reads it from standard input. */
     fromFile?: boolean;
-    /**
-     * `string`: the value is text that `--path` would store as a number or boolean (`1.10`, `15`, `true`): `--type
-     * string` keeps it text, and the value is quoted so it reads as the text it is.
-     */
+    /** `string`: text `--path` would store as a number or boolean (`1.10`): `--type string` and quoted. */
     type?: "string";
 }
 
@@ -76,10 +82,7 @@ export function secretFixCommand(spec: { key: string; example?: string; fromFile
 /** Where a fix that the CLI cannot do (a rename) is made; the stack's name replaces `<stack>` when it is known. */
 export const STACK_FILE = "Pulumi.<stack>.yaml";
 
-/**
- * Renaming a key keeps its whole value; `pulumi config` has no rename, and removing the old key first would
- * drop the settings (and, on `up`, what they deployed). `from` and `to` are full keys or `--path` keys.
- */
+/** Renaming a key keeps its whole value (`pulumi config` has no rename; removing first would drop it). */
 export function renameFix(from: string, to: string): string {
     return `edit ${STACK_FILE}: rename ${from} to ${to}`;
 }
@@ -100,12 +103,7 @@ export function withStack(fix: string, stack: string): string {
         .join(" && ");
 }
 
-/**
- * Names the stack in every `pulumi` command a free text carries (a notice's confirm-then-pin line, a read of the
- * stack's outputs): pasted as printed, it can only ever act on the stack whose run printed it. A command that names a
- * stack already (up to the punctuation that ends it in a sentence) keeps it; a `--stack <stack>` placeholder becomes
- * this stack.
- */
+/** Names the stack in every `pulumi` command a free text carries, so pasted it acts on that stack only. */
 export function withStackInText(text: string, stack: string): string {
     const flag = `--stack ${shellQuote(stack)}`;
     const named = text.replaceAll(STACK_FILE, `Pulumi.${stack}.yaml`).replace(/--stack <stack>/g, flag);
@@ -142,10 +140,7 @@ export function segments(key: string): (string | number)[] {
         .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
 }
 
-/**
- * Orders problems by key, list entries highest index first: a fix that removes `list[3]` runs before any fix of a
- * lower index, so removing an entry never shifts the index another fix names.
- */
+/** Orders problems by key, list entries highest index first: removing an entry never shifts another fix's index. */
 function byKey(a: ConfigProblem, b: ConfigProblem): number {
     const sa = segments(a.key);
     const sb = segments(b.key);
@@ -168,14 +163,9 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
 export function formatProblems(problems: readonly ConfigProblem[], complete = true): string {
     const sorted = sortProblems(problems);
     const lines = [`The stack configuration has ${sorted.length} problem${sorted.length === 1 ? "" : "s"}:`];
-    sorted.forEach((p, i) => {
-        lines.push(`  ${i + 1}. ${p.key}: ${p.message}`);
-        lines.push(`     fix: ${p.fix}`);
-    });
+    sorted.forEach((p, i) => lines.push(`  ${i + 1}. ${p.key}: ${p.message}`, `     fix: ${p.fix}`));
     lines.push(
         "Nothing was created. Apply the fixes in the order shown (list entries are listed highest index first),",
-    );
-    lines.push(
         complete
             ? "then run the command again."
             : "then run the command again: checks of the fields that were unreadable run once they are fixed.",
@@ -183,10 +173,7 @@ export function formatProblems(problems: readonly ConfigProblem[], complete = tr
     return lines.join("\n");
 }
 
-/**
- * Raised for configuration mistakes. It is a RunError so Pulumi prints only the message, without a stack
- * trace: the operator needs the list of fixes, not our call stack.
- */
+/** Raised for configuration mistakes: a RunError, so Pulumi prints only the message. */
 export class ConfigError extends RunError {
     public readonly problems: readonly ConfigProblem[];
 

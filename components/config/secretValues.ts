@@ -1,10 +1,7 @@
 import { parse as parseYaml } from "yaml";
 
-// Values that are credentials by their shape, whatever the key holding them is called: the one detector the config
-// layer (plain stack config values) and the policy pack (plain resource inputs) share. secretlint's recommended
-// rule set (GitHub, GitLab, Slack, AWS, npm, private keys, basic-auth URLs, database connection strings, ...) is
-// maintained upstream as token formats change. Its rules scan a text synchronously, so they run without secretlint's
-// async runner; its comment filter has nothing to filter here.
+// Values that are credentials by their shape, whatever their key: the one detector of the config layer and the policy
+// pack. secretlint's recommended rules are maintained upstream as token formats change; they run synchronously here.
 
 /** The part of secretlint's rule API its rules use when scanning one text. */
 interface SecretlintRule {
@@ -28,21 +25,13 @@ const preset = require("@secretlint/secretlint-rule-preset-recommend") as {
 };
 const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
 
-/**
- * A JSON Web Token (header.payload.signature, the first two base64url JSON objects): an OpenID Connect or service
- * account token has no vendor prefix for secretlint's rules to find.
- */
+/** A JSON Web Token: an OpenID Connect or service account token has no vendor prefix for secretlint to find. */
 const JWT = /\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{8,}/;
 /** The armour line of any PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8). */
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 /** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
 const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
-/**
- * Credentials of the tools this program feeds that secretlint's preset has no rule for: OpenShift's OAuth access
- * tokens (`sha256~` and 43 base64url characters, what `oc whoami -t` prints), PuTTY's private key files (any version
- * of `PuTTY-User-Key-File-N:`) and the SSH2 private key blocks of RFC 4716's armour (ssh.com, Tectia). The public
- * halves (`---- BEGIN SSH2 PUBLIC KEY ----`, OpenSSH lines) are not credentials.
- */
+/** Credentials secretlint has no rule for: OpenShift OAuth tokens (`oc whoami -t`), PuTTY and SSH2 private keys. */
 const EXTRA_SHAPES: readonly (readonly [string, RegExp])[] = [
     ["openshift", /sha256~[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/],
     ["putty", /PuTTY-User-Key-File-[0-9]+:/],
@@ -53,19 +42,13 @@ const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
 const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
 
-/**
- * Findings per text: every value is scanned by several checks (the configuration's, and the policy pack's on every
- * plain input of a preview, most of them the same few hundred strings), a test run loads hundreds of stacks, and
- * running all of secretlint's rules on one text is the costly part of both. Bounded, as a long-running policy server
- * sees ever new values.
- */
+/** Findings per text: several checks scan the same few hundred values, and secretlint is the costly part. Bounded. */
 const scanned = new Map<string, readonly string[]>();
 const SCANNED_MAX = 10_000;
 
 /**
- * The rules (short names: secretlint's, e.g. `github`; `aws` also for a lone access key id; `openshift`, `putty`,
- * `kubeconfig`, `registry-auth`, `named` for this program's own) that find a credential in a text: by its shape, in
- * the keys of a JSON or YAML document it is, and once more in what it decodes to when it is base64 (`base64:<rule>`).
+ * The rules (secretlint's short names, e.g. `github`, and this file's own) that find a credential in a text: by shape,
+ * by the keys of the JSON or YAML document it is, and in what it decodes to when it is base64 (`base64:<rule>`).
  */
 export function secretlintFindings(text: string): string[] {
     let found = scanned.get(text);
@@ -77,23 +60,31 @@ export function secretlintFindings(text: string): string[] {
     return [...found];
 }
 
+function runRule(
+    rule: SecretlintRule,
+    content: string,
+    filePath: string,
+    ext: string,
+    report: () => void,
+): void {
+    const context = {
+        report,
+        createTranslator: () => (id: string, data?: unknown) => ({ id, data }),
+        sharedOptions: {},
+        options: {},
+    };
+    rule.create(context, {}).file?.({ content, filePath, ext, contentType: "text" });
+}
+
 function scan(text: string, decode: boolean): string[] {
     const content = text.replace(ENV_REFERENCE, "");
     const found = new Set<string>();
     // A JSON document is read as a .json file is: secretlint's GCP rule looks for a service account key only there.
     const ext = /^\s*\{/.test(content) ? ".json" : "";
     for (const rule of SECRETLINT_RULES) {
-        const name = rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "");
-        const handlers = rule.create(
-            {
-                report: () => found.add(name),
-                createTranslator: () => (id, data) => ({ id, data }),
-                sharedOptions: {},
-                options: {},
-            },
-            {},
+        runRule(rule, content, "value", ext, () =>
+            found.add(rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "")),
         );
-        handlers.file?.({ content, filePath: "value", ext, contentType: "text" });
     }
     if (AWS_ACCESS_KEY_ID.test(content)) found.add("aws");
     if (JWT.test(content)) found.add("jwt");
@@ -105,16 +96,7 @@ function scan(text: string, decode: boolean): string[] {
     // secretlint's npm rule reads `_authToken=` only in a file named .npmrc: a value holding such a line is one.
     if (content.includes("_authToken")) {
         for (const rule of SECRETLINT_RULES.filter((r) => r.meta.id.endsWith("-npm"))) {
-            const handlers = rule.create(
-                {
-                    report: () => found.add("npmrc"),
-                    createTranslator: () => (id, data) => ({ id, data }),
-                    sharedOptions: {},
-                    options: {},
-                },
-                {},
-            );
-            handlers.file?.({ content, filePath: ".npmrc", ext: ".npmrc", contentType: "text" });
+            runRule(rule, content, ".npmrc", ".npmrc", () => found.add("npmrc"));
         }
     }
     for (const f of lineFindings(content)) found.add(f);
@@ -124,11 +106,7 @@ function scan(text: string, decode: boolean): string[] {
     return [...found].sort();
 }
 
-/**
- * Whether a credential's place holds only a stand-in for it: nothing, an environment or template reference, a shell
- * substitution, an argument, a placeholder (`<token>`, `***`). A value with a literal beside a reference (`Bearer
- * $TOKEN`, `$USER:hunter2`) holds that literal.
- */
+/** Whether a credential's place holds only a stand-in (a reference, a placeholder); `Bearer $TOKEN` holds a literal. */
 function isStandIn(written: string): boolean {
     let v = written.trim();
     if (/^(["'])[\s\S]*\1$/.test(v) && v.length >= 2) v = v.slice(1, -1).trim();
@@ -152,35 +130,21 @@ function isStandIn(written: string): boolean {
 }
 
 /** Query, fragment or connection-string parameters whose name says they carry a credential on their own. */
-const PARAM_NAMES = new Set([
-    "key",
-    "sig",
-    "signature",
-    "auth",
-    "pass",
-    "pwd",
-    "passwd",
-    "x-amz-signature",
-    "x-goog-signature",
-]);
+const PARAM_NAMES = new Set(
+    "key sig signature auth pass pwd passwd x-amz-signature x-goog-signature".split(" "),
+);
 
 function isCredentialParam(name: string): boolean {
     return PARAM_NAMES.has(name.toLowerCase()) || isSecretName(name);
 }
 
-/**
- * A value as the files and strings below write one: quoted, a template, a shell substitution or reference (kept whole,
- * so a stand-in with spaces in it is read as one), else a run of characters up to what ends it there (`ends`).
- */
+/** A value as the files below write one: quoted, a template or reference kept whole, else characters up to `ends`. */
 const valueOf = (ends: string) =>
     String.raw`"[^"\n]*"|'[^'\n]*'|\{\{[^}\n]*\}\}|\$\([^)\n]*\)|\$\{[^}\n]*\}|` +
     "`[^`\\n]*`" +
     String.raw`|\{[^}\n]*\}|[^${ends}]*`;
 
-/**
- * A `name=value` parameter of a URL's query or fragment (`?access_token=`, `&sig=`, `#token=`) or of a connection
- * string (JDBC's `;password=`, ODBC's `Pwd=`), at the start of the value or after `?`, `&`, `#` or `;`.
- */
+/** A `name=value` parameter of a URL's query or fragment or of a connection string (`;password=`). */
 const PARAMETER = new RegExp(
     String.raw`(^|[?&#;])[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*(` + valueOf(String.raw`&#;\s"'`) + ")",
     "g",
@@ -209,12 +173,7 @@ const ASSIGNMENT = new RegExp(
 /** An Ansible Vault envelope: ciphertext of a vaulted value, decrypted by whoever holds the vault's password. */
 const ANSIBLE_VAULT = /(?:^|\n)[ \t]*\$ANSIBLE_VAULT;[0-9.]+;/;
 
-/**
- * Credentials in the lines of a text, by the shapes of the files and strings that carry them and secretlint's rules do
- * not read: a credential parameter of a URL's query or fragment or of a connection string, an .npmrc `_auth` or
- * `_password`, a password line of a configuration file, a .netrc password, a secret-named variable a script or an
- * environment file sets, an Ansible Vault envelope. A stand-in for the credential (a reference, a placeholder) is none.
- */
+/** Credentials in the lines of a text, in the file shapes secretlint does not read; a stand-in is none. */
 function lineFindings(content: string): string[] {
     const found = new Set<string>();
     for (const m of content.matchAll(PARAMETER)) {
@@ -264,12 +223,7 @@ function documentOf(text: string): { doc: unknown; json: boolean } | undefined {
     return undefined;
 }
 
-/**
- * What a JSON or YAML document holds: a kubeconfig (its users are credentials, however they authenticate), a
- * container registry login (`.dockerconfigjson`'s `auths.<registry>.auth`), or, in JSON (Ansible's variables, a bot's
- * config.json), a value under a key named like a secret. A YAML document's keys are the program's own files' (Prow's
- * config.yaml names Secrets by `gcs_credentials_secret`), read by their own tests.
- */
+/** A document's credentials: a kubeconfig with users, a registry login, a JSON value under a secret-named key. */
 function documentFindings(text: string): string[] {
     const read = documentOf(text);
     if (read === undefined || read.doc === null || typeof read.doc !== "object") return [];
@@ -345,64 +299,18 @@ export function listOf(words: readonly string[]): string {
         : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
-/** Words that make a key a secret on their own (matched as whole words of the name). */
-const SECRET_WORDS = new Set([
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "PWD",
-    "SECRET",
-    "TOKEN",
-    "CREDENTIAL",
-    "CREDENTIALS",
-    "APIKEY",
-    "PRIVATEKEY",
-    "KEYTAB",
-    "HMAC",
-    "DSN",
-    // A registry login as Kubernetes' Secret types hold it (`.dockerconfigjson`, `.dockercfg`).
-    "DOCKERCONFIGJSON",
-    "DOCKERCFG",
-]);
+/** Words that make a key a secret on their own (matched as whole words of the name; the last two: registry logins). */
+const SECRET_WORDS = new Set(
+    "PASSWORD PASSWD PASSPHRASE PWD SECRET TOKEN CREDENTIAL CREDENTIALS APIKEY PRIVATEKEY KEYTAB HMAC DSN DOCKERCONFIGJSON DOCKERCFG".split(
+        " ",
+    ),
+);
 /** `<word> KEY` pairs that name a key (API key, private key, ...), unlike a bare KEY ("KEYCLOAK", "KEY_FPATH"). */
-const KEY_QUALIFIERS = new Set([
-    "API",
-    "PRIVATE",
-    "SECRET",
-    "ACCESS",
-    "SIGNING",
-    "ENCRYPTION",
-    "TLS",
-    "SSH",
-    "CLIENT",
-]);
+const KEY_QUALIFIERS = new Set("API PRIVATE SECRET ACCESS SIGNING ENCRYPTION TLS SSH CLIENT".split(" "));
 /** A last word that makes the name a reference to a secret, not the secret (`GITHUB_TOKEN_PATH`, `SECRET_NAME`). */
-const REFERENCE_WORDS = new Set([
-    "NAME",
-    "NAMES",
-    "REF",
-    "FILE",
-    "PATH",
-    "FPATH",
-    "DIR",
-    "URL",
-    "URI",
-    "ENDPOINT",
-    "ID",
-    "TTL",
-    "TYPE",
-]);
+const REFERENCE_WORDS = new Set("NAME NAMES REF FILE PATH FPATH DIR URL URI ENDPOINT ID TTL TYPE".split(" "));
 /** Last words of a `vault_...` name that name where Vault is, not a vaulted value (`vault_addr`, `vault_namespace`). */
-const VAULT_LOCATION_WORDS = new Set([
-    "ADDR",
-    "ADDRESS",
-    "HOST",
-    "PORT",
-    "NAMESPACE",
-    "MOUNT",
-    "ROLE",
-    "VERSION",
-]);
+const VAULT_LOCATION_WORDS = new Set("ADDR ADDRESS HOST PORT NAMESPACE MOUNT ROLE VERSION".split(" "));
 const SSH_KEY_FILES = new Set(["ID_RSA", "ID_DSA", "ID_ECDSA", "ID_ED25519"]);
 
 /** Upper-case words of a key: `githubOauthToken` / `github-oauth-token` / `GITHUB_OAUTH_TOKEN` → GITHUB OAUTH TOKEN. */
@@ -414,11 +322,7 @@ export function nameWords(name: string): string[] {
         .map((w) => w.toUpperCase());
 }
 
-/**
- * True for names that hold a secret value (`DJANGO_SECRET_KEY`, `api.key`, `ssh-privatekey`, `id_rsa`), Ansible's
- * own included: its connection and privilege passwords end in PASS (`ansible_ssh_pass`, `ansible_become_pass`), and
- * its best practice names every vaulted variable `vault_<name>`.
- */
+/** Names of a secret (`DJANGO_SECRET_KEY`, `id_rsa`), Ansible's included (`ansible_become_pass`, `vault_<name>`). */
 export function isSecretName(name: string): boolean {
     const words = nameWords(name);
     const last = words[words.length - 1];
@@ -440,10 +344,7 @@ export function isSecretName(name: string): boolean {
 
 /** A value that only refers to a secret kept elsewhere: an Ansible/Jinja expression or an environment reference. */
 const REFERENCE_ONLY = /^\s*(\{\{[^}]*\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\))\s*$/;
-/**
- * The literals a Jinja expression would yield itself: the fallback of a `default()` (or its alias `d()`) filter, or
- * an expression that is a quoted string (`{{ 'hunter2' }}`). Such a value is the literal, not a reference.
- */
+/** The literals a Jinja expression yields itself (a `default()`/`d()` fallback, `{{ 'hunter2' }}`): no reference. */
 const JINJA_LITERALS = [
     /\|\s*(?:default|d)\(\s*(?:'([^']*)'|"([^"]*)")/g,
     /\{\{\s*(?:'([^']*)'|"([^"]*)")\s*(?:\|[^}]*)?\}\}/g,
@@ -453,10 +354,7 @@ function jinjaLiterals(value: string): string[] {
     return JINJA_LITERALS.flatMap((re) => [...value.matchAll(re)].map((m) => m[1] ?? m[2] ?? ""));
 }
 
-/**
- * A public key or certificate: an OpenSSH public key line, RFC 4716's public key block, a PEM public key or
- * certificate. Never a credential, whatever the key holding it is called (`ssh_key`, `deploy_key`).
- */
+/** A public key or certificate: never a credential, whatever its key is called (`ssh_key`, `deploy_key`). */
 const PUBLIC_KEY =
     /^\s*(?:(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+(?: .*)?|---- BEGIN SSH2 PUBLIC KEY ----[\s\S]*---- END SSH2 PUBLIC KEY ----|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]*|-----BEGIN CERTIFICATE-----[\s\S]*)\s*$/;
 
@@ -473,10 +371,8 @@ const SSH_PUBLIC_LINE =
 const SSH2_PUBLIC_BLOCK = /^---- BEGIN SSH2 PUBLIC KEY ----\r?\n[\s\S]*?\r?\n---- END SSH2 PUBLIC KEY ----$/;
 
 /**
- * What a multi-line value is, when it is content whose lines belong together and that no setting needs to hold on
- * one line: PEM certificates or public keys (a CA bundle), OpenSSH public keys one per line or RFC 4716's public key
- * block, a script (its first line a `#!`). Undefined for any other text with a line break, and for any value that
- * holds a credential: the lines of a script are read like every other value's.
+ * What a multi-line value is when its lines belong together (PEM certificates or public keys, SSH public keys, a `#!`
+ * script); undefined for any other text with a line break and for any value holding a credential.
  */
 export function multiLineDocument(value: string): string | undefined {
     if (!value.includes("\n") || credentialKinds(value).length > 0) return undefined;
@@ -499,10 +395,7 @@ const REGISTRY_LOGIN = "container registry login";
 const REGISTRY_HOST =
     /^(?:https?:\/\/)?(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|localhost)(?::[0-9]+)?(?:\/\S*)?$/;
 
-/**
- * `auths.<registry>.<field>`: a credential of a container registry login (`.dockerconfigjson`, `auth.json`); and
- * `<registry>.auth` of the older `.dockercfg`, which keys registries at its top without `auths`.
- */
+/** `auths.<registry>.<field>` of a registry login, or `<registry>.auth` of the older `.dockercfg`. */
 function isRegistryLogin(keys: readonly string[]): boolean {
     const n = keys.length;
     if (
@@ -515,13 +408,9 @@ function isRegistryLogin(keys: readonly string[]): boolean {
 }
 
 /**
- * The credentials a free-form value holds, by shape (credentialKinds) and by name: in a map whose keys are the
- * user's (Ansible variables, a bot's config.json), a non-empty value under a key named like a secret
- * (`db_password`, `ansible_become_pass`, `vault_db`, `api_token`) is one whatever it looks like, and so is a
- * template whose `default()` is a literal, and a registry's `auth` in a container registry login (`auths`). At any
- * depth; a list's entries are under its key; a public key never is one. The one rule of the configuration check, of
- * what reaches a command's inputs (components/callysto/ansible.ts) and of the policy pack. `name` is the key the
- * value is under, when it is one of the user's; `keys` the user's keys from the document's root to it.
+ * The credentials a free-form value holds, by shape and by name: in a map of the user's keys, a non-empty value under
+ * a secret-like key is one whatever it looks like, as are a template's literal `default()` and a registry login's
+ * `auth`; at any depth, a list's entries under its key. `keys`: the user's keys from the root to the value.
  */
 export function namedCredentials(
     value: unknown,

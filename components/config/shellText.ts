@@ -25,10 +25,8 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
 }
 
 /**
- * `text` with every quoted value blanked out (the same length, so an index found in it is the text's): what a shell
- * reads as words and operators. A quote opens a value only at a word's start or inside a word that began quoted (as
- * `shellQuote` writes them: `'it'"'"'s'`), so prose ("the program's") holds no quote; a quote that no later one
- * closes is read as a character.
+ * `text` with every quoted value blanked out (same length): what a shell reads as words and operators. A quote opens
+ * a value only at a word's start or in a word begun quoted, so prose ("the program's") holds none.
  */
 export function unquoted(text: string): string {
     const literal = new Set<number>();

@@ -5,30 +5,18 @@ import { Document, Node, isMap, isPair, isScalar, isSeq, parseDocument } from "y
 import { DuplicateKey, duplicateKeysOf } from "./duplicateKeys";
 import { PROJECT } from "./problems";
 
-// Not in the SDK's typings but exported: the only way to know a key is encrypted without reading its value. The public
-// `pulumi.runtime` namespace has no equivalent: its config functions (runtime/config.d.ts) are allConfig, setAllConfig,
-// setConfig and getConfig; isConfigSecret is marked @internal (the namespace object carries it, untyped).
+// Exported but @internal in the SDK's typings: the only way to know a key is encrypted without reading its value.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
-/**
- * The project's directory (where Pulumi.yaml and the stack files are) when the engine runs the program. Not the
- * working directory: with `main: dist/index.js` the engine starts the program in `dist/` (pulumi/pulumi@a05d88f
- * pkg/engine/project.go getPwdMain), where git tracks no stack file and no other stack's file is found.
- */
+/** The project's directory when the engine runs the program: with `main: dist/index.js` it starts in `dist/`. */
 export function engineProjectRoot(): string {
     return pulumi.getRootDirectory() || process.cwd();
 }
 
-/**
- * Where the program's configuration comes from. The real one wraps `pulumi.Config`; tests and the offline plan
- * provide their own. Secret values are only ever handed out as secret Outputs.
- */
+/** Where the configuration comes from: `pulumi.Config`, or the offline plan's and tests' own. */
 export interface ConfigSource {
-    /**
-     * The stack this is the whole configuration of: fixes name it, and every system must have a section. Unset for
-     * partial configurations (tests of one system).
-     */
+    /** The stack this is the whole configuration of; unset for a partial configuration (a test of one system). */
     stack?: string;
     /** Full keys (`ns:key`) in other namespaces, so keys under a misspelt project name are not silently ignored. */
     foreignKeys?(): string[];
@@ -40,16 +28,9 @@ export interface ConfigSource {
     getValue(key: string): unknown;
     /** A secret value as a secret Output, undefined when unset. */
     getSecret(key: string): pulumi.Output<string> | undefined;
-    /**
-     * A secret's decrypted text exactly as {@link getSecret} hands it to deploy code (unparsed, unlike
-     * {@link getValue}), for a check that must judge it before anything is created; undefined when unset or when the
-     * source holds no real values (the offline plan, a partial configuration of a test). Never printed.
-     */
+    /** A secret's decrypted text as {@link getSecret} hands it on (unparsed), for checks; undefined offline. */
     secretText?(key: string): string | undefined;
-    /**
-     * Keys the stack file writes twice (components/config/duplicateKeys.ts): each is a problem, and every other check
-     * reads the value of the copy that stays. Unset for a source without a stack file.
-     */
+    /** Keys the stack file writes twice: every other check reads the copy that stays. */
     duplicateKeys?(): readonly DuplicateKey[];
 }
 
@@ -71,10 +52,8 @@ export function scalarSource(parent: unknown, key: string | number): string | un
 }
 
 /**
- * A text two values share only when every reader of a config value reads them alike: the same keys in the same order,
- * the same scalars (-0 apart from 0) and the same stack-file text of each non-string scalar ({@link scalarSource}).
- * Undefined for a value holding anything a stack file cannot (undefined, NaN, a function, a class instance, a sparse
- * array): such a value has no key, and a memo keyed by this text computes it afresh.
+ * A text two values share only when every reader reads them alike: same keys in the same order, same scalars (-0 apart)
+ * and same stack-file text of each non-string scalar. Undefined for what a stack file cannot hold (NaN, a class...).
  */
 export function contentKey(value: unknown): string | undefined {
     const parts: string[] = [];
@@ -120,10 +99,7 @@ export function contentKey(value: unknown): string | undefined {
     return walk(value, 0) ? parts.join("") : undefined;
 }
 
-/**
- * Records, for every number, boolean or null in `value` (the parsed value of a config key), the text the stack file
- * has for it at the same place in `node`, so scalarSource can give it back.
- */
+/** Records the stack file's text of every number, boolean or null in `value`, for scalarSource. */
 function recordSources(value: unknown, node: unknown): void {
     if (!value || typeof value !== "object") return;
     const record = (key: string | number, child: unknown, childNode: unknown) => {
@@ -146,11 +122,7 @@ function recordSources(value: unknown, node: unknown): void {
     }
 }
 
-/**
- * Records the source text of the non-string scalars of `values` (plain config values, keys without the project
- * namespace) from the stack file's text. The offline plan calls it with the file it read; the real run reads
- * `Pulumi.<stack>.yaml` itself.
- */
+/** Records the stack file's text of the non-string scalars of `values` (config values by key without namespace). */
 export function recordStackFileSources(values: Record<string, unknown>, text: string): void {
     recordDocumentSources(values, parseDocument(text, { merge: true }));
 }
@@ -167,11 +139,7 @@ export function recordDocumentSources(values: Record<string, unknown>, doc: Docu
     }
 }
 
-/**
- * Resolves YAML merge keys (`<<: *defaults`) in place, as the Pulumi CLI does when it reads the stack file: keys of
- * the mapping itself win over merged ones, earlier merged mappings over later ones. A reader that did not resolve
- * them (the yaml library without `merge: true`) hands the program a literal `<<` setting instead.
- */
+/** Resolves YAML merge keys (`<<: *defaults`) in place as the Pulumi CLI does: own keys first, then earlier merges. */
 export function resolveMergeKeys(value: unknown, depth = 0): unknown {
     if (depth > 64 || !value || typeof value !== "object") return value;
     if (Array.isArray(value)) {
@@ -197,8 +165,7 @@ export function resolveMergeKeys(value: unknown, depth = 0): unknown {
 export function pulumiConfigSource(): ConfigSource {
     const config = new pulumi.Config(PROJECT);
     const prefix = `${PROJECT}:`;
-    // The stack file the CLI read, for the source text of values YAML turned into numbers (not needed to deploy:
-    // without it, fixes print the number as the CLI gave it).
+    // The stack file the CLI read, for the source text of values YAML turned into numbers.
     const file = path.join(engineProjectRoot(), `Pulumi.${pulumi.getStack()}.yaml`);
     let text: string | undefined;
     try {
@@ -206,8 +173,7 @@ export function pulumiConfigSource(): ConfigSource {
     } catch {
         text = undefined;
     }
-    // The CLI refuses a file with a key twice in one mapping, but keeps `tier` beside `runbooks:tier` as one key with
-    // either value: the copy with the namespace is read instead, as the offline plan reads it.
+    // `tier` beside `runbooks:tier` is one key to the CLI, with either value: the namespaced copy is read instead.
     const duplicates = text === undefined ? [] : duplicateKeysOf(text);
     const kept = new Map(
         duplicates
@@ -240,10 +206,7 @@ export function pulumiConfigSource(): ConfigSource {
     };
 }
 
-/**
- * An in-memory source (tests, offline plan). `secrets` hold secret values; a secret key listed in `values`
- * too counts as a plain-text secret mistake. `whole` makes it a whole stack's configuration (see ConfigSource.stack).
- */
+/** An in-memory source (tests, offline plan); `whole` makes it a whole stack's configuration. */
 export function memoryConfigSource(
     values: Record<string, unknown>,
     secrets: Record<string, string> = {},

@@ -21,10 +21,7 @@ export function worldWords(families: readonly ("IPv4" | "IPv6")[]): string {
     return families.map((f) => words[f]).join(" and ");
 }
 
-/**
- * The problem of a production source list (`key` without the project, `pieces` as written) that admits more than
- * the runbook does; undefined when it admits no more, or a piece does not parse (its own check says so).
- */
+/** The problem of a production source list admitting more than the runbook does (unparsed pieces aside). */
 export function widerSourcesProblem(
     key: string,
     pieces: readonly string[],

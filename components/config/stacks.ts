@@ -8,10 +8,8 @@ import { ForeignCluster, Grants } from "./ownership";
 import { PROJECT } from "./problems";
 import { resolveMergeKeys } from "./source";
 
-// The other stacks of the checkout, as far as ownership needs them: which clusters they write to and what they are
-// granted there. The committed stack files are the record of who owns what on a shared cluster (a stack's own run
-// reads the others'), so stage cannot take a namespace or host that prod's file grants to prod. Which files those are
-// is decided by one committed list (COMMITTED_STACKS), never by what happens to lie in the directory.
+// The other committed stacks, as far as ownership needs them: the clusters they write to and what they are granted
+// there, so stage cannot take what prod's file grants to prod. Which files count is one committed list.
 
 /** A cluster entry as another stack's file writes it: only what ownership compares. */
 interface ClusterEntry {
@@ -86,10 +84,7 @@ function readOther(file: string, name: string): OtherStack | undefined {
     };
 }
 
-/**
- * The other committed stacks' files in `root` (`Pulumi.<stack>.yaml` for each of COMMITTED_STACKS), read leniently:
- * a file that does not parse is that stack's run's problem, so it contributes nothing here.
- */
+/** The other committed stacks' files in `root`, read leniently (a file that does not parse contributes nothing). */
 export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
     const out: OtherStack[] = [];
     for (const name of [...COMMITTED_STACKS].sort()) {
@@ -107,18 +102,11 @@ export function otherStacks(stack: string, root = process.cwd()): OtherStack[] {
     return out;
 }
 
-/**
- * The entries of other stacks that may be this cluster: every one not proven a different cluster
- * (components/config/clusterIdentity.ts) by what this stack's credential reaches, its API server or its pin. Names do
- * not decide: a renamed entry is the same cluster, and an entry that says nothing of itself may be any cluster.
- */
+/** The entries of other stacks not proven a different cluster: names do not decide, a silent entry may be any. */
 export function sameClusterElsewhere(
     others: readonly OtherStack[],
     marks: ClusterMarks,
-    /**
-     * The entry is pinned to a cluster of its own (a local stack's, components/config/identity.ts: its run requires
-     * the pin and the engine checks it): only entries proven to be that cluster are.
-     */
+    /** The entry is pinned to a local stack's own cluster: only entries proven to be that cluster are. */
     ownCluster = false,
 ): ForeignCluster[] {
     return others.flatMap((o) =>

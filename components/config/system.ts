@@ -19,17 +19,11 @@ export interface SecretSpec {
     fromFile?: boolean;
     /** The program works without it (for example it generates a value with @pulumi/random instead). */
     optional?: boolean;
-    /**
-     * The values whatever reads this secret accepts, when it refuses some (an image's start script that exits on
-     * others): a set value outside them stops the run before anything is created (components/config/passes/secrets.ts).
-     */
+    /** The values whatever reads this secret accepts, when it refuses some: another value stops the run. */
     accepts?: SecretValueRule;
 }
 
-/**
- * A secret key a system no longer reads: another key now holds the same value (one identity, one key), or nothing
- * needs the value any more.
- */
+/** A secret key a system no longer reads: another key holds the same value, or nothing needs it. */
 export interface RetiredSecret {
     /** Config key without the project namespace. */
     key: string;
@@ -39,11 +33,7 @@ export interface RetiredSecret {
     why: string;
 }
 
-/**
- * A database server outside the cluster that holds a system's data: named by a plain key of its section, reached
- * through URI secrets (components/config/passes/databaseServers.ts checks both, and that a non-production stack's is
- * not a production stack's).
- */
+/** A database server outside the cluster holding a system's data: a plain key of its section and URI secrets. */
 export interface DatabaseServerUse {
     /** Key (without the project) that names the server as `host:port`: `dials.databaseServer`. */
     key: string;
@@ -67,10 +57,7 @@ export interface SecretStore {
     get(key: string): pulumi.Output<string> | undefined;
 }
 
-/**
- * What every system's deploy receives besides its own section: decided once by the program, never re-derived by a
- * system (tier, protection, providers, secrets).
- */
+/** What every system's deploy receives besides its own section, decided once by the program. */
 export interface SystemContext {
     tier: StackTier;
     /** True in production: stateful resources get `protect` and `retainOnDelete` (the one production predicate). */
@@ -98,11 +85,7 @@ export function isProductionTier(tier: StackTier | undefined): boolean {
     return tier === "production";
 }
 
-/**
- * Whether a stack keeps its long-lived data (a knowledge graph, a graph database: what no `pulumi up` can rebuild):
- * every stack but a local one, whose cluster is thrown away with it. A staging environment that others use holds
- * such data as much as production does; what else it runs stays easy to tear down.
- */
+/** Whether a stack keeps long-lived data no `pulumi up` can rebuild: every stack but a local one. */
 export function keepsLongLivedData(tier: StackTier): boolean {
     return tier !== "local";
 }
@@ -120,11 +103,7 @@ export interface SectionBase {
     cluster?: string;
 }
 
-/**
- * What a check that narrows the section returns when it passes: the section as the type deploy receives (a field the
- * check proved present is no longer optional), with the placeholder problems an offline plan may go past
- * ({@link ConfigProblem.placeholder}; the plan lists them, a real run stops on them).
- */
+/** A passing narrowing check: the section as deploy receives it, with placeholder problems an offline plan may pass. */
 export interface Refined<R> {
     section: R;
     problems?: ConfigProblem[];
@@ -136,33 +115,23 @@ export interface Rejected {
     problems: [ConfigProblem, ...ConfigProblem[]];
 }
 
-/**
- * What a system's check returns: its problems, or the refined section ({@link Refined}) or why it cannot be built
- * ({@link Rejected}). Problems alone leave deploy the parsed section, so `defineSystem` (./systemDefinition.ts)
- * accepts them only from a system whose deploy takes the parsed section (`R` is `C`, the default).
- */
+/** A system's check result: problems alone (deploy takes the parsed section), {@link Refined} or {@link Rejected}. */
 export type CheckResult<R> = ConfigProblem[] | Refined<R> | Rejected;
 
-/**
- * A check's result as the program reads it: the section deploy receives (undefined when the check rejected it), and
- * the problems, each with whether an offline plan may go past it (a placeholder beside a built section).
- */
+/** A check's result as the program reads it: the section deploy receives, and which problems an offline plan passes. */
 export function checkOutcome<R>(
     parsed: R,
     result: CheckResult<R> | undefined,
 ): { section?: R; problems: ConfigProblem[]; passable: (p: ConfigProblem) => boolean } {
     if (result === undefined) return { section: parsed, problems: [], passable: () => false };
-    if (Array.isArray(result)) return { section: parsed, problems: result, passable: (p) => !!p.placeholder };
-    if (result.section !== undefined) {
-        return { section: result.section, problems: result.problems ?? [], passable: (p) => !!p.placeholder };
-    }
+    const placeholder = (p: ConfigProblem) => !!p.placeholder;
+    if (Array.isArray(result)) return { section: parsed, problems: result, passable: placeholder };
+    if (result.section !== undefined)
+        return { section: result.section, problems: result.problems ?? [], passable: placeholder };
     return { problems: result.problems ?? [], passable: () => false };
 }
 
-/**
- * Whether this run takes over what runs on `cluster` today: its `adoptExisting` is on and the stack is no local one
- * (a local stack's objects hold only its own runs'). The first-deploy gates of the systems ask this one question.
- */
+/** Whether this run takes over what runs on `cluster` today: `adoptExisting` on, on a stack that is not local. */
 export function takesOver(
     clusters: Record<string, unknown>,
     cluster: string,

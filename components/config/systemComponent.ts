@@ -5,11 +5,7 @@ import { ComponentType, RunbookComponent } from "../shared/component";
 /** The context a system or part deploys with: the cluster's or OpenStack's (components/config/system.ts). */
 export type DeployContext = KubernetesContext | OpenStackContext;
 
-/**
- * What every system component and every part of one receives, and nothing else at the top: the section its check
- * narrowed (`S`, so no field the check proved is optional here) and the program's decisions for its target. A part
- * that needs more (handles it reads, a namespace) takes them beside these, named.
- */
+/** What every system component and part receives: the section its check narrowed (`S`) and the program's context. */
 export interface SystemArgs<S, C extends DeployContext = KubernetesContext> {
     config: S;
     context: C;
@@ -19,10 +15,7 @@ function providerOf(context: DeployContext): pulumi.ProviderResource {
     return "cluster" in context ? context.cluster.provider : context.openstack;
 }
 
-/**
- * A part of a system (Packit's API or workers, a Thoth bot family, DIALS' ETL): the one way a system is split. It
- * receives the system's `{ config, context }` and what it reads, named; a part is tested by building it alone.
- */
+/** A part of a system (Packit's API, a Thoth bot family): built from `{ config, context }`, tested alone. */
 export abstract class SystemPart<S, C extends DeployContext = KubernetesContext> extends RunbookComponent {
     protected readonly config: S;
     protected readonly context: C;
@@ -39,11 +32,7 @@ export abstract class SystemPart<S, C extends DeployContext = KubernetesContext>
     }
 }
 
-/**
- * The one component of a system (`components/<system>/<system>.ts`): a {@link SystemPart} that is the system's root.
- * Built from `{ config, context }`, it reads as the runbook's list of steps, and its stack outputs are typed and set
- * once ({@link SystemComponent.outputs}), which is all the definition's `deploy` returns.
- */
+/** The one component of a system: a {@link SystemPart} at its root, its stack outputs typed and set once. */
 export abstract class SystemComponent<
     S,
     C extends DeployContext,

@@ -19,9 +19,7 @@ import {
     SystemTarget,
 } from "./system";
 
-// The contract each system folder fulfils. It names the image and evidence types of ./unconfirmedImage and
-// ./evidenceVerdicts, which read the tier from ./system: kept apart from ./system so that they do not import each other
-// in a circle.
+// The contract each system folder fulfils; apart from ./system, which the image and evidence modules import.
 
 /** A system whose deploy takes a narrower section than its schema's must have a check that builds it. */
 type ChecksNarrowing<C, R> = [C] extends [R]
@@ -33,10 +31,7 @@ type ChecksNarrowing<C, R> = [C] extends [R]
           ): Refined<R> | Rejected;
       };
 
-/**
- * A cluster-wide object a system needs and does not create: the cluster setup provides it. The migration report
- * checks that it exists on each cluster the system deploys to, and names who must provide it when it does not.
- */
+/** A cluster-wide object a system needs and does not create; the migration report checks it exists. */
 export interface ClusterPrerequisite {
     apiVersion: string;
     kind: string;
@@ -47,19 +42,13 @@ export interface ClusterPrerequisite {
     providedBy: string;
     /** Where the requirement is written down. */
     source: string;
-    /**
-     * For a CustomResourceDefinition: a kind it serves. Its presence is checked through API discovery, which every
-     * user of a cluster may read, unlike CustomResourceDefinition objects.
-     */
+    /** For a CustomResourceDefinition: a kind it serves, checked through API discovery (which every user may read). */
     serves?: { apiVersion: string; kind: string };
 }
 
 /**
- * Everything the program needs to know about one system: its config schema, what it claims (namespaces,
- * secrets) for cross-checks, and how to deploy it. Each system folder exports one of these.
- *
- * `R` is the section once {@link SystemDefinition.check} has passed: `check` turns the parsed section (`C`) into it,
- * so deploy and notices read fields the check proved present without `!`. It defaults to `C`.
+ * Everything the program knows of one system: its schema, what it claims, and how to deploy it. `R` is the section
+ * {@link SystemDefinition.check} builds from the parsed one (`C`, the default), so deploy reads proven fields.
  */
 export interface SystemDefinition<
     C extends SectionBase = SectionBase,
@@ -73,15 +62,9 @@ export interface SystemDefinition<
     schema: z.ZodType<C>;
     /** Namespaces this system creates or deploys into, with the config key that sets each (checked for clashes). */
     namespaces(config: C): NamespaceClaim[];
-    /**
-     * Hosts its Routes and Ingresses serve (exact, or with one `*` for hosts derived from a namespace), each with
-     * the key that decides it: checked against `runbooks:clusters.<cluster>.hosts` before anything is created.
-     */
+    /** Hosts its Routes and Ingresses serve (one `*` for derived ones), checked against the cluster's `hosts`. */
     hosts(config: C): Claim[];
-    /**
-     * Cluster-scoped objects it creates (`Kind/name`; Namespaces are claimed by `namespaces`), each with the setting
-     * that stops it: checked against `runbooks:clusters.<cluster>.clusterScoped` (nothing is granted by default).
-     */
+    /** Cluster-scoped objects it creates (`Kind/name`) with the setting that stops each, checked against grants. */
     clusterScoped(config: C): Claim[];
     /** Secrets this configuration needs. */
     secrets(config: C): SecretSpec[];
@@ -89,61 +72,32 @@ export interface SystemDefinition<
     databaseServers?(config: C): DatabaseServerUse[];
     /** Secret keys it no longer reads: a stack that still sets one gets the fix that moves or removes it. */
     retiredSecrets?(config: C): RetiredSecret[];
-    /**
-     * Checks that need more than the schema (for example references to other sections). A check that proves a field
-     * present returns the section with that field required ({@link Refined}), so deploy reads it without `!`.
-     */
+    /** Checks beyond the schema; one that proves a field present returns the section with it required. */
     check?(config: C, program: { clusters: Record<string, unknown>; tier?: StackTier }): CheckResult<R>;
-    /**
-     * What a real run of this configuration does or cannot show that an operator must read before `pulumi up`
-     * (a schema migration, objects rendered only at deploy time, values nobody confirmed): one line each, printed
-     * by the offline plan and logged as a warning by every preview and update. Pure: from the section alone.
-     */
+    /** What an operator must read before `pulumi up` (a migration, unconfirmed values): pure, one line each. */
     notices?(config: R, program: { tier: StackTier }): KindedNotice[];
-    /**
-     * Images this configuration renders that no field named `image` (or of an `images` map) holds as a full
-     * reference (a release tag shared by several images), and where the runbook runs an image today: each goes
-     * through the one confirmation rule (components/shared/confirmedImages.ts) with the section's image fields.
-     */
+    /** Images it renders that no image field holds whole (a shared release tag), for the one confirmation rule. */
     images?(config: R): ImageUse[];
-    /**
-     * The references of its images that a runbook, systems.md or thoth-station.md names exactly, each with where
-     * (facts/images/<system>.yaml): besides a digest, the only thing that confirms one of its images.
-     */
+    /** The references of its images a runbook names exactly (facts/images/<system>.yaml): besides a digest, what confirms one. */
     sourcedImages?: readonly SourcedImage[];
-    /**
-     * What the upstream source says of each image version this system runs (components/shared/evidence), and the
-     * images it runs beyond its image fields and {@link images} (a release tag: `prow.release`). Every image is
-     * looked up in it: a version without an entry stops production and is a notice on stage.
-     */
+    /** The upstream evidence of each image version it runs, and images beyond its fields (`prow.release`). */
     evidence?: { table: EvidenceTable; uses?(config: R): ImageUse[] };
     /** Cluster-wide objects it needs and never creates: the migration report checks them on its clusters. */
     clusterPrerequisites?: readonly ClusterPrerequisite[];
-    /**
-     * The stack key that sets a container's requests and limits, for the containers the stack file sizes (the others
-     * are sized in code from the source manifests): what the migration report's quota fixes name.
-     */
+    /** The stack key that sizes a container, for those the stack file sizes (the migration report's quota fixes). */
     resourcesKey?(container: { name: string; image?: string }): string | undefined;
     /** Creates the system's component from the checked section; returns the stack outputs for this system. */
     deploy(config: R, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }
 
-/**
- * Keeps a definition's section and target types, so a system's own code and tests stay typed. A definition whose
- * deploy takes a refined section (`R`) must have a check that builds it.
- */
+/** Keeps a definition's types; one whose deploy takes a refined section (`R`) must have a check that builds it. */
 export function defineSystem<C extends SectionBase, T extends SystemTarget, R extends SectionBase = C>(
     definition: SystemDefinition<C, T, R> & ChecksNarrowing<C, R>,
 ): SystemDefinition<C, T, R> {
     return definition;
 }
 
-/**
- * A definition as the registry holds it. Systems of different section types cannot share one array type without
- * erasing it; the erasure is sound because the program only ever passes a section that the same definition's
- * schema produced (and, to deploy and notices, that its check built), and only the context of the definition's own
- * target.
- */
+/** A definition as the registry holds it, types erased: sound, as each gets only its own schema's sections. */
 export function registered<C extends SectionBase, T extends SystemTarget, R extends SectionBase>(
     definition: SystemDefinition<C, T, R>,
 ): SystemDefinition {

@@ -2,10 +2,8 @@ import { ConfigProblem, fullKey, setCommand } from "./problems";
 import { PlannedTakeover, dumpFile, takeoverProofProblems } from "../shared/databaseTakeover";
 
 /**
- * The database takeover, in `pulumi up` itself (one rule for every system that starts PostgreSQL on a claim holding
- * today's data): while the cluster's `adoptExisting` is on, the up starts the server on the adopted claim, so it runs
- * only once the migration report named by `key` proves the data directory's major version and a dump under a day old
- * (`takeoverProofProblems`, the rule `npm run adopt` applies).
+ * The database takeover in `pulumi up` itself: while `adoptExisting` is on, PostgreSQL starts on the adopted claim
+ * only once the migration report named by `key` proves the data's major version and a fresh dump.
  */
 export function takeoverProof(
     key: string,

@@ -5,10 +5,7 @@ import type { StackTier } from "./system";
 import { SourcedImage, confirmation } from "../shared/confirmedImages";
 import { parseImageRef } from "../shared/imageRef";
 
-/**
- * One image a configuration renders (a container, an init container, a Job's, a CronJob's or a Workflow's, an
- * ImageStream's source), with the config key whose value decides it.
- */
+/** One image a configuration renders (of any container, or an ImageStream's source), with the key deciding it. */
 export interface ImageUse {
     /** Config key without the project namespace, e.g. `thoth.bots.kebechet.image`. */
     key: string;
@@ -18,25 +15,16 @@ export interface ImageUse {
     why?: string;
     /** The command that prints the digest running today; without it the fix searches every namespace. */
     running?: string;
-    /**
-     * Where a confirming digest is written when `key` is not a full reference (a release tag shared by several
-     * images): this key takes `sha256:<digest>` alone. Without it, `key` takes `<repository>@sha256:<digest>`.
-     */
+    /** Where `sha256:<digest>` alone is written when `key` is no full reference (else `key` takes repo@digest). */
     digestKey?: string;
 }
 
-/**
- * The command that prints, per pod, the digest each container runs (`imageID`): the one fact that confirms an
- * image. It reads only pod status, so it is safe on production; a CronJob's finished pods keep theirs.
- */
+/** The command printing per pod the digest each container runs: the one fact confirming an image (read-only). */
 export function runningImagesCommand(namespace: string, pods: string, cli: "oc" | "kubectl" = "oc"): string {
     return `${cli} get pods -n ${namespace} -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | ${grepFixed(pods)}`;
 }
 
-/**
- * grep for a fixed text as one word the shell keeps whole: a pattern that starts with `-` (a pod suffix such as
- * `-bulk`) is otherwise read as grep's options and refused.
- */
+/** grep for a fixed text, `-e` so a pattern starting with `-` (`-bulk`) is not read as options. */
 export function grepFixed(text: string): string {
     return `grep -F -e ${shellQuote(text)}`;
 }
@@ -53,11 +41,7 @@ function repositoryOf(image: string): string {
     return registry !== undefined ? `${registry}/${repository}` : repository;
 }
 
-/**
- * How to confirm an image: read the digest running today, then pin exactly that. The value to write is the
- * operator's to read (never one the program makes up), so the command asks for it; its first word is not
- * `pulumi`, so the fix proof prints it as it is.
- */
+/** How to confirm an image: read the digest running today, then pin exactly that (the operator reads the value). */
 function pinFix(use: ImageUse): string {
     const value = use.digestKey
         ? "sha256:<the digest printed>"
@@ -71,11 +55,7 @@ function unconfirmedWhy(use: ImageUse): string {
     return use.why ?? "no runbook, systems.md or thoth-station.md line names this reference";
 }
 
-/**
- * The stopping problem of an unconfirmed image on a production stack, or nothing when the rule
- * (components/shared/confirmedImages.ts) confirms it. A placeholder problem: the offline plan renders and lists it,
- * `pulumi up` stops on it before anything is created.
- */
+/** The placeholder problem of an image the rule does not confirm, on a production stack. */
 export function unconfirmedImageProblem(
     use: ImageUse,
     sourced: readonly SourcedImage[],
@@ -105,11 +85,7 @@ export function unconfirmedImageNotice(
 const FULL_REFERENCE =
     /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 
-/**
- * Every full image reference of a parsed section that a field named `image`, or a field of an `images` map, holds:
- * what a system runs from its stack file or its schema's defaults. Other image-shaped values (the images a job
- * analyses) are data, not what runs.
- */
+/** Every full image reference an `image` field or an `images` map's field holds (other image-like values are data). */
 export function sectionImages(section: string, value: unknown): ImageUse[] {
     const found: ImageUse[] = [];
     const walk = (node: unknown, path: (string | number)[], runs: boolean) => {
@@ -131,19 +107,13 @@ export function sectionImages(section: string, value: unknown): ImageUse[] {
     return found;
 }
 
-/**
- * Every image a system's section runs: what its definition declares (derived references, where each runs today)
- * and every image field of the section; a key declared wins over the same key found by the walk.
- */
+/** Every image a section runs: the definition's declared ones, then the section's image fields not declared. */
 export function systemImages(section: string, parsed: unknown, declared: readonly ImageUse[]): ImageUse[] {
     const keys = new Set(declared.map((u) => u.key));
     return [...declared, ...sectionImages(section, parsed).filter((u) => !keys.has(u.key))];
 }
 
-/**
- * What the rule says of a system's images on a tier, against the references its sources name: problems that stop
- * production, notices for stage.
- */
+/** What the rule says of a system's images on a tier: problems that stop production, notices for stage. */
 export function imageVerdicts(
     uses: readonly ImageUse[],
     tier: StackTier | undefined,

@@ -7,10 +7,10 @@ import {
     dnsSubdomainProblem,
     ipProblem,
     namePrefixProblem,
-    portNameProblem,
     portProblem,
     textProblem,
 } from "../../components/config/checks";
+import { portNameProblem } from "../oracles/validate/names";
 import { dnsLabelProblem } from "../../components/shared/naming";
 import { loadProgramConfig } from "../../components/config/load";
 import { SYSTEMS } from "../../components/systems";

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { kubeconfigProblem, kubeconfigShape, namedEntry, serverOf } from "../../components/config/kubeconfig";
+import { kubeconfigShape, namedEntry, serverOf } from "../../components/config/kubeconfig";
+import { kubeconfigProblem } from "../fixtures/kubeconfigProblem";
 
 // The one reading of a kubeconfig's structure: the stack's check of `kubeconfig-<cluster>` before a run, and the
 // adoption report's loader (test/adopt/kubeconfig.test.ts), both read it through these.

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { kubeconfigProblem } from "../../components/config/kubeconfig";
+import { kubeconfigProblem } from "../fixtures/kubeconfigProblem";
 import { KubeconfigError, loadKubeconfig } from "../../tools/adopt/kubeconfig";
 
 // The stack's check of a kubeconfig secret (before a run) and the adoption report's loader read a cluster's server

@@ -94,10 +94,8 @@ export function clusterIdentities(
 }
 
 /**
- * What a usable kubeconfig secret holds beyond the one credential the stack uses: entries of other clusters, users or
- * contexts, and credentials it would read from the runner's files, each named with what to remove or write instead
- * (one problem at the secret's key); and settings that need the stack file's review, each at the key that reviews it.
- * Nothing of a value is quoted: entries by position and name, settings by name.
+ * What a usable kubeconfig secret holds beyond the one credential the stack uses (other entries, runner files: one
+ * problem at the secret's key), and settings needing review (each at its key). No value is quoted.
  */
 function contentProblems(cluster: string, reading: KubeconfigReading): ConfigProblem[] {
     const context = reading.context;
@@ -134,11 +132,7 @@ function shellWord(word: string): string {
     return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
-/**
- * A setting that needs the stack file's review, at the key that reviews it: the fix asks for the value after that
- * review (only the operator who reads the kubeconfig knows it, and a proxy is not to be trusted on a guess), or for
- * a kubeconfig without it.
- */
+/** A setting needing the stack file's review: the fix asks for the reviewed value, or a kubeconfig without it. */
 function reviewProblem(cluster: string, secret: string, u: UnreviewedSetting, store: string): ConfigProblem {
     const reviewKey = fullKey(`clusters.${cluster}.${u.key}`);
     return {
@@ -148,10 +142,7 @@ function reviewProblem(cluster: string, secret: string, u: UnreviewedSetting, st
     };
 }
 
-/**
- * What the stack file says of a cluster that its credential contradicts: the credential is what the run uses, so the
- * file is wrong or the kubeconfig is another cluster's. Which one is the operator's to say: the fix asks.
- */
+/** What the stack file says of a cluster that its credential contradicts: which is wrong is the operator's to say. */
 function credentialMismatches(
     cluster: string,
     written: ClusterMarks,

@@ -9,17 +9,11 @@ import { SystemRead } from "./systems";
 export interface Placement {
     system: SystemRead;
     cluster: string;
-    /**
-     * The cluster is not defined yet and the fix of this pass defines it as the stack's first cluster, granting nothing:
-     * what the system writes there is asked for in the same run, so applying the printed fixes converges.
-     */
+    /** The cluster is not defined yet: this pass's fix defines it as the stack's first cluster, granting nothing. */
     fresh: boolean;
 }
 
-/**
- * Checks that every enabled Kubernetes-side system names a cluster of `runbooks:clusters`, against the names written
- * even where an entry itself is broken. Returns where each system writes, for ownership and kubeconfigs.
- */
+/** Every enabled Kubernetes-side system names a cluster of `runbooks:clusters`; where each writes, for later passes. */
 export function clusterReferences(
     read: readonly SystemRead[],
     program: { clusters: ClustersConfig; clusterNames?: readonly string[] },
@@ -63,11 +57,7 @@ function unknownClusterProblem(
     };
 }
 
-/**
- * The near name when there is one. Without it the intent is unknown: pointing the system at another team's cluster,
- * or defining a new one (platform, grants, kubeconfig), is the operator's decision, not a repair; only a stack with
- * no cluster at all gets the first one defined.
- */
+/** The near name, else (intent unknown) a question; only a stack with no cluster gets the first one defined. */
 function unknownClusterFix(
     section: string,
     cluster: string | undefined,

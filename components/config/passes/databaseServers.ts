@@ -11,11 +11,8 @@ import { Passed } from "./pass";
 import { SystemRead } from "./systems";
 import { isLocalStack } from "../identity";
 
-// A database outside the cluster is not deployed by a stack, so nothing else tells two stacks' apart: stage given
-// production's URIs would run its ETL against production's databases. Each stack names its server in a plain,
-// committed key; the URI secrets must name that server (the key is the truth a reviewer and the other stacks read),
-// and a non-production stack's server must not be one a production stack file names. The URIs' servers are never
-// printed: they are read from secrets.
+// A database outside the cluster is not deployed, so nothing else tells two stacks' apart: each stack names its server
+// in a plain committed key, the URI secrets must name it, and a non-production one must not be production's.
 
 export interface DatabaseServersInput {
     /** The stack being checked; unset for partial configurations, which have no other stacks. */
@@ -26,11 +23,7 @@ export interface DatabaseServersInput {
     otherStacks(): readonly OtherStack[];
 }
 
-/**
- * Every enabled system's database servers: each URI secret (as the real source hands out its decrypted text; the
- * offline plan has none) on the server its key names, and a non-production stack's server proven different from
- * every production stack file's. A system on a loopback cluster (the e2e's kwok) runs nothing that connects.
- */
+/** Every enabled system's database servers: URIs on the named server, a non-production one not production's. */
 export function databaseServers(source: ConfigSource, input: DatabaseServersInput): Passed<void> {
     const problems: ConfigProblem[] = [];
     // A partial configuration has no other stacks, and production's own server is the one the others differ from.

@@ -14,11 +14,7 @@ export interface Deployment {
     target: { kind: "kubernetes"; cluster: string } | { kind: "openstack"; openstack: OpenstackConfig };
 }
 
-/**
- * Where each enabled system deploys, for a configuration without problems: a Kubernetes-side system to the cluster
- * its section names (the cluster references pass placed it), an OpenStack-side one with the openstack section (the
- * secrets pass requires it). A system without either is a defect of the passes, not of the stack file.
- */
+/** Where each enabled system deploys, for a configuration without problems (else a defect of the passes). */
 export function deployments(input: {
     enabled: readonly SystemDefinition[];
     sections: Readonly<Record<string, SectionBase>>;

@@ -37,11 +37,7 @@ export interface OwnershipInput {
     otherStacks: () => readonly OtherStack[];
 }
 
-/**
- * A whole stack writes only what its clusters grant, and nothing another stack on the same cluster owns
- * (components/config/ownership.ts); a partial configuration has no grants, so only two of its systems writing one
- * namespace is a problem.
- */
+/** A whole stack writes only what its clusters grant; a partial configuration only must not write one namespace twice. */
 export function ownership(input: OwnershipInput): Passed<null> {
     if (input.stack === undefined) {
         const writes: NamespaceWrite[] = input.placements
@@ -99,9 +95,8 @@ export function ownership(input: OwnershipInput): Passed<null> {
 }
 
 /**
- * What one system writes, read from what is readable of its section, so one run reports a clash beside the section's
- * own mistakes. A broken key counts with the value its fix writes (a repaired name), so the grant that value needs is
- * asked for in the same run; a broken key whose fix writes nothing derived is left out.
+ * What one system writes, from what is readable of its section: a broken key counts with the value its fix writes,
+ * so the grant that value needs is asked for in the same run; one whose fix writes nothing derived is left out.
  */
 export function claimsOf(system: SystemRead, found: readonly ConfigProblem[]): Record<GrantKind, Claim[]> {
     const { def, parsed, raw, broken } = system;

@@ -5,11 +5,8 @@ import { StackTier } from "../system";
 import { Passed } from "./pass";
 import { SystemRead } from "./systems";
 
-// Settings that choose whose credentials a system acts with, or which production target it writes to. Their value is
-// not the stack file's to choose: it follows from the stack's identity (components/config/identity.ts). A stage stack
-// that says `thoth.identity: production` would push to GitHub, take webhooks and open ultrahook tunnels as production;
-// `packit.deployment: prod` would run stage as production's instance. A production stack with a non-production value
-// would serve production with test credentials or rules.
+// Settings that choose whose credentials a system acts with, or which production target it writes to, follow from
+// the stack's identity, never the file (a stage stack saying `thoth.identity: production` would act as production).
 
 interface ProductionSetting {
     /** Section and key within it. */
@@ -61,12 +58,8 @@ export interface ProductionSettingsInput {
 }
 
 /**
- * Every production-selecting setting of an enabled system checked against the stack's identity. The state is each
- * wrong section as its fix leaves it: the loader reads the systems again from those, so what the wrong value implies
- * (production's hosts, its update rule) is neither reported as problems of their own nor "fixed" to match it.
- * A local stack (by name, components/config/identity.ts) may run production's code paths: every cluster it writes to
- * is pinned to its own (the e2e's kwok), the engine checks that pin before any write, and its credentials are
- * committed test values. How a stack file spells an API server never grants this.
+ * Every production-selecting setting of an enabled system against the stack's identity; the state is each wrong
+ * section as its fix leaves it, read again by the loader. Local stacks may run production's paths on pinned clusters.
  */
 export function productionSettings(input: ProductionSettingsInput): Passed<Record<string, unknown>> {
     const corrected: Record<string, unknown> = {};

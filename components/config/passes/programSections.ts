@@ -18,10 +18,7 @@ export interface ProgramSections {
     clusters: ClustersConfig;
     /** Keys of `clusters` that are wrong: their grants are not checked. */
     clustersBroken: string[];
-    /**
-     * The cluster names the stack writes, even where an entry itself is broken: references to clusters are checked
-     * against these. Undefined when `clusters` is not a mapping.
-     */
+    /** The cluster names the stack writes, even where an entry is broken; undefined when `clusters` is no mapping. */
     clusterNames?: string[];
     openstack?: OpenstackConfig;
 }

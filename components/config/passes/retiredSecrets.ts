@@ -10,10 +10,8 @@ function config(stack: string | undefined, args: string): string {
 }
 
 /**
- * A secret one of its readers replaced (one identity, one key): set in the stack, it is a problem until its value
- * lives under the key that replaced it. The fix never loses a value: it copies the old one when the new key is
- * unset, and removes the old one only when both hold the same text; two different values are the operator's call.
- * A secret nothing reads any more only has to go: its value is of no use to the program, whatever it holds.
+ * A retired secret still set: copied to the key that replaced it when that is unset, removed when both hold the same
+ * text, two different values the operator's call; one nothing reads any more only has to go.
  */
 export function retiredSecretProblem(
     retired: RetiredSecret,

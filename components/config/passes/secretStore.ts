@@ -4,10 +4,7 @@ import { SecretStore } from "../system";
 import { Secrets } from "./secrets";
 import { DefinitionError } from "../../shared/errors";
 
-/**
- * The store deploy code reads secrets from: only declared keys, each a secret Output (the offline plan's placeholder
- * where one stands in for an unset secret). Reads no value until deploy code asks for one.
- */
+/** The store deploy code reads secrets from: only declared keys, each a secret Output, read on demand. */
 export function secretStore(
     source: ConfigSource,
     secrets: Pick<Secrets, "declared" | "placeholders">,

@@ -20,23 +20,16 @@ export function kubeconfigSecret(cluster: string): SecretSpec {
 
 export function openstackSecrets(os: OpenstackConfig | undefined): SecretSpec[] {
     if (!os) return [];
-    return os.applicationCredentialId
+    const [key, description, env, example] = os.applicationCredentialId
         ? [
-              {
-                  key: "openstack-application-credential-secret",
-                  description: "secret of the OpenStack application credential",
-                  today: "callysto/infrastructure: `openrc` sourced before `terraform apply` (OS_APPLICATION_CREDENTIAL_SECRET)",
-                  example: "s3cr3t-application-credential",
-              },
+              "openstack-application-credential-secret",
+              "secret of the OpenStack application credential",
+              "OS_APPLICATION_CREDENTIAL_SECRET",
+              "s3cr3t-application-credential",
           ]
-        : [
-              {
-                  key: "openstack-password",
-                  description: "password of the OpenStack user",
-                  today: "callysto/infrastructure: `openrc` sourced before `terraform apply` (OS_PASSWORD)",
-                  example: "s3cr3t-password",
-              },
-          ];
+        : ["openstack-password", "password of the OpenStack user", "OS_PASSWORD", "s3cr3t-password"];
+    const today = `callysto/infrastructure: \`openrc\` sourced before \`terraform apply\` (${env})`;
+    return [{ key, description, today, example }];
 }
 
 /** The secrets of a configuration, once wanted, set and encrypted are checked. */
@@ -61,10 +54,7 @@ export interface SecretsInput {
     placeholderSecret?: (spec: SecretSpec) => string;
 }
 
-/**
- * Which secrets the configuration wants (each read section's, a kubeconfig per cluster in use, OpenStack's when an
- * OpenStack-side system is enabled), whether each required one is set, and whether every secret is encrypted.
- */
+/** Which secrets the configuration wants, whether each required one is set, and whether every one is encrypted. */
 export function secrets(source: ConfigSource, input: SecretsInput): Passed<Secrets> {
     const keys = new Set(source.keys());
     const wanted = new WantedSecrets();
@@ -152,39 +142,26 @@ function plainTextSecrets(
     systems: readonly SystemDefinition[],
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
+    const leaked = (key: string, what: string, fix: string) => ({
+        key: fullKey(key),
+        message: `${what} but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted`,
+        fix,
+    });
     for (const key of keys) {
         if (source.isSecret(key)) continue;
         const spec = declared.get(key);
-        if (spec) {
-            problems.push({
-                key: fullKey(key),
-                message:
-                    "is a secret but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
-                fix: secretFixCommand(spec),
-            });
-        } else if (
-            // A secret named after a system (`<section>-...`) may belong to a part that is switched off right now, or
-            // to a section that failed to parse: it need not be declared, but it must be encrypted.
+        if (spec) problems.push(leaked(key, "is a secret", secretFixCommand(spec)));
+        // A secret named after a system may belong to a part switched off, or a section that failed to parse.
+        else if (
             !knownSections(systems).includes(key) &&
             systems.some((s) => key.startsWith(`${s.section}-`))
-        ) {
-            problems.push({
-                key: fullKey(key),
-                message:
-                    "looks like a secret of this system but is stored in plain text in the stack file: treat the value as leaked (rotate it) and store the new one encrypted",
-                fix: secretFixCommand({ key }),
-            });
-        }
+        )
+            problems.push(leaked(key, "looks like a secret of this system", secretFixCommand({ key })));
     }
     return problems;
 }
 
-/**
- * Each used secret whose spec says what its reader accepts ({@link SecretSpec.accepts}), set (encrypted) to a value
- * the reader refuses: the real source hands out its text as deploy code would read it; the offline plan's
- * placeholders, and a secret a fix is about to prompt for, have none. A plain-text one is already a problem of its
- * own, with the same fix. The message says what is accepted and why, never anything of the value.
- */
+/** Each encrypted secret set to a value its reader refuses ({@link SecretSpec.accepts}); the value is never printed. */
 function refusedValues(source: ConfigSource, specs: readonly SecretSpec[]): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatPath, problemsFromIssues, repairSection, textProblems } from "../issues";
-import { ConfigProblem, PROJECT, STACK_FILE, fullKey } from "../problems";
+import { ConfigProblem, PROJECT, STACK_FILE, fullKey, keyWithin } from "../problems";
 import { ConfigSource, contentKey } from "../source";
 import { Passed } from "./pass";
 
@@ -47,10 +47,7 @@ export function parseSection<T>(
     return read;
 }
 
-/**
- * Section reads by schema, then by section name and value ({@link contentKey}): at most {@link SECTION_READS} in all,
- * so a process that reads many distinct values (a property test's thousands of generated stacks) keeps few of them.
- */
+/** Section reads by schema, then by section name and value: at most {@link SECTION_READS}, for property tests. */
 const sectionReads = new Map<z.ZodType, Map<string, Passed<SectionRead<unknown>>>>();
 const SECTION_READS = 512;
 let remembered = 0;
@@ -95,5 +92,5 @@ function readSection<T>(section: string, schema: z.ZodType<T>, value: unknown): 
 /** True when a problem key (with or without the project namespace) is one of the broken keys or lies under one. */
 export function underBroken(key: string, broken: readonly string[]): boolean {
     const k = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
-    return broken.some((b) => k === b || k.startsWith(`${b}.`) || k.startsWith(`${b}[`));
+    return broken.some((b) => keyWithin(k, b));
 }

@@ -12,10 +12,7 @@ export function knownSections(systems: readonly SystemDefinition[]): string[] {
     return [...PROGRAM_SECTIONS, ...systems.map((s) => s.section)];
 }
 
-/**
- * Keys nobody reads, each with the missing section it is most likely a typo of (undefined for a leftover). Keys
- * named after a section (`<section>-...`, `kubeconfig-...`, `openstack-...`) are secrets, not typos.
- */
+/** Keys nobody reads, each with the missing section it is likely a typo of; `<section>-...` keys are secrets. */
 export function sectionTypos(
     keys: readonly string[],
     systems: readonly SystemDefinition[],
@@ -42,10 +39,7 @@ export function sectionTypos(
     );
 }
 
-/**
- * Keys the program does not read: each either a typo of a section (renamed), a leaked credential (removed), or a
- * leftover. Secrets the configuration declares and secrets named after a system are the secrets pass's.
- */
+/** Keys the program does not read: a section's typo (renamed), a leaked credential (removed), or a leftover. */
 export function strayKeys(
     source: ConfigSource,
     systems: readonly SystemDefinition[],

@@ -48,10 +48,7 @@ export interface SystemsInput {
     placeholders: boolean;
 }
 
-/**
- * Parses each system's section and runs its own checks. A switched-off system needs nothing but `enabled: false`;
- * a missing section is a problem of a whole stack (it says whether the system is deployed).
- */
+/** Parses each system's section and runs its own checks; a missing section is a whole stack's problem. */
 export function readSystems(
     source: ConfigSource,
     systems: readonly SystemDefinition[],
@@ -105,11 +102,7 @@ export function readSystems(
     return { state, problems };
 }
 
-/**
- * One enabled system's check, on a section read exactly: its own problems and the section it built for deploy. A
- * placeholder only the operator can replace (their key, an existing object's id) stops a real run; the offline plan
- * goes on and lists it, as it does an unset secret.
- */
+/** One enabled system's check on a section read exactly: its problems (placeholders passable offline) and section. */
 export function checkSystem(
     def: SystemDefinition,
     cfg: SectionBase,
@@ -133,10 +126,7 @@ export function checkSystem(
     };
 }
 
-/**
- * What the confirmation rule says of every image an enabled system deploys on a tier: the images of its section and
- * those its definition declares (from the checked section, when its check built one).
- */
+/** What the confirmation rule says of every image an enabled system deploys, declared ones included. */
 export function deployedImages(
     def: SystemDefinition,
     cfg: SectionBase,

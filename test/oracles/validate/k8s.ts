@@ -1,12 +1,8 @@
 // Offline checks that a rendered Kubernetes object would be accepted by the API server: the OpenAPI schema
 // (kubernetes-models) plus the name, label and field rules the API server enforces beyond the schema.
 
-import {
-    cronProblem,
-    dataKeyProblem,
-    dnsSubdomainProblem,
-    portNameProblem,
-} from "../../../components/config/checks";
+import { cronProblem, dnsSubdomainProblem } from "../../../components/config/checks";
+import { dataKeyProblem, portNameProblem } from "./names";
 import { dnsLabelProblem } from "../../../components/shared/naming";
 import { labelSelectorMatches } from "../../../components/shared/labelSelector";
 
