@@ -54,6 +54,19 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
         );
     });
 
+    /** The plan with its default deny of kubevirt-prow widened to every pod of the namespace. */
+    const withWholeNamespaceDeny = () => [
+        ...committed.filter(
+            (d) =>
+                !(
+                    d.object.kind === "NetworkPolicy" &&
+                    d.object.metadata.name === "default-deny-ingress" &&
+                    d.object.metadata.namespace === NS
+                ),
+        ),
+        policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+    ];
+
     it("admits hook's calls to every external plugin and every Service's callers; blocks on the jobs' docker-mirror-proxy, which the jobs' egress lock cuts", async () => {
         const r = await liveReport("ibmcloud-prow", PROW_TODAY, committed, {});
         const text = renderReport(r);
@@ -79,17 +92,7 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
     });
 
     it("control: a whole-namespace default deny in kubevirt-prow blocks, naming hook's call to each plugin, the Service's callers and the policy", async () => {
-        const planted = [
-            ...committed.filter(
-                (d) =>
-                    !(
-                        d.object.kind === "NetworkPolicy" &&
-                        d.object.metadata.name === "default-deny-ingress" &&
-                        d.object.metadata.namespace === NS
-                    ),
-            ),
-            policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
-        ];
+        const planted = withWholeNamespaceDeny();
         const r = await liveReport("ibmcloud-prow", PROW_TODAY, planted, {});
         const lines = cuts(r);
         for (const p of PLUGINS) {
@@ -120,17 +123,7 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
     });
 
     it("a flow today's own policies already deny is no flow to keep: a live policy that isolates referee stays, and only the others are named", async () => {
-        const planted = [
-            ...committed.filter(
-                (d) =>
-                    !(
-                        d.object.kind === "NetworkPolicy" &&
-                        d.object.metadata.name === "default-deny-ingress" &&
-                        d.object.metadata.namespace === NS
-                    ),
-            ),
-            policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
-        ];
+        const planted = withWholeNamespaceDeny();
         const isolateReferee = {
             ...policy("deny-referee", {
                 podSelector: { matchLabels: { app: "referee" } },

@@ -7,6 +7,7 @@ import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";
 import { plannedContainers, replay } from "./replay";
+import { exampleImage } from "./example";
 
 // Issue 67, "paths as evidence": a path a container names (its command's program, an absolute word of its command line
 // or script, a relative script under a known working directory, a namesFile value) must be on one of its volumes, in
@@ -205,12 +206,8 @@ for (const stack of COMMITTED_STACKS) {
 describe("the path rule, on generated containers (issue 67)", () => {
     const seg = fc.stringMatching(/^[a-z][a-z0-9_.-]{0,7}$/).filter((s) => s !== "." && s !== "..");
     const rel = fc.array(seg, { minLength: 1, maxLength: 3 }).map((s) => s.join("/"));
-    const image = (paths: string[], extra: Partial<ReadFacts> = {}): ImageEvidence => ({
-        image: "example.org/x",
-        version: "v1",
-        source: { repo: "o/r", commit: "c" },
-        facts: {
-            state: "read",
+    const image = (paths: string[], extra: Partial<ReadFacts> = {}): ImageEvidence =>
+        exampleImage({
             listens: [{ port: 8080, serves: "x", health: ["/h"], at: "o/r@c:p:1" }],
             flags: [
                 { name: "config", at: "o/r@c:p:2", namesFile: true },
@@ -223,8 +220,7 @@ describe("the path rule, on generated containers (issue 67)", () => {
             files: [],
             paths: paths.map((path) => ({ path, at: "o/r@c:p:6" })),
             ...extra,
-        },
-    });
+        });
 
     /**
      * A path of each kind the rule tells apart, with the mounts and recorded paths that make it so, built from

@@ -15,6 +15,7 @@ import { scratchDir } from "../fixtures/scratch";
 import { runSystem } from "../fixtures/system";
 import { PROW, TESTING_SECRETS, k8sResources, toTesting } from "../prow/helpers";
 import { plannedContainers, replay } from "./replay";
+import { exampleImage } from "./example";
 
 /** Every system's evidence: the one table the plans are replayed against. */
 const TABLE: readonly ImageEvidence[] = SYSTEMS.flatMap((s) => s.evidence?.table.images ?? []);
@@ -330,18 +331,11 @@ describe("the evidence replayed over the local stack's Prow (kubevirtci-testing,
 
 describe("the evidence's container rule, on generated containers", () => {
     const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
-    const facts = (flags: string[], ports: number[]): ImageEvidence => ({
-        image: "example.org/x",
-        version: "v1",
-        source: { repo: "o/r", commit: "c" },
-        facts: {
-            state: "read",
+    const facts = (flags: string[], ports: number[]): ImageEvidence =>
+        exampleImage({
             listens: ports.map((port) => ({ port, serves: "x", health: ["/h"], at: "o/r@c:p:1" })),
             flags: flags.map((f) => ({ name: f, at: "o/r@c:p:1" })),
-            env: [],
-            files: [],
-        },
-    });
+        });
 
     it("a flag passes exactly when the image defines it, whatever its spelling (-x, --x, --x=v)", () => {
         fc.assert(
@@ -560,19 +554,8 @@ describe("the evidence's container rule, on generated containers", () => {
 
 describe("the evidence's Secret-file and queue rules, on generated containers", () => {
     const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
-    const image = (files: string[], extra: Partial<ReadFacts> = {}): ImageEvidence => ({
-        image: "example.org/x",
-        version: "v1",
-        source: { repo: "o/r", commit: "c" },
-        facts: {
-            state: "read",
-            listens: [],
-            flags: "none",
-            env: [],
-            files: files.map((name) => ({ name, at: "o/r@c:p:1" })),
-            ...extra,
-        },
-    });
+    const image = (files: string[], extra: Partial<ReadFacts> = {}): ImageEvidence =>
+        exampleImage({ files: files.map((name) => ({ name, at: "o/r@c:p:1" })), ...extra });
 
     it("a Secret key passes exactly when the process opens its file (by name, or told by an argument); an opened file its mount lacks fails", () => {
         fc.assert(

@@ -8,6 +8,7 @@ import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, localStackPlan, recordedResources, stackPlan } from "../fixtures/plans";
+import { exampleImage } from "./example";
 
 // What each container is given (flags and variables, set or left at their defaults) against what its software
 // requires with them, on every stack a system runs in: the committed ones and the local one the e2e deploys
@@ -228,13 +229,8 @@ describe("flags and variables held to one requirement rule, on generated contain
     const kind = fc.constantFrom("flag" as const, "env" as const);
     const option = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
-    const entry = (fact: { kind: "flag" | "env" }, mode: object, peer: "flag" | "env"): ImageEvidence => ({
-        image: "example.org/x",
-        version: "v1",
-        source: { repo: "o/r", commit: "c" },
-        facts: {
-            state: "read",
-            listens: [],
+    const entry = (fact: { kind: "flag" | "env" }, mode: object, peer: "flag" | "env"): ImageEvidence =>
+        exampleImage({
             flags: [
                 ...(fact.kind === "flag" ? [{ name: "mode", at: "o/r@c:p:1", ...mode }] : []),
                 ...(peer === "flag" ? [{ name: "peer", at: "o/r@c:p:3" }] : []),
@@ -243,9 +239,7 @@ describe("flags and variables held to one requirement rule, on generated contain
                 ...(fact.kind === "env" ? [{ name: "MODE", at: "o/r@c:p:1", ...mode }] : []),
                 ...(peer === "env" ? [{ name: "PEER", at: "o/r@c:p:3" }] : []),
             ],
-            files: [],
-        },
-    });
+        });
 
     it("a requirement holds exactly when the value (given, or the default) asks for it and the peer is there", () => {
         fc.assert(
