@@ -1,6 +1,6 @@
 import { ConfigProblem, fullKey, setCommand } from "../config/problems";
-import { namesRepository, loadTreesRecord, pathIn, treeAt } from "../shared/trees/load";
-import { PathEntry, Tree, TreesRecord } from "../shared/trees/schema";
+import { judgePath, namesRepository, loadTreesRecord, pathIn, treeAt } from "../shared/trees/load";
+import { Tree, TreesRecord } from "../shared/trees/schema";
 import { HostRole, ProvisioningConfig } from "./config";
 import { MachineRole } from "./hosts";
 
@@ -68,16 +68,10 @@ function set(path: string, value: string): string {
     return setCommand(`callysto.provisioning.${path}`, value, { path: true });
 }
 
-/** The recorded playbooks a key may name: those serving its use. */
-function servingPaths(tree: Tree, serves: string): PathEntry[] {
-    return tree.paths.filter((p) => p.kind === "playbook" && p.serves.includes(serves));
-}
-
 function playbookProblem(record: TreesRecord, tree: Tree, k: PlaybookKey): ConfigProblem | undefined {
-    const entry = pathIn(tree, k.value);
-    if (entry?.kind === "playbook" && entry.serves.includes(k.serves)) return undefined;
+    const { entry, accepted, serving } = judgePath(tree, k.value, "playbook", k.serves);
+    if (accepted) return undefined;
     const where = `${record.repository} at ${tree.commit.slice(0, 7)} (${TREES_FILE})`;
-    const serving = servingPaths(tree, k.serves);
     const why =
         entry === undefined
             ? `${k.value}, which the tree of ${where} does not have`

@@ -25,6 +25,7 @@ import { stationNamespaces, tierNamespaces } from "./station/tiers";
 import { DefinitionError } from "../shared/errors";
 import { takeoverProof } from "../config/takeoverProof";
 import { GRAPH_CLAIM } from "./live";
+import { catalogTreeProblems } from "./station/catalog/catalogTree";
 
 /** A problem at a `thoth...` path whose fix is a `pulumi config set --path`. */
 function problem(path: string, message: string, example: string): ConfigProblem {
@@ -413,6 +414,7 @@ export function thothProblems(
         ...botProblems(config),
         ...stationProblems(config, tier),
         ...catalogProblems(config),
+        ...catalogTreeProblems(config.station?.modules?.catalog),
         ...nodepoolProblems(config),
         ...namespaceProblems(config),
     ];

@@ -61,3 +61,21 @@ export function treeAt(record: TreesRecord, version: string): Tree | undefined {
 export function pathIn(tree: Tree, file: string): PathEntry | undefined {
     return tree.paths.find((p) => p.path === file);
 }
+
+/** How a tree holds a path a key names: its entry, whether it may be used as `kind` for `serves`, and what may. */
+export interface PathVerdict {
+    entry: PathEntry | undefined;
+    accepted: boolean;
+    /** The recorded paths of `kind` serving `serves`: the only ones a fix may offer. */
+    serving: PathEntry[];
+}
+
+/** One rule for every system that runs a recorded tree's path: recorded, of the kind it is run as, serving its use. */
+export function judgePath(tree: Tree, file: string, kind: PathEntry["kind"], serves: string): PathVerdict {
+    const entry = pathIn(tree, file);
+    return {
+        entry,
+        accepted: entry?.kind === kind && entry.serves.includes(serves),
+        serving: tree.paths.filter((p) => p.kind === kind && p.serves.includes(serves)),
+    };
+}

@@ -25,7 +25,8 @@ export const effectSchema = z.strictObject({
     at,
 });
 
-export const PATH_KINDS = ["playbook", "requirements", "script", "config"] as const;
+/** `kustomize`: a directory with a kustomization.yaml that a provider renders (its effects: what it creates). */
+export const PATH_KINDS = ["playbook", "requirements", "script", "config", "kustomize"] as const;
 
 export const pathEntrySchema = z.strictObject({
     path: treePath,
