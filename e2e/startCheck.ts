@@ -171,10 +171,12 @@ function baseFiles(spec: RunSpec, entries: readonly HostEntry[], caBundle: strin
 
 /**
  * Programs an image's base puts on PATH that a binary runs. Prow's git-base images (gcr.io/k8s-prow/git) give git,
- * which prow/git's client looks up at start (test-infra@a5b49bc903 prow/git/git.go:86): crier, deck, hook and tide
- * are built on it (prow/cmd/{crier,deck,hook,tide}/BUILD.bazel `base = "@git-base//image"`).
+ * which prow/git's client looks up at start (test-infra@a5b49bc903 prow/git/git.go:86): crier, deck, hook, tide and
+ * cherrypicker are built on it (prow/cmd/{crier,deck,hook,tide}/BUILD.bazel and
+ * prow/external-plugins/cherrypicker/BUILD.bazel:33, `base = "@git-base//image"`).
  */
 export const IMAGE_BASE_TOOLS: Record<string, readonly string[]> = {
+    cherrypicker: ["git"],
     crier: ["git"],
     deck: ["git"],
     hook: ["git"],

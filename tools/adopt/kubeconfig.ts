@@ -3,7 +3,6 @@ import { readFileSync } from "fs";
 import { parseDocument } from "yaml";
 import { isProductionStack } from "../../components/config/identity";
 import { EngineUnavailable, PulumiFailure, configValue } from "../engine/automation";
-import { repoRoot } from "../root";
 import {
     isMapping,
     isServerUrl,
@@ -50,7 +49,8 @@ export async function kubeconfigOf(
     if (file) return { file };
     const secret = `kubeconfig-${cluster}`;
     try {
-        return { secret, text: await configValue(stack, repoRoot(), secret) };
+        // The project the operator runs the tool in (a copy of the program holds its own stack files).
+        return { secret, text: await configValue(stack, process.cwd(), secret) };
     } catch (err) {
         if (!(err instanceof PulumiFailure || err instanceof EngineUnavailable)) throw err;
         const why =
