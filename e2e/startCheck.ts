@@ -134,10 +134,14 @@ export const STAND_IN_BOT = "e2e-start-check-bot";
 /**
  * The stack's ghproxy Service (Prow's first `--github-endpoint`, http://ghproxy) as GitHub: Prow's GitHub clients ask
  * who the bot is before they start (runbook 002: "Many services will try to access github using the token before
- * starting"; test-infra@a5b49bc903 prow/flagutil/github.go:150), and nothing else before they are ready.
+ * starting"; test-infra@a5b49bc903 prow/flagutil/github.go:150), and cherrypicker lists the bot's repositories (its
+ * forks) and stops when it cannot (prow/external-plugins/cherrypicker/main.go:117-119): a new bot owns none.
  */
 export function gitHubStandIn(): Promise<StandIn> {
-    return StandIn.start(["ghproxy"], 80, { "GET /user": { login: STAND_IN_BOT, id: 1, type: "User" } });
+    return StandIn.start(["ghproxy"], 80, {
+        "GET /user": { login: STAND_IN_BOT, id: 1, type: "User" },
+        [`GET /users/${STAND_IN_BOT}/repos?per_page=100`]: [],
+    });
 }
 
 /**
