@@ -305,8 +305,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
         // No Unsplash (/etc/unsplash-api/honk.txt) or cat API (/etc/cat-api/api-key) key, unlike test-infra's
         // manifest: hook opens one only at the path plugins.yaml sets as `goose.key_path` or `cat.key_path`
         // (kubernetes/test-infra@a5b49bc903 prow/plugins/config.go:319,325, prow/plugins/goose/goose.go:97-116,
-        // prow/plugins/cat/cat.go:100-116,193), and neither our plugins.yaml (repos.ts ORG_PLUGINS: cat on, goose
-        // off) nor production's (kubevirt/project-infra@145ec5a github/ci/prow-deploy) sets either. Production's
+        // prow/plugins/cat/cat.go:100-116,193), and neither our plugins.yaml (facts/prow/documents.yaml orgPlugins:
+        // cat on, goose off) nor production's (kubevirt/project-infra@145ec5a github/ci/prow-deploy) sets either. Production's
         // secrets boilerplate says honk.txt "can be safely left blank when the unsplash plugin is not used"
         // (kustom/secrets-boilerplate/unsplash-api/honk.txt). A key goes back with the key_path that opens it.
         mounts: [...CONFIG_MOUNTS, HMAC, OAUTH, PLUGINS, SLACK, KUBECONFIG],

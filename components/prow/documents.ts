@@ -6,7 +6,7 @@ import { ConfigMapName, SecretName } from "./catalog";
 import { Doc, deepMerge } from "./merge";
 import { ProwRefs } from "./refs";
 import { DocumentName, ResolvedEnvironment } from "./resolve";
-import { EXTERNAL_PLUGINS, MISSING_LABELS, ORG_PLUGINS, REPOS, STRICT_MISSING_LABELS } from "./repos";
+import { prowDocumentFacts } from "./documentFacts";
 
 // Kept on one line so the rendered YAML holds exactly the template Prow evaluates (the source folded it with
 // `>-`, which put spaces into the URLs).
@@ -63,8 +63,9 @@ const SECRET_PRESETS: [SecretName, string, Record<string, string>][] = [
 
 /** Prow's `config.yaml`; every name, namespace, bucket and URL comes from `r`. */
 function baseConfig(r: ProwRefs): Doc {
-    const strictRepos = REPOS.filter((p) => p.strict).map((p) => p.repo);
-    const otherRepos = REPOS.filter((p) => !p.strict && p.plugins.includes("lgtm")).map((p) => p.repo);
+    const { repos, missingLabels, strictMissingLabels } = prowDocumentFacts();
+    const strictRepos = repos.filter((p) => p.strict).map((p) => p.repo);
+    const otherRepos = repos.filter((p) => !p.strict && p.plugins.includes("lgtm")).map((p) => p.repo);
     return {
         plank: {
             job_url_template: `${r.urls.deck}/view/gcs/${r.bucket}/${JOB_PATH_TEMPLATE}`,
@@ -115,10 +116,10 @@ function baseConfig(r: ProwRefs): Doc {
         log_level: "debug",
         tide: {
             sync_period: "2m",
-            merge_method: Object.fromEntries(REPOS.map((p) => [p.repo, p.merge])),
+            merge_method: Object.fromEntries(repos.map((p) => [p.repo, p.merge])),
             queries: [
-                { repos: otherRepos, labels: ["lgtm", "approved"], missingLabels: MISSING_LABELS },
-                { repos: strictRepos, labels: ["lgtm", "approved"], missingLabels: STRICT_MISSING_LABELS },
+                { repos: otherRepos, labels: ["lgtm", "approved"], missingLabels: [...missingLabels] },
+                { repos: strictRepos, labels: ["lgtm", "approved"], missingLabels: [...strictMissingLabels] },
             ],
             pr_status_base_urls: { "*": `${r.urls.deck}/pr` },
             context_options: {
@@ -200,9 +201,12 @@ function baseConfig(r: ProwRefs): Doc {
 
 /** Prow's `plugins.yaml`: plugins per repository, external plugins at our own (prefixed) Services. */
 function basePlugins(r: ProwRefs): Doc {
-    const plugins: Doc = { ...ORG_PLUGINS } as unknown as Doc;
-    for (const p of REPOS) plugins[p.repo] = [...p.plugins];
-    const withPlugin = (name: string) => REPOS.filter((p) => p.plugins.includes(name)).map((p) => p.repo);
+    const { repos, orgPlugins, externalPlugins } = prowDocumentFacts();
+    const plugins: Doc = Object.fromEntries(
+        Object.entries(orgPlugins).map(([org, list]) => [org, [...list]]),
+    );
+    for (const p of repos) plugins[p.repo] = [...p.plugins];
+    const withPlugin = (name: string) => repos.filter((p) => p.plugins.includes(name)).map((p) => p.repo);
     return {
         config_updater: {
             // Only job configs: config, plugins and label-config are rendered by this program, and letting
@@ -216,13 +220,13 @@ function basePlugins(r: ProwRefs): Doc {
         },
         plugins,
         external_plugins: Object.fromEntries(
-            Object.entries(EXTERNAL_PLUGINS).map(([target, list]) => [
+            Object.entries(externalPlugins).map(([target, list]) => [
                 target,
                 list.map((e) => ({
                     name: e.plugin,
                     // Explicit: the default endpoint is http://<plugin name>, which misses the prefix.
                     endpoint: r.serviceUrl(e.plugin),
-                    ...(e.events ? { events: e.events } : {}),
+                    ...(e.events ? { events: [...e.events] } : {}),
                 })),
             ]),
         ),
@@ -241,187 +245,12 @@ function basePlugins(r: ProwRefs): Doc {
     };
 }
 
-const label = (
-    name: string,
-    color: string,
-    target: string,
-    prowPlugin: string,
-    addedBy: string,
-    description?: string,
-): Doc => ({
-    name,
-    color,
-    target,
-    prowPlugin,
-    addedBy,
-    ...(description ? { description } : {}),
-});
-
-/** The size plugin's labels, smallest first, with their colours: all alike but for those two. */
-const SIZE_COLORS = { XS: "009900", S: "77bb00", M: "eebb00", L: "ee9900", XL: "ee5500", XXL: "ee0000" };
-
-/** label_sync's `labels.yaml`. */
-function baseLabels(): Doc {
-    return {
-        default: {
-            labels: [
-                label(
-                    "release-note",
-                    "c2e0c6",
-                    "prs",
-                    "release-note",
-                    "prow",
-                    "Denotes a PR that will be considered when it comes time to generate release notes.",
-                ),
-                label(
-                    "release-note-none",
-                    "c2e0c6",
-                    "prs",
-                    "release-note",
-                    "prow",
-                    "Denotes a PR that doesn't merit a release note.",
-                ),
-                label(
-                    "do-not-merge/hold",
-                    "e11d21",
-                    "prs",
-                    "hold",
-                    "anyone",
-                    "Indicates that a PR should not merge because someone has issued a /hold command.",
-                ),
-                label(
-                    "needs-rebase",
-                    "BDBDBD",
-                    "prs",
-                    "needs-rebase",
-                    "prow",
-                    "Indicates a PR cannot be merged because it has merge conflicts with HEAD.",
-                ),
-                label(
-                    "do-not-merge/release-note-label-needed",
-                    "e11d21",
-                    "prs",
-                    "release-note",
-                    "prow",
-                    "Indicates that a PR should not merge because it's missing one of the release note labels.",
-                ),
-                label("kind/bug", "ee0701", "both", "label", "anyone"),
-                label("kind/enhancement", "bfd4f2", "both", "label", "anyone"),
-                label(
-                    "kind/api-change",
-                    "e11d21",
-                    "both",
-                    "label",
-                    "anyone",
-                    "Categorizes issue or PR as related to adding, removing, or otherwise changing an API",
-                ),
-                ...Object.entries(SIZE_COLORS).map(([size, color]) =>
-                    label(`size/${size}`, color, "both", "size", "prow"),
-                ),
-                label(
-                    "lifecycle/frozen",
-                    "d3e2f0",
-                    "both",
-                    "lifecycle",
-                    "prow",
-                    "Indicates that an issue or PR should not be auto-closed due to staleness.",
-                ),
-                label(
-                    "lifecycle/stale",
-                    "795548",
-                    "both",
-                    "lifecycle",
-                    "prow",
-                    "Denotes an issue or PR has remained open with no activity and has become stale.",
-                ),
-                label(
-                    "lifecycle/rotten",
-                    "604460",
-                    "both",
-                    "lifecycle",
-                    "prow",
-                    "Denotes an issue or PR that has aged beyond stale and will be auto-closed.",
-                ),
-                label(
-                    "lgtm",
-                    "15dd18",
-                    "prs",
-                    "lgtm",
-                    "reviewers or members",
-                    "Indicates that a PR is ready to be merged.",
-                ),
-                label(
-                    "approved",
-                    "0ffa16",
-                    "prs",
-                    "approve",
-                    "approvers",
-                    "Indicates a PR has been approved by an approver from all required OWNERS files.",
-                ),
-                label(
-                    "needs-ok-to-test",
-                    "b60205",
-                    "prs",
-                    "trigger",
-                    "prow",
-                    "Indicates a PR that requires an org member to verify it is safe to test.",
-                ),
-                label(
-                    "ok-to-test",
-                    "15dd18",
-                    "prs",
-                    "trigger",
-                    "prow",
-                    "Indicates a non-member PR verified by an org member that is safe to test.",
-                ),
-            ],
-        },
-        repos: {
-            "kubevirt/kubevirt": {
-                labels: [
-                    label(
-                        "release-blocker",
-                        "bf0004",
-                        "both",
-                        "release-blocker",
-                        "prow",
-                        "Indicates that a PR or issue is blocking a release from a specific branch.",
-                    ),
-                    label(
-                        "kind/build-change",
-                        "e11d21",
-                        "prs",
-                        "label",
-                        "anyone",
-                        "Categorizes PRs as related to changing build files of virt-* components",
-                    ),
-                ],
-            },
-        },
-    };
-}
-
-/** The docker-mirror's registry `config.yml`: a pull-through cache of Docker Hub. */
-function baseMirror(): Doc {
-    return {
-        version: 0.1,
-        log: { fields: { service: "registry" } },
-        storage: {
-            cache: { blobdescriptor: "inmemory" },
-            filesystem: { rootdirectory: "/var/lib/registry" },
-        },
-        http: { addr: ":5000", headers: { "X-Content-Type-Options": ["nosniff"] } },
-        health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
-        proxy: { remoteurl: "https://registry-1.docker.io" },
-    };
-}
-
 /** Each base document from the references it is made of (one function per document: see {@link configMapEndpoints}). */
 export const BASE_DOCUMENTS: Record<DocumentName, (r: ProwRefs) => Doc> = {
     config: baseConfig,
     plugins: basePlugins,
-    labels: () => baseLabels(),
-    mirror: () => baseMirror(),
+    labels: () => prowDocumentFacts().labels,
+    mirror: () => prowDocumentFacts().mirror,
 };
 
 /** One document deep-merged with the environment's and the stack config's overrides (the yq scripts' job). */
