@@ -53,7 +53,7 @@ export interface ProwEnvironment {
     /**
      * Every GitHub-acting component but hook runs with `--dry-run=true`: it reads pull requests and logs what it would
      * do (comment, label, merge, create ProwJobs) without doing it. Staging shares GitHub with production. hook exits
-     * at start when dry at the pinned release (catalog.ts HOOK_ACTS): it acts only on webhooks registered for its host.
+     * at start when dry at the pinned release (args.ts HOOK_ACTS): it acts only on webhooks registered for its host.
      */
     dryRun: boolean;
     /** Per-environment changes to Prow's documents, deep-merged over the base (what the yq scripts did). */

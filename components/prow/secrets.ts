@@ -193,8 +193,8 @@ export const PROW_SECRETS: readonly ProwSecretDef[] = [
 ];
 
 /**
- * Keys of API keys hook was handed and never opened (see hook in catalog.ts): a stack that still sets one is told to
- * remove it. The Secret and ConfigMap production has under those names were made by hand, and are left alone.
+ * Keys of API keys hook was handed and never opened (see hook in facts/prow/components.yaml): a stack that still sets
+ * one is told to remove it. The Secret and ConfigMap production has under those names were made by hand, and are left alone.
  */
 export const PROW_RETIRED_SECRETS: readonly RetiredSecret[] = [
     ["prow-unsplash-api-key", "goose.key_path"],

@@ -1,0 +1,150 @@
+import type { ComponentName } from "./componentNames";
+import type { ProwRefs } from "./refsContract";
+
+// Each component's arguments: code, not data, because they name the environment's Services (through the refs, so the
+// network policies admit the paths they open), bucket and dry-run mode. Everything else about a component is in
+// facts/prow/components.yaml.
+
+const github = (r: ProwRefs): string[] => [
+    `--github-endpoint=${r.serviceUrl("ghproxy")}`,
+    "--github-endpoint=https://api.github.com",
+    "--github-token-path=/etc/github/oauth",
+];
+/** Staging logs what it would do on GitHub instead of doing it (ProwEnvironment.dryRun). */
+const dryRunArg = (r: ProwRefs) => `--dry-run=${r.dryRun}`;
+/**
+ * A binary that validates prow/flagutil's Kubernetes options reads ProwJobs through deck when it runs dry, and exits
+ * at start without a deck URL (kubernetes/test-infra@a5b49bc903:prow/flagutil/kubernetes_cluster_clients.go:63-66,
+ * 137-145).
+ */
+const dryRunThroughDeck = (r: ProwRefs): string[] =>
+    r.dryRun ? [dryRunArg(r), `--deck-url=${r.serviceUrl("deck")}`] : [dryRunArg(r)];
+/**
+ * hook cannot run dry at this release: its infrastructure client is refused in dry-run mode and it exits at start
+ * (a5b49bc903:prow/cmd/hook/main.go:167-170, prow/flagutil/kubernetes_cluster_clients.go:159-174). It acts only on
+ * the events GitHub delivers to its own host, signed with its own HMAC secret, so staging's hook acts on nothing
+ * until a webhook is registered for it.
+ */
+const HOOK_ACTS = "--dry-run=false";
+/** branchprotector and label_sync change GitHub only with --confirm. */
+const confirmArg = (r: ProwRefs) => `--confirm=${!r.dryRun}`;
+const CONFIG_ARGS = ["--config-path=/etc/config/config.yaml", "--job-config-path=/etc/job-config"];
+const GCS_ARG = "--gcs-credentials-file=/etc/gcs/service-account.json";
+const KUBECONFIG_ARG = "--kubeconfig=/etc/kubeconfig/config";
+const HMAC_ARG = "--hmac-secret-file=/etc/webhook/hmac";
+const PLUGIN_CONFIG_ARG = "--plugin-config=/etc/plugins/plugins.yaml";
+
+/**
+ * An external plugin's. Only needs-rebase defines --plugin-config; cherrypicker (kubernetes/test-infra@a5b49bc903:
+ * prow/external-plugins/cherrypicker/main.go:64-72) and release-blocker (kubevirt/project-infra@145ec5a:
+ * external-plugins/release-blocker/main.go:46-50) do not, and exit on a flag they do not define.
+ */
+const externalPlugin =
+    (pluginConfig = false) =>
+    (r: ProwRefs): string[] => [
+        dryRunArg(r),
+        ...github(r),
+        HMAC_ARG,
+        ...(pluginConfig ? [PLUGIN_CONFIG_ARG] : []),
+    ];
+
+export const ARGS: Record<ComponentName, (r: ProwRefs) => string[]> = {
+    deck: (r) => [
+        ...CONFIG_ARGS,
+        `--tide-url=${r.serviceUrl("tide")}/`,
+        `--hook-url=${r.serviceUrl("hook")}/plugin-help`,
+        "--oauth-url=/github-login",
+        "--github-oauth-config-file=/etc/githuboauth/secret",
+        "--cookie-secret=/etc/cookie/secret",
+        PLUGIN_CONFIG_ARG,
+        "--spyglass=true",
+        "--rerun-creates-job",
+        ...github(r),
+        GCS_ARG,
+        KUBECONFIG_ARG,
+    ],
+    hook: (r) => [
+        HOOK_ACTS,
+        ...CONFIG_ARGS,
+        ...github(r),
+        HMAC_ARG,
+        PLUGIN_CONFIG_ARG,
+        "--slack-token-file=/etc/slack/token",
+        KUBECONFIG_ARG,
+    ],
+    // No GitHub flags: plank defines none at this release (kubernetes/test-infra@a5b49bc903:
+    // prow/cmd/plank/main.go:54-63) and would exit on them if scaled up. Its --dry-run defaults to true (line 61), so
+    // it is always given: left out, plank runs dry without a deck URL and exits at start.
+    plank: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS, KUBECONFIG_ARG, "--skip-report=true"],
+    crier: (r) => [
+        ...CONFIG_ARGS,
+        ...github(r),
+        "--github-workers=5",
+        // With Slack reports off in config.yaml, a Slack worker makes crier exit at start
+        // (kubernetes/test-infra@a5b49bc903:prow/cmd/crier/main.go:222-224).
+        ...(r.slackReports ? ["--slack-workers=1"] : []),
+        "--slack-token-file=/etc/slack/token",
+        "--gcs-workers=1",
+        "--kubernetes-gcs-workers=1",
+        GCS_ARG,
+        KUBECONFIG_ARG,
+    ],
+    tide: (r) => [
+        ...dryRunThroughDeck(r),
+        ...CONFIG_ARGS,
+        ...github(r),
+        GCS_ARG,
+        // tide reads its history from the bucket at start and exits on credentials GCS refuses
+        // (a5b49bc903:prow/cmd/tide/main.go:166-168, prow/tide/history/history.go:58-65): a throw-away cluster's
+        // generated key is no key, so its tide keeps both in memory.
+        ...(r.bucketCredentials
+            ? [
+                  `--history-uri=gs://${r.bucket}/tide-history.json`,
+                  `--status-path=gs://${r.bucket}/tide-status-checkpoint.yaml`,
+              ]
+            : []),
+    ],
+    horologium: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS],
+    sinker: (r) => [...dryRunThroughDeck(r), ...CONFIG_ARGS, KUBECONFIG_ARG],
+    statusreconciler: (r) => [
+        ...dryRunThroughDeck(r),
+        "--continue-on-error=true",
+        ...CONFIG_ARGS,
+        PLUGIN_CONFIG_ARG,
+        ...github(r),
+        GCS_ARG,
+        `--status-path=gs://${r.bucket}/status-reconciler-status`,
+    ],
+    ghproxy: (r) => [
+        "--cache-dir=/cache",
+        "--cache-sizeGB=99",
+        // A flag naming a Service: through the refs, so ghproxy's pushes are admitted (a name string opens nothing).
+        `--push-gateway=${r.serviceHost("pushgateway")}`,
+        "--serve-metrics=true",
+    ],
+    "needs-rebase": externalPlugin(true),
+    cherrypicker: externalPlugin(),
+    exporter: () => ["--config-path=/etc/config/config.yaml"],
+    gcsweb: (r) => ["-upgrade-proxied-http-to-https", "-p=8080", `-b=${r.bucket}`],
+    "docker-mirror": () => [],
+    greenhouse: () => ["--dir=/data", "--min-percent-blocks-free=3"],
+    rehearse: (r) => [
+        dryRunArg(r),
+        `--jobs-namespace=${r.namespaces.jobs}`,
+        ...github(r),
+        HMAC_ARG,
+        "--cache-dir=/var/run/cache",
+        "--jobs-config-base=github/ci/prow/files/jobs",
+        "--prow-config-path=github/ci/prow/files/config.yaml",
+    ],
+    "release-blocker": externalPlugin(),
+    pushgateway: () => [],
+    "pushgateway-proxy": () => [],
+    "branch-protector": (r) => [...CONFIG_ARGS, ...github(r), confirmArg(r)],
+    "label-sync": (r) => [
+        "--config=/etc/config/labels.yaml",
+        confirmArg(r),
+        "--orgs=kubevirt",
+        "--token=/etc/github/oauth",
+    ],
+};
