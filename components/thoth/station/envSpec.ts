@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { EnvMap, mergeEnv } from "../../shared/env";
 import { stationTier } from "../config";
-import type { StationConfigMapName } from "./modules/sharedConfig";
 import {
     KUBERNETES_ENV,
     StationReads,
@@ -56,7 +55,7 @@ export function envFromSpec(spec: EnvSpec, reads: StationReads): EnvMap {
                     typeof v === "string"
                         ? v
                         : "configMap" in v
-                          ? reads.configMap(v.configMap as StationConfigMapName).env(v.key)
+                          ? reads.configMap(v.configMap).env(v.key)
                           : reads.secret(v.secret).env(v.key),
                 ]),
             );
