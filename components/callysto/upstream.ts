@@ -1,5 +1,12 @@
 import { ConfigProblem, fullKey, setCommand } from "../config/problems";
-import { judgePath, namesRepository, loadTreesRecord, pathIn, treeAt } from "../shared/trees/load";
+import {
+    judgePath,
+    namesRepository,
+    loadTreesRecord,
+    pathIn,
+    pinProblems,
+    treeAt,
+} from "../shared/trees/load";
 import { Tree, TreesRecord } from "../shared/trees/schema";
 import { HostRole, ProvisioningConfig } from "./config";
 import { MachineRole } from "./hosts";
@@ -99,28 +106,21 @@ export function playbookProblems(
 ): ConfigProblem[] {
     const prov = config.provisioning;
     if (!prov?.enabled) return [];
-    const problems: ConfigProblem[] = [];
-    if (!namesRepository(record, prov.repo)) {
-        problems.push(
+    const { tree, problems } = pinProblems(record, prov.repo, prov.version, {
+        unrecordedRepository: () =>
             problem(
                 "repo",
                 `is ${prov.repo}, whose tree is not recorded: only ${record.repository}'s is (${TREES_FILE}), so what a run of it does to the hosts was never read. Record that repository's tree at the commit to run before pointing provisioning at it`,
                 set("repo", record.clone),
             ),
-        );
-    }
-    const tree = treeAt(record, prov.version);
-    if (tree === undefined) {
-        const commits = record.trees.map((t) => t.commit);
-        problems.push(
+        unrecordedPin: (commits) =>
             problem(
                 "version",
                 `is ${prov.version}, which names no recorded tree of ${record.repository} (recorded: ${commits.join(", ")}): what its playbooks do to the hosts was never read${/^[0-9a-f]{7,40}$/.test(prov.version) ? "" : ", and a branch or a tag moves"}. Record the tree at that commit in ${TREES_FILE} (its paths and what each does to a host), then pin the commit`,
                 set("version", commits[commits.length - 1]),
             ),
-        );
-        return problems;
-    }
+    });
+    if (tree === undefined) return problems;
     for (const k of playbookKeys(prov)) {
         const found = playbookProblem(record, tree, k);
         if (found) problems.push(found);

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { loadFacts } from "../shared/facts";
 import { RetiredSecret, SecretSpec, SecretStore } from "../config/system";
 import { BotName, SESHETA_SECRET_READERS } from "./bots/catalog";
 import { isBotEnabled } from "./bots/enabled";
@@ -52,12 +54,6 @@ export function ultrahookApiKeySecret(secretName: string): string {
     return `thoth-${secretName}-api-key`;
 }
 
-const KEB_VAULT = "thoth-station/kebechet playbooks: --extra-vars";
-const SES_VAULT = "AICoE/sesheta playbooks/group_vars/all/vault";
-const REG_VAULT = "goern/cyborg-regidores ansible/group_vars/all/datahub_vault";
-const DG_VAULT =
-    "thoth-station/dgraph-thoth-config ansible/group_vars/all/vault (made by `dgraph cert -n <hosts> -c user`)";
-
 /** Keys Kebechet and Nepthys read before one identity had one key set: each now holds a copy of Sesheta's. */
 const RETIRED_IDENTITY_KEYS = [
     ["thoth-kebechet-ssh-privatekey", SECRET_KEYS.seshetaSshKey],
@@ -74,134 +70,33 @@ export function thothRetiredSecrets(config: ThothConfig): RetiredSecret[] {
     }));
 }
 
-function kebechetSecrets(): SecretSpec[] {
-    return [
-        {
-            key: SECRET_KEYS.kebechetGitlabToken,
-            description:
-                "GitLab token for repositories Kebechet manages on GitLab (kebechet-secret gitlab-oauth-token); unset: the key and its env are left out",
-            today: `${KEB_VAULT} GITLAB_KEBECHET_TOKEN (argo kebechet secret)`,
-            example: "glpat-0123456789abcdef0123",
-            optional: true,
-        },
-        {
-            key: SECRET_KEYS.kebechetPagureToken,
-            description:
-                "Pagure token for repositories Kebechet manages on Pagure (kebechet-secret pagure-oauth-token); unset: the key and its env are left out",
-            today: `${KEB_VAULT} PAGURE_KEBECHET_TOKEN (argo kebechet secret)`,
-            example: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
-            optional: true,
-        },
-        {
-            key: SECRET_KEYS.kebechetSentryDsn,
-            description:
-                "Sentry DSN Kebechet reports errors to (kebechet-secret sentry-dsn); unset: no error reporting",
-            today: `${KEB_VAULT} SENTRY_DSN`,
-            example: "https://0123456789abcdef@sentry.io/1234567",
-            optional: true,
-        },
-    ];
-}
+/** A secret of {@link SECRET_KEYS} as facts/thoth/secrets.yaml describes it. */
+const secretSchema = z.strictObject({
+    secret: z.enum(Object.keys(SECRET_KEYS) as [keyof typeof SECRET_KEYS]),
+    description: z.string(),
+    today: z.string(),
+    example: z.string(),
+    fromFile: z.boolean().optional(),
+    optional: z.boolean().optional(),
+});
 
 /**
- * Sesheta's GitHub identity, which Kebechet and Nepthys use too (runbook 000): its SSH key for all three, its token for
- * Sesheta and Kebechet only (Nepthys v0.2.6 pushes over SSH and calls no GitHub API: create_docs.sh reads no token).
+ * The secrets of each part, by the part that reads them. Sesheta's identity is Kebechet's and Nepthys' too (runbook
+ * 000): its SSH key for all three, its token for Sesheta and Kebechet only (Nepthys v0.2.6 pushes over SSH and calls
+ * no GitHub API: create_docs.sh reads no token).
  */
-function seshetaIdentity(token: boolean): SecretSpec[] {
-    const specs: SecretSpec[] = [
-        {
-            key: SECRET_KEYS.seshetaSshKey,
-            description:
-                "SSH private key of the Sesheta GitHub account, Sesheta's, Kebechet's and Nepthys' identity (sesheta-secret, kebechet-secret and nepthys-secret ssh-privatekey)",
-            today: `gopass aicoe/thoth/sesheta-ssh/sesheta (runbook 000); ${SES_VAULT}: SESHETA_SSH_PRIVATE_KEY_PATH`,
-            example: "id_rsa",
-            fromFile: true,
-        },
-    ];
-    if (token) {
-        specs.push({
-            key: SECRET_KEYS.seshetaGithubToken,
-            description:
-                "GitHub OAuth token of the Sesheta account, which Kebechet uses too (sesheta-secret and kebechet-secret github-oauth-token)",
-            today: `${SES_VAULT}: SESHETA_GITHUB_OAUTH_TOKEN; kebechet's and nepthys' playbooks took copies (KEBECHET_TOKEN, GITHUB_TOKEN)`,
-            example: "ghp_0123456789abcdef0123456789abcdef0123",
-        });
-    }
-    return specs;
-}
+const SECRETS = loadFacts(
+    "facts/thoth/secrets.yaml",
+    z.record(
+        z.enum(["seshetaIdentity", "seshetaToken", "kebechet", "sesheta", "pubsub", "regidores", "dgraph"]),
+        z.array(secretSchema),
+    ),
+    "Thoth's secrets by part",
+);
 
-function seshetaSecrets(): SecretSpec[] {
-    return [
-        {
-            key: SECRET_KEYS.seshetaWebhookSecret,
-            description:
-                "GitHub webhook secret checked by sesheta-webhooks, webhook2kafka and review-manager (sesheta-secret github-webhook-secret)",
-            today: `${SES_VAULT}: SESHETA_GITHUB_WEBHOOK_SECRET`,
-            example: "0123456789abcdef0123456789abcdef",
-        },
-        {
-            key: SECRET_KEYS.seshetaChatSpace,
-            description: "Google Chat space Sesheta posts to (sesheta-secret google-chat-space)",
-            today: `${SES_VAULT}: SESHETA_GOOGLE_CHAT_SPACE`,
-            example: "spaces/AAAAmQJAdY0",
-        },
-        {
-            key: SECRET_KEYS.seshetaChatEndpoint,
-            description:
-                "Google Chat incoming-webhook URL with its key (sesheta-secret google-chat-endpoint-url)",
-            today: `${SES_VAULT}: SESHETA_GOOGLE_CHAT_ENDPOINT_URL`,
-            example: "https://chat.googleapis.com/v1/spaces/AAAA/messages?key=abc&token=def",
-        },
-    ];
-}
-
-function pubsubSecret(): SecretSpec {
-    return {
-        key: SECRET_KEYS.seshetaPubsubConsumer,
-        description:
-            "Google service-account JSON of the Sesheta chat bot (sesheta-secret, under the file name thoth.bots.seshetaChatKeyFile)",
-        today: "gopass aicoe/thoth/sesheta-chatbot-968e13a86991 (runbook 000), as sesheta-chatbot-968e13a86991.json next to the AICoE/sesheta checkout",
-        example: "sesheta-chatbot-968e13a86991.json",
-        fromFile: true,
-    };
-}
-
-function regidoresSecrets(): SecretSpec[] {
-    return [
-        {
-            key: SECRET_KEYS.regidoresRootCa,
-            description:
-                "CA certificate of the DataHub Kafka (cyborg-regidores root-ca-cert, mounted as conf/ca.pem)",
-            today: `${REG_VAULT}: root_ca_cert`,
-            example: "ca.pem",
-            fromFile: true,
-        },
-        {
-            key: SECRET_KEYS.regidoresDatahubCa,
-            description:
-                "DataHub Kafka cluster CA (cyborg-regidores datahub-ca-cert, mounted as secrets/data-hub-kafka-ca.crt)",
-            today: `${REG_VAULT}: datahub_ca_cert`,
-            example: "data-hub-kafka-ca.crt",
-            fromFile: true,
-        },
-    ];
-}
-
-function dgraphSecrets(): SecretSpec[] {
-    const file = (key: string, name: string, what: string): SecretSpec => ({
-        key,
-        description: `Dgraph TLS ${what} (Secret dgraph-tls ${name})`,
-        today: `${DG_VAULT}: ${name}`,
-        example: name,
-        fromFile: true,
-    });
-    return [
-        file(SECRET_KEYS.dgraphCaCrt, "ca.crt", "CA certificate"),
-        file(SECRET_KEYS.dgraphNodeCrt, "node.crt", "node certificate of the alpha hosts"),
-        file(SECRET_KEYS.dgraphNodeKey, "node.key", "node private key"),
-        file(SECRET_KEYS.dgraphClientCrt, "client.user.crt", "client certificate of user `user`"),
-        file(SECRET_KEYS.dgraphClientKey, "client.user.key", "client private key of user `user`"),
-    ];
+/** The specs of one part's secrets. */
+function specsOf(part: keyof typeof SECRETS): SecretSpec[] {
+    return SECRETS[part].map(({ secret, ...spec }) => ({ key: SECRET_KEYS[secret], ...spec }));
 }
 
 /** The secrets a thoth configuration needs, following which parts and bots are enabled. */
@@ -210,13 +105,14 @@ export function thothSecrets(config: ThothConfig): SecretSpec[] {
     const bot = (name: BotName) => isBotEnabled(config.bots, name);
     const seshetaReader = SESHETA_SECRET_READERS.some(bot);
     if (seshetaReader || bot("kebechet") || bot("nepthys")) {
-        specs.push(...seshetaIdentity(seshetaReader || bot("kebechet")));
+        specs.push(...specsOf("seshetaIdentity"));
+        if (seshetaReader || bot("kebechet")) specs.push(...specsOf("seshetaToken"));
     }
-    if (bot("kebechet")) specs.push(...kebechetSecrets());
-    if (seshetaReader) specs.push(...seshetaSecrets());
-    if (bot("sesheta-webhooks") || bot("sesheta-scrum")) specs.push(pubsubSecret());
-    if (bot("webhook2kafka") || bot("normalizers")) specs.push(...regidoresSecrets());
-    if (config.station?.enabled && config.station.dgraph?.enabled) specs.push(...dgraphSecrets());
+    if (bot("kebechet")) specs.push(...specsOf("kebechet"));
+    if (seshetaReader) specs.push(...specsOf("sesheta"));
+    if (bot("sesheta-webhooks") || bot("sesheta-scrum")) specs.push(...specsOf("pubsub"));
+    if (bot("webhook2kafka") || bot("normalizers")) specs.push(...specsOf("regidores"));
+    if (config.station?.enabled && config.station.dgraph?.enabled) specs.push(...specsOf("dgraph"));
     specs.push(...stationSecretSpecs(config));
     const hooks = config.ultrahooks;
     if (hooks?.enabled) {

@@ -1,3 +1,4 @@
+import { envFromSpec } from "../../components/thoth/station/envSpec";
 import { strict as assert } from "assert";
 import { periodicPlans } from "../../components/thoth/station/modules/periodic";
 import { workflowAccounts } from "../../components/thoth/station/modules/rbac";
@@ -24,7 +25,7 @@ describe("thoth station periodic jobs", function () {
     describe("plans (pure)", () => {
         it("reads exactly these module secrets, each one the station creates", () => {
             const read = Object.fromEntries(
-                periodicPlans().map((p) => [p.name, secretsRead(p.env(planReads()))]),
+                periodicPlans().map((p) => [p.name, secretsRead(envFromSpec(p.env, planReads()))]),
             );
             assert.deepEqual(
                 read["integration-tests"],

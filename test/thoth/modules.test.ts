@@ -1,3 +1,4 @@
+import { envFromSpec } from "../../components/thoth/station/envSpec";
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
@@ -131,7 +132,7 @@ describe("thoth station modules", function () {
             const read = Object.fromEntries(
                 servicePlans("stage", { hosts: HOSTS, exposeAmunApi: false }).map((p) => [
                     p.name,
-                    secretsRead(p.env(planReads())),
+                    secretsRead(envFromSpec(p.env, planReads())),
                 ]),
             );
             assert.deepEqual(read["user-api"], [
@@ -165,7 +166,7 @@ describe("thoth station modules", function () {
             const modes = (env: "stage" | "test") =>
                 servicePlans(env, { hosts: HOSTS, exposeAmunApi: false })
                     .filter((p) => p.watches)
-                    .map((p) => [p.name, p.env(planReads()).THOTH_CONSUMER_MODE]);
+                    .map((p) => [p.name, envFromSpec(p.env, planReads()).THOTH_CONSUMER_MODE]);
             assert.deepEqual(modes("stage"), [
                 ["investigator-consumer-backend", '["backend"]'],
                 ["investigator-consumer-middletier", '["middletier"]'],

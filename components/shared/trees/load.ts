@@ -79,3 +79,17 @@ export function judgePath(tree: Tree, file: string, kind: PathEntry["kind"], ser
         serving: tree.paths.filter((p) => p.kind === kind && p.serves.includes(serves)),
     };
 }
+
+/** A key's repository and pin against the record: the tree pinned (when recorded) and each problem, built on demand. */
+export function pinProblems<P>(
+    record: TreesRecord,
+    repository: string,
+    pin: string,
+    problems: { unrecordedRepository: () => P; unrecordedPin: (commits: string[]) => P },
+): { tree: Tree | undefined; problems: P[] } {
+    const found: P[] = [];
+    if (!namesRepository(record, repository)) found.push(problems.unrecordedRepository());
+    const tree = treeAt(record, pin);
+    if (tree === undefined) found.push(problems.unrecordedPin(record.trees.map((t) => t.commit)));
+    return { tree, problems: found };
+}

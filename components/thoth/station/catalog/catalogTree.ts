@@ -1,5 +1,5 @@
 import { ConfigProblem, fullKey, setCommand } from "../../../config/problems";
-import { judgePath, loadTreesRecord, namesRepository, treeAt } from "../../../shared/trees/load";
+import { judgePath, loadTreesRecord, pinProblems } from "../../../shared/trees/load";
 import { PathEntry, Tree, TreesRecord } from "../../../shared/trees/schema";
 import { CatalogConfig } from "../../config";
 
@@ -69,29 +69,22 @@ export function catalogTreeProblems(
     record: TreesRecord = catalogTrees(),
 ): ConfigProblem[] {
     if (!catalog?.enabled) return [];
-    const problems: ConfigProblem[] = [];
-    if (!namesRepository(record, catalog.repository)) {
-        problems.push(
+    const { tree, problems } = pinProblems(record, catalog.repository, catalog.ref, {
+        unrecordedRepository: () =>
             problem(
                 "repository",
                 `is ${catalog.repository}, whose tree is not recorded: only ${record.repository}'s is (${TREES_FILE}), so what its directories render was never read. Record that repository's tree at the ref to render before pointing the catalog at it`,
                 set("repository", record.clone),
             ),
-        );
-    }
-    const tree = treeAt(record, catalog.ref);
-    if (tree === undefined) {
-        const commits = record.trees.map((t) => t.commit);
-        problems.push(
+        unrecordedPin: (commits) =>
             problem(
                 "ref",
                 `is ${catalog.ref}, which names no recorded tree of ${record.repository} (recorded: ${commits.join(", ")}): which module directories it has and what they render was never read`,
                 // A recorded commit is not offered: it would silently change what every module renders.
                 `edit ${TREES_FILE}: record the tree of ${record.repository} at ${catalog.ref} first (every module path, read from that commit), then keep the ref`,
             ),
-        );
-        return problems;
-    }
+    });
+    if (tree === undefined) return problems;
     catalog.modules.forEach((m, i) => {
         const found = moduleProblem(record, tree, m, i);
         if (found) problems.push(found);

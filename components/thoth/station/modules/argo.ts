@@ -15,7 +15,9 @@ import { READS_CHECKSUM_ANNOTATION, readsChecksum } from "../../../shared/startu
 import { Workload } from "../../../shared/workload";
 import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
-import { StationImages, StationShared, ThothSection } from "../../config";
+import { StationImages, StationShared, ThothSection, stationTier } from "../../config";
+import { z } from "zod";
+import { loadFacts } from "../../../shared/facts";
 import { defaultHost, thothApp } from "../../identity";
 import { WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "../sizing";
@@ -26,23 +28,6 @@ import type { Platform } from "../../../shared/platform";
 import { WorkflowControllerSettings, keptFor } from "./argoPod";
 import { DefinitionError } from "../../../shared/errors";
 
-/** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
-export interface ArgoInstallPlan {
-    tier: StationTier;
-    size: SizedPart;
-    parallelism: number;
-    /** Seconds a finished Workflow is kept. */
-    ttlSeconds: number;
-    workflowParallelism: number;
-    /** S3 artifact repository (Secret argo-artifact-repository-secrets); amun-inspection has none. */
-    artifacts?: { archiveLogs: boolean };
-    executorResources?: boolean;
-    /** The controller's `namespace:`; amun-inspection's config leaves it unset. */
-    namespaced: boolean;
-    /** The workflow executor, with the reference file that sets it for this install. */
-    executor: InstallExecutor;
-}
-
 /**
  * An install's `containerRuntimeExecutor`. Unset, v2.12.5 runs `docker` (argoproj/argo-workflows@v2.12.5 (53f022c3)
  * config/config.go: "default is docker"), which mounts the node's /var/run/docker.sock into every workflow pod as a
@@ -51,71 +36,45 @@ export interface ArgoInstallPlan {
  * the API with the pod's account and needs no host access (docs/workflow-executors.md at v2.12.5); every Thoth install
  * of the reference sets it.
  */
-export interface InstallExecutor {
-    name: "k8sapi";
+const installExecutorSchema = z.strictObject({
+    name: z.literal("k8sapi"),
     /** repository@commit:path of the reference's workflow-controller-configmap for this install. */
-    source: string;
-}
-
-const k8sapiAt = (path: string): InstallExecutor => ({
-    name: "k8sapi",
-    source: `thoth-station/thoth-application@f2cf35f51e9a1eaace66cb4c5a568f3e2ee02a8d:${path} (containerRuntimeExecutor: "k8sapi")`,
+    source: z.string(),
 });
+
+/** One namespaced Argo Workflows install and its controller settings (thoth-station.md §2.7, §4.2). */
+const argoInstallPlanSchema = z.strictObject({
+    tier: stationTier,
+    size: z.enum(["controllerBackend", "controllerMiddletier", "controllerAmunInspection"]),
+    parallelism: z.number(),
+    /** Seconds a finished Workflow is kept. */
+    ttlSeconds: z.number(),
+    workflowParallelism: z.number(),
+    /** S3 artifact repository (Secret argo-artifact-repository-secrets); amun-inspection has none. */
+    artifacts: z.strictObject({ archiveLogs: z.boolean() }).optional(),
+    executorResources: z.boolean().optional(),
+    /** The controller's `namespace:`; amun-inspection's config leaves it unset. */
+    namespaced: z.boolean(),
+    /** The workflow executor, with the reference file that sets it for this install. */
+    executor: installExecutorSchema,
+});
+export type ArgoInstallPlan = z.infer<typeof argoInstallPlanSchema>;
 
 /** The install of the backend tier, whose account the prescriptions' Workflows run as: first in every environment. */
 export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
 
-/**
- * Stage runs three installs (backend, middletier, amun-inspection); test one in thoth-test-core. The backend's comes
- * first, by type: every environment has it.
- */
+/** Each environment's installs (facts/thoth/argo-installs.yaml), the backend's first. */
 export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan, ...ArgoInstallPlan[]] {
-    if (environment === "test") {
-        return [
-            {
-                tier: "backend",
-                size: "controllerBackend",
-                parallelism: 10,
-                ttlSeconds: 7200,
-                workflowParallelism: 10,
-                artifacts: { archiveLogs: true },
-                namespaced: true,
-                executor: k8sapiAt("core/overlays/test/configmaps.yaml"),
-            },
-        ];
-    }
-    return [
-        {
-            tier: "backend",
-            size: "controllerBackend",
-            parallelism: 10,
-            ttlSeconds: 900,
-            workflowParallelism: 5,
-            artifacts: { archiveLogs: true },
-            executorResources: true,
-            namespaced: true,
-            executor: k8sapiAt("core/overlays/ocp4-stage/backend-stage/configmaps.yaml"),
-        },
-        {
-            tier: "middletier",
-            size: "controllerMiddletier",
-            parallelism: 50,
-            ttlSeconds: 10,
-            workflowParallelism: 20,
-            artifacts: { archiveLogs: false },
-            namespaced: true,
-            executor: k8sapiAt("core/overlays/ocp4-stage/middletier-stage/configmaps.yaml"),
-        },
-        {
-            tier: "amun-inspection",
-            size: "controllerAmunInspection",
-            parallelism: 9,
-            ttlSeconds: 900,
-            workflowParallelism: 10,
-            namespaced: false,
-            executor: k8sapiAt("amun/overlays/ocp4-stage/amun-inspection/configmaps.yaml"),
-        },
-    ];
+    const [backend, ...others] = loadFacts(
+        "facts/thoth/argo-installs.yaml",
+        z.strictObject({ installs: z.record(z.enum(["stage", "test"]), z.array(argoInstallPlanSchema)) }),
+        "the Argo installs",
+    ).installs[environment];
+    if (backend?.tier !== "backend")
+        throw new DefinitionError(
+            `facts/thoth/argo-installs.yaml: ${environment}'s first install is not the backend's`,
+        );
+    return [backend as BackendArgoPlan, ...others];
 }
 
 /**

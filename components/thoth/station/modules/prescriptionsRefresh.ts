@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { loadFacts } from "../../../shared/facts";
 import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ThothSection } from "../../config";
@@ -43,86 +45,36 @@ export const GOOGLE_CREDENTIALS_FILE = "prescriptions-4cfa295278d8.json";
 const GOOGLE_CREDENTIALS_KEY = "thoth-prescriptions-refresh-4cfa295278d8.json";
 
 /** One container step of a prescriptions refresh. */
-export interface RefreshStep {
+const refreshStepSchema = z.strictObject({
     /** Template name, e.g. `gh-link`; in a steps entrypoint the step is named after what follows `<entrypoint>-`. */
-    template: string;
+    template: z.string(),
     /** Requests = limits. */
-    cpu: string;
-    memory: string;
+    cpu: z.string(),
+    memory: z.string(),
     /** Reads Secret prescriptions `quay-token` as THOTH_PRESCRIPTIONS_REFRESH_QUAY_TOKEN. */
-    quayToken?: boolean;
+    quayToken: z.boolean().optional(),
     /** Reads the Google service-account JSON of Secret prescriptions (GOOGLE_APPLICATION_CREDENTIALS). */
-    googleCredentials?: boolean;
+    googleCredentials: z.boolean().optional(),
     /** The image's subcommand (cli.py), when it is not the template's name. */
-    subcommand?: string;
-}
+    subcommand: z.string().optional(),
+});
+export type RefreshStep = z.infer<typeof refreshStepSchema>;
 
 /** One CronWorkflow: its name, entrypoint and container steps (one step: the entrypoint is that container). */
-export interface RefreshWorkflow {
-    name: string;
-    entrypoint: string;
-    steps: RefreshStep[];
-}
+const refreshWorkflowSchema = z.strictObject({
+    name: z.string(),
+    entrypoint: z.string(),
+    steps: z.array(refreshStepSchema),
+});
+export type RefreshWorkflow = z.infer<typeof refreshWorkflowSchema>;
 
-const step = (
-    template: string,
-    cpu: string,
-    memory: string,
-    extra: Partial<RefreshStep> = {},
-): RefreshStep => ({ template, cpu, memory, ...extra });
-
-/** The six CronWorkflows of thoth-station.md §3.4 (same in stage and test). */
+/** The six CronWorkflows of thoth-station.md §3.4 (same in stage and test): facts/thoth/prescriptions-refresh.yaml. */
 export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
-    return [
-        {
-            name: "prescriptions-refresh-gh",
-            entrypoint: "gh",
-            steps: [
-                "link",
-                "archived",
-                "release-notes",
-                "contributors",
-                "forked",
-                "popularity",
-                "updated",
-            ].map((s) => step(`gh-${s}`, "250m", "1Gi")),
-        },
-        {
-            name: "prescriptions-refresh-image-analysis",
-            entrypoint: "image-analysis",
-            steps: [
-                step("image-analysis", "250m", "1Gi", {
-                    quayToken: true,
-                    subcommand: "thoth-image-analysis",
-                }),
-            ],
-        },
-        {
-            name: "prescriptions-refresh-pg",
-            entrypoint: "cve-warning",
-            steps: [step("cve-warning", "250m", "2Gi")],
-        },
-        {
-            name: "prescriptions-refresh-pypi",
-            entrypoint: "pypi",
-            steps: [
-                step("pypi-artifact-size", "250m", "1Gi"),
-                step("pypi-downloads", "1", "1Gi", { googleCredentials: true }),
-                step("pypi-maintainers", "500m", "1Gi"),
-                step("pypi-release", "250m", "1Gi"),
-            ],
-        },
-        {
-            name: "prescriptions-refresh-quay",
-            entrypoint: "quay-security",
-            steps: [step("quay-security", "250m", "1Gi", { quayToken: true })],
-        },
-        {
-            name: "prescriptions-refresh-scorecards",
-            entrypoint: "scorecards",
-            steps: [step("scorecards", "250m", "1Gi", { googleCredentials: true })],
-        },
-    ];
+    return loadFacts(
+        "facts/thoth/prescriptions-refresh.yaml",
+        z.strictObject({ workflows: z.array(refreshWorkflowSchema) }),
+        "a list of prescriptions-refresh CronWorkflows",
+    ).workflows;
 }
 
 const GITHUB_KEY_DIR = "/opt/app-root/src/.github";

@@ -5,300 +5,114 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesContext } from "../../../config/system";
 import { SystemArgs, SystemPart } from "../../../config/systemComponent";
 import { ContainerSpec } from "../../../shared/container";
-import { EnvMap, mergeEnv } from "../../../shared/env";
 import { Exposure, ExposureSpec } from "../../../shared/exposure";
-import { ExposureAudience, PortPurpose } from "../../../shared/portPurpose";
+import { ExposureAudience } from "../../../shared/portPurpose";
 import { podServiceArgs } from "../../../shared/service";
-import { httpProbe, tcpProbe } from "../../../shared/probes";
 import { Sizing } from "../../../shared/resources";
 import { AccessGrant, ServiceAccount } from "../../../shared/serviceAccount";
 import { Workload } from "../../../shared/workload";
-import { StationImages, StationModulesConfig, ThothSection } from "../../config";
+import { StationModulesConfig, ThothSection, stationImagesSchema, stationTier } from "../../config";
 import { defaultHost, thothApp } from "../../identity";
 import { SizedPart } from "../sizing";
-import {
-    KUBERNETES_ENV,
-    keyEnv,
-    cephEnv,
-    cephLocationEnv,
-    deploymentEnv,
-    graphEnv,
-    kafkaCaMount,
-    kafkaEnv,
-    namespaceEnv,
-    StationReads,
-} from "../stationEnv";
+import { kafkaCaMount, StationReads } from "../stationEnv";
+import { envFromSpec, envSpecSchema } from "../envSpec";
+import { z } from "zod";
+import { loadFacts } from "../../../shared/facts";
 import { StationEnvironment, StationTier } from "../tiers";
 import { ReadsChecksumKey } from "../../../shared/startupReads";
 
-/** One long-running station service as the planner describes it (pure data, tested without mocks). */
-export interface ServicePlan {
+const probeSchema = z.record(z.string(), z.unknown()) as unknown as z.ZodType<k8s.types.input.core.v1.Probe>;
+
+/** One long-running station service as facts/thoth/services.yaml describes it. */
+const serviceFactsSchema = z.strictObject({
     /** Deployment, Service and container-owner name. */
-    name: string;
-    tier: StationTier;
+    name: z.string(),
+    tier: stationTier,
     /** Made by the first plan that runs as it (one account for both investigator consumers); unset: `name`. */
-    serviceAccount?: string;
+    serviceAccount: z.string().optional(),
     /** Its container's name; unset: `name`. */
-    container?: string;
-    image: keyof StationImages;
-    size: SizedPart;
-    /** Its env, read through the station's objects of its tier's namespace. */
-    env: (reads: StationReads) => EnvMap;
-    port: number;
+    container: z.string().optional(),
+    image: stationImagesSchema.keyof(),
+    size: z.string(),
+    port: z.number(),
     /**
      * Service port → container port; the reference names it `metrics` on every API, though the APIs serve their
      * REST API on it (and /metrics beside it): its purpose says which.
      */
-    servicePort: { name: string; port: number; purpose: PortPurpose };
+    servicePort: z.strictObject({
+        name: z.string(),
+        port: z.number(),
+        purpose: z.enum(["application", "metrics"]),
+    }),
     /** Service name when it differs from the Deployment (one Service selecting both investigator consumers). */
-    serviceName?: string;
-    liveness: k8s.types.input.core.v1.Probe;
-    readiness: k8s.types.input.core.v1.Probe;
+    serviceName: z.string().optional(),
+    liveness: probeSchema,
+    readiness: probeSchema,
     /** Mounts the Kafka CA (unset: no Kafka client). */
-    kafkaCa?: boolean;
+    kafkaCa: z.boolean().optional(),
+    /** The key of `hosts` naming the public host of its `<name>-route53` Route, beside the generated `<name>` Route. */
+    publicHost: z.enum(["userApi", "managementApi", "amunApi"]).optional(),
+    /** The key that serves it on its Routes; off, it has none and answers inside the cluster only. */
+    exposedWith: z.literal("exposeAmunApi").optional(),
+    /** Its env, read through the station's objects of its tier's namespace. */
+    env: envSpecSchema,
+});
+
+/** An investigator consumer's own part: stage splits them by mode, test runs one for both (thoth-station.md §2.5). */
+const investigatorModeSchema = z.strictObject({
+    name: z.string(),
+    watches: z.array(stationTier),
+    size: z.string(),
+});
+
+/** The investigator consumers: one service each mode of the environment gives a name, size and tiers to watch. */
+const consumersSchema = serviceFactsSchema.omit({ name: true, size: true }).extend({
+    modes: z.record(z.enum(["stage", "test"]), z.array(investigatorModeSchema)),
+});
+
+const SERVICES = loadFacts(
+    "facts/thoth/services.yaml",
+    z.strictObject({ services: z.array(z.union([serviceFactsSchema, consumersSchema])) }),
+    "the station's services",
+).services;
+
+/** One long-running station service as the planner describes it (pure data, tested without mocks). */
+export type ServicePlan = Omit<z.infer<typeof serviceFactsSchema>, "publicHost" | "exposedWith" | "size"> & {
+    size: SizedPart;
     /** Public host of the `<name>-route53` Route, beside the generated `<name>` Route. */
     publicHost?: string;
     /** False: no Route at all, the Service answers inside the cluster only (amun-api until its templates run). */
     exposed?: false;
     /** Watches events (Kafka → Workflows in these tiers): a candidate of the watcher restart. */
     watches?: StationTier[];
-}
-
-const apiProbes = (readinessDelay: number) => ({
-    liveness: httpProbe("/liveness", 8080, { initialDelaySeconds: 5, periodSeconds: 60, timeoutSeconds: 10 }),
-    readiness: httpProbe("/readiness", 8080, { initialDelaySeconds: readinessDelay, timeoutSeconds: 10 }),
-});
-
-// thoth-station/user-api and management-api (thoth-application@f2cf35f, their DeploymentConfigs): gunicorn serves the
-// Connexion REST API (/api/v1) on 8080; /metrics is one path of it. The public Routes are the API's.
-const API_PORT = { port: 8080, servicePort: { name: "metrics", port: 80, purpose: "application" as const } };
-
-/** The investigator consumers: stage splits them by mode, test runs one for both (thoth-station.md §2.5). */
-function investigators(environment: StationEnvironment): ServicePlan[] {
-    const modes: [string, StationTier[], SizedPart][] =
-        environment === "stage"
-            ? [
-                  ["investigator-consumer-backend", ["backend"], "investigatorBackend"],
-                  ["investigator-consumer-middletier", ["middletier"], "investigatorMiddletier"],
-              ]
-            : [["investigator-consumer", ["middletier", "backend"], "investigatorMiddletier"]];
-    return modes.map(([name, tiers, size]) => ({
-        name,
-        tier: "infra",
-        serviceAccount: "investigator",
-        container: "investigator-consumer",
-        image: "investigator",
-        size,
-        port: 6066,
-        servicePort: { name: "web", port: 80, purpose: "application" },
-        serviceName: "investigator-faust-web",
-        kafkaCa: true,
-        watches: tiers,
-        // The reference's liveness is a TCP check on port 80, which the container does not open; checking the
-        // faust web port it does open keeps the 2 h grace and the fail-once behaviour.
-        liveness: tcpProbe(6066, {
-            initialDelaySeconds: 7200,
-            periodSeconds: 10,
-            timeoutSeconds: 1,
-            failureThreshold: 1,
-        }),
-        readiness: httpProbe("/_health", 6066, { initialDelaySeconds: 180, timeoutSeconds: 10 }),
-        env: (reads) =>
-            mergeEnv(
-                {
-                    SUBCOMMAND: "consumer",
-                    // The reference's spelling of the list, byte for byte: `["middletier", "backend"]`.
-                    THOTH_CONSUMER_MODE: `[${tiers.map((t) => `"${t}"`).join(", ")}]`,
-                    DEBUG_LEVEL: "0",
-                    APP_SCRIPT: "app.sh",
-                    ARGO_PENDING_WORKFLOW_LIMIT: "900",
-                    KAFKA_CONSUMER_GROUP_ID: "thoth.investigator",
-                    KAFKA_CONSUMER_ENABLE_AUTO_COMMIT: "false",
-                    KAFKA_CONSUMER_AUTO_OFFSET_RESET: "latest",
-                    KAFKA_CONSUMER_MAX_POLL_INTERVAL_MS: "900000",
-                    KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM: "none",
-                    // The reference's THOTH_INVESTIGATOR_SCHEDULE_KEBECHET_ADMIN is its attribute's name; the variable
-                    // v0.17.0 reads is this one (thoth/investigator/configuration.py:60), so the reference's 0 never
-                    // took effect there.
-                    THOTH_INVESTIGATOR_KEBECHET_ADMINISTRATOR: "0",
-                },
-                kafkaEnv(reads),
-                graphEnv(reads),
-                namespaceEnv(reads, "backend", "middletier", "infra"),
-                // Only where the Workflows it submits find Ceph (thoth-common's _assign_workflow_parameters_for_ceph):
-                // it opens no store itself, so it never reads the keys.
-                cephLocationEnv(reads),
-                deploymentEnv(reads),
-                KUBERNETES_ENV,
-            ),
-    }));
-}
+};
 
 /** Every long-running Thoth service of an environment, with its env from the shared ConfigMaps and Secrets. */
 export function servicePlans(
     environment: StationEnvironment,
     config: Pick<StationModulesConfig, "hosts" | "exposeAmunApi">,
 ): ServicePlan[] {
-    // The APIs push no metrics: none of user-api v0.35.x, management-api v0.18.11 or amun-api v0.10.6 reads the
-    // reference's PROMETHEUS_PUSHGATEWAY_HOST/_PORT (facts/evidence/thoth/), so they get neither.
-    const hosts = config.hosts;
-    return [
-        {
-            name: "user-api",
-            tier: "frontend",
-            image: "userApi",
-            size: "userApi",
-            ...API_PORT,
-            ...apiProbes(5),
-            kafkaCa: true,
-            publicHost: hosts.userApi,
-            env: (reads) =>
-                mergeEnv(
-                    {
-                        PORT: "8080",
-                        APP_MODULE: "thoth.user_api.openapi_server:app",
-                        APP_CONFIG: "gunicorn.conf.py",
-                        WEB_CONCURRENCY: "2",
-                        THOTH_HOST: "khemenu.thoth-station.ninja",
-                        THOTH_SENTRY_IGNORE_EXCEPTION:
-                            "thoth.user_api.exceptions.NotFoundException,thoth.storages.exceptions.NotFoundError",
-                        THOTH_SEARCH_UI_URL: "https://thoth-station.ninja/search/",
-                        THOTH_USER_API_TOKEN: reads.secret("thoth").env("user-api-token"),
-                        THOTH_USER_API_APP_SECRET_KEY: reads.secret("thoth").env("app-secret-key"),
-                    },
-                    keyEnv(reads.configMap("user-api"), {
-                        THOTH_API_REPORT_EXCEPTIONS: "report-exceptions",
-                        THOTH_API_VALIDATE_RESPONSES: "validate-responses",
-                        THOTH_CACHE_EXPIRATION: "cache-expiration",
-                        THOTH_API_HTTPS: "api-https",
-                    }),
-                    KUBERNETES_ENV,
-                    namespaceEnv(reads, "frontend", "middletier", "infra", "backend"),
-                    deploymentEnv(reads),
-                    cephEnv(reads),
-                    graphEnv(reads),
-                    kafkaEnv(reads),
-                ),
-        },
-        {
-            name: "management-api",
-            tier: "frontend",
-            container: "management-api-openapi",
-            image: "managementApi",
-            size: "managementApi",
-            ...API_PORT,
-            ...apiProbes(15),
-            publicHost: hosts.managementApi,
-            env: (reads) =>
-                mergeEnv(
-                    {
-                        PORT: "8080",
-                        APP_MODULE: "thoth.management_api.openapi_server:app",
-                        WEB_CONCURRENCY: "2",
-                        THOTH_MANAGEMENT_API_RUN_MIGRATIONS: "0",
-                        THOTH_API_VALIDATE_RESPONSES: reads
-                            .configMap("management-api")
-                            .env("validate-responses"),
-                        THOTH_API_HTTPS: reads.configMap("management-api").env("api-https"),
-                        AMUN_API_URL: reads.configMap("thoth").env("amun-api-url"),
-                        THOTH_MANAGEMENT_API_TOKEN: reads.secret("thoth").env("management-api-token"),
-                        THOTH_APP_SECRET_KEY: reads.secret("thoth").env("app-secret-key"),
-                    },
-                    KUBERNETES_ENV,
-                    namespaceEnv(
-                        reads,
-                        "frontend",
-                        "middletier",
-                        "graph",
-                        "infra",
-                        "backend",
-                        "amun-inspection",
-                    ),
-                    deploymentEnv(reads),
-                    cephEnv(reads),
-                    graphEnv(reads),
-                ),
-        },
-        {
-            name: "amun-api",
-            tier: "amun-api",
-            image: "amunApi",
-            size: "amunApi",
-            ...API_PORT,
-            ...apiProbes(5),
-            publicHost: hosts.amunApi,
-            ...(config.exposeAmunApi ? {} : { exposed: false as const }),
-            env: (reads) =>
-                mergeEnv(
-                    {
-                        PORT: "8080",
-                        APP_MODULE: "amun.entrypoint:app",
-                        WEB_CONCURRENCY: "1",
-                        AMUN_DEBUG: "0",
-                        THOTH_SENTRY_IGNORE_LOGGER: "connexion.decorators.validation",
-                    },
-                    keyEnv(reads.configMap("amun"), {
-                        THOTH_AMUN_API_URL: "amun-api-url",
-                        THOTH_AMUN_INSPECTION_NAMESPACE: "inspection-namespace",
-                        THOTH_AMUN_INFRA_NAMESPACE: "infra-namespace",
-                        THOTH_DEPLOYMENT_NAME: "deployment-name",
-                        THOTH_LOGGING_NO_JSON: "logging-no-json",
-                    }),
-                    keyEnv(reads.secret("amun"), {
-                        AMUN_API_APP_SECRET_KEY: "app-secret-key",
-                        SENTRY_DSN: "sentry-dsn",
-                    }),
-                    KUBERNETES_ENV,
-                    cephEnv(reads, "endpoint"),
-                ),
-        },
-        ...investigators(environment),
-        {
-            name: "metrics-exporter",
-            tier: "infra",
-            image: "metricsExporter",
-            size: "metricsExporter",
-            // thoth-station/metrics-exporter v0.21.4: its one HTTP port serves the Prometheus metrics it exports.
-            port: 8080,
-            servicePort: { name: "metrics", port: 80, purpose: "metrics" },
-            // Source: /metrics for both; liveness is the TCP connect (httpServerProbes).
-            liveness: tcpProbe(8080, { initialDelaySeconds: 45, timeoutSeconds: 10 }),
-            readiness: httpProbe("/metrics", 8080, { initialDelaySeconds: 30, timeoutSeconds: 10 }),
-            kafkaCa: true,
-            env: (reads) =>
-                mergeEnv(
-                    // v0.21.4 reads no THOTH_STORAGES_GRAPH_CACHE_DISABLED (thoth-storages 0.74.0 has no graph cache),
-                    // no MANAGEMENT_API_PROMETHEUS_INSTANCE and no THOTH_AMUN_NAMESPACE, which the reference sets.
-                    keyEnv(reads.configMap("metrics-exporter"), {
-                        THOTH_METRICS_EXPORTER_UPDATE_INTERVAL: "update-interval",
-                        THOTH_METRICS_EXPORTER_GRAFANA_REDIRECT_URL: "grafana-redirect-url",
-                        THOTH_METRICS_EXPORTER_MAX_WORKERS: "max-workers",
-                        THOTH_METRICS_EXPORTER_WEAK_READINESS: "weak-readiness",
-                    }),
-                    keyEnv(reads.configMap("prometheus"), {
-                        PROMETHEUS_HOST_URL: "host-url",
-                        METRICS_EXPORTER_INFRA_PROMETHEUS_INSTANCE: "instance-metrics-exporter-infra",
-                    }),
-                    {
-                        PORT: "8080",
-                        WEB_CONCURRENCY: "1",
-                        GITHUB_ACCESS_TOKEN: reads.secret("kebechet").env("github-oauth-token"),
-                        PROMETHEUS_SERVICE_ACCOUNT_TOKEN: reads.secret("prometheus-reader").env("token"),
-                    },
-                    namespaceEnv(reads, "frontend", "middletier", "backend", "infra", "amun-inspection"),
-                    deploymentEnv(reads),
-                    cephEnv(reads),
-                    graphEnv(reads),
-                    {
-                        KNOWLEDGE_GRAPH_PORT: reads.configMap("metrics-exporter").env("knowledge-graph-port"),
-                        KNOWLEDGE_GRAPH_SSL_DISABLED: reads
-                            .configMap("metrics-exporter")
-                            .env("knowledge-graph-ssl-disabled"),
-                    },
-                    kafkaEnv(reads),
-                ),
-        },
-    ];
+    const plan = ({
+        publicHost,
+        exposedWith,
+        size,
+        ...service
+    }: z.infer<typeof serviceFactsSchema>): ServicePlan => ({
+        ...service,
+        size: size as SizedPart,
+        ...(publicHost ? { publicHost: config.hosts[publicHost] } : {}),
+        ...(exposedWith && !config[exposedWith] ? { exposed: false as const } : {}),
+    });
+    return SERVICES.flatMap((service) => {
+        if (!("modes" in service)) return [plan(service)];
+        const { modes, ...consumer } = service;
+        return modes[environment].map(({ watches, ...mode }) => ({
+            ...plan({ ...consumer, ...mode }),
+            watches,
+            // The reference's spelling of the list, byte for byte: `["middletier", "backend"]`.
+            env: [...consumer.env, { THOTH_CONSUMER_MODE: `[${watches.map((t) => `"${t}"`).join(", ")}]` }],
+        }));
+    });
 }
 
 /** A service's one container, reading its env from the station's objects of its namespace. */
@@ -312,7 +126,7 @@ function serviceContainer(
         name: plan.container ?? plan.name,
         image,
         ports: [{ name: "http", containerPort: plan.port }],
-        env: plan.env(reads),
+        env: envFromSpec(plan.env, reads),
         resources: sizing[plan.size],
         livenessProbe: plan.liveness,
         readinessProbe: plan.readiness,

@@ -1,7 +1,8 @@
 import { EndpointText, ServiceEndpoint } from "../../../shared/endpoints";
 import { defaultHost } from "../../identity";
-import { PrescriptionsRefreshConfig, StationModulesConfig, StationShared } from "../../config";
-import { CORE_TIERS } from "../stationSecrets";
+import { PrescriptionsRefreshConfig, StationModulesConfig, StationShared, stationTier } from "../../config";
+import { z } from "zod";
+import { loadFacts } from "../../../shared/facts";
 import { StationEnvironment, StationTier } from "../tiers";
 
 /** One ConfigMap of the station: where it goes and its (non-secret) data. */
@@ -11,35 +12,17 @@ export interface StationConfigMap {
     data: Record<string, string | EndpointText>;
 }
 
-/**
- * Where each shared ConfigMap of thoth-application `core` (thoth-station.md §4.1) and the amun ones (§4.3) goes, by
- * tier: the names readers may ask for ({@link StationConfigMapName}), in the order they are made.
- */
-const CONFIG_MAP_TIERS = {
-    thoth: CORE_TIERS,
-    ceph: [...CORE_TIERS, "amun-api", "amun-inspection"],
-    kafka: [...CORE_TIERS, "amun-inspection"],
-    prometheus: [...CORE_TIERS, "amun-api", "amun-inspection"],
-    solvers: CORE_TIERS,
-    "pulp-pypi": CORE_TIERS,
-    amun: ["amun-api", "amun-inspection"],
-    "user-api": ["frontend"],
-    "management-api": ["frontend"],
-    "integration-tests": ["infra"],
-    "slo-reporter": ["infra"],
-    // WorkflowTemplate mi reads it in middletier; the reference's overlay moved it to infra only, leaving mi
-    // without it (thoth-station.md §4.4).
-    "mi-scheduler": ["infra", "middletier"],
-    "mi-scheduler-cm": ["middletier"],
-    "prescriptions-refresh-job": ["backend"],
-    "metrics-exporter": ["infra"],
-} as const satisfies Record<string, readonly StationTier[]>;
+const SHARED_CONFIG = loadFacts(
+    "facts/thoth/shared-config.yaml",
+    z.strictObject({
+        tiers: z.record(z.string(), z.array(stationTier)),
+        fixed: z.record(z.string(), z.record(z.string(), z.string())),
+    }),
+    "the station's shared ConfigMaps",
+);
 
 /** The name of a ConfigMap the station makes (in the namespaces of its tiers). */
-export type StationConfigMapName = keyof typeof CONFIG_MAP_TIERS;
-
-/** What mi analyses (ConfigMaps mi-scheduler and mi-scheduler-cm). */
-const MI_ENTITIES = "PullRequest,Issue";
+export type StationConfigMapName = string;
 
 /**
  * The knowledge graph as every client reaches it: pgbouncer in the graph namespace. Declared by name because the
@@ -149,6 +132,7 @@ export function sharedConfigMaps(
         "postgresql-host": postgresqlEndpoint(namespaces).host,
     };
     const data: Record<StationConfigMapName, Record<string, string | EndpointText>> = {
+        ...SHARED_CONFIG.fixed,
         thoth,
         ceph,
         kafka,
@@ -156,13 +140,6 @@ export function sharedConfigMaps(
         solvers: { solvers: shared.solvers.join(", ") },
         "pulp-pypi": { host: shared.pulpHost },
         amun,
-        "user-api": {
-            "api-https": "1",
-            "cache-expiration": "14400",
-            "report-exceptions": "1",
-            "validate-responses": "1",
-        },
-        "management-api": { "api-https": "1", "validate-responses": "1" },
         "integration-tests": {
             "amun-api": modules.hosts.amunApi,
             "deployment-name": shared.deploymentName,
@@ -180,30 +157,11 @@ export function sharedConfigMaps(
             "smtp-server": "smtp.corp.redhat.com",
             "thanos-endpoint": pg.hostUrl,
         },
-        "mi-scheduler": {
-            entities: MI_ENTITIES,
-            organizations: "thoth-station,AICoE,aicoe-aiops,operate-first",
-            "parallel-workflows-limit": "1",
-            repositories: "openshift/origin",
-        },
-        "mi-scheduler-cm": { entities: MI_ENTITIES },
         "prescriptions-refresh-job": prescriptionsRefreshData(modules),
-        "metrics-exporter": {
-            "grafana-redirect-url": "https://grafana.datahub.redhat.com/",
-            "graph-cache-disabled": "1",
-            "knowledge-graph-port": "5432",
-            "knowledge-graph-ssl-disabled": "1",
-            "max-workers": "16",
-            "update-interval": "20",
-            "weak-readiness": "1",
-        },
     };
     const out: StationConfigMap[] = [];
     const seen = new Set<string>();
-    for (const [name, tiers] of Object.entries(CONFIG_MAP_TIERS) as [
-        StationConfigMapName,
-        readonly StationTier[],
-    ][]) {
+    for (const [name, tiers] of Object.entries(SHARED_CONFIG.tiers)) {
         for (const tier of tiers) {
             const namespace = namespaces[tier];
             const id = `${namespace}/${name}`;
