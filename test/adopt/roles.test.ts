@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { KubeObject } from "../../tools/adopt/model";
-import { ROLES, Side, imageName, roleMatches, rolesHeld, sameRole } from "../../tools/adopt/roles";
+import { ROLES } from "../../tools/adopt/roleRules";
+import { Side, imageName, roleMatches, rolesHeld, sameRole } from "../../tools/adopt/roles";
 import { inspectCluster } from "../../tools/adopt/run";
 import { FakeCluster } from "./fixtures";
 

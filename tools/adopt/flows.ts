@@ -12,6 +12,7 @@ import { labelSelectorMatches, serviceSelects } from "../../components/shared/la
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
 import { KubeObject, LeftBehind, at, objectId } from "./model";
 import { containersOf, programNames } from "./roles";
+import { serviceOfHost } from "./serviceHost";
 import { POD_RUNNING_KINDS, templateLabels } from "./selectors";
 
 // What the report leaves running keeps the flows it has today: the callers that live configuration names for it,
@@ -66,20 +67,6 @@ interface Flow {
     /** The port each destination pod is reached on (a Service's target port, resolved). */
     port: (pod: Source) => number | undefined;
     namedIn: string;
-}
-
-/** A Service address a URL's host names, relative to the caller's namespace: `name`, `name.ns`, `name.ns.svc[.cluster.local]`. */
-export function serviceOfHost(
-    host: string,
-    callerNamespace: string,
-): { namespace: string; name: string } | undefined {
-    const parts = host.toLowerCase().split(".");
-    const label = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-    if (!parts.every((p) => label.test(p))) return undefined;
-    const [name, namespace, ...rest] = parts;
-    if (namespace === undefined) return { namespace: callerNamespace, name };
-    const tail = rest.join(".");
-    return tail === "" || tail === "svc" || tail === "svc.cluster.local" ? { namespace, name } : undefined;
 }
 
 /**
@@ -251,7 +238,7 @@ function presetCallers(cm: KubeObject): NamedCaller[] {
 }
 
 /** A workload's pods as policies see them: its template's labels and named container ports. */
-function podOf(o: KubeObject): PodEndpoint {
+export function podOf(o: KubeObject): PodEndpoint {
     const namedPorts: Record<string, number> = {};
     for (const c of containersOf(o))
         for (const p of ((c as { ports?: unknown }).ports ?? []) as {
