@@ -1,3 +1,4 @@
+import type { V1Container } from "@kubernetes/client-node";
 import { KubeObject, at, objectId } from "./model";
 import { BinaryRule, CeleryRule, ClientEnvRule, ROLES, RoleRule } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
@@ -36,27 +37,17 @@ export interface Held {
 /** Workload kinds that hold roles: what runs pods, and a CronJob, which runs them on a schedule. */
 export const ROLE_KINDS: readonly string[] = [...POD_RUNNING_KINDS, "CronJob"];
 
-interface EnvVar {
-    name: string;
-    value?: string;
-    valueFrom?: unknown;
-}
-
-interface Container {
-    name?: string;
-    image?: string;
-    command?: string[];
-    args?: string[];
-    env?: EnvVar[];
+/** A workload's pod template (a CronJob's through its job template). */
+export function podTemplateOf(o: KubeObject): unknown {
+    return o.kind === "CronJob"
+        ? at(o, "spec", "jobTemplate", "spec", "template")
+        : at(o, "spec", "template");
 }
 
 /** The containers a workload's pods run (a CronJob's through its job template). */
-export function containersOf(o: KubeObject): Container[] {
-    const spec =
-        o.kind === "CronJob"
-            ? at(o, "spec", "jobTemplate", "spec", "template", "spec")
-            : at(o, "spec", "template", "spec");
-    return ((at(spec, "containers") ?? []) as Container[]).filter((c) => typeof c === "object" && c);
+export function containersOf(o: KubeObject): V1Container[] {
+    const containers = (at(podTemplateOf(o), "spec", "containers") ?? []) as V1Container[];
+    return containers.filter((c) => typeof c === "object" && c);
 }
 
 /** An image's name: its last path segment without tag or digest, the same under every registry and mirror. */
@@ -75,7 +66,7 @@ function words(values: readonly string[]): string[] {
 const baseName = (word: string) => word.slice(word.lastIndexOf("/") + 1);
 
 /** What a container runs, by name: its image's name and the base names of the programs its command line names. */
-export function programNames(c: Container): Set<string> {
+export function programNames(c: V1Container): Set<string> {
     const named = words([...(c.command ?? []), ...(c.args ?? [])]).filter(
         (w) => !w.startsWith("-") && /^[\w./-]+$/.test(w),
     );
@@ -95,7 +86,7 @@ function flagValues(tokens: readonly string[], flag: string): string[] {
 }
 
 /** An environment variable's literal value, `null` when it comes from a reference, undefined when unset. */
-function envValue(c: Container, name: string): string | null | undefined {
+function envValue(c: V1Container, name: string): string | null | undefined {
     const e = (c.env ?? []).find((x) => x.name === name);
     if (!e) return undefined;
     return typeof e.value === "string" ? e.value : null;
@@ -116,7 +107,7 @@ function cronField(schedule: string): string {
     return aliases[s] ?? s;
 }
 
-function binaryHolds(rule: BinaryRule, c: Container): Held[] {
+function binaryHolds(rule: BinaryRule, c: V1Container): Held[] {
     const names = programNames(c);
     const binary = rule.binaries.find((b) => names.has(b));
     if (!binary) return [];
@@ -137,7 +128,7 @@ function binaryHolds(rule: BinaryRule, c: Container): Held[] {
     ];
 }
 
-function celeryHolds(rule: CeleryRule, c: Container): Held[] {
+function celeryHolds(rule: CeleryRule, c: V1Container): Held[] {
     const tokens = words([...(c.command ?? []), ...(c.args ?? [])]);
     for (const l of rule.launchers) {
         const start = tokens.findIndex((t) => baseName(t) === l.command);
