@@ -3,8 +3,16 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { documentationPages } from "./oracles/docs/links";
 import { CONFIG_KEYS_PAGE, configKeysPage } from "../tools/docs/configuration";
-import { SECRETS_PAGE, secretsTable, withSecretsTable } from "../tools/docs/secrets";
+import { SECRETS_PAGE, committedSecrets, renderSecretsTable, withSecretsTable } from "../tools/docs/secrets";
 import { repoRoot } from "../tools/root";
+
+/**
+ * The secrets table, generated from every system's SecretSpecs for the committed stack files; only the keys `keep`
+ * accepts (a system's page shows its own).
+ */
+function secretsTable(root: string, keep: (key: string) => boolean = () => true): string {
+    return renderSecretsTable(committedSecrets(root), keep);
+}
 
 const ROOT = repoRoot();
 

@@ -2,12 +2,13 @@ import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { DesiredObject, KubeObject } from "../../tools/adopt/model";
 import { exitCode, renderReport } from "../../tools/adopt/report";
-import { serviceOfHost, urlEndpoints } from "../../tools/adopt/flows";
+import { urlEndpoints } from "../../tools/adopt/flows";
+import { serviceOfHost } from "../../tools/adopt/serviceHost";
 import { FakeCluster, liveReport } from "./fixtures";
 import { buildReport } from "../../tools/adopt/report";
 import { inspectCluster } from "../../tools/adopt/run";
 import { PROW_TODAY, pluginsYaml } from "../fixtures/live/prowToday";
-import { systemObjects } from "../fixtures/live/program";
+import { inNamespaces, systemObjects } from "../fixtures/live/program";
 import { LiveSystem, liveObjects } from "../fixtures/live/types";
 
 // What the report leaves running keeps its flows (issue 68 item 2, tools/adopt/flows.ts): today's KubeVirt Prow
@@ -46,12 +47,7 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
     let committed: DesiredObject[];
 
     before(async () => {
-        committed = (await systemObjects("prod", "prow")).filter(
-            (d) =>
-                d.object.metadata.namespace === NS ||
-                d.object.metadata.namespace === "kubevirt-prow-jobs" ||
-                d.object.kind === "Namespace",
-        );
+        committed = inNamespaces(await systemObjects("prod", "prow"), [NS, "kubevirt-prow-jobs"]);
     });
 
     /** The plan with its default deny of kubevirt-prow widened to every pod of the namespace. */

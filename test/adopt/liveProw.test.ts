@@ -4,7 +4,7 @@ import { exitCode, renderReport } from "../../tools/adopt/report";
 import { liveReport } from "./fixtures";
 import { PROW_LIVE } from "../fixtures/live/prow";
 import { classification, deniedFlows, externalDeleted, notInPlace } from "../fixtures/live/checks";
-import { systemObjects, withWorkloadSpec } from "../fixtures/live/program";
+import { inNamespaces, systemObjects, withWorkloadSpec } from "../fixtures/live/program";
 
 // The first deploy of Pulumi.prod.yaml's Prow over KubeVirt Prow as kubevirt/project-infra@145ec5a's kustomize
 // base applies it in kubevirt-prow.
@@ -14,9 +14,7 @@ describe("adopt: Prow over kubevirt/project-infra@145ec5a", function () {
     let committed: DesiredObject[];
 
     before(async () => {
-        committed = (await systemObjects("prod", "prow")).filter(
-            (d) => d.object.metadata.namespace === PROW_LIVE.namespace || d.object.kind === "Namespace",
-        );
+        committed = inNamespaces(await systemObjects("prod", "prow"), [PROW_LIVE.namespace]);
     });
 
     it("keeps every live selector: every Deployment is adopted in place", () => {

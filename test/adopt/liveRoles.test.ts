@@ -9,7 +9,7 @@ import { PACKIT_LIVE } from "../fixtures/live/packit";
 import { DIALS_LIVE } from "../fixtures/live/dials";
 import { THOTH_LIVE } from "../fixtures/live/thoth";
 import { classification, externalDeleted, notInPlace } from "../fixtures/live/checks";
-import { systemObjects } from "../fixtures/live/program";
+import { inNamespaces, systemObjects } from "../fixtures/live/program";
 import { DIALS_LIVE_PASSWORDS, dialsLiveLayout, packitWhereItRuns } from "../fixtures/live/fixes";
 import {
     LiveWorkload,
@@ -34,9 +34,7 @@ describe("adopt roles: Prow as kubevirt/project-infra@2c863fd runs it today", fu
     let committed: DesiredObject[];
 
     before(async () => {
-        committed = (await systemObjects("prod", "prow")).filter(
-            (d) => d.object.metadata.namespace === PROW_TODAY.namespace || d.object.kind === "Namespace",
-        );
+        committed = inNamespaces(await systemObjects("prod", "prow"), [PROW_TODAY.namespace]);
     });
 
     it("keeps every live selector of the workloads the program runs under their live name", () => {

@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { KubeObject } from "../../tools/adopt/model";
-import { ROLES, Side, imageName, roleMatches, rolesHeld, sameRole } from "../../tools/adopt/roles";
+import { ROLES } from "../../tools/adopt/roleRules";
+import { Side, imageName, roleMatches, rolesHeld, sameRole } from "../../tools/adopt/roles";
 import { inspectCluster } from "../../tools/adopt/run";
 import { FakeCluster } from "./fixtures";
 
@@ -90,39 +91,37 @@ describe("adopt roles: what a workload does, from what it is wired to", () => {
     });
 
     it("a Prow controller by its image under any registry, or by its command (ko's /ko-app/<binary>)", () => {
-        const byImage = workload("Deployment", "x", [
-            { name: "c", image: "us-docker.pkg.dev/k8s-infra-prow/images/status-reconciler:v1" },
-        ]);
+        const prowRoles = (name: string, c: Container) =>
+            roleNames(workload("Deployment", name, [c])).filter((r) => r.startsWith("Prow"));
         assert.deepEqual(
-            roleNames(byImage).filter((r) => r.startsWith("Prow")),
+            prowRoles("x", {
+                name: "c",
+                image: "us-docker.pkg.dev/k8s-infra-prow/images/status-reconciler:v1",
+            }),
             ["Prow's status-reconciler"],
         );
-        const byCommand = workload("Deployment", "y", [
-            { name: "c", image: "registry.local/prow:latest", command: ["/ko-app/horologium"] },
-        ]);
         assert.deepEqual(
-            roleNames(byCommand).filter((r) => r.startsWith("Prow")),
+            prowRoles("y", {
+                name: "c",
+                image: "registry.local/prow:latest",
+                command: ["/ko-app/horologium"],
+            }),
             ["Prow's horologium"],
         );
-        const controllerManager = workload("Deployment", "z", [
-            { name: "c", image: "us-docker.pkg.dev/k8s-infra-prow/images/prow-controller-manager:v1" },
-        ]);
         assert.deepEqual(
-            roleNames(controllerManager).filter((r) => r.startsWith("Prow")),
+            prowRoles("z", {
+                name: "c",
+                image: "us-docker.pkg.dev/k8s-infra-prow/images/prow-controller-manager:v1",
+            }),
             ["Prow's plank (the ProwJob pod controller)"],
         );
         // A flag that mentions a binary is no binary it runs.
-        const deck = workload("Deployment", "deck", [
-            {
-                name: "deck",
-                image: "gcr.io/k8s-prow/deck:v1",
-                args: ["--tide-url=http://tide/", "--hook-url=http://hook:8888"],
-            },
-        ]);
-        assert.deepEqual(
-            roleNames(deck).filter((r) => r.startsWith("Prow")),
-            [],
-        );
+        const deck = {
+            name: "deck",
+            image: "gcr.io/k8s-prow/deck:v1",
+            args: ["--tide-url=http://tide/", "--hook-url=http://hook:8888"],
+        };
+        assert.deepEqual(prowRoles("deck", deck), []);
     });
 
     it("label-sync is one role per org or repository it syncs", () => {

@@ -7,7 +7,7 @@ import { buildReport, exitCode, renderReport } from "../../tools/adopt/report";
 import { inspectCluster } from "../../tools/adopt/run";
 import { repoRoot } from "../../tools/root";
 import { FakeCluster, live } from "./fixtures";
-import { systemObjects } from "../fixtures/live/program";
+import { inNamespaces, systemObjects } from "../fixtures/live/program";
 
 // A Secret whose type the program changes (the bots' Opaque Secrets, `kubernetes.io/ssh-auth` in the program) cannot
 // be changed in place: the API server refuses a type change, so it is deleted and created around the up. The set is
@@ -36,9 +36,7 @@ describe("adopt: Secrets whose type the program changes (Thoth's bots)", functio
     let workloads: KubeObject[];
 
     before(async () => {
-        desired = (await systemObjects("prod", "thoth")).filter(
-            (d) => NAMESPACES.includes(d.object.metadata.namespace ?? "") || d.object.kind === "Namespace",
-        );
+        desired = inNamespaces(await systemObjects("prod", "thoth"), NAMESPACES);
         secrets = desired.map((d) => d.object).filter((o) => o.kind === "Secret");
         workloads = desired.map((d) => d.object).filter((o) => POD_KINDS.includes(o.kind));
     });

@@ -1,7 +1,14 @@
 import type { PlanResource } from "../../tools/plan/render";
-import { headingAnchors } from "../../tools/docs/markdown";
+import { headingAnchors } from "../oracles/docs/links";
 import { noticesOfPlanFile } from "../../tools/plan/notices";
-import { describeRef, parseRange, refMatches, stepLocation, stepStacks } from "../../tools/conformance/match";
+import {
+    isKubernetesRef,
+    parseRange,
+    refMatches,
+    stepLocation,
+    stepStacks,
+    valueOn,
+} from "../../tools/conformance/match";
 import {
     LineRange,
     PlanObjectRef,
@@ -12,6 +19,15 @@ import {
     Step,
 } from "../../tools/conformance/schema";
 import { operationalLines } from "./operational";
+
+/** `Deployment packit-prod/packit-service`, or `openstack:compute/instance:Instance hub`, on `stack`. */
+export function describeRef(ref: PlanObjectRef, stack: string): string {
+    if (isKubernetesRef(ref)) {
+        const ns = valueOn(ref.namespace, stack);
+        return `${ref.kind} ${ns ? `${ns}/` : ""}${valueOn(ref.name, stack) ?? "?"}`;
+    }
+    return `${ref.type} ${valueOn(ref.name, stack) ?? "?"}`;
+}
 
 /** What a committed stack's plan shows the checks: its resources and the notices it prints. */
 export interface StackPlanView {

@@ -2,10 +2,16 @@ import { strict as assert } from "assert";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
-import { StackPlanView, conformanceProblems, noticesOfFile, tableCoverageProblems } from "./check";
+import {
+    StackPlanView,
+    conformanceProblems,
+    describeRef,
+    noticesOfFile,
+    tableCoverageProblems,
+} from "./check";
 import { committedReadKeys } from "./configKeys";
 import { conformanceInputs, runbookFiles } from "./inputs";
-import { describeRef, parseRange, refMatches, stepLocation, stepStacks } from "../../tools/conformance/match";
+import { parseRange, refMatches, stepLocation, stepStacks } from "../../tools/conformance/match";
 import { ReplacedByObjects, RunbookTable, Stack, Step } from "../../tools/conformance/schema";
 import { FACTS_DIR, factsFile, runbookTables } from "../../tools/conformance/load";
 import { repoRoot } from "../../tools/root";

@@ -2,8 +2,15 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { DocsRepo, declaredFlags, docProblems, documentationPages, repoFacts } from "../oracles/docs/links";
-import { githubSlug, headingAnchors } from "../../tools/docs/markdown";
+import {
+    DocsRepo,
+    declaredFlags,
+    docProblems,
+    documentationPages,
+    headingAnchors,
+    repoFacts,
+} from "../oracles/docs/links";
+import { githubSlug } from "../../tools/docs/markdown";
 import { repoRoot } from "../../tools/root";
 
 const ROOT = repoRoot();

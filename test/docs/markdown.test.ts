@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { githubSlug, headingAnchors, pageParts } from "../../tools/docs/markdown";
+import { githubSlug, pageParts } from "../../tools/docs/markdown";
+import { headingAnchors } from "../oracles/docs/links";
 
 describe("docs: a page read as GitHub renders it", () => {
     it("slugs headings as GitHub does (listed from the README's own headings)", () => {

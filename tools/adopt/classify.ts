@@ -1,3 +1,4 @@
+import { isObject } from "../diff/structural";
 import { SECRET_MASK } from "../mocks/recorder";
 import { fieldChanges } from "./diff";
 import { immutableConflicts } from "./immutable";
@@ -7,10 +8,6 @@ import { DesiredObject, Finding, KubeObject, objectId } from "./model";
 
 /** What the API server answered about one object: its live state and the server-side-apply dry run over it. */
 export type DryRun = { result: KubeObject } | { refused: string };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Replaces every masked value with the live value at the same place (or drops it when there is none). */
 function fillMasked(value: unknown, live: unknown): unknown {

@@ -4,6 +4,7 @@ import {
 } from "../../components/shared/postgresServer";
 import { DumpHeader, readDumpHeader } from "../../components/shared/dumpHeader";
 import { dumpFile, takeoverProblems } from "../../components/shared/databaseTakeover";
+import type { ClusterApi } from "./kube";
 import { DesiredObject, KubeObject, at } from "./model";
 
 /**
@@ -29,13 +30,6 @@ export interface DatabaseTakeover {
     dump?: DumpHeader & { path: string };
     /** Why the takeover must not happen yet, each with the command that fixes it; empty = ready. */
     problems: string[];
-}
-
-/** What the takeover check needs from a cluster besides listing: reading one file in a running container. */
-export interface ExecApi {
-    list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
-    /** Runs `command` (no shell, no stdin, no tty) in a container and gives its standard output. */
-    exec?(namespace: string, pod: string, container: string, command: string[]): Promise<string>;
 }
 
 /**
@@ -135,7 +129,7 @@ export async function databaseTakeovers(
     cluster: string,
     desired: readonly DesiredObject[],
     liveClaims: readonly KubeObject[],
-    api: ExecApi,
+    api: Pick<ClusterApi, "list" | "exec">,
     dumps: ReadonlyMap<string, string>,
     now: Date = new Date(),
 ): Promise<DatabaseTakeover[]> {
@@ -190,7 +184,7 @@ export async function databaseTakeovers(
 }
 
 async function readVersion(
-    api: ExecApi,
+    api: Pick<ClusterApi, "list" | "exec">,
     namespace: string,
     running: { pod: string; container: string },
     file: string,

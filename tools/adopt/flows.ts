@@ -11,8 +11,9 @@ import {
 import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
 import { KubeObject, LeftBehind, at, objectId } from "./model";
-import { containersOf, programNames } from "./roles";
-import { POD_RUNNING_KINDS, templateLabels } from "./selectors";
+import { containersOf, podTemplateOf, programNames } from "./roles";
+import { serviceOfHost } from "./serviceHost";
+import { POD_RUNNING_KINDS } from "./selectors";
 
 // What the report leaves running keeps the flows it has today: the callers that live configuration names for it,
 // whoever reaches it through a Service or a Route, and its own egress. The program's NetworkPolicies of a namespace
@@ -66,20 +67,6 @@ interface Flow {
     /** The port each destination pod is reached on (a Service's target port, resolved). */
     port: (pod: Source) => number | undefined;
     namedIn: string;
-}
-
-/** A Service address a URL's host names, relative to the caller's namespace: `name`, `name.ns`, `name.ns.svc[.cluster.local]`. */
-export function serviceOfHost(
-    host: string,
-    callerNamespace: string,
-): { namespace: string; name: string } | undefined {
-    const parts = host.toLowerCase().split(".");
-    const label = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-    if (!parts.every((p) => label.test(p))) return undefined;
-    const [name, namespace, ...rest] = parts;
-    if (namespace === undefined) return { namespace: callerNamespace, name };
-    const tail = rest.join(".");
-    return tail === "" || tail === "svc" || tail === "svc.cluster.local" ? { namespace, name } : undefined;
 }
 
 /**
@@ -147,10 +134,7 @@ function configDocuments(cm: KubeObject): { key: string; doc: Record<string, unk
 
 /** Whether a workload's pods mount or read ConfigMap `name`. */
 function readsConfigMap(o: KubeObject, name: string): boolean {
-    const spec =
-        o.kind === "CronJob"
-            ? at(o, "spec", "jobTemplate", "spec", "template", "spec")
-            : at(o, "spec", "template", "spec");
+    const spec = at(podTemplateOf(o), "spec");
     type Volume = {
         configMap?: { name?: unknown };
         projected?: { sources?: { configMap?: { name?: unknown } }[] };
@@ -162,9 +146,7 @@ function readsConfigMap(o: KubeObject, name: string): boolean {
             (v?.projected?.sources ?? []).some((source) => source?.configMap?.name === name),
     );
     const fromEnv = containersOf(o).some((c) =>
-        ((c as { envFrom?: { configMapRef?: { name?: unknown } }[] }).envFrom ?? []).some(
-            (e) => e?.configMapRef?.name === name,
-        ),
+        (c.envFrom ?? []).some((e) => e?.configMapRef?.name === name),
     );
     return fromVolume || fromEnv;
 }
@@ -251,22 +233,13 @@ function presetCallers(cm: KubeObject): NamedCaller[] {
 }
 
 /** A workload's pods as policies see them: its template's labels and named container ports. */
-function podOf(o: KubeObject): PodEndpoint {
+export function podOf(o: KubeObject): PodEndpoint {
     const namedPorts: Record<string, number> = {};
     for (const c of containersOf(o))
-        for (const p of ((c as { ports?: unknown }).ports ?? []) as {
-            name?: unknown;
-            containerPort?: unknown;
-        }[])
+        for (const p of c.ports ?? [])
             if (typeof p.name === "string" && typeof p.containerPort === "number")
                 namedPorts[p.name] = p.containerPort;
-    const labels =
-        o.kind === "CronJob"
-            ? ((at(o, "spec", "jobTemplate", "spec", "template", "metadata", "labels") ?? {}) as Record<
-                  string,
-                  string
-              >)
-            : templateLabels(o);
+    const labels = (at(podTemplateOf(o), "metadata", "labels") ?? {}) as Record<string, string>;
     return { namespace: o.metadata.namespace ?? "", labels, namedPorts };
 }
 

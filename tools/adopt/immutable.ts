@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { showValue } from "./diff";
 import { KubeObject, at } from "./model";
+import { podTemplateOf } from "./roles";
 import {
     adoptableInPlace,
     selectorArgument,
@@ -180,14 +181,7 @@ export function secretSwapReaders(secret: KubeObject, workloads: readonly KubeOb
     const ns = secret.metadata.namespace ?? "";
     const name = secret.metadata.name;
     const readers = workloads.filter(
-        (w) =>
-            (w.metadata.namespace ?? "") === ns &&
-            podReadsSecret(
-                w.kind === "CronJob"
-                    ? at(w, "spec", "jobTemplate", "spec", "template", "spec")
-                    : at(w, "spec", "template", "spec"),
-                name,
-            ),
+        (w) => (w.metadata.namespace ?? "") === ns && podReadsSecret(at(podTemplateOf(w), "spec"), name),
     );
     if (readers.length === 0) return undefined;
     const watch = readers

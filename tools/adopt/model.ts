@@ -24,16 +24,15 @@ export interface DesiredObject {
  *   manages today: taking it over would take it from every tenant of the cluster;
  * - `data-at-risk`: a claim the program would create empty while live data sits in a claim of another name.
  */
-export type Verdict = "create" | "unchanged" | "update" | "blocking" | "managed-elsewhere" | "data-at-risk";
-
-export const VERDICTS: readonly Verdict[] = [
+export const VERDICTS = [
     "create",
     "unchanged",
     "update",
     "blocking",
     "managed-elsewhere",
     "data-at-risk",
-];
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** Verdicts that stop the first deploy until the configuration (or the cluster) is fixed. */
 export const BLOCKING: readonly Verdict[] = ["blocking", "managed-elsewhere", "data-at-risk"];

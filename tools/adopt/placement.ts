@@ -1,4 +1,11 @@
+import type {
+    V1NodeSelectorRequirement,
+    V1NodeSelectorTerm,
+    V1Taint,
+    V1Toleration,
+} from "@kubernetes/client-node";
 import { labelSelectorMatches } from "../../components/shared/labelSelector";
+import type { ClusterApi } from "./kube";
 import { DesiredObject, KubeObject, at } from "./model";
 import { PodSpec, QuotaWorkload, quotaWorkload } from "./quota";
 
@@ -14,31 +21,6 @@ import { PodSpec, QuotaWorkload, quotaWorkload } from "./quota";
  * Free capacity, pod (anti-)affinity and volume topology are not judged: a pod that passes may still wait for room.
  */
 
-/** A `NodeSelectorRequirement` (labels, or `metadata.name` in matchFields). */
-interface NodeRequirement {
-    key?: unknown;
-    operator?: unknown;
-    values?: unknown;
-}
-
-interface NodeSelectorTerm {
-    matchExpressions?: NodeRequirement[];
-    matchFields?: NodeRequirement[];
-}
-
-interface Toleration {
-    key?: string;
-    operator?: string;
-    value?: string;
-    effect?: string;
-}
-
-interface Taint {
-    key: string;
-    value?: string;
-    effect: string;
-}
-
 /** A decimal int64 as the API parses a label value for Gt/Lt (strconv.ParseInt base 10); undefined otherwise. */
 function int64(v: unknown): bigint | undefined {
     if (typeof v !== "string" || !/^[+-]?\d+$/.test(v)) return undefined;
@@ -51,7 +33,7 @@ function int64(v: unknown): bigint | undefined {
  * and DoesNotExist as every label selector reads them (the shared ./labelSelector); Gt and Lt, which only node
  * selectors have, compare the label and the one value as int64.
  */
-function requirementHolds(r: NodeRequirement, labels: Record<string, string>): boolean {
+function requirementHolds(r: V1NodeSelectorRequirement, labels: Record<string, string>): boolean {
     if (r.operator !== "Gt" && r.operator !== "Lt")
         return labelSelectorMatches({ matchExpressions: [r] }, labels);
     if (typeof r.key !== "string" || !Object.prototype.hasOwnProperty.call(labels, r.key)) return false;
@@ -62,7 +44,7 @@ function requirementHolds(r: NodeRequirement, labels: Record<string, string>): b
 }
 
 /** A matchFields requirement: only `metadata.name`, only In/NotIn with one value. */
-function fieldHolds(r: NodeRequirement, name: string): boolean {
+function fieldHolds(r: V1NodeSelectorRequirement, name: string): boolean {
     const values = Array.isArray(r.values) ? r.values : [];
     if (r.key !== "metadata.name" || values.length !== 1) return false;
     if (r.operator === "In") return name === values[0];
@@ -71,7 +53,7 @@ function fieldHolds(r: NodeRequirement, name: string): boolean {
 }
 
 /** Whether a node satisfies a term: all of its requirements; an empty term matches no node. */
-function termMatches(term: NodeSelectorTerm, labels: Record<string, string>, name: string): boolean {
+function termMatches(term: V1NodeSelectorTerm, labels: Record<string, string>, name: string): boolean {
     const expressions = term.matchExpressions ?? [];
     const fields = term.matchFields ?? [];
     if (expressions.length === 0 && fields.length === 0) return false;
@@ -79,7 +61,7 @@ function termMatches(term: NodeSelectorTerm, labels: Record<string, string>, nam
 }
 
 /** Whether a toleration tolerates a taint; the alpha comparison operators (off by default) tolerate nothing. */
-export function tolerates(t: Toleration, taint: Taint): boolean {
+export function tolerates(t: V1Toleration, taint: V1Taint): boolean {
     if (t.effect && t.effect !== taint.effect) return false;
     if (t.key && t.key !== taint.key) return false;
     if (t.operator === "Exists") return true;
@@ -88,7 +70,7 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
     return false;
 }
 
-const UNSCHEDULABLE: Taint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
+const UNSCHEDULABLE: V1Taint = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
 
 /** The pod's required node affinity, undefined when it has none (absent or null). */
 function requiredNodeAffinity(spec: Record<string, unknown>): unknown {
@@ -98,7 +80,7 @@ function requiredNodeAffinity(spec: Record<string, unknown>): unknown {
 }
 
 /** Why `node` cannot run a pod of `spec`, or undefined when it can. */
-export function nodeRefusal(spec: PodSpec & Record<string, unknown>, node: KubeObject): string | undefined {
+export function nodeRefusal(spec: Record<string, unknown>, node: KubeObject): string | undefined {
     const labels = (node.metadata.labels ?? {}) as Record<string, string>;
     const missing = Object.entries((spec.nodeSelector ?? {}) as Record<string, string>).filter(
         ([k, v]) => !Object.prototype.hasOwnProperty.call(labels, k) || labels[k] !== v,
@@ -106,12 +88,12 @@ export function nodeRefusal(spec: PodSpec & Record<string, unknown>, node: KubeO
     if (missing.length > 0) return `lacks ${missing.map(([k, v]) => `${k}=${v}`).join(", ")} (nodeSelector)`;
     const required = requiredNodeAffinity(spec);
     if (required !== undefined) {
-        const terms = (at(required, "nodeSelectorTerms") ?? []) as NodeSelectorTerm[];
+        const terms = (at(required, "nodeSelectorTerms") ?? []) as V1NodeSelectorTerm[];
         if (!terms.some((t) => termMatches(t, labels, node.metadata.name)))
             return "matches no term of the required node affinity";
     }
-    const tolerations = (spec.tolerations ?? []) as Toleration[];
-    const taints = ((at(node, "spec", "taints") ?? []) as Taint[]).filter(
+    const tolerations = (spec.tolerations ?? []) as V1Toleration[];
+    const taints = ((at(node, "spec", "taints") ?? []) as V1Taint[]).filter(
         (t) => t.effect === "NoSchedule" || t.effect === "NoExecute",
     );
     const untolerated = taints.find((taint) => !tolerations.some((t) => tolerates(t, taint)));
@@ -133,11 +115,6 @@ export interface PlacementCheck {
     problems: string[];
 }
 
-/** What the placement check reads of a cluster. */
-export interface PlacementApi {
-    list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
-}
-
 /** Whether a workload asks for particular nodes (a selector or a required node affinity). */
 function asksForNodes(spec: Record<string, unknown>): boolean {
     return (
@@ -148,7 +125,7 @@ function asksForNodes(spec: Record<string, unknown>): boolean {
 
 /** The fix for a workload no node can run: label a node only where plain labels are asked for, else ask. */
 function placementFix(w: QuotaWorkload, nodes: readonly KubeObject[]): string {
-    const spec = w.spec as Record<string, unknown>;
+    const spec = w.spec as PodSpec & Record<string, unknown>;
     const selector = Object.entries((spec.nodeSelector ?? {}) as Record<string, string>);
     const names = nodes.map((n) => n.metadata.name).sort();
     const listed =
@@ -172,7 +149,7 @@ function placementFix(w: QuotaWorkload, nodes: readonly KubeObject[]): string {
 export async function placementChecks(
     cluster: string,
     desired: readonly DesiredObject[],
-    api: PlacementApi,
+    api: Pick<ClusterApi, "list">,
 ): Promise<PlacementCheck[]> {
     const workloads = desired
         .map((d) => ({ d, w: quotaWorkload(d.object, d.system) }))
@@ -187,7 +164,7 @@ export async function placementChecks(
     }
     if (!unreadable && nodes.length === 0) unreadable = "the cluster lists no node";
     if (unreadable) {
-        const asking = workloads.filter(({ w }) => asksForNodes(w.spec as Record<string, unknown>));
+        const asking = workloads.filter(({ w }) => asksForNodes(w.spec as PodSpec & Record<string, unknown>));
         if (asking.length === 0) return [];
         return [
             {

@@ -1,4 +1,6 @@
+import type { V1Container, V1PodSpec } from "@kubernetes/client-node";
 import { quantityValue } from "../../components/shared/resources";
+import type { ClusterApi } from "./kube";
 import { DesiredObject, KubeObject, at } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
@@ -49,20 +51,7 @@ export function formatAmount(name: string, amount: number): string {
     return String(bytes);
 }
 
-interface Container {
-    name: string;
-    image?: string;
-    restartPolicy?: string;
-    resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
-}
-
-export interface PodSpec {
-    containers?: Container[];
-    initContainers?: Container[];
-    overhead?: Record<string, unknown>;
-    activeDeadlineSeconds?: number;
-    priorityClassName?: string;
-}
+export type PodSpec = V1PodSpec;
 
 /** What the API server fills in for a container that sets no request or limit: a LimitRange's `Container` defaults. */
 export interface ContainerDefaults {
@@ -94,7 +83,7 @@ export function containerDefaults(limitRanges: readonly KubeObject[]): Container
  * limit (the API server's defaulting); else the LimitRange default. Undefined when nothing sets it.
  */
 function containerAmount(
-    c: Container,
+    c: V1Container,
     side: "requests" | "limits",
     resource: string,
     defaults: ContainerDefaults,
@@ -124,7 +113,7 @@ export function podAmounts(spec: PodSpec, defaults: ContainerDefaults): PodAmoun
             amounts[name] = 1000;
             continue;
         }
-        const of = (c: Container) => containerAmount(c, what.side, what.resource, defaults);
+        const of = (c: V1Container) => containerAmount(c, what.side, what.resource, defaults);
         const missing = [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
             .filter((c) => of(c) === undefined)
             .map((c) => c.name);
@@ -214,52 +203,32 @@ function surgeOf(value: unknown, replicas: number): number {
 export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undefined {
     const name = `${o.kind} ${o.metadata.name}`;
     const replicas = Number(at(o, "spec", "replicas") ?? 1);
+    const runs = (spec: unknown, pods: number, surge = 0, recreate = false): QuotaWorkload => ({
+        name,
+        system,
+        spec: spec as PodSpec,
+        pods,
+        surge,
+        recreate,
+    });
     switch (o.kind) {
         case "Deployment": {
             const recreate = at(o, "spec", "strategy", "type") === "Recreate";
             const maxSurge = at(o, "spec", "strategy", "rollingUpdate", "maxSurge") ?? "25%";
-            const spec = at(o, "spec", "template", "spec") as PodSpec;
-            return {
-                name,
-                system,
-                spec,
-                pods: replicas,
-                surge: recreate ? 0 : surgeOf(maxSurge, replicas),
-                recreate,
-            };
+            const surge = recreate ? 0 : surgeOf(maxSurge, replicas);
+            return runs(at(o, "spec", "template", "spec"), replicas, surge, recreate);
         }
         case "StatefulSet":
-            return {
-                name,
-                system,
-                spec: at(o, "spec", "template", "spec") as PodSpec,
-                pods: replicas,
-                surge: 0,
-                recreate: true,
-            };
+            return runs(at(o, "spec", "template", "spec"), replicas, 0, true);
         case "CronJob": {
             const job = at(o, "spec", "jobTemplate", "spec");
             const pods = at(o, "spec", "suspend") === true ? 0 : Number(at(job, "parallelism") ?? 1);
-            return {
-                name,
-                system,
-                spec: at(job, "template", "spec") as PodSpec,
-                pods,
-                surge: 0,
-                recreate: false,
-            };
+            return runs(at(job, "template", "spec"), pods);
         }
         case "Job":
-            return {
-                name,
-                system,
-                spec: at(o, "spec", "template", "spec") as PodSpec,
-                pods: Number(at(o, "spec", "parallelism") ?? 1),
-                surge: 0,
-                recreate: false,
-            };
+            return runs(at(o, "spec", "template", "spec"), Number(at(o, "spec", "parallelism") ?? 1));
         case "Pod":
-            return { name, system, spec: at(o, "spec") as PodSpec, pods: 1, surge: 0, recreate: false };
+            return runs(at(o, "spec"), 1);
         default:
             return undefined;
     }
@@ -427,11 +396,6 @@ export function quotaVerdict(input: {
     return { state: problems.length === 0 ? "fits" : blocking ? "blocking" : "warning", problems, excess };
 }
 
-/** What the quota check reads of a cluster. */
-export interface QuotaApi {
-    list(apiVersion: string, kind: string, namespace: string): Promise<KubeObject[]>;
-}
-
 /** Whether an error is the API server's 403: the report's user may not read quotas there. */
 function forbidden(err: unknown): boolean {
     return typeof err === "object" && err !== null && (err as { code?: unknown }).code === 403;
@@ -446,7 +410,7 @@ export async function quotaChecks(
     desired: readonly DesiredObject[],
     namespaces: readonly string[],
     systemOfNamespace: ReadonlyMap<string, string>,
-    api: QuotaApi,
+    api: Pick<ClusterApi, "list">,
     shared: ReadonlySet<string>,
 ): Promise<QuotaCheck[]> {
     const checks: QuotaCheck[] = [];

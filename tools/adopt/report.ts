@@ -16,26 +16,39 @@ import {
     Verdict,
 } from "./model";
 
+/** What the report learns from one cluster. */
+export interface ClusterResult {
+    findings: Finding[];
+    leftBehind: LeftBehind[];
+    prerequisites: PrerequisiteCheck[];
+    databases: DatabaseTakeover[];
+    quotas: QuotaCheck[];
+    /** Workloads whose pods no node can run, or why nodes could not be judged (./placement). */
+    placements: PlacementCheck[];
+    /** What runs today of each system, and the layouts the program cannot take over (./layouts). */
+    layouts: LayoutCheck[];
+    /** Flows of the workloads left running that the program's NetworkPolicies would cut (./flows), each blocking. */
+    flows: FlowCut[];
+}
+
+export const CLUSTER_PARTS = [
+    "findings",
+    "leftBehind",
+    "prerequisites",
+    "databases",
+    "quotas",
+    "placements",
+    "layouts",
+    "flows",
+] as const;
+
 /**
  * The migration report of one stack: every object per cluster, what is left behind, the cluster prerequisites,
  * the OpenStack side, and the clusters that could not be inspected.
  */
-export interface Report {
+export interface Report extends ClusterResult {
     stack: string;
-    findings: Finding[];
-    leftBehind: LeftBehind[];
     openstack: CloudResource[];
-    prerequisites: PrerequisiteCheck[];
-    /** PostgreSQL servers started on a claim that holds data today; each with problems blocks. */
-    databases: DatabaseTakeover[];
-    /** ResourceQuotas of the program's namespaces; one the program's pods would not fit in blocks. */
-    quotas: QuotaCheck[];
-    /** Workloads whose pods no node can run (blocking), or why the nodes could not be judged. */
-    placements: PlacementCheck[];
-    /** What runs today of each system; each problem (a layout the program cannot take over) blocks. */
-    layouts: LayoutCheck[];
-    /** Flows of what is left running that the up would cut (./flows): each blocks. */
-    flows: FlowCut[];
     /** Clusters not inspected: their objects are missing from the report. */
     unreachable: Unreachable[];
     counts: Record<Verdict, number> & {
@@ -52,8 +65,15 @@ export interface Report {
     blocking: number;
 }
 
-const ORDER = (a: { id: string; cluster: string }, b: { id: string; cluster: string }) =>
-    a.cluster.localeCompare(b.cluster) || a.id.localeCompare(b.id);
+/** `items` by cluster, then by `key`. */
+function sorted<T extends { cluster: string }>(
+    items: readonly T[] = [],
+    key: (x: T) => string = () => "",
+): T[] {
+    return [...items].sort((a, b) => a.cluster.localeCompare(b.cluster) || key(a).localeCompare(key(b)));
+}
+
+const byId = (x: { id: string }) => x.id;
 
 /** The live ReplicaSets and pods that the findings' selector changes would leave running. */
 function leftRunningCount(findings: readonly Finding[]): number {
@@ -82,32 +102,18 @@ export function buildReport(
 ): Report {
     const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
     for (const f of findings) counts[f.verdict]++;
-    const prerequisites = [...(clusters.prerequisites ?? [])].sort(ORDER);
+    const prerequisites = sorted(clusters.prerequisites, byId);
     const missing = prerequisites.filter((p) => p.state === "missing").length;
     const running = leftRunningCount(findings);
-    const databases = [...(clusters.databases ?? [])].sort(
-        (a, b) =>
-            a.cluster.localeCompare(b.cluster) ||
-            `${a.namespace}/${a.server}`.localeCompare(`${b.namespace}/${b.server}`),
-    );
+    const databases = sorted(clusters.databases, (d) => `${d.namespace}/${d.server}`);
     const takeoversBlocked = databases.filter((d) => d.problems.length > 0).length;
-    const quotas = [...(clusters.quotas ?? [])].sort(
-        (a, b) =>
-            a.cluster.localeCompare(b.cluster) ||
-            `${a.namespace}/${a.quota}`.localeCompare(`${b.namespace}/${b.quota}`),
-    );
-    const placements = [...(clusters.placements ?? [])].sort(
-        (a, b) =>
-            a.cluster.localeCompare(b.cluster) ||
-            `${a.namespace}/${a.workload}`.localeCompare(`${b.namespace}/${b.workload}`),
-    );
-    const layouts = [...(clusters.layouts ?? [])].sort(
-        (a, b) => a.cluster.localeCompare(b.cluster) || a.system.localeCompare(b.system),
-    );
+    const quotas = sorted(clusters.quotas, (q) => `${q.namespace}/${q.quota}`);
+    const placements = sorted(clusters.placements, (p) => `${p.namespace}/${p.workload}`);
+    const layouts = sorted(clusters.layouts, (l) => l.system);
     return {
         stack,
-        findings: [...findings].sort(ORDER),
-        leftBehind: [...leftBehind].sort(ORDER),
+        findings: sorted(findings, byId),
+        leftBehind: sorted(leftBehind, byId),
         openstack: [...openstack].sort(
             (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
         ),
@@ -117,7 +123,7 @@ export function buildReport(
         placements,
         layouts,
         flows: [...(clusters.flows ?? [])],
-        unreachable: [...(clusters.unreachable ?? [])].sort((a, b) => a.cluster.localeCompare(b.cluster)),
+        unreachable: sorted(clusters.unreachable),
         counts: {
             ...counts,
             leftBehind: leftBehind.length,

@@ -1,13 +1,13 @@
+import type { V1Container } from "@kubernetes/client-node";
 import { KubeObject, at, objectId } from "./model";
+import { BinaryRule, CeleryRule, ClientEnvRule, ROLES, RoleRule } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
+import { serviceOfHost } from "./serviceHost";
 
-// What a live workload does, decided from what it is wired to rather than from its name or image reference:
-// production renames things, pulls Prow from another registry than the program does (us-docker.pkg.dev/k8s-infra-
-// prow/images today, gcr.io/k8s-prow in the program), lets OpenShift rewrite ImageStream-triggered images to digests
-// of the internal registry, and runs Celery workers and Prow controllers that declare no port. A live workload that
-// holds a role the program gives to one of its own, under another name or kind, is a second holder once the program's
-// starts: two horologiums trigger every periodic job twice, two consumers split a queue between two releases, and a
-// Service the program adopts switches its clients to the program's empty broker while the queued tasks stay behind.
+// A live workload that holds a role the program gives to one of its own (facts/adopt/roles.yaml), under another name
+// or kind, is a second holder once the program's starts: two horologiums trigger every periodic job twice, two
+// consumers split a queue between two releases, and a Service the program adopts switches its clients to the
+// program's empty broker while the queued tasks stay behind.
 
 /**
  * How the holders of a role behave, which decides the one safe way from two holders to one:
@@ -17,188 +17,6 @@ import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadS
  * - `server` is reached through a Service and holds what its clients stored: scaling it down drops that data.
  */
 export type RoleNature = "controller" | "consumer" | "server";
-
-/** A Prow binary, recognised by what the container runs: the image's last path segment, or its command. */
-export interface BinaryRule {
-    kind: "binary";
-    role: string;
-    /** Binary names under which the role ships (an image's last path segment, a command's base name). */
-    binaries: readonly string[];
-    /** Flags whose values narrow the role to part of what it acts on (label_sync's orgs and repositories). */
-    scopeFlags?: readonly string[];
-    /** What two holders do. */
-    twice: string;
-    source: string;
-}
-
-/** How one way of starting a Celery worker names the queues it consumes. */
-export interface CeleryLauncher {
-    /** A command-line word (base name) that starts it. */
-    command: string;
-    /** The Celery subcommand that makes it a worker, when the command line says it (`celery ... worker`). */
-    subcommand?: string;
-    /** Images whose default command is this launcher (a container that sets no command runs it). */
-    images?: readonly string[];
-    /** The environment variable that picks the Celery subcommand, with the value (or absence) that means a worker. */
-    commandEnv?: { name: string; worker: string };
-    /** Command-line flags that list the queues. */
-    queueFlags?: readonly string[];
-    /** The environment variable that lists the queues (comma-separated). */
-    queueEnv?: string;
-    source: string;
-}
-
-/** A Celery worker: holds the role of consumer of each queue it consumes; one that names none consumes every queue. */
-export interface CeleryRule {
-    kind: "celery";
-    launchers: readonly CeleryLauncher[];
-    twice: string;
-}
-
-/** The server behind a Service of the program's name: what the Service's clients reach, whatever its ports. */
-export interface ServiceRule {
-    kind: "service";
-    twice: string;
-}
-
-/** The server the system's clients name in an environment variable (a host, or a URL's host). */
-export interface ClientEnvRule {
-    kind: "clientEnv";
-    env: string;
-    url?: boolean;
-    role: string;
-    /** The stack key that makes the program's clients use a live Service instead of the program's own server. */
-    keepLive?: { systems: readonly string[]; key: string; source: string };
-    twice: string;
-}
-
-/** A scheduled job: the same image (by name) and command line as a program CronJob, on its schedule or running always. */
-export interface ScheduleRule {
-    kind: "schedule";
-    twice: string;
-}
-
-export type RoleRule = BinaryRule | CeleryRule | ServiceRule | ClientEnvRule | ScheduleRule;
-
-/** Where today's KubeVirt Prow runs a binary: kubevirt/project-infra@2c863fd, github/ci/prow-deploy/kustom/base/manifests. */
-const TODAY = (file: string) =>
-    `kubevirt/project-infra@2c863fd:github/ci/prow-deploy/kustom/base/manifests/${file}`;
-
-/**
- * The roles the report recognises, and how. The Prow binaries are the singleton controllers of one Prow instance,
- * each run with one replica (`Recreate` for horologium and tide) in the manifests cited; prow-controller-manager runs
- * plank's controller (`--enable-controller=plank`), where the 145ec5a layout the program describes kept a plank
- * Deployment (kubevirt/project-infra@145ec5a:github/ci/prow-deploy/kustom/base/kustomization.yaml).
- */
-export const ROLES: readonly RoleRule[] = [
-    {
-        kind: "binary",
-        role: "horologium",
-        binaries: ["horologium"],
-        twice: "two horologiums trigger every periodic job twice",
-        source: TODAY("upstream/horologium_deployment.yaml"),
-    },
-    {
-        kind: "binary",
-        role: "tide",
-        binaries: ["tide"],
-        twice: "two tides merge and retest the same pull requests, racing each other",
-        source: TODAY("upstream/tide_deployment.yaml"),
-    },
-    {
-        kind: "binary",
-        role: "sinker",
-        binaries: ["sinker"],
-        twice: "two sinkers delete the same ProwJobs and pods",
-        source: TODAY("upstream/sinker_deployment.yaml"),
-    },
-    {
-        kind: "binary",
-        role: "crier",
-        binaries: ["crier"],
-        twice: "two criers report every job result twice",
-        source: TODAY("upstream/crier_deployment.yaml"),
-    },
-    {
-        kind: "binary",
-        role: "plank (the ProwJob pod controller)",
-        binaries: ["plank", "prow-controller-manager"],
-        twice: "two controllers start pods for the same ProwJobs",
-        source: TODAY("upstream/prow-controller-manager_deployment.yaml"),
-    },
-    {
-        kind: "binary",
-        role: "status-reconciler",
-        binaries: ["status-reconciler", "statusreconciler"],
-        twice: "two status-reconcilers retrigger the same presubmits",
-        source: TODAY("upstream/statusreconciler_deployment.yaml"),
-    },
-    {
-        kind: "binary",
-        role: "branch-protector",
-        binaries: ["branchprotector", "branch-protector"],
-        twice: "two branch-protectors rewrite the same branch protections",
-        source: TODAY("local/branch-protector.yaml"),
-    },
-    {
-        kind: "binary",
-        role: "label-sync",
-        binaries: ["label_sync", "label-sync"],
-        // One CronJob per org or repository: label-sync-kubevirt --orgs=kubevirt, label-sync-nmstate --only=nmstate/...
-        scopeFlags: ["--orgs", "--only"],
-        twice: "two label-syncs rewrite the same labels",
-        source: TODAY("local/label-sync-kubevirt.yaml"),
-    },
-    {
-        kind: "celery",
-        launchers: [
-            {
-                // components/dials/workers.ts workerCommand; the Celery CLI's `worker -Q/--queues`.
-                command: "celery",
-                subcommand: "worker",
-                queueFlags: ["-Q", "--queues"],
-                source: "components/dials/workers.ts (workerCommand)",
-            },
-            {
-                // components/packit/evidence.ts: run_worker.sh runs `celery worker` unless CELERY_COMMAND says
-                // otherwise and serves $QUEUES, every queue when unset; the worker image's default command is it
-                // (packit/packit-service@19c8b2ff:files/docker/Dockerfile.worker, CMD ["/usr/bin/run_worker.sh"]).
-                command: "run_worker.sh",
-                images: ["packit-worker"],
-                commandEnv: { name: "CELERY_COMMAND", worker: "worker" },
-                queueEnv: "QUEUES",
-                source: "components/packit/evidence.ts (run_worker.sh)",
-            },
-        ],
-        twice: "two consumers split the queue's tasks between today's release and the program's",
-    },
-    {
-        kind: "service",
-        twice: "the Service's clients would switch to the program's new, empty server while what they stored (queued tasks, data) stays in the live one",
-    },
-    {
-        kind: "clientEnv",
-        env: "REDIS_SERVICE_HOST",
-        role: "the Celery broker",
-        keepLive: {
-            systems: ["packit", "stream"],
-            key: "redis.liveService",
-            source: "components/packit/config.ts (redis.liveService)",
-        },
-        twice: "the Celery processes would switch to the program's new, empty broker while the queued tasks stay in the live one",
-    },
-    {
-        kind: "clientEnv",
-        env: "CELERY_BROKER_URL",
-        url: true,
-        role: "the Celery broker",
-        twice: "the Celery processes would switch to the program's new, empty broker while the queued tasks stay in the live one",
-    },
-    {
-        kind: "schedule",
-        twice: "the job would run twice, once from each",
-    },
-];
 
 /** One role a workload holds, and what in it shows so. */
 export interface Held {
@@ -219,27 +37,17 @@ export interface Held {
 /** Workload kinds that hold roles: what runs pods, and a CronJob, which runs them on a schedule. */
 export const ROLE_KINDS: readonly string[] = [...POD_RUNNING_KINDS, "CronJob"];
 
-interface EnvVar {
-    name: string;
-    value?: string;
-    valueFrom?: unknown;
-}
-
-interface Container {
-    name?: string;
-    image?: string;
-    command?: string[];
-    args?: string[];
-    env?: EnvVar[];
+/** A workload's pod template (a CronJob's through its job template). */
+export function podTemplateOf(o: KubeObject): unknown {
+    return o.kind === "CronJob"
+        ? at(o, "spec", "jobTemplate", "spec", "template")
+        : at(o, "spec", "template");
 }
 
 /** The containers a workload's pods run (a CronJob's through its job template). */
-export function containersOf(o: KubeObject): Container[] {
-    const spec =
-        o.kind === "CronJob"
-            ? at(o, "spec", "jobTemplate", "spec", "template", "spec")
-            : at(o, "spec", "template", "spec");
-    return ((at(spec, "containers") ?? []) as Container[]).filter((c) => typeof c === "object" && c);
+export function containersOf(o: KubeObject): V1Container[] {
+    const containers = (at(podTemplateOf(o), "spec", "containers") ?? []) as V1Container[];
+    return containers.filter((c) => typeof c === "object" && c);
 }
 
 /** An image's name: its last path segment without tag or digest, the same under every registry and mirror. */
@@ -258,7 +66,7 @@ function words(values: readonly string[]): string[] {
 const baseName = (word: string) => word.slice(word.lastIndexOf("/") + 1);
 
 /** What a container runs, by name: its image's name and the base names of the programs its command line names. */
-export function programNames(c: Container): Set<string> {
+export function programNames(c: V1Container): Set<string> {
     const named = words([...(c.command ?? []), ...(c.args ?? [])]).filter(
         (w) => !w.startsWith("-") && /^[\w./-]+$/.test(w),
     );
@@ -278,7 +86,7 @@ function flagValues(tokens: readonly string[], flag: string): string[] {
 }
 
 /** An environment variable's literal value, `null` when it comes from a reference, undefined when unset. */
-function envValue(c: Container, name: string): string | null | undefined {
+function envValue(c: V1Container, name: string): string | null | undefined {
     const e = (c.env ?? []).find((x) => x.name === name);
     if (!e) return undefined;
     return typeof e.value === "string" ? e.value : null;
@@ -299,7 +107,7 @@ function cronField(schedule: string): string {
     return aliases[s] ?? s;
 }
 
-function binaryHolds(rule: BinaryRule, c: Container): Held[] {
+function binaryHolds(rule: BinaryRule, c: V1Container): Held[] {
     const names = programNames(c);
     const binary = rule.binaries.find((b) => names.has(b));
     if (!binary) return [];
@@ -320,7 +128,7 @@ function binaryHolds(rule: BinaryRule, c: Container): Held[] {
     ];
 }
 
-function celeryHolds(rule: CeleryRule, c: Container): Held[] {
+function celeryHolds(rule: CeleryRule, c: V1Container): Held[] {
     const tokens = words([...(c.command ?? []), ...(c.args ?? [])]);
     for (const l of rule.launchers) {
         const start = tokens.findIndex((t) => baseName(t) === l.command);
@@ -388,8 +196,8 @@ function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): Kube
     });
 }
 
-/** The Service name a client's value names: a bare name, `<name>.<ns>.svc...`, or a URL's host. */
-function serviceNamed(value: string, url: boolean): string | undefined {
+/** The Service a client's value names (a host, or a URL's host), relative to the client's namespace. */
+function serviceNamed(value: string, url: boolean, callerNamespace: string) {
     let host = value.trim();
     if (url) {
         try {
@@ -398,8 +206,7 @@ function serviceNamed(value: string, url: boolean): string | undefined {
             return undefined;
         }
     }
-    if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(host)) return host;
-    return host.includes(".svc") ? host.split(".")[0] : undefined;
+    return serviceOfHost(host, callerNamespace);
 }
 
 /** What one side (the live cluster, or the program) has in a namespace, to recognise roles held through others. */
@@ -415,8 +222,10 @@ function clientEnvHolds(rule: ClientEnvRule, o: KubeObject, side: Side): Held[] 
     for (const w of side.workloads) {
         for (const c of containersOf(w)) {
             const v = envValue(c, rule.env);
-            const name = typeof v === "string" ? serviceNamed(v, !!rule.url) : undefined;
-            if (name && mine.has(name)) clients.set(name, [...(clients.get(name) ?? []), w.metadata.name]);
+            const service =
+                typeof v === "string" ? serviceNamed(v, !!rule.url, w.metadata.namespace ?? "") : undefined;
+            if (service?.namespace === (o.metadata.namespace ?? "") && mine.has(service.name))
+                clients.set(service.name, [...(clients.get(service.name) ?? []), w.metadata.name]);
         }
     }
     return [...clients].map(([service, names]) => ({

@@ -1,28 +1,22 @@
+import { z } from "zod";
+import { loadFacts } from "../../components/shared/facts";
 import { strandedServiceReason, strandedServices } from "./services";
 import { claimsKeptInUse, dataAtRisk, leftBehind, programClaims, sharedClaims } from "./claims";
 import { DryRun, applyForm, classify } from "./classify";
-import { DatabaseTakeover, databaseTakeovers } from "./databases";
+import { databaseTakeovers } from "./databases";
 import { handoverOf } from "./handover";
 import { secretSwapReaders, secretTypeChanges } from "./immutable";
 import { pool } from "../cli/pool";
 import { ClusterApi, KubeError, Scope, describeError } from "./kube";
-import {
-    DesiredObject,
-    Finding,
-    KubeObject,
-    LeftBehind,
-    PrerequisiteCheck,
-    Unreachable,
-    at,
-    objectId,
-} from "./model";
+import { DesiredObject, Finding, KubeObject, Unreachable, at, objectId } from "./model";
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
-import { PlacementCheck, placementChecks } from "./placement";
-import { QuotaCheck, quotaChecks } from "./quota";
+import { placementChecks } from "./placement";
+import { quotaChecks } from "./quota";
 import { KNOWN_LAYOUTS } from "./knownLayouts";
-import { LayoutCheck, LayoutOptions, layoutChecks } from "./layouts";
+import { LayoutOptions, layoutChecks } from "./layouts";
 import { roleMatches, roleReplacement } from "./roles";
-import { FlowCut, cutFlows } from "./flows";
+import { cutFlows } from "./flows";
+import { CLUSTER_PARTS, ClusterResult } from "./report";
 import {
     SELECTING_WORKLOADS,
     controllerKind,
@@ -33,30 +27,14 @@ import {
     selectorChanges,
 } from "./selectors";
 
-/**
- * Kinds listed in the program's namespaces to find what the program leaves behind, besides the kinds it uses:
- * what the runbooks' templates, playbooks and kustomize create (OpenShift kinds only where the cluster serves them).
- */
-const INVENTORY: [string, string][] = [
-    ["v1", "ConfigMap"],
-    ["v1", "Secret"],
-    ["v1", "Service"],
-    ["v1", "ServiceAccount"],
-    ["v1", "PersistentVolumeClaim"],
-    ["apps/v1", "Deployment"],
-    ["apps/v1", "StatefulSet"],
-    ["apps/v1", "DaemonSet"],
-    ["batch/v1", "CronJob"],
-    ["batch/v1", "Job"],
-    ["rbac.authorization.k8s.io/v1", "Role"],
-    ["rbac.authorization.k8s.io/v1", "RoleBinding"],
-    ["networking.k8s.io/v1", "Ingress"],
-    ["networking.k8s.io/v1", "NetworkPolicy"],
-    ["route.openshift.io/v1", "Route"],
-    ["image.openshift.io/v1", "ImageStream"],
-    ["apps.openshift.io/v1", "DeploymentConfig"],
-    ["build.openshift.io/v1", "BuildConfig"],
-];
+/** Kinds listed to find what the program leaves behind, besides the kinds it uses (facts/adopt/inventory.yaml). */
+const INVENTORY: [string, string][] = Object.entries(
+    loadFacts(
+        "facts/adopt/inventory.yaml",
+        z.record(z.string(), z.array(z.string().min(1))),
+        "kinds by apiVersion",
+    ),
+).flatMap(([apiVersion, kinds]) => kinds.map((kind): [string, string] => [apiVersion, kind]));
 
 /** Kinds the program itself defines with a CustomResourceDefinition: absent from the cluster until the deploy. */
 function programKinds(objects: readonly KubeObject[]): Set<string> {
@@ -68,21 +46,6 @@ function programKinds(objects: readonly KubeObject[]): Set<string> {
             kinds.add(`${group}/${v.name}/${kind}`);
     }
     return kinds;
-}
-
-/** What the report learns from one cluster. */
-export interface ClusterResult {
-    findings: Finding[];
-    leftBehind: LeftBehind[];
-    prerequisites: PrerequisiteCheck[];
-    databases: DatabaseTakeover[];
-    quotas: QuotaCheck[];
-    /** Workloads whose pods no node can run, or why nodes could not be judged (./placement). */
-    placements: PlacementCheck[];
-    /** What runs today of each system, and the layouts the program cannot take over (./layouts). */
-    layouts: LayoutCheck[];
-    /** Flows of the workloads left running that the program's NetworkPolicies would cut (./flows), each blocking. */
-    flows: FlowCut[];
 }
 
 /** Whether the stack runs production and which of its systems are new there (./layouts); none by default. */
@@ -351,30 +314,7 @@ export async function inspectClusters(
             }
         }),
     );
-    const out: StackResult = {
-        findings: [],
-        leftBehind: [],
-        prerequisites: [],
-        databases: [],
-        quotas: [],
-        placements: [],
-        layouts: [],
-        flows: [],
-        unreachable: [],
-    };
-    for (const r of results) {
-        if ("reason" in r) {
-            out.unreachable.push(r);
-            continue;
-        }
-        out.findings.push(...r.findings);
-        out.leftBehind.push(...r.leftBehind);
-        out.prerequisites.push(...r.prerequisites);
-        out.databases.push(...r.databases);
-        out.quotas.push(...r.quotas);
-        out.placements.push(...r.placements);
-        out.layouts.push(...r.layouts);
-        out.flows.push(...r.flows);
-    }
-    return out;
+    const reached = results.filter((r): r is ClusterResult => !("reason" in r));
+    const parts = Object.fromEntries(CLUSTER_PARTS.map((k) => [k, reached.flatMap((r): unknown[] => r[k])]));
+    return { ...(parts as unknown as ClusterResult), unreachable: results.filter((r) => "reason" in r) };
 }

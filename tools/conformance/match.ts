@@ -15,15 +15,6 @@ export function isKubernetesRef(ref: PlanObjectRef): ref is KubernetesObjectRef 
     return "kind" in ref;
 }
 
-/** `Deployment packit-prod/packit-service`, or `openstack:compute/instance:Instance hub`, on `stack`. */
-export function describeRef(ref: PlanObjectRef, stack: string): string {
-    if (isKubernetesRef(ref)) {
-        const ns = valueOn(ref.namespace, stack);
-        return `${ref.kind} ${ns ? `${ns}/` : ""}${valueOn(ref.name, stack) ?? "?"}`;
-    }
-    return `${ref.type} ${valueOn(ref.name, stack) ?? "?"}`;
-}
-
 function metadataOf(r: PlanResource): { name?: unknown; namespace?: unknown } {
     return (r.inputs.metadata ?? {}) as { name?: unknown; namespace?: unknown };
 }

@@ -22,7 +22,7 @@ export interface StructuralChange {
 
 type Json = Record<string, unknown>;
 
-function isObject(v: unknown): v is Json {
+export function isObject(v: unknown): v is Json {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

@@ -97,11 +97,6 @@ export function pageParts(markdown: string): PageParts {
     return parts;
 }
 
-/** Every anchor of a page's headings, as GitHub makes them. */
-export function headingAnchors(markdown: string): Set<string> {
-    return new Set(pageParts(markdown).headings.map((h) => h.anchor));
-}
-
 /** GitHub's anchor of one heading, given as the Markdown after its `#`s, on a page where its slug is not repeated. */
 export function githubSlug(heading: string): string {
     return GithubSlugger.slug(renderedText(parser.parseInline(heading, {})[0]?.children ?? []).trim());

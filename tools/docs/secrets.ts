@@ -17,14 +17,6 @@ function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/**
- * The secrets table, generated from every system's SecretSpecs for the committed stack files; only the keys `keep`
- * accepts (a system's page shows its own).
- */
-export function secretsTable(root: string, keep: (key: string) => boolean = () => true): string {
-    return renderSecretsTable(committedSecrets(root), keep);
-}
-
 /** Each secret key of the committed stacks: its spec, the stacks that ask for it, where each keeps it today. */
 export type CommittedSecrets = ReadonlyMap<
     string,

@@ -4,7 +4,7 @@ import { KubeObject } from "../adopt/model";
 import type { ObjectRef } from "./state";
 import { ServedKind } from "./unmanaged";
 
-/** API groups whose every resource drift skips (./unmanaged SKIPPED_RESOURCES): their discovery is not asked. */
+/** API groups whose every resource drift skips (facts/drift/exclusions.yaml skippedResources): their discovery is not asked. */
 const VIEW_GROUPS = ["metrics.k8s.io", "packages.operators.coreos.com"];
 
 /** What drift reads of a cluster: objects, and the namespaced kinds it serves. It writes nothing. */

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { loadFacts } from "../../components/shared/facts";
 import { ClusterController, CLUSTER_CONTROLLERS, ManagedFieldsEntry } from "./managers";
 
 // Objects in the namespaces a stack owns that the stack does not manage: what someone created by hand (`oc create`,
@@ -13,70 +15,26 @@ export interface ServedKind {
     resource: string;
 }
 
-/** Resources never listed, by `<resource>.<group>` (core: `<resource>`), each with its reason. */
-export const SKIPPED_RESOURCES: Readonly<Record<string, string>> = {
-    events: "the cluster's record of what happened (controllers and kubelets write them)",
-    "events.events.k8s.io": "the same events through the events.k8s.io API",
-    endpoints: "the endpoints controller derives them from each Service",
-    "endpointslices.discovery.k8s.io": "the endpoint-slice controller derives them from each Service",
-    "leases.coordination.k8s.io": "leader election of the workloads that run (each component takes its own)",
-    "pods.metrics.k8s.io": "a read-only view of the pods' resource use, served by the metrics server",
-    "packagemanifests.packages.operators.coreos.com":
-        "OpenShift's operator catalog, served read-only in every namespace",
-    "imagestreamtags.image.openshift.io": "views of the tags of an ImageStream (the ImageStream is listed)",
-    "imagetags.image.openshift.io": "views of the tags of an ImageStream (the ImageStream is listed)",
-    "imagestreamimages.image.openshift.io": "views of the images of an ImageStream",
-    "rolebindings.authorization.openshift.io":
-        "OpenShift's mirror of rbac.authorization.k8s.io RoleBindings (listed there)",
-    "roles.authorization.openshift.io":
-        "OpenShift's mirror of rbac.authorization.k8s.io Roles (listed there)",
-};
+const reasons = z.record(z.string().min(1), z.string().min(1));
 
-/** `<resource>.<group>` of a served kind, the key of {@link SKIPPED_RESOURCES}. */
+/** What drift leaves out, each with its reason (facts/drift/exclusions.yaml). */
+export const EXCLUSIONS = loadFacts(
+    "facts/drift/exclusions.yaml",
+    z.strictObject({
+        skippedResources: reasons,
+        clusterMade: reasons,
+        systemMade: reasons,
+        systemMadeLabels: reasons,
+        serviceAccountSecrets: reasons,
+    }),
+    "drift's exclusions",
+);
+
+/** `<resource>.<group>` of a served kind, the key of `skippedResources`. */
 export function resourceKey(k: ServedKind): string {
     const group = k.apiVersion.includes("/") ? k.apiVersion.split("/")[0] : "";
     return group ? `${k.resource}.${group}` : k.resource;
 }
-
-/** Objects the cluster creates in every namespace, by `<kind>/<name>`, each with its reason. */
-export const CLUSTER_MADE: Readonly<Record<string, string>> = {
-    "ConfigMap/kube-root-ca.crt":
-        "the root-CA publisher of kube-controller-manager puts it in every namespace",
-    "ConfigMap/openshift-service-ca.crt": "OpenShift's service-CA operator puts it in every namespace",
-    "ServiceAccount/default": "the service-account controller creates it in every namespace",
-    "ServiceAccount/builder": "OpenShift creates it in every namespace (builds)",
-    "ServiceAccount/deployer": "OpenShift creates it in every namespace (DeploymentConfigs)",
-    "RoleBinding/system:image-pullers":
-        "OpenShift's default role-bindings controller creates it in every namespace",
-    "RoleBinding/system:image-builders":
-        "OpenShift's default role-bindings controller creates it in every namespace",
-    "RoleBinding/system:deployers":
-        "OpenShift's default role-bindings controller creates it in every namespace",
-};
-
-/**
- * Objects the deployed systems make while they run, by `<Kind>.<group>`: listed (their pods lead to them through
- * ownerReferences) but never reported. Prow's ProwJobs live in the Prow namespace, their pods in the jobs namespace.
- */
-export const SYSTEM_MADE: Readonly<Record<string, string>> = {
-    "ProwJob.prow.k8s.io": "Prow (hook, horologium, the plugins) creates one per job run",
-    "Workflow.argoproj.io": "Thoth's components submit Argo workflows while they run",
-    "WorkflowTaskResult.argoproj.io": "Argo's workflow controller records each step's result",
-    "WorkflowTaskSet.argoproj.io": "Argo's workflow controller records a workflow's agent tasks",
-    "WorkflowArtifactGCTask.argoproj.io": "Argo's workflow controller cleans up a workflow's artifacts",
-};
-
-/** Labels that mark a pod a system's runtime made without an ownerReference, with the reason. */
-const SYSTEM_MADE_LABELS: Readonly<Record<string, string>> = {
-    "created-by-prow":
-        "Prow's plank runs each ProwJob as a pod in the jobs namespace (no ownerReference across namespaces)",
-};
-
-/** Secret types the cluster fills for a ServiceAccount, with the reason. */
-const SERVICE_ACCOUNT_SECRETS: Readonly<Record<string, string>> = {
-    "kubernetes.io/service-account-token": "a ServiceAccount's token, made by the token controller",
-    "kubernetes.io/dockercfg": "a ServiceAccount's registry pull secret, made by OpenShift",
-};
 
 export interface LiveObject {
     apiVersion: string;
@@ -130,16 +88,16 @@ export function grantsOf(o: LiveObject): string | undefined {
 
 /** Why a listed object is the cluster's own (or a running system's), or undefined when it is not. */
 function clusterMadeReason(o: LiveObject, controllers: readonly ClusterController[]): string | undefined {
-    const named = CLUSTER_MADE[`${o.kind}/${o.metadata.name}`];
+    const named = EXCLUSIONS.clusterMade[`${o.kind}/${o.metadata.name}`];
     if (named) return named;
     const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
-    const made = SYSTEM_MADE[`${o.kind}.${group}`];
+    const made = EXCLUSIONS.systemMade[`${o.kind}.${group}`];
     if (made) return made;
-    const label = Object.keys(o.metadata.labels ?? {}).find((l) => SYSTEM_MADE_LABELS[l]);
-    if (label) return SYSTEM_MADE_LABELS[label];
-    if (o.kind === "Secret" && o.type && SERVICE_ACCOUNT_SECRETS[o.type]) {
+    const label = Object.keys(o.metadata.labels ?? {}).find((l) => EXCLUSIONS.systemMadeLabels[l]);
+    if (label) return EXCLUSIONS.systemMadeLabels[label];
+    if (o.kind === "Secret" && o.type && EXCLUSIONS.serviceAccountSecrets[o.type]) {
         if (o.metadata.annotations?.["kubernetes.io/service-account.name"] !== undefined)
-            return SERVICE_ACCOUNT_SECRETS[o.type];
+            return EXCLUSIONS.serviceAccountSecrets[o.type];
     }
     const managers = (o.metadata.managedFields ?? []).map((e) => e.manager ?? "");
     if (managers.length > 0 && managers.every((m) => controllers.some((c) => c.manager.test(m))))
@@ -216,17 +174,4 @@ export function unmanagedObjects(
         .sort((a, b) =>
             `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`),
         );
-}
-
-/** The reasons of every exclusion rule, for the report's footer and the docs. */
-export function exclusionRules(): string[] {
-    return [
-        ...Object.entries(SKIPPED_RESOURCES).map(([r, why]) => `${r}: ${why}`),
-        ...Object.entries(CLUSTER_MADE).map(([o, why]) => `${o}: ${why}`),
-        ...Object.entries(SYSTEM_MADE).map(([k, why]) => `${k}: ${why}`),
-        ...Object.entries(SYSTEM_MADE_LABELS).map(([l, why]) => `a pod labelled ${l}: ${why}`),
-        ...Object.entries(SERVICE_ACCOUNT_SECRETS).map(([t, why]) => `Secret of type ${t}: ${why}`),
-        "an object whose ownerReferences lead to an object of the program or of the cluster: its owner's controller made it",
-        "an object only the cluster's controllers ever wrote: the cluster made it (a StatefulSet's claims, ...)",
-    ];
 }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { masked, type PathSegment, structuralChanges } from "../diff/structural";
+import { isObject, masked, type PathSegment, structuralChanges } from "../diff/structural";
 import type { PlanResource } from "../plan/render";
 import { kindLabel } from "../plan/render";
 
@@ -44,10 +44,6 @@ export interface PlanDiff {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** `a.b`, `labels["app.kubernetes.io/name"]`, `containers[name=web]`, `rules[0]`. */
 function pathText(path: PathSegment[]): string {

@@ -3,7 +3,12 @@ import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { nameText, nodes } from "../shape/sources";
-import { headingAnchors, pageParts } from "../../../tools/docs/markdown";
+import { pageParts } from "../../../tools/docs/markdown";
+
+/** Every anchor of a page's headings, as GitHub makes them. */
+export function headingAnchors(markdown: string): Set<string> {
+    return new Set(pageParts(markdown).headings.map((h) => h.anchor));
+}
 
 // Every link, anchor and command of the README and docs/ is one the repository has. The documentation is read as an
 // operator reads it: a relative link must open a file, an anchor must land on a heading (GitHub's slug), and a command
