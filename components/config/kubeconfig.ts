@@ -42,12 +42,10 @@ export function isMapping(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** The entry of a kubeconfig list (`clusters`, `contexts`, `users`) with this name. */
 export function namedEntry(list: readonly unknown[], name: string): Record<string, unknown> | undefined {
     return list.find((e): e is Record<string, unknown> => isMapping(e) && e.name === name);
 }
 
-/** The `server` of a `clusters` entry, as written. */
 export function serverOf(entry: unknown): unknown {
     return isMapping(entry) && isMapping(entry.cluster) ? entry.cluster.server : undefined;
 }
@@ -98,7 +96,6 @@ export interface UnreviewedSetting {
     key: (typeof REVIEWED_CLUSTER_SETTINGS)[number]["key"];
     /** The entry that holds it (`clusters[0] ("psi")`). */
     entry: string;
-    /** The stack file reviews another value. */
     differs: boolean;
     means: string;
 }

@@ -318,9 +318,13 @@ function jinjaLiterals(value: string): string[] {
     return JINJA_LITERALS.flatMap((re) => [...value.matchAll(re)].map((m) => m[1] ?? m[2] ?? ""));
 }
 
+/** The key types of an OpenSSH public key line. */
+const SSH_KEY_TYPE = String.raw`(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)`;
+
 /** A public key or certificate: never a credential, whatever its key is called (`ssh_key`, `deploy_key`). */
-const PUBLIC_KEY =
-    /^\s*(?:(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+(?: .*)?|---- BEGIN SSH2 PUBLIC KEY ----[\s\S]*---- END SSH2 PUBLIC KEY ----|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]*|-----BEGIN CERTIFICATE-----[\s\S]*)\s*$/;
+const PUBLIC_KEY = new RegExp(
+    String.raw`^\s*(?:${SSH_KEY_TYPE} [A-Za-z0-9+/=]+(?: .*)?|---- BEGIN SSH2 PUBLIC KEY ----[\s\S]*---- END SSH2 PUBLIC KEY ----|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]*|-----BEGIN CERTIFICATE-----[\s\S]*)\s*$`,
+);
 
 export function isPublicKey(value: string): boolean {
     return PUBLIC_KEY.test(value) && credentialKinds(value).length === 0;
@@ -330,8 +334,7 @@ export function isPublicKey(value: string): boolean {
 const PUBLIC_PEM =
     /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|PUBLIC KEY|RSA PUBLIC KEY)-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+-----END \1-----/g;
 /** One OpenSSH public key line (authorized_keys: options are not allowed here, a comment is). */
-const SSH_PUBLIC_LINE =
-    /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,2}(?: [^\r\n]*)?$/;
+const SSH_PUBLIC_LINE = new RegExp(String.raw`^${SSH_KEY_TYPE} [A-Za-z0-9+/]+={0,2}(?: [^\r\n]*)?$`);
 const SSH2_PUBLIC_BLOCK = /^---- BEGIN SSH2 PUBLIC KEY ----\r?\n[\s\S]*?\r?\n---- END SSH2 PUBLIC KEY ----$/;
 
 /**
