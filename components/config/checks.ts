@@ -119,7 +119,6 @@ export function isWholeInternet(block: string): boolean {
     return worldAdmittedBy([block]).length > 0;
 }
 
-/** A TCP/UDP port. */
 export function portProblem(value: number): string | undefined {
     return Number.isInteger(value) && value >= 1 && value <= 65535
         ? undefined

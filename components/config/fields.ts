@@ -78,17 +78,14 @@ export const hostPort = (example: string) =>
         )
         .meta({ example });
 
-/** An IPv4 address. */
 export const ipv4Address = (example: string) =>
     z
         .string()
         .superRefine(checked((v: string) => ipProblem(v, 4)))
         .meta({ example });
 
-/** A CIDR block (IPv4 or IPv6). */
 export const cidrBlock = (example: string) => z.string().superRefine(checked(cidrProblem)).meta({ example });
 
-/** A TCP/UDP port. */
 export const port = (example: number) =>
     z
         .number()
@@ -104,12 +101,15 @@ export const gigabytes = (example: number) =>
         .max(INT32_MAX, `must be at most ${INT32_MAX} GB`)
         .meta({ example: String(example) });
 
+export const FULL_IMAGE_REFERENCE =
+    /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+
 /** A container image reference with an explicit tag or digest: `latest` and untagged images drift silently. */
 export const imageRef = (example: string) =>
     z
         .string()
         .regex(
-            /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+            FULL_IMAGE_REFERENCE,
             "must be a full image reference with a tag or digest, e.g. quay.io/org/name:v1.2.3",
         )
         .refine((v) => !/:latest$/.test(v), "must not use the 'latest' tag: pin a version or digest")

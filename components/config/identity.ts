@@ -3,7 +3,7 @@ import { distance } from "fastest-levenshtein";
 import * as path from "path";
 import stableStringify from "safe-stable-stringify";
 import { parse } from "yaml";
-import { ConfigProblem, PROJECT, STACK_FILE, fullKey, setCommand } from "./problems";
+import { ConfigProblem, STACK_FILE, fullKey, projectSettings, setCommand } from "./problems";
 import type { StackTier } from "./system";
 
 // Which stacks are production is decided by the stack's NAME in this committed list, never by its own file: a one-line
@@ -106,11 +106,7 @@ export function committedProductionProblems(
     let config: Record<string, unknown>;
     try {
         const doc = parse(text, { merge: true }) as { config?: Record<string, unknown> } | null;
-        config = Object.fromEntries(
-            Object.entries(doc?.config ?? {})
-                .filter(([k]) => k.startsWith(`${PROJECT}:`))
-                .map(([k, v]) => [k.slice(PROJECT.length + 1), v]),
-        );
+        config = projectSettings(doc?.config ?? {});
     } catch {
         config = {};
     }

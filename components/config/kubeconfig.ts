@@ -1,5 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { parseDocument } from "yaml";
+import { z } from "zod";
+import { loadFacts } from "../shared/facts";
 import { yaml11Boolean } from "./checks";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 import { listOf } from "./secretValues";
@@ -42,12 +44,10 @@ export function isMapping(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** The entry of a kubeconfig list (`clusters`, `contexts`, `users`) with this name. */
 export function namedEntry(list: readonly unknown[], name: string): Record<string, unknown> | undefined {
     return list.find((e): e is Record<string, unknown> => isMapping(e) && e.name === name);
 }
 
-/** The `server` of a `clusters` entry, as written. */
 export function serverOf(entry: unknown): unknown {
     return isMapping(entry) && isMapping(entry.cluster) ? entry.cluster.server : undefined;
 }
@@ -98,7 +98,6 @@ export interface UnreviewedSetting {
     key: (typeof REVIEWED_CLUSTER_SETTINGS)[number]["key"];
     /** The entry that holds it (`clusters[0] ("psi")`). */
     entry: string;
-    /** The stack file reviews another value. */
     differs: boolean;
     means: string;
 }
@@ -327,25 +326,15 @@ export interface RunnerFile {
     instead: string;
 }
 
+const runnerFile = z.strictObject({ field: z.string(), holds: z.string(), instead: z.string() });
+const kubeconfigFacts = z.strictObject({
+    runnerFiles: z.strictObject({ users: z.array(runnerFile), clusters: z.array(runnerFile) }),
+});
+
 /** Settings that make a client read a file of the runner: what each holds, and the setting inlining it instead. */
-const RUNNER_FILES = {
-    users: [
-        ["tokenFile", "its token", "token: with the token itself"],
-        [
-            "client-certificate",
-            "its client certificate",
-            "client-certificate-data: with the certificate, base64",
-        ],
-        ["client-key", "its client key", "client-key-data: with the key, base64"],
-    ],
-    clusters: [
-        [
-            "certificate-authority",
-            "the CA it trusts",
-            "certificate-authority-data: with the CA bundle, base64",
-        ],
-    ],
-} as const;
+function runnerFiles(list: "users" | "clusters"): z.output<typeof runnerFile>[] {
+    return loadFacts("facts/kubeconfig.yaml", kubeconfigFacts, "kubeconfig settings").runnerFiles[list];
+}
 
 /** Calls `fn` with each entry's inner mapping (`user`, `cluster`) and its label; entries without one are skipped. */
 function eachEntry(
@@ -365,10 +354,10 @@ function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
     const present = (v: unknown) => v !== undefined && v !== null && v !== "";
     for (const list of ["users", "clusters"] as const) {
         eachEntry(config, list, (inner, at) => {
-            for (const [field, what, instead] of RUNNER_FILES[list]) {
+            for (const { field, holds, instead } of runnerFiles(list)) {
                 if (present(inner[field]))
                     found.push({
-                        finding: `${at} reads ${what} from a file of the runner (${field})`,
+                        finding: `${at} reads ${holds} from a file of the runner (${field})`,
                         instead: `in ${at}, replace ${field} by ${instead}`,
                     });
             }

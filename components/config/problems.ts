@@ -132,6 +132,18 @@ export function fullKey(key: string): string {
     return `${PROJECT}:${key}`;
 }
 
+/** A stack file's settings of this project, by key without the namespace, each value as `read` makes it. */
+export function projectSettings(
+    config: object,
+    read: (value: unknown) => unknown = (v) => v,
+): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(config)
+            .filter(([k]) => k.startsWith(`${PROJECT}:`))
+            .map(([k, v]) => [k.slice(PROJECT.length + 1), read(v)]),
+    );
+}
+
 /** Path segments of a key, list indexes as numbers: `a.b[10].c` → a, b, 10, c. */
 export function segments(key: string): (string | number)[] {
     return key
@@ -154,12 +166,10 @@ function byKey(a: ConfigProblem, b: ConfigProblem): number {
     return sa.length - sb.length || a.message.localeCompare(b.message);
 }
 
-/** Problems in the order their fixes must run. */
 export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
     return [...problems].sort(byKey);
 }
 
-/** Formats every problem, in the order their fixes must run, as one block of text. */
 export function formatProblems(problems: readonly ConfigProblem[], complete = true): string {
     const sorted = sortProblems(problems);
     const lines = [`The stack configuration has ${sorted.length} problem${sorted.length === 1 ? "" : "s"}:`];

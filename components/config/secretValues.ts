@@ -1,7 +1,25 @@
 import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { loadFacts } from "../shared/facts";
 
 // Values that are credentials by their shape, whatever their key: the one detector of the config layer and the policy
 // pack. secretlint's recommended rules are maintained upstream as token formats change; they run synchronously here.
+
+const words = z.array(z.string().min(1)).transform((w) => new Set(w));
+const credentialFacts = z.strictObject({
+    kinds: z.record(z.string(), z.string().min(1)),
+    secretWords: words,
+    keyQualifiers: words,
+    referenceWords: words,
+    vaultLocationWords: words,
+    sshKeyFiles: words,
+    paramNames: words,
+    registryAuthFields: words,
+});
+
+function facts(): z.output<typeof credentialFacts> {
+    return loadFacts("facts/credentials.yaml", credentialFacts, "the credential detector's names");
+}
 
 /** The part of secretlint's rule API its rules use when scanning one text. */
 interface SecretlintRule {
@@ -129,13 +147,8 @@ function isStandIn(written: string): boolean {
     );
 }
 
-/** Query, fragment or connection-string parameters whose name says they carry a credential on their own. */
-const PARAM_NAMES = new Set(
-    "key sig signature auth pass pwd passwd x-amz-signature x-goog-signature".split(" "),
-);
-
 function isCredentialParam(name: string): boolean {
-    return PARAM_NAMES.has(name.toLowerCase()) || isSecretName(name);
+    return facts().paramNames.has(name.toLowerCase()) || isSecretName(name);
 }
 
 /** A value as the files below write one: quoted, a template or reference kept whole, else characters up to `ends`. */
@@ -244,42 +257,6 @@ function isKubeconfig(doc: object): boolean {
     );
 }
 
-/** What each rule finds, in an operator's words. */
-const KINDS: Record<string, string> = {
-    privatekey: "private key",
-    basicauth: "URL with a password",
-    "database-connection-string": "URL with a password",
-    github: "GitHub token",
-    gitlab: "GitLab token",
-    slack: "Slack token",
-    aws: "AWS access key",
-    jwt: "JSON Web Token",
-    gcp: "Google Cloud service account key",
-    azure: "Azure key",
-    npm: "npm token",
-    openai: "OpenAI key",
-    anthropic: "Anthropic key",
-    sendgrid: "SendGrid key",
-    shopify: "Shopify token",
-    linear: "Linear key",
-    "1password": "1Password token",
-    "hashicorp-vault": "Vault token",
-    openshift: "OpenShift token",
-    putty: "PuTTY private key",
-    "ssh2-privatekey": "SSH2 private key",
-    kubeconfig: "kubeconfig",
-    "registry-auth": "container registry login",
-    named: "value under a secret-named key",
-    docker: "Docker token",
-    "url-credential": "URL with a credential in its query or fragment",
-    "connection-string": "connection string with a password",
-    npmrc: "npm registry credential (.npmrc)",
-    "password-line": "password line of a configuration file",
-    netrc: ".netrc password",
-    assignment: "secret-named variable set in a script or environment file",
-    "ansible-vault": "Ansible Vault envelope",
-};
-
 /** The kinds of credential `value` holds (`GitHub token`, `private key`, ...); empty when it holds none. */
 export function credentialKinds(value: string): string[] {
     if (value.length < 8) return [];
@@ -289,7 +266,7 @@ export function credentialKinds(value: string): string[] {
 /** One finding in an operator's words; a base64 one says so. */
 export function kindOf(finding: string): string {
     if (finding.startsWith("base64:")) return `base64-encoded ${kindOf(finding.slice("base64:".length))}`;
-    return KINDS[finding] ?? `${finding} credential`;
+    return facts().kinds[finding] ?? `${finding} credential`;
 }
 
 /** `a, b and c`. */
@@ -298,20 +275,6 @@ export function listOf(words: readonly string[]): string {
         ? (words[0] ?? "")
         : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
-
-/** Words that make a key a secret on their own (matched as whole words of the name; the last two: registry logins). */
-const SECRET_WORDS = new Set(
-    "PASSWORD PASSWD PASSPHRASE PWD SECRET TOKEN CREDENTIAL CREDENTIALS APIKEY PRIVATEKEY KEYTAB HMAC DSN DOCKERCONFIGJSON DOCKERCFG".split(
-        " ",
-    ),
-);
-/** `<word> KEY` pairs that name a key (API key, private key, ...), unlike a bare KEY ("KEYCLOAK", "KEY_FPATH"). */
-const KEY_QUALIFIERS = new Set("API PRIVATE SECRET ACCESS SIGNING ENCRYPTION TLS SSH CLIENT".split(" "));
-/** A last word that makes the name a reference to a secret, not the secret (`GITHUB_TOKEN_PATH`, `SECRET_NAME`). */
-const REFERENCE_WORDS = new Set("NAME NAMES REF FILE PATH FPATH DIR URL URI ENDPOINT ID TTL TYPE".split(" "));
-/** Last words of a `vault_...` name that name where Vault is, not a vaulted value (`vault_addr`, `vault_namespace`). */
-const VAULT_LOCATION_WORDS = new Set("ADDR ADDRESS HOST PORT NAMESPACE MOUNT ROLE VERSION".split(" "));
-const SSH_KEY_FILES = new Set(["ID_RSA", "ID_DSA", "ID_ECDSA", "ID_ED25519"]);
 
 /** Upper-case words of a key: `githubOauthToken` / `github-oauth-token` / `GITHUB_OAUTH_TOKEN` → GITHUB OAUTH TOKEN. */
 export function nameWords(name: string): string[] {
@@ -325,20 +288,21 @@ export function nameWords(name: string): string[] {
 /** Names of a secret (`DJANGO_SECRET_KEY`, `id_rsa`), Ansible's included (`ansible_become_pass`, `vault_<name>`). */
 export function isSecretName(name: string): boolean {
     const words = nameWords(name);
+    const { secretWords, keyQualifiers, referenceWords, vaultLocationWords, sshKeyFiles } = facts();
     const last = words[words.length - 1];
     // A lone PWD is the shell's working directory, not a password.
-    if (words.length === 0 || REFERENCE_WORDS.has(last) || words.join() === "PWD") return false;
-    if (SSH_KEY_FILES.has(words.join("_"))) return true;
+    if (words.length === 0 || referenceWords.has(last) || words.join() === "PWD") return false;
+    if (sshKeyFiles.has(words.join("_"))) return true;
     if (words.join("_").endsWith("BASIC_AUTH")) return true;
     if (words.length > 1 && last === "PASS") return true;
-    if (words.length > 1 && words[0] === "VAULT" && !VAULT_LOCATION_WORDS.has(last)) return true;
+    if (words.length > 1 && words[0] === "VAULT" && !vaultLocationWords.has(last)) return true;
     // A list of them is named in the plural (`db_passwords`, `api_tokens`, `ssh_private_keys`).
     const singular = words.map((w) => (w.length > 3 && w.endsWith("S") ? w.slice(0, -1) : w));
     return words.some(
         (w, i) =>
-            SECRET_WORDS.has(w) ||
-            SECRET_WORDS.has(singular[i]) ||
-            (singular[i] === "KEY" && i > 0 && KEY_QUALIFIERS.has(words[i - 1])),
+            secretWords.has(w) ||
+            secretWords.has(singular[i]) ||
+            (singular[i] === "KEY" && i > 0 && keyQualifiers.has(words[i - 1])),
     );
 }
 
@@ -354,9 +318,13 @@ function jinjaLiterals(value: string): string[] {
     return JINJA_LITERALS.flatMap((re) => [...value.matchAll(re)].map((m) => m[1] ?? m[2] ?? ""));
 }
 
+/** The key types of an OpenSSH public key line. */
+const SSH_KEY_TYPE = String.raw`(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)`;
+
 /** A public key or certificate: never a credential, whatever its key is called (`ssh_key`, `deploy_key`). */
-const PUBLIC_KEY =
-    /^\s*(?:(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+(?: .*)?|---- BEGIN SSH2 PUBLIC KEY ----[\s\S]*---- END SSH2 PUBLIC KEY ----|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]*|-----BEGIN CERTIFICATE-----[\s\S]*)\s*$/;
+const PUBLIC_KEY = new RegExp(
+    String.raw`^\s*(?:${SSH_KEY_TYPE} [A-Za-z0-9+/=]+(?: .*)?|---- BEGIN SSH2 PUBLIC KEY ----[\s\S]*---- END SSH2 PUBLIC KEY ----|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]*|-----BEGIN CERTIFICATE-----[\s\S]*)\s*$`,
+);
 
 export function isPublicKey(value: string): boolean {
     return PUBLIC_KEY.test(value) && credentialKinds(value).length === 0;
@@ -366,8 +334,7 @@ export function isPublicKey(value: string): boolean {
 const PUBLIC_PEM =
     /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|PUBLIC KEY|RSA PUBLIC KEY)-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+-----END \1-----/g;
 /** One OpenSSH public key line (authorized_keys: options are not allowed here, a comment is). */
-const SSH_PUBLIC_LINE =
-    /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,2}(?: [^\r\n]*)?$/;
+const SSH_PUBLIC_LINE = new RegExp(String.raw`^${SSH_KEY_TYPE} [A-Za-z0-9+/]+={0,2}(?: [^\r\n]*)?$`);
 const SSH2_PUBLIC_BLOCK = /^---- BEGIN SSH2 PUBLIC KEY ----\r?\n[\s\S]*?\r?\n---- END SSH2 PUBLIC KEY ----$/;
 
 /**
@@ -386,9 +353,6 @@ export function multiLineDocument(value: string): string | undefined {
     return undefined;
 }
 
-/** The fields of a registry's entry in a container registry login (`auths.<registry>`) that hold its credential. */
-const REGISTRY_AUTH_FIELDS = new Set(["auth", "password", "identitytoken", "registrytoken"]);
-
 const REGISTRY_LOGIN = "container registry login";
 
 /** A registry as a login file keys it: a host with a dot or a port, with or without a scheme and a path. */
@@ -401,7 +365,7 @@ function isRegistryLogin(keys: readonly string[]): boolean {
     if (
         n >= 3 &&
         keys[n - 3].toLowerCase() === "auths" &&
-        REGISTRY_AUTH_FIELDS.has(keys[n - 1].toLowerCase())
+        facts().registryAuthFields.has(keys[n - 1].toLowerCase())
     )
         return true;
     return n >= 2 && keys[n - 1].toLowerCase() === "auth" && REGISTRY_HOST.test(keys[n - 2]);

@@ -22,7 +22,6 @@ export interface ConfigSource {
     foreignKeys?(): string[];
     /** Keys (without namespace) set in the stack under this project's namespace. Values are not read. */
     keys(): string[];
-    /** True when the key holds an encrypted value. */
     isSecret(key: string): boolean;
     /** A non-secret value: objects and numbers parsed from their JSON text, strings as they are. */
     getValue(key: string): unknown;
@@ -161,7 +160,6 @@ export function resolveMergeKeys(value: unknown, depth = 0): unknown {
     return map;
 }
 
-/** The real stack configuration. */
 export function pulumiConfigSource(): ConfigSource {
     const config = new pulumi.Config(PROJECT);
     const prefix = `${PROJECT}:`;

@@ -5,7 +5,7 @@ import { ClusterMarks, provenDistinct, provenSame, writtenMarks } from "./cluste
 import { duplicateKeys, withoutStrays } from "./duplicateKeys";
 import { COMMITTED_STACKS, isLocalStack, isProductionStack } from "./identity";
 import { ForeignCluster, Grants } from "./ownership";
-import { PROJECT } from "./problems";
+import { PROJECT, projectSettings } from "./problems";
 import { resolveMergeKeys } from "./source";
 
 // The other committed stacks, as far as ownership needs them: the clusters they write to and what they are granted
@@ -76,11 +76,7 @@ function readOther(file: string, name: string): OtherStack | undefined {
         // By its name only: another file's `tier` line makes no stack production (components/config/identity.ts).
         production: isProductionStack(name),
         clusters: entries,
-        values: Object.fromEntries(
-            Object.entries(config)
-                .filter(([k]) => k.startsWith(`${PROJECT}:`))
-                .map(([k, v]) => [k.slice(PROJECT.length + 1), resolveMergeKeys(v)]),
-        ),
+        values: projectSettings(config, resolveMergeKeys),
     };
 }
 

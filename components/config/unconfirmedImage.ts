@@ -1,3 +1,4 @@
+import { FULL_IMAGE_REFERENCE } from "./fields";
 import { formatPath } from "./issues";
 import { KindedNotice, taggedNotice } from "./notices";
 import { ConfigProblem, fullKey, shellQuote } from "./problems";
@@ -35,7 +36,6 @@ function anywhereCommand(image: string): string {
     return `oc get pods -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\t"}{.status.containerStatuses[*].imageID}{"\\n"}{end}' | ${grepFixed(name)}`;
 }
 
-/** The repository of a reference, without tag or digest. */
 function repositoryOf(image: string): string {
     const { registry, repository } = parseImageRef(image);
     return registry !== undefined ? `${registry}/${repository}` : repository;
@@ -81,16 +81,12 @@ export function unconfirmedImageNotice(
     );
 }
 
-/** A full image reference with a tag or digest, as the config schema's `imageRef` accepts it. */
-const FULL_REFERENCE =
-    /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
-
 /** Every full image reference an `image` field or an `images` map's field holds (other image-like values are data). */
 export function sectionImages(section: string, value: unknown): ImageUse[] {
     const found: ImageUse[] = [];
     const walk = (node: unknown, path: (string | number)[], runs: boolean) => {
         if (typeof node === "string") {
-            if (runs && FULL_REFERENCE.test(node))
+            if (runs && FULL_IMAGE_REFERENCE.test(node))
                 found.push({ key: formatPath(section, path), image: node });
             return;
         }

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { Document } from "yaml";
 import { CREDENTIAL_MESSAGE } from "../../../components/config/issues";
+import { noPlainSecrets } from "../../../policy/rules/secrets";
 import { C, Outcome, PROD, STAGE, edit, fixFaults, validate, validated } from "../battery";
 
 // The generated battery of issue 52's credential and address-range classes: what each class's cases are made of, and
@@ -104,6 +105,31 @@ export function assertCredentialRefused(text: string, key: string, secrets: read
     assert.ok(outcome.problems[0].message.startsWith(CREDENTIAL_MESSAGE), outcome.message);
     for (const s of secrets) assert.ok(!outcome.message.includes(s), `the message echoes ${s}`);
     assert.deepEqual(faults, []);
+}
+
+/** The policy pack's view of a production stack. */
+export const POLICY = { stack: "prod", production: true } as never;
+
+/** A command whose input carries `vars` as Ansible extra variables. */
+export const command = (vars: unknown) =>
+    ({
+        type: "command:local:Command",
+        name: "ansible",
+        urn: "urn:pulumi:prod::runbooks::command:local:Command::ansible",
+        props: {
+            create: "ansible-playbook site.yml",
+            environment: { ANSIBLE_EXTRA_VARS: JSON.stringify(vars) },
+        },
+    }) as never;
+
+/** A credential case: refused with one clean problem at its key, and a policy violation in a command's input. */
+export function refused(at: Placed, secrets: readonly string[]): void {
+    const top = String(at.path[0]);
+    const text = stageWithVar(top, (at.value as Record<string, unknown>)[top]);
+    assertCredentialRefused(text, fullKeyOf(VARS, at.path), secrets);
+    const violations = noPlainSecrets.check(command(at.value), POLICY);
+    assert.ok(violations.length > 0, "the policy pack passes it");
+    for (const s of secrets) assert.ok(!violations.join("\n").includes(s), `the policy pack echoes ${s}`);
 }
 
 /** A legitimate edit: it plans, without a word. */

@@ -6,17 +6,20 @@ import {
     B64,
     HEX,
     LOWER,
+    POLICY,
     UPPER_DIGITS,
     VARS,
     assertCredentialRefused,
     assertPlans,
     chars,
+    command,
     Placed,
     fullKeyOf,
     judged,
     password,
     placed,
     plainName,
+    refused,
     stageWithVar,
 } from "./generated";
 
@@ -87,18 +90,6 @@ export const PRESET_TOKENS: Record<string, fc.Arbitrary<string>> = {
         .map(([scheme, u, p]) => `${scheme}://${u}:${p}@db.example.org:5432/app`),
 };
 
-const POLICY = { stack: "prod", production: true } as never;
-const command = (vars: unknown) =>
-    ({
-        type: "command:local:Command",
-        name: "ansible",
-        urn: "urn:pulumi:prod::runbooks::command:local:Command::ansible",
-        props: {
-            create: "ansible-playbook site.yml",
-            environment: { ANSIBLE_EXTRA_VARS: JSON.stringify(vars) },
-        },
-    }) as never;
-
 /** A generated credential, and a place under a plain (not secret-sounding) name that holds `textOf` it. */
 function underPlainName<T>(credential: fc.Arbitrary<T>, textOf: (c: T) => string): fc.Arbitrary<[T, Placed]> {
     return credential.chain((c) =>
@@ -107,16 +98,6 @@ function underPlainName<T>(credential: fc.Arbitrary<T>, textOf: (c: T) => string
             plainName.chain((n) => placed(n, textOf(c))),
         ),
     );
-}
-
-/** A credential case: refused with one clean problem at its key, and a policy violation in a command's input. */
-function refused(at: Placed, secrets: string[]): void {
-    const top = String(at.path[0]);
-    const text = stageWithVar(top, (at.value as Record<string, unknown>)[top]);
-    assertCredentialRefused(text, fullKeyOf(VARS, at.path), secrets);
-    const violations = noPlainSecrets.check(command(at.value), POLICY);
-    assert.ok(violations.length > 0, "the policy pack passes it");
-    for (const s of secrets) assert.ok(!violations.join("\n").includes(s), `the policy pack echoes ${s}`);
 }
 
 describe("generated battery: credentials by the ruleset, at any depth, base64 once (issue 52, item 4)", function () {
