@@ -203,6 +203,14 @@ describe("adopt roles: what a workload does, from what it is wired to", () => {
             roleNames(broker, [broker, url, service("redict", { component: "redict" })]).sort(),
             ["the Celery broker", "the server of Service redict"],
         );
+        // A host with its port, as a client may name its server.
+        const hostPort = workload("Deployment", "worker", [
+            { name: "c", image: "w", env: [{ name: "REDIS_SERVICE_HOST", value: "redict.ns.svc:6379" }] },
+        ]);
+        assert.deepEqual(
+            roleNames(broker, [broker, hostPort, service("redict", { component: "redict" })]).sort(),
+            ["the Celery broker", "the server of Service redict"],
+        );
     });
 
     it("a scheduled job by image name and command line: on the same schedule, or running all the time", () => {

@@ -205,7 +205,7 @@ function serviceNamed(value: string, url: boolean, callerNamespace: string) {
         } catch {
             return undefined;
         }
-    }
+    } else host = host.replace(/:\d+$/, ""); // `host:port`, as clients name a server with its port
     return serviceOfHost(host, callerNamespace);
 }
 
