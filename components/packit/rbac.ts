@@ -4,11 +4,9 @@ import { AccountHandle } from "../shared/handles";
 import { AppIdentity } from "../shared/labels";
 import { PolicyRule, AccountWithGrants } from "../shared/serviceAccount";
 
-/** Arguments of {@link JobAccount}. */
 export interface JobAccountArgs {
     cluster: ClusterContext;
     app: AppIdentity;
-    /** Name of the ServiceAccount, Role and RoleBinding. */
     accountName: string;
     /** Namespace of the ServiceAccount (where the job runs): its Namespace's `name`, so the account waits for it. */
     accountNamespace: pulumi.Input<string>;

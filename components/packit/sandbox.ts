@@ -9,15 +9,10 @@ import { SIZES } from "./layout";
 import { JobAccount } from "./rbac";
 import { SANDBOX_CLEANUP_SCRIPT } from "./scripts";
 
-/** Arguments of {@link Sandbox}. */
 export interface SandboxArgs extends SystemArgs<PackitSection> {
-    /** The sandbox namespace, `<service>-<deployment>-sandbox`. */
     namespace: string;
-    /** The main namespace, where the clean-up job runs: placed with its reference. */
     main: Namespace;
-    /** Sandbox twins of the workers' repository caches. */
     repositoryCaches: { name: string; size: string }[];
-    /** The hourly clean-up; none when switched off. */
     cleanup?: { schedule: string; image: string; podMaxAgeHours: number; pvcGraceMinutes: number };
 }
 
@@ -31,7 +26,6 @@ export const SANDBOX_EDIT_BINDING = "sandcastle-edit";
  */
 export class Sandbox extends SystemPart<PackitSection> {
     public readonly namespace: Namespace;
-    /** metadata.name of the sandbox namespace. */
     public readonly name: string;
     public readonly cleanupJob?: ScheduledJob;
 
