@@ -6,8 +6,8 @@ import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { ScheduledJob } from "../shared/scheduledJob";
 import type { PackitImage, PackitSection } from "./config";
-import { ImageSource, SIZES, imageSources } from "./layout";
-import { JobAccount } from "./rbac";
+import { ImageSource, imageSources } from "./layout";
+import { OcCronJob } from "./rbac";
 import { IMPORT_IMAGES_SCRIPT } from "./scripts";
 
 export interface PackitImagesArgs extends SystemArgs<PackitSection> {
@@ -110,8 +110,9 @@ export class PackitImages extends SystemPart<PackitSection> {
         const { images } = this.config;
         const id = this.app("import-images", "image-update");
         const streamNames = sources.map((s) => s.stream);
-        const access = new JobAccount(
-            this.childName("importer"),
+        const scheduled = images.updates === "scheduled";
+        return new OcCronJob(
+            { account: this.childName("importer"), job: this.childName("import") },
             {
                 cluster: this.context.cluster,
                 app: id,
@@ -119,48 +120,33 @@ export class PackitImages extends SystemPart<PackitSection> {
                 accountNamespace: this.namespace.name,
                 roleNamespace: this.namespace.name,
                 rules: importerRules(streamNames),
+                job: {
+                    schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : images.maintenanceWindow,
+                    timeZone: scheduled ? undefined : images.maintenanceTimeZone,
+                    // Window: one missed by more than an hour is skipped, images must not move outside it.
+                    // Hourly: a late run is pointless once the next one is due.
+                    startingDeadlineSeconds: scheduled ? 1800 : 3600,
+                    activeDeadlineSeconds: 900,
+                    backoffLimit: 2,
+                },
+                container: {
+                    name: "import-images",
+                    image: images.cli,
+                    script: IMPORT_IMAGES_SCRIPT,
+                    env: {
+                        // The streams it imports, named through their objects: it runs once they exist.
+                        IMAGE_STREAMS: {
+                            computed: pulumi
+                                .all(streams.map((s) => s.metadata.name))
+                                .apply((names) => names.join(" ")),
+                        },
+                        IMAGE_TAG: this.tag,
+                        NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
+                    },
+                },
             },
             (extra) => this.child(extra),
-        );
-        const scheduled = images.updates === "scheduled";
-        return new ScheduledJob(
-            this.childName("import"),
-            {
-                cluster: this.context.cluster,
-                namespace: this.namespace.name,
-                app: id,
-                schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : images.maintenanceWindow,
-                timeZone: scheduled ? undefined : images.maintenanceTimeZone,
-                // Window: one missed by more than an hour is skipped, images must not move outside it.
-                // Hourly: a late run is pointless once the next one is due.
-                startingDeadlineSeconds: scheduled ? 1800 : 3600,
-                activeDeadlineSeconds: 900,
-                backoffLimit: 2,
-                serviceAccountName: access.handle.name,
-                grantedBy: [access.binding],
-                containers: [
-                    {
-                        name: "import-images",
-                        image: images.cli,
-                        command: ["/bin/bash", "-c", IMPORT_IMAGES_SCRIPT],
-                        env: {
-                            // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
-                            HOME: "/tmp",
-                            // The streams it imports, named through their objects: it runs once they exist.
-                            IMAGE_STREAMS: {
-                                computed: pulumi
-                                    .all(streams.map((s) => s.metadata.name))
-                                    .apply((names) => names.join(" ")),
-                            },
-                            IMAGE_TAG: this.tag,
-                            NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
-                        },
-                        resources: SIZES.cliJob,
-                    },
-                ],
-            },
-            this.child(),
-        );
+        ).job;
     }
 
     /** The image of a container running `stream`; on OpenShift also the trigger annotation for its workload. */
