@@ -64,9 +64,7 @@ export const ADHOC_SCRIPT = [
 ].join("\n");
 
 interface CommonArgs {
-    /** Inventory YAML (see `renderInventory`). */
     inventory: pulumi.Input<string>;
-    /** Host or group the run is limited to. */
     limit: string;
     /** Private key matching the instances' keypair; a secret Output from stack config. */
     sshPrivateKey: pulumi.Input<string>;

@@ -18,11 +18,9 @@ export interface HostAddresses {
     ipv6: pulumi.Output<string>;
 }
 
-/** Callysto's stack outputs (`pulumi stack output callysto`). */
 export type CallystoOutputs = {
     /** The Designate zone written to; empty where the zone is managed outside. */
     zoneId: pulumi.Output<string>;
-    /** FQDN → addresses. */
     hosts: Record<string, HostAddresses>;
     /** The whole environment's Ansible inventory, where provisioning is enabled. */
     inventory: pulumi.Output<string> | undefined;
@@ -117,7 +115,6 @@ export class Environment extends SystemComponent<CallystoSection, OpenStackConte
         ).id;
     }
 
-    /** Every host and the workstation, each in its role's security group. */
     private machines(
         hosts: readonly ResolvedHost[],
         keypair: openstack.compute.Keypair,

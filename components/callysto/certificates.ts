@@ -80,12 +80,10 @@ export const CERTIFICATE_SCRIPT = [
     "",
 ].join("\n");
 
-/** Arguments of a certificate part: the section and context, and the enabled `certificates` settings it reads. */
 export interface CertificateArgs extends SystemArgs<CallystoSection, OpenStackContext> {
     certificates: CertificatesConfig;
 }
 
-/** Arguments of {@link WildcardCertificate}: also the Designate zone holding `<domain>.`, where the challenge goes. */
 export interface WildcardCertificateArgs extends CertificateArgs {
     zoneId: pulumi.Input<string>;
 }
@@ -106,7 +104,6 @@ interface CertificateRun {
 abstract class CertificatePart extends SystemPart<CallystoSection, OpenStackContext> {
     /** Directory with cert.pem, chain.pem, fullchain.pem and privkey.pem. */
     public readonly directory: string;
-    /** The script's run; provisioning depends on it. */
     public readonly command: command.local.Command;
     /** Changes once per window, so a certificate renewed since is deployed again; certificate deployment re-runs on it. */
     public readonly generation: string;

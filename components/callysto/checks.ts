@@ -33,7 +33,6 @@ function problem(path: string, message: string, fix: string): ConfigProblem {
     return { key: fullKey(`${SECTION}.${path}`), message, fix };
 }
 
-/** A fix that sets a key of the section to `example`. */
 function set(path: string, example: string): string {
     return setCommand(`${SECTION}.${path}`, example, { path: true });
 }
@@ -77,7 +76,6 @@ function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): C
     return [];
 }
 
-/** Ids of one host's existing objects still left as placeholders. */
 function hostAdoptionProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const fqdn = `${host.name}.${config.domain}`;
@@ -122,7 +120,6 @@ function hostAdoptionProblems(config: CallystoConfig, host: HostConfig, i: numbe
     return problems;
 }
 
-/** Ids of existing objects still left as placeholders. */
 function adoptionProblems(config: CallystoConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const zone = config.dns.createZone;
@@ -525,7 +522,6 @@ function userQuotaProblems(config: CallystoConfig, host: HostConfig, i: number):
     ];
 }
 
-/** Everything one host needs beyond its schema. */
 function hostProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
     const chosen = checkedHost(config, host, i);
     const problems = "problems" in chosen ? [...chosen.problems] : [];

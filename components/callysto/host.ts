@@ -13,7 +13,6 @@ export interface RoleGroup {
     rules: pulumi.Resource;
 }
 
-/** Arguments of {@link Host}: the section and context, and what the host is built from. */
 export interface HostArgs extends SystemArgs<CallystoSection, OpenStackContext> {
     /** The host with defaults applied (see `resolveHosts`). */
     host: ResolvedHost;
@@ -43,7 +42,6 @@ export class Host extends SystemPart<CallystoSection, OpenStackContext> {
     /** The public IPv4 address (the floating IP): the A record and Ansible's `ansible_host`. */
     public readonly address: pulumi.Output<string>;
     public readonly ipv6: pulumi.Output<string>;
-    /** Ids of the attached volumes, in attach order. */
     public readonly volumeIds: pulumi.Output<string>[];
 
     constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,6 +1,5 @@
 import { CallystoSection, CheckedHost, HostRole } from "./config";
 
-/** Every role a machine can have, including the team workstation. */
 export type MachineRole = HostRole | "workstation";
 
 /** A volume a host gets attached: created with a size, or an existing one adopted by id (name and size its own). */
@@ -14,7 +13,6 @@ export interface VolumeSpec {
 export interface ResolvedHost {
     /** Short name as in config (`hub-dev`); also the Pulumi name prefix of its resources. */
     name: string;
-    /** `<name>.<domain>`: instance name and DNS record. */
     fqdn: string;
     role: MachineRole;
     flavor: string;
@@ -33,7 +31,6 @@ export interface ResolvedHost {
     volumes: VolumeSpec[];
     /** True when `volumes` are the ZFS mirror (host vars zfs_disk_1/2). */
     zfs: boolean;
-    /** User hash → refquota (hubs). */
     quotas: Record<string, string>;
 }
 

@@ -10,7 +10,6 @@ export interface InventoryHost {
     name: string;
     fqdn: string;
     role: MachineRole;
-    /** Public IPv4 address (the floating IP). */
     address: string;
     /** The two ZFS mirror volumes, empty for hosts without ZFS. */
     zfsVolumeIds: string[];
@@ -19,7 +18,6 @@ export interface InventoryHost {
 export interface InventoryOptions {
     /** `dev` or `prod`: a group holding every host. */
     environment: string;
-    /** The cloud-init default user. */
     user: string;
 }
 
@@ -121,20 +119,15 @@ export function buildInventory(
     };
 }
 
-/** The inventory as the YAML file ansible-playbook reads. */
 export function renderInventory(inventory: AnsibleInventory): string {
     return stringify(inventory, { sortMapEntries: true });
 }
 
-/** Extra variables of a playbook run: any JSON value. */
 export type ExtraVars = Record<string, unknown>;
 
 export interface VarsOptions {
-    /** Variables for every host (config `provisioning.vars`). */
     vars: ExtraVars;
-    /** Variables for hubs (config `provisioning.hubVars`). */
     hubVars: ExtraVars;
-    /** `jupyterhub_announcement` of every hub. */
     announcement: string;
     /** Directory holding cert.pem, chain.pem, fullchain.pem and privkey.pem, when certificates are managed. */
     certificateDir?: string;

@@ -12,13 +12,11 @@ export type QuotaName = (typeof QUOTAS)[number];
 /** Amounts per quota: what the stack holds when complete, or what the project allows (-1: unlimited). */
 export type QuotaAmounts = Record<QuotaName, number>;
 
-/** vCPUs and RAM (MiB) of a Nova flavor. */
 export interface FlavorSize {
     vcpus: number;
     ram: number;
 }
 
-/** One quota the stack does not fit in. */
 export interface QuotaShortfall {
     quota: QuotaName;
     need: number;

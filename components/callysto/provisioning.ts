@@ -20,7 +20,6 @@ import {
 import { SSH_PRIVATE_KEY } from "./secrets";
 import { hostPlaybooks } from "./upstream";
 
-/** The certificate handed to provisioning. */
 export interface ProvisioningCertificate {
     /** `callysto_ssl_cert_dir`. */
     directory: string;
@@ -30,7 +29,6 @@ export interface ProvisioningCertificate {
     command: command.local.Command;
 }
 
-/** Arguments of {@link Provisioning}: the section and context, the enabled settings, the machines, the certificate. */
 export interface ProvisioningArgs extends SystemArgs<CallystoSection, OpenStackContext> {
     provisioning: ProvisioningConfig;
     hosts: readonly Host[];

@@ -14,7 +14,6 @@ export function quotaCommand(userHash: string, refquota: string): string {
     return `zfs set refquota=${refquota} ${ZFS_POOL}/home/${userHash}`;
 }
 
-/** Arguments of {@link UserQuotas}: the section and context, and the hub whose users' quotas (`quotas`) it sets. */
 export interface UserQuotasArgs extends SystemArgs<CallystoSection, OpenStackContext> {
     hub: Host;
 }
@@ -25,7 +24,6 @@ export interface UserQuotasArgs extends SystemArgs<CallystoSection, OpenStackCon
  * in place (there is no safe value to go back to).
  */
 export class UserQuotas extends SystemPart<CallystoSection, OpenStackContext> {
-    /** User hash → its command. */
     public readonly commands: Record<string, command.local.Command> = {};
 
     constructor(name: string, args: UserQuotasArgs, opts?: pulumi.ComponentResourceOptions) {

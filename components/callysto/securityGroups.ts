@@ -7,7 +7,6 @@ import { RoleGroup } from "./host";
 import { ResolvedHost } from "./hosts";
 import { SecurityProfile, ingressRules, ruleSuffix, securityGroupName, terraformOf } from "./securityRules";
 
-/** Arguments of {@link SecurityGroups}: the section and context, and the hosts whose roles get a group. */
 export interface SecurityGroupsArgs extends SystemArgs<CallystoSection, OpenStackContext> {
     hosts: readonly ResolvedHost[];
 }
@@ -19,7 +18,6 @@ export interface SecurityGroupsArgs extends SystemArgs<CallystoSection, OpenStac
  * sshSources (Terraform's 0.0.0.0/0 and ::/0 when unset: local stack only).
  */
 export class SecurityGroups extends SystemPart<CallystoSection, OpenStackContext> {
-    /** Profile → security group id. */
     public readonly ids: Partial<Record<SecurityProfile, pulumi.Output<string>>> = {};
 
     constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {

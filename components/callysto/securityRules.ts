@@ -101,7 +101,6 @@ export function terraformOf(tier: StackTier | undefined): TerraformGroups {
     return isProductionTier(tier) ? RUNBOOK_TERRAFORM : LATER_TERRAFORM;
 }
 
-/** The address family of a range. */
 export function familyOf(range: string): IngressRule["ethertype"] {
     return range.includes(":") ? "IPv6" : "IPv4";
 }

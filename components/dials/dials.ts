@@ -12,12 +12,10 @@ import { REDIS_PASSWORDS } from "./secrets";
 import { Web } from "./web";
 import { SIZES } from "./workers";
 
-/** The stack outputs of DIALS (`pulumi stack output dials`). */
 export interface DialsOutputs extends Record<string, pulumi.Input<unknown>> {
     namespace: pulumi.Output<string>;
     apiUrl: string;
     frontendUrl: string;
-    /** Deployment names of the Celery workers. */
     workers: string[];
 }
 

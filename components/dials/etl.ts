@@ -42,15 +42,12 @@ export const EOS_MOUNT_PATH = "/eos";
 /** CERN PaaS: pods with this annotation get EOS mounted with the Kerberos credentials of the named Secret. */
 export const EOS_ANNOTATION = "eos.okd.cern.ch/mount-eos-with-credentials-from-secret";
 
-/** Arguments of {@link Etl}: the section and context, and what the ETL reads of the rest of DIALS. */
 export interface EtlArgs extends SystemArgs<DialsSection> {
     /** The namespace: its `name` places every object; the EOS claim also waits for the component itself. */
     namespace: Namespace;
-    /** The ETL image (dials-etl). */
     image: string;
     /** `redis-etl-broker`: the Celery URLs name its endpoint and carry its password. */
     broker: Redis<RedisAuth>;
-    /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
 }
 
@@ -136,7 +133,6 @@ export class Etl extends SystemPart<DialsSection> {
         return { configMap: configMap.handle, secret: secret.handle, eos: eos.handle };
     }
 
-    /** The EOS claim, protected in production. */
     private eosClaim(namespace: Namespace): PersistentVolumeClaim {
         return new PersistentVolumeClaim(
             this.childName("eos-pvc"),

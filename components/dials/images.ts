@@ -56,7 +56,6 @@ export function imageRefs(
     return out;
 }
 
-/** Arguments of {@link Images}: the section, the context, and the namespace the streams are placed in. */
 export interface DialsImagesArgs extends SystemArgs<DialsSection> {
     /** The Namespace component's name: each stream waits for the namespace through it. */
     namespace: pulumi.Output<string>;

@@ -34,14 +34,12 @@ const STATIC_DIR = "/var/www/api/";
 /** Django's collected static files, which gunicorn's container writes and nginx serves: pod scratch space. */
 const STATIC_FILES = podVolume("staticfiles", { emptyDir: {} });
 
-/** Arguments of {@link Web}: the section and context, and what the web tier reads of the rest of DIALS. */
 export interface WebArgs extends SystemArgs<DialsSection> {
     /** The Namespace component's name: every object waits for the namespace through it. */
     namespace: pulumi.Output<string>;
     images: Record<DialsImage, string>;
     /** `redis-web-cache`: DJANGO_REDIS_URL names its endpoint and carries its password. */
     cache: Redis<RedisAuth>;
-    /** Key of the checksums that restart readers of changed Secrets/ConfigMaps (the system's `checksumKey`). */
     restartKey: ChecksumKey;
 }
 
@@ -178,7 +176,6 @@ export class Web extends SystemPart<DialsSection> {
         );
     }
 
-    /** The frontend, its Service and its Route. */
     private frontendWorkload(args: WebArgs, opts: pulumi.CustomResourceOptions): Workload {
         return new Workload(
             this.childName("frontend"),

@@ -125,7 +125,6 @@ export function etlWorkers(config: WorkersConfig): EtlWorker[] {
     ];
 }
 
-/** The Celery queue a worker consumes. */
 export function queueOf(worker: Pick<EtlWorker, "name" | "queue">): string {
     return worker.queue ?? worker.name;
 }

@@ -6,7 +6,6 @@ import { SIZES, hostOf, writersPaused } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
 import type { DatabaseClients } from "./stores";
 
-/** Arguments of {@link PackitApi}. */
 export interface PackitApiArgs extends PackitPartArgs {
     /** The API reads the database: its switch is on only beside the handle. */
     clients: DatabaseClients;

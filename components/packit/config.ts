@@ -70,7 +70,6 @@ const componentsSchema = z
 
 /** Worker layouts of packit/deployment: one StatefulSet serving both Celery queues, or one per queue. */
 export const WORKER_SPLITS = ["all-queues", "short-long"] as const;
-export type WorkerSplit = (typeof WORKER_SPLITS)[number];
 
 const workersSchema = z
     .object({
@@ -133,7 +132,6 @@ const postgresSchema = postgresServerSchema
         existingPassword: z.boolean().default(false).meta({ example: "false" }),
     })
     .strict();
-export type PostgresConfig = z.infer<typeof postgresSchema>;
 
 const imageNames = (example: string) =>
     z
@@ -197,7 +195,6 @@ const imagesSchema = z
         redisCommander: imageRef("docker.io/rediscommander/redis-commander:redis-commander-210"),
     })
     .strict();
-export type ImagesConfig = z.infer<typeof imagesSchema>;
 
 /** A certificate subject name: a host or a one-level wildcard such as `*.packit.dev`. */
 const certificateName = z

@@ -4,7 +4,6 @@ import { Workload } from "../shared/workload";
 import { Endpoint, SIZES, hostOf } from "./layout";
 import { PackitPart, PackitPartArgs } from "./part";
 
-/** Arguments of {@link PackitDebugging}. */
 export interface PackitDebuggingArgs extends PackitPartArgs {
     /** The wildcard certificate and key (secret): the Routes terminate TLS, the tools speak plain HTTP. */
     certificate: { certificate: pulumi.Output<string>; key: pulumi.Output<string> };

@@ -3,7 +3,7 @@ import { ServiceEndpoint } from "../shared/endpoints";
 import { HandleMount, SecretHandle } from "../shared/handles";
 import { Reads, readsOver } from "../shared/reads";
 import type { PackitSection } from "./config";
-import type { PackitSecretName, SOURCE_SECRETS } from "./secrets";
+import type { PackitSecretName } from "./secrets";
 
 /** Generated database credentials every database client reads. */
 export const POSTGRES_SECRET = "postgres-secret";
@@ -122,17 +122,11 @@ export const SECRET_MOUNTS = {
 } as const satisfies Partial<Record<PackitSecretName, string>>;
 export type MountedSecret = keyof typeof SECRET_MOUNTS;
 
-/** The keys of one Secret of the source. */
-export type SecretKeyOf<N extends PackitSecretName> = Extract<
-    (typeof SOURCE_SECRETS)[number],
-    { name: N }
->["keys"][number]["key"];
-
 /**
  * The keys a container opens of each Secret it mounts: only those are placed (volume items), so a container holds no
  * credential its process never reads, and the plan shows which file each one gets.
  */
-export type SecretFiles = { readonly [N in MountedSecret]?: readonly SecretKeyOf<N>[] };
+export type SecretFiles = { readonly [N in MountedSecret]?: readonly string[] };
 
 /**
  * The wildcard certificate, which every TLS endpoint serves: mod_wsgi-express's --ssl-certificate-file and -key-file

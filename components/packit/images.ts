@@ -6,50 +6,12 @@ import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { ScheduledJob } from "../shared/scheduledJob";
 import type { PackitImage, PackitSection } from "./config";
-import { ImageSource, SIZES, imageSources } from "./layout";
-import { JobAccount } from "./rbac";
+import { ImageSource, imageSources } from "./layout";
+import { OcCronJob } from "./rbac";
 import { IMPORT_IMAGES_SCRIPT } from "./scripts";
 
-/** Arguments of {@link PackitImages}: the section and context, and the main namespace its objects are placed with. */
 export interface PackitImagesArgs extends SystemArgs<PackitSection> {
     namespace: Namespace;
-}
-
-/** What a service's images are built from: the images of its enabled components, and when their tags move. */
-interface ImagePlan {
-    /** The main namespace: the objects are placed with its reference (`name`). */
-    namespace: Namespace;
-    /** Its plain name, for the import job's account (the account builder takes a string). */
-    namespaceName: string;
-    /** The tag every ImageStream of the deployment follows (its `deployment`). */
-    tag: string;
-    /** `app.kubernetes.io/part-of` of every object: the service (`packit`, `stream`). */
-    partOf: string;
-    /** Images of the enabled components. */
-    sources: ImageSource[];
-    /**
-     * `scheduled`: OpenShift re-imports every tag periodically (staging follows each push of `:stg`).
-     * `maintenance-window`: tags move only when the `import-images` CronJob runs or config changes the pin.
-     */
-    updates: "scheduled" | "maintenance-window";
-    /** The maintenance window's schedule, zone and the `oc` image its job runs. */
-    window: { schedule: string; timeZone?: string; cliImage: string };
-}
-
-function imagePlan(config: PackitSection, namespace: Namespace): ImagePlan {
-    return {
-        namespace,
-        namespaceName: config.namespace,
-        partOf: config.service,
-        tag: config.deployment,
-        sources: imageSources(config),
-        updates: config.images.updates,
-        window: {
-            schedule: config.images.maintenanceWindow,
-            timeZone: config.images.maintenanceTimeZone,
-            cliImage: config.images.cli,
-        },
-    };
 }
 
 /**
@@ -97,6 +59,7 @@ export class PackitImages extends SystemPart<PackitSection> {
     private readonly openshift: boolean;
     /** The one tag every ImageStream of the deployment follows. */
     private readonly tag: string;
+    private readonly namespace: Namespace;
 
     constructor(
         name: string,
@@ -104,10 +67,11 @@ export class PackitImages extends SystemPart<PackitSection> {
         opts?: pulumi.ComponentResourceOptions,
     ) {
         super("runbooks:packit:PackitImages", name, { config, context }, opts);
-        const args = imagePlan(config, namespace);
         this.openshift = context.cluster.platform === "openshift";
-        this.tag = args.tag;
-        for (const source of args.sources) {
+        this.tag = config.deployment;
+        this.namespace = namespace;
+        const sources = imageSources(config);
+        for (const source of sources) {
             this.sources.set(source.stream, source);
             this.references[source.stream] = source.from;
         }
@@ -115,88 +79,74 @@ export class PackitImages extends SystemPart<PackitSection> {
             this.registerOutputs({ references: this.references });
             return;
         }
-        const streams = args.sources.map((source) => this.imageStream(args, source));
+        const streams = sources.map((source) => this.imageStream(source));
         // Both modes need the job: `maintenance-window` moves tags only in the window, `scheduled` stands in for
         // the periodic import the platform disabled.
-        if (args.sources.length > 0) this.importJob = this.importer(args, streams);
+        if (sources.length > 0) this.importJob = this.importer(sources, streams);
         this.registerOutputs({ references: this.references });
     }
 
-    private app(args: ImagePlan, name: string, component: string): AppIdentity {
-        return { name, partOf: args.partOf, component };
+    private app(name: string, component: string): AppIdentity {
+        return { name, partOf: this.config.service, component };
     }
 
-    /** The ImageStream whose tag imports the configured reference. */
-    private imageStream(args: ImagePlan, source: ImageSource): k8s.apiextensions.CustomResource {
+    private imageStream(source: ImageSource): k8s.apiextensions.CustomResource {
         return new ImageStream(
             this.childName(source.stream),
             {
-                namespace: args.namespace.name,
+                namespace: this.namespace.name,
                 name: source.stream,
-                app: this.app(args, source.stream, "image"),
+                app: this.app(source.stream, "image"),
                 tag: this.tag,
                 from: source.from,
-                scheduled: args.updates === "scheduled",
+                scheduled: this.config.images.updates === "scheduled",
             },
             this.child(),
         );
     }
 
     /** The `import-images` CronJob and its account, which may import exactly the deployment's streams. */
-    private importer(args: ImagePlan, streams: k8s.apiextensions.CustomResource[]): ScheduledJob {
-        const id = this.app(args, "import-images", "image-update");
-        const streamNames = args.sources.map((s) => s.stream);
-        const access = new JobAccount(
-            this.childName("importer"),
+    private importer(sources: ImageSource[], streams: k8s.apiextensions.CustomResource[]): ScheduledJob {
+        const { images } = this.config;
+        const id = this.app("import-images", "image-update");
+        const streamNames = sources.map((s) => s.stream);
+        const scheduled = images.updates === "scheduled";
+        return new OcCronJob(
+            { account: this.childName("importer"), job: this.childName("import") },
             {
                 cluster: this.context.cluster,
                 app: id,
                 accountName: "importimager",
-                accountNamespace: args.namespace.name,
-                roleNamespace: args.namespace.name,
+                accountNamespace: this.namespace.name,
+                roleNamespace: this.namespace.name,
                 rules: importerRules(streamNames),
+                job: {
+                    schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : images.maintenanceWindow,
+                    timeZone: scheduled ? undefined : images.maintenanceTimeZone,
+                    // Window: one missed by more than an hour is skipped, images must not move outside it.
+                    // Hourly: a late run is pointless once the next one is due.
+                    startingDeadlineSeconds: scheduled ? 1800 : 3600,
+                    activeDeadlineSeconds: 900,
+                    backoffLimit: 2,
+                },
+                container: {
+                    name: "import-images",
+                    image: images.cli,
+                    script: IMPORT_IMAGES_SCRIPT,
+                    env: {
+                        // The streams it imports, named through their objects: it runs once they exist.
+                        IMAGE_STREAMS: {
+                            computed: pulumi
+                                .all(streams.map((s) => s.metadata.name))
+                                .apply((names) => names.join(" ")),
+                        },
+                        IMAGE_TAG: this.tag,
+                        NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
+                    },
+                },
             },
             (extra) => this.child(extra),
-        );
-        const scheduled = args.updates === "scheduled";
-        return new ScheduledJob(
-            this.childName("import"),
-            {
-                cluster: this.context.cluster,
-                namespace: args.namespace.name,
-                app: id,
-                schedule: scheduled ? SCHEDULED_IMPORT_SCHEDULE : args.window.schedule,
-                timeZone: scheduled ? undefined : args.window.timeZone,
-                // Window: one missed by more than an hour is skipped, images must not move outside it.
-                // Hourly: a late run is pointless once the next one is due.
-                startingDeadlineSeconds: scheduled ? 1800 : 3600,
-                activeDeadlineSeconds: 900,
-                backoffLimit: 2,
-                serviceAccountName: access.handle.name,
-                grantedBy: [access.binding],
-                containers: [
-                    {
-                        name: "import-images",
-                        image: args.window.cliImage,
-                        command: ["/bin/bash", "-c", IMPORT_IMAGES_SCRIPT],
-                        env: {
-                            // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
-                            HOME: "/tmp",
-                            // The streams it imports, named through their objects: it runs once they exist.
-                            IMAGE_STREAMS: {
-                                computed: pulumi
-                                    .all(streams.map((s) => s.metadata.name))
-                                    .apply((names) => names.join(" ")),
-                            },
-                            IMAGE_TAG: this.tag,
-                            NAMESPACE: { fieldRef: { fieldPath: "metadata.namespace" } },
-                        },
-                        resources: SIZES.cliJob,
-                    },
-                ],
-            },
-            this.child(),
-        );
+        ).job;
     }
 
     /** The image of a container running `stream`; on OpenShift also the trigger annotation for its workload. */

@@ -3,7 +3,6 @@ import type { Component, PackitConfig, PackitImage, ServiceName, WorkersConfig }
 
 // Pure naming and layout rules of packit/deployment, shared by the checks, the components and the tests.
 
-/** Main namespace: `packit-stg`, `stream-prod`, ... */
 export function mainNamespace(
     service: ServiceName,
     config: Pick<PackitConfig, "namespace" | "deployment">,
@@ -11,7 +10,6 @@ export function mainNamespace(
     return config.namespace ?? `${service}-${config.deployment}`;
 }
 
-/** Where sandcastle runs untrusted code: `<service>-<deployment>-sandbox`. */
 export function sandboxNamespace(
     service: ServiceName,
     config: Pick<PackitConfig, "sandbox" | "deployment">,
@@ -27,7 +25,6 @@ export function writersPaused(config: Pick<PackitConfig, "components" | "postgre
     return config.components.postgres && config.postgres.previous !== undefined;
 }
 
-/** Public endpoints and the component that serves each. */
 export const ENDPOINTS = {
     service: "service",
     dashboard: "dashboard",
@@ -59,7 +56,6 @@ export function hostOf(
     return `${SUBDOMAIN[endpoint]}.${env}${config.domain}`;
 }
 
-/** The endpoints of enabled components, with their hosts. */
 export function publicEndpoints(config: PackitConfig): { endpoint: Endpoint; host: string }[] {
     return (Object.keys(ENDPOINTS) as Endpoint[])
         .filter((e) => config.components[ENDPOINTS[e]])
@@ -98,7 +94,6 @@ export const IMAGE_USERS: Record<PackitImage, Component[]> = {
     tokman: ["tokman"],
 };
 
-/** `registry/repository:tag` or `registry/repository@sha256:...`. */
 export function imageReference(registry: string, repository: string, ref: string): string {
     return ref.startsWith("sha256:")
         ? `${registry}/${repository}@${ref}`
@@ -115,7 +110,6 @@ export interface ImageSource {
     pinned: boolean;
 }
 
-/** The Packit images the enabled components run, and where each comes from. */
 export function imageSources(config: PackitConfig): ImageSource[] {
     const { images } = config;
     return (Object.keys(IMAGE_USERS) as PackitImage[])
@@ -132,11 +126,9 @@ export function imageSources(config: PackitConfig): ImageSource[] {
         });
 }
 
-/** One worker StatefulSet. */
 export interface WorkerGroup {
     /** Object name: `packit-worker`, `packit-worker-short-running`, `packit-worker-long-running`. */
     name: string;
-    /** Value of `QUEUES`. */
     queues: string;
     replicas: number;
     /** Size of the repository cache; only workers serving long-running tasks clone repositories. */
@@ -153,7 +145,6 @@ export interface WorkerGroup {
  */
 const ALL_QUEUES = ["short-running", "long-running", "rate-limited"] as const;
 
-/** The worker StatefulSets of a layout (counts the checks did not require default to one). */
 export function workerGroups(workers: WorkersConfig): WorkerGroup[] {
     const common = { sandcastleVolume: workers.sandcastleVolume };
     if (workers.split === "all-queues") {

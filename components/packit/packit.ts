@@ -22,14 +22,11 @@ import { neededSecrets, secretConfigKey } from "./secrets";
 import { PackitDataStores } from "./stores";
 import { PackitWorkers } from "./workers";
 
-/** What `pulumi stack output packit` (or `stream`) shows. */
 export type PackitOutputs = {
     namespace: string;
     /** The sandbox namespace; unset while the workers are off. */
     sandboxNamespace: string | undefined;
-    /** Endpoint → public URL. */
     urls: Record<string, string>;
-    /** ImageStream → the external reference it imports. */
     images: Record<string, string>;
 };
 
@@ -217,7 +214,6 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         return sandbox.name;
     }
 
-    /** The message listeners (fedora messaging, CentOS MQTT). */
     private listeners({ part, opts }: Applications): void {
         const { config } = this;
         if (config.components.fedmsg || config.centosmsg)
@@ -235,7 +231,6 @@ export class PackitService extends SystemComponent<PackitSection, KubernetesCont
         return new MetricsGateway(this.childName("metrics"), part, this.child());
     }
 
-    /** Redis Commander and Flower, behind the wildcard certificate. */
     private debugging({ part, opts }: Applications): void {
         const { config, context } = this;
         if (!config.components.redisCommander && !config.components.flower) return;

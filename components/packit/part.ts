@@ -26,9 +26,7 @@ export interface PackitRestart {
 export interface PackitPartArgs extends SystemArgs<PackitSection> {
     /** The main namespace: objects placed with its `name` wait for it by that reference. */
     namespace: Namespace;
-    /** Where the deployment's own images come from (ImageStreams on OpenShift). */
     images: PackitImages;
-    /** The Secrets its pods read, through their handles. */
     reads: PackitReads;
     /** The checksum key its applications roll on: each reads its Secrets and ConfigMaps at start only. */
     restart: PackitRestart;
@@ -52,7 +50,6 @@ export interface AppWorkloadSpec extends Omit<
  * the part's type tells the parts apart.
  */
 export abstract class PackitPart extends SystemPart<PackitSection> {
-    /** The main namespace's reference (see {@link PackitPartArgs.namespace}). */
     protected readonly namespace: pulumi.Output<string>;
     protected readonly images: PackitImages;
     protected readonly reads: PackitReads;
@@ -71,7 +68,6 @@ export abstract class PackitPart extends SystemPart<PackitSection> {
         this.restart = restart;
     }
 
-    /** Identity of an object of this deployment. */
     protected app(name: string, component: string): AppIdentity {
         return { name, partOf: this.config.service, component };
     }

@@ -27,52 +27,10 @@ export interface PostgresServer {
     image: string;
 }
 
-/** Arguments of {@link PackitPostgres}: the section and context, the main namespace and the kept password. */
 export interface PackitPostgresArgs extends SystemArgs<PackitSection> {
-    /** The main namespace: the database's objects are placed with its reference. */
     namespace: Namespace;
     /** The running database's password (secret config); a generated one when unset. */
     password?: pulumi.Input<string>;
-}
-
-/** What the database is built from: the section's `postgres` settings and where they go. */
-interface DatabasePlan {
-    namespace: Namespace;
-    /** Its plain name, for what matches on names (the network checks, the claim builder). */
-    namespaceName: string;
-    partOf: string;
-    /** The server the applications use (Service `postgres`). */
-    current: PostgresServer;
-    /** During a major upgrade: the old server, kept running for the copy; its volume is never deleted. */
-    previous?: PostgresServer;
-    /** Size of each server's volume. */
-    storage: string;
-    database: string;
-    user: string;
-    /** Production: protect the current volume, the password and `postgres-secret` from deletion. */
-    protectStateful: boolean;
-    /**
-     * The running system's claim: the server holding the existing data mounts it instead of a new
-     * `postgres-<version>` claim (the current server, or the old one during an upgrade).
-     */
-    claimName?: string;
-    password?: pulumi.Input<string>;
-}
-
-function databasePlan({ config, context, namespace, password }: PackitPostgresArgs): DatabasePlan {
-    return {
-        namespace,
-        namespaceName: config.namespace,
-        partOf: config.service,
-        current: { version: config.postgres.version, image: config.postgres.image },
-        previous: config.postgres.previous,
-        storage: config.postgres.storage,
-        database: config.postgres.database,
-        user: config.postgres.user,
-        protectStateful: context.protectStateful,
-        claimName: config.postgres.claimName,
-        password,
-    };
 }
 
 const PORT = 5432;
@@ -88,7 +46,6 @@ export interface RunningServer {
     workload: Workload;
 }
 
-/** The labels' identity of one of the database's objects. */
 function databaseApp(partOf: string, name: string): AppIdentity {
     return { name, partOf, component: "database" };
 }
@@ -100,64 +57,64 @@ function databaseApp(partOf: string, name: string): AppIdentity {
  */
 export class PackitPostgres extends SystemPart<PackitSection> {
     public readonly secret: k8s.core.v1.Secret & { readonly handle: SecretHandle };
-    /** The server the applications use. */
     public readonly current: RunningServer;
-    /** During a major upgrade: the old server, which the copy reads. */
     public readonly previous?: RunningServer;
     public readonly service: k8s.core.v1.Service;
-    /** Host the applications connect to. */
     public readonly host = "postgres";
     /** The stable Service the applications connect to (its host is what `postgres-secret` holds). */
     public readonly endpoint: ServiceEndpoint;
+    private readonly namespace: Namespace;
 
     constructor(name: string, partArgs: PackitPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("runbooks:packit:PackitPostgres", name, partArgs, opts);
-        const args = databasePlan(partArgs);
-        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
-        this.endpoint = ServiceEndpoint.of(this.host, args.namespaceName, PORT);
+        this.namespace = partArgs.namespace;
+        const { postgres } = this.config;
+        const currentSettings = { version: postgres.version, image: postgres.image };
+        const app = (appName: string): AppIdentity => databaseApp(this.config.service, appName);
+        this.endpoint = ServiceEndpoint.of(this.host, this.config.namespace, PORT);
         const password =
-            args.password ??
+            partArgs.password ??
             new random.RandomPassword(
                 this.childName("password"),
                 // Letters and digits only: the password ends up in connection URLs.
                 { length: 32, special: false },
-                { parent: this, ...statefulOptions(args.protectStateful) },
+                { parent: this, ...statefulOptions(this.context.protectStateful) },
             ).result;
         this.secret = new ConfigSecret(
             this.childName("secret"),
             {
-                namespace: args.namespace.name,
+                namespace: this.namespace.name,
                 name: POSTGRES_SECRET,
                 app: app("postgres"),
                 data: {
-                    "database-user": args.user,
+                    "database-user": this.config.postgres.user,
                     "database-password": password,
                     "database-host": this.endpoint.localHost,
-                    "database-name": args.database,
+                    "database-name": this.config.postgres.database,
                 },
             },
             // Kept with the database it opens: a forced destroy leaves the data directory, initialised with this
             // password, and the retained server reads it here; only this Secret still knows a generated one.
-            this.child(statefulOptions(args.protectStateful)),
+            this.child(statefulOptions(this.context.protectStateful)),
         );
 
-        if (args.previous)
-            this.previous = { settings: args.previous, workload: this.server(args, args.previous, false) };
-        const currentServer = this.server(args, args.current, true);
-        this.current = { settings: args.current, workload: currentServer };
+        if (postgres.previous)
+            this.previous = { settings: postgres.previous, workload: this.server(postgres.previous, false) };
+        const currentServer = this.server(currentSettings, true);
+        this.current = { settings: currentSettings, workload: currentServer };
 
-        this.service = this.stableService(args, currentServer);
-        this.registerOutputs({ host: this.host, version: args.current.version });
+        this.service = this.stableService(currentServer);
+        this.registerOutputs({ host: this.host, version: postgres.version });
     }
 
     /** The stable Service `postgres` the applications use, pointing at the current version's server. */
-    private stableService(args: DatabasePlan, currentServer: Workload): k8s.core.v1.Service {
-        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
+    private stableService(currentServer: Workload): k8s.core.v1.Service {
+        const app = (appName: string): AppIdentity => databaseApp(this.config.service, appName);
         // The current server's selector, the live one: today's `postgres` selects its pods by it too.
-        const selector = liveLabelsOf(serverName(args.current.version)).liveSelector!;
+        const selector = liveLabelsOf(serverName(this.config.postgres.version)).liveSelector!;
         const ports = [{ name: "postgres", port: PORT, targetPort: PORT, protocol: "TCP" as const }];
         recordService(this.context.cluster, {
-            namespace: args.namespaceName,
+            namespace: this.config.namespace,
             name: this.host,
             selector,
             ports,
@@ -166,7 +123,7 @@ export class PackitPostgres extends SystemPart<PackitSection> {
             this.childName("service"),
             podServiceArgs({
                 name: this.host,
-                namespace: args.namespace.name,
+                namespace: this.namespace.name,
                 app: app("postgres"),
                 spec: { selector, ports },
             }),
@@ -177,21 +134,21 @@ export class PackitPostgres extends SystemPart<PackitSection> {
     }
 
     /** A major version's claim: the running system's (adopted) when this server holds the existing data, else new. */
-    private claim(args: DatabasePlan, s: PostgresServer, current: boolean): PersistentVolumeClaim {
+    private claim(s: PostgresServer, current: boolean): PersistentVolumeClaim {
         const objectName = serverName(s.version);
         // The adopted claim belongs to the server holding the existing data: the old one during an upgrade.
-        const holdsExistingData = args.previous ? !current : current;
-        const adoptedClaim = holdsExistingData ? args.claimName : undefined;
+        const holdsExistingData = this.config.postgres.previous ? !current : current;
+        const adoptedClaim = holdsExistingData ? this.config.postgres.claimName : undefined;
         const adopted = adoptedClaim !== undefined;
         return new PersistentVolumeClaim(
             this.childName(`${s.version}-pvc`),
             {
                 name: adoptedClaim ?? objectName,
-                namespace: args.namespace.name,
-                app: databaseApp(args.partOf, objectName),
-                storage: args.storage,
+                namespace: this.namespace.name,
+                app: databaseApp(this.config.service, objectName),
+                storage: this.config.postgres.storage,
                 // An adopted claim holds the running system's data: protected in every tier.
-                protectStateful: current && (args.protectStateful || adopted),
+                protectStateful: current && (this.context.protectStateful || adopted),
             },
             // The old version's volume outlives its server: removing `previous` forgets it, never deletes it.
             this.child({
@@ -201,21 +158,21 @@ export class PackitPostgres extends SystemPart<PackitSection> {
     }
 
     /** One major version's server: its claim (adopted or new) and its Deployment + Service. */
-    private server(args: DatabasePlan, s: PostgresServer, current: boolean): Workload {
+    private server(s: PostgresServer, current: boolean): Workload {
         const { cluster } = this.context;
-        const app = (appName: string): AppIdentity => databaseApp(args.partOf, appName);
+        const app = (appName: string): AppIdentity => databaseApp(this.config.service, appName);
         const objectName = serverName(s.version);
-        const pvc = this.claim(args, s, current);
+        const pvc = this.claim(s, current);
         return new Workload(
             this.childName(String(s.version)),
             {
                 cluster,
-                namespace: args.namespace.name,
+                namespace: this.namespace.name,
                 app: { ...app(objectName), version: String(s.version) },
                 ...liveLabelsOf(objectName),
                 annotations: postgresServerAnnotations(
                     s.version,
-                    `${args.partOf}.postgres.${current ? "version" : "previous.version"}`,
+                    `${this.config.service}.postgres.${current ? "version" : "previous.version"}`,
                 ),
                 strategy: "Recreate",
                 automountServiceAccountToken: false,
@@ -233,16 +190,14 @@ export class PackitPostgres extends SystemPart<PackitSection> {
                 service: { ports: [{ name: "postgres", port: PORT }] },
                 // The serving database is protected like its volume; a previous version is not, so the
                 // upgrade can retire it once its data has been copied.
-                workloadOptions: current ? statefulOptions(args.protectStateful) : undefined,
+                workloadOptions: current ? statefulOptions(this.context.protectStateful) : undefined,
             },
             this.child(),
         );
     }
 }
 
-/** Arguments of {@link PostgresUpgrade}. */
 export interface PostgresUpgradeArgs extends SystemArgs<PackitSection> {
-    /** The main namespace's reference (the Namespace's `name`). */
     namespace: pulumi.Output<string>;
     from: PostgresServer;
     to: PostgresServer;

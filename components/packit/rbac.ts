@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
 import { AccountHandle } from "../shared/handles";
+import type { ContainerSpec } from "../shared/container";
 import { AppIdentity } from "../shared/labels";
+import { ScheduledJob, ScheduledJobArgs } from "../shared/scheduledJob";
 import { PolicyRule, AccountWithGrants } from "../shared/serviceAccount";
+import { SIZES } from "./layout";
 
-/** Arguments of {@link JobAccount}. */
 export interface JobAccountArgs {
     cluster: ClusterContext;
     app: AppIdentity;
-    /** Name of the ServiceAccount, Role and RoleBinding. */
     accountName: string;
     /** Namespace of the ServiceAccount (where the job runs): its Namespace's `name`, so the account waits for it. */
     accountNamespace: pulumi.Input<string>;
@@ -55,5 +56,49 @@ export class JobAccount {
         );
         this.handle = objects.handle;
         this.binding = objects.bindings[0];
+    }
+}
+
+/** What {@link OcCronJob} runs: one container's bash script of `oc` calls, and the CronJob's own timing. */
+export interface OcJobArgs extends JobAccountArgs {
+    container: { name: string; image: string; script: string; env: ContainerSpec["env"] };
+    job: Pick<
+        ScheduledJobArgs,
+        "schedule" | "timeZone" | "startingDeadlineSeconds" | "activeDeadlineSeconds" | "backoffLimit"
+    >;
+}
+
+/** A CronJob in the account's namespace that runs `oc` under a {@link JobAccount} of its own. */
+export class OcCronJob {
+    public readonly job: ScheduledJob;
+
+    constructor(
+        names: { account: string; job: string },
+        { container, job, ...account }: OcJobArgs,
+        child: (extra?: pulumi.CustomResourceOptions) => pulumi.CustomResourceOptions,
+    ) {
+        const access = new JobAccount(names.account, account, child);
+        this.job = new ScheduledJob(
+            names.job,
+            {
+                ...job,
+                cluster: account.cluster,
+                namespace: account.accountNamespace,
+                app: account.app,
+                serviceAccountName: access.handle.name,
+                grantedBy: [access.binding],
+                containers: [
+                    {
+                        name: container.name,
+                        image: container.image,
+                        command: ["/bin/bash", "-c", container.script],
+                        // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
+                        env: { HOME: "/tmp", ...container.env },
+                        resources: SIZES.cliJob,
+                    },
+                ],
+            },
+            child(),
+        );
     }
 }

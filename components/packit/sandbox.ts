@@ -5,19 +5,13 @@ import { AppIdentity } from "../shared/labels";
 import { Namespace } from "../shared/namespace";
 import { PersistentVolumeClaim } from "../shared/persistentVolumeClaim";
 import { ScheduledJob } from "../shared/scheduledJob";
-import { SIZES } from "./layout";
-import { JobAccount } from "./rbac";
+import { OcCronJob } from "./rbac";
 import { SANDBOX_CLEANUP_SCRIPT } from "./scripts";
 
-/** Arguments of {@link Sandbox}. */
 export interface SandboxArgs extends SystemArgs<PackitSection> {
-    /** The sandbox namespace, `<service>-<deployment>-sandbox`. */
     namespace: string;
-    /** The main namespace, where the clean-up job runs: placed with its reference. */
     main: Namespace;
-    /** Sandbox twins of the workers' repository caches. */
     repositoryCaches: { name: string; size: string }[];
-    /** The hourly clean-up; none when switched off. */
     cleanup?: { schedule: string; image: string; podMaxAgeHours: number; pvcGraceMinutes: number };
 }
 
@@ -31,7 +25,6 @@ export const SANDBOX_EDIT_BINDING = "sandcastle-edit";
  */
 export class Sandbox extends SystemPart<PackitSection> {
     public readonly namespace: Namespace;
-    /** metadata.name of the sandbox namespace. */
     public readonly name: string;
     public readonly cleanupJob?: ScheduledJob;
 
@@ -92,8 +85,8 @@ export class Sandbox extends SystemPart<PackitSection> {
     /** The hourly clean-up: its own account, which may only list and delete pods and claims here. */
     private cleanup(args: SandboxArgs, cleanup: NonNullable<SandboxArgs["cleanup"]>): ScheduledJob {
         const id = this.app("sandbox-cleanup", "sandbox-cleanup");
-        const access = new JobAccount(
-            this.childName("cleaner"),
+        return new OcCronJob(
+            { account: this.childName("cleaner"), job: this.childName("cleanup") },
             {
                 cluster: this.context.cluster,
                 app: id,
@@ -109,36 +102,19 @@ export class Sandbox extends SystemPart<PackitSection> {
                         verbs: ["get", "list", "delete"],
                     },
                 ],
+                job: { schedule: cleanup.schedule, activeDeadlineSeconds: 1800 },
+                container: {
+                    name: "sandbox-cleanup",
+                    image: cleanup.image,
+                    script: SANDBOX_CLEANUP_SCRIPT,
+                    env: {
+                        SANDBOX_NAMESPACE: args.namespace,
+                        POD_MAX_AGE_HOURS: String(cleanup.podMaxAgeHours),
+                        PVC_GRACE_MINUTES: String(cleanup.pvcGraceMinutes),
+                    },
+                },
             },
             (extra) => this.child(extra),
-        );
-        return new ScheduledJob(
-            this.childName("cleanup"),
-            {
-                cluster: this.context.cluster,
-                namespace: args.main.name,
-                app: id,
-                schedule: cleanup.schedule,
-                activeDeadlineSeconds: 1800,
-                serviceAccountName: access.handle.name,
-                grantedBy: [access.binding],
-                containers: [
-                    {
-                        name: "sandbox-cleanup",
-                        image: cleanup.image,
-                        command: ["/bin/bash", "-c", SANDBOX_CLEANUP_SCRIPT],
-                        env: {
-                            // oc keeps a discovery cache in $HOME; the arbitrary UID has no writable home.
-                            HOME: "/tmp",
-                            SANDBOX_NAMESPACE: args.namespace,
-                            POD_MAX_AGE_HOURS: String(cleanup.podMaxAgeHours),
-                            PVC_GRACE_MINUTES: String(cleanup.pvcGraceMinutes),
-                        },
-                        resources: SIZES.cliJob,
-                    },
-                ],
-            },
-            this.child(),
-        );
+        ).job;
     }
 }

@@ -21,7 +21,6 @@ function clientSwitches<C extends { service: boolean; workers: boolean; beat: bo
     return { service: on.service, workers: on.workers, beat: on.beat };
 }
 
-/** Arguments of {@link PackitDataStores}. */
 export interface PackitDataStoresArgs extends PackitPartArgs {
     /**
      * What the token manager waits for that no reference carries: its image (the trigger annotation names the

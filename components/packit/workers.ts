@@ -11,7 +11,6 @@ import { PackitPart, PackitPartArgs } from "./part";
 import type { DatabaseClients } from "./stores";
 import { SecretHandle } from "../shared/handles";
 
-/** Arguments of {@link PackitWorkers}. */
 export interface PackitWorkersArgs extends PackitPartArgs {
     /** One StatefulSet per group (all-queues, or short-running + long-running); none when workers are off. */
     groups: WorkerGroup[];
@@ -117,7 +116,6 @@ export class PackitWorkers extends PackitPart {
         });
     }
 
-    /** Beat, which schedules the periodic tasks. */
     private scheduler(database: SecretHandle): Workload {
         const { config } = this;
         return this.appWorkload("beat", {

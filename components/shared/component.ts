@@ -115,7 +115,6 @@ export abstract class RunbookComponent extends pulumi.ComponentResource {
         return name;
     }
 
-    /** A child's logical name: `<component>-<suffix>`. */
     protected childName(suffix: string): string {
         return `${this.baseName}-${suffix}`;
     }

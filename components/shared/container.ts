@@ -38,7 +38,6 @@ export interface ContainerSpec {
      */
     mounts?: PodMount[];
     lifecycle?: k8s.types.input.core.v1.Lifecycle;
-    /** Merged over the non-root default. */
     securityContext?: k8s.types.input.core.v1.SecurityContext;
     imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
 }

@@ -12,7 +12,6 @@ import { DumpHeader, majorOf, readDumpHeader } from "./dumpHeader";
 /** How old a dump may be: the takeover happens in the session that made it; an older one misses writes since. */
 export const DUMP_MAX_AGE_HOURS = 24;
 
-/** The file name the printed dump command writes for a namespace. */
 export function dumpFile(namespace: string): string {
     return `${namespace}-postgres.dump`;
 }
@@ -85,7 +84,6 @@ export interface PlannedTakeover {
     cluster: string;
     namespace: string;
     claim: string;
-    /** The program's server Deployment (`postgres-<version>`). */
     server: string;
     version: number;
     versionKey: string;

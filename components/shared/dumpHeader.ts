@@ -9,11 +9,9 @@ export interface DumpHeader {
     archiveVersion: string;
     /** When pg_dump started, read as UTC: it writes the local time of where it ran, and the server pods run in UTC. */
     made: Date;
-    /** The database dumped. */
     database: string;
     /** `server_version` of the server pg_dump read, e.g. `15.4`: the running server's version at dump time. */
     serverVersion: string;
-    /** The pg_dump that wrote it. */
     dumpVersion: string;
 }
 

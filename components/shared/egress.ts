@@ -48,7 +48,6 @@ export const NON_INTERNET_IPV4 = [
     "192.168.0.0/16",
 ] as const;
 
-/** The name of the policy that isolates an untrusted namespace's egress. */
 export const UNTRUSTED_EGRESS_POLICY = "egress-internet-and-dns-only";
 
 /** What the egress lock of an untrusted namespace admits and cuts: its system's notice, from the rule's own values. */

@@ -22,7 +22,6 @@ export class ServiceEndpoint extends Handle<"Service"> {
     private constructor(
         objectName: string,
         namespace: string | undefined,
-        /** The Service port clients connect to. */
         public readonly port: number,
         /** The host a client outside the program's Services writes (a managed database, another system). */
         private readonly externalHost: string | undefined,

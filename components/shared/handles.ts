@@ -11,11 +11,8 @@ export type { HandleMount } from "./volumes";
  * ConfigMap, claim or service account through the object's own `metadata.name` Output, so a renamed object renames
  * every reference with it, and the engine orders the reader after the object from the reference itself (no
  * hand-written `dependsOn`). An object made elsewhere (another system, the cluster, an operator) enters once through
- * `existing(name)`: a reference with no dependency, never a string at the point of use.
- *
- * One class, {@link Handle}, for every kind: what differs by kind (which volume source it mounts as, whether it has
- * keys) is a table here, not a class per kind. `SecretHandle`, `ConfigMapHandle`, `ClaimHandle` and `AccountHandle`
- * are its kinds: a type and the factories `of`/`existing` each.
+ * `existing(name)`: a reference with no dependency, never a string at the point of use. What differs by kind is a
+ * table here, not a class per kind.
  */
 
 const HANDLES = Symbol("runbooks.objectHandles");
@@ -27,7 +24,6 @@ export type KeyedKind = "Secret" | "ConfigMap";
 /** The kinds a pod mounts as a volume. */
 export type VolumeKind = KeyedKind | "PersistentVolumeClaim";
 
-/** The program's resource of each kind, when the program makes the object. */
 interface ResourceOfKind {
     Secret: k8s.core.v1.Secret;
     ConfigMap: k8s.core.v1.ConfigMap;
@@ -36,7 +32,6 @@ interface ResourceOfKind {
     Service: k8s.core.v1.Service;
 }
 
-/** A Kubernetes resource of the program: what a handle needs of it is its `metadata.name`. */
 type KubernetesObject = pulumi.CustomResource & {
     readonly metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
 };
@@ -49,12 +44,10 @@ export interface KeyVolumeOptions {
     optional?: boolean;
 }
 
-/** What a claim's volume may set. */
 export interface ClaimVolumeOptions {
     readOnly?: boolean;
 }
 
-/** The volume options of a kind: keys for Secrets and ConfigMaps, read-only for claims. */
 export type VolumeOptions<K extends HandleKind> = K extends KeyedKind
     ? KeyVolumeOptions
     : K extends "PersistentVolumeClaim"
@@ -98,14 +91,12 @@ const VOLUME_SOURCES: {
     }),
 };
 
-/** The volume-name prefix of each mountable kind (see {@link Handle.volumeName}). */
 const VOLUME_PREFIX: Record<VolumeKind, string> = {
     Secret: "secret",
     ConfigMap: "configmap",
     PersistentVolumeClaim: "claim",
 };
 
-/** The longest DNS label, what a pod's volume name must be. */
 const DNS_LABEL_MAX = 63;
 
 /**
@@ -188,7 +179,6 @@ export class Handle<K extends HandleKind = HandleKind> {
         return new Handle<K>(kind, objectName, namespace, undefined);
     }
 
-    /** `Kind namespace/name`, for messages. */
     describe(): string {
         return `${this.kind} ${this.namespace ? `${this.namespace}/` : ""}${this.objectName}`;
     }
@@ -196,19 +186,12 @@ export class Handle<K extends HandleKind = HandleKind> {
     /** One key of the Secret or ConfigMap as an env value (`env: { PASSWORD: secret.env("password") }`). */
     env(this: Handle<KeyedKind>, key: string, options: { optional?: boolean } = {}): HandleKeyRef {
         this.requireKeys([key], "env");
-        return {
-            from: this,
-            key,
-            ...(options.optional ? { optional: true } : {}),
-        };
+        return { from: this, key, ...(options.optional ? { optional: true } : {}) };
     }
 
     /** Every key of the Secret or ConfigMap as env (`envFrom: [config.envFrom()]`). */
     envFrom(this: Handle<KeyedKind>, options: { optional?: boolean } = {}): HandleEnvFrom {
-        return {
-            from: this,
-            ...(options.optional ? { optional: true } : {}),
-        };
+        return { from: this, ...(options.optional ? { optional: true } : {}) };
     }
 
     /** The object as a pod volume named `volumeName` (a Secret or ConfigMap, optionally some keys; a claim). */
@@ -295,18 +278,12 @@ function volumeSelection(
     return Object.keys(selected).length > 0 ? JSON.stringify(selected) : undefined;
 }
 
-/** The parts of a handle every reader needs; every kind's handle is one (kept for the code that names it so). */
 export { Handle as ObjectHandle };
 
-/** A Secret or ConfigMap: what a pod reads of it as env is the same for both kinds. */
 export type KeyedHandle = Handle<KeyedKind>;
-/** A Secret a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`, `.mount(path)`. */
 export type SecretHandle = Handle<"Secret">;
-/** A ConfigMap a pod reads: `.env(key)`, `.envFrom()`, `.volume(name)`, `.mount(path)`. */
 export type ConfigMapHandle = Handle<"ConfigMap">;
-/** A PersistentVolumeClaim a pod mounts: `.volume(name)`, `.mount(path)`. */
 export type ClaimHandle = Handle<"PersistentVolumeClaim">;
-/** A ServiceAccount pods run as (`serviceAccountName: handle.name`) and Roles are bound to. */
 export type AccountHandle = Handle<"ServiceAccount">;
 
 /** `value instanceof X` for a kind's factories: a handle of one of `kinds`. */
@@ -315,10 +292,9 @@ function isKind<K extends HandleKind>(kinds: readonly K[]) {
         value instanceof Handle && (kinds as readonly HandleKind[]).includes(value.kind);
 }
 
-/** The factories of a kind whose objects have keys. */
-function keyedKind<K extends KeyedKind>(kind: K) {
+/** The factories of a kind: `keys` only for Secrets and ConfigMaps (unset: keys not known, no check). */
+function kindOf<K extends HandleKind>(kind: K) {
     return {
-        /** The handle of an object this program creates with `keys` (unset: keys not known, no check). */
         of: (
             resource: ResourceOfKind[K],
             objectName: string,
@@ -332,21 +308,10 @@ function keyedKind<K extends KeyedKind>(kind: K) {
     };
 }
 
-/** The factories of a kind without keys. */
-function plainKind<K extends "PersistentVolumeClaim" | "ServiceAccount">(kind: K) {
-    return {
-        of: (resource: ResourceOfKind[K], objectName: string, namespace: pulumi.Input<string>): Handle<K> =>
-            Handle.forObject(kind, resource, objectName, namespace),
-        existing: (objectName: string, namespace?: string): Handle<K> =>
-            Handle.forExisting(kind, objectName, namespace),
-        [Symbol.hasInstance]: isKind([kind]),
-    };
-}
-
-export const SecretHandle = keyedKind("Secret");
-export const ConfigMapHandle = keyedKind("ConfigMap");
-export const ClaimHandle = plainKind("PersistentVolumeClaim");
-export const AccountHandle = plainKind("ServiceAccount");
+export const SecretHandle = kindOf("Secret");
+export const ConfigMapHandle = kindOf("ConfigMap");
+export const ClaimHandle = kindOf("PersistentVolumeClaim");
+export const AccountHandle = kindOf("ServiceAccount");
 /** `x instanceof KeyedHandle`: a Secret's or ConfigMap's handle. */
 export const KeyedHandle = { [Symbol.hasInstance]: isKind<KeyedKind>(["Secret", "ConfigMap"]) };
 
@@ -388,14 +353,12 @@ export function handleOf(value: unknown): Handle | undefined {
     return handles.length === 1 && handles[0].name === value ? handles[0] : undefined;
 }
 
-/** An env value taken from one key of a Secret or ConfigMap handle (see `EnvValue`). */
 export interface HandleKeyRef {
     from: KeyedHandle;
     key: string;
     optional?: boolean;
 }
 
-/** A whole Secret or ConfigMap exposed as env (see `ContainerSpec.envFrom`). */
 export interface HandleEnvFrom {
     from: KeyedHandle;
     optional?: boolean;

@@ -4,7 +4,6 @@ import { BlockArgs, blockOptions } from "./block";
 import { INTERNAL_REGISTRY } from "./imageRef";
 import { standardLabels } from "./labels";
 
-/** Arguments of {@link ImageStream}: the block vocabulary (`name`: the stream, e.g. `web`) plus its tag. */
 export interface StreamArgs extends BlockArgs {
     /** Tag in the stream (e.g. `stg`) → external image it imports. */
     tag: string;

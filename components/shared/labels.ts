@@ -2,15 +2,11 @@ import { DefinitionError } from "./errors";
 
 /** Identity of a workload for the recommended `app.kubernetes.io/*` labels. */
 export interface AppIdentity {
-    /** The application, e.g. `kebechet`. */
     name: string;
-    /** The system the app belongs to, e.g. `my-system`. */
     partOf: string;
-    /** The role inside the system, e.g. `bot`, `worker`, `database`. */
     component?: string;
     /** Distinguishes two installs of the same app (e.g. a production and a staging install in one cluster); defaults to the name. */
     instance?: string;
-    /** The deployed version, usually the image tag. */
     version?: string;
 }
 

@@ -15,16 +15,13 @@ export interface Subject {
 }
 
 export interface RoleBindingSpec {
-    /** metadata.name of the RoleBinding. */
     name: string;
     role: { kind: "ClusterRole" | "Role"; name: string };
     subjects: Subject[];
 }
 
-/** Arguments of a {@link Namespace}: the namespace and the access granted inside it. */
 export interface NamespaceArgs {
     cluster: ClusterContext;
-    /** metadata.name of the namespace. */
     name: string;
     app: AppIdentity;
     labels?: Record<string, string>;
@@ -38,7 +35,6 @@ export interface NamespaceArgs {
      * Protect and retain the Namespace (it holds data a delete would lose with it); unset: on a production cluster.
      */
     keep?: boolean;
-    /** Service accounts created in the namespace. */
     serviceAccounts?: string[];
     roleBindings?: RoleBindingSpec[];
     /**

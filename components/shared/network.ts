@@ -32,7 +32,7 @@ export function recordPods(
     networkGraphOf(cluster).pods.push({ what, namespace: plain, selector, reaches, ports: namedPorts(pod) });
 }
 
-/** The container ports a pod spec names, name → number (a Service's named targetPort resolves through them). */
+/** A Service's named targetPort resolves through these. */
 function namedPorts(pod: PodSpecReads): Record<string, number> {
     const ports: Record<string, number> = {};
     for (const c of pod.containers)
@@ -47,7 +47,6 @@ export function recordService(cluster: OnCluster, service: ServedService): void 
     networkGraphOf(cluster).services.push(service);
 }
 
-/** A pod spec as far as its references go: containers (their env, envFrom, args, command) and volumes. */
 export interface PodSpecReads {
     containers: readonly (PodReads["containers"][number] & {
         args?: unknown;
@@ -57,21 +56,17 @@ export interface PodSpecReads {
     volumes?: PodReads["volumes"];
 }
 
-/** A label selector of pods, as a NetworkPolicy peer writes it. */
 export type PodSelector = LabelSelector;
 
 /** Pods the program makes (a workload's, a CronJob's, a Job's): where they run and which Services they reach. */
 export interface PodGroup {
-    /** `Kind name`, for messages and the path test. */
     what: string;
     namespace: string;
     selector: PodSelector;
     reaches: readonly ServiceEndpoint[];
-    /** Its containers' named ports, name → number. */
     ports?: Readonly<Record<string, number>>;
 }
 
-/** A Service the program makes over pods of its own. */
 export interface ServedService {
     namespace: string;
     name: string;
@@ -142,7 +137,6 @@ export interface NamespaceOwner {
     writePolicy(policy: DerivedPolicy | DerivedEgressPolicy): void;
 }
 
-/** Everything recorded on one cluster. */
 export class NetworkGraph {
     public readonly namespaces = new Map<string, NamespaceOwner>();
     public readonly pods: PodGroup[] = [];
@@ -155,7 +149,7 @@ export type OnCluster = Pick<ClusterContext, "provider">;
 
 const GRAPHS = new WeakMap<object, NetworkGraph>();
 
-/** The graph of `cluster` (one per cluster: the program makes one provider per cluster). */
+/** One per cluster: the program makes one provider per cluster. */
 export function networkGraphOf(cluster: OnCluster): NetworkGraph {
     let graph = GRAPHS.get(cluster.provider);
     if (!graph) {
@@ -168,19 +162,16 @@ export function networkGraphOf(cluster: OnCluster): NetworkGraph {
 const endpointsOf = (handles: readonly ObjectHandle[]): ServiceEndpoint[] =>
     handles.filter((h): h is ServiceEndpoint => h instanceof ServiceEndpoint);
 
-/** The keys a ConfigMap volume hands to the pod: its items, or every key. */
 function volumeKeys(handle: KeyedHandle, items: unknown): readonly ObjectHandle[] {
     if (!Array.isArray(items) || items.length === 0) return [...handle.reaches.values()].flat();
     return items.flatMap((i: { key?: string }) => [...(handle.reaches.get(i.key ?? "") ?? [])]);
 }
 
-/** The Secret's or ConfigMap's handle an object name in a pod spec came from, if any. */
 function keyedHandleOf(name: unknown): KeyedHandle | undefined {
     const [handle] = handlesIn(name);
     return handle instanceof KeyedHandle ? (handle as KeyedHandle) : undefined;
 }
 
-/** What one container reaches: its endpoint texts and the endpoints of the keys it reads as env. */
 function containerEndpoints(c: PodSpecReads["containers"][number]): readonly ObjectHandle[] {
     const found: ObjectHandle[] = [...endpointTextsIn(c)];
     for (const value of Object.values(c.env ?? {})) {
@@ -194,7 +185,6 @@ function containerEndpoints(c: PodSpecReads["containers"][number]): readonly Obj
     return found;
 }
 
-/** What one volume hands its pod's readers: the endpoints of the keys its Secrets and ConfigMaps carry. */
 function volumeEndpoints(v: NonNullable<PodSpecReads["volumes"]>[number]): readonly ObjectHandle[] {
     type Source = { name?: unknown; secretName?: unknown; items?: unknown };
     const volume = v as {
@@ -229,7 +219,6 @@ export function endpointsReadBy(pod: PodSpecReads): ServiceEndpoint[] {
 export type IngressPeer =
     RouterPeer | { podSelector: PodSelector; namespaceSelector?: RouterPeer["namespaceSelector"] };
 
-/** An egress policy as derived (a valid networking.k8s.io/v1 spec). */
 export interface DerivedEgressPolicy {
     namespace: string;
     name: string;
@@ -263,7 +252,6 @@ export interface DerivedPolicy {
     };
 }
 
-/** The default deny of ingress: selects the pods of the namespace it isolates and admits nothing. */
 export const DEFAULT_DENY_POLICY = "default-deny-ingress";
 
 /**
@@ -304,7 +292,6 @@ function policyPort(
     return numbers.size === 1 && only !== undefined ? only : targetPort;
 }
 
-/** The program's Service and port an internal `endpoint` reaches; undefined when the program makes neither. */
 export function servedBy(
     graph: NetworkGraph,
     endpoint: ServiceEndpoint,

@@ -5,9 +5,7 @@ import { BlockArgs } from "./block";
 import { standardLabels } from "./labels";
 import { statefulOptions } from "./protect";
 
-/** Arguments of {@link PersistentVolumeClaim}: the block vocabulary plus the claim's size and rule. */
 export interface PersistentVolumeClaimArgs extends BlockArgs {
-    /** Requested size, e.g. `10Gi`. */
     storage: pulumi.Input<string>;
     /** Default `ReadWriteOnce`. */
     accessModes?: string[];

@@ -77,7 +77,6 @@ export interface RedisAuth {
     password?: pulumi.Input<string>;
 }
 
-/** Arguments of {@link Redis}. */
 export interface RedisArgs<Auth extends RedisAuth | undefined = RedisAuth | undefined> {
     cluster: ClusterContext;
     /** A Namespace's `name` (every object of Redis is then ordered after it), or a plain name. */
@@ -115,12 +114,10 @@ export interface RedisArgs<Auth extends RedisAuth | undefined = RedisAuth | unde
  * a volume it is rolled out by `Recreate`, because a ReadWriteOnce claim cannot be held by an old and a new pod.
  */
 export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> extends RunbookComponent {
-    /** In-namespace host name of the Service. */
     public readonly host: string;
     /** The password (secret); the compiler knows it is there exactly when `auth` was given. */
     public readonly password: Auth extends RedisAuth ? pulumi.Output<string> : undefined;
     public readonly workload: Workload;
-    /** What clients connect to: the Service on the Redis port. */
     public readonly endpoint: ServiceEndpoint;
 
     constructor(name: string, args: RedisArgs<Auth>, opts?: pulumi.ComponentResourceOptions) {
@@ -190,7 +187,6 @@ export class Redis<Auth extends RedisAuth | undefined = RedisAuth | undefined> e
         return { password, secret };
     }
 
-    /** The claim of its data directory, under the tier's protection rule. */
     private dataClaim(
         args: RedisArgs<Auth>,
         storage: NonNullable<RedisArgs<Auth>["storage"]>,

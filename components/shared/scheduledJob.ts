@@ -10,11 +10,9 @@ import { handlesReadBy } from "./startupReads";
 import { ServiceEndpoint } from "./endpoints";
 import { recordPods } from "./network";
 
-/** Arguments of a {@link ScheduledJob}: one CronJob as the source systems define them. */
 export interface ScheduledJobArgs extends Omit<PodBase, "initContainers"> {
     cluster: ClusterContext;
     namespace: pulumi.Input<string>;
-    /** `app.name` is the CronJob's object name. */
     app: AppIdentity;
     /** Five-field cron expression or macro (`@daily`). */
     schedule: string;
@@ -29,7 +27,6 @@ export interface ScheduledJobArgs extends Omit<PodBase, "initContainers"> {
      * unless given.
      */
     startingDeadlineSeconds?: number;
-    /** Kills a run that takes longer than this. */
     activeDeadlineSeconds?: number;
     backoffLimit?: number;
     suspend?: boolean;
@@ -117,7 +114,6 @@ export function startingDeadlineFor(schedule: string, timeZone?: string): number
     return Math.max(MIN_STARTING_DEADLINE_SECONDS, Math.min(MAX_STARTING_DEADLINE_SECONDS, half));
 }
 
-/** The pod spec of its runs. */
 function jobPodSpec(args: ScheduledJobArgs): k8s.types.input.core.v1.PodSpec {
     return { restartPolicy: args.restartPolicy ?? "Never", ...basePodSpec(args, args.cluster.platform) };
 }

@@ -7,7 +7,6 @@ import { standardLabels } from "./labels";
 import { StoredContent, storedSecret } from "./startupReads";
 import { DefinitionError } from "./errors";
 
-/** Arguments of {@link ConfigSecret}: the block vocabulary plus the Secret's content. */
 export interface SecretArgs extends BlockArgs {
     /** Secret type, e.g. `kubernetes.io/ssh-auth`; Opaque when unset. */
     type?: string;

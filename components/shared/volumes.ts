@@ -37,7 +37,6 @@ export type PodMount = HandleMount | ClaimTemplateMount;
 export interface MountPlacement {
     /** One file (or directory) of the volume at the path, instead of the whole volume. */
     subPath?: string;
-    /** Mounted read-only. */
     readOnly?: boolean;
 }
 
@@ -129,7 +128,6 @@ export function claimTemplate(spec: VolumeClaimTemplateSpec): ClaimTemplate {
     };
 }
 
-/** Whether `mount` mounts a pod volume (not a StatefulSet's per-pod claim). */
 export function mountsVolume(mount: PodMount): mount is HandleMount {
     return "volume" in mount;
 }

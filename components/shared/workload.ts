@@ -66,18 +66,15 @@ export interface WorkloadArgs extends PodBase {
     liveSelector?: LiveSelector;
     /** With `liveSelector`: the further labels today's pods carry that live objects select them by ({@link LivePodLabels}). */
     livePodLabels?: LivePodLabels;
-    /** Defaults to 1. */
     replicas?: number;
     /** Deployment strategy; `Recreate` for single-writer pods holding a RWO volume. */
     strategy?: "Recreate" | "RollingUpdate";
     /** RollingUpdate tuning, e.g. `{ maxSurge: 1, maxUnavailable: 0 }` so capacity never drops during a rollout. */
     rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
-    /** StatefulSet only: per-pod PersistentVolumeClaims. */
     volumeClaimTemplates?: VolumeClaimTemplateSpec[];
     terminationGracePeriodSeconds?: number;
     /** Annotations on the Deployment/StatefulSet itself (e.g. OpenShift image triggers). */
     annotations?: Record<string, pulumi.Input<string>>;
-    /** Annotations on the pod template. */
     podAnnotations?: Record<string, pulumi.Input<string>>;
     /**
      * A change of any Secret or ConfigMap the program created that the pod spec names through its handle (env,
@@ -87,18 +84,15 @@ export interface WorkloadArgs extends PodBase {
      */
     restartOnChange?: { key: ChecksumKey };
     service?: ServiceSpec;
-    /** Public endpoints to the service: Routes on OpenShift, Ingresses on Kubernetes. */
     expose?: ExposureSpec[];
     /**
      * OpenShift image triggers own the container images: ignore them in diffs so Pulumi does not fight the
      * trigger controller after an import.
      */
     imagesManagedByTriggers?: boolean;
-    /** Pod affinity rules, e.g. spreading the replicas of a quorum (Dgraph zero/alpha) over nodes. */
     affinity?: k8s.types.input.core.v1.Affinity;
     /** Pins pods to labelled nodes, e.g. caches to the node with the big local disk. */
     nodeSelector?: Record<string, string>;
-    /** Lets pods run on tainted (dedicated) nodes. */
     tolerations?: k8s.types.input.core.v1.Toleration[];
     /**
      * Further Services over the same pods, beside `service` (e.g. Dgraph's public ClusterIP services next to the
@@ -114,15 +108,10 @@ export interface WorkloadArgs extends PodBase {
     workloadOptions?: Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete">;
 }
 
-/** A Service's port as the Service and the network policies write it. */
 function servicePort(p: ServicePort): Required<Omit<ServicePort, "purpose">> {
     return { name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? "TCP" };
 }
 
-/**
- * `args` with the volumes of its containers' mounts ({@link podVolumes}) among its volumes, and the per-pod claims
- * they mount ({@link podClaimTemplates}) among its claim templates.
- */
 function withMountedVolumes(args: WorkloadArgs): WorkloadArgs {
     const containers = [...args.containers, ...(args.initContainers ?? [])];
     const volumes = podVolumes(containers, args.volumes);
@@ -132,7 +121,6 @@ function withMountedVolumes(args: WorkloadArgs): WorkloadArgs {
         : { ...args, volumes, volumeClaimTemplates };
 }
 
-/** The pod spec of a workload's template: its containers and the pod-level settings `args` sets. */
 function podSpecOf(
     args: WorkloadArgs,
     platform: ClusterContext["platform"],
@@ -190,10 +178,7 @@ export function disruptionBudgetSpec(
     return { maxUnavailable: 1, selector: { matchLabels: selector } };
 }
 
-/**
- * The pod template's annotations (none: no `annotations` key): the given ones and, with `restartOnChange`, the
- * checksum of what the pod spec names. Stops a pod that reads an object of another namespace.
- */
+/** Also stops a pod that reads an object of another namespace. */
 function podTemplateAnnotations(
     name: string,
     args: WorkloadArgs,
@@ -222,7 +207,6 @@ function podTemplateAnnotations(
     return Object.keys(annotations).length > 0 ? { annotations } : {};
 }
 
-/** A Deployment's rollout: `Recreate`, or rolling (with its limits when given). */
 function deploymentStrategy(args: WorkloadArgs): k8s.types.input.apps.v1.DeploymentStrategy {
     return args.strategy === "Recreate"
         ? { type: "Recreate" }
@@ -241,7 +225,6 @@ export class Workload extends RunbookComponent {
     public readonly objectName: string;
     /** In-cluster DNS name of the service, e.g. `sesheta-webhooks.aicoe-prod-bots.svc`, when there is one. */
     public readonly serviceHost?: pulumi.Output<string>;
-    /** Public URLs, one per exposure. */
     public readonly urls: string[];
     /** The Services of its pods by name, with the namespace they are in (for {@link endpoint}). */
     readonly #services = new Map<string, ServiceSpec>();
@@ -281,7 +264,6 @@ export class Workload extends RunbookComponent {
         this.registerOutputs({ objectName: this.objectName, serviceHost: this.serviceHost, urls: this.urls });
     }
 
-    /** The pod template: its labels, annotations (restart checksum) and pod spec. */
     private podTemplate(
         name: string,
         args: WorkloadArgs,
@@ -318,7 +300,6 @@ export class Workload extends RunbookComponent {
         };
     }
 
-    /** The Deployment, or the StatefulSet with its claim templates, that runs the pods of `template`. */
     private controller(
         name: string,
         args: WorkloadArgs,
@@ -332,12 +313,8 @@ export class Workload extends RunbookComponent {
             if (args.volumeClaimTemplates?.length) {
                 throw new pulumi.ResourceError(`${name}: volumeClaimTemplates need kind StatefulSet`, this);
             }
-            const spec = {
-                replicas,
-                selector: { matchLabels: selector },
-                strategy: deploymentStrategy(args),
-                template,
-            };
+            const strategy = deploymentStrategy(args);
+            const spec = { replicas, selector: { matchLabels: selector }, strategy, template };
             return new k8s.apps.v1.Deployment(this.childName("deployment"), { metadata, spec }, opts);
         }
         const labels = standardLabels(args.app);
@@ -366,7 +343,6 @@ export class Workload extends RunbookComponent {
         );
     }
 
-    /** The budget of a workload of more than one replica ({@link disruptionBudgetSpec}). */
     private makeDisruptionBudget(
         args: WorkloadArgs,
         selector: Record<string, string>,
@@ -387,10 +363,6 @@ export class Workload extends RunbookComponent {
         );
     }
 
-    /**
-     * The Services of its pods by object name: the main one (a StatefulSet always has its governing one, without
-     * ports when its pods serve nothing) and the extra ones.
-     */
     private makeServices(
         name: string,
         kind: "Deployment" | "StatefulSet",
@@ -406,8 +378,8 @@ export class Workload extends RunbookComponent {
             );
         }
         const services = new Map<string, k8s.core.v1.Service>();
-        // A StatefulSet's serviceName must name a headless Service selecting its pods (the pods' DNS names come
-        // from it); one whose pods serve nothing gets that Service without ports.
+        // A StatefulSet's pods take their DNS names from its headless Service: one whose pods serve nothing gets it
+        // without ports.
         const service = args.service ?? (kind === "StatefulSet" ? { ports: [], headless: true } : undefined);
         const main = service
             ? this.makeService(this.childName("service"), serviceName, service, args, selector)
@@ -422,7 +394,6 @@ export class Workload extends RunbookComponent {
         return { main, services };
     }
 
-    /** Its public endpoints: a Route or Ingress per exposure, on the Service the exposure names. */
     private expose(
         name: string,
         args: WorkloadArgs,
@@ -499,7 +470,6 @@ export class Workload extends RunbookComponent {
         });
     }
 
-    /** Its Services and the ports the exposures serve, for the network policies. */
     private recordServices(args: WorkloadArgs, serviceName: string, selector: Record<string, string>): void {
         const all = [
             ...(args.service ? [{ ...args.service, name: serviceName }] : []),
@@ -518,7 +488,6 @@ export class Workload extends RunbookComponent {
         }
     }
 
-    /** One Service of the workload's pods (the main one or an extra one), a child of this component. */
     private makeService(
         resourceName: string,
         objectName: string,

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { DIALS_EVIDENCE } from "../../components/dials/evidence";
 import { QueueView, containerVerdict, flagName, unservedQueues } from "../evidence/check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
-import type { At, ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/types";
+import type { At, ImageEvidence, NamedFact, ReadFacts } from "../../components/shared/evidence/schema";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { Obj, isObj, objectsOf } from "../../policy/rules/types";
 

@@ -7,7 +7,7 @@ import type {
     NamedFact,
     ReadFacts,
     Requirement,
-} from "../../components/shared/evidence/types";
+} from "../../components/shared/evidence/schema";
 
 /** A container as a pod spec has it, reduced to what the evidence speaks of. */
 export interface ContainerView {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import fc from "fast-check";
 import { ContainerView, RUNTIME_PATHS, commandLinePaths, containerVerdict } from "./check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/schema";
 import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";

@@ -7,7 +7,7 @@ import { QueueView, containerVerdict, flagName, unservedQueues } from "./check";
 import { EVIDENCE_ROOT, readEvidence } from "../../components/shared/evidence/load";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
 import { repoRoot } from "../../components/shared/repoRoot";
-import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/schema";
 import { SYSTEMS } from "../../components/systems";
 import type { PlanResource } from "../../tools/plan/render";
 import { COMMITTED_STACKS, recordedResources, stackPlan } from "../fixtures/plans";

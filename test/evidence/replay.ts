@@ -8,7 +8,7 @@ import {
     unservedQueues,
 } from "./check";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence } from "../../components/shared/evidence/types";
+import type { ImageEvidence } from "../../components/shared/evidence/schema";
 import { containersOf, kindOf, podSpecOf } from "../../policy/rules/k8s";
 import { serviceSelects } from "../../components/shared/labelSelector";
 import { templateLabels } from "../../policy/rules/podTemplate";

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { QueueView, containerVerdict, unservedQueues } from "../evidence/check";
 import { evidenceFor, imageVersion } from "../../components/shared/evidence/lookup";
-import type { ImageEvidence } from "../../components/shared/evidence/types";
+import type { ImageEvidence } from "../../components/shared/evidence/schema";
 import { PACKIT_EVIDENCE } from "../../components/packit/evidence";
 import { podSpecOf } from "../../policy/rules/k8s";
 import { Obj, objectsOf } from "../../policy/rules/types";

@@ -6,7 +6,7 @@ import { PROW_EVIDENCE } from "../../components/prow/evidence";
 import { prowSchema } from "../../components/prow/config";
 import { resolveEnvironment } from "../../components/prow/resolve";
 import { evidenceFor } from "../../components/shared/evidence/lookup";
-import type { ReadFacts } from "../../components/shared/evidence/types";
+import type { ReadFacts } from "../../components/shared/evidence/schema";
 import { componentSpec } from "./helpers";
 
 // Two images serve what the program's own ConfigMaps say (issue 51): nginx-unprivileged (pushgateway-proxy-config

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { SYSTEMS } from "../../components/systems";
 import { flagName } from "../evidence/check";
-import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/types";
+import type { ImageEvidence, ReadFacts } from "../../components/shared/evidence/schema";
 import { THOTH_EVIDENCE } from "../../components/thoth/evidence";
 import { alphaScript, zeroHaScript, zeroSingleScript } from "../../components/thoth/station/dgraphCommands";
 import { parseEvidence } from "../../components/shared/evidence/load";

@@ -1,6 +1,6 @@
 import { canonicalImage } from "../confirmedImages";
 import { parseImageRef } from "../imageRef";
-import type { ImageEvidence } from "./types";
+import type { ImageEvidence } from "./schema";
 
 /** `registry/repository` and version (digest before tag: a pinned digest is what runs) of a reference. */
 export function imageVersion(image: string): { repository: string; version: string | undefined } {

@@ -184,15 +184,9 @@ export const evidenceFile = imageEvidence.extend({
 });
 
 export type At = z.infer<typeof at>;
-export type Listener = z.infer<typeof listener>;
 export type Requirement = z.infer<typeof requirement>;
 export type FlagFact = z.infer<typeof flagFact>;
-export type ArgumentFact = z.infer<typeof argumentFact>;
 export type NamedFact = z.infer<typeof namedFact>;
-export type ImagePath = NonNullable<z.infer<typeof readFacts>["paths"]>[number];
-export type QueueFacts = z.infer<typeof queueFacts>;
 export type ReadFacts = z.infer<typeof readFacts>;
-export type UnreadFacts = z.infer<typeof unreadFacts>;
 export type EvidenceSource = z.infer<typeof evidenceSource>;
 export type ImageEvidence = z.infer<typeof imageEvidence>;
-export type EvidenceFile = z.infer<typeof evidenceFile>;

@@ -1,4 +1,4 @@
-import type { EvidenceSource, ImageEvidence } from "./types";
+import type { EvidenceSource, ImageEvidence } from "./schema";
 
 /** The entry of an image version whose source was not read: it is in the table (so it is known), nothing is checked. */
 export function unreadImage(
