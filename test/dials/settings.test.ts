@@ -3,19 +3,13 @@ import { ServiceEndpoint } from "../../components/shared/endpoints";
 import { strict as assert } from "assert";
 import { imageRefs, imageSources } from "../../components/dials/images";
 import { streamTag } from "../../components/shared/imageRef";
-import {
-    backendConfigMapData,
-    backendNginxConf,
-    djangoWorkspaces,
-    etlConfigMapData,
-    redisUrl,
-} from "../../components/dials/settings";
+import * as settings from "../../components/dials/settings";
 import { unwrap } from "../harness";
 import { PROD_WORKSPACE_GROUPS, dialsSection, dialsValues } from "./fixtures";
 
 describe("dials settings (pure)", () => {
     it("builds DJANGO_WORKSPACES as workspace → e-group JSON, in config order", () => {
-        const json = djangoWorkspaces([
+        const json = settings.djangoWorkspaces([
             { name: "tracker", egroup: "cms-dqm-runregistry-offline-tracker-certifiers" },
             { name: "csc", egroup: "cms-dqm-runregistry-offline-csc-certifiers" },
         ]);
@@ -26,7 +20,7 @@ describe("dials settings (pure)", () => {
     });
 
     it("builds the backend ConfigMap of the prod stack from typed config", () => {
-        const data = backendConfigMapData(dialsSection(dialsValues("prod")) as never);
+        const data = settings.backendConfigMapData(dialsSection(dialsValues("prod")) as never);
         assert.deepEqual(JSON.parse(data.DJANGO_WORKSPACES), PROD_WORKSPACE_GROUPS);
         assert.deepEqual(
             { ...data, DJANGO_WORKSPACES: undefined },
@@ -49,20 +43,24 @@ describe("dials settings (pure)", () => {
     });
 
     it("lists every workspace's database in the ETL ConfigMap", () => {
-        assert.deepEqual(etlConfigMapData(dialsSection(dialsValues("prod")) as never), {
+        assert.deepEqual(settings.etlConfigMapData(dialsSection(dialsValues("prod")) as never), {
             ENV: "prod",
             DATABASES: "csc,ecal,hcal,jetmet,tracker",
         });
     });
 
     it("builds Redis URLs that stay secret and survive special characters in the password", async () => {
-        const url = redisUrl(ServiceEndpoint.of("redis-etl-broker", "cms-dials-prod", 6379), "p@ss/word", 2);
+        const url = settings.redisUrl(
+            ServiceEndpoint.of("redis-etl-broker", "cms-dials-prod", 6379),
+            "p@ss/word",
+            2,
+        );
         assert.equal(await unwrap(url), "redis://:p%40ss%2Fword@redis-etl-broker:6379/2");
         assert.equal(await pulumi.isSecret(url), true);
     });
 
     it("serves /static and /nghealth on 8081 and proxies the rest to gunicorn with the gunicorn timeout", () => {
-        const conf = backendNginxConf(45);
+        const conf = settings.backendNginxConf(45);
         assert.ok(conf.includes("listen 8081;"));
         assert.ok(conf.includes("server 127.0.0.1:8000 fail_timeout=0;"));
         assert.match(conf, /location \/static \{/);

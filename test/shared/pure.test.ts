@@ -1,11 +1,6 @@
 import { strict as assert } from "assert";
 import { mergeEnv, toEnvVars } from "../../components/shared/env";
-import {
-    sanitizeLabelValue,
-    selectorLabels,
-    standardLabels,
-    workloadLabels,
-} from "../../components/shared/labels";
+import * as labelRules from "../../components/shared/labels";
 import { contentHash, duplicates, isDnsLabel } from "../../components/shared/naming";
 import {
     parseQuantity,
@@ -39,24 +34,24 @@ describe("shared pure helpers", () => {
 
     it("keeps selector labels free of the version (selectors are immutable)", () => {
         const id = { name: "kebechet", partOf: "thoth-station", component: "bot", version: "v1.2.3" };
-        assert.deepEqual(selectorLabels(id), {
+        assert.deepEqual(labelRules.selectorLabels(id), {
             "app.kubernetes.io/name": "kebechet",
             "app.kubernetes.io/instance": "kebechet",
         });
-        const labels = standardLabels(id);
+        const labels = labelRules.standardLabels(id);
         assert.equal(
             labels["app.kubernetes.io/version"],
             undefined,
             "services and secrets do not change with a release",
         );
-        assert.equal(workloadLabels(id)["app.kubernetes.io/version"], "v1.2.3");
+        assert.equal(labelRules.workloadLabels(id)["app.kubernetes.io/version"], "v1.2.3");
         assert.equal(labels["app.kubernetes.io/managed-by"], "pulumi");
         assert.equal(labels["app.kubernetes.io/component"], "bot");
     });
 
     it("cuts label values to what Kubernetes accepts", () => {
         const digest = `sha256:${"a".repeat(64)}`;
-        const v = sanitizeLabelValue(digest);
+        const v = labelRules.sanitizeLabelValue(digest);
         assert.ok(v.length <= 63);
         assert.match(v, /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/);
     });
