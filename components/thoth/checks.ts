@@ -14,6 +14,7 @@ import {
     CheckedUltrahooks,
     ThothConfig,
     ThothSection,
+    UltrahookInstanceConfig,
     UltrahooksConfig,
     METRICS_AUDIENCE_KEY,
     STATION_METRICS_ROUTES,
@@ -32,101 +33,105 @@ function problem(path: string, message: string, example: string): ConfigProblem 
     return { key: fullKey(path), message, fix: setCommand(path, example, { path: true }) };
 }
 
+/** A problem at a `thoth...` path whose fix removes the key. */
+function removal(path: string, message: string): ConfigProblem {
+    return { key: fullKey(path), message, fix: removeCommand(path, { path: true }) };
+}
+
+/** `thoth.domain`, which the parts whose Route hosts derive from it require. */
+function domainProblem(message: string): ConfigProblem {
+    return problem("thoth.domain", `is required: ${message}`, "apps.ocp4.prod.psi.redhat.com");
+}
+
 const WEBHOOK_BOT_LIST = Object.keys(WEBHOOK_BOTS).join(", ");
 
 /** Duplicate tunnels and destinations that do not resolve to exactly one deployed webhook bot or URL. */
 export function ultrahookProblems(config: ThothConfig): ConfigProblem[] {
     const hooks: UltrahooksConfig | undefined = config.ultrahooks;
     if (!hooks?.enabled) return [];
-    const problems: ConfigProblem[] = duplicates(hooks.instances.map((i) => i.subdomain)).map((sub) => {
-        const index = hooks.instances.map((i) => i.subdomain).lastIndexOf(sub);
-        return problem(
-            `thoth.ultrahooks.instances[${index}].subdomain`,
-            `subdomain "${sub}" is configured twice; each ultrahook subdomain can be tunnelled once`,
-            `${sub}-2`,
-        );
-    });
-    hooks.instances.forEach((instance, i) => {
-        const at = `thoth.ultrahooks.instances[${i}]`;
-        if (instance.destination !== undefined && instance.bot !== undefined) {
-            problems.push({
-                key: fullKey(`${at}.destination`),
-                message: `is set together with bot "${instance.bot}": a tunnel goes either to a URL or to a bot`,
-                fix: removeCommand(`${at}.destination`, { path: true }),
-            });
-            return;
-        }
-        if (instance.destination === undefined && instance.bot === undefined) {
-            problems.push(
-                problem(
-                    `${at}.bot`,
-                    `tunnel "${instance.subdomain}" has no destination: name a bot (${WEBHOOK_BOT_LIST}) or set destination to a URL`,
-                    "sesheta-webhooks",
+    const subdomains = hooks.instances.map((i) => i.subdomain);
+    return [
+        ...duplicates(subdomains).map((sub) =>
+            problem(
+                `thoth.ultrahooks.instances[${subdomains.lastIndexOf(sub)}].subdomain`,
+                `subdomain "${sub}" is configured twice; each ultrahook subdomain can be tunnelled once`,
+                `${sub}-2`,
+            ),
+        ),
+        ...hooks.instances.flatMap((instance, i) => tunnelProblems(config, instance, i)),
+    ];
+}
+
+/** One tunnel: exactly one of a URL and a bot, and the bot one this stack deploys with webhooks. */
+function tunnelProblems(config: ThothConfig, instance: UltrahookInstanceConfig, i: number): ConfigProblem[] {
+    const at = `thoth.ultrahooks.instances[${i}]`;
+    const botProblem = (message: string) => problem(`${at}.bot`, message, "sesheta-webhooks");
+    const bot = instance.bot;
+    if (instance.destination !== undefined && bot !== undefined) {
+        return [
+            removal(
+                `${at}.destination`,
+                `is set together with bot "${bot}": a tunnel goes either to a URL or to a bot`,
+            ),
+        ];
+    }
+    if (instance.destination !== undefined) {
+        return (["path", "via"] as const)
+            .filter((field) => instance[field] !== undefined)
+            .map((field) =>
+                removal(
+                    `${at}.${field}`,
+                    `applies to bot destinations only; put the path into the destination URL instead`,
                 ),
             );
-            return;
-        }
-        if (instance.destination !== undefined) {
-            for (const field of ["path", "via"] as const) {
-                if (instance[field] !== undefined) {
-                    problems.push({
-                        key: fullKey(`${at}.${field}`),
-                        message: `applies to bot destinations only; put the path into the destination URL instead`,
-                        fix: removeCommand(`${at}.${field}`, { path: true }),
-                    });
-                }
-            }
-            return;
-        }
-        // Set: a tunnel without destination and without bot was reported above.
-        const bot = instance.bot;
-        if (bot === undefined) return;
-        if (!isBotName(bot)) {
-            problems.push(
-                problem(
-                    `${at}.bot`,
-                    `names bot "${bot}", which is not a Thoth bot (bots that receive webhooks: ${WEBHOOK_BOT_LIST})`,
-                    "sesheta-webhooks",
-                ),
-            );
-            return;
-        }
-        if (!isWebhookBot(bot)) {
-            problems.push(
-                problem(
-                    `${at}.bot`,
-                    `names bot "${bot}", which runs on a schedule and receives no webhooks (bots that do: ${WEBHOOK_BOT_LIST})`,
-                    "sesheta-webhooks",
-                ),
-            );
-            return;
-        }
-        const reason = botDisabledReason(config.bots, bot);
-        if (reason) {
-            // The fix deploys the bot; removing the tunnel instead is the operator's other option.
-            const fix = !config.bots?.enabled
-                ? setCommand("thoth.bots.enabled", "true", { path: true })
-                : !config.bots[bot]
-                  ? setCommand(`thoth.bots.${bot}.image`, WEBHOOK_BOTS[bot].exampleImage, { path: true })
-                  : setCommand(`thoth.bots.${bot}.enabled`, "true", { path: true });
-            problems.push({
+    }
+    if (bot === undefined) {
+        return [
+            botProblem(
+                `tunnel "${instance.subdomain}" has no destination: name a bot (${WEBHOOK_BOT_LIST}) or set destination to a URL`,
+            ),
+        ];
+    }
+    if (!isBotName(bot)) {
+        return [
+            botProblem(
+                `names bot "${bot}", which is not a Thoth bot (bots that receive webhooks: ${WEBHOOK_BOT_LIST})`,
+            ),
+        ];
+    }
+    if (!isWebhookBot(bot)) {
+        return [
+            botProblem(
+                `names bot "${bot}", which runs on a schedule and receives no webhooks (bots that do: ${WEBHOOK_BOT_LIST})`,
+            ),
+        ];
+    }
+    const reason = botDisabledReason(config.bots, bot);
+    if (reason) {
+        // The fix deploys the bot; removing the tunnel instead is the operator's other option.
+        const fix = !config.bots?.enabled
+            ? setCommand("thoth.bots.enabled", "true", { path: true })
+            : !config.bots[bot]
+              ? setCommand(`thoth.bots.${bot}.image`, WEBHOOK_BOTS[bot].exampleImage, { path: true })
+              : setCommand(`thoth.bots.${bot}.enabled`, "true", { path: true });
+        return [
+            {
                 key: fullKey(`${at}.bot`),
                 message: `tunnel "${instance.subdomain}" points at bot "${bot}", which this stack does not deploy (${reason}); its tunnel would lead nowhere`,
                 fix,
-            });
-            return;
-        }
-        if (instance.via === "route" && config.bots?.[bot]?.route === false) {
-            problems.push(
-                problem(
-                    `${at}.via`,
-                    `bot "${bot}" has no Route/Ingress (thoth.bots.${bot}.route is false)`,
-                    "service",
-                ),
-            );
-        }
-    });
-    return problems;
+            },
+        ];
+    }
+    if (instance.via === "route" && config.bots?.[bot]?.route === false) {
+        return [
+            problem(
+                `${at}.via`,
+                `bot "${bot}" has no Route/Ingress (thoth.bots.${bot}.route is false)`,
+                "service",
+            ),
+        ];
+    }
+    return [];
 }
 
 function sizing(path: string, value: Sizing | undefined): ConfigProblem[] {
@@ -145,10 +150,8 @@ export function botProblems(config: ThothConfig): ConfigProblem[] {
     const { needDomain } = botRouteHosts(bots, config.domain);
     if (needDomain.length > 0) {
         problems.push(
-            problem(
-                "thoth.domain",
-                `is required: the Routes of ${needDomain.join(", ")} get their host from it (or set thoth.bots.<bot>.host)`,
-                "apps.ocp4.prod.psi.redhat.com",
+            domainProblem(
+                `the Routes of ${needDomain.join(", ")} get their host from it (or set thoth.bots.<bot>.host)`,
             ),
         );
     }
@@ -220,10 +223,8 @@ function dgraphProblems(
     const hosts = dgraph.hosts;
     if ((!hosts.zeroRest || !hosts.alphaRest || !hosts.alphaGrpc) && !domain) {
         problems.push(
-            problem(
-                "thoth.domain",
-                "is required: Dgraph's Routes (zero-rest, alpha-rest, alpha-grpc) get their hosts from it (or set thoth.station.dgraph.hosts)",
-                "apps.ocp4.prod.psi.redhat.com",
+            domainProblem(
+                "Dgraph's Routes (zero-rest, alpha-rest, alpha-grpc) get their hosts from it (or set thoth.station.dgraph.hosts)",
             ),
         );
     }
@@ -247,14 +248,12 @@ function watcherRestartProblems(station: Station): ConfigProblem[] {
     const restart = station.watcherRestart;
     if (!restart?.enabled) return [];
     const kinds = restart.targets;
-    const problems: ConfigProblem[] = duplicates(kinds).map((kind) => {
-        const index = kinds.lastIndexOf(kind);
-        return {
-            key: fullKey(`thoth.station.watcherRestart.targets[${index}]`),
-            message: `names ${kind} a second time`,
-            fix: removeCommand(`thoth.station.watcherRestart.targets[${index}]`, { path: true }),
-        };
-    });
+    const problems = duplicates(kinds).map((kind) =>
+        removal(
+            `thoth.station.watcherRestart.targets[${kinds.lastIndexOf(kind)}]`,
+            `names ${kind} a second time`,
+        ),
+    );
     if (!station.modules?.enabled) {
         problems.push(
             problem(
@@ -274,11 +273,7 @@ function modulesProblems(station: Station, domain: string | undefined): ConfigPr
     const problems: ConfigProblem[] = [];
     if (!domain) {
         problems.push(
-            problem(
-                "thoth.domain",
-                "is required: the station's generated Routes (user-api, argo-ui, ...) get their hosts from it",
-                "apps.ocp4.prod.psi.redhat.com",
-            ),
+            domainProblem("the station's generated Routes (user-api, argo-ui, ...) get their hosts from it"),
         );
     }
     if (modules.verify && modules.hibernated) {
@@ -322,38 +317,27 @@ export function nodepoolProblems(config: ThothConfig): ConfigProblem[] {
 export function createdNamespaces(
     config: ThothConfig,
 ): { namespace: string; key: string; createKey: string }[] {
-    const out: { namespace: string; key: string; createKey: string }[] = [];
-    if (config.bots?.enabled && config.bots.createNamespace) {
-        out.push({
-            namespace: config.bots.namespace,
-            key: "thoth.bots.namespace",
-            createKey: "thoth.bots.createNamespace",
-        });
-    }
-    if (config.ultrahooks?.enabled && config.ultrahooks.createNamespace) {
-        out.push({
-            namespace: config.ultrahooks.namespace,
-            key: "thoth.ultrahooks.namespace",
-            createKey: "thoth.ultrahooks.createNamespace",
-        });
-    }
-    if (config.station?.enabled && config.station.createNamespaces) {
-        for (const ns of stationNamespaces(config.station.environment)) {
-            out.push({
-                namespace: ns,
-                key: "thoth.station.environment",
-                createKey: "thoth.station.createNamespaces",
-            });
-        }
-    }
-    if (config.nodepool?.enabled && config.nodepool.createNamespace) {
-        out.push({
-            namespace: config.nodepool.namespace,
-            key: "thoth.nodepool.namespace",
-            createKey: "thoth.nodepool.createNamespace",
-        });
-    }
-    return out;
+    const part = (name: "bots" | "ultrahooks" | "nodepool") => {
+        const section = config[name];
+        if (!section?.enabled || !section.createNamespace) return [];
+        return [
+            {
+                namespace: section.namespace,
+                key: `thoth.${name}.namespace`,
+                createKey: `thoth.${name}.createNamespace`,
+            },
+        ];
+    };
+    const station = config.station;
+    const stationCreated =
+        station?.enabled && station.createNamespaces
+            ? stationNamespaces(station.environment).map((namespace) => ({
+                  namespace,
+                  key: "thoth.station.environment",
+                  createKey: "thoth.station.createNamespaces",
+              }))
+            : [];
+    return [...part("bots"), ...part("ultrahooks"), ...stationCreated, ...part("nodepool")];
 }
 
 /** Two parts creating the same namespace would fight over it (and the second create fails). */
@@ -381,20 +365,15 @@ export function catalogProblems(config: ThothConfig): ConfigProblem[] {
     const catalog = config.station?.modules?.catalog;
     if (!catalog) return [];
     const at = "thoth.station.modules.catalog.modules";
-    const second = (path: string, message: string): ConfigProblem => ({
-        key: fullKey(path),
-        message,
-        fix: removeCommand(path, { path: true }),
-    });
     const names = catalog.modules.map((m) => m.name);
     const problems = duplicates(names).map((name) =>
-        second(`${at}[${names.lastIndexOf(name)}]`, `lists module ${name} a second time`),
+        removal(`${at}[${names.lastIndexOf(name)}]`, `lists module ${name} a second time`),
     );
     catalog.modules.forEach((m, i) => {
         const rules = m.place.map((r) => (r.name === undefined ? `every ${r.kind}` : `${r.kind} ${r.name}`));
         for (const what of duplicates(rules)) {
             problems.push(
-                second(`${at}[${i}].place[${rules.lastIndexOf(what)}]`, `is a second rule for ${what}`),
+                removal(`${at}[${i}].place[${rules.lastIndexOf(what)}]`, `is a second rule for ${what}`),
             );
         }
     });

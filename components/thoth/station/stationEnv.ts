@@ -1,5 +1,5 @@
 import { EnvMap } from "../../shared/env";
-import { HandleMount, KeyedHandle } from "../../shared/handles";
+import { HandleMount } from "../../shared/handles";
 import type { Reads } from "../../shared/reads";
 import type { StationConfigMapName } from "./modules/sharedConfig";
 import type { StationSecretName } from "./stationSecrets";
@@ -89,11 +89,6 @@ export function namespaceEnv(reads: StationReads, ...tiers: string[]): EnvMap {
             thoth.env(`${t}-namespace`),
         ]),
     );
-}
-
-/** Variables that each read one key of `source`: `{ VARIABLE: key }`. */
-export function keyEnv(source: KeyedHandle, keys: Record<string, string>): EnvMap {
-    return Object.fromEntries(Object.entries(keys).map(([variable, key]) => [variable, source.env(key)]));
 }
 
 export const KUBERNETES_ENV: EnvMap = {
