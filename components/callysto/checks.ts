@@ -42,12 +42,20 @@ function setFromCommand(path: string, command: string): string {
     return `pulumi config set --path ${shellQuote(`${SECTION}.${path}`)} "$(${command})"`;
 }
 
-/** A placeholder the operator must replace, with the command that reads the real value. */
-function placeholderProblem(path: string, what: string, command: string): ConfigProblem {
-    return {
-        ...problem(path, `is a placeholder: set it to ${what}`, setFromCommand(path, command)),
-        placeholder: true,
-    };
+/** A placeholder the operator must replace, with the command that reads the real value; none for a real value. */
+function placeholderProblems(
+    path: string,
+    value: string | undefined,
+    what: string,
+    command: string,
+): ConfigProblem[] {
+    if (!isPlaceholder(value)) return [];
+    return [
+        {
+            ...problem(path, `is a placeholder: set it to ${what}`, setFromCommand(path, command)),
+            placeholder: true,
+        },
+    ];
 }
 
 /** The public key: only the operators' own, never a placeholder or a key whose private half is in the repository. */
@@ -56,13 +64,12 @@ function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): C
     const fromFile = "cat keys/id_rsa.pub";
     const key = config.keypair.publicKey;
     if (isPlaceholder(key)) {
-        return [
-            placeholderProblem(
-                path,
-                `the public half of keys/id_rsa, a key only this environment's operators hold (create it with ssh-keygen -t ed25519 -f keys/id_rsa; its private half is the secret callysto-ssh-private-key)`,
-                fromFile,
-            ),
-        ];
+        return placeholderProblems(
+            path,
+            key,
+            `the public half of keys/id_rsa, a key only this environment's operators hold (create it with ssh-keygen -t ed25519 -f keys/id_rsa; its private half is the secret callysto-ssh-private-key)`,
+            fromFile,
+        );
     }
     if (tier !== "local" && isKnownTestKey(key)) {
         return [
@@ -77,67 +84,64 @@ function keypairProblems(config: CallystoConfig, tier: StackTier | undefined): C
 }
 
 function hostAdoptionProblems(config: CallystoConfig, host: HostConfig, i: number): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
     const fqdn = `${host.name}.${config.domain}`;
-    if (isPlaceholder(host.adopt?.instanceId)) {
-        problems.push(
-            placeholderProblem(
-                `hosts[${i}].adopt.instanceId`,
-                `the id of the running instance ${fqdn}`,
-                `openstack server show -f value -c id ${fqdn}`,
-            ),
-        );
-    }
-    if (isPlaceholder(host.adopt?.portId)) {
-        problems.push(
-            placeholderProblem(
-                `hosts[${i}].adopt.portId`,
-                `the id of the port of the running instance ${fqdn}`,
-                `openstack port list --server ${fqdn} -f value -c ID`,
-            ),
-        );
-    }
-    if (isPlaceholder(host.floatingIpId)) {
-        problems.push(
-            placeholderProblem(
-                `hosts[${i}].floatingIpId`,
-                `the id of the floating IP ${host.floatingIp ?? ""}`.trim(),
-                `openstack floating ip show -f value -c id ${host.floatingIp ?? "<address>"}`,
-            ),
-        );
-    }
-    host.zfs?.existingVolumes?.forEach((volume, v) => {
-        if (!isPlaceholder(volume.id)) return;
-        problems.push(
-            placeholderProblem(
+    return [
+        ...placeholderProblems(
+            `hosts[${i}].adopt.instanceId`,
+            host.adopt?.instanceId,
+            `the id of the running instance ${fqdn}`,
+            `openstack server show -f value -c id ${fqdn}`,
+        ),
+        ...placeholderProblems(
+            `hosts[${i}].adopt.portId`,
+            host.adopt?.portId,
+            `the id of the port of the running instance ${fqdn}`,
+            `openstack port list --server ${fqdn} -f value -c ID`,
+        ),
+        ...placeholderProblems(
+            `hosts[${i}].floatingIpId`,
+            host.floatingIpId,
+            `the id of the floating IP ${host.floatingIp ?? ""}`.trim(),
+            `openstack floating ip show -f value -c id ${host.floatingIp ?? "<address>"}`,
+        ),
+        ...(host.zfs?.existingVolumes ?? []).flatMap((volume, v) =>
+            placeholderProblems(
                 `hosts[${i}].zfs.existingVolumes[${v}].id`,
+                volume.id,
                 `the id of the existing volume ${volume.name}`,
                 // A Cinder volume's name is free text: quoted, so the pasted command reads it as one word.
                 `openstack volume show -f value -c id ${shellQuote(volume.name)}`,
             ),
-        );
-    });
-    return problems;
+        ),
+    ];
 }
 
 function adoptionProblems(config: CallystoConfig): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    const zone = config.dns.createZone;
-    if (zone && isPlaceholder(zone.importId)) {
-        problems.push(
-            placeholderProblem(
-                "dns.createZone.importId",
-                `the id of the existing zone ${config.domain}.`,
-                `openstack zone show -f value -c id ${config.domain}.`,
-            ),
-        );
-    }
-    config.hosts.forEach((host, i) => problems.push(...hostAdoptionProblems(config, host, i)));
-    return problems;
+    return [
+        ...placeholderProblems(
+            "dns.createZone.importId",
+            config.dns.createZone?.importId,
+            `the id of the existing zone ${config.domain}.`,
+            `openstack zone show -f value -c id ${config.domain}.`,
+        ),
+        ...config.hosts.flatMap((host, i) => hostAdoptionProblems(config, host, i)),
+    ];
 }
 
 // Ansible runs on the machine that runs `pulumi up` (the team workstation): its public address.
 const OWN_ADDRESS = "curl -fsS https://checkip.amazonaws.com";
+/** How an operator reads the workstation's own address in each family, and the prefix length of one address. */
+const OWN_ADDRESSES = {
+    IPv4: { command: OWN_ADDRESS, bits: 32 },
+    IPv6: { command: "curl -6 -fsS https://api6.ipify.org", bits: 128 },
+} as const;
+
+/** Sets sshSources[i] to the workstation's own address in `family`. */
+function ownAddressFix(i: number, family: IngressRule["ethertype"]): string {
+    const own = OWN_ADDRESSES[family];
+    return `pulumi config set --path ${shellQuote(`${SECTION}.sshSources[${i}]`)} "$(${own.command})/${own.bits}"`;
+}
+const SSH_SOURCES_FIX = `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`;
 const OPEN_TO_ALL =
     "List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up); if it must be open, set callysto.allowSshFromAnywhere to the reason (a ticket), and it is allowed";
 
@@ -165,7 +169,7 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             problem(
                 "sshSources",
                 "is required outside the local stack: without it ssh (port 22) of every host is open to the whole internet. List the address ranges Ansible and the operators connect from (the team workstation that runs pulumi up)",
-                `pulumi config set --path 'callysto.sshSources[0]' "$(${OWN_ADDRESS})/32"`,
+                ownAddressFix(0, "IPv4"),
             ),
         );
     }
@@ -178,7 +182,7 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             problem(
                 "sshSources",
                 `together admit ${worldWords(world)}: ssh (port 22) of every production host would be open to the whole internet. ${OPEN_TO_ALL}`,
-                `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`,
+                SSH_SOURCES_FIX,
             ),
         );
     }
@@ -188,7 +192,7 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
             problem(
                 "sshSources",
                 `together admit ${wide.slice(0, 3).join(", ")}${wide.length > 3 ? ` and ${wide.length - 3} more blocks` : ""}, wider than one network (an IPv4 /${ONE_NETWORK.IPv4}, an IPv6 /${ONE_NETWORK.IPv6}): ssh (port 22) of every production host would be open to networks nobody named. ${OPEN_TO_ALL}`,
-                `edit Pulumi.<stack>.yaml: set callysto.sshSources to the address ranges the operators connect from (the workstation's is "$(${OWN_ADDRESS})/32")`,
+                SSH_SOURCES_FIX,
             ),
         );
     }
@@ -198,12 +202,6 @@ function sshProblems(config: CallystoConfig, tier: StackTier | undefined): Confi
     );
     return problems;
 }
-
-/** How an operator reads the workstation's own address in each family, and the prefix length of one address. */
-const OWN_ADDRESSES = {
-    IPv4: { command: OWN_ADDRESS, bits: 32 },
-    IPv6: { command: "curl -6 -fsS https://api6.ipify.org", bits: 128 },
-} as const;
 
 /** The profiles a stack's groups are made for, each with the key that asks for it and the fix that asks for none. */
 function profilesInUse(config: CallystoConfig): { path: string; profile: SecurityProfile; fix: string }[] {
@@ -301,12 +299,11 @@ function runbookGroupProblems(config: CallystoConfig, tier: StackTier | undefine
     if (sources === undefined || sources.some(isPlaceholder)) return problems;
     for (const family of runbookSshFamilies(config, tier)) {
         if (sources.some((s) => familyOf(s) === family)) continue;
-        const own = OWN_ADDRESSES[family];
         problems.push(
             problem(
                 "sshSources",
                 `lists no ${family} range, so the production servers would take no ssh over ${family}, which runbook 004's Terraform keeps (${family === "IPv6" ? "::/0" : "0.0.0.0/0"}, ${terraform.source}). Add the ${family} range the operators connect from; the whole family, as the runbook has it, also needs callysto.allowSshFromAnywhere set to the reason`,
-                `pulumi config set --path ${shellQuote(`${SECTION}.sshSources[${sources.length}]`)} "$(${own.command})/${own.bits}"`,
+                ownAddressFix(sources.length, family),
             ),
         );
     }
@@ -320,8 +317,7 @@ function sshSourceProblems(
     guarded: boolean,
     family: IngressRule["ethertype"],
 ): ConfigProblem[] {
-    const own = OWN_ADDRESSES[family];
-    const fix = `pulumi config set --path 'callysto.sshSources[${i}]' "$(${own.command})/${own.bits}"`;
+    const fix = ownAddressFix(i, family);
     const problems: ConfigProblem[] = [];
     if (guarded && isWholeInternet(source)) {
         problems.push(

@@ -10,8 +10,8 @@ export type HostRole = z.infer<typeof hostRole>;
 /** The host part of a name in the environment's domain: `hub-dev` becomes `hub-dev.callysto.space`. */
 const hostLabel = (example: string) => k8sName(example);
 
-const flavorName = (example: string) => z.string().min(1).meta({ example });
-const imageName = (example: string) => z.string().min(1).meta({ example });
+/** A flavor or image name as OpenStack lists it. */
+const openstackName = (example: string) => z.string().min(1).meta({ example });
 const networkName = z.string().min(1).meta({ example: "default" });
 const uuidOf = (what: string) =>
     z.uuid({ error: `must be ${what} (a UUID)` }).meta({ example: "c0ffee00-0000-4000-8000-00000000000a" });
@@ -81,9 +81,9 @@ export const hostSchema = z.strictObject({
     name: hostLabel("hub-dev"),
     role: hostRole,
     /** Nova flavor; the role's default flavor when unset. */
-    flavor: flavorName("m1.40g100g4c8g").optional(),
+    flavor: openstackName("m1.40g100g4c8g").optional(),
     /** Glance image name (the newest image of that name is used); the role's default when unset. */
-    image: imageName("callysto-hub").optional(),
+    image: openstackName("callysto-hub").optional(),
     /** Network of the host's port; the environment's network when unset. */
     network: networkName.optional(),
     /** An existing floating IP to associate; a new one is allocated from the pool when unset. */
@@ -99,8 +99,8 @@ export const hostSchema = z.strictObject({
 export type HostConfig = z.infer<typeof hostSchema>;
 
 export const roleDefaultsSchema = z.strictObject({
-    flavor: flavorName("m1.small").optional(),
-    image: imageName("Alma Linux 9").optional(),
+    flavor: openstackName("m1.small").optional(),
+    image: openstackName("Alma Linux 9").optional(),
     /** Size in GB of each of the two ZFS volumes created for hosts of this role. */
     zfsSize: gigabytes(25).optional(),
 });
@@ -113,8 +113,8 @@ export const workstationSchema = z.strictObject({
      */
     create: z.boolean().default(false).meta({ example: "false" }),
     name: hostLabel("clavius").default("clavius"),
-    flavor: flavorName("m1.small"),
-    image: imageName("Alma Linux 9"),
+    flavor: openstackName("m1.small"),
+    image: openstackName("Alma Linux 9"),
     network: networkName.optional(),
     floatingIp: floatingAddress.optional(),
     /** Home directory volume in GB (LUKS-encrypted by hand after the first boot). */
@@ -158,8 +158,12 @@ const playbookPath = (example: string) =>
         .regex(/^[A-Za-z0-9._/-]+\.ya?ml$/, "must be a playbook path such as plays/hub-aio.yml")
         .meta({ example });
 
-/** An Ansible variable's value: any JSON (lists such as `ssh_public_keys` included). */
-const varValue = z.json();
+/** Ansible variables by name, each value any JSON (lists such as `ssh_public_keys` included). */
+const ansibleVars = () =>
+    z
+        .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.json())
+        .default({})
+        .meta({ example: "{}" });
 
 export const provisioningSchema = z.strictObject({
     enabled: z.boolean().default(true).meta({ example: "true" }),
@@ -201,15 +205,9 @@ export const provisioningSchema = z.strictObject({
     /** Banner shown on every hub (`jupyterhub_announcement`); empty for none. */
     announcement: z.string().default("").meta({ example: "Scheduled maintenance Friday 18:00 MT" }),
     /** Further variables for hubs only, e.g. `jhub_docker_cull_cull_s`. */
-    hubVars: z
-        .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
-        .default({})
-        .meta({ example: "{}" }),
+    hubVars: ansibleVars(),
     /** Variables for every host. */
-    vars: z
-        .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), varValue)
-        .default({})
-        .meta({ example: "{}" }),
+    vars: ansibleVars(),
 });
 export type ProvisioningConfig = z.infer<typeof provisioningSchema>;
 

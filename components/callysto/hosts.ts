@@ -34,18 +34,9 @@ export interface ResolvedHost {
     quotas: Record<string, string>;
 }
 
-export function fqdnOf(name: string, domain: string): string {
-    return `${name}.${domain}`;
-}
-
 /** Designate names are absolute: a trailing dot. */
 export function absolute(name: string): string {
     return name.endsWith(".") ? name : `${name}.`;
-}
-
-/** Names of the two ZFS volumes, as Terraform named them (`%s-zfs-%02d`). */
-export function zfsVolumeNames(fqdn: string): [string, string] {
-    return [`${fqdn}-zfs-01`, `${fqdn}-zfs-02`];
 }
 
 /** A host's volumes in attach order: its existing ZFS volumes, two new ones of its size, or none. */
@@ -54,11 +45,12 @@ function hostVolumes(config: CallystoSection, host: CheckedHost, fqdn: string): 
     if (existing) return existing.map((v) => ({ name: v.name, size: v.size, existingId: v.id }));
     const zfsSize = host.zfs?.size ?? config.roleDefaults[host.role]?.zfsSize;
     if (zfsSize === undefined) return [];
-    return zfsVolumeNames(fqdn).map((name) => ({ name, size: zfsSize }));
+    // Named as Terraform named them (`%s-zfs-%02d`).
+    return [`${fqdn}-zfs-01`, `${fqdn}-zfs-02`].map((name) => ({ name, size: zfsSize }));
 }
 
 function resolveHost(config: CallystoSection, host: CheckedHost): ResolvedHost {
-    const fqdn = fqdnOf(host.name, config.domain);
+    const fqdn = `${host.name}.${config.domain}`;
     const volumes = hostVolumes(config, host, fqdn);
     return {
         name: host.name,
@@ -82,7 +74,7 @@ function resolveHost(config: CallystoSection, host: CheckedHost): ResolvedHost {
 function workstationHosts(config: CallystoSection): ResolvedHost[] {
     const ws = config.workstation;
     if (!ws?.create) return [];
-    const fqdn = fqdnOf(ws.name, config.domain);
+    const fqdn = `${ws.name}.${config.domain}`;
     return [
         {
             name: ws.name,
