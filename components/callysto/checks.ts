@@ -212,24 +212,14 @@ function profilesInUse(config: CallystoConfig): { path: string; profile: Securit
             profile: h.role,
             fix: `edit ${STACK_FILE}: remove hosts[${i}] from the production stack or move it to a stack that runs the later layout (runbook 004's production has no ${h.role})`,
         })),
-        ...(config.workstation?.create
-            ? [
-                  {
-                      path: "workstation.create",
-                      profile: "workstation" as const,
-                      fix: set("workstation.create", "false"),
-                  },
-              ]
-            : []),
-        ...(config.packerSecurityGroup
-            ? [
-                  {
-                      path: "packerSecurityGroup",
-                      profile: "packer" as const,
-                      fix: set("packerSecurityGroup", "false"),
-                  },
-              ]
-            : []),
+        ...(
+            [
+                ["workstation.create", "workstation", config.workstation?.create],
+                ["packerSecurityGroup", "packer", config.packerSecurityGroup],
+            ] as const
+        )
+            .filter(([, , inUse]) => inUse)
+            .map(([path, profile]) => ({ path, profile, fix: set(path, "false") })),
     ];
 }
 

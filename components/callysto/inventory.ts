@@ -145,7 +145,7 @@ export function provisioningVars(role: MachineRole, options: VarsOptions): Extra
     if (role === "hub") {
         Object.assign(vars, options.hubVars, { jupyterhub_announcement: options.announcement });
     }
-    return Object.fromEntries(Object.entries(vars).sort(([a], [b]) => a.localeCompare(b)));
+    return sorted(Object.entries(vars));
 }
 
 /**

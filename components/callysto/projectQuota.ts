@@ -31,14 +31,7 @@ export function stackNeed(
     hosts: readonly ResolvedHost[],
     flavors: Readonly<Record<string, FlavorSize>>,
 ): QuotaAmounts {
-    const need: QuotaAmounts = {
-        instances: 0,
-        cores: 0,
-        ram: 0,
-        volumes: 0,
-        gigabytes: 0,
-        "floating-ips": 0,
-    };
+    const need = Object.fromEntries(QUOTAS.map((q) => [q, 0])) as QuotaAmounts;
     for (const host of hosts) {
         const flavor = flavors[host.flavor];
         need.instances += 1;

@@ -292,25 +292,24 @@ export function nodepoolProblems(config: ThothConfig): ConfigProblem[] {
     const nodepool = config.nodepool;
     if (!nodepool?.enabled) return [];
     const names = nodepool.labels.map((l) => l.name);
-    const problems: ConfigProblem[] = [];
-    if (!config.apiServer) {
-        problems.push(
-            problem(
-                "thoth.apiServer",
-                `is required: the nodepool context names the API server of cluster "${config.cluster}", where its token is made`,
-                "api.ocp4.prod.psi.redhat.com:6443",
-            ),
-        );
-    }
-    return problems.concat(
-        duplicates(names).map((name) =>
+    return [
+        ...(config.apiServer
+            ? []
+            : [
+                  problem(
+                      "thoth.apiServer",
+                      `is required: the nodepool context names the API server of cluster "${config.cluster}", where its token is made`,
+                      "api.ocp4.prod.psi.redhat.com:6443",
+                  ),
+              ]),
+        ...duplicates(names).map((name) =>
             problem(
                 `thoth.nodepool.labels[${names.lastIndexOf(name)}].name`,
                 `label "${name}" is defined twice; nodepool needs unique label names`,
                 `${name}-2`,
             ),
         ),
-    );
+    ];
 }
 
 /** Where each part creates namespaces: the key that names them and the switch that creates them. */
