@@ -529,11 +529,7 @@ export const STATION_METRICS_ROUTES = [
 export const METRICS_AUDIENCE_KEY = "thoth.station.modules.metricsAudience";
 
 /** Dgraph's Route hosts, each configured or derived from `thoth.domain`. */
-export interface DgraphHosts {
-    zeroRest: string;
-    alphaRest: string;
-    alphaGrpc: string;
-}
+export type DgraphHosts = Required<DgraphConfig["hosts"]>;
 
 /** The station once its check passed: its enabled parts only, with what they take from outside the station. */
 export type CheckedStation = Omit<StationConfig, "dgraph" | "modules"> & {
