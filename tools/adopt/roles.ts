@@ -1,6 +1,6 @@
 import type { V1Container } from "@kubernetes/client-node";
 import { KubeObject, at, objectId } from "./model";
-import { BinaryRule, CeleryRule, ClientEnvRule, ROLES, RoleRule } from "./roleRules";
+import { BinaryRule, CeleryRule, ClientEnvRule, RoleRule, roleRules } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
 import { serviceOfHost } from "./serviceHost";
 
@@ -248,7 +248,7 @@ export function rolesHeld(o: KubeObject, side: Side): Held[] {
     if (!ROLE_KINDS.includes(o.kind)) return [];
     const held: Held[] = [];
     const containers = containersOf(o);
-    for (const rule of ROLES) {
+    for (const rule of roleRules()) {
         if (rule.kind === "binary") held.push(...containers.flatMap((c) => binaryHolds(rule, c)));
         if (rule.kind === "celery") held.push(...containers.flatMap((c) => celeryHolds(rule, c)));
         if (rule.kind === "service")
