@@ -38,7 +38,7 @@ describe("adopt: kubeconfig errors", function () {
     /** The error of loading `source` for cluster psi of stack prod (optionally with a configured context). */
     function error(source: KubeconfigSource, context?: string): string {
         try {
-            loadKubeconfig("prod", "psi", source, context);
+            loadKubeconfig("prod", "psi", source, { context });
         } catch (err) {
             assert.ok(err instanceof KubeconfigError, `not a KubeconfigError: ${String(err)}`);
             assert.doesNotMatch(err.message, /\n/, "one line");
@@ -52,7 +52,7 @@ describe("adopt: kubeconfig errors", function () {
         const kc = loadKubeconfig("prod", "psi", file("good.yaml", GOOD));
         assert.equal(kc.getCurrentCluster()?.server, "https://api.ocp4.prod.psi.example:6443");
         assert.equal(
-            loadKubeconfig("prod", "psi", secret(GOOD), "deployer@psi").getCurrentContext(),
+            loadKubeconfig("prod", "psi", secret(GOOD), { context: "deployer@psi" }).getCurrentContext(),
             "deployer@psi",
         );
     });

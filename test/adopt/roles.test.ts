@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { KubeObject } from "../../tools/adopt/model";
-import { ROLES } from "../../tools/adopt/roleRules";
+import { roleRules } from "../../tools/adopt/roleRules";
 import { Side, imageName, roleMatches, rolesHeld, sameRole } from "../../tools/adopt/roles";
 import { inspectCluster } from "../../tools/adopt/run";
 import { FakeCluster } from "./fixtures";
@@ -233,7 +233,7 @@ describe("adopt roles: what a workload does, from what it is wired to", () => {
     });
 
     it("each rule of the table is recognised by one of these cases", () => {
-        assert.deepEqual([...new Set(ROLES.map((r) => r.kind))].sort(), [
+        assert.deepEqual([...new Set(roleRules().map((r) => r.kind))].sort(), [
             "binary",
             "celery",
             "clientEnv",
@@ -270,7 +270,7 @@ interface Case {
     role: RegExp;
 }
 
-const binaryRules = ROLES.flatMap((r) => (r.kind === "binary" ? [r] : []));
+const binaryRules = roleRules().flatMap((r) => (r.kind === "binary" ? [r] : []));
 
 const prowCase = fc
     .record({

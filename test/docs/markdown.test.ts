@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { githubSlug, pageParts } from "../../tools/docs/markdown";
+import { githubSlug } from "../../tools/docs/markdown";
+import { pageParts } from "../oracles/docs/pageParts";
 import { headingAnchors } from "../oracles/docs/links";
 
 describe("docs: a page read as GitHub renders it", () => {

@@ -1,15 +1,17 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { EXCLUSIONS, LiveObject, unmanagedObjects } from "../../tools/drift/unmanaged";
+import { exclusions, LiveObject, unmanagedObjects } from "../../tools/drift/unmanaged";
 
 /** The reasons of every exclusion rule. */
 function exclusionRules(): string[] {
     return [
-        ...Object.entries(EXCLUSIONS.skippedResources).map(([r, why]) => `${r}: ${why}`),
-        ...Object.entries(EXCLUSIONS.clusterMade).map(([o, why]) => `${o}: ${why}`),
-        ...Object.entries(EXCLUSIONS.systemMade).map(([k, why]) => `${k}: ${why}`),
-        ...Object.entries(EXCLUSIONS.systemMadeLabels).map(([l, why]) => `a pod labelled ${l}: ${why}`),
-        ...Object.entries(EXCLUSIONS.serviceAccountSecrets).map(([t, why]) => `Secret of type ${t}: ${why}`),
+        ...Object.entries(exclusions().skippedResources).map(([r, why]) => `${r}: ${why}`),
+        ...Object.entries(exclusions().clusterMade).map(([o, why]) => `${o}: ${why}`),
+        ...Object.entries(exclusions().systemMade).map(([k, why]) => `${k}: ${why}`),
+        ...Object.entries(exclusions().systemMadeLabels).map(([l, why]) => `a pod labelled ${l}: ${why}`),
+        ...Object.entries(exclusions().serviceAccountSecrets).map(
+            ([t, why]) => `Secret of type ${t}: ${why}`,
+        ),
         "an object whose ownerReferences lead to an object of the program or of the cluster: its owner's controller made it",
         "an object only the cluster's controllers ever wrote: the cluster made it (a StatefulSet's claims, ...)",
     ];

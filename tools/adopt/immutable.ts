@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { showValue } from "./diff";
-import { KubeObject, at } from "./model";
+import { KubeObject, at, kindAndName } from "./model";
 import { podTemplateOf } from "./roles";
 import {
     adoptableInPlace,
@@ -192,7 +192,7 @@ export function secretSwapReaders(secret: KubeObject, workloads: readonly KubeOb
                 : `kubectl -n ${ns} rollout status ${w.kind.toLowerCase()}/${w.metadata.name} --timeout=300s`,
         );
     return (
-        `read today by ${readers.map((w) => `${w.kind} ${w.metadata.name}`).join(", ")}: run steps (3) and (4) of ` +
+        `read today by ${readers.map(kindAndName).join(", ")}: run steps (3) and (4) of ` +
         `the swap back to back (a pod of these that starts between them waits for the Secret and misses what it ` +
         `would receive meanwhile); after (4): kubectl -n ${ns} get secret ${name} -o jsonpath='{.type}' prints ` +
         `${String(secretType(at(secret, "type")))}` +

@@ -2,6 +2,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { readFileSync } from "fs";
 import { parseDocument } from "yaml";
 import { isProductionStack } from "../../components/config/identity";
+import { NamedError } from "../cli/args";
 import { EngineUnavailable, PulumiFailure, configValue } from "../engine/automation";
 import {
     isMapping,
@@ -24,12 +25,7 @@ export type KubeconfigSource = { file: string } | { secret: string; text: string
  * `--kubeconfig <cluster>=<file>` argument, or the secret's key `kubeconfig-<cluster>`), never its content; the
  * report prints it after the cluster's name.
  */
-export class KubeconfigError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "KubeconfigError";
-    }
-}
+export class KubeconfigError extends NamedError {}
 
 /** Where a cluster's kubeconfig came from, as the operator gave it. */
 export function sourceName(cluster: string, source: KubeconfigSource): string {
@@ -80,15 +76,7 @@ export async function connectKubeconfig(
     source: KubeconfigSource | Promise<KubeconfigSource>,
     settings: ClusterSettings = {},
 ): Promise<KubeConfig> {
-    return loadKubeconfig(
-        stack,
-        cluster,
-        await source,
-        settings.context,
-        settings.credentialCommand,
-        settings.credentialEnv,
-        { proxyUrl: settings.proxyUrl, tlsServerName: settings.tlsServerName },
-    );
+    return loadKubeconfig(stack, cluster, await source, settings);
 }
 
 /**
@@ -100,10 +88,7 @@ export function loadKubeconfig(
     stack: string,
     cluster: string,
     source: KubeconfigSource,
-    context?: string,
-    credentialCommand?: string,
-    credentialEnv?: Record<string, string>,
-    reviewed: { proxyUrl?: string; tlsServerName?: string } = {},
+    { context, credentialCommand, credentialEnv, proxyUrl, tlsServerName }: ClusterSettings = {},
 ): KubeConfig {
     const fromFile = "file" in source;
     const fix = fromFile
@@ -177,7 +162,8 @@ export function loadKubeconfig(
         credentialCommand,
         credentialEnv,
         cluster,
-        ...reviewed,
+        proxyUrl,
+        tlsServerName,
     });
     const refused = [...policy.refused, ...policy.unreviewed.map((u) => unreviewedText(u, cluster))];
     if (refused.length > 0) {

@@ -1,4 +1,4 @@
-import { DesiredObject, Finding, KubeObject, at, objectId } from "./model";
+import { DesiredObject, Finding, KubeObject, at, kindAndName, objectId } from "./model";
 import { ROLE_KINDS, RoleMatch, blocks, roleProblem } from "./roles";
 import { POD_RUNNING_KINDS, selects, templateLabels } from "./selectors";
 
@@ -88,10 +88,6 @@ function jobOf(o: KubeObject, services: readonly KubeObject[]): { images: Set<st
             ...servedPorts(o, services),
         ]),
     };
-}
-
-function describe(o: KubeObject): string {
-    return `${o.kind} ${o.metadata.name}`;
 }
 
 /**
@@ -255,8 +251,8 @@ export function layoutChecks(
         }
         for (const s of elsewhere.filter((x) => !byRole.has(objectId(x.live)))) {
             problems.push(
-                `${describe(s.live)} runs today (${s.why}) and the program does not deploy it, while it would add ` +
-                    `${s.program.map(describe).join(", ")} with the same ${s.why.includes("image") ? "image" : "port"}: ` +
+                `${kindAndName(s.live)} runs today (${s.why}) and the program does not deploy it, while it would add ` +
+                    `${s.program.map(kindAndName).join(", ")} with the same ${s.why.includes("image") ? "image" : "port"}: ` +
                     "if it does their job under another name, both would run (a second consumer of the same " +
                     "queue, a second controller of the same resources, a second server of the same data). " +
                     (known?.fix

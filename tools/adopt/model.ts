@@ -131,6 +131,11 @@ export function objectId(obj: {
     return `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 }
 
+/** `<Kind> <name>`: how the report names an object in its namespace. */
+export function kindAndName(o: KubeObject): string {
+    return `${o.kind} ${o.metadata.name}`;
+}
+
 /** The value at a dotted path of plain JSON, or undefined. */
 export function at(value: unknown, ...keys: (string | number)[]): unknown {
     let v = value;

@@ -1,7 +1,7 @@
 import type { V1Container, V1PodSpec } from "@kubernetes/client-node";
 import { quantityValue } from "../../components/shared/resources";
 import type { ClusterApi } from "./kube";
-import { DesiredObject, KubeObject, at } from "./model";
+import { DesiredObject, KubeObject, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
 import { mountedClaims } from "./claims";
@@ -201,7 +201,7 @@ function surgeOf(value: unknown, replicas: number): number {
  * a Job its parallelism; a Pod itself. Undefined for anything else.
  */
 export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undefined {
-    const name = `${o.kind} ${o.metadata.name}`;
+    const name = kindAndName(o);
     const replicas = Number(at(o, "spec", "replicas") ?? 1);
     const runs = (spec: unknown, pods: number, surge = 0, recreate = false): QuotaWorkload => ({
         name,

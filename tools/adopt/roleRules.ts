@@ -48,8 +48,10 @@ export type CeleryRule = Extract<RoleRule, { kind: "celery" }>;
 export type ClientEnvRule = Extract<RoleRule, { kind: "clientEnv" }>;
 
 /** The roles the report recognises, and how (facts/adopt/roles.yaml). */
-export const ROLES: readonly RoleRule[] = loadFacts(
-    "facts/adopt/roles.yaml",
-    z.strictObject({ rules: z.array(roleRule).min(1) }),
-    "a list of role rules",
-).rules;
+export function roleRules(): readonly RoleRule[] {
+    return loadFacts(
+        "facts/adopt/roles.yaml",
+        z.strictObject({ rules: z.array(roleRule).min(1) }),
+        "a list of role rules",
+    ).rules;
+}

@@ -1,6 +1,6 @@
 import type { V1Container } from "@kubernetes/client-node";
-import { KubeObject, at, objectId } from "./model";
-import { BinaryRule, CeleryRule, ClientEnvRule, ROLES, RoleRule } from "./roleRules";
+import { KubeObject, at, kindAndName, objectId } from "./model";
+import { BinaryRule, CeleryRule, ClientEnvRule, RoleRule, roleRules } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
 import { serviceOfHost } from "./serviceHost";
 
@@ -248,7 +248,7 @@ export function rolesHeld(o: KubeObject, side: Side): Held[] {
     if (!ROLE_KINDS.includes(o.kind)) return [];
     const held: Held[] = [];
     const containers = containersOf(o);
-    for (const rule of ROLES) {
+    for (const rule of roleRules()) {
         if (rule.kind === "binary") held.push(...containers.flatMap((c) => binaryHolds(rule, c)));
         if (rule.kind === "celery") held.push(...containers.flatMap((c) => celeryHolds(rule, c)));
         if (rule.kind === "service")
@@ -378,10 +378,6 @@ export function roleMatches(
 /** A match blocks when both sides run: the first deploy would start a second holder beside the live one. */
 export const blocks = (m: RoleMatch): boolean => m.liveRuns && m.programRuns;
 
-function describe(o: KubeObject): string {
-    return `${o.kind} ${o.metadata.name}`;
-}
-
 /** The program's running holders of the match, in one list. */
 function holders(m: RoleMatch): KubeObject[] {
     const seen = new Map<string, KubeObject>();
@@ -439,7 +435,7 @@ export function roleProblem(m: RoleMatch, system: string): string {
     const l = m.live;
     const name = l.metadata.name;
     const program = holders(m);
-    const programList = program.map(describe).join(", ");
+    const programList = program.map(kindAndName).join(", ");
     const roles = [...new Set(m.roles.map((r) => r.live.role))].join("; ");
     const evidence = [...new Set(m.roles.map((r) => r.live.evidence))].join("; ");
     const theirs = [
@@ -449,10 +445,10 @@ export function roleProblem(m: RoleMatch, system: string): string {
     ].join("; ");
     const twice = [...new Set(m.roles.map((r) => r.live.rule.twice))].join("; ");
     const found =
-        `${describe(l)} runs today as ${roles} (evidence: ${evidence}), and the program does not run it: it would ` +
+        `${kindAndName(l)} runs today as ${roles} (evidence: ${evidence}), and the program does not run it: it would ` +
         `add ${programList} for the same role (evidence: ${theirs}), so ${twice}. `;
     const ready = program
-        .map((p) => `${describe(p)} ${p.kind === "CronJob" ? "created" : "Ready"}`)
+        .map((p) => `${kindAndName(p)} ${p.kind === "CronJob" ? "created" : "Ready"}`)
         .join(", ");
     const { stop, check, undo, remove } = stopSteps(l);
     if (m.nature === "server") {
@@ -505,5 +501,5 @@ export function roleProblem(m: RoleMatch, system: string): string {
 export function roleReplacement(m: RoleMatch): string | undefined {
     if (m.nature === "server" || !m.programRuns) return undefined;
     const roles = [...new Set(m.roles.map((r) => r.live.role))].join("; ");
-    return `the program's ${holders(m).map(describe).join(", ")} holds its role (${roles}) now`;
+    return `the program's ${holders(m).map(kindAndName).join(", ")} holds its role (${roles}) now`;
 }

@@ -28,13 +28,16 @@ import {
 } from "./selectors";
 
 /** Kinds listed to find what the program leaves behind, besides the kinds it uses (facts/adopt/inventory.yaml). */
-const INVENTORY: [string, string][] = Object.entries(
-    loadFacts(
+function inventory(): [string, string][] {
+    const kinds = loadFacts(
         "facts/adopt/inventory.yaml",
         z.record(z.string(), z.array(z.string().min(1))),
         "kinds by apiVersion",
-    ),
-).flatMap(([apiVersion, kinds]) => kinds.map((kind): [string, string] => [apiVersion, kind]));
+    );
+    return Object.entries(kinds).flatMap(([apiVersion, names]) =>
+        names.map((kind): [string, string] => [apiVersion, kind]),
+    );
+}
 
 /** Kinds the program itself defines with a CustomResourceDefinition: absent from the cluster until the deploy. */
 function programKinds(objects: readonly KubeObject[]): Set<string> {
@@ -78,7 +81,7 @@ export async function inspectCluster(
     const served = new Map<string, Scope>();
     const kinds = [
         ...new Map(
-            [...objects.map((o) => [o.apiVersion, o.kind] as [string, string]), ...INVENTORY].map((k) => [
+            [...objects.map((o) => [o.apiVersion, o.kind] as [string, string]), ...inventory()].map((k) => [
                 k.join("/"),
                 k,
             ]),

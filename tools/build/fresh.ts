@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { Dirent, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
+import { NamedError } from "../cli/args";
 import { isCompiled, repoRoot } from "../root";
 
 // `Pulumi.yaml` runs the compiled program (dist/index.js), so an operator who edits the TypeScript and runs
@@ -93,12 +94,7 @@ export function staleBuild(root: string): string | undefined {
 }
 
 /** The user's to fix with one command: the tools print only its message (no stack trace). */
-export class StaleBuildError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "StaleBuildError";
-    }
-}
+export class StaleBuildError extends NamedError {}
 
 let runningVerdict: { stale: string | undefined } | undefined;
 

@@ -45,7 +45,6 @@ export type PlanObjectRef = KubernetesObjectRef | ResourceRef;
 
 /** A test that guards the step: the file (from the repository root) and a substring of its `it(...)` title. */
 const testRef = z.strictObject({ file: text, title: text });
-export type TestRef = z.infer<typeof testRef>;
 
 /**
  * Where an operator reads the manual procedure of a step the program does not do: a docs page with its heading

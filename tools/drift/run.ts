@@ -9,7 +9,7 @@ import { removalPatch, patchCommand } from "./procedure";
 import { DriftReport } from "./report";
 import { ManagedObject, describeObject } from "./state";
 import { runbookSteps } from "./steps";
-import { EXCLUSIONS, LiveObject, resourceKey, unmanagedObjects } from "./unmanaged";
+import { exclusions, LiveObject, resourceKey, unmanagedObjects } from "./unmanaged";
 
 export interface DriftInput {
     stack: string;
@@ -102,7 +102,7 @@ export async function checkDrift(input: DriftInput): Promise<DriftReport> {
             const namespaces = input.ownedNamespaces.get(cluster) ?? [];
             if (namespaces.length > 0) {
                 const kinds = (await live.namespacedKinds()).filter(
-                    (k) => !(resourceKey(k) in EXCLUSIONS.skippedResources),
+                    (k) => !(resourceKey(k) in exclusions().skippedResources),
                 );
                 const pairs = namespaces.flatMap((ns) => kinds.map((k) => ({ ns, k })));
                 const listed = (

@@ -18,17 +18,19 @@ export interface ServedKind {
 const reasons = z.record(z.string().min(1), z.string().min(1));
 
 /** What drift leaves out, each with its reason (facts/drift/exclusions.yaml). */
-export const EXCLUSIONS = loadFacts(
-    "facts/drift/exclusions.yaml",
-    z.strictObject({
-        skippedResources: reasons,
-        clusterMade: reasons,
-        systemMade: reasons,
-        systemMadeLabels: reasons,
-        serviceAccountSecrets: reasons,
-    }),
-    "drift's exclusions",
-);
+export function exclusions() {
+    return loadFacts(
+        "facts/drift/exclusions.yaml",
+        z.strictObject({
+            skippedResources: reasons,
+            clusterMade: reasons,
+            systemMade: reasons,
+            systemMadeLabels: reasons,
+            serviceAccountSecrets: reasons,
+        }),
+        "drift's exclusions",
+    );
+}
 
 /** `<resource>.<group>` of a served kind, the key of `skippedResources`. */
 export function resourceKey(k: ServedKind): string {
@@ -88,16 +90,17 @@ export function grantsOf(o: LiveObject): string | undefined {
 
 /** Why a listed object is the cluster's own (or a running system's), or undefined when it is not. */
 function clusterMadeReason(o: LiveObject, controllers: readonly ClusterController[]): string | undefined {
-    const named = EXCLUSIONS.clusterMade[`${o.kind}/${o.metadata.name}`];
+    const excluded = exclusions();
+    const named = excluded.clusterMade[`${o.kind}/${o.metadata.name}`];
     if (named) return named;
     const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
-    const made = EXCLUSIONS.systemMade[`${o.kind}.${group}`];
+    const made = excluded.systemMade[`${o.kind}.${group}`];
     if (made) return made;
-    const label = Object.keys(o.metadata.labels ?? {}).find((l) => EXCLUSIONS.systemMadeLabels[l]);
-    if (label) return EXCLUSIONS.systemMadeLabels[label];
-    if (o.kind === "Secret" && o.type && EXCLUSIONS.serviceAccountSecrets[o.type]) {
+    const label = Object.keys(o.metadata.labels ?? {}).find((l) => excluded.systemMadeLabels[l]);
+    if (label) return excluded.systemMadeLabels[label];
+    if (o.kind === "Secret" && o.type && excluded.serviceAccountSecrets[o.type]) {
         if (o.metadata.annotations?.["kubernetes.io/service-account.name"] !== undefined)
-            return EXCLUSIONS.serviceAccountSecrets[o.type];
+            return excluded.serviceAccountSecrets[o.type];
     }
     const managers = (o.metadata.managedFields ?? []).map((e) => e.manager ?? "");
     if (managers.length > 0 && managers.every((m) => controllers.some((c) => c.manager.test(m))))

@@ -1,30 +1,8 @@
 import { Document, Scalar, visit } from "yaml";
+import { z } from "zod";
+import { loadFacts } from "../../components/shared/facts";
 import { RecordedResource } from "../mocks/recorder";
 import { PlanNotice, noticeSummaryLines } from "./notices";
-
-/** Apply order of Kubernetes kinds, so a rendered file can be read (and applied) top to bottom. */
-const KIND_ORDER = [
-    "CustomResourceDefinition",
-    "Namespace",
-    "ServiceAccount",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "Role",
-    "RoleBinding",
-    // Before the workloads: pods start isolated, on the paths their namespace's policies open.
-    "NetworkPolicy",
-    "Secret",
-    "ConfigMap",
-    "PersistentVolumeClaim",
-    "Service",
-    "ImageStream",
-    "Deployment",
-    "StatefulSet",
-    "Job",
-    "CronJob",
-    "Route",
-    "Ingress",
-];
 
 export interface PlanResource {
     urn: string;
@@ -108,9 +86,15 @@ export function manifestOf(resource: RecordedResource): Record<string, unknown> 
     return { apiVersion, kind, metadata, ...rest };
 }
 
+/** Apply order of Kubernetes kinds (facts/plan/kindOrder.yaml): an unlisted kind comes last. */
 function kindRank(kind: unknown): number {
-    const i = KIND_ORDER.indexOf(String(kind));
-    return i === -1 ? KIND_ORDER.length : i;
+    const order = loadFacts(
+        "facts/plan/kindOrder.yaml",
+        z.strictObject({ kinds: z.array(z.string().min(1)).min(1) }),
+        "a list of kinds",
+    ).kinds;
+    const i = order.indexOf(String(kind));
+    return i === -1 ? order.length : i;
 }
 
 function metaOf(obj: Record<string, unknown>): { name: string; namespace: string } {

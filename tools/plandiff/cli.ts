@@ -93,7 +93,7 @@ async function main(args: Args, cwd: string): Promise<CommandResult> {
     );
 
     // Loaded only now: they pull in @pulumi/pulumi (seconds), which argument errors should not wait for.
-    const { diffPlans, hasChanges } = await import("./diff");
+    const { diffPlans } = await import("./diff");
     const { renderMarkdown, renderText, summaryLine } = await import("./render");
     const { stepsTouching } = await import("../conformance/match");
     const { runbookTables } = await import("../conformance/load");
@@ -104,7 +104,7 @@ async function main(args: Args, cwd: string): Promise<CommandResult> {
         writeFileSync(path.resolve(cwd, args.output), report);
         stdout = `${summaryLine(args.stack, diff)} (written to ${args.output})\n`;
     }
-    return { code: hasChanges(diff) ? EXIT.changes : EXIT.same, stdout, stderr: "" };
+    return { code: diff.changes.length > 0 ? EXIT.changes : EXIT.same, stdout, stderr: "" };
 }
 
 /** Reports a failure on stderr and, for a pull-request comment, in the markdown file in place of the diff. */

@@ -156,8 +156,3 @@ export function diffPlans(
         counts: { add: count("add"), change: count("change"), remove: count("remove"), unchanged },
     };
 }
-
-/** True when the two plans differ in anything. */
-export function hasChanges(diff: PlanDiff): boolean {
-    return diff.changes.length > 0;
-}

@@ -31,12 +31,16 @@ export function summaryLine(stack: string, diff: PlanDiff): string {
     return `stack ${stack}: ${add} to add, ${change} to change, ${remove} to remove, ${unchanged} unchanged`;
 }
 
-/** A value as one line: JSON, cut when long. */
-export function formatValue(value: unknown): string {
-    const text = value === undefined ? "undefined" : JSON.stringify(value);
+/** `text` cut when long. */
+function cut(text: string): string {
     return text.length > MAX_VALUE
         ? `${text.slice(0, MAX_VALUE)}…(${text.length - MAX_VALUE} more chars)`
         : text;
+}
+
+/** A value as one line: JSON, cut when long. */
+function formatValue(value: unknown): string {
+    return cut(value === undefined ? "undefined" : JSON.stringify(value));
 }
 
 function isMultiline(change: FieldChange): boolean {
@@ -137,9 +141,7 @@ export function formatChangedPair(before: unknown, after: unknown): [string, str
     const start = Math.max(0, prefix - CONTEXT);
     const window = (text: string): string => {
         const end = Math.min(text.length, text.length - suffix + CONTEXT);
-        let inner = JSON.stringify(text.slice(start, end)).slice(1, -1);
-        if (inner.length > MAX_VALUE)
-            inner = `${inner.slice(0, MAX_VALUE)}…(${inner.length - MAX_VALUE} more chars)`;
+        const inner = cut(JSON.stringify(text.slice(start, end)).slice(1, -1));
         return `"${start > 0 ? "…" : ""}${inner}${end < text.length ? "…" : ""}"`;
     };
     return [window(before), window(after)];

@@ -77,7 +77,7 @@ function stackRun(
 
 function adopt(stack: string, text: string, credentialCommand?: string): string | undefined {
     try {
-        loadKubeconfig(stack, "psi", { secret: "kubeconfig-psi", text }, undefined, credentialCommand);
+        loadKubeconfig(stack, "psi", { secret: "kubeconfig-psi", text }, { credentialCommand });
         return undefined;
     } catch (err) {
         assert.ok(err instanceof KubeconfigError, String(err));

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { nameText, nodes } from "../shape/sources";
-import { pageParts } from "../../../tools/docs/markdown";
+import { pageParts } from "./pageParts";
 
 /** Every anchor of a page's headings, as GitHub makes them. */
 export function headingAnchors(markdown: string): Set<string> {
