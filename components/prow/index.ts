@@ -1,4 +1,5 @@
 import { sourcedImages } from "../shared/confirmedImages";
+import { jobsReachRepair } from "./jobsReach";
 import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../config/unconfirmedImage";
 import { COMPONENTS, IMAGE_KEYS } from "./catalog";
@@ -96,5 +97,7 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
         const component = COMPONENTS.find((c) => (c.container ?? c.name) === name);
         return component && `prow.components.${component.name}.resources`;
     },
+    // The jobs call production's docker-mirror-proxy, which the program leaves running: prow.jobsReach admits it.
+    egressRepair: jobsReachRepair,
     deploy: (config, context) => new Prow("prow", { config, context }).outputs,
 });

@@ -5,6 +5,7 @@ import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
+import { withStack } from "../../components/config/problems";
 import {
     BLOCKING,
     CloudResource,
@@ -227,16 +228,25 @@ function warningLines(findings: readonly Finding[]): string[] {
 const FLOW_CUT = "BLOCKING: the up would cut a flow of a workload left running";
 
 /** The flows of what is left running that the up would cut, and what to do: never a hand-made policy. */
-function flowLines(cuts: readonly FlowCut[]): string[] {
+function flowLines(cuts: readonly FlowCut[], stack: string): string[] {
     if (cuts.length === 0) return [];
+    const unfixed = cuts.filter((c) => !c.fix);
     return [
-        ...cuts.map(
-            (c) =>
-                `  [${FLOW_CUT}] ${c.from} -> ${c.to} (cluster ${c.cluster}; ${c.namedIn}): cut by ${c.cutBy.join(", ")}`,
-        ),
-        "      ! do not run pulumi up while a flow is listed here: the program's NetworkPolicies must admit it (report " +
-            "the line above as a bug of the program). Do not add a NetworkPolicy by hand: one that selects these pods " +
-            "isolates them from every caller it does not name",
+        ...cuts.flatMap((c) => [
+            `  [${FLOW_CUT}] ${c.from} -> ${c.to} (cluster ${c.cluster}; ${c.namedIn}): cut by ${c.cutBy.join(", ")}`,
+            ...(c.fix
+                ? [
+                      `      ! to keep it, let the program admit it (the policy it then writes admits this flow): ${withStack(c.fix, stack)}`,
+                  ]
+                : []),
+        ]),
+        ...(unfixed.length > 0
+            ? [
+                  "      ! do not run pulumi up while a flow is listed here: the program's NetworkPolicies must admit it (report " +
+                      "the line above as a bug of the program). Do not add a NetworkPolicy by hand: one that selects these pods " +
+                      "isolates them from every caller it does not name",
+              ]
+            : []),
     ];
 }
 
@@ -294,7 +304,12 @@ export function renderReport(report: Report): string {
             lines.push(
                 `  [left behind: not managed by the program, may be used outside it: never delete it as part of the migration] ${where(l)}`,
             );
-        lines.push(...flowLines((report.flows ?? []).filter((c) => c.system === system)));
+        lines.push(
+            ...flowLines(
+                (report.flows ?? []).filter((c) => c.system === system),
+                report.stack,
+            ),
+        );
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));
