@@ -87,6 +87,8 @@ export interface SystemDefinition<
     clusterPrerequisites?: readonly ClusterPrerequisite[];
     /** The stack key that sizes a container, for those the stack file sizes (the migration report's quota fixes). */
     resourcesKey?(container: { name: string; image?: string }): string | undefined;
+    /** The stack key that sizes a claim (`<key>.size`) and names its class (`<key>.storageClass`), where it has one. */
+    claimKey?(claim: string): string | undefined;
     /** How a flow its egress lock cuts to a Service left running is admitted (the migration report proves it). */
     egressRepair?: EgressRepair;
     /** Creates the system's component from the checked section; returns the stack outputs for this system. */

@@ -5,7 +5,7 @@ import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
-import { withStack } from "../../components/config/problems";
+import { shellQuote, withStack } from "../../components/config/problems";
 import {
     BLOCKING,
     CloudResource,
@@ -284,7 +284,11 @@ export function renderReport(report: Report): string {
         ] as Verdict[]) {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
-                for (const r of f.reasons) lines.push(`      ! ${r}`);
+                // A reason's config command is written for any stack (`--stack <stack>`): named here.
+                for (const r of f.reasons)
+                    lines.push(
+                        `      ! ${r.replaceAll("--stack <stack>", `--stack ${shellQuote(report.stack)}`)}`,
+                    );
                 for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
                 for (const id of f.strandedServices ?? []) lines.push(`      [${STRANDED}] ${id}`);
                 for (const c of f.handover?.beforeUp ?? [])
