@@ -5,6 +5,7 @@ import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
+import { imageChangeLines } from "./imageChanges";
 import { shellQuote, withStack } from "../../components/config/problems";
 import {
     BLOCKING,
@@ -314,6 +315,7 @@ export function renderReport(report: Report): string {
                 report.stack,
             ),
         );
+        lines.push(...imageChangeLines(findings));
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));
