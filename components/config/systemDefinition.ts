@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { SourcedImage } from "../shared/confirmedImages";
+import type { EgressRepair } from "../shared/egress";
 import type { EvidenceTable } from "./evidenceVerdicts";
 import type { ImageUse } from "./unconfirmedImage";
 import type { KindedNotice } from "./notices";
@@ -86,6 +87,10 @@ export interface SystemDefinition<
     clusterPrerequisites?: readonly ClusterPrerequisite[];
     /** The stack key that sizes a container, for those the stack file sizes (the migration report's quota fixes). */
     resourcesKey?(container: { name: string; image?: string }): string | undefined;
+    /** The stack key that sizes a claim (`<key>.size`) and names its class (`<key>.storageClass`), where it has one. */
+    claimKey?(claim: string): string | undefined;
+    /** How a flow its egress lock cuts to a Service left running is admitted (the migration report proves it). */
+    egressRepair?: EgressRepair;
     /** Creates the system's component from the checked section; returns the stack outputs for this system. */
     deploy(config: R, context: ContextOf<T>): Record<string, pulumi.Input<unknown>>;
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { namePrefixProblem } from "../config/checks";
+import { namePrefixProblem, portProblem } from "../config/checks";
 import {
     checked,
     hostName,
     imageRef,
     imageTag,
     k8sName,
+    port,
     quantity,
     replicas,
     toDnsLabel,
@@ -72,6 +73,44 @@ function prefixedLabel(written: unknown, section: Record<string, unknown>): stri
 
 const document = z.record(z.string(), z.unknown()).meta({ example: "{}" });
 
+// Label syntax (Kubernetes' IsQualifiedName and IsValidLabelValue): an optional DNS-subdomain prefix and a name of
+// at most 63 characters; a value of at most 63, empty or alphanumeric at both ends.
+const LABEL_NAME = "([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)";
+const labelKey = z
+    .string()
+    .regex(new RegExp(`^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?${LABEL_NAME}$`), "must be a label key")
+    .meta({ example: "app" });
+const labelValue = z
+    .string()
+    .regex(new RegExp(`^(${LABEL_NAME})?$`), "must be a label value")
+    .meta({ example: "docker-mirror-proxy" });
+
+/** Only the live Service knows these values: the fix asks for what `npm run adopt` prints from it. */
+const FROM_THE_LIVE_SERVICE =
+    "what npm run adopt -- --stack <this stack> prints for it (the live Service's spec.ports and spec.selector)";
+
+/** A live Service the jobs call, as its Service has it: its port, its pods' port and its selector. */
+const liveService = z
+    .strictObject({
+        port: port(3128).meta({ ask: FROM_THE_LIVE_SERVICE }),
+        targetPort: z
+            .union([
+                z.number().superRefine(checked(portProblem)),
+                z
+                    .string()
+                    .regex(
+                        /^(?!.*--)(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/,
+                        "must be a port number or name",
+                    ),
+            ])
+            .meta({ ask: FROM_THE_LIVE_SERVICE }),
+        selector: z
+            .record(labelKey, labelValue.meta({ ask: FROM_THE_LIVE_SERVICE }))
+            .refine((s) => Object.keys(s).length > 0, "must name a label")
+            .meta({ ask: FROM_THE_LIVE_SERVICE }),
+    })
+    .meta({ ask: FROM_THE_LIVE_SERVICE });
+
 /** The `runbooks:prow` section: which environment, the pinned release, and overrides of its typed defaults. */
 export const prowSchema = z.strictObject({
     enabled: z.boolean().meta({ example: "true" }),
@@ -129,6 +168,19 @@ export const prowSchema = z.strictObject({
      * documents change in the live ones. Asked for only while the cluster's `adoptExisting` is on.
      */
     liveDocumentsCompared: z.boolean().default(false).meta({ example: "true" }),
+    /** Live Services the jobs call, as `npm run adopt` prints them: the jobs' egress lock admits them. */
+    jobsReach: z
+        .record(
+            z
+                .string()
+                .regex(
+                    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+                    "must be <namespace>/<service>",
+                )
+                .meta({ example: "kubevirt-prow/docker-mirror-proxy" }),
+            liveService,
+        )
+        .optional(),
     /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
     documents: z
         .strictObject({

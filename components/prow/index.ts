@@ -1,7 +1,8 @@
 import { sourcedImages } from "../shared/confirmedImages";
+import { jobsReachRepair } from "./jobsReach";
 import { defineSystem } from "../config/systemDefinition";
 import { runningImagesCommand } from "../config/unconfirmedImage";
-import { COMPONENTS, IMAGE_KEYS } from "./catalog";
+import { CLAIM_NAMES, COMPONENTS, IMAGE_KEYS } from "./catalog";
 import { prowCheck } from "./checks";
 import { PROWJOB_CRD_PREREQUISITE } from "./crd";
 import { ProwConfig, prowSchema } from "./config";
@@ -96,5 +97,12 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
         const component = COMPONENTS.find((c) => (c.container ?? c.name) === name);
         return component && `prow.components.${component.name}.resources`;
     },
+    // A claim is its catalog name behind the environment's prefix (`staging-greenhouse`).
+    claimKey: (claim) => {
+        const name = CLAIM_NAMES.find((c) => claim === c || claim.endsWith(`-${c}`));
+        return name && `prow.storage.${name}`;
+    },
+    // The jobs call production's docker-mirror-proxy, which the program leaves running: prow.jobsReach admits it.
+    egressRepair: jobsReachRepair,
     deploy: (config, context) => new Prow("prow", { config, context }).outputs,
 });

@@ -14,7 +14,11 @@ export function prowNotices(section: ProwSection, _program: { tier: StackTier })
         ...rotationNotices(section),
         ...jobPodNotices(section),
         // Presubmits run any pull request's code there (./prow.ts).
-        notice("EGRESS LOCK", egressLockText(section.resolved.namespaces.jobs)),
+        notice(
+            "EGRESS LOCK",
+            `${egressLockText(section.resolved.namespaces.jobs)}; live Services jobs call: prow.jobsReach` +
+                (section.jobsReach ? ` (admitted: ${Object.keys(section.jobsReach).join(", ")})` : ""),
+        ),
     ];
 }
 

@@ -4,7 +4,8 @@ import { KubernetesContext } from "../config/system";
 import { PlainConfigMap } from "../shared/configMap";
 import { ConfigMapHandle, SecretHandle } from "../shared/handles";
 import { Namespace } from "../shared/namespace";
-import { recordPods } from "../shared/network";
+import { recordLiveService, recordPods } from "../shared/network";
+import { ServiceEndpoint } from "../shared/endpoints";
 import { readsOver } from "../shared/reads";
 import { ConfigSecret } from "../shared/secret";
 import { ChecksumKey, ReadsChecksumKey, seededOnce } from "../shared/startupReads";
@@ -22,6 +23,7 @@ import {
     renderConfigMaps,
 } from "./documents";
 import { ingressPlan } from "./ingress";
+import { JOBS_REACH_CALLERS, servedLive } from "./jobsReach";
 import { PlannedSecret } from "./secrets";
 
 /** Stack outputs of Prow: where the environment runs and its public URLs. */
@@ -58,6 +60,8 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
         this.deployComponents(namespaces, this.reads(secrets, configMaps), prowJobCrd);
         // The PR jobs' bazel builds read greenhouse, by a URL of the jobs' own repositories.
         this.jobPodsReachTheBuildCache(namespaces);
+        // Production's own Services the jobs call (docker-mirror-proxy), left running: the egress lock admits them.
+        this.jobPodsReachLiveServices(namespaces);
         this.setOutputs(this.stackOutputs());
     }
 
@@ -220,6 +224,25 @@ export class Prow extends SystemComponent<ProwSection, KubernetesContext, ProwOu
             { containers: [] },
             [this.config.resolved.refs.endpoint("greenhouse")],
         );
+    }
+
+    /**
+     * Services the program leaves running that the jobs' pods call (`prow.jobsReach`, printed by `npm run adopt` from
+     * the live Service): every ProwJob pod may reach their pods, as every one could before the jobs' egress lock.
+     */
+    private jobPodsReachLiveServices(namespaces: ProwNamespaces): void {
+        for (const [id, live] of Object.entries(this.config.jobsReach ?? {})) {
+            const [namespace, name] = id.split("/");
+            recordLiveService(this.context.cluster, servedLive({ namespace, name, ...live }));
+            recordPods(
+                this.context.cluster,
+                `ProwJob pods (${id}, left running)`,
+                namespaces.jobs.name,
+                JOBS_REACH_CALLERS,
+                { containers: [] },
+                [ServiceEndpoint.of(name, namespace, live.port)],
+            );
+        }
     }
 
     /** Every component of the catalog, each rolled by a change of the Secrets and ConfigMaps it mounts. */

@@ -1,5 +1,13 @@
 import type { ClusterContext } from "./cluster";
-import { DerivedEgressPolicy, NAMESPACE_NAME_LABEL, NetworkGraph, servedBy } from "./network";
+import type { NetworkPolicy } from "./netpolEvaluate";
+import {
+    DerivedEgressPolicy,
+    NAMESPACE_NAME_LABEL,
+    NetworkGraph,
+    PodSelector,
+    ServedService,
+    servedBy,
+} from "./network";
 
 /**
  * Egress of the namespaces where code nobody reviewed runs (a sandbox, pull-request jobs): their pods reach the
@@ -54,15 +62,60 @@ export const UNTRUSTED_EGRESS_POLICY = "egress-internet-and-dns-only";
 export function egressLockText(namespace: string): string {
     return (
         `${namespace}: ${UNTRUSTED_EGRESS_POLICY} admits DNS, IPv4 outside ${NON_INTERNET_IPV4.join(" ")} and the ` +
-        "cluster's networks, and the Services the program names for these pods: one that needs the API server or " +
-        "another Service fails until the program declares the path (docs/operate/network-isolation.md)"
+        "cluster's networks, and the Services the program names for these pods; the rest of the cluster is cut " +
+        "(docs/operate/network-isolation.md)"
     );
+}
+
+/** A Service as its live object has it (one the program leaves running): what a flow to its pods goes through. */
+export interface LiveServiceRef {
+    namespace: string;
+    name: string;
+    port: number;
+    targetPort: number | string;
+    selector: Record<string, string>;
+}
+
+/** How a system admits a flow its egress lock cuts: the policy a stack setting makes it write, and that setting. */
+export type EgressRepair = (
+    namespace: string,
+    service: LiveServiceRef,
+) => { policy: NetworkPolicy; fix: string } | undefined;
+
+/** The policy that lets `pods` of `namespace` reach the pods of `service` on `port`'s target port. */
+export function egressToService(
+    namespace: string,
+    name: string,
+    pods: PodSelector,
+    service: ServedService,
+    port: ServedService["ports"][number],
+): DerivedEgressPolicy {
+    return {
+        namespace,
+        name,
+        spec: {
+            podSelector: pods,
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [
+                        {
+                            namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: service.namespace } },
+                            podSelector: { matchLabels: { ...service.selector } },
+                        },
+                    ],
+                    ports: [{ port: port.targetPort, protocol: port.protocol }],
+                },
+            ],
+        },
+    };
 }
 
 /**
  * The egress policies of every untrusted namespace of `graph`: one selecting all its pods (whoever made them: the
  * sandbox's pods are sandcastle's, the jobs' plank's) that allows DNS and IPv4 outside {@link NON_INTERNET_IPV4} and
- * `clusterNetworks`; and per pod group of the namespace and program Service it reaches, one allowing exactly that.
+ * `clusterNetworks`; and per pod group of the namespace and Service it reaches (the program's, or a live one it
+ * leaves running), one allowing exactly that.
  * Services the derivation of ingress refuses (unknown ones) stop there, not here.
  */
 export function deriveEgressPolicies(
@@ -102,33 +155,14 @@ export function deriveEgressPolicies(
         const taken = new Set<string>();
         for (const group of graph.pods.filter((g) => g.namespace === owner.name)) {
             for (const endpoint of group.reaches) {
-                const served = endpoint.external ? undefined : servedBy(graph, endpoint);
+                const served = endpoint.external
+                    ? undefined
+                    : (servedBy(graph, endpoint) ?? servedBy(graph, endpoint, graph.liveServices));
                 if (!served) continue;
-                const { service, port } = served;
-                let name = `egress-to-${service.name}`;
-                for (let i = 2; taken.has(name); i++) name = `egress-to-${service.name}-${i}`;
+                let name = `egress-to-${served.service.name}`;
+                for (let i = 2; taken.has(name); i++) name = `egress-to-${served.service.name}-${i}`;
                 taken.add(name);
-                policies.push({
-                    namespace: owner.name,
-                    name,
-                    spec: {
-                        podSelector: group.selector,
-                        policyTypes: ["Egress"],
-                        egress: [
-                            {
-                                to: [
-                                    {
-                                        namespaceSelector: {
-                                            matchLabels: { [NAMESPACE_NAME_LABEL]: service.namespace },
-                                        },
-                                        podSelector: { matchLabels: { ...service.selector } },
-                                    },
-                                ],
-                                ports: [{ port: port.targetPort, protocol: port.protocol }],
-                            },
-                        ],
-                    },
-                });
+                policies.push(egressToService(owner.name, name, group.selector, served.service, served.port));
             }
         }
     }

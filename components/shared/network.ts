@@ -47,6 +47,14 @@ export function recordService(cluster: OnCluster, service: ServedService): void 
     networkGraphOf(cluster).services.push(service);
 }
 
+/**
+ * Records a Service the program leaves running and does not make: the egress of an untrusted namespace admits its
+ * pods for the program's pods that reach it, and no policy of the program selects them (they are not its pods).
+ */
+export function recordLiveService(cluster: OnCluster, service: ServedService): void {
+    networkGraphOf(cluster).liveServices.push(service);
+}
+
 export interface PodSpecReads {
     containers: readonly (PodReads["containers"][number] & {
         args?: unknown;
@@ -141,6 +149,8 @@ export class NetworkGraph {
     public readonly namespaces = new Map<string, NamespaceOwner>();
     public readonly pods: PodGroup[] = [];
     public readonly services: ServedService[] = [];
+    /** Services the program does not make whose pods the program's pods call (kept from production). */
+    public readonly liveServices: ServedService[] = [];
     public readonly exposures: ExposedPort[] = [];
 }
 
@@ -295,10 +305,9 @@ function policyPort(
 export function servedBy(
     graph: NetworkGraph,
     endpoint: ServiceEndpoint,
+    among: readonly ServedService[] = graph.services,
 ): { service: ServedService; port: ServedService["ports"][number] } | undefined {
-    const service = graph.services.find(
-        (s) => s.name === endpoint.objectName && s.namespace === endpoint.namespace,
-    );
+    const service = among.find((s) => s.name === endpoint.objectName && s.namespace === endpoint.namespace);
     const port = service?.ports.find((p) => p.port === endpoint.port);
     return service && port ? { service, port } : undefined;
 }
@@ -324,6 +333,7 @@ export function deriveNetworkPolicies(graph: NetworkGraph, router: () => RouterP
             if (endpoint.external) continue;
             const served = servedBy(graph, endpoint);
             if (!served) {
+                if (servedBy(graph, endpoint, graph.liveServices)) continue;
                 problems.push(
                     `${group.what} (namespace ${group.namespace}) reaches ${endpoint.describe()}, which the program does not make: ` +
                         `refer to the Service through its workload's endpoint(), or to one made elsewhere with ServiceEndpoint.existing(host, port)`,

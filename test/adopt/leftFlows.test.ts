@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { DesiredObject, KubeObject } from "../../tools/adopt/model";
 import { exitCode, renderReport } from "../../tools/adopt/report";
 import { urlEndpoints } from "../../tools/adopt/flows";
+import { fixEdits } from "../../components/config/fixCommands";
 import { serviceOfHost } from "../../tools/adopt/serviceHost";
 import { FakeCluster, liveReport } from "./fixtures";
 import { buildReport } from "../../tools/adopt/report";
@@ -37,6 +38,21 @@ function policy(name: string, spec: Record<string, unknown>): DesiredObject {
             spec,
         } as KubeObject,
     };
+}
+
+/** The prod plan of Prow's two namespaces after the operator pasted `fix` (its `pulumi config set` edits). */
+async function followed(fix: string): Promise<DesiredObject[]> {
+    const edits = fixEdits(fix);
+    assert.ok(edits, `not a fix the operator can paste: ${fix}`);
+    const desired = await systemObjects("prod", "prow", (values) => {
+        for (const e of edits) {
+            let node = values as Record<string | number, unknown>;
+            const path = [e.head, ...e.path];
+            for (const k of path.slice(0, -1)) node = (node[k] ??= {}) as Record<string | number, unknown>;
+            node[path[path.length - 1]] = e.value;
+        }
+    });
+    return inNamespaces(desired, [NS, "kubevirt-prow-jobs"]);
 }
 
 const cuts = (r: { flows: { from: string; to: string; cutBy: string[] }[] }) =>
@@ -83,8 +99,61 @@ describe("adopt: what is left running keeps its flows (Prow as kubevirt/project-
             r.flows[0].cutBy.some((c) => c.startsWith("kubevirt-prow-jobs/egress-internet-and-dns-only")),
         );
         assert.match(text, /\[BLOCKING: the up would cut a flow of a workload left running\] ProwJob pods/);
-        assert.match(text, /Do not add a NetworkPolicy by hand/);
+        // The one setting that admits it, from the live Service, proved before it is printed.
+        assert.equal(
+            r.flows[0].fix,
+            [
+                `pulumi config set --path 'prow.jobsReach["kubevirt-prow/docker-mirror-proxy"].port' 3128`,
+                `pulumi config set --path 'prow.jobsReach["kubevirt-prow/docker-mirror-proxy"].targetPort' 3128`,
+                `pulumi config set --path --type string 'prow.jobsReach["kubevirt-prow/docker-mirror-proxy"].selector["app"]' 'docker-mirror-proxy'`,
+            ].join(" && "),
+        );
+        assert.match(text, /to keep it, let the program admit it .*--stack prod/);
+        assert.doesNotMatch(text, /report the line above as a bug/);
         assert.equal(exitCode(r), 2);
+    });
+
+    it("following the printed setting admits the jobs' flow: the plan gains the egress policy, no flow is cut; a wrong selector still blocks (generated Services)", async () => {
+        await fc.assert(
+            fc.asyncProperty(
+                fc.integer({ min: 1, max: 65535 }),
+                fc.integer({ min: 1, max: 65535 }),
+                fc.constantFrom("docker-mirror-proxy", "true", "1234", "mirror.proxy_2"),
+                async (port, targetPort, app) => {
+                    const live: LiveSystem = structuredClone(PROW_TODAY);
+                    const proxy = live.workloads.find((w) => w.name === "docker-mirror-proxy")!;
+                    proxy.selector = { app };
+                    proxy.podLabels = { app };
+                    proxy.containers[0].ports = [targetPort];
+                    const service = live.services.find((x) => x.name === "docker-mirror-proxy")!;
+                    service.selector = { app };
+                    service.ports = [{ port, targetPort }];
+                    const config = live.configMaps.find((c) => c.name === "config")!;
+                    config.data = {
+                        "config.yaml": config.data!["config.yaml"].replace(/:3128/g, `:${port}`),
+                    };
+                    const before = await liveReport("ibmcloud-prow", live, committed, {});
+                    const [cut, ...more] = before.flows;
+                    assert.equal(more.length, 0);
+                    assert.ok(cut?.fix, renderReport(before));
+                    const fixed = await followed(cut.fix);
+                    const admitting = fixed.filter(
+                        (d) =>
+                            d.object.kind === "NetworkPolicy" &&
+                            d.object.metadata.name === "egress-to-docker-mirror-proxy",
+                    );
+                    assert.equal(admitting.length, 1);
+                    assert.equal(admitting[0].object.metadata.namespace, "kubevirt-prow-jobs");
+                    const after = await liveReport("ibmcloud-prow", live, fixed, {});
+                    assert.deepEqual(after.flows, [], renderReport(after));
+                    // Control: the same setting naming pods the Service does not select admits nothing.
+                    const wrong = await followed(cut.fix.replace(/ '[^']*'$/, " 'another-proxy'"));
+                    const still = await liveReport("ibmcloud-prow", live, wrong, {});
+                    assert.equal(still.flows.length, 1);
+                },
+            ),
+            { numRuns: 6, seed: 6801 },
+        );
     });
 
     it("control: a whole-namespace default deny in kubevirt-prow blocks, naming hook's call to each plugin, the Service's callers and the policy", async () => {

@@ -83,6 +83,43 @@ describe("adopt roles: Prow as kubevirt/project-infra@2c863fd runs it today", fu
         assert.deepEqual(externalDeleted(PROW_TODAY, r), []);
     });
 
+    it("today's greenhouse claim (700Gi, no class): the size fix is the stack key with the live size, and following it leaves only the class (which the live claim does not name)", async () => {
+        const claim = "v1/PersistentVolumeClaim/kubevirt-prow/greenhouse";
+        const reasonsOf = (r: { findings: { id: string; reasons: string[] }[] }) =>
+            r.findings.find((f) => f.id === claim)?.reasons ?? [];
+        const before = reasonsOf(await liveReport("ibmcloud-prow", PROW_TODAY, committed, {}));
+        const size = before.find((x) => x.startsWith("spec.resources.requests.storage is immutable"));
+        assert.match(
+            size ?? "",
+            /pulumi config set --stack <stack> --path prow\.storage\.greenhouse\.size 700Gi$/,
+        );
+        // The live claim names no class: there is no value to print, so the fix stays a sentence.
+        assert.match(
+            before.find((x) => x.startsWith("spec.storageClassName")) ?? "",
+            /set the program's storage class to the live claim's class \(the data stays on its volume\)$/,
+        );
+        const followed = inNamespaces(
+            await systemObjects("prod", "prow", (values) => {
+                const prow = values.prow as { storage: Record<string, Record<string, unknown>> };
+                prow.storage.greenhouse = { ...prow.storage.greenhouse, size: "700Gi" };
+            }),
+            [PROW_TODAY.namespace],
+        );
+        const after = reasonsOf(await liveReport("ibmcloud-prow", PROW_TODAY, followed, {}));
+        assert.deepEqual(
+            after.map((x) => x.split(" is immutable")[0]),
+            ["spec.storageClassName"],
+        );
+        // With a class on the live claim, its value is the fix.
+        const classed = structuredClone(PROW_TODAY);
+        classed.claims.find((c) => c.name === "greenhouse")!.storageClassName = "ibmc-vpc-block-10iops-tier";
+        const withClass = reasonsOf(await liveReport("ibmcloud-prow", classed, committed, {}));
+        assert.match(
+            withClass.find((x) => x.startsWith("spec.storageClassName")) ?? "",
+            /pulumi config set --stack <stack> --path prow\.storage\.greenhouse\.storageClass ibmc-vpc-block-10iops-tier$/,
+        );
+    });
+
     it("control: horologium renamed horologium-old, on today's registry: blocks naming horologium's role, the program's horologium and the image", async () => {
         const old = renamed(PROW_TODAY, "horologium", "horologium-old");
         const r = await liveReport("ibmcloud-prow", old, committed, {});

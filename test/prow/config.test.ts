@@ -49,6 +49,51 @@ describe("prow config errors", () => {
         });
     });
 
+    it("refuses every malformed prow.jobsReach part at once, each at its full key; an entry as the report prints it passes", async () => {
+        const err = await configError(
+            "prod",
+            patchProw({
+                jobsReach: {
+                    "Kubevirt-Prow/proxy": { port: 3128, targetPort: 3128, selector: { app: "proxy" } },
+                    "kubevirt-prow/docker-mirror-proxy": {
+                        port: 70000,
+                        targetPort: "-http",
+                        selector: { "a/b/c": "x", app: "-bad" },
+                    },
+                    "kubevirt-prow/empty": { port: 80, targetPort: 80, selector: {} },
+                },
+            }),
+        );
+        const keys = err.problems.map((p) => p.key).sort();
+        for (const key of [
+            "runbooks:prow.jobsReach.Kubevirt-Prow/proxy",
+            "runbooks:prow.jobsReach.kubevirt-prow/docker-mirror-proxy.port",
+            "runbooks:prow.jobsReach.kubevirt-prow/docker-mirror-proxy.targetPort",
+            "runbooks:prow.jobsReach.kubevirt-prow/empty.selector",
+        ])
+            assert.ok(
+                keys.some((k) => k.replace(/\["([^"]*)"\]/g, ".$1") === key),
+                `${key} not among ${keys.join(", ")}`,
+            );
+        assert.ok(
+            keys.some((k) => k.includes("docker-mirror-proxy") && k.includes("selector")),
+            keys.join(", "),
+        );
+        await runSystem(
+            PROW,
+            "prod",
+            patchProw({
+                jobsReach: {
+                    "kubevirt-prow/docker-mirror-proxy": {
+                        port: 3128,
+                        targetPort: "http",
+                        selector: { app: "docker-mirror-proxy", "app.kubernetes.io/name": "true" },
+                    },
+                },
+            }),
+        );
+    });
+
     it("rejects a prefix that is not a DNS label prefix, with a working fix", async () => {
         const err = await configError("stage", patchProw({ prefix: "Staging_" }));
         const p = problem(err, "runbooks:prow.prefix");

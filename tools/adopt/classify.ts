@@ -2,6 +2,7 @@ import { isObject } from "../diff/structural";
 import { SECRET_MASK } from "../mocks/recorder";
 import { fieldChanges } from "./diff";
 import { immutableConflicts } from "./immutable";
+import { claimKeyOf } from "./resourceKeys";
 import type { Scope } from "./kube";
 import { clusterWideReason, otherManagers } from "./managers";
 import { DesiredObject, Finding, KubeObject, objectId } from "./model";
@@ -112,7 +113,9 @@ export function classify(
             ? { ...base, verdict: "data-at-risk", changes: [], reasons: [risk] }
             : { ...base, verdict: "create", changes: [], reasons: [] };
     }
-    const reasons = [...immutableConflicts(live, desired.object), ...regenerated(desired, live)];
+    const claimKey =
+        live.kind === "PersistentVolumeClaim" ? claimKeyOf(desired.system, live.metadata.name) : undefined;
+    const reasons = [...immutableConflicts(live, desired.object, claimKey), ...regenerated(desired, live)];
     const changes = dryRun && "result" in dryRun ? fieldChanges(live, dryRun.result, live.kind) : [];
     if (dryRun && "refused" in dryRun)
         reasons.push(

@@ -10,6 +10,7 @@ import {
 } from "../../components/shared/netpolEvaluate";
 import { labelSelectorMatches, serviceSelects } from "../../components/shared/labelSelector";
 import { OPENSHIFT_INGRESS_GROUPS } from "../../components/shared/network";
+import { EgressRepair, LiveServiceRef } from "../../components/shared/egress";
 import { KubeObject, LeftBehind, at, objectId } from "./model";
 import { containersOf, podTemplateOf, programNames } from "./roles";
 import { serviceOfHost } from "./serviceHost";
@@ -36,6 +37,8 @@ export interface FlowCut {
     namedIn: string;
     /** The planned policies that cut it (namespace/name), each with the side it isolates. */
     cutBy: string[];
+    /** The stack setting that makes the program admit it, proved against the planned policies. */
+    fix?: string;
 }
 
 /** The router of an OpenShift cluster as a NetworkPolicy sees it: its namespace carries the ingress policy groups. */
@@ -67,6 +70,7 @@ interface Flow {
     /** The port each destination pod is reached on (a Service's target port, resolved). */
     port: (pod: Source) => number | undefined;
     namedIn: string;
+    service?: LiveServiceRef;
 }
 
 /**
@@ -261,6 +265,8 @@ export interface FlowInputs {
     systemOfNamespace: ReadonlyMap<string, string>;
     /** The cluster is OpenShift: its router reaches Routes' Services. */
     openshift: boolean;
+    /** How the system of a namespace would admit a flow its egress lock cuts. */
+    egressRepair?: EgressRepair;
 }
 
 /** The flows of the workloads left running that the planned NetworkPolicies cut. */
@@ -332,7 +338,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
             (at(service, "spec", "ports") ?? []) as { port?: number; targetPort?: number | string }[]
         ).find((p) => p.port === port);
         if (!service || !sp) return [];
-        const selector = at(service, "spec", "selector");
+        const selector = (at(service, "spec", "selector") ?? {}) as Record<string, string>;
         const target = sp.targetPort ?? port;
         const selected = (w: KubeObject) =>
             (w.metadata.namespace ?? "") === namespace && serviceSelects(selector, podOf(w).labels);
@@ -363,6 +369,7 @@ export function cutFlows(inputs: FlowInputs): FlowCut[] {
                       ? pod.namedPorts?.[target]
                       : undefined,
             namedIn,
+            service: { namespace, name, port, targetPort: target, selector },
         }));
     };
 
@@ -524,12 +531,17 @@ function judge(
             const port = flow.port(t.endpoint)!;
             const cutBy: string[] = [];
             const src = f.endpoint;
-            if ("namespace" in src && !egressAllowed(after, src, t.endpoint, port))
+            let fix: string | undefined;
+            if ("namespace" in src && !egressAllowed(after, src, t.endpoint, port)) {
                 cutBy.push(
                     ...after.policies
                         .filter((p) => isolatesEgress(p) && selectsPod(p, src))
                         .map((p) => `${p.metadata.namespace}/${p.metadata.name} (egress of ${f.what})`),
                 );
+                const repair = flow.service && inputs.egressRepair?.(src.namespace, flow.service);
+                const repaired = repair && { ...after, policies: [...after.policies, repair.policy] };
+                if (repaired && admitted(repaired, f, t)) fix = repair.fix;
+            }
             if ("namespace" in t.endpoint && !ingressAllowed(after, src, t.endpoint as PodEndpoint, port))
                 cutBy.push(
                     ...after.policies
@@ -542,6 +554,7 @@ function judge(
                 to: `${flow.to}, port ${port}`,
                 namedIn: flow.namedIn,
                 cutBy,
+                ...(fix ? { fix } : {}),
             });
         }
 }

@@ -11,6 +11,7 @@ import {
     workloadSelector,
 } from "./selectors";
 import { quantityValue } from "../../components/shared/resources";
+import { shellQuote } from "../../components/config/problems";
 
 /**
  * True when every field `desired` sets has the same value in `live` (fields the API server defaults or adds are
@@ -42,7 +43,7 @@ interface Rule {
     /** True when `desired` cannot be applied over `live` in place; defaults to "the program sets it and it differs". */
     conflicts?: (live: unknown, desired: unknown) => boolean;
     /** What to do; a function when the steps name the live or the program's object. */
-    fix: string | ((live: KubeObject, desired: KubeObject) => string);
+    fix: string | ((live: KubeObject, desired: KubeObject, claimKey?: string) => string);
     /** The values are shown even on a Secret (they are no secret). */
     showValues?: true;
 }
@@ -277,7 +278,12 @@ const RULES: Rule[] = [
     {
         kinds: ["PersistentVolumeClaim"],
         path: ["spec", "storageClassName"],
-        fix: "set the program's storage class to the live claim's class (the data stays on its volume)",
+        fix: (live, _desired, key) => {
+            const liveClass = at(live, "spec", "storageClassName");
+            return key && typeof liveClass === "string" && liveClass !== ""
+                ? `set the program's storage class to the live claim's (the data stays on its volume): pulumi config set --stack <stack> --path ${key}.storageClass ${shellQuote(liveClass)}`
+                : "set the program's storage class to the live claim's class (the data stays on its volume)";
+        },
     },
     { kinds: ["PersistentVolumeClaim"], path: ["spec", "accessModes"], fix: KEEP },
     { kinds: ["PersistentVolumeClaim"], path: ["spec", "volumeName"], fix: KEEP },
@@ -291,7 +297,12 @@ const RULES: Rule[] = [
             const b = quantityValue(desired);
             return a !== undefined && b !== undefined && b < a;
         },
-        fix: "set the program's size to at least the live size (a claim never shrinks)",
+        fix: (live, _desired, key) => {
+            const size = at(live, "spec", "resources", "requests", "storage");
+            return key && typeof size === "string" && quantityValue(size) !== undefined
+                ? `set the program's size to the live size (a claim never shrinks): pulumi config set --stack <stack> --path ${key}.size ${shellQuote(size)}`
+                : "set the program's size to at least the live size (a claim never shrinks)";
+        },
     },
     {
         kinds: ["Service"],
@@ -325,7 +336,7 @@ function immutableData(live: KubeObject, desired: KubeObject): string[] {
  * The immutable fields the program's object would change on the live one: each is a reason the object cannot be
  * adopted in place (the provider would have to replace it, or the API server refuses the update).
  */
-export function immutableConflicts(live: KubeObject, desired: KubeObject): string[] {
+export function immutableConflicts(live: KubeObject, desired: KubeObject, claimKey?: string): string[] {
     const reasons = immutableData(live, desired);
     for (const rule of RULES) {
         if (!rule.kinds.includes(desired.kind)) continue;
@@ -336,7 +347,7 @@ export function immutableConflicts(live: KubeObject, desired: KubeObject): strin
                 live.kind === "Secret" && !rule.showValues
                     ? ""
                     : `: live ${showValue(l)} → program ${showValue(d)}`;
-            const fix = typeof rule.fix === "string" ? rule.fix : rule.fix(live, desired);
+            const fix = typeof rule.fix === "string" ? rule.fix : rule.fix(live, desired, claimKey);
             reasons.push(`${rule.path.join(".")} is immutable${shown}; ${fix}`);
         }
     }

@@ -5,6 +5,8 @@ import { PlacementCheck, placementLines } from "./placement";
 import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
+import { imageChangeLines } from "./imageChanges";
+import { shellQuote, withStack } from "../../components/config/problems";
 import {
     BLOCKING,
     CloudResource,
@@ -227,16 +229,25 @@ function warningLines(findings: readonly Finding[]): string[] {
 const FLOW_CUT = "BLOCKING: the up would cut a flow of a workload left running";
 
 /** The flows of what is left running that the up would cut, and what to do: never a hand-made policy. */
-function flowLines(cuts: readonly FlowCut[]): string[] {
+function flowLines(cuts: readonly FlowCut[], stack: string): string[] {
     if (cuts.length === 0) return [];
+    const unfixed = cuts.filter((c) => !c.fix);
     return [
-        ...cuts.map(
-            (c) =>
-                `  [${FLOW_CUT}] ${c.from} -> ${c.to} (cluster ${c.cluster}; ${c.namedIn}): cut by ${c.cutBy.join(", ")}`,
-        ),
-        "      ! do not run pulumi up while a flow is listed here: the program's NetworkPolicies must admit it (report " +
-            "the line above as a bug of the program). Do not add a NetworkPolicy by hand: one that selects these pods " +
-            "isolates them from every caller it does not name",
+        ...cuts.flatMap((c) => [
+            `  [${FLOW_CUT}] ${c.from} -> ${c.to} (cluster ${c.cluster}; ${c.namedIn}): cut by ${c.cutBy.join(", ")}`,
+            ...(c.fix
+                ? [
+                      `      ! to keep it, let the program admit it (the policy it then writes admits this flow): ${withStack(c.fix, stack)}`,
+                  ]
+                : []),
+        ]),
+        ...(unfixed.length > 0
+            ? [
+                  "      ! do not run pulumi up while a flow is listed here: the program's NetworkPolicies must admit it (report " +
+                      "the line above as a bug of the program). Do not add a NetworkPolicy by hand: one that selects these pods " +
+                      "isolates them from every caller it does not name",
+              ]
+            : []),
     ];
 }
 
@@ -274,7 +285,11 @@ export function renderReport(report: Report): string {
         ] as Verdict[]) {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
-                for (const r of f.reasons) lines.push(`      ! ${r}`);
+                // A reason's config command is written for any stack (`--stack <stack>`): named here.
+                for (const r of f.reasons)
+                    lines.push(
+                        `      ! ${r.replaceAll("--stack <stack>", `--stack ${shellQuote(report.stack)}`)}`,
+                    );
                 for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
                 for (const id of f.strandedServices ?? []) lines.push(`      [${STRANDED}] ${id}`);
                 for (const c of f.handover?.beforeUp ?? [])
@@ -294,7 +309,13 @@ export function renderReport(report: Report): string {
             lines.push(
                 `  [left behind: not managed by the program, may be used outside it: never delete it as part of the migration] ${where(l)}`,
             );
-        lines.push(...flowLines((report.flows ?? []).filter((c) => c.system === system)));
+        lines.push(
+            ...flowLines(
+                (report.flows ?? []).filter((c) => c.system === system),
+                report.stack,
+            ),
+        );
+        lines.push(...imageChangeLines(findings));
         lines.push(...warningLines(findings));
     }
     lines.push(...prerequisiteLines(report.prerequisites));

@@ -11,3 +11,8 @@ export function resourcesKeyOf(
 ): string | undefined {
     return SYSTEMS.find((s) => s.section === system)?.resourcesKey?.(container);
 }
+
+/** The stack key that sizes and classes a claim (`<key>.size`, `<key>.storageClass`), where the system has one. */
+export function claimKeyOf(system: string, claim: string): string | undefined {
+    return SYSTEMS.find((s) => s.section === system)?.claimKey?.(claim);
+}

@@ -16,6 +16,8 @@ import { KNOWN_LAYOUTS } from "./knownLayouts";
 import { LayoutOptions, layoutChecks } from "./layouts";
 import { roleMatches, roleReplacement } from "./roles";
 import { cutFlows } from "./flows";
+import { SYSTEMS } from "../../components/systems";
+import { UNTRUSTED_EGRESS_POLICY } from "../../components/shared/egress";
 import { CLUSTER_PARTS, ClusterResult } from "./report";
 import {
     SELECTING_WORKLOADS,
@@ -243,6 +245,16 @@ export async function inspectCluster(
         leftBehind: left,
         systemOfNamespace,
         openshift: served.get("route.openshift.io/v1/Route") === "namespaced",
+        // Only a namespace the program locks, by its system's setting.
+        egressRepair: (ns, service) =>
+            objects.some(
+                (o) =>
+                    o.kind === "NetworkPolicy" &&
+                    o.metadata.namespace === ns &&
+                    o.metadata.name === UNTRUSTED_EGRESS_POLICY,
+            )
+                ? SYSTEMS.find((s) => s.section === systemOfNamespace.get(ns))?.egressRepair?.(ns, service)
+                : undefined,
     });
     return {
         flows,
