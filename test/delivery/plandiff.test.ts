@@ -216,6 +216,22 @@ describe("plan:diff end to end (temporary clone of HEAD)", function () {
         assert.ok(!/"(?!\[secret\])[^"]*" → "\[secret\]"/.test(out), "a secret's value is never shown");
     });
 
+    it("a change of facts/ alone is planned from each side's own facts: exits 2 naming what it changes", async () => {
+        const facts = path.join(repo, "facts", "secrets", "dials.yaml");
+        const before = readFileSync(facts, "utf8");
+        try {
+            writeFileSync(
+                facts,
+                before.replace("envKey: DJANGO_SECRET_KEY\n", "envKey: DJANGO_SECRET_KEY_PLANDIFF\n"),
+            );
+            const run = await planDiffHere(repo, ["--stack", "stage", "--base", "HEAD"]);
+            assert.equal(run.status, 2, `${run.stdout}\n${run.stderr}`);
+            assert.match(run.stdout, /DJANGO_SECRET_KEY_PLANDIFF/);
+        } finally {
+            writeFileSync(facts, before);
+        }
+    });
+
     it("exits 1 and prints the configuration error of the working tree", async () => {
         const doc = parseDocument(original);
         doc.setIn(["config", "runbooks:thoth", "ultrahooks", "image"], "Not An Image");

@@ -7,8 +7,11 @@ import { isCompiled, repoRoot, scriptArgs } from "../root";
 import type { PlanResource } from "./render";
 import { withQuietStacks } from "./stacks";
 
-/** What a plan is made from besides the stack file: the program, the tools and the locked dependencies. */
-const PLAN_SOURCES = ["index.ts", "package-lock.json", "components", "tools"];
+/**
+ * What a plan is made from besides the stack file: the program, the facts it reads, the tools and the locked
+ * dependencies. A base that differs in facts/ alone is planned by its own checkout, or it would read this one's.
+ */
+const PLAN_SOURCES = ["index.ts", "package-lock.json", "components", "facts", "tools"];
 
 /**
  * Whether the checkout in `cwd` plans with this process's own code: this checkout, or plan:diff's base worktree of
