@@ -303,6 +303,15 @@ export function valueAt(root: unknown, path: readonly Segment[]): unknown {
     return current;
 }
 
+/** Every string inside a parsed value, with its path, in the value's order. */
+export function stringLeaves(value: unknown, path: Segment[] = []): { path: Segment[]; text: string }[] {
+    if (typeof value === "string") return [{ path, text: value }];
+    if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
+    if (value !== null && typeof value === "object")
+        return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+    return [];
+}
+
 /** zod's issues of one config section as problems: full key, what is wrong, and the command that fixes it. */
 export function problemsFromIssues(
     section: string,
