@@ -26,8 +26,12 @@ export interface FieldMeta {
     ask?: string | ((parent: Record<string, unknown>) => string);
 }
 
-const asRecord = (v: unknown): Record<string, unknown> =>
+export const asRecord = (v: unknown): Record<string, unknown> =>
     v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
 
 // zod keeps its structure in `_zod.def`; walking it lets an error find the example of the field it is about, and the
 // generated configuration reference list every key (tools/docs/configuration.ts).

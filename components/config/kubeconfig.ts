@@ -3,8 +3,11 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { loadFacts } from "../shared/facts";
 import { yaml11Boolean } from "./checks";
+import { isMapping } from "./issues";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 import { listOf } from "./secretValues";
+
+export { isMapping };
 
 // One reading of a kubeconfig's structure for every check of one (the stack's secret, the adoption report), as
 // client-go reads it (YAML 1.1, merge keys resolved). Nothing of a value is ever returned for a message.
@@ -38,10 +41,6 @@ export function kubeconfigShape(doc: unknown): KubeconfigShape | undefined {
         users: Array.isArray(doc.users) ? doc.users : [],
         currentContext: doc["current-context"],
     };
-}
-
-export function isMapping(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function namedEntry(list: readonly unknown[], name: string): Record<string, unknown> | undefined {

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { loadFacts } from "../shared/facts";
+import { memoByString } from "../shared/memo";
 
 // Values that are credentials by their shape, whatever their key: the one detector of the config layer and the policy
 // pack. secretlint's recommended rules are maintained upstream as token formats change; they run synchronously here.
@@ -61,21 +62,14 @@ const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i
 const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
 
 /** Findings per text: several checks scan the same few hundred values, and secretlint is the costly part. Bounded. */
-const scanned = new Map<string, readonly string[]>();
-const SCANNED_MAX = 10_000;
+const scanOnce = memoByString((text) => scan(text, true), 10_000);
 
 /**
  * The rules (secretlint's short names, e.g. `github`, and this file's own) that find a credential in a text: by shape,
  * by the keys of the JSON or YAML document it is, and in what it decodes to when it is base64 (`base64:<rule>`).
  */
 export function secretlintFindings(text: string): string[] {
-    let found = scanned.get(text);
-    if (found === undefined) {
-        found = scan(text, true);
-        if (scanned.size >= SCANNED_MAX) scanned.clear();
-        scanned.set(text, found);
-    }
-    return [...found];
+    return [...scanOnce(text)];
 }
 
 function runRule(
