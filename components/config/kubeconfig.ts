@@ -7,10 +7,10 @@ import { isMapping } from "./issues";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 import { listOf } from "./secretValues";
 
-export { isMapping };
-
 // One reading of a kubeconfig's structure for every check of one (the stack's secret, the adoption report), as
 // client-go reads it (YAML 1.1, merge keys resolved). Nothing of a value is ever returned for a message.
+
+export { isMapping };
 
 /** A kubeconfig's text as client-go reads it (duplicate keys an error, merge keys resolved), or undefined. */
 export function parseKubeconfig(text: string): { doc: unknown } | undefined {

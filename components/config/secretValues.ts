@@ -16,6 +16,10 @@ const credentialFacts = z.strictObject({
     sshKeyFiles: words,
     paramNames: words,
     registryAuthFields: words,
+    shapes: z.record(
+        z.string(),
+        z.string().transform((pattern) => new RegExp(pattern)),
+    ),
 });
 
 function facts(): z.output<typeof credentialFacts> {
@@ -44,20 +48,6 @@ const preset = require("@secretlint/secretlint-rule-preset-recommend") as {
 };
 const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
 
-/** A JSON Web Token: an OpenID Connect or service account token has no vendor prefix for secretlint to find. */
-const JWT = /\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{8,}/;
-/** The armour line of any PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8). */
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
-/** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
-const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
-/** Credentials secretlint has no rule for: OpenShift OAuth tokens (`oc whoami -t`), PuTTY and SSH2 private keys. */
-const EXTRA_SHAPES: readonly (readonly [string, RegExp])[] = [
-    ["openshift", /sha256~[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/],
-    ["putty", /PuTTY-User-Key-File-[0-9]+:/],
-    ["ssh2-privatekey", /---- BEGIN SSH2 (?:ENCRYPTED )?PRIVATE KEY ----/],
-];
-/** A URL whose user information has a password (`scheme://user:password@host`), whatever characters it holds. */
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i;
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
 const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
 
@@ -98,13 +88,7 @@ function scan(text: string, decode: boolean): string[] {
             found.add(rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "")),
         );
     }
-    if (AWS_ACCESS_KEY_ID.test(content)) found.add("aws");
-    if (JWT.test(content)) found.add("jwt");
-    // secretlint's rule wants a whole key; a truncated or reflowed one pasted into a setting is still a key.
-    if (PEM_PRIVATE_KEY.test(content)) found.add("privatekey");
-    for (const [name, shape] of EXTRA_SHAPES) if (shape.test(content)) found.add(name);
-    // secretlint's URL rules read a password of some characters only (not `~`, `!`, `*`, ...): any is one.
-    if (URL_PASSWORD.test(content)) found.add("basicauth");
+    for (const [name, shape] of Object.entries(facts().shapes)) if (shape.test(content)) found.add(name);
     // secretlint's npm rule reads `_authToken=` only in a file named .npmrc: a value holding such a line is one.
     if (content.includes("_authToken")) {
         for (const rule of SECRETLINT_RULES.filter((r) => r.meta.id.endsWith("-npm"))) {
