@@ -1,5 +1,6 @@
 import * as ipaddr from "ipaddr.js";
 import { memoByString } from "../shared/memo";
+import { asRecord } from "./issues";
 
 // A cluster is what its credential reaches, never what a stack file calls it: offline, the kubeconfig's canonical API
 // server and trusted CAs; on the engine, the live kube-system uid against the pin. One normaliser serves every reader.
@@ -86,9 +87,7 @@ export function provenDistinct(a: ClusterMarks, b: ClusterMarks): boolean {
 
 /** The marks a stack file alone gives an entry: its `apiServer` (canonical) and its pinned identity. */
 export function writtenMarks(entry: { apiServer?: unknown; identity?: unknown } | undefined): ClusterMarks {
-    const identity = entry?.identity;
-    const pin =
-        typeof identity === "object" && identity !== null ? (identity as Record<string, unknown>) : {};
+    const pin = asRecord(entry?.identity);
     return {
         server: canonicalApiServer(entry?.apiServer),
         ca: typeof pin.ca === "string" ? canonicalFingerprint(pin.ca) : undefined,

@@ -9,9 +9,9 @@ import type { OtherStack } from "./stacks";
 // earlier, and say how to pin.
 
 /** `KUBE_SYSTEM_UID_ASK` for a cluster entry, with the context the stack names. */
-export function uidCommand(context: string | undefined): string {
+export function uidCommand(cluster: string, context: string | undefined): string {
     const ctx = context !== undefined ? ` --context '${context.replace(/'/g, `'"'"'`)}'` : "";
-    return `kubectl --kubeconfig <the kubeconfig of kubeconfig-<cluster>>${ctx} get namespace kube-system -o jsonpath='{.metadata.uid}'`;
+    return `kubectl --kubeconfig <the kubeconfig of kubeconfig-${cluster}>${ctx} get namespace kube-system -o jsonpath='{.metadata.uid}'`;
 }
 
 /** The stacks whose every cluster must be pinned: production, and the local stacks that may act as it. */
@@ -29,7 +29,7 @@ export function missingPinProblem(
     return {
         key: fullKey(key),
         message: `is missing: stack "${stack}" is ${isProductionStack(stack) ? "production" : "a local stack that may act as production"}, so the engine checks, before anything is written, that kubeconfig-${cluster} reaches the cluster this file pins; nothing is pinned for cluster "${cluster}" yet. Pin it from the cluster itself (a read-only command), review it, and commit it`,
-        fix: `edit ${STACK_FILE}: set ${fullKey(key)} to the uid that ${uidCommand(context).replace("<cluster>", cluster)} prints, review it and commit it`,
+        fix: `edit ${STACK_FILE}: set ${fullKey(key)} to the uid that ${uidCommand(cluster, context)} prints, review it and commit it`,
         placeholder: true,
     };
 }
@@ -52,7 +52,7 @@ export function sharedLocalPinProblems(
         problems.push({
             key: fullKey(`clusters.${name}.identity`),
             message: `pins a cluster that stack "${shared.stack}" pins too (Pulumi.${shared.stack}.yaml): a local stack writes only to a cluster of its own`,
-            fix: `edit ${STACK_FILE}: point kubeconfig-${name} at a cluster of your own and set ${fullKey(`clusters.${name}.identity.uid`)} to what ${uidCommand(entry.context).replace("<cluster>", name)} prints for it`,
+            fix: `edit ${STACK_FILE}: point kubeconfig-${name} at a cluster of your own and set ${fullKey(`clusters.${name}.identity.uid`)} to what ${uidCommand(name, entry.context)} prints for it`,
         });
     }
     return problems;

@@ -130,7 +130,7 @@ async function clusterProblems(
         ];
     }
     const pin = entry?.identity;
-    const ask = uidCommand(entry?.context).replace("<cluster>", cluster);
+    const ask = uidCommand(cluster, entry?.context);
     if (pin === undefined) return unpinnedProblems(input, cluster, live, ask);
     const problems: ConfigProblem[] = [];
     if (pin.uid.toLowerCase() !== live.uid.toLowerCase()) {

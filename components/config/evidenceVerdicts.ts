@@ -1,6 +1,5 @@
 import { KindedNotice, taggedNotice } from "./notices";
-import type { ConfigProblem } from "./problems";
-import { fullKey } from "./problems";
+import { ConfigProblem, fullKey } from "./problems";
 import type { StackTier } from "./system";
 import type { ImageUse } from "./unconfirmedImage";
 import { parseImageRef } from "../shared/imageRef";

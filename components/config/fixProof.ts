@@ -1,7 +1,8 @@
 import { parse } from "yaml";
 import { gitCommittedFiles } from "./committedFiles";
 import { FixEdit, fixEdits, parsePath } from "./fixCommands";
-import { pathValue } from "./issues";
+import { memoByString } from "../shared/memo";
+import { pathValue, valueAt } from "./issues";
 import { ConfigProblem, PROJECT, STACK_FILE, keyWithin, setCommand } from "./problems";
 import { ConfigSource, contentKey } from "./source";
 import { ForeignWrite, foreignQuestion } from "./foreignValues";
@@ -94,32 +95,22 @@ function holds(problem: ConfigProblem, edits: readonly FixEdit[], proof: Proof):
     return !after.some((q) => same(q, problem) || q.key === problem.key);
 }
 
-/** The committed stack file's config, read once per process (one `git show` for every question of a run). */
-const committedFiles = new Map<string, Record<string, unknown>>();
-
-function committedConfig(stack: string, root: string): Record<string, unknown> {
-    const id = `${root}\0${stack}`;
-    let config = committedFiles.get(id);
-    if (config === undefined) {
+/** The committed stack file's config by `root\0stack`, read once per process (one `git show` for every question). */
+const committedConfig = memoByString((id): Record<string, unknown> => {
+    const [root, stack] = id.split("\0");
+    try {
         const text = gitCommittedFiles(root).atHead(stack);
-        try {
-            config = (parse(text ?? "") as { config?: Record<string, unknown> } | null)?.config ?? {};
-        } catch {
-            config = {};
-        }
-        committedFiles.set(id, config);
+        return (parse(text ?? "") as { config?: Record<string, unknown> } | null)?.config ?? {};
+    } catch {
+        return {};
     }
-    return config;
-}
+});
 
 /** The committed file's value at a full key (`runbooks:a.b[0]`), when the stack file is under git. */
 export function committedValue(stack: string | undefined, key: string, root: string): unknown {
     if (stack === undefined) return undefined;
     const [head, ...path] = parsePath(key.slice(PROJECT.length + 1));
-    let node: unknown = committedConfig(stack, root)[`${PROJECT}:${head}`];
-    for (const k of path)
-        node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[k] : undefined;
-    return node;
+    return valueAt(committedConfig(`${root}\0${stack}`)[`${PROJECT}:${head}`], path);
 }
 
 /** What proving a fix reads: every pass again over the configuration as edits leave it, and the committed values. */

@@ -3,6 +3,7 @@ import { distance } from "fastest-levenshtein";
 import * as path from "path";
 import stableStringify from "safe-stable-stringify";
 import { parse } from "yaml";
+import { isMapping, valueAt } from "./issues";
 import { ConfigProblem, STACK_FILE, fullKey, projectSettings, setCommand } from "./problems";
 import type { StackTier } from "./system";
 
@@ -74,15 +75,12 @@ export interface CommittedFiles {
 
 /** The settings that make a stack production and say which clusters it writes to: they run only as committed. */
 const COMMITTED_KEYS = (config: Record<string, unknown>) => {
-    const clusters = config.clusters;
-    const identities =
-        typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
-            ? Object.entries(clusters as Record<string, unknown>).map(([name, c]) => [
-                  `clusters.${name}.identity`,
-                  typeof c === "object" && c !== null ? (c as Record<string, unknown>).identity : undefined,
-              ])
-            : [];
-    return new Map<string, unknown>([["tier", config.tier], ...(identities as [string, unknown][])]);
+    const names = isMapping(config.clusters) ? Object.keys(config.clusters) : [];
+    const identities = names.map((name): [string, unknown] => [
+        `clusters.${name}.identity`,
+        valueAt(config.clusters, [name, "identity"]),
+    ]);
+    return new Map<string, unknown>([["tier", config.tier], ...identities]);
 };
 
 /** Production's tier and pinned identities run only as committed at HEAD (`received`: the values read). */

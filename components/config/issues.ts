@@ -26,8 +26,12 @@ export interface FieldMeta {
     ask?: string | ((parent: Record<string, unknown>) => string);
 }
 
-const asRecord = (v: unknown): Record<string, unknown> =>
+export const asRecord = (v: unknown): Record<string, unknown> =>
     v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
 
 // zod keeps its structure in `_zod.def`; walking it lets an error find the example of the field it is about, and the
 // generated configuration reference list every key (tools/docs/configuration.ts).
@@ -301,6 +305,15 @@ export function valueAt(root: unknown, path: readonly Segment[]): unknown {
         current = (current as Record<string, unknown>)[String(seg)];
     }
     return current;
+}
+
+/** Every string inside a parsed value, with its path, in the value's order. */
+export function stringLeaves(value: unknown, path: Segment[] = []): { path: Segment[]; text: string }[] {
+    if (typeof value === "string") return [{ path, text: value }];
+    if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
+    if (value !== null && typeof value === "object")
+        return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+    return [];
 }
 
 /** zod's issues of one config section as problems: full key, what is wrong, and the command that fixes it. */

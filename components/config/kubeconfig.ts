@@ -3,11 +3,14 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { loadFacts } from "../shared/facts";
 import { yaml11Boolean } from "./checks";
+import { isMapping } from "./issues";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 import { listOf } from "./secretValues";
 
 // One reading of a kubeconfig's structure for every check of one (the stack's secret, the adoption report), as
 // client-go reads it (YAML 1.1, merge keys resolved). Nothing of a value is ever returned for a message.
+
+export { isMapping };
 
 /** A kubeconfig's text as client-go reads it (duplicate keys an error, merge keys resolved), or undefined. */
 export function parseKubeconfig(text: string): { doc: unknown } | undefined {
@@ -38,10 +41,6 @@ export function kubeconfigShape(doc: unknown): KubeconfigShape | undefined {
         users: Array.isArray(doc.users) ? doc.users : [],
         currentContext: doc["current-context"],
     };
-}
-
-export function isMapping(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function namedEntry(list: readonly unknown[], name: string): Record<string, unknown> | undefined {
@@ -77,25 +76,11 @@ export interface KubeconfigPolicy {
     tlsServerName?: string;
 }
 
-/** Cluster settings that change who is trusted on the way to the API server: each runs only as reviewed. */
-export const REVIEWED_CLUSTER_SETTINGS = [
-    {
-        setting: "proxy-url",
-        key: "proxyUrl",
-        means: "every request, the credential included, goes through that proxy",
-    },
-    {
-        setting: "tls-server-name",
-        key: "tlsServerName",
-        means: "the server is trusted with a certificate made out to that name instead of its own",
-    },
-] as const;
-
 /** A reviewed cluster setting the kubeconfig holds without the review it needs. */
 export interface UnreviewedSetting {
-    setting: (typeof REVIEWED_CLUSTER_SETTINGS)[number]["setting"];
+    setting: string;
     /** The stack file's key below `clusters.<name>` that reviews it. */
-    key: (typeof REVIEWED_CLUSTER_SETTINGS)[number]["key"];
+    key: ReviewKey;
     /** The entry that holds it (`clusters[0] ("psi")`). */
     entry: string;
     differs: boolean;
@@ -174,7 +159,7 @@ export function kubeconfigPolicyFindings(
             const text = `${at} has insecure-skip-tls-verify: anyone in the path can pose as the API server and take the credentials`;
             (policy.production ? refused : warnings).push(text);
         }
-        for (const r of REVIEWED_CLUSTER_SETTINGS) {
+        for (const r of kubeconfigSettings().reviewedClusterSettings) {
             const value = cluster[r.setting];
             if (value === undefined || value === null || value === "") continue;
             const reviewed = policy[r.key];
@@ -327,13 +312,18 @@ export interface RunnerFile {
 }
 
 const runnerFile = z.strictObject({ field: z.string(), holds: z.string(), instead: z.string() });
+const reviewKey = z.enum(["proxyUrl", "tlsServerName"]);
+type ReviewKey = z.output<typeof reviewKey>;
 const kubeconfigFacts = z.strictObject({
     runnerFiles: z.strictObject({ users: z.array(runnerFile), clusters: z.array(runnerFile) }),
+    reviewedClusterSettings: z.array(
+        z.strictObject({ setting: z.string(), key: reviewKey, means: z.string() }),
+    ),
 });
 
-/** Settings that make a client read a file of the runner: what each holds, and the setting inlining it instead. */
-function runnerFiles(list: "users" | "clusters"): z.output<typeof runnerFile>[] {
-    return loadFacts("facts/kubeconfig.yaml", kubeconfigFacts, "kubeconfig settings").runnerFiles[list];
+/** What a kubeconfig's settings make a client read or trust (facts/kubeconfig.yaml). */
+function kubeconfigSettings(): z.output<typeof kubeconfigFacts> {
+    return loadFacts("facts/kubeconfig.yaml", kubeconfigFacts, "kubeconfig settings");
 }
 
 /** Calls `fn` with each entry's inner mapping (`user`, `cluster`) and its label; entries without one are skipped. */
@@ -354,7 +344,7 @@ function runnerFileFindings(config: KubeconfigShape): RunnerFile[] {
     const present = (v: unknown) => v !== undefined && v !== null && v !== "";
     for (const list of ["users", "clusters"] as const) {
         eachEntry(config, list, (inner, at) => {
-            for (const { field, holds, instead } of runnerFiles(list)) {
+            for (const { field, holds, instead } of kubeconfigSettings().runnerFiles[list]) {
                 if (present(inner[field]))
                     found.push({
                         finding: `${at} reads ${holds} from a file of the runner (${field})`,

@@ -8,12 +8,11 @@ import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
 import { LoadOptions } from "./loadOptions";
-import { SecretSpec, SecretStore, SectionBase, StackTier } from "./system";
+import { SecretSpec, SecretStore, StackTier, stackTier } from "./system";
 import { SystemDefinition } from "./systemDefinition";
 import { Placement, clusterReferences } from "./passes/clusterReferences";
 import { ClusterIdentities, clusterIdentities } from "./passes/clusterIdentities";
 import { productionClaimProblems } from "./identity";
-import { stackTier } from "./system";
 import { ClusterMarks } from "./clusterIdentity";
 import { databaseServers } from "./passes/databaseServers";
 import { Deployment, deployments, notices } from "./passes/deployments";
@@ -31,7 +30,7 @@ import { SystemsInput, SystemsRead, readSystems } from "./passes/systems";
 export type { Deployment } from "./passes/deployments";
 
 /** The validated configuration of the whole program. */
-export interface ProgramConfig {
+export interface ProgramConfig extends Pick<SystemsRead, "sections" | "enabled"> {
     tier: StackTier;
     /** Production by the stack's identity (components/config/identity.ts): stateful objects are protected. */
     production: boolean;
@@ -39,10 +38,6 @@ export interface ProgramConfig {
     /** What the offline checks know of which cluster each entry in use is (its credential's server and CA, its pin). */
     clusterMarks: Record<string, ClusterMarks>;
     openstack?: OpenstackConfig;
-    /** Parsed section of every system present in the stack, enabled or not; an enabled one as its check built it. */
-    sections: Record<string, SectionBase>;
-    /** Systems that will be deployed, in registry order. */
-    enabled: SystemDefinition[];
     /** Each enabled system with its checked section and where it deploys, in registry order. */
     deployments: Deployment[];
     /** Every secret this configuration uses (optional ones included): enabled systems', kubeconfigs, OpenStack's. */

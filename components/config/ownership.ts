@@ -90,10 +90,6 @@ export function scopedCovers(grant: string, claim: string): boolean {
     return grant === claim || (!grant.includes("/") && claim.split("/")[0] === grant);
 }
 
-export function scopedOverlap(a: string, b: string): boolean {
-    return scopedCovers(a, b) || scopedCovers(b, a);
-}
-
 const COVERS: Record<GrantKind, (grant: string, claim: string) => boolean> = {
     namespaces: (g, c) => g === c,
     hosts: hostCovers,
@@ -102,7 +98,7 @@ const COVERS: Record<GrantKind, (grant: string, claim: string) => boolean> = {
 const OVERLAP: Record<GrantKind, (a: string, b: string) => boolean> = {
     namespaces: (a, b) => a === b,
     hosts: hostsOverlap,
-    clusterScoped: scopedOverlap,
+    clusterScoped: (a, b) => scopedCovers(a, b) || scopedCovers(b, a),
 };
 /** Whether one of `grants` (value → system) gives `section` the value claimed. */
 function covered(kind: GrantKind, grants: Grants[GrantKind], section: string, value: string): boolean {

@@ -1,26 +1,14 @@
 import { parseImageRef } from "../shared/imageRef";
 import { PLACEHOLDER_TAG } from "../shared/placeholder";
-import { formatPath } from "./issues";
+import { formatPath, stringLeaves } from "./issues";
 import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
 import { grepFixed } from "./unconfirmedImage";
 
-type Segment = string | number;
-
 /** Every string in `value` that is an image tagged with the program's "not yet known" mark, with its path. */
-export function placeholderImages(value: unknown): { path: Segment[]; image: string }[] {
-    const found: { path: Segment[]; image: string }[] = [];
-    const walk = (node: unknown, path: Segment[]) => {
-        if (typeof node === "string") {
-            if (node.includes(":") && parseImageRef(node).tag === PLACEHOLDER_TAG)
-                found.push({ path, image: node });
-            return;
-        }
-        if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, i]));
-        else if (node !== null && typeof node === "object")
-            for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
-    };
-    walk(value, []);
-    return found;
+export function placeholderImages(value: unknown): { path: (string | number)[]; image: string }[] {
+    return stringLeaves(value)
+        .filter(({ text }) => text.includes(":") && parseImageRef(text).tag === PLACEHOLDER_TAG)
+        .map(({ path, text }) => ({ path, image: text }));
 }
 
 /** Every image of a parsed section tagged `:to-be-pinned`: a placeholder problem (the plan lists it, `up` stops). */

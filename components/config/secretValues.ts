@@ -1,6 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { loadFacts } from "../shared/facts";
+import { memoByString } from "../shared/memo";
 
 // Values that are credentials by their shape, whatever their key: the one detector of the config layer and the policy
 // pack. secretlint's recommended rules are maintained upstream as token formats change; they run synchronously here.
@@ -15,6 +16,10 @@ const credentialFacts = z.strictObject({
     sshKeyFiles: words,
     paramNames: words,
     registryAuthFields: words,
+    shapes: z.record(
+        z.string(),
+        z.string().transform((pattern) => new RegExp(pattern)),
+    ),
 });
 
 function facts(): z.output<typeof credentialFacts> {
@@ -43,39 +48,18 @@ const preset = require("@secretlint/secretlint-rule-preset-recommend") as {
 };
 const SECRETLINT_RULES = preset.creator.rules.filter((r) => !r.meta.id.endsWith("filter-comments"));
 
-/** A JSON Web Token: an OpenID Connect or service account token has no vendor prefix for secretlint to find. */
-const JWT = /\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{8,}/;
-/** The armour line of any PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8). */
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
-/** An AWS access key id on its own: secretlint's AWS rule only reports one next to its secret key. */
-const AWS_ACCESS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
-/** Credentials secretlint has no rule for: OpenShift OAuth tokens (`oc whoami -t`), PuTTY and SSH2 private keys. */
-const EXTRA_SHAPES: readonly (readonly [string, RegExp])[] = [
-    ["openshift", /sha256~[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/],
-    ["putty", /PuTTY-User-Key-File-[0-9]+:/],
-    ["ssh2-privatekey", /---- BEGIN SSH2 (?:ENCRYPTED )?PRIVATE KEY ----/],
-];
-/** A URL whose user information has a password (`scheme://user:password@host`), whatever characters it holds. */
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@[^\s/?#@]/i;
 /** Environment references (`$(VAR)`, `${VAR}`) in a URL's password place are how secrets are meant to get there. */
 const ENV_REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
 
 /** Findings per text: several checks scan the same few hundred values, and secretlint is the costly part. Bounded. */
-const scanned = new Map<string, readonly string[]>();
-const SCANNED_MAX = 10_000;
+const scanOnce = memoByString((text) => scan(text, true), 10_000);
 
 /**
  * The rules (secretlint's short names, e.g. `github`, and this file's own) that find a credential in a text: by shape,
  * by the keys of the JSON or YAML document it is, and in what it decodes to when it is base64 (`base64:<rule>`).
  */
 export function secretlintFindings(text: string): string[] {
-    let found = scanned.get(text);
-    if (found === undefined) {
-        found = scan(text, true);
-        if (scanned.size >= SCANNED_MAX) scanned.clear();
-        scanned.set(text, found);
-    }
-    return [...found];
+    return [...scanOnce(text)];
 }
 
 function runRule(
@@ -104,13 +88,7 @@ function scan(text: string, decode: boolean): string[] {
             found.add(rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "")),
         );
     }
-    if (AWS_ACCESS_KEY_ID.test(content)) found.add("aws");
-    if (JWT.test(content)) found.add("jwt");
-    // secretlint's rule wants a whole key; a truncated or reflowed one pasted into a setting is still a key.
-    if (PEM_PRIVATE_KEY.test(content)) found.add("privatekey");
-    for (const [name, shape] of EXTRA_SHAPES) if (shape.test(content)) found.add(name);
-    // secretlint's URL rules read a password of some characters only (not `~`, `!`, `*`, ...): any is one.
-    if (URL_PASSWORD.test(content)) found.add("basicauth");
+    for (const [name, shape] of Object.entries(facts().shapes)) if (shape.test(content)) found.add(name);
     // secretlint's npm rule reads `_authToken=` only in a file named .npmrc: a value holding such a line is one.
     if (content.includes("_authToken")) {
         for (const rule of SECRETLINT_RULES.filter((r) => r.meta.id.endsWith("-npm"))) {

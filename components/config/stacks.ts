@@ -5,6 +5,7 @@ import { ClusterMarks, provenDistinct, provenSame, writtenMarks } from "./cluste
 import { duplicateKeys, withoutStrays } from "./duplicateKeys";
 import { COMMITTED_STACKS, isLocalStack, isProductionStack } from "./identity";
 import { ForeignCluster, Grants } from "./ownership";
+import { isMapping } from "./issues";
 import { PROJECT, projectSettings } from "./problems";
 import { resolveMergeKeys } from "./source";
 
@@ -28,11 +29,9 @@ export interface OtherStack {
 }
 
 function record(value: unknown): Record<string, string> {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+    if (!isMapping(value)) return {};
     return Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).filter(
-            (e): e is [string, string] => typeof e[1] === "string",
-        ),
+        Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"),
     );
 }
 
@@ -59,18 +58,17 @@ function readOther(file: string, name: string): OtherStack | undefined {
         return undefined;
     }
     const clusters = config[`${PROJECT}:clusters`];
-    const entries: ClusterEntry[] =
-        typeof clusters === "object" && clusters !== null && !Array.isArray(clusters)
-            ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(([n, c]) => ({
-                  name: n,
-                  marks: writtenMarks(c ?? undefined),
-                  grants: {
-                      namespaces: record(c?.namespaces),
-                      hosts: record(c?.hosts),
-                      clusterScoped: record(c?.clusterScoped),
-                  },
-              }))
-            : [];
+    const entries: ClusterEntry[] = isMapping(clusters)
+        ? Object.entries(clusters as Record<string, Record<string, unknown> | null>).map(([n, c]) => ({
+              name: n,
+              marks: writtenMarks(c ?? undefined),
+              grants: {
+                  namespaces: record(c?.namespaces),
+                  hosts: record(c?.hosts),
+                  clusterScoped: record(c?.clusterScoped),
+              },
+          }))
+        : [];
     return {
         stack: name,
         // By its name only: another file's `tier` line makes no stack production (components/config/identity.ts).

@@ -1,5 +1,5 @@
 import { FULL_IMAGE_REFERENCE } from "./fields";
-import { formatPath } from "./issues";
+import { formatPath, stringLeaves } from "./issues";
 import { KindedNotice, taggedNotice } from "./notices";
 import { ConfigProblem, fullKey, shellQuote } from "./problems";
 import type { StackTier } from "./system";
@@ -83,24 +83,11 @@ export function unconfirmedImageNotice(
 
 /** Every full image reference an `image` field or an `images` map's field holds (other image-like values are data). */
 export function sectionImages(section: string, value: unknown): ImageUse[] {
-    const found: ImageUse[] = [];
-    const walk = (node: unknown, path: (string | number)[], runs: boolean) => {
-        if (typeof node === "string") {
-            if (runs && FULL_IMAGE_REFERENCE.test(node))
-                found.push({ key: formatPath(section, path), image: node });
-            return;
-        }
-        if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, i], false));
-        else if (node !== null && typeof node === "object")
-            for (const [k, v] of Object.entries(node))
-                walk(
-                    v,
-                    [...path, k],
-                    k === "image" || (path[path.length - 1] === "images" && typeof v === "string"),
-                );
-    };
-    walk(value, [], false);
-    return found;
+    const runs = (path: readonly (string | number)[]) =>
+        typeof path.at(-1) === "string" && (path.at(-1) === "image" || path.at(-2) === "images");
+    return stringLeaves(value)
+        .filter(({ path, text }) => runs(path) && FULL_IMAGE_REFERENCE.test(text))
+        .map(({ path, text }) => ({ key: formatPath(section, path), image: text }));
 }
 
 /** Every image a section runs: the definition's declared ones, then the section's image fields not declared. */

@@ -9,7 +9,7 @@ import {
     unreviewedText,
 } from "../kubeconfig";
 import { KindedNotice, notice } from "../notices";
-import { ConfigProblem, STACK_FILE, fullKey, secretFixCommand } from "../problems";
+import { ConfigProblem, STACK_FILE, fullKey, secretFixCommand, shellQuote } from "../problems";
 import { ClustersConfig } from "../program";
 import { ConfigSource } from "../source";
 import { OtherStack } from "../stacks";
@@ -107,7 +107,7 @@ function contentProblems(cluster: string, reading: KubeconfigReading): ConfigPro
     if (reading.strays.length > 0) {
         found.push(strayText(reading.strays, context));
         edits.push(
-            `delete ${reading.strays.join(", ")}, keeping only the context in use, its cluster and its user (kubectl --kubeconfig kubeconfig.yaml config view --raw --flatten --minify${context !== undefined ? ` --context ${shellWord(context)}` : ""} prints just those)`,
+            `delete ${reading.strays.join(", ")}, keeping only the context in use, its cluster and its user (kubectl --kubeconfig kubeconfig.yaml config view --raw --flatten --minify${context !== undefined ? ` --context ${shellQuote(context)}` : ""} prints just those)`,
         );
     }
     if (reading.runnerFiles.length > 0) {
@@ -125,11 +125,6 @@ function contentProblems(cluster: string, reading: KubeconfigReading): ConfigPro
     }
     for (const u of reading.unreviewed) problems.push(reviewProblem(cluster, key, u, store));
     return problems;
-}
-
-/** A context name as one shell word of a printed command. */
-function shellWord(word: string): string {
-    return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
 /** A setting needing the stack file's review: the fix asks for the reviewed value, or a kubeconfig without it. */

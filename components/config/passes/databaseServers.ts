@@ -1,5 +1,5 @@
 import { canonicalDatabaseServer, uriDatabaseServer } from "../databaseServer";
-import { isProductionStack } from "../identity";
+import { isLocalStack, isProductionStack } from "../identity";
 import { valueAt } from "../issues";
 import { ConfigProblem, STACK_FILE, fullKey, promptSecretCommand } from "../problems";
 import { ClustersConfig } from "../program";
@@ -9,7 +9,6 @@ import { OtherStack } from "../stacks";
 import { isPlaceholder } from "../../shared/placeholder";
 import { Passed } from "./pass";
 import { SystemRead } from "./systems";
-import { isLocalStack } from "../identity";
 
 // A database outside the cluster is not deployed, so nothing else tells two stacks' apart: each stack names its server
 // in a plain committed key, the URI secrets must name it, and a non-production one must not be production's.

@@ -10,7 +10,7 @@ import {
     ungrantedClashProblems,
 } from "../ownership";
 import { ConfigProblem, fullKey } from "../problems";
-import { ClustersConfig } from "../program";
+import { ProgramSections } from "./programSections";
 import { OtherStack, sameClusterElsewhere } from "../stacks";
 import { SystemDefinition } from "../systemDefinition";
 import { Placement } from "./clusterReferences";
@@ -18,16 +18,13 @@ import { Passed } from "./pass";
 import { underBroken } from "./section";
 import { SystemRead } from "./systems";
 
-export interface OwnershipInput {
+export interface OwnershipInput extends Pick<
+    ProgramSections,
+    "production" | "clusters" | "clustersBroken" | "clusterNames"
+> {
     /** Undefined for a partial configuration (no stack): only clashes between its systems are checked. */
     stack?: string;
-    production: boolean;
     systems: readonly SystemDefinition[];
-    clusters: ClustersConfig;
-    /** Keys of `clusters` that are wrong: their entries' grants are not read. */
-    clustersBroken: readonly string[];
-    /** Undefined when `clusters` is not a mapping: no system has a place, nothing is checked. */
-    clusterNames?: readonly string[];
     placements: readonly Placement[];
     /** Every problem the passes before found: a key one of them fixes is checked once that fix is made. */
     found: readonly ConfigProblem[];

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { loadFacts } from "../../shared/facts";
 import { valueAt } from "../issues";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
 import { isLocalStack, isProductionStack } from "../identity";
@@ -8,48 +10,19 @@ import { SystemRead } from "./systems";
 // Settings that choose whose credentials a system acts with, or which production target it writes to, follow from
 // the stack's identity, never the file (a stage stack saying `thoth.identity: production` would act as production).
 
-interface ProductionSetting {
-    /** Section and key within it. */
-    section: string;
-    key: string;
-    /** The value that selects production. */
-    production: string;
-    /** What a non-production stack of each tier uses instead: the one value its identity allows. */
-    otherwise: Record<Exclude<StackTier, "production">, string>;
-    /** What the production value makes the system do, for the message. */
-    means: string;
-}
+const productionSetting = z.strictObject({
+    section: z.string(),
+    key: z.string(),
+    production: z.string(),
+    otherwise: z.strictObject({ staging: z.string(), local: z.string() }),
+    means: z.string(),
+});
 
-export const PRODUCTION_SETTINGS: readonly ProductionSetting[] = [
-    {
-        section: "thoth",
-        key: "identity",
-        production: "production",
-        otherwise: { staging: "stage", local: "stage" },
-        means: "production's GitHub, webhook and ultrahook credentials (the unscoped thoth-... secrets)",
-    },
-    ...(["packit", "stream"] as const).map((section) => ({
-        section,
-        key: "deployment",
-        production: "prod",
-        otherwise: { staging: "stg", local: "dev" },
-        means: "production's instance: its update rule, its public URLs and its fedora-messaging identity",
-    })),
-    {
-        section: "prow",
-        key: "environment",
-        production: "ibmcloud-production",
-        otherwise: { staging: "ibmcloud-staging", local: "kubevirtci-testing" },
-        means: "production's Prow: its namespaces, hosts, GitHub organisation and job buckets",
-    },
-    {
-        section: "callysto",
-        key: "environment",
-        production: "prod",
-        otherwise: { staging: "dev", local: "dev" },
-        means: "production's Callysto: its DNS zone and hubs users log in to",
-    },
-];
+export const PRODUCTION_SETTINGS = loadFacts(
+    "facts/productionSettings.yaml",
+    z.array(productionSetting),
+    "a list of production-selecting settings",
+);
 
 export interface ProductionSettingsInput {
     stack?: string;

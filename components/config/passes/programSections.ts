@@ -2,6 +2,7 @@ import { committedProductionProblems, isProductionStack, tierProblems } from "..
 import type { LoadOptions } from "../loadOptions";
 import { ConfigProblem, fullKey, setCommand } from "../problems";
 import { ClustersConfig, OpenstackConfig, clustersSchema, openstackSchema } from "../program";
+import { isMapping } from "../issues";
 import { ConfigSource } from "../source";
 import { StackTier, stackTier } from "../system";
 import { ForeignKeys } from "./foreign";
@@ -66,10 +67,7 @@ export function programSections(
             production: isProductionStack(source.stack) || tier === "production",
             clusters: clusters.value ?? {},
             clustersBroken: clusters.broken,
-            clusterNames:
-                rawClusters && typeof rawClusters === "object" && !Array.isArray(rawClusters)
-                    ? Object.keys(rawClusters)
-                    : undefined,
+            clusterNames: isMapping(rawClusters) ? Object.keys(rawClusters) : undefined,
             openstack,
         },
         problems,

@@ -1,3 +1,4 @@
+import type { LoadOptions } from "../loadOptions";
 import { ConfigProblem, fullKey, secretFixCommand, setCommand } from "../problems";
 import { ClustersConfig, OpenstackConfig } from "../program";
 import { ConfigSource } from "../source";
@@ -44,14 +45,12 @@ export interface Secrets {
     placeholders: Map<string, string>;
 }
 
-export interface SecretsInput {
+export interface SecretsInput extends Pick<LoadOptions, "placeholderSecret"> {
     systems: readonly SystemDefinition[];
     read: readonly SystemRead[];
     placements: readonly Placement[];
     clusters: ClustersConfig;
     openstack?: OpenstackConfig;
-    /** Offline plan only: the stand-in for a secret that is not set, instead of a problem. */
-    placeholderSecret?: (spec: SecretSpec) => string;
 }
 
 /** Which secrets the configuration wants, whether each required one is set, and whether every one is encrypted. */
