@@ -24,28 +24,28 @@ const day = fc
 
 describe("adopt: the first up's image changes (tools/adopt/imageChanges.ts)", () => {
     it("generated: an older release exactly when both tags carry a date and the program's is earlier; other fields and undated tags never", () => {
+        const cases = fc.record({
+            live: day,
+            program: day,
+            dated: fc.boolean(),
+            list: fc.constantFrom("containers", "initContainers"),
+        });
         fc.assert(
-            fc.property(
-                day,
-                day,
-                fc.boolean(),
-                fc.constantFrom("containers", "initContainers"),
-                (live, program, dated, list) => {
-                    const tag = (d: string) => (dated ? `v${d}-abc1234` : `sha-${d}`);
-                    const [change] = imageChanges([
-                        finding([
-                            {
-                                path: `spec.template.spec.${list}[web].image`,
-                                old: `r.io/web:${tag(live)}`,
-                                new: `r.io/web:${tag(program)}`,
-                            },
-                            { path: "spec.template.spec.containers[web].args", old: "a", new: "b" },
-                        ]),
-                    ]);
-                    assert.equal(change.container, "web");
-                    assert.equal(change.older, dated && program < live);
-                },
-            ),
+            fc.property(cases, ({ live, program, dated, list }) => {
+                const tag = (d: string) => (dated ? `v${d}-abc1234` : `sha-${d}`);
+                const [change] = imageChanges([
+                    finding([
+                        {
+                            path: `spec.template.spec.${list}[web].image`,
+                            old: `r.io/web:${tag(live)}`,
+                            new: `r.io/web:${tag(program)}`,
+                        },
+                        { path: "spec.template.spec.containers[web].args", old: "a", new: "b" },
+                    ]),
+                ]);
+                assert.equal(change.container, "web");
+                assert.equal(change.older, dated && program < live);
+            }),
             { seed: 6802, numRuns: 200 },
         );
         assert.deepEqual(imageChangeLines([finding([])]), []);
