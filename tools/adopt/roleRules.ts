@@ -42,6 +42,8 @@ const roleRule = z.discriminatedUnion("kind", [
     z.strictObject({ kind: z.literal("schedule"), twice: text }),
 ]);
 
+const roleRulesFile = z.strictObject({ rules: z.array(roleRule).min(1) });
+
 export type RoleRule = z.infer<typeof roleRule>;
 export type BinaryRule = Extract<RoleRule, { kind: "binary" }>;
 export type CeleryRule = Extract<RoleRule, { kind: "celery" }>;
@@ -49,9 +51,5 @@ export type ClientEnvRule = Extract<RoleRule, { kind: "clientEnv" }>;
 
 /** The roles the report recognises, and how (facts/adopt/roles.yaml). */
 export function roleRules(): readonly RoleRule[] {
-    return loadFacts(
-        "facts/adopt/roles.yaml",
-        z.strictObject({ rules: z.array(roleRule).min(1) }),
-        "a list of role rules",
-    ).rules;
+    return loadFacts("facts/adopt/roles.yaml", roleRulesFile, "a list of role rules").rules;
 }

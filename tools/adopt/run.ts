@@ -29,13 +29,11 @@ import {
     selectorChanges,
 } from "./selectors";
 
+const inventoryFile = z.record(z.string(), z.array(z.string().min(1)));
+
 /** Kinds listed to find what the program leaves behind, besides the kinds it uses (facts/adopt/inventory.yaml). */
 function inventory(): [string, string][] {
-    const kinds = loadFacts(
-        "facts/adopt/inventory.yaml",
-        z.record(z.string(), z.array(z.string().min(1))),
-        "kinds by apiVersion",
-    );
+    const kinds = loadFacts("facts/adopt/inventory.yaml", inventoryFile, "kinds by apiVersion");
     return Object.entries(kinds).flatMap(([apiVersion, names]) =>
         names.map((kind): [string, string] => [apiVersion, kind]),
     );

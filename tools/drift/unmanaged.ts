@@ -16,20 +16,17 @@ export interface ServedKind {
 }
 
 const reasons = z.record(z.string().min(1), z.string().min(1));
+const exclusionsFile = z.strictObject({
+    skippedResources: reasons,
+    clusterMade: reasons,
+    systemMade: reasons,
+    systemMadeLabels: reasons,
+    serviceAccountSecrets: reasons,
+});
 
 /** What drift leaves out, each with its reason (facts/drift/exclusions.yaml). */
 export function exclusions() {
-    return loadFacts(
-        "facts/drift/exclusions.yaml",
-        z.strictObject({
-            skippedResources: reasons,
-            clusterMade: reasons,
-            systemMade: reasons,
-            systemMadeLabels: reasons,
-            serviceAccountSecrets: reasons,
-        }),
-        "drift's exclusions",
-    );
+    return loadFacts("facts/drift/exclusions.yaml", exclusionsFile, "drift's exclusions");
 }
 
 /** `<resource>.<group>` of a served kind, the key of `skippedResources`. */

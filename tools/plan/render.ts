@@ -86,13 +86,12 @@ export function manifestOf(resource: RecordedResource): Record<string, unknown> 
     return { apiVersion, kind, metadata, ...rest };
 }
 
+// Built once: kindRank runs in the sort's every comparison, and a zod schema costs tens of microseconds to build.
+const kindOrder = z.strictObject({ kinds: z.array(z.string().min(1)).min(1) });
+
 /** Apply order of Kubernetes kinds (facts/plan/kindOrder.yaml): an unlisted kind comes last. */
 function kindRank(kind: unknown): number {
-    const order = loadFacts(
-        "facts/plan/kindOrder.yaml",
-        z.strictObject({ kinds: z.array(z.string().min(1)).min(1) }),
-        "a list of kinds",
-    ).kinds;
+    const order = loadFacts("facts/plan/kindOrder.yaml", kindOrder, "a list of kinds").kinds;
     const i = order.indexOf(String(kind));
     return i === -1 ? order.length : i;
 }
