@@ -341,6 +341,16 @@ export function problemsFromIssues(
             });
             continue;
         }
+        if (issue.code === "invalid_key") {
+            // The name is the mistake: what it should be is the operator's to say, and a set would write it again.
+            const rule = issue.issues.map((i) => i.message).join("; ");
+            problems.push({
+                key: fullKey(keyPath),
+                message: `is no valid name here: ${rule}`,
+                fix: `edit ${STACK_FILE}: rename ${fullKey(keyPath)} to the name you meant (${rule})`,
+            });
+            continue;
+        }
         const raw = valueAt(value, path);
         // A credential is reported once, by credentialProblems, with the fix that takes it out of the stack file.
         if (typeof raw === "string" && credentialKinds(raw).length > 0) continue;

@@ -1,9 +1,9 @@
 import { duplicateKeyProblems, underAmbiguous } from "./duplicateKeys";
 import { committedValue, provenFixes } from "./fixProof";
 import { foreignWrites } from "./foreignValues";
-import { CREDENTIAL_MESSAGE } from "./issues";
+import { CREDENTIAL_MESSAGE, valueAt } from "./issues";
 import type { Notice } from "./notices";
-import { ConfigError, ConfigProblem, STACK_FILE } from "./problems";
+import { ConfigError, ConfigProblem, PROJECT, STACK_FILE, fullKey, segments } from "./problems";
 import { ClustersConfig, OpenstackConfig } from "./program";
 import { otherStacks } from "./stacks";
 import { ConfigSource } from "./source";
@@ -62,13 +62,16 @@ export function loadProgramConfig(
 ): ProgramConfig {
     const run = checkProgramConfig(source, systems, options);
     if ("config" in run) return run.config;
-    // A partial configuration (a system's own tests) has no committed file to prove a fix against.
-    if (source.stack === undefined) throw new ConfigError(run.problems, source.stack, run.complete);
-    const root = options.root ?? process.cwd();
-    // A key holding a credential gets that one problem: no other message may quote the value.
+    // A key holding a credential gets that one problem: no other message may quote the value, not even one that
+    // lists the values of other keys (a default that names every entry).
     const leaked = new Set(
         run.problems.filter((p) => p.message.startsWith(CREDENTIAL_MESSAGE)).map((p) => p.key),
     );
+    const unquoted = withoutCredentials(source, leaked);
+    // A partial configuration (a system's own tests) has no committed file to prove a fix against.
+    if (source.stack === undefined)
+        throw new ConfigError(run.problems.map(unquoted), source.stack, run.complete);
+    const root = options.root ?? process.cwd();
     const committed = (key: string) => committedValue(source.stack, key, root);
     const problems = provenFixes(
         run.problems.filter((p) => !leaked.has(p.key) || p.message.startsWith(CREDENTIAL_MESSAGE)),
@@ -81,7 +84,27 @@ export function loadProgramConfig(
         // No printed fix writes another stack's value, in any spelling of it.
         foreignWrites(source, () => otherStacks(source.stack ?? "", options.root), committed),
     );
-    throw new ConfigError(problems, source.stack, run.complete);
+    throw new ConfigError(problems.map(unquoted), source.stack, run.complete);
+}
+
+/** A problem with each credential of `keys` it quotes, raw or JSON-escaped, replaced by the key that holds it. */
+function withoutCredentials(source: ConfigSource, keys: ReadonlySet<string>) {
+    const quoted = [...keys].flatMap((key) => {
+        const [section, ...rest] = segments(key.slice(PROJECT.length + 1));
+        const value = valueAt(source.getValue(String(section)), rest);
+        if (typeof value !== "string" || value === "") return [];
+        const held = `<the credential at ${key}>`;
+        return [...new Set([value, JSON.stringify(value).slice(1, -1)])].map((text) => [text, held] as const);
+    });
+    return (p: ConfigProblem): ConfigProblem => {
+        if (p.message.startsWith(CREDENTIAL_MESSAGE)) return p;
+        let { message, fix } = p;
+        for (const [text, held] of quoted) {
+            message = message.replaceAll(text, held);
+            fix = fix.replaceAll(text, held);
+        }
+        return { ...p, message, fix };
+    };
 }
 
 /** Every pass over a configuration: the configuration, or every problem it has (fixes not yet proven). */
@@ -102,10 +125,17 @@ function checkProgramConfig(
         ...duplicateKeyProblems(duplicates, source.stack ? `Pulumi.${source.stack}.yaml` : STACK_FILE),
     );
     const foreign = run(foreignNamespaces(source));
-    // A stack that claims production without being it: every other fix would depend on which stack it really is
-    // (turning a copy of production's file into another stack's, one fix at a time). That question comes first.
+    // A stack that claims production without being it: every other fix depends on which stack it really is. Its
+    // committed tier says so, and the rest is checked as that stack; without one (turning a copy of production's file
+    // into another stack's, one fix at a time) that question comes first.
     const claims = productionClaimProblems(source.stack, readTier(source));
-    if (claims.length > 0) return { problems: [...problems, ...claims], complete: false };
+    if (claims.length > 0) {
+        const tier = committedValue(source.stack, fullKey("tier"), options.root ?? process.cwd());
+        if (tier !== "staging" && tier !== "local")
+            return { problems: [...problems, ...claims], complete: false };
+        problems.push(...claims);
+        source = overlaid(source, { tier });
+    }
     const program = run(programSections(source, foreign, options));
     const { tier, clusters, openstack } = program;
     const systemsInput = { tier, clusters, foreign, placeholders: !!options.placeholderSecret };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dockerFlags } from "./dockerFlags";
 import { namePrefixProblem, portProblem } from "../config/checks";
 import {
     checked,
@@ -181,6 +182,8 @@ export const prowSchema = z.strictObject({
             liveService,
         )
         .optional(),
+    /** The jobs' extra dockerd flags (default: the environment's). */
+    jobsDockerFlags: dockerFlags.optional(),
     /** Last-layer overrides of Prow's documents, deep-merged over base and environment (null removes a key). */
     documents: z
         .strictObject({

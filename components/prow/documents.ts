@@ -300,15 +300,20 @@ function pushgatewayProxyConf(r: ProwRefs): string {
     ].join("\n");
 }
 
-/** Docker daemon options of dind job pods: pull through the docker-mirror (job pods run in the jobs namespace). */
-function dockerDaemonOptions(r: ProwRefs): string {
+/**
+ * Docker daemon options of dind job pods: pull through the docker-mirror (job pods run in the jobs namespace), then
+ * the stack's own flags, one line each as production writes them.
+ */
+function dockerDaemonOptions(r: ProwRefs, extra: readonly string[]): string {
     const mirror = r.serviceUrl("docker-mirror", { fqdn: true });
     return [
-        'DOCKER_OPTS="${DOCKER_OPTS} --data-root=/docker-graph"',
-        `DOCKER_OPTS="\${DOCKER_OPTS} --registry-mirror=${mirror} --insecure-registry=${mirror}"`,
-        'DOCKER_OPTS="${DOCKER_OPTS} --mtu=1450"',
-        "",
-    ].join("\n");
+        "--data-root=/docker-graph",
+        `--registry-mirror=${mirror} --insecure-registry=${mirror}`,
+        "--mtu=1450",
+        ...extra,
+    ]
+        .map((flags) => `DOCKER_OPTS="\${DOCKER_OPTS} ${flags}"\n`)
+        .join("");
 }
 
 /**
@@ -371,7 +376,7 @@ const CONFIG_MAPS: ConfigMapSource[] = [
         name: DOCKER_MIRROR_CONFIG,
         namespace: "jobs",
         key: "docker",
-        render: (e) => dockerDaemonOptions(e.refs),
+        render: (e) => dockerDaemonOptions(e.refs, e.jobsDockerFlags),
     },
 ];
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { loadFacts } from "../shared/facts";
 import { CLAIM_NAMES, IMAGE_KEYS, ROUTE_NAMES } from "./catalog";
 import { COMPONENT_NAMES } from "./componentNames";
+import { dockerFlags } from "./dockerFlags";
 import { Doc } from "./merge";
 
 export const ENVIRONMENT_NAMES = ["kubevirtci-testing", "ibmcloud-staging", "ibmcloud-production"] as const;
@@ -67,6 +68,8 @@ const environment = z.strictObject({
     cache: cache.optional(),
     /** Missing secrets are generated test values instead of required config (throw-away clusters only). */
     generateSecrets: z.boolean(),
+    /** dockerd flags of the jobs' dind daemons after the program's own (docker-daemon-mirror-config `docker`). */
+    jobsDockerFlags: dockerFlags.optional(),
 });
 
 export type ProwEnvironment = z.infer<typeof environment>;

@@ -23,6 +23,7 @@ import {
 import { Doc } from "./merge";
 import { NamespaceName, ProwNaming, namespaceName, prowNaming } from "./naming";
 import { ProwRefs, prowRefs } from "./refs";
+import { dockerFlagArgs } from "./dockerFlags";
 
 export type DocumentName = "config" | "plugins" | "labels" | "mirror";
 export type DocumentLayer = Partial<Record<DocumentName, Doc>>;
@@ -58,6 +59,8 @@ export interface ResolvedEnvironment {
     dryRun: boolean;
     /** Document overrides in merge order: the environment's, then the stack config's. */
     documentLayers: DocumentLayer[];
+    /** dockerd flags of the jobs' daemons after the program's: the stack's, else the environment's. */
+    jobsDockerFlags: string[];
     refs: ProwRefs;
 }
 
@@ -173,6 +176,7 @@ export function resolveEnvironment(config: ProwConfig): ResolvedEnvironment {
         manageCrd: config.manageCrd ?? env.manageCrd,
         dryRun: refs.dryRun,
         documentLayers: [env.documents, (config.documents ?? {}) as DocumentLayer],
+        jobsDockerFlags: dockerFlagArgs(config.jobsDockerFlags ?? env.jobsDockerFlags ?? {}),
         refs,
     };
 }

@@ -170,6 +170,13 @@ function stepOf(command: string, stack: string): ((doc: Document) => void) | str
     if (command.startsWith("edit ")) return command;
     // A migration report is made against the live cluster (a database takeover's proof): the operator's to run.
     if (command.startsWith("npm run adopt ")) return command;
+    // A value only the live system has: the operator reads it (or acts on it) first, then runs the command that
+    // follows, which must itself be one an operator can run on this stack.
+    const then = / ; then (pulumi config .*)$/.exec(command);
+    if (then && !command.startsWith("pulumi ")) {
+        stepOf(then[1], stack);
+        return command;
+    }
     // What the shell would substitute: the fixes for ssh sources ask for the workstation's own public address.
     const [input, file] = inputRedirect(
         command

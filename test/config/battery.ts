@@ -230,6 +230,16 @@ export const CASES: Case[] = [
         messages: { "runbooks:tier": /staging and local/ },
     },
     {
+        name: "stage claiming production is checked as its committed tier: every other problem named in the same run",
+        text: stage((d) => {
+            d.setIn(C("tier"), "production");
+            d.setIn(C("thoth", "station", "modules", "catalog", "modules", 2, "tiers", 0), "midletier");
+        }),
+        keys: ["runbooks:thoth.station.modules.catalog.modules[2].tiers[0]", "runbooks:tier"],
+        fixes: { "runbooks:tier": /^pulumi config set tier staging --stack stage$/ },
+        fixedClean: true,
+    },
+    {
         name: "missing tier on prod suggests production",
         stack: "prod",
         text: edit(PROD, (d) => d.deleteIn(C("tier"))),
@@ -521,7 +531,10 @@ export function following(
 /** The problems in the order the message lists them (the order an operator runs the fixes). */
 export function sortedAsPrinted(outcome: Outcome): ConfigProblem[] {
     const order = outcome.message.split("\n").filter((l) => /^\s+\d+\. /.test(l));
-    return order.map((line) => outcome.problems.find((p) => line.includes(`${p.key}: ${p.message}`))!);
+    // A message quoting a value of several lines is matched by its first line.
+    return order.map((line) =>
+        outcome.problems.find((p) => line.includes(`${p.key}: ${p.message.split("\n")[0]}`))!,
+    );
 }
 
 /** What a fix must never do on a production stack. */
@@ -893,6 +906,16 @@ function RANGE_CASES(): Case[] {
 function SECRET_CASES(): Case[] {
     const leaked = /looks like a credential.*rotate/;
     return [
+        {
+            name: "a private key as the default workspace's name: the default's check names its key, never its value",
+            text: stage((d) => d.setIn(C("dials", "workspaces", 4, "name"), PEM)),
+            keys: ["runbooks:dials.defaultWorkspace", "runbooks:dials.workspaces[4].name"],
+            messages: {
+                "runbooks:dials.defaultWorkspace":
+                    /^(?![^]*PRIVATE)[^]*<the credential at runbooks:dials\.workspaces\[4\]\.name>/,
+                "runbooks:dials.workspaces[4].name": /private key.*rotate/,
+            },
+        },
         {
             name: "a GitHub token as a git user name",
             text: stage((d) => d.setIn(C("thoth", "bots", "nepthys", "gitUserName"), GHP)),

@@ -1,5 +1,7 @@
 import { readStackFile } from "../../tools/plan/stackfile";
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import fc from "fast-check";
 import { parse } from "yaml";
 import { validateObject } from "../oracles/validate/k8s";
 import { COMPONENTS } from "../../components/prow/catalog";
@@ -449,5 +451,76 @@ describe("prow catalog and CRD", () => {
         assert.equal(schema.properties.status["x-kubernetes-preserve-unknown-fields"], true);
         assert.ok(schema.properties.status.properties.state.enum.includes("pending"));
         assert.equal(ENVIRONMENTS["ibmcloud-production"].manageCrd, true);
+    });
+});
+
+describe("prow jobs' docker daemon flags", () => {
+    const daemonFile = (config: ProwConfig) =>
+        renderConfigMaps(resolveEnvironment(config)).find((m) => m.name === "docker-daemon-mirror-config")!
+            .data.docker;
+    /** DOCKER_OPTS as a job's shell leaves it after sourcing the file. */
+    const sourced = (file: string) =>
+        execFileSync("sh", ["-c", 'eval "$(cat)"; printf %s "$DOCKER_OPTS"'], {
+            input: file,
+            env: {},
+        }).toString();
+    const mirror = "http://docker-mirror.kubevirt-prow.svc:5000";
+    const programs = [
+        "--data-root=/docker-graph",
+        `--registry-mirror=${mirror}`,
+        `--insecure-registry=${mirror}`,
+    ];
+
+    it("production's jobs keep today's IPv6 (kubevirt/project-infra@2c863fd configs/docker); staging's get none", () => {
+        const words = (c: ProwConfig) => sourced(daemonFile(c)).trim().split(" ");
+        assert.deepEqual(words(minimal("ibmcloud-production")), [
+            ...programs,
+            "--mtu=1450",
+            "--ipv6",
+            "--fixed-cidr-v6",
+            "2001:db8:1::/64",
+        ]);
+        assert.ok(!words(minimal("ibmcloud-staging")).includes("--ipv6"));
+        // The stack's flags replace the environment's.
+        assert.deepEqual(
+            words(
+                minimal("ibmcloud-production", { jobsDockerFlags: { dns: ["10.0.0.10", "1.1.1.1"] } }),
+            ).slice(-4),
+            ["--dns", "10.0.0.10", "--dns", "1.1.1.1"],
+        );
+    });
+
+    it("every flag the schema accepts reaches dockerd as written, and nothing a shell would read otherwise is accepted", () => {
+        const unit = fc.constantFrom(..."aZ09:./,_@%+=-", '"', "$", "`", "\\", " ", "'", ";", "\n", "(", "*");
+        const value = fc.string({ unit, minLength: 1, maxLength: 12 });
+        fc.assert(
+            fc.property(
+                fc.dictionary(
+                    fc.stringMatching(/^[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?$/),
+                    fc.oneof(
+                        fc.constant(true as const),
+                        value,
+                        fc.array(value, { minLength: 1, maxLength: 3 }),
+                    ),
+                    { maxKeys: 4 },
+                ),
+                (flags) => {
+                    const config = prowSchema.safeParse({
+                        ...minimal("ibmcloud-staging"),
+                        jobsDockerFlags: flags,
+                    });
+                    const values = Object.values(flags).flatMap((v) => (v === true ? [] : [v].flat()));
+                    const inert = values.every((v) => /^[A-Za-z0-9:./,_@%+=-]+$/.test(v));
+                    assert.equal(config.success, inert, JSON.stringify(flags));
+                    if (!config.success) return;
+                    const expected = Object.entries(flags).flatMap(([n, v]) =>
+                        v === true ? [`--${n}`] : [v].flat().flatMap((x) => [`--${n}`, x]),
+                    );
+                    const words = sourced(daemonFile(config.data)).trim().split(" ");
+                    assert.deepEqual(words.slice(words.length - expected.length), expected);
+                },
+            ),
+            { numRuns: 60 },
+        );
     });
 });

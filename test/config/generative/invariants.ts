@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import { hostsOverlap } from "../../../components/config/ownership";
 import { PRODUCTION_SETTINGS } from "../../../components/config/passes/productionSettings";
 import { PROD, fixFaults, validated } from "../battery";
-import { Mutant } from "./mutations";
+import { CREDENTIALS, Mutant } from "./mutations";
 
 // What must hold for every stack file, whatever it holds: the invariants, each a function of one run.
 
@@ -34,6 +34,8 @@ export function violations(m: Mutant): string[] {
     }
     const { outcome } = run;
     if (/\n\s+at .+\(.+:\d+:\d+\)/.test(outcome.message)) return ["a stack trace in the message"];
+    if (CREDENTIALS.some((c) => outcome.message.includes(c)))
+        return ["a pasted credential quoted in the message"];
     if (outcome.fileError)
         return outcome.fileError.split("\n").length === 1 ? [] : ["a file error of several lines"];
     const faults: string[] = [];

@@ -78,7 +78,7 @@ const BOOL_LEAVES = {
 
 // Tokens assembled from parts, so no scanner mistakes this file for a leak.
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-const CREDENTIALS = [
+export const CREDENTIALS = [
     `${b64({ alg: "RS256", typ: "JWT" })}.${b64({ sub: "system:serviceaccount:x:y" })}.${"Zm9vYmFy".repeat(5)}`,
     `ghp_${"A1b2C3d4E5".repeat(3)}F6g7H8`,
     `AKIA${"QYLPMN5HHHFPZAM2"}`,
