@@ -1,21 +1,13 @@
+import type { V1LabelSelector } from "@kubernetes/client-node";
+
 /**
  * Label selectors as the Kubernetes API server reads them (metav1.LabelSelector, `LabelSelectorAsSelector` in
  * k8s.io/apimachinery): the one implementation for the program's NetworkPolicy ports, the policy pack, the manifest
  * check, the NetworkPolicy evaluator, the adoption report and the tests' fixtures.
  */
 
-/** A `metav1.LabelSelectorRequirement`. */
-export interface LabelSelectorRequirement {
-    key: string;
-    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-    values?: string[];
-}
-
 /** A `metav1.LabelSelector`. */
-export interface LabelSelector {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: LabelSelectorRequirement[];
-}
+export type LabelSelector = V1LabelSelector;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
     typeof v === "object" && v !== null && !Array.isArray(v);

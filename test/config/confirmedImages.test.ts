@@ -7,7 +7,8 @@ import { SOURCED_IMAGES } from "../fixtures/sourcedImages";
 import { KubeObject } from "../../tools/adopt/model";
 import { operatorValuesOfSummary } from "../../tools/plan/render";
 import { readStackFile } from "../../tools/plan/stackfile";
-import { INTERNAL_REGISTRY, imageUses } from "../../tools/preflight/images";
+import { INTERNAL_REGISTRY } from "../../components/shared/imageRef";
+import { imageUses } from "../../tools/preflight/images";
 import { manifestObjects, stackPlan } from "../fixtures/plans";
 
 /** Images of Argo's kinds (CronWorkflow, WorkflowTemplate, Workflow): every template's container, script, sidecar. */

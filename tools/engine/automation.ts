@@ -91,6 +91,17 @@ async function engine<T>(op: () => Promise<T>): Promise<T> {
     }
 }
 
+/** The workspace of the project in `dir`, or EngineUnavailable when the CLI cannot be run. */
+async function workspaceIn(dir: string, pulumiCommand?: PulumiCommand): Promise<LocalWorkspace> {
+    try {
+        return await LocalWorkspace.create({ workDir: dir, pulumiCommand });
+    } catch (err) {
+        throw new EngineUnavailable(
+            `cannot run pulumi: ${(err as Error).message.trim()} (is the Pulumi CLI on PATH?)`,
+        );
+    }
+}
+
 /**
  * The stack `stack` of the project in `dir`. `pulumiCommand` is the CLI the SDK runs (the `pulumi` on PATH unless
  * given: tests give a stand-in).
@@ -100,14 +111,7 @@ export async function automationStack(
     dir: string,
     pulumiCommand?: PulumiCommand,
 ): Promise<StackOperations> {
-    let workspace: LocalWorkspace;
-    try {
-        workspace = await LocalWorkspace.create({ workDir: dir, pulumiCommand });
-    } catch (err) {
-        throw new EngineUnavailable(
-            `cannot run pulumi: ${(err as Error).message.trim()} (is the Pulumi CLI on PATH?)`,
-        );
-    }
+    const workspace = await workspaceIn(dir, pulumiCommand);
     let selected: Stack;
     try {
         selected = await Stack.select(stack, workspace);
@@ -162,14 +166,7 @@ export async function automationStack(
  * the caller to hold in memory only. The engine's refusal (no such key, no passphrase) is a PulumiFailure.
  */
 export async function configValue(stack: string, dir: string, key: string): Promise<string> {
-    let workspace: LocalWorkspace;
-    try {
-        workspace = await LocalWorkspace.create({ workDir: dir });
-    } catch (err) {
-        throw new EngineUnavailable(
-            `cannot run pulumi: ${(err as Error).message.trim()} (is the Pulumi CLI on PATH?)`,
-        );
-    }
+    const workspace = await workspaceIn(dir);
     return (await engine(() => workspace.getConfig(stack, key))).value;
 }
 

@@ -1,6 +1,6 @@
 // `npm run kube-score [-- --stack <stack> ...] [--kube-score <binary>]`: kube-score over the Kubernetes manifests of
 // the offline plans (out/plan/<stack>/kubernetes/*.yaml, written by `npm run plan -- --stack <stack>`), with the
-// skips of ./skips.ts. Prints the findings and their count per check; exit 0 = none, 1 = findings or no plan,
+// skips of facts/kubescore/skips.yaml. Prints the findings and their count per check; exit 0 = none, 1 = findings or no plan,
 // 2 = a command line it cannot read. Both committed stacks unless --stack is given.
 import { spawnSync } from "child_process";
 import { existsSync, readdirSync } from "fs";
@@ -13,7 +13,7 @@ import { KUBE_SCORE_FLAGS, KUBE_SCORE_SKIPS } from "./skips";
 
 const USAGE = "usage: npm run kube-score -- [--stack <stack> ...] [--kube-score <binary>]";
 
-/** The kube-score arguments: score the files as JSON with every skip and flag of ./skips.ts. */
+/** The kube-score arguments: score the files as JSON with every skip and flag of facts/kubescore/skips.yaml. */
 export function kubeScoreArgs(files: readonly string[]): string[] {
     return [
         "score",

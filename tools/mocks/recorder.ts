@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest as Req } from "@pulumi/pulumi/proto/resource_pb";
 import { fakeId, fakeInvoke, fakeOutputs } from "./fakes";
 
 /** The text that replaces every secret value in recorded inputs. */
@@ -104,42 +105,6 @@ function split(value: unknown, path: string, secretPaths: string[]): { revealed:
     return { revealed: value, masked: value };
 }
 
-/** The parts of a `RegisterResourceRequest` that are recorded. */
-interface Req {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getProvider(): string;
-    getObject(): { toJavaScript(): unknown };
-    getProtect(): boolean;
-    getRetainondelete(): boolean;
-    getDeletebeforereplace(): boolean;
-    getIgnorechangesList(): string[];
-    getImportid(): string;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): {
-        forEach(f: (urns: { getUrnsList(): string[] }, key: string) => void): void;
-    };
-    getAliasurnsList(): string[];
-    getAliasesList(): AliasReq[];
-}
-
-/** An `Alias` of the resource monitor protocol: a URN, or a spec. */
-interface AliasReq {
-    getUrn(): string;
-    getSpec():
-        | {
-              getName(): string;
-              getType(): string;
-              getStack(): string;
-              getProject(): string;
-              getParenturn(): string;
-              getNoparent(): boolean;
-          }
-        | undefined;
-}
-
 function recordedAliases(req: Req): RecordedAlias[] {
     const specs = req.getAliasesList().map((a): RecordedAlias => {
         const spec = a.getSpec();
@@ -210,7 +175,7 @@ export class Recorder {
             return undefined;
         }
         const secretPaths: string[] = [];
-        const { revealed, masked } = split(req.getObject().toJavaScript(), "", secretPaths);
+        const { revealed, masked } = split(req.getObject()?.toJavaScript(), "", secretPaths);
         const record: RecordedResource = {
             urn,
             type: req.getType(),
@@ -221,8 +186,8 @@ export class Recorder {
             inputs: revealed as Record<string, unknown>,
             masked: masked as Record<string, unknown>,
             secretPaths,
-            protect: req.getProtect(),
-            retainOnDelete: req.getRetainondelete(),
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
             deleteBeforeReplace: req.getDeletebeforereplace(),
             importId: req.getImportid(),
             ignoreChanges: req.getIgnorechangesList(),

@@ -1,4 +1,4 @@
-import { parseImageRef } from "../../components/shared/imageRef";
+import { INTERNAL_REGISTRY, parseImageRef } from "../../components/shared/imageRef";
 import { KubeObject, at, objectId } from "../adopt/model";
 
 /** One place an image is used: the object and the container (or ImageStream tag). */
@@ -7,9 +7,6 @@ export interface ImageUse {
     /** `<object id> <where>`, e.g. `apps/v1/Deployment/ns/web container web`. */
     user: string;
 }
-
-/** Images that pods pull through OpenShift's integrated registry: the ImageStream's source is what to check. */
-export const INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc:5000";
 
 type PodSpec = {
     containers?: { name: string; image?: string }[];
