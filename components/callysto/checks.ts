@@ -417,18 +417,13 @@ function missingChoice(host: HostConfig, i: number, field: "flavor" | "image"): 
 /** A host's flavor and image: its own, or its role's default; a host with neither cannot be built. */
 function checkedHost(config: CallystoConfig, host: HostConfig, i: number): Proof<CheckedHost> {
     const defaults = config.roleDefaults[host.role] ?? {};
-    const flavor = host.flavor ?? defaults.flavor;
-    const image = host.image ?? defaults.image;
-    if (flavor === undefined) {
-        return {
-            problems: [
-                missingChoice(host, i, "flavor"),
-                ...(image === undefined ? [missingChoice(host, i, "image")] : []),
-            ],
-        };
-    }
-    if (image === undefined) return { problems: [missingChoice(host, i, "image")] };
-    return { value: { ...host, flavor, image } };
+    const chosen = { flavor: host.flavor ?? defaults.flavor, image: host.image ?? defaults.image };
+    const { flavor, image } = chosen;
+    if (flavor !== undefined && image !== undefined) return { value: { ...host, flavor, image } };
+    const [first, ...rest] = (["flavor", "image"] as const).filter((field) => chosen[field] === undefined);
+    return {
+        problems: [missingChoice(host, i, first), ...rest.map((field) => missingChoice(host, i, field))],
+    };
 }
 
 /** A host taken over keeps its address and its volumes: neither may be made anew. */

@@ -74,15 +74,8 @@ export function wildcardFor(host: string): string {
     return `*.${host.slice(host.indexOf(".") + 1)}`;
 }
 
-/** Repository of each image under the registry when config does not override it. */
-export const DEFAULT_REPOSITORIES: Record<PackitImage, string> = {
-    "packit-service": "packit-service",
-    "packit-worker": "packit-worker",
-    "packit-service-fedmsg": "packit-service-fedmsg",
-    "packit-service-centosmsg": "packit-service-centosmsg",
-    "packit-dashboard": "dashboard",
-    tokman: "tokman",
-};
+/** Repository of an image under the registry, where config does not override it and it is not the stream's name. */
+const DEFAULT_REPOSITORIES: Partial<Record<PackitImage, string>> = { "packit-dashboard": "dashboard" };
 
 /** Which component runs which image (beat runs the worker image). */
 export const IMAGE_USERS: Record<PackitImage, Component[]> = {
@@ -116,7 +109,7 @@ export function imageSources(config: PackitConfig): ImageSource[] {
         .filter((stream) => IMAGE_USERS[stream].some((c) => config.components[c]))
         .map((stream) => {
             const pin = images.pins[stream];
-            const repository = images.repositories[stream] ?? DEFAULT_REPOSITORIES[stream];
+            const repository = images.repositories[stream] ?? DEFAULT_REPOSITORIES[stream] ?? stream;
             return {
                 stream,
                 tag: config.deployment,

@@ -1,4 +1,5 @@
-import { preserveUnknownFields } from "../shared/crd";
+import { z } from "zod";
+import { loadFacts } from "../shared/facts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterContext } from "../shared/cluster";
@@ -25,94 +26,28 @@ export const PROWJOB_CRD_PREREQUISITE: ClusterPrerequisite = {
     serves: PROWJOB_KIND,
 };
 
-/** States a ProwJob moves through (prow/apis/prowjobs/v1 ProwJobState). */
-export const PROWJOB_STATES = [
-    "scheduling",
-    "triggered",
-    "pending",
-    "success",
-    "failure",
-    "aborted",
-    "error",
-];
-
-const preserve = preserveUnknownFields;
-
-/**
- * The `prowjobs.prow.k8s.io` CRD spec. The schema is structural: the fields Prow's controllers select and
- * print on are typed; the large, release-dependent rest of spec and status (pod specs, decoration config) is
- * kept with `x-kubernetes-preserve-unknown-fields` so a newer Prow release never loses data.
- */
+/** The `prowjobs.prow.k8s.io` CRD spec (facts/prow/prowjob-crd.yaml): structural, Prow's selected fields typed. */
 export function prowJobCrdSpec(): k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec {
-    return {
-        group: "prow.k8s.io",
-        names: { kind: "ProwJob", singular: "prowjob", plural: "prowjobs", listKind: "ProwJobList" },
-        scope: "Namespaced",
-        versions: [
-            {
-                name: "v1",
-                served: true,
-                storage: true,
-                subresources: { status: {} },
-                schema: {
-                    openAPIV3Schema: {
-                        type: "object",
-                        description: "ProwJob contains the spec as well as runtime metadata.",
-                        properties: {
-                            apiVersion: { type: "string" },
-                            kind: { type: "string" },
-                            metadata: { type: "object" },
-                            spec: {
-                                ...preserve,
-                                properties: {
-                                    type: {
-                                        type: "string",
-                                        enum: ["presubmit", "postsubmit", "periodic", "batch"],
-                                    },
-                                    agent: { type: "string" },
-                                    cluster: { type: "string" },
-                                    namespace: { type: "string" },
-                                    job: { type: "string" },
-                                    report: { type: "boolean" },
-                                    context: { type: "string" },
-                                    rerun_command: { type: "string" },
-                                    max_concurrency: { type: "integer", minimum: 0 },
-                                    refs: preserve,
-                                    extra_refs: { type: "array", items: preserve },
-                                    pod_spec: preserve,
-                                    decoration_config: preserve,
-                                },
-                            },
-                            status: {
-                                ...preserve,
-                                properties: {
-                                    state: { type: "string", enum: PROWJOB_STATES },
-                                    startTime: { type: "string", format: "date-time" },
-                                    pendingTime: { type: "string", format: "date-time" },
-                                    completionTime: { type: "string", format: "date-time" },
-                                    description: { type: "string" },
-                                    url: { type: "string" },
-                                    pod_name: { type: "string" },
-                                    build_id: { type: "string" },
-                                },
-                            },
-                        },
-                    },
-                },
-                additionalPrinterColumns: [
-                    { name: "Job", type: "string", jsonPath: ".spec.job" },
-                    { name: "BuildId", type: "string", jsonPath: ".status.build_id" },
-                    { name: "Type", type: "string", jsonPath: ".spec.type" },
-                    { name: "Org", type: "string", jsonPath: ".spec.refs.org" },
-                    { name: "Repo", type: "string", jsonPath: ".spec.refs.repo" },
-                    { name: "Pulls", type: "string", jsonPath: ".spec.refs.pulls[*].number" },
-                    { name: "StartTime", type: "date", jsonPath: ".status.startTime" },
-                    { name: "CompletionTime", type: "date", jsonPath: ".status.completionTime" },
-                    { name: "State", type: "string", jsonPath: ".status.state" },
-                ],
-            },
-        ],
-    };
+    const { spec } = loadFacts(
+        "facts/prow/prowjob-crd.yaml",
+        z.strictObject({
+            spec: z.strictObject({
+                group: z.string().min(1),
+                names: z.strictObject({
+                    kind: z.string(),
+                    singular: z.string(),
+                    plural: z.string(),
+                    listKind: z.string(),
+                }),
+                scope: z.enum(["Namespaced", "Cluster"]),
+                versions: z.array(
+                    z.looseObject({ name: z.string(), served: z.boolean(), storage: z.boolean() }),
+                ),
+            }),
+        }),
+        "Prow's ProwJob CRD",
+    );
+    return spec as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec;
 }
 
 export interface ProwJobCrdArgs {

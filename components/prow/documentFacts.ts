@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { loadFacts } from "../shared/facts";
 import { COMPONENT_NAMES } from "./componentNames";
-import type { Doc } from "./merge";
+import type { Doc, DocValue } from "./merge";
 
 const names = z.array(z.string().min(1)).readonly();
 const label = z.strictObject({
@@ -34,10 +34,23 @@ const prowDocumentsFile = z.strictObject({
     strictMissingLabels: names,
     labels: z.strictObject({ default: labels, repos: z.record(z.string(), labels) }),
     mirror: z.record(z.string(), z.unknown()),
+    /** The fixed parts of config.yaml, by the key each is at. */
+    config: z.strictObject({
+        lenses: z.json(),
+        rerun_auth_configs: z.json(),
+        sinker: z.json(),
+        slack_reporter_configs: z.json(),
+        "branch-protection": z.json(),
+    }),
 });
 
 /** Prow's own documents as data (facts/prow/documents.yaml); the label and mirror documents as Prow reads them. */
 export function prowDocumentFacts() {
     const facts = loadFacts("facts/prow/documents.yaml", prowDocumentsFile, "Prow's documents");
-    return { ...facts, labels: facts.labels as unknown as Doc, mirror: facts.mirror as Doc };
+    return {
+        ...facts,
+        labels: facts.labels as unknown as Doc,
+        mirror: facts.mirror as Doc,
+        config: facts.config as Record<keyof typeof facts.config, DocValue>,
+    };
 }

@@ -63,7 +63,7 @@ const SECRET_PRESETS: [SecretName, string, Record<string, string>][] = [
 
 /** Prow's `config.yaml`; every name, namespace, bucket and URL comes from `r`. */
 function baseConfig(r: ProwRefs): Doc {
-    const { repos, missingLabels, strictMissingLabels } = prowDocumentFacts();
+    const { repos, missingLabels, strictMissingLabels, config } = prowDocumentFacts();
     const strictRepos = repos.filter((p) => p.strict).map((p) => p.repo);
     const otherRepos = repos.filter((p) => !p.strict && p.plugins.includes("lgtm")).map((p) => p.repo);
     return {
@@ -90,26 +90,12 @@ function baseConfig(r: ProwRefs): Doc {
             spyglass: {
                 size_limit: 500000000,
                 gcs_browser_prefix: `${r.urls.gcsweb}/gcs/`,
-                lenses: [
-                    {
-                        lens: { name: "metadata" },
-                        required_files: ["started.json|finished.json"],
-                        optional_files: ["podinfo.json"],
-                    },
-                    { lens: { name: "buildlog" }, required_files: ["build-log.txt"] },
-                    { lens: { name: "junit" }, required_files: ["artifacts/junit.*\\.xml"] },
-                    {
-                        lens: { name: "coverage" },
-                        required_files: ["artifacts/filtered.cov"],
-                        optional_files: ["artifacts/filtered.html"],
-                    },
-                    { lens: { name: "podinfo" }, required_files: ["podinfo.json"] },
-                ],
+                lenses: config.lenses,
             },
             tide_update_period: "1s",
-            rerun_auth_configs: { "*": { github_team_ids: [3701123] } },
+            rerun_auth_configs: config.rerun_auth_configs,
         },
-        sinker: { resync_period: "1m", max_prowjob_age: "48h", max_pod_age: "30m", terminated_pod_ttl: "2h" },
+        sinker: config.sinker,
         // KubeVirt keeps ProwJobs next to their pods, in the jobs namespace.
         prowjob_namespace: r.namespaces.jobs,
         pod_namespace: r.namespaces.jobs,
@@ -132,34 +118,8 @@ function baseConfig(r: ProwRefs): Doc {
                 },
             },
         },
-        slack_reporter_configs: {
-            "*": {
-                job_types_to_report: ["postsubmit", "periodic", "batch"],
-                job_states_to_report: ["failure", "error"],
-                channel: "kubevirt-ci-monitoring",
-                report_template:
-                    "Job {{.Spec.Job}} of type {{.Spec.Type}} ended with state {{.Status.State}}. <{{.Status.URL}}|View logs>",
-            },
-        },
-        "branch-protection": {
-            required_status_checks: { contexts: ["dco"] },
-            orgs: {
-                kubevirt: {
-                    repos: Object.fromEntries(
-                        [
-                            "kubevirt",
-                            "project-infra",
-                            "kubevirtci",
-                            "containerized-data-importer",
-                            "ovs-cni",
-                            "macvtap-cni",
-                        ].map((repo) => [repo, { branches: { master: { protect: true } } }]),
-                    ),
-                },
-                nmstate: { repos: { "kubernetes-nmstate": { branches: { master: { protect: true } } } } },
-                k8snetworkplumbingwg: { repos: { kubemacpool: { branches: { master: { protect: true } } } } },
-            },
-        },
+        slack_reporter_configs: config.slack_reporter_configs,
+        "branch-protection": config["branch-protection"],
         push_gateway: { endpoint: r.serviceHost("pushgateway") },
         presets: [
             {
