@@ -7,9 +7,7 @@ import { prowCheck } from "./checks";
 import { PROWJOB_CRD_PREREQUISITE } from "./crd";
 import { ProwConfig, prowSchema } from "./config";
 import { ProwSection } from "./section";
-import { ENVIRONMENTS } from "./environments";
 import { PROW_EVIDENCE } from "./evidence";
-import { prowNaming } from "./naming";
 import { prowNotices } from "./notices";
 import { Prow } from "./prow";
 import { ResolvedEnvironment, resolveEnvironment } from "./resolve";
@@ -99,11 +97,9 @@ export const prow = defineSystem<ProwConfig, "kubernetes", ProwSection>({
         const component = COMPONENTS.find((c) => (c.container ?? c.name) === name);
         return component && `prow.components.${component.name}.resources`;
     },
-    // A claim is named as the component names it: its catalog name behind an environment's prefix
-    // (`staging-greenhouse`). The key takes no section, so every environment's prefix is tried.
+    // A claim is its catalog name behind the environment's prefix (`staging-greenhouse`).
     claimKey: (claim) => {
-        const prefixes = Object.values(ENVIRONMENTS).map((e) => prowNaming(e.prefix));
-        const name = CLAIM_NAMES.find((c) => prefixes.some((naming) => naming.name(c) === claim));
+        const name = CLAIM_NAMES.find((c) => claim === c || claim.endsWith(`-${c}`));
         return name && `prow.storage.${name}`;
     },
     // The jobs call production's docker-mirror-proxy, which the program leaves running: prow.jobsReach admits it.
