@@ -1,6 +1,6 @@
 import { provenSame, writtenMarks, ClusterMarks } from "./clusterIdentity";
 import { isLocalStack, isProductionStack } from "./identity";
-import { ConfigProblem, STACK_FILE, fullKey } from "./problems";
+import { ConfigProblem, STACK_FILE, fullKey, singleQuoted } from "./problems";
 import type { ClustersConfig } from "./program";
 import type { OtherStack } from "./stacks";
 
@@ -10,7 +10,7 @@ import type { OtherStack } from "./stacks";
 
 /** `KUBE_SYSTEM_UID_ASK` for a cluster entry, with the context the stack names. */
 export function uidCommand(cluster: string, context: string | undefined): string {
-    const ctx = context !== undefined ? ` --context '${context.replace(/'/g, `'"'"'`)}'` : "";
+    const ctx = context !== undefined ? ` --context ${singleQuoted(context)}` : "";
     return `kubectl --kubeconfig <the kubeconfig of kubeconfig-${cluster}>${ctx} get namespace kube-system -o jsonpath='{.metadata.uid}'`;
 }
 

@@ -142,11 +142,16 @@ export function withoutStrays(doc: Document, dups: readonly DuplicateKey[]): Doc
     return clean;
 }
 
-/** {@link duplicateKeys} of a stack file's text (the engine's run reads the file the CLI read). */
-export function duplicateKeysOf(text: string): DuplicateKey[] {
+/** A stack file's text as its check reads it (merge keys resolved, a key twice allowed), with its keys written twice. */
+export function readStackFile(text: string): { doc: Document; dups: DuplicateKey[] } | undefined {
     const lines = new LineCounter();
     const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lines, merge: true });
-    return doc.errors.length > 0 ? [] : duplicateKeys(doc, lines);
+    return doc.errors.length > 0 ? undefined : { doc, dups: duplicateKeys(doc, lines) };
+}
+
+/** {@link duplicateKeys} of a stack file's text (the engine's run reads the file the CLI read). */
+export function duplicateKeysOf(text: string): DuplicateKey[] {
+    return readStackFile(text)?.dups ?? [];
 }
 
 const span = (at: KeyAt) => (at.endLine > at.line ? `lines ${at.line}-${at.endLine}` : `line ${at.line}`);

@@ -41,16 +41,18 @@ export function toDnsLabel(value: unknown): string | undefined {
     return label === "" ? undefined : label;
 }
 
+/** The URL an operator pasted where a name was asked for (`https://deck.example.com/`), when the text is one. */
+export function pastedUrl(text: string): URL | undefined {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) && URL.canParse(text) ? new URL(text) : undefined;
+}
+
 /**
  * The DNS name closest to what was written: a URL's host where a URL was pasted (`https://deck.example.com/` is
  * deck.example.com, never `https-deck.example.com`), else each label repaired as toDnsLabel does.
  */
 export function toDnsName(value: unknown): string | undefined {
     if (typeof value !== "string") return undefined;
-    const written =
-        /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim()) && URL.canParse(value.trim())
-            ? new URL(value.trim()).hostname
-            : value;
+    const written = pastedUrl(value.trim())?.hostname ?? value;
     const labels = written.replace(/\.+$/, "").split(".").map(toDnsLabel);
     if (labels.some((l) => l === undefined)) return undefined;
     const name = labels.join(".");

@@ -81,8 +81,6 @@ function editedValue(root: unknown, e: FixEdit): unknown {
     return value;
 }
 
-const same = (a: ConfigProblem, b: ConfigProblem) => a.key === b.key && a.message === b.message;
-
 /** Whether following `fix` alone removes `problem` and leaves no other problem on its key. */
 function holds(problem: ConfigProblem, edits: readonly FixEdit[], proof: Proof): boolean {
     let after: readonly ConfigProblem[];
@@ -92,7 +90,7 @@ function holds(problem: ConfigProblem, edits: readonly FixEdit[], proof: Proof):
         return false;
     }
     // Alone, a fix need only settle its own key: fixes that converge only together are proven together below.
-    return !after.some((q) => same(q, problem) || q.key === problem.key);
+    return !after.some((q) => q.key === problem.key);
 }
 
 /** The committed stack file's config by `root\0stack`, read once per process (one `git show` for every question). */

@@ -1,5 +1,6 @@
 import { domainToASCII } from "node:url";
 import type { FixEdit } from "./fixCommands";
+import { pastedUrl } from "./fields";
 import { hostCovers } from "./ownership";
 import { STACK_FILE, fullKey } from "./problems";
 import { ConfigSource } from "./source";
@@ -21,8 +22,7 @@ const GRANT_KINDS = new Set(["namespaces", "hosts"]);
 
 /** A value as a resolver reads it: a URL's host (and non-default port), lower case, ASCII, no trailing dot. */
 export function canonicalName(written: string): string {
-    let text = written.trim();
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && URL.canParse(text)) text = new URL(text).host;
+    const text = pastedUrl(written.trim())?.host ?? written.trim();
     const m = /^(.*?)(?::(\d+))?$/.exec(text.toLowerCase());
     const host = (m?.[1] ?? text.toLowerCase()).replace(/\.+$/, "");
     const port = m?.[2] === undefined || m[2] === "443" || m[2] === "80" ? "" : `:${m[2]}`;

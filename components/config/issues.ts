@@ -55,20 +55,16 @@ export function defOf(schema: z.ZodType): Def {
     return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
 
+/** The schema a wrapper (optional, default, pipe, lazy) stands for, or undefined when it wraps none. */
+function wrapped(schema: z.ZodType): z.ZodType | undefined {
+    const def = defOf(schema);
+    if (def.innerType) return def.innerType;
+    return def.type === "pipe" ? def.in : def.type === "lazy" ? def.getter?.() : undefined;
+}
+
 function unwrap(schema: z.ZodType): z.ZodType {
     let current = schema;
-    for (let i = 0; i < 20; i++) {
-        const def = defOf(current);
-        if (def.innerType) {
-            current = def.innerType;
-        } else if (def.type === "pipe" && def.in) {
-            current = def.in;
-        } else if (def.type === "lazy" && def.getter) {
-            current = def.getter();
-        } else {
-            return current;
-        }
-    }
+    for (let i = 0, next = wrapped(current); next && i < 20; i++, next = wrapped(current)) current = next;
     return current;
 }
 
@@ -94,12 +90,9 @@ export function schemaAt(schema: z.ZodType, path: readonly Segment[]): z.ZodType
 }
 
 function metaOf(schema: z.ZodType | undefined): FieldMeta {
-    let current = schema;
-    for (let i = 0; current && i < 20; i++) {
+    for (let current = schema, i = 0; current && i < 20; current = wrapped(current), i++) {
         const meta = (current.meta() ?? {}) as FieldMeta;
         if (meta.example !== undefined || meta.ask !== undefined || meta.suggest !== undefined) return meta;
-        const def = defOf(current);
-        current = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
     }
     return {};
 }
@@ -258,7 +251,13 @@ function askedValue({ keyPath, field, parent }: BrokenField): FieldFix | undefin
 /** The field's example; a text field's is nobody's value for this stack (fixProof offers the committed one or asks). */
 function exampleFix({ field, issue, set }: BrokenField): FieldFix {
     const text = field !== undefined && defOf(unwrap(field)).type === "string";
-    return { fix: set(exampleFor(field, issue)), ...(text ? { invents: true } : {}) };
+    const expected = issue.code === "invalid_type" ? issue.expected : "";
+    const example =
+        metaOf(field).example ??
+        (issue.code === "invalid_value" && issue.values.length > 0
+            ? String(issue.values[0])
+            : (EXAMPLES_BY_TYPE[expected] ?? "<value>"));
+    return { fix: set(example), ...(text ? { invents: true } : {}) };
 }
 
 /** The field accepts `text` as a stack file would hold it after the fix. */
@@ -271,14 +270,6 @@ function askFix(keyPath: string, meta: FieldMeta, parent: unknown): string | und
     if (meta.ask === undefined) return undefined;
     const what = typeof meta.ask === "string" ? meta.ask : meta.ask(asRecord(parent));
     return `edit ${STACK_FILE}: set ${fullKey(keyPath)} to ${what}`;
-}
-
-function exampleFor(schema: z.ZodType | undefined, issue: z.core.$ZodIssue): string {
-    const meta = metaOf(schema);
-    if (meta.example !== undefined) return meta.example;
-    if (issue.code === "invalid_value" && issue.values.length > 0) return String(issue.values[0]);
-    const expected = issue.code === "invalid_type" ? issue.expected : "";
-    return EXAMPLES_BY_TYPE[expected] ?? "<value>";
 }
 
 const EXAMPLES_BY_TYPE: Record<string, string> = {
@@ -376,32 +367,26 @@ function unknownKeyProblems(
     keys: readonly string[],
 ): ConfigProblem[] {
     const parent = valueAt(value, path) as Record<string, unknown> | undefined;
-    const known = knownKeyList(schema, path).filter((k) => !parent || !(k in parent));
+    const at = schemaAt(schema, path);
+    const shape = at ? defOf(unwrap(at)).shape : undefined;
+    const all = shape ? Object.keys(shape) : [];
+    const known = `known settings are: ${all.join(", ") || "(none)"}`;
     return keys.map((key) => {
         const keyPath = formatPath(section, [...path, key]);
-        const near = closest(key, known);
-        return near
-            ? {
-                  key: fullKey(keyPath),
-                  message: `unknown setting "${key}"; did you mean "${near}"? (known settings are: ${knownKeys(schema, path)}); it is ignored as written`,
-                  fix: renameFix(fullKey(keyPath), formatPath(section, [...path, near])),
-              }
-            : {
-                  key: fullKey(keyPath),
-                  message: `unknown setting "${key}" (known settings are: ${knownKeys(schema, path)}); it is ignored`,
-                  fix: removeCommand(keyPath, { path: true }),
-              };
+        const near = closest(
+            key,
+            all.filter((k) => !parent || !(k in parent)),
+        );
+        return {
+            key: fullKey(keyPath),
+            message: near
+                ? `unknown setting "${key}"; did you mean "${near}"? (${known}); it is ignored as written`
+                : `unknown setting "${key}" (${known}); it is ignored`,
+            fix: near
+                ? renameFix(fullKey(keyPath), formatPath(section, [...path, near]))
+                : removeCommand(keyPath, { path: true }),
+        };
     });
-}
-
-function knownKeyList(schema: z.ZodType, path: readonly Segment[]): string[] {
-    const at = schemaAt(schema, path);
-    const def = at ? defOf(unwrap(at)) : undefined;
-    return def?.shape ? Object.keys(def.shape) : [];
-}
-
-function knownKeys(schema: z.ZodType, path: readonly Segment[]): string {
-    return knownKeyList(schema, path).join(", ") || "(none)";
 }
 
 /** A key JSON keeps as an own property but a parsed object never shows (zod skips it): refused wherever it stands. */

@@ -7,10 +7,10 @@ import { isMapping } from "./issues";
 import { CanonicalServer, canonicalApiServer, canonicalFingerprint } from "./clusterIdentity";
 import { listOf } from "./secretValues";
 
+export { isMapping };
+
 // One reading of a kubeconfig's structure for every check of one (the stack's secret, the adoption report), as
 // client-go reads it (YAML 1.1, merge keys resolved). Nothing of a value is ever returned for a message.
-
-export { isMapping };
 
 /** A kubeconfig's text as client-go reads it (duplicate keys an error, merge keys resolved), or undefined. */
 export function parseKubeconfig(text: string): { doc: unknown } | undefined {
@@ -207,6 +207,11 @@ export interface KubeconfigReading {
     context?: string;
 }
 
+/** The reading of a kubeconfig that says nothing (none is at hand offline). */
+export function noReading(): KubeconfigReading {
+    return { warnings: [], strays: [], runnerFiles: [], unreviewed: [] };
+}
+
 /** What the stray entries of a kubeconfig are, for a message (names only). */
 export function strayText(strays: readonly string[], context: string | undefined): string {
     return `holds ${listOf(strays)}, which the context in use${context !== undefined ? ` ("${context.slice(0, 64)}")` : ""} does not use: the secret must hold only that context, its cluster and its user, or another cluster's credential is at hand to every run of this stack`;
@@ -218,13 +223,7 @@ export function kubeconfigReading(
     context: string | undefined,
     policy: KubeconfigPolicy,
 ): KubeconfigReading {
-    const problem = (text: string): KubeconfigReading => ({
-        problem: text,
-        warnings: [],
-        strays: [],
-        runnerFiles: [],
-        unreviewed: [],
-    });
+    const problem = (text: string): KubeconfigReading => ({ problem: text, ...noReading() });
     let doc: unknown = value;
     if (typeof value === "string") {
         const parsed = parseKubeconfig(value);

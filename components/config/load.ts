@@ -19,7 +19,7 @@ import { Deployment, deployments, notices } from "./passes/deployments";
 import { retiredSecrets } from "./passes/retiredSecrets";
 import { foreignNamespaces } from "./passes/foreign";
 import { ownership } from "./passes/ownership";
-import { Passed } from "./passes/pass";
+import { Passed, collect } from "./passes/pass";
 import { productionSettings } from "./passes/productionSettings";
 import { ProgramSections, programSections } from "./passes/programSections";
 import { secretStore } from "./passes/secretStore";
@@ -114,10 +114,7 @@ function checkProgramConfig(
     options: LoadOptions,
 ): { config: ProgramConfig } | { problems: ConfigProblem[]; complete: boolean } {
     const problems: ConfigProblem[] = [];
-    const run = <S>(pass: Passed<S>): S => {
-        problems.push(...pass.problems);
-        return pass.state;
-    };
+    const run = collect(problems);
 
     // A key written twice comes first: every other check reads the copy that stays.
     const duplicates = source.duplicateKeys?.() ?? [];

@@ -308,7 +308,7 @@ function claimProblems(
                 if (seen.has(id) || reservedKeys.has(claim.key)) continue;
                 const reserved = kind === "namespaces" ? reservedClaimProblem(w, claim) : undefined;
                 if (reserved) reservedKeys.add(claim.key);
-                const problem = reserved ?? ungrantedClaimProblem(input, w, kind, claim, grants, added);
+                const problem = reserved ?? claimProblem(input, w, kind, claim, grants, added);
                 if (!problem) continue;
                 seen.add(id);
                 problems.push(problem);
@@ -327,22 +327,6 @@ function reservedClaimProblem(w: SystemClaims, claim: Claim): ConfigProblem | un
         message: `makes ${w.section} write namespace "${claim.value}" on cluster "${w.cluster}", which ${reserved}`,
         fix: `edit ${STACK_FILE}: set ${fullKey(claim.key)} to a namespace of ${w.section}'s own, granted to it in runbooks:clusters.${w.cluster}.namespaces`,
     };
-}
-
-/** A claim the system's own grants do not cover, or that another system's grant overlaps. */
-function ungrantedClaimProblem(
-    input: OwnershipInput,
-    w: SystemClaims,
-    kind: GrantKind,
-    claim: Claim,
-    grants: Grants,
-    added: Map<string, string>,
-): ConfigProblem | undefined {
-    const mine = covered(kind, grants[kind], w.section, claim.value);
-    const other = Object.entries(grants[kind]).find(
-        ([g, s]) => s !== w.section && OVERLAP[kind](g, claim.value),
-    );
-    return mine && !other ? undefined : claimProblem(input, w, kind, claim, grants, other, added);
 }
 
 /** Where this stack grants one of a system's namespaces or hosts on a cluster other than the one it is placed on. */
@@ -392,16 +376,19 @@ export function routeClashProblems(writes: readonly SystemClaims[]): ConfigProbl
     return problems;
 }
 
-/** What is wrong with a claim its system's grants do not cover, and the fix of the side that is wrong. */
+/** A claim its system's grants do not cover, or that another system's grant overlaps: the side that is wrong. */
 function claimProblem(
     input: OwnershipInput,
     w: SystemClaims,
     kind: GrantKind,
     claim: Claim,
     grants: Grants,
-    other: [string, string] | undefined,
     added: Map<string, string>,
-): ConfigProblem {
+): ConfigProblem | undefined {
+    const other = Object.entries(grants[kind]).find(
+        ([g, s]) => s !== w.section && OVERLAP[kind](g, claim.value),
+    );
+    if (covered(kind, grants[kind], w.section, claim.value) && !other) return undefined;
     if (claim.disable) return disabledClaimProblem(w, kind, claim, claim.disable, other);
     const owner = foreignOwner(input, w.cluster, kind, claim.value);
     const taken = owner

@@ -49,10 +49,14 @@ export interface FixOptions {
     type?: "string";
 }
 
+/** A shell word in single quotes, whatever it holds (`'a'"'"'b'` for a'b). */
+export function singleQuoted(word: string): string {
+    return `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
 /** Quotes a shell word only when it needs it, so the printed command can be pasted as is. */
 export function shellQuote(word: string): string {
-    if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(word)) return word;
-    return `'${word.replace(/'/g, `'"'"'`)}'`;
+    return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : singleQuoted(word);
 }
 
 /** Builds the `pulumi config set` command for a key (given without the project namespace). */
@@ -64,7 +68,7 @@ export function setCommand(key: string, example: string, options: FixOptions = {
     ].filter((f): f is string => f !== undefined);
     const head = ["pulumi", "config", "set", ...flags, shellQuote(key)].join(" ");
     if (options.fromFile) return `${head} < ${example}`;
-    return `${head} ${options.type ? `'${example.replace(/'/g, `'"'"'`)}'` : shellQuote(example)}`;
+    return `${head} ${options.type ? singleQuoted(example) : shellQuote(example)}`;
 }
 
 /** Sets a secret by prompting for it: the value never appears on a command line or in shell history. */

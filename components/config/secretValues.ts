@@ -125,10 +125,6 @@ function isStandIn(written: string): boolean {
     );
 }
 
-function isCredentialParam(name: string): boolean {
-    return facts().paramNames.has(name.toLowerCase()) || isSecretName(name);
-}
-
 /** A value as the files below write one: quoted, a template or reference kept whole, else characters up to `ends`. */
 const valueOf = (ends: string) =>
     String.raw`"[^"\n]*"|'[^'\n]*'|\{\{[^}\n]*\}\}|\$\([^)\n]*\)|\$\{[^}\n]*\}|` +
@@ -168,7 +164,8 @@ const ANSIBLE_VAULT = /(?:^|\n)[ \t]*\$ANSIBLE_VAULT;[0-9.]+;/;
 function lineFindings(content: string): string[] {
     const found = new Set<string>();
     for (const m of content.matchAll(PARAMETER)) {
-        if (!isCredentialParam(m[2]) || isStandIn(m[3])) continue;
+        const credentialParam = facts().paramNames.has(m[2].toLowerCase()) || isSecretName(m[2]);
+        if (!credentialParam || isStandIn(m[3])) continue;
         found.add(m[1] === ";" || CONNECTION_STRING.test(content) ? "connection-string" : "url-credential");
     }
     for (const m of content.matchAll(NPMRC_LINE)) if (!isStandIn(m[1])) found.add("npmrc");
@@ -304,10 +301,6 @@ const PUBLIC_KEY = new RegExp(
     String.raw`^\s*(?:${SSH_KEY_TYPE} [A-Za-z0-9+/=]+(?: .*)?|---- BEGIN SSH2 PUBLIC KEY ----[\s\S]*---- END SSH2 PUBLIC KEY ----|-----BEGIN (?:RSA |EC )?PUBLIC KEY-----[\s\S]*|-----BEGIN CERTIFICATE-----[\s\S]*)\s*$`,
 );
 
-export function isPublicKey(value: string): boolean {
-    return PUBLIC_KEY.test(value) && credentialKinds(value).length === 0;
-}
-
 /** PEM blocks that are public by design: certificates, a CRL, public keys. */
 const PUBLIC_PEM =
     /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|PUBLIC KEY|RSA PUBLIC KEY)-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+-----END \1-----/g;
@@ -383,7 +376,8 @@ function namedStringCredentials(value: string, name: string | undefined, keys: r
     const literals = jinjaLiterals(value);
     const inTemplate = [...new Set(literals.flatMap((l) => credentialKinds(l)))];
     if (inTemplate.length > 0) return inTemplate;
-    if (name === undefined || value.trim() === "" || isPublicKey(value)) return [];
+    // `kinds` is empty here: a public key holding no credential.
+    if (name === undefined || value.trim() === "" || PUBLIC_KEY.test(value)) return [];
     if (isRegistryLogin(keys)) return [REGISTRY_LOGIN];
     if (!isSecretName(name)) return [];
     if (REFERENCE_ONLY.test(value)) {

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import * as path from "path";
-import { LineCounter, parseDocument } from "yaml";
 import { ClusterMarks, provenDistinct, provenSame, writtenMarks } from "./clusterIdentity";
-import { duplicateKeys, withoutStrays } from "./duplicateKeys";
+import { readStackFile, withoutStrays } from "./duplicateKeys";
 import { COMMITTED_STACKS, isLocalStack, isProductionStack } from "./identity";
 import { ForeignCluster, Grants } from "./ownership";
 import { isMapping } from "./issues";
@@ -44,14 +43,9 @@ function readOther(file: string, name: string): OtherStack | undefined {
     try {
         // Read as that stack's own check reads it: a key written twice there (its run's problem) must not make its
         // whole file, and every grant in it, vanish from this stack's ownership check.
-        const lines = new LineCounter();
-        const parsed = parseDocument(readFileSync(file, "utf8"), {
-            merge: true,
-            uniqueKeys: false,
-            lineCounter: lines,
-        });
-        if (parsed.errors.length > 0) return undefined;
-        const doc = withoutStrays(parsed, duplicateKeys(parsed, lines)).toJS() as { config?: unknown } | null;
+        const read = readStackFile(readFileSync(file, "utf8"));
+        if (!read) return undefined;
+        const doc = withoutStrays(read.doc, read.dups).toJS() as { config?: unknown } | null;
         if (!doc || typeof doc.config !== "object" || doc.config === null) return undefined;
         config = doc.config as Record<string, unknown>;
     } catch {

@@ -5,6 +5,7 @@ import {
     KubeconfigReading,
     UnreviewedSetting,
     kubeconfigReading,
+    noReading,
     strayText,
     unreviewedText,
 } from "../kubeconfig";
@@ -55,7 +56,7 @@ export function clusterIdentities(
         const text = source.isSecret(spec.key) ? source.getValue(spec.key) : undefined;
         const reading: KubeconfigReading =
             text === undefined
-                ? { warnings: [], strays: [], runnerFiles: [], unreviewed: [] }
+                ? noReading()
                 : kubeconfigReading(text, entry?.context, {
                       production: input.production,
                       credentialCommand: entry?.credentialCommand,

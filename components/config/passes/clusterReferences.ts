@@ -41,33 +41,28 @@ export function clusterReferences(
     return { state: placements, problems };
 }
 
-/** A system's cluster that is unset or not in runbooks:clusters (`near` is a defined name close to it). */
+/**
+ * A system's cluster that is unset or not in runbooks:clusters (`near` is a defined name close to it). The fix sets the
+ * near name, else (intent unknown) asks; only a stack with no cluster gets the first one defined.
+ */
 function unknownClusterProblem(
     section: string,
     cluster: string | undefined,
     near: string | undefined,
     clusterNames: readonly string[],
 ): ConfigProblem {
+    const key = `${section}.cluster`;
     return {
-        key: fullKey(`${section}.cluster`),
+        key: fullKey(key),
         message: cluster
             ? `names cluster "${cluster}", which is not in runbooks:clusters (known: ${clusterNames.join(", ") || "none"})${near ? `; did you mean "${near}"?` : ""}`
             : "is required: the cluster this system deploys to",
-        fix: unknownClusterFix(section, cluster, near, clusterNames),
+        fix: near
+            ? setCommand(key, near, { path: true })
+            : clusterNames.length > 0
+              ? `edit ${STACK_FILE}: set ${fullKey(key)} to one of ${clusterNames.join(", ")}, or define ${cluster ? `cluster "${cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`
+              : setCommand(`clusters.${cluster ?? "<cluster>"}.platform`, "openshift", { path: true }),
     };
-}
-
-/** The near name, else (intent unknown) a question; only a stack with no cluster gets the first one defined. */
-function unknownClusterFix(
-    section: string,
-    cluster: string | undefined,
-    near: string | undefined,
-    clusterNames: readonly string[],
-): string {
-    if (near) return setCommand(`${section}.cluster`, near, { path: true });
-    if (clusterNames.length > 0)
-        return `edit ${STACK_FILE}: set ${fullKey(`${section}.cluster`)} to one of ${clusterNames.join(", ")}, or define ${cluster ? `cluster "${cluster}"` : "its cluster"} under ${fullKey("clusters")} with its platform and the namespaces and hosts it grants (docs/reference/ownership.md)`;
-    return setCommand(`clusters.${cluster ?? "<cluster>"}.platform`, "openshift", { path: true });
 }
 
 /** The clusters the placed systems write to, each once, sorted. */

@@ -6,7 +6,7 @@ import { isMapping } from "../issues";
 import { ConfigSource } from "../source";
 import { StackTier, stackTier } from "../system";
 import { ForeignKeys } from "./foreign";
-import { Passed } from "./pass";
+import { Passed, collect } from "./pass";
 import { parseSection } from "./section";
 
 /** The sections that belong to the program rather than to one system, as read. */
@@ -33,10 +33,7 @@ export function programSections(
     const root = options.root;
     const keys = new Set(source.keys());
     const problems: ConfigProblem[] = [];
-    const read = <T>(parsed: { state: T; problems: ConfigProblem[] }): T => {
-        problems.push(...parsed.problems);
-        return parsed.state;
-    };
+    const read = collect(problems);
 
     let tier: StackTier | undefined;
     if (keys.has("tier")) {
