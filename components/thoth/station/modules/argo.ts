@@ -60,6 +60,10 @@ const argoInstallPlanSchema = z.strictObject({
 });
 export type ArgoInstallPlan = z.infer<typeof argoInstallPlanSchema>;
 
+const argoInstallsFile = z.strictObject({
+    installs: z.record(z.enum(["stage", "test"]), z.array(argoInstallPlanSchema)),
+});
+
 /** The install of the backend tier, whose account the prescriptions' Workflows run as: first in every environment. */
 export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
 
@@ -67,7 +71,7 @@ export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
 export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan, ...ArgoInstallPlan[]] {
     const [backend, ...others] = loadFacts(
         "facts/thoth/argo-installs.yaml",
-        z.strictObject({ installs: z.record(z.enum(["stage", "test"]), z.array(argoInstallPlanSchema)) }),
+        argoInstallsFile,
         "the Argo installs",
     ).installs[environment];
     if (backend?.tier !== "backend")
