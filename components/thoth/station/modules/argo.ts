@@ -19,7 +19,7 @@ import { StationImages, StationShared, ThothSection, stationTier } from "../../c
 import { z } from "zod";
 import { loadFacts } from "../../../shared/facts";
 import { defaultHost, thothApp } from "../../identity";
-import { WORKFLOW_ROLE } from "./rbac";
+import { ARGO_ROLE_BASE, WORKFLOW_ROLE } from "./rbac";
 import { SizedPart } from "../sizing";
 import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
@@ -371,17 +371,7 @@ export const ARGO_KINDS = [
 
 /** ClusterRole `argo`: what a namespaced controller and Workflow pods do in a namespace it is bound in. */
 export const ARGO_ROLE: PolicyRule[] = [
-    {
-        apiGroups: [""],
-        resources: ["pods", "pods/exec"],
-        verbs: ["create", "get", "list", "watch", "update", "patch", "delete"],
-    },
-    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "watch", "list"] },
-    { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "delete", "get"] },
-    { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["get", "list"] },
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
-    { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
-    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] },
+    ...ARGO_ROLE_BASE,
     {
         apiGroups: [ARGO_GROUP],
         resources: ARGO_KINDS.flatMap((k) => [k.plural, `${k.plural}/finalizers`]),
