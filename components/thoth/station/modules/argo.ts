@@ -19,7 +19,7 @@ import { StationImages, StationShared, ThothSection, stationTier } from "../../c
 import { z } from "zod";
 import { loadFacts } from "../../../shared/facts";
 import { defaultHost, thothApp } from "../../identity";
-import { ARGO_ROLE_BASE, WORKFLOW_ROLE } from "./rbac";
+import { ARGO_ROLE_BASE, WORKFLOW_ROLE, argoGrants } from "./rbac";
 import { SizedPart } from "../sizing";
 import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
@@ -190,14 +190,11 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
         const { namespace } = args;
         this.namespace = namespace;
         this.tier = args.plan.tier;
-        const server = this.account("argo-server", [
-            { namespace, clusterRole: "argo" },
-            { namespace, clusterRole: "argo-admin" },
-            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
-        ]);
+        const workflowRole: AccessGrant = { namespace, role: "workflow-role", rules: WORKFLOW_ROLE };
+        const server = this.account("argo-server", [...argoGrants(namespace), workflowRole]);
         this.workflowAccount = this.account("argo", [
             { namespace, clusterRole: "argo" },
-            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
+            workflowRole,
         ]).handle;
         const artifacts = args.plan.artifacts
             ? args.reads.secret("argo-artifact-repository-secrets")

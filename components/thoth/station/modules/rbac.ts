@@ -116,12 +116,12 @@ export function revsolverAccount(ns: Record<StationTier, string>, catalog?: Cata
         name: "revsolver",
         namespace: ns.middletier,
         createAccount: false,
-        grants: [role, ...argo(ns.middletier)],
+        grants: [role, ...argoGrants(ns.middletier)],
     };
 }
 
 /** Argo's ClusterRoles, bound where an account submits Workflows (cluster prerequisites, see argo.ts). */
-function argo(namespace: string): AccessGrant[] {
+export function argoGrants(namespace: string): AccessGrant[] {
     return [
         { namespace, clusterRole: "argo" },
         { namespace, clusterRole: "argo-admin" },
