@@ -312,36 +312,39 @@ export function nodepoolProblems(config: ThothConfig): ConfigProblem[] {
     ];
 }
 
-/** Where each part creates namespaces: the key that names them and the switch that creates them. */
-export function createdNamespaces(
+/**
+ * The namespaces of each enabled part: the key that names them, the switch that creates them and whether it is on.
+ */
+export function partNamespaces(
     config: ThothConfig,
-): { namespace: string; key: string; createKey: string }[] {
+): { namespace: string; key: string; createKey: string; created: boolean }[] {
     const part = (name: "bots" | "ultrahooks" | "nodepool") => {
         const section = config[name];
-        if (!section?.enabled || !section.createNamespace) return [];
+        if (!section?.enabled) return [];
         return [
             {
                 namespace: section.namespace,
                 key: `thoth.${name}.namespace`,
                 createKey: `thoth.${name}.createNamespace`,
+                created: section.createNamespace,
             },
         ];
     };
     const station = config.station;
-    const stationCreated =
-        station?.enabled && station.createNamespaces
-            ? stationNamespaces(station.environment).map((namespace) => ({
-                  namespace,
-                  key: "thoth.station.environment",
-                  createKey: "thoth.station.createNamespaces",
-              }))
-            : [];
-    return [...part("bots"), ...part("ultrahooks"), ...stationCreated, ...part("nodepool")];
+    const stationParts = station?.enabled
+        ? stationNamespaces(station.environment).map((namespace) => ({
+              namespace,
+              key: "thoth.station.environment",
+              createKey: "thoth.station.createNamespaces",
+              created: station.createNamespaces,
+          }))
+        : [];
+    return [...part("bots"), ...part("ultrahooks"), ...stationParts, ...part("nodepool")];
 }
 
 /** Two parts creating the same namespace would fight over it (and the second create fails). */
 export function namespaceProblems(config: ThothConfig): ConfigProblem[] {
-    const created = createdNamespaces(config);
+    const created = partNamespaces(config).filter((n) => n.created);
     const problems: ConfigProblem[] = [];
     created.forEach((entry, i) => {
         const first = created.findIndex((c) => c.namespace === entry.namespace);

@@ -3,29 +3,16 @@ import { THOTH_EVIDENCE } from "./evidence";
 import { Claim } from "../config/ownership";
 import { NamespaceClaim } from "../config/system";
 import { defineSystem } from "../config/systemDefinition";
-import { thothCheck } from "./checks";
+import { partNamespaces, thothCheck } from "./checks";
 import { ThothConfig, ThothSection, thothSchema } from "./config";
 import { thothImages, thothNotices } from "./notices";
 import { thothRetiredSecrets, thothSecrets } from "./secrets";
 import { Thoth } from "./thoth";
 import { THOTH_CLUSTER_PREREQUISITES, prerequisiteClaims } from "./station/clusterPrerequisites";
 import { BOT_NAMES } from "./bots/catalog";
-import { stationNamespaces } from "./station/tiers";
 
 function namespaces(config: ThothConfig): NamespaceClaim[] {
-    const claims: NamespaceClaim[] = [];
-    if (config.bots?.enabled) claims.push({ namespace: config.bots.namespace, key: "thoth.bots.namespace" });
-    if (config.ultrahooks?.enabled) {
-        claims.push({ namespace: config.ultrahooks.namespace, key: "thoth.ultrahooks.namespace" });
-    }
-    if (config.station?.enabled) {
-        for (const ns of stationNamespaces(config.station.environment)) {
-            claims.push({ namespace: ns, key: "thoth.station.environment" });
-        }
-    }
-    if (config.nodepool?.enabled)
-        claims.push({ namespace: config.nodepool.namespace, key: "thoth.nodepool.namespace" });
-    return claims;
+    return partNamespaces(config).map(({ namespace, key }) => ({ namespace, key }));
 }
 
 /**

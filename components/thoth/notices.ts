@@ -1,6 +1,8 @@
 import { KindedNotice, taggedNotice } from "../config/notices";
 import { ImageUse, runningImagesCommand } from "../config/unconfirmedImage";
-import { BOT_NAMES, BotName } from "./bots/catalog";
+import { z } from "zod";
+import { loadFacts } from "../shared/facts";
+import { BOT_NAMES } from "./bots/catalog";
 import { enabledBot } from "./bots/enabled";
 import { METRICS_AUDIENCE_KEY, STATION_METRICS_ROUTES, ThothConfig, ThothSection } from "./config";
 import { routeAudienceNotice } from "../config/routeAudience";
@@ -11,24 +13,12 @@ import { tierNamespaces } from "./station/tiers";
 const BOTS_TODAY = "aicoe-prod-bots";
 const ULTRAHOOKS_TODAY = "aicoe";
 
-const playbook = (repo: string) =>
-    `the runbook deploys it with the ${repo} ansible provision playbook, which names no tag`;
-
-/** How runbook 000 deploys each bot instead of a pinned tag ("Cyborg teams Deployment"), and its pods' names. */
-const RUNBOOK_DEPLOY: Record<BotName, { why: string; pods: string }> = {
-    kebechet: { why: playbook("thoth-station/kebechet"), pods: "kebechet" },
-    nepthys: { why: playbook("thoth-station/nepthys"), pods: "nepthys" },
-    "sesheta-webhooks": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
-    "sesheta-label-checker": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
-    "sesheta-scrum": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
-    "sesheta-approver": { why: playbook("AICoE/sesheta"), pods: "sesheta" },
-    "review-manager": {
-        why: "the runbook says only to ask the thoth-station admin, and the image is not public",
-        pods: "review-manager",
-    },
-    webhook2kafka: { why: playbook("goern/cyborg-regidores"), pods: "webhook2kafka" },
-    normalizers: { why: playbook("goern/cyborg-regidores"), pods: "normalizers" },
-};
+/** How runbook 000 deploys each bot instead of a pinned tag, and its pods' names (facts/thoth/bot-deploys.yaml). */
+const RUNBOOK_DEPLOY = loadFacts(
+    "facts/thoth/bot-deploys.yaml",
+    z.record(z.enum(BOT_NAMES), z.strictObject({ why: z.string(), pods: z.string() })),
+    "how the runbook deploys each bot",
+);
 
 /**
  * The bot and ultrahook images of a configuration, each with how the runbook deploys it instead of a tag and where it

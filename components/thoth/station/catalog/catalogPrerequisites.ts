@@ -89,17 +89,8 @@ export function keepsRendered(path: string, kind: string, name: string): boolean
 export function catalogImageStreamPlan(
     namespaces: Record<StationTier, string>,
 ): { namespace: string; stream: CatalogImageStream }[] {
-    const seen = new Set<string>();
     return CATALOG_IMAGE_STREAMS.flatMap((s) =>
-        s.tiers
-            .map((t) => namespaces[t])
-            .filter((ns) => {
-                const id = `${ns}/${s.name}`;
-                if (seen.has(id)) return false;
-                seen.add(id);
-                return true;
-            })
-            .map((namespace) => ({ namespace, stream: s })),
+        [...new Set(s.tiers.map((t) => namespaces[t]))].map((namespace) => ({ namespace, stream: s })),
     );
 }
 

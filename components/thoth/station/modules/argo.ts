@@ -19,7 +19,7 @@ import { StationImages, StationShared, ThothSection, stationTier } from "../../c
 import { z } from "zod";
 import { loadFacts } from "../../../shared/facts";
 import { defaultHost, thothApp } from "../../identity";
-import { WORKFLOW_ROLE } from "./rbac";
+import { ARGO_ROLE_BASE, WORKFLOW_ROLE, argoGrants } from "./rbac";
 import { SizedPart } from "../sizing";
 import { StationReads } from "../stationEnv";
 import { StationEnvironment, StationTier } from "../tiers";
@@ -60,6 +60,10 @@ const argoInstallPlanSchema = z.strictObject({
 });
 export type ArgoInstallPlan = z.infer<typeof argoInstallPlanSchema>;
 
+const argoInstallsFile = z.strictObject({
+    installs: z.record(z.enum(["stage", "test"]), z.array(argoInstallPlanSchema)),
+});
+
 /** The install of the backend tier, whose account the prescriptions' Workflows run as: first in every environment. */
 export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
 
@@ -67,7 +71,7 @@ export type BackendArgoPlan = ArgoInstallPlan & { tier: "backend" };
 export function argoInstalls(environment: StationEnvironment): [BackendArgoPlan, ...ArgoInstallPlan[]] {
     const [backend, ...others] = loadFacts(
         "facts/thoth/argo-installs.yaml",
-        z.strictObject({ installs: z.record(z.enum(["stage", "test"]), z.array(argoInstallPlanSchema)) }),
+        argoInstallsFile,
         "the Argo installs",
     ).installs[environment];
     if (backend?.tier !== "backend")
@@ -186,14 +190,11 @@ export class ArgoInstall extends SystemPart<ThothSection, KubernetesContext> {
         const { namespace } = args;
         this.namespace = namespace;
         this.tier = args.plan.tier;
-        const server = this.account("argo-server", [
-            { namespace, clusterRole: "argo" },
-            { namespace, clusterRole: "argo-admin" },
-            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
-        ]);
+        const workflowRole: AccessGrant = { namespace, role: "workflow-role", rules: WORKFLOW_ROLE };
+        const server = this.account("argo-server", [...argoGrants(namespace), workflowRole]);
         this.workflowAccount = this.account("argo", [
             { namespace, clusterRole: "argo" },
-            { namespace, role: "workflow-role", rules: WORKFLOW_ROLE },
+            workflowRole,
         ]).handle;
         const artifacts = args.plan.artifacts
             ? args.reads.secret("argo-artifact-repository-secrets")
@@ -367,17 +368,7 @@ export const ARGO_KINDS = [
 
 /** ClusterRole `argo`: what a namespaced controller and Workflow pods do in a namespace it is bound in. */
 export const ARGO_ROLE: PolicyRule[] = [
-    {
-        apiGroups: [""],
-        resources: ["pods", "pods/exec"],
-        verbs: ["create", "get", "list", "watch", "update", "patch", "delete"],
-    },
-    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "watch", "list"] },
-    { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["create", "delete", "get"] },
-    { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["get", "list"] },
-    { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
-    { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
-    { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create", "get", "update"] },
+    ...ARGO_ROLE_BASE,
     {
         apiGroups: [ARGO_GROUP],
         resources: ARGO_KINDS.flatMap((k) => [k.plural, `${k.plural}/finalizers`]),

@@ -42,6 +42,7 @@ const periodicPlanSchema = z.strictObject({
     /** Its env, read through the station's objects of its tier's namespace. */
     env: envSpecSchema,
 });
+const periodicJobsFile = z.strictObject({ jobs: z.array(periodicPlanSchema) });
 /** A periodic job; its image names a sized part too. */
 export type PeriodicPlan = z.infer<typeof periodicPlanSchema> & { image: keyof StationImages & SizedPart };
 
@@ -51,11 +52,8 @@ export type PeriodicPlan = z.infer<typeof periodicPlanSchema> & { image: keyof S
  * facts/thoth/periodic-jobs.yaml has them.
  */
 export function periodicPlans(): PeriodicPlan[] {
-    return loadFacts(
-        "facts/thoth/periodic-jobs.yaml",
-        z.strictObject({ jobs: z.array(periodicPlanSchema) }),
-        "a list of periodic jobs",
-    ).jobs as PeriodicPlan[];
+    return loadFacts("facts/thoth/periodic-jobs.yaml", periodicJobsFile, "a list of periodic jobs")
+        .jobs as PeriodicPlan[];
 }
 
 export interface PeriodicJobsArgs extends SystemArgs<ThothSection, KubernetesContext> {

@@ -67,12 +67,13 @@ const refreshWorkflowSchema = z.strictObject({
     steps: z.array(refreshStepSchema),
 });
 export type RefreshWorkflow = z.infer<typeof refreshWorkflowSchema>;
+const refreshWorkflowsFile = z.strictObject({ workflows: z.array(refreshWorkflowSchema) });
 
 /** The six CronWorkflows of thoth-station.md §3.4 (same in stage and test): facts/thoth/prescriptions-refresh.yaml. */
 export function prescriptionsRefreshPlans(): RefreshWorkflow[] {
     return loadFacts(
         "facts/thoth/prescriptions-refresh.yaml",
-        z.strictObject({ workflows: z.array(refreshWorkflowSchema) }),
+        refreshWorkflowsFile,
         "a list of prescriptions-refresh CronWorkflows",
     ).workflows;
 }

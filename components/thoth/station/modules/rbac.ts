@@ -24,6 +24,7 @@ const RBAC = loadFacts(
     "facts/thoth/rbac.yaml",
     z.strictObject({
         workflowRole: z.array(ruleSchema),
+        argoRole: z.array(ruleSchema),
         grants: z.record(z.string(), z.array(tierGrantSchema)),
         workflowAccounts: z.array(
             z.strictObject({ name: z.string(), tier: stationTier, grants: z.array(tierGrantSchema) }),
@@ -34,6 +35,9 @@ const RBAC = loadFacts(
 
 /** What Workflow pods and the controller need in the namespace (reference Role `workflow-role`). */
 export const WORKFLOW_ROLE: PolicyRule[] = RBAC.workflowRole;
+
+/** ClusterRole `argo`'s rules beside those of Argo's own kinds (argo.ts). */
+export const ARGO_ROLE_BASE: PolicyRule[] = RBAC.argoRole;
 
 /** Grants of the facts, each in its tier's namespace. */
 function placed(grants: readonly TierGrant[], ns: Record<StationTier, string>): AccessGrant[] {
@@ -112,12 +116,12 @@ export function revsolverAccount(ns: Record<StationTier, string>, catalog?: Cata
         name: "revsolver",
         namespace: ns.middletier,
         createAccount: false,
-        grants: [role, ...argo(ns.middletier)],
+        grants: [role, ...argoGrants(ns.middletier)],
     };
 }
 
 /** Argo's ClusterRoles, bound where an account submits Workflows (cluster prerequisites, see argo.ts). */
-function argo(namespace: string): AccessGrant[] {
+export function argoGrants(namespace: string): AccessGrant[] {
     return [
         { namespace, clusterRole: "argo" },
         { namespace, clusterRole: "argo-admin" },

@@ -159,16 +159,11 @@ export function sharedConfigMaps(
         },
         "prescriptions-refresh-job": prescriptionsRefreshData(modules),
     };
-    const out: StationConfigMap[] = [];
-    const seen = new Set<string>();
-    for (const [name, tiers] of Object.entries(SHARED_CONFIG.tiers)) {
-        for (const tier of tiers) {
-            const namespace = namespaces[tier];
-            const id = `${namespace}/${name}`;
-            if (seen.has(id)) continue;
-            seen.add(id);
-            out.push({ namespace, name, data: data[name] });
-        }
-    }
-    return out;
+    return Object.entries(SHARED_CONFIG.tiers).flatMap(([name, tiers]) =>
+        [...new Set(tiers.map((t) => namespaces[t]))].map((namespace) => ({
+            namespace,
+            name,
+            data: data[name],
+        })),
+    );
 }
