@@ -6,7 +6,7 @@ import { QuotaCheck, quotaLines } from "./quota";
 import { LayoutCheck } from "./layouts";
 import { FlowCut } from "./flows";
 import { imageChangeLines } from "./imageChanges";
-import { shellQuote, withStack } from "../../components/config/problems";
+import { withStack, withStackInText } from "../../components/config/problems";
 import {
     BLOCKING,
     CloudResource,
@@ -286,10 +286,7 @@ export function renderReport(report: Report): string {
             for (const f of findings.filter((x) => x.verdict === verdict)) {
                 lines.push(`  [${LABEL[verdict]}] ${where(f)}`);
                 // A reason's config command is written for any stack (`--stack <stack>`): named here.
-                for (const r of f.reasons)
-                    lines.push(
-                        `      ! ${r.replaceAll("--stack <stack>", `--stack ${shellQuote(report.stack)}`)}`,
-                    );
+                for (const r of f.reasons) lines.push(`      ! ${withStackInText(r, report.stack)}`);
                 for (const id of f.leftRunning ?? []) lines.push(`      [${LEFT_RUNNING}] ${id}`);
                 for (const id of f.strandedServices ?? []) lines.push(`      [${STRANDED}] ${id}`);
                 for (const c of f.handover?.beforeUp ?? [])
