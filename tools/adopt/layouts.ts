@@ -1,3 +1,4 @@
+import type { V1PodSpec } from "@kubernetes/client-node";
 import { DesiredObject, Finding, KubeObject, at, kindAndName, objectId } from "./model";
 import { ROLE_KINDS, RoleMatch, blocks, roleProblem } from "./roles";
 import { POD_RUNNING_KINDS, selects, templateLabels } from "./selectors";
@@ -40,12 +41,8 @@ export function imageRepository(image: string): string {
     return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
-interface PodSpecLike {
-    containers?: { image?: string; ports?: { name?: string; containerPort?: number }[] }[];
-}
-
-function podSpec(o: KubeObject): PodSpecLike {
-    return (at(o, "spec", "template", "spec") ?? {}) as PodSpecLike;
+function podSpec(o: KubeObject): Partial<V1PodSpec> {
+    return (at(o, "spec", "template", "spec") ?? {}) as Partial<V1PodSpec>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { KubeObject } from "./model";
+import { KubeObject, apiGroup } from "./model";
 import { clusterController, isProgramManager } from "../drift/managers";
 
 // The program's and the cluster's own field managers: one list, shared with drift (tools/drift/managers.ts). An
@@ -27,7 +27,7 @@ export function otherManagers(live: KubeObject): string[] {
 
 /** The `kubectl` resource of an object's kind, qualified by its API group (`clusterrole.rbac.authorization.k8s.io`). */
 export function kubectlResource(obj: { apiVersion: string; kind: string }): string {
-    const group = obj.apiVersion.includes("/") ? obj.apiVersion.split("/")[0] : "";
+    const group = apiGroup(obj.apiVersion);
     return group ? `${obj.kind.toLowerCase()}.${group}` : obj.kind.toLowerCase();
 }
 

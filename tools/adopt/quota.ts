@@ -234,18 +234,6 @@ export function quotaWorkload(o: KubeObject, system = ""): QuotaWorkload | undef
     }
 }
 
-/** One quota resource the program's pods would not fit in. */
-export interface QuotaExcess {
-    resource: string;
-    hard: number;
-    /** status.used less what the pods the deploy replaces use. */
-    staying: number;
-    /** The program's pods once rolled out. */
-    desired: number;
-    /** The largest rollout surge. */
-    surge: number;
-}
-
 /** A ResourceQuota of a namespace the stack writes, checked against what the first deploy starts there. */
 export interface QuotaCheck {
     cluster: string;
@@ -322,7 +310,7 @@ export function quotaVerdict(input: {
     defaults: ContainerDefaults;
     /** Live pods the deploy replaces (their usage goes away). */
     replaced: readonly KubeObject[];
-}): Pick<QuotaCheck, "state" | "problems"> & { excess: QuotaExcess[] } {
+}): Pick<QuotaCheck, "state" | "problems"> {
     const { quota, namespace, defaults } = input;
     const hard = (at(quota, "spec", "hard") ?? {}) as Record<string, unknown>;
     const used = (at(quota, "status", "used") ?? {}) as Record<string, unknown>;
@@ -337,7 +325,6 @@ export function quotaVerdict(input: {
         }))
         .filter(({ spec, pod }) => inScope(quota, spec, pod));
     const problems: string[] = [];
-    const excess: QuotaExcess[] = [];
     let blocking = false;
     for (const name of Object.keys(hard).sort()) {
         if (!(name in POD_RESOURCES)) continue;
@@ -363,7 +350,6 @@ export function quotaVerdict(input: {
             v: 0,
         });
         if (staying + desired + largest.v <= limit) continue;
-        excess.push({ resource: name, hard: limit, staying, desired, surge: largest.v });
         const numbers =
             `${name}: hard ${fmt(limit)}; used today ${fmt(milli(used[name]) ?? 0)}, of which ${fmt(release)} by pods ` +
             `the deploy replaces, so ${fmt(staying)} stays; the program's pods need ${fmt(desired)}`;
@@ -393,7 +379,7 @@ export function quotaVerdict(input: {
             );
         }
     }
-    return { state: problems.length === 0 ? "fits" : blocking ? "blocking" : "warning", problems, excess };
+    return { state: problems.length === 0 ? "fits" : blocking ? "blocking" : "warning", problems };
 }
 
 /** Whether an error is the API server's 403: the report's user may not read quotas there. */

@@ -12,7 +12,7 @@ import { DesiredObject, Finding, KubeObject, Unreachable, at, objectId } from ".
 import { checkPrerequisites, neededPrerequisites, servingPrerequisite } from "./provided";
 import { placementChecks } from "./placement";
 import { quotaChecks } from "./quota";
-import { KNOWN_LAYOUTS } from "./knownLayouts";
+import { knownLayouts } from "./knownLayouts";
 import { LayoutOptions, layoutChecks } from "./layouts";
 import { roleMatches, roleReplacement } from "./roles";
 import { cutFlows } from "./flows";
@@ -264,7 +264,7 @@ export async function inspectCluster(
         placements,
         layouts: layoutChecks(cluster, desired, live, findings, replaced, {
             ...options,
-            known: KNOWN_LAYOUTS,
+            known: knownLayouts(),
             roles,
             absentNamespaces: await absentNamespaces(objects, namespaces, api, concurrency),
         }),

@@ -1,4 +1,5 @@
 import { shellQuote } from "../../components/config/problems";
+import { kubectlResource } from "../adopt/managers";
 import { declaredAt, isMasked } from "./engine";
 import { Step } from "./fields";
 import { ObjectRef } from "./state";
@@ -90,8 +91,7 @@ export function removalPatch(
 
 /** `deployment.apps/backend`: how kubectl names one object of a kind. */
 export function kubectlName(o: ObjectRef): string {
-    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
-    return `${o.kind.toLowerCase()}${group ? `.${group}` : ""}/${o.name}`;
+    return `${kubectlResource(o)}/${o.name}`;
 }
 
 /** The kubectl command that applies `ops` to `o` on a cluster reached with `kubectl` (its context flags included). */
