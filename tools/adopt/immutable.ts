@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { V1Container, V1Volume } from "@kubernetes/client-node";
 import { showValue } from "./diff";
 import { KubeObject, at, kindAndName } from "./model";
 import { podTemplateOf } from "./roles";
@@ -146,18 +147,10 @@ export function secretTypeChanges(live: KubeObject, desired: KubeObject): boolea
 
 /** Whether a pod spec hands Secret `name` to its containers: a volume, a projected source, env or envFrom. */
 function podReadsSecret(spec: unknown, name: string): boolean {
-    type Volume = {
-        secret?: { secretName?: unknown };
-        projected?: { sources?: { secret?: { name?: unknown } }[] };
-    };
-    type Container = {
-        env?: { valueFrom?: { secretKeyRef?: { name?: unknown } } }[];
-        envFrom?: { secretRef?: { name?: unknown } }[];
-    };
-    const volumes = (at(spec, "volumes") ?? []) as Volume[];
+    const volumes = (at(spec, "volumes") ?? []) as V1Volume[];
     const containers = [
-        ...((at(spec, "containers") ?? []) as Container[]),
-        ...((at(spec, "initContainers") ?? []) as Container[]),
+        ...((at(spec, "containers") ?? []) as V1Container[]),
+        ...((at(spec, "initContainers") ?? []) as V1Container[]),
     ];
     return (
         volumes.some(

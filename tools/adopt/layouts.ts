@@ -1,7 +1,7 @@
 import type { V1PodSpec } from "@kubernetes/client-node";
 import { DesiredObject, Finding, KubeObject, at, kindAndName, objectId } from "./model";
-import { ROLE_KINDS, RoleMatch, blocks, roleProblem } from "./roles";
-import { POD_RUNNING_KINDS, selects, templateLabels } from "./selectors";
+import { ROLE_KINDS, RoleMatch, blocks, roleProblem, servicesSelecting } from "./roles";
+import { POD_RUNNING_KINDS } from "./selectors";
 
 // What runs today in a system's namespaces, said in one line, and the layouts the program cannot take over: a
 // system with nothing running where production is expected (or only workloads of no known role), a live workload
@@ -51,8 +51,6 @@ function podSpec(o: KubeObject): Partial<V1PodSpec> {
  * only when a container declares it.
  */
 function servedPorts(o: KubeObject, services: readonly KubeObject[]): number[] {
-    const ns = o.metadata.namespace ?? "";
-    const labels = templateLabels(o);
     const named = new Map(
         (podSpec(o).containers ?? []).flatMap((c) =>
             (c.ports ?? []).flatMap((p) =>
@@ -60,12 +58,7 @@ function servedPorts(o: KubeObject, services: readonly KubeObject[]): number[] {
             ),
         ),
     );
-    return services
-        .filter(
-            (s) =>
-                (s.metadata.namespace ?? "") === ns &&
-                selects({ matchLabels: (at(s, "spec", "selector") ?? {}) as Record<string, string> }, labels),
-        )
+    return servicesSelecting(o, services)
         .flatMap((s) => (at(s, "spec", "ports") ?? []) as { port?: number; targetPort?: number | string }[])
         .flatMap((p) => {
             const target = p.targetPort ?? p.port;

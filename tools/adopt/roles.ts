@@ -186,13 +186,16 @@ function celeryHolds(rule: CeleryRule, c: V1Container): Held[] {
     return [];
 }
 
-/** The Services of `services` (one namespace's) whose selector selects `o`'s pods. */
-function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): KubeObject[] {
+/** The Services of `services` in `o`'s namespace whose selector selects `o`'s pods. */
+export function servicesSelecting(o: KubeObject, services: readonly KubeObject[]): KubeObject[] {
     if (!POD_RUNNING_KINDS.includes(o.kind)) return [];
     const labels = templateLabels(o);
     return services.filter((s) => {
         const selector = (at(s, "spec", "selector") ?? {}) as Record<string, string>;
-        return selects({ matchLabels: selector }, labels);
+        return (
+            (s.metadata.namespace ?? "") === (o.metadata.namespace ?? "") &&
+            selects({ matchLabels: selector }, labels)
+        );
     });
 }
 

@@ -1,6 +1,6 @@
 import { shellQuote } from "../../components/config/problems";
 import { kubectlResource } from "../adopt/managers";
-import { declaredAt, isMasked } from "./engine";
+import { declaredAt, isMasked, overlaps } from "./engine";
 import { Step } from "./fields";
 import { ObjectRef } from "./state";
 
@@ -31,7 +31,7 @@ function laterFirst(a: readonly (string | number)[], b: readonly (string | numbe
 }
 
 const within = (inner: readonly (string | number)[], outer: readonly (string | number)[]) =>
-    inner.length > outer.length && outer.every((s, i) => inner[i] === s);
+    inner.length > outer.length && overlaps(inner, outer);
 
 /**
  * The JSON patch that takes `added` (fields the program does not set) off `live`. Each is tested at its place
