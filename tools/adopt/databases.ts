@@ -6,7 +6,7 @@ import {
 import { DumpHeader, readDumpHeader } from "../../components/shared/dumpHeader";
 import { dumpFile, takeoverProblems } from "../../components/shared/databaseTakeover";
 import type { ClusterApi } from "./kube";
-import { DesiredObject, KubeObject, at } from "./model";
+import { DesiredObject, KubeObject, at, namespacedName } from "./model";
 
 /**
  * The database takeover: a PostgreSQL server of the program that the first `pulumi up` starts on a claim that exists
@@ -129,7 +129,7 @@ export async function databaseTakeovers(
     dumps: ReadonlyMap<string, string>,
     now: Date = new Date(),
 ): Promise<DatabaseTakeover[]> {
-    const live = new Set(liveClaims.map((c) => `${c.metadata.namespace ?? ""}/${c.metadata.name}`));
+    const live = new Set(liveClaims.map(namespacedName));
     const takeovers: DatabaseTakeover[] = [];
     const pods = new Map<string, Promise<KubeObject[]>>();
     for (const s of servers(desired)) {

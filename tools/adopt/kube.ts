@@ -89,6 +89,11 @@ class PlainObjectApi extends KubernetesObjectApi {
     }
 }
 
+/** Whether an error is the API server's 403: the report's user may not read what was asked. */
+export function forbidden(err: unknown): boolean {
+    return typeof err === "object" && err !== null && (err as { code?: unknown }).code === 403;
+}
+
 const HTTP_HINT: Record<number, string> = {
     401: "the API server does not accept the kubeconfig's credentials (expired token?): log in again and update the kubeconfig",
     403: "the kubeconfig's user lacks a permission the report needs (get, list and dry-run patch of the program's objects)",

@@ -1,5 +1,5 @@
 import type { V1PodSpec } from "@kubernetes/client-node";
-import { DesiredObject, Finding, KubeObject, at, kindAndName, objectId } from "./model";
+import { DesiredObject, Finding, KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { ROLE_KINDS, RoleMatch, blocks, roleProblem, servicesSelecting } from "./roles";
 import { POD_RUNNING_KINDS } from "./selectors";
 
@@ -218,14 +218,10 @@ export function layoutChecks(
             !options.firstInstall?.has(system)
         ) {
             const ids = new Set(mine.map(objectId));
-            const names = new Set(
-                mine
-                    .filter((o) => ROLE_KINDS.includes(o.kind))
-                    .map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`),
-            );
+            const names = new Set(mine.filter((o) => ROLE_KINDS.includes(o.kind)).map(namespacedName));
             const ofSystem = (o: KubeObject) =>
                 ids.has(objectId(o)) ||
-                names.has(`${o.metadata.namespace ?? ""}/${o.metadata.name}`) ||
+                names.has(namespacedName(o)) ||
                 replaced.has(objectId(o)) ||
                 byRole.has(objectId(o)) ||
                 elsewhere.some((s) => s.live === o);

@@ -1,6 +1,6 @@
 import type { V1Container, V1PodSpec } from "@kubernetes/client-node";
 import { quantityValue } from "../../components/shared/resources";
-import type { ClusterApi } from "./kube";
+import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at, kindAndName } from "./model";
 import { resourcesKeyOf } from "./resourceKeys";
 import { POD_RUNNING_KINDS } from "./selectors";
@@ -380,11 +380,6 @@ export function quotaVerdict(input: {
         }
     }
     return { state: problems.length === 0 ? "fits" : blocking ? "blocking" : "warning", problems };
-}
-
-/** Whether an error is the API server's 403: the report's user may not read quotas there. */
-function forbidden(err: unknown): boolean {
-    return typeof err === "object" && err !== null && (err as { code?: unknown }).code === 403;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { V1Container } from "@kubernetes/client-node";
-import { KubeObject, at, kindAndName, objectId } from "./model";
+import { KubeObject, at, kindAndName, namespacedName, objectId } from "./model";
 import { BinaryRule, CeleryRule, ClientEnvRule, RoleRule, roleRules } from "./roleRules";
 import { POD_RUNNING_KINDS, selectorArgument, selects, templateLabels, workloadSelector } from "./selectors";
 import { serviceOfHost } from "./serviceHost";
@@ -342,11 +342,7 @@ export function roleMatches(
     replaced: ReadonlySet<string> = new Set(),
 ): RoleMatch[] {
     const mine = new Set(desired.map(objectId));
-    const named = new Set(
-        desired
-            .filter((d) => ROLE_KINDS.includes(d.kind))
-            .map((d) => `${d.metadata.namespace ?? ""}/${d.metadata.name}`),
-    );
+    const named = new Set(desired.filter((d) => ROLE_KINDS.includes(d.kind)).map(namespacedName));
     const out: RoleMatch[] = [];
     const namespaces = [...new Set(live.map((o) => o.metadata.namespace ?? ""))].sort();
     for (const ns of namespaces) {
