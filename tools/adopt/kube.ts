@@ -104,11 +104,10 @@ const HTTP_HINT: Record<number, string> = {
  * (refused, unknown host, certificate). Never a stack trace or a response's headers.
  */
 export function describeError(err: unknown): string {
-    if (err instanceof KubeError)
-        return `${HTTP_HINT[err.code] ?? "the API server refused"} (HTTP ${err.code}: ${err.message})`;
-    if (err instanceof ApiException) {
+    if (err instanceof KubeError || err instanceof ApiException) {
         const code = Number(err.code);
-        return `${HTTP_HINT[code] ?? "the API server refused"} (HTTP ${code}: ${messageOf(err.body)})`;
+        const message = err instanceof KubeError ? err.message : messageOf(err.body);
+        return `${HTTP_HINT[code] ?? "the API server refused"} (HTTP ${code}: ${message})`;
     }
     if (err instanceof Error) {
         const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;

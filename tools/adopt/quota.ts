@@ -1,4 +1,4 @@
-import type { V1Container, V1PodSpec } from "@kubernetes/client-node";
+import type { V1Container, V1PodSpec, V1ScopedResourceSelectorRequirement } from "@kubernetes/client-node";
 import { quantityValue } from "../../components/shared/resources";
 import { type ClusterApi, forbidden } from "./kube";
 import { DesiredObject, KubeObject, at, kindAndName } from "./model";
@@ -138,16 +138,13 @@ export function inScope(quota: KubeObject, spec: PodSpec, amounts: PodAmounts): 
     const bestEffort = Object.entries(amounts.amounts).every(
         ([name, v]) => POD_RESOURCES[name] === "pods" || v === 0,
     );
-    const terms: { scopeName: string; operator: string; values?: string[] }[] = [
+    const terms: V1ScopedResourceSelectorRequirement[] = [
         ...((at(quota, "spec", "scopes") ?? []) as string[]).map((s) => ({
             scopeName: s,
             operator: "Exists",
         })),
-        ...((at(quota, "spec", "scopeSelector", "matchExpressions") ?? []) as {
-            scopeName: string;
-            operator: string;
-            values?: string[];
-        }[]),
+        ...((at(quota, "spec", "scopeSelector", "matchExpressions") ??
+            []) as V1ScopedResourceSelectorRequirement[]),
     ];
     return terms.every((t) => {
         const terminating = spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds !== null;
